@@ -1,0 +1,47 @@
+"""Global options, shared by every command through click's context object."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+
+@dataclass
+class AppContext:
+    desired_dir: Path
+    endpoint_url: str | None
+    profile: str | None
+    region: str
+    parallelism: int
+    no_color: bool
+    verbose: int
+
+    @classmethod
+    def from_options(cls, **o: Any) -> AppContext:
+        return cls(
+            desired_dir=Path(o["desired_dir"]),
+            endpoint_url=o.get("endpoint_url") or None,
+            profile=o.get("profile") or None,
+            region=o["region"],
+            parallelism=o["parallelism"],
+            no_color=bool(o["no_color"]) or "NO_COLOR" in os.environ,
+            verbose=o["verbose"],
+        )
+
+    def console(self, stderr: bool = False) -> Console:
+        """A rich console: colour only on a terminal and never with --no-color / NO_COLOR."""
+        return Console(
+            stderr=stderr,
+            no_color=self.no_color,
+            highlight=False,
+            soft_wrap=True,
+            emoji=False,
+        )
+
+
+pass_app = click.make_pass_decorator(AppContext)

@@ -1,0 +1,1 @@
+"""The desired state: YAML files → validated, resolved DesiredState."""

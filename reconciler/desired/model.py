@@ -1,0 +1,60 @@
+"""The resolved desired state the planner consumes (plain frozen values, no pydantic).
+
+The loader (``reconciler.desired.loader``) validates the YAML files with pydantic and
+resolves groups into these values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reconciler.refs import Location, MemberRef, Provenance, Role, TargetKey
+
+DEFAULT_MAX_REMOVALS = 10
+DEFAULT_MAX_REMOVAL_FRACTION = 0.25
+DEFAULT_MIN_ADMINISTRATORS = 1
+FRACTION_MIN_TARGET_SIZE = 10  # the fraction rule applies to targets of at least this size
+
+
+@dataclass(frozen=True)
+class Safety:
+    max_removals: int = DEFAULT_MAX_REMOVALS
+    max_removal_fraction: float = DEFAULT_MAX_REMOVAL_FRACTION
+    min_administrators: int = DEFAULT_MIN_ADMINISTRATORS
+
+
+@dataclass(frozen=True)
+class DesiredMember:
+    """A member with its effective (highest) role and every path that put it there."""
+
+    ref: MemberRef
+    role: Role
+    provenance: tuple[Provenance, ...]
+
+
+@dataclass(frozen=True)
+class DesiredTarget:
+    key: TargetKey
+    target_id: str | None  # given with `id:`; otherwise resolved from the name
+    prune: bool
+    members: tuple[DesiredMember, ...]  # sorted by ref
+    location: Location
+
+    def member(self, ref: MemberRef) -> DesiredMember | None:
+        for m in self.members:
+            if m.ref == ref:
+                return m
+        return None
+
+
+@dataclass(frozen=True)
+class DesiredState:
+    targets: tuple[DesiredTarget, ...]  # sorted by key
+    safety: Safety = field(default_factory=Safety)
+    protected: frozenset[MemberRef] = frozenset()
+    digest: str = ""  # sha256 over the files' paths and bytes: a saved plan checks it
+    files: tuple[str, ...] = ()
+
+    @property
+    def membership_count(self) -> int:
+        return sum(len(t.members) for t in self.targets)

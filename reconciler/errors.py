@@ -1,0 +1,58 @@
+"""One error hierarchy. Only the CLI boundary catches these and turns them into exit codes.
+
+Each subclass keeps structured fields and builds its text in ``__str__``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reconciler.refs import Location
+
+
+class ReconcilerError(Exception):
+    """Root of every error a user can cause or fix. Exit code 1, no traceback."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in the desired state: ``FILE:LINE: message``."""
+
+    location: Location | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class DesiredStateError(ReconcilerError):
+    """The desired-state files are invalid. Carries every problem found, not just the first."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class AwsError(ReconcilerError):
+    """An AWS call failed for good (after retries), with the operation and AWS error code."""
+
+    def __init__(self, operation: str, code: str, message: str, context: str = "") -> None:
+        self.operation = operation
+        self.code = code
+        self.message = message
+        self.context = context
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f" ({self.context})" if self.context else ""
+        return f"{self.operation} failed{where}: {self.code}: {self.message}"
+
+
+class UsageError(ReconcilerError):
+    """The command line asked for something impossible (bad file, missing terminal, ...)."""

@@ -1,0 +1,55 @@
+"""The live state as read from AWS: plain frozen values, produced only by providers."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from reconciler.refs import Location, MemberKind, MemberRef, Role, TargetKey
+
+
+@dataclass(frozen=True, order=True)
+class LiveMember:
+    """One live membership. ``ref`` is derived from the listing (``Member.Email`` for users,
+    ``bot:FullName`` for bots, ``webhook:FullName`` for webhooks)."""
+
+    ref: MemberRef
+    member_id: str
+    kind: MemberKind
+    role: Role
+
+
+@dataclass(frozen=True)
+class LiveTarget:
+    key: TargetKey
+    target_id: str
+    members: tuple[LiveMember, ...]  # sorted
+
+    @property
+    def fingerprint(self) -> str:
+        """Digest of the memberships (id and role); a saved plan refuses to apply when the
+        target's fingerprint has changed since the plan was made."""
+        h = hashlib.sha256()
+        for m in sorted(self.members, key=lambda m: m.member_id):
+            h.update(f"{m.member_id}\0{m.role.value}\n".encode())
+        return "sha256:" + h.hexdigest()
+
+
+@dataclass(frozen=True)
+class LiveProblem:
+    """Something the provider could not resolve, located where the desired state said it:
+    an unknown e-mail, an unknown bot, a room that does not exist."""
+
+    target: TargetKey | None
+    location: Location | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+@dataclass(frozen=True)
+class LiveState:
+    targets: dict[TargetKey, LiveTarget] = field(default_factory=dict)
+    member_ids: dict[MemberRef, str] = field(default_factory=dict)  # resolution of refs
+    problems: tuple[LiveProblem, ...] = ()

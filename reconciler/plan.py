@@ -1,0 +1,121 @@
+"""Plan and Change types. A Plan is a plain, sorted container; renderers only format it.
+
+The saved-plan file format (``to_file`` / ``from_file``) lives in ``reconciler.planfile``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from reconciler.live import LiveMember
+from reconciler.refs import MemberKind, MemberRef, Provenance, Role, TargetKey
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+    @property
+    def order(self) -> int:
+        return {"create": 0, "update": 1, "delete": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One membership change. ``member_id`` is what the API call needs."""
+
+    action: Action
+    target: TargetKey
+    member: MemberRef
+    member_id: str
+    member_kind: MemberKind
+    role_before: Role | None
+    role_after: Role | None
+    provenance: tuple[Provenance, ...] = ()
+
+    @property
+    def sort_key(self) -> tuple[int, MemberKind, str]:
+        return (self.action.order, self.member.kind, self.member.key)
+
+    @property
+    def is_removal(self) -> bool:
+        """Deletes and demotions from Administrator both count against the safety limits."""
+        return self.action is Action.DELETE or (
+            self.action is Action.UPDATE
+            and self.role_before is Role.ADMINISTRATOR
+            and self.role_after is not Role.ADMINISTRATOR
+        )
+
+
+@dataclass(frozen=True)
+class SafetyViolation:
+    """A safety rule the plan breaks, with its numbers: refused unless --allow-unsafe."""
+
+    rule: str  # "max_removals" | "max_removal_fraction" | "min_administrators"
+    target: TargetKey | None  # None for plan-wide rules
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class TargetPlan:
+    key: TargetKey
+    target_id: str
+    fingerprint: str  # of the live memberships this plan was computed from
+    changes: tuple[Change, ...]  # sorted: creates, updates, deletes; then by member
+    unmanaged: tuple[LiveMember, ...] = ()  # present, not declared, not pruned
+    protected: tuple[LiveMember, ...] = ()  # would be removed/demoted but are protected
+    live_count: int = 0  # memberships before the plan
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    add: int
+    change: int
+    remove: int
+
+    @property
+    def total(self) -> int:
+        return self.add + self.change + self.remove
+
+    def line(self) -> str:
+        if not self.total:
+            return "No changes. Chime memberships match the desired state."
+        return f"Plan: {self.add} to add, {self.change} to change, {self.remove} to remove."
+
+
+@dataclass(frozen=True)
+class Plan:
+    targets: tuple[TargetPlan, ...]  # sorted by key
+    violations: tuple[SafetyViolation, ...] = ()
+    errors: tuple[str, ...] = ()  # unresolved members, missing rooms: located messages
+    desired_digest: str = ""
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        return tuple(c for t in self.targets for c in t.changes)
+
+    @property
+    def summary(self) -> PlanSummary:
+        cs = self.changes
+        return PlanSummary(
+            add=sum(c.action is Action.CREATE for c in cs),
+            change=sum(c.action is Action.UPDATE for c in cs),
+            remove=sum(c.action is Action.DELETE for c in cs),
+        )
+
+    @property
+    def safe(self) -> bool:
+        return not self.violations
+
+    @property
+    def has_changes(self) -> bool:
+        return any(t.changes for t in self.targets)

@@ -1,0 +1,136 @@
+"""Value types shared by every layer: who a member is, where a thing was declared, roles.
+
+These are plain frozen values with no I/O. They are generic over membership kinds: a room,
+a channel and a meeting are each a *target* with members and roles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A membership role. Higher ``rank`` wins when a member is reached by several paths."""
+
+    ADMINISTRATOR = "Administrator"
+    MEMBER = "Member"
+
+    @property
+    def rank(self) -> int:
+        return 2 if self is Role.ADMINISTRATOR else 1
+
+
+class MemberKind(StrEnum):
+    """What a member is, as the Chime API names it (``Member.MemberType``)."""
+
+    USER = "User"
+    BOT = "Bot"
+    WEBHOOK = "Webhook"
+
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+BOT_PREFIX = "bot:"
+WEBHOOK_PREFIX = "webhook:"
+
+
+@dataclass(frozen=True, order=True)
+class MemberRef:
+    """A member as people write it: ``alice@example.com`` or ``bot:PagerBot``.
+
+    Equality, hashing and order use ``kind`` and ``key`` only. ``key`` is the identity
+    (e-mail addresses are compared case-insensitively); ``display`` is kept as written.
+    """
+
+    kind: MemberKind
+    key: str
+    display: str = field(compare=False)
+
+    @classmethod
+    def user(cls, email: str) -> MemberRef:
+        return cls(MemberKind.USER, email.strip().casefold(), email.strip())
+
+    @classmethod
+    def bot(cls, name: str) -> MemberRef:
+        return cls(MemberKind.BOT, name.strip(), name.strip())
+
+    @classmethod
+    def webhook(cls, name: str) -> MemberRef:
+        return cls(MemberKind.WEBHOOK, name.strip(), name.strip())
+
+    @classmethod
+    def parse(cls, text: str) -> MemberRef:
+        """Parse ``email`` or ``bot:NAME``. Raises ValueError with a user-facing message."""
+        text = text.strip()
+        if not text:
+            raise ValueError("empty member reference")
+        if text.lower().startswith(BOT_PREFIX):
+            name = text[len(BOT_PREFIX) :].strip()
+            if not name:
+                raise ValueError(f"bot reference {text!r} has no bot name")
+            return cls.bot(name)
+        if text.lower().startswith(WEBHOOK_PREFIX):
+            raise ValueError(f"webhooks are never managed: {text!r}")
+        if not EMAIL_RE.match(text):
+            raise ValueError(f"malformed email address {text!r}")
+        return cls.user(text)
+
+    def __str__(self) -> str:
+        if self.kind is MemberKind.BOT:
+            return f"{BOT_PREFIX}{self.display}"
+        if self.kind is MemberKind.WEBHOOK:
+            return f"{WEBHOOK_PREFIX}{self.display}"
+        return self.display
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where something was declared: a file path (relative to the desired-state dir's
+    parent, as the user typed it) and a 1-based line number."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, order=True)
+class Provenance:
+    """One path that put a member into a target with a role.
+
+    ``via`` is the chain of groups, outermost first: ``("sre", "oncall")`` means the room
+    lists ``@sre``, which includes ``@oncall``, which lists the member at ``location``.
+    ``declared_at`` is where the room's list entry is.
+    """
+
+    role: Role
+    declared_at: Location
+    via: tuple[str, ...] = ()
+    location: Location | None = None
+
+    def describe(self) -> str:
+        if not self.via:
+            return f"{self.role.value} at {self.declared_at}"
+        chain = " > ".join(f"@{g}" for g in self.via)
+        return f"{self.role.value} via {chain} at {self.location or self.declared_at}"
+
+
+class TargetKind(StrEnum):
+    ROOM = "room"
+    CHANNEL = "channel"
+    MEETING = "meeting"
+
+
+@dataclass(frozen=True, order=True)
+class TargetKey:
+    """Identifies one membership target: the kind, the scope it lives in (a Chime account
+    id for rooms, an AppInstance ARN for channels) and its declared name (or id)."""
+
+    kind: TargetKind
+    scope: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
