@@ -1,0 +1,211 @@
+"""Small, reusable wrappers of the Chime (``chime`` service) calls the tool makes.
+
+Each listing asks for the largest page the API allows and follows ``NextToken`` to the end
+(boto3 has no paginators for these operations). Every call goes through
+``call_with_retry``; failures surface as ``reconciler.errors.AwsError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reconciler.live import LiveMember
+from reconciler.providers.base import ItemError
+from reconciler.providers.retry import RetryPolicy, call_with_retry
+from reconciler.refs import MemberKind, MemberRef, Role
+
+ROOMS_PAGE = 99  # ListRooms
+MEMBERSHIPS_PAGE = 99  # ListRoomMemberships
+BOTS_PAGE = 99  # ListBots
+USERS_PAGE = 200  # ListUsers
+ROOM_BATCH = 50  # BatchCreateRoomMembership
+
+
+@dataclass(frozen=True, order=True)
+class Room:
+    room_id: str
+    name: str
+
+
+@dataclass(frozen=True, order=True)
+class User:
+    user_id: str
+    email: str
+    display_name: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class Bot:
+    bot_id: str
+    display_name: str
+
+
+def live_member(item: Mapping[str, Any]) -> LiveMember:
+    """A LiveMember from one ``RoomMembership`` of ListRoomMemberships."""
+    member = item.get("Member", {})
+    member_id = str(member.get("MemberId", ""))
+    kind = MemberKind(member.get("MemberType", MemberKind.USER.value))
+    if kind is MemberKind.USER:
+        ref = MemberRef.user(str(member.get("Email") or member.get("FullName") or member_id))
+    elif kind is MemberKind.BOT:
+        ref = MemberRef.bot(str(member.get("FullName") or member_id))
+    else:
+        ref = MemberRef.webhook(str(member.get("FullName") or member_id))
+    return LiveMember(ref=ref, member_id=member_id, kind=kind, role=Role(item["Role"]))
+
+
+class ChimeApi:
+    """The ``chime`` operations for rooms, users and bots, retried per ``retry``."""
+
+    def __init__(self, client: Any, retry: RetryPolicy) -> None:
+        self.client = client
+        self.retry = retry
+
+    def _call(self, operation: str, method: Callable[..., Any], context: str, **p: Any) -> Any:
+        return call_with_retry(self.retry, operation, method, context=context, **p)
+
+    def _pages(
+        self,
+        operation: str,
+        method: Callable[..., Any],
+        key: str,
+        context: str,
+        **params: Any,
+    ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
+        """Yield ``(items, more_pages)`` per page, following NextToken."""
+        token: str | None = None
+        while True:
+            page_params = dict(params, NextToken=token) if token else params
+            resp = self._call(operation, method, context, **page_params)
+            token = resp.get("NextToken") or None
+            yield list(resp.get(key, [])), token is not None
+            if token is None:
+                return
+
+    # -- rooms ---------------------------------------------------------------------------
+
+    def list_rooms(self, account: str, member_id: str | None = None) -> list[Room]:
+        """Every room of the account (or only those ``member_id`` belongs to)."""
+        extra = {"MemberId": member_id} if member_id else {}
+        rooms: list[Room] = []
+        for items, _ in self._pages(
+            "ListRooms",
+            self.client.list_rooms,
+            "Rooms",
+            f"account {account}",
+            AccountId=account,
+            MaxResults=ROOMS_PAGE,
+            **extra,
+        ):
+            rooms.extend(Room(str(r["RoomId"]), str(r.get("Name", ""))) for r in items)
+        return rooms
+
+    def list_memberships(self, account: str, room_id: str) -> list[LiveMember]:
+        """Every membership of one room, sorted."""
+        members: list[LiveMember] = []
+        for items, _ in self._pages(
+            "ListRoomMemberships",
+            self.client.list_room_memberships,
+            "RoomMemberships",
+            f"account {account}, room {room_id}",
+            AccountId=account,
+            RoomId=room_id,
+            MaxResults=MEMBERSHIPS_PAGE,
+        ):
+            members.extend(live_member(i) for i in items)
+        return sorted(members)
+
+    # -- users and bots ------------------------------------------------------------------
+
+    def find_user_by_email(self, account: str, email: str) -> User | None:
+        """One ListUsers call filtered by ``UserEmail``."""
+        resp = self._call(
+            "ListUsers",
+            self.client.list_users,
+            f"account {account}",
+            AccountId=account,
+            UserEmail=email,
+        )
+        want = email.strip().casefold()
+        for u in resp.get("Users", []):
+            if str(u.get("PrimaryEmail", "")).casefold() == want:
+                return _user(u)
+        return None
+
+    def user_pages(self, account: str) -> Iterator[tuple[list[User], bool]]:
+        """ListUsers pages of 200: ``(users, more_pages)``; stop iterating to stop calling."""
+        for items, more in self._pages(
+            "ListUsers",
+            self.client.list_users,
+            "Users",
+            f"account {account}",
+            AccountId=account,
+            MaxResults=USERS_PAGE,
+        ):
+            yield [_user(u) for u in items], more
+
+    def list_users(self, account: str) -> list[User]:
+        return [u for page, _ in self.user_pages(account) for u in page]
+
+    def list_bots(self, account: str) -> list[Bot]:
+        bots: list[Bot] = []
+        for items, _ in self._pages(
+            "ListBots",
+            self.client.list_bots,
+            "Bots",
+            f"account {account}",
+            AccountId=account,
+            MaxResults=BOTS_PAGE,
+        ):
+            bots.extend(Bot(str(b["BotId"]), str(b.get("DisplayName", ""))) for b in items)
+        return bots
+
+    # -- memberships ---------------------------------------------------------------------
+
+    def batch_create_memberships(
+        self, account: str, room_id: str, items: Sequence[tuple[str, Role]]
+    ) -> dict[str, ItemError]:
+        if not 0 < len(items) <= ROOM_BATCH:
+            raise ValueError(f"a batch holds 1 to {ROOM_BATCH} members, not {len(items)}")
+        resp = self._call(
+            "BatchCreateRoomMembership",
+            self.client.batch_create_room_membership,
+            f"account {account}, room {room_id}",
+            AccountId=account,
+            RoomId=room_id,
+            MembershipItemList=[{"MemberId": m, "Role": r.value} for m, r in items],
+        )
+        errors: dict[str, ItemError] = {}
+        for e in resp.get("Errors", []):
+            mid = str(e.get("MemberId", ""))
+            errors[mid] = ItemError(
+                mid, str(e.get("ErrorCode", "")), str(e.get("ErrorMessage", ""))
+            )
+        return errors
+
+    def update_membership(self, account: str, room_id: str, member_id: str, role: Role) -> None:
+        self._call(
+            "UpdateRoomMembership",
+            self.client.update_room_membership,
+            f"account {account}, room {room_id}, member {member_id}",
+            AccountId=account,
+            RoomId=room_id,
+            MemberId=member_id,
+            Role=role.value,
+        )
+
+    def delete_membership(self, account: str, room_id: str, member_id: str) -> None:
+        self._call(
+            "DeleteRoomMembership",
+            self.client.delete_room_membership,
+            f"account {account}, room {room_id}, member {member_id}",
+            AccountId=account,
+            RoomId=room_id,
+            MemberId=member_id,
+        )
+
+
+def _user(u: Mapping[str, Any]) -> User:
+    return User(str(u["UserId"]), str(u.get("PrimaryEmail", "")), str(u.get("DisplayName", "")))

@@ -1,0 +1,74 @@
+"""Resolving e-mail addresses to Chime user ids with as few ListUsers calls as possible.
+
+Two ways exist: one ``ListUsers(UserEmail=...)`` call per address (k calls for k
+addresses), or one sweep of the account's users, 200 per page (at most P = ceil(U/200)
+calls for U users, fewer when every address turns up early). The cheaper one depends on U,
+which no API tells in advance, so the resolver decides page by page:
+
+    Rule: while r addresses remain unresolved after p sweep pages (p = 0 at the start),
+    look the r addresses up one by one as soon as r <= p + 1; otherwise read the next
+    page. The sweep stops when every address is found or the pages end (then the rest do
+    not exist: no lookups follow).
+
+Cost, against the lower bound L = min(k, P):
+  - k = 1: one lookup (= L).
+  - an account of at most 200 users: one page (= L).
+  - when the sweep is never abandoned it costs at most L calls;
+  - when it is abandoned after p pages it costs p + r <= 2p + 1 calls, and L >= p + 1,
+    so never more than 2L - 1 calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Protocol, TypeVar
+
+from reconciler.providers.chime_api import User
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# A parallel map (ThreadPoolExecutor.map) or the builtin map.
+Mapper = Callable[[Callable[[T], R], Iterable[T]], Iterator[R]]
+
+
+class UserSource(Protocol):
+    def find_user_by_email(self, account: str, email: str) -> User | None: ...
+
+    def user_pages(self, account: str) -> Iterator[tuple[list[User], bool]]: ...
+
+
+def switch_to_lookups(pages_read: int, remaining: int) -> bool:
+    """The rule above: look the remaining addresses up one by one now?"""
+    return remaining <= pages_read + 1
+
+
+def resolve_emails(
+    api: UserSource,
+    account: str,
+    emails: Mapping[str, str],
+    pmap: Mapper[str, User | None] = map,
+) -> dict[str, User]:
+    """Resolve ``emails`` (case-folded key -> address as written) to users, by key.
+    Addresses with no user are absent from the result."""
+    remaining = dict(emails)
+    found: dict[str, User] = {}
+    if not remaining:
+        return found
+    if not switch_to_lookups(0, len(remaining)):
+        for pages, (users, more) in enumerate(api.user_pages(account), start=1):
+            for user in users:
+                key = user.email.strip().casefold()
+                if key in remaining:
+                    found[key] = user
+                    del remaining[key]
+            if not remaining or not more:
+                return found
+            if switch_to_lookups(pages, len(remaining)):
+                break
+    keys = sorted(remaining)
+    results = pmap(lambda k: api.find_user_by_email(account, remaining[k]), keys)
+    for key, looked_up in zip(keys, results, strict=True):
+        if looked_up is not None:
+            found[key] = looked_up
+    return found

@@ -1,0 +1,156 @@
+"""Retries with capped exponential backoff and full jitter, done by us and not by botocore.
+
+botocore's client is built with ``total_max_attempts=1`` (see ``aws.py``), so every HTTP
+request the tool makes is one of the attempts counted here: API-call counts are
+predictable and each retry is logged (logger ``reconciler``, debug level).
+
+Retried: HTTP 429 (``ThrottledClientException``, ``ThrottlingException``, ...), HTTP 5xx
+(``ServiceUnavailableException``, ``ServiceFailureException``, ...) and connection errors
+(refused, reset, timed out). Every other ``ClientError`` becomes ``AwsError`` at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from botocore.exceptions import ClientError, HTTPClientError, NoCredentialsError
+from botocore.exceptions import ConnectionError as BotoConnectionError
+
+from reconciler.errors import AwsError
+
+log = logging.getLogger("reconciler")
+
+T = TypeVar("T")
+
+ENV_BASE_MS = "CHIME_RECONCILER_RETRY_BASE_MS"
+ENV_CAP_MS = "CHIME_RECONCILER_RETRY_CAP_MS"
+ENV_ATTEMPTS = "CHIME_RECONCILER_RETRY_ATTEMPTS"
+
+DEFAULT_ATTEMPTS = 10
+DEFAULT_BASE = 0.2  # seconds
+DEFAULT_CAP = 20.0  # seconds
+
+# Error codes worth another attempt: whole-call exception codes and per-item batch codes.
+TRANSIENT_CODES = frozenset(
+    {
+        "ThrottledClientException",
+        "ThrottlingException",
+        "TooManyRequestsException",
+        "ServiceUnavailableException",
+        "ServiceFailureException",
+        "InternalServerError",
+        "InternalFailure",
+        # per-item codes (ErrorCode enum of the batch responses)
+        "Throttled",
+        "Throttling",
+        "ServiceUnavailable",
+        "ServiceFailure",
+    }
+)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to retry. ``attempts`` counts the first try.
+
+    The delay before retry ``n`` (1-based) is uniform in ``[0, min(cap, base * 2**(n-1))]``
+    ("full jitter"). ``sleep`` and ``rng`` are injectable so tests need not wait.
+    """
+
+    attempts: int = DEFAULT_ATTEMPTS
+    base: float = DEFAULT_BASE
+    cap: float = DEFAULT_CAP
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
+    rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1:
+            raise ValueError("attempts must be at least 1")
+        if self.base < 0 or self.cap < 0:
+            raise ValueError("base and cap must not be negative")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> RetryPolicy:
+        """Defaults, overridden by CHIME_RECONCILER_RETRY_BASE_MS / _CAP_MS / _ATTEMPTS."""
+        env = os.environ if environ is None else environ
+        base = float(env[ENV_BASE_MS]) / 1000 if env.get(ENV_BASE_MS) else DEFAULT_BASE
+        cap = float(env[ENV_CAP_MS]) / 1000 if env.get(ENV_CAP_MS) else max(DEFAULT_CAP, base)
+        attempts = int(env[ENV_ATTEMPTS]) if env.get(ENV_ATTEMPTS) else DEFAULT_ATTEMPTS
+        return cls(attempts=attempts, base=base, cap=cap)
+
+    def ceiling(self, retry: int) -> float:
+        """Upper bound of the delay before retry number ``retry`` (1-based)."""
+        return float(min(self.cap, self.base * (2 ** (retry - 1))))
+
+    def delay(self, retry: int) -> float:
+        return self.rng.uniform(0.0, self.ceiling(retry))
+
+    def backoff(self, retry: int) -> None:
+        self.sleep(self.delay(retry))
+
+
+def error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", "Unknown"))
+
+
+def error_message(exc: ClientError) -> str:
+    err = exc.response.get("Error", {})
+    return str(err.get("Message") or exc.response.get("message") or "")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Worth another attempt: throttled, a 5xx, or the connection failed."""
+    if isinstance(exc, ClientError):
+        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        return error_code(exc) in TRANSIENT_CODES or status == 429 or status >= 500
+    return isinstance(exc, HTTPClientError | BotoConnectionError)
+
+
+def call_with_retry(
+    policy: RetryPolicy,
+    operation: str,
+    fn: Callable[..., T],
+    /,
+    context: str = "",
+    **params: Any,
+) -> T:
+    """Call ``fn(**params)``; retry transient failures; raise ``AwsError`` for the rest.
+
+    ``operation`` (``"ListRooms"``) and ``context`` (``"account 1111, room abc"``) name the
+    call in logs and in the error a user sees.
+    """
+    retry = 0
+    while True:
+        try:
+            return fn(**params)
+        except NoCredentialsError as exc:
+            raise AwsError(operation, "NoCredentials", str(exc), context) from exc
+        except (ClientError, HTTPClientError, BotoConnectionError) as exc:
+            transient = is_transient(exc)
+            if isinstance(exc, ClientError):
+                code, message = error_code(exc), error_message(exc)
+            else:
+                code, message = type(exc).__name__, str(exc)
+            retry += 1
+            if not transient or retry >= policy.attempts:
+                if transient:
+                    message = f"{message} (gave up after {retry} attempts)"
+                raise AwsError(operation, code, message, context) from exc
+            delay = policy.delay(retry)
+            log.debug(
+                "%s%s: %s (%s); retry %d of %d in %.3fs",
+                operation,
+                f" ({context})" if context else "",
+                code,
+                message,
+                retry,
+                policy.attempts - 1,
+                delay,
+            )
+            policy.sleep(delay)

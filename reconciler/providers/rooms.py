@@ -1,0 +1,250 @@
+"""The rooms provider: live Chime room memberships for the desired rooms, and the single
+operations the applier drives (batch create, role update, delete).
+
+Reading costs, for the rooms in scope (see ``read``):
+  - ListRooms (99 a page) once per account, only if some room there is declared by name;
+  - ListRoomMemberships (99 a page) per room, ceil(max(M, 1) / 99) calls for M members,
+    rooms read in parallel (``parallelism`` threads sharing one client);
+  - users: what any room's listing revealed (e-mail -> member id) is free; the rest are
+    resolved by ``resolve.resolve_emails`` (lookups or a sweep, whichever its rule picks);
+  - bots: what the listings revealed is free; ListBots (99 a page) once per account if a
+    declared bot is still unresolved.
+Resolutions (room ids, member ids) are cached for the provider's lifetime, so re-reading
+the rooms an apply touched (``read(desired, only=touched)``) costs only their listings.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
+from reconciler.errors import AwsError
+from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
+from reconciler.providers.base import ItemError, ReadProgress
+from reconciler.providers.chime_api import ROOM_BATCH, Bot, ChimeApi, Room, User
+from reconciler.providers.resolve import resolve_emails
+from reconciler.providers.retry import RetryPolicy
+from reconciler.refs import Location, MemberKind, MemberRef, Role, TargetKey, TargetKind
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+NOT_FOUND = "NotFoundException"
+
+
+class RoomsProvider:
+    """Amazon Chime rooms (service ``chime``). One instance per command run."""
+
+    kind = TargetKind.ROOM
+    batch_size = ROOM_BATCH
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        parallelism: int = 8,
+        retry: RetryPolicy | None = None,
+        progress: ReadProgress | None = None,
+    ) -> None:
+        self.api = ChimeApi(client, retry or RetryPolicy.from_env())
+        self.parallelism = max(1, parallelism)
+        self.progress = progress
+        self._lock = threading.Lock()
+        self._room_ids: dict[TargetKey, str] = {}
+        self._member_ids: dict[tuple[str, MemberRef], str] = {}
+
+    # -- reading -------------------------------------------------------------------------
+
+    def read(self, desired: DesiredState, only: Collection[TargetKey] | None = None) -> LiveState:
+        """Live memberships of the desired rooms in scope (all, or ``only`` these keys),
+        keyed by the desired TargetKey, with the declared members resolved to ids.
+        Unresolvable rooms and members become located ``LiveProblem``s; an AWS failure
+        (after retries) raises ``AwsError``."""
+        scope = [
+            t
+            for t in desired.targets
+            if t.key.kind is TargetKind.ROOM and (only is None or t.key in only)
+        ]
+        problems: list[LiveProblem] = []
+        room_ids = self._resolve_rooms(scope, problems)
+        found = [t for t in scope if t.key in room_ids]
+        listings = self._pmap(lambda t: self._read_room(t, room_ids[t.key]), found)
+        targets: dict[TargetKey, LiveTarget] = {}
+        for t, members in zip(found, listings, strict=True):
+            if members is None:
+                problems.append(_problem(t, t.location, _no_room_id(t, room_ids[t.key])))
+            else:
+                targets[t.key] = LiveTarget(t.key, room_ids[t.key], tuple(members))
+        live_scope = [t for t in found if t.key in targets]
+        member_ids = self._resolve_members(live_scope, targets.values(), problems)
+        return LiveState(targets=targets, member_ids=member_ids, problems=_dedupe(problems))
+
+    def _read_room(self, target: DesiredTarget, room_id: str) -> list[LiveMember] | None:
+        try:
+            members = self.api.list_memberships(target.key.scope, room_id)
+        except AwsError as exc:
+            if exc.code == NOT_FOUND and target.target_id is not None:
+                return None
+            raise
+        if self.progress is not None:
+            self.progress(target.key)
+        return members
+
+    def _resolve_rooms(
+        self, scope: Sequence[DesiredTarget], problems: list[LiveProblem]
+    ) -> dict[TargetKey, str]:
+        ids: dict[TargetKey, str] = {}
+        by_name: dict[str, list[DesiredTarget]] = defaultdict(list)
+        for t in scope:
+            if t.target_id is not None:
+                ids[t.key] = t.target_id
+            elif t.key in self._room_ids:
+                ids[t.key] = self._room_ids[t.key]
+            else:
+                by_name[t.key.scope].append(t)
+        for account, targets in sorted(by_name.items()):
+            rooms: dict[str, list[Room]] = defaultdict(list)
+            for room in self.api.list_rooms(account):
+                rooms[room.name].append(room)
+            for t in targets:
+                matches = sorted(rooms.get(t.key.name, []))
+                if len(matches) == 1:
+                    ids[t.key] = self._room_ids[t.key] = matches[0].room_id
+                elif not matches:
+                    msg = f"no Chime room named {t.key.name} in account {account}"
+                    problems.append(_problem(t, t.location, msg))
+                else:
+                    listed = ", ".join(r.room_id for r in matches)
+                    msg = (
+                        f"{len(matches)} Chime rooms named {t.key.name} in account {account} "
+                        f"({listed}): give the room's id"
+                    )
+                    problems.append(_problem(t, t.location, msg))
+        return ids
+
+    def _resolve_members(
+        self,
+        scope: Sequence[DesiredTarget],
+        live: Iterable[LiveTarget],
+        problems: list[LiveProblem],
+    ) -> dict[MemberRef, str]:
+        """Member ids of the declared members: from the listings first, then the API."""
+        for lt in live:  # what the listings revealed is free
+            for m in lt.members:
+                if m.kind is not MemberKind.WEBHOOK:
+                    self._member_ids[(lt.key.scope, m.ref)] = m.member_id
+        wanted: dict[str, dict[MemberRef, list[tuple[DesiredTarget, DesiredMember]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for t in scope:
+            for dm in t.members:
+                wanted[t.key.scope][dm.ref].append((t, dm))
+        resolved: dict[MemberRef, str] = {}
+        for account, refs in sorted(wanted.items()):
+            missing = [r for r in refs if (account, r) not in self._member_ids]
+            self._lookup_users(account, [r for r in missing if r.kind is MemberKind.USER])
+            self._lookup_bots(account, [r for r in missing if r.kind is MemberKind.BOT])
+            for ref, declared in sorted(refs.items()):
+                mid = self._member_ids.get((account, ref))
+                if mid is not None:
+                    resolved[ref] = mid
+                    continue
+                for t, dm in declared:
+                    problems.append(_problem(t, _where(dm), _no_member(ref, account)))
+        return resolved
+
+    def _lookup_users(self, account: str, refs: Sequence[MemberRef]) -> None:
+        emails = {r.key: r.display for r in refs}
+        users: Mapping[str, User] = resolve_emails(self.api, account, emails, self._pmap)
+        for r in refs:
+            if r.key in users:
+                self._member_ids[(account, r)] = users[r.key].user_id
+
+    def _lookup_bots(self, account: str, refs: Sequence[MemberRef]) -> None:
+        if not refs:
+            return
+        bots: dict[str, list[Bot]] = defaultdict(list)
+        for bot in self.api.list_bots(account):
+            bots[bot.display_name.strip()].append(bot)
+        for r in refs:
+            if r.key in bots:
+                self._member_ids[(account, r)] = sorted(bots[r.key])[0].bot_id
+
+    def _pmap(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        items = list(items)
+        if len(items) <= 1 or self.parallelism == 1:
+            return iter([fn(i) for i in items])
+        with ThreadPoolExecutor(max_workers=min(self.parallelism, len(items))) as pool:
+            return iter(list(pool.map(fn, items)))
+
+    # -- operations driven by the applier ------------------------------------------------
+
+    def can_update_role(self, kind: MemberKind) -> bool:
+        return kind is MemberKind.USER  # UpdateRoomMembership: users only
+
+    def create_members(
+        self, target: TargetKey, target_id: str, items: Sequence[tuple[str, Role]]
+    ) -> Mapping[str, ItemError]:
+        return self.api.batch_create_memberships(target.scope, target_id, items)
+
+    def update_role(self, target: TargetKey, target_id: str, member_id: str, role: Role) -> None:
+        self.api.update_membership(target.scope, target_id, member_id, role)
+
+    def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
+        self.api.delete_membership(target.scope, target_id, member_id)
+
+    def member_role(self, target: TargetKey, target_id: str, member_id: str) -> Role | None:
+        for m in self.api.list_memberships(target.scope, target_id):
+            if m.member_id == member_id:
+                return m.role
+        return None
+
+    # -- for import and audit ------------------------------------------------------------
+
+    def list_rooms(self, account: str, member_id: str | None = None) -> list[Room]:
+        return self.api.list_rooms(account, member_id)
+
+    def list_memberships(self, account: str, room_id: str) -> list[LiveMember]:
+        return self.api.list_memberships(account, room_id)
+
+    def find_user_by_email(self, account: str, email: str) -> User | None:
+        return self.api.find_user_by_email(account, email)
+
+    def list_users(self, account: str) -> list[User]:
+        return self.api.list_users(account)
+
+    def list_bots(self, account: str) -> list[Bot]:
+        return self.api.list_bots(account)
+
+
+def _where(dm: DesiredMember) -> Location | None:
+    """Where the reference was written: the group entry if reached through a group."""
+    if not dm.provenance:
+        return None
+    p = dm.provenance[0]
+    return p.location or p.declared_at
+
+
+def _problem(t: DesiredTarget, where: Location | None, message: str) -> LiveProblem:
+    return LiveProblem(target=t.key, location=where, message=message)
+
+
+def _no_room_id(t: DesiredTarget, room_id: str) -> str:
+    return f"no Chime room with id {room_id} in account {t.key.scope}"
+
+
+def _no_member(ref: MemberRef, account: str) -> str:
+    if ref.kind is MemberKind.BOT:
+        return f"no Chime bot named {ref.display} in account {account}"
+    return f"no Chime user with e-mail {ref.display} in account {account}"
+
+
+def _dedupe(problems: Iterable[LiveProblem]) -> tuple[LiveProblem, ...]:
+    seen: dict[tuple[Location | None, str], LiveProblem] = {}
+    for p in problems:
+        seen.setdefault((p.location, p.message), p)
+    return tuple(sorted(seen.values(), key=lambda p: (p.location or Location("", 0), p.message)))
