@@ -1,0 +1,189 @@
+"""The planner: (desired, live) → Plan. Pure: no boto3, no clock, no printing.
+
+For each declared target that was read from Chime:
+
+- a declared member that is not live is created (when its reference resolved to an id;
+  an unresolved one was already reported by the provider in ``live.problems``);
+- a live member whose role differs from the declared one is updated (for bots too: the
+  applier replaces them, as UpdateRoomMembership changes users only);
+- a live member that is not declared is deleted where pruning is on for the target, and
+  listed as unmanaged where it is off;
+- webhooks are never touched (always unmanaged); protected members are never removed or
+  demoted (listed as protected when a change was skipped for them).
+
+Live and declared members are matched by ``MemberRef`` (users by e-mail, compared
+case-insensitively; bots by name). Then the safety rules (``reconciler.safety``) are
+evaluated on the whole plan.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection, Iterable
+
+from reconciler.desired.model import DesiredState, DesiredTarget
+from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
+from reconciler.plan import Action, Change, Plan, TargetPlan
+from reconciler.refs import Location, MemberKind, MemberRef, Role, TargetKey
+from reconciler.safety import check
+
+
+def plan(
+    desired: DesiredState,
+    live: LiveState,
+    *,
+    targets: Collection[str] | None = None,
+) -> Plan:
+    """The plan that makes ``live`` match ``desired``.
+
+    ``targets``: names given with ``--target``; only those targets are planned, and a name
+    that no declared target has becomes an error in ``Plan.errors``.
+    """
+    selected = _select(desired.targets, targets)
+    selected_keys = {t.key for t in selected}
+    problems = [
+        p for p in live.problems if targets is None or p.target is None or p.target in selected_keys
+    ]
+    reported = {p.target for p in live.problems if p.target is not None}
+    planned: list[TargetPlan] = []
+    live_admins: dict[TargetKey, int] = {}
+    for dt in sorted(selected, key=lambda t: t.key):
+        lt = live.targets.get(dt.key)
+        if lt is None:
+            if dt.key not in reported:
+                problems.append(
+                    LiveProblem(
+                        dt.key,
+                        dt.location,
+                        f"{dt.key.kind.value} {dt.key.name!r} was not read from Chime; "
+                        "it is left out of this plan",
+                    )
+                )
+            continue
+        planned.append(plan_target(dt, lt, live.member_ids, desired.protected))
+        live_admins[dt.key] = sum(m.role is Role.ADMINISTRATOR for m in lt.members)
+
+    errors = _problem_messages(problems)
+    if targets is not None:
+        errors.extend(_unknown_target_errors(desired.targets, targets))
+
+    return Plan(
+        targets=tuple(planned),
+        violations=check(planned, desired.safety, live_admins),
+        errors=tuple(_unique(errors)),
+        desired_digest=desired.digest,
+    )
+
+
+def plan_target(
+    desired: DesiredTarget,
+    live: LiveTarget,
+    member_ids: dict[MemberRef, str],
+    protected: Collection[MemberRef] = frozenset(),
+) -> TargetPlan:
+    """The changes for one target, with its unmanaged and protected members."""
+    by_ref: dict[MemberRef, LiveMember] = {}
+    undeclared: list[LiveMember] = []
+    declared = {m.ref for m in desired.members}
+    for m in sorted(live.members, key=_live_order):
+        if m.kind is not MemberKind.WEBHOOK and m.ref in declared and m.ref not in by_ref:
+            by_ref[m.ref] = m
+        else:
+            undeclared.append(m)
+
+    changes: list[Change] = []
+    unmanaged: list[LiveMember] = []
+    kept: list[LiveMember] = []
+
+    for dm in desired.members:
+        if dm.ref.kind is MemberKind.WEBHOOK:
+            continue  # never managed (the loader refuses them; this is a second guard)
+        lm = by_ref.get(dm.ref)
+        if lm is None:
+            member_id = member_ids.get(dm.ref)
+            if member_id is not None:
+                changes.append(
+                    Change(
+                        Action.CREATE,
+                        desired.key,
+                        dm.ref,
+                        member_id,
+                        dm.ref.kind,
+                        None,
+                        dm.role,
+                        dm.provenance,
+                    )
+                )
+        elif lm.role is not dm.role:
+            demotion = dm.role.rank < lm.role.rank
+            if demotion and (lm.ref in protected or dm.ref in protected):
+                kept.append(lm)
+            else:
+                changes.append(
+                    Change(
+                        Action.UPDATE,
+                        desired.key,
+                        dm.ref,
+                        lm.member_id,
+                        lm.kind,
+                        lm.role,
+                        dm.role,
+                        dm.provenance,
+                    )
+                )
+
+    for m in undeclared:
+        if m.kind is MemberKind.WEBHOOK or not desired.prune:
+            unmanaged.append(m)
+        elif m.ref in protected:
+            kept.append(m)
+        else:
+            changes.append(
+                Change(Action.DELETE, desired.key, m.ref, m.member_id, m.kind, m.role, None)
+            )
+
+    return TargetPlan(
+        key=desired.key,
+        target_id=live.target_id,
+        fingerprint=live.fingerprint,
+        changes=tuple(sorted(changes, key=lambda c: (*c.sort_key, c.member_id))),
+        unmanaged=tuple(sorted(unmanaged, key=_live_order)),
+        protected=tuple(sorted(kept, key=_live_order)),
+        live_count=len(live.members),
+    )
+
+
+def _live_order(m: LiveMember) -> tuple[MemberKind, str, str]:
+    return (m.ref.kind, m.ref.key, m.member_id)
+
+
+def _select(
+    declared: Iterable[DesiredTarget], names: Collection[str] | None
+) -> list[DesiredTarget]:
+    if names is None:
+        return list(declared)
+    wanted = set(names)
+    return [t for t in declared if t.key.name in wanted or t.target_id in wanted]
+
+
+def _unknown_target_errors(declared: Iterable[DesiredTarget], names: Iterable[str]) -> list[str]:
+    declared = list(declared)
+    known = {t.key.name for t in declared} | {t.target_id for t in declared if t.target_id}
+    messages = []
+    for name in sorted(set(names) - known):
+        hint = difflib.get_close_matches(name, sorted(known), n=1)
+        suffix = f" (did you mean {hint[0]!r}?)" if hint else ""
+        messages.append(f"--target {name}: no target named {name!r} is declared{suffix}")
+    return messages
+
+
+def _problem_messages(problems: Iterable[LiveProblem]) -> list[str]:
+    """Located messages in file and line order (unlocated ones last)."""
+    ordered = sorted(
+        problems, key=lambda p: (p.location is None, p.location or Location("", 0), p.message)
+    )
+    return [str(p) for p in ordered]
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
