@@ -1,0 +1,273 @@
+"""The saved-plan file: ``plan --out FILE`` writes it, ``show FILE`` and ``apply FILE`` read it.
+
+The file is the JSON rendering of the plan (``reconciler.render.json``, schema
+``plan.schema.json``), which holds everything ``apply`` needs to execute exactly this
+plan: per target its kind, scope, name, id and live fingerprint; per change the member's
+id, type, display and key; the desired-state digest. ``load_plan(save_plan(p, f)) == p``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from reconciler.errors import UsageError
+from reconciler.live import LiveMember
+from reconciler.plan import Action, Change, Plan, SafetyViolation, TargetPlan
+from reconciler.refs import (
+    BOT_PREFIX,
+    WEBHOOK_PREFIX,
+    Location,
+    MemberKind,
+    MemberRef,
+    Provenance,
+    Role,
+    TargetKey,
+    TargetKind,
+)
+from reconciler.render.json import FORMAT_VERSION, render_json
+
+E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
+
+
+class PlanFileError(UsageError):
+    """A saved plan that cannot be used: missing, unreadable, corrupt or another version."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"Cannot use the saved plan {self.path}: {self.reason}"
+
+
+class _Corrupt(Exception):
+    """Raised while decoding; ``where`` is the JSON path of the bad value."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+def save_plan(plan: Plan, path: Path | str) -> Path:
+    """Write ``plan`` to ``path`` (atomically: a reader never sees half a file)."""
+    path = Path(path)
+    text = render_json(plan)
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise PlanFileError(path, f"cannot write it: {exc.strerror or exc}") from exc
+    return path
+
+
+def load_plan(path: Path | str) -> Plan:
+    """Read a saved plan. Raises PlanFileError with a clear message when it can't."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise PlanFileError(path, "no such file") from exc
+    except IsADirectoryError as exc:
+        raise PlanFileError(path, "it is a directory, not a file") from exc
+    except UnicodeDecodeError as exc:
+        raise PlanFileError(path, "not a plan file (not UTF-8 text)") from exc
+    except OSError as exc:
+        raise PlanFileError(path, f"cannot read it: {exc.strerror or exc}") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlanFileError(
+            path, f"not a plan file (invalid JSON at line {exc.lineno}, column {exc.colno})"
+        ) from exc
+    return plan_from_data(data, path)
+
+
+def plan_from_data(data: Any, path: Path | str = "<data>") -> Plan:
+    """Decode the JSON document written by ``render_json``."""
+    if not isinstance(data, dict) or "format_version" not in data:
+        raise PlanFileError(path, "not a chime-reconciler plan (no format_version)")
+    version = data["format_version"]
+    if version != FORMAT_VERSION:
+        raise PlanFileError(
+            path,
+            f"format_version {version!r} is not supported; this chime-reconciler reads "
+            f"version {FORMAT_VERSION!r} (make the plan again with this version)",
+        )
+    try:
+        return _plan(data)
+    except _Corrupt as exc:
+        raise PlanFileError(path, f"the file is corrupt: {exc}") from exc
+
+
+# --- decoding ------------------------------------------------------------------------------
+
+
+def _plan(d: dict[str, Any]) -> Plan:
+    rooms = _list(d, "rooms", "")
+    safety = _obj(d, "safety", "")
+    return Plan(
+        targets=tuple(_target(r, f"rooms[{i}]") for i, r in enumerate(rooms)),
+        violations=tuple(
+            _violation(v, f"safety.violations[{i}]")
+            for i, v in enumerate(_list(safety, "violations", "safety"))
+        ),
+        errors=tuple(_as(str, e, f"errors[{i}]") for i, e in enumerate(_list(d, "errors", ""))),
+        desired_digest=_field(d, "desired_digest", "", str),
+    )
+
+
+def _target(d: Any, where: str) -> TargetPlan:
+    d = _as(dict, d, where)
+    key = TargetKey(
+        _enum(TargetKind, _field(d, "kind", where, str), f"{where}.kind"),
+        _field(d, "account", where, str),
+        _field(d, "name", where, str),
+    )
+    return TargetPlan(
+        key=key,
+        target_id=_field(d, "id", where, str),
+        fingerprint=_field(d, "fingerprint", where, str),
+        changes=tuple(
+            _change(c, key, f"{where}.changes[{i}]")
+            for i, c in enumerate(_list(d, "changes", where))
+        ),
+        unmanaged=_live_members(d, "unmanaged", where),
+        protected=_live_members(d, "protected", where),
+        live_count=_field(d, "live_count", where, int),
+    )
+
+
+def _change(d: Any, target: TargetKey, where: str) -> Change:
+    d = _as(dict, d, where)
+    kind = _enum(MemberKind, _field(d, "member_type", where, str), f"{where}.member_type")
+    return Change(
+        action=_enum(Action, _field(d, "action", where, str), f"{where}.action"),
+        target=target,
+        member=_ref(d, kind, where),
+        member_id=_field(d, "member_id", where, str),
+        member_kind=kind,
+        role_before=_role_or_none(d, "role_before", where),
+        role_after=_role_or_none(d, "role_after", where),
+        provenance=tuple(
+            _provenance(p, f"{where}.provenance[{i}]")
+            for i, p in enumerate(_list(d, "provenance", where))
+        ),
+    )
+
+
+def _live_members(d: dict[str, Any], key: str, where: str) -> tuple[LiveMember, ...]:
+    out = []
+    for i, m in enumerate(_list(d, key, where)):
+        at = f"{where}.{key}[{i}]"
+        m = _as(dict, m, at)
+        kind = _enum(MemberKind, _field(m, "member_type", at, str), f"{at}.member_type")
+        out.append(
+            LiveMember(
+                ref=_ref(m, kind, at),
+                member_id=_field(m, "member_id", at, str),
+                kind=kind,
+                role=_enum(Role, _field(m, "role", at, str), f"{at}.role"),
+            )
+        )
+    return tuple(out)
+
+
+def _ref(d: dict[str, Any], kind: MemberKind, where: str) -> MemberRef:
+    """``member`` is ``str(ref)``: the display, with ``bot:``/``webhook:`` for those kinds."""
+    shown = _field(d, "member", where, str)
+    prefix = {MemberKind.BOT: BOT_PREFIX, MemberKind.WEBHOOK: WEBHOOK_PREFIX}.get(kind, "")
+    if not shown.startswith(prefix):
+        raise _Corrupt(f"{where}.member", f"a {kind.value} should start with {prefix!r}")
+    return MemberRef(kind, _field(d, "member_key", where, str), shown[len(prefix) :])
+
+
+def _provenance(d: Any, where: str) -> Provenance:
+    d = _as(dict, d, where)
+    location = d.get("location")
+    return Provenance(
+        role=_enum(Role, _field(d, "role", where, str), f"{where}.role"),
+        declared_at=_location(_field(d, "declared_at", where, str), f"{where}.declared_at"),
+        via=tuple(_as(str, g, f"{where}.via[{i}]") for i, g in enumerate(_list(d, "via", where))),
+        location=None if location is None else _location(location, f"{where}.location"),
+    )
+
+
+def _violation(d: Any, where: str) -> SafetyViolation:
+    d = _as(dict, d, where)
+    room = d.get("room")
+    target = None
+    if room is not None:
+        target = TargetKey(
+            _enum(TargetKind, _field(d, "kind", where, str), f"{where}.kind"),
+            _field(d, "account", where, str),
+            _as(str, room, f"{where}.room"),
+        )
+    return SafetyViolation(
+        rule=_field(d, "rule", where, str),
+        target=target,
+        message=_field(d, "message", where, str),
+    )
+
+
+def _location(text: Any, where: str) -> Location:
+    text = _as(str, text, where)
+    file, sep, line = text.rpartition(":")
+    if not sep or not line.lstrip("-").isdigit():
+        raise _Corrupt(where, f"expected FILE:LINE, got {text!r}")
+    return Location(file, int(line))
+
+
+def _role_or_none(d: dict[str, Any], key: str, where: str) -> Role | None:
+    if key not in d:
+        raise _Corrupt(where, f"missing {key!r}")
+    value = d[key]
+    return None if value is None else _enum(Role, value, f"{where}.{key}")
+
+
+def _field(d: dict[str, Any], key: str, where: str, typ: type[T]) -> T:
+    if key not in d:
+        raise _Corrupt(where, f"missing {key!r}")
+    return _as(typ, d[key], f"{where}.{key}" if where else key)
+
+
+def _obj(d: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    return _field(d, key, where, dict)
+
+
+def _list(d: dict[str, Any], key: str, where: str) -> list[Any]:
+    return _field(d, key, where, list)
+
+
+_TYPE_NAMES: dict[type, str] = {
+    str: "a string",
+    int: "an integer",
+    dict: "an object",
+    list: "a list",
+}
+
+
+def _as(typ: type[T], value: Any, where: str) -> T:
+    if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
+        expected = _TYPE_NAMES.get(typ, typ.__name__)
+        raise _Corrupt(where, f"expected {expected}, got {json.dumps(value)[:40]}")
+    return value
+
+
+def _enum(cls: type[E], value: Any, where: str) -> E:
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in cls)
+        raise _Corrupt(where, f"expected one of {allowed}, got {json.dumps(value)[:40]}") from None

@@ -1,0 +1,37 @@
+"""Renderers: they only format a Plan (text for terminals, Markdown for pull requests, JSON
+for machines). ``render_plan`` is what the CLI calls."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from reconciler.errors import UsageError
+from reconciler.plan import Plan
+from reconciler.render.json import render_json
+from reconciler.render.markdown import render_markdown
+from reconciler.render.text import TextRenderer, render_text
+
+FORMATS = ("text", "markdown", "json")
+
+
+def format_plan(plan: Plan, fmt: str, *, verbose: bool = False) -> str:
+    """The plan in ``fmt`` as plain text (no colour), ending with a newline."""
+    if fmt == "text":
+        return render_text(plan, verbose=verbose)
+    if fmt == "markdown":
+        return render_markdown(plan, verbose=verbose)
+    if fmt == "json":
+        return render_json(plan)
+    raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def render_plan(plan: Plan, fmt: str, *, verbose: bool = False, console: Console) -> None:
+    """Write the plan to ``console``: text in colour when the console is a terminal that
+    allows colour; Markdown and JSON always exactly as ``format_plan`` returns them."""
+    if fmt == "text":
+        TextRenderer(verbose=verbose).run(plan, console)
+    else:
+        console.out(format_plan(plan, fmt, verbose=verbose), end="", highlight=False)
+
+
+__all__ = ["FORMATS", "format_plan", "render_plan"]

@@ -1,0 +1,108 @@
+"""The JSON rendering of a Plan: versioned, documented, stable key order.
+
+The document is described by the JSON Schema ``reconciler/render/plan.schema.json``
+(``load_schema()``). It holds everything ``apply`` needs, so the saved-plan file
+(``reconciler.planfile``) is this same document. Keys appear in a fixed order; new keys
+may be added within a format version, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from reconciler.live import LiveMember
+from reconciler.plan import Change, Plan, SafetyViolation, TargetPlan
+from reconciler.refs import MemberRef, Provenance
+
+FORMAT_VERSION = "1"
+SCHEMA_RESOURCE = "plan.schema.json"
+
+JsonObject = dict[str, Any]
+
+
+def plan_to_data(plan: Plan) -> JsonObject:
+    """The plan as plain JSON-ready data, keys in their documented order."""
+    s = plan.summary
+    return {
+        "format_version": FORMAT_VERSION,
+        "summary": {"add": s.add, "change": s.change, "remove": s.remove},
+        "rooms": [_target(t) for t in plan.targets],
+        "safety": {
+            "safe": plan.safe,
+            "violations": [_violation(v) for v in plan.violations],
+        },
+        "errors": list(plan.errors),
+        "desired_digest": plan.desired_digest,
+    }
+
+
+def render_json(plan: Plan) -> str:
+    """The JSON document, indented, ending with a newline."""
+    return json.dumps(plan_to_data(plan), indent=2, ensure_ascii=False) + "\n"
+
+
+def load_schema() -> JsonObject:
+    """The JSON Schema (draft 2020-12) of the document ``render_json`` writes."""
+    text = resources.files("reconciler.render").joinpath(SCHEMA_RESOURCE).read_text("utf-8")
+    schema: JsonObject = json.loads(text)
+    return schema
+
+
+def _target(t: TargetPlan) -> JsonObject:
+    return {
+        "name": t.key.name,
+        "account": t.key.scope,
+        "id": t.target_id,
+        "kind": t.key.kind.value,
+        "fingerprint": t.fingerprint,
+        "live_count": t.live_count,
+        "changes": [_change(c) for c in t.changes],
+        "unmanaged": [_live_member(m) for m in t.unmanaged],
+        "protected": [_live_member(m) for m in t.protected],
+    }
+
+
+def _member(ref: MemberRef) -> JsonObject:
+    return {"member": str(ref), "member_key": ref.key}
+
+
+def _change(c: Change) -> JsonObject:
+    return {
+        "action": c.action.value,
+        **_member(c.member),
+        "member_type": c.member_kind.value,
+        "member_id": c.member_id,
+        "role_before": c.role_before.value if c.role_before else None,
+        "role_after": c.role_after.value if c.role_after else None,
+        "provenance": [_provenance(p) for p in c.provenance],
+    }
+
+
+def _live_member(m: LiveMember) -> JsonObject:
+    return {
+        **_member(m.ref),
+        "member_type": m.kind.value,
+        "member_id": m.member_id,
+        "role": m.role.value,
+    }
+
+
+def _provenance(p: Provenance) -> JsonObject:
+    return {
+        "role": p.role.value,
+        "declared_at": str(p.declared_at),
+        "via": list(p.via),
+        "location": str(p.location) if p.location else None,
+    }
+
+
+def _violation(v: SafetyViolation) -> JsonObject:
+    return {
+        "rule": v.rule,
+        "room": v.target.name if v.target else None,
+        "account": v.target.scope if v.target else None,
+        "kind": v.target.kind.value if v.target else None,
+        "message": v.message,
+    }

@@ -1,0 +1,161 @@
+"""The Markdown rendering of a Plan: for pull-request comments and job summaries.
+
+Layout: the hidden marker ``<!-- chime-reconciler-plan -->`` (so a workflow can find and
+update its own comment), a heading, the summary line, safety refusals and errors as
+callouts, one table of the targets with changes, then each target's changes in a
+``<details>`` block holding a ``diff`` code block. The whole stays under
+``MAX_CHARS`` (GitHub refuses comments over 65,536 characters): what does not fit is left
+out, details first, and a note says what was left out.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reconciler.plan import Action, Plan, TargetPlan
+from reconciler.render.text import change_line, describe_provenance, targets_phrase
+
+MARKER = "<!-- chime-reconciler-plan -->"
+HEADING = "### Chime membership plan"
+MAX_CHARS = 60_000
+TABLE_HEADER = "| Room | Add | Change | Remove | Unmanaged |\n| --- | ---: | ---: | ---: | ---: |\n"
+NOTE_RESERVE = 500  # room kept for the truncation note
+_ESCAPE = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+@dataclass(frozen=True)
+class _Section:
+    """A part of the document that can lose items from its end when space runs out."""
+
+    what: str  # "errors", "table rows", "room details", for the truncation note
+    header: str
+    items: tuple[str, ...]
+    footer: str = ""
+
+
+class MarkdownRenderer:
+    def __init__(self, *, verbose: bool = False, max_chars: int = MAX_CHARS) -> None:
+        self.verbose = verbose
+        self.max_chars = max_chars
+
+    def render(self, plan: Plan) -> str:
+        shown = [t for t in plan.targets if _shows(t)]
+        rest = [t for t in plan.targets if not _shows(t)]
+        head = f"{MARKER}\n{HEADING}\n\n**{md_escape(plan.summary.line())}**\n\n"
+        sections = [
+            _Section(
+                "safety messages",
+                "> [!CAUTION]\n> **Refused by the safety rules**: "
+                "apply refuses this plan unless `--allow-unsafe` is given.\n>\n",
+                tuple(f"> - {md_escape(str(v))}\n" for v in plan.violations),
+                "\n",
+            ),
+            _Section(
+                "errors",
+                "> [!WARNING]\n> **Left out of the plan:**\n>\n",
+                tuple(f"> - {md_escape(e)}\n" for e in plan.errors),
+                "\n",
+            ),
+            _Section(
+                "table rows",
+                TABLE_HEADER,
+                tuple(_row(t) for t in shown),
+                "\n",
+            ),
+            _Section("unchanged summary", "", (_unchanged(rest),) if rest else ()),
+            _Section("room details", "", tuple(self._details(t) for t in shown)),
+        ]
+        return _fit(head, sections, self.max_chars)
+
+    def _details(self, t: TargetPlan) -> str:
+        lines: list[str] = []
+        for c in t.changes:
+            lines.append(change_line(c).plain.strip())
+            if self.verbose:
+                lines.extend(f"  # {describe_provenance(p)}" for p in c.provenance)
+        lines.extend(f"  unmanaged: {m.ref} ({m.role.value})" for m in t.unmanaged)
+        lines.extend(f"  protected: {m.ref} ({m.role.value}), left unchanged" for m in t.protected)
+        body = "\n".join(lines)
+        fence = _fence(body)
+        summary = html.escape(f"{t.key.kind.value} {t.key.name}: {_counts(t)}")
+        return (
+            f"<details><summary>{summary}</summary>\n\n"
+            f"{fence}diff\n{body}\n{fence}\n\n</details>\n\n"
+        )
+
+
+def render_markdown(plan: Plan, *, verbose: bool = False) -> str:
+    return MarkdownRenderer(verbose=verbose).render(plan)
+
+
+def md_escape(text: str) -> str:
+    """Backslash-escape Markdown's special characters in inline text."""
+    return _ESCAPE.sub(r"\\\1", text).replace("\n", " ")
+
+
+def _fit(head: str, sections: Sequence[_Section], limit: int) -> str:
+    out = [head]
+    used = len(head)
+    budget = limit - NOTE_RESERVE
+    dropped: list[str] = []
+    for s in sections:
+        if not s.items:
+            continue
+        fixed = len(s.header) + len(s.footer)
+        kept: list[str] = []
+        for item in s.items:
+            if used + fixed + len(item) > budget:
+                break
+            kept.append(item)
+            used += len(item)
+        if kept:
+            out.append(s.header + "".join(kept) + s.footer)
+            used += fixed
+        if len(kept) < len(s.items):
+            dropped.append(f"{len(s.items) - len(kept)} of {len(s.items)} {s.what}")
+    if dropped:
+        out.append(
+            f"> [!NOTE]\n> Truncated to stay under {limit:,} characters: "
+            f"{md_escape(', '.join(dropped))} left out. "
+            "Run `chime-reconciler plan` (or see the job log) for the whole plan.\n"
+        )
+    return "".join(out).rstrip("\n") + "\n"
+
+
+def _shows(t: TargetPlan) -> bool:
+    return bool(t.changes or t.protected)
+
+
+def _count(t: TargetPlan, action: Action) -> int:
+    return sum(c.action is action for c in t.changes)
+
+
+def _row(t: TargetPlan) -> str:
+    counts = " | ".join(str(_count(t, a)) for a in Action)
+    return f"| {md_escape(t.key.name)} | {counts} | {len(t.unmanaged)} |\n"
+
+
+_WORDS = {Action.CREATE: "to add", Action.UPDATE: "to change", Action.DELETE: "to remove"}
+
+
+def _counts(t: TargetPlan) -> str:
+    parts = [f"{_count(t, a)} {w}" for a, w in _WORDS.items() if _count(t, a)]
+    if t.protected:
+        parts.append(f"{len(t.protected)} protected")
+    return ", ".join(parts)
+
+
+def _unchanged(rest: list[TargetPlan]) -> str:
+    unmanaged = sum(len(t.unmanaged) for t in rest)
+    line = f"{targets_phrase(rest)} unchanged"
+    if unmanaged:
+        line += f" ({unmanaged} unmanaged {'member' if unmanaged == 1 else 'members'})"
+    return line + ".\n\n"
+
+
+def _fence(body: str) -> str:
+    longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
+    return "`" * max(3, longest + 1)

@@ -1,0 +1,153 @@
+"""The terminal rendering of a Plan, the way ``terraform plan`` prints one.
+
+Each line is a ``rich.text.Text``: its ``.plain`` is exactly what a terminal without colour
+shows, so tests compare plain lines and a console adds colour only on a terminal::
+
+    # room incident-response (account 1111..., id room-1)
+      + alice@example.com (Administrator)
+      ~ bob@example.com: Member -> Administrator
+      - carol@example.com (Member)
+        unmanaged: webhook:Alerts (Member)
+
+    3 rooms unchanged.
+
+    Plan: 1 to add, 1 to change, 1 to remove.
+
+Safety violations come after the closing line (render first, then refuse: OpenTofu order).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Console
+from rich.text import Text
+
+from reconciler.live import LiveMember
+from reconciler.plan import Action, Change, Plan, TargetPlan
+from reconciler.refs import MemberKind, Provenance, Role
+
+SYMBOLS = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-"}
+STYLES = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.DELETE: "red"}
+HEADER_STYLE = "bold"
+NOTE_STYLE = "dim"
+ERROR_STYLE = "bold red"
+BOT_REPLACE_NOTE = " (replace: bots cannot be updated in place)"
+UNSAFE_HINT = (
+    "This plan breaks the safety rules (settings.yaml `safety:`); "
+    "apply refuses it unless --allow-unsafe is given."
+)
+CHANGE_INDENT = "  "
+NOTE_INDENT = "    "
+DETAIL_INDENT = "      "
+
+
+class TextRenderer:
+    """Renders a Plan as lines of text. ``verbose`` adds provenance under each member and
+    lists unmanaged members of unchanged targets."""
+
+    def __init__(self, *, verbose: bool = False) -> None:
+        self.verbose = verbose
+
+    def run(self, plan: Plan, console: Console) -> None:
+        for line in self.lines(plan):
+            console.print(line, soft_wrap=True, highlight=False)
+
+    def lines(self, plan: Plan) -> list[Text]:
+        out: list[Text] = []
+        shown = [t for t in plan.targets if self._shows(t)]
+        for target in shown:
+            out.extend(self._target(target))
+            out.append(Text())
+        unchanged = [t for t in plan.targets if not self._shows(t)]
+        if unchanged:
+            out.append(Text(_unchanged_line(unchanged)))
+            out.append(Text())
+        for error in plan.errors:
+            out.append(Text.assemble(("Error:", ERROR_STYLE), f" {error}"))
+        if plan.errors:
+            out.append(Text())
+        out.append(Text(plan.summary.line(), style=HEADER_STYLE))
+        if plan.violations:
+            out.append(Text())
+            for v in plan.violations:
+                out.append(Text.assemble(("Error:", ERROR_STYLE), f" refusing this plan: {v}"))
+            out.append(Text(UNSAFE_HINT))
+        return out
+
+    def _shows(self, t: TargetPlan) -> bool:
+        return bool(t.changes or t.protected or (self.verbose and t.unmanaged))
+
+    def _target(self, t: TargetPlan) -> list[Text]:
+        out = [
+            Text(
+                f"# {t.key.kind.value} {t.key.name} (account {t.key.scope}, id {t.target_id})",
+                style=HEADER_STYLE,
+            )
+        ]
+        for change in t.changes:
+            out.append(change_line(change))
+            if self.verbose:
+                out.extend(Text(s, style=NOTE_STYLE) for s in _why(change))
+        for m in t.unmanaged:
+            out.append(Text(f"{NOTE_INDENT}unmanaged: {_member(m)}", style=NOTE_STYLE))
+        for m in t.protected:
+            out.append(
+                Text(f"{NOTE_INDENT}protected: {_member(m)}, left unchanged", style=NOTE_STYLE)
+            )
+        return out
+
+
+def change_line(c: Change) -> Text:
+    """``  + alice@example.com (Administrator)`` and the like, the symbol coloured."""
+    symbol = SYMBOLS[c.action]
+    if c.action is Action.CREATE:
+        body = f"{c.member} ({_role(c.role_after)})"
+    elif c.action is Action.DELETE:
+        body = f"{c.member} ({_role(c.role_before)})"
+    else:
+        body = f"{c.member}: {_role(c.role_before)} -> {_role(c.role_after)}"
+        if c.member_kind is not MemberKind.USER:
+            body += BOT_REPLACE_NOTE
+    return Text.assemble(CHANGE_INDENT, (symbol, STYLES[c.action]), f" {body}")
+
+
+def render_text(plan: Plan, *, verbose: bool = False) -> str:
+    """The plan as plain text (no colour), one line per line, ending with a newline."""
+    return "".join(line.plain + "\n" for line in TextRenderer(verbose=verbose).lines(plan))
+
+
+def describe_provenance(p: Provenance) -> str:
+    """``via @sre > @oncall at FILE:LINE as Administrator`` or ``declared at FILE:LINE ...``."""
+    if p.via:
+        chain = " > ".join(f"@{g}" for g in p.via)
+        return f"via {chain} at {p.location or p.declared_at} as {p.role.value}"
+    return f"declared at {p.declared_at} as {p.role.value}"
+
+
+def _why(c: Change) -> list[str]:
+    if c.action is Action.DELETE:
+        return [f"{DETAIL_INDENT}not declared, and prune is on for this {c.target.kind.value}"]
+    return [f"{DETAIL_INDENT}{describe_provenance(p)}" for p in c.provenance]
+
+
+def _member(m: LiveMember) -> str:
+    return f"{m.ref} ({m.role.value})"
+
+
+def _role(role: Role | None) -> str:
+    return role.value if role else "?"
+
+
+def targets_phrase(targets: list[TargetPlan]) -> str:
+    """``3 rooms`` (``3 rooms, 1 channel`` once there are several kinds)."""
+    counts = Counter(t.key.kind.value for t in targets)
+    return ", ".join(f"{n} {k if n == 1 else k + 's'}" for k, n in sorted(counts.items()))
+
+
+def _unchanged_line(targets: list[TargetPlan]) -> str:
+    line = f"{targets_phrase(targets)} unchanged."
+    with_unmanaged = sum(bool(t.unmanaged) for t in targets)
+    if with_unmanaged:
+        line = f"{line[:-1]} ({with_unmanaged} with unmanaged members, which -v lists)."
+    return line
