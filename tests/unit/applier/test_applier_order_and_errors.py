@@ -1,0 +1,355 @@
+"""The applier's logic against an in-memory provider: order, batching, errors, retries."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+
+import pytest
+
+from reconciler.applier import ApplyResult, ChangeResult, apply
+from reconciler.errors import AwsError
+from reconciler.plan import Action, Change, Plan, TargetPlan
+from reconciler.providers.base import ItemError
+from reconciler.providers.retry import RetryPolicy
+from reconciler.refs import MemberKind, MemberRef, Role, TargetKey, TargetKind
+
+A, M = Role.ADMINISTRATOR, Role.MEMBER
+NO_WAIT = RetryPolicy(attempts=4, base=0.0, cap=0.0, sleep=lambda _: None, rng=random.Random(0))
+
+
+def key(name: str = "ops") -> TargetKey:
+    return TargetKey(TargetKind.ROOM, "acct", name)
+
+
+class FakeRooms:
+    """Rooms as dicts of member id -> role; logs every call; scripted failures."""
+
+    batch_size = 50
+
+    def __init__(self, rooms: Mapping[str, Mapping[str, Role]]) -> None:
+        self.rooms = {rid: dict(ms) for rid, ms in rooms.items()}
+        self.log: list[tuple[str, str, tuple[str, ...]]] = []
+        self.item_errors: dict[str, list[str]] = {}  # member id -> codes, one per attempt
+        self.call_errors: dict[tuple[str, str], str] = {}  # (operation, member id) -> code
+        self.kinds: dict[str, MemberKind] = {}
+
+    def read(self, desired: object, only: object = None) -> object:
+        raise NotImplementedError
+
+    def can_update_role(self, kind: MemberKind) -> bool:
+        return kind is MemberKind.USER
+
+    def _fail(self, op: str, member_id: str) -> None:
+        code = self.call_errors.get((op, member_id))
+        if code:
+            raise AwsError(op, code, f"{op} says {code}")
+
+    def create_members(
+        self, target: TargetKey, target_id: str, items: Sequence[tuple[str, Role]]
+    ) -> Mapping[str, ItemError]:
+        assert 0 < len(items) <= self.batch_size
+        self.log.append(("create", target_id, tuple(f"{m}:{r.value}" for m, r in items)))
+        for m, _ in items:
+            self._fail("BatchCreateRoomMembership", m)
+        errors = {}
+        room = self.rooms[target_id]
+        for m, r in items:
+            scripted = self.item_errors.get(m)
+            if scripted:
+                code = scripted.pop(0)
+                errors[m] = ItemError(m, code, f"item says {code}")
+            elif m in room:
+                errors[m] = ItemError(m, "Conflict", "already a member")
+            else:
+                room[m] = r
+        return errors
+
+    def update_role(self, target: TargetKey, target_id: str, member_id: str, role: Role) -> None:
+        self.log.append(("update", target_id, (f"{member_id}:{role.value}",)))
+        self._fail("UpdateRoomMembership", member_id)
+        if member_id not in self.rooms[target_id]:
+            raise AwsError("UpdateRoomMembership", "NotFoundException", "not a member")
+        self.rooms[target_id][member_id] = role
+
+    def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
+        self.log.append(("delete", target_id, (member_id,)))
+        self._fail("DeleteRoomMembership", member_id)
+        if self.rooms[target_id].pop(member_id, None) is None:
+            raise AwsError("DeleteRoomMembership", "NotFoundException", "not a member")
+
+    def member_role(self, target: TargetKey, target_id: str, member_id: str) -> Role | None:
+        self.log.append(("list", target_id, ()))
+        return self.rooms[target_id].get(member_id)
+
+    def admins_over_time(self, room: str, start: Mapping[str, Role]) -> list[int]:
+        """Administrator counts after each logged call (replaying the log)."""
+        state, counts = dict(start), []
+        for op, rid, args in self.log:
+            if rid != room:
+                continue
+            for a in args:
+                if op == "delete":
+                    state.pop(a, None)
+                elif op in ("create", "update"):
+                    m, _, r = a.rpartition(":")
+                    state[m] = Role(r)
+            counts.append(sum(r is A for r in state.values()))
+        return counts
+
+
+def change(
+    action: Action, who: str, before: Role | None, after: Role | None, room: str = "ops"
+) -> Change:
+    bot = who.startswith("bot:")
+    ref = MemberRef.bot(who[4:]) if bot else MemberRef.user(who)
+    return Change(
+        action=action,
+        target=key(room),
+        member=ref,
+        member_id=who,
+        member_kind=MemberKind.BOT if bot else MemberKind.USER,
+        role_before=before,
+        role_after=after,
+    )
+
+
+def create(who: str, role: Role = M, room: str = "ops") -> Change:
+    return change(Action.CREATE, who, None, role, room)
+
+
+def update(who: str, before: Role, after: Role, room: str = "ops") -> Change:
+    return change(Action.UPDATE, who, before, after, room)
+
+
+def delete(who: str, role: Role = M, room: str = "ops") -> Change:
+    return change(Action.DELETE, who, role, None, room)
+
+
+def plan_of(*changes: Change) -> Plan:
+    by_room: dict[TargetKey, list[Change]] = {}
+    for c in changes:
+        by_room.setdefault(c.target, []).append(c)
+    return Plan(
+        tuple(
+            TargetPlan(k, k.name, "fp", tuple(sorted(cs, key=lambda c: c.sort_key)))
+            for k, cs in sorted(by_room.items())
+        )
+    )
+
+
+def run(fake: FakeRooms, *changes: Change, **kw: object) -> ApplyResult:
+    return apply(plan_of(*changes), fake, parallelism=4, retry=NO_WAIT, **kw)  # type: ignore[arg-type]
+
+
+def ops(fake: FakeRooms) -> list[str]:
+    return [op for op, _, _ in fake.log]
+
+
+def test_creates_go_out_in_batches_of_fifty() -> None:
+    fake = FakeRooms({"ops": {}})
+    result = run(fake, *(create(f"u{i:03}@x.io") for i in range(120)))
+    assert [len(args) for _, _, args in fake.log] == [50, 50, 20]
+    assert result.ok and result.added == 120
+    assert len(fake.rooms["ops"]) == 120
+
+
+def test_promotions_come_before_demotions_and_removals() -> None:
+    start = {"old@x.io": A, "mid@x.io": M, "gone@x.io": A}
+    fake = FakeRooms({"ops": start})
+    result = run(
+        fake,
+        delete("gone@x.io", A),
+        update("old@x.io", A, M),
+        update("mid@x.io", M, A),
+        create("new@x.io", A),
+    )
+    assert fake.log == [
+        ("create", "ops", ("new@x.io:Administrator",)),
+        ("update", "ops", ("mid@x.io:Administrator",)),
+        ("update", "ops", ("old@x.io:Member",)),
+        ("delete", "ops", ("gone@x.io",)),
+    ]
+    assert fake.admins_over_time("ops", start) == [3, 4, 3, 2]
+    assert result.ok and (result.added, result.changed, result.removed) == (1, 2, 1)
+
+
+def test_bot_promotion_is_a_delete_then_a_create_in_the_same_batch_as_new_members() -> None:
+    fake = FakeRooms({"ops": {"bot:Pager": M}})
+    result = run(fake, update("bot:Pager", M, A), create("new@x.io"))
+    assert fake.log == [
+        ("delete", "ops", ("bot:Pager",)),
+        ("create", "ops", ("new@x.io:Member", "bot:Pager:Administrator")),
+    ]
+    assert result.ok and fake.rooms["ops"] == {"bot:Pager": A, "new@x.io": M}
+
+
+def test_bot_demotion_waits_for_promotions_when_an_administrator_is_added() -> None:
+    start = {"bot:Pager": A, "amy@x.io": M}
+    fake = FakeRooms({"ops": start})
+    result = run(fake, update("bot:Pager", A, M), update("amy@x.io", M, A))
+    assert fake.log == [
+        ("update", "ops", ("amy@x.io:Administrator",)),
+        ("delete", "ops", ("bot:Pager",)),
+        ("create", "ops", ("bot:Pager:Member",)),
+    ]
+    assert min(fake.admins_over_time("ops", start)) == 1
+    assert result.ok
+
+
+def test_bot_demotion_shares_the_batch_when_no_administrator_is_added() -> None:
+    fake = FakeRooms({"ops": {"bot:Pager": A, "boss@x.io": A}})
+    run(fake, update("bot:Pager", A, M), create("new@x.io"))
+    assert ops(fake) == ["delete", "create"]
+    assert fake.rooms["ops"] == {"bot:Pager": M, "boss@x.io": A, "new@x.io": M}
+
+
+def test_transient_item_errors_are_retried_rebatching_only_failed_items() -> None:
+    fake = FakeRooms({"ops": {}})
+    fake.item_errors = {"b@x.io": ["Throttled", "ServiceUnavailable"], "c@x.io": ["ServiceFailure"]}
+    result = run(fake, create("a@x.io"), create("b@x.io"), create("c@x.io"))
+    assert [args for _, _, args in fake.log] == [
+        ("a@x.io:Member", "b@x.io:Member", "c@x.io:Member"),
+        ("b@x.io:Member", "c@x.io:Member"),
+        ("b@x.io:Member",),
+    ]
+    assert result.ok and set(fake.rooms["ops"]) == {"a@x.io", "b@x.io", "c@x.io"}
+
+
+def test_transient_item_errors_fail_the_item_once_attempts_run_out() -> None:
+    fake = FakeRooms({"ops": {}})
+    fake.item_errors = {"b@x.io": ["Throttled"] * 10}
+    result = run(fake, create("a@x.io"), create("b@x.io"))
+    assert len(fake.log) == NO_WAIT.attempts
+    assert [(r.change.member_id, r.error_code, r.error_message) for r in result.failed] == [
+        ("b@x.io", "Throttled", "item says Throttled (gave up after 4 attempts)")
+    ]
+
+
+def test_non_transient_item_error_is_reported_and_the_rest_applied() -> None:
+    fake = FakeRooms({"ops": {}, "dev": {"x@x.io": M}})
+    fake.item_errors = {"bob@x.io": ["NotFound"]}
+    result = run(
+        fake,
+        create("alice@x.io"),
+        create("bob@x.io"),
+        create("carol@x.io"),
+        delete("x@x.io", room="dev"),
+    )
+    assert len(fake.log) == 2  # no retry of NotFound
+    assert set(fake.rooms["ops"]) == {"alice@x.io", "carol@x.io"}
+    assert fake.rooms["dev"] == {}
+    assert [(str(r.change.member), r.error_code) for r in result.failed] == [
+        ("bob@x.io", "NotFound")
+    ]
+    assert (result.added, result.removed, result.total) == (2, 1, 4)
+
+
+def test_whole_batch_failing_for_good_fails_every_item_of_that_call() -> None:
+    fake = FakeRooms({"ops": {}})
+    fake.call_errors = {("BatchCreateRoomMembership", "u060@x.io"): "ForbiddenException"}
+    result = run(fake, *(create(f"u{i:03}@x.io") for i in range(70)))
+    failed = {r.change.member_id for r in result.failed}
+    assert failed == {f"u{i:03}@x.io" for i in range(50, 70)}
+    assert {r.error_code for r in result.failed} == {"ForbiddenException"}
+    assert result.added == 50
+
+
+def test_conflict_for_a_user_sets_the_wanted_role_in_place() -> None:
+    fake = FakeRooms({"ops": {"amy@x.io": M}})
+    result = run(fake, create("amy@x.io", A))
+    assert ops(fake) == ["create", "update"]
+    assert result.ok and fake.rooms["ops"] == {"amy@x.io": A}
+
+
+def test_conflict_for_a_bot_with_the_wanted_role_counts_as_done() -> None:
+    fake = FakeRooms({"ops": {"bot:Pager": M}})
+    result = run(fake, create("bot:Pager", M))
+    assert ops(fake) == ["create", "list"]
+    assert result.ok and result.added == 1
+
+
+def test_conflict_for_a_bot_with_another_role_is_reported() -> None:
+    fake = FakeRooms({"ops": {"bot:Pager": M}})
+    result = run(fake, create("bot:Pager", A))
+    assert [(r.error_code, r.error_message) for r in result.failed] == [
+        ("Conflict", "already a member with Member, wanted Administrator; run apply again")
+    ]
+
+
+def test_delete_of_a_member_already_gone_counts_as_done() -> None:
+    fake = FakeRooms({"ops": {}})
+    result = run(fake, delete("ghost@x.io"))
+    assert result.ok and result.removed == 1
+
+
+def test_failed_update_is_reported_with_aws_code() -> None:
+    fake = FakeRooms({"ops": {"amy@x.io": M, "boss@x.io": A}})
+    fake.call_errors = {("UpdateRoomMembership", "amy@x.io"): "ForbiddenException"}
+    result = run(fake, update("amy@x.io", M, A))
+    assert [(r.error_code, r.error_message) for r in result.failed] == [
+        ("ForbiddenException", "UpdateRoomMembership says ForbiddenException")
+    ]
+
+
+def test_administrators_are_kept_when_adding_an_administrator_failed() -> None:
+    start = {"old@x.io": A, "amy@x.io": M, "lee@x.io": A, "tmp@x.io": M}
+    fake = FakeRooms({"ops": start})
+    fake.call_errors = {("UpdateRoomMembership", "amy@x.io"): "NotFoundException"}
+    result = run(
+        fake,
+        update("amy@x.io", M, A),
+        update("old@x.io", A, M),
+        delete("lee@x.io", A),
+        delete("tmp@x.io", M),
+    )
+    assert ops(fake) == ["update", "delete"]
+    assert fake.rooms["ops"] == {"old@x.io": A, "amy@x.io": M, "lee@x.io": A}
+    assert [(r.change.member_id, r.error_code) for r in result.failed] == [
+        ("amy@x.io", "NotFoundException"),
+        ("old@x.io", "Skipped"),
+        ("lee@x.io", "Skipped"),
+    ]
+    assert result.removed == 1
+
+
+def test_progress_is_reported_once_per_change() -> None:
+    fake = FakeRooms({"ops": {"a@x.io": M}, "dev": {}})
+    seen: list[ChangeResult] = []
+    result = run(
+        fake, create("b@x.io"), delete("a@x.io"), create("c@x.io", room="dev"), progress=seen.append
+    )
+    assert sorted(str(r.change.member) for r in seen) == ["a@x.io", "b@x.io", "c@x.io"]
+    assert result.total == 3
+
+
+def test_results_follow_plan_order_across_parallel_rooms() -> None:
+    rooms = {f"r{i}": {} for i in range(6)}
+    fake = FakeRooms(rooms)
+    changes = [create(f"u{j}@x.io", room=f"r{i}") for i in range(6) for j in range(3)]
+    result = run(fake, *changes)
+    assert [(r.change.target.name, r.change.member_id) for r in result.results] == [
+        (c.target.name, c.member_id) for c in plan_of(*changes).changes
+    ]
+    assert all(len(m) == 3 for m in fake.rooms.values())
+
+
+def test_empty_plan_makes_no_calls() -> None:
+    fake = FakeRooms({"ops": {}})
+    result = apply(Plan(()), fake, retry=NO_WAIT)  # type: ignore[arg-type]
+    assert result.ok and result.total == 0 and fake.log == []
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_transient_item_faults_still_converge(seed: int) -> None:
+    rng = random.Random(seed)
+    fake = FakeRooms({"ops": {f"old{i}@x.io": M for i in range(30)}})
+    for i in range(80):
+        fake.item_errors[f"new{i}@x.io"] = [c for c in ("Throttled",) if rng.random() < 0.3]
+    policy = RetryPolicy(attempts=10, base=0, cap=0, sleep=lambda _: None)
+    changes = [create(f"new{i}@x.io") for i in range(80)] + [
+        delete(f"old{i}@x.io") for i in range(30)
+    ]
+    result = apply(plan_of(*changes), fake, retry=policy)  # type: ignore[arg-type]
+    assert result.ok
+    assert set(fake.rooms["ops"]) == {f"new{i}@x.io" for i in range(80)}

@@ -1,0 +1,48 @@
+"""The closing lines of an apply, compared line by line."""
+
+from __future__ import annotations
+
+from reconciler.applier import ApplyResult, ChangeResult
+from reconciler.plan import Action, Change
+from reconciler.refs import MemberRef, Role, TargetKey, TargetKind
+from reconciler.render.apply import render_apply
+
+ROOM = TargetKey(TargetKind.ROOM, "acct", "incident-response")
+
+
+def change(action: Action, ref: MemberRef, before: Role | None, after: Role | None) -> Change:
+    return Change(action, ROOM, ref, "id-" + ref.key, ref.kind, before, after)
+
+
+ADD = change(Action.CREATE, MemberRef.user("bob@example.com"), None, Role.MEMBER)
+PROMOTE = change(Action.UPDATE, MemberRef.bot("PagerBot"), Role.MEMBER, Role.ADMINISTRATOR)
+REMOVE = change(Action.DELETE, MemberRef.user("Carol@Example.com"), Role.MEMBER, None)
+
+
+def test_success_closes_with_counts() -> None:
+    result = ApplyResult((ChangeResult(ADD), ChangeResult(PROMOTE), ChangeResult(REMOVE)))
+    assert render_apply(result) == ["Apply complete! Memberships: 1 added, 1 changed, 1 removed."]
+
+
+def test_nothing_to_do_is_a_complete_apply() -> None:
+    assert render_apply(ApplyResult(())) == [
+        "Apply complete! Memberships: 0 added, 0 changed, 0 removed."
+    ]
+
+
+def test_failures_are_listed_with_code_and_message_then_counted() -> None:
+    result = ApplyResult(
+        (
+            ChangeResult(ADD, "NotFound", "Member id-bob@example.com not found."),
+            ChangeResult(PROMOTE, "Throttled", "Rate exceeded. (gave up after 10 attempts)"),
+            ChangeResult(REMOVE),
+        )
+    )
+    assert render_apply(result) == [
+        "  ! bob@example.com in incident-response: NotFound: Member id-bob@example.com not found.",
+        "  ! bot:PagerBot in incident-response: Throttled: Rate exceeded. "
+        "(gave up after 10 attempts)",
+        "Apply incomplete: 2 of 3 changes failed.",
+    ]
+    assert (result.added, result.changed, result.removed, result.ok) == (0, 0, 1, False)
+    assert result.touched == (ROOM,)

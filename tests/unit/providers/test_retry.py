@@ -1,0 +1,148 @@
+"""Retries of whole AWS calls: what is retried, how long we wait, what a user finally sees."""
+
+from __future__ import annotations
+
+import logging
+import random
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError
+
+from reconciler.errors import AwsError
+from reconciler.providers.retry import RetryPolicy, call_with_retry
+
+
+def client_error(
+    code: str, status: int, message: str = "boom", op: str = "ListRooms"
+) -> ClientError:
+    return ClientError(
+        {
+            "Error": {"Code": code, "Message": message},
+            "ResponseMetadata": {"HTTPStatusCode": status},
+        },
+        op,
+    )
+
+
+class Flaky:
+    """Raises the given exceptions in turn, then returns ``result``."""
+
+    def __init__(self, *failures: Exception, result: Any = "ok") -> None:
+        self.failures = list(failures)
+        self.calls: list[dict[str, Any]] = []
+        self.result = result
+
+    def __call__(self, **params: Any) -> Any:
+        self.calls.append(params)
+        if self.failures:
+            raise self.failures.pop(0)
+        return self.result
+
+
+def policy(
+    attempts: int = 5, base: float = 0.01, cap: float = 0.04
+) -> tuple[RetryPolicy, list[float]]:
+    slept: list[float] = []
+    return RetryPolicy(attempts, base, cap, sleep=slept.append, rng=random.Random(7)), slept
+
+
+def test_throttled_call_is_retried_until_it_succeeds() -> None:
+    p, slept = policy()
+    fn = Flaky(
+        client_error("ThrottledClientException", 429), client_error("ThrottledClientException", 429)
+    )
+    assert call_with_retry(p, "ListRooms", fn, AccountId="a") == "ok"
+    assert fn.calls == [{"AccountId": "a"}] * 3
+    assert len(slept) == 2
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("ThrottlingException", 429),
+        ("ServiceUnavailableException", 503),
+        ("ServiceFailureException", 500),
+        ("SomethingNew", 502),
+    ],
+)
+def test_throttling_and_server_errors_are_retried(code: str, status: int) -> None:
+    p, _ = policy()
+    fn = Flaky(client_error(code, status))
+    assert call_with_retry(p, "ListUsers", fn) == "ok"
+    assert len(fn.calls) == 2
+
+
+def test_connection_errors_are_retried() -> None:
+    p, _ = policy()
+    fn = Flaky(EndpointConnectionError(endpoint_url="http://127.0.0.1:1"))
+    assert call_with_retry(p, "ListBots", fn) == "ok"
+    assert len(fn.calls) == 2
+
+
+def test_client_error_is_not_retried_and_names_operation_code_and_context() -> None:
+    p, slept = policy()
+    fn = Flaky(client_error("NotFoundException", 404, "Room not found"))
+    with pytest.raises(AwsError) as info:
+        call_with_retry(p, "ListRoomMemberships", fn, context="account 1111, room r1")
+    assert str(info.value) == (
+        "ListRoomMemberships failed (account 1111, room r1): NotFoundException: Room not found"
+    )
+    assert (info.value.operation, info.value.code) == ("ListRoomMemberships", "NotFoundException")
+    assert len(fn.calls) == 1
+    assert slept == []
+
+
+def test_gives_up_after_the_policy_attempts_with_the_last_code() -> None:
+    p, slept = policy(attempts=3)
+    fn = Flaky(*[client_error("ServiceUnavailableException", 503, "try later")] * 5)
+    with pytest.raises(AwsError) as info:
+        call_with_retry(p, "ListRooms", fn)
+    assert str(info.value) == (
+        "ListRooms failed: ServiceUnavailableException: try later (gave up after 3 attempts)"
+    )
+    assert len(fn.calls) == 3
+    assert len(slept) == 2
+
+
+def test_backoff_is_exponential_capped_and_fully_jittered() -> None:
+    p = RetryPolicy(attempts=10, base=0.1, cap=1.0, rng=random.Random(1))
+    assert [p.ceiling(n) for n in range(1, 7)] == [0.1, 0.2, 0.4, 0.8, 1.0, 1.0]
+    delays = [p.delay(5) for _ in range(2000)]
+    assert all(0.0 <= d <= 1.0 for d in delays)
+    assert min(delays) < 0.05 and max(delays) > 0.95  # spread over the whole interval
+
+
+def test_sleeps_stay_under_the_cap() -> None:
+    p, slept = policy(attempts=8, base=0.01, cap=0.02)
+    fn = Flaky(*[client_error("ThrottledClientException", 429)] * 7)
+    call_with_retry(p, "ListRooms", fn)
+    assert len(slept) == 7
+    assert all(0 <= s <= 0.02 for s in slept)
+
+
+def test_policy_from_environment_in_milliseconds() -> None:
+    p = RetryPolicy.from_env(
+        {
+            "CHIME_RECONCILER_RETRY_BASE_MS": "2",
+            "CHIME_RECONCILER_RETRY_CAP_MS": "50",
+            "CHIME_RECONCILER_RETRY_ATTEMPTS": "4",
+        }
+    )
+    assert (p.attempts, p.base, p.cap) == (4, 0.002, 0.05)
+    assert RetryPolicy.from_env({}) == RetryPolicy()
+
+
+def test_retries_are_logged_at_debug(caplog: pytest.LogCaptureFixture) -> None:
+    p, _ = policy()
+    fn = Flaky(client_error("ThrottledClientException", 429, "Rate exceeded"))
+    with caplog.at_level(logging.DEBUG, logger="reconciler"):
+        call_with_retry(p, "ListRooms", fn, context="account 1111")
+    assert [r.levelno for r in caplog.records] == [logging.DEBUG]
+    assert (
+        caplog.records[0]
+        .getMessage()
+        .startswith(
+            "ListRooms (account 1111): ThrottledClientException (Rate exceeded); retry 1 of 4 in "
+        )
+    )
