@@ -1,0 +1,89 @@
+"""Finding and reading the desired-state files: the loader's only I/O.
+
+Every ``*.yaml`` / ``*.yml`` under the directory, recursively, in sorted order of their
+path relative to it. Hidden files and directories (``.git``, ``.x.yaml``) are skipped;
+symbolic links to files are read, symbolic links to directories are not followed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from reconciler.errors import Problem
+from reconciler.refs import Location
+
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    relative: str  # POSIX path relative to the directory: "teams/sre.yaml"
+    display: str  # as the user would type it: str(directory / relative)
+    content: bytes | None  # None when it could not be read
+    error: str = ""  # why it could not be read
+
+
+def discover(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
+    """Read every desired-state file. Problems: unreadable files and directories, and a
+    missing or empty directory ("no desired-state files found in DIR")."""
+    if not directory.exists():
+        return [], [_none_found(directory, "no such directory")]
+    if not directory.is_dir():
+        return [], [_none_found(directory, "not a directory")]
+    problems: list[Problem] = []
+
+    def unreadable(exc: OSError) -> None:
+        where = exc.filename or str(directory)
+        problems.append(Problem(None, f"{where}: cannot read directory: {exc.strerror or exc}"))
+
+    relatives: list[str] = []
+    for root, dirs, names in os.walk(directory, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = Path(root).relative_to(directory)
+        for name in names:
+            if name.endswith(SUFFIXES) and not name.startswith("."):
+                relatives.append((base / name).as_posix())
+    files = [_read(directory, relative) for relative in sorted(relatives)]
+    for f in files:
+        if f.content is None:
+            problems.append(Problem(Location(f.display, 1), f"cannot read file: {f.error}"))
+    if not files and not problems:
+        problems.append(_none_found(directory, " or ".join(f"*{s}" for s in SUFFIXES)))
+    return files, problems
+
+
+def _none_found(directory: Path, why: str) -> Problem:
+    return Problem(None, f"no desired-state files found in {directory} ({why})")
+
+
+def _read(directory: Path, relative: str) -> SourceFile:
+    path = directory / relative
+    try:
+        return SourceFile(relative, str(path), path.read_bytes())
+    except OSError as exc:
+        return SourceFile(relative, str(path), None, exc.strerror or type(exc).__name__)
+
+
+def decode(source: SourceFile) -> tuple[str | None, Problem | None]:
+    """The file's text (UTF-8, an optional BOM dropped), or a located problem."""
+    assert source.content is not None
+    try:
+        return source.content.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = source.content.count(b"\n", 0, exc.start) + 1
+        return None, Problem(Location(source.display, line), "not valid UTF-8 text")
+
+
+def digest(files: list[SourceFile]) -> str:
+    """sha256 over every file's relative path and bytes, in path order: a saved plan
+    compares it to refuse a plan made from other files."""
+    h = hashlib.sha256()
+    for f in sorted(files, key=lambda f: f.relative):
+        content = f.content or b""
+        h.update(f.relative.encode())
+        h.update(b"\0%d\0" % len(content))
+        h.update(content)
+    return "sha256:" + h.hexdigest()

@@ -1,0 +1,246 @@
+"""Load a desired-state directory: read, parse with positions, validate, resolve.
+
+``load_desired(directory)`` returns a DesiredState or raises DesiredStateError with every
+problem found (sorted by file and line), each ``FILE:LINE: PATH: message``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from reconciler.desired import files as source_files
+from reconciler.desired.groups import EntryAt, GroupDef
+from reconciler.desired.messages import located, validate
+from reconciler.desired.model import DesiredState
+from reconciler.desired.resolve import Declarations, RoomDef, resolve
+from reconciler.desired.restrictions import Rule, compile_rules, violation
+from reconciler.desired.spec import (
+    Entry,
+    RestrictionsFile,
+    RoomsFile,
+    SettingsFile,
+    parse_entry,
+)
+from reconciler.desired.yamlpos import Document, Positions, parse
+from reconciler.desired.yamlpos import Path as KeyPath
+from reconciler.errors import DesiredStateError, Problem
+from reconciler.refs import Location
+
+SETTINGS = ("settings.yaml", "settings.yml")
+RESTRICTIONS = ("restrictions.yaml", "restrictions.yml")
+TOP = "at the top of the desired-state directory"
+ROOMS_FILE_HINTS = {
+    **{k: f"settings belong in settings.yaml {TOP}" for k in SettingsFile.model_fields},
+    "restrictions": f"restrictions belong in restrictions.yaml {TOP}",
+}
+SPECIAL_FILE_HINTS = {
+    "rooms": "rooms and groups belong in other files",
+    "groups": "rooms and groups belong in other files",
+}
+
+
+def load_desired(directory: Path) -> DesiredState:
+    """Read and validate every desired-state file under ``directory``; resolve groups.
+
+    Raises DesiredStateError with all the problems found; never anything else for bad
+    input."""
+    sources, problems = source_files.discover(directory)
+    if not sources:
+        raise DesiredStateError(problems)
+    loader = _Loader()
+    readable = [s for s in sources if s.content is not None]
+    # settings and restrictions first: the other files are checked against them
+    ordered = sorted(readable, key=lambda s: (s.relative not in RESTRICTIONS + SETTINGS,))
+    for source in ordered:
+        text, problem = source_files.decode(source)
+        if problem is not None or text is None:
+            problems.append(problem or Problem(Location(source.display, 1), "cannot read file"))
+            continue
+        loader.load(source.relative, source.display, parse(text))
+    problems += loader.problems
+    resolved = resolve(loader.declared)
+    problems += resolved.problems
+    if problems:
+        raise DesiredStateError(_sorted(problems))
+    return DesiredState(
+        targets=resolved.targets,
+        safety=resolved.safety,
+        protected=resolved.protected,
+        digest=source_files.digest(sources),
+        files=tuple(s.display for s in sources),
+    )
+
+
+def _sorted(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems without a file first, then by file and line (stable within a line)."""
+    unlocated = [p for p in problems if p.location is None]
+    located_ = [p for p in problems if p.location is not None]
+    return unlocated + sorted(located_, key=lambda p: p.location or Location("", 0))
+
+
+class _Loader:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.declared = Declarations()
+        self.rules: tuple[Rule, ...] = ()
+        self.special: dict[str, str] = {}  # settings / restrictions -> display of the first
+        self.group_origin: dict[str, Location] = {}
+
+    def load(self, relative: str, display: str, doc: Document) -> None:
+        kind = self._kind(relative, display)
+        if kind == "ignored":
+            return
+        lost = [i.path for i in doc.issues if i.value_lost]
+        self.problems += [located(display, i.line, i.path, i.message) for i in doc.issues]
+        if doc.data is None and not doc.issues:
+            doc.data = {}  # an empty file (or comments only) declares nothing
+        if not isinstance(doc.data, dict):
+            if doc.data is not None:
+                what = "list" if isinstance(doc.data, list) else "single value"
+                line = doc.positions.value_line(())
+                message = f"the top level must be a mapping of keys, not a {what}"
+                self.problems.append(Problem(Location(display, line), message))
+            self._unknowable(kind)
+            return
+        if kind == "settings":
+            model = self._validated(SettingsFile, doc, display, lost, SPECIAL_FILE_HINTS)
+            if isinstance(model, SettingsFile):
+                self._settings(model, display, doc.positions)
+        elif kind == "restrictions":
+            model = self._validated(RestrictionsFile, doc, display, lost, SPECIAL_FILE_HINTS)
+            if isinstance(model, RestrictionsFile):
+                self.rules = compile_rules(model, display, doc.positions)
+        else:
+            model = self._validated(RoomsFile, doc, display, lost, ROOMS_FILE_HINTS)
+            if isinstance(model, RoomsFile):
+                self._rooms_file(model, relative, display, doc.positions)
+
+    def _kind(self, relative: str, display: str) -> str:
+        for kind, names in (("settings", SETTINGS), ("restrictions", RESTRICTIONS)):
+            if relative in names:
+                if kind in self.special:
+                    message = f"{kind} already read from {self.special[kind]}: keep one file"
+                    self.problems.append(Problem(Location(display, 1), message))
+                    return "ignored"
+                self.special[kind] = display
+                return kind
+        return "rooms"
+
+    def _validated(
+        self,
+        model: type[BaseModel],
+        doc: Document,
+        display: str,
+        lost: list[KeyPath],
+        hints: dict[str, str],
+    ) -> BaseModel | None:
+        """Validate; on errors report them (except where YAML already lost the value) and
+        validate again without the broken rooms, groups or settings, so that problems
+        elsewhere are still found and nothing cascades from a broken part."""
+        result = validate(model, doc.data, display, doc.positions, hints)
+        if result.model is not None:
+            return result.model
+        self.problems += [p for loc, p in result.errors if not _under_any(loc, lost)]
+        data: dict[str, Any] = dict(doc.data)
+        for loc, _ in result.errors:
+            self._drop(model, data, loc)
+        salvaged = validate(model, data, display, doc.positions).model
+        if salvaged is None:  # pragma: no cover - dropping every broken part should do
+            self._unknowable("settings" if model is SettingsFile else "rooms")
+        return salvaged
+
+    def _unknowable(self, kind: str) -> None:
+        """A file we could not read at all may define groups and the default account:
+        do not report their absence elsewhere (fix this file first)."""
+        self.declared.groups_unknown = True
+        if kind == "settings":
+            self.declared.account_broken = True
+
+    def _drop(self, model: type[BaseModel], data: dict[str, Any], loc: KeyPath) -> None:
+        top = loc[0] if loc else None
+        if model is RestrictionsFile:
+            self.rules = ()
+            data.clear()  # a broken rule list restricts nothing rather than the wrong thing
+            return
+        if not isinstance(top, str) or top not in data:
+            return
+        if model is RoomsFile and len(loc) >= 2 and isinstance(data[top], dict):
+            data[top] = {k: v for k, v in data[top].items() if k != loc[1]}
+            if top == "groups":
+                self.declared.broken_groups.add(str(loc[1]))
+            return
+        if model is RoomsFile and top == "groups":
+            self.declared.groups_unknown = True
+        if model is SettingsFile and top == "account":
+            self.declared.account_broken = True
+        if model is SettingsFile and top == "protected":
+            self.declared.groups_unknown = True  # may have named groups we cannot see
+        del data[top]
+
+    def _settings(self, model: SettingsFile, display: str, positions: Positions) -> None:
+        self.declared.account = model.account
+        self.declared.prune = model.prune
+        self.declared.safety = model.safety
+        self.declared.protected = self._entries(model.protected, ("protected",), display, positions)
+
+    def _rooms_file(
+        self, model: RoomsFile, relative: str, display: str, positions: Positions
+    ) -> None:
+        for name, group_entries in model.groups.items():
+            path: KeyPath = ("groups", name)
+            location = Location(display, positions.line_of(path))
+            why = violation(self.rules, relative, "group", name)
+            if why:
+                self.problems.append(located(display, location.line, path, why))
+            if name in self.declared.groups:
+                first = self.declared.groups[name].location
+                message = f"group {name!r} is already defined at {first}"
+                self.problems.append(located(display, location.line, path, message))
+                continue
+            entries = self._entries(group_entries, path, display, positions)
+            self.declared.groups[name] = GroupDef(name, location, path, entries)
+        for key, spec in model.rooms.items():
+            path = ("rooms", key)
+            location = Location(display, positions.line_of(path))
+            room_name = key if key.strip() else spec.id
+            why = room_name and violation(self.rules, relative, "room", room_name)
+            if why:
+                self.problems.append(located(display, location.line, path, why))
+            self.declared.rooms.append(
+                RoomDef(
+                    key=key,
+                    spec=spec,
+                    location=location,
+                    path=path,
+                    administrators=self._entries(
+                        spec.administrators, (*path, "administrators"), display, positions
+                    ),
+                    members=self._entries(spec.members, (*path, "members"), display, positions),
+                )
+            )
+
+    def _entries(
+        self, texts: list[str], path: KeyPath, display: str, positions: Positions
+    ) -> tuple[EntryAt, ...]:
+        """Parse a validated member list; the same member twice in it is an error."""
+        seen: dict[Entry, int] = {}
+        out = []
+        for i, text in enumerate(texts):
+            entry = parse_entry(text)
+            item_path = (*path, i)
+            line = positions.value_line(item_path)
+            if entry in seen:
+                message = f"{str(entry)!r} is listed twice (first at line {seen[entry]})"
+                self.problems.append(located(display, line, item_path, message))
+                continue
+            seen[entry] = line
+            out.append(EntryAt(entry, Location(display, line), item_path))
+        return tuple(out)
+
+
+def _under_any(loc: KeyPath, prefixes: list[KeyPath]) -> bool:
+    return any(loc[: len(p)] == p for p in prefixes)

@@ -1,0 +1,93 @@
+"""Ownership restrictions (``restrictions.yaml``), as Kubernetes does for its groups
+(kubernetes/k8s.io ``groups/restrictions.yaml``):
+
+- each rule has a ``path`` glob, relative to the desired-state directory (``*`` and ``?``
+  stay within one path segment, ``**`` spans any number of them), and lists of regular
+  expressions for the ``rooms`` and ``groups`` that files there may define;
+- a file is governed by the **first** rule whose path matches it; a name is allowed when
+  any of that rule's expressions matches it anywhere (``re.search``; anchor with ``^...$``);
+  a rule without ``rooms:`` (or ``groups:``) allows none;
+- a file that matches no rule is unrestricted; end the list with ``- path: "**"`` to
+  allow nothing elsewhere. Without ``restrictions.yaml``, everything is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reconciler.desired.spec import RestrictionsFile
+from reconciler.desired.yamlpos import Positions
+from reconciler.refs import Location
+
+
+@dataclass(frozen=True)
+class Rule:
+    path: str
+    matcher: re.Pattern[str]
+    rooms: tuple[re.Pattern[str], ...]
+    groups: tuple[re.Pattern[str], ...]
+    location: Location
+
+    def allows(self, kind: str, name: str) -> bool:
+        patterns = self.rooms if kind == "room" else self.groups
+        return any(p.search(name) for p in patterns)
+
+    def explain(self, kind: str) -> str:
+        patterns = self.rooms if kind == "room" else self.groups
+        shown = ", ".join(repr(p.pattern) for p in patterns)
+        allowed = f"allows {kind}s matching {shown}" if patterns else f"allows no {kind}s"
+        return f"the rule at {self.location} (path {self.path!r}) {allowed}"
+
+
+def glob_to_regex(pattern: str) -> re.Pattern[str]:
+    """``teams/*/sre.yaml``, ``teams/sre/**``, ``**/*.yaml`` as a full-match regex."""
+    out = []
+    i = 0
+    pattern = pattern.strip().removeprefix("./")
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z", re.DOTALL)
+
+
+def compile_rules(spec: RestrictionsFile, file: str, positions: Positions) -> tuple[Rule, ...]:
+    return tuple(
+        Rule(
+            path=rule.path,
+            matcher=glob_to_regex(rule.path),
+            rooms=tuple(re.compile(r) for r in rule.rooms),
+            groups=tuple(re.compile(g) for g in rule.groups),
+            location=Location(file, positions.value_line(("restrictions", i))),
+        )
+        for i, rule in enumerate(spec.restrictions)
+    )
+
+
+def rule_for(rules: tuple[Rule, ...], relative_path: str) -> Rule | None:
+    """The first rule whose glob matches the file (a POSIX path relative to the dir)."""
+    for rule in rules:
+        if rule.matcher.match(relative_path):
+            return rule
+    return None
+
+
+def violation(rules: tuple[Rule, ...], relative_path: str, kind: str, name: str) -> str | None:
+    """Why ``relative_path`` may not define the room/group ``name``, or None if it may."""
+    rule = rule_for(rules, relative_path)
+    if rule is None or rule.allows(kind, name):
+        return None
+    return f"{kind} {name!r} may not be defined in {relative_path}: {rule.explain(kind)}"

@@ -1,0 +1,180 @@
+"""The desired-state file formats as strict pydantic models (and so as JSON Schema).
+
+Three kinds of file, by name at the top of the desired-state directory:
+``settings.yaml`` (:class:`SettingsFile`), ``restrictions.yaml`` (:class:`RestrictionsFile`)
+and every other ``*.yaml`` / ``*.yml`` (:class:`RoomsFile`: ``groups:`` and ``rooms:``).
+Unknown keys are errors (``extra="forbid"``); values are not coerced (``strict=True``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from reconciler.desired.model import (
+    DEFAULT_MAX_REMOVAL_FRACTION,
+    DEFAULT_MAX_REMOVALS,
+    DEFAULT_MIN_ADMINISTRATORS,
+)
+from reconciler.refs import MemberRef
+
+GROUP_PREFIX = "@"
+GROUP_NAME_RE = re.compile(r"^[^\s@]\S*$")
+NON_BLANK = r".*\S.*"
+ENTRY_PATTERN = (
+    r"^\s*(?:@[^\s@]\S*|[Bb][Oo][Tt]:.*\S.*|[^@\s]+@[^@\s]+\.[^@\s]+)\s*$"  # ECMA-262 safe
+)
+
+
+@dataclass(frozen=True, order=True)
+class GroupRef:
+    """``@name`` in a member list: every member of the group, recursively."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return f"{GROUP_PREFIX}{self.name}"
+
+
+Entry = MemberRef | GroupRef
+
+
+def parse_entry(text: str) -> Entry:
+    """An entry of a member list: ``@group``, ``bot:NAME`` or an e-mail address.
+    Raises ValueError with a user-facing message."""
+    stripped = text.strip()
+    if stripped.startswith(GROUP_PREFIX):
+        name = stripped[len(GROUP_PREFIX) :].strip()
+        if not name:
+            raise ValueError(f"group reference {stripped!r} has no group name")
+        if not GROUP_NAME_RE.match(name):
+            raise ValueError(f"malformed group reference {stripped!r}")
+        return GroupRef(name)
+    return MemberRef.parse(text)
+
+
+def _fail(kind: str, message: str) -> PydanticCustomError:
+    # the message is the template: pass it as context so braces in user text stay literal
+    return PydanticCustomError(kind, "{message}", {"message": message})
+
+
+def _entry_present(value: Any) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise _fail("member_ref", "empty member reference")
+    return value
+
+
+def _entry_valid(value: str) -> str:
+    try:
+        parse_entry(value)
+    except ValueError as exc:
+        raise _fail("member_ref", str(exc)) from None
+    return value
+
+
+def _group_name(value: str) -> str:
+    if value.startswith(GROUP_PREFIX):
+        hint = f" (write {value[1:]!r})" if GROUP_NAME_RE.match(value[1:]) else ""
+        raise _fail("group_name", f"group names are written without '@'{hint}")
+    if not GROUP_NAME_RE.match(value):
+        raise _fail("group_name", f"invalid group name {value!r} (no spaces; not empty)")
+    return value
+
+
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise _fail("regex", f"invalid regular expression {value!r}: {exc}") from None
+    return value
+
+
+MemberEntry = Annotated[
+    str,
+    BeforeValidator(_entry_present),
+    AfterValidator(_entry_valid),
+    Field(
+        description="A user's e-mail address, `bot:NAME` for a bot, or `@group`.",
+        examples=["alice@example.com", "bot:PagerBot", "@sre"],
+        json_schema_extra={"pattern": ENTRY_PATTERN},  # for editors; the loader says why
+    ),
+]
+MemberList = Annotated[list[MemberEntry], Field(description="Member references.")]
+GroupName = Annotated[str, AfterValidator(_group_name)]
+Regex = Annotated[str, AfterValidator(_regex), Field(description="A regular expression.")]
+NonBlank = Annotated[str, Field(pattern=NON_BLANK)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class RoomSpec(_Strict):
+    """One room. The mapping key is its name in Chime; with `id:` the key is a label."""
+
+    id: NonBlank | None = Field(
+        None, description="The room's id: manage this room whatever its name."
+    )
+    account: NonBlank | None = Field(
+        None, description="Chime account id (default: `account` in settings.yaml)."
+    )
+    prune: bool | None = Field(
+        None, description="Remove members not declared here (default: settings.yaml)."
+    )
+    administrators: MemberList = Field(default_factory=list)
+    members: MemberList = Field(default_factory=list)
+
+
+class RoomsFile(_Strict):
+    """Any desired-state file other than settings.yaml and restrictions.yaml."""
+
+    model_config = ConfigDict(title="chime-reconciler desired-state file")
+
+    groups: dict[GroupName, MemberList] = Field(
+        default_factory=dict,
+        description="Group name -> members (e-mails, bots, other @groups).",
+    )
+    rooms: dict[str, RoomSpec] = Field(default_factory=dict, description="Room name -> room.")
+
+
+class SafetySpec(_Strict):
+    """Limits beyond which a plan is refused."""
+
+    max_removals: int = Field(DEFAULT_MAX_REMOVALS, ge=0)
+    max_removal_fraction: float = Field(DEFAULT_MAX_REMOVAL_FRACTION, ge=0.0, le=1.0)
+    min_administrators: int = Field(DEFAULT_MIN_ADMINISTRATORS, ge=0)
+
+
+class SettingsFile(_Strict):
+    """settings.yaml at the top of the desired-state directory: the defaults."""
+
+    model_config = ConfigDict(title="chime-reconciler settings.yaml")
+
+    account: NonBlank | None = Field(None, description="Default Chime account id.")
+    prune: bool = Field(False, description="Default `prune` of every room.")
+    safety: SafetySpec = Field(default_factory=SafetySpec)
+    protected: MemberList = Field(
+        default_factory=list, description="Members never removed or demoted."
+    )
+
+
+class RestrictionRule(_Strict):
+    """Files matching `path` may define only the rooms and groups whose names match."""
+
+    path: NonBlank = Field(
+        description="Glob relative to the desired-state directory (`*`, `**`, `?`)."
+    )
+    rooms: list[Regex] = Field(default_factory=list, description="Allowed room names.")
+    groups: list[Regex] = Field(default_factory=list, description="Allowed group names.")
+
+
+class RestrictionsFile(_Strict):
+    """restrictions.yaml at the top of the desired-state directory: who may define what."""
+
+    model_config = ConfigDict(title="chime-reconciler restrictions.yaml")
+
+    restrictions: list[RestrictionRule] = Field(default_factory=list)

@@ -1,0 +1,206 @@
+"""Read YAML into plain data plus a separate table of source lines (no keys injected).
+
+PyYAML composes the text into nodes (SafeLoader); we build the plain data ourselves so
+that we can (1) record the line of every value and every mapping key by its *path*
+(``("rooms", "incident-response", "members", 2)``), (2) report duplicate keys, which
+PyYAML silently overwrites, and (3) turn every YAML problem into a located message.
+
+Mapping keys are always the key's text as written (``123:`` is the name ``"123"``):
+every key in a desired-state file is a name or a field name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+Path = tuple[str | int, ...]
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+NULL_TAG = "tag:yaml.org,2002:null"
+MAX_NODES = 200_000  # alias expansion budget ("billion laughs")
+
+
+@dataclass(frozen=True)
+class YamlIssue:
+    """A problem found while reading YAML: a 1-based line, the path and a message."""
+
+    line: int
+    path: Path
+    message: str
+    value_lost: bool = False  # the value at ``path`` was dropped (read as null)
+
+
+@dataclass
+class Positions:
+    """Source lines by path: ``values`` for the node at a path, ``keys`` for the key that
+    introduced it (in a mapping). Lookups fall back to the nearest recorded parent."""
+
+    values: dict[Path, int] = field(default_factory=dict)
+    keys: dict[Path, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path) -> int:
+        """Line of the key at ``path`` if recorded, else of its value, else the nearest
+        parent's: where a key is missing, the mapping that lacks it."""
+        for end in range(len(path), -1, -1):
+            prefix = path[:end]
+            if prefix in self.keys:
+                return self.keys[prefix]
+            if prefix in self.values:
+                return self.values[prefix]
+        return 1
+
+    def value_line(self, path: Path) -> int:
+        return self.values.get(path) or self.line_of(path)
+
+
+@dataclass
+class Document:
+    data: Any
+    positions: Positions
+    issues: list[YamlIssue]
+
+
+def line_at(text: str, index: int) -> int:
+    return text.count("\n", 0, max(index, 0)) + 1
+
+
+def parse(text: str) -> Document:
+    """Parse one YAML document. Never raises for bad input: problems go to ``issues``
+    (with ``data`` None when the text could not be parsed at all)."""
+    positions = Positions()
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        return Document(None, positions, [_syntax_issue(exc)])
+    except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
+        position = getattr(exc, "position", 0)
+        message = str(exc).split("\n")[0]
+        return Document(None, positions, [YamlIssue(line_at(text, position), (), message)])
+    except RecursionError:
+        return Document(None, positions, [YamlIssue(1, (), "YAML nesting is too deep")])
+    if node is None:  # empty file or comments only
+        return Document(None, positions, [])
+    builder = _Builder(positions)
+    try:
+        data = builder.build(node, ())
+    except RecursionError:
+        return Document(None, positions, [YamlIssue(1, (), "YAML nesting is too deep")])
+    except _Budget:
+        message = f"too many YAML nodes (over {MAX_NODES:,}, aliases included)"
+        return Document(None, positions, [YamlIssue(_line(node), (), message)])
+    return Document(data, positions, builder.issues)
+
+
+def _syntax_issue(exc: yaml.MarkedYAMLError) -> YamlIssue:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else 1
+    parts = [p for p in (exc.context, exc.problem) if p]
+    message = "YAML syntax error: " + ", ".join(parts) if parts else "YAML syntax error"
+    if exc.problem and "'@'" in exc.problem:
+        message += ' (quote group references: "@group")'
+    return YamlIssue(line, (), message)
+
+
+def _line(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+class _Budget(Exception):
+    pass
+
+
+class _Builder:
+    def __init__(self, positions: Positions) -> None:
+        self.positions = positions
+        self.issues: list[YamlIssue] = []
+        self.count = 0
+        self.active: set[int] = set()  # nodes being built: a recursive alias loops
+        self.constructor = yaml.SafeLoader("")
+
+    def build(self, node: Node, path: Path) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _Budget
+        self.positions.values.setdefault(path, _line(node))
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, path)
+        if id(node) in self.active:
+            self.issues.append(YamlIssue(_line(node), path, "recursive YAML alias", True))
+            return None
+        self.active.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            if isinstance(node, MappingNode):
+                return self._mapping(node, path)
+        finally:
+            self.active.discard(id(node))
+        return None  # pragma: no cover - PyYAML has no other node kinds
+
+    def _scalar(self, node: ScalarNode, path: Path) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except Exception as exc:  # a bad timestamp, base64 or unknown tag: PyYAML varies
+            problem = getattr(exc, "problem", None) or str(exc)
+            message = f"invalid YAML value: {problem}"
+            self.issues.append(YamlIssue(_line(node), path, message, True))
+            return None
+
+    def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        merged: list[tuple[str, Node, int]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG:
+                merged.extend(self._merge_sources(value_node, path))
+                continue
+            key = self._key(key_node, path)
+            if key is None:
+                continue
+            if key in first_line:
+                message = f"duplicate key {key!r} (first at line {first_line[key]})"
+                self.issues.append(YamlIssue(_line(key_node), path, message))
+                continue
+            first_line[key] = _line(key_node)
+            self.positions.keys[(*path, key)] = _line(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        for key, value_node, line in merged:  # `<<: *base`: explicit keys win, first merge too
+            if key not in result:
+                self.positions.keys[(*path, key)] = line
+                result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def _merge_sources(
+        self, node: Node, path: Path, seen: frozenset[int] = frozenset()
+    ) -> list[tuple[str, Node, int]]:
+        sources = node.value if isinstance(node, SequenceNode) else [node]
+        entries: list[tuple[str, Node, int]] = []
+        for source in sources:
+            if id(source) in seen or id(source) in self.active:
+                self.issues.append(YamlIssue(_line(source), path, "recursive YAML alias"))
+                continue
+            if not isinstance(source, MappingNode):
+                message = "'<<' (merge) needs a mapping or a list of mappings"
+                self.issues.append(YamlIssue(_line(source), path, message))
+                continue
+            for key_node, value_node in source.value:
+                if key_node.tag == MERGE_TAG:
+                    entries.extend(self._merge_sources(value_node, path, seen | {id(source)}))
+                    continue
+                key = self._key(key_node, path)
+                if key is not None:
+                    entries.append((key, value_node, _line(key_node)))
+        return entries
+
+    def _key(self, node: Node, path: Path) -> str | None:
+        if not isinstance(node, ScalarNode):
+            message = "a mapping key must be a plain name, not a list or mapping"
+            self.issues.append(YamlIssue(_line(node), path, message))
+            return None
+        if node.tag == NULL_TAG and node.value in ("", "~", "null", "Null", "NULL"):
+            return ""
+        return str(node.value)
