@@ -1,0 +1,202 @@
+"""The emulator as a function of requests: routing, fault injection, call counting, error
+bodies and the ``/_emulator/`` admin API. No sockets here (see ``server.py``).
+
+Errors are answered as AWS's rest-json services answer them: the model's HTTP status,
+header ``x-amzn-ErrorType: <Name>Exception`` and body ``{"Code": ..., "Message": ...}``, so
+boto3 raises ``client.exceptions.<Name>Exception`` with ``Error.Code`` the exception name
+and ``Error.Message`` the message.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from reconciler.emulator.errors import (
+    BadRequestError,
+    ChimeError,
+    FaultConfigError,
+    NotFoundError,
+    SeedError,
+    ServiceFailureError,
+    UnknownOperationError,
+)
+from reconciler.emulator.faults import FaultConfig, FaultInjector
+from reconciler.emulator.models import ChimeBackend
+from reconciler.emulator.responses import Request
+from reconciler.emulator.seed import Seed, parse_seed
+from reconciler.emulator.urls import resolve
+
+log = logging.getLogger(__name__)
+
+ADMIN_PREFIX = "/_emulator/"
+THROTTLED = "Throttled"
+_REQUEST_IDS = uuid.UUID("0a4e8f0e-4b5e-4c55-8d8e-6c1e3b9a1d20")
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+class CallCounter:
+    """Calls served per operation name, plus ``Throttled``: how many were answered 429."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[str, int] = {}
+
+    def record(self, operation: str, status: int) -> None:
+        with self._lock:
+            self._counts[operation] = self._counts.get(operation, 0) + 1
+            if status == 429:
+                self._counts[THROTTLED] = self._counts.get(THROTTLED, 0) + 1
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return dict(sorted(self._counts.items()))
+
+    def reset(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+
+def to_seed(seed: Seed | Mapping[str, Any] | None, source: str = "<seed>") -> Seed:
+    """A ``Seed`` from a plain seed document (as ``load_seed`` returns), a Seed, or None."""
+    if seed is None:
+        return Seed()
+    if isinstance(seed, Seed):
+        return seed
+    return parse_seed(seed, source)
+
+
+class EmulatorApp:
+    """Answers HTTP requests (method, path with query, body) with ``HttpResponse`` values."""
+
+    def __init__(
+        self,
+        seed: Seed | Mapping[str, Any] | None = None,
+        faults: FaultConfig | None = None,
+    ) -> None:
+        self.seed = to_seed(seed)
+        self.initial_faults = faults or FaultConfig()
+        self.backend = ChimeBackend(self.seed)
+        self.injector = FaultInjector(self.initial_faults)
+        self.counter = CallCounter()
+        self._request_numbers = itertools.count()
+
+    def reset(self, seed: Seed | Mapping[str, Any] | None = None) -> None:
+        """Back to the start: the given seed (or the one the emulator started with), no
+        calls counted, the initial faults, fault decisions starting again."""
+        state = to_seed(seed) if seed is not None else self.seed
+        self.backend.reset(state)
+        self.injector.configure(self.initial_faults)
+        self.counter.reset()
+
+    def handle(self, method: str, target: str, body: bytes) -> HttpResponse:
+        parts = urlsplit(target)
+        path = parts.path
+        query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        if path.startswith(ADMIN_PREFIX):
+            return self._admin(method, path[len(ADMIN_PREFIX) :], body)
+        found = resolve(method, path, query)
+        if found is None:
+            return self._error(UnknownOperationError(f"No Chime API operation at {method} {path}."))
+        route, params = found
+        fate = self.injector.decide(route.operation)
+        if fate.latency_s:
+            time.sleep(fate.latency_s)
+        try:
+            if fate.error is not None:
+                raise fate.error
+            request = Request(method, path, params, query, _json_object(body))
+            status, payload = route.handler(self.backend, request, fate)
+            response = self._json(status, payload)
+        except ChimeError as exc:
+            response = self._error(exc)
+        except Exception as exc:  # a bug in the emulator: answer as AWS would, and log it
+            log.exception("emulator bug in %s", route.operation)
+            response = self._error(ServiceFailureError(f"Internal emulator error: {exc!r}"))
+        self.counter.record(route.operation, response.status)
+        return response
+
+    # -- admin ---------------------------------------------------------------------------
+
+    def _admin(self, method: str, path: str, body: bytes) -> HttpResponse:
+        key = (method, path.rstrip("/"))
+        try:
+            if key == ("GET", "calls"):
+                return self._json(200, self.counter.snapshot())
+            if key == ("POST", "calls/reset"):
+                self.counter.reset()
+                return self._json(200, self.counter.snapshot())
+            if key == ("GET", "state"):
+                return self._json(200, self.backend.snapshot())
+            if key == ("POST", "reset"):
+                doc = _json_document(body)
+                self.reset(to_seed(doc, "POST /_emulator/reset") if doc is not None else None)
+                return self._json(200, {"status": "reset"})
+            if key == ("GET", "faults"):
+                return self._json(200, self.injector.config.to_dict())
+            if key == ("POST", "faults"):
+                changes = _json_object(body)
+                self.injector.configure(self.injector.config.updated(changes))
+                return self._json(200, self.injector.config.to_dict())
+        except (SeedError, FaultConfigError) as exc:
+            return self._error(BadRequestError(str(exc)))
+        except ChimeError as exc:
+            return self._error(exc)
+        return self._error(
+            NotFoundError(f"No emulator admin endpoint at {method} /_emulator/{path}")
+        )
+
+    # -- responses -----------------------------------------------------------------------
+
+    def _headers(self, length: int, *extra: tuple[str, str]) -> tuple[tuple[str, str], ...]:
+        number = next(self._request_numbers)
+        request_id = str(uuid.uuid5(_REQUEST_IDS, str(number)))
+        return (
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(length)),
+            ("x-amzn-RequestId", request_id),
+            *extra,
+        )
+
+    def _json(self, status: int, payload: Mapping[str, Any] | None) -> HttpResponse:
+        data = b"" if payload is None else json.dumps(payload, separators=(",", ":")).encode()
+        return HttpResponse(status, self._headers(len(data)), data)
+
+    def _error(self, exc: ChimeError) -> HttpResponse:
+        data = json.dumps({"Code": exc.code, "Message": exc.message}).encode()
+        return HttpResponse(
+            exc.status, self._headers(len(data), ("x-amzn-ErrorType", exc.name)), data
+        )
+
+
+def _json_document(body: bytes) -> Any:
+    """The JSON document in ``body`` (None if empty); BadRequestException if not JSON."""
+    if not body.strip():
+        return None
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadRequestError(f"The request body is not valid JSON: {exc}") from None
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    doc = _json_document(body)
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        raise BadRequestError("The request body must be a JSON object.")
+    return doc

@@ -1,0 +1,182 @@
+"""Fault injection, deterministic from a seed.
+
+Every decision for the n-th call of an operation is a hash of ``(seed, operation, n)``, so
+the same sequence of calls meets the same faults on every run, even when threads
+interleave calls to different operations. Knobs (``FaultConfig``):
+
+- ``latency_ms``: added to every call before it is answered;
+- ``throttle_rate``: share of calls answered 429 ThrottledClientException;
+- ``error_rate``: share of calls answered 5xx: half ServiceUnavailableException (503),
+  half ServiceFailureException (500);
+- ``item_error_rate``: share of BatchCreateRoomMembership items that fail with ErrorCode
+  ``Throttled`` (and are not applied) while the call itself succeeds;
+- ``tps``: requests per second allowed (a token bucket holding one second's worth, at
+  least one request); calls beyond it are answered 429. 0 or null: no quota;
+- ``seed``: the seed of the decisions above.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from reconciler.emulator.errors import (
+    ChimeError,
+    FaultConfigError,
+    ServiceFailureError,
+    ServiceUnavailableError,
+    ThrottledClientError,
+)
+
+RATES = ("throttle_rate", "error_rate", "item_error_rate")
+
+
+@dataclass(frozen=True)
+class FaultConfig:
+    latency_ms: float = 0.0
+    throttle_rate: float = 0.0
+    error_rate: float = 0.0
+    item_error_rate: float = 0.0
+    tps: float | None = None
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        for name in RATES:
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise FaultConfigError(f"{name} must be between 0 and 1, got {value}")
+        if not 0.0 <= self.latency_ms <= 60_000:
+            raise FaultConfigError(f"latency_ms must be between 0 and 60000, got {self.latency_ms}")
+        if self.tps is not None and self.tps < 0:
+            raise FaultConfigError(f"tps must be positive (0 or null: no quota), got {self.tps}")
+
+    @property
+    def quota(self) -> float | None:
+        """Requests per second allowed, or None for no quota."""
+        return self.tps if self.tps else None
+
+    def updated(self, changes: Mapping[str, Any]) -> FaultConfig:
+        """This config with ``changes`` (a JSON object) applied; unknown keys or wrong types
+        are a FaultConfigError."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise FaultConfigError(
+                f"unknown fault setting {unknown[0]!r} "
+                f"(expected any of: {', '.join(sorted(known))})"
+            )
+        values: dict[str, Any] = {}
+        for key, value in changes.items():
+            if key == "seed":
+                if not isinstance(value, int) or isinstance(value, bool):
+                    raise FaultConfigError(f"seed must be an integer, got {value!r}")
+            elif key == "tps" and value is None:
+                pass
+            elif (
+                not isinstance(value, int | float)
+                or isinstance(value, bool)
+                or not math.isfinite(value)
+            ):
+                raise FaultConfigError(f"{key} must be a number, got {value!r}")
+            else:
+                value = float(value)
+            values[key] = value
+        return replace(self, **values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What happens to one call: wait ``latency_s``, then fail with ``error`` or run."""
+
+    operation: str
+    nth: int
+    seed: int
+    latency_s: float
+    error: ChimeError | None
+    item_error_rate: float
+
+    def item_throttled(self, index: int) -> bool:
+        """Whether batch item ``index`` of this call fails with ErrorCode Throttled."""
+        rate = self.item_error_rate
+        return rate > 0 and _draw(self.seed, self.operation, self.nth, f"item{index}") < rate
+
+
+class FaultInjector:
+    """Decides the fate of each call. Thread-safe."""
+
+    def __init__(
+        self, config: FaultConfig | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._lock = threading.Lock()
+        self._clock = clock
+        self._config = config or FaultConfig()
+        self._calls: dict[str, int] = {}
+        self._tokens = 0.0
+        self._stamp = clock()
+        self._refill_full()
+
+    @property
+    def config(self) -> FaultConfig:
+        return self._config
+
+    def configure(self, config: FaultConfig) -> None:
+        """Use ``config`` from now on; decisions start again from the first call."""
+        with self._lock:
+            self._config = config
+            self._calls.clear()
+            self._refill_full()
+
+    def decide(self, operation: str) -> Decision:
+        with self._lock:
+            config = self._config
+            nth = self._calls.get(operation, 0)
+            self._calls[operation] = nth + 1
+            over_quota = not self._take_token(config.quota)
+        error: ChimeError | None = None
+        if over_quota:
+            error = ThrottledClientError(
+                f"Rate exceeded: more than {config.quota:g} requests per second."
+            )
+        elif config.throttle_rate and _draw(config.seed, operation, nth, "throttle") < (
+            config.throttle_rate
+        ):
+            error = ThrottledClientError("Rate exceeded.")
+        elif config.error_rate and _draw(config.seed, operation, nth, "error") < config.error_rate:
+            if _draw(config.seed, operation, nth, "which") < 0.5:
+                error = ServiceUnavailableError("The service is unavailable (injected fault).")
+            else:
+                error = ServiceFailureError("The service failed (injected fault).")
+        return Decision(
+            operation, nth, config.seed, config.latency_ms / 1000.0, error, config.item_error_rate
+        )
+
+    def _refill_full(self) -> None:
+        quota = self._config.quota
+        self._tokens = max(1.0, quota) if quota else 0.0
+        self._stamp = self._clock()
+
+    def _take_token(self, quota: float | None) -> bool:
+        if quota is None:
+            return True
+        now = self._clock()
+        capacity = max(1.0, quota)
+        self._tokens = min(capacity, self._tokens + (now - self._stamp) * quota)
+        self._stamp = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return True
+        return False
+
+
+def _draw(seed: int, operation: str, nth: int, salt: str) -> float:
+    """A uniform number in [0, 1) determined by its arguments."""
+    digest = hashlib.blake2b(f"{seed}|{operation}|{nth}|{salt}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64

@@ -1,0 +1,355 @@
+"""Seed documents: the emulator's initial state, from YAML (``load_seed``) or JSON.
+
+```yaml
+accounts:
+  - id: 11111111-2222-3333-4444-555555555555     # optional
+    name: Example Corp
+    users:    [{id: alice-id, email: alice@example.com, name: Alice}]   # id, name optional
+    bots:     [{id: pager-id, name: PagerBot}]                          # id optional
+    webhooks: [{id: hook-id, name: Alerts}]                             # id optional
+    rooms:
+      - id: room-1                                                      # optional
+        name: incident-response
+        memberships:
+          - {member: alice@example.com, role: Administrator}  # email, bot:NAME, webhook:NAME, id
+          - {member: bot:PagerBot}                            # role defaults to Member
+```
+
+``parse_seed`` checks a plain document and returns frozen ``Seed`` values with every id
+filled in: missing ids are uuid5 values derived from the account and the item's email or
+name, so the same seed always yields the same ids. Every error names the source, the line
+(for YAML files) and the path in the document.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reconciler.emulator.errors import SeedError
+
+MAX_MEMBERSHIPS_PER_ROOM = 1000
+ROLES = ("Administrator", "Member")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ID_NAMESPACE = uuid.UUID("5c0e4c1e-0d1a-4f0c-9a57-c4d1e0e1a7e5")
+
+
+@dataclass(frozen=True)
+class SeedUser:
+    id: str
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
+class SeedBot:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class SeedWebhook:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class SeedMembership:
+    member_id: str
+    role: str
+
+
+@dataclass(frozen=True)
+class SeedRoom:
+    id: str
+    name: str
+    memberships: tuple[SeedMembership, ...]
+
+
+@dataclass(frozen=True)
+class SeedAccount:
+    id: str
+    name: str
+    users: tuple[SeedUser, ...]
+    bots: tuple[SeedBot, ...]
+    webhooks: tuple[SeedWebhook, ...]
+    rooms: tuple[SeedRoom, ...]
+
+
+@dataclass(frozen=True)
+class Seed:
+    accounts: tuple[SeedAccount, ...] = ()
+
+
+def derived_id(*parts: str) -> str:
+    """A deterministic id for an item the seed gives no id."""
+    return str(uuid.uuid5(ID_NAMESPACE, "/".join(parts)))
+
+
+def load_seed(path: str | Path) -> dict[str, Any]:
+    """Read and check a YAML seed file. Returns the plain document (for ``EmulatorServer``).
+
+    Raises SeedError naming the file (and line) for unreadable files, YAML syntax errors,
+    duplicate keys and every problem ``parse_seed`` finds.
+    """
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SeedError(source, f"cannot read seed file: {reason}") from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        doc = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise SeedError(source, f"invalid YAML: {exc.problem}", line=line) from exc
+    except yaml.YAMLError as exc:
+        raise SeedError(source, f"invalid YAML: {exc}") from exc
+    lines: dict[str, int] = {}
+    if node is not None:
+        _positions(node, "", lines, source)
+    if doc is None:
+        doc = {}
+    parse_seed(doc, source, lines)
+    if not isinstance(doc, dict):  # parse_seed has refused it already; this is for mypy
+        raise SeedError(source, "a seed document must be a mapping")
+    return doc
+
+
+def _positions(node: yaml.Node, path: str, lines: dict[str, int], source: str) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                where = f"{path}.{key}" if path else key
+                raise SeedError(
+                    source, f"duplicate key {key!r} (first on line {seen[key]})", where, line
+                )
+            seen[key] = line
+            child = f"{path}.{key}" if path else key
+            lines[child] = line
+            _positions(value_node, child, lines, source)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _positions(item, f"{path}[{i}]", lines, source)
+
+
+def parse_seed(doc: object, source: str = "<seed>", lines: Mapping[str, int] | None = None) -> Seed:
+    """Check a plain seed document and return it as ``Seed`` values with all ids resolved."""
+    return _SeedParser(source, lines or {}).parse(doc)
+
+
+class _SeedParser:
+    def __init__(self, source: str, lines: Mapping[str, int]) -> None:
+        self.source = source
+        self.lines = lines
+        self.ids: dict[str, str] = {}  # id -> path where first used
+
+    def fail(self, path: str, message: str) -> SeedError:
+        """A SeedError at ``path``, with the line of the nearest enclosing node we know."""
+        probe = path
+        while probe and probe not in self.lines:
+            cut = max(probe.rfind("."), probe.rfind("["))
+            probe = probe[:cut] if cut > 0 else ""
+        return SeedError(self.source, message, path, self.lines.get(probe))
+
+    def mapping(self, value: object, path: str, allowed: tuple[str, ...]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected a mapping, got {_kind(value)}")
+        for key in value:
+            if key not in allowed:
+                raise self.fail(
+                    _join(path, str(key)),
+                    f"unknown key {key!r} (expected one of: {', '.join(allowed)})",
+                )
+        return value
+
+    def items(self, value: dict[str, Any], key: str, path: str) -> list[Any]:
+        items = value.get(key)
+        if items is None:
+            return []
+        if not isinstance(items, list):
+            raise self.fail(_join(path, key), f"expected a list, got {_kind(items)}")
+        return items
+
+    def text(self, value: dict[str, Any], key: str, path: str, required: bool) -> str | None:
+        raw = value.get(key)
+        where = _join(path, key)
+        if raw is None:
+            if required:
+                raise self.fail(path, f"missing required key {key!r}")
+            return None
+        if not isinstance(raw, str) or not raw.strip():
+            raise self.fail(where, f"expected a non-empty string, got {_kind(raw)}")
+        return raw.strip()
+
+    def claim(self, ident: str, path: str) -> str:
+        if ident in self.ids:
+            raise self.fail(path, f"duplicate id {ident!r} (also used at {self.ids[ident]})")
+        self.ids[ident] = path
+        return ident
+
+    def parse(self, doc: object) -> Seed:
+        root = self.mapping(doc, "", ("accounts",))
+        accounts = tuple(
+            self.account(item, f"accounts[{i}]")
+            for i, item in enumerate(self.items(root, "accounts", ""))
+        )
+        return Seed(accounts)
+
+    def account(self, raw: object, path: str) -> SeedAccount:
+        value = self.mapping(raw, path, ("id", "name", "users", "bots", "webhooks", "rooms"))
+        name = self.text(value, "name", path, required=True) or ""
+        given = self.text(value, "id", path, required=False)
+        account_id = self.claim(given or derived_id("account", name), _join(path, "id"))
+        users = tuple(
+            self.user(account_id, item, f"{path}.users[{i}]")
+            for i, item in enumerate(self.items(value, "users", path))
+        )
+        bots = tuple(
+            self.bot(account_id, item, f"{path}.bots[{i}]")
+            for i, item in enumerate(self.items(value, "bots", path))
+        )
+        webhooks = tuple(
+            self.webhook(account_id, item, f"{path}.webhooks[{i}]")
+            for i, item in enumerate(self.items(value, "webhooks", path))
+        )
+        self.unique([(u.email.casefold(), p) for u, p in _paths(users, path, "users")], "email")
+        self.unique([(b.name, p) for b, p in _paths(bots, path, "bots")], "bot name")
+        self.unique([(w.name, p) for w, p in _paths(webhooks, path, "webhooks")], "webhook name")
+        members = _MemberIndex(users, bots, webhooks)
+        room_names: dict[str, int] = {}
+        rooms = []
+        for i, item in enumerate(self.items(value, "rooms", path)):
+            rooms.append(self.room(account_id, members, room_names, item, f"{path}.rooms[{i}]"))
+        return SeedAccount(account_id, name, users, bots, webhooks, tuple(rooms))
+
+    def unique(self, keyed: list[tuple[str, str]], what: str) -> None:
+        seen: dict[str, str] = {}
+        for key, path in keyed:
+            if key in seen:
+                raise self.fail(path, f"duplicate {what} {key!r} (also at {seen[key]})")
+            seen[key] = path
+
+    def user(self, account_id: str, raw: object, path: str) -> SeedUser:
+        value = self.mapping(raw, path, ("id", "email", "name"))
+        email = self.text(value, "email", path, required=True) or ""
+        if not EMAIL_RE.match(email):
+            raise self.fail(_join(path, "email"), f"malformed email address {email!r}")
+        name = self.text(value, "name", path, required=False) or email.split("@", 1)[0]
+        given = self.text(value, "id", path, required=False)
+        ident = given or derived_id(account_id, "user", email.casefold())
+        return SeedUser(self.claim(ident, _join(path, "id")), email, name)
+
+    def bot(self, account_id: str, raw: object, path: str) -> SeedBot:
+        value = self.mapping(raw, path, ("id", "name"))
+        name = self.text(value, "name", path, required=True) or ""
+        given = self.text(value, "id", path, required=False)
+        ident = given or derived_id(account_id, "bot", name)
+        return SeedBot(self.claim(ident, _join(path, "id")), name)
+
+    def webhook(self, account_id: str, raw: object, path: str) -> SeedWebhook:
+        value = self.mapping(raw, path, ("id", "name"))
+        name = self.text(value, "name", path, required=True) or ""
+        given = self.text(value, "id", path, required=False)
+        ident = given or derived_id(account_id, "webhook", name)
+        return SeedWebhook(self.claim(ident, _join(path, "id")), name)
+
+    def room(
+        self,
+        account_id: str,
+        members: _MemberIndex,
+        names: dict[str, int],
+        raw: object,
+        path: str,
+    ) -> SeedRoom:
+        value = self.mapping(raw, path, ("id", "name", "memberships"))
+        name = self.text(value, "name", path, required=True) or ""
+        given = self.text(value, "id", path, required=False)
+        occurrence = names.get(name, 0)
+        names[name] = occurrence + 1
+        ident = given or derived_id(account_id, "room", name, str(occurrence))
+        ident = self.claim(ident, _join(path, "id"))
+        memberships: list[SeedMembership] = []
+        seen: dict[str, str] = {}
+        items = self.items(value, "memberships", path)
+        if len(items) > MAX_MEMBERSHIPS_PER_ROOM:
+            raise self.fail(
+                _join(path, "memberships"),
+                f"{len(items)} memberships; a room has at most {MAX_MEMBERSHIPS_PER_ROOM}",
+            )
+        for i, item in enumerate(items):
+            where = f"{path}.memberships[{i}]"
+            entry = self.mapping(item, where, ("member", "role"))
+            ref = self.text(entry, "member", where, required=True) or ""
+            member_id = members.resolve(ref)
+            if member_id is None:
+                raise self.fail(
+                    _join(where, "member"),
+                    f"no user, bot or webhook {ref!r} in account {account_id}",
+                )
+            if member_id in seen:
+                raise self.fail(
+                    _join(where, "member"), f"{ref!r} is already a member (at {seen[member_id]})"
+                )
+            seen[member_id] = where
+            role = self.text(entry, "role", where, required=False) or "Member"
+            if role not in ROLES:
+                raise self.fail(
+                    _join(where, "role"),
+                    f"unknown role {role!r} (expected Administrator or Member)",
+                )
+            memberships.append(SeedMembership(member_id, role))
+        return SeedRoom(ident, name, tuple(memberships))
+
+
+class _MemberIndex:
+    """Resolves a membership's ``member``: email, ``bot:NAME``, ``webhook:NAME`` or an id."""
+
+    def __init__(
+        self,
+        users: tuple[SeedUser, ...],
+        bots: tuple[SeedBot, ...],
+        webhooks: tuple[SeedWebhook, ...],
+    ) -> None:
+        self.by_email = {u.email.casefold(): u.id for u in users}
+        self.bots = {b.name: b.id for b in bots}
+        self.webhooks = {w.name: w.id for w in webhooks}
+        self.ids = {u.id for u in users} | {b.id for b in bots} | {w.id for w in webhooks}
+
+    def resolve(self, ref: str) -> str | None:
+        if ref.lower().startswith("bot:"):
+            return self.bots.get(ref[4:].strip())
+        if ref.lower().startswith("webhook:"):
+            return self.webhooks.get(ref[8:].strip())
+        if ref in self.ids:
+            return ref
+        if "@" in ref:
+            return self.by_email.get(ref.casefold())
+        return None
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _paths(items: tuple[Any, ...], path: str, key: str) -> list[tuple[Any, str]]:
+    return [(item, f"{path}.{key}[{i}]") for i, item in enumerate(items)]
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean"}.get(
+        type(value), f"a {type(value).__name__}"
+    )

@@ -1,0 +1,209 @@
+"""The emulator's HTTP server and its Python API.
+
+```python
+from reconciler.emulator import EmulatorServer, FaultConfig, load_seed
+
+with EmulatorServer(seed=load_seed("seed.yaml"), faults=FaultConfig(throttle_rate=0.1)) as emu:
+    client = boto3.client("chime", endpoint_url=emu.url, region_name="us-east-1", ...)
+    ...
+    emu.calls()          # {"ListRoomMemberships": 3, "Throttled": 1, ...}
+```
+
+HTTP/1.1 with keep-alive (every response has a Content-Length, 204s included) so boto3
+reuses its pooled connections; one daemon thread per connection; loopback by default.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import socket
+import threading
+from collections.abc import Mapping
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+from reconciler.emulator.app import EmulatorApp
+from reconciler.emulator.faults import FaultConfig
+from reconciler.emulator.models import ChimeBackend
+from reconciler.emulator.seed import Seed
+
+_REASONS = {status.value: status.phrase for status in HTTPStatus}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "ChimeAPIEmulator/1.0"
+    disable_nagle_algorithm = True
+    server: _HttpServer
+
+    def _serve(self) -> None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
+        body = self.rfile.read(length) if length > 0 else b""
+        response = self.server.app.handle(self.command, self.path, body)
+        head = [f"HTTP/1.1 {response.status} {_REASONS.get(response.status, '')}"]
+        head += [f"Server: {self.server_version}", f"Date: {self.date_time_string()}"]
+        head += [f"{name}: {value}" for name, value in response.headers]
+        if self.close_connection:  # the client asked for it (parse_request decided)
+            head.append("Connection: close")
+        # One write per response: status line, headers and body leave in one segment.
+        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + response.body)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # requests are counted, not logged
+
+
+class _HttpServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    request_queue_size = 128
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], app: EmulatorApp, ipv6: bool) -> None:
+        self.address_family = socket.AF_INET6 if ipv6 else socket.AF_INET
+        self.app = app
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._connections_lock:
+                self._connections.discard(request)
+
+    def close_connections(self) -> None:
+        """End idle keep-alive connections so their threads finish."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for conn in connections:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class EmulatorServer:
+    """A Chime API emulator on ``host:port`` (port 0: a free one), served from a thread.
+
+    Use as a context manager or call ``start()`` / ``stop()``.
+    """
+
+    def __init__(
+        self,
+        seed: Seed | Mapping[str, Any] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        faults: FaultConfig | None = None,
+    ) -> None:
+        self.app = EmulatorApp(seed, faults)
+        self._address = (host, port)
+        self._httpd: _HttpServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def start(self) -> EmulatorServer:
+        """Bind and serve from a daemon thread; connections are accepted once this returns."""
+        if self._httpd is not None:
+            return self
+        host, port = self._address
+        self._httpd = _HttpServer((host, port), self.app, ipv6=":" in host)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"chime-emulator-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        httpd, thread = self._httpd, self._thread
+        if httpd is None:
+            return
+        httpd.shutdown()
+        httpd.close_connections()
+        httpd.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._httpd = self._thread = None
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- where ---------------------------------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        return self._address[0]
+
+    @property
+    def port(self) -> int:
+        """The bound port (the free one picked for port 0), once started."""
+        if self._httpd is None:
+            return self._address[1]
+        return int(self._httpd.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """``http://HOST:PORT``: the endpoint_url for boto3 and --endpoint-url."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    # -- state, faults and counters ------------------------------------------------------
+
+    @property
+    def backend(self) -> ChimeBackend:
+        return self.app.backend
+
+    @property
+    def faults(self) -> FaultConfig:
+        return self.app.injector.config
+
+    def calls(self) -> dict[str, int]:
+        """Calls served per operation since start or reset, plus ``Throttled`` (429s)."""
+        return self.app.counter.snapshot()
+
+    def reset_calls(self) -> None:
+        self.app.counter.reset()
+
+    def reset(self, seed: Seed | Mapping[str, Any] | None = None) -> None:
+        """State from ``seed`` (default: the starting seed); counters zero; initial faults."""
+        self.app.reset(seed)
+
+    def set_faults(self, faults: FaultConfig | None = None, **changes: Any) -> FaultConfig:
+        """Use ``faults`` (default: none), with ``changes`` applied (``throttle_rate=0.2``).
+        Fault decisions start again from the first call. Returns the config in force."""
+        config = (faults or FaultConfig()).updated(changes)
+        self.app.injector.configure(config)
+        return config
+
+    def state(self) -> dict[str, Any]:
+        """All state as a seed document (members by id)."""
+        return self.app.backend.snapshot()
