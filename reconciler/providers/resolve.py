@@ -6,16 +6,17 @@ calls for U users, fewer when every address turns up early). The cheaper one dep
 which no API tells in advance, so the resolver decides page by page:
 
     Rule: while r addresses remain unresolved after p sweep pages (p = 0 at the start),
-    look the r addresses up one by one as soon as r <= p + 1; otherwise read the next
-    page. The sweep stops when every address is found or the pages end (then the rest do
-    not exist: no lookups follow).
+    look the r addresses up one by one as soon as r <= max(p, 1); otherwise read the
+    next page. The sweep stops when every address is found or the pages end (then the
+    rest do not exist: no lookups follow). This is the ski-rental break-even: switch
+    once the lookups left cost no more than the pages already spent.
 
 Cost, against the lower bound L = min(k, P):
-  - k = 1: one lookup (= L).
-  - an account of at most 200 users: one page (= L).
+  - k = 1: one lookup (= L);
+  - an account of at most 400 users (P <= 2): exactly L calls;
   - when the sweep is never abandoned it costs at most L calls;
-  - when it is abandoned after p pages it costs p + r <= 2p + 1 calls, and L >= p + 1,
-    so never more than 2L - 1 calls.
+  - when it is abandoned after p pages it costs p + r <= 2p calls, and then L >= p,
+    so never more than 2L calls.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class UserSource(Protocol):
 
 def switch_to_lookups(pages_read: int, remaining: int) -> bool:
     """The rule above: look the remaining addresses up one by one now?"""
-    return remaining <= pages_read + 1
+    return remaining <= max(pages_read, 1)
 
 
 def resolve_emails(

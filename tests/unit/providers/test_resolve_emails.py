@@ -68,7 +68,7 @@ def test_sweep_turns_into_lookups_when_few_addresses_remain() -> None:
     wanted = emails("user900@example.com", "user901@example.com", "user902@example.com")
     found = resolve_emails(d, "acct", wanted)
     assert len(found) == 3
-    assert (d.pages, d.lookups) == (2, 3)  # after 2 pages, 3 remain <= 2 + 1
+    assert (d.pages, d.lookups) == (3, 3)  # after 3 pages, 3 remain <= 3
 
 
 def test_address_case_does_not_matter() -> None:
@@ -79,7 +79,15 @@ def test_address_case_does_not_matter() -> None:
 
 def test_switch_rule() -> None:
     assert [switch_to_lookups(0, k) for k in (0, 1, 2)] == [True, True, False]
-    assert [switch_to_lookups(3, r) for r in (4, 5)] == [True, False]
+    assert [switch_to_lookups(1, r) for r in (1, 2)] == [True, False]
+    assert [switch_to_lookups(3, r) for r in (3, 4)] == [True, False]
+
+
+def test_two_page_account_costs_at_most_two_calls_for_any_number_of_addresses() -> None:
+    for picks, calls in [((0, 1), 1), ((0, 399), 2), ((250, 251), 2), ((5, 250, 300, 399), 2)]:
+        d = Directory(400)
+        resolve_emails(d, "acct", emails(*(f"user{i}@example.com" for i in picks)))
+        assert d.calls == calls, picks
 
 
 @given(
@@ -95,6 +103,6 @@ def test_resolution_is_exact_and_costs_at_most_twice_the_lower_bound(
     assert set(found) == {f"user{i}@example.com" for i in picks if i < n_users}
     assert all(found[k].email == k for k in found)
     lower_bound = min(len(wanted), max(1, math.ceil(n_users / 200)))
-    assert d.calls <= max(1, 2 * lower_bound - 1)
-    if len(wanted) == 1 or n_users <= 200:
-        assert d.calls == lower_bound
+    assert d.calls <= 2 * lower_bound
+    if len(wanted) == 1 or n_users <= 400:
+        assert d.calls <= lower_bound
