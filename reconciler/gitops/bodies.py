@@ -1,0 +1,129 @@
+"""The texts the workflows post: the PR plan comment, the drift issue, its closing comment.
+
+Pure functions. Every body starts with a hidden marker (an HTML comment, invisible on
+GitHub) by which the next run finds it again, and fits GitHub's limit of 65,536
+characters per comment or issue body: an oversized plan is cut at a line boundary, an
+open code fence is closed, and a note says where the full plan is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+PLAN_MARKER = "<!-- chime-reconciler-plan -->"
+DRIFT_MARKER = "<!-- chime-reconciler-drift -->"
+MAX_BODY_CHARS = 65_536  # GitHub refuses longer issue and comment bodies
+
+DRIFT_TITLE = "Drift: live Chime memberships differ from desired-state"
+FULL_PLAN_HINT = "the full plan is in the workflow run's job summary"
+_FENCE = "```"
+
+
+def truncate_markdown(text: str, budget: int, hint: str = FULL_PLAN_HINT) -> str:
+    """``text`` if it fits in ``budget`` characters, else its head cut at a line boundary,
+    with an open code fence closed and a note naming what was left out."""
+    if len(text) <= budget:
+        return text
+    total = len(text)
+    # The note's length depends on the number of characters kept; reserve room for the
+    # longest it can be (both numbers as long as the total).
+    note_room = len(_truncation_note(total, total, hint)) + len(_FENCE) + 2
+    keep = max(0, budget - note_room)
+    head = text[:keep]
+    cut = head.rfind("\n")
+    if cut >= 0:
+        head = head[: cut + 1]
+    if head.count(_FENCE) % 2 == 1:
+        head = (head if head.endswith("\n") or not head else head + "\n") + _FENCE + "\n"
+    return head + _truncation_note(len(head), total, hint)
+
+
+def _truncation_note(kept: int, total: int, hint: str) -> str:
+    return f"\n**Truncated:** {kept:,} of {total:,} characters shown; {hint}.\n"
+
+
+def strip_marker(markdown: str, marker: str) -> str:
+    """``markdown`` without a leading ``marker`` line (the plan renderer writes one)."""
+    stripped = markdown.lstrip()
+    if stripped.startswith(marker):
+        return stripped[len(marker) :].lstrip("\n")
+    return markdown
+
+
+def has_marker(body: str | None, marker: str) -> bool:
+    """Whether a comment or issue body is ours: it starts with ``marker``."""
+    return body is not None and body.lstrip().startswith(marker)
+
+
+def _compose(header: str, markdown: str, footer: str, limit: int) -> str:
+    """``header``, ``markdown`` (cut to fit) ending in one newline, ``footer``."""
+    budget = limit - len(header) - len(footer) - 1
+    if budget < 0:
+        raise ValueError(f"header and footer alone exceed {limit} characters")
+    return header + truncate_markdown(markdown, budget).rstrip("\n") + "\n" + footer
+
+
+def pr_comment_body(
+    plan_markdown: str,
+    *,
+    exit_code: int | None = None,
+    run_url: str | None = None,
+    commit: str | None = None,
+    limit: int = MAX_BODY_CHARS,
+) -> str:
+    """The PR comment: marker, a warning when the plan failed (exit 1), the Markdown plan,
+    and a footer naming the run (where the saved plan is an artifact) and the commit."""
+    markdown = strip_marker(plan_markdown, PLAN_MARKER).strip("\n")
+    header = PLAN_MARKER + "\n"
+    if exit_code not in (None, 0, 2):
+        where = f"the [workflow run]({run_url})" if run_url else "the workflow run's log"
+        header += (
+            "> [!CAUTION]\n"
+            f"> `chime-reconciler plan` exited {exit_code}: the plan failed or was refused "
+            f"as unsafe. Details are in {where}.\n\n"
+        )
+    if not markdown:
+        markdown = "_The plan produced no output._"
+    footer = ""
+    details = []
+    if run_url:
+        details.append(f"saved plan: artifact of [this run]({run_url})")
+    if commit:
+        details.append(f"commit `{commit[:12]}`")
+    if details:
+        footer = "\n---\n<sub>" + " · ".join(details) + "</sub>\n"
+    return _compose(header, markdown, footer, limit)
+
+
+def drift_issue_body(
+    plan_markdown: str, *, run_url: str | None = None, limit: int = MAX_BODY_CHARS
+) -> str:
+    """The drift issue: marker, what happened and what to do, then the Markdown plan."""
+    markdown = strip_marker(plan_markdown, PLAN_MARKER).strip("\n")
+    detected = f"The [scheduled plan]({run_url})" if run_url else "The scheduled plan"
+    header = (
+        DRIFT_MARKER + "\n"
+        f"{detected} found live Chime memberships that differ from `desired-state/`.\n"
+        "Either change the desired state in a pull request to accept the live state, or run "
+        "the apply workflow to restore the desired state. This issue is updated by every "
+        "drift check and closed by the first one that finds no changes.\n\n"
+    )
+    return _compose(header, markdown or "_The plan produced no output._", "", limit)
+
+
+def drift_resolved_comment(run_url: str | None = None) -> str:
+    """The comment left on the drift issue when it is closed."""
+    check = f"[drift check]({run_url})" if run_url else "drift check"
+    return f"No drift: the latest {check} found no changes (`No changes.`). Closing."
+
+
+def run_url_from_env(env: Mapping[str, str] | None) -> str | None:
+    """The URL of the current workflow run, from GitHub's default environment variables."""
+    if not env:
+        return None
+    server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    repository = env.get("GITHUB_REPOSITORY")
+    run_id = env.get("GITHUB_RUN_ID")
+    if not repository or not run_id:
+        return None
+    return f"{server}/{repository}/actions/runs/{run_id}"

@@ -1,0 +1,130 @@
+"""``python -m reconciler.gitops`` (and ``chime-reconciler gitops``): the steps the
+workflows run after ``plan``. Wiring only: environment in, outcome line out."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import click
+
+from reconciler.errors import ReconcilerError, UsageError
+from reconciler.gitops.bodies import pr_comment_body, run_url_from_env
+from reconciler.gitops.comment import upsert_pr_comment
+from reconciler.gitops.drift import DEFAULT_LABEL, PlanFailedError, sync_drift_issue
+from reconciler.gitops.github import GitHub
+
+ENV_HELP = (
+    "Environment: GITHUB_TOKEN, GITHUB_REPOSITORY (OWNER/NAME), GITHUB_API_URL "
+    "(default https://api.github.com); GITHUB_SERVER_URL and GITHUB_RUN_ID name the run."
+)
+
+
+def _read_body(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read --body-file {path}: {exc.strerror or exc}") from None
+
+
+def _write_outputs(env: Mapping[str, str], outputs: Mapping[str, str]) -> None:
+    """Append ``name=value`` lines to $GITHUB_OUTPUT when a workflow provides it."""
+    target = env.get("GITHUB_OUTPUT")
+    if not target:
+        return
+    with open(target, "a", encoding="utf-8") as out:
+        for name, value in outputs.items():
+            out.write(f"{name}={value}\n")
+
+
+body_file_option = click.option(
+    "--body-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The Markdown plan (plan --format markdown).",
+)
+
+
+@click.group("gitops", context_settings={"help_option_names": ["-h", "--help"]}, epilog=ENV_HELP)
+def gitops() -> None:
+    """GitHub glue for the plan and drift workflows."""
+
+
+@gitops.command("pr-comment", epilog=ENV_HELP)
+@click.option("--pr", "pr", required=True, type=click.IntRange(min=1), help="PR number.")
+@body_file_option
+@click.option(
+    "--exit-code",
+    type=int,
+    default=None,
+    help="The plan's exit code; 1 adds a warning that the plan failed or was refused.",
+)
+@click.option("--commit", default=None, help="The commit planned, named in the footer.")
+def pr_comment(pr: int, body_file: Path | None, exit_code: int | None, commit: str | None) -> None:
+    """Post the plan as the pull request's plan comment, or update it in place.
+
+    \b
+    python -m reconciler.gitops pr-comment --pr 42 --body-file plan.md --exit-code 2
+    """
+    env = dict(os.environ)
+    body = pr_comment_body(
+        _read_body(body_file), exit_code=exit_code, run_url=run_url_from_env(env), commit=commit
+    )
+    outcome = upsert_pr_comment(GitHub.from_env(env), pr, body)
+    click.echo(str(outcome))
+    _write_outputs(env, {"comment-url": outcome.url})
+
+
+@gitops.command("drift", epilog=ENV_HELP)
+@click.option(
+    "--exit-code",
+    required=True,
+    type=int,
+    help="The exit code of plan --detailed-exitcode: 2 drift, 0 none, else failure.",
+)
+@body_file_option
+@click.option("--label", default=DEFAULT_LABEL, show_default=True, help="The issue's label.")
+def drift(exit_code: int, body_file: Path | None, label: str) -> None:
+    """Open, update or close the drift issue after a scheduled plan.
+
+    \b
+    exit 2: open the issue labelled drift with the plan, or update the open one
+    exit 0: close the open one with a comment
+    else:   change nothing and exit 1 (the job fails)
+
+    \b
+    python -m reconciler.gitops drift --exit-code 2 --body-file plan.md
+    """
+    env = dict(os.environ)
+    if exit_code not in (0, 2):
+        raise PlanFailedError(exit_code)  # before any GitHub call: no token needed
+    if exit_code == 2 and body_file is None:
+        raise UsageError("--body-file is required when the plan found drift (--exit-code 2)")
+    markdown = _read_body(body_file) if exit_code == 2 else ""
+    outcome = sync_drift_issue(
+        GitHub.from_env(env), exit_code, markdown, run_url=run_url_from_env(env), label=label
+    )
+    click.echo(str(outcome))
+    if outcome.issues:
+        _write_outputs(env, {"issue-url": outcome.issues[0].url})
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of ``python -m reconciler.gitops``, with the CLI's error handling."""
+    try:
+        gitops.main(args=argv, prog_name="python -m reconciler.gitops", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except ReconcilerError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    sys.exit(0)

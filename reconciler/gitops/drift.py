@@ -1,0 +1,122 @@
+"""The drift issue: what a scheduled ``plan --detailed-exitcode`` means for the repository.
+
+- exit 2 (changes: drift): open an issue labelled ``drift`` with the Markdown plan, or
+  update the open one;
+- exit 0 (no changes): close the open one, with a comment saying so;
+- anything else (1: the plan failed or was refused): touch nothing and fail.
+
+Our issue is an open issue with the label whose body starts with the drift marker; other
+issues carrying the label (filed by people) are left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from reconciler.errors import ReconcilerError
+from reconciler.gitops.bodies import (
+    DRIFT_MARKER,
+    DRIFT_TITLE,
+    drift_issue_body,
+    drift_resolved_comment,
+    has_marker,
+)
+from reconciler.gitops.github import GitHub, JsonObject
+
+DEFAULT_LABEL = "drift"
+DriftAction = Literal["opened", "updated", "unchanged", "closed", "none"]
+
+
+class PlanFailedError(ReconcilerError):
+    """The plan exited with neither 0 nor 2: drift is unknown, so the issue is left alone."""
+
+    def __init__(self, exit_code: int) -> None:
+        self.plan_exit_code = exit_code
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return (
+            f"the plan exited {self.plan_exit_code} (error, or an unsafe plan): drift is "
+            "unknown and the drift issue is left as it is; see the plan step's log"
+        )
+
+
+@dataclass(frozen=True)
+class IssueRef:
+    number: int
+    url: str
+
+
+@dataclass(frozen=True)
+class DriftOutcome:
+    action: DriftAction
+    issues: tuple[IssueRef, ...] = ()
+
+    def __str__(self) -> str:
+        if not self.issues:
+            return "No drift and no open drift issue: nothing to do."
+        listed = ", ".join(f"#{i.number} {i.url}" for i in self.issues)
+        return f"Drift issue {self.action}: {listed}"
+
+
+def open_drift_issues(github: GitHub, label: str = DEFAULT_LABEL) -> Iterator[JsonObject]:
+    """Our open drift issues, oldest first (pull requests, which the API lists too, and
+    issues without the marker are skipped)."""
+    params: dict[str, str | int] = {
+        "state": "open",
+        "labels": label,
+        "sort": "created",
+        "direction": "asc",
+    }
+    for issue in github.paginate(github.repo_path("/issues"), params):
+        if "pull_request" not in issue and has_marker(issue.get("body"), DRIFT_MARKER):
+            yield issue
+
+
+def sync_drift_issue(
+    github: GitHub,
+    exit_code: int,
+    plan_markdown: str = "",
+    *,
+    run_url: str | None = None,
+    label: str = DEFAULT_LABEL,
+) -> DriftOutcome:
+    """Bring the drift issue in line with a plan's exit code (see the module docstring)."""
+    if exit_code == 2:
+        return _report_drift(github, drift_issue_body(plan_markdown, run_url=run_url), label)
+    if exit_code == 0:
+        return _close_drift(github, drift_resolved_comment(run_url), label)
+    raise PlanFailedError(exit_code)
+
+
+def _report_drift(github: GitHub, body: str, label: str) -> DriftOutcome:
+    existing = next(open_drift_issues(github, label), None)
+    if existing is None:
+        created = github.post(
+            github.repo_path("/issues"), {"title": DRIFT_TITLE, "body": body, "labels": [label]}
+        )
+        return DriftOutcome("opened", (_ref(created),))
+    if existing.get("body") == body:
+        return DriftOutcome("unchanged", (_ref(existing),))
+    number = int(existing["number"])
+    updated = github.patch(github.repo_path(f"/issues/{number}"), {"body": body})
+    return DriftOutcome("updated", (_ref(updated),))
+
+
+def _close_drift(github: GitHub, comment: str, label: str) -> DriftOutcome:
+    closed = []
+    for issue in list(open_drift_issues(github, label)):
+        number = int(issue["number"])
+        github.post(github.repo_path(f"/issues/{number}/comments"), {"body": comment})
+        patched = github.patch(
+            github.repo_path(f"/issues/{number}"),
+            {"state": "closed", "state_reason": "completed"},
+        )
+        closed.append(_ref(patched))
+    return DriftOutcome("closed" if closed else "none", tuple(closed))
+
+
+def _ref(issue: JsonObject) -> IssueRef:
+    return IssueRef(int(issue["number"]), str(issue["html_url"]))

@@ -1,0 +1,237 @@
+"""A small GitHub REST API client over urllib: JSON in and out, Link-header pagination,
+retries of throttled and failed-gateway calls. Configured from the variables a workflow
+has: GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL (default https://api.github.com).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from reconciler import __version__
+from reconciler.errors import ReconcilerError, UsageError
+
+DEFAULT_API_URL = "https://api.github.com"
+API_VERSION = "2022-11-28"
+PAGE_SIZE = 100  # the largest page GitHub's list endpoints serve
+MAX_RETRY_AFTER = 60.0  # seconds; a longer wait is GitHub telling us to give up
+
+JsonObject = dict[str, Any]
+
+_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="([^"]+)"')
+_RETRY_ANY = frozenset({429})  # not processed by GitHub: safe to send again
+_RETRY_IDEMPOTENT = frozenset({500, 502, 503, 504})  # may have been processed
+
+
+class GitHubConfigError(UsageError):
+    """The environment lacks what the GitHub API needs (token, repository)."""
+
+
+class GitHubError(ReconcilerError):
+    """A GitHub API call failed for good, with the HTTP status and GitHub's message."""
+
+    def __init__(self, method: str, path: str, status: int | None, message: str) -> None:
+        self.method = method
+        self.path = path
+        self.status = status
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        status = f"HTTP {self.status}" if self.status is not None else "no response"
+        hint = ""
+        if self.status in (401, 403, 404):
+            hint = (
+                " (check the job's `permissions:` — pull-requests: write for PR comments, "
+                "issues: write for drift issues — and that GITHUB_TOKEN is passed)"
+            )
+        return f"GitHub API {self.method} {self.path} failed: {status}: {self.message}{hint}"
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    data: Any
+    next_url: str | None = None
+
+
+def parse_link_next(header: str | None) -> str | None:
+    """The ``rel="next"`` URL of a Link header, or None on the last page."""
+    for url, rel in _LINK.findall(header or ""):
+        if "next" in rel.split():
+            return str(url)
+    return None
+
+
+def _error_message(raw: bytes) -> str:
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        text = raw.decode("utf-8", "replace").strip()
+        return text[:200] or "(empty response)"
+    if not isinstance(body, dict):
+        return str(body)[:200]
+    message = str(body.get("message", "(no message)"))
+    details = []
+    for error in body.get("errors") or ():
+        if isinstance(error, dict):
+            details.append(
+                str(
+                    error.get("message")
+                    or " ".join(str(error[k]) for k in ("resource", "field", "code") if k in error)
+                )
+            )
+        else:
+            details.append(str(error))
+    return f"{message} ({'; '.join(details)})" if details else message
+
+
+@dataclass
+class GitHub:
+    """One repository's REST API. ``sleep`` and ``backoff`` are injectable for tests."""
+
+    repository: str  # "owner/name"
+    token: str
+    api_url: str = DEFAULT_API_URL
+    timeout: float = 30.0
+    attempts: int = 4
+    backoff: float = 1.0
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+
+    def __post_init__(self) -> None:
+        owner, _, name = self.repository.partition("/")
+        if not owner or not name or "/" in name:
+            raise GitHubConfigError(
+                f"GITHUB_REPOSITORY must be OWNER/NAME, got {self.repository!r}"
+            )
+        self.api_url = self.api_url.rstrip("/")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], **options: Any) -> GitHub:
+        token = env.get("GITHUB_TOKEN", "")
+        repository = env.get("GITHUB_REPOSITORY", "")
+        if not token:
+            raise GitHubConfigError(
+                "GITHUB_TOKEN is not set: pass it to the step "
+                "(env: GITHUB_TOKEN: ${{ github.token }})"
+            )
+        if not repository:
+            raise GitHubConfigError("GITHUB_REPOSITORY is not set (OWNER/NAME)")
+        api_url = env.get("GITHUB_API_URL") or DEFAULT_API_URL
+        return cls(repository=repository, token=token, api_url=api_url, **options)
+
+    def repo_path(self, suffix: str) -> str:
+        owner, name = self.repository.split("/")
+        quoted = f"/repos/{urllib.parse.quote(owner)}/{urllib.parse.quote(name)}"
+        return quoted + suffix
+
+    # -- requests -------------------------------------------------------------------------
+
+    def get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
+        return self.request("GET", path, params=params).data
+
+    def post(self, path: str, body: JsonObject) -> JsonObject:
+        return _object("POST", path, self.request("POST", path, body=body))
+
+    def patch(self, path: str, body: JsonObject) -> JsonObject:
+        return _object("PATCH", path, self.request("PATCH", path, body=body))
+
+    def paginate(
+        self, path: str, params: Mapping[str, str | int] | None = None
+    ) -> Iterator[JsonObject]:
+        """Every item of a list endpoint, page by page (following Link: rel="next")."""
+        query: dict[str, str | int] = {"per_page": PAGE_SIZE, **(params or {})}
+        url: str | None = self._url(path, query)
+        while url is not None:
+            response = self._send("GET", url, path, None)
+            if not isinstance(response.data, list):
+                raise GitHubError("GET", path, response.status, "expected a JSON list")
+            yield from (item for item in response.data if isinstance(item, dict))
+            url = response.next_url
+            if url is not None and not self._same_origin(url):
+                # Never send the token anywhere but the configured API.
+                raise GitHubError("GET", path, response.status, f"next page off-site: {url}")
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        body: JsonObject | None = None,
+    ) -> Response:
+        return self._send(method, self._url(path, params), path, body)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _url(self, path: str, params: Mapping[str, str | int] | None) -> str:
+        query = f"?{urllib.parse.urlencode(dict(params))}" if params else ""
+        return f"{self.api_url}{path}{query}"
+
+    def _same_origin(self, url: str) -> bool:
+        a, b = urllib.parse.urlsplit(url), urllib.parse.urlsplit(self.api_url)
+        return (a.scheme, a.netloc) == (b.scheme, b.netloc)
+
+    def _send(self, method: str, url: str, path: str, body: JsonObject | None) -> Response:
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        headers = {
+            "Accept": "application/vnd.github+json",
+            "Authorization": f"Bearer {self.token}",
+            "X-GitHub-Api-Version": API_VERSION,
+            "User-Agent": f"chime-reconciler/{__version__}",
+        }
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        retryable = _RETRY_ANY | (_RETRY_IDEMPOTENT if method in ("GET", "PATCH") else set())
+        attempt = 0
+        while True:
+            attempt += 1
+            request = urllib.request.Request(url, data=data, headers=headers, method=method)
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as reply:
+                    raw = reply.read()
+                    status = int(reply.status)
+                    link = reply.headers.get("Link")
+            except urllib.error.HTTPError as exc:
+                raw = exc.read()
+                retry_after = _retry_after(exc.headers.get("Retry-After"))
+                throttled = exc.code == 403 and retry_after is not None  # secondary limit
+                if (exc.code in retryable or throttled) and attempt < self.attempts:
+                    self.sleep(self._delay(attempt, retry_after))
+                    continue
+                raise GitHubError(method, path, exc.code, _error_message(raw)) from None
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+                reason = getattr(exc, "reason", exc)
+                if method in ("GET", "PATCH") and attempt < self.attempts:
+                    self.sleep(self._delay(attempt, None))
+                    continue
+                raise GitHubError(method, path, None, str(reason)) from None
+            parsed = json.loads(raw.decode("utf-8")) if raw.strip() else None
+            return Response(status=status, data=parsed, next_url=parse_link_next(link))
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, MAX_RETRY_AFTER)
+        return float(self.backoff * 2 ** (attempt - 1))
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def _object(method: str, path: str, response: Response) -> JsonObject:
+    if not isinstance(response.data, dict):
+        raise GitHubError(method, path, response.status, "expected a JSON object")
+    return response.data

@@ -1,0 +1,141 @@
+"""The texts posted to GitHub: marker first, warnings where due, always within the limit."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reconciler.gitops.bodies import (
+    DRIFT_MARKER,
+    MAX_BODY_CHARS,
+    PLAN_MARKER,
+    drift_issue_body,
+    drift_resolved_comment,
+    has_marker,
+    pr_comment_body,
+    run_url_from_env,
+    truncate_markdown,
+)
+
+RUN = "https://github.com/o/r/actions/runs/9"
+PLAN = f"{PLAN_MARKER}\n## chime-reconciler plan\n\nNo changes.\n"
+
+
+def test_comment_keeps_one_marker_at_the_top_and_names_run_and_commit() -> None:
+    body = pr_comment_body(PLAN, exit_code=0, run_url=RUN, commit="0123456789abcdef0123")
+
+    assert body.splitlines() == [
+        PLAN_MARKER,
+        "## chime-reconciler plan",
+        "",
+        "No changes.",
+        "",
+        "---",
+        f"<sub>saved plan: artifact of [this run]({RUN}) · commit `0123456789ab`</sub>",
+    ]
+
+
+def test_comment_for_a_failed_plan_starts_with_a_caution() -> None:
+    body = pr_comment_body(PLAN, exit_code=1, run_url=RUN)
+
+    assert body.splitlines()[:4] == [
+        PLAN_MARKER,
+        "> [!CAUTION]",
+        "> `chime-reconciler plan` exited 1: the plan failed or was refused as unsafe. "
+        f"Details are in the [workflow run]({RUN}).",
+        "",
+    ]
+
+
+def test_comment_for_changes_has_no_caution() -> None:
+    assert "CAUTION" not in pr_comment_body(PLAN, exit_code=2, run_url=RUN)
+
+
+def test_comment_for_a_plan_without_output_says_so() -> None:
+    assert pr_comment_body("", exit_code=1) == (
+        f"{PLAN_MARKER}\n> [!CAUTION]\n> `chime-reconciler plan` exited 1: the plan failed or "
+        "was refused as unsafe. Details are in the workflow run's log.\n\n"
+        "_The plan produced no output._\n"
+    )
+
+
+def test_markdown_without_marker_gets_one() -> None:
+    body = pr_comment_body("Plan: 1 to add, 0 to change, 0 to destroy.\n")
+    assert body == f"{PLAN_MARKER}\nPlan: 1 to add, 0 to change, 0 to destroy.\n"
+
+
+def test_drift_body_starts_with_the_drift_marker_and_holds_the_plan() -> None:
+    body = drift_issue_body(PLAN, run_url=RUN)
+
+    assert body.startswith(f"{DRIFT_MARKER}\nThe [scheduled plan]({RUN}) found live Chime")
+    assert body.endswith("## chime-reconciler plan\n\nNo changes.\n")
+    assert has_marker(body, DRIFT_MARKER) and not has_marker(body, PLAN_MARKER)
+
+
+def test_resolved_comment_links_the_run() -> None:
+    assert drift_resolved_comment(RUN) == (
+        f"No drift: the latest [drift check]({RUN}) found no changes (`No changes.`). Closing."
+    )
+    assert drift_resolved_comment(None).startswith("No drift: the latest drift check found")
+
+
+def test_truncation_cuts_at_a_line_and_closes_an_open_fence() -> None:
+    text = "intro\n```diff\n" + "".join(f"+ user{i}@example.com\n" for i in range(100)) + "```\n"
+
+    cut = truncate_markdown(text, 400)
+
+    kept, note = cut.split("\n**Truncated:**")
+    assert len(cut) <= 400
+    assert kept.endswith("@example.com\n```\n")  # the fence opened in the kept part is closed
+    assert text.startswith(kept.removesuffix("```\n"))  # cut at a line boundary
+    assert note == (
+        f" {len(kept)} of {len(text):,} characters shown; "
+        "the full plan is in the workflow run's job summary.\n"
+    )
+
+
+def test_truncation_note_counts_the_characters_kept() -> None:
+    text = "".join(f"line {i:04d}\n" for i in range(1000))  # 10 characters a line
+
+    cut = truncate_markdown(text, 500)
+
+    kept = cut.split("\n**Truncated:**")[0]
+    assert kept == "".join(f"line {i:04d}\n" for i in range(len(kept) // 10))
+    assert cut.endswith(
+        f"**Truncated:** {len(kept)} of 10,000 characters shown; "
+        "the full plan is in the workflow run's job summary.\n"
+    )
+
+
+def test_text_within_budget_is_untouched() -> None:
+    assert truncate_markdown("a\nb\n", 4) == "a\nb\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    markdown=st.builds(
+        # half of the examples are longer than GitHub's limit
+        lambda line, big: (line + "\n") * ((70_000 // (len(line) + 1) + 1) if big else 3),
+        st.text(alphabet=st.sampled_from("ab `-+é\n"), max_size=80),
+        st.booleans(),
+    ),
+    exit_code=st.sampled_from([None, 0, 1, 2]),
+)
+def test_every_body_fits_githubs_limit_and_starts_with_its_marker(
+    markdown: str, exit_code: int | None
+) -> None:
+    comment = pr_comment_body(markdown, exit_code=exit_code, run_url=RUN, commit="abc")
+    issue = drift_issue_body(markdown, run_url=RUN)
+
+    assert len(comment) <= MAX_BODY_CHARS and comment.startswith(PLAN_MARKER + "\n")
+    assert len(issue) <= MAX_BODY_CHARS and issue.startswith(DRIFT_MARKER + "\n")
+    assert comment.endswith("</sub>\n")
+
+
+def test_run_url_comes_from_githubs_variables() -> None:
+    env = {"GITHUB_SERVER_URL": "https://ghe.example", "GITHUB_REPOSITORY": "o/r"}
+    assert run_url_from_env({**env, "GITHUB_RUN_ID": "42"}) == (
+        "https://ghe.example/o/r/actions/runs/42"
+    )
+    assert run_url_from_env(env) is None
+    assert run_url_from_env({}) is None

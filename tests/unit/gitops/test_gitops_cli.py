@@ -1,0 +1,121 @@
+"""``python -m reconciler.gitops``, run as the workflows run it: a process with GitHub's
+environment variables, talking HTTP to the fake API."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from fake_github import FakeGitHub
+
+from reconciler.gitops.bodies import DRIFT_MARKER, PLAN_MARKER
+
+PLAN = f"{PLAN_MARKER}\n## chime-reconciler plan\n\nPlan: 1 to add, 0 to change, 0 to destroy.\n"
+
+
+def run(fake: FakeGitHub, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "CHIME_RECONCILER"))}
+    env.update(
+        fake.env,
+        GITHUB_SERVER_URL="https://github.com",
+        GITHUB_RUN_ID="4242",
+        GITHUB_OUTPUT=str(tmp_path / "github_output"),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "reconciler.gitops", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_pr_comment_posts_the_plan_and_reports_the_url(fake: FakeGitHub, tmp_path: Path) -> None:
+    pr = fake.add_issue("Add bob", "", pull_request=True)["number"]
+    (tmp_path / "plan.md").write_text(PLAN)
+
+    done = run(
+        fake,
+        tmp_path,
+        "pr-comment",
+        "--pr",
+        str(pr),
+        "--body-file",
+        str(tmp_path / "plan.md"),
+        "--exit-code",
+        "2",
+        "--commit",
+        "cafebabe",
+    )
+
+    comment = fake.comments[pr][0]
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == f"PR comment created: {comment['html_url']}\n"
+    assert comment["body"].startswith(PLAN)
+    assert comment["body"].endswith(
+        "[this run](https://github.com/octo-org/chime-config/actions/runs/4242)"
+        " · commit `cafebabe`</sub>\n"
+    )
+    assert (tmp_path / "github_output").read_text() == f"comment-url={comment['html_url']}\n"
+
+
+def test_drift_exit_2_then_0_opens_then_closes(fake: FakeGitHub, tmp_path: Path) -> None:
+    (tmp_path / "plan.md").write_text(PLAN)
+
+    opened = run(
+        fake, tmp_path, "drift", "--exit-code", "2", "--body-file", str(tmp_path / "plan.md")
+    )
+    closed = run(fake, tmp_path, "drift", "--exit-code", "0")
+
+    url = fake.issues[1]["html_url"]
+    assert (opened.returncode, opened.stdout) == (0, f"Drift issue opened: #1 {url}\n")
+    assert (closed.returncode, closed.stdout) == (0, f"Drift issue closed: #1 {url}\n")
+    assert fake.issues[1]["body"].startswith(DRIFT_MARKER)
+    assert fake.issues[1]["state"] == "closed"
+
+
+def test_drift_after_a_failed_plan_fails_without_calling_github(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    done = run(fake, tmp_path, "drift", "--exit-code", "1", "--body-file", "missing.md")
+
+    assert done.returncode == 1
+    assert done.stderr == (
+        "Error: the plan exited 1 (error, or an unsafe plan): drift is unknown and the drift "
+        "issue is left as it is; see the plan step's log\n"
+    )
+    assert fake.requests == []
+
+
+def test_drift_without_a_body_file_is_a_usage_error(fake: FakeGitHub, tmp_path: Path) -> None:
+    done = run(fake, tmp_path, "drift", "--exit-code", "2")
+
+    assert (done.returncode, done.stderr) == (
+        1,
+        "Error: --body-file is required when the plan found drift (--exit-code 2)\n",
+    )
+
+
+def test_unreadable_body_file_is_named(fake: FakeGitHub, tmp_path: Path) -> None:
+    done = run(fake, tmp_path, "pr-comment", "--pr", "1", "--body-file", str(tmp_path / "nope.md"))
+
+    assert (done.returncode, done.stderr) == (
+        1,
+        f"Error: cannot read --body-file {tmp_path / 'nope.md'}: No such file or directory\n",
+    )
+
+
+def test_github_failure_exits_1_with_the_api_message(fake: FakeGitHub, tmp_path: Path) -> None:
+    (tmp_path / "plan.md").write_text(PLAN)
+
+    done = run(fake, tmp_path, "pr-comment", "--pr", "7", "--body-file", str(tmp_path / "plan.md"))
+
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        "Error: GitHub API GET /repos/octo-org/chime-config/issues/7/comments failed: "
+        "HTTP 404: Not Found"
+    )
+    assert "Traceback" not in done.stderr

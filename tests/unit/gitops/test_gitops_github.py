@@ -1,0 +1,190 @@
+"""The GitHub REST client: what it sends, how it pages, retries and reports failures."""
+
+from __future__ import annotations
+
+import pytest
+from fake_github import NAME, OWNER, TOKEN, FakeGitHub, Fault, recorded
+
+from reconciler.gitops.github import GitHub, GitHubConfigError, GitHubError, parse_link_next
+
+REPO = f"/repos/{OWNER}/{NAME}"
+
+
+def test_requests_carry_token_api_version_and_json(fake: FakeGitHub, github: GitHub) -> None:
+    number = fake.add_issue("x", "")["number"]
+
+    github.post(github.repo_path(f"/issues/{number}/comments"), {"body": "hi"})
+
+    headers = fake.requests[0].headers
+    assert headers["authorization"] == f"Bearer {TOKEN}"
+    assert headers["accept"] == "application/vnd.github+json"
+    assert headers["x-github-api-version"] == "2022-11-28"
+    assert headers["content-type"] == "application/json"
+    assert headers["user-agent"].startswith("chime-reconciler/")
+
+
+def test_paginate_follows_link_next_to_the_last_page() -> None:
+    fake = FakeGitHub(max_page_size=3).start()
+    try:
+        github = GitHub.from_env(fake.env, sleep=lambda _: None)
+        number = fake.add_issue("x", "")["number"]
+        for i in range(7):
+            fake.add_comment(number, f"c{i}")
+
+        bodies = [
+            c["body"] for c in github.paginate(github.repo_path(f"/issues/{number}/comments"))
+        ]
+
+        assert bodies == [f"c{i}" for i in range(7)]
+        assert len(fake.requests) == 3
+    finally:
+        fake.stop()
+
+
+def test_link_header_parsing() -> None:
+    header = (
+        '<https://api.github.com/repositories/1/issues?page=2>; rel="next", '
+        '<https://api.github.com/repositories/1/issues?page=5>; rel="last"'
+    )
+    assert parse_link_next(header) == "https://api.github.com/repositories/1/issues?page=2"
+    assert parse_link_next('<https://api.github.com/x?page=1>; rel="prev"') is None
+    assert parse_link_next(None) is None
+
+
+def test_a_next_page_on_another_host_is_refused(fake: FakeGitHub, github: GitHub) -> None:
+    fake.faults.append(Fault(200, [], {"Link": '<https://evil.example/steal?page=2>; rel="next"'}))
+
+    with pytest.raises(GitHubError) as raised:
+        list(github.paginate(github.repo_path("/issues")))
+
+    assert str(raised.value) == (
+        f"GitHub API GET {REPO}/issues failed: HTTP 200: "
+        "next page off-site: https://evil.example/steal?page=2"
+    )
+    assert len(fake.requests) == 1
+
+
+def test_gateway_errors_on_reads_are_retried_with_backoff(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    fake.faults += [Fault(502, {"message": "Server Error"}), Fault(503, {"message": "x"})]
+
+    assert github.get(github.repo_path("/issues")) == []
+
+    assert len(fake.requests) == 3
+    assert sleeps == [1.0, 2.0]
+
+
+def test_a_create_is_not_repeated_after_a_gateway_error(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    fake.faults.append(Fault(502, {"message": "Server Error"}))
+
+    with pytest.raises(GitHubError) as raised:
+        github.post(github.repo_path("/issues"), {"title": "t"})
+
+    assert str(raised.value) == f"GitHub API POST {REPO}/issues failed: HTTP 502: Server Error"
+    assert len(fake.requests) == 1 and sleeps == []
+
+
+def test_rate_limited_create_waits_retry_after_and_is_sent_again(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    fake.faults.append(
+        Fault(
+            403,
+            {"message": "You have exceeded a secondary rate limit."},
+            {"Retry-After": "3"},
+        )
+    )
+
+    created = github.post(github.repo_path("/issues"), {"title": "t"})
+
+    assert created["number"] == 1
+    assert sleeps == [3.0]
+    assert [r.method for r in fake.requests] == ["POST", "POST"]
+
+
+def test_reads_give_up_after_four_attempts(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    fake.faults += [Fault(503, {"message": "Service Unavailable"})] * 4
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    assert (
+        str(raised.value) == f"GitHub API GET {REPO}/issues failed: HTTP 503: Service Unavailable"
+    )
+    assert sleeps == [1.0, 2.0, 4.0]
+
+
+def test_validation_errors_carry_githubs_details(fake: FakeGitHub, github: GitHub) -> None:
+    number = fake.add_issue("x", "")["number"]
+
+    with pytest.raises(GitHubError) as raised:
+        github.post(github.repo_path(f"/issues/{number}/comments"), {"body": "x" * 65_537})
+
+    assert str(raised.value) == (
+        f"GitHub API POST {REPO}/issues/{number}/comments failed: HTTP 422: Validation Failed "
+        "(body is too long (maximum is 65536 characters))"
+    )
+
+
+def test_missing_permission_names_the_permissions_to_check(
+    fake: FakeGitHub, github: GitHub
+) -> None:
+    fake.faults.append(Fault(403, recorded("error_not_accessible")))
+
+    with pytest.raises(GitHubError) as raised:
+        github.post(github.repo_path("/issues/1/comments"), {"body": "x"})
+
+    assert str(raised.value) == (
+        f"GitHub API POST {REPO}/issues/1/comments failed: HTTP 403: Resource not accessible "
+        "by integration (check the job's `permissions:` — pull-requests: write for PR "
+        "comments, issues: write for drift issues — and that GITHUB_TOKEN is passed)"
+    )
+
+
+def test_wrong_token_is_reported_as_bad_credentials(fake: FakeGitHub) -> None:
+    github = GitHub.from_env({**fake.env, "GITHUB_TOKEN": "expired"}, sleep=lambda _: None)
+
+    with pytest.raises(GitHubError, match=r"HTTP 401: Bad credentials \(check the job's"):
+        github.get(github.repo_path("/issues"))
+
+
+def test_unreachable_api_is_reported_without_a_traceback(sleeps: list[float]) -> None:
+    github = GitHub.from_env(
+        {"GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "o/r", "GITHUB_API_URL": "http://127.0.0.1:9"},
+        sleep=sleeps.append,
+        backoff=0.0,
+    )
+
+    with pytest.raises(GitHubError, match=r"^GitHub API GET /repos/o/r/issues failed: no response"):
+        github.get(github.repo_path("/issues"))
+    assert len(sleeps) == 3
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"GITHUB_REPOSITORY": "o/r"},
+            "GITHUB_TOKEN is not set: pass it to the step (env: GITHUB_TOKEN: ${{ github.token }})",
+        ),
+        ({"GITHUB_TOKEN": "t"}, "GITHUB_REPOSITORY is not set (OWNER/NAME)"),
+        (
+            {"GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "just-a-name"},
+            "GITHUB_REPOSITORY must be OWNER/NAME, got 'just-a-name'",
+        ),
+    ],
+)
+def test_configuration_errors_say_what_is_missing(env: dict[str, str], message: str) -> None:
+    with pytest.raises(GitHubConfigError) as raised:
+        GitHub.from_env(env)
+    assert str(raised.value) == message
+
+
+def test_api_url_defaults_to_github_com() -> None:
+    github = GitHub.from_env({"GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "o/r"})
+    assert github.api_url == "https://api.github.com"
