@@ -244,7 +244,14 @@ def _no_member(ref: MemberRef, account: str) -> str:
 
 
 def _dedupe(problems: Iterable[LiveProblem]) -> tuple[LiveProblem, ...]:
-    seen: dict[tuple[Location | None, str], LiveProblem] = {}
+    """One problem per target, place and message (a group used by several rooms reports
+    its unknown member once per room, so that ``--target`` keeps each room's problems)."""
+    seen: dict[tuple[TargetKey | None, Location | None, str], LiveProblem] = {}
     for p in problems:
-        seen.setdefault((p.location, p.message), p)
-    return tuple(sorted(seen.values(), key=lambda p: (p.location or Location("", 0), p.message)))
+        seen.setdefault((p.target, p.location, p.message), p)
+    return tuple(
+        sorted(
+            seen.values(),
+            key=lambda p: (p.location or Location("", 0), p.message, str(p.target or "")),
+        )
+    )
