@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from reconciler.desired.messages import closest, located
@@ -40,10 +40,17 @@ class Reached:
 
 
 def undefined(
-    entries: Iterable[EntryAt], groups: Mapping[str, GroupDef], broken: frozenset[str]
+    entries: Iterable[EntryAt],
+    groups: Mapping[str, GroupDef],
+    broken: frozenset[str],
+    unread: Sequence[str] = (),
 ) -> list[Problem]:
-    """A problem for each ``@group`` that no file defines (groups that failed validation
-    count as defined: their own errors are reported already)."""
+    """A problem for each ``@group`` that no file defines. Groups that failed validation
+    count as defined (their own errors are reported); files whose groups could not be read
+    at all (``unread``) are named as where the group may be."""
+    maybe = ""
+    if unread:
+        maybe = f" (unless it is in {', '.join(unread)}, which could not be loaded)"
     problems = []
     for at in entries:
         if not isinstance(at.entry, GroupRef):
@@ -51,8 +58,8 @@ def undefined(
         name = at.entry.name
         if name in groups or name in broken:
             continue
-        suggestion = closest(name, sorted(groups))
-        hint = f" (did you mean '@{suggestion}'?)" if suggestion else ""
+        suggestion = closest(name, sorted(groups), cutoff=0.5)
+        hint = f" (did you mean '@{suggestion}'?)" if suggestion else maybe
         problems.append(
             located(at.location.file, at.location.line, at.path, f"undefined group '@{name}'{hint}")
         )

@@ -52,13 +52,12 @@ def load_desired(directory: Path) -> DesiredState:
     if not sources:
         raise DesiredStateError(problems)
     loader = _Loader()
-    readable = [s for s in sources if s.content is not None]
     # settings and restrictions first: the other files are checked against them
-    ordered = sorted(readable, key=lambda s: (s.relative not in RESTRICTIONS + SETTINGS,))
-    for source in ordered:
-        text, problem = source_files.decode(source)
-        if problem is not None or text is None:
-            problems.append(problem or Problem(Location(source.display, 1), "cannot read file"))
+    for source in sorted(sources, key=lambda s: s.relative not in RESTRICTIONS + SETTINGS):
+        text, problem = source_files.decode(source) if source.content is not None else ("", None)
+        if source.content is None or text is None:
+            problems += [problem] if problem else []
+            loader.unreadable(source.relative, source.display)
             continue
         loader.load(source.relative, source.display, parse(text))
     problems += loader.problems
@@ -104,7 +103,7 @@ class _Loader:
                 line = doc.positions.value_line(())
                 message = f"the top level must be a mapping of keys, not a {what}"
                 self.problems.append(Problem(Location(display, line), message))
-            self._unknowable(kind)
+            self._unknowable(kind, display)
             return
         if kind == "settings":
             model = self._validated(SettingsFile, doc, display, lost, SPECIAL_FILE_HINTS)
@@ -118,6 +117,11 @@ class _Loader:
             model = self._validated(RoomsFile, doc, display, lost, ROOMS_FILE_HINTS)
             if isinstance(model, RoomsFile):
                 self._rooms_file(model, relative, display, doc.positions)
+
+    def unreadable(self, relative: str, display: str) -> None:
+        """A file that could not be read or decoded (its problem is reported already)."""
+        kind = "rooms" if relative not in SETTINGS + RESTRICTIONS else "settings"
+        self._unknowable(kind if relative not in RESTRICTIONS else "restrictions", display)
 
     def _kind(self, relative: str, display: str) -> str:
         for kind, names in (("settings", SETTINGS), ("restrictions", RESTRICTIONS)):
@@ -147,20 +151,23 @@ class _Loader:
         self.problems += [p for loc, p in result.errors if not _under_any(loc, lost)]
         data: dict[str, Any] = dict(doc.data)
         for loc, _ in result.errors:
-            self._drop(model, data, loc)
+            self._drop(model, data, loc, display)
         salvaged = validate(model, data, display, doc.positions).model
         if salvaged is None:  # pragma: no cover - dropping every broken part should do
-            self._unknowable("settings" if model is SettingsFile else "rooms")
+            self._unknowable("settings" if model is SettingsFile else "rooms", display)
         return salvaged
 
-    def _unknowable(self, kind: str) -> None:
-        """A file we could not read at all may define groups and the default account:
-        do not report their absence elsewhere (fix this file first)."""
-        self.declared.groups_unknown = True
+    def _unknowable(self, kind: str, display: str) -> None:
+        """A file we could not read may define groups and the default account: undefined
+        groups elsewhere name it; rooms without an account are not reported."""
+        if kind == "rooms" and display not in self.declared.groups_unknown_in:
+            self.declared.groups_unknown_in.append(display)
         if kind == "settings":
             self.declared.account_broken = True
 
-    def _drop(self, model: type[BaseModel], data: dict[str, Any], loc: KeyPath) -> None:
+    def _drop(
+        self, model: type[BaseModel], data: dict[str, Any], loc: KeyPath, display: str
+    ) -> None:
         top = loc[0] if loc else None
         if model is RestrictionsFile:
             self.rules = ()
@@ -174,11 +181,9 @@ class _Loader:
                 self.declared.broken_groups.add(str(loc[1]))
             return
         if model is RoomsFile and top == "groups":
-            self.declared.groups_unknown = True
+            self._unknowable("rooms", display)
         if model is SettingsFile and top == "account":
             self.declared.account_broken = True
-        if model is SettingsFile and top == "protected":
-            self.declared.groups_unknown = True  # may have named groups we cannot see
         del data[top]
 
     def _settings(self, model: SettingsFile, display: str, positions: Positions) -> None:

@@ -44,30 +44,30 @@ def located(file: str, line: int, path: Path, message: str) -> Problem:
     return Problem(Location(file, line), f"{prefix}: {message}" if prefix else message)
 
 
-def closest(word: str, choices: Sequence[str]) -> str | None:
-    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+def closest(word: str, choices: Sequence[str], cutoff: float = 0.6) -> str | None:
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return found[0] if found else None
 
 
 def describe(value: Any) -> str:
     """What a YAML value is, for "expected X, got Y" messages."""
     if value is None:
-        return "nothing (null)"
+        return "nothing"
     if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
+        return str(value).lower()
     if isinstance(value, int | float):
-        return f"a number ({value})"
+        return f"the number {value}"
     if isinstance(value, str):
-        return f"a string ({value!r})"
+        return f"the string {value!r}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, datetime.date):
-        return f"a date ({value.isoformat()})"
+        return f"the date {value.isoformat()}"
     if isinstance(value, bytes):
         return "binary data"
-    return f"a {type(value).__name__}"
+    return f"a {type(value).__name__}"  # pragma: no cover - YAML makes no other types
 
 
 @dataclass(frozen=True)

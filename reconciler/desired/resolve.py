@@ -39,7 +39,7 @@ class Declarations:
     protected: tuple[EntryAt, ...] = ()
     groups: dict[str, GroupDef] = field(default_factory=dict)
     broken_groups: set[str] = field(default_factory=set)
-    groups_unknown: bool = False  # a whole `groups:` failed: names unknown
+    groups_unknown_in: list[str] = field(default_factory=list)  # files we could not read
     rooms: list[RoomDef] = field(default_factory=list)
 
 
@@ -56,8 +56,7 @@ def resolve(d: Declarations) -> Resolved:
     all_entries = [e for g in d.groups.values() for e in g.entries] + list(d.protected)
     for room in d.rooms:
         all_entries += [*room.administrators, *room.members]
-    if not d.groups_unknown:
-        problems += undefined(all_entries, d.groups, frozenset(d.broken_groups))
+    problems += undefined(all_entries, d.groups, frozenset(d.broken_groups), d.groups_unknown_in)
     problems += cycles(d.groups)
     expander = Expander(d.groups)
     targets: list[DesiredTarget] = []

@@ -12,7 +12,14 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 from reconciler.desired.model import (
@@ -104,7 +111,11 @@ MemberEntry = Annotated[
     ),
 ]
 MemberList = Annotated[list[MemberEntry], Field(description="Member references.")]
-GroupName = Annotated[str, AfterValidator(_group_name)]
+GroupName = Annotated[
+    str,
+    AfterValidator(_group_name),
+    WithJsonSchema({"type": "string", "pattern": GROUP_NAME_RE.pattern}),
+]
 Regex = Annotated[str, AfterValidator(_regex), Field(description="A regular expression.")]
 NonBlank = Annotated[str, Field(pattern=NON_BLANK)]
 
@@ -137,6 +148,7 @@ class RoomsFile(_Strict):
     groups: dict[GroupName, MemberList] = Field(
         default_factory=dict,
         description="Group name -> members (e-mails, bots, other @groups).",
+        json_schema_extra={"additionalProperties": False},  # names must match the pattern
     )
     rooms: dict[str, RoomSpec] = Field(default_factory=dict, description="Room name -> room.")
 

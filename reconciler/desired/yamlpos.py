@@ -100,6 +100,9 @@ def _syntax_issue(exc: yaml.MarkedYAMLError) -> YamlIssue:
     line = mark.line + 1 if mark is not None else 1
     parts = [p for p in (exc.context, exc.problem) if p]
     message = "YAML syntax error: " + ", ".join(parts) if parts else "YAML syntax error"
+    started = exc.context_mark.line + 1 if exc.context_mark is not None else line
+    if exc.context and started != line:
+        message += f" (started at line {started})"
     if exc.problem and "'@'" in exc.problem:
         message += ' (quote group references: "@group")'
     return YamlIssue(line, (), message)

@@ -1,0 +1,279 @@
+"""Every kind of mistake in the desired state is reported with FILE:LINE, all in one run.
+
+One fixture directory per failure under tests/fixtures/desired/, named for it. Paths in
+messages are as the user typed the directory: the tests run from the fixtures folder and
+pass the fixture's name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reconciler.desired.loader import load_desired
+from reconciler.errors import DesiredStateError
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "desired"
+
+EXPECTED: dict[str, list[str]] = {
+    "yaml-syntax-error": [
+        "yaml-syntax-error/rooms.yaml:4: YAML syntax error: while parsing a flow sequence, "
+        "expected ',' or ']', but got ':' (started at line 3)",
+    ],
+    "unquoted-group-reference": [
+        "unquoted-group-reference/rooms.yaml:4: YAML syntax error: while scanning for the "
+        "next token, found character '@' that cannot start any token "
+        '(quote group references: "@group")',
+    ],
+    "duplicate-yaml-key": [
+        "duplicate-yaml-key/rooms.yaml:5: rooms.incident-response: "
+        "duplicate key 'members' (first at line 3)",
+    ],
+    "unknown-key": [
+        "unknown-key/rooms.yaml:3: rooms.incident-response: "
+        "unknown key 'administrator' (did you mean 'administrators'?)",
+    ],
+    "unknown-top-level-key": [
+        "unknown-top-level-key/rooms.yaml:3: unknown key 'room' (did you mean 'rooms'?)",
+    ],
+    "unknown-role": [
+        "unknown-role/rooms.yaml:3: rooms.incident-response: unknown key 'moderators' "
+        "(expected one of: account, administrators, id, members, prune)",
+    ],
+    "wrong-type": [
+        "wrong-type/rooms.yaml:3: rooms.incident-response.prune: "
+        "expected true or false, got the string 'yes'",
+        "wrong-type/rooms.yaml:4: rooms.incident-response.members: "
+        "expected a list, got the string 'alice@example.com'",
+        "wrong-type/rooms.yaml:6: rooms.ops.id: expected a string, got the number 12345 "
+        "(quote it)",
+        "wrong-type/rooms.yaml:8: rooms.ops.administrators[0]: "
+        "expected a string, got the number 42 (quote it)",
+    ],
+    "malformed-email": [
+        "malformed-email/teams/sre.yaml:7: rooms.incident-response.members[2]: "
+        "malformed email address 'bob@'",
+    ],
+    "empty-member-reference": [
+        "empty-member-reference/rooms.yaml:4: groups.sre[1]: empty member reference",
+        "empty-member-reference/rooms.yaml:7: rooms.incident-response.members[0]: "
+        "empty member reference",
+        "empty-member-reference/rooms.yaml:7: rooms.incident-response.members[1]: "
+        "group reference '@' has no group name",
+    ],
+    "undefined-group": [
+        "undefined-group/rooms.yaml:6: rooms.incident-response.members[0]: "
+        "undefined group '@sre' (did you mean '@sre-team'?)",
+    ],
+    "group-cycle": [
+        "group-cycle/groups.yaml:2: groups.a[1]: group cycle: @a -> @b -> @c -> @a",
+        "group-cycle/groups.yaml:5: groups.self[0]: group cycle: @self -> @self",
+    ],
+    "duplicate-room": [
+        "duplicate-room/teams/web.yaml:4: rooms.incident-response: room 'incident-response' "
+        "is already declared at duplicate-room/teams/sre.yaml:2",
+    ],
+    "duplicate-room-id": [
+        "duplicate-room-id/rooms.yaml:4: rooms.operations: room id 'room-1' is already "
+        "declared at duplicate-room-id/rooms.yaml:2",
+    ],
+    "duplicate-group": [
+        "duplicate-group/b.yaml:2: groups.sre: group 'sre' is already defined at "
+        "duplicate-group/a.yaml:2",
+    ],
+    "duplicate-member": [
+        "duplicate-member/rooms.yaml:7: rooms.incident-response.members[2]: "
+        "'Bob@Example.com' is listed twice (first at line 5)",
+        "duplicate-member/rooms.yaml:8: rooms.incident-response.members[3]: "
+        "'@sre' is listed twice (first at line 6)",
+    ],
+    "room-without-name-or-id": [
+        'room-without-name-or-id/rooms.yaml:2: rooms."": room has neither a name nor an id',
+        'room-without-name-or-id/rooms.yaml:4: rooms." ": room has neither a name nor an id',
+    ],
+    "room-without-account": [
+        "room-without-account/rooms.yaml:2: rooms.incident-response: "
+        "room has no account: set `account:` here or in settings.yaml",
+    ],
+    "not-a-mapping": [
+        "not-a-mapping/rooms.yaml:1: the top level must be a mapping of keys, not a list",
+    ],
+    "restriction-violation": [
+        "restriction-violation/common.yaml:2: rooms.announcements: room 'announcements' "
+        "may not be defined in common.yaml: the rule at "
+        "restriction-violation/restrictions.yaml:5 (path '**') allows no rooms",
+        "restriction-violation/teams/sre/rooms.yaml:3: groups.web: group 'web' may not be "
+        "defined in teams/sre/rooms.yaml: the rule at "
+        "restriction-violation/restrictions.yaml:2 (path 'teams/sre/**') "
+        "allows groups matching '^sre'",
+        "restriction-violation/teams/sre/rooms.yaml:7: rooms.web-releases: room "
+        "'web-releases' may not be defined in teams/sre/rooms.yaml: the rule at "
+        "restriction-violation/restrictions.yaml:2 (path 'teams/sre/**') "
+        "allows rooms matching '^sre-', '^incident-response$'",
+    ],
+    "bad-safety": [
+        "bad-safety/settings.yaml:3: safety.max_removals: must be at least 0, got -1",
+        "bad-safety/settings.yaml:4: safety.max_removal_fraction: must be at most 1.0, got 1.5",
+        "bad-safety/settings.yaml:5: safety.min_administrators: "
+        "expected a whole number, got the number 1.0",
+        "bad-safety/settings.yaml:6: safety: "
+        "unknown key 'max_removal' (did you mean 'max_removals'?)",
+    ],
+    "settings-in-team-file": [
+        "settings-in-team-file/teams/sre.yaml:1: unknown key 'account' "
+        "(settings belong in settings.yaml at the top of the desired-state directory)",
+    ],
+    "webhook-member": [
+        "webhook-member/rooms.yaml:3: rooms.incident-response.members[1]: "
+        "webhooks are never managed: 'webhook:Alerts'",
+        "webhook-member/rooms.yaml:3: rooms.incident-response.members[2]: "
+        "bot reference 'bot:' has no bot name",
+    ],
+    "invalid-regex": [
+        "invalid-regex/restrictions.yaml:3: restrictions[0].rooms[0]: invalid regular "
+        "expression '^sre-(': missing ), unterminated subpattern at position 5",
+        "invalid-regex/restrictions.yaml:4: restrictions[1]: missing required key 'path'",
+    ],
+    "invalid-value": [
+        "invalid-value/rooms.yaml:3: rooms.incident-response.id: "
+        "invalid YAML value: month must be in 1..12",
+        "invalid-value/rooms.yaml:4: rooms.incident-response.members[0]: "
+        "invalid YAML value: could not determine a constructor for the tag '!secret'",
+    ],
+    "invalid-utf8": [
+        "invalid-utf8/rooms.yaml:3: not valid UTF-8 text",
+    ],
+    "many-errors": [
+        "many-errors/settings.yaml:2: protected[0]: "
+        "malformed email address 'breakglass@example'",
+        "many-errors/teams/sre.yaml:2: groups.sre[1]: undefined group '@oncall' "
+        "(unless it is in many-errors/teams/web.yaml, which could not be loaded)",
+        "many-errors/teams/sre.yaml:5: rooms.incident-response: "
+        "unknown key 'administrator' (did you mean 'administrators'?)",
+        "many-errors/teams/web.yaml:4: YAML syntax error: while parsing a flow sequence, "
+        "expected ',' or ']', but got '<stream end>' (started at line 3)",
+    ],
+}
+
+
+@pytest.fixture
+def in_fixtures(monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(FIXTURES)
+    return FIXTURES
+
+
+def problems_of(directory: Path) -> list[str]:
+    with pytest.raises(DesiredStateError) as caught:
+        load_desired(directory)
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize("fixture", sorted(EXPECTED))
+def test_each_mistake_is_reported_with_file_and_line(in_fixtures: Path, fixture: str) -> None:
+    assert problems_of(Path(fixture)) == EXPECTED[fixture]
+
+
+def test_every_failure_fixture_has_an_expectation() -> None:
+    on_disk = {p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name != "valid-minimal"}
+    assert on_disk == set(EXPECTED)
+
+
+def test_error_text_is_every_problem_on_its_own_line(in_fixtures: Path) -> None:
+    with pytest.raises(DesiredStateError) as caught:
+        load_desired(Path("wrong-type"))
+    assert str(caught.value).splitlines() == EXPECTED["wrong-type"]
+
+
+def test_missing_directory_says_no_files_found(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    assert problems_of(missing) == [
+        f"no desired-state files found in {missing} (no such directory)"
+    ]
+
+
+def test_empty_directory_says_no_files_found(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not yaml\n")
+    (tmp_path / ".hidden.yaml").write_text("rooms: {}\n")
+    assert problems_of(tmp_path) == [
+        f"no desired-state files found in {tmp_path} (*.yaml or *.yml)"
+    ]
+
+
+def test_a_file_given_as_directory_says_no_files_found(tmp_path: Path) -> None:
+    file = tmp_path / "settings.yaml"
+    file.write_text("account: a\n")
+    assert problems_of(file) == [f"no desired-state files found in {file} (not a directory)"]
+
+
+def test_unreadable_file_is_reported_and_the_rest_still_checked(tmp_path: Path) -> None:
+    (tmp_path / "settings.yaml").write_text("account: acc\n")
+    (tmp_path / "gone.yaml").symlink_to(tmp_path / "missing-target.yaml")
+    (tmp_path / "rooms.yaml").write_text("rooms:\n  ops:\n    members: [bob@]\n")
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/gone.yaml:1: cannot read file: No such file or directory",
+        f"{tmp_path}/rooms.yaml:3: rooms.ops.members[0]: malformed email address 'bob@'",
+    ]
+
+
+def test_settings_yaml_and_yml_together_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "settings.yaml").write_text("account: a\n")
+    (tmp_path / "settings.yml").write_text("account: b\n")
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/settings.yml:1: settings already read from {tmp_path}/settings.yaml: "
+        "keep one file"
+    ]
+
+
+def test_rooms_in_settings_yaml_point_to_other_files(tmp_path: Path) -> None:
+    (tmp_path / "settings.yaml").write_text("account: a\nrooms: {}\n")
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/settings.yaml:2: unknown key 'rooms' "
+        "(rooms and groups belong in other files)"
+    ]
+
+
+def test_null_lists_suggest_writing_an_empty_list(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text("rooms:\n  ops:\n    account: a\n    members:\n")
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/r.yaml:4: rooms.ops.members: expected a list, got nothing (write [] for none)"
+    ]
+
+
+def test_a_room_with_an_error_does_not_hide_errors_in_other_rooms(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text(
+        "rooms:\n"
+        "  a:\n    account: acc\n    members: [x@]\n"
+        "  b:\n    account: acc\n    members: ['@nope']\n"
+    )
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/r.yaml:4: rooms.a.members[0]: malformed email address 'x@'",
+        f"{tmp_path}/r.yaml:7: rooms.b.members[0]: undefined group '@nope'",
+    ]
+
+
+def test_a_group_with_an_error_is_not_also_reported_undefined(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text(
+        "groups:\n  sre: [alice@]\n"
+        "rooms:\n  ops:\n    account: acc\n    members: ['@sre']\n"
+    )
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/r.yaml:2: groups.sre[0]: malformed email address 'alice@'"
+    ]
+
+
+def test_group_names_are_written_without_at_sign(tmp_path: Path) -> None:
+    (tmp_path / "g.yaml").write_text('groups:\n  "@sre": [alice@example.com]\n')
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/g.yaml:2: groups.@sre: group names are written without '@' (write 'sre')"
+    ]
+
+
+def test_recursive_alias_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    (tmp_path / "g.yaml").write_text("groups:\n  sre: &x [alice@example.com, *x]\n")
+    assert problems_of(tmp_path) == [f"{tmp_path}/g.yaml:2: groups.sre[1]: recursive YAML alias"]
+
+
+def test_deep_nesting_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "deep.yaml").write_text("rooms: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert problems_of(tmp_path) == [f"{tmp_path}/deep.yaml:1: YAML nesting is too deep"]
