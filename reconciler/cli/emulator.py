@@ -1,0 +1,152 @@
+"""`chime-reconciler emulator`: run the local Chime API emulator until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from reconciler.emulator import EmulatorServer, FaultConfig, is_loopback, load_seed
+
+
+@click.command("emulator")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind. Anything but loopback exposes the emulator to the network.",
+)
+@click.option(
+    "--port",
+    default=8642,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on; 0 picks a free one (read it from the first line of output).",
+)
+@click.option(
+    "--seed",
+    "seed_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="YAML seed file: accounts with users, bots, webhooks, rooms and memberships.",
+)
+@click.option(
+    "--latency-ms",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 60_000),
+    help="Delay added to every API call.",
+)
+@click.option(
+    "--throttle-rate",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Share of calls answered 429 ThrottledClientException.",
+)
+@click.option(
+    "--error-rate",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Share of calls answered 503 ServiceUnavailableException or 500 ServiceFailureException.",
+)
+@click.option(
+    "--item-error-rate",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Share of BatchCreateRoomMembership items failing with ErrorCode Throttled.",
+)
+@click.option(
+    "--tps",
+    type=click.FloatRange(0, min_open=True),
+    help="Requests per second allowed; calls beyond it are answered 429.  [default: no quota]",
+)
+@click.option(
+    "--fault-seed",
+    default=0,
+    show_default=True,
+    type=int,
+    help="Seed of the fault decisions: the same calls meet the same faults on every run.",
+)
+def emulator(
+    host: str,
+    port: int,
+    seed_file: Path | None,
+    latency_ms: int,
+    throttle_rate: float,
+    error_rate: float,
+    item_error_rate: float,
+    tps: float | None,
+    fault_seed: int,
+) -> None:
+    """Run a local Chime API emulator (rooms, users, bots) over HTTP.
+
+    It speaks the rest-json `chime` API as boto3 sends it: accounts, users, bots, rooms and
+    room memberships, with AWS's page sizes, batch limits and error responses, and injects
+    faults on request. State lives in memory; it starts from --seed and is lost on exit.
+
+    \b
+    Example:
+      chime-reconciler emulator --port 0 --seed seed.yaml --throttle-rate 0.05
+      # first line: Chime API emulator listening on http://127.0.0.1:PORT
+      chime-reconciler --endpoint-url http://127.0.0.1:PORT plan
+      # or: export CHIME_RECONCILER_ENDPOINT_URL=http://127.0.0.1:PORT
+      # boto3: boto3.client("chime", endpoint_url="http://127.0.0.1:PORT",
+      #            region_name="us-east-1", aws_access_key_id="testing",
+      #            aws_secret_access_key="testing")
+
+    \b
+    Admin API (JSON): GET /_emulator/calls (calls per operation, "Throttled": 429s),
+    POST /_emulator/calls/reset, GET /_emulator/state, POST /_emulator/reset [seed],
+    GET|POST /_emulator/faults {latency_ms, throttle_rate, error_rate, item_error_rate,
+    tps, seed}.
+
+    Runs until Ctrl-C or SIGTERM, then exits 0.
+    """
+    seed = load_seed(seed_file) if seed_file is not None else None
+    faults = FaultConfig(
+        latency_ms=latency_ms,
+        throttle_rate=throttle_rate,
+        error_rate=error_rate,
+        item_error_rate=item_error_rate,
+        tps=tps,
+        seed=fault_seed,
+    )
+    if not is_loopback(host):
+        click.echo(
+            f"Warning: binding to {host}, which is not a loopback address: anyone who can "
+            "reach this machine can read and change the emulator's state.",
+            err=True,
+        )
+    server = EmulatorServer(seed=seed, host=host, port=port, faults=faults)
+    try:
+        server.start()
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+        ) from None
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    try:
+        click.echo(f"Chime API emulator listening on {server.url}")
+        sys.stdout.flush()
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.stop()
+    click.echo("Chime API emulator stopped.", err=True)
+
+
+COMMANDS = [emulator]

@@ -1,0 +1,59 @@
+"""Shared fixtures: a Chime API emulator served in-process over real HTTP, and real boto3
+clients pointed at it.
+
+- ``emulator``: an ``EmulatorServer`` on 127.0.0.1 and a free port, empty (call
+  ``emulator.reset(seed_dict)`` to load state), stopped after the test.
+- ``chime``: a boto3 ``chime`` client for it, with no retries, so tests see raw faults.
+- ``chime_client``: a factory ``chime_client(endpoint_url=None, **config)`` for more
+  clients (other retry settings, ``parameter_validation=False``, another server).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from reconciler.emulator import EmulatorServer
+
+ChimeClientFactory = Callable[..., Any]
+
+
+@pytest.fixture(scope="session")
+def boto3_session() -> boto3.session.Session:
+    """One session for the whole run: it caches the loaded service models."""
+    return boto3.session.Session(
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    )
+
+
+@pytest.fixture
+def emulator() -> Iterator[EmulatorServer]:
+    with EmulatorServer(host="127.0.0.1", port=0) as server:
+        yield server
+
+
+@pytest.fixture
+def chime_client(
+    boto3_session: boto3.session.Session, emulator: EmulatorServer
+) -> ChimeClientFactory:
+    def make(endpoint_url: str | None = None, **config: Any) -> Any:
+        settings: dict[str, Any] = {"retries": {"total_max_attempts": 1}, **config}
+        return boto3_session.client(
+            "chime",
+            endpoint_url=endpoint_url or emulator.url,
+            config=Config(connect_timeout=5, read_timeout=30, **settings),
+        )
+
+    return make
+
+
+@pytest.fixture
+def chime(chime_client: ChimeClientFactory) -> Any:
+    """A boto3 chime client for ``emulator``; one attempt per call (no retries)."""
+    return chime_client()
