@@ -11,12 +11,36 @@ import click
 
 from reconciler import __version__
 from reconciler.cli.context import AppContext
-from reconciler.errors import ReconcilerError
+from reconciler.errors import DesiredStateError, ReconcilerError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class ReconcilerGroup(click.Group):
+    """Turns the project's own errors into a message on stderr and their exit code, so that
+    the command line and click's test runner behave alike."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ReconcilerError as exc:
+            report_error(exc)
+            ctx.exit(exc.exit_code)
+
+
+def report_error(exc: ReconcilerError) -> None:
+    if isinstance(exc, DesiredStateError):  # the same lines `validate` prints
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        n = len(exc.problems)
+        click.echo(f"Desired state is invalid: {n} error{'' if n == 1 else 's'}.", err=True)
+        return
+    lines = str(exc).splitlines() or [type(exc).__name__]
+    for line in lines:
+        click.echo(f"Error: {line}", err=True)
+
+
+@click.group(cls=ReconcilerGroup, context_settings=CONTEXT_SETTINGS)
 @click.option(
     "--desired",
     "desired_dir",
@@ -87,7 +111,7 @@ def main() -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except ReconcilerError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        report_error(exc)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)

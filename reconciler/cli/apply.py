@@ -1,0 +1,157 @@
+"""`chime-reconciler apply`: plan (or load a saved plan), confirm, apply, verify."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from reconciler.applier import ApplyResult
+from reconciler.applier import apply as run_apply
+from reconciler.cli.context import AppContext, pass_app
+from reconciler.cli.options import allow_unsafe_option, target_option
+from reconciler.cli.pipeline import Session
+from reconciler.errors import ReconcilerError, UsageError
+from reconciler.plan import Plan
+from reconciler.planfile import load_plan
+from reconciler.planner import plan as make_plan
+from reconciler.render import render_plan
+from reconciler.render.apply import render_apply
+
+PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted:"
+
+
+class StalePlanError(ReconcilerError):
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"Saved plan is stale: {'; '.join(self.reasons)}; run plan again."
+
+
+@click.command()
+@click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
+@target_option
+@allow_unsafe_option
+@pass_app
+def apply(
+    app: AppContext,
+    plan_file: Path | None,
+    auto_approve: bool,
+    targets: tuple[str, ...],
+    allow_unsafe: bool,
+) -> None:
+    """Make Chime match the desired state.
+
+    Without PLAN_FILE: plans, prints the plan and asks for confirmation (only 'yes'
+    proceeds) unless --auto-approve. With no terminal on stdin, --auto-approve is
+    required.
+
+    With PLAN_FILE (from `plan --out`): applies exactly that plan without asking, after
+    checking that neither the desired-state files nor the live memberships of the rooms
+    it changes have moved on since it was made (a stale plan is refused).
+
+    After applying, the changed rooms are read again and compared with the desired state.
+
+    \b
+    Examples:
+      chime-reconciler apply
+      chime-reconciler apply --auto-approve                  # CI on merge to main
+      chime-reconciler plan --out plan.json && chime-reconciler apply plan.json
+
+    Exit codes: 0 applied (or nothing to do); 1 error, refused, stale, or some changes
+    failed (each is listed; running apply again converges).
+    """
+    ctx = click.get_current_context()
+    out = app.console()
+    session = Session.open(app)
+    if plan_file is not None:
+        if targets:
+            raise UsageError("--target cannot be combined with a saved plan: plan again")
+        plan = _load_fresh(session, plan_file)
+        render_plan(plan, "text", verbose=app.verbose > 0, console=out)
+    else:
+        plan = session.plan(targets)
+        render_plan(plan, "text", verbose=app.verbose > 0, console=out)
+    if plan.errors or (plan.violations and not allow_unsafe):
+        ctx.exit(1)
+    if not plan.has_changes:
+        return
+    if plan_file is None and not auto_approve:
+        _confirm()
+    if not execute(session, plan, out):
+        ctx.exit(1)
+
+
+def execute(session: Session, plan: Plan, out: Console) -> bool:
+    """Apply ``plan``, print the outcome, verify; True when everything converged."""
+    with session.progress.task("Applying changes", len(plan.changes)):
+        result = run_apply(
+            plan,
+            session.provider,
+            parallelism=session.app.parallelism,
+            progress=session.progress.advance,
+        )
+    out.print()
+    for line in render_apply(result):
+        out.print(line, highlight=False)
+    return _verified(session, result) and result.ok
+
+
+def _confirm() -> None:
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "apply needs confirmation but stdin is not a terminal; "
+            "run with --auto-approve, or apply a saved plan file"
+        )
+    click.echo()
+    answer = click.prompt(PROMPT, default="", show_default=False, prompt_suffix=" ")
+    if answer.strip() != "yes":
+        click.echo("Apply cancelled.")
+        click.get_current_context().exit(1)
+
+
+def _load_fresh(session: Session, plan_file: Path) -> Plan:
+    plan = load_plan(plan_file)
+    reasons: list[str] = []
+    if plan.desired_digest != session.desired.digest:
+        reasons.append("the desired-state files changed since the plan was made")
+    changed = [t for t in plan.targets if t.changes]
+    declared = {t.key for t in session.desired.targets}
+    live = session.read({t.key for t in changed if t.key in declared})
+    for t in changed:
+        now = live.targets.get(t.key)
+        if now is None:
+            reasons.append(f"room {t.key.name} could not be read")
+        elif now.fingerprint != t.fingerprint:
+            reasons.append(f"room {t.key.name} changed since the plan was made")
+    if reasons:
+        raise StalePlanError(reasons)
+    return plan
+
+
+def _verified(session: Session, result: ApplyResult) -> bool:
+    """Re-read the touched rooms and plan them again: what is left is reported."""
+    touched = set(result.touched)
+    if not touched:
+        return True
+    names = [k.name for k in sorted(touched)]
+    again = make_plan(session.desired, session.read(touched), targets=names)
+    pending = again.changes
+    failed = {(r.change.target, r.change.member) for r in result.failed}
+    surprising = [c for c in pending if (c.target, c.member) not in failed]
+    if surprising:
+        click.echo(
+            f"Verification: {len(surprising)} change(s) still pending after apply "
+            "(the live state moved during the apply?); run plan again.",
+            err=True,
+        )
+        return False
+    return True
+
+
+COMMANDS = [apply]

@@ -1,0 +1,42 @@
+"""Options shared by several commands, defined once (pip-tools style) and stacked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from reconciler.render import FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def target_option(f: F) -> F:
+    return click.option(
+        "--target",
+        "targets",
+        multiple=True,
+        metavar="NAME",
+        help="Only this room (repeatable). Default: every declared room.",
+    )(f)
+
+
+def allow_unsafe_option(f: F) -> F:
+    return click.option(
+        "--allow-unsafe",
+        is_flag=True,
+        help="Proceed even when the plan breaks a safety limit (max_removals, "
+        "max_removal_fraction, min_administrators).",
+    )(f)
+
+
+def format_option(f: F) -> F:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help="text for terminals, markdown for pull-request comments, json for machines.",
+    )(f)

@@ -1,0 +1,93 @@
+"""The steps plan, apply and demo share: load the desired state, read the live state,
+compute the plan. Wiring only: the logic lives in the loader, provider and planner."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from reconciler.cli.context import AppContext
+from reconciler.desired.loader import load_desired
+from reconciler.desired.model import DesiredState
+from reconciler.live import LiveState
+from reconciler.plan import Plan
+from reconciler.planner import plan as make_plan
+from reconciler.providers.aws import make_client
+from reconciler.providers.rooms import RoomsProvider
+from reconciler.refs import TargetKey
+
+
+class ProgressBar:
+    """A rich progress bar on stderr, shown only on a terminal (never in CI logs unless
+    CHIME_RECONCILER_PROGRESS=1). ``advance`` is safe to call from worker threads."""
+
+    def __init__(self, console: Console) -> None:
+        forced = os.environ.get("CHIME_RECONCILER_PROGRESS") == "1"
+        self.enabled = forced or (console.is_terminal and not os.environ.get("CI"))
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=not self.enabled,
+        )
+        self._task = self._progress.add_task("", total=0, visible=False)
+
+    @contextlib.contextmanager
+    def task(self, description: str, total: int) -> Iterator[None]:
+        self._progress.update(
+            self._task, description=description, total=total, completed=0, visible=True
+        )
+        with self._progress:
+            yield
+        self._progress.update(self._task, visible=False)
+
+    def advance(self, *_: object) -> None:
+        self._progress.advance(self._task)
+
+
+@dataclass
+class Session:
+    """One command run: the desired state, one provider (one shared boto3 client)."""
+
+    app: AppContext
+    desired: DesiredState
+    provider: RoomsProvider
+    progress: ProgressBar
+
+    @classmethod
+    def open(cls, app: AppContext) -> Session:
+        desired = load_desired(app.desired_dir)
+        progress = ProgressBar(app.console(stderr=True))
+        client = make_client(
+            "chime",
+            profile=app.profile,
+            region=app.region,
+            endpoint_url=app.endpoint_url,
+            parallelism=app.parallelism,
+        )
+        provider = RoomsProvider(client, parallelism=app.parallelism, progress=progress.advance)
+        return cls(app, desired, provider, progress)
+
+    def read(self, only: Collection[TargetKey] | None = None) -> LiveState:
+        count = len(only) if only is not None else len(self.desired.targets)
+        with self.progress.task("Reading memberships", count):
+            return self.provider.read(self.desired, only=only)
+
+    def plan(self, targets: Collection[str] | None = None) -> Plan:
+        only = self.scope(targets)
+        return make_plan(self.desired, self.read(only), targets=targets or None)
+
+    def scope(self, targets: Collection[str] | None) -> set[TargetKey] | None:
+        """The keys of the targets named with --target (all when none are named)."""
+        if not targets:
+            return None
+        wanted = set(targets)
+        return {t.key for t in self.desired.targets if t.key.name in wanted}

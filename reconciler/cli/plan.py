@@ -1,0 +1,70 @@
+"""`chime-reconciler plan`: show what would change; change nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reconciler.cli.context import AppContext, pass_app
+from reconciler.cli.options import allow_unsafe_option, format_option, target_option
+from reconciler.cli.pipeline import Session
+from reconciler.planfile import save_plan
+from reconciler.render import render_plan
+
+EXIT_CHANGES = 2
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also save the plan to FILE (JSON) for `apply FILE` or `show FILE`.",
+)
+@format_option
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 2 when there are changes, 0 when there are none (1 stays an error).",
+)
+@target_option
+@allow_unsafe_option
+@pass_app
+def plan(
+    app: AppContext,
+    out: Path | None,
+    fmt: str,
+    detailed_exitcode: bool,
+    targets: tuple[str, ...],
+    allow_unsafe: bool,
+) -> None:
+    """Show the changes that would make Chime match the desired state.
+
+    Reads the live memberships of every declared room (or only --target rooms),
+    compares them with the YAML files and prints the plan. Nothing is changed.
+
+    \b
+    Examples:
+      chime-reconciler plan
+      chime-reconciler plan --target incident-response -v     # with provenance
+      chime-reconciler plan --format markdown > plan.md       # for a PR comment
+      chime-reconciler plan --out plan.json                   # then: apply plan.json
+      chime-reconciler plan --detailed-exitcode               # 0 none, 1 error, 2 drift
+
+    A plan that removes too much or leaves a room without enough administrators is
+    printed, then refused (exit 1) unless --allow-unsafe.
+    """
+    session = Session.open(app)
+    result = session.plan(targets)
+    render_plan(result, fmt, verbose=app.verbose > 0, console=app.console())
+    if out is not None:
+        save_plan(result, out)
+        app.console(stderr=True).print(f"Saved the plan to {out}; apply it with: apply {out}")
+    ctx = click.get_current_context()
+    if result.errors or (result.violations and not allow_unsafe):
+        ctx.exit(1)
+    if detailed_exitcode and result.has_changes:
+        ctx.exit(EXIT_CHANGES)
+
+
+COMMANDS = [plan]
