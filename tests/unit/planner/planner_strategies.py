@@ -1,0 +1,175 @@
+"""Hypothesis strategies: small random desired and live states, and arbitrary Plans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hypothesis import strategies as st
+from planner_builders import ACCOUNT, member_id
+
+from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget, Safety
+from reconciler.live import LiveMember, LiveState, LiveTarget
+from reconciler.plan import Action, Change, Plan, SafetyViolation, TargetPlan
+from reconciler.refs import (
+    Location,
+    MemberKind,
+    MemberRef,
+    Provenance,
+    Role,
+    TargetKey,
+    TargetKind,
+)
+
+EMAILS = ("alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com")
+BOTS = ("PagerBot", "Ops Bot", "Zed")
+HOOKS = ("Alerts", "Deploys")
+ROOMS = ("ops", "dev", "incident-response")
+SCOPES = (ACCOUNT, "22222222-0000-0000-0000-000000000000")
+
+roles = st.sampled_from(Role)
+
+
+def _spellings(email: str) -> list[str]:
+    """The same address in several letter cases: Chime compares e-mails case-insensitively."""
+    return [email, email.upper(), email.capitalize(), email.swapcase().capitalize()]
+
+
+users = st.sampled_from([s for e in EMAILS for s in _spellings(e)]).map(MemberRef.user)
+
+
+refs = st.one_of(users, st.sampled_from(BOTS).map(MemberRef.bot))
+keys = st.builds(
+    TargetKey, st.just(TargetKind.ROOM), st.sampled_from(SCOPES), st.sampled_from(ROOMS)
+)
+
+
+@st.composite
+def desired_members(draw: st.DrawFn, line: int) -> tuple[DesiredMember, ...]:
+    chosen = draw(st.dictionaries(refs, roles, max_size=6))
+    members = [
+        DesiredMember(r, role, (Provenance(role, Location("d.yaml", line)),))
+        for r, role in chosen.items()
+    ]
+    return tuple(sorted(members, key=lambda m: m.ref))
+
+
+@dataclass(frozen=True)
+class World:
+    desired: DesiredState
+    live: LiveState
+
+
+@st.composite
+def worlds(
+    draw: st.DrawFn,
+    *,
+    prune: bool | None = None,
+    protect: bool = True,
+) -> World:
+    """A desired state and a live state over the same few rooms, users and bots.
+
+    ``prune``: force pruning on or off in every room (None: random per room);
+    ``protect``: whether some members may be protected.
+    """
+    target_keys = draw(st.lists(keys, unique=True, max_size=4))
+    targets = tuple(
+        DesiredTarget(
+            k,
+            None,
+            draw(st.booleans()) if prune is None else prune,
+            draw(desired_members(line=i + 1)),
+            Location("d.yaml", i + 1),
+        )
+        for i, k in enumerate(sorted(target_keys))
+    )
+    protected = draw(st.frozensets(refs, max_size=3)) if protect else frozenset()
+    safety = Safety(max_removals=draw(st.integers(0, 5)))
+    desired = DesiredState(targets, safety, protected, "sha256:d")
+
+    live_keys = draw(st.lists(st.sampled_from(target_keys), unique=True)) if target_keys else []
+    live_keys += draw(st.lists(keys.filter(lambda k: k not in target_keys), max_size=1))
+    live_targets = {k: draw(live_targets_for(k)) for k in live_keys}
+    declared = {m.ref for t in targets for m in t.members}
+    unresolved = draw(st.frozensets(st.sampled_from(sorted(declared)))) if declared else set()
+    ids = {r: member_id(r) for r in declared if r not in unresolved}
+    return World(desired, LiveState(live_targets, ids, ()))
+
+
+@st.composite
+def live_targets_for(draw: st.DrawFn, key: TargetKey) -> LiveTarget:
+    members = [
+        LiveMember(r, member_id(r), r.kind, role)
+        for r, role in draw(st.dictionaries(refs, roles, max_size=6)).items()
+    ]
+    members += [
+        LiveMember(r, member_id(r), MemberKind.WEBHOOK, role)
+        for r, role in draw(
+            st.dictionaries(st.sampled_from(HOOKS).map(MemberRef.webhook), roles, max_size=2)
+        ).items()
+    ]
+    if draw(st.booleans()):  # the same bot twice (two bots with one name)
+        twin = MemberRef.bot(draw(st.sampled_from(BOTS)))
+        members.append(LiveMember(twin, member_id(twin) + "-twin", MemberKind.BOT, draw(roles)))
+    return LiveTarget(key, f"room-{key.scope[:4]}-{key.name}", tuple(sorted(members)))
+
+
+# --- arbitrary Plans (for the saved-plan round trip) ----------------------------------------
+
+text = st.text(max_size=12)
+locations = st.builds(Location, text, st.integers(0, 10**6))
+provenances = st.builds(
+    Provenance,
+    roles,
+    locations,
+    st.lists(text, max_size=3).map(tuple),
+    st.none() | locations,
+)
+any_keys = st.builds(TargetKey, st.sampled_from(TargetKind), text, text)
+
+
+@st.composite
+def any_refs(draw: st.DrawFn) -> MemberRef:
+    return MemberRef(draw(st.sampled_from(MemberKind)), draw(text), draw(text))
+
+
+live_members = any_refs().flatmap(
+    lambda r: st.builds(LiveMember, st.just(r), text, st.just(r.kind), roles)
+)
+
+
+@st.composite
+def changes(draw: st.DrawFn, target: TargetKey) -> Change:
+    r = draw(any_refs())
+    return Change(
+        draw(st.sampled_from(Action)),
+        target,
+        r,
+        draw(text),
+        r.kind,
+        draw(st.none() | roles),
+        draw(st.none() | roles),
+        tuple(draw(st.lists(provenances, max_size=2))),
+    )
+
+
+@st.composite
+def target_plans(draw: st.DrawFn) -> TargetPlan:
+    key = draw(any_keys)
+    return TargetPlan(
+        key,
+        draw(text),
+        draw(text),
+        tuple(draw(st.lists(changes(key), max_size=3))),
+        tuple(draw(st.lists(live_members, max_size=2))),
+        tuple(draw(st.lists(live_members, max_size=2))),
+        draw(st.integers(0, 2000)),
+    )
+
+
+plans = st.builds(
+    Plan,
+    st.lists(target_plans(), max_size=3).map(tuple),
+    st.lists(st.builds(SafetyViolation, text, st.none() | any_keys, text), max_size=3).map(tuple),
+    st.lists(text, max_size=3).map(tuple),
+    text,
+)
