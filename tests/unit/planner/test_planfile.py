@@ -1,0 +1,175 @@
+"""The saved-plan file: exact round trip, and clear errors for files that cannot be used."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from planner_builders import ADMIN, desired_state, desired_target, live_member, live_state, want
+from planner_builders import live_target as room
+from planner_strategies import World, plans, worlds
+
+from reconciler.errors import ReconcilerError
+from reconciler.plan import Plan
+from reconciler.planfile import PlanFileError, load_plan, save_plan
+from reconciler.planner import plan
+from reconciler.render.json import render_json
+
+
+def sample_plan() -> Plan:
+    d = desired_state(
+        desired_target(
+            "ops", want("alice@example.com", ADMIN), want("bot:PagerBot", ADMIN), prune=True
+        )
+    )
+    live = live_state(d, room("ops", live_member("carol@example.com"), live_member("bot:PagerBot")))
+    return plan(d, live)
+
+
+def round_trip(p: Plan) -> Plan:
+    with tempfile.TemporaryDirectory() as tmp:
+        return load_plan(save_plan(p, Path(tmp) / "plan.json"))
+
+
+@settings(max_examples=80, deadline=None)
+@given(plans)
+def test_any_plan_survives_a_save_and_load_unchanged(p: Plan) -> None:
+    assert round_trip(p) == p
+
+
+@settings(max_examples=60, deadline=None)
+@given(worlds())
+def test_planner_output_survives_a_save_and_load_unchanged(w: World) -> None:
+    p = plan(w.desired, w.live)
+    assert round_trip(p) == p
+
+
+def test_saved_plan_is_the_json_rendering(tmp_path: Path) -> None:
+    p = sample_plan()
+    path = save_plan(p, tmp_path / "plan.json")
+    assert path.read_text(encoding="utf-8") == render_json(p)
+    assert [f.name for f in tmp_path.iterdir()] == ["plan.json"]  # no temporary left behind
+
+
+def test_saving_over_an_existing_plan_replaces_it(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text("old")
+    save_plan(sample_plan(), path)
+    assert load_plan(path) == sample_plan()
+
+
+def test_saving_into_a_missing_directory_says_so(tmp_path: Path) -> None:
+    target = tmp_path / "nowhere" / "plan.json"
+    with pytest.raises(PlanFileError) as exc:
+        save_plan(sample_plan(), target)
+    assert str(exc.value) == (
+        f"Cannot use the saved plan {target}: cannot write it: No such file or directory"
+    )
+
+
+def load_error(tmp_path: Path, content: str | bytes) -> str:
+    path = tmp_path / "plan.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(PlanFileError) as exc:
+        load_plan(path)
+    assert isinstance(exc.value, ReconcilerError) and exc.value.exit_code == 1
+    return str(exc.value).removeprefix(f"Cannot use the saved plan {path}: ")
+
+
+def saved(**changes: Any) -> str:
+    data = json.loads(render_json(sample_plan()))
+    for dotted, value in changes.items():
+        node = data
+        *path, last = dotted.split("__")
+        for part in path:
+            node = node[int(part)] if part.isdigit() else node[part]
+        if value is KeyError:
+            del node[last]
+        else:
+            node[last] = value
+    return json.dumps(data)
+
+
+def test_missing_file_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(PlanFileError) as exc:
+        load_plan(tmp_path / "none.json")
+    assert str(exc.value) == f"Cannot use the saved plan {tmp_path / 'none.json'}: no such file"
+
+
+def test_directory_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(PlanFileError) as exc:
+        load_plan(tmp_path)
+    assert str(exc.value) == (
+        f"Cannot use the saved plan {tmp_path}: it is a directory, not a file"
+    )
+
+
+def test_binary_file_is_not_a_plan(tmp_path: Path) -> None:
+    assert load_error(tmp_path, b"\xff\xfe\x00") == "not a plan file (not UTF-8 text)"
+
+
+def test_invalid_json_is_reported_with_its_position(tmp_path: Path) -> None:
+    assert load_error(tmp_path, '{\n  "format_version": "1",\n  oops\n}') == (
+        "not a plan file (invalid JSON at line 3, column 3)"
+    )
+
+
+def test_json_that_is_not_a_plan_is_reported(tmp_path: Path) -> None:
+    assert load_error(tmp_path, "[1, 2]") == "not a chime-reconciler plan (no format_version)"
+    assert load_error(tmp_path, '{"rooms": []}') == (
+        "not a chime-reconciler plan (no format_version)"
+    )
+
+
+def test_other_format_version_is_refused(tmp_path: Path) -> None:
+    assert load_error(tmp_path, saved(format_version="2")) == (
+        "format_version '2' is not supported; this chime-reconciler reads version '1' "
+        "(make the plan again with this version)"
+    )
+
+
+def test_missing_key_is_reported_with_its_path(tmp_path: Path) -> None:
+    assert load_error(tmp_path, saved(rooms__0__fingerprint=KeyError)) == (
+        "the file is corrupt: rooms[0]: missing 'fingerprint'"
+    )
+
+
+def test_bad_action_is_reported_with_its_path(tmp_path: Path) -> None:
+    assert load_error(tmp_path, saved(rooms__0__changes__1__action="explode")) == (
+        "the file is corrupt: rooms[0].changes[1].action: expected one of create, update, "
+        'delete, got "explode"'
+    )
+
+
+def test_wrong_type_is_reported_with_its_path(tmp_path: Path) -> None:
+    assert load_error(tmp_path, saved(rooms__0__live_count="2")) == (
+        'the file is corrupt: rooms[0].live_count: expected an integer, got "2"'
+    )
+    assert load_error(tmp_path, saved(rooms__0__live_count=True)) == (
+        "the file is corrupt: rooms[0].live_count: expected an integer, got true"
+    )
+    assert load_error(tmp_path, saved(errors={})) == (
+        "the file is corrupt: errors: expected a list, got {}"
+    )
+
+
+def test_bad_location_is_reported(tmp_path: Path) -> None:
+    bad = saved(rooms__0__changes__0__provenance__0__declared_at="nowhere")
+    assert load_error(tmp_path, bad) == (
+        "the file is corrupt: rooms[0].changes[0].provenance[0].declared_at: "
+        "expected FILE:LINE, got 'nowhere'"
+    )
+
+
+def test_bot_without_its_prefix_is_reported(tmp_path: Path) -> None:
+    bad = saved(rooms__0__changes__1__member="PagerBot")
+    assert load_error(tmp_path, bad) == (
+        "the file is corrupt: rooms[0].changes[1].member: a Bot should start with 'bot:'"
+    )
