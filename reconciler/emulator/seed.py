@@ -212,21 +212,19 @@ class _SeedParser:
         name = self.text(value, "name", path, required=True) or ""
         given = self.text(value, "id", path, required=False)
         account_id = self.claim(given or derived_id("account", name), _join(path, "id"))
+        seen: dict[str, str] = {}  # email or bot/webhook name -> path
         users = tuple(
-            self.user(account_id, item, f"{path}.users[{i}]")
+            self.user(account_id, item, f"{path}.users[{i}]", seen)
             for i, item in enumerate(self.items(value, "users", path))
         )
         bots = tuple(
-            self.bot(account_id, item, f"{path}.bots[{i}]")
+            self.bot(account_id, item, f"{path}.bots[{i}]", seen)
             for i, item in enumerate(self.items(value, "bots", path))
         )
         webhooks = tuple(
-            self.webhook(account_id, item, f"{path}.webhooks[{i}]")
+            self.webhook(account_id, item, f"{path}.webhooks[{i}]", seen)
             for i, item in enumerate(self.items(value, "webhooks", path))
         )
-        self.unique([(u.email.casefold(), p) for u, p in _paths(users, path, "users")], "email")
-        self.unique([(b.name, p) for b, p in _paths(bots, path, "bots")], "bot name")
-        self.unique([(w.name, p) for w, p in _paths(webhooks, path, "webhooks")], "webhook name")
         members = _MemberIndex(users, bots, webhooks)
         room_names: dict[str, int] = {}
         rooms = []
@@ -234,33 +232,35 @@ class _SeedParser:
             rooms.append(self.room(account_id, members, room_names, item, f"{path}.rooms[{i}]"))
         return SeedAccount(account_id, name, users, bots, webhooks, tuple(rooms))
 
-    def unique(self, keyed: list[tuple[str, str]], what: str) -> None:
-        seen: dict[str, str] = {}
-        for key, path in keyed:
-            if key in seen:
-                raise self.fail(path, f"duplicate {what} {key!r} (also at {seen[key]})")
-            seen[key] = path
+    def once(self, seen: dict[str, str], key: str, path: str, what: str) -> None:
+        """Refuse a second email, bot name or webhook name in one account."""
+        if key in seen:
+            raise self.fail(path, f"duplicate {what} (also at {seen[key]})")
+        seen[key] = path
 
-    def user(self, account_id: str, raw: object, path: str) -> SeedUser:
+    def user(self, account_id: str, raw: object, path: str, seen: dict[str, str]) -> SeedUser:
         value = self.mapping(raw, path, ("id", "email", "name"))
         email = self.text(value, "email", path, required=True) or ""
         if not EMAIL_RE.match(email):
             raise self.fail(_join(path, "email"), f"malformed email address {email!r}")
+        self.once(seen, "user " + email.casefold(), path, f"email {email!r}")
         name = self.text(value, "name", path, required=False) or email.split("@", 1)[0]
         given = self.text(value, "id", path, required=False)
         ident = given or derived_id(account_id, "user", email.casefold())
         return SeedUser(self.claim(ident, _join(path, "id")), email, name)
 
-    def bot(self, account_id: str, raw: object, path: str) -> SeedBot:
+    def bot(self, account_id: str, raw: object, path: str, seen: dict[str, str]) -> SeedBot:
         value = self.mapping(raw, path, ("id", "name"))
         name = self.text(value, "name", path, required=True) or ""
+        self.once(seen, "bot " + name, path, f"bot name {name!r}")
         given = self.text(value, "id", path, required=False)
         ident = given or derived_id(account_id, "bot", name)
         return SeedBot(self.claim(ident, _join(path, "id")), name)
 
-    def webhook(self, account_id: str, raw: object, path: str) -> SeedWebhook:
+    def webhook(self, account_id: str, raw: object, path: str, seen: dict[str, str]) -> SeedWebhook:
         value = self.mapping(raw, path, ("id", "name"))
         name = self.text(value, "name", path, required=True) or ""
+        self.once(seen, "webhook " + name, path, f"webhook name {name!r}")
         given = self.text(value, "id", path, required=False)
         ident = given or derived_id(account_id, "webhook", name)
         return SeedWebhook(self.claim(ident, _join(path, "id")), name)
@@ -341,10 +341,6 @@ class _MemberIndex:
 
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
-
-
-def _paths(items: tuple[Any, ...], path: str, key: str) -> list[tuple[Any, str]]:
-    return [(item, f"{path}.{key}[{i}]") for i, item in enumerate(items)]
 
 
 def _kind(value: object) -> str:

@@ -3,12 +3,11 @@ Error.Code (the exception name), the modelled Code field, the message and the HT
 
 from __future__ import annotations
 
-import http.client
-import json
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from emulator_http import request
 from emulator_seeds import ACCOUNT, account_seed, room_id, small_seed, user_id
 
 from reconciler.emulator import EmulatorServer
@@ -209,13 +208,8 @@ def test_server_errors_are_503_and_500_exceptions(seeded: EmulatorServer, chime:
 
 
 def test_unknown_routes_get_an_aws_shaped_404(seeded: EmulatorServer) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", seeded.port, timeout=5)
-    conn.request("PUT", "/accounts/x/rooms")
-    response = conn.getresponse()
-    body = json.loads(response.read())
-    conn.close()
-    assert response.status == 404
-    assert response.getheader("x-amzn-ErrorType") == "UnknownOperationException"
+    status, headers, body = request(seeded.url, "PUT", "/accounts/x/rooms")
+    assert (status, headers["x-amzn-errortype"]) == (404, "UnknownOperationException")
     assert body == {
         "Code": "NotFound",
         "Message": "No Chime API operation at PUT /accounts/x/rooms.",
@@ -224,13 +218,7 @@ def test_unknown_routes_get_an_aws_shaped_404(seeded: EmulatorServer) -> None:
 
 
 def test_malformed_json_body_is_a_bad_request(seeded: EmulatorServer) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", seeded.port, timeout=5)
-    conn.request("POST", f"/accounts/{ACCOUNT}/rooms/room-0000/memberships", body=b"[1, 2]")
-    response = conn.getresponse()
-    body = json.loads(response.read())
-    conn.close()
-    assert (response.status, response.getheader("x-amzn-ErrorType")) == (
-        400,
-        "BadRequestException",
-    )
+    path = f"/accounts/{ACCOUNT}/rooms/room-0000/memberships"
+    status, headers, body = request(seeded.url, "POST", path, raw=b"[1, 2]")
+    assert (status, headers["x-amzn-errortype"]) == (400, "BadRequestException")
     assert body == {"Code": "BadRequest", "Message": "The request body must be a JSON object."}

@@ -15,7 +15,7 @@ def pages(call: Any, key: str, **params: Any) -> list[list[dict[str, Any]]]:
     found = []
     token = None
     while True:
-        extra = {"NextToken": token} if token else {}
+        extra: dict[str, Any] = {"NextToken": token} if token else {}
         response = call(**params, **extra)
         found.append(response[key])
         token = response.get("NextToken")

@@ -1,0 +1,108 @@
+"""The /_emulator/ admin API, over HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest.mock import ANY
+
+import pytest
+from emulator_http import request
+from emulator_seeds import ACCOUNT, small_seed
+
+from reconciler.emulator import EmulatorServer, FaultConfig
+from reconciler.emulator.seed import derived_id
+
+NO_FAULTS = {
+    "latency_ms": 0.0,
+    "throttle_rate": 0.0,
+    "error_rate": 0.0,
+    "item_error_rate": 0.0,
+    "tps": None,
+    "seed": 0,
+}
+
+
+def test_calls_counts_served_operations_until_reset(emulator: EmulatorServer, chime: Any) -> None:
+    emulator.reset(small_seed())
+    chime.list_rooms(AccountId=ACCOUNT)
+    chime.list_rooms(AccountId=ACCOUNT)
+    with pytest.raises(chime.exceptions.NotFoundException):
+        chime.get_room(AccountId=ACCOUNT, RoomId="nope")
+    assert request(emulator.url, "GET", "/_emulator/calls") == (
+        200,
+        ANY,
+        {"GetRoom": 1, "ListRooms": 2},
+    )
+    assert request(emulator.url, "POST", "/_emulator/calls/reset") == (200, ANY, {})
+    assert emulator.calls() == {}
+    assert len(emulator.backend.room_members(ACCOUNT, "room-0000")) == 4
+
+
+def test_state_is_a_seed_document_that_reset_restores(emulator: EmulatorServer, chime: Any) -> None:
+    emulator.reset(small_seed())
+    chime.delete_room_membership(AccountId=ACCOUNT, RoomId="room-0000", MemberId="bob-id")
+    status, _, state = request(emulator.url, "GET", "/_emulator/state")
+    assert status == 200
+    assert state["accounts"][0]["rooms"][0] == {
+        "id": "room-0000",
+        "name": "incident-response",
+        "memberships": [
+            {"member": "alice-id", "role": "Administrator"},
+            {"member": "pager-id", "role": "Member"},
+            {"member": "hook-id", "role": "Member"},
+        ],
+    }
+    assert state["accounts"][0]["webhooks"] == [{"id": "hook-id", "name": "Alerts"}]
+    emulator.reset()
+    assert request(emulator.url, "POST", "/_emulator/reset", state) == (
+        200,
+        ANY,
+        {"status": "reset"},
+    )
+    assert emulator.state() == state
+
+
+def test_reset_without_a_body_returns_to_the_starting_seed_and_faults() -> None:
+    with EmulatorServer(seed=small_seed(), faults=FaultConfig(latency_ms=1)) as emu:
+        emu.backend.delete_room_membership(ACCOUNT, "room-0000", "bob-id")
+        request(emu.url, "POST", "/_emulator/faults", {"throttle_rate": 0.5})
+        request(emu.url, "GET", f"/accounts/{ACCOUNT}")
+        assert request(emu.url, "POST", "/_emulator/reset")[0] == 200
+        assert "bob-id" in emu.backend.room_members(ACCOUNT, "room-0000")
+        assert emu.calls() == {}
+        assert emu.faults == FaultConfig(latency_ms=1)
+
+
+def test_faults_change_only_the_knobs_given(emulator: EmulatorServer) -> None:
+    status, _, faults = request(
+        emulator.url, "POST", "/_emulator/faults", {"throttle_rate": 0.25, "seed": 9}
+    )
+    assert (status, faults) == (200, {**NO_FAULTS, "throttle_rate": 0.25, "seed": 9})
+    _, _, faults = request(emulator.url, "POST", "/_emulator/faults", {"tps": 50})
+    assert faults == {**NO_FAULTS, "throttle_rate": 0.25, "seed": 9, "tps": 50.0}
+    assert request(emulator.url, "GET", "/_emulator/faults")[2] == faults
+    assert emulator.faults == FaultConfig(throttle_rate=0.25, seed=9, tps=50)
+
+
+def test_bad_admin_requests_are_aws_shaped_400s(emulator: EmulatorServer) -> None:
+    status, headers, body = request(emulator.url, "POST", "/_emulator/faults", {"error_rate": 2})
+    assert (status, headers["x-amzn-errortype"]) == (400, "BadRequestException")
+    assert body == {"Code": "BadRequest", "Message": "error_rate must be between 0 and 1, got 2.0"}
+    seed = {"accounts": [{"name": "X", "rooms": [{"name": "r", "memberships": [{"member": "z"}]}]}]}
+    status, _, body = request(emulator.url, "POST", "/_emulator/reset", seed)
+    assert status == 400
+    assert body["Message"] == (
+        "POST /_emulator/reset: accounts[0].rooms[0].memberships[0].member: "
+        f"no user, bot or webhook 'z' in account {derived_id('account', 'X')}"
+    )
+    status, _, body = request(emulator.url, "POST", "/_emulator/reset", raw=b"{nope")
+    assert status == 400
+    assert body["Message"].startswith("The request body is not valid JSON: ")
+
+
+def test_unknown_admin_paths_are_404(emulator: EmulatorServer) -> None:
+    assert request(emulator.url, "GET", "/_emulator/nope") == (
+        404,
+        ANY,
+        {"Code": "NotFound", "Message": "No emulator admin endpoint at GET /_emulator/nope"},
+    )

@@ -1,0 +1,113 @@
+"""`chime-reconciler emulator` as a user runs it: a subprocess driven with boto3."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+EXAMPLE = Path(__file__).parent / "seed-example.yaml"
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+FIRST_LINE = re.compile(r"^Chime API emulator listening on (http://127\.0\.0\.1:(\d+))$")
+
+
+def start(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "reconciler", "emulator", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def first_line(process: subprocess.Popen[str], timeout: float = 20) -> str:
+    """The first stdout line, without waiting forever for a process that hangs."""
+    assert process.stdout is not None
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.append(process.stdout.readline()))  # type: ignore[union-attr]
+    reader.start()
+    reader.join(timeout)
+    assert lines, "the emulator printed nothing in time"
+    return lines[0].rstrip("\n")
+
+
+@pytest.fixture
+def running() -> Iterator[tuple[subprocess.Popen[str], str]]:
+    process = start("--port", "0", "--seed", str(EXAMPLE), "--fault-seed", "4")
+    try:
+        found = FIRST_LINE.match(first_line(process))
+        assert found, "unexpected first line"
+        yield process, found.group(1)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
+
+
+def test_serves_the_seed_and_stops_cleanly_on_sigterm(
+    running: tuple[subprocess.Popen[str], str], chime_client: Any
+) -> None:
+    process, url = running
+    chime = chime_client(url)
+    listed = chime.list_room_memberships(AccountId=ACCOUNT, RoomId="room-1")["RoomMemberships"]
+    assert [(m["Member"]["MemberId"], m["Role"]) for m in listed] == [
+        ("alice-id", "Administrator"),
+        ("pager-id", "Member"),
+        ("hook-id", "Member"),
+    ]
+    bob = chime.list_users(AccountId=ACCOUNT, UserEmail="bob@example.com")["Users"][0]["UserId"]
+    chime.create_room_membership(AccountId=ACCOUNT, RoomId="room-1", MemberId=bob)
+    with pytest.raises(chime.exceptions.ConflictException):
+        chime.create_room_membership(AccountId=ACCOUNT, RoomId="room-1", MemberId=bob)
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=10)
+    assert (process.returncode, out, err) == (0, "", "Chime API emulator stopped.\n")
+
+
+def test_ctrl_c_stops_it_with_exit_code_0(running: tuple[subprocess.Popen[str], str]) -> None:
+    process, _ = running
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=10)
+    assert process.returncode == 0
+
+
+def test_fault_flags_reach_the_api(chime_client: Any) -> None:
+    process = start("--port", "0", "--throttle-rate", "1", "--latency-ms", "1")
+    try:
+        found = FIRST_LINE.match(first_line(process))
+        assert found
+        chime = chime_client(found.group(1))
+        with pytest.raises(chime.exceptions.ThrottledClientException):
+            chime.list_accounts()
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+    assert process.returncode == 0
+
+
+def test_a_bad_seed_file_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.yaml"
+    seed.write_text("accounts:\n  - name: X\n    users: [{email: nope}]\n")
+    process = start("--port", "0", "--seed", str(seed))
+    out, err = process.communicate(timeout=20)
+    assert (process.returncode, out) == (1, "")
+    assert err == f"Error: {seed}:3: accounts[0].users[0].email: malformed email address 'nope'\n"
+
+
+def test_binding_elsewhere_than_loopback_warns(tmp_path: Path) -> None:
+    # 192.0.2.1 (TEST-NET-1) is never a local address: the bind fails after the warning.
+    process = start("--host", "192.0.2.1", "--port", "0")
+    out, err = process.communicate(timeout=20)
+    assert (process.returncode, out) == (1, "")
+    assert err.splitlines() == [
+        "Warning: binding to 192.0.2.1, which is not a loopback address: anyone who can "
+        "reach this machine can read and change the emulator's state.",
+        "Error: cannot listen on 192.0.2.1:0: Cannot assign requested address",
+    ]

@@ -1,0 +1,164 @@
+"""Fault injection: deterministic from a seed, per operation, threads or not."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+from unittest.mock import ANY
+
+import pytest
+from botocore.exceptions import ClientError
+from emulator_http import request
+from emulator_seeds import ACCOUNT, account_seed, room_id, small_seed, user_id
+
+from reconciler.emulator import EmulatorServer, FaultConfig, FaultConfigError
+from reconciler.emulator.faults import FaultInjector
+
+
+def outcomes(call: Any, times: int, **params: Any) -> list[str]:
+    """For each call: "ok" or the HTTP status it failed with."""
+    found = []
+    for _ in range(times):
+        try:
+            call(**params)
+            found.append("ok")
+        except ClientError as exc:
+            found.append(str(exc.response["ResponseMetadata"]["HTTPStatusCode"]))
+    return found
+
+
+@pytest.fixture
+def seeded(emulator: EmulatorServer) -> EmulatorServer:
+    emulator.reset(small_seed())
+    return emulator
+
+
+def test_the_same_seed_throttles_the_same_calls_each_run(
+    seeded: EmulatorServer, chime: Any
+) -> None:
+    seeded.set_faults(throttle_rate=0.3, seed=7)
+    first = outcomes(chime.list_rooms, 40, AccountId=ACCOUNT)
+    seeded.set_faults(throttle_rate=0.3, seed=7)
+    second = outcomes(chime.list_rooms, 40, AccountId=ACCOUNT)
+    assert first == second
+    assert 6 <= first.count("429") <= 20
+    assert set(first) == {"ok", "429"}
+    seeded.set_faults(throttle_rate=0.3, seed=8)
+    assert outcomes(chime.list_rooms, 40, AccountId=ACCOUNT) != first
+
+
+def test_throttled_calls_are_counted_per_operation_and_as_throttled(
+    seeded: EmulatorServer, chime: Any
+) -> None:
+    seeded.set_faults(throttle_rate=0.5, seed=1)
+    found = outcomes(chime.list_bots, 30, AccountId=ACCOUNT)
+    assert seeded.calls() == {"ListBots": 30, "Throttled": found.count("429")}
+
+
+def test_decisions_follow_each_operations_own_call_count_across_threads(
+    seeded: EmulatorServer, chime_client: Any
+) -> None:
+    seeded.set_faults(throttle_rate=0.4, error_rate=0.2, seed=11)
+    alone_rooms = outcomes(chime_client().list_rooms, 25, AccountId=ACCOUNT)
+    alone_bots = outcomes(chime_client().list_bots, 25, AccountId=ACCOUNT)
+
+    seeded.set_faults(throttle_rate=0.4, error_rate=0.2, seed=11)
+    results: dict[str, list[str]] = {}
+
+    def run(name: str, call: Any) -> None:
+        results[name] = outcomes(call, 25, AccountId=ACCOUNT)
+
+    threads = [
+        threading.Thread(target=run, args=("rooms", chime_client().list_rooms)),
+        threading.Thread(target=run, args=("bots", chime_client().list_bots)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {"rooms": alone_rooms, "bots": alone_bots}
+    assert {"ok", "429"} <= set(alone_rooms)
+
+
+def test_error_rate_answers_5xx(seeded: EmulatorServer, chime: Any) -> None:
+    seeded.set_faults(error_rate=0.5, seed=5)
+    found = outcomes(chime.get_room, 40, AccountId=ACCOUNT, RoomId="room-0000")
+    assert set(found) == {"ok", "500", "503"}
+    assert 10 <= found.count("500") + found.count("503") <= 30
+    assert "Throttled" not in seeded.calls()
+
+
+def test_item_error_rate_fails_items_with_throttled_and_skips_them(
+    emulator: EmulatorServer, chime: Any
+) -> None:
+    emulator.reset(account_seed(users=40, rooms=1))
+    emulator.set_faults(item_error_rate=0.5, seed=2)
+    room = {"AccountId": ACCOUNT, "RoomId": room_id(0)}
+    items = [{"MemberId": user_id(i), "Role": "Member"} for i in range(40)]
+    response = chime.batch_create_room_membership(**room, MembershipItemList=items)
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 201
+    failed = [e["MemberId"] for e in response["Errors"]]
+    assert {(e["ErrorCode"], e["ErrorMessage"]) for e in response["Errors"]} == {
+        ("Throttled", "Rate exceeded.")
+    }
+    assert 8 <= len(failed) <= 32
+    added = set(emulator.backend.room_members(ACCOUNT, room_id(0)))
+    assert added == {user_id(i) for i in range(40)} - set(failed)
+
+
+def test_latency_delays_every_call(seeded: EmulatorServer, chime: Any) -> None:
+    seeded.set_faults(latency_ms=80)
+    started = time.perf_counter()
+    chime.list_rooms(AccountId=ACCOUNT)
+    assert time.perf_counter() - started >= 0.08
+
+
+def test_tps_quota_throttles_calls_beyond_the_rate(seeded: EmulatorServer, chime: Any) -> None:
+    seeded.set_faults(tps=5)
+    burst = outcomes(chime.list_rooms, 12, AccountId=ACCOUNT)
+    assert burst[:5] == ["ok"] * 5
+    assert burst.count("ok") <= 6
+    assert seeded.calls()["Throttled"] == burst.count("429")
+    time.sleep(0.25)  # refills at 5 per second: one more call fits
+    assert outcomes(chime.list_rooms, 1, AccountId=ACCOUNT) == ["ok"]
+
+
+def test_tps_quota_refills_at_the_rate_with_a_burst_of_one_second() -> None:
+    now = [0.0]
+    injector = FaultInjector(FaultConfig(tps=2), clock=lambda: now[0])
+    allowed = [injector.decide("ListRooms").error is None for _ in range(4)]
+    assert allowed == [True, True, False, False]
+    now[0] = 0.5
+    assert injector.decide("ListRooms").error is None
+    assert injector.decide("ListRooms").error is not None
+    now[0] = 10.0
+    assert [injector.decide("GetRoom").error is None for _ in range(3)] == [True, True, False]
+
+
+def test_admin_api_is_never_faulted_or_counted(seeded: EmulatorServer, chime: Any) -> None:
+    seeded.set_faults(throttle_rate=1.0, error_rate=1.0, tps=1)
+    for _ in range(3):
+        assert request(seeded.url, "GET", "/_emulator/state")[0] == 200
+    assert request(seeded.url, "GET", "/_emulator/calls") == (200, ANY, {})
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"throttle_rate": 1.5}, "throttle_rate must be between 0 and 1, got 1.5"),
+        ({"error_rate": -0.1}, "error_rate must be between 0 and 1, got -0.1"),
+        ({"latency_ms": "slow"}, "latency_ms must be a number, got 'slow'"),
+        ({"tps": -1}, "tps must be positive (0 or null: no quota), got -1.0"),
+        ({"seed": 1.5}, "seed must be an integer, got 1.5"),
+        (
+            {"jitter": 1},
+            "unknown fault setting 'jitter' (expected any of: error_rate, item_error_rate, "
+            "latency_ms, seed, throttle_rate, tps)",
+        ),
+    ],
+)
+def test_bad_fault_settings_are_refused(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(FaultConfigError) as info:
+        FaultConfig().updated(changes)
+    assert str(info.value) == message

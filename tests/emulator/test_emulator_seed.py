@@ -1,0 +1,116 @@
+"""Seed files: the documented format, derived ids, and errors that name file, line and path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reconciler.emulator import SeedError, load_seed, parse_seed
+from reconciler.emulator.seed import derived_id
+
+EXAMPLE = Path(__file__).parent / "seed-example.yaml"
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+
+
+def test_the_example_seed_loads_with_derived_ids_for_what_has_none() -> None:
+    seed = parse_seed(load_seed(EXAMPLE))
+    (account,) = seed.accounts
+    bob = derived_id(ACCOUNT, "user", "bob@example.com")
+    general = derived_id(ACCOUNT, "room", "general", "0")
+    assert [u.id for u in account.users] == ["alice-id", bob]
+    assert [(r.id, [(m.member_id, m.role) for m in r.memberships]) for r in account.rooms] == [
+        (
+            "room-1",
+            [("alice-id", "Administrator"), ("pager-id", "Member"), ("hook-id", "Member")],
+        ),
+        (general, [(bob, "Member")]),
+    ]
+    assert parse_seed(load_seed(EXAMPLE)) == seed
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "seed.yaml"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "accounts:\n  - name: X\n    users: [{email: nobody}]\n",
+            "SEED:3: accounts[0].users[0].email: malformed email address 'nobody'",
+        ),
+        (
+            "accounts:\n  - name: X\n    colour: red\n",
+            "SEED:3: accounts[0].colour: unknown key 'colour' "
+            "(expected one of: id, name, users, bots, webhooks, rooms)",
+        ),
+        (
+            "accounts:\n  - id: a\n    name: X\n    rooms:\n      - name: r\n"
+            "        memberships: [{member: 'bot:Nope'}]\n",
+            "SEED:6: accounts[0].rooms[0].memberships[0].member: "
+            "no user, bot or webhook 'bot:Nope' in account a",
+        ),
+        (
+            "accounts:\n  - id: a\n    name: X\n    users:\n      - {id: a, email: a@b.co}\n",
+            "SEED:5: accounts[0].users[0].id: duplicate id 'a' (also used at accounts[0].id)",
+        ),
+        (
+            "accounts:\n  - name: X\n    users:\n"
+            "      - {email: a@b.co}\n      - {email: A@B.co}\n",
+            "SEED:5: accounts[0].users[1]: duplicate email 'A@B.co' (also at accounts[0].users[0])",
+        ),
+        (
+            "accounts:\n  - id: a\n    name: X\n    users: [{id: u, email: u@b.co}]\n"
+            "    rooms:\n      - name: r\n        memberships:\n"
+            "          - {member: u, role: Owner}\n",
+            "SEED:8: accounts[0].rooms[0].memberships[0].role: "
+            "unknown role 'Owner' (expected Administrator or Member)",
+        ),
+        (
+            "accounts:\n  - id: a\n    name: X\n    users: [{id: u, email: u@b.co}]\n"
+            "    rooms:\n      - name: r\n        memberships:\n"
+            "          - {member: u}\n          - {member: U@B.CO}\n",
+            "SEED:9: accounts[0].rooms[0].memberships[1].member: "
+            "'U@B.CO' is already a member (at accounts[0].rooms[0].memberships[0])",
+        ),
+        ("accounts:\n  - {id: a}\n", "SEED:2: accounts[0]: missing required key 'name'"),
+        (
+            "accounts:\n  - name: X\n    name: Y\n",
+            "SEED:3: accounts[0].name: duplicate key 'name' (first on line 2)",
+        ),
+        (
+            "accounts: [\n",
+            "SEED:2: invalid YAML: expected the node content, but found '<stream end>'",
+        ),
+        ("- 1\n", "SEED:1: expected a mapping, got a list"),
+    ],
+)
+def test_seed_errors_name_file_line_and_path(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(SeedError) as info:
+        load_seed(path)
+    assert str(info.value) == message.replace("SEED", str(path))
+
+
+def test_a_missing_seed_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "absent.yaml"
+    with pytest.raises(SeedError) as info:
+        load_seed(path)
+    assert str(info.value) == f"{path}: cannot read seed file: No such file or directory"
+
+
+def test_an_empty_seed_file_is_an_empty_emulator(tmp_path: Path) -> None:
+    assert parse_seed(load_seed(write(tmp_path, "# nothing\n"))).accounts == ()
+
+
+def test_a_room_is_seeded_with_at_most_1000_members() -> None:
+    users = [{"id": f"u{i}", "email": f"u{i}@example.com"} for i in range(1001)]
+    rooms = [{"name": "big", "memberships": [{"member": u["id"]} for u in users]}]
+    with pytest.raises(SeedError) as info:
+        parse_seed({"accounts": [{"id": "a", "name": "X", "users": users, "rooms": rooms}]})
+    assert str(info.value) == (
+        "<seed>: accounts[0].rooms[0].memberships: 1001 memberships; a room has at most 1000"
+    )
