@@ -3,6 +3,7 @@ what it returns, which problems it reports where, and exactly how many calls it 
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import urllib.request
@@ -94,9 +95,14 @@ def calls(emulator: EmulatorServer) -> dict[str, int]:
     return counts
 
 
+@functools.cache
+def client_for(url: str) -> Any:
+    """One client per emulator (a fresh provider is cheap; a fresh client is not)."""
+    return make_client("chime", endpoint_url=url, parallelism=8)
+
+
 def provider(emulator: EmulatorServer, parallelism: int = 4) -> RoomsProvider:
-    client = make_client("chime", endpoint_url=emulator.url, parallelism=parallelism)
-    return RoomsProvider(client, parallelism=parallelism, retry=FAST)
+    return RoomsProvider(client_for(emulator.url), parallelism=parallelism, retry=FAST)
 
 
 def key(name: str, account: str = ACC) -> TargetKey:
