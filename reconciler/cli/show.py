@@ -7,27 +7,26 @@ from pathlib import Path
 import click
 
 from reconciler.cli.context import AppContext, pass_app
+from reconciler.cli.options import format_option
 from reconciler.planfile import load_plan
-from reconciler.render import FORMATS, render_plan
+from reconciler.render import render_plan
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text for a terminal, markdown for a pull request, json for machines.",
-)
+@click.argument("file", type=click.Path(path_type=Path))
+@format_option
 @pass_app
 def show(app: AppContext, file: Path, fmt: str) -> None:
     """Render a saved plan (from `plan --out FILE`); -v adds provenance.
 
     \b
+    Examples:
       chime-reconciler show plan.json
+      chime-reconciler -v show plan.json                       # with provenance
       chime-reconciler show plan.json --format markdown >> "$GITHUB_STEP_SUMMARY"
+
+    Exit 0 when the plan was shown; 1 when the file is missing, corrupt or from another
+    format version.
     """
     render_plan(load_plan(file), fmt, verbose=app.verbose > 0, console=app.console())
 

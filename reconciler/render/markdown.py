@@ -23,7 +23,7 @@ HEADING = "### Chime membership plan"
 MAX_CHARS = 60_000
 TABLE_HEADER = "| Room | Add | Change | Remove | Unmanaged |\n| --- | ---: | ---: | ---: | ---: |\n"
 NOTE_RESERVE = 500  # room kept for the truncation note
-_ESCAPE = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_ESCAPE = re.compile(r"([\\`*_\[\]<>|~])")  # inline text never starts a line here
 
 
 @dataclass(frozen=True)

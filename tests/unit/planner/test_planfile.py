@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from jsonschema import Draft202012Validator
 from planner_builders import ADMIN, desired_state, desired_target, live_member, live_state, want
 from planner_builders import live_target as room
 from planner_strategies import World, plans, worlds
@@ -17,7 +18,7 @@ from reconciler.errors import ReconcilerError
 from reconciler.plan import Plan
 from reconciler.planfile import PlanFileError, load_plan, save_plan
 from reconciler.planner import plan
-from reconciler.render.json import render_json
+from reconciler.render.json import load_schema, render_json
 
 
 def sample_plan() -> Plan:
@@ -173,3 +174,12 @@ def test_bot_without_its_prefix_is_reported(tmp_path: Path) -> None:
     assert load_error(tmp_path, bad) == (
         "the file is corrupt: rooms[0].changes[1].member: a Bot should start with 'bot:'"
     )
+
+
+SCHEMA = Draft202012Validator(load_schema())
+
+
+@settings(max_examples=60, deadline=None)
+@given(worlds())
+def test_saved_planner_output_validates_against_the_published_schema(w: World) -> None:
+    SCHEMA.validate(json.loads(render_json(plan(w.desired, w.live))))

@@ -1,0 +1,175 @@
+"""The JSON rendering: exact content, stable key order, valid against the published schema."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator, ValidationError
+from render_samples import ALERTS, CAROL, FP, IR, NO_CHANGES, PAGER, PLAN, UNSAFE
+
+from reconciler.plan import Plan, TargetPlan
+from reconciler.refs import MemberRef
+from reconciler.render.json import load_schema, plan_to_data, render_json
+
+VALIDATOR = Draft202012Validator(load_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def test_schema_is_a_valid_draft_2020_12_schema() -> None:
+    Draft202012Validator.check_schema(load_schema())
+
+
+@pytest.mark.parametrize("plan", [PLAN, UNSAFE, NO_CHANGES, Plan(())], ids=repr)
+def test_output_validates_against_the_schema(plan: Plan) -> None:
+    VALIDATOR.validate(json.loads(render_json(plan)))
+
+
+def test_document_content_and_key_order() -> None:
+    p = Plan(
+        (TargetPlan(IR, "room-1", FP, (PAGER, CAROL), (ALERTS,), (), live_count=3),),
+        violations=UNSAFE.violations,
+        errors=("a.yaml:1: oops",),
+        desired_digest="sha256:d",
+    )
+    assert json.loads(render_json(p)) == {
+        "format_version": "1",
+        "summary": {"add": 0, "change": 1, "remove": 1},
+        "rooms": [
+            {
+                "name": "incident-response",
+                "account": "11111111-2222-3333-4444-555555555555",
+                "id": "room-1",
+                "kind": "room",
+                "fingerprint": FP,
+                "live_count": 3,
+                "changes": [
+                    {
+                        "action": "update",
+                        "member": "bot:PagerBot",
+                        "member_key": "PagerBot",
+                        "member_type": "Bot",
+                        "member_id": "b-pager",
+                        "role_before": "Administrator",
+                        "role_after": "Member",
+                        "provenance": [
+                            {
+                                "role": "Member",
+                                "declared_at": "desired-state/teams/sre.yaml:11",
+                                "via": [],
+                                "location": None,
+                            }
+                        ],
+                    },
+                    {
+                        "action": "delete",
+                        "member": "carol@example.com",
+                        "member_key": "carol@example.com",
+                        "member_type": "User",
+                        "member_id": "u-carol",
+                        "role_before": "Member",
+                        "role_after": None,
+                        "provenance": [],
+                    },
+                ],
+                "unmanaged": [
+                    {
+                        "member": "webhook:Alerts",
+                        "member_key": "Alerts",
+                        "member_type": "Webhook",
+                        "member_id": "w-alerts",
+                        "role": "Member",
+                    }
+                ],
+                "protected": [],
+            }
+        ],
+        "safety": {
+            "safe": False,
+            "violations": [
+                {
+                    "rule": "max_removals",
+                    "room": None,
+                    "account": None,
+                    "kind": None,
+                    "message": "Too many removals: 2 is over the limit of 1 (safety.max_removals)",
+                },
+                {
+                    "rule": "min_administrators",
+                    "room": "incident-response",
+                    "account": "11111111-2222-3333-4444-555555555555",
+                    "kind": "room",
+                    "message": "[incident-response] Would leave 0 administrators (now 1), "
+                    "fewer than the minimum of 1 (safety.min_administrators)",
+                },
+            ],
+        },
+        "errors": ["a.yaml:1: oops"],
+        "desired_digest": "sha256:d",
+    }
+
+
+def keys_in_order(data: Any) -> list[list[str]]:
+    """Every object's keys, in document order."""
+    if isinstance(data, dict):
+        return [list(data), *(k for v in data.values() for k in keys_in_order(v))]
+    if isinstance(data, list):
+        return [k for v in data for k in keys_in_order(v)]
+    return []
+
+
+def test_keys_come_in_the_documented_order() -> None:
+    order = keys_in_order(json.loads(render_json(UNSAFE)))
+    assert order[0] == ["format_version", "summary", "rooms", "safety", "errors", "desired_digest"]
+    assert order[2] == [
+        "name",
+        "account",
+        "id",
+        "kind",
+        "fingerprint",
+        "live_count",
+        "changes",
+        "unmanaged",
+        "protected",
+    ]
+    assert order[3] == [
+        "action",
+        "member",
+        "member_key",
+        "member_type",
+        "member_id",
+        "role_before",
+        "role_after",
+        "provenance",
+    ]
+    assert order[4] == ["role", "declared_at", "via", "location"]
+
+
+def test_rendering_is_indented_and_keeps_non_ascii_text() -> None:
+    renamed = replace(ALERTS, ref=MemberRef.webhook("Zürich"))
+    p = Plan((TargetPlan(IR, "room-1", FP, (), (renamed,)),))
+    text = render_json(p)
+    assert '"member": "webhook:Zürich"' in text
+    assert text.startswith('{\n  "format_version": "1",\n')
+    assert text.endswith("}\n")
+
+
+def test_schema_rejects_a_create_with_a_previous_role() -> None:
+    data = plan_to_data(PLAN)
+    data["rooms"][0]["changes"][0]["role_before"] = "Member"
+    with pytest.raises(ValidationError):
+        VALIDATOR.validate(data)
+
+
+def test_schema_rejects_unknown_keys_and_versions() -> None:
+    for mutate in (
+        lambda d: d.update(format_version="2"),
+        lambda d: d["rooms"][0].update(extra=1),
+        lambda d: d["safety"].pop("safe"),
+        lambda d: d["rooms"][0]["changes"][0].update(action="replace"),
+    ):
+        data = plan_to_data(PLAN)
+        mutate(data)
+        with pytest.raises(ValidationError):
+            VALIDATOR.validate(data)

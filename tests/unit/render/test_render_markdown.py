@@ -1,0 +1,151 @@
+"""The Markdown rendering for pull-request comments and job summaries."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from render_samples import ACCOUNT, ALICE, CAROL, FP, INCIDENT, NO_CHANGES, PLAN, UNSAFE, room
+
+from reconciler.plan import Plan, TargetPlan
+from reconciler.render.markdown import MARKER, MAX_CHARS, MarkdownRenderer, render_markdown
+
+GHOST = (
+    f"> - desired-state/teams/sre.yaml:14: no Chime user with e-mail ghost@example.com in "
+    f"account {ACCOUNT}"
+)
+
+
+def test_plan_has_marker_summary_table_and_details() -> None:
+    assert render_markdown(PLAN).splitlines() == [
+        "<!-- chime-reconciler-plan -->",
+        "### Chime membership plan",
+        "",
+        "**Plan: 1 to add, 2 to change, 1 to remove.**",
+        "",
+        "> [!WARNING]",
+        "> **Left out of the plan:**",
+        ">",
+        GHOST,
+        "",
+        "| Room | Add | Change | Remove | Unmanaged |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        "| incident-response | 1 | 2 | 1 | 1 |",
+        "",
+        "2 rooms unchanged (1 unmanaged member).",
+        "",
+        "<details><summary>room incident-response: 1 to add, 2 to change, 1 to remove, "
+        "1 protected</summary>",
+        "",
+        "```diff",
+        "+ alice@example.com (Administrator)",
+        "~ bot:PagerBot: Administrator -> Member (replace: bots cannot be updated in place)",
+        "~ bob@example.com: Member -> Administrator",
+        "- carol@example.com (Member)",
+        "  unmanaged: webhook:Alerts (Member)",
+        "  protected: breakglass@example.com (Administrator), left unchanged",
+        "```",
+        "",
+        "</details>",
+    ]
+
+
+def test_verbose_adds_provenance_as_comments_in_the_diff() -> None:
+    lines = render_markdown(PLAN, verbose=True).splitlines()
+    start = lines.index("+ alice@example.com (Administrator)")
+    assert lines[start : start + 3] == [
+        "+ alice@example.com (Administrator)",
+        "  # declared at desired-state/teams/sre.yaml:9 as Administrator",
+        "  # via @sre > @oncall at desired-state/teams/sre.yaml:4 as Member",
+    ]
+
+
+def test_safety_refusal_is_a_caution_callout_before_everything_else() -> None:
+    lines = render_markdown(UNSAFE).splitlines()
+    assert lines[5:12] == [
+        "> [!CAUTION]",
+        "> **Refused by the safety rules**: apply refuses this plan unless `--allow-unsafe` is "
+        "given.",
+        ">",
+        "> - Too many removals: 2 is over the limit of 1 (safety.max\\_removals)",
+        "> - \\[incident-response\\] Would leave 0 administrators (now 1), fewer than the "
+        "minimum of 1 (safety.min\\_administrators)",
+        "",
+        "> [!WARNING]",
+    ]
+
+
+def test_no_changes() -> None:
+    assert render_markdown(NO_CHANGES).splitlines() == [
+        MARKER,
+        "### Chime membership plan",
+        "",
+        "**No changes. Chime memberships match the desired state.**",
+        "",
+        "2 rooms unchanged (1 unmanaged member).",
+    ]
+
+
+def test_names_are_escaped_in_the_table_and_the_summary() -> None:
+    t = replace(INCIDENT, key=room("a|b_<c>"), unmanaged=(), protected=())
+    text = render_markdown(Plan((t,)))
+    assert "| a\\|b\\_\\<c\\> | 1 | 2 | 1 | 0 |" in text.splitlines()
+    assert "<details><summary>room a|b_&lt;c&gt;: 1 to add, 2 to change, 1 to remove</summary>" in (
+        text.splitlines()
+    )
+
+
+def test_code_fence_grows_past_backticks_in_names() -> None:
+    odd = replace(ALICE, member=replace(ALICE.member, display="```x@example.com"))
+    text = render_markdown(Plan((replace(INCIDENT, changes=(odd,)),)))
+    assert "````diff" in text.splitlines()
+    assert "+ ```x@example.com (Administrator)" in text.splitlines()
+
+
+def big_plan(rooms: int, members: int) -> Plan:
+    targets = []
+    for r in range(rooms):
+        key = room(f"room-{r:04}")
+        changes = tuple(
+            replace(
+                CAROL,
+                target=key,
+                member=replace(CAROL.member, key=f"user{i}@example.com", display=f"user{i}@x.com"),
+            )
+            for i in range(members)
+        )
+        targets.append(TargetPlan(key, f"id-{r}", FP, changes, live_count=members))
+    return Plan(tuple(targets))
+
+
+def test_small_plan_is_not_truncated() -> None:
+    text = render_markdown(big_plan(10, 10))
+    assert "Truncated" not in text
+    assert text.count("<details>") == 10
+
+
+def test_huge_plan_keeps_marker_summary_and_table_and_truncates_details() -> None:
+    text = render_markdown(big_plan(120, 40))
+    lines = text.splitlines()
+    assert len(text) <= MAX_CHARS
+    assert lines[0] == MARKER
+    assert lines[3] == "**Plan: 0 to add, 0 to change, 4800 to remove.**"
+    assert sum(line.startswith("| room-") for line in lines) == 120
+    kept = text.count("<details>")
+    assert 0 < kept < 120
+    assert lines[-2:] == [
+        "> [!NOTE]",
+        f"> Truncated to stay under 60,000 characters: {120 - kept} of 120 room details left "
+        "out. Run `chime-reconciler plan` (or see the job log) for the whole plan.",
+    ]
+    assert text.count("<details>") == text.count("</details>")
+
+
+def test_table_is_truncated_too_when_it_alone_is_too_long() -> None:
+    text = MarkdownRenderer(max_chars=5_000).render(big_plan(300, 1))
+    rows = sum(line.startswith("| room-") for line in text.splitlines())
+    assert len(text) <= 5_000
+    assert 0 < rows < 300
+    assert text.splitlines()[-1].startswith(
+        f"> Truncated to stay under 5,000 characters: {300 - rows} of 300 table rows, "
+        "300 of 300 room details left out."
+    )
