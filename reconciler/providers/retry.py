@@ -130,7 +130,11 @@ def call_with_retry(
         try:
             return fn(**params)
         except NoCredentialsError as exc:
-            raise AwsError(operation, "NoCredentials", str(exc), context) from exc
+            hint = (
+                f"{exc}: use --profile (or AWS_PROFILE), or set AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY; with --endpoint-url no credentials are needed"
+            )
+            raise AwsError(operation, "NoCredentials", hint, context) from exc
         except (ClientError, HTTPClientError, BotoConnectionError) as exc:
             transient = is_transient(exc)
             if isinstance(exc, ClientError):

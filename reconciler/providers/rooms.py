@@ -79,6 +79,10 @@ class RoomsProvider:
                 problems.append(_problem(t, t.location, _no_room_id(t, room_ids[t.key])))
             else:
                 targets[t.key] = LiveTarget(t.key, room_ids[t.key], tuple(members))
+        if self.progress is not None:
+            for t in scope:
+                if t.key not in targets:  # not found: done all the same
+                    self.progress(t.key)
         live_scope = [t for t in found if t.key in targets]
         member_ids = self._resolve_members(live_scope, targets.values(), problems)
         return LiveState(targets=targets, member_ids=member_ids, problems=_dedupe(problems))
@@ -87,7 +91,8 @@ class RoomsProvider:
         try:
             members = self.api.list_memberships(target.key.scope, room_id)
         except AwsError as exc:
-            if exc.code == NOT_FOUND and target.target_id is not None:
+            if exc.code == NOT_FOUND:  # a wrong id, or deleted since ListRooms
+                self._room_ids.pop(target.key, None)
                 return None
             raise
         if self.progress is not None:
@@ -147,14 +152,20 @@ class RoomsProvider:
         for account, refs in sorted(wanted.items()):
             missing = [r for r in refs if (account, r) not in self._member_ids]
             self._lookup_users(account, [r for r in missing if r.kind is MemberKind.USER])
-            self._lookup_bots(account, [r for r in missing if r.kind is MemberKind.BOT])
+            unclear = self._lookup_bots(account, [r for r in missing if r.kind is MemberKind.BOT])
             for ref, declared in sorted(refs.items()):
                 mid = self._member_ids.get((account, ref))
-                if mid is not None:
-                    resolved[ref] = mid
+                message = unclear.get(ref) or _no_member(ref, account)
+                if mid is not None and resolved.setdefault(ref, mid) != mid:
+                    # LiveState.member_ids is keyed by reference alone: one id per reference
+                    message = (
+                        f"{ref} is a different member in account {account} than in another "
+                        "account of the desired state; declare it in rooms of one account only"
+                    )
+                elif mid is not None:
                     continue
                 for t, dm in declared:
-                    problems.append(_problem(t, _where(dm), _no_member(ref, account)))
+                    problems.append(_problem(t, _where(dm), message))
         return resolved
 
     def _lookup_users(self, account: str, refs: Sequence[MemberRef]) -> None:
@@ -164,15 +175,24 @@ class RoomsProvider:
             if r.key in users:
                 self._member_ids[(account, r)] = users[r.key].user_id
 
-    def _lookup_bots(self, account: str, refs: Sequence[MemberRef]) -> None:
+    def _lookup_bots(self, account: str, refs: Sequence[MemberRef]) -> dict[MemberRef, str]:
+        """Resolve bots by display name; return the ambiguous ones with a message."""
         if not refs:
-            return
+            return {}
         bots: dict[str, list[Bot]] = defaultdict(list)
         for bot in self.api.list_bots(account):
             bots[bot.display_name.strip()].append(bot)
+        unclear: dict[MemberRef, str] = {}
         for r in refs:
-            if r.key in bots:
-                self._member_ids[(account, r)] = sorted(bots[r.key])[0].bot_id
+            matches = sorted(bots.get(r.key, []))
+            if len(matches) == 1:
+                self._member_ids[(account, r)] = matches[0].bot_id
+            elif matches:
+                ids = ", ".join(b.bot_id for b in matches)
+                unclear[r] = (
+                    f"{len(matches)} Chime bots named {r.display} in account {account} ({ids})"
+                )
+        return unclear
 
     def _pmap(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         items = list(items)

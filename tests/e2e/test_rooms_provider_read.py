@@ -340,3 +340,30 @@ def test_dummy_credentials_are_used_for_an_endpoint_without_aws_credentials(
     emulator.reset(seed(users=1, rooms={"id-a": [("u0@example.com", "Member")]}))
     client = make_client("chime", endpoint_url=emulator.url)
     assert client.list_room_memberships(AccountId=ACC, RoomId="id-a")["RoomMemberships"]
+
+
+def test_one_bot_name_in_two_accounts_is_reported_not_mixed_up(emulator: EmulatorServer) -> None:
+    other = "22222222-2222-3333-4444-555555555555"
+    doc = seed(rooms={"id-a": []}, bots=("PagerBot",))
+    second = seed(rooms={"id-b": []}, account=other)["accounts"][0]
+    second["bots"] = [{"id": "bid-PagerBot-2", "name": "PagerBot"}]
+    doc["accounts"].append(second)
+    emulator.reset(doc)
+    want = desired(
+        room("a", member("bot:PagerBot", line=4)),
+        room("b", member("bot:PagerBot", line=9), account=other),
+    )
+    live = provider(emulator).read(want)
+    assert [str(p) for p in live.problems] == [
+        f"desired-state/rooms.yaml:9: bot:PagerBot is a different member in account {other} "
+        "than in another account of the desired state; declare it in rooms of one account only"
+    ]
+    assert live.member_ids == {MemberRef.bot("PagerBot"): "bid-PagerBot"}
+
+
+def test_read_progress_is_reported_once_per_room_in_scope(emulator: EmulatorServer) -> None:
+    emulator.reset(seed(users=1, rooms={"id-a": [], "id-b": []}))
+    seen: list[TargetKey] = []
+    rooms = RoomsProvider(client_for(emulator.url), parallelism=4, retry=FAST, progress=seen.append)
+    rooms.read(desired(room("a"), room("b"), room("missing")))
+    assert sorted(seen) == [key("a"), key("b"), key("missing")]

@@ -1,0 +1,58 @@
+"""Bot resolution where the emulator cannot go: Chime allows two bots with one name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
+from reconciler.providers import RetryPolicy, RoomsProvider
+from reconciler.refs import Location, MemberRef, Provenance, Role, TargetKey, TargetKind
+
+ACC = "acct-1"
+
+
+class TwoPagerBots:
+    """Stands in for a chime client: one empty room, two bots named PagerBot."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def list_room_memberships(self, **params: Any) -> dict[str, Any]:
+        self.calls.append("ListRoomMemberships")
+        return {"RoomMemberships": []}
+
+    def list_bots(self, **params: Any) -> dict[str, Any]:
+        self.calls.append("ListBots")
+        assert params == {"AccountId": ACC, "MaxResults": 99}
+        return {
+            "Bots": [
+                {"BotId": "bot-2", "DisplayName": "PagerBot"},
+                {"BotId": "bot-1", "DisplayName": "PagerBot"},
+                {"BotId": "bot-3", "DisplayName": "DeployBot"},
+            ]
+        }
+
+
+def test_two_bots_with_the_declared_name_are_reported_as_ambiguous() -> None:
+    where = Location("desired-state/rooms.yaml", 6)
+    target = DesiredTarget(
+        key=TargetKey(TargetKind.ROOM, ACC, "ops"),
+        target_id="room-1",
+        prune=True,
+        members=(
+            DesiredMember(
+                MemberRef.bot("DeployBot"), Role.MEMBER, (Provenance(Role.MEMBER, where),)
+            ),
+            DesiredMember(
+                MemberRef.bot("PagerBot"), Role.MEMBER, (Provenance(Role.MEMBER, where),)
+            ),
+        ),
+        location=Location("desired-state/rooms.yaml", 1),
+    )
+    client = TwoPagerBots()
+    live = RoomsProvider(client, retry=RetryPolicy(attempts=1)).read(DesiredState((target,)))
+    assert [str(p) for p in live.problems] == [
+        "desired-state/rooms.yaml:6: 2 Chime bots named PagerBot in account acct-1 (bot-1, bot-2)"
+    ]
+    assert live.member_ids == {MemberRef.bot("DeployBot"): "bot-3"}
+    assert client.calls == ["ListRoomMemberships", "ListBots"]
