@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from reconciler.emulator.errors import BadRequestError
@@ -35,6 +36,7 @@ Handler = Callable[[ChimeBackend, Request, Decision], Reply]
 # -- serialisation -------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)  # most records share a few timestamps (seeding, batches)
 def timestamp(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 

@@ -71,11 +71,13 @@ class _HttpServer(ThreadingHTTPServer):
         self.app = app
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+        self.connections_accepted = 0
         super().__init__(address, _Handler)
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         with self._connections_lock:
             self._connections.add(request)
+            self.connections_accepted += 1
         try:
             super().process_request_thread(request, client_address)
         finally:
@@ -189,6 +191,11 @@ class EmulatorServer:
     def calls(self) -> dict[str, int]:
         """Calls served per operation since start or reset, plus ``Throttled`` (429s)."""
         return self.app.counter.snapshot()
+
+    @property
+    def connections_accepted(self) -> int:
+        """TCP connections accepted since start (keep-alive makes this small)."""
+        return self._httpd.connections_accepted if self._httpd is not None else 0
 
     def reset_calls(self) -> None:
         self.app.counter.reset()

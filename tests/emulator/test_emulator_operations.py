@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from typing import Any
 
@@ -236,3 +237,47 @@ def test_bots_and_webhooks_can_be_removed(seeded: EmulatorServer, chime: Any) ->
         "alice-id": "Administrator",
         "bob-id": "Member",
     }
+
+
+def test_a_client_reuses_one_keep_alive_connection(seeded: EmulatorServer, chime: Any) -> None:
+    for _ in range(20):
+        chime.list_rooms(AccountId=ACCOUNT)
+    chime.delete_room_membership(**ROOM, MemberId="hook-id")  # 204: empty body, still reused
+    for _ in range(5):
+        chime.list_rooms(AccountId=ACCOUNT)
+    assert seeded.connections_accepted == 1
+
+
+def test_concurrent_writers_leave_consistent_state(
+    emulator: EmulatorServer, chime_client: Any
+) -> None:
+    emulator.reset(account_seed(users=400, rooms=4))
+    errors: list[BaseException] = []
+
+    def work(worker: int, client: Any) -> None:
+        room = {"AccountId": ACCOUNT, "RoomId": room_id(worker % 4)}
+        try:
+            for start in range(worker * 50, worker * 50 + 50, 25):
+                items = [{"MemberId": user_id(i)} for i in range(start, start + 25)]
+                assert (
+                    client.batch_create_room_membership(**room, MembershipItemList=items)["Errors"]
+                    == []
+                )
+            for i in range(worker * 50, worker * 50 + 50, 2):
+                client.delete_room_membership(**room, MemberId=user_id(i))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    clients = [chime_client() for _ in range(8)]  # sessions are not thread-safe; clients are
+    threads = [threading.Thread(target=work, args=(w, clients[w])) for w in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for r in range(4):
+        expected = {
+            user_id(i): "Member" for w in range(r, 8, 4) for i in range(w * 50 + 1, w * 50 + 50, 2)
+        }
+        assert emulator.backend.room_members(ACCOUNT, room_id(r)) == expected
+    assert emulator.calls() == {"BatchCreateRoomMembership": 16, "DeleteRoomMembership": 200}
