@@ -21,7 +21,8 @@ _FENCE = "```"
 
 def truncate_markdown(text: str, budget: int, hint: str = FULL_PLAN_HINT) -> str:
     """``text`` if it fits in ``budget`` characters, else its head cut at a line boundary,
-    with an open code fence closed and a note naming what was left out."""
+    with an open code fence and open ``<details>`` blocks closed, and a note naming what
+    was left out."""
     if len(text) <= budget:
         return text
     total = len(text)
@@ -33,9 +34,20 @@ def truncate_markdown(text: str, budget: int, hint: str = FULL_PLAN_HINT) -> str
     cut = head.rfind("\n")
     if cut >= 0:
         head = head[: cut + 1]
+    # Room to close the <details> blocks (the plan renderer folds each room in one).
+    while head and len(head) + note_room + _CLOSE_DETAILS * _open_details(head) > budget:
+        head = head[: head.rfind("\n", 0, len(head) - 1) + 1]
     if head.count(_FENCE) % 2 == 1:
         head = (head if head.endswith("\n") or not head else head + "\n") + _FENCE + "\n"
+    head += "\n</details>\n" * _open_details(head)
     return head + _truncation_note(len(head), total, hint)
+
+
+_CLOSE_DETAILS = len("\n</details>\n")
+
+
+def _open_details(text: str) -> int:
+    return max(0, text.count("<details") - text.count("</details>"))
 
 
 def _truncation_note(kept: int, total: int, hint: str) -> str:

@@ -18,6 +18,7 @@ from reconciler.gitops.bodies import (
 )
 
 RUN = "https://github.com/o/r/actions/runs/9"
+TOKENS = ["a", "é", " ", "-", "+", "`", "```", "\n", "<details>", "</details>", PLAN_MARKER]
 PLAN = f"{PLAN_MARKER}\n## chime-reconciler plan\n\nNo changes.\n"
 
 
@@ -94,6 +95,21 @@ def test_truncation_cuts_at_a_line_and_closes_an_open_fence() -> None:
     )
 
 
+def test_truncation_of_a_folded_room_closes_its_fence_and_details() -> None:
+    room = "<details><summary>room big: 900 to add</summary>\n\n```diff\n" + "".join(
+        f"+ user{i}@example.com (Member)\n" for i in range(900)
+    )
+    summary = "**Plan: 900 to add, 0 to change, 0 to remove.**"
+    text = f"{PLAN_MARKER}\n{summary}\n\n{room}```\n\n</details>\n"
+
+    cut = truncate_markdown(text, 2_000)
+
+    kept = cut.split("\n**Truncated:**")[0]
+    assert len(cut) <= 2_000
+    assert kept.endswith("(Member)\n```\n\n</details>\n")
+    assert kept.count("<details>") == kept.count("</details>") == 1
+
+
 def test_truncation_note_counts_the_characters_kept() -> None:
     text = "".join(f"line {i:04d}\n" for i in range(1000))  # 10 characters a line
 
@@ -116,7 +132,7 @@ def test_text_within_budget_is_untouched() -> None:
     markdown=st.builds(
         # half of the examples are longer than GitHub's limit
         lambda line, big: (line + "\n") * ((70_000 // (len(line) + 1) + 1) if big else 3),
-        st.text(alphabet=st.sampled_from("ab `-+é\n"), max_size=80),
+        st.lists(st.sampled_from(TOKENS), max_size=30).map("".join),
         st.booleans(),
     ),
     exit_code=st.sampled_from([None, 0, 1, 2]),

@@ -1,0 +1,175 @@
+"""The drift workflow's steps, run as drift.yml runs them, against the Chime emulator (real
+boto3 over HTTP) and a fake GitHub API: `.github/scripts/run-step.sh` with INPUT_COMMAND=plan
+(the real chime-reconciler), then `python -m reconciler.gitops drift`.
+
+Drift found (exit 2) opens the issue with the Markdown plan; once applied (exit 0) the
+issue is closed; drift made behind the tool's back (a membership deleted through the API)
+opens a new one naming the change."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+
+from reconciler.emulator import EmulatorServer, load_seed
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).parents[2]
+STEP = ROOT / ".github" / "scripts" / "run-step.sh"
+BIN = Path(sys.executable).parent
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+
+
+def _fake_github_module() -> ModuleType:
+    path = ROOT / "tests" / "unit" / "gitops" / "fake_github.py"
+    spec = importlib.util.spec_from_file_location("drift_e2e_fake_github", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+fake_github = _fake_github_module()
+
+
+@pytest.fixture
+def emulator() -> Iterator[EmulatorServer]:
+    with EmulatorServer(seed=load_seed(ROOT / "reconciler" / "demo" / "seed.yaml")) as server:
+        yield server
+
+
+@pytest.fixture
+def github() -> Iterator[Any]:
+    server = fake_github.FakeGitHub().start()
+    yield server
+    server.stop()
+
+
+class Workflow:
+    """The steps of drift.yml (and apply.yml's apply step), with the runner's variables."""
+
+    def __init__(self, tmp: Path, emulator: EmulatorServer, github: Any) -> None:
+        self.tmp = tmp
+        self.desired = tmp / "desired-state"
+        shutil.copytree(ROOT / "desired-state", self.desired)
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("GITHUB_", "INPUT_", "CHIME_RECONCILER", "AWS_"))
+        }
+        self.env.update(
+            github.env,
+            GITHUB_SERVER_URL="https://github.com",
+            GITHUB_RUN_ID="1001",
+            CHIME_BIN=str(BIN / "chime-reconciler"),
+            PYTHON=sys.executable,
+            OUT_DIR=str(tmp / "out"),
+            INPUT_DESIRED=str(self.desired),
+            INPUT_ENDPOINT_URL=emulator.url,
+            AWS_REGION="us-east-1",
+        )
+
+    def step(self, command: str, **inputs: str) -> dict[str, str]:
+        """run-step.sh; returns what it wrote to $GITHUB_OUTPUT."""
+        outputs = self.tmp / "github_output"
+        outputs.unlink(missing_ok=True)
+        env = {
+            **self.env,
+            "INPUT_COMMAND": command,
+            "GITHUB_OUTPUT": str(outputs),
+            "GITHUB_STEP_SUMMARY": str(self.tmp / "summary.md"),
+            **inputs,
+        }
+        done = subprocess.run(
+            ["bash", str(STEP)], env=env, cwd=self.tmp, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        return dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+
+    def drift_step(self, plan: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "reconciler.gitops", "drift", "--exit-code",
+             plan["exit-code"], "--body-file", plan["plan-markdown"]],
+            env=self.env, cwd=self.tmp, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+
+
+def test_drift_opens_the_issue_apply_closes_it_new_drift_reopens(
+    tmp_path: Path, emulator: EmulatorServer, github: Any
+) -> None:
+    workflow = Workflow(tmp_path, emulator, github)
+
+    # 1. The live rooms differ from desired-state/: plan exits 2, the issue is opened.
+    plan = workflow.step("plan", INPUT_FAIL="false")
+    assert plan["exit-code"] == "2"
+    drift = workflow.drift_step(plan)
+    assert (drift.returncode, drift.stderr) == (0, "")
+    issue = github.issues[1]
+    assert drift.stdout == f"Drift issue opened: #1 {issue['html_url']}\n"
+    assert [label["name"] for label in issue["labels"]] == ["drift"]
+    assert "**Plan: 4 to add, 2 to change, 2 to remove.**" in issue["body"]
+    assert "- mallory@example.com (Member)" in issue["body"]
+
+    # 2. apply.yml's step makes Chime match; the next drift check closes the issue.
+    assert workflow.step("apply", INPUT_ARGS="--auto-approve")["exit-code"] == "0"
+    plan = workflow.step("plan", INPUT_FAIL="false")
+    assert plan["exit-code"] == "0"
+    drift = workflow.drift_step(plan)
+    assert (drift.returncode, drift.stdout) == (0, f"Drift issue closed: #1 {issue['html_url']}\n")
+    assert github.issues[1]["state"] == "closed"
+    assert github.comments[1][0]["body"] == (
+        "No drift: the latest [drift check]"
+        "(https://github.com/octo-org/chime-config/actions/runs/1001) found no changes "
+        "(`No changes.`). Closing."
+    )
+
+    # 3. Someone removes alice from incident-response in Chime: drift again, a new issue.
+    chime = boto3.client(
+        "chime",
+        endpoint_url=emulator.url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    rooms = chime.list_rooms(AccountId=ACCOUNT)["Rooms"]
+    room_id = next(r["RoomId"] for r in rooms if r["Name"] == "incident-response")
+    chime.delete_room_membership(AccountId=ACCOUNT, RoomId=room_id, MemberId="user-alice")
+
+    plan = workflow.step("plan", INPUT_FAIL="false")
+    assert plan["exit-code"] == "2"
+    drift = workflow.drift_step(plan)
+    assert drift.returncode == 0
+    assert [(i["number"], i["state"]) for i in github.issues.values()] == [
+        (1, "closed"),
+        (2, "open"),
+    ]
+    body = github.issues[2]["body"]
+    assert "**Plan: 1 to add, 0 to change, 0 to remove.**" in body
+    assert "+ alice@example.com (Administrator)" in body
+
+
+def test_a_failed_plan_fails_the_drift_job_and_leaves_the_issue(
+    tmp_path: Path, emulator: EmulatorServer, github: Any
+) -> None:
+    workflow = Workflow(tmp_path, emulator, github)
+    (workflow.desired / "settings.yaml").write_text("account: [not, an, id]\nbogus: 1\n")
+
+    plan = workflow.step("plan", INPUT_FAIL="false")
+    drift = workflow.drift_step(plan)
+
+    assert plan["exit-code"] == "1"
+    assert drift.returncode == 1
+    assert drift.stderr.startswith("Error: the plan exited 1 (error, or an unsafe plan)")
+    assert github.requests == []
