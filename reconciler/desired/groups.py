@@ -66,32 +66,41 @@ def undefined(
     return problems
 
 
+MAX_DEPTH = 32  # levels of groups within groups
+
+
+def _children(groups: Mapping[str, GroupDef], name: str) -> list[str]:
+    return [
+        at.entry.name
+        for at in groups[name].entries
+        if isinstance(at.entry, GroupRef) and at.entry.name in groups
+    ]
+
+
 def cycles(groups: Mapping[str, GroupDef]) -> list[Problem]:
     """One problem per cycle, at the entry that starts it from the cycle's first group in
-    name order: ``groups.a[1]: group cycle: @a -> @b -> @a``."""
+    name order: ``groups.a[1]: group cycle: @a -> @b -> @a``. (Iterative: any depth.)"""
     state: dict[str, int] = {}  # 1 on the stack, 2 done
-    stack: list[str] = []
     found: dict[tuple[str, ...], None] = {}
-
-    def visit(name: str) -> None:
-        state[name] = 1
-        stack.append(name)
-        for at in groups[name].entries:
-            if not isinstance(at.entry, GroupRef) or at.entry.name not in groups:
-                continue
-            target = at.entry.name
-            if state.get(target) == 1:
-                loop = stack[stack.index(target) :]
-                start = loop.index(min(loop))
-                found.setdefault(tuple(loop[start:] + loop[:start]), None)
+    for root in sorted(groups):
+        if root in state:
+            continue
+        path = [root]
+        pending = [iter(_children(groups, root))]
+        state[root] = 1
+        while pending:
+            target = next(pending[-1], None)
+            if target is None:
+                state[path.pop()] = 2
+                pending.pop()
+            elif state.get(target) == 1:
+                ring = path[path.index(target) :]
+                start = ring.index(min(ring))
+                found.setdefault(tuple(ring[start:] + ring[:start]), None)
             elif target not in state:
-                visit(target)
-        stack.pop()
-        state[name] = 2
-
-    for name in sorted(groups):
-        if name not in state:
-            visit(name)
+                state[target] = 1
+                path.append(target)
+                pending.append(iter(_children(groups, target)))
     problems = []
     for loop in found:
         following = loop[1] if len(loop) > 1 else loop[0]
@@ -101,6 +110,33 @@ def cycles(groups: Mapping[str, GroupDef]) -> list[Problem]:
             located(at.location.file, at.location.line, at.path, f"group cycle: {chain}")
         )
     return problems
+
+
+def too_deep(groups: Mapping[str, GroupDef], limit: int = MAX_DEPTH) -> list[Problem]:
+    """Groups nested more than ``limit`` levels deep, reported at the outermost such group.
+    Call only when there are no cycles."""
+    depth: dict[str, int] = {}
+    for root in sorted(groups):
+        stack = [root]
+        while stack:  # iterative post-order: a group's depth after its children's
+            name = stack[-1]
+            todo = [c for c in _children(groups, name) if c not in depth]
+            if todo:
+                stack.extend(todo)
+                continue
+            stack.pop()
+            depth[name] = 1 + max((depth[c] for c in _children(groups, name)), default=0)
+    deep = {name for name, d in depth.items() if d > limit}
+    inner = {c for name in deep for c in _children(groups, name)}
+    return [
+        located(
+            groups[name].location.file,
+            groups[name].location.line,
+            groups[name].path,
+            f"groups nest {depth[name]} levels deep here (at most {limit})",
+        )
+        for name in sorted(deep - inner)
+    ]
 
 
 class Expander:

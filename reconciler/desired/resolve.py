@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reconciler.desired.groups import EntryAt, Expander, GroupDef, cycles, undefined
+from reconciler.desired.groups import EntryAt, Expander, GroupDef, cycles, too_deep, undefined
 from reconciler.desired.messages import located
 from reconciler.desired.model import DesiredMember, DesiredTarget, Safety
 from reconciler.desired.spec import RoomSpec, SafetySpec
@@ -57,8 +57,9 @@ def resolve(d: Declarations) -> Resolved:
     for room in d.rooms:
         all_entries += [*room.administrators, *room.members]
     problems += undefined(all_entries, d.groups, frozenset(d.broken_groups), d.groups_unknown_in)
-    problems += cycles(d.groups)
-    expander = Expander(d.groups)
+    nesting = cycles(d.groups) or too_deep(d.groups)
+    problems += nesting
+    expander = Expander({} if nesting else d.groups)  # bounded recursion, or nothing
     targets: list[DesiredTarget] = []
     by_key: dict[TargetKey, RoomDef] = {}
     by_id: dict[tuple[str, str], RoomDef] = {}

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 
 from reconciler.desired.spec import RestrictionsFile
@@ -65,6 +66,12 @@ def glob_to_regex(pattern: str) -> re.Pattern[str]:
 
 
 def compile_rules(spec: RestrictionsFile, file: str, positions: Positions) -> tuple[Rule, ...]:
+    with warnings.catch_warnings():  # FutureWarning on odd sets: not for the user
+        warnings.simplefilter("ignore")
+        return _compile(spec, file, positions)
+
+
+def _compile(spec: RestrictionsFile, file: str, positions: Positions) -> tuple[Rule, ...]:
     return tuple(
         Rule(
             path=rule.path,

@@ -9,6 +9,7 @@ Unknown keys are errors (``extra="forbid"``); values are not coerced (``strict=T
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -94,7 +95,9 @@ def _group_name(value: str) -> str:
 
 def _regex(value: str) -> str:
     try:
-        re.compile(value)
+        with warnings.catch_warnings():  # FutureWarning on odd sets: not for the user
+            warnings.simplefilter("ignore")
+            re.compile(value)
     except re.error as exc:
         raise _fail("regex", f"invalid regular expression {value!r}: {exc}") from None
     return value

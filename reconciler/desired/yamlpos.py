@@ -73,7 +73,7 @@ def parse(text: str) -> Document:
     (with ``data`` None when the text could not be parsed at all)."""
     positions = Positions()
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         return Document(None, positions, [_syntax_issue(exc)])
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
@@ -93,6 +93,18 @@ def parse(text: str) -> Document:
         message = f"too many YAML nodes (over {MAX_NODES:,}, aliases included)"
         return Document(None, positions, [YamlIssue(_line(node), (), message)])
     return Document(data, positions, builder.issues)
+
+
+def _compose(text: str) -> Node | None:
+    """Compose with libyaml when present (about ten times faster); on any problem compose
+    again in pure Python, whose messages are the ones we report on every machine."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.compose(text, Loader=fast)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def _syntax_issue(exc: yaml.MarkedYAMLError) -> YamlIssue:

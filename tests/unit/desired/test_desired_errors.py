@@ -46,8 +46,7 @@ EXPECTED: dict[str, list[str]] = {
         "expected true or false, got the string 'yes'",
         "wrong-type/rooms.yaml:4: rooms.incident-response.members: "
         "expected a list, got the string 'alice@example.com'",
-        "wrong-type/rooms.yaml:6: rooms.ops.id: expected a string, got the number 12345 "
-        "(quote it)",
+        "wrong-type/rooms.yaml:6: rooms.ops.id: expected a string, got the number 12345 (quote it)",
         "wrong-type/rooms.yaml:8: rooms.ops.administrators[0]: "
         "expected a string, got the number 42 (quote it)",
     ],
@@ -145,8 +144,7 @@ EXPECTED: dict[str, list[str]] = {
         "invalid-utf8/rooms.yaml:3: not valid UTF-8 text",
     ],
     "many-errors": [
-        "many-errors/settings.yaml:2: protected[0]: "
-        "malformed email address 'breakglass@example'",
+        "many-errors/settings.yaml:2: protected[0]: malformed email address 'breakglass@example'",
         "many-errors/teams/sre.yaml:2: groups.sre[1]: undefined group '@oncall' "
         "(unless it is in many-errors/teams/web.yaml, which could not be loaded)",
         "many-errors/teams/sre.yaml:5: rooms.incident-response: "
@@ -228,8 +226,7 @@ def test_settings_yaml_and_yml_together_is_an_error(tmp_path: Path) -> None:
 def test_rooms_in_settings_yaml_point_to_other_files(tmp_path: Path) -> None:
     (tmp_path / "settings.yaml").write_text("account: a\nrooms: {}\n")
     assert problems_of(tmp_path) == [
-        f"{tmp_path}/settings.yaml:2: unknown key 'rooms' "
-        "(rooms and groups belong in other files)"
+        f"{tmp_path}/settings.yaml:2: unknown key 'rooms' (rooms and groups belong in other files)"
     ]
 
 
@@ -254,8 +251,7 @@ def test_a_room_with_an_error_does_not_hide_errors_in_other_rooms(tmp_path: Path
 
 def test_a_group_with_an_error_is_not_also_reported_undefined(tmp_path: Path) -> None:
     (tmp_path / "r.yaml").write_text(
-        "groups:\n  sre: [alice@]\n"
-        "rooms:\n  ops:\n    account: acc\n    members: ['@sre']\n"
+        "groups:\n  sre: [alice@]\nrooms:\n  ops:\n    account: acc\n    members: ['@sre']\n"
     )
     assert problems_of(tmp_path) == [
         f"{tmp_path}/r.yaml:2: groups.sre[0]: malformed email address 'alice@'"
@@ -277,3 +273,30 @@ def test_recursive_alias_is_an_error_not_a_hang(tmp_path: Path) -> None:
 def test_deep_nesting_is_an_error_not_a_crash(tmp_path: Path) -> None:
     (tmp_path / "deep.yaml").write_text("rooms: " + "[" * 5000 + "]" * 5000 + "\n")
     assert problems_of(tmp_path) == [f"{tmp_path}/deep.yaml:1: YAML nesting is too deep"]
+
+
+def test_groups_nested_too_deeply_are_reported_once_at_the_outermost(tmp_path: Path) -> None:
+    chain = "".join(f"  g{i}: ['@g{i + 1}']\n" for i in range(2000)) + "  g2000: [a@x.io]\n"
+    (tmp_path / "g.yaml").write_text("groups:\n" + chain)
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/g.yaml:2: groups.g0: groups nest 2001 levels deep here (at most 32)"
+    ]
+
+
+def test_long_group_cycles_are_found_without_recursion(tmp_path: Path) -> None:
+    chain = "".join(f"  g{i}: ['@g{(i + 1) % 3000}']\n" for i in range(3000))
+    (tmp_path / "g.yaml").write_text("groups:\n" + chain)
+    (problem,) = problems_of(tmp_path)
+    assert problem.startswith(f"{tmp_path}/g.yaml:2: groups.g0[0]: group cycle: @g0 -> @g1 -> ")
+    assert problem.endswith(" -> @g2999 -> @g0")
+
+
+def test_odd_regular_expressions_do_not_print_warnings(
+    tmp_path: Path, recwarn: pytest.WarningsRecorder
+) -> None:
+    (tmp_path / "restrictions.yaml").write_text(
+        "restrictions:\n  - {path: '**', rooms: ['[[a]']}\n"
+    )
+    (tmp_path / "r.yaml").write_text("rooms: {b: {account: x}}\n")
+    assert problems_of(tmp_path)[0].startswith(f"{tmp_path}/r.yaml:1: rooms.b: room 'b' may not")
+    assert [str(w.message) for w in recwarn] == []

@@ -1,0 +1,179 @@
+"""`validate` and `schema` from the command line (click's CliRunner), and the example
+desired-state/ with the demo seed that goes with it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from reconciler.cli.main import cli
+from reconciler.desired.loader import load_desired
+from reconciler.emulator.seed import load_seed, parse_seed
+from reconciler.refs import MemberKind, MemberRef, Role
+
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLE = ROOT / "desired-state"
+SEED = ROOT / "reconciler" / "demo" / "seed.yaml"
+FIXTURES = ROOT / "tests" / "fixtures" / "desired"
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_validate_valid_state_prints_counts_and_exits_0(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = run("validate")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "Desired state is valid: 4 rooms, 16 memberships in 5 files."
+    ]
+    assert result.stderr == ""
+
+
+def test_validate_says_one_room_not_one_rooms(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    result = run("--desired", "valid-minimal", "validate")
+    assert result.exit_code == 0
+    assert result.stdout == "Desired state is valid: 1 room, 0 memberships in 3 files.\n"
+
+
+def test_validate_verbose_lists_rooms(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = run("-v", "validate")
+    assert result.stdout.splitlines()[:2] == [
+        "  announcements (account 11111111-2222-3333-4444-555555555555): 6 members"
+        "  [desired-state/company.yaml:7]",
+        "  incident-response (account 11111111-2222-3333-4444-555555555555, prune): "
+        "4 members  [desired-state/teams/sre/sre.yaml:8]",
+    ]
+
+
+def test_validate_errors_go_to_stderr_with_a_count_and_exit_1(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(FIXTURES)
+    result = run("--desired", "duplicate-member", "validate")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "duplicate-member/rooms.yaml:7: rooms.incident-response.members[2]: "
+        "'Bob@Example.com' is listed twice (first at line 5)",
+        "duplicate-member/rooms.yaml:8: rooms.incident-response.members[3]: "
+        "'@sre' is listed twice (first at line 6)",
+        "Desired state is invalid: 2 errors.",
+    ]
+
+
+def test_validate_missing_directory_exits_1(tmp_path: Path) -> None:
+    result = run("--desired", str(tmp_path / "none"), "validate")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"no desired-state files found in {tmp_path / 'none'} (no such directory)",
+        "Desired state is invalid: 1 error.",
+    ]
+
+
+def test_validate_needs_no_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    assert run("--endpoint-url", "http://127.0.0.1:9", "validate").exit_code == 0
+
+
+@pytest.mark.parametrize("kind", ["rooms", "settings", "restrictions"])
+def test_schema_is_json_schema_2020_12(kind: str) -> None:
+    result = run("schema", "--file", kind)
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def schema_for(kind: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(json.loads(run("schema", "--file", kind).stdout))
+
+
+def test_schema_accepts_every_example_file() -> None:
+    for path in sorted(EXAMPLE.rglob("*.yaml")):
+        kind = {"settings.yaml": "settings", "restrictions.yaml": "restrictions"}.get(
+            path.name if path.parent == EXAMPLE else "", "rooms"
+        )
+        errors = list(schema_for(kind).iter_errors(yaml.safe_load(path.read_text())))
+        assert errors == [], path
+
+
+def test_schema_rejects_what_the_loader_rejects() -> None:
+    rooms = schema_for("rooms")
+    assert not rooms.is_valid({"room": {}})
+    assert not rooms.is_valid({"rooms": {"x": {"administrator": []}}})
+    assert not rooms.is_valid({"rooms": {"x": {"members": ["bob@"]}}})
+    assert not rooms.is_valid({"rooms": {"x": {"members": ["webhook:Alerts"]}}})
+    assert not rooms.is_valid({"groups": {"@sre": []}})
+    assert rooms.is_valid({"groups": {"sre": ["@a", "bot:B", "c@d.io"]}, "rooms": {"x": {}}})
+    settings = schema_for("settings")
+    assert not settings.is_valid({"safety": {"max_removal_fraction": 1.5}})
+    assert not settings.is_valid({"rooms": {}})
+
+
+def test_schema_defaults_to_the_rooms_file() -> None:
+    assert json.loads(run("schema").stdout)["title"] == "chime-reconciler desired-state file"
+
+
+def test_example_files_carry_the_seed_comment() -> None:
+    for path in [*sorted(EXAMPLE.rglob("*.yaml")), SEED]:
+        head = path.read_text().split("\n\n")[0]
+        other = "seed.yaml" if path != SEED else "desired-state/"
+        assert other in head, path
+
+
+def test_seed_has_every_user_bot_and_room_the_example_names() -> None:
+    state = load_desired(EXAMPLE)
+    seed = parse_seed(load_seed(SEED))
+    (account,) = seed.accounts
+    emails = {u.email.casefold() for u in account.users}
+    bots = {b.name for b in account.bots}
+    rooms_by_name = {r.name: r for r in account.rooms}
+    rooms_by_id = {r.id: r for r in account.rooms}
+    refs = {m.ref for t in state.targets for m in t.members} | set(state.protected)
+    assert {r.key for r in refs if r.kind is MemberKind.USER} <= emails
+    assert {r.key for r in refs if r.kind is MemberKind.BOT} <= bots
+    for target in state.targets:
+        assert target.key.scope == account.id
+        found = rooms_by_id.get(target.target_id or "") or rooms_by_name.get(target.key.name)
+        assert found is not None, target.key
+
+
+def test_seed_differs_from_the_example_in_every_way_the_demo_shows() -> None:
+    state = load_desired(EXAMPLE)
+    (account,) = load_seed(SEED)["accounts"]  # the document as written: member references
+    live = {
+        r["name"]: {m["member"]: Role(m["role"]) for m in r["memberships"]}
+        for r in account["rooms"]
+    }
+    ir = {str(m.ref): m.role for m in state.targets[1].members}
+    assert state.targets[1].key.name == "incident-response" and state.targets[1].prune
+    assert "bot:PagerBot" not in live["incident-response"]  # a create
+    assert (live["incident-response"]["alice@example.com"], ir["alice@example.com"]) == (
+        Role.MEMBER,
+        Role.ADMINISTRATOR,
+    )  # a promotion
+    undeclared = set(live["incident-response"]) - set(ir)
+    assert undeclared == {"mallory@example.com", "heidi@example.com", "breakglass@example.com"}
+    assert MemberRef.user("breakglass@example.com") in state.protected  # kept though pruned
+    removals = len(undeclared) - 1
+    assert removals <= state.safety.max_removals
+    web = {str(m.ref): m.role for m in state.targets[3].members}
+    assert (live["web-releases"]["frank@example.com"], web["frank@example.com"]) == (
+        Role.ADMINISTRATOR,
+        Role.MEMBER,
+    )  # a demotion
+    assert "webhook:Deploys" in live["web-releases"] and not state.targets[3].prune

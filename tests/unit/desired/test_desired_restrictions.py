@@ -1,0 +1,159 @@
+"""Ownership restrictions: which files may define which rooms and groups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reconciler.desired.loader import load_desired
+from reconciler.desired.restrictions import glob_to_regex
+from reconciler.errors import DesiredStateError
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def problems(root: Path) -> list[str]:
+    try:
+        load_desired(root)
+    except DesiredStateError as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+@pytest.fixture
+def d(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return Path("ds")
+
+
+SRE_RULES = (
+    "restrictions:\n"
+    "  - path: 'teams/sre/*.yaml'\n"
+    "    rooms: ['^sre-', '^incident-response$']\n"
+    "    groups: ['^sre']\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("glob", "path", "matches"),
+    [
+        ("teams/sre/*.yaml", "teams/sre/a.yaml", True),
+        ("teams/sre/*.yaml", "teams/sre/deep/a.yaml", False),
+        ("teams/sre/**", "teams/sre/deep/a.yaml", True),
+        ("teams/**/*.yaml", "teams/a.yaml", True),
+        ("teams/**/*.yaml", "teams/x/y/a.yaml", True),
+        ("**", "anything/at/all.yml", True),
+        ("?.yaml", "a.yaml", True),
+        ("?.yaml", "ab.yaml", False),
+        ("./common.yaml", "common.yaml", True),
+        ("common.yaml", "teams/common.yaml", False),
+        ("a+b.yaml", "a+b.yaml", True),
+    ],
+)
+def test_path_globs_match_like_doublestar(glob: str, path: str, matches: bool) -> None:
+    assert bool(glob_to_regex(glob).match(path)) is matches
+
+
+def test_without_restrictions_any_file_defines_anything(d: Path) -> None:
+    write(d, {"teams/sre/x.yaml": "groups: {web: [a@x.io]}\nrooms: {web-1: {account: a}}\n"})
+    assert problems(d) == []
+
+
+def test_files_may_define_matching_rooms_and_groups(d: Path) -> None:
+    write(
+        d,
+        {
+            "restrictions.yaml": SRE_RULES,
+            "teams/sre/x.yaml": (
+                "groups: {sre-leads: [a@x.io]}\n"
+                "rooms:\n  incident-response: {account: a}\n  sre-chat: {account: a}\n"
+            ),
+        },
+    )
+    assert problems(d) == []
+
+
+def test_room_outside_the_rule_is_refused_naming_file_room_and_rule(d: Path) -> None:
+    write(
+        d,
+        {
+            "restrictions.yaml": SRE_RULES,
+            "teams/sre/x.yaml": "rooms:\n  incident-response-2: {account: a}\n",
+        },
+    )
+    assert problems(d) == [
+        "ds/teams/sre/x.yaml:2: rooms.incident-response-2: room 'incident-response-2' may "
+        "not be defined in teams/sre/x.yaml: the rule at ds/restrictions.yaml:2 "
+        "(path 'teams/sre/*.yaml') allows rooms matching '^sre-', '^incident-response$'"
+    ]
+
+
+def test_files_matching_no_rule_are_unrestricted(d: Path) -> None:
+    write(d, {"restrictions.yaml": SRE_RULES, "company.yaml": "rooms: {web-1: {account: a}}\n"})
+    assert problems(d) == []
+
+
+def test_a_catch_all_rule_without_lists_allows_nothing(d: Path) -> None:
+    write(
+        d,
+        {
+            "restrictions.yaml": SRE_RULES + "  - path: '**'\n",
+            "company.yaml": "groups: {all: [a@x.io]}\n",
+        },
+    )
+    assert problems(d) == [
+        "ds/company.yaml:1: groups.all: group 'all' may not be defined in company.yaml: the "
+        "rule at ds/restrictions.yaml:5 (path '**') allows no groups"
+    ]
+
+
+def test_the_first_matching_rule_decides(d: Path) -> None:
+    rules = (
+        "restrictions:\n"
+        "  - path: 'teams/**'\n    rooms: ['^team-']\n"
+        "  - path: 'teams/sre/**'\n    rooms: ['^sre-']\n"
+    )
+    write(d, {"restrictions.yaml": rules, "teams/sre/x.yaml": "rooms: {sre-1: {account: a}}\n"})
+    assert problems(d) == [
+        "ds/teams/sre/x.yaml:1: rooms.sre-1: room 'sre-1' may not be defined in "
+        "teams/sre/x.yaml: the rule at ds/restrictions.yaml:2 (path 'teams/**') "
+        "allows rooms matching '^team-'"
+    ]
+
+
+def test_a_room_given_only_by_id_is_checked_by_its_id(d: Path) -> None:
+    write(
+        d,
+        {
+            "restrictions.yaml": SRE_RULES,
+            "teams/sre/x.yaml": "rooms: {~: {account: a, id: sre-9}}\n",
+        },
+    )
+    assert problems(d) == []
+
+
+def test_rooms_and_groups_are_not_allowed_in_restrictions_yaml(d: Path) -> None:
+    write(d, {"restrictions.yaml": "restrictions: []\nrooms: {}\n"})
+    assert problems(d) == [
+        "ds/restrictions.yaml:2: unknown key 'rooms' (rooms and groups belong in other files)"
+    ]
+
+
+def test_a_broken_restrictions_file_is_reported_and_restricts_nothing(d: Path) -> None:
+    write(
+        d,
+        {
+            "restrictions.yaml": "restrictions:\n  - path: '**'\n    room: ['^x$']\n",
+            "company.yaml": "rooms: {y: {account: a}}\n",
+        },
+    )
+    assert problems(d) == [
+        "ds/restrictions.yaml:3: restrictions[0]: unknown key 'room' (did you mean 'rooms'?)"
+    ]

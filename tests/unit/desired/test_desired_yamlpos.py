@@ -1,0 +1,76 @@
+"""The YAML reader: plain data plus lines by path, duplicate keys, odd YAML."""
+
+from __future__ import annotations
+
+from reconciler.desired.yamlpos import YamlIssue, parse
+
+
+def test_lines_are_recorded_for_keys_and_items_without_touching_data() -> None:
+    doc = parse("rooms:\n  ops:\n    members:\n      - a@x.io\n      - b@x.io\n")
+    assert doc.data == {"rooms": {"ops": {"members": ["a@x.io", "b@x.io"]}}}
+    assert doc.positions.line_of(("rooms", "ops")) == 2
+    assert doc.positions.line_of(("rooms", "ops", "members")) == 3
+    assert doc.positions.line_of(("rooms", "ops", "members", 1)) == 5
+    assert doc.issues == []
+
+
+def test_a_missing_key_is_located_at_the_nearest_parent() -> None:
+    doc = parse("rooms:\n  ops:\n    prune: true\n")
+    assert doc.positions.line_of(("rooms", "ops", "members", 3)) == 2
+
+
+def test_duplicate_keys_are_reported_and_the_first_is_kept() -> None:
+    doc = parse("a: 1\nb: 2\na: 3\n")
+    assert doc.data == {"a": 1, "b": 2}
+    assert doc.issues == [YamlIssue(3, (), "duplicate key 'a' (first at line 1)")]
+
+
+def test_keys_are_names_as_written() -> None:
+    doc = parse("123: a\ntrue: b\n2024-01-01: c\n")
+    assert doc.data == {"123": "a", "true": "b", "2024-01-01": "c"}
+
+
+def test_null_keys_are_empty_names() -> None:
+    assert parse("~: 1\n").data == {"": 1}
+
+
+def test_a_complex_key_is_an_issue() -> None:
+    doc = parse("? [a, b]\n: 1\nc: 2\n")
+    assert doc.data == {"c": 2}
+    assert doc.issues == [
+        YamlIssue(1, (), "a mapping key must be a plain name, not a list or mapping")
+    ]
+
+
+def test_aliases_expand_and_billion_laughs_is_stopped() -> None:
+    assert parse("a: &x [1]\nb: *x\n").data == {"a": [1], "b": [1]}
+    lines = ["l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 8)]
+    doc = parse("\n".join(lines) + "\n")
+    assert doc.data is None
+    assert doc.issues == [YamlIssue(1, (), "too many YAML nodes (over 200,000, aliases included)")]
+
+
+def test_syntax_errors_carry_the_line() -> None:
+    doc = parse("a: [1, 2\nb: 3\n")
+    assert doc.data is None
+    assert [i.line for i in doc.issues] == [2]
+
+
+def test_characters_yaml_forbids_are_located() -> None:
+    doc = parse("a: 1\nb: \x07\n")
+    assert doc.issues == [
+        YamlIssue(2, (), "unacceptable character #x0007: special characters are not allowed")
+    ]
+
+
+def test_several_documents_are_an_error() -> None:
+    doc = parse("a: 1\n---\nb: 2\n")
+    assert doc.issues == [
+        YamlIssue(
+            2,
+            (),
+            "YAML syntax error: expected a single document in the stream, but found "
+            "another document (started at line 1)",
+        )
+    ]
