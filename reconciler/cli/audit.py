@@ -1,0 +1,143 @@
+"""`chime-reconciler audit MEMBER`: every room a member is in, and what the desired state
+says about each. Wiring only: the join lives in ``reconciler.audit``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import click
+
+from reconciler.audit import AccountLookup, LiveRoomMember, UnknownMemberError, audit
+from reconciler.cli.context import AppContext, pass_app
+from reconciler.cli.import_cmd import list_account_ids, open_provider, pmap, settings_account
+from reconciler.desired.loader import load_desired
+from reconciler.desired.model import DesiredState
+from reconciler.errors import UsageError
+from reconciler.providers.chime_api import Room
+from reconciler.providers.rooms import RoomsProvider
+from reconciler.refs import MemberKind, MemberRef
+from reconciler.render.audit import render_audit
+
+
+@click.command("audit")
+@click.argument("member")
+@click.option(
+    "--account",
+    "accounts",
+    multiple=True,
+    metavar="ID",
+    help="Chime account to search (repeatable). Default: the accounts the desired state "
+    "names; without a desired state, every account ListAccounts shows.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="text: a table (plain aligned columns when not on a terminal); json for machines.",
+)
+@pass_app
+def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: str) -> None:
+    """List every room MEMBER is in, with its role, and what the desired state says.
+
+    MEMBER is an e-mail address or bot:NAME. For each room Chime has the member in: the
+    live role, the role the desired state declares there (or none), what a plan would
+    do, and where it is declared (FILE:LINE, and through which @group). Rooms where the
+    desired state declares the member but Chime does not have it are listed too.
+
+    \b
+    Off-boarding someone:
+      chime-reconciler audit alice@example.com   # where is Alice, and where declared?
+      # remove alice@example.com from every FILE:LINE under WHERE (groups included)
+      chime-reconciler plan                      # shows her removals; then apply
+    A room with prune off keeps undeclared members: the NOTE column says "kept (prune
+    off)"; set `prune: true` on that room, or remove her from it in Chime.
+
+    \b
+    More examples:
+      chime-reconciler audit bot:PagerBot --format json
+      chime-reconciler audit bob@example.com --account 11111111-2222-3333-4444-555555555555
+
+    The desired state (--desired) is optional: without it, audit lists the live rooms
+    and says the desired state was not read. Exit 0 when the member was found (in Chime
+    or in the files); 1 for an unknown member or an error.
+
+    API calls per account: ListUsers (UserEmail filter) once, or ListBots (pages of 99);
+    ListRooms with MemberId (pages of 99); ListRoomMemberships for each of those rooms,
+    for the role (pages of 99). ListAccounts only when no account is known otherwise.
+    """
+    try:
+        ref = MemberRef.parse(member)
+    except ValueError as exc:
+        raise UsageError(f"MEMBER {member!r}: {exc} (give an e-mail address or bot:NAME)") from None
+    desired, note = _desired(app)
+    provider = open_provider(app)
+    account_ids = _accounts(app, provider, accounts, desired, ref)
+    lookups = [AccountLookup(a, _member_ids(provider, a, ref)) for a in account_ids]
+    live = _live_rooms(provider, lookups, app.parallelism)
+    result = audit(ref, lookups, live, desired, desired_note=note)
+    render_audit(result, fmt, app.console())
+
+
+def _desired(app: AppContext) -> tuple[DesiredState | None, str]:
+    directory = app.desired_dir
+    if not directory.exists():
+        return None, f"not read ({directory}: no such directory); DECLARED is empty."
+    desired = load_desired(directory)  # an invalid desired state is an error (exit 1)
+    n = len(desired.files)
+    return desired, f"read from {directory} ({n} file{'' if n == 1 else 's'})."
+
+
+def _accounts(
+    app: AppContext,
+    provider: RoomsProvider,
+    given: Iterable[str],
+    desired: DesiredState | None,
+    ref: MemberRef,
+) -> list[str]:
+    explicit = sorted({a.strip() for a in given if a.strip()})
+    if explicit:
+        return explicit
+    named = {t.key.scope for t in desired.targets} if desired is not None else set()
+    if app.desired_dir.exists():
+        _, default = settings_account(app.desired_dir)
+        named |= {default} if default else set()
+    if named:
+        return sorted(named)
+    email = ref.display if ref.kind is MemberKind.USER else None
+    found = list_account_ids(provider.api, user_email=email)
+    if not found:
+        raise UnknownMemberError(ref, [])
+    return found
+
+
+def _member_ids(provider: RoomsProvider, account: str, ref: MemberRef) -> tuple[str, ...]:
+    if ref.kind is MemberKind.USER:
+        user = provider.find_user_by_email(account, ref.display)
+        return (user.user_id,) if user is not None else ()
+    bots = provider.list_bots(account)
+    return tuple(sorted(b.bot_id for b in bots if b.display_name.strip() == ref.key))
+
+
+def _live_rooms(
+    provider: RoomsProvider, lookups: Sequence[AccountLookup], parallelism: int
+) -> list[LiveRoomMember]:
+    found: list[tuple[str, Room, str]] = [
+        (a.account, room, member_id)
+        for a in lookups
+        for member_id in a.member_ids
+        for room in provider.list_rooms(a.account, member_id)
+    ]
+
+    def role_in(item: tuple[str, Room, str]) -> LiveRoomMember | None:
+        account, room, member_id = item
+        for m in provider.list_memberships(account, room.room_id):
+            if m.member_id == member_id:
+                return LiveRoomMember(account, room.name, room.room_id, member_id, m.role)
+        return None  # left the room between the two calls
+
+    return [r for r in pmap(role_in, found, parallelism) if r is not None]
+
+
+COMMANDS = [audit_command]

@@ -1,0 +1,292 @@
+"""`chime-reconciler import`: write the live rooms and memberships as desired-state YAML.
+
+Wiring only: which accounts and rooms to read, reading them, writing the text that
+``reconciler.importer`` makes. Also the account helpers `audit` shares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import yaml
+
+from reconciler.cli.context import AppContext, pass_app
+from reconciler.cli.pipeline import ProgressBar
+from reconciler.desired.loader import SETTINGS, load_desired
+from reconciler.errors import DesiredStateError, UsageError
+from reconciler.importer import (
+    ImportedRoom,
+    ImportOptions,
+    directory_files,
+    room_entries,
+    stdout_document,
+)
+from reconciler.providers.aws import make_client
+from reconciler.providers.chime_api import ChimeApi
+from reconciler.providers.retry import call_with_retry
+from reconciler.providers.rooms import RoomsProvider
+
+ACCOUNTS_PAGE = 200  # ListAccounts
+SHOW_FILES = 5  # existing files named in the refusal to overwrite
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+# -- helpers shared with `audit` -----------------------------------------------------------
+
+
+def open_provider(app: AppContext) -> RoomsProvider:
+    client = make_client(
+        "chime",
+        profile=app.profile,
+        region=app.region,
+        endpoint_url=app.endpoint_url,
+        parallelism=app.parallelism,
+    )
+    return RoomsProvider(client, parallelism=app.parallelism)
+
+
+def settings_account(directory: Path) -> tuple[Path | None, str | None]:
+    """The settings file of a desired-state directory (if any) and its ``account``."""
+    for name in SETTINGS:
+        path = directory / name
+        if not path.is_file():
+            continue
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise UsageError(
+                f"cannot read the default account from {path}: {reason} "
+                "(run `chime-reconciler validate`, or give --account)"
+            ) from None
+        account = data.get("account") if isinstance(data, dict) else None
+        return path, account.strip() if isinstance(account, str) and account.strip() else None
+    return None, None
+
+
+def list_account_ids(api: ChimeApi, user_email: str | None = None) -> list[str]:
+    """Every account id ListAccounts shows (only those with this user, given an e-mail)."""
+    ids: list[str] = []
+    token: str | None = None
+    while True:
+        params: dict[str, Any] = {"MaxResults": ACCOUNTS_PAGE}
+        if user_email:
+            params["UserEmail"] = user_email
+        if token:
+            params["NextToken"] = token
+        resp = call_with_retry(
+            api.retry, "ListAccounts", api.client.list_accounts, context="accounts", **params
+        )
+        ids.extend(str(a["AccountId"]) for a in resp.get("Accounts", []))
+        token = resp.get("NextToken") or None
+        if token is None:
+            return sorted(set(ids))
+
+
+def pmap(fn: Callable[[T], R], items: Sequence[T], parallelism: int) -> list[R]:
+    """``fn`` over ``items`` in ``parallelism`` threads; results in order."""
+    if len(items) <= 1 or parallelism <= 1:
+        return [fn(i) for i in items]
+    with ThreadPoolExecutor(max_workers=min(parallelism, len(items))) as pool:
+        return list(pool.map(fn, items))
+
+
+# -- import --------------------------------------------------------------------------------
+
+
+@click.command("import")
+@click.option(
+    "--account",
+    "accounts",
+    multiple=True,
+    metavar="ID",
+    help="Chime account to import (repeatable). Default: `account` in the --desired "
+    "directory's settings.yaml, else every account ListAccounts shows.",
+)
+@click.option(
+    "--room",
+    "rooms",
+    multiple=True,
+    metavar="NAME",
+    help="Only this room, by name or id (repeatable). Default: every room.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write files into DIR (one per room, and settings.yaml) instead of printing "
+    "one YAML document.",
+)
+@click.option("--force", is_flag=True, help="Overwrite room files that exist already in DIR.")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Write `prune: true` in every room, so that later plans remove undeclared members.",
+)
+@pass_app
+def import_(
+    app: AppContext,
+    accounts: tuple[str, ...],
+    rooms: tuple[str, ...],
+    out: Path | None,
+    force: bool,
+    prune: bool,
+) -> None:
+    """Write the live Chime rooms and memberships as desired-state YAML.
+
+    The way to adopt chime-reconciler on rooms that exist: import them, commit the files,
+    and from then on change memberships through pull requests. Planning right after an
+    import shows `No changes.`
+
+    Users are written by e-mail and bots as `bot:NAME`, administrators first, each list
+    sorted. Webhooks are left out with a comment (they are never managed). A user Chime
+    lists without an e-mail address is left out with a comment, and that room gets
+    `prune: false` so no plan removes the user. Rooms that share a name in an account get
+    `id:` and a label as their key.
+
+    Without --out, one YAML document goes to stdout; rooms of the default account (the
+    --desired directory's settings.yaml) carry no `account:` line. With --out DIR, each
+    room goes to DIR/rooms/NAME.yaml (DIR/rooms/ACCOUNT/NAME.yaml for several accounts),
+    ready to be moved into a team's folder, and DIR/settings.yaml names the account
+    unless DIR has a settings.yaml already (it is never changed). Existing room files
+    are not overwritten unless --force; the directory is validated afterwards.
+
+    \b
+    Examples:
+      chime-reconciler import --out desired-state          # adopt every room
+      chime-reconciler --desired desired-state plan        # No changes.
+      chime-reconciler import --room incident-response     # preview one room
+      chime-reconciler import --account 1111... --room ops --out desired-state --prune
+
+    API calls: ListAccounts (pages of 200) only without --account or settings.yaml;
+    ListRooms once per account (pages of 99); ListRoomMemberships per room (pages of 99).
+    """
+    provider = open_provider(app)
+    account_ids = _accounts(app, provider, accounts)
+    progress = ProgressBar(app.console(stderr=True))
+    imported = _read(provider, account_ids, rooms, app.parallelism, progress)
+    if out is None:
+        _, default = settings_account(app.desired_dir)
+        text = stdout_document(imported, ImportOptions(default, prune))
+        click.echo(text, nl=False)
+        click.echo(_summary(imported, account_ids), err=True)
+        return
+    _write_directory(out, imported, account_ids, prune=prune, force=force)
+
+
+def _accounts(app: AppContext, provider: RoomsProvider, given: Iterable[str]) -> list[str]:
+    explicit = sorted({a.strip() for a in given if a.strip()})
+    if explicit:
+        return explicit
+    _, account = settings_account(app.desired_dir)
+    if account:
+        return [account]
+    found = list_account_ids(provider.api)
+    if not found:
+        raise UsageError("ListAccounts shows no Chime account: give --account")
+    return found
+
+
+def _read(
+    provider: RoomsProvider,
+    accounts: Sequence[str],
+    wanted: Sequence[str],
+    parallelism: int,
+    progress: ProgressBar,
+) -> list[ImportedRoom]:
+    listed = [(a, r) for a in accounts for r in provider.list_rooms(a)]
+    if wanted:
+        chosen = set(wanted)
+        missing = chosen - {r.name for _, r in listed} - {r.room_id for _, r in listed}
+        if missing:
+            where = "account" if len(accounts) == 1 else "accounts"
+            names = ", ".join(sorted(missing))
+            raise UsageError(f"no Chime room named {names} in {where} {', '.join(accounts)}")
+        listed = [(a, r) for a, r in listed if r.name in chosen or r.room_id in chosen]
+
+    def read_one(item: tuple[str, Any]) -> ImportedRoom:
+        account, room = item
+        members = provider.list_memberships(account, room.room_id)
+        progress.advance()
+        return ImportedRoom(account, room.name, room.room_id, tuple(members))
+
+    with progress.task("Reading memberships", len(listed)):
+        return sorted(pmap(read_one, listed, parallelism))
+
+
+def _write_directory(
+    out: Path,
+    rooms: Sequence[ImportedRoom],
+    accounts: Sequence[str],
+    *,
+    prune: bool,
+    force: bool,
+) -> None:
+    settings_path, existing_default = settings_account(out)
+    if settings_path is not None:
+        default = existing_default
+    else:
+        default = accounts[0] if len(accounts) == 1 else None
+    files = directory_files(
+        rooms, ImportOptions(default, prune), write_settings=settings_path is None
+    )
+    existing = [p for p in files if (out / p).exists()]
+    if existing and not force:
+        n = len(existing)
+        listed = ", ".join(str(out / p) for p in existing[:SHOW_FILES])
+        listed += f" and {n - SHOW_FILES} more" if n > SHOW_FILES else ""
+        raise UsageError(
+            f"{n} file{'' if n == 1 else 's'} exist{'s' if n == 1 else ''} already: {listed}; "
+            "nothing was written (use --force to overwrite them)"
+        )
+    for relative, text in files.items():
+        path = out / relative
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    n = len(files) - (settings_path is None)
+    written = f"{n} room file{'' if n == 1 else 's'}"
+    if settings_path is None:
+        written += f" and {out / 'settings.yaml'}"
+    else:
+        written += f" (kept {settings_path})"
+    click.echo(f"{_summary(rooms, accounts)} Wrote {written}.")
+    try:
+        load_desired(out)
+    except DesiredStateError:
+        click.echo(
+            f"The files are written, but {out} is not a valid desired state now "
+            "(a room declared twice?): fix the problems below, then run plan.",
+            err=True,
+        )
+        raise
+    click.echo(f"Next: chime-reconciler --desired {out} plan   (expect: No changes.)")
+
+
+def _summary(rooms: Sequence[ImportedRoom], accounts: Sequence[str]) -> str:
+    entries = [room_entries(r) for r in rooms]
+    n = len(rooms)
+    m = sum(e.membership_count for e in entries)
+    hooks = sum(len(e.webhooks) for e in entries)
+    left = sum(len(e.left_out) for e in entries)
+    where = "account" if len(accounts) == 1 else "accounts"
+    notes = []
+    if hooks:
+        notes.append(f"{hooks} webhook{'' if hooks == 1 else 's'} left out")
+    if left:
+        notes.append(f"{left} member{'' if left == 1 else 's'} left out: see the comments")
+    extra = f"; {'; '.join(notes)}" if notes else ""
+    return (
+        f"Imported {n} room{'' if n == 1 else 's'} ({m} membership{'' if m == 1 else 's'}"
+        f"{extra}) from {where} {', '.join(accounts)}."
+    )
+
+
+COMMANDS = [import_]

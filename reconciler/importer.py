@@ -1,0 +1,291 @@
+"""Live rooms and memberships → desired-state YAML text (``chime-reconciler import``).
+
+Pure: the CLI reads Chime and writes files; this module only decides what the files say.
+The text is deterministic (rooms sorted by account and name; administrators, then members;
+users by e-mail, then bots by name) and loads with ``load_desired``. The round trip holds:
+planning the imported files against the Chime state they came from gives no changes, with
+prune on or off, because
+
+- every user (by e-mail) and bot (``bot:NAME``) is written with its live role;
+- webhooks are left out with a comment (the planner never manages them);
+- a member the files cannot name (a user without an e-mail address, a second bot of the
+  same name in one room) is left out with a comment, and the room is written with
+  ``prune: false`` so that no plan removes it;
+- a room whose name is not unique where its key must be (in one account; in one file for
+  stdout), or is blank, gets ``id:`` and a label as its key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import yaml
+
+from reconciler.live import LiveMember
+from reconciler.refs import EMAIL_RE, MemberKind, MemberRef, Role
+
+COMMAND = "`chime-reconciler import`"
+ROOMS_DIR = "rooms"
+SETTINGS_FILE = "settings.yaml"
+SLUG_MAX = 80
+_SLUG_DROP = re.compile(r"[^a-z0-9._-]+")
+
+
+@dataclass(frozen=True, order=True)
+class ImportedRoom:
+    """One live room as read from Chime, with every membership (sorted)."""
+
+    account: str
+    name: str
+    room_id: str
+    members: tuple[LiveMember, ...]
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A live member the files do not name, and why (a YAML comment in the room)."""
+
+    member: LiveMember
+    reason: str
+
+
+@dataclass(frozen=True)
+class RoomEntries:
+    """What the files say about one room: the written members and what is left out."""
+
+    room: ImportedRoom
+    administrators: tuple[MemberRef, ...]
+    members: tuple[MemberRef, ...]
+    webhooks: tuple[LiveMember, ...]
+    left_out: tuple[LeftOut, ...]
+
+    @property
+    def membership_count(self) -> int:
+        return len(self.administrators) + len(self.members)
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """``default_account``: rooms of this account carry no ``account:`` line (settings.yaml
+    names it); ``prune``: write ``prune: true`` in every room where that is safe."""
+
+    default_account: str | None = None
+    prune: bool = False
+
+
+def room_entries(room: ImportedRoom) -> RoomEntries:
+    """Sort a room's live members into what is written and what is left out."""
+    chosen: dict[MemberRef, LiveMember] = {}
+    webhooks: list[LiveMember] = []
+    left_out: list[LeftOut] = []
+    # the planner matches the first live member of a reference in this order
+    for m in sorted(room.members, key=lambda m: (m.ref.kind, m.ref.key, m.member_id)):
+        if m.kind is MemberKind.WEBHOOK:
+            webhooks.append(m)
+        elif not _nameable(m):
+            left_out.append(LeftOut(m, _why_unnameable(m)))
+        elif m.ref in chosen:
+            first = chosen[m.ref]
+            why = f"the same name as member id {first.member_id}, which is written"
+            left_out.append(LeftOut(m, why))
+        else:
+            chosen[m.ref] = m
+    ordered = sorted(chosen.values(), key=lambda m: (m.kind is not MemberKind.USER, m.ref.key))
+    return RoomEntries(
+        room=room,
+        administrators=tuple(m.ref for m in ordered if m.role is Role.ADMINISTRATOR),
+        members=tuple(m.ref for m in ordered if m.role is not Role.ADMINISTRATOR),
+        webhooks=tuple(sorted(webhooks, key=lambda m: (m.ref.key, m.member_id))),
+        left_out=tuple(left_out),
+    )
+
+
+def _nameable(m: LiveMember) -> bool:
+    """Can a desired-state file name this member so that it matches the live one?"""
+    text = str(m.ref)
+    if m.kind is MemberKind.USER and not EMAIL_RE.match(m.ref.display):
+        return False
+    try:
+        return MemberRef.parse(text) == m.ref
+    except ValueError:
+        return False
+
+
+def _why_unnameable(m: LiveMember) -> str:
+    if m.kind is MemberKind.USER:
+        return "Chime lists no usable e-mail address for this user"
+    return "its name cannot be written as a member reference"
+
+
+# -- keys and paths ------------------------------------------------------------------------
+
+
+def room_keys(
+    rooms: Iterable[ImportedRoom], scope: Callable[[ImportedRoom], str]
+) -> dict[ImportedRoom, str]:
+    """The mapping key of each room: its name where the name is unique within ``scope``
+    (rooms sharing a key must not share a scope); otherwise (or when blank) a label
+    ``NAME (ROOM_ID)`` (or the id alone), and the room is written with ``id:``."""
+    rooms = sorted(rooms)
+    count: dict[tuple[str, str], int] = {}
+    for r in rooms:
+        count[(scope(r), r.name)] = count.get((scope(r), r.name), 0) + 1
+    keys: dict[ImportedRoom, str] = {}
+    taken: set[tuple[str, str]] = set()
+    for r in rooms:  # plain names first: a label must never take a real name
+        if r.name.strip() and count[(scope(r), r.name)] == 1:
+            keys[r] = r.name
+            taken.add((scope(r), r.name))
+    for r in rooms:
+        if r in keys:
+            continue
+        label = f"{r.name} ({r.room_id})" if r.name.strip() else r.room_id
+        while (scope(r), label) in taken:
+            label = f"{label} ({r.room_id})"
+        keys[r] = label
+        taken.add((scope(r), label))
+    return keys
+
+
+def needs_id(room: ImportedRoom, key: str) -> bool:
+    return key != room.name
+
+
+def slug(text: str) -> str:
+    """A file-name-safe, lower-case form of ``text`` (``Incident Response`` → ``incident-
+    response``); ``room`` when nothing is left."""
+    s = _SLUG_DROP.sub("-", text.casefold()).strip("-._")
+    return s[:SLUG_MAX].rstrip("-._") or "room"
+
+
+def room_paths(rooms: Sequence[ImportedRoom], several_accounts: bool) -> dict[ImportedRoom, str]:
+    """``rooms/<slug>.yaml`` per room (``rooms/<account>/<slug>.yaml`` with several
+    accounts); rooms whose slugs collide all get ``-<room id>`` appended."""
+
+    def folder(r: ImportedRoom) -> str:
+        return f"{ROOMS_DIR}/{slug(r.account)}" if several_accounts else ROOMS_DIR
+
+    seen: dict[tuple[str, str], int] = {}
+    for r in rooms:
+        seen[(folder(r), slug(r.name))] = seen.get((folder(r), slug(r.name)), 0) + 1
+    paths: dict[ImportedRoom, str] = {}
+    for r in sorted(rooms):
+        base = slug(r.name)
+        if seen[(folder(r), base)] > 1:
+            base = slug(f"{r.name}-{r.room_id}") if r.name.strip() else slug(r.room_id)
+        paths[r] = f"{folder(r)}/{base}.yaml"
+    return paths
+
+
+# -- YAML text -----------------------------------------------------------------------------
+
+
+def scalar(text: str) -> str:
+    """``text`` as one line of YAML: plain where YAML reads it back unchanged as a string,
+    quoted (and escaped) otherwise."""
+    plain = yaml.safe_dump(text, allow_unicode=True, width=1 << 30)
+    plain = plain.removesuffix("\n").removesuffix("\n...")
+    if "\n" not in plain:
+        return plain
+    quoted = yaml.safe_dump(text, allow_unicode=True, width=1 << 30, default_style='"')
+    return quoted.removesuffix("\n")
+
+
+def _comment(text: str) -> str:
+    """Comment text on one line whatever the names in it contain."""
+    return " ".join(text.split())
+
+
+def room_lines(entries: RoomEntries, key: str, options: ImportOptions) -> list[str]:
+    """The lines of one room under ``rooms:`` (indented by two spaces)."""
+    room = entries.room
+    lines = [f"  {scalar(key)}:" + ("" if needs_id(room, key) else f"  # id {room.room_id}")]
+    if needs_id(room, key):
+        lines.append(f"    id: {scalar(room.room_id)}  # name: {_comment(scalar(room.name))}")
+    if room.account != options.default_account:
+        lines.append(f"    account: {scalar(room.account)}")
+    if entries.left_out:
+        n = len(entries.left_out)
+        lines.append(f"    prune: false  # {n} member(s) left out below: pruning would remove them")
+    elif options.prune:
+        lines.append("    prune: true")
+    for field_name, refs in (
+        ("administrators", entries.administrators),
+        ("members", entries.members),
+    ):
+        if not refs:
+            lines.append(f"    {field_name}: []")
+            continue
+        lines.append(f"    {field_name}:")
+        lines.extend(f"      - {scalar(str(ref))}" for ref in refs)
+    for hook in entries.webhooks:
+        name = _comment(scalar(str(hook.ref)))
+        lines.append(f"    # {name} ({hook.role.value}) is left out: webhooks are never managed.")
+    for out in entries.left_out:
+        who = _comment(f"{out.member.kind.value} {scalar(out.member.ref.display)}")
+        lines.append(
+            f"    # Left out: {who} (id {out.member.member_id}, {out.member.role.value}): "
+            f"{out.reason}."
+        )
+    return lines
+
+
+def rooms_document(
+    rooms: Sequence[ImportedRoom], options: ImportOptions, keys: dict[ImportedRoom, str]
+) -> str:
+    """One desired-state rooms file holding ``rooms`` (sorted by account, then key)."""
+    accounts = sorted({r.account for r in rooms})
+    where = "account" if len(accounts) == 1 else "accounts"
+    n = len(rooms)
+    header = [
+        f"# Imported from Chime by {COMMAND}: {n} room{'' if n == 1 else 's'} "
+        f"of {where} {', '.join(accounts)}.",
+        "# Members are listed as Chime has them; edit freely, then run `chime-reconciler plan`.",
+    ]
+    if not rooms:
+        return "\n".join([*header, "rooms: {}", ""])
+    lines = [*header, "rooms:"]
+    for room in sorted(rooms, key=lambda r: (r.account, keys[r].casefold(), keys[r])):
+        lines.extend(room_lines(room_entries(room), keys[room], options))
+    return "\n".join(lines) + "\n"
+
+
+def stdout_document(rooms: Sequence[ImportedRoom], options: ImportOptions) -> str:
+    """Every room in one document (keys unique across accounts: they share one mapping)."""
+    return rooms_document(rooms, options, room_keys(rooms, lambda r: ""))
+
+
+def settings_document(account: str | None) -> str:
+    """settings.yaml for an imported directory: the default account (None when rooms of
+    several accounts were imported: then each room names its own)."""
+    lines = [
+        f"# Written by {COMMAND}. Every key is optional: see the README for `safety:`",
+        "# limits and `protected:` members.",
+    ]
+    if account is None:
+        lines.append("# Rooms of several accounts were imported: each room names its account.")
+    else:
+        lines.append(f"account: {scalar(account)}  # default Chime account of every room")
+    lines.append("prune: false  # default per room: remove members that are not declared")
+    return "\n".join(lines) + "\n"
+
+
+def directory_files(
+    rooms: Sequence[ImportedRoom],
+    options: ImportOptions,
+    *,
+    write_settings: bool,
+) -> dict[str, str]:
+    """Relative path → text for an import into a directory: one file per room (so a team
+    can move its rooms into its own folder with ``git mv``), and settings.yaml with
+    ``options.default_account`` when ``write_settings``."""
+    accounts = {r.account for r in rooms}
+    keys = room_keys(rooms, lambda r: r.account)
+    files: dict[str, str] = {}
+    if write_settings:
+        files[SETTINGS_FILE] = settings_document(options.default_account)
+    for room, path in room_paths(rooms, len(accounts) > 1).items():
+        files[path] = rooms_document([room], options, keys)
+    return dict(sorted(files.items()))

@@ -1,0 +1,150 @@
+"""Rendering an Audit: a rich table on a terminal, plain aligned columns otherwise (logs,
+pipes, tests), or JSON. The plain form::
+
+    alice@example.com: user id user-alice in account 1111...
+    Desired state: read from desired-state (5 files).
+
+    ROOM           ROOM ID         LIVE    DECLARED       NOTE                 WHERE
+    announcements  room-announ...  Member  Member         declared             Member via ...
+    watercooler    room-waterc...  Member  -              room not in the ...
+
+    alice@example.com is in 2 rooms in Chime; the desired state declares it in 1 room.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from reconciler.audit import Audit, AuditRow, Status, to_json
+from reconciler.refs import MemberKind
+
+EMPTY = "-"
+GAP = "  "
+STATUS_STYLES = {
+    Status.IN_SYNC: "green",
+    Status.ROLE_DIFFERS: "yellow",
+    Status.NOT_DECLARED: "red",
+    Status.ROOM_NOT_DECLARED: "red",
+    Status.NOT_IN_CHIME: "yellow",
+    Status.NO_SUCH_MEMBER: "red",
+    Status.UNKNOWN: "",
+}
+
+
+def render_audit(audit: Audit, fmt: str, console: Console) -> None:
+    """JSON exactly as ``format_json``; text as a table on a terminal, else plain lines."""
+    if fmt == "json":
+        console.out(format_json(audit), end="", highlight=False)
+        return
+    if not console.is_terminal:
+        for line in plain_lines(audit):
+            console.out(line, highlight=False)
+        return
+    for line in header_lines(audit):
+        console.print(line, highlight=False, markup=False)
+    console.print()
+    if audit.rows:
+        console.print(_table(audit))
+    else:
+        console.print("No rooms.", highlight=False)
+    console.print()
+    console.print(summary_line(audit), highlight=False, markup=False)
+
+
+def format_json(audit: Audit) -> str:
+    return json.dumps(to_json(audit), indent=2, ensure_ascii=False) + "\n"
+
+
+def plain_lines(audit: Audit) -> list[str]:
+    """The text form without colour: header, aligned columns, summary."""
+    lines = [*header_lines(audit), ""]
+    if audit.rows:
+        columns = _columns(audit)
+        table = [columns, *(_cells(audit, r) for r in audit.rows)]
+        widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
+        for row in table:
+            lines.append(GAP.join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    else:
+        lines.append("No rooms.")
+    return [*lines, "", summary_line(audit)]
+
+
+def header_lines(audit: Audit) -> list[str]:
+    member = audit.member
+    kind = "bot" if member.kind is MemberKind.BOT else "user"
+    lines = []
+    for a in audit.accounts:
+        if not a.member_ids:
+            lines.append(f"{member}: no Chime {kind} in account {a.account}")
+            continue
+        ids = ", ".join(a.member_ids)
+        plural = "s" if len(a.member_ids) > 1 else ""
+        lines.append(f"{member}: {kind} id{plural} {ids} in account {a.account}")
+    lines.append(f"Desired state: {audit.desired_note}")
+    return lines
+
+
+def summary_line(audit: Audit) -> str:
+    live = _rooms(audit.live_rooms)
+    if not audit.desired_read:
+        return f"{audit.member} is in {live} in Chime."
+    return (
+        f"{audit.member} is in {live} in Chime; the desired state declares it in "
+        f"{_rooms(audit.declared_rooms)}."
+    )
+
+
+def _rooms(n: int) -> str:
+    return f"{n} room{'' if n == 1 else 's'}"
+
+
+def _several_accounts(audit: Audit) -> bool:
+    return len({a.account for a in audit.accounts} | {r.account for r in audit.rows}) > 1
+
+
+def _columns(audit: Audit) -> list[str]:
+    columns = ["ROOM", "ROOM ID", "LIVE", "DECLARED", "NOTE", "WHERE"]
+    return ["ACCOUNT", *columns] if _several_accounts(audit) else columns
+
+
+def _cells(audit: Audit, r: AuditRow) -> list[str]:
+    where = "; ".join(p.describe() for p in r.provenance)
+    cells = [
+        r.room,
+        r.room_id or EMPTY,
+        r.live_role.value if r.live_role else EMPTY,
+        r.declared_role.value if r.declared_role else EMPTY,
+        r.note or EMPTY,
+        where or EMPTY,
+    ]
+    return [r.account, *cells] if _several_accounts(audit) else cells
+
+
+def _table(audit: Audit) -> Table:
+    """The terminal table: the room id under the room's name, one declaration a line."""
+    table = Table(show_edge=False, header_style="bold")
+    several = _several_accounts(audit)
+    if several:
+        table.add_column("ACCOUNT", overflow="fold")
+    table.add_column("ROOM", overflow="fold")
+    table.add_column("LIVE", no_wrap=True)
+    table.add_column("DECLARED", no_wrap=True)
+    table.add_column("NOTE")
+    table.add_column("WHERE", overflow="fold")
+    for r in audit.rows:
+        room = escape(r.room) + (f"\n[dim]{escape(r.room_id)}[/]" if r.room_id else "")
+        style = STATUS_STYLES[r.status]
+        note = escape(r.note or EMPTY)
+        cells = [
+            room,
+            r.live_role.value if r.live_role else EMPTY,
+            r.declared_role.value if r.declared_role else EMPTY,
+            f"[{style}]{note}[/]" if style else note,
+            "\n".join(escape(p.describe()) for p in r.provenance) or EMPTY,
+        ]
+        table.add_row(*([escape(r.account)] if several else []), *cells)
+    return table
