@@ -11,7 +11,7 @@ from rich.console import Console
 from reconciler.applier import ApplyResult
 from reconciler.applier import apply as run_apply
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.options import allow_unsafe_option, target_option
+from reconciler.cli.options import allow_unsafe_option, target_option, verbose_option
 from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.plan import Plan
@@ -37,6 +37,7 @@ class StalePlanError(ReconcilerError):
 @click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
 @target_option
 @allow_unsafe_option
+@verbose_option
 @pass_app
 def apply(
     app: AppContext,

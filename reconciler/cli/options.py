@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
+from reconciler.cli.context import AppContext
 from reconciler.render import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -39,4 +40,22 @@ def format_option(f: F) -> F:
         default="text",
         show_default=True,
         help="text for terminals, markdown for pull-request comments, json for machines.",
+    )(f)
+
+
+def verbose_option(f: F) -> F:
+    """``-v`` after the command name too (``plan -v``), adding to the global ``-v``."""
+
+    def more(ctx: click.Context, _param: click.Parameter, count: int) -> None:
+        app = ctx.find_object(AppContext)
+        if count and app is not None:
+            app.verbose += count
+
+    return click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        expose_value=False,
+        callback=more,
+        help="More detail: provenance of each member (same as the global -v).",
     )(f)

@@ -7,7 +7,12 @@ from pathlib import Path
 import click
 
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.options import allow_unsafe_option, format_option, target_option
+from reconciler.cli.options import (
+    allow_unsafe_option,
+    format_option,
+    target_option,
+    verbose_option,
+)
 from reconciler.cli.pipeline import Session
 from reconciler.planfile import save_plan
 from reconciler.render import render_plan
@@ -29,6 +34,7 @@ EXIT_CHANGES = 2
 )
 @target_option
 @allow_unsafe_option
+@verbose_option
 @pass_app
 def plan(
     app: AppContext,

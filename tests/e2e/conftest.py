@@ -1,0 +1,318 @@
+"""Fixtures for end-to-end tests of the command line: the real CLI, the real boto3
+client, the emulator over real HTTP. Test modules use these fixtures (not imports):
+
+- ``workdir``: the test's working directory (``tmp_path``, made the current directory) with
+  an environment that keeps runs fast and hermetic (retry backoff of a millisecond, no
+  endpoint or desired directory inherited from the shell).
+- ``write_desired({"rooms.yaml": "...", ...})``: writes the files (dedented) under
+  ``desired-state/`` in ``workdir``; messages then read ``desired-state/FILE:LINE``.
+- ``cli(*args)``: runs ``chime-reconciler --endpoint-url <emulator> --desired desired-state
+  ARGS`` in-process with click's ``CliRunner`` (stdin not a terminal) -> ``Run`` (exit
+  code, stdout, stderr); ``cli.subprocess(*args)``: the same as ``python -m reconciler``
+  in a child process; ``cli.on_terminal(*args, answer="yes")``: the child with stdin on a
+  pseudo-terminal into which the answer is typed.
+- ``seed(users=..., rooms=..., bots=..., webhooks=...)``: resets the emulator to one
+  account (``ACCOUNT``): users ``NAME@example.com`` (id ``uid-NAME``), bots ``bid-NAME``,
+  webhooks ``wid-NAME``, rooms named ``NAME`` with id ``room-NAME``.
+- ``calls()``: ``GET /_emulator/calls``, the calls served per operation;
+  ``members("room")``: member id -> role of a room, from the emulator's state.
+- ``ops``: the emulator seeded with a small scenario with every kind of change, its
+  desired state written; ``ops.plan`` and ``ops.no_changes`` are the expected outputs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+import textwrap
+import urllib.request
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from reconciler.cli.main import cli as root_command
+from reconciler.emulator import EmulatorServer
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+DESIRED = "desired-state"
+SUBPROCESS_TIMEOUT = 60.0  # seconds; a hang fails the test instead of the suite
+
+# The environment of every run: retries fast, nothing inherited that changes behaviour.
+FAST_ENV = {
+    "CHIME_RECONCILER_RETRY_BASE_MS": "1",
+    "CHIME_RECONCILER_RETRY_CAP_MS": "10",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+UNSET_ENV = (
+    "CHIME_RECONCILER_ENDPOINT_URL",
+    "CHIME_RECONCILER_DESIRED",
+    "CHIME_RECONCILER_PROGRESS",
+    "CHIME_RECONCILER_RETRY_ATTEMPTS",
+    "NO_COLOR",
+    "AWS_PROFILE",
+)
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a user sees of one run."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.stdout.splitlines()
+
+    @property
+    def err_lines(self) -> list[str]:
+        return self.stderr.splitlines()
+
+
+def seed_doc(
+    users: Sequence[str] = (),
+    rooms: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+    bots: Sequence[str] = (),
+    webhooks: Sequence[str] = (),
+) -> dict[str, Any]:
+    """A seed document: one account (``ACCOUNT``); rooms hold ``(member, role)`` pairs
+    where a member is a user's NAME, ``bot:NAME`` or ``webhook:NAME``."""
+
+    def member(ref: str) -> str:
+        return ref if ":" in ref else f"{ref}@example.com"
+
+    return {
+        "accounts": [
+            {
+                "id": ACCOUNT,
+                "name": "Example Corp",
+                "users": [
+                    {"id": f"uid-{u}", "email": f"{u}@example.com", "name": u.title()}
+                    for u in users
+                ],
+                "bots": [{"id": f"bid-{b}", "name": b} for b in bots],
+                "webhooks": [{"id": f"wid-{w}", "name": w} for w in webhooks],
+                "rooms": [
+                    {
+                        "id": f"room-{name}",
+                        "name": name,
+                        "memberships": [{"member": member(m), "role": r} for m, r in ms],
+                    }
+                    for name, ms in (rooms or {}).items()
+                ],
+            }
+        ]
+    }
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    for name in UNSET_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in FAST_ENV.items():
+        monkeypatch.setenv(name, value)
+    return tmp_path
+
+
+WriteDesired = Callable[[Mapping[str, str]], Path]
+
+
+@pytest.fixture
+def write_desired(workdir: Path) -> WriteDesired:
+    def write(files: Mapping[str, str]) -> Path:
+        root = workdir / DESIRED
+        for name, text in files.items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return root
+
+    return write
+
+
+@pytest.fixture
+def seed(emulator: EmulatorServer) -> Callable[..., EmulatorServer]:
+    def reset(**kwargs: Any) -> EmulatorServer:
+        emulator.reset(seed_doc(**kwargs))
+        return emulator
+
+    return reset
+
+
+@pytest.fixture
+def calls(emulator: EmulatorServer) -> Callable[[], dict[str, int]]:
+    def get() -> dict[str, int]:
+        with urllib.request.urlopen(f"{emulator.url}/_emulator/calls", timeout=5) as resp:
+            counts: dict[str, int] = json.load(resp)
+        return counts
+
+    return get
+
+
+@pytest.fixture
+def members(emulator: EmulatorServer) -> Callable[[str], dict[str, str]]:
+    def of(room: str) -> dict[str, str]:
+        return emulator.backend.room_members(ACCOUNT, f"room-{room}")
+
+    return of
+
+
+class Cli:
+    """Runs the command line against one endpoint, from ``workdir``."""
+
+    def __init__(self, endpoint_url: str, workdir: Path) -> None:
+        self.endpoint_url = endpoint_url
+        self.workdir = workdir
+
+    def argv(self, args: Sequence[str]) -> list[str]:
+        return ["--endpoint-url", self.endpoint_url, "--desired", DESIRED, *args]
+
+    def __call__(self, *args: str) -> Run:
+        """In-process (click's CliRunner); stdin is not a terminal. An exception escaping
+        the command fails the test with its traceback."""
+        return self.raw(*self.argv(args))
+
+    def raw(self, *args: str) -> Run:
+        """Like calling, without the ``--endpoint-url`` and ``--desired`` options."""
+        result = CliRunner().invoke(
+            root_command, list(args), catch_exceptions=False, prog_name="chime-reconciler"
+        )
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    def subprocess(self, *args: str, raw: bool = False) -> Run:
+        """``python -m reconciler ARGS`` in a child process, stdin /dev/null."""
+        done = subprocess.run(
+            [sys.executable, "-m", "reconciler", *(args if raw else self.argv(args))],
+            cwd=self.workdir,
+            env=os.environ.copy(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=SUBPROCESS_TIMEOUT,
+            check=False,
+        )
+        return Run(done.returncode, done.stdout, done.stderr)
+
+    def on_terminal(self, *args: str, answer: str) -> Run:
+        """``python -m reconciler ARGS`` with stdin on a pseudo-terminal into which
+        ``answer`` and a newline are typed; stdout and stderr are pipes (no colour)."""
+        master, slave = pty.openpty()
+        try:
+            child = subprocess.Popen(
+                [sys.executable, "-m", "reconciler", *self.argv(args)],
+                cwd=self.workdir,
+                env=os.environ.copy(),
+                stdin=slave,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            # The terminal's line discipline holds the line until the prompt reads it.
+            os.write(master, answer.encode() + b"\n")
+            try:
+                out, err = child.communicate(timeout=SUBPROCESS_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.communicate()
+                raise
+        finally:
+            os.close(slave)
+            os.close(master)
+        return Run(child.returncode, out, err)
+
+
+@pytest.fixture
+def cli(emulator: EmulatorServer, workdir: Path) -> Cli:
+    return Cli(emulator.url, workdir)
+
+
+# --- the "ops" scenario: three rooms, every kind of change, one unchanged room ------------
+
+OPS_SEED = seed_doc(
+    users=("alice", "bob", "carol", "dave", "erin", "frank"),
+    bots=("PagerBot",),
+    webhooks=("Alerts",),
+    rooms={
+        "incident": [
+            ("alice", "Member"),
+            ("bob", "Administrator"),
+            ("carol", "Member"),
+            ("webhook:Alerts", "Member"),
+        ],
+        "releases": [("dave", "Administrator"), ("erin", "Member")],
+        "quiet": [("frank", "Administrator")],
+    },
+)
+
+OPS_DESIRED = {
+    "settings.yaml": f"""
+        account: {ACCOUNT}
+        protected: [bob@example.com]
+        """,
+    "rooms.yaml": """
+        rooms:
+          incident:
+            prune: true
+            administrators: [alice@example.com]
+            members: [dave@example.com, "bot:PagerBot"]
+          releases:
+            administrators: [dave@example.com]
+            members: [frank@example.com]
+          quiet:
+            administrators: [frank@example.com]
+        """,
+}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    emulator: EmulatorServer
+    plan: list[str]  # what `plan` prints
+    no_changes: list[str]  # what `plan` prints once applied
+
+
+@pytest.fixture
+def ops(emulator: EmulatorServer, write_desired: WriteDesired) -> Scenario:
+    """incident (pruned): a bot and a user added, a promotion, a removal, a webhook and a
+    protected administrator left alone; releases: one added, one unmanaged; quiet: as
+    declared."""
+    emulator.reset(OPS_SEED)
+    write_desired(OPS_DESIRED)
+    return Scenario(
+        emulator,
+        plan=[
+            f"# room incident (account {ACCOUNT}, id room-incident)",
+            "  + bot:PagerBot (Member)",
+            "  + dave@example.com (Member)",
+            "  ~ alice@example.com: Member -> Administrator",
+            "  - carol@example.com (Member)",
+            "    unmanaged: webhook:Alerts (Member)",
+            "    protected: bob@example.com (Administrator), left unchanged",
+            "",
+            f"# room releases (account {ACCOUNT}, id room-releases)",
+            "  + frank@example.com (Member)",
+            "    unmanaged: erin@example.com (Member)",
+            "",
+            "1 room unchanged.",
+            "",
+            "Plan: 3 to add, 1 to change, 1 to remove.",
+        ],
+        no_changes=[
+            f"# room incident (account {ACCOUNT}, id room-incident)",
+            "    unmanaged: webhook:Alerts (Member)",
+            "    protected: bob@example.com (Administrator), left unchanged",
+            "",
+            "2 rooms unchanged (1 with unmanaged members, which -v lists).",
+            "",
+            "No changes. Chime memberships match the desired state.",
+        ],
+    )

@@ -1,0 +1,291 @@
+"""`chime-reconciler plan` through the CLI, against the emulator over real HTTP: what a user
+reads, the exit codes, and how many API calls it takes."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+import jsonschema
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+Calls = Callable[[], dict[str, int]]
+ALICE = "alice@example.com"
+
+
+def plan_schema() -> Any:
+    ref = resources.files("reconciler.render").joinpath("plan.schema.json")
+    return json.loads(ref.read_text(encoding="utf-8"))
+
+
+def test_plan_prints_every_room_change_and_the_summary(ops: Any, cli: Any) -> None:
+    run = cli("plan")
+    assert run.lines == ops.plan
+    assert (run.exit_code, run.stderr) == (0, "")
+
+
+def test_plan_changes_nothing(ops: Any, cli: Any, calls: Calls) -> None:
+    before = ops.emulator.state()
+    cli("plan")
+    assert ops.emulator.state() == before
+    assert set(calls()) <= {"ListRooms", "ListRoomMemberships", "ListBots", "ListUsers"}
+
+
+def test_plan_verbose_shows_where_each_member_was_declared(ops: Any, cli: Any) -> None:
+    run = cli("plan", "-v")
+    assert run.lines[:11] == [
+        f"# room incident (account {ACCOUNT}, id room-incident)",
+        "  + bot:PagerBot (Member)",
+        "      declared at desired-state/rooms.yaml:5 as Member",
+        "  + dave@example.com (Member)",
+        "      declared at desired-state/rooms.yaml:5 as Member",
+        "  ~ alice@example.com: Member -> Administrator",
+        "      declared at desired-state/rooms.yaml:4 as Administrator",
+        "  - carol@example.com (Member)",
+        "      not declared, and prune is on for this room",
+        "    unmanaged: webhook:Alerts (Member)",
+        "    protected: bob@example.com (Administrator), left unchanged",
+    ]
+    assert run.exit_code == 0
+
+
+def test_plan_json_follows_the_published_schema(ops: Any, cli: Any) -> None:
+    run = cli("plan", "--format", "json")
+    assert run.exit_code == 0
+    doc = json.loads(run.stdout)
+    jsonschema.Draft202012Validator(plan_schema()).validate(doc)
+    assert doc["summary"] == {"add": 3, "change": 1, "remove": 1}
+    assert [
+        (r["name"], [(c["action"], c["member"]) for c in r["changes"]]) for r in doc["rooms"]
+    ] == [
+        (
+            "incident",
+            [
+                ("create", "bot:PagerBot"),
+                ("create", "dave@example.com"),
+                ("update", "alice@example.com"),
+                ("delete", "carol@example.com"),
+            ],
+        ),
+        ("quiet", []),
+        ("releases", [("create", "frank@example.com")]),
+    ]
+    assert doc["safety"] == {"safe": True, "violations": []}
+    assert doc["errors"] == []
+
+
+def test_plan_markdown_has_the_marker_and_the_summary_table(ops: Any, cli: Any) -> None:
+    run = cli("plan", "--format", "markdown")
+    assert run.exit_code == 0
+    assert run.lines[:11] == [
+        "<!-- chime-reconciler-plan -->",
+        "### Chime membership plan",
+        "",
+        "**Plan: 3 to add, 1 to change, 1 to remove.**",
+        "",
+        "| Room | Add | Change | Remove | Unmanaged |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        "| incident | 2 | 1 | 1 | 1 |",
+        "| releases | 1 | 0 | 0 | 1 |",
+        "",
+        "1 room unchanged.",
+    ]
+    assert "<details><summary>room incident: 2 to add, 1 to change, 1 to remove, 1 protected" in (
+        run.stdout
+    )
+
+
+def test_detailed_exitcode_is_2_with_changes(ops: Any, cli: Any) -> None:
+    run = cli("plan", "--detailed-exitcode")
+    assert (run.exit_code, run.lines) == (2, ops.plan)
+
+
+def test_detailed_exitcode_is_0_without_changes(seed: Any, write_desired: Any, cli: Any) -> None:
+    seed(users=("alice",), rooms={"ops": [("alice", "Administrator")]})
+    write_desired(
+        {"rooms.yaml": f"rooms: {{ops: {{account: '{ACCOUNT}', administrators: [{ALICE}]}}}}"}
+    )
+    run = cli("plan", "--detailed-exitcode")
+    assert run.lines == [
+        "1 room unchanged.",
+        "",
+        "No changes. Chime memberships match the desired state.",
+    ]
+    assert run.exit_code == 0
+
+
+def test_detailed_exitcode_is_1_for_an_unknown_email_named_at_its_line(
+    ops: Any, write_desired: Any, cli: Any
+) -> None:
+    write_desired(
+        {
+            "rooms.yaml": """
+                rooms:
+                  quiet:
+                    administrators: [frank@example.com]
+                    members:
+                      - zed@example.com
+                """
+        }
+    )
+    run = cli("plan", "--detailed-exitcode")
+    assert run.lines == [
+        "1 room unchanged.",
+        "",
+        "Error: desired-state/rooms.yaml:5: no Chime user with e-mail zed@example.com "
+        f"in account {ACCOUNT}",
+        "",
+        "No changes. Chime memberships match the desired state.",
+    ]
+    assert run.exit_code == 1
+
+
+def test_target_limits_the_plan_and_the_api_calls(ops: Any, cli: Any, calls: Calls) -> None:
+    run = cli("plan", "--target", "releases")
+    assert run.lines == [
+        f"# room releases (account {ACCOUNT}, id room-releases)",
+        "  + frank@example.com (Member)",
+        "    unmanaged: erin@example.com (Member)",
+        "",
+        "Plan: 1 to add, 0 to change, 0 to remove.",
+    ]
+    assert run.exit_code == 0
+    # one ListRooms page to find the room's id, one page of its 2 members; frank is listed
+    # in another room but that room is not read: one ListUsers lookup by e-mail.
+    assert calls() == {"ListRoomMemberships": 1, "ListRooms": 1, "ListUsers": 1}
+
+
+def test_target_that_is_not_declared_is_an_error_before_any_call(
+    ops: Any, cli: Any, calls: Calls
+) -> None:
+    run = cli("plan", "--target", "nosuch", "--detailed-exitcode")
+    assert run.lines == [
+        "Error: --target nosuch: no target named 'nosuch' is declared",
+        "",
+        "No changes. Chime memberships match the desired state.",
+    ]
+    assert run.exit_code == 1
+    assert calls() == {}
+
+
+def test_invalid_desired_state_is_reported_by_location_without_any_aws_call(
+    ops: Any, write_desired: Any, cli: Any, calls: Calls
+) -> None:
+    write_desired(
+        {
+            "rooms.yaml": """
+                rooms:
+                  incident:
+                    admins: [alice@example.com]
+                    members: [not-an-email]
+                """
+        }
+    )
+    run = cli("plan")
+    assert run.stdout == ""
+    assert run.err_lines == [
+        "desired-state/rooms.yaml:3: rooms.incident: unknown key 'admins' "
+        "(did you mean 'administrators'?)",
+        "desired-state/rooms.yaml:4: rooms.incident.members[0]: malformed email address "
+        "'not-an-email'",
+        "Desired state is invalid: 2 errors.",
+    ]
+    assert run.exit_code == 1
+    assert calls() == {}
+
+
+CROWD = [f"u{i:02}" for i in range(12)]
+
+
+@pytest.fixture
+def crowd(seed: Any, write_desired: Any) -> None:
+    """A pruned room of 12 whose desired state keeps 2: 10 removals, 83% of the room."""
+    seed(
+        users=CROWD,
+        rooms={"crowd": [("u00", "Administrator"), *((u, "Member") for u in CROWD[1:])]},
+    )
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "rooms.yaml": """
+                rooms:
+                  crowd:
+                    prune: true
+                    administrators: [u00@example.com]
+                    members: [u01@example.com]
+                """,
+        }
+    )
+
+
+CROWD_PLAN = [
+    f"# room crowd (account {ACCOUNT}, id room-crowd)",
+    *(f"  - u{i:02}@example.com (Member)" for i in range(2, 12)),
+    "",
+    "Plan: 0 to add, 0 to change, 10 to remove.",
+]
+
+
+def test_unsafe_plan_is_printed_then_refused_with_its_numbers(crowd: None, cli: Any) -> None:
+    run = cli("plan", "--detailed-exitcode")
+    assert run.lines == [
+        *CROWD_PLAN,
+        "",
+        "Error: refusing this plan: [crowd] Too many removals: 83.33% is over 25.00% (10/12) "
+        "(safety.max_removal_fraction)",
+        "This plan breaks the safety rules (settings.yaml `safety:`); apply refuses it unless "
+        "--allow-unsafe is given.",
+    ]
+    assert run.exit_code == 1
+
+
+def test_allow_unsafe_plans_what_safety_would_refuse(crowd: None, cli: Any) -> None:
+    run = cli("plan", "--allow-unsafe")
+    assert run.lines[: len(CROWD_PLAN)] == CROWD_PLAN
+    assert run.exit_code == 0
+    assert cli("plan", "--allow-unsafe", "--detailed-exitcode").exit_code == 2
+
+
+def test_plan_api_calls_are_the_lower_bound(
+    seed: Any, write_desired: Any, cli: Any, calls: Calls
+) -> None:
+    users = [f"u{i:03}" for i in range(300)]
+    fillers = {f"filler{i:03}": [] for i in range(98)}
+    rooms: dict[str, list[tuple[str, str]]] = {
+        "big": [(u, "Member") for u in users[:250]],
+        "mid": [(u, "Member") for u in users[:99]],
+        "empty": [],
+        **fillers,
+    }
+    seed(users=users, bots=("PagerBot",), rooms=rooms)
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "rooms.yaml": """
+                rooms:
+                  big: {administrators: [u000@example.com], members: [u001@example.com]}
+                  mid: {members: [u250@example.com]}
+                  empty: {members: ["bot:PagerBot", u010@example.com]}
+                """,
+        }
+    )
+    run = cli("plan")
+    assert run.lines[-1] == "Plan: 3 to add, 1 to change, 0 to remove."
+    assert run.exit_code == 0
+    # The lower bound:
+    # - ListRooms: the account's 101 rooms, 99 per page: 2 pages (the names give no ids);
+    # - ListRoomMemberships: ceil(250/99) + ceil(99/99) + 1 (an empty room is one call) = 5;
+    # - resolution: u000, u001, u010 appear in the listings (free); u250 is in no room:
+    #   one ListUsers lookup by e-mail; PagerBot is in no room: one ListBots page.
+    assert calls() == {
+        "ListBots": 1,
+        "ListRoomMemberships": math.ceil(250 / 99) + math.ceil(99 / 99) + 1,
+        "ListRooms": math.ceil(101 / 99),
+        "ListUsers": 1,
+    }
