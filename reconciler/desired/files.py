@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +63,8 @@ def _none_found(directory: Path, why: str) -> Problem:
 def _read(directory: Path, relative: str) -> SourceFile:
     path = directory / relative
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block the read forever
+            return SourceFile(relative, str(path), None, "not a regular file")
         return SourceFile(relative, str(path), path.read_bytes())
     except OSError as exc:
         return SourceFile(relative, str(path), None, exc.strerror or type(exc).__name__)

@@ -88,8 +88,10 @@ def _group_name(value: str) -> str:
     if value.startswith(GROUP_PREFIX):
         hint = f" (write {value[1:]!r})" if GROUP_NAME_RE.match(value[1:]) else ""
         raise _fail("group_name", f"group names are written without '@'{hint}")
+    if not value.strip():
+        raise _fail("group_name", "a group needs a name")
     if not GROUP_NAME_RE.match(value):
-        raise _fail("group_name", f"invalid group name {value!r} (no spaces; not empty)")
+        raise _fail("group_name", f"group names may not contain spaces: {value!r}")
     return value
 
 

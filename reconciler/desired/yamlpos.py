@@ -22,6 +22,12 @@ Path = tuple[str | int, ...]
 MERGE_TAG = "tag:yaml.org,2002:merge"
 NULL_TAG = "tag:yaml.org,2002:null"
 MAX_NODES = 200_000  # alias expansion budget ("billion laughs")
+HINTS = (  # what a PyYAML problem usually means in a desired-state file
+    ("'@'", 'quote group references: "@group"'),
+    ("'\\t'", "indent with spaces, not tabs"),
+    ("expected <block end>", "check the indentation"),
+    ("mapping values are not allowed here", "check the indentation, or quote a value with ': '"),
+)
 
 
 @dataclass(frozen=True)
@@ -112,12 +118,12 @@ def _syntax_issue(exc: yaml.MarkedYAMLError) -> YamlIssue:
     line = mark.line + 1 if mark is not None else 1
     parts = [p for p in (exc.context, exc.problem) if p]
     message = "YAML syntax error: " + ", ".join(parts) if parts else "YAML syntax error"
+    notes = []
     started = exc.context_mark.line + 1 if exc.context_mark is not None else line
     if exc.context and started != line:
-        message += f" (started at line {started})"
-    if exc.problem and "'@'" in exc.problem:
-        message += ' (quote group references: "@group")'
-    return YamlIssue(line, (), message)
+        notes.append(f"started at line {started}")
+    notes += [hint for clue, hint in HINTS if clue in (exc.problem or "")][:1]
+    return YamlIssue(line, (), message + (f" ({'; '.join(notes)})" if notes else ""))
 
 
 def _line(node: Node) -> int:

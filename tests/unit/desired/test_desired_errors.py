@@ -7,6 +7,7 @@ pass the fixture's name.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -300,3 +301,10 @@ def test_odd_regular_expressions_do_not_print_warnings(
     (tmp_path / "r.yaml").write_text("rooms: {b: {account: x}}\n")
     assert problems_of(tmp_path)[0].startswith(f"{tmp_path}/r.yaml:1: rooms.b: room 'b' may not")
     assert [str(w.message) for w in recwarn] == []
+
+
+def test_a_fifo_named_like_yaml_is_reported_not_read(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.yaml")
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/pipe.yaml:1: cannot read file: not a regular file"
+    ]

@@ -74,3 +74,22 @@ def test_several_documents_are_an_error() -> None:
             "another document (started at line 1)",
         )
     ]
+
+
+def test_syntax_errors_hint_at_the_usual_cause() -> None:
+    assert parse("rooms:\n\tx: {}\n").issues == [
+        YamlIssue(
+            2,
+            (),
+            "YAML syntax error: while scanning for the next token, found character '\\t' "
+            "that cannot start any token (indent with spaces, not tabs)",
+        )
+    ]
+    assert parse("rooms:\n  x:\n    members:\n    - a@b.co\n   - c@d.co\n").issues == [
+        YamlIssue(
+            5,
+            (),
+            "YAML syntax error: while parsing a block mapping, expected <block end>, but found "
+            "'<block sequence start>' (started at line 2; check the indentation)",
+        )
+    ]
