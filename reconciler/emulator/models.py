@@ -33,6 +33,15 @@ from reconciler.emulator.paging import (
     encode_token,
     page_of,
 )
+from reconciler.emulator.records import (
+    Account,
+    Bot,
+    Member,
+    MemberError,
+    Membership,
+    Room,
+    User,
+)
 from reconciler.emulator.seed import MAX_MEMBERSHIPS_PER_ROOM, ROLES, Seed, derived_id
 
 MAX_BATCH_ITEMS = 50
@@ -41,74 +50,20 @@ USER_TYPES = ("PrivateUser", "SharedDevice")
 
 Clock = Callable[[], datetime]
 
+__all__ = [
+    "Account",
+    "Bot",
+    "ChimeBackend",
+    "Member",
+    "MemberError",
+    "Membership",
+    "Room",
+    "User",
+]
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    id: str
-    name: str
-    created: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class User:
-    id: str
-    account_id: str
-    email: str
-    name: str
-    created: datetime
-    user_type: str = "PrivateUser"
-
-
-@dataclass(frozen=True, slots=True)
-class Bot:
-    id: str
-    account_id: str
-    user_id: str
-    name: str
-    email: str
-    created: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Room:
-    id: str
-    account_id: str
-    name: str
-    created_by: str
-    created: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Member:
-    """A room member as ``Member`` in the API: kind is User, Bot or Webhook."""
-
-    id: str
-    kind: str
-    email: str | None
-    full_name: str
-    account_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class Membership:
-    room_id: str
-    member: Member
-    role: str
-    invited_by: str
-    updated: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class MemberError:
-    """One entry of BatchCreateRoomMembership's ``Errors``."""
-
-    member_id: str | None
-    code: str
-    message: str
 
 
 @dataclass

@@ -15,7 +15,15 @@ from typing import Any
 
 from reconciler.emulator.errors import BadRequestError
 from reconciler.emulator.faults import Decision
-from reconciler.emulator.models import Account, Bot, ChimeBackend, Membership, Room, User
+from reconciler.emulator.models import (
+    AWS_ACCOUNT_ID,
+    Account,
+    Bot,
+    ChimeBackend,
+    Membership,
+    Room,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,7 @@ def timestamp(value: datetime) -> str:
 
 def account_json(a: Account) -> dict[str, Any]:
     return {
-        "AwsAccountId": "123456789012",
+        "AwsAccountId": AWS_ACCOUNT_ID,
         "AccountId": a.id,
         "Name": a.name,
         "AccountType": "EnterpriseLWA",
