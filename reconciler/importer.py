@@ -31,6 +31,7 @@ ROOMS_DIR = "rooms"
 SETTINGS_FILE = "settings.yaml"
 SLUG_MAX = 80
 _SLUG_DROP = re.compile(r"[^a-z0-9._-]+")
+LINE_BREAKS = "\n\r\x85\u2028\u2029"  # what YAML 1.1 reads as the end of a line
 
 
 @dataclass(frozen=True, order=True)
@@ -162,20 +163,33 @@ def slug(text: str) -> str:
 
 def room_paths(rooms: Sequence[ImportedRoom], several_accounts: bool) -> dict[ImportedRoom, str]:
     """``rooms/<slug>.yaml`` per room (``rooms/<account>/<slug>.yaml`` with several
-    accounts); rooms whose slugs collide all get ``-<room id>`` appended."""
+    accounts); rooms whose slugs collide all get ``-<room id>`` appended (and a counter
+    if that is not enough)."""
 
     def folder(r: ImportedRoom) -> str:
         return f"{ROOMS_DIR}/{slug(r.account)}" if several_accounts else ROOMS_DIR
 
-    seen: dict[tuple[str, str], int] = {}
-    for r in rooms:
-        seen[(folder(r), slug(r.name))] = seen.get((folder(r), slug(r.name)), 0) + 1
+    def counted(names: dict[ImportedRoom, str]) -> dict[tuple[str, str], int]:
+        count: dict[tuple[str, str], int] = {}
+        for r, name in names.items():
+            count[(folder(r), name)] = count.get((folder(r), name), 0) + 1
+        return count
+
+    ordered = sorted(rooms)
+    names = {r: slug(r.name) for r in ordered}
+    first = counted(names)
+    for r in ordered:
+        if first[(folder(r), names[r])] > 1:
+            names[r] = f"{names[r]}-{slug(r.room_id)}"
+    taken: set[tuple[str, str]] = set()
     paths: dict[ImportedRoom, str] = {}
-    for r in sorted(rooms):
-        base = slug(r.name)
-        if seen[(folder(r), base)] > 1:
-            base = slug(f"{r.name}-{r.room_id}") if r.name.strip() else slug(r.room_id)
-        paths[r] = f"{folder(r)}/{base}.yaml"
+    for r in ordered:
+        name, n = names[r], 1
+        while (folder(r), name) in taken:
+            n += 1
+            name = f"{names[r]}-{n}"
+        taken.add((folder(r), name))
+        paths[r] = f"{folder(r)}/{name}.yaml"
     return paths
 
 
@@ -187,7 +201,7 @@ def scalar(text: str) -> str:
     quoted (and escaped) otherwise."""
     plain = yaml.safe_dump(text, allow_unicode=True, width=1 << 30)
     plain = plain.removesuffix("\n").removesuffix("\n...")
-    if "\n" not in plain:
+    if not any(c in plain for c in LINE_BREAKS):
         return plain
     quoted = yaml.safe_dump(text, allow_unicode=True, width=1 << 30, default_style='"')
     return quoted.removesuffix("\n")
@@ -195,15 +209,17 @@ def scalar(text: str) -> str:
 
 def _comment(text: str) -> str:
     """Comment text on one line whatever the names in it contain."""
-    return " ".join(text.split())
+    return "".join(" " if c in LINE_BREAKS else c for c in text)
 
 
 def room_lines(entries: RoomEntries, key: str, options: ImportOptions) -> list[str]:
     """The lines of one room under ``rooms:`` (indented by two spaces)."""
     room = entries.room
-    lines = [f"  {scalar(key)}:" + ("" if needs_id(room, key) else f"  # id {room.room_id}")]
+    lines = [
+        f"  {scalar(key)}:" + ("" if needs_id(room, key) else f"  # id {_comment(room.room_id)}")
+    ]
     if needs_id(room, key):
-        lines.append(f"    id: {scalar(room.room_id)}  # name: {_comment(scalar(room.name))}")
+        lines.append(f"    id: {scalar(room.room_id)}  # name: {scalar(room.name)}")
     if room.account != options.default_account:
         lines.append(f"    account: {scalar(room.account)}")
     if entries.left_out:
