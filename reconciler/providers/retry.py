@@ -15,14 +15,14 @@ import logging
 import os
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError, HTTPClientError, NoCredentialsError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from reconciler.errors import AwsError
+from reconciler.errors import AwsError, UsageError
 
 log = logging.getLogger("reconciler")
 
@@ -76,12 +76,27 @@ class RetryPolicy:
             raise ValueError("base and cap must not be negative")
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> RetryPolicy:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> RetryPolicy:
         """Defaults, overridden by CHIME_RECONCILER_RETRY_BASE_MS / _CAP_MS / _ATTEMPTS."""
         env = os.environ if environ is None else environ
-        base = float(env[ENV_BASE_MS]) / 1000 if env.get(ENV_BASE_MS) else DEFAULT_BASE
-        cap = float(env[ENV_CAP_MS]) / 1000 if env.get(ENV_CAP_MS) else max(DEFAULT_CAP, base)
-        attempts = int(env[ENV_ATTEMPTS]) if env.get(ENV_ATTEMPTS) else DEFAULT_ATTEMPTS
+
+        def number(name: str, default: float, scale: float = 1.0) -> float:
+            text = env.get(name, "").strip()
+            if not text:
+                return default
+            try:
+                value = float(text) / scale
+            except ValueError:
+                value = -1.0
+            if value < 0:
+                raise UsageError(f"{name} must be a non-negative number, got {text!r}")
+            return value
+
+        base = number(ENV_BASE_MS, DEFAULT_BASE, 1000)
+        cap = number(ENV_CAP_MS, max(DEFAULT_CAP, base), 1000)
+        attempts = int(number(ENV_ATTEMPTS, DEFAULT_ATTEMPTS))
+        if attempts < 1:
+            raise UsageError(f"{ENV_ATTEMPTS} must be at least 1, got {env[ENV_ATTEMPTS]!r}")
         return cls(attempts=attempts, base=base, cap=cap)
 
     def ceiling(self, retry: int) -> float:

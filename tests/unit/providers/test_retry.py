@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from reconciler.errors import AwsError
+from reconciler.errors import AwsError, UsageError
 from reconciler.providers.retry import RetryPolicy, call_with_retry
 
 
@@ -131,6 +131,22 @@ def test_policy_from_environment_in_milliseconds() -> None:
     )
     assert (p.attempts, p.base, p.cap) == (4, 0.002, 0.05)
     assert RetryPolicy.from_env({}) == RetryPolicy()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("CHIME_RECONCILER_RETRY_BASE_MS", "fast", "must be a non-negative number, got 'fast'"),
+        ("CHIME_RECONCILER_RETRY_CAP_MS", "-5", "must be a non-negative number, got '-5'"),
+        ("CHIME_RECONCILER_RETRY_ATTEMPTS", "0", "must be at least 1, got '0'"),
+    ],
+)
+def test_bad_retry_settings_in_the_environment_are_a_usage_error(
+    name: str, value: str, message: str
+) -> None:
+    with pytest.raises(UsageError) as info:
+        RetryPolicy.from_env({name: value})
+    assert str(info.value) == f"{name} {message}"
 
 
 def test_retries_are_logged_at_debug(caplog: pytest.LogCaptureFixture) -> None:
