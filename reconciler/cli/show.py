@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.options import format_option
+from reconciler.cli.options import format_option, verbose_option
 from reconciler.planfile import load_plan
 from reconciler.render import render_plan
 
@@ -15,6 +15,7 @@ from reconciler.render import render_plan
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @format_option
+@verbose_option
 @pass_app
 def show(app: AppContext, file: Path, fmt: str) -> None:
     """Render a saved plan (from `plan --out FILE`); -v adds provenance.
@@ -22,7 +23,7 @@ def show(app: AppContext, file: Path, fmt: str) -> None:
     \b
     Examples:
       chime-reconciler show plan.json
-      chime-reconciler -v show plan.json                       # with provenance
+      chime-reconciler show plan.json -v                       # with provenance
       chime-reconciler show plan.json --format markdown >> "$GITHUB_STEP_SUMMARY"
 
     Exit 0 when the plan was shown; 1 when the file is missing, corrupt or from another

@@ -38,10 +38,12 @@ def test_show_renders_a_saved_plan_as_text(
     assert out.splitlines()[1] == "  + alice@example.com (Administrator)"
 
 
+@pytest.mark.parametrize("where", ["before", "after"])
 def test_show_verbose_adds_provenance(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], saved: Path
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], saved: Path, where: str
 ) -> None:
-    code, out, _ = run(monkeypatch, capsys, "-v", "show", str(saved))
+    args = ["-v", "show", str(saved)] if where == "before" else ["show", str(saved), "-v"]
+    code, out, _ = run(monkeypatch, capsys, *args)
     assert code == 0
     assert out.splitlines()[1:4] == [
         "  + alice@example.com (Administrator)",
