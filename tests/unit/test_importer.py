@@ -312,7 +312,7 @@ def test_scalar_reads_back_as_the_same_string_as_value_and_as_key(text: str) -> 
 
 
 names = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=0, max_size=12
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=0, max_size=12
 )
 emails = st.from_regex(r"[a-z][a-z0-9.]{0,6}@[a-z]{1,5}\.(com|org)", fullmatch=True)
 roles = st.sampled_from([A, M])
