@@ -99,7 +99,7 @@ def execute(session: Session, plan: Plan, out: Console) -> bool:
         )
     out.print()
     for line in render_apply(result):
-        out.print(line, highlight=False)
+        out.print(line, highlight=False, markup=False)
     return _verified(session, result) and result.ok
 
 
