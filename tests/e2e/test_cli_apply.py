@@ -1,0 +1,309 @@
+"""`chime-reconciler apply` through the CLI, against the emulator over real HTTP: it
+converges, with the fewest write calls, through injected faults; it reports what fails and
+applies the rest; it applies saved plans and refuses stale ones; it asks before changing
+anything, and refuses to ask where nobody can answer."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+Calls = Callable[[], dict[str, int]]
+Members = Callable[[str], dict[str, str]]
+READS = {"ListRooms", "ListRoomMemberships", "ListUsers", "ListBots"}
+PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted: "
+OPS_APPLIED = "Apply complete! Memberships: 3 added, 1 changed, 1 removed."
+OPS_INCIDENT_AFTER = {
+    "uid-alice": "Administrator",
+    "uid-bob": "Administrator",
+    "uid-dave": "Member",
+    "bid-PagerBot": "Member",
+    "wid-Alerts": "Member",
+}
+OPS_RELEASES_AFTER = {"uid-dave": "Administrator", "uid-erin": "Member", "uid-frank": "Member"}
+
+
+def test_apply_converges_and_plan_then_has_no_changes(ops: Any, cli: Any, members: Members) -> None:
+    run = cli("apply", "--auto-approve")
+    assert run.lines == [*ops.plan, "", OPS_APPLIED]
+    assert run.exit_code == 0
+    assert members("incident") == OPS_INCIDENT_AFTER
+    assert members("releases") == OPS_RELEASES_AFTER
+    again = cli("plan", "--detailed-exitcode")
+    assert (again.exit_code, again.lines) == (0, ops.no_changes)
+
+
+def test_apply_with_nothing_to_do_changes_nothing_and_needs_no_terminal(
+    ops: Any, cli: Any, calls: Calls
+) -> None:
+    cli("apply", "--auto-approve")
+    before = ops.emulator.state()
+    run = cli("apply")
+    assert (run.exit_code, run.lines, run.stderr) == (0, ops.no_changes, "")
+    assert ops.emulator.state() == before
+
+
+@pytest.fixture
+def growing(seed: Any, write_desired: Any) -> None:
+    """Room grow (pruned): 120 members to add, 1 promotion, 1 demotion, 3 removals."""
+    newcomers = [f"u{i:03}" for i in range(10, 130)]
+    seed(
+        users=[f"u{i:03}" for i in range(130)] + ["gone1", "gone2", "gone3"],
+        rooms={
+            "grow": [
+                ("u000", "Administrator"),
+                ("u001", "Member"),
+                ("u002", "Administrator"),
+                ("gone1", "Member"),
+                ("gone2", "Member"),
+                ("gone3", "Member"),
+            ]
+        },
+    )
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "rooms.yaml": f"""
+                rooms:
+                  grow:
+                    prune: true
+                    administrators: [u000@example.com, u001@example.com]
+                    members: [u002@example.com, {", ".join(f"{u}@example.com" for u in newcomers)}]
+                """,
+        }
+    )
+
+
+def test_apply_write_calls_are_the_lower_bound(
+    growing: None, cli: Any, calls: Calls, members: Members
+) -> None:
+    run = cli("apply", "--auto-approve")
+    assert run.lines[-3:] == [
+        "Plan: 120 to add, 2 to change, 3 to remove.",
+        "",
+        "Apply complete! Memberships: 120 added, 2 changed, 3 removed.",
+    ]
+    assert run.exit_code == 0
+    assert len(members("grow")) == 123
+    assert calls() == {
+        # writes: ceil(120 / 50) batches; one call per role change and per removal
+        "BatchCreateRoomMembership": math.ceil(120 / 50),
+        "UpdateRoomMembership": 2,
+        "DeleteRoomMembership": 3,
+        # reads: the plan (one page of ListRooms; the room's 6 members; the 120 newcomers
+        # are in no room: one ListUsers page of the account's 133 users), then the
+        # verification (the room's 123 members: 2 pages; ids already known)
+        "ListRooms": 1,
+        "ListRoomMemberships": 1 + math.ceil(123 / 99),
+        "ListUsers": 1,
+    }
+
+
+def test_apply_converges_through_throttling_server_errors_and_item_failures(
+    ops: Any, write_desired: Any, cli: Any, calls: Calls, members: Members
+) -> None:
+    newcomers = [f"n{i:02}" for i in range(60)]
+    ops.emulator.reset(
+        {
+            "accounts": [
+                {
+                    **ops.emulator.state()["accounts"][0],
+                    "users": [
+                        *ops.emulator.state()["accounts"][0]["users"],
+                        *({"id": f"uid-{n}", "email": f"{n}@example.com"} for n in newcomers),
+                    ],
+                }
+            ]
+        }
+    )
+    emails = ", ".join(f"{n}@example.com" for n in newcomers)
+    write_desired(
+        {
+            "rooms.yaml": f"""
+                rooms:
+                  incident:
+                    prune: true
+                    administrators: [alice@example.com]
+                    members: [dave@example.com, "bot:PagerBot"]
+                  releases:
+                    administrators: [dave@example.com]
+                    members: [frank@example.com, {emails}]
+                  quiet:
+                    administrators: [frank@example.com]
+                """
+        }
+    )
+    ops.emulator.set_faults(throttle_rate=0.2, error_rate=0.2, item_error_rate=0.2, seed=5)
+    run = cli("apply", "--auto-approve")
+    assert run.lines[-3:] == [
+        "Plan: 63 to add, 1 to change, 1 to remove.",
+        "",
+        "Apply complete! Memberships: 63 added, 1 changed, 1 removed.",
+    ]
+    assert run.exit_code == 0
+    counts = calls()
+    assert counts["Throttled"] > 0
+    assert counts["BatchCreateRoomMembership"] > math.ceil(61 / 50) + 1  # retried
+    ops.emulator.set_faults()
+    assert cli("plan", "--detailed-exitcode").exit_code == 0
+    # undeclared members of the unpruned room, the webhook and the protected administrator
+    # are all still there
+    assert members("releases")["uid-erin"] == "Member"
+    assert members("incident") == OPS_INCIDENT_AFTER
+
+
+def test_item_error_is_reported_with_its_code_and_the_rest_is_applied(
+    ops: Any, cli: Any, members: Members
+) -> None:
+    assert cli("plan", "--out", "p.json").exit_code == 0
+    # frank leaves the account between plan and apply: his addition to releases fails
+    state = ops.emulator.state()
+    account = state["accounts"][0]
+    without_frank = {
+        **account,
+        "users": [u for u in account["users"] if u["id"] != "uid-frank"],
+        "rooms": [
+            {**r, "memberships": [m for m in r["memberships"] if m["member"] != "uid-frank"]}
+            for r in account["rooms"]
+        ],
+    }
+    ops.emulator.reset({"accounts": [without_frank]})
+    run = cli("apply", "p.json")
+    assert run.lines == [
+        *ops.plan,
+        "",
+        "  ! frank@example.com in releases: NotFound: Member "
+        f"uid-frank not found in account {ACCOUNT} (a member is a user id or a bot id).",
+        "Apply incomplete: 1 of 5 changes failed.",
+    ]
+    assert run.exit_code == 1
+    assert members("incident") == OPS_INCIDENT_AFTER
+    assert members("releases") == {"uid-dave": "Administrator", "uid-erin": "Member"}
+    # frank is back in the account (in no room now): apply again converges
+    ops.emulator.reset(
+        {"accounts": [{**ops.emulator.state()["accounts"][0], "users": account["users"]}]}
+    )
+    again = cli("apply", "--auto-approve")
+    assert again.lines[-3:] == [
+        "Plan: 2 to add, 0 to change, 0 to remove.",
+        "",
+        "Apply complete! Memberships: 2 added, 0 changed, 0 removed.",
+    ]
+    assert again.exit_code == 0
+    assert cli("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_saved_plan_is_applied_without_asking(
+    ops: Any, cli: Any, members: Members, workdir: Path
+) -> None:
+    saved = cli("plan", "--out", "p.json")
+    assert saved.lines == ops.plan
+    assert saved.err_lines == ["Saved the plan to p.json; apply it with: apply p.json"]
+    assert (workdir / "p.json").is_file()
+    run = cli("apply", "p.json")  # stdin is not a terminal: asking would be refused
+    assert run.lines == [*ops.plan, "", OPS_APPLIED]
+    assert run.exit_code == 0
+    assert members("releases") == OPS_RELEASES_AFTER
+    assert cli("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_saved_plan_is_refused_when_a_room_changed_since(
+    ops: Any, cli: Any, chime: Any, calls: Calls
+) -> None:
+    assert cli("plan", "--out", "p.json").exit_code == 0
+    chime.create_room_membership(
+        AccountId=ACCOUNT, RoomId="room-releases", MemberId="uid-carol", Role="Member"
+    )
+    before = ops.emulator.state()
+    run = cli("apply", "p.json")
+    assert run.stdout == ""
+    assert run.err_lines == [
+        "Error: Saved plan is stale: room releases changed since the plan was made; run plan again."
+    ]
+    assert run.exit_code == 1
+    assert ops.emulator.state() == before
+    assert set(calls()) <= READS | {"CreateRoomMembership"}
+
+
+def test_saved_plan_is_refused_when_the_desired_files_changed_since(
+    ops: Any, cli: Any, write_desired: Any, calls: Calls
+) -> None:
+    assert cli("plan", "--out", "p.json").exit_code == 0
+    write_desired({"extra.yaml": "groups:\n  spare: [erin@example.com]\n"})
+    before = ops.emulator.state()
+    run = cli("apply", "p.json")
+    assert run.err_lines == [
+        "Error: Saved plan is stale: the desired-state files changed since the plan was made; "
+        "run plan again."
+    ]
+    assert run.exit_code == 1
+    assert ops.emulator.state() == before
+    assert set(calls()) <= READS
+
+
+def test_unsafe_plan_is_not_applied_unless_allowed(
+    seed: Any, write_desired: Any, cli: Any, members: Members
+) -> None:
+    crowd = [f"u{i:02}" for i in range(12)]
+    seed(users=crowd, rooms={"crowd": [(u, "Member") for u in crowd]})
+    write_desired(
+        {
+            "rooms.yaml": f"""
+                rooms:
+                  crowd: {{account: "{ACCOUNT}", prune: true, administrators: [u00@example.com]}}
+                """
+        }
+    )
+    refused = cli("apply", "--auto-approve")
+    assert refused.lines[-5:] == [
+        "Plan: 0 to add, 1 to change, 11 to remove.",
+        "",
+        "Error: refusing this plan: Too many removals: 11 is over the limit of 10 "
+        "(safety.max_removals)",
+        "Error: refusing this plan: [crowd] Too many removals: 91.67% is over 25.00% (11/12) "
+        "(safety.max_removal_fraction)",
+        "This plan breaks the safety rules (settings.yaml `safety:`); apply refuses it unless "
+        "--allow-unsafe is given.",
+    ]
+    assert refused.exit_code == 1
+    assert len(members("crowd")) == 12
+    allowed = cli("apply", "--auto-approve", "--allow-unsafe")
+    assert allowed.lines[-1] == "Apply complete! Memberships: 0 added, 1 changed, 11 removed."
+    assert allowed.exit_code == 0
+    assert members("crowd") == {"uid-u00": "Administrator"}
+
+
+def test_confirmation_answered_yes_applies(ops: Any, cli: Any, members: Members) -> None:
+    run = cli.on_terminal("apply", answer="yes")
+    assert run.lines == [*ops.plan, "", PROMPT, OPS_APPLIED]
+    assert (run.exit_code, run.stderr) == (0, "")
+    assert members("releases") == OPS_RELEASES_AFTER
+
+
+def test_confirmation_answered_otherwise_changes_nothing(ops: Any, cli: Any, calls: Calls) -> None:
+    before = ops.emulator.state()
+    run = cli.on_terminal("apply", answer="y")
+    assert run.lines == [*ops.plan, "", PROMPT + "Apply cancelled."]
+    assert run.exit_code == 1
+    assert ops.emulator.state() == before
+    assert set(calls()) <= READS
+
+
+def test_apply_without_terminal_or_auto_approve_refuses(ops: Any, cli: Any, calls: Calls) -> None:
+    before = ops.emulator.state()
+    run = cli("apply")
+    assert run.lines == ops.plan
+    assert run.err_lines == [
+        "Error: apply needs confirmation but stdin is not a terminal; run with "
+        "--auto-approve, or apply a saved plan file"
+    ]
+    assert run.exit_code == 1
+    assert ops.emulator.state() == before
+    assert set(calls()) <= READS
