@@ -120,8 +120,8 @@ class _Loader:
 
     def unreadable(self, relative: str, display: str) -> None:
         """A file that could not be read or decoded (its problem is reported already)."""
-        kind = "rooms" if relative not in SETTINGS + RESTRICTIONS else "settings"
-        self._unknowable(kind if relative not in RESTRICTIONS else "restrictions", display)
+        special = {**dict.fromkeys(SETTINGS, "settings"), **dict.fromkeys(RESTRICTIONS, "x")}
+        self._unknowable(special.get(relative, "rooms"), display)
 
     def _kind(self, relative: str, display: str) -> str:
         for kind, names in (("settings", SETTINGS), ("restrictions", RESTRICTIONS)):
