@@ -1,0 +1,348 @@
+"""`chime-reconciler import` through the CLI, the real boto3 client and the emulator: the
+files it writes, the round trip (import, then plan: `No changes.`), refusals, call counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from reconciler.cli.main import cli
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+ACC = "11111111-2222-3333-4444-555555555555"
+ACC2 = "22222222-3333-4444-5555-666666666666"
+NO_CHANGES = "No changes. Chime memberships match the desired state."
+ENV = {"CHIME_RECONCILER_RETRY_BASE_MS": "1", "CHIME_RECONCILER_RETRY_CAP_MS": "5"}
+BIG = 150  # members of the big room: two ListRoomMemberships pages of 99
+
+
+def account(
+    ident: str,
+    users: int,
+    rooms: list[tuple[str, str, list[tuple[str, str]]]],
+    p: str = "",
+    user: str = "u",
+) -> dict[str, Any]:
+    """Users {user}0..{user}{n-1}@example.com; bots PagerBot, StandupBot; webhook Deploys;
+    rooms as (id, name, [(member, role)]). Member ids start with ``p`` (unique ids across
+    accounts)."""
+    return {
+        "id": ident,
+        "name": f"Corp {ident[:4]}",
+        "users": [{"id": f"{p}uid-{i}", "email": f"{user}{i}@example.com"} for i in range(users)],
+        "bots": [
+            {"id": f"{p}bid-pager", "name": "PagerBot"},
+            {"id": f"{p}bid-standup", "name": "StandupBot"},
+        ],
+        "webhooks": [{"id": f"{p}wid-deploys", "name": "Deploys"}],
+        "rooms": [
+            {"id": rid, "name": name, "memberships": [{"member": m, "role": r} for m, r in ms]}
+            for rid, name, ms in rooms
+        ],
+    }
+
+
+def big_seed() -> dict[str, Any]:
+    """Several rooms of every kind in one account, and a second account."""
+    big = [(f"u{i}@example.com", "Administrator" if i < 3 else "Member") for i in range(BIG)]
+    rooms = [
+        ("r-big", "all-hands", [*big, ("bot:PagerBot", "Member"), ("webhook:Deploys", "Member")]),
+        ("r-ops", "ops", [("u1@example.com", "Administrator"), ("bot:StandupBot", "Member")]),
+        ("r-gen1", "general", [("u2@example.com", "Administrator")]),
+        ("r-gen2", "general", [("u3@example.com", "Member"), ("webhook:Deploys", "Member")]),
+        ("r-ir", "Incident Response", [("u4@example.com", "Administrator")]),
+        ("r-empty", "empty", []),
+    ]
+    other = [("r2-ops", "ops", [("v0@example.com", "Administrator")])]
+    return {"accounts": [account(ACC, BIG, rooms), account(ACC2, 1, other, "a2-", "v")]}
+
+
+def small_seed() -> dict[str, Any]:
+    rooms = [
+        (
+            "r-ops",
+            "ops",
+            [
+                ("u1@example.com", "Member"),
+                ("u0@example.com", "Administrator"),
+                ("bot:PagerBot", "Member"),
+                ("webhook:Deploys", "Member"),
+            ],
+        ),
+        ("r-web", "web", [("u2@example.com", "Administrator")]),
+    ]
+    return {"accounts": [account(ACC, 3, rooms)]}
+
+
+def run(emulator: EmulatorServer, desired: Path, *args: str) -> Result:
+    argv = ["--endpoint-url", emulator.url, "--desired", str(desired), *args]
+    return CliRunner(env=ENV).invoke(cli, argv, catch_exceptions=False)
+
+
+def plan_after(emulator: EmulatorServer, desired: Path) -> Result:
+    return run(emulator, desired, "plan", "--detailed-exitcode")
+
+
+def assert_no_changes(emulator: EmulatorServer, desired: Path) -> None:
+    result = plan_after(emulator, desired)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[-1] == NO_CHANGES
+
+
+def set_prune(directory: Path, prune: bool) -> None:
+    settings = directory / "settings.yaml"
+    data = yaml.safe_load(settings.read_text())
+    data["prune"] = prune
+    settings.write_text(yaml.safe_dump(data))
+
+
+def files_under(directory: Path) -> list[str]:
+    return sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file())
+
+
+def test_import_into_a_directory_then_plan_shows_no_changes_with_prune_off_and_on(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    emulator.reset(big_seed())
+    out = tmp_path / "desired-state"
+    result = run(emulator, tmp_path / "none", "import", "--account", ACC, "--out", str(out))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        f"Imported 6 rooms ({BIG + 6} memberships; 2 webhooks left out) from account {ACC}. "
+        f"Wrote 6 room files and {out / 'settings.yaml'}.",
+        f"Next: chime-reconciler --desired {out} plan   (expect: No changes.)",
+    ]
+    assert files_under(out) == [
+        "rooms/all-hands.yaml",
+        "rooms/empty.yaml",
+        "rooms/general-r-gen1.yaml",
+        "rooms/general-r-gen2.yaml",
+        "rooms/incident-response.yaml",
+        "rooms/ops.yaml",
+        "settings.yaml",
+    ]
+    assert (out / "rooms/general-r-gen2.yaml").read_text().splitlines()[2:] == [
+        "rooms:",
+        "  general (r-gen2):",
+        "    id: r-gen2  # name: general",
+        "    administrators: []",
+        "    members:",
+        "      - u3@example.com",
+        "    # webhook:Deploys (Member) is left out: webhooks are never managed.",
+    ]
+    assert_no_changes(emulator, out)
+    set_prune(out, True)
+    assert_no_changes(emulator, out)
+
+
+def test_import_with_prune_writes_prune_true_and_plans_no_changes(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    emulator.reset(big_seed())
+    out = tmp_path / "d"
+    result = run(
+        emulator, tmp_path / "none", "import", "--account", ACC, "--out", str(out), "--prune"
+    )
+    assert result.exit_code == 0
+    assert "    prune: true" in (out / "rooms/ops.yaml").read_text().splitlines()
+    assert_no_changes(emulator, out)
+
+
+def test_import_of_every_account_lists_accounts_and_writes_a_folder_per_account(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    emulator.reset(big_seed())
+    out = tmp_path / "d"
+    result = run(emulator, tmp_path / "none", "import", "--out", str(out))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[0].startswith(
+        f"Imported 7 rooms ({BIG + 7} memberships; 2 webhooks left out) "
+        f"from accounts {ACC}, {ACC2}."
+    )
+    assert files_under(out) == [
+        f"rooms/{ACC}/all-hands.yaml",
+        f"rooms/{ACC}/empty.yaml",
+        f"rooms/{ACC}/general-r-gen1.yaml",
+        f"rooms/{ACC}/general-r-gen2.yaml",
+        f"rooms/{ACC}/incident-response.yaml",
+        f"rooms/{ACC}/ops.yaml",
+        f"rooms/{ACC2}/ops.yaml",
+        "settings.yaml",
+    ]
+    assert yaml.safe_load((out / "settings.yaml").read_text()) == {"prune": False}
+    assert_no_changes(emulator, out)
+    set_prune(out, True)
+    assert_no_changes(emulator, out)
+
+
+def test_import_to_stdout_is_one_document_that_plans_to_no_changes(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    emulator.reset(small_seed())
+    desired = tmp_path / "desired-state"
+    desired.mkdir()
+    (desired / "settings.yaml").write_text(f"account: {ACC}\n")
+    result = run(emulator, desired, "import")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"# Imported from Chime by `chime-reconciler import`: 2 rooms of account {ACC}.",
+        "# Members are listed as Chime has them; edit freely, then run `chime-reconciler plan`.",
+        "rooms:",
+        "  ops:  # id r-ops",
+        "    administrators:",
+        "      - u0@example.com",
+        "    members:",
+        "      - u1@example.com",
+        "      - bot:PagerBot",
+        "    # webhook:Deploys (Member) is left out: webhooks are never managed.",
+        "  web:  # id r-web",
+        "    administrators:",
+        "      - u2@example.com",
+        "    members: []",
+    ]
+    assert result.stderr == (
+        f"Imported 2 rooms (4 memberships; 1 webhook left out) from account {ACC}.\n"
+    )
+    (desired / "rooms.yaml").write_text(result.stdout)
+    assert_no_changes(emulator, desired)
+
+
+def test_import_to_stdout_of_several_accounts_names_each_account(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    emulator.reset(big_seed())
+    result = run(emulator, tmp_path / "none", "import", "--room", "ops")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[2:] == [
+        "rooms:",
+        "  ops (r-ops):",
+        "    id: r-ops  # name: ops",
+        f"    account: {ACC}",
+        "    administrators:",
+        "      - u1@example.com",
+        "    members:",
+        "      - bot:StandupBot",
+        "  ops (r2-ops):",
+        "    id: r2-ops  # name: ops",
+        f"    account: {ACC2}",
+        "    administrators:",
+        "      - v0@example.com",
+        "    members: []",
+    ]
+    desired = tmp_path / "d"
+    desired.mkdir()
+    (desired / "rooms.yaml").write_text(result.stdout)
+    assert_no_changes(emulator, desired)
+
+
+def test_import_refuses_to_overwrite_files_unless_forced_and_keeps_settings(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    emulator.reset(small_seed())
+    out = tmp_path / "d"
+    (out / "rooms").mkdir(parents=True)
+    (out / "rooms/ops.yaml").write_text("# mine\n")
+    settings = f"account: {ACC}\nprune: true\nprotected: [u0@example.com]\n"
+    (out / "settings.yaml").write_text(settings)
+
+    refused = run(emulator, tmp_path / "none", "import", "--account", ACC, "--out", str(out))
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        f"Error: 1 file exists already: {out / 'rooms/ops.yaml'}; nothing was written "
+        "(use --force to overwrite them)\n"
+    )
+    assert files_under(out) == ["rooms/ops.yaml", "settings.yaml"]
+    assert (out / "rooms/ops.yaml").read_text() == "# mine\n"
+
+    forced = run(
+        emulator, tmp_path / "none", "import", "--account", ACC, "--out", str(out), "--force"
+    )
+    assert (forced.exit_code, forced.stderr) == (0, "")
+    assert forced.stdout.splitlines()[0] == (
+        f"Imported 2 rooms (4 memberships; 1 webhook left out) from account {ACC}. "
+        f"Wrote 2 room files (kept {out / 'settings.yaml'})."
+    )
+    assert (out / "settings.yaml").read_text() == settings
+    assert "account:" not in (out / "rooms/ops.yaml").read_text()
+    assert_no_changes(emulator, out)
+
+
+def test_import_one_room_into_an_existing_desired_state(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    emulator.reset(small_seed())
+    out = tmp_path / "d"
+    out.mkdir()
+    (out / "settings.yaml").write_text(f"account: {ACC}\n")
+    first = run(emulator, out, "import", "--room", "web", "--out", str(out))
+    assert first.exit_code == 0
+    assert files_under(out) == ["rooms/web.yaml", "settings.yaml"]
+    second = run(emulator, out, "import", "--room", "r-ops", "--out", str(out))
+    assert second.exit_code == 0
+    assert files_under(out) == ["rooms/ops.yaml", "rooms/web.yaml", "settings.yaml"]
+    assert_no_changes(emulator, out)
+
+
+def test_import_of_an_unknown_room_is_an_error(emulator: EmulatorServer, tmp_path: Path) -> None:
+    emulator.reset(small_seed())
+    result = run(
+        emulator, tmp_path / "none", "import", "--account", ACC, "--room", "nope", "--room", "ops"
+    )
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: no Chime room named nope in account {ACC}\n"
+
+
+def test_import_that_would_declare_a_room_twice_says_so_after_writing(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    emulator.reset(small_seed())
+    out = tmp_path / "d"
+    out.mkdir()
+    (out / "settings.yaml").write_text(f"account: {ACC}\n")
+    (out / "mine.yaml").write_text("rooms:\n  web: {}\n")
+    result = run(emulator, out, "import", "--room", "web", "--out", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"The files are written, but {out} is not a valid desired state now (a room declared "
+        "twice?): fix the problems below, then run plan.",
+        f"{out / 'rooms/web.yaml'}:4: rooms.web: room 'web' is already declared at "
+        f"{out / 'mine.yaml'}:2",
+        "Desired state is invalid: 1 error.",
+    ]
+
+
+def test_import_calls_list_rooms_once_and_memberships_by_pages_of_99(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    emulator.reset(big_seed())
+    emulator.reset_calls()
+    result = run(emulator, tmp_path / "none", "import", "--account", ACC)
+    assert result.exit_code == 0
+    # all-hands has 152 members (2 pages); the 5 other rooms one page each
+    assert emulator.calls() == {"ListRooms": 1, "ListRoomMemberships": 7}
+    emulator.reset_calls()
+    result = run(emulator, tmp_path / "none", "import")
+    assert result.exit_code == 0
+    assert emulator.calls() == {"ListAccounts": 1, "ListRooms": 2, "ListRoomMemberships": 8}
+
+
+def test_import_warns_when_one_email_is_a_different_user_in_two_accounts(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    seed = big_seed()
+    other = [("r2-ops", "ops", [("u0@example.com", "Administrator")])]
+    seed["accounts"][1] = account(ACC2, 1, other, "a2-", "u")
+    emulator.reset(seed)
+    result = run(emulator, tmp_path / "none", "import", "--room", "ops", "--room", "all-hands")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0] == (
+        "Warning: 1 reference names different members in different accounts "
+        "(u0@example.com); plan refuses that in one desired state: import each account "
+        "into its own directory (--account ID --out DIR)."
+    )
