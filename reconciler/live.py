@@ -53,3 +53,12 @@ class LiveState:
     targets: dict[TargetKey, LiveTarget] = field(default_factory=dict)
     member_ids: dict[MemberRef, str] = field(default_factory=dict)  # resolution of refs
     problems: tuple[LiveProblem, ...] = ()
+    # Resolution per scope (a Chime account): the same e-mail is a different user id in
+    # each account. Preferred over ``member_ids`` when present.
+    scoped_member_ids: dict[tuple[str, MemberRef], str] = field(default_factory=dict)
+
+    def ids_in(self, scope: str) -> dict[MemberRef, str]:
+        """The member ids valid in ``scope``: its own resolutions over the unscoped ones."""
+        ids = dict(self.member_ids)
+        ids.update({ref: mid for (s, ref), mid in self.scoped_member_ids.items() if s == scope})
+        return ids

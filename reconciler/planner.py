@@ -47,6 +47,7 @@ def plan(
     reported = {p.target for p in live.problems if p.target is not None}
     planned: list[TargetPlan] = []
     live_admins: dict[TargetKey, int] = {}
+    ids_by_scope: dict[str, dict[MemberRef, str]] = {}
     for dt in sorted(selected, key=lambda t: t.key):
         lt = live.targets.get(dt.key)
         if lt is None:
@@ -60,7 +61,9 @@ def plan(
                     )
                 )
             continue
-        planned.append(plan_target(dt, lt, live.member_ids, desired.protected))
+        if dt.key.scope not in ids_by_scope:
+            ids_by_scope[dt.key.scope] = live.ids_in(dt.key.scope)
+        planned.append(plan_target(dt, lt, ids_by_scope[dt.key.scope], desired.protected))
         live_admins[dt.key] = sum(m.role is Role.ADMINISTRATOR for m in lt.members)
 
     errors = _problem_messages(problems)

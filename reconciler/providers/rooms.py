@@ -84,8 +84,13 @@ class RoomsProvider:
                 if t.key not in targets:  # not found: done all the same
                     self.progress(t.key)
         live_scope = [t for t in found if t.key in targets]
-        member_ids = self._resolve_members(live_scope, targets.values(), problems)
-        return LiveState(targets=targets, member_ids=member_ids, problems=_dedupe(problems))
+        scoped = self._resolve_members(live_scope, targets.values(), problems)
+        return LiveState(
+            targets=targets,
+            member_ids=_unambiguous(scoped),
+            problems=_dedupe(problems),
+            scoped_member_ids=scoped,
+        )
 
     def _read_room(self, target: DesiredTarget, room_id: str) -> list[LiveMember] | None:
         try:
@@ -136,8 +141,9 @@ class RoomsProvider:
         scope: Sequence[DesiredTarget],
         live: Iterable[LiveTarget],
         problems: list[LiveProblem],
-    ) -> dict[MemberRef, str]:
-        """Member ids of the declared members: from the listings first, then the API."""
+    ) -> dict[tuple[str, MemberRef], str]:
+        """Member ids of the declared members, per account: from the listings first, then
+        the API."""
         for lt in live:  # what the listings revealed is free
             for m in lt.members:
                 if m.kind is not MemberKind.WEBHOOK:
@@ -148,22 +154,17 @@ class RoomsProvider:
         for t in scope:
             for dm in t.members:
                 wanted[t.key.scope][dm.ref].append((t, dm))
-        resolved: dict[MemberRef, str] = {}
+        resolved: dict[tuple[str, MemberRef], str] = {}
         for account, refs in sorted(wanted.items()):
             missing = [r for r in refs if (account, r) not in self._member_ids]
             self._lookup_users(account, [r for r in missing if r.kind is MemberKind.USER])
             unclear = self._lookup_bots(account, [r for r in missing if r.kind is MemberKind.BOT])
             for ref, declared in sorted(refs.items()):
                 mid = self._member_ids.get((account, ref))
-                message = unclear.get(ref) or _no_member(ref, account)
-                if mid is not None and resolved.setdefault(ref, mid) != mid:
-                    # LiveState.member_ids is keyed by reference alone: one id per reference
-                    message = (
-                        f"{ref} is a different member in account {account} than in another "
-                        "account of the desired state; declare it in rooms of one account only"
-                    )
-                elif mid is not None:
+                if mid is not None:
+                    resolved[(account, ref)] = mid
                     continue
+                message = unclear.get(ref) or _no_member(ref, account)
                 for t, dm in declared:
                     problems.append(_problem(t, _where(dm), message))
         return resolved
@@ -275,3 +276,13 @@ def _dedupe(problems: Iterable[LiveProblem]) -> tuple[LiveProblem, ...]:
             key=lambda p: (p.location or Location("", 0), p.message, str(p.target or "")),
         )
     )
+
+
+def _unambiguous(scoped: Mapping[tuple[str, MemberRef], str]) -> dict[MemberRef, str]:
+    """The references that mean one member id whatever the account (the unscoped view)."""
+    ids: dict[MemberRef, str] = {}
+    clashes: set[MemberRef] = set()
+    for (_, ref), mid in sorted(scoped.items()):
+        if ids.setdefault(ref, mid) != mid:
+            clashes.add(ref)
+    return {ref: mid for ref, mid in ids.items() if ref not in clashes}

@@ -15,6 +15,7 @@ from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.emulator import EmulatorServer
 from reconciler.errors import AwsError
 from reconciler.live import LiveMember
+from reconciler.planner import plan as make_plan
 from reconciler.providers import RetryPolicy, RoomsProvider, make_client
 from reconciler.refs import Location, MemberKind, MemberRef, Provenance, Role, TargetKey, TargetKind
 
@@ -342,7 +343,9 @@ def test_dummy_credentials_are_used_for_an_endpoint_without_aws_credentials(
     assert client.list_room_memberships(AccountId=ACC, RoomId="id-a")["RoomMemberships"]
 
 
-def test_one_bot_name_in_two_accounts_is_reported_not_mixed_up(emulator: EmulatorServer) -> None:
+def test_one_bot_name_in_two_accounts_resolves_to_each_accounts_own_bot(
+    emulator: EmulatorServer,
+) -> None:
     other = "22222222-2222-3333-4444-555555555555"
     doc = seed(rooms={"id-a": []}, bots=("PagerBot",))
     second = seed(rooms={"id-b": []}, account=other)["accounts"][0]
@@ -354,11 +357,13 @@ def test_one_bot_name_in_two_accounts_is_reported_not_mixed_up(emulator: Emulato
         room("b", member("bot:PagerBot", line=9), account=other),
     )
     live = provider(emulator).read(want)
-    assert [str(p) for p in live.problems] == [
-        f"desired-state/rooms.yaml:9: bot:PagerBot is a different member in account {other} "
-        "than in another account of the desired state; declare it in rooms of one account only"
-    ]
-    assert live.member_ids == {MemberRef.bot("PagerBot"): "bid-PagerBot"}
+    assert live.problems == ()
+    bot = MemberRef.bot("PagerBot")
+    assert live.ids_in(ACC)[bot] == "bid-PagerBot"
+    assert live.ids_in(other)[bot] == "bid-PagerBot-2"
+    assert bot not in live.member_ids  # ambiguous without an account
+    creates = {(c.target.name, c.member_id) for c in make_plan(want, live).changes}
+    assert creates == {("a", "bid-PagerBot"), ("b", "bid-PagerBot-2")}
 
 
 def test_read_progress_is_reported_once_per_room_in_scope(emulator: EmulatorServer) -> None:
