@@ -16,6 +16,7 @@ MODULES = (
     "schema",
     "emulator",
     "demo",
+    "gitops",
 )
 
 
