@@ -1,0 +1,344 @@
+"""`chime-reconciler audit MEMBER` through the CLI, the real boto3 client and the emulator:
+every room the member is in with its role, what the desired state says about each room,
+declared-but-absent rooms, unknown members, and the API calls it makes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from reconciler.cli.main import cli
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+ACC = "11111111-2222-3333-4444-555555555555"
+ACC2 = "22222222-3333-4444-5555-666666666666"
+ENV = {"CHIME_RECONCILER_RETRY_BASE_MS": "1", "CHIME_RECONCILER_RETRY_CAP_MS": "5"}
+CROWD = 120  # members of the room "big" before alice: its listing takes two pages of 99
+
+ROOMS_YAML = """\
+groups:
+  sre: [alice@example.com]
+rooms:
+  ops:
+    prune: true
+    administrators: ["@sre"]
+    members: [bob@example.com, bot:PagerBot]
+  web:
+    members: [alice@example.com]
+  incident:
+    members: [alice@example.com]
+  big:
+    administrators: [alice@example.com]
+  old:
+    members: [bob@example.com]
+"""
+
+
+def seed() -> dict[str, Any]:
+    crowd = [{"member": f"u{i}@example.com"} for i in range(CROWD)]
+    return {
+        "accounts": [
+            {
+                "id": ACC,
+                "name": "Example Corp",
+                "users": [
+                    {"id": "user-alice", "email": "alice@example.com"},
+                    {"id": "user-bob", "email": "bob@example.com"},
+                    *({"id": f"uid-{i}", "email": f"u{i}@example.com"} for i in range(CROWD)),
+                ],
+                "bots": [{"id": "bot-pager", "name": "PagerBot"}],
+                "webhooks": [{"id": "hook-1", "name": "Deploys"}],
+                "rooms": [
+                    {
+                        "id": "r-ops",
+                        "name": "ops",
+                        "memberships": [
+                            {"member": "alice@example.com", "role": "Administrator"},
+                            {"member": "bob@example.com"},
+                        ],
+                    },
+                    {
+                        "id": "r-web",
+                        "name": "web",
+                        "memberships": [
+                            {"member": "alice@example.com"},
+                            {"member": "bot:PagerBot"},
+                            {"member": "webhook:Deploys"},
+                        ],
+                    },
+                    {
+                        "id": "r-random",
+                        "name": "random",
+                        "memberships": [{"member": "alice@example.com"}],
+                    },
+                    {
+                        "id": "r-big",
+                        "name": "big",
+                        "memberships": [*crowd, {"member": "alice@example.com"}],
+                    },
+                    {"id": "r-incident", "name": "incident", "memberships": []},
+                    {
+                        "id": "r-old",
+                        "name": "old",
+                        "memberships": [{"member": "bob@example.com", "role": "Administrator"}],
+                    },
+                ],
+            },
+            {"id": ACC2, "name": "Other Corp", "users": [], "rooms": []},
+        ]
+    }
+
+
+@pytest.fixture
+def desired(tmp_path: Path) -> Path:
+    directory = tmp_path / "desired-state"
+    directory.mkdir()
+    (directory / "settings.yaml").write_text(f"account: {ACC}\n")
+    (directory / "rooms.yaml").write_text(ROOMS_YAML)
+    return directory
+
+
+def run(emulator: EmulatorServer, desired: Path, *args: str) -> Result:
+    argv = ["--endpoint-url", emulator.url, "--desired", str(desired), "audit", *args]
+    return CliRunner(env=ENV).invoke(cli, argv, catch_exceptions=False)
+
+
+def test_audit_lists_every_room_with_live_and_declared_roles(
+    emulator: EmulatorServer, desired: Path
+) -> None:
+    emulator.reset(seed())
+    result = run(emulator, desired, "alice@example.com")
+    assert (result.exit_code, result.stderr) == (0, "")
+    rooms = desired / "rooms.yaml"
+    assert result.stdout.splitlines() == [
+        f"alice@example.com: user id user-alice in account {ACC}",
+        f"Desired state: read from {desired} (2 files).",
+        "",
+        "ROOM      ROOM ID   LIVE           DECLARED       NOTE"
+        "                                     WHERE",
+        "big       r-big     Member         Administrator  plan changes the role to Administrator"
+        f"   Administrator at {rooms}:13",
+        "incident  -         -              Member         declared, not in the room: plan adds it"
+        f"  Member at {rooms}:11",
+        "ops       r-ops     Administrator  Administrator  declared"
+        f"                                 Administrator via @sre at {rooms}:2",
+        "random    r-random  Member         -              room not in the desired state"
+        "            -",
+        "web       r-web     Member         Member         declared"
+        f"                                 Member at {rooms}:9",
+        "",
+        "alice@example.com is in 4 rooms in Chime; the desired state declares it in 4 rooms.",
+    ]
+
+
+def test_audit_calls_list_users_once_and_reads_each_room_of_the_member(
+    emulator: EmulatorServer, desired: Path
+) -> None:
+    emulator.reset(seed())
+    emulator.reset_calls()
+    assert run(emulator, desired, "alice@example.com").exit_code == 0
+    # ListRoomMemberships: ops, web, random one page each; big two (121 members)
+    assert emulator.calls() == {"ListUsers": 1, "ListRooms": 1, "ListRoomMemberships": 5}
+
+
+def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, desired: Path) -> None:
+    emulator.reset(seed())
+    result = run(emulator, desired, "bob@example.com", "--format", "json")
+    assert (result.exit_code, result.stderr) == (0, "")
+    rooms = str(desired / "rooms.yaml")
+    assert json.loads(result.stdout) == {
+        "version": 1,
+        "member": "bob@example.com",
+        "kind": "User",
+        "accounts": [{"account": ACC, "member_ids": ["user-bob"]}],
+        "desired_state": {"read": True, "note": f"read from {desired} (2 files)."},
+        "rooms": [
+            {
+                "account": ACC,
+                "room": "old",
+                "room_id": "r-old",
+                "member_id": "user-bob",
+                "live_role": "Administrator",
+                "declared_role": "Member",
+                "status": "role-differs",
+                "prune": False,
+                "declared_at": [
+                    {
+                        "role": "Member",
+                        "file": rooms,
+                        "line": 15,
+                        "via": [],
+                        "room_entry": f"{rooms}:15",
+                    }
+                ],
+            },
+            {
+                "account": ACC,
+                "room": "ops",
+                "room_id": "r-ops",
+                "member_id": "user-bob",
+                "live_role": "Member",
+                "declared_role": "Member",
+                "status": "in-sync",
+                "prune": True,
+                "declared_at": [
+                    {
+                        "role": "Member",
+                        "file": rooms,
+                        "line": 7,
+                        "via": [],
+                        "room_entry": f"{rooms}:7",
+                    }
+                ],
+            },
+        ],
+        "summary": {"live_rooms": 2, "declared_rooms": 2},
+    }
+
+
+def test_audit_of_a_bot_resolves_it_with_list_bots(emulator: EmulatorServer, desired: Path) -> None:
+    emulator.reset(seed())
+    emulator.reset_calls()
+    result = run(emulator, desired, "bot:PagerBot")
+    assert (result.exit_code, result.stderr) == (0, "")
+    rooms = desired / "rooms.yaml"
+    assert result.stdout.splitlines() == [
+        f"bot:PagerBot: bot id bot-pager in account {ACC}",
+        f"Desired state: read from {desired} (2 files).",
+        "",
+        "ROOM  ROOM ID  LIVE    DECLARED  NOTE                                     WHERE",
+        f"ops   -        -       Member    declared, not in the room: plan adds it  "
+        f"Member at {rooms}:7",
+        "web   r-web    Member  -         not declared: kept (prune off)           -",
+        "",
+        "bot:PagerBot is in 1 room in Chime; the desired state declares it in 1 room.",
+    ]
+    assert emulator.calls() == {"ListBots": 1, "ListRooms": 1, "ListRoomMemberships": 1}
+
+
+def test_audit_of_a_member_no_account_has_and_no_file_declares_exits_1(
+    emulator: EmulatorServer, desired: Path
+) -> None:
+    emulator.reset(seed())
+    result = run(emulator, desired, "nobody@example.com")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: unknown member nobody@example.com: no Chime user with e-mail "
+        f"nobody@example.com in account {ACC}, and the desired state does not declare it\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("member", "message"),
+    [
+        ("alice", "malformed email address 'alice'"),
+        ("webhook:Deploys", "webhooks are never managed: 'webhook:Deploys'"),
+        ("bot:", "bot reference 'bot:' has no bot name"),
+    ],
+)
+def test_audit_of_something_that_is_not_a_member_reference_exits_1(
+    emulator: EmulatorServer, desired: Path, member: str, message: str
+) -> None:
+    result = run(emulator, desired, member)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: MEMBER {member!r}: {message} (give an e-mail address or bot:NAME)\n"
+    )
+    assert emulator.calls() == {}
+
+
+def test_audit_without_a_desired_state_lists_live_rooms_and_says_so(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    emulator.reset(seed())
+    emulator.reset_calls()
+    missing = tmp_path / "missing"
+    result = run(emulator, missing, "bob@example.com")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        f"bob@example.com: user id user-bob in account {ACC}",
+        f"Desired state: not read ({missing}: no such directory); DECLARED is empty.",
+        "",
+        "ROOM  ROOM ID  LIVE           DECLARED  NOTE  WHERE",
+        "old   r-old    Administrator  -         -     -",
+        "ops   r-ops    Member         -         -     -",
+        "",
+        "bob@example.com is in 2 rooms in Chime.",
+    ]
+    # the accounts come from ListAccounts filtered by the e-mail: only ACC has bob
+    assert emulator.calls() == {
+        "ListAccounts": 1,
+        "ListUsers": 1,
+        "ListRooms": 1,
+        "ListRoomMemberships": 2,
+    }
+
+
+def test_audit_of_a_member_declared_in_files_but_unknown_to_chime(
+    emulator: EmulatorServer, desired: Path
+) -> None:
+    emulator.reset(seed())
+    (desired / "more.yaml").write_text("rooms:\n  web2:\n    members: [gone@example.com]\n")
+    result = run(emulator, desired, "gone@example.com")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[0] == (f"gone@example.com: no Chime user in account {ACC}")
+    assert result.stdout.splitlines()[3:5] == [
+        "ROOM  ROOM ID  LIVE  DECLARED  NOTE                                                   "
+        "  WHERE",
+        "web2  -        -     Member    declared, but Chime has no such member: plan reports it"
+        f"  Member at {desired / 'more.yaml'}:3",
+    ]
+
+
+def test_audit_in_several_accounts_adds_an_account_column(
+    emulator: EmulatorServer, desired: Path
+) -> None:
+    emulator.reset(seed())
+    result = run(emulator, desired, "bob@example.com", "--account", ACC, "--account", ACC2)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[:2] == [
+        f"bob@example.com: user id user-bob in account {ACC}",
+        f"bob@example.com: no Chime user in account {ACC2}",
+    ]
+    assert result.stdout.splitlines()[4].split() == [
+        "ACCOUNT", "ROOM", "ROOM", "ID", "LIVE", "DECLARED", "NOTE", "WHERE",
+    ]  # fmt: skip
+    assert result.stdout.splitlines()[5].split()[:4] == [ACC, "old", "r-old", "Administrator"]
+
+
+def test_audit_follows_list_rooms_pages_for_a_member_of_many_rooms(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    state = seed()
+    state["accounts"][0]["rooms"] = [
+        {"id": f"r-{i:03}", "name": f"room-{i:03}", "memberships": [{"member": "bob@example.com"}]}
+        for i in range(100)
+    ]
+    emulator.reset(state)
+    emulator.reset_calls()
+    result = run(emulator, tmp_path / "missing", "bob@example.com", "--account", ACC)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == "bob@example.com is in 100 rooms in Chime."
+    assert emulator.calls() == {"ListUsers": 1, "ListRooms": 2, "ListRoomMemberships": 100}
+
+
+def test_audit_text_matches_what_offboarding_needs_after_removal(
+    emulator: EmulatorServer, desired: Path
+) -> None:
+    """Off-boarding: remove the member from the files, and audit says what the plan does."""
+    emulator.reset(seed())
+    (desired / "rooms.yaml").write_text(ROOMS_YAML.replace("bob@example.com, ", ""))
+    result = run(emulator, desired, "bob@example.com")
+    assert [line.split("  ")[0] for line in result.stdout.splitlines()[4:6]] == ["old", "ops"]
+    notes = [line for line in result.stdout.splitlines() if "ops" in line.split()[:1]]
+    assert "not declared: plan removes it (prune)" in notes[0]
+    plan = CliRunner(env=ENV).invoke(
+        cli, ["--endpoint-url", emulator.url, "--desired", str(desired), "plan"]
+    )
+    assert "  - bob@example.com (Member)" in plan.stdout.splitlines()
