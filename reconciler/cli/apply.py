@@ -14,9 +14,9 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import allow_unsafe_option, target_option, verbose_option
 from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError, UsageError
-from reconciler.plan import Plan
+from reconciler.plan import Action, Change, Plan
 from reconciler.planfile import load_plan
-from reconciler.planner import plan as make_plan
+from reconciler.refs import Role
 from reconciler.render import render_plan
 from reconciler.render.apply import render_apply
 
@@ -100,7 +100,7 @@ def execute(session: Session, plan: Plan, out: Console) -> bool:
     out.print()
     for line in render_apply(result):
         out.print(line, highlight=False, markup=False)
-    return _verified(session, result) and result.ok
+    return _verified(session, plan, result) and result.ok
 
 
 def _confirm() -> None:
@@ -117,15 +117,17 @@ def _confirm() -> None:
 
 
 def _load_fresh(session: Session, plan_file: Path) -> Plan:
+    """The saved plan, if neither the desired files nor the live memberships of the rooms
+    it changes moved on since it was made. The rooms are re-read by the ids in the plan:
+    their listings only, no name or member resolution."""
     plan = load_plan(plan_file)
     reasons: list[str] = []
     if plan.desired_digest != session.desired.digest:
         reasons.append("the desired-state files changed since the plan was made")
     changed = [t for t in plan.targets if t.changes]
-    declared = {t.key for t in session.desired.targets}
-    live = session.read({t.key for t in changed if t.key in declared})
+    live = session.read_planned(changed)
     for t in changed:
-        now = live.targets.get(t.key)
+        now = live.get(t.key)
         if now is None:
             reasons.append(f"room {t.key.name} could not be read")
         elif now.fingerprint != t.fingerprint:
@@ -135,24 +137,35 @@ def _load_fresh(session: Session, plan_file: Path) -> Plan:
     return plan
 
 
-def _verified(session: Session, result: ApplyResult) -> bool:
-    """Re-read the touched rooms and plan them again: what is left is reported."""
+def _verified(session: Session, plan: Plan, result: ApplyResult) -> bool:
+    """Re-read the touched rooms (listings only, by id) and check that every change the
+    applier reported done is there: the member present with the planned role, or gone."""
     touched = set(result.touched)
     if not touched:
         return True
-    names = [k.name for k in sorted(touched)]
-    again = make_plan(session.desired, session.read(touched), targets=names)
-    pending = again.changes
-    failed = {(r.change.target, r.change.member) for r in result.failed}
-    surprising = [c for c in pending if (c.target, c.member) not in failed]
-    if surprising:
+    live = session.read_planned([t for t in plan.targets if t.key in touched])
+    roles = {key: {m.member_id: m.role for m in target.members} for key, target in live.items()}
+    missing = [
+        r.change
+        for r in result.results
+        if r.ok and not _holds(r.change, roles.get(r.change.target))
+    ]
+    if missing:
         click.echo(
-            f"Verification: {len(surprising)} change(s) still pending after apply "
-            "(the live state moved during the apply?); run plan again.",
+            f"Verification: {len(missing)} applied change(s) not found in the live state "
+            "after apply (the live state moved during the apply?); run plan again.",
             err=True,
         )
         return False
     return True
+
+
+def _holds(change: Change, roles: dict[str, Role] | None) -> bool:
+    """Whether the live roles of the change's room show the change done."""
+    if roles is None:
+        return False
+    role = roles.get(change.member_id)
+    return role is None if change.action is Action.DELETE else role is change.role_after
 
 
 COMMANDS = [apply]

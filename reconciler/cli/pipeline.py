@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from rich.console import Console
@@ -14,8 +15,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from reconciler.cli.context import AppContext
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
-from reconciler.live import LiveState
-from reconciler.plan import Plan
+from reconciler.errors import AwsError
+from reconciler.live import LiveState, LiveTarget
+from reconciler.plan import Plan, TargetPlan
 from reconciler.planner import plan as make_plan
 from reconciler.providers.aws import make_client
 from reconciler.providers.rooms import RoomsProvider
@@ -80,6 +82,31 @@ class Session:
         count = len(only) if only is not None else len(self.desired.targets)
         with self.progress.task("Reading memberships", count):
             return self.provider.read(self.desired, only=only)
+
+    def read_planned(self, targets: Sequence[TargetPlan]) -> dict[TargetKey, LiveTarget]:
+        """The live memberships of planned targets, read by the ids in the plan: listings
+        only, no room-name or member resolution. A target gone since is left out."""
+
+        def one(t: TargetPlan) -> LiveTarget | None:
+            try:
+                members = self.provider.list_memberships(t.key.scope, t.target_id)
+            except AwsError as exc:
+                if exc.code == "NotFoundException":
+                    return None
+                raise
+            finally:
+                self.progress.advance()
+            return LiveTarget(t.key, t.target_id, tuple(members))
+
+        if not targets:
+            return {}
+        workers = min(self.app.parallelism, len(targets))
+        with (
+            self.progress.task("Reading memberships", len(targets)),
+            ThreadPoolExecutor(max_workers=workers) as pool,
+        ):
+            found = list(pool.map(one, targets))
+        return {lt.key: lt for lt in found if lt is not None}
 
     def plan(self, targets: Collection[str] | None = None) -> Plan:
         only = self.scope(targets)

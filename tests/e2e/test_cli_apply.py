@@ -30,10 +30,24 @@ OPS_INCIDENT_AFTER = {
 OPS_RELEASES_AFTER = {"uid-dave": "Administrator", "uid-erin": "Member", "uid-frank": "Member"}
 
 
-def test_apply_converges_and_plan_then_has_no_changes(ops: Any, cli: Any, members: Members) -> None:
+def test_apply_converges_and_plan_then_has_no_changes(
+    ops: Any, cli: Any, members: Members, calls: Calls
+) -> None:
     run = cli("apply", "--auto-approve")
     assert run.lines == [*ops.plan, "", OPS_APPLIED]
     assert run.exit_code == 0
+    assert calls() == {
+        # the plan: 3 rooms by name (one ListRooms page), one listing each; PagerBot is in
+        # no room: one ListBots page (every declared user is in some room's listing)
+        "ListRooms": 1,
+        "ListBots": 1,
+        # writes: one batch per room gaining members, one update, one removal
+        "BatchCreateRoomMembership": 2,
+        "UpdateRoomMembership": 1,
+        "DeleteRoomMembership": 1,
+        # and the verification lists the 2 changed rooms again
+        "ListRoomMemberships": 3 + 2,
+    }
     assert members("incident") == OPS_INCIDENT_AFTER
     assert members("releases") == OPS_RELEASES_AFTER
     again = cli("plan", "--detailed-exitcode")
@@ -200,16 +214,25 @@ def test_item_error_is_reported_with_its_code_and_the_rest_is_applied(
     assert cli("plan", "--detailed-exitcode").exit_code == 0
 
 
-def test_saved_plan_is_applied_without_asking(
-    ops: Any, cli: Any, members: Members, workdir: Path
+def test_saved_plan_is_applied_without_asking_in_the_fewest_calls(
+    ops: Any, cli: Any, members: Members, calls: Calls, workdir: Path
 ) -> None:
     saved = cli("plan", "--out", "p.json")
     assert saved.lines == ops.plan
     assert saved.err_lines == ["Saved the plan to p.json; apply it with: apply p.json"]
     assert (workdir / "p.json").is_file()
+    ops.emulator.reset_calls()
     run = cli("apply", "p.json")  # stdin is not a terminal: asking would be refused
     assert run.lines == [*ops.plan, "", OPS_APPLIED]
     assert run.exit_code == 0
+    assert calls() == {
+        # the staleness check lists the 2 rooms the plan changes, by the ids in the file
+        # (no ListRooms, no member resolution); the verification lists them again
+        "ListRoomMemberships": 2 + 2,
+        "BatchCreateRoomMembership": 2,
+        "UpdateRoomMembership": 1,
+        "DeleteRoomMembership": 1,
+    }
     assert members("releases") == OPS_RELEASES_AFTER
     assert cli("plan", "--detailed-exitcode").exit_code == 0
 
