@@ -1,0 +1,55 @@
+"""`chime-reconciler demo`: plan, apply and plan again against the embedded emulator and the
+repository's example desired-state/, with no AWS account and no endpoint given."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reconciler.cli.main import cli
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parents[2]
+PLAN_LINE = re.compile(r"^Plan: (\d+) to add, (\d+) to change, (\d+) to remove\.$")
+
+
+def test_demo_plans_applies_and_then_has_no_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    for name in ("CHIME_RECONCILER_ENDPOINT_URL", "CHIME_RECONCILER_DESIRED", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CHIME_RECONCILER_RETRY_BASE_MS", "1")
+    result = CliRunner().invoke(cli, ["demo"], catch_exceptions=False)
+    assert (result.exit_code, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(
+        r"Chime API emulator listening on http://127\.0\.0\.1:\d+ \(seeded with sample rooms\)",
+        lines[0],
+    )
+    steps = [i for i, line in enumerate(lines) if line.startswith("$ chime-reconciler")]
+    assert [lines[i] for i in steps] == [
+        "$ chime-reconciler plan",
+        "$ chime-reconciler apply --auto-approve",
+        "$ chime-reconciler plan",
+    ]
+    first, applying, again = (
+        lines[a:b] for a, b in zip(steps, [*steps[1:], len(lines)], strict=True)
+    )
+    # the first plan shows changes of every kind, and apply makes exactly those
+    planned = [m for line in first if (m := PLAN_LINE.match(line))]
+    assert len(planned) == 1
+    add, change, remove = planned[0].groups()
+    assert all(int(n) > 0 for n in (add, change, remove))
+    assert any(line.startswith("  + ") for line in first)
+    assert any(line.startswith("  ~ ") for line in first)
+    assert any(line.startswith("  - ") for line in first)
+    assert (
+        f"Apply complete! Memberships: {add} added, {change} changed, {remove} removed." in applying
+    )
+    # then nothing is left to do
+    assert "No changes. Chime memberships match the desired state." in again
+    assert not any(line.startswith(("  + ", "  ~ ", "  - ")) for line in again)
+    assert "API calls served by the emulator" in again
