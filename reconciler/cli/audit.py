@@ -27,7 +27,7 @@ from reconciler.render.audit import render_audit
     multiple=True,
     metavar="ID",
     help="Chime account to search (repeatable). Default: the accounts the desired state "
-    "names; without a desired state, every account ListAccounts shows.",
+    "names; without them, the accounts ListAccounts shows (for an e-mail: those with the user).",
 )
 @click.option(
     "--format",

@@ -119,6 +119,7 @@ def pmap(fn: Callable[[T], R], items: Sequence[T], parallelism: int) -> list[R]:
 )
 @click.option(
     "--out",
+    metavar="DIR",
     type=click.Path(file_okay=False, path_type=Path),
     help="Write files into DIR (one per room, and settings.yaml) instead of printing "
     "one YAML document.",

@@ -346,3 +346,14 @@ def test_import_warns_when_one_email_is_a_different_user_in_two_accounts(
         "(u0@example.com); plan refuses that in one desired state: import each account "
         "into its own directory (--account ID --out DIR)."
     )
+
+
+def test_import_round_trips_under_throttling(emulator: EmulatorServer, tmp_path: Path) -> None:
+    emulator.reset(big_seed())
+    emulator.set_faults(throttle_rate=0.3, seed=7)
+    out = tmp_path / "d"
+    result = run(emulator, tmp_path / "none", "import", "--out", str(out))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert emulator.calls()["Throttled"] > 0
+    emulator.set_faults()
+    assert_no_changes(emulator, out)
