@@ -120,27 +120,6 @@ def _why_unnameable(m: LiveMember) -> str:
     return "its name cannot be written as a member reference"
 
 
-def split_across_accounts(rooms: Iterable[ImportedRoom]) -> list[MemberRef]:
-    """References (e-mails, bot names) that are different members in different accounts.
-    One desired state cannot hold them: the plan keeps one member id per reference and
-    refuses the rest, so each account must go to its own desired-state directory."""
-    ids: dict[MemberRef, set[tuple[str, str]]] = {}
-    for room in rooms:
-        entries = room_entries(room)
-        written = set(entries.administrators) | set(entries.members)
-        for m in room.members:
-            if m.ref in written:
-                ids.setdefault(m.ref, set()).add((room.account, m.member_id))
-    return sorted(
-        ref
-        for ref, seen in ids.items()
-        if len({a for a, _ in seen}) > 1 and len({i for _, i in seen}) > 1
-    )
-
-
-# -- keys and paths ------------------------------------------------------------------------
-
-
 def room_keys(
     rooms: Iterable[ImportedRoom], scope: Callable[[ImportedRoom], str]
 ) -> dict[ImportedRoom, str]:

@@ -23,7 +23,6 @@ from reconciler.importer import (
     ImportOptions,
     directory_files,
     room_entries,
-    split_across_accounts,
     stdout_document,
 )
 from reconciler.providers.aws import make_client
@@ -172,7 +171,6 @@ def import_(
     account_ids = _accounts(app, provider, accounts)
     progress = ProgressBar(app.console(stderr=True))
     imported = _read(provider, account_ids, rooms, app.parallelism, progress)
-    _warn_split(imported)
     if out is None:
         _, default = settings_account(app.desired_dir)
         text = stdout_document(imported, ImportOptions(default, prune))
@@ -271,21 +269,6 @@ def _write_directory(
         )
         raise
     click.echo(f"Next: chime-reconciler --desired {out} plan   (expect: No changes.)")
-
-
-def _warn_split(rooms: Sequence[ImportedRoom]) -> None:
-    split = split_across_accounts(rooms)
-    if not split:
-        return
-    shown = ", ".join(str(r) for r in split[:SHOW_FILES])
-    shown += f" and {len(split) - SHOW_FILES} more" if len(split) > SHOW_FILES else ""
-    n = len(split)
-    click.echo(
-        f"Warning: {n} reference{'' if n == 1 else 's'} name{'s' if n == 1 else ''} different "
-        f"members in different accounts ({shown}); plan refuses that in one desired state: "
-        "import each account into its own directory (--account ID --out DIR).",
-        err=True,
-    )
 
 
 def _summary(rooms: Sequence[ImportedRoom], accounts: Sequence[str]) -> str:

@@ -23,7 +23,6 @@ from reconciler.importer import (
     room_paths,
     scalar,
     slug,
-    split_across_accounts,
     stdout_document,
 )
 from reconciler.live import LiveMember, LiveState, LiveTarget
@@ -364,13 +363,3 @@ def test_file_names_stay_unique_when_name_and_id_collide_too() -> None:
         rooms[1]: "rooms/a-b-x.yaml",
         rooms[2]: "rooms/a-b-c-2.yaml",
     }
-
-
-def test_a_reference_that_is_another_member_in_another_account_is_reported() -> None:
-    rooms = [
-        room("a", user("x@example.com", member_id="u1"), bot("B", member_id="b1")),
-        room("b", user("x@example.com", member_id="u2"), account=ACC2),
-        room("c", user("y@example.com", member_id="u3"), bot("B", member_id="b1"), account=ACC2),
-        room("d", user("y@example.com", member_id="u3")),
-    ]
-    assert split_across_accounts(rooms) == [MemberRef.user("x@example.com")]
