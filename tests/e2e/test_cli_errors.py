@@ -1,0 +1,158 @@
+"""No traceback ever reaches a user: bad input of every kind, run as a user runs it (a child
+process, `python -m reconciler`), ends with a message and exit 1 (or click's 2 for a bad
+command line), never a traceback or an "internal error"."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+
+
+def no_desired(workdir: Path) -> None:
+    pass
+
+
+def bad_yaml(workdir: Path) -> None:
+    (workdir / "desired-state" / "rooms.yaml").write_text("rooms:\n  ops: [unclosed\n")
+
+
+def corrupt_plan(workdir: Path) -> None:
+    (workdir / "p.json").write_text('{"format_version": "1"', encoding="utf-8")
+
+
+CASES: list[tuple[str, Callable[[Path], None], list[str], int, str]] = [
+    # id, setup, arguments (after --endpoint-url URL), exit code, last line of stderr
+    (
+        "missing-desired-dir",
+        no_desired,
+        ["--desired", "nowhere", "plan"],
+        1,
+        "Desired state is invalid: 1 error.",
+    ),
+    (
+        "bad-yaml",
+        bad_yaml,
+        ["--desired", "desired-state", "plan"],
+        1,
+        "Desired state is invalid: 1 error.",
+    ),
+    (
+        "unknown-format",
+        no_desired,
+        ["plan", "--format", "xml"],
+        2,
+        "Error: Invalid value for '--format': 'xml' is not one of 'text', 'markdown', 'json'.",
+    ),
+    (
+        "show-missing-plan-file",
+        no_desired,
+        ["show", "nothere.json"],
+        1,
+        "Error: Cannot use the saved plan nothere.json: no such file",
+    ),
+    (
+        "apply-missing-plan-file",
+        no_desired,
+        ["--desired", "desired-state", "apply", "nothere.json"],
+        1,
+        "Error: Cannot use the saved plan nothere.json: no such file",
+    ),
+    (
+        "apply-corrupt-plan-file",
+        corrupt_plan,
+        ["--desired", "desired-state", "apply", "p.json"],
+        1,
+        "Error: Cannot use the saved plan p.json: not a plan file "
+        "(invalid JSON at line 1, column 23)",
+    ),
+    (
+        "saved-plan-with-target",
+        no_desired,
+        ["--desired", "desired-state", "apply", "p.json", "--target", "ops"],
+        1,
+        "Error: --target cannot be combined with a saved plan: plan again",
+    ),
+    (
+        "bad-region",
+        no_desired,
+        ["--region", "moon base", "--desired", "desired-state", "plan"],
+        1,
+        "Error: check --endpoint-url and --region: Provided region_name 'moon base' doesn't "
+        "match a supported format.",
+    ),
+    (
+        "unknown-command",
+        no_desired,
+        ["frobnicate"],
+        2,
+        "Error: No such command 'frobnicate'.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "code", "last"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_bad_input_is_a_message_never_a_traceback(
+    ops: Any,
+    cli: Any,
+    workdir: Path,
+    setup: Callable[[Path], None],
+    args: list[str],
+    code: int,
+    last: str,
+) -> None:
+    setup(workdir)
+    run = cli.subprocess("--endpoint-url", ops.emulator.url, *args, raw=True)
+    assert "Traceback" not in run.stdout + run.stderr
+    assert "Internal error" not in run.stderr
+    assert (run.exit_code, run.err_lines[-1:]) == (code, [last])
+
+
+def test_bad_yaml_names_the_file_and_line(ops: Any, cli: Any, workdir: Path) -> None:
+    bad_yaml(workdir)
+    run = cli.subprocess("plan")
+    assert run.err_lines == [
+        "desired-state/rooms.yaml:3: YAML syntax error: while parsing a flow sequence, "
+        "expected ',' or ']', but got '<stream end>' (started at line 2)",
+        "Desired state is invalid: 1 error.",
+    ]
+    assert run.exit_code == 1
+
+
+def test_malformed_endpoint_url_is_a_usage_error(cli: Any, workdir: Path) -> None:
+    (workdir / "desired-state").mkdir()
+    (workdir / "desired-state" / "rooms.yaml").write_text(
+        f"rooms: {{ops: {{account: '{ACCOUNT}'}}}}\n", encoding="utf-8"
+    )
+    run = cli.subprocess("--endpoint-url", "not a url", "plan", raw=True)
+    assert run.err_lines == [
+        "Error: check --endpoint-url and --region: Invalid endpoint: not a url"
+    ]
+    assert run.exit_code == 1
+
+
+def test_refused_connection_fails_fast_with_a_clear_message(
+    ops: Any, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the retry settings a user has (no fast test backoff)
+    monkeypatch.delenv("CHIME_RECONCILER_RETRY_BASE_MS")
+    monkeypatch.delenv("CHIME_RECONCILER_RETRY_CAP_MS")
+    started = time.monotonic()
+    run = cli.subprocess("--endpoint-url", "http://127.0.0.1:9", "plan", raw=True)
+    elapsed = time.monotonic() - started
+    assert "Traceback" not in run.stdout + run.stderr
+    assert run.err_lines[0].startswith(
+        f"Error: ListRooms failed (account {ACCOUNT}): EndpointConnectionError: Could not "
+        'connect to the endpoint URL: "http://127.0.0.1:9/accounts/'
+    )
+    assert run.exit_code == 1
+    assert elapsed < 8.0, f"a refused connection took {elapsed:.1f}s to report"
