@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from reconciler.errors import AwsError
+from reconciler.parallel import pmap
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.providers.base import Provider
 from reconciler.providers.retry import TRANSIENT_CODES, RetryPolicy
@@ -105,11 +105,7 @@ def apply(
     def run(tp: TargetPlan) -> list[ChangeResult]:
         return _TargetRun(tp, provider, policy, progress).run()
 
-    if len(targets) <= 1 or parallelism <= 1:
-        per_target = [run(t) for t in targets]
-    else:
-        with ThreadPoolExecutor(max_workers=min(parallelism, len(targets))) as pool:
-            per_target = list(pool.map(run, targets))
+    per_target = pmap(run, targets, parallelism)
     return ApplyResult(tuple(r for rs in per_target for r in rs))
 
 

@@ -9,10 +9,11 @@ import click
 
 from reconciler.audit import AccountLookup, LiveRoomMember, UnknownMemberError, audit
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.import_cmd import list_account_ids, open_provider, pmap, settings_account
+from reconciler.cli.import_cmd import list_account_ids, open_provider, settings_account
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
+from reconciler.parallel import pmap
 from reconciler.providers.chime_api import Room
 from reconciler.providers.rooms import RoomsProvider
 from reconciler.refs import MemberKind, MemberRef

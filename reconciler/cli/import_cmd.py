@@ -6,10 +6,9 @@ Wiring only: which accounts and rooms to read, reading them, writing the text th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 import yaml
@@ -25,16 +24,12 @@ from reconciler.importer import (
     room_entries,
     stdout_document,
 )
+from reconciler.parallel import pmap
 from reconciler.providers.aws import make_client
 from reconciler.providers.chime_api import ChimeApi
-from reconciler.providers.retry import call_with_retry
 from reconciler.providers.rooms import RoomsProvider
 
-ACCOUNTS_PAGE = 200  # ListAccounts
 SHOW_FILES = 5  # existing files named in the refusal to overwrite
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 # -- helpers shared with `audit` -----------------------------------------------------------
@@ -72,29 +67,7 @@ def settings_account(directory: Path) -> tuple[Path | None, str | None]:
 
 def list_account_ids(api: ChimeApi, user_email: str | None = None) -> list[str]:
     """Every account id ListAccounts shows (only those with this user, given an e-mail)."""
-    ids: list[str] = []
-    token: str | None = None
-    while True:
-        params: dict[str, Any] = {"MaxResults": ACCOUNTS_PAGE}
-        if user_email:
-            params["UserEmail"] = user_email
-        if token:
-            params["NextToken"] = token
-        resp = call_with_retry(
-            api.retry, "ListAccounts", api.client.list_accounts, context="accounts", **params
-        )
-        ids.extend(str(a["AccountId"]) for a in resp.get("Accounts", []))
-        token = resp.get("NextToken") or None
-        if token is None:
-            return sorted(set(ids))
-
-
-def pmap(fn: Callable[[T], R], items: Sequence[T], parallelism: int) -> list[R]:
-    """``fn`` over ``items`` in ``parallelism`` threads; results in order."""
-    if len(items) <= 1 or parallelism <= 1:
-        return [fn(i) for i in items]
-    with ThreadPoolExecutor(max_workers=min(parallelism, len(items))) as pool:
-        return list(pool.map(fn, items))
+    return api.list_accounts(user_email)
 
 
 # -- import --------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from reconciler.providers.base import ItemError
 from reconciler.providers.retry import RetryPolicy, call_with_retry
 from reconciler.refs import MemberKind, MemberRef, Role
 
+ACCOUNTS_PAGE = 200  # ListAccounts MaxResults: 1-200
 ROOMS_PAGE = 99  # ListRooms
 MEMBERSHIPS_PAGE = 99  # ListRoomMemberships
 BOTS_PAGE = 99  # ListBots
@@ -83,6 +84,24 @@ class ChimeApi:
             yield list(resp.get(key, [])), token is not None
             if token is None:
                 return
+
+    # -- accounts ------------------------------------------------------------------------
+
+    def list_accounts(self, user_email: str | None = None) -> list[str]:
+        """Every account id ListAccounts shows (only those with this user, given an
+        e-mail), sorted."""
+        extra = {"UserEmail": user_email} if user_email else {}
+        ids: set[str] = set()
+        for items, _ in self._pages(
+            "ListAccounts",
+            self.client.list_accounts,
+            "Accounts",
+            "accounts",
+            MaxResults=ACCOUNTS_PAGE,
+            **extra,
+        ):
+            ids.update(str(a["AccountId"]) for a in items)
+        return sorted(ids)
 
     # -- rooms ---------------------------------------------------------------------------
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import AwsError
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
+from reconciler.parallel import pmap
 from reconciler.providers.base import ItemError, ReadProgress
 from reconciler.providers.chime_api import ROOM_BATCH, Bot, ChimeApi, Room, User
 from reconciler.providers.resolve import resolve_emails
@@ -196,11 +196,7 @@ class RoomsProvider:
         return unclear
 
     def _pmap(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        items = list(items)
-        if len(items) <= 1 or self.parallelism == 1:
-            return iter([fn(i) for i in items])
-        with ThreadPoolExecutor(max_workers=min(self.parallelism, len(items))) as pool:
-            return iter(list(pool.map(fn, items)))
+        return iter(pmap(fn, items, self.parallelism))
 
     # -- operations driven by the applier ------------------------------------------------
 
