@@ -110,7 +110,10 @@ def _confirm() -> None:
             "run with --auto-approve, or apply a saved plan file"
         )
     click.echo()
-    answer = click.prompt(PROMPT, default="", show_default=False, prompt_suffix=" ")
+    click.echo(f"{PROMPT} ", nl=False)
+    answer = sys.stdin.readline()  # Ctrl-C: KeyboardInterrupt, exit 130 (main)
+    if not answer.endswith("\n"):  # end of input (Ctrl-D): a "no", not an interruption
+        click.echo()
     if answer.strip() != "yes":
         click.echo("Apply cancelled.")
         click.get_current_context().exit(1)

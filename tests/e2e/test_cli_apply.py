@@ -64,6 +64,31 @@ def test_apply_with_nothing_to_do_changes_nothing_and_needs_no_terminal(
     assert ops.emulator.state() == before
 
 
+def test_apply_target_changes_only_that_room(
+    ops: Any, cli: Any, calls: Calls, members: Members
+) -> None:
+    incident = members("incident")
+    run = cli("apply", "--target", "releases", "--auto-approve")
+    assert run.lines == [
+        f"# room releases (account {ACCOUNT}, id room-releases)",
+        "  + frank@example.com (Member)",
+        "    unmanaged: erin@example.com (Member)",
+        "",
+        "Plan: 1 to add, 0 to change, 0 to remove.",
+        "",
+        "Apply complete! Memberships: 1 added, 0 changed, 0 removed.",
+    ]
+    assert run.exit_code == 0
+    assert members("releases") == OPS_RELEASES_AFTER
+    assert members("incident") == incident
+    assert calls() == {
+        "ListRooms": 1,
+        "ListRoomMemberships": 1 + 1,  # the plan, the verification
+        "ListUsers": 1,  # frank is listed only in a room out of scope
+        "BatchCreateRoomMembership": 1,
+    }
+
+
 @pytest.fixture
 def growing(seed: Any, write_desired: Any) -> None:
     """Room grow (pruned): 120 members to add, 1 promotion, 1 demotion, 3 removals."""
@@ -315,6 +340,15 @@ def test_confirmation_answered_otherwise_changes_nothing(ops: Any, cli: Any, cal
     run = cli.on_terminal("apply", answer="y")
     assert run.lines == [*ops.plan, "", PROMPT + "Apply cancelled."]
     assert run.exit_code == 1
+    assert ops.emulator.state() == before
+    assert set(calls()) <= READS
+
+
+def test_confirmation_ended_with_ctrl_d_changes_nothing(ops: Any, cli: Any, calls: Calls) -> None:
+    before = ops.emulator.state()
+    run = cli.on_terminal("apply", answer="\x04")  # end of input at the prompt
+    assert run.lines == [*ops.plan, "", PROMPT, "Apply cancelled."]
+    assert (run.exit_code, run.stderr) == (1, "")
     assert ops.emulator.state() == before
     assert set(calls()) <= READS
 
