@@ -4,14 +4,14 @@ exits 130."""
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
 
 from reconciler import __version__
 from reconciler.cli.context import AppContext
-from reconciler.errors import DesiredStateError, ReconcilerError
+from reconciler.errors import ReconcilerError
+from reconciler.runner import report_error, run
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -26,18 +26,6 @@ class ReconcilerGroup(click.Group):
         except ReconcilerError as exc:
             report_error(exc)
             ctx.exit(exc.exit_code)
-
-
-def report_error(exc: ReconcilerError) -> None:
-    if isinstance(exc, DesiredStateError):  # the same lines `validate` prints
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        n = len(exc.problems)
-        click.echo(f"Desired state is invalid: {n} error{'' if n == 1 else 's'}.", err=True)
-        return
-    lines = str(exc).splitlines() or [type(exc).__name__]
-    for line in lines:
-        click.echo(f"Error: {line}", err=True)
 
 
 @click.group(cls=ReconcilerGroup, context_settings=CONTEXT_SETTINGS)
@@ -100,29 +88,4 @@ _register()
 
 
 def main() -> None:
-    try:
-        code = cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except ReconcilerError as exc:
-        report_error(exc)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        sys.exit(130)
-    except Exception as exc:  # the last line of defence
-        click.echo(
-            f"Internal error (this is a bug in chime-reconciler, please report it): "
-            f"{type(exc).__name__}: {exc}",
-            err=True,
-        )
-        if "-vv" in sys.argv or "--debug" in sys.argv:
-            raise
-        sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)
+    run(cli, prog_name="chime-reconciler")

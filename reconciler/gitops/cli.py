@@ -4,17 +4,17 @@ workflows run after ``plan``. Wiring only: environment in, outcome line out."""
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import click
 
-from reconciler.errors import ReconcilerError, UsageError
+from reconciler.errors import UsageError
 from reconciler.gitops.bodies import pr_comment_body, run_url_from_env
 from reconciler.gitops.comment import upsert_pr_comment
 from reconciler.gitops.drift import DEFAULT_LABEL, PlanFailedError, sync_drift_issue
 from reconciler.gitops.github import GitHub
+from reconciler.runner import run
 
 ENV_HELP = (
     "Environment: GITHUB_TOKEN, GITHUB_REPOSITORY (OWNER/NAME), GITHUB_API_URL "
@@ -114,17 +114,4 @@ def drift(exit_code: int, body_file: Path | None, label: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of ``python -m reconciler.gitops``, with the CLI's error handling."""
-    try:
-        gitops.main(args=argv, prog_name="python -m reconciler.gitops", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except ReconcilerError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    sys.exit(0)
+    run(gitops, args=argv, prog_name="python -m reconciler.gitops")
