@@ -132,7 +132,7 @@ def _load_fresh(session: Session, plan_file: Path) -> Plan:
     for t in changed:
         now = live.get(t.key)
         if now is None:
-            reasons.append(f"room {t.key.name} could not be read")
+            reasons.append(f"room {t.key.name} no longer exists (id {t.target_id})")
         elif now.fingerprint != t.fingerprint:
             reasons.append(f"room {t.key.name} changed since the plan was made")
     if reasons:

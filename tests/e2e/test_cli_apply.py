@@ -280,6 +280,22 @@ def test_saved_plan_is_refused_when_a_room_changed_since(
     assert set(calls()) <= READS | {"CreateRoomMembership"}
 
 
+def test_saved_plan_is_refused_when_a_room_is_gone(ops: Any, cli: Any, calls: Calls) -> None:
+    assert cli("plan", "--out", "p.json").exit_code == 0
+    account = ops.emulator.state()["accounts"][0]
+    rooms = [r for r in account["rooms"] if r["id"] != "room-releases"]
+    ops.emulator.reset({"accounts": [{**account, "rooms": rooms}]})
+    before = ops.emulator.state()
+    run = cli("apply", "p.json")
+    assert run.err_lines == [
+        "Error: Saved plan is stale: room releases no longer exists (id room-releases); "
+        "run plan again."
+    ]
+    assert run.exit_code == 1
+    assert ops.emulator.state() == before
+    assert set(calls()) <= READS
+
+
 def test_saved_plan_is_refused_when_the_desired_files_changed_since(
     ops: Any, cli: Any, write_desired: Any, calls: Calls
 ) -> None:
