@@ -19,7 +19,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from botocore.exceptions import ClientError, HTTPClientError, NoCredentialsError
+from botocore.exceptions import (
+    ClientError,
+    EndpointConnectionError,
+    HTTPClientError,
+    NoCredentialsError,
+)
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from reconciler.errors import AwsError, UsageError
@@ -35,6 +40,9 @@ ENV_ATTEMPTS = "CHIME_RECONCILER_RETRY_ATTEMPTS"
 DEFAULT_ATTEMPTS = 10
 DEFAULT_BASE = 0.2  # seconds
 DEFAULT_CAP = 20.0  # seconds
+# An endpoint that refuses connections is most often a wrong --endpoint-url or region:
+# a few quick tries, not ten backed-off ones.
+DEFAULT_CONNECT_ATTEMPTS = 3
 
 # Error codes worth another attempt: whole-call exception codes and per-item batch codes.
 TRANSIENT_CODES = frozenset(
@@ -66,6 +74,7 @@ class RetryPolicy:
     attempts: int = DEFAULT_ATTEMPTS
     base: float = DEFAULT_BASE
     cap: float = DEFAULT_CAP
+    connect_attempts: int = DEFAULT_CONNECT_ATTEMPTS  # when the endpoint cannot be reached
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
     rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
 
@@ -97,7 +106,12 @@ class RetryPolicy:
         attempts = int(number(ENV_ATTEMPTS, DEFAULT_ATTEMPTS))
         if attempts < 1:
             raise UsageError(f"{ENV_ATTEMPTS} must be at least 1, got {env[ENV_ATTEMPTS]!r}")
-        return cls(attempts=attempts, base=base, cap=cap)
+        return cls(
+            attempts=attempts,
+            base=base,
+            cap=cap,
+            connect_attempts=min(attempts, DEFAULT_CONNECT_ATTEMPTS),
+        )
 
     def ceiling(self, retry: int) -> float:
         """Upper bound of the delay before retry number ``retry`` (1-based)."""
@@ -157,7 +171,12 @@ def call_with_retry(
             else:
                 code, message = type(exc).__name__, str(exc)
             retry += 1
-            if not transient or retry >= policy.attempts:
+            limit = (
+                min(policy.attempts, policy.connect_attempts)
+                if isinstance(exc, EndpointConnectionError)
+                else policy.attempts
+            )
+            if not transient or retry >= limit:
                 if transient:
                     message = f"{message} (gave up after {retry} attempts)"
                 raise AwsError(operation, code, message, context) from exc
@@ -169,7 +188,7 @@ def call_with_retry(
                 code,
                 message,
                 retry,
-                policy.attempts - 1,
+                limit - 1,
                 delay,
             )
             policy.sleep(delay)

@@ -162,3 +162,13 @@ def test_retries_are_logged_at_debug(caplog: pytest.LogCaptureFixture) -> None:
             "ListRooms (account 1111): ThrottledClientException (Rate exceeded); retry 1 of 4 in "
         )
     )
+
+
+def test_an_unreachable_endpoint_is_given_up_after_three_attempts_not_ten() -> None:
+    slept: list[float] = []
+    p = RetryPolicy(attempts=10, base=0.01, cap=0.04, sleep=slept.append, rng=random.Random(7))
+    fn = Flaky(*[EndpointConnectionError(endpoint_url="http://127.0.0.1:1")] * 10)
+    with pytest.raises(AwsError) as info:
+        call_with_retry(p, "ListRooms", fn)
+    assert len(fn.calls) == 3
+    assert info.value.message.endswith("(gave up after 3 attempts)")
