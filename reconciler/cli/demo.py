@@ -15,6 +15,7 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.pipeline import Session
 from reconciler.emulator.seed import load_seed
 from reconciler.emulator.server import EmulatorServer
+from reconciler.errors import UsageError
 from reconciler.render import render_plan
 
 SAMPLE_SEED = "seed.yaml"
@@ -42,6 +43,11 @@ def demo(app: AppContext, seed_file: Path | None) -> None:
     and prints the API calls the emulator served. No AWS account or credentials needed.
     Run it from the repository root (or point --desired at the example directory).
     """
+    if not app.desired_dir.is_dir():
+        raise UsageError(
+            f"demo plans the example desired state, and {app.desired_dir}/ is not a "
+            "directory here: run it from the repository root, or give --desired DIR"
+        )
     out = app.console()
     seed = load_seed(seed_file) if seed_file else _sample_seed()
     with EmulatorServer(seed=seed) as emulator:

@@ -53,3 +53,17 @@ def test_demo_plans_applies_and_then_has_no_changes(monkeypatch: pytest.MonkeyPa
     assert "No changes. Chime memberships match the desired state." in again
     assert not any(line.startswith(("  + ", "  ~ ", "  - ")) for line in again)
     assert "API calls served by the emulator" in again
+
+
+def test_demo_outside_the_repository_says_where_to_run_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CHIME_RECONCILER_DESIRED", raising=False)
+    result = CliRunner().invoke(cli, ["demo"], catch_exceptions=False)
+    assert result.stdout == ""  # no emulator started
+    assert result.stderr.splitlines() == [
+        "Error: demo plans the example desired state, and desired-state/ is not a directory "
+        "here: run it from the repository root, or give --desired DIR"
+    ]
+    assert result.exit_code == 1
