@@ -171,15 +171,22 @@ class Runner:
             return CaseResult(case, (plan, applied))
         again = [*top, "plan", "--detailed-exitcode"]
         bound = read_bound(after, limits)
-        replan, _ = self._step(case, again, 0, bound, read_guarantee(after, limits))
+        replan, _ = self._step(case, again, 0, bound, read_guarantee(after, limits), "plan again")
         return CaseResult(case, (plan, applied, replan))
 
     def _step(
-        self, case: Case, args: list[str], exit_code: int, bound: Calls, users: int
+        self,
+        case: Case,
+        args: list[str],
+        exit_code: int,
+        bound: Calls,
+        users: int,
+        label: str | None = None,
     ) -> tuple[Step, str]:
         """Run one command; the step measured, and its standard output."""
-        command = next(a for a in args if a in ("plan", "apply"))
-        self.log(f"  {case.key}: {' '.join(args[args.index(command) :])}")
+        name = next(a for a in args if a in ("plan", "apply"))
+        command = label or name
+        self.log(f"  {case.key}: {' '.join(args[args.index(name) :])}")
         self.emulator.set_faults(case.faults)
         before = self.emulator.calls()
         start = time.perf_counter()

@@ -77,7 +77,7 @@ def test_bench_case_runs_plan_apply_plan_at_the_lower_bound(
     result = runner.run(Case("tiny", "3 rooms x 8 members", world, faults=faults))
 
     assert result.problems == []
-    assert [s.command for s in result.steps] == ["plan", "apply", "plan"]
+    assert [s.command for s in result.steps] == ["plan", "apply", "plan again"]
     plan, applied, _ = result.steps
     assert plan.bound[LIST_USERS] == 1  # 6 new users, one page of users
     assert {op: applied.made(op) - applied.throttled.get(op, 0) for op in applied.calls} == {
