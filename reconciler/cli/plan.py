@@ -65,7 +65,9 @@ def plan(
     render_plan(result, fmt, verbose=app.verbose > 0, console=app.console())
     if out is not None:
         save_plan(result, out)
-        app.console(stderr=True).print(f"Saved the plan to {out}; apply it with: apply {out}")
+        app.console(stderr=True).print(
+            f"Saved the plan to {out}; apply it with: apply {out}", markup=False
+        )
     ctx = click.get_current_context()
     if result.errors or (result.violations and not allow_unsafe):
         ctx.exit(1)

@@ -262,6 +262,14 @@ def test_saved_plan_is_applied_without_asking_in_the_fewest_calls(
     assert cli("plan", "--detailed-exitcode").exit_code == 0
 
 
+def test_saved_plan_file_name_is_printed_as_given(ops: Any, cli: Any, workdir: Path) -> None:
+    run = cli("plan", "--out", "plan[bold].json")
+    assert run.err_lines == [
+        "Saved the plan to plan[bold].json; apply it with: apply plan[bold].json"
+    ]
+    assert cli("apply", "plan[bold].json").exit_code == 0
+
+
 def test_saved_plan_is_refused_when_a_room_changed_since(
     ops: Any, cli: Any, chime: Any, calls: Calls
 ) -> None:
