@@ -3,7 +3,7 @@ client, the emulator over real HTTP. Test modules use these fixtures (not import
 
 - ``workdir``: the test's working directory (``tmp_path``, made the current directory) with
   an environment that keeps runs fast and hermetic (retry backoff of a millisecond, no
-  endpoint or desired directory inherited from the shell).
+  endpoint or desired directory inherited from the shell, no AWS credentials at all).
 - ``write_desired({"rooms.yaml": "...", ...})``: writes the files (dedented) under
   ``desired-state/`` in ``workdir``; messages then read ``desired-state/FILE:LINE``.
 - ``cli(*args)``: runs ``chime-reconciler --endpoint-url <emulator> --desired desired-state
@@ -57,6 +57,9 @@ UNSET_ENV = (
     "CHIME_RECONCILER_RETRY_ATTEMPTS",
     "NO_COLOR",
     "AWS_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
 )
 
 
@@ -120,6 +123,9 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(name, raising=False)
     for name, value in FAST_ENV.items():
         monkeypatch.setenv(name, value)
+    # no AWS credentials anywhere: --endpoint-url alone must be enough (dummy credentials)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     return tmp_path
 
 
