@@ -2,12 +2,14 @@
 
 Targets are applied in parallel (``parallelism`` threads). Within a target:
 
+0. removals of members who are not administrators (they free places under the room's
+   1,000-member quota for the creates, and cannot lower the administrator count);
 1. creates and promotions: members whose role cannot change in place (bots) are deleted
    first, then every create goes out in batches of ``provider.batch_size``; users are
    promoted in place;
 2. demotions (bots: delete, then re-create as Member, in the phase-1 batches when phase 1
    adds no administrator, since the count then only falls anyway);
-3. removals.
+3. removals of administrators.
 
 So a target never passes through a state with fewer administrators than both before and
 after. If adding an administrator fails, demotions and removals of administrators in that
@@ -138,6 +140,12 @@ class _TargetRun:
         recreate_later = [x for x in demotions if not self.p.can_update_role(x[1].member_kind)]
         if not adds_admin:
             recreate_now, recreate_later = recreate_now + recreate_later, []
+
+        # 0. removals of members who are not administrators: they free places in the room
+        # (1,000 at most) for the creates, and cannot lower the administrator count
+        for i, c in deletes:
+            if c.role_before is not Role.ADMINISTRATOR:
+                self._delete(i, c)
 
         # 1. creates and promotions
         batch = creates + self._delete_for_recreate(recreate_now)

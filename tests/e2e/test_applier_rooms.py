@@ -304,3 +304,17 @@ def test_bot_demotion_waits_until_the_new_administrator_is_in(emulator: Emulator
         MemberKind.BOT,
         MemberKind.USER,
     ]
+
+
+def test_a_full_room_swaps_members_in_one_apply(emulator: EmulatorServer) -> None:
+    # 1,000 members (the room quota): replace 30 of them. Removals of non-administrators
+    # go first, so the adds find room and one apply converges.
+    start = [("u0@example.com", "Administrator"), *users(range(1, 1000))]
+    emulator.reset(seed(1030, {"id-full": start}))
+    keep = [member("u0@example.com", A), *(member(f"u{i}@example.com") for i in range(1, 970))]
+    fresh = [member(f"u{i}@example.com") for i in range(1000, 1030)]
+    want = DesiredState(targets=(room("full", *keep, *fresh),))
+    rooms = provider(emulator)
+    result = apply(make_plan(want, rooms.read(want)), rooms, parallelism=4, retry=FAST)
+    assert (result.ok, result.added, result.removed) == (True, 30, 30)
+    assert not make_plan(want, rooms.read(want)).has_changes
