@@ -21,9 +21,11 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import (
     ClientError,
+    ConnectTimeoutError,
     EndpointConnectionError,
     HTTPClientError,
     NoCredentialsError,
+    ReadTimeoutError,
 )
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
@@ -40,9 +42,10 @@ ENV_ATTEMPTS = "CHIME_RECONCILER_RETRY_ATTEMPTS"
 DEFAULT_ATTEMPTS = 10
 DEFAULT_BASE = 0.2  # seconds
 DEFAULT_CAP = 20.0  # seconds
-# An endpoint that refuses connections is most often a wrong --endpoint-url or region:
-# a few quick tries, not ten backed-off ones.
+# An endpoint that refuses connections or never answers is most often a wrong
+# --endpoint-url or region: a few tries, not ten backed-off ones (each timeout is long).
 DEFAULT_CONNECT_ATTEMPTS = 3
+UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError)
 
 # Error codes worth another attempt: whole-call exception codes and per-item batch codes.
 TRANSIENT_CODES = frozenset(
@@ -173,7 +176,7 @@ def call_with_retry(
             retry += 1
             limit = (
                 min(policy.attempts, policy.connect_attempts)
-                if isinstance(exc, EndpointConnectionError)
+                if isinstance(exc, UNREACHABLE)
                 else policy.attempts
             )
             if not transient or retry >= limit:

@@ -7,7 +7,7 @@ import random
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
 from reconciler.errors import AwsError, UsageError
 from reconciler.providers.retry import RetryPolicy, call_with_retry
@@ -172,3 +172,12 @@ def test_an_unreachable_endpoint_is_given_up_after_three_attempts_not_ten() -> N
         call_with_retry(p, "ListRooms", fn)
     assert len(fn.calls) == 3
     assert info.value.message.endswith("(gave up after 3 attempts)")
+
+
+def test_an_endpoint_that_never_answers_is_given_up_after_three_attempts() -> None:
+    slept: list[float] = []
+    p = RetryPolicy(attempts=10, base=0.01, cap=0.04, sleep=slept.append, rng=random.Random(7))
+    fn = Flaky(*[ReadTimeoutError(endpoint_url="http://127.0.0.1:1")] * 10)
+    with pytest.raises(AwsError):
+        call_with_retry(p, "ListRooms", fn)
+    assert len(fn.calls) == 3
