@@ -74,10 +74,10 @@ def apply(
         if targets:
             raise UsageError("--target cannot be combined with a saved plan: plan again")
         plan = _load_fresh(session, plan_file)
-        render_plan(plan, "text", verbose=app.verbose > 0, console=out)
+        render_plan(plan, "text", verbose=app.verbose > 0, console=out, allow_unsafe=allow_unsafe)
     else:
         plan = session.plan(targets)
-        render_plan(plan, "text", verbose=app.verbose > 0, console=out)
+        render_plan(plan, "text", verbose=app.verbose > 0, console=out, allow_unsafe=allow_unsafe)
     if plan.errors or (plan.violations and not allow_unsafe):
         ctx.exit(1)
     if not plan.has_changes:

@@ -62,7 +62,9 @@ def plan(
     """
     session = Session.open(app)
     result = session.plan(targets)
-    render_plan(result, fmt, verbose=app.verbose > 0, console=app.console())
+    render_plan(
+        result, fmt, verbose=app.verbose > 0, console=app.console(), allow_unsafe=allow_unsafe
+    )
     if out is not None:
         save_plan(result, out)
         app.console(stderr=True).print(

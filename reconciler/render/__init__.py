@@ -14,24 +14,33 @@ from reconciler.render.text import TextRenderer, render_text
 FORMATS = ("text", "markdown", "json")
 
 
-def format_plan(plan: Plan, fmt: str, *, verbose: bool = False) -> str:
-    """The plan in ``fmt`` as plain text (no colour), ending with a newline."""
+def format_plan(plan: Plan, fmt: str, *, verbose: bool = False, allow_unsafe: bool = False) -> str:
+    """The plan in ``fmt`` as plain text (no colour), ending with a newline.
+    ``allow_unsafe``: safety violations are shown as overridden, not as a refusal."""
     if fmt == "text":
-        return render_text(plan, verbose=verbose)
+        return render_text(plan, verbose=verbose, allow_unsafe=allow_unsafe)
     if fmt == "markdown":
-        return render_markdown(plan, verbose=verbose)
+        return render_markdown(plan, verbose=verbose, allow_unsafe=allow_unsafe)
     if fmt == "json":
         return render_json(plan)
     raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def render_plan(plan: Plan, fmt: str, *, verbose: bool = False, console: Console) -> None:
+def render_plan(
+    plan: Plan,
+    fmt: str,
+    *,
+    verbose: bool = False,
+    console: Console,
+    allow_unsafe: bool = False,
+) -> None:
     """Write the plan to ``console``: text in colour when the console is a terminal that
     allows colour; Markdown and JSON always exactly as ``format_plan`` returns them."""
     if fmt == "text":
-        TextRenderer(verbose=verbose).run(plan, console)
+        TextRenderer(verbose=verbose, allow_unsafe=allow_unsafe).run(plan, console)
     else:
-        console.out(format_plan(plan, fmt, verbose=verbose), end="", highlight=False)
+        text = format_plan(plan, fmt, verbose=verbose, allow_unsafe=allow_unsafe)
+        console.out(text, end="", highlight=False)
 
 
 __all__ = ["FORMATS", "format_plan", "render_plan"]

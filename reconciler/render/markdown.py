@@ -37,9 +37,12 @@ class _Section:
 
 
 class MarkdownRenderer:
-    def __init__(self, *, verbose: bool = False, max_chars: int = MAX_CHARS) -> None:
+    def __init__(
+        self, *, verbose: bool = False, max_chars: int = MAX_CHARS, allow_unsafe: bool = False
+    ) -> None:
         self.verbose = verbose
         self.max_chars = max_chars
+        self.allow_unsafe = allow_unsafe
 
     def render(self, plan: Plan) -> str:
         shown = [t for t in plan.targets if _shows(t)]
@@ -48,8 +51,13 @@ class MarkdownRenderer:
         sections = [
             _Section(
                 "safety messages",
-                "> [!CAUTION]\n> **Refused by the safety rules**: "
-                "apply refuses this plan unless `--allow-unsafe` is given.\n>\n",
+                (
+                    "> [!CAUTION]\n> **Breaks the safety rules**: "
+                    "allowed with `--allow-unsafe`.\n>\n"
+                    if self.allow_unsafe
+                    else "> [!CAUTION]\n> **Refused by the safety rules**: "
+                    "apply refuses this plan unless `--allow-unsafe` is given.\n>\n"
+                ),
                 tuple(f"> - {md_escape(str(v))}\n" for v in plan.violations),
                 "\n",
             ),
@@ -87,8 +95,8 @@ class MarkdownRenderer:
         )
 
 
-def render_markdown(plan: Plan, *, verbose: bool = False) -> str:
-    return MarkdownRenderer(verbose=verbose).render(plan)
+def render_markdown(plan: Plan, *, verbose: bool = False, allow_unsafe: bool = False) -> str:
+    return MarkdownRenderer(verbose=verbose, allow_unsafe=allow_unsafe).render(plan)
 
 
 def md_escape(text: str) -> str:

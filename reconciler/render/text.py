@@ -37,6 +37,7 @@ UNSAFE_HINT = (
     "This plan breaks the safety rules (settings.yaml `safety:`); "
     "apply refuses it unless --allow-unsafe is given."
 )
+ALLOWED_HINT = "Proceeding anyway: --allow-unsafe was given."
 CHANGE_INDENT = "  "
 NOTE_INDENT = "    "
 DETAIL_INDENT = "      "
@@ -46,8 +47,9 @@ class TextRenderer:
     """Renders a Plan as lines of text. ``verbose`` adds provenance under each member and
     lists unmanaged members of unchanged targets."""
 
-    def __init__(self, *, verbose: bool = False) -> None:
+    def __init__(self, *, verbose: bool = False, allow_unsafe: bool = False) -> None:
         self.verbose = verbose
+        self.allow_unsafe = allow_unsafe
 
     def run(self, plan: Plan, console: Console) -> None:
         for line in self.lines(plan):
@@ -68,7 +70,12 @@ class TextRenderer:
         if plan.errors:
             out.append(Text())
         out.append(Text(plan.summary.line(), style=HEADER_STYLE))
-        if plan.violations:
+        if plan.violations and self.allow_unsafe:
+            out.append(Text())
+            for v in plan.violations:
+                out.append(Text.assemble(("Warning:", ERROR_STYLE), f" unsafe plan: {v}"))
+            out.append(Text(ALLOWED_HINT))
+        elif plan.violations:
             out.append(Text())
             for v in plan.violations:
                 out.append(Text.assemble(("Error:", ERROR_STYLE), f" refusing this plan: {v}"))
@@ -112,9 +119,10 @@ def change_line(c: Change) -> Text:
     return Text.assemble(CHANGE_INDENT, (symbol, STYLES[c.action]), f" {body}")
 
 
-def render_text(plan: Plan, *, verbose: bool = False) -> str:
+def render_text(plan: Plan, *, verbose: bool = False, allow_unsafe: bool = False) -> str:
     """The plan as plain text (no colour), one line per line, ending with a newline."""
-    return "".join(line.plain + "\n" for line in TextRenderer(verbose=verbose).lines(plan))
+    renderer = TextRenderer(verbose=verbose, allow_unsafe=allow_unsafe)
+    return "".join(line.plain + "\n" for line in renderer.lines(plan))
 
 
 def describe_provenance(p: Provenance) -> str:

@@ -337,7 +337,16 @@ def test_unsafe_plan_is_not_applied_unless_allowed(
     assert refused.exit_code == 1
     assert len(members("crowd")) == 12
     allowed = cli("apply", "--auto-approve", "--allow-unsafe")
-    assert allowed.lines[-1] == "Apply complete! Memberships: 0 added, 1 changed, 11 removed."
+    assert allowed.lines[-7:] == [
+        "Plan: 0 to add, 1 to change, 11 to remove.",
+        "",
+        "Warning: unsafe plan: Too many removals: 11 is over the limit of 10 (safety.max_removals)",
+        "Warning: unsafe plan: [crowd] Too many removals: 91.67% is over 25.00% (11/12) "
+        "(safety.max_removal_fraction)",
+        "Proceeding anyway: --allow-unsafe was given.",
+        "",
+        "Apply complete! Memberships: 0 added, 1 changed, 11 removed.",
+    ]
     assert allowed.exit_code == 0
     assert members("crowd") == {"uid-u00": "Administrator"}
 

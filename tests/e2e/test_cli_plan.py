@@ -247,7 +247,13 @@ def test_unsafe_plan_is_printed_then_refused_with_its_numbers(crowd: None, cli: 
 
 def test_allow_unsafe_plans_what_safety_would_refuse(crowd: None, cli: Any) -> None:
     run = cli("plan", "--allow-unsafe")
-    assert run.lines[: len(CROWD_PLAN)] == CROWD_PLAN
+    assert run.lines == [
+        *CROWD_PLAN,
+        "",
+        "Warning: unsafe plan: [crowd] Too many removals: 83.33% is over 25.00% (10/12) "
+        "(safety.max_removal_fraction)",
+        "Proceeding anyway: --allow-unsafe was given.",
+    ]
     assert run.exit_code == 0
     assert cli("plan", "--allow-unsafe", "--detailed-exitcode").exit_code == 2
 

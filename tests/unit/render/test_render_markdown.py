@@ -149,3 +149,11 @@ def test_table_is_truncated_too_when_it_alone_is_too_long() -> None:
         f"> Truncated to stay under 5,000 characters: {300 - rows} of 300 table rows, "
         "300 of 300 room details left out."
     )
+
+
+def test_allowed_unsafe_plan_is_marked_as_allowed_not_refused() -> None:
+    refused = render_markdown(UNSAFE)
+    allowed = render_markdown(UNSAFE, allow_unsafe=True)
+    assert "**Refused by the safety rules**" in refused
+    assert "**Refused by the safety rules**" not in allowed
+    assert "**Breaks the safety rules**: allowed with `--allow-unsafe`." in allowed
