@@ -10,6 +10,10 @@ from typing import Any
 import click
 from rich.console import Console
 
+from reconciler.errors import UsageError
+from reconciler.logs import configure as configure_logging
+from reconciler.providers.aws import make_client
+
 
 @dataclass
 class AppContext:
@@ -32,6 +36,20 @@ class AppContext:
             no_color=bool(o["no_color"]) or "NO_COLOR" in os.environ,
             verbose=o["verbose"],
         )
+
+    def client(self, service: str = "chime") -> Any:
+        """The one boto3 client of this run, for ``service``; -vv logs its calls."""
+        configure_logging(self.verbose)
+        try:
+            return make_client(
+                service,
+                profile=self.profile,
+                region=self.region,
+                endpoint_url=self.endpoint_url,
+                parallelism=self.parallelism,
+            )
+        except ValueError as exc:  # botocore: a malformed endpoint URL or region name
+            raise UsageError(f"check --endpoint-url and --region: {exc}") from exc
 
     def console(self, stderr: bool = False) -> Console:
         """A rich console: colour only on a terminal and never with --no-color / NO_COLOR."""

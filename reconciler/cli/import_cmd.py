@@ -25,7 +25,6 @@ from reconciler.importer import (
     stdout_document,
 )
 from reconciler.parallel import pmap
-from reconciler.providers.aws import make_client
 from reconciler.providers.chime_api import ChimeApi
 from reconciler.providers.rooms import RoomsProvider
 
@@ -36,14 +35,7 @@ SHOW_FILES = 5  # existing files named in the refusal to overwrite
 
 
 def open_provider(app: AppContext) -> RoomsProvider:
-    client = make_client(
-        "chime",
-        profile=app.profile,
-        region=app.region,
-        endpoint_url=app.endpoint_url,
-        parallelism=app.parallelism,
-    )
-    return RoomsProvider(client, parallelism=app.parallelism)
+    return RoomsProvider(app.client(), parallelism=app.parallelism)
 
 
 def settings_account(directory: Path) -> tuple[Path | None, str | None]:

@@ -15,11 +15,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from reconciler.cli.context import AppContext
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
-from reconciler.errors import AwsError, UsageError
+from reconciler.errors import AwsError
 from reconciler.live import LiveState, LiveTarget
 from reconciler.plan import Plan, TargetPlan
 from reconciler.planner import plan as make_plan
-from reconciler.providers.aws import make_client
 from reconciler.providers.rooms import RoomsProvider
 from reconciler.refs import TargetKey
 
@@ -68,17 +67,9 @@ class Session:
     def open(cls, app: AppContext) -> Session:
         desired = load_desired(app.desired_dir)
         progress = ProgressBar(app.console(stderr=True))
-        try:
-            client = make_client(
-                "chime",
-                profile=app.profile,
-                region=app.region,
-                endpoint_url=app.endpoint_url,
-                parallelism=app.parallelism,
-            )
-        except ValueError as exc:  # botocore: a malformed endpoint URL or region name
-            raise UsageError(f"check --endpoint-url and --region: {exc}") from exc
-        provider = RoomsProvider(client, parallelism=app.parallelism, progress=progress.advance)
+        provider = RoomsProvider(
+            app.client(), parallelism=app.parallelism, progress=progress.advance
+        )
         return cls(app, desired, provider, progress)
 
     def read(self, only: Collection[TargetKey] | None = None) -> LiveState:

@@ -21,6 +21,7 @@ from botocore.exceptions import ProfileNotFound
 
 from reconciler import __version__
 from reconciler.errors import UsageError
+from reconciler.logs import log_api_call
 
 DUMMY_ACCESS_KEY = "chime-reconciler-dummy"
 DUMMY_SECRET_KEY = "chime-reconciler-dummy-secret"  # not a secret: for emulators only
@@ -61,13 +62,15 @@ def make_client(
     kwargs: dict[str, Any] = {}
     if endpoint_url and session.get_credentials() is None:
         kwargs = {"aws_access_key_id": DUMMY_ACCESS_KEY, "aws_secret_access_key": DUMMY_SECRET_KEY}
-    return session.client(
+    client = session.client(
         service,
         region_name=region or "us-east-1",
         endpoint_url=endpoint_url,
         config=client_config(parallelism),
         **kwargs,
     )
+    client.meta.events.register("before-call", log_api_call)
+    return client
 
 
 def _keep_timestamp_text(value: str) -> str:

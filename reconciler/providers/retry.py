@@ -30,8 +30,9 @@ from botocore.exceptions import (
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from reconciler.errors import AwsError, UsageError
+from reconciler.logs import LOGGER
 
-log = logging.getLogger("reconciler")
+log = logging.getLogger(LOGGER)
 
 T = TypeVar("T")
 

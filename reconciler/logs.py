@@ -1,0 +1,41 @@
+"""Logging to stderr for -vv: every AWS call the tool makes, and every retry."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+from urllib.parse import urlencode
+
+LOGGER = "reconciler"
+log = logging.getLogger(LOGGER)
+
+
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record is emitted (click's test runner
+    and pytest swap it between runs in one process)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
+def configure(verbose: int) -> None:
+    """-vv: ``debug:`` lines on stderr (API calls and retries); otherwise none."""
+    if not any(isinstance(h, _CurrentStderr) for h in log.handlers):
+        handler = _CurrentStderr()
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        log.addHandler(handler)
+    log.setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+
+
+def log_api_call(model: Any, params: dict[str, Any], **_: Any) -> None:
+    """botocore ``before-call`` hook: one line per HTTP request the tool makes, such as
+    ``ListRoomMemberships GET /accounts/1111…/rooms/r1/memberships?max-results=99``."""
+    if not log.isEnabledFor(logging.DEBUG):
+        return
+    query = params.get("query_string") or {}
+    path = str(params.get("url_path", ""))
+    if isinstance(query, dict) and query:
+        path += ("&" if "?" in path else "?") + urlencode(query)
+    log.debug("%s %s %s", model.name, params.get("method", ""), path)
