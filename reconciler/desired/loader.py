@@ -6,6 +6,7 @@ problem found (sorted by file and line), each ``FILE:LINE: PATH: message``.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,8 @@ ROOMS_FILE_HINTS = {
     **{k: f"settings belong in settings.yaml {TOP}" for k in SettingsFile.model_fields},
     "restrictions": f"restrictions belong in restrictions.yaml {TOP}",
 }
+SKIPPED = "bot:-"  # stands in for an invalid entry while the rest is validated again
+DROP_ROOM = ("id", "account")  # broken, they would make the room another room: drop it
 SPECIAL_FILE_HINTS = {
     "rooms": "rooms and groups belong in other files",
     "groups": "rooms and groups belong in other files",
@@ -88,6 +91,7 @@ class _Loader:
         self.rules: tuple[Rule, ...] = ()
         self.special: dict[str, str] = {}  # settings / restrictions -> display of the first
         self.group_origin: dict[str, Location] = {}
+        self.skipped: set[tuple[str, KeyPath]] = set()  # invalid list entries (file, path)
 
     def load(self, relative: str, display: str, doc: Document) -> None:
         kind = self._kind(relative, display)
@@ -149,7 +153,7 @@ class _Loader:
         if result.model is not None:
             return result.model
         self.problems += [p for loc, p in result.errors if not _under_any(loc, lost)]
-        data: dict[str, Any] = dict(doc.data)
+        data: dict[str, Any] = copy.deepcopy(doc.data)  # _drop edits it
         for loc, _ in result.errors:
             self._drop(model, data, loc, display)
         salvaged = validate(model, data, display, doc.positions).model
@@ -168,6 +172,9 @@ class _Loader:
     def _drop(
         self, model: type[BaseModel], data: dict[str, Any], loc: KeyPath, display: str
     ) -> None:
+        """Remove the smallest broken part from ``data`` (a copy): an entry of a member list
+        (kept as a valid placeholder that ``_entries`` skips, so that the lines of the
+        entries after it stay right), a key of a room, else a whole room, group or setting."""
         top = loc[0] if loc else None
         if model is RestrictionsFile:
             self.rules = ()
@@ -175,8 +182,19 @@ class _Loader:
             return
         if not isinstance(top, str) or top not in data:
             return
+        if _is_entry(model, loc):
+            entries, index = _get(data, loc[:-1]), loc[-1]
+            if isinstance(entries, list) and isinstance(index, int) and index < len(entries):
+                entries[index] = SKIPPED
+                self.skipped.add((display, loc))
+            return
+        if model is RoomsFile and top == "rooms" and len(loc) >= 3 and loc[2] not in DROP_ROOM:
+            room = _get(data, loc[:2])
+            if isinstance(room, dict):
+                room.pop(loc[2], None)
+            return
         if model is RoomsFile and len(loc) >= 2 and isinstance(data[top], dict):
-            data[top] = {k: v for k, v in data[top].items() if k != loc[1]}
+            data[top].pop(loc[1], None)
             if top == "groups":
                 self.declared.broken_groups.add(str(loc[1]))
             return
@@ -235,8 +253,10 @@ class _Loader:
         seen: dict[Entry, int] = {}
         out = []
         for i, text in enumerate(texts):
-            entry = parse_entry(text)
             item_path = (*path, i)
+            if (display, item_path) in self.skipped:  # invalid, and reported as such
+                continue
+            entry = parse_entry(text)
             line = positions.value_line(item_path)
             if entry in seen:
                 message = f"{str(entry)!r} is listed twice (first at line {seen[entry]})"
@@ -249,3 +269,27 @@ class _Loader:
 
 def _under_any(loc: KeyPath, prefixes: list[KeyPath]) -> bool:
     return any(loc[: len(p)] == p for p in prefixes)
+
+
+def _is_entry(model: type[BaseModel], loc: KeyPath) -> bool:
+    """Whether ``loc`` is one entry of a member list: ``groups.G[i]``,
+    ``rooms.R.administrators[i]``, ``rooms.R.members[i]``, ``protected[i]``."""
+    if not loc or not isinstance(loc[-1], int):
+        return False
+    if model is SettingsFile:
+        return loc[:-1] == ("protected",)
+    if model is RoomsFile:
+        if len(loc) == 3:
+            return loc[0] == "groups"
+        return len(loc) == 4 and loc[0] == "rooms" and loc[2] in ("administrators", "members")
+    return False
+
+
+def _get(data: Any, path: KeyPath) -> Any:
+    """The value at ``path`` in plain data, or None."""
+    for part in path:
+        if isinstance(part, int):
+            data = data[part] if isinstance(data, list) and 0 <= part < len(data) else None
+        else:
+            data = data.get(part) if isinstance(data, dict) else None
+    return data

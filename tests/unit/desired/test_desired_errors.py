@@ -144,6 +144,30 @@ EXPECTED: dict[str, list[str]] = {
     "invalid-utf8": [
         "invalid-utf8/rooms.yaml:3: not valid UTF-8 text",
     ],
+    "errors-beside-a-bad-entry": [  # a broken entry or key hides nothing else
+        "errors-beside-a-bad-entry/rooms.yaml:2: groups.a[1]: malformed email address 'carol@'",
+        "errors-beside-a-bad-entry/rooms.yaml:2: groups.a[0]: group cycle: @a -> @b -> @a",
+        "errors-beside-a-bad-entry/rooms.yaml:6: rooms.ops: "
+        "unknown key 'administrator' (did you mean 'administrators'?)",
+        "errors-beside-a-bad-entry/rooms.yaml:8: rooms.ops.members[0]: "
+        "malformed email address 'bob@'",
+        "errors-beside-a-bad-entry/rooms.yaml:10: rooms.ops.members[2]: "
+        "'Dave@Example.com' is listed twice (first at line 9)",
+        "errors-beside-a-bad-entry/rooms.yaml:11: rooms.ops.members[3]: undefined group '@oncall'",
+        "errors-beside-a-bad-entry/rooms.yaml:12: rooms.web: room 'web' is already declared "
+        "at errors-beside-a-bad-entry/more.yaml:2",
+        "errors-beside-a-bad-entry/rooms.yaml:13: rooms.web.prune: "
+        "expected true or false, got the string 'maybe'",
+        "errors-beside-a-bad-entry/settings.yaml:2: protected[0]: "
+        "malformed email address 'breakglass@example'",
+        "errors-beside-a-bad-entry/settings.yaml:2: protected[1]: undefined group '@breakglass'",
+        "errors-beside-a-bad-entry/teams/team.yaml:2: rooms.releases: room 'releases' may not "
+        "be defined in teams/team.yaml: the rule at "
+        "errors-beside-a-bad-entry/restrictions.yaml:2 (path 'teams/**') "
+        "allows rooms matching '^team-'",
+        "errors-beside-a-bad-entry/teams/team.yaml:3: rooms.releases.members[0]: "
+        "malformed email address 'grace@'",
+    ],
     "many-errors": [
         "many-errors/settings.yaml:2: protected[0]: malformed email address 'breakglass@example'",
         "many-errors/teams/sre.yaml:2: groups.sre[1]: undefined group '@oncall' "
