@@ -23,7 +23,13 @@ from reconciler.desired.yamlpos import Path, Positions
 from reconciler.errors import Problem
 from reconciler.refs import Location
 
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_@+:-][A-Za-z0-9_@+:.-]*$")
+_PLAIN_KEY = re.compile(r"^[\w@+:-][\w@+:.-]*$")  # \w: letters of any script
+
+
+def _quoted(key: str) -> str:
+    """A JSON string that shows letters of any script as written, invisible ones escaped."""
+    ok = (c if c.isprintable() and c not in '"\\' else json.dumps(c)[1:-1] for c in key)
+    return '"' + "".join(ok) + '"'
 
 
 def format_path(path: Path) -> str:
@@ -33,7 +39,7 @@ def format_path(path: Path) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            text = part if _PLAIN_KEY.match(part) and ".." not in part else json.dumps(part)
+            text = part if _PLAIN_KEY.match(part) and ".." not in part else _quoted(part)
             out += f".{text}" if out else text
     return out
 

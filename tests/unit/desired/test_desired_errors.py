@@ -332,3 +332,19 @@ def test_a_fifo_named_like_yaml_is_reported_not_read(tmp_path: Path) -> None:
     assert problems_of(tmp_path) == [
         f"{tmp_path}/pipe.yaml:1: cannot read file: not a regular file"
     ]
+
+
+def test_room_names_beyond_ascii_are_shown_as_written(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text(
+        "rooms:\n"
+        "  café ☕:\n    account: a\n    membres: [a@example.com]\n"
+        "  日本語:\n    account: a\n    members: [b@]\n"
+        "  'zero\u200bwidth':\n    account: a\n    members: [c@]\n",
+        encoding="utf-8",
+    )
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/r.yaml:4: rooms.\"café ☕\": unknown key 'membres' (did you mean 'members'?)",
+        f"{tmp_path}/r.yaml:7: rooms.日本語.members[0]: malformed email address 'b@'",
+        f'{tmp_path}/r.yaml:10: rooms."zero\\u200bwidth".members[0]: '
+        "malformed email address 'c@'",
+    ]
