@@ -1,6 +1,7 @@
-"""The IAM policies and the workflows keep the promises deploy/README.md makes: read-only
-role can only read, every action exists in the Chime API, trust is narrowed to the right
-subjects, applies never overlap or get cancelled, every third-party action is pinned."""
+"""The IAM policies and the workflows keep the promises deploy/README.md makes: the roles
+allow exactly the Chime operations the tool calls (the read-only role only the reads),
+trust is narrowed to the right subjects, applies never overlap or get cancelled, every
+third-party action is pinned."""
 
 from __future__ import annotations
 
@@ -18,9 +19,6 @@ IAM = ROOT / "deploy" / "iam"
 WORKFLOWS = ROOT / ".github" / "workflows"
 
 READ = {
-    "chime:GetAccount",
-    "chime:GetRoom",
-    "chime:GetUser",
     "chime:ListAccounts",
     "chime:ListBots",
     "chime:ListRoomMemberships",
@@ -29,7 +27,6 @@ READ = {
 }
 WRITE = {
     "chime:BatchCreateRoomMembership",
-    "chime:CreateRoomMembership",
     "chime:DeleteRoomMembership",
     "chime:UpdateRoomMembership",
 }
@@ -57,6 +54,20 @@ def test_plan_role_may_only_read() -> None:
 
 def test_apply_role_may_read_and_change_memberships_only() -> None:
     assert allowed(load("apply-role-policy.json")) == READ | WRITE
+
+
+def test_policies_allow_exactly_the_operations_the_tool_calls() -> None:
+    """Least privilege: every `self.client.<method>` call of the package (ChimeApi is the
+    only caller of boto3) maps to one policy action, and no action goes unused."""
+    client = boto3.client("chime", region_name="us-east-1")
+    to_operation = client.meta.method_to_api_mapping
+    called = {
+        f"chime:{to_operation[method]}"
+        for source in (ROOT / "reconciler").rglob("*.py")
+        if "emulator" not in source.parts
+        for method in re.findall(r"\bself\.client\.(\w+)", source.read_text())
+    }
+    assert called == READ | WRITE
 
 
 def test_every_policy_action_is_a_chime_api_operation() -> None:
