@@ -86,6 +86,20 @@ def write(tmp_path: Path, text: str) -> Path:
             "SEED:2: invalid YAML: expected the node content, but found '<stream end>'",
         ),
         ("- 1\n", "SEED:1: expected a mapping, got a list"),
+        (
+            "accounts:\n  - name: X\n    users: [{email: a@b.co, name: ''}]\n",
+            "SEED:3: accounts[0].users[0].name: expected a non-empty string, got an empty string",
+        ),
+        (
+            "accounts:\n  - name: X\n    users: [{email: a@b.co, id: 7}]\n",
+            "SEED:3: accounts[0].users[0].id: expected a non-empty string, got an integer",
+        ),
+        ("accounts: 1.5\n", "SEED:1: accounts: expected a list, got a number"),
+        (
+            "accounts:\n  - name: X\n  - name: X\n",
+            "SEED:3: accounts[1]: duplicate account name 'X' (also at accounts[0]); "
+            "give one of them an id",
+        ),
     ],
 )
 def test_seed_errors_name_file_line_and_path(tmp_path: Path, text: str, message: str) -> None:
@@ -114,3 +128,35 @@ def test_a_room_is_seeded_with_at_most_1000_members() -> None:
     assert str(info.value) == (
         "<seed>: accounts[0].rooms[0].memberships: 1001 memberships; a room has at most 1000"
     )
+
+
+@pytest.mark.timeout(20)
+def test_a_seed_of_nested_aliases_is_refused_without_expanding_them(tmp_path: Path) -> None:
+    # Eight levels of nine aliases: 9**8 (43 million) leaves if walked naively.
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 8)]
+    path = write(tmp_path, "\n".join(lines) + "\naccounts: []\n")
+    with pytest.raises(SeedError) as info:
+        load_seed(path)
+    assert str(info.value) == f"{path}:1: a0: unknown key 'a0' (expected one of: accounts)"
+
+
+def test_a_seed_nested_too_deeply_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    path = write(tmp_path, "accounts: " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(SeedError) as info:
+        load_seed(path)
+    assert str(info.value) == f"{path}:1: invalid YAML: nesting is too deep"
+
+
+def test_aliases_in_a_seed_are_followed(tmp_path: Path) -> None:
+    text = (
+        "accounts:\n  - name: X\n    users: [{id: u, email: u@b.co}]\n"
+        "    rooms:\n"
+        "      - {id: r1, name: one, memberships: &same [{member: u, role: Administrator}]}\n"
+        "      - {id: r2, name: two, memberships: *same}\n"
+    )
+    (account,) = parse_seed(load_seed(write(tmp_path, text))).accounts
+    assert [(r.id, [(m.member_id, m.role) for m in r.memberships]) for r in account.rooms] == [
+        ("r1", [("u", "Administrator")]),
+        ("r2", [("u", "Administrator")]),
+    ]
