@@ -33,7 +33,7 @@ from reconciler.emulator.faults import FaultConfig, FaultInjector
 from reconciler.emulator.models import ChimeBackend
 from reconciler.emulator.responses import Request
 from reconciler.emulator.seed import Seed, parse_seed
-from reconciler.emulator.urls import resolve
+from reconciler.emulator.urls import blank_label, resolve
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,9 @@ class EmulatorApp:
         try:
             if fate.error is not None:
                 raise fate.error
+            blank = blank_label(params)
+            if blank is not None:
+                raise BadRequestError(f"{blank} is required.")
             request = Request(method, path, params, query, _json_object(body))
             status, payload = route.handler(self.backend, request, fate)
             response = self._json(status, payload)

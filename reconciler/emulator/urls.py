@@ -22,7 +22,9 @@ class Route:
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(self.template))
+        # Empty labels match too (botocore sends GET /accounts/ for AccountId=""): the
+        # operation is known, and the app answers BadRequestException for the blank id.
+        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]*)", re.escape(self.template))
         object.__setattr__(self, "pattern", re.compile(f"^{regex}$"))
 
     def match(self, method: str, path: str, query: Mapping[str, str]) -> dict[str, str] | None:
@@ -72,6 +74,15 @@ ROUTES: tuple[Route, ...] = (
 )
 
 OPERATIONS: tuple[str, ...] = tuple(r.operation for r in ROUTES)
+
+
+def blank_label(params: Mapping[str, str]) -> str | None:
+    """The model's name (``AccountId``) of the first URI label that is empty or blank: the
+    model's pattern ``.*\\S.*`` refuses those."""
+    for label, value in params.items():
+        if not value.strip():
+            return label[:1].upper() + label[1:]
+    return None
 
 
 def resolve(

@@ -222,3 +222,48 @@ def test_malformed_json_body_is_a_bad_request(seeded: EmulatorServer) -> None:
     status, headers, body = request(seeded.url, "POST", path, raw=b"[1, 2]")
     assert (status, headers["x-amzn-errortype"]) == (400, "BadRequestException")
     assert body == {"Code": "BadRequest", "Message": "The request body must be a JSON object."}
+
+
+@pytest.mark.parametrize(
+    ("operation", "params", "message"),
+    [
+        ("get_account", {"AccountId": ""}, "AccountId is required."),
+        ("get_account", {"AccountId": " "}, "AccountId is required."),
+        ("list_users", {"AccountId": ""}, "AccountId is required."),
+        ("get_user", {"AccountId": ACCOUNT, "UserId": ""}, "UserId is required."),
+        ("list_bots", {"AccountId": ""}, "AccountId is required."),
+        ("list_rooms", {"AccountId": " "}, "AccountId is required."),
+        ("get_room", {"AccountId": ACCOUNT, "RoomId": ""}, "RoomId is required."),
+        ("list_room_memberships", {"AccountId": ACCOUNT, "RoomId": ""}, "RoomId is required."),
+        (
+            "create_room_membership",
+            {"AccountId": ACCOUNT, "RoomId": "", "MemberId": "bob-id"},
+            "RoomId is required.",
+        ),
+        (
+            "batch_create_room_membership",
+            {"AccountId": "", "RoomId": "room-0000", "MembershipItemList": []},
+            "AccountId is required.",
+        ),
+        (
+            "update_room_membership",
+            {"AccountId": ACCOUNT, "RoomId": "room-0000", "MemberId": "", "Role": "Member"},
+            "MemberId is required.",
+        ),
+        (
+            "delete_room_membership",
+            {"AccountId": ACCOUNT, "RoomId": "room-0000", "MemberId": " "},
+            "MemberId is required.",
+        ),
+    ],
+)
+def test_blank_ids_in_the_path_are_bad_requests(
+    seeded: EmulatorServer, chime: Any, operation: str, params: dict[str, Any], message: str
+) -> None:
+    # botocore sends an empty label as is (GET /accounts/): the model's pattern .*\S.* refuses
+    # it, and the operation is still known, so boto3 raises the modelled exception.
+    error = raised(getattr(chime, operation), **params)
+    assert isinstance(error, chime.exceptions.BadRequestException)
+    assert summary(error) == ("BadRequestException", "BadRequest", message, 400)
+    operation_name = chime.meta.method_to_api_mapping[operation]
+    assert seeded.calls() == {operation_name: 1}
