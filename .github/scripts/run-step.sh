@@ -12,8 +12,11 @@
 #   INPUT_FAIL       "true": exit 1 when the command fails (for plan: exit code 1)
 #   OUT_DIR          where plan.md / plan.json / output.txt go
 # `plan` always runs as `plan --format markdown --detailed-exitcode --out OUT_DIR/plan.json`
-# with the Markdown in OUT_DIR/plan.md. Outputs (to $GITHUB_OUTPUT): exit-code,
-# plan-markdown, plan-file, output-file. The output also goes to the job summary.
+# with the Markdown in OUT_DIR/plan.md; a plan that fails before it can plan (invalid
+# desired state, AWS unreachable: exit 1 and no Markdown) gets its error messages there
+# instead. Outputs (to $GITHUB_OUTPUT): exit-code, plan-markdown, plan-file, output-file.
+# The output and the error messages (stderr, also in OUT_DIR/stderr.txt) go to the job
+# summary; `FILE:LINE: message` errors become annotations on the file.
 set -euo pipefail
 
 : "${INPUT_COMMAND:?}" "${OUT_DIR:?}"
@@ -33,22 +36,80 @@ if [[ -n "${INPUT_ENDPOINT_URL:-}" ]]; then global+=(--endpoint-url "$INPUT_ENDP
 region="${INPUT_REGION:-${AWS_REGION:-}}"
 if [[ -n "$region" ]]; then global+=(--region "$region"); fi
 
+mkdir -p "$OUT_DIR"
 extra=()
 if [[ -n "${INPUT_ARGS:-}" ]]; then
-    # shlex splits like a shell without expanding anything; NUL-separated for mapfile.
-    mapfile -d '' -t extra < <(
-        "$PYTHON" -c \
-            'import shlex, sys; sys.stdout.write("\0".join(shlex.split(sys.argv[1])))' \
-            "$INPUT_ARGS"
-    )
+    # shlex splits like a shell without expanding anything; each word NUL-terminated for
+    # mapfile. Arguments that do not split (an unclosed quote) stop the step: running the
+    # command without them (without --target, say) is never what was meant.
+    # shellcheck disable=SC2016
+    split='
+import shlex, sys
+try:
+    words = shlex.split(sys.argv[1])
+except ValueError as exc:
+    print(f"::error::chime-reconciler action: args: {exc} in {sys.argv[1]!r}")
+    sys.exit(1)
+with open(sys.argv[2], "w", encoding="utf-8", errors="surrogateescape") as out:
+    out.write("".join(word + "\0" for word in words))
+'
+    "$PYTHON" -c "$split" "$INPUT_ARGS" "$OUT_DIR/args" || exit 1
+    mapfile -d '' -t extra <"$OUT_DIR/args"
 fi
 
-mkdir -p "$OUT_DIR"
+stderr_file="$OUT_DIR/stderr.txt"
 code=0
+set +e
 if [[ "$INPUT_COMMAND" == plan ]]; then
     rm -f "$OUT_DIR/plan.md" "$OUT_DIR/plan.json"
+    # stdout to plan.md; stderr to the log and to stderr.txt
     "$CHIME_BIN" "${global[@]}" plan --format markdown --detailed-exitcode \
-        --out "$OUT_DIR/plan.json" "${extra[@]}" >"$OUT_DIR/plan.md" || code=$?
+        --out "$OUT_DIR/plan.json" "${extra[@]}" 2>&1 >"$OUT_DIR/plan.md" \
+        | tee "$stderr_file" >&2
+    code="${PIPESTATUS[0]}"
+else
+    # stdout to the log and output.txt; stderr to the log and stderr.txt (through a FIFO,
+    # so that both stream while the command runs and are complete once it has ended)
+    fifo="$OUT_DIR/stderr.fifo"
+    rm -f "$fifo"
+    mkfifo "$fifo"
+    tee "$stderr_file" <"$fifo" >&2 &
+    tee_pid=$!
+    "$CHIME_BIN" "${global[@]}" "$INPUT_COMMAND" "${extra[@]}" 2>"$fifo" \
+        | tee "$OUT_DIR/output.txt"
+    code="${PIPESTATUS[0]}"
+    wait "$tee_pid"
+    rm -f "$fifo"
+fi
+set -e
+
+# `FILE:LINE: message` (the desired-state errors) as annotations on the file
+annotate() {
+    local line file message
+    while IFS= read -r line; do
+        if [[ "$line" =~ ^([^:]+):([0-9]+):\ (.+)$ && -f "${BASH_REMATCH[1]}" ]]; then
+            file="${BASH_REMATCH[1]//%/%25}"
+            file="${file//,/%2C}"
+            message="${BASH_REMATCH[3]//%/%25}"
+            echo "::error file=${file//:/%3A},line=${BASH_REMATCH[2]}::${message//$'\r'/%0D}"
+        fi
+    done <"$stderr_file"
+}
+if [[ "$code" != 0 ]]; then annotate; fi
+
+if [[ "$INPUT_COMMAND" == plan ]]; then
+    if [[ "$code" != 0 && "$code" != 2 && ! -s "$OUT_DIR/plan.md" ]]; then
+        {
+            echo "<!-- chime-reconciler-plan -->"
+            echo "### Chime membership plan"
+            echo
+            echo "**Error:** \`chime-reconciler plan\` exited $code before it could make a plan:"
+            echo
+            echo '```text'
+            cat "$stderr_file"
+            echo '```'
+        } >"$OUT_DIR/plan.md"
+    fi
     cat "$OUT_DIR/plan.md"
     cat "$OUT_DIR/plan.md" >>"$GITHUB_STEP_SUMMARY"
     echo "plan-markdown=$OUT_DIR/plan.md" >>"$GITHUB_OUTPUT"
@@ -58,15 +119,11 @@ if [[ "$INPUT_COMMAND" == plan ]]; then
     failed=true
     if [[ "$code" == 0 || "$code" == 2 ]]; then failed=false; fi
 else
-    set +e
-    "$CHIME_BIN" "${global[@]}" "$INPUT_COMMAND" "${extra[@]}" | tee "$OUT_DIR/output.txt"
-    code="${PIPESTATUS[0]}"
-    set -e
     {
         echo "### chime-reconciler $INPUT_COMMAND (exit $code)"
         echo
         echo '```text'
-        cat "$OUT_DIR/output.txt"
+        cat "$OUT_DIR/output.txt" "$stderr_file"
         echo '```'
     } >>"$GITHUB_STEP_SUMMARY"
     echo "output-file=$OUT_DIR/output.txt" >>"$GITHUB_OUTPUT"

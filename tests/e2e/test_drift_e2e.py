@@ -1,10 +1,12 @@
-"""The drift workflow's steps, run as drift.yml runs them, against the Chime emulator (real
-boto3 over HTTP) and a fake GitHub API: `.github/scripts/run-step.sh` with INPUT_COMMAND=plan
-(the real chime-reconciler), then `python -m reconciler.gitops drift`.
+"""The steps of drift.yml (and of plan.yml), run as the workflows run them, against the
+Chime emulator (real boto3 over HTTP) and a fake GitHub API: `.github/scripts/run-step.sh`
+with INPUT_COMMAND=plan (the real chime-reconciler), then `python -m reconciler.gitops
+drift` (or `pr-comment`).
 
 Drift found (exit 2) opens the issue with the Markdown plan; once applied (exit 0) the
 issue is closed; drift made behind the tool's back (a membership deleted through the API)
-opens a new one naming the change."""
+opens a new one naming the change. A pull request whose desired state does not validate
+gets the errors in its plan comment."""
 
 from __future__ import annotations
 
@@ -98,6 +100,13 @@ class Workflow:
         assert done.returncode == 0, done.stderr
         return dict(line.split("=", 1) for line in outputs.read_text().splitlines())
 
+    def pr_comment_step(self, plan: dict[str, str], pr: int) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "reconciler.gitops", "pr-comment", "--pr", str(pr),
+             "--body-file", plan["plan-markdown"], "--exit-code", plan["exit-code"]],
+            env=self.env, cwd=self.tmp, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+
     def drift_step(self, plan: dict[str, str]) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "reconciler.gitops", "drift", "--exit-code",
@@ -173,3 +182,39 @@ def test_a_failed_plan_fails_the_drift_job_and_leaves_the_issue(
     assert drift.returncode == 1
     assert drift.stderr.startswith("Error: the plan exited 1 (error, or an unsafe plan)")
     assert github.requests == []
+
+
+def test_pr_plan_of_an_invalid_desired_state_comments_the_errors_and_fails(
+    tmp_path: Path, emulator: EmulatorServer, github: Any
+) -> None:
+    """plan.yml's plan and comment steps on a pull request whose desired state does not
+    validate: the PR comment (updated in place) says why, instead of keeping the last plan."""
+    workflow = Workflow(tmp_path, emulator, github)
+    github.add_issue("Add bob", "", pull_request=True)
+    plan = workflow.step("plan", INPUT_FAIL="false")
+    assert plan["exit-code"] == "2"
+    comment = workflow.pr_comment_step(plan, 1)
+    assert comment.returncode == 0
+    assert "**Plan: 4 to add, 2 to change, 2 to remove.**" in github.comments[1][0]["body"]
+
+    sre = workflow.desired / "teams" / "sre" / "sre.yaml"
+    sre.write_text(sre.read_text().replace("administrators:", "administrator:"))
+    plan = workflow.step("plan", INPUT_FAIL="false")
+    comment = workflow.pr_comment_step(plan, 1)
+
+    assert (plan["exit-code"], comment.returncode) == ("1", 0)
+    assert "plan-file" not in plan
+    (only,) = github.comments[1]
+    error = (
+        f"{sre}:10: rooms.incident-response: unknown key 'administrator' "
+        "(did you mean 'administrators'?)"
+    )
+    assert only["body"].startswith(
+        "<!-- chime-reconciler-plan -->\n> [!CAUTION]\n"
+        "> `chime-reconciler plan` exited 1: the plan failed or was refused as unsafe."
+    )
+    assert (
+        "**Error:** `chime-reconciler plan` exited 1 before it could make a plan:\n\n"
+        f"```text\n{error}\nDesired state is invalid: 1 error.\n```\n"
+    ) in only["body"]
+    assert "Plan: 4 to add" not in only["body"]

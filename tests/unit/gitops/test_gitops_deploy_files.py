@@ -141,3 +141,15 @@ def test_pre_commit_hook_runs_validate_once_when_desired_state_changes() -> None
     assert (hook["language"], hook["pass_filenames"]) == ("python", False)
     assert re.search(hook["files"], "desired-state/teams/sre.yaml")
     assert not re.search(hook["files"], "reconciler/planner.py")
+
+
+def test_pr_plan_runs_after_validate_even_when_it_fails_so_the_comment_is_current() -> None:
+    job = workflow("plan.yml")["jobs"]["plan"]
+    assert job["needs"] == "validate"
+    assert job["if"].split() == [
+        "!cancelled()",
+        "&&",
+        "github.event.pull_request.head.repo.full_name",
+        "==",
+        "github.repository",
+    ]

@@ -17,15 +17,16 @@ SCRIPT = Path(__file__).parents[3] / ".github" / "scripts" / "run-step.sh"
 STUB = """#!/bin/sh
 for arg in "$@"; do printf '%s\\n' "$arg" >> "$STUB_ARGS"; done
 echo "stdout of the stub"
+if [ -n "${STUB_STDERR:-}" ]; then printf '%s\n' "$STUB_STDERR" >&2; fi
 exit "$STUB_EXIT"
 """
 
 
 def run_step(
-    tmp_path: Path, exit_code: int, **inputs: str
+    tmp_path: Path, exit_code: int, stub_text: str = STUB, **inputs: str
 ) -> tuple[int, list[str], dict[str, str]]:
     stub = tmp_path / "chime-reconciler"
-    stub.write_text(STUB)
+    stub.write_text(stub_text)
     stub.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_", "AWS_"))}
     env.update(
@@ -41,6 +42,8 @@ def run_step(
     done = subprocess.run(
         ["bash", str(SCRIPT)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=30
     )
+    (tmp_path / "stdout.txt").write_text(done.stdout)
+    (tmp_path / "stderr.txt").write_text(done.stderr)
     args = (tmp_path / "args").read_text().splitlines() if (tmp_path / "args").exists() else []
     outputs = (
         dict(line.split("=", 1) for line in (tmp_path / "github_output").read_text().splitlines())
@@ -111,3 +114,84 @@ def test_a_command_that_is_not_a_name_is_refused(tmp_path: Path) -> None:
 
     assert code == 1
     assert args == []
+
+
+INVALID = (
+    "desired-state/teams/sre.yaml:10: rooms.ops: unknown key 'administrator' "
+    "(did you mean 'administrators'?)\nDesired state is invalid: 1 error."
+)
+
+
+def test_the_summary_of_a_failed_command_shows_its_error_messages(tmp_path: Path) -> None:
+    (tmp_path / "desired-state/teams").mkdir(parents=True)
+    (tmp_path / "desired-state/teams/sre.yaml").write_text("rooms: {}\n")
+    code, _, outputs = run_step(tmp_path, 1, INPUT_COMMAND="validate", STUB_STDERR=INVALID)
+
+    assert code == 1
+    assert outputs["exit-code"] == "1"
+    assert (tmp_path / "out/output.txt").read_text() == "stdout of the stub\n"
+    assert (tmp_path / "summary.md").read_text() == (
+        f"### chime-reconciler validate (exit 1)\n\n```text\nstdout of the stub\n{INVALID}\n```\n"
+    )
+    stdout = (tmp_path / "stdout.txt").read_text()
+    # the messages stay in the log, and FILE:LINE ones become annotations on the file
+    assert INVALID in (tmp_path / "stderr.txt").read_text()
+    assert (
+        "::error file=desired-state/teams/sre.yaml,line=10::rooms.ops: unknown key "
+        "'administrator' (did you mean 'administrators'?)\n"
+    ) in stdout
+    assert "::error file=Desired state is invalid" not in stdout
+
+
+def test_a_plan_that_fails_before_planning_puts_its_errors_in_the_markdown(
+    tmp_path: Path,
+) -> None:
+    """Exit 1 with no Markdown (invalid desired state, AWS unreachable): the plan file the
+    PR comment and the job summary show says why, instead of nothing."""
+    stub = STUB.replace('echo "stdout of the stub"\n', "")
+    code, _, outputs = run_step(
+        tmp_path, 1, INPUT_COMMAND="plan", INPUT_FAIL="false", STUB_STDERR=INVALID, stub_text=stub
+    )
+
+    assert (code, outputs["exit-code"]) == (0, "1")
+    markdown = (tmp_path / "out/plan.md").read_text()
+    assert markdown == (
+        "<!-- chime-reconciler-plan -->\n### Chime membership plan\n\n"
+        "**Error:** `chime-reconciler plan` exited 1 before it could make a plan:\n\n"
+        f"```text\n{INVALID}\n```\n"
+    )
+    assert (tmp_path / "summary.md").read_text() == markdown
+    assert INVALID in (tmp_path / "stderr.txt").read_text()
+
+
+def test_a_plan_with_markdown_is_left_as_the_tool_wrote_it(tmp_path: Path) -> None:
+    """An unsafe plan (exit 1) has its own Markdown, which says why: nothing is added."""
+    _, _, outputs = run_step(
+        tmp_path, 1, INPUT_COMMAND="plan", INPUT_FAIL="false", STUB_STDERR="Saved the plan"
+    )
+
+    assert outputs["exit-code"] == "1"
+    assert (tmp_path / "out/plan.md").read_text() == "stdout of the stub\n"
+
+
+def test_arguments_that_do_not_split_fail_the_step_without_running_the_command(
+    tmp_path: Path,
+) -> None:
+    """An unclosed quote must not drop every argument (`--auto-approve`, `--target`) and
+    run the command anyway."""
+    code, args, outputs = run_step(
+        tmp_path, 0, INPUT_COMMAND="apply", INPUT_ARGS='--auto-approve --target "ops'
+    )
+
+    assert (code, args, outputs) == (1, [], {})
+    assert (tmp_path / "stdout.txt").read_text() == (
+        "::error::chime-reconciler action: args: No closing quotation in "
+        "'--auto-approve --target \"ops'\n"
+    )
+    assert (tmp_path / "stderr.txt").read_text() == ""
+
+
+def test_an_empty_quoted_argument_is_passed_on(tmp_path: Path) -> None:
+    _, args, _ = run_step(tmp_path, 0, INPUT_COMMAND="audit", INPUT_ARGS="x ''")
+
+    assert args[-2:] == ["x", ""]
