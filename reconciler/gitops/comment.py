@@ -2,7 +2,10 @@
 
 The comment is found by the hidden marker its body starts with; the first such comment
 (oldest first, as GitHub lists them) is updated, so the plan stays where reviewers first
-saw it. Its body is rewritten only when it changed.
+saw it. Its body is rewritten only when it changed. Only a bot's comment (the workflow's
+token posts as ``github-actions[bot]``, or as a GitHub App) is ever taken for ours: a
+person's comment under the marker would stay theirs to edit after the plan was written
+into it, so a fake plan could follow the real one.
 """
 
 from __future__ import annotations
@@ -28,11 +31,17 @@ class CommentOutcome:
 
 
 def find_marked(items: Iterable[Mapping[str, Any]], marker: str) -> Mapping[str, Any] | None:
-    """The first item (comment or issue) whose body starts with ``marker``."""
+    """The first item (comment or issue) whose body starts with ``marker`` and that a
+    person did not write."""
     for item in items:
-        if has_marker(item.get("body"), marker):
+        if has_marker(item.get("body"), marker) and not _by_a_person(item):
             return item
     return None
+
+
+def _by_a_person(item: Mapping[str, Any]) -> bool:
+    user = item.get("user")
+    return isinstance(user, Mapping) and user.get("type") == "User"
 
 
 def upsert_pr_comment(

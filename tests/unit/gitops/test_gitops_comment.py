@@ -92,6 +92,23 @@ def test_a_comment_quoting_the_marker_is_not_taken_for_ours(
     assert fake.comments[pr][0]["body"] == quoted["body"]
 
 
+def test_a_person_s_comment_starting_with_the_marker_is_never_taken_over(
+    fake: FakeGitHub, github: GitHub
+) -> None:
+    """A PR author could post a fake plan under the marker; updated by the workflow, it
+    would still be theirs to edit after the real plan was written into it."""
+    pr = fake.add_issue("Add bob to sre", "", pull_request=True)["number"]
+    fake_plan = f"{PLAN_MARKER}\n## Plan\n\nNo changes.\n"
+    spoof = fake.add_comment(pr, fake_plan, login="mallory")
+
+    outcome = upsert_pr_comment(github, pr, PLAN_V1)
+
+    assert outcome.action == "created"
+    assert [c["body"] for c in fake.comments[pr]] == [spoof["body"], PLAN_V1]
+    assert fake.comments[pr][1]["user"]["type"] == "Bot"
+    assert upsert_pr_comment(github, pr, PLAN_V2).comment_id == outcome.comment_id
+
+
 def test_two_marked_comments_update_the_oldest(fake: FakeGitHub, github: GitHub) -> None:
     pr = fake.add_issue("Add bob to sre", "", pull_request=True)["number"]
     oldest = fake.add_comment(pr, PLAN_V1, login="github-actions[bot]")
