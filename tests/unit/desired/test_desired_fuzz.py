@@ -105,6 +105,94 @@ def test_random_documents_load_or_raise_desired_state_error(files: dict[str, Any
     check({name: yaml.safe_dump(doc, allow_unicode=True) for name, doc in files.items()})
 
 
+ENTRY_TEXTS = [
+    "alice@example.com",
+    "Alice@Example.com",
+    "bob+tag@mail.example.co.uk",
+    "bot:PagerBot",
+    "BOT:PagerBot",
+    "@sre",
+    "@web",
+    "@everyone",
+    "@nope",
+    "bob@",
+    "webhook:x",
+    "bot:",
+    "@",
+    "",
+]
+ENTRIES = st.one_of(st.sampled_from(ENTRY_TEXTS), st.sampled_from(ENTRY_TEXTS), SCALARS)
+MEMBER_LISTS = st.one_of(st.lists(ENTRIES, min_size=1, max_size=6), SCALARS)
+GROUP_NAMES = st.sampled_from(["sre", "web", "everyone", "sre", "web", "@sre", "a b", ""])
+ROOM_NAMES = st.sampled_from(["incident-response", "ops", "web-x", "café ☕", "", " ", "123"])
+ROOM_OPTIONS = {
+    "administrators": MEMBER_LISTS,
+    "prune": st.one_of(st.booleans(), SCALARS),
+    "id": st.one_of(st.sampled_from(["room-1", "room-2"]), SCALARS),
+    "account": st.one_of(st.just("acc"), SCALARS),
+    "administrator": MEMBER_LISTS,
+}
+ROOMS = st.dictionaries(
+    ROOM_NAMES,
+    st.one_of(
+        st.fixed_dictionaries({"members": MEMBER_LISTS}, optional=ROOM_OPTIONS),
+        st.fixed_dictionaries({"members": MEMBER_LISTS}, optional=ROOM_OPTIONS),
+        SCALARS,
+    ),
+    min_size=1,
+    max_size=3,
+)
+GROUP_LISTS = st.lists(st.sampled_from(["@sre", "@web", "@everyone", "alice@example.com"]))
+SHAPED_FILE = st.fixed_dictionaries(
+    {
+        "rooms": ROOMS,
+        "groups": st.dictionaries(
+            GROUP_NAMES, st.one_of(GROUP_LISTS, MEMBER_LISTS), min_size=1, max_size=3
+        ),
+    }
+)
+SETTINGS = st.fixed_dictionaries(
+    {"account": st.one_of(st.just("acc"), st.just("acc"), SCALARS)},
+    optional={
+        "prune": st.one_of(st.booleans(), SCALARS),
+        "protected": MEMBER_LISTS,
+        "safety": st.dictionaries(st.sampled_from(KEYS[8:13]), SCALARS, max_size=3),
+        "rooms": ROOMS,
+    },
+)
+RESTRICTIONS = st.fixed_dictionaries(
+    {
+        "restrictions": st.lists(
+            st.fixed_dictionaries(
+                {"path": st.sampled_from(["teams/**", "**", "*.yaml", "", "teams/sre/*"])},
+                optional={
+                    "rooms": st.lists(st.sampled_from(["^ops$", "(", "^web-", ".*"]), max_size=2),
+                    "groups": st.lists(st.sampled_from(["^sre", "[", ".*"]), max_size=2),
+                },
+            ),
+            max_size=3,
+        )
+    }
+)
+
+
+@FUZZ
+@given(
+    st.fixed_dictionaries(
+        {"rooms.yaml": SHAPED_FILE, "settings.yaml": SETTINGS},
+        optional={
+            "restrictions.yaml": RESTRICTIONS,
+            "teams/sre/x.yaml": SHAPED_FILE,
+            "a.yml": SHAPED_FILE,
+        },
+    )
+)
+def test_shaped_documents_load_or_raise_desired_state_error(files: dict[str, Any]) -> None:
+    """Documents shaped like desired-state files, every part possibly broken, so that the
+    checks after validation (duplicates, groups, ownership) see broken input too."""
+    check({name: yaml.safe_dump(doc, allow_unicode=True) for name, doc in files.items()})
+
+
 @st.composite
 def mutated_example(draw: st.DrawFn) -> dict[str, str]:
     files = dict(EXAMPLE_FILES)
