@@ -18,7 +18,7 @@ from planner_builders import (
     want,
 )
 
-from reconciler.live import LiveProblem
+from reconciler.live import LiveProblem, LiveState
 from reconciler.plan import Action
 from reconciler.planner import plan
 from reconciler.refs import Location, MemberKind, Provenance
@@ -300,3 +300,29 @@ def test_second_live_membership_of_the_same_member_is_pruned() -> None:
     second = live_member("bot:Twin", MEMBER, id="bot-2")
     p = plan(d, live_state(d, live_target("ops", second, first)))
     assert [(c.action, c.member_id) for c in p.changes] == [(Action.DELETE, "bot-2")]
+
+
+def test_member_resolved_only_in_another_account_is_not_created() -> None:
+    """zed@globex.io is a user of acct-2 only: acct-1's room must not get acct-2's user id
+    (the provider reports the unknown e-mail for acct-1; the plan adds nothing there)."""
+    d = desired_state(
+        desired_target("ops", want("zed@globex.io"), scope="acct-1"),
+        desired_target("general", want("zed@globex.io"), scope="acct-2"),
+    )
+    zed = ref("zed@globex.io")
+    problem = LiveProblem(key("ops", "acct-1"), Location(FILE, 3), "no Chime user zed")
+    live = LiveState(
+        {
+            key("ops", "acct-1"): live_target("ops", scope="acct-1"),
+            key("general", "acct-2"): live_target("general", scope="acct-2"),
+        },
+        member_ids={zed: "acct2-zed"},  # the unscoped view: unambiguous across accounts
+        problems=(problem,),
+        scoped_member_ids={("acct-2", zed): "acct2-zed"},
+    )
+    p = plan(d, live)
+    assert [(t.key.scope, lines(t.changes)) for t in p.targets] == [
+        ("acct-1", []),
+        ("acct-2", ["create zed@globex.io -->Member"]),
+    ]
+    assert p.errors == (f"{FILE}:3: no Chime user zed",)
