@@ -19,7 +19,8 @@ def target_option(f: F) -> F:
         "targets",
         multiple=True,
         metavar="NAME",
-        help="Only this room (repeatable). Default: every declared room.",
+        help="Only this room, by its name (the key in the YAML) or its id (repeatable). "
+        "Default: every declared room.",
     )(f)
 
 

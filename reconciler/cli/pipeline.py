@@ -107,8 +107,11 @@ class Session:
         return make_plan(self.desired, self.read(only), targets=targets or None)
 
     def scope(self, targets: Collection[str] | None) -> set[TargetKey] | None:
-        """The keys of the targets named with --target (all when none are named)."""
+        """The keys of the targets named with --target, by name or by id (all when none
+        are named): the same choice as the planner's."""
         if not targets:
             return None
         wanted = set(targets)
-        return {t.key for t in self.desired.targets if t.key.name in wanted}
+        return {
+            t.key for t in self.desired.targets if t.key.name in wanted or t.target_id in wanted
+        }

@@ -161,6 +161,23 @@ def test_target_limits_the_plan_and_the_api_calls(ops: Any, cli: Any, calls: Cal
     assert calls() == {"ListRoomMemberships": 1, "ListRooms": 1, "ListUsers": 1}
 
 
+def test_target_by_room_id_plans_the_room_declared_with_that_id(
+    ops: Any, write_desired: Any, cli: Any, calls: Calls
+) -> None:
+    write_desired({"more.yaml": "rooms:\n  lobby: {id: room-quiet, members: [erin@example.com]}\n"})
+    run = cli("plan", "--target", "room-quiet")
+    assert run.lines == [
+        f"# room lobby (account {ACCOUNT}, id room-quiet)",
+        "  + erin@example.com (Member)",
+        "    unmanaged: frank@example.com (Administrator)",
+        "",
+        "Plan: 1 to add, 0 to change, 0 to remove.",
+    ]
+    assert (run.exit_code, run.stderr) == (0, "")
+    # by id: no ListRooms; one page of the room's members; erin by e-mail
+    assert calls() == {"ListRoomMemberships": 1, "ListUsers": 1}
+
+
 def test_target_that_is_not_declared_is_an_error_before_any_call(
     ops: Any, cli: Any, calls: Calls
 ) -> None:
