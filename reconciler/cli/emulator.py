@@ -13,11 +13,18 @@ import click
 from reconciler.emulator import EmulatorServer, FaultConfig, is_loopback, load_seed
 
 
+def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not value.strip():
+        raise click.BadParameter("give an address to bind, such as 127.0.0.1.")
+    return value.strip()
+
+
 @click.command("emulator")
 @click.option(
     "--host",
     default="127.0.0.1",
     show_default=True,
+    callback=_host,
     help="Address to bind. Anything but loopback exposes the emulator to the network.",
 )
 @click.option(

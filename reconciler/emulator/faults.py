@@ -46,6 +46,14 @@ class FaultConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        # Numbers read back as floats (JSON 5.0, not 5) however they were given.
+        for name in ("latency_ms", *RATES, "tps"):
+            value = getattr(self, name)
+            if value is None and name == "tps":
+                continue
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise FaultConfigError(f"{name} must be a number, got {value!r}")
+            object.__setattr__(self, name, float(value))
         for name in RATES:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from emulator_http import request
 
 EXAMPLE = Path(__file__).parent / "seed-example.yaml"
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
@@ -111,3 +112,35 @@ def test_binding_elsewhere_than_loopback_warns(tmp_path: Path) -> None:
         "reach this machine can read and change the emulator's state.",
         "Error: cannot listen on 192.0.2.1:0: Cannot assign requested address",
     ]
+
+
+def test_an_empty_host_is_a_usage_error() -> None:
+    process = start("--host", "", "--port", "0")
+    out, err = process.communicate(timeout=20)
+    assert (process.returncode, out) == (2, "")
+    assert err.splitlines()[-1] == (
+        "Error: Invalid value for '--host': give an address to bind, such as 127.0.0.1."
+    )
+
+
+def test_fault_settings_from_flags_read_back_as_from_the_admin_api() -> None:
+    process = start("--port", "0", "--latency-ms", "5", "--tps", "20", "--fault-seed", "3")
+    try:
+        found = FIRST_LINE.match(first_line(process))
+        assert found
+        status, _, body = request(found.group(1), "GET", "/_emulator/faults")
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+    assert (status, body) == (
+        200,
+        {
+            "latency_ms": 5.0,
+            "throttle_rate": 0.0,
+            "error_rate": 0.0,
+            "item_error_rate": 0.0,
+            "tps": 20.0,
+            "seed": 3,
+        },
+    )
+    assert isinstance(body["latency_ms"], float)

@@ -162,3 +162,19 @@ def test_bad_fault_settings_are_refused(changes: dict[str, Any], message: str) -
     with pytest.raises(FaultConfigError) as info:
         FaultConfig().updated(changes)
     assert str(info.value) == message
+
+
+def test_fault_numbers_are_floats_however_given() -> None:
+    config = FaultConfig(latency_ms=5, throttle_rate=1, tps=3)
+    assert config.to_dict() == {
+        "latency_ms": 5.0,
+        "throttle_rate": 1.0,
+        "error_rate": 0.0,
+        "item_error_rate": 0.0,
+        "tps": 3.0,
+        "seed": 0,
+    }
+    assert all(isinstance(config.to_dict()[k], float) for k in ("latency_ms", "tps"))
+    with pytest.raises(FaultConfigError) as info:
+        FaultConfig(latency_ms="slow")  # type: ignore[arg-type]
+    assert str(info.value) == "latency_ms must be a number, got 'slow'"
