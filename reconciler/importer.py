@@ -13,18 +13,22 @@ prune on or off, because
   ``prune: false`` so that no plan removes it;
 - a room whose name is not unique where its key must be (in one account; in one file for
   stdout), or is blank, gets ``id:`` and a label as its key.
+
+Importing into a desired-state directory leaves out the rooms it declares already
+(``declared_rooms``): a second declaration would make the directory invalid.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import yaml
 
+from reconciler.desired.model import DesiredTarget
 from reconciler.live import LiveMember
-from reconciler.refs import EMAIL_RE, MemberKind, MemberRef, Role
+from reconciler.refs import EMAIL_RE, MemberKind, MemberRef, Role, TargetKind
 
 COMMAND = "`chime-reconciler import`"
 ROOMS_DIR = "rooms"
@@ -290,15 +294,44 @@ def directory_files(
     options: ImportOptions,
     *,
     write_settings: bool,
+    leave: Collection[ImportedRoom] = (),
 ) -> dict[str, str]:
     """Relative path → text for an import into a directory: one file per room (so a team
     can move its rooms into its own folder with ``git mv``), and settings.yaml with
-    ``options.default_account`` when ``write_settings``."""
-    accounts = {r.account for r in rooms}
+    ``options.default_account`` when ``write_settings``. The rooms in ``leave`` (declared
+    already) get no file; keys and file names are chosen as if they had one."""
     keys = room_keys(rooms, lambda r: r.account)
     files: dict[str, str] = {}
     if write_settings:
         files[SETTINGS_FILE] = settings_document(options.default_account)
-    for room, path in room_paths(rooms, len(accounts) > 1).items():
-        files[path] = rooms_document([room], options, keys)
+    for room, path in directory_paths(rooms).items():
+        if room not in leave:
+            files[path] = rooms_document([room], options, keys)
     return dict(sorted(files.items()))
+
+
+def directory_paths(rooms: Sequence[ImportedRoom]) -> dict[ImportedRoom, str]:
+    """The file of each room in an import into a directory (relative to it)."""
+    return room_paths(rooms, len({r.account for r in rooms}) > 1)
+
+
+def declared_rooms(
+    rooms: Iterable[ImportedRoom], targets: Iterable[DesiredTarget]
+) -> dict[ImportedRoom, DesiredTarget]:
+    """The live rooms a desired state declares already, with the declaration: a room
+    declared with ``id:`` by its id, any other by its name, in the same account."""
+    by_id: dict[tuple[str, str], DesiredTarget] = {}
+    by_name: dict[tuple[str, str], DesiredTarget] = {}
+    for t in targets:
+        if t.key.kind is not TargetKind.ROOM:
+            continue
+        if t.target_id is not None:
+            by_id.setdefault((t.key.scope, t.target_id), t)
+        else:
+            by_name.setdefault((t.key.scope, t.key.name), t)
+    found: dict[ImportedRoom, DesiredTarget] = {}
+    for r in rooms:
+        declared = by_id.get((r.account, r.room_id)) or by_name.get((r.account, r.name))
+        if declared is not None:
+            found[r] = declared
+    return found

@@ -15,12 +15,16 @@ import yaml
 
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.pipeline import ProgressBar
+from reconciler.desired import files as source_files
 from reconciler.desired.loader import SETTINGS, load_desired
+from reconciler.desired.model import DesiredTarget
 from reconciler.errors import DesiredStateError, UsageError
 from reconciler.importer import (
     ImportedRoom,
     ImportOptions,
+    declared_rooms,
     directory_files,
+    directory_paths,
     room_entries,
     stdout_document,
 )
@@ -119,8 +123,10 @@ def import_(
     --desired directory's settings.yaml) carry no `account:` line. With --out DIR, each
     room goes to DIR/rooms/NAME.yaml (DIR/rooms/ACCOUNT/NAME.yaml for several accounts),
     ready to be moved into a team's folder, and DIR/settings.yaml names the account
-    unless DIR has a settings.yaml already (it is never changed). Existing room files
-    are not overwritten unless --force; the directory is validated afterwards.
+    unless DIR has a settings.yaml already (it is never changed). Rooms that DIR declares
+    already (by name, or by id) are left as they are, so importing into a managed
+    directory adopts only the rooms it lacks; DIR must be valid for that. Existing room
+    files are not overwritten unless --force; the directory is validated afterwards.
 
     \b
     Examples:
@@ -198,8 +204,16 @@ def _write_directory(
         default = existing_default
     else:
         default = accounts[0] if len(accounts) == 1 else None
+    # Rooms declared in another file of DIR are left as they are; a room declared in the
+    # very file this import writes is that file's to overwrite (with --force).
+    paths = directory_paths(rooms)
+    leave = {
+        room: target
+        for room, target in declared_rooms(rooms, _declared_targets(out)).items()
+        if target.location.file != str(out / paths[room])
+    }
     files = directory_files(
-        rooms, ImportOptions(default, prune), write_settings=settings_path is None
+        rooms, ImportOptions(default, prune), write_settings=settings_path is None, leave=leave
     )
     existing = [p for p in files if (out / p).exists()]
     if existing and not force:
@@ -224,16 +238,48 @@ def _write_directory(
     else:
         written += f" (kept {settings_path})"
     click.echo(f"{_summary(rooms, accounts)} Wrote {written}.")
+    if leave:
+        click.echo(_left_as_they_are(leave))
     try:
         load_desired(out)
     except DesiredStateError:
         click.echo(
-            f"The files are written, but {out} is not a valid desired state now "
-            "(a room declared twice?): fix the problems below, then run plan.",
+            f"The files are written, but {out} is not a valid desired state now: "
+            "fix the problems below, then run plan.",
             err=True,
         )
         raise
-    click.echo(f"Next: chime-reconciler --desired {out} plan   (expect: No changes.)")
+    if n:
+        expect = "no changes to the rooms written" if leave else "No changes."
+        click.echo(f"Next: chime-reconciler --desired {out} plan   (expect: {expect})")
+
+
+def _declared_targets(directory: Path) -> tuple[DesiredTarget, ...]:
+    """What a desired-state directory declares: nothing when it has no files yet; an
+    invalid one stops the import before anything is written."""
+    sources, _ = source_files.discover(directory)
+    if not sources:
+        return ()
+    try:
+        return load_desired(directory).targets
+    except DesiredStateError:
+        click.echo(
+            f"Nothing was written: {directory} is not a valid desired state, so the rooms it "
+            "declares are unknown. Fix the problems below (or import into another directory):",
+            err=True,
+        )
+        raise
+
+
+def _left_as_they_are(leave: dict[ImportedRoom, DesiredTarget]) -> str:
+    n = len(leave)
+    rooms = sorted(leave, key=lambda r: (r.account, r.name.casefold(), r.name, r.room_id))
+    listed = ", ".join(f"{r.name} ({leave[r].location})" for r in rooms[:SHOW_FILES])
+    listed += f" and {n - SHOW_FILES} more" if n > SHOW_FILES else ""
+    return (
+        f"Left {n} room{'' if n == 1 else 's'} as {'it is' if n == 1 else 'they are'}, "
+        f"declared already: {listed}."
+    )
 
 
 def _summary(rooms: Sequence[ImportedRoom], accounts: Sequence[str]) -> str:

@@ -298,23 +298,94 @@ def test_import_of_an_unknown_room_is_an_error(emulator: EmulatorServer, tmp_pat
     assert result.stderr == f"Error: no Chime room named nope in account {ACC}\n"
 
 
-def test_import_that_would_declare_a_room_twice_says_so_after_writing(
+def test_import_into_a_desired_state_leaves_the_rooms_it_declares_as_they_are(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    """Adopting the rest of the rooms: `import --out DIR` into a managed directory writes
+    only the rooms DIR does not declare yet (by name or by id), so DIR stays valid."""
+    emulator.reset(small_seed())
+    out = tmp_path / "d"
+    (out / "teams").mkdir(parents=True)
+    (out / "settings.yaml").write_text(f"account: {ACC}\n")
+    mine = "rooms:\n  web:\n    administrators: [u2@example.com]\n"
+    (out / "teams/web.yaml").write_text(mine)
+
+    result = run(emulator, out, "import", "--out", str(out))
+
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        f"Imported 2 rooms (4 memberships; 1 webhook left out) from account {ACC}. "
+        f"Wrote 1 room file (kept {out / 'settings.yaml'}).",
+        f"Left 1 room as it is, declared already: web ({out / 'teams/web.yaml'}:2).",
+        f"Next: chime-reconciler --desired {out} plan   (expect: no changes to the rooms written)",
+    ]
+    assert files_under(out) == ["rooms/ops.yaml", "settings.yaml", "teams/web.yaml"]
+    assert (out / "teams/web.yaml").read_text() == mine
+    assert_no_changes(emulator, out)
+
+
+def test_import_skips_a_room_declared_by_id_and_says_when_nothing_is_left(
     emulator: EmulatorServer, tmp_path: Path
 ) -> None:
     emulator.reset(small_seed())
     out = tmp_path / "d"
     out.mkdir()
     (out / "settings.yaml").write_text(f"account: {ACC}\n")
-    (out / "mine.yaml").write_text("rooms:\n  web: {}\n")
-    result = run(emulator, out, "import", "--room", "web", "--out", str(out))
-    assert result.exit_code == 1
+    (out / "mine.yaml").write_text("rooms:\n  operations: {id: r-ops}\n")
+
+    result = run(emulator, out, "import", "--room", "ops", "--out", str(out))
+
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        f"Imported 1 room (3 memberships; 1 webhook left out) from account {ACC}. "
+        f"Wrote 0 room files (kept {out / 'settings.yaml'}).",
+        f"Left 1 room as it is, declared already: ops ({out / 'mine.yaml'}:2).",
+    ]
+    assert files_under(out) == ["mine.yaml", "settings.yaml"]
+
+
+def test_import_into_an_invalid_desired_state_writes_nothing(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    """Which rooms it declares cannot be known: writing could declare a room twice."""
+    emulator.reset(small_seed())
+    out = tmp_path / "d"
+    out.mkdir()
+    (out / "settings.yaml").write_text(f"account: {ACC}\n")
+    (out / "mine.yaml").write_text("rooms:\n  web: {members: [nobody]}\n")
+
+    result = run(emulator, out, "import", "--out", str(out))
+
+    assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.splitlines() == [
-        f"The files are written, but {out} is not a valid desired state now (a room declared "
-        "twice?): fix the problems below, then run plan.",
-        f"{out / 'rooms/web.yaml'}:4: rooms.web: room 'web' is already declared at "
-        f"{out / 'mine.yaml'}:2",
+        f"Nothing was written: {out} is not a valid desired state, so the rooms it declares "
+        "are unknown. Fix the problems below (or import into another directory):",
+        f"{out / 'mine.yaml'}:2: rooms.web.members[0]: malformed email address 'nobody'",
         "Desired state is invalid: 1 error.",
     ]
+    assert files_under(out) == ["mine.yaml", "settings.yaml"]
+
+
+def test_import_forced_over_its_own_files_rewrites_the_rooms_they_declare(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    """A room declared in the very file the import writes is not "declared elsewhere":
+    --force refreshes it."""
+    emulator.reset(small_seed())
+    out = tmp_path / "d"
+    first = run(emulator, tmp_path / "none", "import", "--account", ACC, "--out", str(out))
+    assert first.exit_code == 0
+    (out / "rooms/ops.yaml").write_text("rooms:\n  ops: {}\n")
+
+    refused = run(emulator, out, "import", "--out", str(out))
+    assert refused.exit_code == 1
+    assert "2 files exist already" in refused.stderr
+
+    forced = run(emulator, out, "import", "--out", str(out), "--force")
+    assert (forced.exit_code, forced.stderr) == (0, "")
+    assert "declared already" not in forced.stdout
+    assert "u0@example.com" in (out / "rooms/ops.yaml").read_text()
+    assert_no_changes(emulator, out)
 
 
 def test_import_calls_list_rooms_once_and_memberships_by_pages_of_99(

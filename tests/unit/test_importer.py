@@ -17,6 +17,7 @@ from reconciler.desired.model import DesiredState
 from reconciler.importer import (
     ImportedRoom,
     ImportOptions,
+    declared_rooms,
     directory_files,
     room_entries,
     room_keys,
@@ -260,6 +261,35 @@ def test_directory_of_several_accounts_has_a_folder_per_account_and_no_default()
 def test_directory_without_settings_when_one_exists_already() -> None:
     files = directory_files([room("ops")], ImportOptions(ACC), write_settings=False)
     assert list(files) == ["rooms/ops.yaml"]
+
+
+def test_declared_rooms_match_by_id_else_by_name_within_the_account() -> None:
+    desired = load(
+        {
+            "settings.yaml": f"account: {ACC}\n",
+            "a.yaml": "rooms:\n  ops: {}\n  label: {id: rid-web}\n",
+            "b.yaml": f"rooms:\n  db: {{account: {ACC2}}}\n",
+        }
+    )
+    ops, web, db = room("ops"), room("web"), room("db")
+    db2, ops2 = room("db", account=ACC2), room("ops", account=ACC2)
+    renamed = room("ops", room_id="rid-other")  # a second room named ops: matched by name
+
+    found = declared_rooms([ops, web, db, db2, ops2, renamed], desired.targets)
+
+    assert {r: str(t.location) for r, t in found.items()} == {
+        ops: f"{desired.files[0]}:2",
+        renamed: f"{desired.files[0]}:2",
+        web: f"{desired.files[0]}:3",
+        db2: f"{desired.files[1]}:2",
+    }
+
+
+def test_directory_files_leave_out_the_rooms_declared_already_but_keep_their_keys() -> None:
+    rooms = [room("ops", room_id="a"), room("ops", room_id="b"), room("web")]
+    files = directory_files(rooms, ImportOptions(ACC), write_settings=False, leave=[rooms[0]])
+    assert list(files) == ["rooms/ops-b.yaml", "rooms/web.yaml"]
+    assert "  ops (b):" in files["rooms/ops-b.yaml"].splitlines()
 
 
 def test_rooms_whose_file_names_collide_get_their_id_in_the_name() -> None:
