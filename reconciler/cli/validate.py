@@ -18,8 +18,15 @@ def plural(n: int, noun: str) -> str:
 def validate(app: AppContext) -> None:
     """Check the desired-state files offline: no AWS call, no credentials needed.
 
-    Prints `Desired state is valid: ...` and exits 0, or prints every problem as
-    FILE:LINE: PATH: MESSAGE on stderr and exits 1. With -v, lists the rooms.
+    Prints `Desired state is valid: N rooms, M memberships in K files.` and exits 0, or
+    prints every problem as FILE:LINE: PATH: MESSAGE on stderr, then
+    `Desired state is invalid: N errors.`, and exits 1.
+
+    \b
+    Examples:
+      chime-reconciler validate                       # ./desired-state
+      chime-reconciler --desired DIR validate         # global options go first
+      chime-reconciler -v validate                    # also list each room
     """
     try:
         state = load_desired(app.desired_dir)

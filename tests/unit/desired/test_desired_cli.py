@@ -177,3 +177,11 @@ def test_seed_differs_from_the_example_in_every_way_the_demo_shows() -> None:
         Role.MEMBER,
     )  # a demotion
     assert "webhook:Deploys" in live["web-releases"] and not state.targets[3].prune
+
+
+def test_validate_help_shows_examples_with_global_options_first() -> None:
+    result = run("validate", "--help")
+    assert result.exit_code == 0
+    assert "Examples:\n" in result.stdout
+    assert "  chime-reconciler --desired DIR validate" in result.stdout
+    assert "  chime-reconciler -v validate" in result.stdout
