@@ -122,8 +122,7 @@ def humanise(
     path = _line_path(loc)
     got = describe(value)
     if kind == "string_type":
-        quote = " (quote it)" if isinstance(value, int | float | datetime.date) else ""
-        return path, f"expected a string, got {got}{quote}"
+        return path, f"expected a string, got {got}{_string_hint(value)}"
     if kind == "bool_type":
         return path, f"expected true or false, got {got}"
     if kind in ("int_type", "int_from_float", "int_parsing"):
@@ -146,6 +145,16 @@ def humanise(
         return path, str(ctx["message"])
     text = str(error["msg"]).removeprefix("Value error, ")
     return path, text[:1].lower() + text[1:]
+
+
+def _string_hint(value: Any) -> str:
+    if isinstance(value, int | float | datetime.date):
+        return " (quote it)"
+    if isinstance(value, dict) and len(value) == 1:  # `- bot: PagerBot` is a mapping
+        ((key, name),) = value.items()
+        if str(key).lower() == "bot" and isinstance(name, str) and name.strip():
+            return f" (write 'bot:{name.strip()}', without a space after ':')"
+    return ""
 
 
 def unknown_key(key: str, root: type[BaseModel], parent: Path, hints: Mapping[str, str]) -> str:

@@ -348,3 +348,14 @@ def test_room_names_beyond_ascii_are_shown_as_written(tmp_path: Path) -> None:
         f'{tmp_path}/r.yaml:10: rooms."zero\\u200bwidth".members[0]: '
         "malformed email address 'c@'",
     ]
+
+
+def test_a_bot_written_with_a_space_after_the_colon_says_how_to_write_it(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text(
+        "rooms:\n  ops:\n    account: a\n    members:\n      - bot: PagerBot\n      - {x: 1}\n"
+    )
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/r.yaml:5: rooms.ops.members[0]: expected a string, got a mapping "
+        "(write 'bot:PagerBot', without a space after ':')",
+        f"{tmp_path}/r.yaml:6: rooms.ops.members[1]: expected a string, got a mapping",
+    ]
