@@ -153,3 +153,12 @@ def test_pr_plan_runs_after_validate_even_when_it_fails_so_the_comment_is_curren
         "==",
         "github.repository",
     ]
+
+
+@pytest.mark.parametrize("name", ["plan.yml", "apply.yml", "drift.yml"])
+def test_workflows_install_the_tool_with_the_tested_dependency_versions(name: str) -> None:
+    runs = [s["run"] for job in workflow(name)["jobs"].values() for s in job["steps"] if "run" in s]
+    installs = [r for r in runs if "pip install" in r]
+    assert installs
+    for run in installs:
+        assert "-c constraints.txt" in run, run
