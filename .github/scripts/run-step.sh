@@ -83,12 +83,18 @@ else
 fi
 set -e
 
-# `FILE:LINE: message` (the desired-state errors) as annotations on the file
+# `FILE:LINE: message` (the desired-state errors) as annotations on the file, which
+# GitHub wants relative to the checkout
 annotate() {
     local line file message
     while IFS= read -r line; do
         if [[ "$line" =~ ^([^:]+):([0-9]+):\ (.+)$ && -f "${BASH_REMATCH[1]}" ]]; then
-            file="${BASH_REMATCH[1]//%/%25}"
+            file="${BASH_REMATCH[1]}"
+            if [[ -n "${GITHUB_WORKSPACE:-}" ]]; then
+                file="$(realpath -m --relative-to="$GITHUB_WORKSPACE" "$file" 2>/dev/null)" \
+                    || file="${BASH_REMATCH[1]}" # no GNU realpath (macOS): as printed
+            fi
+            file="${file//%/%25}"
             file="${file//,/%2C}"
             message="${BASH_REMATCH[3]//%/%25}"
             echo "::error file=${file//:/%3A},line=${BASH_REMATCH[2]}::${message//$'\r'/%0D}"

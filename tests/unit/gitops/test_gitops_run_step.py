@@ -23,7 +23,7 @@ exit "$STUB_EXIT"
 
 
 def run_step(
-    tmp_path: Path, exit_code: int, stub_text: str = STUB, **inputs: str
+    tmp_path: Path, exit_code: int, stub_text: str = STUB, cwd: Path | None = None, **inputs: str
 ) -> tuple[int, list[str], dict[str, str]]:
     stub = tmp_path / "chime-reconciler"
     stub.write_text(stub_text)
@@ -40,7 +40,12 @@ def run_step(
         **inputs,
     )
     done = subprocess.run(
-        ["bash", str(SCRIPT)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=30
+        ["bash", str(SCRIPT)],
+        env=env,
+        cwd=cwd or tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     (tmp_path / "stdout.txt").write_text(done.stdout)
     (tmp_path / "stderr.txt").write_text(done.stderr)
@@ -195,3 +200,22 @@ def test_an_empty_quoted_argument_is_passed_on(tmp_path: Path) -> None:
     _, args, _ = run_step(tmp_path, 0, INPUT_COMMAND="audit", INPUT_ARGS="x ''")
 
     assert args[-2:] == ["x", ""]
+
+
+def test_annotations_name_the_file_relative_to_the_repository(tmp_path: Path) -> None:
+    """The action's working-directory: the tool names files relative to it, GitHub wants
+    them relative to the checkout ($GITHUB_WORKSPACE)."""
+    (tmp_path / "infra/desired-state").mkdir(parents=True)
+    (tmp_path / "infra/desired-state/a.yaml").write_text("rooms: {}\n")
+    run_step(
+        tmp_path,
+        1,
+        cwd=tmp_path / "infra",
+        INPUT_COMMAND="validate",
+        GITHUB_WORKSPACE=str(tmp_path),
+        STUB_STDERR="desired-state/a.yaml:3: rooms: bad, very bad: 100%",
+    )
+
+    assert (tmp_path / "stdout.txt").read_text().splitlines()[-2] == (
+        "::error file=infra/desired-state/a.yaml,line=3::rooms: bad, very bad: 100%25"
+    )
