@@ -17,6 +17,8 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -32,7 +34,7 @@ from reconciler.emulator.errors import (
 from reconciler.emulator.faults import FaultConfig, FaultInjector
 from reconciler.emulator.models import ChimeBackend
 from reconciler.emulator.responses import Request
-from reconciler.emulator.seed import Seed, parse_seed
+from reconciler.emulator.seed import Seed, load_seed, parse_seed
 from reconciler.emulator.urls import blank_label, resolve
 
 log = logging.getLogger(__name__)
@@ -71,13 +73,29 @@ class CallCounter:
             self._counts.clear()
 
 
-def to_seed(seed: Seed | Mapping[str, Any] | None, source: str = "<seed>") -> Seed:
-    """A ``Seed`` from a plain seed document (as ``load_seed`` returns), a Seed, or None."""
+SeedLike = Seed | Mapping[str, Any] | str | PathLike[str] | None
+
+
+def to_seed(seed: SeedLike, source: str = "<seed>") -> Seed:
+    """A ``Seed`` from a plain seed document (as ``load_seed`` returns), a Seed, the path
+    of a YAML seed file, or None."""
     if seed is None:
         return Seed()
     if isinstance(seed, Seed):
         return seed
+    if isinstance(seed, str | PathLike):
+        return parse_seed(load_seed(Path(seed)), str(seed))
     return parse_seed(seed, source)
+
+
+def to_faults(faults: FaultConfig | Mapping[str, Any] | None) -> FaultConfig:
+    """A ``FaultConfig`` from one, or from a mapping of settings as POST /_emulator/faults
+    takes them, or None (no faults)."""
+    if faults is None:
+        return FaultConfig()
+    if isinstance(faults, FaultConfig):
+        return faults
+    return FaultConfig().updated(faults)
 
 
 class EmulatorApp:
@@ -85,17 +103,17 @@ class EmulatorApp:
 
     def __init__(
         self,
-        seed: Seed | Mapping[str, Any] | None = None,
-        faults: FaultConfig | None = None,
+        seed: SeedLike = None,
+        faults: FaultConfig | Mapping[str, Any] | None = None,
     ) -> None:
         self.seed = to_seed(seed)
-        self.initial_faults = faults or FaultConfig()
+        self.initial_faults = to_faults(faults)
         self.backend = ChimeBackend(self.seed)
         self.injector = FaultInjector(self.initial_faults)
         self.counter = CallCounter()
         self._request_numbers = itertools.count()
 
-    def reset(self, seed: Seed | Mapping[str, Any] | None = None) -> None:
+    def reset(self, seed: SeedLike = None) -> None:
         """Back to the start: the given seed (or the one the emulator started with), no
         calls counted, the initial faults, fault decisions starting again."""
         state = to_seed(seed) if seed is not None else self.seed
@@ -147,7 +165,7 @@ class EmulatorApp:
                 return self._json(200, self.backend.snapshot())
             if key == ("POST", "reset"):
                 doc = _json_document(body)
-                self.reset(to_seed(doc, "POST /_emulator/reset") if doc is not None else None)
+                self.reset(parse_seed(doc, "POST /_emulator/reset") if doc is not None else None)
                 return self._json(200, {"status": "reset"})
             if key == ("GET", "faults"):
                 return self._json(200, self.injector.config.to_dict())

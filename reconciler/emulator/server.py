@@ -25,10 +25,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from reconciler.emulator.app import EmulatorApp
+from reconciler.emulator.app import EmulatorApp, SeedLike
 from reconciler.emulator.faults import FaultConfig
 from reconciler.emulator.models import ChimeBackend
-from reconciler.emulator.seed import Seed
 
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
 
@@ -110,11 +109,13 @@ class EmulatorServer:
 
     def __init__(
         self,
-        seed: Seed | Mapping[str, Any] | None = None,
+        seed: SeedLike = None,
         host: str = "127.0.0.1",
         port: int = 0,
-        faults: FaultConfig | None = None,
+        faults: FaultConfig | Mapping[str, Any] | None = None,
     ) -> None:
+        """``seed``: a seed document (``load_seed``'s), a ``Seed``, or a YAML file's path;
+        ``faults``: a ``FaultConfig`` or a mapping such as ``{"throttle_rate": 0.1}``."""
         self.app = EmulatorApp(seed, faults)
         self._address = (host, port)
         self._httpd: _HttpServer | None = None
@@ -200,7 +201,7 @@ class EmulatorServer:
     def reset_calls(self) -> None:
         self.app.counter.reset()
 
-    def reset(self, seed: Seed | Mapping[str, Any] | None = None) -> None:
+    def reset(self, seed: SeedLike = None) -> None:
         """State from ``seed`` (default: the starting seed); counters zero; initial faults."""
         self.app.reset(seed)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from unittest.mock import ANY
 
@@ -106,3 +107,23 @@ def test_unknown_admin_paths_are_404(emulator: EmulatorServer) -> None:
         ANY,
         {"Code": "NotFound", "Message": "No emulator admin endpoint at GET /_emulator/nope"},
     )
+
+
+def test_the_server_takes_a_seed_file_path_and_faults_as_a_mapping(chime_client: Any) -> None:
+    example = Path(__file__).parent / "seed-example.yaml"
+    with EmulatorServer(seed=example, faults={"throttle_rate": 1, "seed": 2}) as server:
+        assert server.faults == FaultConfig(throttle_rate=1.0, seed=2)
+        assert [a["id"] for a in server.state()["accounts"]] == [
+            "11111111-2222-3333-4444-555555555555"
+        ]
+    with EmulatorServer(seed=str(example)) as server:
+        chime = chime_client(server.url)
+        assert chime.get_room(AccountId=ACCOUNT, RoomId="room-1")["Room"]["Name"] == (
+            "incident-response"
+        )
+
+
+def test_reset_with_a_json_string_is_refused_not_read_as_a_path(emulator: EmulatorServer) -> None:
+    status, _, body = request(emulator.url, "POST", "/_emulator/reset", "/etc/hostname")
+    message = "POST /_emulator/reset: expected a mapping, got a string"
+    assert (status, body) == (400, {"Code": "BadRequest", "Message": message})
