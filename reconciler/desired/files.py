@@ -13,6 +13,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from reconciler.desired.yamlpos import line_at
 from reconciler.errors import Problem
 from reconciler.refs import Location
 
@@ -76,7 +77,8 @@ def decode(source: SourceFile) -> tuple[str | None, Problem | None]:
     try:
         return source.content.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        line = source.content.count(b"\n", 0, exc.start) + 1
+        before = source.content[: exc.start].decode("utf-8-sig")
+        line = line_at(before, len(before))
         return None, Problem(Location(source.display, line), "not valid UTF-8 text")
 
 

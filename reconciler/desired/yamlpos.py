@@ -11,6 +11,7 @@ every key in a desired-state file is a name or a field name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,8 +71,11 @@ class Document:
     issues: list[YamlIssue]
 
 
+LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")  # what PyYAML counts as one
+
+
 def line_at(text: str, index: int) -> int:
-    return text.count("\n", 0, max(index, 0)) + 1
+    return len(LINE_BREAK.findall(text, 0, max(index, 0))) + 1
 
 
 def parse(text: str) -> Document:

@@ -359,3 +359,12 @@ def test_a_bot_written_with_a_space_after_the_colon_says_how_to_write_it(tmp_pat
         "(write 'bot:PagerBot', without a space after ':')",
         f"{tmp_path}/r.yaml:6: rooms.ops.members[1]: expected a string, got a mapping",
     ]
+
+
+def test_bytes_that_are_not_utf8_are_located_whatever_the_line_endings(tmp_path: Path) -> None:
+    (tmp_path / "crlf.yaml").write_bytes(b"rooms:\r\n  a:\r\n    members: [caf\xe9@x.io]\r\n")
+    (tmp_path / "cr.yaml").write_bytes(b"rooms:\r  b:\r    members: [caf\xe9@x.io]\r")
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/cr.yaml:3: not valid UTF-8 text",
+        f"{tmp_path}/crlf.yaml:3: not valid UTF-8 text",
+    ]

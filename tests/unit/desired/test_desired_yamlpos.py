@@ -93,3 +93,10 @@ def test_syntax_errors_hint_at_the_usual_cause() -> None:
             "'<block sequence start>' (started at line 2; check the indentation)",
         )
     ]
+
+
+def test_a_forbidden_character_is_located_whatever_the_line_endings() -> None:
+    message = "unacceptable character #x0001: special characters are not allowed"
+    for newline in ("\n", "\r\n", "\r", "\u2028"):
+        text = newline.join(["rooms:", "  a:", '    members: ["x\x01"]', ""])
+        assert parse(text).issues == [YamlIssue(3, (), message)], repr(newline)
