@@ -13,9 +13,9 @@
 #   OUT_DIR          where plan.md / plan.json / output.txt go
 # `plan` always runs as `plan --format markdown --detailed-exitcode --out OUT_DIR/plan.json`
 # with the Markdown in OUT_DIR/plan.md; a plan that fails before it can plan (invalid
-# desired state, AWS unreachable: exit 1 and no Markdown) gets its error messages there
-# instead. Outputs (to $GITHUB_OUTPUT): exit-code, plan-markdown, plan-file, output-file.
-# The output and the error messages (stderr, also in OUT_DIR/stderr.txt) go to the job
+# desired state, AWS unreachable, a bad option: no Markdown) gets its error messages
+# there instead, and exit code 1. Outputs (to $GITHUB_OUTPUT): exit-code, plan-markdown,
+# plan-file, output-file. The output and the error messages (stderr, also in OUT_DIR/stderr.txt) go to the job
 # summary; `FILE:LINE: message` errors become annotations on the file.
 set -euo pipefail
 
@@ -67,6 +67,10 @@ if [[ "$INPUT_COMMAND" == plan ]]; then
         --out "$OUT_DIR/plan.json" "${extra[@]}" 2>&1 >"$OUT_DIR/plan.md" \
         | tee "$stderr_file" >&2
     code="${PIPESTATUS[0]}"
+    exited="$code"
+    # Changes (2) always come with a plan; 2 without one is a usage error (click's exit
+    # code for a bad option), which must not read as drift.
+    if [[ "$code" == 2 && ! -s "$OUT_DIR/plan.md" ]]; then code=1; fi
 else
     # stdout to the log and output.txt; stderr to the log and stderr.txt (through a FIFO,
     # so that both stream while the command runs and are complete once it has ended)
@@ -109,7 +113,7 @@ if [[ "$INPUT_COMMAND" == plan ]]; then
             echo "<!-- chime-reconciler-plan -->"
             echo "### Chime membership plan"
             echo
-            echo "**Error:** \`chime-reconciler plan\` exited $code before it could make a plan:"
+            echo "**Error:** \`chime-reconciler plan\` exited $exited before it could make a plan:"
             echo
             echo '```text'
             cat "$stderr_file"

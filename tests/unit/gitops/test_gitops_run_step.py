@@ -219,3 +219,18 @@ def test_annotations_name_the_file_relative_to_the_repository(tmp_path: Path) ->
     assert (tmp_path / "stdout.txt").read_text().splitlines()[-2] == (
         "::error file=infra/desired-state/a.yaml,line=3::rooms: bad, very bad: 100%25"
     )
+
+
+def test_a_plan_usage_error_is_an_error_not_changes(tmp_path: Path) -> None:
+    """click exits 2 on a bad option (`args: --taget ops`), the code that means "changes"
+    with --detailed-exitcode: without a plan it must not open a drift issue."""
+    stub = STUB.replace('echo "stdout of the stub"\n', "")
+    usage = "Error: No such option: --taget"
+    code, _, outputs = run_step(
+        tmp_path, 2, INPUT_COMMAND="plan", INPUT_FAIL="true", STUB_STDERR=usage, stub_text=stub
+    )
+
+    assert (code, outputs["exit-code"]) == (1, "1")
+    assert "plan-file" not in outputs
+    markdown = (tmp_path / "out/plan.md").read_text()
+    assert f"exited 2 before it could make a plan:\n\n```text\n{usage}\n```\n" in markdown
