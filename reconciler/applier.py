@@ -4,16 +4,19 @@ Targets are applied in parallel (``parallelism`` threads). Within a target:
 
 0. removals of members who are not administrators (they free places under the room's
    1,000-member quota for the creates, and cannot lower the administrator count);
-1. creates and promotions: members whose role cannot change in place (bots) are deleted
-   first, then every create goes out in batches of ``provider.batch_size``; users are
-   promoted in place;
-2. demotions (bots: delete, then re-create as Member, in the phase-1 batches when phase 1
-   adds no administrator, since the count then only falls anyway);
-3. removals of administrators.
+1. promotions of users, in place;
+2. members whose role cannot change in place (bots) are deleted, then every create and
+   re-creation goes out in batches of ``provider.batch_size``. A demoted bot (an
+   administrator) joins these batches when the room keeps enough administrators without
+   it meanwhile: at least ``min_administrators`` (the safety limit), or as many as before
+   or after the plan when that is fewer; otherwise it waits for step 3;
+3. demotions (bots left from step 2: delete, then re-create as Member);
+4. removals of administrators.
 
-So a target never passes through a state with fewer administrators than both before and
-after. If adding an administrator fails, demotions and removals of administrators in that
-target are skipped (reported as ``Skipped``).
+So a room never passes through a state with fewer administrators than the limit (or than
+both before and after), and a bot's role change costs a delete plus a place in the room's
+batches whenever that is safe. If adding an administrator fails, demotions and removals of
+administrators in that target are skipped (reported as ``Skipped``).
 
 Errors: per-item batch errors with a transient code are retried with backoff, re-batching
 only those items; other per-item codes fail that member only. ``Conflict`` on create means
@@ -34,6 +37,7 @@ from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.providers.base import Provider
 from reconciler.providers.retry import TRANSIENT_CODES, RetryPolicy
 from reconciler.refs import Role, TargetKey
+from reconciler.safety import administrators_after
 
 SKIPPED = "Skipped"
 CONFLICT = "Conflict"
@@ -99,13 +103,16 @@ def apply(
     parallelism: int = 8,
     progress: ChangeProgress | None = None,
     retry: RetryPolicy | None = None,
+    min_administrators: int | None = None,
 ) -> ApplyResult:
-    """Apply every change of ``plan``; never raises for AWS errors, reports them instead."""
+    """Apply every change of ``plan``; never raises for AWS errors, reports them instead.
+    ``min_administrators``: the safety limit no room may pass below while it is changed
+    (None: never below both its count before and after the plan)."""
     policy = retry or RetryPolicy.from_env()
     targets = [t for t in plan.targets if t.changes]
 
     def run(tp: TargetPlan) -> list[ChangeResult]:
-        return _TargetRun(tp, provider, policy, progress).run()
+        return _TargetRun(tp, provider, policy, progress, min_administrators).run()
 
     per_target = pmap(run, targets, parallelism)
     return ApplyResult(tuple(r for rs in per_target for r in rs))
@@ -120,8 +127,10 @@ class _TargetRun:
         provider: Provider,
         retry: RetryPolicy,
         progress: ChangeProgress | None,
+        min_administrators: int | None = None,
     ) -> None:
         self.tp = tp
+        self.min_administrators = min_administrators
         self.p = provider
         self.retry = retry
         self.progress = progress
@@ -135,11 +144,9 @@ class _TargetRun:
         deletes = [(i, c) for i, c in changes if c.action is Action.DELETE]
         promotions = [(i, c) for i, c in updates if c.role_after is Role.ADMINISTRATOR]
         demotions = [(i, c) for i, c in updates if c.role_after is not Role.ADMINISTRATOR]
-        adds_admin = any(c.role_after is Role.ADMINISTRATOR for _, c in creates + promotions)
-        recreate_now = [x for x in promotions if not self.p.can_update_role(x[1].member_kind)]
-        recreate_later = [x for x in demotions if not self.p.can_update_role(x[1].member_kind)]
-        if not adds_admin:
-            recreate_now, recreate_later = recreate_now + recreate_later, []
+        in_place = [x for x in promotions if self.p.can_update_role(x[1].member_kind)]
+        bot_promotions = [x for x in promotions if x not in in_place]
+        bot_demotions = [x for x in demotions if not self.p.can_update_role(x[1].member_kind)]
 
         # 0. removals of members who are not administrators: they free places in the room
         # (1,000 at most) for the creates, and cannot lower the administrator count
@@ -147,19 +154,19 @@ class _TargetRun:
             if c.role_before is not Role.ADMINISTRATOR:
                 self._delete(i, c)
 
-        # 1. creates and promotions
-        batch = creates + self._delete_for_recreate(recreate_now)
-        self._create(batch)
-        for i, c in promotions:
-            if self.p.can_update_role(c.member_kind):
-                self._update(i, c)
+        # 1. promotions in place, 2. creates and re-creations
+        for i, c in in_place:
+            self._update(i, c)
+        promoted = sum(self.results[i].ok for i, _ in in_place)
+        early = bot_demotions if self._may_demote_early(len(bot_demotions), promoted) else []
+        self._create(creates + self._delete_for_recreate(bot_promotions + early))
         admin_failed = any(
             not self.results[i].ok
             for i, c in creates + promotions
             if i in self.results and c.role_after is Role.ADMINISTRATOR
         )
 
-        # 2. demotions, 3. removals (administrators kept if adding one failed)
+        # 3. demotions, 4. removals (administrators kept if adding one failed)
         def skip(items: Sequence[tuple[int, Change]]) -> list[tuple[int, Change]]:
             todo = []
             for i, c in items:
@@ -175,11 +182,26 @@ class _TargetRun:
         for i, c in demote:
             if self.p.can_update_role(c.member_kind):
                 self._update(i, c)
-        later = [x for x in demote if x in recreate_later]
+        later = [x for x in demote if x in bot_demotions]
         self._create(self._delete_for_recreate(later))
         for i, c in skip(deletes):
             self._delete(i, c)
         return [self.results[i] for i, _ in changes]
+
+    def _may_demote_early(self, demoted: int, promoted: int) -> bool:
+        """Whether ``demoted`` administrators (bots) may leave the room before the creates,
+        once ``promoted`` users have become administrators: only if the room keeps at least
+        the floor (the limit, or fewer when the room has fewer before or after the plan)."""
+        if not demoted:
+            return False
+        before = self.tp.live_administrators
+        if before is None:  # unknown: early only when the plan adds no administrator
+            return not any(c.role_after is Role.ADMINISTRATOR for c in self.tp.changes)
+        after = administrators_after(self.tp, before)
+        floor = min(before, after)
+        if self.min_administrators is not None:
+            floor = min(floor, self.min_administrators)
+        return before + promoted - demoted >= floor
 
     # -- single operations ---------------------------------------------------------------
 

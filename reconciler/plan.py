@@ -70,6 +70,8 @@ class TargetPlan:
     unmanaged: tuple[LiveMember, ...] = ()  # present, not declared, not pruned
     protected: tuple[LiveMember, ...] = ()  # would be removed/demoted but are protected
     live_count: int = 0  # memberships before the plan
+    # administrators before the plan (None: unknown, as in a plan file written without it)
+    live_administrators: int | None = None
 
     @property
     def has_changes(self) -> bool:

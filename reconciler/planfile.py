@@ -146,6 +146,7 @@ def _target(d: Any, where: str) -> TargetPlan:
         unmanaged=_live_members(d, "unmanaged", where),
         protected=_live_members(d, "protected", where),
         live_count=_field(d, "live_count", where, int),
+        live_administrators=_optional_int(d, "live_administrators", where),
     )
 
 
@@ -234,6 +235,12 @@ def _role_or_none(d: dict[str, Any], key: str, where: str) -> Role | None:
         raise _Corrupt(where, f"missing {key!r}")
     value = d[key]
     return None if value is None else _enum(Role, value, f"{where}.{key}")
+
+
+def _optional_int(d: dict[str, Any], key: str, where: str) -> int | None:
+    """A key added within format version 1: absent or null in older files."""
+    value = d.get(key)
+    return None if value is None else _as(int, value, f"{where}.{key}")
 
 
 def _field(d: dict[str, Any], key: str, where: str, typ: type[T]) -> T:

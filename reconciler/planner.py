@@ -153,6 +153,7 @@ def plan_target(
         unmanaged=tuple(sorted(unmanaged, key=_live_order)),
         protected=tuple(sorted(kept, key=_live_order)),
         live_count=len(live.members),
+        live_administrators=sum(m.role is Role.ADMINISTRATOR for m in live.members),
     )
 
 

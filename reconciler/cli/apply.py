@@ -96,6 +96,7 @@ def execute(session: Session, plan: Plan, out: Console) -> bool:
             session.provider,
             parallelism=session.app.parallelism,
             progress=session.progress.advance,
+            min_administrators=session.desired.safety.min_administrators,
         )
     out.print()
     for line in render_apply(result):

@@ -61,6 +61,7 @@ def _target(t: TargetPlan) -> JsonObject:
         "changes": [_change(c) for c in t.changes],
         "unmanaged": [_live_member(m) for m in t.unmanaged],
         "protected": [_live_member(m) for m in t.protected],
+        "live_administrators": t.live_administrators,
     }
 
 

@@ -289,9 +289,9 @@ def test_bot_demotion_waits_until_the_new_administrator_is_in(emulator: Emulator
     result: ApplyResult = apply(the_plan, rooms, retry=FAST)
 
     assert result.ok and (result.added, result.changed) == (1, 2)
-    # u2 created, u1 promoted; then PagerBot deleted and re-created as Member
+    # u1 promoted first; then PagerBot deleted, and re-created as Member in u2's batch
     assert calls(emulator) == {
-        "BatchCreateRoomMembership": 2,
+        "BatchCreateRoomMembership": 1,
         "UpdateRoomMembership": 1,
         "DeleteRoomMembership": 1,
     }
@@ -304,6 +304,23 @@ def test_bot_demotion_waits_until_the_new_administrator_is_in(emulator: Emulator
         MemberKind.BOT,
         MemberKind.USER,
     ]
+
+
+def test_bot_demotion_waits_for_a_new_administrator_created_in_a_batch(
+    emulator: EmulatorServer,
+) -> None:
+    emulator.reset(seed(5, {"id-ops": [("bot:PagerBot", "Administrator"), *users([1])]}))
+    want = DesiredState(targets=(room("ops", member("bot:PagerBot"), member("u2@example.com", A)),))
+    rooms = provider(emulator)
+    the_plan = make_plan(want, rooms.read(want))
+    emulator.reset_calls()
+
+    result = apply(the_plan, rooms, retry=FAST, min_administrators=1)
+
+    assert result.ok and (result.added, result.changed, result.removed) == (1, 1, 1)
+    # PagerBot, the only administrator, leaves only once u2 is in: two batches
+    assert calls(emulator) == {"BatchCreateRoomMembership": 2, "DeleteRoomMembership": 2}
+    assert memberships(emulator, "id-ops") == {"bid-PagerBot": "Member", "uid-2": "Administrator"}
 
 
 def test_a_full_room_swaps_members_in_one_apply(emulator: EmulatorServer) -> None:

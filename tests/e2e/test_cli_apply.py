@@ -145,6 +145,47 @@ def test_apply_write_calls_are_the_lower_bound(
     }
 
 
+def test_bots_gaining_and_losing_administrator_cost_one_batch_with_the_new_members(
+    seed: Any, write_desired: Any, cli: Any, calls: Calls, members: Members
+) -> None:
+    """Bots change roles by delete and re-create: each costs a delete and a place in the
+    room's one batch (carol stays administrator, so DeployBot may leave first)."""
+    seed(
+        users=["carol", "dan", "eve"],
+        bots=["PagerBot", "DeployBot"],
+        rooms={
+            "ops": [
+                ("carol", "Administrator"),
+                ("bot:PagerBot", "Member"),
+                ("bot:DeployBot", "Administrator"),
+            ]
+        },
+    )
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "rooms.yaml": """
+                rooms:
+                  ops:
+                    administrators: [carol@example.com, "bot:PagerBot"]
+                    members: [dan@example.com, eve@example.com, "bot:DeployBot"]
+                """,
+        }
+    )
+    run = cli("apply", "--auto-approve")
+    assert run.lines[-1] == "Apply complete! Memberships: 2 added, 2 changed, 0 removed."
+    assert run.exit_code == 0
+    writes = {k: v for k, v in calls().items() if k not in READS}
+    assert writes == {"BatchCreateRoomMembership": 1, "DeleteRoomMembership": 2}
+    assert members("ops") == {
+        "uid-carol": "Administrator",
+        "bid-PagerBot": "Administrator",
+        "bid-DeployBot": "Member",
+        "uid-dan": "Member",
+        "uid-eve": "Member",
+    }
+
+
 def test_apply_converges_through_throttling_server_errors_and_item_failures(
     ops: Any, write_desired: Any, cli: Any, calls: Calls, members: Members
 ) -> None:

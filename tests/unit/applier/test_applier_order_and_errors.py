@@ -126,13 +126,20 @@ def delete(who: str, role: Role = M, room: str = "ops") -> Change:
     return change(Action.DELETE, who, role, None, room)
 
 
-def plan_of(*changes: Change) -> Plan:
+def plan_of(*changes: Change, admins: int | None = None) -> Plan:
+    """``admins``: the rooms' administrators before the plan (None: unknown)."""
     by_room: dict[TargetKey, list[Change]] = {}
     for c in changes:
         by_room.setdefault(c.target, []).append(c)
     return Plan(
         tuple(
-            TargetPlan(k, k.name, "fp", tuple(sorted(cs, key=lambda c: c.sort_key)))
+            TargetPlan(
+                k,
+                k.name,
+                "fp",
+                tuple(sorted(cs, key=lambda c: c.sort_key)),
+                live_administrators=admins,
+            )
             for k, cs in sorted(by_room.items())
         )
     )
@@ -165,8 +172,8 @@ def test_promotions_come_before_demotions_and_removals() -> None:
         create("new@x.io", A),
     )
     assert fake.log == [
-        ("create", "ops", ("new@x.io:Administrator",)),
         ("update", "ops", ("mid@x.io:Administrator",)),
+        ("create", "ops", ("new@x.io:Administrator",)),
         ("update", "ops", ("old@x.io:Member",)),
         ("delete", "ops", ("gone@x.io",)),
     ]
@@ -202,6 +209,56 @@ def test_bot_demotion_shares_the_batch_when_no_administrator_is_added() -> None:
     run(fake, update("bot:Pager", A, M), create("new@x.io"))
     assert ops(fake) == ["delete", "create"]
     assert fake.rooms["ops"] == {"bot:Pager": M, "boss@x.io": A, "new@x.io": M}
+
+
+def test_bots_swapping_administrator_share_one_batch_when_another_admin_stays() -> None:
+    # a user stays administrator: the demoted bot may leave before the new admin bot is in
+    start = {"boss@x.io": A, "bot:Old": A, "bot:New": M}
+    fake = FakeRooms({"ops": start})
+    changes = (update("bot:New", M, A), update("bot:Old", A, M), create("amy@x.io"))
+    result = apply(plan_of(*changes, admins=2), fake, retry=NO_WAIT, min_administrators=1)  # type: ignore[arg-type]
+    assert fake.log == [
+        ("delete", "ops", ("bot:New",)),
+        ("delete", "ops", ("bot:Old",)),
+        ("create", "ops", ("amy@x.io:Member", "bot:New:Administrator", "bot:Old:Member")),
+    ]
+    assert min(fake.admins_over_time("ops", start)) == 1
+    assert result.ok and fake.rooms["ops"] == {
+        "boss@x.io": A,
+        "bot:New": A,
+        "bot:Old": M,
+        "amy@x.io": M,
+    }
+
+
+def test_bots_swapping_administrator_take_two_batches_when_the_bot_is_the_only_admin() -> None:
+    start = {"bot:Old": A, "bot:New": M}
+    fake = FakeRooms({"ops": start})
+    changes = (update("bot:New", M, A), update("bot:Old", A, M), create("amy@x.io"))
+    result = apply(plan_of(*changes, admins=1), fake, retry=NO_WAIT, min_administrators=1)  # type: ignore[arg-type]
+    assert fake.log == [
+        ("delete", "ops", ("bot:New",)),
+        ("create", "ops", ("amy@x.io:Member", "bot:New:Administrator")),
+        ("delete", "ops", ("bot:Old",)),
+        ("create", "ops", ("bot:Old:Member",)),
+    ]
+    assert min(fake.admins_over_time("ops", start)) == 1
+    assert result.ok
+
+
+def test_bot_demotion_shares_the_batch_when_a_user_promotion_covers_it() -> None:
+    # no limit given: never below both before (1) and after (1); amy's promotion comes first
+    start = {"bot:Pager": A, "amy@x.io": M}
+    fake = FakeRooms({"ops": start})
+    changes = (update("bot:Pager", A, M), update("amy@x.io", M, A), create("new@x.io", A))
+    result = apply(plan_of(*changes, admins=1), fake, retry=NO_WAIT)  # type: ignore[arg-type]
+    assert fake.log == [
+        ("update", "ops", ("amy@x.io:Administrator",)),
+        ("delete", "ops", ("bot:Pager",)),
+        ("create", "ops", ("new@x.io:Administrator", "bot:Pager:Member")),
+    ]
+    assert min(fake.admins_over_time("ops", start)) == 1
+    assert result.ok
 
 
 def test_transient_item_errors_are_retried_rebatching_only_failed_items() -> None:

@@ -163,6 +163,7 @@ def target_plans(draw: st.DrawFn) -> TargetPlan:
         tuple(draw(st.lists(live_members, max_size=2))),
         tuple(draw(st.lists(live_members, max_size=2))),
         draw(st.integers(0, 2000)),
+        draw(st.none() | st.integers(0, 1000)),
     )
 
 

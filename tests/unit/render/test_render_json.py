@@ -28,7 +28,11 @@ def test_output_validates_against_the_schema(plan: Plan) -> None:
 
 def test_document_content_and_key_order() -> None:
     p = Plan(
-        (TargetPlan(IR, "room-1", FP, (PAGER, CAROL), (ALERTS,), (), live_count=3),),
+        (
+            TargetPlan(
+                IR, "room-1", FP, (PAGER, CAROL), (ALERTS,), (), live_count=3, live_administrators=1
+            ),
+        ),
         violations=UNSAFE.violations,
         errors=("a.yaml:1: oops",),
         desired_digest="sha256:d",
@@ -83,6 +87,7 @@ def test_document_content_and_key_order() -> None:
                     }
                 ],
                 "protected": [],
+                "live_administrators": 1,
             }
         ],
         "safety": {
@@ -132,6 +137,7 @@ def test_keys_come_in_the_documented_order() -> None:
         "changes",
         "unmanaged",
         "protected",
+        "live_administrators",  # added within version 1: last
     ]
     assert order[3] == [
         "action",
