@@ -16,16 +16,37 @@ from reconciler.runner import report_error, run
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+class CommandLineError(click.UsageError):
+    """A bad command line. Exit 1 as Terraform does: 2 means "changes present" only."""
+
+    exit_code = 1
+
+
 class ReconcilerGroup(click.Group):
     """Turns the project's own errors into a message on stderr and their exit code, so that
-    the command line and click's test runner behave alike."""
+    the command line and click's test runner behave alike. A bad command line exits 1, not
+    click's 2: with --detailed-exitcode, 2 must only ever mean "there are changes"."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise _exit_1(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _exit_1(exc) from None
         except ReconcilerError as exc:
             report_error(exc)
             ctx.exit(exc.exit_code)
+
+
+def _exit_1(exc: click.UsageError) -> click.UsageError:
+    if isinstance(exc, CommandLineError):
+        return exc
+    return CommandLineError(exc.format_message(), exc.ctx)
 
 
 @click.group(cls=ReconcilerGroup, context_settings=CONTEXT_SETTINGS)

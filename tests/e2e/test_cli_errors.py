@@ -1,6 +1,6 @@
 """No traceback ever reaches a user: bad input of every kind, run as a user runs it (a child
-process, `python -m reconciler`), ends with a message and exit 1 (or click's 2 for a bad
-command line), never a traceback or an "internal error"."""
+process, `python -m reconciler`), ends with a message and exit 1 (a bad command line too:
+2 means only "changes present"), never a traceback or an "internal error"."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], int, str]] = [
         "unknown-format",
         no_desired,
         ["plan", "--format", "xml"],
-        2,
+        1,
         "Error: Invalid value for '--format': 'xml' is not one of 'text', 'markdown', 'json'.",
     ),
     (
@@ -92,7 +92,7 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], int, str]] = [
         "unknown-command",
         no_desired,
         ["frobnicate"],
-        2,
+        1,
         "Error: No such command 'frobnicate'.",
     ),
 ]
@@ -156,3 +156,22 @@ def test_refused_connection_fails_fast_with_a_clear_message(
     )
     assert run.exit_code == 1
     assert elapsed < 8.0, f"a refused connection took {elapsed:.1f}s to report"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan", "--detailed-exitcode", "--no-such-flag"],
+        ["--no-such-global", "plan"],
+        ["plna"],
+        ["plan", "--parallelism"],
+        ["--parallelism", "0", "plan", "--detailed-exitcode"],
+    ],
+    ids=["unknown-option", "unknown-global", "unknown-command", "missing-value", "bad-range"],
+)
+def test_a_bad_command_line_exits_1_never_2_which_means_changes(args: list[str], cli: Any) -> None:
+    run = cli.raw(*args)
+    assert run.exit_code == 1
+    assert run.err_lines[-1].startswith("Error: ")
+    sub = cli.subprocess(*args, raw=True)
+    assert sub.exit_code == 1
