@@ -28,14 +28,16 @@ from reconciler.desired.model import (
     DEFAULT_MAX_REMOVALS,
     DEFAULT_MIN_ADMINISTRATORS,
 )
-from reconciler.refs import MemberRef
+from reconciler.refs import MemberKind, MemberRef
 
 GROUP_PREFIX = "@"
 GROUP_NAME_RE = re.compile(r"^[^\s@]\S*$")
 NON_BLANK = r".*\S.*"
-ENTRY_PATTERN = (
-    r"^\s*(?:@[^\s@]\S*|[Bb][Oo][Tt]:.*\S.*|[^@\s]+@[^@\s]+\.[^@\s]+)\s*$"  # ECMA-262 safe
-)
+_LOCAL = r'[^@\s"(),:;<>\[\]\\]+'  # no brackets, quotes or separators; any script
+_LABEL = r'[^@\s"(),:;<>\[\]\\.]+'  # one part of the domain
+EMAIL_PATTERN = rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL})+"  # a@b.c
+EMAIL_RE = re.compile(rf"^{EMAIL_PATTERN}$")
+ENTRY_PATTERN = rf"^\s*(?:@[^\s@]\S*|[Bb][Oo][Tt]:.*\S.*|{EMAIL_PATTERN})\s*$"  # ECMA-262 safe
 
 
 @dataclass(frozen=True, order=True)
@@ -62,7 +64,10 @@ def parse_entry(text: str) -> Entry:
         if not GROUP_NAME_RE.match(name):
             raise ValueError(f"malformed group reference {stripped!r}")
         return GroupRef(name)
-    return MemberRef.parse(text)
+    ref = MemberRef.parse(text)
+    if ref.kind is MemberKind.USER and not EMAIL_RE.match(ref.display):
+        raise ValueError(f"malformed email address {stripped!r}")  # <a@b.c>, a@b.c; ...
+    return ref
 
 
 def _fail(kind: str, message: str) -> PydanticCustomError:

@@ -7,6 +7,7 @@ pass the fixture's name.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -368,3 +369,34 @@ def test_bytes_that_are_not_utf8_are_located_whatever_the_line_endings(tmp_path:
         f"{tmp_path}/cr.yaml:3: not valid UTF-8 text",
         f"{tmp_path}/crlf.yaml:3: not valid UTF-8 text",
     ]
+
+
+def test_addresses_with_brackets_separators_or_stray_dots_are_malformed(tmp_path: Path) -> None:
+    bad = [
+        "<alice@example.com>",
+        "alice@example.com;",
+        "alice@example.com,",
+        "mailto:alice@example.com",
+        '"alice@example.com"',
+        "alice@example..com",
+        "alice@.example.com",
+        "alice@example.com.",
+        "a(b)@example.com",
+    ]
+    items = "".join(f"      - {json.dumps(e)}\n" for e in bad)
+    (tmp_path / "r.yaml").write_text(f"rooms:\n  ops:\n    account: a\n    members:\n{items}")
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/r.yaml:{5 + i}: rooms.ops.members[{i}]: malformed email address {e!r}"
+        for i, e in enumerate(bad)
+    ]
+
+
+def test_plus_signs_subdomains_apostrophes_and_non_ascii_are_valid_addresses(
+    tmp_path: Path,
+) -> None:
+    good = ["a+tag@mail.eu.example.com", "o'brien@example.co.uk", "josé@exämple.com", "x@a.b"]
+    (tmp_path / "r.yaml").write_text(
+        f"rooms:\n  ops:\n    account: a\n    members: {json.dumps(good)}\n", encoding="utf-8"
+    )
+    (target,) = load_desired(tmp_path).targets
+    assert sorted(str(m.ref) for m in target.members) == sorted(good)
