@@ -114,6 +114,17 @@ class Plan:
             remove=sum(c.action is Action.DELETE for c in cs),
         )
 
+    def summary_line(self) -> str:
+        """The closing line every renderer prints. A plan with errors never claims that
+        Chime matches the desired state: parts of it could not be planned."""
+        if self.errors and not self.summary.total:
+            n = len(self.errors)
+            return (
+                f"No changes planned, but the plan is incomplete: "
+                f"{n} error{'' if n == 1 else 's'} above."
+            )
+        return self.summary.line()
+
     @property
     def safe(self) -> bool:
         return not self.violations

@@ -46,7 +46,17 @@ class ReconcilerGroup(click.Group):
 def _exit_1(exc: click.UsageError) -> click.UsageError:
     if isinstance(exc, CommandLineError):
         return exc
-    return CommandLineError(exc.format_message(), exc.ctx)
+    message = exc.format_message()
+    if isinstance(exc, click.NoSuchOption) and exc.option_name in _global_options():
+        message = (
+            f"{message.rstrip('.')}: {exc.option_name} is a global option, it goes before "
+            f"the command, as in `chime-reconciler {exc.option_name} ... plan`."
+        )
+    return CommandLineError(message, exc.ctx)
+
+
+def _global_options() -> set[str]:
+    return {name for p in cli.params for name in getattr(p, "opts", [])}
 
 
 @click.group(cls=ReconcilerGroup, context_settings=CONTEXT_SETTINGS)

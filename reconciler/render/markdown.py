@@ -47,7 +47,7 @@ class MarkdownRenderer:
     def render(self, plan: Plan) -> str:
         shown = [t for t in plan.targets if _shows(t)]
         rest = [t for t in plan.targets if not _shows(t)]
-        head = f"{MARKER}\n{HEADING}\n\n**{md_escape(plan.summary.line())}**\n\n"
+        head = f"{MARKER}\n{HEADING}\n\n**{md_escape(plan.summary_line())}**\n\n"
         sections = [
             _Section(
                 "safety messages",

@@ -69,7 +69,7 @@ class TextRenderer:
             out.append(Text.assemble(("Error:", ERROR_STYLE), f" {error}"))
         if plan.errors:
             out.append(Text())
-        out.append(Text(plan.summary.line(), style=HEADER_STYLE))
+        out.append(Text(plan.summary_line(), style=HEADER_STYLE))
         if plan.violations and self.allow_unsafe:
             out.append(Text())
             for v in plan.violations:

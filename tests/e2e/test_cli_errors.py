@@ -175,3 +175,12 @@ def test_a_bad_command_line_exits_1_never_2_which_means_changes(args: list[str],
     assert run.err_lines[-1].startswith("Error: ")
     sub = cli.subprocess(*args, raw=True)
     assert sub.exit_code == 1
+
+
+def test_a_global_option_after_the_command_says_where_it_goes(cli: Any) -> None:
+    run = cli.raw("validate", "--desired", "desired-state")
+    assert run.exit_code == 1
+    assert run.err_lines[-1] == (
+        "Error: No such option '--desired': --desired is a global option, it goes before "
+        "the command, as in `chime-reconciler --desired ... plan`."
+    )

@@ -141,7 +141,7 @@ def test_detailed_exitcode_is_1_for_an_unknown_email_named_at_its_line(
         "Error: desired-state/rooms.yaml:5: no Chime user with e-mail zed@example.com "
         f"in account {ACCOUNT}",
         "",
-        "No changes. Chime memberships match the desired state.",
+        "No changes planned, but the plan is incomplete: 1 error above.",
     ]
     assert run.exit_code == 1
 
@@ -185,7 +185,7 @@ def test_target_that_is_not_declared_is_an_error_before_any_call(
     assert run.lines == [
         "Error: --target nosuch: no target named 'nosuch' is declared",
         "",
-        "No changes. Chime memberships match the desired state.",
+        "No changes planned, but the plan is incomplete: 1 error above.",
     ]
     assert run.exit_code == 1
     assert calls() == {}

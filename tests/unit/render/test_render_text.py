@@ -117,3 +117,10 @@ def test_member_names_that_look_like_markup_are_printed_as_written() -> None:
     pipe, out = console()
     render_plan(p, "text", console=pipe)
     assert "  + [bold]x[/]@example.com (Administrator)" in out.getvalue().splitlines()
+
+
+def test_a_plan_with_errors_never_says_chime_matches() -> None:
+    incomplete = Plan(targets=(), errors=("desired-state/a.yaml:3: no Chime user with e-mail x",))
+    assert render_text(incomplete).splitlines()[-1] == (
+        "No changes planned, but the plan is incomplete: 1 error above."
+    )
