@@ -27,8 +27,9 @@ from dataclasses import dataclass
 import yaml
 
 from reconciler.desired.model import DesiredTarget
+from reconciler.desired.spec import parse_entry
 from reconciler.live import LiveMember
-from reconciler.refs import EMAIL_RE, MemberKind, MemberRef, Role, TargetKind
+from reconciler.refs import MemberKind, MemberRef, Role, TargetKind
 
 COMMAND = "`chime-reconciler import`"
 ROOMS_DIR = "rooms"
@@ -108,12 +109,10 @@ def room_entries(room: ImportedRoom) -> RoomEntries:
 
 
 def _nameable(m: LiveMember) -> bool:
-    """Can a desired-state file name this member so that it matches the live one?"""
-    text = str(m.ref)
-    if m.kind is MemberKind.USER and not EMAIL_RE.match(m.ref.display):
-        return False
+    """Can a desired-state file name this member so that it matches the live one? (As
+    `validate` reads a member entry: an address it refuses must not be written.)"""
     try:
-        return MemberRef.parse(text) == m.ref
+        return parse_entry(str(m.ref)) == m.ref
     except ValueError:
         return False
 

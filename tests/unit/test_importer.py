@@ -159,6 +159,23 @@ def test_user_without_email_is_left_out_and_its_room_is_never_pruned() -> None:
     assert_round_trip({"rooms.yaml": text, "settings.yaml": f"account: {ACC}\n"}, [r])
 
 
+@pytest.mark.parametrize("email", ['quote"d@example.com', "a@example..com", "<a@example.com>"])
+def test_user_whose_email_validate_refuses_is_left_out_and_the_room_never_pruned(
+    email: str,
+) -> None:
+    """Chime may list addresses the desired-state files refuse: writing them made the
+    imported directory invalid."""
+    r = room("ops", user("a@example.com"), user(email, A, "uid-odd"))
+    entries = room_entries(r)
+    assert entries.members == (MemberRef.user("a@example.com"),)
+    assert [(o.member.member_id, o.reason) for o in entries.left_out] == [
+        ("uid-odd", "Chime lists no usable e-mail address for this user")
+    ]
+    text = stdout_document([r], ImportOptions(ACC, prune=True))
+    assert "    prune: false  # 1 member(s) left out below: pruning would remove them" in text
+    assert_round_trip({"rooms.yaml": text, "settings.yaml": f"account: {ACC}\n"}, [r])
+
+
 def test_second_bot_of_the_same_name_is_left_out_as_the_planner_matches_the_first() -> None:
     r = room("ops", bot("Pager", M, "bid-2"), bot("Pager", A, "bid-1"))
     entries = room_entries(r)
