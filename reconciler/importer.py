@@ -118,6 +118,8 @@ def _nameable(m: LiveMember) -> bool:
 
 
 def _why_unnameable(m: LiveMember) -> str:
+    if m.kind is MemberKind.USER and "@" in m.ref.display:
+        return "desired-state files cannot name this e-mail address (validate refuses it)"
     if m.kind is MemberKind.USER:
         return "Chime lists no usable e-mail address for this user"
     return "its name cannot be written as a member reference"

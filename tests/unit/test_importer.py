@@ -169,7 +169,7 @@ def test_user_whose_email_validate_refuses_is_left_out_and_the_room_never_pruned
     entries = room_entries(r)
     assert entries.members == (MemberRef.user("a@example.com"),)
     assert [(o.member.member_id, o.reason) for o in entries.left_out] == [
-        ("uid-odd", "Chime lists no usable e-mail address for this user")
+        ("uid-odd", "desired-state files cannot name this e-mail address (validate refuses it)")
     ]
     text = stdout_document([r], ImportOptions(ACC, prune=True))
     assert "    prune: false  # 1 member(s) left out below: pruning would remove them" in text
