@@ -70,7 +70,7 @@ class RoomsProvider:
             if t.key.kind is TargetKind.ROOM and (only is None or t.key in only)
         ]
         problems: list[LiveProblem] = []
-        room_ids = self._resolve_rooms(scope, problems)
+        room_ids = _declared_once(scope, self._resolve_rooms(scope, problems), problems)
         found = [t for t in scope if t.key in room_ids]
         listings = self._pmap(lambda t: self._read_room(t, room_ids[t.key]), found)
         targets: dict[TargetKey, LiveTarget] = {}
@@ -282,3 +282,25 @@ def _unambiguous(scoped: Mapping[tuple[str, MemberRef], str]) -> dict[MemberRef,
         if ids.setdefault(ref, mid) != mid:
             clashes.add(ref)
     return {ref: mid for ref, mid in ids.items() if ref not in clashes}
+
+
+def _declared_once(
+    scope: Sequence[DesiredTarget], room_ids: dict[TargetKey, str], problems: list[LiveProblem]
+) -> dict[TargetKey, str]:
+    """Room ids of the targets, less any room declared twice (once by name and once by
+    ``id:``, say): two declarations of one room would undo each other's changes, so each
+    is reported, naming the other, and neither is planned."""
+    by_room: dict[tuple[str, str], list[DesiredTarget]] = defaultdict(list)
+    for t in scope:
+        if t.key in room_ids:
+            by_room[(t.key.scope, room_ids[t.key])].append(t)
+    kept = dict(room_ids)
+    for (_, room_id), declared in sorted(by_room.items()):
+        if len(declared) < 2:
+            continue
+        for t in declared:
+            others = "; ".join(f"{o.key.name} at {o.location}" for o in declared if o is not t)
+            msg = f"room {room_id} is declared more than once (also as {others}); declare it once"
+            problems.append(_problem(t, t.location, msg))
+            kept.pop(t.key, None)
+    return kept

@@ -326,8 +326,9 @@ def test_persistent_throttling_gives_up_with_the_code(emulator: EmulatorServer) 
     with pytest.raises(AwsError) as info:
         provider(emulator).read(desired(room("a", room_id="id-a")))
     assert info.value.code == "ThrottledClientException"
-    assert info.value.message.endswith("(gave up after 12 attempts)")
-    assert calls(emulator) == {"ListRoomMemberships": 12, "Throttled": 12}
+    # throttling: three times the policy's 12 attempts (retry.THROTTLE_FACTOR)
+    assert info.value.message.endswith("(gave up after 36 attempts)")
+    assert calls(emulator) == {"ListRoomMemberships": 36, "Throttled": 36}
 
 
 def test_dummy_credentials_are_used_for_an_endpoint_without_aws_credentials(
@@ -372,3 +373,18 @@ def test_read_progress_is_reported_once_per_room_in_scope(emulator: EmulatorServ
     rooms = RoomsProvider(client_for(emulator.url), parallelism=4, retry=FAST, progress=seen.append)
     rooms.read(desired(room("a"), room("b"), room("missing")))
     assert sorted(seen) == [key("a"), key("b"), key("missing")]
+
+
+def test_a_room_declared_by_name_and_by_id_is_reported_at_both_places_and_not_planned(
+    emulator: EmulatorServer,
+) -> None:
+    emulator.reset(seed(users=2, rooms={"id-a": [], "id-b": []}))
+    want = desired(room("a", line=2), room("label", room_id="id-a", line=7), room("b", line=9))
+    live = provider(emulator).read(want)
+    assert [str(p) for p in live.problems] == [
+        "desired-state/rooms.yaml:2: room id-a is declared more than once "
+        "(also as label at desired-state/rooms.yaml:7); declare it once",
+        "desired-state/rooms.yaml:7: room id-a is declared more than once "
+        "(also as a at desired-state/rooms.yaml:2); declare it once",
+    ]
+    assert sorted(k.name for k in live.targets) == ["b"]
