@@ -7,6 +7,12 @@ predictable and each retry is logged (logger ``reconciler``, debug level).
 Retried: HTTP 429 (``ThrottledClientException``, ``ThrottlingException``, ...), HTTP 5xx
 (``ServiceUnavailableException``, ``ServiceFailureException``, ...) and connection errors
 (refused, reset, timed out). Every other ``ClientError`` becomes ``AwsError`` at once.
+
+Throttling says "slow down", not "failed": under a requests-per-second quota shared by the
+parallel threads, one call can be throttled many times in a row while the others get
+through. So a call gives up after ``attempts`` failures other than throttling (3 for an
+endpoint that cannot be reached), or after ``throttle_limit`` attempts in all (three times
+``attempts`` unless set).
 """
 
 from __future__ import annotations
@@ -48,6 +54,17 @@ DEFAULT_CAP = 20.0  # seconds
 DEFAULT_CONNECT_ATTEMPTS = 3
 UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError)
 
+THROTTLE_FACTOR = 3  # attempts in all, against ``attempts`` for other transient errors
+THROTTLING_CODES = frozenset(
+    {
+        "ThrottledClientException",
+        "ThrottlingException",
+        "TooManyRequestsException",
+        "Throttled",
+        "Throttling",
+    }
+)
+
 # Error codes worth another attempt: whole-call exception codes and per-item batch codes.
 TRANSIENT_CODES = frozenset(
     {
@@ -79,6 +96,7 @@ class RetryPolicy:
     base: float = DEFAULT_BASE
     cap: float = DEFAULT_CAP
     connect_attempts: int = DEFAULT_CONNECT_ATTEMPTS  # when the endpoint cannot be reached
+    throttle_attempts: int | None = None  # attempts in all when throttled; None: 3 x attempts
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
     rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
 
@@ -117,6 +135,11 @@ class RetryPolicy:
             connect_attempts=min(attempts, DEFAULT_CONNECT_ATTEMPTS),
         )
 
+    @property
+    def throttle_limit(self) -> int:
+        """Attempts in all before a throttled call gives up."""
+        return self.throttle_attempts or THROTTLE_FACTOR * self.attempts
+
     def ceiling(self, retry: int) -> float:
         """Upper bound of the delay before retry number ``retry`` (1-based)."""
         return float(min(self.cap, self.base * (2 ** (retry - 1))))
@@ -135,6 +158,14 @@ def error_code(exc: ClientError) -> str:
 def error_message(exc: ClientError) -> str:
     err = exc.response.get("Error", {})
     return str(err.get("Message") or exc.response.get("message") or "")
+
+
+def is_throttling(exc: BaseException) -> bool:
+    """HTTP 429, or a throttling code (some services answer 400 ThrottlingException)."""
+    if not isinstance(exc, ClientError):
+        return False
+    status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+    return status == 429 or error_code(exc) in THROTTLING_CODES
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -158,7 +189,8 @@ def call_with_retry(
     ``operation`` (``"ListRooms"``) and ``context`` (``"account 1111, room abc"``) name the
     call in logs and in the error a user sees.
     """
-    retry = 0
+    retry = 0  # failed attempts
+    errors = 0  # of which not throttling
     while True:
         try:
             return fn(**params)
@@ -175,12 +207,17 @@ def call_with_retry(
             else:
                 code, message = type(exc).__name__, str(exc)
             retry += 1
-            limit = (
-                min(policy.attempts, policy.connect_attempts)
-                if isinstance(exc, UNREACHABLE)
-                else policy.attempts
-            )
-            if not transient or retry >= limit:
+            if is_throttling(exc):
+                count, limit = retry, policy.throttle_limit
+            else:
+                errors += 1
+                count = errors
+                limit = (
+                    min(policy.attempts, policy.connect_attempts)
+                    if isinstance(exc, UNREACHABLE)
+                    else policy.attempts
+                )
+            if not transient or count >= limit or retry >= policy.throttle_limit:
                 if transient:
                     message = f"{message} (gave up after {retry} attempts)"
                 raise AwsError(operation, code, message, context) from exc
@@ -191,7 +228,7 @@ def call_with_retry(
                 f" ({context})" if context else "",
                 code,
                 message,
-                retry,
+                count,
                 limit - 1,
                 delay,
             )

@@ -105,6 +105,37 @@ def test_gives_up_after_the_policy_attempts_with_the_last_code() -> None:
     assert len(slept) == 2
 
 
+def test_throttling_gets_three_times_the_attempts_of_other_errors() -> None:
+    # a quota (tps) shared by parallel threads throttles a call many times in a row: it is
+    # told to slow down, not failing, so 10 attempts are too few (apply gave up mid-way)
+    p, _ = policy(attempts=3)
+    throttled = client_error("ThrottledClientException", 429, "Rate exceeded")
+    fn = Flaky(*[throttled] * 5, client_error("ServiceFailureException", 500), throttled)
+    assert call_with_retry(p, "ListRooms", fn) == "ok"
+    assert len(fn.calls) == 8
+    fn = Flaky(*[throttled] * 20)
+    with pytest.raises(AwsError) as info:
+        call_with_retry(p, "ListRooms", fn)
+    assert str(info.value) == (
+        "ListRooms failed: ThrottledClientException: Rate exceeded (gave up after 9 attempts)"
+    )
+    assert (
+        p.throttle_limit == 9 and RetryPolicy(attempts=3, throttle_attempts=4).throttle_limit == 4
+    )
+
+
+def test_server_errors_are_counted_apart_from_throttling() -> None:
+    p, _ = policy(attempts=3)
+    throttled = client_error("ThrottlingException", 400, "Rate exceeded")
+    failed = client_error("ServiceUnavailableException", 503, "try later")
+    fn = Flaky(failed, throttled, failed, throttled, throttled, failed, throttled)
+    with pytest.raises(AwsError) as info:
+        call_with_retry(p, "ListRooms", fn)
+    assert str(info.value) == (
+        "ListRooms failed: ServiceUnavailableException: try later (gave up after 6 attempts)"
+    )
+
+
 def test_backoff_is_exponential_capped_and_fully_jittered() -> None:
     p = RetryPolicy(attempts=10, base=0.1, cap=1.0, rng=random.Random(1))
     assert [p.ceiling(n) for n in range(1, 7)] == [0.1, 0.2, 0.4, 0.8, 1.0, 1.0]
@@ -159,7 +190,7 @@ def test_retries_are_logged_at_debug(caplog: pytest.LogCaptureFixture) -> None:
         caplog.records[0]
         .getMessage()
         .startswith(
-            "ListRooms (account 1111): ThrottledClientException (Rate exceeded); retry 1 of 4 in "
+            "ListRooms (account 1111): ThrottledClientException (Rate exceeded); retry 1 of 14 in "
         )
     )
 
