@@ -25,11 +25,14 @@ from reconciler.refs import TargetKey
 
 class ProgressBar:
     """A rich progress bar on stderr, shown only on a terminal (never in CI logs unless
-    CHIME_RECONCILER_PROGRESS=1). ``advance`` is safe to call from worker threads."""
+    CHIME_RECONCILER_PROGRESS=1, which, where stderr is not a terminal, writes one plain
+    line per finished task instead). ``advance`` is safe to call from worker threads."""
 
     def __init__(self, console: Console) -> None:
         forced = os.environ.get("CHIME_RECONCILER_PROGRESS") == "1"
         self.enabled = forced or (console.is_terminal and not os.environ.get("CI"))
+        self.live = self.enabled and console.is_terminal
+        self._console = console
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -37,18 +40,24 @@ class ProgressBar:
             TimeElapsedColumn(),
             console=console,
             transient=True,
-            disable=not self.enabled,
+            disable=not self.live,
         )
         self._task = self._progress.add_task("", total=0, visible=False)
 
     @contextlib.contextmanager
     def task(self, description: str, total: int) -> Iterator[None]:
-        self._progress.update(
-            self._task, description=description, total=total, completed=0, visible=True
-        )
+        # reset: the clock restarts too (a confirmation prompt may have waited meanwhile)
+        self._progress.reset(self._task, description=description, total=total, visible=True)
         with self._progress:
             yield
         self._progress.update(self._task, visible=False)
+        if self.enabled and not self.live:
+            [task] = self._progress.tasks
+            self._console.print(
+                f"{description}: {int(task.completed)}/{total} in {task.elapsed or 0:.1f}s",
+                markup=False,
+                highlight=False,
+            )
 
     def advance(self, *_: object) -> None:
         self._progress.advance(self._task)

@@ -1,0 +1,45 @@
+"""Progress bars: on stderr, only on a terminal (or with CHIME_RECONCILER_PROGRESS=1),
+never in the output a pipe or CI log receives."""
+
+from __future__ import annotations
+
+import io
+import time
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from reconciler.cli.pipeline import ProgressBar
+
+pytestmark = pytest.mark.e2e
+
+
+def test_forced_progress_goes_to_stderr_and_plain_output_stays_clean(
+    ops: Any, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHIME_RECONCILER_PROGRESS", "1")
+    run = cli.subprocess("apply", "--auto-approve")
+    assert run.exit_code == 0
+    # stderr is a pipe here (a CI log): one plain line per finished task, no bar
+    steps = [line.split(" in ")[0] for line in run.err_lines]
+    assert steps == [
+        "Reading memberships: 3/3",
+        "Applying changes: 5/5",
+        "Reading memberships: 2/2",
+    ]
+    assert "\x1b[" not in run.stderr
+    assert "\x1b[" not in run.stdout and run.lines[-1].startswith("Apply complete!")
+
+
+def test_each_task_times_itself_from_its_own_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the confirmation prompt sits between reading and applying: its wait is not the apply's
+    monkeypatch.setenv("CHIME_RECONCILER_PROGRESS", "1")
+    bar = ProgressBar(Console(file=io.StringIO(), force_terminal=True))
+    with bar.task("Reading memberships", 1):
+        bar.advance()
+    time.sleep(0.3)
+    with bar.task("Applying changes", 2):
+        [task] = bar._progress.tasks
+        assert (task.description, task.completed, task.total) == ("Applying changes", 0, 2)
+        assert task.elapsed is not None and task.elapsed < 0.2
