@@ -82,13 +82,23 @@ def worlds(
         )
         for i, k in enumerate(sorted(target_keys))
     )
-    protected = draw(st.frozensets(refs, max_size=3)) if protect else frozenset()
-    safety = Safety(max_removals=draw(st.integers(0, 5)))
-    desired = DesiredState(targets, safety, protected, "sha256:d")
-
     live_keys = draw(st.lists(st.sampled_from(target_keys), unique=True)) if target_keys else []
     live_keys += draw(st.lists(keys.filter(lambda k: k not in target_keys), max_size=1))
     live_targets = {k: draw(live_targets_for(k)) for k in live_keys}
+
+    # protected: mostly members that are live somewhere, so that the planner meets them
+    present = sorted(
+        {
+            m.ref
+            for t in live_targets.values()
+            for m in t.members
+            if m.kind is not MemberKind.WEBHOOK
+        }
+    )
+    candidates = st.one_of(st.sampled_from(present), refs) if present else refs
+    protected = draw(st.frozensets(candidates, max_size=3)) if protect else frozenset()
+    safety = Safety(max_removals=draw(st.integers(0, 5)))
+    desired = DesiredState(targets, safety, protected, "sha256:d")
     declared = {m.ref for t in targets for m in t.members}
     unresolved = draw(st.frozensets(st.sampled_from(sorted(declared)))) if declared else set()
     ids = {r: member_id(r) for r in declared if r not in unresolved}

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TypeVar
 
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from planner_strategies import World, worlds
 
@@ -48,6 +48,14 @@ def simulate(live: LiveState, p: Plan) -> LiveState:
 @given(worlds())
 def test_planning_again_after_applying_the_plan_yields_no_changes(w: World) -> None:
     first = plan(w.desired, w.live)
+    # what the examples exercise (pytest --hypothesis-show-statistics)
+    for c in first.changes:
+        event(f"{c.member_kind.value} {c.action.value}")
+    for tp in first.targets:
+        if tp.protected:
+            event("protected member left unchanged")
+        if any(m.kind is MemberKind.WEBHOOK for m in tp.unmanaged):
+            event("webhook left unmanaged")
     second = plan(w.desired, simulate(w.live, first))
     assert second.changes == ()
 
