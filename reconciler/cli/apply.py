@@ -32,6 +32,10 @@ class StalePlanError(ReconcilerError):
         return f"Saved plan is stale: {'; '.join(self.reasons)}; run plan again."
 
 
+class PlanErrorsError(ReconcilerError):
+    """The plan could not be made whole (unknown members, missing rooms): never applied."""
+
+
 @click.command()
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
@@ -78,7 +82,13 @@ def apply(
     else:
         plan = session.plan(targets)
         render_plan(plan, "text", verbose=app.verbose > 0, console=out, allow_unsafe=allow_unsafe)
-    if plan.errors or (plan.violations and not allow_unsafe):
+    if plan.errors:
+        n = len(plan.errors)
+        raise PlanErrorsError(
+            f"Nothing was applied: the plan has {n} error{'s' if n > 1 else ''} (above). "
+            f"Fix {'them' if n > 1 else 'it'} and run apply again."
+        )
+    if plan.violations and not allow_unsafe:
         ctx.exit(1)
     if not plan.has_changes:
         return

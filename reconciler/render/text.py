@@ -74,7 +74,8 @@ class TextRenderer:
             out.append(Text())
             for v in plan.violations:
                 out.append(Text.assemble(("Warning:", ERROR_STYLE), f" unsafe plan: {v}"))
-            out.append(Text(ALLOWED_HINT))
+            if not plan.errors:  # errors stop it all the same
+                out.append(Text(ALLOWED_HINT))
         elif plan.violations:
             out.append(Text())
             for v in plan.violations:

@@ -392,6 +392,26 @@ def test_unsafe_plan_is_not_applied_unless_allowed(
     assert members("crowd") == {"uid-u00": "Administrator"}
 
 
+def test_plan_with_errors_is_not_applied_and_the_last_line_says_why(
+    ops: Any, write_desired: Any, cli: Any, calls: Calls
+) -> None:
+    # ghost is unknown (an error); the 2 removals break max_removals (--allow-unsafe allows)
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\nsafety: {{max_removals: 0}}\n",
+            "rooms.yaml": "rooms:\n  incident: {prune: true, members: [ghost@example.com]}\n",
+        }
+    )
+    for extra in ((), ("--allow-unsafe",)):
+        run = cli("apply", "--auto-approve", *extra)
+        assert run.exit_code == 1
+        assert "Proceeding anyway" not in run.stdout
+        assert run.err_lines == [
+            "Error: Nothing was applied: the plan has 1 error (above). Fix it and run apply again."
+        ]
+        assert not {"BatchCreateRoomMembership", "DeleteRoomMembership"} & set(calls())
+
+
 def test_confirmation_answered_yes_applies(ops: Any, cli: Any, members: Members) -> None:
     run = cli.on_terminal("apply", answer="yes")
     assert run.lines == [*ops.plan, "", PROMPT, OPS_APPLIED]
