@@ -43,8 +43,11 @@ class MarkdownRenderer:
         self.verbose = verbose
         self.max_chars = max_chars
         self.allow_unsafe = allow_unsafe
+        self._with_account = False
 
     def render(self, plan: Plan) -> str:
+        # rooms are named by their account too when the plan spans several accounts
+        self._with_account = len({t.key.scope for t in plan.targets}) > 1
         shown = [t for t in plan.targets if _shows(t)]
         rest = [t for t in plan.targets if not _shows(t)]
         head = f"{MARKER}\n{HEADING}\n\n**{md_escape(plan.summary_line())}**\n\n"
@@ -70,13 +73,20 @@ class MarkdownRenderer:
             _Section(
                 "table rows",
                 TABLE_HEADER,
-                tuple(_row(t) for t in shown),
+                tuple(self._row(t) for t in shown),
                 "\n",
             ),
             _Section("unchanged summary", "", (_unchanged(rest),) if rest else ()),
             _Section("room details", "", tuple(self._details(t) for t in shown)),
         ]
         return _fit(head, sections, self.max_chars)
+
+    def _label(self, t: TargetPlan) -> str:
+        return f"{t.key.name} (account {t.key.scope})" if self._with_account else t.key.name
+
+    def _row(self, t: TargetPlan) -> str:
+        counts = " | ".join(str(_count(t, a)) for a in Action)
+        return f"| {md_escape(self._label(t))} | {counts} | {len(t.unmanaged)} |\n"
 
     def _details(self, t: TargetPlan) -> str:
         lines: list[str] = []
@@ -88,7 +98,7 @@ class MarkdownRenderer:
         lines.extend(f"  protected: {m.ref} ({m.role.value}), left unchanged" for m in t.protected)
         body = "\n".join(lines)
         fence = _fence(body)
-        summary = html.escape(f"{t.key.kind.value} {t.key.name}: {_counts(t)}")
+        summary = html.escape(f"{t.key.kind.value} {self._label(t)}: {_counts(t)}")
         return (
             f"<details><summary>{summary}</summary>\n\n"
             f"{fence}diff\n{body}\n{fence}\n\n</details>\n\n"
@@ -139,11 +149,6 @@ def _shows(t: TargetPlan) -> bool:
 
 def _count(t: TargetPlan, action: Action) -> int:
     return sum(c.action is action for c in t.changes)
-
-
-def _row(t: TargetPlan) -> str:
-    counts = " | ".join(str(_count(t, a)) for a in Action)
-    return f"| {md_escape(t.key.name)} | {counts} | {len(t.unmanaged)} |\n"
 
 
 _WORDS = {Action.CREATE: "to add", Action.UPDATE: "to change", Action.DELETE: "to remove"}

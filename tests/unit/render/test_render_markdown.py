@@ -157,3 +157,17 @@ def test_allowed_unsafe_plan_is_marked_as_allowed_not_refused() -> None:
     assert "**Refused by the safety rules**" in refused
     assert "**Refused by the safety rules**" not in allowed
     assert "**Breaks the safety rules**: allowed with `--allow-unsafe`." in allowed
+
+
+def test_rooms_of_the_same_name_in_two_accounts_are_told_apart() -> None:
+    other = "22222222-0000-0000-0000-000000000000"
+    twin = replace(INCIDENT, key=replace(INCIDENT.key, scope=other), target_id="room-9")
+    lines = render_markdown(Plan((INCIDENT, twin))).splitlines()
+    assert [line for line in lines if line.startswith(("| incident", "<details>"))] == [
+        f"| incident-response (account {ACCOUNT}) | 1 | 2 | 1 | 1 |",
+        f"| incident-response (account {other}) | 1 | 2 | 1 | 1 |",
+        f"<details><summary>room incident-response (account {ACCOUNT}): 1 to add, 2 to change, "
+        "1 to remove, 1 protected</summary>",
+        f"<details><summary>room incident-response (account {other}): 1 to add, 2 to change, "
+        "1 to remove, 1 protected</summary>",
+    ]
