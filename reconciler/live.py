@@ -58,7 +58,8 @@ class LiveState:
     scoped_member_ids: dict[tuple[str, MemberRef], str] = field(default_factory=dict)
 
     def ids_in(self, scope: str) -> dict[MemberRef, str]:
-        """The member ids valid in ``scope``: its own resolutions over the unscoped ones."""
-        ids = dict(self.member_ids)
-        ids.update({ref: mid for (s, ref), mid in self.scoped_member_ids.items() if s == scope})
-        return ids
+        """The member ids valid in ``scope``. When the provider resolved per scope, only
+        that scope's resolutions: an e-mail known in another account is not a user here."""
+        if self.scoped_member_ids:
+            return {ref: mid for (s, ref), mid in self.scoped_member_ids.items() if s == scope}
+        return dict(self.member_ids)

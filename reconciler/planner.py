@@ -62,7 +62,7 @@ def plan(
                 )
             continue
         if dt.key.scope not in ids_by_scope:
-            ids_by_scope[dt.key.scope] = _ids_in(live, dt.key.scope)
+            ids_by_scope[dt.key.scope] = live.ids_in(dt.key.scope)
         planned.append(plan_target(dt, lt, ids_by_scope[dt.key.scope], desired.protected))
         live_admins[dt.key] = sum(m.role is Role.ADMINISTRATOR for m in lt.members)
 
@@ -159,15 +159,6 @@ def plan_target(
 
 def _live_order(m: LiveMember) -> tuple[MemberKind, str, str]:
     return (m.ref.kind, m.ref.key, m.member_id)
-
-
-def _ids_in(live: LiveState, scope: str) -> dict[MemberRef, str]:
-    """The member ids valid in ``scope``. Per-account resolutions, when the provider gave
-    them, are the only ones: the unscoped view would lend one account's user id (a member
-    found in another account only) to a room of this one."""
-    if live.scoped_member_ids:
-        return {ref: mid for (s, ref), mid in live.scoped_member_ids.items() if s == scope}
-    return dict(live.member_ids)
 
 
 def _select(
