@@ -61,7 +61,7 @@ def demo(app: AppContext, seed_file: Path | None) -> None:
         if first.errors or first.violations:
             click.get_current_context().exit(1)
 
-        _step(out, "chime-reconciler apply --auto-approve")
+        _step(out, "chime-reconciler apply --auto-approve", blank=False)  # apply prints one
         before = emulator.calls()
         converged = execute(session, first, out) if first.has_changes else True
         applied_calls = _diff(emulator.calls(), before)
@@ -82,10 +82,11 @@ def _sample_seed() -> dict[str, object]:
         return load_seed(path)
 
 
-def _step(out: Console, command: str) -> None:
+def _step(out: Console, command: str, *, blank: bool = True) -> None:
     out.print()
     out.print(f"[bold]$ {command}[/bold]", highlight=False)
-    out.print()
+    if blank:
+        out.print()
 
 
 def _diff(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
