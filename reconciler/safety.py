@@ -38,12 +38,13 @@ def check(
 
     removals = sum(removal_count(t) for t in targets)
     if removals > safety.max_removals:
+        demotions = sum(demotion_count(t) for t in targets)
         violations.append(
             SafetyViolation(
                 RULE_MAX_REMOVALS,
                 None,
-                f"Too many removals: {removals} is over the limit of {safety.max_removals} "
-                f"(safety.{RULE_MAX_REMOVALS})",
+                f"Too many removals: {removals}{_paren(_demotions(demotions))} is over the "
+                f"limit of {safety.max_removals} (safety.{RULE_MAX_REMOVALS})",
             )
         )
 
@@ -56,7 +57,8 @@ def check(
                     RULE_MAX_REMOVAL_FRACTION,
                     t.key,
                     f"[{t.key}] Too many removals: {fraction:.2%} is over "
-                    f"{safety.max_removal_fraction:.2%} ({n}/{t.live_count}) "
+                    f"{safety.max_removal_fraction:.2%} ({n}/{t.live_count}"
+                    f"{_comma(_demotions(demotion_count(t)))}) "
                     f"(safety.{RULE_MAX_REMOVAL_FRACTION})",
                 )
             )
@@ -78,6 +80,28 @@ def check(
 def removal_count(target: TargetPlan) -> int:
     """Deletes plus demotions from Administrator."""
     return sum(c.is_removal for c in target.changes)
+
+
+def demotion_count(target: TargetPlan) -> int:
+    """Demotions from Administrator: removals that are not deletes."""
+    return sum(c.is_removal and c.action is not Action.DELETE for c in target.changes)
+
+
+def _demotions(demotions: int) -> str:
+    """``2 of them demotions from Administrator``: why a count of removals can be higher
+    than the plan's "to remove"."""
+    if not demotions:
+        return ""
+    what = "a demotion" if demotions == 1 else "demotions"
+    return f"{demotions} of them {what} from Administrator"
+
+
+def _paren(text: str) -> str:
+    return f" ({text})" if text else ""
+
+
+def _comma(text: str) -> str:
+    return f", {text}" if text else ""
 
 
 def administrators_after(target: TargetPlan, before: int) -> int:

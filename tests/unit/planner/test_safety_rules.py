@@ -81,7 +81,8 @@ def test_removals_over_the_limit_are_refused_with_the_numbers() -> None:
 def test_demotions_from_administrator_count_as_removals() -> None:
     p = room_plan(keep=100, remove=1, demote=2, safety=replace(LENIENT, max_removals=2))
     assert p.violations[0].message == (
-        "Too many removals: 3 is over the limit of 2 (safety.max_removals)"
+        "Too many removals: 3 (2 of them demotions from Administrator) is over the limit of 2 "
+        "(safety.max_removals)"
     )
 
 
@@ -132,7 +133,8 @@ def test_removal_fraction_over_the_limit_is_refused_with_the_numbers() -> None:
 def test_removal_fraction_counts_demotions() -> None:
     p = room_plan(keep=7, remove=2, demote=1, safety=replace(LENIENT, max_removal_fraction=0.25))
     assert p.violations[0].message == (
-        "[ops] Too many removals: 30.00% is over 25.00% (3/10) (safety.max_removal_fraction)"
+        "[ops] Too many removals: 30.00% is over 25.00% "
+        "(3/10, 1 of them a demotion from Administrator) (safety.max_removal_fraction)"
     )
 
 
