@@ -1,4 +1,5 @@
-"""`chime-reconciler schema`: the JSON Schema of the desired-state files, for editors."""
+"""`chime-reconciler schema`: the JSON Schema of the desired-state files, for editors, and
+of the plan's JSON output, for machines."""
 
 from __future__ import annotations
 
@@ -7,27 +8,35 @@ import json
 import click
 
 from reconciler.desired.schema_export import KINDS, json_schema
+from reconciler.render.json import load_schema
+
+PLAN = "plan"
 
 
 @click.command()
 @click.option(
     "--file",
     "kind",
-    type=click.Choice(sorted(KINDS)),
+    type=click.Choice([*sorted(KINDS), PLAN]),
     default="rooms",
     show_default=True,
-    help="Which file: rooms (any file with groups: and rooms:), settings (settings.yaml) "
-    "or restrictions (restrictions.yaml).",
+    help="Which file: rooms (any file with groups: and rooms:), settings (settings.yaml), "
+    "restrictions (restrictions.yaml), or plan (the output of `plan --format json` and "
+    "of `plan --out`).",
 )
 def schema(kind: str) -> None:
-    """Print the JSON Schema (draft 2020-12) of a desired-state file.
+    """Print the JSON Schema (draft 2020-12) of a desired-state file, or of a plan.
 
     \b
     Save it and point your editor at it from the top of a YAML file:
       chime-reconciler schema > rooms.schema.json
       # yaml-language-server: $schema=../rooms.schema.json
+    \b
+    Validate what CI consumes:
+      chime-reconciler schema --file plan > plan.schema.json
     """
-    click.echo(json.dumps(json_schema(kind), indent=2, sort_keys=False))
+    document = load_schema() if kind == PLAN else json_schema(kind)
+    click.echo(json.dumps(document, indent=2, sort_keys=False))
 
 
 COMMANDS = [schema]

@@ -312,3 +312,14 @@ def test_plan_api_calls_are_the_lower_bound(
         "ListRooms": math.ceil(101 / 99),
         "ListUsers": 1,
     }
+
+
+def test_schema_file_plan_prints_the_schema_a_real_plan_validates_against(
+    ops: Any, cli: Any
+) -> None:
+    printed = cli("schema", "--file", "plan")
+    assert printed.exit_code == 0
+    schema = json.loads(printed.stdout)
+    assert schema == plan_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(json.loads(cli("plan", "--format", "json").stdout), schema)
