@@ -204,13 +204,14 @@ def _write_directory(
         default = existing_default
     else:
         default = accounts[0] if len(accounts) == 1 else None
-    # Rooms declared in another file of DIR are left as they are; a room declared in the
-    # very file this import writes is that file's to overwrite (with --force).
+    # Rooms DIR declares already are left as they are, so that importing again adopts only
+    # the rooms created since (and keeps every hand edit). With --force, a room declared in
+    # the very file this import writes is imported again over it; others are still left.
     paths = directory_paths(rooms)
     leave = {
         room: target
         for room, target in declared_rooms(rooms, _declared_targets(out)).items()
-        if target.location.file != str(out / paths[room])
+        if not force or target.location.file != str(out / paths[room])
     }
     files = directory_files(
         rooms, ImportOptions(default, prune), write_settings=settings_path is None, leave=leave

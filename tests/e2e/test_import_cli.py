@@ -366,20 +366,46 @@ def test_import_into_an_invalid_desired_state_writes_nothing(
     assert files_under(out) == ["mine.yaml", "settings.yaml"]
 
 
+def test_import_again_adopts_only_new_rooms_and_keeps_hand_edits(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    emulator.reset(small_seed())
+    out = tmp_path / "d"
+    first = run(emulator, tmp_path / "none", "import", "--account", ACC, "--out", str(out))
+    assert first.exit_code == 0
+    edited = (out / "rooms/ops.yaml").read_text() + "# hand edit: keep\n"
+    (out / "rooms/ops.yaml").write_text(edited)
+    seed = small_seed()
+    new_room = {"id": "r-new", "name": "new", "memberships": [{"member": "u1@example.com"}]}
+    seed["accounts"][0]["rooms"].append(new_room)
+    emulator.reset(seed)
+
+    again = run(emulator, out, "import", "--out", str(out))
+    assert (again.exit_code, again.stderr) == (0, "")
+    assert (out / "rooms/ops.yaml").read_text() == edited
+    assert files_under(out) == [
+        "rooms/new.yaml",
+        "rooms/ops.yaml",
+        "rooms/web.yaml",
+        "settings.yaml",
+    ]
+    assert_no_changes(emulator, out)
+
+
 def test_import_forced_over_its_own_files_rewrites_the_rooms_they_declare(
     emulator: EmulatorServer, tmp_path: Path
 ) -> None:
-    """A room declared in the very file the import writes is not "declared elsewhere":
-    --force refreshes it."""
+    """With --force, a room declared in the very file the import writes is imported again
+    over it (a refresh); without it, that room is left as it is."""
     emulator.reset(small_seed())
     out = tmp_path / "d"
     first = run(emulator, tmp_path / "none", "import", "--account", ACC, "--out", str(out))
     assert first.exit_code == 0
     (out / "rooms/ops.yaml").write_text("rooms:\n  ops: {}\n")
 
-    refused = run(emulator, out, "import", "--out", str(out))
-    assert refused.exit_code == 1
-    assert "2 files exist already" in refused.stderr
+    kept = run(emulator, out, "import", "--out", str(out))
+    assert (kept.exit_code, kept.stderr) == (0, "")
+    assert (out / "rooms/ops.yaml").read_text() == "rooms:\n  ops: {}\n"
 
     forced = run(emulator, out, "import", "--out", str(out), "--force")
     assert (forced.exit_code, forced.stderr) == (0, "")
