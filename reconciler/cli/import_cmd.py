@@ -92,7 +92,11 @@ def list_account_ids(api: ChimeApi, user_email: str | None = None) -> list[str]:
     help="Write files into DIR (one per room, and settings.yaml) instead of printing "
     "one YAML document.",
 )
-@click.option("--force", is_flag=True, help="Overwrite room files that exist already in DIR.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite files in the way, and import again the rooms of the files it writes.",
+)
 @click.option(
     "--prune",
     is_flag=True,
@@ -125,8 +129,10 @@ def import_(
     ready to be moved into a team's folder, and DIR/settings.yaml names the account
     unless DIR has a settings.yaml already (it is never changed). Rooms that DIR declares
     already (by name, or by id) are left as they are, so importing into a managed
-    directory adopts only the rooms it lacks; DIR must be valid for that. Existing room
-    files are not overwritten unless --force; the directory is validated afterwards.
+    directory (or importing again) adopts only the rooms it lacks, and hand edits stay;
+    DIR must be valid for that. Any other file in the way is not overwritten unless
+    --force, which also imports again the rooms of the files it writes (a refresh). The
+    directory is validated afterwards.
 
     \b
     Examples:
