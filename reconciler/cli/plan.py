@@ -14,6 +14,7 @@ from reconciler.cli.options import (
     verbose_option,
 )
 from reconciler.cli.pipeline import Session
+from reconciler.plan import Plan
 from reconciler.planfile import save_plan
 from reconciler.render import render_plan
 
@@ -65,16 +66,35 @@ def plan(
     render_plan(
         result, fmt, verbose=app.verbose > 0, console=app.console(), allow_unsafe=allow_unsafe
     )
+    refused = bool(result.violations) and not allow_unsafe
+    if fmt != "text" and (result.errors or refused):
+        # the document holds the errors; say so where a person looks (stdout is a file)
+        n = len(result.errors) + (len(result.violations) if refused else 0)
+        click.echo(
+            f"Error: the plan has {n} error{'' if n == 1 else 's'} "
+            f"(listed in the {fmt} output); exit 1.",
+            err=True,
+        )
     if out is not None:
         save_plan(result, out)
-        app.console(stderr=True).print(
-            f"Saved the plan to {out}; apply it with: apply {out}", markup=False
-        )
+        click.echo(_saved_note(out, result, allow_unsafe), err=True)
     ctx = click.get_current_context()
-    if result.errors or (result.violations and not allow_unsafe):
+    if result.errors or refused:
         ctx.exit(1)
     if detailed_exitcode and result.has_changes:
         ctx.exit(EXIT_CHANGES)
+
+
+def _saved_note(out: Path, result: Plan, allow_unsafe: bool) -> str:
+    if result.errors:
+        return f"Saved the plan to {out}; it has errors, so apply will refuse it."
+    if not result.has_changes:
+        return f"Saved the plan to {out}; it has no changes to apply."
+    unsafe = " --allow-unsafe" if result.violations else ""
+    return (
+        f"Saved the plan to {out}. Apply exactly this plan, with the same --desired "
+        f"directory, with: chime-reconciler apply{unsafe} {out}"
+    )
 
 
 COMMANDS = [plan]

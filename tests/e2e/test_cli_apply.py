@@ -275,7 +275,10 @@ def test_saved_plan_is_applied_without_asking_in_the_fewest_calls(
 ) -> None:
     saved = cli("plan", "--out", "p.json")
     assert saved.lines == ops.plan
-    assert saved.err_lines == ["Saved the plan to p.json; apply it with: apply p.json"]
+    assert saved.err_lines == [
+        "Saved the plan to p.json. Apply exactly this plan, with the same --desired "
+        "directory, with: chime-reconciler apply p.json"
+    ]
     assert (workdir / "p.json").is_file()
     ops.emulator.reset_calls()
     run = cli("apply", "p.json")  # stdin is not a terminal: asking would be refused
@@ -296,7 +299,8 @@ def test_saved_plan_is_applied_without_asking_in_the_fewest_calls(
 def test_saved_plan_file_name_is_printed_as_given(ops: Any, cli: Any, workdir: Path) -> None:
     run = cli("plan", "--out", "plan[bold].json")
     assert run.err_lines == [
-        "Saved the plan to plan[bold].json; apply it with: apply plan[bold].json"
+        "Saved the plan to plan[bold].json. Apply exactly this plan, with the same --desired "
+        "directory, with: chime-reconciler apply plan[bold].json"
     ]
     assert cli("apply", "plan[bold].json").exit_code == 0
 

@@ -323,3 +323,19 @@ def test_schema_file_plan_prints_the_schema_a_real_plan_validates_against(
     assert schema == plan_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(json.loads(cli("plan", "--format", "json").stdout), schema)
+
+
+def test_a_plan_with_errors_in_markdown_says_so_on_stderr_and_its_saved_file_is_not_offered(
+    seed: Any, write_desired: Any, cli: Any
+) -> None:
+    seed(users=("alice",), rooms={"ops": []})
+    write_desired(
+        {"rooms.yaml": f"rooms: {{ops: {{account: '{ACCOUNT}', members: [nobody@example.com]}}}}"}
+    )
+    run = cli("plan", "--format", "markdown", "--out", "p.json")
+    assert run.exit_code == 1
+    assert "no Chime user with e-mail nobody@example.com" in run.stdout
+    assert run.err_lines == [
+        "Error: the plan has 1 error (listed in the markdown output); exit 1.",
+        "Saved the plan to p.json; it has errors, so apply will refuse it.",
+    ]
