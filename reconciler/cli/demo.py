@@ -52,7 +52,8 @@ def demo(app: AppContext, seed_file: Path | None) -> None:
     seed = load_seed(seed_file) if seed_file else _sample_seed()
     with EmulatorServer(seed=seed) as emulator:
         demo_app = dataclasses.replace(app, endpoint_url=emulator.url)
-        out.print(f"Chime API emulator listening on {emulator.url} (seeded with sample rooms)")
+        source = seed_file if seed_file else "sample rooms"
+        out.print(f"Chime API emulator listening on {emulator.url} (seeded with {source})")
         session = Session.open(demo_app)
 
         _step(out, "chime-reconciler plan")

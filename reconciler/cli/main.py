@@ -48,9 +48,10 @@ def _exit_1(exc: click.UsageError) -> click.UsageError:
         return exc
     message = exc.format_message()
     if isinstance(exc, click.NoSuchOption) and exc.option_name in _global_options():
+        command = exc.ctx.info_name if exc.ctx is not None and exc.ctx.parent else "plan"
         message = (
             f"{message.rstrip('.')}: {exc.option_name} is a global option, it goes before "
-            f"the command, as in `chime-reconciler {exc.option_name} ... plan`."
+            f"the command, as in `chime-reconciler {exc.option_name} ... {command}`."
         )
     return CommandLineError(message, exc.ctx)
 

@@ -182,5 +182,5 @@ def test_a_global_option_after_the_command_says_where_it_goes(cli: Any) -> None:
     assert run.exit_code == 1
     assert run.err_lines[-1] == (
         "Error: No such option '--desired': --desired is a global option, it goes before "
-        "the command, as in `chime-reconciler --desired ... plan`."
+        "the command, as in `chime-reconciler --desired ... validate`."
     )
