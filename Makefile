@@ -35,7 +35,10 @@ test: lint typecheck lint-workflows pytest
 demo: $(STAMP)
 	$(BIN)/chime-reconciler demo
 
+# deepdiff is installed for the measurement only (bench/RESULTS.md compares it with the
+# planner's diff); the tool does not depend on it.
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'deepdiff>=8,<10'
 	$(BIN)/python bench/run.py
 
 clean:
