@@ -47,6 +47,18 @@ class PlanFileError(UsageError):
         return f"Cannot use the saved plan {self.path}: {self.reason}"
 
 
+class PlanWriteError(UsageError):
+    """``plan --out FILE`` could not write FILE."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"Cannot save the plan to {self.path}: {self.reason}"
+
+
 class _Corrupt(Exception):
     """Raised while decoding; ``where`` is the JSON path of the bad value."""
 
@@ -69,7 +81,7 @@ def save_plan(plan: Plan, path: Path | str) -> Path:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise PlanFileError(path, f"cannot write it: {exc.strerror or exc}") from exc
+        raise PlanWriteError(path, str(exc.strerror or exc)) from exc
     return path
 
 

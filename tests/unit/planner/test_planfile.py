@@ -16,7 +16,7 @@ from planner_strategies import World, plans, worlds
 
 from reconciler.errors import ReconcilerError
 from reconciler.plan import Plan
-from reconciler.planfile import PlanFileError, load_plan, save_plan
+from reconciler.planfile import PlanFileError, PlanWriteError, load_plan, save_plan
 from reconciler.planner import plan
 from reconciler.render.json import load_schema, render_json
 
@@ -65,11 +65,9 @@ def test_saving_over_an_existing_plan_replaces_it(tmp_path: Path) -> None:
 
 def test_saving_into_a_missing_directory_says_so(tmp_path: Path) -> None:
     target = tmp_path / "nowhere" / "plan.json"
-    with pytest.raises(PlanFileError) as exc:
+    with pytest.raises(PlanWriteError) as exc:
         save_plan(sample_plan(), target)
-    assert str(exc.value) == (
-        f"Cannot use the saved plan {target}: cannot write it: No such file or directory"
-    )
+    assert str(exc.value) == f"Cannot save the plan to {target}: No such file or directory"
 
 
 def load_error(tmp_path: Path, content: str | bytes) -> str:
