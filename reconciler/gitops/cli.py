@@ -69,6 +69,8 @@ def pr_comment(pr: int, body_file: Path | None, exit_code: int | None, commit: s
     \b
     python -m reconciler.gitops pr-comment --pr 42 --body-file plan.md --exit-code 2
     """
+    if body_file is None:  # before any GitHub call: never blank out the plan comment
+        raise UsageError("pr-comment needs --body-file: the Markdown plan to post")
     env = dict(os.environ)
     body = pr_comment_body(
         _read_body(body_file), exit_code=exit_code, run_url=run_url_from_env(env), commit=commit

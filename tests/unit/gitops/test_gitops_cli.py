@@ -99,6 +99,18 @@ def test_drift_without_a_body_file_is_a_usage_error(fake: FakeGitHub, tmp_path: 
     )
 
 
+def test_pr_comment_without_a_body_file_is_a_usage_error_and_touches_nothing(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    done = run(fake, tmp_path, "pr-comment", "--pr", "7")
+
+    assert (done.returncode, done.stderr) == (
+        1,
+        "Error: pr-comment needs --body-file: the Markdown plan to post\n",
+    )
+    assert fake.requests == []
+
+
 def test_unreadable_body_file_is_named(fake: FakeGitHub, tmp_path: Path) -> None:
     done = run(fake, tmp_path, "pr-comment", "--pr", "1", "--body-file", str(tmp_path / "nope.md"))
 
