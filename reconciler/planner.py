@@ -24,7 +24,7 @@ from collections.abc import Collection, Iterable
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.plan import Action, Change, Plan, TargetPlan
-from reconciler.refs import Location, MemberKind, MemberRef, Role, TargetKey
+from reconciler.refs import Location, MemberKind, MemberRef, Role
 from reconciler.safety import check
 
 
@@ -46,7 +46,6 @@ def plan(
     ]
     reported = {p.target for p in live.problems if p.target is not None}
     planned: list[TargetPlan] = []
-    live_admins: dict[TargetKey, int] = {}
     ids_by_scope: dict[str, dict[MemberRef, str]] = {}
     for dt in sorted(selected, key=lambda t: t.key):
         lt = live.targets.get(dt.key)
@@ -64,7 +63,6 @@ def plan(
         if dt.key.scope not in ids_by_scope:
             ids_by_scope[dt.key.scope] = live.ids_in(dt.key.scope)
         planned.append(plan_target(dt, lt, ids_by_scope[dt.key.scope], desired.protected))
-        live_admins[dt.key] = sum(m.role is Role.ADMINISTRATOR for m in lt.members)
 
     errors = _problem_messages(problems)
     if targets is not None:
@@ -72,7 +70,7 @@ def plan(
 
     return Plan(
         targets=tuple(planned),
-        violations=check(planned, desired.safety, live_admins),
+        violations=check(planned, desired.safety),
         errors=tuple(_unique(errors)),
         desired_digest=desired.digest,
     )

@@ -13,26 +13,21 @@ A plan that breaks a rule is still rendered in full; the CLI then refuses it unl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from reconciler.desired.model import FRACTION_MIN_TARGET_SIZE, Safety
 from reconciler.plan import Action, SafetyViolation, TargetPlan
-from reconciler.refs import Role, TargetKey
+from reconciler.refs import Role
 
 RULE_MAX_REMOVALS = "max_removals"
 RULE_MAX_REMOVAL_FRACTION = "max_removal_fraction"
 RULE_MIN_ADMINISTRATORS = "min_administrators"
-RULES = (RULE_MAX_REMOVALS, RULE_MAX_REMOVAL_FRACTION, RULE_MIN_ADMINISTRATORS)
 
 
-def check(
-    targets: Iterable[TargetPlan],
-    safety: Safety,
-    live_admins: Mapping[TargetKey, int],
-) -> tuple[SafetyViolation, ...]:
+def check(targets: Iterable[TargetPlan], safety: Safety) -> tuple[SafetyViolation, ...]:
     """Every rule the planned ``targets`` break, plan-wide rules first, then per target in
-    the order given. ``live_admins`` maps each target key to its administrators before the
-    plan (the TargetPlan itself does not carry the live roles of unchanged members)."""
+    the order given. Each target's administrators before the plan come from
+    ``TargetPlan.live_administrators``."""
     targets = tuple(targets)
     violations: list[SafetyViolation] = []
 
@@ -62,7 +57,7 @@ def check(
                     f"(safety.{RULE_MAX_REMOVAL_FRACTION})",
                 )
             )
-        before = live_admins.get(t.key, 0)
+        before = t.live_administrators or 0
         after = administrators_after(t, before)
         if after < safety.min_administrators and after < before:
             violations.append(
