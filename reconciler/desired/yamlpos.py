@@ -83,7 +83,7 @@ def parse(text: str) -> Document:
     (with ``data`` None when the text could not be parsed at all)."""
     positions = Positions()
     try:
-        node = _compose(text)
+        node = compose(text)
     except yaml.MarkedYAMLError as exc:
         return Document(None, positions, [_syntax_issue(exc)])
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
@@ -105,7 +105,7 @@ def parse(text: str) -> Document:
     return Document(data, positions, builder.issues)
 
 
-def _compose(text: str) -> Node | None:
+def compose(text: str) -> Node | None:
     """Compose with libyaml when present (about ten times faster); on any problem compose
     again in pure Python, whose messages are the ones we report on every machine."""
     fast = getattr(yaml, "CSafeLoader", None)

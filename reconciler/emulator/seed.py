@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from reconciler.desired.yamlpos import compose
 from reconciler.emulator.errors import SeedError
 
 MAX_MEMBERSHIPS_PER_ROOM = 1000
@@ -126,15 +127,12 @@ def load_seed(path: str | Path) -> dict[str, Any]:
 
 
 def _compose(text: str) -> yaml.Node | None:
-    """The YAML node tree: composed by libyaml when present (ten times faster), and again
-    in pure Python on any problem, whose messages are the same on every machine."""
-    fast = getattr(yaml, "CSafeLoader", None)
-    if fast is not None:
-        try:
-            return yaml.compose(text, Loader=fast)
-        except (yaml.YAMLError, RecursionError):
-            pass
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    """``yamlpos.compose``, except that a RecursionError from libyaml is also retried in
+    pure Python (which decides, as for any other problem)."""
+    try:
+        return compose(text)
+    except RecursionError:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def _positions(
