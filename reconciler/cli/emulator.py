@@ -10,7 +10,8 @@ from types import FrameType
 
 import click
 
-from reconciler.emulator import EmulatorServer, FaultConfig, is_loopback, load_seed
+from reconciler.emulator import EmulatorServer, FaultConfig, is_loopback
+from reconciler.emulator.seed import read_seed
 
 
 def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -115,7 +116,7 @@ def emulator(
 
     Runs until Ctrl-C or SIGTERM, then exits 0.
     """
-    seed = load_seed(seed_file) if seed_file is not None else None
+    seed = read_seed(seed_file) if seed_file is not None else None
     faults = FaultConfig(
         latency_ms=latency_ms,
         throttle_rate=throttle_rate,

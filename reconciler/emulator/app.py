@@ -34,7 +34,7 @@ from reconciler.emulator.errors import (
 from reconciler.emulator.faults import FaultConfig, FaultInjector
 from reconciler.emulator.models import ChimeBackend
 from reconciler.emulator.responses import Request
-from reconciler.emulator.seed import Seed, load_seed, parse_seed
+from reconciler.emulator.seed import Seed, parse_seed, read_seed
 from reconciler.emulator.urls import blank_label, resolve
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def to_seed(seed: SeedLike, source: str = "<seed>") -> Seed:
     if isinstance(seed, Seed):
         return seed
     if isinstance(seed, str | PathLike):
-        return parse_seed(load_seed(Path(seed)), str(seed))
+        return read_seed(Path(seed))
     return parse_seed(seed, source)
 
 

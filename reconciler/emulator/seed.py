@@ -1,4 +1,5 @@
-"""Seed documents: the emulator's initial state, from YAML (``load_seed``) or JSON.
+"""Seed documents: the emulator's initial state, from YAML (``load_seed``, ``read_seed``)
+or JSON.
 
 ```yaml
 accounts:
@@ -99,6 +100,16 @@ def load_seed(path: str | Path) -> dict[str, Any]:
     Raises SeedError naming the file (and line) for unreadable files, YAML syntax errors,
     duplicate keys and every problem ``parse_seed`` finds.
     """
+    return _read_seed(path)[0]
+
+
+def read_seed(path: str | Path) -> Seed:
+    """Read and check a YAML seed file, as ``load_seed`` does, and return it as ``Seed``
+    values: the file is parsed once."""
+    return _read_seed(path)[1]
+
+
+def _read_seed(path: str | Path) -> tuple[dict[str, Any], Seed]:
     source = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -120,10 +131,10 @@ def load_seed(path: str | Path) -> dict[str, Any]:
         raise SeedError(source, "invalid YAML: nesting is too deep", line=1) from None
     if doc is None:
         doc = {}
-    parse_seed(doc, source, lines)
+    seed = parse_seed(doc, source, lines)
     if not isinstance(doc, dict):  # parse_seed has refused it already; this is for mypy
         raise SeedError(source, "a seed document must be a mapping")
-    return doc
+    return doc, seed
 
 
 def _compose(text: str) -> yaml.Node | None:
