@@ -24,7 +24,6 @@ name, so the same seed always yields the same ids. Every error names the source,
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -35,10 +34,10 @@ import yaml
 
 from reconciler.desired.yamlpos import compose
 from reconciler.emulator.errors import SeedError
+from reconciler.refs import BOT_PREFIX, EMAIL_RE, WEBHOOK_PREFIX, Role
 
 MAX_MEMBERSHIPS_PER_ROOM = 1000
-ROLES = ("Administrator", "Member")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ROLES = tuple(role.value for role in Role)  # ("Administrator", "Member")
 ID_NAMESPACE = uuid.UUID("5c0e4c1e-0d1a-4f0c-9a57-c4d1e0e1a7e5")
 
 
@@ -365,10 +364,10 @@ class _MemberIndex:
         self.ids = {u.id for u in users} | {b.id for b in bots} | {w.id for w in webhooks}
 
     def resolve(self, ref: str) -> str | None:
-        if ref.lower().startswith("bot:"):
-            return self.bots.get(ref[4:].strip())
-        if ref.lower().startswith("webhook:"):
-            return self.webhooks.get(ref[8:].strip())
+        if ref.lower().startswith(BOT_PREFIX):
+            return self.bots.get(ref[len(BOT_PREFIX) :].strip())
+        if ref.lower().startswith(WEBHOOK_PREFIX):
+            return self.webhooks.get(ref[len(WEBHOOK_PREFIX) :].strip())
         if ref in self.ids:
             return ref
         if "@" in ref:
