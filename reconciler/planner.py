@@ -39,7 +39,7 @@ def plan(
     ``targets``: names given with ``--target``; only those targets are planned, and a name
     that no declared target has becomes an error in ``Plan.errors``.
     """
-    selected = _select(desired.targets, targets)
+    selected = select(desired.targets, targets)
     selected_keys = {t.key for t in selected}
     problems = [
         p for p in live.problems if targets is None or p.target is None or p.target in selected_keys
@@ -159,9 +159,8 @@ def _live_order(m: LiveMember) -> tuple[MemberKind, str, str]:
     return (m.ref.kind, m.ref.key, m.member_id)
 
 
-def _select(
-    declared: Iterable[DesiredTarget], names: Collection[str] | None
-) -> list[DesiredTarget]:
+def select(declared: Iterable[DesiredTarget], names: Collection[str] | None) -> list[DesiredTarget]:
+    """The declared targets named (by name or ``id:``) in ``names``; all when None."""
     if names is None:
         return list(declared)
     wanted = set(names)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Collection, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from rich.console import Console
@@ -15,10 +14,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from reconciler.cli.context import AppContext
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
-from reconciler.errors import AwsError
 from reconciler.live import LiveState, LiveTarget
 from reconciler.plan import Plan, TargetPlan
 from reconciler.planner import plan as make_plan
+from reconciler.planner import select
 from reconciler.providers.rooms import RoomsProvider
 from reconciler.refs import TargetKey
 
@@ -89,27 +88,8 @@ class Session:
     def read_planned(self, targets: Sequence[TargetPlan]) -> dict[TargetKey, LiveTarget]:
         """The live memberships of planned targets, read by the ids in the plan: listings
         only, no room-name or member resolution. A target gone since is left out."""
-
-        def one(t: TargetPlan) -> LiveTarget | None:
-            try:
-                members = self.provider.list_memberships(t.key.scope, t.target_id)
-            except AwsError as exc:
-                if exc.code == "NotFoundException":
-                    return None
-                raise
-            finally:
-                self.progress.advance()
-            return LiveTarget(t.key, t.target_id, tuple(members))
-
-        if not targets:
-            return {}
-        workers = min(self.app.parallelism, len(targets))
-        with (
-            self.progress.task("Reading memberships", len(targets)),
-            ThreadPoolExecutor(max_workers=workers) as pool,
-        ):
-            found = list(pool.map(one, targets))
-        return {lt.key: lt for lt in found if lt is not None}
+        with self.progress.task("Reading memberships", len(targets)):
+            return self.provider.read_ids([(t.key, t.target_id) for t in targets])
 
     def plan(self, targets: Collection[str] | None = None) -> Plan:
         only = self.scope(targets)
@@ -117,10 +97,7 @@ class Session:
 
     def scope(self, targets: Collection[str] | None) -> set[TargetKey] | None:
         """The keys of the targets named with --target, by name or by id (all when none
-        are named): the same choice as the planner's."""
+        are named): the planner's own choice."""
         if not targets:
             return None
-        wanted = set(targets)
-        return {
-            t.key for t in self.desired.targets if t.key.name in wanted or t.target_id in wanted
-        }
+        return {t.key for t in select(self.desired.targets, targets)}

@@ -72,7 +72,7 @@ class RoomsProvider:
         problems: list[LiveProblem] = []
         room_ids = _declared_once(scope, self._resolve_rooms(scope, problems), problems)
         found = [t for t in scope if t.key in room_ids]
-        listings = self._pmap(lambda t: self._read_room(t, room_ids[t.key]), found)
+        listings = self._pmap(lambda t: self._read_room(t.key, room_ids[t.key]), found)
         targets: dict[TargetKey, LiveTarget] = {}
         for t, members in zip(found, listings, strict=True):
             if members is None:
@@ -92,16 +92,28 @@ class RoomsProvider:
             scoped_member_ids=scoped,
         )
 
-    def _read_room(self, target: DesiredTarget, room_id: str) -> list[LiveMember] | None:
+    def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:
+        """Live memberships of rooms whose ids are known (a saved plan's): listings only,
+        no room-name or member resolution. A room gone since is left out."""
+        listings = self._pmap(lambda kt: self._read_room(*kt), targets)
+        found: dict[TargetKey, LiveTarget] = {}
+        for (key, room_id), members in zip(targets, listings, strict=True):
+            if members is not None:
+                found[key] = LiveTarget(key, room_id, tuple(members))
+            elif self.progress is not None:  # not found: done all the same
+                self.progress(key)
+        return found
+
+    def _read_room(self, key: TargetKey, room_id: str) -> list[LiveMember] | None:
         try:
-            members = self.api.list_memberships(target.key.scope, room_id)
+            members = self.api.list_memberships(key.scope, room_id)
         except AwsError as exc:
             if exc.code == NOT_FOUND:  # a wrong id, or deleted since ListRooms
-                self._room_ids.pop(target.key, None)
+                self._room_ids.pop(key, None)
                 return None
             raise
         if self.progress is not None:
-            self.progress(target.key)
+            self.progress(key)
         return members
 
     def _resolve_rooms(
