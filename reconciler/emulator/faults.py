@@ -127,8 +127,8 @@ class FaultInjector:
         self._clock = clock
         self._config = config or FaultConfig()
         self._calls: dict[str, int] = {}
-        self._tokens = 0.0
-        self._stamp = clock()
+        self._tokens: float
+        self._stamp: float
         self._refill_full()
 
     @property
