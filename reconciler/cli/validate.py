@@ -6,7 +6,6 @@ import click
 
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.desired.loader import load_desired
-from reconciler.errors import DesiredStateError
 
 
 def plural(n: int, noun: str) -> str:
@@ -28,14 +27,7 @@ def validate(app: AppContext) -> None:
       chime-reconciler --desired DIR validate         # global options go first
       chime-reconciler -v validate                    # also list each room
     """
-    try:
-        state = load_desired(app.desired_dir)
-    except DesiredStateError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        count = plural(len(exc.problems), "error")
-        click.echo(f"Desired state is invalid: {count}.", err=True)
-        raise click.exceptions.Exit(1) from None
+    state = load_desired(app.desired_dir)  # errors: reported by the CLI's one handler
     if app.verbose:
         for target in state.targets:
             prune = ", prune" if target.prune else ""
