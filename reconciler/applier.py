@@ -222,26 +222,23 @@ class _TargetRun:
             self._done(i, c)
 
     def _delete(self, i: int, c: Change) -> None:
+        if self._try_delete(i, c):
+            self._done(i, c)
+
+    def _delete_for_recreate(self, items: Sequence[tuple[int, Change]]) -> list[tuple[int, Change]]:
+        """Delete members whose role changes by re-creation; return those to re-create."""
+        return [(i, c) for i, c in items if self._try_delete(i, c)]
+
+    def _try_delete(self, i: int, c: Change) -> bool:
+        """Remove the member; True when it is gone (NotFound: gone already). A failure is
+        recorded as the change's result."""
         try:
             self.p.delete_member(self.tp.key, self.tp.target_id, c.member_id)
         except AwsError as exc:
             if exc.code not in NOT_FOUND_CODES:
                 self._done(i, c, exc.code, exc.message)
-                return
-        self._done(i, c)
-
-    def _delete_for_recreate(self, items: Sequence[tuple[int, Change]]) -> list[tuple[int, Change]]:
-        """Delete members whose role changes by re-creation; return those to re-create."""
-        ready = []
-        for i, c in items:
-            try:
-                self.p.delete_member(self.tp.key, self.tp.target_id, c.member_id)
-            except AwsError as exc:
-                if exc.code not in NOT_FOUND_CODES:
-                    self._done(i, c, exc.code, exc.message)
-                    continue
-            ready.append((i, c))
-        return ready
+                return False
+        return True
 
     def _create(self, items: Sequence[tuple[int, Change]]) -> None:
         """Batch-create ``items`` with their ``role_after``; retry transient item errors."""
