@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-PLAN_MARKER = "<!-- chime-reconciler-plan -->"
+from reconciler.render.markdown import MARKER
+
+PLAN_MARKER = MARKER  # the first line of every Markdown plan
 DRIFT_MARKER = "<!-- chime-reconciler-drift -->"
 MAX_BODY_CHARS = 65_536  # GitHub refuses longer issue and comment bodies
 
@@ -67,6 +69,13 @@ def has_marker(body: str | None, marker: str) -> bool:
     return body is not None and body.lstrip().startswith(marker)
 
 
+def _plan_text(plan_markdown: str) -> str:
+    """The plan without the renderer's marker line and outer blank lines, or a placeholder
+    when nothing is left."""
+    markdown = strip_marker(plan_markdown, PLAN_MARKER).strip("\n")
+    return markdown or "_The plan produced no output._"
+
+
 def _compose(header: str, markdown: str, footer: str, limit: int) -> str:
     """``header``, ``markdown`` (cut to fit) ending in one newline, ``footer``."""
     budget = limit - len(header) - len(footer) - 1
@@ -85,7 +94,7 @@ def pr_comment_body(
 ) -> str:
     """The PR comment: marker, a warning when the plan failed (exit 1), the Markdown plan,
     and a footer naming the run (where the saved plan is an artifact) and the commit."""
-    markdown = strip_marker(plan_markdown, PLAN_MARKER).strip("\n")
+    markdown = _plan_text(plan_markdown)
     header = PLAN_MARKER + "\n"
     if exit_code not in (None, 0, 2):
         where = f"the [workflow run]({run_url})" if run_url else "the workflow run's log"
@@ -94,8 +103,6 @@ def pr_comment_body(
             f"> `chime-reconciler plan` exited {exit_code}: the plan failed or was refused "
             f"as unsafe. Details are in {where}.\n\n"
         )
-    if not markdown:
-        markdown = "_The plan produced no output._"
     footer = ""
     details = []
     if run_url:
@@ -111,7 +118,7 @@ def drift_issue_body(
     plan_markdown: str, *, run_url: str | None = None, limit: int = MAX_BODY_CHARS
 ) -> str:
     """The drift issue: marker, what happened and what to do, then the Markdown plan."""
-    markdown = strip_marker(plan_markdown, PLAN_MARKER).strip("\n")
+    markdown = _plan_text(plan_markdown)
     detected = f"The [scheduled plan]({run_url})" if run_url else "The scheduled plan"
     header = (
         DRIFT_MARKER + "\n"
@@ -120,7 +127,7 @@ def drift_issue_body(
         "the apply workflow to restore the desired state. This issue is updated by every "
         "drift check and closed by the first one that finds no changes.\n\n"
     )
-    return _compose(header, markdown or "_The plan produced no output._", "", limit)
+    return _compose(header, markdown, "", limit)
 
 
 def drift_resolved_comment(run_url: str | None = None) -> str:
