@@ -53,7 +53,7 @@ def run(
             f"{type(exc).__name__}: {exc}",
             err=True,
         )
-        if "-vv" in sys.argv or "--debug" in sys.argv:
+        if "-vv" in sys.argv:
             raise
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

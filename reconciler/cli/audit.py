@@ -9,7 +9,7 @@ import click
 
 from reconciler.audit import AccountLookup, LiveRoomMember, UnknownMemberError, audit
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.import_cmd import list_account_ids, open_provider, settings_account
+from reconciler.cli.import_cmd import open_provider, settings_account
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
@@ -107,7 +107,7 @@ def _accounts(
     if named:
         return sorted(named)
     email = ref.display if ref.kind is MemberKind.USER else None
-    found = list_account_ids(provider.api, user_email=email)
+    found = provider.api.list_accounts(user_email=email)
     if not found:
         raise UnknownMemberError(ref, [])
     return found

@@ -22,12 +22,6 @@ MODULES = (
 
 def register(group: click.Group) -> None:
     for name in MODULES:
-        qualified = f"reconciler.cli.{name}"
-        try:
-            module = importlib.import_module(qualified)
-        except ModuleNotFoundError as exc:
-            if exc.name == qualified:  # not written yet
-                continue
-            raise
+        module = importlib.import_module(f"reconciler.cli.{name}")
         for command in module.COMMANDS:
             group.add_command(command)

@@ -29,7 +29,6 @@ from reconciler.importer import (
     stdout_document,
 )
 from reconciler.parallel import pmap
-from reconciler.providers.chime_api import ChimeApi
 from reconciler.providers.rooms import RoomsProvider
 
 SHOW_FILES = 5  # existing files named in the refusal to overwrite
@@ -59,11 +58,6 @@ def settings_account(directory: Path) -> tuple[Path | None, str | None]:
         account = data.get("account") if isinstance(data, dict) else None
         return path, account.strip() if isinstance(account, str) and account.strip() else None
     return None, None
-
-
-def list_account_ids(api: ChimeApi, user_email: str | None = None) -> list[str]:
-    """Every account id ListAccounts shows (only those with this user, given an e-mail)."""
-    return api.list_accounts(user_email)
 
 
 # -- import --------------------------------------------------------------------------------
@@ -164,7 +158,7 @@ def _accounts(app: AppContext, provider: RoomsProvider, given: Iterable[str]) ->
     _, account = settings_account(app.desired_dir)
     if account:
         return [account]
-    found = list_account_ids(provider.api)
+    found = provider.api.list_accounts()
     if not found:
         raise UsageError("ListAccounts shows no Chime account: give --account")
     return found

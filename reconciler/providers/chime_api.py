@@ -165,9 +165,6 @@ class ChimeApi:
         ):
             yield [_user(u) for u in items], more
 
-    def list_users(self, account: str) -> list[User]:
-        return [u for page, _ in self.user_pages(account) for u in page]
-
     def list_bots(self, account: str) -> list[Bot]:
         bots: list[Bot] = []
         for items, _ in self._pages(

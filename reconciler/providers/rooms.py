@@ -15,7 +15,6 @@ the rooms an apply touched (``read(desired, only=touched)``) costs only their li
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -53,7 +52,6 @@ class RoomsProvider:
         self.api = ChimeApi(client, retry or RetryPolicy.from_env())
         self.parallelism = max(1, parallelism)
         self.progress = progress
-        self._lock = threading.Lock()
         self._room_ids: dict[TargetKey, str] = {}
         self._member_ids: dict[tuple[str, MemberRef], str] = {}
 
@@ -242,9 +240,6 @@ class RoomsProvider:
 
     def find_user_by_email(self, account: str, email: str) -> User | None:
         return self.api.find_user_by_email(account, email)
-
-    def list_users(self, account: str) -> list[User]:
-        return self.api.list_users(account)
 
     def list_bots(self, account: str) -> list[Bot]:
         return self.api.list_bots(account)
