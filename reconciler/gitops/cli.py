@@ -22,9 +22,7 @@ ENV_HELP = (
 )
 
 
-def _read_body(path: Path | None) -> str:
-    if path is None:
-        return ""
+def _read_body(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -105,7 +103,7 @@ def drift(exit_code: int, body_file: Path | None, label: str) -> None:
         raise PlanFailedError(exit_code)  # before any GitHub call: no token needed
     if exit_code == 2 and body_file is None:
         raise UsageError("--body-file is required when the plan found drift (--exit-code 2)")
-    markdown = _read_body(body_file) if exit_code == 2 else ""
+    markdown = _read_body(body_file) if exit_code == 2 and body_file is not None else ""
     outcome = sync_drift_issue(
         GitHub.from_env(env), exit_code, markdown, run_url=run_url_from_env(env), label=label
     )
