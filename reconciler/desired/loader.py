@@ -33,6 +33,10 @@ from reconciler.refs import Location
 
 SETTINGS = ("settings.yaml", "settings.yml")
 RESTRICTIONS = ("restrictions.yaml", "restrictions.yml")
+SPECIAL_FILES = {  # file name -> kind of file; every other file is a rooms file
+    **dict.fromkeys(SETTINGS, "settings"),
+    **dict.fromkeys(RESTRICTIONS, "restrictions"),
+}
 TOP = "at the top of the desired-state directory"
 ROOMS_FILE_HINTS = {
     **{k: f"settings belong in settings.yaml {TOP}" for k in SettingsFile.model_fields},
@@ -56,7 +60,7 @@ def load_desired(directory: Path) -> DesiredState:
         raise DesiredStateError(problems)
     loader = _Loader()
     # settings and restrictions first: the other files are checked against them
-    for source in sorted(sources, key=lambda s: s.relative not in RESTRICTIONS + SETTINGS):
+    for source in sorted(sources, key=lambda s: s.relative not in SPECIAL_FILES):
         text, problem = source_files.decode(source) if source.content is not None else ("", None)
         if source.content is None or text is None:
             problems += [problem] if problem else []
@@ -124,19 +128,18 @@ class _Loader:
 
     def unreadable(self, relative: str, display: str) -> None:
         """A file that could not be read or decoded (its problem is reported already)."""
-        special = {**dict.fromkeys(SETTINGS, "settings"), **dict.fromkeys(RESTRICTIONS, "x")}
-        self._unknowable(special.get(relative, "rooms"), display)
+        self._unknowable(SPECIAL_FILES.get(relative, "rooms"), display)
 
     def _kind(self, relative: str, display: str) -> str:
-        for kind, names in (("settings", SETTINGS), ("restrictions", RESTRICTIONS)):
-            if relative in names:
-                if kind in self.special:
-                    message = f"{kind} already read from {self.special[kind]}: keep one file"
-                    self.problems.append(Problem(Location(display, 1), message))
-                    return "ignored"
-                self.special[kind] = display
-                return kind
-        return "rooms"
+        kind = SPECIAL_FILES.get(relative, "rooms")
+        if kind == "rooms":
+            return kind
+        if kind in self.special:
+            message = f"{kind} already read from {self.special[kind]}: keep one file"
+            self.problems.append(Problem(Location(display, 1), message))
+            return "ignored"
+        self.special[kind] = display
+        return kind
 
     def _validated(
         self,
