@@ -253,7 +253,7 @@ def _row_json(r: AuditRow) -> dict[str, Any]:
 
 
 def _provenance_json(p: Provenance) -> dict[str, Any]:
-    where = p.location or p.declared_at
+    where = p.where
     return {
         "role": p.role.value,
         "file": where.file,

@@ -110,11 +110,16 @@ class Provenance:
     via: tuple[str, ...] = ()
     location: Location | None = None
 
+    @property
+    def where(self) -> Location:
+        """Where the member itself is written: in the innermost group, or in the room."""
+        return self.location or self.declared_at
+
     def describe(self) -> str:
         if not self.via:
             return f"{self.role.value} at {self.declared_at}"
         chain = " > ".join(f"@{g}" for g in self.via)
-        return f"{self.role.value} via {chain} at {self.location or self.declared_at}"
+        return f"{self.role.value} via {chain} at {self.where}"
 
 
 class TargetKind(StrEnum):

@@ -78,10 +78,9 @@ def apply(
         if targets:
             raise UsageError("--target cannot be combined with a saved plan: plan again")
         plan = _load_fresh(session, plan_file)
-        render_plan(plan, "text", verbose=app.verbose > 0, console=out, allow_unsafe=allow_unsafe)
     else:
         plan = session.plan(targets)
-        render_plan(plan, "text", verbose=app.verbose > 0, console=out, allow_unsafe=allow_unsafe)
+    render_plan(plan, "text", verbose=app.verbose > 0, console=out, allow_unsafe=allow_unsafe)
     if plan.errors:
         n = len(plan.errors)
         raise PlanErrorsError(

@@ -66,18 +66,13 @@ THROTTLING_CODES = frozenset(
 )
 
 # Error codes worth another attempt: whole-call exception codes and per-item batch codes.
-TRANSIENT_CODES = frozenset(
+TRANSIENT_CODES = THROTTLING_CODES | frozenset(
     {
-        "ThrottledClientException",
-        "ThrottlingException",
-        "TooManyRequestsException",
         "ServiceUnavailableException",
         "ServiceFailureException",
         "InternalServerError",
         "InternalFailure",
         # per-item codes (ErrorCode enum of the batch responses)
-        "Throttled",
-        "Throttling",
         "ServiceUnavailable",
         "ServiceFailure",
     }

@@ -249,8 +249,7 @@ def _where(dm: DesiredMember) -> Location | None:
     """Where the reference was written: the group entry if reached through a group."""
     if not dm.provenance:
         return None
-    p = dm.provenance[0]
-    return p.location or p.declared_at
+    return dm.provenance[0].where
 
 
 def _problem(t: DesiredTarget, where: Location | None, message: str) -> LiveProblem:

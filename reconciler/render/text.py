@@ -130,7 +130,7 @@ def describe_provenance(p: Provenance) -> str:
     """``via @sre > @oncall at FILE:LINE as Administrator`` or ``declared at FILE:LINE ...``."""
     if p.via:
         chain = " > ".join(f"@{g}" for g in p.via)
-        return f"via {chain} at {p.location or p.declared_at} as {p.role.value}"
+        return f"via {chain} at {p.where} as {p.role.value}"
     return f"declared at {p.declared_at} as {p.role.value}"
 
 
