@@ -452,3 +452,34 @@ def test_apply_without_terminal_or_auto_approve_refuses(ops: Any, cli: Any, call
     assert run.exit_code == 1
     assert ops.emulator.state() == before
     assert set(calls()) <= READS
+
+
+def test_a_change_undone_during_the_apply_fails_verification(
+    seed: Any, write_desired: Any, cli: Any, chime: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another administrator removes bob (through the real API) right after the tool's
+    # batch added him: the re-read after apply must notice, and apply must exit 1.
+    from reconciler.providers.rooms import RoomsProvider
+
+    seed(users=("alice", "bob"), rooms={"ops": [("alice", "Administrator")]})
+    write_desired(
+        {
+            "rooms.yaml": f"rooms: {{ops: {{account: '{ACCOUNT}', "
+            "administrators: [alice@example.com], members: [bob@example.com]}}"
+        }
+    )
+    create = RoomsProvider.create_members
+
+    def create_then_someone_removes_bob(self: RoomsProvider, *args: Any) -> Any:
+        errors = create(self, *args)
+        chime.delete_room_membership(AccountId=ACCOUNT, RoomId="room-ops", MemberId="uid-bob")
+        return errors
+
+    monkeypatch.setattr(RoomsProvider, "create_members", create_then_someone_removes_bob)
+    run = cli("apply", "--auto-approve")
+    assert run.lines[-1] == "Apply complete! Memberships: 1 added, 0 changed, 0 removed."
+    assert run.err_lines == [
+        "Verification: 1 applied change(s) not found in the live state after apply "
+        "(the live state moved during the apply?); run plan again."
+    ]
+    assert run.exit_code == 1
