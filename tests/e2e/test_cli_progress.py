@@ -38,8 +38,8 @@ def test_each_task_times_itself_from_its_own_start(monkeypatch: pytest.MonkeyPat
     bar = ProgressBar(Console(file=io.StringIO(), force_terminal=True))
     with bar.task("Reading memberships", 1):
         bar.advance()
-    time.sleep(0.3)
+    time.sleep(1.0)  # the wait at the prompt: far above any scheduling delay
     with bar.task("Applying changes", 2):
         [task] = bar._progress.tasks
         assert (task.description, task.completed, task.total) == ("Applying changes", 0, 2)
-        assert task.elapsed is not None and task.elapsed < 0.2
+        assert task.elapsed is not None and task.elapsed < 0.9
