@@ -1,0 +1,4 @@
+"""Access governance: expiring memberships, reasons and tickets, owners, explain.
+
+Pure values and functions; the clock is always passed in (``now``), never read here.
+"""

@@ -1,0 +1,178 @@
+"""``chime-reconciler explain MEMBER``: why a member is (or is not) in each target.
+
+The result model and its JSON document. Per target: every path that declares the member
+(role, file and line, group chain, until, reason, ticket; expired ones too), the live
+role, and what a plan does about it. Roles are the kind's own names (plain strings), so
+every kind is explained alike. Renderers: ``reconciler.render.explain``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from reconciler.governance.grant import Grant, Until, days_left
+from reconciler.refs import Location
+
+JSON_VERSION = 1
+
+
+class Outcome(StrEnum):
+    """What the plan does about the member in one target."""
+
+    IN_SYNC = "in-sync"  # declared and live with the declared role
+    ADD = "add"  # declared, not live: the plan adds it
+    CHANGE = "change"  # live with another role: the plan changes it
+    REMOVE = "remove"  # live, not declared (or expired), prune on: the plan removes it
+    KEPT = "kept"  # live, not declared, prune off (or a webhook): left alone
+    PROTECTED = "protected"  # would be removed or demoted, but is protected
+    UNRESOLVED = "unresolved"  # declared, but Chime has no such member: the plan says so
+    NOT_READ = "not-read"  # the target could not be read from Chime
+    ABSENT = "absent"  # neither declared (now) nor live
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One path that declares (or declared, when expired) the member in a target."""
+
+    role: str
+    entry: Location  # the target's list entry (``@sre`` or the member itself)
+    where: Location  # where the member itself is written (in the innermost group)
+    via: tuple[str, ...]  # group chain, outermost first, without '@'
+    grant: Grant
+    expired: bool
+
+    def describe(self, now: dt.datetime) -> str:
+        """``Administrator via @sre at FILE:LINE, until 2027-03-31 (30 days left), ...``"""
+        chain = f" via {' > '.join('@' + g for g in self.via)}" if self.via else ""
+        text = f"{self.role}{chain} at {self.where}"
+        until = self.grant.until
+        if self.expired and until is not None:
+            text = f"expired {until}: {text}"
+            if until.location is not None and until.location != self.where:
+                text += f" (until set at {until.location})"
+        details = _grant_details(self.grant, now, with_until=not self.expired)
+        return f"{text}, {details}" if details else text
+
+
+def _grant_details(grant: Grant, now: dt.datetime, *, with_until: bool) -> str:
+    parts = []
+    if with_until and grant.until is not None:
+        parts.append(f"until {grant.until} ({_left(grant.until, now)})")
+    if grant.reason is not None:
+        parts.append(f"reason: {grant.reason}")
+    if grant.ticket is not None:
+        parts.append(f"ticket {grant.ticket}")
+    return ", ".join(parts)
+
+
+def _left(until: Until, now: dt.datetime) -> str:
+    days = days_left(until, now)
+    if days <= 0:
+        return "ends today"
+    return f"{days} day{'' if days == 1 else 's'} left"
+
+
+@dataclass(frozen=True)
+class TargetExplanation:
+    kind: str  # "room", "channel", "meeting"
+    name: str
+    scope: str  # account id, app instance ARN, ...
+    scope_label: str  # "account", "app instance", ...
+    target_id: str | None
+    location: Location  # where the target is declared
+    owners: tuple[str, ...]
+    prune: bool
+    declared_role: str | None  # the effective role now; None: not declared (or expired)
+    declarations: tuple[Declaration, ...]  # current first, then expired
+    live_role: str | None  # None: not live (or not read)
+    outcome: Outcome
+    detail: str = ""  # e.g. the planner's error for UNRESOLVED / NOT_READ
+
+    @property
+    def note(self) -> str:
+        o = self.outcome
+        if o is Outcome.IN_SYNC:
+            return "in sync: no change"
+        if o is Outcome.ADD:
+            return f"the plan adds it as {self.declared_role}"
+        if o is Outcome.CHANGE:
+            return f"the plan changes its role {self.live_role} -> {self.declared_role}"
+        if o is Outcome.REMOVE:
+            return "the plan removes it (prune is on)"
+        if o is Outcome.KEPT:
+            return "kept: not declared, and this target does not prune"
+        if o is Outcome.PROTECTED:
+            return "kept: protected (settings.yaml `protected:`)"
+        if o is Outcome.UNRESOLVED:
+            return f"the plan cannot add it: {self.detail}" if self.detail else "unresolved"
+        if o is Outcome.NOT_READ:
+            return f"live state not read: {self.detail}" if self.detail else "live state not read"
+        return "not declared, not live"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    member: str
+    now: dt.datetime
+    targets: tuple[TargetExplanation, ...]  # sorted by kind, scope, name
+
+    @property
+    def declared(self) -> int:
+        return sum(t.declared_role is not None for t in self.targets)
+
+    @property
+    def live(self) -> int:
+        return sum(t.live_role is not None for t in self.targets)
+
+
+def to_json(e: Explanation) -> dict[str, Any]:
+    """The ``--format json`` document (stable keys; ``version`` changes if they do)."""
+    return {
+        "version": JSON_VERSION,
+        "member": e.member,
+        "now": _instant(e.now),
+        "targets": [_target_json(t, e.now) for t in e.targets],
+        "summary": {"declared": e.declared, "live": e.live},
+    }
+
+
+def _target_json(t: TargetExplanation, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "kind": t.kind,
+        "name": t.name,
+        "scope": t.scope,
+        "id": t.target_id,
+        "declared_at": str(t.location),
+        "owners": list(t.owners),
+        "prune": t.prune,
+        "declared": t.declared_role is not None,
+        "role": t.declared_role,
+        "paths": [_declaration_json(d, now) for d in t.declarations],
+        "live": {"role": t.live_role, "read": t.outcome is not Outcome.NOT_READ},
+        "plan": {"outcome": t.outcome.value, "note": t.note},
+    }
+
+
+def _declaration_json(d: Declaration, now: dt.datetime) -> dict[str, Any]:
+    until = d.grant.until
+    return {
+        "role": d.role,
+        "file": d.where.file,
+        "line": d.where.line,
+        "entry": str(d.entry),
+        "via": [f"@{g}" for g in d.via],
+        "until": until.text if until else None,
+        "ends_at": _instant(until.instant) if until else None,
+        "until_at": str(until.location) if until and until.location else None,
+        "days_left": days_left(until, now) if until and not d.expired else None,
+        "expired": d.expired,
+        "reason": d.grant.reason,
+        "ticket": d.grant.ticket,
+    }
+
+
+def _instant(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,146 @@
+"""When an entry ends (``until``), why it exists (``reason``, ``ticket``), and durations.
+
+``until`` is a date or a date and time with a zone:
+
+- ``2027-03-31`` (a date) means *through that day, in UTC*: the entry is declared until
+  2027-03-31T23:59:59Z and is no longer declared from 2027-04-01T00:00:00Z on;
+- ``2027-03-31T18:00:00+02:00`` (or ``...Z``) is that moment exactly;
+- a date and time without a zone is refused (it would depend on the machine's zone).
+
+Everything here is pure: callers pass ``now`` (an aware datetime).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from reconciler.refs import Location
+
+UTC = dt.UTC
+UNTIL_EXAMPLES = "a date (2027-03-31) or a date and time with a zone (2027-03-31T18:00:00Z)"
+DURATION_RE = re.compile(r"^\s*(\d{1,5})\s*([dw])\s*$", re.IGNORECASE)
+DURATION_UNITS = {"d": 1, "w": 7}
+
+
+@dataclass(frozen=True, order=True)
+class Until:
+    """The first moment an entry is no longer declared, with the text people read."""
+
+    instant: dt.datetime  # aware, UTC
+    text: str = field(compare=False)  # "2027-03-31" or "2027-03-31T18:00:00+02:00"
+    location: Location | None = field(default=None, compare=False)  # the entry's line
+
+    def expired(self, now: dt.datetime) -> bool:
+        return now >= self.instant
+
+    def left(self, now: dt.datetime) -> dt.timedelta:
+        return self.instant - now
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_until(value: object, location: Location | None = None) -> Until:
+    """A YAML value (a date, an aware datetime, or such text) as an Until.
+
+    Raises ValueError with a user-facing message."""
+    if isinstance(value, str):
+        value = _from_text(value.strip())
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(
+                f"'{value.isoformat()}' has no time zone: add one "
+                "(2027-03-31T18:00:00Z or +02:00), or give a date"
+            )
+        text = value.isoformat().replace("+00:00", "Z")
+        return Until(value.astimezone(UTC), text, location)
+    if isinstance(value, dt.date):
+        end = dt.datetime.combine(value + dt.timedelta(days=1), dt.time(), tzinfo=UTC)
+        return Until(end, value.isoformat(), location)
+    raise ValueError(f"expected {UNTIL_EXAMPLES}, got {_describe(value)}")
+
+
+def _from_text(text: str) -> object:
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"expected {UNTIL_EXAMPLES}, got {text!r}") from None
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    return f"a {type(value).__name__}"
+
+
+def parse_duration(text: str) -> int:
+    """``90d`` or ``12w`` as a number of days (at least 1). Raises ValueError."""
+    match = DURATION_RE.match(text)
+    if not match or int(match.group(1)) == 0:
+        raise ValueError(f"expected a duration such as 90d or 12w, got {text!r}")
+    return int(match.group(1)) * DURATION_UNITS[match.group(2).lower()]
+
+
+def latest_allowed(now: dt.datetime, days: int) -> dt.datetime:
+    """The latest ``until`` a grant of at most ``days`` days may have: the end of the UTC
+    day ``days`` days after today (so ``until: <today + 90 days>`` passes a 90-day limit)."""
+    today = now.astimezone(UTC).date()
+    return dt.datetime.combine(today + dt.timedelta(days=days + 1), dt.time(), tzinfo=UTC)
+
+
+def days_left(until: Until, now: dt.datetime) -> int:
+    """Whole UTC days from today to the last day of the entry (0: it ends today)."""
+    last = (until.instant - dt.timedelta(microseconds=1)).date()
+    return (last - now.astimezone(UTC).date()).days
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What an entry says besides its member: until when, why, which ticket."""
+
+    until: Until | None = None
+    reason: str | None = None
+    ticket: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.until is None and self.reason is None and self.ticket is None
+
+    def describe(self) -> str:
+        """``until 2027-03-31, reason: on-call lead, ticket OPS-12`` (empty: "")."""
+        parts = []
+        if self.until is not None:
+            parts.append(f"until {self.until}")
+        if self.reason is not None:
+            parts.append(f"reason: {self.reason}")
+        if self.ticket is not None:
+            parts.append(f"ticket {self.ticket}")
+        return ", ".join(parts)
+
+
+NO_GRANT = Grant()
+
+
+def combine(grants: Iterable[Grant]) -> Grant:
+    """The grant of a path through groups, outermost entry first: it ends at the earliest
+    ``until`` on the way (that entry's location is kept); reasons and tickets are joined
+    with "; " (outermost first, each once)."""
+    items = list(grants)
+    untils = [g.until for g in items if g.until is not None]
+    return Grant(
+        until=min(untils) if untils else None,
+        reason=_join(g.reason for g in items),
+        ticket=_join(g.ticket for g in items),
+    )
+
+
+def _join(values: Iterable[str | None]) -> str | None:
+    kept = list(dict.fromkeys(v for v in values if v))
+    return "; ".join(kept) if kept else None

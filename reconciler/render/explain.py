@@ -1,0 +1,59 @@
+"""Rendering an Explanation (``chime-reconciler explain``) as text or JSON.
+
+The text form, per target: a ``# KIND NAME (SCOPE)`` header, where the target is
+declared and its owners, the declared role with one line per path (role, group chain,
+FILE:LINE, until, reason, ticket; expired paths too), the live role and what the plan
+does. Tests in ``tests/unit/governance/test_explain_render.py`` show it line by line.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+
+from reconciler.governance.explain import Explanation, TargetExplanation, to_json
+
+EMPTY = "-"
+
+
+def render_explain(explanation: Explanation, fmt: str, console: Console) -> None:
+    text = format_json(explanation) if fmt == "json" else "\n".join(lines(explanation)) + "\n"
+    console.out(text, end="", highlight=False)
+
+
+def format_json(explanation: Explanation) -> str:
+    return json.dumps(to_json(explanation), indent=2, ensure_ascii=False) + "\n"
+
+
+def lines(e: Explanation) -> list[str]:
+    out = [f"Explaining {e.member} as of {to_json(e)['now']}.", ""]
+    for t in e.targets:
+        out.extend(target_lines(t, e))
+        out.append("")
+    out.append(summary_line(e))
+    return out
+
+
+def target_lines(t: TargetExplanation, e: Explanation) -> list[str]:
+    ident = f"{t.scope_label} {t.scope}" + (f", id {t.target_id}" if t.target_id else "")
+    where = f"declared in {t.location}"
+    if t.owners:
+        where += f"; owners: {', '.join(t.owners)}"
+    out = [f"# {t.kind} {t.name} ({ident})", f"  {where}"]
+    out.append(f"  role: {t.declared_role or 'not declared'}")
+    out.extend(f"    {d.describe(e.now)}" for d in t.declarations)
+    live = t.live_role or ("not read" if t.outcome.value == "not-read" else "not a member")
+    out.append(f"  live: {live}")
+    out.append(f"  plan: {t.note}")
+    return out
+
+
+def summary_line(e: Explanation) -> str:
+    if not e.targets:
+        return f"{e.member} is neither declared nor live in any declared target."
+    return f"{e.member} is declared in {_n(e.declared)} and live in {_n(e.live)}."
+
+
+def _n(count: int) -> str:
+    return f"{count} target{'' if count == 1 else 's'}"

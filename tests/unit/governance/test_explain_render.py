@@ -1,0 +1,136 @@
+"""The explain result rendered as text and JSON, compared line by line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from reconciler.governance.explain import Declaration, Explanation, Outcome, TargetExplanation
+from reconciler.governance.grant import Grant, parse_until
+from reconciler.refs import Location
+from reconciler.render.explain import format_json, lines
+
+NOW = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
+SRE = "desired-state/teams/sre.yaml"
+ACCOUNT = "1111"
+
+
+def sample() -> Explanation:
+    until = parse_until("2027-03-31", Location(SRE, 9))
+    old = parse_until("2027-02-01", Location(SRE, 4))
+    incident = TargetExplanation(
+        kind="room",
+        name="incident-response",
+        scope=ACCOUNT,
+        scope_label="account",
+        target_id="room-1",
+        location=Location(SRE, 7),
+        owners=("@alice", "@org/sre"),
+        prune=True,
+        declared_role="Administrator",
+        declarations=(
+            Declaration(
+                "Administrator",
+                Location(SRE, 9),
+                Location(SRE, 9),
+                (),
+                Grant(until, "on call", "OPS-12"),
+                expired=False,
+            ),
+            Declaration("Member", Location(SRE, 10), Location(SRE, 3), ("sre",), Grant(), False),
+            Declaration(
+                "Member", Location(SRE, 11), Location(SRE, 4), ("old",), Grant(old), expired=True
+            ),
+        ),
+        live_role="Member",
+        outcome=Outcome.CHANGE,
+    )
+    lounge = TargetExplanation(
+        kind="room",
+        name="lounge",
+        scope=ACCOUNT,
+        scope_label="account",
+        target_id=None,
+        location=Location("desired-state/rooms.yaml", 2),
+        owners=(),
+        prune=False,
+        declared_role=None,
+        declarations=(),
+        live_role="Member",
+        outcome=Outcome.KEPT,
+    )
+    return Explanation("alice@example.com", NOW, (incident, lounge))
+
+
+def test_text_lists_every_path_with_until_reason_and_live_role() -> None:
+    assert lines(sample()) == [
+        "Explaining alice@example.com as of 2027-03-01T09:00:00Z.",
+        "",
+        "# room incident-response (account 1111, id room-1)",
+        f"  declared in {SRE}:7; owners: @alice, @org/sre",
+        "  role: Administrator",
+        f"    Administrator at {SRE}:9, until 2027-03-31 (30 days left), reason: on call, "
+        "ticket OPS-12",
+        f"    Member via @sre at {SRE}:3",
+        f"    expired 2027-02-01: Member via @old at {SRE}:4",
+        "  live: Member",
+        "  plan: the plan changes its role Member -> Administrator",
+        "",
+        "# room lounge (account 1111)",
+        "  declared in desired-state/rooms.yaml:2",
+        "  role: not declared",
+        "  live: Member",
+        "  plan: kept: not declared, and this target does not prune",
+        "",
+        "alice@example.com is declared in 1 target and live in 2 targets.",
+    ]
+
+
+def test_until_set_on_an_outer_entry_names_its_line() -> None:
+    until = parse_until("2027-02-01", Location(SRE, 11))
+    d = Declaration("Member", Location(SRE, 11), Location(SRE, 4), ("old",), Grant(until), True)
+    assert d.describe(NOW) == (
+        f"expired 2027-02-01: Member via @old at {SRE}:4 (until set at {SRE}:11)"
+    )
+
+
+def test_nothing_to_explain() -> None:
+    assert lines(Explanation("zed@example.com", NOW, ())) == [
+        "Explaining zed@example.com as of 2027-03-01T09:00:00Z.",
+        "",
+        "zed@example.com is neither declared nor live in any declared target.",
+    ]
+
+
+def test_json_document() -> None:
+    doc = json.loads(format_json(sample()))
+    assert doc["version"] == 1
+    assert doc["now"] == "2027-03-01T09:00:00Z"
+    assert doc["summary"] == {"declared": 1, "live": 2}
+    first = doc["targets"][0]
+    assert list(first) == [
+        "kind", "name", "scope", "id", "declared_at", "owners", "prune", "declared", "role",
+        "paths", "live", "plan",
+    ]  # fmt: skip
+    assert first["paths"][0] == {
+        "role": "Administrator",
+        "file": SRE,
+        "line": 9,
+        "entry": f"{SRE}:9",
+        "via": [],
+        "until": "2027-03-31",
+        "ends_at": "2027-04-01T00:00:00Z",
+        "until_at": f"{SRE}:9",
+        "days_left": 30,
+        "expired": False,
+        "reason": "on call",
+        "ticket": "OPS-12",
+    }
+    assert first["paths"][2]["expired"] is True
+    assert first["paths"][2]["days_left"] is None
+    assert first["live"] == {"role": "Member", "read": True}
+    assert first["plan"] == {
+        "outcome": "change",
+        "note": "the plan changes its role Member -> Administrator",
+    }
+    assert doc["targets"][1]["declared"] is False

@@ -1,0 +1,135 @@
+"""Parsing `until:` and durations, and evaluating expiry against a given clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from reconciler.governance.grant import (
+    Grant,
+    Until,
+    combine,
+    days_left,
+    latest_allowed,
+    parse_duration,
+    parse_until,
+)
+from reconciler.refs import Location
+
+UTC = dt.UTC
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def test_a_date_lasts_through_that_day_in_utc() -> None:
+    until = parse_until(dt.date(2027, 3, 31))
+    assert until.text == "2027-03-31"
+    assert until.instant == dt.datetime(2027, 4, 1, tzinfo=UTC)
+    assert not until.expired(at("2027-03-31T23:59:59.999999+00:00"))
+    assert until.expired(at("2027-04-01T00:00:00+00:00"))
+
+
+def test_a_date_ends_at_utc_midnight_whatever_the_clock_zone() -> None:
+    until = parse_until("2027-03-31")
+    # 2027-04-01 01:30 in Paris is still 2027-03-31 in UTC
+    assert not until.expired(at("2027-04-01T01:30:00+02:00"))
+    assert until.expired(at("2027-04-01T02:00:00+02:00"))
+
+
+def test_a_datetime_with_a_zone_is_that_moment() -> None:
+    until = parse_until(at("2027-03-31T18:00:00+02:00"))
+    assert until.instant == dt.datetime(2027, 3, 31, 16, tzinfo=UTC)
+    assert until.text == "2027-03-31T18:00:00+02:00"
+    assert not until.expired(at("2027-03-31T15:59:59+00:00"))
+    assert until.expired(at("2027-03-31T16:00:00+00:00"))
+
+
+def test_utc_is_written_with_z() -> None:
+    assert parse_until("2027-03-31T18:00:00Z").text == "2027-03-31T18:00:00Z"
+    assert parse_until(at("2027-03-31T18:00:00+00:00")).text == "2027-03-31T18:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            dt.datetime(2027, 3, 31, 18),
+            "'2027-03-31T18:00:00' has no time zone: add one (2027-03-31T18:00:00Z or "
+            "+02:00), or give a date",
+        ),
+        (
+            "2027-03-31 18:00",
+            "'2027-03-31T18:00:00' has no time zone: add one (2027-03-31T18:00:00Z or "
+            "+02:00), or give a date",
+        ),
+        (
+            "next tuesday",
+            "expected a date (2027-03-31) or a date and time with a zone "
+            "(2027-03-31T18:00:00Z), got 'next tuesday'",
+        ),
+        (
+            "2027-02-30",
+            "expected a date (2027-03-31) or a date and time with a zone "
+            "(2027-03-31T18:00:00Z), got '2027-02-30'",
+        ),
+        (
+            20270331,
+            "expected a date (2027-03-31) or a date and time with a zone "
+            "(2027-03-31T18:00:00Z), got a number (20270331)",
+        ),
+        (
+            None,
+            "expected a date (2027-03-31) or a date and time with a zone "
+            "(2027-03-31T18:00:00Z), got nothing",
+        ),
+    ],
+)
+def test_bad_until_values_say_what_is_expected(value: object, message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_until(value)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(("text", "days"), [("90d", 90), ("1d", 1), ("12w", 84), (" 30D ", 30)])
+def test_durations_in_days_or_weeks(text: str, days: int) -> None:
+    assert parse_duration(text) == days
+
+
+@pytest.mark.parametrize("text", ["90", "0d", "3m", "d", "-5d", "1.5d", ""])
+def test_bad_durations_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="expected a duration such as 90d or 12w"):
+        parse_duration(text)
+
+
+def test_latest_allowed_is_the_end_of_the_day_n_days_from_today() -> None:
+    now = at("2027-01-01T15:00:00+00:00")
+    limit = latest_allowed(now, 90)
+    assert parse_until("2027-04-01").instant <= limit  # 90 days after 2027-01-01
+    assert parse_until("2027-04-02").instant > limit
+
+
+def test_days_left_counts_to_the_last_day() -> None:
+    now = at("2027-03-29T12:00:00+00:00")
+    assert days_left(parse_until("2027-03-31"), now) == 2
+    assert days_left(parse_until("2027-03-29"), now) == 0
+    assert days_left(parse_until("2027-03-30T00:00:00Z"), now) == 0  # ends at midnight
+
+
+def test_a_path_through_groups_ends_at_its_earliest_until() -> None:
+    outer = Grant(parse_until("2027-06-30", Location("rooms.yaml", 4)), "on call", "OPS-1")
+    inner = Grant(parse_until("2027-03-31", Location("groups.yaml", 2)), "contractor", None)
+    combined = combine([outer, inner, Grant(reason="on call")])
+    assert combined.until == Until(dt.datetime(2027, 4, 1, tzinfo=UTC), "")
+    assert combined.until is not None and combined.until.location == Location("groups.yaml", 2)
+    assert combined.reason == "on call; contractor"
+    assert combined.ticket == "OPS-1"
+    assert combine([Grant(), Grant()]).empty
+
+
+def test_grant_describe() -> None:
+    grant = Grant(parse_until("2027-03-31"), "on call", "https://t/OPS-1")
+    assert grant.describe() == "until 2027-03-31, reason: on call, ticket https://t/OPS-1"
+    assert Grant().describe() == ""
