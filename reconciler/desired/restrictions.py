@@ -5,7 +5,8 @@
   stay within one path segment, ``**`` spans any number of them), and lists of regular
   expressions for the ``rooms`` and ``groups`` that files there may define;
 - a file is governed by the **first** rule whose path matches it; a name is allowed when
-  any of that rule's expressions matches it anywhere (``re.search``; anchor with ``^...$``);
+  any of that rule's expressions matches it anywhere (a search; anchor with ``^...$``),
+  in RE2's syntax and in linear time (``patterns.py``: names come from pull requests);
   a rule without ``rooms:`` (or ``groups:``) allows none;
 - a file that matches no rule is unrestricted; end the list with ``- path: "**"`` to
   allow nothing elsewhere. Without ``restrictions.yaml``, everything is allowed.
@@ -13,10 +14,9 @@
 
 from __future__ import annotations
 
-import re
-import warnings
 from dataclasses import dataclass
 
+from reconciler.desired.patterns import Pattern, compile_pattern, literal
 from reconciler.desired.spec import RestrictionsFile
 from reconciler.desired.yamlpos import Positions
 from reconciler.refs import Location
@@ -25,9 +25,9 @@ from reconciler.refs import Location
 @dataclass(frozen=True)
 class Rule:
     path: str
-    matcher: re.Pattern[str]
-    rooms: tuple[re.Pattern[str], ...]
-    groups: tuple[re.Pattern[str], ...]
+    matcher: Pattern
+    rooms: tuple[Pattern, ...]
+    groups: tuple[Pattern, ...]
     location: Location
 
     def allows(self, kind: str, name: str) -> bool:
@@ -36,13 +36,13 @@ class Rule:
 
     def explain(self, kind: str) -> str:
         patterns = self.rooms if kind == "room" else self.groups
-        shown = ", ".join(repr(p.pattern) for p in patterns)
+        shown = ", ".join(repr(p.text) for p in patterns)
         allowed = f"allows {kind}s matching {shown}" if patterns else f"allows no {kind}s"
         return f"the rule at {self.location} (path {self.path!r}) {allowed}"
 
 
-def glob_to_regex(pattern: str) -> re.Pattern[str]:
-    """``teams/*/sre.yaml``, ``teams/sre/**``, ``**/*.yaml`` as a full-match regex."""
+def glob_to_regex(pattern: str) -> Pattern:
+    """``teams/*/sre.yaml``, ``teams/sre/**``, ``**/*.yaml`` as a full-match pattern."""
     out = []
     i = 0
     pattern = pattern.strip().removeprefix("./")
@@ -60,24 +60,19 @@ def glob_to_regex(pattern: str) -> re.Pattern[str]:
             out.append("[^/]")
             i += 1
         else:
-            out.append(re.escape(pattern[i]))
+            out.append(literal(pattern[i]))
             i += 1
-    return re.compile("".join(out) + r"\Z", re.DOTALL)
+    return compile_pattern("(?s)" + "".join(out))
 
 
 def compile_rules(spec: RestrictionsFile, file: str, positions: Positions) -> tuple[Rule, ...]:
-    with warnings.catch_warnings():  # FutureWarning on odd sets: not for the user
-        warnings.simplefilter("ignore")
-        return _compile(spec, file, positions)
-
-
-def _compile(spec: RestrictionsFile, file: str, positions: Positions) -> tuple[Rule, ...]:
+    """The rules of a validated file (its patterns compiled already once, by ``spec``)."""
     return tuple(
         Rule(
             path=rule.path,
             matcher=glob_to_regex(rule.path),
-            rooms=tuple(re.compile(r) for r in rule.rooms),
-            groups=tuple(re.compile(g) for g in rule.groups),
+            rooms=tuple(compile_pattern(r) for r in rule.rooms),
+            groups=tuple(compile_pattern(g) for g in rule.groups),
             location=Location(file, positions.value_line(("restrictions", i))),
         )
         for i, rule in enumerate(spec.restrictions)
@@ -87,7 +82,7 @@ def _compile(spec: RestrictionsFile, file: str, positions: Positions) -> tuple[R
 def rule_for(rules: tuple[Rule, ...], relative_path: str) -> Rule | None:
     """The first rule whose glob matches the file (a POSIX path relative to the dir)."""
     for rule in rules:
-        if rule.matcher.match(relative_path):
+        if rule.matcher.fullmatch(relative_path):
             return rule
     return None
 

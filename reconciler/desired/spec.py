@@ -9,7 +9,6 @@ Unknown keys are errors (``extra="forbid"``); values are not coerced (``strict=T
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -28,6 +27,7 @@ from reconciler.desired.model import (
     DEFAULT_MAX_REMOVALS,
     DEFAULT_MIN_ADMINISTRATORS,
 )
+from reconciler.desired.patterns import PatternError, compile_pattern
 from reconciler.refs import MemberKind, MemberRef
 
 GROUP_PREFIX = "@"
@@ -102,11 +102,11 @@ def _group_name(value: str) -> str:
 
 def _regex(value: str) -> str:
     try:
-        with warnings.catch_warnings():  # FutureWarning on odd sets: not for the user
-            warnings.simplefilter("ignore")
-            re.compile(value)
-    except re.error as exc:
-        raise _fail("regex", f"invalid regular expression {value!r}: {exc}") from None
+        compile_pattern(value)
+    except PatternError as exc:
+        shown = value if len(value) <= 80 else value[:80] + "…"
+        message = f"invalid regular expression {shown!r} (RE2 syntax): {exc}"
+        raise _fail("regex", message) from None
     return value
 
 
@@ -126,7 +126,11 @@ GroupName = Annotated[
     AfterValidator(_group_name),
     WithJsonSchema({"type": "string", "pattern": GROUP_NAME_RE.pattern}),
 ]
-Regex = Annotated[str, AfterValidator(_regex), Field(description="A regular expression.")]
+Regex = Annotated[
+    str,
+    AfterValidator(_regex),
+    Field(description="A regular expression in RE2 syntax (no backreferences or lookaround)."),
+]
 NonBlank = Annotated[str, Field(pattern=NON_BLANK)]
 
 

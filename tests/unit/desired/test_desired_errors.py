@@ -133,7 +133,7 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "invalid-regex": [
         "invalid-regex/restrictions.yaml:3: restrictions[0].rooms[0]: invalid regular "
-        "expression '^sre-(': missing ), unterminated subpattern at position 5",
+        "expression '^sre-(' (RE2 syntax): missing ): ^sre-(",
         "invalid-regex/restrictions.yaml:4: restrictions[1]: missing required key 'path'",
     ],
     "invalid-value": [

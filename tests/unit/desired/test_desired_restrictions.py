@@ -58,7 +58,7 @@ SRE_RULES = (
     ],
 )
 def test_path_globs_match_like_doublestar(glob: str, path: str, matches: bool) -> None:
-    assert bool(glob_to_regex(glob).match(path)) is matches
+    assert glob_to_regex(glob).fullmatch(path) is matches
 
 
 def test_without_restrictions_any_file_defines_anything(d: Path) -> None:
