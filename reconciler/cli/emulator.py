@@ -10,8 +10,11 @@ from types import FrameType
 
 import click
 
+from reconciler.cli.context import AppContext, pass_app
+from reconciler.cli.options import verbose_option_for
 from reconciler.emulator import EmulatorServer, FaultConfig, is_loopback
 from reconciler.emulator.seed import read_seed
+from reconciler.emulator.server import RequestLog, RequestRecord
 
 
 def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -81,7 +84,10 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     type=int,
     help="Seed of the fault decisions: the same calls meet the same faults on every run.",
 )
+@verbose_option_for("Log one line per request on stderr: operation, status, latency.")
+@pass_app
 def emulator(
+    app: AppContext,
     host: str,
     port: int,
     seed_file: Path | None,
@@ -101,6 +107,7 @@ def emulator(
     \b
     Example:
       chime-reconciler emulator --port 0 --seed seed.yaml --throttle-rate 0.05
+      chime-reconciler emulator -v --seed seed.yaml     # log every request
       # first line: Chime API emulator listening on http://127.0.0.1:PORT
       chime-reconciler --endpoint-url http://127.0.0.1:PORT plan
       # or: export CHIME_RECONCILER_ENDPOINT_URL=http://127.0.0.1:PORT
@@ -113,6 +120,9 @@ def emulator(
     POST /_emulator/calls/reset, GET /_emulator/state, POST /_emulator/reset [seed],
     GET|POST /_emulator/faults {latency_ms, throttle_rate, error_rate, item_error_rate,
     tps, seed}.
+
+    With -v, one line per request on stderr: operation, HTTP status, latency, method
+    and path (`ListRoomMemberships 200 1.2 ms GET /accounts/ACCOUNT/rooms/ROOM/memberships`).
 
     Runs until Ctrl-C or SIGTERM, then exits 0.
     """
@@ -131,7 +141,8 @@ def emulator(
             "reach this machine can read and change the emulator's state.",
             err=True,
         )
-    server = EmulatorServer(seed=seed, host=host, port=port, faults=faults)
+    log = _request_log() if app.verbose else None
+    server = EmulatorServer(seed=seed, host=host, port=port, faults=faults, request_log=log)
     try:
         server.start()
     except OSError as exc:
@@ -155,6 +166,17 @@ def emulator(
         signal.signal(signal.SIGTERM, previous)
         server.stop()
     click.echo("Chime API emulator stopped.", err=True)
+
+
+def _request_log() -> RequestLog:
+    """One line per request on stderr, whole lines even from the server's many threads."""
+    lock = threading.Lock()
+
+    def write(record: RequestRecord) -> None:
+        with lock:
+            click.echo(record.line(), err=True)
+
+    return write
 
 
 COMMANDS = [emulator]

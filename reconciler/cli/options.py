@@ -46,6 +46,11 @@ def format_option(f: F) -> F:
 
 def verbose_option(f: F) -> F:
     """``-v`` after the command name too (``plan -v``), adding to the global ``-v``."""
+    return verbose_option_for("More detail: provenance of each member (same as the global -v).")(f)
+
+
+def verbose_option_for(help: str) -> Callable[[F], F]:
+    """``verbose_option`` with the command's own words for what ``-v`` adds."""
 
     def more(ctx: click.Context, _param: click.Parameter, count: int) -> None:
         app = ctx.find_object(AppContext)
@@ -58,5 +63,5 @@ def verbose_option(f: F) -> F:
         count=True,
         expose_value=False,
         callback=more,
-        help="More detail: provenance of each member (same as the global -v).",
-    )(f)
+        help=help,
+    )

@@ -9,6 +9,7 @@ and ``Error.Message`` the message.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import logging
@@ -49,6 +50,7 @@ class HttpResponse:
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
+    operation: str = ""  # the API operation answered ("" for admin and unknown paths)
 
 
 class CallCounter:
@@ -149,7 +151,7 @@ class EmulatorApp:
             log.exception("emulator bug in %s", route.operation)
             response = self._error(ServiceFailureError(f"Internal emulator error: {exc!r}"))
         self.counter.record(route.operation, response.status)
-        return response
+        return dataclasses.replace(response, operation=route.operation)
 
     # -- admin ---------------------------------------------------------------------------
 

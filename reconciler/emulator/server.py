@@ -19,7 +19,9 @@ import contextlib
 import ipaddress
 import socket
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -30,6 +32,25 @@ from reconciler.emulator.faults import FaultConfig
 from reconciler.emulator.models import ChimeBackend
 
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request served: for ``chime-reconciler -v emulator``'s log line."""
+
+    operation: str  # "" for the admin API and unknown paths
+    method: str
+    path: str  # without the query string
+    status: int
+    latency_s: float  # from the request read to the response written (faults included)
+
+    def line(self) -> str:
+        """``ListRoomMemberships 200 3.1 ms GET /accounts/1111…/rooms/r1/memberships``."""
+        operation = self.operation or ("admin" if self.path.startswith("/_emulator/") else "-")
+        return f"{operation} {self.status} {self.latency_s * 1000:.1f} ms {self.method} {self.path}"
+
+
+RequestLog = Callable[[RequestRecord], None]  # called from the server's threads
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -43,6 +64,7 @@ class _Handler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
             length = 0
+        started = time.perf_counter()
         body = self.rfile.read(length) if length > 0 else b""
         response = self.server.app.handle(self.command, self.path, body)
         head = [f"HTTP/1.1 {response.status} {_REASONS.get(response.status, '')}"]
@@ -52,11 +74,16 @@ class _Handler(BaseHTTPRequestHandler):
             head.append("Connection: close")
         # One write per response: status line, headers and body leave in one segment.
         self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + response.body)
+        if self.server.request_log is not None:
+            path = self.path.split("?", 1)[0]
+            elapsed = time.perf_counter() - started
+            record = RequestRecord(response.operation, self.command, path, response.status, elapsed)
+            self.server.request_log(record)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
     def log_message(self, format: str, *args: Any) -> None:
-        pass  # requests are counted, not logged
+        pass  # requests are counted; ``request_log`` (emulator -v) writes one line each
 
 
 class _HttpServer(ThreadingHTTPServer):
@@ -65,9 +92,12 @@ class _HttpServer(ThreadingHTTPServer):
     request_queue_size = 128
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], app: EmulatorApp, ipv6: bool) -> None:
+    def __init__(
+        self, address: tuple[str, int], app: EmulatorApp, ipv6: bool, request_log: RequestLog | None
+    ) -> None:
         self.address_family = socket.AF_INET6 if ipv6 else socket.AF_INET
         self.app = app
+        self.request_log = request_log
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         self.connections_accepted = 0
@@ -113,10 +143,13 @@ class EmulatorServer:
         host: str = "127.0.0.1",
         port: int = 0,
         faults: FaultConfig | Mapping[str, Any] | None = None,
+        request_log: RequestLog | None = None,
     ) -> None:
         """``seed``: a seed document (``load_seed``'s), a ``Seed``, or a YAML file's path;
-        ``faults``: a ``FaultConfig`` or a mapping such as ``{"throttle_rate": 0.1}``."""
+        ``faults``: a ``FaultConfig`` or a mapping such as ``{"throttle_rate": 0.1}``;
+        ``request_log``: called with a ``RequestRecord`` once each response is written."""
         self.app = EmulatorApp(seed, faults)
+        self.request_log = request_log
         self._address = (host, port)
         self._httpd: _HttpServer | None = None
         self._thread: threading.Thread | None = None
@@ -128,7 +161,7 @@ class EmulatorServer:
         if self._httpd is not None:
             return self
         host, port = self._address
-        self._httpd = _HttpServer((host, port), self.app, ipv6=":" in host)
+        self._httpd = _HttpServer((host, port), self.app, ":" in host, self.request_log)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.05},

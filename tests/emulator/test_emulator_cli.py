@@ -144,3 +144,40 @@ def test_fault_settings_from_flags_read_back_as_from_the_admin_api() -> None:
         },
     )
     assert isinstance(body["latency_ms"], float)
+
+
+@pytest.mark.parametrize("verbose", [("emulator", "-v"), ("-v", "emulator")])
+def test_verbose_logs_one_line_per_request_with_operation_status_and_latency(
+    verbose: tuple[str, ...], chime_client: Any
+) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reconciler", *verbose, "--port", "0", "--seed", str(EXAMPLE)]
+        + ["--latency-ms", "30"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        found = FIRST_LINE.match(first_line(process))
+        assert found
+        chime = chime_client(found.group(1))
+        chime.list_room_memberships(AccountId=ACCOUNT, RoomId="room-1")
+        with pytest.raises(chime.exceptions.NotFoundException):
+            chime.get_room(AccountId=ACCOUNT, RoomId="no-such-room")
+        request(found.group(1), "GET", "/_emulator/calls")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=10)
+    lines = err.splitlines()
+    assert lines[-1] == "Chime API emulator stopped."
+    pattern = re.compile(r"^(\S+) (\d{3}) (\d+\.\d) ms (GET|POST) (\S+)$")
+    parsed = [pattern.match(line) for line in lines[:-1]]
+    assert all(parsed), lines
+    seen = [(m.group(1), m.group(2), m.group(4), m.group(5)) for m in parsed if m]
+    assert seen == [
+        ("ListRoomMemberships", "200", "GET", f"/accounts/{ACCOUNT}/rooms/room-1/memberships"),
+        ("GetRoom", "404", "GET", f"/accounts/{ACCOUNT}/rooms/no-such-room"),
+        ("admin", "200", "GET", "/_emulator/calls"),
+    ]
+    latencies = [float(m.group(3)) for m in parsed if m]
+    assert latencies[0] >= 30 and latencies[1] >= 30  # the injected latency is in it
