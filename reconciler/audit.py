@@ -15,7 +15,7 @@ from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import ReconcilerError
 from reconciler.refs import MemberKind, MemberRef, Provenance, Role, TargetKind
 
-JSON_VERSION = 1
+JSON_VERSION = "1"  # a string, as the plan's format_version
 
 
 class Status(StrEnum):
@@ -226,9 +226,9 @@ def _live_row(
 
 
 def to_json(a: Audit) -> dict[str, Any]:
-    """The ``--format json`` document (stable keys; ``version`` changes if they do)."""
+    """The ``--format json`` document (stable keys; ``format_version`` changes if they do)."""
     return {
-        "version": JSON_VERSION,
+        "format_version": JSON_VERSION,
         "member": str(a.member),
         "kind": a.member.kind.value,
         "accounts": [{"account": x.account, "member_ids": list(x.member_ids)} for x in a.accounts],

@@ -48,17 +48,18 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     desired state declares the member but Chime does not have it are listed too.
 
     \b
-    Off-boarding someone:
-      chime-reconciler audit alice@example.com   # where is Alice, and where declared?
-      # remove alice@example.com from every FILE:LINE under WHERE (groups included)
-      chime-reconciler plan                      # shows her removals; then apply
+    Examples (off-boarding someone):
+      chime-reconciler audit alice@example.com  # where is she, where declared?
+      # remove alice@example.com at every FILE:LINE under WHERE (groups too)
+      chime-reconciler plan                     # shows her removals; then apply
+
     A room with prune off keeps undeclared members: the NOTE column says "kept (prune
     off)"; set `prune: true` on that room, or remove her from it in Chime.
 
     \b
     More examples:
       chime-reconciler audit bot:PagerBot --format json
-      chime-reconciler audit bob@example.com --account 11111111-2222-3333-4444-555555555555
+      chime-reconciler audit bob@example.com --account 1111...
 
     The desired state (--desired) is optional: without it, audit lists the live rooms
     and says the desired state was not read. Exit 0 when the member was found (in Chime

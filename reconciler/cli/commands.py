@@ -17,6 +17,7 @@ MODULES = (
     "emulator",
     "demo",
     "gitops",
+    "completion",
 )
 
 

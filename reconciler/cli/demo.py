@@ -42,6 +42,12 @@ def demo(app: AppContext, seed_file: Path | None) -> None:
 
     and prints the API calls the emulator served. No AWS account or credentials needed.
     Run it from the repository root (or point --desired at the example directory).
+
+    \b
+    Examples:
+      chime-reconciler demo
+      chime-reconciler demo --seed my-seed.yaml --desired my-desired-state
+      chime-reconciler -v demo                  # plans with provenance
     """
     if not app.desired_dir.is_dir():
         raise UsageError(

@@ -115,7 +115,6 @@ def emulator(
       #            region_name="us-east-1", aws_access_key_id="testing",
       #            aws_secret_access_key="testing")
 
-    \b
     Admin API (JSON): GET /_emulator/calls (calls per operation, "Throttled": 429s),
     POST /_emulator/calls/reset, GET /_emulator/state, POST /_emulator/reset [seed],
     GET|POST /_emulator/faults {latency_ms, throttle_rate, error_rate, item_error_rate,

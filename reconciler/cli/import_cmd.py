@@ -133,7 +133,7 @@ def import_(
       chime-reconciler import --out desired-state          # adopt every room
       chime-reconciler --desired desired-state plan        # No changes.
       chime-reconciler import --room incident-response     # preview one room
-      chime-reconciler import --account 1111... --room ops --out desired-state --prune
+      chime-reconciler import --account 1111... --room ops --out DIR --prune
 
     API calls: ListAccounts (pages of 200) only without --account or settings.yaml;
     ListRooms once per account (pages of 99); ListRoomMemberships per room (pages of 99).

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from reconciler import __version__
+from reconciler.cli.argv import normalise
 from reconciler.cli.context import AppContext
 from reconciler.errors import ReconcilerError
 from reconciler.runner import report_error, run
@@ -29,7 +30,7 @@ class ReconcilerGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
-            return super().parse_args(ctx, args)
+            return super().parse_args(ctx, normalise(args, self, ctx))
         except click.UsageError as exc:
             raise _exit_1(exc) from None
 
@@ -46,37 +47,42 @@ class ReconcilerGroup(click.Group):
 def _exit_1(exc: click.UsageError) -> click.UsageError:
     if isinstance(exc, CommandLineError):
         return exc
-    message = exc.format_message()
-    if isinstance(exc, click.NoSuchOption) and exc.option_name in _global_options():
-        command = exc.ctx.info_name if exc.ctx is not None and exc.ctx.parent else "plan"
-        message = (
-            f"{message.rstrip('.')}: {exc.option_name} is a global option, it goes before "
-            f"the command, as in `chime-reconciler {exc.option_name} ... {command}`."
-        )
-    return CommandLineError(message, exc.ctx)
+    return CommandLineError(exc.format_message(), exc.ctx)
 
 
-def _global_options() -> set[str]:
-    return {name for p in cli.params for name in getattr(p, "opts", [])}
+ENVIRONMENT = """\b
+Environment:
+  CHIME_RECONCILER_DESIRED         --desired DIR
+  CHIME_RECONCILER_ENDPOINT_URL    --endpoint-url URL
+  AWS_PROFILE                      --profile (keys: boto3's usual variables)
+  NO_COLOR                         --no-color, when set to anything
+  CI                               when set: no progress bar
+  CHIME_RECONCILER_PROGRESS=1      progress lines where stderr is no terminal
+  CHIME_RECONCILER_RETRY_BASE_MS   first retry backoff in ms (default 200)
+  CHIME_RECONCILER_RETRY_CAP_MS    longest backoff in ms (default 20000)
+  CHIME_RECONCILER_RETRY_ATTEMPTS  attempts on 5xx (default 10; 3x throttled)
+  _CHIME_RECONCILER_COMPLETE       shell completion: see `completion --help`
+"""
 
 
-@click.group(cls=ReconcilerGroup, context_settings=CONTEXT_SETTINGS)
+@click.group(cls=ReconcilerGroup, context_settings=CONTEXT_SETTINGS, epilog=ENVIRONMENT)
 @click.option(
     "--desired",
     "desired_dir",
     default="desired-state",
     show_default=True,
     envvar="CHIME_RECONCILER_DESIRED",
+    show_envvar=True,
     type=click.Path(file_okay=False),
     help="Directory of desired-state YAML files.",
 )
 @click.option(
     "--endpoint-url",
     envvar="CHIME_RECONCILER_ENDPOINT_URL",
-    help="Send every AWS call here (the emulator, or a compatible endpoint). "
-    "Env: CHIME_RECONCILER_ENDPOINT_URL.",
+    show_envvar=True,
+    help="Send every AWS call here (the emulator, or a compatible endpoint).",
 )
-@click.option("--profile", envvar="AWS_PROFILE", help="AWS profile to use.")
+@click.option("--profile", envvar="AWS_PROFILE", show_envvar=True, help="AWS profile to use.")
 @click.option("--region", default="us-east-1", show_default=True, help="AWS region.")
 @click.option(
     "--parallelism",
@@ -96,11 +102,14 @@ def cli(ctx: click.Context, /, **options: Any) -> None:
     live memberships and shows the difference; `apply` makes Chime match.
 
     \b
-    Typical session:
+    Examples (a typical session):
       chime-reconciler validate             # offline checks of the YAML
       chime-reconciler plan                 # what would change
       chime-reconciler apply                # show the plan, ask, apply
       chime-reconciler demo                 # all of it against a local emulator
+
+    Global options may come before or after the command (`plan --desired DIR`).
+    Terraform's spellings work too: -out=FILE, -auto-approve, -target=NAME.
 
     Exit codes: 0 success; 1 error or refused; 2 changes present (plan
     --detailed-exitcode only).

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
+from reconciler.cli.completion import complete_targets
 from reconciler.cli.context import AppContext
 from reconciler.render import FORMATS
 
@@ -19,6 +20,7 @@ def target_option(f: F) -> F:
         "targets",
         multiple=True,
         metavar="NAME",
+        shell_complete=complete_targets,
         help="Only this room, by its name (the key in the YAML) or its id (repeatable). "
         "Default: every declared room.",
     )(f)

@@ -53,10 +53,10 @@ def plan(
     \b
     Examples:
       chime-reconciler plan
-      chime-reconciler plan --target incident-response -v     # with provenance
-      chime-reconciler plan --format markdown > plan.md       # for a PR comment
-      chime-reconciler plan --out plan.json                   # then: apply plan.json
-      chime-reconciler plan --detailed-exitcode               # 0 none, 1 error, 2 drift
+      chime-reconciler plan --target incident-response -v   # with provenance
+      chime-reconciler plan --format markdown > plan.md     # for a PR comment
+      chime-reconciler plan --out plan.json                 # for apply plan.json
+      chime-reconciler plan --detailed-exitcode             # exit 2: changes
 
     A plan that removes too much or leaves a room without enough administrators is
     printed, then refused (exit 1) unless --allow-unsafe.

@@ -28,12 +28,11 @@ def schema(kind: str) -> None:
     """Print the JSON Schema (draft 2020-12) of a desired-state file, or of a plan.
 
     \b
-    Save it and point your editor at it from the top of a YAML file:
+    Examples:
       chime-reconciler schema > rooms.schema.json
+      # then, at the top of a YAML file, for checks and completion in editors:
       # yaml-language-server: $schema=../rooms.schema.json
-    \b
-    Validate what CI consumes:
-      chime-reconciler schema --file plan > plan.schema.json
+      chime-reconciler schema --file plan > plan.schema.json   # what CI consumes
     """
     document = load_schema() if kind == PLAN else json_schema(kind)
     click.echo(json.dumps(document, indent=2, sort_keys=False))

@@ -48,7 +48,13 @@ body_file_option = click.option(
 
 @click.group("gitops", context_settings={"help_option_names": ["-h", "--help"]}, epilog=ENV_HELP)
 def gitops() -> None:
-    """GitHub glue for the plan and drift workflows."""
+    """GitHub glue for the plan and drift workflows.
+
+    \b
+    Examples (as the workflows run them):
+      chime-reconciler gitops pr-comment --pr 42 --body-file plan.md
+      python -m reconciler.gitops drift --exit-code 2 --body-file plan.md
+    """
 
 
 @gitops.command("pr-comment", epilog=ENV_HELP)
@@ -65,7 +71,10 @@ def pr_comment(pr: int, body_file: Path | None, exit_code: int | None, commit: s
     """Post the plan as the pull request's plan comment, or update it in place.
 
     \b
-    python -m reconciler.gitops pr-comment --pr 42 --body-file plan.md --exit-code 2
+    Examples:
+      python -m reconciler.gitops pr-comment --pr 42 --body-file plan.md
+      python -m reconciler.gitops pr-comment --pr 42 --body-file plan.md \\
+          --exit-code 1 --commit "$GITHUB_SHA"
     """
     if body_file is None:  # before any GitHub call: never blank out the plan comment
         raise UsageError("pr-comment needs --body-file: the Markdown plan to post")
@@ -96,7 +105,9 @@ def drift(exit_code: int, body_file: Path | None, label: str) -> None:
     else:   change nothing and exit 1 (the job fails)
 
     \b
-    python -m reconciler.gitops drift --exit-code 2 --body-file plan.md
+    Examples:
+      python -m reconciler.gitops drift --exit-code 2 --body-file plan.md
+      python -m reconciler.gitops drift --exit-code 0
     """
     env = dict(os.environ)
     if exit_code not in (0, 2):

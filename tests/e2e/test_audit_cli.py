@@ -153,7 +153,7 @@ def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, des
     assert (result.exit_code, result.stderr) == (0, "")
     rooms = str(desired / "rooms.yaml")
     assert json.loads(result.stdout) == {
-        "version": 1,
+        "format_version": "1",
         "member": "bob@example.com",
         "kind": "User",
         "accounts": [{"account": ACC, "member_ids": ["user-bob"]}],

@@ -150,9 +150,9 @@ def test_fault_settings_from_flags_read_back_as_from_the_admin_api() -> None:
 def test_verbose_logs_one_line_per_request_with_operation_status_and_latency(
     verbose: tuple[str, ...], chime_client: Any
 ) -> None:
+    args = [*verbose, "--port", "0", "--seed", str(EXAMPLE), "--latency-ms", "30"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "reconciler", *verbose, "--port", "0", "--seed", str(EXAMPLE)]
-        + ["--latency-ms", "30"],
+        [sys.executable, "-m", "reconciler", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

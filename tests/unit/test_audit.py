@@ -246,7 +246,7 @@ def test_json_has_rooms_with_roles_status_and_declarations() -> None:
         json.loads(format_json(result))
         == to_json(result)
         == {
-            "version": 1,
+            "format_version": "1",
             "member": "alice@example.com",
             "kind": "User",
             "accounts": [{"account": ACC, "member_ids": ["uid-alice"]}],

@@ -1,0 +1,149 @@
+"""The command line as people type it, made into the one click parses.
+
+* Global options are accepted after the command too: ``plan --desired DIR`` is
+  ``--desired DIR plan`` (a command's own option of the same name keeps it: ``plan -v``).
+* Terraform's single-dash spelling of long options is understood: ``-out=FILE``,
+  ``-auto-approve``, ``-target=NAME``, ``-detailed-exitcode``, ``-no-color``. A single-dash
+  word that is no option of ours is refused with the right spelling, when there is one.
+
+Pure functions over lists of strings; ``ReconcilerGroup.parse_args`` calls ``normalise``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import click
+
+# Terraform spellings with another form here (hints only: nothing is translated silently)
+TERRAFORM_HINTS = {
+    "-json": "use --format json",
+    "-var": "there are no variables: edit the desired-state files",
+    "-var-file": "use --desired DIR",
+    "-lock": "there is no state lock to take",
+    "-input": "use --auto-approve, or apply a saved plan",
+    "-refresh": "every plan reads the live memberships",
+}
+ROOT = "chime-reconciler"
+_SINGLE_DASH_LONG = re.compile(r"^-[a-z][a-z0-9-]+$")
+_VERBOSE = re.compile(r"^-v+$")
+
+
+class ArgvError(click.UsageError):
+    """A word of the command line that is no option, with the right spelling if any."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Options:
+    """The options of one command: each spelling, and whether it takes a value."""
+
+    takes_value: Mapping[str, bool]
+
+    @classmethod
+    def of(cls, command: click.Command, ctx: click.Context) -> Options:
+        table: dict[str, bool] = {}
+        for param in command.get_params(ctx):
+            if isinstance(param, click.Option):
+                for name in (*param.opts, *param.secondary_opts):
+                    table[name] = not (param.is_flag or param.count)
+        return cls(table)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.takes_value
+
+
+def normalise(args: Sequence[str], group: click.Group, ctx: click.Context) -> list[str]:
+    """``args`` with global options after the command moved before it and Terraform's
+    single-dash long options spelled with two dashes."""
+    glob = Options.of(group, ctx)
+    out: list[str] = []
+    i = 0
+    while i < len(args):  # the global options before the command
+        word = args[i]
+        if word == "--" or not word.startswith("-") or word == "-":
+            break
+        word = _two_dashes(word, glob, None, ROOT, ctx.resilient_parsing)
+        out.append(word)
+        i += 1
+        name = word.split("=", 1)[0]
+        if glob.takes_value.get(name) and "=" not in word and i < len(args):
+            out.append(args[i])
+            i += 1
+    if i >= len(args) or args[i] == "--":
+        return [*out, *args[i:]]
+    name = args[i]
+    command = group.commands.get(name)
+    if command is None or isinstance(command, click.Group):
+        return [*out, *args[i:]]  # click reports an unknown command; sub-groups: as typed
+    own = Options.of(command, ctx)
+    moved, kept = _split(args[i + 1 :], own, glob, name, ctx.resilient_parsing)
+    return [*out, *moved, name, *kept]
+
+
+def _split(
+    args: Sequence[str], own: Options, glob: Options, command: str, lenient: bool
+) -> tuple[list[str], list[str]]:
+    """(global options with their values, the rest) of the words after the command."""
+    moved: list[str] = []
+    kept: list[str] = []
+    i = 0
+    while i < len(args):
+        word = args[i]
+        i += 1
+        if word == "--":
+            kept += [word, *args[i:]]
+            break
+        if not word.startswith("-") or word == "-":
+            kept.append(word)
+            continue
+        word = _two_dashes(word, own, glob, command, lenient)
+        name = word.split("=", 1)[0]
+        if name in own:
+            takes = own.takes_value[name] and "=" not in word
+        elif name in glob or (_VERBOSE.match(name) and "-v" in glob):
+            takes = glob.takes_value.get(name, False) and "=" not in word
+            if takes and i >= len(args):
+                if lenient:
+                    continue
+                raise ArgvError(f"Option '{name}' requires an argument.")
+            moved += [word, *([args[i]] if takes else [])]
+            i += 1 if takes else 0
+            continue
+        else:
+            takes = False
+        kept.append(word)
+        if takes and i < len(args):
+            kept.append(args[i])
+            i += 1
+    return moved, kept
+
+
+def _two_dashes(word: str, own: Options, glob: Options | None, command: str, lenient: bool) -> str:
+    """``-out=FILE`` -> ``--out=FILE`` when ``--out`` is an option here; a single-dash word
+    that is no option at all is refused, naming the right spelling when there is one."""
+    name, eq, value = word.partition("=")
+    if name.startswith("--") or not _SINGLE_DASH_LONG.match(name) or _VERBOSE.match(name):
+        return word
+    if name in own or (glob is not None and name in glob):
+        return word
+    long = "-" + name
+    if long in own or (glob is not None and long in glob):
+        return long + eq + value
+    if lenient:
+        return word  # completing a command line: never an error
+    known = [*own.takes_value, *(glob.takes_value if glob is not None else ())]
+    raise ArgvError(_unknown(name, command, [k for k in known if k.startswith("--")]))
+
+
+def _unknown(name: str, command: str, known: Sequence[str]) -> str:
+    see = f"{command} --help" if command == ROOT else f"{ROOT} {command} --help"
+    if name in TERRAFORM_HINTS:
+        return f"No such option: {name} (a Terraform option: {TERRAFORM_HINTS[name]}). See `{see}`."
+    close = difflib.get_close_matches("-" + name, known, n=1, cutoff=0.8)
+    hint = f"did you mean {close[0]}?" if close else f"and there is no -{name} either"
+    return f"No such option: {name} (options are spelled with two dashes, {hint}). See `{see}`."

@@ -1,0 +1,73 @@
+"""Shell completion: ``chime-reconciler completion bash|zsh|fish`` prints the script, and
+``--target`` completes the names (and ids) of the targets the desired state declares."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+from click.shell_completion import CompletionItem, get_completion_class
+
+PROG = "chime-reconciler"
+COMPLETE_VAR = "_CHIME_RECONCILER_COMPLETE"
+SHELLS = ("bash", "zsh", "fish")
+DEFAULT_DESIRED = "desired-state"
+
+
+def complete_targets(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[Any]:
+    """The declared target names (and ``id:``s) starting with ``incomplete``, from the
+    --desired directory given on the command line being completed (or its default). A
+    directory that does not load completes nothing: completion never prints errors."""
+    from reconciler.desired.loader import load_desired  # only when completing
+    from reconciler.errors import ReconcilerError
+
+    directory = _desired_dir(ctx)
+    try:
+        targets = load_desired(directory).targets
+    except (ReconcilerError, OSError):
+        return []
+    names = sorted({t.key.name for t in targets} | {t.target_id for t in targets if t.target_id})
+    return [CompletionItem(n) for n in names if n.startswith(incomplete)]
+
+
+def _desired_dir(ctx: click.Context) -> Path:
+    # what the command line says (before or after the command), else the environment
+    for c in (ctx, *_parents(ctx)):
+        value = c.params.get("desired_dir")
+        if value:
+            return Path(value)
+    return Path(os.environ.get("CHIME_RECONCILER_DESIRED") or DEFAULT_DESIRED)
+
+
+def _parents(ctx: click.Context) -> list[click.Context]:
+    out = []
+    while ctx.parent is not None:
+        ctx = ctx.parent
+        out.append(ctx)
+    return out
+
+
+@click.command("completion")
+@click.argument("shell", type=click.Choice(SHELLS))
+def completion(shell: str) -> None:
+    """Print the shell completion script for SHELL (bash, zsh or fish).
+
+    Commands, options and --target names (from the desired state) are completed.
+
+    \b
+    Examples:
+      eval "$(chime-reconciler completion bash)"         # in ~/.bashrc
+      eval "$(chime-reconciler completion zsh)"          # in ~/.zshrc
+      chime-reconciler completion fish | source          # in config.fish
+    """
+    from reconciler.cli.main import cli  # the root group: what the script completes
+
+    cls = get_completion_class(shell)
+    if cls is None:  # pragma: no cover - click knows every shell of SHELLS
+        raise click.UsageError(f"no completion for {shell}")
+    click.echo(cls(cli, {}, PROG, COMPLETE_VAR).source())
+
+
+COMMANDS = [completion]

@@ -1,0 +1,192 @@
+"""Command-line conventions a new user relies on: help with examples that fits 80 columns,
+every environment variable in --help, global options after the command, Terraform's
+single-dash spellings, shell completion of target names."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from reconciler.cli.main import cli as root
+
+pytestmark = pytest.mark.e2e
+
+SOURCE = Path(__file__).resolve().parents[2] / "reconciler"
+
+
+def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = [path]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            out += _commands(command, (*path, name))
+        else:
+            out.append((*path, name))
+    return out
+
+
+def _help(args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = CliRunner().invoke(root, [*args, "--help"], prog_name="chime-reconciler")
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("command", _commands(root), ids=lambda c: " ".join(c) or "root")
+def test_every_command_has_examples_and_its_help_fits_80_columns(
+    command: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _help(command, monkeypatch)
+    assert re.search(r"^\s*(More )?[Ee]xamples?\b.*:$", text, re.M), text
+    assert [line for line in text.splitlines() if len(line) > 80] == []
+
+
+def _environment_variables() -> dict[str, set[str]]:
+    """Every environment variable the code reads, by the file reading it."""
+    patterns = [
+        re.compile(r"environ(?:\.get)?[(\[]\"([A-Z_]+)\""),
+        re.compile(r"\"([A-Z_]+)\" in os\.environ"),
+        re.compile(r"envvar=\"([A-Z_]+)\""),
+        re.compile(r"^ENV_\w+ = \"([A-Z_]+)\"", re.M),
+        re.compile(r"\b(_?CHIME_RECONCILER_[A-Z_]+)\b"),
+        re.compile(r"env\.get\(\"([A-Z_]+)\""),
+    ]
+    found: dict[str, set[str]] = {}
+    for path in SOURCE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for pattern in patterns:
+            for name in pattern.findall(text):
+                found.setdefault(name, set()).add(str(path.relative_to(SOURCE)))
+    return found
+
+
+def test_every_environment_variable_the_code_reads_is_in_help(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    found = _environment_variables()
+    assert {"CHIME_RECONCILER_DESIRED", "NO_COLOR", "CI", "GITHUB_TOKEN"} <= set(found)
+    root_help = _help((), monkeypatch)
+    gitops_help = _help(("gitops", "drift"), monkeypatch)
+    missing = [
+        name
+        for name, files in sorted(found.items())
+        if name not in root_help
+        and not (all(f.startswith("gitops/") for f in files) and name in gitops_help)
+        and name != "GITHUB_OUTPUT"  # written by the workflow runner, for the workflow
+    ]
+    assert missing == []
+
+
+def test_global_options_after_the_command_mean_the_same(ops: Any, cli: Any) -> None:
+    before = cli.raw("--endpoint-url", cli.endpoint_url, "--desired", "desired-state", "plan")
+    after = cli.raw("plan", "--desired", "desired-state", f"--endpoint-url={cli.endpoint_url}")
+    assert (after.exit_code, after.lines) == (before.exit_code, before.lines)
+    assert after.lines == ops.plan
+    mixed = cli.raw("plan", "--no-color", "--desired", "desired-state", "--endpoint-url")
+    assert (mixed.exit_code, mixed.err_lines[-1]) == (
+        1,
+        "Error: Option '--endpoint-url' requires an argument.",
+    )
+
+
+def test_terraform_spellings_are_understood(ops: Any, cli: Any, workdir: Path) -> None:
+    run = cli("plan", "-out=saved.json", "-target=incident", "-detailed-exitcode", "-no-color")
+    assert run.exit_code == 2
+    assert run.lines[0] == ops.plan[0]
+    saved = json.loads((workdir / "saved.json").read_text())
+    assert [t["name"] for t in saved["rooms"]] == ["incident"]
+    applied = cli("apply", "-auto-approve", "-target", "releases")
+    assert applied.exit_code == 0
+    assert applied.lines[-1] == "Apply complete! Memberships: 1 added, 0 changed, 0 removed."
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("apply", "-auto-aprove"),
+            "Error: No such option: -auto-aprove (options are spelled with two dashes, "
+            "did you mean --auto-approve?). See `chime-reconciler apply --help`.",
+        ),
+        (
+            ("plan", "-json"),
+            "Error: No such option: -json (a Terraform option: use --format json). "
+            "See `chime-reconciler plan --help`.",
+        ),
+        (
+            ("plan", "-lock=false"),
+            "Error: No such option: -lock (a Terraform option: there is no state lock to "
+            "take). See `chime-reconciler plan --help`.",
+        ),
+        (
+            ("-colour", "plan"),
+            "Error: No such option: -colour (options are spelled with two dashes, and there "
+            "is no --colour either). See `chime-reconciler --help`.",
+        ),
+    ],
+)
+def test_unknown_single_dash_options_are_refused_with_the_right_spelling(
+    args: tuple[str, ...], message: str, ops: Any, cli: Any
+) -> None:
+    run = cli(*args)
+    assert (run.exit_code, run.stdout, run.err_lines) == (1, "", [message])
+
+
+def _complete(words: str, workdir: Path) -> list[str]:
+    env = {
+        **os.environ,
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split(" ")) - 1),
+        "_CHIME_RECONCILER_COMPLETE": "bash_complete",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "reconciler"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    return [line for line in done.stdout.splitlines() if line]
+
+
+def test_target_names_complete_from_the_desired_state(write_desired: Any, workdir: Path) -> None:
+    write_desired(
+        {
+            "settings.yaml": "account: acc-1\n",
+            "rooms.yaml": """
+                rooms:
+                  incident-response: {members: [a@example.com]}
+                  ops: {id: room-ops-1, members: [a@example.com]}
+                """,
+        }
+    )
+    assert _complete("chime-reconciler plan --target ", workdir) == [
+        "plain,incident-response",
+        "plain,ops",
+        "plain,room-ops-1",
+    ]
+    assert _complete("chime-reconciler apply --target i", workdir) == ["plain,incident-response"]
+    (workdir / "desired-state").rename(workdir / "other")
+    assert _complete("chime-reconciler plan --desired other --target o", workdir) == ["plain,ops"]
+    assert _complete("chime-reconciler plan --target ", workdir) == []  # no directory: nothing
+
+
+def test_completion_prints_each_shells_script(workdir: Path) -> None:
+    for shell, needle in [
+        ("bash", "_CHIME_RECONCILER_COMPLETE=bash_complete"),
+        ("zsh", "_CHIME_RECONCILER_COMPLETE=zsh_complete"),
+        ("fish", "_CHIME_RECONCILER_COMPLETE=fish_complete"),
+    ]:
+        result = CliRunner().invoke(root, ["completion", shell], prog_name="chime-reconciler")
+        assert result.exit_code == 0 and needle in result.output
