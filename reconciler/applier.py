@@ -1,48 +1,54 @@
-"""Executes a Plan through a provider, with the fewest calls and a safe order.
+"""Executes a Plan through the providers of its kinds, with the fewest calls and a safe order.
 
-Targets are applied in parallel (``parallelism`` threads). Within a target:
+Kinds are applied phase by phase (``Kind.apply_phase``: a channel's memberships before its
+moderators); within a phase, targets are applied in parallel (``parallelism`` threads),
+each through the provider of its kind. Within a target ("elevated" is the kind's elevated
+roles: Administrator for rooms; "in place" is ``Kind.updates_in_place``):
 
-0. removals of members who are not administrators (they free places under the room's
-   1,000-member quota for the creates, and cannot lower the administrator count);
-1. promotions of users, in place;
-2. members whose role cannot change in place (bots) are deleted, then every create and
-   re-creation goes out in batches of ``provider.batch_size``. A demoted bot (an
-   administrator) joins these batches when the room keeps enough administrators without
-   it meanwhile: at least ``min_administrators`` (the safety limit), or as many as before
-   or after the plan when that is fewer; otherwise it waits for step 3;
-3. demotions (bots left from step 2: delete, then re-create as Member);
-4. removals of administrators.
+0. removals of members without an elevated role (they free places under the room's
+   1,000-member quota for the creates, and cannot lower the elevated count);
+1. role changes in place that do not lose an elevated role (promotions of users);
+2. members whose role cannot change in place (bots in rooms) are deleted, then every
+   create and re-creation goes out in batches of ``Kind.batch_size``, one batch per
+   ``Kind.batch_key`` (channels: one membership type per call). A demoted member that
+   must be re-created joins these batches when the target keeps enough elevated members
+   without it meanwhile: at least the kind's minimum (the safety limit), or as many as
+   before or after the plan when that is fewer; otherwise it waits for step 3;
+3. demotions (in place, or re-created as in step 2);
+4. removals of elevated members.
 
 So a room never passes through a state with fewer administrators than the limit (or than
 both before and after), and a bot's role change costs a delete plus a place in the room's
-batches whenever that is safe. If adding an administrator fails, demotions and removals of
-administrators in that target are skipped (reported as ``Skipped``).
+batches whenever that is safe. If adding an elevated member fails, demotions and removals
+of elevated members in that target are skipped (reported as ``Skipped``).
 
 Errors: per-item batch errors with a transient code are retried with backoff, re-batching
 only those items; other per-item codes fail that member only. ``Conflict`` on create means
 the member is already there: a user gets its role set in place; a bot counts as done when
-its role already matches. A whole call failing for good (after the provider's retries)
+its role already matches (``==``). A whole call failing for good (after the provider's retries)
 fails every item of that call. ``NotFound`` on delete means already gone: done.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
+from reconciler.desired.model import Safety
 from reconciler.errors import AwsError
+from reconciler.kinds import RoleValue
 from reconciler.parallel import pmap
 from reconciler.plan import Action, Change, Plan, TargetPlan
-from reconciler.providers.base import Provider
+from reconciler.providers.base import Writer
 from reconciler.providers.retry import TRANSIENT_CODES, RetryPolicy
-from reconciler.refs import Role, TargetKey
-from reconciler.safety import administrators_after
+from reconciler.refs import TargetKey
+from reconciler.safety import elevated_after
 
 SKIPPED = "Skipped"
 CONFLICT = "Conflict"
 NOT_FOUND_CODES = frozenset({"NotFound", "NotFoundException"})
-SKIP_MESSAGE = "not attempted: adding an administrator to this room failed first"
+SKIP_MESSAGE = "not attempted: adding {a} {elevated} to this {noun} failed first"
 
 
 @dataclass(frozen=True)
@@ -96,26 +102,46 @@ class ApplyResult:
         return tuple(sorted({r.change.target for r in self.results}))
 
 
+class NoProviderError(KeyError):
+    def __str__(self) -> str:
+        return f"no provider for the {self.args[0]!r} targets of this plan"
+
+
 def apply(
     plan: Plan,
-    provider: Provider,
+    providers: Writer | Mapping[str, Writer],
     *,
     parallelism: int = 8,
     progress: ChangeProgress | None = None,
     retry: RetryPolicy | None = None,
-    min_administrators: int | None = None,
+    safety: Safety | None = None,
 ) -> ApplyResult:
     """Apply every change of ``plan``; never raises for AWS errors, reports them instead.
-    ``min_administrators``: the safety limit no room may pass below while it is changed
-    (None: never below both its count before and after the plan)."""
+    ``providers``: one writer per kind id (or one writer for every target). ``safety``:
+    its kinds' minimums (``min_administrators``) are the floor no target may pass below
+    while it is changed (None: never below both its count before and after the plan)."""
     policy = retry or RetryPolicy.from_env()
     targets = [t for t in plan.targets if t.changes]
 
-    def run(tp: TargetPlan) -> list[ChangeResult]:
-        return _TargetRun(tp, provider, policy, progress, min_administrators).run()
+    def writer(tp: TargetPlan) -> Writer:
+        if not isinstance(providers, Mapping):
+            return providers
+        if tp.key.kind not in providers:
+            raise NoProviderError(tp.key.kind)
+        return providers[tp.key.kind]
 
-    per_target = pmap(run, targets, parallelism)
-    return ApplyResult(tuple(r for rs in per_target for r in rs))
+    def run(tp: TargetPlan) -> list[ChangeResult]:
+        floor = safety.minimum(tp.kind.minimum_setting) if safety is not None else None
+        return _TargetRun(tp, writer(tp), policy, progress, floor).run()
+
+    for tp in targets:
+        writer(tp)  # every kind has a provider before anything is changed
+    done: dict[TargetKey, list[ChangeResult]] = {}
+    for phase in sorted({t.kind.apply_phase for t in targets}):
+        batch = [t for t in targets if t.kind.apply_phase == phase]
+        for tp, rs in zip(batch, pmap(run, batch, parallelism), strict=True):
+            done[tp.key] = rs
+    return ApplyResult(tuple(r for t in targets for r in done[t.key]))  # in plan order
 
 
 class _TargetRun:
@@ -124,13 +150,14 @@ class _TargetRun:
     def __init__(
         self,
         tp: TargetPlan,
-        provider: Provider,
+        provider: Writer,
         retry: RetryPolicy,
         progress: ChangeProgress | None,
-        min_administrators: int | None = None,
+        minimum: int | None = None,
     ) -> None:
         self.tp = tp
-        self.min_administrators = min_administrators
+        self.kind = tp.kind
+        self.minimum = minimum
         self.p = provider
         self.retry = retry
         self.progress = progress
@@ -138,69 +165,76 @@ class _TargetRun:
         self._lock = threading.Lock()
 
     def run(self) -> list[ChangeResult]:
+        kind = self.kind
         changes = list(enumerate(self.tp.changes))
         creates = [(i, c) for i, c in changes if c.action is Action.CREATE]
         updates = [(i, c) for i, c in changes if c.action is Action.UPDATE]
         deletes = [(i, c) for i, c in changes if c.action is Action.DELETE]
-        promotions = [(i, c) for i, c in updates if c.role_after is Role.ADMINISTRATOR]
-        demotions = [(i, c) for i, c in updates if c.role_after is not Role.ADMINISTRATOR]
-        in_place = [x for x in promotions if self.p.can_update_role(x[1].member_kind)]
-        bot_promotions = [x for x in promotions if x not in in_place]
-        bot_demotions = [x for x in demotions if not self.p.can_update_role(x[1].member_kind)]
+        demotions = [(i, c) for i, c in updates if c.is_demotion]
+        raises = [x for x in updates if x not in demotions]  # promotions, lateral changes
+        in_place = [x for x in raises if kind.updates_in_place(x[1].member_kind)]
+        recreated = [x for x in raises if x not in in_place]
+        late = [x for x in demotions if not kind.updates_in_place(x[1].member_kind)]
 
-        # 0. removals of members who are not administrators: they free places in the room
-        # (1,000 at most) for the creates, and cannot lower the administrator count
+        # 0. removals of members without an elevated role: they free places in the target
+        # (1,000 in a room) for the creates, and cannot lower the elevated count
         for i, c in deletes:
-            if c.role_before is not Role.ADMINISTRATOR:
+            if not kind.is_elevated(c.role_before):
                 self._delete(i, c)
 
         # 1. promotions in place, 2. creates and re-creations
         for i, c in in_place:
             self._update(i, c)
-        promoted = sum(self.results[i].ok for i, _ in in_place)
-        early = bot_demotions if self._may_demote_early(len(bot_demotions), promoted) else []
-        self._create(creates + self._delete_for_recreate(bot_promotions + early))
-        admin_failed = any(
+        promoted = sum(self.results[i].ok and kind.is_elevated(c.role_after) for i, c in in_place)
+        early = late if self._may_demote_early(len(late), promoted) else []
+        self._create(creates + self._delete_for_recreate(recreated + early))
+        elevated_failed = any(
             not self.results[i].ok
-            for i, c in creates + promotions
-            if i in self.results and c.role_after is Role.ADMINISTRATOR
+            for i, c in creates + raises
+            if i in self.results and kind.is_elevated(c.role_after)
         )
 
-        # 3. demotions, 4. removals (administrators kept if adding one failed)
+        # 3. demotions, 4. removals (elevated members kept if adding one failed)
         def skip(items: Sequence[tuple[int, Change]]) -> list[tuple[int, Change]]:
             todo = []
             for i, c in items:
                 if i in self.results:
                     continue
-                if admin_failed and c.role_before is Role.ADMINISTRATOR:
-                    self._done(i, c, SKIPPED, SKIP_MESSAGE)
+                if elevated_failed and kind.is_elevated(c.role_before):
+                    self._done(i, c, SKIPPED, self._skip_message())
                 else:
                     todo.append((i, c))
             return todo
 
         demote = skip(demotions)
         for i, c in demote:
-            if self.p.can_update_role(c.member_kind):
+            if kind.updates_in_place(c.member_kind):
                 self._update(i, c)
-        later = [x for x in demote if x in bot_demotions]
+        later = [x for x in demote if x in late]
         self._create(self._delete_for_recreate(later))
         for i, c in skip(deletes):
             self._delete(i, c)
         return [self.results[i] for i, _ in changes]
 
+    def _skip_message(self) -> str:
+        one = self.kind.words.elevated[0] or "elevated member"
+        a = "an" if one[:1].lower() in "aeiou" else "a"
+        return SKIP_MESSAGE.format(a=a, elevated=one, noun=self.kind.words.noun)
+
     def _may_demote_early(self, demoted: int, promoted: int) -> bool:
-        """Whether ``demoted`` administrators (bots) may leave the room before the creates,
-        once ``promoted`` users have become administrators: only if the room keeps at least
-        the floor (the limit, or fewer when the room has fewer before or after the plan)."""
+        """Whether ``demoted`` elevated members (re-created: bots in rooms) may lose their
+        role before the creates, once ``promoted`` members gained one in place: only if
+        the target keeps at least the floor (the minimum, or fewer when the target has
+        fewer before or after the plan)."""
         if not demoted:
             return False
-        before = self.tp.live_administrators
-        if before is None:  # unknown: early only when the plan adds no administrator
-            return not any(c.role_after is Role.ADMINISTRATOR for c in self.tp.changes)
-        after = administrators_after(self.tp, before)
+        before = self.tp.live_elevated
+        if before is None:  # unknown: early only when the plan adds no elevated member
+            return not any(self.kind.is_elevated(c.role_after) for c in self.tp.changes)
+        after = elevated_after(self.tp, before)
         floor = min(before, after)
-        if self.min_administrators is not None:
-            floor = min(floor, self.min_administrators)
+        if self.minimum is not None:
+            floor = min(floor, self.minimum)
         return before + promoted - demoted >= floor
 
     # -- single operations ---------------------------------------------------------------
@@ -245,13 +279,11 @@ class _TargetRun:
         pending = list(items)
         conflicts: list[tuple[int, Change]] = []
         attempt = 0
-        size = max(1, self.p.batch_size)
         while pending:
             attempt += 1
             again: list[tuple[int, Change, str, str]] = []
-            for start in range(0, len(pending), size):
-                chunk = pending[start : start + size]
-                members = [(c.member_id, c.role_after or Role.MEMBER) for _, c in chunk]
+            for chunk in self._batches(pending):
+                members = [(c.member_id, _role_after(c)) for _, c in chunk]
                 try:
                     errors = self.p.create_members(self.tp.key, self.tp.target_id, members)
                 except AwsError as exc:
@@ -278,10 +310,19 @@ class _TargetRun:
         for i, c in conflicts:
             self._conflict(i, c)
 
+    def _batches(self, items: Sequence[tuple[int, Change]]) -> list[list[tuple[int, Change]]]:
+        """``items`` in create calls: grouped by ``Kind.batch_key`` of their role (in order
+        of first appearance), each group cut into ``Kind.batch_size`` chunks."""
+        groups: dict[Hashable, list[tuple[int, Change]]] = {}
+        for i, c in items:
+            groups.setdefault(self.kind.batch_key(_role_after(c)), []).append((i, c))
+        size = max(1, self.kind.batch_size)
+        return [g[s : s + size] for g in groups.values() for s in range(0, len(g), size)]
+
     def _conflict(self, i: int, c: Change) -> None:
         """The member is already there: done if its role matches, else set it in place."""
-        want = c.role_after or Role.MEMBER
-        if self.p.can_update_role(c.member_kind):
+        want = _role_after(c)
+        if self.kind.updates_in_place(c.member_kind):
             self._update(i, c)
             return
         try:
@@ -289,9 +330,16 @@ class _TargetRun:
         except AwsError as exc:
             self._done(i, c, exc.code, exc.message)
             return
-        if role is want:
+        if role == want:
             self._done(i, c)
         else:
-            have = role.value if role else "no role"
-            msg = f"already a member with {have}, wanted {want.value}; run apply again"
+            have = "no role" if role is None else self.kind.role_text(role)
+            wanted = self.kind.role_text(want)
+            msg = f"already a member with {have}, wanted {wanted}; run apply again"
             self._done(i, c, CONFLICT, msg)
+
+
+def _role_after(c: Change) -> RoleValue:
+    """The role a create or update gives (never None for those actions)."""
+    assert c.role_after is not None, f"{c.action} of {c.member} without a role"
+    return c.role_after

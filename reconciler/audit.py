@@ -13,7 +13,8 @@ from typing import Any
 
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import ReconcilerError
-from reconciler.refs import MemberKind, MemberRef, Provenance, Role, TargetKind
+from reconciler.kinds.rooms import ROOM, room_role
+from reconciler.refs import MemberKind, MemberRef, Provenance, Role
 
 JSON_VERSION = "1"  # a string, as the plan's format_version
 
@@ -157,7 +158,7 @@ def audit(
                 room_id=dt.target_id,
                 member_id=None,
                 live_role=None,
-                declared_role=dm.role,
+                declared_role=room_role(dm.role),
                 provenance=dm.provenance,
                 prune=dt.prune,
                 status=Status.NOT_IN_CHIME if dt.key.scope in known else Status.NO_SUCH_MEMBER,
@@ -180,7 +181,7 @@ def audit(
 def _room_targets(desired: DesiredState | None, accounts: Collection[str]) -> list[DesiredTarget]:
     if desired is None:
         return []
-    return [t for t in desired.targets if t.key.kind is TargetKind.ROOM and t.key.scope in accounts]
+    return [t for t in desired.targets if t.key.kind == ROOM.id and t.key.scope in accounts]
 
 
 def _match(targets: Sequence[DesiredTarget], lm: LiveRoomMember) -> DesiredTarget | None:
@@ -215,7 +216,7 @@ def _live_row(
         room_id=lm.room_id,
         member_id=lm.member_id,
         live_role=lm.role,
-        declared_role=dm.role if dm is not None else None,
+        declared_role=room_role(dm.role) if dm is not None else None,
         provenance=dm.provenance if dm is not None else (),
         prune=dt.prune if dt is not None else None,
         status=status,
@@ -255,7 +256,7 @@ def _row_json(r: AuditRow) -> dict[str, Any]:
 def _provenance_json(p: Provenance) -> dict[str, Any]:
     where = p.where
     return {
-        "role": p.role.value,
+        "role": ROOM.role_text(p.role),
         "file": where.file,
         "line": where.line,
         "via": [f"@{g}" for g in p.via],

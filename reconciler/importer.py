@@ -28,8 +28,9 @@ import yaml
 
 from reconciler.desired.model import DesiredTarget
 from reconciler.desired.spec import parse_entry
+from reconciler.kinds.rooms import ROOM
 from reconciler.live import LiveMember
-from reconciler.refs import MemberKind, MemberRef, Role, TargetKind
+from reconciler.refs import MemberKind, MemberRef, Role
 
 COMMAND = "`chime-reconciler import`"
 ROOMS_DIR = "rooms"
@@ -240,13 +241,13 @@ def room_lines(entries: RoomEntries, key: str, options: ImportOptions) -> list[s
         lines.extend(f"      - {scalar(str(ref))}" for ref in refs)
     for hook in entries.webhooks:
         name = _comment(scalar(str(hook.ref)))
-        lines.append(f"    # {name} ({hook.role.value}) is left out: webhooks are never managed.")
+        lines.append(
+            f"    # {name} ({ROOM.role_text(hook.role)}) is left out: webhooks are never managed."
+        )
     for out in entries.left_out:
         who = _comment(f"{out.member.kind.value} {scalar(out.member.ref.display)}")
-        lines.append(
-            f"    # Left out: {who} (id {out.member.member_id}, {out.member.role.value}): "
-            f"{out.reason}."
-        )
+        role = ROOM.role_text(out.member.role)
+        lines.append(f"    # Left out: {who} (id {out.member.member_id}, {role}): {out.reason}.")
     return lines
 
 
@@ -324,7 +325,7 @@ def declared_rooms(
     by_id: dict[tuple[str, str], DesiredTarget] = {}
     by_name: dict[tuple[str, str], DesiredTarget] = {}
     for t in targets:
-        if t.key.kind is not TargetKind.ROOM:
+        if t.key.kind != ROOM.id:
             continue
         if t.target_id is not None:
             by_id.setdefault((t.key.scope, t.target_id), t)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from reconciler.refs import Location, MemberKind, MemberRef, Role, TargetKey
+from reconciler import kinds
+from reconciler.kinds import RoleValue
+from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
 
 
 @dataclass(frozen=True, order=True)
@@ -16,7 +19,7 @@ class LiveMember:
     ref: MemberRef
     member_id: str
     kind: MemberKind
-    role: Role
+    role: RoleValue  # a role of the target's kind
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,10 @@ class LiveTarget:
     def fingerprint(self) -> str:
         """Digest of the memberships (id and role); a saved plan refuses to apply when the
         target's fingerprint has changed since the plan was made."""
+        text = kinds.get(self.key.kind).role_text
         h = hashlib.sha256()
         for m in sorted(self.members, key=lambda m: m.member_id):
-            h.update(f"{m.member_id}\0{m.role.value}\n".encode())
+            h.update(f"{m.member_id}\0{text(m.role)}\n".encode())
         return "sha256:" + h.hexdigest()
 
 
@@ -63,3 +67,25 @@ class LiveState:
         if self.scoped_member_ids:
             return {ref: mid for (s, ref), mid in self.scoped_member_ids.items() if s == scope}
         return dict(self.member_ids)
+
+
+def merged(states: Iterable[LiveState]) -> LiveState:
+    """One live state from several providers' (one per kind). A state that resolved members
+    without scopes has its resolutions scoped to each of its own targets' scopes."""
+    states = list(states)
+    if len(states) == 1:
+        return states[0]
+    targets: dict[TargetKey, LiveTarget] = {}
+    member_ids: dict[MemberRef, str] = {}
+    scoped: dict[tuple[str, MemberRef], str] = {}
+    problems: list[LiveProblem] = []
+    for s in states:
+        targets.update(s.targets)
+        member_ids.update(s.member_ids)
+        problems.extend(s.problems)
+        if s.scoped_member_ids:
+            scoped.update(s.scoped_member_ids)
+        else:
+            for scope in {k.scope for k in s.targets}:
+                scoped.update({(scope, ref): mid for ref, mid in s.member_ids.items()})
+    return LiveState(targets, member_ids, tuple(problems), scoped)

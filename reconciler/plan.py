@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from reconciler import kinds
+from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
-from reconciler.refs import MemberKind, MemberRef, Provenance, Role, TargetKey
+from reconciler.refs import MemberKind, MemberRef, Provenance, TargetKey
 
 
 class Action(StrEnum):
@@ -31,9 +33,13 @@ class Change:
     member: MemberRef
     member_id: str
     member_kind: MemberKind
-    role_before: Role | None
-    role_after: Role | None
+    role_before: RoleValue | None  # roles of the target's kind
+    role_after: RoleValue | None
     provenance: tuple[Provenance, ...] = ()
+
+    @property
+    def kind(self) -> Kind:
+        return kinds.get(self.target.kind)
 
     @property
     def sort_key(self) -> tuple[int, MemberKind, str]:
@@ -41,19 +47,23 @@ class Change:
 
     @property
     def is_removal(self) -> bool:
-        """Deletes and demotions from Administrator both count against the safety limits."""
+        """Deletes and losses of an elevated role (demotions from Administrator) both count
+        against the safety limits (``Kind.is_removal``)."""
         return self.action is Action.DELETE or (
-            self.action is Action.UPDATE
-            and self.role_before is Role.ADMINISTRATOR
-            and self.role_after is not Role.ADMINISTRATOR
+            self.action is Action.UPDATE and self.kind.is_removal(self.role_before, self.role_after)
         )
+
+    @property
+    def is_demotion(self) -> bool:
+        """A removal that is not a delete: the member loses an elevated role."""
+        return self.action is Action.UPDATE and self.is_removal
 
 
 @dataclass(frozen=True)
 class SafetyViolation:
     """A safety rule the plan breaks, with its numbers: refused unless --allow-unsafe."""
 
-    rule: str  # "max_removals" | "max_removal_fraction" | "min_administrators"
+    rule: str  # "max_removals" | "max_removal_fraction" | a kind's minimum_setting
     target: TargetKey | None  # None for plan-wide rules
     message: str
 
@@ -70,8 +80,13 @@ class TargetPlan:
     unmanaged: tuple[LiveMember, ...] = ()  # present, not declared, not pruned
     protected: tuple[LiveMember, ...] = ()  # would be removed/demoted but are protected
     live_count: int = 0  # memberships before the plan
-    # administrators before the plan (None: unknown, as in a plan file written without it)
-    live_administrators: int | None = None
+    # members with an elevated role before the plan (rooms: administrators; None: unknown,
+    # as in a plan file written without it)
+    live_elevated: int | None = None
+
+    @property
+    def kind(self) -> Kind:
+        return kinds.get(self.key.kind)
 
     @property
     def has_changes(self) -> bool:

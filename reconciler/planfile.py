@@ -15,7 +15,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
+from reconciler import kinds
 from reconciler.errors import UsageError
+from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
 from reconciler.plan import Action, Change, Plan, SafetyViolation, TargetPlan
 from reconciler.refs import (
@@ -25,9 +27,7 @@ from reconciler.refs import (
     MemberKind,
     MemberRef,
     Provenance,
-    Role,
     TargetKey,
-    TargetKind,
 )
 from reconciler.render.json import FORMAT_VERSION, render_json
 
@@ -143,26 +143,27 @@ def _plan(d: dict[str, Any]) -> Plan:
 def _target(d: Any, where: str) -> TargetPlan:
     d = _as(dict, d, where)
     key = TargetKey(
-        _enum(TargetKind, _field(d, "kind", where, str), f"{where}.kind"),
+        _kind(_field(d, "kind", where, str), f"{where}.kind").id,
         _field(d, "account", where, str),
         _field(d, "name", where, str),
     )
+    kind = kinds.get(key.kind)
     return TargetPlan(
         key=key,
         target_id=_field(d, "id", where, str),
         fingerprint=_field(d, "fingerprint", where, str),
         changes=tuple(
-            _change(c, key, f"{where}.changes[{i}]")
+            _change(c, kind, key, f"{where}.changes[{i}]")
             for i, c in enumerate(_list(d, "changes", where))
         ),
-        unmanaged=_live_members(d, "unmanaged", where),
-        protected=_live_members(d, "protected", where),
+        unmanaged=_live_members(d, kind, "unmanaged", where),
+        protected=_live_members(d, kind, "protected", where),
         live_count=_field(d, "live_count", where, int),
-        live_administrators=_optional_int(d, "live_administrators", where),
+        live_elevated=_optional_int(d, "live_administrators", where),
     )
 
 
-def _change(d: Any, target: TargetKey, where: str) -> Change:
+def _change(d: Any, k: Kind, target: TargetKey, where: str) -> Change:
     d = _as(dict, d, where)
     kind = _enum(MemberKind, _field(d, "member_type", where, str), f"{where}.member_type")
     return Change(
@@ -171,16 +172,16 @@ def _change(d: Any, target: TargetKey, where: str) -> Change:
         member=_ref(d, kind, where),
         member_id=_field(d, "member_id", where, str),
         member_kind=kind,
-        role_before=_role_or_none(d, "role_before", where),
-        role_after=_role_or_none(d, "role_after", where),
+        role_before=_role_or_none(d, k, "role_before", where),
+        role_after=_role_or_none(d, k, "role_after", where),
         provenance=tuple(
-            _provenance(p, f"{where}.provenance[{i}]")
+            _provenance(p, k, f"{where}.provenance[{i}]")
             for i, p in enumerate(_list(d, "provenance", where))
         ),
     )
 
 
-def _live_members(d: dict[str, Any], key: str, where: str) -> tuple[LiveMember, ...]:
+def _live_members(d: dict[str, Any], k: Kind, key: str, where: str) -> tuple[LiveMember, ...]:
     out = []
     for i, m in enumerate(_list(d, key, where)):
         at = f"{where}.{key}[{i}]"
@@ -191,7 +192,7 @@ def _live_members(d: dict[str, Any], key: str, where: str) -> tuple[LiveMember, 
                 ref=_ref(m, kind, at),
                 member_id=_field(m, "member_id", at, str),
                 kind=kind,
-                role=_enum(Role, _field(m, "role", at, str), f"{at}.role"),
+                role=_role(k, _field(m, "role", at, object), f"{at}.role"),
             )
         )
     return tuple(out)
@@ -206,11 +207,11 @@ def _ref(d: dict[str, Any], kind: MemberKind, where: str) -> MemberRef:
     return MemberRef(kind, _field(d, "member_key", where, str), shown[len(prefix) :])
 
 
-def _provenance(d: Any, where: str) -> Provenance:
+def _provenance(d: Any, k: Kind, where: str) -> Provenance:
     d = _as(dict, d, where)
     location = d.get("location")
     return Provenance(
-        role=_enum(Role, _field(d, "role", where, str), f"{where}.role"),
+        role=_role(k, _field(d, "role", where, object), f"{where}.role"),
         declared_at=_location(_field(d, "declared_at", where, str), f"{where}.declared_at"),
         via=tuple(_as(str, g, f"{where}.via[{i}]") for i, g in enumerate(_list(d, "via", where))),
         location=None if location is None else _location(location, f"{where}.location"),
@@ -223,7 +224,7 @@ def _violation(d: Any, where: str) -> SafetyViolation:
     target = None
     if room is not None:
         target = TargetKey(
-            _enum(TargetKind, _field(d, "kind", where, str), f"{where}.kind"),
+            _kind(_field(d, "kind", where, str), f"{where}.kind").id,
             _field(d, "account", where, str),
             _as(str, room, f"{where}.room"),
         )
@@ -242,11 +243,25 @@ def _location(text: Any, where: str) -> Location:
     return Location(file, int(line))
 
 
-def _role_or_none(d: dict[str, Any], key: str, where: str) -> Role | None:
+def _role_or_none(d: dict[str, Any], k: Kind, key: str, where: str) -> RoleValue | None:
     if key not in d:
         raise _Corrupt(where, f"missing {key!r}")
     value = d[key]
-    return None if value is None else _enum(Role, value, f"{where}.{key}")
+    return None if value is None else _role(k, value, f"{where}.{key}")
+
+
+def _role(k: Kind, value: Any, where: str) -> RoleValue:
+    try:
+        return k.parse_role(value)
+    except ValueError as exc:
+        raise _Corrupt(where, str(exc)) from None
+
+
+def _kind(value: str, where: str) -> Kind:
+    try:
+        return kinds.get(value)
+    except kinds.UnknownKindError as exc:
+        raise _Corrupt(where, str(exc)) from None
 
 
 def _optional_int(d: dict[str, Any], key: str, where: str) -> int | None:

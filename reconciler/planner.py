@@ -4,12 +4,13 @@ For each declared target that was read from Chime:
 
 - a declared member that is not live is created (when its reference resolved to an id;
   an unresolved one was already reported by the provider in ``live.problems``);
-- a live member whose role differs from the declared one is updated (for bots too: the
-  applier replaces them, as UpdateRoomMembership changes users only);
+- a live member whose role differs from the declared one is updated (roles compared with
+  ``==``; where the kind cannot change it in place, the applier replaces the member);
 - a live member that is not declared is deleted where pruning is on for the target, and
   listed as unmanaged where it is off;
-- webhooks are never touched (always unmanaged); protected members are never removed or
-  demoted (listed as protected when a change was skipped for them).
+- members of a kind's ``never_managed`` types (webhooks in rooms) are never touched
+  (always unmanaged); protected members are never removed or demoted (``Kind.is_removal``;
+  listed as protected when a change was skipped for them).
 
 Live and declared members are matched by ``MemberRef`` (users by e-mail, compared
 case-insensitively; bots by name). Then the safety rules (``reconciler.safety``) are
@@ -21,10 +22,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection, Iterable
 
+from reconciler import kinds
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.plan import Action, Change, Plan, TargetPlan
-from reconciler.refs import Location, MemberKind, MemberRef, Role
+from reconciler.refs import Location, MemberKind, MemberRef
 from reconciler.safety import check
 
 
@@ -55,7 +57,8 @@ def plan(
                     LiveProblem(
                         dt.key,
                         dt.location,
-                        f"{dt.key.kind.value} {dt.key.name!r} was not read from Chime; "
+                        f"{kinds.get(dt.key.kind).words.noun} {dt.key.name!r} was not read "
+                        "from Chime; "
                         "it is left out of this plan",
                     )
                 )
@@ -83,11 +86,12 @@ def plan_target(
     protected: Collection[MemberRef] = frozenset(),
 ) -> TargetPlan:
     """The changes for one target, with its unmanaged and protected members."""
+    kind = kinds.get(desired.key.kind)
     by_ref: dict[MemberRef, LiveMember] = {}
     undeclared: list[LiveMember] = []
     declared = {m.ref for m in desired.members}
     for m in sorted(live.members, key=_live_order):
-        if m.kind is not MemberKind.WEBHOOK and m.ref in declared and m.ref not in by_ref:
+        if m.kind not in kind.never_managed and m.ref in declared and m.ref not in by_ref:
             by_ref[m.ref] = m
         else:
             undeclared.append(m)
@@ -97,7 +101,7 @@ def plan_target(
     kept: list[LiveMember] = []
 
     for dm in desired.members:
-        if dm.ref.kind is MemberKind.WEBHOOK:
+        if dm.ref.kind in kind.never_managed:
             continue  # never managed (the loader refuses them; this is a second guard)
         lm = by_ref.get(dm.ref)
         if lm is None:
@@ -115,9 +119,8 @@ def plan_target(
                         dm.provenance,
                     )
                 )
-        elif lm.role is not dm.role:
-            demotion = dm.role.rank < lm.role.rank
-            if demotion and (lm.ref in protected or dm.ref in protected):
+        elif lm.role != dm.role:
+            if kind.is_removal(lm.role, dm.role) and (lm.ref in protected or dm.ref in protected):
                 kept.append(lm)
             else:
                 changes.append(
@@ -134,7 +137,7 @@ def plan_target(
                 )
 
     for m in undeclared:
-        if m.kind is MemberKind.WEBHOOK or not desired.prune:
+        if m.kind in kind.never_managed or not desired.prune:
             unmanaged.append(m)
         elif m.ref in protected:
             kept.append(m)
@@ -151,7 +154,7 @@ def plan_target(
         unmanaged=tuple(sorted(unmanaged, key=_live_order)),
         protected=tuple(sorted(kept, key=_live_order)),
         live_count=len(live.members),
-        live_administrators=sum(m.role is Role.ADMINISTRATOR for m in live.members),
+        live_elevated=kind.elevated_count(m.role for m in live.members),
     )
 
 

@@ -7,19 +7,17 @@ a channel and a meeting are each a *target* with members and roles.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 
 class Role(StrEnum):
-    """A membership role. Higher ``rank`` wins when a member is reached by several paths."""
+    """The room kind's roles (``reconciler.kinds.rooms``). Other kinds have their own role
+    values; the core compares roles with ``==`` and asks the kind about them."""
 
     ADMINISTRATOR = "Administrator"
     MEMBER = "Member"
-
-    @property
-    def rank(self) -> int:
-        return 2 if self is Role.ADMINISTRATOR else 1
 
 
 class MemberKind(StrEnum):
@@ -105,7 +103,7 @@ class Provenance:
     ``declared_at`` is where the room's list entry is.
     """
 
-    role: Role
+    role: Hashable  # a role of the target's kind (``reconciler.kinds``)
     declared_at: Location
     via: tuple[str, ...] = ()
     location: Location | None = None
@@ -115,25 +113,29 @@ class Provenance:
         """Where the member itself is written: in the innermost group, or in the room."""
         return self.location or self.declared_at
 
-    def describe(self) -> str:
+    def describe(self, role_text: Callable[[Hashable], str] = str) -> str:
+        role = role_text(self.role)
         if not self.via:
-            return f"{self.role.value} at {self.declared_at}"
+            return f"{role} at {self.declared_at}"
         chain = " > ".join(f"@{g}" for g in self.via)
-        return f"{self.role.value} via {chain} at {self.where}"
+        return f"{role} via {chain} at {self.where}"
 
 
 class TargetKind(StrEnum):
+    """Ids of the registered built-in kinds (``reconciler.kinds``). A kind id is any
+    string: a ``TargetKey`` holds it as ``str``; these members compare equal to those
+    strings. Each kind's module defines its id; this enum is for older callers."""
+
     ROOM = "room"
-    CHANNEL = "channel"
-    MEETING = "meeting"
 
 
 @dataclass(frozen=True, order=True)
 class TargetKey:
-    """Identifies one membership target: the kind, the scope it lives in (a Chime account
-    id for rooms, an AppInstance ARN for channels) and its declared name (or id)."""
+    """Identifies one membership target: the kind's id (``reconciler.kinds``), the scope
+    it lives in (a Chime account id for rooms, an AppInstance ARN for channels) and its
+    declared name (or id)."""
 
-    kind: TargetKind
+    kind: str
     scope: str
     name: str
 

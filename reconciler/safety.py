@@ -3,12 +3,13 @@
 A plan that breaks a rule is still rendered in full; the CLI then refuses it unless
 ``--allow-unsafe`` is given. The thresholds come from ``safety:`` in settings.yaml.
 
-- ``max_removals``: removals (deletes plus demotions from Administrator) across the whole
-  plan may not exceed the limit.
+- ``max_removals``: removals (deletes plus losses of an elevated role, ``Kind.is_removal``:
+  demotions from Administrator for rooms) across the whole plan may not exceed the limit.
 - ``max_removal_fraction``: in a target with at least ``FRACTION_MIN_TARGET_SIZE`` live
   members, removals may not exceed this share of its live members.
-- ``min_administrators``: a target may not be left with fewer administrators than the
-  minimum, unless it already had fewer and the plan does not lower the count further.
+- a kind's minimum setting (``Kind.minimum_setting``: ``min_administrators`` for rooms): a
+  target may not be left with fewer members holding an elevated role than the minimum,
+  unless it already had fewer and the plan does not lower the count further.
 """
 
 from __future__ import annotations
@@ -16,29 +17,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from reconciler.desired.model import FRACTION_MIN_TARGET_SIZE, Safety
+from reconciler.kinds import Kind
 from reconciler.plan import Action, SafetyViolation, TargetPlan
-from reconciler.refs import Role
 
 RULE_MAX_REMOVALS = "max_removals"
 RULE_MAX_REMOVAL_FRACTION = "max_removal_fraction"
-RULE_MIN_ADMINISTRATORS = "min_administrators"
+RULE_MIN_ADMINISTRATORS = "min_administrators"  # the room kind's minimum setting
 
 
 def check(targets: Iterable[TargetPlan], safety: Safety) -> tuple[SafetyViolation, ...]:
     """Every rule the planned ``targets`` break, plan-wide rules first, then per target in
-    the order given. Each target's administrators before the plan come from
-    ``TargetPlan.live_administrators``."""
+    the order given. Each target's elevated members before the plan come from
+    ``TargetPlan.live_elevated``."""
     targets = tuple(targets)
     violations: list[SafetyViolation] = []
 
     removals = sum(removal_count(t) for t in targets)
     if removals > safety.max_removals:
-        demotions = sum(demotion_count(t) for t in targets)
         violations.append(
             SafetyViolation(
                 RULE_MAX_REMOVALS,
                 None,
-                f"Too many removals: {removals}{_paren(_demotions(demotions))} is over the "
+                f"Too many removals: {removals}{_paren(_demotions(targets))} is over the "
                 f"limit of {safety.max_removals} (safety.{RULE_MAX_REMOVALS})",
             )
         )
@@ -53,42 +53,50 @@ def check(targets: Iterable[TargetPlan], safety: Safety) -> tuple[SafetyViolatio
                     t.key,
                     f"[{t.key}] Too many removals: {fraction:.2%} is over "
                     f"{safety.max_removal_fraction:.2%} ({n}/{t.live_count}"
-                    f"{_comma(_demotions(demotion_count(t)))}) "
+                    f"{_comma(_demotions([t]))}) "
                     f"(safety.{RULE_MAX_REMOVAL_FRACTION})",
                 )
             )
-        before = t.live_administrators or 0
-        after = administrators_after(t, before)
-        if after < safety.min_administrators and after < before:
+        kind = t.kind
+        minimum = safety.minimum(kind.minimum_setting)
+        if minimum is None:
+            continue
+        before = t.live_elevated or 0
+        after = elevated_after(t, before)
+        if after < minimum and after < before:
             violations.append(
                 SafetyViolation(
-                    RULE_MIN_ADMINISTRATORS,
+                    str(kind.minimum_setting),
                     t.key,
-                    f"[{t.key}] Would leave {after} {_administrators(after)} (now {before}), "
-                    f"fewer than the minimum of {safety.min_administrators} "
-                    f"(safety.{RULE_MIN_ADMINISTRATORS})",
+                    f"[{t.key}] Would leave {after} {_elevated(kind, after)} (now {before}), "
+                    f"fewer than the minimum of {minimum} "
+                    f"(safety.{kind.minimum_setting})",
                 )
             )
     return tuple(violations)
 
 
 def removal_count(target: TargetPlan) -> int:
-    """Deletes plus demotions from Administrator."""
+    """Deletes plus losses of an elevated role."""
     return sum(c.is_removal for c in target.changes)
 
 
 def demotion_count(target: TargetPlan) -> int:
-    """Demotions from Administrator: removals that are not deletes."""
-    return sum(c.is_removal and c.action is not Action.DELETE for c in target.changes)
+    """Losses of an elevated role: removals that are not deletes."""
+    return sum(c.is_demotion for c in target.changes)
 
 
-def _demotions(demotions: int) -> str:
+def _demotions(targets: Iterable[TargetPlan]) -> str:
     """``2 of them demotions from Administrator``: why a count of removals can be higher
     than the plan's "to remove"."""
+    targets = list(targets)
+    demotions = sum(demotion_count(t) for t in targets)
     if not demotions:
         return ""
     what = "a demotion" if demotions == 1 else "demotions"
-    return f"{demotions} of them {what} from Administrator"
+    words = [t.kind.words.demotion for t in targets if demotion_count(t)]
+    phrase = " or ".join(w for w in dict.fromkeys(words) if w)
+    return f"{demotions} of them {what}{' ' + phrase if phrase else ''}"
 
 
 def _paren(text: str) -> str:
@@ -99,15 +107,17 @@ def _comma(text: str) -> str:
     return f", {text}" if text else ""
 
 
-def administrators_after(target: TargetPlan, before: int) -> int:
-    """Administrators in the target once its changes are applied."""
+def elevated_after(target: TargetPlan, before: int) -> int:
+    """Members with an elevated role in the target once its changes are applied."""
+    kind = target.kind
     after = before
     for c in target.changes:
-        was = c.role_before is Role.ADMINISTRATOR and c.action is not Action.CREATE
-        will = c.role_after is Role.ADMINISTRATOR and c.action is not Action.DELETE
+        was = kind.is_elevated(c.role_before) and c.action is not Action.CREATE
+        will = kind.is_elevated(c.role_after) and c.action is not Action.DELETE
         after += int(will) - int(was)
     return after
 
 
-def _administrators(n: int) -> str:
-    return "administrator" if n == 1 else "administrators"
+def _elevated(kind: Kind, n: int) -> str:
+    one, many = kind.words.elevated
+    return one if n == 1 else many

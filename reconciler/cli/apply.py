@@ -14,9 +14,9 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import allow_unsafe_option, target_option, verbose_option
 from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError, UsageError
+from reconciler.kinds import RoleValue
 from reconciler.plan import Action, Change, Plan
 from reconciler.planfile import load_plan
-from reconciler.refs import Role
 from reconciler.render import render_plan
 from reconciler.render.apply import render_apply
 
@@ -102,10 +102,10 @@ def execute(session: Session, plan: Plan, out: Console) -> bool:
     with session.progress.task("Applying changes", len(plan.changes)):
         result = run_apply(
             plan,
-            session.provider,
+            {k: session.provider(k) for k in sorted({t.key.kind for t in plan.targets})},
             parallelism=session.app.parallelism,
             progress=session.progress.advance,
-            min_administrators=session.desired.safety.min_administrators,
+            safety=session.desired.safety,
         )
     out.print()
     for line in render_apply(result):
@@ -142,9 +142,9 @@ def _load_fresh(session: Session, plan_file: Path) -> Plan:
     for t in changed:
         now = live.get(t.key)
         if now is None:
-            reasons.append(f"room {t.key.name} no longer exists (id {t.target_id})")
+            reasons.append(f"{t.kind.words.noun} {t.key.name} no longer exists (id {t.target_id})")
         elif now.fingerprint != t.fingerprint:
-            reasons.append(f"room {t.key.name} changed since the plan was made")
+            reasons.append(f"{t.kind.words.noun} {t.key.name} changed since the plan was made")
     if reasons:
         raise StalePlanError(reasons)
     return plan
@@ -173,12 +173,12 @@ def _verified(session: Session, plan: Plan, result: ApplyResult) -> bool:
     return True
 
 
-def _holds(change: Change, roles: dict[str, Role] | None) -> bool:
-    """Whether the live roles of the change's room show the change done."""
+def _holds(change: Change, roles: dict[str, RoleValue] | None) -> bool:
+    """Whether the live roles of the change's target show the change done."""
     if roles is None:
         return False
     role = roles.get(change.member_id)
-    return role is None if change.action is Action.DELETE else role is change.role_after
+    return role is None if change.action is Action.DELETE else role == change.role_after
 
 
 COMMANDS = [apply]

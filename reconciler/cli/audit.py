@@ -13,6 +13,7 @@ from reconciler.cli.import_cmd import open_provider, settings_account
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
+from reconciler.kinds.rooms import room_role
 from reconciler.parallel import pmap
 from reconciler.providers.chime_api import Room
 from reconciler.providers.rooms import RoomsProvider
@@ -136,7 +137,9 @@ def _live_rooms(
         account, room, member_id = item
         for m in provider.list_memberships(account, room.room_id):
             if m.member_id == member_id:
-                return LiveRoomMember(account, room.name, room.room_id, member_id, m.role)
+                return LiveRoomMember(
+                    account, room.name, room.room_id, member_id, room_role(m.role)
+                )
         return None  # left the room between the two calls
 
     return [r for r in pmap(role_in, found, parallelism) if r is not None]

@@ -14,11 +14,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from reconciler.cli.context import AppContext
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
-from reconciler.live import LiveState, LiveTarget
+from reconciler.kinds import ROOM
+from reconciler.live import LiveState, LiveTarget, merged
 from reconciler.plan import Plan, TargetPlan
 from reconciler.planner import plan as make_plan
 from reconciler.planner import select
-from reconciler.providers.rooms import RoomsProvider
+from reconciler.providers import Provider, ProviderOptions, open_providers
 from reconciler.refs import TargetKey
 
 
@@ -64,32 +65,47 @@ class ProgressBar:
 
 @dataclass
 class Session:
-    """One command run: the desired state, one provider (one shared boto3 client)."""
+    """One command run: the desired state and one provider per kind it declares (each
+    with one boto3 client, shared by its threads)."""
 
     app: AppContext
     desired: DesiredState
-    provider: RoomsProvider
+    providers: dict[str, Provider]
     progress: ProgressBar
+    options: ProviderOptions
 
     @classmethod
     def open(cls, app: AppContext) -> Session:
         desired = load_desired(app.desired_dir)
         progress = ProgressBar(app.console(stderr=True))
-        provider = RoomsProvider(
-            app.client(), parallelism=app.parallelism, progress=progress.advance
+        options = ProviderOptions(
+            client=app.client, parallelism=app.parallelism, progress=progress.advance
         )
-        return cls(app, desired, provider, progress)
+        # rooms always: a saved plan names its own kinds, opened on demand (``provider``)
+        providers = open_providers({ROOM.id, *(t.key.kind for t in desired.targets)}, options)
+        return cls(app, desired, providers, progress, options)
+
+    def provider(self, kind_id: str) -> Provider:
+        """The provider of a kind, opened on first use (a saved plan may name kinds the
+        desired state no longer declares)."""
+        if kind_id not in self.providers:
+            self.providers.update(open_providers([kind_id], self.options))
+        return self.providers[kind_id]
 
     def read(self, only: Collection[TargetKey] | None = None) -> LiveState:
         count = len(only) if only is not None else len(self.desired.targets)
         with self.progress.task("Reading memberships", count):
-            return self.provider.read(self.desired, only=only)
+            return merged(p.read(self.desired, only=only) for p in self.providers.values())
 
     def read_planned(self, targets: Sequence[TargetPlan]) -> dict[TargetKey, LiveTarget]:
         """The live memberships of planned targets, read by the ids in the plan: listings
-        only, no room-name or member resolution. A target gone since is left out."""
+        only, no name or member resolution. A target gone since is left out."""
+        found: dict[TargetKey, LiveTarget] = {}
         with self.progress.task("Reading memberships", len(targets)):
-            return self.provider.read_ids([(t.key, t.target_id) for t in targets])
+            for kind_id in sorted({t.key.kind for t in targets}):
+                ids = [(t.key, t.target_id) for t in targets if t.key.kind == kind_id]
+                found.update(self.provider(kind_id).read_ids(ids))
+        return found
 
     def plan(self, targets: Collection[str] | None = None) -> Plan:
         only = self.scope(targets)

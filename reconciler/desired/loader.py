@@ -7,7 +7,7 @@ problem found (sorted by file and line), each ``FILE:LINE: PATH: message``.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +17,20 @@ from reconciler.desired import files as source_files
 from reconciler.desired.groups import EntryAt, GroupDef
 from reconciler.desired.messages import located, validate
 from reconciler.desired.model import DesiredState
-from reconciler.desired.resolve import Declarations, RoomDef, resolve
+from reconciler.desired.resolve import Declarations, RoleEntry, TargetDef, resolve
 from reconciler.desired.restrictions import Rule, compile_rules, violation
+from reconciler.desired.sections import MembersFileBase, members_file_model
 from reconciler.desired.spec import (
     Entry,
     RestrictionsFile,
-    RoomsFile,
     SettingsFile,
     parse_entry,
 )
 from reconciler.desired.yamlpos import Document, Positions, parse
 from reconciler.desired.yamlpos import Path as KeyPath
 from reconciler.errors import DesiredStateError, Problem
-from reconciler.refs import Location
+from reconciler.kinds import Kind, sections
+from reconciler.refs import Location, MemberRef
 
 SETTINGS = ("settings.yaml", "settings.yml")
 RESTRICTIONS = ("restrictions.yaml", "restrictions.yml")
@@ -43,7 +44,6 @@ ROOMS_FILE_HINTS = {
     "restrictions": f"restrictions belong in restrictions.yaml {TOP}",
 }
 SKIPPED = "bot:-"  # stands in for an invalid entry while the rest is validated again
-DROP_ROOM = ("id", "account")  # broken, they would make the room another room: drop it
 SPECIAL_FILE_HINTS = {
     "rooms": "rooms and groups belong in other files",
     "groups": "rooms and groups belong in other files",
@@ -94,7 +94,6 @@ class _Loader:
         self.declared = Declarations()
         self.rules: tuple[Rule, ...] = ()
         self.special: dict[str, str] = {}  # settings / restrictions -> display of the first
-        self.group_origin: dict[str, Location] = {}
         self.skipped: set[tuple[str, KeyPath]] = set()  # invalid list entries (file, path)
 
     def load(self, relative: str, display: str, doc: Document) -> None:
@@ -122,9 +121,9 @@ class _Loader:
             if isinstance(model, RestrictionsFile):
                 self.rules = compile_rules(model, display, doc.positions)
         else:
-            model = self._validated(RoomsFile, doc, display, lost, ROOMS_FILE_HINTS)
-            if isinstance(model, RoomsFile):
-                self._rooms_file(model, relative, display, doc.positions)
+            model = self._validated(members_file_model(), doc, display, lost, ROOMS_FILE_HINTS)
+            if isinstance(model, MembersFileBase):
+                self._members_file(model, relative, display, doc.positions)
 
     def unreadable(self, relative: str, display: str) -> None:
         """A file that could not be read or decoded (its problem is reported already)."""
@@ -170,7 +169,7 @@ class _Loader:
         if kind == "rooms" and display not in self.declared.groups_unknown_in:
             self.declared.groups_unknown_in.append(display)
         if kind == "settings":
-            self.declared.account_broken = True
+            self.declared.settings_unreadable = True
 
     def _drop(
         self, model: type[BaseModel], data: dict[str, Any], loc: KeyPath, display: str
@@ -191,35 +190,40 @@ class _Loader:
                 entries[index] = SKIPPED
                 self.skipped.add((display, loc))
             return
-        if model is RoomsFile and top == "rooms" and len(loc) >= 3 and loc[2] not in DROP_ROOM:
-            room = _get(data, loc[:2])
-            if isinstance(room, dict):
-                room.pop(loc[2], None)
+        members_file = issubclass(model, MembersFileBase)
+        if members_file and top in sections() and len(loc) >= 3 and loc[2] not in _keeps(top):
+            target = _get(data, loc[:2])
+            if isinstance(target, dict):
+                target.pop(loc[2], None)
             return
-        if model is RoomsFile and len(loc) >= 2 and isinstance(data[top], dict):
+        if members_file and len(loc) >= 2 and isinstance(data[top], dict):
             data[top].pop(loc[1], None)
             if top == "groups":
                 self.declared.broken_groups.add(str(loc[1]))
             return
-        if model is RoomsFile and top == "groups":
+        if members_file and top == "groups":
             self._unknowable("rooms", display)
-        if model is SettingsFile and top == "account":
-            self.declared.account_broken = True
+        if model is SettingsFile:
+            self.declared.broken_settings.add(top)
         del data[top]
 
     def _settings(self, model: SettingsFile, display: str, positions: Positions) -> None:
-        self.declared.account = model.account
+        self.declared.settings = model
         self.declared.prune = model.prune
         self.declared.safety = model.safety
-        self.declared.protected = self._entries(model.protected, ("protected",), display, positions)
+        entries = [(("protected", i), text, None) for i, text in enumerate(model.protected)]
+        self.declared.protected = tuple(
+            e.at for e in self._entries(MemberRef.parse, entries, display, positions)
+        )
 
-    def _rooms_file(
-        self, model: RoomsFile, relative: str, display: str, positions: Positions
+    def _members_file(
+        self, model: BaseModel, relative: str, display: str, positions: Positions
     ) -> None:
-        for name, group_entries in model.groups.items():
+        groups: dict[str, list[str]] = model.groups  # type: ignore[attr-defined]
+        for name, group_entries in groups.items():
             path: KeyPath = ("groups", name)
             location = Location(display, positions.line_of(path))
-            why = violation(self.rules, relative, "group", name)
+            why = violation(self.rules, relative, "groups", "group", name)
             if why:
                 self.problems.append(located(display, location.line, path, why))
             if name in self.declared.groups:
@@ -227,46 +231,62 @@ class _Loader:
                 message = f"group {name!r} is already defined at {first}"
                 self.problems.append(located(display, location.line, path, message))
                 continue
-            entries = self._entries(group_entries, path, display, positions)
-            self.declared.groups[name] = GroupDef(name, location, path, entries)
-        for key, spec in model.rooms.items():
-            path = ("rooms", key)
-            location = Location(display, positions.line_of(path))
-            room_name = key if key.strip() else spec.id
-            why = room_name and violation(self.rules, relative, "room", room_name)
-            if why:
-                self.problems.append(located(display, location.line, path, why))
-            self.declared.rooms.append(
-                RoomDef(
-                    key=key,
-                    spec=spec,
-                    location=location,
-                    path=path,
-                    administrators=self._entries(
-                        spec.administrators, (*path, "administrators"), display, positions
-                    ),
-                    members=self._entries(spec.members, (*path, "members"), display, positions),
-                )
+            listed = [((*path, i), text, None) for i, text in enumerate(group_entries)]
+            entries = tuple(
+                e.at for e in self._entries(MemberRef.parse, listed, display, positions)
             )
+            self.declared.groups[name] = GroupDef(name, location, path, entries)
+        for section, section_kinds in sections().items():
+            targets: dict[str, BaseModel] = getattr(model, section)
+            for key, spec in targets.items():
+                self._target(section, section_kinds, key, spec, relative, display, positions)
+
+    def _target(
+        self,
+        section: str,
+        section_kinds: tuple[Kind, ...],
+        key: str,
+        spec: BaseModel,
+        relative: str,
+        display: str,
+        positions: Positions,
+    ) -> None:
+        """One entry of a section: a target of each kind declared there."""
+        path: KeyPath = (section, key)
+        location = Location(display, positions.line_of(path))
+        first = section_kinds[0]
+        name = key if key.strip() else first.target_id_of(spec)
+        why = name and violation(self.rules, relative, section, first.words.noun, name)
+        if why:
+            self.problems.append(located(display, location.line, path, why))
+        for kind in section_kinds:
+            listed = [((*path, *p), text, role) for p, text, role in kind.entries(spec)]
+            entries = self._entries(kind.parse_member, listed, display, positions)
+            self.declared.targets.append(TargetDef(kind, key, spec, location, path, entries))
 
     def _entries(
-        self, texts: list[str], path: KeyPath, display: str, positions: Positions
-    ) -> tuple[EntryAt, ...]:
-        """Parse a validated member list; the same member twice in it is an error."""
-        seen: dict[Entry, int] = {}
+        self,
+        parse_member: Callable[[str], MemberRef],
+        listed: Iterable[tuple[KeyPath, str, Hashable]],
+        display: str,
+        positions: Positions,
+    ) -> tuple[RoleEntry, ...]:
+        """Parse validated member entries (path, text, role); the same member twice in one
+        list is an error."""
+        seen: dict[tuple[KeyPath, Entry], int] = {}
         out = []
-        for i, text in enumerate(texts):
-            item_path = (*path, i)
+        for item_path, text, role in listed:
             if (display, item_path) in self.skipped:  # invalid, and reported as such
                 continue
-            entry = parse_entry(text)
+            entry = parse_entry(text, parse_member)
             line = positions.value_line(item_path)
-            if entry in seen:
-                message = f"{str(entry)!r} is listed twice (first at line {seen[entry]})"
+            in_list = (item_path[:-1], entry)
+            if in_list in seen:
+                message = f"{str(entry)!r} is listed twice (first at line {seen[in_list]})"
                 self.problems.append(located(display, line, item_path, message))
                 continue
-            seen[entry] = line
-            out.append(EntryAt(entry, Location(display, line), item_path))
+            seen[in_list] = line
+            out.append(RoleEntry(EntryAt(entry, Location(display, line), item_path), role))
         return tuple(out)
 
 
@@ -275,17 +295,24 @@ def _under_any(loc: KeyPath, prefixes: list[KeyPath]) -> bool:
 
 
 def _is_entry(model: type[BaseModel], loc: KeyPath) -> bool:
-    """Whether ``loc`` is one entry of a member list: ``groups.G[i]``,
-    ``rooms.R.administrators[i]``, ``rooms.R.members[i]``, ``protected[i]``."""
+    """Whether ``loc`` is one entry of a member list: ``groups.G[i]``, ``protected[i]``,
+    or one a kind says is an entry (``rooms.R.administrators[i]``, ``rooms.R.members[i]``)."""
     if not loc or not isinstance(loc[-1], int):
         return False
     if model is SettingsFile:
         return loc[:-1] == ("protected",)
-    if model is RoomsFile:
+    if issubclass(model, MembersFileBase):
         if len(loc) == 3:
             return loc[0] == "groups"
-        return len(loc) == 4 and loc[0] == "rooms" and loc[2] in ("administrators", "members")
+        section = sections().get(str(loc[0]), ())
+        return len(loc) >= 3 and any(k.is_entry_path(loc[2:]) for k in section)
     return False
+
+
+def _keeps(section: str) -> tuple[str, ...]:
+    """Keys of a target that, broken, would make it another target (its id, its scope):
+    the whole target is dropped instead of the key."""
+    return tuple(f for k in sections().get(section, ()) for f in (k.id_field, k.scope_field))
 
 
 def _get(data: Any, path: KeyPath) -> Any:

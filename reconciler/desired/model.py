@@ -6,9 +6,10 @@ resolves groups into these values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Hashable
+from dataclasses import dataclass, field, fields
 
-from reconciler.refs import Location, MemberRef, Provenance, Role, TargetKey
+from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
 DEFAULT_MAX_REMOVALS = 10
 DEFAULT_MAX_REMOVAL_FRACTION = 0.25
@@ -22,13 +23,25 @@ class Safety:
     max_removal_fraction: float = DEFAULT_MAX_REMOVAL_FRACTION
     min_administrators: int = DEFAULT_MIN_ADMINISTRATORS
 
+    def minimum(self, setting: str | None) -> int | None:
+        """The value of a kind's minimum setting (``Kind.minimum_setting``), None for a
+        kind without one."""
+        if setting is None:
+            return None
+        if setting not in {f.name for f in fields(self)}:
+            raise KeyError(f"no safety setting {setting!r}")
+        value = getattr(self, setting)
+        assert isinstance(value, int)
+        return value
+
 
 @dataclass(frozen=True)
 class DesiredMember:
-    """A member with its effective (highest) role and every path that put it there."""
+    """A member with its effective role (``Kind.combine`` of every path's) and every path
+    that put it there."""
 
     ref: MemberRef
-    role: Role
+    role: Hashable  # a role of the target's kind
     provenance: tuple[Provenance, ...]
 
 

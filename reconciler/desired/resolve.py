@@ -1,46 +1,66 @@
 """From validated declarations to the resolved DesiredState. Pure: no I/O.
 
 Checks that need every file at once live here: undefined groups, group cycles, the
-same room or group declared twice, rooms without an account, and the final expansion of
-groups into members with their highest role and every path that put them there.
+same target or group declared twice, targets without a scope (a room without an account),
+and the final expansion of groups into members with their role (``Kind.combine`` of
+every path's: the highest for rooms; conflicting roles are a located error) and every
+path that put them there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
+
+from pydantic import BaseModel
 
 from reconciler.desired.groups import EntryAt, Expander, GroupDef, cycles, too_deep, undefined
 from reconciler.desired.messages import located
 from reconciler.desired.model import DesiredMember, DesiredTarget, Safety
-from reconciler.desired.spec import RoomSpec, SafetySpec
+from reconciler.desired.spec import SafetySpec
 from reconciler.desired.yamlpos import Path
 from reconciler.errors import Problem
-from reconciler.refs import Location, MemberRef, Provenance, Role, TargetKey, TargetKind
+from reconciler.kinds import Kind, RoleConflict
+from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
 
 @dataclass(frozen=True)
-class RoomDef:
-    key: str  # the mapping key: the room's name, or a label when `id:` is given
-    spec: RoomSpec
+class RoleEntry:
+    """One entry of a target's member lists and the role it gives."""
+
+    at: EntryAt
+    role: Hashable
+
+
+@dataclass(frozen=True)
+class TargetDef:
+    kind: Kind
+    key: str  # the mapping key: the target's name, or a label when its id is given
+    spec: BaseModel  # the kind's spec model
     location: Location  # the key's line
     path: Path
-    administrators: tuple[EntryAt, ...]
-    members: tuple[EntryAt, ...]
+    entries: tuple[RoleEntry, ...]
 
 
 @dataclass
 class Declarations:
     """Everything the files declared, merged, with what could not be validated."""
 
-    account: str | None = None
-    account_broken: bool = False  # settings' account was invalid: do not cascade
+    settings: BaseModel | None = None  # the SettingsFile, when one was read
+    settings_unreadable: bool = False  # settings.yaml could not be read at all
+    broken_settings: set[str] = field(default_factory=set)  # top-level keys dropped
     prune: bool = False
     safety: SafetySpec = field(default_factory=SafetySpec)
     protected: tuple[EntryAt, ...] = ()
     groups: dict[str, GroupDef] = field(default_factory=dict)
     broken_groups: set[str] = field(default_factory=set)
     groups_unknown_in: list[str] = field(default_factory=list)  # files we could not read
-    rooms: list[RoomDef] = field(default_factory=list)
+    targets: list[TargetDef] = field(default_factory=list)
+
+    def scope_broken(self, kind: Kind) -> bool:
+        """The default scope may have been in settings that could not be read: do not
+        report targets without one (the settings problem is reported)."""
+        return self.settings_unreadable or kind.scope_setting in self.broken_settings
 
 
 @dataclass(frozen=True)
@@ -54,42 +74,46 @@ class Resolved:
 def resolve(d: Declarations) -> Resolved:
     problems: list[Problem] = []
     all_entries = [e for g in d.groups.values() for e in g.entries] + list(d.protected)
-    for room in d.rooms:
-        all_entries += [*room.administrators, *room.members]
+    for t in d.targets:
+        all_entries += [e.at for e in t.entries]
     problems += undefined(all_entries, d.groups, frozenset(d.broken_groups), d.groups_unknown_in)
     nesting = cycles(d.groups) or too_deep(d.groups)
     problems += nesting
     expander = Expander({} if nesting else d.groups)  # bounded recursion, or nothing
     targets: list[DesiredTarget] = []
-    by_key: dict[TargetKey, RoomDef] = {}
-    by_id: dict[tuple[str, str], RoomDef] = {}
-    for room in d.rooms:
-        account = room.spec.account or d.account
-        name = room.key if room.key.strip() else room.spec.id
-        where = (room.location.file, room.location.line, room.path)
+    by_key: dict[TargetKey, TargetDef] = {}
+    by_id: dict[tuple[str, str, str], TargetDef] = {}
+    for t in d.targets:
+        noun = t.kind.words.noun
+        scope = t.kind.scope_of(t.spec, d.settings)
+        target_id = t.kind.target_id_of(t.spec)
+        name = t.key if t.key.strip() else target_id
+        where = (t.location.file, t.location.line, t.path)
         if name is None:
-            problems.append(located(*where, "room has neither a name nor an id"))
+            problems.append(located(*where, f"{noun} has neither a name nor an id"))
             continue
-        if account is None:
-            if not d.account_broken:
-                message = "room has no account: set `account:` here or in settings.yaml"
-                problems.append(located(*where, message))
+        if scope is None:
+            if not d.scope_broken(t.kind):
+                problems.append(located(*where, t.kind.no_scope_message))
             continue
-        key = TargetKey(TargetKind.ROOM, account, name)
+        key = TargetKey(t.kind.id, scope, name)
         if key in by_key:
             first = by_key[key].location
-            problems.append(located(*where, f"room {name!r} is already declared at {first}"))
+            problems.append(located(*where, f"{noun} {name!r} is already declared at {first}"))
             continue
-        if room.spec.id is not None:
-            if (account, room.spec.id) in by_id:
-                first = by_id[(account, room.spec.id)].location
-                message = f"room id {room.spec.id!r} is already declared at {first}"
+        if target_id is not None:
+            if (t.kind.id, scope, target_id) in by_id:
+                first = by_id[(t.kind.id, scope, target_id)].location
+                message = f"{noun} id {target_id!r} is already declared at {first}"
                 problems.append(located(*where, message))
                 continue
-            by_id[(account, room.spec.id)] = room
-        by_key[key] = room
-        prune = d.prune if room.spec.prune is None else room.spec.prune
-        targets.append(_target(key, room, prune, expander))
+            by_id[(t.kind.id, scope, target_id)] = t
+        by_key[key] = t
+        own_prune = t.kind.prune_of(t.spec)
+        prune = d.prune if own_prune is None else own_prune
+        target, conflicts = _target(key, t, target_id, prune, expander)
+        problems += conflicts
+        targets.append(target)
     return Resolved(
         targets=tuple(sorted(targets, key=lambda t: t.key)),
         safety=Safety(
@@ -102,27 +126,52 @@ def resolve(d: Declarations) -> Resolved:
     )
 
 
-def _target(key: TargetKey, room: RoomDef, prune: bool, expander: Expander) -> DesiredTarget:
-    found: dict[MemberRef, tuple[MemberRef, list[Provenance]]] = {}
+def _target(
+    key: TargetKey, t: TargetDef, target_id: str | None, prune: bool, expander: Expander
+) -> tuple[DesiredTarget, list[Problem]]:
+    found: dict[MemberRef, list[Provenance]] = {}
+    problems: list[Problem] = []
 
     def add(ref: MemberRef, provenance: Provenance) -> None:
-        found.setdefault(ref, (ref, []))[1].append(provenance)
+        found.setdefault(ref, []).append(provenance)
 
-    for role, entries in ((Role.ADMINISTRATOR, room.administrators), (Role.MEMBER, room.members)):
-        for at in entries:
-            if isinstance(at.entry, MemberRef):
-                add(at.entry, Provenance(role, at.location))
-                continue
-            for reached in expander.members(at.entry.name):
-                add(reached.ref, Provenance(role, at.location, reached.via, reached.location))
+    for e in t.entries:
+        if isinstance(e.at.entry, MemberRef):
+            add(e.at.entry, Provenance(e.role, e.at.location))
+            continue
+        for reached in expander.members(e.at.entry.name):
+            add(reached.ref, Provenance(e.role, e.at.location, reached.via, reached.location))
+    text = t.kind.role_text
     members = []
-    for ref, provenance in found.values():
-        role = max((p.role for p in provenance), key=lambda r: r.rank)
-        members.append(DesiredMember(ref, role, tuple(sorted(set(provenance)))))
-    return DesiredTarget(
+    for ref, provenance in found.items():
+        paths = sorted(
+            set(provenance),
+            key=lambda p: (text(p.role), p.declared_at, p.via, p.location or Location("", 0)),
+        )
+        try:
+            role = t.kind.combine([p.role for p in paths])
+        except RoleConflict as exc:
+            problems.append(_conflict(t, ref, paths, str(exc)))
+            continue
+        members.append(DesiredMember(ref, role, tuple(paths)))
+    target = DesiredTarget(
         key=key,
-        target_id=room.spec.id,
+        target_id=target_id,
         prune=prune,
         members=tuple(sorted(members, key=lambda m: m.ref)),
-        location=room.location,
+        location=t.location,
     )
+    return target, problems
+
+
+def _conflict(t: TargetDef, ref: MemberRef, paths: list[Provenance], why: str) -> Problem:
+    """``FILE:LINE: PATH: bob@x is HIDDEN at FILE:LINE and DEFAULT via @sre at FILE:LINE``,
+    located at the last of the conflicting entries (the first is named in the message)."""
+    text = t.kind.role_text
+    ordered = sorted(paths, key=lambda p: (p.declared_at, p.where))
+    last = ordered[-1]
+    described = "; ".join(p.describe(text) for p in ordered)
+    entry = next((e for e in t.entries if e.at.location == last.declared_at), None)
+    path = entry.at.path if entry is not None else t.path
+    message = f"{ref}: {why} in {t.kind.words.noun} {t.key!r} ({described})"
+    return located(last.declared_at.file, last.declared_at.line, path, message)

@@ -7,13 +7,16 @@
 - a file is governed by the **first** rule whose path matches it; a name is allowed when
   any of that rule's expressions matches it anywhere (a search; anchor with ``^...$``),
   in RE2's syntax and in linear time (``patterns.py``: names come from pull requests);
-  a rule without ``rooms:`` (or ``groups:``) allows none;
+  a rule without ``rooms:`` (or ``groups:``) allows none; the same holds for every
+  membership kind's section (``channels:``, ...): a kind whose section a rule cannot name
+  may not be defined under that rule at all;
 - a file that matches no rule is unrestricted; end the list with ``- path: "**"`` to
   allow nothing elsewhere. Without ``restrictions.yaml``, everything is allowed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reconciler.desired.patterns import Pattern, compile_pattern, literal
@@ -26,18 +29,16 @@ from reconciler.refs import Location
 class Rule:
     path: str
     matcher: Pattern
-    rooms: tuple[Pattern, ...]
-    groups: tuple[Pattern, ...]
+    patterns: Mapping[str, tuple[Pattern, ...]]  # section ("rooms", "groups") -> names
     location: Location
 
-    def allows(self, kind: str, name: str) -> bool:
-        patterns = self.rooms if kind == "room" else self.groups
-        return any(p.search(name) for p in patterns)
+    def allows(self, section: str, name: str) -> bool:
+        return any(p.search(name) for p in self.patterns.get(section, ()))
 
-    def explain(self, kind: str) -> str:
-        patterns = self.rooms if kind == "room" else self.groups
+    def explain(self, section: str, noun: str) -> str:
+        patterns = self.patterns.get(section, ())
         shown = ", ".join(repr(p.text) for p in patterns)
-        allowed = f"allows {kind}s matching {shown}" if patterns else f"allows no {kind}s"
+        allowed = f"allows {noun}s matching {shown}" if patterns else f"allows no {noun}s"
         return f"the rule at {self.location} (path {self.path!r}) {allowed}"
 
 
@@ -71,8 +72,11 @@ def compile_rules(spec: RestrictionsFile, file: str, positions: Positions) -> tu
         Rule(
             path=rule.path,
             matcher=glob_to_regex(rule.path),
-            rooms=tuple(compile_pattern(r) for r in rule.rooms),
-            groups=tuple(compile_pattern(g) for g in rule.groups),
+            patterns={
+                section: tuple(compile_pattern(r) for r in getattr(rule, section))
+                for section in type(rule).model_fields
+                if section != "path"
+            },
             location=Location(file, positions.value_line(("restrictions", i))),
         )
         for i, rule in enumerate(spec.restrictions)
@@ -87,9 +91,12 @@ def rule_for(rules: tuple[Rule, ...], relative_path: str) -> Rule | None:
     return None
 
 
-def violation(rules: tuple[Rule, ...], relative_path: str, kind: str, name: str) -> str | None:
-    """Why ``relative_path`` may not define the room/group ``name``, or None if it may."""
+def violation(
+    rules: tuple[Rule, ...], relative_path: str, section: str, noun: str, name: str
+) -> str | None:
+    """Why ``relative_path`` may not define the ``noun`` (room, group, ...) ``name`` of
+    ``section`` ("rooms", "groups", ...), or None if it may."""
     rule = rule_for(rules, relative_path)
-    if rule is None or rule.allows(kind, name):
+    if rule is None or rule.allows(section, name):
         return None
-    return f"{kind} {name!r} may not be defined in {relative_path}: {rule.explain(kind)}"
+    return f"{noun} {name!r} may not be defined in {relative_path}: {rule.explain(section, noun)}"

@@ -6,21 +6,23 @@ Editors with the YAML language server validate and complete a file that starts w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
 
-from reconciler.desired.spec import RestrictionsFile, RoomsFile, SettingsFile
+from reconciler.desired.sections import members_file_model
+from reconciler.desired.spec import RestrictionsFile, SettingsFile
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-KINDS: dict[str, type[BaseModel]] = {
-    "rooms": RoomsFile,  # every file but the two below: groups and rooms
-    "settings": SettingsFile,  # settings.yaml
-    "restrictions": RestrictionsFile,  # restrictions.yaml
+KINDS: dict[str, Callable[[], type[BaseModel]]] = {
+    "rooms": members_file_model,  # every file but the two below: groups, rooms, ...
+    "settings": lambda: SettingsFile,  # settings.yaml
+    "restrictions": lambda: RestrictionsFile,  # restrictions.yaml
 }
 
 
 def json_schema(kind: str = "rooms") -> dict[str, Any]:
     """The schema of one kind of desired-state file ("rooms", "settings", "restrictions")."""
-    generated = KINDS[kind].model_json_schema()
+    generated = KINDS[kind]().model_json_schema()
     return {"$schema": DRAFT, **generated}

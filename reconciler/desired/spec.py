@@ -2,13 +2,15 @@
 
 Three kinds of file, by name at the top of the desired-state directory:
 ``settings.yaml`` (:class:`SettingsFile`), ``restrictions.yaml`` (:class:`RestrictionsFile`)
-and every other ``*.yaml`` / ``*.yml`` (:class:`RoomsFile`: ``groups:`` and ``rooms:``).
+and every other ``*.yaml`` / ``*.yml`` (``groups:`` and one section per membership kind,
+``rooms:`` of :class:`RoomSpec` and so on: ``reconciler.desired.sections``).
 Unknown keys are errors (``extra="forbid"``); values are not coerced (``strict=True``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -53,9 +55,10 @@ class GroupRef:
 Entry = MemberRef | GroupRef
 
 
-def parse_entry(text: str) -> Entry:
-    """An entry of a member list: ``@group``, ``bot:NAME`` or an e-mail address.
-    Raises ValueError with a user-facing message."""
+def parse_entry(text: str, parse_member: Callable[[str], MemberRef] = MemberRef.parse) -> Entry:
+    """An entry of a member list: ``@group``, or a member reference (``bot:NAME`` or an
+    e-mail address for rooms; ``parse_member`` is the kind's parser). Raises ValueError
+    with a user-facing message."""
     stripped = text.strip()
     if stripped.startswith(GROUP_PREFIX):
         name = stripped[len(GROUP_PREFIX) :].strip()
@@ -64,7 +67,7 @@ def parse_entry(text: str) -> Entry:
         if not GROUP_NAME_RE.match(name):
             raise ValueError(f"malformed group reference {stripped!r}")
         return GroupRef(name)
-    ref = MemberRef.parse(text)
+    ref = parse_member(text)
     if ref.kind is MemberKind.USER and not EMAIL_RE.match(ref.display):
         raise ValueError(f"malformed email address {stripped!r}")  # <a@b.c>, a@b.c; ...
     return ref
@@ -134,11 +137,11 @@ Regex = Annotated[
 NonBlank = Annotated[str, Field(pattern=NON_BLANK)]
 
 
-class _Strict(BaseModel):
+class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-class RoomSpec(_Strict):
+class RoomSpec(Strict):
     """One room. The mapping key is its name in Chime; with `id:` the key is a label."""
 
     id: NonBlank | None = Field(
@@ -154,20 +157,7 @@ class RoomSpec(_Strict):
     members: MemberList = Field(default_factory=list)
 
 
-class RoomsFile(_Strict):
-    """Any desired-state file other than settings.yaml and restrictions.yaml."""
-
-    model_config = ConfigDict(title="chime-reconciler desired-state file")
-
-    groups: dict[GroupName, MemberList] = Field(
-        default_factory=dict,
-        description="Group name -> members (e-mails, bots, other @groups).",
-        json_schema_extra={"additionalProperties": False},  # names must match the pattern
-    )
-    rooms: dict[str, RoomSpec] = Field(default_factory=dict, description="Room name -> room.")
-
-
-class SafetySpec(_Strict):
+class SafetySpec(Strict):
     """Limits beyond which a plan is refused."""
 
     max_removals: int = Field(DEFAULT_MAX_REMOVALS, ge=0)
@@ -175,7 +165,7 @@ class SafetySpec(_Strict):
     min_administrators: int = Field(DEFAULT_MIN_ADMINISTRATORS, ge=0)
 
 
-class SettingsFile(_Strict):
+class SettingsFile(Strict):
     """settings.yaml at the top of the desired-state directory: the defaults."""
 
     model_config = ConfigDict(title="chime-reconciler settings.yaml")
@@ -188,7 +178,7 @@ class SettingsFile(_Strict):
     )
 
 
-class RestrictionRule(_Strict):
+class RestrictionRule(Strict):
     """Files matching `path` may define only the rooms and groups whose names match."""
 
     path: NonBlank = Field(
@@ -198,7 +188,7 @@ class RestrictionRule(_Strict):
     groups: list[Regex] = Field(default_factory=list, description="Allowed group names.")
 
 
-class RestrictionsFile(_Strict):
+class RestrictionsFile(Strict):
     """restrictions.yaml at the top of the desired-state directory: who may define what."""
 
     model_config = ConfigDict(title="chime-reconciler restrictions.yaml")

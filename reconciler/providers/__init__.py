@@ -1,16 +1,36 @@
-"""Providers: the only code that talks to AWS. One per membership kind."""
+"""Providers: the only code that talks to AWS. One per membership kind, registered by kind
+id in ``reconciler.providers.registry``."""
 
+from reconciler.kinds.rooms import ROOM
+from reconciler.providers import registry
 from reconciler.providers.aws import make_client
-from reconciler.providers.base import ItemError, Provider, ReadProgress
+from reconciler.providers.base import ItemError, Provider, Reader, ReadProgress, Writer
+from reconciler.providers.registry import ProviderOptions, open_providers
 from reconciler.providers.retry import RetryPolicy, call_with_retry
 from reconciler.providers.rooms import RoomsProvider
+
+
+def _rooms(options: ProviderOptions) -> Provider:
+    return RoomsProvider(
+        options.client(ROOM.service),
+        parallelism=options.parallelism,
+        retry=options.retry,
+        progress=options.progress,
+    )
+
+
+registry.register(ROOM.id, _rooms)
 
 __all__ = [
     "ItemError",
     "Provider",
+    "ProviderOptions",
     "ReadProgress",
+    "Reader",
     "RetryPolicy",
     "RoomsProvider",
+    "Writer",
     "call_with_retry",
     "make_client",
+    "open_providers",
 ]

@@ -1,7 +1,11 @@
-"""What the applier and the CLI need from a membership provider (rooms, channels, ...).
+"""What the core and the CLI need from a membership provider (rooms, channels, ...), as
+narrow interfaces: ``Reader`` (live state), ``Writer`` (single operations the applier
+drives) and ``Directory`` (look-ups for audit and import). A provider serves one kind
+(``Kind.id``) and is found through ``reconciler.providers.registry``.
 
-A provider reads live state for the targets in scope and executes single API operations;
-the order of operations, per-item retries and error accounting live in the applier.
+The order of operations, batching (``Kind.batch_size``, ``Kind.batch_key``), what changes
+in place (``Kind.updates_in_place``), per-item retries and error accounting live in the
+applier, from the kind's description; a provider only executes calls.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from reconciler.desired.model import DesiredState
-from reconciler.live import LiveState
-from reconciler.refs import MemberKind, Role, TargetKey
+from reconciler.kinds import RoleValue
+from reconciler.live import LiveState, LiveTarget
+from reconciler.refs import TargetKey
 
 # Called from worker threads, once per target whose live memberships have been read.
 ReadProgress = Callable[[TargetKey], None]
@@ -27,35 +32,48 @@ class ItemError:
     message: str
 
 
-class Provider(Protocol):
-    """A membership provider. Methods raise ``reconciler.errors.AwsError`` when a whole
+class Reader(Protocol):
+    """Reads live memberships. Methods raise ``reconciler.errors.AwsError`` when a whole
     call fails for good (retries of throttling, 5xx and connection errors are done)."""
 
-    batch_size: int  # most members one batch-create call accepts
-
-    def read(
-        self, desired: DesiredState, only: Collection[TargetKey] | None = None
-    ) -> LiveState: ...
-
-    def can_update_role(self, kind: MemberKind) -> bool:
-        """Whether the API changes this kind's role in place (else: delete + create)."""
+    def read(self, desired: DesiredState, only: Collection[TargetKey] | None = None) -> LiveState:
+        """Live memberships of the desired targets of this provider's kind in scope (all,
+        or ``only`` these keys), keyed by the desired ``TargetKey``, with the declared
+        members resolved to ids (``LiveState.scoped_member_ids``). Targets or members
+        that cannot be resolved become located ``LiveProblem``s."""
         ...
+
+    def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:
+        """Live memberships of targets whose ids are known (a saved plan's): listings
+        only. A target gone since is left out."""
+        ...
+
+
+class Writer(Protocol):
+    """Single membership operations. Raise ``AwsError`` when a whole call fails for good."""
 
     def create_members(
-        self, target: TargetKey, target_id: str, items: Sequence[tuple[str, Role]]
+        self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]
     ) -> Mapping[str, ItemError]:
-        """One batch call adding ``(member_id, role)`` items (at most ``batch_size``).
-        Returns the per-item errors by member id; absent means created."""
+        """One batch call adding ``(member_id, role)`` items (at most ``Kind.batch_size``,
+        sharing one ``Kind.batch_key``). Returns the per-item errors by member id; absent
+        means created."""
         ...
 
-    def update_role(self, target: TargetKey, target_id: str, member_id: str, role: Role) -> None:
-        """Change one member's role in place."""
+    def update_role(
+        self, target: TargetKey, target_id: str, member_id: str, role: RoleValue
+    ) -> None:
+        """Change one member's role in place (only called where ``Kind.updates_in_place``)."""
         ...
 
     def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
         """Remove one member."""
         ...
 
-    def member_role(self, target: TargetKey, target_id: str, member_id: str) -> Role | None:
+    def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
         """The member's current role in the target, or None when it is not a member."""
         ...
+
+
+class Provider(Reader, Writer, Protocol):
+    """A reader and a writer for one kind: what plan and apply open per kind."""

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reconciler.kinds.rooms import ROOM_BATCH  # BatchCreateRoomMembership: 50
 from reconciler.live import LiveMember
 from reconciler.providers.base import ItemError
 from reconciler.providers.retry import RetryPolicy, call_with_retry
@@ -21,7 +22,6 @@ ROOMS_PAGE = 99  # ListRooms
 MEMBERSHIPS_PAGE = 99  # ListRoomMemberships
 BOTS_PAGE = 99  # ListBots
 USERS_PAGE = 200  # ListUsers
-ROOM_BATCH = 50  # BatchCreateRoomMembership
 
 
 @dataclass(frozen=True, order=True)

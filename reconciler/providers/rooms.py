@@ -21,13 +21,15 @@ from typing import Any, TypeVar
 
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import AwsError
+from reconciler.kinds import RoleValue
+from reconciler.kinds.rooms import ROOM, room_role
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.parallel import pmap
 from reconciler.providers.base import ItemError, ReadProgress
-from reconciler.providers.chime_api import ROOM_BATCH, Bot, ChimeApi, Room, User
+from reconciler.providers.chime_api import Bot, ChimeApi, Room, User
 from reconciler.providers.resolve import resolve_emails
 from reconciler.providers.retry import RetryPolicy
-from reconciler.refs import Location, MemberKind, MemberRef, Role, TargetKey, TargetKind
+from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,8 +40,7 @@ NOT_FOUND = "NotFoundException"
 class RoomsProvider:
     """Amazon Chime rooms (service ``chime``). One instance per command run."""
 
-    kind = TargetKind.ROOM
-    batch_size = ROOM_BATCH
+    kind = ROOM.id
 
     def __init__(
         self,
@@ -63,9 +64,7 @@ class RoomsProvider:
         Unresolvable rooms and members become located ``LiveProblem``s; an AWS failure
         (after retries) raises ``AwsError``."""
         scope = [
-            t
-            for t in desired.targets
-            if t.key.kind is TargetKind.ROOM and (only is None or t.key in only)
+            t for t in desired.targets if t.key.kind == ROOM.id and (only is None or t.key in only)
         ]
         problems: list[LiveProblem] = []
         room_ids = _declared_once(scope, self._resolve_rooms(scope, problems), problems)
@@ -210,21 +209,22 @@ class RoomsProvider:
 
     # -- operations driven by the applier ------------------------------------------------
 
-    def can_update_role(self, kind: MemberKind) -> bool:
-        return kind is MemberKind.USER  # UpdateRoomMembership: users only
-
     def create_members(
-        self, target: TargetKey, target_id: str, items: Sequence[tuple[str, Role]]
+        self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]
     ) -> Mapping[str, ItemError]:
-        return self.api.batch_create_memberships(target.scope, target_id, items)
+        return self.api.batch_create_memberships(
+            target.scope, target_id, [(mid, room_role(role)) for mid, role in items]
+        )
 
-    def update_role(self, target: TargetKey, target_id: str, member_id: str, role: Role) -> None:
-        self.api.update_membership(target.scope, target_id, member_id, role)
+    def update_role(
+        self, target: TargetKey, target_id: str, member_id: str, role: RoleValue
+    ) -> None:
+        self.api.update_membership(target.scope, target_id, member_id, room_role(role))
 
     def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
         self.api.delete_membership(target.scope, target_id, member_id)
 
-    def member_role(self, target: TargetKey, target_id: str, member_id: str) -> Role | None:
+    def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
         for m in self.api.list_memberships(target.scope, target_id):
             if m.member_id == member_id:
                 return m.role

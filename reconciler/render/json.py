@@ -12,6 +12,7 @@ import json
 from importlib import resources
 from typing import Any
 
+from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
 from reconciler.plan import Change, Plan, SafetyViolation, TargetPlan
 from reconciler.refs import MemberRef, Provenance
@@ -51,17 +52,18 @@ def load_schema() -> JsonObject:
 
 
 def _target(t: TargetPlan) -> JsonObject:
+    kind = t.kind
     return {
         "name": t.key.name,
         "account": t.key.scope,
         "id": t.target_id,
-        "kind": t.key.kind.value,
+        "kind": t.key.kind,
         "fingerprint": t.fingerprint,
         "live_count": t.live_count,
-        "changes": [_change(c) for c in t.changes],
-        "unmanaged": [_live_member(m) for m in t.unmanaged],
-        "protected": [_live_member(m) for m in t.protected],
-        "live_administrators": t.live_administrators,
+        "changes": [_change(kind, c) for c in t.changes],
+        "unmanaged": [_live_member(kind, m) for m in t.unmanaged],
+        "protected": [_live_member(kind, m) for m in t.protected],
+        "live_administrators": t.live_elevated,
     }
 
 
@@ -69,30 +71,34 @@ def _member(ref: MemberRef) -> JsonObject:
     return {"member": str(ref), "member_key": ref.key}
 
 
-def _change(c: Change) -> JsonObject:
+def _role(kind: Kind, role: RoleValue | None) -> Any:
+    return None if role is None else kind.role_json(role)
+
+
+def _change(kind: Kind, c: Change) -> JsonObject:
     return {
         "action": c.action.value,
         **_member(c.member),
         "member_type": c.member_kind.value,
         "member_id": c.member_id,
-        "role_before": c.role_before.value if c.role_before else None,
-        "role_after": c.role_after.value if c.role_after else None,
-        "provenance": [_provenance(p) for p in c.provenance],
+        "role_before": _role(kind, c.role_before),
+        "role_after": _role(kind, c.role_after),
+        "provenance": [_provenance(kind, p) for p in c.provenance],
     }
 
 
-def _live_member(m: LiveMember) -> JsonObject:
+def _live_member(kind: Kind, m: LiveMember) -> JsonObject:
     return {
         **_member(m.ref),
         "member_type": m.kind.value,
         "member_id": m.member_id,
-        "role": m.role.value,
+        "role": kind.role_json(m.role),
     }
 
 
-def _provenance(p: Provenance) -> JsonObject:
+def _provenance(kind: Kind, p: Provenance) -> JsonObject:
     return {
-        "role": p.role.value,
+        "role": kind.role_json(p.role),
         "declared_at": str(p.declared_at),
         "via": list(p.via),
         "location": str(p.location) if p.location else None,
@@ -104,6 +110,6 @@ def _violation(v: SafetyViolation) -> JsonObject:
         "rule": v.rule,
         "room": v.target.name if v.target else None,
         "account": v.target.scope if v.target else None,
-        "kind": v.target.kind.value if v.target else None,
+        "kind": v.target.kind if v.target else None,
         "message": v.message,
     }

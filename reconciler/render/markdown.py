@@ -15,13 +15,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reconciler import kinds
 from reconciler.plan import Action, Plan, TargetPlan
-from reconciler.render.text import change_line, describe_provenance, targets_phrase
+from reconciler.render.text import change_line, describe_provenance, live_member, targets_phrase
 
 MARKER = "<!-- chime-reconciler-plan -->"
 HEADING = "### Chime membership plan"
 MAX_CHARS = 60_000
-TABLE_HEADER = "| Room | Add | Change | Remove | Unmanaged |\n| --- | ---: | ---: | ---: | ---: |\n"
+TABLE_HEADER = (
+    "| {what} | Add | Change | Remove | Unmanaged |\n| --- | ---: | ---: | ---: | ---: |\n"
+)
 NOTE_RESERVE = 500  # room kept for the truncation note
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|~])")  # inline text never starts a line here
 
@@ -50,6 +53,9 @@ class MarkdownRenderer:
         self._with_account = len({t.key.scope for t in plan.targets}) > 1
         shown = [t for t in plan.targets if _shows(t)]
         rest = [t for t in plan.targets if not _shows(t)]
+        # one kind: its noun ("Room", "room details"); several: "Target"
+        ids = {t.key.kind for t in shown}
+        noun = kinds.get(ids.pop()).words.noun if len(ids) == 1 else "target"
         head = f"{MARKER}\n{HEADING}\n\n**{md_escape(plan.summary_line())}**\n\n"
         sections = [
             _Section(
@@ -72,17 +78,19 @@ class MarkdownRenderer:
             ),
             _Section(
                 "table rows",
-                TABLE_HEADER,
+                TABLE_HEADER.format(what=noun.capitalize()),
                 tuple(self._row(t) for t in shown),
                 "\n",
             ),
             _Section("unchanged summary", "", (_unchanged(rest),) if rest else ()),
-            _Section("room details", "", tuple(self._details(t) for t in shown)),
+            _Section(f"{noun} details", "", tuple(self._details(t) for t in shown)),
         ]
         return _fit(head, sections, self.max_chars)
 
     def _label(self, t: TargetPlan) -> str:
-        return f"{t.key.name} (account {t.key.scope})" if self._with_account else t.key.name
+        if self._with_account:
+            return f"{t.key.name} ({t.kind.words.scope} {t.key.scope})"
+        return t.key.name
 
     def _row(self, t: TargetPlan) -> str:
         counts = " | ".join(str(_count(t, a)) for a in Action)
@@ -93,12 +101,12 @@ class MarkdownRenderer:
         for c in t.changes:
             lines.append(change_line(c).plain.strip())
             if self.verbose:
-                lines.extend(f"  # {describe_provenance(p)}" for p in c.provenance)
-        lines.extend(f"  unmanaged: {m.ref} ({m.role.value})" for m in t.unmanaged)
-        lines.extend(f"  protected: {m.ref} ({m.role.value}), left unchanged" for m in t.protected)
+                lines.extend(f"  # {describe_provenance(t.kind, p)}" for p in c.provenance)
+        lines.extend(f"  unmanaged: {live_member(t.kind, m)}" for m in t.unmanaged)
+        lines.extend(f"  protected: {live_member(t.kind, m)}, left unchanged" for m in t.protected)
         body = "\n".join(lines)
         fence = _fence(body)
-        summary = html.escape(f"{t.key.kind.value} {self._label(t)}: {_counts(t)}")
+        summary = html.escape(f"{t.kind.words.noun} {self._label(t)}: {_counts(t)}")
         return (
             f"<details><summary>{summary}</summary>\n\n"
             f"{fence}diff\n{body}\n{fence}\n\n</details>\n\n"

@@ -23,16 +23,17 @@ from collections import Counter
 from rich.console import Console
 from rich.text import Text
 
+from reconciler import kinds
+from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
 from reconciler.plan import Action, Change, Plan, TargetPlan
-from reconciler.refs import MemberKind, Provenance, Role
+from reconciler.refs import Provenance
 
 SYMBOLS = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-"}
 STYLES = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.DELETE: "red"}
 HEADER_STYLE = "bold"
 NOTE_STYLE = "dim"
 ERROR_STYLE = "bold red"
-BOT_REPLACE_NOTE = " (replace: bots cannot be updated in place)"
 UNSAFE_HINT = (
     "This plan breaks the safety rules (settings.yaml `safety:`); "
     "apply refuses it unless --allow-unsafe is given."
@@ -87,9 +88,10 @@ class TextRenderer:
         return bool(t.changes or t.protected or (self.verbose and t.unmanaged))
 
     def _target(self, t: TargetPlan) -> list[Text]:
+        words = t.kind.words
         out = [
             Text(
-                f"# {t.key.kind.value} {t.key.name} (account {t.key.scope}, id {t.target_id})",
+                f"# {words.noun} {t.key.name} ({words.scope} {t.key.scope}, id {t.target_id})",
                 style=HEADER_STYLE,
             )
         ]
@@ -98,10 +100,13 @@ class TextRenderer:
             if self.verbose:
                 out.extend(Text(s, style=NOTE_STYLE) for s in _why(change))
         for m in t.unmanaged:
-            out.append(Text(f"{NOTE_INDENT}unmanaged: {_member(m)}", style=NOTE_STYLE))
+            out.append(Text(f"{NOTE_INDENT}unmanaged: {live_member(t.kind, m)}", style=NOTE_STYLE))
         for m in t.protected:
             out.append(
-                Text(f"{NOTE_INDENT}protected: {_member(m)}, left unchanged", style=NOTE_STYLE)
+                Text(
+                    f"{NOTE_INDENT}protected: {live_member(t.kind, m)}, left unchanged",
+                    style=NOTE_STYLE,
+                )
             )
         return out
 
@@ -109,14 +114,15 @@ class TextRenderer:
 def change_line(c: Change) -> Text:
     """``  + alice@example.com (Administrator)`` and the like, the symbol coloured."""
     symbol = SYMBOLS[c.action]
+    kind = c.kind
     if c.action is Action.CREATE:
-        body = f"{c.member} ({_role(c.role_after)})"
+        body = f"{c.member} ({_role(kind, c.role_after)})"
     elif c.action is Action.DELETE:
-        body = f"{c.member} ({_role(c.role_before)})"
+        body = f"{c.member} ({_role(kind, c.role_before)})"
     else:
-        body = f"{c.member}: {_role(c.role_before)} -> {_role(c.role_after)}"
-        if c.member_kind is not MemberKind.USER:
-            body += BOT_REPLACE_NOTE
+        body = f"{c.member}: {_role(kind, c.role_before)} -> {_role(kind, c.role_after)}"
+        if not kind.updates_in_place(c.member_kind):
+            body += kind.words.replace_note
     return Text.assemble(CHANGE_INDENT, (symbol, STYLES[c.action]), f" {body}")
 
 
@@ -126,32 +132,38 @@ def render_text(plan: Plan, *, verbose: bool = False, allow_unsafe: bool = False
     return "".join(line.plain + "\n" for line in renderer.lines(plan))
 
 
-def describe_provenance(p: Provenance) -> str:
+def describe_provenance(kind: Kind, p: Provenance) -> str:
     """``via @sre > @oncall at FILE:LINE as Administrator`` or ``declared at FILE:LINE ...``."""
+    role = kind.role_text(p.role)
     if p.via:
         chain = " > ".join(f"@{g}" for g in p.via)
-        return f"via {chain} at {p.where} as {p.role.value}"
-    return f"declared at {p.declared_at} as {p.role.value}"
+        return f"via {chain} at {p.where} as {role}"
+    return f"declared at {p.declared_at} as {role}"
 
 
 def _why(c: Change) -> list[str]:
     if c.action is Action.DELETE:
-        return [f"{DETAIL_INDENT}not declared, and prune is on for this {c.target.kind.value}"]
-    return [f"{DETAIL_INDENT}{describe_provenance(p)}" for p in c.provenance]
+        return [f"{DETAIL_INDENT}not declared, and prune is on for this {c.kind.words.noun}"]
+    return [f"{DETAIL_INDENT}{describe_provenance(c.kind, p)}" for p in c.provenance]
 
 
-def _member(m: LiveMember) -> str:
-    return f"{m.ref} ({m.role.value})"
+def live_member(kind: Kind, m: LiveMember) -> str:
+    """``webhook:Alerts (Member)``."""
+    return f"{m.ref} ({kind.role_text(m.role)})"
 
 
-def _role(role: Role | None) -> str:
-    return role.value if role else "?"
+def _role(kind: Kind, role: RoleValue | None) -> str:
+    return "?" if role is None else kind.role_text(role)
 
 
 def targets_phrase(targets: list[TargetPlan]) -> str:
     """``3 rooms`` (``3 rooms, 1 channel`` once there are several kinds)."""
-    counts = Counter(t.key.kind.value for t in targets)
-    return ", ".join(f"{n} {k if n == 1 else k + 's'}" for k, n in sorted(counts.items()))
+    counts = Counter(t.key.kind for t in targets)
+    phrases = []
+    for kind_id, n in sorted(counts.items()):
+        words = kinds.get(kind_id).words
+        phrases.append(f"{n} {words.noun if n == 1 else words.plural}")
+    return ", ".join(phrases)
 
 
 def _unchanged_line(targets: list[TargetPlan]) -> str:

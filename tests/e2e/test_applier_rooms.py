@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from reconciler.applier import ApplyResult, apply
-from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
+from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget, Safety
 from reconciler.emulator import EmulatorServer
 from reconciler.live import LiveState
 from reconciler.plan import Action, Plan
@@ -315,7 +315,7 @@ def test_bot_demotion_waits_for_a_new_administrator_created_in_a_batch(
     the_plan = make_plan(want, rooms.read(want))
     emulator.reset_calls()
 
-    result = apply(the_plan, rooms, retry=FAST, min_administrators=1)
+    result = apply(the_plan, rooms, retry=FAST, safety=Safety(min_administrators=1))
 
     assert result.ok and (result.added, result.changed, result.removed) == (1, 1, 1)
     # PagerBot, the only administrator, leaves only once u2 is in: two batches

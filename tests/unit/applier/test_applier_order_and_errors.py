@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 import pytest
 
 from reconciler.applier import ApplyResult, ChangeResult, apply
+from reconciler.desired.model import Safety
 from reconciler.errors import AwsError
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.providers.base import ItemError
@@ -138,7 +139,7 @@ def plan_of(*changes: Change, admins: int | None = None) -> Plan:
                 k.name,
                 "fp",
                 tuple(sorted(cs, key=lambda c: c.sort_key)),
-                live_administrators=admins,
+                live_elevated=admins,
             )
             for k, cs in sorted(by_room.items())
         )
@@ -216,7 +217,9 @@ def test_bots_swapping_administrator_share_one_batch_when_another_admin_stays() 
     start = {"boss@x.io": A, "bot:Old": A, "bot:New": M}
     fake = FakeRooms({"ops": start})
     changes = (update("bot:New", M, A), update("bot:Old", A, M), create("amy@x.io"))
-    result = apply(plan_of(*changes, admins=2), fake, retry=NO_WAIT, min_administrators=1)  # type: ignore[arg-type]
+    result = apply(
+        plan_of(*changes, admins=2), fake, retry=NO_WAIT, safety=Safety(min_administrators=1)
+    )  # type: ignore[arg-type]
     assert fake.log == [
         ("delete", "ops", ("bot:New",)),
         ("delete", "ops", ("bot:Old",)),
@@ -235,7 +238,9 @@ def test_bots_swapping_administrator_take_two_batches_when_the_bot_is_the_only_a
     start = {"bot:Old": A, "bot:New": M}
     fake = FakeRooms({"ops": start})
     changes = (update("bot:New", M, A), update("bot:Old", A, M), create("amy@x.io"))
-    result = apply(plan_of(*changes, admins=1), fake, retry=NO_WAIT, min_administrators=1)  # type: ignore[arg-type]
+    result = apply(
+        plan_of(*changes, admins=1), fake, retry=NO_WAIT, safety=Safety(min_administrators=1)
+    )  # type: ignore[arg-type]
     assert fake.log == [
         ("delete", "ops", ("bot:New",)),
         ("create", "ops", ("amy@x.io:Member", "bot:New:Administrator")),

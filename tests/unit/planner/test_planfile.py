@@ -100,8 +100,8 @@ def test_plan_saved_without_live_administrators_loads_with_it_unknown(tmp_path: 
     # the key was added within format version 1: older files lack it
     path = tmp_path / "plan.json"
     path.write_text(saved(rooms__0__live_administrators=KeyError), encoding="utf-8")
-    assert sample_plan().targets[0].live_administrators == 0
-    assert load_plan(path).targets[0].live_administrators is None
+    assert sample_plan().targets[0].live_elevated == 0
+    assert load_plan(path).targets[0].live_elevated is None
     assert load_error(tmp_path, saved(rooms__0__live_administrators="1")) == (
         'the file is corrupt: rooms[0].live_administrators: expected an integer, got "1"'
     )

@@ -30,7 +30,7 @@ def test_document_content_and_key_order() -> None:
     p = Plan(
         (
             TargetPlan(
-                IR, "room-1", FP, (PAGER, CAROL), (ALERTS,), (), live_count=3, live_administrators=1
+                IR, "room-1", FP, (PAGER, CAROL), (ALERTS,), (), live_count=3, live_elevated=1
             ),
         ),
         violations=UNSAFE.violations,

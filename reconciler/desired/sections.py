@@ -1,0 +1,49 @@
+"""The model of a members file (every desired-state file but settings and restrictions),
+built from the registered kinds: ``groups:`` plus one section per kind (``rooms:``, ...),
+each a mapping of target name -> the kind's spec model."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from reconciler import kinds
+from reconciler.desired.spec import GroupName, MemberList, Strict
+
+
+class MembersFileBase(Strict):
+    """Any desired-state file other than settings.yaml and restrictions.yaml."""
+
+    model_config = ConfigDict(title="chime-reconciler desired-state file")
+
+
+def members_file_model() -> type[BaseModel]:
+    """The strict model of a members file for the kinds registered now."""
+    return _model(
+        tuple((name, ks[0].spec, ks[0].words.noun) for name, ks in kinds.sections().items())
+    )
+
+
+@lru_cache(maxsize=16)
+def _model(sections: tuple[tuple[str, type[BaseModel], str], ...]) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        "groups": (
+            dict[GroupName, MemberList],
+            Field(
+                default_factory=dict,
+                description="Group name -> members (e-mails, bots, other @groups).",
+                json_schema_extra={"additionalProperties": False},  # names: the pattern
+            ),
+        )
+    }
+    for name, spec, noun in sections:
+        fields[name] = (
+            dict[str, spec],  # type: ignore[valid-type]
+            Field(default_factory=dict, description=f"{noun.capitalize()} name -> {noun}."),
+        )
+    model: type[BaseModel] = create_model(
+        "RoomsFile", __base__=MembersFileBase, __doc__=MembersFileBase.__doc__, **fields
+    )
+    return model

@@ -1,0 +1,181 @@
+"""What a membership kind is: a frozen description every layer reads (pure: no boto3).
+
+A *kind* (room, channel, meeting, ...) says how its targets are declared in the
+desired-state files, what its roles are and how they behave, how changes are applied
+(batch size, what a batch shares, what changes in place, in which phase), and the words
+the renderers use. The core (loader, planner, safety, applier, renderers, plan file) reads
+these fields and never asks which kind it has in hand.
+
+Roles are opaque hashable values compared with ``==`` (rooms: the ``Role`` strings
+"Administrator" and "Member"; a meeting's role may be a capability triple). A kind says
+how a role is written in text (``role_text``) and in JSON (``role_json``) and read back
+from a plan file (``parse_role``).
+
+Most behaviour is data (the fields); the methods have defaults computed from the data,
+and a kind whose rules are not data (a meeting joining capabilities per axis) subclasses
+``Kind`` and overrides the method.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from reconciler.refs import MemberKind, MemberRef
+
+RoleValue = Hashable  # a role of some kind: compared with ==, hashed, never inspected
+EntryPath = tuple[str | int, ...]  # a path inside one target's spec: ("members", 2)
+
+
+class RoleConflict(ValueError):
+    """Two roles that cannot be held together (``Kind.combine``); the message names them."""
+
+
+@dataclass(frozen=True)
+class Words:
+    """The words renderers and messages use for a kind."""
+
+    noun: str  # "room"
+    plural: str  # "rooms"
+    scope: str  # "account": what ``TargetKey.scope`` is
+    elevated: tuple[str, str] = ("", "")  # ("administrator", "administrators")
+    demotion: str = ""  # "from Administrator": what a demotion is, in safety messages
+    replace_note: str = ""  # after an update that is a delete plus a create
+
+
+@dataclass(frozen=True)
+class RoleList:
+    """A list key of a target's spec and the role its entries get (``administrators``)."""
+
+    key: str
+    role: RoleValue
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A membership kind. See the module docstring; every field is read by the core."""
+
+    id: str  # "room": ``TargetKey.kind``, the JSON ``kind`` and the registry key
+    service: str  # "chime": the AWS service (documentation; the provider opens it)
+    words: Words
+
+    # -- the desired state ---------------------------------------------------------------
+    section: str  # "rooms": the top-level key of desired-state files; kinds may share one
+    spec: type[BaseModel]  # one entry of the section (strict pydantic model)
+    role_lists: tuple[RoleList, ...] = ()  # list keys -> roles (the default ``entries``)
+    scope_setting: str = "account"  # the settings.yaml key holding the default scope
+    scope_field: str = "account"  # the spec's key overriding it
+    id_field: str = "id"  # the spec's key naming the target by id
+    no_scope_message: str = "has no scope"
+
+    # -- roles ---------------------------------------------------------------------------
+    roles: tuple[RoleValue, ...] = ()  # every role; ``ranked``: highest first
+    ranked: bool = True  # several paths to a member: the highest wins; else they conflict
+    elevated: frozenset[RoleValue] = frozenset()  # counted by the minimum rule
+    minimum_setting: str | None = None  # "min_administrators": the safety setting
+
+    # -- members -------------------------------------------------------------------------
+    member_parser: Callable[[str], MemberRef] = MemberRef.parse
+    never_managed: frozenset[MemberKind] = frozenset()  # listed, never changed
+    in_place: frozenset[MemberKind] = frozenset()  # whose role changes in place
+
+    # -- applying ------------------------------------------------------------------------
+    batch_size: int = 1  # most members one create call takes
+    batch_by_role: bool = False  # one role per create call (else any roles together)
+    apply_phase: int = 0  # kinds apply in ascending phase (memberships before moderators)
+
+    # -- desired state -------------------------------------------------------------------
+
+    def entries(self, spec: BaseModel) -> Iterator[tuple[EntryPath, str, RoleValue]]:
+        """Every member entry of one target: its path in the spec, its text, its role."""
+        for rl in self.role_lists:
+            for i, text in enumerate(getattr(spec, rl.key)):
+                yield (rl.key, i), text, rl.role
+
+    def is_entry_path(self, path: EntryPath) -> bool:
+        """Whether ``path`` (inside one target's spec) is a single member entry: a bad one
+        is skipped while the rest of the target is still validated."""
+        return len(path) == 2 and isinstance(path[1], int) and self.is_list_key(path[0])
+
+    def is_list_key(self, key: str | int) -> bool:
+        return any(rl.key == key for rl in self.role_lists)
+
+    def scope_of(self, spec: BaseModel, settings: BaseModel | None) -> str | None:
+        own = getattr(spec, self.scope_field, None)
+        if own is not None:
+            return str(own)
+        default = getattr(settings, self.scope_setting, None) if settings is not None else None
+        return None if default is None else str(default)
+
+    def target_id_of(self, spec: BaseModel) -> str | None:
+        value = getattr(spec, self.id_field, None)
+        return None if value is None else str(value)
+
+    def prune_of(self, spec: BaseModel) -> bool | None:
+        value = getattr(spec, "prune", None)
+        return None if value is None else bool(value)
+
+    def parse_member(self, text: str) -> MemberRef:
+        """A member reference as written; ValueError with a user-facing message."""
+        return self.member_parser(text)
+
+    # -- roles ---------------------------------------------------------------------------
+
+    def role_text(self, role: RoleValue) -> str:
+        """How a role is printed: ``Administrator``."""
+        return str(role)
+
+    def role_json(self, role: RoleValue) -> Any:
+        """How a role is written in JSON (plan files): a string by default."""
+        return self.role_text(role)
+
+    def parse_role(self, value: Any) -> RoleValue:
+        """A role read back from JSON; ValueError naming the allowed values."""
+        for role in self.roles:
+            if self.role_json(role) == value:
+                return role
+        allowed = ", ".join(self.role_text(r) for r in self.roles)
+        raise ValueError(f"expected one of {allowed}, got {json.dumps(value)[:40]}")
+
+    def combine(self, roles: Sequence[RoleValue]) -> RoleValue:
+        """The role of a member reached by several paths. Ranked kinds take the highest;
+        unranked ones need every path to agree, else ``RoleConflict``."""
+        distinct = list(dict.fromkeys(roles))
+        if len(distinct) == 1:
+            return distinct[0]
+        if self.ranked:
+            order = {r: i for i, r in enumerate(self.roles)}
+            return min(distinct, key=lambda r: order.get(r, len(order)))
+        shown = " and ".join(self.role_text(r) for r in distinct)
+        raise RoleConflict(f"conflicting roles {shown}")
+
+    def is_elevated(self, role: RoleValue | None) -> bool:
+        return role is not None and role in self.elevated
+
+    def is_removal(self, before: RoleValue | None, after: RoleValue | None) -> bool:
+        """Whether a change counts against the removal limits: a delete, or losing an
+        elevated role."""
+        if before is None:
+            return False
+        return after is None or (self.is_elevated(before) and not self.is_elevated(after))
+
+    def is_demotion(self, before: RoleValue | None, after: RoleValue | None) -> bool:
+        """Losing an elevated role while staying a member."""
+        return after is not None and self.is_removal(before, after)
+
+    # -- applying ------------------------------------------------------------------------
+
+    def updates_in_place(self, member_kind: MemberKind) -> bool:
+        """Whether this member's role changes in place (else: delete, then create)."""
+        return member_kind in self.in_place
+
+    def batch_key(self, role: RoleValue) -> Hashable:
+        """What the members of one create call must share (nothing by default)."""
+        return role if self.batch_by_role else None
+
+    def elevated_count(self, roles: Iterable[RoleValue]) -> int:
+        return sum(self.is_elevated(r) for r in roles)

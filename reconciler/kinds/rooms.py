@@ -1,0 +1,52 @@
+"""The room kind: Amazon Chime chat rooms (service ``chime``).
+
+Two ranked roles (Administrator over Member), users and bots as members, webhooks listed
+but never managed; UpdateRoomMembership changes users' roles only (a bot's role change
+is a delete plus a create); BatchCreateRoomMembership takes 50 members of any roles.
+"""
+
+from __future__ import annotations
+
+from reconciler.desired.spec import RoomSpec
+from reconciler.kinds.base import Kind, RoleList, RoleValue, Words
+from reconciler.refs import MemberKind, MemberRef, Role, TargetKind
+
+ROOM_BATCH = 50  # BatchCreateRoomMembership: MembershipItemList max 50 (botocore model)
+
+ROOM = Kind(
+    id=TargetKind.ROOM.value,
+    service="chime",
+    words=Words(
+        noun="room",
+        plural="rooms",
+        scope="account",
+        elevated=("administrator", "administrators"),
+        demotion="from Administrator",
+        replace_note=" (replace: bots cannot be updated in place)",
+    ),
+    section="rooms",
+    spec=RoomSpec,
+    role_lists=(
+        RoleList("administrators", Role.ADMINISTRATOR),
+        RoleList("members", Role.MEMBER),
+    ),
+    scope_setting="account",
+    scope_field="account",
+    id_field="id",
+    no_scope_message="room has no account: set `account:` here or in settings.yaml",
+    roles=(Role.ADMINISTRATOR, Role.MEMBER),
+    ranked=True,
+    elevated=frozenset({Role.ADMINISTRATOR}),
+    minimum_setting="min_administrators",
+    member_parser=MemberRef.parse,
+    never_managed=frozenset({MemberKind.WEBHOOK}),
+    in_place=frozenset({MemberKind.USER}),
+    batch_size=ROOM_BATCH,
+    batch_by_role=False,
+    apply_phase=0,
+)
+
+
+def room_role(role: RoleValue) -> Role:
+    """A role of the room kind as ``Role`` (raises ValueError for any other value)."""
+    return Role(str(role))

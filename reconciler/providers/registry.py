@@ -1,0 +1,51 @@
+"""Providers by kind id: how the CLI opens the provider of each kind a run needs.
+
+A provider module registers a factory for its kind (``register("room", factory)``); the
+factory gets ``ProviderOptions`` (how to make a boto3 client for a service, parallelism,
+progress callback) and returns a ``Provider``. The CLI never builds a provider itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from reconciler.errors import UsageError
+from reconciler.providers.base import Provider, ReadProgress
+from reconciler.providers.retry import RetryPolicy
+
+ClientFactory = Callable[[str], Any]  # service name ("chime") -> a boto3 client
+
+
+@dataclass(frozen=True)
+class ProviderOptions:
+    client: ClientFactory
+    parallelism: int = 8
+    progress: ReadProgress | None = None
+    retry: RetryPolicy | None = None
+
+
+ProviderFactory = Callable[[ProviderOptions], Provider]
+
+_FACTORIES: dict[str, ProviderFactory] = {}
+
+
+def register(kind_id: str, factory: ProviderFactory) -> None:
+    _FACTORIES[kind_id] = factory
+
+
+def unregister(kind_id: str) -> None:
+    _FACTORIES.pop(kind_id, None)
+
+
+def open_providers(kind_ids: Iterable[str], options: ProviderOptions) -> dict[str, Provider]:
+    """One provider per kind id (each opened once). A kind without a provider is a
+    usage error naming it."""
+    out: dict[str, Provider] = {}
+    for kind_id in sorted(set(kind_ids)):
+        factory = _FACTORIES.get(kind_id)
+        if factory is None:
+            raise UsageError(f"no provider is available for {kind_id!r} targets")
+        out[kind_id] = factory(options)
+    return out
