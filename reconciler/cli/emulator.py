@@ -42,7 +42,8 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "--seed",
     "seed_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="YAML seed file: accounts with users, bots, webhooks, rooms and memberships.",
+    help="YAML seed file: accounts with users, bots, webhooks, rooms and memberships; "
+    "meetings with attendees.",
 )
 @click.option(
     "--latency-ms",
@@ -78,6 +79,12 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     help="Requests per second allowed; calls beyond it are answered 429.  [default: no quota]",
 )
 @click.option(
+    "--quotas",
+    is_flag=True,
+    help="Enforce AWS's documented rate quotas (Chime SDK meetings: 10 requests/s per "
+    "operation, answered 429 ThrottlingException).",
+)
+@click.option(
     "--fault-seed",
     default=0,
     show_default=True,
@@ -96,13 +103,15 @@ def emulator(
     error_rate: float,
     item_error_rate: float,
     tps: float | None,
+    quotas: bool,
     fault_seed: int,
 ) -> None:
-    """Run a local Chime API emulator (rooms, users, bots) over HTTP.
+    """Run a local Chime API emulator (rooms, users, bots; Chime SDK meetings) over HTTP.
 
     It speaks the rest-json `chime` API as boto3 sends it: accounts, users, bots, rooms and
     room memberships, with AWS's page sizes, batch limits and error responses, and injects
-    faults on request. State lives in memory; it starts from --seed and is lost on exit.
+    faults on request. On the same port, `chime-sdk-meetings`: meetings and attendees.
+    State lives in memory; it starts from --seed and is lost on exit.
 
     \b
     Example:
@@ -118,7 +127,8 @@ def emulator(
     Admin API (JSON): GET /_emulator/calls (calls per operation, "Throttled": 429s),
     POST /_emulator/calls/reset, GET /_emulator/state, POST /_emulator/reset [seed],
     GET|POST /_emulator/faults {latency_ms, throttle_rate, error_rate, item_error_rate,
-    tps, seed}.
+    tps, seed, quotas}, POST /_emulator/meetings/ID/end (the meeting ends),
+    GET /_emulator/meetings/join-tokens (every JoinToken issued).
 
     With -v, one line per request on stderr: operation, HTTP status, latency, method
     and path (`ListRoomMemberships 200 1.2 ms GET /accounts/ACCOUNT/rooms/ROOM/memberships`).
@@ -133,6 +143,7 @@ def emulator(
         item_error_rate=item_error_rate,
         tps=tps,
         seed=fault_seed,
+        quotas=quotas,
     )
     if not is_loopback(host):
         click.echo(

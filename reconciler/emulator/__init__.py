@@ -1,6 +1,6 @@
-"""A local Chime API emulator: the rest-json ``chime`` API over real HTTP, for tests, the
-demo and benchmarks. State (``models``) is kept apart from HTTP (``urls``, ``responses``,
-``app``, ``server``), as moto does."""
+"""A local Chime API emulator: the rest-json ``chime`` API (and ``chime-sdk-meetings``, in
+``meetings/``) over real HTTP, for tests, the demo and benchmarks. State (``models``) is
+kept apart from HTTP (``urls``, ``responses``, ``app``, ``server``), as moto does."""
 
 from reconciler.emulator.errors import ChimeError, FaultConfigError, SeedError
 from reconciler.emulator.faults import FaultConfig

@@ -30,10 +30,14 @@ from reconciler.emulator.errors import (
     NotFoundError,
     SeedError,
     ServiceFailureError,
+    ThrottledClientError,
     UnknownOperationError,
 )
 from reconciler.emulator.faults import FaultConfig, FaultInjector
+from reconciler.emulator.meetings.admin import admin as meetings_admin
+from reconciler.emulator.meetings.models import MeetingsBackend
 from reconciler.emulator.models import ChimeBackend
+from reconciler.emulator.quotas import QuotaBuckets
 from reconciler.emulator.responses import Request
 from reconciler.emulator.seed import Seed, parse_seed, read_seed
 from reconciler.emulator.urls import blank_label, resolve
@@ -111,7 +115,10 @@ class EmulatorApp:
         self.seed = to_seed(seed)
         self.initial_faults = to_faults(faults)
         self.backend = ChimeBackend(self.seed)
+        self.meetings = MeetingsBackend(self.seed.meetings)
+        self.backends: dict[str, Any] = {"chime": self.backend, "meetings": self.meetings}
         self.injector = FaultInjector(self.initial_faults)
+        self.quotas = QuotaBuckets()
         self.counter = CallCounter()
         self._request_numbers = itertools.count()
 
@@ -120,8 +127,14 @@ class EmulatorApp:
         calls counted, the initial faults, fault decisions starting again."""
         state = to_seed(seed) if seed is not None else self.seed
         self.backend.reset(state)
-        self.injector.configure(self.initial_faults)
+        self.meetings.reset(state.meetings)
+        self.configure_faults(self.initial_faults)
         self.counter.reset()
+
+    def configure_faults(self, config: FaultConfig) -> None:
+        """Use ``config`` from now on: fault decisions start again, quota buckets are full."""
+        self.injector.configure(config)
+        self.quotas.reset()
 
     def handle(self, method: str, target: str, body: bytes) -> HttpResponse:
         parts = urlsplit(target)
@@ -138,12 +151,20 @@ class EmulatorApp:
             time.sleep(fate.latency_s)
         try:
             if fate.error is not None:
-                raise fate.error
+                raise _as_service_error(fate.error, route.throttle)
             blank = blank_label(params)
             if blank is not None:
                 raise BadRequestError(f"{blank} is required.")
             request = Request(method, path, params, query, _json_object(body))
-            status, payload = route.handler(self.backend, request, fate)
+            if route.quotas and self.injector.config.quotas:
+                refused = self.quotas.refused(route.quotas, route.operation, request)
+                if refused is not None:
+                    quota, key = refused
+                    raise route.throttle(
+                        f"Rate exceeded: more than {quota.rate:g} requests per second "
+                        f"per {quota.label} ({key})."
+                    )
+            status, payload = route.handler(self.backends[route.service], request, fate)
             response = self._json(status, payload)
         except ChimeError as exc:
             response = self._error(exc)
@@ -164,7 +185,7 @@ class EmulatorApp:
                 self.counter.reset()
                 return self._json(200, self.counter.snapshot())
             if key == ("GET", "state"):
-                return self._json(200, self.backend.snapshot())
+                return self._json(200, self.state())
             if key == ("POST", "reset"):
                 doc = _json_document(body)
                 self.reset(parse_seed(doc, "POST /_emulator/reset") if doc is not None else None)
@@ -173,8 +194,11 @@ class EmulatorApp:
                 return self._json(200, self.injector.config.to_dict())
             if key == ("POST", "faults"):
                 changes = _json_object(body)
-                self.injector.configure(self.injector.config.updated(changes))
+                self.configure_faults(self.injector.config.updated(changes))
                 return self._json(200, self.injector.config.to_dict())
+            answer = meetings_admin(self.meetings, *key)
+            if answer is not None:
+                return self._json(*answer)
         except (SeedError, FaultConfigError) as exc:
             return self._error(BadRequestError(str(exc)))
         except ChimeError as exc:
@@ -182,6 +206,10 @@ class EmulatorApp:
         return self._error(
             NotFoundError(f"No emulator admin endpoint at {method} /_emulator/{path}")
         )
+
+    def state(self) -> dict[str, Any]:
+        """All state as a seed document: ``reset(state())`` restores it."""
+        return {**self.backend.snapshot(), "meetings": self.meetings.snapshot()}
 
     # -- responses -----------------------------------------------------------------------
 
@@ -204,6 +232,13 @@ class EmulatorApp:
         return HttpResponse(
             exc.status, self._headers(len(data), ("x-amzn-ErrorType", exc.name)), data
         )
+
+
+def _as_service_error(error: ChimeError, throttle: type[ChimeError]) -> ChimeError:
+    """An injected 429 as the route's service names it (ThrottlingException for meetings)."""
+    if isinstance(error, ThrottledClientError) and not isinstance(error, throttle):
+        return throttle(error.message)
+    return error
 
 
 def _json_document(body: bytes) -> Any:

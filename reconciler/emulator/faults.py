@@ -8,10 +8,13 @@ interleave calls to different operations. Knobs (``FaultConfig``):
 - ``throttle_rate``: share of calls answered 429 ThrottledClientException;
 - ``error_rate``: share of calls answered 5xx: half ServiceUnavailableException (503),
   half ServiceFailureException (500);
-- ``item_error_rate``: share of BatchCreateRoomMembership items that fail with ErrorCode
-  ``Throttled`` (and are not applied) while the call itself succeeds;
+- ``item_error_rate``: share of batch-create items (BatchCreateRoomMembership,
+  BatchCreateAttendee) that fail with ErrorCode ``Throttled`` (``Throttling`` for
+  attendees) and are not applied, while the call itself succeeds;
 - ``tps``: requests per second allowed (a token bucket holding one second's worth, at
   least one request); calls beyond it are answered 429. 0 or null: no quota;
+- ``quotas``: enforce AWS's documented rate quotas, as each route declares them
+  (``quotas.py``; meetings: 10 requests/s per operation);
 - ``seed``: the seed of the decisions above.
 """
 
@@ -44,6 +47,7 @@ class FaultConfig:
     item_error_rate: float = 0.0
     tps: float | None = None
     seed: int = 0
+    quotas: bool = False
 
     def __post_init__(self) -> None:
         # Numbers read back as floats (JSON 5.0, not 5) however they were given.
@@ -60,6 +64,8 @@ class FaultConfig:
                 raise FaultConfigError(f"{name} must be between 0 and 1, got {value}")
         if not 0.0 <= self.latency_ms <= 60_000:
             raise FaultConfigError(f"latency_ms must be between 0 and 60000, got {self.latency_ms}")
+        if not isinstance(self.quotas, bool):
+            raise FaultConfigError(f"quotas must be true or false, got {self.quotas!r}")
         if self.tps is not None and self.tps < 0:
             raise FaultConfigError(f"tps must be positive (0 or null: no quota), got {self.tps}")
 
@@ -80,7 +86,10 @@ class FaultConfig:
             )
         values: dict[str, Any] = {}
         for key, value in changes.items():
-            if key == "seed":
+            if key == "quotas":
+                if not isinstance(value, bool):
+                    raise FaultConfigError(f"quotas must be true or false, got {value!r}")
+            elif key == "seed":
                 if not isinstance(value, int) or isinstance(value, bool):
                     raise FaultConfigError(f"seed must be an integer, got {value!r}")
             elif key == "tps" and value is None:

@@ -34,6 +34,7 @@ import yaml
 
 from reconciler.desired.yamlpos import compose
 from reconciler.emulator.errors import SeedError
+from reconciler.emulator.meetings.seed import SeedMeeting, parse_meetings
 from reconciler.refs import BOT_PREFIX, EMAIL_RE, WEBHOOK_PREFIX, Role
 
 MAX_MEMBERSHIPS_PER_ROOM = 1000
@@ -86,6 +87,7 @@ class SeedAccount:
 @dataclass(frozen=True)
 class Seed:
     accounts: tuple[SeedAccount, ...] = ()
+    meetings: tuple[SeedMeeting, ...] = ()  # Chime SDK meetings (meetings/seed.py)
 
 
 def derived_id(*parts: str) -> str:
@@ -229,12 +231,13 @@ class _SeedParser:
         return ident
 
     def parse(self, doc: object) -> Seed:
-        root = self.mapping(doc, "", ("accounts",))
+        root = self.mapping(doc, "", ("accounts", "meetings"))
         accounts = tuple(
             self.account(item, f"accounts[{i}]")
             for i, item in enumerate(self.items(root, "accounts", ""))
         )
-        return Seed(accounts)
+        meetings = parse_meetings(self, self.items(root, "meetings", ""), derived_id)
+        return Seed(accounts, meetings=meetings)
 
     def account(self, raw: object, path: str) -> SeedAccount:
         value = self.mapping(raw, path, ("id", "name", "users", "bots", "webhooks", "rooms"))

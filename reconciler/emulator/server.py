@@ -29,6 +29,7 @@ from typing import Any
 
 from reconciler.emulator.app import EmulatorApp, SeedLike
 from reconciler.emulator.faults import FaultConfig
+from reconciler.emulator.meetings.models import MeetingsBackend
 from reconciler.emulator.models import ChimeBackend
 
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
@@ -242,9 +243,14 @@ class EmulatorServer:
         """Use ``faults`` (default: none), with ``changes`` applied (``throttle_rate=0.2``).
         Fault decisions start again from the first call. Returns the config in force."""
         config = (faults or FaultConfig()).updated(changes)
-        self.app.injector.configure(config)
+        self.app.configure_faults(config)
         return config
 
+    @property
+    def meetings(self) -> MeetingsBackend:
+        """The Chime SDK meetings (``end_meeting``, ``issued_join_tokens``, ...)."""
+        return self.app.meetings
+
     def state(self) -> dict[str, Any]:
-        """All state as a seed document (members by id)."""
-        return self.app.backend.snapshot()
+        """All state as a seed document (members by id; meetings without JoinTokens)."""
+        return self.app.state()

@@ -1,43 +1,15 @@
-"""Routes as data (moto's ``urls.py``): method, URI template from the botocore model, the
-``operation`` querystring some share a path with, the operation name and its handler."""
+"""Routes as data (moto's ``urls.py``): the ``chime`` API's, then every other service's
+(``Route`` is in ``routing``)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from urllib.parse import unquote
 
 from reconciler.emulator import responses
-from reconciler.emulator.responses import Handler
+from reconciler.emulator.meetings.urls import MEETINGS_ROUTES
+from reconciler.emulator.routing import Route, blank_label
 
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    template: str
-    operation: str
-    handler: Handler
-    query_operation: str | None = None
-    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        # Empty labels match too (botocore sends GET /accounts/ for AccountId=""): the
-        # operation is known, and the app answers BadRequestException for the blank id.
-        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]*)", re.escape(self.template))
-        object.__setattr__(self, "pattern", re.compile(f"^{regex}$"))
-
-    def match(self, method: str, path: str, query: Mapping[str, str]) -> dict[str, str] | None:
-        """The URI labels (percent-decoded) if this route serves the request, else None."""
-        if method != self.method:
-            return None
-        if self.query_operation is not None and query.get("operation") != self.query_operation:
-            return None
-        found = self.pattern.match(path)
-        if found is None:
-            return None
-        return {k: unquote(v) for k, v in found.groupdict().items()}
-
+__all__ = ["OPERATIONS", "ROUTES", "Route", "blank_label", "resolve"]
 
 _ACCOUNT = "/accounts/{accountId}"
 _ROOM = _ACCOUNT + "/rooms/{roomId}"
@@ -71,18 +43,10 @@ ROUTES: tuple[Route, ...] = (
         "DeleteRoomMembership",
         responses.delete_room_membership,
     ),
+    *MEETINGS_ROUTES,
 )
 
 OPERATIONS: tuple[str, ...] = tuple(r.operation for r in ROUTES)
-
-
-def blank_label(params: Mapping[str, str]) -> str | None:
-    """The model's name (``AccountId``) of the first URI label that is empty or blank: the
-    model's pattern ``.*\\S.*`` refuses those."""
-    for label, value in params.items():
-        if not value.strip():
-            return label[:1].upper() + label[1:]
-    return None
 
 
 def resolve(

@@ -20,6 +20,7 @@ NO_FAULTS = {
     "item_error_rate": 0.0,
     "tps": None,
     "seed": 0,
+    "quotas": False,
 }
 
 

@@ -124,7 +124,9 @@ def test_an_empty_host_is_a_usage_error() -> None:
 
 
 def test_fault_settings_from_flags_read_back_as_from_the_admin_api() -> None:
-    process = start("--port", "0", "--latency-ms", "5", "--tps", "20", "--fault-seed", "3")
+    process = start(
+        "--port", "0", "--latency-ms", "5", "--tps", "20", "--fault-seed", "3", "--quotas"
+    )
     try:
         found = FIRST_LINE.match(first_line(process))
         assert found
@@ -141,6 +143,7 @@ def test_fault_settings_from_flags_read_back_as_from_the_admin_api() -> None:
             "item_error_rate": 0.0,
             "tps": 20.0,
             "seed": 3,
+            "quotas": True,
         },
     )
     assert isinstance(body["latency_ms"], float)

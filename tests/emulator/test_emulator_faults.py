@@ -154,7 +154,7 @@ def test_admin_api_is_never_faulted_or_counted(seeded: EmulatorServer, chime: An
         (
             {"jitter": 1},
             "unknown fault setting 'jitter' (expected any of: error_rate, item_error_rate, "
-            "latency_ms, seed, throttle_rate, tps)",
+            "latency_ms, quotas, seed, throttle_rate, tps)",
         ),
     ],
 )
@@ -173,6 +173,7 @@ def test_fault_numbers_are_floats_however_given() -> None:
         "item_error_rate": 0.0,
         "tps": 3.0,
         "seed": 0,
+        "quotas": False,
     }
     assert all(isinstance(config.to_dict()[k], float) for k in ("latency_ms", "tps"))
     with pytest.raises(FaultConfigError) as info:

@@ -22,11 +22,18 @@ from reconciler.emulator.paging import (
 from reconciler.emulator.urls import ROUTES
 
 MODEL = boto3.session.Session().client("chime", region_name="us-east-1").meta.service_model
+# Each route's service (``Route.service``) -> its botocore model.
+MODELS = {
+    "chime": MODEL,
+    "meetings": boto3.session.Session()
+    .client("chime-sdk-meetings", region_name="us-east-1")
+    .meta.service_model,
+}
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.operation)
 def test_routes_match_the_models_http_bindings(route: Any) -> None:
-    http = MODEL.operation_model(route.operation).http
+    http = MODELS[route.service].operation_model(route.operation).http
     query = f"?operation={route.query_operation}" if route.query_operation else ""
     assert (route.method, route.template + query) == (http["method"], http["requestUri"])
 

@@ -138,7 +138,9 @@ def test_a_seed_of_nested_aliases_is_refused_without_expanding_them(tmp_path: Pa
     path = write(tmp_path, "\n".join(lines) + "\naccounts: []\n")
     with pytest.raises(SeedError) as info:
         load_seed(path)
-    assert str(info.value) == f"{path}:1: a0: unknown key 'a0' (expected one of: accounts)"
+    assert str(info.value) == (
+        f"{path}:1: a0: unknown key 'a0' (expected one of: accounts, meetings)"
+    )
 
 
 def test_a_seed_nested_too_deeply_is_an_error_not_a_crash(tmp_path: Path) -> None:

@@ -1,0 +1,33 @@
+"""Meetings and attendees as the emulator stores them: frozen values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from reconciler.capabilities import Capabilities
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    id: str
+    external_meeting_id: str
+    media_region: str
+    created: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Attendee:
+    id: str
+    external_user_id: str
+    capabilities: Capabilities
+    join_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttendeeError:
+    """One entry of BatchCreateAttendee's ``Errors``."""
+
+    external_user_id: str | None
+    code: str
+    message: str

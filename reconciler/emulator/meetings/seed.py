@@ -1,0 +1,160 @@
+"""The ``meetings:`` section of a seed document.
+
+```yaml
+meetings:
+  - id: 6f1c2a9e-0000-4000-8000-000000000001      # optional (derived from external_meeting_id)
+    external_meeting_id: incident-42              # 2-64 characters
+    ended: false                                  # optional: true seeds a meeting that has ended
+    attendees:                                    # at most 250
+      - external_user_id: alice@example.com       # 2-64 characters, not aws:..., unique
+        id: 0b0e...                               # optional AttendeeId (derived)
+        capabilities: {audio: SendReceive, video: SendReceive, content: SendReceive}
+```
+
+``capabilities`` is optional (all ``SendReceive``, as AWS defaults); given, it names all
+three axes and follows AWS's rule (content SendReceive or Receive needs video SendReceive
+or Receive). Ids are UUIDs, as the model's pattern requires.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from reconciler.capabilities import AXES, Capabilities, problem, value_problem
+
+MAX_ATTENDEES = 250
+UUID_RE = re.compile(r"^[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}$")
+RESERVED_PREFIX = "aws:"
+
+Derive = Callable[..., str]  # a stable UUID from parts (``seed.derived_id``)
+
+
+@dataclass(frozen=True)
+class SeedAttendee:
+    id: str
+    external_user_id: str
+    capabilities: Capabilities
+
+
+@dataclass(frozen=True)
+class SeedMeeting:
+    id: str
+    external_meeting_id: str
+    ended: bool
+    attendees: tuple[SeedAttendee, ...]
+
+
+class SeedReader(Protocol):
+    """What this section needs of the seed parser (``reconciler.emulator.seed``)."""
+
+    def fail(self, path: str, message: str) -> Exception: ...
+
+    def mapping(self, value: object, path: str, allowed: tuple[str, ...]) -> dict[str, Any]: ...
+
+    def items(self, value: dict[str, Any], key: str, path: str) -> list[Any]: ...
+
+    def text(self, value: dict[str, Any], key: str, path: str, required: bool) -> str | None: ...
+
+    def claim(self, ident: str, path: str) -> str: ...
+
+
+def external_id_problem(value: str, what: str) -> str | None:
+    """Why AWS would refuse ``value`` as an ExternalUserId / ExternalMeetingId, or None."""
+    if not 2 <= len(value) <= 64:
+        return f"{what} must be 2 to 64 characters, got {len(value)}"
+    if value.lower().startswith(RESERVED_PREFIX):
+        return f"{what} must not start with the reserved prefix {RESERVED_PREFIX!r}"
+    return None
+
+
+def parse_meetings(reader: SeedReader, items: list[Any], derive: Derive) -> tuple[SeedMeeting, ...]:
+    """The checked items of ``meetings:``; ``derive(*parts)`` makes a stable UUID."""
+    occurrences: dict[str, int] = {}  # ExternalMeetingIds need not be unique
+    return tuple(
+        _meeting(reader, item, f"meetings[{i}]", derive, occurrences)
+        for i, item in enumerate(items)
+    )
+
+
+def _meeting(
+    reader: SeedReader, raw: object, path: str, derive: Derive, occurrences: dict[str, int]
+) -> SeedMeeting:
+    value = reader.mapping(raw, path, ("id", "external_meeting_id", "ended", "attendees"))
+    external = reader.text(value, "external_meeting_id", path, required=True) or ""
+    found = external_id_problem(external, "external_meeting_id")
+    if found:
+        raise reader.fail(f"{path}.external_meeting_id", found)
+    nth = occurrences.get(external, 0)
+    occurrences[external] = nth + 1
+    ident = _uuid(reader, value, path) or derive("meeting", external, str(nth))
+    ident = reader.claim(ident, f"{path}.id")
+    ended = value.get("ended", False)
+    if not isinstance(ended, bool):
+        raise reader.fail(f"{path}.ended", f"expected true or false, got {ended!r}")
+    items = reader.items(value, "attendees", path)
+    if len(items) > MAX_ATTENDEES:
+        raise reader.fail(
+            f"{path}.attendees",
+            f"{len(items)} attendees; a meeting has at most {MAX_ATTENDEES}",
+        )
+    seen: dict[str, str] = {}
+    attendees = []
+    for i, item in enumerate(items):
+        where = f"{path}.attendees[{i}]"
+        attendees.append(_attendee(reader, item, where, ident, derive, seen))
+    return SeedMeeting(ident, external, ended, tuple(attendees))
+
+
+def _attendee(
+    reader: SeedReader,
+    raw: object,
+    path: str,
+    meeting_id: str,
+    derive: Derive,
+    seen: dict[str, str],
+) -> SeedAttendee:
+    value = reader.mapping(raw, path, ("id", "external_user_id", "capabilities"))
+    external = reader.text(value, "external_user_id", path, required=True) or ""
+    found = external_id_problem(external, "external_user_id")
+    if found:
+        raise reader.fail(f"{path}.external_user_id", found)
+    if external in seen:  # the idempotency token: one attendee per ExternalUserId
+        raise reader.fail(
+            f"{path}.external_user_id",
+            f"duplicate external_user_id {external!r} (also at {seen[external]})",
+        )
+    seen[external] = path
+    ident = _uuid(reader, value, path) or derive(meeting_id, "attendee", external)
+    ident = reader.claim(ident, f"{path}.id")
+    return SeedAttendee(ident, external, _capabilities(reader, value, path))
+
+
+def _capabilities(reader: SeedReader, value: dict[str, Any], path: str) -> Capabilities:
+    raw = value.get("capabilities")
+    if raw is None:
+        return Capabilities()
+    where = f"{path}.capabilities"
+    caps = reader.mapping(raw, where, AXES)
+    values = []
+    for axis in AXES:
+        if axis not in caps:
+            raise reader.fail(where, f"missing required key {axis!r}")
+        found = value_problem(axis, caps[axis])
+        if found:
+            raise reader.fail(f"{where}.{axis}", found)
+        values.append(caps[axis])
+    result = Capabilities(*values)
+    found = problem(result)
+    if found:
+        raise reader.fail(where, found)
+    return result
+
+
+def _uuid(reader: SeedReader, value: dict[str, Any], path: str) -> str | None:
+    given = reader.text(value, "id", path, required=False)
+    if given is not None and not UUID_RE.match(given):
+        raise reader.fail(f"{path}.id", f"expected a UUID (the model's id pattern), got {given!r}")
+    return given
