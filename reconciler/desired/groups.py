@@ -46,24 +46,51 @@ def undefined(
     unread: Sequence[str] = (),
 ) -> list[Problem]:
     """A problem for each ``@group`` that no file defines. Groups that failed validation
-    count as defined (their own errors are reported); files whose groups could not be read
-    at all (``unread``) are named as where the group may be."""
-    maybe = ""
-    if unread:
-        maybe = f" (unless it is in {', '.join(unread)}, which could not be loaded)"
+    count as defined (their own errors are reported). When some files could not be loaded
+    (``unread``), the references are knock-on errors as likely as not (those files may
+    define the groups): they are folded into one problem, without suggestions."""
+    missing = [
+        at
+        for at in entries
+        if isinstance(at.entry, GroupRef)
+        and at.entry.name not in groups
+        and at.entry.name not in broken
+    ]
+    if unread and missing:
+        return [_folded(missing, unread)]
     problems = []
-    for at in entries:
-        if not isinstance(at.entry, GroupRef):
-            continue
+    for at in missing:
+        assert isinstance(at.entry, GroupRef)
         name = at.entry.name
-        if name in groups or name in broken:
-            continue
-        suggestion = closest(name, sorted(groups), cutoff=0.5)
-        hint = f" (did you mean '@{suggestion}'?)" if suggestion else maybe
+        suggestion = closest(name, sorted(groups))
+        hint = f" (did you mean '@{suggestion}'?)" if suggestion else ""
         problems.append(
             located(at.location.file, at.location.line, at.path, f"undefined group '@{name}'{hint}")
         )
     return problems
+
+
+def _folded(missing: Sequence[EntryAt], unread: Sequence[str]) -> Problem:
+    """``F could not be loaded, so 3 references to groups no other file defines are not
+    checked: @sre (a.yaml:3, 6), @web (b.yaml:2)``."""
+    where: dict[str, dict[str, list[int]]] = {}
+    for at in missing:
+        assert isinstance(at.entry, GroupRef)
+        lines = where.setdefault(at.entry.name, {}).setdefault(at.location.file, [])
+        if at.location.line not in lines:
+            lines.append(at.location.line)
+    listed = "; ".join(
+        f"@{name} ({', '.join(f'{f}:' + ', '.join(map(str, ls)) for f, ls in files.items())})"
+        for name, files in sorted(where.items())
+    )
+    files = " and ".join(unread) if len(unread) <= 2 else f"{len(unread)} files"
+    n = len(missing)
+    refs = "reference" if n == 1 else "references"
+    return Problem(
+        None,
+        f"{files} could not be loaded (see above), so {n} {refs} to groups no other file "
+        f"defines {'is' if n == 1 else 'are'} not checked: {listed}",
+    )
 
 
 MAX_DEPTH = 32  # levels of groups within groups

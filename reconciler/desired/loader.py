@@ -7,7 +7,7 @@ problem found (sorted by file and line), each ``FILE:LINE: PATH: message``.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,7 @@ def load_desired(directory: Path) -> DesiredState:
     resolved = resolve(loader.declared)
     problems += resolved.problems
     if problems:
-        raise DesiredStateError(_sorted(problems))
+        raise DesiredStateError(_sorted(problems, loader.unloaded))
     return DesiredState(
         targets=resolved.targets,
         safety=resolved.safety,
@@ -81,11 +81,17 @@ def load_desired(directory: Path) -> DesiredState:
     )
 
 
-def _sorted(problems: Iterable[Problem]) -> list[Problem]:
-    """Problems without a file first, then by file and line (stable within a line)."""
-    unlocated = [p for p in problems if p.location is None]
-    located_ = [p for p in problems if p.location is not None]
-    return unlocated + sorted(located_, key=lambda p: p.location or Location("", 0))
+def _sorted(problems: Iterable[Problem], unloaded: Collection[str] = ()) -> list[Problem]:
+    """The problems of files that could not be loaded first (what follows may be their
+    knock-on effects), then those without a file, then by file and line (stable within a
+    line)."""
+
+    def rank(p: Problem) -> tuple[int, Location]:
+        if p.location is None:
+            return (1, Location("", 0))
+        return (0 if p.location.file in unloaded else 2, p.location)
+
+    return sorted(problems, key=rank)
 
 
 class _Loader:
@@ -95,6 +101,7 @@ class _Loader:
         self.rules: tuple[Rule, ...] = ()
         self.special: dict[str, str] = {}  # settings / restrictions -> display of the first
         self.skipped: set[tuple[str, KeyPath]] = set()  # invalid list entries (file, path)
+        self.unloaded: set[str] = set()  # files (displays) whose declarations are unknown
 
     def load(self, relative: str, display: str, doc: Document) -> None:
         kind = self._kind(relative, display)
@@ -166,6 +173,7 @@ class _Loader:
     def _unknowable(self, kind: str, display: str) -> None:
         """A file we could not read may define groups and the default account: undefined
         groups elsewhere name it; rooms without an account are not reported."""
+        self.unloaded.add(display)
         if kind == "rooms" and display not in self.declared.groups_unknown_in:
             self.declared.groups_unknown_in.append(display)
         if kind == "settings":

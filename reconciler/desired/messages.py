@@ -8,7 +8,6 @@ omitted for problems with the file as a whole.
 from __future__ import annotations
 
 import datetime
-import difflib
 import json
 import re
 import types
@@ -50,9 +49,51 @@ def located(file: str, line: int, path: Path, message: str) -> Problem:
     return Problem(Location(file, line), f"{prefix}: {message}" if prefix else message)
 
 
-def closest(word: str, choices: Sequence[str], cutoff: float = 0.6) -> str | None:
-    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
-    return found[0] if found else None
+def closest(word: str, choices: Sequence[str]) -> str | None:
+    """The one choice ``word`` is most likely a typo of, or None: a suggestion must never
+    point at a wrong name. A choice qualifies when it is a few edits away (1 for words of
+    up to 4 characters (0 up to 2), 2 up to 10, else 3; a swap of two letters is one edit; case is
+    free), or else when it is ``word`` with one more dash-separated part (``sre`` ->
+    ``sre-team``). Only a single best choice is suggested: a tie suggests nothing."""
+    scored = sorted(
+        (d, c)
+        for c in dict.fromkeys(choices)
+        if c != word and (d := _typo_score(word, c)) is not None
+    )
+    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return None
+    return scored[0][1]
+
+
+_EXTENSION_SCORE = 10  # above every edit distance allowed: a near spelling wins
+
+
+def _typo_score(word: str, choice: str) -> int | None:
+    """How far ``choice`` is from ``word`` as a typo (lower is closer), None if too far."""
+    limit = 0 if len(word) <= 2 else 1 if len(word) <= 4 else 2 if len(word) <= 10 else 3
+    distance = edit_distance(word.casefold(), choice.casefold())
+    if distance <= limit:
+        return distance
+    parts, extended = word.split("-"), choice.split("-")
+    if len(extended) == len(parts) + 1 and (extended[:-1] == parts or extended[1:] == parts):
+        return _EXTENSION_SCORE
+    return None
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and swaps
+    of two adjacent letters each count one."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        previous2, previous = previous, row
+    return previous[-1]
 
 
 def describe(value: Any) -> str:
