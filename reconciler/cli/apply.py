@@ -20,6 +20,8 @@ from reconciler.planfile import load_plan
 from reconciler.render import render_plan
 from reconciler.render.apply import render_apply
 
+CHECKING = "Checking the saved plan is current"
+VERIFYING = "Verifying: re-reading what changed"
 PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted:"
 
 
@@ -138,7 +140,7 @@ def _load_fresh(session: Session, plan_file: Path) -> Plan:
     if plan.desired_digest != session.desired.digest:
         reasons.append("the desired-state files changed since the plan was made")
     changed = [t for t in plan.targets if t.changes]
-    live = session.read_planned(changed)
+    live = session.read_planned(changed, CHECKING)
     for t in changed:
         now = live.get(t.key)
         if now is None:
@@ -156,7 +158,7 @@ def _verified(session: Session, plan: Plan, result: ApplyResult) -> bool:
     touched = set(result.touched)
     if not touched:
         return True
-    live = session.read_planned([t for t in plan.targets if t.key in touched])
+    live = session.read_planned([t for t in plan.targets if t.key in touched], VERIFYING)
     roles = {key: {m.member_id: m.role for m in target.members} for key, target in live.items()}
     missing = [
         r.change

@@ -52,10 +52,12 @@ class AppContext:
             raise UsageError(f"check --endpoint-url and --region: {exc}") from exc
 
     def console(self, stderr: bool = False) -> Console:
-        """A rich console: colour only on a terminal and never with --no-color / NO_COLOR."""
+        """A rich console: colour only on a terminal; with --no-color / NO_COLOR no escape
+        sequence at all (no bold either)."""
         return Console(
             stderr=stderr,
             no_color=self.no_color,
+            color_system=None if self.no_color else "auto",
             highlight=False,
             soft_wrap=True,
             emoji=False,

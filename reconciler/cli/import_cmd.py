@@ -14,7 +14,7 @@ import click
 import yaml
 
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.pipeline import ProgressBar
+from reconciler.cli.progress import ProgressBar
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import SETTINGS, load_desired
 from reconciler.desired.model import DesiredTarget

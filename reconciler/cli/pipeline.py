@@ -3,15 +3,11 @@ compute the plan. Wiring only: the logic lives in the loader, provider and plann
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from reconciler.cli.context import AppContext
+from reconciler.cli.progress import ProgressBar
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.kinds import ROOM
@@ -21,46 +17,6 @@ from reconciler.planner import plan as make_plan
 from reconciler.planner import select
 from reconciler.providers import Provider, ProviderOptions, open_providers
 from reconciler.refs import TargetKey
-
-
-class ProgressBar:
-    """A rich progress bar on stderr, shown only on a terminal (never in CI logs unless
-    CHIME_RECONCILER_PROGRESS=1, which, where stderr is not a terminal, writes one plain
-    line per finished task instead). ``advance`` is safe to call from worker threads."""
-
-    def __init__(self, console: Console) -> None:
-        forced = os.environ.get("CHIME_RECONCILER_PROGRESS") == "1"
-        self.enabled = forced or (console.is_terminal and not os.environ.get("CI"))
-        self.live = self.enabled and console.is_terminal
-        self._console = console
-        self._progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-            disable=not self.live,
-        )
-        self._task = self._progress.add_task("", total=0, visible=False)
-
-    @contextlib.contextmanager
-    def task(self, description: str, total: int) -> Iterator[None]:
-        # reset: the clock restarts too (a confirmation prompt may have waited meanwhile)
-        self._progress.reset(self._task, description=description, total=total, visible=True)
-        with self._progress:
-            yield
-        self._progress.update(self._task, visible=False)
-        if self.enabled and not self.live:
-            [task] = self._progress.tasks
-            self._console.print(
-                f"{description}: {int(task.completed)}/{total} in {task.elapsed or 0:.1f}s",
-                markup=False,
-                highlight=False,
-            )
-
-    def advance(self, *_: object) -> None:
-        self._progress.advance(self._task)
 
 
 @dataclass
@@ -97,11 +53,13 @@ class Session:
         with self.progress.task("Reading memberships", count):
             return merged(p.read(self.desired, only=only) for p in self.providers.values())
 
-    def read_planned(self, targets: Sequence[TargetPlan]) -> dict[TargetKey, LiveTarget]:
+    def read_planned(
+        self, targets: Sequence[TargetPlan], label: str = "Reading memberships"
+    ) -> dict[TargetKey, LiveTarget]:
         """The live memberships of planned targets, read by the ids in the plan: listings
         only, no name or member resolution. A target gone since is left out."""
         found: dict[TargetKey, LiveTarget] = {}
-        with self.progress.task("Reading memberships", len(targets)):
+        with self.progress.task(label, len(targets)):
             for kind_id in sorted({t.key.kind for t in targets}):
                 ids = [(t.key, t.target_id) for t in targets if t.key.kind == kind_id]
                 found.update(self.provider(kind_id).read_ids(ids))

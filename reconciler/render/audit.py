@@ -18,9 +18,11 @@ import json
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from reconciler.audit import Audit, AuditRow, Status, to_json
 from reconciler.refs import MemberKind
+from reconciler.render.text import wrap_hanging
 
 EMPTY = "-"
 GAP = "  "
@@ -45,14 +47,20 @@ def render_audit(audit: Audit, fmt: str, console: Console) -> None:
             console.out(line, highlight=False)
         return
     for line in header_lines(audit):
-        console.print(line, highlight=False, markup=False)
+        _print_fitted(console, line)
     console.print()
     if audit.rows:
         console.print(_table(audit))
     else:
         console.print("No rooms.", highlight=False)
     console.print()
-    console.print(summary_line(audit), highlight=False, markup=False)
+    _print_fitted(console, summary_line(audit))
+
+
+def _print_fitted(console: Console, line: str) -> None:
+    """A line of prose on a terminal: wrapped at words to its width, indented after."""
+    for piece in wrap_hanging(Text(line), console.width):
+        console.print(piece, highlight=False, soft_wrap=True)
 
 
 def format_json(audit: Audit) -> str:

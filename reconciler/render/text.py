@@ -53,8 +53,17 @@ class TextRenderer:
         self.allow_unsafe = allow_unsafe
 
     def run(self, plan: Plan, console: Console) -> None:
+        """Print the lines. On a terminal they fit its width: a target's header too long
+        for it puts its details on the next line, and long lines wrap at words, indented
+        under their start; elsewhere (files, pipes, CI logs) each line is printed whole."""
+        if not console.is_terminal:
+            for line in self.lines(plan):
+                console.print(line, soft_wrap=True, highlight=False)
+            return
         for line in self.lines(plan):
-            console.print(line, soft_wrap=True, highlight=False)
+            for part in fit_header(line, console.width):
+                for piece in wrap_hanging(part, console.width):
+                    console.print(piece, soft_wrap=True, highlight=False)
 
     def lines(self, plan: Plan) -> list[Text]:
         out: list[Text] = []
@@ -172,3 +181,51 @@ def _unchanged_line(targets: list[TargetPlan]) -> str:
     if with_unmanaged:
         line = f"{line[:-1]} ({with_unmanaged} with unmanaged members, which -v lists)."
     return line
+
+
+def fit_header(line: Text, width: int) -> list[Text]:
+    """``# room NAME (account A, id I)`` wider than ``width`` as ``# room NAME`` then,
+    indented, ``account A, id I`` (as many of its parts on a line as fit). Other lines as
+    they are."""
+    plain = line.plain
+    if len(plain) <= width or not plain.startswith("# ") or not plain.endswith(")"):
+        return [line]
+    head, sep, details = plain[:-1].partition(" (")
+    if not sep:
+        return [line]
+    out = [Text(head, style=line.style)]
+    current = ""
+    for part in details.split(", "):
+        joined = f"{current}, {part}" if current else part
+        if current and len(NOTE_INDENT) + len(joined) > width:
+            out.append(Text(f"{NOTE_INDENT}{current},", style=NOTE_STYLE))
+            joined = part
+        current = joined
+    out.append(Text(f"{NOTE_INDENT}{current}", style=NOTE_STYLE))
+    return out
+
+
+HANGING = 2  # extra indent of a wrapped line's continuation
+
+
+def wrap_hanging(line: Text, width: int) -> list[Text]:
+    """``line`` cut at spaces into pieces of at most ``width`` columns (a word longer than
+    that is cut where it must), each piece after the first indented two more than the
+    line; styles kept."""
+    plain = line.plain
+    if len(plain) <= width:
+        return [line]
+    indent = min(len(plain) - len(plain.lstrip(" ")) + HANGING, width // 2)
+    pieces: list[Text] = []
+    start, room = 0, width
+    while len(plain) - start > room:
+        cut = plain.rfind(" ", start + 1, start + room + 1)
+        if cut <= start:
+            cut = start + room
+        piece = line[start:cut]
+        pieces.append(piece if not pieces else Text.assemble(" " * indent, piece))
+        start = cut + (plain[cut : cut + 1] == " ")
+        room = width - indent
+    rest = line[start:]
+    pieces.append(rest if not pieces else Text.assemble(" " * indent, rest))
+    return pieces

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from reconciler.cli.pipeline import ProgressBar
+from reconciler.cli.progress import ProgressBar
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +26,7 @@ def test_forced_progress_goes_to_stderr_and_plain_output_stays_clean(
     assert steps == [
         "Reading memberships: 3/3",
         "Applying changes: 5/5",
-        "Reading memberships: 2/2",
+        "Verifying: re-reading what changed: 2/2",
     ]
     assert "\x1b[" not in run.stderr
     assert "\x1b[" not in run.stdout and run.lines[-1].startswith("Apply complete!")

@@ -1,0 +1,97 @@
+"""Progress on stderr, only where it helps.
+
+* On a terminal: a bar labelled for what the step does ("Reading memberships",
+  "Applying changes", "Verifying: re-reading what changed"), shown only once the
+  step has taken ``DELAY_S`` (a quick step shows nothing), and gone when it ends.
+* With ``--no-color`` or ``NO_COLOR`` on a terminal: no cursor movement at all; a step
+  that took noticeable time says so in one plain line when it ends.
+* Not on a terminal (pipes, CI logs), or with ``CI`` set: nothing, unless
+  ``CHIME_RECONCILER_PROGRESS=1``, which writes one plain line per finished step.
+
+``advance`` is safe to call from worker threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+DELAY_S = 0.5  # a step shorter than this shows no progress
+
+
+class ProgressBar:
+    def __init__(self, console: Console, delay_s: float = DELAY_S) -> None:
+        forced = os.environ.get("CHIME_RECONCILER_PROGRESS") == "1"
+        on_terminal = console.is_terminal and not os.environ.get("CI")
+        self.enabled = forced or on_terminal
+        self.live = on_terminal and not console.no_color  # cursor movement
+        self.every_step = forced and not on_terminal  # a line per step, however quick
+        self.delay_s = delay_s
+        self._console = console
+        self._lock = threading.Lock()
+        self._shown = False
+        self._active = False  # a step is under way (a late timer must not show a bar)
+        self._timer: threading.Timer | None = None
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(bar_width=None),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            expand=True,
+            disable=not self.live,
+        )
+        self._task = self._progress.add_task("", total=0, visible=False)
+
+    @contextlib.contextmanager
+    def task(self, description: str, total: int) -> Iterator[None]:
+        # reset: the clock restarts too (a confirmation prompt may have waited meanwhile)
+        self._progress.reset(self._task, description=description, total=total, visible=True)
+        self._active = True
+        if self.live:
+            self._timer = threading.Timer(self.delay_s, self._show)
+            self._timer.daemon = True
+            self._timer.start()
+        try:
+            yield
+        finally:
+            self._hide()
+        [task] = self._progress.tasks
+        elapsed = task.elapsed or 0.0
+        if self.enabled and not self.live and (self.every_step or elapsed >= self.delay_s):
+            self._console.print(
+                f"{description}: {int(task.completed)}/{total} in {elapsed:.1f}s",
+                markup=False,
+                highlight=False,
+            )
+
+    def _show(self) -> None:
+        with self._lock:
+            if self._active and not self._shown:
+                self._progress.start()
+                self._shown = True
+
+    def _hide(self) -> None:
+        with self._lock:
+            self._active = False
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._shown:
+                self._progress.stop()
+                self._shown = False
+            self._progress.update(self._task, visible=False)
+
+    @property
+    def shown(self) -> bool:
+        """Whether the bar is on screen now (a step past its delay, on a terminal)."""
+        return self._shown
+
+    def advance(self, *_: object) -> None:
+        self._progress.advance(self._task)

@@ -1,0 +1,158 @@
+"""Output on a real pseudo-terminal of 80 and 60 columns: plans fit the width, progress
+shows only for a step that takes noticeable time, labelled, and --no-color / NO_COLOR
+drop every cursor movement."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import pty
+import re
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+CURSOR = re.compile(r"\x1b\[\?25[lh]|\x1b\[\d*[AK]|\x1b\[2K")  # hide/show, up, erase line
+
+
+def on_pty(cli: Any, args: list[str], columns: int, env: dict[str, str] | None = None) -> str:
+    """``python -m reconciler ARGS`` with stdout and stderr on a terminal of ``columns``
+    columns (stdin: /dev/null); everything it wrote, escape sequences included."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    environ = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "CI")}
+    environ.update({"TERM": "xterm-256color", **(env or {})})
+    child = subprocess.Popen(
+        [sys.executable, "-m", "reconciler", *cli.argv(args)],
+        cwd=cli.workdir,
+        env=environ,
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+    )
+    os.close(slave)
+    chunks = []
+    try:
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError as exc:  # EIO: the child closed the terminal
+                if exc.errno != errno.EIO:
+                    raise
+                break
+            if not data:
+                break
+            chunks.append(data)
+        child.wait(timeout=60)
+    finally:
+        os.close(master)
+        if child.poll() is None:
+            child.kill()
+    return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def plain(output: str) -> list[str]:
+    return [ANSI.sub("", line).rstrip() for line in output.replace("\r", "\n").split("\n")]
+
+
+def test_a_plan_fits_80_columns_as_printed_everywhere(ops: Any, cli: Any) -> None:
+    output = on_pty(cli, ["plan"], 80)
+    lines = plain(output)
+    assert all(len(line) <= 80 for line in lines)
+    assert [line for line in lines if line] == [line for line in ops.plan if line]
+
+
+def test_at_60_columns_headers_put_their_details_on_the_next_line(ops: Any, cli: Any) -> None:
+    lines = [line for line in plain(on_pty(cli, ["plan"], 60)) if line]
+    assert all(len(line) <= 60 for line in lines)
+    assert lines == [
+        "# room incident",
+        f"    account {ACCOUNT},",
+        "    id room-incident",
+        "  + bot:PagerBot (Member)",
+        "  + dave@example.com (Member)",
+        "  ~ alice@example.com: Member -> Administrator",
+        "  - carol@example.com (Member)",
+        "    unmanaged: webhook:Alerts (Member)",
+        "    protected: bob@example.com (Administrator), left",
+        "      unchanged",
+        "# room releases",
+        f"    account {ACCOUNT},",
+        "    id room-releases",
+        "  + frank@example.com (Member)",
+        "    unmanaged: erin@example.com (Member)",
+        "1 room unchanged.",
+        "Plan: 3 to add, 1 to change, 1 to remove.",
+    ]
+
+
+def test_long_lines_wrap_at_words_on_a_terminal_and_stay_whole_in_a_pipe(
+    ops: Any, cli: Any, write_desired: Any
+) -> None:
+    write_desired(
+        {
+            "rooms.yaml": f"rooms:\n  quiet:\n    account: '{ACCOUNT}'\n"
+            "    administrators: [frank@example.com, nobody@example.com]\n"
+        }
+    )
+    lines = plain(on_pty(cli, ["plan"], 60))
+    assert all(len(line) <= 60 for line in lines)
+    error = [line for line in lines if line.startswith("Error:")]
+    index = lines.index(error[0])
+    assert lines[index : index + 3] == [
+        "Error: desired-state/rooms.yaml:4: no Chime user with e-mail",
+        "  nobody@example.com in account",
+        f"  {ACCOUNT}",
+    ]
+    piped = cli("plan")
+    assert (
+        f"Error: desired-state/rooms.yaml:4: no Chime user with e-mail nobody@example.com "
+        f"in account {ACCOUNT}"
+    ) in piped.lines  # a file gets whole lines
+
+
+def test_a_quick_plan_shows_no_progress(ops: Any, cli: Any) -> None:
+    output = on_pty(cli, ["plan"], 80)
+    assert "Reading memberships" not in output
+    assert not CURSOR.search(output)
+
+
+def test_a_slow_step_shows_a_labelled_bar(ops: Any, cli: Any) -> None:
+    ops.emulator.set_faults(latency_ms=250)
+    output = on_pty(cli, ["--parallelism", "1", "apply", "--auto-approve"], 80)
+    assert "Reading memberships" in output
+    assert "Verifying: re-reading what changed" in output
+    assert CURSOR.search(output)  # a live bar, redrawn in place
+    assert "Apply complete! Memberships: 3 added, 1 changed, 1 removed." in plain(output)
+
+
+@pytest.mark.parametrize("how", ["--no-color", "NO_COLOR"])
+def test_no_color_drops_cursor_movement_and_says_what_took_time_in_plain_lines(
+    how: str, ops: Any, cli: Any
+) -> None:
+    ops.emulator.set_faults(latency_ms=250)
+    args = ["--parallelism", "1", "apply", "--auto-approve"]
+    env = {"NO_COLOR": "1"} if how == "NO_COLOR" else {}
+    output = on_pty(cli, [how, *args] if how.startswith("--") else args, 80, env)
+    assert "\x1b[" not in output  # no colour and no cursor movement at all
+    steps = [line.split(" in ")[0] for line in plain(output) if " in " in line and ": " in line]
+    assert "Reading memberships: 3/3" in steps
+    assert "Verifying: re-reading what changed: 2/2" in steps
+    assert "Apply complete! Memberships: 3 added, 1 changed, 1 removed." in plain(output)
+
+
+def test_audit_table_is_usable_at_60_columns(ops: Any, cli: Any, workdir: Path) -> None:
+    lines = plain(on_pty(cli, ["audit", "bob@example.com"], 60))
+    assert all(len(line) <= 60 for line in lines)
+    assert any("incident" in line and "Administrator" in line for line in lines)
