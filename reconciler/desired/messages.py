@@ -54,7 +54,7 @@ def closest(word: str, choices: Sequence[str]) -> str | None:
     point at a wrong name. A choice qualifies when it is a few edits away (1 for words of
     up to 4 characters (0 up to 2), 2 up to 10, else 3; a swap of two letters is one edit; case is
     free), or else when it is ``word`` with one more dash-separated part (``sre`` ->
-    ``sre-team``). Only a single best choice is suggested: a tie suggests nothing."""
+    ``sre-team``) or ``word`` abbreviates it (``admins`` -> ``administrators``). Only a single best choice is suggested: a tie suggests nothing."""
     scored = sorted(
         (d, c)
         for c in dict.fromkeys(choices)
@@ -65,6 +65,7 @@ def closest(word: str, choices: Sequence[str]) -> str | None:
     return scored[0][1]
 
 
+ABBREVIATION_MIN = 4  # letters a word must keep of a name to abbreviate it
 _EXTENSION_SCORE = 10  # above every edit distance allowed: a near spelling wins
 
 
@@ -76,6 +77,9 @@ def _typo_score(word: str, choice: str) -> int | None:
         return distance
     parts, extended = word.split("-"), choice.split("-")
     if len(extended) == len(parts) + 1 and (extended[:-1] == parts or extended[1:] == parts):
+        return _EXTENSION_SCORE
+    stem = word.casefold().removesuffix("s")  # an abbreviation: admin(s) -> administrators
+    if len(stem) >= ABBREVIATION_MIN and choice.casefold().startswith(stem):
         return _EXTENSION_SCORE
     return None
 

@@ -27,6 +27,8 @@ from reconciler.errors import DesiredStateError
         ("sre-lead", ["sre-leads", "sre"], "sre-leads"),
         ("sre", ["sre-team"], "sre-team"),  # one more dash-separated part
         ("web", ["webb", "web-team"], "webb"),  # a near spelling wins over an extension
+        ("admins", ["administrators", "members", "account"], "administrators"),  # abbreviated
+        ("max_", ["max_removals", "max_removal_fraction"], None),  # abbreviates both
         # never a wrong name:
         ("web-leads", ["sre-leads"], None),  # as similar by ratio, but another team
         ("sre", ["sre-team", "sre-leads"], None),  # which one? none
