@@ -54,7 +54,8 @@ def closest(word: str, choices: Sequence[str]) -> str | None:
     point at a wrong name. A choice qualifies when it is a few edits away (1 for words of
     up to 4 characters (0 up to 2), 2 up to 10, else 3; a swap of two letters is one edit; case is
     free), or else when it is ``word`` with one more dash-separated part (``sre`` ->
-    ``sre-team``) or ``word`` abbreviates it (``admins`` -> ``administrators``). Only a single best choice is suggested: a tie suggests nothing."""
+    ``sre-team``) or ``word`` abbreviates it (``admins`` -> ``administrators``). Only a
+    single best choice is suggested: a tie suggests nothing."""
     scored = sorted(
         (d, c)
         for c in dict.fromkeys(choices)
