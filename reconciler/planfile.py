@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from reconciler import kinds
+from reconciler import jsondoc, kinds
 from reconciler.errors import UsageError
 from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
@@ -98,11 +98,9 @@ def load_plan(path: Path | str) -> Plan:
     except OSError as exc:
         raise PlanFileError(path, f"cannot read it: {exc.strerror or exc}") from exc
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PlanFileError(
-            path, f"not a plan file (invalid JSON at line {exc.lineno}, column {exc.colno})"
-        ) from exc
+        data = jsondoc.loads(text)
+    except jsondoc.JsonDocumentError as exc:
+        raise PlanFileError(path, f"not a plan file ({exc})") from None
     return plan_from_data(data, path)
 
 

@@ -2,7 +2,10 @@
 
 Every ``*.yaml`` / ``*.yml`` under the directory, recursively, in sorted order of their
 path relative to it. Hidden files and directories (``.git``, ``.x.yaml``) are skipped;
-symbolic links to files are read, symbolic links to directories are not followed.
+symbolic links to directories are not followed. Only regular files inside the directory
+are read: a symbolic link to a file elsewhere in it is read, one that leaves it (to
+``/etc/passwd``, say, in a pull request) is an error that names the link and nothing of
+what it points to; a FIFO or a device is an error too.
 """
 
 from __future__ import annotations
@@ -64,9 +67,17 @@ def _none_found(directory: Path, why: str) -> Problem:
 def _read(directory: Path, relative: str) -> SourceFile:
     path = directory / relative
     try:
-        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block the read forever
-            return SourceFile(relative, str(path), None, "not a regular file")
-        return SourceFile(relative, str(path), path.read_bytes())
+        real = os.path.realpath(path)
+        if os.path.commonpath([real, os.path.realpath(directory)]) != os.path.realpath(directory):
+            why = f"a symbolic link that leads out of {directory} (not followed)"
+            return SourceFile(relative, str(path), None, why)
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: the file
+        # checked above is the file read, not a link swapped in since
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO would block the read forever
+                return SourceFile(relative, str(path), None, "not a regular file")
+            return SourceFile(relative, str(path), fh.read())
     except OSError as exc:
         return SourceFile(relative, str(path), None, exc.strerror or type(exc).__name__)
 

@@ -22,6 +22,7 @@ from reconciler.desired.yamlpos import Path, Positions
 from reconciler.errors import Problem
 from reconciler.refs import Location
 
+SHOWN = 80  # characters of a value shown back in a message
 _PLAIN_KEY = re.compile(r"^[\w@+:-][\w@+:.-]*$")  # \w: letters of any script
 
 
@@ -110,6 +111,8 @@ def describe(value: Any) -> str:
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, str):
+        if len(value) > SHOWN:  # a 10 MB value is not printed back
+            return f"a string of {len(value):,} characters ({value[:SHOWN]!r}…)"
         return f"the string {value!r}"
     if isinstance(value, list):
         return "a list"

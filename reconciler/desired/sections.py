@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from reconciler import kinds
-from reconciler.desired.spec import GroupName, MemberList, Strict
+from reconciler.desired.spec import GroupName, MemberList, Strict, TargetName
 
 
 class MembersFileBase(Strict):
@@ -40,7 +40,7 @@ def _model(sections: tuple[tuple[str, type[BaseModel], str], ...]) -> type[BaseM
     }
     for name, spec, noun in sections:
         fields[name] = (
-            dict[str, spec],  # type: ignore[valid-type]
+            dict[TargetName, spec],  # type: ignore[valid-type]
             Field(default_factory=dict, description=f"{noun.capitalize()} name -> {noun}."),
         )
     model: type[BaseModel] = create_model(

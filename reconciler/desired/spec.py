@@ -39,6 +39,8 @@ _LOCAL = r'[^@\s"(),:;<>\[\]\\]+'  # no brackets, quotes or separators; any scri
 _LABEL = r'[^@\s"(),:;<>\[\]\\.]+'  # one part of the domain
 EMAIL_PATTERN = rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL})+"  # a@b.c
 EMAIL_RE = re.compile(rf"^{EMAIL_PATTERN}$")
+MAX_NAME_LENGTH = 256  # characters of a member reference, group or room name, id or account:
+# an e-mail address has at most 254 (RFC 5321); a 10 MB reference is a mistake or an attack
 ENTRY_PATTERN = rf"^\s*(?:@[^\s@]\S*|[Bb][Oo][Tt]:.*\S.*|{EMAIL_PATTERN})\s*$"  # ECMA-262 safe
 
 
@@ -78,9 +80,27 @@ def _fail(kind: str, message: str) -> PydanticCustomError:
     return PydanticCustomError(kind, "{message}", {"message": message})
 
 
+def too_long(value: str, what: str) -> PydanticCustomError | None:
+    """The error for a name longer than MAX_NAME_LENGTH (which never echoes it), or None."""
+    if len(value) <= MAX_NAME_LENGTH:
+        return None
+    message = f"{what} is too long: {len(value):,} characters, at most {MAX_NAME_LENGTH}"
+    return _fail("too_long", message)
+
+
+def _short(value: str) -> str:
+    error = too_long(value, "the name")
+    if error:
+        raise error
+    return value
+
+
 def _entry_present(value: Any) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise _fail("member_ref", "empty member reference")
+    error = too_long(value, "the member reference") if isinstance(value, str) else None
+    if error:
+        raise error
     return value
 
 
@@ -93,6 +113,7 @@ def _entry_valid(value: str) -> str:
 
 
 def _group_name(value: str) -> str:
+    _short(value)
     if value.startswith(GROUP_PREFIX):
         hint = f" (write {value[1:]!r})" if GROUP_NAME_RE.match(value[1:]) else ""
         raise _fail("group_name", f"group names are written without '@'{hint}")
@@ -134,7 +155,8 @@ Regex = Annotated[
     AfterValidator(_regex),
     Field(description="A regular expression in RE2 syntax (no backreferences or lookaround)."),
 ]
-NonBlank = Annotated[str, Field(pattern=NON_BLANK)]
+NonBlank = Annotated[str, AfterValidator(_short), Field(pattern=NON_BLANK)]
+TargetName = Annotated[str, AfterValidator(_short)]  # a room's (channel's, ...) key
 
 
 class Strict(BaseModel):

@@ -23,6 +23,10 @@ Path = tuple[str | int, ...]
 MERGE_TAG = "tag:yaml.org,2002:merge"
 NULL_TAG = "tag:yaml.org,2002:null"
 MAX_NODES = 200_000  # alias expansion budget ("billion laughs")
+MAX_INT_BITS = 4_000  # about 1,200 digits: no setting needs more, and Python cannot print
+# an integer of over 4,300 digits (sys.int_info.default_max_str_digits)
+LARGE = 256 * 1024  # characters: a broken file this large is not parsed again in Python
+INT_TAG = "tag:yaml.org,2002:int"
 HINTS = (  # what a PyYAML problem usually means in a desired-state file
     ("'@'", 'quote group references: "@group"'),
     ("'\\t'", "indent with spaces, not tabs"),
@@ -99,21 +103,24 @@ def parse(text: str) -> Document:
         data = builder.build(node, ())
     except RecursionError:
         return Document(None, positions, [YamlIssue(1, (), "YAML nesting is too deep")])
-    except _Budget:
+    except _Budget as exc:
         message = f"too many YAML nodes (over {MAX_NODES:,}, aliases included)"
-        return Document(None, positions, [YamlIssue(_line(node), (), message)])
+        return Document(None, positions, [YamlIssue(exc.line, (), message)])
     return Document(data, positions, builder.issues)
 
 
 def compose(text: str) -> Node | None:
-    """Compose with libyaml when present (about ten times faster); on any problem compose
-    again in pure Python, whose messages are the ones we report on every machine."""
+    """Compose with libyaml when present (about ten times faster); on a problem compose
+    again in pure Python, whose messages are the ones we report on every machine, unless
+    the text is over ``LARGE``: then libyaml's message (with its line) is reported, rather
+    than spend seconds per megabyte parsing a broken file a second time."""
     fast = getattr(yaml, "CSafeLoader", None)
     if fast is not None:
         try:
             return yaml.compose(text, Loader=fast)
         except yaml.YAMLError:
-            pass
+            if len(text) > LARGE:
+                raise
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
@@ -135,7 +142,23 @@ def _line(node: Node) -> int:
 
 
 class _Budget(Exception):
-    pass
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def lone_surrogate(text: str) -> str | None:
+    """The first lone surrogate of ``text`` as an escape (``\\ud800``), or None. YAML's
+    ``"\\ud800"`` makes one; it is not a character and cannot be written as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"\\u{ord(text[exc.start]):04x}"
+    return None
+
+
+def _surrogate_message(what: str, escape: str) -> str:
+    return f"{what} contains {escape}, half of a UTF-16 pair and not a character"
 
 
 class _Builder:
@@ -144,36 +167,58 @@ class _Builder:
         self.issues: list[YamlIssue] = []
         self.count = 0
         self.active: set[int] = set()  # nodes being built: a recursive alias loops
+        self.built: set[int] = set()  # nodes built once: met again, they are an alias
+        self.in_alias = 0  # > 0 while an alias is expanded
+        self.where = 1  # line of the last node written where it is (not through an alias)
         self.constructor = yaml.SafeLoader("")
 
     def build(self, node: Node, path: Path) -> Any:
         self.count += 1
-        if self.count > MAX_NODES:
-            raise _Budget
+        alias = id(node) in self.built
+        if not alias and not self.in_alias:
+            self.where = _line(node)
+        if self.count > MAX_NODES:  # at the line that used the alias that blew it
+            raise _Budget(self.where)
+        self.built.add(id(node))
         self.positions.values.setdefault(path, _line(node))
-        if isinstance(node, ScalarNode):
-            return self._scalar(node, path)
-        if id(node) in self.active:
-            self.issues.append(YamlIssue(_line(node), path, "recursive YAML alias", True))
-            return None
-        self.active.add(id(node))
+        self.in_alias += alias
         try:
-            if isinstance(node, SequenceNode):
-                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-            if isinstance(node, MappingNode):
-                return self._mapping(node, path)
+            if isinstance(node, ScalarNode):
+                return self._scalar(node, path)
+            if id(node) in self.active:
+                self.issues.append(YamlIssue(_line(node), path, "recursive YAML alias", True))
+                return None
+            self.active.add(id(node))
+            try:
+                if isinstance(node, SequenceNode):
+                    return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+                if isinstance(node, MappingNode):
+                    return self._mapping(node, path)
+            finally:
+                self.active.discard(id(node))
+            return None  # pragma: no cover - PyYAML has no other node kinds
         finally:
-            self.active.discard(id(node))
-        return None  # pragma: no cover - PyYAML has no other node kinds
+            self.in_alias -= alias
 
     def _scalar(self, node: ScalarNode, path: Path) -> Any:
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except Exception as exc:  # a bad timestamp, base64 or unknown tag: PyYAML varies
             problem = getattr(exc, "problem", None) or str(exc)
+            if node.tag == INT_TAG and isinstance(exc, ValueError):  # over 4,300 digits
+                problem = "the number is too large"
             message = f"invalid YAML value: {problem}"
             self.issues.append(YamlIssue(_line(node), path, message, True))
             return None
+        problem = None
+        if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+            problem = "invalid YAML value: the number is too large"
+        elif isinstance(value, str) and (escape := lone_surrogate(value)):
+            problem = _surrogate_message("the text", escape)
+        if problem:
+            self.issues.append(YamlIssue(_line(node), path, problem, True))
+            return None
+        return value
 
     def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -192,6 +237,8 @@ class _Builder:
                 continue
             first_line[key] = _line(key_node)
             self.positions.keys[(*path, key)] = _line(key_node)
+            if not self.in_alias:
+                self.where = _line(key_node)
             result[key] = self.build(value_node, (*path, key))
         for key, value_node, line in merged:  # `<<: *base`: explicit keys win, first merge too
             if key not in result:
@@ -228,4 +275,8 @@ class _Builder:
             return None
         if node.tag == NULL_TAG and node.value in ("", "~", "null", "Null", "NULL"):
             return ""
+        escape = lone_surrogate(str(node.value))
+        if escape:
+            self.issues.append(YamlIssue(_line(node), path, _surrogate_message("a key", escape)))
+            return None
         return str(node.value)

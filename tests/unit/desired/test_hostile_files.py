@@ -1,0 +1,265 @@
+"""Attacks through the desired-state files: symbolic links out of the directory, huge and
+broken YAML, alias bombs, integers Python cannot print, lone surrogates, 10 MB values.
+
+Each is refused at validate with the file and line, without a traceback and without
+echoing what it should not."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from reconciler.cli.main import cli
+from reconciler.desired import yamlpos
+from reconciler.desired.loader import load_desired
+from reconciler.errors import DesiredStateError
+
+SECRET = "TOP-SECRET-TOKEN-4711"
+
+
+def problems(root: Path) -> list[str]:
+    try:
+        load_desired(root)
+    except DesiredStateError as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+def validate(root: Path) -> Any:
+    return CliRunner().invoke(cli, ["--desired", str(root), "validate"], catch_exceptions=False)
+
+
+@pytest.fixture
+def ds(tmp_path: Path) -> Path:
+    root = tmp_path / "ds"
+    root.mkdir()
+    (root / "settings.yaml").write_text("account: acc\n")
+    return root
+
+
+# -- files ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        f"rooms: {{{SECRET}: [1]}}\n",  # would be echoed in an error about the room
+        f"{SECRET}\n",  # a single value: "the top level must be a mapping"
+        f"root:x:0:0:{SECRET}:/root:/bin/bash\n",  # /etc/passwd: a YAML syntax error
+    ],
+)
+def test_a_symlink_out_of_the_directory_is_an_error_that_echoes_nothing_of_its_target(
+    tmp_path: Path, ds: Path, content: str
+) -> None:
+    outside = tmp_path / "private" / f"{SECRET}.yaml"
+    outside.parent.mkdir()
+    outside.write_text(content)
+    (ds / "team.yaml").symlink_to(outside)
+    result = validate(ds)
+    assert result.exit_code == 1
+    assert SECRET not in result.output
+    assert result.stderr.splitlines() == [
+        f"{ds}/team.yaml:1: cannot read file: a symbolic link that leads out of {ds} "
+        "(not followed)",
+        "Desired state is invalid: 1 error.",
+    ]
+
+
+def test_a_relative_symlink_climbing_out_with_dotdot_is_refused(tmp_path: Path, ds: Path) -> None:
+    (tmp_path / "x.yaml").write_text(f"rooms: {{{SECRET}: {{}}}}\n")
+    (ds / "teams").mkdir()
+    (ds / "teams" / "x.yaml").symlink_to(Path("..") / ".." / "x.yaml")
+    assert problems(ds) == [
+        f"{ds}/teams/x.yaml:1: cannot read file: a symbolic link that leads out of {ds} "
+        "(not followed)"
+    ]
+
+
+def test_a_symlink_to_a_file_inside_the_directory_is_read(ds: Path) -> None:
+    (ds / "shared").mkdir()
+    (ds / "shared" / "rooms.txt").write_text("rooms: {ops: {members: [a@example.com]}}\n")
+    (ds / "ops.yaml").symlink_to(Path("shared") / "rooms.txt")
+    assert [str(t.key) for t in load_desired(ds).targets] == ["ops"]
+
+
+def test_a_desired_directory_given_through_a_symlink_is_read(tmp_path: Path, ds: Path) -> None:
+    (ds / "r.yaml").write_text("rooms: {ops: {members: [a@example.com]}}\n")
+    (tmp_path / "link").symlink_to(ds)
+    assert [str(t.key) for t in load_desired(tmp_path / "link").targets] == ["ops"]
+
+
+def test_a_fifo_is_not_opened_for_reading(ds: Path) -> None:
+    os.mkfifo(ds / "pipe.yaml")
+    started = time.monotonic()
+    assert problems(ds) == [f"{ds}/pipe.yaml:1: cannot read file: not a regular file"]
+    assert time.monotonic() - started < 5
+
+
+# -- YAML -------------------------------------------------------------------------------
+
+
+def test_a_large_broken_yaml_file_is_parsed_once_not_again_in_pure_python(
+    ds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaders: list[str] = []
+    compose = yaml.compose
+
+    def spy(text: str, Loader: Any) -> Any:
+        loaders.append(Loader.__name__)
+        return compose(text, Loader=Loader)
+
+    monkeypatch.setattr(yamlpos.yaml, "compose", spy)
+    rooms = "".join(f"  r{i}:\n    members: [a{i}@example.com]\n" for i in range(20_000))
+    (ds / "big.yaml").write_text("rooms:\n" + rooms + "  broken: [\n")
+    assert len((ds / "big.yaml").read_text()) > yamlpos.LARGE
+    (problem,) = problems(ds)
+    assert problem.startswith(f"{ds}/big.yaml:40003: YAML syntax error: ")
+    assert loaders == ["CSafeLoader", "CSafeLoader"]  # settings.yaml and big.yaml, once each
+
+
+def test_a_small_broken_yaml_file_gets_the_pure_python_message(ds: Path) -> None:
+    (ds / "r.yaml").write_text("rooms:\n  ops:\n    members: @sre\n")
+    assert problems(ds) == [
+        f"{ds}/r.yaml:3: YAML syntax error: while scanning for the next token, found "
+        "character '@' that cannot start any token (quote group references: \"@group\")"
+    ]
+
+
+def test_an_alias_bomb_is_reported_at_the_line_that_expands_it(ds: Path) -> None:
+    preamble = "".join(f"# comment {i}\n" for i in range(20))
+    lines = ["l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 8)]
+    (ds / "bomb.yaml").write_text(preamble + "\n".join(lines) + "\n")
+    started = time.monotonic()
+    # l5 holds a million nodes: the budget runs out while its line expands *l4
+    assert problems(ds) == [
+        f"{ds}/bomb.yaml:26: too many YAML nodes (over 200,000, aliases included)"
+    ]
+    assert time.monotonic() - started < 10
+
+
+def test_a_node_budget_blown_by_plain_nodes_names_the_line_where_it_ran_out() -> None:
+    text = "a: [" + ", ".join(["1"] * 1000) + "]\n"
+    text += "".join(f"k{i}: [{', '.join(['1'] * 99)}]\n" for i in range(3000))
+    doc = yamlpos.parse(text)
+    assert doc.data is None
+    # 1 root + 1,001 for line 1, then 100 per line: node 200,001 is on line 1,991
+    assert [(i.line, i.message) for i in doc.issues] == [
+        (1991, "too many YAML nodes (over 200,000, aliases included)")
+    ]
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["9" * 5000, "-" + "9" * 4301, "0x" + "f" * 4000, "0b" + "1" * 5000, "1" + "_0" * 5000],
+)
+def test_an_integer_beyond_pythons_digit_limit_is_a_located_error(ds: Path, number: str) -> None:
+    (ds / "settings.yaml").write_text(f"account: acc\nsafety:\n  max_removals: {number}\n")
+    result = validate(ds)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{ds}/settings.yaml:3: safety.max_removals: invalid YAML value: the number is too large",
+        "Desired state is invalid: 1 error.",
+    ]
+
+
+def test_a_huge_integer_where_a_boolean_belongs_is_no_internal_error(ds: Path) -> None:
+    (ds / "settings.yaml").write_text("account: acc\nprune: 0x" + "f" * 4000 + "\n")
+    result = validate(ds)
+    assert result.stderr.splitlines() == [
+        f"{ds}/settings.yaml:2: prune: invalid YAML value: the number is too large",
+        "Desired state is invalid: 1 error.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'rooms:\n  ops:\n    members: ["a\\udc00@example.com"]\n',
+            "r.yaml:3: rooms.ops.members[0]: the text contains \\udc00, half of a UTF-16 "
+            "pair and not a character",
+        ),
+        (
+            'rooms:\n  ops:\n    members: ["bot:Pager\\ud800"]\n',
+            "r.yaml:3: rooms.ops.members[0]: the text contains \\ud800, half of a UTF-16 "
+            "pair and not a character",
+        ),
+        (
+            'rooms:\n  "ops\\ud83d\\ude00": {members: [a@example.com]}\n',
+            "r.yaml:2: rooms: a key contains \\ud83d, half of a UTF-16 pair and not a character",
+        ),
+        (
+            'groups:\n  "sre\\udfff": [a@example.com]\n',
+            "r.yaml:2: groups: a key contains \\udfff, half of a UTF-16 pair and not a character",
+        ),
+        (
+            'rooms:\n  ops: {id: "room-\\ud800", members: [a@example.com]}\n',
+            "r.yaml:2: rooms.ops.id: the text contains \\ud800, half of a UTF-16 pair and "
+            "not a character",
+        ),
+    ],
+)
+def test_a_lone_surrogate_is_refused_by_validate(ds: Path, text: str, expected: str) -> None:
+    (ds / "r.yaml").write_text(text)
+    result = validate(ds)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"{ds}/{expected}", "Desired state is invalid: 1 error."]
+
+
+def test_a_10_mb_member_reference_is_refused_with_file_and_line(ds: Path) -> None:
+    (ds / "r.yaml").write_text(
+        "rooms:\n  ops:\n    members:\n      - a@example.com\n      - bot:"
+        + "x" * 10_000_000
+        + "\n"
+    )
+    started = time.monotonic()
+    result = validate(ds)
+    assert time.monotonic() - started < 20
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{ds}/r.yaml:5: rooms.ops.members[1]: the member reference is too long: "
+        "10,000,004 characters, at most 256",
+        "Desired state is invalid: 1 error.",
+    ]
+
+
+def test_an_e_mail_of_10_mb_is_refused_without_echoing_it(ds: Path) -> None:
+    (ds / "r.yaml").write_text(
+        'groups:\n  sre: ["' + "a" * 10_000_000 + '@example.com"]\n'
+        "rooms: {ops: {members: ['@sre']}}\n"
+    )
+    (problem,) = problems(ds)
+    assert problem == (
+        f"{ds}/r.yaml:2: groups.sre[0]: the member reference is too long: "
+        "10,000,012 characters, at most 256"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("rooms:\n  ? " + "r" * 100_000 + "\n  : {members: [a@example.com]}\n", "2: rooms"),
+        ("groups:\n  ? " + "g" * 100_000 + "\n  : [a@example.com]\n", "2: groups"),
+        ("rooms:\n  ops: {id: " + "i" * 100_000 + "}\n", "2: rooms.ops.id"),
+        ("rooms:\n  ops: {account: " + "a" * 100_000 + "}\n", "2: rooms.ops.account"),
+    ],
+)
+def test_a_huge_name_is_refused_without_echoing_it(ds: Path, text: str, where: str) -> None:
+    (ds / "r.yaml").write_text(text)
+    (problem,) = problems(ds)
+    assert problem.startswith(f"{ds}/r.yaml:{where}")
+    assert problem.endswith("the name is too long: 100,000 characters, at most 256")
+
+
+def test_a_10_mb_string_where_a_boolean_belongs_is_not_echoed(ds: Path) -> None:
+    (ds / "r.yaml").write_text("rooms:\n  ops: {prune: " + "y" * 10_000_000 + "}\n")
+    (problem,) = problems(ds)
+    assert len(problem) < 300
+    assert "a string of 10,000,000 characters ('yyyy" in problem
