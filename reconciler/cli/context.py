@@ -13,6 +13,7 @@ from rich.console import Console
 from reconciler.errors import UsageError
 from reconciler.logs import configure as configure_logging
 from reconciler.providers.aws import make_client
+from reconciler.redact import check_endpoint_url, redact, register_endpoint
 
 
 @dataclass
@@ -40,6 +41,8 @@ class AppContext:
     def client(self, service: str = "chime") -> Any:
         """The one boto3 client of this run, for ``service``; -vv logs its calls."""
         configure_logging(self.verbose)
+        if self.endpoint_url:
+            register_endpoint(check_endpoint_url(self.endpoint_url))
         try:
             return make_client(
                 service,
@@ -49,7 +52,7 @@ class AppContext:
                 parallelism=self.parallelism,
             )
         except ValueError as exc:  # botocore: a malformed endpoint URL or region name
-            raise UsageError(f"check --endpoint-url and --region: {exc}") from exc
+            raise UsageError(f"check --endpoint-url and --region: {redact(str(exc))}") from None
 
     def console(self, stderr: bool = False) -> Console:
         """A rich console: colour only on a terminal; with --no-color / NO_COLOR no escape

@@ -37,6 +37,7 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from reconciler.errors import AwsError, UsageError
 from reconciler.logs import LOGGER
+from reconciler.redact import redact
 
 log = logging.getLogger(LOGGER)
 
@@ -146,6 +147,36 @@ class RetryPolicy:
         self.sleep(self.delay(retry))
 
 
+def item_attempts(policy: RetryPolicy, code: str) -> int:
+    """Attempts in all for a batch item answered with the transient ``code``: the same
+    budgets as whole calls (throttling gets ``throttle_limit``, the rest ``attempts``)."""
+    return policy.throttle_limit if code in THROTTLING_CODES else policy.attempts
+
+
+def log_retry(
+    operation: str,
+    context: str,
+    code: str,
+    message: str,
+    count: int,
+    limit: int,
+    delay: float,
+    items: str = "",
+) -> None:
+    """The -vv line for one retry, of a whole call or (``items``) of a batch's items."""
+    log.debug(
+        "%s%s: %s (%s)%s; retry %d of %d in %.3fs",
+        operation,
+        f" ({context})" if context else "",
+        code,
+        message,
+        f" for {items}" if items else "",
+        count,
+        limit - 1,
+        delay,
+    )
+
+
 def error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", "Unknown"))
 
@@ -199,8 +230,8 @@ def call_with_retry(
             transient = is_transient(exc)
             if isinstance(exc, ClientError):
                 code, message = error_code(exc), error_message(exc)
-            else:
-                code, message = type(exc).__name__, str(exc)
+            else:  # botocore quotes the URL, credentials and all
+                code, message = type(exc).__name__, redact(str(exc))
             retry += 1
             if is_throttling(exc):
                 count, limit = retry, policy.throttle_limit
@@ -217,14 +248,5 @@ def call_with_retry(
                     message = f"{message} (gave up after {retry} attempts)"
                 raise AwsError(operation, code, message, context) from exc
             delay = policy.delay(retry)
-            log.debug(
-                "%s%s: %s (%s); retry %d of %d in %.3fs",
-                operation,
-                f" ({context})" if context else "",
-                code,
-                message,
-                count,
-                limit - 1,
-                delay,
-            )
+            log_retry(operation, context, code, message, count, limit, delay)
             policy.sleep(delay)

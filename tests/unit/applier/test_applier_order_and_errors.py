@@ -280,11 +280,11 @@ def test_transient_item_errors_are_retried_rebatching_only_failed_items() -> Non
 
 def test_transient_item_errors_fail_the_item_once_attempts_run_out() -> None:
     fake = FakeRooms({"ops": {}})
-    fake.item_errors = {"b@x.io": ["Throttled"] * 10}
+    fake.item_errors = {"b@x.io": ["ServiceUnavailable"] * 10}
     result = run(fake, create("a@x.io"), create("b@x.io"))
     assert len(fake.log) == NO_WAIT.attempts
     assert [(r.change.member_id, r.error_code, r.error_message) for r in result.failed] == [
-        ("b@x.io", "Throttled", "item says Throttled (gave up after 4 attempts)")
+        ("b@x.io", "ServiceUnavailable", "item says ServiceUnavailable (gave up after 4 attempts)")
     ]
 
 

@@ -1,0 +1,80 @@
+"""Credentials never reach a terminal or a log: an endpoint URL such as
+``https://user:password@proxy.example/?token=…`` may be given, and botocore, urllib3 and
+``ValueError`` all quote the URL they were given in their messages.
+
+``redact(text)`` replaces the user and password of every URL in ``text`` with ``***``,
+and every value of a query parameter of an endpoint registered with ``register_endpoint``
+(the one given with ``--endpoint-url``). ``check_endpoint_url`` refuses a URL that botocore
+would choke on (a bad scheme, no host, a port out of range) with a message that quotes the
+URL redacted.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import urllib.parse
+
+from reconciler.errors import UsageError
+
+MASK = "***"
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s/?#@\"'<>]*@")
+_secrets: set[str] = set()
+_lock = threading.Lock()
+
+
+def redact(text: str) -> str:
+    """``text`` with URL credentials and the registered secrets replaced by ``***``."""
+    text = _USERINFO.sub(lambda m: f"{m.group(1)}{MASK}@", text)
+    with _lock:
+        secrets = sorted(_secrets, key=len, reverse=True)
+    for secret in secrets:
+        text = text.replace(secret, MASK)
+    return text
+
+
+def redact_url(url: str) -> str:
+    """The URL as it may be shown: no user, password or query values."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # "Invalid IPv6 URL": show only what is surely not a secret
+        return redact(url.split("?", 1)[0].split("#", 1)[0])
+    netloc = parts.netloc.rpartition("@")[2]
+    if "@" in parts.netloc:
+        netloc = f"{MASK}@{netloc}"
+    query = "&".join(
+        f"{name}={MASK}" if value else name
+        for name, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    )
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def register_endpoint(url: str) -> None:
+    """Remember the secrets of ``url`` (user, password, query values) for ``redact``."""
+    parts = urllib.parse.urlsplit(url)
+    found = {parts.username or "", parts.password or ""}
+    userinfo = parts.netloc.rpartition("@")[0]
+    found |= {userinfo, urllib.parse.unquote(userinfo)}
+    for _, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True):
+        found |= {value, urllib.parse.quote(value, safe="")}
+    if parts.fragment:
+        found.add(parts.fragment)
+    with _lock:
+        _secrets.update(s for s in found if len(s) >= 3)  # not "a" or "1": too common
+
+
+def check_endpoint_url(url: str) -> str:
+    """``url`` if botocore can use it; else UsageError quoting it redacted."""
+    if not url.lower().startswith(("http://", "https://")):
+        raise UsageError("--endpoint-url must start with http:// or https://")
+    shown = redact_url(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port  # ValueError when out of range or not a number, or a bad IPv6
+    except ValueError as exc:
+        raise UsageError(f"--endpoint-url {shown}: {exc}") from None
+    if not parts.hostname:
+        raise UsageError(f"--endpoint-url {shown}: no host")
+    if port == 0:
+        raise UsageError(f"--endpoint-url {shown}: port 0 is not a port to connect to")
+    return url
