@@ -134,9 +134,7 @@ def test_malformed_endpoint_url_is_a_usage_error(cli: Any, workdir: Path) -> Non
         f"rooms: {{ops: {{account: '{ACCOUNT}'}}}}\n", encoding="utf-8"
     )
     run = cli.subprocess("--endpoint-url", "not a url", "plan", raw=True)
-    assert run.err_lines == [
-        "Error: check --endpoint-url and --region: Invalid endpoint: not a url"
-    ]
+    assert run.err_lines == ["Error: --endpoint-url must start with http:// or https://"]
     assert run.exit_code == 1
 
 
