@@ -10,6 +10,10 @@ import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # governance.grant imports Location from here
+    from reconciler.governance.grant import Grant
 
 
 class Role(StrEnum):
@@ -107,6 +111,10 @@ class Provenance:
     declared_at: Location
     via: tuple[str, ...] = ()
     location: Location | None = None
+    # until / reason / ticket of the path (the entries on the way, combined); expired:
+    # the path ended before the moment the plan was made (``governance.expiry``)
+    grant: Grant | None = field(default=None, compare=False)
+    expired: bool = field(default=False, compare=False)
 
     @property
     def where(self) -> Location:

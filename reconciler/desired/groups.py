@@ -9,6 +9,7 @@ from reconciler.desired.messages import closest, located
 from reconciler.desired.spec import Entry, GroupRef
 from reconciler.desired.yamlpos import Path
 from reconciler.errors import Problem
+from reconciler.governance.grant import NO_GRANT, Grant, combine
 from reconciler.refs import Location, MemberRef
 
 
@@ -19,6 +20,7 @@ class EntryAt:
     entry: Entry
     location: Location
     path: Path
+    grant: Grant = NO_GRANT  # until / reason / ticket of the entry's mapping form
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class GroupDef:
     location: Location  # the group's key
     path: Path
     entries: tuple[EntryAt, ...]
+    owners: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Reached:
     ref: MemberRef
     via: tuple[str, ...]
     location: Location
+    grant: Grant = NO_GRANT  # the group entries' on the way, combined
 
 
 def undefined(
@@ -184,10 +188,11 @@ class Expander:
         out: list[Reached] = []
         for at in self.groups[name].entries:
             if isinstance(at.entry, MemberRef):
-                out.append(Reached(at.entry, (name,), at.location))
+                out.append(Reached(at.entry, (name,), at.location, at.grant))
             else:
                 out.extend(
-                    Reached(r.ref, (name, *r.via), r.location) for r in self.members(at.entry.name)
+                    Reached(r.ref, (name, *r.via), r.location, _through(at.grant, r.grant))
+                    for r in self.members(at.entry.name)
                 )
         self.active.discard(name)
         result = tuple(out)
@@ -201,3 +206,7 @@ class Expander:
                 yield at.entry
             else:
                 yield from (r.ref for r in self.members(at.entry.name))
+
+
+def _through(outer: Grant, inner: Grant) -> Grant:
+    return inner if outer.empty else combine([outer, inner])

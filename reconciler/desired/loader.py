@@ -22,6 +22,7 @@ from reconciler.desired.restrictions import Rule, compile_rules, violation
 from reconciler.desired.sections import MembersFileBase, members_file_model
 from reconciler.desired.spec import (
     Entry,
+    GroupSpec,
     RestrictionsFile,
     SettingsFile,
     parse_entry,
@@ -29,6 +30,7 @@ from reconciler.desired.spec import (
 from reconciler.desired.yamlpos import Document, Positions, parse
 from reconciler.desired.yamlpos import Path as KeyPath
 from reconciler.errors import DesiredStateError, Problem
+from reconciler.governance.entries import grant_of, text_of
 from reconciler.kinds import Kind, sections
 from reconciler.refs import Location, MemberRef
 
@@ -78,6 +80,8 @@ def load_desired(directory: Path) -> DesiredState:
         protected=resolved.protected,
         digest=source_files.digest(sources),
         files=tuple(s.display for s in sources),
+        owned=resolved.owned,
+        policy=loader.declared.policy,
     )
 
 
@@ -192,7 +196,9 @@ class _Loader:
             return
         if not isinstance(top, str) or top not in data:
             return
-        if _is_entry(model, loc):
+        entry = _entry_of(model, loc)
+        if entry is not None:
+            loc = entry
             entries, index = _get(data, loc[:-1]), loc[-1]
             if isinstance(entries, list) and isinstance(index, int) and index < len(entries):
                 entries[index] = SKIPPED
@@ -227,9 +233,11 @@ class _Loader:
     def _members_file(
         self, model: BaseModel, relative: str, display: str, positions: Positions
     ) -> None:
-        groups: dict[str, list[str]] = model.groups  # type: ignore[attr-defined]
-        for name, group_entries in groups.items():
+        groups: dict[str, Any] = model.groups  # type: ignore[attr-defined]
+        for name, value in groups.items():
             path: KeyPath = ("groups", name)
+            group_entries, owners = _group_parts(value)
+            list_path: KeyPath = (*path, "members") if isinstance(value, GroupSpec) else path
             location = Location(display, positions.line_of(path))
             why = violation(self.rules, relative, "groups", "group", name)
             if why:
@@ -239,11 +247,11 @@ class _Loader:
                 message = f"group {name!r} is already defined at {first}"
                 self.problems.append(located(display, location.line, path, message))
                 continue
-            listed = [((*path, i), text, None) for i, text in enumerate(group_entries)]
+            listed = [((*list_path, i), v, None) for i, v in enumerate(group_entries)]
             entries = tuple(
                 e.at for e in self._entries(MemberRef.parse, listed, display, positions)
             )
-            self.declared.groups[name] = GroupDef(name, location, path, entries)
+            self.declared.groups[name] = GroupDef(name, location, path, entries, owners)
         for section, section_kinds in sections().items():
             targets: dict[str, BaseModel] = getattr(model, section)
             for key, spec in targets.items():
@@ -275,18 +283,19 @@ class _Loader:
     def _entries(
         self,
         parse_member: Callable[[str], MemberRef],
-        listed: Iterable[tuple[KeyPath, str, Hashable]],
+        listed: Iterable[tuple[KeyPath, Any, Hashable]],
         display: str,
         positions: Positions,
     ) -> tuple[RoleEntry, ...]:
-        """Parse validated member entries (path, text, role); the same member twice in one
-        list is an error."""
+        """Parse validated member entries (path, value, role): a reference, or its mapping
+        form with until / reason / ticket (the grant); the same member twice in one list is
+        an error."""
         seen: dict[tuple[KeyPath, Entry], int] = {}
         out = []
-        for item_path, text, role in listed:
+        for item_path, value, role in listed:
             if (display, item_path) in self.skipped:  # invalid, and reported as such
                 continue
-            entry = parse_entry(text, parse_member)
+            entry = parse_entry(text_of(value), parse_member)
             line = positions.value_line(item_path)
             in_list = (item_path[:-1], entry)
             if in_list in seen:
@@ -294,12 +303,30 @@ class _Loader:
                 self.problems.append(located(display, line, item_path, message))
                 continue
             seen[in_list] = line
-            out.append(RoleEntry(EntryAt(entry, Location(display, line), item_path), role))
+            location = Location(display, line)
+            grant = grant_of(value, location)
+            out.append(RoleEntry(EntryAt(entry, location, item_path, grant), role))
         return tuple(out)
 
 
 def _under_any(loc: KeyPath, prefixes: list[KeyPath]) -> bool:
     return any(loc[: len(p)] == p for p in prefixes)
+
+
+def _entry_of(model: type[BaseModel], loc: KeyPath) -> KeyPath | None:
+    """The member-list entry ``loc`` is in (or is): a problem inside an entry's mapping
+    form (``rooms.R.members[2].until``) is the entry's."""
+    for end in range(len(loc), 0, -1):
+        if isinstance(loc[end - 1], int) and _is_entry(model, loc[:end]):
+            return loc[:end]
+    return None
+
+
+def _group_parts(value: Any) -> tuple[list[Any], tuple[str, ...]]:
+    """A group's entries and owners, from its list or its mapping form."""
+    if isinstance(value, GroupSpec):
+        return list(value.members), tuple(value.owners)
+    return list(value), ()
 
 
 def _is_entry(model: type[BaseModel], loc: KeyPath) -> bool:
@@ -312,6 +339,8 @@ def _is_entry(model: type[BaseModel], loc: KeyPath) -> bool:
     if issubclass(model, MembersFileBase):
         if len(loc) == 3:
             return loc[0] == "groups"
+        if loc[0] == "groups":  # a group's mapping form: groups.G.members[i]
+            return len(loc) == 4 and loc[2] == "members"
         section = sections().get(str(loc[0]), ())
         return len(loc) >= 3 and any(k.is_entry_path(loc[2:]) for k in section)
     return False

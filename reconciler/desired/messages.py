@@ -20,6 +20,7 @@ from pydantic_core import ErrorDetails
 
 from reconciler.desired.yamlpos import Path, Positions
 from reconciler.errors import Problem
+from reconciler.governance.entries import strip_tags
 from reconciler.refs import Location
 
 SHOWN = 80  # characters of a value shown back in a message
@@ -145,6 +146,7 @@ def validate(
     except ValidationError as exc:
         errors = []
         for error in exc.errors(include_url=False):
+            error["loc"] = strip_tags(tuple(error["loc"]))  # the mapping form of an entry
             loc = _line_path(tuple(error["loc"]))
             path, message = humanise(error, model, top_level_hints or {})
             errors.append((loc, located(file, positions.line_of(loc), path, message)))
@@ -239,6 +241,10 @@ def model_at(root: type[BaseModel], path: Path) -> type[BaseModel] | None:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
 def _unwrap(tp: Any) -> Any:
     while True:
         origin = get_origin(tp)
@@ -246,6 +252,9 @@ def _unwrap(tp: Any) -> Any:
             tp = get_args(tp)[0]
         elif origin in (Union, types.UnionType):
             options = [a for a in get_args(tp) if a is not type(None)]
+            models = [a for a in map(_unwrap, options) if _is_model(a)]
+            if len(options) != 1 and len(models) == 1:  # a reference or its mapping form
+                return models[0]
             tp = options[0] if len(options) == 1 else tp
             if len(options) != 1:
                 return tp

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass, field, fields
 
+from reconciler.governance.codeowners import Ownership
+from reconciler.governance.grant import DEFAULT_WARNING_DAYS
 from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
 DEFAULT_MAX_REMOVALS = 10
@@ -36,6 +38,16 @@ class Safety:
 
 
 @dataclass(frozen=True)
+class Policy:
+    """The governance settings: reasons for elevated roles, the expiry warning window, the
+    longest grant in days (``"*"``: every role; else per list key)."""
+
+    require_reason: bool = False
+    expiry_warning_days: int = DEFAULT_WARNING_DAYS
+    max_grant_days: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
 class DesiredMember:
     """A member with its effective role (``Kind.combine`` of every path's) and every path
     that put it there."""
@@ -43,6 +55,7 @@ class DesiredMember:
     ref: MemberRef
     role: Hashable  # a role of the target's kind
     provenance: tuple[Provenance, ...]
+    expired: tuple[Provenance, ...] = ()  # paths that ended (``governance.expiry.as_of``)
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,9 @@ class DesiredTarget:
     prune: bool
     members: tuple[DesiredMember, ...]  # sorted by ref
     location: Location
+    owners: tuple[str, ...] = ()  # `owners:` (GitHub users and teams, as CODEOWNERS writes them)
+    # members no longer declared because every path to them ended (``as_of``), by ref
+    expired: tuple[DesiredMember, ...] = ()
 
     def member(self, ref: MemberRef) -> DesiredMember | None:
         for m in self.members:
@@ -67,6 +83,8 @@ class DesiredState:
     protected: frozenset[MemberRef] = frozenset()
     digest: str = ""  # sha256 over the files' paths and bytes: a saved plan checks it
     files: tuple[str, ...] = ()
+    owned: tuple[Ownership, ...] = ()  # `owners:` of targets and groups, for CODEOWNERS
+    policy: Policy = field(default_factory=Policy)  # settings.yaml governance keys
 
     @property
     def membership_count(self) -> int:

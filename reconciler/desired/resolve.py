@@ -9,17 +9,20 @@ path that put them there.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
+from reconciler import kinds
 from reconciler.desired.groups import EntryAt, Expander, GroupDef, cycles, too_deep, undefined
 from reconciler.desired.messages import located
-from reconciler.desired.model import DesiredMember, DesiredTarget, Safety
-from reconciler.desired.spec import SafetySpec
+from reconciler.desired.model import DesiredMember, DesiredTarget, Policy, Safety
+from reconciler.desired.spec import SafetySpec, SettingsFile
 from reconciler.desired.yamlpos import Path
 from reconciler.errors import Problem
+from reconciler.governance.codeowners import Ownership
+from reconciler.governance.grant import combine
 from reconciler.kinds import Kind, RoleConflict
 from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
@@ -62,6 +65,20 @@ class Declarations:
         report targets without one (the settings problem is reported)."""
         return self.settings_unreadable or kind.scope_setting in self.broken_settings
 
+    @property
+    def policy(self) -> Policy:
+        """The governance keys of settings.yaml (defaults without one)."""
+        settings = self.settings if isinstance(self.settings, SettingsFile) else None
+        if settings is None:
+            return Policy()
+        days = settings.max_grant_days
+        limits = {"*": days} if isinstance(days, int) else dict(days or {})
+        return Policy(
+            require_reason=settings.require_reason,
+            expiry_warning_days=settings.expiry_warning_days,
+            max_grant_days=tuple(sorted(limits.items())),
+        )
+
 
 @dataclass(frozen=True)
 class Resolved:
@@ -69,6 +86,7 @@ class Resolved:
     safety: Safety
     protected: frozenset[MemberRef]
     problems: tuple[Problem, ...]
+    owned: tuple[Ownership, ...] = ()
 
 
 def resolve(d: Declarations) -> Resolved:
@@ -123,7 +141,19 @@ def resolve(d: Declarations) -> Resolved:
         ),
         protected=frozenset(expander.refs(d.protected)),
         problems=tuple(problems),
+        owned=_owned(targets, d.groups.values()),
     )
+
+
+def _owned(targets: Iterable[DesiredTarget], groups: Iterable[GroupDef]) -> tuple[Ownership, ...]:
+    """`owners:` of every target and group that names some, in file and line order."""
+    owned = [
+        Ownership(f"{kinds.get(t.key.kind).words.noun} {t.key.name}", t.location, t.owners)
+        for t in targets
+        if t.owners
+    ]
+    owned += [Ownership(f"group {g.name}", g.location, g.owners) for g in groups if g.owners]
+    return tuple(sorted(owned, key=lambda o: (o.location, o.what)))
 
 
 def _target(
@@ -137,10 +167,13 @@ def _target(
 
     for e in t.entries:
         if isinstance(e.at.entry, MemberRef):
-            add(e.at.entry, Provenance(e.role, e.at.location))
+            add(e.at.entry, Provenance(e.role, e.at.location, grant=e.at.grant))
             continue
         for reached in expander.members(e.at.entry.name):
-            add(reached.ref, Provenance(e.role, e.at.location, reached.via, reached.location))
+            grant = combine([e.at.grant, reached.grant])
+            add(
+                reached.ref, Provenance(e.role, e.at.location, reached.via, reached.location, grant)
+            )
     text = t.kind.role_text
     members = []
     for ref, provenance in found.items():
@@ -160,6 +193,7 @@ def _target(
         prune=prune,
         members=tuple(sorted(members, key=lambda m: m.ref)),
         location=t.location,
+        owners=tuple(getattr(t.spec, "owners", ())),  # any kind whose spec has `owners:`
     )
     return target, problems
 

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from reconciler import kinds
-from reconciler.desired.spec import GroupName, MemberList, Strict, TargetName
+from reconciler.desired.spec import GroupName, GroupValue, Strict, TargetName
 
 
 class MembersFileBase(Strict):
@@ -30,10 +30,11 @@ def members_file_model() -> type[BaseModel]:
 def _model(sections: tuple[tuple[str, type[BaseModel], str], ...]) -> type[BaseModel]:
     fields: dict[str, Any] = {
         "groups": (
-            dict[GroupName, MemberList],
+            dict[GroupName, GroupValue],
             Field(
                 default_factory=dict,
-                description="Group name -> members (e-mails, bots, other @groups).",
+                description="Group name -> members (e-mails, bots, other @groups), or "
+                "{members: [...], owners: [...]}.",
                 json_schema_extra={"additionalProperties": False},  # names: the pattern
             ),
         )

@@ -19,7 +19,9 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
@@ -30,6 +32,16 @@ from reconciler.desired.model import (
     DEFAULT_MIN_ADMINISTRATORS,
 )
 from reconciler.desired.patterns import PatternError, compile_pattern
+from reconciler.governance.codeowners import parse_owner
+from reconciler.governance.entries import (
+    GROUP_LIST_TAG,
+    GROUP_MAPPING_TAG,
+    MAPPING_TAG,
+    TEXT_TAG,
+    EntryBase,
+    which_entry,
+)
+from reconciler.governance.grant import DEFAULT_WARNING_DAYS
 from reconciler.refs import MemberKind, MemberRef
 
 GROUP_PREFIX = "@"
@@ -134,7 +146,7 @@ def _regex(value: str) -> str:
     return value
 
 
-MemberEntry = Annotated[
+MemberReference = Annotated[
     str,
     BeforeValidator(_entry_present),
     AfterValidator(_entry_valid),
@@ -144,7 +156,41 @@ MemberEntry = Annotated[
         json_schema_extra={"pattern": ENTRY_PATTERN},  # for editors; the loader says why
     ),
 ]
-MemberList = Annotated[list[MemberEntry], Field(description="Member references.")]
+
+
+class MemberMapping(EntryBase):
+    """A member with until when, why and which ticket (only `member` is required)."""
+
+    member: MemberReference
+
+
+# an entry of a member list: a reference, or {member: REF, until:, reason:, ticket:}
+MemberEntry = Annotated[
+    Annotated[MemberReference, Tag(TEXT_TAG)] | Annotated[MemberMapping, Tag(MAPPING_TAG)],
+    Discriminator(which_entry),
+]
+MemberList = Annotated[
+    list[MemberEntry],
+    Field(description="Member references, or mappings {member, until, reason, ticket}."),
+]
+ReferenceList = Annotated[list[MemberReference], Field(description="Member references.")]
+
+
+def _owner(value: str) -> str:
+    try:
+        return parse_owner(value)
+    except ValueError as exc:
+        raise _fail("owner", str(exc)) from None
+
+
+Owner = Annotated[str, AfterValidator(_owner), Field(examples=["alice", "example-org/sre"])]
+Owners = Annotated[
+    list[Owner],
+    Field(
+        description="GitHub users or teams who own this: `chime-reconciler codeowners` makes "
+        "them the required reviewers of this file."
+    ),
+]
 GroupName = Annotated[
     str,
     AfterValidator(_group_name),
@@ -163,6 +209,24 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+class GroupSpec(Strict):
+    """A group in its mapping form, to name its owners."""
+
+    members: MemberList = Field(default_factory=list)
+    owners: Owners = Field(default_factory=list)
+
+
+def _group_form(value: Any) -> str:
+    return GROUP_MAPPING_TAG if isinstance(value, dict | BaseModel) else GROUP_LIST_TAG
+
+
+GroupValue = Annotated[
+    Annotated[MemberList, Tag(GROUP_LIST_TAG)] | Annotated[GroupSpec, Tag(GROUP_MAPPING_TAG)],
+    Discriminator(_group_form),
+]
+GrantDays = int | dict[NonBlank, Annotated[int, Field(ge=1)]]
+
+
 class RoomSpec(Strict):
     """One room. The mapping key is its name in Chime; with `id:` the key is a label."""
 
@@ -177,6 +241,7 @@ class RoomSpec(Strict):
     )
     administrators: MemberList = Field(default_factory=list)
     members: MemberList = Field(default_factory=list)
+    owners: Owners = Field(default_factory=list)
 
 
 class SafetySpec(Strict):
@@ -195,8 +260,21 @@ class SettingsFile(Strict):
     account: NonBlank | None = Field(None, description="Default Chime account id.")
     prune: bool = Field(False, description="Default `prune` of every room.")
     safety: SafetySpec = Field(default_factory=SafetySpec)
-    protected: MemberList = Field(
+    protected: ReferenceList = Field(
         default_factory=list, description="Members never removed or demoted."
+    )
+    require_reason: bool = Field(
+        False,
+        description="Every path to an elevated role (administrators, moderators, presenters) "
+        "needs a `reason:` or a `ticket:`.",
+    )
+    expiry_warning_days: int = Field(
+        DEFAULT_WARNING_DAYS, ge=0, description="`plan` warns about entries ending this soon."
+    )
+    max_grant_days: GrantDays | None = Field(
+        None,
+        description="Longest grant, in days from today: for every role, or per list key "
+        "(`administrators: 30`). Entries without `until:` count as longer.",
     )
 
 

@@ -23,6 +23,7 @@ UTC = dt.UTC
 UNTIL_EXAMPLES = "a date (2027-03-31) or a date and time with a zone (2027-03-31T18:00:00Z)"
 DURATION_RE = re.compile(r"^\s*(\d{1,5})\s*([dw])\s*$", re.IGNORECASE)
 DURATION_UNITS = {"d": 1, "w": 7}
+DEFAULT_WARNING_DAYS = 14  # settings.yaml expiry_warning_days
 
 
 @dataclass(frozen=True, order=True)
@@ -78,6 +79,17 @@ def _describe(value: object) -> str:
     if isinstance(value, int | float):
         return f"a number ({value})"
     return f"a {type(value).__name__}"
+
+
+def parse_moment(text: str) -> dt.datetime:
+    """``--now``: a date (its first moment, UTC) or a date and time with a zone."""
+    value = _from_text(text.strip())
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"{text.strip()!r} has no time zone: add one (Z or +02:00)")
+        return value.astimezone(UTC)
+    assert isinstance(value, dt.date)
+    return dt.datetime.combine(value, dt.time(), tzinfo=UTC)
 
 
 def parse_duration(text: str) -> int:

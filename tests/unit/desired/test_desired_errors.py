@@ -41,7 +41,7 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "unknown-role": [
         "unknown-role/rooms.yaml:3: rooms.incident-response: unknown key 'moderators' "
-        "(expected one of: account, administrators, id, members, prune)",
+        "(expected one of: account, administrators, id, members, owners, prune)",
     ],
     "wrong-type": [
         "wrong-type/rooms.yaml:3: rooms.incident-response.prune: "
@@ -358,7 +358,8 @@ def test_a_bot_written_with_a_space_after_the_colon_says_how_to_write_it(tmp_pat
     assert problems_of(tmp_path) == [
         f"{tmp_path}/r.yaml:5: rooms.ops.members[0]: expected a string, got a mapping "
         "(write 'bot:PagerBot', without a space after ':')",
-        f"{tmp_path}/r.yaml:6: rooms.ops.members[1]: expected a string, got a mapping",
+        f"{tmp_path}/r.yaml:6: rooms.ops.members[1]: expected a member reference, or a "
+        "mapping with `member:` (and `until:`, `reason:`, `ticket:`), got a mapping with keys: x",
     ]
 
 

@@ -1,0 +1,132 @@
+"""The mapping form of a member-list entry, for every kind and for groups:
+
+    - alice@example.com                       # a reference, as always
+    - {member: bob@example.com, until: 2027-03-31, reason: on call, ticket: OPS-12}
+
+Only ``member`` is required. A kind's list item is a reference (a string, validated as
+before) or a strict model (``EntryBase`` with ``member`` of the same reference type).
+Pydantic reports errors inside a mapping under the tag ``MAPPING_TAG``
+(``members[1].<mapping>.until``); ``strip_tags`` removes it from paths.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from reconciler.governance.grant import Grant, parse_until
+from reconciler.refs import Location
+
+TEXT_TAG = "<reference>"
+MAPPING_TAG = "<mapping>"
+TAGS = (TEXT_TAG, MAPPING_TAG)
+GROUP_LIST_TAG = "<list>"  # a group as a plain list, or as {members:, owners:}
+GROUP_MAPPING_TAG = "<group>"
+GROUP_TAGS = (GROUP_LIST_TAG, GROUP_MAPPING_TAG)
+NON_BLANK = r".*\S.*"
+GRANT_KEYS = ("until", "reason", "ticket")
+
+
+def _until_valid(value: Any) -> Any:
+    try:
+        parse_until(value)
+    except ValueError as exc:
+        raise PydanticCustomError("until", "{message}", {"message": str(exc)}) from None
+    return value
+
+
+UntilValue = Annotated[
+    Any,
+    AfterValidator(_until_valid),
+    WithJsonSchema(
+        {
+            "description": "Last day (UTC) of this entry, or the moment it ends (with a zone).",
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "format": "date-time"},
+            ],
+            "examples": ["2027-03-31", "2027-03-31T18:00:00Z"],
+        }
+    ),
+]
+Text = Annotated[str, Field(pattern=NON_BLANK)]
+
+
+class EntryBase(BaseModel):
+    """The mapping form of an entry, but its ``member`` (each kind's own reference type):
+    ``class MemberMapping(EntryBase): member: MemberReference``. Then the list item type is
+    ``Annotated[Annotated[REF, Tag(TEXT_TAG)] | Annotated[MAPPING, Tag(MAPPING_TAG)],
+    Discriminator(which_entry)]``."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    until: UntilValue = None
+    reason: Text | None = Field(None, description="Why this member is here.")
+    ticket: Text | None = Field(None, description="A ticket id or URL.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _needs_member(cls, data: Any) -> Any:
+        """One clear message for a mapping without ``member`` (``- bot: PagerBot`` is one:
+        YAML reads ``bot: X`` as a mapping)."""
+        if not isinstance(data, dict) or "member" in data:
+            return data
+        if len(data) == 1:
+            ((key, name),) = data.items()
+            if str(key).lower() == "bot" and isinstance(name, str) and name.strip():
+                hint = f"write 'bot:{name.strip()}', without a space after ':'"
+                raise _fail(f"expected a string, got a mapping ({hint})")
+        keys = ", ".join(str(k) for k in data) or "none"
+        raise _fail(
+            "expected a member reference, or a mapping with `member:` (and `until:`, "
+            f"`reason:`, `ticket:`), got a mapping with keys: {keys}"
+        )
+
+
+def _fail(message: str) -> PydanticCustomError:
+    return PydanticCustomError("member_entry", "{message}", {"message": message})
+
+
+def which_entry(value: Any) -> str:
+    """The discriminator of an entry: its mapping form, or a reference (anything else,
+    so that a number or null gets the reference's own message)."""
+    return MAPPING_TAG if isinstance(value, dict | BaseModel) else TEXT_TAG
+
+
+def text_of(value: Any) -> str:
+    """The reference of an entry (a string, or the mapping's ``member``)."""
+    return str(getattr(value, "member")) if isinstance(value, BaseModel) else str(value)  # noqa: B009
+
+
+def grant_of(value: Any, location: Location) -> Grant:
+    """What an entry says besides its member; ``until`` located at ``location``."""
+    if not isinstance(value, BaseModel):
+        return Grant()
+    until = getattr(value, "until", None)
+    return Grant(
+        until=parse_until(until, location) if until is not None else None,
+        reason=getattr(value, "reason", None),
+        ticket=getattr(value, "ticket", None),
+    )
+
+
+def strip_tags(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """A pydantic error location without the union tags (only where a tag can be: right
+    after a list index, or after a group's name; a room named like a tag is left alone)."""
+    out: list[str | int] = []
+    for i, part in enumerate(loc):
+        if part in TAGS and i > 0 and isinstance(loc[i - 1], int):
+            continue
+        if part in GROUP_TAGS and i == 2 and loc[0] == "groups":
+            continue
+        out.append(part)
+    return tuple(out)

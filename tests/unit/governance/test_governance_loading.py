@@ -1,0 +1,195 @@
+"""The mapping form of entries, groups with owners and the governance settings, as the
+loader reads them: values, provenance with the grant, and located errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from reconciler.desired.loader import load_desired
+from reconciler.desired.model import DesiredState, Policy
+from reconciler.errors import DesiredStateError
+from reconciler.governance.codeowners import Ownership
+from reconciler.refs import Location, MemberRef
+
+ACCOUNT = "acct-1"
+
+
+def write(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"))
+    return tmp_path
+
+
+def load(tmp_path: Path, files: dict[str, str]) -> DesiredState:
+    return load_desired(write(tmp_path, files))
+
+
+def problems(tmp_path: Path, files: dict[str, str]) -> list[str]:
+    with pytest.raises(DesiredStateError) as caught:
+        load(tmp_path, files)
+    return [str(p).replace(f"{tmp_path}/", "") for p in caught.value.problems]
+
+
+def test_mapping_entries_carry_until_reason_and_ticket_with_their_line(tmp_path: Path) -> None:
+    state = load(
+        tmp_path,
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "rooms.yaml": """
+                rooms:
+                  ops:
+                    administrators:
+                      - member: alice@example.com
+                        until: 2027-03-31
+                        reason: incident commander rotation
+                        ticket: OPS-12
+                    members:
+                      - bob@example.com
+                      - {member: bot:PagerBot, until: "2027-03-31T18:00:00+02:00"}
+            """,
+        },
+    )
+    (room,) = state.targets
+    by_ref = {m.ref: m for m in room.members}
+    (alice,) = by_ref[MemberRef.user("alice@example.com")].provenance
+    assert alice.declared_at == Location(f"{tmp_path}/rooms.yaml", 4)
+    assert alice.grant is not None
+    assert alice.grant.describe() == (
+        "until 2027-03-31, reason: incident commander rotation, ticket OPS-12"
+    )
+    assert alice.grant.until is not None
+    assert alice.grant.until.location == Location(f"{tmp_path}/rooms.yaml", 4)
+    (bot,) = by_ref[MemberRef.bot("PagerBot")].provenance
+    assert bot.grant is not None and bot.grant.until is not None
+    assert bot.grant.until.instant == dt.datetime(2027, 3, 31, 16, tzinfo=dt.UTC)
+    (bob,) = by_ref[MemberRef.user("bob@example.com")].provenance
+    assert bob.grant is not None and bob.grant.empty
+
+
+def test_a_group_entrys_until_reaches_every_room_using_the_group(tmp_path: Path) -> None:
+    state = load(
+        tmp_path,
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "groups.yaml": """
+                groups:
+                  contractors:
+                    owners: [example-org/vendor-managers]
+                    members:
+                      - {member: carol@example.com, until: 2027-01-31, reason: audit}
+                  everyone: ["@contractors", dave@example.com]
+            """,
+            "rooms.yaml": """
+                rooms:
+                  ops: {members: ["@everyone"]}
+                  web:
+                    owners: [alice, "@example-org/web"]
+                    members: [{member: "@contractors", until: 2027-06-30, ticket: WEB-1}]
+            """,
+        },
+    )
+    ops, web = state.targets
+    carol = MemberRef.user("carol@example.com")
+    ops_path = next(m for m in ops.members if m.ref == carol).provenance[0]
+    web_path = next(m for m in web.members if m.ref == carol).provenance[0]
+    assert ops_path.via == ("everyone", "contractors")
+    assert ops_path.grant is not None and ops_path.grant.describe() == (
+        "until 2027-01-31, reason: audit"
+    )
+    assert web_path.grant is not None and web_path.grant.describe() == (
+        "until 2027-01-31, reason: audit, ticket WEB-1"
+    )
+    assert web.owners == ("@alice", "@example-org/web")
+    groups, rooms = Location(f"{tmp_path}/groups.yaml", 2), Location(f"{tmp_path}/rooms.yaml", 3)
+    assert state.owned == (
+        Ownership("group contractors", groups, ("@example-org/vendor-managers",)),
+        Ownership("room web", rooms, ("@alice", "@example-org/web")),
+    )
+
+
+def test_governance_settings(tmp_path: Path) -> None:
+    state = load(
+        tmp_path,
+        {
+            "settings.yaml": f"""
+                account: {ACCOUNT}
+                require_reason: true
+                expiry_warning_days: 30
+                max_grant_days: {{administrators: 30, members: 365}}
+            """
+        },
+    )
+    assert state.policy == Policy(True, 30, (("administrators", 30), ("members", 365)))
+    state = load(tmp_path, {"settings.yaml": f"account: {ACCOUNT}\nmax_grant_days: 90\n"})
+    assert state.policy == Policy(False, 14, (("*", 90),))
+
+
+def test_bad_mapping_entries_are_located_at_their_key(tmp_path: Path) -> None:
+    assert problems(
+        tmp_path,
+        {
+            "settings.yaml": f"account: {ACCOUNT}\nexpiry_warning_days: -1\n",
+            "rooms.yaml": """
+                rooms:
+                  ops:
+                    owners: ["not a user"]
+                    administrators:
+                      - member: alice@example.com
+                        until: 2027-03-31 18:00:00
+                      - {member: bob@, reason: x}
+                      - {memebr: carol@example.com}
+                      - {member: dave@example.com, until: soon, reson: why}
+                      - {member: erin@example.com, reason: ""}
+                groups:
+                  g: {members: [frank@example.com], owner: [alice]}
+            """,
+        },
+    ) == [
+        "rooms.yaml:3: rooms.ops.owners[0]: owner 'not a user' is not a GitHub user "
+        "(alice or @alice), a team (org/team) or an e-mail address",
+        "rooms.yaml:6: rooms.ops.administrators[0].until: '2027-03-31T18:00:00' has no time "
+        "zone: add one (2027-03-31T18:00:00Z or +02:00), or give a date",
+        "rooms.yaml:7: rooms.ops.administrators[1].member: malformed email address 'bob@'",
+        "rooms.yaml:8: rooms.ops.administrators[2]: expected a member reference, or a mapping "
+        "with `member:` (and `until:`, `reason:`, `ticket:`), got a mapping with keys: memebr",
+        "rooms.yaml:9: rooms.ops.administrators[3].until: expected a date (2027-03-31) or a "
+        "date and time with a zone (2027-03-31T18:00:00Z), got 'soon'",
+        "rooms.yaml:9: rooms.ops.administrators[3]: unknown key 'reson' (did you mean 'reason'?)",
+        "rooms.yaml:10: rooms.ops.administrators[4].reason: must not be blank",
+        "rooms.yaml:12: groups.g: unknown key 'owner' (did you mean 'owners'?)",
+        "settings.yaml:2: expiry_warning_days: must be at least 0, got -1",
+    ]
+
+
+def test_protected_takes_plain_references_only(tmp_path: Path) -> None:
+    assert problems(
+        tmp_path,
+        {"settings.yaml": f"account: {ACCOUNT}\nprotected: [{{member: a@example.com}}]\n"},
+    ) == ["settings.yaml:2: protected[0]: expected a string, got a mapping"]
+
+
+def test_an_entry_with_an_error_does_not_hide_the_others(tmp_path: Path) -> None:
+    assert problems(
+        tmp_path,
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "rooms.yaml": """
+                rooms:
+                  ops:
+                    members:
+                      - {member: a@example.com, until: never}
+                      - b@example.com
+                      - b@example.com
+            """,
+        },
+    ) == [
+        "rooms.yaml:4: rooms.ops.members[0].until: expected a date (2027-03-31) or a date and "
+        "time with a zone (2027-03-31T18:00:00Z), got 'never'",
+        "rooms.yaml:6: rooms.ops.members[2]: 'b@example.com' is listed twice (first at line 5)",
+    ]
