@@ -7,10 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from reconciler import kinds
+from reconciler.governance.grant import DEFAULT_WARNING_DAYS
 from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
+
+if TYPE_CHECKING:  # governance.expiry needs the desired model, not the plan
+    from reconciler.governance.expiry import Expiring
 from reconciler.refs import MemberKind, MemberRef, Provenance, TargetKey
 
 
@@ -115,6 +120,8 @@ class Plan:
     violations: tuple[SafetyViolation, ...] = ()
     errors: tuple[str, ...] = ()  # unresolved members, missing rooms: located messages
     desired_digest: str = ""
+    expiring: tuple[Expiring, ...] = ()  # paths ending within the warning window
+    expiry_warning_days: int = DEFAULT_WARNING_DAYS
 
     @property
     def changes(self) -> tuple[Change, ...]:

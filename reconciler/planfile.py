@@ -17,6 +17,9 @@ from typing import Any, TypeVar
 
 from reconciler import jsondoc, kinds
 from reconciler.errors import UsageError
+from reconciler.governance.expiry import Expiring
+from reconciler.governance.grant import DEFAULT_WARNING_DAYS
+from reconciler.governance.plan_json import expiring_from, grant_from
 from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
 from reconciler.plan import Action, Change, Plan, SafetyViolation, TargetPlan
@@ -135,6 +138,8 @@ def _plan(d: dict[str, Any]) -> Plan:
         ),
         errors=tuple(_as(str, e, f"errors[{i}]") for i, e in enumerate(_list(d, "errors", ""))),
         desired_digest=_field(d, "desired_digest", "", str),
+        expiring=_expiring(d),
+        expiry_warning_days=_optional_int(d, "expiry_warning_days", "") or DEFAULT_WARNING_DAYS,
     )
 
 
@@ -208,12 +213,34 @@ def _ref(d: dict[str, Any], kind: MemberKind, where: str) -> MemberRef:
 def _provenance(d: Any, k: Kind, where: str) -> Provenance:
     d = _as(dict, d, where)
     location = d.get("location")
+    try:
+        grant, expired = grant_from(d)  # optional keys: until, reason, ticket, expired
+    except ValueError as exc:
+        raise _Corrupt(where, str(exc)) from None
     return Provenance(
         role=_role(k, _field(d, "role", where, object), f"{where}.role"),
         declared_at=_location(_field(d, "declared_at", where, str), f"{where}.declared_at"),
         via=tuple(_as(str, g, f"{where}.via[{i}]") for i, g in enumerate(_list(d, "via", where))),
         location=None if location is None else _location(location, f"{where}.location"),
+        grant=grant,
+        expired=expired,
     )
+
+
+def _expiring(d: dict[str, Any]) -> tuple[Expiring, ...]:
+    """``expiring`` (optional: absent when no membership ends soon)."""
+    out = []
+    for i, e in enumerate(d.get("expiring") or []):
+        where = f"expiring[{i}]"
+        e = _as(dict, e, where)
+        kind = _kind(_field(e, "kind", where, str), f"{where}.kind")
+        member_type = _field(e, "member_type", where, str)
+        ref = _ref(e, _enum(MemberKind, member_type, f"{where}.member_type"), where)
+        try:
+            out.append(expiring_from(e, ref, _role(kind, e.get("role"), f"{where}.role")))
+        except ValueError as exc:
+            raise _Corrupt(where, str(exc)) from None
+    return tuple(out)
 
 
 def _violation(d: Any, where: str) -> SafetyViolation:

@@ -19,11 +19,13 @@ evaluated on the whole plan.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 from collections.abc import Collection, Iterable
 
 from reconciler import kinds
 from reconciler.desired.model import DesiredState, DesiredTarget
+from reconciler.governance.expiry import as_of, expiring
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import Location, MemberKind, MemberRef
@@ -35,12 +37,19 @@ def plan(
     live: LiveState,
     *,
     targets: Collection[str] | None = None,
+    now: datetime.datetime | None = None,
 ) -> Plan:
     """The plan that makes ``live`` match ``desired``.
 
     ``targets``: names given with ``--target``; only those targets are planned, and a name
     that no declared target has becomes an error in ``Plan.errors``.
+    ``now``: the moment ``until:`` is evaluated at (``governance.expiry``): expired paths
+    are not declared (a member left without one is removed where pruning is on, and the
+    change says why), and paths ending within ``expiry_warning_days`` are listed in
+    ``Plan.expiring``. None: nothing expires (the CLI always passes its clock).
     """
+    if now is not None:
+        desired = as_of(desired, now)
     selected = select(desired.targets, targets)
     selected_keys = {t.key for t in selected}
     problems = [
@@ -71,11 +80,14 @@ def plan(
     if targets is not None:
         errors.extend(_unknown_target_errors(desired.targets, targets))
 
+    days = desired.policy.expiry_warning_days
     return Plan(
         targets=tuple(planned),
         violations=check(planned, desired.safety),
         errors=tuple(_unique(errors)),
         desired_digest=desired.digest,
+        expiring=expiring(selected, now, days) if now is not None else (),
+        expiry_warning_days=days,
     )
 
 
@@ -132,10 +144,11 @@ def plan_target(
                         lm.kind,
                         lm.role,
                         dm.role,
-                        dm.provenance,
+                        dm.provenance + dm.expired,  # an expired path: why it changes
                     )
                 )
 
+    ended = {m.ref: m.expired for m in desired.expired}  # every path expired
     for m in undeclared:
         if m.kind in kind.never_managed or not desired.prune:
             unmanaged.append(m)
@@ -143,7 +156,16 @@ def plan_target(
             kept.append(m)
         else:
             changes.append(
-                Change(Action.DELETE, desired.key, m.ref, m.member_id, m.kind, m.role, None)
+                Change(
+                    Action.DELETE,
+                    desired.key,
+                    m.ref,
+                    m.member_id,
+                    m.kind,
+                    m.role,
+                    None,
+                    ended.get(m.ref, ()),  # the expired paths: why it goes
+                )
             )
 
     return TargetPlan(

@@ -13,6 +13,7 @@ from reconciler.cli.import_cmd import open_provider, settings_account
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
+from reconciler.governance.expiry import as_of
 from reconciler.kinds.rooms import room_role
 from reconciler.parallel import pmap
 from reconciler.providers.chime_api import Room
@@ -87,7 +88,8 @@ def _desired(app: AppContext) -> tuple[DesiredState | None, str]:
     directory = app.desired_dir
     if not directory.exists():
         return None, f"not read ({directory}: no such directory); DECLARED is empty."
-    desired = load_desired(directory)  # an invalid desired state is an error (exit 1)
+    # an invalid desired state is an error (exit 1); expired entries are not declared
+    desired = as_of(load_desired(directory), app.now)
     n = len(desired.files)
     return desired, f"read from {directory} ({n} file{'' if n == 1 else 's'})."
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import click
 from rich.console import Console
 
 from reconciler.errors import UsageError
+from reconciler.governance.grant import parse_moment
 from reconciler.logs import configure as configure_logging
 from reconciler.providers.aws import make_client
 from reconciler.redact import check_endpoint_url, redact, register_endpoint
@@ -25,6 +27,8 @@ class AppContext:
     parallelism: int
     no_color: bool
     verbose: int
+    # the moment `until:` is evaluated at: --now, else the clock (read here, at the edge)
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @classmethod
     def from_options(cls, **o: Any) -> AppContext:
@@ -36,6 +40,7 @@ class AppContext:
             parallelism=o["parallelism"],
             no_color=bool(o["no_color"]) or "NO_COLOR" in os.environ,
             verbose=o["verbose"],
+            now=_now(o.get("now")),
         )
 
     def client(self, service: str = "chime") -> Any:
@@ -65,6 +70,15 @@ class AppContext:
             soft_wrap=True,
             emoji=False,
         )
+
+
+def _now(given: str | None) -> dt.datetime:
+    if not given:
+        return dt.datetime.now(dt.UTC)
+    try:
+        return parse_moment(given)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--now'") from None
 
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -91,6 +91,14 @@ Environment:
     type=click.IntRange(1, 64),
     help="Targets read and applied at once.",
 )
+@click.option(
+    "--now",
+    envvar="CHIME_RECONCILER_NOW",
+    metavar="WHEN",
+    help="Evaluate `until:` at this moment instead of the current time: a date "
+    "(2027-03-31, its first moment in UTC) or a date and time with a zone. "
+    "Env: CHIME_RECONCILER_NOW.",
+)
 @click.option("--no-color", is_flag=True, help="Never colour output (also: NO_COLOR env).")
 @click.option("-v", "--verbose", count=True, help="More detail: provenance, API calls (-vv).")
 @click.version_option(__version__, prog_name="chime-reconciler")

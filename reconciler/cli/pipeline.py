@@ -10,6 +10,7 @@ from reconciler.cli.context import AppContext
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
+from reconciler.governance.expiry import as_of
 from reconciler.kinds import ROOM
 from reconciler.live import LiveState, LiveTarget, merged
 from reconciler.plan import Plan, TargetPlan
@@ -32,7 +33,8 @@ class Session:
 
     @classmethod
     def open(cls, app: AppContext) -> Session:
-        desired = load_desired(app.desired_dir)
+        # as of --now (or the clock): expired entries are not declared, nor resolved
+        desired = as_of(load_desired(app.desired_dir), app.now)
         progress = ProgressBar(app.console(stderr=True))
         options = ProviderOptions(
             client=app.client, parallelism=app.parallelism, progress=progress.advance
@@ -67,7 +69,7 @@ class Session:
 
     def plan(self, targets: Collection[str] | None = None) -> Plan:
         only = self.scope(targets)
-        return make_plan(self.desired, self.read(only), targets=targets or None)
+        return make_plan(self.desired, self.read(only), targets=targets or None, now=self.app.now)
 
     def scope(self, targets: Collection[str] | None) -> set[TargetKey] | None:
         """The keys of the targets named with --target, by name or by id (all when none

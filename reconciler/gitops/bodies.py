@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from reconciler.render.markdown import MARKER
+from reconciler.render.markdown import EXPIRING_MARKER, MARKER
 
 PLAN_MARKER = MARKER  # the first line of every Markdown plan
 DRIFT_MARKER = "<!-- chime-reconciler-drift -->"
@@ -126,6 +126,29 @@ def drift_issue_body(
         "Either change the desired state in a pull request to accept the live state, or run "
         "the apply workflow to restore the desired state. This issue is updated by every "
         "drift check and closed by the first one that finds no changes.\n\n"
+    )
+    return _compose(header, markdown, "", limit)
+
+
+def lists_expiring(plan_markdown: str) -> bool:
+    """Whether a Markdown plan lists memberships that end soon (its expiring callout)."""
+    return EXPIRING_MARKER in plan_markdown
+
+
+def expiring_issue_body(
+    plan_markdown: str, *, run_url: str | None = None, limit: int = MAX_BODY_CHARS
+) -> str:
+    """The drift issue when nothing drifted but memberships end within the warning
+    window: the same issue (marker), saying what to review before they expire."""
+    markdown = _plan_text(plan_markdown)
+    detected = f"The [scheduled plan]({run_url})" if run_url else "The scheduled plan"
+    header = (
+        DRIFT_MARKER + "\n"
+        f"{detected} found no drift, but memberships listed below end soon (`until:` in "
+        "`desired-state/`). Extend them in a pull request if they are still needed; "
+        "otherwise the plan after they end removes them (where pruning is on). This issue "
+        "is updated by every drift check and closed by the first one that finds no changes "
+        "and nothing ending soon.\n\n"
     )
     return _compose(header, markdown, "", limit)
 

@@ -2,7 +2,9 @@
 
 - exit 2 (changes: drift): open an issue labelled ``drift`` with the Markdown plan, or
   update the open one;
-- exit 0 (no changes): close the open one, with a comment saying so;
+- exit 0 (no changes) with memberships ending within the warning window (the plan's
+  expiring callout): open or update the issue, listing them before they end;
+- exit 0 (no changes) otherwise: close the open one, with a comment saying so;
 - anything else (1: the plan failed or was refused): touch nothing and fail.
 
 Our issue is an open issue with the label whose body starts with the drift marker; other
@@ -21,7 +23,9 @@ from reconciler.gitops.bodies import (
     DRIFT_TITLE,
     drift_issue_body,
     drift_resolved_comment,
+    expiring_issue_body,
     has_marker,
+    lists_expiring,
 )
 from reconciler.gitops.github import GitHub, JsonObject
 
@@ -86,6 +90,8 @@ def sync_drift_issue(
     """Bring the drift issue in line with a plan's exit code (see the module docstring)."""
     if exit_code == 2:
         return _report_drift(github, drift_issue_body(plan_markdown, run_url=run_url), label)
+    if exit_code == 0 and lists_expiring(plan_markdown):  # no drift, but access ends soon
+        return _report_drift(github, expiring_issue_body(plan_markdown, run_url=run_url), label)
     if exit_code == 0:
         return _close_drift(github, drift_resolved_comment(run_url), label)
     raise PlanFailedError(exit_code)

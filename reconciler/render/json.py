@@ -12,6 +12,8 @@ import json
 from importlib import resources
 from typing import Any
 
+import reconciler.kinds as kinds
+from reconciler.governance.plan_json import expiring_json, grant_json
 from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
 from reconciler.plan import Change, Plan, SafetyViolation, TargetPlan
@@ -36,6 +38,19 @@ def plan_to_data(plan: Plan) -> JsonObject:
         },
         "errors": list(plan.errors),
         "desired_digest": plan.desired_digest,
+        **_expiring(plan),
+    }
+
+
+def _expiring(plan: Plan) -> JsonObject:
+    """``expiring`` and its window: only when some membership ends within it."""
+    if not plan.expiring:
+        return {}
+    return {
+        "expiring": [
+            expiring_json(e, kinds.get(e.target.kind).role_json(e.role)) for e in plan.expiring
+        ],
+        "expiry_warning_days": plan.expiry_warning_days,
     }
 
 
@@ -102,6 +117,7 @@ def _provenance(kind: Kind, p: Provenance) -> JsonObject:
         "declared_at": str(p.declared_at),
         "via": list(p.via),
         "location": str(p.location) if p.location else None,
+        **grant_json(p),  # until, reason, ticket, expired: only when the path has them
     }
 
 

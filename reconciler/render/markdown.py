@@ -17,9 +17,12 @@ from dataclasses import dataclass
 
 from reconciler import kinds
 from reconciler.plan import Action, Plan, TargetPlan
+from reconciler.render.governance import expiring_lines, has_grant
 from reconciler.render.text import change_line, describe_provenance, live_member, targets_phrase
 
 MARKER = "<!-- chime-reconciler-plan -->"
+EXPIRING_MARKER = "<!-- chime-reconciler-expiring -->"  # the drift issue looks for it
+EXPIRING_HEADER = f"{EXPIRING_MARKER}\n> [!NOTE]\n"
 HEADING = "### Chime membership plan"
 MAX_CHARS = 60_000
 TABLE_HEADER = (
@@ -71,6 +74,12 @@ class MarkdownRenderer:
                 "\n",
             ),
             _Section(
+                "expiring",
+                EXPIRING_HEADER if plan.expiring else "",
+                tuple(_expiring(plan)),
+                "\n",
+            ),
+            _Section(
                 "errors",
                 "> [!WARNING]\n> **Left out of the plan:**\n>\n",
                 tuple(f"> - {md_escape(e)}\n" for e in plan.errors),
@@ -102,6 +111,9 @@ class MarkdownRenderer:
             lines.append(change_line(c).plain.strip())
             if self.verbose:
                 lines.extend(f"  # {describe_provenance(t.kind, p)}" for p in c.provenance)
+            else:  # why each change is there: its until, reason and ticket, or its expiry
+                shown = [p for p in c.provenance if has_grant(p)]
+                lines.extend(f"  # {describe_provenance(t.kind, p)}" for p in shown)
         lines.extend(f"  unmanaged: {live_member(t.kind, m)}" for m in t.unmanaged)
         lines.extend(f"  protected: {live_member(t.kind, m)}, left unchanged" for m in t.protected)
         body = "\n".join(lines)
@@ -180,3 +192,12 @@ def _unchanged(rest: list[TargetPlan]) -> str:
 def _fence(body: str) -> str:
     longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
     return "`" * max(3, longest + 1)
+
+
+def _expiring(plan: Plan) -> list[str]:
+    """The NOTE callout's lines: its heading, then one item per membership ending soon."""
+    lines = expiring_lines(plan)
+    if not lines:
+        return []
+    head = f"> **{md_escape(lines[0])}**\n>\n"
+    return [head, *(f"> - {md_escape(line)}\n" for line in lines[1:])]

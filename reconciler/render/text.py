@@ -28,12 +28,19 @@ from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import Provenance
+from reconciler.render.governance import (
+    expired_note,
+    expired_prefix,
+    expiring_lines,
+    grant_text,
+)
 
 SYMBOLS = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-"}
 STYLES = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.DELETE: "red"}
 HEADER_STYLE = "bold"
 NOTE_STYLE = "dim"
 ERROR_STYLE = "bold red"
+WARNING_STYLE = "bold yellow"
 UNSAFE_HINT = (
     "This plan breaks the safety rules (settings.yaml `safety:`); "
     "apply refuses it unless --allow-unsafe is given."
@@ -74,6 +81,11 @@ class TextRenderer:
         unchanged = [t for t in plan.targets if not self._shows(t)]
         if unchanged:
             out.append(Text(_unchanged_line(unchanged)))
+            out.append(Text())
+        warning = expiring_lines(plan)
+        if warning:
+            out.append(Text.assemble(("Warning:", WARNING_STYLE), f" {warning[0]}"))
+            out.extend(Text(f"{CHANGE_INDENT}{line}") for line in warning[1:])
             out.append(Text())
         for error in plan.errors:
             out.append(Text.assemble(("Error:", ERROR_STYLE), f" {error}"))
@@ -132,6 +144,9 @@ def change_line(c: Change) -> Text:
         body = f"{c.member}: {_role(kind, c.role_before)} -> {_role(kind, c.role_after)}"
         if not kind.updates_in_place(c.member_kind):
             body += kind.words.replace_note
+    note = expired_note(c)
+    if note:
+        body += f": {note}"
     return Text.assemble(CHANGE_INDENT, (symbol, STYLES[c.action]), f" {body}")
 
 
@@ -142,16 +157,19 @@ def render_text(plan: Plan, *, verbose: bool = False, allow_unsafe: bool = False
 
 
 def describe_provenance(kind: Kind, p: Provenance) -> str:
-    """``via @sre > @oncall at FILE:LINE as Administrator`` or ``declared at FILE:LINE ...``."""
+    """``via @sre > @oncall at FILE:LINE as Administrator`` or ``declared at FILE:LINE ...``,
+    with the entry's until, reason and ticket (``expired DATE, `` first when it ended)."""
     role = kind.role_text(p.role)
     if p.via:
         chain = " > ".join(f"@{g}" for g in p.via)
-        return f"via {chain} at {p.where} as {role}"
-    return f"declared at {p.declared_at} as {role}"
+        text = f"via {chain} at {p.where} as {role}"
+    else:
+        text = f"declared at {p.declared_at} as {role}"
+    return f"{expired_prefix(p)}{text}{grant_text(p)}"
 
 
 def _why(c: Change) -> list[str]:
-    if c.action is Action.DELETE:
+    if c.action is Action.DELETE and not c.provenance:
         return [f"{DETAIL_INDENT}not declared, and prune is on for this {c.kind.words.noun}"]
     return [f"{DETAIL_INDENT}{describe_provenance(c.kind, p)}" for p in c.provenance]
 

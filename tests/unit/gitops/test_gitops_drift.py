@@ -139,3 +139,30 @@ def test_failed_plan_touches_no_issue(fake: FakeGitHub, github: GitHub, exit_cod
         "drift issue is left as it is; see the plan step's log"
     )
     assert fake.requests == []
+
+
+EXPIRING_PLAN = (
+    f"{PLAN_MARKER}\n### Chime membership plan\n\n**No changes. Chime memberships match the "
+    "desired state.**\n\n<!-- chime-reconciler-expiring -->\n> [!NOTE]\n"
+    "> **1 membership ends within 14 days:**\n>\n"
+    "> - alice@example.com in room ops: Administrator until 2027-03-31 (11 days left), "
+    "declared at desired-state/rooms.yaml:6\n"
+)
+
+
+def test_no_drift_but_memberships_ending_soon_opens_the_issue_listing_them(
+    fake: FakeGitHub, github: GitHub
+) -> None:
+    outcome = sync_drift_issue(github, 0, EXPIRING_PLAN, run_url=RUN)
+
+    assert outcome.action == "opened"
+    body = fake.issues[1]["body"]
+    assert body.startswith(
+        f"{DRIFT_MARKER}\nThe [scheduled plan]({RUN}) found no drift, but memberships listed "
+        "below end soon (`until:` in `desired-state/`)."
+    )
+    assert "> - alice@example.com in room ops: Administrator until 2027-03-31" in body
+    # the next check with nothing ending soon and no drift closes it
+    assert sync_drift_issue(
+        github, 0, DRIFT_PLAN.replace("1 to destroy", "0"), run_url=RUN
+    ).action == ("closed")

@@ -1,0 +1,105 @@
+"""The desired state as of a moment: expired paths are no longer declared.
+
+``as_of(desired, now)`` removes every path (a list entry, directly or through groups)
+whose ``until`` has passed. A member left with no path is no longer declared in that
+target (kept in ``DesiredTarget.expired``, so the plan can say why it removes it); a
+member left with fewer paths gets the role of those (a demotion the plan explains).
+``expiring(desired, now, days)`` lists the paths that end within ``days`` days.
+
+Pure: ``now`` is given (the CLI passes ``--now`` or the clock).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field, replace
+
+import reconciler.kinds as kinds
+from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
+from reconciler.governance.grant import (
+    DEFAULT_WARNING_DAYS,  # noqa: F401 (re-exported)
+    Until,
+    days_left,
+)
+from reconciler.refs import Location, MemberRef, Provenance, TargetKey
+
+
+def until_of(p: Provenance) -> Until | None:
+    return p.grant.until if p.grant is not None else None
+
+
+def is_expired(p: Provenance, now: dt.datetime) -> bool:
+    until = until_of(p)
+    return until is not None and until.expired(now)
+
+
+def as_of(desired: DesiredState, now: dt.datetime) -> DesiredState:
+    """``desired`` without the paths expired at ``now`` (see the module docstring)."""
+    return replace(desired, targets=tuple(_target(t, now) for t in desired.targets))
+
+
+def _target(t: DesiredTarget, now: dt.datetime) -> DesiredTarget:
+    kind = kinds.get(t.key.kind)
+    members: list[DesiredMember] = []
+    gone: list[DesiredMember] = list(t.expired)
+    for m in t.members:
+        active = tuple(p for p in m.provenance if not is_expired(p, now))
+        ended = tuple(replace(p, expired=True) for p in m.provenance if is_expired(p, now))
+        if not ended:
+            members.append(m)
+        elif active:
+            role = kind.combine([p.role for p in active])
+            members.append(DesiredMember(m.ref, role, active, expired=ended))
+        else:
+            gone.append(DesiredMember(m.ref, m.role, (), expired=ended))
+    if len(members) == len(t.members) and len(gone) == len(t.expired):
+        return t
+    return replace(t, members=tuple(members), expired=tuple(sorted(gone, key=lambda m: m.ref)))
+
+
+@dataclass(frozen=True, order=True)
+class Expiring:
+    """A path that ends soon: ``member`` in ``target`` with ``role`` until ``until``."""
+
+    until: Until
+    target: TargetKey
+    member: MemberRef
+    declared_at: Location  # the target's list entry
+    days_left: int
+    role: Hashable = field(compare=False)  # a role of the target's kind
+
+    @property
+    def set_at(self) -> Location:
+        """Where the ``until`` that ends the path is written."""
+        return self.until.location or self.declared_at
+
+    def message(self) -> str:
+        kind = kinds.get(self.target.kind)
+        left = "ends today" if self.days_left <= 0 else f"{_days(self.days_left)} left"
+        return (
+            f"{self.member} in {kind.words.noun} {self.target.name}: "
+            f"{kind.role_text(self.role)} until {self.until} "
+            f"({left}), declared at {self.set_at}"
+        )
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'' if n == 1 else 's'}"
+
+
+def expiring(targets: Iterable[DesiredTarget], now: dt.datetime, days: int) -> tuple[Expiring, ...]:
+    """Paths still declared at ``now`` that end within ``days`` days (of ``targets`` as
+    of ``now``), soonest first; one notice per member, target and ``until``."""
+    found: dict[tuple[TargetKey, MemberRef, Until], Expiring] = {}
+    for t in targets:
+        for m in t.members:
+            for p in m.provenance:
+                until = until_of(p)
+                if until is None or until.expired(now) or days_left(until, now) > days:
+                    continue
+                key = (t.key, m.ref, until)
+                if key not in found:
+                    left = days_left(until, now)
+                    found[key] = Expiring(until, t.key, m.ref, p.declared_at, left, p.role)
+    return tuple(sorted(found.values()))

@@ -1,0 +1,51 @@
+"""The governance parts of a rendered plan, shared by the text and Markdown renderers:
+an entry's until / reason / ticket beside its provenance, why a change comes from an
+expiry, and the memberships that end soon."""
+
+from __future__ import annotations
+
+from reconciler.governance.grant import Grant
+from reconciler.plan import Action, Change, Plan
+from reconciler.refs import Provenance
+
+
+def grant_text(p: Provenance) -> str:
+    """``, until 2027-03-31, reason: on call, ticket OPS-1`` after a path's description
+    ("" without any); an expired path's until is said before it (``expired_prefix``)."""
+    if p.grant is None:
+        return ""
+    grant = Grant(None, p.grant.reason, p.grant.ticket) if p.expired else p.grant
+    text = grant.describe()
+    return f", {text}" if text else ""
+
+
+def expired_prefix(p: Provenance) -> str:
+    """``expired 2027-03-31, `` before an expired path's description ("" otherwise)."""
+    if p.expired and p.grant is not None and p.grant.until is not None:
+        return f"expired {p.grant.until}, "
+    return ""
+
+
+def has_grant(p: Provenance) -> bool:
+    return p.expired or (p.grant is not None and not p.grant.empty)
+
+
+def expired_note(c: Change) -> str:
+    """Why a removal or a demotion happens when an entry expired: ``expired 2027-03-31,
+    declared at FILE:LINE`` (where that ``until`` is written), or "" when no path ended."""
+    if c.action is Action.CREATE:
+        return ""
+    for p in c.provenance:
+        if p.expired and p.role == c.role_before and p.grant and p.grant.until:
+            return f"expired {p.grant.until}, declared at {p.grant.until.location or p.where}"
+    return ""
+
+
+def expiring_lines(plan: Plan) -> list[str]:
+    """``2 memberships end within 14 days:`` then one line each; [] when none do."""
+    if not plan.expiring:
+        return []
+    n = len(plan.expiring)
+    verb = "ends" if n == 1 else "end"
+    head = f"{n} membership{'' if n == 1 else 's'} {verb} within {plan.expiry_warning_days} days:"
+    return [head, *(e.message() for e in plan.expiring)]
