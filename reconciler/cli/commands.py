@@ -13,6 +13,8 @@ MODULES = (
     "show",
     "import_cmd",
     "audit",
+    "explain",
+    "codeowners",
     "schema",
     "emulator",
     "demo",

@@ -1,11 +1,18 @@
-"""`chime-reconciler validate`: offline checks of the desired state (no AWS call)."""
+"""`chime-reconciler validate`: offline checks of the desired state (no AWS call), with
+the governance policy (longest grants, reasons) and whether CODEOWNERS is current."""
 
 from __future__ import annotations
 
 import click
 
+from reconciler.cli.codeowners import out_of_date
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.desired.loader import load_desired
+from reconciler.desired.model import DesiredState
+from reconciler.errors import DesiredStateError, Problem, UsageError
+from reconciler.governance import policy
+from reconciler.governance.expiry import as_of, expiring
+from reconciler.governance.grant import parse_duration
 
 
 def plural(n: int, noun: str) -> str:
@@ -13,21 +20,48 @@ def plural(n: int, noun: str) -> str:
 
 
 @click.command()
+@click.option(
+    "--max-duration",
+    "max_durations",
+    multiple=True,
+    metavar="[KEY=]DAYS",
+    help="Refuse grants longer than this from today (90d, 12w), for every role or for one "
+    "list key (administrators=30d; repeatable). Overrides settings.yaml max_grant_days.",
+)
 @pass_app
-def validate(app: AppContext) -> None:
+def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
     """Check the desired-state files offline: no AWS call, no credentials needed.
 
     Prints `Desired state is valid: N rooms, M memberships in K files.` and exits 0, or
     prints every problem as FILE:LINE: PATH: MESSAGE on stderr, then
     `Desired state is invalid: N errors.`, and exits 1.
 
+    Besides the files' own errors: grants longer than settings.yaml `max_grant_days`
+    (or --max-duration), paths to elevated roles without a reason when
+    `require_reason: true`, and a CODEOWNERS out of date with `owners:`. Entries that
+    have expired, or end within `expiry_warning_days`, are listed as warnings.
+
     \b
     Examples:
       chime-reconciler validate                       # ./desired-state
       chime-reconciler --desired DIR validate         # global options go first
       chime-reconciler -v validate                    # also list each room
+      chime-reconciler validate --max-duration 90d    # no grant beyond 90 days
+      chime-reconciler validate --max-duration administrators=30d
     """
-    state = load_desired(app.desired_dir)  # errors: reported by the CLI's one handler
+    loaded = load_desired(app.desired_dir)  # errors: reported by the CLI's one handler
+    state = as_of(loaded, app.now)
+    limits = _limits(max_durations, state.policy.max_grant_days)
+    problems: list[Problem] = policy.check(
+        state.targets, app.now, limits, state.policy.require_reason
+    )
+    stale = out_of_date(state, app.desired_dir)
+    if stale:
+        problems.append(Problem(None, stale))
+    if problems:
+        raise DesiredStateError(problems)
+    for line in _warnings(state, app):
+        click.echo(f"Warning: {line}", err=True)
     if app.verbose:
         for target in state.targets:
             prune = ", prune" if target.prune else ""
@@ -38,6 +72,36 @@ def validate(app: AppContext) -> None:
         f"Desired state is valid: {plural(len(state.targets), 'room')}, "
         f"{plural(state.membership_count, 'membership')} in {plural(len(state.files), 'file')}."
     )
+
+
+def _limits(given: tuple[str, ...], settings: tuple[tuple[str, int], ...]) -> policy.Limits:
+    """--max-duration when given (the settings' limits otherwise), keys checked."""
+    if not given:
+        unknown = policy.unknown_keys(k for k, _ in settings)
+        if unknown:
+            known = ", ".join(policy.list_keys())
+            message = f"settings.yaml max_grant_days: unknown list key {unknown[0]!r} ({known})"
+            raise DesiredStateError([Problem(None, message)])
+        return policy.Limits(dict(settings))
+    days: dict[str, int] = {}
+    for text in given:
+        key, _, duration = text.rpartition("=")
+        try:
+            days[key.strip() or policy.EVERY_ROLE] = parse_duration(duration)
+        except ValueError as exc:
+            raise UsageError(f"--max-duration {text}: {exc}") from None
+    unknown = policy.unknown_keys(days)
+    if unknown:
+        known = ", ".join(policy.list_keys())
+        raise UsageError(f"--max-duration: unknown list key {unknown[0]!r} ({known})")
+    return policy.Limits(days, source="--max-duration")
+
+
+def _warnings(state: DesiredState, app: AppContext) -> list[str]:
+    lines = [
+        f"{e.message()}" for e in expiring(state.targets, app.now, state.policy.expiry_warning_days)
+    ]
+    return lines + policy.expired_notes(state.targets)
 
 
 COMMANDS = [validate]

@@ -48,10 +48,12 @@ class Declaration:
         """``Administrator via @sre at FILE:LINE, until 2027-03-31 (30 days left), ...``"""
         chain = f" via {' > '.join('@' + g for g in self.via)}" if self.via else ""
         text = f"{self.role}{chain} at {self.where}"
+        if self.via:
+            text += f" (from {self.entry})"  # the target's entry naming the group
         until = self.grant.until
         if self.expired and until is not None:
             text = f"expired {until}: {text}"
-            if until.location is not None and until.location != self.where:
+            if until.location not in (None, self.where, self.entry):
                 text += f" (until set at {until.location})"
         details = _grant_details(self.grant, now, with_until=not self.expired)
         return f"{text}, {details}" if details else text

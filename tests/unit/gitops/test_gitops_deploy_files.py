@@ -134,13 +134,19 @@ def test_every_third_party_action_is_pinned_to_a_commit() -> None:
         assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", use), use
 
 
-def test_pre_commit_hook_runs_validate_once_when_desired_state_changes() -> None:
-    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    assert hook["id"] == "chime-reconciler-validate"
-    assert hook["entry"] == "chime-reconciler validate"
-    assert (hook["language"], hook["pass_filenames"]) == ("python", False)
-    assert re.search(hook["files"], "desired-state/teams/sre.yaml")
-    assert not re.search(hook["files"], "reconciler/planner.py")
+def test_pre_commit_hooks_run_validate_and_codeowners_once_when_desired_state_changes() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert [h["id"] for h in hooks] == ["chime-reconciler-validate", "chime-reconciler-codeowners"]
+    assert [h["entry"] for h in hooks] == [
+        "chime-reconciler validate",
+        "chime-reconciler codeowners",
+    ]
+    for hook in hooks:
+        assert (hook["language"], hook["pass_filenames"]) == ("python", False)
+        assert re.search(hook["files"], "desired-state/teams/sre.yaml")
+        assert re.search(hook["files"], ".github/CODEOWNERS")  # validate checks it is current
+        assert not re.search(hook["files"], "reconciler/planner.py")
+        assert not re.search(hook["files"], "docs/CODEOWNERS.md")
 
 
 def test_pr_plan_runs_after_validate_even_when_it_fails_so_the_comment_is_current() -> None:

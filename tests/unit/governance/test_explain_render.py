@@ -71,8 +71,8 @@ def test_text_lists_every_path_with_until_reason_and_live_role() -> None:
         "  role: Administrator",
         f"    Administrator at {SRE}:9, until 2027-03-31 (30 days left), reason: on call, "
         "ticket OPS-12",
-        f"    Member via @sre at {SRE}:3",
-        f"    expired 2027-02-01: Member via @old at {SRE}:4",
+        f"    Member via @sre at {SRE}:3 (from {SRE}:10)",
+        f"    expired 2027-02-01: Member via @old at {SRE}:4 (from {SRE}:11)",
         "  live: Member",
         "  plan: the plan changes its role Member -> Administrator",
         "",
@@ -86,11 +86,13 @@ def test_text_lists_every_path_with_until_reason_and_live_role() -> None:
     ]
 
 
-def test_until_set_on_an_outer_entry_names_its_line() -> None:
-    until = parse_until("2027-02-01", Location(SRE, 11))
-    d = Declaration("Member", Location(SRE, 11), Location(SRE, 4), ("old",), Grant(until), True)
+def test_until_set_on_a_middle_group_entry_names_its_line() -> None:
+    until = parse_until("2027-02-01", Location(SRE, 20))
+    via = ("old", "older")
+    d = Declaration("Member", Location(SRE, 11), Location(SRE, 4), via, Grant(until), True)
     assert d.describe(NOW) == (
-        f"expired 2027-02-01: Member via @old at {SRE}:4 (until set at {SRE}:11)"
+        f"expired 2027-02-01: Member via @old > @older at {SRE}:4 (from {SRE}:11) "
+        f"(until set at {SRE}:20)"
     )
 
 

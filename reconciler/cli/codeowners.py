@@ -1,0 +1,139 @@
+"""`chime-reconciler codeowners`: write the CODEOWNERS lines for `owners:`; and the check
+`validate` runs. I/O only: the lines come from ``reconciler.governance.codeowners``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from reconciler.cli.context import AppContext, pass_app
+from reconciler.desired.loader import load_desired
+from reconciler.desired.model import DesiredState
+from reconciler.errors import UsageError
+from reconciler.governance import codeowners
+
+# where GitHub looks for the file, in its order; a new one goes to the first
+CANDIDATES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+FIX = "run `chime-reconciler codeowners`"
+
+
+@dataclass(frozen=True)
+class Target:
+    root: Path  # the repository's root: CODEOWNERS paths are relative to it
+    file: Path  # the CODEOWNERS file (may not exist yet)
+
+    def shown(self) -> str:
+        return _shown(self.file)
+
+
+def locate(desired_dir: Path, given: Path | None = None) -> Target:
+    """The repository root above ``desired_dir`` (the nearest folder with ``.git``; the
+    current directory when there is none) and the CODEOWNERS file in it."""
+    start = desired_dir.resolve()
+    root = next((p for p in (start, *start.parents) if (p / ".git").exists()), Path.cwd())
+    if given is not None:
+        return Target(root, given)
+    existing = next((root / c for c in CANDIDATES if (root / c).is_file()), None)
+    return Target(root, existing or root / CANDIDATES[0])
+
+
+def generated(desired: DesiredState, root: Path) -> list[str]:
+    items = []
+    for owned in desired.owned:
+        path = Path(owned.location.file).resolve()
+        try:
+            relative = path.relative_to(root).as_posix()
+        except ValueError:
+            raise UsageError(
+                f"{owned.location.file} is outside the repository at {root}: "
+                "CODEOWNERS cannot name it"
+            ) from None
+        items.append(codeowners.Owned(relative, owned.owners))
+    return codeowners.lines(items)
+
+
+def read(target: Target) -> str:
+    try:
+        return target.file.read_text(encoding="utf-8") if target.file.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {target.shown()}: {exc}") from None
+
+
+def out_of_date(desired: DesiredState, desired_dir: Path) -> str | None:
+    """Why CODEOWNERS does not match the `owners:` of the desired state (None: it does,
+    or nothing is owned and no generated block exists)."""
+    target = locate(desired_dir)
+    lines = generated(desired, target.root)
+    text = read(target)
+    if codeowners.is_current(text, lines):
+        return None
+    if not text:
+        return f"{target.shown()} is missing the owners the desired state names: {FIX}"
+    return f"{target.shown()} is out of date with the desired state's owners: {FIX}"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@click.command("codeowners")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CODEOWNERS file to write. Default: the one GitHub reads in the repository "
+    "(.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS), else .github/CODEOWNERS.",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when the file is out of date.")
+@click.option("--stdout", "to_stdout", is_flag=True, help="Print the generated lines only.")
+@pass_app
+def codeowners_command(app: AppContext, file: Path | None, check: bool, to_stdout: bool) -> None:
+    """Make the `owners:` of rooms, channels, meetings and groups the required reviewers
+    of the files that declare them, in CODEOWNERS.
+
+    Writes one line per owned file (`/desired-state/teams/sre.yaml @alice @org/sre`)
+    between two marker comments; the rest of the file is kept as it is. Paths are
+    relative to the repository's root (the nearest folder above --desired with .git).
+
+    \b
+    Examples:
+      chime-reconciler codeowners              # write .github/CODEOWNERS
+      chime-reconciler codeowners --check      # exit 1 if it is out of date (CI)
+      chime-reconciler codeowners --stdout     # just print the lines
+
+    `validate` reports an out-of-date CODEOWNERS as an error too, so the pre-commit
+    hooks keep it current. Require code owner reviews in the branch protection of main.
+    """
+    desired = load_desired(app.desired_dir)
+    target = locate(app.desired_dir, file)
+    lines = generated(desired, target.root)
+    if to_stdout:
+        for line in lines:
+            click.echo(line)
+        return
+    text = read(target)
+    new = codeowners.update(text, lines)
+    owned = len({o.location.file for o in desired.owned if o.owners})
+    if new == text:
+        click.echo(f"{target.shown()} is up to date ({_files(owned)} with owners).")
+        return
+    if check:
+        raise UsageError(f"{target.shown()} is out of date: {FIX}")
+    try:
+        target.file.parent.mkdir(parents=True, exist_ok=True)
+        target.file.write_text(new, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {target.shown()}: {exc}") from None
+    click.echo(f"Wrote {target.shown()}: {_files(owned)} with owners.")
+
+
+def _files(n: int) -> str:
+    return f"{n} file{'' if n == 1 else 's'}"
+
+
+COMMANDS = [codeowners_command]

@@ -1,0 +1,63 @@
+"""`chime-reconciler explain MEMBER`: why a member is (or is not) in each target. Wiring
+only: the join lives in ``reconciler.governance.explaining``."""
+
+from __future__ import annotations
+
+import click
+
+from reconciler.cli.context import AppContext, pass_app
+from reconciler.cli.options import target_option
+from reconciler.cli.pipeline import Session
+from reconciler.errors import UsageError
+from reconciler.governance.explaining import explain
+from reconciler.planner import plan as make_plan
+from reconciler.planner import select
+from reconciler.refs import MemberRef
+from reconciler.render.explain import render_explain
+
+
+@click.command("explain")
+@click.argument("member")
+@target_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines (and access reviews).",
+)
+@pass_app
+def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt: str) -> None:
+    """Why is MEMBER here? For each declared target where MEMBER is declared, was
+    declared (expired) or is live: the role, every path that declares it (file, line,
+    group chain, until when, reason, ticket), the live role, and what a plan does.
+
+    MEMBER is written as in the desired state (an e-mail address, bot:NAME). `until:`
+    is evaluated now, or at --now (a global option).
+
+    \b
+    Examples:
+      chime-reconciler explain alice@example.com
+      chime-reconciler explain alice@example.com --target incident-response
+      chime-reconciler explain bot:PagerBot --format json
+      chime-reconciler --now 2027-04-01 explain alice@example.com   # then
+
+    Reads the live memberships of the declared targets (or those given with --target).
+    Exit 0 with the answer (also "neither declared nor live"); 1 on an error.
+    """
+    try:
+        ref = MemberRef.parse(member)
+    except ValueError as exc:
+        raise UsageError(f"MEMBER {member!r}: {exc} (give an e-mail address or bot:NAME)") from None
+    session = Session.open(app)
+    for name in targets:
+        if not select(session.desired.targets, [name]):
+            raise UsageError(f"--target {name}: no target named {name!r} is declared")
+    live = session.read(session.scope(targets))
+    planned = make_plan(session.desired, live, targets=targets or None, now=app.now)
+    result = explain(ref, session.desired, live, planned, app.now, targets=targets)
+    render_explain(result, fmt, app.console())
+
+
+COMMANDS = [explain_command]

@@ -1,0 +1,106 @@
+"""Build an Explanation from the desired state (as of ``now``), the live state and the
+plan made from both. Pure: the CLI reads and plans; this joins them for one member."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Hashable
+
+from reconciler import kinds
+from reconciler.desired.model import DesiredState, DesiredTarget
+from reconciler.governance.explain import Declaration, Explanation, Outcome, TargetExplanation
+from reconciler.governance.grant import NO_GRANT
+from reconciler.live import LiveState
+from reconciler.plan import Action, Plan, TargetPlan
+from reconciler.planner import select
+from reconciler.refs import MemberRef, Provenance
+
+OUTCOMES = {
+    Action.CREATE: Outcome.ADD,
+    Action.UPDATE: Outcome.CHANGE,
+    Action.DELETE: Outcome.REMOVE,
+}
+
+
+def explain(
+    member: MemberRef,
+    desired: DesiredState,
+    live: LiveState,
+    plan: Plan,
+    now: dt.datetime,
+    *,
+    targets: Collection[str] | None = None,
+) -> Explanation:
+    """Every declared target (or those named in ``targets``) where ``member`` is declared,
+    was declared (expired), or is live; a target named in ``targets`` is shown anyway."""
+    planned = {t.key: t for t in plan.targets}
+    shown = []
+    for t in sorted(select(desired.targets, targets or None), key=lambda t: t.key):
+        one = _target(member, t, live, planned.get(t.key), now)
+        if targets or one.declarations or one.live_role is not None:
+            shown.append(one)
+    return Explanation(str(member), now, tuple(shown))
+
+
+def _target(
+    member: MemberRef,
+    t: DesiredTarget,
+    live: LiveState,
+    tp: TargetPlan | None,
+    now: dt.datetime,
+) -> TargetExplanation:
+    kind = kinds.get(t.key.kind)
+    text = kind.role_text
+    dm = t.member(member)
+    gone = next((m for m in t.expired if m.ref == member), None)
+    paths = (dm.provenance + dm.expired) if dm is not None else ()
+    paths += gone.expired if gone is not None else ()
+    lt = live.targets.get(t.key)
+    lm = next((m for m in lt.members if m.ref == member), None) if lt is not None else None
+    live_role = text(lm.role) if lm is not None else None
+    outcome, detail = _outcome(member, dm is not None, lm is not None, lt is not None, tp)
+    return TargetExplanation(
+        kind=kind.id,
+        name=t.key.name,
+        scope=t.key.scope,
+        scope_label=kind.words.scope,
+        target_id=t.target_id or (lt.target_id if lt is not None else None),
+        location=t.location,
+        owners=t.owners,
+        prune=t.prune,
+        declared_role=text(dm.role) if dm is not None else None,
+        declarations=tuple(_declaration(p, text) for p in paths),
+        live_role=live_role,
+        outcome=outcome,
+        detail=detail,
+    )
+
+
+def _declaration(p: Provenance, text: Callable[[Hashable], str]) -> Declaration:
+    return Declaration(
+        role=text(p.role),
+        entry=p.declared_at,
+        where=p.where,
+        via=p.via,
+        grant=p.grant or NO_GRANT,
+        expired=p.expired,
+    )
+
+
+def _outcome(
+    member: MemberRef, declared: bool, is_live: bool, read: bool, tp: TargetPlan | None
+) -> tuple[Outcome, str]:
+    if not read or tp is None:
+        return Outcome.NOT_READ, "the target was not read from Chime (see `plan`)"
+    change = next((c for c in tp.changes if c.member == member), None)
+    if change is not None:
+        return OUTCOMES[change.action], ""
+    if any(m.ref == member for m in tp.protected):
+        return Outcome.PROTECTED, ""
+    if any(m.ref == member for m in tp.unmanaged):
+        return Outcome.KEPT, ""
+    if declared and is_live:
+        return Outcome.IN_SYNC, ""
+    if declared:
+        return Outcome.UNRESOLVED, "Chime has no such member (see `plan`)"
+    return Outcome.ABSENT, ""

@@ -1,0 +1,217 @@
+"""`validate` (grant length, reasons, CODEOWNERS), `codeowners` and `--now` from the
+command line, compared line by line. The clock is fixed with --now."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from reconciler.cli.main import cli
+from reconciler.governance.codeowners import BEGIN, END
+
+ACCOUNT = "acct-1"
+NOW = ("--now", "2027-03-01T09:00:00Z")
+
+ROOMS = """
+rooms:
+  ops:
+    owners: [alice, example-org/sre]
+    administrators:
+      - {member: alice@example.com, until: 2027-03-20, reason: on call}
+      - {member: bob@example.com, until: 2027-12-31, ticket: OPS-7}
+      - "@leads"
+    members:
+      - carol@example.com
+      - {member: dave@example.com, until: 2027-02-01}
+groups:
+  leads:
+    owners: ["@example-org/leads"]
+    members: [erin@example.com, {member: frank@example.com, reason: lead}]
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository (``.git``) with desired-state/: settings and one rooms file."""
+    (tmp_path / ".git").mkdir()
+    desired = tmp_path / "desired-state"
+    desired.mkdir()
+    (desired / "settings.yaml").write_text(f"account: {ACCOUNT}\n")
+    (desired / "rooms.yaml").write_text(textwrap.dedent(ROOMS).lstrip())
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def settings(repo: Path, text: str) -> None:
+    (repo / "desired-state" / "settings.yaml").write_text(f"account: {ACCOUNT}\n{text}")
+
+
+def write_codeowners(repo: Path) -> None:
+    assert run("codeowners").exit_code == 0
+
+
+def test_codeowners_writes_one_line_per_owned_file(repo: Path) -> None:
+    result = run("codeowners")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "Wrote .github/CODEOWNERS: 1 file with owners.\n",
+    )
+    assert (repo / ".github" / "CODEOWNERS").read_text().splitlines() == [
+        BEGIN,
+        "/desired-state/rooms.yaml @alice @example-org/leads @example-org/sre",
+        END,
+    ]
+    again = run("codeowners")
+    assert again.stdout == ".github/CODEOWNERS is up to date (1 file with owners).\n"
+
+
+def test_codeowners_keeps_the_repositorys_own_lines_and_uses_the_existing_file(
+    repo: Path,
+) -> None:
+    (repo / "CODEOWNERS").write_text("* @example-org/admins\n")
+    assert run("codeowners").stdout == "Wrote CODEOWNERS: 1 file with owners.\n"
+    assert (repo / "CODEOWNERS").read_text().splitlines() == [
+        "* @example-org/admins",
+        "",
+        BEGIN,
+        "/desired-state/rooms.yaml @alice @example-org/leads @example-org/sre",
+        END,
+    ]
+    assert not (repo / ".github").exists()
+
+
+def test_codeowners_check_and_stdout_write_nothing(repo: Path) -> None:
+    check = run("codeowners", "--check")
+    assert (check.exit_code, check.stderr) == (
+        1,
+        "Error: .github/CODEOWNERS is out of date: run `chime-reconciler codeowners`\n",
+    )
+    shown = run("codeowners", "--stdout")
+    assert shown.stdout == "/desired-state/rooms.yaml @alice @example-org/leads @example-org/sre\n"
+    assert not (repo / ".github").exists()
+
+
+def test_validate_reports_a_codeowners_out_of_date(repo: Path) -> None:
+    result = run(*NOW, "validate")
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        1,
+        [
+            ".github/CODEOWNERS is missing the owners the desired state names: run "
+            "`chime-reconciler codeowners`",
+            "Desired state is invalid: 1 error.",
+        ],
+    )
+    write_codeowners(repo)
+    assert run(*NOW, "validate").exit_code == 0
+    rooms = repo / "desired-state" / "rooms.yaml"
+    rooms.write_text(rooms.read_text().replace("owners: [alice, ", "owners: ["))
+    stale = run(*NOW, "validate")
+    assert stale.exit_code == 1
+    assert stale.stderr.splitlines()[0] == (
+        ".github/CODEOWNERS is out of date with the desired state's owners: run "
+        "`chime-reconciler codeowners`"
+    )
+
+
+def test_validate_warns_about_expired_and_soon_ending_entries(repo: Path) -> None:
+    write_codeowners(repo)
+    expired = (
+        "Warning: dave@example.com in room ops: Member expired 2027-02-01, declared at "
+        "desired-state/rooms.yaml:10: the entry can be removed"
+    )
+    result = run(*NOW, "validate")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [expired]  # alice has 19 days left: beyond 14
+    assert result.stdout == "Desired state is valid: 1 room, 5 memberships in 2 files.\n"
+    settings(repo, "expiry_warning_days: 30\n")
+    assert run(*NOW, "validate").stderr.splitlines() == [
+        "Warning: alice@example.com in room ops: Administrator until 2027-03-20 (19 days "
+        "left), declared at desired-state/rooms.yaml:5",
+        expired,
+    ]
+
+
+def test_max_duration_refuses_longer_grants_and_grants_without_until(repo: Path) -> None:
+    write_codeowners(repo)
+    result = run(*NOW, "validate", "--max-duration", "90d")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "desired-state/rooms.yaml:6: room ops: bob@example.com until 2027-12-31 ends after "
+        "2027-05-30: grants may last at most 90 days (--max-duration)",
+        "desired-state/rooms.yaml:7: room ops: erin@example.com has no `until:`, "
+        "frank@example.com has no `until:`: grants may last at most 90 days (--max-duration)",
+        "desired-state/rooms.yaml:9: room ops: carol@example.com has no `until:`: grants may "
+        "last at most 90 days (--max-duration)",
+        "Desired state is invalid: 3 errors.",
+    ]
+
+
+def test_max_grant_days_per_list_key_from_settings(repo: Path) -> None:
+    write_codeowners(repo)
+    settings(repo, "max_grant_days: {administrators: 400}\n")
+    assert run(*NOW, "validate").stderr.splitlines() == [
+        "desired-state/rooms.yaml:7: room ops: erin@example.com has no `until:`, "
+        "frank@example.com has no `until:`: grants in administrators may last at most 400 "
+        "days (settings.yaml max_grant_days)",
+        "Desired state is invalid: 1 error.",
+    ]
+    # --max-duration replaces the settings: per list key too
+    result = run(*NOW, "validate", "--max-duration", "members=12w")
+    assert result.stderr.splitlines() == [
+        "desired-state/rooms.yaml:9: room ops: carol@example.com has no `until:`: grants in "
+        "members may last at most 84 days (--max-duration)",
+        "Desired state is invalid: 1 error.",
+    ]
+
+
+def test_require_reason_for_elevated_roles(repo: Path) -> None:
+    write_codeowners(repo)
+    settings(repo, "require_reason: true\n")
+    result = run(*NOW, "validate")
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        1,
+        [
+            "desired-state/rooms.yaml:7: room ops: Administrator erin@example.com needs a "
+            "reason: add `reason:` or `ticket:` to this entry (settings.yaml require_reason)",
+            "Desired state is invalid: 1 error.",
+        ],
+    )  # alice has a reason, bob a ticket, frank a reason in the group; members need none
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--now", "tomorrow", "validate"),
+            "Error: Invalid value for '--now': expected a date (2027-03-31) or a date and "
+            "time with a zone (2027-03-31T18:00:00Z), got 'tomorrow'",
+        ),
+        (
+            ("--now", "2027-03-01T10:00", "validate"),
+            "Error: Invalid value for '--now': '2027-03-01T10:00' has no time zone: add one "
+            "(Z or +02:00)",
+        ),
+        (
+            ("validate", "--max-duration", "3 months"),
+            "Error: --max-duration 3 months: expected a duration such as 90d or 12w, "
+            "got '3 months'",
+        ),
+        (
+            ("validate", "--max-duration", "admins=30d"),
+            "Error: --max-duration: unknown list key 'admins' (administrators, members, *)",
+        ),
+    ],
+)
+def test_bad_clock_and_durations_are_usage_errors(
+    repo: Path, args: tuple[str, ...], message: str
+) -> None:
+    result = run(*args)
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (1, message)
