@@ -9,10 +9,9 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import target_option
 from reconciler.cli.pipeline import Session
 from reconciler.errors import UsageError
-from reconciler.governance.explaining import explain
+from reconciler.governance.explaining import explain, member_refs
 from reconciler.planner import plan as make_plan
 from reconciler.planner import select
-from reconciler.refs import MemberRef
 from reconciler.render.explain import render_explain
 
 
@@ -47,7 +46,7 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
     Exit 0 with the answer (also "neither declared nor live"); 1 on an error.
     """
     try:
-        ref = MemberRef.parse(member)
+        refs = member_refs(member)
     except ValueError as exc:
         raise UsageError(f"MEMBER {member!r}: {exc} (give an e-mail address or bot:NAME)") from None
     session = Session.open(app)
@@ -56,7 +55,7 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
             raise UsageError(f"--target {name}: no target named {name!r} is declared")
     live = session.read(session.scope(targets))
     planned = make_plan(session.desired, live, targets=targets or None, now=app.now)
-    result = explain(ref, session.desired, live, planned, app.now, targets=targets)
+    result = explain(member.strip(), refs, session.desired, live, planned, app.now, targets=targets)
     render_explain(result, fmt, app.console())
 
 

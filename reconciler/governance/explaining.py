@@ -4,7 +4,7 @@ plan made from both. Pure: the CLI reads and plans; this joins them for one memb
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Callable, Collection, Hashable, Mapping
 
 from reconciler import kinds
 from reconciler.desired.model import DesiredState, DesiredTarget
@@ -23,7 +23,8 @@ OUTCOMES = {
 
 
 def explain(
-    member: MemberRef,
+    member: str,
+    refs: Mapping[str, MemberRef],
     desired: DesiredState,
     live: LiveState,
     plan: Plan,
@@ -31,15 +32,35 @@ def explain(
     *,
     targets: Collection[str] | None = None,
 ) -> Explanation:
-    """Every declared target (or those named in ``targets``) where ``member`` is declared,
-    was declared (expired), or is live; a target named in ``targets`` is shown anyway."""
+    """Every declared target (or those named in ``targets``) where the member is declared,
+    was declared (expired), or is live; a target named in ``targets`` is shown anyway.
+    ``refs``: the member as each kind reads ``member`` (kind id -> ref); targets of a kind
+    that cannot read it are left out."""
     planned = {t.key: t for t in plan.targets}
     shown = []
     for t in sorted(select(desired.targets, targets or None), key=lambda t: t.key):
-        one = _target(member, t, live, planned.get(t.key), now)
+        ref = refs.get(t.key.kind)
+        if ref is None:
+            continue
+        one = _target(ref, t, live, planned.get(t.key), now)
         if targets or one.declarations or one.live_role is not None:
             shown.append(one)
-    return Explanation(str(member), now, tuple(shown))
+    return Explanation(member, now, tuple(shown))
+
+
+def member_refs(text: str) -> dict[str, MemberRef]:
+    """``text`` as each registered kind reads a member (an e-mail address, ``bot:NAME``,
+    ...); raises ValueError (the first kind's message) when no kind can read it."""
+    refs: dict[str, MemberRef] = {}
+    first_error: ValueError | None = None
+    for kind in kinds.all_kinds():
+        try:
+            refs[kind.id] = kind.parse_member(text)
+        except ValueError as exc:
+            first_error = first_error or exc
+    if not refs and first_error is not None:
+        raise first_error
+    return refs
 
 
 def _target(

@@ -50,7 +50,7 @@ def scenario(seed: Any, write_desired: Any) -> None:
         users=["alice", "bob", "carol"],
         rooms={
             "ops": [("alice", "Member"), ("carol", "Member")],
-            "web": [("alice", "Member")],
+            "web": [("alice", "Member"), ("carol", "Member")],
             "quiet": [("bob", "Member")],
             "lounge": [("alice", "Member")],
         },
@@ -86,15 +86,26 @@ def test_explain_lists_each_room_with_paths_until_reason_live_role_and_plan(
     ]  # lounge is live but not declared: `audit` lists rooms outside the desired state
 
 
-def test_explain_says_why_an_expired_member_goes(scenario: None, cli: Any) -> None:
-    run = cli(*NOW, "explain", "carol@example.com", "--target", "ops")
-    assert run.lines[3:8] == [
+def test_explain_says_why_an_expired_member_goes_and_where_it_stays(
+    scenario: None, cli: Any
+) -> None:
+    run = cli(*NOW, "explain", "carol@example.com")
+    assert run.lines[2:] == [
+        "# room ops (account 11111111-2222-3333-4444-555555555555, id room-ops)",
         f"  declared in {D}/rooms.yaml:2; owners: @alice, @example-org/sre",
         "  role: not declared",
         f"    expired 2027-03-01: Member via @contractors at {D}/groups.yaml:5 (from "
         f"{D}/rooms.yaml:10), reason: quarterly audit",
         "  live: Member",
         "  plan: the plan removes it (prune is on)",
+        "",
+        "# room web (account 11111111-2222-3333-4444-555555555555, id room-web)",
+        f"  declared in {D}/rooms.yaml:11",
+        "  role: not declared",
+        "  live: Member",
+        "  plan: kept: not declared, and this target does not prune",
+        "",
+        "carol@example.com is declared in 0 targets and live in 2 targets.",
     ]
 
 
