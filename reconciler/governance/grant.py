@@ -24,6 +24,8 @@ UNTIL_EXAMPLES = "a date (2027-03-31) or a date and time with a zone (2027-03-31
 DURATION_RE = re.compile(r"^\s*(\d{1,5})\s*([dw])\s*$", re.IGNORECASE)
 DURATION_UNITS = {"d": 1, "w": 7}
 DEFAULT_WARNING_DAYS = 14  # settings.yaml expiry_warning_days
+FOREVER = dt.datetime.max.replace(tzinfo=UTC)
+PAST = dt.datetime.min.replace(tzinfo=UTC) + dt.timedelta(days=1)
 
 
 @dataclass(frozen=True, order=True)
@@ -57,8 +59,13 @@ def parse_until(value: object, location: Location | None = None) -> Until:
                 "(2027-03-31T18:00:00Z or +02:00), or give a date"
             )
         text = value.isoformat().replace("+00:00", "Z")
-        return Until(value.astimezone(UTC), text, location)
+        try:
+            return Until(value.astimezone(UTC), text, location)
+        except OverflowError:
+            raise ValueError(f"'{text}' is out of range in UTC") from None
     if isinstance(value, dt.date):
+        if value == dt.date.max:  # through the last day there is: never ends
+            return Until(FOREVER, value.isoformat(), location)
         end = dt.datetime.combine(value + dt.timedelta(days=1), dt.time(), tzinfo=UTC)
         return Until(end, value.isoformat(), location)
     raise ValueError(f"expected {UNTIL_EXAMPLES}, got {_describe(value)}")
@@ -87,7 +94,10 @@ def parse_moment(text: str) -> dt.datetime:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"{text.strip()!r} has no time zone: add one (Z or +02:00)")
-        return value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(f"{text.strip()!r} is out of range in UTC") from None
     assert isinstance(value, dt.date)
     return dt.datetime.combine(value, dt.time(), tzinfo=UTC)
 
@@ -104,12 +114,15 @@ def latest_allowed(now: dt.datetime, days: int) -> dt.datetime:
     """The latest ``until`` a grant of at most ``days`` days may have: the end of the UTC
     day ``days`` days after today (so ``until: <today + 90 days>`` passes a 90-day limit)."""
     today = now.astimezone(UTC).date()
-    return dt.datetime.combine(today + dt.timedelta(days=days + 1), dt.time(), tzinfo=UTC)
+    try:
+        return dt.datetime.combine(today + dt.timedelta(days=days + 1), dt.time(), tzinfo=UTC)
+    except OverflowError:  # a limit beyond year 9999: no until is too late
+        return FOREVER
 
 
 def days_left(until: Until, now: dt.datetime) -> int:
     """Whole UTC days from today to the last day of the entry (0: it ends today)."""
-    last = (until.instant - dt.timedelta(microseconds=1)).date()
+    last = (max(until.instant, PAST) - dt.timedelta(microseconds=1)).date()
     return (last - now.astimezone(UTC).date()).days
 
 

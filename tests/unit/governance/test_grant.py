@@ -13,6 +13,7 @@ from reconciler.governance.grant import (
     days_left,
     latest_allowed,
     parse_duration,
+    parse_moment,
     parse_until,
 )
 from reconciler.refs import Location
@@ -133,3 +134,19 @@ def test_grant_describe() -> None:
     grant = Grant(parse_until("2027-03-31"), "on call", "https://t/OPS-1")
     assert grant.describe() == "until 2027-03-31, reason: on call, ticket https://t/OPS-1"
     assert Grant().describe() == ""
+
+
+def test_the_ends_of_the_calendar_are_errors_or_for_ever_never_a_crash() -> None:
+    now = at("2027-01-01T00:00:00+00:00")
+    last_day = parse_until("9999-12-31")
+    assert last_day.instant == dt.datetime.max.replace(tzinfo=UTC)
+    assert not last_day.expired(now)
+    assert days_left(last_day, now) == (dt.date(9999, 12, 31) - dt.date(2027, 1, 1)).days
+    for text in ("0001-01-01T00:00:00+02:00", "9999-12-31T23:59:59-05:00"):
+        with pytest.raises(ValueError, match="is out of range in UTC"):
+            parse_until(text)
+    assert parse_until("0001-01-01T00:00:00Z").expired(now)
+    assert days_left(parse_until("0001-01-01T00:00:00Z"), now) < 0
+    assert latest_allowed(now, 10**9) == dt.datetime.max.replace(tzinfo=UTC)
+    with pytest.raises(ValueError, match="is out of range in UTC"):
+        parse_moment("0001-01-01T00:00:00+02:00")
