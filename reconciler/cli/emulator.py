@@ -43,7 +43,7 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "seed_file",
     type=click.Path(dir_okay=False, path_type=Path),
     help="YAML seed file: accounts with users, bots, webhooks, rooms and memberships; "
-    "meetings with attendees.",
+    "meetings with attendees; app instances with users, bots, admins and channels.",
 )
 @click.option(
     "--latency-ms",
@@ -82,7 +82,8 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "--quotas",
     is_flag=True,
     help="Enforce AWS's documented rate quotas (Chime SDK meetings: 10 requests/s per "
-    "operation, answered 429 ThrottlingException).",
+    "operation, answered 429 ThrottlingException; messaging: 10 requests/s per bearer, "
+    "batch calls 1/s per channel, ..., answered 429 ThrottledClientException).",
 )
 @click.option(
     "--fault-seed",
@@ -106,11 +107,14 @@ def emulator(
     quotas: bool,
     fault_seed: int,
 ) -> None:
-    """Run a local Chime API emulator (rooms, users, bots; Chime SDK meetings) over HTTP.
+    """Run a local Chime API emulator (rooms, users, bots; Chime SDK meetings and
+    channels) over HTTP.
 
     It speaks the rest-json `chime` API as boto3 sends it: accounts, users, bots, rooms and
     room memberships, with AWS's page sizes, batch limits and error responses, and injects
-    faults on request. On the same port, `chime-sdk-meetings`: meetings and attendees.
+    faults on request. On the same port, `chime-sdk-meetings`: meetings and attendees; and
+    `chime-sdk-messaging` and `chime-sdk-identity`: app instances, channels, memberships
+    (DEFAULT and HIDDEN), moderators and bans, with the x-amz-chime-bearer rules.
     State lives in memory; it starts from --seed and is lost on exit.
 
     \b

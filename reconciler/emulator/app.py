@@ -36,6 +36,7 @@ from reconciler.emulator.errors import (
 from reconciler.emulator.faults import FaultConfig, FaultInjector
 from reconciler.emulator.meetings.admin import admin as meetings_admin
 from reconciler.emulator.meetings.models import MeetingsBackend
+from reconciler.emulator.messaging.backend import MessagingBackend
 from reconciler.emulator.models import ChimeBackend
 from reconciler.emulator.quotas import QuotaBuckets
 from reconciler.emulator.responses import Request
@@ -116,7 +117,12 @@ class EmulatorApp:
         self.initial_faults = to_faults(faults)
         self.backend = ChimeBackend(self.seed)
         self.meetings = MeetingsBackend(self.seed.meetings)
-        self.backends: dict[str, Any] = {"chime": self.backend, "meetings": self.meetings}
+        self.messaging = MessagingBackend(self.seed.app_instances)
+        self.backends: dict[str, Any] = {
+            "chime": self.backend,
+            "meetings": self.meetings,
+            "messaging": self.messaging,
+        }
         self.injector = FaultInjector(self.initial_faults)
         self.quotas = QuotaBuckets()
         self.counter = CallCounter()
@@ -128,6 +134,7 @@ class EmulatorApp:
         state = to_seed(seed) if seed is not None else self.seed
         self.backend.reset(state)
         self.meetings.reset(state.meetings)
+        self.messaging.reset(state.app_instances)
         self.configure_faults(self.initial_faults)
         self.counter.reset()
 
@@ -136,7 +143,10 @@ class EmulatorApp:
         self.injector.configure(config)
         self.quotas.reset()
 
-    def handle(self, method: str, target: str, body: bytes) -> HttpResponse:
+    def handle(
+        self, method: str, target: str, body: bytes, headers: Mapping[str, str] | None = None
+    ) -> HttpResponse:
+        """Answer one request (``headers``: names in any case)."""
         parts = urlsplit(target)
         path = parts.path
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
@@ -155,7 +165,8 @@ class EmulatorApp:
             blank = blank_label(params)
             if blank is not None:
                 raise BadRequestError(f"{blank} is required.")
-            request = Request(method, path, params, query, _json_object(body))
+            lowered = {k.lower(): v for k, v in (headers or {}).items()}
+            request = Request(method, path, params, query, _json_object(body), lowered)
             if route.quotas and self.injector.config.quotas:
                 refused = self.quotas.refused(route.quotas, route.operation, request)
                 if refused is not None:
@@ -209,7 +220,11 @@ class EmulatorApp:
 
     def state(self) -> dict[str, Any]:
         """All state as a seed document: ``reset(state())`` restores it."""
-        return {**self.backend.snapshot(), "meetings": self.meetings.snapshot()}
+        return {
+            **self.backend.snapshot(),
+            "meetings": self.meetings.snapshot(),
+            "app_instances": self.messaging.snapshot(),
+        }
 
     # -- responses -----------------------------------------------------------------------
 

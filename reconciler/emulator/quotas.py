@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from reconciler.emulator.responses import Request
 
-KeyOf = Callable[[str, Request], str]
+# The bucket a request draws from, or None when the quota does not apply to it (a quota
+# for eu-central-1 app instances only, say).
+KeyOf = Callable[[str, Request], str | None]
 
 
 def per_operation(operation: str, request: Request) -> str:
@@ -38,7 +40,7 @@ class QuotaBuckets:
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._lock = threading.Lock()
-        self._clock = clock
+        self.clock = clock  # injectable: tests move a manual clock
         self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, stamp)
 
     def reset(self) -> None:
@@ -50,9 +52,10 @@ class QuotaBuckets:
     ) -> tuple[Quota, str] | None:
         """Take a token from each quota's bucket, or from none and return the first quota
         (and its key) whose bucket is empty."""
-        keys = [(q, f"{q.rate}|{q.key(operation, request)}") for q in quotas]
+        named = [(q, q.key(operation, request)) for q in quotas]
+        keys = [(q, f"{q.rate}|{q.label}|{key}") for q, key in named if key is not None]
         with self._lock:
-            now = self._clock()
+            now = self.clock()
             levels = []
             for quota, key in keys:
                 capacity = max(1.0, quota.rate)
@@ -60,7 +63,7 @@ class QuotaBuckets:
                 tokens = min(capacity, tokens + (now - stamp) * quota.rate)
                 if tokens < 1.0:
                     self._buckets[key] = (tokens, now)
-                    return quota, key.split("|", 1)[1]
+                    return quota, key.split("|", 2)[2]
                 levels.append((key, tokens))
             for key, tokens in levels:
                 self._buckets[key] = (tokens - 1.0, now)

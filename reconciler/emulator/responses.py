@@ -8,7 +8,7 @@ model spells them, timestamps in ISO 8601). Errors are raised as ``ChimeError``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -28,13 +28,15 @@ from reconciler.emulator.models import (
 
 @dataclass(frozen=True)
 class Request:
-    """An API request as botocore sends it: method, URI labels, querystring and JSON body."""
+    """An API request as botocore sends it: method, URI labels, querystring, JSON body and
+    headers (names in lower case)."""
 
     method: str
     path: str
     params: Mapping[str, str]
     query: Mapping[str, str]
     body: Mapping[str, Any]
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 Reply = tuple[int, dict[str, Any] | None]

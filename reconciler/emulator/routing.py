@@ -28,10 +28,11 @@ class Route:
     template: str
     operation: str
     handler: AnyHandler
-    query_operation: str | None = None
+    query_operation: str | None = None  # the value the querystring's query_key must have
     service: str = "chime"
     throttle: type[ChimeError] = ThrottledClientError
     quotas: tuple[Quota, ...] = ()
+    query_key: str = "operation"  # messaging's per-user listings share /channels by `scope`
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -44,7 +45,7 @@ class Route:
         """The URI labels (percent-decoded) if this route serves the request, else None."""
         if method != self.method:
             return None
-        if self.query_operation is not None and query.get("operation") != self.query_operation:
+        if self.query_operation is not None and query.get(self.query_key) != self.query_operation:
             return None
         found = self.pattern.match(path)
         if found is None:

@@ -16,6 +16,9 @@ accounts:
           - {member: bot:PagerBot}                            # role defaults to Member
 ```
 
+Chime SDK messaging state (app instances, their users, bots, admins and channels) sits
+under a top-level ``app_instances:`` key, parsed by ``messaging/seed.py``.
+
 ``parse_seed`` checks a plain document and returns frozen ``Seed`` values with every id
 filled in: missing ids are uuid5 values derived from the account and the item's email or
 name, so the same seed always yields the same ids. Every error names the source, the line
@@ -35,6 +38,7 @@ import yaml
 from reconciler.desired.yamlpos import compose
 from reconciler.emulator.errors import SeedError
 from reconciler.emulator.meetings.seed import SeedMeeting, parse_meetings
+from reconciler.emulator.messaging.seed import SeedAppInstance, parse_app_instances
 from reconciler.refs import BOT_PREFIX, EMAIL_RE, WEBHOOK_PREFIX, Role
 
 MAX_MEMBERSHIPS_PER_ROOM = 1000
@@ -88,6 +92,7 @@ class SeedAccount:
 class Seed:
     accounts: tuple[SeedAccount, ...] = ()
     meetings: tuple[SeedMeeting, ...] = ()  # Chime SDK meetings (meetings/seed.py)
+    app_instances: tuple[SeedAppInstance, ...] = ()  # Chime SDK messaging (messaging/seed.py)
 
 
 def derived_id(*parts: str) -> str:
@@ -231,13 +236,14 @@ class _SeedParser:
         return ident
 
     def parse(self, doc: object) -> Seed:
-        root = self.mapping(doc, "", ("accounts", "meetings"))
+        root = self.mapping(doc, "", ("accounts", "meetings", "app_instances"))
         accounts = tuple(
             self.account(item, f"accounts[{i}]")
             for i, item in enumerate(self.items(root, "accounts", ""))
         )
         meetings = parse_meetings(self, self.items(root, "meetings", ""), derived_id)
-        return Seed(accounts, meetings=meetings)
+        app_instances = parse_app_instances(self, self.items(root, "app_instances", ""))
+        return Seed(accounts, meetings=meetings, app_instances=app_instances)
 
     def account(self, raw: object, path: str) -> SeedAccount:
         value = self.mapping(raw, path, ("id", "name", "users", "bots", "webhooks", "rooms"))

@@ -30,6 +30,7 @@ from typing import Any
 from reconciler.emulator.app import EmulatorApp, SeedLike
 from reconciler.emulator.faults import FaultConfig
 from reconciler.emulator.meetings.models import MeetingsBackend
+from reconciler.emulator.messaging.backend import MessagingBackend
 from reconciler.emulator.models import ChimeBackend
 
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
@@ -67,7 +68,7 @@ class _Handler(BaseHTTPRequestHandler):
             length = 0
         started = time.perf_counter()
         body = self.rfile.read(length) if length > 0 else b""
-        response = self.server.app.handle(self.command, self.path, body)
+        response = self.server.app.handle(self.command, self.path, body, dict(self.headers))
         head = [f"HTTP/1.1 {response.status} {_REASONS.get(response.status, '')}"]
         head += [f"Server: {self.server_version}", f"Date: {self.date_time_string()}"]
         head += [f"{name}: {value}" for name, value in response.headers]
@@ -250,6 +251,11 @@ class EmulatorServer:
     def meetings(self) -> MeetingsBackend:
         """The Chime SDK meetings (``end_meeting``, ``issued_join_tokens``, ...)."""
         return self.app.meetings
+
+    @property
+    def messaging(self) -> MessagingBackend:
+        """The Chime SDK app instances and channels (``channel_members``, ...)."""
+        return self.app.messaging
 
     def state(self) -> dict[str, Any]:
         """All state as a seed document (members by id; meetings without JoinTokens)."""

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from reconciler.emulator import responses
 from reconciler.emulator.meetings.urls import MEETINGS_ROUTES
+from reconciler.emulator.messaging.urls import MESSAGING_ROUTES
 from reconciler.emulator.routing import Route, blank_label
 
 __all__ = ["OPERATIONS", "ROUTES", "Route", "blank_label", "resolve"]
@@ -44,6 +45,7 @@ ROUTES: tuple[Route, ...] = (
         responses.delete_room_membership,
     ),
     *MEETINGS_ROUTES,
+    *MESSAGING_ROUTES,
 )
 
 OPERATIONS: tuple[str, ...] = tuple(r.operation for r in ROUTES)

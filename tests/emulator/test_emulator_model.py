@@ -31,7 +31,11 @@ MODELS = {
 }
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.operation)
+# Messaging and identity routes (two models behind one service) are checked in
+# test_messaging_model.py.
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if r.service in MODELS], ids=lambda r: r.operation
+)
 def test_routes_match_the_models_http_bindings(route: Any) -> None:
     http = MODELS[route.service].operation_model(route.operation).http
     query = f"?operation={route.query_operation}" if route.query_operation else ""

@@ -139,7 +139,7 @@ def test_a_seed_of_nested_aliases_is_refused_without_expanding_them(tmp_path: Pa
     with pytest.raises(SeedError) as info:
         load_seed(path)
     assert str(info.value) == (
-        f"{path}:1: a0: unknown key 'a0' (expected one of: accounts, meetings)"
+        f"{path}:1: a0: unknown key 'a0' (expected one of: accounts, meetings, app_instances)"
     )
 
 

@@ -1,0 +1,182 @@
+"""The x-amz-chime-bearer rules, role by role, through the real boto3 client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from emulator_http import request
+from messaging_seeds import (
+    ADMIN,
+    ALICE,
+    BOB,
+    CAROL,
+    DAVE,
+    INCIDENT,
+    INSTANCE,
+    LOBBY,
+    PAGER,
+    STRANGER,
+    chat_seed,
+    clients,
+    members,
+)
+
+from reconciler.emulator import EmulatorServer
+
+Call = Callable[[Any, str], Any]
+
+# Each operation as a call on incident-chat (PRIVATE, RESTRICTED) with a given bearer.
+OPERATIONS: dict[str, Call] = {
+    "DescribeChannel": lambda m, b: m.describe_channel(ChannelArn=INCIDENT, ChimeBearer=b),
+    "ListChannelMemberships": lambda m, b: m.list_channel_memberships(
+        ChannelArn=INCIDENT, ChimeBearer=b
+    ),
+    "ListChannelMemberships HIDDEN": lambda m, b: m.list_channel_memberships(
+        ChannelArn=INCIDENT, ChimeBearer=b, Type="HIDDEN"
+    ),
+    "ListChannelModerators": lambda m, b: m.list_channel_moderators(
+        ChannelArn=INCIDENT, ChimeBearer=b
+    ),
+    "ListChannelBans": lambda m, b: m.list_channel_bans(ChannelArn=INCIDENT, ChimeBearer=b),
+    "CreateChannelMembership": lambda m, b: m.create_channel_membership(
+        ChannelArn=INCIDENT, MemberArn=DAVE, Type="DEFAULT", ChimeBearer=b
+    ),
+    "BatchCreateChannelMembership": lambda m, b: m.batch_create_channel_membership(
+        ChannelArn=INCIDENT, MemberArns=[DAVE], ChimeBearer=b
+    ),
+    "DeleteChannelMembership": lambda m, b: m.delete_channel_membership(
+        ChannelArn=INCIDENT, MemberArn=PAGER, ChimeBearer=b
+    ),
+    "CreateChannelModerator": lambda m, b: m.create_channel_moderator(
+        ChannelArn=INCIDENT, ChannelModeratorArn=BOB, ChimeBearer=b
+    ),
+    "DeleteChannelModerator": lambda m, b: m.delete_channel_moderator(
+        ChannelArn=INCIDENT, ChannelModeratorArn=ALICE, ChimeBearer=b
+    ),
+    "CreateChannelBan": lambda m, b: m.create_channel_ban(
+        ChannelArn=INCIDENT, MemberArn=DAVE, ChimeBearer=b
+    ),
+    "DeleteChannelBan": lambda m, b: m.delete_channel_ban(
+        ChannelArn=INCIDENT, MemberArn=DAVE, ChimeBearer=b
+    ),
+}
+
+# Who may call what on incident-chat: the admin (not a member) and the moderator
+# everything; a DEFAULT member reads the channel, its members and moderators; a HIDDEN
+# member the same; anyone else, and users of another app instance, nothing.
+ALLOWED = {
+    "admin": set(OPERATIONS),
+    "moderator": set(OPERATIONS),
+    "member": {"DescribeChannel", "ListChannelMemberships", "ListChannelModerators"},
+    "hidden member": {"DescribeChannel", "ListChannelMemberships", "ListChannelModerators"},
+    "outsider": set(),
+    "other app instance": set(),
+}
+BEARERS = {
+    "admin": ADMIN,
+    "moderator": ALICE,
+    "member": BOB,
+    "hidden member": CAROL,
+    "outsider": DAVE,
+    "other app instance": STRANGER,
+}
+
+
+@pytest.mark.parametrize("role", list(BEARERS))
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+def test_each_role_may_call_exactly_its_operations(
+    emulator: EmulatorServer, role: str, operation: str
+) -> None:
+    seed = chat_seed()
+    seed["app_instances"][0]["channels"][0]["members"].append("bot:PagerBot")
+    emulator.reset(seed)
+    messaging, _ = clients(emulator)
+    before = emulator.state()
+    if operation in ALLOWED[role]:
+        reply = OPERATIONS[operation](messaging, BEARERS[role])
+        assert reply["ResponseMetadata"]["HTTPStatusCode"] in (200, 201, 204)
+    else:
+        with pytest.raises(messaging.exceptions.ForbiddenException) as info:
+            OPERATIONS[operation](messaging, BEARERS[role])
+        assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+        assert BEARERS[role] in info.value.response["Error"]["Message"]
+        assert emulator.state() == before  # a refused call changes nothing
+
+
+def test_private_channels_are_listed_only_for_an_admin(emulator: EmulatorServer) -> None:
+    emulator.reset(chat_seed())
+    messaging, _ = clients(emulator)
+
+    def names(bearer: str, **kw: Any) -> list[str]:
+        found = messaging.list_channels(AppInstanceArn=INSTANCE, ChimeBearer=bearer, **kw)
+        return [c["Name"] for c in found["Channels"]]
+
+    assert names(ADMIN) == ["incident-chat", "lobby"]
+    assert names(ADMIN, Privacy="PRIVATE") == ["incident-chat"]
+    assert names(BOB) == ["lobby"]  # a member of the PRIVATE channel does not see it listed
+    assert names(BOB, Privacy="PUBLIC") == ["lobby"]
+    with pytest.raises(messaging.exceptions.ForbiddenException):
+        names(BOB, Privacy="PRIVATE")
+    with pytest.raises(messaging.exceptions.ForbiddenException):
+        names(STRANGER)
+
+
+def test_anyone_may_join_a_public_channel_and_members_add_others_when_unrestricted(
+    emulator: EmulatorServer,
+) -> None:
+    emulator.reset(chat_seed())
+    messaging, _ = clients(emulator)
+    messaging.create_channel_membership(
+        ChannelArn=LOBBY, MemberArn=DAVE, Type="DEFAULT", ChimeBearer=DAVE
+    )
+    messaging.create_channel_membership(
+        ChannelArn=LOBBY, MemberArn=CAROL, Type="DEFAULT", ChimeBearer=BOB
+    )
+    with pytest.raises(messaging.exceptions.ForbiddenException):  # HIDDEN: moderators only
+        messaging.create_channel_membership(
+            ChannelArn=LOBBY, MemberArn=ALICE, Type="HIDDEN", ChimeBearer=BOB
+        )
+    with pytest.raises(messaging.exceptions.ForbiddenException):  # RESTRICTED
+        messaging.create_channel_membership(
+            ChannelArn=INCIDENT, MemberArn=DAVE, Type="DEFAULT", ChimeBearer=BOB
+        )
+    assert members(messaging, LOBBY, ADMIN) == [BOB, DAVE, CAROL]
+
+
+def test_a_member_may_leave_and_list_its_own_channels_but_not_anothers(
+    emulator: EmulatorServer,
+) -> None:
+    emulator.reset(chat_seed())
+    messaging, _ = clients(emulator)
+    own = messaging.list_channel_memberships_for_app_instance_user(ChimeBearer=BOB)
+    assert len(own["ChannelMemberships"]) == 2  # AppInstanceUserArn defaults to the bearer
+    with pytest.raises(messaging.exceptions.ForbiddenException):
+        messaging.list_channel_memberships_for_app_instance_user(
+            AppInstanceUserArn=ALICE, ChimeBearer=BOB
+        )
+    with pytest.raises(messaging.exceptions.ForbiddenException):
+        messaging.list_channels_moderated_by_app_instance_user(
+            AppInstanceUserArn=ALICE, ChimeBearer=BOB
+        )
+    messaging.delete_channel_membership(ChannelArn=INCIDENT, MemberArn=BOB, ChimeBearer=BOB)
+    assert members(messaging, INCIDENT, ADMIN) == [ALICE]
+
+
+def test_a_call_without_a_bearer_is_a_bad_request(emulator: EmulatorServer) -> None:
+    emulator.reset(chat_seed())
+    path = f"/channels/{INCIDENT.replace('/', '%2F')}/memberships"
+    status, headers, body = request(emulator.url, "GET", path)
+    assert (status, headers["x-amzn-errortype"], body) == (
+        400,
+        "BadRequestException",
+        {"Code": "BadRequest", "Message": "ChimeBearer is required."},
+    )
+
+
+def test_a_bearer_that_is_not_an_arn_is_a_bad_request(emulator: EmulatorServer) -> None:
+    emulator.reset(chat_seed())
+    messaging, _ = clients(emulator, parameter_validation=False)
+    with pytest.raises(messaging.exceptions.BadRequestException):
+        messaging.describe_channel(ChannelArn=INCIDENT, ChimeBearer="reconciler")
