@@ -209,3 +209,19 @@ def test_as_of_is_idempotent(desired_dir: Path) -> None:
     once = as_of(d, now)
     assert as_of(once, now) == once
     assert [str(m.ref) for m in once.targets[0].expired] == ["bob@example.com"]
+
+
+def test_markdown_details_show_reasons_and_untils_without_verbose(desired_dir: Path) -> None:
+    (desired_dir / "rooms.yaml").write_text(
+        "rooms:\n  ops:\n    members:\n"
+        "      - {member: bob@example.com, until: 2027-06-30, reason: migration, ticket: OPS-9}\n"
+        "      - carol@example.com\n"
+    )
+    d = load_desired(desired_dir)
+    md = render_markdown(plan(d, live_state(d, live_target("ops")), now=at("2027-03-01T00:00:00")))
+    assert (
+        "+ bob@example.com (Member)\n"
+        f"  # declared at {desired_dir}/rooms.yaml:4 as Member, until 2027-06-30, reason: "
+        "migration, ticket OPS-9\n"
+        "+ carol@example.com (Member)\n"
+    ) in md  # carol's path has nothing to add: shown with -v only
