@@ -81,7 +81,7 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-@click.command("codeowners")
+@click.command("codeowners", short_help="Write the CODEOWNERS lines for `owners:`.")
 @click.option(
     "--file",
     "file",

@@ -15,7 +15,7 @@ from reconciler.planner import select
 from reconciler.render.explain import render_explain
 
 
-@click.command("explain")
+@click.command("explain", short_help="Why MEMBER is (or is not) in each target, and until when.")
 @click.argument("member")
 @target_option
 @click.option(

@@ -54,6 +54,7 @@ ENVIRONMENT = """\b
 Environment:
   CHIME_RECONCILER_DESIRED         --desired DIR
   CHIME_RECONCILER_ENDPOINT_URL    --endpoint-url URL
+  CHIME_RECONCILER_NOW             --now WHEN (when `until:` is evaluated)
   AWS_PROFILE                      --profile (keys: boto3's usual variables)
   NO_COLOR                         --no-color, when set to anything
   CI                               when set: no progress bar
