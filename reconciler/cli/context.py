@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from rich.console import Console
 from reconciler.errors import UsageError
 from reconciler.governance.grant import parse_moment
 from reconciler.logs import configure as configure_logging
+from reconciler.pacing import Pacer, parse_rate_option, resolve_rates
 from reconciler.providers.aws import make_client
 from reconciler.redact import check_endpoint_url, redact, register_endpoint
 
@@ -29,6 +31,9 @@ class AppContext:
     verbose: int
     # the moment `until:` is evaluated at: --now, else the clock (read here, at the edge)
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    rates: dict[str, float | None] = field(default_factory=dict)  # --rate QUOTA=N
+    _pacer: Pacer | None = field(default=None, init=False, repr=False)
+    _clients: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def from_options(cls, **o: Any) -> AppContext:
@@ -41,15 +46,27 @@ class AppContext:
             no_color=bool(o["no_color"]) or "NO_COLOR" in os.environ,
             verbose=o["verbose"],
             now=_now(o.get("now")),
+            rates=dict(parse_rate_option(r) for r in o.get("rates") or ()),
         )
 
+    def pacer(self, settings: Mapping[str, float | None] | None = None) -> Pacer:
+        """The one pacer of this run, shared by every provider and thread: AWS's default
+        quotas for the region, then settings.yaml's ``rates:``, then ``--rate``."""
+        if self._pacer is None:
+            self._pacer = Pacer(resolve_rates(self.region, settings or {}, self.rates))
+        return self._pacer
+
     def client(self, service: str = "chime") -> Any:
-        """The one boto3 client of this run, for ``service``; -vv logs its calls."""
+        """The one boto3 client of this run for ``service`` (made on first use, then shared
+        by every provider and thread: botocore clients are thread-safe); -vv logs its
+        calls."""
         configure_logging(self.verbose)
+        if service in self._clients:
+            return self._clients[service]
         if self.endpoint_url:
             register_endpoint(check_endpoint_url(self.endpoint_url))
         try:
-            return make_client(
+            client = make_client(
                 service,
                 profile=self.profile,
                 region=self.region,
@@ -58,6 +75,8 @@ class AppContext:
             )
         except ValueError as exc:  # botocore: a malformed endpoint URL or region name
             raise UsageError(f"check --endpoint-url and --region: {redact(str(exc))}") from None
+        self._clients[service] = client
+        return client
 
     def console(self, stderr: bool = False) -> Console:
         """A rich console: colour only on a terminal; with --no-color / NO_COLOR no escape

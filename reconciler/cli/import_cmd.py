@@ -38,7 +38,7 @@ SHOW_FILES = 5  # existing files named in the refusal to overwrite
 
 
 def open_provider(app: AppContext) -> RoomsProvider:
-    return RoomsProvider(app.client(), parallelism=app.parallelism)
+    return RoomsProvider(app.client(), parallelism=app.parallelism, pacer=app.pacer())
 
 
 def settings_account(directory: Path) -> tuple[Path | None, str | None]:

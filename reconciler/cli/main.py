@@ -12,6 +12,7 @@ from reconciler import __version__
 from reconciler.cli.argv import normalise
 from reconciler.cli.context import AppContext
 from reconciler.errors import ReconcilerError
+from reconciler.pacing import QUOTAS
 from reconciler.runner import report_error, run
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -99,6 +100,16 @@ Environment:
     help="Evaluate `until:` at this moment instead of the current time: a date "
     "(2027-03-31, its first moment in UTC) or a date and time with a zone. "
     "Env: CHIME_RECONCILER_NOW.",
+)
+@click.option(
+    "--rate",
+    "rates",
+    multiple=True,
+    metavar="QUOTA=N",
+    help="Pace calls counted against QUOTA at N requests/s (or `off`: only after a 429), "
+    "overriding settings.yaml's `rates:` and AWS's default (repeatable). Quotas: "
+    + ", ".join(q.name for q in QUOTAS)
+    + ".",
 )
 @click.option("--no-color", is_flag=True, help="Never colour output (also: NO_COLOR env).")
 @click.option("-v", "--verbose", count=True, help="More detail: provenance, API calls (-vv).")

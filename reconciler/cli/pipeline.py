@@ -37,7 +37,10 @@ class Session:
         desired = as_of(load_desired(app.desired_dir), app.now)
         progress = ProgressBar(app.console(stderr=True))
         options = ProviderOptions(
-            client=app.client, parallelism=app.parallelism, progress=progress.advance
+            client=app.client,
+            parallelism=app.parallelism,
+            progress=progress.advance,
+            pacer=app.pacer(desired.rates),
         )
         # rooms always: a saved plan names its own kinds, opened on demand (``provider``)
         providers = open_providers({ROOM.id, *(t.key.kind for t in desired.targets)}, options)

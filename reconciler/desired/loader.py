@@ -78,6 +78,7 @@ def load_desired(directory: Path) -> DesiredState:
         targets=resolved.targets,
         safety=resolved.safety,
         protected=resolved.protected,
+        rates=loader.declared.rates,
         digest=source_files.digest(sources),
         files=tuple(s.display for s in sources),
         owned=resolved.owned,
@@ -225,6 +226,7 @@ class _Loader:
         self.declared.settings = model
         self.declared.prune = model.prune
         self.declared.safety = model.safety
+        self.declared.rates = dict(model.rates)
         entries = [(("protected", i), text, None) for i, text in enumerate(model.protected)]
         self.declared.protected = tuple(
             e.at for e in self._entries(MemberRef.parse, entries, display, positions)

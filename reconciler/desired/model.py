@@ -6,7 +6,7 @@ resolves groups into these values.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field, fields
 
 from reconciler.governance.codeowners import Ownership
@@ -85,6 +85,7 @@ class DesiredState:
     files: tuple[str, ...] = ()
     owned: tuple[Ownership, ...] = ()  # `owners:` of targets and groups, for CODEOWNERS
     policy: Policy = field(default_factory=Policy)  # settings.yaml governance keys
+    rates: Mapping[str, float | None] = field(default_factory=dict)  # quota -> requests/s
 
     @property
     def membership_count(self) -> int:

@@ -55,6 +55,7 @@ class Declarations:
     prune: bool = False
     safety: SafetySpec = field(default_factory=SafetySpec)
     protected: tuple[EntryAt, ...] = ()
+    rates: dict[str, float | None] = field(default_factory=dict)  # settings' `rates:`
     groups: dict[str, GroupDef] = field(default_factory=dict)
     broken_groups: set[str] = field(default_factory=set)
     groups_unknown_in: list[str] = field(default_factory=list)  # files we could not read

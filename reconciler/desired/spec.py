@@ -42,6 +42,7 @@ from reconciler.governance.entries import (
     which_entry,
 )
 from reconciler.governance.grant import DEFAULT_WARNING_DAYS
+from reconciler.pacing.quotas import check_rate, unknown_quota
 from reconciler.refs import MemberKind, MemberRef
 
 GROUP_PREFIX = "@"
@@ -252,6 +253,28 @@ class SafetySpec(Strict):
     min_administrators: int = Field(DEFAULT_MIN_ADMINISTRATORS, ge=0)
 
 
+def _quota_name(name: str) -> str:
+    problem = unknown_quota(name)
+    if problem:
+        raise PydanticCustomError("quota", problem)
+    return name
+
+
+def _rate(value: float | None) -> float | None:
+    problem = check_rate(value)
+    if problem:
+        raise PydanticCustomError("rate", problem)
+    return value
+
+
+QuotaName = Annotated[str, AfterValidator(_quota_name)]
+Rate = Annotated[
+    float | None,
+    AfterValidator(_rate),
+    Field(description="Requests per second; null: no known quota (paced only after a 429)."),
+]
+
+
 class SettingsFile(Strict):
     """settings.yaml at the top of the desired-state directory: the defaults."""
 
@@ -275,6 +298,11 @@ class SettingsFile(Strict):
         None,
         description="Longest grant, in days from today: for every role, or per list key "
         "(`administrators: 30`). Entries without `until:` count as longer.",
+    )
+    rates: dict[QuotaName, Rate] = Field(
+        default_factory=dict,
+        description="API quota -> requests per second the tool paces itself to "
+        "(default: AWS's documented quotas; `--rate` overrides).",
     )
 
 

@@ -16,6 +16,7 @@ def _rooms(options: ProviderOptions) -> Provider:
         parallelism=options.parallelism,
         retry=options.retry,
         progress=options.progress,
+        pacer=options.pacer,
     )
 
 

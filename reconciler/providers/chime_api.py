@@ -13,6 +13,7 @@ from typing import Any
 
 from reconciler.kinds.rooms import ROOM_BATCH  # BatchCreateRoomMembership: 50
 from reconciler.live import LiveMember
+from reconciler.pacing import Pacer, QuotaKey
 from reconciler.providers.base import ItemError
 from reconciler.providers.retry import RetryPolicy, call_with_retry
 from reconciler.refs import MemberKind, MemberRef, Role
@@ -22,6 +23,8 @@ ROOMS_PAGE = 99  # ListRooms
 MEMBERSHIPS_PAGE = 99  # ListRoomMemberships
 BOTS_PAGE = 99  # ListBots
 USERS_PAGE = 200  # ListUsers
+# Every call of the Amazon Chime API counts against one rate for the AWS account.
+CHIME_QUOTA = (QuotaKey("chime"),)
 
 
 @dataclass(frozen=True, order=True)
@@ -58,14 +61,24 @@ def live_member(item: Mapping[str, Any]) -> LiveMember:
 
 
 class ChimeApi:
-    """The ``chime`` operations for rooms, users and bots, retried per ``retry``."""
+    """The ``chime`` operations for rooms, users and bots, retried per ``retry`` and paced
+    by ``pacer`` (quota ``chime``) when given."""
 
-    def __init__(self, client: Any, retry: RetryPolicy) -> None:
+    def __init__(self, client: Any, retry: RetryPolicy, pacer: Pacer | None = None) -> None:
         self.client = client
         self.retry = retry
+        self.pacer = pacer
 
     def _call(self, operation: str, method: Callable[..., Any], context: str, **p: Any) -> Any:
-        return call_with_retry(self.retry, operation, method, context=context, **p)
+        return call_with_retry(
+            self.retry,
+            operation,
+            method,
+            context=context,
+            pacer=self.pacer,
+            keys=CHIME_QUOTA,
+            **p,
+        )
 
     def _pages(
         self,

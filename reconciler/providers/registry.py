@@ -2,7 +2,8 @@
 
 A provider module registers a factory for its kind (``register("room", factory)``); the
 factory gets ``ProviderOptions`` (how to make a boto3 client for a service, parallelism,
-progress callback) and returns a ``Provider``. The CLI never builds a provider itself.
+progress callback, the run's pacer) and returns a ``Provider``. The CLI never builds a
+provider itself.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.errors import UsageError
+from reconciler.pacing import Pacer
 from reconciler.providers.base import Provider, ReadProgress
 from reconciler.providers.retry import RetryPolicy
 
@@ -24,6 +26,7 @@ class ProviderOptions:
     parallelism: int = 8
     progress: ReadProgress | None = None
     retry: RetryPolicy | None = None
+    pacer: Pacer | None = None  # one per run, shared by every provider: quota buckets
 
 
 ProviderFactory = Callable[[ProviderOptions], Provider]

@@ -21,7 +21,7 @@ import logging
 import os
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -37,6 +37,7 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from reconciler.errors import AwsError, UsageError
 from reconciler.logs import LOGGER
+from reconciler.pacing import Pacer, QuotaKey
 from reconciler.redact import redact
 
 log = logging.getLogger(LOGGER)
@@ -208,18 +209,23 @@ def call_with_retry(
     fn: Callable[..., T],
     /,
     context: str = "",
+    pacer: Pacer | None = None,
+    keys: Sequence[QuotaKey] = (),
     **params: Any,
 ) -> T:
     """Call ``fn(**params)``; retry transient failures; raise ``AwsError`` for the rest.
 
     ``operation`` (``"ListRooms"``) and ``context`` (``"account 1111, room abc"``) name the
-    call in logs and in the error a user sees.
+    call in logs and in the error a user sees. With a ``pacer``, every attempt first waits
+    for a start from the buckets of ``keys`` (the quotas the call counts against), and a
+    429 slows them as well as being retried.
     """
     retry = 0  # failed attempts
     errors = 0  # of which not throttling
     while True:
+        ticket = pacer.acquire(*keys) if pacer is not None else None
         try:
-            return fn(**params)
+            result = fn(**params)
         except NoCredentialsError as exc:
             hint = (
                 f"{exc}: use --profile (or AWS_PROFILE), or set AWS_ACCESS_KEY_ID and "
@@ -227,6 +233,11 @@ def call_with_retry(
             )
             raise AwsError(operation, "NoCredentials", hint, context) from exc
         except (ClientError, HTTPClientError, BotoConnectionError) as exc:
+            if pacer is not None and ticket is not None:
+                if is_throttling(exc):
+                    pacer.throttled(ticket)
+                elif isinstance(exc, ClientError):
+                    pacer.served(ticket)
             transient = is_transient(exc)
             if isinstance(exc, ClientError):
                 code, message = error_code(exc), error_message(exc)
@@ -250,3 +261,7 @@ def call_with_retry(
             delay = policy.delay(retry)
             log_retry(operation, context, code, message, count, limit, delay)
             policy.sleep(delay)
+        else:
+            if pacer is not None and ticket is not None:
+                pacer.served(ticket)
+            return result

@@ -24,6 +24,7 @@ from reconciler.errors import AwsError
 from reconciler.kinds import RoleValue
 from reconciler.kinds.rooms import ROOM, room_role
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
+from reconciler.pacing import Pacer
 from reconciler.parallel import pmap
 from reconciler.providers.base import ItemError, ReadProgress
 from reconciler.providers.chime_api import Bot, ChimeApi, Room, User
@@ -49,8 +50,9 @@ class RoomsProvider:
         parallelism: int = 8,
         retry: RetryPolicy | None = None,
         progress: ReadProgress | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
-        self.api = ChimeApi(client, retry or RetryPolicy.from_env())
+        self.api = ChimeApi(client, retry or RetryPolicy.from_env(), pacer)
         self.parallelism = max(1, parallelism)
         self.progress = progress
         self._room_ids: dict[TargetKey, str] = {}

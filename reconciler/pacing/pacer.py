@@ -1,0 +1,131 @@
+"""The client-side pacer: one adaptive token bucket per quota key, shared by every thread
+of a run, so that the tool sends at most what the API's quotas allow instead of meeting
+them as 429s.
+
+    pacer = Pacer(resolve_rates("us-east-1"))
+    ticket = pacer.acquire(QuotaKey("messaging.bearer", bearer), QuotaKey(
+        "messaging.channel-batch", channel))      # blocks until both buckets allow a call
+    ...                                           # make the call, then either
+    pacer.served(ticket)                          # it was answered (success or error), or
+    pacer.throttled(ticket)                       # it was answered 429
+
+``call_with_retry`` (``reconciler/providers/retry.py``) does both for a provider that
+names its keys: ``call_with_retry(policy, op, fn, pacer=pacer, keys=keys, **params)``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from reconciler.logs import LOGGER
+from reconciler.pacing.bucket import Bucket
+from reconciler.pacing.quotas import BY_NAME, QuotaKey, unknown_quota
+
+log = logging.getLogger(LOGGER)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A granted start: the keys it was counted in and the time it was granted for."""
+
+    keys: tuple[QuotaKey, ...]
+    at: float
+    waited: float  # seconds the caller slept for it
+
+
+@dataclass(frozen=True)
+class PacerStats:
+    """What pacing did in a run: calls granted, seconds slept, 429s, rate decreases."""
+
+    granted: int
+    waited: float
+    throttled: int
+    decreases: int
+
+
+class Pacer:
+    """Thread-safe. ``rates``: quota name -> requests per second (None: no known quota;
+    unpaced until a 429). ``clock`` and ``sleep`` are injectable for tests."""
+
+    def __init__(
+        self,
+        rates: Mapping[str, float | None],
+        *,
+        burst: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        for name in rates:
+            problem = unknown_quota(name)
+            if problem:
+                raise ValueError(problem)
+        if burst < 1:
+            raise ValueError("burst must be at least 1 request")
+        self.rates = dict(rates)
+        self.burst = burst
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._buckets: dict[QuotaKey, Bucket] = {}
+        self._granted = 0
+        self._waited = 0.0
+        self._throttled = 0
+
+    def _bucket(self, key: QuotaKey) -> Bucket:
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            if key.quota not in BY_NAME:
+                raise ValueError(unknown_quota(key.quota))
+            limit = self.rates.get(key.quota, BY_NAME[key.quota].rate)
+            bucket = self._buckets[key] = Bucket(limit, self.burst)
+        return bucket
+
+    def acquire(self, *keys: QuotaKey) -> Ticket:
+        """Block until every one of ``keys`` allows one more call; count it in each."""
+        with self._lock:
+            now = self._clock()
+            buckets = [self._bucket(k) for k in keys]
+            at = max((b.earliest(now) for b in buckets), default=now)
+            for b in buckets:
+                b.grant(at)
+            self._granted += 1
+            wait = max(0.0, at - now)
+            self._waited += wait
+        if wait > 0:
+            self._sleep(wait)
+        return Ticket(tuple(keys), at, wait)
+
+    def served(self, ticket: Ticket) -> None:
+        """The call ``ticket`` granted was answered, not 429 (success or another error)."""
+        with self._lock:
+            now = self._clock()
+            for key in ticket.keys:
+                self._bucket(key).served(now)
+
+    def throttled(self, ticket: Ticket) -> None:
+        """The call ``ticket`` granted was answered 429: slow its buckets (the answer does
+        not say which quota it hit, so every one the call counted against)."""
+        with self._lock:
+            now = self._clock()
+            self._throttled += 1
+            for key in ticket.keys:
+                bucket = self._bucket(key)
+                before = bucket.rate(now)
+                after = bucket.throttled(ticket.at, now)
+                if after is not None:
+                    was = f"{before:.3g}/s" if before is not None else "unpaced"
+                    log.debug("pacing %s: throttled; %.3g requests/s (was %s)", key, after, was)
+
+    def rate(self, key: QuotaKey) -> float | None:
+        """The rate ``key`` is paced at now (None: unpaced)."""
+        with self._lock:
+            return self._bucket(key).rate(self._clock())
+
+    def stats(self) -> PacerStats:
+        with self._lock:
+            decreases = sum(b.decreases for b in self._buckets.values())
+            return PacerStats(self._granted, self._waited, self._throttled, decreases)

@@ -1,0 +1,131 @@
+"""The API rate quotas the tool paces itself to: names, AWS's documented defaults, and
+the overrides a user gives (``rates:`` in settings.yaml, ``--rate NAME=N`` on the command
+line). Pure data; the pacer (``pacer.py``) enforces them.
+
+A quota is named here once; a call names the quotas it counts against as ``QuotaKey``s
+(the quota's name and its scope: a bearer ARN, a channel ARN, an operation name, or ``""``
+for the whole AWS account). Defaults are from AWS's quota pages
+(``shared/CHIME_SDK.md``); the Amazon Chime API (``chime``: rooms, users, bots) publishes
+no default request rate, so that quota is unknown until the service answers 429, and the
+pacer finds it (see ``bucket.py``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from reconciler.errors import UsageError
+
+OFF = "off"  # an override meaning "no known quota": unpaced until a 429 says otherwise
+
+
+@dataclass(frozen=True)
+class Quota:
+    name: str
+    rate: float | None  # requests per second, AWS's default; None: none documented
+    scope: str  # what one bucket of this quota covers
+    regional: Mapping[str, float] = field(default_factory=dict)  # region -> default there
+
+    def default(self, region: str | None) -> float | None:
+        return self.regional.get(region or "", self.rate)
+
+
+QUOTAS: tuple[Quota, ...] = (
+    Quota("chime", None, "the AWS account (Amazon Chime API: rooms, users, bots)"),
+    Quota(
+        "messaging.bearer",
+        10.0,
+        "a bearer (ChimeBearer): every chime-sdk-messaging call",
+        {"eu-central-1": 5.0},
+    ),
+    Quota("messaging.channel-batch", 1.0, "a channel: BatchCreateChannelMembership"),
+    Quota(
+        "messaging.channel-write",
+        15.0,
+        "a channel: membership, moderator and ban creates and deletes",
+        {"eu-central-1": 10.0},
+    ),
+    Quota("messaging.channel-list", 15.0, "a channel: its membership, moderator, ban lists"),
+    Quota("messaging.user-list", 15.0, "an AppInstanceUser: the channels it is in or moderates"),
+    Quota("messaging.list-channels", 10.0, "an app instance: ListChannels"),
+    Quota("identity", 50.0, "the AWS account: chime-sdk-identity calls"),
+    Quota("identity.list-users", 10.0, "the AWS account: ListAppInstanceUsers"),
+    Quota("meetings", 10.0, "an operation: chime-sdk-meetings meeting and attendee calls"),
+)
+BY_NAME: dict[str, Quota] = {q.name: q for q in QUOTAS}
+
+Rates = Mapping[str, float | None]  # quota name -> requests per second (None: unknown)
+
+
+@dataclass(frozen=True, order=True)
+class QuotaKey:
+    """One bucket: a quota and the scope it is counted in (``""``: the whole account)."""
+
+    quota: str
+    scope: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.quota}[{self.scope}]" if self.scope else self.quota
+
+
+def unknown_quota(name: str) -> str | None:
+    """An error message if ``name`` is not a quota, with a suggestion; else None."""
+    if name in BY_NAME:
+        return None
+    close = difflib.get_close_matches(name, list(BY_NAME), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown quota {name!r}{hint}; known: {', '.join(BY_NAME)}"
+
+
+def check_rate(value: float | None, none: str = "null") -> str | None:
+    """An error message if ``value`` is not a usable rate (positive, finite, or None,
+    which is written ``none``)."""
+    if value is None or (math.isfinite(value) and value > 0):
+        return None
+    return f"a rate is a positive number of requests per second or {none}, not {value:g}"
+
+
+def parse_rate_option(text: str) -> tuple[str, float | None]:
+    """``NAME=N`` or ``NAME=off`` (as ``--rate`` takes it); UsageError otherwise."""
+    name, sep, value = text.partition("=")
+    name, value = name.strip(), value.strip()
+    if not sep or not name or not value:
+        raise UsageError(f"--rate takes QUOTA=N (requests per second) or QUOTA=off, not {text!r}")
+    problem = unknown_quota(name)
+    if problem:
+        raise UsageError(f"--rate {text}: {problem}")
+    if value.lower() == OFF:
+        return name, None
+    try:
+        rate: float | None = float(value)
+    except ValueError:
+        raise UsageError(
+            f"--rate {text}: {value!r} is not a number of requests per second"
+        ) from None
+    problem = check_rate(rate, OFF)
+    if problem:
+        raise UsageError(f"--rate {text}: {problem}")
+    return name, rate
+
+
+def resolve_rates(region: str | None, *overrides: Rates) -> dict[str, float | None]:
+    """Every quota's rate: AWS's default for ``region``, then each mapping of overrides in
+    turn (settings.yaml, then the command line): the last one naming a quota wins."""
+    rates: dict[str, float | None] = {q.name: q.default(region) for q in QUOTAS}
+    for layer in overrides:
+        for name, rate in layer.items():
+            if name not in BY_NAME:
+                raise UsageError(unknown_quota(name) or name)
+            rates[name] = rate
+    return rates
+
+
+def describe(rates: Rates) -> Iterable[str]:
+    """One line per quota, for ``--help`` and logs: ``messaging.bearer 10/s (a bearer ...)``."""
+    for q in QUOTAS:
+        rate = rates.get(q.name, q.rate)
+        shown = f"{rate:g}/s" if rate is not None else "unknown"
+        yield f"{q.name} {shown} per {q.scope}"

@@ -1,0 +1,233 @@
+"""The pacer with an injected clock: spacing at the quota, several buckets per call,
+shared by threads, and the adaptive part (a lower quota found from 429s)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from reconciler.pacing import Pacer, QuotaKey
+from reconciler.pacing.bucket import BETA, MIN_CALLS
+
+CHIME = QuotaKey("chime")
+BEARER = QuotaKey("messaging.bearer", "arn:bearer")
+CHANNEL_A = QuotaKey("messaging.channel-batch", "arn:channel/a")
+CHANNEL_B = QuotaKey("messaging.channel-batch", "arn:channel/b")
+
+
+class FakeClock:
+    """Time that moves only when someone sleeps (one thread)."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def pacer(clock: FakeClock, **rates: float | None) -> Pacer:
+    named = {k.replace("_", ".", 1).replace("_", "-"): v for k, v in rates.items()}
+    return Pacer(named, clock=clock, sleep=clock.sleep)
+
+
+def test_calls_are_spaced_at_the_quota_and_the_first_goes_at_once() -> None:
+    clock = FakeClock()
+    p = pacer(clock, chime=10.0)
+    starts = [p.acquire(CHIME).at for _ in range(11)]
+    assert starts == pytest.approx([100.0 + i / 10 for i in range(11)])
+    assert clock.now == pytest.approx(101.0)  # 11 calls at 10/s: one second of waiting
+
+
+def test_a_bucket_idle_for_a_while_does_not_save_up_a_burst() -> None:
+    clock = FakeClock()
+    p = pacer(clock, chime=10.0)
+    p.acquire(CHIME)
+    clock.advance(5.0)
+    starts = [p.acquire(CHIME).at for _ in range(3)]
+    assert starts == pytest.approx([105.0, 105.1, 105.2])
+
+
+def test_a_burst_allowance_lets_that_many_calls_go_at_once() -> None:
+    clock = FakeClock()
+    p = Pacer({"chime": 10.0}, burst=3, clock=clock, sleep=clock.sleep)
+    starts = [p.acquire(CHIME).at for _ in range(5)]
+    assert starts == pytest.approx([100.0, 100.0, 100.0, 100.1, 100.2])
+
+
+def test_a_call_waits_for_every_bucket_it_counts_against() -> None:
+    """Messaging: a batch counts against its channel (1/s) and its bearer (10/s)."""
+    clock = FakeClock()
+    p = pacer(clock, messaging_bearer=10.0, messaging_channel_batch=1.0)
+    a1 = p.acquire(BEARER, CHANNEL_A).at
+    a2 = p.acquire(BEARER, CHANNEL_A).at  # the channel's 1/s decides
+    b1 = p.acquire(BEARER, CHANNEL_B).at  # another channel: only the bearer's 10/s
+    assert (a1, a2) == pytest.approx((100.0, 101.0))
+    assert b1 == pytest.approx(101.1)  # after a2 in the bearer's bucket, not a second later
+
+
+def test_other_scopes_of_one_quota_are_separate_buckets() -> None:
+    clock = FakeClock()
+    p = pacer(clock, messaging_channel_batch=1.0)
+    assert [p.acquire(k).at for k in (CHANNEL_A, CHANNEL_B)] == [100.0, 100.0]
+
+
+def test_a_quota_with_no_known_rate_is_not_paced() -> None:
+    clock = FakeClock()
+    p = pacer(clock, chime=None)
+    for _ in range(50):
+        p.acquire(CHIME)
+    assert clock.slept == []
+    assert p.rate(CHIME) is None
+
+
+def test_unknown_quota_names_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown quota 'chim'"):
+        Pacer({"chim": 1.0})
+    with pytest.raises(ValueError, match="unknown quota 'nope'"):
+        Pacer({}).acquire(QuotaKey("nope"))
+
+
+def test_defaults_apply_to_quotas_not_given() -> None:
+    clock = FakeClock()
+    p = pacer(clock)
+    assert p.rate(BEARER) == 10.0  # AWS's documented default
+    assert p.rate(CHANNEL_A) == 1.0
+
+
+def throttle_after(p: Pacer, clock: FakeClock, key: QuotaKey, latency: float = 0.05) -> float:
+    """One call answered 429 after ``latency``; the rate afterwards."""
+    ticket = p.acquire(key)
+    clock.advance(latency)
+    p.throttled(ticket)
+    return p.rate(key) or 0.0
+
+
+def serve(p: Pacer, clock: FakeClock, key: QuotaKey, n: int, latency: float = 0.0) -> None:
+    for _ in range(n):
+        ticket = p.acquire(key)
+        clock.advance(latency)
+        p.served(ticket)
+
+
+def test_a_lone_429_is_retried_but_slows_nothing() -> None:
+    clock = FakeClock()
+    p = pacer(clock, chime=10.0)
+    serve(p, clock, CHIME, 10)
+    assert throttle_after(p, clock, CHIME) == 10.0
+    clock.advance(2.0)
+    assert throttle_after(p, clock, CHIME) == 10.0  # two seconds apart: still lone
+
+
+def test_dense_429s_slow_a_bucket_below_what_was_served() -> None:
+    """Configured at 10/s, the service serves 5/s: two 429s within a second decrease the
+    rate to BETA times the rate served over that second."""
+    clock = FakeClock()
+    p = pacer(clock, chime=10.0)
+    serve(p, clock, CHIME, 5, latency=0.2)  # 5 served in a second
+    throttle_after(p, clock, CHIME, latency=0.0)
+    after = throttle_after(p, clock, CHIME, latency=0.0)
+    assert after == pytest.approx(BETA * 5, rel=0.15)
+    assert p.stats().decreases == 1
+    assert p.stats().throttled == 2
+
+
+def test_429s_of_calls_sent_before_a_decrease_do_not_decrease_again() -> None:
+    clock = FakeClock()
+    p = pacer(clock, chime=10.0)
+    in_flight = [p.acquire(CHIME) for _ in range(4)]  # sent at 10/s
+    for t in in_flight[:2]:
+        p.throttled(t)
+    slowed = p.rate(CHIME)
+    assert slowed is not None and slowed < 10.0
+    clock.advance(2.0)
+    for t in in_flight[2:]:  # answered later, but sent before the decrease
+        p.throttled(t)
+    assert p.stats().decreases == 1
+
+
+def test_the_rate_grows_back_to_the_quota_and_never_above() -> None:
+    clock = FakeClock()
+    p = pacer(clock, chime=10.0)
+    serve(p, clock, CHIME, 8, latency=0.0)
+    throttle_after(p, clock, CHIME, latency=0.0)
+    low = throttle_after(p, clock, CHIME, latency=0.0)
+    rates = []
+    for _ in range(20):
+        clock.advance(0.5)
+        rates.append(p.rate(CHIME) or 0.0)
+    assert low < rates[0]
+    assert rates == sorted(rates)  # never down without a 429
+    assert max(rates) == 10.0  # back at the configured quota, capped there
+
+
+def test_an_unknown_quota_is_found_when_most_calls_are_throttled() -> None:
+    """Unpaced, with a service that serves 10/s and throttles the rest: once half of a
+    second's calls (at least MIN_CALLS) are 429s, the bucket paces below what was served
+    (measured over the whole second, so never above it)."""
+    clock = FakeClock()
+    p = pacer(clock, chime=None)
+    clock.advance(1.0)
+    for i in range(MIN_CALLS * 4):  # a call every 25 ms; the service serves 10/s
+        ticket = p.acquire(CHIME)
+        clock.advance(0.025)
+        if i % 4 == 0:
+            p.served(ticket)
+        else:
+            p.throttled(ticket)
+        if p.rate(CHIME) is not None:
+            break
+    found = p.rate(CHIME)
+    assert found is not None
+    assert 0 < found <= BETA * 10.0
+    # and it grows back, flat near what was served: within ten seconds, past it
+    clock.advance(10.0)
+    assert (p.rate(CHIME) or 0.0) > 10.0
+
+
+def test_a_few_429s_among_many_served_calls_do_not_start_pacing() -> None:
+    """A service under load answers some 429s that no rate explains: one in ten is not
+    the signature of a quota, so an unknown quota stays unpaced."""
+    clock = FakeClock()
+    p = pacer(clock, chime=None)
+    for i in range(200):
+        ticket = p.acquire(CHIME)
+        clock.advance(0.01)
+        if i % 10 == 0:
+            p.throttled(ticket)
+        else:
+            p.served(ticket)
+    assert p.rate(CHIME) is None
+    assert clock.slept == []
+
+
+def test_threads_share_the_buckets() -> None:
+    """Real time: 4 threads x 5 calls at 50/s take at least 19 intervals."""
+    p = Pacer({"chime": 50.0})
+    starts: list[float] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        for _ in range(5):
+            p.acquire(CHIME)
+            with lock:
+                starts.append(time.monotonic())
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    began = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(starts) == 20
+    assert max(starts) - began >= 19 / 50 - 0.01
+    assert p.stats().granted == 20

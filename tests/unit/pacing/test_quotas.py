@@ -1,0 +1,61 @@
+"""Quota names, AWS's documented defaults per region, and the overrides users give."""
+
+from __future__ import annotations
+
+import pytest
+
+from reconciler.errors import UsageError
+from reconciler.pacing import QUOTAS, parse_rate_option, resolve_rates
+
+
+def test_defaults_are_aws_documented_quotas_per_region() -> None:
+    east = resolve_rates("us-east-1")
+    frankfurt = resolve_rates("eu-central-1")
+    assert east["messaging.bearer"] == 10.0
+    assert frankfurt["messaging.bearer"] == 5.0
+    assert east["messaging.channel-batch"] == frankfurt["messaging.channel-batch"] == 1.0
+    assert east["messaging.channel-write"] == 15.0
+    assert frankfurt["messaging.channel-write"] == 10.0
+    assert east["meetings"] == 10.0
+    assert east["chime"] is None  # no documented default: found from 429s
+
+
+def test_later_overrides_win() -> None:
+    rates = resolve_rates("us-east-1", {"chime": 5.0, "meetings": 3.0}, {"chime": 8.0})
+    assert rates["chime"] == 8.0
+    assert rates["meetings"] == 3.0
+    assert resolve_rates("us-east-1", {"messaging.bearer": None})["messaging.bearer"] is None
+
+
+def test_every_quota_is_resolved() -> None:
+    assert set(resolve_rates(None)) == {q.name for q in QUOTAS}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("chime=10", ("chime", 10.0)),
+        ("meetings = 2.5", ("meetings", 2.5)),
+        ("chime=off", ("chime", None)),
+    ],
+)
+def test_rate_option(text: str, expected: tuple[str, float | None]) -> None:
+    assert parse_rate_option(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("chime", "--rate takes QUOTA=N (requests per second) or QUOTA=off, not 'chime'"),
+        ("chime=", "--rate takes QUOTA=N"),
+        ("chim=3", "--rate chim=3: unknown quota 'chim' (did you mean 'chime'?)"),
+        ("chime=fast", "--rate chime=fast: 'fast' is not a number of requests per second"),
+        ("chime=0", "--rate chime=0: a rate is a positive number of requests per second or off"),
+        ("chime=-2", "--rate chime=-2: a rate is a positive number"),
+        ("chime=inf", "--rate chime=inf: a rate is a positive number"),
+    ],
+)
+def test_bad_rate_options_say_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(UsageError) as info:
+        parse_rate_option(text)
+    assert str(info.value).startswith(message)
