@@ -1,9 +1,11 @@
 """The saved-plan file: ``plan --out FILE`` writes it, ``show FILE`` and ``apply FILE`` read it.
 
-The file is the JSON rendering of the plan (``reconciler.render.json``, schema
+The file is the plan's JSON document (``reconciler.plandoc``, format version 2, schema
 ``plan.schema.json``), which holds everything ``apply`` needs to execute exactly this
 plan: per target its kind, scope, name, id and live fingerprint; per change the member's
-id, type, display and key; the desired-state digest. ``load_plan(save_plan(p, f)) == p``.
+id, type, display and key, and roles as the kind writes them; the desired-state digest.
+``load_plan(save_plan(p, f)) == p``. Files of format version 1 (before kinds: ``rooms[]``
+with ``account``) are still read.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +26,7 @@ from reconciler.governance.plan_json import expiring_from, grant_from
 from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
 from reconciler.plan import Action, Change, Plan, SafetyViolation, TargetPlan
+from reconciler.plandoc import FORMAT_VERSION, READABLE_VERSIONS, plan_to_data
 from reconciler.refs import (
     BOT_PREFIX,
     WEBHOOK_PREFIX,
@@ -32,7 +36,6 @@ from reconciler.refs import (
     Provenance,
     TargetKey,
 )
-from reconciler.render.json import FORMAT_VERSION, render_json
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
@@ -72,7 +75,7 @@ class _Corrupt(Exception):
 def save_plan(plan: Plan, path: Path | str) -> Path:
     """Write ``plan`` to ``path`` (atomically: a reader never sees half a file)."""
     path = Path(path)
-    text = render_json(plan)
+    text = json.dumps(plan_to_data(plan), indent=2, ensure_ascii=False) + "\n"
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
@@ -108,18 +111,19 @@ def load_plan(path: Path | str) -> Plan:
 
 
 def plan_from_data(data: Any, path: Path | str = "<data>") -> Plan:
-    """Decode the JSON document written by ``render_json``."""
+    """Decode the JSON document ``reconciler.plandoc`` writes (or a version-1 one)."""
     if not isinstance(data, dict) or "format_version" not in data:
         raise PlanFileError(path, "not a chime-reconciler plan (no format_version)")
     version = data["format_version"]
-    if version != FORMAT_VERSION:
+    if version not in READABLE_VERSIONS:
+        readable = " or ".join(repr(v) for v in READABLE_VERSIONS)
         raise PlanFileError(
             path,
             f"format_version {version!r} is not supported; this chime-reconciler reads "
-            f"version {FORMAT_VERSION!r} (make the plan again with this version)",
+            f"version {readable} (make the plan again with this version)",
         )
     try:
-        return _plan(data)
+        return _plan(data, LAYOUTS[version])
     except _Corrupt as exc:
         raise PlanFileError(path, f"the file is corrupt: {exc}") from exc
 
@@ -127,13 +131,29 @@ def plan_from_data(data: Any, path: Path | str = "<data>") -> Plan:
 # --- decoding ------------------------------------------------------------------------------
 
 
-def _plan(d: dict[str, Any]) -> Plan:
-    rooms = _list(d, "rooms", "")
+@dataclass(frozen=True)
+class _Layout:
+    """The key names that differ between format versions."""
+
+    targets: str
+    scope: str
+    elevated: str
+    violation_name: str
+
+
+LAYOUTS = {
+    "1": _Layout("rooms", "account", "live_administrators", "room"),
+    FORMAT_VERSION: _Layout("targets", "scope", "live_elevated", "name"),
+}
+
+
+def _plan(d: dict[str, Any], layout: _Layout) -> Plan:
+    targets = _list(d, layout.targets, "")
     safety = _obj(d, "safety", "")
     return Plan(
-        targets=tuple(_target(r, f"rooms[{i}]") for i, r in enumerate(rooms)),
+        targets=tuple(_target(t, layout, f"{layout.targets}[{i}]") for i, t in enumerate(targets)),
         violations=tuple(
-            _violation(v, f"safety.violations[{i}]")
+            _violation(v, layout, f"safety.violations[{i}]")
             for i, v in enumerate(_list(safety, "violations", "safety"))
         ),
         errors=tuple(_as(str, e, f"errors[{i}]") for i, e in enumerate(_list(d, "errors", ""))),
@@ -143,11 +163,11 @@ def _plan(d: dict[str, Any]) -> Plan:
     )
 
 
-def _target(d: Any, where: str) -> TargetPlan:
+def _target(d: Any, layout: _Layout, where: str) -> TargetPlan:
     d = _as(dict, d, where)
     key = TargetKey(
         _kind(_field(d, "kind", where, str), f"{where}.kind").id,
-        _field(d, "account", where, str),
+        _field(d, layout.scope, where, str),
         _field(d, "name", where, str),
     )
     kind = kinds.get(key.kind)
@@ -162,7 +182,7 @@ def _target(d: Any, where: str) -> TargetPlan:
         unmanaged=_live_members(d, kind, "unmanaged", where),
         protected=_live_members(d, kind, "protected", where),
         live_count=_field(d, "live_count", where, int),
-        live_elevated=_optional_int(d, "live_administrators", where),
+        live_elevated=_optional_int(d, layout.elevated, where),
     )
 
 
@@ -243,15 +263,15 @@ def _expiring(d: dict[str, Any]) -> tuple[Expiring, ...]:
     return tuple(out)
 
 
-def _violation(d: Any, where: str) -> SafetyViolation:
+def _violation(d: Any, layout: _Layout, where: str) -> SafetyViolation:
     d = _as(dict, d, where)
-    room = d.get("room")
+    name = d.get(layout.violation_name)
     target = None
-    if room is not None:
+    if name is not None:
         target = TargetKey(
             _kind(_field(d, "kind", where, str), f"{where}.kind").id,
-            _field(d, "account", where, str),
-            _as(str, room, f"{where}.room"),
+            _field(d, layout.scope, where, str),
+            _as(str, name, f"{where}.{layout.violation_name}"),
         )
     return SafetyViolation(
         rule=_field(d, "rule", where, str),
@@ -290,7 +310,7 @@ def _kind(value: str, where: str) -> Kind:
 
 
 def _optional_int(d: dict[str, Any], key: str, where: str) -> int | None:
-    """A key added within format version 1: absent or null in older files."""
+    """A key added within format version 1 (absent or null in older files), or null."""
     value = d.get(key)
     return None if value is None else _as(int, value, f"{where}.{key}")
 

@@ -102,7 +102,7 @@ def test_terraform_spellings_are_understood(ops: Any, cli: Any, workdir: Path) -
     assert run.exit_code == 2
     assert run.lines[0] == ops.plan[0]
     saved = json.loads((workdir / "saved.json").read_text())
-    assert [t["name"] for t in saved["rooms"]] == ["incident"]
+    assert [t["name"] for t in saved["targets"]] == ["incident"]
     applied = cli("apply", "-auto-approve", "-target", "releases")
     assert applied.exit_code == 0
     assert applied.lines[-1] == "Apply complete! Memberships: 1 added, 0 changed, 0 removed."

@@ -62,7 +62,7 @@ def test_plan_json_follows_the_published_schema(ops: Any, cli: Any) -> None:
     jsonschema.Draft202012Validator(plan_schema()).validate(doc)
     assert doc["summary"] == {"add": 3, "change": 1, "remove": 1}
     assert [
-        (r["name"], [(c["action"], c["member"]) for c in r["changes"]]) for r in doc["rooms"]
+        (r["name"], [(c["action"], c["member"]) for c in r["changes"]]) for r in doc["targets"]
     ] == [
         (
             "incident",

@@ -62,7 +62,7 @@ def test_show_markdown_is_what_plan_prints(ops: Any, cli: Any, saved: Path) -> N
         (
             '{"format_version": "0"}',
             "format_version '0' is not supported; this chime-reconciler reads version '1' "
-            "(make the plan again with this version)",
+            "or '2' (make the plan again with this version)",
         ),
     ],
     ids=["truncated", "not-a-plan", "other-version"],
@@ -79,11 +79,11 @@ def test_show_corrupt_file_is_an_error_without_traceback(
 
 def test_show_corrupt_change_names_where_in_the_file(cli: Any, saved: Path) -> None:
     doc = json.loads(saved.read_text(encoding="utf-8"))
-    doc["rooms"][0]["changes"][2]["action"] = "rename"
+    doc["targets"][0]["changes"][2]["action"] = "rename"
     saved.write_text(json.dumps(doc), encoding="utf-8")
     run = cli("show", "p.json")
     assert run.err_lines == [
         "Error: Cannot use the saved plan p.json: the file is corrupt: "
-        'rooms[0].changes[2].action: expected one of create, update, delete, got "rename"'
+        'targets[0].changes[2].action: expected one of create, update, delete, got "rename"'
     ]
     assert run.exit_code == 1

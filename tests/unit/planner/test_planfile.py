@@ -96,14 +96,46 @@ def saved(**changes: Any) -> str:
     return json.dumps(data)
 
 
+def version_1(**changes: Any) -> str:
+    """The sample plan as format version 1 wrote it (rooms[], account, room/account)."""
+    data = json.loads(saved())
+    data["format_version"] = "1"
+    rooms = data.pop("targets")
+    for r in rooms:
+        r["account"] = r.pop("scope")
+        r["live_administrators"] = r.pop("live_elevated")
+    for v in data["safety"]["violations"]:
+        v["room"], v["account"] = v.pop("name"), v.pop("scope")
+    data = {**data, "rooms": rooms}
+    for dotted, value in changes.items():
+        *path, last = dotted.split("__")
+        node = data
+        for part in path:
+            node = node[int(part)] if part.isdigit() else node[part]
+        if value is KeyError:
+            del node[last]
+        else:
+            node[last] = value
+    return json.dumps(data)
+
+
+def test_version_1_plan_loads_as_the_same_plan(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(version_1(), encoding="utf-8")
+    assert load_plan(path) == sample_plan()
+
+
 def test_plan_saved_without_live_administrators_loads_with_it_unknown(tmp_path: Path) -> None:
     # the key was added within format version 1: older files lack it
     path = tmp_path / "plan.json"
-    path.write_text(saved(rooms__0__live_administrators=KeyError), encoding="utf-8")
+    path.write_text(version_1(rooms__0__live_administrators=KeyError), encoding="utf-8")
     assert sample_plan().targets[0].live_elevated == 0
     assert load_plan(path).targets[0].live_elevated is None
-    assert load_error(tmp_path, saved(rooms__0__live_administrators="1")) == (
+    assert load_error(tmp_path, version_1(rooms__0__live_administrators="1")) == (
         'the file is corrupt: rooms[0].live_administrators: expected an integer, got "1"'
+    )
+    assert load_error(tmp_path, saved(targets__0__live_elevated="1")) == (
+        'the file is corrupt: targets[0].live_elevated: expected an integer, got "1"'
     )
 
 
@@ -139,31 +171,41 @@ def test_json_that_is_not_a_plan_is_reported(tmp_path: Path) -> None:
 
 
 def test_other_format_version_is_refused(tmp_path: Path) -> None:
-    assert load_error(tmp_path, saved(format_version="2")) == (
-        "format_version '2' is not supported; this chime-reconciler reads version '1' "
-        "(make the plan again with this version)"
+    assert load_error(tmp_path, saved(format_version="3")) == (
+        "format_version '3' is not supported; this chime-reconciler reads version '1' or "
+        "'2' (make the plan again with this version)"
+    )
+
+
+def test_unknown_kind_or_role_is_reported_with_its_path(tmp_path: Path) -> None:
+    assert load_error(tmp_path, saved(targets__0__kind="galaxy")).startswith(
+        "the file is corrupt: targets[0].kind: unknown membership kind 'galaxy' (known: "
+    )
+    assert load_error(tmp_path, saved(targets__0__changes__0__role_after="Owner")) == (
+        "the file is corrupt: targets[0].changes[0].role_after: expected one of "
+        'Administrator, Member, got "Owner"'
     )
 
 
 def test_missing_key_is_reported_with_its_path(tmp_path: Path) -> None:
-    assert load_error(tmp_path, saved(rooms__0__fingerprint=KeyError)) == (
-        "the file is corrupt: rooms[0]: missing 'fingerprint'"
+    assert load_error(tmp_path, saved(targets__0__fingerprint=KeyError)) == (
+        "the file is corrupt: targets[0]: missing 'fingerprint'"
     )
 
 
 def test_bad_action_is_reported_with_its_path(tmp_path: Path) -> None:
-    assert load_error(tmp_path, saved(rooms__0__changes__1__action="explode")) == (
-        "the file is corrupt: rooms[0].changes[1].action: expected one of create, update, "
+    assert load_error(tmp_path, saved(targets__0__changes__1__action="explode")) == (
+        "the file is corrupt: targets[0].changes[1].action: expected one of create, update, "
         'delete, got "explode"'
     )
 
 
 def test_wrong_type_is_reported_with_its_path(tmp_path: Path) -> None:
-    assert load_error(tmp_path, saved(rooms__0__live_count="2")) == (
-        'the file is corrupt: rooms[0].live_count: expected an integer, got "2"'
+    assert load_error(tmp_path, saved(targets__0__live_count="2")) == (
+        'the file is corrupt: targets[0].live_count: expected an integer, got "2"'
     )
-    assert load_error(tmp_path, saved(rooms__0__live_count=True)) == (
-        "the file is corrupt: rooms[0].live_count: expected an integer, got true"
+    assert load_error(tmp_path, saved(targets__0__live_count=True)) == (
+        "the file is corrupt: targets[0].live_count: expected an integer, got true"
     )
     assert load_error(tmp_path, saved(errors={})) == (
         "the file is corrupt: errors: expected a list, got {}"
@@ -171,17 +213,17 @@ def test_wrong_type_is_reported_with_its_path(tmp_path: Path) -> None:
 
 
 def test_bad_location_is_reported(tmp_path: Path) -> None:
-    bad = saved(rooms__0__changes__0__provenance__0__declared_at="nowhere")
+    bad = saved(targets__0__changes__0__provenance__0__declared_at="nowhere")
     assert load_error(tmp_path, bad) == (
-        "the file is corrupt: rooms[0].changes[0].provenance[0].declared_at: "
+        "the file is corrupt: targets[0].changes[0].provenance[0].declared_at: "
         "expected FILE:LINE, got 'nowhere'"
     )
 
 
 def test_bot_without_its_prefix_is_reported(tmp_path: Path) -> None:
-    bad = saved(rooms__0__changes__1__member="PagerBot")
+    bad = saved(targets__0__changes__1__member="PagerBot")
     assert load_error(tmp_path, bad) == (
-        "the file is corrupt: rooms[0].changes[1].member: a Bot should start with 'bot:'"
+        "the file is corrupt: targets[0].changes[1].member: a Bot should start with 'bot:'"
     )
 
 

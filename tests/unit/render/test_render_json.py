@@ -38,16 +38,17 @@ def test_document_content_and_key_order() -> None:
         desired_digest="sha256:d",
     )
     assert json.loads(render_json(p)) == {
-        "format_version": "1",
+        "format_version": "2",
         "summary": {"add": 0, "change": 1, "remove": 1},
-        "rooms": [
+        "targets": [
             {
-                "name": "incident-response",
-                "account": "11111111-2222-3333-4444-555555555555",
-                "id": "room-1",
                 "kind": "room",
+                "scope": "11111111-2222-3333-4444-555555555555",
+                "name": "incident-response",
+                "id": "room-1",
                 "fingerprint": FP,
                 "live_count": 3,
+                "live_elevated": 1,
                 "changes": [
                     {
                         "action": "update",
@@ -87,7 +88,6 @@ def test_document_content_and_key_order() -> None:
                     }
                 ],
                 "protected": [],
-                "live_administrators": 1,
             }
         ],
         "safety": {
@@ -95,16 +95,16 @@ def test_document_content_and_key_order() -> None:
             "violations": [
                 {
                     "rule": "max_removals",
-                    "room": None,
-                    "account": None,
                     "kind": None,
+                    "scope": None,
+                    "name": None,
                     "message": "Too many removals: 2 is over the limit of 1 (safety.max_removals)",
                 },
                 {
                     "rule": "min_administrators",
-                    "room": "incident-response",
-                    "account": "11111111-2222-3333-4444-555555555555",
                     "kind": "room",
+                    "scope": "11111111-2222-3333-4444-555555555555",
+                    "name": "incident-response",
                     "message": "[incident-response] Would leave 0 administrators (now 1), "
                     "fewer than the minimum of 1 (safety.min_administrators)",
                 },
@@ -126,18 +126,25 @@ def keys_in_order(data: Any) -> list[list[str]]:
 
 def test_keys_come_in_the_documented_order() -> None:
     order = keys_in_order(json.loads(render_json(UNSAFE)))
-    assert order[0] == ["format_version", "summary", "rooms", "safety", "errors", "desired_digest"]
+    assert order[0] == [
+        "format_version",
+        "summary",
+        "targets",
+        "safety",
+        "errors",
+        "desired_digest",
+    ]
     assert order[2] == [
-        "name",
-        "account",
-        "id",
         "kind",
+        "scope",
+        "name",
+        "id",
         "fingerprint",
         "live_count",
+        "live_elevated",
         "changes",
         "unmanaged",
         "protected",
-        "live_administrators",  # added within version 1: last
     ]
     assert order[3] == [
         "action",
@@ -157,23 +164,24 @@ def test_rendering_is_indented_and_keeps_non_ascii_text() -> None:
     p = Plan((TargetPlan(IR, "room-1", FP, (), (renamed,)),))
     text = render_json(p)
     assert '"member": "webhook:Zürich"' in text
-    assert text.startswith('{\n  "format_version": "1",\n')
+    assert text.startswith('{\n  "format_version": "2",\n')
     assert text.endswith("}\n")
 
 
 def test_schema_rejects_a_create_with_a_previous_role() -> None:
     data = plan_to_data(PLAN)
-    data["rooms"][0]["changes"][0]["role_before"] = "Member"
+    data["targets"][0]["changes"][0]["role_before"] = "Member"
     with pytest.raises(ValidationError):
         VALIDATOR.validate(data)
 
 
 def test_schema_rejects_unknown_keys_and_versions() -> None:
     for mutate in (
-        lambda d: d.update(format_version="2"),
-        lambda d: d["rooms"][0].update(extra=1),
+        lambda d: d.update(format_version="1"),
+        lambda d: d["targets"][0].update(extra=1),
         lambda d: d["safety"].pop("safe"),
-        lambda d: d["rooms"][0]["changes"][0].update(action="replace"),
+        lambda d: d["targets"][0]["changes"][0].update(action="replace"),
+        lambda d: d["targets"][0]["changes"][0].update(role_after="Owner"),  # not a room role
     ):
         data = plan_to_data(PLAN)
         mutate(data)

@@ -1,0 +1,134 @@
+"""The plan as a JSON document (format version 2): what ``plan --format json`` prints and
+what ``plan --out FILE`` saves. The encoder lives here, apart from the renderers, so that
+the saved-plan codec (``reconciler.planfile``) and the JSON renderer share it and neither
+depends on the other.
+
+Version 2 (schema: ``reconciler/render/plan.schema.json``)::
+
+    {"format_version": "2",
+     "summary": {"add", "change", "remove"},
+     "targets": [{"kind", "scope", "name", "id", "fingerprint", "live_count",
+                  "live_elevated",
+                  "changes": [{"action", "member", "member_key", "member_type",
+                               "member_id", "role_before", "role_after",
+                               "provenance": [{"role", "declared_at", "via",
+                                               "location"}]}],
+                  "unmanaged": [...], "protected": [...]}],
+     "safety": {"safe", "violations": [{"rule", "kind", "scope", "name", "message"}]},
+     "errors": [...], "desired_digest": "...",
+     "expiring": [...], "expiry_warning_days": N}   # only when a membership ends soon
+
+Roles are written as their kind writes them (``Kind.role_json``: "Administrator" for
+rooms). Version 1 (``rooms[]`` with ``account``, ``live_administrators``; violations
+with ``room``/``account``) is still read by ``reconciler.planfile``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reconciler import kinds
+from reconciler.governance.plan_json import expiring_json, grant_json
+from reconciler.kinds import Kind, RoleValue
+from reconciler.live import LiveMember
+from reconciler.plan import Change, Plan, SafetyViolation, TargetPlan
+from reconciler.refs import MemberRef, Provenance
+
+FORMAT_VERSION = "2"
+READABLE_VERSIONS = ("1", "2")
+
+JsonObject = dict[str, Any]
+
+
+def plan_to_data(plan: Plan) -> JsonObject:
+    """The plan as plain JSON-ready data, keys in their documented order."""
+    s = plan.summary
+    return {
+        "format_version": FORMAT_VERSION,
+        "summary": {"add": s.add, "change": s.change, "remove": s.remove},
+        "targets": [_target(t) for t in plan.targets],
+        "safety": {
+            "safe": plan.safe,
+            "violations": [_violation(v) for v in plan.violations],
+        },
+        "errors": list(plan.errors),
+        "desired_digest": plan.desired_digest,
+        **_expiring(plan),
+    }
+
+
+def _expiring(plan: Plan) -> JsonObject:
+    """``expiring`` and its window: only when some membership ends within it."""
+    if not plan.expiring:
+        return {}
+    return {
+        "expiring": [
+            expiring_json(e, kinds.get(e.target.kind).role_json(e.role)) for e in plan.expiring
+        ],
+        "expiry_warning_days": plan.expiry_warning_days,
+    }
+
+
+def _target(t: TargetPlan) -> JsonObject:
+    kind = t.kind
+    return {
+        "kind": t.key.kind,
+        "scope": t.key.scope,
+        "name": t.key.name,
+        "id": t.target_id,
+        "fingerprint": t.fingerprint,
+        "live_count": t.live_count,
+        "live_elevated": t.live_elevated,
+        "changes": [_change(kind, c) for c in t.changes],
+        "unmanaged": [_live_member(kind, m) for m in t.unmanaged],
+        "protected": [_live_member(kind, m) for m in t.protected],
+    }
+
+
+def _member(ref: MemberRef) -> JsonObject:
+    return {"member": str(ref), "member_key": ref.key}
+
+
+def _role(kind: Kind, role: RoleValue | None) -> Any:
+    return None if role is None else kind.role_json(role)
+
+
+def _change(kind: Kind, c: Change) -> JsonObject:
+    return {
+        "action": c.action.value,
+        **_member(c.member),
+        "member_type": c.member_kind.value,
+        "member_id": c.member_id,
+        "role_before": _role(kind, c.role_before),
+        "role_after": _role(kind, c.role_after),
+        "provenance": [_provenance(kind, p) for p in c.provenance],
+    }
+
+
+def _live_member(kind: Kind, m: LiveMember) -> JsonObject:
+    return {
+        **_member(m.ref),
+        "member_type": m.kind.value,
+        "member_id": m.member_id,
+        "role": kind.role_json(m.role),
+    }
+
+
+def _provenance(kind: Kind, p: Provenance) -> JsonObject:
+    return {
+        "role": kind.role_json(p.role),
+        "declared_at": str(p.declared_at),
+        "via": list(p.via),
+        "location": str(p.location) if p.location else None,
+        **grant_json(p),  # until, reason, ticket, expired: only when the path has them
+    }
+
+
+def _violation(v: SafetyViolation) -> JsonObject:
+    return {
+        "rule": v.rule,
+        "kind": v.target.kind if v.target else None,
+        "scope": v.target.scope if v.target else None,
+        "name": v.target.name if v.target else None,
+        "message": v.message,
+    }
