@@ -1,0 +1,327 @@
+"""The contract every membership kind meets, shown with a toy kind (``toy_kind.py``) that
+differs from rooms wherever a kind may: the loader, resolver, planner, safety rules,
+applier, renderers and plan file read the kind's description and never ask which kind it
+is; its provider is reached through the provider registry."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from toy_kind import READ, TOY, WRITE, Access, ToyProvider, toy_id
+
+from reconciler import kinds
+from reconciler.applier import NoProviderError, apply
+from reconciler.desired.loader import load_desired
+from reconciler.desired.model import DesiredState, Safety
+from reconciler.errors import DesiredStateError
+from reconciler.live import LiveMember, LiveTarget, merged
+from reconciler.plan import Action, Plan
+from reconciler.planfile import load_plan, save_plan
+from reconciler.planner import plan
+from reconciler.refs import MemberKind, MemberRef, Role, TargetKey
+from reconciler.render import format_plan
+from reconciler.render.json import load_schema
+
+PEOPLE = frozenset(f"{n}@example.com" for n in ("ann", "bob", "cid", "dan", "eve", "fay"))
+
+
+@pytest.fixture(autouse=True)
+def toy_registered() -> Iterator[None]:
+    with kinds.registered(TOY):
+        yield
+
+
+def write(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "ds"
+    root.mkdir()
+    for name, text in files.items():
+        (root / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+SETTINGS = "account: acc-1\nprune: true\n"
+TOYS = """\
+    groups:
+      crew: [ann@example.com, bob@example.com]
+    toys:
+      kite:
+        space: sky
+        readers: ["@crew", cid@example.com]
+        writers: [dan@example.com]
+    rooms:
+      ops:
+        administrators: [ann@example.com]
+    """
+
+
+def desired(tmp_path: Path, toys: str = TOYS) -> DesiredState:
+    return load_desired(write(tmp_path, {"settings.yaml": SETTINGS, "toys.yaml": toys}))
+
+
+def user(email: str) -> MemberRef:
+    return MemberRef.user(email)
+
+
+def kite(**members: Access) -> ToyProvider:
+    """The toy kite in space sky (id toy-kite) with these members (local part -> role)."""
+    live = {toy_id(user(f"{n}@example.com")): role for n, role in members.items()}
+    return ToyProvider({("sky", "kite"): ("toy-kite", live)}, PEOPLE)
+
+
+# --- loader and resolver ----------------------------------------------------------------
+
+
+def test_a_kinds_section_is_read_into_targets_of_that_kind(tmp_path: Path) -> None:
+    d = desired(tmp_path)
+    by_kind = {t.key.kind: t for t in d.targets}
+    toy = by_kind["toy"]
+    assert toy.key == TargetKey("toy", "sky", "kite")  # its own scope field wins
+    assert toy.prune is True  # settings' default
+    assert {str(m.ref): m.role for m in toy.members} == {
+        "ann@example.com": READ,
+        "bob@example.com": READ,
+        "cid@example.com": READ,
+        "dan@example.com": WRITE,
+    }
+    assert by_kind["room"].key == TargetKey("room", "acc-1", "ops")  # rooms alongside
+
+
+def test_conflicting_roles_are_an_error_at_the_second_entry_naming_the_first(
+    tmp_path: Path,
+) -> None:
+    toys = """\
+        groups:
+          crew: [ann@example.com, bob@example.com]
+        toys:
+          boat:
+            readers: [ann@example.com]
+            writers: ["@crew"]
+        """
+    with pytest.raises(DesiredStateError) as exc:
+        desired(tmp_path, toys)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{tmp_path}/ds/toys.yaml:6: toys.boat.writers[0]: ann@example.com: conflicting "
+        f"roles read and write in toy 'boat' (read at {tmp_path}/ds/toys.yaml:5; write via "
+        f"@crew at {tmp_path}/ds/toys.yaml:2)"
+    ]
+
+
+def test_a_target_without_a_scope_uses_the_kinds_message(tmp_path: Path) -> None:
+    root = write(tmp_path, {"toys.yaml": "toys:\n  boat:\n    readers: [ann@example.com]\n"})
+    with pytest.raises(DesiredStateError) as exc:
+        load_desired(root)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{root}/toys.yaml:2: toys.boat: toy has no space: set `space:` here or `account:` "
+        "in settings.yaml"
+    ]
+
+
+def test_a_bad_entry_is_located_and_the_rest_still_checked(tmp_path: Path) -> None:
+    toys = "toys:\n  boat:\n    space: s\n    readers: [not-an-address, ann@example.com]\n"
+    root = write(tmp_path, {"toys.yaml": toys, "more.yaml": "toys:\n  boat: {space: s}\n"})
+    with pytest.raises(DesiredStateError) as exc:
+        load_desired(root)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{root}/toys.yaml:2: toys.boat: toy 'boat' is already declared at {root}/more.yaml:2",
+        f"{root}/toys.yaml:4: toys.boat.readers[0]: malformed email address 'not-an-address'",
+    ]
+
+
+# --- planner and safety -----------------------------------------------------------------
+
+
+def test_roles_are_compared_by_value_and_a_role_change_is_not_a_removal(tmp_path: Path) -> None:
+    d = desired(tmp_path)
+    provider = kite(ann=WRITE, cid=READ, eve=READ)  # ann: write -> read; eve undeclared
+    p = plan(d, provider.read(d))
+    [toy] = [t for t in p.targets if t.key.kind == "toy"]
+    assert [(c.action, str(c.member), c.role_before, c.role_after) for c in toy.changes] == [
+        (Action.CREATE, "bob@example.com", None, READ),
+        (Action.CREATE, "dan@example.com", None, WRITE),
+        (Action.UPDATE, "ann@example.com", WRITE, READ),
+        (Action.DELETE, "eve@example.com", READ, None),
+    ]
+    assert [c.is_removal for c in toy.changes] == [False, False, False, True]
+    assert toy.live_elevated == 0  # no elevated role
+
+
+def test_no_minimum_rule_for_a_kind_without_an_elevated_role(tmp_path: Path) -> None:
+    d = desired(tmp_path, "toys:\n  kite: {space: sky}\n")
+    p = plan(d, kite(ann=WRITE, bob=WRITE).read(d))
+    assert p.summary.remove == 2
+    assert p.violations == ()  # min_administrators is a room setting
+
+
+def test_removal_caps_apply_to_every_kind(tmp_path: Path) -> None:
+    d = desired(tmp_path, "toys:\n  kite: {space: sky}\n")
+    strict = DesiredState(d.targets, Safety(max_removals=1), d.protected, d.digest)
+    p = plan(strict, kite(ann=WRITE, bob=WRITE).read(strict))
+    assert [str(v) for v in p.violations] == [
+        "Too many removals: 2 is over the limit of 1 (safety.max_removals)"
+    ]
+
+
+def test_protected_members_are_kept_in_any_kind(tmp_path: Path) -> None:
+    d = desired(tmp_path, "toys:\n  kite: {space: sky}\n")
+    guarded = DesiredState(d.targets, d.safety, frozenset({user("ann@example.com")}), d.digest)
+    [toy] = plan(guarded, kite(ann=WRITE, bob=READ).read(guarded)).targets
+    assert [str(c.member) for c in toy.changes] == ["bob@example.com"]
+    assert [str(m.ref) for m in toy.protected] == ["ann@example.com"]
+
+
+# --- applier ----------------------------------------------------------------------------
+
+
+class RoomLog:
+    """A room writer that only records, sharing the toy's log: to see the phase order."""
+
+    def __init__(self, log: list[tuple[Any, ...]]) -> None:
+        self.log = log
+
+    def create_members(self, target: TargetKey, target_id: str, items: Any) -> dict[str, Any]:
+        self.log.append(("create", target.name, "room", tuple(mid for mid, _ in items)))
+        return {}
+
+    def update_role(self, *args: Any) -> None:
+        raise AssertionError("no room updates in this plan")
+
+    def delete_member(self, *args: Any) -> None:
+        raise AssertionError("no room deletes in this plan")
+
+    def member_role(self, *args: Any) -> None:
+        return None
+
+
+def rooms_and_toys(tmp_path: Path) -> tuple[Plan, ToyProvider]:
+    toys = """\
+        toys:
+          kite:
+            space: sky
+            readers: [ann@example.com, bob@example.com, cid@example.com]
+            writers: [dan@example.com, eve@example.com]
+        rooms:
+          ops:
+            members: [fay@example.com]
+        """
+    d = desired(tmp_path, toys)
+    provider = kite(ann=WRITE, fay=READ)
+    ops = TargetKey("room", "acc-1", "ops")
+    room_live = LiveTarget(ops, "room-ops", ())
+    live = merged([provider.read(d), _room_state(room_live, user("fay@example.com"))])
+    return plan(d, live), provider
+
+
+def _room_state(target: LiveTarget, ref: MemberRef) -> Any:
+    from reconciler.live import LiveState
+
+    return LiveState({target.key: target}, {}, (), {(target.key.scope, ref): "uid-fay"})
+
+
+def test_creates_are_batched_by_role_and_a_role_change_is_delete_then_create(
+    tmp_path: Path,
+) -> None:
+    p, provider = rooms_and_toys(tmp_path)
+    log = provider.log
+    result = apply(p, {"room": RoomLog(log), "toy": provider}, parallelism=1)
+    assert result.ok
+    assert log == [
+        ("create", "ops", "room", ("uid-fay",)),  # phase 0: rooms
+        ("delete", "kite", "toy-fay@example.com"),  # prune: deletes without elevated first
+        ("delete", "kite", "toy-ann@example.com"),  # ann: write -> read, not in place
+        ("create", "kite", "read", ("toy-bob@example.com", "toy-cid@example.com")),
+        ("create", "kite", "read", ("toy-ann@example.com",)),  # batches of 2, one role
+        ("create", "kite", "write", ("toy-dan@example.com", "toy-eve@example.com")),
+    ]
+    assert provider.toys[("sky", "kite")][1] == {
+        "toy-ann@example.com": READ,
+        "toy-bob@example.com": READ,
+        "toy-cid@example.com": READ,
+        "toy-dan@example.com": WRITE,
+        "toy-eve@example.com": WRITE,
+    }
+
+
+def test_an_item_error_fails_that_member_only(tmp_path: Path) -> None:
+    p, provider = rooms_and_toys(tmp_path)
+    provider.item_errors["toy-dan@example.com"] = "Forbidden"
+    result = apply(p, {"room": RoomLog(provider.log), "toy": provider}, parallelism=1)
+    assert [(str(r.change.member), r.error_code) for r in result.failed] == [
+        ("dan@example.com", "Forbidden")
+    ]
+    assert result.total == 7  # the room's create and the toy's six changes
+
+
+def test_a_kind_without_a_provider_is_refused_before_any_change(tmp_path: Path) -> None:
+    p, provider = rooms_and_toys(tmp_path)
+    with pytest.raises(NoProviderError, match="no provider for the 'toy' targets"):
+        apply(p, {"room": RoomLog(provider.log)})
+    assert provider.log == []
+
+
+# --- renderers and plan file ------------------------------------------------------------
+
+
+def toy_plan(tmp_path: Path) -> Plan:
+    d = desired(tmp_path, "toys:\n  kite:\n    space: sky\n    readers: [ann@example.com]\n")
+    return plan(d, kite(ann=WRITE, bob=READ).read(d))
+
+
+def test_text_uses_the_kinds_words_and_role_text(tmp_path: Path) -> None:
+    assert format_plan(toy_plan(tmp_path), "text", verbose=True).splitlines() == [
+        "# toy kite (space sky, id toy-kite)",
+        "  ~ ann@example.com: write -> read (replace: toys never change in place)",
+        f"      declared at {tmp_path}/ds/toys.yaml:4 as read",
+        "  - bob@example.com (read)",
+        "      not declared, and prune is on for this toy",
+        "",
+        "Plan: 0 to add, 1 to change, 1 to remove.",
+    ]
+
+
+def test_markdown_names_the_kind(tmp_path: Path) -> None:
+    text = format_plan(toy_plan(tmp_path), "markdown")
+    assert "| Toy | Add | Change | Remove | Unmanaged |" in text
+    assert "<details><summary>toy kite: 1 to change, 1 to remove</summary>" in text
+
+
+def test_json_writes_the_kind_and_its_roles_and_follows_the_schema(tmp_path: Path) -> None:
+    doc = json.loads(format_plan(toy_plan(tmp_path), "json"))
+    Draft202012Validator(load_schema()).validate(doc)
+    [target] = doc["targets"]
+    assert (target["kind"], target["scope"], target["name"], target["id"]) == (
+        "toy",
+        "sky",
+        "kite",
+        "toy-kite",
+    )
+    assert [(c["action"], c["role_before"], c["role_after"]) for c in target["changes"]] == [
+        ("update", {"access": "write"}, {"access": "read"}),
+        ("delete", {"access": "read"}, None),
+    ]
+
+
+def test_the_plan_file_round_trips_a_kinds_roles(tmp_path: Path) -> None:
+    p = toy_plan(tmp_path)
+    assert load_plan(save_plan(p, tmp_path / "p.json")) == p
+
+
+def test_a_room_role_in_a_toy_target_is_refused_when_loading(tmp_path: Path) -> None:
+    path = save_plan(toy_plan(tmp_path), tmp_path / "p.json")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["targets"][0]["changes"][0]["role_after"] = Role.ADMINISTRATOR.value
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(Exception, match=r"targets\[0\].changes\[0\].role_after: expected one of"):
+        load_plan(path)
+
+
+def test_the_fingerprint_reads_roles_through_the_kind() -> None:
+    a = LiveMember(user("ann@example.com"), "m1", MemberKind.USER, READ)
+    b = LiveMember(user("ann@example.com"), "m1", MemberKind.USER, WRITE)
+    key = TargetKey("toy", "sky", "kite")
+    assert LiveTarget(key, "t", (a,)).fingerprint != LiveTarget(key, "t", (b,)).fingerprint
