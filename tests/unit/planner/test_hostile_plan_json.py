@@ -44,11 +44,11 @@ def test_a_plan_with_an_integer_beyond_the_digit_limit_is_refused(
 def test_a_plan_whose_member_has_a_lone_surrogate_is_refused(tmp_path: Path) -> None:
     path = save_plan(sample_plan(), tmp_path / "plan.json")
     data = json.loads(path.read_text())
-    data["rooms"][0]["changes"][0]["member"] = "alice\ud800@example.com"
+    data["targets"][0]["changes"][0]["member"] = "alice\ud800@example.com"
     path.write_text(json.dumps(data))  # ensure_ascii: written as \ud800
     assert "\\ud800" in path.read_text()
     assert refusal(path) == (
-        f"Cannot use the saved plan {path}: not a plan file (rooms[0].changes[0].member "
+        f"Cannot use the saved plan {path}: not a plan file (targets[0].changes[0].member "
         "contains \\ud800, half of a UTF-16 pair and not a character)"
     )
 
@@ -58,7 +58,7 @@ def test_a_plan_with_a_surrogate_pair_escape_is_one_character_and_accepted(
 ) -> None:
     path = save_plan(sample_plan(), tmp_path / "plan.json")
     data = json.loads(path.read_text())
-    data["rooms"][0]["changes"][0]["member"] = "alice\U0001f600@example.com"
+    data["targets"][0]["changes"][0]["member"] = "alice\U0001f600@example.com"
     path.write_text(json.dumps(data))
     assert load_plan(path).targets[0].changes[0].member.display == "alice\U0001f600@example.com"
 
