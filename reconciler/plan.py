@@ -97,6 +97,13 @@ class TargetPlan:
     def has_changes(self) -> bool:
         return bool(self.changes)
 
+    @property
+    def drift(self) -> tuple[LiveMember, ...]:
+        """Members present in Chime that no file declares, of member kinds the kind manages
+        (webhooks aside): drift, which ``import --adopt`` or ``prune`` resolves."""
+        never = self.kind.never_managed
+        return tuple(m for m in self.unmanaged if m.kind not in never)
+
 
 @dataclass(frozen=True)
 class PlanSummary:
@@ -145,7 +152,16 @@ class Plan:
                 f"No changes planned, but the plan is incomplete: "
                 f"{n} error{'' if n == 1 else 's'} above."
             )
+        drift = len(self.drift)
+        if drift and not self.summary.total:
+            members = f"{drift} member{'' if drift == 1 else 's'}"
+            return f"No changes, but Chime has {members} the desired state does not declare."
         return self.summary.line()
+
+    @property
+    def drift(self) -> tuple[LiveMember, ...]:
+        """Every target's members that no file declares (``TargetPlan.drift``)."""
+        return tuple(m for t in self.targets for m in t.drift)
 
     @property
     def safe(self) -> bool:

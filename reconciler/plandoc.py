@@ -46,6 +46,10 @@ def plan_to_data(plan: Plan) -> JsonObject:
     return {
         "format_version": FORMAT_VERSION,
         "summary": {"add": s.add, "change": s.change, "remove": s.remove},
+        "drift": {
+            "members": len(plan.drift),
+            "elevated": sum(t.kind.is_elevated(m.role) for t in plan.targets for m in t.drift),
+        },
         "targets": [_target(t) for t in plan.targets],
         "safety": {
             "safe": plan.safe,

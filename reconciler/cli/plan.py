@@ -31,7 +31,8 @@ EXIT_CHANGES = 2
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
-    help="Exit 2 when there are changes, 0 when there are none (1 stays an error).",
+    help="Exit 2 when there is drift: changes, or members no file declares (unless "
+    "settings.yaml says `drift: changes-only`); 0 when there is none; 1 stays an error.",
 )
 @target_option
 @allow_unsafe_option
@@ -81,7 +82,8 @@ def plan(
     ctx = click.get_current_context()
     if result.errors or refused:
         ctx.exit(1)
-    if detailed_exitcode and result.has_changes:
+    drifted = result.has_changes or (bool(result.drift) and session.desired.unmanaged_is_drift)
+    if detailed_exitcode and drifted:
         ctx.exit(EXIT_CHANGES)
 
 

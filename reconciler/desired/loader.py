@@ -83,6 +83,7 @@ def load_desired(directory: Path) -> DesiredState:
         files=tuple(s.display for s in sources),
         owned=resolved.owned,
         policy=loader.declared.policy,
+        drift=str(getattr(loader.declared.settings, "drift", "all")),
     )
 
 

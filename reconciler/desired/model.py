@@ -86,6 +86,12 @@ class DesiredState:
     owned: tuple[Ownership, ...] = ()  # `owners:` of targets and groups, for CODEOWNERS
     policy: Policy = field(default_factory=Policy)  # settings.yaml governance keys
     rates: Mapping[str, float | None] = field(default_factory=dict)  # quota -> requests/s
+    drift: str = "all"  # settings.yaml `drift`: "all" (unmanaged members too) or "changes-only"
+
+    @property
+    def unmanaged_is_drift(self) -> bool:
+        """Whether members no file declares make ``plan --detailed-exitcode`` exit 2."""
+        return self.drift != "changes-only"
 
     @property
     def membership_count(self) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -303,6 +303,11 @@ class SettingsFile(Strict):
         default_factory=dict,
         description="API quota -> requests per second the tool paces itself to "
         "(default: AWS's documented quotas; `--rate` overrides).",
+    )
+    drift: Literal["all", "changes-only"] = Field(
+        "all",
+        description="What `plan --detailed-exitcode` reports as drift (exit 2): `all`, "
+        "changes and members no file declares (unmanaged); `changes-only`, changes only.",
     )
 
 

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 
 from reconciler import kinds
 from reconciler.plan import Action, Plan, TargetPlan
+from reconciler.render.drift import LABEL as DRIFT_LABEL
+from reconciler.render.drift import RESOLVE_HINT as DRIFT_HINT
+from reconciler.render.drift import drift_first, drift_phrase
 from reconciler.render.governance import expiring_lines, has_grant
 from reconciler.render.text import change_line, describe_provenance, live_member, targets_phrase
 
@@ -80,6 +83,16 @@ class MarkdownRenderer:
                 "\n",
             ),
             _Section(
+                "drift note",
+                "",
+                (
+                    f"> [!WARNING]\n> **Not in the desired state:** "
+                    f"{md_escape(drift_phrase(plan.targets))}.\n> {DRIFT_HINT}\n\n",
+                )
+                if plan.drift
+                else (),
+            ),
+            _Section(
                 "errors",
                 "> [!WARNING]\n> **Left out of the plan:**\n>\n",
                 tuple(f"> - {md_escape(e)}\n" for e in plan.errors),
@@ -114,7 +127,11 @@ class MarkdownRenderer:
             else:  # why each change is there: its until, reason and ticket, or its expiry
                 shown = [p for p in c.provenance if has_grant(p)]
                 lines.extend(f"  # {describe_provenance(t.kind, p)}" for p in shown)
-        lines.extend(f"  unmanaged: {live_member(t.kind, m)}" for m in t.unmanaged)
+        drift = set(t.drift)
+        lines.extend(
+            f"  {DRIFT_LABEL if m in drift else 'unmanaged'}: {live_member(t.kind, m)}"
+            for m in drift_first(t)
+        )
         lines.extend(f"  protected: {live_member(t.kind, m)}, left unchanged" for m in t.protected)
         body = "\n".join(lines)
         fence = _fence(body)
@@ -164,7 +181,7 @@ def _fit(head: str, sections: Sequence[_Section], limit: int) -> str:
 
 
 def _shows(t: TargetPlan) -> bool:
-    return bool(t.changes or t.protected)
+    return bool(t.changes or t.protected or t.drift)
 
 
 def _count(t: TargetPlan, action: Action) -> int:
@@ -176,6 +193,8 @@ _WORDS = {Action.CREATE: "to add", Action.UPDATE: "to change", Action.DELETE: "t
 
 def _counts(t: TargetPlan) -> str:
     parts = [f"{_count(t, a)} {w}" for a, w in _WORDS.items() if _count(t, a)]
+    if t.drift:
+        parts.append(f"{len(t.drift)} {DRIFT_LABEL}")
     if t.protected:
         parts.append(f"{len(t.protected)} protected")
     return ", ".join(parts)

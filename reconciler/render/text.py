@@ -28,6 +28,8 @@ from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import Provenance
+from reconciler.render.drift import LABEL as DRIFT_LABEL
+from reconciler.render.drift import drift_first, drift_lines
 from reconciler.render.governance import (
     expired_note,
     expired_prefix,
@@ -41,6 +43,7 @@ HEADER_STYLE = "bold"
 NOTE_STYLE = "dim"
 ERROR_STYLE = "bold red"
 WARNING_STYLE = "bold yellow"
+DRIFT_STYLE = "yellow"
 UNSAFE_HINT = (
     "This plan breaks the safety rules (settings.yaml `safety:`); "
     "apply refuses it unless --allow-unsafe is given."
@@ -87,6 +90,9 @@ class TextRenderer:
             out.append(Text.assemble(("Warning:", WARNING_STYLE), f" {warning[0]}"))
             out.extend(Text(f"{CHANGE_INDENT}{line}") for line in warning[1:])
             out.append(Text())
+        if plan.drift:
+            first, hint = drift_lines(plan.targets)
+            out += [Text(first, style=DRIFT_STYLE), Text(hint), Text()]
         for error in plan.errors:
             out.append(Text.assemble(("Error:", ERROR_STYLE), f" {error}"))
         if plan.errors:
@@ -106,7 +112,7 @@ class TextRenderer:
         return out
 
     def _shows(self, t: TargetPlan) -> bool:
-        return bool(t.changes or t.protected or (self.verbose and t.unmanaged))
+        return bool(t.changes or t.protected or t.drift or (self.verbose and t.unmanaged))
 
     def _target(self, t: TargetPlan) -> list[Text]:
         words = t.kind.words
@@ -120,8 +126,14 @@ class TextRenderer:
             out.append(change_line(change))
             if self.verbose:
                 out.extend(Text(s, style=NOTE_STYLE) for s in _why(change))
-        for m in t.unmanaged:
-            out.append(Text(f"{NOTE_INDENT}unmanaged: {live_member(t.kind, m)}", style=NOTE_STYLE))
+        drift = set(t.drift)
+        for m in drift_first(t):
+            if m in drift:
+                line = f"{NOTE_INDENT}{DRIFT_LABEL}: {live_member(t.kind, m)}"
+                out.append(Text(line, style=DRIFT_STYLE))
+            else:
+                line = f"{NOTE_INDENT}unmanaged: {live_member(t.kind, m)}"
+                out.append(Text(line, style=NOTE_STYLE))
         for m in t.protected:
             out.append(
                 Text(

@@ -279,11 +279,20 @@ OPS_DESIRED = {
 }
 
 
+DRIFT_LINES = [  # erin is in releases (prune off) and in no file: drift (issue 15)
+    "Not in the desired state: 1 member in 1 room.",
+    "Resolve with `import --adopt` (into the files) or `prune: true` (removes them).",
+]
+
+
 @dataclass(frozen=True)
 class Scenario:
     emulator: EmulatorServer
     plan: list[str]  # what `plan` prints
     no_changes: list[str]  # what `plan` prints once applied
+    drift: tuple[str, ...] = tuple(DRIFT_LINES)  # what no file declares (erin, in releases)
+    # `plan --detailed-exitcode` once applied: 2, erin is drift (issue 15; it was 0)
+    converged_exit: int = 2
 
 
 @pytest.fixture
@@ -306,9 +315,11 @@ def ops(emulator: EmulatorServer, write_desired: WriteDesired) -> Scenario:
             "",
             f"# room releases (account {ACCOUNT}, id room-releases)",
             "  + frank@example.com (Member)",
-            "    unmanaged: erin@example.com (Member)",
+            "    not in the desired state: erin@example.com (Member)",
             "",
             "1 room unchanged.",
+            "",
+            *DRIFT_LINES,
             "",
             "Plan: 3 to add, 1 to change, 1 to remove.",
         ],
@@ -317,8 +328,13 @@ def ops(emulator: EmulatorServer, write_desired: WriteDesired) -> Scenario:
             "    unmanaged: webhook:Alerts (Member)",
             "    protected: bob@example.com (Administrator), left unchanged",
             "",
-            "2 rooms unchanged (1 with unmanaged members, which -v lists).",
+            f"# room releases (account {ACCOUNT}, id room-releases)",
+            "    not in the desired state: erin@example.com (Member)",
             "",
-            "No changes. Chime memberships match the desired state.",
+            "1 room unchanged.",
+            "",
+            *DRIFT_LINES,
+            "",
+            "No changes, but Chime has 1 member the desired state does not declare.",
         ],
     )

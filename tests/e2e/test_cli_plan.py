@@ -83,11 +83,15 @@ def test_plan_json_follows_the_published_schema(ops: Any, cli: Any) -> None:
 def test_plan_markdown_has_the_marker_and_the_summary_table(ops: Any, cli: Any) -> None:
     run = cli("plan", "--format", "markdown")
     assert run.exit_code == 0
-    assert run.lines[:11] == [
+    assert run.lines[:15] == [
         "<!-- chime-reconciler-plan -->",
         "### Chime membership plan",
         "",
         "**Plan: 3 to add, 1 to change, 1 to remove.**",
+        "",
+        "> [!WARNING]",
+        "> **Not in the desired state:** 1 member in 1 room.",
+        "> Resolve with `import --adopt` (into the files) or `prune: true` (removes them).",
         "",
         "| Room | Add | Change | Remove | Unmanaged |",
         "| --- | ---: | ---: | ---: | ---: |",
@@ -104,6 +108,43 @@ def test_plan_markdown_has_the_marker_and_the_summary_table(ops: Any, cli: Any) 
 def test_detailed_exitcode_is_2_with_changes(ops: Any, cli: Any) -> None:
     run = cli("plan", "--detailed-exitcode")
     assert (run.exit_code, run.lines) == (2, ops.plan)
+
+
+@pytest.mark.parametrize(
+    ("setting", "code"), [("", 2), ("drift: all\n", 2), ("drift: changes-only\n", 0)]
+)
+def test_an_out_of_band_administrator_is_drift_unless_changes_only(
+    setting: str, code: int, seed: Any, write_desired: Any, cli: Any
+) -> None:
+    # alice is declared; mallory was made an administrator by hand (prune is off)
+    seed(
+        users=("alice", "mallory", "bob"),
+        rooms={
+            "ops": [("alice", "Administrator"), ("mallory", "Administrator"), ("bob", "Member")]
+        },
+    )
+    write_desired(
+        {
+            "settings.yaml": f"account: '{ACCOUNT}'\n{setting}",
+            "rooms.yaml": f"rooms: {{ops: {{administrators: [{ALICE}]}}}}",
+        }
+    )
+    run = cli("plan", "--detailed-exitcode")
+    assert run.lines == [
+        f"# room ops (account {ACCOUNT}, id room-ops)",
+        "    not in the desired state: mallory@example.com (Administrator)",
+        "    not in the desired state: bob@example.com (Member)",
+        "",
+        "Not in the desired state: 1 administrator, 1 member in 1 room.",
+        "Resolve with `import --adopt` (into the files) or `prune: true` (removes them).",
+        "",
+        "No changes, but Chime has 2 members the desired state does not declare.",
+    ]
+    assert run.exit_code == code
+    markdown = cli("plan", "--format", "markdown").stdout
+    assert "> **Not in the desired state:** 1 administrator, 1 member in 1 room." in markdown
+    document = json.loads(cli("plan", "--format", "json").stdout)
+    assert document["drift"] == {"members": 2, "elevated": 1}
 
 
 def test_detailed_exitcode_is_0_without_changes(seed: Any, write_desired: Any, cli: Any) -> None:
@@ -151,7 +192,9 @@ def test_target_limits_the_plan_and_the_api_calls(ops: Any, cli: Any, calls: Cal
     assert run.lines == [
         f"# room releases (account {ACCOUNT}, id room-releases)",
         "  + frank@example.com (Member)",
-        "    unmanaged: erin@example.com (Member)",
+        "    not in the desired state: erin@example.com (Member)",
+        "",
+        *ops.drift,
         "",
         "Plan: 1 to add, 0 to change, 0 to remove.",
     ]
@@ -169,7 +212,10 @@ def test_target_by_room_id_plans_the_room_declared_with_that_id(
     assert run.lines == [
         f"# room lobby (account {ACCOUNT}, id room-quiet)",
         "  + erin@example.com (Member)",
-        "    unmanaged: frank@example.com (Administrator)",
+        "    not in the desired state: frank@example.com (Administrator)",
+        "",
+        "Not in the desired state: 1 administrator in 1 room.",
+        "Resolve with `import --adopt` (into the files) or `prune: true` (removes them).",
         "",
         "Plan: 1 to add, 0 to change, 0 to remove.",
     ]

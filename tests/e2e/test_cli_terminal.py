@@ -91,8 +91,11 @@ def test_at_60_columns_headers_put_their_details_on_the_next_line(ops: Any, cli:
         f"    account {ACCOUNT},",
         "    id room-releases",
         "  + frank@example.com (Member)",
-        "    unmanaged: erin@example.com (Member)",
+        "    not in the desired state: erin@example.com (Member)",
         "1 room unchanged.",
+        "Not in the desired state: 1 member in 1 room.",
+        "Resolve with `import --adopt` (into the files) or `prune:",
+        "  true` (removes them).",
         "Plan: 3 to add, 1 to change, 1 to remove.",
     ]
 

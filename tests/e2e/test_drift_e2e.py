@@ -131,8 +131,25 @@ def test_drift_opens_the_issue_apply_closes_it_new_drift_reopens(
     assert "**Plan: 4 to add, 2 to change, 2 to remove.**" in issue["body"]
     assert "- mallory@example.com (Member)" in issue["body"]
 
-    # 2. apply.yml's step makes Chime match; the next drift check closes the issue.
+    # 2. apply.yml's step makes Chime match the files; heidi and grace, added by hand to
+    # rooms without prune, are still drift: the issue stays open and names them.
     assert workflow.step("apply", INPUT_ARGS="--auto-approve")["exit-code"] == "0"
+    plan = workflow.step("plan", INPUT_FAIL="false")
+    assert plan["exit-code"] == "2"
+    drift = workflow.drift_step(plan)
+    assert (drift.returncode, drift.stdout) == (0, f"Drift issue updated: #1 {issue['html_url']}\n")
+    body = github.issues[1]["body"]
+    assert "**No changes, but Chime has 2 members the desired state does not declare.**" in body
+    assert "> **Not in the desired state:** 2 members in 2 rooms." in body
+    assert "  not in the desired state: heidi@example.com (Member)" in body
+
+    # A pull request accepts them into the files; the next drift check closes the issue.
+    web = workflow.desired / "teams" / "web" / "web.yaml"
+    web.write_text(web.read_text().replace('"bot:PagerBot"]', '"bot:PagerBot", heidi@example.com]'))
+    company = workflow.desired / "company.yaml"
+    company.write_text(
+        company.read_text().replace('["@everyone"]', '["@everyone", grace@example.com]')
+    )
     plan = workflow.step("plan", INPUT_FAIL="false")
     assert plan["exit-code"] == "0"
     drift = workflow.drift_step(plan)
@@ -167,6 +184,32 @@ def test_drift_opens_the_issue_apply_closes_it_new_drift_reopens(
     body = github.issues[2]["body"]
     assert "**Plan: 1 to add, 0 to change, 0 to remove.**" in body
     assert "+ alice@example.com (Administrator)" in body
+
+    # 4. Apply again (issue 2 closes), then someone makes ivan an administrator of
+    # web-releases by hand, out of band: no change to make, but drift all the same.
+    assert workflow.step("apply", INPUT_ARGS="--auto-approve")["exit-code"] == "0"
+    assert workflow.drift_step(workflow.step("plan", INPUT_FAIL="false")).returncode == 0
+    assert github.issues[2]["state"] == "closed"
+    web_id = next(r["RoomId"] for r in rooms if r["Name"] == "web-releases")
+    chime.create_room_membership(
+        AccountId=ACCOUNT, RoomId=web_id, MemberId="user-ivan", Role="Administrator"
+    )
+    plan = workflow.step("plan", INPUT_FAIL="false")
+    assert plan["exit-code"] == "2"
+    assert workflow.drift_step(plan).returncode == 0
+    assert [i["state"] for i in github.issues.values()] == ["closed", "closed", "open"]
+    body = github.issues[3]["body"]
+    assert "> **Not in the desired state:** 1 administrator in 1 room." in body
+    assert "  not in the desired state: ivan@example.com (Administrator)" in body
+    assert "**No changes, but Chime has 1 member the desired state does not declare.**" in body
+
+    # 5. settings.yaml `drift: changes-only`: members no file declares are not drift.
+    settings = workflow.desired / "settings.yaml"
+    settings.write_text(settings.read_text() + "drift: changes-only\n")
+    plan = workflow.step("plan", INPUT_FAIL="false")
+    assert plan["exit-code"] == "0"
+    assert workflow.drift_step(plan).returncode == 0
+    assert github.issues[3]["state"] == "closed"
 
 
 def test_a_failed_plan_fails_the_drift_job_and_leaves_the_issue(

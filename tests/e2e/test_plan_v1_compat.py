@@ -26,7 +26,7 @@ def test_version_1_plan_file_applies_exactly_as_planned(
         "uid-erin": "Member",
         "uid-frank": "Member",
     }
-    assert cli("plan", "--detailed-exitcode").exit_code == 0
+    assert cli("plan", "--detailed-exitcode").exit_code == ops.converged_exit
 
 
 def test_version_1_plan_file_shows_as_it_did(ops: Any, cli: Any, workdir: Path) -> None:

@@ -40,6 +40,7 @@ def test_document_content_and_key_order() -> None:
     assert json.loads(render_json(p)) == {
         "format_version": "2",
         "summary": {"add": 0, "change": 1, "remove": 1},
+        "drift": {"members": 0, "elevated": 0},
         "targets": [
             {
                 "kind": "room",
@@ -129,12 +130,14 @@ def test_keys_come_in_the_documented_order() -> None:
     assert order[0] == [
         "format_version",
         "summary",
+        "drift",
         "targets",
         "safety",
         "errors",
         "desired_digest",
     ]
-    assert order[2] == [
+    assert order[2] == ["members", "elevated"]
+    assert order[3] == [
         "kind",
         "scope",
         "name",
@@ -146,7 +149,7 @@ def test_keys_come_in_the_documented_order() -> None:
         "unmanaged",
         "protected",
     ]
-    assert order[3] == [
+    assert order[4] == [
         "action",
         "member",
         "member_key",
@@ -156,7 +159,7 @@ def test_keys_come_in_the_documented_order() -> None:
         "role_after",
         "provenance",
     ]
-    assert order[4] == ["role", "declared_at", "via", "location"]
+    assert order[5] == ["role", "declared_at", "via", "location"]
 
 
 def test_rendering_is_indented_and_keeps_non_ascii_text() -> None:

@@ -1,0 +1,50 @@
+"""Words for drift: members present in Chime that no desired-state file declares
+(``TargetPlan.drift``), counted by role the way an operator reads them, per kind:
+``1 administrator, 2 members in 2 rooms``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from reconciler.live import LiveMember
+from reconciler.plan import TargetPlan
+
+LABEL = "not in the desired state"
+RESOLVE_HINT = "Resolve with `import --adopt` (into the files) or `prune: true` (removes them)."
+
+
+def drift_phrase(targets: Iterable[TargetPlan]) -> str:
+    """``1 administrator, 2 members in 2 rooms`` (``; `` between kinds); elevated members
+    first, in the kind's own word for them."""
+    by_kind: dict[str, list[TargetPlan]] = {}
+    for t in targets:
+        if t.drift:
+            by_kind.setdefault(t.key.kind, []).append(t)
+    phrases = []
+    for kind_id in sorted(by_kind):
+        group = by_kind[kind_id]
+        kind = group[0].kind
+        members = [m for t in group for m in t.drift]
+        elevated = sum(kind.is_elevated(m.role) for m in members) if kind.words.elevated[0] else 0
+        others = len(members) - elevated
+        parts = []
+        if elevated:
+            parts.append(f"{elevated} {kind.words.elevated[0 if elevated == 1 else 1]}")
+        if others:
+            parts.append(f"{others} member{'' if others == 1 else 's'}")
+        n = len(group)
+        where = kind.words.noun if n == 1 else kind.words.plural
+        phrases.append(f"{', '.join(parts)} in {n} {where}")
+    return "; ".join(phrases)
+
+
+def drift_lines(targets: Iterable[TargetPlan]) -> list[str]:
+    """``Not in the desired state: 1 administrator in 1 room.`` and how to resolve it."""
+    return [f"{LABEL[:1].upper()}{LABEL[1:]}: {drift_phrase(targets)}.", RESOLVE_HINT]
+
+
+def drift_first(t: TargetPlan) -> list[LiveMember]:
+    """A target's unmanaged members as listed: drift first, elevated drift before the
+    rest (the order within each group kept)."""
+    drift = set(t.drift)
+    return sorted(t.unmanaged, key=lambda m: (m not in drift, not t.kind.is_elevated(m.role)))
