@@ -114,12 +114,13 @@ def apply(
     parallelism: int = 8,
     progress: ChangeProgress | None = None,
     retry: RetryPolicy | None = None,
-    safety: Safety | None = None,
+    safety: Safety | Callable[[TargetKey], Safety] | None = None,
 ) -> ApplyResult:
     """Apply every change of ``plan``; never raises for AWS errors, reports them instead.
-    ``providers``: one writer per kind id (or one writer for every target). ``safety``:
-    its kinds' minimums (``min_administrators``) are the floor no target may pass below
-    while it is changed (None: never below both its count before and after the plan)."""
+    ``providers``: one writer per kind id (or one writer for every target). ``safety``
+    (or a function giving each target's, with its own ``safety:`` limits): its kinds'
+    minimums (``min_administrators``) are the floor no target may pass below while it is
+    changed (None: never below both its count before and after the plan)."""
     policy = retry or RetryPolicy.from_env()
     targets = [t for t in plan.targets if t.changes]
 
@@ -131,7 +132,8 @@ def apply(
         return providers[tp.key.kind]
 
     def run(tp: TargetPlan) -> list[ChangeResult]:
-        floor = safety.minimum(tp.kind.minimum_setting) if safety is not None else None
+        limits = safety(tp.key) if callable(safety) else safety
+        floor = limits.minimum(tp.kind.minimum_setting) if limits is not None else None
         return _TargetRun(tp, writer(tp), policy, progress, floor).run()
 
     for tp in targets:

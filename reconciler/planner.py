@@ -83,7 +83,7 @@ def plan(
     days = desired.policy.expiry_warning_days
     return Plan(
         targets=tuple(planned),
-        violations=check(planned, desired.safety),
+        violations=check(planned, desired.safety, {t.key: t.safety for t in selected if t.safety}),
         errors=tuple(_unique(errors)),
         desired_digest=desired.digest,
         expiring=expiring(selected, now, days) if now is not None else (),

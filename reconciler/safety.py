@@ -10,55 +10,87 @@ A plan that breaks a rule is still rendered in full; the CLI then refuses it unl
 - a kind's minimum setting (``Kind.minimum_setting``: ``min_administrators`` for rooms): a
   target may not be left with fewer members holding an elevated role than the minimum,
   unless it already had fewer and the plan does not lower the count further.
+
+Per target, ``safety:`` in its spec overrides these limits (as octoDNS allows per zone):
+``max_removal_fraction`` and the minimum replace the settings.yaml values for that
+target; ``max_removals`` caps that target's own removals, which then do not count
+towards the plan-wide ``max_removals``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from reconciler.desired.model import FRACTION_MIN_TARGET_SIZE, Safety
 from reconciler.kinds import Kind
 from reconciler.plan import Action, SafetyViolation, TargetPlan
+from reconciler.refs import TargetKey
+
+Overrides = Mapping[TargetKey, tuple[tuple[str, int | float], ...]]
 
 RULE_MAX_REMOVALS = "max_removals"
 RULE_MAX_REMOVAL_FRACTION = "max_removal_fraction"
 RULE_MIN_ADMINISTRATORS = "min_administrators"  # the room kind's minimum setting
 
 
-def check(targets: Iterable[TargetPlan], safety: Safety) -> tuple[SafetyViolation, ...]:
+def check(
+    targets: Iterable[TargetPlan], safety: Safety, overrides: Overrides | None = None
+) -> tuple[SafetyViolation, ...]:
     """Every rule the planned ``targets`` break, plan-wide rules first, then per target in
     the order given. Each target's elevated members before the plan come from
-    ``TargetPlan.live_elevated``."""
+    ``TargetPlan.live_elevated``; ``overrides``: targets' own limits (their ``safety:``)."""
     targets = tuple(targets)
+    overrides = overrides or {}
     violations: list[SafetyViolation] = []
 
-    removals = sum(removal_count(t) for t in targets)
+    def own(t: TargetPlan) -> dict[str, int | float]:
+        return dict(overrides.get(t.key, ()))
+
+    pooled = [t for t in targets if RULE_MAX_REMOVALS not in own(t)]
+    removals = sum(removal_count(t) for t in pooled)
     if removals > safety.max_removals:
         violations.append(
             SafetyViolation(
                 RULE_MAX_REMOVALS,
                 None,
-                f"Too many removals: {removals}{_paren(_demotions(targets))} is over the "
+                f"Too many removals: {removals}{_paren(_demotions(pooled))} is over the "
                 f"limit of {safety.max_removals} (safety.{RULE_MAX_REMOVALS})",
             )
         )
 
     for t in targets:
+        limits = own(t)
+        target_safety = replace(safety, **limits) if limits else safety  # type: ignore[arg-type]
         n = removal_count(t)
+        if RULE_MAX_REMOVALS in limits and n > target_safety.max_removals:
+            violations.append(
+                SafetyViolation(
+                    RULE_MAX_REMOVALS,
+                    t.key,
+                    f"[{t.key}] Too many removals: {n}{_paren(_demotions([t]))} is over "
+                    f"this {t.kind.words.noun}'s limit of {target_safety.max_removals} "
+                    f"({t.kind.section}.{t.key.name}.safety.{RULE_MAX_REMOVALS})",
+                )
+            )
+        setting = _where(t, RULE_MAX_REMOVAL_FRACTION, limits)
         fraction = n / t.live_count if t.live_count else 0.0
-        if t.live_count >= FRACTION_MIN_TARGET_SIZE and fraction > safety.max_removal_fraction:
+        if (
+            t.live_count >= FRACTION_MIN_TARGET_SIZE
+            and fraction > target_safety.max_removal_fraction
+        ):
             violations.append(
                 SafetyViolation(
                     RULE_MAX_REMOVAL_FRACTION,
                     t.key,
                     f"[{t.key}] Too many removals: {fraction:.2%} is over "
-                    f"{safety.max_removal_fraction:.2%} ({n}/{t.live_count}"
+                    f"{target_safety.max_removal_fraction:.2%} ({n}/{t.live_count}"
                     f"{_comma(_demotions([t]))}) "
-                    f"(safety.{RULE_MAX_REMOVAL_FRACTION})",
+                    f"({setting})",
                 )
             )
         kind = t.kind
-        minimum = safety.minimum(kind.minimum_setting)
+        minimum = target_safety.minimum(kind.minimum_setting)
         if minimum is None:
             continue
         before = t.live_elevated or 0
@@ -70,7 +102,7 @@ def check(targets: Iterable[TargetPlan], safety: Safety) -> tuple[SafetyViolatio
                     t.key,
                     f"[{t.key}] Would leave {after} {_elevated(kind, after)} (now {before}), "
                     f"fewer than the minimum of {minimum} "
-                    f"(safety.{kind.minimum_setting})",
+                    f"({_where(t, str(kind.minimum_setting), limits)})",
                 )
             )
     return tuple(violations)
@@ -97,6 +129,14 @@ def _demotions(targets: Iterable[TargetPlan]) -> str:
     words = [t.kind.words.demotion for t in targets if demotion_count(t)]
     phrase = " or ".join(w for w in dict.fromkeys(words) if w)
     return f"{demotions} of them {what}{' ' + phrase if phrase else ''}"
+
+
+def _where(t: TargetPlan, setting: str, limits: Mapping[str, int | float]) -> str:
+    """The setting a message names: ``safety.X``, or ``rooms.NAME.safety.X`` when the
+    target sets its own."""
+    if setting in limits:
+        return f"{t.kind.section}.{t.key.name}.safety.{setting}"
+    return f"safety.{setting}"
 
 
 def _paren(text: str) -> str:

@@ -107,7 +107,7 @@ def execute(session: Session, plan: Plan, out: Console) -> bool:
             {k: session.provider(k) for k in sorted({t.key.kind for t in plan.targets})},
             parallelism=session.app.parallelism,
             progress=session.progress.advance,
-            safety=session.desired.safety,
+            safety=session.desired.safety_for,
         )
     out.print()
     for line in render_apply(result):

@@ -7,7 +7,7 @@ resolves groups into these values.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from reconciler.governance.codeowners import Ownership
 from reconciler.governance.grant import DEFAULT_WARNING_DAYS
@@ -68,6 +68,8 @@ class DesiredTarget:
     owners: tuple[str, ...] = ()  # `owners:` (GitHub users and teams, as CODEOWNERS writes them)
     # members no longer declared because every path to them ended (``as_of``), by ref
     expired: tuple[DesiredMember, ...] = ()
+    # the target's own safety limits (``safety:`` in its spec), overriding settings.yaml's
+    safety: tuple[tuple[str, int | float], ...] = ()
 
     def member(self, ref: MemberRef) -> DesiredMember | None:
         for m in self.members:
@@ -92,6 +94,13 @@ class DesiredState:
     def unmanaged_is_drift(self) -> bool:
         """Whether members no file declares make ``plan --detailed-exitcode`` exit 2."""
         return self.drift != "changes-only"
+
+    def safety_for(self, key: TargetKey) -> Safety:
+        """The safety limits of one target: settings.yaml's, with the target's own."""
+        for t in self.targets:
+            if t.key == key and t.safety:
+                return replace(self.safety, **dict(t.safety))  # type: ignore[arg-type]
+        return self.safety
 
     @property
     def membership_count(self) -> int:

@@ -195,6 +195,7 @@ def _target(
         members=tuple(sorted(members, key=lambda m: m.ref)),
         location=t.location,
         owners=tuple(getattr(t.spec, "owners", ())),  # any kind whose spec has `owners:`
+        safety=t.kind.safety_of(t.spec),
     )
     return target, problems
 

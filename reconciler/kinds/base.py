@@ -115,6 +115,14 @@ class Kind:
         value = getattr(spec, self.id_field, None)
         return None if value is None else str(value)
 
+    def safety_of(self, spec: BaseModel) -> tuple[tuple[str, int | float], ...]:
+        """The target's own safety limits (``safety:`` in its spec), sorted by name: each
+        overrides the settings.yaml limit of the same name for this target."""
+        own = getattr(spec, "safety", None)
+        if not isinstance(own, BaseModel):
+            return ()
+        return tuple(sorted(own.model_dump(exclude_none=True).items()))
+
     def prune_of(self, spec: BaseModel) -> bool | None:
         value = getattr(spec, "prune", None)
         return None if value is None else bool(value)

@@ -41,7 +41,7 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "unknown-role": [
         "unknown-role/rooms.yaml:3: rooms.incident-response: unknown key 'moderators' "
-        "(expected one of: account, administrators, id, members, owners, prune)",
+        "(expected one of: account, administrators, id, members, owners, prune, safety)",
     ],
     "wrong-type": [
         "wrong-type/rooms.yaml:3: rooms.incident-response.prune: "
