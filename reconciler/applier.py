@@ -41,8 +41,8 @@ from reconciler.kinds import RoleValue
 from reconciler.parallel import pmap
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.providers.base import Writer
-from reconciler.providers.retry import TRANSIENT_CODES, RetryPolicy, item_attempts, log_retry
 from reconciler.refs import TargetKey
+from reconciler.retry_policy import TRANSIENT_CODES, RetryPolicy, item_attempts, log_retry
 from reconciler.safety import elevated_after
 
 SKIPPED = "Skipped"

@@ -32,7 +32,12 @@ class MemberKind(StrEnum):
     WEBHOOK = "Webhook"
 
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The one e-mail rule (the loader, MemberRef.parse, the emulator's seeds): local@domain.tld
+# with no brackets, quotes or separators (any script), and a dot in the domain.
+_LOCAL = r'[^@\s"(),:;<>\[\]\\]+'
+_LABEL = r'[^@\s"(),:;<>\[\]\\.]+'  # one part of the domain
+EMAIL_PATTERN = rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL})+"  # a@b.c
+EMAIL_RE = re.compile(rf"^{EMAIL_PATTERN}$")
 BOT_PREFIX = "bot:"
 WEBHOOK_PREFIX = "webhook:"
 

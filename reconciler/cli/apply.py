@@ -6,22 +6,17 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
-from reconciler.applier import ApplyResult
-from reconciler.applier import apply as run_apply
 from reconciler.cli.context import AppContext, pass_app
+from reconciler.cli.execute import execute
 from reconciler.cli.options import allow_unsafe_option, target_option, verbose_option
 from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError, UsageError
-from reconciler.kinds import RoleValue
-from reconciler.plan import Action, Change, Plan
+from reconciler.plan import Plan
 from reconciler.planfile import load_plan
 from reconciler.render import render_plan
-from reconciler.render.apply import render_apply
 
 CHECKING = "Checking the saved plan is current"
-VERIFYING = "Verifying: re-reading what changed"
 PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted:"
 
 
@@ -99,22 +94,6 @@ def apply(
         ctx.exit(1)
 
 
-def execute(session: Session, plan: Plan, out: Console) -> bool:
-    """Apply ``plan``, print the outcome, verify; True when everything converged."""
-    with session.progress.task("Applying changes", len(plan.changes)):
-        result = run_apply(
-            plan,
-            {k: session.provider(k) for k in sorted({t.key.kind for t in plan.targets})},
-            parallelism=session.app.parallelism,
-            progress=session.progress.advance,
-            safety=session.desired.safety_for,
-        )
-    out.print()
-    for line in render_apply(result):
-        out.print(line, highlight=False, markup=False)
-    return _verified(session, plan, result) and result.ok
-
-
 def _confirm() -> None:
     if not sys.stdin.isatty():
         raise UsageError(
@@ -150,37 +129,6 @@ def _load_fresh(session: Session, plan_file: Path) -> Plan:
     if reasons:
         raise StalePlanError(reasons)
     return plan
-
-
-def _verified(session: Session, plan: Plan, result: ApplyResult) -> bool:
-    """Re-read the touched rooms (listings only, by id) and check that every change the
-    applier reported done is there: the member present with the planned role, or gone."""
-    touched = set(result.touched)
-    if not touched:
-        return True
-    live = session.read_planned([t for t in plan.targets if t.key in touched], VERIFYING)
-    roles = {key: {m.member_id: m.role for m in target.members} for key, target in live.items()}
-    missing = [
-        r.change
-        for r in result.results
-        if r.ok and not _holds(r.change, roles.get(r.change.target))
-    ]
-    if missing:
-        click.echo(
-            f"Verification: {len(missing)} applied change(s) not found in the live state "
-            "after apply (the live state moved during the apply?); run plan again.",
-            err=True,
-        )
-        return False
-    return True
-
-
-def _holds(change: Change, roles: dict[str, RoleValue] | None) -> bool:
-    """Whether the live roles of the change's target show the change done."""
-    if roles is None:
-        return False
-    role = roles.get(change.member_id)
-    return role is None if change.action is Action.DELETE else role == change.role_after
 
 
 COMMANDS = [apply]

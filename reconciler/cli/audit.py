@@ -9,15 +9,15 @@ import click
 
 from reconciler.audit import AccountLookup, LiveRoomMember, UnknownMemberError, audit
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.import_cmd import open_provider, settings_account
+from reconciler.cli.directory import open_directory, settings_account
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
 from reconciler.governance.expiry import as_of
 from reconciler.kinds.rooms import room_role
 from reconciler.parallel import pmap
+from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.chime_api import Room
-from reconciler.providers.rooms import RoomsProvider
 from reconciler.refs import MemberKind, MemberRef
 from reconciler.render.audit import render_audit
 
@@ -76,7 +76,7 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     except ValueError as exc:
         raise UsageError(f"MEMBER {member!r}: {exc} (give an e-mail address or bot:NAME)") from None
     desired, note = _desired(app)
-    provider = open_provider(app)
+    provider = open_directory(app)
     account_ids = _accounts(app, provider, accounts, desired, ref)
     lookups = [AccountLookup(a, _member_ids(provider, a, ref)) for a in account_ids]
     live = _live_rooms(provider, lookups, app.parallelism)
@@ -96,7 +96,7 @@ def _desired(app: AppContext) -> tuple[DesiredState | None, str]:
 
 def _accounts(
     app: AppContext,
-    provider: RoomsProvider,
+    provider: RoomsDirectory,
     given: Iterable[str],
     desired: DesiredState | None,
     ref: MemberRef,
@@ -111,13 +111,13 @@ def _accounts(
     if named:
         return sorted(named)
     email = ref.display if ref.kind is MemberKind.USER else None
-    found = provider.api.list_accounts(user_email=email)
+    found = provider.list_accounts(user_email=email)
     if not found:
         raise UnknownMemberError(ref, [])
     return found
 
 
-def _member_ids(provider: RoomsProvider, account: str, ref: MemberRef) -> tuple[str, ...]:
+def _member_ids(provider: RoomsDirectory, account: str, ref: MemberRef) -> tuple[str, ...]:
     if ref.kind is MemberKind.USER:
         user = provider.find_user_by_email(account, ref.display)
         return (user.user_id,) if user is not None else ()
@@ -126,7 +126,7 @@ def _member_ids(provider: RoomsProvider, account: str, ref: MemberRef) -> tuple[
 
 
 def _live_rooms(
-    provider: RoomsProvider, lookups: Sequence[AccountLookup], parallelism: int
+    provider: RoomsDirectory, lookups: Sequence[AccountLookup], parallelism: int
 ) -> list[LiveRoomMember]:
     found: list[tuple[str, Room, str]] = [
         (a.account, room, member_id)

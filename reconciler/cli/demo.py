@@ -10,8 +10,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from reconciler.cli.apply import execute
 from reconciler.cli.context import AppContext, pass_app
+from reconciler.cli.execute import execute
 from reconciler.cli.pipeline import Session
 from reconciler.emulator.seed import load_seed
 from reconciler.emulator.server import EmulatorServer

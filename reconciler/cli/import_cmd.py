@@ -1,7 +1,7 @@
 """`chime-reconciler import`: write the live rooms and memberships as desired-state YAML.
 
 Wiring only: which accounts and rooms to read, reading them, writing the text that
-``reconciler.importer`` makes. Also the account helpers `audit` shares.
+``reconciler.importer`` makes.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
 from reconciler.cli.context import AppContext, pass_app
+from reconciler.cli.directory import open_directory, settings_account
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired import files as source_files
-from reconciler.desired.loader import SETTINGS, load_desired
+from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredTarget
 from reconciler.errors import DesiredStateError, UsageError
 from reconciler.importer import (
@@ -29,35 +29,9 @@ from reconciler.importer import (
     stdout_document,
 )
 from reconciler.parallel import pmap
-from reconciler.providers.rooms import RoomsProvider
+from reconciler.providers.base import RoomsDirectory
 
 SHOW_FILES = 5  # existing files named in the refusal to overwrite
-
-
-# -- helpers shared with `audit` -----------------------------------------------------------
-
-
-def open_provider(app: AppContext) -> RoomsProvider:
-    return RoomsProvider(app.client(), parallelism=app.parallelism, pacer=app.pacer())
-
-
-def settings_account(directory: Path) -> tuple[Path | None, str | None]:
-    """The settings file of a desired-state directory (if any) and its ``account``."""
-    for name in SETTINGS:
-        path = directory / name
-        if not path.is_file():
-            continue
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise UsageError(
-                f"cannot read the default account from {path}: {reason} "
-                "(run `chime-reconciler validate`, or give --account)"
-            ) from None
-        account = data.get("account") if isinstance(data, dict) else None
-        return path, account.strip() if isinstance(account, str) and account.strip() else None
-    return None, None
 
 
 # -- import --------------------------------------------------------------------------------
@@ -138,7 +112,7 @@ def import_(
     API calls: ListAccounts (pages of 200) only without --account or settings.yaml;
     ListRooms once per account (pages of 99); ListRoomMemberships per room (pages of 99).
     """
-    provider = open_provider(app)
+    provider = open_directory(app)
     account_ids = _accounts(app, provider, accounts)
     progress = ProgressBar(app.console(stderr=True))
     imported = _read(provider, account_ids, rooms, app.parallelism, progress)
@@ -151,21 +125,21 @@ def import_(
     _write_directory(out, imported, account_ids, prune=prune, force=force)
 
 
-def _accounts(app: AppContext, provider: RoomsProvider, given: Iterable[str]) -> list[str]:
+def _accounts(app: AppContext, provider: RoomsDirectory, given: Iterable[str]) -> list[str]:
     explicit = sorted({a.strip() for a in given if a.strip()})
     if explicit:
         return explicit
     _, account = settings_account(app.desired_dir)
     if account:
         return [account]
-    found = provider.api.list_accounts()
+    found = provider.list_accounts()
     if not found:
         raise UsageError("ListAccounts shows no Chime account: give --account")
     return found
 
 
 def _read(
-    provider: RoomsProvider,
+    provider: RoomsDirectory,
     accounts: Sequence[str],
     wanted: Sequence[str],
     parallelism: int,

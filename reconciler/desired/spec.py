@@ -43,15 +43,11 @@ from reconciler.governance.entries import (
 )
 from reconciler.governance.grant import DEFAULT_WARNING_DAYS
 from reconciler.pacing.quotas import check_rate, unknown_quota
-from reconciler.refs import MemberKind, MemberRef
+from reconciler.refs import EMAIL_PATTERN, MemberRef
 
 GROUP_PREFIX = "@"
 GROUP_NAME_RE = re.compile(r"^[^\s@]\S*$")
 NON_BLANK = r".*\S.*"
-_LOCAL = r'[^@\s"(),:;<>\[\]\\]+'  # no brackets, quotes or separators; any script
-_LABEL = r'[^@\s"(),:;<>\[\]\\.]+'  # one part of the domain
-EMAIL_PATTERN = rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL})+"  # a@b.c
-EMAIL_RE = re.compile(rf"^{EMAIL_PATTERN}$")
 MAX_NAME_LENGTH = 256  # characters of a member reference, group or room name, id or account:
 # an e-mail address has at most 254 (RFC 5321); a 10 MB reference is a mistake or an attack
 ENTRY_PATTERN = rf"^\s*(?:@[^\s@]\S*|[Bb][Oo][Tt]:.*\S.*|{EMAIL_PATTERN})\s*$"  # ECMA-262 safe
@@ -82,10 +78,7 @@ def parse_entry(text: str, parse_member: Callable[[str], MemberRef] = MemberRef.
         if not GROUP_NAME_RE.match(name):
             raise ValueError(f"malformed group reference {stripped!r}")
         return GroupRef(name)
-    ref = parse_member(text)
-    if ref.kind is MemberKind.USER and not EMAIL_RE.match(ref.display):
-        raise ValueError(f"malformed email address {stripped!r}")  # <a@b.c>, a@b.c; ...
-    return ref
+    return parse_member(text)  # e-mails: refs.EMAIL_RE, the one rule (no <a@b.c>, a@b.c; ...)
 
 
 def _fail(kind: str, message: str) -> PydanticCustomError:

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from reconciler.desired.model import DesiredState
 from reconciler.kinds import RoleValue
 from reconciler.live import LiveState, LiveTarget
 from reconciler.refs import TargetKey
+
+if TYPE_CHECKING:
+    from reconciler.live import LiveMember
+    from reconciler.providers.chime_api import Bot, Room, User
 
 # Called from worker threads, once per target whose live memberships have been read.
 ReadProgress = Callable[[TargetKey], None]
@@ -77,3 +81,18 @@ class Writer(Protocol):
 
 class Provider(Reader, Writer, Protocol):
     """A reader and a writer for one kind: what plan and apply open per kind."""
+
+
+class RoomsDirectory(Protocol):
+    """Look-ups over a Chime account's rooms, users and bots, for ``audit`` and ``import``
+    (not for plan or apply): the CLI reaches them through this, never a boto3 client."""
+
+    def list_accounts(self, user_email: str | None = None) -> list[str]: ...
+
+    def list_rooms(self, account: str, member_id: str | None = None) -> list[Room]: ...
+
+    def list_memberships(self, account: str, room_id: str) -> list[LiveMember]: ...
+
+    def find_user_by_email(self, account: str, email: str) -> User | None: ...
+
+    def list_bots(self, account: str) -> list[Bot]: ...

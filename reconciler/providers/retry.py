@@ -8,21 +8,14 @@ Retried: HTTP 429 (``ThrottledClientException``, ``ThrottlingException``, ...), 
 (``ServiceUnavailableException``, ``ServiceFailureException``, ...) and connection errors
 (refused, reset, timed out). Every other ``ClientError`` becomes ``AwsError`` at once.
 
-Throttling says "slow down", not "failed": under a requests-per-second quota shared by the
-parallel threads, one call can be throttled many times in a row while the others get
-through. So a call gives up after ``attempts`` failures other than throttling (3 for an
-endpoint that cannot be reached), or after ``throttle_limit`` attempts in all (three times
-``attempts`` unless set).
+The policy itself (attempts, backoff, which codes are transient) is pure and lives in
+``reconciler.retry_policy``; this module applies it to botocore calls.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import random
-import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from botocore.exceptions import (
@@ -35,147 +28,50 @@ from botocore.exceptions import (
 )
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from reconciler.errors import AwsError, UsageError
+from reconciler.errors import AwsError
 from reconciler.logs import LOGGER
 from reconciler.pacing import Pacer, QuotaKey
 from reconciler.redact import redact
+from reconciler.retry_policy import (  # the pure policy, re-exported for the providers
+    DEFAULT_ATTEMPTS,
+    DEFAULT_BASE,
+    DEFAULT_CAP,
+    DEFAULT_CONNECT_ATTEMPTS,
+    ENV_ATTEMPTS,
+    ENV_BASE_MS,
+    ENV_CAP_MS,
+    THROTTLE_FACTOR,
+    THROTTLING_CODES,
+    TRANSIENT_CODES,
+    RetryPolicy,
+    item_attempts,
+    log_retry,
+)
+
+__all__ = [
+    "DEFAULT_ATTEMPTS",
+    "DEFAULT_BASE",
+    "DEFAULT_CAP",
+    "DEFAULT_CONNECT_ATTEMPTS",
+    "ENV_ATTEMPTS",
+    "ENV_BASE_MS",
+    "ENV_CAP_MS",
+    "THROTTLE_FACTOR",
+    "THROTTLING_CODES",
+    "TRANSIENT_CODES",
+    "RetryPolicy",
+    "call_with_retry",
+    "is_throttling",
+    "is_transient",
+    "item_attempts",
+    "log_retry",
+]
 
 log = logging.getLogger(LOGGER)
 
 T = TypeVar("T")
 
-ENV_BASE_MS = "CHIME_RECONCILER_RETRY_BASE_MS"
-ENV_CAP_MS = "CHIME_RECONCILER_RETRY_CAP_MS"
-ENV_ATTEMPTS = "CHIME_RECONCILER_RETRY_ATTEMPTS"
-
-DEFAULT_ATTEMPTS = 10
-DEFAULT_BASE = 0.2  # seconds
-DEFAULT_CAP = 20.0  # seconds
-# An endpoint that refuses connections or never answers is most often a wrong
-# --endpoint-url or region: a few tries, not ten backed-off ones (each timeout is long).
-DEFAULT_CONNECT_ATTEMPTS = 3
 UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError)
-
-THROTTLE_FACTOR = 3  # attempts in all, against ``attempts`` for other transient errors
-THROTTLING_CODES = frozenset(
-    {
-        "ThrottledClientException",
-        "ThrottlingException",
-        "TooManyRequestsException",
-        "Throttled",
-        "Throttling",
-    }
-)
-
-# Error codes worth another attempt: whole-call exception codes and per-item batch codes.
-TRANSIENT_CODES = THROTTLING_CODES | frozenset(
-    {
-        "ServiceUnavailableException",
-        "ServiceFailureException",
-        "InternalServerError",
-        "InternalFailure",
-        # per-item codes (ErrorCode enum of the batch responses)
-        "ServiceUnavailable",
-        "ServiceFailure",
-    }
-)
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how long to retry. ``attempts`` counts the first try.
-
-    The delay before retry ``n`` (1-based) is uniform in ``[0, min(cap, base * 2**(n-1))]``
-    ("full jitter"). ``sleep`` and ``rng`` are injectable so tests need not wait.
-    """
-
-    attempts: int = DEFAULT_ATTEMPTS
-    base: float = DEFAULT_BASE
-    cap: float = DEFAULT_CAP
-    connect_attempts: int = DEFAULT_CONNECT_ATTEMPTS  # when the endpoint cannot be reached
-    throttle_attempts: int | None = None  # attempts in all when throttled; None: 3 x attempts
-    sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
-    rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        if self.attempts < 1:
-            raise ValueError("attempts must be at least 1")
-        if self.base < 0 or self.cap < 0:
-            raise ValueError("base and cap must not be negative")
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> RetryPolicy:
-        """Defaults, overridden by CHIME_RECONCILER_RETRY_BASE_MS / _CAP_MS / _ATTEMPTS."""
-        env = os.environ if environ is None else environ
-
-        def number(name: str, default: float, scale: float = 1.0) -> float:
-            text = env.get(name, "").strip()
-            if not text:
-                return default
-            try:
-                value = float(text) / scale
-            except ValueError:
-                value = -1.0
-            if value < 0:
-                raise UsageError(f"{name} must be a non-negative number, got {text!r}")
-            return value
-
-        base = number(ENV_BASE_MS, DEFAULT_BASE, 1000)
-        cap = number(ENV_CAP_MS, max(DEFAULT_CAP, base), 1000)
-        attempts = int(number(ENV_ATTEMPTS, DEFAULT_ATTEMPTS))
-        if attempts < 1:
-            raise UsageError(f"{ENV_ATTEMPTS} must be at least 1, got {env[ENV_ATTEMPTS]!r}")
-        return cls(
-            attempts=attempts,
-            base=base,
-            cap=cap,
-            connect_attempts=min(attempts, DEFAULT_CONNECT_ATTEMPTS),
-        )
-
-    @property
-    def throttle_limit(self) -> int:
-        """Attempts in all before a throttled call gives up."""
-        return self.throttle_attempts or THROTTLE_FACTOR * self.attempts
-
-    def ceiling(self, retry: int) -> float:
-        """Upper bound of the delay before retry number ``retry`` (1-based)."""
-        return float(min(self.cap, self.base * (2 ** (retry - 1))))
-
-    def delay(self, retry: int) -> float:
-        return self.rng.uniform(0.0, self.ceiling(retry))
-
-    def backoff(self, retry: int) -> None:
-        self.sleep(self.delay(retry))
-
-
-def item_attempts(policy: RetryPolicy, code: str) -> int:
-    """Attempts in all for a batch item answered with the transient ``code``: the same
-    budgets as whole calls (throttling gets ``throttle_limit``, the rest ``attempts``)."""
-    return policy.throttle_limit if code in THROTTLING_CODES else policy.attempts
-
-
-def log_retry(
-    operation: str,
-    context: str,
-    code: str,
-    message: str,
-    count: int,
-    limit: int,
-    delay: float,
-    items: str = "",
-) -> None:
-    """The -vv line for one retry, of a whole call or (``items``) of a batch's items."""
-    log.debug(
-        "%s%s: %s (%s)%s; retry %d of %d in %.3fs",
-        operation,
-        f" ({context})" if context else "",
-        code,
-        message,
-        f" for {items}" if items else "",
-        count,
-        limit - 1,
-        delay,
-    )
 
 
 def error_code(exc: ClientError) -> str:

@@ -232,7 +232,12 @@ class RoomsProvider:
                 return m.role
         return None
 
-    # -- for import and audit ------------------------------------------------------------
+    # -- for import and audit (``RoomsDirectory``) -----------------------------------------
+
+    def list_accounts(self, user_email: str | None = None) -> list[str]:
+        """Every account id ListAccounts shows (only those with this user, given an
+        e-mail), sorted."""
+        return self.api.list_accounts(user_email)
 
     def list_rooms(self, account: str, member_id: str | None = None) -> list[Room]:
         return self.api.list_rooms(account, member_id)
