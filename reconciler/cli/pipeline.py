@@ -18,6 +18,7 @@ from reconciler.planner import plan as make_plan
 from reconciler.planner import select
 from reconciler.providers import Provider, ProviderOptions, open_providers
 from reconciler.refs import TargetKey
+from reconciler.timing import timed
 
 
 @dataclass
@@ -34,7 +35,8 @@ class Session:
     @classmethod
     def open(cls, app: AppContext) -> Session:
         # as of --now (or the clock): expired entries are not declared, nor resolved
-        desired = as_of(load_desired(app.desired_dir), app.now)
+        with timed("load"):
+            desired = as_of(load_desired(app.desired_dir), app.now)
         progress = ProgressBar(app.console(stderr=True))
         options = ProviderOptions(
             client=app.client,
@@ -55,7 +57,7 @@ class Session:
 
     def read(self, only: Collection[TargetKey] | None = None) -> LiveState:
         count = len(only) if only is not None else len(self.desired.targets)
-        with self.progress.task("Reading memberships", count):
+        with self.progress.task("Reading memberships", count), timed("read"):
             return merged(p.read(self.desired, only=only) for p in self.providers.values())
 
     def read_planned(
@@ -71,8 +73,9 @@ class Session:
         return found
 
     def plan(self, targets: Collection[str] | None = None) -> Plan:
-        only = self.scope(targets)
-        return make_plan(self.desired, self.read(only), targets=targets or None, now=self.app.now)
+        live = self.read(self.scope(targets))
+        with timed("plan"):
+            return make_plan(self.desired, live, targets=targets or None, now=self.app.now)
 
     def scope(self, targets: Collection[str] | None) -> set[TargetKey] | None:
         """The keys of the targets named with --target, by name or by id (all when none

@@ -17,6 +17,7 @@ from reconciler.cli.pipeline import Session
 from reconciler.plan import Plan
 from reconciler.planfile import save_plan
 from reconciler.render import render_plan
+from reconciler.timing import timed
 
 EXIT_CHANGES = 2
 
@@ -64,9 +65,10 @@ def plan(
     """
     session = Session.open(app)
     result = session.plan(targets)
-    render_plan(
-        result, fmt, verbose=app.verbose > 0, console=app.console(), allow_unsafe=allow_unsafe
-    )
+    with timed("render"):
+        render_plan(
+            result, fmt, verbose=app.verbose > 0, console=app.console(), allow_unsafe=allow_unsafe
+        )
     refused = bool(result.violations) and not allow_unsafe
     if fmt != "text" and (result.errors or refused):
         # the document holds the errors; say so where a person looks (stdout is a file)

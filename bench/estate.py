@@ -1,0 +1,74 @@
+"""A parametric estate for the scale harness (``bench/harness.py``): ``rooms`` rooms of
+``members`` declared members each, drawn from one account's pool of users, with a share
+``drift`` of each room's memberships drifted live. Deterministic.
+
+Per room, ``d = round(drift * members)`` differences: two fifths adds (declared members
+not in the room), two fifths role changes (declared Member, live Administrator: a
+demotion), the rest removals (live members not declared; rooms are pruned). The first
+three declared members of a room are Administrators. Rooms overlap in the pool (room i
+starts ``stride`` users after room i - 1), so most members to add are revealed by some
+other room's listing, as in a real estate where people are in several rooms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bench.world import ADMIN, MEMBER, Room, World
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+ADMINS = 3
+
+
+@dataclass(frozen=True)
+class Drift:
+    adds: int
+    updates: int
+    removes: int
+
+    @classmethod
+    def of(cls, members: int, share: float) -> Drift:
+        d = round(share * members)
+        adds = updates = (2 * d) // 5
+        return cls(adds, updates, d - adds - updates)
+
+
+def email(n: int) -> str:
+    return f"user-{n:07d}@example.com"
+
+
+def estate(rooms: int, members: int, drift: float, pool: int | None = None) -> World:
+    """The world the harness seeds and declares; see the module's docstring."""
+    if rooms < 1 or members < 1:
+        raise ValueError("an estate has at least one room of one member")
+    if not 0.0 <= drift <= 1.0:
+        raise ValueError(f"drift is a share between 0 and 1, not {drift}")
+    d = Drift.of(members, drift)
+    size = pool or max(2 * members, members + d.removes + 1)
+    if size < members + d.removes:
+        raise ValueError(f"a pool of {size} users cannot fill rooms of {members} and strays")
+    users = tuple(email(n) for n in range(size))
+    stride = max(1, size // rooms)
+    out = []
+    for i in range(rooms):
+        start = (i * stride) % size
+        window = [users[(start + j) % size] for j in range(members + d.removes)]
+        team, strays = window[:members], window[members:]
+        desired = {m: ADMIN if j < ADMINS else MEMBER for j, m in enumerate(team)}
+        live = dict(desired)
+        for m in team[len(team) - d.adds :] if d.adds else ():
+            del live[m]
+        for m in team[ADMINS : ADMINS + d.updates]:
+            live[m] = ADMIN
+        for m in strays:
+            live[m] = MEMBER
+        name = f"room-{i:05d}"
+        out.append(Room(name, f"id-{name}", live, desired, prune=True))
+    removals = rooms * (d.removes + d.updates)  # demotions from Administrator count too
+    return World(
+        ACCOUNT,
+        users,
+        tuple(out),
+        max_removals=max(removals, 10),
+        max_removal_fraction=1.0,
+    )

@@ -1,0 +1,285 @@
+"""The scale harness: one scenario, end to end, as a user would run it; one JSON object out.
+
+    .venv/bin/python bench/harness.py --rooms 300 --members 200 --drift 0.05 --latency-ms 20
+    .venv/bin/python bench/harness.py --rooms 100 --members 50 --tps 10
+    .venv/bin/python bench/harness.py --rooms 1000 --members 1000 --drift 0.05 --no-apply
+
+It starts the emulator (``chime-reconciler emulator``, its own process), seeds it with a
+generated estate (``bench/estate.py``: rooms x members, a share drifted), writes the
+desired state, then runs ``plan`` and ``apply --auto-approve`` through the CLI, each in
+its own process, and the naive sequential boto3 script (``bench/naive.py``) from the same
+starting state. For each: wall time, API calls per operation (the emulator's counters),
+the lower bound (``bench/bounds.py``), calls answered 429, and the peak RSS of the
+process. With ``--tps N`` the CLI is told the quota (``--rate chime=N``) unless
+``--unknown-quota``. The ideal time is the lower bound's calls over the quota (``--tps``),
+or their latency spread over ``--parallelism`` threads.
+
+Exit status 1 when a command fails, or a count (retries of 429s apart) is above or below
+its bound (ListUsers: up to the resolver's guarantee).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import naive  # noqa: E402
+from bench.bounds import (  # noqa: E402
+    LIST_USERS,
+    Calls,
+    Limits,
+    apply_bound,
+    read_bound,
+    read_guarantee,
+)
+from bench.estate import estate  # noqa: E402
+from bench.world import World  # noqa: E402
+
+THROTTLED = "Throttled"
+ENV = {
+    "CI": "1",
+    "NO_COLOR": "1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "CHIME_RECONCILER_TIMINGS": "1",  # phase times on stderr: `timing: load 7.912s`
+}
+
+
+class Emulator:
+    """``chime-reconciler emulator`` in a child process, on a free port."""
+
+    def __init__(self, args: Sequence[str]) -> None:
+        command = [sys.executable, "-m", "reconciler", "emulator", "--port", "0", *args]
+        self.proc = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if "http://" not in line:
+            self.proc.kill()
+            raise RuntimeError(f"the emulator did not start: {line!r}")
+        self.url = line[line.index("http://") :].split()[0]
+        # keep its stdout drained
+        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
+
+    def admin(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(f"{self.url}/_emulator/{path}", data=data, method=method)
+        with urllib.request.urlopen(req, timeout=600) as resp:
+            return json.loads(resp.read() or b"null")
+
+    def seed(self, world: World, faults: Mapping[str, Any]) -> None:
+        self.admin("POST", "reset", world.seed())
+        self.admin("POST", "faults", dict(faults))
+
+    def calls(self) -> dict[str, int]:
+        return {str(k): int(v) for k, v in self.admin("GET", "calls").items()}
+
+    def close(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def run_cli(args: Sequence[str], out: Path) -> dict[str, Any]:
+    """One CLI command in its own process: exit code, wall seconds, peak RSS (MB)."""
+    command = [sys.executable, "-m", "reconciler", *args]
+    env = {**os.environ, **ENV}
+    started = time.perf_counter()
+    with out.open("w") as stdout, (out.with_suffix(".err")).open("w") as stderr:
+        proc = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=env, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    phases: dict[str, float] = {}
+    for line in out.with_suffix(".err").read_text().splitlines():
+        if line.startswith("timing: "):
+            name, value = line.removeprefix("timing: ").split()
+            phases[name] = round(phases.get(name, 0.0) + float(value.rstrip("s")), 3)
+    return {
+        "exit_code": os.waitstatus_to_exitcode(status),
+        "wall_s": round(seconds, 3),
+        "phases_s": phases,
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+    }
+
+
+def delta(before: Mapping[str, int], after: Mapping[str, int]) -> dict[str, int]:
+    return {k: v - before.get(k, 0) for k, v in sorted(after.items()) if v != before.get(k, 0)}
+
+
+def above_or_below(calls: Calls, throttled: int, bound: Calls, users_guarantee: int) -> list[str]:
+    """Counts off their bound. Retries of 429s are not known per operation here, so the
+    check is per operation when nothing was throttled, else on the total."""
+    problems = []
+    if throttled:
+        made, low = sum(calls.values()) - throttled, sum(bound.values())
+        extra = max(0, calls.get(LIST_USERS, 0) - bound.get(LIST_USERS, 0))
+        if not low <= made <= low + extra:
+            problems.append(f"{made} calls (429s apart) against a lower bound of {low}")
+        return problems
+    for op in sorted(set(calls) | set(bound)):
+        made, low = calls.get(op, 0), bound.get(op, 0)
+        high = max(low, users_guarantee) if op == LIST_USERS else low
+        if not low <= made <= high:
+            problems.append(f"{op}: {made} calls, bound {low}")
+    return problems
+
+
+def ideal(calls: int, args: argparse.Namespace) -> float | None:
+    """Seconds the lower bound's calls need at best: over the quota, or the latency spread
+    over the threads."""
+    if args.tps:
+        return calls / args.tps
+    if args.latency_ms:
+        return calls * args.latency_ms / 1000 / args.parallelism
+    return None
+
+
+def measure(
+    name: str,
+    cli_args: Sequence[str],
+    expected_exit: int,
+    bound: Calls,
+    users_guarantee: int,
+    emu: Emulator,
+    work: Path,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    before = emu.calls()
+    step = run_cli(cli_args, work / f"{name}.out")
+    calls = delta(before, emu.calls())
+    throttled = calls.pop(THROTTLED, 0)
+    low = sum(bound.values())
+    best = ideal(low, args)
+    problems = above_or_below(calls, throttled, bound, users_guarantee)
+    if step["exit_code"] != expected_exit:
+        tail = (work / f"{name}.err").read_text()[-600:]
+        problems.append(f"exit code {step['exit_code']}, expected {expected_exit}: {tail}")
+    return {
+        **step,
+        "calls": calls,
+        "calls_total": sum(calls.values()),
+        "lower_bound": bound,
+        "lower_bound_total": low,
+        "throttled": throttled,
+        "ideal_s": None if best is None else round(best, 3),
+        "vs_ideal": None if not best else round(step["wall_s"] / best, 3),
+        "problems": problems,
+    }
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    world = estate(args.rooms, args.members, args.drift)
+    limits = Limits.from_model()
+    faults: dict[str, Any] = {"latency_ms": args.latency_ms, "tps": args.tps}
+    emu_args = ["--quotas"] if args.quotas else []
+    result: dict[str, Any] = {
+        "scenario": {
+            "rooms": args.rooms,
+            "members": args.members,
+            "drift": args.drift,
+            "latency_ms": args.latency_ms,
+            "tps": args.tps,
+            "quotas": args.quotas,
+            "parallelism": args.parallelism,
+            "told_the_quota": bool(args.tps) and not args.unknown_quota,
+            "changes": world.expected_summary(),
+        }
+    }
+    with tempfile.TemporaryDirectory(prefix="chime-harness-") as tmp:
+        work = Path(tmp)
+        desired = world.write_desired(work / "desired-state")
+        emu = Emulator(emu_args)
+        try:
+            emu.seed(world, faults)
+            top = ["--desired", str(desired), "--endpoint-url", emu.url]
+            top += ["--parallelism", str(args.parallelism)]
+            if args.tps and not args.unknown_quota:
+                top += ["--rate", f"chime={args.tps:g}"]
+            changes = any(world.expected_summary().values())
+            users = read_guarantee(world, limits)
+            result["plan"] = measure(
+                "plan",
+                [*top, "plan", "--format", "json", "--detailed-exitcode"],
+                2 if changes else 0,
+                read_bound(world, limits),
+                users,
+                emu,
+                work,
+                args,
+            )
+            if args.apply:
+                emu.seed(world, faults)
+                result["apply"] = measure(
+                    "apply",
+                    [*top, "apply", "--auto-approve"],
+                    0,
+                    apply_bound(world, limits, saved_plan=False),
+                    users,
+                    emu,
+                    work,
+                    args,
+                )
+            if args.naive:
+                emu.seed(world, faults)
+                before = emu.calls()
+                started = time.perf_counter()
+                naive.apply(emu.url, desired)
+                seconds = time.perf_counter() - started
+                calls = delta(before, emu.calls())
+                throttled = calls.pop(THROTTLED, 0)
+                result["naive"] = {
+                    "wall_s": round(seconds, 3),
+                    "calls": calls,
+                    "calls_total": sum(calls.values()),
+                    "throttled": throttled,
+                }
+                if "apply" in result:
+                    result["apply_speedup_vs_naive"] = round(seconds / result["apply"]["wall_s"], 2)
+        finally:
+            emu.close()
+    return result
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--rooms", type=int, default=100, help="rooms declared (default 100)")
+    p.add_argument("--members", type=int, default=50, help="members per room (default 50)")
+    p.add_argument("--drift", type=float, default=0.05, help="share drifted (default 0.05)")
+    p.add_argument("--latency-ms", type=float, default=0.0, help="per call, emulator side")
+    p.add_argument("--tps", type=float, default=None, help="the emulator's requests/s quota")
+    p.add_argument("--quotas", action="store_true", help="the emulator's documented quotas")
+    p.add_argument("--unknown-quota", action="store_true", help="do not tell the CLI --tps")
+    p.add_argument("--parallelism", type=int, default=8, help="the CLI's (default 8)")
+    p.add_argument("--no-apply", dest="apply", action="store_false", help="plan only")
+    p.add_argument("--no-naive", dest="naive", action="store_false", help="skip the script")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    result = run(args)
+    print(json.dumps(result, indent=2))
+    problems = [p for k in ("plan", "apply") for p in result.get(k, {}).get("problems", [])]
+    for p in problems:
+        print(f"FAILED: {p}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
