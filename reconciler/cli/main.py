@@ -63,6 +63,7 @@ Environment:
   CHIME_RECONCILER_RETRY_BASE_MS   first retry backoff in ms (default 200)
   CHIME_RECONCILER_RETRY_CAP_MS    longest backoff in ms (default 20000)
   CHIME_RECONCILER_RETRY_ATTEMPTS  attempts on 5xx (default 10; 3x throttled)
+  CHIME_RECONCILER_TIMINGS=1       phase times on stderr (bench/harness.py)
   _CHIME_RECONCILER_COMPLETE       shell completion: see `completion --help`
 """
 
