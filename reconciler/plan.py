@@ -128,6 +128,8 @@ class Plan:
     errors: tuple[str, ...] = ()  # unresolved members, missing rooms: located messages
     desired_digest: str = ""
     expiring: tuple[Expiring, ...] = ()  # paths ending within the warning window
+    # members whose entries all expired, left in place because their target does not prune
+    expired_kept: tuple[Expiring, ...] = ()
     expiry_warning_days: int = DEFAULT_WARNING_DAYS
 
     @property

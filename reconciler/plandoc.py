@@ -16,7 +16,8 @@ Version 2 (schema: ``reconciler/render/plan.schema.json``)::
                   "unmanaged": [...], "protected": [...]}],
      "safety": {"safe", "violations": [{"rule", "kind", "scope", "name", "message"}]},
      "errors": [...], "desired_digest": "...",
-     "expiring": [...], "expiry_warning_days": N}   # only when a membership ends soon
+     "expiring": [...], "expiry_warning_days": N,   # only when a membership ends soon
+     "expired_kept": [...]}                         # only when expired members stay
 
 Roles are written as their kind writes them (``Kind.role_json``: "Administrator" for
 rooms). Version 1 (``rooms[]`` with ``account``, ``live_administrators``; violations
@@ -62,15 +63,19 @@ def plan_to_data(plan: Plan) -> JsonObject:
 
 
 def _expiring(plan: Plan) -> JsonObject:
-    """``expiring`` and its window: only when some membership ends within it."""
-    if not plan.expiring:
-        return {}
-    return {
-        "expiring": [
+    """``expiring`` and its window (only when some membership ends within it), and
+    ``expired_kept`` (only when an expired member stays, its target not pruning)."""
+    out: JsonObject = {}
+    if plan.expiring:
+        out["expiring"] = [
             expiring_json(e, kinds.get(e.target.kind).role_json(e.role)) for e in plan.expiring
-        ],
-        "expiry_warning_days": plan.expiry_warning_days,
-    }
+        ]
+        out["expiry_warning_days"] = plan.expiry_warning_days
+    if plan.expired_kept:
+        out["expired_kept"] = [
+            expiring_json(e, kinds.get(e.target.kind).role_json(e.role)) for e in plan.expired_kept
+        ]
+    return out
 
 
 def _target(t: TargetPlan) -> JsonObject:

@@ -159,6 +159,7 @@ def _plan(d: dict[str, Any], layout: _Layout) -> Plan:
         errors=tuple(_as(str, e, f"errors[{i}]") for i, e in enumerate(_list(d, "errors", ""))),
         desired_digest=_field(d, "desired_digest", "", str),
         expiring=_expiring(d),
+        expired_kept=_expiring(d, "expired_kept"),
         expiry_warning_days=_optional_int(d, "expiry_warning_days", "") or DEFAULT_WARNING_DAYS,
     )
 
@@ -247,11 +248,11 @@ def _provenance(d: Any, k: Kind, where: str) -> Provenance:
     )
 
 
-def _expiring(d: dict[str, Any]) -> tuple[Expiring, ...]:
-    """``expiring`` (optional: absent when no membership ends soon)."""
+def _expiring(d: dict[str, Any], key: str = "expiring") -> tuple[Expiring, ...]:
+    """``expiring`` or ``expired_kept`` (optional: absent when there are none)."""
     out = []
-    for i, e in enumerate(d.get("expiring") or []):
-        where = f"expiring[{i}]"
+    for i, e in enumerate(_as(list, d.get(key) or [], key)):
+        where = f"{key}[{i}]"
         e = _as(dict, e, where)
         kind = _kind(_field(e, "kind", where, str), f"{where}.kind")
         member_type = _field(e, "member_type", where, str)

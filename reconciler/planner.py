@@ -25,7 +25,7 @@ from collections.abc import Collection, Iterable
 
 from reconciler import kinds
 from reconciler.desired.model import DesiredState, DesiredTarget
-from reconciler.governance.expiry import as_of, expiring
+from reconciler.governance.expiry import as_of, expiring, kept_after_expiry
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import Location, MemberKind, MemberRef
@@ -88,6 +88,7 @@ def plan(
         desired_digest=desired.digest,
         expiring=expiring(selected, now, days) if now is not None else (),
         expiry_warning_days=days,
+        expired_kept=kept_after_expiry(selected, planned, now) if now is not None else (),
     )
 
 

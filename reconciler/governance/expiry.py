@@ -19,10 +19,14 @@ import reconciler.kinds as kinds
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.governance.grant import (
     DEFAULT_WARNING_DAYS,  # noqa: F401 (re-exported)
+    FOREVER,
     Until,
     days_left,
 )
+from reconciler.plan import TargetPlan
 from reconciler.refs import Location, MemberRef, Provenance, TargetKey
+
+FOREVER_UNTIL = Until(FOREVER, "")
 
 
 def until_of(p: Provenance) -> Until | None:
@@ -82,6 +86,38 @@ class Expiring:
             f"{kind.role_text(self.role)} until {self.until} "
             f"({left}), declared at {self.set_at}"
         )
+
+    def kept_message(self) -> str:
+        """For an entry that expired but stays in Chime (its target does not prune)."""
+        kind = kinds.get(self.target.kind)
+        return (
+            f"{self.member} in {kind.words.noun} {self.target.name}: "
+            f"{kind.role_text(self.role)} expired {self.until}, declared at {self.set_at}; "
+            f"still a member: this {kind.words.noun} does not prune"
+        )
+
+
+def kept_after_expiry(
+    targets: Iterable[DesiredTarget], planned: Iterable[TargetPlan], now: dt.datetime
+) -> tuple[Expiring, ...]:
+    """Members every path of which expired but that a plan leaves in place, because
+    their target does not prune (they are unmanaged now): access that did not end."""
+    by_key = {t.key: t for t in targets}
+    found = []
+    for tp in planned:
+        t = by_key.get(tp.key)
+        gone = {m.ref: m for m in t.expired} if t is not None else {}
+        for lm in tp.unmanaged:
+            m = gone.get(lm.ref)
+            paths = [p for p in (m.expired if m is not None else ()) if until_of(p)]
+            if not paths:
+                continue
+            last = max(paths, key=lambda p: until_of(p) or FOREVER_UNTIL)  # ended for good
+            until = until_of(last)
+            assert until is not None
+            left = days_left(until, now)
+            found.append(Expiring(until, tp.key, lm.ref, last.declared_at, left, last.role))
+    return tuple(sorted(found))
 
 
 def _days(n: int) -> str:

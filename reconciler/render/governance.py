@@ -41,6 +41,15 @@ def expired_note(c: Change) -> str:
     return ""
 
 
+def kept_lines(plan: Plan) -> list[str]:
+    """``1 expired membership is still in Chime:`` then one line each; [] when none."""
+    if not plan.expired_kept:
+        return []
+    n = len(plan.expired_kept)
+    head = f"{n} expired membership{' is' if n == 1 else 's are'} still in Chime:"
+    return [head, *(e.kept_message() for e in plan.expired_kept)]
+
+
 def expiring_lines(plan: Plan) -> list[str]:
     """``2 memberships end within 14 days:`` then one line each; [] when none do."""
     if not plan.expiring:

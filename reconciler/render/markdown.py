@@ -20,7 +20,7 @@ from reconciler.plan import Action, Plan, TargetPlan
 from reconciler.render.drift import LABEL as DRIFT_LABEL
 from reconciler.render.drift import RESOLVE_HINT as DRIFT_HINT
 from reconciler.render.drift import drift_first, drift_phrase
-from reconciler.render.governance import expiring_lines, has_grant
+from reconciler.render.governance import expiring_lines, has_grant, kept_lines
 from reconciler.render.text import change_line, describe_provenance, live_member, targets_phrase
 
 MARKER = "<!-- chime-reconciler-plan -->"
@@ -78,7 +78,7 @@ class MarkdownRenderer:
             ),
             _Section(
                 "expiring",
-                EXPIRING_HEADER if plan.expiring else "",
+                EXPIRING_HEADER if plan.expiring or plan.expired_kept else "",
                 tuple(_expiring(plan)),
                 "\n",
             ),
@@ -215,8 +215,12 @@ def _fence(body: str) -> str:
 
 def _expiring(plan: Plan) -> list[str]:
     """The NOTE callout's lines: its heading, then one item per membership ending soon."""
-    lines = expiring_lines(plan)
-    if not lines:
-        return []
-    head = f"> **{md_escape(lines[0])}**\n>\n"
-    return [head, *(f"> - {md_escape(line)}\n" for line in lines[1:])]
+    out = []
+    for lines in (kept_lines(plan), expiring_lines(plan)):
+        if lines:
+            out.append(f"> **{md_escape(lines[0])}**\n>\n")
+            out.extend(f"> - {md_escape(line)}\n" for line in lines[1:])
+            out.append(">\n")
+    if out:
+        out[-1] = ""  # no empty quote line at the end of the callout
+    return [item for item in out if item]

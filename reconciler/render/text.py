@@ -35,6 +35,7 @@ from reconciler.render.governance import (
     expired_prefix,
     expiring_lines,
     grant_text,
+    kept_lines,
 )
 
 SYMBOLS = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-"}
@@ -85,11 +86,11 @@ class TextRenderer:
         if unchanged:
             out.append(Text(_unchanged_line(unchanged)))
             out.append(Text())
-        warning = expiring_lines(plan)
-        if warning:
-            out.append(Text.assemble(("Warning:", WARNING_STYLE), f" {warning[0]}"))
-            out.extend(Text(f"{CHANGE_INDENT}{line}") for line in warning[1:])
-            out.append(Text())
+        for warning in (kept_lines(plan), expiring_lines(plan)):
+            if warning:
+                out.append(Text.assemble(("Warning:", WARNING_STYLE), f" {warning[0]}"))
+                out.extend(Text(f"{CHANGE_INDENT}{line}") for line in warning[1:])
+                out.append(Text())
         if plan.drift:
             first, hint = drift_lines(plan.targets)
             out += [Text(first, style=DRIFT_STYLE), Text(hint), Text()]

@@ -225,3 +225,28 @@ def test_markdown_details_show_reasons_and_untils_without_verbose(desired_dir: P
         "migration, ticket OPS-9\n"
         "+ carol@example.com (Member)\n"
     ) in md  # carol's path has nothing to add: shown with -v only
+
+
+def test_an_expired_member_kept_because_the_room_does_not_prune_is_a_warning(
+    desired_dir: Path,
+) -> None:
+    d = load(desired_dir, prune=False)
+    p = plan(d, everyone_live(d), now=at("2027-03-20T00:00:00"))
+    assert p.changes == ()
+    kept = (
+        f"bob@example.com in room ops: Member expired 2027-03-15, declared at "
+        f"{desired_dir}/rooms.yaml:11; still a member: this room does not prune"
+    )
+    assert render_text(p).splitlines()[:4] == [
+        "1 room unchanged (1 with unmanaged members, which -v lists).",
+        "",
+        "Warning: 1 expired membership is still in Chime:",
+        f"  {kept}",
+    ]
+    assert f"> **1 expired membership is still in Chime:**\n>\n> - {kept}" in (
+        render_markdown(p).replace("\\_", "_")
+    )
+    data = plan_to_data(p)
+    jsonschema.validate(data, load_schema())
+    assert data["expired_kept"][0]["days_left"] == -5
+    assert plan_from_data(data) == p
