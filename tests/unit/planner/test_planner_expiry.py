@@ -237,8 +237,9 @@ def test_an_expired_member_kept_because_the_room_does_not_prune_is_a_warning(
         f"bob@example.com in room ops: Member expired 2027-03-15, declared at "
         f"{desired_dir}/rooms.yaml:11; still a member: this room does not prune"
     )
-    assert render_text(p).splitlines()[:4] == [
-        "1 room unchanged (1 with unmanaged members, which -v lists).",
+    assert render_text(p).splitlines()[:5] == [
+        f"# room ops (account {ACCOUNT}, id room-ops)",
+        "    not in the desired state: bob@example.com (Member)",
         "",
         "Warning: 1 expired membership is still in Chime:",
         f"  {kept}",
