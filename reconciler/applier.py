@@ -56,10 +56,21 @@ class ChangeResult:
     change: Change
     error_code: str | None = None
     error_message: str = ""
+    already: bool = False  # done, but no call changed anything: it was so already
 
     @property
     def ok(self) -> bool:
         return self.error_code is None
+
+    @property
+    def outcome(self) -> str:
+        """``ok``, ``already`` (the member was there, or gone, already), ``skipped`` (not
+        attempted, see ``SKIP_MESSAGE``) or ``failed``."""
+        if self.error_code == SKIPPED:
+            return "skipped"
+        if self.error_code is not None:
+            return "failed"
+        return "already" if self.already else "ok"
 
 
 ChangeProgress = Callable[[ChangeResult], None]  # called from worker threads
@@ -164,6 +175,7 @@ class _TargetRun:
         self.retry = retry
         self.progress = progress
         self.results: dict[int, ChangeResult] = {}
+        self._absent: set[int] = set()  # deletes answered NotFound: gone already
         self._lock = threading.Lock()
 
     def run(self) -> list[ChangeResult]:
@@ -241,8 +253,10 @@ class _TargetRun:
 
     # -- single operations ---------------------------------------------------------------
 
-    def _done(self, i: int, c: Change, code: str | None = None, message: str = "") -> None:
-        result = ChangeResult(c, code, message)
+    def _done(
+        self, i: int, c: Change, code: str | None = None, message: str = "", already: bool = False
+    ) -> None:
+        result = ChangeResult(c, code, message, already)
         with self._lock:
             self.results[i] = result
         if self.progress is not None:
@@ -259,7 +273,7 @@ class _TargetRun:
 
     def _delete(self, i: int, c: Change) -> None:
         if self._try_delete(i, c):
-            self._done(i, c)
+            self._done(i, c, already=i in self._absent)
 
     def _delete_for_recreate(self, items: Sequence[tuple[int, Change]]) -> list[tuple[int, Change]]:
         """Delete members whose role changes by re-creation; return those to re-create."""
@@ -274,6 +288,8 @@ class _TargetRun:
             if exc.code not in NOT_FOUND_CODES:
                 self._done(i, c, exc.code, exc.message)
                 return False
+            with self._lock:
+                self._absent.add(i)
         return True
 
     def _create(self, items: Sequence[tuple[int, Change]]) -> None:
@@ -349,7 +365,7 @@ class _TargetRun:
             self._done(i, c, exc.code, exc.message)
             return
         if role == want:
-            self._done(i, c)
+            self._done(i, c, already=True)
         else:
             have = "no role" if role is None else self.kind.role_text(role)
             wanted = self.kind.role_text(want)

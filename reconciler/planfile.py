@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -72,10 +73,17 @@ class _Corrupt(Exception):
         super().__init__(f"{where}: {message}" if where else message)
 
 
-def save_plan(plan: Plan, path: Path | str) -> Path:
-    """Write ``plan`` to ``path`` (atomically: a reader never sees half a file)."""
+ORIGIN_KEYS = ("desired", "endpoint_url", "region")
+
+
+def save_plan(plan: Plan, path: Path | str, origin: Mapping[str, str | None] | None = None) -> Path:
+    """Write ``plan`` to ``path`` (atomically: a reader never sees half a file), with
+    ``origin``: the desired-state directory, endpoint and region it was made with."""
     path = Path(path)
-    text = json.dumps(plan_to_data(plan), indent=2, ensure_ascii=False) + "\n"
+    data = plan_to_data(plan)
+    if origin is not None:
+        data["origin"] = {k: origin.get(k) for k in ORIGIN_KEYS}
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
@@ -89,6 +97,19 @@ def save_plan(plan: Plan, path: Path | str) -> Path:
     except OSError as exc:
         raise PlanWriteError(path, str(exc.strerror or exc)) from exc
     return path
+
+
+def read_origin(path: Path | str) -> dict[str, str]:
+    """The ``origin`` a saved plan records (its non-empty strings), or nothing: a file
+    that cannot be read is ``load_plan``'s to report."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    origin = data.get("origin") if isinstance(data, dict) else None
+    if not isinstance(origin, dict):
+        return {}
+    return {k: v for k in ORIGIN_KEYS if isinstance(v := origin.get(k), str) and v}
 
 
 def load_plan(path: Path | str) -> Plan:

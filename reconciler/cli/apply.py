@@ -1,20 +1,24 @@
-"""`chime-reconciler apply`: plan (or load a saved plan), confirm, apply, verify."""
+"""`chime-reconciler apply`: plan (or load a saved plan), confirm, apply, verify; report
+every change's outcome (text, or JSON with --format json / --out RESULT.json)."""
 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
 
+from reconciler.applier import ApplyResult
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.execute import execute
+from reconciler.cli.execute import run_changes, verify
 from reconciler.cli.options import allow_unsafe_option, target_option, verbose_option
 from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.plan import Plan
-from reconciler.planfile import load_plan
+from reconciler.planfile import load_plan, read_origin
 from reconciler.render import render_plan
+from reconciler.render.apply import Timings, render_apply, render_apply_json
 
 CHECKING = "Checking the saved plan is current"
 PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted:"
@@ -36,6 +40,27 @@ class PlanErrorsError(ReconcilerError):
 @click.command()
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="json: stdout is the result document only (the plan goes to stderr).",
+)
+@click.option(
+    "--out",
+    "result_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="RESULT.json",
+    help="Also write the JSON result (every change's outcome, summary, timings) here.",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print only the outcome, not the plan (for CI logs; a confirmation still shows it).",
+)
 @target_option
 @allow_unsafe_option
 @verbose_option
@@ -44,6 +69,9 @@ def apply(
     app: AppContext,
     plan_file: Path | None,
     auto_approve: bool,
+    fmt: str,
+    result_file: Path | None,
+    quiet: bool,
     targets: tuple[str, ...],
     allow_unsafe: bool,
 ) -> None:
@@ -55,29 +83,38 @@ def apply(
 
     With PLAN_FILE (from `plan --out`): applies exactly that plan without asking, after
     checking that neither the desired-state files nor the live memberships of the rooms
-    it changes have moved on since it was made (a stale plan is refused).
+    it changes have moved on since it was made (a stale plan is refused). The plan file
+    names the --desired directory, --endpoint-url and --region it was made with; apply
+    uses them unless given.
 
-    After applying, the changed rooms are read again and compared with the desired state.
+    After applying, the changed rooms are read again and compared with the plan. Every
+    change's outcome (ok, already so, failed with its AWS code and message, skipped) is
+    in the JSON result (--format json, --out RESULT.json), with a summary and timings.
 
     \b
     Examples:
       chime-reconciler apply
-      chime-reconciler apply --auto-approve                  # CI on merge to main
+      chime-reconciler apply --auto-approve --quiet           # CI on merge to main
+      chime-reconciler apply --auto-approve --out result.json
+      chime-reconciler apply plan.json --format json > result.json
       chime-reconciler plan --out plan.json && chime-reconciler apply plan.json
 
     Exit codes: 0 applied (or nothing to do); 1 error, refused, stale, or some changes
     failed (each is listed; running apply again converges).
     """
     ctx = click.get_current_context()
+    started = time.monotonic()
     out = app.console()
-    session = Session.open(app)
+    shown = app.console(stderr=True) if fmt == "json" else out  # where the plan goes
     if plan_file is not None:
         if targets:
             raise UsageError("--target cannot be combined with a saved plan: plan again")
-        plan = _load_fresh(session, plan_file)
-    else:
-        plan = session.plan(targets)
-    render_plan(plan, "text", verbose=app.verbose > 0, console=out, allow_unsafe=allow_unsafe)
+        _use_origin(app, plan_file)
+    session = Session.open(app)
+    plan = _load_fresh(session, plan_file) if plan_file is not None else session.plan(targets)
+    asks = plan_file is None and not auto_approve
+    if not quiet or asks:
+        render_plan(plan, "text", verbose=app.verbose > 0, console=shown, allow_unsafe=allow_unsafe)
     if plan.errors:
         n = len(plan.errors)
         raise PlanErrorsError(
@@ -85,28 +122,77 @@ def apply(
             f"Fix {'them' if n > 1 else 'it'} and run apply again."
         )
     if plan.violations and not allow_unsafe:
+        if quiet:
+            for v in plan.violations:
+                click.echo(f"Error: refusing this plan: {v}", err=True)
         ctx.exit(1)
-    if not plan.has_changes:
-        return
-    if plan_file is None and not auto_approve:
-        _confirm()
-    if not execute(session, plan, out):
+    planned = time.monotonic() - started
+    if plan.has_changes and asks:
+        _confirm(err=fmt == "json")
+    result, apply_s = run_changes(session, plan) if plan.has_changes else (ApplyResult(()), 0.0)
+    if plan.has_changes:
+        closing = shown if fmt == "json" else out
+        if not quiet or asks:
+            closing.print()
+        for line in render_apply(result):
+            closing.print(line, highlight=False, markup=False)
+    verify_started = time.monotonic()
+    verified = verify(session, plan, result)
+    timings = Timings(planned, apply_s, time.monotonic() - verify_started)
+    document = render_apply_json(result, verified=verified, timings=timings)
+    if fmt == "json":
+        click.echo(document, nl=False)
+    if result_file is not None:
+        _write(result_file, document)
+    if not result.ok or verified is False:
         ctx.exit(1)
 
 
-def _confirm() -> None:
+def _use_origin(app: AppContext, plan_file: Path) -> None:
+    """The --desired, --endpoint-url and --region the saved plan was made with, unless
+    given now (on the command line or in the environment)."""
+    origin = read_origin(plan_file)
+    used = []
+    desired = origin.get("desired")
+    if desired and "desired_dir" not in app.explicit and Path(desired) != app.desired_dir:
+        app.desired_dir = Path(desired)
+        used.append(f"--desired {desired}")
+    endpoint = origin.get("endpoint_url")
+    if endpoint and "endpoint_url" not in app.explicit and endpoint != app.endpoint_url:
+        app.endpoint_url = endpoint
+        used.append(f"--endpoint-url {endpoint}")
+    region = origin.get("region")
+    if region and "region" not in app.explicit and region != app.region:
+        app.region = region
+        used.append(f"--region {region}")
+    if used:
+        click.echo(
+            f"Using the saved plan's {', '.join(used)} (give the option to override).", err=True
+        )
+
+
+def _write(path: Path, document: str) -> None:
+    try:
+        path.write_text(document, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write the apply result to {path}: {exc.strerror or exc}"
+        ) from None
+
+
+def _confirm(*, err: bool = False) -> None:
     if not sys.stdin.isatty():
         raise UsageError(
             "apply needs confirmation but stdin is not a terminal; "
             "run with --auto-approve, or apply a saved plan file"
         )
-    click.echo()
-    click.echo(f"{PROMPT} ", nl=False)
+    click.echo(err=err)
+    click.echo(f"{PROMPT} ", nl=False, err=err)
     answer = sys.stdin.readline()  # Ctrl-C: KeyboardInterrupt, exit 130 (main)
     if not answer.endswith("\n"):  # end of input (Ctrl-D): a "no", not an interruption
-        click.echo()
+        click.echo(err=err)
     if answer.strip() != "yes":
-        click.echo("Apply cancelled.")
+        click.echo("Apply cancelled.", err=err)
         click.get_current_context().exit(1)
 
 

@@ -32,6 +32,7 @@ class AppContext:
     # the moment `until:` is evaluated at: --now, else the clock (read here, at the edge)
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     rates: dict[str, float | None] = field(default_factory=dict)  # --rate QUOTA=N
+    explicit: frozenset[str] = frozenset()  # global options given (command line or env)
     _pacer: Pacer | None = field(default=None, init=False, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
@@ -48,6 +49,27 @@ class AppContext:
             now=_now(o.get("now")),
             rates=dict(parse_rate_option(r) for r in o.get("rates") or ()),
         )
+
+    def origin(self) -> dict[str, str | None]:
+        """What a saved plan records of this run, for ``apply FILE`` to use."""
+        return {
+            "desired": str(self.desired_dir),
+            "endpoint_url": self.endpoint_url,
+            "region": self.region,
+        }
+
+    def global_args(self) -> list[str]:
+        """The global options given to this run, as a command line would repeat them."""
+        given = [
+            ("desired_dir", "--desired", str(self.desired_dir)),
+            ("endpoint_url", "--endpoint-url", self.endpoint_url),
+            ("profile", "--profile", self.profile),
+            ("region", "--region", self.region),
+            ("parallelism", "--parallelism", str(self.parallelism)),
+        ]
+        return [
+            a for name, opt, value in given if name in self.explicit and value for a in (opt, value)
+        ]
 
     def pacer(self, settings: Mapping[str, float | None] | None = None) -> Pacer:
         """The one pacer of this run, shared by every provider and thread: AWS's default

@@ -4,6 +4,8 @@ targets again."""
 
 from __future__ import annotations
 
+import time
+
 import click
 from rich.console import Console
 
@@ -19,6 +21,16 @@ VERIFYING = "Verifying: re-reading what changed"
 
 def execute(session: Session, plan: Plan, out: Console) -> bool:
     """Apply ``plan``, print the outcome, verify; True when everything converged."""
+    result, _ = run_changes(session, plan)
+    out.print()
+    for line in render_apply(result):
+        out.print(line, highlight=False, markup=False)
+    return verify(session, plan, result) is not False and result.ok
+
+
+def run_changes(session: Session, plan: Plan) -> tuple[ApplyResult, float]:
+    """Apply ``plan`` with the progress bar: the applier's result and the seconds taken."""
+    started = time.monotonic()
     with session.progress.task("Applying changes", len(plan.changes)):
         result = run_apply(
             plan,
@@ -27,18 +39,16 @@ def execute(session: Session, plan: Plan, out: Console) -> bool:
             progress=session.progress.advance,
             safety=session.desired.safety_for,
         )
-    out.print()
-    for line in render_apply(result):
-        out.print(line, highlight=False, markup=False)
-    return _verified(session, plan, result) and result.ok
+    return result, time.monotonic() - started
 
 
-def _verified(session: Session, plan: Plan, result: ApplyResult) -> bool:
-    """Re-read the touched rooms (listings only, by id) and check that every change the
-    applier reported done is there: the member present with the planned role, or gone."""
+def verify(session: Session, plan: Plan, result: ApplyResult) -> bool | None:
+    """Re-read the touched targets (listings only, by id) and check that every change the
+    applier reported done is there: the member present with the planned role, or gone.
+    None when nothing was touched (nothing to verify)."""
     touched = set(result.touched)
     if not touched:
-        return True
+        return None
     live = session.read_planned([t for t in plan.targets if t.key in touched], VERIFYING)
     roles = {key: {m.member_id: m.role for m in target.members} for key, target in live.items()}
     missing = [

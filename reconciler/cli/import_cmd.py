@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from reconciler.cli.adopt import adopt
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import open_directory, settings_account
 from reconciler.cli.progress import ProgressBar
@@ -70,6 +71,13 @@ SHOW_FILES = 5  # existing files named in the refusal to overwrite
     is_flag=True,
     help="Write `prune: true` in every room, so that later plans remove undeclared members.",
 )
+@click.option(
+    "--adopt",
+    "adopt_drift",
+    is_flag=True,
+    help="Write the members Chime has that no file declares (drift) into the --desired "
+    "directory's files that declare their rooms, for a pull request (--room: only those).",
+)
 @pass_app
 def import_(
     app: AppContext,
@@ -78,6 +86,7 @@ def import_(
     out: Path | None,
     force: bool,
     prune: bool,
+    adopt_drift: bool,
 ) -> None:
     """Write the live Chime rooms and memberships as desired-state YAML.
 
@@ -108,10 +117,19 @@ def import_(
       chime-reconciler --desired desired-state plan        # No changes.
       chime-reconciler import --room incident-response     # preview one room
       chime-reconciler import --account 1111... --room ops --out DIR --prune
+      chime-reconciler import --adopt          # drift into the files, for a PR
 
     API calls: ListAccounts (pages of 200) only without --account or settings.yaml;
     ListRooms once per account (pages of 99); ListRoomMemberships per room (pages of 99).
     """
+    if adopt_drift:
+        if accounts or out is not None or force or prune:
+            raise UsageError(
+                "--adopt edits the files of the --desired directory: it does not combine "
+                "with --account, --out, --force or --prune"
+            )
+        adopt(app, rooms)
+        return
     provider = open_directory(app)
     account_ids = _accounts(app, provider, accounts)
     progress = ProgressBar(app.console(stderr=True))

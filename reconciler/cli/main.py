@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from reconciler import __version__
 from reconciler.cli.argv import normalise
@@ -135,7 +136,10 @@ def cli(ctx: click.Context, /, **options: Any) -> None:
     Exit codes: 0 success; 1 error or refused; 2 changes present (plan
     --detailed-exitcode only).
     """
-    ctx.obj = AppContext.from_options(**options)
+    app = AppContext.from_options(**options)
+    sources = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+    app.explicit = frozenset(n for n in options if ctx.get_parameter_source(n) in sources)
+    ctx.obj = app
 
 
 def _register() -> None:

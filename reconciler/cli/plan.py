@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -20,6 +21,7 @@ from reconciler.render import render_plan
 from reconciler.timing import timed
 
 EXIT_CHANGES = 2
+PROG = "chime-reconciler"
 
 
 @click.command()
@@ -79,8 +81,8 @@ def plan(
             err=True,
         )
     if out is not None:
-        save_plan(result, out)
-        click.echo(_saved_note(out, result, allow_unsafe), err=True)
+        save_plan(result, out, origin=app.origin())
+        click.echo(_saved_note(out, result, app), err=True)
     ctx = click.get_current_context()
     if result.errors or refused:
         ctx.exit(1)
@@ -89,16 +91,14 @@ def plan(
         ctx.exit(EXIT_CHANGES)
 
 
-def _saved_note(out: Path, result: Plan, allow_unsafe: bool) -> str:
+def _saved_note(out: Path, result: Plan, app: AppContext) -> str:
     if result.errors:
         return f"Saved the plan to {out}; it has errors, so apply will refuse it."
     if not result.has_changes:
         return f"Saved the plan to {out}; it has no changes to apply."
-    unsafe = " --allow-unsafe" if result.violations else ""
-    return (
-        f"Saved the plan to {out}. Apply exactly this plan, with the same --desired "
-        f"directory, with: chime-reconciler apply{unsafe} {out}"
-    )
+    unsafe = ["--allow-unsafe"] if result.violations else []
+    words = [PROG, *app.global_args(), "apply", *unsafe, str(out)]
+    return f"Saved the plan to {out}. Apply exactly this plan with:\n  {shlex.join(words)}"
 
 
 COMMANDS = [plan]

@@ -1,8 +1,39 @@
-"""The closing lines of an apply: plain text, identical with or without colour."""
+"""What an apply did: the closing lines (plain text, identical with or without colour) and
+the JSON result (``apply --format json``, ``apply --out RESULT.json``).
+
+The JSON result (``format_version`` "1", keys in this order; new keys may be added within
+a version, never renamed or removed)::
+
+    {format_version, complete, verified,
+     summary{changes, ok, already, failed, skipped, added, changed, removed},
+     timings{plan_s, apply_s, verify_s, total_s},
+     changes[{kind, target, scope, action, member, member_id, role_before, role_after,
+              outcome: ok|already|failed|skipped, error{code, message}|null}]}
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from typing import Any
+
 from reconciler.applier import ApplyResult, ChangeResult
+from reconciler.render.text import change_line
+
+FORMAT_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Seconds spent: making (or loading and checking) the plan, applying, verifying."""
+
+    plan_s: float = 0.0
+    apply_s: float = 0.0
+    verify_s: float = 0.0
+
+    @property
+    def total_s(self) -> float:
+        return self.plan_s + self.apply_s + self.verify_s
 
 
 def failure_line(r: ChangeResult) -> str:
@@ -11,15 +42,80 @@ def failure_line(r: ChangeResult) -> str:
     return f"  ! {r.change.member} in {r.change.target}: {detail}"
 
 
+def done_line(r: ChangeResult) -> str:
+    """``  ok + alice@example.com (Administrator) in incident-response``."""
+    already = " (already so)" if r.already else ""
+    return f"  ok {change_line(r.change).plain.strip()} in {r.change.target}{already}"
+
+
 def render_apply(result: ApplyResult) -> list[str]:
-    """``Apply complete! ...`` or one line per failed change, then ``Apply incomplete``."""
+    """``Apply complete! ...``; or what was done, then what failed, then ``Apply
+    incomplete`` with the counts."""
     if result.ok:
         return [
             f"Apply complete! Memberships: {result.added} added, {result.changed} changed, "
             f"{result.removed} removed."
         ]
     failed = result.failed
+    done = [r for r in result.results if r.ok]
+    lines = []
+    if done:
+        lines += ["Applied:", *(done_line(r) for r in done)]
+    lines += ["Failed:", *(failure_line(r) for r in failed)]
     return [
-        *(failure_line(r) for r in failed),
-        f"Apply incomplete: {len(failed)} of {result.total} changes failed.",
+        *lines,
+        f"Apply incomplete: {len(failed)} of {result.total} changes failed "
+        f"({len(done)} applied: {result.added} added, {result.changed} changed, "
+        f"{result.removed} removed).",
     ]
+
+
+def apply_to_data(
+    result: ApplyResult, *, verified: bool | None, timings: Timings
+) -> dict[str, Any]:
+    """The JSON result, keys in their documented order."""
+    outcomes = [r.outcome for r in result.results]
+    return {
+        "format_version": FORMAT_VERSION,
+        "complete": result.ok and verified is not False,
+        "verified": verified,
+        "summary": {
+            "changes": result.total,
+            "ok": outcomes.count("ok"),
+            "already": outcomes.count("already"),
+            "failed": outcomes.count("failed"),
+            "skipped": outcomes.count("skipped"),
+            "added": result.added,
+            "changed": result.changed,
+            "removed": result.removed,
+        },
+        "timings": {
+            "plan_s": round(timings.plan_s, 3),
+            "apply_s": round(timings.apply_s, 3),
+            "verify_s": round(timings.verify_s, 3),
+            "total_s": round(timings.total_s, 3),
+        },
+        "changes": [_change(r) for r in result.results],
+    }
+
+
+def render_apply_json(result: ApplyResult, *, verified: bool | None, timings: Timings) -> str:
+    data = apply_to_data(result, verified=verified, timings=timings)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _change(r: ChangeResult) -> dict[str, Any]:
+    c = r.change
+    kind = c.kind
+    return {
+        "kind": c.target.kind,
+        "target": c.target.name,
+        "scope": c.target.scope,
+        "action": c.action.value,
+        "member": str(c.member),
+        "member_id": c.member_id,
+        "role_before": None if c.role_before is None else kind.role_json(c.role_before),
+        "role_after": None if c.role_after is None else kind.role_json(c.role_after),
+        "outcome": r.outcome,
+        "error": None if r.ok else {"code": r.error_code, "message": r.error_message},
+    }

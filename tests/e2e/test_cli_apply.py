@@ -251,9 +251,15 @@ def test_item_error_is_reported_with_its_code_and_the_rest_is_applied(
     assert run.lines == [
         *ops.plan,
         "",
+        "Applied:",  # issue 15: what was done is listed too
+        "  ok + bot:PagerBot (Member) in incident",
+        "  ok + dave@example.com (Member) in incident",
+        "  ok ~ alice@example.com: Member -> Administrator in incident",
+        "  ok - carol@example.com (Member) in incident",
+        "Failed:",
         "  ! frank@example.com in releases: NotFound: Member "
         f"uid-frank not found in account {ACCOUNT} (a member is a user id or a bot id).",
-        "Apply incomplete: 1 of 5 changes failed.",
+        "Apply incomplete: 1 of 5 changes failed (4 applied: 2 added, 1 changed, 1 removed).",
     ]
     assert run.exit_code == 1
     assert members("incident") == OPS_INCIDENT_AFTER
@@ -277,9 +283,10 @@ def test_saved_plan_is_applied_without_asking_in_the_fewest_calls(
 ) -> None:
     saved = cli("plan", "--out", "p.json")
     assert saved.lines == ops.plan
-    assert saved.err_lines == [
-        "Saved the plan to p.json. Apply exactly this plan, with the same --desired "
-        "directory, with: chime-reconciler apply p.json"
+    assert saved.err_lines == [  # issue 15: the exact command, global options included
+        "Saved the plan to p.json. Apply exactly this plan with:",
+        f"  chime-reconciler --desired desired-state --endpoint-url {cli.endpoint_url} "
+        "apply p.json",
     ]
     assert (workdir / "p.json").is_file()
     ops.emulator.reset_calls()
@@ -301,8 +308,9 @@ def test_saved_plan_is_applied_without_asking_in_the_fewest_calls(
 def test_saved_plan_file_name_is_printed_as_given(ops: Any, cli: Any, workdir: Path) -> None:
     run = cli("plan", "--out", "plan[bold].json")
     assert run.err_lines == [
-        "Saved the plan to plan[bold].json. Apply exactly this plan, with the same --desired "
-        "directory, with: chime-reconciler apply plan[bold].json"
+        "Saved the plan to plan[bold].json. Apply exactly this plan with:",
+        f"  chime-reconciler --desired desired-state --endpoint-url {cli.endpoint_url} "
+        "apply 'plan[bold].json'",
     ]
     assert cli("apply", "plan[bold].json").exit_code == 0
 

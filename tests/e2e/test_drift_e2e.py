@@ -143,13 +143,13 @@ def test_drift_opens_the_issue_apply_closes_it_new_drift_reopens(
     assert "> **Not in the desired state:** 2 members in 2 rooms." in body
     assert "  not in the desired state: heidi@example.com (Member)" in body
 
-    # A pull request accepts them into the files; the next drift check closes the issue.
+    # `import --adopt` writes them into the files (for a pull request that accepts them);
+    # the next drift check closes the issue.
     web = workflow.desired / "teams" / "web" / "web.yaml"
-    web.write_text(web.read_text().replace('"bot:PagerBot"]', '"bot:PagerBot", heidi@example.com]'))
     company = workflow.desired / "company.yaml"
-    company.write_text(
-        company.read_text().replace('["@everyone"]', '["@everyone", grace@example.com]')
-    )
+    assert workflow.step("import", INPUT_ARGS="--adopt")["exit-code"] == "0"
+    assert 'members: ["@web", "bot:PagerBot", heidi@example.com]' in web.read_text()
+    assert 'members: ["@everyone", grace@example.com]' in company.read_text()
     plan = workflow.step("plan", INPUT_FAIL="false")
     assert plan["exit-code"] == "0"
     drift = workflow.drift_step(plan)

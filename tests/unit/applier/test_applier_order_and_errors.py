@@ -329,6 +329,7 @@ def test_conflict_for_a_bot_with_the_wanted_role_counts_as_done() -> None:
     result = run(fake, create("bot:Pager", M))
     assert ops(fake) == ["create", "list"]
     assert result.ok and result.added == 1
+    assert [r.outcome for r in result.results] == ["already"]
 
 
 def test_conflict_for_a_bot_with_another_role_is_reported() -> None:
@@ -343,6 +344,7 @@ def test_delete_of_a_member_already_gone_counts_as_done() -> None:
     fake = FakeRooms({"ops": {}})
     result = run(fake, delete("ghost@x.io"))
     assert result.ok and result.removed == 1
+    assert [r.outcome for r in result.results] == ["already"]
 
 
 def test_failed_update_is_reported_with_aws_code() -> None:

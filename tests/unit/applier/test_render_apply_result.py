@@ -5,7 +5,7 @@ from __future__ import annotations
 from reconciler.applier import ApplyResult, ChangeResult
 from reconciler.plan import Action, Change
 from reconciler.refs import MemberRef, Role, TargetKey, TargetKind
-from reconciler.render.apply import render_apply
+from reconciler.render.apply import Timings, apply_to_data, render_apply
 
 ROOM = TargetKey(TargetKind.ROOM, "acct", "incident-response")
 
@@ -39,10 +39,39 @@ def test_failures_are_listed_with_code_and_message_then_counted() -> None:
         )
     )
     assert render_apply(result) == [
+        "Applied:",
+        "  ok - Carol@Example.com (Member) in incident-response",
+        "Failed:",
         "  ! bob@example.com in incident-response: NotFound: Member id-bob@example.com not found.",
         "  ! bot:PagerBot in incident-response: Throttled: Rate exceeded. "
         "(gave up after 10 attempts)",
-        "Apply incomplete: 2 of 3 changes failed.",
+        "Apply incomplete: 2 of 3 changes failed (1 applied: 0 added, 0 changed, 1 removed).",
     ]
     assert (result.added, result.changed, result.removed, result.ok) == (0, 0, 1, False)
     assert result.touched == (ROOM,)
+
+
+def test_outcomes_and_the_json_result() -> None:
+    result = ApplyResult(
+        (
+            ChangeResult(ADD, already=True),
+            ChangeResult(PROMOTE, "Skipped", "not attempted"),
+            ChangeResult(REMOVE, "NotFound", "gone?"),
+        )
+    )
+    assert [r.outcome for r in result.results] == ["already", "skipped", "failed"]
+    data = apply_to_data(result, verified=None, timings=Timings(0.5, 1.25, 0.25))
+    assert data["timings"] == {"plan_s": 0.5, "apply_s": 1.25, "verify_s": 0.25, "total_s": 2.0}
+    assert data["summary"] == {
+        "changes": 3,
+        "ok": 0,
+        "already": 1,
+        "failed": 1,
+        "skipped": 1,
+        "added": 1,
+        "changed": 0,
+        "removed": 0,
+    }
+    assert (data["complete"], data["verified"]) == (False, None)
+    assert data["changes"][1]["error"] == {"code": "Skipped", "message": "not attempted"}
+    assert data["changes"][0]["role_after"] == "Member"

@@ -1,0 +1,178 @@
+"""apply's outcome for machines and CI logs: --format json, --out RESULT.json, --quiet;
+an incomplete apply lists what was done as well as what failed. Saved plans: the hint
+after plan --out, and the directory and endpoint the plan file records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+APPLIED = "Apply complete! Memberships: 3 added, 1 changed, 1 removed."
+FRANK_NOT_FOUND = (
+    f"Member uid-frank not found in account {ACCOUNT} (a member is a user id or a bot id)."
+)
+
+
+def _change(target: str, action: str, member: str, member_id: str, before: Any, after: Any,
+            outcome: str = "ok", error: Any = None) -> dict[str, Any]:  # fmt: skip
+    return {
+        "kind": "room",
+        "target": target,
+        "scope": ACCOUNT,
+        "action": action,
+        "member": member,
+        "member_id": member_id,
+        "role_before": before,
+        "role_after": after,
+        "outcome": outcome,
+        "error": error,
+    }
+
+
+OPS_CHANGES = [
+    _change("incident", "create", "bot:PagerBot", "bid-PagerBot", None, "Member"),
+    _change("incident", "create", "dave@example.com", "uid-dave", None, "Member"),
+    _change("incident", "update", "alice@example.com", "uid-alice", "Member", "Administrator"),
+    _change("incident", "delete", "carol@example.com", "uid-carol", "Member", None),
+    _change("releases", "create", "frank@example.com", "uid-frank", None, "Member"),
+]
+
+
+def _timings_are_seconds(document: dict[str, Any]) -> None:
+    timings = document.pop("timings")
+    assert list(timings) == ["plan_s", "apply_s", "verify_s", "total_s"]
+    assert all(isinstance(v, float | int) and v >= 0 for v in timings.values())
+    total = timings["plan_s"] + timings["apply_s"] + timings["verify_s"]
+    assert abs(timings["total_s"] - total) < 0.01
+
+
+def test_format_json_prints_only_the_result_with_every_outcome(ops: Any, cli: Any) -> None:
+    run = cli("apply", "--auto-approve", "--format", "json")
+    assert run.exit_code == 0
+    document = json.loads(run.stdout)  # stdout is the document, nothing else
+    _timings_are_seconds(document)
+    assert document == {
+        "format_version": "1",
+        "complete": True,
+        "verified": True,
+        "summary": {
+            "changes": 5,
+            "ok": 5,
+            "already": 0,
+            "failed": 0,
+            "skipped": 0,
+            "added": 3,
+            "changed": 1,
+            "removed": 1,
+        },
+        "changes": OPS_CHANGES,
+    }
+    assert run.err_lines[: len(ops.plan)] == ops.plan  # the plan, for the log
+    assert run.err_lines[-1] == APPLIED
+
+
+def test_out_writes_the_result_beside_the_usual_text(ops: Any, cli: Any, workdir: Path) -> None:
+    run = cli("apply", "--auto-approve", "--out", "result.json")
+    assert (run.exit_code, run.lines) == (0, [*ops.plan, "", APPLIED])
+    document = json.loads((workdir / "result.json").read_text())
+    assert [c["outcome"] for c in document["changes"]] == ["ok"] * 5
+    assert document["complete"] is True
+
+
+def test_quiet_prints_only_the_outcome(ops: Any, cli: Any) -> None:
+    run = cli("apply", "--auto-approve", "--quiet")
+    assert (run.exit_code, run.lines, run.stderr) == (0, [APPLIED], "")
+
+
+def test_nothing_to_do_is_a_complete_result(ops: Any, cli: Any, workdir: Path) -> None:
+    cli("apply", "--auto-approve")
+    run = cli("apply", "--auto-approve", "-q", "--format", "json")
+    document = json.loads(run.stdout)
+    assert (run.exit_code, document["complete"], document["verified"]) == (0, True, None)
+    assert (document["summary"]["changes"], document["changes"]) == (0, [])
+
+
+def _without_frank(ops: Any) -> None:
+    account = ops.emulator.state()["accounts"][0]
+    without = {
+        **account,
+        "users": [u for u in account["users"] if u["id"] != "uid-frank"],
+        "rooms": [
+            {**r, "memberships": [m for m in r["memberships"] if m["member"] != "uid-frank"]}
+            for r in account["rooms"]
+        ],
+    }
+    ops.emulator.reset({"accounts": [without]})
+
+
+def test_an_incomplete_apply_lists_what_was_done_and_what_failed(
+    ops: Any, cli: Any, workdir: Path
+) -> None:
+    assert cli("plan", "--out", "p.json").exit_code == 0
+    _without_frank(ops)  # frank leaves the account: adding him to releases fails
+    run = cli("apply", "p.json", "--out", "result.json")
+    assert run.exit_code == 1
+    assert run.lines[len(ops.plan) :] == [
+        "",
+        "Applied:",
+        "  ok + bot:PagerBot (Member) in incident",
+        "  ok + dave@example.com (Member) in incident",
+        "  ok ~ alice@example.com: Member -> Administrator in incident",
+        "  ok - carol@example.com (Member) in incident",
+        "Failed:",
+        f"  ! frank@example.com in releases: NotFound: {FRANK_NOT_FOUND}",
+        "Apply incomplete: 1 of 5 changes failed (4 applied: 2 added, 1 changed, 1 removed).",
+    ]
+    document = json.loads((workdir / "result.json").read_text())
+    assert (document["complete"], document["verified"]) == (False, True)
+    assert document["summary"]["failed"] == 1 and document["summary"]["ok"] == 4
+    assert document["changes"][-1] == _change(
+        "releases", "create", "frank@example.com", "uid-frank", None, "Member",
+        "failed", {"code": "NotFound", "message": FRANK_NOT_FOUND},
+    )  # fmt: skip
+
+
+def test_the_hint_after_plan_out_is_the_exact_command(ops: Any, cli: Any, workdir: Path) -> None:
+    run = cli("--parallelism", "2", "plan", "--out", "saved plan.json")
+    assert run.exit_code == 0
+    assert run.err_lines == [
+        "Saved the plan to saved plan.json. Apply exactly this plan with:",
+        f"  chime-reconciler --desired desired-state --endpoint-url {cli.endpoint_url} "
+        "--parallelism 2 apply 'saved plan.json'",
+    ]
+    origin = json.loads((workdir / "saved plan.json").read_text())["origin"]
+    assert origin == {
+        "desired": "desired-state",
+        "endpoint_url": cli.endpoint_url,
+        "region": "us-east-1",
+    }
+
+
+def test_apply_file_uses_the_directory_and_endpoint_the_plan_was_made_with(
+    ops: Any, cli: Any, workdir: Path
+) -> None:
+    (workdir / "desired-state").rename(workdir / "team-state")
+    made = cli.raw(
+        "--desired", "team-state", "--endpoint-url", cli.endpoint_url, "plan", "-out=p.json"
+    )
+    assert made.exit_code == 0
+    run = cli.raw("apply", "p.json")  # no --desired, no --endpoint-url
+    assert run.err_lines[0] == (
+        f"Using the saved plan's --desired team-state, --endpoint-url {cli.endpoint_url} "
+        "(give the option to override)."
+    )
+    assert (run.exit_code, run.lines[-1]) == (0, APPLIED)
+
+
+def test_options_given_to_apply_override_the_plan_files(ops: Any, cli: Any) -> None:
+    assert cli("plan", "--out", "p.json").exit_code == 0
+    run = cli.raw("--endpoint-url", "http://127.0.0.1:9", "apply", "p.json")
+    assert run.exit_code == 1
+    assert "Using the saved plan's" not in run.stderr
+    assert "http://127.0.0.1:9/" in run.stderr  # it went where it was told

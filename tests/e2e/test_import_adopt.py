@@ -1,0 +1,67 @@
+"""import --adopt: the members Chime has that no file declares are written into the files
+that declare their rooms (for a pull request), after which plan finds no drift."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+
+
+def test_adopt_writes_drift_into_the_declaring_file_and_plan_then_has_none(
+    ops: Any, cli: Any, workdir: Path
+) -> None:
+    chime = boto3.client(
+        "chime",
+        endpoint_url=cli.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    # out of band: carol made an administrator of releases (prune is off there)
+    chime.create_room_membership(
+        AccountId=ACCOUNT, RoomId="room-releases", MemberId="uid-carol", Role="Administrator"
+    )
+    before = cli("plan")
+    assert "    not in the desired state: carol@example.com (Administrator)" in before.lines
+    rooms = workdir / "desired-state" / "rooms.yaml"
+    original = rooms.read_text()
+
+    run = cli("import", "--adopt")
+    assert (run.exit_code, run.stderr) == (0, "")
+    assert run.lines == [
+        "Adopted 2 members into 1 file (1 to administrators, 1 to members):",
+        "  desired-state/rooms.yaml:6: administrators += carol@example.com",
+        "  desired-state/rooms.yaml:6: members += erin@example.com",
+        "Next: review the change (git diff), commit it and open a pull request; "
+        "plan then finds no drift there.",
+    ]
+    assert rooms.read_text() == original.replace(
+        "administrators: [dave@example.com]",
+        "administrators: [dave@example.com, carol@example.com]",
+    ).replace("members: [frank@example.com]", "members: [frank@example.com, erin@example.com]")
+
+    after = cli("plan", "--detailed-exitcode")
+    assert not any("not in the desired state" in line for line in after.lines)
+    assert after.lines[-1] == before.lines[-1]  # the same changes, and only them
+    again = cli("import", "--adopt")
+    assert again.lines == [
+        "Nothing to adopt: Chime has no member the desired state does not declare."
+    ]
+
+
+def test_adopt_does_not_combine_with_the_import_options(ops: Any, cli: Any) -> None:
+    run = cli("import", "--adopt", "--out", "elsewhere")
+    assert (run.exit_code, run.err_lines) == (
+        1,
+        [
+            "Error: --adopt edits the files of the --desired directory: it does not combine "
+            "with --account, --out, --force or --prune"
+        ],
+    )
