@@ -94,7 +94,7 @@ def apply(
     \b
     Examples:
       chime-reconciler apply
-      chime-reconciler apply --auto-approve --quiet           # CI on merge to main
+      chime-reconciler apply --auto-approve --quiet   # CI on merge to main
       chime-reconciler apply --auto-approve --out result.json
       chime-reconciler apply plan.json --format json > result.json
       chime-reconciler plan --out plan.json && chime-reconciler apply plan.json
