@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.applier import ApplyResult, ChangeResult
+from reconciler.plan import Action
 from reconciler.render.text import change_line
 
 FORMAT_VERSION = "1"
+LIST_DONE = 20  # changes done listed one by one in an incomplete apply; past it, per target
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,22 @@ def done_line(r: ChangeResult) -> str:
     return f"  ok {change_line(r.change).plain.strip()} in {r.change.target}{already}"
 
 
+def _done_lines(done: list[ChangeResult]) -> list[str]:
+    """One line per change done, or, past ``LIST_DONE``, one line per target with counts
+    (the JSON result lists every one)."""
+    if len(done) <= LIST_DONE:
+        return [done_line(r) for r in done]
+    per_target: dict[str, list[ChangeResult]] = {}
+    for r in done:
+        per_target.setdefault(str(r.change.target), []).append(r)
+    lines = []
+    for target, results in per_target.items():
+        counts = [sum(r.change.action is a for r in results) for a in Action]
+        added, changed, removed = counts
+        lines.append(f"  ok {target}: {added} added, {changed} changed, {removed} removed")
+    return lines
+
+
 def render_apply(result: ApplyResult) -> list[str]:
     """``Apply complete! ...``; or what was done, then what failed, then ``Apply
     incomplete`` with the counts."""
@@ -60,7 +78,7 @@ def render_apply(result: ApplyResult) -> list[str]:
     done = [r for r in result.results if r.ok]
     lines = []
     if done:
-        lines += ["Applied:", *(done_line(r) for r in done)]
+        lines += ["Applied:", *_done_lines(done)]
     lines += ["Failed:", *(failure_line(r) for r in failed)]
     return [
         *lines,

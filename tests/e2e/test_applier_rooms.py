@@ -228,9 +228,14 @@ def test_member_gone_between_plan_and_apply_is_reported_and_the_rest_applied(
     result = apply(the_plan, provider(emulator), parallelism=4, retry=FAST)
 
     assert render_apply(result) == [
+        "Applied:",  # issue 15: what was done too; past 20 changes, per room
+        "  ok dev: 60 added, 0 changed, 0 removed",
+        "  ok lab: 1 added, 0 changed, 0 removed",
+        "  ok ops: 69 added, 3 changed, 6 removed",
+        "Failed:",
         f"  ! u150@example.com in ops: NotFound: Member uid-150 not found in account {ACC} "
         "(a member is a user id or a bot id).",
-        "Apply incomplete: 1 of 140 changes failed.",
+        "Apply incomplete: 1 of 140 changes failed (139 applied: 130 added, 3 changed, 6 removed).",
     ]
     assert (result.added, result.changed, result.removed) == (130, 3, 6)
     assert calls(emulator)["BatchCreateRoomMembership"] == 5  # NotFound is not retried
