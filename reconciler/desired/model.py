@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 
 from reconciler.governance.codeowners import Ownership
 from reconciler.governance.grant import DEFAULT_WARNING_DAYS
@@ -97,10 +98,15 @@ class DesiredState:
 
     def safety_for(self, key: TargetKey) -> Safety:
         """The safety limits of one target: settings.yaml's, with the target's own."""
-        for t in self.targets:
-            if t.key == key and t.safety:
-                return replace(self.safety, **dict(t.safety))  # type: ignore[arg-type]
-        return self.safety
+        return self._own_safety.get(key, self.safety)
+
+    @cached_property
+    def _own_safety(self) -> dict[TargetKey, Safety]:
+        return {
+            t.key: replace(self.safety, **dict(t.safety))  # type: ignore[arg-type]
+            for t in self.targets
+            if t.safety
+        }
 
     @property
     def membership_count(self) -> int:

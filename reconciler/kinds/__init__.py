@@ -1,5 +1,29 @@
 """Membership kinds as data: ``Kind`` (``reconciler.kinds.base``), the registry, and the
-built-in kinds (rooms). See ``reconciler.kinds.base`` for what a kind describes."""
+built-in kinds (rooms). See ``reconciler.kinds.base`` for what a kind describes.
+
+Adding a kind (channels, meetings): no change to the loader, planner, safety rules,
+applier, renderers or plan file, which read the kind.
+
+1. ``reconciler/kinds/NAME.py``: the spec model of one target (a strict pydantic model,
+   ``reconciler.desired.spec.Strict``; its fields are the section's keys: the scope and id
+   fields, ``prune``, the member lists, optionally ``owners`` and ``safety``), and a
+   ``Kind(...)`` (subclass it to override ``entries``, ``combine``, ``role_text``,
+   ``role_json``, ``parse_role``, ``is_removal``, ``batch_key`` or ``scope_of`` when the
+   rule is not data). Register it below with ``register``. Kinds sharing a section
+   (a channel's memberships and its moderators) share its spec model.
+2. Settings it needs (the default scope named by ``scope_setting``; a minimum named by
+   ``minimum_setting``, e.g. ``min_moderators``): a field in ``SettingsFile`` /
+   ``SafetySpec`` (``reconciler.desired.spec``) and in ``Safety``
+   (``reconciler.desired.model``). ``restrictions.yaml`` governs the kind once
+   ``RestrictionRule`` has a field named like its section (until then a restricted path
+   may define none of them).
+3. ``reconciler/providers/NAME.py``: a ``Reader`` and ``Writer`` (``providers/base.py``)
+   whose ``read`` fills ``LiveState.scoped_member_ids``, and a factory registered in
+   ``reconciler/providers/__init__.py`` with ``registry.register(KIND.id, factory)``;
+   the factory gets ``ProviderOptions`` (``client(service)``, parallelism, progress,
+   retry, pacer).
+4. Tests: the toy kind's contract (``tests/unit/kinds``) shows what to check.
+"""
 
 from reconciler.kinds.base import EntryPath, Kind, RoleConflict, RoleList, RoleValue, Words
 from reconciler.kinds.registry import (
