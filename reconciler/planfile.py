@@ -104,7 +104,7 @@ def read_origin(path: Path | str) -> dict[str, str]:
     that cannot be read is ``load_plan``'s to report."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return {}
     origin = data.get("origin") if isinstance(data, dict) else None
     if not isinstance(origin, dict):
