@@ -41,7 +41,10 @@ def test_show_verbose_keeps_the_provenance_of_each_change(ops: Any, cli: Any, sa
 def test_show_json_is_the_saved_plan_and_what_plan_prints(ops: Any, cli: Any, saved: Path) -> None:
     run = cli("show", "p.json", "--format", "json")
     assert run.exit_code == 0
-    assert json.loads(run.stdout) == json.loads(saved.read_text(encoding="utf-8"))
+    document = json.loads(saved.read_text(encoding="utf-8"))
+    # issue 15: the file also records where the plan was made, for apply FILE
+    assert document.pop("origin")["desired"] == "desired-state"
+    assert json.loads(run.stdout) == document
     assert run.stdout == cli("plan", "--format", "json").stdout
 
 
