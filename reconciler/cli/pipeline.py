@@ -3,6 +3,7 @@ compute the plan. Wiring only: the logic lives in the loader, provider and plann
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -37,6 +38,10 @@ class Session:
         # as of --now (or the clock): expired entries are not declared, nor resolved
         with timed("load"):
             desired = as_of(load_desired(app.desired_dir), app.now)
+        # The desired state lives until the run ends: move it out of the collector's
+        # reach, so that the collections the reads trigger (botocore allocates a lot) do
+        # not walk its million objects again and again.
+        gc.freeze()
         progress = ProgressBar(app.console(stderr=True))
         options = ProviderOptions(
             client=app.client,
