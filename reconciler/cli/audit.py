@@ -3,23 +3,28 @@ says about each. Wiring only: the join lives in ``reconciler.audit``."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 
 import click
 
-from reconciler.audit import AccountLookup, LiveRoomMember, UnknownMemberError, audit
+from reconciler.audit import AccountLookup, Audit, LiveRoomMember, UnknownMemberError, audit
+from reconciler.channel_audit import ChannelRow
+from reconciler.channel_audit import plain_lines as channel_plain_lines
+from reconciler.channel_refs import USER_PREFIX, parse_channel_member
+from reconciler.cli.audit_channels import audit_channels
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import open_directory, settings_account
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
 from reconciler.governance.expiry import as_of
-from reconciler.kinds.rooms import room_role
+from reconciler.kinds.rooms import ROOM, room_role
 from reconciler.parallel import pmap
 from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.chime_api import Room
 from reconciler.refs import MemberKind, MemberRef
-from reconciler.render.audit import render_audit
+from reconciler.render.audit import format_json, render_audit
 
 
 @click.command("audit")
@@ -63,6 +68,10 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
       chime-reconciler audit bot:PagerBot --format json
       chime-reconciler audit bob@example.com --account 1111...
 
+    Channels (Chime SDK messaging) too, when settings.yaml names `app_instances`: every
+    channel MEMBER is in or moderates, and what the desired state says there (a second
+    section; `channels` in JSON). MEMBER may then also be user:ID (channels only).
+
     The desired state (--desired) is optional: without it, audit lists the live rooms
     and says the desired state was not read. Exit 0 when the member was found (in Chime
     or in the files); 1 for an unknown member or an error.
@@ -74,14 +83,58 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     try:
         ref = MemberRef.parse(member)
     except ValueError as exc:
-        raise UsageError(f"MEMBER {member!r}: {exc} (give an e-mail address or bot:NAME)") from None
+        try:  # user:ID or an AppInstanceUser ARN: channels only
+            ref = parse_channel_member(member)
+        except ValueError:
+            raise UsageError(
+                f"MEMBER {member!r}: {exc} (give an e-mail address, bot:NAME or user:ID)"
+            ) from None
     desired, note = _desired(app)
+    channels = (
+        audit_channels(app, ref, desired) if desired is not None and desired.app_instances else None
+    )
+    if ref.key.startswith(USER_PREFIX):
+        if channels is None:
+            raise UsageError(
+                f"MEMBER {member!r} is an AppInstanceUser, and settings.yaml names no "
+                "app_instances to look in"
+            )
+        _render_channels(app, ref, channels, fmt, None)
+        return
     provider = open_directory(app)
     account_ids = _accounts(app, provider, accounts, desired, ref)
     lookups = [AccountLookup(a, _member_ids(provider, a, ref)) for a in account_ids]
     live = _live_rooms(provider, lookups, app.parallelism)
-    result = audit(ref, lookups, live, desired, desired_note=note)
-    render_audit(result, fmt, app.console())
+    try:
+        result = audit(ref, lookups, live, desired, desired_note=note)
+    except UnknownMemberError:
+        if not channels:
+            raise
+        _render_channels(app, ref, channels, fmt, None)
+        return
+    if channels is None:
+        render_audit(result, fmt, app.console())
+        return
+    _render_channels(app, ref, channels, fmt, result)
+
+
+def _render_channels(
+    app: AppContext, ref: MemberRef, rows: list[ChannelRow], fmt: str, rooms: Audit | None
+) -> None:
+    """The rooms' audit (when there is one), then the channels: a section of the text, a
+    ``channels`` key of the JSON document."""
+    console = app.console()
+    if fmt == "json":
+        doc = json.loads(format_json(rooms)) if rooms is not None else {"member": str(ref)}
+        doc["channels"] = [r.to_json() for r in rows]
+        console.out(json.dumps(doc, indent=2, ensure_ascii=False), highlight=False)
+        return
+    if rooms is not None:
+        render_audit(rooms, fmt, console)
+        console.out("", highlight=False)
+    console.out(f"{ref} in Chime SDK messaging channels:", highlight=False)
+    for line in channel_plain_lines(rows):
+        console.out(line, highlight=False)
 
 
 def _desired(app: AppContext) -> tuple[DesiredState | None, str]:
@@ -104,7 +157,8 @@ def _accounts(
     explicit = sorted({a.strip() for a in given if a.strip()})
     if explicit:
         return explicit
-    named = {t.key.scope for t in desired.targets} if desired is not None else set()
+    rooms = [t for t in desired.targets if t.key.kind == ROOM.id] if desired is not None else []
+    named = {t.key.scope for t in rooms}  # accounts (channels are scoped by app instance)
     if app.desired_dir.exists():
         _, default = settings_account(app.desired_dir)
         named |= {default} if default else set()

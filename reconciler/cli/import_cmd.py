@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from reconciler.cli import import_channels
 from reconciler.cli.adopt import adopt
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import open_directory, settings_account
@@ -119,8 +120,16 @@ def import_(
       chime-reconciler import --account 1111... --room ops --out DIR --prune
       chime-reconciler import --adopt          # drift into the files, for a PR
 
+    Channels (Chime SDK messaging) are imported too when the settings.yaml that governs
+    the files (DIR's, or the --desired directory's for stdout) names `app_instances`: one
+    file per app instance, DIR/channels/LABEL.yaml, channels it declares elsewhere left out;
+    with no account known, only channels are imported.
+
     API calls: ListAccounts (pages of 200) only without --account or settings.yaml;
     ListRooms once per account (pages of 99); ListRoomMemberships per room (pages of 99).
+    Channels: ListChannels per app instance, then per channel DescribeChannel, two
+    ListChannelMemberships scans (DEFAULT, HIDDEN), ListChannelBans and
+    ListChannelModerators (pages of 50).
     """
     if adopt_drift:
         if accounts or out is not None or force or prune:
@@ -130,6 +139,22 @@ def import_(
             )
         adopt(app, rooms)
         return
+    # Channels, when the governing settings.yaml names app instances (import_channels.py).
+    governing = import_channels.governing(app, out)
+    channel_files: dict[str, str] = {}
+    if governing is not None and governing.app_instances:
+        found = import_channels.read(app, governing)
+        channel_files = import_channels.documents(governing, found, prune, out, force)
+    _, default_account = settings_account(out if out is not None else app.desired_dir)
+    if channel_files and not accounts and not rooms and not default_account:
+        # channels only: no account is known, so no rooms are imported
+        if out is None:
+            click.echo("".join(channel_files.values()), nl=False)
+            return
+        import_channels.write(out, channel_files, force)
+        load_desired(out)
+        click.echo(f"Next: chime-reconciler --desired {out} plan   (expect: No changes.)")
+        return
     provider = open_directory(app)
     account_ids = _accounts(app, provider, accounts)
     progress = ProgressBar(app.console(stderr=True))
@@ -137,9 +162,11 @@ def import_(
     if out is None:
         _, default = settings_account(app.desired_dir)
         text = stdout_document(imported, ImportOptions(default, prune))
-        click.echo(text, nl=False)
+        click.echo(text + "".join(channel_files.values()), nl=False)
         click.echo(_summary(imported, account_ids), err=True)
         return
+    if channel_files:
+        import_channels.write(out, channel_files, force)
     _write_directory(out, imported, account_ids, prune=prune, force=force)
 
 

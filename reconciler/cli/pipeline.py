@@ -48,6 +48,7 @@ class Session:
             parallelism=app.parallelism,
             progress=progress.advance,
             pacer=app.pacer(desired.rates),
+            desired=desired,
         )
         # rooms always: a saved plan names its own kinds, opened on demand (``provider``)
         providers = open_providers({ROOM.id, *(t.key.kind for t in desired.targets)}, options)

@@ -3,16 +3,21 @@ the governance policy (longest grants, reasons) and whether CODEOWNERS is curren
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+
 import click
 
+from reconciler import kinds
 from reconciler.cli.codeowners import out_of_date
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.desired.loader import load_desired
-from reconciler.desired.model import DesiredState
+from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError, Problem, UsageError
 from reconciler.governance import policy
 from reconciler.governance.expiry import as_of, expiring
 from reconciler.governance.grant import parse_duration
+from reconciler.kinds import ROOM
 
 
 def plural(n: int, noun: str) -> str:
@@ -65,13 +70,25 @@ def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
     if app.verbose:
         for target in state.targets:
             prune = ", prune" if target.prune else ""
-            where = f"account {target.key.scope}{prune}"
+            words = kinds.get(target.key.kind).words
+            where = f"{words.scope} {target.key.scope}{prune}"
             members = plural(len(target.members), "member")
             click.echo(f"  {target.key.name} ({where}): {members}  [{target.location}]")
     click.echo(
-        f"Desired state is valid: {plural(len(state.targets), 'room')}, "
+        f"Desired state is valid: {_targets(state.targets)}, "
         f"{plural(state.membership_count, 'membership')} in {plural(len(state.files), 'file')}."
     )
+
+
+def _targets(targets: Sequence[DesiredTarget]) -> str:
+    """``4 rooms`` (rooms always), then each other kind declared: ``, 1 channel``."""
+    counts = Counter(t.key.kind for t in targets)
+    parts = [plural(counts.pop(ROOM.id, 0), "room")]
+    for kind in kinds.all_kinds():
+        n = counts.get(kind.id, 0)
+        if n and kind.id != ROOM.id:
+            parts.append(f"{n} {kind.words.noun if n == 1 else kind.words.plural}")
+    return ", ".join(parts)
 
 
 def _limits(given: tuple[str, ...], settings: tuple[tuple[str, int], ...]) -> policy.Limits:

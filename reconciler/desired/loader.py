@@ -13,10 +13,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from reconciler.channel_refs import parse_channel_member
 from reconciler.desired import files as source_files
 from reconciler.desired.groups import EntryAt, GroupDef
 from reconciler.desired.messages import located, validate
-from reconciler.desired.model import DesiredState
+from reconciler.desired.model import AppInstanceSetting, DesiredState
 from reconciler.desired.resolve import Declarations, RoleEntry, TargetDef, resolve
 from reconciler.desired.restrictions import Rule, compile_rules, violation
 from reconciler.desired.sections import MembersFileBase, members_file_model
@@ -74,16 +75,27 @@ def load_desired(directory: Path) -> DesiredState:
     problems += resolved.problems
     if problems:
         raise DesiredStateError(_sorted(problems, loader.unloaded))
+    instances = app_instances(loader.declared.settings)
     return DesiredState(
         targets=resolved.targets,
         safety=resolved.safety,
-        protected=resolved.protected,
+        protected=resolved.protected | {i.bearer for i in instances},
         rates=loader.declared.rates,
         digest=source_files.digest(sources),
         files=tuple(s.display for s in sources),
         owned=resolved.owned,
         policy=loader.declared.policy,
         drift=str(getattr(loader.declared.settings, "drift", "all")),
+        app_instances=instances,
+    )
+
+
+def app_instances(settings: object) -> tuple[AppInstanceSetting, ...]:
+    """settings.yaml's ``app_instances``, with each bearer as a member reference."""
+    found: dict[str, Any] = getattr(settings, "app_instances", None) or {}
+    return tuple(
+        AppInstanceSetting(label, spec.arn, parse_channel_member(spec.bearer), spec.user_id_from)
+        for label, spec in sorted(found.items())
     )
 
 

@@ -17,6 +17,7 @@ from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 DEFAULT_MAX_REMOVALS = 10
 DEFAULT_MAX_REMOVAL_FRACTION = 0.25
 DEFAULT_MIN_ADMINISTRATORS = 1
+DEFAULT_MIN_MODERATORS = 1
 FRACTION_MIN_TARGET_SIZE = 10  # the fraction rule applies to targets of at least this size
 
 
@@ -25,6 +26,7 @@ class Safety:
     max_removals: int = DEFAULT_MAX_REMOVALS
     max_removal_fraction: float = DEFAULT_MAX_REMOVAL_FRACTION
     min_administrators: int = DEFAULT_MIN_ADMINISTRATORS
+    min_moderators: int = DEFAULT_MIN_MODERATORS
 
     def minimum(self, setting: str | None) -> int | None:
         """The value of a kind's minimum setting (``Kind.minimum_setting``), None for a
@@ -46,6 +48,16 @@ class Policy:
     require_reason: bool = False
     expiry_warning_days: int = DEFAULT_WARNING_DAYS
     max_grant_days: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class AppInstanceSetting:
+    """settings.yaml's ``app_instances.LABEL``: the scope of channels and who to call as."""
+
+    label: str
+    arn: str
+    bearer: MemberRef  # never removed from a channel or as a moderator (``protected``)
+    user_id_from: str = "email"
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,7 @@ class DesiredState:
     policy: Policy = field(default_factory=Policy)  # settings.yaml governance keys
     rates: Mapping[str, float | None] = field(default_factory=dict)  # quota -> requests/s
     drift: str = "all"  # settings.yaml `drift`: "all" (unmanaged members too) or "changes-only"
+    app_instances: tuple[AppInstanceSetting, ...] = ()  # settings.yaml's, by label
 
     @property
     def unmanaged_is_drift(self) -> bool:

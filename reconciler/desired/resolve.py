@@ -139,6 +139,7 @@ def resolve(d: Declarations) -> Resolved:
             max_removals=d.safety.max_removals,
             max_removal_fraction=d.safety.max_removal_fraction,
             min_administrators=d.safety.min_administrators,
+            min_moderators=d.safety.min_moderators,
         ),
         protected=frozenset(expander.refs(d.protected)),
         problems=tuple(problems),

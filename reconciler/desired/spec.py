@@ -26,10 +26,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.model import (
     DEFAULT_MAX_REMOVAL_FRACTION,
     DEFAULT_MAX_REMOVALS,
     DEFAULT_MIN_ADMINISTRATORS,
+    DEFAULT_MIN_MODERATORS,
 )
 from reconciler.desired.patterns import PatternError, compile_pattern
 from reconciler.governance.codeowners import parse_owner
@@ -257,6 +259,44 @@ class SafetySpec(Strict):
     max_removals: int = Field(DEFAULT_MAX_REMOVALS, ge=0)
     max_removal_fraction: float = Field(DEFAULT_MAX_REMOVAL_FRACTION, ge=0.0, le=1.0)
     min_administrators: int = Field(DEFAULT_MIN_ADMINISTRATORS, ge=0)
+    min_moderators: int = Field(
+        DEFAULT_MIN_MODERATORS,
+        ge=0,
+        description="A plan leaving a channel that has moderators with fewer is refused.",
+    )
+
+
+APP_INSTANCE_ARN = r"^arn:aws:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+$"
+
+
+def _bearer(value: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _fail("member_ref", "empty member reference")
+    _short(value)
+    if value.strip().startswith(GROUP_PREFIX):
+        raise _fail("member_ref", "the bearer is one user or bot, not a group")
+    try:
+        parse_channel_member(value)
+    except ValueError as exc:
+        raise _fail("member_ref", str(exc)) from None
+    return value
+
+
+class AppInstanceSpec(Strict):
+    """A Chime SDK app instance whose channels are managed, and who the tool calls as."""
+
+    arn: str = Field(
+        pattern=APP_INSTANCE_ARN, description="arn:aws:chime:REGION:ACCOUNT:app-instance/ID"
+    )
+    bearer: Annotated[str, AfterValidator(_bearer)] = Field(
+        description="The AppInstanceAdmin the tool calls as (`user:ID`, `bot:NAME` or an "
+        "AppInstanceUser ARN): its own memberships and moderator rights are never removed."
+    )
+    user_id_from: Literal["email"] = Field(
+        "email",
+        description="How a bare e-mail address (from a group) becomes an AppInstanceUserId: "
+        "`email`, the address itself in lower case.",
+    )
 
 
 def _quota_name(name: str) -> str:
@@ -291,6 +331,11 @@ class SettingsFile(Strict):
     safety: SafetySpec = Field(default_factory=SafetySpec)
     protected: ReferenceList = Field(
         default_factory=list, description="Members never removed or demoted."
+    )
+    app_instances: dict[NonBlank, AppInstanceSpec] = Field(
+        default_factory=dict,
+        description="Chime SDK app instances by label: the channels' scopes (channels name "
+        "one with `app_instance:`).",
     )
     require_reason: bool = Field(
         False,

@@ -26,6 +26,7 @@ applier, renderers or plan file, which read the kind.
 """
 
 from reconciler.kinds.base import EntryPath, Kind, RoleConflict, RoleList, RoleValue, Words
+from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR
 from reconciler.kinds.registry import (
     UnknownKindError,
     all_kinds,
@@ -39,8 +40,12 @@ from reconciler.kinds.registry import (
 from reconciler.kinds.rooms import ROOM
 
 register(ROOM)
+register(CHANNEL)
+register(CHANNEL_MODERATOR)
 
 __all__ = [
+    "CHANNEL",
+    "CHANNEL_MODERATOR",
     "ROOM",
     "EntryPath",
     "Kind",

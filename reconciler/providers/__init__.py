@@ -1,10 +1,12 @@
 """Providers: the only code that talks to AWS. One per membership kind, registered by kind
 id in ``reconciler.providers.registry``."""
 
+from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR
 from reconciler.kinds.rooms import ROOM
 from reconciler.providers import registry
 from reconciler.providers.aws import make_client
 from reconciler.providers.base import ItemError, Provider, Reader, ReadProgress, Writer
+from reconciler.providers.channels import ChannelsProvider, ModeratorsProvider, channel_directory
 from reconciler.providers.registry import ProviderOptions, open_providers
 from reconciler.providers.retry import RetryPolicy, call_with_retry
 from reconciler.providers.rooms import RoomsProvider
@@ -21,6 +23,18 @@ def _rooms(options: ProviderOptions) -> Provider:
 
 
 registry.register(ROOM.id, _rooms)
+
+
+def _channels(options: ProviderOptions) -> Provider:
+    return ChannelsProvider(channel_directory(options), progress=options.progress)
+
+
+def _moderators(options: ProviderOptions) -> Provider:
+    return ModeratorsProvider(channel_directory(options), progress=options.progress)
+
+
+registry.register(CHANNEL.id, _channels)
+registry.register(CHANNEL_MODERATOR.id, _moderators)
 
 __all__ = [
     "ItemError",

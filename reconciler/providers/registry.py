@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
 from reconciler.pacing import Pacer
 from reconciler.providers.base import Provider, ReadProgress
@@ -27,6 +28,7 @@ class ProviderOptions:
     progress: ReadProgress | None = None
     retry: RetryPolicy | None = None
     pacer: Pacer | None = None  # one per run, shared by every provider: quota buckets
+    desired: DesiredState | None = None  # the run's: settings a provider needs (bearers)
 
 
 ProviderFactory = Callable[[ProviderOptions], Provider]

@@ -46,6 +46,13 @@ def test_demo_plans_applies_and_then_has_no_changes(monkeypatch: pytest.MonkeyPa
     assert any(line.startswith("  + ") for line in first)
     assert any(line.startswith("  ~ ") for line in first)
     assert any(line.startswith("  - ") for line in first)
+    # a Chime SDK channel is reconciled too: a type change, and a moderator granted
+    assert any(line.startswith("# channel incident-chat (app instance ") for line in first)
+    assert (
+        "  ~ dave@example.com: HIDDEN -> DEFAULT (replace: a membership type changes by "
+        "delete and create)" in first
+    )
+    assert "  + dave@example.com (Moderator)" in first
     assert (
         f"Apply complete! Memberships: {add} added, {change} changed, {remove} removed." in applying
     )

@@ -206,7 +206,8 @@ def test_require_reason_for_elevated_roles(repo: Path) -> None:
         ),
         (
             ("validate", "--max-duration", "admins=30d"),
-            "Error: --max-duration: unknown list key 'admins' (administrators, members, *)",
+            "Error: --max-duration: unknown list key 'admins' "
+            "(administrators, hidden, members, moderators, *)",
         ),
     ],
 )

@@ -1,0 +1,124 @@
+"""Where is a member in Chime SDK messaging channels, and where does the desired state put
+it (the channels part of ``chime-reconciler audit``). Pure: the CLI lists the member's
+channel memberships (ListChannelMembershipsForAppInstanceUser) and moderated channels
+(ListChannelsModeratedByAppInstanceUser); this module joins them with the desired state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reconciler.desired.model import DesiredState, DesiredTarget
+from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, MODERATOR
+from reconciler.refs import MemberRef
+
+
+@dataclass(frozen=True, order=True)
+class LiveChannelRole:
+    """The member in one live channel: its membership type, or ``Moderator``."""
+
+    instance: str
+    channel_name: str
+    channel_arn: str
+    role: str  # DEFAULT, HIDDEN or Moderator
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    instance: str
+    channel: str
+    channel_arn: str | None
+    live: str | None
+    declared: str | None
+    where: str
+    note: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "app_instance": self.instance,
+            "channel": self.channel,
+            "channel_arn": self.channel_arn,
+            "live": self.live,
+            "declared": self.declared,
+            "where": self.where,
+            "note": self.note,
+        }
+
+
+def _kind_of(role: str) -> str:
+    return CHANNEL_MODERATOR.id if role == MODERATOR else CHANNEL.id
+
+
+def _target(
+    targets: Sequence[DesiredTarget], kind: str, instance: str, name: str, arn: str
+) -> DesiredTarget | None:
+    for t in targets:
+        if t.key.kind != kind or t.key.scope != instance:
+            continue
+        if t.target_id == arn or (t.target_id is None and t.key.name == name):
+            return t
+    return None
+
+
+def channel_rows(
+    member: MemberRef, live: Iterable[LiveChannelRole], desired: DesiredState | None
+) -> list[ChannelRow]:
+    """One row per live membership or moderation of ``member``, and per declaration of it
+    in a channel where Chime does not have it (by name: declared channels not found live)."""
+    targets = desired.targets if desired is not None else ()
+    rows: list[ChannelRow] = []
+    seen: set[int] = set()
+    for lc in sorted(live):
+        kind = _kind_of(lc.role)
+        dt = _target(targets, kind, lc.instance, lc.channel_name, lc.channel_arn)
+        dm = dt.member(member) if dt is not None else None
+        if dt is not None:
+            seen.add(id(dt))
+        declared = None if dm is None else str(dm.role)
+        where = ", ".join(str(p.where) for p in dm.provenance) if dm is not None else "-"
+        if desired is None:
+            note = "desired state not read"
+        elif dt is None:
+            note = "channel not in the desired state"
+        elif dm is None:
+            note = "not declared: plan removes it (prune)" if dt.prune else "not declared: kept"
+        elif declared == lc.role:
+            note = "declared"
+        else:
+            note = f"plan changes the type to {declared}"
+        rows.append(
+            ChannelRow(lc.instance, lc.channel_name, lc.channel_arn, lc.role, declared, where, note)
+        )
+    for dt in targets:
+        if dt.key.kind not in (CHANNEL.id, CHANNEL_MODERATOR.id) or id(dt) in seen:
+            continue
+        dm = dt.member(member)
+        if dm is None:
+            continue
+        where = ", ".join(str(p.where) for p in dm.provenance)
+        rows.append(
+            ChannelRow(
+                dt.key.scope, dt.key.name, dt.target_id, None, str(dm.role), where,
+                "declared, not in Chime: plan adds it",
+            )
+        )  # fmt: skip
+    return rows
+
+
+def plain_lines(rows: Sequence[ChannelRow]) -> list[str]:
+    """The channels section of ``audit``'s text output, in aligned columns."""
+    if not rows:
+        return ["No channels."]
+    header = ("CHANNEL", "LIVE", "DECLARED", "NOTE", "WHERE")
+    table = [header] + [
+        (r.channel, r.live or "-", r.declared or "-", r.note, r.where) for r in rows
+    ]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header) - 1)]
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(line[:-1], widths, strict=True))
+        + "  "
+        + line[-1]
+        for line in table
+    ]

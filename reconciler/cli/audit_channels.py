@@ -1,0 +1,46 @@
+"""The channels part of `chime-reconciler audit` (wiring only; the join is in
+``reconciler.channel_audit``): for each app instance of settings.yaml, the member's channel
+memberships and moderated channels, every page, as the app instance's bearer."""
+
+from __future__ import annotations
+
+from reconciler.channel_audit import ChannelRow, LiveChannelRole, channel_rows
+from reconciler.channel_refs import user_id_of
+from reconciler.cli.context import AppContext
+from reconciler.desired.model import DesiredState
+from reconciler.kinds.channels import MODERATOR
+from reconciler.providers.channels import channel_directory
+from reconciler.providers.registry import ProviderOptions
+from reconciler.refs import MemberKind, MemberRef
+
+
+def audit_channels(app: AppContext, ref: MemberRef, desired: DesiredState) -> list[ChannelRow]:
+    options = ProviderOptions(
+        client=app.client,
+        parallelism=app.parallelism,
+        pacer=app.pacer(desired.rates),
+        desired=desired,
+    )
+    found = channel_directory(options)
+    live: list[LiveChannelRole] = []
+    for setting in desired.app_instances:
+        instance = setting.arn
+        bearer = found.bearer(instance)
+        if ref.kind is MemberKind.BOT:
+            subjects = found.bots(instance).get(ref.key, [])
+        else:
+            subjects = [f"{instance}/user/{user_id_of(ref)}"]
+        for subject in subjects:
+            for m in found.api.memberships_for_user(subject, bearer):
+                summary = m.get("ChannelSummary", {})
+                kind = m.get("AppInstanceUserMembershipSummary", {}).get("Type", "DEFAULT")
+                live.append(_role(instance, summary, str(kind)))
+            for c in found.api.moderated_by_user(subject, bearer):
+                live.append(_role(instance, c.get("ChannelSummary", {}), MODERATOR))
+    return channel_rows(ref, live, desired)
+
+
+def _role(instance: str, summary: dict[str, object], role: str) -> LiveChannelRole:
+    return LiveChannelRole(
+        instance, str(summary.get("Name", "")), str(summary.get("ChannelArn", "")), role
+    )

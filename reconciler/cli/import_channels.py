@@ -1,0 +1,96 @@
+"""The channels part of `chime-reconciler import` (wiring only; the text is made by
+``reconciler.channel_import``).
+
+Channels are imported when the settings.yaml that will govern the files names
+``app_instances`` (the --out directory's, or the --desired directory's for stdout): one
+file per app instance, ``channels/LABEL.yaml`` under --out. Channels the directory declares
+already (by name or by arn) are left as they are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reconciler.channel_import import ImportedChannel, channels_document
+from reconciler.cli.context import AppContext
+from reconciler.desired import files as source_files
+from reconciler.desired.loader import load_desired
+from reconciler.desired.model import AppInstanceSetting, DesiredState
+from reconciler.errors import UsageError
+from reconciler.kinds.channels import CHANNEL
+from reconciler.providers.channels import channel_directory, read_channels
+from reconciler.providers.registry import ProviderOptions
+
+CHANNELS_DIR = "channels"
+
+
+def governing(app: AppContext, out: Path | None) -> DesiredState | None:
+    """The desired state whose settings govern the imported files (None: none there)."""
+    where = out if out is not None and (out / "settings.yaml").exists() else app.desired_dir
+    if out is not None and where != out:
+        return None  # a new directory: its settings.yaml will name no app instance
+    sources, _ = source_files.discover(where) if where.is_dir() else ([], None)
+    return load_desired(where) if sources else None
+
+
+def read(app: AppContext, desired: DesiredState) -> dict[AppInstanceSetting, list[ImportedChannel]]:
+    options = ProviderOptions(
+        client=app.client,
+        parallelism=app.parallelism,
+        pacer=app.pacer(desired.rates),
+        desired=desired,
+    )
+    found = channel_directory(options)
+    return {s: read_channels(found, s.arn) for s in desired.app_instances}
+
+
+def _undeclared(
+    desired: DesiredState, instance: str, channels: list[ImportedChannel], rewritten: str | None
+) -> list[ImportedChannel]:
+    """The channels no file declares, but the one being rewritten (``--force``)."""
+    declared = [
+        t
+        for t in desired.targets
+        if t.key.kind == CHANNEL.id and t.key.scope == instance and t.location.file != rewritten
+    ]
+    names = {t.key.name for t in declared if t.target_id is None}
+    arns = {t.target_id for t in declared if t.target_id is not None}
+    return [c for c in channels if c.name not in names and c.arn not in arns]
+
+
+def documents(
+    desired: DesiredState,
+    read_: dict[AppInstanceSetting, list[ImportedChannel]],
+    prune: bool,
+    out: Path | None = None,
+    force: bool = False,
+) -> dict[str, str]:
+    """File name (``channels/LABEL.yaml``) -> text, for the channels not declared yet
+    (with ``force``, those of the file written are imported again over it)."""
+    several = len(desired.app_instances) > 1
+    files = {}
+    for s, channels in read_.items():
+        relative = f"{CHANNELS_DIR}/{s.label}.yaml"
+        rewritten = str(out / relative) if out is not None and force else None
+        wanted = _undeclared(desired, s.arn, channels, rewritten)
+        files[relative] = channels_document(
+            wanted, s.arn, s.label if several else None, prune=prune
+        )
+    return files
+
+
+def write(out: Path, files: dict[str, str], force: bool) -> None:
+    existing = [p for p in files if (out / p).exists()]
+    if existing and not force:
+        listed = ", ".join(str(out / p) for p in existing)
+        raise UsageError(f"{listed} exists already: nothing was written (use --force)")
+    for relative, text in files.items():
+        path = out / relative
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    click.echo(f"Wrote {len(files)} channel file{'' if len(files) == 1 else 's'} under {out}.")

@@ -1,0 +1,99 @@
+"""The channel kinds: Amazon Chime SDK messaging channels (service ``chime-sdk-messaging``).
+
+Two kinds share the ``channels:`` section (DESIGN.md's kinds table):
+
+- ``channel``: memberships, DEFAULT (``members``) or HIDDEN (``hidden``). The two types
+  conflict (a member in both is a located error); a type never changes in place (delete,
+  then create); BatchCreateChannelMembership takes 100 members of one type.
+- ``channel-moderator``: moderators (``moderators``), independent of the membership type
+  and applied after the memberships (phase 1), one call each; ``safety.min_moderators``.
+
+Both are scoped by app instance ARN: the channel's ``app_instance`` label in settings.yaml's
+``app_instances`` (or the only one there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from reconciler.channel_refs import parse_channel_member
+from reconciler.desired.channels import ChannelSpec
+from reconciler.kinds.base import Kind, RoleList, Words
+from reconciler.refs import MemberKind
+
+CHANNEL_BATCH = 100  # BatchCreateChannelMembership: MemberArns 1-100 (botocore model)
+DEFAULT = "DEFAULT"
+HIDDEN = "HIDDEN"
+MODERATOR = "Moderator"
+NO_APP_INSTANCE = (
+    "channel has no app instance: set `app_instance:` to a label of settings.yaml's "
+    "`app_instances` (needed when there are several), or define one there"
+)
+
+
+@dataclass(frozen=True)
+class ChannelKind(Kind):
+    """A kind scoped by app instance: the ``app_instance`` label, resolved to its ARN."""
+
+    def scope_of(self, spec: BaseModel, settings: BaseModel | None) -> str | None:
+        instances: dict[str, Any] = getattr(settings, "app_instances", None) or {}
+        label = getattr(spec, "app_instance", None)
+        if label is None and len(instances) == 1:
+            label = next(iter(instances))
+        found = instances.get(label) if label is not None else None
+        return None if found is None else str(found.arn)
+
+
+_COMMON: dict[str, Any] = {
+    "service": "chime-sdk-messaging",
+    "section": "channels",
+    "spec": ChannelSpec,
+    "scope_setting": "app_instances",
+    "scope_field": "app_instance",
+    "id_field": "arn",
+    "no_scope_message": NO_APP_INSTANCE,
+    "member_parser": parse_channel_member,
+    "never_managed": frozenset(),
+    "in_place": frozenset(),
+}
+
+CHANNEL = ChannelKind(
+    id="channel",
+    words=Words(
+        noun="channel",
+        plural="channels",
+        scope="app instance",
+        replace_note=" (replace: a membership type changes by delete and create)",
+    ),
+    role_lists=(RoleList("members", DEFAULT), RoleList("hidden", HIDDEN)),
+    roles=(DEFAULT, HIDDEN),
+    ranked=False,  # DEFAULT and HIDDEN conflict
+    batch_size=CHANNEL_BATCH,
+    batch_by_role=True,  # one Type per BatchCreateChannelMembership
+    apply_phase=0,
+    **_COMMON,
+)
+
+CHANNEL_MODERATOR = ChannelKind(
+    id="channel-moderator",
+    words=Words(
+        noun="channel moderators",
+        plural="channel moderators",
+        scope="app instance",
+        elevated=("moderator", "moderators"),
+        demotion="as moderator",
+    ),
+    role_lists=(RoleList("moderators", MODERATOR),),
+    roles=(MODERATOR,),
+    ranked=True,
+    elevated=frozenset({MODERATOR}),
+    minimum_setting="min_moderators",
+    batch_size=1,  # CreateChannelModerator: one at a time
+    apply_phase=1,  # after the memberships
+    **_COMMON,
+)
+
+MEMBER_KINDS = (MemberKind.USER, MemberKind.BOT)

@@ -1,0 +1,387 @@
+"""The channels providers: live Chime SDK messaging channel memberships (``channel`` kind:
+DEFAULT and HIDDEN) and moderators (``channel-moderator`` kind) of the desired channels,
+and the single operations the applier drives.
+
+Reading costs, for the channels in scope (both kinds share one ``ChannelDirectory``, so a
+channel is found and described once per run):
+  - ListChannels (50 a page) once per app instance, only if a channel is declared by name;
+  - DescribeChannel once per channel (an elastic channel is reported, not managed);
+  - ListChannelMemberships twice per channel, DEFAULT then HIDDEN: ceil(max(n, 1) / 50)
+    pages each; ListChannelBans (a declared member who is banned is reported, never added);
+  - ListChannelModerators: ceil(max(m, 1) / 50) pages per channel;
+  - users cost nothing (the AppInstanceUser ARN is built from the id); bots are named by
+    the listings, else ListAppInstanceBots once per app instance.
+Every messaging call is made as the app instance's ``bearer`` and paced under AWS's quotas
+by the run's pacer (``ProviderOptions.pacer``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any, TypeVar
+
+from reconciler.channel_import import ImportedChannel
+from reconciler.channel_refs import channel_user, user_id_of
+from reconciler.desired.model import AppInstanceSetting, DesiredMember, DesiredState, DesiredTarget
+from reconciler.errors import AwsError
+from reconciler.kinds import RoleValue
+from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, HIDDEN, MODERATOR
+from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
+from reconciler.parallel import pmap
+from reconciler.providers.base import ItemError, ReadProgress
+from reconciler.providers.messaging_api import MessagingApi
+from reconciler.providers.registry import ProviderOptions
+from reconciler.providers.retry import RetryPolicy
+from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def live_ref(identity: Mapping[str, Any]) -> tuple[MemberRef, MemberKind, str]:
+    """The reference, kind and ARN of a listed ``Identity`` (``{Arn, Name}``)."""
+    arn = str(identity.get("Arn", ""))
+    head, _, ident = arn.rpartition("/")
+    if head.endswith("/bot"):
+        return MemberRef.bot(str(identity.get("Name") or ident)), MemberKind.BOT, arn
+    return channel_user(ident), MemberKind.USER, arn
+
+
+class ChannelDirectory:
+    """What both channel kinds share in one run: the API, the bearers, channel ARNs by
+    name, DescribeChannel answers and member ARNs by reference. Thread-safe."""
+
+    def __init__(self, api: MessagingApi, parallelism: int) -> None:
+        self.api = api
+        self.parallelism = parallelism
+        self.settings: dict[str, AppInstanceSetting] = {}  # instance ARN -> settings
+        self._lock = threading.Lock()
+        self._bearers: dict[str, str] = {}  # instance ARN -> bearer ARN
+        self._channels: dict[str, dict[str, list[str]]] = {}  # instance -> name -> ARNs
+        self._described: dict[str, dict[str, Any] | None] = {}
+        self._bots: dict[str, dict[str, list[str]]] = {}  # instance -> bot name -> ARNs
+        self.member_arns: dict[tuple[str, MemberRef], str] = {}
+
+    def learn(self, desired: DesiredState) -> None:
+        for s in desired.app_instances:
+            self.settings[s.arn] = s
+
+    def bearer(self, instance: str) -> str:
+        with self._lock:
+            if instance in self._bearers:
+                return self._bearers[instance]
+        setting = self.settings.get(instance)
+        if setting is None:
+            raise AwsError("ChimeBearer", "NoBearer", f"no bearer for app instance {instance}")
+        ref = setting.bearer
+        if ref.kind is MemberKind.BOT:
+            found = self.bots(instance).get(ref.key, [])
+            if len(found) != 1:
+                raise AwsError(
+                    "ListAppInstanceBots",
+                    "BearerNotFound",
+                    f"{len(found)} AppInstanceBots named {ref.key!r} in {instance}: name the "
+                    "bearer by its ARN",
+                )
+            arn = found[0]
+        else:
+            arn = f"{instance}/user/{user_id_of(ref)}"
+        with self._lock:
+            self._bearers[instance] = arn
+        return arn
+
+    def bots(self, instance: str) -> dict[str, list[str]]:
+        with self._lock:
+            if instance in self._bots:
+                return self._bots[instance]
+        found: dict[str, list[str]] = defaultdict(list)
+        for bot in self.api.bots(instance):
+            found[str(bot.get("Name", "")).strip()].append(str(bot["AppInstanceBotArn"]))
+        with self._lock:
+            self._bots[instance] = dict(found)
+        return dict(found)
+
+    def channel_arns(self, instance: str) -> dict[str, list[str]]:
+        with self._lock:
+            if instance in self._channels:
+                return self._channels[instance]
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for c in self.api.list_channels(instance, self.bearer(instance)):
+            by_name[str(c.get("Name", ""))].append(str(c["ChannelArn"]))
+        with self._lock:
+            self._channels[instance] = dict(by_name)
+        return dict(by_name)
+
+    def describe(self, channel: str, instance: str) -> dict[str, Any] | None:
+        with self._lock:
+            if channel in self._described:
+                return self._described[channel]
+        found = self.api.describe_channel(channel, self.bearer(instance))
+        with self._lock:
+            self._described[channel] = found
+        return found
+
+
+class _ChannelsBase:
+    """Reading and resolution shared by the two channel kinds."""
+
+    kind = CHANNEL
+
+    def __init__(
+        self,
+        directory: ChannelDirectory,
+        progress: ReadProgress | None = None,
+    ) -> None:
+        self.dir = directory
+        self.api = directory.api
+        self.progress = progress
+
+    # -- what each kind lists ------------------------------------------------------------
+
+    def _listing(self, channel: str, bearer: str) -> tuple[list[LiveMember], set[str]]:
+        """The live members of one channel for this kind, and the banned ARNs."""
+        raise NotImplementedError
+
+    # -- reading -------------------------------------------------------------------------
+
+    def read(self, desired: DesiredState, only: Collection[TargetKey] | None = None) -> LiveState:
+        self.dir.learn(desired)
+        scope = [
+            t
+            for t in desired.targets
+            if t.key.kind == self.kind.id and (only is None or t.key in only)
+        ]
+        problems: list[LiveProblem] = []
+        arns = self._resolve_channels(scope, problems)
+        found = [t for t in scope if t.key in arns]
+        listings = self._pmap(lambda t: self._read(t.key, arns[t.key], problems, t), found)
+        targets: dict[TargetKey, LiveTarget] = {}
+        banned: dict[TargetKey, set[str]] = {}
+        for t, listing in zip(found, listings, strict=True):
+            if listing is not None:
+                members, bans = listing
+                targets[t.key] = LiveTarget(t.key, arns[t.key], tuple(sorted(members)))
+                banned[t.key] = bans
+        if self.progress is not None:
+            for t in scope:
+                if t.key not in targets:
+                    self.progress(t.key)
+        live = [t for t in scope if t.key in targets]
+        resolved = self._resolve_members(live, targets.values(), banned, problems)
+        return LiveState(targets=targets, problems=tuple(problems), scoped_member_ids=resolved)
+
+    def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:
+        listings = self._pmap(lambda kt: self._read(kt[0], kt[1], [], None), targets)
+        return {
+            key: LiveTarget(key, arn, tuple(sorted(listing[0])))
+            for (key, arn), listing in zip(targets, listings, strict=True)
+            if listing is not None
+        }
+
+    def _read(
+        self,
+        key: TargetKey,
+        channel: str,
+        problems: list[LiveProblem],
+        target: DesiredTarget | None,
+    ) -> tuple[list[LiveMember], set[str]] | None:
+        described = self.dir.describe(channel, key.scope)
+        location = target.location if target is not None else None
+        if described is None:
+            problems.append(LiveProblem(key, location, f"no channel {channel}"))
+            return None
+        if described.get("ElasticChannelConfiguration"):
+            problems.append(
+                LiveProblem(
+                    key,
+                    location,
+                    f"channel {key.name!r} ({channel}) is an elastic channel: elastic channels "
+                    "are not managed (their memberships live in sub-channels)",
+                )
+            )
+            return None
+        listing = self._listing(channel, self.dir.bearer(key.scope))
+        if self.progress is not None:
+            self.progress(key)
+        return listing
+
+    def _resolve_channels(
+        self, scope: Sequence[DesiredTarget], problems: list[LiveProblem]
+    ) -> dict[TargetKey, str]:
+        arns: dict[TargetKey, str] = {}
+        for t in scope:
+            if t.target_id is not None:
+                arns[t.key] = t.target_id
+                continue
+            matches = sorted(self.dir.channel_arns(t.key.scope).get(t.key.name, []))
+            if len(matches) == 1:
+                arns[t.key] = matches[0]
+            elif not matches:
+                message = f"no channel named {t.key.name} in app instance {t.key.scope}"
+                problems.append(LiveProblem(t.key, t.location, message))
+            else:
+                message = (
+                    f"{len(matches)} channels named {t.key.name} in app instance {t.key.scope} "
+                    f"({', '.join(matches)}): give the channel's arn"
+                )
+                problems.append(LiveProblem(t.key, t.location, message))
+        return arns
+
+    def _resolve_members(
+        self,
+        scope: Sequence[DesiredTarget],
+        live: Collection[LiveTarget],
+        banned: Mapping[TargetKey, set[str]],
+        problems: list[LiveProblem],
+    ) -> dict[tuple[str, MemberRef], str]:
+        for lt in live:  # what the listings revealed is free
+            for m in lt.members:
+                self.dir.member_arns[(lt.key.scope, m.ref)] = m.member_id
+        resolved: dict[tuple[str, MemberRef], str] = {}
+        for t in scope:
+            instance = t.key.scope
+            for dm in t.members:
+                arn = self._arn(instance, dm.ref)
+                if arn is None:
+                    message = f"no AppInstanceBot named {dm.ref.key!r} in {instance}"
+                    problems.append(LiveProblem(t.key, _where(dm, t), message))
+                elif arn in banned.get(t.key, set()):
+                    message = (
+                        f"{dm.ref} is banned from channel {t.key.name!r}: not added (a plan "
+                        "never lifts a ban; DeleteChannelBan does)"
+                    )
+                    problems.append(LiveProblem(t.key, _where(dm, t), message))
+                else:
+                    resolved[(instance, dm.ref)] = arn
+        return resolved
+
+    def _arn(self, instance: str, ref: MemberRef) -> str | None:
+        known = self.dir.member_arns.get((instance, ref))
+        if known is not None:
+            return known
+        if ref.kind is MemberKind.USER:
+            return f"{instance}/user/{user_id_of(ref)}"
+        found = self.dir.bots(instance).get(ref.key, [])
+        return found[0] if len(found) == 1 else None
+
+    def _pmap(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        return pmap(fn, items, self.dir.parallelism)
+
+    # -- writing -------------------------------------------------------------------------
+
+    def update_role(
+        self, target: TargetKey, target_id: str, member_id: str, role: RoleValue
+    ) -> None:
+        raise NotImplementedError(f"{self.kind.id} roles never change in place")
+
+
+class ChannelsProvider(_ChannelsBase):
+    """Channel memberships: DEFAULT and HIDDEN."""
+
+    kind = CHANNEL
+
+    def _listing(self, channel: str, bearer: str) -> tuple[list[LiveMember], set[str]]:
+        members = []
+        for kind in (DEFAULT, HIDDEN):  # the summaries carry no Type: one scan per type
+            for item in self.api.memberships(channel, bearer, kind):
+                ref, member_kind, arn = live_ref(item.get("Member", {}))
+                members.append(LiveMember(ref, arn, member_kind, kind))
+        bans = {live_ref(b.get("Member", {}))[2] for b in self.api.bans(channel, bearer)}
+        return members, bans
+
+    def create_members(
+        self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]
+    ) -> Mapping[str, ItemError]:
+        kinds = {str(role) for _, role in items}
+        assert len(kinds) == 1, "one Type per BatchCreateChannelMembership"
+        bearer = self.dir.bearer(target.scope)
+        return self.api.batch_create(target_id, [m for m, _ in items], kinds.pop(), bearer)
+
+    def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
+        self.api.delete_membership(target_id, member_id, self.dir.bearer(target.scope))
+
+    def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
+        return self.api.membership_type(target_id, member_id, self.dir.bearer(target.scope))
+
+
+class ModeratorsProvider(_ChannelsBase):
+    """Channel moderators."""
+
+    kind = CHANNEL_MODERATOR
+
+    def _listing(self, channel: str, bearer: str) -> tuple[list[LiveMember], set[str]]:
+        members = []
+        for item in self.api.moderators(channel, bearer):
+            ref, member_kind, arn = live_ref(item.get("Moderator", {}))
+            members.append(LiveMember(ref, arn, member_kind, MODERATOR))
+        return members, set()
+
+    def create_members(
+        self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]
+    ) -> Mapping[str, ItemError]:
+        bearer = self.dir.bearer(target.scope)
+        errors: dict[str, ItemError] = {}
+        for member_id, _ in items:
+            try:
+                self.api.create_moderator(target_id, member_id, bearer)
+            except AwsError as exc:
+                errors[member_id] = ItemError(member_id, exc.code, exc.message)
+        return errors
+
+    def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
+        self.api.delete_moderator(target_id, member_id, self.dir.bearer(target.scope))
+
+    def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
+        moderators = self.api.moderators(target_id, self.dir.bearer(target.scope))
+        arns = {live_ref(m.get("Moderator", {}))[2] for m in moderators}
+        return MODERATOR if member_id in arns else None
+
+
+def _where(dm: DesiredMember, t: DesiredTarget) -> Location:
+    return dm.provenance[0].where if dm.provenance else t.location
+
+
+_DIRECTORY = "_channel_directory"
+
+
+def channel_directory(options: ProviderOptions) -> ChannelDirectory:
+    """The one directory of a run, kept on its ``ProviderOptions`` (both channel kinds are
+    opened with the same one), so the two providers share clients, pacing and what they
+    found."""
+    found = options.__dict__.get(_DIRECTORY)
+    if found is None:
+        api = MessagingApi(
+            options.client("chime-sdk-messaging"),
+            options.client("chime-sdk-identity"),
+            options.retry or RetryPolicy.from_env(),
+            options.pacer,
+        )
+        found = ChannelDirectory(api, max(1, options.parallelism))
+        object.__setattr__(options, _DIRECTORY, found)  # frozen: set once, like a cache
+    if options.desired is not None:
+        found.learn(options.desired)
+    return found
+
+
+def read_channels(dir_: ChannelDirectory, instance: str) -> list[ImportedChannel]:
+    """Every channel of an app instance with its memberships and moderators (``import``):
+    ListChannels, then per channel DescribeChannel, both membership scans, the bans and
+    the moderators."""
+    bearer = dir_.bearer(instance)
+    members_of, moderators_of = ChannelsProvider(dir_), ModeratorsProvider(dir_)
+    listed = [(name, arn) for name, arns in dir_.channel_arns(instance).items() for arn in arns]
+
+    def read_one(item: tuple[str, str]) -> ImportedChannel | None:
+        name, arn = item
+        described = dir_.describe(arn, instance)
+        if described is None:  # deleted since ListChannels
+            return None
+        if described.get("ElasticChannelConfiguration"):
+            return ImportedChannel(name, arn, (), (), elastic=True)
+        members, _ = members_of._listing(arn, bearer)
+        moderators, _ = moderators_of._listing(arn, bearer)
+        return ImportedChannel(name, arn, tuple(sorted(members)), tuple(sorted(moderators)))
+
+    return sorted(c for c in pmap(read_one, listed, dir_.parallelism) if c is not None)

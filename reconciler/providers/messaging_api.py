@@ -1,0 +1,210 @@
+"""Small wrappers of the Chime SDK messaging and identity calls the channels providers make.
+
+Every listing asks for 50 a page (the most the APIs allow) and follows ``NextToken``; every
+messaging call carries the ``ChimeBearer``; every call names the quotas it counts against
+(``reconciler.pacing``: ``messaging.bearer`` for its bearer, ``messaging.channel-batch``,
+``-write`` or ``-list`` for its channel, ...) so the run's pacer keeps it under them, and
+is retried as every call is (``call_with_retry``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from reconciler.errors import AwsError
+from reconciler.pacing import Pacer, QuotaKey
+from reconciler.providers.base import ItemError
+from reconciler.providers.retry import RetryPolicy, call_with_retry
+
+PAGE = 50  # MaxResults of every messaging and identity list: 1-50
+NOT_FOUND = "NotFoundException"
+# the quota (``reconciler.pacing.quotas``) a call counts against for its channel, user or
+# app instance, besides its bearer's
+BATCH = "messaging.channel-batch"
+WRITE = "messaging.channel-write"
+LIST = "messaging.channel-list"
+USER = "messaging.user-list"
+CHANNELS = "messaging.list-channels"
+
+
+class MessagingApi:
+    """``chime-sdk-messaging`` and ``chime-sdk-identity`` calls, paced and retried."""
+
+    def __init__(
+        self, messaging: Any, identity: Any, retry: RetryPolicy, pacer: Pacer | None = None
+    ) -> None:
+        self.messaging = messaging
+        self.identity = identity
+        self.retry = retry
+        self.pacer = pacer
+
+    def _call(
+        self,
+        operation: str,
+        bearer: str | None,
+        quota: tuple[str, str] | None,
+        context: str,
+        **params: Any,
+    ) -> Any:
+        """One call as ``bearer`` (None: an identity call), counted against ``quota``
+        (quota name, scope) besides the bearer's."""
+        if bearer is not None:
+            keys = [QuotaKey("messaging.bearer", bearer)]
+            params["ChimeBearer"] = bearer
+        else:
+            keys = [QuotaKey("identity")]
+        if quota is not None:
+            keys.append(QuotaKey(*quota))
+        client = self.messaging if bearer is not None else self.identity
+        method: Callable[..., Any] = getattr(client, _snake(operation))
+        return call_with_retry(
+            self.retry, operation, method, context=context, pacer=self.pacer, keys=keys, **params
+        )
+
+    def _pages(
+        self,
+        operation: str,
+        key: str,
+        bearer: str | None,
+        quota: tuple[str, str] | None,
+        context: str,
+        **params: Any,
+    ) -> Iterator[dict[str, Any]]:
+        token: str | None = None
+        while True:
+            more = {"NextToken": token} if token else {}
+            page = self._call(operation, bearer, quota, context, MaxResults=PAGE, **params, **more)
+            yield from page.get(key, [])
+            token = page.get("NextToken")
+            if not token:
+                return
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def list_channels(self, instance: str, bearer: str) -> list[dict[str, Any]]:
+        return list(
+            self._pages(
+                "ListChannels", "Channels", bearer, (CHANNELS, instance),
+                f"app instance {instance}", AppInstanceArn=instance,
+            )
+        )  # fmt: skip
+
+    def describe_channel(self, channel: str, bearer: str) -> dict[str, Any] | None:
+        try:
+            found = self._call("DescribeChannel", bearer, None, f"channel {channel}",
+                               ChannelArn=channel)  # fmt: skip
+        except AwsError as exc:
+            if exc.code == NOT_FOUND:
+                return None
+            raise
+        channel_doc: dict[str, Any] = found.get("Channel", {})
+        return channel_doc
+
+    def memberships(self, channel: str, bearer: str, kind: str) -> list[dict[str, Any]]:
+        return list(
+            self._pages(
+                "ListChannelMemberships", "ChannelMemberships", bearer, (LIST, channel),
+                f"channel {channel}", ChannelArn=channel, Type=kind,
+            )
+        )  # fmt: skip
+
+    def moderators(self, channel: str, bearer: str) -> list[dict[str, Any]]:
+        return list(
+            self._pages(
+                "ListChannelModerators", "ChannelModerators", bearer, (LIST, channel),
+                f"channel {channel}", ChannelArn=channel,
+            )
+        )  # fmt: skip
+
+    def bans(self, channel: str, bearer: str) -> list[dict[str, Any]]:
+        return list(
+            self._pages(
+                "ListChannelBans", "ChannelBans", bearer, (LIST, channel),
+                f"channel {channel}", ChannelArn=channel,
+            )
+        )  # fmt: skip
+
+    def bots(self, instance: str) -> list[dict[str, Any]]:
+        return list(
+            self._pages(
+                "ListAppInstanceBots", "AppInstanceBots", None, None, f"app instance {instance}",
+                AppInstanceArn=instance,
+            )
+        )  # fmt: skip
+
+    def membership_type(self, channel: str, member: str, bearer: str) -> str | None:
+        try:
+            found = self._call(
+                "DescribeChannelMembership", bearer, None, f"channel {channel}",
+                ChannelArn=channel, MemberArn=member,
+            )  # fmt: skip
+        except AwsError as exc:
+            if exc.code == NOT_FOUND:
+                return None
+            raise
+        value = found.get("ChannelMembership", {}).get("Type")
+        return None if value is None else str(value)
+
+    def memberships_for_user(self, user: str, bearer: str) -> list[dict[str, Any]]:
+        """ListChannelMembershipsForAppInstanceUser, every page."""
+        return list(
+            self._pages(
+                "ListChannelMembershipsForAppInstanceUser", "ChannelMemberships", bearer,
+                (USER, user), f"user {user}", AppInstanceUserArn=user,
+            )
+        )  # fmt: skip
+
+    def moderated_by_user(self, user: str, bearer: str) -> list[dict[str, Any]]:
+        """ListChannelsModeratedByAppInstanceUser, every page."""
+        return list(
+            self._pages(
+                "ListChannelsModeratedByAppInstanceUser", "Channels", bearer,
+                (USER, user), f"user {user}", AppInstanceUserArn=user,
+            )
+        )  # fmt: skip
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def batch_create(
+        self, channel: str, members: Sequence[str], kind: str, bearer: str
+    ) -> dict[str, ItemError]:
+        reply = self._call(
+            "BatchCreateChannelMembership", bearer, (BATCH, channel),
+            f"channel {channel}", ChannelArn=channel, MemberArns=list(members), Type=kind,
+        )  # fmt: skip
+        errors: dict[str, ItemError] = {}
+        for e in reply.get("Errors", []):
+            arn = str(e.get("MemberArn", ""))
+            errors[arn] = ItemError(
+                arn, str(e.get("ErrorCode", "")), str(e.get("ErrorMessage", ""))
+            )
+        return errors
+
+    def delete_membership(self, channel: str, member: str, bearer: str) -> None:
+        self._call(
+            "DeleteChannelMembership", bearer, (WRITE, channel),
+            f"channel {channel}", ChannelArn=channel, MemberArn=member,
+        )  # fmt: skip
+
+    def create_moderator(self, channel: str, member: str, bearer: str) -> None:
+        self._call(
+            "CreateChannelModerator", bearer, (WRITE, channel),
+            f"channel {channel}", ChannelArn=channel, ChannelModeratorArn=member,
+        )  # fmt: skip
+
+    def delete_moderator(self, channel: str, member: str, bearer: str) -> None:
+        self._call(
+            "DeleteChannelModerator", bearer, (WRITE, channel),
+            f"channel {channel}", ChannelArn=channel, ChannelModeratorArn=member,
+        )  # fmt: skip
+
+
+def _snake(operation: str) -> str:
+    """``ListChannelMemberships`` -> ``list_channel_memberships`` (boto3's method names)."""
+    out = []
+    for i, c in enumerate(operation):
+        if c.isupper() and i:
+            out.append("_")
+        out.append(c.lower())
+    return "".join(out)

@@ -1,0 +1,137 @@
+"""The planner on channel kinds, with plain values: type changes, moderators, the minimum
+of moderators, the bearer (protected), and members the provider reported as banned."""
+
+from __future__ import annotations
+
+from reconciler.channel_refs import parse_channel_member
+from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget, Safety
+from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, HIDDEN, MODERATOR
+from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
+from reconciler.plan import Action, Plan
+from reconciler.planner import plan
+from reconciler.refs import Location, MemberRef, Provenance, TargetKey
+
+INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat-1"
+CHANNEL_ARN = f"{INSTANCE}/channel/ops"
+FILE = "desired-state/chat.yaml"
+
+
+def ref(text: str) -> MemberRef:
+    return parse_channel_member(text)
+
+
+def arn(r: MemberRef) -> str:
+    kind = "bot" if r.key.startswith("bot") or r.kind.value == "Bot" else "user"
+    return f"{INSTANCE}/{kind}/{r.key.removeprefix('user:')}"
+
+
+def key(kind_id: str) -> TargetKey:
+    return TargetKey(kind_id, INSTANCE, "ops")
+
+
+def want(text: str, role: str) -> DesiredMember:
+    return DesiredMember(ref(text), role, (Provenance(role, Location(FILE, 3)),))
+
+
+def target(kind_id: str, *members: DesiredMember, prune: bool = True) -> DesiredTarget:
+    return DesiredTarget(
+        key(kind_id), None, prune, tuple(sorted(members, key=lambda m: m.ref)), Location(FILE, 2)
+    )
+
+
+def live(kind_id: str, *members: tuple[str, str]) -> LiveTarget:
+    found = [LiveMember(ref(t), arn(ref(t)), ref(t).kind, role) for t, role in members]
+    return LiveTarget(key(kind_id), CHANNEL_ARN, tuple(sorted(found)))
+
+
+def planned(
+    desired: list[DesiredTarget],
+    lives: list[LiveTarget],
+    *,
+    protected: tuple[str, ...] = (),
+    problems: tuple[LiveProblem, ...] = (),
+    banned: tuple[str, ...] = (),
+    safety: Safety | None = None,
+) -> Plan:
+    state = DesiredState(
+        tuple(sorted(desired, key=lambda t: t.key)),
+        safety or Safety(max_removals=100, max_removal_fraction=1.0),
+        frozenset(ref(p) for p in protected),
+    )
+    skip = {ref(b) for b in banned}
+    ids = {(INSTANCE, m.ref): arn(m.ref) for t in desired for m in t.members if m.ref not in skip}
+    return plan(state, LiveState({t.key: t for t in lives}, {}, problems, ids))
+
+
+def changes(p: Plan) -> list[str]:
+    return [
+        f"{c.target.kind} {c.action.value} {c.member} {c.role_before or '-'}->{c.role_after or '-'}"
+        for c in p.changes
+    ]
+
+
+def test_a_type_change_is_one_change_that_the_kind_replaces() -> None:
+    p = planned(
+        [target(CHANNEL.id, want("user:bob", HIDDEN))], [live(CHANNEL.id, ("user:bob", DEFAULT))]
+    )
+    assert changes(p) == ["channel update user:bob DEFAULT->HIDDEN"]
+    assert not CHANNEL.updates_in_place(ref("user:bob").kind)  # applied as delete + create
+    assert p.summary.change == 1
+
+
+def test_moderators_are_planned_independently_of_membership_types() -> None:
+    p = planned(
+        [
+            target(CHANNEL.id, want("user:alice", HIDDEN)),
+            target(CHANNEL_MODERATOR.id, want("user:carol", MODERATOR)),
+        ],
+        [
+            live(CHANNEL.id, ("user:alice", HIDDEN)),
+            live(CHANNEL_MODERATOR.id, ("user:alice", MODERATOR), ("user:carol", MODERATOR)),
+        ],
+    )
+    assert changes(p) == ["channel-moderator delete user:alice Moderator->-"]
+
+
+def test_the_last_moderator_is_not_removed_below_the_minimum() -> None:
+    p = planned(
+        [target(CHANNEL_MODERATOR.id)],
+        [live(CHANNEL_MODERATOR.id, ("user:alice", MODERATOR))],
+    )
+    assert [v.rule for v in p.violations] == ["min_moderators"]
+    assert "fewer than the minimum of 1 (safety.min_moderators)" in str(p.violations[0])
+
+
+def test_the_bearer_is_protected_from_removal_and_revocation() -> None:
+    p = planned(
+        [target(CHANNEL.id), target(CHANNEL_MODERATOR.id, want("user:carol", MODERATOR))],
+        [
+            live(CHANNEL.id, ("user:reconciler", DEFAULT), ("user:bob", DEFAULT)),
+            live(CHANNEL_MODERATOR.id, ("user:reconciler", MODERATOR), ("user:carol", MODERATOR)),
+        ],
+        protected=("user:reconciler",),
+    )
+    assert changes(p) == ["channel delete user:bob DEFAULT->-"]
+    protected = {t.key.kind: [m.ref for m in t.protected] for t in p.targets}
+    assert protected == {
+        CHANNEL.id: [ref("user:reconciler")],
+        CHANNEL_MODERATOR.id: [ref("user:reconciler")],
+    }
+
+
+def test_a_banned_member_is_not_created_and_the_plan_says_why() -> None:
+    why = LiveProblem(key(CHANNEL.id), Location(FILE, 3), "user:mallory is banned from channel")
+    p = planned(
+        [target(CHANNEL.id, want("user:mallory", DEFAULT), want("user:bob", DEFAULT))],
+        [live(CHANNEL.id)],
+        problems=(why,),
+        banned=("user:mallory",),
+    )
+    assert changes(p) == ["channel create user:bob -->DEFAULT"]
+    assert p.errors == (f"{FILE}:3: user:mallory is banned from channel",)
+    assert all(c.action is Action.CREATE for c in p.changes)
+
+
+def test_user_ids_that_are_emails_are_the_same_member_as_the_email() -> None:
+    assert ref("user:Alice@Example.com") == ref("alice@example.com")
+    assert ref(f"{INSTANCE}/user/bob") == ref("user:bob")
