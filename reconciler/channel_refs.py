@@ -57,7 +57,4 @@ def parse_channel_member(text: str) -> MemberRef:
         return MemberRef.bot(name)
     if EMAIL_RE.match(text):
         return MemberRef.user(text)
-    raise ValueError(
-        f"unknown member reference {text!r} (expected user:ID, bot:NAME, an AppInstanceUser "
-        "ARN, an e-mail address or @group)"
-    )
+    raise ValueError(f"malformed email address {text!r}")  # as rooms say it

@@ -83,12 +83,14 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     try:
         ref = MemberRef.parse(member)
     except ValueError as exc:
+        if not member.strip().lower().startswith((USER_PREFIX, "arn:")):
+            raise UsageError(
+                f"MEMBER {member!r}: {exc} (give an e-mail address or bot:NAME)"
+            ) from None
         try:  # user:ID or an AppInstanceUser ARN: channels only
             ref = parse_channel_member(member)
-        except ValueError:
-            raise UsageError(
-                f"MEMBER {member!r}: {exc} (give an e-mail address, bot:NAME or user:ID)"
-            ) from None
+        except ValueError as channel_exc:
+            raise UsageError(f"MEMBER {member!r}: {channel_exc}") from None
     desired, note = _desired(app)
     channels = (
         audit_channels(app, ref, desired) if desired is not None and desired.app_instances else None

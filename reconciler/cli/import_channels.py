@@ -18,7 +18,7 @@ from reconciler.cli.context import AppContext
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import AppInstanceSetting, DesiredState
-from reconciler.errors import UsageError
+from reconciler.errors import DesiredStateError, UsageError
 from reconciler.kinds.channels import CHANNEL
 from reconciler.providers.channels import channel_directory, read_channels
 from reconciler.providers.registry import ProviderOptions
@@ -32,7 +32,12 @@ def governing(app: AppContext, out: Path | None) -> DesiredState | None:
     if out is not None and where != out:
         return None  # a new directory: its settings.yaml will name no app instance
     sources, _ = source_files.discover(where) if where.is_dir() else ([], None)
-    return load_desired(where) if sources else None
+    if not sources:
+        return None
+    try:
+        return load_desired(where)
+    except DesiredStateError:
+        return None  # the rooms import reports the directory's problems, and stops
 
 
 def read(app: AppContext, desired: DesiredState) -> dict[AppInstanceSetting, list[ImportedChannel]]:

@@ -73,7 +73,8 @@ def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
             words = kinds.get(target.key.kind).words
             where = f"{words.scope} {target.key.scope}{prune}"
             members = plural(len(target.members), "member")
-            click.echo(f"  {target.key.name} ({where}): {members}  [{target.location}]")
+            name = f"{words.noun} {target.key.name}"
+            click.echo(f"  {name} ({where}): {members}  [{target.location}]")
     click.echo(
         f"Desired state is valid: {_targets(state.targets)}, "
         f"{plural(state.membership_count, 'membership')} in {plural(len(state.files), 'file')}."

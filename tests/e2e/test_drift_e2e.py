@@ -128,7 +128,7 @@ def test_drift_opens_the_issue_apply_closes_it_new_drift_reopens(
     issue = github.issues[1]
     assert drift.stdout == f"Drift issue opened: #1 {issue['html_url']}\n"
     assert [label["name"] for label in issue["labels"]] == ["drift"]
-    assert "**Plan: 4 to add, 2 to change, 2 to remove.**" in issue["body"]
+    assert "**Plan: 7 to add, 3 to change, 3 to remove.**" in issue["body"]
     assert "- mallory@example.com (Member)" in issue["body"]
 
     # 2. apply.yml's step makes Chime match the files; heidi and grace, added by hand to
@@ -238,7 +238,7 @@ def test_pr_plan_of_an_invalid_desired_state_comments_the_errors_and_fails(
     assert plan["exit-code"] == "2"
     comment = workflow.pr_comment_step(plan, 1)
     assert comment.returncode == 0
-    assert "**Plan: 4 to add, 2 to change, 2 to remove.**" in github.comments[1][0]["body"]
+    assert "**Plan: 7 to add, 3 to change, 3 to remove.**" in github.comments[1][0]["body"]
 
     sre = workflow.desired / "teams" / "sre" / "sre.yaml"
     sre.write_text(sre.read_text().replace("administrators:", "administrator:"))

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from reconciler.channel_refs import user_id_of
 from reconciler.cli.main import cli
 from reconciler.desired.loader import load_desired
 from reconciler.emulator.seed import load_seed, parse_seed
@@ -48,10 +49,16 @@ def test_validate_says_one_room_not_one_rooms(monkeypatch: pytest.MonkeyPatch) -
 def test_validate_verbose_lists_rooms(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     result = run("-v", "validate")
-    assert result.stdout.splitlines()[:2] == [
-        "  announcements (account 11111111-2222-3333-4444-555555555555): 6 members"
+    assert result.stdout.splitlines()[:4] == [
+        "  channel incident-chat (app instance "
+        "arn:aws:chime:us-east-1:111122223333:app-instance/chat, prune): 4 members"
+        "  [desired-state/chat.yaml:4]",
+        "  channel moderators incident-chat (app instance "
+        "arn:aws:chime:us-east-1:111122223333:app-instance/chat, prune): 2 members"
+        "  [desired-state/chat.yaml:4]",
+        "  room announcements (account 11111111-2222-3333-4444-555555555555): 6 members"
         "  [desired-state/company.yaml:7]",
-        "  incident-response (account 11111111-2222-3333-4444-555555555555, prune): "
+        "  room incident-response (account 11111111-2222-3333-4444-555555555555, prune): "
         "4 members  [desired-state/teams/sre/sre.yaml:8]",
     ]
 
@@ -144,10 +151,22 @@ def test_seed_has_every_user_bot_and_room_the_example_names() -> None:
     bots = {b.name for b in account.bots}
     rooms_by_name = {r.name: r for r in account.rooms}
     rooms_by_id = {r.id: r for r in account.rooms}
-    refs = {m.ref for t in state.targets for m in t.members} | set(state.protected)
+    rooms = [t for t in state.targets if t.key.kind == "room"]
+    bearers = {i.bearer for i in state.app_instances}
+    refs = {m.ref for t in rooms for m in t.members} | (set(state.protected) - bearers)
     assert {r.key for r in refs if r.kind is MemberKind.USER} <= emails
     assert {r.key for r in refs if r.kind is MemberKind.BOT} <= bots
-    for target in state.targets:
+    # the channels' members are users (by id: the e-mail) and bots of the seed's app instance
+    (instance,) = seed.app_instances
+    channels = [t for t in state.targets if t.key.kind.startswith("channel")]
+    assert {t.key.scope for t in channels} == {instance.arn}
+    named = {m.ref for t in channels for m in t.members} | bearers
+    assert {user_id_of(r) for r in named if r.kind is MemberKind.USER} <= {
+        u.id for u in instance.users
+    }
+    assert {r.key for r in named if r.kind is MemberKind.BOT} <= {b.name for b in instance.bots}
+    assert {c.name for c in instance.channels} == {t.key.name for t in channels}
+    for target in rooms:
         assert target.key.scope == account.id
         found = rooms_by_id.get(target.target_id or "") or rooms_by_name.get(target.key.name)
         assert found is not None, target.key
@@ -160,8 +179,9 @@ def test_seed_differs_from_the_example_in_every_way_the_demo_shows() -> None:
         r["name"]: {m["member"]: Role(m["role"]) for m in r["memberships"]}
         for r in account["rooms"]
     }
-    ir = {str(m.ref): m.role for m in state.targets[1].members}
-    assert state.targets[1].key.name == "incident-response" and state.targets[1].prune
+    rooms = [t for t in state.targets if t.key.kind == "room"]
+    ir = {str(m.ref): m.role for m in rooms[1].members}
+    assert rooms[1].key.name == "incident-response" and rooms[1].prune
     assert "bot:PagerBot" not in live["incident-response"]  # a create
     assert (live["incident-response"]["alice@example.com"], ir["alice@example.com"]) == (
         Role.MEMBER,
@@ -172,12 +192,12 @@ def test_seed_differs_from_the_example_in_every_way_the_demo_shows() -> None:
     assert MemberRef.user("breakglass@example.com") in state.protected  # kept though pruned
     removals = len(undeclared) - 1
     assert removals <= state.safety.max_removals
-    web = {str(m.ref): m.role for m in state.targets[3].members}
+    web = {str(m.ref): m.role for m in rooms[3].members}
     assert (live["web-releases"]["frank@example.com"], web["frank@example.com"]) == (
         Role.ADMINISTRATOR,
         Role.MEMBER,
     )  # a demotion
-    assert "webhook:Deploys" in live["web-releases"] and not state.targets[3].prune
+    assert "webhook:Deploys" in live["web-releases"] and not rooms[3].prune
 
 
 def test_validate_help_shows_examples_with_global_options_first() -> None:
