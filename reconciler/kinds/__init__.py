@@ -26,6 +26,7 @@ applier, renderers or plan file, which read the kind.
 """
 
 from reconciler.kinds.base import EntryPath, Kind, RoleConflict, RoleList, RoleValue, Words
+from reconciler.kinds.meetings import MEETING
 from reconciler.kinds.registry import (
     UnknownKindError,
     all_kinds,
@@ -39,8 +40,10 @@ from reconciler.kinds.registry import (
 from reconciler.kinds.rooms import ROOM
 
 register(ROOM)
+register(MEETING)
 
 __all__ = [
+    "MEETING",
     "ROOM",
     "EntryPath",
     "Kind",

@@ -1,10 +1,12 @@
 """Providers: the only code that talks to AWS. One per membership kind, registered by kind
 id in ``reconciler.providers.registry``."""
 
+from reconciler.kinds.meetings import MEETING
 from reconciler.kinds.rooms import ROOM
 from reconciler.providers import registry
 from reconciler.providers.aws import make_client
 from reconciler.providers.base import ItemError, Provider, Reader, ReadProgress, Writer
+from reconciler.providers.meetings import MeetingsProvider
 from reconciler.providers.registry import ProviderOptions, open_providers
 from reconciler.providers.retry import RetryPolicy, call_with_retry
 from reconciler.providers.rooms import RoomsProvider
@@ -20,10 +22,21 @@ def _rooms(options: ProviderOptions) -> Provider:
     )
 
 
+def _meetings(options: ProviderOptions) -> Provider:
+    return MeetingsProvider(
+        options.client(MEETING.service),
+        parallelism=options.parallelism,
+        retry=options.retry,
+        progress=options.progress,
+    )
+
+
 registry.register(ROOM.id, _rooms)
+registry.register(MEETING.id, _meetings)
 
 __all__ = [
     "ItemError",
+    "MeetingsProvider",
     "Provider",
     "ProviderOptions",
     "ReadProgress",
