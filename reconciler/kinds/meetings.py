@@ -28,9 +28,8 @@ from reconciler.capabilities import (
     value_problem,
 )
 from reconciler.desired.meeting_spec import MeetingSpec
-from reconciler.desired.spec import EMAIL_RE
 from reconciler.kinds.base import EntryPath, Kind, RoleValue, Words
-from reconciler.refs import BOT_PREFIX, MemberKind, MemberRef
+from reconciler.refs import BOT_PREFIX, EMAIL_RE, MemberKind, MemberRef
 
 MEETING_BATCH = 100  # BatchCreateAttendee: Attendees 1-100 (botocore model)
 MEETING_ID = "meeting"
