@@ -27,7 +27,7 @@ from reconciler.capabilities import (
     problem,
     value_problem,
 )
-from reconciler.desired.meeting_spec import MeetingSpec
+from reconciler.desired.meeting_spec import MeetingSpec, attendee_problem
 from reconciler.kinds.base import EntryPath, Kind, RoleValue, Words
 from reconciler.refs import BOT_PREFIX, EMAIL_RE, MemberKind, MemberRef
 
@@ -37,10 +37,14 @@ MEETING_ID = "meeting"
 
 def meeting_member(text: str) -> MemberRef:
     """An attendee as written: ``bot:NAME``, an e-mail address (compared ignoring case),
-    or any other ExternalUserId (compared as written)."""
+    or any other ExternalUserId (compared as written). ValueError for what AWS refuses as
+    an ExternalUserId (not 2 to 64 characters, or ``aws:...``)."""
     stripped = text.strip()
     if not stripped:
         raise ValueError("empty attendee reference")
+    found = attendee_problem(stripped)
+    if found:
+        raise ValueError(found)
     if stripped.lower().startswith(BOT_PREFIX) and stripped[len(BOT_PREFIX) :].strip():
         return MemberRef.bot(stripped[len(BOT_PREFIX) :])
     if EMAIL_RE.match(stripped):

@@ -183,7 +183,10 @@ class MeetingsProvider:
 
 
 def _live(a: Attendee) -> LiveMember:
-    ref = meeting_member(a.external_user_id)
+    try:
+        ref = meeting_member(a.external_user_id)
+    except ValueError:  # not one AWS would have accepted: shown as it is
+        ref = MemberRef.external(a.external_user_id or a.attendee_id)
     return LiveMember(ref=ref, member_id=a.attendee_id, kind=ref.kind, role=a.capabilities)
 
 
