@@ -28,6 +28,7 @@ def _meetings(options: ProviderOptions) -> Provider:
         parallelism=options.parallelism,
         retry=options.retry,
         progress=options.progress,
+        pacer=options.pacer,
     )
 
 

@@ -27,6 +27,7 @@ from reconciler.errors import AwsError
 from reconciler.kinds import RoleValue
 from reconciler.kinds.meetings import MEETING, external_user_id, meeting_member
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
+from reconciler.pacing.pacer import Pacer
 from reconciler.parallel import pmap
 from reconciler.providers.base import ItemError, ReadProgress
 from reconciler.providers.meetings_api import Attendee, MeetingsApi
@@ -61,8 +62,9 @@ class MeetingsProvider:
         parallelism: int = 8,
         retry: RetryPolicy | None = None,
         progress: ReadProgress | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
-        self.api = MeetingsApi(client, retry or RetryPolicy.from_env())
+        self.api = MeetingsApi(client, retry or RetryPolicy.from_env(), pacer)
         self.parallelism = max(1, parallelism)
         self.progress = progress
 

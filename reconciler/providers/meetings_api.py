@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.capabilities import Capabilities
+from reconciler.pacing.pacer import Pacer
+from reconciler.pacing.quotas import QuotaKey
 from reconciler.providers.base import ItemError
 from reconciler.providers.retry import RetryPolicy, call_with_retry
 
@@ -118,14 +120,24 @@ def attendee(item: dict[str, Any]) -> Attendee:
 
 
 class MeetingsApi:
-    """The attendee operations, retried per ``retry``; errors are ``AwsError``."""
+    """The attendee operations, retried per ``retry`` and paced by ``pacer`` when given
+    (quota ``meetings``: 10 requests/s per operation); errors are ``AwsError``."""
 
-    def __init__(self, client: Any, retry: RetryPolicy) -> None:
+    def __init__(self, client: Any, retry: RetryPolicy, pacer: Pacer | None = None) -> None:
         self.client = guard_client(client)
         self.retry = retry
+        self.pacer = pacer
 
     def _call(self, operation: str, method: Callable[..., Any], context: str, **p: Any) -> Any:
-        return call_with_retry(self.retry, operation, method, context=context, **p)
+        return call_with_retry(
+            self.retry,
+            operation,
+            method,
+            context=context,
+            pacer=self.pacer,
+            keys=(QuotaKey("meetings", operation),),
+            **p,
+        )
 
     def list_attendees(self, meeting_id: str) -> list[Attendee]:
         """Every attendee of the meeting, sorted (NotFound: ended, or never existed)."""

@@ -242,3 +242,25 @@ def test_watch_usage_errors(
     result = cli("apply", "--auto-approve", *args)
     assert result.exit_code == 1
     assert message in result.stderr
+
+
+def test_removals_are_paced_under_the_meetings_quota(
+    emulator: EmulatorServer, cli: Cli, write_desired: WriteDesired
+) -> None:
+    write_desired(
+        {
+            "m.yaml": f"meetings:\n  bridge:\n    meeting_id: {MEETING}\n    prune: true\n"
+            "    attendees: {alice@example.com: presenter}\n"
+        }
+    )
+    crowd = [(f"guest{i:02d}@example.com", MUTED) for i in range(25)]
+    emulator.reset({"meetings": [meeting(crowd)]})
+    emulator.set_faults(quotas=True)  # AWS's 10 requests/s per operation, answered 429
+    started = time.monotonic()
+    result = cli("apply", "--auto-approve", "--allow-unsafe")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert set(emulator.meetings.attendees_of(MEETING)) == {"alice@example.com"}
+    calls = emulator.calls()
+    assert calls["DeleteAttendee"] == 25
+    assert "Throttled" not in calls  # the pacer kept under the quota: not one 429
+    assert time.monotonic() - started >= 1.4  # 25 deletes at 10/s, after a burst of 1
