@@ -52,6 +52,14 @@ class Capabilities:
 
 ALL = Capabilities()
 
+# The built-in capability profiles a meeting's ``attendees:`` may name (``settings.yaml``
+# ``capability_profiles:`` adds others).
+BUILTIN_PROFILES: dict[str, Capabilities] = {
+    "presenter": Capabilities(SEND_RECEIVE, SEND_RECEIVE, SEND_RECEIVE),
+    "participant": Capabilities(SEND_RECEIVE, SEND_RECEIVE, RECEIVE),
+    "viewer": Capabilities(RECEIVE, RECEIVE, RECEIVE),
+}
+
 
 def value_problem(axis: str, value: object) -> str | None:
     """Why ``value`` is not a capability value for ``axis``, or None."""

@@ -60,6 +60,9 @@ class LiveState:
     # Resolution per scope (a Chime account): the same e-mail is a different user id in
     # each account. Preferred over ``member_ids`` when present.
     scoped_member_ids: dict[tuple[str, MemberRef], str] = field(default_factory=dict)
+    # Located notes that are not errors: a target left out for a reason that must not stop
+    # the others (a meeting that has ended).
+    notices: tuple[LiveProblem, ...] = ()
 
     def ids_in(self, scope: str) -> dict[MemberRef, str]:
         """The member ids valid in ``scope``. When the provider resolved per scope, only
@@ -79,13 +82,15 @@ def merged(states: Iterable[LiveState]) -> LiveState:
     member_ids: dict[MemberRef, str] = {}
     scoped: dict[tuple[str, MemberRef], str] = {}
     problems: list[LiveProblem] = []
+    notices: list[LiveProblem] = []
     for s in states:
         targets.update(s.targets)
         member_ids.update(s.member_ids)
         problems.extend(s.problems)
+        notices.extend(s.notices)
         if s.scoped_member_ids:
             scoped.update(s.scoped_member_ids)
         else:
             for scope in {k.scope for k in s.targets}:
                 scoped.update({(scope, ref): mid for ref, mid in s.member_ids.items()})
-    return LiveState(targets, member_ids, tuple(problems), scoped)
+    return LiveState(targets, member_ids, tuple(problems), scoped, tuple(notices))

@@ -131,6 +131,8 @@ class Plan:
     # members whose entries all expired, left in place because their target does not prune
     expired_kept: tuple[Expiring, ...] = ()
     expiry_warning_days: int = DEFAULT_WARNING_DAYS
+    # targets left out without failing the plan (a meeting that has ended): located notes
+    notices: tuple[str, ...] = ()
 
     @property
     def changes(self) -> tuple[Change, ...]:

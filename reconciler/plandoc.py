@@ -59,6 +59,7 @@ def plan_to_data(plan: Plan) -> JsonObject:
         "errors": list(plan.errors),
         "desired_digest": plan.desired_digest,
         **_expiring(plan),
+        **({"notices": list(plan.notices)} if plan.notices else {}),
     }
 
 

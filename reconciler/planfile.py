@@ -182,6 +182,10 @@ def _plan(d: dict[str, Any], layout: _Layout) -> Plan:
         expiring=_expiring(d),
         expired_kept=_expiring(d, "expired_kept"),
         expiry_warning_days=_optional_int(d, "expiry_warning_days", "") or DEFAULT_WARNING_DAYS,
+        notices=tuple(
+            _as(str, n, f"notices[{i}]")
+            for i, n in enumerate(_list(d, "notices", "") if "notices" in d else [])
+        ),
     )
 
 

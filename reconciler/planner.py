@@ -55,7 +55,10 @@ def plan(
     problems = [
         p for p in live.problems if targets is None or p.target is None or p.target in selected_keys
     ]
-    reported = {p.target for p in live.problems if p.target is not None}
+    notices = [
+        n for n in live.notices if targets is None or n.target is None or n.target in selected_keys
+    ]
+    reported = {p.target for p in (*live.problems, *live.notices) if p.target is not None}
     planned: list[TargetPlan] = []
     ids_by_scope: dict[str, dict[MemberRef, str]] = {}
     for dt in sorted(selected, key=lambda t: t.key):
@@ -89,6 +92,7 @@ def plan(
         expiring=expiring(selected, now, days) if now is not None else (),
         expiry_warning_days=days,
         expired_kept=kept_after_expiry(selected, planned, now) if now is not None else (),
+        notices=tuple(_unique(_problem_messages(notices))),
     )
 
 

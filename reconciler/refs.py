@@ -25,11 +25,14 @@ class Role(StrEnum):
 
 
 class MemberKind(StrEnum):
-    """What a member is, as the Chime API names it (``Member.MemberType``)."""
+    """What a member is, as the Chime API names it (``Member.MemberType``); ``EXTERNAL``
+    is a meeting attendee named by an ExternalUserId that is neither an e-mail address
+    nor ``bot:NAME`` (compared as written)."""
 
     USER = "User"
     BOT = "Bot"
     WEBHOOK = "Webhook"
+    EXTERNAL = "External"
 
 
 # The one e-mail rule (the loader, MemberRef.parse, the emulator's seeds): local@domain.tld
@@ -65,6 +68,10 @@ class MemberRef:
     @classmethod
     def webhook(cls, name: str) -> MemberRef:
         return cls(MemberKind.WEBHOOK, name.strip(), name.strip())
+
+    @classmethod
+    def external(cls, text: str) -> MemberRef:
+        return cls(MemberKind.EXTERNAL, text.strip(), text.strip())
 
     @classmethod
     def parse(cls, text: str) -> MemberRef:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -14,6 +15,7 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.execute import run_changes, verify
 from reconciler.cli.options import allow_unsafe_option, target_option, verbose_option
 from reconciler.cli.pipeline import Session
+from reconciler.cli.watch import DEFAULT_INTERVAL, Watch, interval_option, parse_until
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.plan import Plan
 from reconciler.planfile import load_plan, read_origin
@@ -63,6 +65,7 @@ class PlanErrorsError(ReconcilerError):
 )
 @target_option
 @allow_unsafe_option
+@interval_option
 @verbose_option
 @pass_app
 def apply(
@@ -74,6 +77,9 @@ def apply(
     quiet: bool,
     targets: tuple[str, ...],
     allow_unsafe: bool,
+    watch: bool,
+    interval: float | None,
+    until: str | None,
 ) -> None:
     """Make Chime match the desired state.
 
@@ -98,6 +104,11 @@ def apply(
       chime-reconciler apply --auto-approve --out result.json
       chime-reconciler apply plan.json --format json > result.json
       chime-reconciler plan --out plan.json && chime-reconciler apply plan.json
+      chime-reconciler apply --watch --interval 15 --until 2h  # lock a meeting
+
+    With --watch, the meetings in scope are reconciled every --interval seconds until
+    they end (exit 0), --until passes (exit 0) or Ctrl-C (exit 130); each change is
+    printed as it is made. The first round is confirmed as above; later ones are not.
 
     Exit codes: 0 applied (or nothing to do); 1 error, refused, stale, or some changes
     failed (each is listed; running apply again converges).
@@ -106,6 +117,12 @@ def apply(
     started = time.monotonic()
     out = app.console()
     shown = app.console(stderr=True) if fmt == "json" else out  # where the plan goes
+    if not watch and (interval is not None or until is not None):
+        raise UsageError("--interval and --until go with --watch")
+    if watch and plan_file is not None:
+        raise UsageError("--watch plans every round: it cannot apply a saved plan")
+    if watch:
+        ctx.exit(_watch(app, targets, interval, until, auto_approve, allow_unsafe))
     if plan_file is not None:
         if targets:
             raise UsageError("--target cannot be combined with a saved plan: plan again")
@@ -146,6 +163,38 @@ def apply(
         _write(result_file, document)
     if not result.ok or verified is False:
         ctx.exit(1)
+
+
+def _watch(
+    app: AppContext,
+    targets: tuple[str, ...],
+    interval: float | None,
+    until: str | None,
+    auto_approve: bool,
+    allow_unsafe: bool,
+) -> int:
+    """``apply --watch``: rounds until the meetings in scope end (``reconciler.cli.watch``)."""
+    deadline = parse_until(until, datetime.now(UTC))
+    out = app.console()
+    session = Session.open(app)
+    every = DEFAULT_INTERVAL if interval is None else interval
+    runner = Watch(session, targets, every, deadline, out, allow_unsafe)
+
+    def first_round(plan: Plan) -> bool:
+        render_plan(plan, "text", verbose=app.verbose > 0, console=out, allow_unsafe=allow_unsafe)
+        if plan.errors:
+            n = len(plan.errors)
+            raise PlanErrorsError(
+                f"Nothing was applied: the plan has {n} error{'s' if n > 1 else ''} (above). "
+                f"Fix {'them' if n > 1 else 'it'} and run apply again."
+            )
+        if plan.violations and not allow_unsafe:
+            return False
+        if plan.has_changes and not auto_approve:
+            _confirm()
+        return True
+
+    return runner.run(first_round)
 
 
 def _use_origin(app: AppContext, plan_file: Path) -> None:

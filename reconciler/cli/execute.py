@@ -5,6 +5,7 @@ targets again."""
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 import click
 from rich.console import Console
@@ -14,6 +15,7 @@ from reconciler.applier import apply as run_apply
 from reconciler.cli.pipeline import Session
 from reconciler.kinds import RoleValue
 from reconciler.plan import Action, Change, Plan
+from reconciler.refs import MemberRef
 from reconciler.render.apply import render_apply
 
 VERIFYING = "Verifying: re-reading what changed"
@@ -51,10 +53,14 @@ def verify(session: Session, plan: Plan, result: ApplyResult) -> bool | None:
         return None
     live = session.read_planned([t for t in plan.targets if t.key in touched], VERIFYING)
     roles = {key: {m.member_id: m.role for m in target.members} for key, target in live.items()}
+    # a create names the member as the create call does (a meeting attendee by its
+    # ExternalUserId, listed by its AttendeeId): found by reference as well
+    by_ref = {key: {m.ref: m.role for m in target.members} for key, target in live.items()}
     missing = [
         r.change
         for r in result.results
-        if r.ok and not _holds(r.change, roles.get(r.change.target))
+        if r.ok
+        and not _holds(r.change, roles.get(r.change.target), by_ref.get(r.change.target, {}))
     ]
     if missing:
         click.echo(
@@ -66,9 +72,13 @@ def verify(session: Session, plan: Plan, result: ApplyResult) -> bool | None:
     return True
 
 
-def _holds(change: Change, roles: dict[str, RoleValue] | None) -> bool:
+def _holds(
+    change: Change, roles: dict[str, RoleValue] | None, by_ref: Mapping[MemberRef, RoleValue]
+) -> bool:
     """Whether the live roles of the change's target show the change done."""
     if roles is None:
         return False
+    if change.action is Action.CREATE and change.member_id not in roles:
+        return by_ref.get(change.member) == change.role_after
     role = roles.get(change.member_id)
     return role is None if change.action is Action.DELETE else role == change.role_after

@@ -290,8 +290,12 @@ class _Loader:
         why = name and violation(self.rules, relative, section, first.words.noun, name)
         if why:
             self.problems.append(located(display, location.line, path, why))
+        settings = self.declared.settings
         for kind in section_kinds:
-            listed = [((*path, *p), text, role) for p, text, role in kind.entries(spec)]
+            for p, message in kind.entry_problems(spec, settings):
+                at = (*path, *p)
+                self.problems.append(located(display, positions.value_line(at), at, message))
+            listed = [((*path, *p), text, role) for p, text, role in kind.entries(spec, settings)]
             entries = self._entries(kind.parse_member, listed, display, positions)
             self.declared.targets.append(TargetDef(kind, key, spec, location, path, entries))
 

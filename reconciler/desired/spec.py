@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from reconciler.channel_refs import parse_channel_member
+from reconciler.desired.meeting_spec import CustomProfiles
 from reconciler.desired.model import (
     DEFAULT_MAX_REMOVAL_FRACTION,
     DEFAULT_MAX_REMOVALS,
@@ -360,6 +361,7 @@ class SettingsFile(Strict):
         description="What `plan --detailed-exitcode` reports as drift (exit 2): `all`, "
         "changes and members no file declares (unmanaged); `changes-only`, changes only.",
     )
+    capability_profiles: CustomProfiles
 
 
 class RestrictionRule(Strict):

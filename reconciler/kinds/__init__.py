@@ -27,6 +27,7 @@ applier, renderers or plan file, which read the kind.
 
 from reconciler.kinds.base import EntryPath, Kind, RoleConflict, RoleList, RoleValue, Words
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR
+from reconciler.kinds.meetings import MEETING
 from reconciler.kinds.registry import (
     UnknownKindError,
     all_kinds,
@@ -42,10 +43,12 @@ from reconciler.kinds.rooms import ROOM
 register(ROOM)
 register(CHANNEL)
 register(CHANNEL_MODERATOR)
+register(MEETING)
 
 __all__ = [
     "CHANNEL",
     "CHANNEL_MODERATOR",
+    "MEETING",
     "ROOM",
     "EntryPath",
     "Kind",

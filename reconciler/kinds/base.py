@@ -90,11 +90,22 @@ class Kind:
 
     # -- desired state -------------------------------------------------------------------
 
-    def entries(self, spec: BaseModel) -> Iterator[tuple[EntryPath, str, RoleValue]]:
-        """Every member entry of one target: its path in the spec, its text, its role."""
+    def entries(
+        self, spec: BaseModel, settings: BaseModel | None = None
+    ) -> Iterator[tuple[EntryPath, str, RoleValue]]:
+        """Every member entry of one target: its path in the spec, its text, its role.
+        ``settings`` (the SettingsFile, when one was read) is for kinds whose roles are
+        named there (meetings' capability profiles)."""
         for rl in self.role_lists:
             for i, text in enumerate(getattr(spec, rl.key)):
                 yield (rl.key, i), text, rl.role
+
+    def entry_problems(
+        self, spec: BaseModel, settings: BaseModel | None = None
+    ) -> Iterator[tuple[EntryPath, str]]:
+        """Problems with a target's entries that need the settings to see (a meeting
+        attendee's unknown profile): ``(path in the spec, message)``. None by default."""
+        return iter(())
 
     def is_entry_path(self, path: EntryPath) -> bool:
         """Whether ``path`` (inside one target's spec) is a single member entry: a bad one

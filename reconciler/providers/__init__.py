@@ -2,11 +2,13 @@
 id in ``reconciler.providers.registry``."""
 
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR
+from reconciler.kinds.meetings import MEETING
 from reconciler.kinds.rooms import ROOM
 from reconciler.providers import registry
 from reconciler.providers.aws import make_client
 from reconciler.providers.base import ItemError, Provider, Reader, ReadProgress, Writer
 from reconciler.providers.channels import ChannelsProvider, ModeratorsProvider, channel_directory
+from reconciler.providers.meetings import MeetingsProvider
 from reconciler.providers.registry import ProviderOptions, open_providers
 from reconciler.providers.retry import RetryPolicy, call_with_retry
 from reconciler.providers.rooms import RoomsProvider
@@ -22,7 +24,18 @@ def _rooms(options: ProviderOptions) -> Provider:
     )
 
 
+def _meetings(options: ProviderOptions) -> Provider:
+    return MeetingsProvider(
+        options.client(MEETING.service),
+        parallelism=options.parallelism,
+        retry=options.retry,
+        progress=options.progress,
+        pacer=options.pacer,
+    )
+
+
 registry.register(ROOM.id, _rooms)
+registry.register(MEETING.id, _meetings)
 
 
 def _channels(options: ProviderOptions) -> Provider:
@@ -38,6 +51,7 @@ registry.register(CHANNEL_MODERATOR.id, _moderators)
 
 __all__ = [
     "ItemError",
+    "MeetingsProvider",
     "Provider",
     "ProviderOptions",
     "ReadProgress",

@@ -93,6 +93,12 @@ class MarkdownRenderer:
                 else (),
             ),
             _Section(
+                "notes",
+                "> [!NOTE]\n> **Left out, not an error:**\n>\n",
+                tuple(f"> - {md_escape(n)}\n" for n in plan.notices),
+                "\n",
+            ),
+            _Section(
                 "errors",
                 "> [!WARNING]\n> **Left out of the plan:**\n>\n",
                 tuple(f"> - {md_escape(e)}\n" for e in plan.errors),

@@ -94,6 +94,10 @@ class TextRenderer:
         if plan.drift:
             first, hint = drift_lines(plan.targets)
             out += [Text(first, style=DRIFT_STYLE), Text(hint), Text()]
+        for notice in plan.notices:
+            out.append(Text.assemble(("Note:", HEADER_STYLE), f" {notice}"))
+        if plan.notices:
+            out.append(Text())
         for error in plan.errors:
             out.append(Text.assemble(("Error:", ERROR_STYLE), f" {error}"))
         if plan.errors:

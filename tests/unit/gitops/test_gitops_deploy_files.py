@@ -19,6 +19,7 @@ IAM = ROOT / "deploy" / "iam"
 WORKFLOWS = ROOT / ".github" / "workflows"
 
 READ = {
+    "chime:ListAttendees",
     "chime:ListAccounts",
     "chime:ListBots",
     "chime:ListRoomMemberships",
@@ -26,6 +27,10 @@ READ = {
     "chime:ListUsers",
 }
 WRITE = {
+    "chime:BatchCreateAttendee",
+    "chime:DeleteAttendee",
+    "chime:GetAttendee",
+    "chime:UpdateAttendeeCapabilities",
     "chime:BatchCreateRoomMembership",
     "chime:DeleteRoomMembership",
     "chime:UpdateRoomMembership",
@@ -57,10 +62,13 @@ def test_apply_role_may_read_and_change_memberships_only() -> None:
 
 
 def test_policies_allow_exactly_the_operations_the_tool_calls() -> None:
-    """Least privilege: every `self.client.<method>` call of the package (ChimeApi is the
-    only caller of boto3) maps to one policy action, and no action goes unused."""
-    client = boto3.client("chime", region_name="us-east-1")
-    to_operation = client.meta.method_to_api_mapping
+    """Least privilege: every `self.client.<method>` call of the package (ChimeApi and
+    MeetingsApi are the only callers of boto3) maps to one policy action (Chime SDK
+    meetings' actions are `chime:` actions too), and no action goes unused."""
+    to_operation = {
+        **boto3.client("chime", region_name="us-east-1").meta.method_to_api_mapping,
+        **boto3.client("chime-sdk-meetings", region_name="us-east-1").meta.method_to_api_mapping,
+    }
     called = {
         f"chime:{to_operation[method]}"
         for source in (ROOT / "reconciler").rglob("*.py")
@@ -71,9 +79,13 @@ def test_policies_allow_exactly_the_operations_the_tool_calls() -> None:
 
 
 def test_every_policy_action_is_a_chime_api_operation() -> None:
-    operations = set(
-        boto3.client("chime", region_name="us-east-1").meta.service_model.operation_names
-    )
+    operations = {
+        name
+        for service in ("chime", "chime-sdk-meetings")
+        for name in boto3.client(
+            service, region_name="us-east-1"
+        ).meta.service_model.operation_names
+    }
     for action in READ | WRITE:
         assert action.removeprefix("chime:") in operations, action
 

@@ -1,0 +1,162 @@
+"""`apply --watch`: keep a meeting's attendees reconciled while it runs (a bridge lockdown:
+people join all the time).
+
+Every ``--interval`` seconds the meetings in scope are planned and applied again; each
+change is printed as it is made, with the time. It stops, exit 0, when every meeting in
+scope has ended (the API no longer finds it), or at ``--until`` (a duration such as
+``90s``, ``30m``, ``2h``, or a UTC time such as ``2026-12-01T18:00:00Z``; default 24 hours,
+the longest a meeting lives); Ctrl-C stops it with exit code 130. The first round is
+confirmed as `apply` confirms (unless --auto-approve); later rounds apply without asking.
+A round whose reading fails (AWS unreachable after retries) is reported and retried at
+the next interval; desired-state errors and refused plans stop the watch with exit 1.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import click
+from rich.console import Console
+
+from reconciler.applier import ApplyResult, ChangeResult
+from reconciler.applier import apply as run_apply
+from reconciler.cli.pipeline import Session
+from reconciler.errors import AwsError, UsageError
+from reconciler.kinds import MEETING
+from reconciler.plan import Plan
+from reconciler.planner import select
+from reconciler.render.apply import failure_line
+from reconciler.render.text import change_line
+
+DEFAULT_UNTIL = timedelta(hours=24)  # AWS ends every meeting after 24 hours
+DEFAULT_INTERVAL = 10.0  # seconds
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh])\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600}
+
+
+def parse_until(text: str | None, now: datetime) -> datetime:
+    """The deadline ``--until`` names: ``now`` plus a duration, or a UTC time."""
+    if text is None:
+        return now + DEFAULT_UNTIL
+    found = _DURATION.match(text)
+    if found:
+        return now + timedelta(seconds=float(found[1]) * _UNITS[found[2]])
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"--until {text}: expected a duration (90s, 30m, 2h) or a time (2026-12-01T18:00:00Z)"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+@dataclass
+class Watch:
+    session: Session
+    targets: tuple[str, ...]
+    interval: float
+    deadline: datetime
+    out: Console
+    allow_unsafe: bool
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    sleep: Callable[[float], None] = time.sleep
+
+    def meeting_keys(self) -> set[object]:
+        chosen = select(self.session.desired.targets, self.targets or None)
+        keys: set[object] = {t.key for t in chosen if t.key.kind == MEETING.id}
+        if not keys:
+            raise UsageError("--watch needs at least one meeting in scope (meetings: ...)")
+        return keys
+
+    def scope(self) -> list[str]:
+        """--target names, or every meeting's name: a watch reconciles meetings only."""
+        if self.targets:
+            return list(self.targets)
+        return sorted(t.key.name for t in self.session.desired.targets if t.key.kind == MEETING.id)
+
+    def run(self, first_round: Callable[[Plan], bool]) -> int:
+        """Rounds until every meeting ended or the deadline; ``first_round(plan)`` shows
+        the first plan and says whether to go on (errors, refusal, confirmation)."""
+        keys = self.meeting_keys()
+        names = self.scope()
+        first = True
+        seen_notices: set[str] = set()
+        while True:
+            try:
+                plan = self.session.plan(names)
+            except AwsError as exc:
+                if first:
+                    raise
+                self._say(f"Error: {exc} (trying again in {self.interval:g}s)")
+                plan = None
+            if plan is not None:
+                if first:
+                    if not first_round(plan):
+                        return 1
+                    seen_notices.update(plan.notices)
+                else:
+                    if plan.errors or (plan.violations and not self.allow_unsafe):
+                        for line in (*plan.errors, *(str(v) for v in plan.violations)):
+                            self._say(f"Error: {line}")
+                        return 1
+                    for notice in plan.notices:
+                        if notice not in seen_notices:
+                            seen_notices.add(notice)
+                            self._say(f"Note: {notice}")
+                first = False
+                if plan.has_changes:
+                    self._apply(plan)
+                live = {t.key for t in plan.targets}
+                if not keys & live:
+                    self._say("Every meeting in scope has ended: nothing left to watch.")
+                    return 0
+            remaining = (self.deadline - self.clock()).total_seconds()
+            if remaining <= 0:
+                self._say("Watch stopped: --until reached.")
+                return 0
+            self.sleep(min(self.interval, remaining))
+
+    def _apply(self, plan: Plan) -> ApplyResult:
+        def done(r: ChangeResult) -> None:
+            where = f"{r.change.kind.words.noun} {r.change.target.name}"
+            if r.ok:
+                self._say(f"{where}:{change_line(r.change).plain}")
+            else:
+                self._say(f"{where}: failed:{failure_line(r)[3:]}")
+
+        return run_apply(
+            plan,
+            {k: self.session.provider(k) for k in sorted({t.key.kind for t in plan.targets})},
+            parallelism=self.session.app.parallelism,
+            progress=done,
+            safety=self.session.desired.safety_for,
+        )
+
+    def _say(self, text: str) -> None:
+        stamp = self.clock().strftime("%H:%M:%S")
+        self.out.print(f"[{stamp}] {text}", markup=False, highlight=False)
+
+
+def interval_option(f: Callable[..., object]) -> Callable[..., object]:
+    f = click.option(
+        "--until",
+        metavar="WHEN",
+        help="With --watch: stop at this time (2026-12-01T18:00:00Z) or after this long "
+        "(90s, 30m, 2h).  [default: 24h]",
+    )(f)
+    f = click.option(
+        "--interval",
+        type=click.FloatRange(min=0.1),
+        metavar="SECONDS",
+        help="With --watch: seconds between rounds.  [default: 10]",
+    )(f)
+    return click.option(
+        "--watch",
+        is_flag=True,
+        help="Keep reconciling the meetings in scope until they end (or --until, or "
+        "Ctrl-C), printing each change as it is made.",
+    )(f)

@@ -1,0 +1,167 @@
+"""The desired-state models of Chime SDK meetings: ``meetings:`` entries and the
+``capability_profiles:`` of settings.yaml (strict pydantic, so also JSON Schema).
+
+```yaml
+# settings.yaml
+capability_profiles:
+  reviewer: {audio: SendReceive, video: Receive, content: Receive}
+
+# any members file
+meetings:
+  incident-bridge:
+    meeting_id: ${INCIDENT_MEETING_ID}     # or a literal meeting id (a UUID)
+    prune: true
+    attendees: {alice@example.com: presenter, "@sre": participant, "@execs": viewer}
+```
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from reconciler.capabilities import BUILTIN_PROFILES, Capabilities, problem
+
+UUID_PATTERN = r"[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}"
+ENV_PATTERN = r"\$\{[A-Za-z_][A-Za-z0-9_]*\}"
+MEETING_ID_RE = re.compile(rf"^\s*(?:{UUID_PATTERN}|{ENV_PATTERN})\s*$")
+ENV_RE = re.compile(r"^\s*\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}\s*$")
+PROFILE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+RESERVED_PREFIX = "aws:"
+GROUP_NAME_RE = re.compile(r"^[^\s@]\S*$")
+
+CapabilityValue = Literal["SendReceive", "Send", "Receive", "None"]
+
+
+def _fail(kind: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError(kind, "{message}", {"message": message})
+
+
+def attendee_problem(text: str) -> str | None:
+    """Why ``text`` cannot name an attendee (``@group`` or an ExternalUserId), or None."""
+    stripped = text.strip()
+    if stripped.startswith("@"):
+        name = stripped[1:].strip()
+        return None if GROUP_NAME_RE.match(name) else f"malformed group reference {stripped!r}"
+    if not 2 <= len(stripped) <= 64:
+        return f"an ExternalUserId has 2 to 64 characters, {stripped!r} has {len(stripped)}"
+    if stripped.lower().startswith(RESERVED_PREFIX):
+        return f"ExternalUserIds starting with {RESERVED_PREFIX!r} are reserved by AWS"
+    return None
+
+
+def _attendee(value: str) -> str:
+    found = attendee_problem(value)
+    if found:
+        raise _fail("attendee_ref", found)
+    return value
+
+
+def _meeting_id(value: str) -> str:
+    if not MEETING_ID_RE.match(value):
+        raise _fail(
+            "meeting_id",
+            f"expected a meeting id (a UUID) or ${{ENVIRONMENT_VARIABLE}}, got {value!r}",
+        )
+    return value.strip()
+
+
+def _profile_name(value: str) -> str:
+    if not PROFILE_RE.match(value):
+        raise _fail("profile", f"a profile name is letters, digits, '-' and '_', got {value!r}")
+    return value
+
+
+AttendeeRef = Annotated[
+    str,
+    AfterValidator(_attendee),
+    Field(
+        description="An e-mail address, `@group`, or any ExternalUserId (2-64 characters).",
+        examples=["alice@example.com", "@sre", "dial-in-42"],
+    ),
+]
+ProfileName = Annotated[
+    str,
+    AfterValidator(_profile_name),
+    Field(
+        description="A capability profile: presenter, participant, viewer, or one of "
+        "`capability_profiles` in settings.yaml.",
+        examples=["presenter", "participant", "viewer"],
+    ),
+]
+MeetingId = Annotated[
+    str,
+    AfterValidator(_meeting_id),
+    Field(
+        description="The meeting id (a UUID), or `${VARIABLE}`: read from the environment "
+        "when plan or apply runs.",
+        examples=["${INCIDENT_MEETING_ID}", "6f1c2a9e-0000-4000-8000-000000000001"],
+    ),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class MeetingSpec(_Strict):
+    """One Chime SDK meeting (the API cannot list meetings: it is named by id)."""
+
+    meeting_id: MeetingId
+    prune: bool | None = Field(
+        None, description="Remove attendees not declared here (default: settings.yaml)."
+    )
+    attendees: dict[AttendeeRef, ProfileName] = Field(
+        default_factory=dict,
+        description="Attendee (e-mail, @group or ExternalUserId) -> capability profile.",
+    )
+
+
+class CapabilityProfileSpec(_Strict):
+    """A capability profile: what an attendee may send and receive."""
+
+    audio: CapabilityValue
+    video: CapabilityValue
+    content: CapabilityValue
+
+    @model_validator(mode="after")
+    def _aws_rule(self) -> CapabilityProfileSpec:
+        found = problem(self.capabilities)
+        if found:
+            raise _fail("capabilities", f"AWS refuses this combination: {found}")
+        return self
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities(self.audio, self.video, self.content)
+
+
+def _custom_profiles(value: dict[str, CapabilityProfileSpec]) -> dict[str, CapabilityProfileSpec]:
+    clash = sorted(set(value) & set(BUILTIN_PROFILES))
+    if clash:
+        raise _fail(
+            "profile",
+            f"{clash[0]!r} is a built-in profile ({', '.join(BUILTIN_PROFILES)}): "
+            "give yours another name",
+        )
+    return value
+
+
+CustomProfiles = Annotated[
+    dict[ProfileName, CapabilityProfileSpec],
+    AfterValidator(_custom_profiles),
+    Field(
+        default_factory=dict,
+        description="Capability profiles for meetings' attendees, beside the built-in "
+        "presenter, participant and viewer.",
+    ),
+]
+
+
+def env_name(meeting_id: str) -> str | None:
+    """The variable name in ``${NAME}``, or None for a literal id."""
+    found = ENV_RE.match(meeting_id)
+    return found["name"] if found else None

@@ -1,0 +1,154 @@
+"""The meeting kind: Chime SDK meeting attendees (service ``chime-sdk-meetings``).
+
+A meeting is named by id (``meeting_id``: a UUID, or ``${VARIABLE}`` read from the
+environment when plan or apply runs): the API cannot list meetings. Its ``attendees:`` map
+a reference (e-mail, ``@group``, or any ExternalUserId) to a capability profile; the role
+of an attendee is a capability triple (``reconciler.capabilities.Capabilities``). Several
+paths to one attendee join per axis (the larger wins: ``Send`` and ``Receive`` make
+``SendReceive``); capabilities always change in place (UpdateAttendeeCapabilities);
+BatchCreateAttendee takes 100 attendees, each with its own capabilities. No role is
+elevated. Profiles: the built-in ``presenter``, ``participant`` and ``viewer``, and
+``capability_profiles:`` in settings.yaml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from reconciler.capabilities import (
+    AXES,
+    BUILTIN_PROFILES,
+    Capabilities,
+    join,
+    problem,
+    value_problem,
+)
+from reconciler.desired.meeting_spec import MeetingSpec, attendee_problem
+from reconciler.kinds.base import EntryPath, Kind, RoleValue, Words
+from reconciler.refs import BOT_PREFIX, EMAIL_RE, MemberKind, MemberRef
+
+MEETING_BATCH = 100  # BatchCreateAttendee: Attendees 1-100 (botocore model)
+MEETING_ID = "meeting"
+
+
+def meeting_member(text: str) -> MemberRef:
+    """An attendee as written: ``bot:NAME``, an e-mail address (compared ignoring case),
+    or any other ExternalUserId (compared as written). ValueError for what AWS refuses as
+    an ExternalUserId (not 2 to 64 characters, or ``aws:...``)."""
+    stripped = text.strip()
+    if not stripped:
+        raise ValueError("empty attendee reference")
+    found = attendee_problem(stripped)
+    if found:
+        raise ValueError(found)
+    if stripped.lower().startswith(BOT_PREFIX) and stripped[len(BOT_PREFIX) :].strip():
+        return MemberRef.bot(stripped[len(BOT_PREFIX) :])
+    if EMAIL_RE.match(stripped):
+        return MemberRef.user(stripped)
+    return MemberRef.external(stripped)
+
+
+def external_user_id(ref: MemberRef) -> str:
+    """The ExternalUserId an attendee is created with (``meeting_member`` reads it back)."""
+    return str(ref)
+
+
+def profiles(settings: BaseModel | None) -> dict[str, Capabilities]:
+    """The built-in profiles and those of ``settings.yaml``."""
+    custom = getattr(settings, "capability_profiles", None) or {}
+    return {**BUILTIN_PROFILES, **{name: spec.capabilities for name, spec in custom.items()}}
+
+
+@dataclass(frozen=True)
+class MeetingKind(Kind):
+    """``Kind`` with roles that are capability triples named by profiles."""
+
+    def entries(
+        self, spec: BaseModel, settings: BaseModel | None = None
+    ) -> Iterator[tuple[EntryPath, str, RoleValue]]:
+        known = profiles(settings)
+        attendees: dict[str, str] = getattr(spec, "attendees", {})
+        for text, profile in attendees.items():
+            if profile in known:  # an unknown one is an ``entry_problems`` problem
+                yield ("attendees", text), text, known[profile]
+
+    def entry_problems(
+        self, spec: BaseModel, settings: BaseModel | None = None
+    ) -> Iterator[tuple[EntryPath, str]]:
+        known = profiles(settings)
+        attendees: dict[str, str] = getattr(spec, "attendees", {})
+        for text, profile in attendees.items():
+            if profile not in known:
+                names = ", ".join(sorted(known))
+                yield (
+                    ("attendees", text),
+                    f"unknown capability profile {profile!r} (known: {names}; "
+                    "add yours under capability_profiles in settings.yaml)",
+                )
+
+    def is_entry_path(self, path: EntryPath) -> bool:
+        return False  # attendees are a mapping: a broken one drops the meeting's attendees
+
+    def combine(self, roles: Sequence[RoleValue]) -> RoleValue:
+        caps = [_caps(r) for r in roles]
+        result = caps[0]
+        for c in caps[1:]:
+            result = join(result, c)
+        return result
+
+    def role_text(self, role: RoleValue) -> str:
+        c = _caps(role)
+        return f"audio {c.audio}, video {c.video}, content {c.content}"
+
+    def role_json(self, role: RoleValue) -> Any:
+        return _caps(role).to_dict()
+
+    def parse_role(self, value: Any) -> RoleValue:
+        if not isinstance(value, dict) or set(value) != set(AXES):
+            raise ValueError("expected {audio, video, content} capabilities")
+        for axis in AXES:
+            found = value_problem(axis, value[axis])
+            if found:
+                raise ValueError(found)
+        caps = Capabilities(value["audio"], value["video"], value["content"])
+        found = problem(caps)
+        if found:
+            raise ValueError(found)
+        return caps
+
+    def updates_in_place(self, member_kind: MemberKind) -> bool:
+        return True  # UpdateAttendeeCapabilities, for any attendee
+
+
+def _caps(role: RoleValue) -> Capabilities:
+    if not isinstance(role, Capabilities):
+        raise TypeError(f"a meeting role is a Capabilities value, not {role!r}")
+    return role
+
+
+MEETING = MeetingKind(
+    id=MEETING_ID,
+    service="chime-sdk-meetings",
+    words=Words(noun="meeting", plural="meetings", scope="meeting_id"),
+    section="meetings",
+    spec=MeetingSpec,
+    role_lists=(),
+    scope_setting="meeting_id",
+    scope_field="meeting_id",
+    id_field="meeting_id",
+    no_scope_message="meeting has no meeting_id",
+    roles=(),
+    ranked=False,
+    elevated=frozenset(),
+    minimum_setting=None,
+    member_parser=meeting_member,
+    never_managed=frozenset(),
+    in_place=frozenset(MemberKind),
+    batch_size=MEETING_BATCH,
+    batch_by_role=False,
+    apply_phase=0,
+)

@@ -1,0 +1,198 @@
+"""The meetings provider: live attendees of the desired Chime SDK meetings, and the single
+operations the applier drives (BatchCreateAttendee, UpdateAttendeeCapabilities,
+DeleteAttendee).
+
+Reading costs ceil(max(A, 1) / 100) ListAttendees calls per meeting of A attendees,
+meetings read in parallel. Nothing else: a meeting is named by id, and an attendee's
+ExternalUserId is what the desired state says (an e-mail, ``bot:NAME`` or any text).
+
+``meeting_id: ${VARIABLE}`` is read from the environment here, when plan or apply runs;
+unset (or empty), it is a located error. A meeting the API does not find (it has ended:
+AWS forgets ended meetings) is a located *notice*: it is left out of the plan without
+failing the other targets.
+
+JoinTokens never reach this module's values: see ``meetings_api``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any, TypeVar
+
+from reconciler.capabilities import Capabilities
+from reconciler.desired.meeting_spec import MEETING_ID_RE, attendee_problem, env_name
+from reconciler.desired.model import DesiredState, DesiredTarget
+from reconciler.errors import AwsError
+from reconciler.kinds import RoleValue
+from reconciler.kinds.meetings import MEETING, external_user_id, meeting_member
+from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
+from reconciler.pacing.pacer import Pacer
+from reconciler.parallel import pmap
+from reconciler.providers.base import ItemError, ReadProgress
+from reconciler.providers.meetings_api import Attendee, MeetingsApi
+from reconciler.providers.retry import RetryPolicy
+from reconciler.refs import MemberRef, TargetKey
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+NOT_FOUND = "NotFoundException"
+ENDED = "has ended (or never existed): the meetings API does not find it; left out"
+
+
+def expand(meeting_id: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The meeting id: a literal one, or the value of ``${VARIABLE}`` (None when unset)."""
+    name = env_name(meeting_id)
+    if name is None:
+        return meeting_id.strip()
+    value = (os.environ if environ is None else environ).get(name, "").strip()
+    return value or None
+
+
+class MeetingsProvider:
+    """Chime SDK meetings (service ``chime-sdk-meetings``). One instance per command run."""
+
+    kind = MEETING.id
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        parallelism: int = 8,
+        retry: RetryPolicy | None = None,
+        progress: ReadProgress | None = None,
+        pacer: Pacer | None = None,
+    ) -> None:
+        self.api = MeetingsApi(client, retry or RetryPolicy.from_env(), pacer)
+        self.parallelism = max(1, parallelism)
+        self.progress = progress
+
+    # -- reading -------------------------------------------------------------------------
+
+    def read(self, desired: DesiredState, only: Collection[TargetKey] | None = None) -> LiveState:
+        scope = [
+            t
+            for t in desired.targets
+            if t.key.kind == MEETING.id and (only is None or t.key in only)
+        ]
+        problems: list[LiveProblem] = []
+        notices: list[LiveProblem] = []
+        ids: dict[TargetKey, str] = {}
+        for t in scope:
+            meeting_id = self._meeting_id(t, problems)
+            if meeting_id is not None:
+                ids[t.key] = meeting_id
+        found = [t for t in scope if t.key in ids]
+        listings = self._pmap(lambda t: self._read(t.key, ids[t.key]), found)
+        targets: dict[TargetKey, LiveTarget] = {}
+        scoped: dict[tuple[str, MemberRef], str] = {}
+        for t, members in zip(found, listings, strict=True):
+            if members is None:
+                shown = f"meeting {t.key.name} (id {ids[t.key]}) {ENDED}"
+                notices.append(LiveProblem(t.key, t.location, shown))
+                continue
+            targets[t.key] = LiveTarget(t.key, ids[t.key], tuple(members))
+            for m in t.members:
+                who = external_user_id(m.ref)
+                why = attendee_problem(who)
+                if why:
+                    where = m.provenance[0].where if m.provenance else t.location
+                    problems.append(LiveProblem(t.key, where, f"{who}: {why}"))
+                else:
+                    scoped[(t.key.scope, m.ref)] = who
+        return LiveState(
+            targets=targets,
+            problems=tuple(problems),
+            scoped_member_ids=scoped,
+            notices=tuple(notices),
+        )
+
+    def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:
+        listings = self._pmap(lambda kt: self._read(*kt), targets)
+        return {
+            key: LiveTarget(key, meeting_id, tuple(members))
+            for (key, meeting_id), members in zip(targets, listings, strict=True)
+            if members is not None
+        }
+
+    def _meeting_id(self, t: DesiredTarget, problems: list[LiveProblem]) -> str | None:
+        raw = t.target_id or t.key.scope
+        meeting_id = expand(raw)
+        if meeting_id is None:
+            problems.append(
+                LiveProblem(
+                    t.key,
+                    t.location,
+                    f"meeting {t.key.name}: meeting_id {raw} names the environment variable "
+                    f"{env_name(raw)}, which is not set",
+                )
+            )
+            if self.progress is not None:
+                self.progress(t.key)
+            return None
+        if not MEETING_ID_RE.match(meeting_id) or env_name(meeting_id):
+            problems.append(
+                LiveProblem(
+                    t.key,
+                    t.location,
+                    f"meeting {t.key.name}: {raw} is {meeting_id!r}, not a meeting id (a UUID)",
+                )
+            )
+            if self.progress is not None:
+                self.progress(t.key)
+            return None
+        return meeting_id
+
+    def _read(self, key: TargetKey, meeting_id: str) -> list[LiveMember] | None:
+        try:
+            attendees = self.api.list_attendees(meeting_id)
+        except AwsError as exc:
+            if exc.code != NOT_FOUND:
+                raise
+            if self.progress is not None:
+                self.progress(key)
+            return None
+        if self.progress is not None:
+            self.progress(key)
+        return sorted(_live(a) for a in attendees)
+
+    def _pmap(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        return pmap(fn, items, self.parallelism)
+
+    # -- writing -------------------------------------------------------------------------
+
+    def create_members(
+        self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]
+    ) -> Mapping[str, ItemError]:
+        return self.api.batch_create(target_id, [(who, _caps(role)) for who, role in items])
+
+    def update_role(
+        self, target: TargetKey, target_id: str, member_id: str, role: RoleValue
+    ) -> None:
+        self.api.update_capabilities(target_id, member_id, _caps(role))
+
+    def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
+        self.api.delete(target_id, member_id)
+
+    def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
+        try:
+            return self.api.get(target_id, member_id).capabilities
+        except AwsError as exc:
+            if exc.code == NOT_FOUND:
+                return None
+            raise
+
+
+def _live(a: Attendee) -> LiveMember:
+    try:
+        ref = meeting_member(a.external_user_id)
+    except ValueError:  # not one AWS would have accepted: shown as it is
+        ref = MemberRef.external(a.external_user_id or a.attendee_id)
+    return LiveMember(ref=ref, member_id=a.attendee_id, kind=ref.kind, role=a.capabilities)
+
+
+def _caps(role: RoleValue) -> Capabilities:
+    if not isinstance(role, Capabilities):
+        raise TypeError(f"a meeting role is a Capabilities value, not {role!r}")
+    return role

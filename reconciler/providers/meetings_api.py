@@ -1,0 +1,209 @@
+"""The ``chime-sdk-meetings`` calls the meetings provider makes, and the guards that keep
+JoinTokens (secrets: whoever holds one can join the meeting) out of everything the tool
+keeps, prints or logs.
+
+- Every response is stripped of ``JoinToken`` as botocore hands it over (an ``after-call``
+  hook on the client), before any code of ours, or a debugger, or an exception sees it.
+  Attendees are kept as ``Attendee`` values, which have no field for a token.
+- botocore logs raw response bodies at DEBUG (``botocore.parsers``: "Response body: ...")
+  and more at other loggers: ``RedactJoinTokens`` is installed on every logger botocore
+  and urllib3 write to, so that whatever logging a user turns on, the token is replaced by
+  ``***`` before any handler formats the record.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reconciler.capabilities import Capabilities
+from reconciler.pacing.pacer import Pacer
+from reconciler.pacing.quotas import QuotaKey
+from reconciler.providers.base import ItemError
+from reconciler.providers.retry import RetryPolicy, call_with_retry
+
+ATTENDEES_PAGE = 100  # ListAttendees MaxResults: 1-100
+TOKEN_KEY = "JoinToken"
+REDACTED = "***"
+# JSON (raw bodies) and Python reprs (parsed dicts) of a token, as bytes or text.
+# A value runs to the first quote not escaped (escapes may be doubled inside a repr).
+_TOKEN_TEXT = re.compile(r"""(["']?JoinToken["']?\s*[:=]\s*)(["'])(?:\\+.|[^\\"'])*["']""")
+LOGGERS = (
+    "botocore",
+    "botocore.parsers",
+    "botocore.endpoint",
+    "botocore.hooks",
+    "botocore.retryhandler",
+    "botocore.httpsession",
+    "botocore.awsrequest",
+    "botocore.response",
+    "botocore.client",
+    "urllib3",
+    "urllib3.connectionpool",
+)
+
+
+@dataclass(frozen=True, order=True)
+class Attendee:
+    """An attendee as the tool keeps it: no JoinToken."""
+
+    attendee_id: str
+    external_user_id: str
+    capabilities: Capabilities
+
+
+def redact(text: str) -> str:
+    """``text`` with every JoinToken value replaced by ``***``."""
+    return _TOKEN_TEXT.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}{m.group(2)}", text)
+
+
+class RedactJoinTokens(logging.Filter):
+    """A logging filter that rewrites any record mentioning a JoinToken."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a record that cannot be formatted: leave it to logging
+            return True
+        if TOKEN_KEY in message:
+            record.msg, record.args = redact(message), None
+        return True
+
+
+_FILTER = RedactJoinTokens()
+
+
+def guard_logging() -> None:
+    """Install the redacting filter on botocore's and urllib3's loggers (once)."""
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)
+
+
+def strip_tokens(value: Any) -> None:
+    """Remove every ``JoinToken`` key from a parsed response, in place."""
+    if isinstance(value, dict):
+        value.pop(TOKEN_KEY, None)
+        for item in value.values():
+            strip_tokens(item)
+    elif isinstance(value, list):
+        for item in value:
+            strip_tokens(item)
+
+
+def _after_call(parsed: Any = None, **_: Any) -> None:
+    strip_tokens(parsed)
+
+
+def guard_client(client: Any) -> Any:
+    """``client`` with its responses stripped of JoinTokens as they are parsed."""
+    guard_logging()
+    client.meta.events.register_first("after-call.chime-sdk-meetings", _after_call)
+    return client
+
+
+def attendee(item: dict[str, Any]) -> Attendee:
+    caps = item.get("Capabilities") or {}
+    return Attendee(
+        str(item.get("AttendeeId", "")),
+        str(item.get("ExternalUserId", "")),
+        Capabilities(
+            str(caps.get("Audio", "SendReceive")),
+            str(caps.get("Video", "SendReceive")),
+            str(caps.get("Content", "SendReceive")),
+        ),
+    )
+
+
+class MeetingsApi:
+    """The attendee operations, retried per ``retry`` and paced by ``pacer`` when given
+    (quota ``meetings``: 10 requests/s per operation); errors are ``AwsError``."""
+
+    def __init__(self, client: Any, retry: RetryPolicy, pacer: Pacer | None = None) -> None:
+        self.client = guard_client(client)
+        self.retry = retry
+        self.pacer = pacer
+
+    def _call(self, operation: str, method: Callable[..., Any], context: str, **p: Any) -> Any:
+        return call_with_retry(
+            self.retry,
+            operation,
+            method,
+            context=context,
+            pacer=self.pacer,
+            keys=(QuotaKey("meetings", operation),),
+            **p,
+        )
+
+    def list_attendees(self, meeting_id: str) -> list[Attendee]:
+        """Every attendee of the meeting, sorted (NotFound: ended, or never existed)."""
+        return sorted(self._pages(meeting_id))
+
+    def _pages(self, meeting_id: str) -> Iterator[Attendee]:
+        token: str | None = None
+        while True:
+            extra = {"NextToken": token} if token else {}
+            resp = self._call(
+                "ListAttendees",
+                self.client.list_attendees,
+                f"meeting {meeting_id}",
+                MeetingId=meeting_id,
+                MaxResults=ATTENDEES_PAGE,
+                **extra,
+            )
+            yield from (attendee(a) for a in resp.get("Attendees", []))
+            token = resp.get("NextToken") or None
+            if token is None:
+                return
+
+    def batch_create(
+        self, meeting_id: str, items: Sequence[tuple[str, Capabilities]]
+    ) -> dict[str, ItemError]:
+        """One BatchCreateAttendee call; per-item errors by ExternalUserId."""
+        resp = self._call(
+            "BatchCreateAttendee",
+            self.client.batch_create_attendee,
+            f"meeting {meeting_id}",
+            MeetingId=meeting_id,
+            Attendees=[{"ExternalUserId": e, "Capabilities": c.to_api()} for e, c in items],
+        )
+        errors: dict[str, ItemError] = {}
+        for e in resp.get("Errors", []):
+            who = str(e.get("ExternalUserId", ""))
+            errors[who] = ItemError(
+                who, str(e.get("ErrorCode", "")), str(e.get("ErrorMessage", ""))
+            )
+        return errors
+
+    def update_capabilities(self, meeting_id: str, attendee_id: str, caps: Capabilities) -> None:
+        self._call(
+            "UpdateAttendeeCapabilities",
+            self.client.update_attendee_capabilities,
+            f"meeting {meeting_id}, attendee {attendee_id}",
+            MeetingId=meeting_id,
+            AttendeeId=attendee_id,
+            Capabilities=caps.to_api(),
+        )
+
+    def delete(self, meeting_id: str, attendee_id: str) -> None:
+        self._call(
+            "DeleteAttendee",
+            self.client.delete_attendee,
+            f"meeting {meeting_id}, attendee {attendee_id}",
+            MeetingId=meeting_id,
+            AttendeeId=attendee_id,
+        )
+
+    def get(self, meeting_id: str, attendee_id: str) -> Attendee:
+        resp = self._call(
+            "GetAttendee",
+            self.client.get_attendee,
+            f"meeting {meeting_id}, attendee {attendee_id}",
+            MeetingId=meeting_id,
+            AttendeeId=attendee_id,
+        )
+        return attendee(resp.get("Attendee", {}))

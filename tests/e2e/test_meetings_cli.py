@@ -1,0 +1,266 @@
+"""Meetings end to end: the CLI, the real boto3 client, the emulator over HTTP. Plan,
+apply, batches of 100, capability updates, prune, ended meetings, ${ENV} ids, saved
+plans, and `apply --watch`."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ACCOUNT, Cli, WriteDesired, seed_doc
+
+from reconciler.capabilities import Capabilities
+from reconciler.emulator import EmulatorServer
+
+MEETING = "6f1c2a9e-0000-4000-8000-000000000001"
+OTHER = "6f1c2a9e-0000-4000-8000-000000000002"
+PRESENTER = Capabilities("SendReceive", "SendReceive", "SendReceive")
+PARTICIPANT = Capabilities("SendReceive", "SendReceive", "Receive")
+VIEWER = Capabilities("Receive", "Receive", "Receive")
+MUTED = {"audio": "Receive", "video": "None", "content": "None"}
+
+BRIDGE = """
+groups:
+  sre: [alice@example.com, bob@example.com]
+  execs: [bob@example.com, carol@example.com]
+meetings:
+  bridge:
+    meeting_id: ${INCIDENT_MEETING_ID}
+    prune: true
+    attendees:
+      alice@example.com: presenter
+      "@sre": participant
+      "@execs": viewer
+"""
+
+
+def meeting(attendees: list[tuple[str, dict[str, str]]], *, ended: bool = False) -> dict[str, Any]:
+    return {
+        "id": MEETING,
+        "external_meeting_id": "incident-42",
+        "ended": ended,
+        "attendees": [{"external_user_id": u, "capabilities": c} for u, c in attendees],
+    }
+
+
+@pytest.fixture
+def bridge(
+    emulator: EmulatorServer, write_desired: WriteDesired, monkeypatch: pytest.MonkeyPatch
+) -> EmulatorServer:
+    """The bridge declared; live: Bob muted, Mallory uninvited."""
+    monkeypatch.setenv("INCIDENT_MEETING_ID", MEETING)
+    write_desired({"meetings.yaml": BRIDGE})
+    emulator.reset(
+        {
+            "meetings": [
+                meeting([("bob@example.com", MUTED), ("mallory@example.com", MUTED)]),
+            ]
+        }
+    )
+    return emulator
+
+
+def test_plan_then_apply_converges_with_the_fewest_calls(bridge: EmulatorServer, cli: Cli) -> None:
+    planned = cli("plan")
+    assert planned.exit_code == 0, planned.stderr
+    assert planned.lines == [
+        f"# meeting bridge (meeting_id ${{INCIDENT_MEETING_ID}}, id {MEETING})",
+        "  + alice@example.com (audio SendReceive, video SendReceive, content SendReceive)",
+        "  + carol@example.com (audio Receive, video Receive, content Receive)",
+        "  ~ bob@example.com: audio Receive, video None, content None -> "
+        "audio SendReceive, video SendReceive, content Receive",
+        "  - mallory@example.com (audio Receive, video None, content None)",
+        "",
+        "Plan: 2 to add, 1 to change, 1 to remove.",
+    ]
+    bridge.reset_calls()
+    applied = cli("apply", "--auto-approve")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    assert "Apply complete! Memberships: 2 added, 1 changed, 1 removed." in applied.lines
+    assert bridge.meetings.attendees_of(MEETING) == {
+        "alice@example.com": PRESENTER,
+        "bob@example.com": PARTICIPANT,
+        "carol@example.com": VIEWER,
+    }
+    calls = bridge.calls()
+    assert calls == {
+        "ListAttendees": 2,  # the plan, then the re-read that verifies the apply
+        "BatchCreateAttendee": 1,
+        "UpdateAttendeeCapabilities": 1,
+        "DeleteAttendee": 1,
+    }
+    assert cli("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_attendees_are_created_in_batches_of_100(
+    emulator: EmulatorServer,
+    cli: Cli,
+    write_desired: WriteDesired,
+) -> None:
+    people = "\n".join(f"      user{i:03d}@example.com: viewer" for i in range(230))
+    write_desired(
+        {"m.yaml": f"meetings:\n  big:\n    meeting_id: {MEETING}\n    attendees:\n{people}\n"}
+    )
+    emulator.reset({"meetings": [meeting([])]})
+    result = cli("apply", "--auto-approve")
+    assert result.exit_code == 0, result.stderr
+    assert len(emulator.meetings.attendees_of(MEETING)) == 230
+    calls = emulator.calls()
+    assert calls["BatchCreateAttendee"] == 3  # 100 + 100 + 30
+    assert calls["ListAttendees"] == 1 + 3  # 1 page before (empty), 3 pages to verify
+
+
+def test_an_ended_meeting_is_a_note_and_the_other_targets_are_applied(
+    emulator: EmulatorServer, cli: Cli, write_desired: WriteDesired
+) -> None:
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "rooms.yaml": "rooms:\n  ops:\n    members: [alice@example.com]\n",
+            "m.yaml": f"meetings:\n  bridge:\n    meeting_id: {MEETING}\n"
+            "    attendees: {alice@example.com: presenter}\n",
+        }
+    )
+    doc = seed_doc(users=("alice",), rooms={"ops": []})
+    emulator.reset({**doc, "meetings": [meeting([], ended=True)]})
+    result = cli("apply", "--auto-approve")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    note = (
+        f"Note: desired-state/m.yaml:2: meeting bridge (id {MEETING}) has ended (or never "
+        "existed): the meetings API does not find it; left out"
+    )
+    assert note in result.lines
+    assert "Apply complete! Memberships: 1 added, 0 changed, 0 removed." in result.lines
+    assert emulator.backend.room_members(ACCOUNT, "room-ops") == {"uid-alice": "Member"}
+    data = json.loads(cli("plan", "--format", "json").stdout)
+    assert data["notices"] == [note.removeprefix("Note: ")]
+    assert data["errors"] == []
+    markdown = cli("plan", "--format", "markdown").stdout
+    assert "has ended (or never existed)" in markdown
+
+
+def test_an_unset_meeting_id_variable_is_a_located_error(
+    bridge: EmulatorServer, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("INCIDENT_MEETING_ID")
+    assert cli("validate").exit_code == 0  # offline: the variable is read at plan time
+    result = cli("plan")
+    assert result.exit_code == 1
+    assert (
+        "Error: desired-state/meetings.yaml:5: meeting bridge: meeting_id "
+        "${INCIDENT_MEETING_ID} names the environment variable INCIDENT_MEETING_ID, "
+        "which is not set"
+    ) in result.lines
+    monkeypatch.setenv("INCIDENT_MEETING_ID", "incident-42")
+    assert "is 'incident-42', not a meeting id (a UUID)" in cli("plan").stdout
+
+
+def test_a_saved_plan_applies_and_a_moved_meeting_makes_it_stale(
+    bridge: EmulatorServer, cli: Cli, workdir: Path
+) -> None:
+    assert cli("plan", "--out", "plan.json").exit_code == 0
+    shown = cli("show", "plan.json")
+    assert "  + carol@example.com (audio Receive, video Receive, content Receive)" in shown.lines
+    bridge.meetings.end_meeting(MEETING)
+    stale = cli("apply", "plan.json")
+    assert stale.exit_code == 1
+    assert f"meeting bridge no longer exists (id {MEETING})" in stale.stderr
+    bridge.reset()
+    bridge.reset(
+        {"meetings": [meeting([("bob@example.com", MUTED), ("mallory@example.com", MUTED)])]}
+    )
+    assert cli("plan", "--out", "plan.json").exit_code == 0
+    applied = cli("apply", "plan.json")
+    assert applied.exit_code == 0, applied.stderr
+    assert set(bridge.meetings.attendees_of(MEETING)) == {
+        "alice@example.com",
+        "bob@example.com",
+        "carol@example.com",
+    }
+
+
+def later(seconds: float, action: Callable[[], object]) -> threading.Thread:
+    thread = threading.Thread(target=lambda: (time.sleep(seconds), action()), daemon=True)
+    thread.start()
+    return thread
+
+
+def test_watch_keeps_the_meeting_locked_down_and_exits_0_when_it_ends(
+    bridge: EmulatorServer, cli: Cli, boto3_session: Any
+) -> None:
+    client = boto3_session.client("chime-sdk-meetings", endpoint_url=bridge.url)
+
+    def intruder() -> None:
+        while "alice@example.com" not in bridge.meetings.attendees_of(MEETING):
+            time.sleep(0.05)  # the first round has applied
+        client.create_attendee(MeetingId=MEETING, ExternalUserId="eve@example.com")
+        while "eve@example.com" in bridge.meetings.attendees_of(MEETING):
+            time.sleep(0.05)  # a later round removed her
+        bridge.meetings.end_meeting(MEETING)
+
+    thread = later(0, intruder)
+    started = time.monotonic()
+    result = cli("apply", "--auto-approve", "--watch", "--interval", "0.2", "--until", "60s")
+    thread.join(5)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert time.monotonic() - started < 30
+    stamped = [line[11:] for line in result.lines if line.startswith("[")]
+    assert (
+        "meeting bridge:  - eve@example.com (audio SendReceive, video SendReceive, "
+        "content SendReceive)" in stamped
+    )
+    assert stamped[-1] == "Every meeting in scope has ended: nothing left to watch."
+    assert any(s.startswith("Note: desired-state/meetings.yaml:5: meeting bridge") for s in stamped)
+
+
+def test_watch_is_bounded_by_until(bridge: EmulatorServer, cli: Cli) -> None:
+    started = time.monotonic()
+    result = cli("apply", "--auto-approve", "--watch", "--interval", "0.2", "--until", "1s")
+    assert result.exit_code == 0, result.stderr
+    assert 0.9 <= time.monotonic() - started < 20
+    assert result.lines[-1].endswith("] Watch stopped: --until reached.")
+    assert len(bridge.meetings.attendees_of(MEETING)) == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--interval", "5"), "Error: --interval and --until go with --watch"),
+        (("--watch", "--until", "soon"), "Error: --until soon: expected a duration"),
+        (("--watch", "plan.json"), "Error: --watch plans every round"),
+        (("--watch", "--target", "nope"), "Error: --watch needs at least one meeting in scope"),
+    ],
+)
+def test_watch_usage_errors(
+    bridge: EmulatorServer, cli: Cli, args: tuple[str, ...], message: str
+) -> None:
+    result = cli("apply", "--auto-approve", *args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+
+
+def test_removals_are_paced_under_the_meetings_quota(
+    emulator: EmulatorServer, cli: Cli, write_desired: WriteDesired
+) -> None:
+    write_desired(
+        {
+            "m.yaml": f"meetings:\n  bridge:\n    meeting_id: {MEETING}\n    prune: true\n"
+            "    attendees: {alice@example.com: presenter}\n"
+        }
+    )
+    crowd = [(f"guest{i:02d}@example.com", MUTED) for i in range(25)]
+    emulator.reset({"meetings": [meeting(crowd)]})
+    emulator.set_faults(quotas=True)  # AWS's 10 requests/s per operation, answered 429
+    started = time.monotonic()
+    result = cli("apply", "--auto-approve", "--allow-unsafe")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert set(emulator.meetings.attendees_of(MEETING)) == {"alice@example.com"}
+    calls = emulator.calls()
+    assert calls["DeleteAttendee"] == 25
+    assert "Throttled" not in calls  # the pacer kept under the quota: not one 429
+    assert time.monotonic() - started >= 1.4  # 25 deletes at 10/s, after a burst of 1

@@ -1,0 +1,247 @@
+"""The meeting kind in the desired state and the planner: profiles (built-in and custom),
+per-capability joins across paths, located errors, and plans from plain values."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reconciler.capabilities import VALUES, Capabilities, join, problem
+from reconciler.desired.loader import load_desired
+from reconciler.desired.model import DesiredState
+from reconciler.errors import DesiredStateError
+from reconciler.kinds import MEETING
+from reconciler.kinds.meetings import meeting_member
+from reconciler.live import LiveMember, LiveState, LiveTarget
+from reconciler.plan import Action
+from reconciler.planner import plan
+from reconciler.refs import MemberKind, MemberRef
+
+MEETING_ID = "6f1c2a9e-0000-4000-8000-000000000001"
+PRESENTER = Capabilities("SendReceive", "SendReceive", "SendReceive")
+PARTICIPANT = Capabilities("SendReceive", "SendReceive", "Receive")
+VIEWER = Capabilities("Receive", "Receive", "Receive")
+
+
+def load(tmp_path: Path, files: dict[str, str]) -> DesiredState:
+    root = tmp_path / "desired-state"
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return load_desired(root)
+
+
+def problems(tmp_path: Path, files: dict[str, str]) -> list[str]:
+    with pytest.raises(DesiredStateError) as info:
+        load(tmp_path, files)
+    return [str(p).replace(str(tmp_path) + "/", "") for p in info.value.problems]
+
+
+def roles(state: DesiredState) -> dict[str, Capabilities]:
+    [target] = [t for t in state.targets if t.key.kind == MEETING.id]
+    return {str(m.ref): m.role for m in target.members}  # type: ignore[misc]
+
+
+def test_built_in_profiles_and_per_capability_joins_across_groups(tmp_path: Path) -> None:
+    state = load(
+        tmp_path,
+        {
+            "settings.yaml": """
+            capability_profiles:
+              talker: {audio: Send, video: None, content: None}
+              listener: {audio: Receive, video: Receive, content: None}
+            """,
+            "team.yaml": """
+            groups:
+              sre: [alice@example.com, bob@example.com]
+              execs: [bob@example.com, carol@example.com]
+              radio: [dan@example.com]
+              audience: [dan@example.com]
+            meetings:
+              bridge:
+                meeting_id: 6f1c2a9e-0000-4000-8000-000000000001
+                attendees:
+                  alice@example.com: presenter
+                  "@sre": participant
+                  "@execs": viewer
+                  "@radio": talker
+                  "@audience": listener
+                  dial-in-7: viewer
+            """,
+        },
+    )
+    assert roles(state) == {
+        "alice@example.com": PRESENTER,  # presenter joined with participant
+        "bob@example.com": PARTICIPANT,  # participant joined with viewer: the larger per axis
+        "carol@example.com": VIEWER,
+        "dan@example.com": Capabilities("SendReceive", "Receive", "None"),  # Send + Receive
+        "dial-in-7": VIEWER,
+    }
+    [target] = state.targets
+    assert target.key.scope == MEETING_ID and target.target_id == MEETING_ID
+    dan = next(m for m in target.members if m.ref.key == "dan@example.com")
+    assert [p.via for p in dan.provenance] == [("audience",), ("radio",)]
+
+
+def test_meeting_id_may_name_an_environment_variable(tmp_path: Path) -> None:
+    state = load(
+        tmp_path,
+        {"m.yaml": "meetings:\n  bridge:\n    meeting_id: ${INCIDENT_MEETING_ID}\n"},
+    )
+    assert state.targets[0].target_id == "${INCIDENT_MEETING_ID}"
+
+
+def test_located_errors_for_meetings(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        {
+            "settings.yaml": """
+            capability_profiles:
+              broken: {audio: None, video: None, content: Receive}
+              fine: {audio: Send, video: Send, content: Send}
+              typo: {audio: Loud, video: None, content: None}
+            """,
+            "m.yaml": """
+            meetings:
+              bridge:
+                meeting_id: incident-42
+              standup:
+                meeting_id: 6f1c2a9e-0000-4000-8000-000000000002
+                attendees:
+                  alice@example.com: presenterr
+                  "aws:bot": viewer
+                  x: viewer
+              empty:
+                attendees: {bob@example.com: viewer}
+            """,
+        },
+    )
+    assert found == [
+        "desired-state/m.yaml:3: meetings.bridge.meeting_id: expected a meeting id (a UUID) "
+        "or ${ENVIRONMENT_VARIABLE}, got 'incident-42'",
+        "desired-state/m.yaml:8: meetings.standup.attendees.aws:bot: ExternalUserIds "
+        "starting with 'aws:' are reserved by AWS",
+        "desired-state/m.yaml:9: meetings.standup.attendees.x: an ExternalUserId has 2 to 64 "
+        "characters, 'x' has 1",
+        "desired-state/m.yaml:10: meetings.empty: missing required key 'meeting_id'",
+        "desired-state/settings.yaml:2: capability_profiles.broken: AWS refuses this "
+        "combination: content Receive needs video SendReceive or Receive, got video None",
+        "desired-state/settings.yaml:4: capability_profiles.typo.audio: input should be "
+        "'SendReceive', 'Send', 'Receive' or 'None'",
+    ]
+
+
+def test_a_custom_profile_cannot_take_a_built_in_name(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        {
+            "settings.yaml": """
+            capability_profiles:
+              presenter: {audio: Send, video: Send, content: Send}
+            """
+        },
+    )
+    assert found == [
+        "desired-state/settings.yaml:1: capability_profiles: 'presenter' is a built-in "
+        "profile (presenter, participant, viewer): give yours another name",
+    ]
+
+
+def test_an_unknown_profile_is_located_at_its_attendee(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        {
+            "m.yaml": """
+            meetings:
+              standup:
+                meeting_id: 6f1c2a9e-0000-4000-8000-000000000002
+                attendees:
+                  alice@example.com: presenterr
+            """,
+        },
+    )
+    assert found == [
+        "desired-state/m.yaml:5: meetings.standup.attendees.alice@example.com: unknown "
+        "capability profile 'presenterr' (known: participant, presenter, viewer; add yours "
+        "under capability_profiles in settings.yaml)"
+    ]
+
+
+def test_attendee_references_are_emails_bots_or_any_external_user_id() -> None:
+    assert meeting_member("Alice@Example.com") == MemberRef.user("alice@example.com")
+    assert meeting_member("bot:PagerBot") == MemberRef.bot("PagerBot")
+    dial = meeting_member("Dial-In-7")
+    assert (dial.kind, dial.key, str(dial)) == (MemberKind.EXTERNAL, "Dial-In-7", "Dial-In-7")
+    assert meeting_member("dial-in-7") != dial  # compared as written
+
+
+CAPS = st.builds(Capabilities, *(st.sampled_from(VALUES) for _ in range(3))).filter(
+    lambda c: problem(c) is None
+)
+
+
+@given(CAPS, CAPS, CAPS)
+def test_join_is_a_valid_per_axis_least_upper_bound(
+    a: Capabilities, b: Capabilities, c: Capabilities
+) -> None:
+    assert problem(join(a, b)) is None
+    assert join(a, b) == join(b, a)
+    assert join(join(a, b), c) == join(a, join(b, c))
+    assert join(a, a) == a
+    assert MEETING.combine([a, b, c]) == join(join(a, b), c)
+
+
+def test_roles_round_trip_through_json() -> None:
+    assert MEETING.parse_role(MEETING.role_json(PARTICIPANT)) == PARTICIPANT
+    with pytest.raises(ValueError, match="content Receive needs video"):
+        MEETING.parse_role({"audio": "None", "video": "None", "content": "Receive"})
+    assert MEETING.role_text(VIEWER) == "audio Receive, video Receive, content Receive"
+
+
+def live(state: DesiredState, *members: tuple[str, str, Capabilities]) -> LiveState:
+    [target] = state.targets
+    listed = tuple(
+        sorted(
+            LiveMember(meeting_member(w), aid, meeting_member(w).kind, c) for w, aid, c in members
+        )
+    )
+    ids = {(target.key.scope, m.ref): str(m.ref) for m in target.members}
+    return LiveState(
+        targets={target.key: LiveTarget(target.key, MEETING_ID, listed)},
+        scoped_member_ids=ids,
+    )
+
+
+def test_plan_creates_updates_in_place_and_prunes(tmp_path: Path) -> None:
+    files = {
+        "m.yaml": f"""
+        meetings:
+          bridge:
+            meeting_id: {MEETING_ID}
+            prune: true
+            attendees: {{alice@example.com: presenter, bob@example.com: viewer}}
+        """,
+    }
+    state = load(tmp_path, files)
+    now = live(
+        state,
+        ("bob@example.com", "a-bob", PRESENTER),
+        ("mallory@example.com", "a-mal", VIEWER),
+    )
+    result = plan(state, now)
+    got = [
+        (c.action, str(c.member), c.member_id, c.role_before, c.role_after) for c in result.changes
+    ]
+    assert got == [
+        (Action.CREATE, "alice@example.com", "alice@example.com", None, PRESENTER),
+        (Action.UPDATE, "bob@example.com", "a-bob", PRESENTER, VIEWER),
+        (Action.DELETE, "mallory@example.com", "a-mal", VIEWER, None),
+    ]
+    files["m.yaml"] = files["m.yaml"].replace("prune: true", "prune: false")
+    kept = plan(load(tmp_path / "again", files), now)
+    assert [c.action for c in kept.changes] == [Action.CREATE, Action.UPDATE]
+    assert [str(m.ref) for m in kept.targets[0].unmanaged] == ["mallory@example.com"]
