@@ -11,6 +11,7 @@ from typing import NoReturn
 import click
 
 from reconciler.errors import DesiredStateError, ReconcilerError
+from reconciler.render.safe import shown
 
 EXIT_INTERRUPTED = 130
 
@@ -19,12 +20,12 @@ def report_error(exc: ReconcilerError) -> None:
     """The error on stderr: ``Error: ...`` lines, or the located lines `validate` prints."""
     if isinstance(exc, DesiredStateError):
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            click.echo(shown(str(problem)), err=True)
         n = len(exc.problems)
         click.echo(f"Desired state is invalid: {n} error{'' if n == 1 else 's'}.", err=True)
         return
     for line in str(exc).splitlines() or [type(exc).__name__]:
-        click.echo(f"Error: {line}", err=True)
+        click.echo(f"Error: {shown(line)}", err=True)
 
 
 def run(

@@ -19,6 +19,7 @@ from typing import Any
 
 from reconciler.applier import ApplyResult, ChangeResult
 from reconciler.plan import Action
+from reconciler.render.safe import shown
 from reconciler.render.text import change_line
 
 FORMAT_VERSION = "1"
@@ -41,13 +42,13 @@ class Timings:
 def failure_line(r: ChangeResult) -> str:
     """``  ! bob@example.com in incident-response: NotFound: Member not found``."""
     detail = f"{r.error_code}: {r.error_message}" if r.error_message else f"{r.error_code}"
-    return f"  ! {r.change.member} in {r.change.target}: {detail}"
+    return shown(f"  ! {r.change.member} in {r.change.target}: {detail}")
 
 
 def done_line(r: ChangeResult) -> str:
     """``  ok + alice@example.com (Administrator) in incident-response``."""
     already = " (already so)" if r.already else ""
-    return f"  ok {change_line(r.change).plain.strip()} in {r.change.target}{already}"
+    return shown(f"  ok {change_line(r.change).plain.strip()} in {r.change.target}{already}")
 
 
 def _done_lines(done: list[ChangeResult]) -> list[str]:
@@ -62,7 +63,7 @@ def _done_lines(done: list[ChangeResult]) -> list[str]:
     for target, results in per_target.items():
         counts = [sum(r.change.action is a for r in results) for a in Action]
         added, changed, removed = counts
-        lines.append(f"  ok {target}: {added} added, {changed} changed, {removed} removed")
+        lines.append(shown(f"  ok {target}: {added} added, {changed} changed, {removed} removed"))
     return lines
 
 
