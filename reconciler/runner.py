@@ -11,6 +11,7 @@ from typing import NoReturn
 import click
 
 from reconciler.errors import DesiredStateError, ReconcilerError
+from reconciler.interrupt import terminate_as_interrupt
 from reconciler.render.safe import shown
 
 EXIT_INTERRUPTED = 130
@@ -32,6 +33,7 @@ def run(
     group: click.Group, args: Sequence[str] | None = None, prog_name: str | None = None
 ) -> NoReturn:
     """Run a click group and exit with its code; no traceback for anything a user did."""
+    terminate_as_interrupt()  # SIGTERM (CI's cancel) is a Ctrl-C
     try:
         code = group.main(args=args, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Abort:

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import click
 
+from reconciler import interrupt
 from reconciler.applier import ApplyResult
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.execute import run_changes, verify
+from reconciler.cli.execute import ApplyInterrupted, notify, run_changes, verify
 from reconciler.cli.options import allow_unsafe_option, target_option, verbose_option
 from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError, UsageError
@@ -130,7 +131,14 @@ def apply(
             raise UsageError("--target cannot be combined with a saved plan: plan again")
         _use_origin(app, plan_file)
     session = Session.open(app)
-    plan = _load_fresh(session, plan_file) if plan_file is not None else session.plan(targets)
+    with interrupt.graceful(notify):  # Ctrl-C while planning: nothing applied, exit 130
+        try:
+            plan = _load_fresh(session, plan_file) if plan_file else session.plan(targets)
+        except ReconcilerError:
+            if not interrupt.requested():
+                raise
+        if interrupt.requested():
+            raise ApplyInterrupted("Interrupted before applying anything: nothing was applied.")
     asks = plan_file is None and not auto_approve
     if not quiet or asks:
         render_plan(plan, "text", verbose=app.verbose > 0, console=shown, allow_unsafe=allow_unsafe)

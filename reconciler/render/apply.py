@@ -67,6 +67,35 @@ def _done_lines(done: list[ChangeResult]) -> list[str]:
     return lines
 
 
+def _done(r: ChangeResult) -> str:
+    """``+ dave@example.com (Member) in incident``."""
+    return shown(f"{change_line(r.change).plain.strip()} in {r.change.target}")
+
+
+def render_interrupted(result: ApplyResult) -> list[str]:
+    """After an interrupt: the changes applied, then those not applied (with the reason
+    when it is not the interrupt itself)."""
+    lines = []
+    applied = [r for r in result.results if r.ok]
+    if applied:
+        lines += ["Applied before the interrupt:", *(f"  {_done(r)}" for r in applied)]
+    others = [r for r in result.results if not r.ok]
+    if others:
+        lines.append("Not applied:")
+        for r in others:
+            why = "" if r.error_code in ("Interrupted", "Skipped") else f" ({r.error_code})"
+            lines.append(f"  {_done(r)}{shown(why)}")
+    return lines
+
+
+def interrupted_summary(result: ApplyResult) -> str:
+    done = sum(r.ok for r in result.results)
+    return (
+        f"Interrupted: {done} of {result.total} changes applied, {result.total - done} not "
+        "applied; run plan to see what is left."
+    )
+
+
 def render_apply(result: ApplyResult) -> list[str]:
     """``Apply complete! ...``; or what was done, then what failed, then ``Apply
     incomplete`` with the counts."""
