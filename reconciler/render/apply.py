@@ -96,13 +96,26 @@ def interrupted_summary(result: ApplyResult) -> str:
     )
 
 
+def _already(result: ApplyResult) -> str:
+    """`` (2 already present, 1 already gone)``: done by someone else meanwhile."""
+    parts = [
+        f"{n} {what}"
+        for n, what in (
+            (result.already_present, "already present"),
+            (result.already_gone, "already gone"),
+        )
+        if n
+    ]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def render_apply(result: ApplyResult) -> list[str]:
     """``Apply complete! ...``; or what was done, then what failed, then ``Apply
     incomplete`` with the counts."""
     if result.ok:
         return [
             f"Apply complete! Memberships: {result.added} added, {result.changed} changed, "
-            f"{result.removed} removed."
+            f"{result.removed} removed{_already(result)}."
         ]
     failed = result.failed
     done = [r for r in result.results if r.ok]
