@@ -1,52 +1,62 @@
-"""Two applies of the same desired state at once (two child processes, the emulator with
-latency so that they overlap): both converge and both report truthfully."""
+"""Two applies of one desired state at once, through the real boto3 client against the
+emulator (with latency, so that their calls interleave): both plan from the same live
+state, then apply at the same moment (a barrier). Both converge, and each reports the
+truth: every create is added by one and already present for the other (no update spent
+on it), every removal removed by one and already gone for the other, and the bot whose
+role changes by re-creation is present with its new role at the end."""
 
 from __future__ import annotations
 
-import re
 import threading
 from typing import Any
 
 import pytest
+from test_applier_rooms import DESIRED, START, calls, memberships, provider, seed
+
+from reconciler.applier import ApplyResult, apply
+from reconciler.emulator import EmulatorServer
+from reconciler.plan import Action
+from reconciler.planner import plan as make_plan
 
 pytestmark = pytest.mark.e2e
 
-APPLIED = re.compile(
-    r"Apply complete! Memberships: (\d+) added, (\d+) changed, (\d+) removed"
-    r"(?: \((?:(\d+) already present)?(?:, )?(?:(\d+) already gone)?\))?\."
-)
+CREATES, DELETES, IN_PLACE = 131, 6, 2  # of the DESIRED scenario (see test_applier_rooms)
 
 
-def test_two_applies_at_once_both_converge_and_each_change_is_reported_done_once(
-    ops: Any, cli: Any, calls: Any
+def noted(result: ApplyResult, action: Action) -> int:
+    return sum(r.ok and bool(r.note) and r.change.action is action for r in result.results)
+
+
+def test_two_applies_at_once_converge_and_report_each_change_done_once(
+    emulator: EmulatorServer,
 ) -> None:
-    # a second per call: each plan takes seconds, longer than one child starts after the
-    # other, so both plan from the same live state and then apply at the same time
-    ops.emulator.set_faults(latency_ms=1000)
-    runs: list[Any] = [None, None]
+    emulator.reset(seed(300, START))
+    emulator.set_faults(latency_ms=20)
+    emulator.reset_calls()
+    barrier = threading.Barrier(2, timeout=60)
+    results: list[Any] = [None, None]
 
     def one(n: int) -> None:
-        runs[n] = cli.subprocess("apply", "--auto-approve")
+        rooms = provider(emulator)
+        the_plan = make_plan(DESIRED, rooms.read(DESIRED))
+        assert len(the_plan.changes) == CREATES + DELETES + IN_PLACE + 1
+        barrier.wait()  # both planned from the same live state
+        results[n] = apply(the_plan, rooms, parallelism=4)
 
     threads = [threading.Thread(target=one, args=(n,)) for n in (0, 1)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(120)
-    ops.emulator.set_faults()
-    assert [r.exit_code for r in runs] == [0, 0], [r.stderr for r in runs]
-    assert cli("plan").lines == ops.no_changes
-    planned = [r.lines.index("Plan: 3 to add, 1 to change, 1 to remove.") for r in runs]
-    assert planned  # both saw the same plan: they ran at the same time
-    counts = []
-    for r in runs:
-        found = APPLIED.fullmatch(r.lines[-1])
-        assert found, r.lines[-1]
-        counts.append([int(g or 0) for g in found.groups()])
-    added, changed, removed, present, gone = (sum(c[i] for c in counts) for i in range(5))
-    # each create added by one apply, already present for the other; the removal likewise
-    assert (added, present) == (3, 3)
-    assert (removed, gone) == (1, 1)
-    assert changed == 2  # both set alice's role: an update cannot tell
-    # no update was spent on a member already present with the wanted role
-    assert calls().get("UpdateRoomMembership", 0) == 2
+    emulator.set_faults()
+    first, second = results
+    assert first.ok and second.ok, (first.failed, second.failed)
+    assert first.added + second.added == CREATES
+    assert noted(first, Action.CREATE) + noted(second, Action.CREATE) == CREATES
+    assert first.removed + second.removed == DELETES
+    assert first.already_gone + second.already_gone == DELETES
+    # a create that met a member already there with the wanted role cost no update
+    assert calls(emulator).get("UpdateRoomMembership", 0) <= 2 * IN_PLACE
+    # converged: the bot re-created as Administrator is there, nothing is left to do
+    assert memberships(emulator, "id-ops")["bid-PagerBot"] == "Administrator"
+    assert make_plan(DESIRED, provider(emulator).read(DESIRED)).changes == ()
