@@ -208,7 +208,7 @@ def test_an_unedited_saved_plan_still_applies(
     run = cli("apply", "p.json")
     assert run.exit_code == 0, run.stderr
     assert run.lines[-1] == "Apply complete! Memberships: 3 added, 1 changed, 1 removed."
-    assert cli("plan", "--detailed-exitcode").exit_code == 0
+    assert cli("plan", "--detailed-exitcode").exit_code == ops.converged_exit
 
 
 def test_a_saved_plan_that_breaks_the_safety_rules_still_needs_allow_unsafe(
