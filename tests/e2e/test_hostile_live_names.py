@@ -37,7 +37,10 @@ def test_live_names_reach_a_terminal_only_as_visible_escapes(hostile: None, cli:
     run = cli("plan", "-v")
     assert run.exit_code == 0, run.stderr
     assert not RAW.search(run.stdout + run.stderr)
-    assert "    unmanaged: bot:Pager\\x1b]0;pwned\\x07\\x1b[2J\\rBot (Member)" in run.lines
+    assert (
+        "    not in the desired state: bot:Pager\\x1b]0;pwned\\x07\\x1b[2J\\rBot (Member)"
+        in run.lines
+    )
     assert "  - alice@example.com (Administrator)" not in run.lines  # not a forged line
     assert "    unmanaged: webhook:Alerts\\n  - alice@example.com (Administrator) (Member)" in (
         run.lines
@@ -50,7 +53,7 @@ def test_live_names_in_markdown_and_json_are_inert(hostile: None, cli: Any) -> N
     assert not RAW.search(md.stdout)
     js = cli("plan", "-v", "--format", "json")
     assert not RAW.search(js.stdout)
-    (target,) = json.loads(js.stdout)["rooms"]
+    (target,) = json.loads(js.stdout)["targets"]
     assert {m["member"] for m in target["unmanaged"]} == {f"bot:{BOT}", f"webhook:{HOOK}"}
 
 

@@ -44,7 +44,7 @@ def change(action: str, who: str, member_id: str, before: str | None, after: str
 
 
 def room(data: dict[str, Any], name: str) -> dict[str, Any]:
-    return next(r for r in data["rooms"] if r["name"] == name)
+    return next(r for r in data["targets"] if r["name"] == name)
 
 
 def fingerprint(members: dict[str, str]) -> str:
@@ -146,7 +146,7 @@ def test_an_edited_plan_cannot_prune_a_room_the_desired_state_does_not_manage(
             unmanaged=[],
             protected=[],
         )
-        data["rooms"].append(target)
+        data["targets"].append(target)
 
     edited(cli, workdir, prune_board)
     assert refused(ops, cli, calls, "p.json") == [

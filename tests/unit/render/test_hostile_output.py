@@ -48,7 +48,8 @@ def test_escape_sequences_and_backspaces_in_names_are_shown_not_sent_to_the_term
     text = render_text(hostile_plan(), verbose=True)
     assert not RAW.search(text)
     assert (
-        "unmanaged: bot:Pager\\x1b[2J\\x1b[H\\b\\b\\bBot\\n```\\n</details> (Administrator)" in text
+        "not in the desired state: "
+        "bot:Pager\\x1b[2J\\x1b[H\\b\\b\\bBot\\n```\\n</details> (Administrator)" in text
     )
     assert "Error: no Chime user \\x1b[2J\\x1b[H@example.com" in text
 
@@ -98,7 +99,7 @@ def test_json_output_keeps_the_values_but_escapes_what_a_terminal_would_act_on()
     text = render_json(plan)
     assert not RAW.search(text)
     data = json.loads(text)
-    assert data["rooms"][0]["name"] == f"ops\u202eevil{BREAKOUT}"
+    assert data["targets"][0]["name"] == f"ops\u202eevil{BREAKOUT}"
     assert data["errors"] == [f"no Chime user {CLEAR}@example.com"]
 
 
