@@ -24,7 +24,7 @@ CREATES, DELETES, IN_PLACE = 131, 6, 2  # of the DESIRED scenario (see test_appl
 
 
 def noted(result: ApplyResult, action: Action) -> int:
-    return sum(r.ok and bool(r.note) and r.change.action is action for r in result.results)
+    return sum(r.ok and r.already and r.change.action is action for r in result.results)
 
 
 def test_two_applies_at_once_converge_and_report_each_change_done_once(

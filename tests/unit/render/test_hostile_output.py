@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from render_samples import ALICE, INCIDENT, PLAN, room
 
-from reconciler.applier import ChangeResult
+from reconciler.applier import ApplyResult, ChangeResult
 from reconciler.live import LiveMember
 from reconciler.plan import Plan
 from reconciler.refs import MemberKind, MemberRef
@@ -105,8 +105,8 @@ def test_json_output_keeps_the_values_but_escapes_what_a_terminal_would_act_on()
 
 def test_an_apply_failure_message_from_the_endpoint_is_shown_not_obeyed() -> None:
     result = ChangeResult(ALICE, "Evil", f"{CLEAR}\rApply complete!")
-    lines = render_apply(type("R", (), {"ok": False, "failed": (result,), "total": 1})())  # type: ignore[arg-type]
-    assert lines[0] == (
+    lines = render_apply(ApplyResult((result,)))
+    assert lines[1] == (
         "  ! alice@example.com in incident-response: Evil: \\x1b[2J\\x1b[H\\rApply complete!"
     )
 
