@@ -23,10 +23,15 @@ batches whenever that is safe. If adding an elevated member fails, demotions and
 of elevated members in that target are skipped (reported as ``Skipped``).
 
 Errors: per-item batch errors with a transient code are retried with backoff, re-batching
-only those items; other per-item codes fail that member only. ``Conflict`` on create means
-the member is already there: a user gets its role set in place; a bot counts as done when
-its role already matches (``==``). A whole call failing for good (after the provider's retries)
-fails every item of that call. ``NotFound`` on delete means already gone: done.
+only those items; other per-item codes fail that member only. A whole call failing for good
+(after the provider's retries) fails every item of that call.
+
+Another apply at the same time (or a person) may get there first, so the results say what
+happened: ``Conflict`` on create means the member is already there: its live role is read,
+and it is done and reported ``already present`` (not ``added``, and no update call) when
+the role matches; otherwise the role is set (in place, or by re-creation). A member found
+gone meanwhile is created again, so a bot whose role changes by re-creation is never left
+absent by a completed apply. ``NotFound`` on delete means ``already gone``: done.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ SKIPPED = "Skipped"
 CONFLICT = "Conflict"
 NOT_FOUND_CODES = frozenset({"NotFound", "NotFoundException"})
 SKIP_MESSAGE = "not attempted: adding {a} {elevated} to this {noun} failed first"
+CONFLICT_ROUNDS = 3  # reads and writes to settle a member others change at the same time
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,18 @@ class ApplyResult:
         return tuple(r for r in self.results if not r.ok)
 
     def _done(self, action: Action) -> int:
-        return sum(r.ok and r.change.action is action for r in self.results)
+        """Done by this apply (not found so already: ``already_present``/``_gone``)."""
+        return sum(r.ok and not r.already and r.change.action is action for r in self.results)
+
+    @property
+    def already_present(self) -> int:
+        return sum(
+            r.ok and r.already and r.change.action is not Action.DELETE for r in self.results
+        )
+
+    @property
+    def already_gone(self) -> int:
+        return sum(r.ok and r.already and r.change.action is Action.DELETE for r in self.results)
 
     @property
     def added(self) -> int:
@@ -354,23 +371,49 @@ class _TargetRun:
         self.retry.sleep(delay)
 
     def _conflict(self, i: int, c: Change) -> None:
-        """The member is already there: done if its role matches, else set it in place."""
+        """The create met a member already there (another apply, at the same time?): read
+        its role; the same role is done (``already present``, no write); another role is
+        set (in place, or by re-creation); gone again meanwhile, it is created again."""
         want = _role_after(c)
-        if self.kind.updates_in_place(c.member_kind):
-            self._update(i, c)
-            return
+        already = True  # until this apply writes the role itself
+        role: RoleValue | None = None
         try:
-            role = self.p.member_role(self.tp.key, self.tp.target_id, c.member_id)
+            for _ in range(CONFLICT_ROUNDS):
+                role = self.p.member_role(self.tp.key, self.tp.target_id, c.member_id)
+                if role == want:
+                    self._done(i, c, already=already)
+                    return
+                already = False  # from here on, this apply writes the role
+                if role is not None and self.kind.updates_in_place(c.member_kind):
+                    self.p.update_role(self.tp.key, self.tp.target_id, c.member_id, want)
+                    self._done(i, c)
+                    return
+                if role is not None:
+                    self._try_delete_quietly(c)
+                errors = self.p.create_members(
+                    self.tp.key, self.tp.target_id, [(c.member_id, want)]
+                )
+                err = errors.get(c.member_id)
+                if err is None:
+                    self._done(i, c)
+                    return
+                if err.code != CONFLICT and err.code not in TRANSIENT_CODES:
+                    self._done(i, c, err.code, err.message)
+                    return
         except AwsError as exc:
             self._done(i, c, exc.code, exc.message)
             return
-        if role == want:
-            self._done(i, c, already=True)
-        else:
-            have = "no role" if role is None else self.kind.role_text(role)
-            wanted = self.kind.role_text(want)
-            msg = f"already a member with {have}, wanted {wanted}; run apply again"
-            self._done(i, c, CONFLICT, msg)
+        have = "no role" if role is None else self.kind.role_text(role)
+        msg = f"changed by someone else meanwhile ({have}, wanted {self.kind.role_text(want)})"
+        self._done(i, c, CONFLICT, f"{msg}; run apply again")
+
+    def _try_delete_quietly(self, c: Change) -> None:
+        """Delete for a re-creation; NotFound (gone already) is fine."""
+        try:
+            self.p.delete_member(self.tp.key, self.tp.target_id, c.member_id)
+        except AwsError as exc:
+            if exc.code not in NOT_FOUND_CODES:
+                raise
 
 
 def _role_after(c: Change) -> RoleValue:

@@ -14,10 +14,10 @@ from __future__ import annotations
 import logging
 import os
 import random
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from reconciler import interrupt
 from reconciler.errors import UsageError
 from reconciler.logs import LOGGER
 
@@ -72,7 +72,8 @@ class RetryPolicy:
     cap: float = DEFAULT_CAP
     connect_attempts: int = DEFAULT_CONNECT_ATTEMPTS  # when the endpoint cannot be reached
     throttle_attempts: int | None = None  # attempts in all when throttled; None: 3 x attempts
-    sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
+    # a Ctrl-C cuts a backoff short (reconciler.interrupt)
+    sleep: Callable[[float], None] = field(default=interrupt.sleep, compare=False, repr=False)
     rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
 
     def __post_init__(self) -> None:

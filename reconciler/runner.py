@@ -11,6 +11,8 @@ from typing import NoReturn
 import click
 
 from reconciler.errors import DesiredStateError, ReconcilerError
+from reconciler.interrupt import terminate_as_interrupt
+from reconciler.render.safe import shown
 
 EXIT_INTERRUPTED = 130
 
@@ -19,18 +21,19 @@ def report_error(exc: ReconcilerError) -> None:
     """The error on stderr: ``Error: ...`` lines, or the located lines `validate` prints."""
     if isinstance(exc, DesiredStateError):
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            click.echo(shown(str(problem)), err=True)
         n = len(exc.problems)
         click.echo(f"Desired state is invalid: {n} error{'' if n == 1 else 's'}.", err=True)
         return
     for line in str(exc).splitlines() or [type(exc).__name__]:
-        click.echo(f"Error: {line}", err=True)
+        click.echo(f"Error: {shown(line)}", err=True)
 
 
 def run(
     group: click.Group, args: Sequence[str] | None = None, prog_name: str | None = None
 ) -> NoReturn:
     """Run a click group and exit with its code; no traceback for anything a user did."""
+    terminate_as_interrupt()  # SIGTERM (CI's cancel) is a Ctrl-C
     try:
         code = group.main(args=args, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Abort:

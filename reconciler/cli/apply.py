@@ -3,24 +3,29 @@ every change's outcome (text, or JSON with --format json / --out RESULT.json).""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
+from reconciler import interrupt
 from reconciler.applier import ApplyResult
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.execute import run_changes, verify
+from reconciler.cli.execute import ApplyInterrupted, notify, run_changes, verify
 from reconciler.cli.options import allow_unsafe_option, target_option, verbose_option
 from reconciler.cli.pipeline import Session
 from reconciler.cli.watch import DEFAULT_INTERVAL, Watch, interval_option, parse_until
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.plan import Plan
+from reconciler.plancheck import compare
 from reconciler.planfile import load_plan, read_origin
 from reconciler.render import render_plan
 from reconciler.render.apply import Timings, render_apply, render_apply_json
+from reconciler.safety import check
 
 CHECKING = "Checking the saved plan is current"
 PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted:"
@@ -33,6 +38,21 @@ class StalePlanError(ReconcilerError):
 
     def __str__(self) -> str:
         return f"Saved plan is stale: {'; '.join(self.reasons)}; run plan again."
+
+
+class EditedPlanError(ReconcilerError):
+    """A saved plan that says what the desired state and the live state do not."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        self.reasons = list(reasons)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        lines = [
+            "Saved plan does not match the plan the desired state and the live state make "
+            "now (was it edited?); nothing was applied:"
+        ]
+        return "\n".join([*lines, *(f"  {r}" for r in self.reasons), "Run plan again."])
 
 
 class PlanErrorsError(ReconcilerError):
@@ -128,7 +148,14 @@ def apply(
             raise UsageError("--target cannot be combined with a saved plan: plan again")
         _use_origin(app, plan_file)
     session = Session.open(app)
-    plan = _load_fresh(session, plan_file) if plan_file is not None else session.plan(targets)
+    with interrupt.graceful(notify):  # Ctrl-C while planning: nothing applied, exit 130
+        try:
+            plan = _load_fresh(session, plan_file) if plan_file else session.plan(targets)
+        except ReconcilerError:
+            if not interrupt.requested():
+                raise
+        if interrupt.requested():
+            raise ApplyInterrupted("Interrupted before applying anything: nothing was applied.")
     asks = plan_file is None and not auto_approve
     if not quiet or asks:
         render_plan(plan, "text", verbose=app.verbose > 0, console=shown, allow_unsafe=allow_unsafe)
@@ -246,24 +273,43 @@ def _confirm(*, err: bool = False) -> None:
 
 
 def _load_fresh(session: Session, plan_file: Path) -> Plan:
-    """The saved plan, if neither the desired files nor the live memberships of the rooms
-    it changes moved on since it was made. The rooms are re-read by the ids in the plan:
-    their listings only, no name or member resolution."""
-    plan = load_plan(plan_file)
-    reasons: list[str] = []
-    if plan.desired_digest != session.desired.digest:
-        reasons.append("the desired-state files changed since the plan was made")
-    changed = [t for t in plan.targets if t.changes]
-    live = session.read_planned(changed, CHECKING)
-    for t in changed:
-        now = live.get(t.key)
-        if now is None:
-            reasons.append(f"{t.kind.words.noun} {t.key.name} no longer exists (id {t.target_id})")
-        elif now.fingerprint != t.fingerprint:
-            reasons.append(f"{t.kind.words.noun} {t.key.name} changed since the plan was made")
-    if reasons:
-        raise StalePlanError(reasons)
-    return plan
+    """The plan to apply for a saved plan: made again now from the desired state and the
+    live state (protected members and safety rules included), for the targets the saved
+    plan changes, and refused unless it is exactly the saved plan (``plancheck``): the
+    desired-state digest, and per target its id, live fingerprint and changes."""
+    saved = load_plan(plan_file)
+    if saved.desired_digest != session.desired.digest:
+        raise StalePlanError(["the desired-state files changed since the plan was made"])
+    changed = [t for t in saved.targets if t.changes]
+    if not changed:
+        return saved
+    declared = {t.key for t in session.desired.targets}
+    undeclared = compare(saved, Plan(()), declared).mismatches
+    if undeclared:
+        raise EditedPlanError(undeclared)
+    keys = {t.key for t in changed}
+    fresh = session.plan(sorted({t.key.name for t in changed}), CHECKING)
+    # the targets it changes as planned now; the others as the file has them (shown as
+    # unchanged: nothing is applied to them)
+    targets = tuple(
+        sorted(
+            [t for t in fresh.targets if t.key in keys]
+            + [t for t in saved.targets if t.key not in keys],
+            key=lambda t: t.key,
+        )
+    )
+    overrides = {t.key: t.safety for t in session.desired.targets if t.safety}
+    fresh = dataclasses.replace(
+        fresh, targets=targets, violations=check(targets, session.desired.safety, overrides)
+    )
+    result = compare(saved, fresh, declared)
+    if result.stale:
+        raise StalePlanError(list(result.stale))
+    if fresh.errors:  # a member or a room is gone since: the saved plan cannot be checked
+        raise StalePlanError([f"a plan made now has errors: {'; '.join(fresh.errors)}"])
+    if result.mismatches:
+        raise EditedPlanError(result.mismatches)
+    return fresh
 
 
 COMMANDS = [apply]

@@ -12,6 +12,7 @@ from typing import Any
 import click
 from rich.console import Console
 
+from reconciler import interrupt
 from reconciler.errors import UsageError
 from reconciler.governance.grant import parse_moment
 from reconciler.logs import configure as configure_logging
@@ -75,7 +76,9 @@ class AppContext:
         """The one pacer of this run, shared by every provider and thread: AWS's default
         quotas for the region, then settings.yaml's ``rates:``, then ``--rate``."""
         if self._pacer is None:
-            self._pacer = Pacer(resolve_rates(self.region, settings or {}, self.rates))
+            # a Ctrl-C cuts a wait for the quota short too (interrupt.sleep)
+            rates = resolve_rates(self.region, settings or {}, self.rates)
+            self._pacer = Pacer(rates, sleep=interrupt.sleep)
         return self._pacer
 
     def client(self, service: str = "chime") -> Any:

@@ -10,15 +10,23 @@ from collections.abc import Mapping
 import click
 from rich.console import Console
 
+from reconciler import interrupt
 from reconciler.applier import ApplyResult
 from reconciler.applier import apply as run_apply
 from reconciler.cli.pipeline import Session
+from reconciler.errors import ReconcilerError
 from reconciler.kinds import RoleValue
 from reconciler.plan import Action, Change, Plan
 from reconciler.refs import MemberRef
-from reconciler.render.apply import render_apply
+from reconciler.render.apply import interrupted_summary, render_apply, render_interrupted
 
 VERIFYING = "Verifying: re-reading what changed"
+
+
+class ApplyInterrupted(ReconcilerError):
+    """Ctrl-C or SIGTERM: what was applied and what was not is printed; exit 130."""
+
+    exit_code = interrupt.EXIT_INTERRUPTED
 
 
 def execute(session: Session, plan: Plan, out: Console) -> bool:
@@ -31,17 +39,30 @@ def execute(session: Session, plan: Plan, out: Console) -> bool:
 
 
 def run_changes(session: Session, plan: Plan) -> tuple[ApplyResult, float]:
-    """Apply ``plan`` with the progress bar: the applier's result and the seconds taken."""
+    """Apply ``plan`` with the progress bar: the applier's result and the seconds taken.
+    Interrupted (Ctrl-C, SIGTERM): no new call starts, the calls in flight finish, what
+    was applied and what was not is printed, and ApplyInterrupted (exit 130) is raised."""
     started = time.monotonic()
-    with session.progress.task("Applying changes", len(plan.changes)):
-        result = run_apply(
-            plan,
-            {k: session.provider(k) for k in sorted({t.key.kind for t in plan.targets})},
-            parallelism=session.app.parallelism,
-            progress=session.progress.advance,
-            safety=session.desired.safety_for,
-        )
+    with interrupt.graceful(notify):
+        with session.progress.task("Applying changes", len(plan.changes)):
+            result = run_apply(
+                plan,
+                {k: session.provider(k) for k in sorted({t.key.kind for t in plan.targets})},
+                parallelism=session.app.parallelism,
+                progress=session.progress.advance,
+                safety=session.desired.safety_for,
+            )
+        if interrupt.requested():
+            click.echo()
+            for line in render_interrupted(result):
+                click.echo(line)
+            raise ApplyInterrupted(interrupted_summary(result))
     return result, time.monotonic() - started
+
+
+def notify(message: str) -> None:
+    """The interrupt's first message, on stderr."""
+    click.echo(message, err=True)
 
 
 def verify(session: Session, plan: Plan, result: ApplyResult) -> bool | None:

@@ -61,9 +61,11 @@ class Session:
             self.providers.update(open_providers([kind_id], self.options))
         return self.providers[kind_id]
 
-    def read(self, only: Collection[TargetKey] | None = None) -> LiveState:
+    def read(
+        self, only: Collection[TargetKey] | None = None, label: str = "Reading memberships"
+    ) -> LiveState:
         count = len(only) if only is not None else len(self.desired.targets)
-        with self.progress.task("Reading memberships", count), timed("read"):
+        with self.progress.task(label, count), timed("read"):
             return merged(p.read(self.desired, only=only) for p in self.providers.values())
 
     def read_planned(
@@ -78,8 +80,10 @@ class Session:
                 found.update(self.provider(kind_id).read_ids(ids))
         return found
 
-    def plan(self, targets: Collection[str] | None = None) -> Plan:
-        live = self.read(self.scope(targets))
+    def plan(
+        self, targets: Collection[str] | None = None, label: str = "Reading memberships"
+    ) -> Plan:
+        live = self.read(self.scope(targets), label)
         with timed("plan"):
             return make_plan(self.desired, live, targets=targets or None, now=self.app.now)
 

@@ -28,6 +28,7 @@ from botocore.exceptions import (
 )
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
+from reconciler import interrupt
 from reconciler.errors import AwsError
 from reconciler.logs import LOGGER
 from reconciler.pacing import Pacer, QuotaKey
@@ -119,7 +120,9 @@ def call_with_retry(
     retry = 0  # failed attempts
     errors = 0  # of which not throttling
     while True:
+        interrupt.check(operation, context)  # after a Ctrl-C, no new call starts
         ticket = pacer.acquire(*keys) if pacer is not None else None
+        interrupt.check(operation, context)  # ... not even after waiting for the quota
         try:
             result = fn(**params)
         except NoCredentialsError as exc:

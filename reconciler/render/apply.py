@@ -19,6 +19,7 @@ from typing import Any
 
 from reconciler.applier import ApplyResult, ChangeResult
 from reconciler.plan import Action
+from reconciler.render.safe import shown
 from reconciler.render.text import change_line
 
 FORMAT_VERSION = "1"
@@ -41,13 +42,13 @@ class Timings:
 def failure_line(r: ChangeResult) -> str:
     """``  ! bob@example.com in incident-response: NotFound: Member not found``."""
     detail = f"{r.error_code}: {r.error_message}" if r.error_message else f"{r.error_code}"
-    return f"  ! {r.change.member} in {r.change.target}: {detail}"
+    return shown(f"  ! {r.change.member} in {r.change.target}: {detail}")
 
 
 def done_line(r: ChangeResult) -> str:
     """``  ok + alice@example.com (Administrator) in incident-response``."""
     already = " (already so)" if r.already else ""
-    return f"  ok {change_line(r.change).plain.strip()} in {r.change.target}{already}"
+    return shown(f"  ok {change_line(r.change).plain.strip()} in {r.change.target}{already}")
 
 
 def _done_lines(done: list[ChangeResult]) -> list[str]:
@@ -62,8 +63,50 @@ def _done_lines(done: list[ChangeResult]) -> list[str]:
     for target, results in per_target.items():
         counts = [sum(r.change.action is a for r in results) for a in Action]
         added, changed, removed = counts
-        lines.append(f"  ok {target}: {added} added, {changed} changed, {removed} removed")
+        lines.append(shown(f"  ok {target}: {added} added, {changed} changed, {removed} removed"))
     return lines
+
+
+def _done(r: ChangeResult) -> str:
+    """``+ dave@example.com (Member) in incident``."""
+    return shown(f"{change_line(r.change).plain.strip()} in {r.change.target}")
+
+
+def render_interrupted(result: ApplyResult) -> list[str]:
+    """After an interrupt: the changes applied, then those not applied (with the reason
+    when it is not the interrupt itself)."""
+    lines = []
+    applied = [r for r in result.results if r.ok]
+    if applied:
+        lines += ["Applied before the interrupt:", *(f"  {_done(r)}" for r in applied)]
+    others = [r for r in result.results if not r.ok]
+    if others:
+        lines.append("Not applied:")
+        for r in others:
+            why = "" if r.error_code in ("Interrupted", "Skipped") else f" ({r.error_code})"
+            lines.append(f"  {_done(r)}{shown(why)}")
+    return lines
+
+
+def interrupted_summary(result: ApplyResult) -> str:
+    done = sum(r.ok for r in result.results)
+    return (
+        f"Interrupted: {done} of {result.total} changes applied, {result.total - done} not "
+        "applied; run plan to see what is left."
+    )
+
+
+def _already(result: ApplyResult) -> str:
+    """`` (2 already present, 1 already gone)``: done by someone else meanwhile."""
+    parts = [
+        f"{n} {what}"
+        for n, what in (
+            (result.already_present, "already present"),
+            (result.already_gone, "already gone"),
+        )
+        if n
+    ]
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def render_apply(result: ApplyResult) -> list[str]:
@@ -72,7 +115,7 @@ def render_apply(result: ApplyResult) -> list[str]:
     if result.ok:
         return [
             f"Apply complete! Memberships: {result.added} added, {result.changed} changed, "
-            f"{result.removed} removed."
+            f"{result.removed} removed{_already(result)}."
         ]
     failed = result.failed
     done = [r for r in result.results if r.ok]

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from reconciler.audit import Audit, AuditRow, Status, to_json
 from reconciler.refs import MemberKind
+from reconciler.render.safe import json_text, shown_values
 from reconciler.render.text import wrap_hanging
 
 EMPTY = "-"
@@ -39,6 +40,7 @@ STATUS_STYLES = {
 
 def render_audit(audit: Audit, fmt: str, console: Console) -> None:
     """JSON exactly as ``format_json``; text as a table on a terminal, else plain lines."""
+    audit = shown_values(audit)  # nothing from live state or files is raw: render/safe.py
     if fmt == "json":
         console.out(format_json(audit), end="", highlight=False)
         return
@@ -64,7 +66,7 @@ def _print_fitted(console: Console, line: str) -> None:
 
 
 def format_json(audit: Audit) -> str:
-    return json.dumps(to_json(audit), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(to_json(audit), indent=2, ensure_ascii=False)) + "\n"
 
 
 def plain_lines(audit: Audit) -> list[str]:

@@ -14,6 +14,7 @@ from importlib import resources
 
 from reconciler.plan import Plan
 from reconciler.plandoc import FORMAT_VERSION, JsonObject, plan_to_data
+from reconciler.render.safe import json_text
 
 SCHEMA_RESOURCE = "plan.schema.json"
 
@@ -22,7 +23,7 @@ __all__ = ["FORMAT_VERSION", "load_schema", "plan_to_data", "render_json"]
 
 def render_json(plan: Plan) -> str:
     """The JSON document, indented, ending with a newline."""
-    return json.dumps(plan_to_data(plan), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(plan_to_data(plan), indent=2, ensure_ascii=False)) + "\n"
 
 
 def load_schema() -> JsonObject:

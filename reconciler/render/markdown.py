@@ -10,7 +10,6 @@ out, details first, and a note says what was left out.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from reconciler.render.drift import LABEL as DRIFT_LABEL
 from reconciler.render.drift import RESOLVE_HINT as DRIFT_HINT
 from reconciler.render.drift import drift_first, drift_phrase
 from reconciler.render.governance import expiring_lines, has_grant, kept_lines
+from reconciler.render.safe import html_text, md_inline, shown_values
 from reconciler.render.text import change_line, describe_provenance, live_member, targets_phrase
 
 MARKER = "<!-- chime-reconciler-plan -->"
@@ -32,7 +32,6 @@ TABLE_HEADER = (
     "| {what} | Add | Change | Remove | Unmanaged |\n| --- | ---: | ---: | ---: | ---: |\n"
 )
 NOTE_RESERVE = 500  # room kept for the truncation note
-_ESCAPE = re.compile(r"([\\`*_\[\]<>|~])")  # inline text never starts a line here
 
 
 @dataclass(frozen=True)
@@ -55,6 +54,7 @@ class MarkdownRenderer:
         self._with_account = False
 
     def render(self, plan: Plan) -> str:
+        plan = shown_values(plan)  # nothing from live state or files is raw: render/safe.py
         # rooms are named by their account too when the plan spans several accounts
         self._with_account = len({t.key.scope for t in plan.targets}) > 1
         shown = [t for t in plan.targets if _shows(t)]
@@ -141,7 +141,7 @@ class MarkdownRenderer:
         lines.extend(f"  protected: {live_member(t.kind, m)}, left unchanged" for m in t.protected)
         body = "\n".join(lines)
         fence = _fence(body)
-        summary = html.escape(f"{t.kind.words.noun} {self._label(t)}: {_counts(t)}")
+        summary = html_text(f"{t.kind.words.noun} {self._label(t)}: {_counts(t)}")
         return (
             f"<details><summary>{summary}</summary>\n\n"
             f"{fence}diff\n{body}\n{fence}\n\n</details>\n\n"
@@ -153,8 +153,8 @@ def render_markdown(plan: Plan, *, verbose: bool = False, allow_unsafe: bool = F
 
 
 def md_escape(text: str) -> str:
-    """Backslash-escape Markdown's special characters in inline text."""
-    return _ESCAPE.sub(r"\\\1", text).replace("\n", " ")
+    """``text`` safe as Markdown inline text (``render.safe.md_inline``)."""
+    return md_inline(text)
 
 
 def _fit(head: str, sections: Sequence[_Section], limit: int) -> str:

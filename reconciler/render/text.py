@@ -37,6 +37,7 @@ from reconciler.render.governance import (
     grant_text,
     kept_lines,
 )
+from reconciler.render.safe import shown_values
 
 SYMBOLS = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-"}
 STYLES = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.DELETE: "red"}
@@ -77,6 +78,7 @@ class TextRenderer:
                     console.print(piece, soft_wrap=True, highlight=False)
 
     def lines(self, plan: Plan) -> list[Text]:
+        plan = shown_values(plan)  # nothing from live state or files is raw: render/safe.py
         out: list[Text] = []
         shown = [t for t in plan.targets if self._shows(t)]
         for target in shown:

@@ -1,0 +1,84 @@
+"""Ctrl-C and SIGTERM during an apply: stop starting calls, let the ones in flight finish,
+say what was applied and what was not, exit 130. A second signal exits at once.
+
+``graceful()`` installs the handlers for one phase (reading, applying); the first signal
+sets ``STOP``. Every AWS call checks it before it starts (``check``, from the retry loop),
+and every backoff sleeps on it (``sleep``), so within a second no new call is started,
+however long the backoff and however throttled the endpoint: a call that would start
+raises ``NotStarted`` (an ``AwsError`` the applier records per change as not applied).
+SIGTERM is what CI sends on cancel: it behaves as the first Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+from reconciler.errors import AwsError
+
+EXIT_INTERRUPTED = 130
+NOT_STARTED = "Interrupted"
+STOP = threading.Event()
+FIRST = (
+    "Interrupted: finishing the calls in flight and starting no new ones "
+    "(press Ctrl-C again to quit at once)."
+)
+SECOND = "Interrupted again: quitting at once; run plan to see what was applied.\n"
+
+
+class NotStarted(AwsError):
+    """A call not started because of an interrupt: its change was not applied."""
+
+    def __init__(self, operation: str, context: str = "") -> None:
+        super().__init__(operation, NOT_STARTED, "not started: interrupted", context)
+
+
+def requested() -> bool:
+    return STOP.is_set()
+
+
+def check(operation: str, context: str = "") -> None:
+    """Raise NotStarted when an interrupt asked to start no new calls."""
+    if STOP.is_set():
+        raise NotStarted(operation, context)
+
+
+def sleep(seconds: float) -> None:
+    """``time.sleep`` that an interrupt cuts short."""
+    STOP.wait(max(0.0, seconds))
+
+
+@contextmanager
+def graceful(notify: Callable[[str], None]) -> Iterator[None]:
+    """SIGINT and SIGTERM set ``STOP`` (``notify`` says so once); a second one exits the
+    process at once with 130. Outside the main thread (or without signals) it does
+    nothing. ``STOP`` is clear on entry and on exit."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    STOP.clear()
+
+    def first(signum: int, frame: FrameType | None) -> None:
+        if STOP.is_set():
+            os.write(2, SECOND.encode())
+            os._exit(EXIT_INTERRUPTED)
+        STOP.set()
+        notify(FIRST)
+
+    previous = {s: signal.signal(s, first) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        STOP.clear()
+
+
+def terminate_as_interrupt() -> None:
+    """Outside ``graceful``, SIGTERM is a Ctrl-C (KeyboardInterrupt: exit 130)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.default_int_handler)

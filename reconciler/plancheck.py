@@ -1,0 +1,80 @@
+"""Is a saved plan exactly what the desired state and the live state call for now?
+
+``apply FILE`` must never do what the desired state does not say: a plan file is only
+JSON, and an edited one could add an administrator nobody declared, remove a protected
+member, empty a room of administrators or prune a room the desired state does not manage.
+So ``apply FILE`` plans again (the same planner, the same protected members and safety
+rules) and applies only when, for every target the saved plan changes, the fresh plan has
+the same target id, the same live fingerprint and exactly the same changes: the same
+actions on the same members (by reference and id) with the same roles.
+
+``compare`` is pure: it says what differs, the CLI refuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from reconciler.plan import Change, Plan, TargetPlan
+from reconciler.refs import TargetKey
+
+
+@dataclass(frozen=True)
+class Comparison:
+    stale: tuple[str, ...]  # the live state moved on: plan again
+    mismatches: tuple[str, ...]  # the file says what a plan made now does not
+
+    @property
+    def ok(self) -> bool:
+        return not self.stale and not self.mismatches
+
+
+def _identity(c: Change) -> tuple[object, ...]:
+    return (c.action, c.member.kind, c.member.key, c.member_id, c.role_before, c.role_after)
+
+
+def _describe(c: Change) -> str:
+    from reconciler.render.text import change_line  # renderers import plan types
+
+    return f"{change_line(c).plain.strip()} [id {c.member_id}]"
+
+
+def compare(saved: Plan, fresh: Plan, declared: Collection[TargetKey]) -> Comparison:
+    """How ``saved`` differs from ``fresh`` (planned now, for the same targets) on every
+    target ``saved`` changes. ``declared``: the keys of the desired state's targets."""
+    fresh_by_key = {t.key: t for t in fresh.targets}
+    stale: list[str] = []
+    mismatches: list[str] = []
+    for t in saved.targets:
+        if not t.changes:
+            continue
+        what = f"{t.kind.words.noun} {t.key.name}"
+        now = fresh_by_key.get(t.key)
+        if t.key not in declared:
+            mismatches.append(f"{what} (scope {t.key.scope}) is not declared in the desired state")
+        elif now is None:
+            stale.append(f"{what} no longer exists (id {t.target_id})")
+        elif now.target_id != t.target_id:
+            mismatches.append(f"{what} has id {now.target_id}, the saved plan says {t.target_id}")
+        elif now.fingerprint != t.fingerprint:
+            stale.append(f"{what} changed since the plan was made")
+        else:
+            mismatches.extend(f"{what}: {m}" for m in _changes_differ(t, now))
+    return Comparison(tuple(stale), tuple(mismatches))
+
+
+def _changes_differ(saved: TargetPlan, fresh: TargetPlan) -> list[str]:
+    ours = {_identity(c): c for c in fresh.changes}
+    theirs = {_identity(c): c for c in saved.changes}
+    out = [
+        f"{_describe(c)} is not what the desired state says"
+        for k, c in theirs.items()
+        if k not in ours
+    ]
+    out += [
+        f"{_describe(c)} is missing from the saved plan" for k, c in ours.items() if k not in theirs
+    ]
+    if len(saved.changes) != len(theirs):
+        out.append("a change is listed twice")
+    return out

@@ -1,0 +1,146 @@
+"""Ctrl-C and SIGTERM during a long apply, against the emulator with latency, in a real
+child process: the first signal stops new calls within a second (the calls in flight
+finish), prints what was applied and what was not, and exits 130; a second exits at once."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+ROOMS = 16
+LATENCY_MS = 250
+
+
+@pytest.fixture
+def slow_world(seed: Any, write_desired: Any, emulator: Any) -> None:
+    users = [f"u{i}" for i in range(ROOMS * 2)]
+    seed(users=users, rooms={f"r{i:02}": [] for i in range(ROOMS)})
+    rooms = "".join(
+        f"  r{i:02}: {{members: [u{2 * i}@example.com], "
+        f"administrators: [u{2 * i + 1}@example.com]}}\n"
+        for i in range(ROOMS)
+    )
+    write_desired({"settings.yaml": f"account: '{ACCOUNT}'\n", "rooms.yaml": "rooms:\n" + rooms})
+    emulator.set_faults(latency_ms=LATENCY_MS)
+
+
+class Child:
+    """``chime-reconciler apply --auto-approve`` in a child process; stdout read as it comes."""
+
+    def __init__(self, emulator: Any, workdir: Path) -> None:
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "reconciler",
+                "--endpoint-url",
+                emulator.url,
+                "--desired",
+                "desired-state",
+                "--parallelism",
+                "2",
+                "apply",
+                "--auto-approve",
+            ],
+            cwd=workdir,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: list[str] = []
+        self.planned = threading.Event()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+            if line.startswith("Plan: "):
+                self.planned.set()
+
+    def finish(self, timeout: float = 30) -> tuple[int, list[str], str]:
+        try:
+            code = self.proc.wait(timeout=timeout)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+        self.reader.join(5)
+        assert self.proc.stderr is not None
+        return code, self.lines, self.proc.stderr.read()
+
+
+def interrupt_mid_apply(
+    emulator: Any, workdir: Path, calls: Any, signum: int
+) -> tuple[int, list[str], str, float]:
+    child = Child(emulator, workdir)
+    assert child.planned.wait(60), "the plan was never printed"
+    time.sleep(1.0)  # well into the applying: 32 calls of 250 ms on 2 threads
+    child.proc.send_signal(signum)
+    signalled = time.monotonic()
+    time.sleep(1.0)  # the calls in flight finish within the latency
+    served_after_a_second = sum(calls().values())
+    code, lines, err = child.finish()
+    assert sum(calls().values()) == served_after_a_second  # no call started after 1 s
+    return code, lines, err, time.monotonic() - signalled
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_first_interrupt_stops_new_calls_reports_and_exits_130(
+    slow_world: None, emulator: Any, workdir: Path, calls: Any, cli: Any, signum: int
+) -> None:
+    code, lines, err, _ = interrupt_mid_apply(emulator, workdir, calls, signum)
+    assert code == 130, err
+    assert "Interrupted: finishing the calls in flight and starting no new ones" in err
+    (summary,) = [line for line in err.splitlines() if line.startswith("Error: Interrupted")]
+    found = re.fullmatch(
+        r"Error: Interrupted: (\d+) of (\d+) changes applied, (\d+) not applied; run plan to "
+        r"see what is left\.",
+        summary,
+    )
+    assert found, summary
+    applied, total, not_applied = (int(g) for g in found.groups())
+    assert total == 2 * ROOMS and 0 < applied < total and applied + not_applied == total
+    shown = lines[lines.index("Applied before the interrupt:") :]
+    assert len([s for s in shown if s.startswith("  + ")]) == total
+    assert "Not applied:" in shown
+    # what it says was not applied is exactly what a plan finds left to do
+    emulator.set_faults()
+    again = cli("plan")
+    left = [s for s in again.lines if s.startswith("  + ")]
+    assert len(left) == not_applied
+
+
+def test_second_interrupt_exits_at_once(
+    slow_world: None, emulator: Any, workdir: Path, calls: Any
+) -> None:
+    child = Child(emulator, workdir)
+    assert child.planned.wait(60), "the plan was never printed"
+    emulator.set_faults(latency_ms=2000)  # the calls in flight would hold the first interrupt
+    time.sleep(0.5)
+    child.proc.send_signal(signal.SIGINT)
+    time.sleep(0.3)
+    child.proc.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    code, _, err = child.finish(timeout=10)
+    assert time.monotonic() - started < 1.5
+    assert code == 130
+    assert "Interrupted again: quitting at once" in err
+    # the emulator answers the calls the child left in flight (to a closed socket) while
+    # this test still runs, so that its broken-pipe report lands here and not in the
+    # stderr of whatever test comes next
+    time.sleep(2.5)
