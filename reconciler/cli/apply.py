@@ -4,11 +4,13 @@ every change's outcome (text, or JSON with --format json / --out RESULT.json).""
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import sys
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -23,6 +25,7 @@ from reconciler.errors import ReconcilerError, UsageError
 from reconciler.plan import Plan
 from reconciler.plancheck import compare
 from reconciler.planfile import load_plan, read_origin
+from reconciler.redact import redact_url
 from reconciler.render import render_plan
 from reconciler.render.apply import Timings, render_apply, render_apply_json
 from reconciler.safety import check
@@ -235,6 +238,14 @@ def _use_origin(app: AppContext, plan_file: Path) -> None:
         used.append(f"--desired {desired}")
     endpoint = origin.get("endpoint_url")
     if endpoint and "endpoint_url" not in app.explicit and endpoint != app.endpoint_url:
+        if not _is_loopback(endpoint):
+            # a plan file is data anyone could edit: it never sends the caller's AWS
+            # credentials to an endpoint by itself (only a local emulator is taken from it)
+            raise UsageError(
+                f"{plan_file} was made against --endpoint-url {redact_url(endpoint)}; give "
+                "--endpoint-url to apply it there (a saved plan never chooses a remote "
+                "endpoint by itself)"
+            )
         app.endpoint_url = endpoint
         used.append(f"--endpoint-url {endpoint}")
     region = origin.get("region")
@@ -245,6 +256,20 @@ def _use_origin(app: AppContext, plan_file: Path) -> None:
         click.echo(
             f"Using the saved plan's {', '.join(used)} (give the option to override).", err=True
         )
+
+
+def _is_loopback(url: str) -> bool:
+    """Whether ``url`` names this machine (127.0.0.0/8, ::1 or localhost)."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _write(path: Path, document: str) -> None:

@@ -164,3 +164,25 @@ def test_options_given_to_apply_override_the_plan_files(ops: Any, cli: Any) -> N
     assert run.exit_code == 1
     assert "Using the saved plan's" not in run.stderr
     assert "http://127.0.0.1:9/" in run.stderr  # it went where it was told
+
+
+def test_an_edited_plan_cannot_send_credentials_to_a_remote_endpoint(
+    ops: Any, cli: Any, workdir: Path
+) -> None:
+    # issue 14: a plan file is data anyone could edit; the endpoint it records is taken only
+    # when it is this machine (the emulator), never a remote host chosen by the file
+    made = cli.raw("--endpoint-url", cli.endpoint_url, "plan", "-out=p.json")
+    assert made.exit_code == 0
+    document = json.loads((workdir / "p.json").read_text())
+    document["origin"]["endpoint_url"] = "https://user:secret@chime.attacker.example/x?k=v"
+    (workdir / "p.json").write_text(json.dumps(document))
+    before = ops.emulator.state()
+    run = cli.raw("apply", "p.json")  # no --endpoint-url: the file's would be used
+    assert run.exit_code == 1
+    assert run.err_lines == [
+        "Error: p.json was made against --endpoint-url https://***@chime.attacker.example/x?k=***;"
+        " give --endpoint-url to apply it there (a saved plan never chooses a remote endpoint "
+        "by itself)"
+    ]
+    assert "secret" not in run.stdout + "\n".join(run.err_lines)
+    assert ops.emulator.state() == before
