@@ -14,7 +14,8 @@ Who may do what (the bearer is an AppInstanceUser or AppInstanceBot ARN):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
@@ -90,6 +91,28 @@ class ChannelOperations(MessagingState):
         who = self.bearer(state, bearer)
         return Caller(who, who.arn in state.admins, who.arn in cs.moderators, who.arn in cs.types)
 
+    @contextmanager
+    def _on_channel(
+        self, channel_arn: str, bearer: str, manage: str | None = None
+    ) -> Iterator[tuple[InstanceState, ChannelState, Caller]]:
+        """Hold the lock on one channel as ``bearer``; with ``manage``, refuse a bearer that
+        is neither an AppInstanceAdmin nor a moderator of the channel."""
+        with self._lock:
+            state, cs = self.channel(channel_arn)
+            caller = self._caller(state, cs, bearer)
+            if manage is not None and not caller.manager:
+                raise self._refuse(caller, manage, cs.channel)
+            yield state, cs, caller
+
+    @staticmethod
+    def _identity(state: InstanceState, arn: str) -> Identity:
+        who = state.identity(arn)
+        if who is None:
+            raise NotFoundError(
+                f"{arn} is not an AppInstanceUser or AppInstanceBot of {state.instance.arn}."
+            )
+        return who
+
     @staticmethod
     def _refuse(caller: Caller, action: str, channel: Channel) -> ForbiddenError:
         return ForbiddenError(
@@ -127,9 +150,7 @@ class ChannelOperations(MessagingState):
             return channels, token(scope, cursor)
 
     def describe_channel(self, channel_arn: str, bearer: str) -> Channel:
-        with self._lock:
-            state, cs = self.channel(channel_arn)
-            caller = self._caller(state, cs, bearer)
+        with self._on_channel(channel_arn, bearer) as (_, cs, caller):
             if not (caller.manager or caller.member or cs.channel.privacy is Privacy.PUBLIC):
                 raise ForbiddenError(
                     f"{caller.who.arn} is not a member of channel {channel_arn}, which is PRIVATE."
@@ -151,9 +172,7 @@ class ChannelOperations(MessagingState):
         wanted = enum_value(MembershipType, kind, "Type") or MembershipType.DEFAULT
         scope = f"ListChannelMemberships/{channel_arn}/{wanted.value}"
         after = decode_token(next_token, scope)
-        with self._lock:
-            state, cs = self.channel(channel_arn)
-            caller = self._caller(state, cs, bearer)
+        with self._on_channel(channel_arn, bearer) as (_, cs, caller):
             if not (caller.manager or (caller.member and wanted is MembershipType.DEFAULT)):
                 raise self._refuse(caller, f"list {wanted.value} memberships", cs.channel)
             page, cursor = cs.members[wanted].page(after, limit)
@@ -163,9 +182,7 @@ class ChannelOperations(MessagingState):
         self, channel_arn: str, member_arn: str, bearer: str
     ) -> ChannelMembership:
         check_arn(member_arn, "MemberArn")
-        with self._lock:
-            state, cs = self.channel(channel_arn)
-            caller = self._caller(state, cs, bearer)
+        with self._on_channel(channel_arn, bearer) as (_, cs, caller):
             if not (caller.manager or caller.who.arn == member_arn):
                 raise self._refuse(caller, "describe memberships", cs.channel)
             found = cs.membership(member_arn)
@@ -178,9 +195,7 @@ class ChannelOperations(MessagingState):
     ) -> ChannelMembership:
         check_arn(member_arn, "MemberArn")
         wanted = enum_value(MembershipType, kind, "Type") or MembershipType.DEFAULT
-        with self._lock:
-            state, cs = self.channel(channel_arn)
-            caller = self._caller(state, cs, bearer)
+        with self._on_channel(channel_arn, bearer) as (state, cs, caller):
             self._may_add(caller, cs, wanted, [member_arn])
             return self._add(state, cs, member_arn, wanted, caller.who)
 
@@ -202,9 +217,7 @@ class ChannelOperations(MessagingState):
         wanted = enum_value(MembershipType, kind, "Type") or MembershipType.DEFAULT
         added: list[ChannelMembership] = []
         errors: list[ItemError] = []
-        with self._lock:
-            state, cs = self.channel(channel_arn)
-            caller = self._caller(state, cs, bearer)
+        with self._on_channel(channel_arn, bearer) as (state, cs, caller):
             self._may_add(caller, cs, wanted, member_arns)
             for i, arn in enumerate(member_arns):
                 if item_throttled(i):
@@ -221,9 +234,7 @@ class ChannelOperations(MessagingState):
         """Remove a membership; removing one that does not exist succeeds (the model has
         no NotFoundException for this operation)."""
         check_arn(member_arn, "MemberArn")
-        with self._lock:
-            state, cs = self.channel(channel_arn)
-            caller = self._caller(state, cs, bearer)
+        with self._on_channel(channel_arn, bearer) as (_, cs, caller):
             leaving = caller.who.arn == member_arn
             peer = caller.member and cs.channel.mode is Mode.UNRESTRICTED
             if not (caller.manager or leaving or peer):
@@ -254,11 +265,7 @@ class ChannelOperations(MessagingState):
         kind: MembershipType,
         by: Identity,
     ) -> ChannelMembership:
-        who = state.identity(arn)
-        if who is None:
-            raise NotFoundError(
-                f"{arn} is not an AppInstanceUser or AppInstanceBot of {state.instance.arn}."
-            )
+        who = self._identity(state, arn)
         if arn in cs.bans:
             raise ForbiddenError(f"{arn} is banned from channel {cs.channel.arn}.")
         if cs.channel.elastic is not None and kind is MembershipType.HIDDEN:
@@ -293,9 +300,7 @@ class ChannelOperations(MessagingState):
         limit = check_max_results(max_results, PAGE)
         scope = f"ListChannelModerators/{channel_arn}"
         after = decode_token(next_token, scope)
-        with self._lock:
-            state, cs = self.channel(channel_arn)
-            caller = self._caller(state, cs, bearer)
+        with self._on_channel(channel_arn, bearer) as (_, cs, caller):
             if not (caller.manager or caller.member):
                 raise self._refuse(caller, "list moderators", cs.channel)
             page, cursor = cs.moderators.page(after, limit)
@@ -305,21 +310,13 @@ class ChannelOperations(MessagingState):
         self, channel_arn: str, moderator_arn: str, bearer: str
     ) -> ChannelGrant:
         check_arn(moderator_arn, "ChannelModeratorArn")
-        with self._lock:
-            state, cs = self.channel(channel_arn)
-            caller = self._caller(state, cs, bearer)
-            if not caller.manager:
-                raise self._refuse(caller, "add moderators", cs.channel)
+        with self._on_channel(channel_arn, bearer, manage="add moderators") as (state, cs, caller):
             return self._moderate(state, cs, moderator_arn, caller.who)
 
     def _moderate(
         self, state: InstanceState, cs: ChannelState, arn: str, by: Identity
     ) -> ChannelGrant:
-        who = state.identity(arn)
-        if who is None:
-            raise NotFoundError(
-                f"{arn} is not an AppInstanceUser or AppInstanceBot of {state.instance.arn}."
-            )
+        who = self._identity(state, arn)
         if arn in cs.bans:
             raise BadRequestError(f"{arn} is banned from channel {cs.channel.arn}.")
         if arn in cs.moderators:
@@ -337,11 +334,7 @@ class ChannelOperations(MessagingState):
         """Revoke a moderator; revoking one that is not succeeds (no NotFoundException in
         the model for this operation)."""
         check_arn(moderator_arn, "ChannelModeratorArn")
-        with self._lock:
-            state, cs = self.channel(channel_arn)
-            caller = self._caller(state, cs, bearer)
-            if not caller.manager:
-                raise self._refuse(caller, "remove moderators", cs.channel)
+        with self._on_channel(channel_arn, bearer, manage="remove moderators") as (_, cs, _):
             self.drop_moderator(cs, moderator_arn)
 
     # -- bans ----------------------------------------------------------------------------
@@ -356,11 +349,7 @@ class ChannelOperations(MessagingState):
         limit = check_max_results(max_results, PAGE)
         scope = f"ListChannelBans/{channel_arn}"
         after = decode_token(next_token, scope)
-        with self._lock:
-            state, cs = self.channel(channel_arn)
-            caller = self._caller(state, cs, bearer)
-            if not caller.manager:
-                raise self._refuse(caller, "list bans", cs.channel)
+        with self._on_channel(channel_arn, bearer, manage="list bans") as (_, cs, _):
             page, cursor = cs.bans.page(after, limit)
             return page, token(scope, cursor)
 
@@ -368,17 +357,8 @@ class ChannelOperations(MessagingState):
         """Ban a member: its membership (of either type) goes, and it cannot be added again
         until the ban is deleted. Admins and the channel's moderators cannot be banned."""
         check_arn(member_arn, "MemberArn")
-        with self._lock:
-            state, cs = self.channel(channel_arn)
-            caller = self._caller(state, cs, bearer)
-            if not caller.manager:
-                raise self._refuse(caller, "ban members", cs.channel)
-            who = state.identity(member_arn)
-            if who is None:
-                raise NotFoundError(
-                    f"{member_arn} is not an AppInstanceUser or AppInstanceBot of "
-                    f"{state.instance.arn}."
-                )
+        with self._on_channel(channel_arn, bearer, manage="ban members") as (state, cs, caller):
+            who = self._identity(state, member_arn)
             if member_arn in state.admins:
                 raise BadRequestError(f"{member_arn} is an AppInstanceAdmin: it cannot be banned.")
             if member_arn in cs.moderators:
@@ -394,11 +374,7 @@ class ChannelOperations(MessagingState):
 
     def delete_channel_ban(self, channel_arn: str, member_arn: str, bearer: str) -> None:
         check_arn(member_arn, "MemberArn")
-        with self._lock:
-            state, cs = self.channel(channel_arn)
-            caller = self._caller(state, cs, bearer)
-            if not caller.manager:
-                raise self._refuse(caller, "lift bans", cs.channel)
+        with self._on_channel(channel_arn, bearer, manage="lift bans") as (_, cs, _):
             cs.bans.pop(member_arn)
 
 
