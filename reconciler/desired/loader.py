@@ -79,7 +79,7 @@ def load_desired(directory: Path) -> DesiredState:
     return DesiredState(
         targets=resolved.targets,
         safety=resolved.safety,
-        protected=resolved.protected | {i.bearer for i in instances},
+        protected=resolved.protected | {b for i in instances for b in i.bearers},
         rates=loader.declared.rates,
         digest=source_files.digest(sources),
         files=tuple(s.display for s in sources),
@@ -91,10 +91,15 @@ def load_desired(directory: Path) -> DesiredState:
 
 
 def app_instances(settings: object) -> tuple[AppInstanceSetting, ...]:
-    """settings.yaml's ``app_instances``, with each bearer as a member reference."""
+    """settings.yaml's ``app_instances``, with their bearers as member references."""
     found: dict[str, Any] = getattr(settings, "app_instances", None) or {}
     return tuple(
-        AppInstanceSetting(label, spec.arn, parse_channel_member(spec.bearer), spec.user_id_from)
+        AppInstanceSetting(
+            label,
+            spec.arn,
+            tuple(parse_channel_member(b) for b in spec.bearer_texts()),
+            spec.user_id_from,
+        )
         for label, spec in sorted(found.items())
     )
 

@@ -56,8 +56,15 @@ class AppInstanceSetting:
 
     label: str
     arn: str
-    bearer: MemberRef  # never removed from a channel or as a moderator (``protected``)
+    # who the tool calls as (``bearer:`` or ``bearers:``, in the order written); each is
+    # never removed from a channel or as a moderator (``protected``)
+    bearers: tuple[MemberRef, ...]
     user_id_from: str = "email"
+
+    @property
+    def bearer(self) -> MemberRef:
+        """The first bearer: who makes the app instance's own calls (ListChannels)."""
+        return self.bearers[0]
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     Tag,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -268,6 +269,7 @@ class SafetySpec(Strict):
 
 
 APP_INSTANCE_ARN = r"^arn:aws:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+$"
+MAX_BEARERS = 100  # an app instance has at most 100 AppInstanceAdmins
 
 
 def _bearer(value: str) -> str:
@@ -283,21 +285,56 @@ def _bearer(value: str) -> str:
     return value
 
 
+Bearer = Annotated[
+    str,
+    AfterValidator(_bearer),
+    Field(
+        description="An AppInstanceAdmin the tool calls as (`user:ID`, `bot:NAME` or an "
+        "AppInstanceUser ARN): its own memberships and moderator rights are never removed."
+    ),
+]
+
+
 class AppInstanceSpec(Strict):
-    """A Chime SDK app instance whose channels are managed, and who the tool calls as."""
+    """A Chime SDK app instance whose channels are managed, and who the tool calls as:
+    one `bearer`, or several `bearers` the work is spread across (each channel is read and
+    written by one of them; each has its own request quota)."""
 
     arn: str = Field(
         pattern=APP_INSTANCE_ARN, description="arn:aws:chime:REGION:ACCOUNT:app-instance/ID"
     )
-    bearer: Annotated[str, AfterValidator(_bearer)] = Field(
-        description="The AppInstanceAdmin the tool calls as (`user:ID`, `bot:NAME` or an "
-        "AppInstanceUser ARN): its own memberships and moderator rights are never removed."
+    bearer: Bearer | None = None
+    bearers: list[Bearer] | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_BEARERS,
+        description="Several AppInstanceAdmins the tool calls as (instead of `bearer`): the "
+        "channels are divided among them, so a large app instance is read that many times "
+        "faster. None of them is ever removed from a channel or as a moderator.",
     )
     user_id_from: Literal["email"] = Field(
         "email",
         description="How a bare e-mail address (from a group) becomes an AppInstanceUserId: "
         "`email`, the address itself in lower case.",
     )
+
+    @model_validator(mode="after")
+    def _one_way(self) -> AppInstanceSpec:
+        if self.bearer is not None and self.bearers is not None:
+            raise _fail("bearers", "give `bearer` or `bearers`, not both")
+        if self.bearer is None and self.bearers is None:
+            raise _fail("bearers", "`bearer` (or `bearers`, a list) is required")
+        seen: set[MemberRef] = set()
+        for text in self.bearers or []:
+            ref = parse_channel_member(text)
+            if ref in seen:
+                raise _fail("bearers", f"{text.strip()} is listed twice in `bearers`")
+            seen.add(ref)
+        return self
+
+    def bearer_texts(self) -> list[str]:
+        """The bearers as written, in order (one for `bearer`)."""
+        return [self.bearer] if self.bearer is not None else list(self.bearers or [])
 
 
 def _quota_name(name: str) -> str:

@@ -37,6 +37,7 @@ from reconciler.emulator.faults import FaultConfig, FaultInjector
 from reconciler.emulator.meetings.admin import admin as meetings_admin
 from reconciler.emulator.meetings.models import MeetingsBackend
 from reconciler.emulator.messaging.backend import MessagingBackend
+from reconciler.emulator.messaging.quotas import BEARER_HEADER
 from reconciler.emulator.models import ChimeBackend
 from reconciler.emulator.quotas import QuotaBuckets
 from reconciler.emulator.responses import Request
@@ -59,25 +60,36 @@ class HttpResponse:
 
 
 class CallCounter:
-    """Calls served per operation name, plus ``Throttled``: how many were answered 429."""
+    """Calls served per operation name, plus ``Throttled``: how many were answered 429;
+    and the messaging calls answered (not 429) per bearer, per channel ARN (or app
+    instance ARN, for calls on no channel): who did the work on what."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts: dict[str, int] = {}
+        self._bearers: dict[str, dict[str, int]] = {}
 
-    def record(self, operation: str, status: int) -> None:
+    def record(self, operation: str, status: int, bearer: str = "", on: str = "") -> None:
         with self._lock:
             self._counts[operation] = self._counts.get(operation, 0) + 1
             if status == 429:
                 self._counts[THROTTLED] = self._counts.get(THROTTLED, 0) + 1
+            elif bearer:
+                mine = self._bearers.setdefault(bearer, {})
+                mine[on] = mine.get(on, 0) + 1
 
     def snapshot(self) -> dict[str, int]:
         with self._lock:
             return dict(sorted(self._counts.items()))
 
+    def by_bearer(self) -> dict[str, dict[str, int]]:
+        with self._lock:
+            return {b: dict(sorted(c.items())) for b, c in sorted(self._bearers.items())}
+
     def reset(self) -> None:
         with self._lock:
             self._counts.clear()
+            self._bearers.clear()
 
 
 SeedLike = Seed | Mapping[str, Any] | str | PathLike[str] | None
@@ -182,7 +194,9 @@ class EmulatorApp:
         except Exception as exc:  # a bug in the emulator: answer as AWS would, and log it
             log.exception("emulator bug in %s", route.operation)
             response = self._error(ServiceFailureError(f"Internal emulator error: {exc!r}"))
-        self.counter.record(route.operation, response.status)
+        bearer = lowered_bearer(headers)
+        on = params.get("channelArn") or query.get("app-instance-arn", "")
+        self.counter.record(route.operation, response.status, bearer, on)
         return dataclasses.replace(response, operation=route.operation)
 
     # -- admin ---------------------------------------------------------------------------
@@ -192,6 +206,8 @@ class EmulatorApp:
         try:
             if key == ("GET", "calls"):
                 return self._json(200, self.counter.snapshot())
+            if key == ("GET", "calls/bearers"):
+                return self._json(200, self.counter.by_bearer())
             if key == ("POST", "calls/reset"):
                 self.counter.reset()
                 return self._json(200, self.counter.snapshot())
@@ -254,6 +270,14 @@ def _as_service_error(error: ChimeError, throttle: type[ChimeError]) -> ChimeErr
     if isinstance(error, ThrottledClientError) and not isinstance(error, throttle):
         return throttle(error.message)
     return error
+
+
+def lowered_bearer(headers: Mapping[str, str] | None) -> str:
+    """The ``x-amz-chime-bearer`` header, whatever its case ("" without one)."""
+    for name, value in (headers or {}).items():
+        if name.lower() == BEARER_HEADER:
+            return value
+    return ""
 
 
 def _json_document(body: bytes) -> Any:

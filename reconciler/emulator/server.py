@@ -228,6 +228,11 @@ class EmulatorServer:
         """Calls served per operation since start or reset, plus ``Throttled`` (429s)."""
         return self.app.counter.snapshot()
 
+    def bearer_calls(self) -> dict[str, dict[str, int]]:
+        """Messaging calls answered (not 429) per bearer ARN, per channel ARN (or app
+        instance ARN, for ListChannels) since start or reset."""
+        return self.app.counter.by_bearer()
+
     @property
     def connections_accepted(self) -> int:
         """TCP connections accepted since start (keep-alive makes this small)."""

@@ -11,8 +11,11 @@ channel is found and described once per run):
   - ListChannelModerators: ceil(max(m, 1) / 50) pages per channel;
   - users cost nothing (the AppInstanceUser ARN is built from the id); bots are named by
     the listings, else ListAppInstanceBots once per app instance.
-Every messaging call is made as the app instance's ``bearer`` and paced under AWS's quotas
-by the run's pacer (``ProviderOptions.pacer``).
+Every messaging call is made as one of the app instance's bearers and paced under AWS's
+quotas by the run's pacer (``ProviderOptions.pacer``). With several ``bearers:``, each
+channel is read and written by exactly one of them for the whole run (``spread.py``), so a
+channel's own quotas are never spent by two bearers at once and the bearers' quotas add up;
+ListChannels (paced per app instance anyway) is made by the first.
 """
 
 from __future__ import annotations
@@ -31,9 +34,10 @@ from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, HIDDE
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.parallel import pmap
 from reconciler.providers.base import ItemError, ReadProgress
-from reconciler.providers.messaging_api import MessagingApi
+from reconciler.providers.messaging_api import PAGE, MessagingApi
 from reconciler.providers.registry import ProviderOptions
 from reconciler.providers.retry import RetryPolicy
+from reconciler.providers.spread import Spread
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
 
 T = TypeVar("T")
@@ -58,7 +62,7 @@ class ChannelDirectory:
         self.parallelism = parallelism
         self.settings: dict[str, AppInstanceSetting] = {}  # instance ARN -> settings
         self._lock = threading.Lock()
-        self._bearers: dict[str, str] = {}  # instance ARN -> bearer ARN
+        self._spreads: dict[str, Spread] = {}  # instance ARN -> its bearers and channels
         self._channels: dict[str, dict[str, list[str]]] = {}  # instance -> name -> ARNs
         self._described: dict[str, dict[str, Any] | None] = {}
         self._bots: dict[str, dict[str, list[str]]] = {}  # instance -> bot name -> ARNs
@@ -68,29 +72,38 @@ class ChannelDirectory:
         for s in desired.app_instances:
             self.settings[s.arn] = s
 
-    def bearer(self, instance: str) -> str:
+    def spread(self, instance: str) -> Spread:
+        """The app instance's bearers (ARNs, resolved once) and which channel each works on."""
         with self._lock:
-            if instance in self._bearers:
-                return self._bearers[instance]
+            if instance in self._spreads:
+                return self._spreads[instance]
         setting = self.settings.get(instance)
         if setting is None:
             raise AwsError("ChimeBearer", "NoBearer", f"no bearer for app instance {instance}")
-        ref = setting.bearer
-        if ref.kind is MemberKind.BOT:
-            found = self.bots(instance).get(ref.key, [])
-            if len(found) != 1:
-                raise AwsError(
-                    "ListAppInstanceBots",
-                    "BearerNotFound",
-                    f"{len(found)} AppInstanceBots named {ref.key!r} in {instance}: name the "
-                    "bearer by its ARN",
-                )
-            arn = found[0]
-        else:
-            arn = f"{instance}/user/{user_id_of(ref)}"
+        found = Spread([self._bearer_arn(instance, ref) for ref in setting.bearers])
         with self._lock:
-            self._bearers[instance] = arn
-        return arn
+            return self._spreads.setdefault(instance, found)
+
+    def _bearer_arn(self, instance: str, ref: MemberRef) -> str:
+        if ref.kind is not MemberKind.BOT:
+            return f"{instance}/user/{user_id_of(ref)}"
+        found = self.bots(instance).get(ref.key, [])
+        if len(found) != 1:
+            raise AwsError(
+                "ListAppInstanceBots",
+                "BearerNotFound",
+                f"{len(found)} AppInstanceBots named {ref.key!r} in {instance}: name the "
+                "bearer by its ARN",
+            )
+        return found[0]
+
+    def bearer(self, instance: str) -> str:
+        """The first bearer: who makes the app instance's own calls (ListChannels)."""
+        return self.spread(instance).bearers[0]
+
+    def bearer_for(self, channel: str, instance: str) -> str:
+        """The one bearer that reads and writes ``channel`` in this run."""
+        return self.spread(instance).bearer(channel)
 
     def bots(self, instance: str) -> dict[str, list[str]]:
         with self._lock:
@@ -118,7 +131,7 @@ class ChannelDirectory:
         with self._lock:
             if channel in self._described:
                 return self._described[channel]
-        found = self.api.describe_channel(channel, self.bearer(instance))
+        found = self.api.describe_channel(channel, self.bearer_for(channel, instance))
         with self._lock:
             self._described[channel] = found
         return found
@@ -155,7 +168,7 @@ class _ChannelsBase:
         ]
         problems: list[LiveProblem] = []
         arns = self._resolve_channels(scope, problems)
-        found = [t for t in scope if t.key in arns]
+        found = self._spread([t for t in scope if t.key in arns], arns)
         listings = self._pmap(lambda t: self._read(t.key, arns[t.key], problems, t), found)
         targets: dict[TargetKey, LiveTarget] = {}
         banned: dict[TargetKey, set[str]] = {}
@@ -171,6 +184,20 @@ class _ChannelsBase:
         live = [t for t in scope if t.key in targets]
         resolved = self._resolve_members(live, targets.values(), banned, problems)
         return LiveState(targets=targets, problems=tuple(problems), scoped_member_ids=resolved)
+
+    def _spread(
+        self, found: Sequence[DesiredTarget], arns: Mapping[TargetKey, str]
+    ) -> list[DesiredTarget]:
+        """Give each channel to one of its app instance's bearers (the largest first, each
+        to the least busy: ``Spread``), and order the reads so that they alternate between
+        bearers, each bearer's quota working at once."""
+        out: list[DesiredTarget] = []
+        for instance in sorted({t.key.scope for t in found}):
+            mine = [t for t in found if t.key.scope == instance]
+            spread = self.dir.spread(instance)
+            spread.assign((arns[t.key], _estimate(t)) for t in mine)
+            out += spread.interleave(mine, lambda t: arns[t.key])
+        return out
 
     def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:
         listings = self._pmap(lambda kt: self._read(kt[0], kt[1], [], None), targets)
@@ -202,7 +229,7 @@ class _ChannelsBase:
                 )
             )
             return None
-        listing = self._listing(channel, self.dir.bearer(key.scope))
+        listing = self._listing(channel, self.dir.bearer_for(channel, key.scope))
         if self.progress is not None:
             self.progress(key)
         return listing
@@ -296,14 +323,14 @@ class ChannelsProvider(_ChannelsBase):
     ) -> Mapping[str, ItemError]:
         kinds = {str(role) for _, role in items}
         assert len(kinds) == 1, "one Type per BatchCreateChannelMembership"
-        bearer = self.dir.bearer(target.scope)
+        bearer = self.dir.bearer_for(target_id, target.scope)
         return self.api.batch_create(target_id, [m for m, _ in items], kinds.pop(), bearer)
 
     def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
-        self.api.delete_membership(target_id, member_id, self.dir.bearer(target.scope))
+        self.api.delete_membership(target_id, member_id, self.dir.bearer_for(target_id, target.scope))
 
     def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
-        return self.api.membership_type(target_id, member_id, self.dir.bearer(target.scope))
+        return self.api.membership_type(target_id, member_id, self.dir.bearer_for(target_id, target.scope))
 
 
 class ModeratorsProvider(_ChannelsBase):
@@ -321,7 +348,7 @@ class ModeratorsProvider(_ChannelsBase):
     def create_members(
         self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]
     ) -> Mapping[str, ItemError]:
-        bearer = self.dir.bearer(target.scope)
+        bearer = self.dir.bearer_for(target_id, target.scope)
         errors: dict[str, ItemError] = {}
         for member_id, _ in items:
             try:
@@ -331,12 +358,18 @@ class ModeratorsProvider(_ChannelsBase):
         return errors
 
     def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
-        self.api.delete_moderator(target_id, member_id, self.dir.bearer(target.scope))
+        self.api.delete_moderator(target_id, member_id, self.dir.bearer_for(target_id, target.scope))
 
     def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
-        moderators = self.api.moderators(target_id, self.dir.bearer(target.scope))
+        moderators = self.api.moderators(target_id, self.dir.bearer_for(target_id, target.scope))
         arns = {live_ref(m.get("Moderator", {}))[2] for m in moderators}
         return MODERATOR if member_id in arns else None
+
+
+def _estimate(t: DesiredTarget) -> int:
+    """The calls reading a channel takes, from its desired size: DescribeChannel, then
+    about ceil(n / 50) pages of memberships and a few listings of one page."""
+    return 4 + len(t.members) // PAGE
 
 
 def _where(dm: DesiredMember, t: DesiredTarget) -> Location:
@@ -369,9 +402,11 @@ def read_channels(dir_: ChannelDirectory, instance: str) -> list[ImportedChannel
     """Every channel of an app instance with its memberships and moderators (``import``):
     ListChannels, then per channel DescribeChannel, both membership scans, the bans and
     the moderators."""
-    bearer = dir_.bearer(instance)
     members_of, moderators_of = ChannelsProvider(dir_), ModeratorsProvider(dir_)
     listed = [(name, arn) for name, arns in dir_.channel_arns(instance).items() for arn in arns]
+    spread = dir_.spread(instance)
+    spread.assign((arn, 1) for _, arn in listed)  # sizes unknown: as many channels each
+    listed = spread.interleave(sorted(listed, key=lambda na: na[1]), lambda na: na[1])
 
     def read_one(item: tuple[str, str]) -> ImportedChannel | None:
         name, arn = item
@@ -380,6 +415,7 @@ def read_channels(dir_: ChannelDirectory, instance: str) -> list[ImportedChannel
             return None
         if described.get("ElasticChannelConfiguration"):
             return ImportedChannel(name, arn, (), (), elastic=True)
+        bearer = spread.bearer(arn)
         members, _ = members_of._listing(arn, bearer)
         moderators, _ = moderators_of._listing(arn, bearer)
         return ImportedChannel(name, arn, tuple(sorted(members)), tuple(sorted(moderators)))

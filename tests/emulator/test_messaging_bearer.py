@@ -180,3 +180,29 @@ def test_a_bearer_that_is_not_an_arn_is_a_bad_request(emulator: EmulatorServer) 
     messaging, _ = clients(emulator, parameter_validation=False)
     with pytest.raises(messaging.exceptions.BadRequestException):
         messaging.describe_channel(ChannelArn=INCIDENT, ChimeBearer="reconciler")
+
+
+def test_calls_per_bearer_show_who_worked_on_which_channel(emulator: EmulatorServer) -> None:
+    emulator.reset(chat_seed())
+    emulator.set_faults(quotas=True)
+    messaging, _ = clients(emulator)
+    messaging.describe_channel(ChannelArn=INCIDENT, ChimeBearer=ADMIN)
+    messaging.list_channel_memberships(ChannelArn=INCIDENT, ChimeBearer=ADMIN)
+    messaging.list_channels(AppInstanceArn=INSTANCE, ChimeBearer=ADMIN)
+    messaging.describe_channel(ChannelArn=LOBBY, ChimeBearer=BOB)
+    with pytest.raises(messaging.exceptions.ForbiddenException):
+        messaging.describe_channel(ChannelArn=INCIDENT, ChimeBearer=DAVE)
+    for _ in range(10):  # over BOB's 10 requests/s: the 429s are not counted as work
+        try:
+            messaging.describe_channel(ChannelArn=LOBBY, ChimeBearer=BOB)
+        except messaging.exceptions.ThrottledClientException:
+            break
+    status, _, by_bearer = request(emulator.url, "GET", "/_emulator/calls/bearers")
+    assert status == 200
+    assert by_bearer == {
+        ADMIN: {INSTANCE: 1, INCIDENT: 2},
+        BOB: {LOBBY: 10},
+        DAVE: {INCIDENT: 1},  # answered (403): the bearer made the call
+    }
+    request(emulator.url, "POST", "/_emulator/calls/reset")
+    assert emulator.bearer_calls() == {}

@@ -1,0 +1,199 @@
+"""Several bearers for one app instance (settings.yaml `bearers:`), end to end: the CLI, the
+real boto3 clients and the emulator over HTTP with AWS's quotas on. Each channel is read
+and written by exactly one bearer, the channels are divided evenly among the bearers, no
+call is throttled, the calls stay at the lower bound, and the bearers' quotas add up."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reconciler.desired.loader import load_desired
+from reconciler.emulator import EmulatorServer
+from reconciler.pacing import Pacer, QuotaKey, Ticket, resolve_rates
+from reconciler.providers import make_client
+from reconciler.providers.channels import ChannelsProvider, ModeratorsProvider, channel_directory
+from reconciler.providers.registry import ProviderOptions
+
+INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat-1"
+BEARERS = [f"r{i}" for i in range(4)]
+CHANNELS = 20  # 5 calls each to read + 1 ListChannels: 101, >= 10 s for one bearer at 10/s
+
+
+def channel_arn(i: int) -> str:
+    return f"{INSTANCE}/channel/c{i:02d}"
+
+
+def bearer_arn(name: str) -> str:
+    return f"{INSTANCE}/user/{name}"
+
+
+def seed(emulator: EmulatorServer) -> None:
+    """Channels c00..c19, each with two members; r1 (a bearer) is also in c01, undeclared."""
+    emulator.reset(
+        {
+            "app_instances": [
+                {
+                    "arn": INSTANCE,
+                    "admins": BEARERS,
+                    "users": [{"id": u} for u in BEARERS]
+                    + [{"id": f"u{i:02d}"} for i in range(CHANNELS + 1)]
+                    + [{"id": "new"}],
+                    "channels": [
+                        {
+                            "name": f"c{i:02d}",
+                            "id": f"c{i:02d}",
+                            "members": [f"u{i:02d}", f"u{i + 1:02d}"] + (["r1"] if i == 1 else []),
+                        }
+                        for i in range(CHANNELS)
+                    ],
+                }
+            ]
+        }
+    )
+
+
+def desired(write_desired: Callable[..., Path], bearers: str) -> Path:
+    """Each channel keeps its first member and gains new (an add and a removal each)."""
+    body = "\n".join(
+        f"  c{i:02d}: {{prune: true, members: [user:u{i:02d}, user:new]}}" for i in range(CHANNELS)
+    )
+    return write_desired(
+        {
+            "settings.yaml": f"""
+                app_instances:
+                  chat:
+                    arn: {INSTANCE}
+                    {bearers}
+                safety: {{max_removals: 100, max_removal_fraction: 1.0}}
+                """,
+            "chat.yaml": "channels:\n" + body + "\n",
+        }
+    )
+
+
+FOUR = f"bearers: [{', '.join(f'user:{b}' for b in BEARERS)}]"
+
+
+def owners(by_bearer: dict[str, dict[str, int]]) -> dict[str, set[str]]:
+    """Channel ARN -> the bearers that made a call on it."""
+    found: dict[str, set[str]] = {}
+    for bearer, counts in by_bearer.items():
+        for on in counts:
+            found.setdefault(on, set()).add(bearer)
+    return found
+
+
+def test_each_channel_is_read_by_one_bearer_and_the_work_is_split_evenly(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, calls: Any
+) -> None:
+    seed(emulator)
+    desired(write_desired, FOUR)
+    emulator.set_faults(quotas=True)
+    started = time.perf_counter()
+    run = cli("plan", "--detailed-exitcode")
+    elapsed = time.perf_counter() - started
+    assert run.exit_code == 2, run.stdout + run.stderr
+    served = calls()
+    assert "Throttled" not in served
+    # the lower bound: one ListChannels page; per channel one DescribeChannel, two
+    # membership scans, the bans and the moderators
+    assert served == {
+        "ListChannels": 1,
+        "DescribeChannel": CHANNELS,
+        "ListChannelMemberships": 2 * CHANNELS,
+        "ListChannelBans": CHANNELS,
+        "ListChannelModerators": CHANNELS,
+    }
+    by_bearer = emulator.bearer_calls()
+    assert set(by_bearer) == {bearer_arn(b) for b in BEARERS}
+    channels = {on: who for on, who in owners(by_bearer).items() if on != INSTANCE}
+    assert set(channels) == {channel_arn(i) for i in range(CHANNELS)}
+    assert all(len(who) == 1 for who in channels.values()), channels
+    per_bearer = [sum(1 for who in channels.values() if b in who) for b in by_bearer]
+    assert per_bearer == [CHANNELS // len(BEARERS)] * len(BEARERS)
+    # ListChannels (per app instance) is the first bearer's
+    assert owners(by_bearer)[INSTANCE] == {bearer_arn("r0")}
+    # one bearer at 10 requests/s could not have made these 101 calls in under 10 s
+    assert elapsed < (sum(served.values()) - 1) / 10, elapsed
+    # every bearer is protected: r1 stays in c01 although prune is on and no file names it
+    assert "protected: user:r1 (DEFAULT), left unchanged" in run.stdout
+
+
+def test_apply_writes_each_channel_as_the_bearer_that_read_it(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, calls: Any
+) -> None:
+    seed(emulator)
+    desired(write_desired, FOUR)
+    emulator.set_faults(quotas=True)
+    run = cli("apply", "--auto-approve")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    served = calls()
+    assert "Throttled" not in served
+    assert served["BatchCreateChannelMembership"] == CHANNELS
+    assert served["DeleteChannelMembership"] == CHANNELS
+    channels = owners(emulator.bearer_calls())
+    assert all(len(who) == 1 for who in channels.values()), channels
+    for i in range(CHANNELS):
+        want = {bearer_arn(b) for b in BEARERS if b == "r1" and i == 1}
+        members = set(emulator.messaging.channel_members(channel_arn(i)))
+        assert members - want == {f"{INSTANCE}/user/u{i:02d}", f"{INSTANCE}/user/new"}
+    assert cli("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_one_bearer_still_works_alone(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    seed(emulator)
+    desired(write_desired, "bearer: user:r2")
+    run = cli("--rate", "messaging.bearer=200", "plan", "--detailed-exitcode")
+    assert run.exit_code == 2, run.stdout + run.stderr
+    assert set(emulator.bearer_calls()) == {bearer_arn("r2")}
+
+
+class SchedulePacer(Pacer):
+    """A pacer whose clock never moves: each call is granted the earliest moment the
+    quotas allow, so the last grant is how long the calls take under the quotas when the
+    network and the machine cost nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(resolve_rates("us-east-1"), clock=lambda: 0.0, sleep=lambda _: None)
+        self.last = 0.0
+
+    def acquire(self, *keys: QuotaKey) -> Ticket:
+        ticket = super().acquire(*keys)
+        self.last = max(self.last, ticket.at)
+        return ticket
+
+
+def paced_read(emulator: EmulatorServer, directory: Path) -> float:
+    """Seconds the quotas make a read of both channel kinds take."""
+    state = load_desired(directory)
+    pacer = SchedulePacer()
+    options = ProviderOptions(
+        client=lambda service: make_client(service, endpoint_url=emulator.url),
+        pacer=pacer,
+        desired=state,
+    )
+    found = channel_directory(options)
+    for provider in (ChannelsProvider(found), ModeratorsProvider(found)):
+        live = provider.read(state)
+        assert len(live.targets) == CHANNELS, live.problems
+    return pacer.last
+
+
+@pytest.mark.parametrize("count", [2, 4])
+def test_n_bearers_read_an_app_instance_n_times_faster_under_the_quotas(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], count: int
+) -> None:
+    seed(emulator)
+    one = paced_read(emulator, desired(write_desired, "bearer: user:r0"))
+    names = ", ".join(f"user:{b}" for b in BEARERS[:count])
+    several = paced_read(emulator, desired(write_desired, f"bearers: [{names}]"))
+    assert one == pytest.approx(100 / 10)  # 101 calls 0.1 s apart
+    # the first bearer also makes the ListChannels call: 26 calls, 2.5 s, a ratio of 4.0
+    assert one / several >= count * 0.875, (one, several)
