@@ -327,10 +327,14 @@ class ChannelsProvider(_ChannelsBase):
         return self.api.batch_create(target_id, [m for m, _ in items], kinds.pop(), bearer)
 
     def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
-        self.api.delete_membership(target_id, member_id, self.dir.bearer_for(target_id, target.scope))
+        self.api.delete_membership(
+            target_id, member_id, self.dir.bearer_for(target_id, target.scope)
+        )
 
     def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
-        return self.api.membership_type(target_id, member_id, self.dir.bearer_for(target_id, target.scope))
+        return self.api.membership_type(
+            target_id, member_id, self.dir.bearer_for(target_id, target.scope)
+        )
 
 
 class ModeratorsProvider(_ChannelsBase):
@@ -358,7 +362,9 @@ class ModeratorsProvider(_ChannelsBase):
         return errors
 
     def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
-        self.api.delete_moderator(target_id, member_id, self.dir.bearer_for(target_id, target.scope))
+        self.api.delete_moderator(
+            target_id, member_id, self.dir.bearer_for(target_id, target.scope)
+        )
 
     def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
         moderators = self.api.moderators(target_id, self.dir.bearer_for(target_id, target.scope))
