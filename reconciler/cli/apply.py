@@ -18,7 +18,12 @@ from reconciler import interrupt
 from reconciler.applier import ApplyResult
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.execute import ApplyInterrupted, notify, run_changes, verify
-from reconciler.cli.options import allow_unsafe_option, target_option, verbose_option
+from reconciler.cli.options import (
+    allow_unsafe_option,
+    target_option,
+    text_or_json_option,
+    verbose_option,
+)
 from reconciler.cli.pipeline import Session
 from reconciler.cli.watch import DEFAULT_INTERVAL, Watch, interval_option, parse_until
 from reconciler.errors import ReconcilerError, UsageError
@@ -61,18 +66,18 @@ class EditedPlanError(ReconcilerError):
 class PlanErrorsError(ReconcilerError):
     """The plan could not be made whole (unknown members, missing rooms): never applied."""
 
+    @classmethod
+    def counting(cls, n: int) -> PlanErrorsError:
+        return cls(
+            f"Nothing was applied: the plan has {n} error{'s' if n > 1 else ''} (above). "
+            f"Fix {'them' if n > 1 else 'it'} and run apply again."
+        )
+
 
 @click.command()
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-    help="json: stdout is the result document only (the plan goes to stderr).",
-)
+@text_or_json_option("json: stdout is the result document only (the plan goes to stderr).")
 @click.option(
     "--out",
     "result_file",
@@ -163,11 +168,7 @@ def apply(
     if not quiet or asks:
         render_plan(plan, "text", verbose=app.verbose > 0, console=shown, allow_unsafe=allow_unsafe)
     if plan.errors:
-        n = len(plan.errors)
-        raise PlanErrorsError(
-            f"Nothing was applied: the plan has {n} error{'s' if n > 1 else ''} (above). "
-            f"Fix {'them' if n > 1 else 'it'} and run apply again."
-        )
+        raise PlanErrorsError.counting(len(plan.errors))
     if plan.violations and not allow_unsafe:
         if quiet:
             for v in plan.violations:
@@ -213,11 +214,7 @@ def _watch(
     def first_round(plan: Plan) -> bool:
         render_plan(plan, "text", verbose=app.verbose > 0, console=out, allow_unsafe=allow_unsafe)
         if plan.errors:
-            n = len(plan.errors)
-            raise PlanErrorsError(
-                f"Nothing was applied: the plan has {n} error{'s' if n > 1 else ''} (above). "
-                f"Fix {'them' if n > 1 else 'it'} and run apply again."
-            )
+            raise PlanErrorsError.counting(len(plan.errors))
         if plan.violations and not allow_unsafe:
             return False
         if plan.has_changes and not auto_approve:

@@ -15,6 +15,7 @@ from reconciler.channel_refs import USER_PREFIX, parse_channel_member
 from reconciler.cli.audit_channels import audit_channels
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import open_directory, settings_account
+from reconciler.cli.options import text_or_json_option
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
@@ -37,13 +38,8 @@ from reconciler.render.audit import format_json, render_audit
     help="Chime account to search (repeatable). Default: the accounts the desired state "
     "names; without them, the accounts ListAccounts shows (for an e-mail: those with the user).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-    help="text: a table (plain aligned columns when not on a terminal); json for machines.",
+@text_or_json_option(
+    "text: a table (plain aligned columns when not on a terminal); json for machines."
 )
 @pass_app
 def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: str) -> None:

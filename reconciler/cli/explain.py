@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.options import target_option
+from reconciler.cli.options import target_option, text_or_json_option
 from reconciler.cli.pipeline import Session
 from reconciler.errors import UsageError
 from reconciler.governance.explaining import explain, member_refs
@@ -18,14 +18,7 @@ from reconciler.render.explain import render_explain
 @click.command("explain", short_help="Why MEMBER is (or is not) in each target, and until when.")
 @click.argument("member")
 @target_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-    help="text for people, json for machines (and access reviews).",
-)
+@text_or_json_option("text for people, json for machines (and access reviews).")
 @pass_app
 def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt: str) -> None:
     """Why is MEMBER here? For each declared target where MEMBER is declared, was

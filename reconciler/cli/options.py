@@ -21,8 +21,8 @@ def target_option(f: F) -> F:
         multiple=True,
         metavar="NAME",
         shell_complete=complete_targets,
-        help="Only this room, by its name (the key in the YAML) or its id (repeatable). "
-        "Default: every declared room.",
+        help="Only this target (a room, channel or meeting), by its name (the key in the "
+        "YAML) or its id (repeatable). Default: every declared target.",
     )(f)
 
 
@@ -44,6 +44,18 @@ def format_option(f: F) -> F:
         show_default=True,
         help="text for terminals, markdown for pull-request comments, json for machines.",
     )(f)
+
+
+def text_or_json_option(help: str) -> Callable[[F], F]:
+    """``--format text|json`` (commands without a Markdown form), with the command's words."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(("text", "json")),
+        default="text",
+        show_default=True,
+        help=help,
+    )
 
 
 def verbose_option(f: F) -> F:

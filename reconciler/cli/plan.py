@@ -51,8 +51,9 @@ def plan(
 ) -> None:
     """Show the changes that would make Chime match the desired state.
 
-    Reads the live memberships of every declared room (or only --target rooms),
-    compares them with the YAML files and prints the plan. Nothing is changed.
+    Reads the live memberships of every declared room, channel and meeting (or only
+    the --target ones), compares them with the YAML files and prints the plan.
+    Nothing is changed.
 
     \b
     Examples:
@@ -62,8 +63,8 @@ def plan(
       chime-reconciler plan --out plan.json                 # for apply plan.json
       chime-reconciler plan --detailed-exitcode             # exit 2: changes
 
-    A plan that removes too much or leaves a room without enough administrators is
-    printed, then refused (exit 1) unless --allow-unsafe.
+    A plan that removes too much or leaves a target without enough administrators or
+    moderators is printed, then refused (exit 1) unless --allow-unsafe.
     """
     session = Session.open(app)
     result = session.plan(targets)
