@@ -3,16 +3,22 @@
     .venv/bin/python bench/harness.py --rooms 300 --members 200 --drift 0.05 --latency-ms 20
     .venv/bin/python bench/harness.py --rooms 100 --members 50 --tps 10
     .venv/bin/python bench/harness.py --rooms 1000 --members 1000 --drift 0.05 --no-apply
+    .venv/bin/python bench/harness.py --channels 100 --channel-members 100 --drift 0.1 --quotas
+    .venv/bin/python bench/harness.py --channels 1 --channel-members 10000 --quotas
 
 It starts the emulator (``chime-reconciler emulator``, its own process), seeds it with a
-generated estate (``bench/estate.py``: rooms x members, a share drifted), writes the
-desired state, then runs ``plan`` and ``apply --auto-approve`` through the CLI, each in
-its own process, and the naive sequential boto3 script (``bench/naive.py``) from the same
-starting state. For each: wall time, API calls per operation (the emulator's counters),
-the lower bound (``bench/bounds.py``), calls answered 429, and the peak RSS of the
-process. With ``--tps N`` the CLI is told the quota (``--rate chime=N``) unless
-``--unknown-quota``. The ideal time is the lower bound's calls over the quota (``--tps``),
-or their latency spread over ``--parallelism`` threads.
+generated estate (rooms: ``bench/estate.py``, rooms x members, a share drifted; channels:
+``bench/channel_world.py``, one app instance's channels x members, a share drifted: adds,
+removals, HIDDEN type changes, a moderator grant), writes the desired state, then runs
+``plan`` and ``apply --auto-approve`` through the CLI, each in its own process, and the
+naive sequential boto3 scripts (``bench/naive.py``, ``bench/naive_channels.py``) from the
+same starting state. For each: wall time, API calls per operation (the emulator's
+counters), the lower bound (``bench/bounds.py``, ``bench/channel_bounds.py``), calls
+answered 429, and the peak RSS of the process. With ``--tps N`` the CLI is told the quota
+(``--rate chime=N``) unless ``--unknown-quota``. The ideal time is the lower bound's calls
+over the quota (``--tps``; with ``--quotas``, AWS's documented messaging quotas: the
+bearer's 10 calls/s, a channel's one batch call a second), or their latency spread over
+``--parallelism`` threads.
 
 Exit status 1 when a command fails, or a count (retries of 429s apart) is above or below
 its bound (ListUsers: up to the resolver's guarantee).
@@ -37,17 +43,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import naive  # noqa: E402
-from bench.bounds import (  # noqa: E402
-    LIST_USERS,
-    Calls,
-    Limits,
-    apply_bound,
-    read_bound,
-    read_guarantee,
-)
+from bench.bounds import LIST_USERS, Calls  # noqa: E402
+from bench.channel_world import channel_estate  # noqa: E402
 from bench.estate import estate  # noqa: E402
-from bench.world import World  # noqa: E402
+from bench.parts import Scenario, channels_part, rooms_part, scenario  # noqa: E402
 
 THROTTLED = "Throttled"
 ENV = {
@@ -81,8 +80,8 @@ class Emulator:
         with urllib.request.urlopen(req, timeout=600) as resp:
             return json.loads(resp.read() or b"null")
 
-    def seed(self, world: World, faults: Mapping[str, Any]) -> None:
-        self.admin("POST", "reset", world.seed())
+    def seed(self, seed: Mapping[str, Any], faults: Mapping[str, Any]) -> None:
+        self.admin("POST", "reset", dict(seed))
         self.admin("POST", "faults", dict(faults))
 
     def calls(self) -> dict[str, int]:
@@ -118,6 +117,15 @@ def run_cli(args: Sequence[str], out: Path) -> dict[str, Any]:
     }
 
 
+def plan_summary(stdout: str) -> dict[str, int] | None:
+    """The ``summary`` of a JSON plan."""
+    try:
+        summary = json.loads(stdout).get("summary")
+    except (ValueError, AttributeError):
+        return None
+    return {str(k): int(v) for k, v in summary.items()} if isinstance(summary, dict) else None
+
+
 def delta(before: Mapping[str, int], after: Mapping[str, int]) -> dict[str, int]:
     return {k: v - before.get(k, 0) for k, v in sorted(after.items()) if v != before.get(k, 0)}
 
@@ -140,13 +148,19 @@ def above_or_below(calls: Calls, throttled: int, bound: Calls, users_guarantee: 
     return problems
 
 
-def ideal(calls: int, args: argparse.Namespace) -> float | None:
-    """Seconds the lower bound's calls need at best: over the quota, or the latency spread
-    over the threads."""
+def ideal(calls: Calls, sc: Scenario, args: argparse.Namespace) -> float | None:
+    """Seconds the lower bound's calls need at best: over the quota (``--tps``, or AWS's
+    documented messaging quotas with ``--quotas``), or their latency spread over the
+    threads."""
+    total = sum(calls.values())
     if args.tps:
-        return calls / args.tps
+        return float(total / args.tps)
+    if args.quotas:
+        at_quota = sc.quota_seconds(calls, args.bearers)
+        if at_quota is not None:
+            return at_quota
     if args.latency_ms:
-        return calls * args.latency_ms / 1000 / args.parallelism
+        return float(total * args.latency_ms / 1000 / args.parallelism)
     return None
 
 
@@ -155,7 +169,7 @@ def measure(
     cli_args: Sequence[str],
     expected_exit: int,
     bound: Calls,
-    users_guarantee: int,
+    sc: Scenario,
     emu: Emulator,
     work: Path,
     args: argparse.Namespace,
@@ -165,11 +179,15 @@ def measure(
     calls = delta(before, emu.calls())
     throttled = calls.pop(THROTTLED, 0)
     low = sum(bound.values())
-    best = ideal(low, args)
-    problems = above_or_below(calls, throttled, bound, users_guarantee)
+    best = ideal(bound, sc, args)
+    problems = above_or_below(calls, throttled, bound, sc.users_guarantee)
     if step["exit_code"] != expected_exit:
         tail = (work / f"{name}.err").read_text()[-600:]
         problems.append(f"exit code {step['exit_code']}, expected {expected_exit}: {tail}")
+    if name == "plan" and step["exit_code"] == expected_exit:
+        got = plan_summary((work / f"{name}.out").read_text())
+        if got != sc.summary():
+            problems.append(f"plan summary {got}, expected {sc.summary()}")
     return {
         **step,
         "calls": calls,
@@ -183,63 +201,72 @@ def measure(
     }
 
 
+def build(args: argparse.Namespace) -> Scenario:
+    """The scenario the options describe: rooms, channels or both."""
+    parts = []
+    if args.rooms:
+        parts.append(rooms_part(estate(args.rooms, args.members, args.drift)))
+    if args.channels:
+        world = channel_estate(args.channels, args.channel_members, args.drift)
+        parts.append(channels_part(world))
+    return scenario(parts)
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    world = estate(args.rooms, args.members, args.drift)
-    limits = Limits.from_model()
+    if args.rooms is None:
+        args.rooms = 0 if args.channels else 100
+    sc = build(args)
     faults: dict[str, Any] = {"latency_ms": args.latency_ms, "tps": args.tps}
     emu_args = ["--quotas"] if args.quotas else []
+    expected = sc.summary()
     result: dict[str, Any] = {
         "scenario": {
             "rooms": args.rooms,
-            "members": args.members,
+            "members": args.members if args.rooms else None,
+            "channels": args.channels,
+            "channel_members": args.channel_members if args.channels else None,
             "drift": args.drift,
             "latency_ms": args.latency_ms,
             "tps": args.tps,
             "quotas": args.quotas,
+            "bearers": args.bearers,
             "parallelism": args.parallelism,
             "told_the_quota": bool(args.tps) and not args.unknown_quota,
-            "changes": world.expected_summary(),
+            "changes": expected,
         }
     }
     with tempfile.TemporaryDirectory(prefix="chime-harness-") as tmp:
         work = Path(tmp)
-        desired = world.write_desired(work / "desired-state")
+        desired = sc.write_desired(work / "desired-state")
         emu = Emulator(emu_args)
         try:
-            emu.seed(world, faults)
+            emu.seed(sc.seed(), faults)
             top = ["--desired", str(desired), "--endpoint-url", emu.url]
             top += ["--parallelism", str(args.parallelism)]
             if args.tps and not args.unknown_quota:
                 top += ["--rate", f"chime={args.tps:g}"]
-            changes = any(world.expected_summary().values())
-            users = read_guarantee(world, limits)
+            changes = any(expected.values())
             result["plan"] = measure(
                 "plan",
                 [*top, "plan", "--format", "json", "--detailed-exitcode"],
                 2 if changes else 0,
-                read_bound(world, limits),
-                users,
+                sc.read_bound,
+                sc,
                 emu,
                 work,
                 args,
             )
             if args.apply:
-                emu.seed(world, faults)
+                emu.seed(sc.seed(), faults)
                 result["apply"] = measure(
-                    "apply",
-                    [*top, "apply", "--auto-approve"],
-                    0,
-                    apply_bound(world, limits, saved_plan=False),
-                    users,
-                    emu,
-                    work,
-                    args,
-                )
+                    "apply", [*top, "apply", "--auto-approve"], 0, sc.apply_bound, sc, emu,
+                    work, args,
+                )  # fmt: skip
             if args.naive:
-                emu.seed(world, faults)
+                emu.seed(sc.seed(), faults)
                 before = emu.calls()
                 started = time.perf_counter()
-                naive.apply(emu.url, desired)
+                sc.naive(emu.url, desired)
                 seconds = time.perf_counter() - started
                 calls = delta(before, emu.calls())
                 throttled = calls.pop(THROTTLED, 0)
@@ -258,14 +285,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--rooms", type=int, default=100, help="rooms declared (default 100)")
+    p.add_argument("--rooms", type=int, default=None, help="rooms (default 100; 0 with --channels)")
     p.add_argument("--members", type=int, default=50, help="members per room (default 50)")
+    p.add_argument("--channels", type=int, default=0, help="channels of one app instance")
+    p.add_argument("--channel-members", type=int, default=50, help="per channel (default 50)")
     p.add_argument("--drift", type=float, default=0.05, help="share drifted (default 0.05)")
     p.add_argument("--latency-ms", type=float, default=0.0, help="per call, emulator side")
     p.add_argument("--tps", type=float, default=None, help="the emulator's requests/s quota")
     p.add_argument("--quotas", action="store_true", help="the emulator's documented quotas")
     p.add_argument("--unknown-quota", action="store_true", help="do not tell the CLI --tps")
     p.add_argument("--parallelism", type=int, default=8, help="the CLI's (default 8)")
+    p.add_argument("--bearers", type=int, default=1, help=argparse.SUPPRESS)
     p.add_argument("--no-apply", dest="apply", action="store_false", help="plan only")
     p.add_argument("--no-naive", dest="naive", action="store_false", help="skip the script")
     return p

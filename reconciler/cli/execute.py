@@ -19,6 +19,7 @@ from reconciler.kinds import RoleValue
 from reconciler.plan import Action, Change, Plan
 from reconciler.refs import MemberRef
 from reconciler.render.apply import interrupted_summary, render_apply, render_interrupted
+from reconciler.timing import timed
 
 VERIFYING = "Verifying: re-reading what changed"
 
@@ -44,7 +45,7 @@ def run_changes(session: Session, plan: Plan) -> tuple[ApplyResult, float]:
     was applied and what was not is printed, and ApplyInterrupted (exit 130) is raised."""
     started = time.monotonic()
     with interrupt.graceful(notify):
-        with session.progress.task("Applying changes", len(plan.changes)):
+        with session.progress.task("Applying changes", len(plan.changes)), timed("apply"):
             result = run_apply(
                 plan,
                 {k: session.provider(k) for k in sorted({t.key.kind for t in plan.targets})},
@@ -72,7 +73,8 @@ def verify(session: Session, plan: Plan, result: ApplyResult) -> bool | None:
     touched = set(result.touched)
     if not touched:
         return None
-    live = session.read_planned([t for t in plan.targets if t.key in touched], VERIFYING)
+    with timed("verify"):
+        live = session.read_planned([t for t in plan.targets if t.key in touched], VERIFYING)
     roles = {key: {m.member_id: m.role for m in target.members} for key, target in live.items()}
     # a create names the member as the create call does (a meeting attendee by its
     # ExternalUserId, listed by its AttendeeId): found by reference as well

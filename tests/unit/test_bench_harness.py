@@ -9,7 +9,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench import harness
+from bench import channel_bounds, harness
+from bench.channel_bounds import MessagingLimits
+from bench.channel_world import DEFAULT, HIDDEN, channel_estate
+from bench.channel_world import diff as channel_diff
 from bench.estate import Drift, estate
 from bench.world import diff
 
@@ -53,3 +56,56 @@ def test_told_the_quota_nothing_is_throttled() -> None:
     assert result["plan"]["ideal_s"] == 13 / 20
     assert result["plan"]["wall_s"] >= 12 / 20
     assert "apply" in result and result["apply"]["problems"] == []
+
+
+def test_a_channel_estate_drifts_each_channel_by_the_share_asked() -> None:
+    world = channel_estate(3, 20, 0.25)  # d = 5: 2 adds, 2 removals, 1 type change
+    for c in world.channels:
+        d = channel_diff(c)
+        assert (len(d.adds[DEFAULT]), len(d.adds[HIDDEN]), len(d.retyped)) == (2, 1, 1)
+        assert (len(d.removes), len(d.grants), len(d.revokes)) == (2, 1, 0)
+        assert len(c.live) == len(c.desired) == 20  # never above the channel's size
+    assert world.expected_summary() == {"add": 9, "change": 3, "remove": 6}
+    # AWS's maximum channel, drifted, stays at the maximum before and after
+    big = channel_estate(1, 10_000, 0.05).channels[0]
+    assert len(big.live) == len(big.desired) == 10_000
+
+
+def test_channel_bounds_come_from_the_messaging_model() -> None:
+    limits = MessagingLimits.from_model()
+    assert (limits.memberships_page, limits.batch) == (50, 100)  # botocore's chime-sdk-messaging
+    world = channel_estate(1, 10_000, 0.05)
+    bound = channel_bounds.apply_bound(world, limits)
+    # 200 adds (DEFAULT) and 100 re-created HIDDEN: 2 + 1 batches; 300 deletes; 1 grant
+    assert bound["BatchCreateChannelMembership"] == 3
+    assert bound["DeleteChannelMembership"] == 300
+    assert bound["CreateChannelModerator"] == 1
+
+
+def test_a_channel_scenario_under_the_quotas_is_at_the_bound_and_never_throttled() -> None:
+    args = harness.parser().parse_args(
+        ["--channels", "1", "--channel-members", "10", "--drift", "0.5", "--quotas"]
+    )
+    result = harness.run(args)
+    plan, apply, naive = result["plan"], result["apply"], result["naive"]
+    assert result["scenario"]["rooms"] == 0
+    assert plan["problems"] == [] and apply["problems"] == []
+    assert plan["calls"] == {
+        "ListChannels": 1,
+        "DescribeChannel": 1,
+        "ListChannelMemberships": 2,  # DEFAULT, HIDDEN
+        "ListChannelBans": 1,
+        "ListChannelModerators": 1,
+    }
+    # 2 adds and a type change (DEFAULT -> HIDDEN): 3 deletes (2 removals), 2 batches (one
+    # per type), 1 moderator grant; then the channel is read again
+    assert apply["calls"]["DeleteChannelMembership"] == 3
+    assert apply["calls"]["BatchCreateChannelMembership"] == 2
+    assert apply["calls"]["CreateChannelModerator"] == 1
+    assert apply["calls_total"] == apply["lower_bound_total"] == 6 + 6 + 4
+    assert plan["throttled"] == apply["throttled"] == 0
+    assert apply["ideal_s"] == 16 / 10  # AWS's bearer quota: 10 calls/s
+    assert apply["wall_s"] >= apply["ideal_s"]
+    # the naive script: one create per member, a delete and a create per type change
+    assert naive["calls"]["CreateChannelMembership"] == 3
+    assert naive["calls"]["DeleteChannelMembership"] == 3

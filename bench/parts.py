@@ -1,0 +1,164 @@
+"""The parts of a harness scenario (``bench/harness.py``): rooms (``bench/estate.py``) and
+channels (``bench/channel_world.py``), each with its seed, desired-state files, expected
+plan summary, lower bounds, quota-bound time and naive script; a scenario is one or both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench import bounds as room_bounds
+from bench import channel_bounds, naive, naive_channels
+from bench.bounds import Calls, add
+from bench.channel_world import ChannelWorld, dump
+from bench.world import World
+from reconciler.emulator.messaging.quotas import BATCH, BEARER
+
+
+@dataclass(frozen=True)
+class Part:
+    """One kind of estate: what the harness needs of it."""
+
+    name: str
+    seed: dict[str, Any]
+    settings: dict[str, Any]
+    write_files: Callable[[Path], None]
+    summary: dict[str, int]
+    read_bound: Calls
+    apply_bound: Calls
+    users_guarantee: int  # ListUsers calls the resolver promises (rooms; 0 otherwise)
+    naive: Callable[[str, Path], None]
+    # seconds AWS's documented quotas (emulator --quotas) allow at best, per bearer count,
+    # for ``calls`` calls of this part: None when none applies (rooms)
+    quota_seconds: Callable[[int, int], float] | None = None
+
+
+def rooms_part(world: World) -> Part:
+    limits = room_bounds.Limits.from_model()
+
+    def write(path: Path) -> None:
+        world.write_desired(path)  # rooms-NNN.yaml (and a settings.yaml the scenario's replaces)
+
+    return Part(
+        name="rooms",
+        seed=world.seed(),
+        settings={
+            "account": world.account,
+            "prune": False,
+            "safety": {
+                "max_removals": world.max_removals,
+                "max_removal_fraction": world.max_removal_fraction,
+                "min_administrators": 1,
+            },
+        },
+        write_files=write,
+        summary=world.expected_summary(),
+        read_bound=room_bounds.read_bound(world, limits),
+        apply_bound=room_bounds.apply_bound(world, limits, saved_plan=False),
+        users_guarantee=room_bounds.read_guarantee(world, limits),
+        naive=naive.apply,
+    )
+
+
+def channels_part(world: ChannelWorld) -> Part:
+    limits = channel_bounds.MessagingLimits.from_model()
+    batches = channel_bounds.per_channel_batches(world, limits)
+    bearer_rate, batch_rate = BEARER[0].rate, BATCH[0].rate
+
+    def quota_seconds(calls: int, bearers: int) -> float:
+        # every messaging call counts against its bearer's quota; one channel's batch
+        # calls against the channel's own (1/s), whatever the bearers
+        return max(calls / (bearer_rate * bearers), max(batches - 1, 0) / batch_rate)
+
+    summary = world.expected_summary()
+    removals = summary["remove"] + summary["change"]
+    return Part(
+        name="channels",
+        seed=world.seed(),
+        settings={
+            **world.settings(),
+            "safety": {"max_removals": max(removals, 10), "max_removal_fraction": 1.0},
+        },
+        write_files=world.write_files,
+        summary=summary,
+        read_bound=channel_bounds.read_bound(world, limits),
+        apply_bound=channel_bounds.apply_bound(world, limits),
+        users_guarantee=0,
+        naive=naive_channels.apply,
+        quota_seconds=quota_seconds,
+    )
+
+
+@dataclass(frozen=True)
+class Scenario:
+    parts: tuple[Part, ...]
+
+    def seed(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {}
+        for p in self.parts:
+            doc.update(p.seed)
+        return doc
+
+    def write_desired(self, directory: Path) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        settings: dict[str, Any] = {}
+        for p in self.parts:
+            p.write_files(directory)
+            for key, value in p.settings.items():
+                if key == "safety" and key in settings:
+                    value = _safety(settings[key], value)
+                settings[key] = value
+        dump(directory / "settings.yaml", settings)
+        return directory
+
+    def summary(self) -> dict[str, int]:
+        total: dict[str, int] = {"add": 0, "change": 0, "remove": 0}
+        for p in self.parts:
+            for k, v in p.summary.items():
+                total[k] += v
+        return total
+
+    @property
+    def read_bound(self) -> Calls:
+        return add(*(p.read_bound for p in self.parts))
+
+    @property
+    def apply_bound(self) -> Calls:
+        if not any(self.summary().values()):
+            return self.read_bound
+        return add(*(p.apply_bound for p in self.parts))
+
+    @property
+    def users_guarantee(self) -> int:
+        return sum(p.users_guarantee for p in self.parts)
+
+    def quota_seconds(self, bound: Calls, bearers: int) -> float | None:
+        """The least time AWS's documented quotas allow the messaging calls of ``bound``."""
+        channels = [p for p in self.parts if p.quota_seconds is not None]
+        if not channels:
+            return None
+        ops = set().union(*(p.apply_bound for p in channels))
+        calls = sum(n for op, n in bound.items() if op in ops)
+        return max(p.quota_seconds(calls, bearers) for p in channels if p.quota_seconds)
+
+    def naive(self, url: str, desired: Path) -> None:
+        for p in self.parts:
+            p.naive(url, desired)
+
+
+def _safety(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    out = dict(a)
+    out["max_removals"] = a.get("max_removals", 0) + b.get("max_removals", 0)
+    out["max_removal_fraction"] = max(
+        a.get("max_removal_fraction", 0.0), b.get("max_removal_fraction", 0.0)
+    )
+    return out
+
+
+def scenario(parts: Sequence[Part]) -> Scenario:
+    if not parts:
+        raise ValueError("a scenario has rooms, channels or both")
+    return Scenario(tuple(parts))
