@@ -266,7 +266,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 emu.seed(sc.seed(), faults)
                 before = emu.calls()
                 started = time.perf_counter()
-                sc.naive(emu.url, desired)
+                error = None
+                try:
+                    sc.naive(emu.url, desired)
+                except Exception as exc:  # the naive script's own failure is a result too
+                    error = f"{type(exc).__name__}: {exc}"
                 seconds = time.perf_counter() - started
                 calls = delta(before, emu.calls())
                 throttled = calls.pop(THROTTLED, 0)
@@ -275,8 +279,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     "calls": calls,
                     "calls_total": sum(calls.values()),
                     "throttled": throttled,
+                    "error": error,
                 }
-                if "apply" in result:
+                if "apply" in result and error is None:
                     result["apply_speedup_vs_naive"] = round(seconds / result["apply"]["wall_s"], 2)
         finally:
             emu.close()

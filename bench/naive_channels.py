@@ -1,9 +1,10 @@
 """The naive script for channels: what one might write with boto3 in an afternoon.
 
 Sequential; reads the desired-state YAML with ``yaml.safe_load``; finds each channel by
-name with ListChannels, lists its DEFAULT and HIDDEN members and its moderators, then adds
-members one at a time (CreateChannelMembership), changes a member's type by deleting and
-creating it again, removes the undeclared (``prune: true``) and grants the missing
+name with ListChannels, lists its DEFAULT and HIDDEN members and its moderators, then
+removes the undeclared (``prune: true``; first, so that a channel at its maximum of
+members has room for the adds), adds members one at a time (CreateChannelMembership),
+changes a member's type by deleting and creating it again, and grants the missing
 moderators (CreateChannelModerator). A 429 is retried after a second. No pacing, no
 batching, no threads. Users are ``user:ID`` (the AppInstanceUser ARN built from the id).
 """
@@ -63,16 +64,16 @@ def apply(endpoint_url: str, desired: Path) -> None:
         }
         want = {user(m): "DEFAULT" for m in spec.get("members", [])}
         want.update({user(m): "HIDDEN" for m in spec.get("hidden", [])})
+        if spec.get("prune"):  # first: a channel at its maximum has no room for the adds
+            for member in live:
+                if member not in want and member != bearer:
+                    _call(chime.delete_channel_membership, MemberArn=member, **common)
         for member, kind in want.items():
             if live.get(member) == kind:
                 continue
             if member in live:
                 _call(chime.delete_channel_membership, MemberArn=member, **common)
             _call(chime.create_channel_membership, MemberArn=member, Type=kind, **common)
-        if spec.get("prune"):
-            for member in live:
-                if member not in want and member != bearer:
-                    _call(chime.delete_channel_membership, MemberArn=member, **common)
         for m in spec.get("moderators", []):
             if user(m) not in mods:
                 _call(chime.create_channel_moderator, ChannelModeratorArn=user(m), **common)

@@ -28,6 +28,18 @@ Adaptive: every call's outcome is reported (served, or answered 429), and
 
 So a quota lower than configured (or not known at all) is found in a few 429s and then
 followed, instead of being hammered by every thread in turn.
+
+Shallow buckets: the service's own bucket holds one second's worth of calls, at least one
+(as the emulator's does; AWS publishes rates, not depths). Up to ``SHALLOW`` calls a
+second that is one call, so two calls must *reach* the service ``1 / rate`` apart, and
+calls spaced exactly so when sent can arrive closer (the first one delayed on the way:
+thread scheduling, the network) and be refused. A deeper bucket absorbs such delays (up to
+``(depth - 1) / rate``). So a shallow bucket spaces each call ``1 / rate`` after the
+previous one was *answered* (``answered``): the service counted that one before it
+answered, and counts the next one after it is sent, so they are at least ``1 / rate``
+apart there whatever the delays, at the cost of one round trip per interval (2% of a 1/s
+interval on a 20 ms network) rather than a fixed margin. The pacer (``pacer.py``) lets one
+call at a time hold a shallow bucket.
 """
 
 from __future__ import annotations
@@ -42,6 +54,7 @@ FLOOR = 0.2  # requests per second: the slowest a bucket ever gets
 WINDOW = 1.0  # seconds: outcomes are counted over this time (or two intervals)
 MIN_CALLS = 8  # outcomes in a window before an unpaced bucket may start pacing
 UNPACED_SHARE = 0.5  # share of 429s in a window that starts pacing an unpaced bucket
+SHALLOW = 1.0  # requests per second: at or below it, the service's bucket holds one call
 
 
 @dataclass
@@ -54,6 +67,7 @@ class Bucket:
     peak: float | None = None  # W of the last decrease (None: never decreased)
     decreased_at: float = float("-inf")
     decreases: int = 0
+    answered_at: float = float("-inf")  # when the last call granted here was answered
     _outcomes: deque[tuple[float, bool]] = field(default_factory=deque, repr=False)
 
     def rate(self, now: float) -> float | None:
@@ -65,12 +79,24 @@ class Bucket:
         grown = max(FLOOR, CUBIC * (t - k) ** 3 + self.peak)
         return grown if self.limit is None else min(self.limit, grown)
 
+    def shallow(self, now: float) -> bool:
+        """Whether the service's bucket for this quota holds one call (see the module)."""
+        rate = self.rate(now)
+        return rate is not None and rate <= SHALLOW
+
     def earliest(self, now: float) -> float:
         """The earliest time a request asked for at ``now`` may start."""
         rate = self.rate(now)
         if rate is None:
             return now
-        return max(now, self.tat - (self.burst - 1.0) / rate)
+        start = max(now, self.tat - (self.burst - 1.0) / rate)
+        if rate <= SHALLOW:
+            start = max(start, self.answered_at + 1.0 / rate)
+        return start
+
+    def answered(self, now: float) -> None:
+        """The call granted last was answered (or failed on the way) at ``now``."""
+        self.answered_at = max(self.answered_at, now)
 
     def grant(self, at: float) -> None:
         """Reserve a start at ``at`` (not before ``earliest``)."""

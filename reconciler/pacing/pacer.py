@@ -8,8 +8,14 @@ them as 429s.
     ...                                           # make the call, then either
     pacer.served(ticket)                          # it was answered (success or error), or
     pacer.throttled(ticket)                       # it was answered 429
+    pacer.release(ticket)                         # in any case, once the call is over
 
-``call_with_retry`` (``reconciler/providers/retry.py``) does both for a provider that
+A shallow bucket (a quota of one call a second or less, ``bucket.py``) is held by one call
+at a time, from its grant until ``release``: the next call on it waits for the answer and
+starts ``1 / rate`` after it, so no delay on the way makes two calls reach the service
+closer than the quota allows.
+
+``call_with_retry`` (``reconciler/providers/retry.py``) does all of it for a provider that
 names its keys: ``call_with_retry(policy, op, fn, pacer=pacer, keys=keys, **params)``.
 """
 
@@ -70,7 +76,9 @@ class Pacer:
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
+        self._answered = threading.Condition(self._lock)
         self._buckets: dict[QuotaKey, Bucket] = {}
+        self._holders: dict[QuotaKey, Ticket] = {}  # shallow buckets: the call holding each
         self._granted = 0
         self._waited = 0.0
         self._throttled = 0
@@ -85,19 +93,37 @@ class Pacer:
         return bucket
 
     def acquire(self, *keys: QuotaKey) -> Ticket:
-        """Block until every one of ``keys`` allows one more call; count it in each."""
-        with self._lock:
+        """Block until every one of ``keys`` allows one more call; count it in each. A
+        shallow bucket is held by the call granted until ``release``."""
+        with self._answered:
+            buckets = [(k, self._bucket(k)) for k in keys]
+            while any(k in self._holders for k, b in buckets if b.shallow(self._clock())):
+                self._answered.wait()
             now = self._clock()
-            buckets = [self._bucket(k) for k in keys]
-            at = max((b.earliest(now) for b in buckets), default=now)
-            for b in buckets:
+            at = max((b.earliest(now) for _, b in buckets), default=now)
+            for _, b in buckets:
                 b.grant(at)
             self._granted += 1
             wait = max(0.0, at - now)
             self._waited += wait
+            ticket = Ticket(tuple(keys), at, wait)
+            for k, b in buckets:
+                if b.shallow(at):
+                    self._holders[k] = ticket
         if wait > 0:
             self._sleep(wait)
-        return Ticket(tuple(keys), at, wait)
+        return ticket
+
+    def release(self, ticket: Ticket) -> None:
+        """The call ``ticket`` granted is over (answered, or failed on the way): the
+        shallow buckets it held count from now and take the next call."""
+        with self._answered:
+            now = self._clock()
+            for key in ticket.keys:
+                if self._holders.get(key) is ticket:
+                    del self._holders[key]
+                    self._bucket(key).answered(now)
+            self._answered.notify_all()
 
     def served(self, ticket: Ticket) -> None:
         """The call ``ticket`` granted was answered, not 429 (success or another error)."""

@@ -9,8 +9,6 @@ is retried as every call is (``call_with_retry``).
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -28,11 +26,6 @@ WRITE = "messaging.channel-write"
 LIST = "messaging.channel-list"
 USER = "messaging.user-list"
 CHANNELS = "messaging.list-channels"
-# AWS's bucket for BatchCreateChannelMembership holds one call per channel (1/s): two batch
-# calls paced exactly one second apart reach it closer than that when the first was delayed
-# on the way, and the second is refused. Batch calls on a channel are kept this far apart
-# (after the pacer's grant), so jitter under 0.2 s meets no 429.
-BATCH_GAP = 1.2
 
 
 class MessagingApi:
@@ -44,26 +37,11 @@ class MessagingApi:
         identity: Any,
         retry: RetryPolicy,
         pacer: Pacer | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.messaging = messaging
         self.identity = identity
         self.retry = retry
         self.pacer = pacer
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = threading.Lock()
-        self._last_batch: dict[str, float] = {}  # channel -> when its last batch was sent
-
-    def _batch_gap(self, channel: str) -> None:
-        """Wait until ``BATCH_GAP`` after the channel's last batch call; reserve the slot."""
-        with self._lock:
-            now = self._clock()
-            start = max(now, self._last_batch.get(channel, now - BATCH_GAP) + BATCH_GAP)
-            self._last_batch[channel] = start
-        if start > now:
-            self._sleep(start - now)
 
     def _call(
         self,
@@ -84,13 +62,6 @@ class MessagingApi:
             keys.append(QuotaKey(*quota))
         client = self.messaging if bearer is not None else self.identity
         method: Callable[..., Any] = getattr(client, _snake(operation))
-        if quota is not None and quota[0] == BATCH:
-            batch = method
-
-            def method(**p: Any) -> Any:
-                self._batch_gap(quota[1])
-                return batch(**p)
-
         return call_with_retry(
             self.retry, operation, method, context=context, pacer=self.pacer, keys=keys, **params
         )

@@ -122,9 +122,13 @@ def call_with_retry(
     while True:
         interrupt.check(operation, context)  # after a Ctrl-C, no new call starts
         ticket = pacer.acquire(*keys) if pacer is not None else None
-        interrupt.check(operation, context)  # ... not even after waiting for the quota
         try:
-            result = fn(**params)
+            try:
+                interrupt.check(operation, context)  # ... not even after waiting for the quota
+                result = fn(**params)
+            finally:
+                if pacer is not None and ticket is not None:
+                    pacer.release(ticket)  # the next call on a shallow quota may go
         except NoCredentialsError as exc:
             hint = (
                 f"{exc}: use --profile (or AWS_PROFILE), or set AWS_ACCESS_KEY_ID and "

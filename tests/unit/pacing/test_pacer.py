@@ -68,11 +68,46 @@ def test_a_call_waits_for_every_bucket_it_counts_against() -> None:
     """Messaging: a batch counts against its channel (1/s) and its bearer (10/s)."""
     clock = FakeClock()
     p = pacer(clock, messaging_bearer=10.0, messaging_channel_batch=1.0)
-    a1 = p.acquire(BEARER, CHANNEL_A).at
+    first = p.acquire(BEARER, CHANNEL_A)
+    p.release(first)  # answered at once
     a2 = p.acquire(BEARER, CHANNEL_A).at  # the channel's 1/s decides
     b1 = p.acquire(BEARER, CHANNEL_B).at  # another channel: only the bearer's 10/s
-    assert (a1, a2) == pytest.approx((100.0, 101.0))
+    assert (first.at, a2) == pytest.approx((100.0, 101.0))
     assert b1 == pytest.approx(101.1)  # after a2 in the bearer's bucket, not a second later
+
+
+def test_a_shallow_quota_spaces_calls_from_the_answer_of_the_last_one() -> None:
+    """At 1/s the service's bucket holds one call: the next call goes a second after the
+    last one was answered, so a call delayed on the way cannot make two arrive closer."""
+    clock = FakeClock()
+    p = pacer(clock, messaging_bearer=10.0, messaging_channel_batch=1.0)
+    first = p.acquire(BEARER, CHANNEL_A)
+    clock.advance(0.3)  # a slow answer
+    p.release(first)
+    assert p.acquire(BEARER, CHANNEL_A).at == pytest.approx(101.3)
+    # a deep bucket (10/s: the service holds ten) keeps spacing from the grants
+    deep = pacer(clock, chime=10.0)
+    t = deep.acquire(CHIME)
+    clock.advance(0.3)
+    deep.release(t)
+    assert deep.acquire(CHIME).at == pytest.approx(clock.now)
+
+
+def test_a_shallow_quota_is_held_by_one_call_until_it_is_over() -> None:
+    """Real time: a second call on a 1/s channel waits for the first call's release, even
+    when that comes late, then a second more; other channels do not wait."""
+    p = Pacer({"messaging.channel-batch": 1.0})
+    first = p.acquire(CHANNEL_A)
+    started: list[float] = []
+    waiter = threading.Thread(target=lambda: started.append(p.acquire(CHANNEL_A).at))
+    waiter.start()
+    assert p.acquire(CHANNEL_B).at <= time.monotonic()  # another channel goes at once
+    time.sleep(0.2)
+    assert started == []  # still held by the first call
+    released = time.monotonic()
+    p.release(first)
+    waiter.join(timeout=5)
+    assert started and started[0] >= released + 1.0 - 0.01
 
 
 def test_other_scopes_of_one_quota_are_separate_buckets() -> None:
@@ -231,3 +266,22 @@ def test_threads_share_the_buckets() -> None:
     assert len(starts) == 20
     assert max(starts) - began >= 19 / 50 - 0.01
     assert p.stats().granted == 20
+
+
+def test_a_call_that_fails_on_the_way_releases_its_shallow_quota() -> None:
+    """call_with_retry releases the ticket whatever happens to the call (here an error no
+    retry knows), so the next call on the channel is not held forever."""
+    from reconciler.providers.retry import RetryPolicy, call_with_retry
+
+    p = Pacer({"messaging.channel-batch": 1.0})
+
+    def broken() -> None:
+        raise KeyError("boom")
+
+    with pytest.raises(KeyError):
+        call_with_retry(RetryPolicy.from_env(), "Op", broken, pacer=p, keys=[CHANNEL_A])
+    got: list[float] = []
+    waiter = threading.Thread(target=lambda: got.append(p.acquire(CHANNEL_A).at))
+    waiter.start()
+    waiter.join(timeout=3)
+    assert got, "the channel's quota was never released"
