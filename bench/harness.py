@@ -49,6 +49,8 @@ from bench.estate import estate  # noqa: E402
 from bench.parts import Scenario, channels_part, rooms_part, scenario  # noqa: E402
 
 THROTTLED = "Throttled"
+# several bearers per app instance (settings.yaml ``bearers:``), once the tool has them
+BEARERS_SUPPORTED = False
 ENV = {
     "CI": "1",
     "NO_COLOR": "1",
@@ -213,6 +215,8 @@ def build(args: argparse.Namespace) -> Scenario:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    if args.bearers != 1 and not BEARERS_SUPPORTED:
+        raise SystemExit("--bearers: this version of the tool has one bearer per app instance")
     if args.rooms is None:
         args.rooms = 0 if args.channels else 100
     sc = build(args)

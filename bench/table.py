@@ -1,0 +1,242 @@
+"""The README's scale table, produced by the harness: runs issue 13's scenarios with
+``bench/harness.py`` (each in its own emulator and CLI processes) and prints the Markdown
+table that goes in README.md ("The scale harness"), each row with its exact command and
+each target checked.
+
+    .venv/bin/python bench/table.py                  # every scenario (about 25 minutes)
+    .venv/bin/python bench/table.py --only channels,channel-10k
+    .venv/bin/python bench/table.py --json results.json   # the harness's objects as well
+
+Exit status 1 when a harness run reports a problem (a command failing, a call count off
+its lower bound); a target missed is shown in the table ("no"), not an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import harness  # noqa: E402
+
+Result = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    key: str
+    title: str
+    argv: tuple[str, ...]
+    # (what the target is, whether it is met) from the harness's result(s)
+    targets: Callable[[Result], list[tuple[str, bool]]]
+
+
+def _ratio(r: Result, step: str) -> float:
+    return float(r[step]["vs_ideal"] or 0.0)
+
+
+def _at_bound(r: Result, *steps: str) -> tuple[str, bool]:
+    ok = all(not r[s]["problems"] for s in steps if s in r)
+    return "calls at the lower bound", ok
+
+
+def _rooms_max(r: Result) -> list[tuple[str, bool]]:
+    plan = r["plan"]
+    phases = plan["phases_s"]
+    return [
+        (f"plan {plan['wall_s']:.1f} s < 30 s", plan["wall_s"] < 30),
+        (f"peak RSS {plan['peak_rss_mb']:.0f} MB < 600 MB", plan["peak_rss_mb"] < 600),
+        (f"load {phases.get('load', 0):.1f} s < 8 s", phases.get("load", 99) < 8),
+        (f"planner {phases.get('plan', 0):.1f} s < 2 s", phases.get("plan", 99) < 2),
+        _at_bound(r, "plan"),
+    ]
+
+
+def _network(r: Result) -> list[tuple[str, bool]]:
+    speedup = r.get("apply_speedup_vs_naive") or 0.0
+    return [
+        (f"plan {_ratio(r, 'plan'):.2f}x ideal <= 1.5x", 0 < _ratio(r, "plan") <= 1.5),
+        (f"apply {speedup:.1f}x faster than naive >= 8x", speedup >= 8),
+        _at_bound(r, "plan", "apply"),
+    ]
+
+
+def _quota(r: Result) -> list[tuple[str, bool]]:
+    out = []
+    for step in ("plan", "apply"):
+        if step in r:
+            x = r[step]
+            out.append((f"{step} {_ratio(r, step):.2f}x ideal <= 1.1x", 0 < _ratio(r, step) <= 1.1))
+            out.append((f"{step} {x['throttled']} throttled", x["throttled"] == 0))
+    out.append(_at_bound(r, "plan", "apply"))
+    return out
+
+
+def _big_channel(r: Result) -> list[tuple[str, bool]]:
+    return [
+        (f"{s} {r[s]['throttled']} throttled", r[s]["throttled"] == 0) for s in ("plan", "apply")
+    ] + [_at_bound(r, "plan", "apply")]
+
+
+CHANNELS = ("--channels", "50", "--channel-members", "100", "--drift", "0.1", "--quotas")
+READ = ("--channels", "40", "--channel-members", "500", "--drift", "0", "--quotas")
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        "rooms-max",
+        "1,000 rooms x 1,000 members, 5% drift",
+        ("--rooms", "1000", "--members", "1000", "--drift", "0.05", "--no-apply", "--no-naive"),
+        _rooms_max,
+    ),
+    Scenario(
+        "network",
+        "300 x 200, 5% drift, 20 ms network, parallelism 8",
+        ("--rooms", "300", "--members", "200", "--drift", "0.05", "--latency-ms", "20"),
+        _network,
+    ),
+    Scenario(
+        "tps",
+        "300 x 20, 10% drift, rooms quota 10 calls/s (`--tps 10`)",
+        ("--rooms", "300", "--members", "20", "--drift", "0.1", "--tps", "10", "--no-naive"),
+        _quota,
+    ),
+    Scenario("channels", "50 channels x 100 members, 10% drift, AWS's quotas", CHANNELS, _quota),
+    Scenario(
+        "channel-10k",
+        "one channel of 10,000 members (AWS's maximum), 5% drift, AWS's quotas",
+        ("--channels", "1", "--channel-members", "10000", "--drift", "0.05", "--quotas"),
+        _big_channel,
+    ),
+)
+BEARERS_READ = Scenario(
+    "bearers",
+    "channel-heavy read (40 x 500), 1 bearer vs 4",
+    READ,
+    lambda r: [],
+)
+
+
+def command(argv: Sequence[str]) -> str:
+    return "`bench/harness.py " + " ".join(argv) + "`"
+
+
+def row(s: Scenario, r: Result) -> list[str]:
+    """Markdown rows (one per command) of one scenario's result."""
+    lines = []
+    targets = s.targets(r)
+    met = "; ".join(f"{t}: {'yes' if ok else '**no**'}" for t, ok in targets)
+    first = True
+    for step in ("plan", "apply", "naive"):
+        if step not in r:
+            continue
+        x = r[step]
+        calls = f"{x['calls_total']:,}"
+        if "lower_bound_total" in x:
+            calls += f" / {x['lower_bound_total']:,}"
+        ideal = ""
+        if x.get("ideal_s"):
+            ideal = f"{x['ideal_s']:.1f} ({x['vs_ideal']:.2f}x)"
+        phases = ", ".join(f"{k} {v:.1f}" for k, v in x.get("phases_s", {}).items())
+        rss = f"{x['peak_rss_mb']:.0f}" if "peak_rss_mb" in x else ""
+        label: str = "naive script" if step == "naive" else step
+        if step == "naive" and x.get("error"):
+            label += f" (failed: {x['error'][:60]})"
+        cells = [
+            f"{s.title}<br>{command(s.argv)}" if first else "",
+            label,
+            f"{x['wall_s']:.1f}",
+            ideal,
+            phases,
+            calls,
+            str(x["throttled"]),
+            rss,
+            met if first else "",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+        first = False
+    return lines
+
+
+HEADER = (
+    "| scenario and command | step | wall s | ideal s (x) | phases s | calls / lower bound "
+    "| 429s | peak RSS MB | targets |\n| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | --- |"
+)
+
+
+def bearers_rows(results: dict[int, Result]) -> list[str]:
+    one, four = results.get(1), results.get(4)
+    lines = []
+    for n, r in sorted(results.items()):
+        x = r["plan"]
+        argv = (*READ, "--no-apply", "--no-naive", "--bearers", str(n))
+        lines.append(
+            f"| {BEARERS_READ.title}<br>{command(argv)} | plan | {x['wall_s']:.1f} | "
+            f"{x['ideal_s']:.1f} ({x['vs_ideal']:.2f}x) | | {x['calls_total']:,} / "
+            f"{x['lower_bound_total']:,} | {x['throttled']} | {x['peak_rss_mb']:.0f} | |"
+        )
+    if one and four:
+        speedup = one["plan"]["wall_s"] / four["plan"]["wall_s"]
+        ok = "yes" if speedup >= 3.5 else "**no**"
+        lines[-1] = lines[-1][: lines[-1].rstrip(" |").rfind("|") + 1]
+        lines[-1] += f" 4 bearers {speedup:.1f}x faster >= 3.5x: {ok} |"
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    keys = [s.key for s in SCENARIOS] + ["bearers"]
+    p.add_argument("--only", help=f"comma-separated: {','.join(keys)} (default: all)")
+    p.add_argument("--json", type=Path, help="also write the harness's results here")
+    args = p.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else set(keys)
+    unknown = only - set(keys)
+    if unknown:
+        p.error(f"unknown scenario(s) {', '.join(sorted(unknown))}; known: {', '.join(keys)}")
+    started = time.time()
+    lines = [HEADER]
+    everything: dict[str, Any] = {}
+    problems: list[str] = []
+    for s in SCENARIOS:
+        if s.key not in only:
+            continue
+        print(f"running {s.key}: {command(s.argv)}", file=sys.stderr, flush=True)
+        r = harness.run(harness.parser().parse_args(list(s.argv)))
+        everything[s.key] = r
+        problems += [
+            f"{s.key} {k}: {x}" for k in ("plan", "apply") for x in r.get(k, {}).get("problems", [])
+        ]
+        lines += row(s, r)
+    if "bearers" in only and harness.BEARERS_SUPPORTED:
+        by_count = {}
+        for n in (1, 4):
+            argv_n = [*READ, "--no-apply", "--no-naive", "--bearers", str(n)]
+            print(f"running bearers {n}: {command(argv_n)}", file=sys.stderr, flush=True)
+            by_count[n] = harness.run(harness.parser().parse_args(argv_n))
+            problems += [f"bearers {n}: {x}" for x in by_count[n]["plan"]["problems"]]
+        everything["bearers"] = by_count
+        lines += bearers_rows(by_count)
+    minutes = (time.time() - started) / 60
+    print(
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with "
+        f"`.venv/bin/python bench/table.py` ({minutes:.0f} minutes) on {platform.machine()}, "
+        f"Python {platform.python_version()}; commands run from the repository's root.\n"
+    )
+    print("\n".join(lines))
+    for problem in problems:
+        print(f"FAILED: {problem}", file=sys.stderr)
+    if args.json:
+        args.json.write_text(json.dumps(everything, indent=2))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
