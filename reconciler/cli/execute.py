@@ -67,10 +67,11 @@ def notify(message: str) -> None:
 
 
 def verify(session: Session, plan: Plan, result: ApplyResult) -> bool | None:
-    """Re-read the touched targets (listings only, by id) and check that every change the
-    applier reported done is there: the member present with the planned role, or gone.
-    None when nothing was touched (nothing to verify)."""
-    touched = set(result.touched)
+    """Re-read the targets with a change done (listings only, by id) and check that every
+    change the applier reported done is there: the member present with the planned role,
+    or gone. None when no change was done (nothing to verify: a target whose every change
+    failed is not read again)."""
+    touched = {r.change.target for r in result.results if r.ok}
     if not touched:
         return None
     with timed("verify"):

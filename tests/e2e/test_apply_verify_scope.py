@@ -1,0 +1,59 @@
+"""Verification after apply re-reads only the targets where a change was done: a channel
+whose every change failed (a member AWS refuses) is not listed again, one with a change
+done is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from reconciler.emulator import EmulatorServer
+
+INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat-1"
+SETTINGS = f"""
+    app_instances:
+      chat:
+        arn: {INSTANCE}
+        bearer: user:reconciler
+    """
+SEED = {
+    "app_instances": [
+        {
+            "arn": INSTANCE,
+            "admins": ["reconciler"],
+            "users": [{"id": u} for u in ("reconciler", "alice", "bob")],
+            "channels": [
+                {"name": "refused", "id": "c1", "members": ["alice"]},
+                {"name": "fine", "id": "c2", "members": ["alice"]},
+            ],
+        }
+    ]
+}
+
+
+def test_a_channel_whose_every_change_failed_is_not_read_again(
+    emulator: EmulatorServer,
+    write_desired: Callable[[dict[str, str]], Any],
+    cli: Any,
+    calls: Callable[[], dict[str, int]],
+) -> None:
+    emulator.reset(SEED)
+    write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "chat.yaml": """
+                channels:
+                  refused: {members: [user:alice, user:nobody]}   # no such AppInstanceUser
+                  fine: {members: [user:alice, user:bob]}
+                """,
+        }
+    )
+    before = calls()
+    run = cli("apply", "--auto-approve")
+    assert run.exit_code == 1
+    assert "user:nobody in refused: NotFound" in run.stdout
+    made = {k: v - before.get(k, 0) for k, v in calls().items()}
+    # the plan: 2 scans (DEFAULT, HIDDEN) per channel; verification: only `fine` again
+    assert made["ListChannelMemberships"] == 2 * 2 + 2
+    assert made["ListChannelBans"] == 2 + 1
+    assert made["BatchCreateChannelMembership"] == 2
