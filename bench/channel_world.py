@@ -82,8 +82,9 @@ def diff(c: Channel) -> ChannelDiff:
 
 @dataclass(frozen=True)
 class ChannelWorld:
-    users: tuple[str, ...]  # user ids, the bearer first
+    users: tuple[str, ...]  # user ids, the bearers first
     channels: tuple[Channel, ...]  # in ListChannels order
+    bearers: tuple[str, ...] = (BEARER,)  # AppInstanceAdmins the tool calls as
 
     def applied(self) -> ChannelWorld:
         """This world once the plan is applied."""
@@ -122,7 +123,7 @@ class ChannelWorld:
                 {
                     "arn": INSTANCE,
                     "name": LABEL,
-                    "admins": [BEARER],
+                    "admins": list(self.bearers),
                     "users": [{"id": u} for u in self.users],
                     "channels": [channel(c) for c in self.channels],
                 }
@@ -131,9 +132,12 @@ class ChannelWorld:
 
     def settings(self) -> dict[str, Any]:
         """This world's part of settings.yaml."""
-        return {
-            "app_instances": {LABEL: {"arn": INSTANCE, "bearer": f"user:{BEARER}"}},
-        }
+        instance: dict[str, Any] = {"arn": INSTANCE}
+        if len(self.bearers) == 1:
+            instance["bearer"] = f"user:{self.bearers[0]}"
+        else:  # several bearers (settings.yaml `bearers:`): the channels are spread
+            instance["bearers"] = [f"user:{b}" for b in self.bearers]
+        return {"app_instances": {LABEL: instance}}
 
     def write_files(self, directory: Path) -> None:
         """channels-NNN.yaml files (settings.yaml is the harness's: see ``settings``)."""
@@ -165,8 +169,11 @@ def user(n: int) -> str:
     return f"u{n:06d}"
 
 
-def channel_estate(channels: int, members: int, drift: float) -> ChannelWorld:
-    """The world the harness seeds and declares; see the module's docstring."""
+def channel_estate(channels: int, members: int, drift: float, bearers: int = 1) -> ChannelWorld:
+    """The world the harness seeds and declares, called at by ``bearers`` AppInstanceAdmins
+    (``reconciler``, ``reconciler-1``, ...); see the module's docstring."""
+    if bearers < 1:
+        raise ValueError("at least one bearer")
     if channels < 1 or members < MODERATORS:
         raise ValueError(f"a channel estate has at least one channel of {MODERATORS} members")
     if not 0.0 <= drift <= 1.0:
@@ -198,4 +205,5 @@ def channel_estate(channels: int, members: int, drift: float) -> ChannelWorld:
         mods = tuple(team[:MODERATORS])
         name = f"chan-{i:05d}"
         out.append(Channel(name, f"ch-{i:05d}", live, mods[:1] if d else mods, desired, mods))
-    return ChannelWorld((BEARER, *pool), tuple(out))
+    admins = (BEARER, *(f"{BEARER}-{n}" for n in range(1, bearers)))
+    return ChannelWorld((*admins, *pool), tuple(out), admins)

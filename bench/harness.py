@@ -49,8 +49,6 @@ from bench.estate import estate  # noqa: E402
 from bench.parts import Scenario, channels_part, rooms_part, scenario  # noqa: E402
 
 THROTTLED = "Throttled"
-# several bearers per app instance (settings.yaml ``bearers:``), once the tool has them
-BEARERS_SUPPORTED = False
 ENV = {
     "CI": "1",
     "NO_COLOR": "1",
@@ -209,14 +207,14 @@ def build(args: argparse.Namespace) -> Scenario:
     if args.rooms:
         parts.append(rooms_part(estate(args.rooms, args.members, args.drift)))
     if args.channels:
-        world = channel_estate(args.channels, args.channel_members, args.drift)
+        world = channel_estate(args.channels, args.channel_members, args.drift, args.bearers)
         parts.append(channels_part(world))
     return scenario(parts)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    if args.bearers != 1 and not BEARERS_SUPPORTED:
-        raise SystemExit("--bearers: this version of the tool has one bearer per app instance")
+    if args.bearers < 1 or (args.bearers > 1 and not args.channels):
+        raise SystemExit("--bearers N: at least 1, and for a channel scenario (--channels)")
     if args.rooms is None:
         args.rooms = 0 if args.channels else 100
     sc = build(args)
@@ -304,7 +302,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--quotas", action="store_true", help="the emulator's documented quotas")
     p.add_argument("--unknown-quota", action="store_true", help="do not tell the CLI --tps")
     p.add_argument("--parallelism", type=int, default=8, help="the CLI's (default 8)")
-    p.add_argument("--bearers", type=int, default=1, help=argparse.SUPPRESS)
+    p.add_argument("--bearers", type=int, default=1, help="per app instance (default 1)")
     p.add_argument("--no-apply", dest="apply", action="store_false", help="plan only")
     p.add_argument("--no-naive", dest="naive", action="store_false", help="skip the script")
     return p

@@ -38,14 +38,14 @@ def apply(endpoint_url: str, desired: Path) -> None:
         channels.update(yaml.safe_load(path.read_text())["channels"])
     arns: dict[tuple[str, str], str] = {}
     for label, inst in instances.items():
-        bearer = f"{inst['arn']}/user/{inst['bearer'].removeprefix('user:')}"
+        bearer = _bearer(inst)
         for c in _pages(
             chime.list_channels, "Channels", AppInstanceArn=inst["arn"], ChimeBearer=bearer
         ):
             arns[(label, c["Name"])] = c["ChannelArn"]
     for name, spec in channels.items():
         inst = instances[spec["app_instance"]]
-        bearer = f"{inst['arn']}/user/{inst['bearer'].removeprefix('user:')}"
+        bearer = _bearer(inst)
         arn = arns[(spec["app_instance"], name)]
 
         def user(ref: str) -> str:
@@ -77,3 +77,9 @@ def apply(endpoint_url: str, desired: Path) -> None:
         for m in spec.get("moderators", []):
             if user(m) not in mods:
                 _call(chime.create_channel_moderator, ChannelModeratorArn=user(m), **common)
+
+
+def _bearer(instance: dict[str, Any]) -> str:
+    """The AppInstanceUser the script calls as: the one bearer (or the first of several)."""
+    ref = instance.get("bearer") or instance["bearers"][0]
+    return f"{instance['arn']}/user/{str(ref).removeprefix('user:')}"

@@ -109,3 +109,16 @@ def test_a_channel_scenario_under_the_quotas_is_at_the_bound_and_never_throttled
     # the naive script: one create per member, a delete and a create per type change
     assert naive["calls"]["CreateChannelMembership"] == 3
     assert naive["calls"]["DeleteChannelMembership"] == 3
+
+
+def test_several_bearers_are_admins_and_named_in_the_settings() -> None:
+    world = channel_estate(2, 10, 0.0, bearers=3)
+    instance = world.seed()["app_instances"][0]
+    assert instance["admins"] == ["reconciler", "reconciler-1", "reconciler-2"]
+    assert {"id": "reconciler-2"} in instance["users"]
+    assert world.settings()["app_instances"]["bench"]["bearers"] == [
+        "user:reconciler",
+        "user:reconciler-1",
+        "user:reconciler-2",
+    ]
+    assert "bearers" not in channel_estate(2, 10, 0.0).settings()["app_instances"]["bench"]
