@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bench.world import Room, World, diff, is_bot
@@ -39,6 +39,20 @@ DELETE = "DeleteRoomMembership"
 OPERATIONS = (LIST_ROOMS, LIST_MEMBERSHIPS, LIST_USERS, LIST_BOTS, BATCH_CREATE, UPDATE, DELETE)
 
 
+def model_maximum(service: str) -> Callable[[str, str], int]:
+    """``most(operation, member)``: the ``max`` of an input member in botocore's model of
+    ``service`` (a page's MaxResults, a batch's list)."""
+    import boto3
+
+    model = boto3.client(service, region_name="us-east-1").meta.service_model
+
+    def most(operation: str, member: str) -> int:
+        shape = model.operation_model(operation).input_shape.members[member]
+        return int(shape.metadata["max"])
+
+    return most
+
+
 @dataclass(frozen=True)
 class Limits:
     rooms_page: int
@@ -50,14 +64,7 @@ class Limits:
     @classmethod
     def from_model(cls) -> Limits:
         """The page and batch maxima of the botocore ``chime`` model."""
-        import boto3
-
-        model = boto3.client("chime", region_name="us-east-1").meta.service_model
-
-        def most(operation: str, member: str) -> int:
-            shape = model.operation_model(operation).input_shape.members[member]
-            return int(shape.metadata["max"])
-
+        most = model_maximum("chime")
         return cls(
             rooms_page=most(LIST_ROOMS, "MaxResults"),
             memberships_page=most(LIST_MEMBERSHIPS, "MaxResults"),

@@ -26,7 +26,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from bench.bounds import Calls, add, pages
+from bench.bounds import Calls, add, model_maximum, pages
 from bench.channel_world import DEFAULT, HIDDEN, Channel, ChannelWorld, diff
 
 LIST_CHANNELS = "ListChannels"
@@ -51,15 +51,7 @@ class MessagingLimits:
     @classmethod
     def from_model(cls) -> MessagingLimits:
         """The page and batch maxima of the botocore ``chime-sdk-messaging`` model."""
-        import boto3
-
-        client = boto3.client("chime-sdk-messaging", region_name="us-east-1")
-        model = client.meta.service_model
-
-        def most(operation: str, member: str) -> int:
-            shape = model.operation_model(operation).input_shape.members[member]
-            return int(shape.metadata["max"])
-
+        most = model_maximum("chime-sdk-messaging")
         return cls(
             channels_page=most(LIST_CHANNELS, "MaxResults"),
             memberships_page=most(LIST_MEMBERSHIPS, "MaxResults"),

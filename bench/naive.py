@@ -41,16 +41,21 @@ def _pages(fn: Any, key: str, **params: Any) -> list[dict[str, Any]]:
             return items
 
 
-def apply(endpoint_url: str, desired: Path) -> None:
-    """Make the rooms declared under ``desired`` match, the naive way."""
-    chime = boto3.client(
-        "chime",
+def client(service: str, endpoint_url: str) -> Any:
+    """A plain boto3 client, one attempt per call (the script retries 429s itself)."""
+    return boto3.client(
+        service,
         region_name="us-east-1",
         endpoint_url=endpoint_url,
         aws_access_key_id="naive",
         aws_secret_access_key="naive",
         config=Config(retries={"total_max_attempts": 1}),
     )
+
+
+def apply(endpoint_url: str, desired: Path) -> None:
+    """Make the rooms declared under ``desired`` match, the naive way."""
+    chime = client("chime", endpoint_url)
     settings = yaml.safe_load((desired / "settings.yaml").read_text())
     account = settings["account"]
     rooms: dict[str, Any] = {}

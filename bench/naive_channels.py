@@ -14,23 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import boto3
 import yaml
-from botocore.config import Config
 
-from bench.naive import _call, _pages
+from bench.naive import _call, _pages, client
 
 
 def apply(endpoint_url: str, desired: Path) -> None:
     """Make the channels declared under ``desired`` match, the naive way."""
-    chime = boto3.client(
-        "chime-sdk-messaging",
-        region_name="us-east-1",
-        endpoint_url=endpoint_url,
-        aws_access_key_id="naive",
-        aws_secret_access_key="naive",
-        config=Config(retries={"total_max_attempts": 1}),
-    )
+    chime = client("chime-sdk-messaging", endpoint_url)
     settings = yaml.safe_load((desired / "settings.yaml").read_text())
     instances = settings["app_instances"]
     channels: dict[str, Any] = {}
