@@ -92,7 +92,7 @@ def test_policies_allow_exactly_the_operations_the_tool_calls() -> None:
     }
     messaging = (ROOT / "reconciler" / "providers" / "messaging_api.py").read_text()
     named = re.findall(r"self\._(?:call|pages|page_by_page)\(\s*\"(\w+)\"", messaging)
-    assert len(named) >= 15  # the pattern still finds MessagingApi's calls
+    assert len(named) >= 10  # the pattern still finds MessagingApi's calls
     called |= {f"chime:{operation}" for operation in named}
     assert called == READ | WRITE
 
