@@ -17,6 +17,7 @@ from reconciler.live import LiveMember
 if TYPE_CHECKING:  # governance.expiry needs the desired model, not the plan
     from reconciler.governance.expiry import Expiring
 from reconciler.refs import MemberKind, MemberRef, Provenance, TargetKey
+from reconciler.shard import Shard
 
 
 class Action(StrEnum):
@@ -133,6 +134,11 @@ class Plan:
     expiry_warning_days: int = DEFAULT_WARNING_DAYS
     # targets left out without failing the plan (a meeting that has ended): located notes
     notices: tuple[str, ...] = ()
+    # --shard K/N: only the targets of this shard were planned (``reconciler.shard``)
+    shard: Shard | None = None
+    # settings.yaml `drift:` (False: changes-only): whether members no file declares make
+    # plan --detailed-exitcode exit 2; kept so that merged shards decide as one plan would
+    unmanaged_is_drift: bool = True
 
     @property
     def changes(self) -> tuple[Change, ...]:
@@ -159,8 +165,18 @@ class Plan:
         drift = len(self.drift)
         if drift and not self.summary.total:
             members = f"{drift} member{'' if drift == 1 else 's'}"
-            return f"No changes, but Chime has {members} the desired state does not declare."
-        return self.summary.line()
+            line = f"No changes, but Chime has {members} the desired state does not declare."
+        else:
+            line = self.summary.line()
+        if self.shard is not None:
+            line = f"{line.removesuffix('.')} (shard {self.shard} of the targets)."
+        return line
+
+    @property
+    def drifted(self) -> bool:
+        """What ``plan --detailed-exitcode`` reports as drift (exit 2): changes, or members
+        no file declares (unless settings.yaml says ``drift: changes-only``)."""
+        return self.has_changes or (bool(self.drift) and self.unmanaged_is_drift)
 
     @property
     def drift(self) -> tuple[LiveMember, ...]:

@@ -17,7 +17,8 @@ Version 2 (schema: ``reconciler/render/plan.schema.json``)::
      "safety": {"safe", "violations": [{"rule", "kind", "scope", "name", "message"}]},
      "errors": [...], "desired_digest": "...",
      "expiring": [...], "expiry_warning_days": N,   # only when a membership ends soon
-     "expired_kept": [...]}                         # only when expired members stay
+     "expired_kept": [...],                         # only when expired members stay
+     "shard": {"index", "count", "unmanaged_is_drift"}}  # only with plan --shard K/N
 
 Roles are written as their kind writes them (``Kind.role_json``: "Administrator" for
 rooms). Version 1 (``rooms[]`` with ``account``, ``live_administrators``; violations
@@ -60,6 +61,21 @@ def plan_to_data(plan: Plan) -> JsonObject:
         "desired_digest": plan.desired_digest,
         **_expiring(plan),
         **({"notices": list(plan.notices)} if plan.notices else {}),
+        **_shard(plan),
+    }
+
+
+def _shard(plan: Plan) -> JsonObject:
+    """``shard`` (only in a plan made with --shard K/N): which one, and whether members no
+    file declares count as drift (settings.yaml ``drift:``), for ``merge-plans``."""
+    if plan.shard is None:
+        return {}
+    return {
+        "shard": {
+            "index": plan.shard.index,
+            "count": plan.shard.count,
+            "unmanaged_is_drift": plan.unmanaged_is_drift,
+        }
     }
 
 

@@ -37,6 +37,7 @@ from reconciler.refs import (
     Provenance,
     TargetKey,
 )
+from reconciler.shard import Shard
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
@@ -186,7 +187,21 @@ def _plan(d: dict[str, Any], layout: _Layout) -> Plan:
             _as(str, n, f"notices[{i}]")
             for i, n in enumerate(_list(d, "notices", "") if "notices" in d else [])
         ),
+        **_shard(d),
     )
+
+
+def _shard(d: dict[str, Any]) -> dict[str, Any]:
+    """``shard`` and ``unmanaged_is_drift`` of a plan made with --shard K/N."""
+    if "shard" not in d:
+        return {}
+    s = _obj(d, "shard", "")
+    index, count = _field(s, "index", "shard", int), _field(s, "count", "shard", int)
+    try:
+        shard = Shard(index, count)
+    except ValueError as exc:
+        raise _Corrupt("shard", str(exc)) from None
+    return {"shard": shard, "unmanaged_is_drift": _field(s, "unmanaged_is_drift", "shard", bool)}
 
 
 def _target(d: Any, layout: _Layout, where: str) -> TargetPlan:

@@ -20,6 +20,8 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.execute import ApplyInterrupted, notify, run_changes, verify
 from reconciler.cli.options import (
     allow_unsafe_option,
+    shard_from,
+    shard_option,
     target_option,
     text_or_json_option,
     verbose_option,
@@ -34,6 +36,7 @@ from reconciler.redact import redact_url
 from reconciler.render import render_plan
 from reconciler.render.apply import Timings, render_apply, render_apply_json
 from reconciler.safety import check
+from reconciler.shard import Shard
 
 CHECKING = "Checking the saved plan is current"
 PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted:"
@@ -92,6 +95,7 @@ class PlanErrorsError(ReconcilerError):
     help="Print only the outcome, not the plan (for CI logs; a confirmation still shows it).",
 )
 @target_option
+@shard_option
 @allow_unsafe_option
 @interval_option
 @verbose_option
@@ -104,6 +108,7 @@ def apply(
     result_file: Path | None,
     quiet: bool,
     targets: tuple[str, ...],
+    shard_text: str | None,
     allow_unsafe: bool,
     watch: bool,
     interval: float | None,
@@ -133,6 +138,10 @@ def apply(
       chime-reconciler apply plan.json --format json > result.json
       chime-reconciler plan --out plan.json && chime-reconciler apply plan.json
       chime-reconciler apply --watch --interval 15 --until 2h  # lock a meeting
+      chime-reconciler apply --shard 2/3 --auto-approve   # only shard 2's targets
+
+    With --shard K/N, only the targets of that shard are read, planned and changed (see
+    `plan --shard`); a saved plan made with --shard applies to its own shard.
 
     With --watch, the meetings in scope are reconciled every --interval seconds until
     they end (exit 0), --until passes (exit 0) or Ctrl-C (exit 130); each change is
@@ -149,13 +158,15 @@ def apply(
         raise UsageError("--interval and --until go with --watch")
     if watch and plan_file is not None:
         raise UsageError("--watch plans every round: it cannot apply a saved plan")
+    shard = shard_from(shard_text, targets)
     if watch:
-        ctx.exit(_watch(app, targets, interval, until, auto_approve, allow_unsafe))
+        ctx.exit(_watch(app, targets, interval, until, auto_approve, allow_unsafe, shard))
     if plan_file is not None:
-        if targets:
-            raise UsageError("--target cannot be combined with a saved plan: plan again")
+        if targets or shard:
+            option = "--target" if targets else "--shard"
+            raise UsageError(f"{option} cannot be combined with a saved plan: plan again")
         _use_origin(app, plan_file)
-    session = Session.open(app)
+    session = Session.open(app, shard)
     with interrupt.graceful(notify):  # Ctrl-C while planning: nothing applied, exit 130
         try:
             plan = _load_fresh(session, plan_file) if plan_file else session.plan(targets)
@@ -203,11 +214,12 @@ def _watch(
     until: str | None,
     auto_approve: bool,
     allow_unsafe: bool,
+    shard: Shard | None,
 ) -> int:
     """``apply --watch``: rounds until the meetings in scope end (``reconciler.cli.watch``)."""
     deadline = parse_until(until, datetime.now(UTC))
     out = app.console()
-    session = Session.open(app)
+    session = Session.open(app, shard)
     every = DEFAULT_INTERVAL if interval is None else interval
     runner = Watch(session, targets, every, deadline, out, allow_unsafe)
 
@@ -331,7 +343,7 @@ def _load_fresh(session: Session, plan_file: Path) -> Plan:
         raise StalePlanError([f"a plan made now has errors: {'; '.join(fresh.errors)}"])
     if result.mismatches:
         raise EditedPlanError(result.mismatches)
-    return fresh
+    return dataclasses.replace(fresh, shard=saved.shard)
 
 
 COMMANDS = [apply]

@@ -11,6 +11,7 @@ MODULES = (
     "plan",
     "apply",
     "show",
+    "merge_plans",
     "import_cmd",
     "audit",
     "explain",

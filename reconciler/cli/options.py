@@ -9,7 +9,9 @@ import click
 
 from reconciler.cli.completion import complete_targets
 from reconciler.cli.context import AppContext
+from reconciler.errors import UsageError
 from reconciler.render import FORMATS
+from reconciler.shard import Shard
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,6 +26,28 @@ def target_option(f: F) -> F:
         help="Only this target (a room, channel or meeting), by its name (the key in the "
         "YAML) or its id (repeatable). Default: every declared target.",
     )(f)
+
+
+def shard_option(f: F) -> F:
+    """``--shard K/N`` as text: the command parses it (``shard_from``), so that a bad
+    value is a usage error with this tool's exit code 1."""
+    return click.option(
+        "--shard",
+        "shard_text",
+        metavar="K/N",
+        default=None,
+        help="Only shard K of N of the declared targets (a stable hash of each target's "
+        "scope and name; every kind), for a CI matrix: `merge-plans` joins the N plans.",
+    )(f)
+
+
+def shard_from(text: str | None, targets: tuple[str, ...] = ()) -> Shard | None:
+    """The ``--shard`` given (None: every target); a usage error with --target."""
+    if text is None:
+        return None
+    if targets:
+        raise UsageError("--shard and --target cannot be combined: give one or the other")
+    return Shard.parse(text)
 
 
 def allow_unsafe_option(f: F) -> F:

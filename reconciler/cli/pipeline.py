@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reconciler.cli.context import AppContext
 from reconciler.cli.progress import ProgressBar
@@ -19,6 +19,7 @@ from reconciler.planner import plan as make_plan
 from reconciler.planner import select
 from reconciler.providers import Provider, ProviderOptions, open_providers
 from reconciler.refs import TargetKey
+from reconciler.shard import Shard
 from reconciler.timing import timed
 
 
@@ -33,11 +34,16 @@ class Session:
     progress: ProgressBar
     options: ProviderOptions
 
+    shard: Shard | None = None  # --shard K/N: ``desired`` holds only its targets
+
     @classmethod
-    def open(cls, app: AppContext) -> Session:
+    def open(cls, app: AppContext, shard: Shard | None = None) -> Session:
         # as of --now (or the clock): expired entries are not declared, nor resolved
         with timed("load"):
             desired = as_of(load_desired(app.desired_dir), app.now)
+        if shard is not None:  # the other shards' targets are not read, planned or applied
+            mine = tuple(t for t in desired.targets if shard.holds(t.key))
+            desired = replace(desired, targets=mine)
         # The desired state lives until the run ends: move it out of the collector's
         # reach, so that the collections the reads trigger (botocore allocates a lot) do
         # not walk its million objects again and again.
@@ -52,7 +58,7 @@ class Session:
         )
         # rooms always: a saved plan names its own kinds, opened on demand (``provider``)
         providers = open_providers({ROOM.id, *(t.key.kind for t in desired.targets)}, options)
-        return cls(app, desired, providers, progress, options)
+        return cls(app, desired, providers, progress, options, shard)
 
     def provider(self, kind_id: str) -> Provider:
         """The provider of a kind, opened on first use (a saved plan may name kinds the
@@ -85,7 +91,8 @@ class Session:
     ) -> Plan:
         live = self.read(self.scope(targets), label)
         with timed("plan"):
-            return make_plan(self.desired, live, targets=targets or None, now=self.app.now)
+            made = make_plan(self.desired, live, targets=targets or None, now=self.app.now)
+        return replace(made, shard=self.shard, unmanaged_is_drift=self.desired.unmanaged_is_drift)
 
     def scope(self, targets: Collection[str] | None) -> set[TargetKey] | None:
         """The keys of the targets named with --target, by name or by id (all when none

@@ -11,6 +11,8 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import (
     allow_unsafe_option,
     format_option,
+    shard_from,
+    shard_option,
     target_option,
     verbose_option,
 )
@@ -38,6 +40,7 @@ PROG = "chime-reconciler"
     "settings.yaml says `drift: changes-only`); 0 when there is none; 1 stays an error.",
 )
 @target_option
+@shard_option
 @allow_unsafe_option
 @verbose_option
 @pass_app
@@ -47,12 +50,14 @@ def plan(
     fmt: str,
     detailed_exitcode: bool,
     targets: tuple[str, ...],
+    shard_text: str | None,
     allow_unsafe: bool,
 ) -> None:
     """Show the changes that would make Chime match the desired state.
 
     Reads the live memberships of every declared room, channel and meeting (or only
-    the --target ones), compares them with the YAML files and prints the plan.
+    the --target ones, or only shard K of N with --shard K/N: `merge-plans` joins the
+    shards' saved plans), compares them with the YAML files and prints the plan.
     Nothing is changed.
 
     \b
@@ -62,11 +67,12 @@ def plan(
       chime-reconciler plan --format markdown > plan.md     # for a PR comment
       chime-reconciler plan --out plan.json                 # for apply plan.json
       chime-reconciler plan --detailed-exitcode             # exit 2: changes
+      chime-reconciler plan --shard 2/3 --out plan-2.json   # job 2 of a CI matrix
 
     A plan that removes too much or leaves a target without enough administrators or
     moderators is printed, then refused (exit 1) unless --allow-unsafe.
     """
-    session = Session.open(app)
+    session = Session.open(app, shard_from(shard_text, targets))
     result = session.plan(targets)
     with timed("render"):
         render_plan(
@@ -87,8 +93,7 @@ def plan(
     ctx = click.get_current_context()
     if result.errors or refused:
         ctx.exit(1)
-    drifted = result.has_changes or (bool(result.drift) and session.desired.unmanaged_is_drift)
-    if detailed_exitcode and drifted:
+    if detailed_exitcode and result.drifted:
         ctx.exit(EXIT_CHANGES)
 
 

@@ -261,3 +261,59 @@ def test_pr_plan_of_an_invalid_desired_state_comments_the_errors_and_fails(
         f"```text\n{error}\nDesired state is invalid: 1 error.\n```\n"
     ) in only["body"]
     assert "Plan: 4 to add" not in only["body"]
+
+
+MERGE = ROOT / ".github" / "scripts" / "merge-shards.sh"
+
+
+def run_shards(workflow: Workflow, count: int, skip: int | None = None) -> None:
+    """drift.yml's matrix: one plan job per shard, each plan.json downloaded into its own
+    directory under OUT_DIR/shards (as download-artifact does); shard ``skip`` failed."""
+    shards = workflow.tmp / "out" / "shards"
+    for k in range(1, count + 1):
+        plan = workflow.step("plan", INPUT_FAIL="false", INPUT_ARGS=f"--shard {k}/{count}")
+        assert plan["exit-code"] in ("0", "2"), plan
+        if k != skip:
+            (shards / f"chime-drift-shard-{k}").mkdir(parents=True, exist_ok=True)
+            shutil.copy(plan["plan-file"], shards / f"chime-drift-shard-{k}" / "plan.json")
+
+
+def merge_step(workflow: Workflow) -> dict[str, str]:
+    outputs = workflow.tmp / "github_output"
+    outputs.unlink(missing_ok=True)
+    env = {**workflow.env, "GITHUB_OUTPUT": str(outputs)}
+    done = subprocess.run(
+        ["bash", str(MERGE)], env=env, cwd=workflow.tmp, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+
+
+def test_a_sharded_drift_check_reports_one_issue_with_the_whole_plan(
+    tmp_path: Path, emulator: EmulatorServer, github: Any
+) -> None:
+    workflow = Workflow(tmp_path, emulator, github)
+    whole = workflow.step("plan", INPUT_FAIL="false")
+    expected = Path(whole["plan-markdown"]).read_text()
+    run_shards(workflow, 3)
+    merged = merge_step(workflow)
+    assert merged["exit-code"] == "2"
+    assert Path(merged["plan-markdown"]).read_text() == expected
+    drift = workflow.drift_step(merged)
+    assert drift.returncode == 0, drift.stderr
+    (issue,) = github.issues.values()
+    assert "**Plan: 7 to add, 3 to change, 3 to remove.**" in issue["body"]
+
+
+def test_a_sharded_drift_check_with_a_missing_shard_fails_and_leaves_the_issue(
+    tmp_path: Path, emulator: EmulatorServer, github: Any
+) -> None:
+    workflow = Workflow(tmp_path, emulator, github)
+    run_shards(workflow, 3, skip=2)
+    merged = merge_step(workflow)
+    assert merged["exit-code"] == "1"
+    assert "shard 2/3 is missing" in Path(merged["plan-markdown"]).read_text()
+    drift = workflow.drift_step(merged)
+    assert drift.returncode == 1
+    assert github.issues == {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconciler.providers.spread import Spread
@@ -38,6 +38,7 @@ def test_interleave_alternates_bearers() -> None:
     assert [spread.bearer(c) for c in order] == ["a", "b", "a", "b"]
 
 
+@settings(deadline=None)
 @given(
     st.lists(st.integers(1, 4), min_size=1, max_size=4, unique=True),
     st.dictionaries(st.text("abcdef", min_size=1, max_size=4), st.integers(1, 50), max_size=40),

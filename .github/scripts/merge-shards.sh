@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The drift workflow's merge step: `merge-plans` over every shard's saved plan
+# (OUT_DIR/shards/*/plan.json, one directory per downloaded artifact) ->
+# OUT_DIR/plan.md (Markdown, as `plan --format markdown` writes it) and OUT_DIR/plan.json,
+# with the exit code `plan --detailed-exitcode` would have had: 0 no drift, 2 drift,
+# 1 refused (a shard missing or given twice, files of different runs) or the merged plan
+# has errors. Outputs (to $GITHUB_OUTPUT): exit-code, plan-markdown, plan-file. The
+# Markdown (or the error) goes to the job summary.
+#   CHIME_BIN  the chime-reconciler executable (default: chime-reconciler on PATH)
+set -euo pipefail
+
+: "${OUT_DIR:?}"
+CHIME_BIN="${CHIME_BIN:-chime-reconciler}"
+GITHUB_OUTPUT="${GITHUB_OUTPUT:-/dev/null}"
+GITHUB_STEP_SUMMARY="${GITHUB_STEP_SUMMARY:-/dev/null}"
+
+shopt -s nullglob
+files=("$OUT_DIR"/shards/*/plan.json)
+rm -f "$OUT_DIR/plan.md" "$OUT_DIR/plan.json"
+code=0
+if ((${#files[@]} == 0)); then
+    echo "no shard's plan was downloaded: every plan job failed" >"$OUT_DIR/stderr.txt"
+    code=1
+else
+    set +e
+    "$CHIME_BIN" --no-color merge-plans "${files[@]}" --format markdown --detailed-exitcode \
+        --out "$OUT_DIR/plan.json" 2>"$OUT_DIR/stderr.txt" >"$OUT_DIR/plan.md"
+    code=$?
+    set -e
+    # drift (2) always comes with a plan; 2 without one is a usage error (click's code)
+    if [[ "$code" == 2 && ! -s "$OUT_DIR/plan.md" ]]; then code=1; fi
+fi
+cat "$OUT_DIR/stderr.txt" >&2
+if [[ "$code" != 0 && "$code" != 2 ]]; then
+    code=1
+    if [[ ! -s "$OUT_DIR/plan.md" ]]; then
+        {
+            echo "### Chime membership plan"
+            echo
+            echo "**Error:** the shards' plans could not be merged:"
+            echo
+            echo '```text'
+            cat "$OUT_DIR/stderr.txt"
+            echo '```'
+        } >"$OUT_DIR/plan.md"
+    fi
+fi
+cat "$OUT_DIR/plan.md" >>"$GITHUB_STEP_SUMMARY"
+{
+    echo "exit-code=$code"
+    echo "plan-markdown=$OUT_DIR/plan.md"
+    if [[ -f "$OUT_DIR/plan.json" ]]; then echo "plan-file=$OUT_DIR/plan.json"; fi
+} >>"$GITHUB_OUTPUT"
+exit 0

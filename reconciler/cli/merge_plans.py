@@ -1,0 +1,73 @@
+"""``merge-plans FILE...``: the plans of every shard of one run (``plan --shard K/N --out
+FILE``) as one plan (``reconciler.plan_merge``): rendered, saved, and its drift exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reconciler.cli.context import AppContext, pass_app
+from reconciler.cli.options import format_option, verbose_option
+from reconciler.cli.plan import EXIT_CHANGES
+from reconciler.plan_merge import merge_plans as merge
+from reconciler.planfile import load_plan, save_plan
+from reconciler.render import render_plan
+
+
+@click.command("merge-plans")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also save the merged plan to FILE (JSON, as plan --out writes it).",
+)
+@format_option
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 2 when the merged plan shows drift, as plan --detailed-exitcode would.",
+)
+@verbose_option
+@pass_app
+def merge_plans(
+    app: AppContext, files: tuple[Path, ...], out: Path | None, fmt: str, detailed_exitcode: bool
+) -> None:
+    """Join the saved plans of every shard (plan --shard K/N --out FILE) into one plan.
+
+    Prints the plan the whole run would have made, in any --format; the drift workflow
+    posts its Markdown as the drift issue. Refused (exit 1, nothing printed) when a shard
+    is missing or given twice, when the files come from different partitions or
+    desired-state files, or when a file plans a target of another shard.
+
+    \b
+    Examples:
+      chime-reconciler plan --shard 1/2 --format json --out plan-1.json
+      chime-reconciler plan --shard 2/2 --format json --out plan-2.json
+      chime-reconciler merge-plans plan-1.json plan-2.json
+      chime-reconciler merge-plans plans/*.json --format markdown
+      chime-reconciler merge-plans plans/*.json --out plan.json
+
+    Exit codes: 0 merged; 1 refused, or the merged plan has errors or breaks a safety
+    limit (as plan exits); 2 with --detailed-exitcode when there is drift.
+    """
+    merged = merge([(str(f), load_plan(f)) for f in files])
+    render_plan(merged, fmt, verbose=app.verbose > 0, console=app.console())
+    if out is not None:
+        save_plan(merged, out)
+        click.echo(f"Saved the merged plan to {out}.", err=True)
+    ctx = click.get_current_context()
+    if merged.errors or merged.violations:
+        if fmt != "text":
+            n = len(merged.errors) + len(merged.violations)
+            click.echo(
+                f"Error: the merged plan has {n} error{'' if n == 1 else 's'} "
+                f"(listed in the {fmt} output); exit 1.",
+                err=True,
+            )
+        ctx.exit(1)
+    if detailed_exitcode and merged.drifted:
+        ctx.exit(EXIT_CHANGES)
+
+
+COMMANDS = [merge_plans]

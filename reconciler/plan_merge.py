@@ -1,0 +1,100 @@
+"""Merging the plans of the shards of one run (``plan --shard K/N --out FILE``, one per CI
+job) into the plan the whole run would have made: ``merge-plans``. Pure.
+
+Refused, with a message naming the files: a plan made without --shard, shards of
+different partitions (N differs) or of different desired-state files (digest), a shard
+given twice, a missing shard, and a target in a file whose shard does not hold it (an
+edited file, or one from another partition). Safety limits over the whole plan
+(``max_removals``, ``max_removal_fraction``) were checked by each shard on its own: the
+merged plan lists each shard's refusals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from reconciler.errors import UsageError
+from reconciler.plan import Plan, SafetyViolation
+from reconciler.shard import Shard
+
+_LOCATED = re.compile(r"^(.*?):(\d+): ")
+
+
+class MergeError(UsageError):
+    """The files given are not the complete set of shards of one plan."""
+
+
+def merge_plans(plans: Sequence[tuple[str, Plan]]) -> Plan:
+    """One plan from every shard's plan (``(file name, plan)`` pairs, in any order)."""
+    if not plans:
+        raise MergeError("merge-plans needs the plan files of every shard")
+    shards = [_shard(name, p) for name, p in plans]
+    first_name, first = plans[0]
+    count = shards[0].count
+    by_index: dict[int, str] = {}
+    for (name, p), shard in zip(plans, shards, strict=True):
+        if shard.count != count:
+            raise MergeError(
+                f"{name} is shard {shard} but {first_name} is shard {shards[0]}: the shards "
+                "of one run all have the same N"
+            )
+        if p.desired_digest != first.desired_digest:
+            raise MergeError(
+                f"{name} and {first_name} were planned from different desired-state files "
+                "(desired_digest differs): plan every shard from the same commit"
+            )
+        if shard.index in by_index:
+            raise MergeError(f"shard {shard} is given twice: {by_index[shard.index]} and {name}")
+        by_index[shard.index] = name
+        for t in p.targets:
+            if not shard.holds(t.key):
+                raise MergeError(
+                    f"{name} (shard {shard}) plans {t.kind.words.noun} {t.key.name!r}, which "
+                    "belongs to another shard: the file was edited or is from another run"
+                )
+    missing = [f"{i}/{count}" for i in range(1, count + 1) if i not in by_index]
+    if missing:
+        raise MergeError(
+            f"shard{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"{'are' if len(missing) > 1 else 'is'} missing: give the plan file of every "
+            f"shard 1/{count} to {count}/{count}"
+        )
+    ordered = [p for _, p in sorted(plans, key=lambda np: _shard(*np).index)]
+    return Plan(
+        targets=tuple(sorted((t for p in ordered for t in p.targets), key=lambda t: t.key)),
+        violations=_violations(ordered),
+        errors=_messages(e for p in ordered for e in p.errors),
+        desired_digest=first.desired_digest,
+        expiring=tuple(sorted({e for p in ordered for e in p.expiring})),
+        expired_kept=tuple(sorted({e for p in ordered for e in p.expired_kept})),
+        expiry_warning_days=first.expiry_warning_days,
+        notices=_messages(n for p in ordered for n in p.notices),
+        unmanaged_is_drift=first.unmanaged_is_drift,
+    )
+
+
+def _violations(plans: Sequence[Plan]) -> tuple[SafetyViolation, ...]:
+    """Each shard's plan-wide refusals (in shard order), then the targets' own, by target
+    (as the planner orders them)."""
+    every = [v for p in plans for v in p.violations]
+    wide = [v for v in every if v.target is None]
+    own = sorted((v for v in every if v.target is not None), key=lambda v: v.target or ())
+    return (*wide, *own)
+
+
+def _shard(name: str, plan: Plan) -> Shard:
+    if plan.shard is None:
+        raise MergeError(f"{name} was not made with --shard K/N: there is nothing to merge")
+    return plan.shard
+
+
+def _messages(messages: Iterable[str]) -> tuple[str, ...]:
+    """Located messages in file and line order (as the planner orders them), then the
+    others; each once."""
+
+    def order(text: str) -> tuple[int, str, int, str]:
+        found = _LOCATED.match(text)
+        return (0, found[1], int(found[2]), text) if found else (1, "", 0, text)
+
+    return tuple(sorted(set(messages), key=order))

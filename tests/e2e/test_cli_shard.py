@@ -1,0 +1,210 @@
+"""`plan --shard K/N`, `apply --shard K/N` and `merge-plans` through the real CLI, boto3 and
+the emulator: the shards partition the targets (rooms and channels alike), merged they are
+the plan of the whole, and an apply of one shard changes only that shard's targets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reconciler.emulator import EmulatorServer
+from reconciler.refs import TargetKey
+from reconciler.shard import shard_of
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat-1"
+ROOMS = [f"r{i}" for i in range(8)]  # ids room-r0 ...
+CHANNELS = ["ops", "lobby", "news"]
+N = 3
+
+
+def seed(emulator: EmulatorServer) -> None:
+    """Each room has alice as administrator; each channel has alice as member."""
+    emulator.reset(
+        {
+            "accounts": [
+                {
+                    "id": ACCOUNT,
+                    "name": "Example Corp",
+                    "users": [
+                        {"id": f"uid-{u}", "email": f"{u}@example.com", "name": u}
+                        for u in ("alice", "bob")
+                    ],
+                    "rooms": [
+                        {
+                            "id": f"room-{r}",
+                            "name": r,
+                            "memberships": [
+                                {"member": "alice@example.com", "role": "Administrator"}
+                            ],
+                        }
+                        for r in ROOMS
+                    ],
+                }
+            ],
+            "app_instances": [
+                {
+                    "arn": INSTANCE,
+                    "admins": ["reconciler"],
+                    "users": [{"id": u} for u in ("reconciler", "alice", "bob")],
+                    "channels": [{"name": c, "id": c, "members": ["alice"]} for c in CHANNELS],
+                }
+            ],
+        }
+    )
+
+
+DESIRED = {
+    "settings.yaml": f"""
+        account: {ACCOUNT}
+        app_instances:
+          chat: {{arn: {INSTANCE}, bearer: user:reconciler}}
+        """,
+    "rooms.yaml": "rooms:\n"
+    + "".join(
+        f"  {r}: {{administrators: [alice@example.com], members: [bob@example.com]}}\n"
+        for r in ROOMS
+    ),
+    "chat.yaml": "channels:\n"
+    + "".join(
+        f"  {c}: {{members: [user:alice, user:bob], moderators: [user:bob]}}\n" for c in CHANNELS
+    ),
+}
+
+
+def shard(kind: str, name: str) -> int:
+    scope = ACCOUNT if kind == "room" else INSTANCE
+    return shard_of(TargetKey(kind, scope, name), N)
+
+
+@pytest.fixture
+def scenario(emulator: EmulatorServer, write_desired: Callable[..., Path]) -> EmulatorServer:
+    seed(emulator)
+    write_desired(DESIRED)
+    return emulator
+
+
+def targets_of(document: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(t["kind"], t["name"]) for t in document["targets"]]
+
+
+def test_the_shards_partition_the_targets_and_merge_into_the_whole_plan(
+    scenario: EmulatorServer, cli: Any, workdir: Path
+) -> None:
+    whole = cli("plan", "--format", "json", "--out", "whole.json")
+    assert whole.exit_code == 0, whole.stderr
+    parts = []
+    for k in range(1, N + 1):
+        run = cli("plan", "--shard", f"{k}/{N}", "--format", "json", "--out", f"plan-{k}.json")
+        assert run.exit_code == 0, run.stderr
+        document = json.loads(run.stdout)
+        assert document["shard"] == {"index": k, "count": N, "unmanaged_is_drift": True}
+        assert all(shard(kind, name) == k for kind, name in targets_of(document))
+        parts.append(document)
+    every = json.loads(whole.stdout)
+    assert sorted(t for p in parts for t in targets_of(p)) == sorted(targets_of(every))
+    assert all(p["targets"] for p in parts)  # 14 targets over 3 shards: none is empty
+    # a channel and its moderators are in one shard
+    for p in parts:
+        names = {n for kind, n in targets_of(p) if kind == "channel"}
+        assert names == {n for kind, n in targets_of(p) if kind == "channel-moderator"}
+
+    files = [f"plan-{k}.json" for k in (3, 1, 2)]
+    merged = cli("merge-plans", *files, "--format", "json", "--out", "merged.json")
+    assert merged.exit_code == 0, merged.stderr
+    assert json.loads(merged.stdout) == every
+    # the Markdown for the drift issue and the text are the whole plan's too
+    for fmt in ("text", "markdown"):
+        one = cli("show", "whole.json", "--format", fmt)
+        assert cli("merge-plans", *files, "--format", fmt).stdout == one.stdout
+    detailed = cli("merge-plans", *files, "--detailed-exitcode", "--format", "markdown")
+    assert detailed.exit_code == 2
+    # the merged file is a plan like any other: apply FILE takes it
+    applied = cli("apply", "merged.json")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    assert cli("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_the_plan_says_which_shard(scenario: EmulatorServer, cli: Any) -> None:
+    run = cli("plan", "--shard", f"2/{N}")
+    assert run.exit_code == 0, run.stderr
+    assert run.lines[-1].endswith(f"to remove (shard 2/{N} of the targets).")
+    markdown = cli("plan", "--shard", f"2/{N}", "--format", "markdown")
+    assert f"(shard 2/{N} of the targets).**" in markdown.stdout
+
+
+def test_apply_of_one_shard_changes_only_its_targets(
+    scenario: EmulatorServer, cli: Any, members: Callable[[str], dict[str, str]]
+) -> None:
+    run = cli("apply", "--shard", f"1/{N}", "--auto-approve")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    for room in ROOMS:
+        changed = "uid-bob" in members(room)
+        assert changed == (shard("room", room) == 1), room
+    for c in CHANNELS:
+        arn = f"{INSTANCE}/channel/{c}"
+        has_bob = f"{INSTANCE}/user/bob" in scenario.messaging.channel_members(arn)
+        moderated = f"{INSTANCE}/user/bob" in scenario.messaging.channel_moderators(arn)
+        assert has_bob == moderated == (shard("channel", c) == 1), c
+    # the other shards still have their changes; shard 1 has none left
+    assert cli("plan", "--shard", f"1/{N}", "--detailed-exitcode").exit_code == 0
+    assert cli("plan", "--shard", f"2/{N}", "--detailed-exitcode").exit_code == 2
+
+
+def test_apply_of_a_saved_shard_plan_keeps_to_its_shard(
+    scenario: EmulatorServer, cli: Any, members: Callable[[str], dict[str, str]]
+) -> None:
+    assert cli("plan", "--shard", f"3/{N}", "--out", "p3.json").exit_code == 0
+    run = cli("apply", "p3.json")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert f"(shard 3/{N} of the targets)" in run.stdout
+    assert {r for r in ROOMS if "uid-bob" in members(r)} == {
+        r for r in ROOMS if shard("room", r) == 3
+    }
+    refused = cli("apply", "p3.json", "--shard", f"3/{N}")
+    assert refused.exit_code == 1
+    assert "--shard cannot be combined with a saved plan" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0/3", "--shard 0/3: the shard K must be 1 to 3 (K/N, from 1)"),
+        ("4/3", "--shard 4/3: the shard K must be 1 to 3 (K/N, from 1)"),
+        ("a/b", "--shard takes K/N, shard K of N counted from 1 (e.g. --shard 2/3), not 'a/b'"),
+    ],
+)
+@pytest.mark.parametrize("command", ["plan", "apply"])
+def test_a_bad_shard_is_a_usage_error_exit_1(
+    scenario: EmulatorServer, cli: Any, calls: Any, command: str, value: str, message: str
+) -> None:
+    run = cli(command, "--shard", value)
+    assert run.exit_code == 1
+    assert message in run.stderr
+    assert calls() == {}  # refused before any call
+
+
+def test_shard_and_target_together_are_refused(scenario: EmulatorServer, cli: Any) -> None:
+    run = cli("plan", "--shard", "1/2", "--target", "r1")
+    assert run.exit_code == 1
+    assert "--shard and --target cannot be combined" in run.stderr
+
+
+def test_merge_refuses_a_missing_or_repeated_shard(scenario: EmulatorServer, cli: Any) -> None:
+    for k in (1, 2):
+        assert cli("plan", "--shard", f"{k}/{N}", "--out", f"plan-{k}.json").exit_code == 0
+    missing = cli("merge-plans", "plan-1.json", "plan-2.json")
+    assert missing.exit_code == 1
+    assert missing.stdout == ""
+    assert f"shard 3/{N} is missing" in missing.stderr
+    twice = cli("merge-plans", "plan-1.json", "plan-2.json", "plan-2.json")
+    assert twice.exit_code == 1
+    assert f"shard 2/{N} is given twice: plan-2.json and plan-2.json" in twice.stderr
+    assert cli("plan", "--out", "whole.json").exit_code == 0
+    unsharded = cli("merge-plans", "whole.json")
+    assert unsharded.exit_code == 1
+    assert "whole.json was not made with --shard K/N" in unsharded.stderr

@@ -1,0 +1,65 @@
+"""drift.yml's optional shard matrix: CHIME_DRIFT_SHARDS=N runs N plan jobs, each
+`plan --shard K/N`, and one drift job that merges them (``merge-shards.sh``; run end to end
+in tests/e2e/test_drift_e2e.py)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).parents[3]
+DRIFT = yaml.safe_load((ROOT / ".github" / "workflows" / "drift.yml").read_text())
+
+
+def matrix_step() -> dict[str, Any]:
+    (step,) = DRIFT["jobs"]["shards"]["steps"]
+    return dict(step)
+
+
+def run_matrix(shards: str, tmp_path: Path) -> tuple[int, str, str]:
+    out = tmp_path / "out"
+    done = subprocess.run(
+        ["bash", "-c", matrix_step()["run"]],
+        env={"SHARDS": shards, "GITHUB_OUTPUT": str(out), "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+    return done.returncode, out.read_text() if out.exists() else "", done.stdout
+
+
+def test_the_shard_count_defaults_to_one() -> None:
+    assert matrix_step()["env"]["SHARDS"] == "${{ vars.CHIME_DRIFT_SHARDS || '1' }}"
+
+
+@pytest.mark.parametrize(
+    ("shards", "indexes"),
+    [("1", "[1]"), ("3", "[1,2,3]"), ("64", f"[{','.join(map(str, range(1, 65)))}]")],
+)
+def test_n_shards_make_a_matrix_of_1_to_n(shards: str, indexes: str, tmp_path: Path) -> None:
+    assert run_matrix(shards, tmp_path)[:2] == (0, f"count={shards}\nindexes={indexes}\n")
+
+
+@pytest.mark.parametrize("shards", ["0", "65", "a", "-1", "1/2", "", "3 ", "007"])
+def test_a_bad_shard_count_fails_the_run(shards: str, tmp_path: Path) -> None:
+    code, outputs, stdout = run_matrix(shards, tmp_path)
+    assert (code, outputs) == (1, "")
+    assert "::error::CHIME_DRIFT_SHARDS must be a number of shards from 1 to 64" in stdout
+
+
+def test_each_plan_job_plans_its_shard_and_the_drift_job_merges_them() -> None:
+    plan = DRIFT["jobs"]["plan"]
+    assert plan["strategy"]["matrix"]["shard"] == "${{ fromJSON(needs.shards.outputs.indexes) }}"
+    assert plan["strategy"]["fail-fast"] is False
+    (step,) = [s for s in plan["steps"] if s.get("id") == "plan"]
+    assert step["env"]["INPUT_ARGS"] == (
+        "--shard ${{ matrix.shard }}/${{ needs.shards.outputs.count }}"
+    )
+    drift = DRIFT["jobs"]["drift"]
+    assert drift["needs"] == "plan"
+    assert drift["if"] == "${{ !cancelled() }}"
+    runs = [s.get("run", "") for s in drift["steps"]]
+    assert ".github/scripts/merge-shards.sh" in runs
+    assert "issues" not in plan["permissions"]  # only the merging job touches the issue
