@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.options import format_option, verbose_option
+from reconciler.cli.options import saved_plan_options, verbose_option
 from reconciler.cli.plan import EXIT_CHANGES
 from reconciler.plan_merge import merge_plans as merge
 from reconciler.planfile import load_plan, save_plan
@@ -17,17 +17,7 @@ from reconciler.render import render_plan
 
 @click.command("merge-plans")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also save the merged plan to FILE (JSON, as plan --out writes it).",
-)
-@format_option
-@click.option(
-    "--detailed-exitcode",
-    is_flag=True,
-    help="Exit 2 when the merged plan shows drift, as plan --detailed-exitcode would.",
-)
+@saved_plan_options("Also save the merged plan to FILE (JSON, as plan --out writes it).")
 @verbose_option
 @pass_app
 def merge_plans(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -48,6 +49,26 @@ def shard_from(text: str | None, targets: tuple[str, ...] = ()) -> Shard | None:
     if targets:
         raise UsageError("--shard and --target cannot be combined: give one or the other")
     return Shard.parse(text)
+
+
+DETAILED_EXITCODE_HELP = (
+    "Exit 2 when there is drift: changes, or members no file declares (unless "
+    "settings.yaml says `drift: changes-only`); 0 when there is none; 1 stays an error."
+)
+
+
+def saved_plan_options(out_help: str) -> Callable[[F], F]:
+    """``--out FILE`` (``out_help``), ``--format`` and ``--detailed-exitcode``: the options
+    of a command that prints a plan and may save it (plan, merge-plans)."""
+
+    def stack(f: F) -> F:
+        f = click.option("--detailed-exitcode", is_flag=True, help=DETAILED_EXITCODE_HELP)(f)
+        f = format_option(f)
+        return click.option(
+            "--out", type=click.Path(dir_okay=False, path_type=Path), help=out_help
+        )(f)
+
+    return stack
 
 
 def allow_unsafe_option(f: F) -> F:

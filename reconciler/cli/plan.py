@@ -10,7 +10,7 @@ import click
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import (
     allow_unsafe_option,
-    format_option,
+    saved_plan_options,
     shard_from,
     shard_option,
     target_option,
@@ -27,18 +27,7 @@ PROG = "chime-reconciler"
 
 
 @click.command()
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also save the plan to FILE (JSON) for `apply FILE` or `show FILE`.",
-)
-@format_option
-@click.option(
-    "--detailed-exitcode",
-    is_flag=True,
-    help="Exit 2 when there is drift: changes, or members no file declares (unless "
-    "settings.yaml says `drift: changes-only`); 0 when there is none; 1 stays an error.",
-)
+@saved_plan_options("Also save the plan to FILE (JSON) for `apply FILE` or `show FILE`.")
 @target_option
 @shard_option
 @allow_unsafe_option
