@@ -55,6 +55,7 @@ class Session:
             progress=progress.advance,
             pacer=app.pacer(desired.rates),
             desired=desired,
+            shard=shard,
         )
         # rooms always: a saved plan names its own kinds, opened on demand (``provider``)
         providers = open_providers({ROOM.id, *(t.key.kind for t in desired.targets)}, options)

@@ -37,8 +37,9 @@ from reconciler.providers.base import ItemError, ReadProgress
 from reconciler.providers.messaging_api import PAGE, MessagingApi
 from reconciler.providers.registry import ProviderOptions
 from reconciler.providers.retry import RetryPolicy
-from reconciler.providers.spread import Spread
+from reconciler.providers.spread import Spread, share
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
+from reconciler.shard import Shard
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -57,9 +58,10 @@ class ChannelDirectory:
     """What both channel kinds share in one run: the API, the bearers, channel ARNs by
     name, DescribeChannel answers and member ARNs by reference. Thread-safe."""
 
-    def __init__(self, api: MessagingApi, parallelism: int) -> None:
+    def __init__(self, api: MessagingApi, parallelism: int, shard: Shard | None = None) -> None:
         self.api = api
         self.parallelism = parallelism
+        self.shard = shard  # --shard K/N: this shard's share of the bearers (``share``)
         self.settings: dict[str, AppInstanceSetting] = {}  # instance ARN -> settings
         self._lock = threading.Lock()
         self._spreads: dict[str, Spread] = {}  # instance ARN -> its bearers and channels
@@ -80,7 +82,7 @@ class ChannelDirectory:
         setting = self.settings.get(instance)
         if setting is None:
             raise AwsError("ChimeBearer", "NoBearer", f"no bearer for app instance {instance}")
-        found = Spread([self._bearer_arn(instance, ref) for ref in setting.bearers])
+        found = Spread(share([self._bearer_arn(instance, r) for r in setting.bearers], self.shard))
         with self._lock:
             return self._spreads.setdefault(instance, found)
 
@@ -397,7 +399,7 @@ def channel_directory(options: ProviderOptions) -> ChannelDirectory:
             options.retry or RetryPolicy.from_env(),
             options.pacer,
         )
-        found = ChannelDirectory(api, max(1, options.parallelism))
+        found = ChannelDirectory(api, max(1, options.parallelism), options.shard)
         object.__setattr__(options, _DIRECTORY, found)  # frozen: set once, like a cache
     if options.desired is not None:
         found.learn(options.desired)

@@ -17,6 +17,7 @@ from reconciler.errors import UsageError
 from reconciler.pacing import Pacer
 from reconciler.providers.base import Provider, ReadProgress
 from reconciler.providers.retry import RetryPolicy
+from reconciler.shard import Shard
 
 ClientFactory = Callable[[str], Any]  # service name ("chime") -> a boto3 client
 
@@ -29,6 +30,7 @@ class ProviderOptions:
     retry: RetryPolicy | None = None
     pacer: Pacer | None = None  # one per run, shared by every provider: quota buckets
     desired: DesiredState | None = None  # the run's: settings a provider needs (bearers)
+    shard: Shard | None = None  # --shard K/N: a provider may keep to its share of a quota
 
 
 ProviderFactory = Callable[[ProviderOptions], Provider]

@@ -7,6 +7,11 @@ ever spent by that bearer, and each bearer's own quota (``messaging.bearer``, 10
 carries an equal share of the work: channels are handed out largest first (by an estimate
 of their calls), each to the bearer with the least work so far (ties: the first listed).
 The same channels with the same estimates always go to the same bearers.
+
+Under ``--shard K/N`` with at least N bearers, shard K uses only every N-th bearer from
+the K-th (``share``): the N jobs of a CI matrix, running at once, then never spend one
+bearer's quota together. With fewer bearers than shards, every shard uses them all (and
+the pacer slows down on the 429s of the quota they share).
 """
 
 from __future__ import annotations
@@ -15,7 +20,17 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
+from reconciler.shard import Shard
+
 T = TypeVar("T")
+
+
+def share(bearers: Sequence[str], shard: Shard | None) -> list[str]:
+    """The bearers shard ``shard`` calls as: every ``count``-th from the ``index``-th when
+    there are enough for each shard to have its own; else all of them."""
+    if shard is None or len(bearers) < shard.count:
+        return list(bearers)
+    return list(bearers[shard.index - 1 :: shard.count])
 
 
 class Spread:

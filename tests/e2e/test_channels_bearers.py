@@ -197,3 +197,21 @@ def test_n_bearers_read_an_app_instance_n_times_faster_under_the_quotas(
     assert one == pytest.approx(100 / 10)  # 101 calls 0.1 s apart
     # the first bearer also makes the ListChannels call: 26 calls, 2.5 s, a ratio of 4.0
     assert one / several >= count * 0.875, (one, several)
+
+
+def test_shards_run_at_once_never_share_a_bearer(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, calls: Any
+) -> None:
+    """With 4 bearers and --shard K/2, shard 1 calls as r0 and r2, shard 2 as r1 and r3:
+    two CI jobs at once stay each within its own bearers' quotas."""
+    seed(emulator)
+    desired(write_desired, FOUR)
+    emulator.set_faults(quotas=True)
+    used = []
+    for k in (1, 2):
+        emulator.reset_calls()
+        run = cli("plan", "--shard", f"{k}/2")
+        assert run.exit_code == 0, run.stdout + run.stderr
+        assert "Throttled" not in calls()
+        used.append(set(emulator.bearer_calls()))
+    assert used == [{bearer_arn("r0"), bearer_arn("r2")}, {bearer_arn("r1"), bearer_arn("r3")}]

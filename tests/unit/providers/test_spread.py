@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.providers.spread import Spread
+from reconciler.providers.spread import Spread, share
+from reconciler.shard import Shard
 
 
 def test_largest_channels_first_each_to_the_least_busy_bearer() -> None:
@@ -52,3 +53,11 @@ def test_same_work_same_bearers_and_balanced(bearers: list[int], work: dict[str,
     loads = {b: sum(w for c, w in work.items() if one.bearer(c) == b) for b in names}
     # greedy largest-first: no bearer carries more than the least loaded plus one channel
     assert max(loads.values()) - min(loads.values()) <= max(work.values(), default=0)
+
+
+def test_each_shard_has_its_own_bearers_when_there_are_enough() -> None:
+    bearers = ["r0", "r1", "r2", "r3", "r4"]
+    assert share(bearers, None) == bearers
+    assert [share(bearers, Shard(k, 2)) for k in (1, 2)] == [["r0", "r2", "r4"], ["r1", "r3"]]
+    assert [share(bearers, Shard(k, 5)) for k in (1, 5)] == [["r0"], ["r4"]]
+    assert share(bearers, Shard(3, 6)) == bearers  # fewer bearers than shards: all of them
