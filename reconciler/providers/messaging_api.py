@@ -19,6 +19,7 @@ from reconciler.providers.retry import RetryPolicy, call_with_retry
 
 PAGE = 50  # MaxResults of every messaging and identity list: 1-50
 NOT_FOUND = "NotFoundException"
+FORBIDDEN = "ForbiddenException"
 # the quota (``reconciler.pacing.quotas``) a call counts against for its channel, user or
 # app instance, besides its bearer's
 BATCH = "messaging.channel-batch"
@@ -62,9 +63,21 @@ class MessagingApi:
             keys.append(QuotaKey(*quota))
         client = self.messaging if bearer is not None else self.identity
         method: Callable[..., Any] = getattr(client, _snake(operation))
-        return call_with_retry(
-            self.retry, operation, method, context=context, pacer=self.pacer, keys=keys, **params
-        )
+        try:
+            return call_with_retry(
+                self.retry, operation, method, context=context, pacer=self.pacer, keys=keys,
+                **params,
+            )  # fmt: skip
+        except AwsError as exc:
+            if bearer is None or exc.code != FORBIDDEN:
+                raise
+            raise AwsError(
+                exc.operation,
+                exc.code,
+                f"{exc.message} (called as the bearer {bearer}: every bearer of an app "
+                "instance must be an AppInstanceAdmin, CreateAppInstanceAdmin)",
+                exc.context,
+            ) from None
 
     def _pages(
         self,

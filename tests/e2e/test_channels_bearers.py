@@ -215,3 +215,22 @@ def test_shards_run_at_once_never_share_a_bearer(
         assert "Throttled" not in calls()
         used.append(set(emulator.bearer_calls()))
     assert used == [{bearer_arn("r0"), bearer_arn("r2")}, {bearer_arn("r1"), bearer_arn("r3")}]
+
+
+def test_a_bearer_that_is_not_an_admin_is_named_in_the_error(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    seed(emulator)
+    state = emulator.app.state()
+    state["app_instances"][0]["admins"] = ["r0", "r1", "r2"]  # r3 is only a user
+    emulator.reset(state)
+    desired(write_desired, FOUR)
+    run = cli("--rate", "messaging.bearer=200", "plan")
+    assert run.exit_code == 1
+    assert run.stdout == ""
+    hint = (
+        f"(called as the bearer {bearer_arn('r3')}: every bearer of an app instance must "
+        "be an AppInstanceAdmin, CreateAppInstanceAdmin)"
+    )
+    assert run.stderr.startswith("Error: ") and run.stderr.rstrip().endswith(hint), run.stderr
+    assert "Traceback" not in run.stderr
