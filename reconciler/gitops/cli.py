@@ -101,7 +101,8 @@ def drift(exit_code: int, body_file: Path | None, label: str) -> None:
 
     \b
     exit 2: open the issue labelled drift with the plan, or update the open one
-    exit 0: close the open one with a comment
+    exit 0: close the open one with a comment; but when the plan (--body-file)
+            lists memberships that end soon, open or update it listing them
     else:   change nothing and exit 1 (the job fails)
 
     \b
@@ -114,7 +115,8 @@ def drift(exit_code: int, body_file: Path | None, label: str) -> None:
         raise PlanFailedError(exit_code)  # before any GitHub call: no token needed
     if exit_code == 2 and body_file is None:
         raise UsageError("--body-file is required when the plan found drift (--exit-code 2)")
-    markdown = _read_body(body_file) if exit_code == 2 and body_file is not None else ""
+    # exit 0 reads it too: a plan without drift may list memberships that end soon
+    markdown = _read_body(body_file) if body_file is not None else ""
     outcome = sync_drift_issue(
         GitHub.from_env(env), exit_code, markdown, run_url=run_url_from_env(env), label=label
     )

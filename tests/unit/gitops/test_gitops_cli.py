@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fake_github import FakeGitHub
 
-from reconciler.gitops.bodies import DRIFT_MARKER, PLAN_MARKER
+from reconciler.gitops.bodies import DRIFT_MARKER, EXPIRING_MARKER, PLAN_MARKER
 
 PLAN = f"{PLAN_MARKER}\n## chime-reconciler plan\n\nPlan: 1 to add, 0 to change, 0 to destroy.\n"
 
@@ -75,6 +75,22 @@ def test_drift_exit_2_then_0_opens_then_closes(fake: FakeGitHub, tmp_path: Path)
     assert (closed.returncode, closed.stdout) == (0, f"Drift issue closed: #1 {url}\n")
     assert fake.issues[1]["body"].startswith(DRIFT_MARKER)
     assert fake.issues[1]["state"] == "closed"
+
+
+def test_drift_exit_0_with_memberships_ending_soon_opens_the_issue(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    """The workflow passes the plan on exit 0 too: its expiring callout keeps the issue."""
+    (tmp_path / "plan.md").write_text(
+        f"{PLAN_MARKER}\n**No changes.**\n\n{EXPIRING_MARKER}\n> [!NOTE]\n> bob ends soon\n"
+    )
+    done = run(
+        fake, tmp_path, "drift", "--exit-code", "0", "--body-file", str(tmp_path / "plan.md")
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == f"Drift issue opened: #1 {fake.issues[1]['html_url']}\n"
+    assert "> bob ends soon" in fake.issues[1]["body"]
+    assert fake.issues[1]["state"] == "open"
 
 
 def test_drift_after_a_failed_plan_fails_without_calling_github(
