@@ -76,6 +76,15 @@ def desired(write_desired: Callable[..., Path], bearers: str) -> Path:
     )
 
 
+# reading every channel at the lower bound: one ListChannels page; per channel one
+# DescribeChannel, two membership scans, the bans and the moderators
+READ_ALL = {
+    "ListChannels": 1,
+    "DescribeChannel": CHANNELS,
+    "ListChannelMemberships": 2 * CHANNELS,
+    "ListChannelBans": CHANNELS,
+    "ListChannelModerators": CHANNELS,
+}
 FOUR = f"bearers: [{', '.join(f'user:{b}' for b in BEARERS)}]"
 
 
@@ -100,15 +109,7 @@ def test_each_channel_is_read_by_one_bearer_and_the_work_is_split_evenly(
     assert run.exit_code == 2, run.stdout + run.stderr
     served = calls()
     assert "Throttled" not in served
-    # the lower bound: one ListChannels page; per channel one DescribeChannel, two
-    # membership scans, the bans and the moderators
-    assert served == {
-        "ListChannels": 1,
-        "DescribeChannel": CHANNELS,
-        "ListChannelMemberships": 2 * CHANNELS,
-        "ListChannelBans": CHANNELS,
-        "ListChannelModerators": CHANNELS,
-    }
+    assert served == READ_ALL
     by_bearer = emulator.bearer_calls()
     assert set(by_bearer) == {bearer_arn(b) for b in BEARERS}
     channels = {on: who for on, who in owners(by_bearer).items() if on != INSTANCE}
@@ -234,3 +235,29 @@ def test_a_bearer_that_is_not_an_admin_is_named_in_the_error(
     )
     assert run.stderr.startswith("Error: ") and run.stderr.rstrip().endswith(hint), run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_import_reads_each_channel_as_one_bearer_and_round_trips(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, calls: Any
+) -> None:
+    seed(emulator)
+    directory = write_desired(
+        {
+            "settings.yaml": f"""
+                app_instances:
+                  chat:
+                    arn: {INSTANCE}
+                    {FOUR}
+                """
+        }
+    )
+    emulator.set_faults(quotas=True)
+    run = cli("import", "--out", str(directory))
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert calls() == READ_ALL  # no 429, the same lower bound as a plan
+    by_bearer = emulator.bearer_calls()
+    channels = {on: who for on, who in owners(by_bearer).items() if on != INSTANCE}
+    assert len(channels) == CHANNELS
+    assert all(len(who) == 1 for who in channels.values()), channels
+    assert sorted(sum(1 for who in channels.values() if b in who) for b in by_bearer) == [5] * 4
+    assert cli("plan", "--detailed-exitcode").exit_code == 0
