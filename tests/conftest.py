@@ -16,10 +16,17 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
+from hypothesis import HealthCheck, settings
 
 from reconciler.emulator import EmulatorServer
 
 ChimeClientFactory = Callable[..., Any]
+
+# Property tests assert behaviour, not speed: no per-example wall-clock deadline (200 ms by
+# default), which a loaded 2-core CI machine misses at random. A test's own settings still
+# choose its examples.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 
 @pytest.fixture(scope="session")
