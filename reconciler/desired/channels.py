@@ -14,7 +14,8 @@ from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag
 from pydantic_core import PydanticCustomError
 
 from reconciler.channel_refs import parse_channel_member
-from reconciler.desired.spec import NonBlank, Owners, Strict, parse_entry, too_long
+from reconciler.desired.owners import Owners
+from reconciler.desired.spec import NonBlank, Strict, parse_entry, too_long
 from reconciler.governance.entries import MAPPING_TAG, TEXT_TAG, EntryBase, which_entry
 
 CHANNEL_ARN = r"^arn:aws:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+/channel/[^/]+$"

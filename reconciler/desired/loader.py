@@ -320,7 +320,10 @@ class _Loader:
             if (display, item_path) in self.skipped:  # invalid, and reported as such
                 continue
             entry = parse_entry(text_of(value), parse_member)
-            line = positions.value_line(item_path)
+            # a list entry's own line; a mapping's entry (a meeting attendee): its key's
+            line = (positions.line_of if isinstance(item_path[-1], str) else positions.value_line)(
+                item_path
+            )
             in_list = (item_path[:-1], entry)
             if in_list in seen:
                 message = f"{str(entry)!r} is listed twice (first at line {seen[in_list]})"

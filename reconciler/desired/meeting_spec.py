@@ -11,19 +11,42 @@ meetings:
   incident-bridge:
     meeting_id: ${INCIDENT_MEETING_ID}     # or a literal meeting id (a UUID)
     prune: true
-    attendees: {alice@example.com: presenter, "@sre": participant, "@execs": viewer}
+    owners: [example-org/sre]
+    attendees:
+      alice@example.com: presenter
+      "@sre": participant
+      bob@example.com: {profile: presenter, until: 2027-03-31, reason: runs the review}
 ```
+
+An attendee's value is a profile name, or its mapping form ``{profile, until, reason,
+ticket}`` (only ``profile`` required): the fields of a room's or channel's mapping entry.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from reconciler.capabilities import BUILTIN_PROFILES, Capabilities, problem
+from reconciler.desired.owners import Owners
+from reconciler.governance.entries import (
+    ATTENDEE_TAG,
+    PROFILE_TAG,
+    EntryBase,
+    GrantFields,
+    which_attendee,
+)
 
 UUID_PATTERN = r"[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}"
 ENV_PATTERN = r"\$\{[A-Za-z_][A-Za-z0-9_]*\}"
@@ -103,6 +126,52 @@ MeetingId = Annotated[
 ]
 
 
+class AttendeeMapping(GrantFields):
+    """An attendee with until when, why and which ticket (only `profile` is required)."""
+
+    profile: ProfileName
+
+    @model_validator(mode="before")
+    @classmethod
+    def _needs_profile(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "profile" not in data:
+            keys = ", ".join(str(k) for k in data) or "none"
+            raise _fail(
+                "attendee_entry",
+                "expected a capability profile, or a mapping with `profile:` (and `until:`, "
+                f"`reason:`, `ticket:`), got a mapping with keys: {keys}",
+            )
+        return data
+
+
+AttendeeValue = Annotated[
+    Annotated[ProfileName, Tag(PROFILE_TAG)] | Annotated[AttendeeMapping, Tag(ATTENDEE_TAG)],
+    Discriminator(which_attendee),
+]
+
+
+def profile_of(value: str | AttendeeMapping) -> str:
+    """The profile an attendee's value names (a name, or its mapping's ``profile``)."""
+    return value.profile if isinstance(value, AttendeeMapping) else value
+
+
+class AttendeeEntry(EntryBase):
+    """An attendee as a member-list entry (its key as ``member``, its grant), the form the
+    loader reads every kind's entries in (``governance.entries.text_of``/``grant_of``)."""
+
+    member: str
+
+
+def as_entry(text: str, value: str | AttendeeMapping) -> str | AttendeeEntry:
+    """The attendee ``text`` with ``value`` as the loader reads an entry: the reference
+    alone, or with its grant (already validated: nothing is checked again)."""
+    if not isinstance(value, AttendeeMapping):
+        return text
+    return AttendeeEntry.model_construct(
+        member=text, until=value.until, reason=value.reason, ticket=value.ticket
+    )
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -114,10 +183,12 @@ class MeetingSpec(_Strict):
     prune: bool | None = Field(
         None, description="Remove attendees not declared here (default: settings.yaml)."
     )
-    attendees: dict[AttendeeRef, ProfileName] = Field(
+    attendees: dict[AttendeeRef, AttendeeValue] = Field(
         default_factory=dict,
-        description="Attendee (e-mail, @group or ExternalUserId) -> capability profile.",
+        description="Attendee (e-mail, @group or ExternalUserId) -> capability profile, or "
+        "{profile, until, reason, ticket}.",
     )
+    owners: Owners = Field(default_factory=list)
 
 
 class CapabilityProfileSpec(_Strict):

@@ -35,8 +35,8 @@ from reconciler.desired.model import (
     DEFAULT_MIN_ADMINISTRATORS,
     DEFAULT_MIN_MODERATORS,
 )
+from reconciler.desired.owners import Owner, Owners  # noqa: F401 (re-exported)
 from reconciler.desired.patterns import PatternError, compile_pattern
-from reconciler.governance.codeowners import parse_owner
 from reconciler.governance.entries import (
     GROUP_LIST_TAG,
     GROUP_MAPPING_TAG,
@@ -174,21 +174,6 @@ MemberList = Annotated[
 ReferenceList = Annotated[list[MemberReference], Field(description="Member references.")]
 
 
-def _owner(value: str) -> str:
-    try:
-        return parse_owner(value)
-    except ValueError as exc:
-        raise _fail("owner", str(exc)) from None
-
-
-Owner = Annotated[str, AfterValidator(_owner), Field(examples=["alice", "example-org/sre"])]
-Owners = Annotated[
-    list[Owner],
-    Field(
-        description="GitHub users or teams who own this: `chime-reconciler codeowners` makes "
-        "them the required reviewers of this file."
-    ),
-]
 GroupName = Annotated[
     str,
     AfterValidator(_group_name),

@@ -32,6 +32,9 @@ TAGS = (TEXT_TAG, MAPPING_TAG)
 GROUP_LIST_TAG = "<list>"  # a group as a plain list, or as {members:, owners:}
 GROUP_MAPPING_TAG = "<group>"
 GROUP_TAGS = (GROUP_LIST_TAG, GROUP_MAPPING_TAG)
+PROFILE_TAG = "<profile>"  # a meeting attendee's value: a profile name, or
+ATTENDEE_TAG = "<attendee>"  # {profile:, until:, reason:, ticket:}
+ATTENDEE_TAGS = (PROFILE_TAG, ATTENDEE_TAG)
 NON_BLANK = r".*\S.*"
 GRANT_KEYS = ("until", "reason", "ticket")
 
@@ -61,17 +64,22 @@ UntilValue = Annotated[
 Text = Annotated[str, Field(pattern=NON_BLANK)]
 
 
-class EntryBase(BaseModel):
-    """The mapping form of an entry, but its ``member`` (each kind's own reference type):
-    ``class MemberMapping(EntryBase): member: MemberReference``. Then the list item type is
-    ``Annotated[Annotated[REF, Tag(TEXT_TAG)] | Annotated[MAPPING, Tag(MAPPING_TAG)],
-    Discriminator(which_entry)]``."""
+class GrantFields(BaseModel):
+    """``until``, ``reason`` and ``ticket``: what every mapping form of an entry says
+    besides its member (a list entry's ``member:``, a meeting attendee's key)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     until: UntilValue = None
     reason: Text | None = Field(None, description="Why this member is here.")
     ticket: Text | None = Field(None, description="A ticket id or URL.")
+
+
+class EntryBase(GrantFields):
+    """The mapping form of an entry, but its ``member`` (each kind's own reference type):
+    ``class MemberMapping(EntryBase): member: MemberReference``. Then the list item type is
+    ``Annotated[Annotated[REF, Tag(TEXT_TAG)] | Annotated[MAPPING, Tag(MAPPING_TAG)],
+    Discriminator(which_entry)]``."""
 
     @model_validator(mode="before")
     @classmethod
@@ -107,6 +115,11 @@ def text_of(value: Any) -> str:
     return str(getattr(value, "member")) if isinstance(value, BaseModel) else str(value)  # noqa: B009
 
 
+def which_attendee(value: Any) -> str:
+    """The discriminator of a meeting attendee's value: its mapping form, or a profile."""
+    return ATTENDEE_TAG if isinstance(value, dict | BaseModel) else PROFILE_TAG
+
+
 def grant_of(value: Any, location: Location) -> Grant:
     """What an entry says besides its member; ``until`` located at ``location``."""
     if not isinstance(value, BaseModel):
@@ -121,12 +134,15 @@ def grant_of(value: Any, location: Location) -> Grant:
 
 def strip_tags(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     """A pydantic error location without the union tags (only where a tag can be: right
-    after a list index, or after a group's name; a room named like a tag is left alone)."""
+    after a list index, after a group's name, or after a meeting attendee's key
+    (``meetings.M.attendees.REF``); a room named like a tag is left alone)."""
     out: list[str | int] = []
     for i, part in enumerate(loc):
         if part in TAGS and i > 0 and isinstance(loc[i - 1], int):
             continue
         if part in GROUP_TAGS and i == 2 and loc[0] == "groups":
+            continue
+        if part in ATTENDEE_TAGS and i == 4 and loc[2] == "attendees":
             continue
         out.append(part)
     return tuple(out)

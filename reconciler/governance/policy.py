@@ -13,14 +13,13 @@ Problems are located at the target's list entry that gives the role.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from reconciler import kinds
 from reconciler.desired.model import DesiredTarget
 from reconciler.errors import Problem
 from reconciler.governance.grant import latest_allowed
-from reconciler.kinds import Kind
 from reconciler.refs import Location, MemberRef, Provenance
 
 EVERY_ROLE = "*"  # the key of a limit for every role
@@ -33,19 +32,16 @@ class Limits:
     days: Mapping[str, int] = field(default_factory=dict)
     source: str = "settings.yaml max_grant_days"
 
-    def for_key(self, key: str) -> int | None:
-        return self.days.get(key, self.days.get(EVERY_ROLE))
+    def for_keys(self, keys: Iterable[str]) -> tuple[str, int] | None:
+        """The limit of the first of ``keys`` that has one, else the limit for every role
+        (``EVERY_ROLE``): ``(key, days)``, or None."""
+        for key in (*keys, EVERY_ROLE):
+            if key in self.days:
+                return key, self.days[key]
+        return None
 
     def __bool__(self) -> bool:
         return bool(self.days)
-
-
-def list_key(kind: Kind, role: Hashable) -> str:
-    """The list key that gives ``role`` (``administrators``), else the role's text."""
-    for rl in kind.role_lists:
-        if rl.role == role:
-            return rl.key
-    return kind.role_text(role)
 
 
 def check(
@@ -62,18 +58,17 @@ def check(
         no_reason: dict[tuple[Location, str], list[MemberRef]] = {}
         for m in t.members:
             for p in m.provenance:
-                role = kind.role_text(p.role)
-                key = list_key(kind, p.role)
-                days = limits.for_key(key) if limits else None
-                if days is not None:
-                    why = _too_long(p, now, days)
+                found = limits.for_keys(kind.limit_keys(p.role)) if limits else None
+                if found is not None:
+                    why = _too_long(p, now, found[1])
                     if why:
-                        too_long.setdefault((p.declared_at, _limit(key, days, limits)), [])
-                        too_long[(p.declared_at, _limit(key, days, limits))].append(
-                            f"{m.ref} {why}"
-                        )
+                        said = _limit(*found, limits.source)
+                        too_long.setdefault((p.declared_at, said), []).append(f"{m.ref} {why}")
                 if require_reason and kind.is_elevated(p.role) and not _has_reason(p):
-                    no_reason.setdefault((p.declared_at, role), []).append(m.ref)
+                    elevated = kind.words.elevated[0].capitalize() or kind.role_text(
+                        p.role
+                    )  # "Administrator"
+                    no_reason.setdefault((p.declared_at, elevated), []).append(m.ref)
         for (at, limit), whats in too_long.items():
             problems.append(Problem(at, f"{label}: {_listed(whats)}: {limit}"))
         for (at, role), refs in no_reason.items():
@@ -98,9 +93,9 @@ def _too_long(p: Provenance, now: dt.datetime, days: int) -> str | None:
     return None
 
 
-def _limit(key: str, days: int, limits: Limits) -> str:
-    which = "grants" if key not in limits.days else f"grants in {key}"
-    return f"{which} may last at most {days} days ({limits.source})"
+def _limit(key: str, days: int, source: str) -> str:
+    which = "grants" if key == EVERY_ROLE else f"grants in {key}"
+    return f"{which} may last at most {days} days ({source})"
 
 
 def _has_reason(p: Provenance) -> bool:
@@ -114,8 +109,9 @@ def _listed(items: list[str], most: int = 3) -> str:
 
 
 def list_keys() -> list[str]:
-    """Every list key of the registered kinds, and ``*`` (every role)."""
-    keys = {rl.key for kind in kinds.all_kinds() for rl in kind.role_lists}
+    """Every ``max_grant_days`` key of the registered kinds (their list keys, and
+    ``presenters``), and ``*`` (every role)."""
+    keys = {key for kind in kinds.all_kinds() for key in kind.grant_keys()}
     return [*sorted(keys), EVERY_ROLE]
 
 

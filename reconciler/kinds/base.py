@@ -92,8 +92,10 @@ class Kind:
 
     def entries(
         self, spec: BaseModel, settings: BaseModel | None = None
-    ) -> Iterator[tuple[EntryPath, str, RoleValue]]:
-        """Every member entry of one target: its path in the spec, its text, its role.
+    ) -> Iterator[tuple[EntryPath, Any, RoleValue]]:
+        """Every member entry of one target: its path in the spec, its value (a reference,
+        or its mapping form: ``governance.entries.text_of`` and ``grant_of`` read it), its
+        role.
         ``settings`` (the SettingsFile, when one was read) is for kinds whose roles are
         named there (meetings' capability profiles)."""
         for rl in self.role_lists:
@@ -111,6 +113,15 @@ class Kind:
         """Whether ``path`` (inside one target's spec) is a single member entry: a bad one
         is skipped while the rest of the target is still validated."""
         return len(path) == 2 and isinstance(path[1], int) and self.is_list_key(path[0])
+
+    def limit_keys(self, role: RoleValue) -> tuple[str, ...]:
+        """The ``max_grant_days`` keys that may limit a grant of ``role``, the most
+        specific first: the list key giving it (``administrators``) by default."""
+        return tuple(rl.key for rl in self.role_lists if rl.role == role)
+
+    def grant_keys(self) -> tuple[str, ...]:
+        """Every key ``limit_keys`` can give (``validate --max-duration KEY=...``)."""
+        return tuple(dict.fromkeys(k for r in self.roles for k in self.limit_keys(r)))
 
     def is_list_key(self, key: str | int) -> bool:
         return any(rl.key == key for rl in self.role_lists)

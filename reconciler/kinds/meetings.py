@@ -6,9 +6,11 @@ a reference (e-mail, ``@group``, or any ExternalUserId) to a capability profile;
 of an attendee is a capability triple (``reconciler.capabilities.Capabilities``). Several
 paths to one attendee join per axis (the larger wins: ``Send`` and ``Receive`` make
 ``SendReceive``); capabilities always change in place (UpdateAttendeeCapabilities);
-BatchCreateAttendee takes 100 attendees, each with its own capabilities. No role is
-elevated. Profiles: the built-in ``presenter``, ``participant`` and ``viewer``, and
-``capability_profiles:`` in settings.yaml.
+BatchCreateAttendee takes 100 attendees, each with its own capabilities. Elevated (a
+*presenter*: ``require_reason``, removal limits, ``max_grant_days: {presenters: N}``) is
+every triple that may send content (content ``Send`` or ``SendReceive``). Profiles: the
+built-in ``presenter``, ``participant`` and ``viewer``, and ``capability_profiles:`` in
+settings.yaml. An attendee's value may be the mapping ``{profile, until, reason, ticket}``.
 """
 
 from __future__ import annotations
@@ -22,17 +24,28 @@ from pydantic import BaseModel
 from reconciler.capabilities import (
     AXES,
     BUILTIN_PROFILES,
+    SEND,
+    SEND_RECEIVE,
+    VALUES,
     Capabilities,
     join,
     problem,
     value_problem,
 )
-from reconciler.desired.meeting_spec import MeetingSpec, attendee_problem
+from reconciler.desired.meeting_spec import MeetingSpec, as_entry, attendee_problem, profile_of
 from reconciler.kinds.base import EntryPath, Kind, RoleValue, Words
 from reconciler.refs import BOT_PREFIX, EMAIL_RE, MemberKind, MemberRef
 
 MEETING_BATCH = 100  # BatchCreateAttendee: Attendees 1-100 (botocore model)
 MEETING_ID = "meeting"
+ATTENDEES = "attendees"  # the list key of every attendee (``max_grant_days``)
+PRESENTERS = "presenters"  # the key of elevated attendees (``max_grant_days``)
+# elevated: every valid triple that may send content (share a screen): a presenter
+PRESENTING = frozenset(
+    c
+    for c in (Capabilities(a, v, x) for a in VALUES for v in VALUES for x in (SEND, SEND_RECEIVE))
+    if problem(c) is None
+)
 
 
 def meeting_member(text: str) -> MemberRef:
@@ -69,19 +82,21 @@ class MeetingKind(Kind):
 
     def entries(
         self, spec: BaseModel, settings: BaseModel | None = None
-    ) -> Iterator[tuple[EntryPath, str, RoleValue]]:
+    ) -> Iterator[tuple[EntryPath, Any, RoleValue]]:
         known = profiles(settings)
-        attendees: dict[str, str] = getattr(spec, "attendees", {})
-        for text, profile in attendees.items():
+        attendees: dict[str, Any] = getattr(spec, "attendees", {})
+        for text, value in attendees.items():
+            profile = profile_of(value)
             if profile in known:  # an unknown one is an ``entry_problems`` problem
-                yield ("attendees", text), text, known[profile]
+                yield ("attendees", text), as_entry(text, value), known[profile]
 
     def entry_problems(
         self, spec: BaseModel, settings: BaseModel | None = None
     ) -> Iterator[tuple[EntryPath, str]]:
         known = profiles(settings)
-        attendees: dict[str, str] = getattr(spec, "attendees", {})
-        for text, profile in attendees.items():
+        attendees: dict[str, Any] = getattr(spec, "attendees", {})
+        for text, value in attendees.items():
+            profile = profile_of(value)
             if profile not in known:
                 names = ", ".join(sorted(known))
                 yield (
@@ -89,6 +104,12 @@ class MeetingKind(Kind):
                     f"unknown capability profile {profile!r} (known: {names}; "
                     "add yours under capability_profiles in settings.yaml)",
                 )
+
+    def limit_keys(self, role: RoleValue) -> tuple[str, ...]:
+        return (PRESENTERS, ATTENDEES) if self.is_elevated(role) else (ATTENDEES,)
+
+    def grant_keys(self) -> tuple[str, ...]:
+        return (PRESENTERS, ATTENDEES)
 
     def is_entry_path(self, path: EntryPath) -> bool:
         return False  # attendees are a mapping: a broken one drops the meeting's attendees
@@ -133,7 +154,13 @@ def _caps(role: RoleValue) -> Capabilities:
 MEETING = MeetingKind(
     id=MEETING_ID,
     service="chime-sdk-meetings",
-    words=Words(noun="meeting", plural="meetings", scope="meeting_id"),
+    words=Words(
+        noun="meeting",
+        plural="meetings",
+        scope="meeting_id",
+        elevated=("presenter", "presenters"),
+        demotion="as presenter",
+    ),
     section="meetings",
     spec=MeetingSpec,
     role_lists=(),
@@ -143,7 +170,7 @@ MEETING = MeetingKind(
     no_scope_message="meeting has no meeting_id",
     roles=(),
     ranked=False,
-    elevated=frozenset(),
+    elevated=PRESENTING,
     minimum_setting=None,
     member_parser=meeting_member,
     never_managed=frozenset(),

@@ -1,6 +1,7 @@
 """Rendering an Explanation (``chime-reconciler explain``) as text or JSON.
 
-The text form, per target: a ``# KIND NAME (SCOPE)`` header, where the target is
+The text form, per target: a ``# NOUN NAME (SCOPE)`` header (the kind's noun, as in
+the plan), where the target is
 declared and its owners, the declared role with one line per path (role, group chain,
 FILE:LINE, until, reason, ticket; expired paths too), the live role and what the plan
 does. Tests in ``tests/unit/governance/test_explain_render.py`` show it line by line.
@@ -12,6 +13,7 @@ import json
 
 from rich.console import Console
 
+from reconciler import kinds
 from reconciler.governance.explain import Explanation, TargetExplanation, to_json
 
 EMPTY = "-"
@@ -40,7 +42,8 @@ def target_lines(t: TargetExplanation, e: Explanation) -> list[str]:
     where = f"declared in {t.location}"
     if t.owners:
         where += f"; owners: {', '.join(t.owners)}"
-    out = [f"# {t.kind} {t.name} ({ident})", f"  {where}"]
+    noun = kinds.get(t.kind).words.noun if kinds.known(t.kind) else t.kind
+    out = [f"# {noun} {t.name} ({ident})", f"  {where}"]
     out.append(f"  role: {t.declared_role or 'not declared'}")
     out.extend(f"    {d.describe(e.now)}" for d in t.declarations)
     live = t.live_role or ("not read" if t.outcome.value == "not-read" else "not a member")

@@ -207,7 +207,7 @@ def test_require_reason_for_elevated_roles(repo: Path) -> None:
         (
             ("validate", "--max-duration", "admins=30d"),
             "Error: --max-duration: unknown list key 'admins' "
-            "(administrators, hidden, members, moderators, *)",
+            "(administrators, attendees, hidden, members, moderators, presenters, *)",
         ),
     ],
 )
