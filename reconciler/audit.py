@@ -61,6 +61,7 @@ class AuditRow:
     provenance: tuple[Provenance, ...]
     prune: bool | None  # the declared room's prune; None when the room is not declared
     status: Status
+    protected: bool = False  # settings.yaml `protected:` (never removed or demoted)
 
     @property
     def note(self) -> str:
@@ -69,8 +70,12 @@ class AuditRow:
             return "declared"
         if self.status is Status.ROLE_DIFFERS:
             assert self.declared_role is not None
+            if self.protected and ROOM.is_removal(self.live_role, self.declared_role):
+                return f"declared {self.declared_role.value}: kept, protected (never demoted)"
             return f"plan changes the role to {self.declared_role.value}"
         if self.status is Status.NOT_DECLARED:
+            if self.protected and self.prune:
+                return "not declared: kept, protected (never removed)"
             if self.prune:
                 return "not declared: plan removes it (prune)"
             return "not declared: kept (prune off)"
@@ -146,7 +151,8 @@ def audit(
         dt = _match(targets, lm)
         if dt is not None:
             matched.add(id(dt))
-        rows.append(_live_row(member, lm, dt, desired is not None))
+        guarded = desired is not None and member in desired.protected
+        rows.append(_live_row(member, lm, dt, desired is not None, guarded))
     for dt in targets:
         dm = dt.member(member)
         if id(dt) in matched or dm is None:
@@ -197,7 +203,11 @@ def _match(targets: Sequence[DesiredTarget], lm: LiveRoomMember) -> DesiredTarge
 
 
 def _live_row(
-    member: MemberRef, lm: LiveRoomMember, dt: DesiredTarget | None, desired_read: bool
+    member: MemberRef,
+    lm: LiveRoomMember,
+    dt: DesiredTarget | None,
+    desired_read: bool,
+    protected: bool = False,
 ) -> AuditRow:
     dm = dt.member(member) if dt is not None else None
     if not desired_read:
@@ -220,6 +230,7 @@ def _live_row(
         provenance=dm.provenance if dm is not None else (),
         prune=dt.prune if dt is not None else None,
         status=status,
+        protected=protected,
     )
 
 
@@ -249,6 +260,7 @@ def _row_json(r: AuditRow) -> dict[str, Any]:
         "declared_role": r.declared_role.value if r.declared_role else None,
         "status": r.status.value,
         "prune": r.prune,
+        "protected": r.protected,
         "declared_at": [_provenance_json(p) for p in r.provenance],
     }
 

@@ -83,7 +83,13 @@ def channel_rows(
         elif dt is None:
             note = "channel not in the desired state"
         elif dm is None:
-            note = "not declared: plan removes it (prune)" if dt.prune else "not declared: kept"
+            note = (
+                "not declared: kept"
+                if not dt.prune
+                else "not declared: kept, protected (never removed)"
+                if desired is not None and member in desired.protected
+                else "not declared: plan removes it (prune)"
+            )
         elif declared == lc.role:
             note = "declared"
         else:

@@ -84,7 +84,8 @@ class TargetPlan:
     fingerprint: str  # of the live memberships this plan was computed from
     changes: tuple[Change, ...]  # sorted: creates, updates, deletes; then by member
     unmanaged: tuple[LiveMember, ...] = ()  # present, not declared, not pruned
-    protected: tuple[LiveMember, ...] = ()  # would be removed/demoted but are protected
+    # protected members a pruned target would remove (undeclared), bearers aside
+    protected: tuple[LiveMember, ...] = ()
     live_count: int = 0  # memberships before the plan
     # members with an elevated role before the plan (rooms: administrators; None: unknown,
     # as in a plan file written without it)

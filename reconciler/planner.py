@@ -9,8 +9,12 @@ For each declared target that was read from Chime:
 - a live member that is not declared is deleted where pruning is on for the target, and
   listed as unmanaged where it is off;
 - members of a kind's ``never_managed`` types (webhooks in rooms) are never touched
-  (always unmanaged); protected members are never removed or demoted (``Kind.is_removal``;
-  listed as protected when a change was skipped for them).
+  (always unmanaged); protected members are never removed or demoted (``Kind.is_removal``).
+  ``TargetPlan.protected`` lists those a pruned target would otherwise remove: members no
+  file declares there (a break-glass account, an entry that expired), which a reviewer
+  should know are in Chime. Not listed, as they would be on every plan for nothing: the
+  bearer of a channel's app instance (the tool itself), and a protected member the files
+  declare in that target with a lower role (``explain`` says it is kept: protected).
 
 Live and declared members are matched by ``MemberRef`` (users by e-mail, compared
 case-insensitively; bots by name). Then the safety rules (``reconciler.safety``) are
@@ -59,6 +63,8 @@ def plan(
         n for n in live.notices if targets is None or n.target is None or n.target in selected_keys
     ]
     reported = {p.target for p in (*live.problems, *live.notices) if p.target is not None}
+    # protected, never listed (the tool itself)
+    bearers = frozenset(b for i in desired.app_instances for b in i.bearers)
     planned: list[TargetPlan] = []
     ids_by_scope: dict[str, dict[MemberRef, str]] = {}
     for dt in sorted(selected, key=lambda t: t.key):
@@ -77,7 +83,7 @@ def plan(
             continue
         if dt.key.scope not in ids_by_scope:
             ids_by_scope[dt.key.scope] = live.ids_in(dt.key.scope)
-        planned.append(plan_target(dt, lt, ids_by_scope[dt.key.scope], desired.protected))
+        planned.append(plan_target(dt, lt, ids_by_scope[dt.key.scope], desired.protected, bearers))
 
     errors = _problem_messages(problems)
     if targets is not None:
@@ -101,8 +107,10 @@ def plan_target(
     live: LiveTarget,
     member_ids: dict[MemberRef, str],
     protected: Collection[MemberRef] = frozenset(),
+    quiet: Collection[MemberRef] = frozenset(),
 ) -> TargetPlan:
-    """The changes for one target, with its unmanaged and protected members."""
+    """The changes for one target, with its unmanaged and protected members (those of
+    ``protected`` that pruning would remove, but for ``quiet`` ones: the bearers)."""
     kind = kinds.get(desired.key.kind)
     by_ref: dict[MemberRef, LiveMember] = {}
     undeclared: list[LiveMember] = []
@@ -138,7 +146,7 @@ def plan_target(
                 )
         elif lm.role != dm.role:
             if kind.is_removal(lm.role, dm.role) and (lm.ref in protected or dm.ref in protected):
-                kept.append(lm)
+                pass  # declared with a lower role: kept, and not reported every time
             else:
                 changes.append(
                     Change(
@@ -158,7 +166,8 @@ def plan_target(
         if m.kind in kind.never_managed or not desired.prune:
             unmanaged.append(m)
         elif m.ref in protected:
-            kept.append(m)
+            if m.ref not in quiet:
+                kept.append(m)
         else:
             changes.append(
                 Change(

@@ -32,7 +32,7 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
         return
     originals = _write(adoptions)
     try:
-        load_desired(app.desired_dir)
+        load_desired(app.desired_dir, app.now)
         again = Session.open(app).plan(targets)
     except (DesiredStateError, ReconcilerError):
         _restore(originals)

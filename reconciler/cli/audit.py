@@ -140,7 +140,7 @@ def _desired(app: AppContext) -> tuple[DesiredState | None, str]:
     if not directory.exists():
         return None, f"not read ({directory}: no such directory); DECLARED is empty."
     # an invalid desired state is an error (exit 1); expired entries are not declared
-    desired = as_of(load_desired(directory), app.now)
+    desired = as_of(load_desired(directory, app.now), app.now)
     n = len(desired.files)
     return desired, f"read from {directory} ({n} file{'' if n == 1 else 's'})."
 

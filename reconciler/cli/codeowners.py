@@ -109,7 +109,7 @@ def codeowners_command(app: AppContext, file: Path | None, check: bool, to_stdou
     `validate` reports an out-of-date CODEOWNERS as an error too, so the pre-commit
     hooks keep it current. Require code owner reviews in the branch protection of main.
     """
-    desired = load_desired(app.desired_dir)
+    desired = load_desired(app.desired_dir, app.now)
     target = locate(app.desired_dir, file)
     lines = generated(desired, target.root)
     if to_stdout:

@@ -40,7 +40,7 @@ class Session:
     def open(cls, app: AppContext, shard: Shard | None = None) -> Session:
         # as of --now (or the clock): expired entries are not declared, nor resolved
         with timed("load"):
-            desired = as_of(load_desired(app.desired_dir), app.now)
+            desired = as_of(load_desired(app.desired_dir, app.now), app.now)
         if shard is not None:  # the other shards' targets are not read, planned or applied
             mine = tuple(t for t in desired.targets if shard.holds(t.key))
             desired = replace(desired, targets=mine)

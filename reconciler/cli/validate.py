@@ -54,7 +54,7 @@ def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
       chime-reconciler validate --max-duration 90d    # no grant beyond 90 days
       chime-reconciler validate --max-duration administrators=30d
     """
-    loaded = load_desired(app.desired_dir)  # errors: reported by the CLI's one handler
+    loaded = load_desired(app.desired_dir, app.now)  # errors: reported by the CLI's one handler
     state = as_of(loaded, app.now)
     limits = _limits(max_durations, state.policy.max_grant_days)
     problems: list[Problem] = policy.check(

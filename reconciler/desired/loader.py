@@ -7,6 +7,7 @@ problem found (sorted by file and line), each ``FILE:LINE: PATH: message``.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable, Collection, Hashable, Iterable
 from pathlib import Path
 from typing import Any
@@ -53,9 +54,12 @@ SPECIAL_FILE_HINTS = {
 }
 
 
-def load_desired(directory: Path) -> DesiredState:
+def load_desired(directory: Path, now: dt.datetime | None = None) -> DesiredState:
     """Read and validate every desired-state file under ``directory``; resolve groups.
 
+    ``now``: the moment ``until:`` is evaluated at for the checks that depend on it (an
+    entry expired at ``now`` makes no role conflict); None: nothing has expired. The
+    entries stay in the result either way (``governance.expiry.as_of`` drops them).
     Raises DesiredStateError with all the problems found; never anything else for bad
     input."""
     sources, problems = source_files.discover(directory)
@@ -71,15 +75,18 @@ def load_desired(directory: Path) -> DesiredState:
             continue
         loader.load(source.relative, source.display, parse(text))
     problems += loader.problems
-    resolved = resolve(loader.declared)
+    resolved = resolve(loader.declared, now)
     problems += resolved.problems
     if problems:
         raise DesiredStateError(_sorted(problems, loader.unloaded))
     instances = app_instances(loader.declared.settings)
+    bearers = {b for i in instances for b in i.bearers}
     return DesiredState(
         targets=resolved.targets,
         safety=resolved.safety,
-        protected=resolved.protected | {b for i in instances for b in i.bearers},
+        protected=resolved.protected | bearers,
+        # a bearer is protected for good, whatever group entries name it too
+        protected_until=tuple((r, u) for r, u in resolved.protected_until if r not in bearers),
         rates=loader.declared.rates,
         digest=source_files.digest(sources),
         files=tuple(s.display for s in sources),

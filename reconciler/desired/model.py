@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 
 from reconciler.governance.codeowners import Ownership
-from reconciler.governance.grant import DEFAULT_WARNING_DAYS
+from reconciler.governance.grant import DEFAULT_WARNING_DAYS, Until
 from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
 DEFAULT_MAX_REMOVALS = 10
@@ -110,6 +110,9 @@ class DesiredState:
     rates: Mapping[str, float | None] = field(default_factory=dict)  # quota -> requests/s
     drift: str = "all"  # settings.yaml `drift`: "all" (unmanaged members too) or "changes-only"
     app_instances: tuple[AppInstanceSetting, ...] = ()  # settings.yaml's, by label
+    # members ``protected`` reaches only through group entries that end: until when (the
+    # last such path); ``governance.expiry.as_of`` stops protecting them after it
+    protected_until: tuple[tuple[MemberRef, Until], ...] = ()
 
     @property
     def unmanaged_is_drift(self) -> bool:

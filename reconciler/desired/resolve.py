@@ -9,6 +9,7 @@ path that put them there.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
@@ -22,7 +23,7 @@ from reconciler.desired.spec import SafetySpec, SettingsFile
 from reconciler.desired.yamlpos import Path
 from reconciler.errors import Problem
 from reconciler.governance.codeowners import Ownership
-from reconciler.governance.grant import combine
+from reconciler.governance.grant import Until, combine
 from reconciler.kinds import Kind, RoleConflict
 from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
@@ -88,9 +89,11 @@ class Resolved:
     protected: frozenset[MemberRef]
     problems: tuple[Problem, ...]
     owned: tuple[Ownership, ...] = ()
+    protected_until: tuple[tuple[MemberRef, Until], ...] = ()
 
 
-def resolve(d: Declarations) -> Resolved:
+def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
+    """The targets with their members; ``now``: entries expired then make no conflict."""
     problems: list[Problem] = []
     all_entries = [e for g in d.groups.values() for e in g.entries] + list(d.protected)
     for t in d.targets:
@@ -130,7 +133,7 @@ def resolve(d: Declarations) -> Resolved:
         by_key[key] = t
         own_prune = t.kind.prune_of(t.spec)
         prune = d.prune if own_prune is None else own_prune
-        target, conflicts = _target(key, t, target_id, prune, expander)
+        target, conflicts = _target(key, t, target_id, prune, expander, now)
         problems += conflicts
         targets.append(target)
     return Resolved(
@@ -144,7 +147,30 @@ def resolve(d: Declarations) -> Resolved:
         protected=frozenset(expander.refs(d.protected)),
         problems=tuple(problems),
         owned=_owned(targets, d.groups.values()),
+        protected_until=_protected_until(d.protected, expander),
     )
+
+
+def _protected_until(
+    entries: Iterable[EntryAt], expander: Expander
+) -> tuple[tuple[MemberRef, Until], ...]:
+    """Members ``protected:`` reaches only through group entries with an ``until``: the
+    last moment one of those paths is declared (``governance.expiry.as_of`` stops
+    protecting them after it). A member named directly, or by one path without an
+    ``until``, is protected for good and not listed."""
+    ends: dict[MemberRef, Until | None] = {}
+    for at in entries:
+        if isinstance(at.entry, MemberRef):
+            ends[at.entry] = None
+            continue
+        for reached in expander.members(at.entry.name):
+            until = combine([at.grant, reached.grant]).until
+            if reached.ref not in ends:
+                ends[reached.ref] = until
+            elif ends[reached.ref] is not None:
+                old = ends[reached.ref]
+                ends[reached.ref] = None if until is None or old is None else max(old, until)
+    return tuple(sorted((r, u) for r, u in ends.items() if u is not None))
 
 
 def _owned(targets: Iterable[DesiredTarget], groups: Iterable[GroupDef]) -> tuple[Ownership, ...]:
@@ -159,7 +185,12 @@ def _owned(targets: Iterable[DesiredTarget], groups: Iterable[GroupDef]) -> tupl
 
 
 def _target(
-    key: TargetKey, t: TargetDef, target_id: str | None, prune: bool, expander: Expander
+    key: TargetKey,
+    t: TargetDef,
+    target_id: str | None,
+    prune: bool,
+    expander: Expander,
+    now: dt.datetime | None,
 ) -> tuple[DesiredTarget, list[Problem]]:
     found: dict[MemberRef, list[Provenance]] = {}
     problems: list[Problem] = []
@@ -183,10 +214,14 @@ def _target(
             set(provenance),
             key=lambda p: (text(p.role), p.declared_at, p.via, p.location or Location("", 0)),
         )
+        # paths expired at ``now`` make no conflict: the role is the active paths' (or,
+        # when every path has ended, the one that ended last: ``as_of`` removes it)
+        active = [p for p in paths if now is None or not _ended(p, now)]
+        considered = active or [max(paths, key=_end)]
         try:
-            role = t.kind.combine([p.role for p in paths])
+            role = t.kind.combine([p.role for p in considered])
         except RoleConflict as exc:
-            problems.append(_conflict(t, ref, paths, str(exc)))
+            problems.append(_conflict(t, ref, considered, str(exc)))
             continue
         members.append(DesiredMember(ref, role, tuple(paths)))
     target = DesiredTarget(
@@ -199,6 +234,16 @@ def _target(
         safety=t.kind.safety_of(t.spec),
     )
     return target, problems
+
+
+def _ended(p: Provenance, now: dt.datetime) -> bool:
+    until = p.grant.until if p.grant is not None else None
+    return until is not None and until.expired(now)
+
+
+def _end(p: Provenance) -> dt.datetime:
+    until = p.grant.until if p.grant is not None else None
+    return until.instant if until is not None else dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
 def _conflict(t: TargetDef, ref: MemberRef, paths: list[Provenance], why: str) -> Problem:

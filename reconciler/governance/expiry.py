@@ -39,25 +39,34 @@ def is_expired(p: Provenance, now: dt.datetime) -> bool:
 
 
 def as_of(desired: DesiredState, now: dt.datetime) -> DesiredState:
-    """``desired`` without the paths expired at ``now`` (see the module docstring)."""
-    return replace(desired, targets=tuple(_target(t, now) for t in desired.targets))
+    """``desired`` without the paths expired at ``now`` (see the module docstring); a
+    member ``protected:`` reaches only through group entries that have all ended is no
+    longer protected."""
+    ended = {ref for ref, until in desired.protected_until if until.expired(now)}
+    return replace(
+        desired,
+        targets=tuple(_target(t, now) for t in desired.targets),
+        protected=desired.protected - ended if ended else desired.protected,
+    )
 
 
 def _target(t: DesiredTarget, now: dt.datetime) -> DesiredTarget:
     kind = kinds.get(t.key.kind)
     members: list[DesiredMember] = []
     gone: list[DesiredMember] = list(t.expired)
+    changed = False  # a path ended (a member demoted or gone)
     for m in t.members:
         active = tuple(p for p in m.provenance if not is_expired(p, now))
         ended = tuple(replace(p, expired=True) for p in m.provenance if is_expired(p, now))
+        changed = changed or bool(ended)
         if not ended:
             members.append(m)
         elif active:
             role = kind.combine([p.role for p in active])
-            members.append(DesiredMember(m.ref, role, active, expired=ended))
+            members.append(DesiredMember(m.ref, role, active, expired=m.expired + ended))
         else:
-            gone.append(DesiredMember(m.ref, m.role, (), expired=ended))
-    if len(members) == len(t.members) and len(gone) == len(t.expired):
+            gone.append(DesiredMember(m.ref, m.role, (), expired=m.expired + ended))
+    if not changed:
         return t
     return replace(t, members=tuple(members), expired=tuple(sorted(gone, key=lambda m: m.ref)))
 

@@ -42,7 +42,7 @@ def explain(
         ref = refs.get(t.key.kind)
         if ref is None:
             continue
-        one = _target(ref, t, live, planned.get(t.key), now)
+        one = _target(ref, t, live, planned.get(t.key), now, ref in desired.protected)
         if targets or one.declarations or one.live_role is not None:
             shown.append(one)
     return Explanation(member, now, tuple(shown))
@@ -69,6 +69,7 @@ def _target(
     live: LiveState,
     tp: TargetPlan | None,
     now: dt.datetime,
+    protected: bool = False,
 ) -> TargetExplanation:
     kind = kinds.get(t.key.kind)
     text = kind.role_text
@@ -80,6 +81,9 @@ def _target(
     lm = next((m for m in lt.members if m.ref == member), None) if lt is not None else None
     live_role = text(lm.role) if lm is not None else None
     outcome, detail = _outcome(member, dm is not None, lm is not None, lt is not None, tp)
+    guarded = protected and outcome in (Outcome.ABSENT, Outcome.IN_SYNC)
+    if guarded and lm is not None and (dm is None or kind.is_removal(lm.role, dm.role)):
+        outcome = Outcome.PROTECTED  # a bearer, or declared lower: kept, not listed
     return TargetExplanation(
         kind=kind.id,
         name=t.key.name,

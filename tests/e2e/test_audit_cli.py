@@ -168,6 +168,7 @@ def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, des
                 "declared_role": "Member",
                 "status": "role-differs",
                 "prune": False,
+                "protected": False,
                 "declared_at": [
                     {
                         "role": "Member",
@@ -187,6 +188,7 @@ def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, des
                 "declared_role": "Member",
                 "status": "in-sync",
                 "prune": True,
+                "protected": False,
                 "declared_at": [
                     {
                         "role": "Member",

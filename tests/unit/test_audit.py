@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 
 import pytest
 from rich.console import Console
@@ -87,6 +88,27 @@ def test_each_live_room_is_compared_with_the_declared_role() -> None:
         ("same", Status.IN_SYNC, "declared"),
     ]
     assert (result.live_rooms, result.declared_rooms) == (5, 2)
+
+
+def test_a_protected_member_is_never_said_to_be_removed_or_demoted() -> None:
+    desired = replace(
+        state(
+            target("pruned", prune=True),
+            target("kept"),
+            target("lower", (ALICE, M, (declared(M, 4),)), prune=True),
+            target("higher", (ALICE, A, (declared(A, 8),))),
+        ),
+        protected=frozenset({ALICE}),
+    )
+    rows = [live("pruned", M), live("kept", M), live("lower", A), live("higher", M)]
+    result = audit(ALICE, FOUND, rows, desired, desired_note=NOTE)
+    assert [(r.room, r.note) for r in result.rows] == [
+        ("higher", "plan changes the role to Administrator"),  # a promotion happens
+        ("kept", "not declared: kept (prune off)"),
+        ("lower", "declared Member: kept, protected (never demoted)"),
+        ("pruned", "not declared: kept, protected (never removed)"),
+    ]
+    assert [r["protected"] for r in to_json(result)["rooms"]] == [True] * 4
 
 
 def test_declared_rooms_without_the_member_in_chime_are_listed() -> None:
@@ -261,6 +283,7 @@ def test_json_has_rooms_with_roles_status_and_declarations() -> None:
                     "declared_role": "Administrator",
                     "status": "role-differs",
                     "prune": False,
+                    "protected": False,
                     "declared_at": [
                         {
                             "role": "Administrator",
