@@ -21,6 +21,7 @@ from reconciler.importer import COMMAND, scalar
 from reconciler.kinds.channels import DEFAULT, HIDDEN, MODERATOR
 from reconciler.live import LiveMember
 from reconciler.refs import MemberKind
+from reconciler.render.safe import shown
 
 
 @dataclass(frozen=True, order=True)
@@ -76,8 +77,8 @@ def channel_lines(
         lines.extend(f"      - {scalar(str(ref))}" for ref in refs)
     for m in left:
         lines.append(
-            f"    # Left out: bot {m.ref.display} ({m.member_id}): several AppInstanceBots "
-            "have this name."
+            f"    # Left out: bot {shown(m.ref.display)} ({shown(m.member_id)}): several "
+            "AppInstanceBots have this name."
         )
     return lines
 
@@ -100,7 +101,9 @@ def channels_document(
     ]
     for c in sorted(channels):
         if c.elastic:
-            lines.append(f"# Left out: {c.name} ({c.arn}) is an elastic channel (not managed).")
+            lines.append(
+                f"# Left out: {shown(c.name)} ({shown(c.arn)}) is an elastic channel (not managed)."
+            )
     if not managed:
         return "\n".join([*lines, "channels: {}", ""])
     names = Counter(c.name for c in managed)

@@ -31,6 +31,7 @@ from reconciler.desired.spec import parse_entry
 from reconciler.kinds.rooms import ROOM
 from reconciler.live import LiveMember
 from reconciler.refs import MemberKind, MemberRef, Role
+from reconciler.render.safe import UNSAFE, shown
 
 COMMAND = "`chime-reconciler import`"
 ROOMS_DIR = "rooms"
@@ -202,6 +203,9 @@ def room_paths(rooms: Sequence[ImportedRoom], several_accounts: bool) -> dict[Im
 def scalar(text: str) -> str:
     """``text`` as one line of YAML: plain where YAML reads it back unchanged as a string,
     quoted (and escaped) otherwise."""
+    if UNSAFE.search(text):  # YAML writes format characters (U+202E, ...) raw: escape all
+        quoted = yaml.safe_dump(text, allow_unicode=True, width=1 << 30, default_style='"')
+        return shown(quoted.removesuffix("\n"))  # its escapes are YAML's too: read back as is
     plain = yaml.safe_dump(text, allow_unicode=True, width=1 << 30)
     plain = plain.removesuffix("\n").removesuffix("\n...")
     if not any(c in plain for c in LINE_BREAKS):
@@ -211,8 +215,9 @@ def scalar(text: str) -> str:
 
 
 def _comment(text: str) -> str:
-    """Comment text on one line whatever the names in it contain."""
-    return "".join(" " if c in LINE_BREAKS else c for c in text)
+    """Comment text on one line whatever the names in it contain: line breaks and other
+    control or format characters as visible escapes (``render/safe.py``)."""
+    return shown(text)
 
 
 def room_lines(entries: RoomEntries, key: str, options: ImportOptions) -> list[str]:

@@ -32,6 +32,7 @@ from reconciler.importer import (
 )
 from reconciler.parallel import pmap
 from reconciler.providers.base import RoomsDirectory
+from reconciler.render.safe import shown
 
 SHOW_FILES = 5  # existing files named in the refusal to overwrite
 
@@ -294,7 +295,7 @@ def _declared_targets(directory: Path) -> tuple[DesiredTarget, ...]:
 def _left_as_they_are(leave: dict[ImportedRoom, DesiredTarget]) -> str:
     n = len(leave)
     rooms = sorted(leave, key=lambda r: (r.account, r.name.casefold(), r.name, r.room_id))
-    listed = ", ".join(f"{r.name} ({leave[r].location})" for r in rooms[:SHOW_FILES])
+    listed = ", ".join(f"{shown(r.name)} ({leave[r].location})" for r in rooms[:SHOW_FILES])
     listed += f" and {n - SHOW_FILES} more" if n > SHOW_FILES else ""
     return (
         f"Left {n} room{'' if n == 1 else 's'} as {'it is' if n == 1 else 'they are'}, "
@@ -317,7 +318,7 @@ def _summary(rooms: Sequence[ImportedRoom], accounts: Sequence[str]) -> str:
     extra = f"; {'; '.join(notes)}" if notes else ""
     return (
         f"Imported {n} room{'' if n == 1 else 's'} ({m} membership{'' if m == 1 else 's'}"
-        f"{extra}) from {where} {', '.join(accounts)}."
+        f"{extra}) from {where} {shown(', '.join(accounts))}."
     )
 
 

@@ -58,6 +58,8 @@ Environment:
   CHIME_RECONCILER_ENDPOINT_URL    --endpoint-url URL
   CHIME_RECONCILER_NOW             --now WHEN (when `until:` is evaluated)
   AWS_PROFILE                      --profile (keys: boto3's usual variables)
+  AWS_REGION                       --region
+  AWS_DEFAULT_REGION               --region, when AWS_REGION is not set
   NO_COLOR                         --no-color, when set to anything
   CI                               when set: no progress bar
   CHIME_RECONCILER_PROGRESS=1      progress lines where stderr is no terminal
@@ -87,7 +89,13 @@ Environment:
     help="Send every AWS call here (the emulator, or a compatible endpoint).",
 )
 @click.option("--profile", envvar="AWS_PROFILE", show_envvar=True, help="AWS profile to use.")
-@click.option("--region", default="us-east-1", show_default=True, help="AWS region.")
+@click.option(
+    "--region",
+    default="us-east-1",
+    show_default=True,
+    envvar=["AWS_REGION", "AWS_DEFAULT_REGION"],  # click takes the first one set
+    help="AWS region: this option, else AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1.",
+)
 @click.option(
     "--parallelism",
     default=8,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -45,9 +46,12 @@ class RequestRecord:
     path: str  # without the query string
     status: int
     latency_s: float  # from the request read to the response written (faults included)
+    note: str = ""  # instead of a request: what happened to the connection
 
     def line(self) -> str:
         """``ListRoomMemberships 200 3.1 ms GET /accounts/1111…/rooms/r1/memberships``."""
+        if self.note:
+            return self.note
         operation = self.operation or ("admin" if self.path.startswith("/_emulator/") else "-")
         return f"{operation} {self.status} {self.latency_s * 1000:.1f} ms {self.method} {self.path}"
 
@@ -114,6 +118,19 @@ class _HttpServer(ThreadingHTTPServer):
         finally:
             with self._connections_lock:
                 self._connections.discard(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-request (a killed process, a Ctrl-C) is no error
+        of the emulator's: no traceback; one line in the ``-v`` log. Anything else is
+        reported as socketserver does."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, BrokenPipeError | ConnectionResetError | ConnectionAbortedError):
+            super().handle_error(request, client_address)
+            return
+        if self.request_log is not None:
+            where = client_address[0] if isinstance(client_address, tuple) else client_address
+            note = f"client {where} went away mid-request ({type(exc).__name__})"
+            self.request_log(RequestRecord("", "", "", 0, 0.0, note))
 
     def close_connections(self) -> None:
         """End idle keep-alive connections so their threads finish."""

@@ -4,6 +4,7 @@ process, `python -m reconciler`), ends with a message and exit 1 (a bad command 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,9 +12,12 @@ from typing import Any
 
 import pytest
 
+from reconciler.retry_policy import RetryPolicy
+
 pytestmark = pytest.mark.e2e
 
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
+RETRY = re.compile(r"EndpointConnectionError .*; retry (?P<n>\d+) of 2 in (?P<s>[\d.]+)s$")
 
 
 def no_desired(workdir: Path) -> None:
@@ -144,16 +148,28 @@ def test_refused_connection_fails_fast_with_a_clear_message(
     # the retry settings a user has (no fast test backoff)
     monkeypatch.delenv("CHIME_RECONCILER_RETRY_BASE_MS")
     monkeypatch.delenv("CHIME_RECONCILER_RETRY_CAP_MS")
+    policy = RetryPolicy.from_env({})
+    # 3 attempts, and backoffs of at most 0.2 s and 0.4 s between them (not 10 attempts
+    # with backoffs growing to 20 s, which a 5xx gets)
+    assert (policy.connect_attempts, policy.ceiling(1), policy.ceiling(2)) == (3, 0.2, 0.4)
     started = time.monotonic()
-    run = cli.subprocess("--endpoint-url", "http://127.0.0.1:9", "plan", raw=True)
+    run = cli.subprocess("-vv", "--endpoint-url", "http://127.0.0.1:9", "plan", raw=True)
     elapsed = time.monotonic() - started
     assert "Traceback" not in run.stdout + run.stderr
-    assert run.err_lines[0].startswith(
+    [error] = [line for line in run.err_lines if line.startswith("Error: ")]
+    assert error.startswith(
         f"Error: ListRooms failed (account {ACCOUNT}): EndpointConnectionError: Could not "
         'connect to the endpoint URL: "http://127.0.0.1:9/accounts/'
     )
+    assert error.endswith("(gave up after 3 attempts)")
+    # the retries it logged (-vv): two, each waiting no longer than the policy's ceiling
+    retries = [RETRY.search(line) for line in run.err_lines]
+    waits = [(int(m["n"]), float(m["s"])) for m in retries if m is not None]
+    assert [n for n, _ in waits] == [1, 2]
+    assert all(s <= policy.ceiling(n) for n, s in waits), waits
     assert run.exit_code == 1
-    assert elapsed < 8.0, f"a refused connection took {elapsed:.1f}s to report"
+    # the whole run: start-up and three refused connects; generous for a loaded machine
+    assert elapsed < 30.0, f"a refused connection took {elapsed:.1f}s to report"
 
 
 @pytest.mark.parametrize(
