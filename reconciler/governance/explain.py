@@ -107,7 +107,7 @@ class TargetExplanation:
         if o is Outcome.KEPT:
             return "kept: not declared, and this target does not prune"
         if o is Outcome.PROTECTED:
-            return "kept: protected (settings.yaml `protected:`)"
+            return "kept: protected (settings.yaml `protected:`, or an app instance's bearer)"
         if o is Outcome.UNRESOLVED:
             return f"the plan cannot add it: {self.detail}" if self.detail else "unresolved"
         if o is Outcome.NOT_READ:

@@ -45,6 +45,9 @@ class Words:
     elevated: tuple[str, str] = ("", "")  # ("administrator", "administrators")
     demotion: str = ""  # "from Administrator": what a demotion is, in safety messages
     replace_note: str = ""  # after an update that is a delete plus a create
+    # after a target's name where names alone are shown (the Markdown table), so that two
+    # kinds sharing a target name (a channel and its moderators) have rows told apart
+    qualifier: str = ""
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,7 @@ CHANNEL_MODERATOR = ChannelKind(
         scope="app instance",
         elevated=("moderator", "moderators"),
         demotion="as moderator",
+        qualifier=" (moderators)",
     ),
     role_lists=(RoleList("moderators", MODERATOR),),
     roles=(MODERATOR,),

@@ -122,7 +122,8 @@ class MarkdownRenderer:
 
     def _row(self, t: TargetPlan) -> str:
         counts = " | ".join(str(_count(t, a)) for a in Action)
-        return f"| {md_escape(self._label(t))} | {counts} | {len(t.unmanaged)} |\n"
+        label = md_escape(self._label(t) + t.kind.words.qualifier)
+        return f"| {label} | {counts} | {len(t.unmanaged)} |\n"
 
     def _details(self, t: TargetPlan) -> str:
         lines: list[str] = []

@@ -261,3 +261,25 @@ def test_audit_of_a_channel_never_says_a_protected_member_is_removed(tmp_path: P
     assert [r.note for r in channel_rows(member("user:bob"), other, state)] == [
         "not declared: plan removes it (prune)"
     ]
+
+
+def test_explain_says_the_unlisted_bearer_is_kept_protected(tmp_path: Path) -> None:
+    from reconciler.governance.explaining import explain, member_refs
+
+    chat = "channels:\n  ops:\n    prune: true\n    members: [user:alice]\n"
+    state = load_desired(write(tmp_path, {"settings.yaml": SETTINGS, "chat.yaml": chat}))
+    keys = {t.key.kind: t.key for t in state.targets}
+    bearer = member("user:reconciler")
+    row = LiveMember(bearer, f"{INSTANCE}/user/reconciler", bearer.kind, DEFAULT)
+    live = LiveState({keys[CHANNEL.id]: LiveTarget(keys[CHANNEL.id], "c1", (row,))})
+    now = at("2027-01-01T00:00:00")
+    result = plan(state, live, now=now)
+    assert result.targets[0].protected == ()  # the bearer: not listed
+    told = explain("user:reconciler", member_refs("user:reconciler"), state, live, result, now)
+    assert [(t.kind, t.outcome.value, t.note) for t in told.targets] == [
+        (
+            "channel",
+            "protected",
+            "kept: protected (settings.yaml `protected:`, or an app instance's bearer)",
+        )
+    ]

@@ -36,7 +36,11 @@ def test_a_protected_member_that_would_be_demoted_is_kept() -> None:
     )
     live = live_state(d, live_target("ops", live_member("bob@example.com", ADMIN)))
     assert outcomes("bob@example.com", d, live) == [
-        ("ops", Outcome.PROTECTED, "kept: protected (settings.yaml `protected:`)")
+        (
+            "ops",
+            Outcome.PROTECTED,
+            "kept: protected (settings.yaml `protected:`, or an app instance's bearer)",
+        )
     ]
 
 
