@@ -168,7 +168,9 @@ def emulator(
     def on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
-    previous = signal.signal(signal.SIGTERM, on_signal)
+    # Ctrl-C and SIGTERM stop it, even when started with SIGINT ignored (a background job
+    # of a script inherits that: `kill -INT` would otherwise do nothing)
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         click.echo(f"Chime API emulator listening on {server.url}")
         sys.stdout.flush()
@@ -177,7 +179,8 @@ def emulator(
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
         server.stop()
     click.echo("Chime API emulator stopped.", err=True)
 

@@ -79,6 +79,27 @@ def test_ctrl_c_stops_it_with_exit_code_0(running: tuple[subprocess.Popen[str], 
     assert process.returncode == 0
 
 
+def test_sigint_stops_it_even_when_started_with_sigint_ignored() -> None:
+    """A background job of a script starts with SIGINT ignored (so did this suite, run as
+    one): `kill -INT` still stops the emulator."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reconciler", "emulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        assert FIRST_LINE.match(first_line(process))
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=20)
+        assert (process.returncode, err) == (0, "Chime API emulator stopped.\n")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
+
+
 def test_fault_flags_reach_the_api(chime_client: Any) -> None:
     process = start("--port", "0", "--throttle-rate", "1", "--latency-ms", "1")
     try:
