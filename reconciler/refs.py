@@ -45,7 +45,7 @@ BOT_PREFIX = "bot:"
 WEBHOOK_PREFIX = "webhook:"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class MemberRef:
     """A member as people write it: ``alice@example.com`` or ``bot:PagerBot``.
 
@@ -98,7 +98,7 @@ class MemberRef:
         return self.display
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     """Where something was declared: a file path (relative to the desired-state dir's
     parent, as the user typed it) and a 1-based line number."""
@@ -110,7 +110,7 @@ class Location:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Provenance:
     """One path that put a member into a target with a role.
 
@@ -149,7 +149,7 @@ class TargetKind(StrEnum):
     ROOM = "room"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class TargetKey:
     """Identifies one membership target: the kind's id (``reconciler.kinds``), the scope
     it lives in (a Chime account id for rooms, an AppInstance ARN for channels) and its

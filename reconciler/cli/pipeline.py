@@ -3,10 +3,10 @@ compute the plan. Wiring only: the logic lives in the loader, provider and plann
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
+from reconciler import collector
 from reconciler.cli.context import AppContext
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired.loader import load_desired
@@ -39,15 +39,14 @@ class Session:
     @classmethod
     def open(cls, app: AppContext, shard: Shard | None = None) -> Session:
         # as of --now (or the clock): expired entries are not declared, nor resolved
-        with timed("load"):
-            desired = as_of(load_desired(app.desired_dir, app.now), app.now)
-        if shard is not None:  # the other shards' targets are not read, planned or applied
-            mine = tuple(t for t in desired.targets if shard.holds(t.key))
-            desired = replace(desired, targets=mine)
         # The desired state lives until the run ends: move it out of the collector's
         # reach, so that the collections the reads trigger (botocore allocates a lot) do
         # not walk its million objects again and again.
-        gc.freeze()
+        with timed("load"), collector.paused(freeze=True):
+            desired = as_of(load_desired(app.desired_dir, app.now), app.now)
+            if shard is not None:  # the other shards' targets are not read, planned or applied
+                mine = tuple(t for t in desired.targets if shard.holds(t.key))
+                desired = replace(desired, targets=mine)
         progress = ProgressBar(app.console(stderr=True))
         options = ProviderOptions(
             client=app.client,

@@ -13,7 +13,7 @@ from reconciler.governance.grant import NO_GRANT, Grant, combine
 from reconciler.refs import Location, MemberRef
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryAt:
     """One entry of a member list, where it is written."""
 
@@ -32,7 +32,7 @@ class GroupDef:
     owners: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reached:
     """A member reached through groups: the chain (outermost first) and where the member
     string is written in the innermost group."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from reconciler import collector
 from reconciler.channel_refs import parse_channel_member
 from reconciler.desired import files as source_files
 from reconciler.desired.groups import EntryAt, GroupDef
@@ -27,12 +28,14 @@ from reconciler.desired.spec import (
     GroupSpec,
     RestrictionsFile,
     SettingsFile,
-    parse_entry,
+    entry_parser,
+    remembered_entries,
 )
 from reconciler.desired.yamlpos import Document, Positions, parse
 from reconciler.desired.yamlpos import Path as KeyPath
 from reconciler.errors import DesiredStateError, Problem
 from reconciler.governance.entries import grant_of, text_of
+from reconciler.governance.grant import NO_GRANT
 from reconciler.kinds import Kind, sections
 from reconciler.refs import Location, MemberRef
 
@@ -61,7 +64,12 @@ def load_desired(directory: Path, now: dt.datetime | None = None) -> DesiredStat
     entry expired at ``now`` makes no role conflict); None: nothing has expired. The
     entries stay in the result either way (``governance.expiry.as_of`` drops them).
     Raises DesiredStateError with all the problems found; never anything else for bad
-    input."""
+    input. The collector is paused meanwhile (``collector``): loading makes no cycles."""
+    with remembered_entries(), collector.paused():
+        return _load(directory, now)
+
+
+def _load(directory: Path, now: dt.datetime | None) -> DesiredState:
     sources, problems = source_files.discover(directory)
     if not sources:
         raise DesiredStateError(problems)
@@ -308,7 +316,7 @@ class _Loader:
                 at = (*path, *p)
                 self.problems.append(located(display, positions.value_line(at), at, message))
             listed = [((*path, *p), text, role) for p, text, role in kind.entries(spec, settings)]
-            entries = self._entries(kind.parse_member, listed, display, positions)
+            entries = self._entries(_parser(kind), listed, display, positions)
             self.declared.targets.append(TargetDef(kind, key, spec, location, path, entries))
 
     def _entries(
@@ -323,10 +331,11 @@ class _Loader:
         an error."""
         seen: dict[tuple[KeyPath, Entry], int] = {}
         out = []
+        skipped, parse_one = self.skipped, entry_parser(parse_member)
         for item_path, value, role in listed:
-            if (display, item_path) in self.skipped:  # invalid, and reported as such
+            if skipped and (display, item_path) in skipped:  # invalid, and reported as such
                 continue
-            entry = parse_entry(text_of(value), parse_member)
+            entry = parse_one(value if type(value) is str else text_of(value))
             # a list entry's own line; a mapping's entry (a meeting attendee): its key's
             line = (positions.line_of if isinstance(item_path[-1], str) else positions.value_line)(
                 item_path
@@ -338,9 +347,17 @@ class _Loader:
                 continue
             seen[in_list] = line
             location = Location(display, line)
-            grant = grant_of(value, location)
+            grant = grant_of(value, location) if isinstance(value, BaseModel) else NO_GRANT
             out.append(RoleEntry(EntryAt(entry, location, item_path, grant), role))
         return tuple(out)
+
+
+def _parser(kind: Kind) -> Callable[[str], MemberRef]:
+    """The kind's parser: its ``member_parser`` itself unless the kind overrides
+    ``parse_member``, so that the loader meets the parses the validators remembered."""
+    if type(kind).parse_member is Kind.parse_member:
+        return kind.member_parser
+    return kind.parse_member
 
 
 def _under_any(loc: KeyPath, prefixes: list[KeyPath]) -> bool:

@@ -67,7 +67,7 @@ class AppInstanceSetting:
         return self.bearers[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DesiredMember:
     """A member with its effective role (``Kind.combine`` of every path's) and every path
     that put it there."""

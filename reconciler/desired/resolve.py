@@ -28,7 +28,7 @@ from reconciler.kinds import Kind, RoleConflict
 from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RoleEntry:
     """One entry of a target's member lists and the role it gives."""
 
@@ -210,6 +210,10 @@ def _target(
     text = t.kind.role_text
     members = []
     for ref, provenance in found.items():
+        if len(provenance) == 1:  # most members: one path, one role
+            role = t.kind.combine([provenance[0].role])
+            members.append(DesiredMember(ref, role, tuple(provenance)))
+            continue
         paths = sorted(
             set(provenance),
             key=lambda p: (text(p.role), p.declared_at, p.via, p.location or Location("", 0)),
@@ -228,7 +232,7 @@ def _target(
         key=key,
         target_id=target_id,
         prune=prune,
-        members=tuple(sorted(members, key=lambda m: m.ref)),
+        members=tuple(sorted(members, key=_by_ref)),
         location=t.location,
         owners=tuple(getattr(t.spec, "owners", ())),  # any kind whose spec has `owners:`
         safety=t.kind.safety_of(t.spec),
@@ -244,6 +248,12 @@ def _ended(p: Provenance, now: dt.datetime) -> bool:
 def _end(p: Provenance) -> dt.datetime:
     until = p.grant.until if p.grant is not None else None
     return until.instant if until is not None else dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _by_ref(member: DesiredMember) -> tuple[str, str]:
+    """A member's place in its target: ``MemberRef``'s own order (kind, then key), as
+    plain strings (compared in C rather than by the dataclass's ``__lt__``)."""
+    return (member.ref.kind, member.ref.key)
 
 
 def _conflict(t: TargetDef, ref: MemberRef, paths: list[Provenance], why: str) -> Problem:

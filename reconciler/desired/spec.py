@@ -10,7 +10,9 @@ Unknown keys are errors (``extra="forbid"``); values are not coerced (``strict=T
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -70,10 +72,48 @@ class GroupRef:
 Entry = MemberRef | GroupRef
 
 
-def parse_entry(text: str, parse_member: Callable[[str], MemberRef] = MemberRef.parse) -> Entry:
+Parser = Callable[[str], MemberRef]
+_REMEMBERED: ContextVar[dict[Parser, dict[str, Entry]] | None] = ContextVar(
+    "remembered_entries", default=None
+)
+
+
+@contextmanager
+def remembered_entries() -> Iterator[None]:
+    """Within: ``parse_entry`` parses each distinct text once per parser (the validators
+    and the loader share the result; the same members are listed in many places). The
+    memory is dropped on the way out."""
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
+def parse_entry(text: str, parse_member: Parser = MemberRef.parse) -> Entry:
     """An entry of a member list: ``@group``, or a member reference (``bot:NAME`` or an
     e-mail address for rooms; ``parse_member`` is the kind's parser). Raises ValueError
     with a user-facing message."""
+    return entry_parser(parse_member)(text)
+
+
+def entry_parser(parse_member: Parser = MemberRef.parse) -> Callable[[str], Entry]:
+    """``parse_entry`` with ``parse_member``, remembering (``remembered_entries``)."""
+    remembered = _REMEMBERED.get()
+    if remembered is None:
+        return lambda text: _parse_entry(text, parse_member)
+    known = remembered.setdefault(parse_member, {})
+
+    def parse(text: str) -> Entry:
+        entry = known.get(text)
+        if entry is None:
+            entry = known[text] = _parse_entry(text, parse_member)
+        return entry
+
+    return parse
+
+
+def _parse_entry(text: str, parse_member: Parser) -> Entry:
     stripped = text.strip()
     if stripped.startswith(GROUP_PREFIX):
         name = stripped[len(GROUP_PREFIX) :].strip()

@@ -12,6 +12,8 @@ every key in a desired-state file is a name or a field name.
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,10 +50,13 @@ class YamlIssue:
 @dataclass
 class Positions:
     """Source lines by path: ``values`` for the node at a path, ``keys`` for the key that
-    introduced it (in a mapping). Lookups fall back to the nearest recorded parent."""
+    introduced it (in a mapping), ``items`` for the items of a list, by the list's path
+    (one compact array rather than a table entry per item). Lookups fall back to the
+    nearest recorded parent."""
 
     values: dict[Path, int] = field(default_factory=dict)
     keys: dict[Path, int] = field(default_factory=dict)
+    items: dict[Path, array[int]] = field(default_factory=dict)
 
     def line_of(self, path: Path) -> int:
         """Line of the key at ``path`` if recorded, else of its value, else the nearest
@@ -60,12 +65,20 @@ class Positions:
             prefix = path[:end]
             if prefix in self.keys:
                 return self.keys[prefix]
-            if prefix in self.values:
-                return self.values[prefix]
+            line = self._value(prefix)
+            if line:
+                return line
         return 1
 
     def value_line(self, path: Path) -> int:
-        return self.values.get(path) or self.line_of(path)
+        return self._value(path) or self.line_of(path)
+
+    def _value(self, path: Path) -> int | None:
+        if path and type(path[-1]) is int:  # a list's item: in the list's array, if any
+            lines = self.items.get(path[:-1])
+            if lines is not None and 0 <= path[-1] < len(lines):
+                return lines[path[-1]]
+        return self.values.get(path)
 
 
 @dataclass
@@ -84,9 +97,23 @@ def line_at(text: str, index: int) -> int:
 
 def parse(text: str) -> Document:
     """Parse one YAML document. Never raises for bad input: problems go to ``issues``
-    (with ``data`` None when the text could not be parsed at all)."""
+    (with ``data`` None when the text could not be parsed at all).
+
+    Straight from libyaml's events (``yamlfast``) when it can, else (anchors, merges,
+    errors: see there) by composing nodes and walking them (``parse_nodes``)."""
+    from reconciler.desired.yamlfast import parse_fast  # it builds on this module
+
+    return parse_nodes(text, fast=parse_fast)
+
+
+def parse_nodes(text: str, fast: Callable[[str], Document | None] | None = None) -> Document:
+    """``parse`` by composing the text into nodes and walking them: ``fast(text)`` first,
+    when given (its YAML errors are reported like compose's)."""
     positions = Positions()
     try:
+        done = fast(text) if fast is not None else None
+        if done is not None:
+            return done
         node = compose(text)
     except yaml.MarkedYAMLError as exc:
         return Document(None, positions, [_syntax_issue(exc)])
@@ -157,8 +184,33 @@ def lone_surrogate(text: str) -> str | None:
     return None
 
 
-def _surrogate_message(what: str, escape: str) -> str:
+def surrogate_message(what: str, escape: str) -> str:
     return f"{what} contains {escape}, half of a UTF-16 pair and not a character"
+
+
+def scalar_value(
+    constructor: yaml.SafeLoader, node: ScalarNode, path: Path, issues: list[YamlIssue]
+) -> Any:
+    """The value of a scalar node, or None with an issue (the value is lost)."""
+    try:
+        value = constructor.construct_object(node, deep=True)
+    except Exception as exc:  # a bad timestamp, base64 or unknown tag: PyYAML varies
+        problem = getattr(exc, "problem", None) or str(exc)
+        if node.tag == INT_TAG and isinstance(exc, ValueError):  # over 4,300 digits
+            problem = "the number is too large"
+        issues.append(YamlIssue(_line(node), path, f"invalid YAML value: {problem}", True))
+        return None
+    finally:
+        constructor.constructed_objects.clear()  # kept alive by the constructor otherwise
+    problem = None
+    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        problem = "invalid YAML value: the number is too large"
+    elif isinstance(value, str) and (escape := lone_surrogate(value)):
+        problem = surrogate_message("the text", escape)
+    if problem:
+        issues.append(YamlIssue(_line(node), path, problem, True))
+        return None
+    return value
 
 
 class _Builder:
@@ -201,24 +253,7 @@ class _Builder:
             self.in_alias -= alias
 
     def _scalar(self, node: ScalarNode, path: Path) -> Any:
-        try:
-            value = self.constructor.construct_object(node, deep=True)
-        except Exception as exc:  # a bad timestamp, base64 or unknown tag: PyYAML varies
-            problem = getattr(exc, "problem", None) or str(exc)
-            if node.tag == INT_TAG and isinstance(exc, ValueError):  # over 4,300 digits
-                problem = "the number is too large"
-            message = f"invalid YAML value: {problem}"
-            self.issues.append(YamlIssue(_line(node), path, message, True))
-            return None
-        problem = None
-        if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-            problem = "invalid YAML value: the number is too large"
-        elif isinstance(value, str) and (escape := lone_surrogate(value)):
-            problem = _surrogate_message("the text", escape)
-        if problem:
-            self.issues.append(YamlIssue(_line(node), path, problem, True))
-            return None
-        return value
+        return scalar_value(self.constructor, node, path, self.issues)
 
     def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -277,6 +312,6 @@ class _Builder:
             return ""
         escape = lone_surrogate(str(node.value))
         if escape:
-            self.issues.append(YamlIssue(_line(node), path, _surrogate_message("a key", escape)))
+            self.issues.append(YamlIssue(_line(node), path, surrogate_message("a key", escape)))
             return None
         return str(node.value)
