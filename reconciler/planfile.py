@@ -37,6 +37,7 @@ from reconciler.refs import (
     Provenance,
     TargetKey,
 )
+from reconciler.render.json import indented
 from reconciler.shard import Shard
 
 E = TypeVar("E", bound=StrEnum)
@@ -84,7 +85,7 @@ def save_plan(plan: Plan, path: Path | str, origin: Mapping[str, str | None] | N
     data = plan_to_data(plan)
     if origin is not None:
         data["origin"] = {k: origin.get(k) for k in ORIGIN_KEYS}
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text = indented(data) + "\n"
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)

@@ -38,9 +38,10 @@ def render_plan(
     allows colour; Markdown and JSON always exactly as ``format_plan`` returns them."""
     if fmt == "text":
         TextRenderer(verbose=verbose, allow_unsafe=allow_unsafe).run(plan, console)
-    else:
+    else:  # written as it is: rich would split a large plan into a million styled lines
         text = format_plan(plan, fmt, verbose=verbose, allow_unsafe=allow_unsafe)
-        console.out(text, end="", highlight=False)
+        console.file.write(text)
+        console.file.flush()
 
 
 __all__ = ["FORMATS", "format_plan", "render_plan"]

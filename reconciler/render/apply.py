@@ -13,12 +13,12 @@ a version, never renamed or removed)::
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from reconciler.applier import ApplyResult, ChangeResult
 from reconciler.plan import Action
+from reconciler.render.json import indented
 from reconciler.render.safe import shown
 from reconciler.render.text import change_line
 
@@ -162,7 +162,7 @@ def apply_to_data(
 
 def render_apply_json(result: ApplyResult, *, verified: bool | None, timings: Timings) -> str:
     data = apply_to_data(result, verified=verified, timings=timings)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return indented(data) + "\n"
 
 
 def _change(r: ChangeResult) -> dict[str, Any]:

@@ -13,8 +13,6 @@ pipes, tests), or JSON. The plain form::
 
 from __future__ import annotations
 
-import json
-
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -22,6 +20,7 @@ from rich.text import Text
 
 from reconciler.audit import Audit, AuditRow, Status, to_json
 from reconciler.refs import MemberKind
+from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown_values
 from reconciler.render.text import wrap_hanging
 
@@ -66,7 +65,7 @@ def _print_fitted(console: Console, line: str) -> None:
 
 
 def format_json(audit: Audit) -> str:
-    return json_text(json.dumps(to_json(audit), indent=2, ensure_ascii=False)) + "\n"
+    return json_text(indented(to_json(audit))) + "\n"
 
 
 def plain_lines(audit: Audit) -> list[str]:

@@ -11,8 +11,8 @@ from jsonschema import Draft202012Validator, ValidationError
 from render_samples import ALERTS, CAROL, FP, IR, NO_CHANGES, PAGER, PLAN, UNSAFE
 
 from reconciler.plan import Plan, TargetPlan
-from reconciler.refs import MemberRef
-from reconciler.render.json import load_schema, plan_to_data, render_json
+from reconciler.refs import MemberRef, Role
+from reconciler.render.json import indented, load_schema, plan_to_data, render_json
 
 VALIDATOR = Draft202012Validator(load_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
@@ -190,3 +190,16 @@ def test_schema_rejects_unknown_keys_and_versions() -> None:
         mutate(data)
         with pytest.raises(ValidationError):
             VALIDATOR.validate(data)
+
+
+def test_indented_json_is_the_text_the_stdlib_writes() -> None:
+    data = {
+        "a": [1, -0.0, 0.25, 1e16, True, None, {}, [], {"b": 'x\x1b\n\t"\\ é \u2028'}],
+        "kind": Role.ADMINISTRATOR,  # a StrEnum, as the plan has them
+    }
+    assert indented(data) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def test_what_orjson_refuses_the_stdlib_writes() -> None:
+    data = {"surrogate": "\ud800", "large": 2**70}
+    assert indented(data) == json.dumps(data, indent=2, ensure_ascii=False)
