@@ -33,10 +33,11 @@ class LiveTarget:
         """Digest of the memberships (id and role); a saved plan refuses to apply when the
         target's fingerprint has changed since the plan was made."""
         text = kinds.get(self.key.kind).role_text
-        h = hashlib.sha256()
-        for m in sorted(self.members, key=lambda m: m.member_id):
-            h.update(f"{m.member_id}\0{text(m.role)}\n".encode())
-        return "sha256:" + h.hexdigest()
+        lines = "".join(
+            f"{m.member_id}\0{text(m.role)}\n"
+            for m in sorted(self.members, key=lambda m: m.member_id)
+        )
+        return "sha256:" + hashlib.sha256(lines.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

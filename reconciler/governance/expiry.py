@@ -51,6 +51,8 @@ def as_of(desired: DesiredState, now: dt.datetime) -> DesiredState:
 
 
 def _target(t: DesiredTarget, now: dt.datetime) -> DesiredTarget:
+    if not any(until_of(p) for m in t.members for p in m.provenance):
+        return t  # nothing in it ends (most targets): one pass, nothing made
     kind = kinds.get(t.key.kind)
     members: list[DesiredMember] = []
     gone: list[DesiredMember] = list(t.expired)

@@ -22,6 +22,7 @@ from botocore.exceptions import ProfileNotFound
 from reconciler import __version__
 from reconciler.errors import UsageError
 from reconciler.logs import log_api_call
+from reconciler.providers.fastparse import FastParserFactory
 
 DUMMY_ACCESS_KEY = "chime-reconciler-dummy"
 DUMMY_SECRET_KEY = "chime-reconciler-dummy-secret"  # not a secret: for emulators only
@@ -83,6 +84,7 @@ def _botocore_session() -> botocore.session.Session:
     The tool never reads a timestamp, and parsing every ``UpdatedTimestamp`` of every
     membership and user with dateutil took 40-56% of a plan's time (bench/RESULTS.md)."""
     session = botocore.session.get_session()
-    factory = session.get_component("response_parser_factory")
+    factory = FastParserFactory()  # rest-json responses walked by compiled code (fastparse)
     factory.set_parser_defaults(timestamp_parser=_keep_timestamp_text)
+    session.register_component("response_parser_factory", factory)
     return session

@@ -1,0 +1,119 @@
+"""The compiled rest-json walk gives what botocore's own parser gives, for every operation
+of every service the tool calls, on responses holding every member the model has (and
+members it does not, nulls, empty lists, null list items)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from typing import Any
+
+import botocore.session
+import pytest
+from botocore.model import OperationModel, Shape
+from botocore.parsers import RestJSONParser
+
+from reconciler.providers.fastparse import FastRestJSONParser
+
+SERVICES = ("chime", "chime-sdk-messaging", "chime-sdk-identity", "chime-sdk-meetings")
+
+
+def keep(value: str) -> str:
+    return value
+
+
+def sample(shape: Shape, depth: int = 0) -> Any:
+    """A JSON value for ``shape`` with every member, list items including a null."""
+    kind = shape.type_name
+    if kind == "structure":
+        if depth > 6:
+            return {}
+        value = {
+            member.serialization.get("name", name): sample(member, depth + 1)
+            for name, member in shape.members.items()
+        }
+        if shape.is_tagged_union and value:  # one member only
+            first = next(iter(value))
+            value = {first: value[first]}
+        return {**value, "NotInTheModel": "x"}
+    if kind == "list":
+        return [sample(shape.member, depth + 1), None, sample(shape.member, depth + 1)]
+    if kind == "map":
+        return {"k": sample(shape.value, depth + 1)}
+    if kind in ("integer", "long"):
+        return 7
+    if kind in ("float", "double"):
+        return 1.5
+    if kind == "boolean":
+        return True
+    if kind == "timestamp":
+        return dt.datetime(2026, 1, 2, 3, 4, 5).isoformat() + "Z"
+    if kind == "blob":
+        return base64.b64encode(b"blob").decode()
+    return f"{shape.name}-text"
+
+
+def operations() -> list[tuple[str, OperationModel]]:
+    session = botocore.session.get_session()
+    found = []
+    for service in SERVICES:
+        model = session.get_service_model(service)
+        for name in model.operation_names:
+            operation = model.operation_model(name)
+            if operation.output_shape is not None:
+                found.append((service, operation))
+    return found
+
+
+def response(body: Any, status: int = 200) -> dict[str, Any]:
+    return {
+        "status_code": status,
+        "headers": {"x-amzn-requestid": "r-1", "content-type": "application/json"},
+        "body": json.dumps(body).encode(),
+    }
+
+
+@pytest.mark.parametrize(
+    ("service", "operation"), operations(), ids=lambda v: getattr(v, "name", v)
+)
+def test_every_operation_parses_as_botocore_parses_it(
+    service: str, operation: OperationModel
+) -> None:
+    shape = operation.output_shape
+    for body in (sample(shape), {}, {k: None for k in sample(shape)}):
+        expected = RestJSONParser(timestamp_parser=keep).parse(response(body), shape)
+        got = FastRestJSONParser(timestamp_parser=keep).parse(response(body), shape)
+        assert got == expected
+
+
+def test_a_listing_page_is_parsed_member_for_member() -> None:
+    model = botocore.session.get_session().get_service_model("chime")
+    shape = model.operation_model("ListRoomMemberships").output_shape
+    item = {
+        "RoomId": "r",
+        "Member": {"MemberId": "m", "MemberType": "User", "Email": "a@x.io", "Extra": 1},
+        "Role": "Administrator",
+        "UpdatedTimestamp": "2026-01-01T00:00:00Z",
+    }
+    body = {"RoomMemberships": [item, None], "NextToken": None}
+    got = FastRestJSONParser(timestamp_parser=keep).parse(response(body), shape)
+    assert got["RoomMemberships"] == [
+        {
+            "RoomId": "r",
+            "Member": {"MemberId": "m", "MemberType": "User", "Email": "a@x.io"},
+            "Role": "Administrator",
+            "UpdatedTimestamp": "2026-01-01T00:00:00Z",
+        },
+        None,
+    ]
+    assert "NextToken" not in got
+
+
+def test_errors_are_parsed_by_botocore() -> None:
+    model = botocore.session.get_session().get_service_model("chime")
+    shape = model.operation_model("ListRoomMemberships").output_shape
+    body = {"Code": "NotFound", "Message": "no such room"}
+    expected = RestJSONParser().parse(response(body, 404), shape)
+    assert FastRestJSONParser().parse(response(body, 404), shape) == expected
+    assert expected["Error"]["Message"] == "no such room"
