@@ -10,7 +10,7 @@ path that put them there.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -19,7 +19,7 @@ from reconciler import kinds
 from reconciler.desired.groups import EntryAt, Expander, GroupDef, cycles, too_deep, undefined
 from reconciler.desired.messages import located
 from reconciler.desired.model import DesiredMember, DesiredTarget, Policy, Safety
-from reconciler.desired.spec import SafetySpec, SettingsFile
+from reconciler.desired.spec import GroupRef, SafetySpec, SettingsFile
 from reconciler.desired.yamlpos import Path
 from reconciler.errors import Problem
 from reconciler.governance.codeowners import Ownership
@@ -93,19 +93,21 @@ class Resolved:
 
 
 def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
-    """The targets with their members; ``now``: entries expired then make no conflict."""
+    """The targets with their members; ``now``: entries expired then make no conflict.
+    Takes the targets out of ``d`` as it goes: their entries are most of loading's memory,
+    and each is dropped once its target is resolved."""
     problems: list[Problem] = []
-    all_entries = [e for g in d.groups.values() for e in g.entries] + list(d.protected)
+    refs = [e for g in d.groups.values() for e in g.entries] + list(d.protected)
     for t in d.targets:
-        all_entries += [e.at for e in t.entries]
-    problems += undefined(all_entries, d.groups, frozenset(d.broken_groups), d.groups_unknown_in)
+        refs += [e.at for e in t.entries if isinstance(e.at.entry, GroupRef)]
+    problems += undefined(refs, d.groups, frozenset(d.broken_groups), d.groups_unknown_in)
     nesting = cycles(d.groups) or too_deep(d.groups)
     problems += nesting
     expander = Expander({} if nesting else d.groups)  # bounded recursion, or nothing
     targets: list[DesiredTarget] = []
-    by_key: dict[TargetKey, TargetDef] = {}
-    by_id: dict[tuple[str, str, str], TargetDef] = {}
-    for t in d.targets:
+    by_key: dict[TargetKey, Location] = {}
+    by_id: dict[tuple[str, str, str], Location] = {}
+    for t in _taken(d):
         noun = t.kind.words.noun
         scope = t.kind.scope_of(t.spec, d.settings)
         target_id = t.kind.target_id_of(t.spec)
@@ -120,17 +122,17 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
             continue
         key = TargetKey(t.kind.id, scope, name)
         if key in by_key:
-            first = by_key[key].location
+            first = by_key[key]
             problems.append(located(*where, f"{noun} {name!r} is already declared at {first}"))
             continue
         if target_id is not None:
             if (t.kind.id, scope, target_id) in by_id:
-                first = by_id[(t.kind.id, scope, target_id)].location
+                first = by_id[(t.kind.id, scope, target_id)]
                 message = f"{noun} id {target_id!r} is already declared at {first}"
                 problems.append(located(*where, message))
                 continue
-            by_id[(t.kind.id, scope, target_id)] = t
-        by_key[key] = t
+            by_id[(t.kind.id, scope, target_id)] = t.location
+        by_key[key] = t.location
         own_prune = t.kind.prune_of(t.spec)
         prune = d.prune if own_prune is None else own_prune
         target, conflicts = _target(key, t, target_id, prune, expander, now)
@@ -171,6 +173,16 @@ def _protected_until(
                 old = ends[reached.ref]
                 ends[reached.ref] = None if until is None or old is None else max(old, until)
     return tuple(sorted((r, u) for r, u in ends.items() if u is not None))
+
+
+def _taken(d: Declarations) -> Iterator[TargetDef]:
+    """``d.targets`` in order, each let go of (by ``d`` and by this) once the next is asked
+    for; ``d.targets`` is empty after."""
+    pending, d.targets = d.targets, []
+    for i, t in enumerate(pending):
+        pending[i] = None  # type: ignore[call-overload]
+        yield t
+        del t
 
 
 def _owned(targets: Iterable[DesiredTarget], groups: Iterable[GroupDef]) -> tuple[Ownership, ...]:

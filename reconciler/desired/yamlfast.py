@@ -88,6 +88,7 @@ class _Events:
         self.issues: list[YamlIssue] = []
         self.count = 0
         self.constructor = yaml.SafeLoader("")  # for the scalars that are not text
+        self.strings: dict[str, str] = {}  # the same member is listed in many places
 
     def document(self) -> Document:
         self._expect(self.next(), StreamStartEvent)
@@ -136,7 +137,7 @@ class _Events:
             line = int(event.start_mark.line) + 1
             self.issues.append(YamlIssue(line, path, surrogate_message("the text", escape), True))
             return None
-        return value
+        return self.strings.setdefault(value, value)  # one object per text, not per place
 
     def _tag(self, event: Any) -> str:
         """The composer's tag: as written, else resolved (only where a type could start)."""

@@ -171,7 +171,7 @@ class ChimeApi:
             MaxResults=MEMBERSHIPS_PAGE,
         ):
             members.extend(map(self.live_member, items))
-        return sorted(members)
+        return sorted(members, key=_member_order)
 
     # -- users and bots ------------------------------------------------------------------
 
@@ -258,6 +258,12 @@ class ChimeApi:
             RoomId=room_id,
             MemberId=member_id,
         )
+
+
+def _member_order(m: LiveMember) -> tuple[str, str, str, str, str]:
+    """``LiveMember``'s own order (its reference's kind and key, its id, kind and role)
+    as plain strings, compared in C rather than by the dataclasses' ``__lt__``."""
+    return (m.ref.kind, m.ref.key, m.member_id, m.kind, str(m.role))
 
 
 def _user(u: Mapping[str, Any]) -> User:
