@@ -3,6 +3,7 @@ idle while loading, and four times the entries costing about four times the CPU.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import time
 from pathlib import Path
@@ -65,10 +66,10 @@ def test_the_collector_does_not_run_while_loading_and_is_left_as_it_was(
     loading, ran = [False], []
     real = loader._load
 
-    def watched(path: Path) -> DesiredState:
+    def watched(path: Path, now: dt.datetime | None) -> DesiredState:
         loading[0] = True
         try:
-            return real(path)
+            return real(path, now)
         finally:
             loading[0] = False
 
