@@ -1,0 +1,64 @@
+"""`chime-reconciler audit` on this repository's example (desired-state/ with its rooms and
+channel, the emulator seeded with reconciler/demo/seed.yaml), as a new user runs it after
+`make demo`: a room member who is no AppInstanceUser, a protected member, the bearer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from reconciler.cli.main import cli
+from reconciler.emulator import EmulatorServer, load_seed
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = {"CHIME_RECONCILER_RETRY_BASE_MS": "1", "CHIME_RECONCILER_RETRY_CAP_MS": "5"}
+
+
+@pytest.fixture
+def emulator() -> Iterator[EmulatorServer]:
+    with EmulatorServer(seed=load_seed(ROOT / "reconciler" / "demo" / "seed.yaml")) as server:
+        yield server
+
+
+def audit(emulator: EmulatorServer, member: str) -> Result:
+    argv = ["--endpoint-url", emulator.url, "--desired", str(ROOT / "desired-state")]
+    return CliRunner(env=ENV).invoke(cli, [*argv, "audit", member], catch_exceptions=False)
+
+
+def test_a_room_member_who_is_no_app_instance_user_is_audited_in_rooms_and_no_channel(
+    emulator: EmulatorServer,
+) -> None:
+    result = audit(emulator, "heidi@example.com")
+    assert (result.exit_code, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("incident-response ") for line in lines), lines
+    assert (
+        "heidi@example.com is in 2 rooms in Chime; the desired state declares it in 0 rooms."
+        in lines
+    )
+    assert lines[-2:] == ["heidi@example.com in Chime SDK messaging channels:", "No channels."]
+
+
+def test_an_unknown_e_mail_is_still_an_unknown_member(emulator: EmulatorServer) -> None:
+    result = audit(emulator, "nobody@example.com")
+    assert result.exit_code == 1
+    assert "nobody@example.com" in result.stderr
+    assert "BadRequestException" not in result.stderr
+
+
+def test_protected_members_and_the_bearer_are_kept_not_removed(emulator: EmulatorServer) -> None:
+    room = audit(emulator, "breakglass@example.com")
+    assert room.exit_code == 0, room.stderr
+    row = next(line for line in room.stdout.splitlines() if line.startswith("incident-response"))
+    assert "not declared: kept, protected (never removed)" in row
+    bearer = audit(emulator, "user:reconciler")
+    assert bearer.exit_code == 0, bearer.stderr
+    rows = [line for line in bearer.stdout.splitlines() if line.startswith("incident-chat")]
+    assert len(rows) == 2
+    kept = "not declared: kept, protected (never removed)"
+    assert all(kept in r and "removes" not in r for r in rows), rows
