@@ -121,12 +121,12 @@ def apply(
     required.
 
     With PLAN_FILE (from `plan --out`): applies exactly that plan without asking, after
-    checking that neither the desired-state files nor the live memberships of the rooms
-    it changes have moved on since it was made (a stale plan is refused). The plan file
+    checking that neither the desired-state files nor the live memberships of the
+    targets it changes have moved on since it was made (a stale plan is refused). The plan file
     names the --desired directory, --endpoint-url and --region it was made with; apply
     uses them unless given.
 
-    After applying, the changed rooms are read again and compared with the plan. Every
+    After applying, the changed targets are read again and compared with the plan. Every
     change's outcome (ok, already so, failed with its AWS code and message, skipped) is
     in the JSON result (--format json, --out RESULT.json), with a summary and timings.
 

@@ -129,6 +129,7 @@ def emulator(
       #            aws_secret_access_key="testing")
 
     Admin API (JSON): GET /_emulator/calls (calls per operation, "Throttled": 429s),
+    GET /_emulator/calls/bearers (messaging calls per bearer and resource),
     POST /_emulator/calls/reset, GET /_emulator/state, POST /_emulator/reset [seed],
     GET|POST /_emulator/faults {latency_ms, throttle_rate, error_rate, item_error_rate,
     tps, seed, quotas}, POST /_emulator/meetings/ID/end (the meeting ends),

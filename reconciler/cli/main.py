@@ -128,8 +128,10 @@ Environment:
 def cli(ctx: click.Context, /, **options: Any) -> None:
     """GitOps for Amazon Chime memberships.
 
-    YAML files under --desired declare each room's members and roles. `plan` reads the
-    live memberships and shows the difference; `apply` makes Chime match.
+    YAML files under --desired declare who belongs to each Chime room, Chime SDK
+    messaging channel (members, hidden members, moderators) and Chime SDK meeting
+    (attendees and their capabilities). `plan` reads the live memberships and shows
+    the difference; `apply` makes Chime match.
 
     \b
     Examples (a typical session):
@@ -141,8 +143,8 @@ def cli(ctx: click.Context, /, **options: Any) -> None:
     Global options may come before or after the command (`plan --desired DIR`).
     Terraform's spellings work too: -out=FILE, -auto-approve, -target=NAME.
 
-    Exit codes: 0 success; 1 error or refused; 2 changes present (plan
-    --detailed-exitcode only).
+    Exit codes: 0 success; 1 error or refused; 2 drift: changes, or members no file
+    declares (plan and merge-plans --detailed-exitcode only); 130 interrupted.
     """
     app = AppContext.from_options(**options)
     sources = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)

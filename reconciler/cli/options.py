@@ -76,7 +76,7 @@ def allow_unsafe_option(f: F) -> F:
         "--allow-unsafe",
         is_flag=True,
         help="Proceed even when the plan breaks a safety limit (max_removals, "
-        "max_removal_fraction, min_administrators).",
+        "max_removal_fraction, min_administrators, min_moderators).",
     )(f)
 
 
