@@ -43,7 +43,7 @@ from reconciler.render.audit import format_json, render_audit
 )
 @pass_app
 def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: str) -> None:
-    """List every room MEMBER is in, with its role, and what the desired state says.
+    """List every room and channel MEMBER is in, its role, and what the desired state says.
 
     MEMBER is an e-mail address or bot:NAME. For each room Chime has the member in: the
     live role, the role the desired state declares there (or none), what a plan would

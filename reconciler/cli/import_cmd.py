@@ -90,7 +90,7 @@ def import_(
     prune: bool,
     adopt_drift: bool,
 ) -> None:
-    """Write the live Chime rooms and memberships as desired-state YAML.
+    """Write the live Chime rooms (and channels) and their memberships as desired-state YAML.
 
     The way to adopt chime-reconciler on rooms that exist: import them, commit the files,
     and from then on change memberships through pull requests. Planning right after an

@@ -20,9 +20,9 @@ PLAN = "plan"
     type=click.Choice([*sorted(KINDS), PLAN]),
     default="rooms",
     show_default=True,
-    help="Which file: rooms (any file with groups: and rooms:), settings (settings.yaml), "
-    "restrictions (restrictions.yaml), or plan (the output of `plan --format json` and "
-    "of `plan --out`).",
+    help="Which file: rooms (any file with groups:, rooms:, channels:, meetings:), "
+    "settings (settings.yaml), restrictions (restrictions.yaml), or plan (the output of "
+    "`plan --format json` and of `plan --out`).",
 )
 def schema(kind: str) -> None:
     """Print the JSON Schema (draft 2020-12) of a desired-state file, or of a plan.
