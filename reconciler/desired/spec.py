@@ -427,12 +427,15 @@ class SettingsFile(Strict):
 
 
 class RestrictionRule(Strict):
-    """Files matching `path` may define only the rooms and groups whose names match."""
+    """Files matching `path` may define only the rooms, channels, meetings and groups whose
+    names match (one field per section a membership kind is declared in)."""
 
     path: NonBlank = Field(
         description="Glob relative to the desired-state directory (`*`, `**`, `?`)."
     )
     rooms: list[Regex] = Field(default_factory=list, description="Allowed room names.")
+    channels: list[Regex] = Field(default_factory=list, description="Allowed channel names.")
+    meetings: list[Regex] = Field(default_factory=list, description="Allowed meeting names.")
     groups: list[Regex] = Field(default_factory=list, description="Allowed group names.")
 
 

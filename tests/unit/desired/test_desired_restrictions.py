@@ -157,3 +157,54 @@ def test_a_broken_restrictions_file_is_reported_and_restricts_nothing(d: Path) -
     assert problems(d) == [
         "ds/restrictions.yaml:3: restrictions[0]: unknown key 'room' (did you mean 'rooms'?)"
     ]
+
+
+INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
+MEETING = "6f1c2a9e-0000-4000-8000-00000000000"
+CHAT_SETTINGS = f"app_instances:\n  chat: {{arn: '{INSTANCE}', bearer: 'user:reconciler'}}\n"
+TEAM_RULES = (
+    "restrictions:\n"
+    "  - path: 'teams/sre/**'\n"
+    "    channels: ['^sre-']\n"
+    "    meetings: ['^sre-']\n"
+    "  - path: 'teams/**'\n"
+)
+
+
+def test_channels_and_meetings_are_restricted_by_their_own_sections(d: Path) -> None:
+    write(
+        d,
+        {
+            "settings.yaml": CHAT_SETTINGS,
+            "restrictions.yaml": TEAM_RULES,
+            "teams/sre/chat.yaml": (
+                "channels:\n"
+                "  sre-oncall: {members: [user:a]}\n"
+                "  web-chat: {members: [user:a]}\n"
+                "meetings:\n"
+                f"  sre-bridge: {{meeting_id: {MEETING}1, attendees: {{a@x.io: viewer}}}}\n"
+                f"  all-hands: {{meeting_id: {MEETING}2, attendees: {{a@x.io: viewer}}}}\n"
+            ),
+            "teams/web/chat.yaml": "channels:\n  web-team: {members: [user:b]}\n",
+        },
+    )
+    assert problems(d) == [
+        "ds/teams/sre/chat.yaml:3: channels.web-chat: channel 'web-chat' may not be defined "
+        "in teams/sre/chat.yaml: the rule at ds/restrictions.yaml:2 (path 'teams/sre/**') "
+        "allows channels matching '^sre-'",
+        "ds/teams/sre/chat.yaml:6: meetings.all-hands: meeting 'all-hands' may not be defined "
+        "in teams/sre/chat.yaml: the rule at ds/restrictions.yaml:2 (path 'teams/sre/**') "
+        "allows meetings matching '^sre-'",
+        "ds/teams/web/chat.yaml:2: channels.web-team: channel 'web-team' may not be defined "
+        "in teams/web/chat.yaml: the rule at ds/restrictions.yaml:5 (path 'teams/**') "
+        "allows no channels",
+    ]
+
+
+def test_every_kinds_section_can_be_named_by_a_rule() -> None:
+    """A new kind's section needs its field in restrictions.yaml, or no restricted folder
+    could ever declare it."""
+    from reconciler.desired.spec import RestrictionRule
+    from reconciler.kinds import registry
+
+    assert set(registry.sections()) <= set(RestrictionRule.model_fields)
