@@ -32,13 +32,15 @@ SAMPLE_SEED = "seed.yaml"
 def demo(app: AppContext, seed_file: Path | None) -> None:
     """Plan, apply and plan again against a local Chime API emulator.
 
-    Starts the emulator on a free loopback port, seeded with sample live state that
-    differs from the example desired-state/ directory, then runs what a person would:
+    Starts the emulator on a free loopback port, seeded with sample rooms and a
+    channel that differ from the example desired-state/ directory, then runs what a
+    person would:
 
     \b
       1. plan                  shows the changes
       2. apply --auto-approve  makes them, in the fewest API calls
-      3. plan                  No changes.
+      3. plan                  no changes; the drift it leaves (members no file
+                               declares, in rooms without prune) is still listed
 
     and prints the API calls the emulator served. No AWS account or credentials needed.
     Run it from the repository root (or point --desired at the example directory).
