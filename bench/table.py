@@ -3,7 +3,7 @@
 table that goes in README.md ("The scale harness"), each row with its exact command and
 each target checked.
 
-    .venv/bin/python bench/table.py                  # every scenario (about 25 minutes)
+    .venv/bin/python bench/table.py                  # every scenario (about 35 minutes)
     .venv/bin/python bench/table.py --only channels,channel-10k
     .venv/bin/python bench/table.py --json results.json   # the harness's objects as well
 
@@ -88,7 +88,8 @@ def _big_channel(r: Result) -> list[tuple[str, bool]]:
     ] + [_at_bound(r, "plan", "apply")]
 
 
-CHANNELS = ("--channels", "50", "--channel-members", "100", "--drift", "0.1", "--quotas")
+NETWORK = ("--rooms", "300", "--members", "200", "--drift", "0.05", "--latency-ms", "20")
+CHANNELS = ("--channels", "100", "--channel-members", "100", "--drift", "0.1", "--quotas")
 READ = ("--channels", "80", "--channel-members", "500", "--drift", "0", "--quotas")
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
@@ -100,8 +101,14 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "network",
         "300 x 200, 5% drift, 20 ms network, parallelism 8",
-        ("--rooms", "300", "--members", "200", "--drift", "0.05", "--latency-ms", "20"),
+        NETWORK,
         _network,
+    ),
+    Scenario(
+        "network-16",
+        "the same at parallelism 16",
+        (*NETWORK, "--parallelism", "16"),
+        lambda r: _network(r)[1:],
     ),
     Scenario(
         "tps",
