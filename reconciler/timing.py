@@ -1,10 +1,17 @@
 """Phase timings for benchmarks: with ``CHIME_RECONCILER_TIMINGS=1`` each timed phase of a
 run (loading the desired state, reading, planning, rendering) writes one line to stderr,
-``timing: load 7.912s`` (wall clock), which ``bench/harness.py`` collects, and one with
-the process's CPU time, ``timing-cpu: load 5.104s``. Otherwise nothing."""
+``timing: load 7.912s`` (wall clock), and one with the process's CPU time,
+``timing-cpu: load 5.104s``; the process writes its peak resident memory when it exits,
+``timing: peak_rss 176.4MB``. ``bench/harness.py`` collects them. Otherwise nothing.
+
+The peak is the kernel's ``VmHWM`` of this process's memory (``/proc/self/status``):
+``getrusage``'s ``ru_maxrss``, as a parent sees it from ``wait4``, also counts the memory
+of the parent the process was forked from (Linux keeps the high-water mark across
+``exec``), so a large harness process would pass for the CLI's peak."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import sys
@@ -26,3 +33,25 @@ def timed(phase: str) -> Iterator[None]:
         print(f"timing: {phase} {time.perf_counter() - started:.3f}s", file=sys.stderr)
         # CPU time of the whole process (every thread), for a machine that is not quiet
         print(f"timing-cpu: {phase} {time.process_time() - cpu:.3f}s", file=sys.stderr)
+
+
+def peak_rss_mb() -> float | None:
+    """This process's peak resident memory in MB (``VmHWM``); None where /proc has none."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        return None
+    return None
+
+
+def _report_peak() -> None:
+    peak = peak_rss_mb()
+    if peak is not None:
+        print(f"timing: peak_rss {peak:.1f}MB", file=sys.stderr)
+
+
+if os.environ.get(ENV) == "1":
+    atexit.register(_report_peak)

@@ -122,3 +122,14 @@ def test_several_bearers_are_admins_and_named_in_the_settings() -> None:
         "user:reconciler-2",
     ]
     assert "bearers" not in channel_estate(2, 10, 0.0).settings()["app_instances"]["bench"]
+
+
+def test_a_commands_peak_memory_is_its_own_not_the_harness_process(tmp_path: Path) -> None:
+    """wait4's ru_maxrss of a child also counts the parent it was forked from (Linux keeps
+    the high-water mark across exec): the CLI reports its own VmHWM instead."""
+    ballast = bytearray(200 * 1024 * 1024)
+    ballast[::4096] = b"\x01" * len(ballast[::4096])  # touched: resident in this process
+    step = harness.run_cli(["--version"], tmp_path / "version.out")
+    assert step["exit_code"] == 0
+    assert 10 < step["peak_rss_mb"] < 150
+    del ballast

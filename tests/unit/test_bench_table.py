@@ -61,3 +61,14 @@ def test_unknown_scenarios_are_refused(capsys: pytest.CaptureFixture[str]) -> No
     with pytest.raises(SystemExit):
         table.main(["--only", "rooms,nope"])
     assert "unknown scenario(s) nope, rooms" in capsys.readouterr().err
+
+
+def test_four_bearers_are_checked_on_the_read_phase_against_one() -> None:
+    one = {"plan": step(120.0, 112.0)}
+    one["plan"]["phases_s"]["read"] = 112.0
+    four = {"plan": step(35.0, 28.0)}
+    four["plan"]["phases_s"]["read"] = 28.0
+    [line] = table.row(table.bearers(4, one), four)
+    assert "--bearers 4`" in line
+    assert "read 4.0x faster than with 1 bearer >= 3.5x: yes" in line
+    assert "(the whole plan command: 3.4x);" in line
