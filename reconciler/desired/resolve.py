@@ -117,8 +117,9 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
             problems.append(located(*where, f"{noun} has neither a name nor an id"))
             continue
         if scope is None:
-            if not d.scope_broken(t.kind):
-                problems.append(located(*where, t.kind.no_scope_message))
+            why = located(*where, t.kind.no_scope_why(t.spec, d.settings))
+            if not d.scope_broken(t.kind) and why not in problems:  # once for a section's kinds
+                problems.append(why)
             continue
         key = TargetKey(t.kind.id, scope, name)
         if key in by_key:

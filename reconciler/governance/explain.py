@@ -177,4 +177,4 @@ def _declaration_json(d: Declaration, now: dt.datetime) -> dict[str, Any]:
 
 
 def _instant(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

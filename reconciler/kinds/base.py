@@ -136,6 +136,10 @@ class Kind:
         default = getattr(settings, self.scope_setting, None) if settings is not None else None
         return None if default is None else str(default)
 
+    def no_scope_why(self, spec: BaseModel, settings: BaseModel | None) -> str:
+        """Why ``scope_of`` found no scope for this entry (the error at its key)."""
+        return self.no_scope_message
+
     def target_id_of(self, spec: BaseModel) -> str | None:
         value = getattr(spec, self.id_field, None)
         return None if value is None else str(value)

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.channels import ChannelSpec
+from reconciler.desired.messages import closest
 from reconciler.kinds.base import Kind, RoleList, Words
 from reconciler.refs import MemberKind
 
@@ -45,6 +46,20 @@ class ChannelKind(Kind):
             label = next(iter(instances))
         found = instances.get(label) if label is not None else None
         return None if found is None else str(found.arn)
+
+    def no_scope_why(self, spec: BaseModel, settings: BaseModel | None) -> str:
+        instances: dict[str, Any] = getattr(settings, "app_instances", None) or {}
+        label = getattr(spec, "app_instance", None)
+        if label is None or label in instances:
+            return self.no_scope_message
+        known = ", ".join(repr(k) for k in sorted(instances))
+        labels = f"its labels are {known}" if known else "it defines none"
+        close = closest(str(label), sorted(instances))
+        hint = f"; did you mean {close!r}?" if close else ""
+        return (
+            f"app_instance {label!r} is not a label of settings.yaml's `app_instances` "
+            f"({labels}){hint}"
+        )
 
 
 _COMMON: dict[str, Any] = {

@@ -319,7 +319,8 @@ def test_target_selects_channels_by_name(
                 app_instance: nope
                 members: [user:u001]
             """,
-            "desired-state/chat.yaml:2: channels.ops: channel has no app instance",
+            "desired-state/chat.yaml:2: channels.ops: app_instance 'nope' is not a label of "
+            "settings.yaml's `app_instances` (its labels are 'chat')",
         ),
         (
             """
