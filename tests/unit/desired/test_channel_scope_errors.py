@@ -22,6 +22,11 @@ def problems(root: Path, settings: str, chat: str) -> list[str]:
     return [str(p) for p in caught.value.problems]
 
 
+TWO_INSTANCES = (
+    "app_instances:\n"
+    f"  chat: {{arn: '{ARN}chat', bearer: 'user:r'}}\n"
+    f"  ops: {{arn: '{ARN}ops', bearer: 'user:r'}}\n"
+)
 CHAT = (
     "channels:\n  ops:\n    app_instance: caht\n    members: [user:a]\n    moderators: [user:a]\n"
 )
@@ -31,12 +36,7 @@ def test_an_unknown_label_is_one_error_naming_it_and_the_known_labels(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    settings = (
-        "app_instances:\n"
-        f"  chat: {{arn: '{ARN}chat', bearer: 'user:r'}}\n"
-        f"  ops: {{arn: '{ARN}ops', bearer: 'user:r'}}\n"
-    )
-    assert problems(Path("ds"), settings, CHAT) == [
+    assert problems(Path("ds"), TWO_INSTANCES, CHAT) == [
         "ds/chat.yaml:2: channels.ops: app_instance 'caht' is not a label of settings.yaml's "
         "`app_instances` (its labels are 'chat', 'ops'); did you mean 'chat'?"
     ]
@@ -46,11 +46,6 @@ def test_without_a_label_among_several_instances_the_error_says_to_set_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    settings = (
-        "app_instances:\n"
-        f"  chat: {{arn: '{ARN}chat', bearer: 'user:r'}}\n"
-        f"  ops: {{arn: '{ARN}ops', bearer: 'user:r'}}\n"
-    )
-    found = problems(Path("ds"), settings, "channels:\n  ops:\n    members: [user:a]\n")
+    found = problems(Path("ds"), TWO_INSTANCES, "channels:\n  ops:\n    members: [user:a]\n")
     assert len(found) == 1
     assert found[0].startswith("ds/chat.yaml:2: channels.ops: channel has no app instance")
