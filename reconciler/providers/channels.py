@@ -9,8 +9,12 @@ channel is found and described once per run):
   - ListChannelMemberships twice per channel, DEFAULT then HIDDEN: ceil(max(n, 1) / 50)
     pages each; ListChannelBans (a declared member who is banned is reported, never added);
   - ListChannelModerators: ceil(max(m, 1) / 50) pages per channel;
-  - users cost nothing (the AppInstanceUser ARN is built from the id); bots are named by
-    the listings, else ListAppInstanceBots once per app instance.
+  - users the listings revealed cost nothing (the AppInstanceUser ARN is built from the
+    id); a declared user no listing revealed (one a plan would add) is checked to exist,
+    once a run: ListAppInstanceUsers pages (50) or DescribeAppInstanceUser per user,
+    whichever the rule of ``resolve.py`` picks (at most twice the fewer), so that a
+    mistyped id is a plan error, not a failed item halfway through an apply; bots are
+    named by the listings, else ListAppInstanceBots once per app instance.
 Every messaging call is made as one of the app instance's bearers and paced under AWS's
 quotas by the run's pacer (``ProviderOptions.pacer``). With several ``bearers:``, each
 channel is read and written by exactly one of them for the whole run (``spread.py``), so a
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from reconciler.channel_import import ImportedChannel
@@ -36,6 +40,7 @@ from reconciler.parallel import pmap
 from reconciler.providers.base import ItemError, ReadProgress
 from reconciler.providers.messaging_api import PAGE, MessagingApi
 from reconciler.providers.registry import ProviderOptions
+from reconciler.providers.resolve import resolve_cheapest
 from reconciler.providers.retry import RetryPolicy
 from reconciler.providers.spread import Spread, share
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
@@ -68,6 +73,8 @@ class ChannelDirectory:
         self._channels: dict[str, dict[str, list[str]]] = {}  # instance -> name -> ARNs
         self._described: dict[str, dict[str, Any] | None] = {}
         self._bots: dict[str, dict[str, list[str]]] = {}  # instance -> bot name -> ARNs
+        self._users: dict[str, dict[str, bool]] = defaultdict(dict)  # instance -> ARN -> exists
+        self._users_lock = threading.Lock()  # one check of a user at a time, once per run
         self.member_arns: dict[tuple[str, MemberRef], str] = {}
 
     def learn(self, desired: DesiredState) -> None:
@@ -117,6 +124,26 @@ class ChannelDirectory:
         with self._lock:
             self._bots[instance] = dict(found)
         return dict(found)
+
+    def missing_users(self, instance: str, users: Collection[str]) -> set[str]:
+        """Which of ``users`` (AppInstanceUser ARNs no listing revealed) do not exist:
+        ListAppInstanceUsers pages or DescribeAppInstanceUser per user, whichever the
+        resolver's rule picks (``resolve.resolve_cheapest``); each user checked once a run."""
+        with self._users_lock:
+            known = self._users[instance]
+            ask = {arn: arn for arn in sorted(set(users)) if arn not in known}
+            pages = (
+                ([(a, True) for a in arns], more) for arns, more in self.api.user_pages(instance)
+            )
+            found = resolve_cheapest(
+                ask, pages, lambda arn: True if self.api.user_exists(arn) else None, self._map
+            )
+            for arn in ask:
+                known[arn] = arn in found
+            return {arn for arn in users if not known[arn]}
+
+    def _map(self, fn: Callable[[str], bool | None], items: Iterable[str]) -> Iterator[bool | None]:
+        return iter(pmap(fn, list(items), self.parallelism))
 
     def channel_arns(self, instance: str) -> dict[str, list[str]]:
         with self._lock:
@@ -268,6 +295,7 @@ class _ChannelsBase:
         for lt in live:  # what the listings revealed is free
             for m in lt.members:
                 self.dir.member_arns[(lt.key.scope, m.ref)] = m.member_id
+        missing = self._missing_users(scope)
         resolved: dict[tuple[str, MemberRef], str] = {}
         for t in scope:
             instance = t.key.scope
@@ -275,6 +303,9 @@ class _ChannelsBase:
                 arn = self._arn(instance, dm.ref)
                 if arn is None:
                     message = f"no AppInstanceBot named {dm.ref.key!r} in {instance}"
+                    problems.append(LiveProblem(t.key, _where(dm, t), message))
+                elif arn in missing:
+                    message = f"no AppInstanceUser {user_id_of(dm.ref)!r} in {instance}"
                     problems.append(LiveProblem(t.key, _where(dm, t), message))
                 elif arn in banned.get(t.key, set()):
                     message = (
@@ -285,6 +316,20 @@ class _ChannelsBase:
                 else:
                     resolved[(instance, dm.ref)] = arn
         return resolved
+
+    def _missing_users(self, scope: Sequence[DesiredTarget]) -> set[str]:
+        """The declared users no listing revealed (the ones a plan would add) that are not
+        AppInstanceUsers, by ARN: a plan error before anything is applied."""
+        unrevealed: dict[str, set[str]] = defaultdict(set)
+        for t in scope:
+            for dm in t.members:
+                key = (t.key.scope, dm.ref)
+                if dm.ref.kind is MemberKind.USER and key not in self.dir.member_arns:
+                    unrevealed[t.key.scope].add(f"{t.key.scope}/user/{user_id_of(dm.ref)}")
+        missing: set[str] = set()
+        for instance, users in sorted(unrevealed.items()):
+            missing |= self.dir.missing_users(instance, users)
+        return missing
 
     def _arn(self, instance: str, ref: MemberRef) -> str | None:
         known = self.dir.member_arns.get((instance, ref))

@@ -88,12 +88,26 @@ class MessagingApi:
         context: str,
         **params: Any,
     ) -> Iterator[dict[str, Any]]:
+        for items, _ in self._page_by_page(operation, key, bearer, quota, context, **params):
+            yield from items
+
+    def _page_by_page(
+        self,
+        operation: str,
+        key: str,
+        bearer: str | None,
+        quota: tuple[str, str] | None,
+        context: str,
+        **params: Any,
+    ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
+        """Each page's items and whether another page follows; stop iterating to stop
+        calling."""
         token: str | None = None
         while True:
             more = {"NextToken": token} if token else {}
             page = self._call(operation, bearer, quota, context, MaxResults=PAGE, **params, **more)
-            yield from page.get(key, [])
             token = page.get("NextToken")
+            yield list(page.get(key, [])), bool(token)
             if not token:
                 return
 
@@ -149,6 +163,26 @@ class MessagingApi:
                 AppInstanceArn=instance,
             )
         )  # fmt: skip
+
+    def user_pages(self, instance: str) -> Iterator[tuple[list[str], bool]]:
+        """ListAppInstanceUsers, page by page: each page's user ARNs, and whether more
+        follow (stop iterating to stop calling)."""
+        for items, more in self._page_by_page(
+            "ListAppInstanceUsers", "AppInstanceUsers", None, ("identity.list-users", ""),
+            f"app instance {instance}", AppInstanceArn=instance,
+        ):  # fmt: skip
+            yield [str(u.get("AppInstanceUserArn", "")) for u in items], more
+
+    def user_exists(self, user: str) -> bool:
+        """DescribeAppInstanceUser: is ``user`` (an ARN) an AppInstanceUser?"""
+        try:
+            self._call("DescribeAppInstanceUser", None, None, f"user {user}",
+                       AppInstanceUserArn=user)  # fmt: skip
+        except AwsError as exc:
+            if exc.code == NOT_FOUND:
+                return False
+            raise
+        return True
 
     def membership_type(self, channel: str, member: str, bearer: str) -> str | None:
         try:

@@ -1,4 +1,6 @@
-"""Resolving e-mail addresses to Chime user ids with as few ListUsers calls as possible.
+"""Resolving e-mail addresses to Chime user ids with as few ListUsers calls as possible
+(and, by the same rule, ``resolve_cheapest``: checking that channel members exist with
+ListAppInstanceUsers pages or DescribeAppInstanceUser lookups).
 
 Two ways exist: one ``ListUsers(UserEmail=...)`` call per address (k calls for k
 addresses), or one sweep of the account's users, 200 per page (at most P = ceil(U/200)
@@ -28,6 +30,9 @@ from reconciler.providers.chime_api import User
 
 T = TypeVar("T")
 R = TypeVar("R")
+K = TypeVar("K")
+Q = TypeVar("Q")
+V = TypeVar("V")
 
 # A parallel map (ThreadPoolExecutor.map) or the builtin map.
 Mapper = Callable[[Callable[[T], R], Iterable[T]], Iterator[R]]
@@ -44,6 +49,36 @@ def switch_to_lookups(pages_read: int, remaining: int) -> bool:
     return remaining <= max(pages_read, 1)
 
 
+def resolve_cheapest(
+    wanted: Mapping[K, Q],
+    pages: Iterator[tuple[Iterable[tuple[K, V]], bool]],
+    lookup: Callable[[Q], V | None],
+    pmap: Mapper[K, V | None] = map,
+) -> dict[K, V]:
+    """The rule above for any key: ``wanted`` maps each key to what ``lookup`` takes;
+    ``pages`` (lazy: a page is read only when asked for) gives each page's ``(key, value)``
+    pairs and whether more pages follow. Keys found nowhere are absent from the result."""
+    remaining = dict(wanted)
+    found: dict[K, V] = {}
+    if not remaining:
+        return found
+    if not switch_to_lookups(0, len(remaining)):
+        for read, (pairs, more) in enumerate(pages, start=1):
+            for key, value in pairs:
+                if key in remaining:
+                    found[key] = value
+                    del remaining[key]
+            if not remaining or not more:
+                return found
+            if switch_to_lookups(read, len(remaining)):
+                break
+    keys = list(remaining)
+    for key, looked_up in zip(keys, pmap(lambda k: lookup(remaining[k]), keys), strict=True):
+        if looked_up is not None:
+            found[key] = looked_up
+    return found
+
+
 def resolve_emails(
     api: UserSource,
     account: str,
@@ -52,24 +87,13 @@ def resolve_emails(
 ) -> dict[str, User]:
     """Resolve ``emails`` (case-folded key -> address as written) to users, by key.
     Addresses with no user are absent from the result."""
-    remaining = dict(emails)
-    found: dict[str, User] = {}
-    if not remaining:
-        return found
-    if not switch_to_lookups(0, len(remaining)):
-        for pages, (users, more) in enumerate(api.user_pages(account), start=1):
-            for user in users:
-                key = user.email.strip().casefold()
-                if key in remaining:
-                    found[key] = user
-                    del remaining[key]
-            if not remaining or not more:
-                return found
-            if switch_to_lookups(pages, len(remaining)):
-                break
-    keys = sorted(remaining)
-    results = pmap(lambda k: api.find_user_by_email(account, remaining[k]), keys)
-    for key, looked_up in zip(keys, results, strict=True):
-        if looked_up is not None:
-            found[key] = looked_up
-    return found
+    pages = (
+        ([(u.email.strip().casefold(), u) for u in users], more)
+        for users, more in api.user_pages(account)
+    )
+    return resolve_cheapest(
+        dict(sorted(emails.items())),
+        pages,
+        lambda address: api.find_user_by_email(account, address),
+        pmap,
+    )

@@ -26,9 +26,11 @@ READ = {
     "chime:ListRooms",
     "chime:ListUsers",
     # Chime SDK messaging and identity (channels): chime: actions too
+    "chime:DescribeAppInstanceUser",
     "chime:DescribeChannel",
     "chime:DescribeChannelMembership",
     "chime:ListAppInstanceBots",
+    "chime:ListAppInstanceUsers",
     "chime:ListChannelBans",
     "chime:ListChannelMemberships",
     "chime:ListChannelMembershipsForAppInstanceUser",
