@@ -17,7 +17,14 @@ Per command (a fresh session each), for the channels declared:
   per type change; CreateChannelModerator / DeleteChannelModerator: one per grant or
   revocation;
 - verification after apply: the changed channels' membership scans and bans, and the
-  moderator listings of channels whose moderators changed, as they are afterwards.
+  moderator listings of channels whose moderators changed, as they are afterwards;
+- the check that declared users exist (``chime-sdk-identity``), once a run per channel
+  kind, memberships first: the users that kind declares and no listing read so far
+  showed (nor an earlier check) are found by ListAppInstanceUsers pages (in the app
+  instance's order, page size from botocore's ``chime-sdk-identity`` model), then one
+  DescribeAppInstanceUser per user still unfound, with the number of pages that takes
+  the least TIME at AWS's identity quotas (pages one after another at 10/s, lookups in
+  parallel within 50/s): the cheapest way in time, knowing where the users are.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ from dataclasses import dataclass
 
 from bench.bounds import Calls, add, model_maximum, pages
 from bench.channel_world import DEFAULT, HIDDEN, Channel, ChannelWorld, diff
+from reconciler.emulator.messaging.quotas import IDENTITY
+from reconciler.emulator.messaging.quotas import LIST_USERS as LIST_USERS_QUOTA
 
 LIST_CHANNELS = "ListChannels"
 DESCRIBE = "DescribeChannel"
@@ -38,6 +47,12 @@ BATCH_CREATE = "BatchCreateChannelMembership"
 DELETE = "DeleteChannelMembership"
 CREATE_MODERATOR = "CreateChannelModerator"
 DELETE_MODERATOR = "DeleteChannelModerator"
+LIST_USERS = "ListAppInstanceUsers"
+DESCRIBE_USER = "DescribeAppInstanceUser"
+MESSAGING_OPS = frozenset(
+    (LIST_CHANNELS, DESCRIBE, LIST_MEMBERSHIPS, LIST_BANS, LIST_MODERATORS, BATCH_CREATE, DELETE,
+     CREATE_MODERATOR, DELETE_MODERATOR)
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -47,17 +62,24 @@ class MessagingLimits:
     bans_page: int
     moderators_page: int
     batch: int
+    users_page: int
+    page_seconds: float  # one ListAppInstanceUsers page at AWS's quotas
+    lookup_seconds: float  # one DescribeAppInstanceUser, in parallel within the quota
 
     @classmethod
     def from_model(cls) -> MessagingLimits:
         """The page and batch maxima of the botocore ``chime-sdk-messaging`` model."""
         most = model_maximum("chime-sdk-messaging")
+        identity = model_maximum("chime-sdk-identity")
         return cls(
             channels_page=most(LIST_CHANNELS, "MaxResults"),
             memberships_page=most(LIST_MEMBERSHIPS, "MaxResults"),
             bans_page=most(LIST_BANS, "MaxResults"),
             moderators_page=most(LIST_MODERATORS, "MaxResults"),
             batch=most(BATCH_CREATE, "MemberArns"),
+            users_page=identity(LIST_USERS, "MaxResults"),
+            page_seconds=1 / min(LIST_USERS_QUOTA[0].rate, IDENTITY[0].rate),
+            lookup_seconds=1 / IDENTITY[0].rate,
         )
 
 
@@ -76,14 +98,54 @@ def _moderators(c: Channel, limits: MessagingLimits) -> Calls:
 
 
 def read_bound(world: ChannelWorld, limits: MessagingLimits) -> Calls:
-    """Reading every declared channel (both kinds: memberships and moderators)."""
+    """Reading every declared channel (both kinds: memberships and moderators), and
+    checking that the declared users no listing showed exist."""
     calls: Calls = {
         LIST_CHANNELS: pages(len(world.channels), limits.channels_page),
         DESCRIBE: len(world.channels),
     }
     parts = [_scans(c, limits) for c in world.channels]
     parts += [_moderators(c, limits) for c in world.channels]
-    return add(calls, *parts)
+    return add(calls, *parts, *user_checks(world, limits))
+
+
+def user_checks(world: ChannelWorld, limits: MessagingLimits) -> list[Calls]:
+    """The identity calls of the check, per channel kind (memberships, then moderators)."""
+    shown = {m for c in world.channels for m in c.live}
+    declared = {m for c in world.channels for m in c.desired}
+    checks = [_cheapest_check(world.users, declared - shown, limits)]
+    shown |= declared | {m for c in world.channels for m in c.live_moderators}
+    moderators = {m for c in world.channels for m in c.moderators}
+    checks.append(_cheapest_check(world.users, moderators - shown, limits))
+    return checks
+
+
+def _cheapest_check(users: tuple[str, ...], wanted: set[str], limits: MessagingLimits) -> Calls:
+    """The pages p, then lookups of the users still unfound, that take the least time
+    (the fewest calls among equals); users in ListAppInstanceUsers order."""
+    if not wanted:
+        return {}
+    index = {u: i for i, u in enumerate(users)}
+    last_pages = pages(len(users), limits.users_page)
+
+    def remaining(p: int) -> int:
+        return sum(1 for u in wanted if u not in index or index[u] >= p * limits.users_page)
+
+    def cost(p: int) -> tuple[float, int]:
+        r = 0 if p == last_pages else remaining(p)
+        return p * limits.page_seconds + r * limits.lookup_seconds, p + r
+
+    best = min(range(last_pages + 1), key=cost)
+    lookups = 0 if best == last_pages else remaining(best)
+    return {op: n for op, n in ((LIST_USERS, best), (DESCRIBE_USER, lookups)) if n}
+
+
+def identity_seconds(bound: Calls, limits: MessagingLimits) -> float:
+    """The least time ``bound``'s identity calls take at AWS's quotas."""
+    return (
+        bound.get(LIST_USERS, 0) * limits.page_seconds
+        + bound.get(DESCRIBE_USER, 0) * limits.lookup_seconds
+    )
 
 
 def write_bound(world: ChannelWorld, limits: MessagingLimits) -> Calls:

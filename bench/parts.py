@@ -32,8 +32,8 @@ class Part:
     users_guarantee: int  # ListUsers calls the resolver promises (rooms; 0 otherwise)
     naive: Callable[[str, Path], None]
     # seconds AWS's documented quotas (emulator --quotas) allow at best, per bearer count,
-    # for ``calls`` calls of this part: None when none applies (rooms)
-    quota_seconds: Callable[[int, int], float] | None = None
+    # for the calls of a bound: None when none applies (rooms)
+    quota_seconds: Callable[[Calls, int], float] | None = None
 
 
 def rooms_part(world: World) -> Part:
@@ -68,10 +68,13 @@ def channels_part(world: ChannelWorld) -> Part:
     batches = channel_bounds.per_channel_batches(world, limits)
     bearer_rate, batch_rate = BEARER[0].rate, BATCH[0].rate
 
-    def quota_seconds(calls: int, bearers: int) -> float:
+    def quota_seconds(bound: Calls, bearers: int) -> float:
         # every messaging call counts against its bearer's quota; one channel's batch
-        # calls against the channel's own (1/s), whatever the bearers
-        return max(calls / (bearer_rate * bearers), max(batches - 1, 0) / batch_rate)
+        # calls against the channel's own (1/s), whatever the bearers; the users' check
+        # (identity quotas) waits for the listings that tell which users to check
+        calls = sum(n for op, n in bound.items() if op in channel_bounds.MESSAGING_OPS)
+        messaging = max(calls / (bearer_rate * bearers), max(batches - 1, 0) / batch_rate)
+        return messaging + channel_bounds.identity_seconds(bound, limits)
 
     summary = world.expected_summary()
     removals = summary["remove"] + summary["change"]
@@ -136,13 +139,11 @@ class Scenario:
         return sum(p.users_guarantee for p in self.parts)
 
     def quota_seconds(self, bound: Calls, bearers: int) -> float | None:
-        """The least time AWS's documented quotas allow the messaging calls of ``bound``."""
-        channels = [p for p in self.parts if p.quota_seconds is not None]
-        if not channels:
+        """The least time AWS's documented quotas allow the channel calls of ``bound``."""
+        timed = [p.quota_seconds for p in self.parts if p.quota_seconds is not None]
+        if not timed:
             return None
-        ops = set().union(*(p.apply_bound for p in channels))
-        calls = sum(n for op, n in bound.items() if op in ops)
-        return max(p.quota_seconds(calls, bearers) for p in channels if p.quota_seconds)
+        return max(seconds(bound, bearers) for seconds in timed)
 
     def naive(self, url: str, desired: Path) -> None:
         for p in self.parts:

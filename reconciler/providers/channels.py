@@ -40,7 +40,7 @@ from reconciler.parallel import pmap
 from reconciler.providers.base import ItemError, ReadProgress
 from reconciler.providers.messaging_api import PAGE, MessagingApi
 from reconciler.providers.registry import ProviderOptions
-from reconciler.providers.resolve import resolve_cheapest
+from reconciler.providers.resolve import Costs, resolve_cheapest
 from reconciler.providers.retry import RetryPolicy
 from reconciler.providers.spread import Spread, share
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
@@ -128,19 +128,34 @@ class ChannelDirectory:
     def missing_users(self, instance: str, users: Collection[str]) -> set[str]:
         """Which of ``users`` (AppInstanceUser ARNs no listing revealed) do not exist:
         ListAppInstanceUsers pages or DescribeAppInstanceUser per user, whichever the
-        resolver's rule picks (``resolve.resolve_cheapest``); each user checked once a run."""
+        resolver's rule picks (``resolve.resolve_cheapest``) by the time each takes at the
+        identity quotas, knowing the users the listings showed are listed too; each user
+        checked once a run."""
         with self._users_lock:
             known = self._users[instance]
             ask = {arn: arn for arn in sorted(set(users)) if arn not in known}
             pages = (
                 ([(a, True) for a in arns], more) for arns, more in self.api.user_pages(instance)
             )
+            page, lookup = self.api.identity_seconds()
+            costs = Costs(page, lookup, self._existing_users(instance), PAGE)
             found = resolve_cheapest(
-                ask, pages, lambda arn: True if self.api.user_exists(arn) else None, self._map
+                ask,
+                pages,
+                lambda arn: True if self.api.user_exists(arn) else None,
+                self._map,
+                costs,
             )
             for arn in ask:
                 known[arn] = arn in found
             return {arn for arn in users if not known[arn]}
+
+    def _existing_users(self, instance: str) -> int:
+        """How many of ``instance``'s users are known to exist: the ones the listings
+        showed and the ones checked."""
+        prefix = f"{instance}/user/"
+        shown = {arn for arn in self.member_arns.values() if arn.startswith(prefix)}
+        return len(shown | {arn for arn, exists in self._users[instance].items() if exists})
 
     def _map(self, fn: Callable[[str], bool | None], items: Iterable[str]) -> Iterator[bool | None]:
         return iter(pmap(fn, list(items), self.parallelism))

@@ -14,6 +14,7 @@ from typing import Any
 
 from reconciler.errors import AwsError
 from reconciler.pacing import Pacer, QuotaKey
+from reconciler.pacing.quotas import BY_NAME
 from reconciler.providers.base import ItemError
 from reconciler.providers.retry import RetryPolicy, call_with_retry
 
@@ -27,6 +28,8 @@ WRITE = "messaging.channel-write"
 LIST = "messaging.channel-list"
 USER = "messaging.user-list"
 CHANNELS = "messaging.list-channels"
+IDENTITY = "identity"  # every chime-sdk-identity call
+LIST_USERS = "identity.list-users"  # ListAppInstanceUsers besides
 
 
 class MessagingApi:
@@ -168,10 +171,24 @@ class MessagingApi:
         """ListAppInstanceUsers, page by page: each page's user ARNs, and whether more
         follow (stop iterating to stop calling)."""
         for items, more in self._page_by_page(
-            "ListAppInstanceUsers", "AppInstanceUsers", None, ("identity.list-users", ""),
+            "ListAppInstanceUsers", "AppInstanceUsers", None, (LIST_USERS, ""),
             f"app instance {instance}", AppInstanceArn=instance,
         ):  # fmt: skip
             yield [str(u.get("AppInstanceUserArn", "")) for u in items], more
+
+    def identity_seconds(self) -> tuple[float, float]:
+        """The seconds one ListAppInstanceUsers page and one DescribeAppInstanceUser take at
+        best under the run's quotas (pages one after another, each counted against both
+        ``identity.list-users`` and ``identity``; lookups in parallel within ``identity``).
+        A quota the run does not pace (``off``) counts at AWS's documented default."""
+        configured = self.pacer.rates if self.pacer is not None else {}
+
+        def rate(name: str) -> float:
+            found = configured.get(name) or BY_NAME[name].rate
+            assert found is not None  # both identity quotas are documented
+            return found
+
+        return 1 / min(rate(LIST_USERS), rate(IDENTITY)), 1 / rate(IDENTITY)
 
     def user_exists(self, user: str) -> bool:
         """DescribeAppInstanceUser: is ``user`` (an ARN) an AppInstanceUser?"""

@@ -19,11 +19,26 @@ Cost, against the lower bound L = min(k, P):
   - when the sweep is never abandoned it costs at most L calls;
   - when it is abandoned after p pages it costs p + r <= 2p calls, and then L >= p,
     so never more than 2L calls.
+
+``resolve_cheapest`` applies the rule to any keys, with costs that need not be one call
+each (``Costs``): checking channel users weighs a ListAppInstanceUsers page and a
+DescribeAppInstanceUser lookup by the TIME each takes at their quotas (pages are
+sequential at 10/s, lookups run in parallel within 50/s: a page costs five lookups), and
+the rule compares the r lookups' cost with the pages' cost: r * lookup <= max(p, 1) * page.
+It may also know that the listing holds at least n entries (the users the channel
+listings already showed exist, besides the ones wanted): then a full sweep has at least
+N = ceil(n / page size) pages, the users not shown yet may be anywhere in it (nothing
+orders a listing by what we want), and the r lookups are taken as soon as they cost no
+more than the N - p pages a full sweep has left. So the cost is never more than a full
+sweep's N pages when that rule decides, and never more than twice the pages read when
+the first one does. With unit costs and no n (e-mails for rooms) the rule is the one
+above, to the call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from reconciler.providers.chime_api import User
@@ -49,20 +64,46 @@ def switch_to_lookups(pages_read: int, remaining: int) -> bool:
     return remaining <= max(pages_read, 1)
 
 
+@dataclass(frozen=True)
+class Costs:
+    """What one listing page and one lookup cost (calls, or seconds at their quotas), and
+    how many entries the listing is known to hold at least besides the wanted ones
+    (``listed``) in pages of ``page_size``."""
+
+    page: float = 1.0
+    lookup: float = 1.0
+    listed: int = 0
+    page_size: int = 1
+
+    def switch(self, pages_read: int, remaining: int, wanted: int) -> bool:
+        """Look the ``remaining`` keys up one by one now, after ``pages_read`` pages of a
+        listing that holds at least ``listed`` + ``wanted`` entries?"""
+        lookups = remaining * self.lookup
+        if lookups <= max(pages_read, 1) * self.page:
+            return True
+        full = -(-(self.listed + wanted) // self.page_size) if self.listed else 0
+        return lookups <= (full - pages_read) * self.page
+
+
+UNIT = Costs()  # a call each, nothing known of the listing: ``switch_to_lookups``
+
+
 def resolve_cheapest(
     wanted: Mapping[K, Q],
     pages: Iterator[tuple[Iterable[tuple[K, V]], bool]],
     lookup: Callable[[Q], V | None],
     pmap: Mapper[K, V | None] = map,
+    costs: Costs = UNIT,
 ) -> dict[K, V]:
     """The rule above for any key: ``wanted`` maps each key to what ``lookup`` takes;
     ``pages`` (lazy: a page is read only when asked for) gives each page's ``(key, value)``
-    pairs and whether more pages follow. Keys found nowhere are absent from the result."""
+    pairs and whether more pages follow; ``costs`` weighs a page against a lookup. Keys
+    found nowhere are absent from the result."""
     remaining = dict(wanted)
     found: dict[K, V] = {}
     if not remaining:
         return found
-    if not switch_to_lookups(0, len(remaining)):
+    if not costs.switch(0, len(remaining), len(wanted)):
         for read, (pairs, more) in enumerate(pages, start=1):
             for key, value in pairs:
                 if key in remaining:
@@ -70,7 +111,7 @@ def resolve_cheapest(
                     del remaining[key]
             if not remaining or not more:
                 return found
-            if switch_to_lookups(read, len(remaining)):
+            if costs.switch(read, len(remaining), len(wanted)):
                 break
     keys = list(remaining)
     for key, looked_up in zip(keys, pmap(lambda k: lookup(remaining[k]), keys), strict=True):

@@ -80,6 +80,14 @@ def test_channel_bounds_come_from_the_messaging_model() -> None:
     assert bound["BatchCreateChannelMembership"] == 3
     assert bound["DeleteChannelMembership"] == 300
     assert bound["CreateChannelModerator"] == 1
+    # the 200 added users no listing shows: 200 lookups (4 s at 50/s), not the 205 pages
+    # of the app instance's users (20.5 s at 10/s)
+    assert (bound.get("ListAppInstanceUsers", 0), bound["DescribeAppInstanceUser"]) == (0, 200)
+    # 20 added users among 122, on pages 2 and 3: two pages then one lookup (0.22 s)
+    # beat 20 lookups (0.4 s) and the three pages (0.3 s)
+    small = channel_bounds.read_bound(channel_estate(1, 100, 0.5), limits)
+    assert (small["ListAppInstanceUsers"], small["DescribeAppInstanceUser"]) == (2, 1)
+    assert limits.users_page == 50  # botocore's chime-sdk-identity
 
 
 def test_a_channel_scenario_under_the_quotas_is_at_the_bound_and_never_throttled() -> None:
@@ -96,15 +104,17 @@ def test_a_channel_scenario_under_the_quotas_is_at_the_bound_and_never_throttled
         "ListChannelMemberships": 2,  # DEFAULT, HIDDEN
         "ListChannelBans": 1,
         "ListChannelModerators": 1,
+        "DescribeAppInstanceUser": 2,  # the 2 added users exist (no listing shows them)
     }
     # 2 adds and a type change (DEFAULT -> HIDDEN): 3 deletes (2 removals), 2 batches (one
     # per type), 1 moderator grant; then the channel is read again
     assert apply["calls"]["DeleteChannelMembership"] == 3
     assert apply["calls"]["BatchCreateChannelMembership"] == 2
     assert apply["calls"]["CreateChannelModerator"] == 1
-    assert apply["calls_total"] == apply["lower_bound_total"] == 6 + 6 + 4
+    assert apply["calls_total"] == apply["lower_bound_total"] == 6 + 2 + 6 + 4
     assert plan["throttled"] == apply["throttled"] == 0
-    assert apply["ideal_s"] == 16 / 10  # AWS's bearer quota: 10 calls/s
+    # AWS's bearer quota: 10 calls/s; then the identity quota: 50 lookups/s
+    assert apply["ideal_s"] == round(16 / 10 + 2 / 50, 3)
     assert apply["wall_s"] >= apply["ideal_s"]
     # the naive script: one create per member, a delete and a create per type change
     assert naive["calls"]["CreateChannelMembership"] == 3
