@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from reconciler import kinds
 from reconciler.kinds import RoleValue
@@ -22,6 +23,9 @@ class LiveMember:
     role: RoleValue  # a role of the target's kind
 
 
+_role, _member_id = attrgetter("role"), attrgetter("member_id")
+
+
 @dataclass(frozen=True)
 class LiveTarget:
     key: TargetKey
@@ -33,9 +37,9 @@ class LiveTarget:
         """Digest of the memberships (id and role); a saved plan refuses to apply when the
         target's fingerprint has changed since the plan was made."""
         text = kinds.get(self.key.kind).role_text
+        texts = {role: text(role) for role in set(map(_role, self.members))}  # a few roles
         lines = "".join(
-            f"{m.member_id}\0{text(m.role)}\n"
-            for m in sorted(self.members, key=lambda m: m.member_id)
+            [f"{m.member_id}\0{texts[m.role]}\n" for m in sorted(self.members, key=_member_id)]
         )
         return "sha256:" + hashlib.sha256(lines.encode()).hexdigest()
 

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import datetime
 import difflib
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
+from operator import attrgetter
 
 from reconciler import kinds
 from reconciler.desired.model import DesiredState, DesiredTarget
@@ -112,23 +113,26 @@ def plan_target(
     """The changes for one target, with its unmanaged and protected members (those of
     ``protected`` that pruning would remove, but for ``quiet`` ones: the bearers)."""
     kind = kinds.get(desired.key.kind)
-    by_ref: dict[MemberRef, LiveMember] = {}
+    never = kind.never_managed
+    # each declared member's place, taken by the first live member with its ref (in
+    # ``_live_order``); a second one with the same ref is undeclared: two hashes a member
+    place = {m.ref: i for i, m in enumerate(desired.members)}
+    matched: list[LiveMember | None] = [None] * len(desired.members)
     undeclared: list[LiveMember] = []
-    declared = {m.ref for m in desired.members}
     for m in sorted(live.members, key=_live_order):
-        if m.kind not in kind.never_managed and m.ref in declared and m.ref not in by_ref:
-            by_ref[m.ref] = m
-        else:
+        i = place.pop(m.ref, None) if m.kind not in never else None
+        if i is None:
             undeclared.append(m)
+        else:
+            matched[i] = m
 
     changes: list[Change] = []
     unmanaged: list[LiveMember] = []
     kept: list[LiveMember] = []
 
-    for dm in desired.members:
-        if dm.ref.kind in kind.never_managed:
+    for dm, lm in zip(desired.members, matched, strict=True):
+        if dm.ref.kind in never:
             continue  # never managed (the loader refuses them; this is a second guard)
-        lm = by_ref.get(dm.ref)
         if lm is None:
             member_id = member_ids.get(dm.ref)
             if member_id is not None:
@@ -190,12 +194,15 @@ def plan_target(
         unmanaged=tuple(sorted(unmanaged, key=_live_order)),
         protected=tuple(sorted(kept, key=_live_order)),
         live_count=len(live.members),
-        live_elevated=kind.elevated_count(m.role for m in live.members),
+        live_elevated=kind.elevated_count(map(_role, live.members)),
     )
 
 
-def _live_order(m: LiveMember) -> tuple[MemberKind, str, str]:
-    return (m.ref.kind, m.ref.key, m.member_id)
+_role = attrgetter("role")
+# a live member's order: its ref's (kind, key), then its id (attrgetter: in C)
+_live_order: Callable[[LiveMember], tuple[MemberKind, str, str]] = attrgetter(
+    "ref.kind", "ref.key", "member_id"
+)
 
 
 def select(declared: Iterable[DesiredTarget], names: Collection[str] | None) -> list[DesiredTarget]:

@@ -6,6 +6,7 @@ resolves groups into these values.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
@@ -113,6 +114,9 @@ class DesiredState:
     # members ``protected`` reaches only through group entries that end: until when (the
     # last such path); ``governance.expiry.as_of`` stops protecting them after it
     protected_until: tuple[tuple[MemberRef, Until], ...] = ()
+    # the moment ``governance.expiry.as_of`` took the paths expired then out at (None: not
+    # yet): as of it again is the same state, not another walk of every path
+    as_of: dt.datetime | None = None
 
     @property
     def unmanaged_is_drift(self) -> bool:

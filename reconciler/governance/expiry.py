@@ -41,17 +41,31 @@ def is_expired(p: Provenance, now: dt.datetime) -> bool:
 def as_of(desired: DesiredState, now: dt.datetime) -> DesiredState:
     """``desired`` without the paths expired at ``now`` (see the module docstring); a
     member ``protected:`` reaches only through group entries that have all ended is no
-    longer protected."""
+    longer protected. The state as of ``now`` already (the CLI's, then the planner's) is
+    returned as it is."""
+    if desired.as_of == now:
+        return desired
     ended = {ref for ref, until in desired.protected_until if until.expired(now)}
     return replace(
         desired,
         targets=tuple(_target(t, now) for t in desired.targets),
         protected=desired.protected - ended if ended else desired.protected,
+        as_of=now,
     )
 
 
+def _dated(t: DesiredTarget) -> bool:
+    """Whether some path of the target has an ``until`` (a loop, not a generator: it
+    runs over every path of every target)."""
+    for m in t.members:
+        for p in m.provenance:
+            if p.grant is not None and p.grant.until is not None:
+                return True
+    return False
+
+
 def _target(t: DesiredTarget, now: dt.datetime) -> DesiredTarget:
-    if not any(until_of(p) for m in t.members for p in m.provenance):
+    if not _dated(t):
         return t  # nothing in it ends (most targets): one pass, nothing made
     kind = kinds.get(t.key.kind)
     members: list[DesiredMember] = []
@@ -142,7 +156,7 @@ def expiring(targets: Iterable[DesiredTarget], now: dt.datetime, days: int) -> t
     for t in targets:
         for m in t.members:
             for p in m.provenance:
-                until = until_of(p)
+                until = p.grant.until if p.grant is not None else None  # until_of, inline
                 if until is None or until.expired(now) or days_left(until, now) > days:
                     continue
                 key = (t.key, m.ref, until)
