@@ -138,6 +138,9 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
         prune = d.prune if own_prune is None else own_prune
         target, conflicts = _target(key, t, target_id, prune, expander, now)
         problems += conflicts
+        too_many = _too_many(t.kind, name, target, now)
+        if too_many:
+            problems.append(located(*where, too_many))
         targets.append(target)
     return Resolved(
         targets=tuple(sorted(targets, key=lambda t: t.key)),
@@ -251,6 +254,24 @@ def _target(
         safety=t.kind.safety_of(t.spec),
     )
     return target, problems
+
+
+def _too_many(kind: Kind, name: str, target: DesiredTarget, now: dt.datetime | None) -> str:
+    """The error for a target declaring more members than AWS allows in one (the members
+    still declared at ``now``), or ""."""
+    most = kind.max_members
+    if most is None or len(target.members) <= most:
+        return ""
+    count = sum(
+        1 for m in target.members if now is None or not all(_ended(p, now) for p in m.provenance)
+    )
+    if count <= most:
+        return ""
+    words = kind.words
+    return (
+        f"{words.noun} {name!r} declares {count:,} {words.members}, more than AWS's maximum "
+        f"of {most:,}: apply would fail for the {count - most:,} over it"
+    )
 
 
 def _ended(p: Provenance, now: dt.datetime) -> bool:

@@ -49,6 +49,7 @@ class Words:
     # after a target's name where names alone are shown (the Markdown table), so that two
     # kinds sharing a target name (a channel and its moderators) have rows told apart
     qualifier: str = ""
+    members: str = "members"  # what a target's members are called in messages
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,9 @@ class Kind:
     member_parser: Callable[[str], MemberRef] = MemberRef.parse
     never_managed: frozenset[MemberKind] = frozenset()  # listed, never changed
     in_place: frozenset[MemberKind] = frozenset()  # whose role changes in place
+    # AWS's most members of one target: declaring more is an error at the target, not a
+    # failure per member over the limit at apply (None: no documented limit)
+    max_members: int | None = None
 
     # -- applying ------------------------------------------------------------------------
     batch_size: int = 1  # most members one create call takes

@@ -26,6 +26,9 @@ from reconciler.kinds.base import Kind, RoleList, Words
 from reconciler.refs import MemberKind
 
 CHANNEL_BATCH = 100  # BatchCreateChannelMembership: MemberArns 1-100 (botocore model)
+# AWS's quotas (shared/CHIME_SDK.md): members per channel, moderators per channel
+MAX_CHANNEL_MEMBERS = 10_000
+MAX_CHANNEL_MODERATORS = 1_000
 DEFAULT = "DEFAULT"
 HIDDEN = "HIDDEN"
 MODERATOR = "Moderator"
@@ -82,7 +85,9 @@ CHANNEL = ChannelKind(
         plural="channels",
         scope="app instance",
         replace_note=" (replace: a membership type changes by delete and create)",
+        members="members (members: and hidden: together)",
     ),
+    max_members=MAX_CHANNEL_MEMBERS,
     role_lists=(RoleList("members", DEFAULT), RoleList("hidden", HIDDEN)),
     roles=(DEFAULT, HIDDEN),
     ranked=False,  # DEFAULT and HIDDEN conflict
@@ -101,7 +106,9 @@ CHANNEL_MODERATOR = ChannelKind(
         elevated=("moderator", "moderators"),
         demotion="as moderator",
         qualifier=" (moderators)",
+        members="moderators",
     ),
+    max_members=MAX_CHANNEL_MODERATORS,
     role_lists=(RoleList("moderators", MODERATOR),),
     roles=(MODERATOR,),
     ranked=True,

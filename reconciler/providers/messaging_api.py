@@ -82,16 +82,9 @@ class MessagingApi:
                 exc.context,
             ) from None
 
-    def _pages(
-        self,
-        operation: str,
-        key: str,
-        bearer: str | None,
-        quota: tuple[str, str] | None,
-        context: str,
-        **params: Any,
-    ) -> Iterator[dict[str, Any]]:
-        for items, _ in self._page_by_page(operation, key, bearer, quota, context, **params):
+    def _pages(self, *listing: Any, **params: Any) -> Iterator[dict[str, Any]]:
+        """Every item of every page (``_page_by_page``'s arguments)."""
+        for items, _ in self._page_by_page(*listing, **params):
             yield from items
 
     def _page_by_page(
