@@ -77,7 +77,7 @@ def normalise(args: Sequence[str], group: click.Group, ctx: click.Context) -> li
     if i >= len(args) or args[i] == "--":
         return [*out, *args[i:]]
     name = args[i]
-    command = group.commands.get(name)
+    command = group.get_command(ctx, name)
     if command is None or isinstance(command, click.Group):
         return [*out, *args[i:]]  # click reports an unknown command; sub-groups: as typed
     own = Options.of(command, ctx)

@@ -9,7 +9,9 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
+import reconciler.timing  # noqa: F401  (its peak-memory line at exit, whatever the command)
 from reconciler import __version__
+from reconciler.cli import commands
 from reconciler.cli.argv import normalise
 from reconciler.cli.context import AppContext
 from reconciler.errors import ReconcilerError
@@ -35,6 +37,12 @@ class ReconcilerGroup(click.Group):
             return super().parse_args(ctx, normalise(args, self, ctx))
         except click.UsageError as exc:
             raise _exit_1(exc) from None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return commands.names()
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return commands.load(self, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -150,17 +158,6 @@ def cli(ctx: click.Context, /, **options: Any) -> None:
     sources = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
     app.explicit = frozenset(n for n in options if ctx.get_parameter_source(n) in sources)
     ctx.obj = app
-
-
-def _register() -> None:
-    # Each command module adds itself to `cli`; imported here so that a broken optional
-    # command cannot stop the others from loading during development.
-    from reconciler.cli import commands
-
-    commands.register(cli)
-
-
-_register()
 
 
 def main() -> None:

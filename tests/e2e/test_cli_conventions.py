@@ -25,7 +25,10 @@ SOURCE = Path(__file__).resolve().parents[2] / "reconciler"
 
 def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     out = [path]
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             out += _commands(command, (*path, name))
         else:
@@ -190,3 +193,34 @@ def test_completion_prints_each_shells_script(workdir: Path) -> None:
     ]:
         result = CliRunner().invoke(root, ["completion", shell], prog_name="chime-reconciler")
         assert result.exit_code == 0 and needle in result.output
+
+
+STARTUP = """
+import sys
+from reconciler.cli import main
+sys.argv = ["chime-reconciler", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print("LOADED", *sorted(m for m in sys.modules if m.startswith("reconciler.")))
+"""
+
+
+@pytest.mark.parametrize("command", ["plan", "apply"])
+def test_a_command_imports_its_own_module_and_not_the_others(command: str) -> None:
+    # start-up is a large part of a quick plan: the emulator, the importer's command,
+    # the GitHub glue and the other commands are imported only when they are run
+    done = subprocess.run(
+        [sys.executable, "-c", STARTUP, command, "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    loaded = set(done.stdout.rsplit("LOADED", 1)[1].split())
+    assert f"reconciler.cli.{command}" in loaded
+    others = {"reconciler.emulator", "reconciler.gitops", "reconciler.cli.demo"}
+    others |= {f"reconciler.cli.{c}" for c in ("codeowners", "import_cmd", "merge_plans")}
+    others -= {f"reconciler.cli.{command}"}
+    assert loaded & others == set()
