@@ -80,6 +80,7 @@ class ChangeResult:
 
 
 ChangeProgress = Callable[[ChangeResult], None]  # called from worker threads
+TargetDone = Callable[[TargetPlan, Sequence[ChangeResult]], None]  # from worker threads
 
 
 @dataclass(frozen=True)
@@ -143,14 +144,22 @@ def apply(
     progress: ChangeProgress | None = None,
     retry: RetryPolicy | None = None,
     safety: Safety | Callable[[TargetKey], Safety] | None = None,
+    finished: TargetDone | None = None,
 ) -> ApplyResult:
     """Apply every change of ``plan``; never raises for AWS errors, reports them instead.
     ``providers``: one writer per kind id (or one writer for every target). ``safety``
     (or a function giving each target's, with its own ``safety:`` limits): its kinds'
     minimums (``min_administrators``) are the floor no target may pass below while it is
-    changed (None: never below both its count before and after the plan)."""
+    changed (None: never below both its count before and after the plan).
+
+    ``finished(target, results)`` is called in the worker thread as soon as a target of
+    the plan's last phase is done (no later phase changes it): apply verifies it there,
+    while the other targets' writes go on. Within a phase the targets with the most
+    changes start first (each target's calls are one sequential chain, so the longest
+    chains must not be left for the end); results stay in plan order."""
     policy = retry or RetryPolicy.from_env()
     targets = [t for t in plan.targets if t.changes]
+    last = max((t.kind.apply_phase for t in targets), default=0)
 
     def writer(tp: TargetPlan) -> Writer:
         if not isinstance(providers, Mapping):
@@ -162,13 +171,17 @@ def apply(
     def run(tp: TargetPlan) -> list[ChangeResult]:
         limits = safety(tp.key) if callable(safety) else safety
         floor = limits.minimum(tp.kind.minimum_setting) if limits is not None else None
-        return _TargetRun(tp, writer(tp), policy, progress, floor).run()
+        results = _TargetRun(tp, writer(tp), policy, progress, floor).run()
+        if finished is not None and tp.kind.apply_phase == last:
+            finished(tp, results)
+        return results
 
     for tp in targets:
         writer(tp)  # every kind has a provider before anything is changed
     done: dict[TargetKey, list[ChangeResult]] = {}
     for phase in sorted({t.kind.apply_phase for t in targets}):
         batch = [t for t in targets if t.kind.apply_phase == phase]
+        batch.sort(key=lambda t: len(t.changes), reverse=True)  # stable: plan order on ties
         for tp, rs in zip(batch, pmap(run, batch, parallelism), strict=True):
             done[tp.key] = rs
     return ApplyResult(tuple(r for t in targets for r in done[t.key]))  # in plan order

@@ -17,7 +17,7 @@ import click
 from reconciler import interrupt
 from reconciler.applier import ApplyResult
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.execute import ApplyInterrupted, notify, run_changes, verify
+from reconciler.cli.execute import Applied, ApplyInterrupted, notify, run_changes, verify
 from reconciler.cli.options import (
     allow_unsafe_option,
     shard_from,
@@ -188,7 +188,8 @@ def apply(
     planned = time.monotonic() - started
     if plan.has_changes and asks:
         _confirm(err=fmt == "json")
-    result, apply_s = run_changes(session, plan) if plan.has_changes else (ApplyResult(()), 0.0)
+    applied = run_changes(session, plan) if plan.has_changes else Applied(ApplyResult(()))
+    result = applied.result
     if plan.has_changes:
         closing = shown if fmt == "json" else out
         if not quiet or asks:
@@ -196,8 +197,8 @@ def apply(
         for line in render_apply(result):
             closing.print(line, highlight=False, markup=False)
     verify_started = time.monotonic()
-    verified = verify(session, plan, result)
-    timings = Timings(planned, apply_s, time.monotonic() - verify_started)
+    verified = verify(session, plan, applied)
+    timings = Timings(planned, applied.seconds, time.monotonic() - verify_started)
     document = render_apply_json(result, verified=verified, timings=timings)
     if fmt == "json":
         click.echo(document, nl=False)

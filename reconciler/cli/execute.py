@@ -4,20 +4,23 @@ targets again."""
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import click
 from rich.console import Console
 
 from reconciler import interrupt
-from reconciler.applier import ApplyResult
+from reconciler.applier import ApplyResult, ChangeResult
 from reconciler.applier import apply as run_apply
 from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError
 from reconciler.kinds import RoleValue
-from reconciler.plan import Action, Change, Plan
-from reconciler.refs import MemberRef
+from reconciler.live import LiveTarget
+from reconciler.plan import Action, Change, Plan, TargetPlan
+from reconciler.refs import MemberRef, TargetKey
 from reconciler.render.apply import interrupted_summary, render_apply, render_interrupted
 from reconciler.timing import timed
 
@@ -30,20 +33,35 @@ class ApplyInterrupted(ReconcilerError):
     exit_code = interrupt.EXIT_INTERRUPTED
 
 
+@dataclass(frozen=True)
+class Applied:
+    """What ``run_changes`` did: the applier's result, the seconds taken, and the targets
+    re-read for verification meanwhile (None: gone)."""
+
+    result: ApplyResult
+    seconds: float = 0.0
+    reread: Mapping[TargetKey, LiveTarget | None] = field(default_factory=dict)
+
+
 def execute(session: Session, plan: Plan, out: Console) -> bool:
     """Apply ``plan``, print the outcome, verify; True when everything converged."""
-    result, _ = run_changes(session, plan)
+    applied = run_changes(session, plan)
     out.print()
-    for line in render_apply(result):
+    for line in render_apply(applied.result):
         out.print(line, highlight=False, markup=False)
-    return verify(session, plan, result) is not False and result.ok
+    return verify(session, plan, applied) is not False and applied.result.ok
 
 
-def run_changes(session: Session, plan: Plan) -> tuple[ApplyResult, float]:
-    """Apply ``plan`` with the progress bar: the applier's result and the seconds taken.
-    Interrupted (Ctrl-C, SIGTERM): no new call starts, the calls in flight finish, what
-    was applied and what was not is printed, and ApplyInterrupted (exit 130) is raised."""
+def run_changes(session: Session, plan: Plan) -> Applied:
+    """Apply ``plan`` with the progress bar. Interrupted (Ctrl-C, SIGTERM): no new call
+    starts, the calls in flight finish, what was applied and what was not is printed, and
+    ApplyInterrupted (exit 130) is raised.
+
+    Each target is re-read for verification by the thread that applied it, as soon as
+    its changes are done (``EarlyReads``): those reads overlap the other targets' writes
+    instead of waiting for the last one."""
     started = time.monotonic()
+    early = EarlyReads(session)
     with interrupt.graceful(notify):
         with session.progress.task("Applying changes", len(plan.changes)), timed("apply"):
             result = run_apply(
@@ -52,13 +70,38 @@ def run_changes(session: Session, plan: Plan) -> tuple[ApplyResult, float]:
                 parallelism=session.app.parallelism,
                 progress=session.progress.advance,
                 safety=session.desired.safety_for,
+                finished=early,
             )
         if interrupt.requested():
             click.echo()
             for line in render_interrupted(result):
                 click.echo(line)
             raise ApplyInterrupted(interrupted_summary(result))
-    return result, time.monotonic() - started
+    return Applied(result, time.monotonic() - started, dict(early.read))
+
+
+class EarlyReads:
+    """The applier's ``finished`` hook: re-reads a target whose changes are done (at
+    least one of them done: the same targets ``verify`` re-reads), in the applier's
+    thread. A read that fails is left to ``verify``, which reads it again (and reports
+    the failure as before)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.read: dict[TargetKey, LiveTarget | None] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, tp: TargetPlan, results: Sequence[ChangeResult]) -> None:
+        if not any(r.ok for r in results) or interrupt.requested():
+            return
+        provider = self.session.provider(tp.key.kind)
+        try:
+            with self.session.progress.muted():  # the bar counts changes meanwhile
+                found = provider.read_ids([(tp.key, tp.target_id)])
+        except ReconcilerError:
+            return
+        with self._lock:
+            self.read[tp.key] = found.get(tp.key)
 
 
 def notify(message: str) -> None:
@@ -66,16 +109,20 @@ def notify(message: str) -> None:
     click.echo(message, err=True)
 
 
-def verify(session: Session, plan: Plan, result: ApplyResult) -> bool | None:
-    """Re-read the targets with a change done (listings only, by id) and check that every
-    change the applier reported done is there: the member present with the planned role,
-    or gone. None when no change was done (nothing to verify: a target whose every change
-    failed is not read again)."""
+def verify(session: Session, plan: Plan, applied: Applied) -> bool | None:
+    """Re-read the targets with a change done (listings only, by id; those re-read while
+    the apply went on are not read again) and check that every change the applier
+    reported done is there: the member present with the planned role, or gone. None when
+    no change was done (nothing to verify: a target whose every change failed is not read
+    again)."""
+    result = applied.result
     touched = {r.change.target for r in result.results if r.ok}
     if not touched:
         return None
     with timed("verify"):
-        live = session.read_planned([t for t in plan.targets if t.key in touched], VERIFYING)
+        live = session.read_planned(
+            [t for t in plan.targets if t.key in touched], VERIFYING, applied.reread
+        )
     roles = {key: {m.member_id: m.role for m in target.members} for key, target in live.items()}
     # a create names the member as the create call does (a meeting attendee by its
     # ExternalUserId, listed by its AttendeeId): found by reference as well

@@ -3,7 +3,7 @@ compute the plan. Wiring only: the logic lives in the loader, provider and plann
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from reconciler import collector
@@ -75,14 +75,26 @@ class Session:
             return merged(p.read(self.desired, only=only) for p in self.providers.values())
 
     def read_planned(
-        self, targets: Sequence[TargetPlan], label: str = "Reading memberships"
+        self,
+        targets: Sequence[TargetPlan],
+        label: str = "Reading memberships",
+        known: Mapping[TargetKey, LiveTarget | None] | None = None,
     ) -> dict[TargetKey, LiveTarget]:
         """The live memberships of planned targets, read by the ids in the plan: listings
-        only, no name or member resolution. A target gone since is left out."""
-        found: dict[TargetKey, LiveTarget] = {}
+        only, no name or member resolution. A target gone since is left out. ``known``:
+        targets read already (None: gone), not read again but counted in the progress."""
+        keys = {t.key for t in targets}
+        known = {k: t for k, t in (known or {}).items() if k in keys}
+        found = {k: t for k, t in known.items() if t is not None}
         with self.progress.task(label, len(targets)):
-            for kind_id in sorted({t.key.kind for t in targets}):
-                ids = [(t.key, t.target_id) for t in targets if t.key.kind == kind_id]
+            for key in known:
+                self.progress.advance(key)
+            for kind_id in sorted({t.key.kind for t in targets if t.key not in known}):
+                ids = [
+                    (t.key, t.target_id)
+                    for t in targets
+                    if t.key.kind == kind_id and t.key not in known
+                ]
                 found.update(self.provider(kind_id).read_ids(ids))
         return found
 

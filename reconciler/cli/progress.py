@@ -34,6 +34,7 @@ class ProgressBar:
         self.delay_s = delay_s
         self._console = console
         self._lock = threading.Lock()
+        self._muted = threading.local()
         self._shown = False
         self._active = False  # a step is under way (a late timer must not show a bar)
         self._timer: threading.Timer | None = None
@@ -94,4 +95,15 @@ class ProgressBar:
         return self._shown
 
     def advance(self, *_: object) -> None:
-        self._progress.advance(self._task)
+        if not getattr(self._muted, "on", False):
+            self._progress.advance(self._task)
+
+    @contextlib.contextmanager
+    def muted(self) -> Iterator[None]:
+        """``advance`` does nothing in this thread meanwhile: work done on the side of the
+        step under way (apply's early verification re-reads) is not counted in its bar."""
+        self._muted.on = True
+        try:
+            yield
+        finally:
+            self._muted.on = False

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import pytest
 
 from reconciler.applier import ApplyResult, ChangeResult, apply
 from reconciler.desired.model import Safety
 from reconciler.errors import AwsError
+from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, MODERATOR
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.providers.base import ItemError
 from reconciler.providers.retry import RetryPolicy
@@ -418,3 +420,70 @@ def test_random_transient_item_faults_still_converge(seed: int) -> None:
     result = apply(plan_of(*changes), fake, retry=policy)  # type: ignore[arg-type]
     assert result.ok
     assert set(fake.rooms["ops"]) == {f"new{i}@x.io" for i in range(80)}
+
+
+def test_the_target_with_most_changes_starts_first_and_results_keep_plan_order() -> None:
+    # each target's calls are one chain: the longest chains start first so that the
+    # threads finish together instead of one long room running alone at the end
+    fake = FakeRooms({"a": {}, "b": {"x@x.io": M}, "c": {}})
+    changes = [
+        create("u@x.io", room="a"),
+        create("v@x.io", room="b"),
+        delete("x@x.io", room="b"),
+        update("x@x.io", M, A, room="c"),
+        create("w@x.io", room="c"),
+    ]
+    plan = plan_of(*changes)
+    result = apply(plan, fake, parallelism=1, retry=NO_WAIT)  # type: ignore[arg-type]
+    assert [rid for _, rid, _ in fake.log] == ["b", "b", "c", "c", "a"]
+    assert [r.change for r in result.results] == list(plan.changes)
+
+
+def test_finished_gets_each_target_as_soon_as_its_changes_are_done() -> None:
+    fake = FakeRooms({"a": {}, "b": {"x@x.io": M}})
+    done: list[tuple[str, list[str]]] = []
+
+    def finished(tp: TargetPlan, results: Sequence[ChangeResult]) -> None:
+        fake.log.append(("finished", tp.target_id, ()))
+        done.append((tp.target_id, [r.outcome for r in results]))
+
+    fake.call_errors[("DeleteRoomMembership", "x@x.io")] = "BadRequestException"
+    result = apply(
+        plan_of(create("u@x.io", room="a"), delete("x@x.io", room="b")),
+        fake,  # type: ignore[arg-type]
+        parallelism=1,
+        retry=NO_WAIT,
+        finished=finished,
+    )
+    # before the next target's first call: its verification re-read overlaps their writes
+    assert [(op, rid) for op, rid, _ in fake.log] == [
+        ("create", "a"),
+        ("finished", "a"),
+        ("delete", "b"),
+        ("finished", "b"),
+    ]
+    assert done == [("a", ["ok"]), ("b", ["failed"])]
+    assert [r.outcome for r in result.results] == ["ok", "failed"]
+
+
+def test_finished_waits_for_the_last_phase_as_a_later_phase_may_change_a_target() -> None:
+    # channel memberships (phase 0) come before channel moderators (phase 1): only the
+    # last phase's targets are handed over early (apply verifies the others at the end)
+    members = TargetKey(CHANNEL.id, "arn:app", "general")
+    moderators = TargetKey(CHANNEL_MODERATOR.id, "arn:app", "general")
+    plan = Plan(
+        tuple(
+            TargetPlan(k, "arn:ch", "fp", (replace(create("u@x.io", role), target=k),))
+            for k, role in ((members, DEFAULT), (moderators, MODERATOR))
+        )
+    )
+    fake = FakeRooms({"arn:ch": {}})
+    fake.create_members = lambda target, tid, items: {}  # type: ignore[method-assign]
+    handed: list[TargetKey] = []
+    result = apply(
+        plan,
+        fake,  # type: ignore[arg-type]
+        retry=NO_WAIT,
+        finished=lambda tp, _: handed.append(tp.key),
+    )
+    assert result.ok and handed == [moderators]
