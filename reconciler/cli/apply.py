@@ -176,8 +176,19 @@ def apply(
         if interrupt.requested():
             raise ApplyInterrupted("Interrupted before applying anything: nothing was applied.")
     asks = plan_file is None and not auto_approve
-    if not quiet or asks:
+    shows = not quiet or asks
+
+    def show() -> None:
         render_plan(plan, "text", verbose=app.verbose > 0, console=shown, allow_unsafe=allow_unsafe)
+
+    # Nobody waits to read the plan (no question, no progress bar, no -vv lines on
+    # stderr): it is written while it is applied (writing thousands of changes takes
+    # about as long as hundreds of calls).
+    proceeds = plan.has_changes and not plan.errors and (allow_unsafe or not plan.violations)
+    meanwhile = shows and proceeds and not asks and not session.progress.enabled
+    meanwhile = meanwhile and app.verbose < 2
+    if shows and not meanwhile:
+        show()
     if plan.errors:
         raise PlanErrorsError.counting(len(plan.errors))
     if plan.violations and not allow_unsafe:
@@ -188,7 +199,10 @@ def apply(
     planned = time.monotonic() - started
     if plan.has_changes and asks:
         _confirm(err=fmt == "json")
-    applied = run_changes(session, plan) if plan.has_changes else Applied(ApplyResult(()))
+    if plan.has_changes:
+        applied = run_changes(session, plan, show if meanwhile else None)
+    else:
+        applied = Applied(ApplyResult(()))
     result = applied.result
     if plan.has_changes:
         closing = shown if fmt == "json" else out

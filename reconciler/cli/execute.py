@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import click
@@ -52,32 +52,66 @@ def execute(session: Session, plan: Plan, out: Console) -> bool:
     return verify(session, plan, applied) is not False and applied.result.ok
 
 
-def run_changes(session: Session, plan: Plan) -> Applied:
+def run_changes(
+    session: Session, plan: Plan, meanwhile: Callable[[], None] | None = None
+) -> Applied:
     """Apply ``plan`` with the progress bar. Interrupted (Ctrl-C, SIGTERM): no new call
     starts, the calls in flight finish, what was applied and what was not is printed, and
     ApplyInterrupted (exit 130) is raised.
 
     Each target is re-read for verification by the thread that applied it, as soon as
     its changes are done (``EarlyReads``): those reads overlap the other targets' writes
-    instead of waiting for the last one."""
+    instead of waiting for the last one.
+
+    ``meanwhile`` (writing the plan out) runs in a thread of its own during the apply,
+    which waits for it before it ends. If it fails (a closed pipe), no new call starts,
+    as after a Ctrl-C, and its error is raised once the calls in flight are done."""
     started = time.monotonic()
     early = EarlyReads(session)
     with interrupt.graceful(notify):
-        with session.progress.task("Applying changes", len(plan.changes)), timed("apply"):
-            result = run_apply(
-                plan,
-                {k: session.provider(k) for k in sorted({t.key.kind for t in plan.targets})},
-                parallelism=session.app.parallelism,
-                progress=session.progress.advance,
-                safety=session.desired.safety_for,
-                finished=early,
-            )
+        aside = _Aside(meanwhile) if meanwhile is not None else None
+        try:
+            with session.progress.task("Applying changes", len(plan.changes)), timed("apply"):
+                result = run_apply(
+                    plan,
+                    {k: session.provider(k) for k in sorted({t.key.kind for t in plan.targets})},
+                    parallelism=session.app.parallelism,
+                    progress=session.progress.advance,
+                    safety=session.desired.safety_for,
+                    finished=early,
+                )
+        finally:
+            if aside is not None:
+                aside.join()
         if interrupt.requested():
             click.echo()
             for line in render_interrupted(result):
                 click.echo(line)
             raise ApplyInterrupted(interrupted_summary(result))
     return Applied(result, time.monotonic() - started, dict(early.read))
+
+
+class _Aside:
+    """``fn`` in a thread of its own; ``join`` waits for it and raises what it raised.
+    A failure stops new calls at once (``interrupt.STOP``, as a Ctrl-C does)."""
+
+    def __init__(self, fn: Callable[[], None]) -> None:
+        self.fn = fn
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="apply-meanwhile", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.fn()
+        except BaseException as exc:  # raised again in the applying thread (join)
+            self.error = exc
+            interrupt.STOP.set()
+
+    def join(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 class EarlyReads:
