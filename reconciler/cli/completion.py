@@ -21,6 +21,7 @@ def complete_targets(ctx: click.Context, _param: click.Parameter, incomplete: st
     --desired directory given on the command line being completed (or its default). A
     directory that does not load completes nothing: completion never prints errors."""
     from reconciler.desired.loader import load_desired  # only when completing
+    from reconciler.desired.meeting_spec import env_name
     from reconciler.errors import ReconcilerError
 
     directory = _desired_dir(ctx)
@@ -28,7 +29,10 @@ def complete_targets(ctx: click.Context, _param: click.Parameter, incomplete: st
         targets = load_desired(directory).targets
     except (ReconcilerError, OSError):
         return []
-    names = sorted({t.key.name for t in targets} | {t.target_id for t in targets if t.target_id})
+    # an id read from the environment (a meeting's ``${VARIABLE}``) is not offered: the
+    # shell would expand it, and the target is completed by its name
+    ids = {t.target_id for t in targets if t.target_id and env_name(t.target_id) is None}
+    names = sorted({t.key.name for t in targets} | ids)
     return [CompletionItem(n) for n in names if n.startswith(incomplete)]
 
 

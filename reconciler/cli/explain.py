@@ -12,6 +12,7 @@ from reconciler.errors import UsageError
 from reconciler.governance.explaining import explain, member_refs
 from reconciler.planner import plan as make_plan
 from reconciler.planner import select
+from reconciler.refs import MemberKind
 from reconciler.render.explain import render_explain
 
 
@@ -36,7 +37,9 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
       chime-reconciler --now 2027-04-01 explain alice@example.com   # then
 
     Reads the live memberships of the declared targets (or those given with --target).
-    Exit 0 with the answer (also "neither declared nor live"); 1 on an error.
+    Exit 0 with the answer (also "neither declared nor live"); 1 on an error, and for
+    text that is no e-mail address, bot:NAME or user:ID and no declared meeting's
+    attendee (an ExternalUserId) either.
     """
     try:
         refs = member_refs(member)
@@ -49,6 +52,11 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
     live = session.read(session.scope(targets))
     planned = make_plan(session.desired, live, targets=targets or None, now=app.now)
     result = explain(member.strip(), refs, session.desired, live, planned, app.now, targets=targets)
+    if not result.targets and all(r.kind is MemberKind.EXTERNAL for r in refs.values()):
+        raise UsageError(
+            f"MEMBER {member!r} is not an e-mail address, bot:NAME or user:ID, and no "
+            "declared meeting declares or has an attendee with that ExternalUserId"
+        )
     render_explain(result, fmt, app.console())
 
 

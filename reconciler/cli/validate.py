@@ -83,13 +83,15 @@ def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
 
 
 def _targets(targets: Sequence[DesiredTarget]) -> str:
-    """``4 rooms`` (rooms always), then each other kind declared: ``, 1 channel``."""
+    """``4 rooms`` (rooms always), then each other kind declared: ``, 1 channel``, the
+    kinds of one section together (a channel and its moderators, then meetings)."""
     counts = Counter(t.key.kind for t in targets)
     parts = [plural(counts.pop(ROOM.id, 0), "room")]
-    for kind in kinds.all_kinds():
-        n = counts.get(kind.id, 0)
-        if n and kind.id != ROOM.id:
-            parts.append(f"{n} {kind.words.noun if n == 1 else kind.words.plural}")
+    for section in kinds.sections().values():
+        for kind in section:
+            n = counts.get(kind.id, 0)
+            if n and kind.id != ROOM.id:
+                parts.append(f"{n} {kind.words.noun if n == 1 else kind.words.plural}")
     return ", ".join(parts)
 
 

@@ -46,6 +46,7 @@ from reconciler.governance.entries import (
     EntryBase,
     GrantFields,
     which_attendee,
+    without_key,
 )
 
 UUID_PATTERN = r"[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}"
@@ -135,12 +136,7 @@ class AttendeeMapping(GrantFields):
     @classmethod
     def _needs_profile(cls, data: Any) -> Any:
         if isinstance(data, dict) and "profile" not in data:
-            keys = ", ".join(str(k) for k in data) or "none"
-            raise _fail(
-                "attendee_entry",
-                "expected a capability profile, or a mapping with `profile:` (and `until:`, "
-                f"`reason:`, `ticket:`), got a mapping with keys: {keys}",
-            )
+            raise _fail("attendee_entry", without_key("profile", "a capability profile", data))
         return data
 
 

@@ -20,6 +20,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from reconciler.governance.grant import UNTIL_EXAMPLES
+
 Path = tuple[str | int, ...]
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -29,6 +31,7 @@ MAX_INT_BITS = 4_000  # about 1,200 digits: no setting needs more, and Python ca
 # an integer of over 4,300 digits (sys.int_info.default_max_str_digits)
 LARGE = 256 * 1024  # characters: a broken file this large is not parsed again in Python
 INT_TAG = "tag:yaml.org,2002:int"
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 HINTS = (  # what a PyYAML problem usually means in a desired-state file
     ("'@'", 'quote group references: "@group"'),
     ("'\\t'", "indent with spaces, not tabs"),
@@ -196,6 +199,13 @@ def scalar_value(
         value = constructor.construct_object(node, deep=True)
     except Exception as exc:  # a bad timestamp, base64 or unknown tag: PyYAML varies
         problem = getattr(exc, "problem", None) or str(exc)
+        if node.tag == TIMESTAMP_TAG and isinstance(exc, ValueError):  # 2027-02-30
+            problem = (
+                f"invalid date {node.value!r} ({problem}): expected {UNTIL_EXAMPLES}, or "
+                "quotes around text that is not a date"
+            )
+            issues.append(YamlIssue(_line(node), path, problem, True))
+            return None
         if node.tag == INT_TAG and isinstance(exc, ValueError):  # over 4,300 digits
             problem = "the number is too large"
         issues.append(YamlIssue(_line(node), path, f"invalid YAML value: {problem}", True))

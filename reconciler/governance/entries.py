@@ -93,11 +93,23 @@ class EntryBase(GrantFields):
             if str(key).lower() == "bot" and isinstance(name, str) and name.strip():
                 hint = f"write 'bot:{name.strip()}', without a space after ':'"
                 raise _fail(f"expected a string, got a mapping ({hint})")
-        keys = ", ".join(str(k) for k in data) or "none"
-        raise _fail(
-            "expected a member reference, or a mapping with `member:` (and `until:`, "
-            f"`reason:`, `ticket:`), got a mapping with keys: {keys}"
-        )
+        raise _fail(without_key("member", "a member reference", data))
+
+
+def without_key(key: str, what: str, data: dict[Any, Any]) -> str:
+    """The message for an entry's mapping that lacks ``key`` (``member``, a meeting
+    attendee's ``profile``): a key that is a typo of it is named, with the suggestion
+    unknown keys get; else what the mapping may hold."""
+    from reconciler.desired.messages import closest  # desired.messages imports this module
+
+    typo = next((str(k) for k in data if closest(str(k), [key])), None)
+    if typo is not None:
+        return f"unknown key {typo!r} (did you mean {key!r}?)"
+    keys = ", ".join(str(k) for k in data) or "none"
+    return (
+        f"expected {what}, or a mapping with `{key}:` (and `until:`, `reason:`, `ticket:`), "
+        f"got a mapping with keys: {keys}"
+    )
 
 
 def _fail(message: str) -> PydanticCustomError:

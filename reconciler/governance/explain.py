@@ -92,6 +92,7 @@ class TargetExplanation:
     live_role: str | None  # None: not live (or not read)
     outcome: Outcome
     detail: str = ""  # e.g. the planner's error for UNRESOLVED / NOT_READ
+    role_word: str = "role"  # the kind's word for a role (a meeting's: "capabilities")
 
     @property
     def note(self) -> str:
@@ -101,7 +102,7 @@ class TargetExplanation:
         if o is Outcome.ADD:
             return f"the plan adds it as {self.declared_role}"
         if o is Outcome.CHANGE:
-            return f"the plan changes its role {self.live_role} -> {self.declared_role}"
+            return f"the plan changes its {self.role_word} {self.live_role} -> {self.declared_role}"
         if o is Outcome.REMOVE:
             return "the plan removes it (prune is on)"
         if o is Outcome.KEPT:

@@ -89,7 +89,8 @@ def _target(
         name=t.key.name,
         scope=t.key.scope,
         scope_label=kind.words.scope,
-        target_id=t.target_id or (lt.target_id if lt is not None else None),
+        # the id Chime answered to (a meeting's ``${VARIABLE}`` resolved), as `plan` shows
+        target_id=(lt.target_id if lt is not None else None) or t.target_id,
         location=t.location,
         owners=t.owners,
         prune=t.prune,
@@ -98,6 +99,7 @@ def _target(
         live_role=live_role,
         outcome=outcome,
         detail=detail,
+        role_word=kind.words.role,
     )
 
 

@@ -21,6 +21,7 @@ from reconciler.refs import Location
 
 UTC = dt.UTC
 UNTIL_EXAMPLES = "a date (2027-03-31) or a date and time with a zone (2027-03-31T18:00:00Z)"
+DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|[T ])")  # a date, maybe a time after it
 DURATION_RE = re.compile(r"^\s*(\d{1,5})\s*([dw])\s*$", re.IGNORECASE)
 DURATION_UNITS = {"d": 1, "w": 7}
 DEFAULT_WARNING_DAYS = 14  # settings.yaml expiry_warning_days
@@ -74,8 +75,9 @@ def parse_until(value: object, location: Location | None = None) -> Until:
 def _from_text(text: str) -> object:
     try:
         return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"expected {UNTIL_EXAMPLES}, got {text!r}") from None
+    except ValueError as exc:
+        why = f" ({exc})" if DATE_SHAPE.match(text) else ""  # day is out of range for month
+        raise ValueError(f"expected {UNTIL_EXAMPLES}, got {text!r}{why}") from None
 
 
 def _describe(value: object) -> str:

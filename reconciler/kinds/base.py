@@ -50,6 +50,7 @@ class Words:
     # kinds sharing a target name (a channel and its moderators) have rows told apart
     qualifier: str = ""
     members: str = "members"  # what a target's members are called in messages
+    role: str = "role"  # what a member's role is called (`explain`): "capabilities"
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,7 @@ MEETING = MeetingKind(
         scope="meeting_id",
         elevated=("presenter", "presenters"),
         demotion="as presenter",
+        role="capabilities",
     ),
     section="meetings",
     spec=MeetingSpec,

@@ -44,7 +44,7 @@ def target_lines(t: TargetExplanation, e: Explanation) -> list[str]:
         where += f"; owners: {', '.join(t.owners)}"
     noun = kinds.get(t.kind).words.noun if kinds.known(t.kind) else t.kind
     out = [f"# {noun} {t.name} ({ident})", f"  {where}"]
-    out.append(f"  role: {t.declared_role or 'not declared'}")
+    out.append(f"  {t.role_word}: {t.declared_role or 'not declared'}")
     out.extend(f"    {d.describe(e.now)}" for d in t.declarations)
     live = t.live_role or ("not read" if t.outcome.value == "not-read" else "not a member")
     out.append(f"  live: {live}")

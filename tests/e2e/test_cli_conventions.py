@@ -172,13 +172,20 @@ def test_target_names_complete_from_the_desired_state(write_desired: Any, workdi
                   incident-response: {members: [a@example.com]}
                   ops: {id: room-ops-1, members: [a@example.com]}
                 """,
+            "meetings.yaml": """
+                meetings:
+                  bridge: {meeting_id: "${INCIDENT_MEETING_ID}", attendees: {a@example.com: viewer}}
+                """,
         }
     )
+    # the meeting by its name, never its `${VARIABLE}` (the shell would expand it)
     assert _complete("chime-reconciler plan --target ", workdir) == [
+        "plain,bridge",
         "plain,incident-response",
         "plain,ops",
         "plain,room-ops-1",
     ]
+    assert _complete("chime-reconciler plan --target $", workdir) == []
     assert _complete("chime-reconciler apply --target i", workdir) == ["plain,incident-response"]
     (workdir / "desired-state").rename(workdir / "other")
     assert _complete("chime-reconciler plan --desired other --target o", workdir) == ["plain,ops"]

@@ -152,3 +152,10 @@ def test_explain_unknown_target_or_member_is_a_usage_error(scenario: None, cli: 
     assert bad_member.err_lines == [
         "Error: MEMBER 'x': malformed email address 'x' (give an e-mail address or bot:NAME)"
     ]
+    # longer text could be an attendee's ExternalUserId; no declared meeting has it
+    not_email = cli(*NOW, "explain", "not an email")
+    assert (not_email.exit_code, not_email.stdout) == (1, "")
+    assert not_email.err_lines == [
+        "Error: MEMBER 'not an email' is not an e-mail address, bot:NAME or user:ID, and no "
+        "declared meeting declares or has an attendee with that ExternalUserId"
+    ]

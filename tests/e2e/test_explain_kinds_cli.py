@@ -118,13 +118,14 @@ def test_explain_covers_channels_moderators_and_meetings(scenario: None, cli: An
         "",
         f"# meeting bridge (meeting_id {MEETING}, id {MEETING})",
         f"  declared in {D}/meetings.yaml:2; owners: @bob",
-        "  role: audio SendReceive, video SendReceive, content SendReceive",
+        "  capabilities: audio SendReceive, video SendReceive, content SendReceive",
         f"    audio Receive, video Receive, content Receive via @sre at {D}/groups.yaml:3 "
         f"(from {D}/meetings.yaml:7)",
         "    audio SendReceive, video SendReceive, content SendReceive at "
         f"{D}/meetings.yaml:8, until 2027-03-25 (5 days left), reason: demo",
         "  live: audio Receive, video Receive, content Receive",
-        "  plan: the plan changes its role audio Receive, video Receive, content Receive -> "
+        "  plan: the plan changes its capabilities audio Receive, video Receive, content "
+        "Receive -> "
         "audio SendReceive, video SendReceive, content SendReceive",
         "",
         "alice@example.com is declared in 3 targets and live in 2 targets.",
@@ -156,7 +157,7 @@ def test_explain_an_expired_attendee_and_channel_member_in_json(scenario: None, 
     assert text.lines[2:] == [
         f"# meeting bridge (meeting_id {MEETING}, id {MEETING})",
         f"  declared in {D}/meetings.yaml:2; owners: @bob",
-        "  role: not declared",
+        "  capabilities: not declared",
         f"    expired 2027-03-01: audio Receive, video Receive, content Receive via @sre at "
         f"{D}/groups.yaml:4 (from {D}/meetings.yaml:7), reason: quarterly audit",
         "  live: audio Receive, video Receive, content Receive",

@@ -97,6 +97,22 @@ def test_plan_then_apply_converges_with_the_fewest_calls(bridge: EmulatorServer,
     assert cli("plan", "--detailed-exitcode").exit_code == 0
 
 
+def test_explain_names_the_meeting_by_the_id_its_variable_holds(
+    bridge: EmulatorServer, cli: Cli
+) -> None:
+    run = cli("explain", "bob@example.com")
+    assert run.exit_code == 0, run.stderr
+    assert run.lines[2:5] == [
+        f"# meeting bridge (meeting_id ${{INCIDENT_MEETING_ID}}, id {MEETING})",  # as `plan`
+        "  declared in desired-state/meetings.yaml:5",
+        "  capabilities: audio SendReceive, video SendReceive, content Receive",
+    ]
+    assert run.lines[-3] == (
+        "  plan: the plan changes its capabilities audio Receive, video None, content None -> "
+        "audio SendReceive, video SendReceive, content Receive"
+    )
+
+
 def test_attendees_are_created_in_batches_of_100(
     emulator: EmulatorServer,
     cli: Cli,

@@ -137,8 +137,9 @@ EXPECTED: dict[str, list[str]] = {
         "invalid-regex/restrictions.yaml:4: restrictions[1]: missing required key 'path'",
     ],
     "invalid-value": [
-        "invalid-value/rooms.yaml:3: rooms.incident-response.id: "
-        "invalid YAML value: month must be in 1..12",
+        "invalid-value/rooms.yaml:3: rooms.incident-response.id: invalid date '2024-13-45' "
+        "(month must be in 1..12): expected a date (2027-03-31) or a date and time with a "
+        "zone (2027-03-31T18:00:00Z), or quotes around text that is not a date",
         "invalid-value/rooms.yaml:4: rooms.incident-response.members[0]: "
         "invalid YAML value: could not determine a constructor for the tag '!secret'",
     ],

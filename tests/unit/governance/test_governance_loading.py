@@ -156,8 +156,7 @@ def test_bad_mapping_entries_are_located_at_their_key(tmp_path: Path) -> None:
         "rooms.yaml:6: rooms.ops.administrators[0].until: '2027-03-31T18:00:00' has no time "
         "zone: add one (2027-03-31T18:00:00Z or +02:00), or give a date",
         "rooms.yaml:7: rooms.ops.administrators[1].member: malformed email address 'bob@'",
-        "rooms.yaml:8: rooms.ops.administrators[2]: expected a member reference, or a mapping "
-        "with `member:` (and `until:`, `reason:`, `ticket:`), got a mapping with keys: memebr",
+        "rooms.yaml:8: rooms.ops.administrators[2]: unknown key 'memebr' (did you mean 'member'?)",
         "rooms.yaml:9: rooms.ops.administrators[3].until: expected a date (2027-03-31) or a "
         "date and time with a zone (2027-03-31T18:00:00Z), got 'soon'",
         "rooms.yaml:9: rooms.ops.administrators[3]: unknown key 'reson' (did you mean 'reason'?)",

@@ -74,7 +74,7 @@ def test_utc_is_written_with_z() -> None:
         (
             "2027-02-30",
             "expected a date (2027-03-31) or a date and time with a zone "
-            "(2027-03-31T18:00:00Z), got '2027-02-30'",
+            "(2027-03-31T18:00:00Z), got '2027-02-30' (day is out of range for month)",
         ),
         (
             20270331,
