@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from reconciler.fastinit import slot_init
+
 if TYPE_CHECKING:  # governance.grant imports Location from here
     from reconciler.governance.grant import Grant
 
@@ -90,6 +92,17 @@ class MemberRef:
             raise ValueError(f"malformed email address {text!r}")
         return cls.user(text)
 
+    # Written out rather than generated: the generated ones build a (kind, key) tuple per
+    # call, and members are hashed and compared millions of times at the service maximums.
+    # Equal references have equal keys, so the key's (cached) hash is a valid hash.
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not MemberRef:
+            return NotImplemented
+        return self.key == other.key and self.kind == other.kind
+
     def __str__(self) -> str:
         if self.kind is MemberKind.BOT:
             return f"{BOT_PREFIX}{self.display}"
@@ -98,6 +111,7 @@ class MemberRef:
         return self.display
 
 
+@slot_init
 @dataclass(frozen=True, order=True, slots=True)
 class Location:
     """Where something was declared: a file path (relative to the desired-state dir's
@@ -110,6 +124,7 @@ class Location:
         return f"{self.file}:{self.line}"
 
 
+@slot_init
 @dataclass(frozen=True, order=True, slots=True)
 class Provenance:
     """One path that put a member into a target with a role.

@@ -9,10 +9,12 @@ from reconciler.desired.messages import closest, located
 from reconciler.desired.spec import Entry, GroupRef
 from reconciler.desired.yamlpos import Path
 from reconciler.errors import Problem
+from reconciler.fastinit import slot_init
 from reconciler.governance.grant import NO_GRANT, Grant, combine
 from reconciler.refs import Location, MemberRef
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class EntryAt:
     """One entry of a member list, where it is written."""

@@ -329,25 +329,34 @@ class _Loader:
         """Parse validated member entries (path, value, role): a reference, or its mapping
         form with until / reason / ticket (the grant); the same member twice in one list is
         an error."""
-        seen: dict[tuple[KeyPath, Entry], int] = {}
+        seen: dict[KeyPath, dict[Entry, int]] = {}  # per list: entry -> its first line
         out = []
         skipped, parse_one = self.skipped, entry_parser(parse_member)
+        parent: KeyPath | None = None  # the list of the entries before (most come in runs)
+        in_list: dict[Entry, int] = {}
+        lines = None
         for item_path, value, role in listed:
             if skipped and (display, item_path) in skipped:  # invalid, and reported as such
                 continue
             entry = parse_one(value if type(value) is str else text_of(value))
-            # a list entry's own line; a mapping's entry (a meeting attendee): its key's
-            line = (positions.line_of if isinstance(item_path[-1], str) else positions.value_line)(
-                item_path
-            )
-            in_list = (item_path[:-1], entry)
-            if in_list in seen:
-                message = f"{str(entry)!r} is listed twice (first at line {seen[in_list]})"
+            up, index = item_path[:-1], item_path[-1]
+            if up != parent:
+                parent, in_list, lines = up, seen.setdefault(up, {}), positions.items.get(up)
+            if type(index) is int and lines is not None and 0 <= index < len(lines):
+                line = lines[index]  # a list entry's own line, as value_line finds it
+            else:  # a mapping's entry (a meeting attendee): its key's
+                where = positions.line_of if isinstance(index, str) else positions.value_line
+                line = where(item_path)
+            known = len(in_list)
+            first = in_list.setdefault(entry, line)
+            if len(in_list) == known:
+                message = f"{str(entry)!r} is listed twice (first at line {first})"
                 self.problems.append(located(display, line, item_path, message))
                 continue
-            seen[in_list] = line
             location = Location(display, line)
-            grant = grant_of(value, location) if isinstance(value, BaseModel) else NO_GRANT
+            grant = NO_GRANT
+            if type(value) is not str and isinstance(value, BaseModel):  # the mapping form
+                grant = grant_of(value, location)
             out.append(RoleEntry(EntryAt(entry, location, item_path, grant), role))
         return tuple(out)
 

@@ -11,6 +11,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 
+from reconciler.fastinit import slot_init
 from reconciler.governance.codeowners import Ownership
 from reconciler.governance.grant import DEFAULT_WARNING_DAYS, Until
 from reconciler.refs import Location, MemberRef, Provenance, TargetKey
@@ -68,6 +69,7 @@ class AppInstanceSetting:
         return self.bearers[0]
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class DesiredMember:
     """A member with its effective role (``Kind.combine`` of every path's) and every path

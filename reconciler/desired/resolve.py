@@ -10,8 +10,9 @@ path that put them there.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from pydantic import BaseModel
 
@@ -22,12 +23,14 @@ from reconciler.desired.model import DesiredMember, DesiredTarget, Policy, Safet
 from reconciler.desired.spec import GroupRef, SafetySpec, SettingsFile
 from reconciler.desired.yamlpos import Path
 from reconciler.errors import Problem
+from reconciler.fastinit import slot_init
 from reconciler.governance.codeowners import Ownership
 from reconciler.governance.grant import Until, combine
 from reconciler.kinds import Kind, RoleConflict
 from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class RoleEntry:
     """One entry of a target's member lists and the role it gives."""
@@ -208,27 +211,36 @@ def _target(
     expander: Expander,
     now: dt.datetime | None,
 ) -> tuple[DesiredTarget, list[Problem]]:
-    found: dict[MemberRef, list[Provenance]] = {}
+    found: dict[MemberRef, Provenance] = {}  # the first path to each member
+    more: dict[MemberRef, list[Provenance]] = {}  # every path, for members with several
     problems: list[Problem] = []
 
-    def add(ref: MemberRef, provenance: Provenance) -> None:
-        found.setdefault(ref, []).append(provenance)
+    def add(ref: MemberRef, path: Provenance) -> None:
+        first = found.setdefault(ref, path)
+        if first is not path:
+            more.setdefault(ref, [first]).append(path)
 
     for e in t.entries:
-        if isinstance(e.at.entry, MemberRef):
-            add(e.at.entry, Provenance(e.role, e.at.location, grant=e.at.grant))
+        at = e.at
+        if isinstance(at.entry, MemberRef):  # most entries: add(), inline
+            path = Provenance(e.role, at.location, (), None, at.grant)
+            first = found.setdefault(at.entry, path)
+            if first is not path:
+                more.setdefault(at.entry, [first]).append(path)
             continue
-        for reached in expander.members(e.at.entry.name):
-            grant = combine([e.at.grant, reached.grant])
-            add(
-                reached.ref, Provenance(e.role, e.at.location, reached.via, reached.location, grant)
-            )
+        for reached in expander.members(at.entry.name):
+            grant = combine([at.grant, reached.grant])
+            add(reached.ref, Provenance(e.role, at.location, reached.via, reached.location, grant))
     text = t.kind.role_text
+    one_path: dict[Hashable, Hashable] = {}  # a role -> the kind's combine([role]), once each
     members = []
-    for ref, provenance in found.items():
-        if len(provenance) == 1:  # most members: one path, one role
-            role = t.kind.combine([provenance[0].role])
-            members.append(DesiredMember(ref, role, tuple(provenance)))
+    for ref, first in found.items():
+        provenance = more.get(ref) if more else None
+        if provenance is None:  # most members: one path, one role
+            role = one_path.get(first.role, _UNSEEN)
+            if role is _UNSEEN:
+                role = one_path[first.role] = t.kind.combine([first.role])
+            members.append(DesiredMember(ref, role, (first,)))
             continue
         paths = sorted(
             set(provenance),
@@ -284,10 +296,10 @@ def _end(p: Provenance) -> dt.datetime:
     return until.instant if until is not None else dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-def _by_ref(member: DesiredMember) -> tuple[str, str]:
-    """A member's place in its target: ``MemberRef``'s own order (kind, then key), as
-    plain strings (compared in C rather than by the dataclass's ``__lt__``)."""
-    return (member.ref.kind, member.ref.key)
+# a member's place in its target: ``MemberRef``'s own order (kind, then key), as plain
+# strings (compared in C rather than by the dataclass's ``__lt__``; taken in C too)
+_by_ref: Callable[[DesiredMember], tuple[str, str]] = attrgetter("ref.kind", "ref.key")
+_UNSEEN = object()  # not in a dict
 
 
 def _conflict(t: TargetDef, ref: MemberRef, paths: list[Provenance], why: str) -> Problem:
