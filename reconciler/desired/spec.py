@@ -24,7 +24,9 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
+    WrapValidator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -94,7 +96,10 @@ def parse_entry(text: str, parse_member: Parser = MemberRef.parse) -> Entry:
     """An entry of a member list: ``@group``, or a member reference (``bot:NAME`` or an
     e-mail address for rooms; ``parse_member`` is the kind's parser). Raises ValueError
     with a user-facing message."""
-    return entry_parser(parse_member)(text)
+    remembered = _REMEMBERED.get()
+    known = remembered.get(parse_member) if remembered is not None else None
+    entry = known.get(text) if known is not None else None  # parsed before: most entries
+    return entry if entry is not None else entry_parser(parse_member)(text)
 
 
 def entry_parser(parse_member: Parser = MemberRef.parse) -> Callable[[str], Entry]:
@@ -162,6 +167,28 @@ def _entry_valid(value: str) -> str:
     return value
 
 
+def _plain_references(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """A member list: a copy of it when every entry is a string that ``MemberReference``
+    takes as it is (not blank, not too long, one that parses), checked here in one pass;
+    otherwise (a mapping entry, a bad one) pydantic's validation of each entry, with its
+    messages. Most lists, a million entries at the service maximums, are such names."""
+    if type(value) is list and _all_plain(value):
+        return list(value)
+    return handler(value)
+
+
+def _all_plain(entries: list[Any]) -> bool:
+    parse = entry_parser()  # parse_entry's, remembering
+    for text in entries:
+        if type(text) is not str or len(text) > MAX_NAME_LENGTH or not text.strip():
+            return False
+        try:
+            parse(text)
+        except ValueError:
+            return False
+    return True
+
+
 def _group_name(value: str) -> str:
     _short(value)
     if value.startswith(GROUP_PREFIX):
@@ -209,6 +236,7 @@ MemberEntry = Annotated[
 ]
 MemberList = Annotated[
     list[MemberEntry],
+    WrapValidator(_plain_references),
     Field(description="Member references, or mappings {member, until, reason, ticket}."),
 ]
 ReferenceList = Annotated[list[MemberReference], Field(description="Member references.")]

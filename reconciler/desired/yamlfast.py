@@ -153,12 +153,23 @@ class _Events:
         out: list[Any] = []
         lines = array("L")
         self.positions.items[path] = lines
-        next_event, line_of = self.next, self._line
+        next_event, line_of, strings = self.next, self._line, self.strings
         while True:
             event = next_event()
             kind = type(event)
             if kind is SequenceEndEvent:
                 return out
+            if kind is ScalarEvent and event.tag is None and event.anchor is None:
+                # most items: a name (``_line`` and ``_scalar`` of an untagged text, inline)
+                value = event.value
+                text = not event.implicit[0] or (value and value[0] not in RESOLVERS)
+                if text and (value.isascii() or lone_surrogate(value) is None):
+                    self.count += 1
+                    if self.count > MAX_NODES:
+                        raise _GiveUp
+                    lines.append(event.start_mark.line + 1)
+                    out.append(strings.setdefault(value, value))
+                    continue
             lines.append(line_of(event))
             out.append(self._value(event, (*path, len(out)), depth + 1))
 
