@@ -78,7 +78,10 @@ def html_text(text: str) -> str:
 
 def json_text(text: str) -> str:
     """Rendered JSON with format characters, C1 controls and separators escaped as
-    ``\\uXXXX`` (json.dumps with ensure_ascii=False leaves them raw)."""
+    ``\\uXXXX`` (json.dumps with ensure_ascii=False leaves them raw). ASCII text has none
+    but DEL, looked for alone: the regex scan took most of a 24 MB plan's rendering."""
+    if text.isascii() and "\x7f" not in text:
+        return text
     return _JSON_UNSAFE.sub(lambda m: _json_escape(m.group()), text)
 
 
@@ -94,32 +97,61 @@ def shown_values(value: T) -> T:
     """``value`` with ``shown`` applied to every string in it: in frozen dataclasses,
     tuples, lists and dicts. Parts without anything to escape are returned as they are
     (the same objects), so a plan of plain names costs one regex search per string."""
-    return _shown(value)  # type: ignore[no-any-return]
+    return _Shown().of(value)  # type: ignore[no-any-return]
 
 
-def _shown(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value
-    if isinstance(value, str):
-        return shown(value)
-    if isinstance(value, tuple | list):
-        items = [_shown(v) for v in value]
-        if all(a is b for a, b in zip(items, value, strict=True)):
+_PLAIN = (int, float, bool, type(None))
+_FIELDS: dict[type, tuple[str, ...] | None] = {}  # a class -> its init fields (a dataclass)
+
+
+def _init_fields(cls: type) -> tuple[str, ...] | None:
+    """The names of a dataclass's init fields (None: not a dataclass), once per class."""
+    if cls not in _FIELDS:
+        is_data = dataclasses.is_dataclass(cls)
+        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init) if is_data else None
+    return _FIELDS[cls]
+
+
+class _Shown:
+    """One ``shown_values`` walk: each object is looked at once (a plan shares its member
+    references, locations and paths among many changes), by identity while it lives."""
+
+    def __init__(self) -> None:
+        self.done: dict[int, tuple[Any, Any]] = {}  # id -> (the object, its shown value)
+
+    def of(self, value: Any) -> Any:
+        cls = type(value)
+        if cls is str:
+            return shown(value)
+        if cls in _PLAIN or isinstance(value, Enum):
             return value
-        return type(value)(items)
-    if isinstance(value, dict):
-        pairs = [(_shown(k), _shown(v)) for k, v in value.items()]
-        if all(a is k and b is v for (a, b), (k, v) in zip(pairs, value.items(), strict=True)):
+        known = self.done.get(id(value))
+        if known is not None:
+            return known[1]
+        result = self._walked(value, cls)
+        self.done[id(value)] = (value, result)  # the object kept: its id is not reused
+        return result
+
+    def _walked(self, value: Any, cls: type) -> Any:
+        if isinstance(value, str):
+            return shown(value)
+        if isinstance(value, tuple | list):
+            items = [self.of(v) for v in value]
+            if all(a is b for a, b in zip(items, value, strict=True)):
+                return value
+            return type(value)(items)
+        if isinstance(value, dict):
+            pairs = [(self.of(k), self.of(v)) for k, v in value.items()]
+            if all(a is k and b is v for (a, b), (k, v) in zip(pairs, value.items(), strict=True)):
+                return value
+            return dict(pairs)
+        names = _init_fields(cls)
+        if names is None:
             return value
-        return dict(pairs)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changed = {}
-        for f in dataclasses.fields(value):
-            if not f.init:
-                continue
-            old = getattr(value, f.name)
-            new = _shown(old)
+        for name in names:
+            old = getattr(value, name)
+            new = self.of(old)
             if new is not old:
-                changed[f.name] = new
+                changed[name] = new
         return dataclasses.replace(value, **changed) if changed else value
-    return value

@@ -18,7 +18,14 @@ from reconciler.refs import MemberKind, MemberRef
 from reconciler.render.apply import render_apply
 from reconciler.render.json import render_json
 from reconciler.render.markdown import render_markdown
-from reconciler.render.safe import UNSAFE, md_inline, neutralize_mentions, shown, shown_values
+from reconciler.render.safe import (
+    UNSAFE,
+    json_text,
+    md_inline,
+    neutralize_mentions,
+    shown,
+    shown_values,
+)
 from reconciler.render.text import render_text
 
 CLEAR = "\x1b[2J\x1b[H"
@@ -101,6 +108,15 @@ def test_json_output_keeps_the_values_but_escapes_what_a_terminal_would_act_on()
     data = json.loads(text)
     assert data["targets"][0]["name"] == f"ops\u202eevil{BREAKOUT}"
     assert data["errors"] == [f"no Chime user {CLEAR}@example.com"]
+
+
+def test_json_output_of_ascii_names_still_escapes_delete() -> None:
+    # ASCII text skips the scan for other characters (none is ASCII but DEL)
+    plan = replace(PLAN, errors=("no Chime user bad\x7fname@example.com",))
+    text = render_json(plan)
+    assert "\x7f" not in text and "bad\\u007fname" in text
+    assert json.loads(text)["errors"] == ["no Chime user bad\x7fname@example.com"]
+    assert json_text('{"name": "plain"}') == '{"name": "plain"}'
 
 
 def test_an_apply_failure_message_from_the_endpoint_is_shown_not_obeyed() -> None:
