@@ -87,6 +87,16 @@ class Emulator:
     def calls(self) -> dict[str, int]:
         return {str(k): int(v) for k, v in self.admin("GET", "calls").items()}
 
+    def cpu_seconds(self) -> float | None:
+        """The emulator process's CPU time so far (user + system; None without /proc):
+        it shares the machine's cores with the CLI."""
+        try:
+            with open(f"/proc/{self.proc.pid}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def close(self) -> None:
         self.proc.terminate()
         try:
@@ -105,6 +115,7 @@ def run_cli(args: Sequence[str], out: Path) -> dict[str, Any]:
         _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
     phases: dict[str, float] = {}
+    phases_cpu: dict[str, float] = {}
     # the CLI's own VmHWM (reconciler/timing.py): wait4's ru_maxrss also counts this
     # process's memory, which the child was forked from
     peak = usage.ru_maxrss / 1024
@@ -114,10 +125,15 @@ def run_cli(args: Sequence[str], out: Path) -> dict[str, Any]:
         elif line.startswith("timing: "):
             name, value = line.removeprefix("timing: ").split()
             phases[name] = round(phases.get(name, 0.0) + float(value.rstrip("s")), 3)
+        elif line.startswith("timing-cpu: "):
+            name, value = line.removeprefix("timing-cpu: ").split()
+            phases_cpu[name] = round(phases_cpu.get(name, 0.0) + float(value.rstrip("s")), 3)
     return {
         "exit_code": os.waitstatus_to_exitcode(status),
         "wall_s": round(seconds, 3),
         "phases_s": phases,
+        "phases_cpu_s": phases_cpu,  # the CLI's CPU time (all threads) per phase
+        "cpu_s": round((usage.ru_utime + usage.ru_stime), 3),
         "peak_rss_mb": round(peak, 1),
     }
 
@@ -179,8 +195,9 @@ def measure(
     work: Path,
     args: argparse.Namespace,
 ) -> dict[str, Any]:
-    before = emu.calls()
+    before, cpu_before = emu.calls(), emu.cpu_seconds()
     step = run_cli(cli_args, work / f"{name}.out")
+    cpu_after = emu.cpu_seconds()
     calls = delta(before, emu.calls())
     throttled = calls.pop(THROTTLED, 0)
     low = sum(bound.values())
@@ -195,6 +212,9 @@ def measure(
             problems.append(f"plan summary {got}, expected {sc.summary()}")
     return {
         **step,
+        "emulator_cpu_s": (
+            None if cpu_before is None or cpu_after is None else round(cpu_after - cpu_before, 2)
+        ),
         "calls": calls,
         "calls_total": sum(calls.values()),
         "lower_bound": bound,

@@ -7,8 +7,9 @@ Each listing asks for the largest page the API allows and follows ``NextToken`` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from reconciler.kinds.rooms import ROOM_BATCH  # BatchCreateRoomMembership: 50
@@ -63,24 +64,35 @@ def live_member(item: Mapping[str, Any]) -> LiveMember:
 class LiveMembers:
     """``live_member``, remembered: the same person with the same role in many rooms is one
     value (a million memberships of a few thousand people: a few thousand objects, not a
-    million references, ids and e-mails). Thread-safe (at worst a value is made twice)."""
+    million references, ids and e-mails), made once with its place in ``LiveMember``'s
+    order. Thread-safe (at worst a value is made twice)."""
 
     def __init__(self) -> None:
-        self._known: dict[tuple[Any, ...], LiveMember] = {}
+        self._known: dict[tuple[Any, ...], tuple[_Order, LiveMember]] = {}
 
     def __call__(self, item: Mapping[str, Any]) -> LiveMember:
-        member = item.get("Member", {})
-        key = (
-            item.get("Role"),
-            member.get("MemberId"),
-            member.get("MemberType"),
-            member.get("Email"),
-            member.get("FullName"),
-        )
-        found = self._known.get(key)
-        if found is None:
-            found = self._known.setdefault(key, live_member(item))
-        return found
+        return self.ordered([item])[0]
+
+    def ordered(self, items: Iterable[Mapping[str, Any]]) -> list[LiveMember]:
+        """The members of ``items`` (``RoomMembership``s), sorted."""
+        known = self._known
+        entries = []
+        for item in items:
+            member = item.get("Member", _NOTHING)
+            key = (
+                item.get("Role"),
+                member.get("MemberId"),
+                member.get("MemberType"),
+                member.get("Email"),
+                member.get("FullName"),
+            )
+            entry = known.get(key)
+            if entry is None:
+                made = live_member(item)
+                entry = known.setdefault(key, (_member_order(made), made))
+            entries.append(entry)
+        entries.sort(key=_FIRST)  # stable, by the order alone: as sorted(key=_member_order)
+        return [m for _, m in entries]
 
 
 class ChimeApi:
@@ -160,7 +172,7 @@ class ChimeApi:
 
     def list_memberships(self, account: str, room_id: str) -> list[LiveMember]:
         """Every membership of one room, sorted."""
-        members: list[LiveMember] = []
+        memberships: list[dict[str, Any]] = []
         for items, _ in self._pages(
             "ListRoomMemberships",
             self.client.list_room_memberships,
@@ -170,8 +182,8 @@ class ChimeApi:
             RoomId=room_id,
             MaxResults=MEMBERSHIPS_PAGE,
         ):
-            members.extend(map(self.live_member, items))
-        return sorted(members, key=_member_order)
+            memberships.extend(items)
+        return self.live_member.ordered(memberships)
 
     # -- users and bots ------------------------------------------------------------------
 
@@ -260,7 +272,12 @@ class ChimeApi:
         )
 
 
-def _member_order(m: LiveMember) -> tuple[str, str, str, str, str]:
+_Order = tuple[str, str, str, str, str]
+_FIRST = itemgetter(0)
+_NOTHING: Mapping[str, Any] = {}
+
+
+def _member_order(m: LiveMember) -> _Order:
     """``LiveMember``'s own order (its reference's kind and key, its id, kind and role)
     as plain strings, compared in C rather than by the dataclasses' ``__lt__``."""
     return (m.ref.kind, m.ref.key, m.member_id, m.kind, str(m.role))

@@ -6,12 +6,17 @@ not know. The walk looks each handler up by name and re-reads the shape's traits
 value: for a page of 99 room memberships, about a thousand Python calls, and at a million
 memberships the largest single cost of ``plan`` (issue 13).
 
-Here the walk for each shape is made once (a function per structure, list and string,
-kept for the process's life; shapes are part of botocore's cached service models) and
-does what botocore's does, value for value. Anything else (numbers, timestamps, blobs,
-maps, unions, documents, header values) is left to botocore's own handler. Errors are
-parsed by botocore as before. ``tests/unit/providers/test_fastparse.py`` compares the two
-on every operation of the services the tool uses.
+Here the body is decoded by orjson (in C; botocore's ``json.loads`` decodes whatever orjson
+refuses, so a body orjson cannot read parses as before), and the walk for each shape is
+made once (a function per structure, list and string, kept for the process's life; shapes
+are part of botocore's cached service models) and does what botocore's does, value for
+value. A structure whose JSON object holds only members the model names as they are
+written, none of them null (every page AWS sends), is kept as the object itself, its
+members that need converting converted in place: the object was decoded for this walk
+alone. Anything else (numbers, timestamps, blobs, maps, unions, documents, header values)
+is left to botocore's own handler. Errors are parsed by botocore as before.
+``tests/unit/providers/test_fastparse.py`` compares the two on every operation of the
+services the tool uses.
 """
 
 from __future__ import annotations
@@ -19,27 +24,38 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from botocore.model import Shape
 from botocore.parsers import ResponseParserFactory, RestJSONParser
 from botocore.utils import is_json_value_header
 
 Convert = Callable[[RestJSONParser, Any], Any]
-_COMPILED: dict[Shape, Convert] = {}  # shapes hash by identity
+
+
+def timestamp_text(value: str) -> str:
+    """A parser's ``timestamp_parser`` that keeps each timestamp as the text the API sent."""
+    return value
 
 
 class FastRestJSONParser(RestJSONParser):  # type: ignore[misc]  # botocore is untyped
     """``RestJSONParser`` whose walk over a body is compiled per shape."""
 
+    def __init__(self, timestamp_parser: Any = None, blob_parser: Any = None) -> None:
+        super().__init__(timestamp_parser=timestamp_parser, blob_parser=blob_parser)
+        self._walks = _TEXT if timestamp_parser is timestamp_text else _PARSED
+
     def _parse_shape(self, shape: Shape, node: Any) -> Any:
-        return converter(shape)(self, node)
+        return self._walks(shape)(self, node)
 
-
-def converter(shape: Shape) -> Convert:
-    """The compiled walk for ``shape`` (made on first use)."""
-    convert = _COMPILED.get(shape)
-    if convert is None:
-        convert = _COMPILED[shape] = _compile(shape)
-    return convert
+    def _parse_body_as_json(self, body_contents: bytes) -> Any:
+        """botocore's, decoded by orjson; what orjson refuses (invalid UTF-8, NaN, integers
+        beyond 64 bits, lone surrogates, not JSON at all) is left to botocore."""
+        if body_contents:
+            try:
+                return orjson.loads(body_contents)
+            except orjson.JSONDecodeError:
+                pass
+        return super()._parse_body_as_json(body_contents)
 
 
 class FastParserFactory(ResponseParserFactory):  # type: ignore[misc]
@@ -51,37 +67,58 @@ class FastParserFactory(ResponseParserFactory):  # type: ignore[misc]
         return super().create_parser(protocol_name)
 
 
+class _Walks:
+    """The compiled walk of each shape (made on first use), for parsers whose timestamps
+    are kept as text (``timestamp_text``: a timestamp is then a string like any other) or
+    parsed by botocore's handler."""
+
+    def __init__(self, timestamps_as_text: bool) -> None:
+        self.timestamps_as_text = timestamps_as_text
+        self._made: dict[Shape, Convert] = {}  # shapes hash by identity
+
+    def __call__(self, shape: Shape) -> Convert:
+        convert = self._made.get(shape)
+        if convert is None:
+            convert = self._made[shape] = self._compile(shape)
+        return convert
+
+    def _compile(self, shape: Shape) -> Convert:
+        kind = shape.type_name
+        if kind == "string" and not is_json_value_header(shape):
+            return _same
+        if kind == "timestamp" and self.timestamps_as_text:
+            return _same  # BaseJSONParser._handle_timestamp: timestamp_parser(value)
+        if kind == "list" and shape.serialization.get("location") is None:
+            return _list(self, shape)
+        if kind == "structure" and not shape.is_document_type and not shape.is_tagged_union:
+            return _structure(self, shape)
+        return _botocore(shape)
+
+
+_PARSED = _Walks(timestamps_as_text=False)
+_TEXT = _Walks(timestamps_as_text=True)
+
+
 def _botocore(shape: Shape) -> Convert:
     """botocore's own handler for ``shape`` (what ``ResponseParser._parse_shape`` does)."""
+    name = f"_handle_{shape.type_name}"
 
     def convert(parser: RestJSONParser, node: Any) -> Any:
-        handler = getattr(parser, f"_handle_{shape.type_name}", parser._default_handle)
-        return handler(shape, node)
+        return getattr(parser, name, parser._default_handle)(shape, node)
 
     return convert
-
-
-def _compile(shape: Shape) -> Convert:
-    kind = shape.type_name
-    if kind == "string" and not is_json_value_header(shape):
-        return _same
-    if kind == "list" and shape.serialization.get("location") is None:
-        return _list(shape)
-    if kind == "structure" and not shape.is_document_type and not shape.is_tagged_union:
-        return _structure(shape)
-    return _botocore(shape)
 
 
 def _same(parser: RestJSONParser, node: Any) -> Any:
     return node
 
 
-def _list(shape: Shape) -> Convert:
+def _list(walks: _Walks, shape: Shape) -> Convert:
     """``_handle_list``: every item parsed, a null kept as None (lists are sparse)."""
     member = shape.member
 
     def convert(parser: RestJSONParser, node: Any) -> Any:
-        item_convert = converter(member)
+        item_convert = walks(member)
         if item_convert is _same:
             return list(node)
         return [None if item is None else item_convert(parser, item) for item in node]
@@ -89,28 +126,60 @@ def _list(shape: Shape) -> Convert:
     return convert
 
 
-def _structure(shape: Shape) -> Convert:
+def _structure(walks: _Walks, shape: Shape) -> Convert:
     """``BaseJSONParser._handle_structure``: null stays None; each modelled member present
     and not null, by its JSON name, parsed; the rest dropped. The members' walks are
-    looked up on first use (a shape may contain itself)."""
-    made: list[list[tuple[str, str, Convert]]] = []  # one complete list (threads may race)
+    looked up on first use (a shape may contain itself).
+
+    An object (a dict, as decoded) whose keys are all members written under their own
+    names, with no null, comes out as itself: the same keys, the same values once the
+    members that need it are converted, in place."""
+    made: list[_Members] = []  # one complete value (threads may race)
 
     def convert(parser: RestJSONParser, value: Any) -> Any:
         if value is None:
             return None
         if not made:
-            made.append(
-                [
-                    (name, member.serialization.get("name", name), converter(member))
-                    for name, member in shape.members.items()
-                ]
-            )
+            made.append(_Members(walks, shape))
         members = made[0]
+        if (
+            type(value) is dict
+            and value.keys() <= members.as_written
+            and None not in value.values()
+        ):
+            for name, member_convert in members.converted:
+                raw = value.get(name)
+                if raw is not None:
+                    value[name] = member_convert(parser, raw)
+            return value
         parsed = {}
-        for name, json_name, member_convert in members:
+        for name, json_name, member_convert in members.every:
             raw = value.get(json_name)
             if raw is not None:
                 parsed[name] = raw if member_convert is _same else member_convert(parser, raw)
         return parsed
 
     return convert
+
+
+class _Members:
+    """A structure's members, for its compiled walk."""
+
+    def __init__(self, walks: _Walks, shape: Shape) -> None:
+        # (name, JSON name, walk) of every member
+        self.every = [
+            (name, member.serialization.get("name", name), walks(member))
+            for name, member in shape.members.items()
+        ]
+        renamed = {json_name for name, json_name, _ in self.every if json_name != name}
+        # the keys an object may have to be kept as it is: members written under their own
+        # name (and no other member's JSON name)
+        self.as_written = frozenset(
+            name for name, json_name, _ in self.every if json_name == name
+        ).difference(renamed)
+        # the members written under their own name whose values need converting
+        self.converted = [
+            (name, walk)
+            for name, json_name, walk in self.every
+            if walk is not _same and name in self.as_written
+        ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
@@ -36,6 +37,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 NOT_FOUND = "NotFoundException"
+_REF = attrgetter("ref")
 
 
 class RoomsProvider:
@@ -155,29 +157,34 @@ class RoomsProvider:
     ) -> dict[tuple[str, MemberRef], str]:
         """Member ids of the declared members, per account: from the listings first, then
         the API."""
-        for lt in live:  # what the listings revealed is free
-            for m in lt.members:
-                if m.kind is not MemberKind.WEBHOOK:
-                    self._member_ids[(lt.key.scope, m.ref)] = m.member_id
-        wanted: dict[str, dict[MemberRef, list[tuple[DesiredTarget, DesiredMember]]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
+        for account, member in _revealed(live):  # what the listings revealed is free
+            if member.kind is not MemberKind.WEBHOOK:
+                self._member_ids[(account, member.ref)] = member.member_id
+        # the references declared per account, each once, in the order first declared
+        # (told apart by identity first, in C: a million memberships name a few thousand)
+        declared: dict[str, dict[int, MemberRef]] = defaultdict(dict)
         for t in scope:
-            for dm in t.members:
-                wanted[t.key.scope][dm.ref].append((t, dm))
+            refs = list(map(_REF, t.members))
+            declared[t.key.scope].update(zip(map(id, refs), refs, strict=True))
         resolved: dict[tuple[str, MemberRef], str] = {}
-        for account, refs in sorted(wanted.items()):
+        unknown: dict[tuple[str, MemberRef], str] = {}  # the problem with each
+        for account, by_id in sorted(declared.items()):
+            refs = list(dict.fromkeys(by_id.values()))
             missing = [r for r in refs if (account, r) not in self._member_ids]
             self._lookup_users(account, [r for r in missing if r.kind is MemberKind.USER])
             unclear = self._lookup_bots(account, [r for r in missing if r.kind is MemberKind.BOT])
-            for ref, declared in sorted(refs.items()):
+            for ref in sorted(refs):
                 mid = self._member_ids.get((account, ref))
                 if mid is not None:
                     resolved[(account, ref)] = mid
-                    continue
-                message = unclear.get(ref) or _no_member(ref, account)
-                for t, dm in declared:
-                    problems.append(_problem(t, _where(dm), message))
+                else:
+                    unknown[(account, ref)] = unclear.get(ref) or _no_member(ref, account)
+        if unknown:  # reported where each was declared
+            for t in scope:
+                for dm in t.members:
+                    message = unknown.get((t.key.scope, dm.ref))
+                    if message is not None:
+                        problems.append(_problem(t, _where(dm), message))
         return resolved
 
     def _lookup_users(self, account: str, refs: Sequence[MemberRef]) -> None:
@@ -250,6 +257,24 @@ class RoomsProvider:
 
     def list_bots(self, account: str) -> list[Bot]:
         return self.api.list_bots(account)
+
+
+def _revealed(live: Iterable[LiveTarget]) -> Iterator[tuple[str, LiveMember]]:
+    """Each distinct member of the listings once per account, at its last appearance and
+    in that order: a reference that two members share (two users with one name, no
+    e-mail) ends up meaning the one listed last, as if every membership were taken in
+    turn. A million memberships are a few thousand members (``LiveMembers`` makes one
+    value per person and role), told apart by identity, in C."""
+    by_scope: dict[str, list[LiveTarget]] = defaultdict(list)
+    for lt in live:
+        by_scope[lt.key.scope].append(lt)
+    for scope, targets in by_scope.items():
+        last_first: dict[int, LiveMember] = {}  # by id(): the values are alive throughout
+        for lt in reversed(targets):
+            backwards = lt.members[::-1]
+            last_first.update(zip(map(id, backwards), backwards, strict=True))
+        for member in reversed(last_first.values()):
+            yield scope, member
 
 
 def _where(dm: DesiredMember) -> Location | None:

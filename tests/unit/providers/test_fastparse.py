@@ -14,7 +14,7 @@ import pytest
 from botocore.model import OperationModel, Shape
 from botocore.parsers import RestJSONParser
 
-from reconciler.providers.fastparse import FastRestJSONParser
+from reconciler.providers.fastparse import FastRestJSONParser, timestamp_text
 
 SERVICES = ("chime", "chime-sdk-messaging", "chime-sdk-identity", "chime-sdk-meetings")
 
@@ -23,24 +23,29 @@ def keep(value: str) -> str:
     return value
 
 
-def sample(shape: Shape, depth: int = 0) -> Any:
-    """A JSON value for ``shape`` with every member, list items including a null."""
+def sample(shape: Shape, depth: int = 0, extra: bool = True) -> Any:
+    """A JSON value for ``shape`` with every member, list items including a null; with
+    ``extra``, every object also has a member the model does not know."""
     kind = shape.type_name
     if kind == "structure":
         if depth > 6:
             return {}
         value = {
-            member.serialization.get("name", name): sample(member, depth + 1)
+            member.serialization.get("name", name): sample(member, depth + 1, extra)
             for name, member in shape.members.items()
         }
         if shape.is_tagged_union and value:  # one member only
             first = next(iter(value))
             value = {first: value[first]}
-        return {**value, "NotInTheModel": "x"}
+        return {**value, "NotInTheModel": "x"} if extra else value
     if kind == "list":
-        return [sample(shape.member, depth + 1), None, sample(shape.member, depth + 1)]
+        return [
+            sample(shape.member, depth + 1, extra),
+            None,
+            sample(shape.member, depth + 1, extra),
+        ]
     if kind == "map":
-        return {"k": sample(shape.value, depth + 1)}
+        return {"k": sample(shape.value, depth + 1, extra)}
     if kind in ("integer", "long"):
         return 7
     if kind in ("float", "double"):
@@ -81,10 +86,54 @@ def test_every_operation_parses_as_botocore_parses_it(
     service: str, operation: OperationModel
 ) -> None:
     shape = operation.output_shape
-    for body in (sample(shape), {}, {k: None for k in sample(shape)}):
-        expected = RestJSONParser(timestamp_parser=keep).parse(response(body), shape)
-        got = FastRestJSONParser(timestamp_parser=keep).parse(response(body), shape)
-        assert got == expected
+    # objects as AWS sends them (kept as they are), with unknown members, with nulls
+    bodies = (sample(shape, extra=False), sample(shape), {}, {k: None for k in sample(shape)})
+    # any timestamp parser, and the tool's own (timestamps kept as text: compiled away)
+    for timestamps in (keep, timestamp_text):
+        for body in bodies:
+            expected = RestJSONParser(timestamp_parser=timestamps).parse(response(body), shape)
+            got = FastRestJSONParser(timestamp_parser=timestamps).parse(response(body), shape)
+            assert got == expected
+
+
+def test_timestamps_in_a_kept_object_are_converted() -> None:
+    model = botocore.session.get_session().get_service_model("chime")
+    shape = model.operation_model("ListRoomMemberships").output_shape
+    item = {"RoomId": "r", "Member": {"MemberId": "m"}, "UpdatedTimestamp": "2026-01-01T00:00:00Z"}
+    body = {"RoomMemberships": [item]}
+    for parser in (RestJSONParser(), FastRestJSONParser()):
+        got = parser.parse(response(body), shape)["RoomMemberships"][0]
+        assert got["UpdatedTimestamp"] == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        assert got["Member"] == {"MemberId": "m"}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"NextToken": NaN}',  # json reads NaN, orjson does not
+        b'{"NextToken": "t", "Big": 123456789012345678901234567890}',
+        b'{"NextToken": "\\ud800"}',  # a lone surrogate
+        b"not json at all",
+        b"",
+    ],
+    ids=["nan", "big-integer", "lone-surrogate", "not-json", "empty"],
+)
+def test_bodies_orjson_refuses_parse_as_botocore_parses_them(raw: bytes) -> None:
+    model = botocore.session.get_session().get_service_model("chime")
+    shape = model.operation_model("ListRoomMemberships").output_shape
+    for status in (200, 404):
+        page = {"status_code": status, "headers": {"x-amzn-requestid": "r-1"}, "body": raw}
+        expected = RestJSONParser().parse(dict(page), shape)
+        assert FastRestJSONParser().parse(dict(page), shape) == expected
+
+
+def test_a_body_that_is_not_utf8_fails_as_it_does_in_botocore() -> None:
+    model = botocore.session.get_session().get_service_model("chime")
+    shape = model.operation_model("ListRoomMemberships").output_shape
+    page = {"status_code": 200, "headers": {}, "body": b'{"NextToken": "\xff"}'}
+    for parser in (RestJSONParser(), FastRestJSONParser()):
+        with pytest.raises(UnicodeDecodeError):
+            parser.parse(dict(page), shape)
 
 
 def test_a_listing_page_is_parsed_member_for_member() -> None:
