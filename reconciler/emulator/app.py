@@ -9,7 +9,7 @@ and ``Error.Message`` the message.
 
 from __future__ import annotations
 
-import dataclasses
+import hashlib
 import itertools
 import json
 import logging
@@ -22,6 +22,8 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+import orjson
 
 from reconciler.emulator.errors import (
     BadRequestError,
@@ -49,6 +51,11 @@ log = logging.getLogger(__name__)
 ADMIN_PREFIX = "/_emulator/"
 THROTTLED = "Throttled"
 _REQUEST_IDS = uuid.UUID("0a4e8f0e-4b5e-4c55-8d8e-6c1e3b9a1d20")
+# Services whose answers orjson writes byte for byte as json.dumps(separators=(",", ":"))
+# does, once the text is checked to be ASCII without DEL (json escapes both): the Amazon
+# Chime API's model has no floating-point number (orjson writes some floats otherwise).
+# It takes the 100-member pages of a large read a fifth of the time.
+EXACT_IN_ORJSON = frozenset({"chime"})
 
 
 @dataclass(frozen=True)
@@ -188,7 +195,7 @@ class EmulatorApp:
                         f"per {quota.label} ({key})."
                     )
             status, payload = route.handler(self.backends[route.service], request, fate)
-            response = self._json(status, payload)
+            response = self._json(status, payload, route.service)
         except ChimeError as exc:
             response = self._error(exc)
         except Exception as exc:  # a bug in the emulator: answer as AWS would, and log it
@@ -197,7 +204,7 @@ class EmulatorApp:
         bearer = lowered_bearer(headers)
         on = params.get("channelArn") or query.get("app-instance-arn", "")
         self.counter.record(route.operation, response.status, bearer, on)
-        return dataclasses.replace(response, operation=route.operation)
+        return HttpResponse(response.status, response.headers, response.body, route.operation)
 
     # -- admin ---------------------------------------------------------------------------
 
@@ -245,17 +252,17 @@ class EmulatorApp:
     # -- responses -----------------------------------------------------------------------
 
     def _headers(self, length: int, *extra: tuple[str, str]) -> tuple[tuple[str, str], ...]:
-        number = next(self._request_numbers)
-        request_id = str(uuid.uuid5(_REQUEST_IDS, str(number)))
         return (
             ("Content-Type", "application/json"),
             ("Content-Length", str(length)),
-            ("x-amzn-RequestId", request_id),
+            ("x-amzn-RequestId", request_id(next(self._request_numbers))),
             *extra,
         )
 
-    def _json(self, status: int, payload: Mapping[str, Any] | None) -> HttpResponse:
-        data = b"" if payload is None else json.dumps(payload, separators=(",", ":")).encode()
+    def _json(
+        self, status: int, payload: Mapping[str, Any] | None, service: str = ""
+    ) -> HttpResponse:
+        data = b"" if payload is None else encode(payload, service)
         return HttpResponse(status, self._headers(len(data)), data)
 
     def _error(self, exc: ChimeError) -> HttpResponse:
@@ -263,6 +270,29 @@ class EmulatorApp:
         return HttpResponse(
             exc.status, self._headers(len(data), ("x-amzn-ErrorType", exc.name)), data
         )
+
+
+def encode(payload: Mapping[str, Any], service: str = "") -> bytes:
+    """``json.dumps(payload, separators=(",", ":"))``, encoded, by orjson where that gives
+    the same bytes (``EXACT_IN_ORJSON``)."""
+    if service in EXACT_IN_ORJSON:
+        try:
+            data = orjson.dumps(payload)
+        except TypeError:  # an integer beyond 64 bits, a key that is not a string
+            pass
+        else:
+            if data.isascii() and b"\x7f" not in data:
+                return data
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def request_id(number: int) -> str:
+    """``str(uuid.uuid5(_REQUEST_IDS, str(number)))``, made without the UUID object."""
+    digest = bytearray(hashlib.sha1(_REQUEST_IDS.bytes + str(number).encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # the RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _as_service_error(error: ChimeError, throttle: type[ChimeError]) -> ChimeError:

@@ -35,6 +35,7 @@ from reconciler.emulator.messaging.backend import MessagingBackend
 from reconciler.emulator.models import ChimeBackend
 
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
+_DATE: list[tuple[int, str]] = [(-1, "")]  # (second, its Date text), replaced whole
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.request_log(record)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header's text, made once a second (it names whole seconds)."""
+        if timestamp is not None:
+            return super().date_time_string(timestamp)
+        second = int(time.time())
+        made = _DATE[0]
+        if made[0] != second:
+            made = _DATE[0] = (second, super().date_time_string(second))
+        return made[1]
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # requests are counted; ``request_log`` (emulator -v) writes one line each
