@@ -91,7 +91,7 @@ class _Walks:
         if kind == "list" and shape.serialization.get("location") is None:
             return _list(self, shape)
         if kind == "structure" and not shape.is_document_type and not shape.is_tagged_union:
-            return _structure(self, shape)
+            return _Structure(self, shape)
         return _botocore(shape)
 
 
@@ -114,19 +114,39 @@ def _same(parser: RestJSONParser, node: Any) -> Any:
 
 
 def _list(walks: _Walks, shape: Shape) -> Convert:
-    """``_handle_list``: every item parsed, a null kept as None (lists are sparse)."""
+    """``_handle_list``: every item parsed, a null kept as None (lists are sparse). Items
+    that are structures are checked here (``_Members.keeps``), not one call each."""
     member = shape.member
 
     def convert(parser: RestJSONParser, node: Any) -> Any:
-        item_convert = walks(member)
-        if item_convert is _same:
+        walk = walks(member)
+        if walk is _same:
             return list(node)
-        return [None if item is None else item_convert(parser, item) for item in node]
+        if type(walk) is not _Structure:
+            return [None if item is None else walk(parser, item) for item in node]
+        members = walk.members()
+        as_written, converted = members.as_written, members.resolved()
+        parsed: list[Any] = []
+        for item in node:
+            if type(item) is dict and item.keys() <= as_written and None not in item.values():
+                for name, member_walk, flat in converted:
+                    raw = item.get(name)
+                    if raw is not None and not (
+                        flat is not None
+                        and type(raw) is dict
+                        and raw.keys() <= flat
+                        and None not in raw.values()
+                    ):
+                        item[name] = member_walk(parser, raw)
+                parsed.append(item)
+            else:
+                parsed.append(None if item is None else walk(parser, item))
+        return parsed
 
     return convert
 
 
-def _structure(walks: _Walks, shape: Shape) -> Convert:
+class _Structure:
     """``BaseJSONParser._handle_structure``: null stays None; each modelled member present
     and not null, by its JSON name, parsed; the rest dropped. The members' walks are
     looked up on first use (a shape may contain itself).
@@ -134,32 +154,45 @@ def _structure(walks: _Walks, shape: Shape) -> Convert:
     An object (a dict, as decoded) whose keys are all members written under their own
     names, with no null, comes out as itself: the same keys, the same values once the
     members that need it are converted, in place."""
-    made: list[_Members] = []  # one complete value (threads may race)
 
-    def convert(parser: RestJSONParser, value: Any) -> Any:
+    __slots__ = ("_members", "shape", "walks")
+
+    def __init__(self, walks: _Walks, shape: Shape) -> None:
+        self.walks = walks
+        self.shape = shape
+        self._members: _Members | None = None
+
+    def members(self) -> _Members:
+        made = self._members
+        if made is None:  # threads may race: both make the same
+            made = self._members = _Members(self.walks, self.shape)
+        return made
+
+    def __call__(self, parser: RestJSONParser, value: Any) -> Any:
         if value is None:
             return None
-        if not made:
-            made.append(_Members(walks, shape))
-        members = made[0]
+        members = self.members()
         if (
             type(value) is dict
             and value.keys() <= members.as_written
             and None not in value.values()
         ):
-            for name, member_convert in members.converted:
+            for name, member_walk, flat in members.resolved():
                 raw = value.get(name)
-                if raw is not None:
-                    value[name] = member_convert(parser, raw)
+                if raw is not None and not (
+                    flat is not None
+                    and type(raw) is dict
+                    and raw.keys() <= flat
+                    and None not in raw.values()
+                ):
+                    value[name] = member_walk(parser, raw)
             return value
         parsed = {}
-        for name, json_name, member_convert in members.every:
+        for name, json_name, member_walk in members.every:
             raw = value.get(json_name)
             if raw is not None:
-                parsed[name] = raw if member_convert is _same else member_convert(parser, raw)
+                parsed[name] = raw if member_walk is _same else member_walk(parser, raw)
         return parsed
-
-    return convert
 
 
 class _Members:
@@ -183,3 +216,22 @@ class _Members:
             for name, json_name, walk in self.every
             if walk is not _same and name in self.as_written
         ]
+        self._resolved: list[tuple[str, Convert, frozenset[str] | None]] | None = None
+
+    @property
+    def flat(self) -> frozenset[str] | None:
+        """The keys an object of this structure may have to be kept as it is, when none of
+        its members needs converting (None otherwise)."""
+        return None if self.converted else self.as_written
+
+    def resolved(self) -> list[tuple[str, Convert, frozenset[str] | None]]:
+        """``converted``, each with its ``flat`` keys when it is a structure that has them:
+        such an object is checked in place of a call. Made on first use (not with the
+        members: a structure may contain itself)."""
+        made = self._resolved
+        if made is None:
+            made = self._resolved = [
+                (name, walk, walk.members().flat if type(walk) is _Structure else None)
+                for name, walk in self.converted
+            ]
+        return made
