@@ -27,6 +27,7 @@ its bound (ListUsers: up to the resolver's guarantee).
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import subprocess
@@ -237,7 +238,17 @@ def build(args: argparse.Namespace) -> Scenario:
     return scenario(parts)
 
 
+def byte_compile() -> None:
+    """Byte-compile the package, as pip does when it installs it: an editable install run
+    with PYTHONDONTWRITEBYTECODE=1 (this machine's environment) would otherwise compile
+    every module from source in every CLI process, about 0.1 s of CPU per start-up that
+    no installed copy spends. Stale files are never used (Python checks the source's
+    time), so an edit afterwards only costs its own module's compilation."""
+    compileall.compile_dir(ROOT / "reconciler", quiet=1)
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    byte_compile()
     if args.bearers < 1 or (args.bearers > 1 and not args.channels):
         raise SystemExit("--bearers N: at least 1, and for a channel scenario (--channels)")
     if args.rooms is None:

@@ -143,3 +143,15 @@ def test_a_commands_peak_memory_is_its_own_not_the_harness_process(tmp_path: Pat
     assert step["exit_code"] == 0
     assert 10 < step["peak_rss_mb"] < 150
     del ballast
+
+
+def test_the_harness_measures_a_byte_compiled_cli_as_pip_installs_it() -> None:
+    # PYTHONDONTWRITEBYTECODE=1 and an editable install would compile every module from
+    # source in each CLI process the harness times
+    import importlib.util
+
+    source = harness.ROOT / "reconciler" / "cli" / "main.py"
+    cached = Path(importlib.util.cache_from_source(str(source)))
+    cached.unlink(missing_ok=True)
+    harness.byte_compile()
+    assert cached.is_file() and cached.stat().st_mtime >= source.stat().st_mtime
