@@ -73,9 +73,15 @@ class RoomsProvider:
         problems: list[LiveProblem] = []
         room_ids = _declared_once(scope, self._resolve_rooms(scope, problems), problems)
         found = [t for t in scope if t.key in room_ids]
-        listings = self._pmap(lambda t: self._read_room(t.key, room_ids[t.key]), found)
+        # a room's pages are read one after another: the longest chains (by the members
+        # declared, the best guess before the first page) start first, so that the
+        # threads finish together
+        longest = sorted(found, key=lambda t: len(t.members), reverse=True)
+        read = self._pmap(lambda t: self._read_room(t.key, room_ids[t.key]), longest)
+        listings = dict(zip([t.key for t in longest], read, strict=True))
         targets: dict[TargetKey, LiveTarget] = {}
-        for t, members in zip(found, listings, strict=True):
+        for t in found:
+            members = listings[t.key]
             if members is None:
                 problems.append(_problem(t, t.location, _no_room_id(t, room_ids[t.key])))
             else:

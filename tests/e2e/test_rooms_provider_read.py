@@ -388,3 +388,21 @@ def test_a_room_declared_by_name_and_by_id_is_reported_at_both_places_and_not_pl
         "(also as a at desired-state/rooms.yaml:2); declare it once",
     ]
     assert sorted(k.name for k in live.targets) == ["b"]
+
+
+def test_rooms_declaring_the_most_members_are_read_first(emulator: EmulatorServer) -> None:
+    # a room's pages are read one after another: the longest chains start first so that
+    # no thread is left reading a large room alone at the end
+    emulator.reset(seed(users=6, rooms={"id-a": [], "id-b": [], "id-c": []}))
+    want = desired(
+        room("a", member("u0@example.com")),
+        room("b", *(member(f"u{i}@example.com") for i in range(1, 4))),
+        room("c", member("u4@example.com"), member("u5@example.com")),
+    )
+    seen: list[TargetKey] = []
+    reader = RoomsProvider(
+        client_for(emulator.url), parallelism=1, retry=FAST, progress=seen.append
+    )
+    live = reader.read(want)
+    assert seen == [key("b"), key("c"), key("a")]
+    assert list(live.targets) == [key("a"), key("b"), key("c")]  # the results keep their order
