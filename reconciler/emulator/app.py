@@ -56,6 +56,13 @@ _REQUEST_IDS = uuid.UUID("0a4e8f0e-4b5e-4c55-8d8e-6c1e3b9a1d20")
 # Chime API's model has no floating-point number (orjson writes some floats otherwise).
 # It takes the 100-member pages of a large read a fifth of the time.
 EXACT_IN_ORJSON = frozenset({"chime"})
+# types orjson writes and json.dumps refuses, and str subclasses, left to json.dumps (no
+# handler puts a UUID or a plain Enum, which orjson would write, in an answer)
+_AS_JSON_DOES = (
+    orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
 
 
 @dataclass(frozen=True)
@@ -276,9 +283,9 @@ def encode(payload: Mapping[str, Any], service: str = "") -> bytes:
     """``json.dumps(payload, separators=(",", ":"))``, encoded, by orjson where that gives
     the same bytes (``EXACT_IN_ORJSON``)."""
     if service in EXACT_IN_ORJSON:
-        try:
-            data = orjson.dumps(payload)
-        except TypeError:  # an integer beyond 64 bits, a key that is not a string
+        try:  # what json.dumps writes differently or refuses goes to json.dumps
+            data = orjson.dumps(payload, option=_AS_JSON_DOES)
+        except TypeError:  # an integer beyond 64 bits, a key that is not a string, ...
             pass
         else:
             if data.isascii() and b"\x7f" not in data:

@@ -4,13 +4,17 @@ request ids as ``uuid.uuid5`` makes them, and the Date header of the current sec
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import email.utils
+import enum
 import json
 import time
 import urllib.request
 import uuid
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -41,6 +45,20 @@ def test_other_services_answers_and_floats_are_left_to_json() -> None:
     assert encode({"Name": "caf\u00e9\x7f", "N": 2**80}, "chime") == dumped(
         {"Name": "caf\u00e9\x7f", "N": 2**80}
     )
+
+
+def test_what_json_dumps_refuses_it_still_refuses() -> None:
+    @dataclasses.dataclass
+    class Record:
+        name: str
+
+    for odd in (Record("x"), dt.datetime(2026, 1, 1)):
+        with pytest.raises(TypeError):
+            dumped({"Value": odd})
+        with pytest.raises(TypeError):
+            encode({"Value": odd}, "chime")
+    role = enum.StrEnum("Role", {"ADMIN": "Administrator"}).ADMIN  # a str subclass
+    assert encode({"Role": role}, "chime") == dumped({"Role": role}) == b'{"Role":"Administrator"}'
 
 
 def test_request_ids_are_uuid5_of_the_request_number() -> None:
