@@ -7,11 +7,10 @@ from __future__ import annotations
 from reconciler.channel_audit import ChannelRow, LiveChannelRole, channel_rows
 from reconciler.channel_refs import USER_PREFIX, user_id_of
 from reconciler.cli.context import AppContext
+from reconciler.cli.directory import open_channels
 from reconciler.desired.model import DesiredState
 from reconciler.errors import AwsError
 from reconciler.kinds.channels import MODERATOR
-from reconciler.providers.channels import channel_directory
-from reconciler.providers.registry import ProviderOptions
 from reconciler.refs import MemberKind, MemberRef
 
 # How the per-user listings answer for a user the app instance does not have.
@@ -19,13 +18,7 @@ NOT_A_USER = frozenset({"BadRequestException", "NotFoundException"})
 
 
 def audit_channels(app: AppContext, ref: MemberRef, desired: DesiredState) -> list[ChannelRow]:
-    options = ProviderOptions(
-        client=app.client,
-        parallelism=app.parallelism,
-        pacer=app.pacer(desired.rates),
-        desired=desired,
-    )
-    found = channel_directory(options)
+    found = open_channels(app, desired)
     live: list[LiveChannelRole] = []
     for setting in desired.app_instances:
         instance = setting.arn

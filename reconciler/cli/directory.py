@@ -1,5 +1,6 @@
 """Helpers `audit` and `import` share: the rooms directory (look-ups through the rooms
-provider, never its boto3 client) and the default account of a desired-state directory."""
+provider, never its boto3 client), the default account of a desired-state directory, and
+writing import's files (rooms and channels alike)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,31 @@ import yaml
 
 from reconciler.cli.context import AppContext
 from reconciler.desired.loader import SETTINGS
+from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
 from reconciler.providers.base import RoomsDirectory
+from reconciler.providers.channels import ChannelDirectory, channel_directory
+from reconciler.providers.registry import ProviderOptions
 from reconciler.providers.rooms import RoomsProvider
+
+SHOW_FILES = 5  # existing files named in the refusal to overwrite
 
 
 def open_directory(app: AppContext) -> RoomsDirectory:
     """The rooms directory of this run (one boto3 client, paced as plan and apply are)."""
     return RoomsProvider(app.client(), parallelism=app.parallelism, pacer=app.pacer())
+
+
+def open_channels(app: AppContext, desired: DesiredState) -> ChannelDirectory:
+    """The channel directory of this run for ``desired``'s app instances and bearers
+    (paced by its ``rates:``, as plan and apply are)."""
+    options = ProviderOptions(
+        client=app.client,
+        parallelism=app.parallelism,
+        pacer=app.pacer(desired.rates),
+        desired=desired,
+    )
+    return channel_directory(options)
 
 
 def settings_account(directory: Path) -> tuple[Path | None, str | None]:
@@ -36,3 +54,24 @@ def settings_account(directory: Path) -> tuple[Path | None, str | None]:
         account = data.get("account") if isinstance(data, dict) else None
         return path, account.strip() if isinstance(account, str) and account.strip() else None
     return None, None
+
+
+def write_files(out: Path, files: dict[str, str], force: bool) -> None:
+    """Write ``files`` (path under ``out`` -> text); without ``force``, none at all when
+    any exists already (a UsageError naming them)."""
+    existing = [p for p in files if (out / p).exists()]
+    if existing and not force:
+        n = len(existing)
+        listed = ", ".join(str(out / p) for p in existing[:SHOW_FILES])
+        listed += f" and {n - SHOW_FILES} more" if n > SHOW_FILES else ""
+        raise UsageError(
+            f"{n} file{'' if n == 1 else 's'} exist{'s' if n == 1 else ''} already: {listed}; "
+            "nothing was written (use --force to overwrite them)"
+        )
+    for relative, text in files.items():
+        path = out / relative
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -15,13 +15,13 @@ import click
 
 from reconciler.channel_import import ImportedChannel, channels_document
 from reconciler.cli.context import AppContext
+from reconciler.cli.directory import open_channels, write_files
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import AppInstanceSetting, DesiredState
-from reconciler.errors import DesiredStateError, UsageError
+from reconciler.errors import DesiredStateError
 from reconciler.kinds.channels import CHANNEL
-from reconciler.providers.channels import channel_directory, read_channels
-from reconciler.providers.registry import ProviderOptions
+from reconciler.providers.channels import read_channels
 
 CHANNELS_DIR = "channels"
 
@@ -41,13 +41,7 @@ def governing(app: AppContext, out: Path | None) -> DesiredState | None:
 
 
 def read(app: AppContext, desired: DesiredState) -> dict[AppInstanceSetting, list[ImportedChannel]]:
-    options = ProviderOptions(
-        client=app.client,
-        parallelism=app.parallelism,
-        pacer=app.pacer(desired.rates),
-        desired=desired,
-    )
-    found = channel_directory(options)
+    found = open_channels(app, desired)
     return {s: read_channels(found, s.arn) for s in desired.app_instances}
 
 
@@ -87,15 +81,5 @@ def documents(
 
 
 def write(out: Path, files: dict[str, str], force: bool) -> None:
-    existing = [p for p in files if (out / p).exists()]
-    if existing and not force:
-        listed = ", ".join(str(out / p) for p in existing)
-        raise UsageError(f"{listed} exists already: nothing was written (use --force)")
-    for relative, text in files.items():
-        path = out / relative
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    write_files(out, files, force)
     click.echo(f"Wrote {len(files)} channel file{'' if len(files) == 1 else 's'} under {out}.")

@@ -15,7 +15,7 @@ import click
 from reconciler.cli import import_channels
 from reconciler.cli.adopt import adopt
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.directory import open_directory, settings_account
+from reconciler.cli.directory import SHOW_FILES, open_directory, settings_account, write_files
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
@@ -33,9 +33,6 @@ from reconciler.importer import (
 from reconciler.parallel import pmap
 from reconciler.providers.base import RoomsDirectory
 from reconciler.render.safe import shown
-
-SHOW_FILES = 5  # existing files named in the refusal to overwrite
-
 
 # -- import --------------------------------------------------------------------------------
 
@@ -236,22 +233,7 @@ def _write_directory(
     files = directory_files(
         rooms, ImportOptions(default, prune), write_settings=settings_path is None, leave=leave
     )
-    existing = [p for p in files if (out / p).exists()]
-    if existing and not force:
-        n = len(existing)
-        listed = ", ".join(str(out / p) for p in existing[:SHOW_FILES])
-        listed += f" and {n - SHOW_FILES} more" if n > SHOW_FILES else ""
-        raise UsageError(
-            f"{n} file{'' if n == 1 else 's'} exist{'s' if n == 1 else ''} already: {listed}; "
-            "nothing was written (use --force to overwrite them)"
-        )
-    for relative, text in files.items():
-        path = out / relative
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    write_files(out, files, force)
     n = len(files) - (settings_path is None)
     written = f"{n} room file{'' if n == 1 else 's'}"
     if settings_path is None:

@@ -8,44 +8,22 @@ group shared with rooms: its AppInstanceUserId follows the app instance's ``user
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag
-from pydantic_core import PydanticCustomError
 
 from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.owners import Owners
-from reconciler.desired.spec import NonBlank, Strict, parse_entry, too_long
+from reconciler.desired.spec import NonBlank, Strict, entry_present, entry_valid
 from reconciler.governance.entries import MAPPING_TAG, TEXT_TAG, EntryBase, which_entry
 
 CHANNEL_ARN = r"^arn:aws:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+/channel/[^/]+$"
 
 
-def _fail(kind: str, message: str) -> PydanticCustomError:
-    return PydanticCustomError(kind, "{message}", {"message": message})
-
-
-def _present(value: Any) -> Any:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise _fail("member_ref", "empty member reference")
-    error = too_long(value, "the member reference") if isinstance(value, str) else None
-    if error:
-        raise error
-    return value
-
-
-def _valid(value: str) -> str:
-    try:
-        parse_entry(value, parse_channel_member)
-    except ValueError as exc:
-        raise _fail("member_ref", str(exc)) from None
-    return value
-
-
 ChannelReference = Annotated[
     str,
-    BeforeValidator(_present),
-    AfterValidator(_valid),
+    BeforeValidator(entry_present),
+    AfterValidator(entry_valid(parse_channel_member)),
     Field(
         description="`user:ID` (AppInstanceUserId), `bot:NAME`, an AppInstanceUser ARN, "
         "an e-mail address (its user id per `user_id_from`) or `@group`.",

@@ -150,7 +150,9 @@ def _short(value: str) -> str:
     return value
 
 
-def _entry_present(value: Any) -> Any:
+def entry_present(value: Any) -> Any:
+    """A member list's entry before its type is checked: not empty, not too long (every
+    kind's member reference: ``BeforeValidator``)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         raise _fail("member_ref", "empty member reference")
     error = too_long(value, "the member reference") if isinstance(value, str) else None
@@ -159,12 +161,18 @@ def _entry_present(value: Any) -> Any:
     return value
 
 
-def _entry_valid(value: str) -> str:
-    try:
-        parse_entry(value)
-    except ValueError as exc:
-        raise _fail("member_ref", str(exc)) from None
-    return value
+def entry_valid(parse_member: Parser = MemberRef.parse) -> Callable[[str], str]:
+    """The check (``AfterValidator``) that an entry is ``@group`` or a member reference
+    ``parse_member`` reads (a kind's parser)."""
+
+    def valid(value: str) -> str:
+        try:
+            parse_entry(value, parse_member)
+        except ValueError as exc:
+            raise _fail("member_ref", str(exc)) from None
+        return value
+
+    return valid
 
 
 def _plain_references(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
@@ -213,8 +221,8 @@ def _regex(value: str) -> str:
 
 MemberReference = Annotated[
     str,
-    BeforeValidator(_entry_present),
-    AfterValidator(_entry_valid),
+    BeforeValidator(entry_present),
+    AfterValidator(entry_valid()),
     Field(
         description="A user's e-mail address, `bot:NAME` for a bot, or `@group`.",
         examples=["alice@example.com", "bot:PagerBot", "@sre"],

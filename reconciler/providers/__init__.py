@@ -1,6 +1,8 @@
 """Providers: the only code that talks to AWS. One per membership kind, registered by kind
 id in ``reconciler.providers.registry``."""
 
+from collections.abc import Callable
+
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR
 from reconciler.kinds.meetings import MEETING
 from reconciler.kinds.rooms import ROOM
@@ -14,28 +16,25 @@ from reconciler.providers.retry import RetryPolicy, call_with_retry
 from reconciler.providers.rooms import RoomsProvider
 
 
-def _rooms(options: ProviderOptions) -> Provider:
-    return RoomsProvider(
-        options.client(ROOM.service),
-        parallelism=options.parallelism,
-        retry=options.retry,
-        progress=options.progress,
-        pacer=options.pacer,
-    )
+def _client_provider(
+    provider: Callable[..., Provider], service: str
+) -> Callable[[ProviderOptions], Provider]:
+    """The factory of a provider over one boto3 client of ``service`` (``ClientProvider``)."""
+
+    def open_provider(options: ProviderOptions) -> Provider:
+        return provider(
+            options.client(service),
+            parallelism=options.parallelism,
+            retry=options.retry,
+            progress=options.progress,
+            pacer=options.pacer,
+        )
+
+    return open_provider
 
 
-def _meetings(options: ProviderOptions) -> Provider:
-    return MeetingsProvider(
-        options.client(MEETING.service),
-        parallelism=options.parallelism,
-        retry=options.retry,
-        progress=options.progress,
-        pacer=options.pacer,
-    )
-
-
-registry.register(ROOM.id, _rooms)
-registry.register(MEETING.id, _meetings)
+registry.register(ROOM.id, _client_provider(RoomsProvider, ROOM.service))
+registry.register(MEETING.id, _client_provider(MeetingsProvider, MEETING.service))
 
 
 def _channels(options: ProviderOptions) -> Provider:

@@ -29,8 +29,9 @@ from reconciler.kinds.meetings import MEETING, external_user_id, meeting_member
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.pacing.pacer import Pacer
 from reconciler.parallel import pmap
-from reconciler.providers.base import ItemError, ReadProgress
+from reconciler.providers.base import ItemError
 from reconciler.providers.meetings_api import Attendee, MeetingsApi
+from reconciler.providers.paced import ClientProvider
 from reconciler.providers.retry import RetryPolicy
 from reconciler.refs import MemberRef, TargetKey
 
@@ -50,23 +51,13 @@ def expand(meeting_id: str, environ: Mapping[str, str] | None = None) -> str | N
     return value or None
 
 
-class MeetingsProvider:
+class MeetingsProvider(ClientProvider[MeetingsApi]):
     """Chime SDK meetings (service ``chime-sdk-meetings``). One instance per command run."""
 
     kind = MEETING.id
 
-    def __init__(
-        self,
-        client: Any,
-        *,
-        parallelism: int = 8,
-        retry: RetryPolicy | None = None,
-        progress: ReadProgress | None = None,
-        pacer: Pacer | None = None,
-    ) -> None:
-        self.api = MeetingsApi(client, retry or RetryPolicy.from_env(), pacer)
-        self.parallelism = max(1, parallelism)
-        self.progress = progress
+    def open_api(self, client: Any, retry: RetryPolicy, pacer: Pacer | None) -> MeetingsApi:
+        return MeetingsApi(client, retry, pacer)
 
     # -- reading -------------------------------------------------------------------------
 

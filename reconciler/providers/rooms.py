@@ -27,8 +27,9 @@ from reconciler.kinds.rooms import ROOM, room_role
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.pacing import Pacer
 from reconciler.parallel import pmap
-from reconciler.providers.base import ItemError, ReadProgress
+from reconciler.providers.base import ItemError
 from reconciler.providers.chime_api import Bot, ChimeApi, Room, User
+from reconciler.providers.paced import ClientProvider
 from reconciler.providers.resolve import resolve_emails
 from reconciler.providers.retry import RetryPolicy
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
@@ -40,25 +41,19 @@ NOT_FOUND = "NotFoundException"
 _REF = attrgetter("ref")
 
 
-class RoomsProvider:
+class RoomsProvider(ClientProvider[ChimeApi]):
     """Amazon Chime rooms (service ``chime``). One instance per command run."""
 
     kind = ROOM.id
+    _room_ids: dict[TargetKey, str]
+    _member_ids: dict[tuple[str, MemberRef], str]
 
-    def __init__(
-        self,
-        client: Any,
-        *,
-        parallelism: int = 8,
-        retry: RetryPolicy | None = None,
-        progress: ReadProgress | None = None,
-        pacer: Pacer | None = None,
-    ) -> None:
-        self.api = ChimeApi(client, retry or RetryPolicy.from_env(), pacer)
-        self.parallelism = max(1, parallelism)
-        self.progress = progress
-        self._room_ids: dict[TargetKey, str] = {}
-        self._member_ids: dict[tuple[str, MemberRef], str] = {}
+    def open_api(self, client: Any, retry: RetryPolicy, pacer: Pacer | None) -> ChimeApi:
+        return ChimeApi(client, retry, pacer)
+
+    def started(self) -> None:
+        self._room_ids = {}
+        self._member_ids = {}
 
     # -- reading -------------------------------------------------------------------------
 

@@ -398,7 +398,10 @@ def test_import_writes_channels_and_the_round_trip_plans_no_changes(
     # importing again refuses to overwrite; with --force it refreshes the same file
     refused = cli("import", "--out", "desired-state")
     assert refused.exit_code == 1
-    assert "exists already: nothing was written (use --force)" in refused.stderr
+    assert (
+        "1 file exists already: desired-state/channels/chat.yaml; nothing was written "
+        "(use --force to overwrite them)"
+    ) in refused.stderr
     assert cli("import", "--out", "desired-state", "--force").exit_code == 0
     assert (workdir / "desired-state" / "channels" / "chat.yaml").read_text() == text
     assert cli("plan", "--detailed-exitcode").exit_code == 0
