@@ -37,6 +37,8 @@ from reconciler.kinds.base import EntryPath, Kind, RoleValue, Words
 from reconciler.refs import BOT_PREFIX, EMAIL_RE, MemberKind, MemberRef
 
 MEETING_BATCH = 100  # BatchCreateAttendee: Attendees 1-100 (botocore model)
+# AWS: at most 250 attendees a meeting, not adjustable (shared/CHIME_SDK.md)
+MAX_MEETING_ATTENDEES = 250
 MEETING_ID = "meeting"
 ATTENDEES = "attendees"  # the list key of every attendee (``max_grant_days``)
 PRESENTERS = "presenters"  # the key of elevated attendees (``max_grant_days``)
@@ -161,6 +163,7 @@ MEETING = MeetingKind(
         elevated=("presenter", "presenters"),
         demotion="as presenter",
         role="capabilities",
+        members="attendees",
     ),
     section="meetings",
     spec=MeetingSpec,
@@ -174,6 +177,7 @@ MEETING = MeetingKind(
     elevated=PRESENTING,
     minimum_setting=None,
     member_parser=meeting_member,
+    max_members=MAX_MEETING_ATTENDEES,
     never_managed=frozenset(),
     in_place=frozenset(MemberKind),
     batch_size=MEETING_BATCH,
