@@ -8,7 +8,8 @@
 * Not on a terminal (pipes, CI logs), or with ``CI`` set: nothing, unless
   ``CHIME_RECONCILER_PROGRESS=1``, which writes one plain line per finished step.
 
-``advance`` is safe to call from worker threads.
+``advance`` is safe to call from worker threads. rich's progress display is imported only
+where a bar may be drawn (a terminal): elsewhere a step's count and time are kept here.
 """
 
 from __future__ import annotations
@@ -16,10 +17,14 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, cast
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 DELAY_S = 0.5  # a step shorter than this shows no progress
 
@@ -38,22 +43,21 @@ class ProgressBar:
         self._shown = False
         self._active = False  # a step is under way (a late timer must not show a bar)
         self._timer: threading.Timer | None = None
-        self._progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(bar_width=None),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-            expand=True,
-            disable=not self.live,
-        )
-        self._task = self._progress.add_task("", total=0, visible=False)
+        self._count_lock = threading.Lock()
+        self._completed = 0  # the step's count and start (the line at its end)
+        self._started = time.monotonic()
+        self._progress = _bar(console) if self.live else None  # the bar, on a terminal
+        self._task = cast("TaskID", 0)
+        if self._progress is not None:
+            self._task = self._progress.add_task("", total=0, visible=False)
 
     @contextlib.contextmanager
     def task(self, description: str, total: int) -> Iterator[None]:
         # reset: the clock restarts too (a confirmation prompt may have waited meanwhile)
-        self._progress.reset(self._task, description=description, total=total, visible=True)
+        with self._count_lock:
+            self._completed, self._started = 0, time.monotonic()
+        if self._progress is not None:
+            self._progress.reset(self._task, description=description, total=total, visible=True)
         self._active = True
         if self.live:
             self._timer = threading.Timer(self.delay_s, self._show)
@@ -63,18 +67,17 @@ class ProgressBar:
             yield
         finally:
             self._hide()
-        [task] = self._progress.tasks
-        elapsed = task.elapsed or 0.0
+        elapsed = time.monotonic() - self._started
         if self.enabled and not self.live and (self.every_step or elapsed >= self.delay_s):
             self._console.print(
-                f"{description}: {int(task.completed)}/{total} in {elapsed:.1f}s",
+                f"{description}: {self._completed}/{total} in {elapsed:.1f}s",
                 markup=False,
                 highlight=False,
             )
 
     def _show(self) -> None:
         with self._lock:
-            if self._active and not self._shown:
+            if self._active and not self._shown and self._progress is not None:
                 self._progress.start()
                 self._shown = True
 
@@ -84,6 +87,8 @@ class ProgressBar:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
+            if self._progress is None:
+                return
             if self._shown:
                 self._progress.stop()
                 self._shown = False
@@ -96,7 +101,10 @@ class ProgressBar:
 
     def advance(self, *_: object) -> None:
         if not getattr(self._muted, "on", False):
-            self._progress.advance(self._task)
+            with self._count_lock:
+                self._completed += 1
+            if self._progress is not None:
+                self._progress.advance(self._task)
 
     @contextlib.contextmanager
     def muted(self) -> Iterator[None]:
@@ -107,3 +115,24 @@ class ProgressBar:
             yield
         finally:
             self._muted.on = False
+
+
+def _bar(console: Console) -> Progress:
+    """rich's bar: what the step does, the bar, done/total and the time so far."""
+    from rich.progress import (  # here: rich's display costs ~9 ms of start-up to import
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(bar_width=None),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        expand=True,
+    )

@@ -1,5 +1,6 @@
 """Providers: the only code that talks to AWS. One per membership kind, registered by kind
-id in ``reconciler.providers.registry``."""
+id in ``reconciler.providers.registry``. A kind's provider module is imported when a run
+first opens that kind (a plan of rooms does not load the channels' and meetings' code)."""
 
 from collections.abc import Callable
 
@@ -9,8 +10,6 @@ from reconciler.kinds.rooms import ROOM
 from reconciler.providers import registry
 from reconciler.providers.aws import make_client
 from reconciler.providers.base import ItemError, Provider, Reader, ReadProgress, Writer
-from reconciler.providers.channels import ChannelsProvider, ModeratorsProvider, channel_directory
-from reconciler.providers.meetings import MeetingsProvider
 from reconciler.providers.registry import ProviderOptions, open_providers
 from reconciler.providers.retry import RetryPolicy, call_with_retry
 from reconciler.providers.rooms import RoomsProvider
@@ -34,23 +33,32 @@ def _client_provider(
 
 
 registry.register(ROOM.id, _client_provider(RoomsProvider, ROOM.service))
-registry.register(MEETING.id, _client_provider(MeetingsProvider, MEETING.service))
+
+
+def _meetings(options: ProviderOptions) -> Provider:
+    from reconciler.providers.meetings import MeetingsProvider
+
+    return _client_provider(MeetingsProvider, MEETING.service)(options)
 
 
 def _channels(options: ProviderOptions) -> Provider:
+    from reconciler.providers.channels import ChannelsProvider, channel_directory
+
     return ChannelsProvider(channel_directory(options), progress=options.progress)
 
 
 def _moderators(options: ProviderOptions) -> Provider:
+    from reconciler.providers.channels import ModeratorsProvider, channel_directory
+
     return ModeratorsProvider(channel_directory(options), progress=options.progress)
 
 
+registry.register(MEETING.id, _meetings)
 registry.register(CHANNEL.id, _channels)
 registry.register(CHANNEL_MODERATOR.id, _moderators)
 
 __all__ = [
     "ItemError",
-    "MeetingsProvider",
     "Provider",
     "ProviderOptions",
     "ReadProgress",

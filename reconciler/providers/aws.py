@@ -1,4 +1,10 @@
-"""The one place where boto3 sessions and clients are made.
+"""The one place where the AWS clients are made: botocore's, as boto3 makes them.
+
+boto3 is not imported: its ``Session.client`` is botocore's ``Session.create_client`` once
+boto3 has named itself in the User-Agent (``_as_boto3``), and importing it (with
+s3transfer, multiprocessing and boto3's resources) took about 20 ms of every run's start.
+``tests/e2e/test_client_user_agent.py`` checks that the requests are the ones a boto3
+client sends, header for header.
 
 Retries: botocore is told to make exactly one attempt per call (``total_max_attempts=1``)
 and every retry is ours (``retry.py``). botocore's standard and adaptive modes do not retry
@@ -12,9 +18,9 @@ used so that no AWS account is needed.
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from typing import Any
 
-import boto3
 import botocore.session
 from botocore.config import Config
 from botocore.context import get_context
@@ -25,6 +31,7 @@ from reconciler import __version__
 from reconciler.errors import UsageError
 from reconciler.logs import log_api_call
 from reconciler.providers.fastparse import FastParserFactory, timestamp_text
+from reconciler.providers.model_files import use_orjson
 
 DUMMY_ACCESS_KEY = "chime-reconciler-dummy"
 DUMMY_SECRET_KEY = "chime-reconciler-dummy-secret"  # not a secret: for emulators only
@@ -66,21 +73,31 @@ def make_client(
     Thread-safe: one client is shared by the ``parallelism`` worker threads.
     Raises ``UsageError`` for an unknown profile.
     """
+    session = _botocore_session()
+    _as_boto3(session)
     try:
-        session = boto3.session.Session(
-            botocore_session=_botocore_session(), profile_name=profile, region_name=region
-        )
+        # as boto3's Session(profile_name=..., region_name=...): an unknown profile is
+        # found when the data loader reads the profile's settings
+        if profile is not None:
+            session.set_config_variable("profile", profile)
+        if region is not None:
+            session.set_config_variable("region", region)
+        use_orjson(session.get_component("data_loader"))
     except ProfileNotFound as exc:
         raise UsageError(f"AWS profile {profile!r} not found") from exc
-    kwargs: dict[str, Any] = {}
+    keys: dict[str, Any] = {"aws_access_key_id": None, "aws_secret_access_key": None}
     if endpoint_url and session.get_credentials() is None:
-        kwargs = {"aws_access_key_id": DUMMY_ACCESS_KEY, "aws_secret_access_key": DUMMY_SECRET_KEY}
-    client = session.client(
+        keys = {"aws_access_key_id": DUMMY_ACCESS_KEY, "aws_secret_access_key": DUMMY_SECRET_KEY}
+    client = session.create_client(  # the arguments boto3's Session.client passes on
         service,
         region_name=region or "us-east-1",
+        api_version=None,
+        use_ssl=True,
+        verify=None,
         endpoint_url=endpoint_url,
+        aws_session_token=None,
         config=client_config(parallelism, validate=service not in UNCHECKED_PARAMETERS),
-        **kwargs,
+        **keys,
     )
     client.meta.events.register("before-call", log_api_call)
     return client
@@ -123,6 +140,18 @@ class CachedUserAgent(UserAgentString):  # type: ignore[misc]  # botocore is unt
         if text is None:
             text = self._texts[key] = super().to_string()
         return text
+
+
+def _as_boto3(session: botocore.session.Session) -> None:
+    """What boto3's ``Session`` does to a botocore session that changes a client's requests:
+    the User-Agent names Boto3 and its version, then botocore's. (boto3 also appends its
+    resource models to the data path, which holds no model a client loads.)"""
+    if session.user_agent_name == "Botocore":
+        botocore_info = f"Botocore/{session.user_agent_version}"
+        extra = session.user_agent_extra
+        session.user_agent_extra = f"{extra} {botocore_info}" if extra else botocore_info
+        session.user_agent_name = "Boto3"
+        session.user_agent_version = version("boto3")
 
 
 def _botocore_session() -> botocore.session.Session:

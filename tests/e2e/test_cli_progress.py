@@ -35,7 +35,9 @@ def test_forced_progress_goes_to_stderr_and_plain_output_stays_clean(
 def test_each_task_times_itself_from_its_own_start(monkeypatch: pytest.MonkeyPatch) -> None:
     # the confirmation prompt sits between reading and applying: its wait is not the apply's
     monkeypatch.setenv("CHIME_RECONCILER_PROGRESS", "1")
+    monkeypatch.delenv("CI", raising=False)  # a terminal: the bar
     bar = ProgressBar(Console(file=io.StringIO(), force_terminal=True))
+    assert bar._progress is not None
     with bar.task("Reading memberships", 1):
         bar.advance()
     time.sleep(1.0)  # the wait at the prompt: far above any scheduling delay
@@ -43,3 +45,25 @@ def test_each_task_times_itself_from_its_own_start(monkeypatch: pytest.MonkeyPat
         [task] = bar._progress.tasks
         assert (task.description, task.completed, task.total) == ("Applying changes", 0, 2)
         assert task.elapsed is not None and task.elapsed < 0.9
+
+
+def test_each_step_s_line_counts_and_times_that_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    # no terminal (a CI log), forced: one line per step, timed from the step's own start
+    monkeypatch.setenv("CHIME_RECONCILER_PROGRESS", "1")
+    out = io.StringIO()
+    bar = ProgressBar(Console(file=out))
+    with bar.task("Reading memberships", 3):
+        bar.advance()
+        time.sleep(0.6)
+        bar.advance()
+    time.sleep(1.0)  # the wait at the prompt
+    with bar.task("Applying changes", 2):
+        for _ in range(2):
+            bar.advance()
+        with bar.muted():
+            bar.advance()  # work on the side: not counted
+    first, second = out.getvalue().splitlines()
+    label, seconds = first.rsplit(" in ", 1)
+    assert label == "Reading memberships: 2/3" and 0.6 <= float(seconds.removesuffix("s")) < 1.5
+    label, seconds = second.rsplit(" in ", 1)
+    assert label == "Applying changes: 2/2" and float(seconds.removesuffix("s")) < 0.9
