@@ -133,7 +133,7 @@ def run_cli(args: Sequence[str], out: Path) -> dict[str, Any]:
         "exit_code": os.waitstatus_to_exitcode(status),
         "wall_s": round(seconds, 3),
         "phases_s": phases,
-        "phases_cpu_s": phases_cpu,  # the CLI's CPU time (all threads) per phase
+        "phases_cpu_s": phases_cpu,  # the CLI's CPU time per phase (load: its own thread)
         "cpu_s": round((usage.ru_utime + usage.ru_stime), 3),
         "peak_rss_mb": round(peak, 1),
     }

@@ -166,7 +166,8 @@ def apply(
             option = "--target" if targets else "--shard"
             raise UsageError(f"{option} cannot be combined with a saved plan: plan again")
         _use_origin(app, plan_file)
-    session = Session.open(app, shard)
+    # a saved plan is read by its ids (``_load_fresh``): nothing to read ahead
+    session = Session.open(app, shard, read_ahead=None if plan_file else targets)
     with interrupt.graceful(notify):  # Ctrl-C while planning: nothing applied, exit 130
         try:
             plan = _load_fresh(session, plan_file) if plan_file else session.plan(targets)

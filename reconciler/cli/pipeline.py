@@ -3,17 +3,20 @@ compute the plan. Wiring only: the logic lives in the loader, provider and plann
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from reconciler import collector
 from reconciler.cli.context import AppContext
 from reconciler.cli.progress import ProgressBar
+from reconciler.cli.read_ahead import ReadAhead
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.governance.expiry import as_of
 from reconciler.kinds import ROOM
 from reconciler.live import LiveState, LiveTarget, merged
+from reconciler.pacing import Rates
 from reconciler.plan import Plan, TargetPlan
 from reconciler.planner import plan as make_plan
 from reconciler.planner import select
@@ -37,27 +40,49 @@ class Session:
     shard: Shard | None = None  # --shard K/N: ``desired`` holds only its targets
 
     @classmethod
-    def open(cls, app: AppContext, shard: Shard | None = None) -> Session:
+    def open(
+        cls,
+        app: AppContext,
+        shard: Shard | None = None,
+        read_ahead: Collection[str] | None = None,
+    ) -> Session:
+        """``read_ahead``: the next ``read`` is ``plan(read_ahead)`` (its --target names;
+        none: every target): start reading its targets while the desired state loads,
+        those of each file once it is loaded (``cli.read_ahead``)."""
+        progress = ProgressBar(app.console(stderr=True))
+
+        def options_for(rates: Rates) -> ProviderOptions:
+            return ProviderOptions(
+                client=app.client,
+                parallelism=app.parallelism,
+                progress=progress.advance,
+                pacer=app.pacer(rates),  # the run's one pacer, made on the first call
+                shard=shard,
+            )
+
+        ahead = None if read_ahead is None else ReadAhead(options_for, shard, read_ahead)
         # as of --now (or the clock): expired entries are not declared, nor resolved
         # The desired state lives until the run ends: move it out of the collector's
         # reach, so that the collections the reads trigger (botocore allocates a lot) do
         # not walk its million objects again and again.
-        with timed("load"), collector.paused(freeze=True):
-            desired = as_of(load_desired(app.desired_dir, app.now), app.now)
-            if shard is not None:  # the other shards' targets are not read, planned or applied
-                mine = tuple(t for t in desired.targets if shard.holds(t.key))
-                desired = replace(desired, targets=mine)
-        progress = ProgressBar(app.console(stderr=True))
-        options = ProviderOptions(
-            client=app.client,
-            parallelism=app.parallelism,
-            progress=progress.advance,
-            pacer=app.pacer(desired.rates),
-            desired=desired,
-            shard=shard,
-        )
-        # rooms always: a saved plan names its own kinds, opened on demand (``provider``)
-        providers = open_providers({ROOM.id, *(t.key.kind for t in desired.targets)}, options)
+        # Its CPU time is the loading thread's own: reads ahead run meanwhile (README).
+        try:
+            with timed("load", own_thread=True), collector.paused(freeze=True):
+                with ahead.loading() if ahead is not None else contextlib.nullcontext():
+                    desired = as_of(load_desired(app.desired_dir, app.now, ahead), app.now)
+                if shard is not None:  # the other shards' targets are not read or planned
+                    mine = tuple(t for t in desired.targets if shard.holds(t.key))
+                    desired = replace(desired, targets=mine)
+            options = replace(options_for(desired.rates), desired=desired)
+            # rooms always: a saved plan names its own kinds, opened on demand (``provider``)
+            kinds = {ROOM.id, *(t.key.kind for t in desired.targets)}
+            early = ahead.providers if ahead is not None else {}
+            opened = open_providers(kinds - early.keys(), options)
+        except BaseException:
+            if ahead is not None:
+                ahead.cancel()  # invalid: no more reads; the error is as without them
+            raise
+        providers = {k: early[k] if k in early else opened[k] for k in sorted(kinds)}
         return cls(app, desired, providers, progress, options, shard)
 
     def provider(self, kind_id: str) -> Provider:

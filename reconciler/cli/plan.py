@@ -61,7 +61,7 @@ def plan(
     A plan that removes too much or leaves a target without enough administrators or
     moderators is printed, then refused (exit 1) unless --allow-unsafe.
     """
-    session = Session.open(app, shard_from(shard_text, targets))
+    session = Session.open(app, shard_from(shard_text, targets), read_ahead=targets)
     result = session.plan(targets)
     with timed("render"):
         render_plan(

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from reconciler import collector
 from reconciler.channel_refs import parse_channel_member
 from reconciler.desired import files as source_files
+from reconciler.desired.found import Found, found_in
 from reconciler.desired.groups import EntryAt, GroupDef
 from reconciler.desired.messages import located, validate
 from reconciler.desired.model import AppInstanceSetting, DesiredState
@@ -57,23 +58,30 @@ SPECIAL_FILE_HINTS = {
 }
 
 
-def load_desired(directory: Path, now: dt.datetime | None = None) -> DesiredState:
+def load_desired(
+    directory: Path, now: dt.datetime | None = None, found: Found | None = None
+) -> DesiredState:
     """Read and validate every desired-state file under ``directory``; resolve groups.
 
     ``now``: the moment ``until:`` is evaluated at for the checks that depend on it (an
     entry expired at ``now`` makes no role conflict); None: nothing has expired. The
     entries stay in the result either way (``governance.expiry.as_of`` drops them).
     Raises DesiredStateError with all the problems found; never anything else for bad
-    input. The collector is paused meanwhile (``collector``): loading makes no cycles."""
+    input. The collector is paused meanwhile (``collector``): loading makes no cycles.
+
+    ``found``: called with each target of a file as soon as that file is loaded, as long
+    as no problem has been found so far (settings.yaml first, then the other files): a
+    problem found later (in another file, or across files) still raises."""
     with remembered_entries(), collector.paused():
-        return _load(directory, now)
+        return _load(directory, now, found)
 
 
-def _load(directory: Path, now: dt.datetime | None) -> DesiredState:
+def _load(directory: Path, now: dt.datetime | None, found: Found | None) -> DesiredState:
     sources, problems = source_files.discover(directory)
     if not sources:
         raise DesiredStateError(problems)
     loader = _Loader()
+    reported = 0  # the targets declared so far that ``found`` was told of
     # settings and restrictions first: the other files are checked against them
     for source in sorted(sources, key=lambda s: s.relative not in SPECIAL_FILES):
         text, problem = source_files.decode(source) if source.content is not None else ("", None)
@@ -82,6 +90,10 @@ def _load(directory: Path, now: dt.datetime | None) -> DesiredState:
             loader.unreadable(source.relative, source.display)
             continue
         loader.load(source.relative, source.display, parse(text))
+        if found is not None and not problems and not loader.problems:
+            for target in found_in(loader.declared, reported):
+                found(target)
+            reported = len(loader.declared.targets)
     problems += loader.problems
     resolved = resolve(loader.declared, now)
     problems += resolved.problems

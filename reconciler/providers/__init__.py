@@ -9,7 +9,14 @@ from reconciler.kinds.meetings import MEETING
 from reconciler.kinds.rooms import ROOM
 from reconciler.providers import registry
 from reconciler.providers.aws import make_client
-from reconciler.providers.base import ItemError, Provider, Reader, ReadProgress, Writer
+from reconciler.providers.base import (
+    ItemError,
+    Prefetcher,
+    Provider,
+    Reader,
+    ReadProgress,
+    Writer,
+)
 from reconciler.providers.registry import ProviderOptions, open_providers
 from reconciler.providers.retry import RetryPolicy, call_with_retry
 from reconciler.providers.rooms import RoomsProvider
@@ -32,7 +39,7 @@ def _client_provider(
     return open_provider
 
 
-registry.register(ROOM.id, _client_provider(RoomsProvider, ROOM.service))
+registry.register(ROOM.id, _client_provider(RoomsProvider, ROOM.service), early=True)
 
 
 def _meetings(options: ProviderOptions) -> Provider:
@@ -59,6 +66,7 @@ registry.register(CHANNEL_MODERATOR.id, _moderators)
 
 __all__ = [
     "ItemError",
+    "Prefetcher",
     "Provider",
     "ProviderOptions",
     "ReadProgress",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from reconciler.desired.model import DesiredState
 from reconciler.kinds import RoleValue
@@ -81,6 +81,24 @@ class Writer(Protocol):
 
 class Provider(Reader, Writer, Protocol):
     """A reader and a writer for one kind: what plan and apply open per kind."""
+
+
+@runtime_checkable
+class Prefetcher(Protocol):
+    """A provider that can start its next ``read`` while the desired state is still
+    loading (optional): it is told each target found in the read's scope, and uses what it
+    read that way in that read only. A kind's factory registered with ``early=True``
+    opens it before the desired state is known (``registry.open_early``)."""
+
+    def prefetch(self, key: TargetKey, target_id: str | None) -> None:
+        """Start reading the target ``key`` (declared with the id ``target_id``, or by
+        name); called from one thread, while loading."""
+        ...
+
+    def cancel_prefetch(self) -> None:
+        """Drop what was not started (the desired state is invalid); wait for the calls
+        in flight, which only read."""
+        ...
 
 
 class RoomsDirectory(Protocol):

@@ -36,14 +36,28 @@ class ProviderOptions:
 ProviderFactory = Callable[[ProviderOptions], Provider]
 
 _FACTORIES: dict[str, ProviderFactory] = {}
+_EARLY: set[str] = set()  # factories that need no desired state (``open_early``)
 
 
-def register(kind_id: str, factory: ProviderFactory) -> None:
+def register(kind_id: str, factory: ProviderFactory, *, early: bool = False) -> None:
+    """``early``: the factory does not use ``ProviderOptions.desired``, so the provider
+    may be opened while the desired state loads (to read ahead: ``base.Prefetcher``)."""
     _FACTORIES[kind_id] = factory
+    if early:
+        _EARLY.add(kind_id)
+    else:
+        _EARLY.discard(kind_id)
 
 
 def unregister(kind_id: str) -> None:
     _FACTORIES.pop(kind_id, None)
+    _EARLY.discard(kind_id)
+
+
+def open_early(kind_id: str, options: ProviderOptions) -> Provider | None:
+    """The kind's provider, opened before the desired state is known; None where its
+    factory needs it (or there is none)."""
+    return _FACTORIES[kind_id](options) if kind_id in _EARLY else None
 
 
 def open_providers(kind_ids: Iterable[str], options: ProviderOptions) -> dict[str, Provider]:

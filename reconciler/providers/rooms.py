@@ -11,6 +11,8 @@ Reading costs, for the rooms in scope (see ``read``):
     declared bot is still unresolved.
 Resolutions (room ids, member ids) are cached for the provider's lifetime, so re-reading
 the rooms an apply touched (``read(desired, only=touched)``) costs only their listings.
+``prefetch`` starts the first read's ListRooms and listings while the desired state is
+still loading (``read_ahead``): the same calls, sooner.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from reconciler.parallel import pmap
 from reconciler.providers.base import ItemError
 from reconciler.providers.chime_api import Bot, ChimeApi, Room, User
 from reconciler.providers.paced import ClientProvider
+from reconciler.providers.read_ahead import Listing, RoomReadAhead
 from reconciler.providers.resolve import resolve_emails
 from reconciler.providers.retry import RetryPolicy
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
@@ -47,6 +50,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
     kind = ROOM.id
     _room_ids: dict[TargetKey, str]
     _member_ids: dict[tuple[str, MemberRef], str]
+    _ahead: RoomReadAhead | None
 
     def open_api(self, client: Any, retry: RetryPolicy, pacer: Pacer | None) -> ChimeApi:
         return ChimeApi(client, retry, pacer)
@@ -54,6 +58,21 @@ class RoomsProvider(ClientProvider[ChimeApi]):
     def started(self) -> None:
         self._room_ids = {}
         self._member_ids = {}
+        self._ahead = None
+
+    # -- reading ahead, while the desired state loads --------------------------------------
+
+    def prefetch(self, key: TargetKey, target_id: str | None) -> None:
+        """Start reading a room the next ``read`` will read (``RoomReadAhead``)."""
+        if self._ahead is None:
+            self._ahead = RoomReadAhead(self.parallelism, self.api.list_rooms, self._list_room)
+        self._ahead.start(key, target_id if target_id is not None else self._room_ids.get(key))
+
+    def cancel_prefetch(self) -> None:
+        """Drop the reads ahead not started yet; wait for those in flight."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            ahead.close(cancel=True)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -61,18 +80,35 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         """Live memberships of the desired rooms in scope (all, or ``only`` these keys),
         keyed by the desired TargetKey, with the declared members resolved to ids.
         Unresolvable rooms and members become located ``LiveProblem``s; an AWS failure
-        (after retries) raises ``AwsError``."""
+        (after retries) raises ``AwsError``. What ``prefetch`` started is used here, once."""
+        ahead, self._ahead = self._ahead, None
+        try:
+            return self._read(desired, only, ahead)
+        finally:
+            if ahead is not None:
+                ahead.close(cancel=True)  # what this read did not use (after an error)
+
+    def _read(
+        self,
+        desired: DesiredState,
+        only: Collection[TargetKey] | None,
+        ahead: RoomReadAhead | None,
+    ) -> LiveState:
         scope = [
             t for t in desired.targets if t.key.kind == ROOM.id and (only is None or t.key in only)
         ]
         problems: list[LiveProblem] = []
-        room_ids = _declared_once(scope, self._resolve_rooms(scope, problems), problems)
+        room_ids = _declared_once(scope, self._resolve_rooms(scope, problems, ahead), problems)
         found = [t for t in scope if t.key in room_ids]
         # a room's pages are read one after another: the longest chains (by the members
         # declared, the best guess before the first page) start first, so that the
         # threads finish together
         longest = sorted(found, key=lambda t: len(t.members), reverse=True)
-        read = self._pmap(lambda t: self._read_room(t.key, room_ids[t.key]), longest)
+        if ahead is None:
+            read = self._pmap(lambda t: self._read_room(t.key, room_ids[t.key]), longest)
+        else:  # on the pool of the reads ahead: no more calls at a time
+            started = [ahead.members(t.key, room_ids[t.key], self.progress) for t in longest]
+            read = iter([f.result() for f in started])
         listings = dict(zip([t.key for t in longest], read, strict=True))
         targets: dict[TargetKey, LiveTarget] = {}
         for t in found:
@@ -97,6 +133,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
     def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:
         """Live memberships of rooms whose ids are known (a saved plan's): listings only,
         no room-name or member resolution. A room gone since is left out."""
+        self.cancel_prefetch()  # not for these reads: the next read reads afresh
         listings = self._pmap(lambda kt: self._read_room(*kt), targets)
         found: dict[TargetKey, LiveTarget] = {}
         for (key, room_id), members in zip(targets, listings, strict=True):
@@ -106,20 +143,27 @@ class RoomsProvider(ClientProvider[ChimeApi]):
                 self.progress(key)
         return found
 
-    def _read_room(self, key: TargetKey, room_id: str) -> list[LiveMember] | None:
+    def _read_room(self, key: TargetKey, room_id: str) -> Listing:
+        members = self._list_room(key, room_id)
+        if members is not None and self.progress is not None:
+            self.progress(key)
+        return members
+
+    def _list_room(self, key: TargetKey, room_id: str) -> Listing:
+        """The room's members (without the progress); None: no room with that id."""
         try:
-            members = self.api.list_memberships(key.scope, room_id)
+            return self.api.list_memberships(key.scope, room_id)
         except AwsError as exc:
             if exc.code == NOT_FOUND:  # a wrong id, or deleted since ListRooms
                 self._room_ids.pop(key, None)
                 return None
             raise
-        if self.progress is not None:
-            self.progress(key)
-        return members
 
     def _resolve_rooms(
-        self, scope: Sequence[DesiredTarget], problems: list[LiveProblem]
+        self,
+        scope: Sequence[DesiredTarget],
+        problems: list[LiveProblem],
+        ahead: RoomReadAhead | None = None,
     ) -> dict[TargetKey, str]:
         ids: dict[TargetKey, str] = {}
         by_name: dict[str, list[DesiredTarget]] = defaultdict(list)
@@ -132,7 +176,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
                 by_name[t.key.scope].append(t)
         for account, targets in sorted(by_name.items()):
             rooms: dict[str, list[Room]] = defaultdict(list)
-            for room in self.api.list_rooms(account):
+            for room in self.api.list_rooms(account) if ahead is None else ahead.rooms(account):
                 rooms[room.name].append(room)
             for t in targets:
                 matches = sorted(rooms.get(t.key.name, []))

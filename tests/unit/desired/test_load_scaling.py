@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.desired import loader, spec
+from reconciler.desired.found import Found
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 
@@ -66,10 +67,10 @@ def test_the_collector_does_not_run_while_loading_and_is_left_as_it_was(
     loading, ran = [False], []
     real = loader._load
 
-    def watched(path: Path, now: dt.datetime | None) -> DesiredState:
+    def watched(path: Path, now: dt.datetime | None, found: Found | None) -> DesiredState:
         loading[0] = True
         try:
-            return real(path, now)
+            return real(path, now, found)
         finally:
             loading[0] = False
 

@@ -1,0 +1,32 @@
+"""What the loader reports while it loads (``load_desired(..., found=...)``): each target
+of a file loaded without a problem, by its key and declared id, as soon as that file is
+loaded, so that reading it can start while the other files are still being loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from reconciler.desired.resolve import Declarations
+from reconciler.refs import TargetKey
+
+
+@dataclass(frozen=True)
+class FoundTarget:
+    key: TargetKey
+    target_id: str | None  # its declared id (``id:``); None: declared by name only
+    rates: Mapping[str, float | None]  # settings.yaml's ``rates:`` (read before any target)
+
+
+Found = Callable[[FoundTarget], None]
+
+
+def found_in(declared: Declarations, start: int) -> Iterator[FoundTarget]:
+    """The targets declared from index ``start`` on that have a key (a scope and a name),
+    keyed as ``resolve`` keys them."""
+    for t in declared.targets[start:]:
+        scope = t.kind.scope_of(t.spec, declared.settings)
+        target_id = t.kind.target_id_of(t.spec)
+        name = t.key if t.key.strip() else target_id
+        if scope is not None and name is not None:
+            yield FoundTarget(TargetKey(t.kind.id, scope, name), target_id, declared.rates)

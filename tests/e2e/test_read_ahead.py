@@ -1,0 +1,240 @@
+"""Reading rooms while the desired state is still loading (issue 13): through the real
+boto3 client and the emulator, the rooms provider's reads ahead are the calls its next
+read would make, used by that read only; through the CLI, plan and apply make exactly the
+calls they made before whatever the --shard and --target, and a desired state found
+invalid after some rooms were read ahead is reported as before, with nothing changed."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from reconciler.desired.model import DesiredState, DesiredTarget
+from reconciler.emulator import EmulatorServer
+from reconciler.providers import RetryPolicy, RoomsProvider, make_client
+from reconciler.refs import Location, TargetKey, TargetKind
+from reconciler.shard import shard_of
+
+pytestmark = pytest.mark.e2e
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+ROOMS = [f"r{i}" for i in range(8)]  # ids room-r0 ...
+READS = {"ListRooms", "ListRoomMemberships", "ListUsers", "ListBots"}
+FAST = RetryPolicy(attempts=12, base=0.001, cap=0.005)
+Calls = Callable[[], dict[str, int]]
+
+
+Seed = Callable[..., EmulatorServer]
+
+
+def seeded(seed: Seed) -> EmulatorServer:
+    """alice administers every room (ids room-r0 ...); bob is a user in none."""
+    return seed(users=("alice", "bob"), rooms={r: [("alice", "Administrator")] for r in ROOMS})
+
+
+def key(name: str) -> TargetKey:
+    return TargetKey(TargetKind.ROOM, ACCOUNT, name)
+
+
+def served(calls: Calls, want: dict[str, int]) -> None:
+    """Wait (5 s at most) until the emulator has served ``want``."""
+    deadline = time.monotonic() + 5
+    while calls() != want and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert calls() == want
+
+
+def client(emulator: EmulatorServer) -> Any:
+    return make_client("chime", endpoint_url=emulator.url, parallelism=8)
+
+
+def rooms_provider(emulator: EmulatorServer, **kwargs: Any) -> RoomsProvider:
+    return RoomsProvider(client(emulator), retry=FAST, **kwargs)
+
+
+def desired_rooms(*names: str) -> DesiredState:
+    """The rooms by name, no member declared."""
+    return DesiredState(
+        targets=tuple(
+            DesiredTarget(key(n), None, False, (), Location("desired-state/a.yaml", 2))
+            for n in sorted(names)
+        )
+    )
+
+
+# -- the provider ----------------------------------------------------------------------------
+
+
+def test_rooms_read_ahead_are_the_next_reads_calls_and_are_not_used_again(
+    seed: Seed, calls: Calls
+) -> None:
+    emulator = seeded(seed)
+    want = desired_rooms("r0", "r1", "r2")
+    seen: list[TargetKey] = []
+    rooms = rooms_provider(emulator, progress=seen.append)
+    rooms.prefetch(key("r0"), None)  # by name: the account's ListRooms first
+    rooms.prefetch(key("r1"), None)
+    rooms.prefetch(key("r2"), "room-r2")  # by id: read at once
+    served(calls, {"ListRooms": 1, "ListRoomMemberships": 3})
+    assert seen == []  # counted by the read that uses them
+    live = rooms.read(want)
+    assert calls() == {"ListRooms": 1, "ListRoomMemberships": 3}  # nothing more
+    assert sorted(seen) == [key("r0"), key("r1"), key("r2")]  # once each
+    assert {k: [m.member_id for m in t.members] for k, t in live.targets.items()} == {
+        key(r): ["uid-alice"] for r in ("r0", "r1", "r2")
+    }
+    # someone adds bob to r1 meanwhile: the next read (apply's verification, say) reads
+    # afresh, by the room ids known now (no ListRooms)
+    client(emulator).create_room_membership(
+        AccountId=ACCOUNT, RoomId="room-r1", MemberId="uid-bob", Role="Member"
+    )
+    emulator.reset_calls()
+    again = rooms.read(want)
+    assert calls() == {"ListRoomMemberships": 3}
+    assert sorted(m.member_id for m in again.targets[key("r1")].members) == [
+        "uid-alice",
+        "uid-bob",
+    ]
+
+
+def test_a_name_no_room_has_is_not_read_ahead_and_reported_from_the_same_listing(
+    seed: Seed, calls: Calls
+) -> None:
+    emulator = seeded(seed)
+    rooms = rooms_provider(emulator)
+    rooms.prefetch(key("missing"), None)
+    rooms.prefetch(key("r3"), None)
+    served(calls, {"ListRooms": 1, "ListRoomMemberships": 1})
+    live = rooms.read(desired_rooms("missing", "r3"))
+    assert [p.message for p in live.problems] == [
+        f"no Chime room named missing in account {ACCOUNT}"
+    ]
+    assert list(live.targets) == [key("r3")]
+    assert calls() == {"ListRooms": 1, "ListRoomMemberships": 1}
+
+
+def test_cancelled_reads_ahead_are_not_made_and_the_next_read_reads_afresh(
+    seed: Seed, calls: Calls
+) -> None:
+    emulator = seeded(seed)
+    emulator.set_faults(latency_ms=200)
+    rooms = rooms_provider(emulator, parallelism=1)
+    for r in ROOMS:
+        rooms.prefetch(key(r), f"room-{r}")
+    rooms.cancel_prefetch()  # waits for the call in flight, drops the others
+    assert calls().get("ListRoomMemberships", 0) <= 1
+    emulator.set_faults(latency_ms=0)
+    emulator.reset_calls()
+    live = rooms.read(desired_rooms(*ROOMS))
+    assert sorted(live.targets) == sorted(key(r) for r in ROOMS)
+    assert calls() == {"ListRooms": 1, "ListRoomMemberships": len(ROOMS)}
+
+
+# -- the CLI ---------------------------------------------------------------------------------
+
+SETTINGS = f"account: {ACCOUNT}\n"
+
+
+def rooms_file(names: list[str]) -> str:
+    return "rooms:\n" + "".join(
+        f"  {r}: {{administrators: [alice@example.com], members: [bob@example.com]}}\n"
+        for r in names
+    )
+
+
+@pytest.fixture
+def estate(seed: Seed, write_desired: Callable[..., Any]) -> EmulatorServer:
+    """Eight rooms in two files (the first loaded before the second), one declared by id."""
+    emulator = seeded(seed)
+    write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "a.yaml": rooms_file(ROOMS[:4]),
+            "b.yaml": rooms_file(ROOMS[4:7])
+            + "  label: {id: room-r7, administrators: [alice@example.com]}\n",
+        }
+    )
+    return emulator
+
+
+@pytest.mark.parametrize("index", [1, 2, 3])
+def test_a_shards_plan_reads_only_its_rooms(
+    estate: EmulatorServer, cli: Any, calls: Calls, index: int
+) -> None:
+    names = [*ROOMS[:7], "label"]
+    mine = [n for n in names if shard_of(key(n), 3) == index]
+    run = cli("plan", "--shard", f"{index}/3", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    assert sorted(t["name"] for t in json.loads(run.stdout)["targets"]) == sorted(mine)
+    by_name = [n for n in mine if n != "label"]
+    bound = {"ListRoomMemberships": len(mine)} if mine else {}
+    if by_name:  # ListRooms only when a room of the shard is declared by name
+        bound["ListRooms"] = 1
+        bound["ListUsers"] = 1  # bob, in no room yet (those rooms declare him)
+    assert calls() == bound
+
+
+def test_a_plan_of_targets_reads_only_them_and_lists_rooms_only_for_a_name(
+    estate: EmulatorServer, cli: Any, calls: Calls
+) -> None:
+    run = cli("plan", "--target", "room-r7", "--target", "r5")
+    assert run.exit_code == 0, run.stderr
+    assert calls() == {"ListRooms": 1, "ListRoomMemberships": 2, "ListUsers": 1}
+    estate.reset_calls()
+    # the room declared by id, named by its id
+    by_id = cli("plan", "--target", "room-r7", "--format", "json")
+    assert by_id.exit_code == 0, by_id.stderr
+    assert [t["name"] for t in json.loads(by_id.stdout)["targets"]] == ["label"]
+    assert calls() == {"ListRoomMemberships": 1}  # no ListRooms
+
+
+def test_a_later_file_with_a_problem_is_reported_as_before_and_nothing_changes(
+    seed: Seed, write_desired: Callable[..., Any], cli: Any, calls: Calls
+) -> None:
+    emulator = seeded(seed)
+    write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "a.yaml": rooms_file(ROOMS[:6]),  # loaded first, valid: its rooms may be read
+            "z.yaml": "rooms:\n  r7:\n    admins: [alice@example.com]\n",
+        }
+    )
+    error = [
+        "desired-state/z.yaml:3: rooms.r7: unknown key 'admins' (did you mean 'administrators'?)",
+        "Desired state is invalid: 1 error.",
+    ]
+    for command in (("plan",), ("apply", "--auto-approve")):
+        run = cli(*command)
+        assert (run.exit_code, run.stdout, run.err_lines) == (1, "", error)
+    assert set(calls()) <= READS
+    assert all(
+        emulator.backend.room_members(ACCOUNT, f"room-{r}") == {"uid-alice": "Administrator"}
+        for r in ROOMS
+    )
+
+
+def test_a_room_declared_in_two_files_is_an_error_after_reads_only(
+    seed: Seed, write_desired: Callable[..., Any], cli: Any, calls: Calls
+) -> None:
+    emulator = seeded(seed)
+    write_desired(
+        {"settings.yaml": SETTINGS, "a.yaml": rooms_file(ROOMS[:3]), "b.yaml": rooms_file(["r2"])}
+    )
+    run = cli("apply", "--auto-approve")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines == [
+        "desired-state/b.yaml:2: rooms.r2: room 'r2' is already declared at desired-state/a.yaml:4",
+        "Desired state is invalid: 1 error.",
+    ]
+    assert set(calls()) <= READS  # the rooms of a.yaml may have been read, nothing changed
+    assert emulator.backend.room_members(ACCOUNT, "room-r0") == {"uid-alice": "Administrator"}
+
+
+def test_validate_makes_no_call(estate: EmulatorServer, cli: Any, calls: Calls) -> None:
+    run = cli("validate")
+    assert run.exit_code == 0, run.stderr
+    assert calls() == {}
