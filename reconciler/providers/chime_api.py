@@ -16,7 +16,8 @@ from reconciler.kinds.rooms import ROOM_BATCH  # BatchCreateRoomMembership: 50
 from reconciler.live import LiveMember
 from reconciler.pacing import Pacer, QuotaKey
 from reconciler.providers.base import ItemError
-from reconciler.providers.retry import RetryPolicy, call_with_retry
+from reconciler.providers.paced_api import PacedApi
+from reconciler.providers.retry import RetryPolicy
 from reconciler.refs import MemberKind, MemberRef, Role
 
 ACCOUNTS_PAGE = 200  # ListAccounts MaxResults: 1-200
@@ -95,26 +96,17 @@ class LiveMembers:
         return [m for _, m in entries]
 
 
-class ChimeApi:
+class ChimeApi(PacedApi):
     """The ``chime`` operations for rooms, users and bots, retried per ``retry`` and paced
     by ``pacer`` (quota ``chime``) when given."""
 
     def __init__(self, client: Any, retry: RetryPolicy, pacer: Pacer | None = None) -> None:
+        super().__init__(retry, pacer)
         self.client = client
-        self.retry = retry
-        self.pacer = pacer
         self.live_member = LiveMembers()
 
-    def _call(self, operation: str, method: Callable[..., Any], context: str, **p: Any) -> Any:
-        return call_with_retry(
-            self.retry,
-            operation,
-            method,
-            context=context,
-            pacer=self.pacer,
-            keys=CHIME_QUOTA,
-            **p,
-        )
+    def keys(self, operation: str) -> Sequence[QuotaKey]:
+        return CHIME_QUOTA
 
     def _pages(
         self,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,8 @@ from reconciler.capabilities import Capabilities
 from reconciler.pacing.pacer import Pacer
 from reconciler.pacing.quotas import QuotaKey
 from reconciler.providers.base import ItemError
-from reconciler.providers.retry import RetryPolicy, call_with_retry
+from reconciler.providers.paced_api import PacedApi
+from reconciler.providers.retry import RetryPolicy
 
 ATTENDEES_PAGE = 100  # ListAttendees MaxResults: 1-100
 TOKEN_KEY = "JoinToken"
@@ -119,25 +120,20 @@ def attendee(item: dict[str, Any]) -> Attendee:
     )
 
 
-class MeetingsApi:
+class MeetingsApi(PacedApi):
     """The attendee operations, retried per ``retry`` and paced by ``pacer`` when given
     (quota ``meetings``: 10 requests/s per operation); errors are ``AwsError``."""
 
     def __init__(self, client: Any, retry: RetryPolicy, pacer: Pacer | None = None) -> None:
+        super().__init__(retry, pacer)
         self.client = guard_client(client)
-        self.retry = retry
-        self.pacer = pacer
+        self._keys: dict[str, tuple[QuotaKey, ...]] = {}
 
-    def _call(self, operation: str, method: Callable[..., Any], context: str, **p: Any) -> Any:
-        return call_with_retry(
-            self.retry,
-            operation,
-            method,
-            context=context,
-            pacer=self.pacer,
-            keys=(QuotaKey("meetings", operation),),
-            **p,
-        )
+    def keys(self, operation: str) -> Sequence[QuotaKey]:
+        keys = self._keys.get(operation)
+        if keys is None:
+            keys = self._keys[operation] = (QuotaKey("meetings", operation),)
+        return keys
 
     def list_attendees(self, meeting_id: str) -> list[Attendee]:
         """Every attendee of the meeting, sorted (NotFound: ended, or never existed)."""

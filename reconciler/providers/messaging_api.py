@@ -16,7 +16,8 @@ from reconciler.errors import AwsError
 from reconciler.pacing import Pacer, QuotaKey
 from reconciler.pacing.quotas import BY_NAME
 from reconciler.providers.base import ItemError
-from reconciler.providers.retry import RetryPolicy, call_with_retry
+from reconciler.providers.paced_api import PacedApi
+from reconciler.providers.retry import RetryPolicy
 
 PAGE = 50  # MaxResults of every messaging and identity list: 1-50
 NOT_FOUND = "NotFoundException"
@@ -32,8 +33,10 @@ IDENTITY = "identity"  # every chime-sdk-identity call
 LIST_USERS = "identity.list-users"  # ListAppInstanceUsers besides
 
 
-class MessagingApi:
-    """``chime-sdk-messaging`` and ``chime-sdk-identity`` calls, paced and retried."""
+class MessagingApi(PacedApi):
+    """``chime-sdk-messaging`` and ``chime-sdk-identity`` calls, paced and retried. The
+    quotas of a call depend on its bearer and channel, not only on its operation: each
+    call names them (``_call_as``)."""
 
     def __init__(
         self,
@@ -42,12 +45,11 @@ class MessagingApi:
         retry: RetryPolicy,
         pacer: Pacer | None = None,
     ) -> None:
+        super().__init__(retry, pacer)
         self.messaging = messaging
         self.identity = identity
-        self.retry = retry
-        self.pacer = pacer
 
-    def _call(
+    def _call_as(
         self,
         operation: str,
         bearer: str | None,
@@ -67,10 +69,7 @@ class MessagingApi:
         client = self.messaging if bearer is not None else self.identity
         method: Callable[..., Any] = getattr(client, _snake(operation))
         try:
-            return call_with_retry(
-                self.retry, operation, method, context=context, pacer=self.pacer, keys=keys,
-                **params,
-            )  # fmt: skip
+            return self._paced(operation, method, context, keys, **params)
         except AwsError as exc:
             if bearer is None or exc.code != FORBIDDEN:
                 raise
@@ -101,7 +100,9 @@ class MessagingApi:
         token: str | None = None
         while True:
             more = {"NextToken": token} if token else {}
-            page = self._call(operation, bearer, quota, context, MaxResults=PAGE, **params, **more)
+            page = self._call_as(
+                operation, bearer, quota, context, MaxResults=PAGE, **params, **more
+            )
             token = page.get("NextToken")
             yield list(page.get(key, [])), bool(token)
             if not token:
@@ -119,7 +120,7 @@ class MessagingApi:
 
     def describe_channel(self, channel: str, bearer: str) -> dict[str, Any] | None:
         try:
-            found = self._call("DescribeChannel", bearer, None, f"channel {channel}",
+            found = self._call_as("DescribeChannel", bearer, None, f"channel {channel}",
                                ChannelArn=channel)  # fmt: skip
         except AwsError as exc:
             if exc.code == NOT_FOUND:
@@ -186,7 +187,7 @@ class MessagingApi:
     def user_exists(self, user: str) -> bool:
         """DescribeAppInstanceUser: is ``user`` (an ARN) an AppInstanceUser?"""
         try:
-            self._call("DescribeAppInstanceUser", None, None, f"user {user}",
+            self._call_as("DescribeAppInstanceUser", None, None, f"user {user}",
                        AppInstanceUserArn=user)  # fmt: skip
         except AwsError as exc:
             if exc.code == NOT_FOUND:
@@ -196,7 +197,7 @@ class MessagingApi:
 
     def membership_type(self, channel: str, member: str, bearer: str) -> str | None:
         try:
-            found = self._call(
+            found = self._call_as(
                 "DescribeChannelMembership", bearer, None, f"channel {channel}",
                 ChannelArn=channel, MemberArn=member,
             )  # fmt: skip
@@ -230,7 +231,7 @@ class MessagingApi:
     def batch_create(
         self, channel: str, members: Sequence[str], kind: str, bearer: str
     ) -> dict[str, ItemError]:
-        reply = self._call(
+        reply = self._call_as(
             "BatchCreateChannelMembership", bearer, (BATCH, channel),
             f"channel {channel}", ChannelArn=channel, MemberArns=list(members), Type=kind,
         )  # fmt: skip
@@ -243,19 +244,19 @@ class MessagingApi:
         return errors
 
     def delete_membership(self, channel: str, member: str, bearer: str) -> None:
-        self._call(
+        self._call_as(
             "DeleteChannelMembership", bearer, (WRITE, channel),
             f"channel {channel}", ChannelArn=channel, MemberArn=member,
         )  # fmt: skip
 
     def create_moderator(self, channel: str, member: str, bearer: str) -> None:
-        self._call(
+        self._call_as(
             "CreateChannelModerator", bearer, (WRITE, channel),
             f"channel {channel}", ChannelArn=channel, ChannelModeratorArn=member,
         )  # fmt: skip
 
     def delete_moderator(self, channel: str, member: str, bearer: str) -> None:
-        self._call(
+        self._call_as(
             "DeleteChannelModerator", bearer, (WRITE, channel),
             f"channel {channel}", ChannelArn=channel, ChannelModeratorArn=member,
         )  # fmt: skip
