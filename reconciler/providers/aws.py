@@ -30,6 +30,7 @@ from botocore.useragent import UserAgentString
 from reconciler import __version__
 from reconciler.errors import UsageError
 from reconciler.logs import log_api_call
+from reconciler.providers import headers, signing
 from reconciler.providers.fastparse import FastParserFactory, timestamp_text
 from reconciler.providers.model_files import use_orjson
 
@@ -100,6 +101,8 @@ def make_client(
         **keys,
     )
     client.meta.events.register("before-call", log_api_call)
+    signing.install(client)  # the same signatures, for less CPU (signing.py)
+    headers.install()  # the same response headers, for less CPU (headers.py)
     return client
 
 
