@@ -27,10 +27,10 @@ from botocore.context import get_context
 from botocore.exceptions import ProfileNotFound
 from botocore.useragent import UserAgentString
 
-from reconciler import __version__
+from reconciler import __version__, httpheaders
 from reconciler.errors import UsageError
 from reconciler.logs import log_api_call
-from reconciler.providers import headers, signing
+from reconciler.providers import signing
 from reconciler.providers.fastparse import FastParserFactory, timestamp_text
 from reconciler.providers.model_files import use_orjson
 
@@ -102,7 +102,7 @@ def make_client(
     )
     client.meta.events.register("before-call", log_api_call)
     signing.install(client)  # the same signatures, for less CPU (signing.py)
-    headers.install()  # the same response headers, for less CPU (headers.py)
+    httpheaders.install()  # the same response headers, for less CPU (httpheaders.py)
     return client
 
 

@@ -2,8 +2,8 @@
 request line, headers in the same order, signature, body), although they sign with less
 CPU (``providers/signing.py``). A proxy in front of the emulator records every request;
 the clock and the invocation ids are fixed, so that two runs may be compared. (The
-response headers are parsed alike by both clients here, ``providers/headers.py`` being
-installed for the process: ``tests/unit/providers/test_headers.py`` compares it with
+response headers are parsed alike by both clients here, ``httpheaders.py`` being
+installed for the process: ``tests/unit/test_httpheaders.py`` compares it with
 http.client's own.)"""
 
 from __future__ import annotations

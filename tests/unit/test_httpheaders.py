@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.providers.headers import _STOCK, parse_headers
+from reconciler.httpheaders import _STOCK, parse_headers
 
 BODY = b'{"RoomMemberships":[]}'
 BLOCKS = [
@@ -85,5 +85,5 @@ def test_plain_blocks_are_not_handed_to_the_email_parser(
     def refuse(*_: Any) -> Any:
         raise AssertionError("handed to http.client's parse_headers")
 
-    monkeypatch.setattr("reconciler.providers.headers._STOCK", refuse)
+    monkeypatch.setattr("reconciler.httpheaders._STOCK", refuse)
     assert parse_headers(io.BytesIO(block + BODY)).items() == _STOCK(io.BytesIO(block)).items()
