@@ -29,8 +29,8 @@ import atexit, sys
 out = sys.argv.pop(1)
 atexit.register(lambda: open(out, "w").write("\\n".join(sorted(sys.modules))))
 sys.argv[0] = "chime-reconciler"
-from reconciler.cli import main
-main()
+from reconciler.cli import entry
+entry()
 """
 
 
