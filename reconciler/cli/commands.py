@@ -9,6 +9,8 @@ import importlib
 
 import click
 
+from reconciler import collector
+
 # command name -> the module (under reconciler.cli) that defines it
 MODULES = {
     "validate": "validate",
@@ -36,7 +38,8 @@ def load(group: click.Group, name: str) -> click.Command | None:
     """The command ``name`` of ``group``, its module imported (and its commands added) on
     first use; None for an unknown name."""
     if name not in group.commands and name in MODULES:
-        module = importlib.import_module(f"reconciler.cli.{MODULES[name]}")
+        with collector.paused(freeze=True):  # as the command line's own (cli/__init__.py)
+            module = importlib.import_module(f"reconciler.cli.{MODULES[name]}")
         for command in module.COMMANDS:
             group.add_command(command)
     return group.commands.get(name)
