@@ -38,6 +38,7 @@ class Session:
     options: ProviderOptions
 
     shard: Shard | None = None  # --shard K/N: ``desired`` holds only its targets
+    reading_ahead: frozenset[str] = frozenset()  # kinds whose next read has started
 
     @classmethod
     def open(
@@ -83,7 +84,7 @@ class Session:
                 ahead.cancel()  # invalid: no more reads; the error is as without them
             raise
         providers = {k: early[k] if k in early else opened[k] for k in sorted(kinds)}
-        return cls(app, desired, providers, progress, options, shard)
+        return cls(app, desired, providers, progress, options, shard, frozenset(early))
 
     def provider(self, kind_id: str) -> Provider:
         """The provider of a kind, opened on first use (a saved plan may name kinds the
@@ -96,8 +97,14 @@ class Session:
         self, only: Collection[TargetKey] | None = None, label: str = "Reading memberships"
     ) -> LiveState:
         count = len(only) if only is not None else len(self.desired.targets)
+        # the kinds reading ahead first: their calls are done before another kind's start
+        first, self.reading_ahead = self.reading_ahead, frozenset()
         with self.progress.task(label, count), timed("read"):
-            return merged(p.read(self.desired, only=only) for p in self.providers.values())
+            read = {
+                kind: self.providers[kind].read(self.desired, only=only)
+                for kind in sorted(self.providers, key=lambda kind: kind not in first)
+            }
+            return merged(read[kind] for kind in self.providers)
 
     def read_planned(
         self,

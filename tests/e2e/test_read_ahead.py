@@ -7,6 +7,7 @@ invalid after some rooms were read ahead is reported as before, with nothing cha
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -132,6 +133,34 @@ def test_cancelled_reads_ahead_are_not_made_and_the_next_read_reads_afresh(
     live = rooms.read(desired_rooms(*ROOMS))
     assert sorted(live.targets) == sorted(key(r) for r in ROOMS)
     assert calls() == {"ListRooms": 1, "ListRoomMemberships": len(ROOMS)}
+
+
+def test_reads_ahead_and_the_reads_after_them_make_no_more_calls_at_a_time_than_parallelism(
+    seed: Seed, calls: Calls
+) -> None:
+    emulator = seeded(seed)
+    emulator.set_faults(latency_ms=30)
+    chime = client(emulator)
+    lock, in_flight, most = threading.Lock(), [0], [0]
+
+    def started(**_: Any) -> None:
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+
+    def ended(**_: Any) -> None:
+        with lock:
+            in_flight[0] -= 1
+
+    chime.meta.events.register("before-call", started)
+    chime.meta.events.register("after-call", ended)
+    rooms = RoomsProvider(chime, retry=FAST, parallelism=2)
+    for r in ROOMS[:4]:
+        rooms.prefetch(key(r), f"room-{r}")
+    live = rooms.read(desired_rooms(*ROOMS))  # the four others by name
+    assert sorted(live.targets) == sorted(key(r) for r in ROOMS)
+    assert calls() == {"ListRooms": 1, "ListRoomMemberships": len(ROOMS)}
+    assert most[0] == 2
 
 
 # -- the CLI ---------------------------------------------------------------------------------
