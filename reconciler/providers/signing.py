@@ -7,7 +7,8 @@ secret with four HMACs: together about a tenth of the client's CPU per call on a
 read (issue 13). ``CachedSigV4Auth`` computes the same values: the headers in a plain
 dict (only when every value is ASCII text, where the Message keeps each value as given;
 anything else goes to botocore's own), the Host header once per scheme, host and port
-(it depends on nothing else), the signing key once per secret, day, region and service.
+(it depends on nothing else), the signing key once per secret, day, region and service,
+the body's hash from its bytes (botocore prepares the whole request again to get them).
 Everything else (the canonical request, the string to sign, the Authorization header,
 X-Amz-Date) is botocore's own code. ``tests/unit/providers/test_signing.py`` compares the
 two on many requests, ``tests/e2e/test_client_wire.py`` the bytes on the wire.
@@ -27,7 +28,8 @@ from hashlib import sha256
 from typing import Any
 
 import botocore.auth
-from botocore.auth import SIGNED_HEADERS_BLACKLIST, SigV4Auth, _host_from_url
+from botocore.auth import EMPTY_SHA256_HASH, SIGNED_HEADERS_BLACKLIST, SigV4Auth, _host_from_url
+from botocore.awsrequest import AWSRequest
 
 SIGNATURE_VERSION = "chime-reconciler-v4"  # botocore's v4, as signed by CachedSigV4Auth
 _UNSAFE = frozenset("\t\r\n")  # botocore.utils.UNSAFE_URL_CHARS: _host_from_url reads them
@@ -61,6 +63,20 @@ class CachedSigV4Auth(SigV4Auth):  # type: ignore[misc]  # botocore is untyped
         if "host" not in signed:
             signed["host"] = [host_header(request.url)]
         return signed
+
+    def payload(self, request: Any) -> str:
+        """The body's SHA-256 (``SigV4Auth.payload``), hashed from the request's bytes:
+        botocore's reads ``request.body``, which prepares the whole request (URL, headers,
+        Content-Length) to return these bytes as they are (``b""``: no body)."""
+        data = request.data
+        if (
+            type(data) is not bytes
+            or type(request) is not AWSRequest
+            or self._is_streaming_checksum_payload(request)
+            or not self._should_sha256_sign_payload(request)
+        ):
+            return str(super().payload(request))
+        return sha256(data).hexdigest() if data else EMPTY_SHA256_HASH
 
     def signature(self, string_to_sign: str, request: Any) -> str:
         key = signing_key(

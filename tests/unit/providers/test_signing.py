@@ -5,6 +5,7 @@ not apply)."""
 from __future__ import annotations
 
 import datetime
+import io
 from typing import Any
 
 import botocore.auth
@@ -38,12 +39,15 @@ HEADERS: list[list[tuple[str, Any]]] = [
     [("X-Note", "caf\u00e9"), ("Content-Type", "application/x-amz-json-1.1")],
     [("X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD"), ("Date", "Tue, 01 Dec 2026 23:59:59 GMT")],
 ]
-BODIES: list[Any] = [b"", b'{"MembershipItemList":[]}', None]
+BODIES: list[Any] = [b"", b'{"MembershipItemList":[]}', None, "text \u00e9", {"a": "b c"}, "stream"]
 
 
 def signed(cls: type[SigV4Auth], credentials: Credentials, url: str, headers: Any, body: Any,
-           region: str = "us-east-1", service: str = "chime") -> dict[str, Any]:  # fmt: skip
-    request = AWSRequest(method="POST" if body else "GET", url=url, data=body)
+           region: str = "us-east-1", service: str = "chime",
+           unsigned: bool = False) -> dict[str, Any]:  # fmt: skip
+    data = io.BytesIO(b"a stream") if body == "stream" else body
+    request = AWSRequest(method="POST" if body else "GET", url=url, data=data)
+    request.context["payload_signing_enabled"] = not unsigned
     for name, value in headers:
         request.headers[name] = value
     try:
@@ -63,10 +67,13 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_signed_headers_are_botocores(url: str, headers: Any) -> None:
     for credentials in (Credentials("AKID", "secret"), Credentials("AKID2", "s3cr3t", "tok")):
         for body in BODIES:
-            theirs = signed(SigV4Auth, credentials, url, headers, body)
-            assert signed(CachedSigV4Auth, credentials, url, headers, body) == theirs
-            # again, from the caches
-            assert signed(CachedSigV4Auth, credentials, url, headers, body) == theirs
+            for unsigned in (False, True):  # an operation with payload signing off
+                theirs = signed(SigV4Auth, credentials, url, headers, body, unsigned=unsigned)
+                ours = signed(CachedSigV4Auth, credentials, url, headers, body, unsigned=unsigned)
+                assert ours == theirs
+                # again, from the caches
+                ours = signed(CachedSigV4Auth, credentials, url, headers, body, unsigned=unsigned)
+                assert ours == theirs
 
 
 def test_the_signing_key_follows_the_day_the_secret_the_region_and_the_service(
