@@ -55,7 +55,7 @@ class ReadAhead:
                 return
             self.providers[key.kind] = provider
             prefetcher = self._prefetchers[key.kind] = provider
-        prefetcher.prefetch(key, found.target_id)
+        prefetcher.prefetch(key, found.target_id, found.size)
 
     @contextmanager
     def loading(self) -> Iterator[None]:

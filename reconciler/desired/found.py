@@ -16,6 +16,7 @@ class FoundTarget:
     key: TargetKey
     target_id: str | None  # its declared id (``id:``); None: declared by name only
     rates: Mapping[str, float | None]  # settings.yaml's ``rates:`` (read before any target)
+    size: int = 0  # the entries it declares (a group counts one): a hint of its length
 
 
 Found = Callable[[FoundTarget], None]
@@ -29,4 +30,5 @@ def found_in(declared: Declarations, start: int) -> Iterator[FoundTarget]:
         target_id = t.kind.target_id_of(t.spec)
         name = t.key if t.key.strip() else target_id
         if scope is not None and name is not None:
-            yield FoundTarget(TargetKey(t.kind.id, scope, name), target_id, declared.rates)
+            key = TargetKey(t.kind.id, scope, name)
+            yield FoundTarget(key, target_id, declared.rates, len(t.entries))

@@ -90,9 +90,10 @@ class Prefetcher(Protocol):
     read that way in that read only. A kind's factory registered with ``early=True``
     opens it before the desired state is known (``registry.open_early``)."""
 
-    def prefetch(self, key: TargetKey, target_id: str | None) -> None:
+    def prefetch(self, key: TargetKey, target_id: str | None, size: int = 0) -> None:
         """Start reading the target ``key`` (declared with the id ``target_id``, or by
-        name); called from one thread, while loading."""
+        name; ``size``: the entries it declares, a hint of its length); called from one
+        thread, while loading."""
         ...
 
     def cancel_prefetch(self) -> None:

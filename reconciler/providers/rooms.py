@@ -62,11 +62,12 @@ class RoomsProvider(ClientProvider[ChimeApi]):
 
     # -- reading ahead, while the desired state loads --------------------------------------
 
-    def prefetch(self, key: TargetKey, target_id: str | None) -> None:
+    def prefetch(self, key: TargetKey, target_id: str | None, size: int = 0) -> None:
         """Start reading a room the next ``read`` will read (``RoomReadAhead``)."""
         if self._ahead is None:
             self._ahead = RoomReadAhead(self.parallelism, self.api.list_rooms, self._list_room)
-        self._ahead.start(key, target_id if target_id is not None else self._room_ids.get(key))
+        room_id = target_id if target_id is not None else self._room_ids.get(key)
+        self._ahead.start(key, room_id, size)
 
     def cancel_prefetch(self) -> None:
         """Drop the reads ahead not started yet; wait for those in flight."""
@@ -107,7 +108,10 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         if ahead is None:
             read = self._pmap(lambda t: self._read_room(t.key, room_ids[t.key]), longest)
         else:  # on the pool of the reads ahead: no more calls at a time
-            started = [ahead.members(t.key, room_ids[t.key], self.progress) for t in longest]
+            started = [
+                ahead.members(t.key, room_ids[t.key], len(t.members), self.progress)
+                for t in longest
+            ]
             read = iter([f.result() for f in started])
         listings = dict(zip([t.key for t in longest], read, strict=True))
         targets: dict[TargetKey, LiveTarget] = {}

@@ -135,12 +135,17 @@ def test_cancelled_reads_ahead_are_not_made_and_the_next_read_reads_afresh(
     assert calls() == {"ListRooms": 1, "ListRoomMemberships": len(ROOMS)}
 
 
+def slow_client(seed: Seed, latency_ms: int) -> Any:
+    """A client of the seeded emulator answering after ``latency_ms``."""
+    emulator = seeded(seed)
+    emulator.set_faults(latency_ms=latency_ms)
+    return client(emulator)
+
+
 def test_reads_ahead_and_the_reads_after_them_make_no_more_calls_at_a_time_than_parallelism(
     seed: Seed, calls: Calls
 ) -> None:
-    emulator = seeded(seed)
-    emulator.set_faults(latency_ms=30)
-    chime = client(emulator)
+    chime = slow_client(seed, 30)
     lock, in_flight, most = threading.Lock(), [0], [0]
 
     def started(**_: Any) -> None:
@@ -161,6 +166,24 @@ def test_reads_ahead_and_the_reads_after_them_make_no_more_calls_at_a_time_than_
     assert sorted(live.targets) == sorted(key(r) for r in ROOMS)
     assert calls() == {"ListRooms": 1, "ListRoomMemberships": len(ROOMS)}
     assert most[0] == 2
+
+
+def test_the_rooms_declaring_the_most_entries_are_read_first_listrooms_before_them(
+    seed: Seed,
+) -> None:
+    chime = slow_client(seed, 50)
+    order: list[str] = []
+    chime.meta.events.register(
+        "before-parameter-build.chime.*",
+        lambda params, model, **_: order.append(params.get("RoomId") or model.name),
+    )
+    rooms = RoomsProvider(chime, retry=FAST, parallelism=1)
+    rooms.prefetch(key("r0"), "room-r0", 9)  # the one thread is busy with it meanwhile
+    rooms.prefetch(key("r1"), "room-r1", 1)
+    rooms.prefetch(key("r2"), None, 2)  # by name: after ListRooms, which goes first
+    rooms.prefetch(key("r3"), "room-r3", 5)
+    rooms.read(desired_rooms("r0", "r1", "r2", "r3"))
+    assert order == ["room-r0", "ListRooms", "room-r3", "room-r2", "room-r1"]
 
 
 # -- the CLI ---------------------------------------------------------------------------------
