@@ -184,3 +184,43 @@ def test_meetings_requests_are_the_bytes_stock_boto3_sends(
     calls(stock("chime-sdk-meetings", recorder.url))
     assert len(mine) == 2
     assert mine == recorder.requests
+
+
+def test_messaging_requests_are_the_bytes_stock_boto3_sends(
+    emulator: EmulatorServer, recorder: Recorder, frozen: Callable[[], None]
+) -> None:
+    instance = "arn:aws:chime:us-east-1:111122223333:app-instance/chat-1"
+    bearer, alice = f"{instance}/user/reconciler", f"{instance}/user/alice"
+    channel = f"{instance}/channel/ops"
+    seed = {
+        "app_instances": [
+            {
+                "arn": instance,
+                "name": "chat",
+                "admins": ["reconciler"],
+                "users": [{"id": "reconciler"}, {"id": "alice"}],
+                "channels": [{"name": "ops", "id": "ops", "members": ["reconciler"]}],
+            }
+        ]
+    }
+
+    def calls(client: Any) -> None:
+        client.batch_create_channel_membership(
+            ChannelArn=channel, MemberArns=[alice], Type="HIDDEN", ChimeBearer=bearer
+        )
+        client.list_channel_memberships(ChannelArn=channel, MaxResults=50, ChimeBearer=bearer)
+        client.delete_channel_membership(ChannelArn=channel, MemberArn=alice, ChimeBearer=bearer)
+
+    emulator.reset(seed)
+    client = make_client("chime-sdk-messaging", endpoint_url=recorder.url)
+    signers: list[str] = []
+    client.meta.events.register("before-sign", lambda **kw: signers.append(kw["signature_version"]))
+    calls(client)
+    mine, recorder.requests = recorder.requests, []
+    emulator.reset(seed)
+    frozen()
+    calls(stock("chime-sdk-messaging", recorder.url))
+    assert len(mine) == 3
+    assert signers == [SIGNATURE_VERSION] * 3
+    assert b"x-amz-chime-bearer: " + bearer.encode() in mine[0]
+    assert mine == recorder.requests
