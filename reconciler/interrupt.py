@@ -7,6 +7,10 @@ and every backoff sleeps on it (``sleep``), so within a second no new call is st
 however long the backoff and however throttled the endpoint: a call that would start
 raises ``NotStarted`` (an ``AwsError`` the applier records per change as not applied).
 SIGTERM is what CI sends on cancel: it behaves as the first Ctrl-C.
+
+``cancelled_by(event)``: the calls a thread makes meanwhile (work whose result may stop
+being wanted: reading rooms ahead) also stop when ``event`` is set, as at an interrupt:
+no new attempt or page starts, and a backoff or a wait for the quota ends at once.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -23,6 +28,8 @@ from reconciler.errors import AwsError
 EXIT_INTERRUPTED = 130
 NOT_STARTED = "Interrupted"
 STOP = threading.Event()
+POLL_S = 0.05  # how often a wait on a thread's own event looks at STOP as well
+_local = threading.local()  # .event: the thread's own stop (``cancelled_by``), or absent
 FIRST = (
     "Interrupted: finishing the calls in flight and starting no new ones "
     "(press Ctrl-C again to quit at once)."
@@ -41,15 +48,47 @@ def requested() -> bool:
     return STOP.is_set()
 
 
+def _own() -> threading.Event | None:
+    event: threading.Event | None = getattr(_local, "event", None)
+    return event
+
+
+def stopped() -> bool:
+    """An interrupt, or this thread's own stop (``cancelled_by``), asked for no new calls."""
+    own = _own()
+    return STOP.is_set() or (own is not None and own.is_set())
+
+
 def check(operation: str, context: str = "") -> None:
-    """Raise NotStarted when an interrupt asked to start no new calls."""
-    if STOP.is_set():
+    """Raise NotStarted when an interrupt (or the thread's own stop) asked to start no
+    new calls."""
+    if stopped():
         raise NotStarted(operation, context)
 
 
 def sleep(seconds: float) -> None:
-    """``time.sleep`` that an interrupt cuts short."""
-    STOP.wait(max(0.0, seconds))
+    """``time.sleep`` that an interrupt (or the thread's own stop) cuts short."""
+    own = _own()
+    if own is None:
+        STOP.wait(max(0.0, seconds))
+        return
+    deadline = time.monotonic() + seconds
+    while not stopped():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        own.wait(min(left, POLL_S))
+
+
+@contextmanager
+def cancelled_by(event: threading.Event) -> Iterator[None]:
+    """The calls this thread makes meanwhile stop when ``event`` is set (as at STOP)."""
+    before = _own()
+    _local.event = event
+    try:
+        yield
+    finally:
+        _local.event = before
 
 
 @contextmanager

@@ -28,13 +28,20 @@ def pmap(fn: Callable[[T], R], items: Iterable[T], parallelism: int) -> list[R]:
 class PriorityPool:
     """Up to ``parallelism`` threads; of the calls waiting, the one submitted with the
     highest priority starts first (then the first submitted). ``shutdown(cancel=True)``
-    cancels those not started."""
+    cancels those not started.
+
+    Its threads are daemons: a caller that no longer wants a call's result (an error, an
+    interrupt) need not wait for it, not even at the process's exit."""
 
     def __init__(self, parallelism: int, name: str) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix=name)
-        self._lock = threading.Lock()
+        self._size = max(1, parallelism)
+        self._name = name
+        self._ready = threading.Condition()
         self._waiting: list[tuple[float, int, Callable[[], None], Future[Any]]] = []
         self._order = itertools.count()
+        self._threads: list[threading.Thread] = []
+        self._idle = 0  # threads waiting for a call
+        self._closed = False
 
     def submit(self, priority: float, fn: Callable[..., R], *args: object) -> Future[R]:
         future: Future[R] = Future()
@@ -46,20 +53,45 @@ class PriorityPool:
                 except BaseException as exc:  # the caller's, through the future
                     future.set_exception(exc)
 
-        with self._lock:
+        thread = None
+        with self._ready:
+            if self._closed:
+                raise RuntimeError("cannot submit to a pool shut down")
             heapq.heappush(self._waiting, (-priority, next(self._order), run, future))
-        self._pool.submit(self._next)  # one turn per call: each runs the best one waiting
+            if self._idle < len(self._waiting) and len(self._threads) < self._size:
+                name = f"{self._name}_{len(self._threads)}"
+                thread = threading.Thread(target=self._work, name=name, daemon=True)
+                self._threads.append(thread)
+            else:
+                self._ready.notify()
+        if thread is not None:
+            thread.start()
         return future
 
-    def shutdown(self, cancel: bool = False) -> None:
-        """Wait for the calls started; ``cancel``: the others are not started."""
-        self._pool.shutdown(wait=True, cancel_futures=cancel)
-        with self._lock:
-            left, self._waiting = self._waiting, []
-        for *_, future in left:  # their turns were cancelled
+    def shutdown(self, cancel: bool = False, wait: bool = True) -> None:
+        """No more calls; ``cancel``: those not started are cancelled; ``wait``: for the
+        calls started (and, without ``cancel``, for those waiting)."""
+        with self._ready:
+            self._closed = True
+            left: list[tuple[float, int, Callable[[], None], Future[Any]]] = []
+            if cancel:
+                left, self._waiting = self._waiting, []
+            self._ready.notify_all()
+        for *_, future in left:
             future.cancel()
+        if wait:
+            for thread in list(self._threads):
+                if thread.ident is not None:  # started (a submit may be starting one)
+                    thread.join()
 
-    def _next(self) -> None:
-        with self._lock:
-            run = heapq.heappop(self._waiting)[2]
-        run()
+    def _work(self) -> None:
+        while True:
+            with self._ready:
+                self._idle += 1
+                while not self._waiting and not self._closed:
+                    self._ready.wait()
+                self._idle -= 1
+                if not self._waiting:
+                    return  # shut down, nothing left
+                run = heapq.heappop(self._waiting)[2]
+            run()

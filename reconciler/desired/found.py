@@ -4,6 +4,7 @@ loaded, so that reading it can start while the other files are still being loade
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -24,11 +25,21 @@ Found = Callable[[FoundTarget], None]
 
 def found_in(declared: Declarations, start: int) -> Iterator[FoundTarget]:
     """The targets declared from index ``start`` on that have a key (a scope and a name),
-    keyed as ``resolve`` keys them."""
+    keyed as ``resolve`` keys them; less those whose id another of them declares too (an
+    error ``resolve`` reports: neither is read)."""
+    found: list[FoundTarget] = []
     for t in declared.targets[start:]:
         scope = t.kind.scope_of(t.spec, declared.settings)
         target_id = t.kind.target_id_of(t.spec)
         name = t.key if t.key.strip() else target_id
         if scope is not None and name is not None:
             key = TargetKey(t.kind.id, scope, name)
-            yield FoundTarget(key, target_id, declared.rates, len(t.entries))
+            found.append(FoundTarget(key, target_id, declared.rates, len(t.entries)))
+    ids = Counter(_by_id(f) for f in found if f.target_id is not None)
+    for f in found:
+        if f.target_id is None or ids[_by_id(f)] == 1:
+            yield f
+
+
+def _by_id(f: FoundTarget) -> tuple[str, str, str | None]:
+    return (f.key.kind, f.key.scope, f.target_id)

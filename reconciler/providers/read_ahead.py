@@ -8,9 +8,20 @@ matches exactly once are then read. Of the calls waiting for a thread, ListRooms
 first, then the rooms declaring the most entries (a room's pages are read one after
 another: the longest chains first, as ``read`` orders its own). ``RoomsProvider.read``
 takes what was started, once: each listing and each room read is used by one read only,
-and the reads it still has to make go to the same pool. ``cancel`` drops what has not
-started (the desired state turned out invalid) and waits for the calls in flight, which
-only read.
+and the reads it still has to make go to the same pool.
+
+A room (account, room id) is read ahead once: a second declaration of it (by the same id,
+or by name once ListRooms names it) is an error ``read`` reports (``_declared_once``), so
+neither is read further, and one not started yet is not started.
+
+Stopping: ``close(cancel=True)`` (the desired state turned out invalid, the run was
+interrupted, the read failed) drops what has not started and stops the calls under way at
+once: no further attempt, backoff wait or page (``interrupt.cancelled_by``); it does not
+wait for a request in flight (the pool's threads are daemons). A read ahead that fails for
+good (after its retries) stops the others as the sequential read stopped at its first
+failure: a failed ListRooms every read ahead, a failed room read the other room reads (the
+listings go on: their errors come first in ``read``); a read then finding a read stopped
+so gets that failure.
 """
 
 from __future__ import annotations
@@ -18,8 +29,10 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future
+from typing import TypeVar
 
+from reconciler import interrupt
 from reconciler.live import LiveMember
 from reconciler.parallel import PriorityPool
 from reconciler.providers.base import ReadProgress
@@ -28,6 +41,7 @@ from reconciler.refs import TargetKey
 
 Listing = list[LiveMember] | None  # a room's members; None: no room with that id
 FIRST = float("inf")  # ListRooms' priority: the rooms by name wait for it
+T = TypeVar("T")
 
 
 class RoomReadAhead:
@@ -47,6 +61,11 @@ class RoomReadAhead:
         # for their account's listing, with their size
         self._waiting: dict[str, list[tuple[TargetKey, int]]] = defaultdict(list)
         self._reads: dict[TargetKey, tuple[str, Future[Listing]]] = {}  # room id, its read
+        self._rooms: dict[tuple[str, str], TargetKey] = {}  # (account, room id) -> reader
+        self._twice: set[tuple[str, str]] = set()  # rooms declared twice: not read ahead
+        self._stop_rooms = threading.Event()  # the room reads stop (and pages, retries)
+        self._stop_all = threading.Event()  # ... and the listings
+        self._failure: BaseException | None = None  # the first read failed for good
 
     def start(self, key: TargetKey, room_id: str | None, size: int) -> None:
         """Start reading the room ``key`` (by ``room_id``, else by its name), declaring
@@ -61,7 +80,7 @@ class RoomReadAhead:
             else:
                 self._waiting[key.scope].append((key, size))
                 if key.scope not in self._listings:
-                    listing = self._pool.submit(FIRST, self._list, key.scope)
+                    listing = self._submit_listing(self._list, key.scope)
                     self._listings[key.scope] = listing
 
     def rooms(self, account: str) -> list[Room]:
@@ -69,7 +88,9 @@ class RoomReadAhead:
         on the pool."""
         with self._lock:
             started = self._listings.pop(account, None)
-        return (started or self._pool.submit(FIRST, self._list_rooms, account)).result()
+            if started is None:
+                started = self._submit_listing(self._list_rooms, account)
+        return self._result(started)
 
     def members(
         self, key: TargetKey, room_id: str, size: int, progress: ReadProgress | None
@@ -79,30 +100,80 @@ class RoomReadAhead:
         (``size``: its members, its priority)."""
         with self._lock:
             ahead = self._reads.pop(key, None)
-        if ahead is None or ahead[0] != room_id:
-            return self._pool.submit(size, self._read_told, key, room_id, progress)
+            if ahead is None or ahead[0] != room_id:
+                return self._submit_read(size, self._read_told, key, room_id, progress)
         started = ahead[1]
         if progress is not None:
 
             def done(f: Future[Listing]) -> None:
-                if not f.cancelled() and f.exception() is None and f.result() is not None:
+                if self._stop_rooms.is_set() or f.cancelled() or f.exception() is not None:
+                    return
+                if f.result() is not None:
                     progress(key)
 
             started.add_done_callback(done)
         return started
 
+    def result(self, future: Future[T]) -> T:
+        """The future's result; one stopped because another read failed for good raises
+        that failure (the error the sequential read would have stopped at)."""
+        return self._result(future)
+
+    def _result(self, future: Future[T]) -> T:
+        try:
+            while True:  # an interrupt (apply's Ctrl-C) does not wait for a request in flight
+                interrupt.check("read")
+                try:
+                    return future.result(timeout=interrupt.POLL_S)
+                except TimeoutError:
+                    continue
+        except (CancelledError, interrupt.NotStarted):
+            failure = self._failure
+            if failure is not None and not interrupt.requested():
+                raise failure from None
+            raise
+
     def _read_told(self, key: TargetKey, room_id: str, progress: ReadProgress | None) -> Listing:
         members = self._read_room(key, room_id)
-        if members is not None and progress is not None:
+        if members is not None and progress is not None and not self._stop_rooms.is_set():
             progress(key)
         return members
 
-    def close(self, cancel: bool = False) -> None:
-        """No more reads ahead; ``cancel``: drop those not started. Waits for the calls in
-        flight."""
+    def close(self, cancel: bool = False, wait: bool = True) -> None:
+        """No more reads ahead; ``cancel``: drop those not started and stop those under way
+        at their next attempt, page or backoff; ``wait``: for the requests in flight."""
         with self._lock:
             self._closed = True
-        self._pool.shutdown(cancel)
+        if cancel:
+            self._stop_all.set()
+            self._stop_rooms.set()
+        self._pool.shutdown(cancel, wait)
+
+    # -- the calls on the pool: stopped by their event, a failure stops the others -------
+
+    def _submit_listing(self, fn: Callable[[str], list[Room]], account: str) -> Future[list[Room]]:
+        return self._pool.submit(FIRST, self._guarded, self._stop_all, fn, account)
+
+    def _submit_read(self, size: int, fn: Callable[..., Listing], *args: object) -> Future[Listing]:
+        return self._pool.submit(size, self._guarded, self._stop_rooms, fn, *args)
+
+    def _guarded(self, stop: threading.Event, fn: Callable[..., T], *args: object) -> T:
+        with interrupt.cancelled_by(stop):
+            interrupt.check("read ahead")  # stopped before its turn came: no call at all
+            try:
+                return fn(*args)
+            except Exception as exc:
+                if not stop.is_set() and not interrupt.requested():
+                    self._failed(exc, stop)
+                raise
+
+    def _failed(self, exc: BaseException, stop: threading.Event) -> None:
+        with self._lock:
+            if self._failure is None:
+                self._failure = exc
+        self._stop_rooms.set()
+        if stop is self._stop_all:  # a listing: every read ahead
+            self._stop_all.set()
 
     def _list(self, account: str) -> list[Room]:
         rooms = self._list_rooms(account)
@@ -125,4 +196,16 @@ class RoomReadAhead:
             self._start_read(key, found[0].room_id, size)
 
     def _start_read(self, key: TargetKey, room_id: str, size: int) -> None:
-        self._reads[key] = (room_id, self._pool.submit(size, self._read_room, key, room_id))
+        """Read the room, unless another declaration reads it (then neither: not started
+        if it has not, its result unused)."""
+        room = (key.scope, room_id)
+        if room in self._twice:
+            return
+        other = self._rooms.setdefault(room, key)
+        if other != key:
+            self._twice.add(room)
+            started = self._reads.pop(other, None)
+            if started is not None:
+                started[1].cancel()  # if it has not started
+            return
+        self._reads[key] = (room_id, self._submit_read(size, self._read_room, key, room_id))

@@ -70,10 +70,10 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         self._ahead.start(key, room_id, size)
 
     def cancel_prefetch(self) -> None:
-        """Drop the reads ahead not started yet; wait for those in flight."""
+        """Drop the reads ahead not started yet, stop those under way; wait for none."""
         ahead, self._ahead = self._ahead, None
         if ahead is not None:
-            ahead.close(cancel=True)
+            ahead.close(cancel=True, wait=False)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -84,10 +84,14 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         (after retries) raises ``AwsError``. What ``prefetch`` started is used here, once."""
         ahead, self._ahead = self._ahead, None
         try:
-            return self._read(desired, only, ahead)
-        finally:
-            if ahead is not None:
-                ahead.close(cancel=True)  # what this read did not use (after an error)
+            live = self._read(desired, only, ahead)
+        except BaseException:
+            if ahead is not None:  # an error, an interrupt: nothing more is wanted
+                ahead.close(cancel=True, wait=False)
+            raise
+        if ahead is not None:  # what this read did not use: stopped, its request awaited
+            ahead.close(cancel=True)
+        return live
 
     def _read(
         self,
@@ -112,7 +116,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
                 ahead.members(t.key, room_ids[t.key], len(t.members), self.progress)
                 for t in longest
             ]
-            read = iter([f.result() for f in started])
+            read = iter([ahead.result(f) for f in started])
         listings = dict(zip([t.key for t in longest], read, strict=True))
         targets: dict[TargetKey, LiveTarget] = {}
         for t in found:

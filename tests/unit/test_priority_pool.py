@@ -67,3 +67,16 @@ def test_an_exception_is_the_callers_through_its_future() -> None:
         pool.submit(1, fail).result()
     assert pool.submit(1, len, "abc").result() == 3
     pool.shutdown()
+
+
+def test_shutdown_without_waiting_returns_while_a_call_runs_and_its_threads_are_daemons() -> None:
+    pool = PriorityPool(2, "test")
+    gate = threading.Event()
+    running = pool.submit(1, gate.wait, 5)
+    waiting = [pool.submit(0, gate.wait, 5) for _ in range(3)]
+    pool.shutdown(cancel=True, wait=False)  # the process need not wait for them either
+    assert not running.done()
+    assert all(t.daemon for t in threading.enumerate() if t.name.startswith("test_"))
+    gate.set()
+    assert running.result(5) is True
+    assert sum(f.cancelled() for f in waiting) >= 2  # one may have started on the 2nd thread

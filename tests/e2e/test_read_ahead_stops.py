@@ -1,0 +1,267 @@
+"""Reads ahead that are no longer wanted stop at once (issue 13, after QA): a Ctrl-C or
+SIGTERM, an invalid desired state, a read ahead failed for good. The real CLI in a child
+process, the emulator over real HTTP (throttling every call, failing every call) or a
+socket that accepts connections and never answers; the retry settings are the defaults
+(backoffs of up to 20 s), so that a run waiting for the reads ahead is plain to see."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+SETTINGS = f"account: {ACCOUNT}\n"
+ROOMS = [f"r{i}" for i in range(12)]
+PROMPT_S = 2.0  # the reads ahead once stopped, the run is over within this
+PATIENCE_S = 15.0  # a run still going then waits for the reads ahead (a test failure)
+BROKEN = "rooms:\n  web:\n    administrators: [alice@example.com\n"
+BROKEN_ERROR = (
+    "desired-state/z.yaml:4: YAML syntax error: while parsing a flow sequence, expected ',' "
+    "or ']', but got '<stream end>' (started at line 3)"
+)
+
+
+def rooms_file(names: list[str], by_id: bool = False) -> str:
+    return "rooms:\n" + "".join(
+        f"  {r}: {{{f'id: room-{r}, ' if by_id else ''}administrators: [alice@example.com]}}\n"
+        for r in names
+    )
+
+
+@pytest.fixture
+def world(seed: Callable[..., Any], write_desired: Callable[..., Any]) -> Any:
+    """Twelve rooms of alice's, six declared by name, six by id (all read ahead)."""
+    emulator = seed(users=("alice",), rooms={r: [("alice", "Administrator")] for r in ROOMS})
+    write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "a.yaml": rooms_file(ROOMS[:6]),
+            "b.yaml": rooms_file(ROOMS[6:], by_id=True),
+        }
+    )
+    return emulator
+
+
+@pytest.fixture
+def silent() -> Iterator[str]:
+    """An endpoint that accepts connections and never answers."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(64)
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+
+
+def start(workdir: Path, endpoint: str, *args: str) -> subprocess.Popen[str]:
+    """The CLI in a child process with the default retry settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHIME_RECONCILER_RETRY")}
+    argv = ["--endpoint-url", endpoint, "--desired", "desired-state", *args]
+    return subprocess.Popen(
+        [sys.executable, "-m", "reconciler", *argv],
+        cwd=workdir,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(child: subprocess.Popen[str], timeout: float = PATIENCE_S) -> tuple[int, str, str]:
+    try:
+        out, err = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        pytest.fail(f"still running {timeout} s later: it waits for the reads ahead")
+    return child.returncode, out, err
+
+
+def until(condition: Callable[[], bool], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "never happened"
+        time.sleep(0.02)
+
+
+# -- 1. Ctrl-C and SIGTERM ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("command", [["plan"], ["apply", "--auto-approve"]])
+def test_an_interrupt_while_reads_ahead_are_throttled_exits_130_at_once(
+    world: Any, workdir: Path, calls: Callable[[], dict[str, int]], signum: int, command: list[str]
+) -> None:
+    world.set_faults(throttle_rate=1.0)  # every call a 429: the reads ahead back off, retry
+    child = start(workdir, world.url, *command)
+    until(lambda: calls().get("Throttled", 0) >= 7)  # ListRooms and the 6 by id throttled
+    child.send_signal(signum)
+    signalled = time.monotonic()
+    code, _, err = finish(child)
+    assert time.monotonic() - signalled < PROMPT_S
+    assert code == 130, err
+    assert "Traceback" not in err
+    served = sum(calls().values())
+    time.sleep(0.5)
+    assert sum(calls().values()) == served  # no read goes on behind the exit
+
+
+@pytest.mark.parametrize("command", [["plan"], ["apply", "--auto-approve"]])
+def test_an_interrupt_while_reads_ahead_wait_for_an_answer_exits_130_at_once(
+    write_desired: Callable[..., Any], workdir: Path, silent: str, command: list[str]
+) -> None:
+    write_desired({"settings.yaml": SETTINGS, "a.yaml": rooms_file(ROOMS, by_id=True)})
+    child = start(workdir, silent, *command)
+    time.sleep(1.5)  # loaded, its rooms' requests sent, none answered
+    child.send_signal(signal.SIGINT)
+    signalled = time.monotonic()
+    code, _, err = finish(child)
+    assert time.monotonic() - signalled < PROMPT_S
+    assert code == 130, err
+    assert "Traceback" not in err
+
+
+# -- 2. an invalid desired state ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["plan"], ["apply", "--auto-approve"]])
+def test_an_invalid_desired_state_is_reported_at_once_however_throttled_the_reads_ahead(
+    world: Any,
+    write_desired: Callable[..., Any],
+    workdir: Path,
+    calls: Callable[[], dict[str, int]],
+    command: list[str],
+) -> None:
+    world.set_faults(throttle_rate=1.0)
+    write_desired({"z.yaml": BROKEN})  # loaded last: a.yaml's and b.yaml's rooms read ahead
+    began = time.monotonic()
+    code, out, err = finish(start(workdir, world.url, *command))
+    assert time.monotonic() - began < PROMPT_S + 1  # the interpreter's start-up too
+    assert (code, out, err.splitlines()) == (
+        1,
+        "",
+        [BROKEN_ERROR, "Desired state is invalid: 1 error."],
+    )
+    assert calls().get("Throttled", 0) > 0  # the rooms were being read ahead
+
+
+def test_an_invalid_desired_state_is_reported_at_once_when_the_endpoint_never_answers(
+    write_desired: Callable[..., Any], workdir: Path, silent: str
+) -> None:
+    write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "a.yaml": rooms_file(ROOMS[:6]) + rooms_file(ROOMS[6:], by_id=True)[len("rooms:\n") :],
+            "z.yaml": BROKEN,
+        }
+    )
+    began = time.monotonic()
+    code, out, err = finish(start(workdir, silent, "plan"))
+    assert time.monotonic() - began < PROMPT_S + 1
+    assert (code, out, err.splitlines()) == (
+        1,
+        "",
+        [BROKEN_ERROR, "Desired state is invalid: 1 error."],
+    )
+
+
+# -- 3 and 4. a room declared twice is not read twice (nor, in one file, at all) ---------------
+
+
+def test_a_room_declared_by_name_and_by_id_is_listed_once_at_most(
+    seed: Callable[..., Any], write_desired: Callable[..., Any], cli: Any, calls: Any
+) -> None:
+    seed(users=("alice",), rooms={"ops": [("alice", "Administrator")]})
+    write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "a.yaml": "rooms:\n"
+            "  ops: {administrators: [alice@example.com]}\n"
+            "  ops-again: {id: room-ops, administrators: [alice@example.com]}\n",
+        }
+    )
+    run = cli("plan")
+    assert run.exit_code == 1
+    assert (
+        "room room-ops is declared more than once (also as ops-again at " in run.stdout + run.stderr
+    )
+    assert calls()["ListRooms"] == 1
+    assert calls().get("ListRoomMemberships", 0) <= 1
+
+
+@pytest.mark.parametrize("same_file", [True, False])
+def test_a_room_id_declared_twice_is_listed_once_at_most_and_in_one_file_never(
+    seed: Callable[..., Any],
+    write_desired: Callable[..., Any],
+    cli: Any,
+    calls: Any,
+    same_file: bool,
+) -> None:
+    seed(users=("alice",), rooms={"ops": [("alice", "Administrator")]})
+    one = "  one: {id: room-ops, administrators: [alice@example.com]}\n"
+    two = "  two: {id: room-ops, administrators: [alice@example.com]}\n"
+    files = (
+        {"a.yaml": "rooms:\n" + one + two}
+        if same_file
+        else {
+            "a.yaml": "rooms:\n" + one,
+            "b.yaml": "rooms:\n" + two,
+        }
+    )
+    write_desired({"settings.yaml": SETTINGS, **files})
+    run = cli("plan")
+    assert run.exit_code == 1
+    assert "room id 'room-ops' is already declared at desired-state/a.yaml:2" in run.stderr
+    listed = calls().get("ListRoomMemberships", 0)
+    assert listed == 0 if same_file else listed <= 1
+
+
+# -- 5. a read ahead failed for good stops the others ------------------------------------------
+
+
+def test_a_read_ahead_failing_for_good_stops_the_others(
+    seed: Callable[..., Any], write_desired: Callable[..., Any], cli: Any, calls: Any
+) -> None:
+    rooms = [f"r{i:02}" for i in range(40)]
+    emulator = seed(users=("alice",), rooms={r: [("alice", "Administrator")] for r in rooms})
+    write_desired({"settings.yaml": SETTINGS, "a.yaml": rooms_file(rooms, by_id=True)})
+    emulator.set_faults(error_rate=1.0)
+    run = cli("--parallelism", "4", "plan")
+    assert run.exit_code == 1
+    assert run.stderr.startswith("Error: ListRoomMemberships failed (account ")
+    assert "(gave up after 10 attempts)" in run.stderr
+    # the sequential read stopped at the first: 10 attempts; 4 threads read 4 at a time
+    assert calls()["ListRoomMemberships"] <= 4 * 10 + 4  # 40 rooms x 10 before
+
+
+def test_a_failed_listrooms_is_the_error_and_stops_the_room_reads(
+    seed: Callable[..., Any], write_desired: Callable[..., Any], cli: Any, calls: Any
+) -> None:
+    rooms = [f"r{i:02}" for i in range(40)]
+    emulator = seed(users=("alice",), rooms={r: [("alice", "Administrator")] for r in rooms})
+    write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "a.yaml": rooms_file(rooms[:1]),  # by name: ListRooms first
+            "b.yaml": rooms_file(rooms[1:], by_id=True),
+        }
+    )
+    emulator.set_faults(error_rate=1.0)
+    run = cli("--parallelism", "4", "plan")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr.splitlines() == [
+        f"Error: ListRooms failed (account {ACCOUNT}): ServiceFailureException: The service "
+        "failed (injected fault). (gave up after 10 attempts)"
+    ]
+    assert calls()["ListRooms"] == 10
+    assert calls()["ListRoomMemberships"] <= 4 * 10 + 4  # 39 rooms x 10 before
