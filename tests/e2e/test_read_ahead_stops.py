@@ -143,7 +143,9 @@ def test_an_invalid_desired_state_is_reported_at_once_however_throttled_the_read
     command: list[str],
 ) -> None:
     world.set_faults(throttle_rate=1.0)
-    write_desired({"z.yaml": BROKEN})  # loaded last: a.yaml's and b.yaml's rooms read ahead
+    # loaded last: a.yaml's and b.yaml's rooms are read ahead while m.yaml loads (~0.1 s)
+    many = "".join(f"    - u{i}@example.com\n" for i in range(10_000))
+    write_desired({"m.yaml": "groups:\n  many:\n" + many, "z.yaml": BROKEN})
     began = time.monotonic()
     code, out, err = finish(start(workdir, world.url, *command))
     assert time.monotonic() - began < PROMPT_S + 1  # the interpreter's start-up too
