@@ -26,15 +26,7 @@ class PacedApi:
     def _call(self, operation: str, method: Callable[..., Any], context: str, **p: Any) -> Any:
         """``method(**p)`` (the client's method of ``operation``), counted against
         ``keys(operation)``; ``context`` names what it is about in logs and errors."""
-        return call_with_retry(
-            self.retry,
-            operation,
-            method,
-            context=context,
-            pacer=self.pacer,
-            keys=self.keys(operation),
-            **p,
-        )
+        return self._paced(operation, method, context, self.keys(operation), **p)
 
     def _paced(
         self,
@@ -44,7 +36,8 @@ class PacedApi:
         keys: Sequence[QuotaKey],
         **p: Any,
     ) -> Any:
-        """``_call`` counted against ``keys`` (a wrapper whose quotas depend on the call)."""
+        """``method(**p)`` counted against ``keys`` (directly: a wrapper whose quotas
+        depend on the call)."""
         return call_with_retry(
             self.retry, operation, method, context=context, pacer=self.pacer, keys=keys, **p
         )
