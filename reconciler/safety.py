@@ -14,7 +14,9 @@ A plan that breaks a rule is still rendered in full; the CLI then refuses it unl
 Per target, ``safety:`` in its spec overrides these limits (as octoDNS allows per zone):
 ``max_removal_fraction`` and the minimum replace the settings.yaml values for that
 target; ``max_removals`` caps that target's own removals, which then do not count
-towards the plan-wide ``max_removals``.
+towards the plan-wide ``max_removals``. The targets one entry of the desired state
+declares (kinds sharing a section: a channel's memberships and its moderators) share its
+``safety:``, and their removals count together against its ``max_removals``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from reconciler.plan import Action, SafetyViolation, TargetPlan
 from reconciler.refs import TargetKey
 
 Overrides = Mapping[TargetKey, tuple[tuple[str, int | float], ...]]
+Declared = tuple[str, str, str]  # one entry of the desired state: section, scope, name
 
 RULE_MAX_REMOVALS = "max_removals"
 RULE_MAX_REMOVAL_FRACTION = "max_removal_fraction"
@@ -47,6 +50,10 @@ def check(
     def own(t: TargetPlan) -> dict[str, int | float]:
         return dict(overrides.get(t.key, ()))
 
+    capped: dict[Declared, list[TargetPlan]] = {}  # the targets of each own max_removals
+    for t in targets:
+        if RULE_MAX_REMOVALS in own(t):
+            capped.setdefault(declared(t), []).append(t)
     pooled = [t for t in targets if RULE_MAX_REMOVALS not in own(t)]
     removals = sum(removal_count(t) for t in pooled)
     if removals > safety.max_removals:
@@ -63,13 +70,16 @@ def check(
         limits = own(t)
         target_safety = replace(safety, **limits) if limits else safety  # type: ignore[arg-type]
         n = removal_count(t)
-        if RULE_MAX_REMOVALS in limits and n > target_safety.max_removals:
+        group = capped.get(declared(t), [])
+        together = sum(removal_count(g) for g in group)
+        if group and group[0] is t and together > target_safety.max_removals:
             violations.append(
                 SafetyViolation(
                     RULE_MAX_REMOVALS,
                     t.key,
-                    f"[{t.key}] Too many removals: {n}{_paren(_demotions([t]))} is over "
-                    f"this {t.kind.words.noun}'s limit of {target_safety.max_removals} "
+                    f"[{t.key}] Too many removals: {together}{_paren(_demotions(group))} is "
+                    f"over this {t.kind.words.entry_noun}'s limit of "
+                    f"{target_safety.max_removals} "
                     f"({t.kind.section}.{t.key.name}.safety.{RULE_MAX_REMOVALS})",
                 )
             )
@@ -106,6 +116,12 @@ def check(
                 )
             )
     return tuple(violations)
+
+
+def declared(target: TargetPlan) -> Declared:
+    """The entry of the desired state that declared ``target``: targets of kinds sharing a
+    section (a channel's memberships and its moderators), scope and name share one."""
+    return (target.kind.section, target.key.scope, target.key.name)
 
 
 def removal_count(target: TargetPlan) -> int:

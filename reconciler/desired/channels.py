@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag
 from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.owners import Owners
 from reconciler.desired.spec import NonBlank, Strict, entry_present, entry_valid
+from reconciler.desired.target_safety import ChannelSafetySpec
 from reconciler.governance.entries import MAPPING_TAG, TEXT_TAG, EntryBase, which_entry
 
 CHANNEL_ARN = r"^arn:aws:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+/channel/[^/]+$"
@@ -69,3 +70,8 @@ class ChannelSpec(Strict):
         default_factory=list, description="Moderators (they need not be members)."
     )
     owners: Owners = Field(default_factory=list)
+    safety: ChannelSafetySpec | None = Field(
+        None,
+        description="This channel's own safety limits (default: settings.yaml `safety:`); "
+        "its members' and moderators' removals count together.",
+    )

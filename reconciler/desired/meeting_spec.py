@@ -40,6 +40,7 @@ from pydantic_core import PydanticCustomError
 
 from reconciler.capabilities import BUILTIN_PROFILES, Capabilities, problem
 from reconciler.desired.owners import Owners
+from reconciler.desired.target_safety import MeetingSafetySpec
 from reconciler.governance.entries import (
     ATTENDEE_TAG,
     PROFILE_TAG,
@@ -185,6 +186,9 @@ class MeetingSpec(_Strict):
         "{profile, until, reason, ticket}.",
     )
     owners: Owners = Field(default_factory=list)
+    safety: MeetingSafetySpec | None = Field(
+        None, description="This meeting's own safety limits (default: settings.yaml `safety:`)."
+    )
 
 
 class CapabilityProfileSpec(_Strict):

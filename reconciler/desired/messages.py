@@ -213,6 +213,11 @@ def unknown_key(key: str, root: type[BaseModel], parent: Path, hints: Mapping[st
     valid = sorted(model.model_fields) if model else []
     if key in hints:
         return f"unknown key {key!r} ({hints[key]})"
+    # a model may say why a key it refuses is not its own (a safety setting of another kind)
+    hint = getattr(model, "unknown_key_hint", None)
+    why = hint(key) if callable(hint) else None
+    if why:
+        return f"unknown key {key!r} ({why})"
     suggestion = closest(key, valid)
     if suggestion:
         return f"unknown key {key!r} (did you mean {suggestion!r}?)"

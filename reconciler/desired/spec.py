@@ -41,6 +41,7 @@ from reconciler.desired.model import (
 )
 from reconciler.desired.owners import Owner, Owners  # noqa: F401 (re-exported)
 from reconciler.desired.patterns import PatternError, compile_pattern
+from reconciler.desired.target_safety import RoomSafetySpec
 from reconciler.governance.entries import (
     GROUP_LIST_TAG,
     GROUP_MAPPING_TAG,
@@ -286,16 +287,6 @@ GroupValue = Annotated[
 GrantDays = int | dict[NonBlank, Annotated[int, Field(ge=1)]]
 
 
-class TargetSafetySpec(Strict):
-    """One target's own safety limits, overriding settings.yaml's for it (as octoDNS allows
-    per zone). ``max_removals`` here caps this target's removals, which then no longer
-    count towards the plan-wide ``max_removals``."""
-
-    max_removals: int | None = Field(None, ge=0)
-    max_removal_fraction: float | None = Field(None, ge=0.0, le=1.0)
-    min_administrators: int | None = Field(None, ge=0, description="Rooms only.")
-
-
 class RoomSpec(Strict):
     """One room. The mapping key is its name in Chime; with `id:` the key is a label."""
 
@@ -311,7 +302,7 @@ class RoomSpec(Strict):
     administrators: MemberList = Field(default_factory=list)
     members: MemberList = Field(default_factory=list)
     owners: Owners = Field(default_factory=list)
-    safety: TargetSafetySpec | None = Field(
+    safety: RoomSafetySpec | None = Field(
         None, description="This room's own safety limits (default: settings.yaml `safety:`)."
     )
 

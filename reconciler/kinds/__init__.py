@@ -14,7 +14,9 @@ applier, renderers or plan file, which read the kind.
 2. Settings it needs (the default scope named by ``scope_setting``; a minimum named by
    ``minimum_setting``, e.g. ``min_moderators``): a field in ``SettingsFile`` /
    ``SafetySpec`` (``reconciler.desired.spec``) and in ``Safety``
-   (``reconciler.desired.model``). ``restrictions.yaml`` governs the kind once
+   (``reconciler.desired.model``). A target's own ``safety:``: a field of the spec typed
+   with a ``TargetSafetySpec`` subclass (``reconciler.desired.target_safety``) holding the
+   minimum settings of the section's kinds. ``restrictions.yaml`` governs the kind once
    ``RestrictionRule`` has a field named like its section (until then a restricted path
    may define none of them).
 3. ``reconciler/providers/NAME.py``: a ``Reader`` and ``Writer`` (``providers/base.py``)

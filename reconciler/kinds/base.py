@@ -51,6 +51,13 @@ class Words:
     qualifier: str = ""
     members: str = "members"  # what a target's members are called in messages
     role: str = "role"  # what a member's role is called (`explain`): "capabilities"
+    # what one entry of the kind's section is called when that is not ``noun`` (a
+    # channel's moderators are declared in a "channel"): messages about its own `safety:`
+    entry: str = ""
+
+    @property
+    def entry_noun(self) -> str:
+        return self.entry or self.noun
 
 
 @dataclass(frozen=True)

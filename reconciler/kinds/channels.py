@@ -107,6 +107,7 @@ CHANNEL_MODERATOR = ChannelKind(
         demotion="as moderator",
         qualifier=" (moderators)",
         members="moderators",
+        entry="channel",
     ),
     max_members=MAX_CHANNEL_MODERATORS,
     role_lists=(RoleList("moderators", MODERATOR),),
