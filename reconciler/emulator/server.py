@@ -80,13 +80,21 @@ class _Handler(BaseHTTPRequestHandler):
         head += [f"{name}: {value}" for name, value in response.headers]
         if self.close_connection:  # the client asked for it (parse_request decided)
             head.append("Connection: close")
-        # One write per response: status line, headers and body leave in one segment.
-        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + response.body)
-        if self.server.request_log is not None:
-            path = self.path.split("?", 1)[0]
-            elapsed = time.perf_counter() - started
-            record = RequestRecord(response.operation, self.command, path, response.status, elapsed)
-            self.server.request_log(record)
+        if not self.server.begin_answer():  # stopping: no answer now, so none goes unlogged
+            self.close_connection = True
+            return
+        try:
+            # One write per response: status line, headers and body leave in one segment.
+            self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + response.body)
+            if self.server.request_log is not None:
+                path = self.path.split("?", 1)[0]
+                elapsed = time.perf_counter() - started
+                status = response.status
+                self.server.request_log(
+                    RequestRecord(response.operation, self.command, path, status, elapsed)
+                )
+        finally:
+            self.server.end_answer()
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
@@ -119,6 +127,10 @@ class _HttpServer(ThreadingHTTPServer):
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         self.connections_accepted = 0
+        # Responses being written and logged; once stopping, no new one starts.
+        self._answers = threading.Condition(threading.Lock())
+        self._answering = 0
+        self._stopping = False
         httpheaders.install()  # requests' headers read as before, for less CPU
         super().__init__(address, _Handler)
 
@@ -144,6 +156,28 @@ class _HttpServer(ThreadingHTTPServer):
             where = client_address[0] if isinstance(client_address, tuple) else client_address
             note = f"client {where} went away mid-request ({type(exc).__name__})"
             self.request_log(RequestRecord("", "", "", 0, 0.0, note))
+
+    def begin_answer(self) -> bool:
+        """False once stopping; else the caller writes (and logs) its response, then
+        calls ``end_answer``."""
+        with self._answers:
+            if self._stopping:
+                return False
+            self._answering += 1
+            return True
+
+    def end_answer(self) -> None:
+        with self._answers:
+            self._answering -= 1
+            if not self._answering:
+                self._answers.notify_all()
+
+    def stop_answering(self, timeout: float) -> None:
+        """No response starts from now on; wait (up to ``timeout``) for those being
+        written to be written and logged: a request answered has its log line."""
+        with self._answers:
+            self._stopping = True
+            self._answers.wait_for(lambda: not self._answering, timeout)
 
     def close_connections(self) -> None:
         """End idle keep-alive connections so their threads finish."""
@@ -204,10 +238,13 @@ class EmulatorServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving. A response being written is finished and logged first (up to
+        5 s); a request still being handled gets no answer; connections are closed."""
         httpd, thread = self._httpd, self._thread
         if httpd is None:
             return
         httpd.shutdown()
+        httpd.stop_answering(timeout=5)
         httpd.close_connections()
         httpd.server_close()
         if thread is not None:
