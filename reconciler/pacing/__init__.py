@@ -1,7 +1,7 @@
 """Client-side pacing at the API quotas: quota names and defaults (``quotas``), one
 adaptive token bucket (``bucket``), the shared pacer (``pacer``)."""
 
-from reconciler.pacing.pacer import Pacer, PacerStats, Ticket
+from reconciler.pacing.pacer import Pacer, PacerStats, Stopped, Ticket
 from reconciler.pacing.quotas import (
     QUOTAS,
     Quota,
@@ -18,6 +18,7 @@ __all__ = [
     "Quota",
     "QuotaKey",
     "Rates",
+    "Stopped",
     "Ticket",
     "parse_rate_option",
     "resolve_rates",

@@ -27,11 +27,18 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from reconciler import interrupt
 from reconciler.logs import LOGGER
 from reconciler.pacing.bucket import Bucket
 from reconciler.pacing.quotas import BY_NAME, QuotaKey, unknown_quota
 
 log = logging.getLogger(LOGGER)
+
+
+class Stopped(Exception):
+    """``acquire`` gave up waiting for a shallow quota's holder to be answered: an
+    interrupt or the thread's own stop (``reconciler.interrupt``) came. Nothing was
+    granted; there is nothing to release."""
 
 
 @dataclass(frozen=True)
@@ -94,11 +101,16 @@ class Pacer:
 
     def acquire(self, *keys: QuotaKey) -> Ticket:
         """Block until every one of ``keys`` allows one more call; count it in each. A
-        shallow bucket is held by the call granted until ``release``."""
+        shallow bucket is held by the call granted until ``release``. Waiting for a
+        holder's answer, it looks at the thread's stop (an interrupt, or its own:
+        ``interrupt.stopped``) every ``POLL_S`` and raises ``Stopped`` once it is set; the
+        wait for the start itself is ``sleep`` (the run's cuts short at a stop)."""
         with self._answered:
             buckets = [(k, self._bucket(k)) for k in keys]
             while any(k in self._holders for k, b in buckets if b.shallow(self._clock())):
-                self._answered.wait()
+                if interrupt.stopped():
+                    raise Stopped
+                self._answered.wait(interrupt.POLL_S)
             now = self._clock()
             at = max((b.earliest(now) for _, b in buckets), default=now)
             for _, b in buckets:

@@ -31,7 +31,7 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 from reconciler import interrupt
 from reconciler.errors import AwsError
 from reconciler.logs import LOGGER
-from reconciler.pacing import Pacer, QuotaKey
+from reconciler.pacing import Pacer, QuotaKey, Stopped
 from reconciler.redact import redact
 from reconciler.retry_policy import (  # the pure policy, re-exported for the providers
     DEFAULT_ATTEMPTS,
@@ -121,7 +121,10 @@ def call_with_retry(
     errors = 0  # of which not throttling
     while True:
         interrupt.check(operation, context)  # after a Ctrl-C, no new call starts
-        ticket = pacer.acquire(*keys) if pacer is not None else None
+        try:
+            ticket = pacer.acquire(*keys) if pacer is not None else None
+        except Stopped:  # stopped waiting for a slow quota's answer: the call never starts
+            raise interrupt.NotStarted(operation, context) from None
         try:
             try:
                 interrupt.check(operation, context)  # ... not even after waiting for the quota

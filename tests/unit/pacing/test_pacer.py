@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from reconciler import interrupt
 from reconciler.pacing import Pacer, QuotaKey
 from reconciler.pacing.bucket import BETA, MIN_CALLS
 
@@ -285,3 +286,56 @@ def test_a_call_that_fails_on_the_way_releases_its_shallow_quota() -> None:
     waiter.start()
     waiter.join(timeout=3)
     assert got, "the channel's quota was never released"
+
+
+@pytest.mark.parametrize("stop", ["its own stop", "an interrupt"])
+def test_a_call_waiting_for_a_held_slow_quota_ends_unstarted_when_stopped(stop: str) -> None:
+    """Real time: a call waits for a 1/s channel held by a call not answered yet; its
+    thread's own stop (a read ahead no longer wanted) or an interrupt (Ctrl-C) ends the
+    wait at once: the call is not started (NotStarted, as at any stop), nothing granted."""
+    from reconciler.providers.retry import RetryPolicy, call_with_retry
+
+    main = threading.current_thread()
+    waiting = threading.Event()
+
+    def clock() -> float:  # asked by the waiter just before it waits for the holder
+        if threading.current_thread() is not main:
+            waiting.set()
+        return time.monotonic()
+
+    p = Pacer({"messaging.channel-batch": 1.0}, clock=clock, sleep=interrupt.sleep)
+    holder = p.acquire(CHANNEL_A)
+    own = threading.Event()
+    made: list[str] = []
+    raised: list[interrupt.NotStarted] = []
+
+    def call() -> None:
+        with interrupt.cancelled_by(own):
+            try:
+                call_with_retry(
+                    RetryPolicy.from_env(),
+                    "ListChannelMemberships",
+                    lambda: made.append("called"),
+                    context="channel a",
+                    pacer=p,
+                    keys=[CHANNEL_A],
+                )
+            except interrupt.NotStarted as exc:
+                raised.append(exc)
+
+    waiter = threading.Thread(target=call, daemon=True)
+    waiter.start()
+    assert waiting.wait(5)
+    (own if stop == "its own stop" else interrupt.STOP).set()
+    try:
+        waiter.join(timeout=2)
+        assert not waiter.is_alive(), "still waiting for the quota's holder"
+    finally:
+        interrupt.STOP.clear()
+        p.release(holder)
+        waiter.join(timeout=5)
+    assert made == []
+    assert [str(e) for e in raised] == [
+        "ListChannelMemberships failed (channel a): Interrupted: not started: interrupted"
+    ]
+    assert p.stats().granted == 1  # the holder's only
