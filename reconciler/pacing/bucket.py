@@ -8,7 +8,8 @@ time the next request may start. A request is granted at ``max(now, tat - tolera
 one interval (``1 / rate``) on. Granting is reserving: a caller gets its start time at
 once and sleeps until then, so threads are served first come, first served, with no
 polling; a grant that needs several buckets (a channel's batch quota and its bearer's)
-takes the latest of their times and reserves it in each.
+takes the latest of their times and reserves it in each (unless a shallow bucket sets
+that time: the pacer then reserves nothing until that bucket allows the call).
 
 Adaptive: every call's outcome is reported (served, or answered 429), and
 

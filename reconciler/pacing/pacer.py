@@ -104,27 +104,51 @@ class Pacer:
         shallow bucket is held by the call granted until ``release``. Waiting for a
         holder's answer, it looks at the thread's stop (an interrupt, or its own:
         ``interrupt.stopped``) every ``POLL_S`` and raises ``Stopped`` once it is set; the
-        wait for the start itself is ``sleep`` (the run's cuts short at a stop)."""
-        with self._answered:
-            buckets = [(k, self._bucket(k)) for k in keys]
-            while any(k in self._holders for k, b in buckets if b.shallow(self._clock())):
-                if interrupt.stopped():
-                    raise Stopped
-                self._answered.wait(interrupt.POLL_S)
-            now = self._clock()
-            at = max((b.earliest(now) for _, b in buckets), default=now)
-            for _, b in buckets:
-                b.grant(at)
-            self._granted += 1
-            wait = max(0.0, at - now)
-            self._waited += wait
-            ticket = Ticket(tuple(keys), at, wait)
-            for k, b in buckets:
-                if b.shallow(at):
-                    self._holders[k] = ticket
+        wait for the start itself is ``sleep`` (the run's cuts short at a stop).
+
+        A call that waits for a shallow bucket (a channel's batch quota, 1/s) reserves
+        nothing meanwhile: it sleeps until that bucket allows it, then asks again. The
+        other buckets it counts against (its bearer's 10/s) keep serving the other calls
+        until then, rather than being reserved a second ahead and left idle."""
+        while True:
+            with self._answered:
+                buckets = [(k, self._bucket(k)) for k in keys]
+                while any(k in self._holders for k, b in buckets if b.shallow(self._clock())):
+                    if interrupt.stopped():
+                        raise Stopped
+                    self._answered.wait(interrupt.POLL_S)
+                now = self._clock()
+                at = max((b.earliest(now) for _, b in buckets), default=now)
+                if at > now and len(buckets) > 1 and self._held_back_by_shallow(buckets, now, at):
+                    pause = at - now
+                    self._waited += pause
+                else:
+                    for _, b in buckets:
+                        b.grant(at)
+                    self._granted += 1
+                    wait = max(0.0, at - now)
+                    self._waited += wait
+                    ticket = Ticket(tuple(keys), at, wait)
+                    for k, b in buckets:
+                        if b.shallow(at):
+                            self._holders[k] = ticket
+                    break
+            self._sleep(pause)
+            if interrupt.stopped():  # the sleep was cut short: nothing was granted
+                raise Stopped
         if wait > 0:
             self._sleep(wait)
         return ticket
+
+    @staticmethod
+    def _held_back_by_shallow(
+        buckets: list[tuple[QuotaKey, Bucket]], now: float, at: float
+    ) -> bool:
+        """Whether a shallow bucket sets ``at`` while another bucket could start sooner."""
+        shallow = [b for _, b in buckets if b.shallow(now)]
+        return any(b.earliest(now) >= at for b in shallow) and any(
+            b.earliest(now) < at for _, b in buckets
+        )
 
     def release(self, ticket: Ticket) -> None:
         """The call ``ticket`` granted is over (answered, or failed on the way): the

@@ -11,11 +11,13 @@ import pytest
 from reconciler import interrupt
 from reconciler.pacing import Pacer, QuotaKey
 from reconciler.pacing.bucket import BETA, MIN_CALLS
+from reconciler.pacing.pacer import Stopped
 
 CHIME = QuotaKey("chime")
 BEARER = QuotaKey("messaging.bearer", "arn:bearer")
 CHANNEL_A = QuotaKey("messaging.channel-batch", "arn:channel/a")
 CHANNEL_B = QuotaKey("messaging.channel-batch", "arn:channel/b")
+WRITE_B = QuotaKey("messaging.channel-write", "arn:channel/b")
 
 
 class FakeClock:
@@ -339,3 +341,46 @@ def test_a_call_waiting_for_a_held_slow_quota_ends_unstarted_when_stopped(stop: 
         "ListChannelMemberships failed (channel a): Interrupted: not started: interrupted"
     ]
     assert p.stats().granted == 1  # the holder's only
+
+
+def test_a_call_waiting_for_its_channel_s_batch_quota_leaves_the_bearer_to_the_others() -> None:
+    """A second batch on a channel waits a second for that channel (1/s); meanwhile its
+    bearer (10/s) goes on serving the calls on other channels (deletes here), instead of
+    being reserved a second ahead: that left a bearer idle a second at each second batch."""
+    clock = FakeClock()
+    p = pacer(clock, messaging_bearer=10.0, messaging_channel_batch=1.0)
+    p.release(p.acquire(BEARER, CHANNEL_A))  # answered at once, at 100.0
+    others: list[float] = []
+    asked: list[bool] = []
+
+    def meanwhile(seconds: float) -> None:  # the batch's thread sleeps: others call
+        if not asked:
+            asked.append(True)
+            clock.advance(0.1)
+            others.extend(p.acquire(BEARER, WRITE_B).at for _ in range(3))
+        clock.sleep(max(0.0, seconds - (clock.now - start)))
+
+    p._sleep = meanwhile  # type: ignore[method-assign]
+    start = clock.now
+    second = p.acquire(BEARER, CHANNEL_A)
+    assert others == pytest.approx([100.1, 100.2, 100.3])  # not after 101.0
+    assert second.at == pytest.approx(101.0)  # the channel's quota still holds
+
+
+def test_a_call_paused_for_its_channel_s_batch_quota_ends_unstarted_when_stopped() -> None:
+    """The pause a second batch takes for its channel (nothing reserved) is cut short by
+    a stop, and the call then starts nothing (no busy loop of pauses cut short)."""
+    clock = FakeClock()
+    p = pacer(clock, messaging_bearer=10.0, messaging_channel_batch=1.0)
+    p.release(p.acquire(BEARER, CHANNEL_A))
+
+    def stopped_meanwhile(seconds: float) -> None:  # the run's sleep, cut short at once
+        interrupt.STOP.set()
+
+    p._sleep = stopped_meanwhile  # type: ignore[method-assign]
+    try:
+        with pytest.raises(Stopped):
+            p.acquire(BEARER, CHANNEL_A)
+    finally:
+        interrupt.STOP.clear()
+    assert p.stats().granted == 1
