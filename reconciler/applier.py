@@ -1,8 +1,8 @@
 """Executes a Plan through the providers of its kinds, with the fewest calls and a safe order.
 
-Kinds are applied phase by phase (``Kind.apply_phase``: a channel's memberships before its
-moderators); within a phase, targets are applied in parallel (``parallelism`` threads),
-each through the provider of its kind. Within a target ("elevated" is the kind's elevated
+Targets are applied in parallel (``parallelism`` threads), each through the provider of
+its kind; on one resource, kinds go phase by phase (``Kind.apply_phase``: a channel's
+memberships before its moderators; ``reconciler.apply_order``). Within a target ("elevated" is the kind's elevated
 roles: Administrator for rooms; "in place" is ``Kind.updates_in_place``):
 
 0. removals of members without an elevated role (they free places under the room's
@@ -36,6 +36,7 @@ absent by a completed apply. ``NotFound`` on delete means ``already gone``: done
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ from dataclasses import dataclass
 from reconciler.desired.model import Safety
 from reconciler.errors import AwsError
 from reconciler.kinds import RoleValue
-from reconciler.parallel import pmap
+from reconciler.apply_order import ApplyOrder
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.providers.base import Writer
 from reconciler.refs import TargetKey
@@ -152,14 +153,15 @@ def apply(
     minimums (``min_administrators``) are the floor no target may pass below while it is
     changed (None: never below both its count before and after the plan).
 
-    ``finished(target, results)`` is called in the worker thread as soon as a target of
-    the plan's last phase is done (no later phase changes it): apply verifies it there,
-    while the other targets' writes go on. Within a phase the targets with the most
-    changes start first (each target's calls are one sequential chain, so the longest
-    chains must not be left for the end); results stay in plan order."""
+    ``finished(target, results)`` is called in the worker thread as soon as the target is
+    settled (it and the later phases' targets on its resource are done: no change of the
+    plan touches it any more): apply verifies it there, while the other targets' writes
+    go on. The order (``ApplyOrder``): a target of a later phase waits for the earlier
+    phases' targets on its resource only; of the targets ready, earlier phases first,
+    then those with the most changes (each target's calls are one sequential chain, so
+    the longest chains must not be left for the end). Results stay in plan order."""
     policy = retry or RetryPolicy.from_env()
     targets = [t for t in plan.targets if t.changes]
-    last = max((t.kind.apply_phase for t in targets), default=0)
 
     def writer(tp: TargetPlan) -> Writer:
         if not isinstance(providers, Mapping):
@@ -171,20 +173,73 @@ def apply(
     def run(tp: TargetPlan) -> list[ChangeResult]:
         limits = safety(tp.key) if callable(safety) else safety
         floor = limits.minimum(tp.kind.minimum_setting) if limits is not None else None
-        results = _TargetRun(tp, writer(tp), policy, progress, floor).run()
-        if finished is not None and tp.kind.apply_phase == last:
-            finished(tp, results)
-        return results
+        return _TargetRun(tp, writer(tp), policy, progress, floor).run()
 
     for tp in targets:
         writer(tp)  # every kind has a provider before anything is changed
-    done: dict[TargetKey, list[ChangeResult]] = {}
-    for phase in sorted({t.kind.apply_phase for t in targets}):
-        batch = [t for t in targets if t.kind.apply_phase == phase]
-        batch.sort(key=lambda t: len(t.changes), reverse=True)  # stable: plan order on ties
-        for tp, rs in zip(batch, pmap(run, batch, parallelism), strict=True):
-            done[tp.key] = rs
+    done = _run_in_order(targets, run, parallelism, finished)
     return ApplyResult(tuple(r for t in targets for r in done[t.key]))  # in plan order
+
+
+def _run_in_order(
+    targets: Sequence[TargetPlan],
+    run: Callable[[TargetPlan], list[ChangeResult]],
+    parallelism: int,
+    finished: TargetDone | None,
+) -> dict[TargetKey, list[ChangeResult]]:
+    """``run`` each target in ``ApplyOrder``'s order, up to ``parallelism`` at once (no
+    thread for one target or parallelism 1); ``finished`` gets each target once it is
+    settled, in the thread that settled it. The first exception ``run`` raises stops the
+    targets not started, and propagates once those under way are done."""
+    order = ApplyOrder(targets)
+    ready = [(order.start_key(tp), tp) for tp in order.ready()]  # the keys are unique
+    heapq.heapify(ready)
+    done: dict[TargetKey, list[ChangeResult]] = {}
+    changed = threading.Condition()
+    running = 0
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        nonlocal running
+        while True:
+            with changed:
+                while not ready and running and not failure:
+                    changed.wait()
+                if failure or not ready:
+                    return
+                tp = heapq.heappop(ready)[1]
+                running += 1
+            try:
+                results = run(tp)
+            except BaseException as exc:  # raised again by the caller's thread
+                with changed:
+                    failure.append(exc)
+                    running -= 1
+                    changed.notify_all()
+                return
+            with changed:
+                done[tp.key] = results
+                freed, settled = order.done(tp)
+                for other in freed:
+                    heapq.heappush(ready, (order.start_key(other), other))
+                running -= 1
+                changed.notify_all()
+            if finished is not None:
+                for target in settled:
+                    finished(target, done[target.key])
+
+    workers = min(parallelism, len(targets))
+    if workers <= 1:
+        work()
+    else:
+        threads = [threading.Thread(target=work, name=f"apply_{i}") for i in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    if failure:
+        raise failure[0]
+    return done
 
 
 class _TargetRun:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -466,24 +467,90 @@ def test_finished_gets_each_target_as_soon_as_its_changes_are_done() -> None:
     assert [r.outcome for r in result.results] == ["ok", "failed"]
 
 
-def test_finished_waits_for_the_last_phase_as_a_later_phase_may_change_a_target() -> None:
-    # channel memberships (phase 0) come before channel moderators (phase 1): only the
-    # last phase's targets are handed over early (apply verifies the others at the end)
-    members = TargetKey(CHANNEL.id, "arn:app", "general")
-    moderators = TargetKey(CHANNEL_MODERATOR.id, "arn:app", "general")
-    plan = Plan(
-        tuple(
-            TargetPlan(k, "arn:ch", "fp", (replace(create("u@x.io", role), target=k),))
-            for k, role in ((members, DEFAULT), (moderators, MODERATOR))
-        )
-    )
-    fake = FakeRooms({"arn:ch": {}})
-    fake.create_members = lambda target, tid, items: {}  # type: ignore[method-assign]
-    handed: list[TargetKey] = []
+def channel_plan(*channels: str, moderators: bool = True) -> Plan:
+    """One create of each channel's memberships (phase 0) and, with ``moderators``, of
+    its moderators (phase 1): channel ``c`` is live id ``arn:c``."""
+    targets = []
+    for name in channels:
+        kinds = [(CHANNEL, DEFAULT), (CHANNEL_MODERATOR, MODERATOR)][: 2 if moderators else 1]
+        for kind, role in kinds:
+            k = TargetKey(kind.id, "arn:app", name)
+            targets.append(TargetPlan(k, f"arn:{name}", "fp", (replace(create("u@x.io", role), target=k),)))
+    return Plan(tuple(targets))
+
+
+def test_finished_waits_for_the_later_phases_on_the_target_s_channel() -> None:
+    # channel memberships (phase 0) come before channel moderators (phase 1), which may
+    # change them: memberships are handed over once their channel's moderators are done
+    plan = channel_plan("general")
+    fake = FakeRooms({"arn:general": {}})
+    fake.create_members = lambda target, tid, items: fake.log.append(  # type: ignore[method-assign]
+        ("create", target.kind, ())
+    ) or {}
+    handed: list[str] = []
     result = apply(
         plan,
         fake,  # type: ignore[arg-type]
         retry=NO_WAIT,
-        finished=lambda tp, _: handed.append(tp.key),
+        finished=lambda tp, _: (handed.append(tp.key.kind), fake.log.append(("finished", tp.key.kind, ()))),
     )
-    assert result.ok and handed == [moderators]
+    assert result.ok and sorted(handed) == ["channel", "channel-moderator"]
+    assert [(op, what) for op, what, _ in fake.log] == [
+        ("create", "channel"),
+        ("create", "channel-moderator"),
+        ("finished", "channel"),
+        ("finished", "channel-moderator"),
+    ]
+
+
+def test_a_later_phase_waits_only_for_the_earlier_phases_on_its_own_channel() -> None:
+    # the moderators of channel b need not wait for the memberships of channel a: while
+    # a's memberships are being changed, b's moderators are changed (a barrier between
+    # the phases kept a thread idle, and under the messaging quotas a bearer)
+    plan = Plan(channel_plan("a", moderators=False).targets + channel_plan("b").targets)
+    b_moderators_done = threading.Event()
+    seen: list[tuple[str, str]] = []
+    lock = threading.Lock()
+
+    def create_members(target: TargetKey, tid: str, items: object) -> dict[str, ItemError]:
+        with lock:
+            seen.append((target.kind, target.name))
+        if (target.kind, target.name) == (CHANNEL.id, "a"):
+            # the longest chain: still under way when b's moderators are ready
+            assert b_moderators_done.wait(5), "b's moderators waited for a's memberships"
+        if target.kind == CHANNEL_MODERATOR.id:
+            b_moderators_done.set()
+        return {}
+
+    fake = FakeRooms({})
+    fake.create_members = create_members  # type: ignore[method-assign]
+    result = apply(plan, fake, parallelism=2, retry=NO_WAIT)  # type: ignore[arg-type]
+    assert result.ok
+    # and on b itself, the memberships still came before the moderators
+    assert seen.index(("channel", "b")) < seen.index(("channel-moderator", "b"))
+
+
+def test_with_one_thread_the_earlier_phases_still_start_first() -> None:
+    fake = FakeRooms({})
+    order: list[tuple[str, str]] = []
+    fake.create_members = lambda target, tid, items: order.append(  # type: ignore[method-assign]
+        (target.kind, target.name)
+    ) or {}
+    plan = Plan(channel_plan("a", moderators=False).targets + channel_plan("b").targets)
+    apply(Plan(tuple(reversed(plan.targets))), fake, parallelism=1, retry=NO_WAIT)  # type: ignore[arg-type]
+    assert order == [("channel", "b"), ("channel", "a"), ("channel-moderator", "b")]
+
+
+def test_an_exception_stops_the_targets_not_started_and_propagates() -> None:
+    plan = channel_plan("a", "b", "c", moderators=False)
+    fake = FakeRooms({})
+    started: list[str] = []
+
+    def create_members(target: TargetKey, tid: str, items: object) -> dict[str, ItemError]:
+        started.append(target.name)
+        raise RuntimeError(f"bug in {target.name}")
+
+    fake.create_members = create_members  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError, match="bug in a"):
+        apply(plan, fake, parallelism=1, retry=NO_WAIT)  # type: ignore[arg-type]
+    assert started == ["a"]
