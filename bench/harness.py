@@ -253,7 +253,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         raise SystemExit("--bearers N: at least 1, and for a channel scenario (--channels)")
     if args.rooms is None:
         args.rooms = 0 if args.channels else 100
-    sc = build(args)
+    try:
+        sc = build(args)
+    except ValueError as exc:  # a scenario the options cannot describe: say so, no traceback
+        raise SystemExit(f"harness.py: {exc}") from None
     faults: dict[str, Any] = {"latency_ms": args.latency_ms, "tps": args.tps}
     emu_args = ["--quotas"] if args.quotas else []
     expected = sc.summary()

@@ -155,3 +155,13 @@ def test_the_harness_measures_a_byte_compiled_cli_as_pip_installs_it() -> None:
     cached.unlink(missing_ok=True)
     harness.byte_compile()
     assert cached.is_file() and cached.stat().st_mtime >= source.stat().st_mtime
+
+
+def test_a_scenario_the_options_cannot_describe_is_one_line_not_a_traceback() -> None:
+    args = harness.parser().parse_args(["--channels", "5", "--channel-members", "1"])
+    try:
+        harness.run(args)
+    except SystemExit as exc:
+        assert str(exc) == "harness.py: a channel estate has at least one channel of 2 members"
+    else:
+        raise AssertionError("the harness ran a scenario it cannot build")
