@@ -2,8 +2,9 @@
 
 Targets are applied in parallel (``parallelism`` threads), each through the provider of
 its kind; on one resource, kinds go phase by phase (``Kind.apply_phase``: a channel's
-memberships before its moderators; ``reconciler.apply_order``). Within a target ("elevated" is the kind's elevated
-roles: Administrator for rooms; "in place" is ``Kind.updates_in_place``):
+memberships before its moderators; ``reconciler.apply_order``). Within a target
+("elevated" is the kind's elevated roles: Administrator for rooms; "in place" is
+``Kind.updates_in_place``):
 
 0. removals of members without an elevated role (they free places under the room's
    1,000-member quota for the creates, and cannot lower the elevated count);
@@ -41,10 +42,10 @@ import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
+from reconciler.apply_order import ApplyOrder
 from reconciler.desired.model import Safety
 from reconciler.errors import AwsError
 from reconciler.kinds import RoleValue
-from reconciler.apply_order import ApplyOrder
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.providers.base import Writer
 from reconciler.refs import TargetKey

@@ -475,7 +475,9 @@ def channel_plan(*channels: str, moderators: bool = True) -> Plan:
         kinds = [(CHANNEL, DEFAULT), (CHANNEL_MODERATOR, MODERATOR)][: 2 if moderators else 1]
         for kind, role in kinds:
             k = TargetKey(kind.id, "arn:app", name)
-            targets.append(TargetPlan(k, f"arn:{name}", "fp", (replace(create("u@x.io", role), target=k),)))
+            targets.append(
+                TargetPlan(k, f"arn:{name}", "fp", (replace(create("u@x.io", role), target=k),))
+            )
     return Plan(tuple(targets))
 
 
@@ -484,15 +486,21 @@ def test_finished_waits_for_the_later_phases_on_the_target_s_channel() -> None:
     # change them: memberships are handed over once their channel's moderators are done
     plan = channel_plan("general")
     fake = FakeRooms({"arn:general": {}})
-    fake.create_members = lambda target, tid, items: fake.log.append(  # type: ignore[method-assign]
-        ("create", target.kind, ())
-    ) or {}
+    fake.create_members = lambda target, tid, items: (
+        fake.log.append(  # type: ignore[method-assign]
+            ("create", target.kind, ())
+        )
+        or {}
+    )
     handed: list[str] = []
     result = apply(
         plan,
         fake,  # type: ignore[arg-type]
         retry=NO_WAIT,
-        finished=lambda tp, _: (handed.append(tp.key.kind), fake.log.append(("finished", tp.key.kind, ()))),
+        finished=lambda tp, _: (
+            handed.append(tp.key.kind),
+            fake.log.append(("finished", tp.key.kind, ())),
+        ),
     )
     assert result.ok and sorted(handed) == ["channel", "channel-moderator"]
     assert [(op, what) for op, what, _ in fake.log] == [
@@ -533,9 +541,12 @@ def test_a_later_phase_waits_only_for_the_earlier_phases_on_its_own_channel() ->
 def test_with_one_thread_the_earlier_phases_still_start_first() -> None:
     fake = FakeRooms({})
     order: list[tuple[str, str]] = []
-    fake.create_members = lambda target, tid, items: order.append(  # type: ignore[method-assign]
-        (target.kind, target.name)
-    ) or {}
+    fake.create_members = lambda target, tid, items: (
+        order.append(  # type: ignore[method-assign]
+            (target.kind, target.name)
+        )
+        or {}
+    )
     plan = Plan(channel_plan("a", moderators=False).targets + channel_plan("b").targets)
     apply(Plan(tuple(reversed(plan.targets))), fake, parallelism=1, retry=NO_WAIT)  # type: ignore[arg-type]
     assert order == [("channel", "b"), ("channel", "a"), ("channel-moderator", "b")]
