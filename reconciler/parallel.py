@@ -7,8 +7,10 @@ import heapq
 import itertools
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, Future, wait
 from typing import Any, TypeVar
+
+from reconciler import interrupt
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -16,13 +18,37 @@ R = TypeVar("R")
 
 def pmap(fn: Callable[[T], R], items: Iterable[T], parallelism: int) -> list[R]:
     """``fn`` over ``items`` in up to ``parallelism`` threads; results in input order.
-    With one item or ``parallelism`` 1 no thread is started. The first exception raised
-    by ``fn`` propagates."""
+    With one item or ``parallelism`` 1 no thread is started.
+
+    The first exception raised by ``fn`` (the first raised; of several raised by then,
+    the earliest item's) propagates at once, as does one raised in the caller while it
+    waits (Ctrl-C's ``KeyboardInterrupt``): the items not started are dropped, and the
+    calls of those under way stop at their next attempt, page or backoff
+    (``interrupt.cancelled_by``); they are not waited for, nor, on daemon threads, at
+    the process's exit."""
     items = list(items)
     if len(items) <= 1 or parallelism <= 1:
         return [fn(i) for i in items]
-    with ThreadPoolExecutor(max_workers=min(parallelism, len(items))) as pool:
-        return list(pool.map(fn, items))
+    stop = threading.Event()
+    pool = PriorityPool(min(parallelism, len(items)), "pmap")
+
+    def stoppable(item: T) -> R:
+        with interrupt.cancelled_by(stop):
+            return fn(item)
+
+    futures = [pool.submit(0, stoppable, item) for item in items]
+    try:
+        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        for future in futures:
+            failure = future.exception() if future in done else None
+            if failure is not None:
+                raise failure
+    except BaseException:
+        stop.set()
+        pool.shutdown(cancel=True, wait=False)
+        raise
+    pool.shutdown()
+    return [f.result() for f in futures]
 
 
 class PriorityPool:

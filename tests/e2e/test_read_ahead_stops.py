@@ -105,6 +105,14 @@ def test_an_interrupt_while_reads_ahead_are_throttled_exits_130_at_once(
     world.set_faults(throttle_rate=1.0)  # every call a 429: the reads ahead back off, retry
     child = start(workdir, world.url, *command)
     until(lambda: calls().get("Throttled", 0) >= 7)  # ListRooms and the 6 by id throttled
+    exits_130_at_once(child, signum, calls)
+
+
+def exits_130_at_once(
+    child: subprocess.Popen[str], signum: int, calls: Callable[[], dict[str, int]]
+) -> None:
+    """Signalled, the run exits 130 within PROMPT_S, with no traceback and no call made
+    behind its exit."""
     child.send_signal(signum)
     signalled = time.monotonic()
     code, _, err = finish(child)
