@@ -121,6 +121,12 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario("channels", "100 channels x 100 members, 10% drift, AWS's quotas", CHANNELS, _quota),
     Scenario(
+        "channels-4",
+        "the same with 4 bearers (each channel read and written by one of them)",
+        (*CHANNELS, "--bearers", "4", "--no-naive"),
+        _quota,
+    ),
+    Scenario(
         "channel-10k",
         "one channel of 10,000 members (AWS's maximum), 5% drift, AWS's quotas",
         ("--channels", "1", "--channel-members", "10000", "--drift", "0.05", "--quotas"),
