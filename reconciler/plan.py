@@ -76,6 +76,26 @@ class SafetyViolation:
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def setting(self) -> str | None:
+        """The setting whose limit is broken, as the message names it at its end:
+        ``safety.max_removals`` (settings.yaml) or ``rooms.all-hands.safety.max_removals``
+        (the target's own ``safety:``); None when it names neither (an edited plan file)."""
+        named = [f"safety.{self.rule}"]
+        if self.target is not None:
+            section = kinds.get(self.target.kind).section
+            named.insert(0, f"{section}.{self.target.name}.safety.{self.rule}")
+        return next((s for s in named if self.message.endswith(f"({s})")), None)
+
+    @property
+    def owner(self) -> str | None:
+        """``rooms.all-hands`` when the limit broken is that target's own ``safety:``;
+        None when it is settings.yaml's."""
+        setting = self.setting
+        if setting is None or setting.startswith("safety."):
+            return None
+        return setting.rpartition(".safety.")[0]
+
 
 @dataclass(frozen=True)
 class TargetPlan:

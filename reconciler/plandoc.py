@@ -14,7 +14,8 @@ Version 2 (schema: ``reconciler/render/plan.schema.json``)::
                                "provenance": [{"role", "declared_at", "via",
                                                "location"}]}],
                   "unmanaged": [...], "protected": [...]}],
-     "safety": {"safe", "violations": [{"rule", "kind", "scope", "name", "message"}]},
+     "safety": {"safe", "violations": [{"rule", "kind", "scope", "name", "message",
+                                        "setting"}]},
      "errors": [...], "desired_digest": "...",
      "expiring": [...], "expiry_warning_days": N,   # only when a membership ends soon
      "expired_kept": [...],                         # only when expired members stay
@@ -157,4 +158,5 @@ def _violation(v: SafetyViolation) -> JsonObject:
         "scope": v.target.scope if v.target else None,
         "name": v.target.name if v.target else None,
         "message": v.message,
+        "setting": v.setting,
     }

@@ -20,6 +20,7 @@ from reconciler.render.drift import LABEL as DRIFT_LABEL
 from reconciler.render.drift import RESOLVE_HINT as DRIFT_HINT
 from reconciler.render.drift import drift_first, drift_phrase
 from reconciler.render.governance import expiring_lines, has_grant, kept_lines
+from reconciler.render.limits import limits_source
 from reconciler.render.safe import html_text, md_inline, shown_values
 from reconciler.render.text import change_line, describe_provenance, live_member, targets_phrase
 
@@ -63,14 +64,15 @@ class MarkdownRenderer:
         ids = {t.key.kind for t in shown}
         noun = kinds.get(ids.pop()).words.noun if len(ids) == 1 else "target"
         head = f"{MARKER}\n{HEADING}\n\n**{md_escape(plan.summary_line())}**\n\n"
+        source = limits_source(plan.violations, md_escape)
         sections = [
             _Section(
                 "safety messages",
                 (
-                    "> [!CAUTION]\n> **Breaks the safety rules**: "
+                    f"> [!CAUTION]\n> **Breaks the safety rules** ({source}): "
                     "allowed with `--allow-unsafe`.\n>\n"
                     if self.allow_unsafe
-                    else "> [!CAUTION]\n> **Refused by the safety rules**: "
+                    else f"> [!CAUTION]\n> **Refused by the safety rules** ({source}): "
                     "apply refuses this plan unless `--allow-unsafe` is given.\n>\n"
                 ),
                 tuple(f"> - {md_escape(str(v))}\n" for v in plan.violations),

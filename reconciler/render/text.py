@@ -37,6 +37,7 @@ from reconciler.render.governance import (
     grant_text,
     kept_lines,
 )
+from reconciler.render.limits import limits_source
 from reconciler.render.safe import shown_values
 
 SYMBOLS = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-"}
@@ -47,8 +48,7 @@ ERROR_STYLE = "bold red"
 WARNING_STYLE = "bold yellow"
 DRIFT_STYLE = "yellow"
 UNSAFE_HINT = (
-    "This plan breaks the safety rules (settings.yaml `safety:`); "
-    "apply refuses it unless --allow-unsafe is given."
+    "This plan breaks the safety rules ({source}); apply refuses it unless --allow-unsafe is given."
 )
 ALLOWED_HINT = "Proceeding anyway: --allow-unsafe was given."
 CHANGE_INDENT = "  "
@@ -115,7 +115,7 @@ class TextRenderer:
             out.append(Text())
             for v in plan.violations:
                 out.append(Text.assemble(("Error:", ERROR_STYLE), f" refusing this plan: {v}"))
-            out.append(Text(UNSAFE_HINT))
+            out.append(Text(UNSAFE_HINT.format(source=limits_source(plan.violations))))
         return out
 
     def _shows(self, t: TargetPlan) -> bool:

@@ -13,10 +13,13 @@ from typing import Any
 from reconciler.capabilities import BUILTIN_PROFILES
 from reconciler.emulator import EmulatorServer
 
-REFUSED = (
-    "This plan breaks the safety rules (settings.yaml `safety:`); apply refuses it unless "
-    "--allow-unsafe is given."
-)
+
+def refused_by(owner: str) -> str:
+    """The line under the refusals when the limit broken is ``owner``'s own ``safety:``."""
+    return (
+        f"This plan breaks the safety rules (the `safety:` of {owner} in its file); apply "
+        "refuses it unless --allow-unsafe is given."
+    )
 
 
 def refused(cli: Any, summary: str) -> list[str]:
@@ -110,7 +113,7 @@ def test_a_channels_own_limit_refuses_the_plan_and_leaves_the_other_channel_alon
         "",
         "Error: refusing this plan: [big] Too many removals: 6 is over this channel's limit "
         "of 5 (channels.big.safety.max_removals)",
-        REFUSED,
+        refused_by("channels.big"),
     ]
 
     applied = cli("apply", "--auto-approve")
@@ -201,7 +204,7 @@ def test_a_meetings_own_limit_refuses_the_plan_and_leaves_the_other_meeting_alon
         "Error: refusing this plan: [town-hall] Too many removals: 3 (1 of them a demotion "
         "as presenter) is over this meeting's limit of 2 "
         "(meetings.town-hall.safety.max_removals)",
-        REFUSED,
+        refused_by("meetings.town-hall"),
     ]
     applied = cli("apply", "--auto-approve")
     assert applied.exit_code == 1

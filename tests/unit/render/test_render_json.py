@@ -100,6 +100,7 @@ def test_document_content_and_key_order() -> None:
                     "scope": None,
                     "name": None,
                     "message": "Too many removals: 2 is over the limit of 1 (safety.max_removals)",
+                    "setting": "safety.max_removals",
                 },
                 {
                     "rule": "min_administrators",
@@ -108,6 +109,7 @@ def test_document_content_and_key_order() -> None:
                     "name": "incident-response",
                     "message": "[incident-response] Would leave 0 administrators (now 1), "
                     "fewer than the minimum of 1 (safety.min_administrators)",
+                    "setting": "safety.min_administrators",
                 },
             ],
         },

@@ -63,8 +63,8 @@ def test_safety_refusal_is_a_caution_callout_before_everything_else() -> None:
     lines = render_markdown(UNSAFE).splitlines()
     assert lines[5:12] == [
         "> [!CAUTION]",
-        "> **Refused by the safety rules**: apply refuses this plan unless `--allow-unsafe` is "
-        "given.",
+        "> **Refused by the safety rules** (settings.yaml `safety:`): apply refuses this plan "
+        "unless `--allow-unsafe` is given.",
         ">",
         "> - Too many removals: 2 is over the limit of 1 (safety.max\\_removals)",
         "> - \\[incident-response\\] Would leave 0 administrators (now 1), fewer than the "
@@ -156,7 +156,10 @@ def test_allowed_unsafe_plan_is_marked_as_allowed_not_refused() -> None:
     allowed = render_markdown(UNSAFE, allow_unsafe=True)
     assert "**Refused by the safety rules**" in refused
     assert "**Refused by the safety rules**" not in allowed
-    assert "**Breaks the safety rules**: allowed with `--allow-unsafe`." in allowed
+    assert (
+        "**Breaks the safety rules** (settings.yaml `safety:`): allowed with `--allow-unsafe`."
+        in allowed
+    )
 
 
 def test_rooms_of_the_same_name_in_two_accounts_are_told_apart() -> None:

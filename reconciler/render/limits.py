@@ -1,0 +1,28 @@
+"""Where the safety limits a plan breaks come from, for the line under the refusals:
+settings.yaml's ``safety:``, targets' own ``safety:`` in their files, or both. Derived from
+the violations (each names its setting: ``safety.max_removals`` or
+``rooms.all-hands.safety.max_removals``), so the line never blames the wrong file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from reconciler.plan import SafetyViolation
+
+SETTINGS = "settings.yaml `safety:`"
+MAX_NAMED = 3  # owners named before "and N more"
+
+
+def limits_source(violations: Iterable[SafetyViolation], name: Callable[[str], str] = str) -> str:
+    """``settings.yaml `safety:```, ``the `safety:` of rooms.all-hands in its file``, or
+    both joined by "and"; ``name`` formats a target's name (Markdown escapes it)."""
+    violations = tuple(violations)
+    owners = list(dict.fromkeys(o for v in violations if (o := v.owner) is not None))
+    parts = [SETTINGS] if any(v.owner is None for v in violations) else []
+    if owners:
+        named = ", ".join(name(o) for o in owners[:MAX_NAMED])
+        if len(owners) > MAX_NAMED:
+            named += f" and {len(owners) - MAX_NAMED} more"
+        files = "its file" if len(owners) == 1 else "their files"
+        parts.append(f"the `safety:` of {named} in {files}")
+    return " and ".join(parts)

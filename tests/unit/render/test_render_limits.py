@@ -1,0 +1,113 @@
+"""The line under the safety refusals names where the broken limits come from:
+settings.yaml, the target's own ``safety:`` in its file, or both; in text, Markdown and
+JSON (each violation's ``setting``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from render_samples import PLAN, UNSAFE, room
+
+from reconciler.plan import Plan, SafetyViolation
+from reconciler.refs import TargetKey
+from reconciler.render.json import render_json
+from reconciler.render.markdown import render_markdown
+from reconciler.render.text import render_text
+
+ALL_HANDS = SafetyViolation(
+    "max_removals",
+    room("all-hands"),
+    "[all-hands] Too many removals: 60 is over this room's limit of 50 "
+    "(rooms.all-hands.safety.max_removals)",
+)
+# a room's limit from settings.yaml: a per-target rule, not the target's own limit
+FRACTION = SafetyViolation(
+    "max_removal_fraction",
+    room("crowd"),
+    "[crowd] Too many removals: 83.33% is over 25.00% (10/12) (safety.max_removal_fraction)",
+)
+
+
+def unsafe(*violations: SafetyViolation) -> Plan:
+    return replace(PLAN, violations=violations)
+
+
+def hint(plan: Plan) -> str:
+    return render_text(plan).splitlines()[-1]
+
+
+def test_a_targets_own_limit_is_named_not_settings_yaml() -> None:
+    assert hint(unsafe(ALL_HANDS)) == (
+        "This plan breaks the safety rules (the `safety:` of rooms.all-hands in its file); "
+        "apply refuses it unless --allow-unsafe is given."
+    )
+
+
+def test_a_per_target_rule_with_the_settings_yaml_limit_names_settings_yaml() -> None:
+    assert hint(unsafe(FRACTION)) == (
+        "This plan breaks the safety rules (settings.yaml `safety:`); "
+        "apply refuses it unless --allow-unsafe is given."
+    )
+
+
+def test_both_sources_are_named_when_both_are_broken() -> None:
+    assert hint(unsafe(FRACTION, ALL_HANDS)) == (
+        "This plan breaks the safety rules (settings.yaml `safety:` and the `safety:` of "
+        "rooms.all-hands in its file); apply refuses it unless --allow-unsafe is given."
+    )
+
+
+def test_several_targets_are_each_named_once_then_counted() -> None:
+    instance = "arn:aws:chime:us-east-1:111122223333:app-instance/chat-1"
+    own = [  # a channel's memberships and moderators: one entry, one owner
+        SafetyViolation(
+            "max_removal_fraction",
+            TargetKey(kind, instance, "big"),
+            "[big] Too many removals: 50.00% is over 40.00% (2/4) "
+            "(channels.big.safety.max_removal_fraction)",
+        )
+        for kind in ("channel", "channel-moderator")
+    ]
+    rooms = [
+        SafetyViolation("max_removals", room(n), f"[{n}] ... (rooms.{n}.safety.max_removals)")
+        for n in ("a", "b", "c")
+    ]
+    assert hint(unsafe(*own, *rooms)) == (
+        "This plan breaks the safety rules (the `safety:` of channels.big, rooms.a, rooms.b "
+        "and 1 more in their files); apply refuses it unless --allow-unsafe is given."
+    )
+
+
+def test_markdown_callout_names_the_source_with_names_escaped() -> None:
+    odd = SafetyViolation(
+        "max_removals",
+        room("on_call"),
+        "[on_call] Too many removals: 3 is over this room's limit of 2 "
+        "(rooms.on_call.safety.max_removals)",
+    )
+    refused = render_markdown(unsafe(odd)).splitlines()
+    assert refused[6] == (
+        "> **Refused by the safety rules** (the `safety:` of rooms.on\\_call in its file): "
+        "apply refuses this plan unless `--allow-unsafe` is given."
+    )
+    allowed = render_markdown(unsafe(FRACTION, odd), allow_unsafe=True).splitlines()
+    assert allowed[6] == (
+        "> **Breaks the safety rules** (settings.yaml `safety:` and the `safety:` of "
+        "rooms.on\\_call in its file): allowed with `--allow-unsafe`."
+    )
+
+
+def test_json_gives_each_violation_its_setting() -> None:
+    doc = json.loads(render_json(unsafe(FRACTION, ALL_HANDS)))
+    assert [v["setting"] for v in doc["safety"]["violations"]] == [
+        "safety.max_removal_fraction",
+        "rooms.all-hands.safety.max_removals",
+    ]
+
+
+def test_a_message_naming_no_setting_has_none() -> None:
+    edited = SafetyViolation("max_removals", room("all-hands"), "[all-hands] too many")
+    assert edited.setting is None
+    assert edited.owner is None
+    assert UNSAFE.violations[1].setting == "safety.min_administrators"
