@@ -16,6 +16,7 @@ from reconciler.cli.audit_channels import audit_channels
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import open_directory, settings_account
 from reconciler.cli.options import text_or_json_option
+from reconciler.cli.reads import reads_only
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
@@ -42,6 +43,7 @@ from reconciler.render.audit import format_json, render_audit
     "text: a table (plain aligned columns when not on a terminal); json for machines."
 )
 @pass_app
+@reads_only("audit")
 def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: str) -> None:
     """List every room and channel MEMBER is in, its role, and what the desired state says.
 

@@ -8,6 +8,7 @@ import click
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import target_option, text_or_json_option
 from reconciler.cli.pipeline import Session
+from reconciler.cli.reads import reads_only
 from reconciler.errors import UsageError
 from reconciler.governance.explaining import explain, member_refs
 from reconciler.planner import plan as make_plan
@@ -21,6 +22,7 @@ from reconciler.render.explain import render_explain
 @target_option
 @text_or_json_option("text for people, json for machines (and access reviews).")
 @pass_app
+@reads_only("explain")
 def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt: str) -> None:
     """Why is MEMBER here? For each declared target where MEMBER is declared, was
     declared (expired) or is live: the role, every path that declares it (file, line,

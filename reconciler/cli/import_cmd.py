@@ -17,6 +17,7 @@ from reconciler.cli.adopt import adopt
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import SHOW_FILES, open_directory, settings_account, write_files
 from reconciler.cli.progress import ProgressBar
+from reconciler.cli.reads import reads_only
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredTarget
@@ -78,6 +79,7 @@ from reconciler.render.safe import shown
     "directory's files that declare their rooms, for a pull request (--room: only those).",
 )
 @pass_app
+@reads_only("import")
 def import_(
     app: AppContext,
     accounts: tuple[str, ...],

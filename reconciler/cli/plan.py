@@ -17,6 +17,7 @@ from reconciler.cli.options import (
     verbose_option,
 )
 from reconciler.cli.pipeline import Session
+from reconciler.cli.reads import reads_only
 from reconciler.plan import Plan
 from reconciler.planfile import save_plan
 from reconciler.render import render_plan
@@ -33,6 +34,7 @@ PROG = "chime-reconciler"
 @allow_unsafe_option
 @verbose_option
 @pass_app
+@reads_only("plan")
 def plan(
     app: AppContext,
     out: Path | None,

@@ -105,20 +105,24 @@ def test_an_interrupt_while_reads_ahead_are_throttled_exits_130_at_once(
     world.set_faults(throttle_rate=1.0)  # every call a 429: the reads ahead back off, retry
     child = start(workdir, world.url, *command)
     until(lambda: calls().get("Throttled", 0) >= 7)  # ListRooms and the 6 by id throttled
-    exits_130_at_once(child, signum, calls)
+    exits_130_at_once(child, signum, calls, command[0])
+
+
+def says_interrupted(command: str) -> str:
+    """The last line of a run interrupted while it reads (``apply``: before it applies)."""
+    if command == "apply":
+        return "Error: Interrupted before applying anything: nothing was applied."
+    return (
+        f"Error: Interrupted before {command} finished: nothing in Chime was changed "
+        f"({command} only reads it)."
+    )
 
 
 def exits_130_at_once(
-    child: subprocess.Popen[str], signum: int, calls: Callable[[], dict[str, int]]
+    child: subprocess.Popen[str], signum: int, calls: Callable[[], dict[str, int]], command: str
 ) -> None:
-    """Signalled, the run exits 130 within PROMPT_S, with no traceback and no call made
-    behind its exit."""
-    child.send_signal(signum)
-    signalled = time.monotonic()
-    code, _, err = finish(child)
-    assert time.monotonic() - signalled < PROMPT_S
-    assert code == 130, err
-    assert "Traceback" not in err
+    """``stops_at_once``, and no call is made behind its exit."""
+    stops_at_once(child, signum, command)
     served = sum(calls().values())
     time.sleep(0.5)
     assert sum(calls().values()) == served  # no read goes on behind the exit
@@ -131,12 +135,48 @@ def test_an_interrupt_while_reads_ahead_wait_for_an_answer_exits_130_at_once(
     write_desired({"settings.yaml": SETTINGS, "a.yaml": rooms_file(ROOMS, by_id=True)})
     child = start(workdir, silent, *command)
     time.sleep(1.5)  # loaded, its rooms' requests sent, none answered
-    child.send_signal(signal.SIGINT)
+    stops_at_once(child, signal.SIGINT, command[0])
+
+
+def stops_at_once(child: subprocess.Popen[str], signum: int, command: str) -> str:
+    """Signalled, the run exits 130 within PROMPT_S, with no traceback, its last line
+    saying it was interrupted (not click's "Aborted."); its stdout."""
+    child.send_signal(signum)
     signalled = time.monotonic()
-    code, _, err = finish(child)
+    code, out, err = finish(child)
     assert time.monotonic() - signalled < PROMPT_S
     assert code == 130, err
     assert "Traceback" not in err
+    assert "Aborted" not in err
+    assert err.splitlines()[-1] == says_interrupted(command), err
+    return out
+
+
+@pytest.mark.parametrize(
+    ("command", "signum"),
+    [
+        (["audit", "alice@example.com"], signal.SIGINT),
+        (["explain", "alice@example.com"], signal.SIGTERM),
+        (["import"], signal.SIGINT),
+        (["import", "--out", "imported"], signal.SIGTERM),
+    ],
+)
+def test_the_other_reading_commands_say_they_were_interrupted(
+    write_desired: Callable[..., Any], workdir: Path, command: list[str], signum: int
+) -> None:
+    """`audit`, `explain` and `import` only read from Chime: interrupted while a read waits
+    for its answer, each says so (as `plan` does), exits 130 at once, writes nothing."""
+    write_desired({"settings.yaml": SETTINGS, "a.yaml": rooms_file(ROOMS)})
+    with socket.socket() as server:  # accepts connections, never answers
+        server.bind(("127.0.0.1", 0))
+        server.listen(64)
+        server.settimeout(PATIENCE_S)
+        child = start(workdir, f"http://127.0.0.1:{server.getsockname()[1]}", *command)
+        waiting, _ = server.accept()  # its first read is under way
+        with waiting:
+            out = stops_at_once(child, signum, command[0])
+    assert out == ""
+    assert not (workdir / "imported").exists()
 
 
 # -- 2. an invalid desired state ---------------------------------------------------------------

@@ -50,4 +50,4 @@ def test_an_interrupt_while_meetings_are_read_throttled_exits_130_at_once(
 ) -> None:
     child = start(workdir, throttled_meetings.url, "plan")
     until(lambda: calls().get("Throttled", 0) >= len(MEETINGS))  # every read backing off
-    exits_130_at_once(child, signum, calls)
+    exits_130_at_once(child, signum, calls, "plan")
