@@ -42,6 +42,7 @@ import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
+from reconciler import interrupt
 from reconciler.apply_order import ApplyOrder
 from reconciler.desired.model import Safety
 from reconciler.errors import AwsError
@@ -190,8 +191,9 @@ def _run_in_order(
 ) -> dict[TargetKey, list[ChangeResult]]:
     """``run`` each target in ``ApplyOrder``'s order, up to ``parallelism`` at once (no
     thread for one target or parallelism 1); ``finished`` gets each target once it is
-    settled, in the thread that settled it. The first exception ``run`` raises stops the
-    targets not started, and propagates once those under way are done."""
+    settled, in the thread that settled it. The first exception ``run`` or ``finished``
+    raises (or a KeyboardInterrupt in the calling thread) stops the targets not started,
+    and propagates once those under way are done."""
     order = ApplyOrder(targets)
     ready = [(order.start_key(tp), tp) for tp in order.ready()]  # the keys are unique
     heapq.heapify(ready)
@@ -212,32 +214,57 @@ def _run_in_order(
                 running += 1
             try:
                 results = run(tp)
+                with changed:
+                    done[tp.key] = results
+                    freed, settled = order.done(tp)
+                    for other in freed:
+                        heapq.heappush(ready, (order.start_key(other), other))
+                if finished is not None:
+                    for target in settled:
+                        finished(target, done[target.key])
             except BaseException as exc:  # raised again by the caller's thread
                 with changed:
                     failure.append(exc)
+            finally:
+                with changed:
                     running -= 1
                     changed.notify_all()
-                return
-            with changed:
-                done[tp.key] = results
-                freed, settled = order.done(tp)
-                for other in freed:
-                    heapq.heappush(ready, (order.start_key(other), other))
-                running -= 1
-                changed.notify_all()
-            if finished is not None:
-                for target in settled:
-                    finished(target, done[target.key])
 
     workers = min(parallelism, len(targets))
     if workers <= 1:
         work()
     else:
-        threads = [threading.Thread(target=work, name=f"apply_{i}") for i in range(workers)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        threads: list[threading.Thread] = []
+        ended = 0
+
+        def worker() -> None:
+            nonlocal ended
+            try:
+                work()
+            finally:
+                with changed:
+                    ended += 1
+                    changed.notify_all()
+
+        def under_way() -> bool:  # a thread started (even if start() was interrupted) runs
+            return ended < sum(t.ident is not None for t in threads)
+
+        # waited for on the condition, not with join(): a Ctrl-C interrupting join() can
+        # leave a thread looking ended on Python 3.11
+        try:
+            for i in range(workers):
+                threads.append(threading.Thread(target=worker, name=f"apply_{i}"))
+                threads[-1].start()
+            with changed:
+                while under_way():
+                    changed.wait()
+        except BaseException as exc:  # Ctrl-C in this thread: the targets left do not start
+            with changed:
+                failure.append(exc)
+                changed.notify_all()
+                while under_way():  # the calls in flight finish
+                    changed.wait(interrupt.POLL_S)
+            raise
     if failure:
         raise failure[0]
     return done

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import random
+import signal
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -565,3 +568,54 @@ def test_an_exception_stops_the_targets_not_started_and_propagates() -> None:
     with pytest.raises(RuntimeError, match="bug in a"):
         apply(plan, fake, parallelism=1, retry=NO_WAIT)  # type: ignore[arg-type]
     assert started == ["a"]
+
+
+@pytest.mark.parametrize("parallelism", [1, 2])
+def test_an_exception_in_finished_propagates_and_starts_nothing_more(parallelism: int) -> None:
+    # a verification re-read failing other than as an AWS error is a bug: apply raises
+    # it, as it raises the applier's own, and the targets left do not start
+    rooms = ["a", "b", "c", "d"]
+    fake = FakeRooms({r: {} for r in rooms})
+
+    def finished(tp: TargetPlan, results: Sequence[ChangeResult]) -> None:
+        raise RuntimeError(f"verification bug on {tp.target_id}")
+
+    with pytest.raises(RuntimeError, match="verification bug"):
+        apply(
+            plan_of(*(create("u@x.io", room=r) for r in rooms)),
+            fake,  # type: ignore[arg-type]
+            parallelism=parallelism,
+            retry=NO_WAIT,
+            finished=finished,
+        )
+    assert len([op for op, _, _ in fake.log if op == "create"]) <= parallelism
+
+
+def test_ctrl_c_while_applying_starts_no_target_left_and_lets_the_calls_in_flight_end() -> None:
+    # apply --watch has no graceful handler: Ctrl-C is a KeyboardInterrupt in the thread
+    # waiting for the workers; the targets not started must stay so (as with pmap before)
+    rooms = [f"r{i}" for i in range(8)]
+    fake = FakeRooms({r: {"x@x.io": M} for r in rooms})
+    started: list[str] = []
+    ended: list[str] = []
+    real = fake.delete_member
+
+    def delete_member(target: TargetKey, tid: str, member_id: str) -> None:
+        started.append(tid)
+        if len(started) == 1:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, delivered to the main thread
+        time.sleep(0.2)
+        real(target, tid, member_id)
+        ended.append(tid)
+
+    fake.delete_member = delete_member  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        apply(
+            plan_of(*(delete("x@x.io", room=r) for r in rooms)),
+            fake,  # type: ignore[arg-type]
+            parallelism=2,
+            retry=NO_WAIT,
+        )
+    assert len(started) <= 2 and sorted(ended) == sorted(started)  # in flight: finished
+    time.sleep(0.5)
+    assert len(started) <= 2, f"{len(started)} rooms changed after Ctrl-C: {started}"
