@@ -249,6 +249,8 @@ def byte_compile() -> None:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     byte_compile()
+    if args.latency_ms < 0 or args.parallelism < 1 or (args.tps is not None and args.tps <= 0):
+        raise SystemExit("harness.py: --latency-ms >= 0, --parallelism >= 1, --tps > 0")
     if args.bearers < 1 or (args.bearers > 1 and not args.channels):
         raise SystemExit("--bearers N: at least 1, and for a channel scenario (--channels)")
     if args.rooms is None:

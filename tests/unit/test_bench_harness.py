@@ -165,3 +165,14 @@ def test_a_scenario_the_options_cannot_describe_is_one_line_not_a_traceback() ->
         assert str(exc) == "harness.py: a channel estate has at least one channel of 2 members"
     else:
         raise AssertionError("the harness ran a scenario it cannot build")
+
+
+def test_option_values_out_of_range_are_one_line_too() -> None:
+    for bad in (["--latency-ms", "-5"], ["--parallelism", "0"], ["--tps", "0"]):
+        args = harness.parser().parse_args(["--rooms", "2", *bad])
+        try:
+            harness.run(args)
+        except SystemExit as exc:
+            assert str(exc) == "harness.py: --latency-ms >= 0, --parallelism >= 1, --tps > 0"
+        else:
+            raise AssertionError(f"the harness ran with {bad}")
