@@ -118,37 +118,41 @@ class Pacer:
                         raise Stopped
                     self._answered.wait(interrupt.POLL_S)
                 now = self._clock()
-                at = max((b.earliest(now) for _, b in buckets), default=now)
-                if at > now and len(buckets) > 1 and self._held_back_by_shallow(buckets, now, at):
-                    pause = at - now
-                    self._waited += pause
-                else:
-                    for _, b in buckets:
-                        b.grant(at)
-                    self._granted += 1
-                    wait = max(0.0, at - now)
-                    self._waited += wait
-                    ticket = Ticket(tuple(keys), at, wait)
-                    for k, b in buckets:
-                        if b.shallow(at):
-                            self._holders[k] = ticket
+                starts = [b.earliest(now) for _, b in buckets]
+                at = max(starts, default=now)
+                # held back by a shallow bucket while another could start sooner: no grant
+                held = any(s < at for s in starts) and any(
+                    s >= at and b.shallow(now) for (_, b), s in zip(buckets, starts, strict=True)
+                )
+                if not held:
+                    ticket = self._grant(keys, buckets, now, at)
                     break
-            self._sleep(pause)
+                self._waited += at - now
+            self._sleep(at - now)
             if interrupt.stopped():  # the sleep was cut short: nothing was granted
                 raise Stopped
-        if wait > 0:
-            self._sleep(wait)
+        if ticket.waited > 0:
+            self._sleep(ticket.waited)
         return ticket
 
-    @staticmethod
-    def _held_back_by_shallow(
-        buckets: list[tuple[QuotaKey, Bucket]], now: float, at: float
-    ) -> bool:
-        """Whether a shallow bucket sets ``at`` while another bucket could start sooner."""
-        shallow = [b for _, b in buckets if b.shallow(now)]
-        return any(b.earliest(now) >= at for b in shallow) and any(
-            b.earliest(now) < at for _, b in buckets
-        )
+    def _grant(
+        self,
+        keys: tuple[QuotaKey, ...],
+        buckets: list[tuple[QuotaKey, Bucket]],
+        now: float,
+        at: float,
+    ) -> Ticket:
+        """Reserve ``at`` in every bucket (the lock held); a shallow one is held."""
+        for _, b in buckets:
+            b.grant(at)
+        self._granted += 1
+        wait = max(0.0, at - now)
+        self._waited += wait
+        ticket = Ticket(keys, at, wait)
+        for k, b in buckets:
+            if b.shallow(at):
+                self._holders[k] = ticket
+        return ticket
 
     def release(self, ticket: Ticket) -> None:
         """The call ``ticket`` granted is over (answered, or failed on the way): the
