@@ -37,7 +37,6 @@ absent by a completed apply. ``NotFound`` on delete means ``already gone``: done
 
 from __future__ import annotations
 
-import heapq
 import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -195,8 +194,6 @@ def _run_in_order(
     raises (or a KeyboardInterrupt in the calling thread) stops the targets not started,
     and propagates once those under way are done."""
     order = ApplyOrder(targets)
-    ready = [(order.start_key(tp), tp) for tp in order.ready()]  # the keys are unique
-    heapq.heapify(ready)
     done: dict[TargetKey, list[ChangeResult]] = {}
     changed = threading.Condition()
     running = 0
@@ -206,19 +203,16 @@ def _run_in_order(
         nonlocal running
         while True:
             with changed:
-                while not ready and running and not failure:
+                while (tp := order.take()) is None and running and not failure:
                     changed.wait()
-                if failure or not ready:
+                if failure or tp is None:
                     return
-                tp = heapq.heappop(ready)[1]
                 running += 1
             try:
                 results = run(tp)
                 with changed:
                     done[tp.key] = results
-                    freed, settled = order.done(tp)
-                    for other in freed:
-                        heapq.heappush(ready, (order.start_key(other), other))
+                    settled = order.done(tp)
                 if finished is not None:
                     for target in settled:
                         finished(target, done[target.key])

@@ -19,6 +19,7 @@ change of this plan touches it any more, so it can be verified (``finished``).
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -46,26 +47,30 @@ class ApplyOrder:
                 1 for o in self._on[resource(tp)] if o.kind.apply_phase < phase
             )
         self._left = {r: len(ts) for r, ts in self._on.items()}  # not done, per resource
+        self._ready: list[tuple[StartKey, TargetPlan]] = []
+        for tp in targets:
+            if not self._before[tp.key]:
+                self._push(tp)
 
-    def start_key(self, tp: TargetPlan) -> StartKey:
+    def _start_key(self, tp: TargetPlan) -> StartKey:
         return (tp.kind.apply_phase, -len(tp.changes), self._rank[tp.key])
 
-    def ready(self) -> list[TargetPlan]:
-        """The targets that wait for none, in the order they start."""
-        first = [tp for ts in self._on.values() for tp in ts if not self._before[tp.key]]
-        return sorted(first, key=self.start_key)
+    def _push(self, tp: TargetPlan) -> None:
+        heapq.heappush(self._ready, (self._start_key(tp), tp))  # the keys are unique
 
-    def done(self, tp: TargetPlan) -> tuple[list[TargetPlan], list[TargetPlan]]:
-        """``tp`` is done: the targets it let start (in start order), and the targets now
-        settled (in plan order)."""
+    def take(self) -> TargetPlan | None:
+        """The next target to start; None while none is ready."""
+        return heapq.heappop(self._ready)[1] if self._ready else None
+
+    def done(self, tp: TargetPlan) -> list[TargetPlan]:
+        """``tp`` is done: the targets it lets start become ready; returns the targets
+        now settled (in plan order)."""
         on = resource(tp)
         phase = tp.kind.apply_phase
-        freed = []
         for other in self._on[on]:
             if other.kind.apply_phase > phase:
                 self._before[other.key] -= 1
                 if self._before[other.key] == 0:
-                    freed.append(other)
+                    self._push(other)
         self._left[on] -= 1
-        settled = list(self._on[on]) if self._left[on] == 0 else []
-        return sorted(freed, key=self.start_key), settled
+        return list(self._on[on]) if self._left[on] == 0 else []
