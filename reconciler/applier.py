@@ -45,7 +45,7 @@ from reconciler import interrupt
 from reconciler.apply_order import ApplyOrder
 from reconciler.desired.model import Safety
 from reconciler.errors import AwsError
-from reconciler.kinds import RoleValue
+from reconciler.kinds import Kind, RoleValue
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.providers.base import Writer
 from reconciler.refs import TargetKey
@@ -79,6 +79,16 @@ class ChangeResult:
         if self.error_code is not None:
             return "failed"
         return "already" if self.already else "ok"
+
+
+def skip_message(kind: Kind) -> str:
+    """Why a change that lowers the elevated count was not attempted: ``not attempted:
+    adding an administrator to this room failed first``. The member is added to one entry
+    of the kind's section (``Words.entry_noun``: a channel, for its moderators)."""
+    words = kind.words
+    one = words.elevated[0] or "elevated member"
+    a = "an" if one[:1].lower() in "aeiou" else "a"
+    return SKIP_MESSAGE.format(a=a, elevated=one, noun=words.entry_noun)
 
 
 ChangeProgress = Callable[[ChangeResult], None]  # called from worker threads
@@ -338,9 +348,7 @@ class _TargetRun:
         return [self.results[i] for i, _ in changes]
 
     def _skip_message(self) -> str:
-        one = self.kind.words.elevated[0] or "elevated member"
-        a = "an" if one[:1].lower() in "aeiou" else "a"
-        return SKIP_MESSAGE.format(a=a, elevated=one, noun=self.kind.words.noun)
+        return skip_message(self.kind)
 
     def _may_demote_early(self, demoted: int, promoted: int) -> bool:
         """Whether ``demoted`` elevated members (re-created: bots in rooms) may lose their

@@ -52,7 +52,8 @@ class Words:
     members: str = "members"  # what a target's members are called in messages
     role: str = "role"  # what a member's role is called (`explain`): "capabilities"
     # what one entry of the kind's section is called when that is not ``noun`` (a
-    # channel's moderators are declared in a "channel"): messages about its own `safety:`
+    # channel's moderators are declared in a "channel"): messages about its own `safety:`,
+    # and what a member is added to ("adding a moderator to this channel")
     entry: str = ""
 
     @property
