@@ -148,34 +148,64 @@ def identity_seconds(bound: Calls, limits: MessagingLimits) -> float:
     )
 
 
-def write_bound(world: ChannelWorld, limits: MessagingLimits) -> Calls:
-    diffs = [diff(c) for c in world.channels]
+def _writes(c: Channel, limits: MessagingLimits) -> Calls:
+    d = diff(c)
     return {
-        BATCH_CREATE: sum(
-            math.ceil(len(d.adds[t]) / limits.batch) for d in diffs for t in (DEFAULT, HIDDEN)
-        ),
-        DELETE: sum(len(d.removes) + len(d.retyped) for d in diffs),
-        CREATE_MODERATOR: sum(len(d.grants) for d in diffs),
-        DELETE_MODERATOR: sum(len(d.revokes) for d in diffs),
+        BATCH_CREATE: sum(math.ceil(len(d.adds[t]) / limits.batch) for t in (DEFAULT, HIDDEN)),
+        DELETE: len(d.removes) + len(d.retyped),
+        CREATE_MODERATOR: len(d.grants),
+        DELETE_MODERATOR: len(d.revokes),
     }
+
+
+def write_bound(world: ChannelWorld, limits: MessagingLimits) -> Calls:
+    zero = dict.fromkeys((BATCH_CREATE, DELETE, CREATE_MODERATOR, DELETE_MODERATOR), 0)
+    return add(zero, *(_writes(c, limits) for c in world.channels))
+
+
+def _verification(c: Channel, after: Channel, limits: MessagingLimits) -> Calls:
+    d = diff(c)
+    return add(
+        _scans(after, limits) if d.members_changed else {},
+        _moderators(after, limits) if d.moderators_changed else {},
+    )
 
 
 def verify_bound(world: ChannelWorld, limits: MessagingLimits) -> Calls:
     after = {c.name: c for c in world.applied().channels}
-    parts: list[Calls] = []
-    for c in world.channels:
-        d = diff(c)
-        if d.members_changed:
-            parts.append(_scans(after[c.name], limits))
-        if d.moderators_changed:
-            parts.append(_moderators(after[c.name], limits))
-    return add(*parts)
+    return add(*(_verification(c, after[c.name], limits) for c in world.channels))
 
 
 def apply_bound(world: ChannelWorld, limits: MessagingLimits) -> Calls:
     """``apply --auto-approve``: the plan's reads, the writes, the verification."""
     bound = add(read_bound(world, limits), write_bound(world, limits))
     return add(bound, verify_bound(world, limits))
+
+
+def channel_calls(world: ChannelWorld, limits: MessagingLimits, *, apply: bool) -> list[int]:
+    """Each channel's own messaging calls in ``plan`` (``apply``: with its writes and its
+    verification): one bearer makes all of them (the tool never puts two bearers on one
+    channel's quotas)."""
+    after = {c.name: c for c in world.applied().channels}
+    loads = []
+    for c in world.channels:
+        calls = add({DESCRIBE: 1}, _scans(c, limits), _moderators(c, limits))
+        if apply:
+            calls = add(calls, _writes(c, limits), _verification(c, after[c.name], limits))
+        loads.append(sum(calls.values()))
+    return loads
+
+
+def busiest_bearer(total: int, channels: list[int], bearers: int) -> float:
+    """A lower bound on the calls of the busiest of ``bearers`` making ``total`` calls,
+    when each channel's calls (``channels``) are made by one bearer: at least an even
+    share; and, sorted from the largest, some bearer makes k + 1 of the k x bearers + 1
+    largest channels' calls (12 equal channels on 5 bearers: 3 channels, not 2.4)."""
+    largest = sorted(channels, reverse=True)
+    bound = total / bearers
+    for k in range(0, len(largest), bearers):
+        bound = max(bound, (k // bearers + 1) * largest[k])
+    return bound
 
 
 def per_channel_batches(world: ChannelWorld, limits: MessagingLimits) -> int:

@@ -17,8 +17,8 @@ counters), the lower bound (``bench/bounds.py``, ``bench/channel_bounds.py``), c
 answered 429, and the peak RSS of the process. With ``--tps N`` the CLI is told the quota
 (``--rate chime=N``) unless ``--unknown-quota``. The ideal time is the lower bound's calls
 over the quota (``--tps``; with ``--quotas``, AWS's documented messaging quotas: the
-bearer's 10 calls/s, a channel's one batch call a second), or their latency spread over
-``--parallelism`` threads.
+busiest bearer's calls at 10 calls/s, each channel's calls made by one bearer; a channel's
+one batch call a second), or their latency spread over ``--parallelism`` threads.
 
 Exit status 1 when a command fails, or a count (retries of 429s apart) is above or below
 its bound (ListUsers: up to the resolver's guarantee).
@@ -170,7 +170,7 @@ def above_or_below(calls: Calls, throttled: int, bound: Calls, users_guarantee: 
     return problems
 
 
-def ideal(calls: Calls, sc: Scenario, args: argparse.Namespace) -> float | None:
+def ideal(calls: Calls, step: str, sc: Scenario, args: argparse.Namespace) -> float | None:
     """Seconds the lower bound's calls need at best: over the quota (``--tps``, or AWS's
     documented messaging quotas with ``--quotas``), or their latency spread over the
     threads."""
@@ -178,7 +178,7 @@ def ideal(calls: Calls, sc: Scenario, args: argparse.Namespace) -> float | None:
     if args.tps:
         return float(total / args.tps)
     if args.quotas:
-        at_quota = sc.quota_seconds(calls, args.bearers)
+        at_quota = sc.quota_seconds(calls, step, args.bearers)
         if at_quota is not None:
             return at_quota
     if args.latency_ms:
@@ -202,7 +202,7 @@ def measure(
     calls = delta(before, emu.calls())
     throttled = calls.pop(THROTTLED, 0)
     low = sum(bound.values())
-    best = ideal(bound, sc, args)
+    best = ideal(bound, name, sc, args)
     problems = above_or_below(calls, throttled, bound, sc.users_guarantee)
     if step["exit_code"] != expected_exit:
         tail = (work / f"{name}.err").read_text()[-600:]

@@ -31,9 +31,10 @@ class Part:
     apply_bound: Calls
     users_guarantee: int  # ListUsers calls the resolver promises (rooms; 0 otherwise)
     naive: Callable[[str, Path], None]
-    # seconds AWS's documented quotas (emulator --quotas) allow at best, per bearer count,
-    # for the calls of a bound: None when none applies (rooms)
-    quota_seconds: Callable[[Calls, int], float] | None = None
+    # seconds AWS's documented quotas (emulator --quotas) allow at best for the calls of a
+    # bound, given the step ("plan" or "apply") and the bearer count: None when none
+    # applies (rooms)
+    quota_seconds: Callable[[Calls, str, int], float] | None = None
 
 
 def rooms_part(world: World) -> Part:
@@ -68,12 +69,19 @@ def channels_part(world: ChannelWorld) -> Part:
     batches = channel_bounds.per_channel_batches(world, limits)
     bearer_rate, batch_rate = BEARER[0].rate, BATCH[0].rate
 
-    def quota_seconds(bound: Calls, bearers: int) -> float:
-        # every messaging call counts against its bearer's quota; one channel's batch
-        # calls against the channel's own (1/s), whatever the bearers; the users' check
-        # (identity quotas) waits for the listings that tell which users to check
+    loads = {
+        "plan": channel_bounds.channel_calls(world, limits, apply=False),
+        "apply": channel_bounds.channel_calls(world, limits, apply=True),
+    }
+
+    def quota_seconds(bound: Calls, step: str, bearers: int) -> float:
+        # every messaging call counts against its bearer's quota, each channel's against
+        # the one bearer given that channel (the busiest bearer sets the pace); one
+        # channel's batch calls against the channel's own (1/s), whatever the bearers; the
+        # users' check (identity quotas) waits for the listings that tell which users
         calls = sum(n for op, n in bound.items() if op in channel_bounds.MESSAGING_OPS)
-        messaging = max(calls / (bearer_rate * bearers), max(batches - 1, 0) / batch_rate)
+        busiest = channel_bounds.busiest_bearer(calls, loads[step], bearers)
+        messaging = max(busiest / bearer_rate, max(batches - 1, 0) / batch_rate)
         return messaging + channel_bounds.identity_seconds(bound, limits)
 
     summary = world.expected_summary()
@@ -138,12 +146,13 @@ class Scenario:
     def users_guarantee(self) -> int:
         return sum(p.users_guarantee for p in self.parts)
 
-    def quota_seconds(self, bound: Calls, bearers: int) -> float | None:
-        """The least time AWS's documented quotas allow the channel calls of ``bound``."""
+    def quota_seconds(self, bound: Calls, step: str, bearers: int) -> float | None:
+        """The least time AWS's documented quotas allow the channel calls of ``bound``
+        (the calls of ``step``: "plan" or "apply")."""
         timed = [p.quota_seconds for p in self.parts if p.quota_seconds is not None]
         if not timed:
             return None
-        return max(seconds(bound, bearers) for seconds in timed)
+        return max(seconds(bound, step, bearers) for seconds in timed)
 
     def naive(self, url: str, desired: Path) -> None:
         for p in self.parts:

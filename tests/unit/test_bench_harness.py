@@ -7,6 +7,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench import channel_bounds, harness
@@ -176,3 +178,36 @@ def test_option_values_out_of_range_are_one_line_too() -> None:
             assert str(exc) == "harness.py: --latency-ms >= 0, --parallelism >= 1, --tps > 0"
         else:
             raise AssertionError(f"the harness ran with {bad}")
+
+
+def test_the_quota_ideal_counts_the_busiest_bearer_of_whole_channels() -> None:
+    # 12 equal channels on 5 bearers: some bearer reads 3 of them, not 2.4
+    assert channel_bounds.busiest_bearer(12 * 7, [7] * 12, 5) == 21
+    assert channel_bounds.busiest_bearer(100 * 7, [7] * 100, 4) == 175  # even: the share
+    assert channel_bounds.busiest_bearer(30, [20, 5, 5], 3) == 20  # one channel's own calls
+    assert channel_bounds.busiest_bearer(10, [1] * 8, 4) == 2.5  # calls beyond the channels
+
+
+def test_each_channels_calls_add_up_to_the_bound() -> None:
+    limits = MessagingLimits.from_model()
+    world = channel_estate(12, 300, 0.5)
+    ops = channel_bounds.MESSAGING_OPS - {channel_bounds.LIST_CHANNELS}
+    for apply, bound in (
+        (False, channel_bounds.read_bound(world, limits)),
+        (True, channel_bounds.apply_bound(world, limits)),
+    ):
+        loads = channel_bounds.channel_calls(world, limits, apply=apply)
+        assert len(loads) == 12
+        assert sum(loads) == sum(n for op, n in bound.items() if op in ops)
+
+
+def test_a_scenario_with_few_channels_per_bearer_has_the_busiest_bearers_ideal() -> None:
+    args = harness.parser().parse_args(["--channels", "12", "--channel-members", "300", "--quotas"])
+    sc = harness.build(args)
+    limits = MessagingLimits.from_model()
+    one = channel_bounds.channel_calls(channel_estate(12, 300, 0.0), limits, apply=False)[0]
+    read = sc.read_bound
+    assert sc.quota_seconds(read, "plan", 1) == harness.ideal(read, "plan", sc, args)
+    # 5 bearers: 3 channels' calls on the busiest at 10 calls/s, then the users' check
+    identity = channel_bounds.identity_seconds(read, limits)
+    assert sc.quota_seconds(read, "plan", 5) == pytest.approx(3 * one / 10 + identity)
