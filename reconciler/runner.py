@@ -1,20 +1,71 @@
 """The top-level error handler every entry point shares (pre-commit style): a known error
 prints its message and exits with its code; an unexpected one says it is a bug; Ctrl-C
-exits 130."""
+exits 130.
+
+Ctrl-C or SIGTERM during a command other than ``apply`` (whose own is in
+``reconciler.cli.execute``) is said plainly, as ``apply`` says its own:
+
+    Error: Interrupted before plan finished: nothing in Chime was changed (plan only reads it).
+
+Each command's callback is wrapped with ``on_interrupt(command, unchanged)``, naming what
+the interrupted command did not change; those that only read from Chime (``plan``,
+``audit``, ``explain``, ``import``) with ``reads_only(command)``. ``emulator`` has its
+own: Ctrl-C is how it stops (exit 0). SIGTERM is a Ctrl-C outside ``apply``'s handlers
+(``interrupt.terminate_as_interrupt``), so both arrive as a ``KeyboardInterrupt``; the
+reads under way stop where they stand (``reconciler.parallel``) before it gets here.
+Without this, click turns it into its generic "Aborted."."""
 
 from __future__ import annotations
 
+import functools
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+from collections.abc import Callable, Sequence
+from typing import NoReturn, ParamSpec, TypeVar
 
 import click
 
 from reconciler.errors import DesiredStateError, ReconcilerError
-from reconciler.interrupt import terminate_as_interrupt
+from reconciler.interrupt import EXIT_INTERRUPTED, terminate_as_interrupt
 from reconciler.render.safe import shown
 
-EXIT_INTERRUPTED = 130
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Interrupted(ReconcilerError):
+    """Ctrl-C or SIGTERM: the message says what was not changed; exit 130."""
+
+    exit_code = EXIT_INTERRUPTED
+
+
+def interrupted_message(command: str, unchanged: str) -> str:
+    """``Interrupted before show finished: nothing was changed (show only reads the plan
+    file).``"""
+    return f"Interrupted before {command} finished: {unchanged}."
+
+
+def on_interrupt(command: str, unchanged: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A command callback whose interruption says so (``Interrupted``), with ``unchanged``:
+    what the command did not change. The callback keeps it as ``on_interrupt``."""
+
+    def wrap(callback: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(callback)
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return callback(*args, **kwargs)
+            except KeyboardInterrupt:
+                raise Interrupted(interrupted_message(command, unchanged)) from None
+
+        run.on_interrupt = unchanged  # type: ignore[attr-defined]
+        return run
+
+    return wrap
+
+
+def reads_only(command: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """``on_interrupt`` for a command that only reads from Chime: ``nothing in Chime was
+    changed (plan only reads it)``."""
+    return on_interrupt(command, f"nothing in Chime was changed ({command} only reads it)")
 
 
 def report_error(exc: ReconcilerError) -> None:
@@ -36,8 +87,8 @@ def run(
     terminate_as_interrupt()  # SIGTERM (CI's cancel) is a Ctrl-C
     try:
         code = group.main(args=args, prog_name=prog_name, standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+    except click.exceptions.Abort:  # a Ctrl-C before a command started (click's "Aborted.")
+        click.echo("Interrupted.", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as exc:
         exc.show()

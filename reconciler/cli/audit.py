@@ -16,7 +16,6 @@ from reconciler.cli.audit_channels import audit_channels
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import open_directory, settings_account
 from reconciler.cli.options import text_or_json_option
-from reconciler.cli.reads import reads_only
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
@@ -27,6 +26,7 @@ from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.chime_api import Room
 from reconciler.refs import MemberKind, MemberRef
 from reconciler.render.audit import format_json, render_audit
+from reconciler.runner import reads_only
 
 
 @click.command("audit")

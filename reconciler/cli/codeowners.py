@@ -13,6 +13,7 @@ from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
 from reconciler.governance import codeowners
+from reconciler.runner import on_interrupt
 
 # where GitHub looks for the file, in its order; a new one goes to the first
 CANDIDATES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
@@ -92,6 +93,10 @@ def _shown(path: Path) -> str:
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when the file is out of date.")
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the generated lines only.")
 @pass_app
+@on_interrupt(
+    "codeowners",
+    "nothing in Chime was changed (codeowners never calls it); run it again to write CODEOWNERS",
+)
 def codeowners_command(app: AppContext, file: Path | None, check: bool, to_stdout: bool) -> None:
     """Make the `owners:` of rooms, channels, meetings and groups the required reviewers
     of the files that declare them, in CODEOWNERS.

@@ -10,6 +10,8 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem, get_completion_class
 
+from reconciler.runner import on_interrupt
+
 PROG = "chime-reconciler"
 COMPLETE_VAR = "_CHIME_RECONCILER_COMPLETE"
 SHELLS = ("bash", "zsh", "fish")
@@ -55,6 +57,7 @@ def _parents(ctx: click.Context) -> list[click.Context]:
 
 @click.command("completion")
 @click.argument("shell", type=click.Choice(SHELLS))
+@on_interrupt("completion", "nothing was changed (completion only prints a script)")
 def completion(shell: str) -> None:
     """Print the shell completion script for SHELL (bash, zsh or fish).
 

@@ -11,14 +11,18 @@ from rich.console import Console
 from rich.table import Table
 
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.execute import execute
+from reconciler.cli.execute import ApplyInterrupted, execute
 from reconciler.cli.pipeline import Session
 from reconciler.emulator.seed import load_seed
 from reconciler.emulator.server import EmulatorServer
 from reconciler.errors import UsageError
 from reconciler.render import render_plan
+from reconciler.runner import Interrupted, interrupted_message, on_interrupt
 
 SAMPLE_SEED = "seed.yaml"
+# what an interrupted demo did not change (its apply interrupted too: apply's own "run
+# plan to see what is left" does not hold once the emulator is gone)
+UNCHANGED = "nothing outside its own emulator was changed, and the emulator has stopped"
 
 
 @click.command()
@@ -29,6 +33,7 @@ SAMPLE_SEED = "seed.yaml"
     help="Emulator seed YAML (default: the bundled sample that goes with desired-state/).",
 )
 @pass_app
+@on_interrupt("demo", UNCHANGED)
 def demo(app: AppContext, seed_file: Path | None) -> None:
     """Plan, apply and plan again against a local Chime API emulator.
 
@@ -72,7 +77,10 @@ def demo(app: AppContext, seed_file: Path | None) -> None:
 
         _step(out, "chime-reconciler apply --auto-approve", blank=False)  # apply prints one
         before = emulator.calls()
-        converged = execute(session, first, out) if first.has_changes else True
+        try:
+            converged = execute(session, first, out) if first.has_changes else True
+        except ApplyInterrupted:  # what was applied is listed; the emulator goes with it
+            raise Interrupted(interrupted_message("demo", UNCHANGED)) from None
         applied_calls = _diff(emulator.calls(), before)
 
         _step(out, "chime-reconciler plan")

@@ -8,13 +8,13 @@ import click
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import target_option, text_or_json_option
 from reconciler.cli.pipeline import Session
-from reconciler.cli.reads import reads_only
 from reconciler.errors import UsageError
 from reconciler.governance.explaining import explain, member_refs
 from reconciler.planner import plan as make_plan
 from reconciler.planner import select
 from reconciler.refs import MemberKind
 from reconciler.render.explain import render_explain
+from reconciler.runner import reads_only
 
 
 @click.command("explain", short_help="Why MEMBER is (or is not) in each target, and until when.")

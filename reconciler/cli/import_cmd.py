@@ -17,7 +17,6 @@ from reconciler.cli.adopt import adopt
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import SHOW_FILES, open_directory, settings_account, write_files
 from reconciler.cli.progress import ProgressBar
-from reconciler.cli.reads import reads_only
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredTarget
@@ -34,6 +33,7 @@ from reconciler.importer import (
 from reconciler.parallel import pmap
 from reconciler.providers.base import RoomsDirectory
 from reconciler.render.safe import shown
+from reconciler.runner import reads_only
 
 # -- import --------------------------------------------------------------------------------
 

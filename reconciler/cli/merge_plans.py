@@ -13,6 +13,7 @@ from reconciler.cli.plan import EXIT_CHANGES
 from reconciler.plan_merge import merge_plans as merge
 from reconciler.planfile import load_plan, save_plan
 from reconciler.render import render_plan
+from reconciler.runner import on_interrupt
 
 
 @click.command("merge-plans")
@@ -20,6 +21,11 @@ from reconciler.render import render_plan
 @saved_plan_options("Also save the merged plan to FILE (JSON, as plan --out writes it).")
 @verbose_option
 @pass_app
+@on_interrupt(
+    "merge-plans",
+    "nothing in Chime was changed (merge-plans never calls it), "
+    "and --out writes a whole file or none",
+)
 def merge_plans(
     app: AppContext, files: tuple[Path, ...], out: Path | None, fmt: str, detailed_exitcode: bool
 ) -> None:

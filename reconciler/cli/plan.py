@@ -17,10 +17,10 @@ from reconciler.cli.options import (
     verbose_option,
 )
 from reconciler.cli.pipeline import Session
-from reconciler.cli.reads import reads_only
 from reconciler.plan import Plan
 from reconciler.planfile import save_plan
 from reconciler.render import render_plan
+from reconciler.runner import reads_only
 from reconciler.timing import timed
 
 EXIT_CHANGES = 2

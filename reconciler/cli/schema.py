@@ -9,6 +9,7 @@ import click
 
 from reconciler.desired.schema_export import KINDS, json_schema
 from reconciler.render.json import load_schema
+from reconciler.runner import on_interrupt
 
 PLAN = "plan"
 
@@ -24,6 +25,7 @@ PLAN = "plan"
     "settings (settings.yaml), restrictions (restrictions.yaml), or plan (the output of "
     "`plan --format json` and of `plan --out`).",
 )
+@on_interrupt("schema", "nothing was changed (schema only prints)")
 def schema(kind: str) -> None:
     """Print the JSON Schema (draft 2020-12) of a desired-state file, or of a plan.
 

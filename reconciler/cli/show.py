@@ -10,6 +10,7 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import format_option, verbose_option
 from reconciler.planfile import load_plan
 from reconciler.render import render_plan
+from reconciler.runner import on_interrupt
 
 
 @click.command()
@@ -17,6 +18,7 @@ from reconciler.render import render_plan
 @format_option
 @verbose_option
 @pass_app
+@on_interrupt("show", "nothing was changed (show only reads the plan file)")
 def show(app: AppContext, file: Path, fmt: str) -> None:
     """Render a saved plan (from `plan --out FILE`); -v adds provenance.
 

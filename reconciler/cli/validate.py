@@ -18,6 +18,7 @@ from reconciler.governance import policy
 from reconciler.governance.expiry import as_of, expiring
 from reconciler.governance.grant import parse_duration
 from reconciler.kinds import ROOM
+from reconciler.runner import on_interrupt
 
 
 def plural(n: int, noun: str) -> str:
@@ -34,6 +35,7 @@ def plural(n: int, noun: str) -> str:
     "list key (administrators=30d; repeatable). Overrides settings.yaml max_grant_days.",
 )
 @pass_app
+@on_interrupt("validate", "nothing was changed (validate only reads the desired-state files)")
 def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
     """Check the desired-state files offline: no AWS call, no credentials needed.
 

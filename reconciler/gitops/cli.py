@@ -14,7 +14,7 @@ from reconciler.gitops.bodies import pr_comment_body, run_url_from_env
 from reconciler.gitops.comment import upsert_pr_comment
 from reconciler.gitops.drift import DEFAULT_LABEL, PlanFailedError, sync_drift_issue
 from reconciler.gitops.github import GitHub
-from reconciler.runner import run
+from reconciler.runner import on_interrupt, run
 
 ENV_HELP = (
     "Environment: GITHUB_TOKEN, GITHUB_REPOSITORY (OWNER/NAME), GITHUB_API_URL "
@@ -67,6 +67,11 @@ def gitops() -> None:
     help="The plan's exit code; 1 adds a warning that the plan failed or was refused.",
 )
 @click.option("--commit", default=None, help="The commit planned, named in the footer.")
+@on_interrupt(
+    "gitops pr-comment",
+    "nothing in Chime was changed (gitops never calls it); run it again to post the plan "
+    "comment or update it in place",
+)
 def pr_comment(pr: int, body_file: Path | None, exit_code: int | None, commit: str | None) -> None:
     """Post the plan as the pull request's plan comment, or update it in place.
 
@@ -96,6 +101,11 @@ def pr_comment(pr: int, body_file: Path | None, exit_code: int | None, commit: s
 )
 @body_file_option
 @click.option("--label", default=DEFAULT_LABEL, show_default=True, help="The issue's label.")
+@on_interrupt(
+    "gitops drift",
+    "nothing in Chime was changed (gitops never calls it); run it again to bring the drift "
+    "issue up to date",
+)
 def drift(exit_code: int, body_file: Path | None, label: str) -> None:
     """Open, update or close the drift issue after a scheduled plan.
 
