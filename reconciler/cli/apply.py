@@ -40,6 +40,11 @@ from reconciler.shard import Shard
 
 CHECKING = "Checking the saved plan is current"
 PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted:"
+NOTHING_APPLIED = "Interrupted before applying anything: nothing was applied."
+WATCH_INTERRUPTED = (
+    "Interrupted: the watch stopped; run plan to see what is left (the changes it made are "
+    "listed above)."
+)
 
 
 class StalePlanError(ReconcilerError):
@@ -175,7 +180,7 @@ def apply(
             if not interrupt.requested():
                 raise
         if interrupt.requested():
-            raise ApplyInterrupted("Interrupted before applying anything: nothing was applied.")
+            raise ApplyInterrupted(NOTHING_APPLIED)
     asks = plan_file is None and not auto_approve
     shows = not quiet or asks
 
@@ -249,7 +254,10 @@ def _watch(
             _confirm()
         return True
 
-    return runner.run(first_round)
+    try:
+        return runner.run(first_round)
+    except KeyboardInterrupt:  # each change made was printed as it was made
+        raise ApplyInterrupted(WATCH_INTERRUPTED) from None
 
 
 def _use_origin(app: AppContext, plan_file: Path) -> None:
@@ -312,9 +320,13 @@ def _confirm(*, err: bool = False) -> None:
             "apply needs confirmation but stdin is not a terminal; "
             "run with --auto-approve, or apply a saved plan file"
         )
-    click.echo(err=err)
-    click.echo(f"{PROMPT} ", nl=False, err=err)
-    answer = sys.stdin.readline()  # Ctrl-C: KeyboardInterrupt, exit 130 (main)
+    try:
+        click.echo(err=err)
+        click.echo(f"{PROMPT} ", nl=False, err=err)
+        answer = sys.stdin.readline()
+    except KeyboardInterrupt:  # Ctrl-C at the question: as before the plan was made
+        click.echo(err=err)
+        raise ApplyInterrupted(NOTHING_APPLIED) from None
     if not answer.endswith("\n"):  # end of input (Ctrl-D): a "no", not an interruption
         click.echo(err=err)
     if answer.strip() != "yes":

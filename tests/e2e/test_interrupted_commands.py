@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import select
 import signal
 import socket
@@ -274,3 +275,95 @@ def test_demo_interrupted_while_it_applies_says_only_its_own_emulator_was_change
     unchanged = "nothing outside its own emulator was changed, and the emulator has stopped"
     assert run.exit_code == 130
     assert run.err_lines[-1] == interrupted("demo", unchanged)
+
+
+# -- apply: at its question, and between the rounds of --watch ---------------------------------
+
+
+def read_until(fd: int, text: str) -> str:
+    """What the child wrote on ``fd`` up to and including ``text`` (unbuffered reads)."""
+    seen = b""
+    while text.encode() not in seen:
+        readable, _, _ = select.select([fd], [], [], PATIENCE_S)
+        assert readable, f"never printed {text!r}: {seen.decode()!r}"
+        chunk = os.read(fd, 65536)
+        assert chunk, f"ended before {text!r}: {seen.decode()!r}"
+        seen += chunk
+    return seen.decode()
+
+
+def test_ctrl_c_at_applys_question_says_nothing_was_applied(
+    seed: Callable[..., EmulatorServer], write_desired: WriteDesired, workdir: Path
+) -> None:
+    emulator = seed(users=("alice", "bob"), rooms={"r1": [("alice", "Administrator")]})
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "a.yaml": "rooms:\n  r1:\n    administrators: [alice@example.com]\n"
+            "    members: [bob@example.com]\n",
+        }
+    )
+    master, slave = pty.openpty()
+    try:
+        argv = ["--endpoint-url", emulator.url, "--desired", "desired-state", "apply"]
+        child = subprocess.Popen(
+            [sys.executable, "-m", "reconciler", *argv],
+            cwd=workdir,
+            stdin=slave,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert child.stdout is not None and child.stderr is not None
+        shown = read_until(child.stdout.fileno(), "Only 'yes' will be accepted:")
+        child.send_signal(signal.SIGINT)
+        code = child.wait(PROMPT_S + 5)
+        err = child.stderr.read().decode()
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert "+ bob@example.com (Member)" in shown
+    assert code == 130, err
+    assert "Aborted" not in err and "Traceback" not in err
+    assert err.splitlines()[-1] == (
+        "Error: Interrupted before applying anything: nothing was applied."
+    )
+    assert emulator.backend.room_members(ACCOUNT, "room-r1") == {"uid-alice": "Administrator"}
+
+
+def test_ctrl_c_between_the_rounds_of_apply_watch_says_the_watch_stopped(
+    emulator: EmulatorServer, write_desired: WriteDesired, workdir: Path
+) -> None:
+    meeting = "6f1c2a9e-0000-4000-8000-000000000001"
+    emulator.reset(
+        {
+            "meetings": [
+                {"id": meeting, "external_meeting_id": "m1", "ended": False, "attendees": []}
+            ]
+        }
+    )
+    write_desired(
+        {
+            "meetings.yaml": f"meetings:\n  bridge:\n    meeting_id: {meeting}\n"
+            "    attendees:\n      alice@example.com: viewer\n"
+        }
+    )
+    argv = ["--endpoint-url", emulator.url, "--desired", "desired-state"]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "reconciler", *argv, "apply", "--auto-approve", "--watch"],
+        cwd=workdir,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    shown = read_until(child.stdout.fileno(), "meeting bridge:  + alice@example.com")
+    child.send_signal(signal.SIGINT)  # while it waits 10 s for the next round
+    code = child.wait(PROMPT_S + 5)
+    err = child.stderr.read().decode()
+    assert "+ alice@example.com" in shown
+    assert code == 130, err
+    assert "Aborted" not in err and "Traceback" not in err
+    assert err.splitlines()[-1] == (
+        "Error: Interrupted: the watch stopped; run plan to see what is left (the changes it "
+        "made are listed above)."
+    )
