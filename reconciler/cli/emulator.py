@@ -86,6 +86,14 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "batch calls 1/s per channel, ..., answered 429 ThrottledClientException).",
 )
 @click.option(
+    "--fault-operation",
+    "fault_operations",
+    multiple=True,
+    metavar="OPERATION",
+    help="Apply --throttle-rate, --error-rate and --item-error-rate to this operation only "
+    "(repeatable; e.g. CreateChannelModerator).  [default: every operation]",
+)
+@click.option(
     "--fault-seed",
     default=0,
     show_default=True,
@@ -105,6 +113,7 @@ def emulator(
     item_error_rate: float,
     tps: float | None,
     quotas: bool,
+    fault_operations: tuple[str, ...],
     fault_seed: int,
 ) -> None:
     """Run a local Chime API emulator (rooms, users, bots; Chime SDK meetings and
@@ -132,7 +141,7 @@ def emulator(
     GET /_emulator/calls/bearers (messaging calls per bearer and resource),
     POST /_emulator/calls/reset, GET /_emulator/state, POST /_emulator/reset [seed],
     GET|POST /_emulator/faults {latency_ms, throttle_rate, error_rate, item_error_rate,
-    tps, seed, quotas}, POST /_emulator/meetings/ID/end (the meeting ends),
+    tps, seed, quotas, operations}, POST /_emulator/meetings/ID/end (the meeting ends),
     GET /_emulator/meetings/join-tokens (every JoinToken issued).
 
     With -v, one line per request on stderr: operation, HTTP status, latency, method
@@ -149,6 +158,7 @@ def emulator(
         tps=tps,
         seed=fault_seed,
         quotas=quotas,
+        operations=fault_operations,
     )
     if not is_loopback(host):
         click.echo(

@@ -15,6 +15,8 @@ interleave calls to different operations. Knobs (``FaultConfig``):
   least one request); calls beyond it are answered 429. 0 or null: no quota;
 - ``quotas``: enforce AWS's documented rate quotas, as each route declares them
   (``quotas.py``; meetings: 10 requests/s per operation);
+- ``operations``: the operations ``throttle_rate``, ``error_rate`` and ``item_error_rate``
+  apply to (``["CreateChannelModerator"]``: only that call fails); empty, every operation;
 - ``seed``: the seed of the decisions above.
 """
 
@@ -48,8 +50,10 @@ class FaultConfig:
     tps: float | None = None
     seed: int = 0
     quotas: bool = False
+    operations: tuple[str, ...] = ()  # the random faults' operations; empty: all
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "operations", _operations(self.operations))
         # Numbers read back as floats (JSON 5.0, not 5) however they were given.
         for name in ("latency_ms", *RATES, "tps"):
             value = getattr(self, name)
@@ -94,6 +98,8 @@ class FaultConfig:
                     raise FaultConfigError(f"seed must be an integer, got {value!r}")
             elif key == "tps" and value is None:
                 pass
+            elif key == "operations":
+                value = _operations(value)
             elif (
                 not isinstance(value, int | float)
                 or isinstance(value, bool)
@@ -106,7 +112,20 @@ class FaultConfig:
         return replace(self, **values)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "operations": list(self.operations)}
+
+    def faults(self, operation: str) -> bool:
+        """Whether the random faults apply to ``operation``."""
+        return not self.operations or operation in self.operations
+
+
+def _operations(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise FaultConfigError(f"operations must be a list of operation names, got {value!r}")
+    for name in value:
+        if not isinstance(name, str) or not name:
+            raise FaultConfigError(f"operations must be operation names, got {name!r}")
+    return tuple(value)
 
 
 @dataclass(frozen=True)
@@ -158,22 +177,24 @@ class FaultInjector:
             self._calls[operation] = nth + 1
             over_quota = not self._take_token(config.quota)
         error: ChimeError | None = None
+        random = config.faults(operation)
+
+        def drawn(salt: str, rate: float) -> bool:
+            return random and bool(rate) and _draw(config.seed, operation, nth, salt) < rate
+
         if over_quota:
             error = ThrottledClientError(
                 f"Rate exceeded: more than {config.quota:g} requests per second."
             )
-        elif config.throttle_rate and _draw(config.seed, operation, nth, "throttle") < (
-            config.throttle_rate
-        ):
+        elif drawn("throttle", config.throttle_rate):
             error = ThrottledClientError("Rate exceeded.")
-        elif config.error_rate and _draw(config.seed, operation, nth, "error") < config.error_rate:
+        elif drawn("error", config.error_rate):
             if _draw(config.seed, operation, nth, "which") < 0.5:
                 error = ServiceUnavailableError("The service is unavailable (injected fault).")
             else:
                 error = ServiceFailureError("The service failed (injected fault).")
-        return Decision(
-            operation, nth, config.seed, config.latency_ms / 1000.0, error, config.item_error_rate
-        )
+        items = config.item_error_rate if random else 0.0
+        return Decision(operation, nth, config.seed, config.latency_ms / 1000.0, error, items)
 
     def _refill_full(self) -> None:
         quota = self._config.quota

@@ -21,6 +21,7 @@ NO_FAULTS = {
     "tps": None,
     "seed": 0,
     "quotas": False,
+    "operations": [],
 }
 
 

@@ -146,8 +146,9 @@ def test_an_empty_host_is_a_usage_error() -> None:
 
 def test_fault_settings_from_flags_read_back_as_from_the_admin_api() -> None:
     process = start(
-        "--port", "0", "--latency-ms", "5", "--tps", "20", "--fault-seed", "3", "--quotas"
-    )
+        "--port", "0", "--latency-ms", "5", "--tps", "20", "--fault-seed", "3", "--quotas",
+        "--fault-operation", "ListRooms", "--fault-operation", "GetRoom",
+    )  # fmt: skip
     try:
         found = FIRST_LINE.match(first_line(process))
         assert found
@@ -165,6 +166,7 @@ def test_fault_settings_from_flags_read_back_as_from_the_admin_api() -> None:
             "tps": 20.0,
             "seed": 3,
             "quotas": True,
+            "operations": ["ListRooms", "GetRoom"],
         },
     )
     assert isinstance(body["latency_ms"], float)

@@ -89,6 +89,19 @@ def test_error_rate_answers_5xx(seeded: EmulatorServer, chime: Any) -> None:
     assert "Throttled" not in seeded.calls()
 
 
+def test_operations_limit_the_random_faults_to_the_calls_named(
+    seeded: EmulatorServer, chime: Any
+) -> None:
+    seeded.set_faults(throttle_rate=1.0, operations=["ListBots"])
+    assert outcomes(chime.list_rooms, 3, AccountId=ACCOUNT) == ["ok"] * 3
+    assert outcomes(chime.list_bots, 3, AccountId=ACCOUNT) == ["429"] * 3
+    assert request(seeded.url, "GET", "/_emulator/faults")[2]["operations"] == ["ListBots"]
+    changes = {"throttle_rate": 0, "error_rate": 1.0, "operations": []}
+    status, _, _ = request(seeded.url, "POST", "/_emulator/faults", changes)
+    assert status == 200
+    assert set(outcomes(chime.list_rooms, 4, AccountId=ACCOUNT)) <= {"500", "503"}
+
+
 def test_item_error_rate_fails_items_with_throttled_and_skips_them(
     emulator: EmulatorServer, chime: Any
 ) -> None:
@@ -154,8 +167,13 @@ def test_admin_api_is_never_faulted_or_counted(seeded: EmulatorServer, chime: An
         (
             {"jitter": 1},
             "unknown fault setting 'jitter' (expected any of: error_rate, item_error_rate, "
-            "latency_ms, quotas, seed, throttle_rate, tps)",
+            "latency_ms, operations, quotas, seed, throttle_rate, tps)",
         ),
+        (
+            {"operations": "ListRooms"},
+            "operations must be a list of operation names, got 'ListRooms'",
+        ),
+        ({"operations": ["ListRooms", 3]}, "operations must be operation names, got 3"),
     ],
 )
 def test_bad_fault_settings_are_refused(changes: dict[str, Any], message: str) -> None:
@@ -174,6 +192,7 @@ def test_fault_numbers_are_floats_however_given() -> None:
         "tps": 3.0,
         "seed": 0,
         "quotas": False,
+        "operations": [],
     }
     assert all(isinstance(config.to_dict()[k], float) for k in ("latency_ms", "tps"))
     with pytest.raises(FaultConfigError) as info:
