@@ -49,7 +49,13 @@ from reconciler.kinds import Kind, RoleValue
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.providers.base import Writer
 from reconciler.refs import TargetKey
-from reconciler.retry_policy import TRANSIENT_CODES, RetryPolicy, item_attempts, log_retry
+from reconciler.retry_policy import (
+    TRANSIENT_CODES,
+    RetryPolicy,
+    gave_up,
+    item_attempts,
+    log_retry,
+)
 from reconciler.safety import elevated_after
 
 SKIPPED = "Skipped"
@@ -438,7 +444,7 @@ class _TargetRun:
             retry = [x for x in again if attempt < item_attempts(self.retry, x[2])]
             for i, c, code, message in again:
                 if (i, c, code, message) not in retry:
-                    self._done(i, c, code, f"{message} (gave up after {attempt} attempts)")
+                    self._done(i, c, code, gave_up(message, attempt))
             if retry:
                 self._log_item_retry(retry, attempt)
             pending = [(i, c) for i, c, _, _ in retry]

@@ -133,6 +133,12 @@ def item_attempts(policy: RetryPolicy, code: str) -> int:
     return policy.throttle_limit if code in THROTTLING_CODES else policy.attempts
 
 
+def gave_up(message: str, attempts: int) -> str:
+    """``message`` of the last failure, with how many attempts were made in all:
+    ``Rate exceeded. (gave up after 3 attempts)``, ``... (gave up after 1 attempt)``."""
+    return f"{message} (gave up after {attempts} attempt{'' if attempts == 1 else 's'})"
+
+
 def log_retry(
     operation: str,
     context: str,

@@ -414,14 +414,17 @@ class ModeratorsProvider(_ChannelsBase):
     def create_members(
         self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]
     ) -> Mapping[str, ItemError]:
-        bearer = self.dir.bearer_for(target_id, target.scope)
-        errors: dict[str, ItemError] = {}
-        for member_id, _ in items:
-            try:
-                self.api.create_moderator(target_id, member_id, bearer)
-            except AwsError as exc:
-                errors[member_id] = ItemError(member_id, exc.code, exc.message)
-        return errors
+        """One CreateChannelModerator: the kind's batches hold one member. The call is
+        retried as a whole (``call_with_retry``); failing for good, it raises ``AwsError``
+        like a failed batch call, so the applier reports the member failed and does not
+        retry it again as a failed item (which would square its attempts)."""
+        if len(items) != 1:
+            raise ValueError(f"CreateChannelModerator takes one member, not {len(items)}")
+        member_id, _ = items[0]
+        self.api.create_moderator(
+            target_id, member_id, self.dir.bearer_for(target_id, target.scope)
+        )
+        return {}
 
     def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
         self.api.delete_moderator(

@@ -45,6 +45,7 @@ from reconciler.retry_policy import (  # the pure policy, re-exported for the pr
     THROTTLING_CODES,
     TRANSIENT_CODES,
     RetryPolicy,
+    gave_up,
     item_attempts,
     log_retry,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "TRANSIENT_CODES",
     "RetryPolicy",
     "call_with_retry",
+    "gave_up",
     "is_throttling",
     "is_transient",
     "item_attempts",
@@ -162,7 +164,7 @@ def call_with_retry(
                 )
             if not transient or count >= limit or retry >= policy.throttle_limit:
                 if transient:
-                    message = f"{message} (gave up after {retry} attempts)"
+                    message = gave_up(message, retry)
                 raise AwsError(operation, code, message, context) from exc
             delay = policy.delay(retry)
             log_retry(operation, context, code, message, count, limit, delay)

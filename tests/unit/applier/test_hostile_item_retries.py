@@ -33,6 +33,17 @@ def test_a_batch_item_gives_up_after_the_documented_budget_for_its_code(
     ]
 
 
+def test_a_batch_item_given_one_attempt_says_so_in_the_singular() -> None:
+    fake = FakeRooms({"ops": {}})
+    fake.item_errors = {"a@x.io": ["ServiceUnavailable"]}
+    one = RetryPolicy(attempts=1, sleep=lambda _: None)
+    result = apply(plan_of(create("a@x.io")), fake, retry=one)  # type: ignore[arg-type]
+    assert len(fake.log) == 1
+    assert [(r.error_code, r.error_message) for r in result.failed] == [
+        ("ServiceUnavailable", "item says ServiceUnavailable (gave up after 1 attempt)")
+    ]
+
+
 @pytest.mark.parametrize(
     ("code", "attempts"),
     [("Throttled", 3 * DEFAULT_ATTEMPTS), ("ServiceUnavailable", DEFAULT_ATTEMPTS)],

@@ -105,6 +105,17 @@ def test_gives_up_after_the_policy_attempts_with_the_last_code() -> None:
     assert len(slept) == 2
 
 
+def test_one_attempt_is_said_in_the_singular() -> None:
+    p, slept = policy(attempts=1)
+    fn = Flaky(client_error("ServiceFailureException", 500, "failed"))
+    with pytest.raises(AwsError) as info:
+        call_with_retry(p, "ListRooms", fn)
+    assert str(info.value) == (
+        "ListRooms failed: ServiceFailureException: failed (gave up after 1 attempt)"
+    )
+    assert (len(fn.calls), slept) == (1, [])
+
+
 def test_throttling_gets_three_times_the_attempts_of_other_errors() -> None:
     # a quota (tps) shared by parallel threads throttles a call many times in a row: it is
     # told to slow down, not failing, so 10 attempts are too few (apply gave up mid-way)
