@@ -27,6 +27,10 @@ Adaptive: every call's outcome is reported (served, or answered 429), and
   mode): fast at first, flat near ``W``, where the quota was found, faster again beyond
   it (probing), never above the configured quota, never below ``FLOOR``.
 
+A decrease voids the reservations made at the old rate: their callers ask again when they
+wake (the pacer checks ``decreased_at`` against the ticket's grant), so calls reserved
+before the 429s do not go on at the old rate for another ``threads / rate`` seconds.
+
 So a quota lower than configured (or not known at all) is found in a few 429s and then
 followed, instead of being hammered by every thread in turn.
 
@@ -132,8 +136,9 @@ class Bucket:
         self.decreases += 1
         new = self.rate(now)
         assert new is not None
-        # reservations made at the old rate stand; the next one waits one new interval
-        self.tat = max(self.tat, now + 1.0 / new)
+        # reservations made at the old rate are void (their callers ask again): the next
+        # call waits one new interval
+        self.tat = now + 1.0 / new
         return new
 
     def _window(self, now: float) -> float:

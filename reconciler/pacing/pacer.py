@@ -43,11 +43,12 @@ class Stopped(Exception):
 
 @dataclass(frozen=True)
 class Ticket:
-    """A granted start: the keys it was counted in and the time it was granted for."""
+    """A granted start: the keys it was counted in, the time it was granted for, and when."""
 
     keys: tuple[QuotaKey, ...]
     at: float
     waited: float  # seconds the caller slept for it
+    granted: float  # when it was granted (reserved)
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,22 @@ class Pacer:
         A call that waits for a shallow bucket (a channel's batch quota, 1/s) reserves
         nothing meanwhile: it sleeps until that bucket allows it, then asks again. The
         other buckets it counts against (its bearer's 10/s) keep serving the other calls
-        until then, rather than being reserved a second ahead and left idle."""
+        until then, rather than being reserved a second ahead and left idle.
+
+        A start reserved before one of its buckets slowed down (a 429 decreased it) is void
+        when the caller wakes for it: the caller asks again, at the new rate."""
+        while True:
+            ticket = self._reserve(keys)
+            if ticket.waited <= 0:
+                return ticket
+            self._sleep(ticket.waited)
+            if not self._void(ticket):
+                return ticket
+            if interrupt.stopped():  # the sleep was cut short: nothing is granted now
+                raise Stopped
+
+    def _reserve(self, keys: tuple[QuotaKey, ...]) -> Ticket:
+        """One grant for ``keys`` (see ``acquire``); the caller sleeps ``waited`` for it."""
         while True:
             with self._answered:
                 buckets = [(k, self._bucket(k)) for k in keys]
@@ -125,15 +141,25 @@ class Pacer:
                     s >= at and b.shallow(now) for (_, b), s in zip(buckets, starts, strict=True)
                 )
                 if not held:
-                    ticket = self._grant(keys, buckets, now, at)
-                    break
+                    return self._grant(keys, buckets, now, at)
                 self._waited += at - now
             self._sleep(at - now)
             if interrupt.stopped():  # the sleep was cut short: nothing was granted
                 raise Stopped
-        if ticket.waited > 0:
-            self._sleep(ticket.waited)
-        return ticket
+
+    def _void(self, ticket: Ticket) -> bool:
+        """Whether ``ticket`` was granted before one of its buckets decreased; if so it
+        is withdrawn (not counted, its shallow buckets let go)."""
+        with self._answered:
+            buckets = [self._bucket(k) for k in ticket.keys]
+            if all(b.decreased_at <= ticket.granted for b in buckets):
+                return False
+            self._granted -= 1
+            for key in ticket.keys:
+                if self._holders.get(key) is ticket:
+                    del self._holders[key]
+            self._answered.notify_all()
+            return True
 
     def _grant(
         self,
@@ -148,7 +174,7 @@ class Pacer:
         self._granted += 1
         wait = max(0.0, at - now)
         self._waited += wait
-        ticket = Ticket(keys, at, wait)
+        ticket = Ticket(keys, at, wait, now)
         for k, b in buckets:
             if b.shallow(at):
                 self._holders[k] = ticket
@@ -181,7 +207,7 @@ class Pacer:
             for key in ticket.keys:
                 bucket = self._bucket(key)
                 before = bucket.rate(now)
-                after = bucket.throttled(ticket.at, now)
+                after = bucket.throttled(ticket.granted, now)
                 if after is not None:
                     was = f"{before:.3g}/s" if before is not None else "unpaced"
                     log.debug("pacing %s: throttled; %.3g requests/s (was %s)", key, after, was)
