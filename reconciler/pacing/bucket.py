@@ -25,7 +25,19 @@ Adaptive: every call's outcome is reported (served, or answered 429), and
   allowance might make it), and sets the rate to ``BETA`` (0.7) times it; the rate then
   grows back along CUBIC's curve ``C (t - K)^3 + W`` (TCP CUBIC, botocore's adaptive
   mode): fast at first, flat near ``W``, where the quota was found, faster again beyond
-  it (probing), never above the configured quota, never below ``FLOOR``.
+  it (probing), never above the configured quota, never below ``FLOOR``;
+* once two decreases in a row measured about the same ``W`` (within ``ALIKE``, or one call
+  of the window's count), ``W`` is a *ceiling*: the rate grows back to it, stays there for
+  ``hold`` seconds (``HOLD``), then probes above it gently (``PROBE``: 10% a second,
+  compounded). A probe that meets a 429 ends at once (one is enough above a ceiling);
+  when it was still within ``ALIKE`` of the ceiling, or served about the ceiling's rate,
+  it found the same quota again: the ceiling stays and the next hold is twice as long (up
+  to ``HOLD_MAX``). A quota that rose lets the probe go on, past the ceiling, to a new
+  ``W``; one that fell meets 429s at the ceiling: two of them since the last decrease
+  measure it again (over that whole time, so that one call more or less in a window does
+  not leave the ceiling a little above the quota, answered a lone 429 every few calls).
+  Without this, CUBIC probes beyond the quota every few seconds, and at 5/s about one
+  call in four was answered 429.
 
 A decrease voids the reservations made at the old rate: their callers ask again when they
 wake (the pacer checks ``decreased_at`` against the ticket's grant), so calls reserved
@@ -60,6 +72,10 @@ WINDOW = 1.0  # seconds: outcomes are counted over this time (or two intervals)
 MIN_CALLS = 8  # outcomes in a window before an unpaced bucket may start pacing
 UNPACED_SHARE = 0.5  # share of 429s in a window that starts pacing an unpaced bucket
 SHALLOW = 1.0  # requests per second: at or below it, the service's bucket holds one call
+ALIKE = 0.2  # two measured rates this close (relative), or one call apart, are one quota
+HOLD = 4.0  # seconds at a ceiling found twice before the first probe above it
+HOLD_MAX = 60.0  # seconds: the longest hold (each probe that finds the ceiling doubles it)
+PROBE = 0.1  # share of the ceiling a probe above it grows by per second (compounded)
 
 
 @dataclass
@@ -70,10 +86,13 @@ class Bucket:
     burst: float = 1.0
     tat: float = float("-inf")  # theoretical time of the next request
     peak: float | None = None  # W of the last decrease (None: never decreased)
+    hold: float = 0.0  # seconds at ``peak`` before probing above it (0: not a ceiling yet)
     decreased_at: float = float("-inf")
     decreases: int = 0
     answered_at: float = float("-inf")  # when the last call granted here was answered
     _outcomes: deque[tuple[float, bool]] = field(default_factory=deque, repr=False)
+    _served_since: int = field(default=0, repr=False)  # answers since the last decrease
+    _throttled_since: int = field(default=0, repr=False)  # 429s granted after it
 
     def rate(self, now: float) -> float | None:
         """Requests per second allowed at ``now``; None: unpaced."""
@@ -81,7 +100,11 @@ class Bucket:
             return self.limit
         k = math.cbrt(self.peak * (1.0 - BETA) / CUBIC)  # time to regain the peak
         t = max(0.0, now - self.decreased_at)
-        grown = max(FLOOR, CUBIC * (t - k) ** 3 + self.peak)
+        if self.hold and t > k:  # at the ceiling, then probing gently above it
+            grown = self.peak * math.exp(PROBE * max(0.0, t - k - self.hold))
+        else:
+            grown = CUBIC * (t - k) ** 3 + self.peak
+        grown = max(FLOOR, grown)
         return grown if self.limit is None else min(self.limit, grown)
 
     def shallow(self, now: float) -> bool:
@@ -112,6 +135,7 @@ class Bucket:
     def served(self, now: float) -> None:
         """A request was answered (not 429) at ``now``."""
         self._record(now, False, self._window(now))
+        self._served_since += 1
 
     def throttled(self, granted_at: float, now: float) -> float | None:
         """A request granted at ``granted_at`` was answered 429 at ``now``. Returns the
@@ -123,17 +147,28 @@ class Bucket:
             return None  # sent at the old rate, or just answered by the last decrease
         since = [(t, throttled) for t, throttled in recent if t >= self.decreased_at]
         hits = sum(throttled for _, throttled in since)
+        self._throttled_since += 1
+        probing = rate is not None and self.hold > 0 and self.peak is not None and rate > self.peak
         if rate is None:
             if len(since) < MIN_CALLS or hits < UNPACED_SHARE * len(since):
                 return None
-        elif hits < 2:
+        elif hits < 2 and not probing and not (self.hold and self._throttled_since >= 2):
             return None  # one lone 429: retried, but no evidence of a rate yet
         # over the whole window, even when it is not full yet: a quota's burst allowance,
         # served at once, must not pass for its rate
         served = (len(since) - hits) / window
-        self.peak = max(FLOOR, served if rate is None else min(rate, served))
+        if hits < 2 and not probing:  # 429s spread out at a ceiling: over the whole time
+            served = self._served_since / (now - self.decreased_at)
+        measured = max(FLOOR, served if rate is None else min(rate, served))
+        found = self.peak is not None and _alike(measured, self.peak, window)
+        if probing and (found or (rate or 0.0) <= (self.peak or 0.0) * (1.0 + ALIKE)):
+            self.hold = min(HOLD_MAX, 2.0 * self.hold)  # the same ceiling: probe less often
+        else:  # a ceiling found twice in a row is held; a quota that moved is followed
+            self.hold = (self.hold or HOLD) if found and not probing else 0.0
+            self.peak = measured
         self.decreased_at = now
         self.decreases += 1
+        self._served_since = self._throttled_since = 0
         new = self.rate(now)
         assert new is not None
         # reservations made at the old rate are void (their callers ask again): the next
@@ -150,3 +185,9 @@ class Bucket:
         while self._outcomes and self._outcomes[0][0] <= now - window:
             self._outcomes.popleft()
         return self._outcomes
+
+
+def _alike(a: float, b: float, window: float) -> bool:
+    """Whether two rates measured over ``window`` are one quota: within ``ALIKE`` of each
+    other, or one call apart in the window's count."""
+    return abs(a - b) <= ALIKE * max(a, b) + 1.0 / window

@@ -1,13 +1,20 @@
-"""The adaptive pacer with an injected clock: a start reserved before a decrease is asked
-for again."""
+"""The adaptive pacer against a simulated quota, with an injected clock: an unknown quota
+is found, then held, and probed above only now and then (each probe that finds the same
+quota waits twice as long for the next); a quota that rises is still found, one that
+falls is followed; a start reserved before a decrease is asked for again."""
 
 from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
 
 import pytest
 
 from reconciler.pacing import Pacer, QuotaKey, Ticket
+from reconciler.pacing.bucket import HOLD_MAX
 
 CHIME = QuotaKey("chime")
+LATENCY = 0.005  # seconds from a call's start to its answer
 
 
 class Clock:
@@ -21,6 +28,106 @@ class Clock:
 
     def sleep(self, seconds: float) -> None:
         self.now += max(0.0, seconds)
+
+
+@dataclass
+class Service:
+    """A quota as the emulator keeps it: a token bucket holding one second's worth,
+    refilled at ``rate`` (changed to ``later`` at ``change_at``)."""
+
+    rate: float
+    later: float | None = None
+    change_at: float = float("inf")
+    tokens: float = field(init=False)
+    stamp: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.tokens = self.rate
+
+    def allows(self, now: float) -> bool:
+        if self.later is not None and now >= self.change_at:
+            self.rate = self.later
+        self.tokens = min(self.rate, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False
+
+
+@dataclass
+class Run:
+    served: list[float] = field(default_factory=list)  # when each call was served
+    throttled: list[float] = field(default_factory=list)  # when each 429 was answered
+
+
+def run(service: Service, calls: int, rate: float | None = None) -> Run:
+    """``calls`` calls, one after the other, each retried at once after a 429 (the pacer
+    spaces it), against ``service``; the pacer told ``rate`` (None: unknown)."""
+    clock = Clock()
+    p = Pacer({"chime": rate}, clock=clock, sleep=clock.sleep)
+    out = Run()
+    while len(out.served) < calls:
+        ticket = p.acquire(CHIME)
+        ok = service.allows(clock.now)
+        clock.sleep(LATENCY)
+        if ok:
+            p.served(ticket)
+            out.served.append(clock.now)
+        else:
+            p.throttled(ticket)
+            out.throttled.append(clock.now)
+    assert p.stats().throttled == len(out.throttled)
+    return out
+
+
+def episodes(times: list[float], gap: float = 2.0) -> list[float]:
+    """The start of each burst of 429s (429s less than ``gap`` apart are one burst)."""
+    return [t for i, t in enumerate(times) if i == 0 or t - times[i - 1] > gap]
+
+
+def test_an_unknown_quota_is_found_and_held_with_few_429s() -> None:
+    """5 requests/s, not told: 700 calls take about 140 s, with a few 429s to find the
+    quota and one or so per probe; CUBIC alone probes beyond it every few seconds (a 429
+    for about one call in four)."""
+    r = run(Service(5.0), 700)
+    elapsed = r.served[-1]
+    assert elapsed == pytest.approx(699 / 5.0, rel=0.03)
+    assert len(r.throttled) <= 0.03 * 700
+
+
+def test_each_probe_that_finds_the_same_quota_waits_twice_as_long_for_the_next() -> None:
+    r = run(Service(5.0), 1500)  # 300 s
+    probes = episodes(r.throttled)[2:]  # after the quota is found twice
+    gaps = [b - a for a, b in itertools.pairwise(probes)]
+    assert len(gaps) >= 3
+    assert all(b > 1.5 * a for a, b in itertools.pairwise(gaps) if b < HOLD_MAX)
+    assert max(gaps) >= HOLD_MAX  # probing slows down to once a minute or so ...
+    assert max(gaps) <= HOLD_MAX + 10.0  # ... but never stops
+
+
+def test_a_quota_that_rises_is_still_found() -> None:
+    """5/s, then 10/s from 100 s on: within a hold and a probe the calls go at 10/s."""
+    r = run(Service(5.0, later=10.0, change_at=100.0), 1500)
+    late = [t for t in r.served if t >= 100.0 + HOLD_MAX + 20.0]
+    assert len(late) > 100
+    assert (len(late) - 1) / (late[-1] - late[0]) > 9.0
+    assert len(r.throttled) <= 0.03 * 1500
+
+
+def test_a_quota_that_falls_is_followed() -> None:
+    """5/s, then 3/s from 60 s on: found again, and held with few 429s after that."""
+    r = run(Service(5.0, later=3.0, change_at=60.0), 900)
+    late = [t for t in r.served if t >= 90.0]
+    assert (len(late) - 1) / (late[-1] - late[0]) == pytest.approx(3.0, rel=0.03)
+    assert len([t for t in r.throttled if t >= 90.0]) <= 0.03 * len(late)
+
+
+def test_a_known_quota_is_never_probed_above() -> None:
+    """Told the quota: no 429, calls exactly at it (as before any of this)."""
+    r = run(Service(5.0), 300, rate=5.0)
+    assert r.throttled == []
+    assert r.served[-1] == pytest.approx(299 / 5.0 + LATENCY)
 
 
 def test_a_start_reserved_before_a_decrease_is_asked_for_again() -> None:
