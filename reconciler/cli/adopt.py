@@ -4,6 +4,9 @@ files that declare their targets, for a pull request. Wiring only: the text edit
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 from collections import Counter
 from collections.abc import Collection
 from pathlib import Path
@@ -14,14 +17,19 @@ from reconciler.adopt import AdoptError, Adoption, adopt_all
 from reconciler.cli.context import AppContext
 from reconciler.cli.pipeline import Session
 from reconciler.desired.loader import load_desired
-from reconciler.errors import DesiredStateError, ReconcilerError
+from reconciler.errors import DesiredStateError
 from reconciler.plan import Plan
+from reconciler.runner import Interrupted, interrupted_message
+
+PUT_BACK = "nothing in Chime was changed, and the desired-state files are back as they were"
+SIGNALS = {signal.SIGINT, signal.SIGTERM}  # held while the files are put back
 
 
 def adopt(app: AppContext, targets: Collection[str]) -> None:
     """Plan; add each target's drift to the list of its role in the file declaring the
-    target; check that the files load and that a new plan finds no drift there; else put
-    every file back as it was."""
+    target; check that the files load and that a new plan finds no drift there; else, or
+    when interrupted (Ctrl-C, SIGTERM) or failing meanwhile, put every file back as it was
+    (it creates none: it edits only the files that declare the targets)."""
     session = Session.open(app)
     plan = session.plan(targets)
     adoptions, skipped = _adoptions(session, plan)
@@ -30,18 +38,22 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
     if not adoptions:
         click.echo("Nothing to adopt: Chime has no member the desired state does not declare.")
         return
-    originals = _write(adoptions)
+    edits = _edits(adoptions)  # AdoptError: nothing written
     try:
+        for path, (_, text) in edits.items():
+            path.write_text(text, encoding="utf-8")
         load_desired(app.desired_dir, app.now)
         again = Session.open(app).plan(targets)
-    except (DesiredStateError, ReconcilerError):
-        _restore(originals)
-        click.echo("The edited files did not load; they are back as they were.", err=True)
+    except BaseException as exc:  # Ctrl-C included: every file back as it was
+        _restore(edits)
+        if isinstance(exc, KeyboardInterrupt):
+            raise Interrupted(interrupted_message("import --adopt", PUT_BACK)) from None
+        click.echo(f"{_failed(exc)}; they are back as they were.", err=True)
         raise
     adopted = {(a.file, a.key_line) for a in adoptions}
     left = [t for t in again.targets if t.drift and _declared_at(session, t.key) in adopted]
     if left:
-        _restore(originals)
+        _restore(edits)
         raise AdoptError(
             "the edited files still leave members undeclared in "
             + ", ".join(t.key.name for t in left)
@@ -91,26 +103,39 @@ def _adoptions(session: Session, plan: Plan) -> tuple[list[Adoption], list[str]]
     return adoptions, skipped
 
 
-def _write(adoptions: list[Adoption]) -> dict[Path, str]:
-    """Edit each file once (all its adoptions); returns the original texts."""
+def _edits(adoptions: list[Adoption]) -> dict[Path, tuple[bytes, str]]:
+    """Each file's bytes before, and its text after all its adoptions (nothing written)."""
     by_file: dict[str, list[Adoption]] = {}
     for a in adoptions:
         by_file.setdefault(a.file, []).append(a)
-    originals: dict[Path, str] = {}
-    edited: dict[Path, str] = {}
+    edits: dict[Path, tuple[bytes, str]] = {}
     for file, items in by_file.items():
         path = Path(file)
+        original = path.read_bytes()
         text = path.read_text(encoding="utf-8")
-        originals[path] = text
-        edited[path] = adopt_all(text, items)  # AdoptError: nothing written yet
-    for path, text in edited.items():
-        path.write_text(text, encoding="utf-8")
-    return originals
+        edits[path] = (original, adopt_all(text, items))
+    return edits
 
 
-def _restore(originals: dict[Path, str]) -> None:
-    for path, text in originals.items():
-        path.write_text(text, encoding="utf-8")
+def _failed(exc: BaseException) -> str:
+    if isinstance(exc, DesiredStateError):
+        return "The edited files did not load"
+    return "Checking the edited files failed"
+
+
+def _restore(edits: dict[Path, tuple[bytes, str]]) -> None:
+    """Every file edited (or being edited) as it was. A Ctrl-C meanwhile waits until they
+    all are, and is then dropped: the interrupt or failure under way is being reported."""
+    held = None
+    if threading.current_thread() is threading.main_thread():
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        for path, (original, _) in edits.items():
+            path.write_bytes(original)  # byte for byte: its line endings too
+    finally:
+        if held is not None:
+            with contextlib.suppress(KeyboardInterrupt):  # raised by the call itself
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _report(adoptions: list[Adoption]) -> None:
