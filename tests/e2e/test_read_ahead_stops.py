@@ -7,6 +7,7 @@ socket that accepts connections and never answers; the retry settings are the de
 from __future__ import annotations
 
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -53,13 +54,32 @@ def world(seed: Callable[..., Any], write_desired: Callable[..., Any]) -> Any:
     return emulator
 
 
-@pytest.fixture
-def silent() -> Iterator[str]:
+class Silent:
     """An endpoint that accepts connections and never answers."""
+
+    def __init__(self, server: socket.socket) -> None:
+        self.server = server
+        self.url = f"http://127.0.0.1:{server.getsockname()[1]}"
+        self.accepted: list[socket.socket] = []
+
+    def connected(self) -> bool:
+        """Whether a client has connected (accepted now, kept open, never answered)."""
+        while select.select([self.server], [], [], 0)[0]:
+            self.accepted.append(self.server.accept()[0])
+        return bool(self.accepted)
+
+
+@pytest.fixture
+def silent() -> Iterator[Silent]:
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         server.listen(64)
-        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+        endpoint = Silent(server)
+        try:
+            yield endpoint
+        finally:
+            for conn in endpoint.accepted:
+                conn.close()
 
 
 def start(workdir: Path, endpoint: str, *args: str) -> subprocess.Popen[str]:
@@ -130,11 +150,12 @@ def exits_130_at_once(
 
 @pytest.mark.parametrize("command", [["plan"], ["apply", "--auto-approve"]])
 def test_an_interrupt_while_reads_ahead_wait_for_an_answer_exits_130_at_once(
-    write_desired: Callable[..., Any], workdir: Path, silent: str, command: list[str]
+    write_desired: Callable[..., Any], workdir: Path, silent: Silent, command: list[str]
 ) -> None:
     write_desired({"settings.yaml": SETTINGS, "a.yaml": rooms_file(ROOMS, by_id=True)})
-    child = start(workdir, silent, *command)
-    time.sleep(1.5)  # loaded, its rooms' requests sent, none answered
+    child = start(workdir, silent.url, *command)
+    until(silent.connected, timeout=PATIENCE_S)  # started, reading its rooms
+    time.sleep(0.5)  # loaded, its rooms' requests sent, none answered
     stops_at_once(child, signal.SIGINT, command[0])
 
 
@@ -206,7 +227,7 @@ def test_an_invalid_desired_state_is_reported_at_once_however_throttled_the_read
 
 
 def test_an_invalid_desired_state_is_reported_at_once_when_the_endpoint_never_answers(
-    write_desired: Callable[..., Any], workdir: Path, silent: str
+    write_desired: Callable[..., Any], workdir: Path, silent: Silent
 ) -> None:
     write_desired(
         {
@@ -216,7 +237,7 @@ def test_an_invalid_desired_state_is_reported_at_once_when_the_endpoint_never_an
         }
     )
     began = time.monotonic()
-    code, out, err = finish(start(workdir, silent, "plan"))
+    code, out, err = finish(start(workdir, silent.url, "plan"))
     assert time.monotonic() - began < PROMPT_S + 1
     assert (code, out, err.splitlines()) == (
         1,
