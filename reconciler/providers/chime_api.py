@@ -146,8 +146,14 @@ class ChimeApi(PacedApi):
 
     # -- rooms ---------------------------------------------------------------------------
 
-    def list_rooms(self, account: str, member_id: str | None = None) -> list[Room]:
-        """Every room of the account (or only those ``member_id`` belongs to)."""
+    def list_rooms(
+        self,
+        account: str,
+        member_id: str | None = None,
+        on_page: Callable[[list[Room]], None] | None = None,
+    ) -> list[Room]:
+        """Every room of the account (or only those ``member_id`` belongs to); ``on_page``
+        is given each page's rooms as it comes."""
         extra = {"MemberId": member_id} if member_id else {}
         rooms: list[Room] = []
         for items, _ in self._pages(
@@ -159,7 +165,10 @@ class ChimeApi(PacedApi):
             MaxResults=ROOMS_PAGE,
             **extra,
         ):
-            rooms.extend(Room(str(r["RoomId"]), str(r.get("Name", ""))) for r in items)
+            page = [Room(str(r["RoomId"]), str(r.get("Name", ""))) for r in items]
+            if on_page is not None:
+                on_page(page)
+            rooms.extend(page)
         return rooms
 
     def list_memberships(self, account: str, room_id: str) -> list[LiveMember]:

@@ -3,10 +3,13 @@
 The loader reports each room of a file loaded without a problem; its listing is started at
 once on the provider's pool (``parallelism`` threads: no more calls at a time than a read
 makes). A room declared by name waits for its account's ListRooms, started with the first
-such room of the account (the one ListRooms a read makes there); the rooms that listing
-matches exactly once are then read. Of the calls waiting for a thread, ListRooms starts
-first, then the rooms declaring the most entries (a room's pages are read one after
-another: the longest chains first, as ``read`` orders its own). ``RoomsProvider.read``
+such room of the account (the one ListRooms a read makes there); a room is read as soon as
+the pages so far name it once (not after the last page: the other threads read while the
+listing goes on). Should a later page name it again, its read is dropped (not started if
+it has not, its result unused) and ``read`` reports the two rooms, from the same listing.
+Of the calls waiting for a thread, ListRooms starts first, then the rooms declaring the
+most entries (a room's pages are read one after another: the longest chains first, as
+``read`` orders its own). ``RoomsProvider.read``
 takes what was started, once: each listing and each room read is used by one read only,
 and the reads it still has to make go to the same pool.
 
@@ -30,7 +33,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from concurrent.futures import CancelledError, Future
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from reconciler import interrupt
 from reconciler.live import LiveMember
@@ -42,13 +45,20 @@ from reconciler.refs import TargetKey
 Listing = list[LiveMember] | None  # a room's members; None: no room with that id
 FIRST = float("inf")  # ListRooms' priority: the rooms by name wait for it
 T = TypeVar("T")
+Page = Callable[[list[Room]], None]
+
+
+class ListsRooms(Protocol):
+    def __call__(
+        self, account: str, member_id: str | None = None, on_page: Page | None = None
+    ) -> list[Room]: ...
 
 
 class RoomReadAhead:
     def __init__(
         self,
         parallelism: int,
-        list_rooms: Callable[[str], list[Room]],
+        list_rooms: ListsRooms,
         read_room: Callable[[TargetKey, str], Listing],
     ) -> None:
         self._pool = PriorityPool(parallelism, "read-ahead")
@@ -58,6 +68,7 @@ class RoomReadAhead:
         self._closed = False
         self._listings: dict[str, Future[list[Room]]] = {}  # by account
         self._named: dict[str, dict[str, list[Room]]] = {}  # account -> name -> its rooms
+        self._seen: dict[str, dict[str, list[Room]]] = {}  # the same, from the pages so far
         # for their account's listing, with their size
         self._waiting: dict[str, list[tuple[TargetKey, int]]] = defaultdict(list)
         self._reads: dict[TargetKey, tuple[str, Future[Listing]]] = {}  # room id, its read
@@ -76,10 +87,12 @@ class RoomReadAhead:
             if room_id is not None:
                 self._start_read(key, room_id, size)
             elif key.scope in self._named:
-                self._match(key, size)
+                self._match(key, size, self._named[key.scope])
             else:
                 self._waiting[key.scope].append((key, size))
-                if key.scope not in self._listings:
+                if key.scope in self._seen:  # the listing is under way
+                    self._match(key, size, self._seen[key.scope])
+                elif key.scope not in self._listings:
                     listing = self._submit_listing(self._list, key.scope)
                     self._listings[key.scope] = listing
 
@@ -176,24 +189,48 @@ class RoomReadAhead:
             self._stop_all.set()
 
     def _list(self, account: str) -> list[Room]:
-        rooms = self._list_rooms(account)
+        with self._lock:
+            self._seen[account] = defaultdict(list)
+        rooms = self._list_rooms(account, on_page=lambda page: self._page(account, page))
         named: dict[str, list[Room]] = defaultdict(list)
         for room in rooms:
             named[room.name].append(room)
         with self._lock:
             self._named[account] = named
-            if not self._closed:
-                for key, size in self._waiting.pop(account, []):
-                    self._match(key, size)
+            del self._seen[account]
+            for key, size in self._waiting.pop(account, []):
+                if key in self._reads:  # started on an earlier page
+                    if len(named.get(key.name, ())) != 1:  # a later page named it again
+                        self._drop(key)
+                elif not self._closed:
+                    self._match(key, size, named)
         return rooms
 
-    def _match(self, key: TargetKey, size: int) -> None:
+    def _page(self, account: str, page: list[Room]) -> None:
+        """Read the rooms waiting for this listing that the pages so far name once."""
+        with self._lock:
+            seen = self._seen[account]
+            for room in page:
+                seen[room.name].append(room)
+            if not self._closed:
+                for key, size in self._waiting.get(account, ()):
+                    if key not in self._reads:
+                        self._match(key, size, seen)
+
+    def _match(self, key: TargetKey, size: int, matches: Mapping[str, list[Room]]) -> None:
         """Read a room declared by name if exactly one room has that name (else ``read``
         reports it, from the same listing)."""
-        matches: Mapping[str, list[Room]] = self._named[key.scope]
         found = matches.get(key.name, [])
         if len(found) == 1:
             self._start_read(key, found[0].room_id, size)
+
+    def _drop(self, key: TargetKey) -> None:
+        """Forget the read of a room matched too soon: not started if it has not, its
+        result never used."""
+        room_id, started = self._reads.pop(key)
+        started.cancel()
+        if self._rooms.get((key.scope, room_id)) == key:
+            del self._rooms[(key.scope, room_id)]
 
     def _start_read(self, key: TargetKey, room_id: str, size: int) -> None:
         """Read the room, unless another declaration reads it (then neither: not started

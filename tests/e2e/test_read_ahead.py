@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from conftest import seed_doc
 
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.emulator import EmulatorServer
@@ -136,6 +137,60 @@ def test_cancelled_reads_ahead_are_not_made_and_the_next_read_reads_afresh(
     live = rooms.read(desired_rooms(*ROOMS))
     assert sorted(live.targets) == sorted(key(r) for r in ROOMS)
     assert calls() == {"ListRooms": 1, "ListRoomMemberships": len(ROOMS)}
+
+
+MANY = [f"p{i:03}" for i in range(120)]  # two ListRooms pages (99 a page)
+
+
+def two_pages(emulator: EmulatorServer, rename: dict[str, str] | None = None) -> None:
+    """120 rooms (ids room-p000 ...), the first 99 on ListRooms' first page; ``rename``:
+    room id -> another name."""
+    doc = seed_doc(users=("alice",), rooms={r: [("alice", "Administrator")] for r in MANY})
+    for room in doc["accounts"][0]["rooms"]:
+        room["name"] = (rename or {}).get(room["id"], room["name"])
+    emulator.reset(doc)
+
+
+def test_a_room_the_first_page_names_is_read_before_the_last_page(emulator: EmulatorServer) -> None:
+    two_pages(emulator)
+    emulator.set_faults(latency_ms=150)
+    chime = client(emulator)
+    times: dict[str, list[tuple[float, float]]] = {}
+    began: dict[int, float] = {}
+
+    def started(**_: Any) -> None:
+        began[threading.get_ident()] = time.monotonic()
+
+    def ended(model: Any, **_: Any) -> None:
+        span = (began[threading.get_ident()], time.monotonic())
+        times.setdefault(model.name, []).append(span)
+
+    chime.meta.events.register("before-call", started)
+    chime.meta.events.register("after-call", ended)
+    rooms = RoomsProvider(chime, retry=FAST, parallelism=2)
+    rooms.prefetch(key("p000"), None)  # by name, on the first page
+    live = rooms.read(desired_rooms("p000"))
+    assert list(live.targets) == [key("p000")]
+    (first, last), (read,) = times["ListRooms"], times["ListRoomMemberships"]
+    # read while the second page was still being listed, not after it
+    assert first[1] <= read[0] < last[1]
+
+
+def test_a_name_a_later_page_names_again_is_not_read_but_reported(
+    emulator: EmulatorServer, calls: Calls
+) -> None:
+    two_pages(emulator, rename={"room-p110": "p000"})  # p000 on page 1, again on page 2
+    rooms = rooms_provider(emulator, parallelism=2)
+    rooms.prefetch(key("p000"), None)
+    rooms.prefetch(key("p001"), None)
+    live = rooms.read(desired_rooms("p000", "p001"))
+    assert [p.message for p in live.problems] == [
+        f"2 Chime rooms named p000 in account {ACCOUNT} (room-p000, room-p110): give the room's id"
+    ]
+    assert list(live.targets) == [key("p001")]
+    # its read may have been made (it was started on the first page): never used
+    assert calls()["ListRooms"] == 2
+    assert calls()["ListRoomMemberships"] in (1, 2)
 
 
 def slow_client(seed: Seed, latency_ms: int) -> Any:
