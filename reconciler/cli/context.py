@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from reconciler.errors import UsageError
 from reconciler.governance.grant import parse_moment
 from reconciler.logs import configure as configure_logging
 from reconciler.pacing import Pacer, parse_rate_option, resolve_rates
-from reconciler.providers.aws import make_client
+from reconciler.providers.aws import make_client, make_session
 from reconciler.redact import check_endpoint_url, redact, register_endpoint
 
 
@@ -36,6 +37,8 @@ class AppContext:
     explicit: frozenset[str] = frozenset()  # global options given (command line or env)
     _pacer: Pacer | None = field(default=None, init=False, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+    _session: Any = field(default=None, init=False, repr=False)  # botocore's, made once
+    _making: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @classmethod
     def from_options(cls, **o: Any) -> AppContext:
@@ -84,24 +87,29 @@ class AppContext:
     def client(self, service: str = "chime") -> Any:
         """The one boto3 client of this run for ``service`` (made on first use, then shared
         by every provider and thread: botocore clients are thread-safe); -vv logs its
-        calls."""
+        calls. The clients of all services are made from one botocore session, one at a
+        time."""
         configure_logging(self.verbose)
-        if service in self._clients:
-            return self._clients[service]
-        if self.endpoint_url:
-            register_endpoint(check_endpoint_url(self.endpoint_url))
-        try:
-            client = make_client(
-                service,
-                profile=self.profile,
-                region=self.region,
-                endpoint_url=self.endpoint_url,
-                parallelism=self.parallelism,
-            )
-        except ValueError as exc:  # botocore: a malformed endpoint URL or region name
-            raise UsageError(f"check --endpoint-url and --region: {redact(str(exc))}") from None
-        self._clients[service] = client
-        return client
+        with self._making:
+            if service in self._clients:
+                return self._clients[service]
+            if self.endpoint_url:
+                register_endpoint(check_endpoint_url(self.endpoint_url))
+            try:
+                if self._session is None:
+                    self._session = make_session(self.profile, self.region)
+                client = make_client(
+                    service,
+                    region=self.region,
+                    endpoint_url=self.endpoint_url,
+                    parallelism=self.parallelism,
+                    session=self._session,
+                )
+            except ValueError as exc:  # botocore: a malformed endpoint URL or region name
+                message = f"check --endpoint-url and --region: {redact(str(exc))}"
+                raise UsageError(message) from None
+            self._clients[service] = client
+            return client
 
     def console(self, stderr: bool = False) -> Console:
         """A rich console: colour only on a terminal; with --no-color / NO_COLOR no escape

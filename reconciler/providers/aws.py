@@ -61,19 +61,16 @@ def client_config(parallelism: int = 8, validate: bool = True) -> Config:
     )
 
 
-def make_client(
-    service: str,
-    *,
-    profile: str | None = None,
-    region: str | None = "us-east-1",
-    endpoint_url: str | None = None,
-    parallelism: int = 8,
-) -> Any:
-    """A botocore client for ``service`` (``chime``, ``chime-sdk-messaging``, ...).
+def make_session(
+    profile: str | None = None, region: str | None = "us-east-1"
+) -> botocore.session.Session:
+    """The botocore session of a run, as boto3's ``Session(profile_name=, region_name=)``
+    makes it: one is shared by the clients of every service a run uses (``make_client``),
+    so the models, endpoint rules and configuration files are read once, not once per
+    service. Clients are made from it on one thread at a time (botocore's session is not
+    documented as thread-safe; the clients it makes are).
 
-    Thread-safe: one client is shared by the ``parallelism`` worker threads.
-    Raises ``UsageError`` for an unknown profile.
-    """
+    Raises ``UsageError`` for an unknown profile."""
     session = _botocore_session()
     _as_boto3(session)
     try:
@@ -86,6 +83,27 @@ def make_client(
         use_orjson(session.get_component("data_loader"))
     except ProfileNotFound as exc:
         raise UsageError(f"AWS profile {profile!r} not found") from exc
+    return session
+
+
+def make_client(
+    service: str,
+    *,
+    profile: str | None = None,
+    region: str | None = "us-east-1",
+    endpoint_url: str | None = None,
+    parallelism: int = 8,
+    session: botocore.session.Session | None = None,
+) -> Any:
+    """A botocore client for ``service`` (``chime``, ``chime-sdk-messaging``, ...), made
+    from ``session`` (the run's, from ``make_session``: it holds the profile, and
+    ``profile`` is not used) or else from a session of its own.
+
+    Thread-safe: one client is shared by the ``parallelism`` worker threads.
+    Raises ``UsageError`` for an unknown profile.
+    """
+    if session is None:
+        session = make_session(profile, region)
     keys: dict[str, Any] = {"aws_access_key_id": None, "aws_secret_access_key": None}
     if endpoint_url and session.get_credentials() is None:
         keys = {"aws_access_key_id": DUMMY_ACCESS_KEY, "aws_secret_access_key": DUMMY_SECRET_KEY}

@@ -142,6 +142,13 @@ def test_malformed_endpoint_url_is_a_usage_error(cli: Any, workdir: Path) -> Non
     assert run.exit_code == 1
 
 
+def test_an_unknown_profile_is_a_usage_error_naming_it(ops: Any, cli: Any) -> None:
+    # the run's one botocore session (shared by every service's client) reads the profile
+    run = cli.raw("--profile", "nope", "--desired", "desired-state", "plan")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines == ["Error: AWS profile 'nope' not found"]
+
+
 def test_refused_connection_fails_fast_with_a_clear_message(
     ops: Any, cli: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -21,9 +21,16 @@ import botocore.auth
 import pytest
 from conftest import ACCOUNT, seed_doc
 
+from reconciler.cli.context import AppContext
 from reconciler.emulator import EmulatorServer
 from reconciler.providers import make_client
-from reconciler.providers.aws import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, client_config
+from reconciler.providers.aws import (
+    CONNECT_TIMEOUT,
+    DUMMY_ACCESS_KEY,
+    DUMMY_SECRET_KEY,
+    READ_TIMEOUT,
+    client_config,
+)
 from reconciler.providers.signing import SIGNATURE_VERSION
 
 pytestmark = pytest.mark.e2e
@@ -162,65 +169,115 @@ def test_rooms_requests_are_the_bytes_stock_boto3_sends(
     ]  # fmt: skip
 
 
+MEETING = "6f1c2a9e-0000-4000-8000-000000000001"
+MEETINGS_SEED = {
+    "meetings": [{"id": MEETING, "external_meeting_id": "incident-42", "attendees": []}]
+}
+
+
+def meetings_calls(client: Any) -> None:
+    client.batch_create_attendee(
+        MeetingId=MEETING,
+        Attendees=[{"ExternalUserId": "ann@example.com", "Capabilities": {
+            "Audio": "Receive", "Video": "Receive", "Content": "Receive"}}],
+    )  # fmt: skip
+    client.list_attendees(MeetingId=MEETING, MaxResults=100)
+
+
 def test_meetings_requests_are_the_bytes_stock_boto3_sends(
     emulator: EmulatorServer, recorder: Recorder, frozen: Callable[[], None]
 ) -> None:
-    meeting = "6f1c2a9e-0000-4000-8000-000000000001"
-    seed = {"meetings": [{"id": meeting, "external_meeting_id": "incident-42", "attendees": []}]}
-
-    def calls(client: Any) -> None:
-        client.batch_create_attendee(
-            MeetingId=meeting,
-            Attendees=[{"ExternalUserId": "ann@example.com", "Capabilities": {
-                "Audio": "Receive", "Video": "Receive", "Content": "Receive"}}],
-        )  # fmt: skip
-        client.list_attendees(MeetingId=meeting, MaxResults=100)
-
-    emulator.reset(seed)
-    calls(make_client("chime-sdk-meetings", endpoint_url=recorder.url))
+    emulator.reset(MEETINGS_SEED)
+    meetings_calls(make_client("chime-sdk-meetings", endpoint_url=recorder.url))
     mine, recorder.requests = recorder.requests, []
-    emulator.reset(seed)
+    emulator.reset(MEETINGS_SEED)
     frozen()
-    calls(stock("chime-sdk-meetings", recorder.url))
+    meetings_calls(stock("chime-sdk-meetings", recorder.url))
     assert len(mine) == 2
     assert mine == recorder.requests
+
+
+INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat-1"
+BEARER, ALICE = f"{INSTANCE}/user/reconciler", f"{INSTANCE}/user/alice"
+CHANNEL = f"{INSTANCE}/channel/ops"
+MESSAGING_SEED = {
+    "app_instances": [
+        {
+            "arn": INSTANCE,
+            "name": "chat",
+            "admins": ["reconciler"],
+            "users": [{"id": "reconciler"}, {"id": "alice"}],
+            "channels": [{"name": "ops", "id": "ops", "members": ["reconciler"]}],
+        }
+    ]
+}
+
+
+def messaging_calls(client: Any) -> None:
+    client.batch_create_channel_membership(
+        ChannelArn=CHANNEL, MemberArns=[ALICE], Type="HIDDEN", ChimeBearer=BEARER
+    )
+    client.list_channel_memberships(ChannelArn=CHANNEL, MaxResults=50, ChimeBearer=BEARER)
+    client.delete_channel_membership(ChannelArn=CHANNEL, MemberArn=ALICE, ChimeBearer=BEARER)
+
+
+def identity_calls(client: Any) -> None:
+    client.describe_app_instance_user(AppInstanceUserArn=ALICE)
 
 
 def test_messaging_requests_are_the_bytes_stock_boto3_sends(
     emulator: EmulatorServer, recorder: Recorder, frozen: Callable[[], None]
 ) -> None:
-    instance = "arn:aws:chime:us-east-1:111122223333:app-instance/chat-1"
-    bearer, alice = f"{instance}/user/reconciler", f"{instance}/user/alice"
-    channel = f"{instance}/channel/ops"
-    seed = {
-        "app_instances": [
-            {
-                "arn": instance,
-                "name": "chat",
-                "admins": ["reconciler"],
-                "users": [{"id": "reconciler"}, {"id": "alice"}],
-                "channels": [{"name": "ops", "id": "ops", "members": ["reconciler"]}],
-            }
-        ]
-    }
-
-    def calls(client: Any) -> None:
-        client.batch_create_channel_membership(
-            ChannelArn=channel, MemberArns=[alice], Type="HIDDEN", ChimeBearer=bearer
-        )
-        client.list_channel_memberships(ChannelArn=channel, MaxResults=50, ChimeBearer=bearer)
-        client.delete_channel_membership(ChannelArn=channel, MemberArn=alice, ChimeBearer=bearer)
-
-    emulator.reset(seed)
+    emulator.reset(MESSAGING_SEED)
     client = make_client("chime-sdk-messaging", endpoint_url=recorder.url)
     signers: list[str] = []
     client.meta.events.register("before-sign", lambda **kw: signers.append(kw["signature_version"]))
-    calls(client)
+    messaging_calls(client)
+    mine, recorder.requests = recorder.requests, []
+    emulator.reset(MESSAGING_SEED)
+    frozen()
+    messaging_calls(stock("chime-sdk-messaging", recorder.url))
+    assert len(mine) == 3
+    assert signers == [SIGNATURE_VERSION] * 3
+    assert b"x-amz-chime-bearer: " + BEARER.encode() in mine[0]
+    assert mine == recorder.requests
+
+
+def test_the_clients_of_one_run_share_a_session_and_send_what_stock_boto3_sends(
+    emulator: EmulatorServer, recorder: Recorder, frozen: Callable[[], None], workdir: Any
+) -> None:
+    # the clients as the CLI makes them (one botocore session for every service of a run)
+    app = AppContext.from_options(
+        desired_dir="desired-state", endpoint_url=recorder.url, profile=None,
+        region="us-east-1", parallelism=8, no_color=True, verbose=0,
+    )  # fmt: skip
+    calls = {
+        "chime": rooms_calls,
+        "chime-sdk-meetings": meetings_calls,
+        "chime-sdk-messaging": messaging_calls,
+        "chime-sdk-identity": identity_calls,
+    }
+    rooms = seed_doc(users=["ann", "bob"], rooms={"ops": [("ann", "Member")], "dev": []})
+    seed = rooms | MEETINGS_SEED | MESSAGING_SEED
+    ours = {service: app.client(service) for service in calls}
+    assert len({id(client._loader) for client in ours.values()}) == 1  # one session's
+    assert len({id(client.meta.events) for client in ours.values()}) == 4  # hooks their own
+    emulator.reset(seed)
+    frozen()
+    for service, make_calls in calls.items():
+        make_calls(ours[service])
     mine, recorder.requests = recorder.requests, []
     emulator.reset(seed)
     frozen()
-    calls(stock("chime-sdk-messaging", recorder.url))
-    assert len(mine) == 3
-    assert signers == [SIGNATURE_VERSION] * 3
-    assert b"x-amz-chime-bearer: " + bearer.encode() in mine[0]
+    for service, make_calls in calls.items():
+        make_calls(stock(service, recorder.url))
+    assert len(mine) == 8 + 2 + 3 + 1
     assert mine == recorder.requests
+    for service, client in ours.items():
+        config = client.meta.config
+        assert (config.retries, config.read_timeout, config.connect_timeout) == (
+            {"total_max_attempts": 1, "mode": "standard"},
+            READ_TIMEOUT,
+            CONNECT_TIMEOUT,
+        ), service
+        assert client.meta.endpoint_url == recorder.url
