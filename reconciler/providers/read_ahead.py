@@ -191,7 +191,12 @@ class RoomReadAhead:
     def _list(self, account: str) -> list[Room]:
         with self._lock:
             self._seen[account] = defaultdict(list)
-        rooms = self._list_rooms(account, on_page=lambda page: self._page(account, page))
+        try:
+            rooms = self._list_rooms(account, on_page=lambda page: self._page(account, page))
+        except BaseException:  # failed: no more reads from its pages (they are stopped)
+            with self._lock:
+                del self._seen[account]
+            raise
         named: dict[str, list[Room]] = defaultdict(list)
         for room in rooms:
             named[room.name].append(room)
