@@ -3,9 +3,10 @@ message saying how many: the CLI, the real boto3 client, the emulator failing on
 create operation (``operations``), its calls counted.
 
 Moderators are created one call per member (CreateChannelModerator), retried as a whole
-call; room and channel memberships in batches, whose per-item errors the applier retries.
-A call that failed for good is never retried again as a failed item (it was: a moderator's
-call got its attempts squared and the message said "(gave up after N attempts)" twice)."""
+call; room and channel memberships and meeting attendees in batches, whose per-item errors
+the applier retries. A call that failed for good is never retried again as a failed item
+(it was: a moderator's call got its attempts squared and the message said "(gave up after
+N attempts)" twice)."""
 
 from __future__ import annotations
 
@@ -108,6 +109,29 @@ def test_a_failing_moderator_call_gets_the_policys_attempts_once_and_one_message
     assert emulator.messaging.channel_moderators(f"{INSTANCE}/channel/ops") == []
 
 
+MEETING = "6f1c2a9e-0000-4000-8000-000000000001"
+MEETINGS_SEED = {
+    "meetings": [{"id": MEETING, "external_meeting_id": "incident-42", "attendees": []}]
+}
+MEETINGS = (
+    f"meetings: {{bridge: {{meeting_id: {MEETING}, attendees: {{alice@example.com: viewer}}}}}}"
+)
+# each batch create: the emulator's state, the desired files, the members it adds
+SETUPS: dict[str, tuple[dict[str, Any], dict[str, str], int]] = {
+    "BatchCreateRoomMembership": (
+        seed_doc(users=("alice", "bob"), rooms={"ops": []}),
+        {"rooms.yaml": ROOMS},
+        2,
+    ),
+    "BatchCreateChannelMembership": (
+        CHAT_SEED,
+        {"settings.yaml": CHAT_SETTINGS, "chat.yaml": CHANNEL_ADDS},
+        1,
+    ),
+    "BatchCreateAttendee": (MEETINGS_SEED, {"meetings.yaml": MEETINGS}, 1),
+}
+
+
 @pytest.mark.parametrize(
     ("operation", "attempts", "faults", "each", "said"),
     [
@@ -123,6 +147,15 @@ def test_a_failing_moderator_call_gets_the_policys_attempts_once_and_one_message
             3,
             f"{THROTTLED} 3 attempts)",
         ),
+        # one batch call for the meeting's new attendee (items throttled: Throttling)
+        ("BatchCreateAttendee", 3, {"error_rate": 1.0}, 3, "(gave up after 3 attempts)"),
+        (
+            "BatchCreateAttendee",
+            1,
+            {"item_error_rate": 1.0},
+            3,
+            "Throttling: Rate exceeded. (gave up after 3 attempts)",
+        ),
     ],
 )
 def test_failing_batch_creates_get_the_policys_attempts_once(
@@ -135,14 +168,9 @@ def test_failing_batch_creates_get_the_policys_attempts_once(
     each: int,
     said: str,
 ) -> None:
-    if operation == "BatchCreateRoomMembership":
-        emulator.reset(seed_doc(users=("alice", "bob"), rooms={"ops": []}))
-        write_desired({"rooms.yaml": ROOMS})
-        members = 2
-    else:
-        emulator.reset(CHAT_SEED)
-        write_desired({"settings.yaml": CHAT_SETTINGS, "chat.yaml": CHANNEL_ADDS})
-        members = 1
+    seed, files, members = SETUPS[operation]
+    emulator.reset(seed)
+    write_desired(files)
     failed, asked = apply_failing(attempts, operation, **faults)
     assert asked == each  # one batch call, its attempts
     assert_said_once(failed, said, members)
