@@ -53,12 +53,17 @@ class Words:
     role: str = "role"  # what a member's role is called (`explain`): "capabilities"
     # what one entry of the kind's section is called when that is not ``noun`` (a
     # channel's moderators are declared in a "channel"): messages about its own `safety:`,
-    # and what a member is added to ("adding a moderator to this channel")
+    # and what a member is added to or kept in ("adding a moderator to this channel")
     entry: str = ""
+    entries: str = ""  # its plural ("channels"), when ``entry`` is given
 
     @property
     def entry_noun(self) -> str:
         return self.entry or self.noun
+
+    @property
+    def entry_plural(self) -> str:
+        return self.entries or self.plural
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,7 @@ CHANNEL_MODERATOR = ChannelKind(
         qualifier=" (moderators)",
         members="moderators",
         entry="channel",
+        entries="channels",
     ),
     max_members=MAX_CHANNEL_MODERATORS,
     role_lists=(RoleList("moderators", MODERATOR),),

@@ -33,7 +33,7 @@ def drift_phrase(targets: Iterable[TargetPlan]) -> str:
         if others:
             parts.append(f"{others} member{'' if others == 1 else 's'}")
         n = len(group)
-        where = kind.words.noun if n == 1 else kind.words.plural
+        where = kind.words.entry_noun if n == 1 else kind.words.entry_plural
         phrases.append(f"{', '.join(parts)} in {n} {where}")
     return "; ".join(phrases)
 

@@ -189,7 +189,7 @@ def describe_provenance(kind: Kind, p: Provenance) -> str:
 
 def _why(c: Change) -> list[str]:
     if c.action is Action.DELETE and not c.provenance:
-        return [f"{DETAIL_INDENT}not declared, and prune is on for this {c.kind.words.noun}"]
+        return [f"{DETAIL_INDENT}not declared, and prune is on for this {c.kind.words.entry_noun}"]
     return [f"{DETAIL_INDENT}{describe_provenance(c.kind, p)}" for p in c.provenance]
 
 
