@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 import click
 from rich.console import Console
 
+from reconciler import interrupt
 from reconciler.applier import ApplyResult, ChangeResult
 from reconciler.applier import apply as run_apply
 from reconciler.cli.pipeline import Session
@@ -54,6 +55,15 @@ def parse_until(text: str | None, now: datetime) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+def sliced_sleep(seconds: float) -> None:
+    """``time.sleep`` in slices of ``interrupt.POLL_S``: the kernel may hand a Ctrl-C to
+    another thread of the process (the pools' idle workers), and the main thread then
+    raises it only once its own sleep ends: at the end of a slice, not of the interval."""
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        time.sleep(min(left, interrupt.POLL_S))
+
+
 @dataclass
 class Watch:
     session: Session
@@ -63,7 +73,7 @@ class Watch:
     out: Console
     allow_unsafe: bool
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] = sliced_sleep
 
     def meeting_keys(self) -> set[object]:
         chosen = select(self.session.desired.targets, self.targets or None)
