@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -367,3 +368,37 @@ def test_ctrl_c_between_the_rounds_of_apply_watch_says_the_watch_stopped(
         "Error: Interrupted: the watch stopped; run plan to see what is left (the changes it "
         "made are listed above)."
     )
+
+
+# -- before any command: while the command line loads ----------------------------------------
+
+SLOW_IMPORT = """
+import sys, time
+from pathlib import Path
+
+class Slow:  # the command line's import waits: a Ctrl-C lands while it loads
+    def find_spec(self, name, path=None, target=None):
+        if name == "reconciler.cli.main":
+            Path("{marker}").write_text("loading")
+            time.sleep(30)
+        return None
+
+sys.meta_path.insert(0, Slow())
+"""
+
+
+def test_ctrl_c_while_the_command_line_loads_prints_no_traceback(tmp_path: Path) -> None:
+    """Typed Ctrl-C right after Enter: one line, exit 130 (the import is made slow by a
+    sitecustomize of the test's own, so that the signal lands inside it)."""
+    hooks, marker = tmp_path / "hooks", tmp_path / "loading"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(SLOW_IMPORT.replace("{marker}", str(marker)))
+    env = dict(os.environ, PYTHONPATH=str(hooks))
+    child = start(tmp_path, ["-m", "reconciler", "validate"], env)
+    deadline = time.monotonic() + PATIENCE_S
+    while not marker.exists():
+        assert time.monotonic() < deadline and child.poll() is None, "never loaded"
+        time.sleep(0.01)
+    child.send_signal(signal.SIGINT)
+    code, out, err = finish(child, timeout=PROMPT_S + 5)
+    assert (code, out, err) == (130, "", "Interrupted while starting: nothing was changed.\n")
