@@ -6,7 +6,9 @@ makes). A room declared by name waits for its account's ListRooms, started with 
 such room of the account (the one ListRooms a read makes there); a room is read as soon as
 the pages so far name it once (not after the last page: the other threads read while the
 listing goes on). Should a later page name it again, its read is dropped (not started if
-it has not, its result unused) and ``read`` reports the two rooms, from the same listing.
+it has not, its result and its failure unused) and ``read`` reports the two rooms, from the
+same listing; a read started so fails the others (below) only once the whole listing has
+named its room once.
 Of the calls waiting for a thread, ListRooms starts first, then the rooms declaring the
 most entries (a room's pages are read one after another: the longest chains first, as
 ``read`` orders its own). ``RoomsProvider.read``
@@ -69,6 +71,9 @@ class RoomReadAhead:
         self._listings: dict[str, Future[list[Room]]] = {}  # by account
         self._named: dict[str, dict[str, list[Room]]] = {}  # account -> name -> its rooms
         self._seen: dict[str, dict[str, list[Room]]] = {}  # the same, from the pages so far
+        # rooms read from pages so far, not yet named once by the whole listing: the
+        # failure of each, held until then (None: none so far)
+        self._early: dict[TargetKey, BaseException | None] = {}
         # for their account's listing, with their size
         self._waiting: dict[str, list[tuple[TargetKey, int]]] = defaultdict(list)
         self._reads: dict[TargetKey, tuple[str, Future[Listing]]] = {}  # room id, its read
@@ -91,7 +96,7 @@ class RoomReadAhead:
             else:
                 self._waiting[key.scope].append((key, size))
                 if key.scope in self._seen:  # the listing is under way
-                    self._match(key, size, self._seen[key.scope])
+                    self._match_early(key, size, self._seen[key.scope])
                 elif key.scope not in self._listings:
                     listing = self._submit_listing(self._list, key.scope)
                     self._listings[key.scope] = listing
@@ -165,23 +170,30 @@ class RoomReadAhead:
     # -- the calls on the pool: stopped by their event, a failure stops the others -------
 
     def _submit_listing(self, fn: Callable[[str], list[Room]], account: str) -> Future[list[Room]]:
-        return self._pool.submit(FIRST, self._guarded, self._stop_all, fn, account)
+        return self._pool.submit(FIRST, self._guarded, self._stop_all, None, fn, account)
 
-    def _submit_read(self, size: int, fn: Callable[..., Listing], *args: object) -> Future[Listing]:
-        return self._pool.submit(size, self._guarded, self._stop_rooms, fn, *args)
+    def _submit_read(
+        self, size: int, fn: Callable[..., Listing], key: TargetKey, *args: object
+    ) -> Future[Listing]:
+        return self._pool.submit(size, self._guarded, self._stop_rooms, key, fn, key, *args)
 
-    def _guarded(self, stop: threading.Event, fn: Callable[..., T], *args: object) -> T:
+    def _guarded(
+        self, stop: threading.Event, key: TargetKey | None, fn: Callable[..., T], *args: object
+    ) -> T:
         with interrupt.cancelled_by(stop):
             interrupt.check("read ahead")  # stopped before its turn came: no call at all
             try:
                 return fn(*args)
             except Exception as exc:
                 if not stop.is_set() and not interrupt.requested():
-                    self._failed(exc, stop)
+                    self._failed(exc, stop, key)
                 raise
 
-    def _failed(self, exc: BaseException, stop: threading.Event) -> None:
+    def _failed(self, exc: BaseException, stop: threading.Event, key: TargetKey | None) -> None:
         with self._lock:
+            if key in self._early:  # held until the listing names its room once
+                self._early[key] = exc
+                return
             if self._failure is None:
                 self._failure = exc
         self._stop_rooms.set()
@@ -196,19 +208,27 @@ class RoomReadAhead:
         except BaseException:  # failed: no more reads from its pages (they are stopped)
             with self._lock:
                 del self._seen[account]
+                for key in [k for k in self._early if k.scope == account]:
+                    del self._early[key]
             raise
         named: dict[str, list[Room]] = defaultdict(list)
         for room in rooms:
             named[room.name].append(room)
+        held: list[tuple[BaseException, TargetKey]] = []
         with self._lock:
             self._named[account] = named
             del self._seen[account]
             for key, size in self._waiting.pop(account, []):
                 if key in self._reads:  # started on an earlier page
+                    failure = self._early.pop(key, None)
                     if len(named.get(key.name, ())) != 1:  # a later page named it again
                         self._drop(key)
+                    elif failure is not None:
+                        held.append((failure, key))
                 elif not self._closed:
                     self._match(key, size, named)
+        for failure, key in held:  # the room is the one of its name: its failure counts
+            self._failed(failure, self._stop_rooms, key)
         return rooms
 
     def _page(self, account: str, page: list[Room]) -> None:
@@ -220,7 +240,7 @@ class RoomReadAhead:
             if not self._closed:
                 for key, size in self._waiting.get(account, ()):
                     if key not in self._reads:
-                        self._match(key, size, seen)
+                        self._match_early(key, size, seen)
 
     def _match(self, key: TargetKey, size: int, matches: Mapping[str, list[Room]]) -> None:
         """Read a room declared by name if exactly one room has that name (else ``read``
@@ -228,6 +248,13 @@ class RoomReadAhead:
         found = matches.get(key.name, [])
         if len(found) == 1:
             self._start_read(key, found[0].room_id, size)
+
+    def _match_early(self, key: TargetKey, size: int, seen: Mapping[str, list[Room]]) -> None:
+        """``_match`` on the pages so far: a read started so is early until the whole
+        listing names its room once."""
+        self._match(key, size, seen)
+        if key in self._reads:
+            self._early[key] = None
 
     def _drop(self, key: TargetKey) -> None:
         """Forget the read of a room matched too soon: not started if it has not, its
@@ -247,6 +274,7 @@ class RoomReadAhead:
         if other != key:
             self._twice.add(room)
             started = self._reads.pop(other, None)
+            self._early.pop(other, None)
             if started is not None:
                 started[1].cancel()  # if it has not started
             return

@@ -17,6 +17,8 @@ from conftest import seed_doc
 
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.emulator import EmulatorServer
+from reconciler.emulator.faults import _draw
+from reconciler.errors import AwsError
 from reconciler.providers import RetryPolicy, RoomsProvider, make_client
 from reconciler.refs import Location, TargetKey, TargetKind
 from reconciler.shard import shard_of
@@ -191,6 +193,53 @@ def test_a_name_a_later_page_names_again_is_not_read_but_reported(
     # its read may have been made (it was started on the first page): never used
     assert calls()["ListRooms"] == 2
     assert calls()["ListRoomMemberships"] in (1, 2)
+
+
+def first_call_fails(operation: str) -> int:
+    """A fault seed failing the first call of ``operation`` at error_rate 0.5, not the
+    second (the emulator's decisions are a hash of seed, operation and call number)."""
+    return next(
+        seed
+        for seed in range(1000)
+        if _draw(seed, operation, 0, "error") < 0.5 <= _draw(seed, operation, 1, "error")
+    )
+
+
+def test_the_failed_read_of_a_name_a_later_page_repeats_fails_nothing(
+    emulator: EmulatorServer,
+) -> None:
+    """As the read without reading ahead (which never reads it): the name is reported,
+    the other rooms are read."""
+    two_pages(emulator, rename={"room-p110": "p000"})
+    op = "ListRoomMemberships"
+    # slow answers: the first page's room is read (the first ListRoomMemberships) while
+    # the second page is listed
+    emulator.set_faults(error_rate=0.5, operations=[op], seed=first_call_fails(op), latency_ms=200)
+    once = RetryPolicy(attempts=1, base=0.001, cap=0.005)
+    rooms = RoomsProvider(client(emulator), retry=once, parallelism=2)
+    rooms.prefetch(key("p000"), None)  # on the first page: read at once, and fails
+    rooms.prefetch(key("p105"), None)  # on the second page
+    live = rooms.read(desired_rooms("p000", "p105"))
+    assert [p.message for p in live.problems] == [
+        f"2 Chime rooms named p000 in account {ACCOUNT} (room-p000, room-p110): give the room's id"
+    ]
+    assert list(live.targets) == [key("p105")]
+
+
+def test_the_failed_read_of_a_room_the_listing_names_once_fails_the_read(
+    emulator: EmulatorServer,
+) -> None:
+    two_pages(emulator)
+    op = "ListRoomMemberships"
+    # slow answers: the first page's room is read (the first ListRoomMemberships) while
+    # the second page is listed
+    emulator.set_faults(error_rate=0.5, operations=[op], seed=first_call_fails(op), latency_ms=200)
+    once = RetryPolicy(attempts=1, base=0.001, cap=0.005)
+    rooms = RoomsProvider(client(emulator), retry=once, parallelism=2)
+    rooms.prefetch(key("p000"), None)
+    rooms.prefetch(key("p105"), None)
+    with pytest.raises(AwsError, match=r"ListRoomMemberships failed.*room-p000"):
+        rooms.read(desired_rooms("p000", "p105"))
 
 
 def slow_client(seed: Seed, latency_ms: int) -> Any:
