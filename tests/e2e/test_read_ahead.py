@@ -188,8 +188,7 @@ def test_a_name_a_later_page_names_again_is_not_read_but_reported(
     rooms.prefetch(key("p001"), None)
     live = rooms.read(desired_rooms("p000", "p001"))
     assert [p.message for p in live.problems] == [
-        f"2 Chime rooms named p000 in account {ACCOUNT} (room-p000, room-p110): "
-        "give the room's id"
+        f"2 Chime rooms named p000 in account {ACCOUNT} (room-p000, room-p110): give the room's id"
     ]
     assert list(live.targets) == [key("p001")]
     assert calls() == {"ListRooms": 2, "ListRoomMemberships": 1}  # p000's read dropped
