@@ -22,6 +22,7 @@ interleave calls to different operations. Knobs (``FaultConfig``):
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import math
 import threading
@@ -122,9 +123,15 @@ class FaultConfig:
 def _operations(value: Any) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise FaultConfigError(f"operations must be a list of operation names, got {value!r}")
+    from reconciler.emulator.urls import OPERATIONS  # the routes (they import this module)
+
     for name in value:
         if not isinstance(name, str) or not name:
             raise FaultConfigError(f"operations must be operation names, got {name!r}")
+        if name not in OPERATIONS:  # a typo would be a fault that never fires
+            hint = difflib.get_close_matches(name, OPERATIONS, n=1)
+            also = f" (did you mean {hint[0]}?)" if hint else ""
+            raise FaultConfigError(f"operations: the emulator has no operation {name!r}{also}")
     return tuple(value)
 
 

@@ -174,6 +174,11 @@ def test_admin_api_is_never_faulted_or_counted(seeded: EmulatorServer, chime: An
             "operations must be a list of operation names, got 'ListRooms'",
         ),
         ({"operations": ["ListRooms", 3]}, "operations must be operation names, got 3"),
+        (  # a typo would be a fault that never fires
+            {"operations": ["listrooms"]},
+            "operations: the emulator has no operation 'listrooms' (did you mean ListRooms?)",
+        ),
+        ({"operations": ["Bogus"]}, "operations: the emulator has no operation 'Bogus'"),
     ],
 )
 def test_bad_fault_settings_are_refused(changes: dict[str, Any], message: str) -> None:
