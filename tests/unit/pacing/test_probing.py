@@ -77,6 +77,7 @@ def run(service: Service, calls: int, rate: float | None = None) -> Run:
         else:
             p.throttled(ticket)
             out.throttled.append(clock.now)
+        p.release(ticket)  # answered (as the paced client does): a 1/s bucket's next call
     assert p.stats().throttled == len(out.throttled)
     return out
 
@@ -121,6 +122,16 @@ def test_a_quota_that_falls_is_followed() -> None:
     late = [t for t in r.served if t >= 90.0]
     assert (len(late) - 1) / (late[-1] - late[0]) == pytest.approx(3.0, rel=0.03)
     assert len([t for t in r.throttled if t >= 90.0]) <= 0.03 * len(late)
+
+
+def test_a_quota_that_falls_to_one_call_a_second_is_followed() -> None:
+    """5/s, then 1/s from 60 s on: at or below 1/s a call waits for the one before it to be
+    answered; the pacer follows it there too, with few 429s."""
+    r = run(Service(5.0, later=1.0, change_at=60.0), 550)
+    late = [t for t in r.served if t >= 120.0]
+    assert len(late) > 100
+    assert (len(late) - 1) / (late[-1] - late[0]) == pytest.approx(1.0, rel=0.05)
+    assert len([t for t in r.throttled if t >= 120.0]) <= 0.03 * len(late)
 
 
 def test_a_known_quota_is_never_probed_above() -> None:
