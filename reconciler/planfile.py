@@ -11,8 +11,6 @@ with ``account``) are still read.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from reconciler import jsondoc, kinds
+from reconciler.atomic_file import write_atomically
 from reconciler.errors import UsageError
 from reconciler.governance.expiry import Expiring
 from reconciler.governance.grant import DEFAULT_WARNING_DAYS
@@ -86,16 +85,8 @@ def save_plan(plan: Plan, path: Path | str, origin: Mapping[str, str | None] | N
     if origin is not None:
         data["origin"] = {k: origin.get(k) for k in ORIGIN_KEYS}
     text = indented(data) + "\n"
-    directory = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(path, text)
     except OSError as exc:
         raise PlanWriteError(path, str(exc.strerror or exc)) from exc
     return path

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from reconciler.atomic_file import write_atomically
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
@@ -131,7 +132,7 @@ def codeowners_command(app: AppContext, file: Path | None, check: bool, to_stdou
         raise UsageError(f"{target.shown()} is out of date: {FIX}")
     try:
         target.file.parent.mkdir(parents=True, exist_ok=True)
-        target.file.write_text(new, encoding="utf-8")
+        write_atomically(target.file, new, keep_mode=True)  # never left half written
     except OSError as exc:
         raise UsageError(f"cannot write {target.shown()}: {exc}") from None
     click.echo(f"Wrote {target.shown()}: {_files(owned)} with owners.")

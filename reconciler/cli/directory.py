@@ -58,7 +58,8 @@ def settings_account(directory: Path) -> tuple[Path | None, str | None]:
 
 def write_files(out: Path, files: dict[str, str], force: bool) -> None:
     """Write ``files`` (path under ``out`` -> text); without ``force``, none at all when
-    any exists already (a UsageError naming them)."""
+    any exists already (a UsageError naming them). Failing or interrupted part way, none:
+    the files written so far are put back as they were (removed, or their old bytes)."""
     existing = [p for p in files if (out / p).exists()]
     if existing and not force:
         n = len(existing)
@@ -68,10 +69,29 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
             f"{n} file{'' if n == 1 else 's'} exist{'s' if n == 1 else ''} already: {listed}; "
             "nothing was written (use --force to overwrite them)"
         )
-    for relative, text in files.items():
-        path = out / relative
+    written: list[tuple[Path, bytes | None]] = []  # each file written, and what it held
+    try:
+        for relative, text in files.items():
+            path = out / relative
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                written.append((path, path.read_bytes() if path.exists() else None))
+                path.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                reason = exc.strerror or exc
+                raise UsageError(f"cannot write {path}: {reason}; nothing was written") from None
+    except BaseException:  # failed or interrupted (Ctrl-C) part way: as they were
+        _put_back(written)
+        raise
+
+
+def _put_back(written: list[tuple[Path, bytes | None]]) -> None:
+    """Each file as it was before: removed if it did not exist, else its bytes again."""
+    for path, before in reversed(written):
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(before)
+        except OSError:
+            pass  # the error being reported already says the files are incomplete

@@ -451,3 +451,25 @@ def test_import_round_trips_under_throttling(emulator: EmulatorServer, tmp_path:
     assert emulator.calls()["Throttled"] > 0
     emulator.set_faults()
     assert_no_changes(emulator, out)
+
+
+def test_import_that_cannot_write_a_file_puts_back_those_it_wrote(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    emulator.reset(small_seed())
+    scratch = tmp_path / "scratch"
+    assert run(emulator, tmp_path / "none", "import", "--account", ACC, "--out", str(scratch))
+    names = files_under(scratch)  # what import writes, in the order it writes them
+    out = tmp_path / "d"
+    first, last = out / names[0], out / names[-1]
+    first.parent.mkdir(parents=True, exist_ok=True)
+    first.write_text("# mine\n")
+    last.mkdir(parents=True)  # a directory where the last file goes: it cannot be written
+    forced = run(
+        emulator, tmp_path / "none", "import", "--account", ACC, "--out", str(out), "--force"
+    )
+    assert forced.exit_code == 1
+    assert forced.stderr.startswith(f"Error: cannot write {last}: ")
+    assert forced.stderr.endswith("; nothing was written\n")
+    assert first.read_text() == "# mine\n"  # overwritten, then put back
+    assert files_under(out) == [names[0]]  # the others written before it: removed

@@ -3,6 +3,7 @@ command line, compared line by line. The clock is fixed with --now."""
 
 from __future__ import annotations
 
+import stat
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,20 @@ def test_codeowners_keeps_the_repositorys_own_lines_and_uses_the_existing_file(
         END,
     ]
     assert not (repo / ".github").exists()
+
+
+def test_codeowners_is_replaced_whole_and_keeps_its_permissions(repo: Path) -> None:
+    """Written beside and renamed over (a Ctrl-C never leaves it half written), with the
+    permissions it had; a new one is readable by all (0644), not owner-only."""
+    mine = repo / "CODEOWNERS"
+    mine.write_text("* @example-org/admins\n")
+    mine.chmod(0o664)
+    assert run("codeowners").exit_code == 0
+    assert stat.S_IMODE(mine.stat().st_mode) == 0o664
+    assert [p.name for p in repo.iterdir() if p.name.startswith(".CODEOWNERS")] == []
+    mine.unlink()
+    assert run("codeowners").exit_code == 0
+    assert stat.S_IMODE((repo / ".github" / "CODEOWNERS").stat().st_mode) == 0o644
 
 
 def test_codeowners_check_and_stdout_write_nothing(repo: Path) -> None:
