@@ -40,8 +40,8 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
         return
     edits = _edits(adoptions)  # AdoptError: nothing written
     try:
-        for path, (_, text) in edits.items():
-            path.write_text(text, encoding="utf-8")
+        for path, (original, text) in edits.items():  # its line endings kept (CRLF too)
+            path.write_text(text, encoding="utf-8", newline=_newline(original))
         load_desired(app.desired_dir, app.now)
         again = Session.open(app).plan(targets)
     except BaseException as exc:  # Ctrl-C included: every file back as it was
@@ -115,6 +115,11 @@ def _edits(adoptions: list[Adoption]) -> dict[Path, tuple[bytes, str]]:
         text = path.read_text(encoding="utf-8")
         edits[path] = (original, adopt_all(text, items))
     return edits
+
+
+def _newline(original: bytes) -> str | None:
+    """The file's line ending where it is CRLF (the text read has "\\n" only)."""
+    return "\r\n" if b"\r\n" in original else None
 
 
 def _failed(exc: BaseException) -> str:

@@ -65,3 +65,23 @@ def test_adopt_does_not_combine_with_the_import_options(ops: Any, cli: Any) -> N
             "with --account, --out, --force or --prune"
         ],
     )
+
+
+def test_adopt_keeps_a_files_crlf_line_endings(ops: Any, cli: Any, workdir: Path) -> None:
+    chime = boto3.client(
+        "chime",
+        endpoint_url=cli.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    chime.create_room_membership(
+        AccountId=ACCOUNT, RoomId="room-releases", MemberId="uid-carol", Role="Administrator"
+    )
+    rooms = workdir / "desired-state" / "rooms.yaml"
+    rooms.write_bytes(rooms.read_bytes().replace(b"\n", b"\r\n"))  # written on Windows
+    run = cli("import", "--adopt")
+    assert run.exit_code == 0
+    adopted = rooms.read_bytes()
+    assert b"carol@example.com" in adopted
+    assert adopted.count(b"\n") == adopted.count(b"\r\n")  # every line still ends CRLF
