@@ -32,6 +32,13 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
     (it creates none: it edits only the files that declare the targets)."""
     session = Session.open(app)
     plan = session.plan(targets)
+    if plan.errors:  # a room not read: what Chime has there is unknown (as plan: exit 1)
+        n = len(plan.errors)
+        raise AdoptError(
+            "\n".join(plan.errors)
+            + f"\nNothing was adopted: the plan has {n} error{'' if n == 1 else 's'} (above); "
+            "fix them and run import --adopt again."
+        )
     adoptions, skipped = _adoptions(session, plan)
     for line in skipped:
         click.echo(f"Warning: {line}", err=True)

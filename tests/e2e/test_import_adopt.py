@@ -85,3 +85,21 @@ def test_adopt_keeps_a_files_crlf_line_endings(ops: Any, cli: Any, workdir: Path
     adopted = rooms.read_bytes()
     assert b"carol@example.com" in adopted
     assert adopted.count(b"\n") == adopted.count(b"\r\n")  # every line still ends CRLF
+
+
+def test_adopt_with_a_room_it_cannot_read_says_so_and_adopts_nothing(
+    ops: Any, cli: Any, workdir: Path
+) -> None:
+    rooms = workdir / "desired-state" / "rooms.yaml"
+    (workdir / "desired-state" / "ghost.yaml").write_text(
+        "rooms:\n  ghost:\n    members: [erin@example.com]\n"
+    )
+    original = rooms.read_bytes()
+    run = cli("import", "--adopt")  # releases has erin, whom no file declares there
+    assert run.exit_code == 1
+    assert run.stderr.splitlines()[-2:] == [
+        f"Error: desired-state/ghost.yaml:2: no Chime room named ghost in account {ACCOUNT}",
+        "Error: Nothing was adopted: the plan has 1 error (above); fix them and run import "
+        "--adopt again.",
+    ]
+    assert rooms.read_bytes() == original
