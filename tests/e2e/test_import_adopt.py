@@ -14,9 +14,9 @@ pytestmark = pytest.mark.e2e
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
 
 
-def test_adopt_writes_drift_into_the_declaring_file_and_plan_then_has_none(
-    ops: Any, cli: Any, workdir: Path
-) -> None:
+def carol_made_administrator_of_releases(cli: Any) -> None:
+    """Out of band, through boto3: carol made an administrator of releases (prune is off
+    there), a member no file declares."""
     chime = boto3.client(
         "chime",
         endpoint_url=cli.endpoint_url,
@@ -24,10 +24,15 @@ def test_adopt_writes_drift_into_the_declaring_file_and_plan_then_has_none(
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
-    # out of band: carol made an administrator of releases (prune is off there)
     chime.create_room_membership(
         AccountId=ACCOUNT, RoomId="room-releases", MemberId="uid-carol", Role="Administrator"
     )
+
+
+def test_adopt_writes_drift_into_the_declaring_file_and_plan_then_has_none(
+    ops: Any, cli: Any, workdir: Path
+) -> None:
+    carol_made_administrator_of_releases(cli)
     before = cli("plan")
     assert "    not in the desired state: carol@example.com (Administrator)" in before.lines
     rooms = workdir / "desired-state" / "rooms.yaml"
@@ -68,16 +73,7 @@ def test_adopt_does_not_combine_with_the_import_options(ops: Any, cli: Any) -> N
 
 
 def test_adopt_keeps_a_files_crlf_line_endings(ops: Any, cli: Any, workdir: Path) -> None:
-    chime = boto3.client(
-        "chime",
-        endpoint_url=cli.endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    chime.create_room_membership(
-        AccountId=ACCOUNT, RoomId="room-releases", MemberId="uid-carol", Role="Administrator"
-    )
+    carol_made_administrator_of_releases(cli)
     rooms = workdir / "desired-state" / "rooms.yaml"
     rooms.write_bytes(rooms.read_bytes().replace(b"\n", b"\r\n"))  # written on Windows
     run = cli("import", "--adopt")
