@@ -4,9 +4,6 @@ files that declare their targets, for a pull request. Wiring only: the text edit
 
 from __future__ import annotations
 
-import contextlib
-import signal
-import threading
 from collections import Counter
 from collections.abc import Collection
 from pathlib import Path
@@ -19,10 +16,10 @@ from reconciler.cli.pipeline import Session
 from reconciler.desired.loader import load_desired
 from reconciler.errors import DesiredStateError
 from reconciler.plan import Plan
+from reconciler.put_back import put_back
 from reconciler.runner import Interrupted, interrupted_message
 
 PUT_BACK = "nothing in Chime was changed, and the desired-state files are back as they were"
-SIGNALS = {signal.SIGINT, signal.SIGTERM}  # held while the files are put back
 
 
 def adopt(app: AppContext, targets: Collection[str]) -> None:
@@ -136,18 +133,8 @@ def _failed(exc: BaseException) -> str:
 
 
 def _restore(edits: dict[Path, tuple[bytes, str]]) -> None:
-    """Every file edited (or being edited) as it was. A Ctrl-C meanwhile waits until they
-    all are, and is then dropped: the interrupt or failure under way is being reported."""
-    held = None
-    if threading.current_thread() is threading.main_thread():
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
-    try:
-        for path, (original, _) in edits.items():
-            path.write_bytes(original)  # byte for byte: its line endings too
-    finally:
-        if held is not None:
-            with contextlib.suppress(KeyboardInterrupt):  # raised by the call itself
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    """Every file edited (or being edited) as it was (``put_back``)."""
+    put_back((path, original) for path, (original, _) in edits.items())
 
 
 def _report(adoptions: list[Adoption]) -> None:

@@ -16,6 +16,7 @@ from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.channels import ChannelDirectory, channel_directory
 from reconciler.providers.registry import ProviderOptions
 from reconciler.providers.rooms import RoomsProvider
+from reconciler.put_back import put_back
 
 SHOW_FILES = 5  # existing files named in the refusal to overwrite
 
@@ -81,17 +82,5 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
                 reason = exc.strerror or exc
                 raise UsageError(f"cannot write {path}: {reason}; nothing was written") from None
     except BaseException:  # failed or interrupted (Ctrl-C) part way: as they were
-        _put_back(written)
+        put_back(reversed(written))
         raise
-
-
-def _put_back(written: list[tuple[Path, bytes | None]]) -> None:
-    """Each file as it was before: removed if it did not exist, else its bytes again."""
-    for path, before in reversed(written):
-        try:
-            if before is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.write_bytes(before)
-        except OSError:
-            pass  # the error being reported already says the files are incomplete

@@ -1,0 +1,32 @@
+"""Files put back as they were after a change that failed or was interrupted part way
+(``import --out``, ``import --adopt``): each removed if it did not exist before, else given
+its old bytes again (its line endings too). Ctrl-C and SIGTERM wait meanwhile, so that a
+second Ctrl-C cannot leave a file half put back, and are then dropped: the interrupt or
+failure under way is the one reported."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+SIGNALS = {signal.SIGINT, signal.SIGTERM}  # held while the files are put back
+
+
+def put_back(files: Iterable[tuple[Path, bytes | None]]) -> None:
+    """Each ``(path, bytes before)``: None, the file did not exist."""
+    held = None
+    if threading.current_thread() is threading.main_thread():
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        for path, before in files:
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(before)
+    finally:
+        if held is not None:
+            with contextlib.suppress(KeyboardInterrupt):  # raised by the call itself
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
