@@ -14,6 +14,7 @@ from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
 from reconciler.governance import codeowners
+from reconciler.regular_file import NotRegularFile, read_regular
 from reconciler.runner import on_interrupt
 
 # where GitHub looks for the file, in its order; a new one goes to the first
@@ -37,7 +38,10 @@ def locate(desired_dir: Path, given: Path | None = None) -> Target:
     root = next((p for p in (start, *start.parents) if (p / ".git").exists()), Path.cwd())
     if given is not None:
         return Target(root, given)
-    existing = next((root / c for c in CANDIDATES if (root / c).is_file()), None)
+    # the first that exists and is not a folder: a FIFO there is refused when read
+    existing = next(
+        (root / c for c in CANDIDATES if (root / c).exists() and not (root / c).is_dir()), None
+    )
     return Target(root, existing or root / CANDIDATES[0])
 
 
@@ -57,10 +61,24 @@ def generated(desired: DesiredState, root: Path) -> list[str]:
 
 
 def read(target: Target) -> str:
+    """The file's text ("" when there is none). One that is not a regular file (a FIFO
+    would block the read forever) is refused, and so nothing is written over it."""
     try:
-        return target.file.read_text(encoding="utf-8") if target.file.exists() else ""
-    except (OSError, UnicodeDecodeError) as exc:
+        data = read_regular(target.file)
+    except FileNotFoundError:
+        return ""
+    except NotRegularFile as exc:
+        raise UsageError(
+            f"cannot read {target.shown()}: it is {exc.what}, not a regular file; "
+            "nothing was changed"
+        ) from None
+    except OSError as exc:
         raise UsageError(f"cannot read {target.shown()}: {exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"cannot read {target.shown()}: {exc}") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # as read_text() reads it
 
 
 def out_of_date(desired: DesiredState, desired_dir: Path) -> str | None:

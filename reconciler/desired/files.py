@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler.desired.yamlpos import line_at
 from reconciler.errors import Problem
 from reconciler.refs import Location
+from reconciler.regular_file import read_regular
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -71,14 +71,10 @@ def _read(directory: Path, relative: str) -> SourceFile:
         if os.path.commonpath([real, os.path.realpath(directory)]) != os.path.realpath(directory):
             why = f"a symbolic link that leads out of {directory} (not followed)"
             return SourceFile(relative, str(path), None, why)
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: the file
-        # checked above is the file read, not a link swapped in since
-        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO would block the read forever
-                return SourceFile(relative, str(path), None, "not a regular file")
-            return SourceFile(relative, str(path), fh.read())
-    except OSError as exc:
+        # not following links: the file checked above is the file read, not a link
+        # swapped in since
+        return SourceFile(relative, str(path), read_regular(real, follow=False))
+    except OSError as exc:  # NotRegularFile (a FIFO would block the read forever) too
         return SourceFile(relative, str(path), None, exc.strerror or type(exc).__name__)
 
 

@@ -1,0 +1,48 @@
+"""Reading a file that must be a regular file, without ever blocking on one that is not: a
+FIFO opened for reading waits for a writer forever, and a device may never end. The file
+is opened without waiting (``O_NONBLOCK``) and checked before anything is read from it.
+Used for the desired-state files and for CODEOWNERS."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+KINDS = (  # what a path that is not a regular file is, in words
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+class NotRegularFile(OSError):
+    """The path is a FIFO, a socket, a device or a directory: nothing was read."""
+
+    def __init__(self, path: str | Path, what: str) -> None:
+        super().__init__(errno.EINVAL, "not a regular file", str(path))
+        self.what = what
+
+
+def read_regular(path: str | Path, *, follow: bool = True) -> bytes:
+    """The bytes of ``path``; ``NotRegularFile`` when it is not a regular file, other
+    ``OSError``\\ s as raised (``FileNotFoundError``...). ``follow=False``: a symbolic
+    link is refused (``O_NOFOLLOW``), so the file checked is the file read."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a socket cannot be opened at all: say what it is
+            _check(path, os.stat(path, follow_symlinks=follow).st_mode)
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        _check(path, os.fstat(fd).st_mode)
+        return fh.read()
+
+
+def _check(path: str | Path, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise NotRegularFile(path, next((w for test, w in KINDS if test(mode)), "not a file"))
