@@ -170,7 +170,7 @@ def as_entry(text: str, value: str | AttendeeMapping) -> str | AttendeeEntry:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class MeetingSpec(_Strict):

@@ -266,7 +266,7 @@ TargetName = Annotated[str, AfterValidator(_short)]  # a room's (channel's, ...)
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class GroupSpec(Strict):

@@ -25,7 +25,7 @@ class TargetSafetySpec(BaseModel):
     per zone). ``max_removals`` here caps this target's removals, which then no longer
     count towards the plan-wide ``max_removals``."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     noun: ClassVar[str] = "target"  # what a target of this section is called in messages
 

@@ -68,7 +68,7 @@ class GrantFields(BaseModel):
     """``until``, ``reason`` and ``ticket``: what every mapping form of an entry says
     besides its member (a list entry's ``member:``, a meeting attendee's key)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     until: UntilValue = None
     reason: Text | None = Field(None, description="Why this member is here.")
