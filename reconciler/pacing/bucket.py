@@ -41,7 +41,10 @@ Adaptive: every call's outcome is reported (served, or answered 429), and
 
 A decrease voids the reservations made at the old rate: their callers ask again when they
 wake (the pacer checks ``decreased_at`` against the ticket's grant), so calls reserved
-before the 429s do not go on at the old rate for another ``threads / rate`` seconds.
+before the 429s do not go on at the old rate for another ``threads / rate`` seconds. A
+voided start that counted against other buckets too gives its interval back in those
+that did not slow (``give_back``): otherwise each voided start left a slot reserved there
+that no call used.
 
 So a quota lower than configured (or not known at all) is found in a few 429s and then
 followed, instead of being hammered by every thread in turn.
@@ -126,11 +129,20 @@ class Bucket:
         """The call granted last was answered (or failed on the way) at ``now``."""
         self.answered_at = max(self.answered_at, now)
 
-    def grant(self, at: float) -> None:
-        """Reserve a start at ``at`` (not before ``earliest``)."""
+    def grant(self, at: float) -> float:
+        """Reserve a start at ``at`` (not before ``earliest``). Returns the interval
+        reserved (0: unpaced), for ``give_back``."""
         rate = self.rate(at)
-        if rate is not None:
-            self.tat = max(self.tat, at) + 1.0 / rate
+        if rate is None:
+            return 0.0
+        self.tat = max(self.tat, at) + 1.0 / rate
+        return 1.0 / rate
+
+    def give_back(self, interval: float) -> None:
+        """A start reserved here (``grant`` returned ``interval``) will not be made: the
+        next request may start that much sooner. Only while no decrease came since the
+        grant (a decrease already voided every reservation made before it)."""
+        self.tat -= interval
 
     def served(self, now: float) -> None:
         """A request was answered (not 429) at ``now``."""

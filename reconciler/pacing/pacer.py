@@ -49,6 +49,7 @@ class Ticket:
     at: float
     waited: float  # seconds the caller slept for it
     granted: float  # when it was granted (reserved)
+    reserved: tuple[float, ...]  # the interval reserved in each key's bucket (0: unpaced)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ class Pacer:
         until then, rather than being reserved a second ahead and left idle.
 
         A start reserved before one of its buckets slowed down (a 429 decreased it) is void
-        when the caller wakes for it: the caller asks again, at the new rate."""
+        when the caller wakes for it: the caller asks again, at the new rate, and the
+        buckets that did not slow get its slot back (``Bucket.give_back``)."""
         while True:
             ticket = self._reserve(keys)
             if ticket.waited <= 0:
@@ -149,11 +151,15 @@ class Pacer:
 
     def _void(self, ticket: Ticket) -> bool:
         """Whether ``ticket`` was granted before one of its buckets decreased; if so it
-        is withdrawn (not counted, its shallow buckets let go)."""
+        is withdrawn (not counted, its shallow buckets let go, its interval given back in
+        the buckets that did not decrease: those that did voided it already)."""
         with self._answered:
             buckets = [self._bucket(k) for k in ticket.keys]
             if all(b.decreased_at <= ticket.granted for b in buckets):
                 return False
+            for b, interval in zip(buckets, ticket.reserved, strict=True):
+                if b.decreased_at <= ticket.granted:
+                    b.give_back(interval)
             self._granted -= 1
             for key in ticket.keys:
                 if self._holders.get(key) is ticket:
@@ -169,12 +175,11 @@ class Pacer:
         at: float,
     ) -> Ticket:
         """Reserve ``at`` in every bucket (the lock held); a shallow one is held."""
-        for _, b in buckets:
-            b.grant(at)
+        reserved = tuple(b.grant(at) for _, b in buckets)
         self._granted += 1
         wait = max(0.0, at - now)
         self._waited += wait
-        ticket = Ticket(keys, at, wait, now)
+        ticket = Ticket(keys, at, wait, now, reserved)
         for k, b in buckets:
             if b.shallow(at):
                 self._holders[k] = ticket

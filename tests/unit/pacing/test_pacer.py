@@ -18,6 +18,8 @@ BEARER = QuotaKey("messaging.bearer", "arn:bearer")
 CHANNEL_A = QuotaKey("messaging.channel-batch", "arn:channel/a")
 CHANNEL_B = QuotaKey("messaging.channel-batch", "arn:channel/b")
 WRITE_B = QuotaKey("messaging.channel-write", "arn:channel/b")
+IDENTITY = QuotaKey("identity")
+LIST_USERS = QuotaKey("identity.list-users")
 
 
 class FakeClock:
@@ -384,3 +386,37 @@ def test_a_call_paused_for_its_channel_s_batch_quota_ends_unstarted_when_stopped
     finally:
         interrupt.STOP.clear()
     assert p.stats().granted == 1
+
+
+def test_a_voided_start_gives_back_its_slot_in_the_buckets_that_did_not_slow() -> None:
+    """A ListAppInstanceUsers page counts against the identity quota (50/s) and its own
+    (10/s). The second page is reserved for its own quota's next slot; while it sleeps,
+    two DescribeAppInstanceUser lookups are answered 429, which slows the identity quota
+    (theirs) and voids the page's start. Asking again, the page goes at its slot, as
+    reserved, and the next page 0.1 s after it: the void gave the slot back in the
+    ListAppInstanceUsers bucket, which did not slow (it kept it: each page 0.1 s late)."""
+    clock = FakeClock()
+    p = pacer(clock)  # AWS's defaults: identity 50/s, identity.list-users 10/s
+    for _ in range(45):  # lookups at 50/s, 100.0 to 100.88
+        p.served(p.acquire(IDENTITY))
+    p.served(p.acquire(IDENTITY, LIST_USERS))  # the first page, at 100.9
+    in_flight = [p.acquire(IDENTITY) for _ in range(2)]  # lookups at 100.92 and 100.94
+    slowed: list[float] = []
+
+    def meanwhile(seconds: float) -> None:  # the 429s are answered while the page sleeps
+        if not slowed:
+            clock.advance(0.01)
+            for ticket in in_flight:
+                p.throttled(ticket)
+            slowed.append(p.rate(IDENTITY) or 0.0)
+            seconds -= 0.01
+        clock.sleep(seconds)
+
+    p._sleep = meanwhile  # type: ignore[method-assign]
+    second = p.acquire(IDENTITY, LIST_USERS)
+    assert slowed and slowed[0] < 50.0  # the identity quota slowed while the page slept
+    assert p.stats().decreases == 1  # ... and it alone
+    assert 100.95 + 1.0 / slowed[0] < 101.0  # so its new interval does not hold the page
+    assert second.at == pytest.approx(101.0)  # the slot reserved, not 101.1
+    assert p.acquire(IDENTITY, LIST_USERS).at == pytest.approx(101.1)  # not 101.2
+    assert p.stats().granted == 45 + 1 + 2 + 1 + 1
