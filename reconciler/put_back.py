@@ -1,6 +1,7 @@
 """Files put back as they were after a change that failed or was interrupted part way
 (``import --out``, ``import --adopt``): each removed if it did not exist before, else given
-its old bytes again (its line endings too). Ctrl-C and SIGTERM wait meanwhile, so that a
+its old bytes again (its line endings too), and the folders made for them removed again
+when they are empty. Ctrl-C and SIGTERM wait meanwhile, so that a
 second Ctrl-C cannot leave a file half put back, and are then dropped: the interrupt or
 failure under way is the one reported."""
 
@@ -15,8 +16,9 @@ from pathlib import Path
 SIGNALS = {signal.SIGINT, signal.SIGTERM}  # held while the files are put back
 
 
-def put_back(files: Iterable[tuple[Path, bytes | None]]) -> None:
-    """Each ``(path, bytes before)``: None, the file did not exist."""
+def put_back(files: Iterable[tuple[Path, bytes | None]], folders: Iterable[Path] = ()) -> None:
+    """Each ``(path, bytes before)``: None, the file did not exist. Then each of
+    ``folders`` (those the change created, innermost first) is removed if it is empty."""
     held = None
     if threading.current_thread() is threading.main_thread():
         held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
@@ -26,6 +28,9 @@ def put_back(files: Iterable[tuple[Path, bytes | None]]) -> None:
                 path.unlink(missing_ok=True)
             else:
                 path.write_bytes(before)
+        for folder in folders:
+            with contextlib.suppress(OSError):  # not empty (or gone): not ours to remove
+                folder.rmdir()
     finally:
         if held is not None:
             with contextlib.suppress(KeyboardInterrupt):  # raised by the call itself

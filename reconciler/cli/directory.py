@@ -60,7 +60,8 @@ def settings_account(directory: Path) -> tuple[Path | None, str | None]:
 def write_files(out: Path, files: dict[str, str], force: bool) -> None:
     """Write ``files`` (path under ``out`` -> text); without ``force``, none at all when
     any exists already (a UsageError naming them). Failing or interrupted part way, none:
-    the files written so far are put back as they were (removed, or their old bytes)."""
+    the files written so far are put back as they were (removed, or their old bytes), and
+    the folders made for them (``out`` too) are removed again when empty."""
     existing = [p for p in files if (out / p).exists()]
     if existing and not force:
         n = len(existing)
@@ -71,16 +72,35 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
             "nothing was written (use --force to overwrite them)"
         )
     written: list[tuple[Path, bytes | None]] = []  # each file written, and what it held
+    made: list[Path] = []  # each folder created for them (``out`` too), outermost first
     try:
         for relative, text in files.items():
             path = out / relative
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                make_folders(path.parent, made)
                 written.append((path, path.read_bytes() if path.exists() else None))
                 path.write_text(text, encoding="utf-8")
             except OSError as exc:
                 reason = exc.strerror or exc
                 raise UsageError(f"cannot write {path}: {reason}; nothing was written") from None
     except BaseException:  # failed or interrupted (Ctrl-C) part way: as they were
-        put_back(reversed(written))
+        put_back(reversed(written), reversed(made))
         raise
+
+
+def make_folders(folder: Path, made: list[Path]) -> None:
+    """``folder`` and its missing parents, each added to ``made`` (outermost first) before
+    it is created, so that an interrupt leaves none unlisted; one found made meanwhile by
+    someone else is not listed."""
+    missing = []
+    while not folder.is_dir() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for new in reversed(missing):
+        made.append(new)
+        try:
+            new.mkdir()
+        except FileExistsError:
+            made.remove(new)
+            if not new.is_dir():
+                raise

@@ -33,7 +33,7 @@ from reconciler.importer import (
 from reconciler.parallel import pmap
 from reconciler.providers.base import RoomsDirectory
 from reconciler.render.safe import shown
-from reconciler.runner import reads_only
+from reconciler.runner import on_interrupt
 
 # -- import --------------------------------------------------------------------------------
 
@@ -79,7 +79,10 @@ from reconciler.runner import reads_only
     "directory's files that declare their rooms, for a pull request (--room: only those).",
 )
 @pass_app
-@reads_only("import")
+# --out: the files written so far are put back, and the folders made for them removed
+@on_interrupt(
+    "import", "nothing in Chime was changed (import only reads it), and nothing was written"
+)
 def import_(
     app: AppContext,
     accounts: tuple[str, ...],

@@ -473,3 +473,65 @@ def test_import_that_cannot_write_a_file_puts_back_those_it_wrote(
     assert forced.stderr.endswith("; nothing was written\n")
     assert first.read_text() == "# mine\n"  # overwritten, then put back
     assert files_under(out) == [names[0]]  # the others written before it: removed
+
+
+def folders_under(directory: Path) -> list[str]:
+    return sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_dir())
+
+
+@pytest.mark.parametrize("yours", [False, True])
+def test_import_that_cannot_write_removes_the_folders_it_made_and_only_those(
+    emulator: EmulatorServer, tmp_path: Path, yours: bool
+) -> None:
+    """Two accounts: a folder per account under rooms/. The second account's folder cannot
+    be made (a file is in the way), so the first account's files, written already, are
+    removed, and so is the folder made for them; rooms/, which was there before, stays,
+    and so does an empty folder that was there before (``yours``)."""
+    emulator.reset(big_seed())
+    out = tmp_path / "d"
+    (out / "rooms").mkdir(parents=True)
+    (out / "rooms" / ACC2).write_text("# in the way\n")
+    if yours:
+        (out / "rooms" / ACC).mkdir()
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    failed = run(emulator, tmp_path / "none", "import", "--out", str(out))
+    assert failed.exit_code == 1
+    assert failed.stderr == (
+        f"Error: cannot write {out / 'rooms' / ACC2 / 'ops.yaml'}: File exists; "
+        "nothing was written\n"
+    )
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+    assert folders_under(out) == (["rooms", f"rooms/{ACC}"] if yours else ["rooms"])
+
+
+@pytest.mark.parametrize("fault", [KeyboardInterrupt, OSError])
+def test_import_into_a_new_folder_interrupted_or_failing_leaves_no_folder(
+    emulator: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: type
+) -> None:
+    """`--out new/d` where neither exists: a Ctrl-C (or a full disk) at the second
+    account's file, once every folder is made and the first account's files are written,
+    leaves none of them behind, not even empty."""
+    emulator.reset(big_seed())
+    out = tmp_path / "new" / "d"
+    write_text = Path.write_text
+    written: list[Path] = []
+
+    def second_account_fails(self: Path, *args: Any, **kwargs: Any) -> int:
+        if self.is_relative_to(out):
+            written.append(self)
+            if self.parent.name == ACC2:
+                raise fault() if fault is KeyboardInterrupt else OSError(28, "No space left")
+        return write_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", second_account_fails)
+    done = run(emulator, tmp_path / "none", "import", "--out", str(out))
+    assert {p.parent.name for p in written} == {ACC, ACC2}  # both folders were made
+    assert done.exit_code == (130 if fault is KeyboardInterrupt else 1)
+    assert done.stderr.splitlines()[-1] == (
+        "Error: Interrupted before import finished: nothing in Chime was changed (import "
+        "only reads it), and nothing was written."
+        if fault is KeyboardInterrupt
+        else f"Error: cannot write {out / 'rooms' / ACC2 / 'ops.yaml'}: No space left; "
+        "nothing was written"
+    )
+    assert not (tmp_path / "new").exists()

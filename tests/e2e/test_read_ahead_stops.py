@@ -132,6 +132,11 @@ def says_interrupted(command: str) -> str:
     """The last line of a run interrupted while it reads (``apply``: before it applies)."""
     if command == "apply":
         return "Error: Interrupted before applying anything: nothing was applied."
+    if command == "import":  # nor any file (--out)
+        return (
+            "Error: Interrupted before import finished: nothing in Chime was changed "
+            "(import only reads it), and nothing was written."
+        )
     return (
         f"Error: Interrupted before {command} finished: nothing in Chime was changed "
         f"({command} only reads it)."
