@@ -47,7 +47,7 @@ from reconciler.desired.model import Safety
 from reconciler.errors import AwsError
 from reconciler.kinds import Kind, RoleValue
 from reconciler.plan import Action, Change, Plan, TargetPlan
-from reconciler.providers.base import Writer
+from reconciler.providers.base import CONFLICT, Writer
 from reconciler.refs import TargetKey
 from reconciler.retry_policy import (
     TRANSIENT_CODES,
@@ -59,7 +59,6 @@ from reconciler.retry_policy import (
 from reconciler.safety import elevated_after
 
 SKIPPED = "Skipped"
-CONFLICT = "Conflict"
 NOT_FOUND_CODES = frozenset({"NotFound", "NotFoundException"})
 SKIP_MESSAGE = "not attempted: adding {a} {elevated} to this {noun} failed first"
 CONFLICT_ROUNDS = 3  # reads and writes to settle a member others change at the same time

@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 ReadProgress = Callable[[TargetKey], None]
 
 
+# ``ItemError.code`` of a member that is there already (the batch calls' ErrorCode): the
+# applier reads its live role and settles it (``already present`` when it matches)
+CONFLICT = "Conflict"
+
+
 @dataclass(frozen=True)
 class ItemError:
     """A per-item failure in a batch response (``Errors[]``): AWS ErrorCode and message."""

@@ -37,7 +37,7 @@ from reconciler.kinds import RoleValue
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, HIDDEN, MODERATOR
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.parallel import pmap
-from reconciler.providers.base import ItemError, ReadProgress
+from reconciler.providers.base import CONFLICT, ItemError, ReadProgress
 from reconciler.providers.messaging_api import PAGE, MessagingApi
 from reconciler.providers.registry import ProviderOptions
 from reconciler.providers.resolve import Costs, resolve_cheapest
@@ -48,6 +48,7 @@ from reconciler.shard import Shard
 
 T = TypeVar("T")
 R = TypeVar("R")
+CONFLICT_EXCEPTION = "ConflictException"  # the error code of a call (not a batch item)
 
 
 def live_ref(identity: Mapping[str, Any]) -> tuple[MemberRef, MemberKind, str]:
@@ -417,13 +418,24 @@ class ModeratorsProvider(_ChannelsBase):
         """One CreateChannelModerator: the kind's batches hold one member. The call is
         retried as a whole (``call_with_retry``); failing for good, it raises ``AwsError``
         like a failed batch call, so the applier reports the member failed and does not
-        retry it again as a failed item (which would square its attempts)."""
+        retry it again as a failed item (which would square its attempts).
+
+        ``ConflictException`` (AWS lists it for this call without saying when; the
+        emulator answers it for a moderator already there) is this member's conflict, as
+        a batch's ``Conflict`` item: the applier reads the moderators and settles it
+        (``already present``) instead of failing. A success for one already there (the
+        other answer AWS may give) is a plain success."""
         if len(items) != 1:
             raise ValueError(f"CreateChannelModerator takes one member, not {len(items)}")
         member_id, _ = items[0]
-        self.api.create_moderator(
-            target_id, member_id, self.dir.bearer_for(target_id, target.scope)
-        )
+        try:
+            self.api.create_moderator(
+                target_id, member_id, self.dir.bearer_for(target_id, target.scope)
+            )
+        except AwsError as exc:
+            if exc.code != CONFLICT_EXCEPTION:
+                raise
+            return {member_id: ItemError(member_id, CONFLICT, exc.message)}
         return {}
 
     def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
