@@ -32,7 +32,8 @@ happened: ``Conflict`` on create means the member is already there: its live rol
 and it is done and reported ``already present`` (not ``added``, and no update call) when
 the role matches; otherwise the role is set (in place, or by re-creation). A member found
 gone meanwhile is created again, so a bot whose role changes by re-creation is never left
-absent by a completed apply. ``NotFound`` on delete means ``already gone``: done.
+absent by a completed apply; those creates' transient item errors are retried with the
+same backoff and budgets as any item's. ``NotFound`` on delete means ``already gone``.
 """
 
 from __future__ import annotations
@@ -476,12 +477,17 @@ class _TargetRun:
     def _conflict(self, i: int, c: Change) -> None:
         """The create met a member already there (another apply, at the same time?): read
         its role; the same role is done (``already present``, no write); another role is
-        set (in place, or by re-creation); gone again meanwhile, it is created again."""
+        set (in place, or by re-creation); gone again meanwhile, it is created again.
+
+        Up to ``CONFLICT_ROUNDS`` creates met by ``Conflict``; a create answered with a
+        transient code is retried as any batch item is: after the policy's backoff
+        (logged at -vv), within the same budgets (``item_attempts``), not as a round."""
         want = _role_after(c)
         already = True  # until this apply writes the role itself
         role: RoleValue | None = None
+        rounds = transient = 0
         try:
-            for _ in range(CONFLICT_ROUNDS):
+            while rounds < CONFLICT_ROUNDS:
                 role = self.p.member_role(self.tp.key, self.tp.target_id, c.member_id)
                 if role == want:
                     self._done(i, c, already=already)
@@ -500,9 +506,17 @@ class _TargetRun:
                 if err is None:
                     self._done(i, c)
                     return
-                if err.code != CONFLICT and err.code not in TRANSIENT_CODES:
+                if err.code in TRANSIENT_CODES:
+                    transient += 1
+                    if transient >= item_attempts(self.retry, err.code):
+                        self._done(i, c, err.code, gave_up(err.message, transient))
+                        return
+                    self._log_item_retry([(i, c, err.code, err.message)], transient)
+                    continue
+                if err.code != CONFLICT:
                     self._done(i, c, err.code, err.message)
                     return
+                rounds += 1
         except AwsError as exc:
             self._done(i, c, exc.code, exc.message)
             return

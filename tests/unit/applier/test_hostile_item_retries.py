@@ -7,7 +7,7 @@ import logging
 import random
 
 import pytest
-from test_applier_order_and_errors import FakeRooms, create, plan_of
+from test_applier_order_and_errors import A, FakeRooms, M, create, plan_of
 
 from reconciler.applier import apply
 from reconciler.providers.retry import DEFAULT_ATTEMPTS, RetryPolicy
@@ -73,4 +73,33 @@ def test_each_per_item_retry_is_logged_at_debug_with_code_members_and_delay(
         "(a@x.io, b@x.io); retry 1 of 29 in 0.000s",
         "batch create (room ops, id ops): ServiceFailure (item says ServiceFailure) for 1 "
         "member (b@x.io); retry 2 of 9 in 0.000s",
+    ]
+
+
+def test_a_create_settling_a_conflict_backs_off_as_the_policy_says() -> None:
+    """The bot was there as Member (another apply): re-created as Administrator, its create
+    is throttled twice, each retried after the policy's delay (not at once)."""
+    fake = FakeRooms({"ops": {"bot:Pager": M}})
+    fake.item_errors = {"bot:Pager": ["Conflict", "Throttled", "Throttled"]}
+    slept: list[float] = []
+    waits = RetryPolicy(sleep=slept.append, rng=random.Random(7))
+    result = apply(plan_of(create("bot:Pager", A)), fake, retry=waits)  # type: ignore[arg-type]
+    assert result.ok and fake.rooms["ops"] == {"bot:Pager": A}
+    same = RetryPolicy(rng=random.Random(7))
+    assert slept == [same.delay(1), same.delay(2)] and all(s > 0 for s in slept)
+
+
+@pytest.mark.parametrize(
+    ("code", "attempts"),
+    [("Throttled", 3 * DEFAULT_ATTEMPTS), ("ServiceUnavailable", DEFAULT_ATTEMPTS)],
+)
+def test_a_create_settling_a_conflict_gets_the_items_budget_not_the_conflict_rounds(
+    code: str, attempts: int
+) -> None:
+    fake = FakeRooms({"ops": {"bot:Pager": M}})
+    fake.item_errors = {"bot:Pager": ["Conflict"] + [code] * attempts}
+    result = apply(plan_of(create("bot:Pager", A)), fake, retry=policy())  # type: ignore[arg-type]
+    assert [op for op, _, _ in fake.log].count("create") == 1 + attempts
+    assert [(r.error_code, r.error_message) for r in result.failed] == [
+        (code, f"item says {code} (gave up after {attempts} attempts)")
     ]
