@@ -82,4 +82,9 @@ def documents(
 
 def write(out: Path, files: dict[str, str], force: bool) -> None:
     write_files(out, files, force)
+    wrote(out, files)
+
+
+def wrote(out: Path, files: dict[str, str]) -> None:
+    """Say that ``files`` were written (by ``write``, or with the rooms' files)."""
     click.echo(f"Wrote {len(files)} channel file{'' if len(files) == 1 else 's'} under {out}.")

@@ -168,9 +168,8 @@ def import_(
         click.echo(text + "".join(channel_files.values()), nl=False)
         click.echo(_summary(imported, account_ids), err=True)
         return
-    if channel_files:
-        import_channels.write(out, channel_files, force)
-    _write_directory(out, imported, account_ids, prune=prune, force=force)
+    # one write: failing or interrupted part way, neither the channels' nor the rooms'
+    _write_directory(out, imported, account_ids, channel_files, prune=prune, force=force)
 
 
 def _accounts(app: AppContext, provider: RoomsDirectory, given: Iterable[str]) -> list[str]:
@@ -217,6 +216,7 @@ def _write_directory(
     out: Path,
     rooms: Sequence[ImportedRoom],
     accounts: Sequence[str],
+    channel_files: dict[str, str],
     *,
     prune: bool,
     force: bool,
@@ -238,7 +238,9 @@ def _write_directory(
     files = directory_files(
         rooms, ImportOptions(default, prune), write_settings=settings_path is None, leave=leave
     )
-    write_files(out, files, force)
+    write_files(out, {**channel_files, **files}, force)
+    if channel_files:
+        import_channels.wrote(out, channel_files)
     n = len(files) - (settings_path is None)
     written = f"{n} room file{'' if n == 1 else 's'}"
     if settings_path is None:

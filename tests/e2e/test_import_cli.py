@@ -3,12 +3,15 @@ files it writes, the round trip (import, then plan: `No changes.`), refusals, ca
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from conftest import ACCOUNT, seed_doc
+from test_create_retries_e2e import CHAT_SEED, CHAT_SETTINGS
 
 from reconciler.cli.main import cli
 from reconciler.emulator import EmulatorServer
@@ -535,3 +538,34 @@ def test_import_into_a_new_folder_interrupted_or_failing_leaves_no_folder(
         "nothing was written"
     )
     assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_import_of_rooms_and_channels_writes_both_or_neither(
+    emulator: EmulatorServer, write_desired: Any, cli: Any, workdir: Path, force: bool
+) -> None:
+    """The channels' file and the rooms' files are one write: a room file that cannot be
+    written (in the way without --force; a folder where it goes with it) leaves no
+    channel file behind either, and no channels/ folder."""
+    emulator.reset(
+        {**seed_doc(users=("alice",), rooms={"ops": [("alice", "Member")]}), **CHAT_SEED}
+    )
+    settings = f"account: {ACCOUNT}\n" + textwrap.dedent(CHAT_SETTINGS)
+    write_desired({"settings.yaml": settings, "teams/other.yaml": "rooms:\n  other: {}\n"})
+    out = workdir / "desired-state"
+    if force:
+        (out / "rooms" / "ops.yaml").mkdir(parents=True)
+    else:
+        (out / "rooms").mkdir()
+        (out / "rooms" / "ops.yaml").write_text("# mine\n")
+    before = {p: p.read_bytes() if p.is_file() else None for p in out.rglob("*")}
+    run = cli("import", "--out", "desired-state", *(["--force"] if force else []))
+    assert run.exit_code == 1
+    assert run.stdout == ""
+    assert run.err_lines[-1] == (
+        "Error: cannot write desired-state/rooms/ops.yaml: Is a directory; nothing was written"
+        if force
+        else "Error: 1 file exists already: desired-state/rooms/ops.yaml; nothing was "
+        "written (use --force to overwrite them)"
+    )
+    assert {p: p.read_bytes() if p.is_file() else None for p in out.rglob("*")} == before
