@@ -13,13 +13,11 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag
 
 from reconciler.channel_refs import parse_channel_member
+from reconciler.desired.arns import CHANNEL_ARN
 from reconciler.desired.owners import Owners
 from reconciler.desired.spec import NonBlank, Strict, entry_present, entry_valid
 from reconciler.desired.target_safety import ChannelSafetySpec
 from reconciler.governance.entries import MAPPING_TAG, TEXT_TAG, EntryBase, which_entry
-
-CHANNEL_ARN = r"^arn:aws:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+/channel/[^/]+$"
-
 
 ChannelReference = Annotated[
     str,

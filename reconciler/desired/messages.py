@@ -18,6 +18,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from reconciler.desired.arns import FORMS
 from reconciler.desired.yamlpos import Path, Positions
 from reconciler.errors import Problem
 from reconciler.governance.entries import strip_tags
@@ -191,7 +192,10 @@ def humanise(
     if kind == "less_than_equal":
         return path, f"must be at most {ctx.get('le')}, got {value}"
     if kind == "string_pattern_mismatch":
-        return path, "must not be blank"
+        form = FORMS.get(str(ctx.get("pattern")))
+        if form is None:
+            return path, "must not be blank"  # NON_BLANK: the one other pattern
+        return path, f"expected {form}, got {value!r}"
     if "message" in ctx:  # our own PydanticCustomError
         return path, str(ctx["message"])
     text = str(error["msg"]).removeprefix("Value error, ")

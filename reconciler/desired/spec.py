@@ -32,6 +32,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from reconciler.channel_refs import parse_channel_member
+from reconciler.desired.arns import APP_INSTANCE_ARN, FORMS
 from reconciler.desired.meeting_spec import CustomProfiles
 from reconciler.desired.model import (
     DEFAULT_MAX_REMOVAL_FRACTION,
@@ -320,7 +321,6 @@ class SafetySpec(Strict):
     )
 
 
-APP_INSTANCE_ARN = r"^arn:aws:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+$"
 MAX_BEARERS = 100  # an app instance has at most 100 AppInstanceAdmins
 
 
@@ -352,9 +352,7 @@ class AppInstanceSpec(Strict):
     one `bearer`, or several `bearers` the work is spread across (each channel is read and
     written by one of them; each has its own request quota)."""
 
-    arn: str = Field(
-        pattern=APP_INSTANCE_ARN, description="arn:aws:chime:REGION:ACCOUNT:app-instance/ID"
-    )
+    arn: str = Field(pattern=APP_INSTANCE_ARN, description=FORMS[APP_INSTANCE_ARN])
     bearer: Bearer | None = None
     bearers: list[Bearer] | None = Field(
         None,
@@ -403,9 +401,22 @@ def _rate(value: float | None) -> float | None:
     return value
 
 
+def _not_a_switch(value: object) -> object:
+    """YAML reads ``off`` (and ``no``, ``false``) as false: the command line's ``--rate
+    QUOTA=off`` is written null here."""
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "rate",
+            "expected a number of requests per second, or null for an unknown quota "
+            f"(`--rate QUOTA=off`), got {str(value).lower()}",
+        )
+    return value
+
+
 QuotaName = Annotated[str, AfterValidator(_quota_name)]
 Rate = Annotated[
     float | None,
+    BeforeValidator(_not_a_switch),
     AfterValidator(_rate),
     Field(description="Requests per second; null: no known quota (paced only after a 429)."),
 ]

@@ -96,3 +96,14 @@ def test_a_bad_rate_in_settings_names_file_and_line(write_desired, cli) -> None:
         "messaging.user-list, messaging.list-channels, identity, identity.list-users, "
         "meetings"
     )
+
+
+def test_off_in_settings_rates_says_to_write_null(write_desired, cli) -> None:
+    # YAML reads `off` as false: the command line's spelling, not settings.yaml's
+    write_desired({"settings.yaml": "account: '1111'\nrates:\n  chime: off\n"})
+    run = cli("validate")
+    assert run.exit_code == 1
+    assert run.err_lines[0] == (
+        "desired-state/settings.yaml:3: rates.chime: expected a number of requests per "
+        "second, or null for an unknown quota (`--rate QUOTA=off`), got false"
+    )

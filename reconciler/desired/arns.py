@@ -1,0 +1,13 @@
+"""The ARN forms a desired-state file may declare: each pattern (what the models check)
+beside the form an error message shows when a value does not match it."""
+
+from __future__ import annotations
+
+APP_INSTANCE_ARN = r"^arn:aws:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+$"
+CHANNEL_ARN = r"^arn:aws:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+/channel/[^/]+$"
+
+# pattern -> the form a message names (``desired.messages``)
+FORMS = {
+    APP_INSTANCE_ARN: "arn:aws:chime:REGION:ACCOUNT:app-instance/ID",
+    CHANNEL_ARN: "arn:aws:chime:REGION:ACCOUNT:app-instance/ID/channel/ID",
+}

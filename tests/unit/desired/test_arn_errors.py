@@ -1,0 +1,60 @@
+"""A malformed ARN is reported with the form it must have (it was "must not be blank",
+the message of the other pattern the models check), at its line; a blank value still says
+it must not be blank."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reconciler.desired.loader import load_desired
+from reconciler.errors import DesiredStateError
+
+INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
+SETTINGS = f"app_instances:\n  chat: {{arn: '{INSTANCE}', bearer: 'user:r'}}\n"
+
+
+def problems(root: Path, settings: str, chat: str) -> list[str]:
+    root.mkdir()
+    (root / "settings.yaml").write_text(settings)
+    (root / "chat.yaml").write_text(chat)
+    with pytest.raises(DesiredStateError) as caught:
+        load_desired(root)
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize("arn", ["arn:bogus", "nonsense", f"{INSTANCE}/channel/"])
+def test_a_malformed_channel_arn_names_the_form_it_must_have(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, arn: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    chat = f"channels:\n  ops:\n    arn: '{arn}'\n    members: [user:a]\n"
+    assert problems(Path("ds"), SETTINGS, chat) == [
+        "ds/chat.yaml:3: channels.ops.arn: expected "
+        f"arn:aws:chime:REGION:ACCOUNT:app-instance/ID/channel/ID, got '{arn}'"
+    ]
+
+
+def test_a_malformed_app_instance_arn_names_the_form_it_must_have(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    bad = "arn:aws:chime:us-east-1:1:app-instance/x"  # a 1-digit account
+    settings = f"app_instances:\n  chat: {{arn: '{bad}', bearer: 'user:r'}}\n"
+    found = problems(Path("ds"), settings, "channels:\n  ops:\n    members: [user:a]\n")
+    assert found[0] == (
+        "ds/settings.yaml:2: app_instances.chat.arn: expected "
+        "arn:aws:chime:REGION:ACCOUNT:app-instance/ID, "
+        "got 'arn:aws:chime:us-east-1:1:app-instance/x'"
+    )
+
+
+def test_a_blank_value_still_must_not_be_blank(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    chat = "channels:\n  ops:\n    app_instance: '  '\n    members: [user:a]\n"
+    assert "ds/chat.yaml:3: channels.ops.app_instance: must not be blank" in problems(
+        Path("ds"), SETTINGS, chat
+    )
