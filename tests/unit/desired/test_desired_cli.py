@@ -46,6 +46,15 @@ def test_validate_says_one_room_not_one_rooms(monkeypatch: pytest.MonkeyPatch) -
     assert result.stdout == "Desired state is valid: 1 room, 0 memberships in 3 files.\n"
 
 
+def test_validate_counts_with_thousands_separators(tmp_path: Path) -> None:
+    members = "".join(f"    - u{i}@example.com\n" for i in range(1200))
+    room = f"rooms:\n  big:\n    account: '1111'\n    members:\n{members}"
+    (tmp_path / "r.yaml").write_text(room)
+    result = run("--desired", str(tmp_path), "validate")
+    assert result.exit_code == 0
+    assert result.stdout == "Desired state is valid: 1 room, 1,200 memberships in 1 file.\n"
+
+
 def test_validate_verbose_lists_rooms(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     result = run("-v", "validate")
