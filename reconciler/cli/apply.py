@@ -35,6 +35,7 @@ from reconciler.planfile import load_plan, read_origin
 from reconciler.redact import redact_url
 from reconciler.render import render_plan
 from reconciler.render.apply import Timings, render_apply, render_apply_json
+from reconciler.render.text import ALLOWED_HINT
 from reconciler.safety import check
 from reconciler.shard import Shard
 
@@ -202,6 +203,10 @@ def apply(
             for v in plan.violations:
                 click.echo(f"Error: refusing this plan: {v}", err=True)
         ctx.exit(1)
+    if plan.violations and not shows:  # --quiet: the override still shows in a CI log
+        for v in plan.violations:
+            click.echo(f"Warning: unsafe plan: {v}", err=True)
+        click.echo(ALLOWED_HINT, err=True)
     planned = time.monotonic() - started
     if plan.has_changes and asks:
         _confirm(err=fmt == "json")

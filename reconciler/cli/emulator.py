@@ -57,7 +57,8 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     default=0.0,
     show_default=True,
     type=click.FloatRange(0, 1),
-    help="Share of calls answered 429 ThrottledClientException.",
+    help="Share of calls answered 429 ThrottledClientException (ThrottlingException for "
+    "the meetings API).",
 )
 @click.option(
     "--error-rate",
@@ -71,7 +72,8 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     default=0.0,
     show_default=True,
     type=click.FloatRange(0, 1),
-    help="Share of BatchCreateRoomMembership items failing with ErrorCode Throttled.",
+    help="Share of batch-create items (BatchCreateRoomMembership, BatchCreateAttendee) "
+    "failing with ErrorCode Throttled (Throttling for attendees); the call itself succeeds.",
 )
 @click.option(
     "--tps",

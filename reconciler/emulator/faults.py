@@ -5,7 +5,8 @@ the same sequence of calls meets the same faults on every run, even when threads
 interleave calls to different operations. Knobs (``FaultConfig``):
 
 - ``latency_ms``: added to every call before it is answered;
-- ``throttle_rate``: share of calls answered 429 ThrottledClientException;
+- ``throttle_rate``: share of calls answered 429 ThrottledClientException
+  (ThrottlingException for meetings);
 - ``error_rate``: share of calls answered 5xx: half ServiceUnavailableException (503),
   half ServiceFailureException (500);
 - ``item_error_rate``: share of batch-create items (BatchCreateRoomMembership,

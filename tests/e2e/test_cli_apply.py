@@ -391,6 +391,32 @@ def test_unsafe_plan_is_not_applied_unless_allowed(
     assert members("crowd") == {"uid-u00": "Administrator"}
 
 
+def test_quiet_apply_of_an_unsafe_plan_still_says_it_was_allowed(
+    seed: Any, write_desired: Any, cli: Any, members: Members
+) -> None:
+    # a CI log of `apply --quiet --allow-unsafe` shows that the safety rules were overridden
+    crowd = [f"u{i:02}" for i in range(12)]
+    seed(users=crowd, rooms={"crowd": [(u, "Member") for u in crowd]})
+    write_desired(
+        {
+            "rooms.yaml": f"""
+                rooms:
+                  crowd: {{account: "{ACCOUNT}", prune: true, administrators: [u00@example.com]}}
+                """
+        }
+    )
+    allowed = cli("apply", "--auto-approve", "--allow-unsafe", "--quiet")
+    assert allowed.exit_code == 0
+    assert allowed.err_lines == [
+        "Warning: unsafe plan: Too many removals: 11 is over the limit of 10 (safety.max_removals)",
+        "Warning: unsafe plan: [crowd] Too many removals: 91.67% is over 25.00% (11/12) "
+        "(safety.max_removal_fraction)",
+        "Proceeding anyway: --allow-unsafe was given.",
+    ]
+    assert allowed.lines[-1] == "Apply complete! Memberships: 0 added, 1 changed, 11 removed."
+    assert members("crowd") == {"uid-u00": "Administrator"}
+
+
 def test_plan_with_errors_is_not_applied_and_the_last_line_says_why(
     ops: Any, write_desired: Any, cli: Any, calls: Calls
 ) -> None:
