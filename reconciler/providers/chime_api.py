@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
+from reconciler.errors import AwsError
 from reconciler.kinds.rooms import ROOM_BATCH  # BatchCreateRoomMembership: 50
 from reconciler.live import LiveMember
 from reconciler.pacing import Pacer, QuotaKey
@@ -23,10 +24,17 @@ from reconciler.refs import MemberKind, MemberRef, Role
 ACCOUNTS_PAGE = 200  # ListAccounts MaxResults: 1-200
 ROOMS_PAGE = 99  # ListRooms
 MEMBERSHIPS_PAGE = 99  # ListRoomMemberships
+NOT_FOUND = "NotFoundException"
 BOTS_PAGE = 99  # ListBots
 USERS_PAGE = 200  # ListUsers
 # Every call of the Amazon Chime API counts against one rate for the AWS account.
 CHIME_QUOTA = (QuotaKey("chime"),)
+
+
+def no_account(exc: BaseException) -> bool:
+    """``exc`` is ListRooms' answer that the account does not exist: an error of the rooms
+    declared in it, not of the whole read."""
+    return isinstance(exc, AwsError) and exc.operation == "ListRooms" and exc.code == NOT_FOUND
 
 
 @dataclass(frozen=True, order=True)

@@ -41,7 +41,7 @@ from reconciler import interrupt
 from reconciler.live import LiveMember
 from reconciler.parallel import PriorityPool
 from reconciler.providers.base import ReadProgress
-from reconciler.providers.chime_api import Room
+from reconciler.providers.chime_api import Room, no_account
 from reconciler.refs import TargetKey
 
 Listing = list[LiveMember] | None  # a room's members; None: no room with that id
@@ -185,7 +185,9 @@ class RoomReadAhead:
             try:
                 return fn(*args)
             except Exception as exc:
-                if not stop.is_set() and not interrupt.requested():
+                # no such account: the read that uses this listing reports it, at its
+                # rooms; the other accounts' reads go on
+                if not stop.is_set() and not interrupt.requested() and not no_account(exc):
                     self._failed(exc, stop, key)
                 raise
 

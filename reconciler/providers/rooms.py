@@ -30,7 +30,7 @@ from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.pacing import Pacer
 from reconciler.parallel import pmap
 from reconciler.providers.base import ItemError
-from reconciler.providers.chime_api import Bot, ChimeApi, Room, User
+from reconciler.providers.chime_api import NOT_FOUND, Bot, ChimeApi, Room, User, no_account
 from reconciler.providers.paced import ClientProvider
 from reconciler.providers.read_ahead import Listing, RoomReadAhead
 from reconciler.providers.resolve import resolve_emails
@@ -40,7 +40,6 @@ from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
 T = TypeVar("T")
 R = TypeVar("R")
 
-NOT_FOUND = "NotFoundException"
 _REF = attrgetter("ref")
 
 
@@ -184,7 +183,16 @@ class RoomsProvider(ClientProvider[ChimeApi]):
                 by_name[t.key.scope].append(t)
         for account, targets in sorted(by_name.items()):
             rooms: dict[str, list[Room]] = defaultdict(list)
-            for room in self.api.list_rooms(account) if ahead is None else ahead.rooms(account):
+            try:
+                in_account = self.api.list_rooms(account) if ahead is None else ahead.rooms(account)
+            except AwsError as exc:
+                if not no_account(exc):
+                    raise
+                # its rooms' error, where each is declared; the other rooms are planned
+                msg = f"no Chime account {account} ({exc.operation} answered {exc.code})"
+                problems.extend(_problem(t, t.location, msg) for t in targets)
+                continue
+            for room in in_account:
                 rooms[room.name].append(room)
             for t in targets:
                 matches = sorted(rooms.get(t.key.name, []))

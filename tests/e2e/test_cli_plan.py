@@ -385,3 +385,27 @@ def test_a_plan_with_errors_in_markdown_says_so_on_stderr_and_its_saved_file_is_
         "Error: the plan has 1 error (listed in the markdown output); exit 1.",
         "Saved the plan to p.json; it has errors, so apply will refuse it.",
     ]
+
+
+def test_a_room_in_an_account_chime_does_not_have_is_an_error_at_its_line(
+    ops: Any, write_desired: Any, cli: Any
+) -> None:
+    # the other rooms are planned; the plan has an error naming the file and line (it
+    # failed as a whole: "ListRooms failed (account ...): NotFoundException")
+    write_desired(
+        {
+            "elsewhere.yaml": """
+                rooms:
+                  ghost:
+                    account: "999999999999"
+                    members: [alice@example.com]
+                """
+        }
+    )
+    run = cli("plan")
+    assert run.exit_code == 1
+    assert (
+        "Error: desired-state/elsewhere.yaml:2: no Chime account 999999999999 "
+        "(ListRooms answered NotFoundException)"
+    ) in run.lines
+    assert run.lines[-1] == ops.plan[-1]  # incident, releases, quiet: planned as before

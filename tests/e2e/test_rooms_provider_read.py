@@ -309,15 +309,21 @@ def test_throttling_and_server_errors_are_retried_to_the_same_result(
     assert counts["ListRoomMemberships"] > sum(math.ceil(max(i * 40, 1) / 99) for i in range(6))
 
 
-def test_aws_error_names_the_operation_and_code(emulator: EmulatorServer) -> None:
+def test_an_account_chime_does_not_have_is_a_problem_of_its_rooms(
+    emulator: EmulatorServer,
+) -> None:
+    # ListRooms answers NotFoundException: its rooms' problem, located where each is
+    # declared, and the other rooms are read (it failed the whole read with an AwsError)
     emulator.reset(seed(users=1, rooms={"id-a": []}))
     other = "99999999-0000-0000-0000-000000000000"
-    with pytest.raises(AwsError) as info:
-        provider(emulator).read(desired(room("a", account=other)))
-    assert (info.value.operation, info.value.code) == ("ListRooms", "NotFoundException")
-    assert str(info.value) == (
-        f"ListRooms failed (account {other}): NotFoundException: Account {other} not found."
-    )
+    live = provider(emulator).read(desired(room("a", account=other), room("b", room_id="id-a")))
+    assert [(p.target, p.message) for p in live.problems] == [
+        (
+            TargetKey(TargetKind.ROOM, other, "a"),
+            f"no Chime account {other} (ListRooms answered NotFoundException)",
+        )
+    ]
+    assert list(live.targets) == [TargetKey(TargetKind.ROOM, ACC, "b")]
 
 
 def test_persistent_throttling_gives_up_with_the_code(emulator: EmulatorServer) -> None:
@@ -325,7 +331,10 @@ def test_persistent_throttling_gives_up_with_the_code(emulator: EmulatorServer) 
     emulator.set_faults(throttle_rate=1.0)
     with pytest.raises(AwsError) as info:
         provider(emulator).read(desired(room("a", room_id="id-a")))
-    assert info.value.code == "ThrottledClientException"
+    assert (info.value.operation, info.value.code) == (
+        "ListRoomMemberships",
+        "ThrottledClientException",
+    )
     # throttling: three times the policy's 12 attempts (retry.THROTTLE_FACTOR)
     assert info.value.message.endswith("(gave up after 36 attempts)")
     assert calls(emulator) == {"ListRoomMemberships": 36, "Throttled": 36}
