@@ -110,6 +110,7 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
     targets: list[DesiredTarget] = []
     by_key: dict[TargetKey, Location] = {}
     by_id: dict[tuple[str, str, str], Location] = {}
+    twice: set[tuple[str, int, Path]] = set()  # declarations reported as duplicates
     for t in _taken(d):
         noun = t.kind.words.noun
         scope = t.kind.scope_of(t.spec, d.settings)
@@ -126,14 +127,18 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
             continue
         key = TargetKey(t.kind.id, scope, name)
         if key in by_key:
-            first = by_key[key]
-            problems.append(located(*where, f"{noun} {name!r} is already declared at {first}"))
+            if where not in twice:  # once for a section's kinds (a channel's moderators)
+                twice.add(where)
+                first = by_key[key]
+                problems.append(located(*where, f"{noun} {name!r} is already declared at {first}"))
             continue
         if target_id is not None:
             if (t.kind.id, scope, target_id) in by_id:
-                first = by_id[(t.kind.id, scope, target_id)]
-                message = f"{noun} id {target_id!r} is already declared at {first}"
-                problems.append(located(*where, message))
+                if where not in twice:
+                    twice.add(where)
+                    first = by_id[(t.kind.id, scope, target_id)]
+                    message = f"{noun} id {target_id!r} is already declared at {first}"
+                    problems.append(located(*where, message))
                 continue
             by_id[(t.kind.id, scope, target_id)] = t.location
         by_key[key] = t.location
