@@ -27,6 +27,7 @@ from pydantic import (
     ValidatorFunctionWrapHandler,
     WithJsonSchema,
     WrapValidator,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -374,13 +375,19 @@ class AppInstanceSpec(Strict):
             raise _fail("bearers", "give `bearer` or `bearers`, not both")
         if self.bearer is None and self.bearers is None:
             raise _fail("bearers", "`bearer` (or `bearers`, a list) is required")
+        return self
+
+    @field_validator("bearers")
+    @classmethod
+    def _once_each(cls, bearers: list[str] | None) -> list[str] | None:
+        """At the list's line (a model validator's error is at the app instance's)."""
         seen: set[MemberRef] = set()
-        for text in self.bearers or []:
+        for text in bearers or []:
             ref = parse_channel_member(text)
             if ref in seen:
                 raise _fail("bearers", f"{text.strip()} is listed twice in `bearers`")
             seen.add(ref)
-        return self
+        return bearers
 
     def bearer_texts(self) -> list[str]:
         """The bearers as written, in order (one for `bearer`)."""

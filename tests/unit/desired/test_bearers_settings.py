@@ -56,7 +56,8 @@ def test_several_bearers_are_kept_in_order_and_all_protected(tmp_path: Path) -> 
         ),
         (
             "    bearers: [user:a, user:b, user:a]\n",
-            "settings.yaml:2: app_instances.chat: user:a is listed twice in `bearers`",
+            # at the list's line (it was the app instance's; QA)
+            "settings.yaml:4: app_instances.chat.bearers: user:a is listed twice in `bearers`",
         ),
         (
             "    bearers: []\n",
