@@ -8,6 +8,13 @@ however long the backoff and however throttled the endpoint: a call that would s
 raises ``NotStarted`` (an ``AwsError`` the applier records per change as not applied).
 SIGTERM is what CI sends on cancel: it behaves as the first Ctrl-C.
 
+A Ctrl-C is never lost: every one is recorded in ``PRESSED`` (by ``record_presses``'s
+handler before it raises ``KeyboardInterrupt``, and by ``graceful``'s), and the points
+after which something is changed (applying, each watch round, writing a file, a command's
+end) call ``raise_if_pressed``. So a ``KeyboardInterrupt`` that some library swallowed
+(pydantic-core reports one raised while it compiles a pattern as "Exception ignored in"
+and drops it) still ends the run with exit 130 and nothing changed.
+
 ``cancelled_by(event)``: the calls a thread makes meanwhile (work whose result may stop
 being wanted: reading rooms ahead) also stop when ``event`` is set, as at an interrupt:
 no new attempt or page starts, and a backoff or a wait for the quota ends at once.
@@ -28,12 +35,14 @@ from reconciler.errors import AwsError
 EXIT_INTERRUPTED = 130
 NOT_STARTED = "Interrupted"
 STOP = threading.Event()
+PRESSED = threading.Event()  # a Ctrl-C (or SIGTERM) came in this process, lost or not
 POLL_S = 0.05  # how often a wait on a thread's own event looks at STOP as well
 _local = threading.local()  # .event: the thread's own stop (``cancelled_by``), or absent
 FIRST = (
     "Interrupted: finishing the calls in flight and starting no new ones "
     "(press Ctrl-C again to quit at once)."
 )
+STARTING = "Interrupted while starting: nothing was changed."  # before any command began
 SECOND = "Interrupted again: quitting at once; run plan to see what was applied.\n"
 
 
@@ -46,6 +55,19 @@ class NotStarted(AwsError):
 
 def requested() -> bool:
     return STOP.is_set()
+
+
+def pressed() -> bool:
+    """Whether a Ctrl-C (or SIGTERM) came in this process, even one whose
+    ``KeyboardInterrupt`` was swallowed on its way."""
+    return PRESSED.is_set()
+
+
+def raise_if_pressed() -> None:
+    """``KeyboardInterrupt`` when a Ctrl-C came (its own may have been swallowed): called
+    before something is changed, so that a lost one still stops the run there."""
+    if PRESSED.is_set():
+        raise KeyboardInterrupt
 
 
 def _own() -> threading.Event | None:
@@ -95,13 +117,17 @@ def cancelled_by(event: threading.Event) -> Iterator[None]:
 def graceful(notify: Callable[[str], None]) -> Iterator[None]:
     """SIGINT and SIGTERM set ``STOP`` (``notify`` says so once); a second one exits the
     process at once with 130. Outside the main thread (or without signals) it does
-    nothing. ``STOP`` is clear on entry and on exit."""
+    nothing. ``STOP`` is clear on entry (set, if a Ctrl-C was recorded before: nothing
+    starts) and on exit."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     STOP.clear()
+    if PRESSED.is_set():  # a Ctrl-C came before, and its KeyboardInterrupt was lost
+        STOP.set()
 
     def first(signum: int, frame: FrameType | None) -> None:
+        PRESSED.set()
         if STOP.is_set():
             os.write(2, SECOND.encode())
             os._exit(EXIT_INTERRUPTED)
@@ -117,7 +143,17 @@ def graceful(notify: Callable[[str], None]) -> Iterator[None]:
         STOP.clear()
 
 
-def terminate_as_interrupt() -> None:
-    """Outside ``graceful``, SIGTERM is a Ctrl-C (KeyboardInterrupt: exit 130)."""
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, signal.default_int_handler)
+def _recorded(signum: int, frame: FrameType | None) -> None:
+    PRESSED.set()
+    raise KeyboardInterrupt
+
+
+def record_presses() -> None:
+    """Outside ``graceful``, SIGINT and SIGTERM (CI's cancel) are a Ctrl-C: recorded in
+    ``PRESSED``, then ``KeyboardInterrupt`` (exit 130). SIGINT is left alone when it is
+    not Python's default handler (ignored: a shell's background job)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGINT) in (signal.default_int_handler, _recorded):
+        signal.signal(signal.SIGINT, _recorded)
+    signal.signal(signal.SIGTERM, _recorded)

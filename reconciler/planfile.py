@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from reconciler import jsondoc, kinds
+from reconciler import interrupt, jsondoc, kinds
 from reconciler.atomic_file import write_atomically
 from reconciler.errors import UsageError
 from reconciler.governance.expiry import Expiring
@@ -85,6 +85,7 @@ def save_plan(plan: Plan, path: Path | str, origin: Mapping[str, str | None] | N
     if origin is not None:
         data["origin"] = {k: origin.get(k) for k in ORIGIN_KEYS}
     text = indented(data) + "\n"
+    interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
     try:
         write_atomically(path, text)
     except OSError as exc:

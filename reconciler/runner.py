@@ -11,9 +11,15 @@ Each command's callback is wrapped with ``on_interrupt(command, unchanged)``, na
 the interrupted command did not change; those that only read from Chime (``plan``,
 ``audit``, ``explain``, ``import``) with ``reads_only(command)``. ``emulator`` has its
 own: Ctrl-C is how it stops (exit 0). SIGTERM is a Ctrl-C outside ``apply``'s handlers
-(``interrupt.terminate_as_interrupt``), so both arrive as a ``KeyboardInterrupt``; the
-reads under way stop where they stand (``reconciler.parallel``) before it gets here.
-Without this, click turns it into its generic "Aborted."."""
+(``interrupt.record_presses``), so both arrive as a ``KeyboardInterrupt``; the reads
+under way stop where they stand (``reconciler.parallel``) before it gets here. A Ctrl-C
+whose ``KeyboardInterrupt`` was swallowed on its way (``interrupt.PRESSED``) is raised
+again when the callback returns: the same line, exit 130. Without this, click turns it
+into its generic "Aborted.".
+
+A Ctrl-C before any command's callback began (click reading the command line, the
+command's module loading) says ``Interrupted while starting: nothing was changed.``, as
+one while the command line itself loads does (``reconciler.cli``)."""
 
 from __future__ import annotations
 
@@ -25,11 +31,12 @@ from typing import NoReturn, ParamSpec, TypeVar
 import click
 
 from reconciler.errors import DesiredStateError, ReconcilerError
-from reconciler.interrupt import EXIT_INTERRUPTED, terminate_as_interrupt
+from reconciler.interrupt import EXIT_INTERRUPTED, STARTING, raise_if_pressed, record_presses
 from reconciler.render.safe import shown
 
 P = ParamSpec("P")
 R = TypeVar("R")
+_begun: list[str] = []  # the commands whose callback began (``began``), in this process
 
 
 class Interrupted(ReconcilerError):
@@ -51,8 +58,12 @@ def on_interrupt(command: str, unchanged: str) -> Callable[[Callable[P, R]], Cal
     def wrap(callback: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(callback)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            began(command)
             try:
-                return callback(*args, **kwargs)
+                raise_if_pressed()
+                done = callback(*args, **kwargs)
+                raise_if_pressed()  # a Ctrl-C swallowed meanwhile is not lost
+                return done
             except KeyboardInterrupt:
                 raise Interrupted(interrupted_message(command, unchanged)) from None
 
@@ -60,6 +71,17 @@ def on_interrupt(command: str, unchanged: str) -> Callable[[Callable[P, R]], Cal
         return run
 
     return wrap
+
+
+def began(command: str) -> None:
+    """Say that ``command``'s callback began: from now on it answers a Ctrl-C itself."""
+    _begun.append(command)
+
+
+def interrupted_while_starting() -> NoReturn:
+    """A Ctrl-C before any command began (or after its callback ended): one line, 130."""
+    click.echo(STARTING if not _begun else "Interrupted.", err=True)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def reads_only(command: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
@@ -84,12 +106,11 @@ def run(
     group: click.Group, args: Sequence[str] | None = None, prog_name: str | None = None
 ) -> NoReturn:
     """Run a click group and exit with its code; no traceback for anything a user did."""
-    terminate_as_interrupt()  # SIGTERM (CI's cancel) is a Ctrl-C
     try:
+        record_presses()  # SIGTERM (CI's cancel) is a Ctrl-C; neither is ever lost
         code = group.main(args=args, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Abort:  # a Ctrl-C before a command started (click's "Aborted.")
-        click.echo("Interrupted.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        interrupted_while_starting()
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
@@ -99,8 +120,7 @@ def run(
         report_error(exc)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        interrupted_while_starting()
     except Exception as exc:  # the last line of defence
         click.echo(
             "Internal error (this is a bug in chime-reconciler, please report it): "

@@ -64,3 +64,12 @@ def chime_client(
 def chime(chime_client: ChimeClientFactory) -> Any:
     """A boto3 chime client for ``emulator``; one attempt per call (no retries)."""
     return chime_client()
+
+
+@pytest.fixture(autouse=True)
+def _no_recorded_ctrl_c() -> Iterator[None]:
+    """A Ctrl-C a test simulates in-process (``interrupt.PRESSED``) ends with the test."""
+    from reconciler import interrupt
+
+    yield
+    interrupt.PRESSED.clear()

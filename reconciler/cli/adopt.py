@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from reconciler import interrupt
 from reconciler.adopt import AdoptError, Adoption, adopt_all
 from reconciler.cli.context import AppContext
 from reconciler.cli.pipeline import Session
@@ -44,10 +45,12 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
         return
     edits = _edits(adoptions)  # AdoptError: nothing written
     try:
+        interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
         for path, (original, text) in edits.items():  # its line endings kept (CRLF too)
             path.write_text(text, encoding="utf-8", newline=_newline(original))
         load_desired(app.desired_dir, app.now)
         again = Session.open(app).plan(targets)
+        interrupt.raise_if_pressed()  # ... nor one swallowed while they are checked
     except BaseException as exc:  # Ctrl-C included: every file back as it was
         _restore(edits)
         if isinstance(exc, KeyboardInterrupt):

@@ -36,12 +36,17 @@ from reconciler.redact import redact_url
 from reconciler.render import render_plan
 from reconciler.render.apply import Timings, render_apply, render_apply_json
 from reconciler.render.text import ALLOWED_HINT
+from reconciler.runner import began
 from reconciler.safety import check
 from reconciler.shard import Shard
 
 CHECKING = "Checking the saved plan is current"
 PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted:"
 NOTHING_APPLIED = "Interrupted before applying anything: nothing was applied."
+VERIFY_INTERRUPTED = (
+    "Interrupted while verifying: the changes listed above were applied; run plan to see "
+    "the live state."
+)
 WATCH_INTERRUPTED = (
     "Interrupted: the watch stopped; run plan to see what is left (the changes it made are "
     "listed above)."
@@ -165,6 +170,7 @@ def apply(
     if watch and plan_file is not None:
         raise UsageError("--watch plans every round: it cannot apply a saved plan")
     shard = shard_from(shard_text, targets)
+    began("apply")  # from here on apply says what a Ctrl-C left undone
     if watch:
         ctx.exit(_watch(app, targets, interval, until, auto_approve, allow_unsafe, shard))
     if plan_file is not None:
@@ -172,44 +178,50 @@ def apply(
             option = "--target" if targets else "--shard"
             raise UsageError(f"{option} cannot be combined with a saved plan: plan again")
         _use_origin(app, plan_file)
-    # a saved plan is read by its ids (``_load_fresh``): nothing to read ahead
-    session = Session.open(app, shard, read_ahead=None if plan_file else targets)
-    with interrupt.graceful(notify):  # Ctrl-C while planning: nothing applied, exit 130
-        try:
-            plan = _load_fresh(session, plan_file) if plan_file else session.plan(targets)
-        except ReconcilerError:
-            if not interrupt.requested():
-                raise
-        if interrupt.requested():
-            raise ApplyInterrupted(NOTHING_APPLIED)
-    asks = plan_file is None and not auto_approve
-    shows = not quiet or asks
+    try:  # a Ctrl-C before the first change: nothing applied, exit 130
+        # a saved plan is read by its ids (``_load_fresh``): nothing to read ahead
+        session = Session.open(app, shard, read_ahead=None if plan_file else targets)
+        with interrupt.graceful(notify):  # Ctrl-C while planning: nothing applied, exit 130
+            try:
+                plan = _load_fresh(session, plan_file) if plan_file else session.plan(targets)
+            except ReconcilerError:
+                if not interrupt.requested():
+                    raise
+            if interrupt.requested():
+                raise ApplyInterrupted(NOTHING_APPLIED)
+        asks = plan_file is None and not auto_approve
+        shows = not quiet or asks
 
-    def show() -> None:
-        render_plan(plan, "text", verbose=app.verbose > 0, console=shown, allow_unsafe=allow_unsafe)
+        def show() -> None:
+            render_plan(
+                plan, "text", verbose=app.verbose > 0, console=shown, allow_unsafe=allow_unsafe
+            )
 
-    # Nobody waits to read the plan (no question, no progress bar, no -vv lines on
-    # stderr): it is written while it is applied (writing thousands of changes takes
-    # about as long as hundreds of calls).
-    proceeds = plan.has_changes and not plan.errors and (allow_unsafe or not plan.violations)
-    meanwhile = shows and proceeds and not asks and not session.progress.enabled
-    meanwhile = meanwhile and app.verbose < 2
-    if shows and not meanwhile:
-        show()
-    if plan.errors:
-        raise PlanErrorsError.counting(len(plan.errors))
-    if plan.violations and not allow_unsafe:
-        if quiet:
+        # Nobody waits to read the plan (no question, no progress bar, no -vv lines on
+        # stderr): it is written while it is applied (writing thousands of changes takes
+        # about as long as hundreds of calls).
+        proceeds = plan.has_changes and not plan.errors and (allow_unsafe or not plan.violations)
+        meanwhile = shows and proceeds and not asks and not session.progress.enabled
+        meanwhile = meanwhile and app.verbose < 2
+        if shows and not meanwhile:
+            show()
+        if plan.errors:
+            raise PlanErrorsError.counting(len(plan.errors))
+        if plan.violations and not allow_unsafe:
+            if quiet:
+                for v in plan.violations:
+                    click.echo(f"Error: refusing this plan: {v}", err=True)
+            ctx.exit(1)
+        if plan.violations and not shows:  # --quiet: the override still shows in a CI log
             for v in plan.violations:
-                click.echo(f"Error: refusing this plan: {v}", err=True)
-        ctx.exit(1)
-    if plan.violations and not shows:  # --quiet: the override still shows in a CI log
-        for v in plan.violations:
-            click.echo(f"Warning: unsafe plan: {v}", err=True)
-        click.echo(ALLOWED_HINT, err=True)
-    planned = time.monotonic() - started
-    if plan.has_changes and asks:
-        _confirm(err=fmt == "json")
+                click.echo(f"Warning: unsafe plan: {v}", err=True)
+            click.echo(ALLOWED_HINT, err=True)
+        planned = time.monotonic() - started
+        if plan.has_changes and asks:
+            _confirm(err=fmt == "json")
+        interrupt.raise_if_pressed()  # one swallowed on its way is not lost either
+    except KeyboardInterrupt:
+        raise ApplyInterrupted(NOTHING_APPLIED) from None
     if plan.has_changes:
         applied = run_changes(session, plan, show if meanwhile else None)
     else:
@@ -222,7 +234,10 @@ def apply(
         for line in render_apply(result):
             closing.print(line, highlight=False, markup=False)
     verify_started = time.monotonic()
-    verified = verify(session, plan, applied)
+    try:
+        verified = verify(session, plan, applied)
+    except KeyboardInterrupt:  # the changes were made (and listed above)
+        raise ApplyInterrupted(VERIFY_INTERRUPTED) from None
     timings = Timings(planned, applied.seconds, time.monotonic() - verify_started)
     document = render_apply_json(result, verified=verified, timings=timings)
     if fmt == "json":
@@ -245,9 +260,6 @@ def _watch(
     """``apply --watch``: rounds until the meetings in scope end (``reconciler.cli.watch``)."""
     deadline = parse_until(until, datetime.now(UTC))
     out = app.console()
-    session = Session.open(app, shard)
-    every = DEFAULT_INTERVAL if interval is None else interval
-    runner = Watch(session, targets, every, deadline, out, allow_unsafe)
 
     def first_round(plan: Plan) -> bool:
         render_plan(plan, "text", verbose=app.verbose > 0, console=out, allow_unsafe=allow_unsafe)
@@ -260,6 +272,9 @@ def _watch(
         return True
 
     try:
+        session = Session.open(app, shard)
+        every = DEFAULT_INTERVAL if interval is None else interval
+        runner = Watch(session, targets, every, deadline, out, allow_unsafe)
         return runner.run(first_round)
     except KeyboardInterrupt:  # each change made was printed as it was made
         raise ApplyInterrupted(WATCH_INTERRUPTED) from None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from reconciler import interrupt
 from reconciler.atomic_file import write_atomically
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.desired.loader import load_desired
@@ -148,6 +149,7 @@ def codeowners_command(app: AppContext, file: Path | None, check: bool, to_stdou
         return
     if check:
         raise UsageError(f"{target.shown()} is out of date: {FIX}")
+    interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
     try:
         target.file.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target.file, new, keep_mode=True)  # never left half written

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from reconciler import interrupt
 from reconciler.cli.context import AppContext
 from reconciler.desired.loader import SETTINGS
 from reconciler.desired.model import DesiredState
@@ -71,6 +72,7 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
             f"{n} file{'' if n == 1 else 's'} exist{'s' if n == 1 else ''} already: {listed}; "
             "nothing was written (use --force to overwrite them)"
         )
+    interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
     written: list[tuple[Path, bytes | None]] = []  # each file written, and what it held
     made: list[Path] = []  # each folder created for them (``out`` too), outermost first
     try:

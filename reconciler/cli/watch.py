@@ -9,6 +9,9 @@ the longest a meeting lives); Ctrl-C stops it with exit code 130. The first roun
 confirmed as `apply` confirms (unless --auto-approve); later rounds apply without asking.
 A round whose reading fails (AWS unreachable after retries) is reported and retried at
 the next interval; desired-state errors and refused plans stop the watch with exit 1.
+
+A Ctrl-C whose ``KeyboardInterrupt`` some library swallowed (``interrupt.PRESSED``) is
+raised again at the start of the next round, before a round applies, and while it waits.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ def sliced_sleep(seconds: float) -> None:
     raises it only once its own sleep ends: at the end of a slice, not of the interval."""
     end = time.monotonic() + seconds
     while (left := end - time.monotonic()) > 0:
+        interrupt.raise_if_pressed()  # a Ctrl-C whose KeyboardInterrupt was swallowed
         time.sleep(min(left, interrupt.POLL_S))
 
 
@@ -96,6 +100,7 @@ class Watch:
         first = True
         seen_notices: set[str] = set()
         while True:
+            interrupt.raise_if_pressed()  # each round: a swallowed Ctrl-C is not lost
             try:
                 plan = self.session.plan(names)
             except AwsError as exc:
@@ -119,6 +124,7 @@ class Watch:
                             self._say(f"Note: {notice}")
                 first = False
                 if plan.has_changes:
+                    interrupt.raise_if_pressed()  # nothing is applied after a Ctrl-C
                     self._apply(plan)
                 live = {t.key for t in plan.targets}
                 if not keys & live:
