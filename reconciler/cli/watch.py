@@ -9,6 +9,7 @@ the longest a meeting lives); Ctrl-C stops it with exit code 130. The first roun
 confirmed as `apply` confirms (unless --auto-approve); later rounds apply without asking.
 A round whose reading fails (AWS unreachable after retries) is reported and retried at
 the next interval; desired-state errors and refused plans stop the watch with exit 1.
+A ``--until`` time that has passed is refused before anything is read (exit 1).
 
 A Ctrl-C whose ``KeyboardInterrupt`` some library swallowed (``interrupt.PRESSED``) is
 raised again at the start of the next round, before a round applies, and while it waits.
@@ -43,7 +44,8 @@ _UNITS = {"s": 1, "m": 60, "h": 3600}
 
 
 def parse_until(text: str | None, now: datetime) -> datetime:
-    """The deadline ``--until`` names: ``now`` plus a duration, or a UTC time."""
+    """The deadline ``--until`` names: ``now`` plus a duration, or a UTC time (not one that
+    has passed: ``UsageError``)."""
     if text is None:
         return now + DEFAULT_UNTIL
     found = _DURATION.match(text)
@@ -55,7 +57,13 @@ def parse_until(text: str | None, now: datetime) -> datetime:
         raise UsageError(
             f"--until {text}: expected a duration (90s, 30m, 2h) or a time (2026-12-01T18:00:00Z)"
         ) from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    if when < now:  # refused before anything is read or applied
+        raise UsageError(
+            f"--until {text.strip()}: that time has passed (it is now "
+            f"{now.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}); nothing was applied"
+        )
+    return when
 
 
 def sliced_sleep(seconds: float) -> None:

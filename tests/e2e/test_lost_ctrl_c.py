@@ -220,3 +220,14 @@ def test_ctrl_c_while_the_commands_module_loads_says_it_was_starting(
     code, out, err, _ = run_hooked(tmp_path, cli, "slow-import", "reconciler.cli.plan", "plan")
     assert (code, out) == (130, ""), err
     assert err.strip() == "Interrupted while starting: nothing was changed."
+
+
+def test_apply_watch_refuses_an_until_that_has_passed_before_reading_anything(
+    a_meeting: EmulatorServer, cli: Cli
+) -> None:
+    done = cli("apply", "--auto-approve", "--watch", "--until", "2020-01-01T00:00:00Z")
+    assert done.exit_code == 1
+    [line] = done.stderr.splitlines()
+    assert line.startswith("Error: --until 2020-01-01T00:00:00Z: that time has passed (it is now ")
+    assert line.endswith("); nothing was applied")
+    assert a_meeting.calls() == {}
