@@ -152,7 +152,7 @@ def codeowners_command(app: AppContext, file: Path | None, check: bool, to_stdou
     interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
     try:
         target.file.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(target.file, new, keep_mode=True)  # never left half written
+        write_atomically(target.file, new)  # never left half written; a link is followed
     except OSError as exc:
         raise UsageError(f"cannot write {target.shown()}: {exc}") from None
     click.echo(f"Wrote {target.shown()}: {_files(owned)} with owners.")

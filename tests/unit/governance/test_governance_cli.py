@@ -3,6 +3,7 @@ command line, compared line by line. The clock is fixed with --now."""
 
 from __future__ import annotations
 
+import os
 import stat
 import textwrap
 from pathlib import Path
@@ -91,7 +92,7 @@ def test_codeowners_keeps_the_repositorys_own_lines_and_uses_the_existing_file(
 
 def test_codeowners_is_replaced_whole_and_keeps_its_permissions(repo: Path) -> None:
     """Written beside and renamed over (a Ctrl-C never leaves it half written), with the
-    permissions it had; a new one is readable by all (0644), not owner-only."""
+    permissions it had; a new one gets what a plain open gives (0666 less the umask)."""
     mine = repo / "CODEOWNERS"
     mine.write_text("* @example-org/admins\n")
     mine.chmod(0o664)
@@ -99,8 +100,29 @@ def test_codeowners_is_replaced_whole_and_keeps_its_permissions(repo: Path) -> N
     assert stat.S_IMODE(mine.stat().st_mode) == 0o664
     assert [p.name for p in repo.iterdir() if p.name.startswith(".CODEOWNERS")] == []
     mine.unlink()
-    assert run("codeowners").exit_code == 0
-    assert stat.S_IMODE((repo / ".github" / "CODEOWNERS").stat().st_mode) == 0o644
+    old = os.umask(0o027)
+    try:
+        assert run("codeowners").exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((repo / ".github" / "CODEOWNERS").stat().st_mode) == 0o640
+
+
+def test_codeowners_follows_a_symlink_and_keeps_it(repo: Path) -> None:
+    """.github/CODEOWNERS -> ../docs/CODEOWNERS: the file GitHub reads through the link is
+    the one written; `validate` then finds it current."""
+    (repo / "docs").mkdir()
+    (repo / "docs" / "CODEOWNERS").write_text("* @example-org/admins\n")
+    (repo / ".github").mkdir()
+    link = repo / ".github" / "CODEOWNERS"
+    link.symlink_to("../docs/CODEOWNERS")
+    assert run("codeowners").stdout == "Wrote docs/CODEOWNERS: 1 file with owners.\n"
+    assert link.is_symlink() and os.readlink(link) == "../docs/CODEOWNERS"
+    assert (repo / "docs" / "CODEOWNERS").read_text().splitlines()[-2:] == [
+        "/desired-state/rooms.yaml @alice @example-org/leads @example-org/sre",
+        END,
+    ]
+    assert run("codeowners", "--check").exit_code == 0
 
 
 def test_codeowners_check_and_stdout_write_nothing(repo: Path) -> None:

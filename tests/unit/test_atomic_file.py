@@ -1,0 +1,129 @@
+"""Output files (plan --out, merge-plans --out, apply --out, codeowners) keep what the path
+is: a link is followed, a file keeps its mode, a new one gets the umask's mode, a FIFO or
+a device is written into rather than replaced by a file."""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reconciler import atomic_file
+from reconciler.atomic_file import write_atomically
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_a_symlink_is_followed_the_link_stays_and_its_target_is_replaced(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / ".github").mkdir()
+    real = tmp_path / "docs" / "CODEOWNERS"
+    real.write_text("old\n")
+    link = tmp_path / ".github" / "CODEOWNERS"
+    link.symlink_to("../docs/CODEOWNERS")
+    write_atomically(link, "new\n")
+    assert link.is_symlink() and os.readlink(link) == "../docs/CODEOWNERS"
+    assert real.read_text() == "new\n"
+    assert leftovers(tmp_path / "docs") == [] and leftovers(tmp_path / ".github") == []
+
+
+def test_a_chain_of_links_and_a_dangling_link_reach_the_final_file(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("old\n")
+    (tmp_path / "a.json").symlink_to("real.json")
+    (tmp_path / "b.json").symlink_to(tmp_path / "a.json")
+    write_atomically(tmp_path / "b.json", "new\n")
+    assert real.read_text() == "new\n" and (tmp_path / "b.json").is_symlink()
+    (tmp_path / "later.json").symlink_to("created.json")  # as `echo > later.json` does
+    write_atomically(tmp_path / "later.json", "made\n")
+    assert (tmp_path / "created.json").read_text() == "made\n"
+    assert (tmp_path / "later.json").is_symlink()
+
+
+def test_a_link_loop_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    with pytest.raises(OSError):
+        write_atomically(tmp_path / "a", "x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
+
+
+@pytest.mark.parametrize("kept", [0o644, 0o600, 0o664, 0o640])
+def test_an_existing_file_keeps_its_mode(tmp_path: Path, kept: int, umask_022: None) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text("old\n")
+    path.chmod(kept)
+    write_atomically(path, "new\n")
+    assert (path.read_text(), mode(path)) == ("new\n", kept)
+
+
+@pytest.mark.parametrize(("umask", "expected"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_a_new_file_gets_the_mode_a_plain_open_gives(
+    tmp_path: Path, umask: int, expected: int
+) -> None:
+    old = os.umask(umask)
+    try:
+        write_atomically(tmp_path / "merged.json", "{}\n")
+        with open(tmp_path / "plain.json", "w") as fh:
+            fh.write("{}\n")
+    finally:
+        os.umask(old)
+    assert mode(tmp_path / "merged.json") == expected == mode(tmp_path / "plain.json")
+
+
+def test_a_fifo_is_written_into_and_stays_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "plan.fifo"
+    os.mkfifo(fifo)
+    read: list[str] = []
+    reader = threading.Thread(target=lambda: read.append(fifo.read_text()))
+    reader.start()
+    write_atomically(fifo, '{"plan": 1}\n')
+    reader.join(timeout=10)
+    assert read == ['{"plan": 1}\n']
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert leftovers(tmp_path) == []
+
+
+def test_a_character_device_is_written_in_place_never_replaced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """/dev/null and /dev/stdout take the in-place branch; the writers are replaced here so
+    that nothing is written under /dev."""
+    taken: list[tuple[str, str]] = []
+    monkeypatch.setattr(atomic_file, "_write_in_place", lambda p, t: taken.append(("in", str(p))))
+    monkeypatch.setattr(atomic_file, "_replace", lambda p, t, s: taken.append(("replace", str(p))))
+    write_atomically(Path("/dev/null"), "x")
+    write_atomically(Path("/dev/stdout"), "x")  # whatever stdout is (a file under pytest)
+    assert taken == [("in", "/dev/null"), ("in", "/dev/stdout")]
+
+
+def test_an_interrupted_write_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text("old\n")
+
+    def interrupted(src: object, dst: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic_file.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(path, "new\n")
+    assert path.read_text() == "old\n" and leftovers(tmp_path) == []
