@@ -8,7 +8,9 @@ path stays what it was:
   ``open`` gives it (0666 less the umask);
 - a symbolic link is followed: the file it points to is replaced, the link stays;
 - anything else (``/dev/null``, ``/dev/stdout``, a FIFO...) is written into directly,
-  as a shell's ``>`` would: renaming over it would replace the device with a file."""
+  as a shell's ``>`` would: renaming over it would replace the device with a file.
+
+``problem(path)`` says, before any work is done, why such a write would fail."""
 
 from __future__ import annotations
 
@@ -99,3 +101,32 @@ def _keep_owner(fd: int, st: os.stat_result) -> None:
             return
         except PermissionError:
             continue
+
+
+def problem(path: Path) -> str | None:
+    """Why ``write_atomically(path, ...)`` would fail, found without writing anything
+    (None: it should succeed): checked before a command does its work, so that bad
+    input changes nothing. A FIFO is not opened (that would wait for a reader)."""
+    try:
+        st = _stat(path)
+        real, in_process = _resolve(path)
+    except OSError as exc:
+        return str(exc.strerror or exc)
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        return "it is a directory"
+    if (st is not None and not stat.S_ISREG(st.st_mode)) or in_process:  # written in place
+        return None if os.access(path, os.W_OK) else "permission denied"
+    folder = real.parent
+    if not folder.exists():
+        return f"no such folder: {_shown(path, folder)}"
+    if not folder.is_dir():
+        return f"{_shown(path, folder)} is not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):  # the temporary file goes there
+        return f"the folder {_shown(path, folder)} is not writable"
+    return None
+
+
+def _shown(path: Path, folder: Path) -> str:
+    """``folder`` as the user named it (``path``'s parent) unless a link led elsewhere."""
+    given = path.parent if str(path.parent) else Path(".")
+    return str(given) if os.path.realpath(given) == str(folder) else str(folder)

@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from reconciler import interrupt, jsondoc, kinds
+from reconciler import atomic_file, interrupt, jsondoc, kinds
 from reconciler.atomic_file import write_atomically
 from reconciler.errors import UsageError
 from reconciler.governance.expiry import Expiring
@@ -91,6 +91,14 @@ def save_plan(plan: Plan, path: Path | str, origin: Mapping[str, str | None] | N
     except OSError as exc:
         raise PlanWriteError(path, str(exc.strerror or exc)) from exc
     return path
+
+
+def check_writable(path: Path | str) -> None:
+    """``PlanWriteError`` now, before any work, when ``save_plan`` could not write ``path``
+    (its folder is missing or not writable, it is a directory...)."""
+    reason = atomic_file.problem(Path(path))
+    if reason is not None:
+        raise PlanWriteError(path, reason)
 
 
 def read_origin(path: Path | str) -> dict[str, str]:

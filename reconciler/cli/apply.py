@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from reconciler import interrupt
+from reconciler import atomic_file, interrupt
 from reconciler.applier import ApplyResult
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.execute import Applied, ApplyInterrupted, notify, run_changes, verify
@@ -170,6 +170,8 @@ def apply(
     if watch and plan_file is not None:
         raise UsageError("--watch plans every round: it cannot apply a saved plan")
     shard = shard_from(shard_text, targets)
+    if result_file is not None:
+        _check_writable(result_file)  # bad input changes nothing: before any call
     began("apply")  # from here on apply says what a Ctrl-C left undone
     if watch:
         ctx.exit(_watch(app, targets, interval, until, auto_approve, allow_unsafe, shard))
@@ -325,9 +327,15 @@ def _is_loopback(url: str) -> bool:
         return False
 
 
+def _check_writable(path: Path) -> None:
+    reason = atomic_file.problem(path)
+    if reason is not None:
+        raise UsageError(f"cannot write the apply result to {path}: {reason}; nothing was applied")
+
+
 def _write(path: Path, document: str) -> None:
     try:
-        path.write_text(document, encoding="utf-8")
+        atomic_file.write_atomically(path, document)
     except OSError as exc:
         raise UsageError(
             f"cannot write the apply result to {path}: {exc.strerror or exc}"

@@ -11,7 +11,7 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import saved_plan_options, verbose_option
 from reconciler.cli.plan import EXIT_CHANGES
 from reconciler.plan_merge import merge_plans as merge
-from reconciler.planfile import load_plan, save_plan
+from reconciler.planfile import check_writable, load_plan, save_plan
 from reconciler.render import render_plan
 from reconciler.runner import on_interrupt
 
@@ -47,6 +47,8 @@ def merge_plans(
     Exit codes: 0 merged; 1 refused, or the merged plan has errors or breaks a safety
     limit (as plan exits); 2 with --detailed-exitcode when there is drift.
     """
+    if out is not None:
+        check_writable(out)  # before anything is printed
     merged = merge([(str(f), load_plan(f)) for f in files])
     render_plan(merged, fmt, verbose=app.verbose > 0, console=app.console())
     if out is not None:

@@ -18,7 +18,7 @@ from reconciler.cli.options import (
 )
 from reconciler.cli.pipeline import Session
 from reconciler.plan import Plan
-from reconciler.planfile import save_plan
+from reconciler.planfile import check_writable, save_plan
 from reconciler.render import render_plan
 from reconciler.runner import reads_only
 from reconciler.timing import timed
@@ -63,7 +63,10 @@ def plan(
     A plan that removes too much or leaves a target without enough administrators or
     moderators is printed, then refused (exit 1) unless --allow-unsafe.
     """
-    session = Session.open(app, shard_from(shard_text, targets), read_ahead=targets)
+    shard = shard_from(shard_text, targets)
+    if out is not None:
+        check_writable(out)  # before reading Chime: not after minutes of it
+    session = Session.open(app, shard, read_ahead=targets)
     result = session.plan(targets)
     with timed("render"):
         render_plan(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from reconciler import atomic_file
-from reconciler.atomic_file import write_atomically
+from reconciler.atomic_file import problem, write_atomically
 
 
 @pytest.fixture
@@ -62,6 +62,7 @@ def test_a_link_loop_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
     (tmp_path / "b").symlink_to("a")
     with pytest.raises(OSError):
         write_atomically(tmp_path / "a", "x")
+    assert problem(tmp_path / "a") is not None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
 
 
@@ -99,6 +100,7 @@ def test_a_fifo_is_written_into_and_stays_a_fifo(tmp_path: Path) -> None:
     assert read == ['{"plan": 1}\n']
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert leftovers(tmp_path) == []
+    assert problem(fifo) is None  # checked without opening it (no reader now)
 
 
 def test_a_character_device_is_written_in_place_never_replaced(
@@ -127,3 +129,31 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_temporary(
     with pytest.raises(KeyboardInterrupt):
         write_atomically(path, "new\n")
     assert path.read_text() == "old\n" and leftovers(tmp_path) == []
+
+
+def test_problem_says_why_before_anything_is_written(tmp_path: Path) -> None:
+    assert problem(tmp_path / "new.json") is None
+    assert problem(tmp_path / "nodir" / "sub" / "r.json") == (
+        f"no such folder: {tmp_path / 'nodir' / 'sub'}"
+    )
+    assert problem(tmp_path) == "it is a directory"
+    (tmp_path / "file").write_text("")
+    assert problem(tmp_path / "file" / "r.json") == "Not a directory"
+    (tmp_path / "link.json").symlink_to("gone/real.json")
+    assert problem(tmp_path / "link.json") == f"no such folder: {tmp_path / 'gone'}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "link.json"]
+
+
+def test_problem_names_a_folder_that_is_not_writable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    if os.geteuid() == 0:  # root may write into any folder: as a user would be refused
+        monkeypatch.setattr(atomic_file.os, "access", lambda p, m: Path(p) != locked)
+    try:
+        assert problem(locked / "r.json") == f"the folder {locked} is not writable"
+        assert problem(tmp_path / "r.json") is None
+    finally:
+        locked.chmod(0o755)
