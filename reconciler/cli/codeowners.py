@@ -110,8 +110,18 @@ def _shown(path: Path) -> str:
     help="CODEOWNERS file to write. Default: the one GitHub reads in the repository "
     "(.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS), else .github/CODEOWNERS.",
 )
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 when the file is out of date.")
-@click.option("--stdout", "to_stdout", is_flag=True, help="Print the generated lines only.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 when the file (or --file) is out of date.",
+)
+@click.option(
+    "--stdout",
+    "to_stdout",
+    is_flag=True,
+    help="Print the generated lines only; reads and writes no file, so it cannot be "
+    "combined with --check or --file.",
+)
 @pass_app
 @on_interrupt(
     "codeowners",
@@ -122,7 +132,9 @@ def codeowners_command(app: AppContext, file: Path | None, check: bool, to_stdou
     of the files that declare them, in CODEOWNERS.
 
     Writes one line per owned file (`/desired-state/teams/sre.yaml @alice @org/sre`)
-    between two marker comments; the rest of the file is kept as it is. Paths are
+    between two marker comments; the rest of the file is kept as it is. The file is
+    replaced whole and keeps its permissions; a symbolic link (.github/CODEOWNERS ->
+    ../docs/CODEOWNERS) is followed: the file it points to is rewritten, the link stays. Paths are
     relative to the repository's root (the nearest folder above --desired with .git).
 
     \b
@@ -130,10 +142,20 @@ def codeowners_command(app: AppContext, file: Path | None, check: bool, to_stdou
       chime-reconciler codeowners              # write .github/CODEOWNERS
       chime-reconciler codeowners --check      # exit 1 if it is out of date (CI)
       chime-reconciler codeowners --stdout     # just print the lines
+      chime-reconciler codeowners --check --file docs/CODEOWNERS
+
+    --stdout with --check or --file is a usage error (exit 1): it reads no file, so
+    there would be nothing to check or write.
 
     `validate` reports an out-of-date CODEOWNERS as an error too, so the pre-commit
     hooks keep it current. Require code owner reviews in the branch protection of main.
     """
+    if to_stdout and (check or file is not None):
+        other = "--check" if check else "--file"
+        raise UsageError(
+            f"--stdout and {other} cannot be combined: --stdout prints the lines and reads "
+            "no file; give one or the other"
+        )
     desired = load_desired(app.desired_dir, app.now)
     target = locate(app.desired_dir, file)
     lines = generated(desired, target.root)

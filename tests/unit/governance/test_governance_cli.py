@@ -125,6 +125,35 @@ def test_codeowners_follows_a_symlink_and_keeps_it(repo: Path) -> None:
     assert run("codeowners", "--check").exit_code == 0
 
 
+@pytest.mark.parametrize(
+    ("args", "other"),
+    [
+        (("--check", "--stdout"), "--check"),
+        (("--stdout", "--file", "x"), "--file"),
+        (("--stdout", "--check", "--file", "x"), "--check"),
+    ],
+)
+def test_codeowners_stdout_with_check_or_file_is_a_usage_error(
+    repo: Path, args: tuple[str, ...], other: str
+) -> None:
+    """--check and --file were silently ignored with --stdout (exit 0 while out of date)."""
+    result = run("codeowners", *args)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"Error: --stdout and {other} cannot be combined: --stdout prints the lines and "
+        "reads no file; give one or the other\n",
+    )
+    assert sorted(p.name for p in repo.iterdir()) == [".git", "desired-state"]
+
+
+def test_codeowners_check_with_file_checks_that_file(repo: Path) -> None:
+    assert run("codeowners", "--file", "other/OWNERS").exit_code == 0
+    assert run("codeowners", "--check", "--file", "other/OWNERS").exit_code == 0
+    check = run("codeowners", "--check")  # the default file is still missing
+    assert check.exit_code == 1
+
+
 def test_codeowners_check_and_stdout_write_nothing(repo: Path) -> None:
     check = run("codeowners", "--check")
     assert (check.exit_code, check.stderr) == (
