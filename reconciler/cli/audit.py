@@ -101,13 +101,10 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
             )
         _render_channels(app, ref, channels, fmt, None)
         return
-    provider = open_directory(app)
-    account_ids = _accounts(app, provider, accounts, desired, ref)
-    lookups = [AccountLookup(a, _member_ids(provider, a, ref)) for a in account_ids]
-    live = _live_rooms(provider, lookups, app.parallelism)
     try:
-        result = audit(ref, lookups, live, desired, desired_note=note)
+        result = _audit_rooms(app, ref, accounts, desired, note)
     except UnknownMemberError:
+        # in no room, nor in any account: the channels may still have it
         if not channels:
             raise
         _render_channels(app, ref, channels, fmt, None)
@@ -116,6 +113,21 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
         render_audit(result, fmt, app.console())
         return
     _render_channels(app, ref, channels, fmt, result)
+
+
+def _audit_rooms(
+    app: AppContext,
+    ref: MemberRef,
+    accounts: tuple[str, ...],
+    desired: DesiredState | None,
+    note: str,
+) -> Audit:
+    """The rooms' audit; UnknownMemberError when no account has the member."""
+    provider = open_directory(app)
+    account_ids = _accounts(app, provider, accounts, desired, ref)
+    lookups = [AccountLookup(a, _member_ids(provider, a, ref)) for a in account_ids]
+    live = _live_rooms(provider, lookups, app.parallelism)
+    return audit(ref, lookups, live, desired, desired_note=note)
 
 
 def _render_channels(

@@ -447,3 +447,22 @@ def test_audit_lists_a_members_channels_and_what_the_desired_state_says(
     as_json = cli("audit", f"user:{uid(1)}", "--format", "json")
     assert as_json.exit_code == 0
     assert '"note": "channel not in the desired state"' in as_json.stdout
+
+
+def test_audit_of_a_bot_no_chime_account_has_lists_its_channels(
+    emulator: EmulatorServer, write_desired: Callable[..., Any], cli: Any
+) -> None:
+    """No account names the bot (there are none): it is still audited in the channels
+    (it was "unknown member", exit 1, although a channel has it)."""
+    emulator.reset(chat_seed([small(members=["bot-1", uid(1)])]))
+    write_desired({"settings.yaml": SETTINGS})
+    run = cli("audit", "bot:PagerBot")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert run.lines == [
+        "bot:PagerBot in Chime SDK messaging channels:",
+        "CHANNEL  LIVE     DECLARED  NOTE                              WHERE",
+        "ops      DEFAULT  -         channel not in the desired state  -",
+    ]
+    gone = cli("audit", "bot:NoSuchBot")
+    assert gone.exit_code == 1
+    assert "unknown member bot:NoSuchBot" in gone.stderr
