@@ -1,8 +1,18 @@
 """The channels part of `chime-reconciler audit` (wiring only; the join is in
 ``reconciler.channel_audit``): for each app instance of settings.yaml, the member's channel
-memberships and moderated channels, every page, as the app instance's bearer."""
+memberships and moderated channels, every page, spread over the app instance's bearers.
+
+Each listing (ListChannelMembershipsForAppInstanceUser or
+ListChannelsModeratedByAppInstanceUser, of one AppInstanceUser or AppInstanceBot) is given
+to one bearer by the same ``Spread`` that gives plan's channels to bearers, and the
+listings are made at once, alternating between bearers (``--parallelism`` at a time): with
+two bearers or more, a user's two listings are made by two bearers, each at its own
+10 requests/s, both paced together under the user's own quota (``messaging.user-list``,
+15/s). Audit makes no call on a channel, so no channel quota is shared."""
 
 from __future__ import annotations
+
+from typing import Any, NamedTuple
 
 from reconciler.channel_audit import ChannelRow, LiveChannelRole, channel_rows
 from reconciler.channel_refs import USER_PREFIX, user_id_of
@@ -11,45 +21,84 @@ from reconciler.cli.directory import open_channels
 from reconciler.desired.model import DesiredState
 from reconciler.errors import AwsError
 from reconciler.kinds.channels import MODERATOR
+from reconciler.parallel import pmap
+from reconciler.providers.channels import ChannelDirectory
 from reconciler.refs import MemberKind, MemberRef
 
 # How the per-user listings answer for a user the app instance does not have.
 NOT_A_USER = frozenset({"BadRequestException", "NotFoundException"})
+MEMBERSHIPS = "ListChannelMembershipsForAppInstanceUser"
+MODERATED = "ListChannelsModeratedByAppInstanceUser"
+
+
+class Listing(NamedTuple):
+    """One listing audit makes: ``operation`` of ``subject`` (an AppInstanceUser or
+    AppInstanceBot ARN) in ``instance``."""
+
+    instance: str
+    subject: str
+    operation: str
+
+    @property
+    def unit(self) -> str:
+        """What ``Spread`` gives to one bearer: this listing (never a channel's ARN)."""
+        return f"{self.operation} {self.subject}"
 
 
 def audit_channels(app: AppContext, ref: MemberRef, desired: DesiredState) -> list[ChannelRow]:
-    found = open_channels(app, desired)
-    live: list[LiveChannelRole] = []
+    return channel_rows(ref, live_roles(open_channels(app, desired), ref, desired), desired)
+
+
+def live_roles(
+    found: ChannelDirectory, ref: MemberRef, desired: DesiredState
+) -> list[LiveChannelRole]:
+    """Every channel ``ref`` is in or moderates, in every app instance of ``desired``."""
+    listings: list[Listing] = []
     for setting in desired.app_instances:
         instance = setting.arn
-        bearer = found.bearer(instance)
         if ref.kind is MemberKind.BOT:
             subjects = found.bots(instance).get(ref.key, [])
         else:
             subjects = [f"{instance}/user/{user_id_of(ref)}"]
-        for subject in subjects:
-            try:
-                memberships = found.api.memberships_for_user(subject, bearer)
-            except AwsError as exc:
-                # an e-mail (a room member, say) that is no AppInstanceUser of this app
-                # instance is in none of its channels; user:ID names one, so it stays an error
-                if exc.code not in NOT_A_USER or not _is_email(ref):
-                    raise
-                continue
-            for m in memberships:
-                summary = m.get("ChannelSummary", {})
-                kind = m.get("AppInstanceUserMembershipSummary", {}).get("Type", "DEFAULT")
-                live.append(_role(instance, summary, str(kind)))
-            for c in found.api.moderated_by_user(subject, bearer):
-                live.append(_role(instance, c.get("ChannelSummary", {}), MODERATOR))
-    return channel_rows(ref, live, desired)
+        mine = [Listing(instance, s, op) for s in subjects for op in (MEMBERSHIPS, MODERATED)]
+        spread = found.spread(instance)
+        spread.assign((listing.unit, 1) for listing in mine)  # sizes unknown: one each
+        listings += spread.interleave(mine, lambda listing: listing.unit)
+    found_roles = pmap(lambda listing: _roles(found, ref, listing), listings, found.parallelism)
+    return [role for roles in found_roles for role in roles]
+
+
+def _roles(found: ChannelDirectory, ref: MemberRef, listing: Listing) -> list[LiveChannelRole]:
+    """One listing, as the bearer ``Spread`` gave it to."""
+    instance, subject, operation = listing
+    bearer = found.spread(instance).bearer(listing.unit)
+    try:
+        if operation == MODERATED:
+            return [
+                _role(instance, c.get("ChannelSummary", {}), MODERATOR)
+                for c in found.api.moderated_by_user(subject, bearer)
+            ]
+        return [
+            _role(instance, m.get("ChannelSummary", {}), _type(m))
+            for m in found.api.memberships_for_user(subject, bearer)
+        ]
+    except AwsError as exc:
+        # an e-mail (a room member, say) that is no AppInstanceUser of this app instance
+        # is in none of its channels; user:ID names one, so it stays an error
+        if exc.code not in NOT_A_USER or not _is_email(ref):
+            raise
+        return []
+
+
+def _type(membership: dict[str, Any]) -> str:
+    return str(membership.get("AppInstanceUserMembershipSummary", {}).get("Type", "DEFAULT"))
 
 
 def _is_email(ref: MemberRef) -> bool:
     return ref.kind is MemberKind.USER and not ref.key.startswith(USER_PREFIX)
 
 
-def _role(instance: str, summary: dict[str, object], role: str) -> LiveChannelRole:
+def _role(instance: str, summary: dict[str, Any], role: str) -> LiveChannelRole:
     return LiveChannelRole(
         instance, str(summary.get("Name", "")), str(summary.get("ChannelArn", "")), role
     )

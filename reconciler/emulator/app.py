@@ -209,7 +209,12 @@ class EmulatorApp:
             log.exception("emulator bug in %s", route.operation)
             response = self._error(ServiceFailureError(f"Internal emulator error: {exc!r}"))
         bearer = lowered_bearer(headers)
-        on = params.get("channelArn") or query.get("app-instance-arn", "")
+        # what the call is on: a channel, an app instance (ListChannels), a user (its listings)
+        on = (
+            params.get("channelArn")
+            or query.get("app-instance-arn")
+            or query.get("app-instance-user-arn", "")
+        )
         self.counter.record(route.operation, response.status, bearer, on)
         return HttpResponse(response.status, response.headers, response.body, route.operation)
 

@@ -297,7 +297,8 @@ class EmulatorServer:
 
     def bearer_calls(self) -> dict[str, dict[str, int]]:
         """Messaging calls answered (not 429) per bearer ARN, per channel ARN (or app
-        instance ARN, for ListChannels) since start or reset."""
+        instance ARN, for ListChannels; AppInstanceUser or bot ARN, for the listings of
+        what one user is in or moderates) since start or reset."""
         return self.app.counter.by_bearer()
 
     @property

@@ -8,6 +8,10 @@ carries an equal share of the work: channels are handed out largest first (by an
 of their calls), each to the bearer with the least work so far (ties: the first listed).
 The same channels with the same estimates always go to the same bearers.
 
+``audit`` spreads its listings the same way: each listing of what one user is in or
+moderates is a unit given to one bearer (``cli/audit_channels.py``); it makes no call on a
+channel.
+
 Under ``--shard K/N`` with at least N bearers, shard K uses only every N-th bearer from
 the K-th (``share``): the N jobs of a CI matrix, running at once, then never spend one
 bearer's quota together. With fewer bearers than shards, every shard uses them all (and

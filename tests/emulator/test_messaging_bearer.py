@@ -192,6 +192,12 @@ def test_calls_per_bearer_show_who_worked_on_which_channel(emulator: EmulatorSer
     messaging.list_channel_memberships(ChannelArn=INCIDENT, ChimeBearer=ADMIN)
     messaging.list_channels(AppInstanceArn=INSTANCE, ChimeBearer=ADMIN)
     messaging.describe_channel(ChannelArn=LOBBY, ChimeBearer=BOB)
+    messaging.list_channel_memberships_for_app_instance_user(
+        AppInstanceUserArn=ALICE, ChimeBearer=ADMIN
+    )
+    messaging.list_channels_moderated_by_app_instance_user(
+        AppInstanceUserArn=ALICE, ChimeBearer=ADMIN
+    )
     with pytest.raises(messaging.exceptions.ForbiddenException):
         messaging.describe_channel(ChannelArn=INCIDENT, ChimeBearer=DAVE)
     for _ in range(9):
@@ -201,7 +207,7 @@ def test_calls_per_bearer_show_who_worked_on_which_channel(emulator: EmulatorSer
     status, _, by_bearer = request(emulator.url, "GET", "/_emulator/calls/bearers")
     assert status == 200
     assert by_bearer == {
-        ADMIN: {INSTANCE: 1, INCIDENT: 2},
+        ADMIN: {INSTANCE: 1, INCIDENT: 2, ALICE: 2},  # ALICE: what she is in, moderates
         BOB: {LOBBY: 10},
         DAVE: {INCIDENT: 1},  # answered (403): the bearer made the call
     }
