@@ -9,17 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from test_channels_bearers import BEARERS, INSTANCE, bearer_arn
+
 from reconciler.emulator import EmulatorServer
 
-INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat-1"
-BEARERS = [f"r{i}" for i in range(4)]
 AUDITED = f"{INSTANCE}/user/u01"
 CHANNELS = 120  # u01 is in all of them (3 pages of 50) and moderates the first 60 (2 pages)
 MODERATED = 60
-
-
-def bearer_arn(name: str) -> str:
-    return f"{INSTANCE}/user/{name}"
 
 
 def seed(emulator: EmulatorServer) -> None:
