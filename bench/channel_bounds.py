@@ -10,14 +10,16 @@ Per command (a fresh session each), for the channels declared:
   says so);
 - ListChannelMemberships: ceil(max(n, 1) / page) for each type, DEFAULT then HIDDEN (a
   membership summary carries no type: one scan per type);
-- ListChannelBans: ceil(max(b, 1) / page) per channel (a banned member is reported, never
-  added); ListChannelModerators: ceil(max(m, 1) / page) per channel;
+- ListChannelBans: ceil(max(b, 1) / page) per channel where a declared member is not
+  listed (one the plan would add: a banned member is never a member, so only such a one
+  can be banned; it is reported, never added); ListChannelModerators:
+  ceil(max(m, 1) / page) per channel;
 - BatchCreateChannelMembership: ceil(creates / batch) per channel and type (a type change
   is re-created in a batch of its new type); DeleteChannelMembership: one per removal and
   per type change; CreateChannelModerator / DeleteChannelModerator: one per grant or
   revocation;
-- verification after apply: the changed channels' membership scans and bans, and the
-  moderator listings of channels whose moderators changed, as they are afterwards;
+- verification after apply: the changed channels' membership scans (not their bans), and
+  the moderator listings of channels whose moderators changed, as they are afterwards;
 - the check that declared users exist (``chime-sdk-identity``), once a run per channel
   kind, memberships first: the users that kind declares and no listing read so far
   showed (nor an earlier check) are found by ListAppInstanceUsers pages (in the app
@@ -84,13 +86,18 @@ class MessagingLimits:
 
 
 def _scans(c: Channel, limits: MessagingLimits) -> Calls:
-    """Reading a channel's memberships (both types) and bans (none here)."""
+    """Reading a channel's memberships (both types)."""
     count = Counter(c.live.values())
     return {
         LIST_MEMBERSHIPS: pages(count[DEFAULT], limits.memberships_page)
         + pages(count[HIDDEN], limits.memberships_page),
-        LIST_BANS: pages(0, limits.bans_page),
     }
+
+
+def _bans(c: Channel, limits: MessagingLimits) -> Calls:
+    """Reading a channel's bans (none here), where a declared member is not listed."""
+    adding = any(m not in c.live for m in c.desired)
+    return {LIST_BANS: pages(0, limits.bans_page)} if adding else {}
 
 
 def _moderators(c: Channel, limits: MessagingLimits) -> Calls:
@@ -105,6 +112,7 @@ def read_bound(world: ChannelWorld, limits: MessagingLimits) -> Calls:
         DESCRIBE: len(world.channels),
     }
     parts = [_scans(c, limits) for c in world.channels]
+    parts += [_bans(c, limits) for c in world.channels]
     parts += [_moderators(c, limits) for c in world.channels]
     return add(calls, *parts, *user_checks(world, limits))
 
@@ -189,7 +197,7 @@ def channel_calls(world: ChannelWorld, limits: MessagingLimits, *, apply: bool) 
     after = {c.name: c for c in world.applied().channels}
     loads = []
     for c in world.channels:
-        calls = add({DESCRIBE: 1}, _scans(c, limits), _moderators(c, limits))
+        calls = add({DESCRIBE: 1}, _scans(c, limits), _bans(c, limits), _moderators(c, limits))
         if apply:
             calls = add(calls, _writes(c, limits), _verification(c, after[c.name], limits))
         loads.append(sum(calls.values()))

@@ -7,8 +7,12 @@ channel is found and described once per run):
   - ListChannels (50 a page) once per app instance, only if a channel is declared by name;
   - DescribeChannel once per channel (an elastic channel is reported, not managed);
   - ListChannelMemberships twice per channel, DEFAULT then HIDDEN: ceil(max(n, 1) / 50)
-    pages each; ListChannelBans (a declared member who is banned is reported, never added);
+    pages each; ListChannelBans only for a channel where a plan would add a member (a
+    declared member no listing shows there: a banned member is never a member, so only
+    such a member can be banned; one who is is reported, never added);
   - ListChannelModerators: ceil(max(m, 1) / 50) pages per channel;
+  - the verification after apply lists a changed channel's members (or moderators)
+    again, not its bans;
   - users the listings revealed cost nothing (the AppInstanceUser ARN is built from the
     id); a declared user no listing revealed (one a plan would add) is checked to exist,
     once a run: ListAppInstanceUsers pages (50) or DescribeAppInstanceUser per user,
@@ -198,8 +202,14 @@ class _ChannelsBase:
 
     # -- what each kind lists ------------------------------------------------------------
 
-    def _listing(self, channel: str, bearer: str) -> tuple[list[LiveMember], set[str]]:
-        """The live members of one channel for this kind, and the banned ARNs."""
+    def _listing(self, channel: str, bearer: str) -> list[LiveMember]:
+        """The live members of one channel for this kind."""
+        raise NotImplementedError
+
+    lists_bans = False  # whether a ban can stop a declared member of this kind
+
+    def _bans(self, channel: str, bearer: str) -> set[str]:
+        """The banned member ARNs of one channel (``lists_bans`` kinds)."""
         raise NotImplementedError
 
     # -- reading -------------------------------------------------------------------------
@@ -216,18 +226,15 @@ class _ChannelsBase:
         found = self._spread([t for t in scope if t.key in arns], arns)
         listings = self._pmap(lambda t: self._read(t.key, arns[t.key], problems, t), found)
         targets: dict[TargetKey, LiveTarget] = {}
-        banned: dict[TargetKey, set[str]] = {}
-        for t, listing in zip(found, listings, strict=True):
-            if listing is not None:
-                members, bans = listing
+        for t, members in zip(found, listings, strict=True):
+            if members is not None:
                 targets[t.key] = LiveTarget(t.key, arns[t.key], tuple(sorted(members)))
-                banned[t.key] = bans
         if self.progress is not None:
             for t in scope:
                 if t.key not in targets:
                     self.progress(t.key)
         live = [t for t in scope if t.key in targets]
-        resolved = self._resolve_members(live, targets.values(), banned, problems)
+        resolved = self._resolve_members(live, targets, problems)
         return LiveState(targets=targets, problems=tuple(problems), scoped_member_ids=resolved)
 
     def _spread(
@@ -247,9 +254,9 @@ class _ChannelsBase:
     def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:
         listings = self._pmap(lambda kt: self._read(kt[0], kt[1], [], None), targets)
         return {
-            key: LiveTarget(key, arn, tuple(sorted(listing[0])))
-            for (key, arn), listing in zip(targets, listings, strict=True)
-            if listing is not None
+            key: LiveTarget(key, arn, tuple(sorted(members)))
+            for (key, arn), members in zip(targets, listings, strict=True)
+            if members is not None
         }
 
     def _read(
@@ -258,7 +265,7 @@ class _ChannelsBase:
         channel: str,
         problems: list[LiveProblem],
         target: DesiredTarget | None,
-    ) -> tuple[list[LiveMember], set[str]] | None:
+    ) -> list[LiveMember] | None:
         described = self.dir.describe(channel, key.scope)
         location = target.location if target is not None else None
         if described is None:
@@ -304,19 +311,20 @@ class _ChannelsBase:
     def _resolve_members(
         self,
         scope: Sequence[DesiredTarget],
-        live: Collection[LiveTarget],
-        banned: Mapping[TargetKey, set[str]],
+        live: Mapping[TargetKey, LiveTarget],
         problems: list[LiveProblem],
     ) -> dict[tuple[str, MemberRef], str]:
-        for lt in live:  # what the listings revealed is free
+        for lt in live.values():  # what the listings revealed is free
             for m in lt.members:
                 self.dir.member_arns[(lt.key.scope, m.ref)] = m.member_id
         missing = self._missing_users(scope)
+        arns = {(t.key, dm.ref): self._arn(t.key.scope, dm.ref) for t in scope for dm in t.members}
+        banned = self._banned(scope, live, arns, missing)
         resolved: dict[tuple[str, MemberRef], str] = {}
         for t in scope:
             instance = t.key.scope
             for dm in t.members:
-                arn = self._arn(instance, dm.ref)
+                arn = arns[(t.key, dm.ref)]
                 if arn is None:
                     message = f"no AppInstanceBot named {dm.ref.key!r} in {instance}"
                     problems.append(LiveProblem(t.key, _where(dm, t), message))
@@ -332,6 +340,32 @@ class _ChannelsBase:
                 else:
                     resolved[(instance, dm.ref)] = arn
         return resolved
+
+    def _banned(
+        self,
+        scope: Sequence[DesiredTarget],
+        live: Mapping[TargetKey, LiveTarget],
+        arns: Mapping[tuple[TargetKey, MemberRef], str | None],
+        missing: Collection[str],
+    ) -> dict[TargetKey, set[str]]:
+        """The banned member ARNs of the channels where a plan would add someone (a
+        declared member, known to exist, whom the channel's listing does not show): a
+        banned member is never a member, so nowhere else can a ban stop a declared member.
+        One ListChannelBans (and page) for each of those channels, in parallel, as the
+        channel's bearer; none for moderators (a moderator cannot be banned)."""
+        if not self.lists_bans:
+            return {}
+        adding = []
+        for t in scope:
+            listed = {m.member_id for m in live[t.key].members}
+            new = (arns[(t.key, dm.ref)] for dm in t.members)
+            if any(a is not None and a not in listed and a not in missing for a in new):
+                adding.append(live[t.key])
+        bans = self._pmap(
+            lambda lt: self._bans(lt.target_id, self.dir.bearer_for(lt.target_id, lt.key.scope)),
+            adding,
+        )
+        return {lt.key: found for lt, found in zip(adding, bans, strict=True)}
 
     def _missing_users(self, scope: Sequence[DesiredTarget]) -> set[str]:
         """The declared users no listing revealed (the ones a plan would add) that are not
@@ -372,14 +406,18 @@ class ChannelsProvider(_ChannelsBase):
 
     kind = CHANNEL
 
-    def _listing(self, channel: str, bearer: str) -> tuple[list[LiveMember], set[str]]:
+    def _listing(self, channel: str, bearer: str) -> list[LiveMember]:
         members = []
         for kind in (DEFAULT, HIDDEN):  # the summaries carry no Type: one scan per type
             for item in self.api.memberships(channel, bearer, kind):
                 ref, member_kind, arn = live_ref(item.get("Member", {}))
                 members.append(LiveMember(ref, arn, member_kind, kind))
-        bans = {live_ref(b.get("Member", {}))[2] for b in self.api.bans(channel, bearer)}
-        return members, bans
+        return members
+
+    lists_bans = True
+
+    def _bans(self, channel: str, bearer: str) -> set[str]:
+        return {live_ref(b.get("Member", {}))[2] for b in self.api.bans(channel, bearer)}
 
     def create_members(
         self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]
@@ -405,12 +443,12 @@ class ModeratorsProvider(_ChannelsBase):
 
     kind = CHANNEL_MODERATOR
 
-    def _listing(self, channel: str, bearer: str) -> tuple[list[LiveMember], set[str]]:
+    def _listing(self, channel: str, bearer: str) -> list[LiveMember]:
         members = []
         for item in self.api.moderators(channel, bearer):
             ref, member_kind, arn = live_ref(item.get("Moderator", {}))
             members.append(LiveMember(ref, arn, member_kind, MODERATOR))
-        return members, set()
+        return members
 
     def create_members(
         self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]
@@ -483,8 +521,8 @@ def channel_directory(options: ProviderOptions) -> ChannelDirectory:
 
 def read_channels(dir_: ChannelDirectory, instance: str) -> list[ImportedChannel]:
     """Every channel of an app instance with its memberships and moderators (``import``):
-    ListChannels, then per channel DescribeChannel, both membership scans, the bans and
-    the moderators."""
+    ListChannels, then per channel DescribeChannel, both membership scans and the
+    moderators (no bans: import declares no one)."""
     members_of, moderators_of = ChannelsProvider(dir_), ModeratorsProvider(dir_)
     listed = [(name, arn) for name, arns in dir_.channel_arns(instance).items() for arn in arns]
     spread = dir_.spread(instance)
@@ -499,8 +537,8 @@ def read_channels(dir_: ChannelDirectory, instance: str) -> list[ImportedChannel
         if described.get("ElasticChannelConfiguration"):
             return ImportedChannel(name, arn, (), (), elastic=True)
         bearer = spread.bearer(arn)
-        members, _ = members_of._listing(arn, bearer)
-        moderators, _ = moderators_of._listing(arn, bearer)
+        members = members_of._listing(arn, bearer)
+        moderators = moderators_of._listing(arn, bearer)
         return ImportedChannel(name, arn, tuple(sorted(members)), tuple(sorted(moderators)))
 
     return sorted(c for c in pmap(read_one, listed, dir_.parallelism) if c is not None)

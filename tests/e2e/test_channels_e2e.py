@@ -225,6 +225,50 @@ def test_a_banned_member_is_reported_never_added_and_the_ban_stays(
     assert (state["members"], state["bans"]) == ([arn(1)], [arn(9)])
 
 
+def test_bans_are_listed_only_where_a_plan_would_add_someone(
+    emulator: EmulatorServer,
+    write_desired: Callable[..., Any],
+    cli: Any,
+    calls: Callable[[], dict[str, int]],
+) -> None:
+    """A banned member is never a member: only a declared member the channel does not
+    list can be banned, so a channel with none costs no ListChannelBans."""
+    emulator.reset(
+        chat_seed(
+            [
+                small(members=[uid(1)], bans=[uid(9)]),
+                {"name": "side", "id": "side", "members": [uid(2)], "hidden": [uid(3)]},
+            ]
+        )
+    )
+    write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "chat.yaml": f"""
+                channels:
+                  ops: {{members: [user:{uid(1)}]}}
+                  side: {{members: [user:{uid(2)}, user:{uid(3)}]}}
+                """,
+        }
+    )
+    run = cli("plan")  # side: u003 HIDDEN -> DEFAULT, a type change, not an add
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert "ListChannelBans" not in calls()
+    write_desired(
+        {
+            "chat.yaml": f"""
+                channels:
+                  ops: {{members: [user:{uid(1)}, user:{uid(9)}]}}
+                  side: {{members: [user:{uid(2)}, user:{uid(3)}]}}
+                """,
+        }
+    )
+    refused = cli("plan")
+    assert refused.exit_code == 1
+    assert "user:u009 is banned from channel 'ops': not added" in refused.stdout
+    assert calls()["ListChannelBans"] == 1  # ops only
+
+
 def test_an_elastic_channel_is_reported_as_not_managed(
     emulator: EmulatorServer, write_desired: Callable[..., Any], cli: Any
 ) -> None:
