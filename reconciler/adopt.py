@@ -1,11 +1,17 @@
 """``import --adopt``: write members that no file declares (drift) into the desired-state
 files that declare their targets, for a pull request. Pure text editing: each file keeps
-its comments, order and style; only the list gains entries.
+its comments, order, style and line endings; only the list gains entries.
 
-* a flow list (``members: [a, b]``) gains ``, c`` before its ``]``;
-* a block list (``- a`` lines) gains ``- c`` lines after its last item, at its indent;
+* a flow list (``members: [a, b]``) gains ``, c`` after its last item;
+* a block list (``- a`` lines) gains ``- c`` lines after its last item, at its indent
+  (before the comment lines that may follow it);
 * a missing list key is added: ``, administrators: [c]`` in a flow mapping, or an
   ``administrators: [c]`` line under the target's key in a block mapping.
+
+A list, or target, shared through a YAML anchor (``&name`` / ``*name``, ``<<``) is never
+edited: the members would go to every place that uses it. Each edit is checked before
+anything is written: the text must parse and declare exactly what it did plus the new
+entries, else the edit is refused as adopt's own bug.
 """
 
 from __future__ import annotations
@@ -14,13 +20,21 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
+from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reconciler.errors import ReconcilerError
 
-_PLAIN = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+$")  # an e-mail needs no quotes
+# an e-mail written plain: it starts with a letter or digit (no YAML indicator) and holds
+# nothing YAML reads otherwise
+_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9.-]+$")
+# what a double-quoted YAML scalar may not hold as it is: YAML's non-printable characters
+# and its line breaks beyond "\n" (JSON writes "\n" and the other controls escaped)
+_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+BUG = "a bug in chime-reconciler: please report it"
 
 
 class AdoptError(ReconcilerError):
@@ -38,75 +52,221 @@ class Adoption:
     refs: tuple[str, ...]  # as written: "grace@example.com", "bot:PagerBot"
 
 
+@dataclass(frozen=True)
+class Adopted:
+    """An adoption made: ``line`` is the line of the edited file where its entries went."""
+
+    adoption: Adoption
+    line: int
+
+
 def yaml_ref(ref: str) -> str:
     """A member reference as a YAML flow scalar: plain for an e-mail, else quoted."""
-    return ref if _PLAIN.match(ref) else json.dumps(ref, ensure_ascii=False)
+    if _PLAIN.match(ref):
+        return ref
+    return _ESCAPE.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(ref, ensure_ascii=False))
 
 
-def adopt_all(text: str, adoptions: Sequence[Adoption]) -> str:
-    """``text`` with every adoption (all of one file) made, bottom first so that the lines
-    of the others stay where they were."""
+def adopt_file(original: bytes, adoptions: Sequence[Adoption]) -> tuple[bytes, list[Adopted]]:
+    """A file's bytes with every adoption (all of that file) made; its line endings (CRLF
+    too) and encoding kept."""
+    text, adopted = adopt_all(original.decode("utf-8"), adoptions)
+    return text.encode("utf-8"), adopted
+
+
+def adopt_all(text: str, adoptions: Sequence[Adoption]) -> tuple[str, list[Adopted]]:
+    """``text`` with every adoption (all of one file) made, bottom first so that the key
+    lines of the others stay where they were; and the line where each one's entries went."""
+    made: list[tuple[Adoption, int]] = []  # (adoption, index of its first entry)
     for a in sorted(adoptions, key=lambda a: a.key_line, reverse=True):
-        text = adopt(text, a)
-    return text
+        at, inserted, entry, key = _edit(text, a)
+        edited = text[:at] + inserted + text[at:]
+        _check(text, edited, a, key)
+        made = [(m, i + len(inserted) if i >= at else i) for m, i in made]
+        made.append((a, at + entry))
+        text = edited
+    return text, [Adopted(a, text.count("\n", 0, i) + 1) for a, i in made]
 
 
 def adopt(text: str, a: Adoption) -> str:
+    """``text`` with one adoption made."""
+    return adopt_all(text, [a])[0]
+
+
+def _edit(text: str, a: Adoption) -> tuple[int, str, int, Node]:
+    """Where to insert, what, how far into it the first entry starts, and the target's key
+    node."""
     where = f"{a.file}:{a.key_line}"
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise AdoptError(f"{a.file}: cannot be parsed: {exc}") from None
+    root, shared = _compose(text, a.file)
     section = _child(root, a.section)
-    target = None
+    pair = None
     if isinstance(section, MappingNode):
         for key, value in section.value:
             if key.start_mark.line + 1 == a.key_line:
-                target = value
-    if not isinstance(target, MappingNode):
+                pair = (key, value)
+    if pair is None or not isinstance(pair[1], MappingNode):
         raise AdoptError(f"{where}: the target is not a mapping here; add {_refs(a)} by hand")
+    target_key, target = pair
+    at, inserted, entry = _insertion(text, a, section, target_key, target, shared)
+    return at, inserted, entry, target_key
+
+
+def _insertion(
+    text: str,
+    a: Adoption,
+    section: Node | None,
+    target_key: Node,
+    target: MappingNode,
+    shared: dict[int, str],
+) -> tuple[int, str, int]:
+    where = f"{a.file}:{a.key_line}"
+    for node in (section, target):  # the root is anchored nowhere but in itself
+        if node is not None and id(node) in shared:
+            raise _shared(a, node, _name(target_key), shared[id(node)])
+    nl = "\r\n" if "\r\n" in text else "\n"
     items = ", ".join(yaml_ref(r) for r in a.refs)
-    existing = _child(target, a.list_key)
-    if isinstance(existing, SequenceNode):
+    list_pair = _child_pair(target, a.list_key)
+    if list_pair is not None:
+        list_key, existing = list_pair
+        if id(existing) in shared:
+            what = f"the {a.list_key} list of {_name(target_key)}"
+            raise _shared(a, list_key, what, shared[id(existing)])
+        if not isinstance(existing, SequenceNode):
+            raise AdoptError(f"{where}: {a.list_key} is not a list; add {_refs(a)} by hand")
         if existing.flow_style:
-            end = existing.end_mark.index - 1
-            if text[end] != "]":
-                raise AdoptError(f"{where}: unusual {a.list_key} list; add {_refs(a)} by hand")
-            return text[:end] + (", " if existing.value else "") + items + text[end:]
-        first, last = existing.value[0], existing.value[-1]
-        line = text.splitlines()[first.start_mark.line]
-        dash = line.index("-") if "-" in line[: first.start_mark.column] else -1
+            if not existing.value:  # just after its "["
+                return existing.start_mark.index + 1, items, 0
+            at = _content_end(text, existing.value[-1])
+            return at, ", " + items, 2
+        dash = _dash_column(text, existing.value[0])
         if dash < 0:
             raise AdoptError(f"{where}: unusual {a.list_key} list; add {_refs(a)} by hand")
-        at = _line_end(text, last.end_mark.index)
-        block = "".join(f"{' ' * dash}- {yaml_ref(r)}\n" for r in a.refs)
-        return text[:at] + block + text[at:]
-    if existing is not None:
-        raise AdoptError(f"{where}: {a.list_key} is not a list; add {_refs(a)} by hand")
+        at = _line_end(text, _content_end(text, existing.value[-1]) - 1)
+        lead = nl if at == len(text) and not text.endswith("\n") else ""  # no final newline
+        block = "".join(f"{' ' * dash}- {yaml_ref(r)}{nl}" for r in a.refs)
+        return at, lead + block, len(lead)
+    if any(isinstance(k, ScalarNode) and k.value == "<<" for k, _ in target.value):
+        raise AdoptError(
+            f"{where}: {_name(target_key)} merges a mapping (<<) that may hold its "
+            f"{a.list_key}: nothing was written; add {_refs(a)} by hand"
+        )
     if target.flow_style:
-        end = target.end_mark.index - 1
-        if text[end] != "}":
-            raise AdoptError(f"{where}: unusual mapping; add {_refs(a)} by hand")
-        sep = ", " if target.value else ""
-        return text[:end] + f"{sep}{a.list_key}: [{items}]" + text[end:]
-    indent = target.value[0][0].start_mark.column if target.value else 0
-    parent_key = next(k for k, v in section.value if v is target)  # type: ignore[union-attr]
-    at = _line_end(text, parent_key.end_mark.index)
-    return text[:at] + f"{' ' * indent}{a.list_key}: [{items}]\n" + text[at:]
+        entry = f"{a.list_key}: [{items}]"
+        if not target.value:
+            return target.start_mark.index + 1, entry, 0
+        last_key, last_value = target.value[-1]
+        at = max(_content_end(text, last_key), _content_end(text, last_value))
+        return at, ", " + entry, 2
+    indent = target.value[0][0].start_mark.column
+    at = _line_end(text, target_key.end_mark.index)
+    return at, f"{' ' * indent}{a.list_key}: [{items}]{nl}", 0
+
+
+def _shared(a: Adoption, where: Node, what: str, anchor: str) -> AdoptError:
+    return AdoptError(
+        f"{a.file}:{_line(where)}: {what} is shared through the YAML anchor &{anchor}: "
+        "adding to it would add to every place that uses it, so nothing was written; "
+        f"add {_refs(a)} by hand where it belongs"
+    )
+
+
+def _check(before: str, after: str, a: Adoption, key: Node) -> None:
+    """The edited text parses and declares what ``before`` did, the list plus ``a.refs``:
+    else the edit is adopt's bug, and it is refused before anything is written."""
+    old = yaml.safe_load(before)
+    try:
+        new = yaml.safe_load(after)
+    except yaml.YAMLError:
+        new = _BROKEN
+    name = yaml.SafeLoader("").construct_object(key, deep=True)
+    target = dict(old[a.section][name])
+    target[a.list_key] = [*(target.get(a.list_key) or []), *a.refs]
+    expected = {**old, a.section: {**old[a.section], name: target}}
+    if new != expected:
+        what = "does not parse" if new is _BROKEN else "declares something else"
+        raise AdoptError(
+            f"{a.file}:{a.key_line}: adding {_refs(a)} to {a.list_key} made a file that "
+            f"{what} ({BUG}); nothing was written: add them by hand"
+        )
+
+
+_BROKEN = object()
+
+
+class _Composer(yaml.SafeLoader):
+    """A composer that remembers the nodes anchored (and so reachable through aliases)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.shared: dict[int, str] = {}  # id(node) -> its anchor
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        if self.check_event(AliasEvent):
+            return super().compose_node(parent, index)
+        anchor = self.peek_event().anchor  # type: ignore[no-untyped-call]
+        node = super().compose_node(parent, index)
+        if anchor is not None and node is not None:
+            self.shared[id(node)] = anchor
+        return node
+
+
+def _compose(text: str, file: str) -> tuple[Node | None, dict[int, str]]:
+    composer = _Composer(text)
+    try:
+        root = composer.get_single_node()
+    except yaml.YAMLError as exc:
+        raise AdoptError(f"{file}: cannot be parsed, nothing was written: {exc}") from None
+    finally:
+        composer.dispose()
+    return root, composer.shared
 
 
 def _refs(a: Adoption) -> str:
     return ", ".join(a.refs)
 
 
+def _name(key: Node) -> str:
+    return str(key.value) if isinstance(key, ScalarNode) else "the target"
+
+
+def _line(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
 def _child(node: Node | None, key: str) -> Node | None:
+    pair = _child_pair(node, key)
+    return None if pair is None else pair[1]
+
+
+def _child_pair(node: Node | None, key: str) -> tuple[Node, Node] | None:
     if not isinstance(node, MappingNode):
         return None
     for k, v in node.value:
         if isinstance(k, ScalarNode) and k.value == key:
-            found: Node = v
-            return found
+            return k, v
     return None
+
+
+def _content_end(text: str, node: Node) -> int:
+    """The index just after the last character of ``node``'s own text (a block
+    collection's end mark lies at the next token, past comments and blank lines)."""
+    if isinstance(node, SequenceNode | MappingNode) and node.value and not node.flow_style:
+        last = node.value[-1]
+        if isinstance(node, MappingNode):
+            return max(_content_end(text, last[0]), _content_end(text, last[1]))
+        return _content_end(text, last)
+    end = node.end_mark.index
+    while end > node.start_mark.index and text[end - 1] in " \t\r\n":
+        end -= 1
+    return int(end)
+
+
+def _dash_column(text: str, first: Node) -> int:
+    """The column of the ``-`` before a block list's first item (-1: none on its line)."""
+    start = first.start_mark.index
+    line_start = text.rfind("\n", 0, start) + 1
+    dash = text.rfind("-", line_start, start)
+    return dash if dash < 0 else dash - line_start
 
 
 def _line_end(text: str, index: int) -> int:

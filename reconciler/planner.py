@@ -88,7 +88,7 @@ def plan(
 
     errors = _problem_messages(problems)
     if targets is not None:
-        errors.extend(_unknown_target_errors(desired.targets, targets))
+        errors.extend(unknown_target_errors(desired.targets, targets))
 
     days = desired.policy.expiry_warning_days
     return Plan(
@@ -213,14 +213,21 @@ def select(declared: Iterable[DesiredTarget], names: Collection[str] | None) -> 
     return [t for t in declared if t.key.name in wanted or t.target_id in wanted]
 
 
-def _unknown_target_errors(declared: Iterable[DesiredTarget], names: Iterable[str]) -> list[str]:
+def unknown_target_errors(
+    declared: Iterable[DesiredTarget],
+    names: Iterable[str],
+    option: str = "--target",
+    noun: str = "target",
+) -> list[str]:
+    """One message for each name no target is declared with (``option``: as the user
+    typed it)."""
     declared = list(declared)
     known = {t.key.name for t in declared} | {t.target_id for t in declared if t.target_id}
     messages = []
     for name in sorted(set(names) - known):
         hint = difflib.get_close_matches(name, sorted(known), n=1)
         suffix = f" (did you mean {hint[0]!r}?)" if hint else ""
-        messages.append(f"--target {name}: no target named {name!r} is declared{suffix}")
+        messages.append(f"{option} {name}: no {noun} named {name!r} is declared{suffix}")
     return messages
 
 

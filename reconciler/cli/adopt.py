@@ -11,12 +11,13 @@ from pathlib import Path
 import click
 
 from reconciler import interrupt
-from reconciler.adopt import AdoptError, Adoption, adopt_all
+from reconciler.adopt import BUG, Adopted, AdoptError, Adoption, adopt_file
 from reconciler.cli.context import AppContext
 from reconciler.cli.pipeline import Session
 from reconciler.desired.loader import load_desired
-from reconciler.errors import DesiredStateError
+from reconciler.errors import DesiredStateError, UsageError
 from reconciler.plan import Plan
+from reconciler.planner import unknown_target_errors
 from reconciler.put_back import put_back
 from reconciler.runner import Interrupted, interrupted_message
 
@@ -29,6 +30,9 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
     when interrupted (Ctrl-C, SIGTERM) or failing meanwhile, put every file back as it was
     (it creates none: it edits only the files that declare the targets)."""
     session = Session.open(app)
+    unknown = unknown_target_errors(session.desired.targets, targets, "--room", "room")
+    if unknown:
+        raise UsageError("\n".join(unknown))
     plan = session.plan(targets)
     if plan.errors:  # a room not read: what Chime has there is unknown (as plan: exit 1)
         n = len(plan.errors)
@@ -43,11 +47,11 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
     if not adoptions:
         click.echo("Nothing to adopt: Chime has no member the desired state does not declare.")
         return
-    edits = _edits(adoptions)  # AdoptError: nothing written
+    edits, adopted_at = _edits(adoptions)  # AdoptError: nothing written
     try:
         interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
-        for path, (original, text) in edits.items():  # its line endings kept (CRLF too)
-            path.write_text(text, encoding="utf-8", newline=_newline(original))
+        for path, (_, edited) in edits.items():
+            path.write_bytes(edited)
         load_desired(app.desired_dir, app.now)
         again = Session.open(app).plan(targets)
         interrupt.raise_if_pressed()  # ... nor one swallowed while they are checked
@@ -66,7 +70,7 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
             + ", ".join(t.key.name for t in left)
             + "; the files are back as they were: add them by hand"
         )
-    _report(adoptions)
+    _report(adopted_at)
 
 
 def _declared_at(session: Session, key: object) -> tuple[str, int] | None:
@@ -110,37 +114,36 @@ def _adoptions(session: Session, plan: Plan) -> tuple[list[Adoption], list[str]]
     return adoptions, skipped
 
 
-def _edits(adoptions: list[Adoption]) -> dict[Path, tuple[bytes, str]]:
-    """Each file's bytes before, and its text after all its adoptions (nothing written)."""
+def _edits(adoptions: list[Adoption]) -> tuple[dict[Path, tuple[bytes, bytes]], list[Adopted]]:
+    """Each file's bytes before and after all its adoptions (nothing written), and where
+    each adoption went."""
     by_file: dict[str, list[Adoption]] = {}
     for a in adoptions:
         by_file.setdefault(a.file, []).append(a)
-    edits: dict[Path, tuple[bytes, str]] = {}
+    edits: dict[Path, tuple[bytes, bytes]] = {}
+    adopted: list[Adopted] = []
     for file, items in by_file.items():
         path = Path(file)
         original = path.read_bytes()
-        text = path.read_text(encoding="utf-8")
-        edits[path] = (original, adopt_all(text, items))
-    return edits
-
-
-def _newline(original: bytes) -> str | None:
-    """The file's line ending where it is CRLF (the text read has "\\n" only)."""
-    return "\r\n" if b"\r\n" in original else None
+        edited, made = adopt_file(original, items)
+        edits[path] = (original, edited)
+        adopted.extend(made)
+    return edits, adopted
 
 
 def _failed(exc: BaseException) -> str:
     if isinstance(exc, DesiredStateError):
-        return "The edited files did not load"
+        return f"The edited files did not load ({BUG})"
     return "Checking the edited files failed"
 
 
-def _restore(edits: dict[Path, tuple[bytes, str]]) -> None:
+def _restore(edits: dict[Path, tuple[bytes, bytes]]) -> None:
     """Every file edited (or being edited) as it was (``put_back``)."""
     put_back((path, original) for path, (original, _) in edits.items())
 
 
-def _report(adoptions: list[Adoption]) -> None:
+def _report(adopted: list[Adopted]) -> None:
+    adoptions = [m.adoption for m in adopted]
     n = sum(len(a.refs) for a in adoptions)
     files = sorted({a.file for a in adoptions})
     roles = Counter(a.list_key for a in adoptions for _ in a.refs)
@@ -149,8 +152,9 @@ def _report(adoptions: list[Adoption]) -> None:
         f"Adopted {n} member{'' if n == 1 else 's'} into {len(files)} "
         f"file{'' if len(files) == 1 else 's'} ({counts}):"
     )
-    for a in sorted(adoptions, key=lambda a: (a.file, a.key_line, a.list_key)):
-        click.echo(f"  {a.file}:{a.key_line}: {a.list_key} += {', '.join(a.refs)}")
+    for m in sorted(adopted, key=lambda m: (m.adoption.file, m.line, m.adoption.list_key)):
+        a = m.adoption
+        click.echo(f"  {a.file}:{m.line}: {a.list_key} += {', '.join(a.refs)}")
     click.echo(
         "Next: review the change (git diff), commit it and open a pull request; "
         "plan then finds no drift there."

@@ -42,8 +42,8 @@ def test_adopt_writes_drift_into_the_declaring_file_and_plan_then_has_none(
     assert (run.exit_code, run.stderr) == (0, "")
     assert run.lines == [
         "Adopted 2 members into 1 file (1 to administrators, 1 to members):",
-        "  desired-state/rooms.yaml:6: administrators += carol@example.com",
-        "  desired-state/rooms.yaml:6: members += erin@example.com",
+        "  desired-state/rooms.yaml:7: administrators += carol@example.com",
+        "  desired-state/rooms.yaml:8: members += erin@example.com",
         "Next: review the change (git diff), commit it and open a pull request; "
         "plan then finds no drift there.",
     ]
@@ -51,6 +51,8 @@ def test_adopt_writes_drift_into_the_declaring_file_and_plan_then_has_none(
         "administrators: [dave@example.com]",
         "administrators: [dave@example.com, carol@example.com]",
     ).replace("members: [frank@example.com]", "members: [frank@example.com, erin@example.com]")
+    lines = rooms.read_text().splitlines()  # the lines reported are the lines edited
+    assert "carol@example.com" in lines[7 - 1] and "erin@example.com" in lines[8 - 1]
 
     after = cli("plan", "--detailed-exitcode")
     assert not any("not in the desired state" in line for line in after.lines)
@@ -99,3 +101,86 @@ def test_adopt_with_a_room_it_cannot_read_says_so_and_adopts_nothing(
         "--adopt again.",
     ]
     assert rooms.read_bytes() == original
+
+
+def test_adopt_never_writes_into_a_list_another_room_shares_through_an_anchor(
+    ops: Any, cli: Any, workdir: Path
+) -> None:
+    rooms = workdir / "desired-state" / "rooms.yaml"
+    rooms.write_text(
+        rooms.read_text()
+        .replace("administrators: [dave@example.com]", "administrators: &leads [dave@example.com]")
+        .replace("administrators: [frank@example.com]", "administrators: *leads")
+    )
+    carol_made_administrator_of_releases(cli)  # made an administrator of releases only
+    original = rooms.read_bytes()
+    quiet_before = cli("plan", "--target", "quiet").lines
+    run = cli("import", "--adopt", "--room", "releases")
+    assert (run.exit_code, run.stdout, run.err_lines) == (
+        1,
+        "",
+        [
+            "Error: desired-state/rooms.yaml:7: the administrators list of releases is shared "
+            "through the YAML anchor &leads: adding to it would add to every place that uses "
+            "it, so nothing was written; add carol@example.com by hand where it belongs"
+        ],
+    )
+    assert rooms.read_bytes() == original
+    assert cli("plan", "--target", "quiet").lines == quiet_before  # no administrator there
+
+
+def test_adopt_into_block_lists_with_comments_after_them_and_no_final_newline(
+    ops: Any, cli: Any, workdir: Path
+) -> None:
+    carol_made_administrator_of_releases(cli)
+    rooms = workdir / "desired-state" / "rooms.yaml"
+    rooms.write_text(
+        "rooms:\n"
+        "  releases:\n"
+        "    administrators:\n"
+        "      - dave@example.com   # lead\n"
+        "      # end of list\n"
+        "    members:\n"
+        "      - member: frank@example.com\n"
+        "        reason: releases\n"
+        "      # end of list\n"
+        "  quiet: {administrators: [frank@example.com]}\n"
+        "  incident:  # prune off: bob and carol are drift here\n"
+        "    administrators: [alice@example.com]\n"
+        "    members:\n"
+        '      - "bot:PagerBot"\n'
+        "      - dave@example.com"  # no final newline
+    )
+    assert cli("validate").exit_code == 0
+    run = cli("import", "--adopt")
+    assert run.exit_code == 0, run.stderr
+    assert run.lines[1:5] == [
+        "  desired-state/rooms.yaml:5: administrators += carol@example.com",
+        "  desired-state/rooms.yaml:10: members += erin@example.com",
+        "  desired-state/rooms.yaml:14: administrators += bob@example.com",
+        "  desired-state/rooms.yaml:18: members += carol@example.com",
+    ]
+    lines = rooms.read_text().splitlines()
+    assert lines[4:11] == [
+        "      - carol@example.com",
+        "      # end of list",
+        "    members:",
+        "      - member: frank@example.com",
+        "        reason: releases",
+        "      - erin@example.com",
+        "      # end of list",
+    ]
+    assert lines[13] == "    administrators: [alice@example.com, bob@example.com]"
+    assert lines[-2:] == ["      - dave@example.com", "      - carol@example.com"]
+    after = cli("plan")
+    assert not any("not in the desired state" in line for line in after.lines)
+
+
+def test_adopt_of_a_room_no_file_declares_names_the_option_typed(
+    ops: Any, cli: Any, workdir: Path
+) -> None:
+    run = cli("import", "--adopt", "--room", "releasse")
+    assert (run.exit_code, run.err_lines) == (
+        1,
+        ["Error: --room releasse: no room named 'releasse' is declared (did you mean 'releases'?)"],
+    )

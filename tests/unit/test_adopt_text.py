@@ -15,10 +15,10 @@ def edit(text: str, *adoptions: tuple[int, str, tuple[str, ...]]) -> str:
     text = textwrap.dedent(text).lstrip("\n")
     return adopt_all(
         text, [Adoption("f.yaml", line, "rooms", key, refs) for line, key, refs in adoptions]
-    )
+    )[0]
 
 
-def test_a_flow_list_gains_entries_before_its_bracket_and_comments_stay() -> None:
+def test_a_flow_list_gains_entries_after_its_last_item_and_comments_stay() -> None:
     text = """
         # the SRE rooms
         rooms:
@@ -99,3 +99,131 @@ def test_a_list_that_is_not_a_list_is_refused_and_nothing_changes() -> None:
         AdoptError, match=re.escape("f.yaml:2: members is not a list; add x@example.com by hand")
     ):
         edit("rooms:\n  ops:\n    members: oops\n", (2, "members", ("x@example.com",)))
+
+
+def adopted_lines(text: str, *adoptions: tuple[int, str, tuple[str, ...]]) -> list[int]:
+    text = textwrap.dedent(text).lstrip("\n")
+    _, made = adopt_all(
+        text, [Adoption("f.yaml", line, "rooms", key, refs) for line, key, refs in adoptions]
+    )
+    return [m.line for m in made]
+
+
+SHARED = """
+    rooms:
+      web-releases:
+        administrators: &admins [carol@example.com]
+        members: ["@web"]
+      web-staging:
+        administrators: *admins
+        members: [ivan@example.com]
+    """
+
+
+@pytest.mark.parametrize(("line", "room", "where"), [(2, "web-releases", 3), (5, "web-staging", 6)])
+def test_a_list_shared_through_an_anchor_is_refused_where_it_is_written(
+    line: int, room: str, where: int
+) -> None:
+    with pytest.raises(AdoptError) as refused:
+        edit(SHARED, (line, "administrators", ("heidi@example.com",)))
+    assert str(refused.value) == (
+        f"f.yaml:{where}: the administrators list of {room} is shared through the YAML "
+        "anchor &admins: adding to it would add to every place that uses it, so nothing "
+        "was written; add heidi@example.com by hand where it belongs"
+    )
+    # the other list of the same rooms is not shared: it is edited
+    assert "[ivan@example.com, heidi@example.com]" in edit(
+        SHARED, (5, "members", ("heidi@example.com",))
+    )
+
+
+def test_a_room_shared_through_an_anchor_or_merging_one_is_refused() -> None:
+    text = """
+        rooms:
+          a: &room {members: [x@example.com]}
+          b: *room
+          c:
+            <<: *room
+            id: room-c
+        """
+    for line, where, what in [(2, 2, "a is shared"), (3, 2, "b is shared")]:
+        with pytest.raises(AdoptError, match=f"^f.yaml:{where}: {what} through .* &room"):
+            edit(text, (line, "members", ("y@example.com",)))
+    with pytest.raises(AdoptError, match=re.escape("f.yaml:4: c merges a mapping (<<)")):
+        edit(text, (4, "members", ("y@example.com",)))
+
+
+def test_a_block_list_followed_by_a_comment_line_and_another_room() -> None:
+    text = """
+        rooms:
+          web-releases:
+            members:
+              - "@web"
+              - member: bot:PagerBot
+                reason: pager   # why
+              # end of list
+          web-other: {id: room-w, members: [ivan@example.com]}
+        """
+    adoptions = ((2, "members", ("heidi@example.com",)), (8, "members", ("judy@example.com",)))
+    assert edit(text, *adoptions) == textwrap.dedent(
+        """\
+        rooms:
+          web-releases:
+            members:
+              - "@web"
+              - member: bot:PagerBot
+                reason: pager   # why
+              - heidi@example.com
+              # end of list
+          web-other: {id: room-w, members: [ivan@example.com, judy@example.com]}
+        """
+    )
+    assert adopted_lines(text, *adoptions) == [9, 7]  # the lines of the edited file
+
+
+def test_a_block_list_on_the_last_line_of_a_file_without_a_final_newline() -> None:
+    text = "rooms:\n  ops:\n    members:\n    - a@example.com"
+    assert edit(text, (2, "members", ("b@example.com", "bot:B"))) == (
+        'rooms:\n  ops:\n    members:\n    - a@example.com\n    - b@example.com\n    - "bot:B"\n'
+    )
+
+
+def test_the_lines_reported_are_those_edited_when_edits_above_move_them() -> None:
+    text = """
+        rooms:
+          ops:
+            members:
+              - a@example.com
+          web:
+            prune: false
+        """
+    adoptions = (
+        (2, "members", ("b@example.com", "c@example.com")),
+        (2, "administrators", ("d@example.com",)),
+        (5, "administrators", ("e@example.com",)),
+    )
+    result = edit(text, *adoptions).splitlines()
+    lines = adopted_lines(text, *adoptions)
+    assert lines == [9, 6, 3]
+    assert [result[n - 1].strip() for n in lines] == [
+        "administrators: [e@example.com]",
+        "- b@example.com",
+        "administrators: [d@example.com]",
+    ]
+
+
+def test_an_edit_that_would_not_parse_is_refused_as_adopts_bug(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("reconciler.adopt.yaml_ref", lambda ref: ref + "]")  # a broken writer
+    with pytest.raises(AdoptError) as refused:
+        edit("rooms:\n  ops:\n    members: [a@example.com]\n", (2, "members", ("b@e.com",)))
+    assert str(refused.value) == (
+        "f.yaml:2: adding b@e.com to members made a file that does not parse (a bug in "
+        "chime-reconciler: please report it); nothing was written: add them by hand"
+    )
+
+
+def test_an_email_that_yaml_would_read_otherwise_is_quoted() -> None:
+    result = edit("rooms:\n  ops:\n    members: []\n", (2, "members", ("%x@e.com", "y@e.com")))
+    assert result == 'rooms:\n  ops:\n    members: ["%x@e.com", y@e.com]\n'
