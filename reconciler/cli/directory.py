@@ -4,6 +4,7 @@ writing import's files (rooms and channels alike)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
@@ -18,6 +19,7 @@ from reconciler.providers.channels import ChannelDirectory, channel_directory
 from reconciler.providers.registry import ProviderOptions
 from reconciler.providers.rooms import RoomsProvider
 from reconciler.put_back import put_back
+from reconciler.render.safe import shown
 
 SHOW_FILES = 5  # existing files named in the refusal to overwrite
 
@@ -56,6 +58,18 @@ def settings_account(directory: Path) -> tuple[Path | None, str | None]:
         account = data.get("account") if isinstance(data, dict) else None
         return path, account.strip() if isinstance(account, str) and account.strip() else None
     return None, None
+
+
+def left_as_they_are(noun: str, declared: Sequence[tuple[str, object]]) -> str:
+    """``Left 2 rooms as they are, declared already: a (FILE:LINE), b (FILE:LINE).``: the
+    (name, where declared) pairs in the order given, the first few named."""
+    n = len(declared)
+    listed = ", ".join(f"{shown(name)} ({where})" for name, where in declared[:SHOW_FILES])
+    listed += f" and {n - SHOW_FILES} more" if n > SHOW_FILES else ""
+    return (
+        f"Left {n} {noun}{'' if n == 1 else 's'} as {'it is' if n == 1 else 'they are'}, "
+        f"declared already: {listed}."
+    )
 
 
 def write_files(out: Path, files: dict[str, str], force: bool) -> None:

@@ -9,16 +9,17 @@ already (by name or by arn) are left as they are.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from reconciler.channel_import import ImportedChannel, channels_document
 from reconciler.cli.context import AppContext
-from reconciler.cli.directory import open_channels, write_files
+from reconciler.cli.directory import left_as_they_are, open_channels, write_files
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
-from reconciler.desired.model import AppInstanceSetting, DesiredState
+from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError
 from reconciler.kinds.channels import CHANNEL
 from reconciler.providers.channels import read_channels
@@ -45,18 +46,36 @@ def read(app: AppContext, desired: DesiredState) -> dict[AppInstanceSetting, lis
     return {s: read_channels(found, s.arn) for s in desired.app_instances}
 
 
-def _undeclared(
+@dataclass(frozen=True)
+class ChannelImport:
+    """What ``import`` writes for channels: a file per app instance with channels to write
+    (none for one whose channels are all declared already, or that has none), and the
+    channels left as they are because a file declares them (with where)."""
+
+    files: dict[str, str]  # channels/LABEL.yaml -> text
+    left: tuple[DesiredTarget, ...]  # their declarations, in key order
+
+
+def _split(
     desired: DesiredState, instance: str, channels: list[ImportedChannel], rewritten: str | None
-) -> list[ImportedChannel]:
-    """The channels no file declares, but the one being rewritten (``--force``)."""
+) -> tuple[list[ImportedChannel], list[DesiredTarget]]:
+    """The channels no file declares, and those a file declares (with its declaration):
+    one the file being rewritten declares (``--force``) counts as undeclared."""
     declared = [
         t
         for t in desired.targets
         if t.key.kind == CHANNEL.id and t.key.scope == instance and t.location.file != rewritten
     ]
-    names = {t.key.name for t in declared if t.target_id is None}
-    arns = {t.target_id for t in declared if t.target_id is not None}
-    return [c for c in channels if c.name not in names and c.arn not in arns]
+    by_name = {t.key.name: t for t in declared if t.target_id is None}
+    by_arn = {t.target_id: t for t in declared if t.target_id is not None}
+    wanted, left = [], []
+    for c in channels:
+        target = by_arn.get(c.arn) or by_name.get(c.name)
+        if target is None:
+            wanted.append(c)
+        else:
+            left.append(target)
+    return wanted, left
 
 
 def documents(
@@ -65,19 +84,30 @@ def documents(
     prune: bool,
     out: Path | None = None,
     force: bool = False,
-) -> dict[str, str]:
-    """File name (``channels/LABEL.yaml``) -> text, for the channels not declared yet
-    (with ``force``, those of the file written are imported again over it)."""
+) -> ChannelImport:
+    """A file (``channels/LABEL.yaml``) for each app instance with channels not declared
+    yet (with ``force``, those of the file written are imported again over it); no file,
+    and no ``channels: {}`` document, for an app instance with none."""
     several = len(desired.app_instances) > 1
     files = {}
+    left: list[DesiredTarget] = []
     for s, channels in read_.items():
         relative = f"{CHANNELS_DIR}/{s.label}.yaml"
         rewritten = str(out / relative) if out is not None and force else None
-        wanted = _undeclared(desired, s.arn, channels, rewritten)
-        files[relative] = channels_document(
-            wanted, s.arn, s.label if several else None, prune=prune
-        )
-    return files
+        wanted, declared = _split(desired, s.arn, channels, rewritten)
+        left.extend(declared)
+        if wanted:
+            label = s.label if several else None
+            files[relative] = channels_document(wanted, s.arn, label, prune=prune)
+    ordered = sorted(left, key=lambda t: (t.key.name.casefold(), t.key.name, str(t.location)))
+    return ChannelImport(files, tuple(ordered))
+
+
+def say_left(channels: ChannelImport, *, err: bool = False) -> None:
+    """Name the channels left as they are, declared already (as import does for rooms)."""
+    if channels.left:
+        named = [(t.key.name, t.location) for t in channels.left]
+        click.echo(left_as_they_are("channel", named), err=err)
 
 
 def write(out: Path, files: dict[str, str], force: bool) -> None:

@@ -15,7 +15,12 @@ import click
 from reconciler.cli import import_channels
 from reconciler.cli.adopt import adopt
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.directory import SHOW_FILES, open_directory, settings_account, write_files
+from reconciler.cli.directory import (
+    left_as_they_are,
+    open_directory,
+    settings_account,
+    write_files,
+)
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
@@ -144,19 +149,24 @@ def import_(
         return
     # Channels, when the governing settings.yaml names app instances (import_channels.py).
     governing = import_channels.governing(app, out)
-    channel_files: dict[str, str] = {}
+    channels = None
     if governing is not None and governing.app_instances:
         found = import_channels.read(app, governing)
-        channel_files = import_channels.documents(governing, found, prune, out, force)
+        channels = import_channels.documents(governing, found, prune, out, force)
+    channel_files = channels.files if channels is not None else {}
     _, default_account = settings_account(out if out is not None else app.desired_dir)
-    if channel_files and not accounts and not rooms and not default_account:
+    if channels is not None and not accounts and not rooms and not default_account:
         # channels only: no account is known, so no rooms are imported
         if out is None:
             click.echo("".join(channel_files.values()), nl=False)
+            import_channels.say_left(channels, err=True)
             return
-        import_channels.write(out, channel_files, force)
+        if channel_files:
+            import_channels.write(out, channel_files, force)
+        import_channels.say_left(channels)
         load_desired(out)
-        click.echo(f"Next: chime-reconciler --desired {out} plan   (expect: No changes.)")
+        if channel_files:
+            click.echo(f"Next: chime-reconciler --desired {out} plan   (expect: No changes.)")
         return
     provider = open_directory(app)
     account_ids = _accounts(app, provider, accounts)
@@ -167,9 +177,11 @@ def import_(
         text = stdout_document(imported, ImportOptions(default, prune))
         click.echo(text + "".join(channel_files.values()), nl=False)
         click.echo(_summary(imported, account_ids), err=True)
+        if channels is not None:
+            import_channels.say_left(channels, err=True)
         return
     # one write: failing or interrupted part way, neither the channels' nor the rooms'
-    _write_directory(out, imported, account_ids, channel_files, prune=prune, force=force)
+    _write_directory(out, imported, account_ids, channels, prune=prune, force=force)
 
 
 def _accounts(app: AppContext, provider: RoomsDirectory, given: Iterable[str]) -> list[str]:
@@ -216,11 +228,12 @@ def _write_directory(
     out: Path,
     rooms: Sequence[ImportedRoom],
     accounts: Sequence[str],
-    channel_files: dict[str, str],
+    channels: import_channels.ChannelImport | None,
     *,
     prune: bool,
     force: bool,
 ) -> None:
+    channel_files = channels.files if channels is not None else {}
     settings_path, existing_default = settings_account(out)
     if settings_path is not None:
         default = existing_default
@@ -250,6 +263,8 @@ def _write_directory(
     click.echo(f"{_summary(rooms, accounts)} Wrote {written}.")
     if leave:
         click.echo(_left_as_they_are(leave))
+    if channels is not None:
+        import_channels.say_left(channels)
     try:
         load_desired(out)
     except DesiredStateError:
@@ -282,14 +297,8 @@ def _declared_targets(directory: Path) -> tuple[DesiredTarget, ...]:
 
 
 def _left_as_they_are(leave: dict[ImportedRoom, DesiredTarget]) -> str:
-    n = len(leave)
     rooms = sorted(leave, key=lambda r: (r.account, r.name.casefold(), r.name, r.room_id))
-    listed = ", ".join(f"{shown(r.name)} ({leave[r].location})" for r in rooms[:SHOW_FILES])
-    listed += f" and {n - SHOW_FILES} more" if n > SHOW_FILES else ""
-    return (
-        f"Left {n} room{'' if n == 1 else 's'} as {'it is' if n == 1 else 'they are'}, "
-        f"declared already: {listed}."
-    )
+    return left_as_they_are("room", [(r.name, leave[r].location) for r in rooms])
 
 
 def _summary(rooms: Sequence[ImportedRoom], accounts: Sequence[str]) -> str:

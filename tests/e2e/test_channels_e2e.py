@@ -439,13 +439,21 @@ def test_import_writes_channels_and_the_round_trip_plans_no_changes(
     again = cli("plan", "--detailed-exitcode")
     assert again.exit_code == 0, again.stdout + again.stderr
     assert again.lines[-1] == "No changes. Chime memberships match the desired state."
-    # importing again refuses to overwrite; with --force it refreshes the same file
-    refused = cli("import", "--out", "desired-state")
-    assert refused.exit_code == 1
-    assert (
-        "1 file exists already: desired-state/channels/chat.yaml; nothing was written "
-        "(use --force to overwrite them)"
-    ) in refused.stderr
+    # importing again leaves every channel as it is (no `channels: {}` file in the way of
+    # the one written); with --force it refreshes the same file
+    left = cli("import", "--out", "desired-state")
+    assert (left.exit_code, left.lines) == (
+        0,
+        [
+            "Left 4 channels as they are, declared already: "
+            "empty (desired-state/channels/chat.yaml:4), ops (desired-state/channels/chat.yaml:8), "
+            "twin (twin-1) (desired-state/channels/chat.yaml:19), "
+            "twin (twin-2) (desired-state/channels/chat.yaml:25)."
+        ],
+    )
+    assert (workdir / "desired-state" / "channels" / "chat.yaml").read_text() == text
+    preview = cli("import")  # to stdout: no empty `channels: {}` document either
+    assert (preview.exit_code, preview.stdout, preview.err_lines) == (0, "", left.lines)
     assert cli("import", "--out", "desired-state", "--force").exit_code == 0
     assert (workdir / "desired-state" / "channels" / "chat.yaml").read_text() == text
     assert cli("plan", "--detailed-exitcode").exit_code == 0

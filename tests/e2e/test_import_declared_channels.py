@@ -1,0 +1,47 @@
+"""import with the demo's desired state, whose one channel is declared already: no empty
+`channels: {}` file or document, and it says the channel was left as it is (as it says
+for rooms). The real CLI against the emulator seeded with reconciler/demo/seed.yaml."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reconciler.emulator import EmulatorServer, load_seed
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).parents[2]
+LEFT = "Left 1 channel as it is, declared already: incident-chat (desired-state/chat.yaml:4)."
+
+
+@pytest.fixture
+def demo(emulator: EmulatorServer, workdir: Path) -> Path:
+    emulator.reset(load_seed(ROOT / "reconciler" / "demo" / "seed.yaml"))
+    shutil.copytree(ROOT / "desired-state", workdir / "desired-state")
+    return workdir / "desired-state"
+
+
+def test_import_into_a_directory_declaring_the_channel_writes_no_channel_file(
+    demo: Path, cli: Any
+) -> None:
+    run = cli("import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stderr
+    assert not (demo / "channels").exists()
+    assert not any("channel file" in line for line in run.lines)
+    assert run.lines[2:4] == [  # after the rooms left as they are
+        LEFT,
+        "Next: chime-reconciler --desired desired-state plan   (expect: no changes to the "
+        "rooms written)",
+    ]
+
+
+def test_import_preview_prints_no_empty_channels_document(demo: Path, cli: Any) -> None:
+    run = cli("import", "--room", "watercooler")
+    assert run.exit_code == 0, run.stderr
+    assert "channels" not in run.stdout
+    assert run.stdout.startswith("# Imported from Chime") and "watercooler" in run.stdout
+    assert run.err_lines[-1] == LEFT
