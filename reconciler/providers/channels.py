@@ -52,7 +52,9 @@ from reconciler.shard import Shard
 
 T = TypeVar("T")
 R = TypeVar("R")
-CONFLICT_EXCEPTION = "ConflictException"  # the error code of a call (not a batch item)
+# A call's Conflict: botocore reads the code from the x-amzn-ErrorType header
+# (ConflictException), or without it from the body's Code (Conflict)
+CONFLICT_CODES = frozenset({"ConflictException", CONFLICT})
 
 
 def live_ref(identity: Mapping[str, Any]) -> tuple[MemberRef, MemberKind, str]:
@@ -471,7 +473,7 @@ class ModeratorsProvider(_ChannelsBase):
                 target_id, member_id, self.dir.bearer_for(target_id, target.scope)
             )
         except AwsError as exc:
-            if exc.code != CONFLICT_EXCEPTION:
+            if exc.code not in CONFLICT_CODES:
                 raise
             return {member_id: ItemError(member_id, CONFLICT, exc.message)}
         return {}
