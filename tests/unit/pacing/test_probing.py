@@ -6,80 +6,16 @@ falls is followed; a start reserved before a decrease is asked for again."""
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+import sys
+from pathlib import Path
 
 import pytest
 
-from reconciler.pacing import Pacer, QuotaKey, Ticket
+from reconciler.pacing import Pacer, Ticket
 from reconciler.pacing.bucket import HOLD_MAX
 
-CHIME = QuotaKey("chime")
-LATENCY = 0.005  # seconds from a call's start to its answer
-
-
-class Clock:
-    """Time that moves only when someone sleeps or advances it (one thread)."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += max(0.0, seconds)
-
-
-@dataclass
-class Service:
-    """A quota as the emulator keeps it: a token bucket holding one second's worth,
-    refilled at ``rate`` (changed to ``later`` at ``change_at``)."""
-
-    rate: float
-    later: float | None = None
-    change_at: float = float("inf")
-    tokens: float = field(init=False)
-    stamp: float = 0.0
-
-    def __post_init__(self) -> None:
-        self.tokens = self.rate
-
-    def allows(self, now: float) -> bool:
-        if self.later is not None and now >= self.change_at:
-            self.rate = self.later
-        self.tokens = min(self.rate, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return True
-        return False
-
-
-@dataclass
-class Run:
-    served: list[float] = field(default_factory=list)  # when each call was served
-    throttled: list[float] = field(default_factory=list)  # when each 429 was answered
-
-
-def run(service: Service, calls: int, rate: float | None = None) -> Run:
-    """``calls`` calls, one after the other, each retried at once after a 429 (the pacer
-    spaces it), against ``service``; the pacer told ``rate`` (None: unknown)."""
-    clock = Clock()
-    p = Pacer({"chime": rate}, clock=clock, sleep=clock.sleep)
-    out = Run()
-    while len(out.served) < calls:
-        ticket = p.acquire(CHIME)
-        ok = service.allows(clock.now)
-        clock.sleep(LATENCY)
-        if ok:
-            p.served(ticket)
-            out.served.append(clock.now)
-        else:
-            p.throttled(ticket)
-            out.throttled.append(clock.now)
-        p.release(ticket)  # answered (as the paced client does): a 1/s bucket's next call
-    assert p.stats().throttled == len(out.throttled)
-    return out
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+from bench.quota_sim import CHIME, LATENCY, Clock, Service, run
 
 
 def episodes(times: list[float], gap: float = 2.0) -> list[float]:
