@@ -29,15 +29,19 @@ Adaptive: every call's outcome is reported (served, or answered 429), and
 * once two decreases in a row measured about the same ``W`` (within ``ALIKE``, or one call
   of the window's count), ``W`` is a *ceiling*: the rate grows back to it, stays there for
   ``hold`` seconds (``HOLD``), then probes above it gently (``PROBE``: 10% a second,
-  compounded). A probe that meets a 429 ends at once (one is enough above a ceiling);
-  when it was still within ``ALIKE`` of the ceiling, or served about the ceiling's rate,
-  it found the same quota again: the ceiling stays and the next hold is twice as long (up
-  to ``HOLD_MAX``). A quota that rose lets the probe go on, past the ceiling, to a new
-  ``W``; one that fell meets 429s at the ceiling: two of them since the last decrease
-  measure it again (over that whole time, so that one call more or less in a window does
-  not leave the ceiling a little above the quota, answered a lone 429 every few calls).
-  Without this, CUBIC probes beyond the quota every few seconds, and at 5/s about one
-  call in four was answered 429.
+  compounded). A probe that meets a 429 ends at once (one is enough above a ceiling),
+  and the calls it got served measure the quota (``_probe_rate``: never above it, about
+  it once the service's bucket is drained, as a 429 says it is). When the probe was still
+  within ``ALIKE`` of the ceiling, or measured no more than ``ALIKE`` above it, it found
+  the same quota again: the ceiling stays (or rises to what the probe measured: from
+  below, so never above the quota) and the next hold is twice as long (up to
+  ``HOLD_MAX``). A quota that rose lets the probe go on, past the ceiling: what it
+  measured is the new ceiling, held for ``HOLD`` and probed above in turn. A quota that
+  fell meets 429s at the ceiling: two of them since the last decrease measure it again
+  (over that whole time, so that one call more or less in a window does not leave the
+  ceiling a little above the quota, answered a lone 429 every few calls). Without this,
+  CUBIC probes beyond the quota every few seconds, and at 5/s about one call in four was
+  answered 429.
 
 A decrease voids the reservations made at the old rate: their callers ask again when they
 wake (the pacer checks ``decreased_at`` against the ticket's grant), so calls reserved
@@ -79,6 +83,8 @@ ALIKE = 0.2  # two measured rates this close (relative), or one call apart, are 
 HOLD = 4.0  # seconds at a ceiling found twice before the first probe above it
 HOLD_MAX = 60.0  # seconds: the longest hold (each probe that finds the ceiling doubles it)
 PROBE = 0.1  # share of the ceiling a probe above it grows by per second (compounded)
+DEPTH = 1.0  # seconds of calls the service's bucket holds (as the emulator's; at least one)
+RECENT = 60.0  # seconds: a probe's served calls are kept this long to measure its end
 
 
 @dataclass
@@ -93,6 +99,7 @@ class Bucket:
     decreased_at: float = float("-inf")
     decreases: int = 0
     answered_at: float = float("-inf")  # when the last call granted here was answered
+    _probed: deque[float] = field(default_factory=deque, repr=False)  # see ``served``
     _outcomes: deque[tuple[float, bool]] = field(default_factory=deque, repr=False)
     _served_since: int = field(default=0, repr=False)  # answers since the last decrease
     _throttled_since: int = field(default=0, repr=False)  # 429s granted after it
@@ -101,7 +108,7 @@ class Bucket:
         """Requests per second allowed at ``now``; None: unpaced."""
         if self.peak is None:
             return self.limit
-        k = math.cbrt(self.peak * (1.0 - BETA) / CUBIC)  # time to regain the peak
+        k = self._regain()
         t = max(0.0, now - self.decreased_at)
         if self.hold and t > k:  # at the ceiling, then probing gently above it
             grown = self.peak * math.exp(PROBE * max(0.0, t - k - self.hold))
@@ -144,10 +151,43 @@ class Bucket:
         grant (a decrease already voided every reservation made before it)."""
         self.tat -= interval
 
-    def served(self, now: float) -> None:
-        """A request was answered (not 429) at ``now``."""
+    def served(self, granted_at: float, now: float) -> None:
+        """A request granted at ``granted_at`` was answered (not 429) at ``now``."""
         self._record(now, False, self._window(now))
         self._served_since += 1
+        probe = self._probe_start()
+        if probe is not None and granted_at >= probe:  # a call of the probe (see _probe_rate)
+            self._probed.append(granted_at)
+            while self._probed[0] < now - RECENT:
+                self._probed.popleft()
+
+    def _regain(self) -> float:
+        """CUBIC's ``K``: seconds from a decrease until the rate is back at ``peak``."""
+        return math.cbrt((self.peak or 0.0) * (1.0 - BETA) / CUBIC)
+
+    def _probe_start(self) -> float | None:
+        """When the probe above the ceiling begins (None: no ceiling)."""
+        if not self.hold or self.peak is None:
+            return None
+        return self.decreased_at + self._regain() + self.hold
+
+    def _probe_rate(self, now: float) -> float:
+        """The quota's rate as the probe's served calls measure it at its first 429.
+
+        Calls that start in ``[g, now]`` are served at most ``quota * (now - g)`` plus
+        what the service's bucket held at ``g``: ``DEPTH`` seconds of calls, at least one.
+        So for any ``g``, ``served / (now - g + DEPTH)`` is at most the quota (or
+        ``(served - 1) / (now - g)`` for a bucket of one call), and about it from the last
+        time the bucket was full (a 429 says it is empty now). The rate served over the
+        last window instead counts the calls the bucket held as the quota's: a probe meets
+        its first 429 only once it has drained them, and for a quota found anew that left
+        the ceiling above it (answered a 429 every few seconds, each probe a burst)."""
+        starts = sorted(self._probed)
+        n = len(starts)
+        return max(
+            min((n - i) / (now - g + DEPTH), (n - i - 1) / max(now - g, 1e-9))
+            for i, g in enumerate(starts)
+        )
 
     def throttled(self, granted_at: float, now: float) -> float | None:
         """A request granted at ``granted_at`` was answered 429 at ``now``. Returns the
@@ -173,14 +213,23 @@ class Bucket:
             served = self._served_since / (now - self.decreased_at)
         measured = max(FLOOR, served if rate is None else min(rate, served))
         found = self.peak is not None and _alike(measured, self.peak, window)
+        if probing and self._probed:
+            measured = max(FLOOR, self._probe_rate(now))
+            found = self.peak is not None and measured <= self.peak * (1.0 + ALIKE)
         if probing and (found or (rate or 0.0) <= (self.peak or 0.0) * (1.0 + ALIKE)):
             self.hold = min(HOLD_MAX, 2.0 * self.hold)  # the same ceiling: probe less often
+            if self._probed:  # measured from below: never above the quota
+                self.peak = max(self.peak or 0.0, measured)
+        elif probing and self._probed:  # the quota rose: at least what the probe measured
+            self.hold = HOLD
+            self.peak = measured
         else:  # a ceiling found twice in a row is held; a quota that moved is followed
             self.hold = (self.hold or HOLD) if found and not probing else 0.0
             self.peak = measured
         self.decreased_at = now
         self.decreases += 1
         self._served_since = self._throttled_since = 0
+        self._probed.clear()
         new = self.rate(now)
         assert new is not None
         # reservations made at the old rate are void (their callers ask again): the next

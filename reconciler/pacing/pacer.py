@@ -201,7 +201,7 @@ class Pacer:
         with self._lock:
             now = self._clock()
             for key in ticket.keys:
-                self._bucket(key).served(now)
+                self._bucket(key).served(ticket.granted, now)
 
     def throttled(self, ticket: Ticket) -> None:
         """The call ``ticket`` granted was answered 429: slow its buckets (the answer does

@@ -52,6 +52,18 @@ def test_a_quota_that_rises_is_still_found() -> None:
     assert len(r.throttled) <= 0.03 * 1500
 
 
+def test_a_quota_that_rose_is_held_at_what_the_probe_was_served_not_above_it() -> None:
+    """5/s, then 50/s from 100 s on. The probe that finds the rise meets its first 429
+    only once it has drained the service's bucket (a second's worth of calls); the calls
+    it got served measure the quota from below, so the new ceiling is not above it: a few
+    429s in all from the change on (there were 14, the rate served over the last second,
+    drained bucket included, taken for the quota: the ceiling above it, answered 429s)."""
+    r = run(Service(5.0, later=50.0, change_at=100.0), 2200)
+    assert len([t for t in r.throttled if t >= 100.0]) <= 4
+    late = [t for t in r.served if t >= r.served[-1] - 10.0]
+    assert (len(late) - 1) / (late[-1] - late[0]) > 0.9 * 50.0  # at the new quota
+
+
 def test_a_quota_that_falls_is_followed() -> None:
     """5/s, then 3/s from 60 s on: found again, and held with few 429s after that."""
     r = run(Service(5.0, later=3.0, change_at=60.0), 900)
