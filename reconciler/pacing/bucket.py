@@ -36,7 +36,11 @@ Adaptive: every call's outcome is reported (served, or answered 429), and
   the same quota again: the ceiling stays (or rises to what the probe measured: from
   below, so never above the quota) and the next hold is twice as long (up to
   ``HOLD_MAX``). A quota that rose lets the probe go on, past the ceiling: what it
-  measured is the new ceiling, held for ``HOLD`` and probed above in turn. A quota that
+  measured is the new ceiling, held for ``HOLD`` and probed above in turn. Once the calls
+  a probe got served are more than the ceiling (``ALIKE`` above it) could have served
+  since it began, the bucket's ``DEPTH`` included, the ceiling is stale: the quota rose,
+  and the probe doubles its rate every second (``FAST``, as TCP's slow start doubles per
+  round trip) until its first 429, instead of taking 23 s from 5/s to 50/s. A quota that
   fell meets 429s at the ceiling: two of them since the last decrease measure it again
   (over that whole time, so that one call more or less in a window does not leave the
   ceiling a little above the quota, answered a lone 429 every few calls). Without this,
@@ -85,6 +89,8 @@ HOLD_MAX = 60.0  # seconds: the longest hold (each probe that finds the ceiling 
 PROBE = 0.1  # share of the ceiling a probe above it grows by per second (compounded)
 DEPTH = 1.0  # seconds of calls the service's bucket holds (as the emulator's; at least one)
 RECENT = 60.0  # seconds: a probe's served calls are kept this long to measure its end
+FAST = math.log(2.0)  # a probe proven above its ceiling doubles its rate every second
+GROWN_MAX = 50.0  # the most a rate grows by, as a power of e (past it: no longer paced)
 
 
 @dataclass
@@ -100,6 +106,8 @@ class Bucket:
     decreases: int = 0
     answered_at: float = float("-inf")  # when the last call granted here was answered
     _probed: deque[float] = field(default_factory=deque, repr=False)  # see ``served``
+    _probe_served: int = field(default=0, repr=False)  # calls of the probe served
+    _proven_at: float | None = field(default=None, repr=False)  # see ``served``
     _outcomes: deque[tuple[float, bool]] = field(default_factory=deque, repr=False)
     _served_since: int = field(default=0, repr=False)  # answers since the last decrease
     _throttled_since: int = field(default=0, repr=False)  # 429s granted after it
@@ -110,8 +118,8 @@ class Bucket:
             return self.limit
         k = self._regain()
         t = max(0.0, now - self.decreased_at)
-        if self.hold and t > k:  # at the ceiling, then probing gently above it
-            grown = self.peak * math.exp(PROBE * max(0.0, t - k - self.hold))
+        if self.hold and t > k:  # at the ceiling, then probing above it
+            grown = self.peak * math.exp(min(GROWN_MAX, self._probe_growth(now)))
         else:
             grown = CUBIC * (t - k) ** 3 + self.peak
         grown = max(FLOOR, grown)
@@ -156,10 +164,27 @@ class Bucket:
         self._record(now, False, self._window(now))
         self._served_since += 1
         probe = self._probe_start()
-        if probe is not None and granted_at >= probe:  # a call of the probe (see _probe_rate)
-            self._probed.append(granted_at)
-            while self._probed[0] < now - RECENT:
-                self._probed.popleft()
+        if probe is None or granted_at < probe:
+            return
+        self._probed.append(granted_at)  # a call of the probe (see _probe_rate)
+        while self._probed[0] < now - RECENT:
+            self._probed.popleft()
+        self._probe_served += 1
+        # more calls served than the ceiling (and ALIKE above it) allows, with all the
+        # service's bucket held when the probe began: the ceiling is stale (the quota rose)
+        stale = (1.0 + ALIKE) * (self.peak or 0.0) * (now - probe + DEPTH)
+        if self._proven_at is None and self._probe_served > stale:
+            self._proven_at = now
+
+    def _probe_growth(self, now: float) -> float:
+        """How much a probe has grown the rate above the ceiling at ``now``, as a power
+        of e: ``PROBE`` a second, then ``FAST`` once its served calls proved the ceiling
+        stale."""
+        start = self._probe_start()
+        assert start is not None
+        if self._proven_at is None or now <= self._proven_at:
+            return PROBE * max(0.0, now - start)
+        return PROBE * (self._proven_at - start) + FAST * (now - self._proven_at)
 
     def _regain(self) -> float:
         """CUBIC's ``K``: seconds from a decrease until the rate is back at ``peak``."""
@@ -230,6 +255,8 @@ class Bucket:
         self.decreases += 1
         self._served_since = self._throttled_since = 0
         self._probed.clear()
+        self._probe_served = 0
+        self._proven_at = None
         new = self.rate(now)
         assert new is not None
         # reservations made at the old rate are void (their callers ask again): the next

@@ -15,7 +15,7 @@ from reconciler.pacing import Pacer, Ticket
 from reconciler.pacing.bucket import HOLD_MAX
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from bench.quota_sim import CHIME, LATENCY, Clock, Service, run
+from bench.quota_sim import CHIME, LATENCY, Clock, Service, measure, run
 
 
 def episodes(times: list[float], gap: float = 2.0) -> list[float]:
@@ -62,6 +62,28 @@ def test_a_quota_that_rose_is_held_at_what_the_probe_was_served_not_above_it() -
     assert len([t for t in r.throttled if t >= 100.0]) <= 4
     late = [t for t in r.served if t >= r.served[-1] - 10.0]
     assert (len(late) - 1) / (late[-1] - late[0]) > 0.9 * 50.0  # at the new quota
+
+
+def test_a_large_rise_is_climbed_in_seconds_once_the_probe_proves_the_ceiling_stale() -> None:
+    """5/s, then 50/s (or 100/s) from 100 s on. The probe grows 10% a second until the
+    calls it got served are more than the ceiling (20% above it, and the service's bucket
+    full when it began) could have served: then the quota rose, and the probe doubles its
+    rate every second. From its start to 90% of the new quota: about 8 s (it took 21.5 s
+    to 50/s, 28.5 s to 100/s at 10% a second), with as few 429s."""
+    for later, calls, climbed in ((50.0, 2200, 10.0), (100.0, 5000, 11.0)):
+        m = measure(5.0, later, 100.0, calls)
+        assert m["climb_s"] is not None and m["climb_s"] <= climbed, m
+        assert m["throttled_from_change"] <= 4, m
+
+
+def test_a_probe_at_a_quota_that_did_not_move_is_never_proven_stale() -> None:
+    """At a quota that stays, a probe's served calls never exceed what the ceiling and
+    the service's bucket allow: no probe doubles; each ends below 1.6 times the quota,
+    where the service's bucket ran out (as before probes could grow faster)."""
+    for quota in (3.0, 5.0, 20.0):
+        r = run(Service(quota), int(quota * 300))
+        assert max(rate or 0.0 for t, rate in r.paced if t > 30.0) < 1.6 * quota
+        assert len(r.throttled) <= 0.03 * len(r.served)
 
 
 def test_a_quota_that_falls_is_followed() -> None:
