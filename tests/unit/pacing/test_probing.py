@@ -138,3 +138,31 @@ def test_a_start_reserved_before_a_decrease_is_asked_for_again() -> None:
     assert third.at > 0.2 + 1e-9  # not the start reserved at 10/s
     assert third.at == pytest.approx(0.15 + 1.0 / rate)  # one new interval after the 429s
     assert p.stats().granted == 3
+
+
+def test_a_ceiling_probed_for_hours_without_a_429_still_paces() -> None:
+    """5/s found and held, then three hours with no call (an `apply --watch` between
+    rounds): a probe that met no 429 for that long grew its rate past what a float holds,
+    and the next call raised OverflowError. Its growth is capped: the calls go on, and
+    their 429s slow it back to the quota."""
+    clock = Clock()
+    p = Pacer({"chime": None}, clock=clock, sleep=clock.sleep)
+    service = Service(5.0)
+    throttled: list[float] = []
+
+    def calls(n: int) -> None:
+        for _ in range(n):
+            ticket = p.acquire(CHIME)
+            ok = service.allows(clock.now)
+            clock.sleep(LATENCY)
+            (p.served if ok else p.throttled)(ticket)
+            if not ok:
+                throttled.append(clock.now)
+            p.release(ticket)
+
+    calls(600)  # 2 minutes at 5/s
+    clock.sleep(3 * 3600.0)
+    calls(300)
+    late = [t for t in throttled if t > 3 * 3600.0]
+    assert 1 <= len(late) <= 20
+    assert (p.rate(CHIME) or 0.0) < 1.6 * 5.0  # back near the quota
