@@ -350,9 +350,9 @@ def test_saved_plan_is_refused_when_the_desired_files_changed_since(
     assert set(calls()) <= READS
 
 
-def test_unsafe_plan_is_not_applied_unless_allowed(
-    seed: Any, write_desired: Any, cli: Any, members: Members
-) -> None:
+def a_crowd_to_prune(seed: Any, write_desired: Any) -> None:
+    """12 members of crowd, all declared away but u00 (an administrator): 11 removals, over
+    the default safety limits."""
     crowd = [f"u{i:02}" for i in range(12)]
     seed(users=crowd, rooms={"crowd": [(u, "Member") for u in crowd]})
     write_desired(
@@ -363,6 +363,12 @@ def test_unsafe_plan_is_not_applied_unless_allowed(
                 """
         }
     )
+
+
+def test_unsafe_plan_is_not_applied_unless_allowed(
+    seed: Any, write_desired: Any, cli: Any, members: Members
+) -> None:
+    a_crowd_to_prune(seed, write_desired)
     refused = cli("apply", "--auto-approve")
     assert refused.lines[-5:] == [
         "Plan: 0 to add, 1 to change, 11 to remove.",
@@ -395,16 +401,7 @@ def test_quiet_apply_of_an_unsafe_plan_still_says_it_was_allowed(
     seed: Any, write_desired: Any, cli: Any, members: Members
 ) -> None:
     # a CI log of `apply --quiet --allow-unsafe` shows that the safety rules were overridden
-    crowd = [f"u{i:02}" for i in range(12)]
-    seed(users=crowd, rooms={"crowd": [(u, "Member") for u in crowd]})
-    write_desired(
-        {
-            "rooms.yaml": f"""
-                rooms:
-                  crowd: {{account: "{ACCOUNT}", prune: true, administrators: [u00@example.com]}}
-                """
-        }
-    )
+    a_crowd_to_prune(seed, write_desired)
     allowed = cli("apply", "--auto-approve", "--allow-unsafe", "--quiet")
     assert allowed.exit_code == 0
     assert allowed.err_lines == [

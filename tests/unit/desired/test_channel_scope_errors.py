@@ -49,3 +49,45 @@ def test_without_a_label_among_several_instances_the_error_says_to_set_one(
     found = problems(Path("ds"), TWO_INSTANCES, "channels:\n  ops:\n    members: [user:a]\n")
     assert len(found) == 1
     assert found[0].startswith("ds/chat.yaml:2: channels.ops: channel has no app instance")
+
+
+# A malformed ARN is reported with the form it must have (it was "must not be blank", the
+# message of the other pattern the models check); a blank value still says it.
+INSTANCE = f"{ARN}chat"
+SETTINGS = f"app_instances:\n  chat: {{arn: '{INSTANCE}', bearer: 'user:r'}}\n"
+
+
+@pytest.mark.parametrize("arn", ["arn:bogus", "nonsense", f"{INSTANCE}/channel/"])
+def test_a_malformed_channel_arn_names_the_form_it_must_have(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, arn: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    chat = f"channels:\n  ops:\n    arn: '{arn}'\n    members: [user:a]\n"
+    assert problems(Path("ds"), SETTINGS, chat) == [
+        "ds/chat.yaml:3: channels.ops.arn: expected "
+        f"arn:aws:chime:REGION:ACCOUNT:app-instance/ID/channel/ID, got '{arn}'"
+    ]
+
+
+def test_a_malformed_app_instance_arn_names_the_form_it_must_have(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    bad = "arn:aws:chime:us-east-1:1:app-instance/x"  # a 1-digit account
+    settings = f"app_instances:\n  chat: {{arn: '{bad}', bearer: 'user:r'}}\n"
+    found = problems(Path("ds"), settings, "channels:\n  ops:\n    members: [user:a]\n")
+    assert found[0] == (
+        "ds/settings.yaml:2: app_instances.chat.arn: expected "
+        "arn:aws:chime:REGION:ACCOUNT:app-instance/ID, "
+        "got 'arn:aws:chime:us-east-1:1:app-instance/x'"
+    )
+
+
+def test_a_blank_value_still_must_not_be_blank(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    chat = "channels:\n  ops:\n    app_instance: '  '\n    members: [user:a]\n"
+    assert "ds/chat.yaml:3: channels.ops.app_instance: must not be blank" in problems(
+        Path("ds"), SETTINGS, chat
+    )
