@@ -22,7 +22,7 @@ from reconciler.desired.model import DesiredState
 from reconciler.errors import AwsError
 from reconciler.kinds.channels import MODERATOR
 from reconciler.parallel import pmap
-from reconciler.providers.channels import ChannelDirectory
+from reconciler.providers.channel_directory import ChannelDirectory
 from reconciler.refs import MemberKind, MemberRef
 
 # How the per-user listings answer for a user the app instance does not have.

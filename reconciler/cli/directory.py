@@ -15,7 +15,7 @@ from reconciler.desired.loader import SETTINGS
 from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
 from reconciler.providers.base import RoomsDirectory
-from reconciler.providers.channels import ChannelDirectory, channel_directory
+from reconciler.providers.channel_directory import ChannelDirectory, channel_directory
 from reconciler.providers.registry import ProviderOptions
 from reconciler.providers.rooms import RoomsProvider
 from reconciler.put_back import put_back

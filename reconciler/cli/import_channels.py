@@ -22,7 +22,7 @@ from reconciler.desired.loader import load_desired
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError
 from reconciler.kinds.channels import CHANNEL
-from reconciler.providers.channels import read_channels
+from reconciler.providers.all_channels import read_channels
 
 CHANNELS_DIR = "channels"
 

@@ -49,13 +49,15 @@ def _meetings(options: ProviderOptions) -> Provider:
 
 
 def _channels(options: ProviderOptions) -> Provider:
-    from reconciler.providers.channels import ChannelsProvider, channel_directory
+    from reconciler.providers.channel_directory import channel_directory
+    from reconciler.providers.channels import ChannelsProvider
 
     return ChannelsProvider(channel_directory(options), progress=options.progress)
 
 
 def _moderators(options: ProviderOptions) -> Provider:
-    from reconciler.providers.channels import ModeratorsProvider, channel_directory
+    from reconciler.providers.channel_directory import channel_directory
+    from reconciler.providers.channels import ModeratorsProvider
 
     return ModeratorsProvider(channel_directory(options), progress=options.progress)
 

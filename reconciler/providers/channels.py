@@ -2,8 +2,8 @@
 DEFAULT and HIDDEN) and moderators (``channel-moderator`` kind) of the desired channels,
 and the single operations the applier drives.
 
-Reading costs, for the channels in scope (both kinds share one ``ChannelDirectory``, so a
-channel is found and described once per run):
+Reading costs, for the channels in scope (both kinds share one ``ChannelDirectory``,
+``channel_directory.py``, so a channel is found and described once per run):
   - ListChannels (50 a page) once per app instance, only if a channel is declared by name;
   - DescribeChannel once per channel (an elastic channel is reported, not managed);
   - ListChannelMemberships twice per channel, DEFAULT then HIDDEN: ceil(max(n, 1) / 50)
@@ -28,27 +28,21 @@ ListChannels (paced per app instance anyway) is made by the first.
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
-from reconciler.channel_import import ImportedChannel
 from reconciler.channel_refs import channel_user, user_id_of
-from reconciler.desired.model import AppInstanceSetting, DesiredMember, DesiredState, DesiredTarget
+from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import AwsError
 from reconciler.kinds import RoleValue
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, HIDDEN, MODERATOR
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.parallel import pmap
 from reconciler.providers.base import CONFLICT, ItemError, ReadProgress
-from reconciler.providers.messaging_api import PAGE, MessagingApi
-from reconciler.providers.registry import ProviderOptions
-from reconciler.providers.resolve import Costs, resolve_cheapest
-from reconciler.providers.retry import RetryPolicy
-from reconciler.providers.spread import Spread, share
+from reconciler.providers.channel_directory import ChannelDirectory
+from reconciler.providers.messaging_api import PAGE
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
-from reconciler.shard import Shard
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -64,128 +58,6 @@ def live_ref(identity: Mapping[str, Any]) -> tuple[MemberRef, MemberKind, str]:
     if head.endswith("/bot"):
         return MemberRef.bot(str(identity.get("Name") or ident)), MemberKind.BOT, arn
     return channel_user(ident), MemberKind.USER, arn
-
-
-class ChannelDirectory:
-    """What both channel kinds share in one run: the API, the bearers, channel ARNs by
-    name, DescribeChannel answers and member ARNs by reference. Thread-safe."""
-
-    def __init__(self, api: MessagingApi, parallelism: int, shard: Shard | None = None) -> None:
-        self.api = api
-        self.parallelism = parallelism
-        self.shard = shard  # --shard K/N: this shard's share of the bearers (``share``)
-        self.settings: dict[str, AppInstanceSetting] = {}  # instance ARN -> settings
-        self._lock = threading.Lock()
-        self._spreads: dict[str, Spread] = {}  # instance ARN -> its bearers and channels
-        self._channels: dict[str, dict[str, list[str]]] = {}  # instance -> name -> ARNs
-        self._described: dict[str, dict[str, Any] | None] = {}
-        self._bots: dict[str, dict[str, list[str]]] = {}  # instance -> bot name -> ARNs
-        self._users: dict[str, dict[str, bool]] = defaultdict(dict)  # instance -> ARN -> exists
-        self._users_lock = threading.Lock()  # one check of a user at a time, once per run
-        self.member_arns: dict[tuple[str, MemberRef], str] = {}
-
-    def learn(self, desired: DesiredState) -> None:
-        for s in desired.app_instances:
-            self.settings[s.arn] = s
-
-    def spread(self, instance: str) -> Spread:
-        """The app instance's bearers (ARNs, resolved once) and which channel each works on."""
-        with self._lock:
-            if instance in self._spreads:
-                return self._spreads[instance]
-        setting = self.settings.get(instance)
-        if setting is None:
-            raise AwsError("ChimeBearer", "NoBearer", f"no bearer for app instance {instance}")
-        found = Spread(share([self._bearer_arn(instance, r) for r in setting.bearers], self.shard))
-        with self._lock:
-            return self._spreads.setdefault(instance, found)
-
-    def _bearer_arn(self, instance: str, ref: MemberRef) -> str:
-        if ref.kind is not MemberKind.BOT:
-            return f"{instance}/user/{user_id_of(ref)}"
-        found = self.bots(instance).get(ref.key, [])
-        if len(found) != 1:
-            raise AwsError(
-                "ListAppInstanceBots",
-                "BearerNotFound",
-                f"{len(found)} AppInstanceBots named {ref.key!r} in {instance}: name the "
-                "bearer by its ARN",
-            )
-        return found[0]
-
-    def bearer(self, instance: str) -> str:
-        """The first bearer: who makes the app instance's own calls (ListChannels)."""
-        return self.spread(instance).bearers[0]
-
-    def bearer_for(self, channel: str, instance: str) -> str:
-        """The one bearer that reads and writes ``channel`` in this run."""
-        return self.spread(instance).bearer(channel)
-
-    def bots(self, instance: str) -> dict[str, list[str]]:
-        with self._lock:
-            if instance in self._bots:
-                return self._bots[instance]
-        found: dict[str, list[str]] = defaultdict(list)
-        for bot in self.api.bots(instance):
-            found[str(bot.get("Name", "")).strip()].append(str(bot["AppInstanceBotArn"]))
-        with self._lock:
-            self._bots[instance] = dict(found)
-        return dict(found)
-
-    def missing_users(self, instance: str, users: Collection[str]) -> set[str]:
-        """Which of ``users`` (AppInstanceUser ARNs no listing revealed) do not exist:
-        ListAppInstanceUsers pages or DescribeAppInstanceUser per user, whichever the
-        resolver's rule picks (``resolve.resolve_cheapest``) by the time each takes at the
-        identity quotas, knowing the users the listings showed are listed too; each user
-        checked once a run."""
-        with self._users_lock:
-            known = self._users[instance]
-            ask = {arn: arn for arn in sorted(set(users)) if arn not in known}
-            pages = (
-                ([(a, True) for a in arns], more) for arns, more in self.api.user_pages(instance)
-            )
-            page, lookup = self.api.identity_seconds()
-            costs = Costs(page, lookup, self._existing_users(instance), PAGE)
-            found = resolve_cheapest(
-                ask,
-                pages,
-                lambda arn: True if self.api.user_exists(arn) else None,
-                self._map,
-                costs,
-            )
-            for arn in ask:
-                known[arn] = arn in found
-            return {arn for arn in users if not known[arn]}
-
-    def _existing_users(self, instance: str) -> int:
-        """How many of ``instance``'s users are known to exist: the ones the listings
-        showed and the ones checked."""
-        prefix = f"{instance}/user/"
-        shown = {arn for arn in self.member_arns.values() if arn.startswith(prefix)}
-        return len(shown | {arn for arn, exists in self._users[instance].items() if exists})
-
-    def _map(self, fn: Callable[[str], bool | None], items: Iterable[str]) -> Iterator[bool | None]:
-        return iter(pmap(fn, list(items), self.parallelism))
-
-    def channel_arns(self, instance: str) -> dict[str, list[str]]:
-        with self._lock:
-            if instance in self._channels:
-                return self._channels[instance]
-        by_name: dict[str, list[str]] = defaultdict(list)
-        for c in self.api.list_channels(instance, self.bearer(instance)):
-            by_name[str(c.get("Name", ""))].append(str(c["ChannelArn"]))
-        with self._lock:
-            self._channels[instance] = dict(by_name)
-        return dict(by_name)
-
-    def describe(self, channel: str, instance: str) -> dict[str, Any] | None:
-        with self._lock:
-            if channel in self._described:
-                return self._described[channel]
-        found = self.api.describe_channel(channel, self.bearer_for(channel, instance))
-        with self._lock:
-            self._described[channel] = found
-        return found
 
 
 class _ChannelsBase:
@@ -204,7 +76,7 @@ class _ChannelsBase:
 
     # -- what each kind lists ------------------------------------------------------------
 
-    def _listing(self, channel: str, bearer: str) -> list[LiveMember]:
+    def list_members(self, channel: str, bearer: str) -> list[LiveMember]:
         """The live members of one channel for this kind."""
         raise NotImplementedError
 
@@ -283,7 +155,7 @@ class _ChannelsBase:
                 )
             )
             return None
-        listing = self._listing(channel, self.dir.bearer_for(channel, key.scope))
+        listing = self.list_members(channel, self.dir.bearer_for(channel, key.scope))
         if self.progress is not None:
             self.progress(key)
         return listing
@@ -408,7 +280,7 @@ class ChannelsProvider(_ChannelsBase):
 
     kind = CHANNEL
 
-    def _listing(self, channel: str, bearer: str) -> list[LiveMember]:
+    def list_members(self, channel: str, bearer: str) -> list[LiveMember]:
         members = []
         for kind in (DEFAULT, HIDDEN):  # the summaries carry no Type: one scan per type
             for item in self.api.memberships(channel, bearer, kind):
@@ -445,7 +317,7 @@ class ModeratorsProvider(_ChannelsBase):
 
     kind = CHANNEL_MODERATOR
 
-    def _listing(self, channel: str, bearer: str) -> list[LiveMember]:
+    def list_members(self, channel: str, bearer: str) -> list[LiveMember]:
         members = []
         for item in self.api.moderators(channel, bearer):
             ref, member_kind, arn = live_ref(item.get("Moderator", {}))
@@ -497,50 +369,3 @@ def _estimate(t: DesiredTarget) -> int:
 
 def _where(dm: DesiredMember, t: DesiredTarget) -> Location:
     return dm.provenance[0].where if dm.provenance else t.location
-
-
-_DIRECTORY = "_channel_directory"
-
-
-def channel_directory(options: ProviderOptions) -> ChannelDirectory:
-    """The one directory of a run, kept on its ``ProviderOptions`` (both channel kinds are
-    opened with the same one), so the two providers share clients, pacing and what they
-    found."""
-    found = options.__dict__.get(_DIRECTORY)
-    if found is None:
-        api = MessagingApi(
-            options.client("chime-sdk-messaging"),
-            options.client("chime-sdk-identity"),
-            options.retry or RetryPolicy.from_env(),
-            options.pacer,
-        )
-        found = ChannelDirectory(api, max(1, options.parallelism), options.shard)
-        object.__setattr__(options, _DIRECTORY, found)  # frozen: set once, like a cache
-    if options.desired is not None:
-        found.learn(options.desired)
-    return found
-
-
-def read_channels(dir_: ChannelDirectory, instance: str) -> list[ImportedChannel]:
-    """Every channel of an app instance with its memberships and moderators (``import``):
-    ListChannels, then per channel DescribeChannel, both membership scans and the
-    moderators (no bans: import declares no one)."""
-    members_of, moderators_of = ChannelsProvider(dir_), ModeratorsProvider(dir_)
-    listed = [(name, arn) for name, arns in dir_.channel_arns(instance).items() for arn in arns]
-    spread = dir_.spread(instance)
-    spread.assign((arn, 1) for _, arn in listed)  # sizes unknown: as many channels each
-    listed = spread.interleave(sorted(listed, key=lambda na: na[1]), lambda na: na[1])
-
-    def read_one(item: tuple[str, str]) -> ImportedChannel | None:
-        name, arn = item
-        described = dir_.describe(arn, instance)
-        if described is None:  # deleted since ListChannels
-            return None
-        if described.get("ElasticChannelConfiguration"):
-            return ImportedChannel(name, arn, (), (), elastic=True)
-        bearer = spread.bearer(arn)
-        members = members_of._listing(arn, bearer)
-        moderators = moderators_of._listing(arn, bearer)
-        return ImportedChannel(name, arn, tuple(sorted(members)), tuple(sorted(moderators)))
-
-    return sorted(c for c in pmap(read_one, listed, dir_.parallelism) if c is not None)

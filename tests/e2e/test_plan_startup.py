@@ -17,6 +17,8 @@ NOT_IMPORTED = (
     "boto3",
     "s3transfer",
     "reconciler.providers.channels",
+    "reconciler.providers.channel_directory",
+    "reconciler.providers.all_channels",
     "reconciler.providers.meetings",
     "reconciler.channel_import",
     "reconciler.importer",
