@@ -40,13 +40,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
 
-from reconciler import interrupt
-from reconciler.apply_order import ApplyOrder
+from reconciler.apply_result import (
+    SKIPPED,
+    ApplyResult,
+    ChangeProgress,
+    ChangeResult,
+    TargetDone,
+    skip_message,
+)
+from reconciler.apply_workers import run_in_order
 from reconciler.desired.model import Safety
 from reconciler.errors import AwsError
-from reconciler.kinds import Kind, RoleValue
+from reconciler.kinds import RoleValue
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.providers.base import CONFLICT, Writer
 from reconciler.refs import TargetKey
@@ -59,94 +65,8 @@ from reconciler.retry_policy import (
 )
 from reconciler.safety import elevated_after
 
-SKIPPED = "Skipped"
 NOT_FOUND_CODES = frozenset({"NotFound", "NotFoundException"})
-SKIP_MESSAGE = "not attempted: adding {a} {elevated} to this {noun} failed first"
 CONFLICT_ROUNDS = 3  # reads and writes to settle a member others change at the same time
-
-
-@dataclass(frozen=True)
-class ChangeResult:
-    change: Change
-    error_code: str | None = None
-    error_message: str = ""
-    already: bool = False  # done, but no call changed anything: it was so already
-
-    @property
-    def ok(self) -> bool:
-        return self.error_code is None
-
-    @property
-    def outcome(self) -> str:
-        """``ok``, ``already`` (the member was there, or gone, already), ``skipped`` (not
-        attempted, see ``SKIP_MESSAGE``) or ``failed``."""
-        if self.error_code == SKIPPED:
-            return "skipped"
-        if self.error_code is not None:
-            return "failed"
-        return "already" if self.already else "ok"
-
-
-def skip_message(kind: Kind) -> str:
-    """Why a change that lowers the elevated count was not attempted: ``not attempted:
-    adding an administrator to this room failed first``. The member is added to one entry
-    of the kind's section (``Words.entry_noun``: a channel, for its moderators)."""
-    words = kind.words
-    one = words.elevated[0] or "elevated member"
-    a = "an" if one[:1].lower() in "aeiou" else "a"
-    return SKIP_MESSAGE.format(a=a, elevated=one, noun=words.entry_noun)
-
-
-ChangeProgress = Callable[[ChangeResult], None]  # called from worker threads
-TargetDone = Callable[[TargetPlan, Sequence[ChangeResult]], None]  # from worker threads
-
-
-@dataclass(frozen=True)
-class ApplyResult:
-    results: tuple[ChangeResult, ...]  # in plan order
-
-    @property
-    def ok(self) -> bool:
-        return all(r.ok for r in self.results)
-
-    @property
-    def total(self) -> int:
-        return len(self.results)
-
-    @property
-    def failed(self) -> tuple[ChangeResult, ...]:
-        return tuple(r for r in self.results if not r.ok)
-
-    def _done(self, action: Action) -> int:
-        """Done by this apply (not found so already: ``already_present``/``_gone``)."""
-        return sum(r.ok and not r.already and r.change.action is action for r in self.results)
-
-    @property
-    def already_present(self) -> int:
-        return sum(
-            r.ok and r.already and r.change.action is not Action.DELETE for r in self.results
-        )
-
-    @property
-    def already_gone(self) -> int:
-        return sum(r.ok and r.already and r.change.action is Action.DELETE for r in self.results)
-
-    @property
-    def added(self) -> int:
-        return self._done(Action.CREATE)
-
-    @property
-    def changed(self) -> int:
-        return self._done(Action.UPDATE)
-
-    @property
-    def removed(self) -> int:
-        return self._done(Action.DELETE)
-
-    @property
-    def touched(self) -> tuple[TargetKey, ...]:
-        """Targets with at least one change attempted: what to re-read to verify."""
-        return tuple(sorted({r.change.target for r in self.results}))
 
 
 class NoProviderError(KeyError):
@@ -194,90 +114,8 @@ def apply(
 
     for tp in targets:
         writer(tp)  # every kind has a provider before anything is changed
-    done = _run_in_order(targets, run, parallelism, finished)
+    done = run_in_order(targets, run, parallelism, finished)
     return ApplyResult(tuple(r for t in targets for r in done[t.key]))  # in plan order
-
-
-def _run_in_order(
-    targets: Sequence[TargetPlan],
-    run: Callable[[TargetPlan], list[ChangeResult]],
-    parallelism: int,
-    finished: TargetDone | None,
-) -> dict[TargetKey, list[ChangeResult]]:
-    """``run`` each target in ``ApplyOrder``'s order, up to ``parallelism`` at once (no
-    thread for one target or parallelism 1); ``finished`` gets each target once it is
-    settled, in the thread that settled it. The first exception ``run`` or ``finished``
-    raises (or a KeyboardInterrupt in the calling thread) stops the targets not started,
-    and propagates once those under way are done."""
-    order = ApplyOrder(targets)
-    done: dict[TargetKey, list[ChangeResult]] = {}
-    changed = threading.Condition()
-    running = 0
-    failure: list[BaseException] = []
-
-    def work() -> None:
-        nonlocal running
-        while True:
-            with changed:
-                while (tp := order.take()) is None and running and not failure:
-                    changed.wait()
-                if failure or tp is None:
-                    return
-                running += 1
-            try:
-                results = run(tp)
-                with changed:
-                    done[tp.key] = results
-                    settled = order.done(tp)
-                if finished is not None:
-                    for target in settled:
-                        finished(target, done[target.key])
-            except BaseException as exc:  # raised again by the caller's thread
-                with changed:
-                    failure.append(exc)
-            finally:
-                with changed:
-                    running -= 1
-                    changed.notify_all()
-
-    workers = min(parallelism, len(targets))
-    if workers <= 1:
-        work()
-    else:
-        threads: list[threading.Thread] = []
-        ended = 0
-
-        def worker() -> None:
-            nonlocal ended
-            try:
-                work()
-            finally:
-                with changed:
-                    ended += 1
-                    changed.notify_all()
-
-        def under_way() -> bool:  # a thread started (even if start() was interrupted) runs
-            return ended < sum(t.ident is not None for t in threads)
-
-        # waited for on the condition, not with join(): a Ctrl-C interrupting join() can
-        # leave a thread looking ended on Python 3.11
-        try:
-            for i in range(workers):
-                threads.append(threading.Thread(target=worker, name=f"apply_{i}"))
-                threads[-1].start()
-            with changed:
-                while under_way():
-                    changed.wait()
-        except BaseException as exc:  # Ctrl-C in this thread: the targets left do not start
-            with changed:
-                failure.append(exc)
-                changed.notify_all()
-                while under_way():  # the calls in flight finish
-                    changed.wait(interrupt.POLL_S)
-            raise
-    if failure:
-        raise failure[0]
-    return done
 
 
 class _TargetRun:

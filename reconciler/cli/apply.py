@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import click
 
 from reconciler import atomic_file, interrupt
-from reconciler.applier import ApplyResult
+from reconciler.apply_result import ApplyResult
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.execute import Applied, ApplyInterrupted, notify, run_changes, verify
 from reconciler.cli.options import (

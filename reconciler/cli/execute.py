@@ -13,8 +13,8 @@ import click
 from rich.console import Console
 
 from reconciler import interrupt
-from reconciler.applier import ApplyResult, ChangeResult
 from reconciler.applier import apply as run_apply
+from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError
 from reconciler.kinds import RoleValue

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.applier import ApplyResult, ChangeResult
+from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.plan import Action
 from reconciler.render.json import indented
 from reconciler.render.safe import shown

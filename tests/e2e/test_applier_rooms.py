@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.applier import ApplyResult, apply
+from reconciler.applier import apply
+from reconciler.apply_result import ApplyResult
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget, Safety
 from reconciler.emulator import EmulatorServer
 from reconciler.live import LiveState

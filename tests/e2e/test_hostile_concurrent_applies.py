@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from test_applier_rooms import DESIRED, START, calls, memberships, provider, seed
 
-from reconciler.applier import ApplyResult, apply
+from reconciler.applier import apply
+from reconciler.apply_result import ApplyResult
 from reconciler.emulator import EmulatorServer
 from reconciler.plan import Action
 from reconciler.planner import plan as make_plan

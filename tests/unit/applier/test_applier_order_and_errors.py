@@ -12,7 +12,8 @@ from dataclasses import replace
 
 import pytest
 
-from reconciler.applier import ApplyResult, ChangeResult, apply
+from reconciler.applier import apply
+from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.desired.model import Safety
 from reconciler.errors import AwsError
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, MODERATOR

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.applier import ApplyResult, ChangeResult
+from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.plan import Action, Change
 from reconciler.refs import MemberRef, Role, TargetKey, TargetKind
 from reconciler.render.apply import Timings, apply_to_data, render_apply

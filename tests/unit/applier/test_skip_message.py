@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.applier import skip_message
+from reconciler.apply_result import skip_message
 from reconciler.kinds import CHANNEL, CHANNEL_MODERATOR, MEETING, ROOM, Kind
 
 

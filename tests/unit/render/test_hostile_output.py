@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from render_samples import ALICE, INCIDENT, PLAN, room
 
-from reconciler.applier import ApplyResult, ChangeResult
+from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.live import LiveMember
 from reconciler.plan import Plan
 from reconciler.refs import MemberKind, MemberRef

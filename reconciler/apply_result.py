@@ -1,0 +1,99 @@
+"""What an apply reports: one ``ChangeResult`` per change (ok, already so, failed with its
+AWS code and message, or skipped), the ``ApplyResult`` counting them, and the callbacks
+that receive them as they come (from the applier's worker threads)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from reconciler.kinds import Kind
+from reconciler.plan import Action, Change, TargetPlan
+from reconciler.refs import TargetKey
+
+SKIPPED = "Skipped"
+SKIP_MESSAGE = "not attempted: adding {a} {elevated} to this {noun} failed first"
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    change: Change
+    error_code: str | None = None
+    error_message: str = ""
+    already: bool = False  # done, but no call changed anything: it was so already
+
+    @property
+    def ok(self) -> bool:
+        return self.error_code is None
+
+    @property
+    def outcome(self) -> str:
+        """``ok``, ``already`` (the member was there, or gone, already), ``skipped`` (not
+        attempted, see ``SKIP_MESSAGE``) or ``failed``."""
+        if self.error_code == SKIPPED:
+            return "skipped"
+        if self.error_code is not None:
+            return "failed"
+        return "already" if self.already else "ok"
+
+
+def skip_message(kind: Kind) -> str:
+    """Why a change that lowers the elevated count was not attempted: ``not attempted:
+    adding an administrator to this room failed first``. The member is added to one entry
+    of the kind's section (``Words.entry_noun``: a channel, for its moderators)."""
+    words = kind.words
+    one = words.elevated[0] or "elevated member"
+    a = "an" if one[:1].lower() in "aeiou" else "a"
+    return SKIP_MESSAGE.format(a=a, elevated=one, noun=words.entry_noun)
+
+
+ChangeProgress = Callable[[ChangeResult], None]  # called from worker threads
+TargetDone = Callable[[TargetPlan, Sequence[ChangeResult]], None]  # from worker threads
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    results: tuple[ChangeResult, ...]  # in plan order
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    @property
+    def total(self) -> int:
+        return len(self.results)
+
+    @property
+    def failed(self) -> tuple[ChangeResult, ...]:
+        return tuple(r for r in self.results if not r.ok)
+
+    def _done(self, action: Action) -> int:
+        """Done by this apply (not found so already: ``already_present``/``_gone``)."""
+        return sum(r.ok and not r.already and r.change.action is action for r in self.results)
+
+    @property
+    def already_present(self) -> int:
+        return sum(
+            r.ok and r.already and r.change.action is not Action.DELETE for r in self.results
+        )
+
+    @property
+    def already_gone(self) -> int:
+        return sum(r.ok and r.already and r.change.action is Action.DELETE for r in self.results)
+
+    @property
+    def added(self) -> int:
+        return self._done(Action.CREATE)
+
+    @property
+    def changed(self) -> int:
+        return self._done(Action.UPDATE)
+
+    @property
+    def removed(self) -> int:
+        return self._done(Action.DELETE)
+
+    @property
+    def touched(self) -> tuple[TargetKey, ...]:
+        """Targets with at least one change attempted: what to re-read to verify."""
+        return tuple(sorted({r.change.target for r in self.results}))
