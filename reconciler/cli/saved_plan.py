@@ -1,0 +1,134 @@
+"""Applying a saved plan (``apply PLAN_FILE``): the --desired, --endpoint-url and --region
+it was made with, and the plan made again now, refused unless it is exactly the saved
+plan (``plancheck``): stale when the desired state or the live state moved on, edited when
+it says what they do not."""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+
+from reconciler.cli.context import AppContext
+from reconciler.cli.pipeline import Session
+from reconciler.errors import ReconcilerError, UsageError
+from reconciler.plan import Plan
+from reconciler.plancheck import compare
+from reconciler.planfile import load_plan, read_origin
+from reconciler.redact import redact_url
+from reconciler.safety import check
+
+CHECKING = "Checking the saved plan is current"
+
+
+class StalePlanError(ReconcilerError):
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"Saved plan is stale: {'; '.join(self.reasons)}; run plan again."
+
+
+class EditedPlanError(ReconcilerError):
+    """A saved plan that says what the desired state and the live state do not."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        self.reasons = list(reasons)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        lines = [
+            "Saved plan does not match the plan the desired state and the live state make "
+            "now (was it edited?); nothing was applied:"
+        ]
+        return "\n".join([*lines, *(f"  {r}" for r in self.reasons), "Run plan again."])
+
+
+def use_origin(app: AppContext, plan_file: Path) -> None:
+    """The --desired, --endpoint-url and --region the saved plan was made with, unless
+    given now (on the command line or in the environment)."""
+    origin = read_origin(plan_file)
+    used = []
+    desired = origin.get("desired")
+    if desired and "desired_dir" not in app.explicit and Path(desired) != app.desired_dir:
+        app.desired_dir = Path(desired)
+        used.append(f"--desired {desired}")
+    endpoint = origin.get("endpoint_url")
+    if endpoint and "endpoint_url" not in app.explicit and endpoint != app.endpoint_url:
+        if not _is_loopback(endpoint):
+            # a plan file is data anyone could edit: it never sends the caller's AWS
+            # credentials to an endpoint by itself (only a local emulator is taken from it)
+            raise UsageError(
+                f"{plan_file} was made against --endpoint-url {redact_url(endpoint)}; give "
+                "--endpoint-url to apply it there (a saved plan never chooses a remote "
+                "endpoint by itself)"
+            )
+        app.endpoint_url = endpoint
+        used.append(f"--endpoint-url {endpoint}")
+    region = origin.get("region")
+    if region and "region" not in app.explicit and region != app.region:
+        app.region = region
+        used.append(f"--region {region}")
+    if used:
+        click.echo(
+            f"Using the saved plan's {', '.join(used)} (give the option to override).", err=True
+        )
+
+
+def _is_loopback(url: str) -> bool:
+    """Whether ``url`` names this machine (127.0.0.0/8, ::1 or localhost)."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def load_fresh(session: Session, plan_file: Path) -> Plan:
+    """The plan to apply for a saved plan: made again now from the desired state and the
+    live state (protected members and safety rules included), for the targets the saved
+    plan changes, and refused unless it is exactly the saved plan (``plancheck``): the
+    desired-state digest, and per target its id, live fingerprint and changes."""
+    saved = load_plan(plan_file)
+    if saved.desired_digest != session.desired.digest:
+        raise StalePlanError(["the desired-state files changed since the plan was made"])
+    changed = [t for t in saved.targets if t.changes]
+    if not changed:
+        return saved
+    declared = {t.key for t in session.desired.targets}
+    undeclared = compare(saved, Plan(()), declared).mismatches
+    if undeclared:
+        raise EditedPlanError(undeclared)
+    keys = {t.key for t in changed}
+    fresh = session.plan(sorted({t.key.name for t in changed}), CHECKING)
+    # the targets it changes as planned now; the others as the file has them (shown as
+    # unchanged: nothing is applied to them)
+    targets = tuple(
+        sorted(
+            [t for t in fresh.targets if t.key in keys]
+            + [t for t in saved.targets if t.key not in keys],
+            key=lambda t: t.key,
+        )
+    )
+    overrides = {t.key: t.safety for t in session.desired.targets if t.safety}
+    fresh = dataclasses.replace(
+        fresh, targets=targets, violations=check(targets, session.desired.safety, overrides)
+    )
+    result = compare(saved, fresh, declared)
+    if result.stale:
+        raise StalePlanError(list(result.stale))
+    if fresh.errors:  # a member or a room is gone since: the saved plan cannot be checked
+        raise StalePlanError([f"a plan made now has errors: {'; '.join(fresh.errors)}"])
+    if result.mismatches:
+        raise EditedPlanError(result.mismatches)
+    return dataclasses.replace(fresh, shard=saved.shard)
