@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -29,14 +30,40 @@ def _read_body(path: Path) -> str:
         raise UsageError(f"cannot read --body-file {path}: {exc.strerror or exc}") from None
 
 
-def _write_outputs(env: Mapping[str, str], outputs: Mapping[str, str]) -> None:
-    """Append ``name=value`` lines to $GITHUB_OUTPUT when a workflow provides it."""
-    target = env.get("GITHUB_OUTPUT")
-    if not target:
-        return
-    with open(target, "a", encoding="utf-8") as out:
-        for name, value in outputs.items():
-            out.write(f"{name}={value}\n")
+class Outputs:
+    """$GITHUB_OUTPUT, when a workflow provides it: opened (for appending) before any
+    GitHub call, so that a path that cannot be written is a usage error before the comment
+    or issue is written, not an internal error after it."""
+
+    def __init__(self, env: Mapping[str, str]):
+        self.target = env.get("GITHUB_OUTPUT") or None
+        self._file: TextIO | None = None
+        if self.target is not None:
+            try:
+                self._file = open(self.target, "a", encoding="utf-8")  # noqa: SIM115
+            except OSError as exc:
+                raise self._error(exc) from None
+
+    def __enter__(self) -> Outputs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file is not None:
+            self._file.close()
+
+    def write(self, outputs: Mapping[str, str]) -> None:
+        """Append ``name=value`` lines."""
+        if self._file is None:
+            return
+        try:
+            for name, value in outputs.items():
+                self._file.write(f"{name}={value}\n")
+            self._file.flush()
+        except OSError as exc:
+            raise self._error(exc) from None
+
+    def _error(self, exc: OSError) -> UsageError:
+        return UsageError(f"cannot write GITHUB_OUTPUT {self.target}: {exc.strerror or exc}")
 
 
 body_file_option = click.option(
@@ -87,9 +114,10 @@ def pr_comment(pr: int, body_file: Path | None, exit_code: int | None, commit: s
     body = pr_comment_body(
         _read_body(body_file), exit_code=exit_code, run_url=run_url_from_env(env), commit=commit
     )
-    outcome = upsert_pr_comment(GitHub.from_env(env), pr, body)
-    click.echo(str(outcome))
-    _write_outputs(env, {"comment-url": outcome.url})
+    with Outputs(env) as outputs:
+        outcome = upsert_pr_comment(GitHub.from_env(env), pr, body)
+        click.echo(str(outcome))
+        outputs.write({"comment-url": outcome.url})
 
 
 @gitops.command("drift", epilog=ENV_HELP)
@@ -127,12 +155,13 @@ def drift(exit_code: int, body_file: Path | None, label: str) -> None:
         raise UsageError("--body-file is required when the plan found drift (--exit-code 2)")
     # exit 0 reads it too: a plan without drift may list memberships that end soon
     markdown = _read_body(body_file) if body_file is not None else ""
-    outcome = sync_drift_issue(
-        GitHub.from_env(env), exit_code, markdown, run_url=run_url_from_env(env), label=label
-    )
-    click.echo(str(outcome))
-    if outcome.issues:
-        _write_outputs(env, {"issue-url": outcome.issues[0].url})
+    with Outputs(env) as outputs:
+        outcome = sync_drift_issue(
+            GitHub.from_env(env), exit_code, markdown, run_url=run_url_from_env(env), label=label
+        )
+        click.echo(str(outcome))
+        if outcome.issues:
+            outputs.write({"issue-url": outcome.issues[0].url})
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -15,13 +15,15 @@ from reconciler.gitops.bodies import DRIFT_MARKER, EXPIRING_MARKER, PLAN_MARKER
 PLAN = f"{PLAN_MARKER}\n## chime-reconciler plan\n\nPlan: 1 to add, 0 to change, 0 to destroy.\n"
 
 
-def run(fake: FakeGitHub, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(
+    fake: FakeGitHub, tmp_path: Path, *args: str, output: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "CHIME_RECONCILER"))}
     env.update(
         fake.env,
         GITHUB_SERVER_URL="https://github.com",
         GITHUB_RUN_ID="4242",
-        GITHUB_OUTPUT=str(tmp_path / "github_output"),
+        GITHUB_OUTPUT=str(output or tmp_path / "github_output"),
     )
     return subprocess.run(
         [sys.executable, "-m", "reconciler.gitops", *args],
@@ -147,3 +149,27 @@ def test_github_failure_exits_1_with_the_api_message(fake: FakeGitHub, tmp_path:
         "HTTP 404: Not Found"
     )
     assert "Traceback" not in done.stderr
+
+
+def test_an_unwritable_github_output_is_an_error_before_any_github_call(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    """Checked before the issue or comment is written: the step fails with the path named,
+    not with an internal error after GitHub was changed."""
+    pr = fake.add_issue("Add bob", "", pull_request=True)["number"]
+    (tmp_path / "plan.md").write_text(PLAN)
+    output = tmp_path / "missing" / "github_output"
+    plan = str(tmp_path / "plan.md")
+    before = len(fake.requests)
+
+    drift = run(fake, tmp_path, "drift", "--exit-code", "2", "--body-file", plan, output=output)
+    comment = run(fake, tmp_path, "pr-comment", "--pr", str(pr), "--body-file", plan, output=output)
+
+    for done in (drift, comment):
+        assert (done.returncode, done.stdout, done.stderr) == (
+            1,
+            "",
+            f"Error: cannot write GITHUB_OUTPUT {output}: No such file or directory\n",
+        )
+    assert len(fake.requests) == before
+    assert fake.comments[pr] == [] and len(fake.issues) == 1
