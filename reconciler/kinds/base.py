@@ -89,6 +89,10 @@ class Kind:
     scope_setting: str = "account"  # the settings.yaml key holding the default scope
     scope_field: str = "account"  # the spec's key overriding it
     id_field: str = "id"  # the spec's key naming the target by id
+    # whether a target's id names one target only within its scope (a room id in its
+    # account), else in the whole kind (a channel ARN, a meeting id): what makes two
+    # declarations one target (``declared_once``)
+    id_per_scope: bool = True
     no_scope_message: str = "has no scope"
 
     # -- roles ---------------------------------------------------------------------------

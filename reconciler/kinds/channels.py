@@ -72,6 +72,7 @@ _COMMON: dict[str, Any] = {
     "scope_setting": "app_instances",
     "scope_field": "app_instance",
     "id_field": "arn",
+    "id_per_scope": False,  # a channel ARN names its app instance
     "no_scope_message": NO_APP_INSTANCE,
     "member_parser": parse_channel_member,
     "never_managed": frozenset(),

@@ -171,6 +171,7 @@ MEETING = MeetingKind(
     scope_setting="meeting_id",
     scope_field="meeting_id",
     id_field="meeting_id",
+    id_per_scope=False,  # a meeting id is unique; its scope is the id as written
     no_scope_message="meeting has no meeting_id",
     roles=(),
     ranked=False,

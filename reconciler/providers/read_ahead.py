@@ -16,7 +16,7 @@ takes what was started, once: each listing and each room read is used by one rea
 and the reads it still has to make go to the same pool.
 
 A room (account, room id) is read ahead once: a second declaration of it (by the same id,
-or by name once ListRooms names it) is an error ``read`` reports (``_declared_once``), so
+or by name once ListRooms names it) is an error ``read`` reports (``declared_once``), so
 neither is read further, and one not started yet is not started.
 
 Stopping: ``close(cancel=True)`` (the desired state turned out invalid, the run was

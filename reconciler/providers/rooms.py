@@ -22,6 +22,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from operator import attrgetter
 from typing import Any, TypeVar
 
+from reconciler.declared_once import declared_twice
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import AwsError
 from reconciler.kinds import RoleValue
@@ -102,7 +103,12 @@ class RoomsProvider(ClientProvider[ChimeApi]):
             t for t in desired.targets if t.key.kind == ROOM.id and (only is None or t.key in only)
         ]
         problems: list[LiveProblem] = []
-        room_ids = _declared_once(scope, self._resolve_rooms(scope, problems, ahead), problems)
+        room_ids = self._resolve_rooms(scope, problems, ahead)
+        # a room declared twice is reported now, and not read: the planner's own check
+        # (``declared_once``) would refuse it after reading it
+        twice = declared_twice(scope, room_ids)
+        problems += twice.values()
+        room_ids = {k: room_id for k, room_id in room_ids.items() if k not in twice}
         found = [t for t in scope if t.key in room_ids]
         # a room's pages are read one after another: the longest chains (by the members
         # declared, the best guess before the first page) start first, so that the
@@ -381,25 +387,3 @@ def _unambiguous(scoped: Mapping[tuple[str, MemberRef], str]) -> dict[MemberRef,
         if ids.setdefault(ref, mid) != mid:
             clashes.add(ref)
     return {ref: mid for ref, mid in ids.items() if ref not in clashes}
-
-
-def _declared_once(
-    scope: Sequence[DesiredTarget], room_ids: dict[TargetKey, str], problems: list[LiveProblem]
-) -> dict[TargetKey, str]:
-    """Room ids of the targets, less any room declared twice (once by name and once by
-    ``id:``, say): two declarations of one room would undo each other's changes, so each
-    is reported, naming the other, and neither is planned."""
-    by_room: dict[tuple[str, str], list[DesiredTarget]] = defaultdict(list)
-    for t in scope:
-        if t.key in room_ids:
-            by_room[(t.key.scope, room_ids[t.key])].append(t)
-    kept = dict(room_ids)
-    for (_, room_id), declared in sorted(by_room.items()):
-        if len(declared) < 2:
-            continue
-        for t in declared:
-            others = "; ".join(f"{o.key.name} at {o.location}" for o in declared if o is not t)
-            msg = f"room {room_id} is declared more than once (also as {others}); declare it once"
-            problems.append(_problem(t, t.location, msg))
-            kept.pop(t.key, None)
-    return kept

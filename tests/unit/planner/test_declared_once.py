@@ -1,0 +1,85 @@
+"""One target, one declaration (``reconciler.declared_once``), with plain values: which
+declarations are one target once resolved, for every kind, and what the planner does with
+them."""
+
+from __future__ import annotations
+
+from planner_builders import ACCOUNT, FILE
+
+from reconciler.declared_once import declared_twice
+from reconciler.desired.model import DesiredTarget
+from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR
+from reconciler.kinds.meetings import MEETING
+from reconciler.kinds.rooms import ROOM
+from reconciler.refs import Location, TargetKey
+
+INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
+OTHER_ACCOUNT = "22222222-2222-3333-4444-555555555555"
+MEETING_ID = "6f1c2a9e-0000-4000-8000-000000000001"
+
+
+def declared(kind: str, scope: str, name: str, line: int) -> DesiredTarget:
+    return DesiredTarget(TargetKey(kind, scope, name), None, True, (), Location(FILE, line))
+
+
+def messages(found: dict[TargetKey, object]) -> list[str]:
+    return sorted(str(p) for p in found.values())
+
+
+def test_two_names_for_one_room_id_are_reported_at_each_naming_the_other() -> None:
+    a, b = declared(ROOM.id, ACCOUNT, "a", 2), declared(ROOM.id, ACCOUNT, "b", 7)
+    found = declared_twice([a, b], {a.key: "room-1", b.key: "room-1"})
+    assert messages(found) == [
+        f"{FILE}:2: room room-1 is declared more than once (also as b at {FILE}:7); "
+        "declare it once",
+        f"{FILE}:7: room room-1 is declared more than once (also as a at {FILE}:2); "
+        "declare it once",
+    ]
+    assert set(found) == {a.key, b.key}
+
+
+def test_one_room_id_in_two_accounts_is_two_rooms() -> None:
+    a, b = declared(ROOM.id, ACCOUNT, "a", 2), declared(ROOM.id, OTHER_ACCOUNT, "a", 7)
+    assert declared_twice([a, b], {a.key: "room-1", b.key: "room-1"}) == {}
+
+
+def test_meetings_of_two_variables_holding_one_id_are_one_meeting() -> None:
+    # a meeting's scope is its id as written: two ${VARIABLE}s are two scopes, one meeting
+    b = declared(MEETING.id, "${INCIDENT_MEETING_ID}", "b", 2)
+    c = declared(MEETING.id, "${OTHER_ID}", "c", 6)
+    found = declared_twice([b, c], {b.key: MEETING_ID, c.key: MEETING_ID})
+    assert messages(found) == [
+        f"{FILE}:2: meeting {MEETING_ID} is declared more than once (also as c at {FILE}:6); "
+        "declare it once",
+        f"{FILE}:6: meeting {MEETING_ID} is declared more than once (also as b at {FILE}:2); "
+        "declare it once",
+    ]
+
+
+def test_a_channels_members_and_moderators_are_two_targets_and_each_says_channel() -> None:
+    channel = f"{INSTANCE}/channel/ops"
+    members = [declared(CHANNEL.id, INSTANCE, n, line) for n, line in (("ops", 2), ("c", 5))]
+    moderators = [
+        declared(CHANNEL_MODERATOR.id, INSTANCE, n, line) for n, line in (("ops", 2), ("c", 5))
+    ]
+    ids = {t.key: channel for t in members + moderators}
+    assert declared_twice([members[0], moderators[1]], ids) == {}  # not the same kind
+    found = declared_twice(members + moderators, ids)
+    assert len(found) == 4
+    # the same words for both kinds: one message per declaration once rendered
+    assert len(set(messages(found))) == 2
+    assert messages(found)[0].startswith(f"{FILE}:2: channel {channel} is declared more")
+
+
+def test_three_declarations_each_name_the_two_others() -> None:
+    ts = [declared(ROOM.id, ACCOUNT, n, line) for n, line in (("a", 2), ("b", 4), ("c", 6))]
+    found = declared_twice(ts, dict.fromkeys((t.key for t in ts), "room-1"))
+    assert str(found[ts[1].key]) == (
+        f"{FILE}:4: room room-1 is declared more than once "
+        f"(also as a at {FILE}:2; c at {FILE}:6); declare it once"
+    )
+
+
+def test_a_target_without_a_resolved_id_is_not_compared() -> None:
+    a, b = declared(ROOM.id, ACCOUNT, "a", 2), declared(ROOM.id, ACCOUNT, "b", 7)
+    assert declared_twice([a, b], {a.key: "room-1"}) == {}
