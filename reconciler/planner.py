@@ -16,6 +16,9 @@ For each declared target that was read from Chime:
   bearer of a channel's app instance (the tool itself), and a protected member the files
   declare in that target with a lower role (``explain`` says it is kept: protected).
 
+Two declared targets read as one (their ids resolved to the same room, channel or
+meeting: ``declared_once``) are reported at each declaration, and neither is planned.
+
 Live and declared members are matched by ``MemberRef`` (users by e-mail, compared
 case-insensitively; bots by name). Then the safety rules (``reconciler.safety``) are
 evaluated on the whole plan.
@@ -29,6 +32,7 @@ from collections.abc import Callable, Collection, Iterable
 from operator import attrgetter
 
 from reconciler import kinds
+from reconciler.declared_once import declared_twice
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.governance.expiry import as_of, expiring, kept_after_expiry
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
@@ -60,16 +64,19 @@ def plan(
     problems = [
         p for p in live.problems if targets is None or p.target is None or p.target in selected_keys
     ]
+    # one target declared twice (found by its resolved id): reported, neither planned
+    twice = declared_twice(selected, {k: lt.target_id for k, lt in live.targets.items()})
+    problems += twice.values()
     notices = [
         n for n in live.notices if targets is None or n.target is None or n.target in selected_keys
     ]
-    reported = {p.target for p in (*live.problems, *live.notices) if p.target is not None}
+    reported = {p.target for p in (*problems, *live.notices) if p.target is not None}
     # protected, never listed (the tool itself)
     bearers = frozenset(b for i in desired.app_instances for b in i.bearers)
     planned: list[TargetPlan] = []
     ids_by_scope: dict[str, dict[MemberRef, str]] = {}
     for dt in sorted(selected, key=lambda t: t.key):
-        lt = live.targets.get(dt.key)
+        lt = live.targets.get(dt.key) if dt.key not in twice else None
         if lt is None:
             if dt.key not in reported:
                 problems.append(

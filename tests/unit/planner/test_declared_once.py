@@ -1,16 +1,18 @@
 """One target, one declaration (``reconciler.declared_once``), with plain values: which
 declarations are one target once resolved, for every kind, and what the planner does with
-them."""
+them (reports each, plans neither, plans the rest)."""
 
 from __future__ import annotations
 
-from planner_builders import ACCOUNT, FILE
+from planner_builders import ACCOUNT, FILE, desired_state, live_state, live_target, want
 
 from reconciler.declared_once import declared_twice
 from reconciler.desired.model import DesiredTarget
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR
 from reconciler.kinds.meetings import MEETING
 from reconciler.kinds.rooms import ROOM
+from reconciler.live import LiveTarget
+from reconciler.planner import plan
 from reconciler.refs import Location, TargetKey
 
 INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
@@ -83,3 +85,39 @@ def test_three_declarations_each_name_the_two_others() -> None:
 def test_a_target_without_a_resolved_id_is_not_compared() -> None:
     a, b = declared(ROOM.id, ACCOUNT, "a", 2), declared(ROOM.id, ACCOUNT, "b", 7)
     assert declared_twice([a, b], {a.key: "room-1"}) == {}
+
+
+def twice_read() -> tuple[list[DesiredTarget], list[LiveTarget]]:
+    """Rooms a and b read as one room (what a provider without a check of its own
+    returns), and room c."""
+    a = DesiredTarget(
+        live_target("a").key, None, True, (want("alice@example.com"),), Location(FILE, 2)
+    )
+    b = DesiredTarget(live_target("b").key, None, True, (), Location(FILE, 5))
+    c = DesiredTarget(
+        live_target("c").key, None, True, (want("carol@example.com"),), Location(FILE, 8)
+    )
+    lives = [live_target("a", id="room-1"), live_target("b", id="room-1"), live_target("c")]
+    return [a, b, c], lives
+
+
+def test_the_planner_reports_one_target_read_twice_and_plans_the_others() -> None:
+    targets, lives = twice_read()
+    desired = desired_state(*targets)
+    made = plan(desired, live_state(desired, *lives))
+    assert list(made.errors) == [
+        f"{FILE}:2: room room-1 is declared more than once (also as b at {FILE}:5); "
+        "declare it once",
+        f"{FILE}:5: room room-1 is declared more than once (also as a at {FILE}:2); "
+        "declare it once",
+    ]
+    assert [t.key.name for t in made.targets] == ["c"]
+
+
+def test_the_planner_plans_the_one_named_with_target() -> None:
+    # as for rooms: only the targets selected are read, and one of two is not a duplicate
+    targets, lives = twice_read()
+    desired = desired_state(*targets)
+    made = plan(desired, live_state(desired, *lives), targets=["a"])
+    assert made.errors == ()
+    assert [t.key.name for t in made.targets] == ["a"]
