@@ -149,6 +149,8 @@ class Watch:
             where = f"{r.change.kind.words.noun} {r.change.target.name}"
             if r.ok:
                 self._say(f"{where}:{change_line(r.change).plain}")
+            elif r.outcome == "skipped":  # not attempted: an elevated add failed first
+                self._say(f"{where}: {r.change.member}: {r.error_message}")
             else:
                 self._say(f"{where}: failed:{failure_line(r)[3:]}")
 

@@ -110,25 +110,37 @@ def _already(result: ApplyResult) -> str:
 
 
 def render_apply(result: ApplyResult) -> list[str]:
-    """``Apply complete! ...``; or what was done, then what failed, then ``Apply
-    incomplete`` with the counts."""
+    """``Apply complete! ...``; or what was done, then what failed, then what was not
+    attempted because of it, then ``Apply incomplete`` with the counts (as the JSON
+    result's ``failed`` and ``skipped``)."""
     if result.ok:
         return [
             f"Apply complete! Memberships: {result.added} added, {result.changed} changed, "
             f"{result.removed} removed{_already(result)}."
         ]
-    failed = result.failed
+    failed = [r for r in result.failed if r.outcome != "skipped"]
+    skipped = [r for r in result.failed if r.outcome == "skipped"]
     done = [r for r in result.results if r.ok]
     lines = []
     if done:
         lines += ["Applied:", *_done_lines(done)]
-    lines += ["Failed:", *(failure_line(r) for r in failed)]
+    if failed:
+        lines += ["Failed:", *(failure_line(r) for r in failed)]
+    if skipped:
+        lines += ["Not attempted:", *(_skipped_line(r) for r in skipped)]
+    not_attempted = f", {len(skipped)} not attempted" if skipped else ""
     return [
         *lines,
-        f"Apply incomplete: {len(failed)} of {result.total} changes failed "
+        f"Apply incomplete: {len(failed)} of {result.total} changes failed{not_attempted} "
         f"({len(done)} applied: {result.added} added, {result.changed} changed, "
         f"{result.removed} removed).",
     ]
+
+
+def _skipped_line(r: ChangeResult) -> str:
+    """``  - bob@example.com in incident: not attempted: adding an administrator to this
+    room failed first``."""
+    return shown(f"  - {r.change.member} in {r.change.target}: {r.error_message}")
 
 
 def apply_to_data(

@@ -51,6 +51,25 @@ def test_failures_are_listed_with_code_and_message_then_counted() -> None:
     assert result.touched == (ROOM,)
 
 
+def test_a_change_not_attempted_is_listed_and_counted_apart_from_the_failures() -> None:
+    """As the JSON result counts them: 1 failed, 1 skipped (not "2 of 2 failed")."""
+    result = ApplyResult(
+        (
+            ChangeResult(PROMOTE, "Throttled", "Rate exceeded."),
+            ChangeResult(REMOVE, "Skipped", "not attempted: adding an administrator failed first"),
+        )
+    )
+    assert render_apply(result) == [
+        "Failed:",
+        "  ! bot:PagerBot in incident-response: Throttled: Rate exceeded.",
+        "Not attempted:",
+        "  - Carol@Example.com in incident-response: not attempted: adding an administrator "
+        "failed first",
+        "Apply incomplete: 1 of 2 changes failed, 1 not attempted "
+        "(0 applied: 0 added, 0 changed, 0 removed).",
+    ]
+
+
 def test_outcomes_and_the_json_result() -> None:
     result = ApplyResult(
         (
