@@ -32,13 +32,35 @@ class Target:
         return _shown(self.file)
 
 
-def locate(desired_dir: Path, given: Path | None = None) -> Target:
-    """The repository root above ``desired_dir`` (the nearest folder with ``.git``; the
-    current directory when there is none) and the CODEOWNERS file in it."""
+def repository_root(desired_dir: Path) -> Path | None:
+    """The nearest folder with ``.git`` at or above ``desired_dir``; None outside any."""
     start = desired_dir.resolve()
-    root = next((p for p in (start, *start.parents) if (p / ".git").exists()), Path.cwd())
+    return next((p for p in (start, *start.parents) if (p / ".git").exists()), None)
+
+
+def _root_of(file: Path) -> Path:
+    """The repository root a CODEOWNERS file stands for: the folder above ``.github/`` or
+    ``docs/``, else its own folder (where GitHub looks for it)."""
+    folder = file.resolve().parent
+    return folder.parent if folder.name in (".github", "docs") else folder
+
+
+def locate(desired_dir: Path, given: Path | None = None) -> Target:
+    """The repository root above ``desired_dir`` (the nearest folder with ``.git``) and the
+    CODEOWNERS file in it; ``given`` (--file) is that file. Outside any repository the
+    root is the one ``given`` stands for (``_root_of``); with no ``given`` there is no
+    file GitHub would read, and that is a usage error (never a CODEOWNERS written into
+    whatever the current directory is)."""
+    root = repository_root(desired_dir)
     if given is not None:
-        return Target(root, given)
+        return Target(root or _root_of(given), given)
+    if root is None:
+        raise UsageError(
+            f"no git repository above {desired_dir} (no folder with .git): there is no "
+            "CODEOWNERS that GitHub would read; give --file FILE (paths are then relative "
+            "to its repository: the folder above .github/ or docs/, else its own folder) "
+            "or --stdout (relative to the current directory)"
+        )
     # the first that exists and is not a folder: a FIFO there is refused when read
     existing = next(
         (root / c for c in CANDIDATES if (root / c).exists() and not (root / c).is_dir()), None
@@ -84,7 +106,10 @@ def read(target: Target) -> str:
 
 def out_of_date(desired: DesiredState, desired_dir: Path) -> str | None:
     """Why CODEOWNERS does not match the `owners:` of the desired state (None: it does,
-    or nothing is owned and no generated block exists)."""
+    or nothing is owned and no generated block exists, or there is no repository above
+    ``desired_dir`` and so no CODEOWNERS to check: see ``unchecked``)."""
+    if repository_root(desired_dir) is None:
+        return None
     target = locate(desired_dir)
     lines = generated(desired, target.root)
     text = read(target)
@@ -93,6 +118,14 @@ def out_of_date(desired: DesiredState, desired_dir: Path) -> str | None:
     if not text:
         return f"{target.shown()} is missing the owners the desired state names: {FIX}"
     return f"{target.shown()} is out of date with the desired state's owners: {FIX}"
+
+
+def unchecked(desired: DesiredState, desired_dir: Path) -> str | None:
+    """validate's warning when `owners:` are declared outside any git repository: no
+    CODEOWNERS there to check (a checkout without .git, an image)."""
+    if not desired.owned or repository_root(desired_dir) is not None:
+        return None
+    return f"owners: not checked against CODEOWNERS: no git repository above {desired_dir}"
 
 
 def _shown(path: Path) -> str:
@@ -136,6 +169,8 @@ def codeowners_command(app: AppContext, file: Path | None, check: bool, to_stdou
     replaced whole and keeps its permissions; a symbolic link (.github/CODEOWNERS ->
     ../docs/CODEOWNERS) is followed: the file it points to is rewritten, the link stays. Paths are
     relative to the repository's root (the nearest folder above --desired with .git).
+    Outside any repository, give --file (its repository: the folder above .github/ or
+    docs/, else its own) or --stdout (paths relative to the current directory).
 
     \b
     Examples:
@@ -157,7 +192,10 @@ def codeowners_command(app: AppContext, file: Path | None, check: bool, to_stdou
             "no file; give one or the other"
         )
     desired = load_desired(app.desired_dir, app.now)
-    target = locate(app.desired_dir, file)
+    if to_stdout and repository_root(app.desired_dir) is None:
+        target = Target(Path.cwd(), Path.cwd() / CANDIDATES[0])  # printed, never written
+    else:
+        target = locate(app.desired_dir, file)
     lines = generated(desired, target.root)
     if to_stdout:
         for line in lines:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import click
 
 from reconciler import kinds
-from reconciler.cli.codeowners import out_of_date
+from reconciler.cli.codeowners import out_of_date, unchecked
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState, DesiredTarget
@@ -124,7 +124,8 @@ def _warnings(state: DesiredState, app: AppContext) -> list[str]:
     lines = [
         f"{e.message()}" for e in expiring(state.targets, app.now, state.policy.expiry_warning_days)
     ]
-    return lines + policy.expired_notes(state.targets)
+    no_repository = unchecked(state, app.desired_dir)
+    return lines + policy.expired_notes(state.targets) + ([no_repository] if no_repository else [])
 
 
 COMMANDS = [validate]

@@ -282,3 +282,46 @@ def test_bad_clock_and_durations_are_usage_errors(
 ) -> None:
     result = run(*args)
     assert (result.exit_code, result.stderr.splitlines()[-1]) == (1, message)
+
+
+def test_a_desired_state_outside_any_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No folder with .git above --desired (a checkout without .git, an image): validate
+    warns that CODEOWNERS is not checked, and codeowners never writes into whatever
+    repository or folder the current directory is."""
+    outside = tmp_path / "outside" / "desired-state"
+    outside.mkdir(parents=True)
+    (outside / "settings.yaml").write_text(f"account: {ACCOUNT}\n")
+    (outside / "rooms.yaml").write_text(textwrap.dedent(ROOMS).lstrip())
+    elsewhere = tmp_path / "elsewhere"  # the current directory: another repository
+    (elsewhere / ".git").mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)
+    assert not any((p / ".git").exists() for p in (outside, *outside.parents))
+
+    checked = run("--desired", str(outside), *NOW, "validate")
+    assert checked.exit_code == 0, checked.stderr
+    assert (
+        f"Warning: owners: not checked against CODEOWNERS: no git repository above {outside}"
+        in checked.stderr.splitlines()
+    )
+    written = run("--desired", str(outside), "codeowners")
+    assert (written.exit_code, written.stderr) == (
+        1,
+        f"Error: no git repository above {outside} (no folder with .git): there is no "
+        "CODEOWNERS that GitHub would read; give --file FILE (paths are then relative to its "
+        "repository: the folder above .github/ or docs/, else its own folder) or --stdout "
+        "(relative to the current directory)\n",
+    )
+    assert sorted(p.name for p in elsewhere.iterdir()) == [".git"]
+
+    given = tmp_path / "outside" / ".github" / "CODEOWNERS"
+    assert run("--desired", str(outside), "codeowners", "--file", str(given)).exit_code == 0
+    assert given.read_text().splitlines()[1] == (
+        "/desired-state/rooms.yaml @alice @example-org/leads @example-org/sre"
+    )
+    monkeypatch.chdir(tmp_path)
+    shown = run("--desired", str(outside), "codeowners", "--stdout")
+    assert shown.stdout == (
+        "/outside/desired-state/rooms.yaml @alice @example-org/leads @example-org/sre\n"
+    )
