@@ -35,6 +35,7 @@ from reconciler.desired.spec import (
 from reconciler.desired.yamlpos import Document, Positions, parse
 from reconciler.desired.yamlpos import Path as KeyPath
 from reconciler.errors import DesiredStateError, Problem
+from reconciler.governance import policy
 from reconciler.governance.entries import grant_of, text_of
 from reconciler.governance.grant import NO_GRANT
 from reconciler.kinds import Kind, sections
@@ -272,6 +273,7 @@ class _Loader:
         self.declared.prune = model.prune
         self.declared.safety = model.safety
         self.declared.rates = dict(model.rates)
+        self.problems += policy.grant_key_problems(model.max_grant_days, display, positions)
         entries = [(("protected", i), text, None) for i, text in enumerate(model.protected)]
         self.declared.protected = tuple(
             e.at for e in self._entries(MemberRef.parse, entries, display, positions)

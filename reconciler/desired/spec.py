@@ -34,6 +34,7 @@ from pydantic_core import PydanticCustomError
 
 from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.arns import APP_INSTANCE_ARN, FORMS
+from reconciler.desired.grant_days import Days, days_form, either_form
 from reconciler.desired.meeting_spec import CustomProfiles
 from reconciler.desired.model import (
     DEFAULT_MAX_REMOVAL_FRACTION,
@@ -45,6 +46,8 @@ from reconciler.desired.owners import Owner, Owners  # noqa: F401 (re-exported)
 from reconciler.desired.patterns import PatternError, compile_pattern
 from reconciler.desired.target_safety import RoomSafetySpec
 from reconciler.governance.entries import (
+    DAYS_MAPPING_TAG,
+    DAYS_TAG,
     GROUP_LIST_TAG,
     GROUP_MAPPING_TAG,
     MAPPING_TAG,
@@ -286,7 +289,11 @@ GroupValue = Annotated[
     Annotated[MemberList, Tag(GROUP_LIST_TAG)] | Annotated[GroupSpec, Tag(GROUP_MAPPING_TAG)],
     Discriminator(_group_form),
 ]
-GrantDays = int | dict[NonBlank, Annotated[int, Field(ge=1)]]
+GrantDays = Annotated[  # reconciler.desired.grant_days: one error in the project's words
+    Annotated[Days, Tag(DAYS_TAG)] | Annotated[dict[NonBlank, Days], Tag(DAYS_MAPPING_TAG)],
+    Discriminator(days_form),
+    BeforeValidator(either_form),
+]
 
 
 class RoomSpec(Strict):

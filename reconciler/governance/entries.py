@@ -35,6 +35,9 @@ GROUP_TAGS = (GROUP_LIST_TAG, GROUP_MAPPING_TAG)
 PROFILE_TAG = "<profile>"  # a meeting attendee's value: a profile name, or
 ATTENDEE_TAG = "<attendee>"  # {profile:, until:, reason:, ticket:}
 ATTENDEE_TAGS = (PROFILE_TAG, ATTENDEE_TAG)
+DAYS_TAG = "<days>"  # settings.yaml max_grant_days: days for every role, or
+DAYS_MAPPING_TAG = "<days per list key>"  # {administrators: 30, ...}
+DAYS_TAGS = (DAYS_TAG, DAYS_MAPPING_TAG)
 NON_BLANK = r".*\S.*"
 GRANT_KEYS = ("until", "reason", "ticket")
 
@@ -146,8 +149,9 @@ def grant_of(value: Any, location: Location) -> Grant:
 
 def strip_tags(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     """A pydantic error location without the union tags (only where a tag can be: right
-    after a list index, after a group's name, or after a meeting attendee's key
-    (``meetings.M.attendees.REF``); a room named like a tag is left alone)."""
+    after a list index, after a group's name, after a meeting attendee's key
+    (``meetings.M.attendees.REF``) or after settings.yaml's ``max_grant_days``; a room
+    named like a tag is left alone)."""
     out: list[str | int] = []
     for i, part in enumerate(loc):
         if part in TAGS and i > 0 and isinstance(loc[i - 1], int):
@@ -155,6 +159,8 @@ def strip_tags(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
         if part in GROUP_TAGS and i == 2 and loc[0] == "groups":
             continue
         if part in ATTENDEE_TAGS and i == 4 and loc[2] == "attendees":
+            continue
+        if part in DAYS_TAGS and i == 1 and loc[0] == "max_grant_days":
             continue
         out.append(part)
     return tuple(out)

@@ -17,7 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from reconciler import kinds
+from reconciler.desired.messages import closest, located
 from reconciler.desired.model import DesiredTarget
+from reconciler.desired.yamlpos import Positions
 from reconciler.errors import Problem
 from reconciler.governance.grant import latest_allowed
 from reconciler.refs import Location, MemberRef, Provenance
@@ -118,6 +120,24 @@ def list_keys() -> list[str]:
 def unknown_keys(keys: Iterable[str]) -> list[str]:
     known = set(list_keys())
     return sorted(k for k in keys if k not in known)
+
+
+def grant_key_problems(
+    days: int | Mapping[str, int] | None, file: str, positions: Positions
+) -> list[Problem]:
+    """settings.yaml ``max_grant_days``'s keys that no kind has, each at its line:
+    ``max_grant_days.admins: unknown list key 'admins' (did you mean 'administrators'?)``."""
+    if not isinstance(days, Mapping):
+        return []
+    known = list_keys()
+    problems = []
+    for key in unknown_keys(days):
+        suggestion = closest(key, known)
+        hint = f"did you mean {suggestion!r}?" if suggestion else f"one of: {', '.join(known)}"
+        path = ("max_grant_days", key)
+        message = f"unknown list key {key!r} ({hint})"
+        problems.append(located(file, positions.line_of(path), path, message))
+    return problems
 
 
 def expired_notes(targets: Iterable[DesiredTarget]) -> list[str]:

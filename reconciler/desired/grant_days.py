@@ -1,0 +1,43 @@
+"""settings.yaml's ``max_grant_days``: a whole number of days for every role, or a mapping
+of list keys to days (``{administrators: 30, moderators: 7}``), each at least 1.
+
+One error for a wrong value, at its line and in the project's words: a value of another
+type is ``expected a whole number of days or a mapping of list keys to days, got ...``
+(not one error per form of the union), ``0`` or ``-5`` is ``must be at least 1``, and a
+bad value in the mapping is reported at its key (``max_grant_days.administrators``). The
+list keys themselves are checked by ``reconciler.governance.policy.grant_key_problems``
+(they are the registered kinds' keys, which the desired-state models cannot import).
+The type itself is ``GrantDays`` in ``reconciler.desired.spec`` (its keys are names).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field
+from pydantic_core import PydanticCustomError
+
+from reconciler.desired.messages import describe
+from reconciler.governance.entries import DAYS_MAPPING_TAG, DAYS_TAG
+
+MIN_DAYS = 1
+
+
+def days_form(value: Any) -> str:
+    """The discriminator: the mapping form, or days for every role (anything else is
+    refused by ``either_form`` first)."""
+    return DAYS_MAPPING_TAG if isinstance(value, dict) else DAYS_TAG
+
+
+def either_form(value: Any) -> Any:
+    """A whole number or a mapping goes on to its form's checks; anything else is one error
+    naming both forms (a bool is YAML's true/false, not a number)."""
+    if isinstance(value, dict) or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    message = (
+        f"expected a whole number of days or a mapping of list keys to days, got {describe(value)}"
+    )
+    raise PydanticCustomError("grant_days", "{message}", {"message": message})
+
+
+Days = Annotated[int, Field(ge=MIN_DAYS)]

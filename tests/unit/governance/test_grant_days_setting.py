@@ -1,0 +1,105 @@
+"""settings.yaml `max_grant_days` of a wrong type, value or key (QA D8, D9): one error at
+its line, in the project's words (never pydantic's union members, never blamed on the
+rooms it would limit)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reconciler.cli.main import cli
+from reconciler.desired.loader import load_desired
+from reconciler.errors import DesiredStateError
+
+ACCOUNT = "acct-1"
+EITHER = "expected a whole number of days or a mapping of list keys to days, got"
+KNOWN = "administrators, attendees, hidden, members, moderators, presenters, *"
+
+
+def problems(tmp_path: Path, setting: str) -> list[str]:
+    (tmp_path / "settings.yaml").write_text(f"account: {ACCOUNT}\nmax_grant_days: {setting}\n")
+    (tmp_path / "rooms.yaml").write_text("rooms: {r1: {members: [a@example.com]}}\n")
+    with pytest.raises(DesiredStateError) as caught:
+        load_desired(tmp_path)
+    return [str(p).replace(f"{tmp_path}/", "") for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("abc", f"max_grant_days: {EITHER} the string 'abc'"),
+        ("1.5", f"max_grant_days: {EITHER} the number 1.5"),
+        ("true", f"max_grant_days: {EITHER} true"),
+        ("[1]", f"max_grant_days: {EITHER} a list"),
+        ("1e308", f"max_grant_days: {EITHER} the string '1e308'"),  # YAML 1.1: not a number
+        ("1.0e+308", f"max_grant_days: {EITHER} the number 1e+308"),
+        ("'30'", f"max_grant_days: {EITHER} the string '30'"),
+        ("-5", "max_grant_days: must be at least 1, got -5"),
+        ("0", "max_grant_days: must be at least 1, got 0"),
+        (
+            "{administrators: abc}",
+            "max_grant_days.administrators: expected a whole number, got the string 'abc'",
+        ),
+        ("{administrators: -1}", "max_grant_days.administrators: must be at least 1, got -1"),
+        (
+            "{admins: 3}",
+            "max_grant_days.admins: unknown list key 'admins' (did you mean 'administrators'?)",
+        ),
+        (
+            "{members: 3, bogus: 4}",
+            f"max_grant_days.bogus: unknown list key 'bogus' (one of: {KNOWN})",
+        ),
+    ],
+)
+def test_a_bad_max_grant_days_is_one_error_at_its_line(
+    tmp_path: Path, setting: str, message: str
+) -> None:
+    assert problems(tmp_path, setting) == [f"settings.yaml:2: {message}"]
+
+
+def test_each_bad_key_of_the_mapping_is_at_its_own_line(tmp_path: Path) -> None:
+    setting = "\n  administrators: 30\n  moderatrs: 7\n  members: 0\n  '*': 90\n"
+    assert problems(tmp_path, setting) == [
+        "settings.yaml:5: max_grant_days.members: must be at least 1, got 0",
+    ]
+    setting = "\n  administrators: 30\n  moderatrs: 7\n  presenter: 1\n"
+    assert problems(tmp_path, setting) == [
+        "settings.yaml:4: max_grant_days.moderatrs: unknown list key 'moderatrs' "
+        "(did you mean 'moderators'?)",
+        "settings.yaml:5: max_grant_days.presenter: unknown list key 'presenter' "
+        "(did you mean 'presenters'?)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("setting", "limits"),
+    [
+        ("1", (("*", 1),)),
+        ("{administrators: 30, '*': 365}", (("*", 365), ("administrators", 30))),
+        ("{}", ()),
+        ("null", ()),
+    ],
+)
+def test_good_values_still_load(tmp_path: Path, setting: str, limits: object) -> None:
+    (tmp_path / "settings.yaml").write_text(f"account: {ACCOUNT}\nmax_grant_days: {setting}\n")
+    assert load_desired(tmp_path).policy.max_grant_days == limits
+
+
+def test_validate_blames_the_setting_not_the_rooms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the QA repro: -5 was accepted, then every room failed "may last at most -5 days"
+    (tmp_path / "settings.yaml").write_text(f"account: {ACCOUNT}\nmax_grant_days: -5\n")
+    (tmp_path / "r.yaml").write_text("rooms: {r1: {members: [a@example.com]}}\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["--desired", ".", "validate"], catch_exceptions=False)
+    assert (result.exit_code, result.stdout, result.stderr.splitlines()) == (
+        1,
+        "",
+        [
+            "settings.yaml:2: max_grant_days: must be at least 1, got -5",
+            "Desired state is invalid: 1 error.",
+        ],
+    )
