@@ -12,6 +12,7 @@ endpoint that cannot be reached), or after ``throttle_limit`` attempts in all (t
 from __future__ import annotations
 
 import logging
+import math
 import os
 import random
 from collections.abc import Callable, Mapping
@@ -33,6 +34,12 @@ DEFAULT_CAP = 20.0  # seconds
 # An endpoint that refuses connections or never answers is most often a wrong
 # --endpoint-url or region: a few tries, not ten backed-off ones (each timeout is long).
 DEFAULT_CONNECT_ATTEMPTS = 3
+
+# The largest values the environment may set: an hour's backoff, a thousand attempts.
+# Beyond them a run would wait days (or for ever) on one call; a typo, not a policy.
+MAX_DELAY_MS = 3_600_000
+MAX_ATTEMPTS = 1000
+MAX_DOUBLINGS = 64  # ceiling(): base * 2**64 is past any cap
 
 THROTTLE_FACTOR = 3  # attempts in all, against ``attempts`` for other transient errors
 THROTTLING_CODES = frozenset(
@@ -84,26 +91,17 @@ class RetryPolicy:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> RetryPolicy:
-        """Defaults, overridden by CHIME_RECONCILER_RETRY_BASE_MS / _CAP_MS / _ATTEMPTS."""
+        """Defaults, overridden by CHIME_RECONCILER_RETRY_BASE_MS / _CAP_MS / _ATTEMPTS.
+        A bad value is a ``UsageError`` naming the variable (raised before any call):
+        the ms values are finite numbers from 0 to ``MAX_DELAY_MS``, attempts a whole
+        number from 1 to ``MAX_ATTEMPTS``."""
         env = os.environ if environ is None else environ
-
-        def number(name: str, default: float, scale: float = 1.0) -> float:
-            text = env.get(name, "").strip()
-            if not text:
-                return default
-            try:
-                value = float(text) / scale
-            except ValueError:
-                value = -1.0
-            if value < 0:
-                raise UsageError(f"{name} must be a non-negative number, got {text!r}")
-            return value
-
-        base = number(ENV_BASE_MS, DEFAULT_BASE, 1000)
-        cap = number(ENV_CAP_MS, max(DEFAULT_CAP, base), 1000)
-        attempts = int(number(ENV_ATTEMPTS, DEFAULT_ATTEMPTS))
-        if attempts < 1:
-            raise UsageError(f"{ENV_ATTEMPTS} must be at least 1, got {env[ENV_ATTEMPTS]!r}")
+        base_ms = _setting(env, ENV_BASE_MS, float, 0, MAX_DELAY_MS)
+        cap_ms = _setting(env, ENV_CAP_MS, float, 0, MAX_DELAY_MS)
+        base = DEFAULT_BASE if base_ms is None else base_ms / 1000
+        cap = max(DEFAULT_CAP, base) if cap_ms is None else cap_ms / 1000
+        given = _setting(env, ENV_ATTEMPTS, int, 1, MAX_ATTEMPTS)
+        attempts = DEFAULT_ATTEMPTS if given is None else int(given)
         return cls(
             attempts=attempts,
             base=base,
@@ -117,14 +115,34 @@ class RetryPolicy:
         return self.throttle_attempts or THROTTLE_FACTOR * self.attempts
 
     def ceiling(self, retry: int) -> float:
-        """Upper bound of the delay before retry number ``retry`` (1-based)."""
-        return float(min(self.cap, self.base * (2 ** (retry - 1))))
+        """Upper bound of the delay before retry number ``retry`` (1-based). The doubling
+        stops at 2**MAX_DOUBLINGS: past it ``2 ** n`` would not fit a float."""
+        return float(min(self.cap, self.base * (2 ** min(retry - 1, MAX_DOUBLINGS))))
 
     def delay(self, retry: int) -> float:
         return self.rng.uniform(0.0, self.ceiling(retry))
 
     def backoff(self, retry: int) -> None:
         self.sleep(self.delay(retry))
+
+
+def _setting(
+    env: Mapping[str, str], name: str, parse: Callable[[str], float], least: int, most: int
+) -> float | None:
+    """The value of the variable ``name`` (None if unset or blank), checked: ``parse``
+    takes it (``int`` refuses ``2.5``) and it lies from ``least`` to ``most``; a ``nan``
+    or ``inf`` never does (no comparison with nan holds)."""
+    text = env.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = parse(text)
+    except ValueError:
+        value = math.nan
+    if not least <= value <= most:
+        what = "a whole number" if parse is int else "a number of milliseconds"
+        raise UsageError(f"{name} must be {what} from {least} to {most}, got {text!r}")
+    return value
 
 
 def item_attempts(policy: RetryPolicy, code: str) -> int:

@@ -9,7 +9,8 @@ the longest a meeting lives); Ctrl-C stops it with exit code 130. The first roun
 confirmed as `apply` confirms (unless --auto-approve); later rounds apply without asking.
 A round whose reading fails (AWS unreachable after retries) is reported and retried at
 the next interval; desired-state errors and refused plans stop the watch with exit 1.
-A ``--until`` time that has passed is refused before anything is read (exit 1).
+A ``--until`` time that has passed, or a duration past the year 9999, is refused before
+anything is read (exit 1).
 
 A Ctrl-C whose ``KeyboardInterrupt`` some library swallowed (``interrupt.PRESSED``) is
 raised again at the start of the next round, before a round applies, and while it waits.
@@ -29,6 +30,7 @@ from rich.console import Console
 from reconciler import interrupt
 from reconciler.applier import apply as run_apply
 from reconciler.apply_result import ApplyResult, ChangeResult
+from reconciler.cli.options import FiniteFloatRange
 from reconciler.cli.pipeline import Session
 from reconciler.errors import AwsError, UsageError
 from reconciler.kinds import MEETING
@@ -50,7 +52,10 @@ def parse_until(text: str | None, now: datetime) -> datetime:
         return now + DEFAULT_UNTIL
     found = _DURATION.match(text)
     if found:
-        return now + timedelta(seconds=float(found[1]) * _UNITS[found[2]])
+        try:
+            return now + timedelta(seconds=float(found[1]) * _UNITS[found[2]])
+        except OverflowError:  # past datetime's year 9999 (or timedelta's range)
+            raise UsageError(f"--until {text.strip()}: too far in the future") from None
     try:
         when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -176,7 +181,7 @@ def interval_option(f: Callable[..., object]) -> Callable[..., object]:
     )(f)
     f = click.option(
         "--interval",
-        type=click.FloatRange(min=0.1),
+        type=FiniteFloatRange(min=0.1),
         metavar="SECONDS",
         help="With --watch: seconds between rounds.  [default: 10]",
     )(f)

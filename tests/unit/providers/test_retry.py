@@ -175,12 +175,40 @@ def test_policy_from_environment_in_milliseconds() -> None:
     assert RetryPolicy.from_env({}) == RetryPolicy()
 
 
+MILLISECONDS = "must be a number of milliseconds from 0 to 3600000"
+WHOLE = "must be a whole number from 1 to 1000"
+
+
+def test_the_largest_settings_are_taken_as_given() -> None:
+    p = RetryPolicy.from_env(
+        {
+            "CHIME_RECONCILER_RETRY_BASE_MS": "0.5",
+            "CHIME_RECONCILER_RETRY_CAP_MS": "3600000",
+            "CHIME_RECONCILER_RETRY_ATTEMPTS": " 1000 ",
+        }
+    )
+    assert (p.attempts, p.base, p.cap, p.throttle_limit) == (1000, 0.0005, 3600.0, 3000)
+
+
+def test_the_backoff_ceiling_of_a_late_retry_is_the_cap_not_an_overflow() -> None:
+    # 2 ** 3000 is past any float: the doubling stops well before it
+    p = RetryPolicy(attempts=1000, base=0.0, cap=0.0)
+    assert p.ceiling(3000) == 0.0
+    assert RetryPolicy(attempts=1000, base=0.001, cap=5.0).ceiling(3000) == 5.0
+
+
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("CHIME_RECONCILER_RETRY_BASE_MS", "fast", "must be a non-negative number, got 'fast'"),
-        ("CHIME_RECONCILER_RETRY_CAP_MS", "-5", "must be a non-negative number, got '-5'"),
-        ("CHIME_RECONCILER_RETRY_ATTEMPTS", "0", "must be at least 1, got '0'"),
+        ("CHIME_RECONCILER_RETRY_BASE_MS", "fast", f"{MILLISECONDS}, got 'fast'"),
+        ("CHIME_RECONCILER_RETRY_CAP_MS", "-5", f"{MILLISECONDS}, got '-5'"),
+        ("CHIME_RECONCILER_RETRY_CAP_MS", "nan", f"{MILLISECONDS}, got 'nan'"),
+        ("CHIME_RECONCILER_RETRY_BASE_MS", "inf", f"{MILLISECONDS}, got 'inf'"),
+        ("CHIME_RECONCILER_RETRY_BASE_MS", "3600001", f"{MILLISECONDS}, got '3600001'"),
+        ("CHIME_RECONCILER_RETRY_ATTEMPTS", "0", f"{WHOLE}, got '0'"),
+        ("CHIME_RECONCILER_RETRY_ATTEMPTS", "2.5", f"{WHOLE}, got '2.5'"),
+        ("CHIME_RECONCILER_RETRY_ATTEMPTS", "inf", f"{WHOLE}, got 'inf'"),
+        ("CHIME_RECONCILER_RETRY_ATTEMPTS", "1001", f"{WHOLE}, got '1001'"),
     ],
 )
 def test_bad_retry_settings_in_the_environment_are_a_usage_error(

@@ -1,0 +1,163 @@
+"""Numbers a user gives that are no good (QA D6, D7, D9): retry settings in the
+environment, `apply --watch --interval` and `--until`, settings.yaml `max_grant_days`.
+Each is one line naming what is wrong, exit 1, before any AWS call; never an internal
+error, never a nonsense value used."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from conftest import Cli, WriteDesired
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+MEETING = "6f1c2a9e-0000-4000-8000-000000000001"
+ATTEMPTS = "CHIME_RECONCILER_RETRY_ATTEMPTS"
+BASE = "CHIME_RECONCILER_RETRY_BASE_MS"
+CAP = "CHIME_RECONCILER_RETRY_CAP_MS"
+WHOLE = "must be a whole number from 1 to 1000"
+MILLISECONDS = "must be a number of milliseconds from 0 to 3600000"
+
+
+@pytest.fixture
+def bridge(
+    emulator: EmulatorServer, write_desired: WriteDesired, monkeypatch: pytest.MonkeyPatch
+) -> EmulatorServer:
+    """One live meeting, declared with one attendee too few (a watch would remove one)."""
+    monkeypatch.setenv("INCIDENT_MEETING_ID", MEETING)
+    write_desired(
+        {
+            "meetings.yaml": """
+                meetings:
+                  bridge:
+                    meeting_id: ${INCIDENT_MEETING_ID}
+                    prune: true
+                    attendees: {alice@example.com: presenter}
+                """
+        }
+    )
+    emulator.reset(
+        {
+            "meetings": [
+                {
+                    "id": MEETING,
+                    "external_meeting_id": "incident-42",
+                    "attendees": [
+                        {"external_user_id": "alice@example.com"},
+                        {"external_user_id": "mallory@example.com"},
+                    ],
+                }
+            ]
+        }
+    )
+    return emulator
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (ATTEMPTS, "inf", WHOLE),
+        (ATTEMPTS, "nan", WHOLE),
+        (ATTEMPTS, "1e999", WHOLE),
+        (ATTEMPTS, "2.5", WHOLE),
+        (ATTEMPTS, "0", WHOLE),
+        (ATTEMPTS, "1001", WHOLE),
+        (BASE, "nan", MILLISECONDS),
+        (BASE, "inf", MILLISECONDS),
+        (CAP, "nan", MILLISECONDS),
+        (CAP, "-inf", MILLISECONDS),
+        (CAP, "1e300", MILLISECONDS),
+    ],
+)
+def test_a_bad_retry_setting_is_one_line_before_any_call(
+    bridge: EmulatorServer,
+    cli: Cli,
+    calls: Callable[[], dict[str, int]],
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    value: str,
+    message: str,
+) -> None:
+    monkeypatch.setenv(name, value)
+    for command in (("plan",), ("apply", "--auto-approve")):
+        run = cli(*command)
+        assert (run.exit_code, run.stdout, run.err_lines) == (
+            1,
+            "",
+            [f"Error: {name} {message}, got '{value}'"],
+        )
+    assert calls() == {}
+
+
+def test_as_a_user_runs_it_an_infinite_attempt_count_is_no_internal_error(
+    bridge: EmulatorServer, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ATTEMPTS, "inf")
+    run = cli.subprocess("plan")
+    assert (run.exit_code, run.err_lines) == (1, [f"Error: {ATTEMPTS} {WHOLE}, got 'inf'"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--interval", "nan", "--until", "4s"),
+            "Error: Invalid value for '--interval': 'nan' is not a finite number.",
+        ),
+        (
+            ("--interval", "inf"),
+            "Error: Invalid value for '--interval': 'inf' is not a finite number.",
+        ),
+        (
+            ("--interval", "0"),
+            "Error: Invalid value for '--interval': 0.0 is not in the range x>=0.1.",
+        ),
+        (("--until", "99999999h"), "Error: --until 99999999h: too far in the future"),
+        (
+            ("--until", "9999999999999999999999s"),
+            "Error: --until 9999999999999999999999s: too far in the future",
+        ),
+    ],
+)
+def test_a_bad_watch_interval_or_until_is_refused_before_any_call(
+    bridge: EmulatorServer,
+    cli: Cli,
+    calls: Callable[[], dict[str, int]],
+    args: tuple[str, ...],
+    message: str,
+) -> None:
+    run = cli("apply", "--auto-approve", "--watch", "--target", "bridge", *args)
+    assert (run.exit_code, run.stdout, run.err_lines[-1:]) == (1, "", [message])
+    assert calls() == {}
+    assert len(bridge.meetings.attendees_of(MEETING)) == 2  # mallory is still there
+
+
+def test_a_far_until_time_is_accepted(bridge: EmulatorServer, cli: Cli) -> None:
+    # the last second datetime has: refused neither as bad nor as too far; the watch then
+    # stops as soon as the meeting has ended (here: before its first round)
+    bridge.meetings.end_meeting(MEETING)
+    run = cli("apply", "--auto-approve", "--watch", "--until", "9999-12-31T23:59:59Z")
+    assert run.exit_code == 0, run.stderr
+    assert run.lines[-1].endswith("] Every meeting in scope has ended: nothing left to watch.")
+
+
+def test_an_unknown_max_grant_days_key_stops_plan_before_any_call(
+    bridge: EmulatorServer,
+    cli: Cli,
+    calls: Callable[[], dict[str, int]],
+    write_desired: WriteDesired,
+) -> None:
+    write_desired({"settings.yaml": "max_grant_days:\n  presenters: 1\n  admins: 3\n"})
+    run = cli("plan")
+    assert (run.exit_code, run.err_lines) == (
+        1,
+        [
+            "desired-state/settings.yaml:3: max_grant_days.admins: unknown list key 'admins' "
+            "(did you mean 'administrators'?)",
+            "Desired state is invalid: 1 error.",
+        ],
+    )
+    assert calls() == {}
