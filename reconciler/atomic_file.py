@@ -1,12 +1,15 @@
-"""Writing an output file (``plan --out``, ``merge-plans --out``, ``apply --out``,
-``codeowners``) so that no reader, failure or interrupt ever leaves half of it, while the
-path stays what it was:
+"""Writing a file (``plan --out``, ``merge-plans --out``, ``apply --out``, ``codeowners``,
+``import --out``, ``import --adopt`` and the files those put back) so that no reader,
+failure or interrupt ever leaves half of it, while the path stays what it was:
 
 - a regular file (or a new one) is replaced whole: the text goes to a temporary file
   beside it, which is then renamed over it (``os.replace``). An existing file keeps its
   permissions (and, where allowed, its owner and group); a new one gets what a plain
   ``open`` gives it (0666 less the umask);
 - a symbolic link is followed: the file it points to is replaced, the link stays;
+- a regular file with more than one hard link is written into, as a shell's ``>``
+  would: a rename would give this name a new file and leave every other name of it with
+  the old text. That write is not atomic (the price of keeping the links);
 - anything else (``/dev/null``, ``/dev/stdout``, a FIFO...) is written into directly,
   as a shell's ``>`` would: renaming over it would replace the device with a file.
 
@@ -24,24 +27,34 @@ CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW
 MAX_LINKS = 40  # as the kernel's own limit (ELOOP)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path``: whole or not at all when it is (or becomes) a
-    regular file; ``OSError`` as raised."""
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write ``content`` (text as UTF-8, or bytes as they are) to ``path``: whole or not
+    at all when it is (or becomes) a regular file with one name; ``OSError`` as raised."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     st = _stat(path)
     real, in_process = _resolve(path)
-    if (st is not None and not stat.S_ISREG(st.st_mode)) or in_process:
-        _write_in_place(path, text)
+    if _in_place(st, in_process):
+        _write_in_place(path, data)
     else:
-        _replace(real, text, st)
+        _replace(real, data, st)
 
 
-def _write_in_place(path: Path, text: str) -> None:
+def _in_place(st: os.stat_result | None, in_process: bool) -> bool:
+    """Whether the file is written into rather than replaced: a device, a FIFO, a file of
+    this process (``in_process``), or a regular file with other hard links."""
+    if st is None:
+        return in_process
+    return in_process or not stat.S_ISREG(st.st_mode) or st.st_nlink > 1
+
+
+def _write_in_place(path: Path, data: bytes) -> None:
     """Into ``path`` as it is: a device, a FIFO (waits for its reader, as a shell's ``>``
-    does), or a file this process already has open (``/dev/stdout``). NOT atomic: a
-    reader may see part of the text, and a failure may leave part of it written; there
-    is no other way to write to these (a rename would replace them)."""
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(text)
+    does), a file this process already has open (``/dev/stdout``) or a file with several
+    hard links. NOT atomic: a reader may see part of the text, and a failure may leave
+    part of it written; there is no other way to write to these (a rename would replace
+    them, or give this one name a file of its own)."""
+    with open(path, "wb") as fh:
+        fh.write(data)
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -69,7 +82,7 @@ def _resolve(path: Path) -> tuple[Path, bool]:
     raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))
 
 
-def _replace(real: Path, text: str, st: os.stat_result | None) -> None:
+def _replace(real: Path, data: bytes, st: os.stat_result | None) -> None:
     # the kernel applies the umask to the temporary file's mode: a new file ends up as
     # a plain open() makes it; an existing one's mode is then given back exactly (the
     # temporary file is never more open than the file it replaces)
@@ -82,11 +95,11 @@ def _replace(real: Path, text: str, st: os.stat_result | None) -> None:
         except FileExistsError:
             continue
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "wb") as fh:
             if st is not None:
                 _keep_owner(fh.fileno(), st)
                 os.fchmod(fh.fileno(), stat.S_IMODE(st.st_mode))
-            fh.write(text)
+            fh.write(data)
         os.replace(tmp, real)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -114,7 +127,7 @@ def problem(path: Path) -> str | None:
         return str(exc.strerror or exc)
     if st is not None and stat.S_ISDIR(st.st_mode):
         return "it is a directory"
-    if (st is not None and not stat.S_ISREG(st.st_mode)) or in_process:  # written in place
+    if _in_place(st, in_process):
         return None if os.access(path, os.W_OK) else "permission denied"
     folder = real.parent
     if not folder.exists():

@@ -1,17 +1,21 @@
 """Files put back as they were after a change that failed or was interrupted part way
 (``import --out``, ``import --adopt``): each removed if it did not exist before, else given
-its old bytes again (its line endings too), and the folders made for them removed again
-when they are empty. Ctrl-C and SIGTERM wait meanwhile, so that a
-second Ctrl-C cannot leave a file half put back, and are then dropped: the interrupt or
-failure under way is the one reported."""
+its old bytes again (its line endings too; written as ``atomic_file`` writes: a link
+followed, the mode kept), and the folders made for them removed again when they are
+empty. Ctrl-C and SIGTERM wait meanwhile, so that a second Ctrl-C cannot leave a file half
+put back, and are then dropped: the interrupt or failure under way is the one reported."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+
+from reconciler import atomic_file
+from reconciler.regular_file import NotRegularFile, read_regular
 
 SIGNALS = {signal.SIGINT, signal.SIGTERM}  # held while the files are put back
 
@@ -27,7 +31,7 @@ def put_back(files: Iterable[tuple[Path, bytes | None]], folders: Iterable[Path]
             if before is None:
                 path.unlink(missing_ok=True)
             else:
-                path.write_bytes(before)
+                atomic_file.write_atomically(path, before)
         for folder in folders:
             with contextlib.suppress(OSError):  # not empty (or gone): not ours to remove
                 folder.rmdir()
@@ -35,3 +39,16 @@ def put_back(files: Iterable[tuple[Path, bytes | None]], folders: Iterable[Path]
         if held is not None:
             with contextlib.suppress(KeyboardInterrupt):  # raised by the call itself
                 signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def restorable(path: Path) -> list[tuple[Path, bytes | None]]:
+    """What ``put_back`` needs to give ``path`` back after it is written: its bytes, or
+    None (nothing there: the file a link leads to, not the link, is removed again); nothing
+    for a FIFO or a device (what was written into one cannot be taken back; it is not
+    read, which could wait forever)."""
+    try:
+        return [(path, read_regular(path))]
+    except FileNotFoundError:
+        return [(Path(os.path.realpath(path)), None)]
+    except NotRegularFile:
+        return []

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from reconciler import interrupt
+from reconciler import atomic_file, interrupt
 from reconciler.adopt import BUG, Adopted, AdoptError, Adoption, adopt_file
 from reconciler.cli.context import AppContext
 from reconciler.cli.pipeline import Session
@@ -51,7 +51,7 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
     try:
         interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
         for path, (_, edited) in edits.items():
-            path.write_bytes(edited)
+            atomic_file.write_atomically(path, edited)
         load_desired(app.desired_dir, app.now)
         again = Session.open(app).plan(targets)
         interrupt.raise_if_pressed()  # ... nor one swallowed while they are checked

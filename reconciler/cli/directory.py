@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from reconciler import interrupt
+from reconciler import atomic_file, interrupt
 from reconciler.cli.context import AppContext
 from reconciler.desired.loader import SETTINGS
 from reconciler.desired.model import DesiredState
@@ -18,7 +18,7 @@ from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.channel_directory import ChannelDirectory, channel_directory
 from reconciler.providers.registry import ProviderOptions
 from reconciler.providers.rooms import RoomsProvider
-from reconciler.put_back import put_back
+from reconciler.put_back import put_back, restorable
 from reconciler.render.safe import shown
 
 SHOW_FILES = 5  # existing files named in the refusal to overwrite
@@ -76,7 +76,9 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
     """Write ``files`` (path under ``out`` -> text); without ``force``, none at all when
     any exists already (a UsageError naming them). Failing or interrupted part way, none:
     the files written so far are put back as they were (removed, or their old bytes), and
-    the folders made for them (``out`` too) are removed again when empty."""
+    the folders made for them (``out`` too) are removed again when empty. Each file is
+    written as ``atomic_file`` writes (whole or not at all; a link followed, the mode
+    kept)."""
     existing = [p for p in files if (out / p).exists()]
     if existing and not force:
         n = len(existing)
@@ -94,8 +96,8 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
             path = out / relative
             try:
                 make_folders(path.parent, made)
-                written.append((path, path.read_bytes() if path.exists() else None))
-                path.write_text(text, encoding="utf-8")
+                written.extend(restorable(path))
+                atomic_file.write_atomically(path, text)
             except OSError as exc:
                 reason = exc.strerror or exc
                 raise UsageError(f"cannot write {path}: {reason}; nothing was written") from None

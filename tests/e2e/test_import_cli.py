@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 from conftest import ACCOUNT, seed_doc
 from test_create_retries_e2e import CHAT_SEED, CHAT_SETTINGS
 
+from reconciler import atomic_file
 from reconciler.cli.main import cli
 from reconciler.emulator import EmulatorServer
 
@@ -516,17 +517,17 @@ def test_import_into_a_new_folder_interrupted_or_failing_leaves_no_folder(
     leaves none of them behind, not even empty."""
     emulator.reset(big_seed())
     out = tmp_path / "new" / "d"
-    write_text = Path.write_text
+    write = atomic_file.write_atomically
     written: list[Path] = []
 
-    def second_account_fails(self: Path, *args: Any, **kwargs: Any) -> int:
-        if self.is_relative_to(out):
-            written.append(self)
-            if self.parent.name == ACC2:
+    def second_account_fails(path: Path, content: str | bytes) -> None:
+        if path.is_relative_to(out):
+            written.append(path)
+            if path.parent.name == ACC2:
                 raise fault() if fault is KeyboardInterrupt else OSError(28, "No space left")
-        return write_text(self, *args, **kwargs)
+        write(path, content)
 
-    monkeypatch.setattr(Path, "write_text", second_account_fails)
+    monkeypatch.setattr(atomic_file, "write_atomically", second_account_fails)
     done = run(emulator, tmp_path / "none", "import", "--out", str(out))
     assert {p.parent.name for p in written} == {ACC, ACC2}  # both folders were made
     assert done.exit_code == (130 if fault is KeyboardInterrupt else 1)

@@ -1,6 +1,7 @@
-"""Output files (plan --out, merge-plans --out, apply --out, codeowners) keep what the path
-is: a link is followed, a file keeps its mode, a new one gets the umask's mode, a FIFO or
-a device is written into rather than replaced by a file."""
+"""Written files (plan --out, merge-plans --out, apply --out, codeowners, import --out,
+import --adopt) keep what the path is: a link is followed, a file keeps its mode, a new one
+gets the umask's mode, a file with other hard links keeps them, a FIFO or a device is
+written into rather than replaced by a file."""
 
 from __future__ import annotations
 
@@ -87,6 +88,34 @@ def test_a_new_file_gets_the_mode_a_plain_open_gives(
     finally:
         os.umask(old)
     assert mode(tmp_path / "merged.json") == expected == mode(tmp_path / "plain.json")
+
+
+def test_a_file_with_hard_links_is_written_into_and_every_name_shows_the_new_text(
+    tmp_path: Path,
+) -> None:
+    original = tmp_path / "teams.yaml"
+    original.write_text("old\n")
+    original.chmod(0o640)
+    other = tmp_path / "elsewhere.yaml"
+    os.link(original, other)
+    inode = original.stat().st_ino
+    write_atomically(original, "new\n")
+    assert other.read_text() == original.read_text() == "new\n"
+    assert original.stat().st_ino == inode == other.stat().st_ino
+    assert original.stat().st_nlink == 2 and mode(original) == 0o640
+    assert leftovers(tmp_path) == []
+    assert problem(original) is None
+    other.unlink()  # one name again: replaced whole, as any file
+    write_atomically(original, "newer\n")
+    assert original.read_text() == "newer\n" and original.stat().st_ino != inode
+
+
+def test_bytes_are_written_as_they_are(tmp_path: Path) -> None:
+    path = tmp_path / "rooms.yaml"
+    write_atomically(path, b"rooms:\r\n  a: {}\r\n\xef\xbb\xbf")
+    assert path.read_bytes() == b"rooms:\r\n  a: {}\r\n\xef\xbb\xbf"
+    write_atomically(path, "caf\u00e9\n")
+    assert path.read_bytes() == "caf\u00e9\n".encode()
 
 
 def test_a_fifo_is_written_into_and_stays_a_fifo(tmp_path: Path) -> None:
