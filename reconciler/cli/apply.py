@@ -25,6 +25,7 @@ from reconciler.cli.options import (
 from reconciler.cli.pipeline import Session
 from reconciler.cli.saved_plan import load_fresh, use_origin
 from reconciler.cli.watch import DEFAULT_INTERVAL, Watch, interval_option, parse_until
+from reconciler.cli.watch_output import WatchOutput
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.plan import Plan
 from reconciler.render import render_plan
@@ -59,13 +60,17 @@ class PlanErrorsError(ReconcilerError):
 @click.command()
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
-@text_or_json_option("json: stdout is the result document only (the plan goes to stderr).")
+@text_or_json_option(
+    "json: stdout is the result document only (the plan goes to stderr); with --watch, "
+    "one line per round."
+)
 @click.option(
     "--out",
     "result_file",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="RESULT.json",
-    help="Also write the JSON result (every change's outcome, summary, timings) here.",
+    help="Also write the JSON result (every change's outcome, summary, timings) here; with "
+    "--watch, the whole watch so far, written again after each round.",
 )
 @click.option(
     "-q",
@@ -117,6 +122,7 @@ def apply(
       chime-reconciler apply plan.json --format json > result.json
       chime-reconciler plan --out plan.json && chime-reconciler apply plan.json
       chime-reconciler apply --watch --interval 15 --until 2h  # lock a meeting
+      chime-reconciler apply --watch --auto-approve --format json --out watch.json
       chime-reconciler apply --shard 2/3 --auto-approve   # only shard 2's targets
 
     With --shard K/N, only the targets of that shard are read, planned and changed (see
@@ -125,6 +131,9 @@ def apply(
     With --watch, the meetings in scope are reconciled every --interval seconds until
     they end (exit 0), --until passes (exit 0) or Ctrl-C (exit 130); each change is
     printed as it is made. The first round is confirmed as above; later ones are not.
+    --format json makes stdout one JSON result per round, one a line (the rest goes to
+    stderr); --out RESULT.json holds the whole watch so far, replaced whole after each
+    round.
 
     Exit codes: 0 applied (or nothing to do); 1 error, refused, stale, or some changes
     failed (each is listed; running apply again converges).
@@ -142,7 +151,8 @@ def apply(
         _check_writable(result_file)  # bad input changes nothing: before any call
     began("apply")  # from here on apply says what a Ctrl-C left undone
     if watch:
-        ctx.exit(_watch(app, targets, interval, until, auto_approve, allow_unsafe, shard))
+        output = WatchOutput(fmt == "json", result_file)
+        ctx.exit(_watch(app, targets, interval, until, auto_approve, allow_unsafe, shard, output))
     if plan_file is not None:
         if targets or shard:
             option = "--target" if targets else "--shard"
@@ -226,10 +236,13 @@ def _watch(
     auto_approve: bool,
     allow_unsafe: bool,
     shard: Shard | None,
+    output: WatchOutput,
 ) -> int:
-    """``apply --watch``: rounds until the meetings in scope end (``reconciler.cli.watch``)."""
+    """``apply --watch``: rounds until the meetings in scope end (``reconciler.cli.watch``);
+    ``output``: the JSON lines (--format json: the plan and the watch's lines go to
+    stderr) and the --out file (``reconciler.cli.watch_output``)."""
     deadline = parse_until(until, datetime.now(UTC))
-    out = app.console()
+    out = app.console(stderr=output.json_lines)
 
     def first_round(plan: Plan) -> bool:
         render_plan(plan, "text", verbose=app.verbose > 0, console=out, allow_unsafe=allow_unsafe)
@@ -238,16 +251,19 @@ def _watch(
         if plan.violations and not allow_unsafe:
             return False
         if plan.has_changes and not auto_approve:
-            _confirm()
+            _confirm(err=output.json_lines)
         return True
 
     try:
         session = Session.open(app, shard)
         every = DEFAULT_INTERVAL if interval is None else interval
-        runner = Watch(session, targets, every, deadline, out, allow_unsafe)
-        return runner.run(first_round)
+        runner = Watch(session, targets, every, deadline, out, allow_unsafe, report=output)
+        code = runner.run(first_round)
     except KeyboardInterrupt:  # each change made was printed as it was made
         raise ApplyInterrupted(WATCH_INTERRUPTED) from None
+    if code == 0:
+        output.check()
+    return code
 
 
 def _check_writable(path: Path) -> None:

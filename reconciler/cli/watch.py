@@ -12,6 +12,10 @@ the next interval; desired-state errors and refused plans stop the watch with ex
 A ``--until`` time that has passed, or a duration past the year 9999, is refused before
 anything is read (exit 1).
 
+Each round that planned (or whose reading failed) is handed to ``report`` as a ``Round``:
+what it applied, how long it took, and whether the watch stops after it
+(``reconciler.cli.watch_output`` writes them as JSON: ``--format json``, ``--out``).
+
 A Ctrl-C whose ``KeyboardInterrupt`` some library swallowed (``interrupt.PRESSED``) is
 raised again at the start of the next round, before a round applies, and while it waits.
 """
@@ -36,8 +40,9 @@ from reconciler.errors import AwsError, UsageError
 from reconciler.kinds import MEETING
 from reconciler.plan import Plan
 from reconciler.planner import select
-from reconciler.render.apply import failure_line
+from reconciler.render.apply import Timings, failure_line
 from reconciler.render.text import change_line
+from reconciler.render.watch import Round, Stop
 
 DEFAULT_UNTIL = timedelta(hours=24)  # AWS ends every meeting after 24 hours
 DEFAULT_INTERVAL = 10.0  # seconds
@@ -81,6 +86,10 @@ def sliced_sleep(seconds: float) -> None:
         time.sleep(min(left, interrupt.POLL_S))
 
 
+def _no_report(_: Round) -> str | None:
+    return None
+
+
 @dataclass
 class Watch:
     session: Session
@@ -91,6 +100,7 @@ class Watch:
     allow_unsafe: bool
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     sleep: Callable[[float], None] = sliced_sleep
+    report: Callable[[Round], str | None] = _no_report  # a line to say, or None
 
     def meeting_keys(self) -> set[object]:
         chosen = select(self.session.desired.targets, self.targets or None)
@@ -112,15 +122,23 @@ class Watch:
         names = self.scope()
         first = True
         seen_notices: set[str] = set()
+        number = 0
         while True:
             interrupt.raise_if_pressed()  # each round: a swallowed Ctrl-C is not lost
+            number += 1
+            at, started = self.clock(), time.monotonic()
+            error = None
             try:
                 plan = self.session.plan(names)
             except AwsError as exc:
                 if first:
                     raise
-                self._say(f"Error: {exc} (trying again in {self.interval:g}s)")
+                error = str(exc)
+                self.say(f"Error: {exc} (trying again in {self.interval:g}s)")
                 plan = None
+            planned = time.monotonic() - started
+            result, applied = ApplyResult(()), 0.0
+            stopped: Stop | None = None
             if plan is not None:
                 if first:
                     if not first_round(plan):
@@ -129,23 +147,31 @@ class Watch:
                 else:
                     if plan.errors or (plan.violations and not self.allow_unsafe):
                         for line in (*plan.errors, *(str(v) for v in plan.violations)):
-                            self._say(f"Error: {line}")
+                            self.say(f"Error: {line}")
                         return 1
                     for notice in plan.notices:
                         if notice not in seen_notices:
                             seen_notices.add(notice)
-                            self._say(f"Note: {notice}")
+                            self.say(f"Note: {notice}")
                 first = False
                 if plan.has_changes:
                     interrupt.raise_if_pressed()  # nothing is applied after a Ctrl-C
-                    self._apply(plan)
+                    applying = time.monotonic()
+                    result = self._apply(plan)
+                    applied = time.monotonic() - applying
                 live = {t.key for t in plan.targets}
-                if not keys & live:
-                    self._say("Every meeting in scope has ended: nothing left to watch.")
-                    return 0
+                stopped = None if keys & live else "ended"
             remaining = (self.deadline - self.clock()).total_seconds()
-            if remaining <= 0:
-                self._say("Watch stopped: --until reached.")
+            if stopped is None and remaining <= 0:
+                stopped = "until"
+            said = self.report(Round(number, at, result, Timings(planned, applied), error, stopped))
+            if said is not None:
+                self.say(said)
+            if stopped == "ended":
+                self.say("Every meeting in scope has ended: nothing left to watch.")
+                return 0
+            if stopped == "until":
+                self.say("Watch stopped: --until reached.")
                 return 0
             self.sleep(min(self.interval, remaining))
 
@@ -153,11 +179,11 @@ class Watch:
         def done(r: ChangeResult) -> None:
             where = f"{r.change.kind.words.noun} {r.change.target.name}"
             if r.ok:
-                self._say(f"{where}:{change_line(r.change).plain}")
+                self.say(f"{where}:{change_line(r.change).plain}")
             elif r.outcome == "skipped":  # not attempted: an elevated add failed first
-                self._say(f"{where}: {r.change.member}: {r.error_message}")
+                self.say(f"{where}: {r.change.member}: {r.error_message}")
             else:
-                self._say(f"{where}: failed:{failure_line(r)[3:]}")
+                self.say(f"{where}: failed:{failure_line(r)[3:]}")
 
         return run_apply(
             plan,
@@ -167,7 +193,7 @@ class Watch:
             safety=self.session.desired.safety_for,
         )
 
-    def _say(self, text: str) -> None:
+    def say(self, text: str) -> None:
         stamp = self.clock().strftime("%H:%M:%S")
         self.out.print(f"[{stamp}] {text}", markup=False, highlight=False)
 

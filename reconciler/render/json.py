@@ -21,7 +21,7 @@ from reconciler.render.safe import json_text
 
 SCHEMA_RESOURCE = "plan.schema.json"
 
-__all__ = ["FORMAT_VERSION", "indented", "load_schema", "plan_to_data", "render_json"]
+__all__ = ["FORMAT_VERSION", "compact", "indented", "load_schema", "plan_to_data", "render_json"]
 
 
 def render_json(plan: Plan) -> str:
@@ -37,6 +37,15 @@ def indented(data: Any) -> str:
         return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
     except TypeError:  # orjson.JSONEncodeError is a TypeError
         return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def compact(data: Any) -> str:
+    """``data`` as one line of JSON (no newline in it: a JSON Lines record), as ``indented``
+    makes it otherwise."""
+    try:
+        return orjson.dumps(data).decode("utf-8")
+    except TypeError:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def load_schema() -> JsonObject:

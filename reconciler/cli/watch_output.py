@@ -1,0 +1,49 @@
+"""What ``apply --watch`` writes besides its lines (``reconciler.render.watch``): with
+``--format json``, one JSON line per round on stdout; with ``--out RESULT.json``, the
+whole watch so far, the file written again (``atomic_file``: whole or not at all) after
+every round. A write that fails is said (among the watch's lines) and tried again after
+the next round; if the last one failed, the watch ends with exit 1 (``check``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from reconciler import atomic_file, interrupt
+from reconciler.errors import UsageError
+from reconciler.render.watch import Round, WatchTotals, round_line, watch_document
+
+
+@dataclass
+class WatchOutput:
+    json_lines: bool  # --format json
+    result_file: Path | None  # --out
+    totals: WatchTotals = field(default_factory=WatchTotals)
+    unwritten: str | None = None  # why the last write of result_file failed
+
+    def __call__(self, r: Round) -> str | None:
+        """Write round ``r``; a line for the watch to say when the file cannot be."""
+        if self.json_lines:
+            click.echo(round_line(r), nl=False)  # flushed: a reader sees each round
+        if self.result_file is None:
+            return None
+        self.totals.add(r)
+        interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
+        try:
+            atomic_file.write_atomically(self.result_file, watch_document(self.totals))
+        except OSError as exc:
+            self.unwritten = str(exc.strerror or exc)
+            again = "" if r.stopped else " (written again after the next round)"
+            return f"Error: {self._cannot()}{again}"
+        self.unwritten = None
+        return None
+
+    def check(self) -> None:
+        """``UsageError`` (exit 1) when the file does not hold the last round."""
+        if self.unwritten is not None:
+            raise UsageError(self._cannot())
+
+    def _cannot(self) -> str:
+        return f"cannot write the watch result to {self.result_file}: {self.unwritten}"

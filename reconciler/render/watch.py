@@ -1,0 +1,93 @@
+"""The JSON of ``apply --watch``: apply's result document (``reconciler.render.apply``,
+format_version "1") with a ``watch`` object added after its other keys.
+
+- ``--format json``: one line per round on stdout (JSON Lines), the changes that round
+  made and ``watch{round, at, error, stopped}``;
+- ``--out RESULT.json``: one document, the whole watch so far (every round's changes in
+  order, their counts and seconds added up) and ``watch{started_at, rounds,
+  failed_reads, last_round_at, stopped}``, written again after every round.
+
+``verified`` is always null: a watch does not re-read what it changed (the next round
+plans again, and applies again what did not hold). ``stopped`` is ``"ended"`` (every
+meeting in scope has ended), ``"until"`` (--until reached), or null: the watch goes on
+(or stopped otherwise: an error, exit 1; Ctrl-C, exit 130)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+from reconciler.apply_result import ApplyResult, ChangeResult
+from reconciler.render.apply import Timings, apply_to_data
+from reconciler.render.json import compact, indented
+from reconciler.render.safe import json_text
+
+Stop = Literal["ended", "until"]  # every meeting in scope has ended; --until reached
+
+
+@dataclass(frozen=True)
+class Round:
+    """One round of a watch: its number (from 1), when it started, what it applied (no
+    change: an empty result), its seconds planning and applying, why its reading failed
+    (None: it did not), and why the watch stops after it (None: it goes on)."""
+
+    number: int
+    at: datetime
+    result: ApplyResult
+    timings: Timings
+    error: str | None = None
+    stopped: Stop | None = None
+
+
+@dataclass
+class WatchTotals:
+    """The rounds of a watch so far, added up (each round's changes kept, nothing else)."""
+
+    started_at: datetime | None = None
+    rounds: int = 0
+    failed_reads: int = 0
+    results: list[ChangeResult] = field(default_factory=list)
+    plan_s: float = 0.0
+    apply_s: float = 0.0
+    last: Round | None = None
+
+    def add(self, r: Round) -> None:
+        self.started_at = self.started_at or r.at
+        self.rounds += 1
+        self.failed_reads += r.error is not None
+        self.results.extend(r.result.results)
+        self.plan_s += r.timings.plan_s
+        self.apply_s += r.timings.apply_s
+        self.last = r
+
+
+def round_line(r: Round) -> str:
+    """The round as one line of JSON, ending with a newline. ``complete``: every change
+    it made succeeded and its reading did not fail."""
+    data = apply_to_data(r.result, verified=None, timings=r.timings)
+    data["complete"] = data["complete"] and r.error is None
+    data["watch"] = {"round": r.number, "at": _utc(r.at), "error": r.error, "stopped": r.stopped}
+    return json_text(compact(data)) + "\n"
+
+
+def watch_document(totals: WatchTotals) -> str:
+    """The whole watch so far, indented. ``complete``: every change it made succeeded
+    and its last round's reading did not fail."""
+    last = totals.last
+    timings = Timings(totals.plan_s, totals.apply_s)
+    data = apply_to_data(ApplyResult(tuple(totals.results)), verified=None, timings=timings)
+    data["complete"] = data["complete"] and (last is None or last.error is None)
+    data["watch"] = {
+        "started_at": None if totals.started_at is None else _utc(totals.started_at),
+        "rounds": totals.rounds,
+        "failed_reads": totals.failed_reads,
+        "last_round_at": None if last is None else _utc(last.at),
+        "stopped": None if last is None else last.stopped,
+    }
+    return json_text(indented(data)) + "\n"
+
+
+def _utc(when: datetime) -> str:
+    """``2026-12-02T10:52:28.123Z``."""
+    return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
