@@ -19,7 +19,7 @@ from typing import Any
 from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.plan import Action
 from reconciler.render.json import indented
-from reconciler.render.safe import shown
+from reconciler.render.safe import json_text, shown
 from reconciler.render.text import change_line
 
 FORMAT_VERSION = "1"
@@ -174,7 +174,7 @@ def apply_to_data(
 
 def render_apply_json(result: ApplyResult, *, verified: bool | None, timings: Timings) -> str:
     data = apply_to_data(result, verified=verified, timings=timings)
-    return indented(data) + "\n"
+    return json_text(indented(data)) + "\n"
 
 
 def _change(r: ChangeResult) -> dict[str, Any]:

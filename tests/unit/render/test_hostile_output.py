@@ -8,6 +8,7 @@ import json
 import re
 import unicodedata
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from render_samples import ALICE, INCIDENT, PLAN, room
 
@@ -15,7 +16,7 @@ from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.live import LiveMember
 from reconciler.plan import Plan
 from reconciler.refs import MemberKind, MemberRef
-from reconciler.render.apply import render_apply
+from reconciler.render.apply import Timings, render_apply, render_apply_json
 from reconciler.render.json import render_json
 from reconciler.render.markdown import render_markdown
 from reconciler.render.safe import (
@@ -27,6 +28,7 @@ from reconciler.render.safe import (
     shown_values,
 )
 from reconciler.render.text import render_text
+from reconciler.render.watch import Round, WatchTotals, round_line, watch_document
 
 CLEAR = "\x1b[2J\x1b[H"
 FORGED = "x\r  + root@example.com (Administrator)\n  - boss@example.com (Administrator)"
@@ -125,6 +127,30 @@ def test_an_apply_failure_message_from_the_endpoint_is_shown_not_obeyed() -> Non
     assert lines[1] == (
         "  ! alice@example.com in incident-response: Evil: \\x1b[2J\\x1b[H\\rApply complete!"
     )
+
+
+def test_apply_and_watch_json_escape_what_a_terminal_would_obey_and_keep_the_values() -> None:
+    """apply's result document (--format json, --out) and apply --watch's (a line per
+    round, the whole watch): a failure message and a name with bidi overrides and line
+    separators are escaped, and read back exactly."""
+    name = "Pager\u202eBot\u2028x\u009b2Jy"
+    evil = MemberRef.bot(name)
+    change = replace(ALICE, member=evil, member_id=f"b-{name}")
+    result = ApplyResult((ChangeResult(change, "Evil", f"{CLEAR}\u2029done\u202e"),))
+    watch_round = Round(1, datetime(2026, 12, 2, tzinfo=UTC), result, Timings())
+    totals = WatchTotals()
+    totals.add(watch_round)
+    texts = [
+        render_apply_json(result, verified=None, timings=Timings()),
+        round_line(watch_round),
+        watch_document(totals),
+    ]
+    for text in texts:
+        assert RAW.search(text) is None, text
+        [written] = json.loads(text)["changes"]
+        assert written["member"] == f"bot:{name}" and written["member_id"] == f"b-{name}"
+        assert written["error"]["message"] == f"{CLEAR}\u2029done\u202e"
+    assert texts[1].count("\n") == 1  # still one line
 
 
 def test_plain_names_are_left_exactly_as_they_are() -> None:
