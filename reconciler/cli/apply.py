@@ -30,7 +30,7 @@ from reconciler.errors import ReconcilerError, UsageError
 from reconciler.plan import Plan
 from reconciler.render import render_plan
 from reconciler.render.apply import Timings, render_apply, render_apply_json
-from reconciler.render.text import ALLOWED_HINT
+from reconciler.render.text import quiet_lines
 from reconciler.runner import began
 from reconciler.shard import Shard
 
@@ -152,7 +152,8 @@ def apply(
     began("apply")  # from here on apply says what a Ctrl-C left undone
     if watch:
         output = WatchOutput(fmt == "json", result_file)
-        ctx.exit(_watch(app, targets, interval, until, auto_approve, allow_unsafe, shard, output))
+        flags = (auto_approve, allow_unsafe, quiet)
+        ctx.exit(_watch(app, targets, interval, until, flags, shard, output))
     if plan_file is not None:
         if targets or shard:
             option = "--target" if targets else "--shard"
@@ -185,17 +186,13 @@ def apply(
         meanwhile = meanwhile and app.verbose < 2
         if shows and not meanwhile:
             show()
+        if not shows:  # --quiet: errors, refusals and overrides still show in a CI log
+            for line in quiet_lines(plan, allow_unsafe=allow_unsafe):
+                click.echo(line, err=True)
         if plan.errors:
             raise PlanErrorsError.counting(len(plan.errors))
         if plan.violations and not allow_unsafe:
-            if quiet:
-                for v in plan.violations:
-                    click.echo(f"Error: refusing this plan: {v}", err=True)
             ctx.exit(1)
-        if plan.violations and not shows:  # --quiet: the override still shows in a CI log
-            for v in plan.violations:
-                click.echo(f"Warning: unsafe plan: {v}", err=True)
-            click.echo(ALLOWED_HINT, err=True)
         planned = time.monotonic() - started
         if plan.has_changes and asks:
             _confirm(err=fmt == "json")
@@ -233,24 +230,31 @@ def _watch(
     targets: tuple[str, ...],
     interval: float | None,
     until: str | None,
-    auto_approve: bool,
-    allow_unsafe: bool,
+    flags: tuple[bool, bool, bool],
     shard: Shard | None,
     output: WatchOutput,
 ) -> int:
     """``apply --watch``: rounds until the meetings in scope end (``reconciler.cli.watch``);
     ``output``: the JSON lines (--format json: the plan and the watch's lines go to
     stderr) and the --out file (``reconciler.cli.watch_output``)."""
+    auto_approve, allow_unsafe, quiet = flags
     deadline = parse_until(until, datetime.now(UTC))
     out = app.console(stderr=output.json_lines)
 
     def first_round(plan: Plan) -> bool:
-        render_plan(plan, "text", verbose=app.verbose > 0, console=out, allow_unsafe=allow_unsafe)
+        asks = plan.has_changes and not auto_approve
+        if not quiet or asks:
+            render_plan(
+                plan, "text", verbose=app.verbose > 0, console=out, allow_unsafe=allow_unsafe
+            )
+        else:  # as apply --quiet: what stops it (or was overridden) still shows
+            for line in quiet_lines(plan, allow_unsafe=allow_unsafe):
+                click.echo(line, err=True)
         if plan.errors:
             raise PlanErrorsError.counting(len(plan.errors))
         if plan.violations and not allow_unsafe:
             return False
-        if plan.has_changes and not auto_approve:
+        if asks:
             _confirm(err=output.json_lines)
         return True
 

@@ -38,7 +38,7 @@ from reconciler.render.governance import (
     kept_lines,
 )
 from reconciler.render.limits import limits_source
-from reconciler.render.safe import shown_values
+from reconciler.render.safe import shown, shown_values
 
 SYMBOLS = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-"}
 STYLES = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.DELETE: "red"}
@@ -149,6 +149,19 @@ class TextRenderer:
                 )
             )
         return out
+
+
+def quiet_lines(plan: Plan, *, allow_unsafe: bool = False) -> list[str]:
+    """What a plan that is not shown (``apply --quiet``) still says, for a CI log: its
+    errors (nothing is applied), else each safety rule it breaks, refused, or overridden
+    by --allow-unsafe (with ``ALLOWED_HINT``)."""
+    if plan.errors:
+        return [shown(f"Error: {error}") for error in plan.errors]
+    if not plan.violations:
+        return []
+    if not allow_unsafe:
+        return [shown(f"Error: refusing this plan: {v}") for v in plan.violations]
+    return [*(shown(f"Warning: unsafe plan: {v}") for v in plan.violations), ALLOWED_HINT]
 
 
 def change_line(c: Change) -> Text:

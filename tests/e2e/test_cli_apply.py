@@ -434,6 +434,37 @@ def test_plan_with_errors_is_not_applied_and_the_last_line_says_why(
         assert not {"BatchCreateRoomMembership", "DeleteRoomMembership"} & set(calls())
 
 
+def test_quiet_apply_of_a_plan_with_errors_names_them_above_its_last_line(
+    ops: Any, write_desired: Any, cli: Any, calls: Calls
+) -> None:
+    """--quiet prints no plan: the errors its last line points to ("(above)") are printed
+    on stderr all the same (they were not: nothing was above)."""
+    write_desired({"rooms.yaml": "rooms:\n  incident: {members: [ghost\u202e@example.com]}\n"})
+    run = cli("apply", "--auto-approve", "--quiet")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines == [
+        "Error: desired-state/rooms.yaml:2: no Chime user with e-mail ghost\\u202e@example.com "
+        f"in account {ACCOUNT}",
+        "Error: Nothing was applied: the plan has 1 error (above). Fix it and run apply again.",
+    ]
+    assert not {"BatchCreateRoomMembership", "DeleteRoomMembership"} & set(calls())
+
+
+def test_quiet_apply_of_an_unsafe_plan_says_why_it_is_refused(
+    seed: Any, write_desired: Any, cli: Any, members: Members
+) -> None:
+    a_crowd_to_prune(seed, write_desired)
+    refused = cli("apply", "--auto-approve", "--quiet")
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert refused.err_lines == [
+        "Error: refusing this plan: Too many removals: 11 is over the limit of 10 "
+        "(safety.max_removals)",
+        "Error: refusing this plan: [crowd] Too many removals: 91.67% is over 25.00% (11/12) "
+        "(safety.max_removal_fraction)",
+    ]
+    assert len(members("crowd")) == 12
+
+
 def test_confirmation_answered_yes_applies(ops: Any, cli: Any, members: Members) -> None:
     run = cli.on_terminal("apply", answer="yes")
     assert run.lines == [*ops.plan, "", PROMPT, OPS_APPLIED]

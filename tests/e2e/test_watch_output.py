@@ -109,6 +109,20 @@ def test_watch_out_without_json_keeps_stdout_as_text_and_says_until(
     assert len(bridge.meetings.attendees_of(MEETING)) == 3
 
 
+def test_watch_quiet_prints_no_plan_only_what_the_rounds_do(
+    bridge: EmulatorServer, cli: Cli
+) -> None:
+    result = cli(*WATCH, "--until", "1s", "--quiet")
+    assert (result.exit_code, result.stderr) == (0, ""), result.stderr
+    assert all(line.startswith("[") for line in result.lines), result.stdout  # no plan
+    stamped = [line[11:] for line in result.lines]
+    assert "meeting bridge:  - mallory@example.com (audio Receive, video None, content None)" in (
+        stamped
+    )
+    assert stamped[-1] == "Watch stopped: --until reached."
+    assert len(bridge.meetings.attendees_of(MEETING)) == 3
+
+
 def test_watch_format_json_alone_writes_no_file_and_stdout_only_json(
     bridge: EmulatorServer, cli: Cli, workdir: Path
 ) -> None:
