@@ -30,6 +30,7 @@ class Outcome(StrEnum):
     PROTECTED = "protected"  # would be removed or demoted, but is protected
     UNRESOLVED = "unresolved"  # declared, but Chime has no such member: the plan says so
     NOT_READ = "not-read"  # the target could not be read from Chime
+    NOT_PLANNED = "not-planned"  # read, but the plan refuses it (declared twice)
     ABSENT = "absent"  # neither declared (now) nor live
 
 
@@ -91,7 +92,7 @@ class TargetExplanation:
     declarations: tuple[Declaration, ...]  # current first, then expired
     live_role: str | None  # None: not live (or not read)
     outcome: Outcome
-    detail: str = ""  # e.g. the planner's error for UNRESOLVED / NOT_READ
+    detail: str = ""  # e.g. the planner's error for UNRESOLVED / NOT_READ / NOT_PLANNED
     role_word: str = "role"  # the kind's word for a role (a meeting's: "capabilities")
 
     @property
@@ -113,6 +114,8 @@ class TargetExplanation:
             return f"the plan cannot add it: {self.detail}" if self.detail else "unresolved"
         if o is Outcome.NOT_READ:
             return f"live state not read: {self.detail}" if self.detail else "live state not read"
+        if o is Outcome.NOT_PLANNED:
+            return f"not planned: {self.detail}" if self.detail else "not planned"
         return "not declared, not live"
 
 

@@ -4,7 +4,7 @@ plan made from both. Pure: the CLI reads and plans; this joins them for one memb
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 
 from reconciler import kinds
 from reconciler.desired.model import DesiredState, DesiredTarget
@@ -42,7 +42,9 @@ def explain(
         ref = refs.get(t.key.kind)
         if ref is None:
             continue
-        one = _target(ref, t, live, planned.get(t.key), now, ref in desired.protected)
+        tp = planned.get(t.key)
+        refused = _refused(t, plan.errors) if tp is None else ""
+        one = _target(ref, t, live, tp, now, ref in desired.protected, refused)
         if targets or one.declarations or one.live_role is not None:
             shown.append(one)
     return Explanation(member, now, tuple(shown))
@@ -70,6 +72,7 @@ def _target(
     tp: TargetPlan | None,
     now: dt.datetime,
     protected: bool = False,
+    refused: str = "",
 ) -> TargetExplanation:
     kind = kinds.get(t.key.kind)
     text = kind.role_text
@@ -81,6 +84,8 @@ def _target(
     lm = next((m for m in lt.members if m.ref == member), None) if lt is not None else None
     live_role = text(lm.role) if lm is not None else None
     outcome, detail = _outcome(member, dm is not None, lm is not None, lt is not None, tp)
+    if outcome is Outcome.NOT_PLANNED and refused:
+        detail = refused
     guarded = protected and outcome in (Outcome.ABSENT, Outcome.IN_SYNC)
     if guarded and lm is not None and (dm is None or kind.is_removal(lm.role, dm.role)):
         outcome = Outcome.PROTECTED  # a bearer, or declared lower: kept, not listed
@@ -117,8 +122,10 @@ def _declaration(p: Provenance, text: Callable[[Hashable], str]) -> Declaration:
 def _outcome(
     member: MemberRef, declared: bool, is_live: bool, read: bool, tp: TargetPlan | None
 ) -> tuple[Outcome, str]:
-    if not read or tp is None:
+    if not read:
         return Outcome.NOT_READ, "the target was not read from Chime (see `plan`)"
+    if tp is None:  # read, and refused by the plan: one target declared twice
+        return Outcome.NOT_PLANNED, "the plan refuses this target (see `plan`)"
     change = next((c for c in tp.changes if c.member == member), None)
     if change is not None:
         return OUTCOMES[change.action], ""
@@ -131,3 +138,9 @@ def _outcome(
     if declared:
         return Outcome.UNRESOLVED, "Chime has no such member (see `plan`)"
     return Outcome.ABSENT, ""
+
+
+def _refused(t: DesiredTarget, errors: Iterable[str]) -> str:
+    """The plan's error at the target's declaration (why it is not planned), or ""."""
+    at = f"{t.location}: "
+    return next((e[len(at) :] for e in errors if e.startswith(at)), "")

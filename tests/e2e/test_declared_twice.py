@@ -183,6 +183,14 @@ def test_a_channel_declared_twice_in_two_files_names_each_file(
         "(also as incident-chat at desired-state/a.yaml:2); declare it once",
     ]
     assert json.loads(run.stdout)["targets"] == []
+    explained = cli("explain", "alice@example.com", "--format", "json")
+    assert explained.exit_code == 0, explained.stderr
+    seen = [
+        (t["name"], t["live"], t["plan"]["outcome"])
+        for t in json.loads(explained.stdout)["targets"]
+    ]
+    read = {"role": "DEFAULT", "read": True}
+    assert seen[:2] == [("copy", read, "not-planned"), ("incident-chat", read, "not-planned")]
 
 
 def test_a_meeting_by_literal_id_and_by_variable_is_a_plan_error(

@@ -62,5 +62,34 @@ def test_a_target_not_read_and_a_named_target_without_the_member() -> None:
     ]
 
 
+def test_a_target_read_but_declared_twice_is_not_planned_and_says_why() -> None:
+    # what a provider without a check of its own reads: both declarations, as one room
+    d = desired_state(
+        desired_target("ops", want("bob@example.com"), line=2),
+        desired_target("copy", line=5),
+        desired_target("web", want("bob@example.com"), line=8),
+    )
+    live = live_state(
+        d,
+        live_target("ops", live_member("bob@example.com"), id="room-1"),
+        live_target("copy", live_member("bob@example.com"), id="room-1"),
+        live_target("web", live_member("bob@example.com")),
+    )
+    twice = "room room-1 is declared more than once (also as {} at desired-state/rooms.yaml:{})"
+    assert outcomes("bob@example.com", d, live) == [
+        (
+            "copy",
+            Outcome.NOT_PLANNED,
+            f"not planned: {twice.format('ops', 2)}; declare it once",
+        ),
+        (
+            "ops",
+            Outcome.NOT_PLANNED,
+            f"not planned: {twice.format('copy', 5)}; declare it once",
+        ),
+        ("web", Outcome.IN_SYNC, "in sync: no change"),
+    ]
+
+
 def test_member_refs_reads_the_member_as_each_kind_does() -> None:
     assert member_refs("Alice@Example.com")["room"] == ref("alice@example.com")
