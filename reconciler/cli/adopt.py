@@ -10,15 +10,18 @@ from pathlib import Path
 
 import click
 
+import reconciler.kinds as kinds
 from reconciler import atomic_file, interrupt
 from reconciler.adopt import BUG, Adopted, AdoptError, Adoption, adopt_file
 from reconciler.cli.context import AppContext
 from reconciler.cli.pipeline import Session
 from reconciler.desired.loader import load_desired
 from reconciler.errors import DesiredStateError, UsageError
+from reconciler.governance.expiry import Expiring
 from reconciler.plan import Plan
 from reconciler.planner import unknown_target_errors
 from reconciler.put_back import put_back
+from reconciler.refs import MemberRef, TargetKey
 from reconciler.runner import Interrupted, interrupted_message
 
 PUT_BACK = "nothing in Chime was changed, and the desired-state files are back as they were"
@@ -41,10 +44,16 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
             + f"\nNothing was adopted: the plan has {n} error{'' if n == 1 else 's'} (above); "
             "fix them and run import --adopt again."
         )
-    adoptions, skipped = _adoptions(session, plan)
+    adoptions, skipped, refused = _adoptions(session, plan)
     for line in skipped:
         click.echo(f"Warning: {line}", err=True)
     if not adoptions:
+        if skipped:  # drift there is, and none of it could be adopted
+            n = len(skipped)
+            raise AdoptError(
+                f"Nothing was adopted: {n} member{'' if n == 1 else 's'} not in the desired "
+                "state cannot be adopted (above)."
+            )
         click.echo("Nothing to adopt: Chime has no member the desired state does not declare.")
         return
     edits, adopted_at = _edits(adoptions)  # AdoptError: nothing written
@@ -62,7 +71,12 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
         click.echo(f"{_failed(exc)}; they are back as they were.", err=True)
         raise
     adopted = {(a.file, a.key_line) for a in adoptions}
-    left = [t for t in again.targets if t.drift and _declared_at(session, t.key) in adopted]
+    left = [
+        t
+        for t in again.targets
+        if _declared_at(session, t.key) in adopted
+        and any((t.key, m.ref) not in refused for m in t.drift)
+    ]
     if left:
         _restore(edits)
         raise AdoptError(
@@ -80,8 +94,13 @@ def _declared_at(session: Session, key: object) -> tuple[str, int] | None:
     return None
 
 
-def _adoptions(session: Session, plan: Plan) -> tuple[list[Adoption], list[str]]:
+def _adoptions(
+    session: Session, plan: Plan
+) -> tuple[list[Adoption], list[str], set[tuple[TargetKey, MemberRef]]]:
+    """What to add to which list; why each member not added is not; and the members
+    refused because their own entry expired (drift they stay, on purpose)."""
     declared = {t.key: t for t in session.desired.targets}
+    expired = {(e.target, e.member): e for e in plan.expired_kept}
     adoptions: list[Adoption] = []
     skipped: list[str] = []
     for tp in plan.targets:
@@ -90,10 +109,16 @@ def _adoptions(session: Session, plan: Plan) -> tuple[list[Adoption], list[str]]
             continue
         kind = tp.kind
         listed: set[object] = set()
+        for m in tp.drift:  # its entry expired: adding another would undo the expiry
+            e = expired.get((tp.key, m.ref))
+            if e is not None:
+                listed.add(m)
+                if _expired_line(e) not in skipped:  # a channel: once, not per role
+                    skipped.append(_expired_line(e))
         for rl in kind.role_lists:
             refs = []
             for m in tp.drift:
-                if m.role != rl.role:
+                if m.role != rl.role or m in listed:
                     continue
                 listed.add(m)
                 try:
@@ -111,7 +136,17 @@ def _adoptions(session: Session, plan: Plan) -> tuple[list[Adoption], list[str]]
             if m not in listed:
                 role = kind.role_text(m.role)
                 skipped.append(f"{m.ref} in {tp.key.name}: no list holds the role {role}")
-    return adoptions, skipped
+    return adoptions, skipped, set(expired)
+
+
+def _expired_line(e: Expiring) -> str:
+    kind = kinds.get(e.target.kind)
+    return (
+        f"{e.member} in {kind.words.noun} {e.target.name}: its entry at {e.declared_at} "
+        f"expired {e.until} and Chime still has it ({kind.role_text(e.role)}): extend its "
+        "until: to keep the access, or remove it from Chime (prune: true) to end it; "
+        "not adopted"
+    )
 
 
 def _edits(adoptions: list[Adoption]) -> tuple[dict[Path, tuple[bytes, bytes]], list[Adopted]]:

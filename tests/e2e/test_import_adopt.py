@@ -9,9 +9,12 @@ from typing import Any
 import boto3
 import pytest
 
+from reconciler.emulator import EmulatorServer, load_seed
+
 pytestmark = pytest.mark.e2e
 
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
+DEMO_SEED = Path(__file__).parents[2] / "reconciler" / "demo" / "seed.yaml"
 
 
 def carol_made_administrator_of_releases(cli: Any) -> None:
@@ -184,3 +187,120 @@ def test_adopt_of_a_room_no_file_declares_names_the_option_typed(
         1,
         ["Error: --room releasse: no room named 'releasse' is declared (did you mean 'releases'?)"],
     )
+
+
+EXPIRED_ERIN = """
+        rooms:
+          incident:
+            prune: true
+            administrators: [alice@example.com]
+            members: [dave@example.com, "bot:PagerBot"]
+          releases:
+            administrators: [dave@example.com]
+            members:
+              - frank@example.com
+              - {member: erin@example.com, until: 2020-01-01, reason: release week}
+          quiet:
+            administrators: [frank@example.com]
+        """
+ERIN_REFUSED = (
+    "Warning: erin@example.com in room releases: its entry at desired-state/rooms.yaml:10 "
+    "expired 2020-01-01 and Chime still has it (Member): extend its until: to keep the "
+    "access, or remove it from Chime (prune: true) to end it; not adopted"
+)
+
+
+def test_adopt_refuses_a_member_whose_entry_expired_and_adopts_the_rest(
+    ops: Any, cli: Any, workdir: Path, write_desired: Any
+) -> None:
+    """QA D18: erin's entry in releases expired (releases does not prune, so Chime still
+    has her): adopt wrote a second erin entry, the files did not load, and it called that
+    its own bug. Now erin is refused by name and line, and carol is adopted."""
+    write_desired({"rooms.yaml": EXPIRED_ERIN})
+    carol_made_administrator_of_releases(cli)
+    plan = cli("plan")
+    assert "    not in the desired state: erin@example.com (Member)" in plan.lines
+    rooms = workdir / "desired-state" / "rooms.yaml"
+    original = rooms.read_text()
+
+    run = cli("import", "--adopt")
+    assert (run.exit_code, run.err_lines) == (0, [ERIN_REFUSED])
+    assert run.lines[:2] == [
+        "Adopted 1 member into 1 file (1 to administrators):",
+        "  desired-state/rooms.yaml:7: administrators += carol@example.com",
+    ]
+    assert rooms.read_text() == original.replace(
+        "administrators: [dave@example.com]\n    members:",
+        "administrators: [dave@example.com, carol@example.com]\n    members:",
+    )
+    after = cli("plan")
+    assert "    not in the desired state: carol@example.com (Administrator)" not in after.lines
+    assert "    not in the desired state: erin@example.com (Member)" in after.lines
+
+
+def test_adopt_with_only_expired_members_adopts_nothing_and_says_why(
+    ops: Any, cli: Any, workdir: Path, write_desired: Any
+) -> None:
+    write_desired({"rooms.yaml": EXPIRED_ERIN})
+    rooms = workdir / "desired-state" / "rooms.yaml"
+    original = rooms.read_bytes()
+    run = cli("import", "--adopt")
+    assert (run.exit_code, run.stdout, run.err_lines) == (
+        1,
+        "",
+        [
+            ERIN_REFUSED,
+            "Error: Nothing was adopted: 1 member not in the desired state cannot be "
+            "adopted (above).",
+        ],
+    )
+    assert rooms.read_bytes() == original
+
+
+def test_adopt_refuses_a_channel_member_and_moderator_whose_entries_expired(
+    emulator: EmulatorServer, cli: Any, write_desired: Any
+) -> None:
+    """QA D18 in a channel: alice's members and moderators entries expired (prune off, so
+    she is still both): two "listed twice" errors and "a bug" before."""
+    emulator.reset(load_seed(DEMO_SEED))  # incident-chat: alice is a member and moderator
+    root = write_desired(
+        {
+            "settings.yaml": f"""
+                account: {ACCOUNT}
+                app_instances:
+                  chat:
+                    arn: arn:aws:chime:us-east-1:111122223333:app-instance/chat
+                    bearer: user:reconciler
+                """,
+            "chat.yaml": """
+                channels:
+                  incident-chat:
+                    members:
+                      - {member: alice@example.com, until: 2026-01-01}
+                      - mallory@example.com
+                      - user:reconciler
+                    hidden: [dave@example.com]
+                    moderators:
+                      - {member: alice@example.com, until: 2026-01-01}
+                      - user:reconciler
+                """,
+        }
+    )
+    original = (root / "chat.yaml").read_bytes()
+    run = cli("import", "--adopt", "--now", "2026-06-01")
+    tail = (
+        "expired 2026-01-01 and Chime still has it ({}): extend its until: to keep the "
+        "access, or remove it from Chime (prune: true) to end it; not adopted"
+    )
+    assert (run.exit_code, run.err_lines) == (
+        1,
+        [
+            "Warning: alice@example.com in channel incident-chat: its entry at "
+            "desired-state/chat.yaml:4 " + tail.format("DEFAULT"),
+            "Warning: alice@example.com in channel moderators incident-chat: its entry at "
+            "desired-state/chat.yaml:9 " + tail.format("Moderator"),
+            "Error: Nothing was adopted: 2 members not in the desired state cannot be "
+            "adopted (above).",
+        ],
+    )
+    assert (root / "chat.yaml").read_bytes() == original
