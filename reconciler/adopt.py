@@ -8,8 +8,9 @@ its comments, order, style and line endings; only the list gains entries.
 * a missing list key is added: ``, administrators: [c]`` in a flow mapping, or an
   ``administrators: [c]`` line under the target's key in a block mapping.
 
-A list, or target, shared through a YAML anchor (``&name`` / ``*name``, ``<<``) is never
-edited: the members would go to every place that uses it. Each edit is checked before
+A list, or target, shared through a YAML anchor (``&name`` that a ``*name`` or ``<<: *name``
+uses) is never edited: the members would go to every place that uses it. An anchor no
+alias uses shares nothing: its list is edited like any other. Each edit is checked before
 anything is written: the text must parse and declare exactly what it did plus the new
 entries, else the edit is refused as adopt's own bug.
 """
@@ -194,20 +195,28 @@ _BROKEN = object()
 
 
 class _Composer(yaml.SafeLoader):
-    """A composer that remembers the nodes anchored (and so reachable through aliases)."""
+    """A composer that remembers the nodes anchored and those an alias (``*name``, ``<<:
+    *name``) uses: a node both is shared; an anchor no alias uses shares nothing."""
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
-        self.shared: dict[int, str] = {}  # id(node) -> its anchor
+        self.anchored: dict[int, str] = {}  # id(node) -> its anchor
+        self.aliased: set[int] = set()  # id(node) of the nodes an alias stands for
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
+            self.aliased.add(id(node))
+            return node
         anchor = self.peek_event().anchor  # type: ignore[no-untyped-call]
         node = super().compose_node(parent, index)
         if anchor is not None and node is not None:
-            self.shared[id(node)] = anchor
+            self.anchored[id(node)] = anchor
         return node
+
+    @property
+    def shared(self) -> dict[int, str]:
+        return {n: anchor for n, anchor in self.anchored.items() if n in self.aliased}
 
 
 def _compose(text: str, file: str) -> tuple[Node | None, dict[int, str]]:

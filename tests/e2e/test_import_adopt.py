@@ -304,3 +304,13 @@ def test_adopt_refuses_a_channel_member_and_moderator_whose_entries_expired(
         ],
     )
     assert (root / "chat.yaml").read_bytes() == original
+
+
+def test_adopt_edits_a_list_whose_anchor_no_alias_uses(ops: Any, cli: Any, workdir: Path) -> None:
+    """QA D19: `members: &m [...]` with no `*m` anywhere was refused as "shared"."""
+    rooms = workdir / "desired-state" / "rooms.yaml"
+    rooms.write_text(rooms.read_text().replace("members: [frank", "members: &m [frank"))
+    run = cli("import", "--adopt")
+    assert (run.exit_code, run.stderr) == (0, "")
+    assert "    members: &m [frank@example.com, erin@example.com]" in rooms.read_text()
+    assert not any("not in the desired state" in line for line in cli("plan").lines)

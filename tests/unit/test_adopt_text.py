@@ -137,6 +137,41 @@ def test_a_list_shared_through_an_anchor_is_refused_where_it_is_written(
     )
 
 
+def test_an_anchor_no_alias_uses_shares_nothing_and_its_list_or_room_is_edited() -> None:
+    """QA D19: a block or flow list, a room or the section carrying an anchor that no
+    ``*alias`` uses was refused as "shared"; only its own place uses it."""
+    text = """
+        rooms: &all
+          web-releases: &room
+            administrators: &leads [carol@example.com]
+            members: &m
+              - frank@example.com
+        """
+    edited = edit(
+        text,
+        (2, "members", ("heidi@example.com",)),
+        (2, "administrators", ("ivan@example.com",)),
+    )
+    assert edited == textwrap.dedent(text).lstrip("\n").replace(
+        "[carol@example.com]", "[carol@example.com, ivan@example.com]"
+    ).replace("  - frank@example.com\n", "  - frank@example.com\n      - heidi@example.com\n")
+
+
+def test_only_the_anchor_an_alias_uses_is_shared() -> None:
+    text = """
+        rooms:
+          web-releases:
+            members: &m [frank@example.com]
+          web-staging: {members: *m}
+          web-other: {members: &n [ivan@example.com]}
+        """
+    with pytest.raises(AdoptError, match=r"^f\.yaml:3: the members list of web-releases is shared"):
+        edit(text, (2, "members", ("heidi@example.com",)))
+    assert "&n [ivan@example.com, heidi@example.com]" in edit(
+        text, (5, "members", ("heidi@example.com",))
+    )
+
+
 def test_a_room_shared_through_an_anchor_or_merging_one_is_refused() -> None:
     text = """
         rooms:
