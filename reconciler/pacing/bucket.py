@@ -20,32 +20,36 @@ Adaptive: every call's outcome is reported (served, or answered 429), and
 * a bucket with no known quota is unpaced until half the calls of a window (at least
   ``MIN_CALLS``) are answered 429: the signature of a quota well below the rate sent;
   a few 429s among many served calls (a service under load) do not start pacing;
-* a decrease measures ``W``, the rate the service actually served over the window (under
-  a quota, the quota; less while the window is not full: never more, as a quota's burst
-  allowance might make it), and sets the rate to ``BETA`` (0.7) times it; the rate then
+* a decrease measures ``W``, and sets the rate to ``BETA`` (0.7) times it; the rate then
   grows back along CUBIC's curve ``C (t - K)^3 + W`` (TCP CUBIC, botocore's adaptive
   mode): fast at first, flat near ``W``, where the quota was found, faster again beyond
-  it (probing), never above the configured quota, never below ``FLOOR``;
+  it (probing), never above the configured quota, never below ``FLOOR``. ``W`` is
+  measured *from below* (``_from_below``) by the calls served since the last decrease:
+  never above the quota, about it once the service's bucket is drained, as a 429 says it
+  is. So are an unpaced bucket's first decrease and any decrease above ``W`` (CUBIC past
+  it, or a ceiling's probe), where one 429 is enough. (The rate the service served over
+  the window counts the calls its bucket held as the quota's: 98/s for a 50/s quota, or
+  6/s for 5/s, which then took two more 429s at that rate to correct.) A paced bucket
+  below ``W`` that meets 429s (a quota lower than configured, or one that fell) takes
+  the rate served over the window (less while it is not full: never more);
 * once two decreases in a row measured about the same ``W`` (within ``ALIKE``, or one call
   of the window's count), ``W`` is a *ceiling*: the rate grows back to it, stays there for
   ``hold`` seconds (``HOLD``), then probes above it gently (``PROBE``: 10% a second,
-  compounded). A probe that meets a 429 ends at once (one is enough above a ceiling),
-  and the calls it got served measure the quota (``_probe_rate``: never above it, about
-  it once the service's bucket is drained, as a 429 says it is). When the probe was still
-  within ``ALIKE`` of the ceiling, or measured no more than ``ALIKE`` above it, it found
-  the same quota again: the ceiling stays (or rises to what the probe measured: from
-  below, so never above the quota) and the next hold is twice as long (up to
-  ``HOLD_MAX``). A quota that rose lets the probe go on, past the ceiling: what it
-  measured is the new ceiling, held for ``HOLD`` and probed above in turn. Once the calls
-  a probe got served are more than the ceiling (``ALIKE`` above it) could have served
-  since it began, the bucket's ``DEPTH`` included, the ceiling is stale: the quota rose,
-  and the probe doubles its rate every second (``FAST``, as TCP's slow start doubles per
-  round trip) until its first 429, instead of taking 23 s from 5/s to 50/s. A quota that
-  fell meets 429s at the ceiling: two of them since the last decrease measure it again
-  (over that whole time, so that one call more or less in a window does not leave the
-  ceiling a little above the quota, answered a lone 429 every few calls). Without this,
-  CUBIC probes beyond the quota every few seconds, and at 5/s about one call in four was
-  answered 429.
+  compounded). A probe that meets a 429 ends at once, and the calls served measure the
+  quota from below. When the probe was still within ``ALIKE`` of the ceiling, or
+  measured no more than ``ALIKE`` above it, it found the same quota again: the ceiling
+  stays (or rises to what was measured, if higher: from below, so never above the quota)
+  and the next hold is twice as long (up to ``HOLD_MAX``). A quota that rose lets the
+  probe go on, past the ceiling: what it measured is the new ceiling, held for ``HOLD``
+  and probed above in turn. Once the calls a probe got served are more than the ceiling
+  (``ALIKE`` above it) could have served since it began, the bucket's ``DEPTH``
+  included, the ceiling is stale: the quota rose, and the probe doubles its rate every
+  second (``FAST``, as TCP's slow start doubles per round trip) until its first 429,
+  instead of taking 23 s from 5/s to 50/s. A quota that fell meets 429s at the ceiling:
+  two of them since the last decrease measure it again (over that whole time, so that
+  one call more or less in a window does not leave the ceiling a little above the
+  quota, answered a lone 429 every few calls). Without this, CUBIC probes beyond the
+  quota every few seconds, and at 5/s about one call in four was answered 429.
 
 A decrease voids the reservations made at the old rate: their callers ask again when they
 wake (the pacer checks ``decreased_at`` against the ticket's grant), so calls reserved
@@ -105,7 +109,10 @@ class Bucket:
     decreased_at: float = float("-inf")
     decreases: int = 0
     answered_at: float = float("-inf")  # when the last call granted here was answered
-    _probed: deque[float] = field(default_factory=deque, repr=False)  # see ``served``
+    _starts: deque[float] = field(default_factory=deque, repr=False)  # see ``served``
+    _empty_at: float = field(default=float("-inf"), repr=False)  # see ``throttled``
+    _since_empty: int = field(default=0, repr=False)  # served calls started after it
+    _last_start: float = field(default=float("-inf"), repr=False)  # the last of them
     _probe_served: int = field(default=0, repr=False)  # calls of the probe served
     _proven_at: float | None = field(default=None, repr=False)  # see ``served``
     _outcomes: deque[tuple[float, bool]] = field(default_factory=deque, repr=False)
@@ -159,16 +166,26 @@ class Bucket:
         grant (a decrease already voided every reservation made before it)."""
         self.tat -= interval
 
-    def served(self, granted_at: float, now: float) -> None:
-        """A request granted at ``granted_at`` was answered (not 429) at ``now``."""
-        self._record(now, False, self._window(now))
+    def served(self, granted_at: float, started_at: float, now: float) -> None:
+        """A request granted at ``granted_at`` that started at ``started_at`` was answered
+        (not 429) at ``now``."""
+        window = self._window(now)
+        self._record(now, False, window)
         self._served_since += 1
-        probe = self._probe_start()
-        if probe is None or granted_at < probe:
+        # the calls served since the last decrease, by their starts (the service counts a
+        # call when it arrives, not when it was reserved: an interval earlier, as a rule);
+        # a bucket never decreased keeps a window's worth (all an unpaced one needs)
+        self._starts.append(started_at)
+        while self._starts[0] < now - (window if self.peak is None else RECENT):
+            self._starts.popleft()
+        if self.peak is None:
             return
-        self._probed.append(granted_at)  # a call of the probe (see _probe_rate)
-        while self._probed[0] < now - RECENT:
-            self._probed.popleft()
+        if started_at > self._empty_at:
+            self._since_empty += 1
+            self._last_start = max(self._last_start, started_at)
+        probe = self._probe_start()
+        if probe is None or started_at < probe:
+            return
         self._probe_served += 1
         # more calls served than the ceiling (and ALIKE above it) allows, with all the
         # service's bucket held when the probe began: the ceiling is stale (the quota rose)
@@ -196,27 +213,42 @@ class Bucket:
             return None
         return self.decreased_at + self._regain() + self.hold
 
-    def _probe_rate(self, now: float) -> float:
-        """The quota's rate as the probe's served calls measure it at its first 429.
+    def _from_below(self) -> float | None:
+        """The quota's rate as the calls served since the last decrease measure it, from
+        below (None: none was served). Two bounds, the larger is kept:
 
-        Calls that start in ``[g, now]`` are served at most ``quota * (now - g)`` plus
-        what the service's bucket held at ``g``: ``DEPTH`` seconds of calls, at least one.
-        So for any ``g``, ``served / (now - g + DEPTH)`` is at most the quota (or
-        ``(served - 1) / (now - g)`` for a bucket of one call), and about it from the last
-        time the bucket was full (a 429 says it is empty now). The rate served over the
-        last window instead counts the calls the bucket held as the quota's: a probe meets
-        its first 429 only once it has drained them, and for a quota found anew that left
-        the ceiling above it (answered a 429 every few seconds, each probe a burst)."""
-        starts = sorted(self._probed)
-        n = len(starts)
-        return max(
-            min((n - i) / (now - g + DEPTH), (n - i - 1) / max(now - g, 1e-9))
+        * calls that arrive in ``[g, e]`` are served at most ``quota * (e - g)`` plus what
+          the service's bucket held at ``g``: ``DEPTH`` seconds of calls, at least one. So
+          for the served starts ``g`` and the last ``e``, ``served / (e - g + DEPTH)`` is at
+          most the quota (or ``(served - 1) / (e - g)`` for a bucket of one call), and
+          about it from the last time the bucket was full (a 429 says it is empty now);
+        * the last decrease's 429 said the bucket held less than one call when that call
+          arrived (``_empty_at``): the calls served since then are at most one plus what
+          the quota refilled, ``(served - 1) / (e - _empty_at)``, about the quota when the
+          bucket never filled up in between (calls at about the quota, as at a ceiling).
+
+        The end is the last served call's start, not the 429's answer (which comes a round
+        trip and about an interval later): measured to the answer, a 5/s quota was found
+        at 4.6-4.9/s. The rate served over the last window instead counts the calls the
+        bucket held as the quota's: a probe meets its first 429 only once it has drained
+        them, and that left the ceiling above the quota (answered a 429 every few
+        seconds, each probe a burst)."""
+        starts = sorted(self._starts)
+        if not starts:
+            return None
+        n, end = len(starts), starts[-1]
+        best = max(
+            min((n - i) / (end - g + DEPTH), (n - i - 1) / (end - g) if end > g else math.inf)
             for i, g in enumerate(starts)
         )
+        if self._since_empty > 1 and self._last_start > self._empty_at:
+            best = max(best, (self._since_empty - 1) / (self._last_start - self._empty_at))
+        return best
 
-    def throttled(self, granted_at: float, now: float) -> float | None:
-        """A request granted at ``granted_at`` was answered 429 at ``now``. Returns the
-        new rate when this decreases it, None when it does not."""
+    def throttled(self, granted_at: float, started_at: float, now: float) -> float | None:
+        """A request granted at ``granted_at`` that started at ``started_at`` was answered
+        429 at ``now``. Returns the new rate when this decreases it, None when it does not.
+        """
         rate = self.rate(now)
         window = self._window(now)
         recent = self._record(now, True, window)
@@ -225,36 +257,44 @@ class Bucket:
         since = [(t, throttled) for t, throttled in recent if t >= self.decreased_at]
         hits = sum(throttled for _, throttled in since)
         self._throttled_since += 1
-        probing = rate is not None and self.hold > 0 and self.peak is not None and rate > self.peak
+        # above the rate the last decrease measured (CUBIC past it, or a ceiling's probe):
+        # one 429 is enough, and the calls served since measure the quota from below
+        probing = rate is not None and self.peak is not None and rate > self.peak
+        below = self._from_below() if probing or rate is None else None
         if rate is None:
             if len(since) < MIN_CALLS or hits < UNPACED_SHARE * len(since):
                 return None
         elif hits < 2 and not probing and not (self.hold and self._throttled_since >= 2):
             return None  # one lone 429: retried, but no evidence of a rate yet
-        # over the whole window, even when it is not full yet: a quota's burst allowance,
-        # served at once, must not pass for its rate
-        served = (len(since) - hits) / window
-        if hits < 2 and not probing:  # 429s spread out at a ceiling: over the whole time
-            served = self._served_since / (now - self.decreased_at)
-        measured = max(FLOOR, served if rate is None else min(rate, served))
-        found = self.peak is not None and _alike(measured, self.peak, window)
-        if probing and self._probed:
-            measured = max(FLOOR, self._probe_rate(now))
-            found = self.peak is not None and measured <= self.peak * (1.0 + ALIKE)
-        if probing and (found or (rate or 0.0) <= (self.peak or 0.0) * (1.0 + ALIKE)):
-            self.hold = min(HOLD_MAX, 2.0 * self.hold)  # the same ceiling: probe less often
-            if self._probed:  # measured from below: never above the quota
-                self.peak = max(self.peak or 0.0, measured)
-        elif probing and self._probed:  # the quota rose: at least what the probe measured
-            self.hold = HOLD
-            self.peak = measured
-        else:  # a ceiling found twice in a row is held; a quota that moved is followed
+        if rate is None and below is not None:  # unpaced: the first measure, from below
+            self.peak = max(FLOOR, below)
+        elif below is not None:
+            measured = max(FLOOR, below)
+            peak = self.peak or 0.0
+            if measured <= peak * (1.0 + ALIKE) or (rate or 0.0) <= peak * (1.0 + ALIKE):
+                # the same quota: held (found twice), then probed less often, at what was
+                # measured from below (never above the quota, within a call of it)
+                self.peak = measured
+                self.hold = min(HOLD_MAX, 2.0 * self.hold) if self.hold else HOLD
+            else:  # the quota rose: at least what the probe measured
+                self.hold = HOLD
+                self.peak = measured
+        else:
+            # over the whole window, even when it is not full yet: a quota's burst
+            # allowance, served at once, must not pass for its rate
+            served = (len(since) - hits) / window
+            if hits < 2 and not probing:  # 429s spread out at a ceiling: over the whole time
+                served = self._served_since / (now - self.decreased_at)
+            measured = max(FLOOR, served if rate is None else min(rate, served))
+            found = self.peak is not None and _alike(measured, self.peak, window)
+            # a ceiling found twice in a row is held; a quota that moved is followed
             self.hold = (self.hold or HOLD) if found and not probing else 0.0
             self.peak = measured
         self.decreased_at = now
         self.decreases += 1
         self._served_since = self._throttled_since = 0
-        self._probed.clear()
+        self._starts.clear()
+        self._empty_at, self._since_empty, self._last_start = started_at, 0, float("-inf")
         self._probe_served = 0
         self._proven_at = None
         new = self.rate(now)

@@ -201,7 +201,7 @@ class Pacer:
         with self._lock:
             now = self._clock()
             for key in ticket.keys:
-                self._bucket(key).served(ticket.granted, now)
+                self._bucket(key).served(ticket.granted, ticket.at, now)
 
     def throttled(self, ticket: Ticket) -> None:
         """The call ``ticket`` granted was answered 429: slow its buckets (the answer does
@@ -212,7 +212,7 @@ class Pacer:
             for key in ticket.keys:
                 bucket = self._bucket(key)
                 before = bucket.rate(now)
-                after = bucket.throttled(ticket.granted, now)
+                after = bucket.throttled(ticket.granted, ticket.at, now)
                 if after is not None:
                     was = f"{before:.3g}/s" if before is not None else "unpaced"
                     log.debug("pacing %s: throttled; %.3g requests/s (was %s)", key, after, was)

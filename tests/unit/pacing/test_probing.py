@@ -15,7 +15,7 @@ from reconciler.pacing import Pacer, Ticket
 from reconciler.pacing.bucket import HOLD_MAX
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from bench.quota_sim import CHIME, LATENCY, Clock, Service, measure, run
+from bench.quota_sim import CHIME, LATENCY, Clock, Run, Service, measure, run
 
 
 def episodes(times: list[float], gap: float = 2.0) -> list[float]:
@@ -31,6 +31,38 @@ def test_an_unknown_quota_is_found_and_held_with_few_429s() -> None:
     elapsed = r.served[-1]
     assert elapsed == pytest.approx(699 / 5.0, rel=0.03)
     assert len(r.throttled) <= 0.03 * 700
+
+
+def held(r: Run, since: float) -> list[float]:
+    """The rates held from ``since`` on: paced for two calls in a row (a rate that grows
+    back after a decrease, or above the ceiling in a probe, changes from call to call)."""
+    rates = [rate for t, rate in r.paced if t >= since and rate is not None]
+    return [a for a, b in itertools.pairwise(rates) if b == a]
+
+
+@pytest.mark.parametrize("quota", [3.0, 5.0, 20.0])
+def test_an_unknown_quota_is_held_at_it_not_below(quota: float) -> None:
+    """Not told the quota, the pacer holds what the calls it got served measure from
+    below: the quota within 1%, never above it. Measured to the 429's answer and from
+    the calls' reservations (an interval before their starts), a 5/s quota was held at
+    4.88/s, and the 6/s its first window measured cost two 429s more to correct."""
+    r = run(Service(quota), int(quota * 300))
+    rates = held(r, 60.0)
+    assert rates
+    assert min(rates) >= 0.99 * quota
+    assert max(rates) <= quota
+
+
+def test_past_the_quota_found_once_one_429_is_enough() -> None:
+    """5/s, not told: the first 429s find about 5/s; CUBIC grows back past it, and its
+    first 429 there ends the climb, the quota measured from below and held (it took two
+    429s, a ceiling of 6/s measured over the window, the service's bucket included, and
+    two more at that ceiling)."""
+    r = run(Service(5.0), 1500)
+    bursts = episodes(r.throttled)
+    second = [t for t in r.throttled if bursts[1] <= t < bursts[2]]
+    assert len(second) == 1
+    assert len(r.throttled) <= 13  # 16 before: 5 to start pacing, then one per probe
 
 
 def test_each_probe_that_finds_the_same_quota_waits_twice_as_long_for_the_next() -> None:
