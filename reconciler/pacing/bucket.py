@@ -105,6 +105,7 @@ class Bucket:
     burst: float = 1.0
     tat: float = float("-inf")  # theoretical time of the next request
     peak: float | None = None  # W of the last decrease (None: never decreased)
+    peak_below: bool = False  # whether ``peak`` is a paced measure from below
     hold: float = 0.0  # seconds at ``peak`` before probing above it (0: not a ceiling yet)
     decreased_at: float = float("-inf")
     decreases: int = 0
@@ -215,7 +216,7 @@ class Bucket:
 
     def _from_below(self) -> float | None:
         """The quota's rate as the calls served since the last decrease measure it, from
-        below (None: none was served). Two bounds, the larger is kept:
+        below (None: they say nothing, as one call alone). Two bounds, the larger is kept:
 
         * calls that arrive in ``[g, e]`` are served at most ``quota * (e - g)`` plus what
           the service's bucket held at ``g``: ``DEPTH`` seconds of calls, at least one. So
@@ -234,16 +235,17 @@ class Bucket:
         them, and that left the ceiling above the quota (answered a 429 every few
         seconds, each probe a burst)."""
         starts = sorted(self._starts)
-        if not starts:
-            return None
-        n, end = len(starts), starts[-1]
+        n, end = len(starts), starts[-1] if starts else 0.0
         best = max(
-            min((n - i) / (end - g + DEPTH), (n - i - 1) / (end - g) if end > g else math.inf)
-            for i, g in enumerate(starts)
+            (
+                min((n - i) / (end - g + DEPTH), _one_call(n - i - 1, end - g))
+                for i, g in enumerate(starts)
+            ),
+            default=0.0,
         )
         if self._since_empty > 1 and self._last_start > self._empty_at:
             best = max(best, (self._since_empty - 1) / (self._last_start - self._empty_at))
-        return best
+        return best or None  # 0: one call, which a bucket of one call always serves
 
     def throttled(self, granted_at: float, started_at: float, now: float) -> float | None:
         """A request granted at ``granted_at`` that started at ``started_at`` was answered
@@ -258,38 +260,50 @@ class Bucket:
         hits = sum(throttled for _, throttled in since)
         self._throttled_since += 1
         # above the rate the last decrease measured (CUBIC past it, or a ceiling's probe):
-        # one 429 is enough, and the calls served since measure the quota from below
-        probing = rate is not None and self.peak is not None and rate > self.peak
-        below = self._from_below() if probing or rate is None else None
+        # when the calls served since measure the quota from below, one 429 is enough. Not
+        # at a shallow quota's: each call there waits for the last one's answer, and the
+        # calls served measure that spacing, below the quota by a round trip each
+        over = rate is not None and self.peak is not None and rate > self.peak
+        deep = self.peak is None or self.peak > SHALLOW
+        below = self._from_below() if deep and (over or rate is None) else None
+        above = over and below is not None
+        probing = over and self.hold > 0  # a ceiling's probe
         if rate is None:
             if len(since) < MIN_CALLS or hits < UNPACED_SHARE * len(since):
                 return None
-        elif hits < 2 and not probing and not (self.hold and self._throttled_since >= 2):
+        elif hits < 2 and not (above or probing or (self.hold and self._throttled_since >= 2)):
             return None  # one lone 429: retried, but no evidence of a rate yet
+        # over the whole window, even when it is not full yet: a quota's burst allowance,
+        # served at once, must not pass for its rate
+        served = (len(since) - hits) / window
         if rate is None and below is not None:  # unpaced: the first measure, from below
             self.peak = max(FLOOR, below)
-        elif below is not None:
-            measured = max(FLOOR, below)
+        elif above or probing:
             peak = self.peak or 0.0
-            if measured <= peak * (1.0 + ALIKE) or (rate or 0.0) <= peak * (1.0 + ALIKE):
-                # the same quota: held (found twice), then probed less often, at what was
-                # measured from below (never above the quota, within a call of it)
-                self.peak = measured
+            measured = max(FLOOR, below if below is not None else min(rate or 0.0, served))
+            if (rate or 0.0) <= peak * (1.0 + ALIKE) or (
+                measured <= peak * (1.0 + ALIKE)
+                if below is not None
+                else _alike(measured, peak, window)
+            ):
+                # the same quota: held (found twice), then probed less often; the ceiling
+                # rises to what was measured from below, if higher (both are below the
+                # quota); a window's measure, or an unpaced burst's, is replaced
+                if below is not None:
+                    self.peak = max(peak, measured) if self.peak_below else measured
                 self.hold = min(HOLD_MAX, 2.0 * self.hold) if self.hold else HOLD
-            else:  # the quota rose: at least what the probe measured
-                self.hold = HOLD
+            else:  # the quota rose: at least what the calls served measured
+                self.hold = HOLD if below is not None else 0.0
                 self.peak = measured
         else:
-            # over the whole window, even when it is not full yet: a quota's burst
-            # allowance, served at once, must not pass for its rate
-            served = (len(since) - hits) / window
-            if hits < 2 and not probing:  # 429s spread out at a ceiling: over the whole time
+            if hits < 2:  # 429s spread out at a ceiling: over the whole time
                 served = self._served_since / (now - self.decreased_at)
             measured = max(FLOOR, served if rate is None else min(rate, served))
             found = self.peak is not None and _alike(measured, self.peak, window)
             # a ceiling found twice in a row is held; a quota that moved is followed
-            self.hold = (self.hold or HOLD) if found and not probing else 0.0
+            self.hold = (self.hold or HOLD) if found else 0.0
             self.peak = measured
+        self.peak_below = above
         self.decreased_at = now
         self.decreases += 1
         self._served_since = self._throttled_since = 0
@@ -313,6 +327,14 @@ class Bucket:
         while self._outcomes and self._outcomes[0][0] <= now - window:
             self._outcomes.popleft()
         return self._outcomes
+
+
+def _one_call(calls: int, span: float) -> float:
+    """The least rate a bucket of one call needs to serve ``calls`` more calls over
+    ``span`` seconds after a first (none: 0; several at once: no rate does it)."""
+    if calls == 0:
+        return 0.0
+    return calls / span if span > 0 else math.inf
 
 
 def _alike(a: float, b: float, window: float) -> bool:

@@ -15,7 +15,7 @@ from reconciler.pacing import Pacer, Ticket
 from reconciler.pacing.bucket import HOLD_MAX
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from bench.quota_sim import CHIME, LATENCY, Clock, Run, Service, measure, run
+from bench.quota_sim import CHIME, LATENCY, Clock, Service, held, measure, run
 
 
 def episodes(times: list[float], gap: float = 2.0) -> list[float]:
@@ -31,13 +31,6 @@ def test_an_unknown_quota_is_found_and_held_with_few_429s() -> None:
     elapsed = r.served[-1]
     assert elapsed == pytest.approx(699 / 5.0, rel=0.03)
     assert len(r.throttled) <= 0.03 * 700
-
-
-def held(r: Run, since: float) -> list[float]:
-    """The rates held from ``since`` on: paced for two calls in a row (a rate that grows
-    back after a decrease, or above the ceiling in a probe, changes from call to call)."""
-    rates = [rate for t, rate in r.paced if t >= since and rate is not None]
-    return [a for a, b in itertools.pairwise(rates) if b == a]
 
 
 @pytest.mark.parametrize("quota", [3.0, 5.0, 20.0])
