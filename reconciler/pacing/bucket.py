@@ -30,8 +30,10 @@ Adaptive: every call's outcome is reported (served, or answered 429), and
   it, or a ceiling's probe), where one 429 is enough. (The rate the service served over
   the window counts the calls its bucket held as the quota's: 98/s for a 50/s quota, or
   6/s for 5/s, which then took two more 429s at that rate to correct.) A paced bucket
-  below ``W`` that meets 429s (a quota lower than configured, or one that fell) takes
-  the rate served over the window (less while it is not full: never more);
+  below ``W`` that meets 429s (a quota lower than configured, or one that fell), and a
+  shallow one (its calls spaced from answers: the calls served measure that spacing,
+  not the quota), take the rate served over the window (less while it is not full:
+  never more);
 * once two decreases in a row measured about the same ``W`` (within ``ALIKE``, or one call
   of the window's count), ``W`` is a *ceiling*: the rate grows back to it, stays there for
   ``hold`` seconds (``HOLD``), then probes above it gently (``PROBE``: 10% a second,

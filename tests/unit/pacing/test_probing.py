@@ -46,6 +46,19 @@ def test_an_unknown_quota_is_held_at_it_not_below(quota: float) -> None:
     assert max(rates) <= quota
 
 
+@pytest.mark.parametrize("quota", [0.5, 1.0])
+def test_a_shallow_unknown_quota_is_held_at_or_below_it(quota: float) -> None:
+    """At one call a second or less each call waits for the last one's answer: the calls
+    served measure that spacing, not the quota, and one served call alone measures
+    nothing (taken for 1/s, a 0.5/s quota was held at 1/s and drew 113 429s in 150
+    calls). Held at or below the quota, with about as many 429s as a faster quota."""
+    r = run(Service(quota), int(quota * 300))
+    rates = held(r, 60.0)
+    assert rates
+    assert max(rates) <= quota
+    assert len(r.throttled) <= 20
+
+
 def test_past_the_quota_found_once_one_429_is_enough() -> None:
     """5/s, not told: the first 429s find about 5/s; CUBIC grows back past it, and its
     first 429 there ends the climb, the quota measured from below and held (it took two
