@@ -10,6 +10,10 @@
 #   INPUT_ARGS       extra arguments, split as a shell would (quotes honoured, nothing
 #                    expanded)
 #   INPUT_FAIL       "true": exit 1 when the command fails (for plan: exit code 1)
+#   INPUT_VARIABLES  optional: lines NAME=value, each exported to the command's environment
+#                    (the ${NAME} of the desired state, e.g. meeting_id: ${INCIDENT_MEETING_ID});
+#                    values taken as written; blank lines and # comments skipped; a line
+#                    that is not NAME=value stops the step before the command runs
 #   OUT_DIR          where plan.md / plan.json / output.txt go
 # `plan` always runs as `plan --format markdown --detailed-exitcode --out OUT_DIR/plan.json`
 # with the Markdown in OUT_DIR/plan.md; a plan that fails before it can plan (invalid
@@ -35,6 +39,25 @@ if [[ -n "${INPUT_DESIRED:-}" ]]; then global+=(--desired "$INPUT_DESIRED"); fi
 if [[ -n "${INPUT_ENDPOINT_URL:-}" ]]; then global+=(--endpoint-url "$INPUT_ENDPOINT_URL"); fi
 region="${INPUT_REGION:-${AWS_REGION:-}}"
 if [[ -n "$region" ]]; then global+=(--region "$region"); fi
+
+if [[ -n "${INPUT_VARIABLES:-}" ]]; then
+    # NAME=value lines (a repository variable or the action's `variables` input): exported
+    # as written, nothing expanded. A bad line stops the step: a plan without the variable
+    # would fail on every ${NAME} anyway, with a message that hides the cause. The line is
+    # named by number only (a value is never echoed).
+    number=0
+    while IFS= read -r line || [[ -n "$line" ]]; do
+        number=$((number + 1))
+        line="${line%$'\r'}"
+        if [[ "$line" =~ ^[[:space:]]*(#.*)?$ ]]; then continue; fi
+        if [[ "$line" =~ ^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]]; then
+            export "${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"
+        else
+            echo "::error::chime-reconciler action: variables line $number is not NAME=value (NAME: letters, digits and _, not starting with a digit)"
+            exit 1
+        fi
+    done <<<"$INPUT_VARIABLES"
+fi
 
 mkdir -p "$OUT_DIR"
 extra=()

@@ -317,3 +317,36 @@ def test_a_sharded_drift_check_with_a_missing_shard_fails_and_leaves_the_issue(
     drift = workflow.drift_step(merged)
     assert drift.returncode == 1
     assert github.issues == {}
+
+
+def test_a_meeting_id_from_the_repository_variable_plans_and_applies_in_the_workflow(
+    tmp_path: Path, emulator: EmulatorServer, github: Any
+) -> None:
+    # QA D12: meeting_id: ${INCIDENT_MEETING_ID}, the README's form, made every workflow
+    # plan and apply fail (the workflows set no such variable). CHIME_RECONCILER_VARIABLES,
+    # as the workflows pass it to run-step.sh, gives the id.
+    meeting_id = "6f1c2a9e-0000-4000-8000-000000000001"
+    seed = load_seed(ROOT / "reconciler" / "demo" / "seed.yaml")
+    emulator.reset({**seed, "meetings": [{"id": meeting_id, "external_meeting_id": "inc"}]})
+    workflow = Workflow(tmp_path, emulator, github)
+    (workflow.desired / "bridge.yaml").write_text(
+        "meetings:\n  bridge:\n    meeting_id: ${INCIDENT_MEETING_ID}\n"
+        "    attendees: {alice@example.com: presenter}\n"
+    )
+    variables = f"# meeting ids\nINCIDENT_MEETING_ID={meeting_id}\n"
+
+    unset = workflow.step("plan", INPUT_FAIL="false")
+    unset_markdown = Path(unset["plan-markdown"]).read_text()
+    planned = workflow.step("plan", INPUT_FAIL="false", INPUT_VARIABLES=variables)
+    markdown = Path(planned["plan-markdown"]).read_text()
+    applied = workflow.step("apply", INPUT_ARGS="--auto-approve", INPUT_VARIABLES=variables)
+
+    assert unset["exit-code"] == "1"
+    assert (
+        "bridge.yaml:2: meeting bridge: meeting\\_id ${INCIDENT\\_MEETING\\_ID} names the"
+        " environment variable INCIDENT\\_MEETING\\_ID, which is not set"
+    ) in unset_markdown
+    assert planned["exit-code"] == "2"
+    assert "meeting bridge" in markdown and "alice@example.com" in markdown
+    assert applied["exit-code"] == "0"
+    assert set(emulator.meetings.attendees_of(meeting_id)) == {"alice@example.com"}

@@ -234,3 +234,50 @@ def test_a_plan_usage_error_is_an_error_not_changes(tmp_path: Path) -> None:
     assert "plan-file" not in outputs
     markdown = (tmp_path / "out/plan.md").read_text()
     assert f"exited 2 before it could make a plan:\n\n```text\n{usage}\n```\n" in markdown
+
+
+ENV_STUB = """#!/bin/sh
+printf '%s|%s|%s\\n' "${INCIDENT_MEETING_ID-unset}" "${OTHER-unset}" "${SPACED-unset}" \\
+    > "$STUB_ARGS"
+exit "$STUB_EXIT"
+"""
+
+
+def test_variables_reach_the_command_as_its_environment(tmp_path: Path) -> None:
+    # What the workflows pass from the repository variable CHIME_RECONCILER_VARIABLES, so
+    # that meeting_id: ${INCIDENT_MEETING_ID} resolves in CI (QA D12).
+    code, args, outputs = run_step(
+        tmp_path,
+        0,
+        ENV_STUB,
+        INPUT_COMMAND="plan",
+        INPUT_VARIABLES=(
+            "# meeting ids\r\n"
+            "INCIDENT_MEETING_ID=6f1c2a9e-0000-4000-8000-000000000001\r\n"
+            "\n"
+            "  SPACED=a $b `c` = d\n"
+            "OTHER="
+        ),
+    )
+
+    assert code == 0
+    assert args == ["6f1c2a9e-0000-4000-8000-000000000001||a $b `c` = d"]
+    assert outputs["exit-code"] == "0"
+
+
+@pytest.mark.parametrize("bad", ["INCIDENT_MEETING_ID 6f1c", "1ID=x", "ID-2=x", "=x"])
+def test_a_variables_line_that_is_not_name_value_fails_without_running_the_command(
+    tmp_path: Path, bad: str
+) -> None:
+    code, args, outputs = run_step(
+        tmp_path, 0, ENV_STUB, INPUT_COMMAND="apply", INPUT_VARIABLES=f"OK=1\n{bad}\n"
+    )
+
+    assert code == 1
+    assert args == [] and outputs == {}
+    stdout = (tmp_path / "stdout.txt").read_text()
+    assert stdout == (
+        "::error::chime-reconciler action: variables line 2 is not NAME=value"
+        " (NAME: letters, digits and _, not starting with a digit)\n"
+    )
+    assert "6f1c" not in stdout
