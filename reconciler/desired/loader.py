@@ -252,6 +252,12 @@ class _Loader:
                 self.skipped.add((display, loc))
             return
         members_file = issubclass(model, MembersFileBase)
+        keyed = members_file and any(
+            k.is_keyed_entry_path(loc[2:4]) for k in sections().get(top, ())
+        )
+        if keyed and isinstance(entries := _get(data, loc[:3]), dict):
+            entries.pop(loc[3], None)  # one attendee: the others are still checked
+            return
         if members_file and top in sections() and len(loc) >= 3 and loc[2] not in _keeps(top):
             target = _get(data, loc[:2])
             if isinstance(target, dict):

@@ -140,6 +140,12 @@ class Kind:
         is skipped while the rest of the target is still validated."""
         return len(path) == 2 and isinstance(path[1], int) and self.is_list_key(path[0])
 
+    def is_keyed_entry_path(self, path: EntryPath) -> bool:
+        """Whether ``path`` (inside one target's spec) is a single member entry of a
+        mapping of members (a meeting's ``attendees``): a bad one is dropped by its key
+        while the other entries are still validated. None by default."""
+        return False
+
     def limit_keys(self, role: RoleValue) -> tuple[str, ...]:
         """The ``max_grant_days`` keys that may limit a grant of ``role``, the most
         specific first: the list key giving it (``administrators``) by default."""

@@ -114,7 +114,10 @@ class MeetingKind(Kind):
         return (PRESENTERS, ATTENDEES)
 
     def is_entry_path(self, path: EntryPath) -> bool:
-        return False  # attendees are a mapping: a broken one drops the meeting's attendees
+        return False  # attendees are a mapping: see is_keyed_entry_path
+
+    def is_keyed_entry_path(self, path: EntryPath) -> bool:
+        return len(path) == 2 and path[0] == ATTENDEES and isinstance(path[1], str)
 
     def combine(self, roles: Sequence[RoleValue]) -> RoleValue:
         caps = [_caps(r) for r in roles]

@@ -164,6 +164,42 @@ def test_an_unknown_profile_in_the_mapping_form_is_located_at_its_attendee(
     ]
 
 
+def test_a_broken_attendee_does_not_hide_the_other_attendees_problems(tmp_path: Path) -> None:
+    # QA D21: an unknown key in one attendee's mapping dropped every attendee of the
+    # meeting, so the unknown profile of another came only in a second run.
+    files = {
+        "m.yaml": """
+        meetings:
+          b:
+            meeting_id: ${X}
+            attendees: {alice@example.com: {profle: presenter}, dan@example.com: presentr}
+          c:
+            meeting_id: ${Y}
+            attendees:
+              erin@example.com: {profile: viewer, until: someday}
+              frank@example.com: nobody
+              grace@example.com: viewer
+              grace@Example.com: viewer
+        """
+    }
+    with pytest.raises(DesiredStateError) as caught:
+        load_desired(write(tmp_path, files))
+    known = "(known: participant, presenter, viewer; add yours under capability_profiles in "
+    known += "settings.yaml)"
+    assert [str(p).replace(f"{tmp_path}/", "") for p in caught.value.problems] == [
+        "m.yaml:4: meetings.b.attendees.alice@example.com: unknown key 'profle' "
+        "(did you mean 'profile'?)",
+        "m.yaml:4: meetings.b.attendees.dan@example.com: unknown capability profile "
+        f"'presentr' {known}",
+        "m.yaml:8: meetings.c.attendees.erin@example.com.until: expected a date (2027-03-31) "
+        "or a date and time with a zone (2027-03-31T18:00:00Z), got 'someday'",
+        "m.yaml:9: meetings.c.attendees.frank@example.com: unknown capability profile "
+        f"'nobody' {known}",
+        "m.yaml:11: meetings.c.attendees.grace@Example.com: 'grace@Example.com' is listed "
+        "twice (first at line 10)",
+    ]
+
+
 def test_before_any_until_the_meeting_is_in_sync(tmp_path: Path) -> None:
     state = load(tmp_path)
     assert plan(state, everyone_live(state), now=at("2027-03-01T00:00:00")).changes == ()
