@@ -135,7 +135,10 @@ def _adoptions(
         for m in tp.drift:
             if m not in listed:
                 role = kind.role_text(m.role)
-                skipped.append(f"{m.ref} in {tp.key.name}: no list holds the role {role}")
+                why = f"no list holds the role {role}"
+                if not kind.role_lists:  # a meeting's attendees: a mapping, never edited
+                    why = f"import --adopt does not write {kind.words.members} ({role})"
+                skipped.append(f"{m.ref} in {tp.key.name}: {why}")
     return adoptions, skipped, set(expired)
 
 

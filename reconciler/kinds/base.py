@@ -50,6 +50,7 @@ class Words:
     # kinds sharing a target name (a channel and its moderators) have rows told apart
     qualifier: str = ""
     members: str = "members"  # what a target's members are called in messages
+    member: tuple[str, str] = ("member", "members")  # one, several: in counts ("2 members")
     role: str = "role"  # what a member's role is called (`explain`): "capabilities"
     # what one entry of the kind's section is called when that is not ``noun`` (a
     # channel's moderators are declared in a "channel"): messages about its own `safety:`,

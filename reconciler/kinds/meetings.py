@@ -167,6 +167,7 @@ MEETING = MeetingKind(
         demotion="as presenter",
         role="capabilities",
         members="attendees",
+        member=("attendee", "attendees"),
     ),
     section="meetings",
     spec=MeetingSpec,

@@ -31,16 +31,38 @@ def drift_phrase(targets: Iterable[TargetPlan]) -> str:
         if elevated:
             parts.append(f"{elevated} {kind.words.elevated[0 if elevated == 1 else 1]}")
         if others:
-            parts.append(f"{others} member{'' if others == 1 else 's'}")
+            parts.append(f"{others} {kind.words.member[0 if others == 1 else 1]}")
         n = len(group)
         where = kind.words.entry_noun if n == 1 else kind.words.entry_plural
         phrases.append(f"{', '.join(parts)} in {n} {where}")
     return "; ".join(phrases)
 
 
+def resolve_hint(targets: Iterable[TargetPlan]) -> str:
+    """How to resolve the drift: ``import --adopt`` only where it can write the members
+    (a kind with member lists; not a meeting's attendees mapping)."""
+    kinds = {t.key.kind: t.kind for t in targets if t.drift}
+    by_hand = sorted(
+        f"{k.words.plural}' {k.words.members}" for k in kinds.values() if not k.role_lists
+    )
+    if not by_hand:
+        return RESOLVE_HINT
+    which = " and ".join(by_hand)
+    if len(by_hand) == len(kinds):
+        return (
+            "Resolve by declaring them, or with `prune: true` (removes them); "
+            f"`import --adopt` does not write {which}."
+        )
+    return (
+        f"Resolve with `import --adopt` (into the files; not {which}: declare those by hand) "
+        "or `prune: true` (removes them)."
+    )
+
+
 def drift_lines(targets: Iterable[TargetPlan]) -> list[str]:
     """``Not in the desired state: 1 administrator in 1 room.`` and how to resolve it."""
-    return [f"{LABEL[:1].upper()}{LABEL[1:]}: {drift_phrase(targets)}.", RESOLVE_HINT]
+    targets = list(targets)
+    return [f"{LABEL[:1].upper()}{LABEL[1:]}: {drift_phrase(targets)}.", resolve_hint(targets)]
 
 
 def drift_first(t: TargetPlan) -> list[LiveMember]:

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from reconciler import kinds
 from reconciler.plan import Action, Plan, TargetPlan
 from reconciler.render.drift import LABEL as DRIFT_LABEL
-from reconciler.render.drift import RESOLVE_HINT as DRIFT_HINT
-from reconciler.render.drift import drift_first, drift_phrase
+from reconciler.render.drift import drift_first, drift_phrase, resolve_hint
 from reconciler.render.governance import expiring_lines, has_grant, kept_lines
 from reconciler.render.limits import limits_source
 from reconciler.render.safe import html_text, md_inline, shown_values
@@ -89,7 +88,7 @@ class MarkdownRenderer:
                 "",
                 (
                     f"> [!WARNING]\n> **Not in the desired state:** "
-                    f"{md_escape(drift_phrase(plan.targets))}.\n> {DRIFT_HINT}\n\n",
+                    f"{md_escape(drift_phrase(plan.targets))}.\n> {resolve_hint(plan.targets)}\n\n",
                 )
                 if plan.drift
                 else (),

@@ -280,3 +280,40 @@ def test_removals_are_paced_under_the_meetings_quota(
     assert calls["DeleteAttendee"] == 25
     assert "Throttled" not in calls  # the pacer kept under the quota: not one 429
     assert time.monotonic() - started >= 1.4  # 25 deletes at 10/s, after a burst of 1
+
+
+def test_meeting_drift_is_not_offered_to_import_adopt_which_refuses_it(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA D10: the plan said "Resolve with import --adopt", and adopt then said "Nothing to
+    # adopt" (exit 0) while the drift stayed. Attendees are a mapping adopt never edits.
+    monkeypatch.setenv("INCIDENT_MEETING_ID", MEETING)
+    text = "meetings:\n  bridge:\n    meeting_id: ${INCIDENT_MEETING_ID}\n"
+    text += "    attendees:\n      alice@example.com: presenter   # lead\n"
+    files = write_desired({"m.yaml": text})
+    alice = {"audio": "SendReceive", "video": "SendReceive", "content": "SendReceive"}
+    emulator.reset(
+        {"meetings": [meeting([("alice@example.com", alice), ("bob@example.com", MUTED)])]}
+    )
+
+    planned = cli("plan", "--detailed-exitcode")
+    markdown = cli("plan", "--format", "markdown")
+    adopted = cli("import", "--adopt")
+
+    assert planned.exit_code == 2
+    assert planned.lines[-4:] == [
+        "Not in the desired state: 1 attendee in 1 meeting.",
+        "Resolve by declaring them, or with `prune: true` (removes them); `import --adopt` "
+        "does not write meetings' attendees.",
+        "",
+        "No changes, but Chime has 1 member the desired state does not declare.",
+    ]
+    assert "> Resolve by declaring them, or with `prune: true`" in markdown.stdout
+    assert adopted.exit_code == 1
+    assert adopted.err_lines == [
+        "Warning: bob@example.com in bridge: import --adopt does not write attendees "
+        "(audio Receive, video None, content None)",
+        "Error: Nothing was adopted: 1 member not in the desired state cannot be adopted "
+        "(above).",
+    ]
+    assert (files / "m.yaml").read_text() == text
