@@ -1,6 +1,8 @@
 """``import --adopt``: write members that no file declares (drift) into the desired-state
 files that declare their targets, for a pull request. Pure text editing: each file keeps
-its comments, order, style and line endings; only the list gains entries.
+its comments, order, style and line endings; only the list gains entries. A line ends where
+YAML says it does (CRLF, LF or a lone CR, as ``validate`` counts lines), and a line
+written ends as the line before it.
 
 * a flow list (``members: [a, b]``) gains ``, c`` after its last item;
 * a block list (``- a`` lines) gains ``- c`` lines after its last item, at its indent
@@ -27,6 +29,7 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from reconciler.desired.yamlpos import LINE_BREAK, line_at
 from reconciler.errors import ReconcilerError
 
 # an e-mail written plain: it starts with a letter or digit (no YAML indicator) and holds
@@ -36,6 +39,7 @@ _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9.-]+$")
 # and its line breaks beyond "\n" (JSON writes "\n" and the other controls escaped)
 _ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 BUG = "a bug in chime-reconciler: please report it"
+BREAKS = "\r\n\x85\u2028\u2029"  # the characters LINE_BREAK is made of
 
 
 class AdoptError(ReconcilerError):
@@ -86,7 +90,7 @@ def adopt_all(text: str, adoptions: Sequence[Adoption]) -> tuple[str, list[Adopt
         made = [(m, i + len(inserted) if i >= at else i) for m, i in made]
         made.append((a, at + entry))
         text = edited
-    return text, [Adopted(a, text.count("\n", 0, i) + 1) for a, i in made]
+    return text, [Adopted(a, line_at(text, i)) for a, i in made]
 
 
 def adopt(text: str, a: Adoption) -> str:
@@ -124,7 +128,6 @@ def _insertion(
     for node in (section, target):  # the root is anchored nowhere but in itself
         if node is not None and id(node) in shared:
             raise _shared(a, node, _name(target_key), shared[id(node)])
-    nl = "\r\n" if "\r\n" in text else "\n"
     items = ", ".join(yaml_ref(r) for r in a.refs)
     list_pair = _child_pair(target, a.list_key)
     if list_pair is not None:
@@ -143,7 +146,8 @@ def _insertion(
         if dash < 0:
             raise AdoptError(f"{where}: unusual {a.list_key} list; add {_refs(a)} by hand")
         at = _line_end(text, _content_end(text, existing.value[-1]) - 1)
-        lead = nl if at == len(text) and not text.endswith("\n") else ""  # no final newline
+        nl = _newline(text, at)
+        lead = nl if at == len(text) and not text.endswith(tuple(BREAKS)) else ""  # no final one
         block = "".join(f"{' ' * dash}- {yaml_ref(r)}{nl}" for r in a.refs)
         return at, lead + block, len(lead)
     if any(isinstance(k, ScalarNode) and k.value == "<<" for k, _ in target.value):
@@ -160,7 +164,7 @@ def _insertion(
         return at, ", " + entry, 2
     indent = target.value[0][0].start_mark.column
     at = _line_end(text, target_key.end_mark.index)
-    return at, f"{' ' * indent}{a.list_key}: [{items}]{nl}", 0
+    return at, f"{' ' * indent}{a.list_key}: [{items}]{_newline(text, at)}", 0
 
 
 def _shared(a: Adoption, where: Node, what: str, anchor: str) -> AdoptError:
@@ -265,7 +269,7 @@ def _content_end(text: str, node: Node) -> int:
             return max(_content_end(text, last[0]), _content_end(text, last[1]))
         return _content_end(text, last)
     end = node.end_mark.index
-    while end > node.start_mark.index and text[end - 1] in " \t\r\n":
+    while end > node.start_mark.index and text[end - 1] in " \t" + BREAKS:
         end -= 1
     return int(end)
 
@@ -273,12 +277,22 @@ def _content_end(text: str, node: Node) -> int:
 def _dash_column(text: str, first: Node) -> int:
     """The column of the ``-`` before a block list's first item (-1: none on its line)."""
     start = first.start_mark.index
-    line_start = text.rfind("\n", 0, start) + 1
+    line_start = max(text.rfind(c, 0, start) for c in BREAKS) + 1
     dash = text.rfind("-", line_start, start)
     return dash if dash < 0 else dash - line_start
 
 
 def _line_end(text: str, index: int) -> int:
-    """The index just after the end of the line holding ``index`` (its newline)."""
-    newline = text.find("\n", index)
-    return len(text) if newline < 0 else newline + 1
+    """The index just after the end of the line holding ``index`` (its line break)."""
+    found = LINE_BREAK.search(text, index)
+    return len(text) if found is None else found.end()
+
+
+def _newline(text: str, at: int) -> str:
+    """The line break for a line inserted at ``at`` (the start of a line, or the end of
+    the text): the one ending the line before it, so that a file's line endings stay as
+    they are, even mixed; at the end of a text without a final one, the text's first.
+    A break only YAML 1.1 reads as one (NEL, U+2028, U+2029) is not copied: LF then."""
+    before = [m for m in LINE_BREAK.finditer(text, max(0, at - 2), at) if m.end() == at]
+    found = before[-1] if before else LINE_BREAK.search(text)
+    return found.group() if found and found.group() in ("\r\n", "\r", "\n") else "\n"

@@ -88,6 +88,25 @@ def test_adopt_keeps_a_files_crlf_line_endings(ops: Any, cli: Any, workdir: Path
     assert adopted.count(b"\n") == adopted.count(b"\r\n")  # every line still ends CRLF
 
 
+def test_adopt_keeps_a_files_lone_cr_line_endings_and_reports_the_lines_validate_counts(
+    ops: Any, cli: Any, workdir: Path
+) -> None:
+    carol_made_administrator_of_releases(cli)
+    rooms = workdir / "desired-state" / "rooms.yaml"
+    rooms.write_bytes(rooms.read_bytes().replace(b"\n", b"\r"))  # written on an old Mac
+    run = cli("import", "--adopt")
+    assert (run.exit_code, run.stderr) == (0, "")
+    assert run.lines[1:3] == [
+        "  desired-state/rooms.yaml:7: administrators += carol@example.com",
+        "  desired-state/rooms.yaml:8: members += erin@example.com",
+    ]
+    adopted = rooms.read_bytes()
+    assert b"\n" not in adopted  # every line still ends with a lone CR
+    lines = adopted.split(b"\r")  # the lines reported are the lines edited
+    assert b"carol@example.com" in lines[7 - 1] and b"erin@example.com" in lines[8 - 1]
+    assert "not in the desired state" not in cli("plan").stdout
+
+
 def test_adopt_with_a_room_it_cannot_read_says_so_and_adopts_nothing(
     ops: Any, cli: Any, workdir: Path
 ) -> None:

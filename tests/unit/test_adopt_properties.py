@@ -1,13 +1,14 @@
 """import --adopt's editor over generated files: block and flow lists and mappings, item
 comments, comment lines after a list, blank lines, indentless lists, multi-line flow lists
-with a trailing comma, no final newline, CRLF. The edited file parses, declares exactly
-what it did plus the new entries, keeps every comment and line ending, and each line
-reported holds the entries written there, next to the list's last item (the comment
-lines after it stay after it)."""
+with a trailing comma, no final newline, CRLF, lone CR (old Mac), mixed endings. The edited
+file parses, declares exactly what it did plus the new entries, keeps every comment and
+line ending (a new item's ends as the line above), and each line reported holds the entries
+written there, next to the list's last item (the comment lines after it stay after it)."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import yaml
@@ -99,9 +100,23 @@ def adoption_case(draw: st.DrawFn) -> tuple[bytes, list[Adoption]]:
             adoptions.append(Adoption("f.yaml", key_line, "rooms", key, refs))
     if draw(st.booleans()):
         lines.append("# the end")
-    newline = draw(st.sampled_from(["\n", "\r\n"]))
-    text = newline.join(lines) + draw(st.sampled_from(["", newline]))  # a final newline?
+    ends = st.sampled_from(["\n", "\r\n", "\r"])
+    newline = draw(ends)
+    if draw(st.integers(0, 4)) == 0:  # mixed: each line ends its own way
+        text = "".join(line + draw(ends) for line in lines[:-1]) + lines[-1]
+    else:
+        text = newline.join(lines)
+    text += draw(st.sampled_from(["", newline]))  # a final newline?
     return text.encode("utf-8"), adoptions
+
+
+def line_ends(text: str) -> list[str]:
+    """How each line of ``text`` ends, in order (as YAML and validate count lines)."""
+    return re.findall("\r\n|\r|\n", text)
+
+
+def line_end(line: str) -> str:
+    return line[len(line.rstrip("\r\n")) :]
 
 
 def expected_after(before: dict[str, object], adoptions: list[Adoption], text: str) -> object:
@@ -126,16 +141,20 @@ def test_the_edited_file_declares_exactly_the_old_and_new_entries(
     text = edited.decode("utf-8")
     assert yaml.safe_load(edited) == expected_after(before, adoptions, original.decode())
     old = original.decode("utf-8")
-    if "\r\n" in old:  # every line still ends as it did
-        assert edited.count(b"\n") == edited.count(b"\r\n")
-    else:
-        assert b"\r" not in edited
+    # every line still ends as it did, and each line written ends as a line next to it
+    for style in ("\r\n", "\r", "\n"):
+        if style not in line_ends(old):
+            assert style not in line_ends(text), (style, text)
+    assert Counter(line_ends(text)) >= Counter(line_ends(old))
     for comment in re.findall(r"#[^\r\n]*", old):
         assert comment in text
     lines = text.splitlines()
     assert sorted(map(repr, (m.adoption for m in made))) == sorted(map(repr, adoptions))
     for m in made:
         assert yaml_ref(m.adoption.refs[0]) in lines[m.line - 1]
+        if lines[m.line - 1].lstrip().startswith("- "):  # a new item ends as the line above
+            ends = [line_end(x) for x in re.findall("[^\r\n]*(?:\r\n|\r|\n|$)", text)]
+            assert ends[m.line - 1] == ends[m.line - 2], text
         if lines[m.line - 1].lstrip().startswith("- "):  # a block list's new item
             above = lines[m.line - 2].strip()  # its last item, not the comments after it
             assert above and not above.startswith("#"), text

@@ -262,3 +262,55 @@ def test_an_edit_that_would_not_parse_is_refused_as_adopts_bug(
 def test_an_email_that_yaml_would_read_otherwise_is_quoted() -> None:
     result = edit("rooms:\n  ops:\n    members: []\n", (2, "members", ("%x@e.com", "y@e.com")))
     assert result == 'rooms:\n  ops:\n    members: ["%x@e.com", y@e.com]\n'
+
+
+LONE_CR = (
+    "rooms:\r  ops:\r    members:\r      - a@example.com\r      - b@example.com\r"
+    "  web:\r    members: [c@example.com]\r"
+)
+
+
+def test_a_file_with_lone_cr_line_endings_gains_lines_ending_in_cr_at_the_lines_reported() -> None:
+    # written on an old Mac: YAML and validate read "\r" as a line break (8 lines here)
+    made, adopted = adopt_all(
+        LONE_CR,
+        [
+            Adoption("f.yaml", 2, "rooms", "members", ("grace@example.com",)),
+            Adoption("f.yaml", 6, "rooms", "administrators", ("ivan@example.com",)),
+        ],
+    )
+    assert made == (
+        "rooms:\r  ops:\r    members:\r      - a@example.com\r      - b@example.com\r"
+        "      - grace@example.com\r  web:\r    administrators: [ivan@example.com]\r"
+        "    members: [c@example.com]\r"
+    )
+    assert [(a.adoption.list_key, a.line) for a in adopted] == [
+        ("administrators", 8),
+        ("members", 6),
+    ]
+
+
+def test_a_line_written_into_a_file_of_mixed_endings_ends_as_the_line_before_it() -> None:
+    text = "rooms:\r\n  ops:\r    members:\n      - a@example.com\r\n  web:\n    prune: true\r"
+    made, _ = adopt_all(
+        text,
+        [
+            Adoption("f.yaml", 2, "rooms", "members", ("grace@example.com",)),
+            Adoption("f.yaml", 5, "rooms", "members", ("ivan@example.com",)),
+        ],
+    )
+    assert made == (
+        "rooms:\r\n  ops:\r    members:\n      - a@example.com\r\n      - grace@example.com\r\n"
+        "  web:\n    members: [ivan@example.com]\n    prune: true\r"
+    )
+
+
+def test_a_lone_cr_file_without_a_final_line_break_gains_one_before_its_new_line() -> None:
+    made, adopted = adopt_all(
+        "rooms:\r  ops:\r    members:\r      - a@example.com",
+        [Adoption("f.yaml", 2, "rooms", "members", ("grace@example.com",))],
+    )
+    assert (
+        made == "rooms:\r  ops:\r    members:\r      - a@example.com\r      - grace@example.com\r"
+    )
+    assert adopted[0].line == 5

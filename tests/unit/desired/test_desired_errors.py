@@ -199,6 +199,24 @@ def test_each_mistake_is_reported_with_file_and_line(in_fixtures: Path, fixture:
     assert problems_of(Path(fixture)) == EXPECTED[fixture]
 
 
+@pytest.mark.parametrize("newline", ["\r", "\r\n"], ids=["lone-cr", "crlf"])
+@pytest.mark.parametrize("fixture", sorted(EXPECTED))
+def test_each_mistake_is_reported_at_the_same_line_whatever_the_line_endings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture: str, newline: str
+) -> None:
+    """The fixture with every "\n" of its files made ``newline`` (an old Mac's lone CR,
+    Windows' CRLF): the same problems at the same lines, as a text editor shows them."""
+    for source in (FIXTURES / fixture).rglob("*"):
+        copy = tmp_path / fixture / source.relative_to(FIXTURES / fixture)
+        if source.is_dir():
+            copy.mkdir(parents=True, exist_ok=True)
+            continue
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(source.read_bytes().replace(b"\n", newline.encode()))
+    monkeypatch.chdir(tmp_path)
+    assert problems_of(Path(fixture)) == EXPECTED[fixture]
+
+
 def test_every_failure_fixture_has_an_expectation() -> None:
     on_disk = {p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name != "valid-minimal"}
     assert on_disk == set(EXPECTED)
