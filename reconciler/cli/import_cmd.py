@@ -57,7 +57,8 @@ from reconciler.runner import on_interrupt
     "rooms",
     multiple=True,
     metavar="NAME",
-    help="Only this room, by name or id (repeatable). Default: every room.",
+    help="Only this room, by name or id (repeatable; no channels then). Default: every "
+    "room, and the channels.",
 )
 @click.option(
     "--out",
@@ -131,7 +132,8 @@ def import_(
     Channels (Chime SDK messaging) are imported too when the settings.yaml that governs
     the files (DIR's, or the --desired directory's for stdout) names `app_instances`: one
     file per app instance, DIR/channels/LABEL.yaml, channels it declares elsewhere left out;
-    with no account known, only channels are imported.
+    with no account known, only channels are imported. With --room, only the rooms named
+    are imported: no channel is read or written.
 
     API calls: ListAccounts (pages of 200) only without --account or settings.yaml;
     ListRooms once per account (pages of 99); ListRoomMemberships per room (pages of 99).
@@ -147,8 +149,9 @@ def import_(
             )
         adopt(app, rooms)
         return
-    # Channels, when the governing settings.yaml names app instances (import_channels.py).
-    governing = import_channels.governing(app, out)
+    # Channels, when the governing settings.yaml names app instances (import_channels.py)
+    # and no --room asks for rooms only.
+    governing = import_channels.governing(app, out) if not rooms else None
     channels = None
     if governing is not None and governing.app_instances:
         found = import_channels.read(app, governing)

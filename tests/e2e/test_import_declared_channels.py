@@ -5,6 +5,7 @@ for rooms). The real CLI against the emulator seeded with reconciler/demo/seed.y
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,28 @@ def test_import_into_a_directory_declaring_the_channel_writes_no_channel_file(
 
 
 def test_import_preview_prints_no_empty_channels_document(demo: Path, cli: Any) -> None:
-    run = cli("import", "--room", "watercooler")
+    run = cli("import")
     assert run.exit_code == 0, run.stderr
-    assert "channels" not in run.stdout
+    assert "channels:" not in run.stdout
     assert run.stdout.startswith("# Imported from Chime") and "watercooler" in run.stdout
     assert run.err_lines[-1] == LEFT
+
+
+def test_import_of_a_room_by_name_imports_that_room_only_and_reads_no_channel(
+    demo: Path, cli: Any, calls: Callable[[], dict[str, int]]
+) -> None:
+    """--room is "only this room" (--help): no channel is read, named or written, though
+    settings.yaml names an app instance (it read and named them all before)."""
+    run = cli("import", "--room", "watercooler")
+    assert run.exit_code == 0, run.stderr
+    assert "channel" not in run.stdout + run.stderr
+    assert run.stdout.startswith("# Imported from Chime") and "watercooler" in run.stdout
+    written = cli("import", "--room", "watercooler", "--out", "imported")
+    assert written.exit_code == 0, written.stderr
+    assert "channel" not in written.stdout + written.stderr
+    assert sorted(p.name for p in Path("imported").iterdir()) == ["rooms", "settings.yaml"]
+    made = calls()
+    assert not any("Channel" in op or "AppInstance" in op for op in made), made
+    everything = cli("import")  # without --room: the channels too
+    assert everything.err_lines[-1] == LEFT
+    assert calls()["ListChannels"] == 1
