@@ -67,6 +67,13 @@ from reconciler.safety import elevated_after
 
 NOT_FOUND_CODES = frozenset({"NotFound", "NotFoundException"})
 CONFLICT_ROUNDS = 3  # reads and writes to settle a member others change at the same time
+# a create answered Conflict this many times with the member absent right after each: the
+# conflict is about something else (CreateChannelModerator's ConflictException may be)
+ABSENT_CONFLICTS = 2
+ABSENT_NOTE = (
+    "refused as a conflict twice, and not there when read after either: "
+    "the conflict is not its being there already"
+)
 
 
 class NoProviderError(KeyError):
@@ -254,7 +261,7 @@ class _TargetRun:
     def _create(self, items: Sequence[tuple[int, Change]]) -> None:
         """Batch-create ``items`` with their ``role_after``; retry transient item errors."""
         pending = list(items)
-        conflicts: list[tuple[int, Change]] = []
+        conflicts: list[tuple[int, Change, str]] = []  # and the answer's message
         attempt = 0
         while pending:
             attempt += 1
@@ -274,7 +281,7 @@ class _TargetRun:
                     elif err.code in TRANSIENT_CODES:
                         again.append((i, c, err.code, err.message))
                     elif err.code == CONFLICT:
-                        conflicts.append((i, c))
+                        conflicts.append((i, c, err.message))
                     else:
                         self._done(i, c, err.code, err.message)
             # the same budgets as whole calls (throttled items get three times as many
@@ -286,8 +293,8 @@ class _TargetRun:
             if retry:
                 self._log_item_retry(retry, attempt)
             pending = [(i, c) for i, c, _, _ in retry]
-        for i, c in conflicts:
-            self._conflict(i, c)
+        for i, c, message in conflicts:
+            self._conflict(i, c, message)
 
     def _batches(self, items: Sequence[tuple[int, Change]]) -> list[list[tuple[int, Change]]]:
         """``items`` in create calls: grouped by ``Kind.batch_key`` of their role (in order
@@ -312,10 +319,12 @@ class _TargetRun:
             log_retry("batch create", context, code, same[0][3], attempt, limit, delay, which)
         self.retry.sleep(delay)
 
-    def _conflict(self, i: int, c: Change) -> None:
+    def _conflict(self, i: int, c: Change, message: str) -> None:
         """The create met a member already there (another apply, at the same time?): read
         its role; the same role is done (``already present``, no write); another role is
         set (in place, or by re-creation); gone again meanwhile, it is created again.
+        Absent after a second ``Conflict`` too, the conflict is not its being there: it
+        fails with the service's ``message`` and says so (``ABSENT_CONFLICTS``).
 
         Up to ``CONFLICT_ROUNDS`` creates met by ``Conflict``; a create answered with a
         transient code is retried as any batch item is: after the policy's backoff
@@ -323,13 +332,20 @@ class _TargetRun:
         want = _role_after(c)
         already = True  # until this apply writes the role itself
         role: RoleValue | None = None
-        rounds = transient = 0
+        rounds = transient = absent = 0
+        conflicted = True  # the role read next follows a Conflict
         try:
             while rounds < CONFLICT_ROUNDS:
                 role = self.p.member_role(self.tp.key, self.tp.target_id, c.member_id)
                 if role == want:
                     self._done(i, c, already=already)
                     return
+                if role is None and conflicted:
+                    absent += 1
+                    if absent == ABSENT_CONFLICTS:
+                        self._done(i, c, CONFLICT, f"{message} ({ABSENT_NOTE})")
+                        return
+                conflicted = False
                 already = False  # from here on, this apply writes the role
                 if role is not None and self.kind.updates_in_place(c.member_kind):
                     self.p.update_role(self.tp.key, self.tp.target_id, c.member_id, want)
@@ -355,6 +371,7 @@ class _TargetRun:
                     self._done(i, c, err.code, err.message)
                     return
                 rounds += 1
+                conflicted, message = True, err.message
         except AwsError as exc:
             self._done(i, c, exc.code, exc.message)
             return

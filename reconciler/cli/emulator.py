@@ -68,6 +68,14 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     help="Share of calls answered 503 ServiceUnavailableException or 500 ServiceFailureException.",
 )
 @click.option(
+    "--conflict-rate",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Share of calls answered 409 ConflictException (a conflict in the resource's "
+    "state, as AWS documents it); with --fault-operation, e.g. CreateChannelModerator.",
+)
+@click.option(
     "--item-error-rate",
     default=0.0,
     show_default=True,
@@ -92,7 +100,8 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "fault_operations",
     multiple=True,
     metavar="OPERATION",
-    help="Apply --throttle-rate, --error-rate and --item-error-rate to this operation only "
+    help="Apply --throttle-rate, --error-rate, --conflict-rate and --item-error-rate to this "
+    "operation only "
     "(repeatable; e.g. CreateChannelModerator).  [default: every operation]",
 )
 @click.option(
@@ -112,6 +121,7 @@ def emulator(
     latency_ms: int,
     throttle_rate: float,
     error_rate: float,
+    conflict_rate: float,
     item_error_rate: float,
     tps: float | None,
     quotas: bool,
@@ -142,9 +152,9 @@ def emulator(
     Admin API (JSON): GET /_emulator/calls (calls per operation, "Throttled": 429s),
     GET /_emulator/calls/bearers (messaging calls per bearer and resource),
     POST /_emulator/calls/reset, GET /_emulator/state, POST /_emulator/reset [seed],
-    GET|POST /_emulator/faults {latency_ms, throttle_rate, error_rate, item_error_rate,
-    tps, seed, quotas, operations}, POST /_emulator/meetings/ID/end (the meeting ends),
-    GET /_emulator/meetings/join-tokens (every JoinToken issued).
+    GET|POST /_emulator/faults {latency_ms, throttle_rate, error_rate, conflict_rate,
+    item_error_rate, tps, seed, quotas, operations}, POST /_emulator/meetings/ID/end
+    (the meeting ends), GET /_emulator/meetings/join-tokens (every JoinToken issued).
 
     With -v, one line per request on stderr: operation, HTTP status, latency, method
     and path (`ListRoomMemberships 200 1.2 ms GET /accounts/ACCOUNT/rooms/ROOM/memberships`).
@@ -156,6 +166,7 @@ def emulator(
         latency_ms=latency_ms,
         throttle_rate=throttle_rate,
         error_rate=error_rate,
+        conflict_rate=conflict_rate,
         item_error_rate=item_error_rate,
         tps=tps,
         seed=fault_seed,

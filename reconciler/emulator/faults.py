@@ -9,6 +9,9 @@ interleave calls to different operations. Knobs (``FaultConfig``):
   (ThrottlingException for meetings);
 - ``error_rate``: share of calls answered 5xx: half ServiceUnavailableException (503),
   half ServiceFailureException (500);
+- ``conflict_rate``: share of calls answered 409 ConflictException ("conflict in the
+  current state of the resource", as AWS documents it: a conflict other than the emulator's
+  own, such as a moderator already there); give ``operations`` with it;
 - ``item_error_rate``: share of batch-create items (BatchCreateRoomMembership,
   BatchCreateAttendee) that fail with ErrorCode ``Throttled`` (``Throttling`` for
   attendees) and are not applied, while the call itself succeeds;
@@ -16,8 +19,9 @@ interleave calls to different operations. Knobs (``FaultConfig``):
   least one request); calls beyond it are answered 429. 0 or null: no quota;
 - ``quotas``: enforce AWS's documented rate quotas, as each route declares them
   (``quotas.py``; meetings: 10 requests/s per operation);
-- ``operations``: the operations ``throttle_rate``, ``error_rate`` and ``item_error_rate``
-  apply to (``["CreateChannelModerator"]``: only that call fails); empty, every operation;
+- ``operations``: the operations ``throttle_rate``, ``error_rate``, ``conflict_rate`` and
+  ``item_error_rate`` apply to (``["CreateChannelModerator"]``: only that call fails);
+  empty, every operation;
 - ``seed``: the seed of the decisions above.
 """
 
@@ -34,13 +38,14 @@ from typing import Any
 
 from reconciler.emulator.errors import (
     ChimeError,
+    ConflictError,
     FaultConfigError,
     ServiceFailureError,
     ServiceUnavailableError,
     ThrottledClientError,
 )
 
-RATES = ("throttle_rate", "error_rate", "item_error_rate")
+RATES = ("throttle_rate", "error_rate", "item_error_rate", "conflict_rate")
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class FaultConfig:
     seed: int = 0
     quotas: bool = False
     operations: tuple[str, ...] = ()  # the random faults' operations; empty: all
+    conflict_rate: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "operations", _operations(self.operations))
@@ -201,6 +207,8 @@ class FaultInjector:
                 error = ServiceUnavailableError("The service is unavailable (injected fault).")
             else:
                 error = ServiceFailureError("The service failed (injected fault).")
+        elif drawn("conflict", config.conflict_rate):
+            error = ConflictError(CONFLICT_MESSAGE)
         items = config.item_error_rate if random else 0.0
         return Decision(operation, nth, config.seed, config.latency_ms / 1000.0, error, items)
 
@@ -220,6 +228,13 @@ class FaultInjector:
             self._tokens -= 1.0
             return True
         return False
+
+
+# ConflictException's documentation in the botocore models, as the fault's message
+CONFLICT_MESSAGE = (
+    "The request could not be processed because of conflict in the current state of the "
+    "resource (injected fault)."
+)
 
 
 def _draw(seed: int, operation: str, nth: int, salt: str) -> float:

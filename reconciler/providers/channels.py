@@ -335,8 +335,10 @@ class ModeratorsProvider(_ChannelsBase):
         ``ConflictException`` (AWS lists it for this call without saying when; the
         emulator answers it for a moderator already there) is this member's conflict, as
         a batch's ``Conflict`` item: the applier reads the moderators and settles it
-        (``already present``) instead of failing. A success for one already there (the
-        other answer AWS may give) is a plain success."""
+        (``already present``) instead of failing; when the member is not a moderator
+        after it, twice, the applier reports AWS's message as a conflict about something
+        else. A success for one already there (the other answer AWS may give) is a plain
+        success."""
         if len(items) != 1:
             raise ValueError(f"CreateChannelModerator takes one member, not {len(items)}")
         member_id, _ = items[0]

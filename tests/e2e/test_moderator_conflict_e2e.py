@@ -74,3 +74,59 @@ def test_the_emulator_answers_conflict_for_a_moderator_already_there(
         raised.value.response["Error"]["Message"]
         == f"{arn} is already a moderator of channel {CHANNEL}."
     )
+
+
+def test_conflict_rate_answers_409_conflict_exception_to_the_operations_named(
+    emulator: EmulatorServer, boto3_session: Any
+) -> None:
+    """What AWS documents ConflictException as ("conflict in the current state of the
+    resource"), through the real boto3 client: only the calls named, nothing changed."""
+    emulator.reset(CHAT_SEED)
+    emulator.set_faults(conflict_rate=1.0, operations=["CreateChannelModerator"])
+    messaging = boto3_session.client("chime-sdk-messaging", endpoint_url=emulator.url)
+    arn = f"{INSTANCE}/user/u2"
+    with pytest.raises(messaging.exceptions.ConflictException) as raised:
+        messaging.create_channel_moderator(
+            ChannelArn=CHANNEL, ChannelModeratorArn=arn, ChimeBearer=BEARER
+        )
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+    assert raised.value.response["Error"]["Message"] == (
+        "The request could not be processed because of conflict in the current state of the "
+        "resource (injected fault)."
+    )
+    assert arn not in emulator.messaging.channel_moderators(CHANNEL)
+    listed = messaging.list_channel_moderators(ChannelArn=CHANNEL, ChimeBearer=BEARER)
+    assert listed["ResponseMetadata"]["HTTPStatusCode"] == 200  # other operations answer
+
+
+def test_a_conflict_for_another_reason_is_reported_as_the_services_answer(
+    emulator: EmulatorServer,
+    write_desired: Callable[..., Any],
+    cli: Any,
+    calls: Callable[[], dict[str, int]],
+) -> None:
+    """CreateChannelModerator answered ConflictException while the member is no moderator
+    (a conflict in the channel's state, not "already a moderator"): after the second such
+    answer, each with the member absent when the moderators are read, the change fails
+    with AWS's own message and says the conflict is not the member being there; it said
+    'changed by someone else meanwhile (no role, ...)' after three."""
+    emulator.reset(CHAT_SEED)
+    write_desired({"settings.yaml": CHAT_SETTINGS, "chat.yaml": CHAT})
+    emulator.set_faults(conflict_rate=1.0, operations=["CreateChannelModerator"])
+    emulator.reset_calls()
+    run = cli("apply", "--auto-approve")
+    assert run.exit_code == 1
+    why = (
+        "Conflict: The request could not be processed because of conflict in the current "
+        "state of the resource (injected fault). (refused as a conflict twice, and not there "
+        "when read after either: the conflict is not its being there already)"
+    )
+    failed = [line for line in run.lines if line.startswith("  ! ")]
+    assert failed == [
+        f"  ! user:u2 in ops: {why}",
+        f"  ! user:u3 in ops: {why}",
+    ], run.stdout
+    assert "meanwhile" not in run.stdout + run.stderr
+    counted = calls()
+    assert counted["CreateChannelModerator"] == 2 * 2  # two creates each, not three
+    assert emulator.messaging.channel_moderators(CHANNEL) == []  # nothing changed

@@ -22,6 +22,7 @@ NO_FAULTS = {
     "seed": 0,
     "quotas": False,
     "operations": [],
+    "conflict_rate": 0.0,
 }
 
 

@@ -148,6 +148,7 @@ def test_fault_settings_from_flags_read_back_as_from_the_admin_api() -> None:
     process = start(
         "--port", "0", "--latency-ms", "5", "--tps", "20", "--fault-seed", "3", "--quotas",
         "--fault-operation", "ListRooms", "--fault-operation", "GetRoom",
+        "--conflict-rate", "0.5",
     )  # fmt: skip
     try:
         found = FIRST_LINE.match(first_line(process))
@@ -167,6 +168,7 @@ def test_fault_settings_from_flags_read_back_as_from_the_admin_api() -> None:
             "seed": 3,
             "quotas": True,
             "operations": ["ListRooms", "GetRoom"],
+            "conflict_rate": 0.5,
         },
     )
     assert isinstance(body["latency_ms"], float)

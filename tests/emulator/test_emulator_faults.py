@@ -161,13 +161,14 @@ def test_admin_api_is_never_faulted_or_counted(seeded: EmulatorServer, chime: An
     [
         ({"throttle_rate": 1.5}, "throttle_rate must be between 0 and 1, got 1.5"),
         ({"error_rate": -0.1}, "error_rate must be between 0 and 1, got -0.1"),
+        ({"conflict_rate": 2}, "conflict_rate must be between 0 and 1, got 2.0"),
         ({"latency_ms": "slow"}, "latency_ms must be a number, got 'slow'"),
         ({"tps": -1}, "tps must be positive (0 or null: no quota), got -1.0"),
         ({"seed": 1.5}, "seed must be an integer, got 1.5"),
         (
             {"jitter": 1},
-            "unknown fault setting 'jitter' (expected any of: error_rate, item_error_rate, "
-            "latency_ms, operations, quotas, seed, throttle_rate, tps)",
+            "unknown fault setting 'jitter' (expected any of: conflict_rate, error_rate, "
+            "item_error_rate, latency_ms, operations, quotas, seed, throttle_rate, tps)",
         ),
         (
             {"operations": "ListRooms"},
@@ -198,6 +199,7 @@ def test_fault_numbers_are_floats_however_given() -> None:
         "seed": 0,
         "quotas": False,
         "operations": [],
+        "conflict_rate": 0.0,
     }
     assert all(isinstance(config.to_dict()[k], float) for k in ("latency_ms", "tps"))
     with pytest.raises(FaultConfigError) as info:

@@ -90,6 +90,32 @@ def test_a_member_deleted_again_during_a_conflict_is_created_again() -> None:
     assert ops(fake) == ["create", "list", "create"]
 
 
+def test_a_conflict_while_the_member_stays_absent_fails_with_the_services_message() -> None:
+    # each create answered Conflict, yet the member is not there when read after it: the
+    # conflict is about something else; two creates and two reads, then the answer itself
+    fake = FakeRooms({"ops": {}})
+    fake.item_errors["bob@x.io"] = ["Conflict"] * 5
+    result = run(fake, create("bob@x.io"))
+    assert [(r.error_code, r.error_message) for r in result.failed] == [
+        (
+            "Conflict",
+            "item says Conflict (refused as a conflict twice, and not there when read after "
+            "either: the conflict is not its being there already)",
+        )
+    ]
+    assert ops(fake) == ["create", "list", "create", "list"]
+    assert fake.rooms["ops"] == {}
+
+
+def test_a_read_after_a_throttled_create_does_not_count_as_absent_after_a_conflict() -> None:
+    # one Conflict, then throttled creates: the reads after those follow no conflict
+    fake = FakeRooms({"ops": {}})
+    fake.item_errors["bob@x.io"] = ["Conflict", "Throttled", "Throttled"]
+    result = run(fake, create("bob@x.io"))
+    assert result.ok and fake.rooms["ops"] == {"bob@x.io": M}
+    assert ops(fake) == ["create", "list", "create", "list", "create", "list", "create"]
+
+
 def test_one_plan_applied_twice_reports_each_change_done_exactly_once() -> None:
     """The extreme interleaving of two applies of one plan (one entirely before the
     other): every create is added by one and already present for the other; every
