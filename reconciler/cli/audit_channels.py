@@ -8,10 +8,17 @@ to one bearer by the same ``Spread`` that gives plan's channels to bearers, and 
 listings are made at once, alternating between bearers (``--parallelism`` at a time): with
 two bearers or more, a user's two listings are made by two bearers, each at its own
 10 requests/s, both paced together under the user's own quota (``messaging.user-list``,
-15/s). Audit makes no call on a channel, so no channel quota is shared."""
+15/s). Audit makes no call on a channel, so no channel quota is shared.
+
+A user (an e-mail, or user:ID) may be no AppInstanceUser of an app instance: a room member
+often is not. So the first page of its memberships is asked for first, on its own; refused,
+the user is in no channel there and its moderated channels are not asked for (one refused
+call, not two); answered, the rest of both listings go at once as above. A bot is listed by
+ListAppInstanceBots, so both of its listings go at once from the start."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from reconciler.channel_audit import ChannelRow, LiveChannelRole, channel_rows
@@ -64,12 +71,39 @@ def live_roles(
         spread = found.spread(instance)
         spread.assign((listing.unit, 1) for listing in mine)  # sizes unknown: one each
         listings += spread.interleave(mine, lambda listing: listing.unit)
-    found_roles = pmap(lambda listing: _roles(found, ref, listing), listings, found.parallelism)
+    # a user first answers (or is refused) its memberships' first page, alone
+    first = [x for x in listings if x.operation == MEMBERSHIPS and ref.kind is MemberKind.USER]
+    firsts = pmap(lambda x: _begin(found, ref, x), first, found.parallelism)
+    begun = dict(zip(first, firsts, strict=True))
+    no_user = {(x.instance, x.subject) for x, pages in begun.items() if pages is None}
+    rest = [x for x in listings if (x.instance, x.subject) not in no_user]
+    found_roles = pmap(lambda x: _roles(found, ref, x, begun.get(x)), rest, found.parallelism)
     return [role for roles in found_roles for role in roles]
 
 
-def _roles(found: ChannelDirectory, ref: MemberRef, listing: Listing) -> list[LiveChannelRole]:
-    """One listing, as the bearer ``Spread`` gave it to."""
+class _Begun(NamedTuple):
+    """A memberships listing whose first page was answered: that page, and the others."""
+
+    first: list[dict[str, Any]]
+    others: Iterator[list[dict[str, Any]]]
+
+
+def _begin(found: ChannelDirectory, ref: MemberRef, listing: Listing) -> _Begun | None:
+    """The first page of a memberships listing; None: ``ref`` is no user there."""
+    bearer = found.spread(listing.instance).bearer(listing.unit)
+    pages = found.api.memberships_for_user(listing.subject, bearer)
+    try:
+        return _Begun(next(pages, []), pages)
+    except AwsError as exc:
+        _raise_unless_no_user(exc, ref)
+        return None
+
+
+def _roles(
+    found: ChannelDirectory, ref: MemberRef, listing: Listing, begun: _Begun | None
+) -> list[LiveChannelRole]:
+    """One listing, as the bearer ``Spread`` gave it to (a memberships listing ``begun``
+    goes on from its second page)."""
     instance, subject, operation = listing
     bearer = found.spread(instance).bearer(listing.unit)
     try:
@@ -78,16 +112,24 @@ def _roles(found: ChannelDirectory, ref: MemberRef, listing: Listing) -> list[Li
                 _role(instance, c.get("ChannelSummary", {}), MODERATOR)
                 for c in found.api.moderated_by_user(subject, bearer)
             ]
+        if begun is None:
+            begun = _begin(found, ref, listing)
+            if begun is None:
+                return []
+        pages = [begun.first, *begun.others]
         return [
-            _role(instance, m.get("ChannelSummary", {}), _type(m))
-            for m in found.api.memberships_for_user(subject, bearer)
+            _role(instance, m.get("ChannelSummary", {}), _type(m)) for page in pages for m in page
         ]
     except AwsError as exc:
-        # an e-mail (a room member, say) that is no AppInstanceUser of this app instance
-        # is in none of its channels; user:ID names one, so it stays an error
-        if exc.code not in NOT_A_USER or not _is_email(ref):
-            raise
+        _raise_unless_no_user(exc, ref)
         return []
+
+
+def _raise_unless_no_user(exc: AwsError, ref: MemberRef) -> None:
+    """An e-mail (a room member, say) that is no AppInstanceUser of this app instance is in
+    none of its channels; user:ID names one, so it stays an error, as every other does."""
+    if exc.code not in NOT_A_USER or not _is_email(ref):
+        raise exc
 
 
 def _type(membership: dict[str, Any]) -> str:

@@ -208,14 +208,14 @@ class MessagingApi(PacedApi):
         value = found.get("ChannelMembership", {}).get("Type")
         return None if value is None else str(value)
 
-    def memberships_for_user(self, user: str, bearer: str) -> list[dict[str, Any]]:
-        """ListChannelMembershipsForAppInstanceUser, every page."""
-        return list(
-            self._pages(
-                "ListChannelMembershipsForAppInstanceUser", "ChannelMemberships", bearer,
-                (USER, user), f"user {user}", AppInstanceUserArn=user,
-            )
-        )  # fmt: skip
+    def memberships_for_user(self, user: str, bearer: str) -> Iterator[list[dict[str, Any]]]:
+        """ListChannelMembershipsForAppInstanceUser, page by page (stop iterating to stop
+        calling)."""
+        for items, _ in self._page_by_page(
+            "ListChannelMembershipsForAppInstanceUser", "ChannelMemberships", bearer,
+            (USER, user), f"user {user}", AppInstanceUserArn=user,
+        ):  # fmt: skip
+            yield items
 
     def moderated_by_user(self, user: str, bearer: str) -> list[dict[str, Any]]:
         """ListChannelsModeratedByAppInstanceUser, every page."""

@@ -42,6 +42,19 @@ def test_a_room_member_who_is_no_app_instance_user_is_audited_in_rooms_and_no_ch
         in lines
     )
     assert lines[-2:] == ["heidi@example.com in Chime SDK messaging channels:", "No channels."]
+    # one refused listing: her moderated channels are not asked for once the first page of
+    # her memberships is refused (they were, at the same time: two refused calls)
+    counted = emulator.calls()
+    assert counted["ListChannelMembershipsForAppInstanceUser"] == 1
+    assert "ListChannelsModeratedByAppInstanceUser" not in counted
+
+
+def test_an_app_instance_user_has_both_listings_made_once_each(emulator: EmulatorServer) -> None:
+    bearer = audit(emulator, "user:reconciler")
+    assert bearer.exit_code == 0, bearer.stderr
+    counted = emulator.calls()
+    assert counted["ListChannelMembershipsForAppInstanceUser"] == 1
+    assert counted["ListChannelsModeratedByAppInstanceUser"] == 1
 
 
 def test_an_unknown_e_mail_is_still_an_unknown_member(emulator: EmulatorServer) -> None:
