@@ -102,11 +102,14 @@ def adoption_case(draw: st.DrawFn) -> tuple[bytes, list[Adoption]]:
         lines.append("# the end")
     ends = st.sampled_from(["\n", "\r\n", "\r"])
     newline = draw(ends)
-    if draw(st.integers(0, 4)) == 0:  # mixed: each line ends its own way
-        text = "".join(line + draw(ends) for line in lines[:-1]) + lines[-1]
-    else:
-        text = newline.join(lines)
-    text += draw(st.sampled_from(["", newline]))  # a final newline?
+    mixed = draw(st.integers(0, 4)) == 0  # each line ends its own way
+    final = draw(st.booleans())  # a final newline?
+    text = ""
+    for n, line in enumerate(lines):
+        end = draw(ends) if mixed else newline
+        if text.endswith("\r") and not line and end.startswith("\n"):
+            end = "\r"  # a blank line's "\n" after a "\r" would make one CRLF of the two
+        text += line + (end if n < len(lines) - 1 or final else "")
     return text.encode("utf-8"), adoptions
 
 
