@@ -138,8 +138,8 @@ def import_(
     API calls: ListAccounts (pages of 200) only without --account or settings.yaml;
     ListRooms once per account (pages of 99); ListRoomMemberships per room (pages of 99).
     Channels: ListChannels per app instance, then per channel DescribeChannel, two
-    ListChannelMemberships scans (DEFAULT, HIDDEN), ListChannelBans and
-    ListChannelModerators (pages of 50).
+    ListChannelMemberships scans (DEFAULT, HIDDEN) and ListChannelModerators (pages of
+    50); no ListChannelBans (an import declares no one), and none of these with --room.
     """
     if adopt_drift:
         if accounts or out is not None or force or prune:
