@@ -6,10 +6,20 @@ clients pointed at it.
 - ``chime``: a boto3 ``chime`` client for it, with no retries, so tests see raw faults.
 - ``chime_client``: a factory ``chime_client(endpoint_url=None, **config)`` for more
   clients (other retry settings, ``parameter_validation=False``, another server).
+
+The suite runs as it would in the foreground, where a Ctrl-C is a ``KeyboardInterrupt``:
+a shell without job control starts a background job (``nohup make test &`` in a script)
+with SIGINT ignored, and an ignored signal stays ignored in every child started (a Python
+child then never installs its Ctrl-C handler), so the tests that press Ctrl-C in the
+commands they start would see nothing happen. ``pytest_configure`` gives SIGINT back to
+Python's handler in each test process (the controller and each worker of ``-n``); the
+children then start with it at its default, as from a terminal.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -27,6 +37,15 @@ ChimeClientFactory = Callable[..., Any]
 # choose its examples.
 settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("suite")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """SIGINT ignored (a background job's): Python's handler again, so that the children
+    the tests start get SIGINT at its default (a handler is reset to it by exec; an
+    ignored signal is not)."""
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    if ignored and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
