@@ -106,9 +106,9 @@ def apply(
 
     With PLAN_FILE (from `plan --out`): applies exactly that plan without asking, after
     checking that neither the desired-state files nor the live memberships of the
-    targets it changes have moved on since it was made (a stale plan is refused). The plan file
-    names the --desired directory, --endpoint-url and --region it was made with; apply
-    uses them unless given.
+    targets it changes have moved on since it was made (a stale plan is refused); a plan
+    with errors is refused before any call. The plan file names the --desired directory,
+    --endpoint-url and --region it was made with; apply uses them unless given.
 
     After applying, the changed targets are read again and compared with the plan. Every
     change's outcome (ok, already so, failed with its AWS code and message, skipped) is

@@ -34,6 +34,21 @@ class StalePlanError(ReconcilerError):
         return f"Saved plan is stale: {'; '.join(self.reasons)}; run plan again."
 
 
+class SavedPlanErrorsError(ReconcilerError):
+    """A saved plan with errors (``plan --out`` said apply would refuse it): never applied,
+    as plain ``apply`` never applies a plan with errors, whatever its targets change."""
+
+    def __init__(self, errors: Sequence[str]) -> None:
+        self.errors = list(errors)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        n = len(self.errors)
+        lines = [f"Nothing was applied: the saved plan has {n} error{'s' if n > 1 else ''}:"]
+        lines += [f"  {e}" for e in self.errors]
+        return "\n".join([*lines, f"Fix {'them' if n > 1 else 'it'}, then run plan again."])
+
+
 class EditedPlanError(ReconcilerError):
     """A saved plan that says what the desired state and the live state do not."""
 
@@ -98,8 +113,11 @@ def load_fresh(session: Session, plan_file: Path) -> Plan:
     """The plan to apply for a saved plan: made again now from the desired state and the
     live state (protected members and safety rules included), for the targets the saved
     plan changes, and refused unless it is exactly the saved plan (``plancheck``): the
-    desired-state digest, and per target its id, live fingerprint and changes."""
+    desired-state digest, and per target its id, live fingerprint and changes. A saved
+    plan with errors is refused before any call."""
     saved = load_plan(plan_file)
+    if saved.errors:  # before any call: its other targets' changes are not applied either
+        raise SavedPlanErrorsError(saved.errors)
     if saved.desired_digest != session.desired.digest:
         raise StalePlanError(["the desired-state files changed since the plan was made"])
     changed = [t for t in saved.targets if t.changes]
