@@ -74,12 +74,12 @@ class _Corrupt(Exception):
         super().__init__(f"{where}: {message}" if where else message)
 
 
-ORIGIN_KEYS = ("desired", "endpoint_url", "region")
+ORIGIN_KEYS = ("desired", "endpoint_url", "region", "now")
 
 
 def save_plan(plan: Plan, path: Path | str, origin: Mapping[str, str | None] | None = None) -> Path:
     """Write ``plan`` to ``path`` (atomically: a reader never sees half a file), with
-    ``origin``: the desired-state directory, endpoint and region it was made with."""
+    ``origin``: the desired-state directory, endpoint, region and --now it was made with."""
     path = Path(path)
     data = plan_to_data(plan)
     if origin is not None:

@@ -108,7 +108,7 @@ def apply(
     checking that neither the desired-state files nor the live memberships of the
     targets it changes have moved on since it was made (a stale plan is refused); a plan
     with errors is refused before any call. The plan file names the --desired directory,
-    --endpoint-url and --region it was made with; apply uses them unless given.
+    --endpoint-url, --region and --now it was made with; apply uses them unless given.
 
     After applying, the changed targets are read again and compared with the plan. Every
     change's outcome (ok, already so, failed with its AWS code and message, skipped) is
@@ -154,17 +154,21 @@ def apply(
         output = WatchOutput(fmt == "json", result_file)
         flags = (auto_approve, allow_unsafe, quiet)
         ctx.exit(_watch(app, targets, interval, until, flags, shard, output))
+    made_at: datetime | None = None  # the --now a saved plan was made with
     if plan_file is not None:
         if targets or shard:
             option = "--target" if targets else "--shard"
             raise UsageError(f"{option} cannot be combined with a saved plan: plan again")
-        use_origin(app, plan_file)
+        made_at = use_origin(app, plan_file)
     try:  # a Ctrl-C before the first change: nothing applied, exit 130
         # a saved plan is read by its ids (``load_fresh``): nothing to read ahead
         session = Session.open(app, shard, read_ahead=None if plan_file else targets)
         with interrupt.graceful(notify):  # Ctrl-C while planning: nothing applied, exit 130
             try:
-                plan = load_fresh(session, plan_file) if plan_file else session.plan(targets)
+                if plan_file is not None:
+                    plan = load_fresh(session, plan_file, made_at)
+                else:
+                    plan = session.plan(targets)
             except ReconcilerError:
                 if not interrupt.requested():
                     raise

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from reconciler import interrupt
 from reconciler.errors import UsageError
-from reconciler.governance.grant import parse_moment
+from reconciler.governance.grant import moment_text, parse_moment
 from reconciler.logs import configure as configure_logging
 from reconciler.pacing import Pacer, parse_rate_option, resolve_rates
 from reconciler.providers.aws import make_client, make_session
@@ -60,6 +60,8 @@ class AppContext:
             "desired": str(self.desired_dir),
             "endpoint_url": self.endpoint_url,
             "region": self.region,
+            # the moment `until:` was evaluated at, when given (--now): else the clock's
+            "now": moment_text(self.now) if "now" in self.explicit else None,
         }
 
     def global_args(self) -> list[str]:
@@ -70,6 +72,7 @@ class AppContext:
             ("profile", "--profile", self.profile),
             ("region", "--region", self.region),
             ("parallelism", "--parallelism", str(self.parallelism)),
+            ("now", "--now", moment_text(self.now)),
         ]
         return [
             a for name, opt, value in given if name in self.explicit and value for a in (opt, value)

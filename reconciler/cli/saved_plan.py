@@ -1,13 +1,14 @@
-"""Applying a saved plan (``apply PLAN_FILE``): the --desired, --endpoint-url and --region
-it was made with, and the plan made again now, refused unless it is exactly the saved
+"""Applying a saved plan (``apply PLAN_FILE``): the --desired, --endpoint-url, --region and
+--now it was made with, and the plan made again now, refused unless it is exactly the saved
 plan (``plancheck``): stale when the desired state or the live state moved on, edited when
 it says what they do not."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import ipaddress
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,9 +17,11 @@ import click
 from reconciler.cli.context import AppContext
 from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError, UsageError
-from reconciler.plan import Plan
+from reconciler.governance.grant import moment_text, parse_moment
+from reconciler.plan import Plan, TargetPlan
 from reconciler.plancheck import compare
-from reconciler.planfile import load_plan, read_origin
+from reconciler.planfile import PlanFileError, load_plan, read_origin
+from reconciler.providers import EnvironmentIds
 from reconciler.redact import redact_url
 from reconciler.safety import check
 
@@ -49,6 +52,28 @@ class SavedPlanErrorsError(ReconcilerError):
         return "\n".join([*lines, f"Fix {'them' if n > 1 else 'it'}, then run plan again."])
 
 
+class EnvironmentChangedError(ReconcilerError):
+    """A target named through an environment variable (``meeting_id: ${VAR}``) that the
+    variable no longer names: neither stale nor edited, and nothing was read."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        self.reasons = list(reasons)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if len(self.reasons) == 1:
+            what, were, them = "an environment variable the desired state reads is", "it was", "it"
+        else:
+            what, were, them = (
+                "environment variables the desired state reads are",
+                "they were",
+                "them",
+            )
+        head = f"Nothing was applied: {what} not what {were} when the plan was made:"
+        tail = f"Set {them} as {were}, or run plan again."
+        return "\n".join([head, *(f"  {r}" for r in self.reasons), tail])
+
+
 class EditedPlanError(ReconcilerError):
     """A saved plan that says what the desired state and the live state do not."""
 
@@ -64,10 +89,37 @@ class EditedPlanError(ReconcilerError):
         return "\n".join([*lines, *(f"  {r}" for r in self.reasons), "Run plan again."])
 
 
-def use_origin(app: AppContext, plan_file: Path) -> None:
-    """The --desired, --endpoint-url and --region the saved plan was made with, unless
-    given now (on the command line or in the environment)."""
+class OtherMomentError(ReconcilerError):
+    """A saved plan applied with another --now than it was made with, whose expiries then
+    call for other changes: not an edited file."""
+
+    def __init__(self, made_at: dt.datetime | None, now: dt.datetime, reasons: Sequence[str]):
+        self.made_at = made_at
+        self.now = now
+        self.reasons = list(reasons)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        made = (
+            f"--now {moment_text(self.made_at)}"
+            if self.made_at is not None
+            else "the time it was made (no --now)"
+        )
+        head = (
+            f"Saved plan was made as of {made}; as of {moment_text(self.now)} the desired "
+            "state calls for other changes, so nothing was applied:"
+        )
+        uses = " (it then uses the plan's)" if self.made_at is not None else ""
+        tail = f"Apply it without --now{uses}, or run plan again."
+        return "\n".join([head, *(f"  {r}" for r in self.reasons), tail])
+
+
+def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
+    """The --desired, --endpoint-url, --region and --now the saved plan was made with,
+    unless given now (on the command line or in the environment). Returns the --now it
+    was made with (None: as of the clock then)."""
     origin = read_origin(plan_file)
+    made_at = _recorded_now(origin, plan_file)
     used = []
     desired = origin.get("desired")
     if desired and "desired_dir" not in app.explicit and Path(desired) != app.desired_dir:
@@ -89,10 +141,24 @@ def use_origin(app: AppContext, plan_file: Path) -> None:
     if region and "region" not in app.explicit and region != app.region:
         app.region = region
         used.append(f"--region {region}")
+    if made_at is not None and "now" not in app.explicit and made_at != app.now:
+        app.now = made_at
+        used.append(f"--now {moment_text(made_at)}")
     if used:
         click.echo(
             f"Using the saved plan's {', '.join(used)} (give the option to override).", err=True
         )
+    return made_at
+
+
+def _recorded_now(origin: Mapping[str, str], plan_file: Path) -> dt.datetime | None:
+    text = origin.get("now")
+    if text is None:
+        return None
+    try:
+        return parse_moment(text)
+    except ValueError as exc:
+        raise PlanFileError(plan_file, f"origin.now: {exc}") from None
 
 
 def _is_loopback(url: str) -> bool:
@@ -109,12 +175,13 @@ def _is_loopback(url: str) -> bool:
         return False
 
 
-def load_fresh(session: Session, plan_file: Path) -> Plan:
+def load_fresh(session: Session, plan_file: Path, made_at: dt.datetime | None = None) -> Plan:
     """The plan to apply for a saved plan: made again now from the desired state and the
     live state (protected members and safety rules included), for the targets the saved
     plan changes, and refused unless it is exactly the saved plan (``plancheck``): the
     desired-state digest, and per target its id, live fingerprint and changes. A saved
-    plan with errors is refused before any call."""
+    plan with errors is refused before any call. ``made_at``: the --now it was made with
+    (``use_origin``), to say so when another --now makes other changes."""
     saved = load_plan(plan_file)
     if saved.errors:  # before any call: its other targets' changes are not applied either
         raise SavedPlanErrorsError(saved.errors)
@@ -127,6 +194,9 @@ def load_fresh(session: Session, plan_file: Path) -> Plan:
     undeclared = compare(saved, Plan(()), declared).mismatches
     if undeclared:
         raise EditedPlanError(undeclared)
+    moved = _environment_moved(session, changed)
+    if moved:  # before any call: what it names now is another target, or none
+        raise EnvironmentChangedError(moved)
     keys = {t.key for t in changed}
     fresh = session.plan(sorted({t.key.name for t in changed}), CHECKING)
     # the targets it changes as planned now; the others as the file has them (shown as
@@ -148,5 +218,27 @@ def load_fresh(session: Session, plan_file: Path) -> Plan:
     if fresh.errors:  # a member or a room is gone since: the saved plan cannot be checked
         raise StalePlanError([f"a plan made now has errors: {'; '.join(fresh.errors)}"])
     if result.mismatches:
+        if "now" in session.app.explicit and made_at != session.app.now:
+            raise OtherMomentError(made_at, session.app.now, result.mismatches)
         raise EditedPlanError(result.mismatches)
     return dataclasses.replace(fresh, shard=saved.shard)
+
+
+def _environment_moved(session: Session, changed: Sequence[TargetPlan]) -> list[str]:
+    """The targets the saved plan changes whose id the desired state takes from an
+    environment variable that now holds another id (or none)."""
+    desired = {t.key: t for t in session.desired.targets}
+    moved = []
+    for t in changed:
+        target = desired.get(t.key)
+        provider = session.provider(t.key.kind)
+        if target is None or not isinstance(provider, EnvironmentIds):
+            continue
+        named = provider.environment_id(target)
+        if named is not None and named.value != t.target_id:
+            now = "not set" if named.value is None else named.value
+            moved.append(
+                f"{target.location}: {t.kind.words.noun} {t.key.name}: {named.written} is "
+                f"{now} now; the plan was made for {t.target_id}"
+            )
+    return moved

@@ -104,6 +104,16 @@ def parse_moment(text: str) -> dt.datetime:
     return dt.datetime.combine(value, dt.time(), tzinfo=UTC)
 
 
+def moment_text(moment: dt.datetime) -> str:
+    """``moment`` as ``--now`` takes it (``parse_moment`` reads it back to the same
+    moment): its date when it is the first moment of a day in UTC, else its UTC instant
+    (``2027-03-26``, ``2027-03-26T07:30:00Z``)."""
+    utc = moment.astimezone(UTC)
+    if utc.time() == dt.time():
+        return utc.date().isoformat()
+    return utc.replace(tzinfo=None).isoformat() + "Z"
+
+
 def parse_duration(text: str) -> int:
     """``90d`` or ``12w`` as a number of days (at least 1). Raises ValueError."""
     match = DURATION_RE.match(text)

@@ -10,6 +10,8 @@ from reconciler.kinds.rooms import ROOM
 from reconciler.providers import registry
 from reconciler.providers.aws import make_client
 from reconciler.providers.base import (
+    EnvironmentId,
+    EnvironmentIds,
     ItemError,
     Prefetcher,
     Provider,
@@ -67,6 +69,8 @@ registry.register(CHANNEL.id, _channels)
 registry.register(CHANNEL_MODERATOR.id, _moderators)
 
 __all__ = [
+    "EnvironmentId",
+    "EnvironmentIds",
     "ItemError",
     "Prefetcher",
     "Provider",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from reconciler.desired.model import DesiredState
+from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.kinds import RoleValue
 from reconciler.live import LiveState, LiveTarget
 from reconciler.refs import TargetKey
@@ -104,6 +104,28 @@ class Prefetcher(Protocol):
     def cancel_prefetch(self) -> None:
         """Drop what was not started (the desired state is invalid); wait for the calls
         in flight, which only read."""
+        ...
+
+
+@dataclass(frozen=True)
+class EnvironmentId:
+    """A target id the desired state names through an environment variable: ``written``
+    as the file has it (``${INCIDENT_MEETING_ID}``), ``value`` the id it names now (None:
+    unset or empty)."""
+
+    written: str
+    variable: str
+    value: str | None
+
+
+@runtime_checkable
+class EnvironmentIds(Protocol):
+    """A provider whose targets may be named by an environment variable (optional): a
+    saved plan is then applied only where the variable still names the plan's target."""
+
+    def environment_id(self, target: DesiredTarget) -> EnvironmentId | None:
+        """How ``target`` names its id through the environment, read now without a call
+        (None: it does not)."""
         ...
 
 

@@ -29,7 +29,7 @@ from reconciler.kinds.meetings import MEETING, external_user_id, meeting_member
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.pacing.pacer import Pacer
 from reconciler.parallel import pmap
-from reconciler.providers.base import ItemError
+from reconciler.providers.base import EnvironmentId, ItemError
 from reconciler.providers.meetings_api import Attendee, MeetingsApi
 from reconciler.providers.paced import ClientProvider
 from reconciler.providers.retry import RetryPolicy
@@ -106,6 +106,13 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
             for (key, meeting_id), members in zip(targets, listings, strict=True)
             if members is not None
         }
+
+    def environment_id(self, target: DesiredTarget) -> EnvironmentId | None:
+        """``meeting_id: ${VARIABLE}``: the variable and the id it holds now, as ``read``
+        takes it (``base.EnvironmentIds``)."""
+        raw = target.target_id or target.key.scope
+        name = env_name(raw)
+        return None if name is None else EnvironmentId(raw, name, expand(raw))
 
     def _meeting_id(self, t: DesiredTarget, problems: list[LiveProblem]) -> str | None:
         raw = t.target_id or t.key.scope

@@ -139,6 +139,7 @@ def test_the_hint_after_plan_out_is_the_exact_command(ops: Any, cli: Any, workdi
         "desired": "desired-state",
         "endpoint_url": cli.endpoint_url,
         "region": "us-east-1",
+        "now": None,  # as of the clock: no --now (QA D14)
     }
 
 
