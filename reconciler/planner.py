@@ -14,7 +14,8 @@ For each declared target that was read from Chime:
   file declares there (a break-glass account, an entry that expired), which a reviewer
   should know are in Chime. Not listed, as they would be on every plan for nothing: the
   bearer of a channel's app instance (the tool itself), and a protected member the files
-  declare in that target with a lower role (``explain`` says it is kept: protected).
+  declare in that target with a lower role (``explain`` says it is kept: protected). That
+  bearer is not listed as unmanaged either where pruning is off: it is never drift.
 
 Two declared targets read as one (their ids resolved to the same room, channel or
 meeting: ``declared_once``) are reported at each declaration, and neither is planned.
@@ -71,8 +72,8 @@ def plan(
         n for n in live.notices if targets is None or n.target is None or n.target in selected_keys
     ]
     reported = {p.target for p in (*problems, *live.notices) if p.target is not None}
-    # protected, never listed (the tool itself)
-    bearers = frozenset(b for i in desired.app_instances for b in i.bearers)
+    # per app instance: its bearers (the tool itself), protected and never listed there
+    bearers = {i.arn: frozenset(i.bearers) for i in desired.app_instances}
     planned: list[TargetPlan] = []
     ids_by_scope: dict[str, dict[MemberRef, str]] = {}
     for dt in sorted(selected, key=lambda t: t.key):
@@ -91,7 +92,8 @@ def plan(
             continue
         if dt.key.scope not in ids_by_scope:
             ids_by_scope[dt.key.scope] = live.ids_in(dt.key.scope)
-        planned.append(plan_target(dt, lt, ids_by_scope[dt.key.scope], desired.protected, bearers))
+        quiet = bearers.get(dt.key.scope, frozenset())
+        planned.append(plan_target(dt, lt, ids_by_scope[dt.key.scope], desired.protected, quiet))
 
     errors = _problem_messages(problems)
     if targets is not None:
@@ -118,7 +120,9 @@ def plan_target(
     quiet: Collection[MemberRef] = frozenset(),
 ) -> TargetPlan:
     """The changes for one target, with its unmanaged and protected members (those of
-    ``protected`` that pruning would remove, but for ``quiet`` ones: the bearers)."""
+    ``protected`` that pruning would remove). A member of both ``protected`` and ``quiet``
+    (the bearers of the target's app instance) that no file declares is neither: it is
+    kept and not listed, pruned or not, so it is never drift."""
     kind = kinds.get(desired.key.kind)
     never = kind.never_managed
     # each declared member's place, taken by the first live member with its ref (in
@@ -175,7 +179,8 @@ def plan_target(
     ended = {m.ref: m.expired for m in desired.expired}  # every path expired
     for m in undeclared:
         if m.kind in kind.never_managed or not desired.prune:
-            unmanaged.append(m)
+            if m.ref not in quiet or m.ref not in protected:
+                unmanaged.append(m)
         elif m.ref in protected:
             if m.ref not in quiet:
                 kept.append(m)

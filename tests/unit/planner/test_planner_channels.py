@@ -4,7 +4,13 @@ of moderators, the bearer (protected), and members the provider reported as bann
 from __future__ import annotations
 
 from reconciler.channel_refs import parse_channel_member
-from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget, Safety
+from reconciler.desired.model import (
+    AppInstanceSetting,
+    DesiredMember,
+    DesiredState,
+    DesiredTarget,
+    Safety,
+)
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, HIDDEN, MODERATOR
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.plan import Action, Plan
@@ -52,11 +58,18 @@ def planned(
     problems: tuple[LiveProblem, ...] = (),
     banned: tuple[str, ...] = (),
     safety: Safety | None = None,
+    bearers: dict[str, tuple[str, ...]] | None = None,
 ) -> Plan:
+    """``bearers``: app instance ARN -> its bearers (protected, as the loader makes them)."""
+    instances = tuple(
+        AppInstanceSetting(f"i{n}", a, tuple(map(ref, b)))
+        for n, (a, b) in enumerate((bearers or {}).items())
+    )
     state = DesiredState(
         tuple(sorted(desired, key=lambda t: t.key)),
         safety or Safety(max_removals=100, max_removal_fraction=1.0),
-        frozenset(ref(p) for p in protected),
+        frozenset(ref(p) for p in protected) | {b for i in instances for b in i.bearers},
+        app_instances=instances,
     )
     skip = {ref(b) for b in banned}
     ids = {(INSTANCE, m.ref): arn(m.ref) for t in desired for m in t.members if m.ref not in skip}
@@ -117,6 +130,48 @@ def test_the_bearer_is_protected_from_removal_and_revocation() -> None:
         CHANNEL.id: [ref("user:reconciler")],
         CHANNEL_MODERATOR.id: [ref("user:reconciler")],
     }
+
+
+def test_the_bearer_is_neither_listed_nor_drift_where_prune_is_off() -> None:
+    p = planned(
+        [
+            target(CHANNEL.id, want("user:bob", DEFAULT), prune=False),
+            target(CHANNEL_MODERATOR.id, want("user:bob", MODERATOR), prune=False),
+        ],
+        [
+            live(CHANNEL.id, ("user:reconciler", DEFAULT), ("user:bob", DEFAULT)),
+            live(CHANNEL_MODERATOR.id, ("user:reconciler", MODERATOR), ("user:bob", MODERATOR)),
+        ],
+        bearers={INSTANCE: ("user:reconciler",)},
+    )
+    assert [(t.unmanaged, t.protected) for t in p.targets] == [((), ()), ((), ())]
+    assert (p.drift, p.drifted, p.changes) == ((), False, ())
+
+
+def test_only_the_bearers_of_the_channels_own_app_instance_are_left_out() -> None:
+    """user:other-bot is another app instance's bearer: here it is a user like any other,
+    and drift where no file declares it (still protected: never removed)."""
+    p = planned(
+        [target(CHANNEL.id, prune=False), target(CHANNEL_MODERATOR.id)],
+        [
+            live(CHANNEL.id, ("user:reconciler", DEFAULT), ("user:other-bot", DEFAULT)),
+            live(
+                CHANNEL_MODERATOR.id, ("user:reconciler", MODERATOR), ("user:other-bot", MODERATOR)
+            ),
+        ],
+        bearers={
+            INSTANCE: ("user:reconciler",),
+            "arn:aws:chime:us-east-1:111122223333:app-instance/other": ("user:other-bot",),
+        },
+    )
+    listed = {
+        t.key.kind: ([m.ref for m in t.unmanaged], [m.ref for m in t.protected]) for t in p.targets
+    }
+    assert listed == {
+        CHANNEL.id: ([ref("user:other-bot")], []),
+        CHANNEL_MODERATOR.id: ([], [ref("user:other-bot")]),
+    }
+    assert p.changes == () and p.drifted
 
 
 def test_a_banned_member_is_not_created_and_the_plan_says_why() -> None:
