@@ -2,7 +2,8 @@
 members file (a strict pydantic model; settings.yaml's ``app_instances`` is in ``spec``).
 
 Member references in a channel: ``user:ID`` (an AppInstanceUserId), ``bot:NAME`` (an
-AppInstanceBot, by name), an AppInstanceUser ARN, ``@group``, or an e-mail address (from a
+AppInstanceBot, by name), an AppInstanceUser ARN (of the channel's app instance: another's
+is a located error, ``ChannelKind.entry_problems``), ``@group``, or an e-mail address (from a
 group shared with rooms: its AppInstanceUserId follows the app instance's ``user_id_from``).
 """
 
@@ -24,8 +25,9 @@ ChannelReference = Annotated[
     BeforeValidator(entry_present),
     AfterValidator(entry_valid(parse_channel_member)),
     Field(
-        description="`user:ID` (AppInstanceUserId), `bot:NAME`, an AppInstanceUser ARN, "
-        "an e-mail address (its user id per `user_id_from`) or `@group`.",
+        description="`user:ID` (AppInstanceUserId), `bot:NAME`, an AppInstanceUser ARN (of "
+        "the channel's app instance), an e-mail address (its user id per `user_id_from`) or "
+        "`@group`.",
         examples=["user:alice", "bot:PagerBot", "@sre"],
     ),
 ]

@@ -334,7 +334,9 @@ class _Loader:
         for kind in section_kinds:
             for p, message in kind.entry_problems(spec, settings):
                 at = (*path, *p)
-                self.problems.append(located(display, positions.value_line(at), at, message))
+                problem = located(display, positions.value_line(at), at, message)
+                if problem not in self.problems:  # once for a section's kinds (its `arn:`)
+                    self.problems.append(problem)
             listed = [((*path, *p), text, role) for p, text, role in kind.entries(spec, settings)]
             entries = self._entries(_parser(kind), listed, display, positions)
             self.declared.targets.append(TargetDef(kind, key, spec, location, path, entries))

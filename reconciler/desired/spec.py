@@ -24,6 +24,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidationInfo,
     ValidatorFunctionWrapHandler,
     WithJsonSchema,
     WrapValidator,
@@ -32,7 +33,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from reconciler.channel_refs import parse_channel_member
+from reconciler.channel_refs import parse_channel_member, user_instance
 from reconciler.desired.arns import APP_INSTANCE_ARN, FORMS
 from reconciler.desired.grant_days import Days, days_form, either_form
 from reconciler.desired.meeting_spec import CustomProfiles
@@ -332,7 +333,7 @@ class SafetySpec(Strict):
 MAX_BEARERS = 100  # an app instance has at most 100 AppInstanceAdmins
 
 
-def _bearer(value: str) -> str:
+def _bearer(value: str, info: ValidationInfo) -> str:
     if not isinstance(value, str) or not value.strip():
         raise _fail("member_ref", "empty member reference")
     _short(value)
@@ -342,6 +343,14 @@ def _bearer(value: str) -> str:
         parse_channel_member(value)
     except ValueError as exc:
         raise _fail("member_ref", str(exc)) from None
+    # the app instance's `arn` (validated before: it comes first), when it is valid
+    instance, other = info.data.get("arn"), user_instance(value)
+    if instance is not None and other is not None and other != instance:
+        raise _fail(
+            "member_ref",
+            f"{value.strip()} is a user of app instance {other}, not of app instance "
+            f"{instance}: a bearer calls as a user or bot of the app instance it manages",
+        )
     return value
 
 
@@ -350,7 +359,8 @@ Bearer = Annotated[
     AfterValidator(_bearer),
     Field(
         description="An AppInstanceAdmin the tool calls as (`user:ID`, `bot:NAME` or an "
-        "AppInstanceUser ARN): its own memberships and moderator rights are never removed."
+        "AppInstanceUser ARN of this app instance): its own memberships and moderator rights "
+        "are never removed."
     ),
 ]
 

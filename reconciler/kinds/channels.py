@@ -14,15 +14,17 @@ Both are scoped by app instance ARN: the channel's ``app_instance`` label in set
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
-from reconciler.channel_refs import parse_channel_member
+from reconciler.channel_refs import parse_channel_member, user_instance
 from reconciler.desired.channels import ChannelSpec
 from reconciler.desired.messages import closest
-from reconciler.kinds.base import Kind, RoleList, Words
+from reconciler.governance.entries import text_of
+from reconciler.kinds.base import EntryPath, Kind, RoleList, Words
 from reconciler.refs import MemberKind
 
 CHANNEL_BATCH = 100  # BatchCreateChannelMembership: MemberArns 1-100 (botocore model)
@@ -43,12 +45,30 @@ class ChannelKind(Kind):
     """A kind scoped by app instance: the ``app_instance`` label, resolved to its ARN."""
 
     def scope_of(self, spec: BaseModel, settings: BaseModel | None) -> str | None:
-        instances: dict[str, Any] = getattr(settings, "app_instances", None) or {}
-        label = getattr(spec, "app_instance", None)
-        if label is None and len(instances) == 1:
-            label = next(iter(instances))
-        found = instances.get(label) if label is not None else None
-        return None if found is None else str(found.arn)
+        found = _instance(spec, settings)
+        return None if found is None else found[1]
+
+    def entry_problems(
+        self, spec: BaseModel, settings: BaseModel | None = None
+    ) -> Iterator[tuple[EntryPath, str]]:
+        """An ARN of another app instance than the channel's: a member's (of this kind's
+        lists) is refused, not re-homed to the channel's app instance (a reference keeps
+        only the id); so is the channel's own ``arn:`` (reported by both kinds of the
+        section, and once: the loader drops the second)."""
+        found = _instance(spec, settings)
+        if found is None:
+            return  # no app instance: reported at the channel
+        label, arn = found
+        here = f"the channel's app instance {label} ({arn})"
+        own = getattr(spec, "arn", None)
+        if own is not None and not own.startswith(f"{arn}/channel/"):
+            other = own.rpartition("/channel/")[0]
+            yield ("arn",), f"{own} is a channel of app instance {other}, not of {here}"
+        for path, value, _ in self.entries(spec, settings):
+            text = value if type(value) is str else text_of(value)
+            other = user_instance(text)
+            if other is not None and other != arn:
+                yield path, f"{text.strip()} is a user of app instance {other}, not of {here}"
 
     def no_scope_why(self, spec: BaseModel, settings: BaseModel | None) -> str:
         instances: dict[str, Any] = getattr(settings, "app_instances", None) or {}
@@ -63,6 +83,17 @@ class ChannelKind(Kind):
             f"app_instance {label!r} is not a label of settings.yaml's `app_instances` "
             f"({labels}){hint}"
         )
+
+
+def _instance(spec: BaseModel, settings: BaseModel | None) -> tuple[str, str] | None:
+    """The label and ARN of the channel's app instance: its ``app_instance``, or the only
+    one settings.yaml defines; None when there is none."""
+    instances: dict[str, Any] = getattr(settings, "app_instances", None) or {}
+    label = getattr(spec, "app_instance", None)
+    if label is None and len(instances) == 1:
+        label = next(iter(instances))
+    found = instances.get(label) if label is not None else None
+    return None if found is None else (str(label), str(found.arn))
 
 
 _COMMON: dict[str, Any] = {
