@@ -24,7 +24,8 @@ HEADER = f"(app instance {INSTANCE}, id {OPS})"
 
 def seed(emulator: EmulatorServer, members: list[str]) -> None:
     """Channel ops, created by the bearer: it is a member and a moderator, as AWS makes
-    a channel's creator; alice is the other moderator."""
+    a channel's creator; alice is the other moderator. carol is in no channel."""
+    users = ("reconciler", "reconciler-2", "alice", "bob", "carol", "mallory")
     emulator.reset(
         {
             "app_instances": [
@@ -32,9 +33,7 @@ def seed(emulator: EmulatorServer, members: list[str]) -> None:
                     "arn": INSTANCE,
                     "name": "chat",
                     "admins": ["reconciler", "reconciler-2"],
-                    "users": [
-                        {"id": u} for u in ("reconciler", "reconciler-2", "alice", "bob", "mallory")
-                    ],
+                    "users": [{"id": u} for u in users],
                     "channels": [
                         {
                             "name": "ops",

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_channel_bearer_drift import INSTANCE, OPS, settings
+from test_channel_bearer_drift import seed as seed_channel
 
 from reconciler.emulator import EmulatorServer
 
 pytestmark = pytest.mark.e2e
 
-INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
-OPS = f"{INSTANCE}/channel/ops"
 OTHER_REGION = "arn:aws:chime:eu-west-1:111122223333:app-instance/chat"
 OTHER_ACCOUNT = "arn:aws:chime:us-east-1:999999999999:app-instance/chat"
 OTHER_ID = "arn:aws:chime:us-east-1:111122223333:app-instance/other"
@@ -30,36 +30,8 @@ WRITES = (
 
 
 def seed(emulator: EmulatorServer) -> None:
-    """ops: alice (moderator) and bob; carol is a user of the app instance, in no channel."""
-    emulator.reset(
-        {
-            "app_instances": [
-                {
-                    "arn": INSTANCE,
-                    "name": "chat",
-                    "admins": ["reconciler"],
-                    "users": [{"id": u} for u in ("reconciler", "alice", "bob", "carol")],
-                    "channels": [
-                        {
-                            "name": "ops",
-                            "id": "ops",
-                            "members": ["reconciler", "alice", "bob"],
-                            "moderators": ["reconciler", "alice"],
-                        }
-                    ],
-                }
-            ]
-        }
-    )
-
-
-def settings(bearer: str = "bearer: user:reconciler") -> str:
-    return f"""
-        app_instances:
-          chat:
-            arn: {INSTANCE}
-            {bearer}
-        """
+    """ops: the bearer, alice (both moderators) and bob; carol is in no channel."""
+    seed_channel(emulator, ["reconciler", "alice", "bob"])
 
 
 def chat(members: str = "[user:alice, user:bob]", moderators: str = "[user:alice]") -> str:
