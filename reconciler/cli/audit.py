@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 import click
 
+from reconciler import kinds
 from reconciler.audit import AccountLookup, Audit, LiveRoomMember, UnknownMemberError, audit
 from reconciler.channel_audit import ChannelRow
 from reconciler.channel_audit import plain_lines as channel_plain_lines
-from reconciler.channel_refs import USER_PREFIX, parse_channel_member
+from reconciler.channel_refs import USER_PREFIX, parse_channel_member, user_instance
 from reconciler.cli.audit_channels import audit_channels
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import open_directory, settings_account
@@ -90,6 +92,7 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
         except ValueError as channel_exc:
             raise UsageError(f"MEMBER {member!r}: {channel_exc}") from None
     desired, note = _desired(app)
+    desired = _of_its_instance(member, desired)
     channels = (
         audit_channels(app, ref, desired) if desired is not None and desired.app_instances else None
     )
@@ -113,6 +116,26 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
         render_audit(result, fmt, app.console())
         return
     _render_channels(app, ref, channels, fmt, result)
+
+
+def _of_its_instance(member: str, desired: DesiredState | None) -> DesiredState | None:
+    """For an AppInstanceUser ARN, the desired state of its own app instance's channels
+    only (a user of the same id in another app instance is another user): a UsageError
+    when settings.yaml names no app instance of that ARN. Else ``desired`` as it is."""
+    instance = user_instance(member)
+    if instance is None or desired is None or not desired.app_instances:
+        return desired
+    if not any(i.arn == instance for i in desired.app_instances):
+        named = ", ".join(i.arn for i in desired.app_instances)
+        raise UsageError(
+            f"MEMBER {member!r} is a user of app instance {instance}, which settings.yaml's "
+            f"app_instances does not name ({named})"
+        )
+    own = [
+        t for t in desired.targets if kinds.get(t.key.kind).elsewhere(member, t.key.scope) is None
+    ]
+    mine = tuple(i for i in desired.app_instances if i.arn == instance)
+    return replace(desired, app_instances=mine, targets=tuple(own))
 
 
 def _audit_rooms(

@@ -35,12 +35,13 @@ def explain(
     """Every declared target (or those named in ``targets``) where the member is declared,
     was declared (expired), or is live; a target named in ``targets`` is shown anyway.
     ``refs``: the member as each kind reads ``member`` (kind id -> ref); targets of a kind
-    that cannot read it are left out."""
+    that cannot read it are left out, and so are those ``member`` says it is not of (an
+    AppInstanceUser ARN: the channels of other app instances, ``Kind.elsewhere``)."""
     planned = {t.key: t for t in plan.targets}
     shown = []
     for t in sorted(select(desired.targets, targets or None), key=lambda t: t.key):
         ref = refs.get(t.key.kind)
-        if ref is None:
+        if ref is None or kinds.get(t.key.kind).elsewhere(member, t.key.scope) is not None:
             continue
         tp = planned.get(t.key)
         refused = _refused(t, plan.errors) if tp is None else ""

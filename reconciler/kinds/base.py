@@ -136,6 +136,12 @@ class Kind:
         attendee's unknown profile): ``(path in the spec, message)``. None by default."""
         return iter(())
 
+    def elsewhere(self, text: str, scope: str) -> str | None:
+        """The scope ``text`` itself names for its member when that is not ``scope`` (a
+        channel member's ARN of another app instance), else None: such a member is none
+        of the target's, whatever its id. None by default (references name no scope)."""
+        return None
+
     def is_entry_path(self, path: EntryPath) -> bool:
         """Whether ``path`` (inside one target's spec) is a single member entry: a bad one
         is skipped while the rest of the target is still validated."""

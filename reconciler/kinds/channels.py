@@ -66,9 +66,13 @@ class ChannelKind(Kind):
             yield ("arn",), f"{own} is a channel of app instance {other}, not of {here}"
         for path, value, _ in self.entries(spec, settings):
             text = value if type(value) is str else text_of(value)
-            other = user_instance(text)
-            if other is not None and other != arn:
+            other = self.elsewhere(text, arn)
+            if other is not None:
                 yield path, f"{text.strip()} is a user of app instance {other}, not of {here}"
+
+    def elsewhere(self, text: str, scope: str) -> str | None:
+        other = user_instance(text)
+        return other if other != scope else None
 
     def no_scope_why(self, spec: BaseModel, settings: BaseModel | None) -> str:
         instances: dict[str, Any] = getattr(settings, "app_instances", None) or {}

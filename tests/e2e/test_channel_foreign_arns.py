@@ -197,3 +197,33 @@ def test_a_channel_arn_of_another_app_instance_is_a_located_error(
             "Desired state is invalid: 1 error.",
         ],
     )
+
+
+def test_audit_and_explain_of_an_arn_look_in_its_own_app_instance_only(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """bob of app instance other is not chat's bob: audit refuses an app instance
+    settings.yaml does not name, explain finds him in no channel of chat."""
+    seed(emulator)
+    write_desired({"settings.yaml": settings(), "chat.yaml": chat()})
+    foreign, own = f"{OTHER_ID}/user/bob", f"{INSTANCE}/user/bob"
+
+    audit = cli("audit", foreign)
+    assert (audit.exit_code, audit.stdout, audit.err_lines) == (
+        1,
+        "",
+        [
+            f"Error: MEMBER {foreign!r} is a user of app instance {OTHER_ID}, which "
+            f"settings.yaml's app_instances does not name ({INSTANCE})"
+        ],
+    )
+    assert cli("audit", own).lines[-2:] == [
+        "CHANNEL  LIVE     DECLARED  NOTE      WHERE",
+        "ops      DEFAULT  DEFAULT   declared  desired-state/chat.yaml:4",
+    ]
+
+    explained = cli("explain", foreign)
+    assert explained.exit_code == 0, explained.stderr
+    assert not any(line.startswith("# channel") for line in explained.lines)
+    assert explained.lines[-1] == f"{foreign} is neither declared nor live in any declared target."
+    assert f"# channel ops (app instance {INSTANCE}, id {OPS})" in cli("explain", own).lines
