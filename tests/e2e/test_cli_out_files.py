@@ -101,10 +101,10 @@ def test_apply_out_to_a_fifo_gives_its_reader_the_result(ops: Any, cli: Any, wor
     try:
         run = cli("apply", "--auto-approve", "--quiet", "--out", "result.fifo")
     finally:
-        if reader.is_alive():  # the write never came: let the reader end
-            with open(fifo, "w"):
-                pass
-        reader.join(timeout=10)
+        reader.join(timeout=10)  # the write came: the reader ends at once
+        if reader.is_alive():  # it never came: the reader waits in open(); let it end
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            reader.join(timeout=10)
     assert run.exit_code == 0
     document = json.loads(read[0])
     assert (document["complete"], document["summary"]["changes"]) == (True, 5)
