@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import ipaddress
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
 
@@ -18,6 +16,7 @@ from reconciler.cli.context import AppContext
 from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.governance.grant import moment_text, parse_moment
+from reconciler.loopback import is_loopback_url
 from reconciler.plan import Plan, TargetPlan
 from reconciler.plancheck import compare
 from reconciler.planfile import PlanFileError, load_plan, read_origin
@@ -127,7 +126,7 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
         used.append(f"--desired {desired}")
     endpoint = origin.get("endpoint_url")
     if endpoint and "endpoint_url" not in app.explicit and endpoint != app.endpoint_url:
-        if not _is_loopback(endpoint):
+        if not is_loopback_url(endpoint):
             # a plan file is data anyone could edit: it never sends the caller's AWS
             # credentials to an endpoint by itself (only a local emulator is taken from it)
             raise UsageError(
@@ -159,20 +158,6 @@ def _recorded_now(origin: Mapping[str, str], plan_file: Path) -> dt.datetime | N
         return parse_moment(text)
     except ValueError as exc:
         raise PlanFileError(plan_file, f"origin.now: {exc}") from None
-
-
-def _is_loopback(url: str) -> bool:
-    """Whether ``url`` names this machine (127.0.0.0/8, ::1 or localhost)."""
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def load_fresh(session: Session, plan_file: Path, made_at: dt.datetime | None = None) -> Plan:

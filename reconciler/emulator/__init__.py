@@ -6,7 +6,8 @@ from reconciler.emulator.errors import ChimeError, FaultConfigError, SeedError
 from reconciler.emulator.faults import FaultConfig
 from reconciler.emulator.models import ChimeBackend
 from reconciler.emulator.seed import Seed, load_seed, parse_seed
-from reconciler.emulator.server import EmulatorServer, is_loopback
+from reconciler.emulator.server import EmulatorServer
+from reconciler.loopback import is_loopback
 
 __all__ = [
     "ChimeBackend",

@@ -16,7 +16,6 @@ reuses its pooled connections; one daemon thread per connection; loopback by def
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import socket
 import sys
 import threading
@@ -186,15 +185,6 @@ class _HttpServer(ThreadingHTTPServer):
         for conn in connections:
             with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class EmulatorServer:
