@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from reconciler.desired.member_entries import parse_entry
 from reconciler.desired.model import DesiredTarget
-from reconciler.desired.spec import parse_entry
 from reconciler.kinds.rooms import ROOM
 from reconciler.live import LiveMember
 from reconciler.refs import MemberKind, MemberRef, Role

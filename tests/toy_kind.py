@@ -15,8 +15,9 @@ from typing import Any
 
 from pydantic import Field
 
+from reconciler.desired.member_entries import MemberList
 from reconciler.desired.model import DesiredState
-from reconciler.desired.spec import MemberList, NonBlank, Strict
+from reconciler.desired.spec_base import NonBlank, Strict
 from reconciler.errors import AwsError
 from reconciler.kinds import Kind, RoleList, RoleValue, Words
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget

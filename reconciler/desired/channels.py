@@ -15,8 +15,9 @@ from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag
 
 from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.arns import CHANNEL_ARN
+from reconciler.desired.member_entries import entry_present, entry_valid
 from reconciler.desired.owners import Owners
-from reconciler.desired.spec import NonBlank, Strict, entry_present, entry_valid
+from reconciler.desired.spec_base import NonBlank, Strict
 from reconciler.desired.target_safety import ChannelSafetySpec
 from reconciler.governance.entries import MAPPING_TAG, TEXT_TAG, EntryBase, which_entry
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from reconciler.desired.member_entries import Entry, GroupRef
 from reconciler.desired.messages import closest, located
-from reconciler.desired.spec import Entry, GroupRef
 from reconciler.desired.yamlpos import Path
 from reconciler.errors import Problem
 from reconciler.fastinit import slot_init

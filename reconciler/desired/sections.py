@@ -10,7 +10,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from reconciler import kinds
-from reconciler.desired.spec import GroupName, GroupValue, Strict, TargetName
+from reconciler.desired.spec import GroupName, GroupValue
+from reconciler.desired.spec_base import Strict, TargetName
 
 
 class MembersFileBase(Strict):

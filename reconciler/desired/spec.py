@@ -5,15 +5,13 @@ Three kinds of file, by name at the top of the desired-state directory:
 and every other ``*.yaml`` / ``*.yml`` (``groups:`` and one section per membership kind,
 ``rooms:`` of :class:`RoomSpec` and so on: ``reconciler.desired.sections``).
 Unknown keys are errors (``extra="forbid"``); values are not coerced (``strict=True``).
+The pieces they are made of live beside: ``spec_base`` (the strict base, names),
+``member_entries`` (member lists and their entries), ``app_instance_spec`` (app instances
+and bearers), ``meeting_spec``, ``channels``, ``target_safety``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -24,19 +22,20 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
-    ValidationInfo,
-    ValidatorFunctionWrapHandler,
     WithJsonSchema,
-    WrapValidator,
-    field_validator,
-    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from reconciler.channel_refs import parse_channel_member, user_instance
-from reconciler.desired.arns import APP_INSTANCE_ARN, FORMS
+from reconciler.desired.app_instance_spec import AppInstanceSpec
 from reconciler.desired.grant_days import Days, days_form, either_form
 from reconciler.desired.meeting_spec import CustomProfiles
+from reconciler.desired.member_entries import GROUP_NAME_RE, GROUP_PREFIX, MemberList, ReferenceList
+
+# what desired.loader and desired.resolve import from here (they were written before the split)
+from reconciler.desired.member_entries import Entry as Entry
+from reconciler.desired.member_entries import GroupRef as GroupRef
+from reconciler.desired.member_entries import entry_parser as entry_parser
+from reconciler.desired.member_entries import remembered_entries as remembered_entries
 from reconciler.desired.model import (
     DEFAULT_MAX_REMOVAL_FRACTION,
     DEFAULT_MAX_REMOVALS,
@@ -45,174 +44,27 @@ from reconciler.desired.model import (
 )
 from reconciler.desired.owners import Owner, Owners  # noqa: F401 (re-exported)
 from reconciler.desired.patterns import PatternError, compile_pattern
+from reconciler.desired.spec_base import NonBlank, Strict, fail, short
 from reconciler.desired.target_safety import RoomSafetySpec
 from reconciler.governance.entries import (
     DAYS_MAPPING_TAG,
     DAYS_TAG,
     GROUP_LIST_TAG,
     GROUP_MAPPING_TAG,
-    MAPPING_TAG,
-    TEXT_TAG,
-    EntryBase,
-    which_entry,
 )
 from reconciler.governance.grant import DEFAULT_WARNING_DAYS
 from reconciler.pacing.quotas import check_rate, unknown_quota
-from reconciler.refs import EMAIL_PATTERN, MemberRef
-
-GROUP_PREFIX = "@"
-GROUP_NAME_RE = re.compile(r"^[^\s@]\S*$")
-NON_BLANK = r".*\S.*"
-MAX_NAME_LENGTH = 256  # characters of a member reference, group or room name, id or account:
-# an e-mail address has at most 254 (RFC 5321); a 10 MB reference is a mistake or an attack
-ENTRY_PATTERN = rf"^\s*(?:@[^\s@]\S*|[Bb][Oo][Tt]:.*\S.*|{EMAIL_PATTERN})\s*$"  # ECMA-262 safe
-
-
-@dataclass(frozen=True, order=True)
-class GroupRef:
-    """``@name`` in a member list: every member of the group, recursively."""
-
-    name: str
-
-    def __str__(self) -> str:
-        return f"{GROUP_PREFIX}{self.name}"
-
-
-Entry = MemberRef | GroupRef
-
-
-Parser = Callable[[str], MemberRef]
-_REMEMBERED: ContextVar[dict[Parser, dict[str, Entry]] | None] = ContextVar(
-    "remembered_entries", default=None
-)
-
-
-@contextmanager
-def remembered_entries() -> Iterator[None]:
-    """Within: ``parse_entry`` parses each distinct text once per parser (the validators
-    and the loader share the result; the same members are listed in many places). The
-    memory is dropped on the way out."""
-    token = _REMEMBERED.set({})
-    try:
-        yield
-    finally:
-        _REMEMBERED.reset(token)
-
-
-def parse_entry(text: str, parse_member: Parser = MemberRef.parse) -> Entry:
-    """An entry of a member list: ``@group``, or a member reference (``bot:NAME`` or an
-    e-mail address for rooms; ``parse_member`` is the kind's parser). Raises ValueError
-    with a user-facing message."""
-    remembered = _REMEMBERED.get()
-    known = remembered.get(parse_member) if remembered is not None else None
-    entry = known.get(text) if known is not None else None  # parsed before: most entries
-    return entry if entry is not None else entry_parser(parse_member)(text)
-
-
-def entry_parser(parse_member: Parser = MemberRef.parse) -> Callable[[str], Entry]:
-    """``parse_entry`` with ``parse_member``, remembering (``remembered_entries``)."""
-    remembered = _REMEMBERED.get()
-    if remembered is None:
-        return lambda text: _parse_entry(text, parse_member)
-    known = remembered.setdefault(parse_member, {})
-
-    def parse(text: str) -> Entry:
-        entry = known.get(text)
-        if entry is None:
-            entry = known[text] = _parse_entry(text, parse_member)
-        return entry
-
-    return parse
-
-
-def _parse_entry(text: str, parse_member: Parser) -> Entry:
-    stripped = text.strip()
-    if stripped.startswith(GROUP_PREFIX):
-        name = stripped[len(GROUP_PREFIX) :].strip()
-        if not name:
-            raise ValueError(f"group reference {stripped!r} has no group name")
-        if not GROUP_NAME_RE.match(name):
-            raise ValueError(f"malformed group reference {stripped!r}")
-        return GroupRef(name)
-    return parse_member(text)  # e-mails: refs.EMAIL_RE, the one rule (no <a@b.c>, a@b.c; ...)
-
-
-def _fail(kind: str, message: str) -> PydanticCustomError:
-    # the message is the template: pass it as context so braces in user text stay literal
-    return PydanticCustomError(kind, "{message}", {"message": message})
-
-
-def too_long(value: str, what: str) -> PydanticCustomError | None:
-    """The error for a name longer than MAX_NAME_LENGTH (which never echoes it), or None."""
-    if len(value) <= MAX_NAME_LENGTH:
-        return None
-    message = f"{what} is too long: {len(value):,} characters, at most {MAX_NAME_LENGTH}"
-    return _fail("too_long", message)
-
-
-def _short(value: str) -> str:
-    error = too_long(value, "the name")
-    if error:
-        raise error
-    return value
-
-
-def entry_present(value: Any) -> Any:
-    """A member list's entry before its type is checked: not empty, not too long (every
-    kind's member reference: ``BeforeValidator``)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise _fail("member_ref", "empty member reference")
-    error = too_long(value, "the member reference") if isinstance(value, str) else None
-    if error:
-        raise error
-    return value
-
-
-def entry_valid(parse_member: Parser = MemberRef.parse) -> Callable[[str], str]:
-    """The check (``AfterValidator``) that an entry is ``@group`` or a member reference
-    ``parse_member`` reads (a kind's parser)."""
-
-    def valid(value: str) -> str:
-        try:
-            parse_entry(value, parse_member)
-        except ValueError as exc:
-            raise _fail("member_ref", str(exc)) from None
-        return value
-
-    return valid
-
-
-def _plain_references(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    """A member list: a copy of it when every entry is a string that ``MemberReference``
-    takes as it is (not blank, not too long, one that parses), checked here in one pass;
-    otherwise (a mapping entry, a bad one) pydantic's validation of each entry, with its
-    messages. Most lists, a million entries at the service maximums, are such names."""
-    if type(value) is list and _all_plain(value):
-        return list(value)
-    return handler(value)
-
-
-def _all_plain(entries: list[Any]) -> bool:
-    parse = entry_parser()  # parse_entry's, remembering
-    for text in entries:
-        if type(text) is not str or len(text) > MAX_NAME_LENGTH or not text.strip():
-            return False
-        try:
-            parse(text)
-        except ValueError:
-            return False
-    return True
 
 
 def _group_name(value: str) -> str:
-    _short(value)
+    short(value)
     if value.startswith(GROUP_PREFIX):
         hint = f" (write {value[1:]!r})" if GROUP_NAME_RE.match(value[1:]) else ""
-        raise _fail("group_name", f"group names are written without '@'{hint}")
+        raise fail("group_name", f"group names are written without '@'{hint}")
     if not value.strip():
-        raise _fail("group_name", "a group needs a name")
+        raise fail("group_name", "a group needs a name")
     if not GROUP_NAME_RE.match(value):
-        raise _fail("group_name", f"group names may not contain spaces: {value!r}")
+        raise fail("group_name", f"group names may not contain spaces: {value!r}")
     return value
 
 
@@ -222,39 +74,8 @@ def _regex(value: str) -> str:
     except PatternError as exc:
         shown = value if len(value) <= 80 else value[:80] + "…"
         message = f"invalid regular expression {shown!r} (RE2 syntax): {exc}"
-        raise _fail("regex", message) from None
+        raise fail("regex", message) from None
     return value
-
-
-MemberReference = Annotated[
-    str,
-    BeforeValidator(entry_present),
-    AfterValidator(entry_valid()),
-    Field(
-        description="A user's e-mail address, `bot:NAME` for a bot, or `@group`.",
-        examples=["alice@example.com", "bot:PagerBot", "@sre"],
-        json_schema_extra={"pattern": ENTRY_PATTERN},  # for editors; the loader says why
-    ),
-]
-
-
-class MemberMapping(EntryBase):
-    """A member with until when, why and which ticket (only `member` is required)."""
-
-    member: MemberReference
-
-
-# an entry of a member list: a reference, or {member: REF, until:, reason:, ticket:}
-MemberEntry = Annotated[
-    Annotated[MemberReference, Tag(TEXT_TAG)] | Annotated[MemberMapping, Tag(MAPPING_TAG)],
-    Discriminator(which_entry),
-]
-MemberList = Annotated[
-    list[MemberEntry],
-    WrapValidator(_plain_references),
-    Field(description="Member references, or mappings {member, until, reason, ticket}."),
-]
-ReferenceList = Annotated[list[MemberReference], Field(description="Member references.")]
 
 
 GroupName = Annotated[
@@ -267,12 +88,6 @@ Regex = Annotated[
     AfterValidator(_regex),
     Field(description="A regular expression in RE2 syntax (no backreferences or lookaround)."),
 ]
-NonBlank = Annotated[str, AfterValidator(_short), Field(pattern=NON_BLANK)]
-TargetName = Annotated[str, AfterValidator(_short)]  # a room's (channel's, ...) key
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class GroupSpec(Strict):
@@ -328,87 +143,6 @@ class SafetySpec(Strict):
         ge=0,
         description="A plan leaving a channel that has moderators with fewer is refused.",
     )
-
-
-MAX_BEARERS = 100  # an app instance has at most 100 AppInstanceAdmins
-
-
-def _bearer(value: str, info: ValidationInfo) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _fail("member_ref", "empty member reference")
-    _short(value)
-    if value.strip().startswith(GROUP_PREFIX):
-        raise _fail("member_ref", "the bearer is one user or bot, not a group")
-    try:
-        parse_channel_member(value)
-    except ValueError as exc:
-        raise _fail("member_ref", str(exc)) from None
-    # the app instance's `arn` (validated before: it comes first), when it is valid
-    instance, other = info.data.get("arn"), user_instance(value)
-    if instance is not None and other is not None and other != instance:
-        raise _fail(
-            "member_ref",
-            f"{value.strip()} is a user of app instance {other}, not of app instance "
-            f"{instance}: a bearer calls as a user or bot of the app instance it manages",
-        )
-    return value
-
-
-Bearer = Annotated[
-    str,
-    AfterValidator(_bearer),
-    Field(
-        description="An AppInstanceAdmin the tool calls as (`user:ID`, `bot:NAME` or an "
-        "AppInstanceUser ARN of this app instance): its own memberships and moderator rights "
-        "are never removed."
-    ),
-]
-
-
-class AppInstanceSpec(Strict):
-    """A Chime SDK app instance whose channels are managed, and who the tool calls as:
-    one `bearer`, or several `bearers` the work is spread across (each channel is read and
-    written by one of them; each has its own request quota)."""
-
-    arn: str = Field(pattern=APP_INSTANCE_ARN, description=FORMS[APP_INSTANCE_ARN])
-    bearer: Bearer | None = None
-    bearers: list[Bearer] | None = Field(
-        None,
-        min_length=1,
-        max_length=MAX_BEARERS,
-        description="Several AppInstanceAdmins the tool calls as (instead of `bearer`): the "
-        "channels are divided among them, so a large app instance is read that many times "
-        "faster. None of them is ever removed from a channel or as a moderator.",
-    )
-    user_id_from: Literal["email"] = Field(
-        "email",
-        description="How a bare e-mail address (from a group) becomes an AppInstanceUserId: "
-        "`email`, the address itself in lower case.",
-    )
-
-    @model_validator(mode="after")
-    def _one_way(self) -> AppInstanceSpec:
-        if self.bearer is not None and self.bearers is not None:
-            raise _fail("bearers", "give `bearer` or `bearers`, not both")
-        if self.bearer is None and self.bearers is None:
-            raise _fail("bearers", "`bearer` (or `bearers`, a list) is required")
-        return self
-
-    @field_validator("bearers")
-    @classmethod
-    def _once_each(cls, bearers: list[str] | None) -> list[str] | None:
-        """At the list's line (a model validator's error is at the app instance's)."""
-        seen: set[MemberRef] = set()
-        for text in bearers or []:
-            ref = parse_channel_member(text)
-            if ref in seen:
-                raise _fail("bearers", f"{text.strip()} is listed twice in `bearers`")
-            seen.add(ref)
-        return bearers
-
-    def bearer_texts(self) -> list[str]:
-        """The bearers as written, in order (one for `bearer`)."""
-        return [self.bearer] if self.bearer is not None else list(self.bearers or [])
 
 
 def _quota_name(name: str) -> str:

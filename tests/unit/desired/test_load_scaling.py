@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.desired import loader, spec
+from reconciler.desired import loader, member_entries
 from reconciler.desired.found import Found
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
@@ -44,13 +44,13 @@ def test_each_distinct_entry_is_parsed_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed: list[str] = []
-    real = spec._parse_entry
+    real = member_entries._parse_entry
 
-    def counting(text: str, parse_member: spec.Parser) -> spec.Entry:
+    def counting(text: str, parse_member: member_entries.Parser) -> member_entries.Entry:
         parsed.append(text)
         return real(text, parse_member)
 
-    monkeypatch.setattr(spec, "_parse_entry", counting)
+    monkeypatch.setattr(member_entries, "_parse_entry", counting)
     directory = estate(tmp_path / "ds", rooms=8)
     state = load_desired(directory)
     assert state.membership_count == 8 * (MEMBERS + 1)

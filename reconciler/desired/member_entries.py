@@ -1,0 +1,179 @@
+"""The entries of member lists: ``@group`` or a member reference (``bot:NAME`` or an e-mail
+address for rooms; each kind has its parser), parsed once per distinct text while a
+desired state loads (``remembered_entries``), and the pydantic types that validate them
+(``MemberReference``, ``MemberList``: a reference, or its mapping form with ``until:``,
+``reason:`` and ``ticket:``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Discriminator,
+    Field,
+    Tag,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
+
+from reconciler.desired.spec_base import MAX_NAME_LENGTH, fail, too_long
+from reconciler.governance.entries import MAPPING_TAG, TEXT_TAG, EntryBase, which_entry
+from reconciler.refs import EMAIL_PATTERN, MemberRef
+
+GROUP_PREFIX = "@"
+GROUP_NAME_RE = re.compile(r"^[^\s@]\S*$")
+ENTRY_PATTERN = rf"^\s*(?:@[^\s@]\S*|[Bb][Oo][Tt]:.*\S.*|{EMAIL_PATTERN})\s*$"  # ECMA-262 safe
+
+
+@dataclass(frozen=True, order=True)
+class GroupRef:
+    """``@name`` in a member list: every member of the group, recursively."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return f"{GROUP_PREFIX}{self.name}"
+
+
+Entry = MemberRef | GroupRef
+
+
+Parser = Callable[[str], MemberRef]
+_REMEMBERED: ContextVar[dict[Parser, dict[str, Entry]] | None] = ContextVar(
+    "remembered_entries", default=None
+)
+
+
+@contextmanager
+def remembered_entries() -> Iterator[None]:
+    """Within: ``parse_entry`` parses each distinct text once per parser (the validators
+    and the loader share the result; the same members are listed in many places). The
+    memory is dropped on the way out."""
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
+def parse_entry(text: str, parse_member: Parser = MemberRef.parse) -> Entry:
+    """An entry of a member list: ``@group``, or a member reference (``bot:NAME`` or an
+    e-mail address for rooms; ``parse_member`` is the kind's parser). Raises ValueError
+    with a user-facing message."""
+    remembered = _REMEMBERED.get()
+    known = remembered.get(parse_member) if remembered is not None else None
+    entry = known.get(text) if known is not None else None  # parsed before: most entries
+    return entry if entry is not None else entry_parser(parse_member)(text)
+
+
+def entry_parser(parse_member: Parser = MemberRef.parse) -> Callable[[str], Entry]:
+    """``parse_entry`` with ``parse_member``, remembering (``remembered_entries``)."""
+    remembered = _REMEMBERED.get()
+    if remembered is None:
+        return lambda text: _parse_entry(text, parse_member)
+    known = remembered.setdefault(parse_member, {})
+
+    def parse(text: str) -> Entry:
+        entry = known.get(text)
+        if entry is None:
+            entry = known[text] = _parse_entry(text, parse_member)
+        return entry
+
+    return parse
+
+
+def _parse_entry(text: str, parse_member: Parser) -> Entry:
+    stripped = text.strip()
+    if stripped.startswith(GROUP_PREFIX):
+        name = stripped[len(GROUP_PREFIX) :].strip()
+        if not name:
+            raise ValueError(f"group reference {stripped!r} has no group name")
+        if not GROUP_NAME_RE.match(name):
+            raise ValueError(f"malformed group reference {stripped!r}")
+        return GroupRef(name)
+    return parse_member(text)  # e-mails: refs.EMAIL_RE, the one rule (no <a@b.c>, a@b.c; ...)
+
+
+def entry_present(value: Any) -> Any:
+    """A member list's entry before its type is checked: not empty, not too long (every
+    kind's member reference: ``BeforeValidator``)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise fail("member_ref", "empty member reference")
+    error = too_long(value, "the member reference") if isinstance(value, str) else None
+    if error:
+        raise error
+    return value
+
+
+def entry_valid(parse_member: Parser = MemberRef.parse) -> Callable[[str], str]:
+    """The check (``AfterValidator``) that an entry is ``@group`` or a member reference
+    ``parse_member`` reads (a kind's parser)."""
+
+    def valid(value: str) -> str:
+        try:
+            parse_entry(value, parse_member)
+        except ValueError as exc:
+            raise fail("member_ref", str(exc)) from None
+        return value
+
+    return valid
+
+
+def _plain_references(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """A member list: a copy of it when every entry is a string that ``MemberReference``
+    takes as it is (not blank, not too long, one that parses), checked here in one pass;
+    otherwise (a mapping entry, a bad one) pydantic's validation of each entry, with its
+    messages. Most lists, a million entries at the service maximums, are such names."""
+    if type(value) is list and _all_plain(value):
+        return list(value)
+    return handler(value)
+
+
+def _all_plain(entries: list[Any]) -> bool:
+    parse = entry_parser()  # parse_entry's, remembering
+    for text in entries:
+        if type(text) is not str or len(text) > MAX_NAME_LENGTH or not text.strip():
+            return False
+        try:
+            parse(text)
+        except ValueError:
+            return False
+    return True
+
+
+MemberReference = Annotated[
+    str,
+    BeforeValidator(entry_present),
+    AfterValidator(entry_valid()),
+    Field(
+        description="A user's e-mail address, `bot:NAME` for a bot, or `@group`.",
+        examples=["alice@example.com", "bot:PagerBot", "@sre"],
+        json_schema_extra={"pattern": ENTRY_PATTERN},  # for editors; the loader says why
+    ),
+]
+
+
+class MemberMapping(EntryBase):
+    """A member with until when, why and which ticket (only `member` is required)."""
+
+    member: MemberReference
+
+
+# an entry of a member list: a reference, or {member: REF, until:, reason:, ticket:}
+MemberEntry = Annotated[
+    Annotated[MemberReference, Tag(TEXT_TAG)] | Annotated[MemberMapping, Tag(MAPPING_TAG)],
+    Discriminator(which_entry),
+]
+MemberList = Annotated[
+    list[MemberEntry],
+    WrapValidator(_plain_references),
+    Field(description="Member references, or mappings {member, until, reason, ticket}."),
+]
+ReferenceList = Annotated[list[MemberReference], Field(description="Member references.")]

@@ -1,0 +1,44 @@
+"""What every desired-state file model shares: the strict base model, and the checks every
+name gets (not blank, not too long: ``MAX_NAME_LENGTH``). The errors are pydantic's custom
+errors, whose message is the user's text as given (``fail``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+NON_BLANK = r".*\S.*"
+MAX_NAME_LENGTH = 256  # characters of a member reference, group or room name, id or account:
+# an e-mail address has at most 254 (RFC 5321); a 10 MB reference is a mistake or an attack
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
+
+
+def fail(kind: str, message: str) -> PydanticCustomError:
+    """A validation error of type ``kind`` whose text is ``message``, as it is."""
+    # the message is the template: pass it as context so braces in user text stay literal
+    return PydanticCustomError(kind, "{message}", {"message": message})
+
+
+def too_long(value: str, what: str) -> PydanticCustomError | None:
+    """The error for a name longer than MAX_NAME_LENGTH (which never echoes it), or None."""
+    if len(value) <= MAX_NAME_LENGTH:
+        return None
+    message = f"{what} is too long: {len(value):,} characters, at most {MAX_NAME_LENGTH}"
+    return fail("too_long", message)
+
+
+def short(value: str) -> str:
+    """``value``, or the error of a name too long (``too_long``)."""
+    error = too_long(value, "the name")
+    if error:
+        raise error
+    return value
+
+
+NonBlank = Annotated[str, AfterValidator(short), Field(pattern=NON_BLANK)]
+TargetName = Annotated[str, AfterValidator(short)]  # a room's (channel's, ...) key
