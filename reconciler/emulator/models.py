@@ -1,17 +1,15 @@
-"""The emulator's state and the Chime operations on it, with no HTTP knowledge (moto's
+"""The Chime operations on the emulator's state (``state``), with no HTTP knowledge (moto's
 ``models.py``). Operations raise ``ChimeError`` subclasses carrying AWS codes.
 
-All state sits behind one lock, so every operation is atomic. Lookups use indexes (users
-by case-folded email, memberships per room by member id, rooms per member), so a call's
-cost is proportional to what it returns, not to the size of the whole state.
+All state sits behind one lock, so every operation is atomic. Lookups use the state's
+indexes (users by case-folded email, memberships per room by member id, rooms per member),
+so a call's cost is proportional to what it returns, not to the size of the whole state.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from reconciler.emulator.errors import (
@@ -42,13 +40,12 @@ from reconciler.emulator.records import (
     Room,
     User,
 )
-from reconciler.emulator.seed import MAX_MEMBERSHIPS_PER_ROOM, ROLES, Seed, derived_id
+from reconciler.emulator.seed import MAX_MEMBERSHIPS_PER_ROOM, ROLES, Seed
+from reconciler.emulator.state import AccountState, Clock, accounts_from, snapshot_of, utc_now
 
 MAX_BATCH_ITEMS = 50
 AWS_ACCOUNT_ID = "123456789012"
 USER_TYPES = ("PrivateUser", "SharedDevice")
-
-Clock = Callable[[], datetime]
 
 __all__ = [
     "Account",
@@ -62,68 +59,20 @@ __all__ = [
 ]
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass
-class _AccountState:
-    account: Account
-    users: Table[User] = field(default_factory=Table)
-    users_by_email: dict[str, str] = field(default_factory=dict)
-    bots: Table[Bot] = field(default_factory=Table)
-    members: dict[str, Member] = field(default_factory=dict)  # users, bots, webhooks by id
-    rooms: Table[Room] = field(default_factory=Table)
-    memberships: dict[str, Table[Membership]] = field(default_factory=dict)  # by room id
-    rooms_of: dict[str, set[str]] = field(default_factory=dict)  # member id -> room ids
-
-
 class ChimeBackend:
     """Accounts, users, bots, webhooks, rooms and room memberships of a Chime emulator."""
 
     def __init__(self, seed: Seed | None = None, clock: Clock = utc_now) -> None:
         self._lock = threading.RLock()
         self._clock = clock
-        self._accounts: Table[_AccountState] = Table()
+        self._accounts: Table[AccountState] = Table()
         self.reset(seed or Seed())
 
     # -- state ---------------------------------------------------------------------------
 
     def reset(self, seed: Seed) -> None:
         """Replace all state with the seed's."""
-        now = self._clock()
-        accounts: Table[_AccountState] = Table()
-        for acc in seed.accounts:
-            state = _AccountState(Account(acc.id, acc.name, now))
-            for u in acc.users:
-                state.users.put(u.id, User(u.id, acc.id, u.email, u.name, now))
-                state.users_by_email[u.email.casefold()] = u.id
-                state.members[u.id] = Member(u.id, "User", u.email, u.name, acc.id)
-            for b in acc.bots:
-                bot = Bot(
-                    b.id,
-                    acc.id,
-                    derived_id(b.id, "bot-user"),
-                    b.name,
-                    _bot_email(b.name, acc.id),
-                    now,
-                )
-                state.bots.put(b.id, bot)
-                state.members[b.id] = Member(b.id, "Bot", None, b.name, acc.id)
-            for w in acc.webhooks:
-                state.members[w.id] = Member(w.id, "Webhook", None, w.name, acc.id)
-            for r in acc.rooms:
-                creator = next(
-                    (m.member_id for m in r.memberships if m.role == "Administrator"), acc.id
-                )
-                state.rooms.put(r.id, Room(r.id, acc.id, r.name, creator, now))
-                table: Table[Membership] = Table()
-                state.memberships[r.id] = table
-                for m in r.memberships:
-                    member = state.members[m.member_id]
-                    table.put(member.id, Membership(r.id, member, m.role, creator, now))
-                    state.rooms_of.setdefault(member.id, set()).add(r.id)
-            accounts.put(acc.id, state)
+        accounts = accounts_from(seed, self._clock())
         with self._lock:
             self._accounts = accounts
 
@@ -131,29 +80,7 @@ class ChimeBackend:
         """All state as a seed document (members by id): ``reset(parse_seed(snapshot()))``
         restores it."""
         with self._lock:
-            accounts = []
-            for s in self._accounts.values():
-                webhooks = [m for m in s.members.values() if m.kind == "Webhook"]
-                rooms = []
-                for room in s.rooms.values():
-                    memberships = [
-                        {"member": m.member.id, "role": m.role}
-                        for m in s.memberships[room.id].values()
-                    ]
-                    rooms.append({"id": room.id, "name": room.name, "memberships": memberships})
-                accounts.append(
-                    {
-                        "id": s.account.id,
-                        "name": s.account.name,
-                        "users": [
-                            {"id": u.id, "email": u.email, "name": u.name} for u in s.users.values()
-                        ],
-                        "bots": [{"id": b.id, "name": b.name} for b in s.bots.values()],
-                        "webhooks": [{"id": w.id, "name": w.full_name} for w in webhooks],
-                        "rooms": rooms,
-                    }
-                )
-            return {"accounts": accounts}
+            return snapshot_of(self._accounts)
 
     def room_members(self, account_id: str, room_id: str) -> dict[str, str]:
         """Member id -> role of one room (a convenience for tests and benchmarks)."""
@@ -359,7 +286,7 @@ class ChimeBackend:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _account(self, account_id: str) -> _AccountState:
+    def _account(self, account_id: str) -> AccountState:
         state = self._accounts.get(account_id)
         if state is None:
             raise NotFoundError(f"Account {account_id} not found.")
@@ -373,7 +300,7 @@ class ChimeBackend:
         return room, state.memberships[room_id]
 
     def _add(
-        self, state: _AccountState, room: Room, table: Table[Membership], member_id: str, role: str
+        self, state: AccountState, room: Room, table: Table[Membership], member_id: str, role: str
     ) -> Membership:
         member = state.members.get(member_id)
         if member is None or member.kind == "Webhook":
@@ -403,8 +330,3 @@ def _role(role: str | None) -> str:
 
 def _token(scope: str, cursor: int | None) -> str | None:
     return None if cursor is None else encode_token(scope, cursor)
-
-
-def _bot_email(name: str, account_id: str) -> str:
-    slug = "".join(c for c in name.lower() if c.isalnum()) or "bot"
-    return f"{slug}@{account_id}.bot.chime.aws"

@@ -34,7 +34,6 @@ from reconciler.emulator.meetings.seed import (
     SeedMeeting,
     external_id_problem,
 )
-from reconciler.emulator.models import utc_now
 from reconciler.emulator.paging import (
     PageLimit,
     Table,
@@ -42,6 +41,7 @@ from reconciler.emulator.paging import (
     decode_token,
     encode_token,
 )
+from reconciler.emulator.state import utc_now
 
 ATTENDEES_PAGE = PageLimit(1, 100, 100)  # ListAttendees MaxResults 1-100 (botocore model)
 MAX_BATCH_ATTENDEES = 100  # BatchCreateAttendee Attendees 1-100
