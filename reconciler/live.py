@@ -68,6 +68,9 @@ class LiveState:
     # Located notes that are not errors: a target left out for a reason that must not stop
     # the others (a meeting that has ended).
     notices: tuple[LiveProblem, ...] = ()
+    # The ids of targets declared outside the run's scope (``DesiredState.elsewhere``, the
+    # other shards'), resolved without reading them: compared, not planned (``declared_once``)
+    elsewhere_ids: dict[TargetKey, str] = field(default_factory=dict)
 
     def ids_in(self, scope: str) -> dict[MemberRef, str]:
         """The member ids valid in ``scope``. When the provider resolved per scope, only
@@ -88,8 +91,10 @@ def merged(states: Iterable[LiveState]) -> LiveState:
     scoped: dict[tuple[str, MemberRef], str] = {}
     problems: list[LiveProblem] = []
     notices: list[LiveProblem] = []
+    elsewhere: dict[TargetKey, str] = {}
     for s in states:
         targets.update(s.targets)
+        elsewhere.update(s.elsewhere_ids)
         member_ids.update(s.member_ids)
         problems.extend(s.problems)
         notices.extend(s.notices)
@@ -98,4 +103,4 @@ def merged(states: Iterable[LiveState]) -> LiveState:
         else:
             for scope in {k.scope for k in s.targets}:
                 scoped.update({(scope, ref): mid for ref, mid in s.member_ids.items()})
-    return LiveState(targets, member_ids, tuple(problems), scoped, tuple(notices))
+    return LiveState(targets, member_ids, tuple(problems), scoped, tuple(notices), elsewhere)

@@ -18,7 +18,9 @@ For each declared target that was read from Chime:
   bearer is not listed as unmanaged either where pruning is off: it is never drift.
 
 Two declared targets read as one (their ids resolved to the same room, channel or
-meeting: ``declared_once``) are reported at each declaration, and neither is planned.
+meeting: ``declared_once``) are reported at each declaration, and neither is planned;
+under --shard, one of them may be another shard's (``desired.elsewhere``, its id in
+``live.elsewhere_ids``): this shard's is reported and not planned.
 
 Live and declared members are matched by ``MemberRef`` (users by e-mail, compared
 case-insensitively; bots by name). Then the safety rules (``reconciler.safety``) are
@@ -65,8 +67,10 @@ def plan(
     problems = [
         p for p in live.problems if targets is None or p.target is None or p.target in selected_keys
     ]
-    # one target declared twice (found by its resolved id): reported, neither planned
-    twice = declared_twice(selected, {k: lt.target_id for k, lt in live.targets.items()})
+    # one target declared twice (found by its resolved id): reported, neither planned; also
+    # where the other entry is another shard's (``desired.elsewhere``)
+    ids = {**live.elsewhere_ids, **{k: lt.target_id for k, lt in live.targets.items()}}
+    twice = declared_twice(selected, ids, desired.elsewhere)
     problems += twice.values()
     notices = [
         n for n in live.notices if targets is None or n.target is None or n.target in selected_keys

@@ -73,7 +73,8 @@ class Session:
                     desired = as_of(load_desired(app.desired_dir, app.now, ahead), app.now)
                 if shard is not None:  # the other shards' targets are not read or planned
                     mine = tuple(t for t in desired.targets if shard.holds(t.key))
-                    desired = replace(desired, targets=mine)
+                    others = tuple(t for t in desired.targets if not shard.holds(t.key))
+                    desired = replace(desired, targets=mine, elsewhere=others)
             options = replace(options_for(desired.rates), desired=desired)
             # rooms always: a saved plan names its own kinds, opened on demand (``provider``)
             kinds = {ROOM.id, *(t.key.kind for t in desired.targets)}

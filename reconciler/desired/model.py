@@ -119,6 +119,10 @@ class DesiredState:
     # the moment ``governance.expiry.as_of`` took the paths expired then out at (None: not
     # yet): as of it again is the same state, not another walk of every path
     as_of: dt.datetime | None = None
+    # --shard K/N: the targets declared in the other shards, not read or planned in this
+    # one, only compared with its own so that one target declared in two shards is refused
+    # in both (``declared_once``); empty without --shard
+    elsewhere: tuple[DesiredTarget, ...] = ()
 
     @property
     def unmanaged_is_drift(self) -> bool:

@@ -4,7 +4,8 @@ and the single operations the applier drives.
 
 Reading costs, for the channels in scope (both kinds share one ``ChannelDirectory``,
 ``channel_directory.py``, so a channel is found and described once per run):
-  - ListChannels (50 a page) once per app instance, only if a channel is declared by name;
+  - ListChannels (50 a page) once per app instance, only if a channel is declared by name
+    (under --shard: or by arn here and by name in another shard, ``declared_once``);
   - DescribeChannel once per channel (an elastic channel is reported, not managed);
   - ListChannelMemberships twice per channel, DEFAULT then HIDDEN: ceil(max(n, 1) / 50)
     pages each; ListChannelBans only for a channel where a plan would add a member (a
@@ -33,6 +34,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
 from reconciler.channel_refs import channel_user, user_id_of
+from reconciler.declared_once import compared
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import AwsError
 from reconciler.kinds import RoleValue
@@ -97,6 +99,9 @@ class _ChannelsBase:
         ]
         problems: list[LiveProblem] = []
         arns = self._resolve_channels(scope, problems)
+        # the other shards' channels that may be one of these (``declared_once.compared``):
+        # their problems are their shards'
+        elsewhere = self._resolve_channels(compared(scope, desired.elsewhere), [])
         found = self._spread([t for t in scope if t.key in arns], arns)
         listings = self._pmap(lambda t: self._read(t.key, arns[t.key], problems, t), found)
         targets: dict[TargetKey, LiveTarget] = {}
@@ -109,7 +114,12 @@ class _ChannelsBase:
                     self.progress(t.key)
         live = [t for t in scope if t.key in targets]
         resolved = self._resolve_members(live, targets, problems)
-        return LiveState(targets=targets, problems=tuple(problems), scoped_member_ids=resolved)
+        return LiveState(
+            targets=targets,
+            problems=tuple(problems),
+            scoped_member_ids=resolved,
+            elsewhere_ids=elsewhere,
+        )
 
     def _spread(
         self, found: Sequence[DesiredTarget], arns: Mapping[TargetKey, str]

@@ -21,6 +21,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
 from reconciler.capabilities import Capabilities
+from reconciler.declared_once import compared
 from reconciler.desired.meeting_spec import MEETING_ID_RE, attendee_problem, env_name
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import AwsError
@@ -74,6 +75,9 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
             meeting_id = self._meeting_id(t, problems)
             if meeting_id is not None:
                 ids[t.key] = meeting_id
+        # the other shards' meetings (``declared_once.compared``): their ids cost no call
+        others = ((t, _meeting_id(t)[0]) for t in compared(scope, desired.elsewhere))
+        elsewhere = {t.key: meeting_id for t, meeting_id in others if meeting_id is not None}
         found = [t for t in scope if t.key in ids]
         listings = self._pmap(lambda t: self._read(t.key, ids[t.key]), found)
         targets: dict[TargetKey, LiveTarget] = {}
@@ -97,6 +101,7 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
             problems=tuple(problems),
             scoped_member_ids=scoped,
             notices=tuple(notices),
+            elsewhere_ids=elsewhere,
         )
 
     def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:
@@ -115,31 +120,11 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
         return None if name is None else EnvironmentId(raw, name, expand(raw))
 
     def _meeting_id(self, t: DesiredTarget, problems: list[LiveProblem]) -> str | None:
-        raw = t.target_id or t.key.scope
-        meeting_id = expand(raw)
-        if meeting_id is None:
-            problems.append(
-                LiveProblem(
-                    t.key,
-                    t.location,
-                    f"meeting {t.key.name}: meeting_id {raw} names the environment variable "
-                    f"{env_name(raw)}, which is not set",
-                )
-            )
+        meeting_id, problem = _meeting_id(t)
+        if problem is not None:
+            problems.append(LiveProblem(t.key, t.location, problem))
             if self.progress is not None:
                 self.progress(t.key)
-            return None
-        if not MEETING_ID_RE.match(meeting_id) or env_name(meeting_id):
-            problems.append(
-                LiveProblem(
-                    t.key,
-                    t.location,
-                    f"meeting {t.key.name}: {raw} is {meeting_id!r}, not a meeting id (a UUID)",
-                )
-            )
-            if self.progress is not None:
-                self.progress(t.key)
-            return None
         return meeting_id
 
     def _read(self, key: TargetKey, meeting_id: str) -> list[LiveMember] | None:
@@ -180,6 +165,20 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
             if exc.code == NOT_FOUND:
                 return None
             raise
+
+
+def _meeting_id(t: DesiredTarget) -> tuple[str | None, str | None]:
+    """The meeting id ``t`` names now, or None and why not."""
+    raw = t.target_id or t.key.scope
+    meeting_id = expand(raw)
+    if meeting_id is None:
+        return None, (
+            f"meeting {t.key.name}: meeting_id {raw} names the environment variable "
+            f"{env_name(raw)}, which is not set"
+        )
+    if not MEETING_ID_RE.match(meeting_id) or env_name(meeting_id):
+        return None, f"meeting {t.key.name}: {raw} is {meeting_id!r}, not a meeting id (a UUID)"
+    return meeting_id, None
 
 
 def _live(a: Attendee) -> LiveMember:

@@ -2,7 +2,8 @@
 operations the applier drives (batch create, role update, delete).
 
 Reading costs, for the rooms in scope (see ``read``):
-  - ListRooms (99 a page) once per account, only if some room there is declared by name;
+  - ListRooms (99 a page) once per account, only if some room there is declared by name
+    (under --shard: or by id here and by name in another shard, ``declared_once``);
   - ListRoomMemberships (99 a page) per room, ceil(max(M, 1) / 99) calls for M members,
     rooms read in parallel (``parallelism`` threads sharing one client);
   - users: what any room's listing revealed (e-mail -> member id) is free; the rest are
@@ -22,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from operator import attrgetter
 from typing import Any, TypeVar
 
-from reconciler.declared_once import declared_twice
+from reconciler.declared_once import compared, declared_twice
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import AwsError
 from reconciler.kinds import RoleValue
@@ -102,13 +103,19 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         scope = [
             t for t in desired.targets if t.key.kind == ROOM.id and (only is None or t.key in only)
         ]
-        problems: list[LiveProblem] = []
-        room_ids = self._resolve_rooms(scope, problems, ahead)
+        # the other shards' rooms that may be one of these (``declared_once.compared``):
+        # resolved with them, in the same ListRooms; their problems are their shards'
+        others = compared(scope, desired.elsewhere)
+        here = {t.key for t in scope}
+        resolved: list[LiveProblem] = []
+        room_ids = self._resolve_rooms([*scope, *others], resolved, ahead)
+        problems = [p for p in resolved if p.target in here]
+        elsewhere = {k: room_id for k, room_id in room_ids.items() if k not in here}
         # a room declared twice is reported now, and not read: the planner's own check
         # (``declared_once``) would refuse it after reading it
-        twice = declared_twice(scope, room_ids)
+        twice = declared_twice(scope, room_ids, others)
         problems += twice.values()
-        room_ids = {k: room_id for k, room_id in room_ids.items() if k not in twice}
+        room_ids = {k: room_id for k, room_id in room_ids.items() if k in here and k not in twice}
         found = [t for t in scope if t.key in room_ids]
         # a room's pages are read one after another: the longest chains (by the members
         # declared, the best guess before the first page) start first, so that the
@@ -141,6 +148,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
             member_ids=_unambiguous(scoped),
             problems=_dedupe(problems),
             scoped_member_ids=scoped,
+            elsewhere_ids=elsewhere,
         )
 
     def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:

@@ -4,9 +4,11 @@ them (reports each, plans neither, plans the rest)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from planner_builders import ACCOUNT, FILE, desired_state, live_state, live_target, want
 
-from reconciler.declared_once import declared_twice
+from reconciler.declared_once import compared, declared_twice
 from reconciler.desired.model import DesiredTarget
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR
 from reconciler.kinds.meetings import MEETING
@@ -121,3 +123,58 @@ def test_the_planner_plans_the_one_named_with_target() -> None:
     made = plan(desired, live_state(desired, *lives), targets=["a"])
     assert made.errors == ()
     assert [t.key.name for t in made.targets] == ["a"]
+
+
+# --- --shard K/N: the other entry is another shard's (``DesiredState.elsewhere``) ---------
+
+
+def by_id(kind: str, scope: str, name: str, line: int, target_id: str) -> DesiredTarget:
+    return DesiredTarget(TargetKey(kind, scope, name), target_id, True, (), Location(FILE, line))
+
+
+def test_a_target_sharing_its_id_with_one_elsewhere_is_reported_and_names_it() -> None:
+    here, there = declared(ROOM.id, ACCOUNT, "a", 2), by_id(ROOM.id, ACCOUNT, "b", 7, "room-1")
+    found = declared_twice([here], {here.key: "room-1", there.key: "room-1"}, [there])
+    # only this run's entry: the other is its own shard's to report
+    assert messages(found) == [
+        f"{FILE}:2: room room-1 is declared more than once (also as b at {FILE}:7); declare it once"
+    ]
+    # from the other shard, the other entry, as the run without --shard words it
+    other_side = declared_twice([there], {here.key: "room-1", there.key: "room-1"}, [here])
+    assert messages(other_side) == [
+        f"{FILE}:7: room room-1 is declared more than once (also as a at {FILE}:2); declare it once"
+    ]
+
+
+def test_targets_elsewhere_are_never_reported_even_when_they_share_an_id() -> None:
+    b, c = by_id(ROOM.id, ACCOUNT, "b", 7, "room-1"), by_id(ROOM.id, ACCOUNT, "c", 9, "room-1")
+    a = declared(ROOM.id, ACCOUNT, "a", 2)
+    assert declared_twice([a], {a.key: "room-2", b.key: "room-1", c.key: "room-1"}, [b, c]) == {}
+
+
+def test_compared_are_the_targets_elsewhere_that_can_be_one_of_these() -> None:
+    named = declared(ROOM.id, ACCOUNT, "a", 2)
+    with_id = by_id(ROOM.id, OTHER_ACCOUNT, "b", 4, "room-9")
+    elsewhere = [
+        by_id(ROOM.id, ACCOUNT, "x", 10, "room-1"),  # an id: free to compare
+        declared(ROOM.id, ACCOUNT, "y", 11),  # by name where only names are here: two rooms
+        declared(ROOM.id, OTHER_ACCOUNT, "z", 12),  # by name where one here has an id
+        by_id(MEETING.id, "${M}", "m", 13, "${M}"),  # another kind
+    ]
+    assert [t.key.name for t in compared([named, with_id], elsewhere)] == ["x", "z"]
+    assert compared([], elsewhere) == []
+
+
+def test_the_planner_refuses_a_target_declared_again_in_another_shard() -> None:
+    targets, lives = twice_read()
+    a, b, c = targets
+    desired = replace(desired_state(a, c), elsewhere=(b,))  # b is another shard's
+    live = replace(live_state(desired, lives[0], lives[2]), elsewhere_ids={b.key: "room-1"})
+    made = plan(desired, live)
+    assert list(made.errors) == [
+        f"{FILE}:2: room room-1 is declared more than once (also as b at {FILE}:5); declare it once"
+    ]
+    assert [t.key.name for t in made.targets] == ["c"]
+    # an id that no target of this run has: planned as usual
+    other = replace(live, elsewhere_ids={b.key: "room-7"})
+    assert [t.key.name for t in plan(desired, other).targets] == ["a", "c"]
