@@ -12,7 +12,7 @@ from reconciler.cli.context import AppContext
 from reconciler.cli.progress import ProgressBar
 from reconciler.cli.read_ahead import ReadAhead
 from reconciler.desired.loader import load_desired
-from reconciler.desired.model import DesiredState
+from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.governance.expiry import as_of
 from reconciler.kinds import ROOM
 from reconciler.live import LiveState, LiveTarget, merged
@@ -72,9 +72,13 @@ class Session:
                 with ahead.loading() if ahead is not None else contextlib.nullcontext():
                     desired = as_of(load_desired(app.desired_dir, app.now, ahead), app.now)
                 if shard is not None:  # the other shards' targets are not read or planned
-                    mine = tuple(t for t in desired.targets if shard.holds(t.key))
-                    others = tuple(t for t in desired.targets if not shard.holds(t.key))
-                    desired = replace(desired, targets=mine, elsewhere=others)
+                    held: dict[bool, list[DesiredTarget]] = {True: [], False: []}
+                    for t in desired.targets:
+                        held[shard.holds(t.key)].append(t)
+                    # the others only compared with these (one target declared twice)
+                    desired = replace(
+                        desired, targets=tuple(held[True]), elsewhere=tuple(held[False])
+                    )
             options = replace(options_for(desired.rates), desired=desired)
             # rooms always: a saved plan names its own kinds, opened on demand (``provider``)
             kinds = {ROOM.id, *(t.key.kind for t in desired.targets)}
