@@ -28,7 +28,9 @@ def slot_init(cls: type[T]) -> type[T]:
     for f in fields:
         if not f.init or f.kw_only is True or f.default_factory is not dataclasses.MISSING:
             raise TypeError(f"{cls.__name__}.{f.name}: slot_init takes plain fields only")
-        scope[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        # the slot's descriptor: the class's own, or (an inherited field) a base class's
+        owner = next(c for c in cls.__mro__ if f.name in c.__dict__)
+        scope[f"_set_{f.name}"] = owner.__dict__[f.name].__set__
         if f.default is dataclasses.MISSING:
             params.append(f.name)
         else:

@@ -17,12 +17,19 @@ from reconciler.refs import Location, MemberRef
 @slot_init
 @dataclass(frozen=True, slots=True)
 class EntryAt:
-    """One entry of a member list, where it is written."""
+    """One entry of a member list, where it is written: ``path`` is ``(*within, index)``,
+    the list's path and the entry's index in it (its key in a mapping of entries), kept
+    apart so that a million entries of a thousand lists share a thousand list paths."""
 
     entry: Entry
     location: Location
-    path: Path
+    within: Path
+    index: str | int
     grant: Grant = NO_GRANT  # until / reason / ticket of the entry's mapping form
+
+    @property
+    def path(self) -> Path:
+        return (*self.within, self.index)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable, Collection, Hashable, Iterable
+from itertools import count, repeat
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ from reconciler import collector
 from reconciler.channel_refs import parse_channel_member
 from reconciler.desired import files as source_files
 from reconciler.desired.found import Found, found_in
-from reconciler.desired.groups import EntryAt, GroupDef
+from reconciler.desired.groups import GroupDef
+from reconciler.desired.member_entries import remembered_parses
 from reconciler.desired.messages import located, validate
 from reconciler.desired.model import AppInstanceSetting, DesiredState
 from reconciler.desired.resolve import Declarations, RoleEntry, TargetDef, resolve
@@ -280,10 +282,8 @@ class _Loader:
         self.declared.safety = model.safety
         self.declared.rates = dict(model.rates)
         self.problems += policy.grant_key_problems(model.max_grant_days, display, positions)
-        entries = [(("protected", i), text, None) for i, text in enumerate(model.protected)]
-        self.declared.protected = tuple(
-            e.at for e in self._entries(MemberRef.parse, entries, display, positions)
-        )
+        listed = [(("protected",), zip(count(), model.protected, repeat(None)))]
+        self.declared.protected = self._entries(MemberRef.parse, listed, display, positions)
 
     def _members_file(
         self, model: BaseModel, relative: str, display: str, positions: Positions
@@ -302,10 +302,8 @@ class _Loader:
                 message = f"group {name!r} is already defined at {first}"
                 self.problems.append(located(display, location.line, path, message))
                 continue
-            listed = [((*list_path, i), v, None) for i, v in enumerate(group_entries)]
-            entries = tuple(
-                e.at for e in self._entries(MemberRef.parse, listed, display, positions)
-            )
+            listed = [(list_path, zip(count(), group_entries, repeat(None)))]
+            entries = self._entries(MemberRef.parse, listed, display, positions)
             self.declared.groups[name] = GroupDef(name, location, path, entries, owners)
         for section, section_kinds in sections().items():
             targets: dict[str, BaseModel] = getattr(model, section)
@@ -337,49 +335,49 @@ class _Loader:
                 problem = located(display, positions.value_line(at), at, message)
                 if problem not in self.problems:  # once for a section's kinds (its `arn:`)
                     self.problems.append(problem)
-            listed = [((*path, *p), text, role) for p, text, role in kind.entries(spec, settings)]
-            entries = self._entries(_parser(kind), listed, display, positions)
+            lists = [((*path, *w), items) for w, items in kind.entry_lists(spec, settings)]
+            entries = self._entries(_parser(kind), lists, display, positions)
             self.declared.targets.append(TargetDef(kind, key, spec, location, path, entries))
 
     def _entries(
         self,
         parse_member: Callable[[str], MemberRef],
-        listed: Iterable[tuple[KeyPath, Any, Hashable]],
+        lists: Iterable[tuple[KeyPath, Iterable[tuple[str | int, Any, Hashable]]]],
         display: str,
         positions: Positions,
     ) -> tuple[RoleEntry, ...]:
-        """Parse validated member entries (path, value, role): a reference, or its mapping
-        form with until / reason / ticket (the grant); the same member twice in one list is
-        an error."""
+        """Parse validated member entries, list by list (``Kind.entry_lists``: a list's
+        path, its entries ``(index, value, role)``): a reference, or its mapping form with
+        until / reason / ticket (the grant); the same member twice in one list is an error."""
         seen: dict[KeyPath, dict[Entry, int]] = {}  # per list: entry -> its first line
         out = []
         skipped, parse_one = self.skipped, entry_parser(parse_member)
-        parent: KeyPath | None = None  # the list of the entries before (most come in runs)
-        in_list: dict[Entry, int] = {}
-        lines = None
-        for item_path, value, role in listed:
-            if skipped and (display, item_path) in skipped:  # invalid, and reported as such
-                continue
-            entry = parse_one(value if type(value) is str else text_of(value))
-            up, index = item_path[:-1], item_path[-1]
-            if up != parent:
-                parent, in_list, lines = up, seen.setdefault(up, {}), positions.items.get(up)
-            if type(index) is int and lines is not None and 0 <= index < len(lines):
-                line = lines[index]  # a list entry's own line, as value_line finds it
-            else:  # a mapping's entry (a meeting attendee): its key's
-                where = positions.line_of if isinstance(index, str) else positions.value_line
-                line = where(item_path)
-            known = len(in_list)
-            first = in_list.setdefault(entry, line)
-            if len(in_list) == known:
-                message = f"{str(entry)!r} is listed twice (first at line {first})"
-                self.problems.append(located(display, line, item_path, message))
-                continue
-            location = Location(display, line)
-            grant = NO_GRANT
-            if type(value) is not str and isinstance(value, BaseModel):  # the mapping form
-                grant = grant_of(value, location)
-            out.append(RoleEntry(EntryAt(entry, location, item_path, grant), role))
+        parsed = remembered_parses(parse_member).get  # most entries: parsed before
+        for within, items in lists:
+            in_list = seen.setdefault(within, {})
+            lines = positions.items.get(within)
+            listed = len(lines) if lines is not None else 0
+            for index, value, role in items:
+                if skipped and (display, (*within, index)) in skipped:  # invalid, reported
+                    continue
+                text = value if type(value) is str else text_of(value)
+                entry = parsed(text) or parse_one(text)
+                if type(index) is int and 0 <= index < listed:
+                    line = lines[index]  # type: ignore[index]  # a list entry's own line
+                else:  # a mapping's entry (a meeting attendee): its key's
+                    where = positions.line_of if isinstance(index, str) else positions.value_line
+                    line = where((*within, index))
+                known = len(in_list)
+                first = in_list.setdefault(entry, line)
+                if len(in_list) == known:
+                    message = f"{str(entry)!r} is listed twice (first at line {first})"
+                    self.problems.append(located(display, line, (*within, index), message))
+                    continue
+                location = Location(display, line)
+                grant = NO_GRANT
+                if type(value) is not str and isinstance(value, BaseModel):  # the mapping form
+                    grant = grant_of(value, location)
+                out.append(RoleEntry(entry, location, within, index, grant, role))
         return tuple(out)
 
 

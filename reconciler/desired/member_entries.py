@@ -73,6 +73,14 @@ def parse_entry(text: str, parse_member: Parser = MemberRef.parse) -> Entry:
     return entry if entry is not None else entry_parser(parse_member)(text)
 
 
+def remembered_parses(parse_member: Parser) -> dict[str, Entry]:
+    """The entries ``parse_entry`` remembers for ``parse_member`` (text -> entry): for a
+    loop that looks its texts up itself before it calls ``entry_parser``'s parse (empty
+    outside ``remembered_entries``)."""
+    remembered = _REMEMBERED.get()
+    return {} if remembered is None else remembered.setdefault(parse_member, {})
+
+
 def entry_parser(parse_member: Parser = MemberRef.parse) -> Callable[[str], Entry]:
     """``parse_entry`` with ``parse_member``, remembering (``remembered_entries``)."""
     remembered = _REMEMBERED.get()

@@ -32,11 +32,11 @@ from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
 @slot_init
 @dataclass(frozen=True, slots=True)
-class RoleEntry:
-    """One entry of a target's member lists and the role it gives."""
+class RoleEntry(EntryAt):
+    """One entry of a target's member lists and the role it gives (one value rather than an
+    ``EntryAt`` and its role: a million entries at the service maximums)."""
 
-    at: EntryAt
-    role: Hashable
+    role: Hashable = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
     problems: list[Problem] = []
     refs = [e for g in d.groups.values() for e in g.entries] + list(d.protected)
     for t in d.targets:
-        refs += [e.at for e in t.entries if isinstance(e.at.entry, GroupRef)]
+        refs += [e for e in t.entries if isinstance(e.entry, GroupRef)]
     problems += undefined(refs, d.groups, frozenset(d.broken_groups), d.groups_unknown_in)
     nesting = cycles(d.groups) or too_deep(d.groups)
     problems += nesting
@@ -226,16 +226,16 @@ def _target(
             more.setdefault(ref, [first]).append(path)
 
     for e in t.entries:
-        at = e.at
-        if isinstance(at.entry, MemberRef):  # most entries: add(), inline
-            path = Provenance(e.role, at.location, (), None, at.grant)
-            first = found.setdefault(at.entry, path)
+        entry = e.entry
+        if isinstance(entry, MemberRef):  # most entries: add(), inline
+            path = Provenance(e.role, e.location, (), None, e.grant)
+            first = found.setdefault(entry, path)
             if first is not path:
-                more.setdefault(at.entry, [first]).append(path)
+                more.setdefault(entry, [first]).append(path)
             continue
-        for reached in expander.members(at.entry.name):
-            grant = combine([at.grant, reached.grant])
-            add(reached.ref, Provenance(e.role, at.location, reached.via, reached.location, grant))
+        for reached in expander.members(entry.name):
+            grant = combine([e.grant, reached.grant])
+            add(reached.ref, Provenance(e.role, e.location, reached.via, reached.location, grant))
     text = t.kind.role_text
     one_path: dict[Hashable, Hashable] = {}  # a role -> the kind's combine([role]), once each
     members = []
@@ -265,7 +265,7 @@ def _target(
         key=key,
         target_id=target_id,
         prune=prune,
-        members=tuple(sorted(members, key=_by_ref)),
+        members=_in_ref_order(members),
         location=t.location,
         owners=tuple(getattr(t.spec, "owners", ())),  # any kind whose spec has `owners:`
         safety=t.kind.safety_of(t.spec),
@@ -301,9 +301,17 @@ def _end(p: Provenance) -> dt.datetime:
     return until.instant if until is not None else dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-# a member's place in its target: ``MemberRef``'s own order (kind, then key), as plain
-# strings (compared in C rather than by the dataclass's ``__lt__``; taken in C too)
-_by_ref: Callable[[DesiredMember], tuple[str, str]] = attrgetter("ref.kind", "ref.key")
+def _in_ref_order(members: list[DesiredMember]) -> tuple[DesiredMember, ...]:
+    """``members`` in ``MemberRef``'s own order (kind, then key): sorted by key, then
+    (stable) by kind. Two sorts by one plain string each are quicker than one by the pair:
+    strings compare in C without a tuple made and compared per member."""
+    members.sort(key=_ref_key)
+    members.sort(key=_ref_kind)
+    return tuple(members)
+
+
+_ref_key: Callable[[DesiredMember], str] = attrgetter("ref.key")
+_ref_kind: Callable[[DesiredMember], str] = attrgetter("ref.kind")
 _UNSEEN = object()  # not in a dict
 
 
@@ -314,7 +322,7 @@ def _conflict(t: TargetDef, ref: MemberRef, paths: list[Provenance], why: str) -
     ordered = sorted(paths, key=lambda p: (p.declared_at, p.where))
     last = ordered[-1]
     described = "; ".join(p.describe(text) for p in ordered)
-    entry = next((e for e in t.entries if e.at.location == last.declared_at), None)
-    path = entry.at.path if entry is not None else t.path
+    entry = next((e for e in t.entries if e.location == last.declared_at), None)
+    path = entry.path if entry is not None else t.path
     message = f"{ref}: {why} in {t.kind.words.noun} {t.key!r} ({described})"
     return located(last.declared_at.file, last.declared_at.line, path, message)

@@ -15,7 +15,7 @@ settings.yaml. An attendee's value may be the mapping ``{profile, until, reason,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,15 +82,19 @@ def profiles(settings: BaseModel | None) -> dict[str, Capabilities]:
 class MeetingKind(Kind):
     """``Kind`` with roles that are capability triples named by profiles."""
 
-    def entries(
+    def entry_lists(
         self, spec: BaseModel, settings: BaseModel | None = None
-    ) -> Iterator[tuple[EntryPath, Any, RoleValue]]:
+    ) -> Iterator[tuple[EntryPath, Iterable[tuple[str | int, Any, RoleValue]]]]:
         known = profiles(settings)
         attendees: dict[str, Any] = getattr(spec, "attendees", {})
-        for text, value in attendees.items():
-            profile = profile_of(value)
-            if profile in known:  # an unknown one is an ``entry_problems`` problem
-                yield ("attendees", text), as_entry(text, value), known[profile]
+        yield (
+            ("attendees",),
+            [
+                (text, as_entry(text, value), known[profile_of(value)])
+                for text, value in attendees.items()
+                if profile_of(value) in known  # an unknown one is an ``entry_problems`` problem
+            ],
+        )
 
     def entry_problems(
         self, spec: BaseModel, settings: BaseModel | None = None
