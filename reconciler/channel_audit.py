@@ -6,7 +6,7 @@ channel memberships (ListChannelMembershipsForAppInstanceUser) and moderated cha
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,11 +62,24 @@ def _target(
     return None
 
 
+ADDS = "declared, not in Chime: plan adds it"
+# why the plan does not add a member a channel declares and Chime does not have there
+BANNED = "declared, banned: plan does not add it (a plan never lifts a ban)"
+NO_MEMBER = "declared, but no such user or bot in Chime: plan reports it"
+NO_CHANNEL = "declared, but Chime has no channel of that name: plan reports it"
+SEVERAL = "declared, but several channels have that name: plan reports it"
+
+
 def channel_rows(
-    member: MemberRef, live: Iterable[LiveChannelRole], desired: DesiredState | None
+    member: MemberRef,
+    live: Iterable[LiveChannelRole],
+    desired: DesiredState | None,
+    absent: Mapping[tuple[str, str], str] | None = None,
 ) -> list[ChannelRow]:
     """One row per live membership or moderation of ``member``, and per declaration of it
-    in a channel where Chime does not have it (by name: declared channels not found live)."""
+    in a channel where Chime does not have it (by name: declared channels not found live);
+    ``absent``: for such a declaration (app instance, channel name), why the plan will not
+    add it, when it will not (``cli/audit_channels.absent_notes``)."""
     targets = desired.targets if desired is not None else ()
     rows: list[ChannelRow] = []
     seen: set[int] = set()
@@ -104,12 +117,10 @@ def channel_rows(
         if dm is None:
             continue
         where = ", ".join(str(p.where) for p in dm.provenance)
+        note = (absent or {}).get((dt.key.scope, dt.key.name), ADDS)
         rows.append(
-            ChannelRow(
-                dt.key.scope, dt.key.name, dt.target_id, None, str(dm.role), where,
-                "declared, not in Chime: plan adds it",
-            )
-        )  # fmt: skip
+            ChannelRow(dt.key.scope, dt.key.name, dt.target_id, None, str(dm.role), where, note)
+        )
     return rows
 
 

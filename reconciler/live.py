@@ -71,6 +71,11 @@ class LiveState:
     # The ids of targets declared outside the run's scope (``DesiredState.elsewhere``, the
     # other shards'), resolved without reading them: compared, not planned (``declared_once``)
     elsewhere_ids: dict[TargetKey, str] = field(default_factory=dict)
+    # (target id, member): a declared member that cannot be added to the room, channel or
+    # meeting of that id (banned from a channel), each reported in ``problems``. Resolution
+    # is per scope, a ban per target: the planner adds it to no target of that id (a
+    # channel's memberships and its moderators alike), wherever else its id resolved.
+    refused: frozenset[tuple[str, MemberRef]] = frozenset()
 
     def ids_in(self, scope: str) -> dict[MemberRef, str]:
         """The member ids valid in ``scope``. When the provider resolved per scope, only
@@ -92,15 +97,25 @@ def merged(states: Iterable[LiveState]) -> LiveState:
     problems: list[LiveProblem] = []
     notices: list[LiveProblem] = []
     elsewhere: dict[TargetKey, str] = {}
+    refused: set[tuple[str, MemberRef]] = set()
     for s in states:
         targets.update(s.targets)
         elsewhere.update(s.elsewhere_ids)
         member_ids.update(s.member_ids)
         problems.extend(s.problems)
         notices.extend(s.notices)
+        refused |= s.refused
         if s.scoped_member_ids:
             scoped.update(s.scoped_member_ids)
         else:
             for scope in {k.scope for k in s.targets}:
                 scoped.update({(scope, ref): mid for ref, mid in s.member_ids.items()})
-    return LiveState(targets, member_ids, tuple(problems), scoped, tuple(notices), elsewhere)
+    return LiveState(
+        targets,
+        member_ids,
+        tuple(problems),
+        scoped,
+        tuple(notices),
+        elsewhere,
+        frozenset(refused),
+    )

@@ -2,8 +2,9 @@
 
 For each declared target that was read from Chime:
 
-- a declared member that is not live is created (when its reference resolved to an id;
-  an unresolved one was already reported by the provider in ``live.problems``);
+- a declared member that is not live is created (when its reference resolved to an id,
+  and the provider did not refuse it for that target, ``LiveState.refused``: a member
+  banned from a channel; both were already reported by the provider in ``live.problems``);
 - a live member whose role differs from the declared one is updated (roles compared with
   ``==``; where the kind cannot change it in place, the applier replaces the member);
 - a live member that is not declared is deleted where pruning is on for the target, and
@@ -78,6 +79,9 @@ def plan(
     reported = {p.target for p in (*problems, *live.notices) if p.target is not None}
     # per app instance: its bearers (the tool itself), protected and never listed there
     bearers = {i.arn: frozenset(i.bearers) for i in desired.app_instances}
+    refused: dict[str, set[MemberRef]] = {}
+    for target_id, ref in live.refused:
+        refused.setdefault(target_id, set()).add(ref)
     planned: list[TargetPlan] = []
     ids_by_scope: dict[str, dict[MemberRef, str]] = {}
     for dt in sorted(selected, key=lambda t: t.key):
@@ -97,7 +101,9 @@ def plan(
         if dt.key.scope not in ids_by_scope:
             ids_by_scope[dt.key.scope] = live.ids_in(dt.key.scope)
         quiet = bearers.get(dt.key.scope, frozenset())
-        planned.append(plan_target(dt, lt, ids_by_scope[dt.key.scope], desired.protected, quiet))
+        member_ids = ids_by_scope[dt.key.scope]
+        no: Collection[MemberRef] = refused.get(lt.target_id, frozenset())
+        planned.append(plan_target(dt, lt, member_ids, desired.protected, quiet, no))
 
     errors = _problem_messages(problems)
     if targets is not None:
@@ -122,11 +128,13 @@ def plan_target(
     member_ids: dict[MemberRef, str],
     protected: Collection[MemberRef] = frozenset(),
     quiet: Collection[MemberRef] = frozenset(),
+    refused: Collection[MemberRef] = frozenset(),
 ) -> TargetPlan:
     """The changes for one target, with its unmanaged and protected members (those of
     ``protected`` that pruning would remove). A member of both ``protected`` and ``quiet``
     (the bearers of the target's app instance) that no file declares is neither: it is
-    kept and not listed, pruned or not, so it is never drift."""
+    kept and not listed, pruned or not, so it is never drift. A declared member in
+    ``refused`` (the provider's, for this target: banned) is not added."""
     kind = kinds.get(desired.key.kind)
     never = kind.never_managed
     # each declared member's place, taken by the first live member with its ref (in
@@ -150,7 +158,7 @@ def plan_target(
             continue  # never managed (the loader refuses them; this is a second guard)
         if lm is None:
             member_id = member_ids.get(dm.ref)
-            if member_id is not None:
+            if member_id is not None and dm.ref not in refused:
                 changes.append(
                     Change(
                         Action.CREATE,

@@ -8,26 +8,40 @@ to one bearer by the same ``Spread`` that gives plan's channels to bearers, and 
 listings are made at once, alternating between bearers (``--parallelism`` at a time): with
 two bearers or more, a user's two listings are made by two bearers, each at its own
 10 requests/s, both paced together under the user's own quota (``messaging.user-list``,
-15/s). Audit makes no call on a channel, so no channel quota is shared.
+15/s). Its only calls on a channel are the bans below, each as the channel's bearer.
 
 A user (an e-mail, or user:ID) may be no AppInstanceUser of an app instance: a room member
 often is not. So the first page of its memberships is asked for first, on its own; refused,
 the user is in no channel there and its moderated channels are not asked for (one refused
 call, not two); answered, the rest of both listings go at once as above. A bot is listed by
-ListAppInstanceBots, so both of its listings go at once from the start."""
+ListAppInstanceBots, so both of its listings go at once from the start.
+
+Where a channel declares the member and Chime has it there in no role, the plan may not add
+it: no such user or bot, no such channel, or a ban (``absent_notes``). The bans of such a
+channel are listed (ListChannelBans, as the channel's bearer; ListChannels first, once per
+app instance, for a channel declared by name), only there and only for a member that
+exists, so a member in every channel that declares it costs none."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from reconciler.channel_audit import ChannelRow, LiveChannelRole, channel_rows
+from reconciler.channel_audit import (
+    BANNED,
+    NO_CHANNEL,
+    NO_MEMBER,
+    SEVERAL,
+    ChannelRow,
+    LiveChannelRole,
+    channel_rows,
+)
 from reconciler.channel_refs import USER_PREFIX, user_id_of
 from reconciler.cli.context import AppContext
 from reconciler.cli.directory import open_channels
 from reconciler.desired.model import DesiredState
 from reconciler.errors import AwsError
-from reconciler.kinds.channels import MODERATOR
+from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, MODERATOR
 from reconciler.parallel import pmap
 from reconciler.providers.channel_directory import ChannelDirectory
 from reconciler.refs import MemberKind, MemberRef
@@ -36,6 +50,7 @@ from reconciler.refs import MemberKind, MemberRef
 NOT_A_USER = frozenset({"BadRequestException", "NotFoundException"})
 MEMBERSHIPS = "ListChannelMembershipsForAppInstanceUser"
 MODERATED = "ListChannelsModeratedByAppInstanceUser"
+CHANNEL_KINDS = frozenset({CHANNEL.id, CHANNEL_MODERATOR.id})
 
 
 class Listing(NamedTuple):
@@ -53,13 +68,16 @@ class Listing(NamedTuple):
 
 
 def audit_channels(app: AppContext, ref: MemberRef, desired: DesiredState) -> list[ChannelRow]:
-    return channel_rows(ref, live_roles(open_channels(app, desired), ref, desired), desired)
+    found = open_channels(app, desired)
+    roles, absent = live_roles(found, ref, desired)
+    return channel_rows(ref, roles, desired, absent_notes(found, ref, desired, roles, absent))
 
 
 def live_roles(
     found: ChannelDirectory, ref: MemberRef, desired: DesiredState
-) -> list[LiveChannelRole]:
-    """Every channel ``ref`` is in or moderates, in every app instance of ``desired``."""
+) -> tuple[list[LiveChannelRole], set[str]]:
+    """Every channel ``ref`` is in or moderates, in every app instance of ``desired``; and
+    the app instances it is no user or bot of."""
     listings: list[Listing] = []
     for setting in desired.app_instances:
         instance = setting.arn
@@ -78,7 +96,66 @@ def live_roles(
     no_user = {(x.instance, x.subject) for x, pages in begun.items() if pages is None}
     rest = [x for x in listings if (x.instance, x.subject) not in no_user]
     found_roles = pmap(lambda x: _roles(found, ref, x, begun.get(x)), rest, found.parallelism)
-    return [role for roles in found_roles for role in roles]
+    present = {x.instance for x in rest}
+    absent = {s.arn for s in desired.app_instances if s.arn not in present}
+    return [role for roles in found_roles for role in roles], absent
+
+
+def absent_notes(
+    found: ChannelDirectory,
+    ref: MemberRef,
+    desired: DesiredState,
+    live: Iterable[LiveChannelRole],
+    absent: Collection[str],
+) -> dict[tuple[str, str], str]:
+    """Why the plan will not add ``ref`` to a declared channel (app instance, name) that
+    declares it (as a member or a moderator) and where Chime has it in no role, when it
+    will not: no such user or bot, no such channel, or a ban (a banned member is neither a
+    member nor a moderator, so no other channel can have banned it). Costs ListChannels
+    (once per app instance) for such a channel declared by name, and its ListChannelBans."""
+    here = {(r.instance, x) for r in live for x in (r.channel_arn, r.channel_name)}
+    notes: dict[tuple[str, str], str] = {}
+    ask: dict[str, tuple[str, str, str]] = {}  # channel ARN -> (instance, name, member ARN)
+    for t in desired.targets:
+        instance, name = t.key.scope, t.key.name
+        if t.key.kind not in CHANNEL_KINDS or t.member(ref) is None:
+            continue
+        if (instance, t.target_id or name) in here:
+            continue
+        if instance in absent:
+            notes[(instance, name)] = NO_MEMBER
+            continue
+        arn = t.target_id
+        if arn is None:
+            named = found.channel_arns(instance).get(name, [])
+            arn = named[0] if len(named) == 1 else None
+            if arn is None:
+                notes[(instance, name)] = NO_CHANNEL if not named else SEVERAL
+                continue
+        subject = _subject(found, instance, ref)
+        if subject is not None and arn not in {a for a, _, _ in ask.values()}:
+            ask[arn] = (instance, name, subject)
+    channels = sorted(ask)
+    bans = pmap(
+        lambda c: {
+            str(b.get("Member", {}).get("Arn", ""))
+            for b in found.api.bans(c, found.bearer_for(c, ask[c][0]))
+        },
+        channels,
+        found.parallelism,
+    )
+    for c, banned in zip(channels, bans, strict=True):
+        if ask[c][2] in banned:
+            notes[ask[c][:2]] = BANNED
+    return notes
+
+
+def _subject(found: ChannelDirectory, instance: str, ref: MemberRef) -> str | None:
+    """The ARN a ban of ``ref`` names in ``instance`` (None: no such bot, or several)."""
+    if ref.kind is not MemberKind.BOT:
+        return f"{instance}/user/{user_id_of(ref)}"
+    bots = found.bots(instance).get(ref.key, [])
+    return bots[0] if len(bots) == 1 else None
 
 
 class _Begun(NamedTuple):

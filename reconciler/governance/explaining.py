@@ -44,7 +44,13 @@ def explain(
         if ref is None or kinds.get(t.key.kind).elsewhere(member, t.key.scope) is not None:
             continue
         tp = planned.get(t.key)
-        refused = _refused(t, plan.errors) if tp is None else ""
+        # why the plan refuses the target, or this member of it (``LiveState.refused``)
+        if tp is None:
+            refused = _refused(t, plan.errors)
+        elif (tp.target_id, ref) in live.refused:
+            refused = _member_error(ref, t, plan.errors)
+        else:
+            refused = ""
         one = _target(ref, t, live, tp, now, ref in desired.protected, refused)
         if targets or one.declarations or one.live_role is not None:
             shown.append(one)
@@ -85,7 +91,7 @@ def _target(
     lm = next((m for m in lt.members if m.ref == member), None) if lt is not None else None
     live_role = text(lm.role) if lm is not None else None
     outcome, detail = _outcome(member, dm is not None, lm is not None, lt is not None, tp)
-    if outcome is Outcome.NOT_PLANNED and refused:
+    if outcome in (Outcome.NOT_PLANNED, Outcome.UNRESOLVED) and refused:
         detail = refused
     guarded = protected and outcome in (Outcome.ABSENT, Outcome.IN_SYNC)
     if guarded and lm is not None and (dm is None or kind.is_removal(lm.role, dm.role)):
@@ -143,5 +149,18 @@ def _outcome(
 
 def _refused(t: DesiredTarget, errors: Iterable[str]) -> str:
     """The plan's error at the target's declaration (why it is not planned), or ""."""
-    at = f"{t.location}: "
+    return _error_at(t.location, errors)
+
+
+def _member_error(ref: MemberRef, t: DesiredTarget, errors: Iterable[str]) -> str:
+    """The plan's error at the member's first declaration in ``t`` (where a provider
+    reports a member it refuses: banned from a channel), or ""."""
+    dm = t.member(ref)
+    if dm is None or not dm.provenance:
+        return ""
+    return _error_at(dm.provenance[0].where, errors)
+
+
+def _error_at(location: object, errors: Iterable[str]) -> str:
+    at = f"{location}: "
     return next((e[len(at) :] for e in errors if e.startswith(at)), "")

@@ -8,9 +8,9 @@ Reading costs, for the channels in scope (both kinds share one ``ChannelDirector
     (under --shard: or by arn here and by name in another shard, ``declared_once``);
   - DescribeChannel once per channel (an elastic channel is reported, not managed);
   - ListChannelMemberships twice per channel, DEFAULT then HIDDEN: ceil(max(n, 1) / 50)
-    pages each; ListChannelBans only for a channel where a plan would add a member (a
-    declared member no listing shows there: a banned member is never a member, so only
-    such a member can be banned; one who is is reported, never added);
+    pages each; ListChannelBans only for a channel where a plan would add a member, or
+    make a moderator one the channel's entry does not declare a member: a ban keeps no
+    one else out (``channel_bans.py``); a banned member is reported, never added;
   - ListChannelModerators: ceil(max(m, 1) / 50) pages per channel;
   - the verification after apply lists a changed channel's members (or moderators)
     again, not its bans;
@@ -41,6 +41,7 @@ from reconciler.kinds import RoleValue
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, HIDDEN, MODERATOR
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.parallel import pmap
+from reconciler.providers import channel_bans
 from reconciler.providers.base import CONFLICT, ItemError, ReadProgress
 from reconciler.providers.channel_directory import ChannelDirectory
 from reconciler.providers.messaging_api import PAGE
@@ -82,11 +83,13 @@ class _ChannelsBase:
         """The live members of one channel for this kind."""
         raise NotImplementedError
 
-    lists_bans = False  # whether a ban can stop a declared member of this kind
+    sibling = CHANNEL_MODERATOR  # the other kind of the same channel entry
 
-    def _bans(self, channel: str, bearer: str) -> set[str]:
-        """The banned member ARNs of one channel (``lists_bans`` kinds)."""
-        raise NotImplementedError
+    def _ban_is_mine(self, ref: MemberRef, sibling: Collection[MemberRef]) -> bool:
+        """Whether this kind looks for the ban of ``ref``, declared here and not listed
+        (one a plan would add), ``sibling`` being the members the channel's other kind
+        declares."""
+        return True
 
     # -- reading -------------------------------------------------------------------------
 
@@ -113,12 +116,14 @@ class _ChannelsBase:
                 if t.key not in targets:
                     self.progress(t.key)
         live = [t for t in scope if t.key in targets]
-        resolved = self._resolve_members(live, targets, problems)
+        siblings = {t.key: t for t in desired.targets if t.key.kind == self.sibling.id}
+        resolved, refused = self._resolve_members(live, targets, problems, siblings)
         return LiveState(
             targets=targets,
             problems=tuple(problems),
             scoped_member_ids=resolved,
             elsewhere_ids=elsewhere,
+            refused=refused,
         )
 
     def _spread(
@@ -197,16 +202,22 @@ class _ChannelsBase:
         scope: Sequence[DesiredTarget],
         live: Mapping[TargetKey, LiveTarget],
         problems: list[LiveProblem],
-    ) -> dict[tuple[str, MemberRef], str]:
+        siblings: Mapping[TargetKey, DesiredTarget],
+    ) -> tuple[dict[tuple[str, MemberRef], str], frozenset[tuple[str, MemberRef]]]:
+        """Each declared member's ARN, in its app instance; and the members a ban keeps
+        out of a channel, by channel ARN (``LiveState.refused``: the planner adds them to
+        neither kind of that channel, though their ARN resolves)."""
         for lt in live.values():  # what the listings revealed is free
             for m in lt.members:
                 self.dir.member_arns[(lt.key.scope, m.ref)] = m.member_id
         missing = self._missing_users(scope)
         arns = {(t.key, dm.ref): self._arn(t.key.scope, dm.ref) for t in scope for dm in t.members}
-        banned = self._banned(scope, live, arns, missing)
+        banned = self._banned(scope, live, arns, missing, siblings)
         resolved: dict[tuple[str, MemberRef], str] = {}
+        refused: set[tuple[str, MemberRef]] = set()
         for t in scope:
             instance = t.key.scope
+            sibling = siblings.get(self._sibling_key(t.key))
             for dm in t.members:
                 arn = arns[(t.key, dm.ref)]
                 if arn is None:
@@ -216,14 +227,14 @@ class _ChannelsBase:
                     message = f"no AppInstanceUser {user_id_of(dm.ref)!r} in {instance}"
                     problems.append(LiveProblem(t.key, _where(dm, t), message))
                 elif arn in banned.get(t.key, set()):
-                    message = (
-                        f"{dm.ref} is banned from channel {t.key.name!r}: not added (a plan "
-                        "never lifts a ban; DeleteChannelBan does)"
-                    )
-                    problems.append(LiveProblem(t.key, _where(dm, t), message))
+                    refused.add((live[t.key].target_id, dm.ref))
+                    problems.extend(channel_bans.problems(t, dm, sibling, _where))
                 else:
                     resolved[(instance, dm.ref)] = arn
-        return resolved
+        return resolved, frozenset(refused)
+
+    def _sibling_key(self, key: TargetKey) -> TargetKey:
+        return TargetKey(self.sibling.id, key.scope, key.name)
 
     def _banned(
         self,
@@ -231,25 +242,26 @@ class _ChannelsBase:
         live: Mapping[TargetKey, LiveTarget],
         arns: Mapping[tuple[TargetKey, MemberRef], str | None],
         missing: Collection[str],
+        siblings: Mapping[TargetKey, DesiredTarget],
     ) -> dict[TargetKey, set[str]]:
-        """The banned member ARNs of the channels where a plan would add someone (a
-        declared member, known to exist, whom the channel's listing does not show): a
-        banned member is never a member, so nowhere else can a ban stop a declared member.
-        One ListChannelBans (and page) for each of those channels, in parallel, as the
-        channel's bearer; none for moderators (a moderator cannot be banned)."""
-        if not self.lists_bans:
-            return {}
-        adding = []
-        for t in scope:
-            listed = {m.member_id for m in live[t.key].members}
-            new = (arns[(t.key, dm.ref)] for dm in t.members)
-            if any(a is not None and a not in listed and a not in missing for a in new):
-                adding.append(live[t.key])
+        """The banned member ARNs of the channels where a ban could stop a declared member
+        of this kind (``channel_bans.to_check``): one ListChannelBans (and page) for each,
+        in parallel, as the channel's bearer."""
+
+        def others(key: TargetKey) -> set[MemberRef]:
+            sibling = siblings.get(self._sibling_key(key))
+            return {m.ref for m in sibling.members} if sibling is not None else set()
+
+        adding = channel_bans.to_check(scope, live, arns, missing, others, self._ban_is_mine)
         bans = self._pmap(
             lambda lt: self._bans(lt.target_id, self.dir.bearer_for(lt.target_id, lt.key.scope)),
             adding,
         )
         return {lt.key: found for lt, found in zip(adding, bans, strict=True)}
+
+    def _bans(self, channel: str, bearer: str) -> set[str]:
+        """The banned member ARNs of one channel."""
+        return {live_ref(b.get("Member", {}))[2] for b in self.api.bans(channel, bearer)}
 
     def _missing_users(self, scope: Sequence[DesiredTarget]) -> set[str]:
         """The declared users no listing revealed (the ones a plan would add) that are not
@@ -298,11 +310,6 @@ class ChannelsProvider(_ChannelsBase):
                 members.append(LiveMember(ref, arn, member_kind, kind))
         return members
 
-    lists_bans = True
-
-    def _bans(self, channel: str, bearer: str) -> set[str]:
-        return {live_ref(b.get("Member", {}))[2] for b in self.api.bans(channel, bearer)}
-
     def create_members(
         self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]
     ) -> Mapping[str, ItemError]:
@@ -326,6 +333,12 @@ class ModeratorsProvider(_ChannelsBase):
     """Channel moderators."""
 
     kind = CHANNEL_MODERATOR
+    sibling = CHANNEL
+
+    def _ban_is_mine(self, ref: MemberRef, sibling: Collection[MemberRef]) -> bool:
+        """A moderator the channel's entry declares a member too: no, the memberships'
+        listing shows it (not banned) or finds its ban (and stops this grant as well)."""
+        return ref not in sibling
 
     def list_members(self, channel: str, bearer: str) -> list[LiveMember]:
         members = []

@@ -3,6 +3,8 @@ of moderators, the bearer (protected), and members the provider reported as bann
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.model import (
     AppInstanceSetting,
@@ -190,3 +192,30 @@ def test_a_banned_member_is_not_created_and_the_plan_says_why() -> None:
 def test_user_ids_that_are_emails_are_the_same_member_as_the_email() -> None:
     assert ref("user:Alice@Example.com") == ref("alice@example.com")
     assert ref(f"{INSTANCE}/user/bob") == ref("user:bob")
+
+
+def test_a_refused_member_is_added_to_neither_kind_of_its_channel_though_it_resolves() -> None:
+    """The provider resolves a member once per app instance (another channel, or the
+    moderators' own resolution, finds its id) but refuses it per channel (a ban): the
+    planner adds it to no target with that channel's id (QA round two, D13)."""
+    desired = [
+        target(CHANNEL.id, want("user:mallory", DEFAULT), want("user:bob", DEFAULT)),
+        target(CHANNEL_MODERATOR.id, want("user:mallory", MODERATOR)),
+    ]
+    lives = [live(CHANNEL.id), live(CHANNEL_MODERATOR.id)]
+    state = DesiredState(tuple(desired), Safety(max_removals=100, max_removal_fraction=1.0))
+    ids = {(INSTANCE, ref(r)): arn(ref(r)) for r in ("user:mallory", "user:bob")}
+    found = LiveState({t.key: t for t in lives}, {}, (), ids)
+    assert changes(plan(state, found)) == [
+        "channel create user:bob -->DEFAULT",
+        "channel create user:mallory -->DEFAULT",
+        "channel-moderator create user:mallory -->Moderator",
+    ]
+    refused = replace(found, refused=frozenset({(CHANNEL_ARN, ref("user:mallory"))}))
+    p = plan(state, refused)
+    assert changes(p) == ["channel create user:bob -->DEFAULT"]
+    assert p.summary.add == 1
+    elsewhere = replace(
+        found, refused=frozenset({(f"{INSTANCE}/channel/side", ref("user:mallory"))})
+    )
+    assert len(plan(state, elsewhere).changes) == 3  # refused in another channel only

@@ -1,0 +1,210 @@
+"""A member banned from a channel (QA round two, D13): never listed as an add, nor counted,
+in that channel's memberships or its moderators, whatever else declares it; reported at
+each line that declares it there; `explain` and `audit` say it is banned. A ban is found
+where a plan would add someone (ListChannelBans), and nowhere else. The CLI, the real
+boto3 client and the emulator over HTTP."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from test_channels_e2e import INSTANCE, SETTINGS, arn, chat_seed, uid
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+OPS = f"{INSTANCE}/channel/ops"
+SIDE = f"{INSTANCE}/channel/side"
+BANNED = "(a plan never lifts a ban; DeleteChannelBan does)"
+
+
+def seed(emulator: EmulatorServer) -> None:
+    """ops: u001 and u002, u009 banned; side: u001."""
+    emulator.reset(
+        chat_seed(
+            [
+                {"name": "ops", "id": "ops", "members": [uid(1), uid(2)], "bans": [uid(9)]},
+                {"name": "side", "id": "side", "members": [uid(1)]},
+            ]
+        )
+    )
+
+
+def write(write_desired: Callable[..., Any], chat: str) -> None:
+    write_desired({"settings.yaml": SETTINGS, "chat.yaml": chat})
+
+
+def unchanged(emulator: EmulatorServer) -> None:
+    assert emulator.messaging.channel_members(OPS) == {arn(1): "DEFAULT", arn(2): "DEFAULT"}
+    assert emulator.messaging.channel_moderators(OPS) == []
+    assert emulator.messaging.channel_members(SIDE) == {arn(1): "DEFAULT"}
+
+
+def test_a_banned_member_declared_a_moderator_too_is_neither_listed_nor_counted(
+    emulator: EmulatorServer, write_desired: Callable[..., Any], cli: Any
+) -> None:
+    seed(emulator)
+    write(
+        write_desired,
+        f"""
+        channels:
+          ops:
+            prune: true
+            members: [user:{uid(1)}, user:{uid(9)}, user:{uid(3)}]
+            moderators: [user:{uid(9)}]
+        """,
+    )
+    run = cli("plan", "--target", "ops")
+    assert run.exit_code == 1
+    assert run.lines == [
+        f"# channel ops (app instance {INSTANCE}, id {OPS})",
+        "  + user:u003 (DEFAULT)",
+        "  - user:u002 (DEFAULT)",
+        "",
+        "1 channel moderators unchanged.",
+        "",
+        f"Error: desired-state/chat.yaml:4: user:u009 is banned from channel 'ops': not added "
+        f"{BANNED}",
+        "Error: desired-state/chat.yaml:5: user:u009 is banned from channel 'ops': not made a "
+        f"moderator {BANNED}",
+        "",
+        "Plan: 1 to add, 0 to change, 1 to remove.",
+    ]
+    doc = json.loads(cli("plan", "--target", "ops", "--format", "json").stdout)
+    assert doc["summary"] == {"add": 1, "change": 0, "remove": 1}
+    assert [
+        (t["kind"], c["action"], c["member"]) for t in doc["targets"] for c in t["changes"]
+    ] == [("channel", "create", "user:u003"), ("channel", "delete", "user:u002")]
+    refused = cli("apply", "--auto-approve", "--target", "ops")
+    assert refused.exit_code == 1
+    unchanged(emulator)
+
+
+def test_a_member_banned_from_one_channel_is_not_added_there_when_another_channel_adds_it(
+    emulator: EmulatorServer, write_desired: Callable[..., Any], cli: Any
+) -> None:
+    """A member's ARN resolves once per app instance; the ban is the channel's own."""
+    seed(emulator)
+    write(
+        write_desired,
+        f"""
+        channels:
+          ops: {{members: [user:{uid(1)}, user:{uid(2)}, user:{uid(9)}]}}
+          side: {{members: [user:{uid(1)}, user:{uid(9)}]}}
+        """,
+    )
+    run = cli("plan")
+    assert run.exit_code == 1
+    assert run.lines == [
+        f"# channel side (app instance {INSTANCE}, id {SIDE})",
+        "  + user:u009 (DEFAULT)",
+        "",
+        "1 channel, 2 channel moderators unchanged.",
+        "",
+        f"Error: desired-state/chat.yaml:2: user:u009 is banned from channel 'ops': not added "
+        f"{BANNED}",
+        "",
+        "Plan: 1 to add, 0 to change, 0 to remove.",
+    ]
+    applied = cli("apply", "--auto-approve", "--target", "side")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    assert emulator.messaging.channel_members(SIDE) == {arn(1): "DEFAULT", arn(9): "DEFAULT"}
+    assert emulator.messaging.channel_members(OPS) == {arn(1): "DEFAULT", arn(2): "DEFAULT"}
+
+
+def test_a_banned_moderator_the_channel_does_not_declare_a_member_is_found_too(
+    emulator: EmulatorServer,
+    write_desired: Callable[..., Any],
+    cli: Any,
+    calls: Callable[[], dict[str, int]],
+) -> None:
+    seed(emulator)
+    write(
+        write_desired,
+        f"""
+        channels:
+          ops:
+            members: [user:{uid(1)}, user:{uid(2)}]
+            moderators: [user:{uid(1)}]
+        """,
+    )
+    granted = cli("plan", "--target", "ops")  # a member made a moderator: no ban to look for
+    assert granted.exit_code == 0, granted.stdout + granted.stderr
+    assert "  + user:u001 (Moderator)" in granted.lines
+    assert "ListChannelBans" not in calls()
+    write(
+        write_desired,
+        f"""
+        channels:
+          ops:
+            members: [user:{uid(1)}, user:{uid(2)}]
+            moderators: [user:{uid(1)}, user:{uid(9)}]
+        """,
+    )
+    run = cli("plan", "--target", "ops")
+    assert run.exit_code == 1
+    assert "  + user:u009 (Moderator)" not in run.lines
+    assert run.lines[-3:] == [
+        "Error: desired-state/chat.yaml:4: user:u009 is banned from channel 'ops': not made a "
+        f"moderator {BANNED}",
+        "",
+        "Plan: 1 to add, 0 to change, 0 to remove.",
+    ]
+    assert calls()["ListChannelBans"] == 1
+    assert cli("apply", "--auto-approve", "--target", "ops").exit_code == 1
+    unchanged(emulator)
+
+
+def test_explain_and_audit_say_the_member_is_banned(
+    emulator: EmulatorServer,
+    write_desired: Callable[..., Any],
+    cli: Any,
+    calls: Callable[[], dict[str, int]],
+) -> None:
+    seed(emulator)
+    write(
+        write_desired,
+        f"""
+        channels:
+          ops:
+            members: [user:{uid(1)}, user:{uid(2)}, user:{uid(9)}]
+            moderators: [user:{uid(9)}]
+          side: {{members: [user:{uid(1)}, user:{uid(9)}, zed@example.com]}}
+        """,
+    )
+    explained = cli("explain", f"user:{uid(9)}")
+    assert explained.exit_code == 0, explained.stdout + explained.stderr
+    notes = [line.strip() for line in explained.lines if line.strip().startswith("plan:")]
+    assert notes == [
+        f"plan: the plan cannot add it: user:u009 is banned from channel 'ops': not added {BANNED}",
+        "plan: the plan adds it as DEFAULT",  # side
+        "plan: the plan cannot add it: user:u009 is banned from channel 'ops': not made a "
+        f"moderator {BANNED}",
+    ]
+    before = calls().get("ListChannelBans", 0)
+    audited = cli("audit", f"user:{uid(9)}", "--format", "json")
+    assert audited.exit_code == 0, audited.stdout + audited.stderr
+    rows = [
+        (r["channel"], r["declared"], r["note"]) for r in json.loads(audited.stdout)["channels"]
+    ]
+    banned = "declared, banned: plan does not add it (a plan never lifts a ban)"
+    assert rows == [
+        ("ops", "DEFAULT", banned),
+        ("side", "DEFAULT", "declared, not in Chime: plan adds it"),
+        ("ops", "Moderator", banned),
+    ]
+    assert calls()["ListChannelBans"] - before == 2  # ops and side: declared, not in them
+    before = calls()["ListChannelBans"]
+    member = cli("audit", f"user:{uid(1)}")  # in both channels it is declared in: no ban
+    assert member.exit_code == 0, member.stdout + member.stderr
+    assert calls()["ListChannelBans"] == before
+    nobody = cli("audit", "zed@example.com", "--format", "json")  # no AppInstanceUser
+    assert nobody.exit_code == 0, nobody.stdout + nobody.stderr
+    assert [(r["channel"], r["note"]) for r in json.loads(nobody.stdout)["channels"]] == [
+        ("side", "declared, but no such user or bot in Chime: plan reports it")
+    ]
+    assert calls()["ListChannelBans"] == before
