@@ -11,7 +11,7 @@ from types import FrameType
 import click
 
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.options import verbose_option_for
+from reconciler.cli.options import FiniteFloatRange, verbose_option_for
 from reconciler.emulator import EmulatorServer, FaultConfig, is_loopback
 from reconciler.emulator.seed import read_seed
 from reconciler.emulator.server import RequestLog, RequestRecord
@@ -56,7 +56,7 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "--throttle-rate",
     default=0.0,
     show_default=True,
-    type=click.FloatRange(0, 1),
+    type=FiniteFloatRange(0, 1),
     help="Share of calls answered 429 ThrottledClientException (ThrottlingException for "
     "the meetings API).",
 )
@@ -64,14 +64,14 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "--error-rate",
     default=0.0,
     show_default=True,
-    type=click.FloatRange(0, 1),
+    type=FiniteFloatRange(0, 1),
     help="Share of calls answered 503 ServiceUnavailableException or 500 ServiceFailureException.",
 )
 @click.option(
     "--conflict-rate",
     default=0.0,
     show_default=True,
-    type=click.FloatRange(0, 1),
+    type=FiniteFloatRange(0, 1),
     help="Share of calls answered 409 ConflictException (a conflict in the resource's "
     "state, as AWS documents it); with --fault-operation, e.g. CreateChannelModerator.",
 )
@@ -79,13 +79,13 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "--item-error-rate",
     default=0.0,
     show_default=True,
-    type=click.FloatRange(0, 1),
+    type=FiniteFloatRange(0, 1),
     help="Share of batch-create items (BatchCreateRoomMembership, BatchCreateAttendee) "
     "failing with ErrorCode Throttled (Throttling for attendees); the call itself succeeds.",
 )
 @click.option(
     "--tps",
-    type=click.FloatRange(0, min_open=True),
+    type=FiniteFloatRange(0, min_open=True),
     help="Requests per second allowed; calls beyond it are answered 429.  [default: no quota]",
 )
 @click.option(

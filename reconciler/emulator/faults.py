@@ -69,6 +69,8 @@ class FaultConfig:
                 continue
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise FaultConfigError(f"{name} must be a number, got {value!r}")
+            if not math.isfinite(value):  # nan passes every range check below
+                raise FaultConfigError(f"{name} must be a finite number, got {value!r}")
             object.__setattr__(self, name, float(value))
         for name in RATES:
             value = getattr(self, name)
@@ -108,12 +110,10 @@ class FaultConfig:
                 pass
             elif key == "operations":
                 value = _operations(value)
-            elif (
-                not isinstance(value, int | float)
-                or isinstance(value, bool)
-                or not math.isfinite(value)
-            ):
+            elif not isinstance(value, int | float) or isinstance(value, bool):
                 raise FaultConfigError(f"{key} must be a number, got {value!r}")
+            elif not math.isfinite(value):  # JSON's NaN and Infinity, as Python reads them
+                raise FaultConfigError(f"{key} must be a finite number, got {value!r}")
             else:
                 value = float(value)
             values[key] = value

@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from emulator_http import request
+
+from reconciler.cli.main import cli
 
 EXAMPLE = Path(__file__).parent / "seed-example.yaml"
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
@@ -142,6 +145,29 @@ def test_an_empty_host_is_a_usage_error() -> None:
     assert err.splitlines()[-1] == (
         "Error: Invalid value for '--host': give an address to bind, such as 127.0.0.1."
     )
+
+
+RATES = ("--throttle-rate", "--error-rate", "--conflict-rate", "--item-error-rate")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        *(((o, "nan"), f"{o}': 'nan' is not a finite number.") for o in RATES),
+        *(((o, "inf"), f"{o}': inf is not in the range 0<=x<=1.") for o in RATES),
+        (("--error-rate", "NaN"), "--error-rate': 'NaN' is not a finite number."),
+        (("--tps", "nan"), "--tps': 'nan' is not a finite number."),
+        (("--tps", "inf"), "--tps': 'inf' is not a finite number."),
+        (("--tps", "-inf"), "--tps': -inf is not in the range x>0."),
+    ],
+)
+def test_a_fault_option_that_is_not_a_finite_number_is_a_usage_error(
+    args: tuple[str, str], message: str
+) -> None:
+    # refused before anything listens (a runner that got that far would block)
+    result = CliRunner().invoke(cli, ["emulator", "--port", "0", *args])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '{message}"
 
 
 def test_fault_settings_from_flags_read_back_as_from_the_admin_api() -> None:

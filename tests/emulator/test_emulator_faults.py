@@ -165,6 +165,9 @@ def test_admin_api_is_never_faulted_or_counted(seeded: EmulatorServer, chime: An
         ({"latency_ms": "slow"}, "latency_ms must be a number, got 'slow'"),
         ({"tps": -1}, "tps must be positive (0 or null: no quota), got -1.0"),
         ({"seed": 1.5}, "seed must be an integer, got 1.5"),
+        ({"tps": float("nan")}, "tps must be a finite number, got nan"),
+        ({"error_rate": float("nan")}, "error_rate must be a finite number, got nan"),
+        ({"latency_ms": float("inf")}, "latency_ms must be a finite number, got inf"),
         (
             {"jitter": 1},
             "unknown fault setting 'jitter' (expected any of: conflict_rate, error_rate, "
@@ -205,3 +208,12 @@ def test_fault_numbers_are_floats_however_given() -> None:
     with pytest.raises(FaultConfigError) as info:
         FaultConfig(latency_ms="slow")  # type: ignore[arg-type]
     assert str(info.value) == "latency_ms must be a number, got 'slow'"
+
+
+@pytest.mark.parametrize("name", ["latency_ms", "throttle_rate", "error_rate", "tps"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_a_fault_number_that_is_not_finite_is_refused(name: str, value: float) -> None:
+    # nan passes every range check (no comparison with it holds): refused by name
+    with pytest.raises(FaultConfigError) as info:
+        FaultConfig(**{name: value})
+    assert str(info.value) == f"{name} must be a finite number, got {value!r}"
