@@ -129,11 +129,12 @@ def apply(
     `plan --shard`); a saved plan made with --shard applies to its own shard.
 
     With --watch, the meetings in scope are reconciled every --interval seconds until
-    they end (exit 0), --until passes (exit 0) or Ctrl-C (exit 130); each change is
-    printed as it is made. The first round is confirmed as above; later ones are not.
-    --format json makes stdout one JSON result per round, one a line (the rest goes to
-    stderr); --out RESULT.json holds the whole watch so far, replaced whole after each
-    round.
+    they end, --until passes or Ctrl-C (exit 130); each change is printed as it is made.
+    It exits 0 when every change of every round was made, 1 when one was not (even if a
+    later round made it) or the last round could not read the meetings. The first round
+    is confirmed as above; later ones are not. --format json makes stdout one JSON
+    result per round, one a line (the rest goes to stderr); --out RESULT.json holds the
+    whole watch so far, replaced whole after each round.
 
     Exit codes: 0 applied (or nothing to do); 1 error, refused, stale, or some changes
     failed (each is listed; running apply again converges).

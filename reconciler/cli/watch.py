@@ -2,10 +2,13 @@
 people join all the time).
 
 Every ``--interval`` seconds the meetings in scope are planned and applied again; each
-change is printed as it is made, with the time. It stops, exit 0, when every meeting in
-scope has ended (the API no longer finds it), or at ``--until`` (a duration such as
-``90s``, ``30m``, ``2h``, or a UTC time such as ``2026-12-01T18:00:00Z``; default 24 hours,
-the longest a meeting lives); Ctrl-C stops it with exit code 130. The first round is
+change is printed as it is made, with the time. It stops when every meeting in scope has
+ended (the API no longer finds it), or at ``--until`` (a duration such as ``90s``, ``30m``,
+``2h``, or a UTC time such as ``2026-12-01T18:00:00Z``; default 24 hours, the longest a
+meeting lives): exit 0, or 1 when a change of any round was not made (failed, or not
+attempted; even one a later round made: the meeting was not as declared meanwhile) or the
+last round's reading failed (``render.watch.incomplete``: its ``--out`` document's
+``complete`` is false); Ctrl-C stops it with exit code 130. The first round is
 confirmed as `apply` confirms (unless --auto-approve); later rounds apply without asking.
 A round whose reading fails (AWS unreachable after retries) is reported and retried at
 the next interval; desired-state errors and refused plans stop the watch with exit 1.
@@ -25,7 +28,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import click
@@ -42,7 +45,7 @@ from reconciler.plan import Plan
 from reconciler.planner import select
 from reconciler.render.apply import Timings, failure_line
 from reconciler.render.text import change_line
-from reconciler.render.watch import Round, Stop
+from reconciler.render.watch import Round, Stop, WatchTotals, incomplete
 
 DEFAULT_UNTIL = timedelta(hours=24)  # AWS ends every meeting after 24 hours
 DEFAULT_INTERVAL = 10.0  # seconds
@@ -101,6 +104,7 @@ class Watch:
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     sleep: Callable[[float], None] = sliced_sleep
     report: Callable[[Round], str | None] = _no_report  # a line to say, or None
+    totals: WatchTotals = field(default_factory=WatchTotals)  # its exit code's
 
     def meeting_keys(self) -> set[object]:
         chosen = select(self.session.desired.targets, self.targets or None)
@@ -164,16 +168,27 @@ class Watch:
             remaining = (self.deadline - self.clock()).total_seconds()
             if stopped is None and remaining <= 0:
                 stopped = "until"
-            said = self.report(Round(number, at, result, Timings(planned, applied), error, stopped))
+            done = Round(number, at, result, Timings(planned, applied), error, stopped)
+            self.totals.add(done)
+            said = self.report(done)
             if said is not None:
                 self.say(said)
-            if stopped == "ended":
-                self.say("Every meeting in scope has ended: nothing left to watch.")
-                return 0
-            if stopped == "until":
-                self.say("Watch stopped: --until reached.")
-                return 0
+            if stopped is not None:
+                return self.end(stopped)
             self.sleep(min(self.interval, remaining))
+
+    def end(self, stopped: Stop) -> int:
+        """Say why the watch stopped; 0, or 1 when it is incomplete: a change of any round
+        not made (even one a later round made), or the last round's reading failed."""
+        if stopped == "ended":
+            self.say("Every meeting in scope has ended: nothing left to watch.")
+        else:
+            self.say("Watch stopped: --until reached.")
+        why = incomplete(self.totals)
+        if why is not None:
+            self.say(why)
+            return 1
+        return 0
 
     def _apply(self, plan: Plan) -> ApplyResult:
         def done(r: ChangeResult) -> None:

@@ -10,7 +10,8 @@ format_version "1") with a ``watch`` object added after its other keys.
 ``verified`` is always null: a watch does not re-read what it changed (the next round
 plans again, and applies again what did not hold). ``stopped`` is ``"ended"`` (every
 meeting in scope has ended), ``"until"`` (--until reached), or null: the watch goes on
-(or stopped otherwise: an error, exit 1; Ctrl-C, exit 130)."""
+(or stopped otherwise: an error, exit 1; Ctrl-C, exit 130). A watch that stopped ends
+with exit 1 when the whole watch's ``complete`` is false (``incomplete``)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ class WatchTotals:
     started_at: datetime | None = None
     rounds: int = 0
     failed_reads: int = 0
+    failed_rounds: int = 0  # rounds with a change not made (failed, or not attempted)
     results: list[ChangeResult] = field(default_factory=list)
     plan_s: float = 0.0
     apply_s: float = 0.0
@@ -56,6 +58,7 @@ class WatchTotals:
         self.started_at = self.started_at or r.at
         self.rounds += 1
         self.failed_reads += r.error is not None
+        self.failed_rounds += not r.result.ok
         self.results.extend(r.result.results)
         self.plan_s += r.timings.plan_s
         self.apply_s += r.timings.apply_s
@@ -71,13 +74,29 @@ def round_line(r: Round) -> str:
     return json_text(compact(data)) + "\n"
 
 
+def incomplete(totals: WatchTotals) -> str | None:
+    """Why the watch so far is not complete, or None: it is when every change of every
+    round was made and the last round's reading did not fail. The watch's exit code is 1
+    when it ends incomplete; its document's ``complete`` is false."""
+    not_made = sum(not r.ok for r in totals.results)
+    if not_made:
+        rounds = totals.failed_rounds
+        return (
+            f"Watch incomplete: {not_made} of {len(totals.results)} changes not made, in "
+            f"{rounds} round{'' if rounds == 1 else 's'} (each is listed above)."
+        )
+    if totals.last is not None and totals.last.error is not None:
+        return "Watch incomplete: the last round could not read the meetings (see above)."
+    return None
+
+
 def watch_document(totals: WatchTotals) -> str:
     """The whole watch so far, indented. ``complete``: every change it made succeeded
-    and its last round's reading did not fail."""
+    and its last round's reading did not fail (``incomplete``)."""
     last = totals.last
     timings = Timings(totals.plan_s, totals.apply_s)
     data = apply_to_data(ApplyResult(tuple(totals.results)), verified=None, timings=timings)
-    data["complete"] = data["complete"] and (last is None or last.error is None)
+    data["complete"] = incomplete(totals) is None
     data["watch"] = {
         "started_at": None if totals.started_at is None else _utc(totals.started_at),
         "rounds": totals.rounds,

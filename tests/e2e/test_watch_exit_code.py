@@ -1,0 +1,96 @@
+"""`apply --watch`'s exit code for CI: 1 when a change of any round was not made (even one
+a later round made) or the last round could not read the meetings, as its `--out`
+document's `complete` says; 0 only when every change of every round was made. The real
+CLI, boto3 and the emulator."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Cli
+from test_meetings_cli import MEETING, bridge, later
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+__all__ = ["bridge"]  # the fixture, imported for these tests
+
+WATCH = ("apply", "--auto-approve", "--watch", "--interval", "0.2")
+
+
+def stamped(lines: list[str]) -> list[str]:
+    """The watch's lines without their ``[HH:MM:SS] `` stamps."""
+    return [line[11:] for line in lines if line.startswith("[")]
+
+
+def test_a_change_that_failed_in_one_round_makes_the_watch_exit_1_though_a_later_round_made_it(
+    bridge: EmulatorServer,
+    cli: Cli,
+    calls: Callable[[], dict[str, int]],
+    monkeypatch: pytest.MonkeyPatch,
+    workdir: Path,
+) -> None:
+    monkeypatch.setenv("CHIME_RECONCILER_RETRY_ATTEMPTS", "1")
+    bridge.set_faults(error_rate=1.0, operations=["DeleteAttendee"])
+
+    def mend_then_end() -> None:
+        while not calls().get("DeleteAttendee"):
+            time.sleep(0.02)  # round 1 failed to remove mallory
+        bridge.set_faults(None)
+        while "mallory@example.com" in bridge.meetings.attendees_of(MEETING):
+            time.sleep(0.02)  # a later round removed her
+        bridge.meetings.end_meeting(MEETING)
+
+    thread = later(0, mend_then_end)
+    result = cli(*WATCH, "--until", "60s", "--out", "r.json")
+    thread.join(5)
+    said = stamped(result.lines)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert said[-2:] == [
+        "Every meeting in scope has ended: nothing left to watch.",
+        "Watch incomplete: 1 of 5 changes not made, in 1 round (each is listed above).",
+    ]
+    assert any(s.startswith("meeting bridge: failed:") and "mallory" in s for s in said)
+    assert "meeting bridge:  - mallory@example.com (audio Receive, video None, content None)" in (
+        said
+    )
+    document: dict[str, Any] = json.loads((workdir / "r.json").read_text())
+    assert document["complete"] is False  # the exit code and the document agree
+    assert (document["summary"]["changes"], document["summary"]["failed"]) == (5, 1)
+
+
+def test_a_watch_whose_last_round_could_not_read_exits_1(
+    bridge: EmulatorServer, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHIME_RECONCILER_RETRY_ATTEMPTS", "1")
+
+    def unreachable_after_round_1() -> None:
+        while "alice@example.com" not in bridge.meetings.attendees_of(MEETING):
+            time.sleep(0.02)
+        bridge.set_faults(error_rate=1.0)
+
+    thread = later(0, unreachable_after_round_1)
+    result = cli(*WATCH, "--until", "2s")
+    thread.join(5)
+    said = stamped(result.lines)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert said[-2:] == [
+        "Watch stopped: --until reached.",
+        "Watch incomplete: the last round could not read the meetings (see above).",
+    ]
+    assert said[-3].startswith("Error: ") and said[-3].endswith("(trying again in 0.2s)")
+
+
+def test_a_watch_whose_every_change_was_made_exits_0_at_until(
+    bridge: EmulatorServer, cli: Cli
+) -> None:
+    result = cli(*WATCH, "--until", "1s", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert stamped(result.stderr.splitlines())[-1] == "Watch stopped: --until reached."
+    rounds = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rounds[0]["summary"]["changes"] == 4 and all(r["complete"] for r in rounds)
