@@ -179,7 +179,8 @@ class Bucket:
         # call when it arrives, not when it was reserved: an interval earlier, as a rule);
         # a bucket never decreased keeps a window's worth (all an unpaced one needs)
         self._starts.append(started_at)
-        while self._starts[0] < now - (window if self.peak is None else RECENT):
+        # (a call slower than the window leaves none: its own start is older)
+        while self._starts and self._starts[0] < now - (window if self.peak is None else RECENT):
             self._starts.popleft()
         if self.peak is None:
             return

@@ -53,6 +53,19 @@ def test_calls_are_spaced_at_the_quota_and_the_first_goes_at_once() -> None:
     assert clock.now == pytest.approx(101.0)  # 11 calls at 10/s: one second of waiting
 
 
+@pytest.mark.parametrize("rate", [10.0, None])
+def test_a_call_answered_after_longer_than_the_window_is_counted(rate: float | None) -> None:
+    # its own start is older than the window: it used to leave the starts empty and then
+    # read the first of them (IndexError: "Internal error" for a call slower than 1 s)
+    clock = FakeClock()
+    p = pacer(clock, chime=rate)
+    slow = p.acquire(CHIME)
+    clock.advance(2.5)
+    p.served(slow)
+    p.release(slow)
+    assert p.acquire(CHIME).at == pytest.approx(102.5)  # and the next goes at once
+
+
 def test_a_bucket_idle_for_a_while_does_not_save_up_a_burst() -> None:
     clock = FakeClock()
     p = pacer(clock, chime=10.0)
