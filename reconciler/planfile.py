@@ -74,12 +74,13 @@ class _Corrupt(Exception):
         super().__init__(f"{where}: {message}" if where else message)
 
 
-ORIGIN_KEYS = ("desired", "endpoint_url", "region", "now")
+ORIGIN_KEYS = ("desired", "endpoint_url", "region", "now", "made_at")
 
 
 def save_plan(plan: Plan, path: Path | str, origin: Mapping[str, str | None] | None = None) -> Path:
     """Write ``plan`` to ``path`` (atomically: a reader never sees half a file), with
-    ``origin``: the desired-state directory, endpoint, region and --now it was made with."""
+    ``origin``: the desired-state directory, endpoint, region and --now it was made with,
+    and when (``made_at``)."""
     path = Path(path)
     data = plan_to_data(plan)
     if origin is not None:

@@ -62,6 +62,9 @@ class AppContext:
             "region": self.region,
             # the moment `until:` was evaluated at, when given (--now): else the clock's
             "now": moment_text(self.now) if "now" in self.explicit else None,
+            # when it was made (the clock's moment `until:` was evaluated at, without
+            # --now): apply FILE says which `until:` passed since (``saved_plan``)
+            "made_at": moment_text(dt.datetime.now(dt.UTC) if "now" in self.explicit else self.now),
         }
 
     def global_args(self) -> list[str]:

@@ -15,6 +15,7 @@ import click
 from reconciler.cli.context import AppContext
 from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError, UsageError
+from reconciler.governance.expiry import Expiring, ended_between
 from reconciler.governance.grant import moment_text, parse_moment
 from reconciler.loopback import is_loopback_url
 from reconciler.plan import Plan, TargetPlan
@@ -22,9 +23,11 @@ from reconciler.plancheck import compare
 from reconciler.planfile import PlanFileError, load_plan, read_origin
 from reconciler.providers import EnvironmentIds
 from reconciler.redact import redact_url
+from reconciler.refs import TargetKey
 from reconciler.safety import check
 
 CHECKING = "Checking the saved plan is current"
+ExpiredSince = tuple[dt.datetime | None, tuple[Expiring, ...]]
 
 
 class StalePlanError(ReconcilerError):
@@ -113,6 +116,33 @@ class OtherMomentError(ReconcilerError):
         return "\n".join([head, *(f"  {r}" for r in self.reasons), tail])
 
 
+class ExpiredSincePlanError(ReconcilerError):
+    """A saved plan made as of the clock, some ``until:`` of whose targets has passed
+    since: the desired state calls for other changes now; the file was not edited."""
+
+    def __init__(self, made: dt.datetime, ended: Sequence[Expiring], reasons: Sequence[str]):
+        self.made = made
+        self.ended = list(ended)
+        self.reasons = list(reasons)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        n = len(self.ended)
+        what = "an `until:` has passed" if n == 1 else f"{n} `until:`s have passed"
+        head = (
+            f"Saved plan was made at {moment_text(self.made)}; since then {what}, so the "
+            "desired state calls for other changes, and nothing was applied:"
+        )
+        return "\n".join(
+            [
+                head,
+                *(f"  ended: {e.ended_message()}" for e in self.ended),
+                *(f"  {r}" for r in self.reasons),
+                "Run plan again: a plan made now leaves out what ended (review it again).",
+            ]
+        )
+
+
 def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
     """The --desired, --endpoint-url, --region and --now the saved plan was made with,
     unless given now (on the command line or in the environment). Returns the --now it
@@ -150,14 +180,26 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
     return made_at
 
 
-def _recorded_now(origin: Mapping[str, str], plan_file: Path) -> dt.datetime | None:
-    text = origin.get("now")
+def _recorded_now(
+    origin: Mapping[str, str], plan_file: Path, key: str = "now"
+) -> dt.datetime | None:
+    text = origin.get(key)
     if text is None:
         return None
     try:
         return parse_moment(text)
     except ValueError as exc:
-        raise PlanFileError(plan_file, f"origin.now: {exc}") from None
+        raise PlanFileError(plan_file, f"origin.{key}: {exc}") from None
+
+
+def _ended_since_made(session: Session, plan_file: Path, keys: set[TargetKey]) -> ExpiredSince:
+    """When a plan made as of the clock was made (its ``made_at``), and the ``until:`` of
+    the targets ``keys`` that passed since (none: the file has no ``made_at``)."""
+    made = _recorded_now(read_origin(plan_file), plan_file, "made_at")
+    if made is None:
+        return None, ()
+    targets = session.desired.targets
+    return made, ended_between(targets, keys, made, session.app.now)
 
 
 def load_fresh(session: Session, plan_file: Path, made_at: dt.datetime | None = None) -> Plan:
@@ -205,6 +247,10 @@ def load_fresh(session: Session, plan_file: Path, made_at: dt.datetime | None = 
     if result.mismatches:
         if "now" in session.app.explicit and made_at != session.app.now:
             raise OtherMomentError(made_at, session.app.now, result.mismatches)
+        if made_at is None:  # as of the clock: an `until:` may have passed since
+            made, ended = _ended_since_made(session, plan_file, keys)
+            if made is not None and ended:
+                raise ExpiredSincePlanError(made, ended, result.mismatches)
         raise EditedPlanError(result.mismatches)
     return dataclasses.replace(fresh, shard=saved.shard)
 

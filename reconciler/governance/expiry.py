@@ -112,6 +112,14 @@ class Expiring:
             f"({left}), declared at {self.set_at}"
         )
 
+    def ended_message(self) -> str:
+        """For an entry that ended since a moment (a saved plan's: ``ended_between``)."""
+        kind = kinds.get(self.target.kind)
+        return (
+            f"{self.member} in {kind.words.noun} {self.target.name}: "
+            f"{kind.role_text(self.role)} until {self.until}, declared at {self.set_at}"
+        )
+
     def kept_message(self) -> str:
         """For an entry that expired but stays in Chime (its target does not prune)."""
         kind = kinds.get(self.target.kind)
@@ -164,3 +172,24 @@ def expiring(targets: Iterable[DesiredTarget], now: dt.datetime, days: int) -> t
                     left = days_left(until, now)
                     found[key] = Expiring(until, t.key, m.ref, p.declared_at, left, p.role)
     return tuple(sorted(found.values()))
+
+
+def ended_between(
+    targets: Iterable[DesiredTarget],
+    keys: Iterable[TargetKey],
+    since: dt.datetime,
+    now: dt.datetime,
+) -> tuple[Expiring, ...]:
+    """The paths of the targets ``keys`` (of ``targets`` as of ``now``) that ended after
+    ``since`` and by ``now``: why a plan made at ``since`` is not the plan made now."""
+    wanted = set(keys)
+    found: set[Expiring] = set()
+    for t in targets:
+        if t.key not in wanted:
+            continue
+        for m in (*t.members, *t.expired):
+            for p in m.expired:
+                until = until_of(p)
+                if until is not None and since < until.instant <= now:
+                    found.add(Expiring(until, t.key, m.ref, p.declared_at, 0, p.role))
+    return tuple(sorted(found))

@@ -4,8 +4,10 @@ the printed command left `--now` out and then refused the plan as "edited")."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shlex
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -126,3 +128,49 @@ def test_a_recorded_now_that_is_not_a_moment_is_refused_before_any_call(
         "date and time with a zone (2027-03-31T18:00:00Z), got 'next tuesday'"
     ), run.stderr
     assert calls() == {}
+
+
+def test_a_plan_made_as_of_the_clock_whose_until_passed_since_says_so_not_edited(
+    ops: Any, cli: Cli, write_desired: WriteDesired, workdir: Path
+) -> None:
+    # carol may stay in incident (pruned) for two more seconds: the plan keeps her; by
+    # the time it is applied her entry has ended, and a plan made now removes her
+    ends = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)).replace(microsecond=0)
+    until = ends.isoformat().replace("+00:00", "Z")
+    write_desired({"rooms.yaml": CAROL_UNTIL.replace("until: 2099-03-25", f"until: {until}")})
+    saved = cli("plan", "--out", "p.json")
+    assert saved.exit_code == 0, saved.stderr
+    assert not any(line.startswith("  - carol@") for line in saved.lines), saved.stdout
+    origin = json.loads((workdir / "p.json").read_text())["origin"]
+    assert origin["now"] is None
+    made = dt.datetime.fromisoformat(origin["made_at"].replace("Z", "+00:00"))
+    assert made < ends
+    time.sleep(max(0.0, (ends - dt.datetime.now(dt.UTC)).total_seconds()) + 0.2)
+    before = ops.emulator.state()
+    run = cli("apply", "p.json")
+    assert run.exit_code == 1
+    assert run.stdout == ""
+    assert run.err_lines == [
+        f"Error: Saved plan was made at {origin['made_at']}; since then an `until:` has "
+        "passed, so the desired state calls for other changes, and nothing was applied:",
+        f"Error:   ended: carol@example.com in room incident: Member until {until}, "
+        "declared at desired-state/rooms.yaml:5",
+        f"Error:   room incident: - carol@example.com (Member): expired {until}, declared at "
+        "desired-state/rooms.yaml:5 [id uid-carol] is missing from the saved plan",
+        "Error: Run plan again: a plan made now leaves out what ended (review it again).",
+    ]
+    assert ops.emulator.state() == before  # nothing applied
+
+
+def test_an_edited_plan_made_as_of_the_clock_is_still_called_edited(
+    carol_until: Any, cli: Cli, workdir: Path
+) -> None:
+    # nothing ended since it was made: the difference is the file's own
+    assert cli("plan", "--out", "p.json").exit_code == 0
+    data = json.loads((workdir / "p.json").read_text())
+    incident = next(t for t in data["targets"] if t["name"] == "incident")
+    incident["changes"].pop()
+    (workdir / "p.json").write_text(json.dumps(data))
+    run = cli("apply", "p.json")
+    assert run.exit_code == 1
+    assert "(was it edited?)" in run.err_lines[0]
