@@ -10,8 +10,9 @@ import click
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import saved_plan_options, verbose_option
 from reconciler.cli.plan import EXIT_CHANGES
+from reconciler.merge_origin import merged_origin
 from reconciler.plan_merge import merge_plans as merge
-from reconciler.planfile import check_writable, load_plan, save_plan
+from reconciler.planfile import check_writable, load_plan, read_origin, save_plan
 from reconciler.render import render_plan
 from reconciler.runner import on_interrupt
 
@@ -34,7 +35,11 @@ def merge_plans(
     Prints the plan the whole run would have made, in any --format; the drift workflow
     posts its Markdown as the drift issue. Refused (exit 1, nothing printed) when a shard
     is missing or given twice, when the files come from different partitions or
-    desired-state files, or when a file plans a target of another shard.
+    desired-state files or --now, or when a file plans a target of another shard.
+
+    --out saves it with the shards' origin (the --desired, --endpoint-url, --region and
+    --now they were made with, where they agree; when the first was made), which
+    apply FILE uses as for any saved plan.
 
     \b
     Examples:
@@ -50,9 +55,12 @@ def merge_plans(
     if out is not None:
         check_writable(out)  # before anything is printed
     merged = merge([(str(f), load_plan(f)) for f in files])
+    origin, notes = merged_origin([(str(f), read_origin(f)) for f in files])
     render_plan(merged, fmt, verbose=app.verbose > 0, console=app.console())
     if out is not None:
-        save_plan(merged, out)
+        save_plan(merged, out, origin=origin)
+        for note in notes:
+            click.echo(note, err=True)
         click.echo(f"Saved the merged plan to {out}.", err=True)
     ctx = click.get_current_context()
     if merged.errors or merged.violations:

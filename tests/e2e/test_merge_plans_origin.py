@@ -1,0 +1,91 @@
+"""`merge-plans --out`: the merged plan records the shards' origin (where and when they
+were made), so that `apply FILE` uses it as it uses any saved plan's. The real CLI, boto3
+and the emulator (the shard scenario of test_cli_shard)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_cli_shard import N, scenario
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+__all__ = ["scenario"]  # the fixture, imported for these tests
+
+FILES = [f"plan-{k}.json" for k in range(1, N + 1)]
+
+
+def origin_of(workdir: Path, name: str) -> dict[str, Any]:
+    origin: dict[str, Any] = json.loads((workdir / name).read_text())["origin"]
+    return origin
+
+
+def plan_shards(cli: Any, *options: str) -> None:
+    for k in range(1, N + 1):
+        run = cli(*options, "plan", "--shard", f"{k}/{N}", "--out", f"plan-{k}.json")
+        assert run.exit_code == 0, run.stderr
+
+
+def test_a_merged_plan_has_the_shards_origin_and_apply_file_uses_it(
+    scenario: EmulatorServer, cli: Any, workdir: Path
+) -> None:
+    plan_shards(cli)
+    merged = cli("merge-plans", *FILES, "--out", "merged.json")
+    assert merged.exit_code == 0, merged.stderr
+    assert merged.err_lines == ["Saved the merged plan to merged.json."]
+    shards = [origin_of(workdir, f) for f in FILES]
+    assert origin_of(workdir, "merged.json") == {
+        "desired": "desired-state",
+        "endpoint_url": cli.endpoint_url,
+        "region": "us-east-1",
+        "now": None,
+        "made_at": min(shards, key=lambda o: o["made_at"])["made_at"],  # the first shard's
+    }
+    # no --endpoint-url given: the merged plan's own, as for any saved plan
+    applied = cli.raw("apply", "merged.json")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    assert applied.err_lines[0] == (
+        f"Using the saved plan's --endpoint-url {cli.endpoint_url} (give the option to override)."
+    )
+    assert applied.lines[-1].startswith("Apply complete!")
+    assert cli("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_shards_made_with_different_endpoints_merge_with_none_and_say_so(
+    scenario: EmulatorServer, cli: Any, workdir: Path
+) -> None:
+    plan_shards(cli)
+    data = json.loads((workdir / "plan-2.json").read_text())
+    data["origin"]["endpoint_url"] = "http://127.0.0.1:9"  # another runner's emulator
+    (workdir / "plan-2.json").write_text(json.dumps(data))
+    merged = cli("merge-plans", *FILES, "--out", "merged.json")
+    assert merged.exit_code == 0, merged.stderr
+    assert merged.err_lines == [
+        "Note: the shards' plans were made with different --endpoint-url (plan-1.json, "
+        f"plan-3.json: {cli.endpoint_url}; plan-2.json: http://127.0.0.1:9): the merged plan "
+        "records none; give --endpoint-url to apply it.",
+        "Saved the merged plan to merged.json.",
+    ]
+    assert origin_of(workdir, "merged.json")["endpoint_url"] is None
+    applied = cli("apply", "merged.json")  # --endpoint-url given
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+
+
+def test_shards_made_as_of_different_moments_are_not_merged(
+    scenario: EmulatorServer, cli: Any, workdir: Path
+) -> None:
+    plan_shards(cli)
+    assert cli("--now", "2099-01-01", "plan", "--shard", f"2/{N}", "--out", "plan-2.json")
+    merged = cli("merge-plans", *FILES, "--out", "merged.json")
+    assert merged.exit_code == 1
+    assert merged.stdout == ""
+    assert merged.err_lines == [
+        "Error: the shards' plans evaluated `until:` at different moments (plan-1.json, "
+        "plan-3.json: as of the clock; plan-2.json: 2099-01-01): plan every shard with the "
+        "same --now, or all without it"
+    ]
+    assert not (workdir / "merged.json").exists()
