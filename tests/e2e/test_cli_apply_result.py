@@ -4,6 +4,7 @@ after plan --out, and the directory and endpoint the plan file records."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,8 @@ def test_the_hint_after_plan_out_is_the_exact_command(ops: Any, cli: Any, workdi
         "--parallelism 2 apply 'saved plan.json'",
     ]
     origin = json.loads((workdir / "saved plan.json").read_text())["origin"]
+    made_at = dt.datetime.fromisoformat(origin.pop("made_at").replace("Z", "+00:00"))
+    assert abs(dt.datetime.now(dt.UTC) - made_at) < dt.timedelta(minutes=5)  # the clock's
     assert origin == {
         "desired": "desired-state",
         "endpoint_url": cli.endpoint_url,
