@@ -26,6 +26,7 @@ from reconciler.cli.pipeline import Session
 from reconciler.cli.saved_plan import load_fresh, use_origin
 from reconciler.cli.watch import DEFAULT_INTERVAL, Watch, interval_option, parse_until
 from reconciler.cli.watch_output import WatchOutput
+from reconciler.closed_output import OutputClosed, mute_stdout
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.plan import Plan
 from reconciler.render import render_plan
@@ -36,6 +37,7 @@ from reconciler.shard import Shard
 
 PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted:"
 NOTHING_APPLIED = "Interrupted before applying anything: nothing was applied."
+NOTHING_APPLIED_CLOSED = "apply stopped before applying anything: nothing was applied."
 VERIFY_INTERRUPTED = (
     "Interrupted while verifying: the changes listed above were applied; run plan to see "
     "the live state."
@@ -137,7 +139,8 @@ def apply(
     whole watch so far, replaced whole after each round.
 
     Exit codes: 0 applied (or nothing to do); 1 error, refused, stale, or some changes
-    failed (each is listed; running apply again converges).
+    failed (each is listed; running apply again converges); 130 interrupted; 141 the
+    output was closed (| head): it stopped as at Ctrl-C, and says on stderr what it did.
     """
     ctx = click.get_current_context()
     started = time.monotonic()
@@ -204,17 +207,24 @@ def apply(
         interrupt.raise_if_pressed()  # one swallowed on its way is not lost either
     except KeyboardInterrupt:
         raise ApplyInterrupted(NOTHING_APPLIED) from None
+    except BrokenPipeError:  # the plan's reader ended (`| head`) before anything changed
+        raise OutputClosed(NOTHING_APPLIED_CLOSED) from None
     if plan.has_changes:
         applied = run_changes(session, plan, show if meanwhile else None)
     else:
         applied = Applied(ApplyResult(()))
     result = applied.result
+    unwritten = False  # the output was closed after the changes: verify and --out go on
     if plan.has_changes:
         closing = shown if fmt == "json" else out
-        if not quiet or asks:
-            closing.print()
-        for line in render_apply(result):
-            closing.print(line, highlight=False, markup=False)
+        try:
+            if not quiet or asks:
+                closing.print()
+            for line in render_apply(result):
+                closing.print(line, highlight=False, markup=False)
+        except BrokenPipeError:
+            unwritten = True
+            mute_stdout()
     verify_started = time.monotonic()
     try:
         verified = verify(session, plan, applied)
@@ -222,10 +232,17 @@ def apply(
         raise ApplyInterrupted(VERIFY_INTERRUPTED) from None
     timings = Timings(planned, applied.seconds, time.monotonic() - verify_started)
     document = render_apply_json(result, verified=verified, timings=timings)
-    if fmt == "json":
-        click.echo(document, nl=False)
+    if fmt == "json" and not unwritten:
+        try:
+            click.echo(document, nl=False)
+        except BrokenPipeError:
+            unwritten = True
+            mute_stdout()
     if result_file is not None:
         _write(result_file, document)
+    if unwritten:
+        outcome = render_apply(result)[-1] if plan.has_changes else "nothing to apply."
+        raise OutputClosed(f"apply's result was not all written. {outcome}")
     if not result.ok or verified is False:
         ctx.exit(1)
 

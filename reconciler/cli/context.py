@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import threading
 from collections.abc import Mapping
@@ -120,7 +121,7 @@ class AppContext:
     def console(self, stderr: bool = False) -> Console:
         """A rich console: colour only on a terminal; with --no-color / NO_COLOR no escape
         sequence at all (no bold either)."""
-        return Console(
+        return _Console(
             stderr=stderr,
             no_color=self.no_color,
             color_system=None if self.no_color else "auto",
@@ -128,6 +129,15 @@ class AppContext:
             soft_wrap=True,
             emoji=False,
         )
+
+
+class _Console(Console):
+    """A closed output is the command's to handle (``reconciler.closed_output``): rich's
+    own answer is ``SystemExit(1)``, which would hide what an apply did."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True  # nothing more is written through it
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
 def _now(given: str | None) -> dt.datetime:

@@ -4,6 +4,7 @@ targets again."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -16,12 +17,18 @@ from reconciler import interrupt
 from reconciler.applier import apply as run_apply
 from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.cli.pipeline import Session
+from reconciler.closed_output import OutputClosed, mute_stdout
 from reconciler.errors import ReconcilerError
 from reconciler.kinds import RoleValue
 from reconciler.live import LiveTarget
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import MemberRef, TargetKey
-from reconciler.render.apply import interrupted_summary, render_apply, render_interrupted
+from reconciler.render.apply import (
+    applied_counts,
+    interrupted_summary,
+    render_apply,
+    render_interrupted,
+)
 from reconciler.timing import timed
 
 VERIFYING = "Verifying: re-reading what changed"
@@ -64,8 +71,10 @@ def run_changes(
     instead of waiting for the last one.
 
     ``meanwhile`` (writing the plan out) runs in a thread of its own during the apply,
-    which waits for it before it ends. If it fails (a closed pipe), no new call starts,
-    as after a Ctrl-C, and its error is raised once the calls in flight are done."""
+    which waits for it before it ends. If it fails, no new call starts, as after a
+    Ctrl-C, and its error is raised once the calls in flight are done; when the output
+    was closed (its reader ended: ``| head``), what was applied and what was not is
+    printed on stderr, and ``OutputClosed`` (exit 141) is raised."""
     started = time.monotonic()
     early = EarlyReads(session)
     with interrupt.graceful(notify):
@@ -81,8 +90,11 @@ def run_changes(
                     finished=early,
                 )
         finally:
-            if aside is not None:
-                aside.join()
+            failed = aside.wait() if aside is not None else None
+        if isinstance(failed, BrokenPipeError):
+            raise stopped_by_closed_output(result)
+        if failed is not None:
+            raise failed
         if interrupt.requested():
             click.echo()
             for line in render_interrupted(result):
@@ -91,8 +103,18 @@ def run_changes(
     return Applied(result, time.monotonic() - started, dict(early.read))
 
 
+def stopped_by_closed_output(result: ApplyResult) -> OutputClosed:
+    """The apply stopped because its output was closed: what it applied and what not
+    (on stderr, the output being gone), and the error that says so."""
+    mute_stdout()
+    with contextlib.suppress(BrokenPipeError):  # stderr gone too: nobody to tell
+        for line in render_interrupted(result, "the output was closed"):
+            click.echo(line, err=True)
+    return OutputClosed(f"apply stopped; {applied_counts(result)}; run plan to see what is left.")
+
+
 class _Aside:
-    """``fn`` in a thread of its own; ``join`` waits for it and raises what it raised.
+    """``fn`` in a thread of its own; ``wait`` waits for it and returns what it raised.
     A failure stops new calls at once (``interrupt.STOP``, as a Ctrl-C does)."""
 
     def __init__(self, fn: Callable[[], None]) -> None:
@@ -108,10 +130,9 @@ class _Aside:
             self.error = exc
             interrupt.STOP.set()
 
-    def join(self) -> None:
+    def wait(self) -> BaseException | None:
         self.thread.join()
-        if self.error is not None:
-            raise self.error
+        return self.error
 
 
 class EarlyReads:

@@ -4,7 +4,8 @@ exits 130."""
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from typing import Any, NoReturn
 
 import click
 from click.core import ParameterSource
@@ -14,6 +15,12 @@ from reconciler import __version__
 from reconciler.cli import commands
 from reconciler.cli.argv import normalise
 from reconciler.cli.context import AppContext
+from reconciler.closed_output import (
+    EXIT_OUTPUT_CLOSED,
+    OutputClosed,
+    mute_stdout,
+    stdout_is_closed,
+)
 from reconciler.errors import ReconcilerError
 from reconciler.pacing import QUOTAS
 from reconciler.runner import report_error, run
@@ -37,6 +44,8 @@ class ReconcilerGroup(click.Group):
             return super().parse_args(ctx, normalise(args, self, ctx))
         except click.UsageError as exc:
             raise _exit_1(exc) from None
+        except BrokenPipeError as exc:  # `--help | head -1`
+            _output_closed(ctx, exc)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return commands.names()
@@ -49,9 +58,26 @@ class ReconcilerGroup(click.Group):
             return super().invoke(ctx)
         except click.UsageError as exc:
             raise _exit_1(exc) from None
+        except OutputClosed as exc:  # apply stopped: what it did, on stderr
+            mute_stdout()
+            with contextlib.suppress(BrokenPipeError):  # stderr too: nobody to tell
+                report_error(exc)
+            ctx.exit(exc.exit_code)
         except ReconcilerError as exc:
             report_error(exc)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError as exc:
+            _output_closed(ctx, exc)
+
+
+def _output_closed(ctx: click.Context, exc: BrokenPipeError) -> NoReturn:
+    """stdout's reader ended (``| head``): stop, say nothing, exit 141 (as ``git log |
+    head -1`` does; ``reconciler.closed_output``). A broken pipe that is not stdout's
+    (none of the tool's own: botocore wraps its sockets' errors) is left as it was."""
+    if not stdout_is_closed():
+        raise exc
+    mute_stdout()
+    ctx.exit(EXIT_OUTPUT_CLOSED)
 
 
 def _exit_1(exc: click.UsageError) -> click.UsageError:
@@ -152,7 +178,8 @@ def cli(ctx: click.Context, /, **options: Any) -> None:
     Terraform's spellings work too: -out=FILE, -auto-approve, -target=NAME.
 
     Exit codes: 0 success; 1 error or refused; 2 drift: changes, or members no file
-    declares (plan and merge-plans --detailed-exitcode only); 130 interrupted.
+    declares (plan and merge-plans --detailed-exitcode only); 130 interrupted; 141 the
+    output was closed (| head -1: apply says on stderr what it applied).
     """
     app = AppContext.from_options(**options)
     sources = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)

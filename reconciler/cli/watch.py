@@ -25,11 +25,15 @@ raised again at the start of the next round, before a round applies, and while i
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
 import click
 from rich.console import Console
@@ -39,11 +43,12 @@ from reconciler.applier import apply as run_apply
 from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.cli.options import FiniteFloatRange
 from reconciler.cli.pipeline import Session
+from reconciler.closed_output import OutputClosed, mute_stdout
 from reconciler.errors import AwsError, UsageError
 from reconciler.kinds import MEETING
 from reconciler.plan import Plan
 from reconciler.planner import select
-from reconciler.render.apply import Timings, failure_line
+from reconciler.render.apply import Timings, applied_counts, failure_line
 from reconciler.render.text import change_line
 from reconciler.render.watch import Round, Stop, WatchTotals, incomplete
 
@@ -105,6 +110,7 @@ class Watch:
     sleep: Callable[[float], None] = sliced_sleep
     report: Callable[[Round], str | None] = _no_report  # a line to say, or None
     totals: WatchTotals = field(default_factory=WatchTotals)  # its exit code's
+    unheard: bool = False  # its output was closed while it applied (``_tell``)
 
     def meeting_keys(self) -> set[object]:
         chosen = select(self.session.desired.targets, self.targets or None)
@@ -121,7 +127,26 @@ class Watch:
 
     def run(self, first_round: Callable[[Plan], bool]) -> int:
         """Rounds until every meeting ended or the deadline; ``first_round(plan)`` shows
-        the first plan and says whether to go on (errors, refusal, confirmation)."""
+        the first plan and says whether to go on (errors, refusal, confirmation). When
+        the output is closed (its reader ended: ``| head``), no new call starts and
+        ``OutputClosed`` says what the watch did (exit 141)."""
+        try:
+            return self._rounds(first_round)
+        except BrokenPipeError:
+            raise self._closed() from None
+
+    def _closed(self) -> OutputClosed:
+        mute_stdout()
+        results = ApplyResult(tuple(self.totals.results))
+        if not results.total:
+            return OutputClosed("the watch stopped before applying anything: nothing was applied.")
+        rounds = self.totals.rounds
+        return OutputClosed(
+            f"the watch stopped after {rounds} round{'' if rounds == 1 else 's'}: "
+            f"{applied_counts(results)}; run plan to see what is left."
+        )
+
+    def _rounds(self, first_round: Callable[[Plan], bool]) -> int:
         keys = self.meeting_keys()
         names = self.scope()
         first = True
@@ -163,6 +188,8 @@ class Watch:
                     applying = time.monotonic()
                     result = self._apply(plan)
                     applied = time.monotonic() - applying
+                    if self.unheard:  # the output was closed while it applied
+                        self._stop_unheard(Round(number, at, result, Timings(planned, applied)))
                 live = {t.key for t in plan.targets}
                 stopped = None if keys & live else "ended"
             remaining = (self.deadline - self.clock()).total_seconds()
@@ -190,15 +217,33 @@ class Watch:
             return 1
         return 0
 
+    def _stop_unheard(self, partial: Round) -> NoReturn:
+        """The round ``partial`` stopped because its output was closed: counted (and in
+        the --out file), then the watch stops (``run``)."""
+        interrupt.STOP.clear()  # set by ``_tell``: this watch's own stop, not a Ctrl-C's
+        self.totals.add(partial)
+        with contextlib.suppress(BrokenPipeError):
+            self.report(partial)
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    def _tell(self, text: str) -> None:
+        """``say``, from the applier's threads: a closed output stops new calls at once,
+        as a Ctrl-C does (``interrupt.STOP``); the calls in flight finish."""
+        try:
+            self.say(text)
+        except BrokenPipeError:
+            self.unheard = True
+            interrupt.STOP.set()
+
     def _apply(self, plan: Plan) -> ApplyResult:
         def done(r: ChangeResult) -> None:
             where = f"{r.change.kind.words.noun} {r.change.target.name}"
             if r.ok:
-                self.say(f"{where}:{change_line(r.change).plain}")
+                self._tell(f"{where}:{change_line(r.change).plain}")
             elif r.outcome == "skipped":  # not attempted: an elevated add failed first
-                self.say(f"{where}: {r.change.member}: {r.error_message}")
+                self._tell(f"{where}: {r.change.member}: {r.error_message}")
             else:
-                self.say(f"{where}: failed:{failure_line(r)[3:]}")
+                self._tell(f"{where}: failed:{failure_line(r)[3:]}")
 
         return run_apply(
             plan,

@@ -72,13 +72,13 @@ def _done(r: ChangeResult) -> str:
     return shown(f"{change_line(r.change).plain.strip()} in {r.change.target}")
 
 
-def render_interrupted(result: ApplyResult) -> list[str]:
-    """After an interrupt: the changes applied, then those not applied (with the reason
-    when it is not the interrupt itself)."""
+def render_interrupted(result: ApplyResult, cause: str = "the interrupt") -> list[str]:
+    """After an interrupt (or ``cause``): the changes applied, then those not applied
+    (with the reason when it is not the interrupt itself)."""
     lines = []
     applied = [r for r in result.results if r.ok]
     if applied:
-        lines += ["Applied before the interrupt:", *(f"  {_done(r)}" for r in applied)]
+        lines += [f"Applied before {cause}:", *(f"  {_done(r)}" for r in applied)]
     others = [r for r in result.results if not r.ok]
     if others:
         lines.append("Not applied:")
@@ -89,11 +89,13 @@ def render_interrupted(result: ApplyResult) -> list[str]:
 
 
 def interrupted_summary(result: ApplyResult) -> str:
+    return f"Interrupted: {applied_counts(result)}; run plan to see what is left."
+
+
+def applied_counts(result: ApplyResult) -> str:
+    """``3 of 13 changes applied, 10 not applied``."""
     done = sum(r.ok for r in result.results)
-    return (
-        f"Interrupted: {done} of {result.total} changes applied, {result.total - done} not "
-        "applied; run plan to see what is left."
-    )
+    return f"{done} of {result.total} changes applied, {result.total - done} not applied"
 
 
 def _already(result: ApplyResult) -> str:

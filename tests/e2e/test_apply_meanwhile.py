@@ -1,6 +1,7 @@
 """`apply --auto-approve` writes the plan out while it applies it (nobody waits to read
 it: no question, no progress bar), with the output exactly as before: the plan, then the
-outcome. A plan that cannot be written stops the apply as a Ctrl-C does."""
+outcome. A plan that cannot be written stops the apply as a Ctrl-C does, and says so
+(exit 141: ``reconciler.closed_output``)."""
 
 from __future__ import annotations
 
@@ -68,7 +69,12 @@ def test_a_plan_that_cannot_be_written_stops_the_apply(
     ops.emulator.set_faults(latency_ms=100)
     before = members("incident"), members("releases")
     run = cli("--parallelism", "1", "apply", "--auto-approve")
-    assert run.exit_code == 1  # click's answer to a closed pipe: exit 1, nothing said
+    # a closed output: exit 141 (128 + SIGPIPE), and stderr says what was applied
+    assert run.exit_code == 141
+    assert run.err_lines[-1].startswith(
+        "Error: the output was closed (the command reading it ended): apply stopped; "
+    )
+    assert "Not applied:" in run.err_lines
     # one call may have been in flight; no other starts (there are four writes to make)
     assert _writes(calls()) <= 1
     after = members("incident"), members("releases")

@@ -1,0 +1,140 @@
+"""A closed output (`chime-reconciler ... | head -1`): the command stops writing and exits
+141 (128 + SIGPIPE, as `git log | head -1` does); a command that only reads says nothing,
+and `apply` (with or without --watch) stops as at a Ctrl-C and says on stderr what it did.
+Real pipes: the CLI in a child process, boto3 and the emulator over HTTP."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from conftest import SUBPROCESS_TIMEOUT, Cli
+from test_meetings_cli import MEETING, bridge
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+__all__ = ["bridge"]  # the fixture, imported for these tests
+
+CLOSED = "Error: the output was closed (the command reading it ended): "
+WRITES = ("BatchCreateRoomMembership", "UpdateRoomMembership", "DeleteRoomMembership")
+
+
+@dataclass(frozen=True)
+class Piped:
+    code: int
+    taken: list[str]  # the lines the reader took
+    err_lines: list[str]
+    seconds: float
+
+
+def piped(cli: Cli, *args: str, until: str | None = None) -> Piped:
+    """``chime-reconciler ARGS | READER``: the reader ends at once (as ``| true``), or
+    once it has read a line starting with ``until`` (as ``| head`` would)."""
+    started = time.monotonic()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "reconciler", *cli.argv(args)],
+        cwd=cli.workdir,
+        env=os.environ.copy(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    taken = []
+    try:
+        while until is not None:
+            line = child.stdout.readline()
+            assert line, "the output ended before the line the reader waits for"
+            taken.append(line.rstrip("\n"))
+            if line.startswith(until):
+                break
+        child.stdout.close()  # the reader ends
+        err = child.stderr.read()
+        code = child.wait(timeout=SUBPROCESS_TIMEOUT)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    return Piped(code, taken, err.splitlines(), time.monotonic() - started)
+
+
+@pytest.mark.parametrize("args", [("plan",), ("plan", "--format", "json"), ("--help",)])
+def test_a_command_that_only_reads_ends_quietly_with_141(
+    ops: Any, cli: Cli, args: tuple[str, ...]
+) -> None:
+    run = piped(cli, *args)
+    assert (run.code, run.err_lines) == (141, [])  # nothing said: the reader took what it wanted
+
+
+def test_apply_into_a_closed_output_stops_as_at_ctrl_c_and_says_what_it_did(
+    ops: Any, cli: Cli, calls: Any
+) -> None:
+    ops.emulator.set_faults(latency_ms=100)
+    before = ops.emulator.state()
+    run = piped(cli, "--parallelism", "1", "apply", "--auto-approve")
+    assert run.code == 141
+    found = re.fullmatch(
+        re.escape(f"{CLOSED}apply stopped; ")
+        + r"(\d) of 5 changes applied, (\d) not applied; run plan to see what is left\.",
+        run.err_lines[-1],
+    )
+    assert found, run.err_lines
+    assert "Not applied:" in run.err_lines  # what was not applied, listed on stderr
+    # a call may have been in flight when the plan's first line failed; none other starts
+    assert sum(calls().get(op, 0) for op in WRITES) <= 1
+    if found[1] == "0":
+        assert ops.emulator.state() == before
+
+
+def test_a_watch_into_a_closed_output_stops_before_applying_anything(
+    bridge: EmulatorServer, cli: Cli
+) -> None:
+    run = piped(cli, "apply", "--auto-approve", "--watch", "--interval", "0.2", "--until", "60s")
+    assert run.code == 141
+    assert run.err_lines == [
+        f"{CLOSED}the watch stopped before applying anything: nothing was applied."
+    ]
+    assert set(bridge.meetings.attendees_of(MEETING)) == {"bob@example.com", "mallory@example.com"}
+
+
+def test_a_watch_piped_into_head_stops_when_its_reader_ends(
+    bridge: EmulatorServer, cli: Cli
+) -> None:
+    bridge.set_faults(latency_ms=300)  # the round's calls come one after the other
+    run = piped(
+        cli,
+        *("--parallelism", "1", "apply", "--auto-approve", "--watch"),
+        *("--interval", "0.2", "--until", "60s"),
+        until="[",  # the first change made: `| head` has what it wanted
+    )
+    assert run.code == 141
+    assert run.seconds < 30  # not --until's 60 s
+    found = re.fullmatch(
+        re.escape(f"{CLOSED}the watch stopped after 1 round: ")
+        + r"(\d) of 4 changes applied, (\d) not applied; run plan to see what is left\.",
+        run.err_lines[-1],
+    )
+    assert found, run.err_lines
+    assert int(found[2]) >= 1  # no new call started once the output was closed
+
+
+def test_a_watch_of_json_lines_stops_when_its_reader_ends(bridge: EmulatorServer, cli: Cli) -> None:
+    run = piped(
+        cli,
+        *("apply", "--auto-approve", "--watch", "--interval", "0.2", "--until", "60s"),
+        *("--format", "json"),
+        until="{",  # round 1's line
+    )
+    assert run.code == 141
+    assert run.err_lines[-1] == (
+        f"{CLOSED}the watch stopped after 2 rounds: 4 of 4 changes applied, 0 not applied; "
+        "run plan to see what is left."
+    )
