@@ -136,7 +136,9 @@ def plan_target(
     kept and not listed, pruned or not, so it is never drift. A declared member in
     ``refused`` (the provider's, for this target: banned) is not added."""
     kind = kinds.get(desired.key.kind)
-    never = kind.never_managed
+    # a tuple: ``in`` compares by identity first, in C, where a set would call the enum's
+    # ``__hash__`` (Python) for each of a million members
+    never = tuple(kind.never_managed)
     # each declared member's place, taken by the first live member with its ref (in
     # ``_live_order``); a second one with the same ref is undeclared: two hashes a member
     place = {m.ref: i for i, m in enumerate(desired.members)}

@@ -93,6 +93,9 @@ class DesiredTarget:
     expired: tuple[DesiredMember, ...] = ()
     # the target's own safety limits (``safety:`` in its spec), overriding settings.yaml's
     safety: tuple[tuple[str, int | float], ...] = ()
+    # False: no path to a member has an ``until`` (most targets), so nothing in it expires
+    # or ends soon: ``governance.expiry`` skips it rather than look at every path
+    dated: bool = True
 
     def member(self, ref: MemberRef) -> DesiredMember | None:
         for m in self.members:

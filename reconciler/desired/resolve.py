@@ -25,7 +25,7 @@ from reconciler.desired.yamlpos import Path
 from reconciler.errors import Problem
 from reconciler.fastinit import slot_init
 from reconciler.governance.codeowners import Ownership
-from reconciler.governance.grant import Until, combine
+from reconciler.governance.grant import NO_GRANT, Until, combine
 from reconciler.kinds import Kind, RoleConflict
 from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
@@ -225,6 +225,9 @@ def _target(
         if first is not path:
             more.setdefault(ref, [first]).append(path)
 
+    # an entry's own grant: NO_GRANT for a plain reference (nearly all), else its mapping
+    # form's (an ``until`` or not)
+    dated = any(e.grant is not NO_GRANT and e.grant.until is not None for e in t.entries)
     for e in t.entries:
         entry = e.entry
         if isinstance(entry, MemberRef):  # most entries: add(), inline
@@ -235,6 +238,7 @@ def _target(
             continue
         for reached in expander.members(entry.name):
             grant = combine([e.grant, reached.grant])
+            dated = dated or grant.until is not None
             add(reached.ref, Provenance(e.role, e.location, reached.via, reached.location, grant))
     text = t.kind.role_text
     one_path: dict[Hashable, Hashable] = {}  # a role -> the kind's combine([role]), once each
@@ -269,6 +273,7 @@ def _target(
         location=t.location,
         owners=tuple(getattr(t.spec, "owners", ())),  # any kind whose spec has `owners:`
         safety=t.kind.safety_of(t.spec),
+        dated=dated,
     )
     return target, problems
 

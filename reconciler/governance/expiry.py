@@ -56,7 +56,9 @@ def as_of(desired: DesiredState, now: dt.datetime) -> DesiredState:
 
 def _dated(t: DesiredTarget) -> bool:
     """Whether some path of the target has an ``until`` (a loop, not a generator: it
-    runs over every path of every target)."""
+    runs over every path of every target that may have one)."""
+    if not t.dated:
+        return False
     for m in t.members:
         for p in m.provenance:
             if p.grant is not None and p.grant.until is not None:
@@ -162,6 +164,8 @@ def expiring(targets: Iterable[DesiredTarget], now: dt.datetime, days: int) -> t
     of ``now``), soonest first; one notice per member, target and ``until``."""
     found: dict[tuple[TargetKey, MemberRef, Until], Expiring] = {}
     for t in targets:
+        if not t.dated:
+            continue  # no path has an until
         for m in t.members:
             for p in m.provenance:
                 until = p.grant.until if p.grant is not None else None  # until_of, inline
