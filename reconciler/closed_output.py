@@ -8,7 +8,8 @@ by the signal; a shell shows that as status 141 (128 + SIGPIPE). So does this to
 - any command stops writing, says nothing and exits 141 (``ReconcilerGroup``): the
   reader took what it wanted. Standard output is pointed at ``/dev/null`` first
   (``mute_stdout``), so that nothing buffered fails again at exit (Python would print
-  "Exception ignored ... BrokenPipeError" and exit 120);
+  "Exception ignored ... BrokenPipeError" and exit 120). ``plan --out`` and
+  ``merge-plans --out`` still write their file first (``written``): the plan was made;
 - ``apply`` and ``apply --watch``, which change Chime, stop as at a Ctrl-C (no new call
   starts, the calls in flight finish) and say on stderr what they did (``OutputClosed``,
   exit 141): their output, which listed it, is gone.
@@ -23,6 +24,7 @@ import os
 import select
 import signal
 import sys
+from collections.abc import Callable
 
 from reconciler.errors import ReconcilerError
 
@@ -38,6 +40,20 @@ class OutputClosed(ReconcilerError):
 
     def __init__(self, what: str) -> None:
         super().__init__(f"{CLOSED}: {what}")
+
+
+def written(write: Callable[[], object]) -> bool:
+    """Run ``write`` (what goes to stdout); False when stdout's reader has ended: stdout
+    is then muted, and the command still writes its files (``plan --out``) before it
+    exits 141 (``EXIT_OUTPUT_CLOSED``)."""
+    try:
+        write()
+    except BrokenPipeError:
+        if not stdout_is_closed():
+            raise
+        mute_stdout()
+        return False
+    return True
 
 
 def mute_stdout() -> None:

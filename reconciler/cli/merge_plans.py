@@ -10,6 +10,7 @@ import click
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import saved_plan_options, verbose_option
 from reconciler.cli.plan import EXIT_CHANGES
+from reconciler.closed_output import EXIT_OUTPUT_CLOSED, written
 from reconciler.merge_origin import merged_origin
 from reconciler.plan_merge import merge_plans as merge
 from reconciler.planfile import check_writable, load_plan, read_origin, save_plan
@@ -56,13 +57,17 @@ def merge_plans(
         check_writable(out)  # before anything is printed
     merged = merge([(str(f), load_plan(f)) for f in files])
     origin, notes = merged_origin([(str(f), read_origin(f)) for f in files])
-    render_plan(merged, fmt, verbose=app.verbose > 0, console=app.console())
+    shown = written(  # a closed stdout (`| head`): the --out file is still written
+        lambda: render_plan(merged, fmt, verbose=app.verbose > 0, console=app.console())
+    )
     if out is not None:
         save_plan(merged, out, origin=origin)
         for note in notes:
             click.echo(note, err=True)
         click.echo(f"Saved the merged plan to {out}.", err=True)
     ctx = click.get_current_context()
+    if not shown:
+        ctx.exit(EXIT_OUTPUT_CLOSED)
     if merged.errors or merged.violations:
         if fmt != "text":
             n = len(merged.errors) + len(merged.violations)

@@ -17,6 +17,7 @@ from reconciler.cli.options import (
     verbose_option,
 )
 from reconciler.cli.pipeline import Session
+from reconciler.closed_output import EXIT_OUTPUT_CLOSED, written
 from reconciler.plan import Plan
 from reconciler.planfile import check_writable, save_plan
 from reconciler.render import render_plan
@@ -69,8 +70,14 @@ def plan(
     session = Session.open(app, shard, read_ahead=targets)
     result = session.plan(targets)
     with timed("render"):
-        render_plan(
-            result, fmt, verbose=app.verbose > 0, console=app.console(), allow_unsafe=allow_unsafe
+        shown = written(  # a closed stdout (`| head`): the --out file is still written
+            lambda: render_plan(
+                result,
+                fmt,
+                verbose=app.verbose > 0,
+                console=app.console(),
+                allow_unsafe=allow_unsafe,
+            )
         )
     refused = bool(result.violations) and not allow_unsafe
     if fmt != "text" and (result.errors or refused):
@@ -85,6 +92,8 @@ def plan(
         save_plan(result, out, origin=app.origin())
         click.echo(_saved_note(out, result, app), err=True)
     ctx = click.get_current_context()
+    if not shown:
+        ctx.exit(EXIT_OUTPUT_CLOSED)
     if result.errors or refused:
         ctx.exit(1)
     if detailed_exitcode and result.drifted:

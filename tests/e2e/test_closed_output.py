@@ -138,3 +138,14 @@ def test_a_watch_of_json_lines_stops_when_its_reader_ends(bridge: EmulatorServer
         f"{CLOSED}the watch stopped after 2 rounds: 4 of 4 changes applied, 0 not applied; "
         "run plan to see what is left."
     )
+
+
+def test_plan_out_into_a_closed_output_still_saves_the_plan(
+    ops: Any, cli: Cli, workdir: Any
+) -> None:
+    run = piped(cli, "plan", "--out", "p.json")
+    assert run.code == 141
+    assert run.err_lines[0] == "Saved the plan to p.json. Apply exactly this plan with:"
+    applied = cli("apply", "p.json")  # the plan was made: the file is whole
+    assert applied.exit_code == 0, applied.stderr
+    assert applied.lines[-1] == "Apply complete! Memberships: 3 added, 1 changed, 1 removed."

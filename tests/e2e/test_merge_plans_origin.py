@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from test_cli_shard import N, scenario
+from test_closed_output import piped
 
 from reconciler.emulator import EmulatorServer
 
@@ -89,3 +90,12 @@ def test_shards_made_as_of_different_moments_are_not_merged(
         "same --now, or all without it"
     ]
     assert not (workdir / "merged.json").exists()
+
+
+def test_merge_plans_out_into_a_closed_output_still_saves_the_merged_plan(
+    scenario: EmulatorServer, cli: Any, workdir: Path
+) -> None:
+    plan_shards(cli)
+    run = piped(cli, "merge-plans", *FILES, "--out", "merged.json")
+    assert (run.code, run.err_lines) == (141, ["Saved the merged plan to merged.json."])
+    assert origin_of(workdir, "merged.json")["endpoint_url"] == cli.endpoint_url
