@@ -25,6 +25,7 @@ from reconciler.desired.messages import located, validate
 from reconciler.desired.model import AppInstanceSetting, DesiredState
 from reconciler.desired.resolve import Declarations, RoleEntry, TargetDef, resolve
 from reconciler.desired.restrictions import Rule, compile_rules, violation
+from reconciler.desired.salvage import Dropped, drop
 from reconciler.desired.sections import MembersFileBase, members_file_model
 from reconciler.desired.spec import (
     Entry,
@@ -54,7 +55,6 @@ ROOMS_FILE_HINTS = {
     **{k: f"settings belong in settings.yaml {TOP}" for k in SettingsFile.model_fields},
     "restrictions": f"restrictions belong in restrictions.yaml {TOP}",
 }
-SKIPPED = "bot:-"  # stands in for an invalid entry while the rest is validated again
 SPECIAL_FILE_HINTS = {
     "rooms": "rooms and groups belong in other files",
     "groups": "rooms and groups belong in other files",
@@ -215,9 +215,9 @@ class _Loader:
         if result.model is not None:
             return result.model
         self.problems += [p for loc, p in result.errors if not _under_any(loc, lost)]
-        data: dict[str, Any] = copy.deepcopy(doc.data)  # _drop edits it
+        data: dict[str, Any] = copy.deepcopy(doc.data)  # drop edits it
         for loc, _ in result.errors:
-            self._drop(model, data, loc, display)
+            self._note(drop(model, data, loc), display)
         salvaged = validate(model, data, display, doc.positions).model
         if salvaged is None:  # pragma: no cover - dropping every broken part should do
             self._unknowable("settings" if model is SettingsFile else "rooms", display)
@@ -232,49 +232,18 @@ class _Loader:
         if kind == "settings":
             self.declared.settings_unreadable = True
 
-    def _drop(
-        self, model: type[BaseModel], data: dict[str, Any], loc: KeyPath, display: str
-    ) -> None:
-        """Remove the smallest broken part from ``data`` (a copy): an entry of a member list
-        (kept as a valid placeholder that ``_entries`` skips, so that the lines of the
-        entries after it stay right), a key of a room, else a whole room, group or setting."""
-        top = loc[0] if loc else None
-        if model is RestrictionsFile:
+    def _note(self, dropped: Dropped, display: str) -> None:
+        """What dropping a broken part (``salvage.drop``) means for the rest of the load."""
+        if dropped.rules:
             self.rules = ()
-            data.clear()  # a broken rule list restricts nothing rather than the wrong thing
-            return
-        if not isinstance(top, str) or top not in data:
-            return
-        entry = _entry_of(model, loc)
-        if entry is not None:
-            loc = entry
-            entries, index = _get(data, loc[:-1]), loc[-1]
-            if isinstance(entries, list) and isinstance(index, int) and index < len(entries):
-                entries[index] = SKIPPED
-                self.skipped.add((display, loc))
-            return
-        members_file = issubclass(model, MembersFileBase)
-        keyed = members_file and any(
-            k.is_keyed_entry_path(loc[2:4]) for k in sections().get(top, ())
-        )
-        if keyed and isinstance(entries := _get(data, loc[:3]), dict):
-            entries.pop(loc[3], None)  # one attendee: the others are still checked
-            return
-        if members_file and top in sections() and len(loc) >= 3 and loc[2] not in _keeps(top):
-            target = _get(data, loc[:2])
-            if isinstance(target, dict):
-                target.pop(loc[2], None)
-            return
-        if members_file and len(loc) >= 2 and isinstance(data[top], dict):
-            data[top].pop(loc[1], None)
-            if top == "groups":
-                self.declared.broken_groups.add(str(loc[1]))
-            return
-        if members_file and top == "groups":
+        if dropped.entry is not None:
+            self.skipped.add((display, dropped.entry))
+        if dropped.group is not None:
+            self.declared.broken_groups.add(dropped.group)
+        if dropped.setting is not None:
+            self.declared.broken_settings.add(dropped.setting)
+        if dropped.groups_unknown:
             self._unknowable("rooms", display)
-        if model is SettingsFile:
-            self.declared.broken_settings.add(top)
-        del data[top]
 
     def _settings(self, model: SettingsFile, display: str, positions: Positions) -> None:
         self.declared.settings = model
@@ -393,50 +362,8 @@ def _under_any(loc: KeyPath, prefixes: list[KeyPath]) -> bool:
     return any(loc[: len(p)] == p for p in prefixes)
 
 
-def _entry_of(model: type[BaseModel], loc: KeyPath) -> KeyPath | None:
-    """The member-list entry ``loc`` is in (or is): a problem inside an entry's mapping
-    form (``rooms.R.members[2].until``) is the entry's."""
-    for end in range(len(loc), 0, -1):
-        if isinstance(loc[end - 1], int) and _is_entry(model, loc[:end]):
-            return loc[:end]
-    return None
-
-
 def _group_parts(value: Any) -> tuple[list[Any], tuple[str, ...]]:
     """A group's entries and owners, from its list or its mapping form."""
     if isinstance(value, GroupSpec):
         return list(value.members), tuple(value.owners)
     return list(value), ()
-
-
-def _is_entry(model: type[BaseModel], loc: KeyPath) -> bool:
-    """Whether ``loc`` is one entry of a member list: ``groups.G[i]``, ``protected[i]``,
-    or one a kind says is an entry (``rooms.R.administrators[i]``, ``rooms.R.members[i]``)."""
-    if not loc or not isinstance(loc[-1], int):
-        return False
-    if model is SettingsFile:
-        return loc[:-1] == ("protected",)
-    if issubclass(model, MembersFileBase):
-        if len(loc) == 3:
-            return loc[0] == "groups"
-        if loc[0] == "groups":  # a group's mapping form: groups.G.members[i]
-            return len(loc) == 4 and loc[2] == "members"
-        section = sections().get(str(loc[0]), ())
-        return len(loc) >= 3 and any(k.is_entry_path(loc[2:]) for k in section)
-    return False
-
-
-def _keeps(section: str) -> tuple[str, ...]:
-    """Keys of a target that, broken, would make it another target (its id, its scope):
-    the whole target is dropped instead of the key."""
-    return tuple(f for k in sections().get(section, ()) for f in (k.id_field, k.scope_field))
-
-
-def _get(data: Any, path: KeyPath) -> Any:
-    """The value at ``path`` in plain data, or None."""
-    for part in path:
-        if isinstance(part, int):
-            data = data[part] if isinstance(data, list) and 0 <= part < len(data) else None
-        else:
-            data = data.get(part) if isinstance(data, dict) else None
-    return data

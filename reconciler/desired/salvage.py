@@ -1,0 +1,109 @@
+"""Salvage a desired-state file that failed validation: drop the smallest broken part from
+a copy of its data, so that the rest is validated again and its problems are still found,
+without errors cascading from the broken part. Pure: it edits the copy it is given and says
+what it dropped (``Dropped``); the loader draws the consequences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from reconciler.desired.sections import MembersFileBase
+from reconciler.desired.spec import RestrictionsFile, SettingsFile
+from reconciler.desired.yamlpos import Path as KeyPath
+from reconciler.kinds import sections
+
+SKIPPED = "bot:-"  # stands in for an invalid entry while the rest is validated again
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """What ``drop`` removed, for what follows from it."""
+
+    rules: bool = False  # every rule of a restrictions file: a broken list restricts nothing
+    entry: KeyPath | None = None  # a member-list entry, left as ``SKIPPED`` (its place kept)
+    group: str | None = None  # a group, by name: references to it are not "undefined"
+    setting: str | None = None  # a top-level key of settings.yaml
+    groups_unknown: bool = False  # a file's whole ``groups:``: it may define any group
+
+
+def drop(model: type[BaseModel], data: dict[str, Any], loc: KeyPath) -> Dropped:
+    """Remove the smallest broken part at ``loc`` from ``data`` (a copy): an entry of a
+    member list (replaced by a valid placeholder that the loader skips, so that the lines of
+    the entries after it stay right), an attendee, a key of a target, else a whole target,
+    group or setting."""
+    top = loc[0] if loc else None
+    if model is RestrictionsFile:
+        data.clear()  # a broken rule list restricts nothing rather than the wrong thing
+        return Dropped(rules=True)
+    if not isinstance(top, str) or top not in data:
+        return Dropped()
+    entry = _entry_of(model, loc)
+    if entry is not None:
+        entries, index = _get(data, entry[:-1]), entry[-1]
+        if isinstance(entries, list) and isinstance(index, int) and index < len(entries):
+            entries[index] = SKIPPED
+            return Dropped(entry=entry)
+        return Dropped()
+    members_file = issubclass(model, MembersFileBase)
+    keyed = members_file and any(k.is_keyed_entry_path(loc[2:4]) for k in sections().get(top, ()))
+    if keyed and isinstance(entries := _get(data, loc[:3]), dict):
+        entries.pop(loc[3], None)  # one attendee: the others are still checked
+        return Dropped()
+    if members_file and top in sections() and len(loc) >= 3 and loc[2] not in _keeps(top):
+        target = _get(data, loc[:2])
+        if isinstance(target, dict):
+            target.pop(loc[2], None)
+        return Dropped()
+    if members_file and len(loc) >= 2 and isinstance(data[top], dict):
+        data[top].pop(loc[1], None)
+        return Dropped(group=str(loc[1])) if top == "groups" else Dropped()
+    del data[top]
+    if members_file and top == "groups":
+        return Dropped(groups_unknown=True)
+    return Dropped(setting=top) if model is SettingsFile else Dropped()
+
+
+def _entry_of(model: type[BaseModel], loc: KeyPath) -> KeyPath | None:
+    """The member-list entry ``loc`` is in (or is): a problem inside an entry's mapping
+    form (``rooms.R.members[2].until``) is the entry's."""
+    for end in range(len(loc), 0, -1):
+        if isinstance(loc[end - 1], int) and _is_entry(model, loc[:end]):
+            return loc[:end]
+    return None
+
+
+def _is_entry(model: type[BaseModel], loc: KeyPath) -> bool:
+    """Whether ``loc`` is one entry of a member list: ``groups.G[i]``, ``protected[i]``,
+    or one a kind says is an entry (``rooms.R.administrators[i]``, ``rooms.R.members[i]``)."""
+    if not loc or not isinstance(loc[-1], int):
+        return False
+    if model is SettingsFile:
+        return loc[:-1] == ("protected",)
+    if issubclass(model, MembersFileBase):
+        if len(loc) == 3:
+            return loc[0] == "groups"
+        if loc[0] == "groups":  # a group's mapping form: groups.G.members[i]
+            return len(loc) == 4 and loc[2] == "members"
+        section = sections().get(str(loc[0]), ())
+        return len(loc) >= 3 and any(k.is_entry_path(loc[2:]) for k in section)
+    return False
+
+
+def _keeps(section: str) -> tuple[str, ...]:
+    """Keys of a target that, broken, would make it another target (its id, its scope):
+    the whole target is dropped instead of the key."""
+    return tuple(f for k in sections().get(section, ()) for f in (k.id_field, k.scope_field))
+
+
+def _get(data: Any, path: KeyPath) -> Any:
+    """The value at ``path`` in plain data, or None."""
+    for part in path:
+        if isinstance(part, int):
+            data = data[part] if isinstance(data, list) and 0 <= part < len(data) else None
+        else:
+            data = data.get(part) if isinstance(data, dict) else None
+    return data
