@@ -110,6 +110,9 @@ class TargetPlan:
     # members with an elevated role before the plan (rooms: administrators; None: unknown,
     # as in a plan file written without it)
     live_elevated: int | None = None
+    # those of ``unmanaged`` that are protected: pruning would keep them (and list them in
+    # ``protected``, not as drift), so no hint may say that it removes them
+    unmanaged_protected: tuple[MemberRef, ...] = ()
 
     @property
     def kind(self) -> Kind:

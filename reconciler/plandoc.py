@@ -13,7 +13,8 @@ Version 2 (schema: ``reconciler/render/plan.schema.json``)::
                                "member_id", "role_before", "role_after",
                                "provenance": [{"role", "declared_at", "via",
                                                "location"}]}],
-                  "unmanaged": [...], "protected": [...]}],
+                  "unmanaged": [...],  # "protected": true on a protected one
+                  "protected": [...]}],
      "safety": {"safe", "violations": [{"rule", "kind", "scope", "name", "message",
                                         "setting"}]},
      "errors": [...], "desired_digest": "...",
@@ -98,6 +99,7 @@ def _expiring(plan: Plan) -> JsonObject:
 
 def _target(t: TargetPlan) -> JsonObject:
     kind = t.kind
+    guarded = set(t.unmanaged_protected)
     return {
         "kind": t.key.kind,
         "scope": t.key.scope,
@@ -107,7 +109,10 @@ def _target(t: TargetPlan) -> JsonObject:
         "live_count": t.live_count,
         "live_elevated": t.live_elevated,
         "changes": [_change(kind, c) for c in t.changes],
-        "unmanaged": [_live_member(kind, m) for m in t.unmanaged],
+        "unmanaged": [
+            _live_member(kind, m) | ({"protected": True} if m.ref in guarded else {})
+            for m in t.unmanaged
+        ],
         "protected": [_live_member(kind, m) for m in t.protected],
     }
 

@@ -214,6 +214,11 @@ def _target(d: Any, layout: _Layout, where: str) -> TargetPlan:
         _field(d, "name", where, str),
     )
     kind = kinds.get(key.kind)
+    unmanaged = _live_members(d, kind, "unmanaged", where)
+    # "protected": true (optional) on an unmanaged member that pruning would keep
+    flag = (f"{where}.unmanaged[{i}].protected" for i in range(len(unmanaged)))
+    raw = zip(unmanaged, d["unmanaged"], flag, strict=True)
+    guarded = {m.ref for m, j, at in raw if _as(bool, j.get("protected", False), at)}
     return TargetPlan(
         key=key,
         target_id=_field(d, "id", where, str),
@@ -222,7 +227,8 @@ def _target(d: Any, layout: _Layout, where: str) -> TargetPlan:
             _change(c, kind, key, f"{where}.changes[{i}]")
             for i, c in enumerate(_list(d, "changes", where))
         ),
-        unmanaged=_live_members(d, kind, "unmanaged", where),
+        unmanaged=unmanaged,
+        unmanaged_protected=tuple(sorted(guarded)),
         protected=_live_members(d, kind, "protected", where),
         live_count=_field(d, "live_count", where, int),
         live_elevated=_optional_int(d, layout.elevated, where),

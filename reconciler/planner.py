@@ -154,6 +154,7 @@ def plan_target(
     changes: list[Change] = []
     unmanaged: list[LiveMember] = []
     kept: list[LiveMember] = []
+    guarded: list[MemberRef] = []  # unmanaged, and protected: prune would keep them
 
     for dm, lm in zip(desired.members, matched, strict=True):
         if dm.ref.kind in never:
@@ -195,6 +196,8 @@ def plan_target(
         if m.kind in kind.never_managed or not desired.prune:
             if m.ref not in quiet or m.ref not in protected:
                 unmanaged.append(m)
+                if m.ref in protected:
+                    guarded.append(m.ref)
         elif m.ref in protected:
             if m.ref not in quiet:
                 kept.append(m)
@@ -219,6 +222,7 @@ def plan_target(
         changes=tuple(sorted(changes, key=lambda c: (*c.sort_key, c.member_id))),
         unmanaged=tuple(sorted(unmanaged, key=_live_order)),
         protected=tuple(sorted(kept, key=_live_order)),
+        unmanaged_protected=tuple(sorted(set(guarded))),
         live_count=len(live.members),
         live_elevated=kind.elevated_count(map(_role, live.members)),
     )

@@ -11,6 +11,7 @@ from reconciler.plan import TargetPlan
 
 LABEL = "not in the desired state"
 RESOLVE_HINT = "Resolve with `import --adopt` (into the files) or `prune: true` (removes them)."
+REMOVES = "(removes them)"
 
 
 def drift_phrase(targets: Iterable[TargetPlan]) -> str:
@@ -40,23 +41,45 @@ def drift_phrase(targets: Iterable[TargetPlan]) -> str:
 
 def resolve_hint(targets: Iterable[TargetPlan]) -> str:
     """How to resolve the drift: ``import --adopt`` only where it can write the members
-    (a kind with member lists; not a meeting's attendees mapping)."""
+    (a kind with member lists; not a meeting's attendees mapping); ``prune: true`` removes
+    them, but for the protected ones (``prune_words``)."""
+    targets = list(targets)
     kinds = {t.key.kind: t.kind for t in targets if t.drift}
     by_hand = sorted(
         f"{k.words.plural}' {k.words.members}" for k in kinds.values() if not k.role_lists
     )
+    prune = prune_words(targets)
     if not by_hand:
-        return RESOLVE_HINT
+        return RESOLVE_HINT.replace(REMOVES, prune)
     which = " and ".join(by_hand)
     if len(by_hand) == len(kinds):
         return (
-            "Resolve by declaring them, or with `prune: true` (removes them); "
+            f"Resolve by declaring them, or with `prune: true` {prune}; "
             f"`import --adopt` does not write {which}."
         )
     return (
         f"Resolve with `import --adopt` (into the files; not {which}: declare those by hand) "
-        "or `prune: true` (removes them)."
+        f"or `prune: true` {prune}."
     )
+
+
+def prune_words(targets: Iterable[TargetPlan]) -> str:
+    """What ``prune: true`` does to the drift: removes it, but a protected member
+    (``TargetPlan.unmanaged_protected``), which it keeps and lists as protected."""
+    drift = kept = 0
+    for t in targets:
+        guarded = set(t.unmanaged_protected)
+        drift += len(t.drift)
+        kept += sum(m.ref in guarded for m in t.drift)
+    if not kept:
+        return REMOVES
+    if kept == drift:
+        it, they = ("them", "they are") if kept > 1 else ("it", "it is")
+        return (
+            f"(keeps {it}: settings.yaml protects {it}; {they} then listed as protected, "
+            "not as drift)"
+        )
+    return f"(removes them, but keeps the {kept} that settings.yaml protects)"
 
 
 def drift_lines(targets: Iterable[TargetPlan]) -> list[str]:

@@ -234,3 +234,22 @@ SCHEMA = Draft202012Validator(load_schema())
 @given(worlds())
 def test_saved_planner_output_validates_against_the_published_schema(w: World) -> None:
     SCHEMA.validate(json.loads(render_json(plan(w.desired, w.live))))
+
+
+def test_a_protected_unmanaged_member_is_marked_and_read_back(tmp_path: Path) -> None:
+    """`"protected": true` on an unmanaged member settings.yaml protects (QA round two,
+    D16: `show` then says what prune would do); absent on the others, and in older files."""
+    d = desired_state(desired_target("ops", prune=False), protected=["breakglass@example.com"])
+    glass, erin = live_member("breakglass@example.com", ADMIN), live_member("erin@example.com")
+    p = plan(d, live_state(d, room("ops", glass, erin)))
+    assert p.targets[0].unmanaged_protected == (glass.ref,)
+    data = json.loads(render_json(p))
+    assert [m.get("protected") for m in data["targets"][0]["unmanaged"]] == [True, None]
+    assert round_trip(p) == p
+    del data["targets"][0]["unmanaged"][0]["protected"]  # as a plan saved before it
+    (tmp_path / "old.json").write_text(json.dumps(data), encoding="utf-8")
+    assert load_plan(tmp_path / "old.json").targets[0].unmanaged_protected == ()
+    data["targets"][0]["unmanaged"][1]["protected"] = "yes"
+    assert load_error(tmp_path, json.dumps(data)) == (
+        'the file is corrupt: targets[0].unmanaged[1].protected: expected bool, got "yes"'
+    )

@@ -135,6 +135,8 @@ def test_protected_member_with_prune_off_is_only_unmanaged() -> None:
     glass = live_member("breakglass@example.com", ADMIN)
     p = plan(d, live_state(d, live_target("ops", glass)))
     assert (p.targets[0].unmanaged, p.targets[0].protected) == ((glass,), ())
+    # marked, so that no hint says prune removes it (QA round two, D16)
+    assert p.targets[0].unmanaged_protected == (glass.ref,)
 
 
 def test_protected_member_declared_with_a_lower_role_is_not_demoted() -> None:
