@@ -12,6 +12,9 @@ from reconciler.kinds.base import Kind, RoleList, RoleValue, Words
 from reconciler.refs import MemberKind, MemberRef, Role, TargetKind
 
 ROOM_BATCH = 50  # BatchCreateRoomMembership: MembershipItemList max 50 (botocore model)
+# AWS's quota "Memberships per room" (docs.aws.amazon.com/general/latest/gr/chime.html):
+# a room declaring more is an error of validate and plan, not 1 failure per member at apply
+MAX_ROOM_MEMBERS = 1_000
 
 ROOM = Kind(
     id=TargetKind.ROOM.value,
@@ -41,6 +44,7 @@ ROOM = Kind(
     member_parser=MemberRef.parse,
     never_managed=frozenset({MemberKind.WEBHOOK}),
     in_place=frozenset({MemberKind.USER}),
+    max_members=MAX_ROOM_MEMBERS,
     batch_size=ROOM_BATCH,
     batch_by_role=False,
     apply_phase=0,
