@@ -88,6 +88,11 @@ class Emulator:
     def calls(self) -> dict[str, int]:
         return {str(k): int(v) for k, v in self.admin("GET", "calls").items()}
 
+    def timeline(self) -> list[tuple[str, float, float]]:
+        """The calls served since the last ``timeline/reset``: (operation, arrived,
+        answered), ``time.monotonic()`` seconds (a clock this process shares)."""
+        return [(str(o), float(a), float(b)) for o, a, b in self.admin("GET", "timeline")["calls"]]
+
     def cpu_seconds(self) -> float | None:
         """The emulator process's CPU time so far (user + system; None without /proc):
         it shares the machine's cores with the CLI."""
@@ -110,6 +115,7 @@ def run_cli(args: Sequence[str], out: Path) -> dict[str, Any]:
     """One CLI command in its own process: exit code, wall seconds, peak RSS (MB)."""
     command = [sys.executable, "-m", "reconciler", *args]
     env = {**os.environ, **ENV}
+    launched = time.monotonic()  # the emulator's timeline clock
     started = time.perf_counter()
     with out.open("w") as stdout, (out.with_suffix(".err")).open("w") as stderr:
         proc = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=env, cwd=ROOT)
@@ -136,6 +142,33 @@ def run_cli(args: Sequence[str], out: Path) -> dict[str, Any]:
         "phases_cpu_s": phases_cpu,  # the CLI's CPU time per phase (load: its own thread)
         "cpu_s": round((usage.ru_utime + usage.ru_stime), 3),
         "peak_rss_mb": round(peak, 1),
+        "launched": launched,
+    }
+
+
+def timeline_summary(
+    calls: Sequence[tuple[str, float, float]], launched: float, wall_s: float, made: int
+) -> dict[str, Any] | None:
+    """Where a command's calls fell in its run, from the emulator's side (its timeline):
+    seconds from the command's start to the first call's arrival and to the last answer,
+    the seconds after that answer (planning, printing, exiting), each call's time in the
+    emulator (injected latency included: p50 and p90, ms), and how many calls it served at
+    once on average between the first arrival and the last answer. None without calls;
+    ``partial`` when the emulator kept fewer calls than were made."""
+    if not calls:
+        return None
+    first = min(a for _, a, _ in calls)
+    last = max(b for _, _, b in calls)
+    served = sorted(b - a for _, a, b in calls)
+    span = last - first
+    return {
+        "first_call_s": round(first - launched, 3),
+        "last_answer_s": round(last - launched, 3),
+        "after_last_answer_s": round(wall_s - (last - launched), 3),
+        "served_ms_p50": round(served[len(served) // 2] * 1000, 1),
+        "served_ms_p90": round(served[(len(served) * 9) // 10] * 1000, 1),
+        "in_flight": round(sum(served) / span, 2) if span > 0 else None,
+        "partial": len(calls) < made,
     }
 
 
@@ -196,10 +229,13 @@ def measure(
     work: Path,
     args: argparse.Namespace,
 ) -> dict[str, Any]:
+    emu.admin("POST", "timeline/reset")
     before, cpu_before = emu.calls(), emu.cpu_seconds()
     step = run_cli(cli_args, work / f"{name}.out")
     cpu_after = emu.cpu_seconds()
     calls = delta(before, emu.calls())
+    launched = step.pop("launched")
+    timeline = timeline_summary(emu.timeline(), launched, step["wall_s"], sum(calls.values()))
     throttled = calls.pop(THROTTLED, 0)
     low = sum(bound.values())
     best = ideal(bound, name, sc, args)
@@ -223,6 +259,7 @@ def measure(
         "throttled": throttled,
         "ideal_s": None if best is None else round(best, 3),
         "vs_ideal": None if not best else round(step["wall_s"] / best, 3),
+        "timeline": timeline,
         "problems": problems,
     }
 

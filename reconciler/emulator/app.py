@@ -44,6 +44,7 @@ from reconciler.emulator.models import ChimeBackend
 from reconciler.emulator.quotas import QuotaBuckets
 from reconciler.emulator.responses import Request
 from reconciler.emulator.seed import Seed, parse_seed, read_seed
+from reconciler.emulator.timeline import Timeline
 from reconciler.emulator.urls import blank_label, resolve
 
 log = logging.getLogger(__name__)
@@ -152,6 +153,7 @@ class EmulatorApp:
         self.injector = FaultInjector(self.initial_faults)
         self.quotas = QuotaBuckets()
         self.counter = CallCounter()
+        self.timeline = Timeline()
         self._request_numbers = itertools.count()
 
     def reset(self, seed: SeedLike = None) -> None:
@@ -163,6 +165,7 @@ class EmulatorApp:
         self.messaging.reset(state.app_instances)
         self.configure_faults(self.initial_faults)
         self.counter.reset()
+        self.timeline.reset()
 
     def configure_faults(self, config: FaultConfig) -> None:
         """Use ``config`` from now on: fault decisions start again, quota buckets are full."""
@@ -178,6 +181,19 @@ class EmulatorApp:
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         if path.startswith(ADMIN_PREFIX):
             return self._admin(method, path[len(ADMIN_PREFIX) :], body)
+        arrived = time.monotonic()
+        response = self._api(method, path, query, body, headers)
+        self.timeline.record(response.operation, arrived, time.monotonic())
+        return response
+
+    def _api(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        body: bytes,
+        headers: Mapping[str, str] | None,
+    ) -> HttpResponse:
         found = resolve(method, path, query)
         if found is None:
             return self._error(UnknownOperationError(f"No Chime API operation at {method} {path}."))
@@ -230,6 +246,11 @@ class EmulatorApp:
             if key == ("POST", "calls/reset"):
                 self.counter.reset()
                 return self._json(200, self.counter.snapshot())
+            if key == ("GET", "timeline"):
+                return self._json(200, self.timeline.snapshot())
+            if key == ("POST", "timeline/reset"):
+                self.timeline.reset()
+                return self._json(200, self.timeline.snapshot())
             if key == ("GET", "state"):
                 return self._json(200, self.state())
             if key == ("POST", "reset"):

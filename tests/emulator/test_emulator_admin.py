@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 from unittest.mock import ANY
@@ -130,3 +131,21 @@ def test_reset_with_a_json_string_is_refused_not_read_as_a_path(emulator: Emulat
     status, _, body = request(emulator.url, "POST", "/_emulator/reset", "/etc/hostname")
     message = "POST /_emulator/reset: expected a mapping, got a string"
     assert (status, body) == (400, {"Code": "BadRequest", "Message": message})
+
+
+def test_timeline_places_each_call_served_on_the_shared_clock(
+    emulator: EmulatorServer, chime: Any
+) -> None:
+    emulator.reset(small_seed())
+    before = time.monotonic()
+    chime.list_rooms(AccountId=ACCOUNT)
+    with pytest.raises(chime.exceptions.NotFoundException):
+        chime.get_room(AccountId=ACCOUNT, RoomId="nope")
+    after = time.monotonic()
+    status, _, doc = request(emulator.url, "GET", "/_emulator/timeline")
+    assert status == 200 and doc["clock"] == "monotonic"
+    assert [c[0] for c in doc["calls"]] == ["ListRooms", "GetRoom"]  # admin calls are not in it
+    for _, arrived, answered in doc["calls"]:
+        assert before <= arrived <= answered <= after
+    assert request(emulator.url, "POST", "/_emulator/timeline/reset")[2]["calls"] == []
+    assert request(emulator.url, "GET", "/_emulator/timeline")[2]["calls"] == []

@@ -44,6 +44,11 @@ def test_the_harness_measures_plan_apply_and_the_naive_script() -> None:
     assert set(plan["phases_s"]) == {"load", "read", "plan", "render"}
     assert plan["peak_rss_mb"] > 10
     assert plan["throttled"] == apply["throttled"] == 0
+    # where the calls fell (the emulator's timeline): after the start, before the end
+    timeline = plan["timeline"]
+    assert 0 < timeline["first_call_s"] <= timeline["last_answer_s"] < plan["wall_s"]
+    assert timeline["after_last_answer_s"] > 0 and timeline["partial"] is False
+    assert timeline["in_flight"] > 0
     # the naive script: one create per member added, a lookup per unknown e-mail
     assert naive["calls"]["CreateRoomMembership"] == 6
     assert naive["calls_total"] > apply["calls_total"]
@@ -213,3 +218,20 @@ def test_a_scenario_with_few_channels_per_bearer_has_the_busiest_bearers_ideal()
     # 5 bearers: 3 channels' calls on the busiest at 10 calls/s, then the users' check
     identity = channel_bounds.identity_seconds(read, limits)
     assert sc.quota_seconds(read, "plan", 5) == pytest.approx(3 * one / 10 + identity)
+
+
+def test_the_timeline_summary_says_when_the_calls_came_and_how_many_at_once() -> None:
+    calls = [("ListRooms", 10.5, 10.52), ("ListRoomMemberships", 10.52, 10.56)]
+    calls += [("ListRoomMemberships", 10.52, 10.56)]
+    summary = harness.timeline_summary(calls, launched=10.0, wall_s=0.7, made=3)
+    assert summary == {
+        "first_call_s": 0.5,
+        "last_answer_s": 0.56,
+        "after_last_answer_s": 0.14,
+        "served_ms_p50": 40.0,
+        "served_ms_p90": 40.0,
+        "in_flight": 1.67,  # 0.1 s of calls served in 0.06 s
+        "partial": False,
+    }
+    assert harness.timeline_summary(calls[:1], 10.0, 0.7, made=3)["partial"] is True
+    assert harness.timeline_summary([], 10.0, 0.7, made=0) is None
