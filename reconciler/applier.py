@@ -144,6 +144,7 @@ class _TargetRun:
         self.progress = progress
         self.results: dict[int, ChangeResult] = {}
         self._absent: set[int] = set()  # deletes answered NotFound: gone already
+        self._deleted: set[int] = set()  # re-creations whose delete is done: absent now
         self._lock = threading.Lock()
 
     def run(self) -> list[ChangeResult]:
@@ -222,7 +223,8 @@ class _TargetRun:
     def _done(
         self, i: int, c: Change, code: str | None = None, message: str = "", already: bool = False
     ) -> None:
-        result = ChangeResult(c, code, message, already)
+        left_absent = code is not None and code != SKIPPED and i in self._deleted
+        result = ChangeResult(c, code, message, already, left_absent)
         with self._lock:
             self.results[i] = result
         if self.progress is not None:
@@ -242,8 +244,12 @@ class _TargetRun:
             self._done(i, c, already=i in self._absent)
 
     def _delete_for_recreate(self, items: Sequence[tuple[int, Change]]) -> list[tuple[int, Change]]:
-        """Delete members whose role changes by re-creation; return those to re-create."""
-        return [(i, c) for i, c in items if self._try_delete(i, c)]
+        """Delete members whose role changes by re-creation; return those to re-create
+        (absent until then: a failure from here on leaves them absent)."""
+        gone = [(i, c) for i, c in items if self._try_delete(i, c)]
+        with self._lock:
+            self._deleted.update(i for i, _ in gone)
+        return gone
 
     def _try_delete(self, i: int, c: Change) -> bool:
         """Remove the member; True when it is gone (NotFound: gone already). A failure is

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from reconciler.kinds import Kind
+from reconciler.kinds import Kind, RoleValue
 from reconciler.plan import Action, Change, TargetPlan
 from reconciler.refs import TargetKey
 
@@ -21,6 +21,10 @@ class ChangeResult:
     error_code: str | None = None
     error_message: str = ""
     already: bool = False  # done, but no call changed anything: it was so already
+    # failed after its delete half: a member whose role changes by delete and create
+    # (``Kind.updates_in_place`` false: a bot in a room, a channel's membership type) was
+    # removed and not created again, so it is not in the target now (apply again adds it)
+    left_absent: bool = False
 
     @property
     def ok(self) -> bool:
@@ -45,6 +49,28 @@ def skip_message(kind: Kind) -> str:
     one = words.elevated[0] or "elevated member"
     a = "an" if one[:1].lower() in "aeiou" else "a"
     return SKIP_MESSAGE.format(a=a, elevated=one, noun=words.entry_noun)
+
+
+@dataclass(frozen=True)
+class Unverified:
+    """A change the applier reported done that the re-read after the apply does not show:
+    the member's role found then (None: absent), or its target not found at all."""
+
+    change: Change
+    now: RoleValue | None = None
+    target_gone: bool = False
+
+    @property
+    def found(self) -> str:
+        """``not found as Member when read after the apply (now: absent)``, and the like."""
+        c = self.change
+        if self.target_gone:
+            return f"its {c.kind.words.noun} was not found when read after the apply"
+        now = "absent" if self.now is None else c.kind.role_text(self.now)
+        if c.action is Action.DELETE:
+            return f"still there when read after the apply (as {now})"
+        after = "?" if c.role_after is None else c.kind.role_text(c.role_after)
+        return f"not found as {after} when read after the apply (now: {now})"
 
 
 ChangeProgress = Callable[[ChangeResult], None]  # called from worker threads

@@ -243,7 +243,7 @@ def apply(
     if unwritten:
         outcome = render_apply(result)[-1] if plan.has_changes else "nothing to apply."
         raise OutputClosed(f"apply's result was not all written. {outcome}")
-    if not result.ok or verified is False:
+    if not result.ok or verified:
         ctx.exit(1)
 
 

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from reconciler import interrupt
 from reconciler.applier import apply as run_apply
-from reconciler.apply_result import ApplyResult, ChangeResult
+from reconciler.apply_result import ApplyResult, ChangeResult, Unverified
 from reconciler.cli.pipeline import Session
 from reconciler.closed_output import OutputClosed, mute_stdout
 from reconciler.errors import ReconcilerError
@@ -28,6 +28,7 @@ from reconciler.render.apply import (
     interrupted_summary,
     render_apply,
     render_interrupted,
+    unverified_line,
 )
 from reconciler.timing import timed
 
@@ -56,7 +57,7 @@ def execute(session: Session, plan: Plan, out: Console) -> bool:
     out.print()
     for line in render_apply(applied.result):
         out.print(line, highlight=False, markup=False)
-    return verify(session, plan, applied) is not False and applied.result.ok
+    return not verify(session, plan, applied) and applied.result.ok
 
 
 def run_changes(
@@ -164,12 +165,13 @@ def notify(message: str) -> None:
     click.echo(message, err=True)
 
 
-def verify(session: Session, plan: Plan, applied: Applied) -> bool | None:
+def verify(session: Session, plan: Plan, applied: Applied) -> tuple[Unverified, ...] | None:
     """Re-read the targets with a change done (listings only, by id; those re-read while
     the apply went on are not read again) and check that every change the applier
-    reported done is there: the member present with the planned role, or gone. None when
-    no change was done (nothing to verify: a target whose every change failed is not read
-    again)."""
+    reported done is there: the member present with the planned role, or gone. The
+    changes not found so (empty: all verified; each named on stderr, with what the re-read
+    found), or None when no change was done (nothing to verify: a target whose every
+    change failed is not read again)."""
     result = applied.result
     touched = {r.change.target for r in result.results if r.ok}
     if not touched:
@@ -182,29 +184,34 @@ def verify(session: Session, plan: Plan, applied: Applied) -> bool | None:
     # a create names the member as the create call does (a meeting attendee by its
     # ExternalUserId, listed by its AttendeeId): found by reference as well
     by_ref = {key: {m.ref: m.role for m in target.members} for key, target in live.items()}
-    missing = [
-        r.change
+    checked = (
+        _unverified(r.change, roles.get(r.change.target), by_ref.get(r.change.target, {}))
         for r in result.results
         if r.ok
-        and not _holds(r.change, roles.get(r.change.target), by_ref.get(r.change.target, {}))
-    ]
+    )
+    missing = tuple(u for u in checked if u is not None)
     if missing:
+        n = len(missing)
         click.echo(
-            f"Verification: {len(missing)} applied change(s) not found in the live state "
-            "after apply (the live state moved during the apply?); run plan again.",
+            f"Verification: {n} applied change{'' if n == 1 else 's'} not found in the live "
+            "state after apply (the live state moved during the apply?); run plan again:",
             err=True,
         )
-        return False
-    return True
+        for u in missing:
+            click.echo(unverified_line(u), err=True)
+    return missing
 
 
-def _holds(
+def _unverified(
     change: Change, roles: dict[str, RoleValue] | None, by_ref: Mapping[MemberRef, RoleValue]
-) -> bool:
-    """Whether the live roles of the change's target show the change done."""
+) -> Unverified | None:
+    """None when the live roles of the change's target show the change done; else what
+    they show instead."""
     if roles is None:
-        return False
-    if change.action is Action.CREATE and change.member_id not in roles:
-        return by_ref.get(change.member) == change.role_after
+        return Unverified(change, target_gone=True)
     role = roles.get(change.member_id)
-    return role is None if change.action is Action.DELETE else role == change.role_after
+    if change.action is Action.CREATE and change.member_id not in roles:
+        role = by_ref.get(change.member)
+    if change.action is Action.DELETE:
+        return None if role is None else Unverified(change, role)
+    return None if role == change.role_after else Unverified(change, role)

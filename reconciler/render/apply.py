@@ -8,16 +8,23 @@ a version, never renamed or removed)::
      summary{changes, ok, already, failed, skipped, added, changed, removed},
      timings{plan_s, apply_s, verify_s, total_s},
      changes[{kind, target, scope, action, member, member_id, role_before, role_after,
-              outcome: ok|already|failed|skipped, error{code, message}|null}]}
+              outcome: ok|already|failed|skipped, error{code, message}|null,
+              left_absent, verified}]}
+
+``left_absent``: the change failed after its delete half (a role changed by delete and
+create), so the member is not in the target now; ``verified``: the re-read after the apply
+shows the change (true), does not (false), or it was not checked (null: not done, or no
+verification: a watch).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.apply_result import ApplyResult, ChangeResult
-from reconciler.plan import Action
+from reconciler.apply_result import ApplyResult, ChangeResult, Unverified
+from reconciler.plan import Action, Change
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown
 from reconciler.render.text import change_line
@@ -40,9 +47,29 @@ class Timings:
 
 
 def failure_line(r: ChangeResult) -> str:
-    """``  ! bob@example.com in incident-response: NotFound: Member not found``."""
+    """``  ! bob@example.com in incident-response: NotFound: Member not found``; for a
+    change that failed after its delete half (``left_absent``): ``  ! bot:PagerBot in
+    web-releases: removed as Member, not added back as Administrator (absent now: apply
+    again adds it): ServiceFailureException: ...``."""
     detail = f"{r.error_code}: {r.error_message}" if r.error_message else f"{r.error_code}"
-    return shown(f"  ! {r.change.member} in {r.change.target}: {detail}")
+    return shown(f"  ! {r.change.member} in {r.change.target}: {absent_note(r)}{detail}")
+
+
+def absent_note(r: ChangeResult) -> str:
+    """What a change that failed after its delete half left: the member is absent now."""
+    if not r.left_absent:
+        return ""
+    c = r.change
+    before, after = (
+        "?" if role is None else c.kind.role_text(role) for role in (c.role_before, c.role_after)
+    )
+    return f"removed as {before}, not added back as {after} (absent now: apply again adds it): "
+
+
+def unverified_line(u: Unverified) -> str:
+    """``  ? + bob@example.com (Member) in ops: not found as Member when read after the
+    apply (now: absent)``."""
+    return shown(f"  ? {_done_change(u.change)}: {u.found}")
 
 
 def done_line(r: ChangeResult) -> str:
@@ -69,7 +96,11 @@ def _done_lines(done: list[ChangeResult]) -> list[str]:
 
 def _done(r: ChangeResult) -> str:
     """``+ dave@example.com (Member) in incident``."""
-    return shown(f"{change_line(r.change).plain.strip()} in {r.change.target}")
+    return _done_change(r.change)
+
+
+def _done_change(c: Change) -> str:
+    return shown(f"{change_line(c).plain.strip()} in {c.target}")
 
 
 def render_interrupted(result: ApplyResult, cause: str = "the interrupt") -> list[str]:
@@ -83,8 +114,11 @@ def render_interrupted(result: ApplyResult, cause: str = "the interrupt") -> lis
     if others:
         lines.append("Not applied:")
         for r in others:
-            why = "" if r.error_code in ("Interrupted", "Skipped") else f" ({r.error_code})"
-            lines.append(f"  {_done(r)}{shown(why)}")
+            code = "" if r.error_code in ("Interrupted", "Skipped") else f"{r.error_code}"
+            # removed to be added back with its new role, and not added back
+            absent = "removed, not added back: absent now" if r.left_absent else ""
+            why = ", ".join(x for x in (absent, code) if x)
+            lines.append(f"  {_done(r)}{shown(f' ({why})' if why else '')}")
     return lines
 
 
@@ -146,14 +180,20 @@ def _skipped_line(r: ChangeResult) -> str:
 
 
 def apply_to_data(
-    result: ApplyResult, *, verified: bool | None, timings: Timings
+    result: ApplyResult,
+    *,
+    verified: Sequence[Unverified] | None,
+    timings: Timings,
 ) -> dict[str, Any]:
-    """The JSON result, keys in their documented order."""
+    """The JSON result, keys in their documented order. ``verified``: the changes done
+    that the re-read after the apply did not find (empty: every one found), or None: not
+    verified (nothing done, or a watch)."""
     outcomes = [r.outcome for r in result.results]
+    missing = None if verified is None else {id(u.change) for u in verified}
     return {
         "format_version": FORMAT_VERSION,
-        "complete": result.ok and verified is not False,
-        "verified": verified,
+        "complete": result.ok and not verified,
+        "verified": None if verified is None else not verified,
         "summary": {
             "changes": result.total,
             "ok": outcomes.count("ok"),
@@ -170,16 +210,20 @@ def apply_to_data(
             "verify_s": round(timings.verify_s, 3),
             "total_s": round(timings.total_s, 3),
         },
-        "changes": [_change(r) for r in result.results],
+        "changes": [_change(r, missing) for r in result.results],
     }
 
 
-def render_apply_json(result: ApplyResult, *, verified: bool | None, timings: Timings) -> str:
+def render_apply_json(
+    result: ApplyResult, *, verified: Sequence[Unverified] | None, timings: Timings
+) -> str:
     data = apply_to_data(result, verified=verified, timings=timings)
     return json_text(indented(data)) + "\n"
 
 
-def _change(r: ChangeResult) -> dict[str, Any]:
+def _change(r: ChangeResult, missing: set[int] | None) -> dict[str, Any]:
+    """One change's result; ``missing``: the changes verification did not find (None:
+    no verification)."""
     c = r.change
     kind = c.kind
     return {
@@ -193,4 +237,6 @@ def _change(r: ChangeResult) -> dict[str, Any]:
         "role_after": None if c.role_after is None else kind.role_json(c.role_after),
         "outcome": r.outcome,
         "error": None if r.ok else {"code": r.error_code, "message": r.error_message},
+        "left_absent": r.left_absent,
+        "verified": None if missing is None or not r.ok else id(c) not in missing,
     }

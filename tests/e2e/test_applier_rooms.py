@@ -349,3 +349,38 @@ def test_a_full_room_swaps_members_in_one_apply(emulator: EmulatorServer) -> Non
     result = apply(make_plan(want, rooms.read(want)), rooms, parallelism=4, retry=FAST)
     assert (result.ok, result.added, result.removed) == (True, 30, 30)
     assert not make_plan(want, rooms.read(want)).has_changes
+
+
+def test_a_bot_deleted_for_its_new_role_and_not_created_again_is_reported_absent(
+    emulator: EmulatorServer,
+) -> None:
+    """QA3 Q3: a bot's role changes by delete and create; the create failing for good
+    leaves it out of the room, and the result says so (not a plain failure that reads
+    as "nothing changed for it"); an apply again adds it back."""
+    emulator.reset(
+        seed(5, {"id-ops": [("u0@example.com", "Administrator"), ("bot:PagerBot", "Member")]})
+    )
+    want = DesiredState(
+        targets=(room("ops", member("u0@example.com", A), member("bot:PagerBot", A)),)
+    )
+    the_plan = make_plan(want, provider(emulator).read(want))
+    emulator.set_faults(error_rate=1.0, operations=["BatchCreateRoomMembership"])
+    result = apply(the_plan, provider(emulator), parallelism=4, retry=RetryPolicy(attempts=1))
+    assert [(r.outcome, r.left_absent) for r in result.results] == [("failed", True)]
+    assert memberships(emulator, "id-ops") == {"uid-0": "Administrator"}  # the bot is out
+    assert render_apply(result)[0] == "Failed:"
+    assert render_apply(result)[1].startswith(
+        "  ! bot:PagerBot in ops: removed as Member, not added back as Administrator "
+        "(absent now: apply again adds it): ServiceUnavailableException"
+    )
+    emulator.set_faults(error_rate=1.0, operations=["DeleteRoomMembership"])  # the delete fails
+    result = apply(the_plan, provider(emulator), parallelism=4, retry=RetryPolicy(attempts=1))
+    assert [(r.outcome, r.left_absent) for r in result.results] == [("failed", False)]
+    emulator.set_faults()
+    again = make_plan(want, provider(emulator).read(want))
+    assert [(c.action, c.member.key) for c in again.changes] == [(Action.CREATE, "PagerBot")]
+    assert apply(again, provider(emulator), retry=FAST).ok
+    assert memberships(emulator, "id-ops") == {
+        "uid-0": "Administrator",
+        "bid-PagerBot": "Administrator",
+    }

@@ -5,6 +5,7 @@ anything, and refuses to ask where nobody can answer."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -504,7 +505,12 @@ def test_apply_without_terminal_or_auto_approve_refuses(ops: Any, cli: Any, call
 
 
 def test_a_change_undone_during_the_apply_fails_verification(
-    seed: Any, write_desired: Any, cli: Any, chime: Any, monkeypatch: pytest.MonkeyPatch
+    seed: Any,
+    write_desired: Any,
+    cli: Any,
+    chime: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     # Another administrator removes bob (through the real API) right after the tool's
     # batch added him: the re-read after apply must notice, and apply must exit 1.
@@ -525,10 +531,19 @@ def test_a_change_undone_during_the_apply_fails_verification(
         return errors
 
     monkeypatch.setattr(RoomsProvider, "create_members", create_then_someone_removes_bob)
-    run = cli("apply", "--auto-approve")
+    out = tmp_path / "result.json"
+    run = cli("apply", "--auto-approve", "--out", str(out))
     assert run.lines[-1] == "Apply complete! Memberships: 1 added, 0 changed, 0 removed."
+    # the change that did not hold is named, with what the re-read found (QA3 Q9)
     assert run.err_lines == [
-        "Verification: 1 applied change(s) not found in the live state after apply "
-        "(the live state moved during the apply?); run plan again."
+        "Verification: 1 applied change not found in the live state after apply "
+        "(the live state moved during the apply?); run plan again:",
+        "  ? + bob@example.com (Member) in ops: not found as Member when read after the "
+        "apply (now: absent)",
     ]
     assert run.exit_code == 1
+    result = json.loads(out.read_text())
+    assert (result["complete"], result["verified"]) == (False, False)
+    assert [(c["member"], c["outcome"], c["verified"]) for c in result["changes"]] == [
+        ("bob@example.com", "ok", False)
+    ]

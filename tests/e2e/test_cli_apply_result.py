@@ -30,6 +30,8 @@ def _change(target: str, action: str, member: str, member_id: str, before: Any, 
         "role_after": after,
         "outcome": outcome,
         "error": error,
+        "left_absent": False,
+        "verified": True if error is None else None,  # found when read after the apply
     }
 
 

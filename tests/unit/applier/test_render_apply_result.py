@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from reconciler.apply_result import ApplyResult, ChangeResult
+from reconciler.apply_result import ApplyResult, ChangeResult, Unverified
 from reconciler.plan import Action, Change
 from reconciler.refs import MemberRef, Role, TargetKey, TargetKind
-from reconciler.render.apply import Timings, apply_to_data, render_apply
+from reconciler.render.apply import (
+    Timings,
+    apply_to_data,
+    render_apply,
+    render_interrupted,
+    unverified_line,
+)
 
 ROOM = TargetKey(TargetKind.ROOM, "acct", "incident-response")
 
@@ -94,3 +100,54 @@ def test_outcomes_and_the_json_result() -> None:
     assert (data["complete"], data["verified"]) == (False, None)
     assert data["changes"][1]["error"] == {"code": "Skipped", "message": "not attempted"}
     assert data["changes"][0]["role_after"] == "Member"
+
+
+def test_a_failed_replace_after_its_delete_says_the_member_is_absent_now() -> None:
+    """QA3 Q3: a bot whose role changes by delete and create, deleted and not created
+    again, is out of the room until apply runs again: the failure line, the JSON and the
+    interrupted lists say so."""
+    failed = ChangeResult(PROMOTE, "ServiceFailure", "The service failed.", left_absent=True)
+    result = ApplyResult((failed, ChangeResult(REMOVE)))
+    assert render_apply(result)[3] == (
+        "  ! bot:PagerBot in incident-response: removed as Member, not added back as "
+        "Administrator (absent now: apply again adds it): ServiceFailure: The service failed."
+    )
+    data = apply_to_data(result, verified=(), timings=Timings())
+    assert [(c["outcome"], c["left_absent"]) for c in data["changes"]] == [
+        ("failed", True),
+        ("ok", False),
+    ]
+    stopped = ChangeResult(PROMOTE, "Interrupted", "", left_absent=True)
+    assert render_interrupted(ApplyResult((stopped,)))[1:] == [
+        "  ~ bot:PagerBot: Member -> Administrator (replace: bots cannot be updated in place) "
+        "in incident-response (removed, not added back: absent now)"
+    ]
+    plain = ChangeResult(PROMOTE, "ServiceFailure", "The service failed.")
+    assert render_apply(ApplyResult((plain,)))[1] == (
+        "  ! bot:PagerBot in incident-response: ServiceFailure: The service failed."
+    )
+
+
+def test_a_change_verification_did_not_find_is_named_with_what_was_found() -> None:
+    """QA3 Q9: each change the re-read after the apply does not show, and the JSON marks
+    it (``verified`` false; true for those found; null for those not done)."""
+    assert unverified_line(Unverified(ADD)) == (
+        "  ? + bob@example.com (Member) in incident-response: not found as Member when "
+        "read after the apply (now: absent)"
+    )
+    assert unverified_line(Unverified(PROMOTE, Role.MEMBER)).endswith(
+        ": not found as Administrator when read after the apply (now: Member)"
+    )
+    assert unverified_line(Unverified(REMOVE, Role.MEMBER)) == (
+        "  ? - Carol@Example.com (Member) in incident-response: still there when read "
+        "after the apply (as Member)"
+    )
+    assert unverified_line(Unverified(ADD, target_gone=True)).endswith(
+        ": its room was not found when read after the apply"
+    )
+    result = ApplyResult((ChangeResult(ADD), ChangeResult(PROMOTE, "X", "y"), ChangeResult(REMOVE)))
+    data = apply_to_data(result, verified=(Unverified(ADD),), timings=Timings())
+    assert (data["complete"], data["verified"]) == (False, False)
+    assert [c["verified"] for c in data["changes"]] == [False, None, True]
+    data = apply_to_data(result, verified=(), timings=Timings())
+    assert [c["verified"] for c in data["changes"]] == [True, None, True]
