@@ -34,6 +34,7 @@ from reconciler.errors import DesiredStateError, ReconcilerError
 from reconciler.interrupt import EXIT_INTERRUPTED, STARTING, raise_if_pressed, record_presses
 from reconciler.render.safe import shown
 
+EXIT_USAGE = 1  # a bad command line: exit 1 as Terraform does, from every entry point
 P = ParamSpec("P")
 R = TypeVar("R")
 _begun: list[str] = []  # the commands whose callback began (``began``), in this process
@@ -111,6 +112,9 @@ def run(
         code = group.main(args=args, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Abort:  # a Ctrl-C before a command started (click's "Aborted.")
         interrupted_while_starting()
+    except click.UsageError as exc:  # as the main CLI: 2 means drift, never a bad option
+        exc.show()
+        sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -173,3 +173,14 @@ def test_an_unwritable_github_output_is_an_error_before_any_github_call(
         )
     assert len(fake.requests) == before
     assert fake.comments[pr] == [] and len(fake.issues) == 1
+
+
+def test_a_bad_command_line_exits_1_as_the_main_cli_does(fake: FakeGitHub, tmp_path: Path) -> None:
+    # exit 2 means drift only (README, exit codes); the workflows call this spelling
+    bad_value = run(fake, tmp_path, "drift", "--exit-code", "x", "--body-file", "/dev/null")
+    no_such_command = run(fake, tmp_path, "nosuch")
+
+    assert bad_value.returncode == no_such_command.returncode == 1
+    assert "Invalid value for '--exit-code': 'x' is not a valid integer" in bad_value.stderr
+    assert "No such command 'nosuch'" in no_such_command.stderr
+    assert fake.requests == []
