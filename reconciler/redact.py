@@ -49,6 +49,24 @@ def redact_url(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
+def has_secrets(url: str) -> bool:
+    """Whether ``url`` holds anything ``redact_url`` hides (a user, a password, a query
+    value, a fragment), or is already masked: then it is never stored as it is."""
+    if MASK in url:
+        return True
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return True  # shown only in part (``redact_url``): never stored either
+    values = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    return "@" in parts.netloc or bool(parts.fragment) or any(v for _, v in values)
+
+
+def stored_url(url: str) -> str:
+    """``url`` as a file may keep it (a saved plan's origin): masked when it has secrets."""
+    return redact_url(url) if has_secrets(url) else url
+
+
 def register_endpoint(url: str) -> None:
     """Remember the secrets of ``url`` (user, password, query values) for ``redact``."""
     parts = urllib.parse.urlsplit(url)

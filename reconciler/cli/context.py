@@ -20,7 +20,7 @@ from reconciler.governance.grant import moment_text, parse_moment
 from reconciler.logs import configure as configure_logging
 from reconciler.pacing import Pacer, parse_rate_option, resolve_rates
 from reconciler.providers.aws import make_client, make_session
-from reconciler.redact import check_endpoint_url, redact, register_endpoint
+from reconciler.redact import check_endpoint_url, redact, register_endpoint, stored_url
 
 
 @dataclass
@@ -58,8 +58,10 @@ class AppContext:
     def origin(self) -> dict[str, str | None]:
         """What a saved plan records of this run, for ``apply FILE`` to use."""
         return {
-            "desired": str(self.desired_dir),
-            "endpoint_url": self.endpoint_url,
+            # absolute: `apply FILE` may run from another directory (QA3 Q19)
+            "desired": os.path.abspath(self.desired_dir),
+            # never its user, password or query values: the file is uploaded, shared (Q2)
+            "endpoint_url": stored_url(self.endpoint_url) if self.endpoint_url else None,
             "region": self.region,
             # the moment `until:` was evaluated at, when given (--now): else the clock's
             "now": moment_text(self.now) if "now" in self.explicit else None,
@@ -69,10 +71,12 @@ class AppContext:
         }
 
     def global_args(self) -> list[str]:
-        """The global options given to this run, as a command line would repeat them."""
+        """The global options given to this run, as a command line would repeat them
+        (the endpoint URL as it may be printed: masked when it has secrets)."""
+        endpoint = stored_url(self.endpoint_url) if self.endpoint_url else None
         given = [
             ("desired_dir", "--desired", str(self.desired_dir)),
-            ("endpoint_url", "--endpoint-url", self.endpoint_url),
+            ("endpoint_url", "--endpoint-url", endpoint),
             ("profile", "--profile", self.profile),
             ("region", "--region", self.region),
             ("parallelism", "--parallelism", str(self.parallelism)),

@@ -20,6 +20,7 @@ from reconciler.cli.pipeline import Session
 from reconciler.closed_output import EXIT_OUTPUT_CLOSED, written
 from reconciler.plan import Plan
 from reconciler.planfile import check_writable, save_plan
+from reconciler.redact import has_secrets
 from reconciler.render import render_plan
 from reconciler.runner import reads_only
 from reconciler.timing import timed
@@ -107,7 +108,13 @@ def _saved_note(out: Path, result: Plan, app: AppContext) -> str:
         return f"Saved the plan to {out}; it has no changes to apply."
     unsafe = ["--allow-unsafe"] if result.violations else []
     words = [PROG, *app.global_args(), "apply", *unsafe, str(out)]
-    return f"Saved the plan to {out}. Apply exactly this plan with:\n  {shlex.join(words)}"
+    note = f"Saved the plan to {out}. Apply exactly this plan with:\n  {shlex.join(words)}"
+    if app.endpoint_url and has_secrets(app.endpoint_url):
+        note += (
+            "\n(with your --endpoint-url in full: its user, password and query values are "
+            "never printed, nor stored in the plan file)"
+        )
+    return note
 
 
 COMMANDS = [plan]

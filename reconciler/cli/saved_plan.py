@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from reconciler.plan import Plan, TargetPlan
 from reconciler.plancheck import compare
 from reconciler.planfile import PlanFileError, load_plan, read_origin
 from reconciler.providers import EnvironmentIds
-from reconciler.redact import redact_url
+from reconciler.redact import has_secrets, redact_url
 from reconciler.refs import TargetKey
 from reconciler.safety import check
 
@@ -151,9 +152,16 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
     made_at = _recorded_now(origin, plan_file)
     used = []
     desired = origin.get("desired")
-    if desired and "desired_dir" not in app.explicit and Path(desired) != app.desired_dir:
-        app.desired_dir = Path(desired)
-        used.append(f"--desired {desired}")
+    if desired and "desired_dir" not in app.explicit:
+        if not Path(desired).is_dir():  # not "Desired state is invalid" (QA3 Q19)
+            here = "" if Path(desired).is_absolute() else f" (from {Path.cwd()})"
+            raise UsageError(
+                f"{plan_file} was made with --desired {desired}, which is not a directory "
+                f"here{here}; give --desired DIR: the directory the plan was made from"
+            )
+        if not _same_directory(desired, app):
+            app.desired_dir = Path(desired)
+            used.append(f"--desired {desired}")
     endpoint = origin.get("endpoint_url")
     if endpoint and "endpoint_url" not in app.explicit and endpoint != app.endpoint_url:
         if not is_loopback_url(endpoint):
@@ -164,8 +172,14 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
                 "--endpoint-url to apply it there (a saved plan never chooses a remote "
                 "endpoint by itself)"
             )
+        if has_secrets(endpoint):  # stored masked (``AppContext.origin``): not usable
+            raise UsageError(
+                f"{plan_file} was made against --endpoint-url {redact_url(endpoint)}, whose "
+                "user, password and query values a plan file never stores; give "
+                "--endpoint-url to apply it"
+            )
         app.endpoint_url = endpoint
-        used.append(f"--endpoint-url {endpoint}")
+        used.append(f"--endpoint-url {redact_url(endpoint)}")
     region = origin.get("region")
     if region and "region" not in app.explicit and region != app.region:
         app.region = region
@@ -178,6 +192,11 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
             f"Using the saved plan's {', '.join(used)} (give the option to override).", err=True
         )
     return made_at
+
+
+def _same_directory(desired: str, app: AppContext) -> bool:
+    """Whether the recorded --desired is the one this run has (given or the default)."""
+    return os.path.abspath(desired) == os.path.abspath(app.desired_dir)
 
 
 def _recorded_now(

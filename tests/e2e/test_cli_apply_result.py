@@ -141,7 +141,7 @@ def test_the_hint_after_plan_out_is_the_exact_command(ops: Any, cli: Any, workdi
     made_at = dt.datetime.fromisoformat(origin.pop("made_at").replace("Z", "+00:00"))
     assert abs(dt.datetime.now(dt.UTC) - made_at) < dt.timedelta(minutes=5)  # the clock's
     assert origin == {
-        "desired": "desired-state",
+        "desired": str(workdir / "desired-state"),  # absolute: apply FILE from anywhere (Q19)
         "endpoint_url": cli.endpoint_url,
         "region": "us-east-1",
         "now": None,  # as of the clock: no --now (QA D14)
@@ -158,7 +158,8 @@ def test_apply_file_uses_the_directory_and_endpoint_the_plan_was_made_with(
     assert made.exit_code == 0
     run = cli.raw("apply", "p.json")  # no --desired, no --endpoint-url
     assert run.err_lines[0] == (
-        f"Using the saved plan's --desired team-state, --endpoint-url {cli.endpoint_url} "
+        f"Using the saved plan's --desired {workdir / 'team-state'}, --endpoint-url "
+        f"{cli.endpoint_url} "
         "(give the option to override)."
     )
     assert (run.exit_code, run.lines[-1]) == (0, APPLIED)

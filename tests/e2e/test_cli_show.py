@@ -43,7 +43,7 @@ def test_show_json_is_the_saved_plan_and_what_plan_prints(ops: Any, cli: Any, sa
     assert run.exit_code == 0
     document = json.loads(saved.read_text(encoding="utf-8"))
     # issue 15: the file also records where the plan was made, for apply FILE
-    assert document.pop("origin")["desired"] == "desired-state"
+    assert document.pop("origin")["desired"] == str(saved.parent / "desired-state")
     assert json.loads(run.stdout) == document
     assert run.stdout == cli("plan", "--format", "json").stdout
 

@@ -40,7 +40,7 @@ def test_a_merged_plan_has_the_shards_origin_and_apply_file_uses_it(
     assert merged.err_lines == ["Saved the merged plan to merged.json."]
     shards = [origin_of(workdir, f) for f in FILES]
     assert origin_of(workdir, "merged.json") == {
-        "desired": "desired-state",
+        "desired": str(workdir / "desired-state"),
         "endpoint_url": cli.endpoint_url,
         "region": "us-east-1",
         "now": None,

@@ -1,0 +1,98 @@
+"""What a saved plan's origin records of the run (QA3): the endpoint URL never with its
+user, password or query values (Q2: the file is uploaded as a CI artifact), and the
+--desired directory as an absolute path, so that `apply FILE` from another directory
+reads the directory the plan was made from (Q19)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Cli
+
+pytestmark = pytest.mark.e2e
+
+APPLIED = "Apply complete! Memberships: 3 added, 1 changed, 1 removed."
+
+
+def secret_url(cli: Cli, query: str = "?token=topsecret") -> str:
+    host = cli.endpoint_url.removeprefix("http://")
+    return f"http://user:s3cr3t@{host}/{query}"
+
+
+def test_an_endpoint_url_with_secrets_is_stored_and_printed_masked(
+    ops: Any, cli: Cli, workdir: Path
+) -> None:
+    url = secret_url(cli)
+    masked = url.replace("user:s3cr3t", "***").replace("topsecret", "***")
+    made = cli.raw("--endpoint-url", url, "plan", "--out", "p.json")
+    assert made.exit_code == 0, made.stderr
+    assert made.err_lines == [
+        "Saved the plan to p.json. Apply exactly this plan with:",
+        f"  chime-reconciler --endpoint-url {shlex.quote(masked)} apply p.json",
+        "(with your --endpoint-url in full: its user, password and query values are never "
+        "printed, nor stored in the plan file)",
+    ]
+    text = (workdir / "p.json").read_text()
+    assert "s3cr3t" not in text and "topsecret" not in text
+    assert json.loads(text)["origin"]["endpoint_url"] == masked
+
+
+def test_apply_file_asks_for_the_endpoint_url_its_plan_does_not_store(
+    ops: Any, cli: Cli
+) -> None:
+    url = secret_url(cli, query="")  # the emulator's batch calls take no query of their own
+    assert cli.raw("--endpoint-url", url, "plan", "--out", "p.json").exit_code == 0
+    before = ops.emulator.state()
+    refused = cli.raw("apply", "p.json")
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert refused.err_lines == [
+        f"Error: p.json was made against --endpoint-url "
+        f"{url.replace('user:s3cr3t', '***')}, whose user, "
+        "password and query values a plan file never stores; give --endpoint-url to apply it"
+    ]
+    assert ops.emulator.state() == before
+    applied = cli.raw("--endpoint-url", url, "apply", "p.json")  # as the note says
+    assert (applied.exit_code, applied.lines[-1]) == (0, APPLIED), applied.stdout + applied.stderr
+    assert "s3cr3t" not in applied.stdout + applied.stderr
+
+
+def test_a_plain_endpoint_url_is_stored_as_given(ops: Any, cli: Cli, workdir: Path) -> None:
+    assert cli("plan", "--out", "p.json").exit_code == 0
+    origin = json.loads((workdir / "p.json").read_text())["origin"]
+    assert origin["endpoint_url"] == cli.endpoint_url
+
+
+def test_apply_file_from_another_directory_reads_the_directory_the_plan_was_made_from(
+    ops: Any, cli: Cli, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = cli("plan", "--out", "p.json")  # --desired desired-state, relative
+    assert made.exit_code == 0, made.stderr
+    elsewhere = workdir / "elsewhere"
+    (elsewhere / "desired-state").mkdir(parents=True)  # another, empty directory of that name
+    monkeypatch.chdir(elsewhere)
+    run = cli.raw("apply", str(workdir / "p.json"))
+    assert run.err_lines[0] == (
+        f"Using the saved plan's --desired {workdir / 'desired-state'}, --endpoint-url "
+        f"{cli.endpoint_url} (give the option to override)."
+    )
+    assert (run.exit_code, run.lines[-1]) == (0, APPLIED), run.stderr
+
+
+def test_a_recorded_desired_directory_that_is_not_here_is_named_before_any_call(
+    ops: Any, cli: Cli, workdir: Path
+) -> None:
+    assert cli("plan", "--out", "p.json").exit_code == 0
+    os.rename(workdir / "desired-state", workdir / "moved")
+    ops.emulator.reset_calls()
+    run = cli.raw("--endpoint-url", cli.endpoint_url, "apply", "p.json")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines == [
+        f"Error: p.json was made with --desired {workdir / 'desired-state'}, which is not a "
+        "directory here; give --desired DIR: the directory the plan was made from"
+    ]
+    assert ops.emulator.calls() == {}
