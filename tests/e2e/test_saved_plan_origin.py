@@ -42,9 +42,7 @@ def test_an_endpoint_url_with_secrets_is_stored_and_printed_masked(
     assert json.loads(text)["origin"]["endpoint_url"] == masked
 
 
-def test_apply_file_asks_for_the_endpoint_url_its_plan_does_not_store(
-    ops: Any, cli: Cli
-) -> None:
+def test_apply_file_asks_for_the_endpoint_url_its_plan_does_not_store(ops: Any, cli: Cli) -> None:
     url = secret_url(cli, query="")  # the emulator's batch calls take no query of their own
     assert cli.raw("--endpoint-url", url, "plan", "--out", "p.json").exit_code == 0
     before = ops.emulator.state()
