@@ -8,7 +8,8 @@ HIDDEN under ``hidden``, then ``moderators``; each list sorted. A channel whose 
 not unique in its app instance gets ``arn:`` and a label as its key. Elastic channels are
 left out with a comment (they are not managed). A bot whose name is not unique in the
 app instance cannot be named: it is left out with a comment, and the channel is written
-with ``prune: false``.
+with ``prune: false``. The app instance's bearers are left out with a comment (the tool's
+own identity: never drift, never removed), as ``import --adopt`` leaves them out.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class ImportedChannel:
     members: tuple[LiveMember, ...]
     moderators: tuple[LiveMember, ...]
     elastic: bool = False
+    bearers: tuple[LiveMember, ...] = ()  # the app instance's bearers in it: not written
 
 
 def _ambiguous_bots(channels: Sequence[ImportedChannel]) -> set[str]:
@@ -75,6 +77,11 @@ def channel_lines(
             continue
         lines.append(f"    {field_name}:")
         lines.extend(f"      - {scalar(str(ref))}" for ref in refs)
+    for m in channel.bearers:
+        lines.append(
+            f"    # {shown(str(m.ref))} (the bearer) is left out: the tool's own identity, "
+            "never removed."
+        )
     for m in left:
         lines.append(
             f"    # Left out: bot {shown(m.ref.display)} ({shown(m.member_id)}): several "

@@ -388,6 +388,8 @@ def test_bad_channel_declarations_are_located_errors(
 def test_import_writes_channels_and_the_round_trip_plans_no_changes(
     emulator: EmulatorServer, write_desired: Callable[..., Any], cli: Any, workdir: Any
 ) -> None:
+    """The bearer (a member and moderator of ops) is left out with a comment, as adopt
+    leaves it out: the tool's own identity is not a declared member (QA3 Q8)."""
     emulator.reset(
         chat_seed(
             [
@@ -416,13 +418,12 @@ def test_import_writes_channels_and_the_round_trip_plans_no_changes(
         "    members:",
         "      - bot:PagerBot",
         "      - alice@example.com",
-        "      - user:reconciler",
         "      - user:u001",
         "    hidden:",
         "      - user:u002",
         "    moderators:",
-        "      - user:reconciler",
         "      - user:u003",
+        "    # user:reconciler (the bearer) is left out: the tool's own identity, never removed.",
         "  twin (twin-1):",
         f"    arn: {INSTANCE}/channel/twin-1  # name: twin",
         "    members:",
@@ -447,8 +448,8 @@ def test_import_writes_channels_and_the_round_trip_plans_no_changes(
         [
             "Left 4 channels as they are, declared already: "
             "empty (desired-state/channels/chat.yaml:4), ops (desired-state/channels/chat.yaml:8), "
-            "twin (twin-1) (desired-state/channels/chat.yaml:19), "
-            "twin (twin-2) (desired-state/channels/chat.yaml:25)."
+            "twin (twin-1) (desired-state/channels/chat.yaml:18), "
+            "twin (twin-2) (desired-state/channels/chat.yaml:24)."
         ],
     )
     assert (workdir / "desired-state" / "channels" / "chat.yaml").read_text() == text
