@@ -41,6 +41,7 @@ class ChannelDirectory:
         self._channels: dict[str, dict[str, list[str]]] = {}  # instance -> name -> ARNs
         self._described: dict[str, dict[str, Any] | None] = {}
         self._bots: dict[str, dict[str, list[str]]] = {}  # instance -> bot name -> ARNs
+        self._unlisted: dict[str, AwsError] = {}  # instance -> why ListChannels failed
         self._users: dict[str, dict[str, bool]] = defaultdict(dict)  # instance -> ARN -> exists
         self._users_lock = threading.Lock()  # one check of a user at a time, once per run
         self.member_arns: dict[tuple[str, MemberRef], str] = {}
@@ -129,15 +130,31 @@ class ChannelDirectory:
         return iter(pmap(fn, list(items), self.parallelism))
 
     def channel_arns(self, instance: str) -> dict[str, list[str]]:
+        """The app instance's channel ARNs by name (ListChannels, once a run). Raises
+        ``AwsError`` (once a run too: an app instance Chime does not have is asked once)."""
         with self._lock:
             if instance in self._channels:
                 return self._channels[instance]
+            if instance in self._unlisted:
+                raise self._unlisted[instance]
         by_name: dict[str, list[str]] = defaultdict(list)
-        for c in self.api.list_channels(instance, self.bearer(instance)):
-            by_name[str(c.get("Name", ""))].append(str(c["ChannelArn"]))
+        try:
+            for c in self.api.list_channels(instance, self.bearer(instance)):
+                by_name[str(c.get("Name", ""))].append(str(c["ChannelArn"]))
+        except AwsError as exc:
+            with self._lock:
+                self._unlisted[instance] = exc
+            raise
         with self._lock:
             self._channels[instance] = dict(by_name)
         return dict(by_name)
+
+    def no_instance(self, instance: str, exc: AwsError) -> str:
+        """What a channel's error says when its app instance's ListChannels answered
+        NotFound: that app instance, and where settings.yaml names it."""
+        setting = self.settings.get(instance)
+        where = f": check app_instances.{setting.label}.arn in settings.yaml" if setting else ""
+        return f"no app instance {instance} ({exc.operation} answered {exc.code}){where}"
 
     def describe(self, channel: str, instance: str) -> dict[str, Any] | None:
         with self._lock:

@@ -44,7 +44,7 @@ from reconciler.parallel import pmap
 from reconciler.providers import channel_bans
 from reconciler.providers.base import CONFLICT, ItemError, ReadProgress
 from reconciler.providers.channel_directory import ChannelDirectory
-from reconciler.providers.messaging_api import PAGE
+from reconciler.providers.messaging_api import NOT_FOUND, PAGE
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
 
 T = TypeVar("T")
@@ -183,7 +183,16 @@ class _ChannelsBase:
             if t.target_id is not None:
                 arns[t.key] = t.target_id
                 continue
-            matches = sorted(self.dir.channel_arns(t.key.scope).get(t.key.name, []))
+            try:
+                listed = self.dir.channel_arns(t.key.scope)
+            except AwsError as exc:
+                if exc.code != NOT_FOUND:
+                    raise
+                # its channels' error, where each is declared; the rest is planned
+                message = self.dir.no_instance(t.key.scope, exc)
+                problems.append(LiveProblem(t.key, t.location, message))
+                continue
+            matches = sorted(listed.get(t.key.name, []))
             if len(matches) == 1:
                 arns[t.key] = matches[0]
             elif not matches:
