@@ -39,6 +39,22 @@ def user_id_of(ref: MemberRef) -> str:
     return ref.key  # an e-mail address, in lower case
 
 
+def malformed_id(ref: MemberRef) -> str | None:
+    """Why a user reference cannot name an AppInstanceUser (its id, or the e-mail address
+    ``user_id_from: email`` maps to an id of the same text, is not one AWS takes: no ``+``,
+    ``/`` or ``%``, 1-64 characters starting and ending with a letter or digit); None for
+    one that can, and for a bot."""
+    if ref.kind is not MemberKind.USER or USER_ID_RE.match(user_id_of(ref)):
+        return None
+    if ref.key.startswith(USER_PREFIX):
+        return f"malformed AppInstanceUserId in {str(ref)!r}"
+    return (
+        f"malformed AppInstanceUserId {user_id_of(ref)!r}: `user_id_from: email` cannot map "
+        "this address to an id AWS takes (1-64 of A-Z a-z 0-9 : - _ . @, starting and ending "
+        "with a letter or digit); name this person's channel user as user:ID in the channel"
+    )
+
+
 def user_instance(text: str) -> str | None:
     """The app instance ARN of an AppInstanceUser ARN as written (its region, account and
     app instance id), None for any other reference."""
@@ -60,6 +76,8 @@ def parse_channel_member(text: str) -> MemberRef:
         found = _USER_ARN_RE.match(text)
         if found is None:
             raise ValueError(f"{text!r} is not an AppInstanceUser ARN (name bots as bot:NAME)")
+        if not USER_ID_RE.match(found["id"]):
+            raise ValueError(f"malformed AppInstanceUserId in {text!r}")
         return channel_user(found["id"])
     if lowered.startswith(BOT_PREFIX):
         name = text[len(BOT_PREFIX) :].strip()
@@ -67,5 +85,9 @@ def parse_channel_member(text: str) -> MemberRef:
             raise ValueError(f"bot reference {text!r} has no bot name")
         return MemberRef.bot(name)
     if EMAIL_RE.match(text):
-        return MemberRef.user(text)
+        ref = MemberRef.user(text)
+        why = malformed_id(ref)
+        if why is not None:
+            raise ValueError(why)
+        return ref
     raise ValueError(f"malformed email address {text!r}")  # as rooms say it

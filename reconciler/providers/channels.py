@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
-from reconciler.channel_refs import channel_user, user_id_of
+from reconciler.channel_refs import channel_user, malformed_id, user_id_of
 from reconciler.declared_once import compared
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import AwsError
@@ -229,7 +229,10 @@ class _ChannelsBase:
             sibling = siblings.get(self._sibling_key(t.key))
             for dm in t.members:
                 arn = arns[(t.key, dm.ref)]
-                if arn is None:
+                malformed = malformed_id(dm.ref)  # an e-mail from a group: no such id
+                if malformed is not None:
+                    problems.append(LiveProblem(t.key, _where(dm, t), malformed))
+                elif arn is None:
                     message = f"no AppInstanceBot named {dm.ref.key!r} in {instance}"
                     problems.append(LiveProblem(t.key, _where(dm, t), message))
                 elif arn in missing:
@@ -279,7 +282,11 @@ class _ChannelsBase:
         for t in scope:
             for dm in t.members:
                 key = (t.key.scope, dm.ref)
-                if dm.ref.kind is MemberKind.USER and key not in self.dir.member_arns:
+                if (
+                    dm.ref.kind is MemberKind.USER
+                    and key not in self.dir.member_arns
+                    and malformed_id(dm.ref) is None  # not asked: reported as malformed
+                ):
                     unrevealed[t.key.scope].add(f"{t.key.scope}/user/{user_id_of(dm.ref)}")
         missing: set[str] = set()
         for instance, users in sorted(unrevealed.items()):

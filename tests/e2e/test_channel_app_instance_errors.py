@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from reconciler.emulator import EmulatorServer
 
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
@@ -72,3 +74,85 @@ def test_an_unknown_app_instance_is_its_channels_located_error_and_the_rest_is_p
     assert out.count(error) == 1, out  # once, though both channel kinds declare c
     assert "Plan: 1 to add, 0 to change, 0 to remove" in out
     assert emulator.calls().get("ListChannels") == 1  # asked once a run
+
+
+SETTINGS = f"""
+    account: {ACCOUNT}
+    app_instances:
+      chat:
+        arn: {INSTANCE}
+        bearer: user:reconciler
+    """
+CAN_NOT_MAP = (
+    "`user_id_from: email` cannot map this address to an id AWS takes (1-64 of A-Z a-z 0-9 "
+    ": - _ . @, starting and ending with a letter or digit); name this person's channel "
+    "user as user:ID in the channel"
+)
+
+
+@pytest.mark.parametrize(
+    ("member", "message"),
+    [
+        ("user:a/b", "malformed AppInstanceUserId in 'user:a/b'"),
+        (
+            f"{INSTANCE}/user/alice@example.com/../bob@example.com",
+            f"malformed AppInstanceUserId in '{INSTANCE}/user/alice@example.com/../"
+            "bob@example.com'",
+        ),
+        (
+            "bob+tag@example.com",
+            f"malformed AppInstanceUserId 'bob+tag@example.com': {CAN_NOT_MAP}",
+        ),
+        ("bob@example.com/x", f"malformed AppInstanceUserId 'bob@example.com/x': {CAN_NOT_MAP}"),
+        ("-bob@example.com", f"malformed AppInstanceUserId '-bob@example.com': {CAN_NOT_MAP}"),
+    ],
+)
+def test_an_id_aws_refuses_is_a_located_error_from_an_arn_or_an_email_too(
+    write_desired: Callable[..., Any], cli: Any, member: str, message: str
+) -> None:
+    """botocore's UserId pattern has no '/', '+' or leading '-': whether the id is written
+    as user:ID, in an ARN, or comes from an e-mail address (QA3 Q4)."""
+    write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "chat.yaml": f"""
+                channels:
+                  c:
+                    members: [alice@example.com, "{member}"]
+                """,
+        }
+    )
+    run = cli("validate")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert f"desired-state/chat.yaml:3: channels.c.members[1]: {message}" in run.stderr
+
+
+def test_an_email_from_a_group_that_no_id_can_be_is_a_plan_error_at_the_group_never_asked(
+    emulator: EmulatorServer, write_desired: Callable[..., Any], cli: Any
+) -> None:
+    """A group shared with rooms may hold an address AWS can never have as an id: the
+    plan names it where the group lists it (not "no AppInstanceUser", which reads as
+    "create the user"), asks AWS nothing about it, and plans the channel's other members."""
+    emulator.reset(seed())
+    write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "chat.yaml": """
+                groups:
+                  g: [bob+tag@example.com, alice@example.com]
+                channels:
+                  c:
+                    members: ["@g"]
+                """,
+        }
+    )
+    run = cli("plan")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    out = run.stdout + run.stderr
+    assert (
+        f"Error: desired-state/chat.yaml:2: malformed AppInstanceUserId 'bob+tag@example.com': "
+        f"{CAN_NOT_MAP}" in out
+    ), out
+    assert "no AppInstanceUser" not in out
+    assert "+ alice@example.com (DEFAULT)" in out
+    assert emulator.calls().get("DescribeAppInstanceUser") == 1  # alice's only
