@@ -91,3 +91,13 @@ def parse_channel_member(text: str) -> MemberRef:
             raise ValueError(why)
         return ref
     raise ValueError(f"malformed email address {text!r}")  # as rooms say it
+
+
+def parse_protected(text: str) -> MemberRef:
+    """An entry of settings.yaml's ``protected:``: any kind's member reference, an e-mail
+    address or ``bot:NAME`` (``MemberRef.parse``), or a channel user (``user:ID`` or an
+    AppInstanceUser ARN, which protects that id in every app instance). Raises ValueError
+    with a user-facing message."""
+    if text.strip().lower().startswith((USER_PREFIX, "arn:")):
+        return parse_channel_member(text)
+    return MemberRef.parse(text)

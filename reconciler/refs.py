@@ -45,6 +45,7 @@ EMAIL_PATTERN = rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL})+"  # a@b.c
 EMAIL_RE = re.compile(rf"^{EMAIL_PATTERN}$")
 BOT_PREFIX = "bot:"
 WEBHOOK_PREFIX = "webhook:"
+CHANNEL_USER_PREFIXES = ("user:", "arn:")  # user:ID, AppInstanceUser ARNs (channel_refs)
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -88,6 +89,12 @@ class MemberRef:
             return cls.bot(name)
         if text.lower().startswith(WEBHOOK_PREFIX):
             raise ValueError(f"webhooks are never managed: {text!r}")
+        if text.lower().startswith(CHANNEL_USER_PREFIXES):  # no e-mail has a ':' before '@'
+            raise ValueError(
+                f"{text!r} names a channel user: only a channel's own lists and settings.yaml's "
+                "`protected:` take user:ID and AppInstanceUser ARNs (a room and a group, "
+                "shared by every kind, take e-mail addresses and bot:NAME)"
+            )
         if not EMAIL_RE.match(text):
             raise ValueError(f"malformed email address {text!r}")
         return cls.user(text)

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from reconciler import collector
-from reconciler.channel_refs import parse_channel_member
+from reconciler.channel_refs import parse_channel_member, parse_protected
 from reconciler.desired import files as source_files
 from reconciler.desired.found import Found, found_in
 from reconciler.desired.groups import GroupDef
@@ -252,7 +252,7 @@ class _Loader:
         self.declared.rates = dict(model.rates)
         self.problems += policy.grant_key_problems(model.max_grant_days, display, positions)
         listed = [(("protected",), zip(count(), model.protected, repeat(None)))]
-        self.declared.protected = self._entries(MemberRef.parse, listed, display, positions)
+        self.declared.protected = self._entries(parse_protected, listed, display, positions)
 
     def _members_file(
         self, model: BaseModel, relative: str, display: str, positions: Positions

@@ -23,6 +23,7 @@ from pydantic import (
     WrapValidator,
 )
 
+from reconciler.channel_refs import parse_protected
 from reconciler.desired.spec_base import MAX_NAME_LENGTH, fail, too_long
 from reconciler.governance.entries import MAPPING_TAG, TEXT_TAG, EntryBase, which_entry
 from reconciler.refs import EMAIL_PATTERN, MemberRef
@@ -184,4 +185,15 @@ MemberList = Annotated[
     WrapValidator(_plain_references),
     Field(description="Member references, or mappings {member, until, reason, ticket}."),
 ]
-ReferenceList = Annotated[list[MemberReference], Field(description="Member references.")]
+# settings.yaml's ``protected:``: any kind's member, a channel user too (``parse_protected``)
+ProtectedReference = Annotated[
+    str,
+    BeforeValidator(entry_present),
+    AfterValidator(entry_valid(parse_protected)),
+    Field(
+        description="A user's e-mail address, `bot:NAME` for a bot, `@group`, or a channel "
+        "user: `user:ID` or an AppInstanceUser ARN (that id in every app instance).",
+        examples=["alice@example.com", "bot:PagerBot", "@sre", "user:auditor"],
+    ),
+]
+ReferenceList = Annotated[list[ProtectedReference], Field(description="Member references.")]

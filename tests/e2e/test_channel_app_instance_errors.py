@@ -156,3 +156,74 @@ def test_an_email_from_a_group_that_no_id_can_be_is_a_plan_error_at_the_group_ne
     assert "no AppInstanceUser" not in out
     assert "+ alice@example.com (DEFAULT)" in out
     assert emulator.calls().get("DescribeAppInstanceUser") == 1  # alice's only
+
+
+def test_protected_takes_channel_users_and_prune_leaves_them(
+    emulator: EmulatorServer, write_desired: Callable[..., Any], cli: Any
+) -> None:
+    """`protected:` takes `user:ID` and AppInstanceUser ARNs, so a channel's break-glass
+    user or auditor survives `prune: true` without being declared in every channel
+    (QA3 Q18: refused as a "malformed email address")."""
+    doc = seed()
+    doc["app_instances"][0]["users"] += [{"id": "auditor"}, {"id": "breakglass"}, {"id": "eve"}]
+    doc["app_instances"][0]["channels"] = [
+        {"name": "c", "id": "c", "members": ["auditor", "breakglass", "eve", "alice@example.com"]}
+    ]
+    emulator.reset(doc)
+    write_desired(
+        {
+            "settings.yaml": SETTINGS
+            + f'protected: [user:auditor, "{INSTANCE}/user/breakglass"]\n',
+            "chat.yaml": """
+                channels:
+                  c:
+                    prune: true
+                    members: [alice@example.com]
+                """,
+        }
+    )
+    assert cli("validate").exit_code == 0
+    run = cli("apply", "--auto-approve")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    out = run.stdout
+    assert "protected: user:auditor (DEFAULT), left unchanged" in out, out
+    assert "protected: user:breakglass (DEFAULT), left unchanged" in out, out
+    assert "- user:eve (DEFAULT)" in out, out
+    assert sorted(emulator.messaging.channel_members(f"{INSTANCE}/channel/c")) == [
+        f"{INSTANCE}/user/{who}" for who in ("alice@example.com", "auditor", "breakglass")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        (
+            {"chat.yaml": "groups:\n  breakglass: [user:auditor]\n"},
+            "desired-state/chat.yaml:2: groups.breakglass[0]: 'user:auditor' names a channel user",
+        ),
+        (
+            {"r.yaml": f"rooms:\n  web:\n    members: ['{INSTANCE}/user/eve']\n"},
+            f"desired-state/r.yaml:3: rooms.web.members[0]: '{INSTANCE}/user/eve' names a "
+            "channel user",
+        ),
+    ],
+)
+def test_a_channel_user_in_a_group_or_a_room_says_where_it_belongs(
+    write_desired: Callable[..., Any], cli: Any, files: dict[str, str], message: str
+) -> None:
+    """A group is shared by every kind (rooms, channels, meetings), a room takes e-mail
+    addresses: a channel user there is refused with what takes it, not as a "malformed
+    email address"."""
+    write_desired({"settings.yaml": SETTINGS, **files})
+    run = cli("validate")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert (
+        message
+        + (
+            ": only a channel's own lists and settings.yaml's `protected:` take user:ID and "
+            "AppInstanceUser ARNs (a room and a group, shared by every kind, take e-mail "
+            "addresses and bot:NAME)"
+        )
+        in run.stderr
+    ), run.stderr
+    assert "malformed email address" not in run.stderr
