@@ -14,6 +14,7 @@ from reconciler import atomic_file, interrupt
 from reconciler.apply_result import ApplyResult
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.execute import Applied, ApplyInterrupted, notify, run_changes, verify
+from reconciler.cli.moment import refuse_for_apply
 from reconciler.cli.options import (
     allow_unsafe_option,
     shard_from,
@@ -110,7 +111,11 @@ def apply(
     checking that neither the desired-state files nor the live memberships of the
     targets it changes have moved on since it was made (a stale plan is refused); a plan
     with errors is refused before any call. The plan file names the --desired directory,
-    --endpoint-url, --region and --now it was made with; apply uses them unless given.
+    --endpoint-url and --region it was made with; apply uses them unless given.
+
+    apply evaluates `until:` at the current time: it refuses --now (and
+    CHIME_RECONCILER_NOW), and a saved plan made with a --now whose expiries call for
+    other changes than the clock's (preview with `plan --now WHEN`).
 
     After applying, the changed targets are read again and compared with the plan. Every
     change's outcome (ok, already so, failed with its AWS code and message, skipped) is
@@ -150,6 +155,8 @@ def apply(
         raise UsageError("--interval and --until go with --watch")
     if watch and plan_file is not None:
         raise UsageError("--watch plans every round: it cannot apply a saved plan")
+    if "now" in app.explicit:  # applies what the clock calls for, never ends access early
+        raise refuse_for_apply(app.now, app.now_from_env is not None, datetime.now(UTC))
     shard = shard_from(shard_text, targets)
     if result_file is not None:
         _check_writable(result_file)  # bad input changes nothing: before any call

@@ -15,6 +15,7 @@ import click
 from rich.console import Console
 
 from reconciler import interrupt
+from reconciler.cli.moment import from_environment
 from reconciler.errors import UsageError
 from reconciler.governance.grant import moment_text, parse_moment
 from reconciler.logs import configure as configure_logging
@@ -32,8 +33,10 @@ class AppContext:
     parallelism: int
     no_color: bool
     verbose: int
-    # the moment `until:` is evaluated at: --now, else the clock (read here, at the edge)
-    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    # the moment `until:` is evaluated at (``now``): --now, else the clock (read here, at
+    # the edge), else CHIME_RECONCILER_NOW, read when first needed (``reconciler.cli.moment``)
+    moment: dt.datetime | None = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    now_from_env: str | None = None  # CHIME_RECONCILER_NOW's text, when it gave --now
     rates: dict[str, float | None] = field(default_factory=dict)  # --rate QUOTA=N
     explicit: frozenset[str] = frozenset()  # global options given (command line or env)
     _pacer: Pacer | None = field(default=None, init=False, repr=False)
@@ -41,8 +44,28 @@ class AppContext:
     _session: Any = field(default=None, init=False, repr=False)  # botocore's, made once
     _making: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
+    @property
+    def now(self) -> dt.datetime:
+        """The moment `until:` is evaluated at; a bad CHIME_RECONCILER_NOW is an error
+        here, in the commands that evaluate it, naming the variable."""
+        if self.moment is None:
+            assert self.now_from_env is not None
+            self.moment = from_environment(self.now_from_env)
+        return self.moment
+
+    @now.setter
+    def now(self, value: dt.datetime) -> None:
+        self.moment = value
+
     @classmethod
-    def from_options(cls, **o: Any) -> AppContext:
+    def from_options(cls, now_from_env: bool = False, **o: Any) -> AppContext:
+        """The run's context from the global options; ``now_from_env``: --now came from
+        CHIME_RECONCILER_NOW (checked when used, not here)."""
+        given = o.get("now") or None
+        if given is not None and now_from_env:
+            when: dict[str, Any] = {"moment": None, "now_from_env": given}
+        else:
+            when = {"moment": _now(given)}
         return cls(
             desired_dir=Path(o["desired_dir"]),
             endpoint_url=o.get("endpoint_url") or None,
@@ -51,8 +74,8 @@ class AppContext:
             parallelism=o["parallelism"],
             no_color=bool(o["no_color"]) or "NO_COLOR" in os.environ,
             verbose=o["verbose"],
-            now=_now(o.get("now")),
             rates=dict(parse_rate_option(r) for r in o.get("rates") or ()),
+            **when,
         )
 
     def origin(self) -> dict[str, str | None]:
@@ -80,8 +103,7 @@ class AppContext:
             ("profile", "--profile", self.profile),
             ("region", "--region", self.region),
             ("parallelism", "--parallelism", str(self.parallelism)),
-            ("now", "--now", moment_text(self.now)),
-        ]
+        ]  # never --now: apply evaluates `until:` at the clock (``moment``)
         return [
             a for name, opt, value in given if name in self.explicit and value for a in (opt, value)
         ]

@@ -142,8 +142,8 @@ Environment:
     envvar="CHIME_RECONCILER_NOW",
     metavar="WHEN",
     help="Evaluate `until:` at this moment instead of the current time: a date "
-    "(2027-03-31, its first moment in UTC) or a date and time with a zone. "
-    "Env: CHIME_RECONCILER_NOW.",
+    "(2027-03-31, its first moment in UTC) or a date and time with a zone. A preview: "
+    "apply refuses it (it applies what the clock calls for). Env: CHIME_RECONCILER_NOW.",
 )
 @click.option(
     "--rate",
@@ -181,7 +181,8 @@ def cli(ctx: click.Context, /, **options: Any) -> None:
     declares (plan and merge-plans --detailed-exitcode only); 130 interrupted; 141 the
     output was closed (| head -1: apply says on stderr what it applied).
     """
-    app = AppContext.from_options(**options)
+    from_env = ctx.get_parameter_source("now") is ParameterSource.ENVIRONMENT
+    app = AppContext.from_options(now_from_env=from_env, **options)
     sources = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
     app.explicit = frozenset(n for n in options if ctx.get_parameter_source(n) in sources)
     ctx.obj = app

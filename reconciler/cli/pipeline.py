@@ -61,6 +61,7 @@ class Session:
                 shard=shard,
             )
 
+        now = app.now  # a bad CHIME_RECONCILER_NOW is refused before any read
         ahead = None if read_ahead is None else ReadAhead(options_for, shard, read_ahead)
         # as of --now (or the clock): expired entries are not declared, nor resolved
         # The desired state lives until the run ends: move it out of the collector's
@@ -70,7 +71,7 @@ class Session:
         try:
             with timed("load", own_thread=True), collector.paused(freeze=True):
                 with ahead.loading() if ahead is not None else contextlib.nullcontext():
-                    desired = as_of(load_desired(app.desired_dir, app.now, ahead), app.now)
+                    desired = as_of(load_desired(app.desired_dir, now, ahead), now)
                 if shard is not None:  # the other shards' targets are not read or planned
                     held: dict[bool, list[DesiredTarget]] = {True: [], False: []}
                     for t in desired.targets:

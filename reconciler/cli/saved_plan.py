@@ -1,7 +1,8 @@
-"""Applying a saved plan (``apply PLAN_FILE``): the --desired, --endpoint-url, --region and
---now it was made with, and the plan made again now, refused unless it is exactly the saved
-plan (``plancheck``): stale when the desired state or the live state moved on, edited when
-it says what they do not."""
+"""Applying a saved plan (``apply PLAN_FILE``): the --desired, --endpoint-url and --region
+it was made with, and the plan made again now (as of the clock: ``reconciler.cli.moment``),
+refused unless it is exactly the saved plan (``plancheck``): stale when the desired state
+or the live state moved on, made as of another moment when an ``until:`` falls between its
+--now (or when it was made) and the clock, edited when it says what they do not."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import click
 from reconciler.cli.context import AppContext
 from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError, UsageError
-from reconciler.governance.expiry import Expiring, ended_between
+from reconciler.governance.expiry import Expiring, ended_between, ending_between
 from reconciler.governance.grant import moment_text, parse_moment
 from reconciler.loopback import is_loopback_url
 from reconciler.plan import Plan, TargetPlan
@@ -92,46 +93,69 @@ class EditedPlanError(ReconcilerError):
         return "\n".join([*lines, *(f"  {r}" for r in self.reasons), "Run plan again."])
 
 
-class OtherMomentError(ReconcilerError):
-    """A saved plan applied with another --now than it was made with, whose expiries then
-    call for other changes: not an edited file."""
+class NotYetError(ReconcilerError):
+    """A saved plan made with a --now that has not come yet, whose expiries then call for
+    changes the clock does not: applied now, it would end access before its ``until:``
+    (QA3 Q23). Not an edited file."""
 
-    def __init__(self, made_at: dt.datetime | None, now: dt.datetime, reasons: Sequence[str]):
+    def __init__(
+        self,
+        made_at: dt.datetime,
+        now: dt.datetime,
+        pending: Sequence[Expiring],
+        reasons: Sequence[str],
+    ):
         self.made_at = made_at
         self.now = now
+        self.pending = list(pending)
         self.reasons = list(reasons)
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        made = (
-            f"--now {moment_text(self.made_at)}"
-            if self.made_at is not None
-            else "the time it was made (no --now)"
-        )
+        made = moment_text(self.made_at)
         head = (
-            f"Saved plan was made as of {made}; as of {moment_text(self.now)} the desired "
-            "state calls for other changes, so nothing was applied:"
+            f"Saved plan was made as of --now {made}, which has not come yet (it is "
+            f"{moment_text(self.now.replace(microsecond=0))}): applied now it would end "
+            "access before its `until:`, so nothing was applied:"
         )
-        uses = " (it then uses the plan's)" if self.made_at is not None else ""
-        tail = f"Apply it without --now{uses}, or run plan again."
-        return "\n".join([head, *(f"  {r}" for r in self.reasons), tail])
+        return "\n".join(
+            [
+                head,
+                *(f"  not ended yet: {e.message()}" for e in self.pending),
+                *(f"  {r}" for r in self.reasons),
+                f"Apply it once {made} has come, or run plan again (without --now).",
+            ]
+        )
 
 
 class ExpiredSincePlanError(ReconcilerError):
-    """A saved plan made as of the clock, some ``until:`` of whose targets has passed
-    since: the desired state calls for other changes now; the file was not edited."""
+    """A saved plan made as of the clock (or of a --now that has passed: ``given``), some
+    ``until:`` of whose targets has passed since: the desired state calls for other
+    changes now; the file was not edited."""
 
-    def __init__(self, made: dt.datetime, ended: Sequence[Expiring], reasons: Sequence[str]):
+    def __init__(
+        self,
+        made: dt.datetime,
+        ended: Sequence[Expiring],
+        reasons: Sequence[str],
+        given: bool = False,
+    ):
         self.made = made
         self.ended = list(ended)
         self.reasons = list(reasons)
+        self.given = given
         super().__init__(str(self))
 
     def __str__(self) -> str:
         n = len(self.ended)
         what = "an `until:` has passed" if n == 1 else f"{n} `until:`s have passed"
+        made = (
+            f"as of --now {moment_text(self.made)}"
+            if self.given
+            else f"at {moment_text(self.made)}"
+        )
         head = (
-            f"Saved plan was made at {moment_text(self.made)}; since then {what}, so the "
+            f"Saved plan was made {made}; since then {what}, so the "
             "desired state calls for other changes, and nothing was applied:"
         )
         return "\n".join(
@@ -145,9 +169,10 @@ class ExpiredSincePlanError(ReconcilerError):
 
 
 def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
-    """The --desired, --endpoint-url, --region and --now the saved plan was made with,
-    unless given now (on the command line or in the environment). Returns the --now it
-    was made with (None: as of the clock then)."""
+    """The --desired, --endpoint-url and --region the saved plan was made with, unless
+    given now (on the command line or in the environment). Returns the --now it was made
+    with (None: as of the clock then): never used to apply it (apply evaluates `until:`
+    at the clock, ``reconciler.cli.moment``), only to say why a plan made now differs."""
     origin = read_origin(plan_file)
     made_at = _recorded_now(origin, plan_file)
     used = []
@@ -160,8 +185,8 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
                 f"here{here}; give --desired DIR: the directory the plan was made from"
             )
         if not _same_directory(desired, app):
-            app.desired_dir = Path(desired)
-            used.append(f"--desired {desired}")
+            app.desired_dir = _near(desired)
+            used.append(f"--desired {app.desired_dir}")
     endpoint = origin.get("endpoint_url")
     if endpoint and "endpoint_url" not in app.explicit and endpoint != app.endpoint_url:
         if not is_loopback_url(endpoint):
@@ -184,9 +209,6 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
     if region and "region" not in app.explicit and region != app.region:
         app.region = region
         used.append(f"--region {region}")
-    if made_at is not None and "now" not in app.explicit and made_at != app.now:
-        app.now = made_at
-        used.append(f"--now {moment_text(made_at)}")
     if used:
         click.echo(
             f"Using the saved plan's {', '.join(used)} (give the option to override).", err=True
@@ -197,6 +219,13 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
 def _same_directory(desired: str, app: AppContext) -> bool:
     """Whether the recorded --desired is the one this run has (given or the default)."""
     return os.path.abspath(desired) == os.path.abspath(app.desired_dir)
+
+
+def _near(desired: str) -> Path:
+    """The recorded (absolute) directory, relative when it is below this one: the files'
+    locations are then written as when the plan was made there (``fut/r.yaml:4``)."""
+    relative = os.path.relpath(desired) if os.path.isabs(desired) else desired
+    return Path(desired if relative.startswith("..") else relative)
 
 
 def _recorded_now(
@@ -264,14 +293,36 @@ def load_fresh(session: Session, plan_file: Path, made_at: dt.datetime | None = 
     if fresh.errors:  # a member or a room is gone since: the saved plan cannot be checked
         raise StalePlanError([f"a plan made now has errors: {'; '.join(fresh.errors)}"])
     if result.mismatches:
-        if "now" in session.app.explicit and made_at != session.app.now:
-            raise OtherMomentError(made_at, session.app.now, result.mismatches)
-        if made_at is None:  # as of the clock: an `until:` may have passed since
-            made, ended = _ended_since_made(session, plan_file, keys)
-            if made is not None and ended:
-                raise ExpiredSincePlanError(made, ended, result.mismatches)
+        _other_moment(session, plan_file, keys, made_at, result.mismatches)
         raise EditedPlanError(result.mismatches)
     return dataclasses.replace(fresh, shard=saved.shard)
+
+
+def _other_moment(
+    session: Session,
+    plan_file: Path,
+    keys: set[TargetKey],
+    made_at: dt.datetime | None,
+    mismatches: Sequence[str],
+) -> None:
+    """Raise when the saved plan differs from the plan made now because it evaluated
+    `until:` at another moment: its --now (``made_at``) that has not come yet, or one
+    (or the clock when it was made) some ``until:`` passed since."""
+    now = session.app.now  # the clock: apply takes no --now (``moment``)
+    targets = session.desired.targets
+    if made_at is not None and made_at > now:
+        pending = ending_between(targets, keys, now, made_at)
+        if pending:
+            raise NotYetError(made_at, now, pending, mismatches)
+        return
+    if made_at is not None:
+        ended = ended_between(targets, keys, made_at, now)
+        if ended:
+            raise ExpiredSincePlanError(made_at, ended, mismatches, given=True)
+        return
+    made, ended = _ended_since_made(session, plan_file, keys)
+    if made is not None and ended:
+        raise ExpiredSincePlanError(made, ended, mismatches)
 
 
 def _environment_moved(session: Session, changed: Sequence[TargetPlan]) -> list[str]:

@@ -159,6 +159,20 @@ def _days(n: int) -> str:
     return f"{n} day{'' if n == 1 else 's'}"
 
 
+def ending_between(
+    targets: Iterable[DesiredTarget],
+    keys: Iterable[TargetKey],
+    now: dt.datetime,
+    later: dt.datetime,
+) -> tuple[Expiring, ...]:
+    """The paths of the targets ``keys`` (as of ``now``) that end after ``now`` and by
+    ``later``: why a plan made as of ``later`` is not the plan made now."""
+    wanted = set(keys)
+    days = (later - now).days + 1
+    mine = [t for t in targets if t.key in wanted]
+    return tuple(e for e in expiring(mine, now, days) if e.until.instant <= later)
+
+
 def expiring(targets: Iterable[DesiredTarget], now: dt.datetime, days: int) -> tuple[Expiring, ...]:
     """Paths still declared at ``now`` that end within ``days`` days (of ``targets`` as
     of ``now``), soonest first; one notice per member, target and ``until``."""

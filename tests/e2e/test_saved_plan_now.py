@@ -1,6 +1,7 @@
-"""`plan --now WHEN --out FILE`: the plan file records `now` in its origin, the printed
-apply command has `--now`, and `apply FILE` evaluates `until:` as of that moment (QA D14:
-the printed command left `--now` out and then refused the plan as "edited")."""
+"""`plan --now WHEN --out FILE`: the plan file records `now` in its origin; `apply`
+evaluates `until:` at the clock only (QA3 Q23: a future --now ended access early, a past
+one gave ended access back), so `apply FILE` of such a plan applies it when the clock
+calls for the same changes, and otherwise says why not: not "edited" (QA D14)."""
 
 from __future__ import annotations
 
@@ -34,83 +35,128 @@ def carol_until(ops: Any, write_desired: WriteDesired) -> Any:
     return ops
 
 
-def test_the_printed_apply_command_has_now_and_applies_the_plan(
+def test_a_plan_made_with_a_future_now_is_refused_until_then_naming_what_it_would_end(
     carol_until: Any, cli: Cli, workdir: Path, members: Members
 ) -> None:
+    # QA3 Q23: `plan --now` previews; applied today, such a plan would end carol's access
+    # months before her until:, and call it "expired"
     assert REMOVES_CAROL not in cli("plan").lines  # as of today carol stays
     saved = cli("--now", "2099-03-26", "plan", "--out", "p.json")
     assert saved.exit_code == 0, saved.stderr
     assert REMOVES_CAROL in saved.lines
-    assert saved.err_lines == [
+    assert saved.err_lines == [  # the command has no --now: apply refuses one
         "Saved the plan to p.json. Apply exactly this plan with:",
         f"  chime-reconciler --desired desired-state --endpoint-url {cli.endpoint_url} "
-        "--now 2099-03-26 apply p.json",
+        "apply p.json",
     ]
     origin = json.loads((workdir / "p.json").read_text())["origin"]
     assert origin["now"] == "2099-03-26"
+    before = carol_until.emulator.state()
     printed = shlex.split(saved.err_lines[1])
     run = cli.raw(*printed[1:])  # the command as printed, word for word
-    assert run.exit_code == 0, run.stderr
-    assert REMOVES_CAROL in run.lines
-    assert run.lines[-1] == "Apply complete! Memberships: 3 added, 1 changed, 1 removed."
-    assert "uid-carol" not in members("incident")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines[0].startswith(
+        "Error: Saved plan was made as of --now 2099-03-26, which has not come yet (it is 20"
+    )
+    assert run.err_lines[0].endswith(
+        "): applied now it would end access before its `until:`, so nothing was applied:"
+    )
+    assert run.err_lines[1].startswith(
+        "Error:   not ended yet: carol@example.com in room incident: Member until 2099-03-25 ("
+    )
+    assert run.err_lines[1].endswith(" days left), declared at desired-state/rooms.yaml:5")
+    assert run.err_lines[2:] == [
+        f"Error:   room incident: {REMOVES_CAROL.strip()} [id uid-carol] is not what the "
+        "desired state says",
+        "Error: Apply it once 2099-03-26 has come, or run plan again (without --now).",
+    ]
+    assert carol_until.emulator.state() == before
+    assert "uid-carol" in members("incident")
 
 
-def test_apply_file_uses_the_recorded_now_and_says_so(
+def test_a_plan_made_with_another_now_applies_when_the_clock_calls_for_the_same(
     carol_until: Any, cli: Cli, members: Members
 ) -> None:
-    assert cli("--now", "2099-03-26T00:00:00+00:00", "plan", "--out", "p.json").exit_code == 0
-    run = cli("apply", "p.json")  # no --now: the plan's own
-    assert run.exit_code == 0, run.stderr
-    assert run.err_lines == [
-        "Using the saved plan's --now 2099-03-26 (give the option to override)."
-    ]
-    assert "uid-carol" not in members("incident")
+    # nothing ends between the clock and 2099-01-01, nor between 2020-01-01 and the clock
+    for when in ("2099-01-01", "2020-01-01T09:30:00+02:00"):
+        made = cli("--now", when, "plan", "--out", "p.json")
+        assert made.exit_code == 0, made.stderr
+        run = cli("apply", "p.json")
+        assert run.exit_code == 0, run.stderr
+        assert run.err_lines == []  # nothing of the file's --now: the clock's plan is the same
+        assert "uid-carol" in members("incident")
 
 
 def test_a_time_of_day_is_recorded_to_the_second_in_utc(
     carol_until: Any, cli: Cli, workdir: Path
 ) -> None:
-    saved = cli("--now", "2099-03-26T09:30:00+02:00", "plan", "--out", "p.json")
-    assert saved.err_lines[1].endswith(" --now 2099-03-26T07:30:00Z apply p.json")
+    assert cli("--now", "2099-03-26T09:30:00+02:00", "plan", "--out", "p.json").exit_code == 0
     assert json.loads((workdir / "p.json").read_text())["origin"]["now"] == "2099-03-26T07:30:00Z"
-    assert cli("apply", "p.json").err_lines[0] == (
-        "Using the saved plan's --now 2099-03-26T07:30:00Z (give the option to override)."
+    assert cli("apply", "p.json").err_lines[-1] == (
+        "Error: Apply it once 2099-03-26T07:30:00Z has come, or run plan again (without --now)."
     )
 
 
-def test_another_now_given_to_apply_is_refused_as_another_moment_not_as_an_edit(
-    carol_until: Any, cli: Cli, members: Members
+def test_a_plan_made_with_a_past_now_whose_until_passed_since_is_refused(
+    ops: Any, cli: Cli, write_desired: WriteDesired
 ) -> None:
-    assert cli("--now", "2099-03-26", "plan", "--out", "p.json").exit_code == 0
-    before = carol_until.emulator.state()
-    run = cli("--now", "2099-03-20", "apply", "p.json")
-    assert run.exit_code == 1
-    assert run.stdout == ""
+    # QA3 Q23's mirror: as of 2024-06-01 carol was still declared; applied now, that plan
+    # would keep access that ended on 2025-01-01
+    write_desired({"rooms.yaml": CAROL_UNTIL.replace("until: 2099-03-25", "until: 2025-01-01")})
+    made = cli("--now", "2024-06-01", "plan", "--out", "p.json")
+    assert made.exit_code == 0, made.stderr
+    before = ops.emulator.state()
+    run = cli("apply", "p.json")
+    assert (run.exit_code, run.stdout) == (1, "")
     assert run.err_lines == [
-        "Error: Saved plan was made as of --now 2099-03-26; as of 2099-03-20 the desired "
-        "state calls for other changes, so nothing was applied:",
-        f"Error:   room incident: {REMOVES_CAROL.strip()} [id uid-carol] is not what the "
-        "desired state says",
-        "Error: Apply it without --now (it then uses the plan's), or run plan again.",
+        "Error: Saved plan was made as of --now 2024-06-01; since then an `until:` has passed, "
+        "so the desired state calls for other changes, and nothing was applied:",
+        "Error:   ended: carol@example.com in room incident: Member until 2025-01-01, declared "
+        "at desired-state/rooms.yaml:5",
+        "Error:   room incident: - carol@example.com (Member): expired 2025-01-01, declared at "
+        "desired-state/rooms.yaml:5 [id uid-carol] is missing from the saved plan",
+        "Error: Run plan again: a plan made now leaves out what ended (review it again).",
     ]
-    assert carol_until.emulator.state() == before
+    assert ops.emulator.state() == before
 
 
-def test_a_plan_made_without_now_is_not_applied_as_of_another_now(
-    carol_until: Any, cli: Cli
+@pytest.mark.parametrize("when", ["2099-03-26", "2020-01-01"])
+@pytest.mark.parametrize("saved", [False, True])
+def test_apply_refuses_a_given_now_before_any_call(
+    carol_until: Any,
+    cli: Cli,
+    calls: Callable[[], dict[str, int]],
+    when: str,
+    saved: bool,
 ) -> None:
-    assert cli("plan", "--out", "p.json").exit_code == 0
-    before = carol_until.emulator.state()
-    run = cli("--now", "2099-03-26", "apply", "p.json")
-    assert run.exit_code == 1
-    assert run.err_lines[0] == (
-        "Error: Saved plan was made as of the time it was made (no --now); as of 2099-03-26 "
-        "the desired state calls for other changes, so nothing was applied:"
+    # a --now in the future would end grants early, one in the past give back ended access
+    if saved:
+        assert cli("plan", "--out", "p.json").exit_code == 0
+    carol_until.emulator.reset_calls()
+    run = cli("--now", when, "apply", *(["p.json"] if saved else ["--auto-approve"]))
+    assert (run.exit_code, run.stdout) == (1, "")
+    harm = (
+        "in the future: applied now, it would end access before its `until:`"
+        if when > "2050"
+        else "in the past: it would give back access whose `until:` has passed"
     )
-    assert "missing from the saved plan" in run.err_lines[1]
-    assert run.err_lines[-1] == "Error: Apply it without --now, or run plan again."
-    assert carol_until.emulator.state() == before
+    assert len(run.err_lines) == 1
+    assert run.err_lines[0].startswith("Error: apply evaluates `until:` at the current time (20")
+    assert run.err_lines[0].endswith(
+        f"), not at --now {when}: that moment is {harm}; nothing was applied. Preview it "
+        f"with `plan --now {when}`; to apply, leave --now out"
+    )
+    assert calls() == {}
+
+
+def test_apply_names_chime_reconciler_now_when_it_comes_from_the_environment(
+    carol_until: Any, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHIME_RECONCILER_NOW", "2099-03-26")
+    run = cli("apply", "--watch", "--auto-approve")
+    assert run.exit_code == 1
+    assert "not at CHIME_RECONCILER_NOW=2099-03-26: that moment is in the future" in run.stderr
+    assert run.stderr.rstrip().endswith("to apply, unset CHIME_RECONCILER_NOW")
 
 
 def test_a_recorded_now_that_is_not_a_moment_is_refused_before_any_call(
