@@ -20,9 +20,10 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from reconciler.apply_result import ApplyResult, ChangeResult
+from reconciler.refs import MemberRef, TargetKey
 from reconciler.render.apply import Timings, apply_to_data
 from reconciler.render.json import compact, indented
-from reconciler.render.safe import json_text
+from reconciler.render.safe import json_text, shown
 
 Stop = Literal["ended", "until"]  # every meeting in scope has ended; --until reached
 
@@ -74,20 +75,57 @@ def round_line(r: Round) -> str:
     return json_text(compact(data)) + "\n"
 
 
+def not_made(totals: WatchTotals) -> tuple[list[ChangeResult], list[ChangeResult]]:
+    """The changes (a member of a target) with an attempt that did not succeed (failed,
+    or not attempted), each once, in order: those a later round then made, and those
+    whose last attempt did not succeed."""
+    first: dict[tuple[TargetKey, MemberRef], ChangeResult] = {}
+    pending: set[tuple[TargetKey, MemberRef]] = set()
+    for r in totals.results:
+        key = (r.change.target, r.change.member)
+        if not r.ok:
+            first.setdefault(key, r)
+            pending.add(key)
+        else:
+            pending.discard(key)
+    made = [r for key, r in first.items() if key not in pending]
+    return made, [r for key, r in first.items() if key in pending]
+
+
 def incomplete(totals: WatchTotals) -> str | None:
     """Why the watch so far is not complete, or None: it is when every change of every
     round was made and the last round's reading did not fail. The watch's exit code is 1
-    when it ends incomplete; its document's ``complete`` is false."""
-    not_made = sum(not r.ok for r in totals.results)
-    if not_made:
-        rounds = totals.failed_rounds
+    when it ends incomplete; its document's ``complete`` is false. Counted: the attempts
+    that did not succeed, the changes they were attempts at, and of those, the ones a
+    later round made and the ones still not made (named)."""
+    attempts = sum(not r.ok for r in totals.results)
+    if attempts:
+        made, still = not_made(totals)
+        changes, rounds = len(made) + len(still), totals.failed_rounds
+        parts = [
+            f"{what}: {shown(_names(rs))}"
+            for what, rs in (("made in a later round", made), ("not made", still))
+            if rs
+        ]
         return (
-            f"Watch incomplete: {not_made} of {len(totals.results)} changes not made, in "
-            f"{rounds} round{'' if rounds == 1 else 's'} (each is listed above)."
+            f"Watch incomplete: {_count(attempts, 'attempt')} at {_count(changes, 'change')} "
+            f"did not succeed, in {_count(rounds, 'round')} (each is listed above); "
+            f"{'; '.join(parts)}."
         )
     if totals.last is not None and totals.last.error is not None:
         return "Watch incomplete: the last round could not read the meetings (see above)."
     return None
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _names(results: list[ChangeResult], most: int = 3) -> str:
+    """``bob@example.com in bridge, carol@example.com in bridge and 2 more``."""
+    names = [f"{r.change.member} in {r.change.target.name}" for r in results[:most]]
+    more = len(results) - most
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
 
 
 def watch_document(totals: WatchTotals) -> str:
@@ -97,12 +135,17 @@ def watch_document(totals: WatchTotals) -> str:
     timings = Timings(totals.plan_s, totals.apply_s)
     data = apply_to_data(ApplyResult(tuple(totals.results)), verified=None, timings=timings)
     data["complete"] = incomplete(totals) is None
+    made, still = not_made(totals)
     data["watch"] = {
         "started_at": None if totals.started_at is None else _utc(totals.started_at),
         "rounds": totals.rounds,
         "failed_reads": totals.failed_reads,
         "last_round_at": None if last is None else _utc(last.at),
         "stopped": None if last is None else last.stopped,
+        # the changes (a member of a target) an attempt of which did not succeed: made
+        # by a later round, or not made (``summary`` counts every attempt)
+        "made_later": len(made),
+        "not_made": len(still),
     }
     return json_text(indented(data)) + "\n"
 

@@ -77,6 +77,8 @@ def test_the_whole_watch_adds_the_rounds_up_and_is_complete_once_reads_recover()
         "failed_reads": 1,
         "last_round_at": "2026-12-02T10:52:58.123Z",
         "stopped": "until",
+        "made_later": 0,  # the changes (not attempts) that did not succeed (QA3 Q26)
+        "not_made": 1,
     }
     recovered = WatchTotals()
     for r in [*rounds()[:2], rounds()[3]]:  # a failed read, then a good round
