@@ -11,6 +11,7 @@ from reconciler import collector
 from reconciler.cli.context import AppContext
 from reconciler.cli.progress import ProgressBar
 from reconciler.cli.read_ahead import ReadAhead
+from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.governance.expiry import as_of
@@ -72,14 +73,7 @@ class Session:
             with timed("load", own_thread=True), collector.paused(freeze=True):
                 with ahead.loading() if ahead is not None else contextlib.nullcontext():
                     desired = as_of(load_desired(app.desired_dir, now, ahead), now)
-                if shard is not None:  # the other shards' targets are not read or planned
-                    held: dict[bool, list[DesiredTarget]] = {True: [], False: []}
-                    for t in desired.targets:
-                        held[shard.holds(t.key)].append(t)
-                    # the others only compared with these (one target declared twice)
-                    desired = replace(
-                        desired, targets=tuple(held[True]), elsewhere=tuple(held[False])
-                    )
+                desired = _sharded(desired, shard)
             options = replace(options_for(desired.rates), desired=desired)
             # rooms always: a saved plan names its own kinds, opened on demand (``provider``)
             kinds = {ROOM.id, *(t.key.kind for t in desired.targets)}
@@ -91,6 +85,21 @@ class Session:
             raise
         providers = {k: early[k] if k in early else opened[k] for k in sorted(kinds)}
         return cls(app, desired, providers, progress, options, shard, frozenset(early))
+
+    def reload(self) -> bool:
+        """Load the desired state again (as of ``app.now``) when its files changed since
+        it was loaded (their digest): True when it did. ``DesiredStateError`` when they
+        no longer load (the state loaded before is kept). ``apply --watch``, each round."""
+        sources, _ = source_files.discover(self.app.desired_dir)
+        if source_files.digest(sources) == self.desired.digest:
+            return False
+        with timed("load", own_thread=True), collector.paused(freeze=True):
+            desired = as_of(load_desired(self.app.desired_dir, self.app.now), self.app.now)
+        self.desired = _sharded(desired, self.shard)
+        self.options = replace(self.options, desired=self.desired)
+        kinds = {t.key.kind for t in self.desired.targets} - self.providers.keys()
+        self.providers.update(open_providers(kinds, self.options))
+        return True
 
     def provider(self, kind_id: str) -> Provider:
         """The provider of a kind, opened on first use (a saved plan may name kinds the
@@ -150,3 +159,14 @@ class Session:
         if not targets:
             return None
         return {t.key for t in select(self.desired.targets, targets)}
+
+
+def _sharded(desired: DesiredState, shard: Shard | None) -> DesiredState:
+    """With ``shard``, the targets it holds; the other shards' targets are not read or
+    planned, only compared with these (one target declared twice)."""
+    if shard is None:
+        return desired
+    held: dict[bool, list[DesiredTarget]] = {True: [], False: []}
+    for t in desired.targets:
+        held[shard.holds(t.key)].append(t)
+    return replace(desired, targets=tuple(held[True]), elsewhere=tuple(held[False]))

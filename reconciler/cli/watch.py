@@ -2,7 +2,10 @@
 people join all the time).
 
 Every ``--interval`` seconds the meetings in scope are planned and applied again; each
-change is printed as it is made, with the time. It stops when every meeting in scope has
+change is printed as it is made, with the time. Each round plans from the desired-state
+files as they are then (loaded again when they changed; files that no longer load stop
+the watch, exit 1), as of its start (the clock's: an ``until:`` that passes during the
+watch ends that access). It stops when every meeting in scope has
 ended (the API no longer finds it), or at ``--until`` (a duration such as ``90s``, ``30m``,
 ``2h``, or a UTC time such as ``2026-12-01T18:00:00Z``; default 24 hours, the longest a
 meeting lives): exit 0, or 1 when a change of any round was not made (failed, or not
@@ -44,11 +47,13 @@ from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.cli.options import FiniteFloatRange
 from reconciler.cli.pipeline import Session
 from reconciler.closed_output import OutputClosed, mute_stdout
-from reconciler.errors import AwsError, UsageError
+from reconciler.errors import AwsError, DesiredStateError, UsageError
+from reconciler.governance.expiry import as_of
 from reconciler.kinds import MEETING
 from reconciler.plan import Plan
 from reconciler.planner import select
 from reconciler.render.apply import Timings, applied_counts, failure_line
+from reconciler.render.safe import shown
 from reconciler.render.text import change_line
 from reconciler.render.watch import Round, Stop, WatchTotals, incomplete
 
@@ -156,6 +161,8 @@ class Watch:
             interrupt.raise_if_pressed()  # each round: a swallowed Ctrl-C is not lost
             number += 1
             at, started = self.clock(), time.monotonic()
+            if not first and self._refresh(at):  # the files as they are now
+                keys, names = self.meeting_keys(), self.scope()
             error = None
             try:
                 plan = self.session.plan(names)
@@ -203,6 +210,28 @@ class Watch:
             if stopped is not None:
                 return self.end(stopped)
             self.sleep(min(self.interval, remaining))
+
+    def _refresh(self, now: datetime) -> bool:
+        """Before a round after the first: the desired state as of ``now`` (the clock: an
+        ``until:`` that passes during the watch ends that access, as an apply run then
+        would), loaded again when its files changed (True; said). Files
+        that no longer load stop the watch (``DesiredStateError``, exit 1): a watch never
+        applies a desired state older than the files, nor undoes another apply of them."""
+        session, app = self.session, self.session.app
+        where = shown(str(app.desired_dir))
+        app.now = now  # the clock's (apply takes no --now)
+        session.desired = as_of(session.desired, now)
+        try:
+            changed = session.reload()
+        except DesiredStateError:
+            self.say(
+                f"Error: the desired-state files in {where} changed and no longer load; the "
+                "watch stopped (nothing more is applied):"
+            )
+            raise
+        if changed:
+            self.say(f"The desired-state files in {where} changed: reloaded.")
+        return changed
 
     def end(self, stopped: Stop) -> int:
         """Say why the watch stopped; 0, or 1 when it is incomplete: a change of any round

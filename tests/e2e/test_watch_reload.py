@@ -1,0 +1,104 @@
+"""`apply --watch` plans every round from the desired-state files as they are then, as
+of the clock (QA3 Q14): an edit is applied by the next round, never undone; files that no
+longer load stop the watch; an `until:` that passes during the watch ends that access.
+The real CLI, boto3 and the emulator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+
+import pytest
+from conftest import Cli, WriteDesired
+from test_meetings_cli import BRIDGE, MEETING, bridge, later
+from test_watch_exit_code import WATCH, stamped
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+__all__ = ["bridge"]  # the fixture, imported for these tests
+
+ZED = "zed@example.com"
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    end = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_an_edit_to_the_files_is_applied_by_the_next_round_and_never_undone(
+    bridge: EmulatorServer, cli: Cli, write_desired: WriteDesired
+) -> None:
+    present = lambda: ZED in bridge.meetings.attendees_of(MEETING)  # noqa: E731
+    kept: list[bool] = []
+
+    def merge_a_pr_then_end() -> None:
+        wait_for(lambda: "alice@example.com" in bridge.meetings.attendees_of(MEETING))
+        write_desired({"meetings.yaml": BRIDGE + f"      {ZED}: viewer\n"})  # zed added
+        kept.append(wait_for(present))
+        time.sleep(1.0)  # several more rounds of the watch (every 0.2 s)
+        kept.append(present())
+        bridge.meetings.end_meeting(MEETING)
+
+    thread = later(0, merge_a_pr_then_end)
+    result = cli(*WATCH, "--until", "30s")
+    thread.join(15)
+    said = stamped(result.lines)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert kept == [True, True]  # added by the watch, and still there rounds later
+    assert [s for s in said if "changed: reloaded" in s] == [
+        "The desired-state files in desired-state changed: reloaded."
+    ]
+    assert "meeting bridge:  + zed@example.com (audio Receive, video Receive, content Receive)" in (
+        said
+    )
+    assert not any("- zed" in s for s in said)
+    assert said[-1] == "Every meeting in scope has ended: nothing left to watch."
+
+
+def test_files_that_no_longer_load_stop_the_watch_with_their_error(
+    bridge: EmulatorServer, cli: Cli, write_desired: WriteDesired
+) -> None:
+    def break_the_files() -> None:
+        wait_for(lambda: "alice@example.com" in bridge.meetings.attendees_of(MEETING))
+        write_desired({"meetings.yaml": BRIDGE.replace("prune:", "prunes:")})
+
+    thread = later(0, break_the_files)
+    started = time.monotonic()
+    result = cli(*WATCH, "--until", "30s")
+    thread.join(15)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert time.monotonic() - started < 20  # stopped at once, not at --until
+    assert (
+        "Error: the desired-state files in desired-state changed and no longer load; the "
+        "watch stopped (nothing more is applied):"
+    ) in stamped(result.lines)
+    assert "desired-state/meetings.yaml:7" in result.stderr
+    assert "prunes" in result.stderr
+
+
+def test_an_until_that_passes_during_the_watch_ends_that_access(
+    bridge: EmulatorServer, cli: Cli, write_desired: WriteDesired
+) -> None:
+    ends = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=3)
+    until = ends.isoformat(timespec="seconds")
+    write_desired({"meetings.yaml": BRIDGE + f"      {ZED}: {{profile: viewer, until: {until}}}\n"})
+    gone: list[bool] = []
+
+    def wait_then_end() -> None:
+        wait_for(lambda: ZED in bridge.meetings.attendees_of(MEETING))
+        gone.append(wait_for(lambda: ZED not in bridge.meetings.attendees_of(MEETING), 15))
+        bridge.meetings.end_meeting(MEETING)
+
+    thread = later(0, wait_then_end)
+    result = cli(*WATCH, "--until", "30s")
+    thread.join(20)
+    said = stamped(result.lines)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert gone == [True]  # an apply run then would remove him: the watch does too
+    assert any(s.startswith("meeting bridge:  - zed@example.com") for s in said)
