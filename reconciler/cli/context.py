@@ -117,15 +117,18 @@ class AppContext:
             self._pacer = Pacer(rates, sleep=interrupt.sleep)
         return self._pacer
 
-    def client(self, service: str = "chime") -> Any:
-        """The one boto3 client of this run for ``service`` (made on first use, then shared
-        by every provider and thread: botocore clients are thread-safe); -vv logs its
+    def client(self, service: str = "chime", region: str | None = None) -> Any:
+        """The one boto3 client of this run for ``service`` in ``region`` (None: the run's,
+        --region; an app instance's calls go to its ARN's), made on first use, then shared
+        by every provider and thread: botocore clients are thread-safe; -vv logs its
         calls. The clients of all services are made from one botocore session, one at a
         time."""
         configure_logging(self.verbose)
+        region = region or self.region
+        key = service if region == self.region else f"{service}@{region}"
         with self._making:
-            if service in self._clients:
-                return self._clients[service]
+            if key in self._clients:
+                return self._clients[key]
             if self.endpoint_url:
                 register_endpoint(check_endpoint_url(self.endpoint_url))
             try:
@@ -133,15 +136,16 @@ class AppContext:
                     self._session = make_session(self.profile, self.region)
                 client = make_client(
                     service,
-                    region=self.region,
+                    region=region,
                     endpoint_url=self.endpoint_url,
                     parallelism=self.parallelism,
                     session=self._session,
                 )
             except ValueError as exc:  # botocore: a malformed endpoint URL or region name
-                message = f"check --endpoint-url and --region: {redact(str(exc))}"
+                where = "--region" if region == self.region else f"the ARN's region {region!r}"
+                message = f"check --endpoint-url and {where}: {redact(str(exc))}"
                 raise UsageError(message) from None
-            self._clients[service] = client
+            self._clients[key] = client
             return client
 
     def console(self, stderr: bool = False) -> Console:

@@ -34,6 +34,7 @@ def open_channels(app: AppContext, desired: DesiredState) -> ChannelDirectory:
     (paced by its ``rates:``, as plan and apply are)."""
     options = ProviderOptions(
         client=app.client,
+        regional=app.client,
         parallelism=app.parallelism,
         pacer=app.pacer(desired.rates),
         desired=desired,

@@ -56,6 +56,7 @@ class Session:
         def options_for(rates: Rates) -> ProviderOptions:
             return ProviderOptions(
                 client=app.client,
+                regional=app.client,
                 parallelism=app.parallelism,
                 progress=progress.advance,
                 pacer=app.pacer(rates),  # the run's one pacer, made on the first call

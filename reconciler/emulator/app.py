@@ -40,6 +40,7 @@ from reconciler.emulator.meetings.admin import admin as meetings_admin
 from reconciler.emulator.meetings.models import MeetingsBackend
 from reconciler.emulator.messaging.backend import MessagingBackend
 from reconciler.emulator.messaging.quotas import BEARER_HEADER
+from reconciler.emulator.messaging.regions import check_region
 from reconciler.emulator.models import ChimeBackend
 from reconciler.emulator.quotas import QuotaBuckets
 from reconciler.emulator.responses import Request
@@ -208,6 +209,8 @@ class EmulatorApp:
             if blank is not None:
                 raise BadRequestError(f"{blank} is required.")
             lowered = {k.lower(): v for k, v in (headers or {}).items()}
+            if route.service == "messaging":  # messaging and identity: regional endpoints
+                check_region(path, query, body, lowered)
             request = Request(method, path, params, query, _json_object(body), lowered)
             if route.quotas and self.injector.config.quotas:
                 refused = self.quotas.refused(route.quotas, route.operation, request)

@@ -180,6 +180,7 @@ def channel_directory(options: ProviderOptions) -> ChannelDirectory:
             options.client("chime-sdk-identity"),
             options.retry or RetryPolicy.from_env(),
             options.pacer,
+            options.regional,
         )
         found = ChannelDirectory(api, max(1, options.parallelism), options.shard)
         object.__setattr__(options, _DIRECTORY, found)  # frozen: set once, like a cache

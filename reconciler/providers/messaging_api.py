@@ -31,6 +31,10 @@ USER = "messaging.user-list"
 CHANNELS = "messaging.list-channels"
 IDENTITY = "identity"  # every chime-sdk-identity call
 LIST_USERS = "identity.list-users"  # ListAppInstanceUsers besides
+MESSAGING = "chime-sdk-messaging"
+IDENTITY_SERVICE = "chime-sdk-identity"
+# what a call is about, the first one given: its region is the call's
+ARN_PARAMETERS = ("ChannelArn", "AppInstanceArn", "AppInstanceUserArn")
 
 
 class MessagingApi(PacedApi):
@@ -44,10 +48,27 @@ class MessagingApi(PacedApi):
         identity: Any,
         retry: RetryPolicy,
         pacer: Pacer | None = None,
+        regional: Callable[[str, str], Any] | None = None,
     ) -> None:
         super().__init__(retry, pacer)
         self.messaging = messaging
         self.identity = identity
+        # (service, region) -> a client there: each call goes to the region of the ARN it
+        # is about (its app instance's), whatever the run's --region (None: the two above)
+        self._regional = regional
+        self._clients: dict[tuple[str, str], Any] = {}
+
+    def _client(self, service: str, params: dict[str, Any]) -> Any:
+        """The client of ``service`` for a call with ``params``: in the region of the ARN
+        it names (``AppInstanceArn``, ``ChannelArn`` or ``AppInstanceUserArn``)."""
+        default = self.messaging if service == MESSAGING else self.identity
+        region = _region(params)
+        if self._regional is None or region is None:
+            return default
+        found = self._clients.get((service, region))
+        if found is None:  # made once (the factory keeps one per service and region)
+            found = self._clients[(service, region)] = self._regional(service, region)
+        return found
 
     def _call_as(
         self,
@@ -66,7 +87,7 @@ class MessagingApi(PacedApi):
             keys = [QuotaKey("identity")]
         if quota is not None:
             keys.append(QuotaKey(*quota))
-        client = self.messaging if bearer is not None else self.identity
+        client = self._client(MESSAGING if bearer is not None else IDENTITY_SERVICE, params)
         method: Callable[..., Any] = getattr(client, _snake(operation))
         try:
             return self._paced(operation, method, context, keys, **params)
@@ -260,6 +281,16 @@ class MessagingApi(PacedApi):
             "DeleteChannelModerator", bearer, (WRITE, channel),
             f"channel {channel}", ChannelArn=channel, ChannelModeratorArn=member,
         )  # fmt: skip
+
+
+def _region(params: dict[str, Any]) -> str | None:
+    """The region of the first ARN a call names (``arn:aws:chime:REGION:...``)."""
+    for name in ARN_PARAMETERS:
+        arn = params.get(name)
+        if isinstance(arn, str) and arn.startswith("arn:"):
+            parts = arn.split(":", 4)
+            return parts[3] if len(parts) == 5 and parts[3] else None
+    return None
 
 
 def _snake(operation: str) -> str:

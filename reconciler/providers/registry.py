@@ -20,6 +20,8 @@ from reconciler.providers.retry import RetryPolicy
 from reconciler.shard import Shard
 
 ClientFactory = Callable[[str], Any]  # service name ("chime") -> a boto3 client
+# (service name, region) -> a boto3 client in that region (an app instance's, from its ARN)
+RegionalClients = Callable[[str, str], Any]
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class ProviderOptions:
     pacer: Pacer | None = None  # one per run, shared by every provider: quota buckets
     desired: DesiredState | None = None  # the run's: settings a provider needs (bearers)
     shard: Shard | None = None  # --shard K/N: a provider may keep to its share of a quota
+    # clients in another region than ``client``'s (None: every call in ``client``'s)
+    regional: RegionalClients | None = None
 
 
 ProviderFactory = Callable[[ProviderOptions], Provider]
