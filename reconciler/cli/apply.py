@@ -3,6 +3,7 @@ every change's outcome (text, or JSON with --format json / --out RESULT.json).""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from datetime import UTC, datetime
@@ -31,7 +32,13 @@ from reconciler.closed_output import OutputClosed, mute_stdout
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.plan import Plan
 from reconciler.render import render_plan
-from reconciler.render.apply import Timings, render_apply, render_apply_json
+from reconciler.render.apply import (
+    STOPPED_BY_CLOSED_OUTPUT,
+    STOPPED_BY_INTERRUPT,
+    Timings,
+    render_apply,
+    render_apply_json,
+)
 from reconciler.render.text import quiet_lines
 from reconciler.runner import began
 from reconciler.shard import Shard
@@ -216,8 +223,25 @@ def apply(
         raise ApplyInterrupted(NOTHING_APPLIED) from None
     except BrokenPipeError:  # the plan's reader ended (`| head`) before anything changed
         raise OutputClosed(NOTHING_APPLIED_CLOSED) from None
+
+    def write_stopped(applied: Applied, cause: str) -> None:
+        """Stopped part-way: the result of what was done, all the same (``complete``
+        false, the changes not started ``skipped``)."""
+        timings = Timings(planned, applied.seconds)
+        document = render_apply_json(applied.result, verified=None, timings=timings, stopped=cause)
+        if fmt == "json" and cause != STOPPED_BY_CLOSED_OUTPUT:
+            with contextlib.suppress(BrokenPipeError):
+                click.echo(document, nl=False)
+        if result_file is not None:
+            try:
+                _write(result_file, document)
+            except UsageError as exc:  # said; the stop's own error and exit code follow
+                click.echo(f"Error: {exc}", err=True)
+
     if plan.has_changes:
-        applied = run_changes(session, plan, show if meanwhile else None)
+        applied = run_changes(
+            session, plan, show if meanwhile else None, stopped=write_stopped, err=fmt == "json"
+        )
     else:
         applied = Applied(ApplyResult(()))
     result = applied.result
@@ -236,6 +260,7 @@ def apply(
     try:
         verified = verify(session, plan, applied)
     except KeyboardInterrupt:  # the changes were made (and listed above)
+        write_stopped(applied, STOPPED_BY_INTERRUPT)
         raise ApplyInterrupted(VERIFY_INTERRUPTED) from None
     timings = Timings(planned, applied.seconds, time.monotonic() - verify_started)
     document = render_apply_json(result, verified=verified, timings=timings)

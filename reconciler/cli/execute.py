@@ -24,6 +24,8 @@ from reconciler.live import LiveTarget
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.render.apply import (
+    STOPPED_BY_CLOSED_OUTPUT,
+    STOPPED_BY_INTERRUPT,
     applied_counts,
     interrupted_summary,
     render_apply,
@@ -60,8 +62,19 @@ def execute(session: Session, plan: Plan, out: Console) -> bool:
     return not verify(session, plan, applied) and applied.result.ok
 
 
+# Told what an apply stopped part-way did, before its error is raised: what it applied
+# and the cause (``STOPPED_BY_INTERRUPT``, ``STOPPED_BY_CLOSED_OUTPUT``); apply writes its
+# --out result there.
+StoppedHook = Callable[[Applied, str], None]
+
+
 def run_changes(
-    session: Session, plan: Plan, meanwhile: Callable[[], None] | None = None
+    session: Session,
+    plan: Plan,
+    meanwhile: Callable[[], None] | None = None,
+    *,
+    stopped: StoppedHook | None = None,
+    err: bool = False,
 ) -> Applied:
     """Apply ``plan`` with the progress bar. Interrupted (Ctrl-C, SIGTERM): no new call
     starts, the calls in flight finish, what was applied and what was not is printed, and
@@ -75,7 +88,10 @@ def run_changes(
     which waits for it before it ends. If it fails, no new call starts, as after a
     Ctrl-C, and its error is raised once the calls in flight are done; when the output
     was closed (its reader ended: ``| head``), what was applied and what was not is
-    printed on stderr, and ``OutputClosed`` (exit 141) is raised."""
+    printed on stderr, and ``OutputClosed`` (exit 141) is raised.
+
+    Stopped part-way either way, ``stopped`` is told what was done first; ``err``: what
+    was applied and what not goes to stderr (stdout is apply's JSON result)."""
     started = time.monotonic()
     early = EarlyReads(session)
     with interrupt.graceful(notify):
@@ -92,16 +108,22 @@ def run_changes(
                 )
         finally:
             failed = aside.wait() if aside is not None else None
+        applied = Applied(result, time.monotonic() - started, dict(early.read))
         if isinstance(failed, BrokenPipeError):
-            raise stopped_by_closed_output(result)
+            closed = stopped_by_closed_output(result)
+            if stopped is not None:
+                stopped(applied, STOPPED_BY_CLOSED_OUTPUT)
+            raise closed
         if failed is not None:
             raise failed
         if interrupt.requested():
-            click.echo()
+            click.echo(err=err)
             for line in render_interrupted(result):
-                click.echo(line)
+                click.echo(line, err=err)
+            if stopped is not None:
+                stopped(applied, STOPPED_BY_INTERRUPT)
             raise ApplyInterrupted(interrupted_summary(result))
-    return Applied(result, time.monotonic() - started, dict(early.read))
+    return applied
 
 
 def stopped_by_closed_output(result: ApplyResult) -> OutputClosed:

@@ -15,6 +15,11 @@ a version, never renamed or removed)::
 create), so the member is not in the target now; ``verified``: the re-read after the apply
 shows the change (true), does not (false), or it was not checked (null: not done, or no
 verification: a watch).
+
+An apply stopped part-way (Ctrl-C, SIGTERM, its output closed: ``stopped``) is written
+too: ``complete`` false, ``verified`` null, the changes it did not start ``skipped`` with
+the error ``{code: "Interrupted", message: "not started: interrupted"}`` (or
+``{code: "OutputClosed", message: "not started: the output was closed"}``).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.apply_result import ApplyResult, ChangeResult, Unverified
+from reconciler.interrupt import NOT_STARTED
 from reconciler.plan import Action, Change
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown
@@ -179,20 +185,40 @@ def _skipped_line(r: ChangeResult) -> str:
     return shown(f"  - {r.change.member} in {r.change.target}: {r.error_message}")
 
 
+STOPPED_BY_INTERRUPT = "interrupted"
+STOPPED_BY_CLOSED_OUTPUT = "output closed"
+_STOPPED_ERRORS = {
+    STOPPED_BY_INTERRUPT: {"code": NOT_STARTED, "message": "not started: interrupted"},
+    STOPPED_BY_CLOSED_OUTPUT: {
+        "code": "OutputClosed",
+        "message": "not started: the output was closed",
+    },
+}
+
+
 def apply_to_data(
     result: ApplyResult,
     *,
     verified: Sequence[Unverified] | None,
     timings: Timings,
+    stopped: str | None = None,
 ) -> dict[str, Any]:
     """The JSON result, keys in their documented order. ``verified``: the changes done
     that the re-read after the apply did not find (empty: every one found), or None: not
-    verified (nothing done, or a watch)."""
-    outcomes = [r.outcome for r in result.results]
+    verified (nothing done, a watch, or stopped part-way). ``stopped``: the apply stopped
+    part-way (``STOPPED_BY_INTERRUPT``, ``STOPPED_BY_CLOSED_OUTPUT``): the changes it did
+    not start are ``skipped``, with that reason, and the result is not complete."""
     missing = None if verified is None else {id(u.change) for u in verified}
+    changes = [_change(r, missing) for r in result.results]
+    if stopped is not None:
+        for r, change in zip(result.results, changes, strict=True):
+            if r.error_code == NOT_STARTED:
+                change["outcome"] = "skipped"
+                change["error"] = dict(_STOPPED_ERRORS[stopped])
+    outcomes = [c["outcome"] for c in changes]
     return {
         "format_version": FORMAT_VERSION,
-        "complete": result.ok and not verified,
+        "complete": result.ok and not verified and stopped is None,
         "verified": None if verified is None else not verified,
         "summary": {
             "changes": result.total,
@@ -210,14 +236,18 @@ def apply_to_data(
             "verify_s": round(timings.verify_s, 3),
             "total_s": round(timings.total_s, 3),
         },
-        "changes": [_change(r, missing) for r in result.results],
+        "changes": changes,
     }
 
 
 def render_apply_json(
-    result: ApplyResult, *, verified: Sequence[Unverified] | None, timings: Timings
+    result: ApplyResult,
+    *,
+    verified: Sequence[Unverified] | None,
+    timings: Timings,
+    stopped: str | None = None,
 ) -> str:
-    data = apply_to_data(result, verified=verified, timings=timings)
+    data = apply_to_data(result, verified=verified, timings=timings, stopped=stopped)
     return json_text(indented(data)) + "\n"
 
 

@@ -5,6 +5,7 @@ Real pipes: the CLI in a child process, boto3 and the emulator over HTTP."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -79,7 +80,7 @@ def test_apply_into_a_closed_output_stops_as_at_ctrl_c_and_says_what_it_did(
 ) -> None:
     ops.emulator.set_faults(latency_ms=100)
     before = ops.emulator.state()
-    run = piped(cli, "--parallelism", "1", "apply", "--auto-approve")
+    run = piped(cli, "--parallelism", "1", "apply", "--auto-approve", "--out", "r.json")
     assert run.code == 141
     found = re.fullmatch(
         re.escape(f"{CLOSED}apply stopped; ")
@@ -87,6 +88,13 @@ def test_apply_into_a_closed_output_stops_as_at_ctrl_c_and_says_what_it_did(
         run.err_lines[-1],
     )
     assert found, run.err_lines
+    # --out holds what was done all the same: the changes not started are skipped
+    document = json.loads((cli.workdir / "r.json").read_text())
+    assert (document["complete"], document["verified"]) == (False, None)
+    assert document["summary"]["ok"] == int(found[1])
+    skipped = [c for c in document["changes"] if c["outcome"] == "skipped"]
+    assert len(skipped) == int(found[2])
+    assert {c["error"]["code"] for c in skipped} == {"OutputClosed"}
     assert "Not applied:" in run.err_lines  # what was not applied, listed on stderr
     # a call may have been in flight when the plan's first line failed; none other starts
     assert sum(calls().get(op, 0) for op in WRITES) <= 1

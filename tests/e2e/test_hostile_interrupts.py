@@ -4,6 +4,7 @@ finish), prints what was applied and what was not, and exits 130; a second exits
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -39,7 +40,7 @@ def slow_world(seed: Any, write_desired: Any, emulator: Any) -> None:
 class Child:
     """``chime-reconciler apply --auto-approve`` in a child process; stdout read as it comes."""
 
-    def __init__(self, emulator: Any, workdir: Path) -> None:
+    def __init__(self, emulator: Any, workdir: Path, *extra: str) -> None:
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -53,6 +54,7 @@ class Child:
                 "2",
                 "apply",
                 "--auto-approve",
+                *extra,
             ],
             cwd=workdir,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -85,9 +87,9 @@ class Child:
 
 
 def interrupt_mid_apply(
-    emulator: Any, workdir: Path, calls: Any, signum: int
+    emulator: Any, workdir: Path, calls: Any, signum: int, *extra: str
 ) -> tuple[int, list[str], str, float]:
-    child = Child(emulator, workdir)
+    child = Child(emulator, workdir, *extra)
     assert child.planned.wait(60), "the plan was never printed"
     time.sleep(1.0)  # well into the applying: 32 calls of 250 ms on 2 threads
     child.proc.send_signal(signum)
@@ -103,7 +105,9 @@ def interrupt_mid_apply(
 def test_first_interrupt_stops_new_calls_reports_and_exits_130(
     slow_world: None, emulator: Any, workdir: Path, calls: Any, cli: Any, signum: int
 ) -> None:
-    code, lines, err, _ = interrupt_mid_apply(emulator, workdir, calls, signum)
+    code, lines, err, _ = interrupt_mid_apply(
+        emulator, workdir, calls, signum, "--out", "result.json"
+    )
     assert code == 130, err
     assert "Interrupted: finishing the calls in flight and starting no new ones" in err
     (summary,) = [line for line in err.splitlines() if line.startswith("Error: Interrupted")]
@@ -123,6 +127,19 @@ def test_first_interrupt_stops_new_calls_reports_and_exits_130(
     again = cli("plan")
     left = [s for s in again.lines if s.startswith("  + ")]
     assert len(left) == not_applied
+    # --out holds what was done (CI's record of a cancelled job), as the text says
+    document = json.loads((workdir / "result.json").read_text())
+    assert (document["complete"], document["verified"]) == (False, None)
+    summary_counts = document["summary"]
+    assert (summary_counts["changes"], summary_counts["ok"]) == (total, applied)
+    assert summary_counts["skipped"] + summary_counts["failed"] == not_applied
+    outcomes = {c["outcome"] for c in document["changes"]}
+    assert outcomes <= {"ok", "skipped"}  # a call in flight finishes: none fails
+    skipped = [c for c in document["changes"] if c["outcome"] == "skipped"]
+    assert len(skipped) == not_applied
+    assert {c["error"]["message"] for c in skipped} == {"not started: interrupted"}
+    done = {c["member"] for c in document["changes"] if c["outcome"] == "ok"}
+    assert done == {s[4:].split(" ")[0] for s in shown[1 : 1 + applied]}
 
 
 def test_second_interrupt_exits_at_once(
