@@ -31,7 +31,6 @@ evaluated on the whole plan.
 from __future__ import annotations
 
 import datetime
-import difflib
 from collections.abc import Callable, Collection, Iterable
 from operator import attrgetter
 
@@ -43,6 +42,7 @@ from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import Location, MemberKind, MemberRef
 from reconciler.safety import check
+from reconciler.target_select import select, unknown_target_errors
 
 
 def plan(
@@ -233,32 +233,6 @@ _role = attrgetter("role")
 _live_order: Callable[[LiveMember], tuple[MemberKind, str, str]] = attrgetter(
     "ref.kind", "ref.key", "member_id"
 )
-
-
-def select(declared: Iterable[DesiredTarget], names: Collection[str] | None) -> list[DesiredTarget]:
-    """The declared targets named (by name or ``id:``) in ``names``; all when None."""
-    if names is None:
-        return list(declared)
-    wanted = set(names)
-    return [t for t in declared if t.key.name in wanted or t.target_id in wanted]
-
-
-def unknown_target_errors(
-    declared: Iterable[DesiredTarget],
-    names: Iterable[str],
-    option: str = "--target",
-    noun: str = "target",
-) -> list[str]:
-    """One message for each name no target is declared with (``option``: as the user
-    typed it)."""
-    declared = list(declared)
-    known = {t.key.name for t in declared} | {t.target_id for t in declared if t.target_id}
-    messages = []
-    for name in sorted(set(names) - known):
-        hint = difflib.get_close_matches(name, sorted(known), n=1)
-        suffix = f" (did you mean {hint[0]!r}?)" if hint else ""
-        messages.append(f"{option} {name}: no {noun} named {name!r} is declared{suffix}")
-    return messages
 
 
 def _problem_messages(problems: Iterable[LiveProblem]) -> list[str]:

@@ -19,10 +19,10 @@ from reconciler.desired.loader import load_desired
 from reconciler.errors import DesiredStateError, UsageError
 from reconciler.governance.expiry import Expiring
 from reconciler.plan import Plan
-from reconciler.planner import unknown_target_errors
 from reconciler.put_back import put_back
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.runner import Interrupted, interrupted_message
+from reconciler.target_select import unknown_target_errors
 
 PUT_BACK = "nothing in Chime was changed, and the desired-state files are back as they were"
 

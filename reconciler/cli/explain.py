@@ -11,10 +11,10 @@ from reconciler.cli.pipeline import Session
 from reconciler.errors import UsageError
 from reconciler.governance.explaining import explain, member_refs
 from reconciler.planner import plan as make_plan
-from reconciler.planner import select
 from reconciler.refs import MemberKind
 from reconciler.render.explain import render_explain
 from reconciler.runner import reads_only
+from reconciler.target_select import unknown_target_errors
 
 
 @click.command("explain", short_help="Why MEMBER is (or is not) in each target, and until when.")
@@ -48,9 +48,9 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
     except ValueError as exc:
         raise UsageError(f"MEMBER {member!r}: {exc} (give an e-mail address or bot:NAME)") from None
     session = Session.open(app)
-    for name in targets:
-        if not select(session.desired.targets, [name]):
-            raise UsageError(f"--target {name}: no target named {name!r} is declared")
+    unknown = unknown_target_errors(session.desired.targets, targets)
+    if unknown:
+        raise UsageError(unknown[0])
     live = session.read(session.scope(targets))
     planned = make_plan(session.desired, live, targets=targets or None, now=app.now)
     result = explain(member.strip(), refs, session.desired, live, planned, app.now, targets=targets)

@@ -39,7 +39,9 @@ def target_option(f: F) -> F:
         metavar="NAME",
         shell_complete=complete_targets,
         help="Only this target (a room, channel or meeting), by its name (the key in the "
-        "YAML) or its id (repeatable). Default: every declared target.",
+        "YAML) or the id written there (id:, arn:, meeting_id; for meeting_id: ${VAR}, the "
+        "id the variable holds), repeatable. Not the id Chime gave a target declared by "
+        "name: give its name. Default: every declared target.",
     )(f)
 
 

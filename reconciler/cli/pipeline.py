@@ -20,10 +20,10 @@ from reconciler.live import LiveState, LiveTarget, merged
 from reconciler.pacing import Rates
 from reconciler.plan import Plan, TargetPlan
 from reconciler.planner import plan as make_plan
-from reconciler.planner import select
 from reconciler.providers import Provider, ProviderOptions, open_providers
 from reconciler.refs import TargetKey
 from reconciler.shard import Shard
+from reconciler.target_select import select
 from reconciler.timing import timed
 
 

@@ -51,11 +51,11 @@ from reconciler.errors import AwsError, DesiredStateError, UsageError
 from reconciler.governance.expiry import as_of
 from reconciler.kinds import MEETING
 from reconciler.plan import Plan
-from reconciler.planner import select
 from reconciler.render.apply import Timings, applied_counts, failure_line
 from reconciler.render.safe import shown
 from reconciler.render.text import change_line
 from reconciler.render.watch import Round, Stop, WatchTotals, incomplete
+from reconciler.target_select import select
 
 DEFAULT_UNTIL = timedelta(hours=24)  # AWS ends every meeting after 24 hours
 DEFAULT_INTERVAL = 10.0  # seconds

@@ -12,8 +12,8 @@ from reconciler.governance.explain import Declaration, Explanation, Outcome, Tar
 from reconciler.governance.grant import NO_GRANT
 from reconciler.live import LiveState
 from reconciler.plan import Action, Plan, TargetPlan
-from reconciler.planner import select
 from reconciler.refs import MemberRef, Provenance
+from reconciler.target_select import select
 
 OUTCOMES = {
     Action.CREATE: Outcome.ADD,

@@ -229,7 +229,9 @@ def test_target_that_is_not_declared_is_an_error_before_any_call(
 ) -> None:
     run = cli("plan", "--target", "nosuch", "--detailed-exitcode")
     assert run.lines == [
-        "Error: --target nosuch: no target named 'nosuch' is declared",
+        "Error: --target nosuch: no target named 'nosuch' is declared; --target takes a "
+        "target's name (its key in the YAML) or the id written there, not the id Chime gave "
+        "a target declared by name",
         "",
         "No changes planned, but the plan is incomplete: 1 error above.",
     ]

@@ -143,7 +143,11 @@ def test_explain_unknown_target_or_member_is_a_usage_error(scenario: None, cli: 
     bad_target = cli(*NOW, "explain", "alice@example.com", "--target", "nope")
     assert (bad_target.exit_code, bad_target.err_lines) == (
         1,
-        ["Error: --target nope: no target named 'nope' is declared"],
+        [
+            "Error: --target nope: no target named 'nope' is declared; --target takes a "
+            "target's name (its key in the YAML) or the id written there, not the id Chime "
+            "gave a target declared by name"
+        ],
     )
     # any text of 2 to 64 characters is a meeting attendee (an ExternalUserId): "x" is not,
     # and no kind reads it: the message is the rooms' one (explain keeps the rooms' words)

@@ -269,10 +269,23 @@ def test_target_option_with_an_unknown_name_is_an_error_with_a_suggestion() -> N
     live = live_state(d, live_target("incident-response"), live_target("ops"))
     p = plan(d, live, targets=["incident-respons", "nothing-like-it"])
     assert p.targets == ()
+    # both declared by name: the id Chime gave them is not matched, and that is said
+    not_live_ids = (
+        "; --target takes a target's name (its key in the YAML) or the id written there, "
+        "not the id Chime gave a target declared by name"
+    )
     assert p.errors == (
         "--target incident-respons: no target named 'incident-respons' is declared "
-        "(did you mean 'incident-response'?)",
-        "--target nothing-like-it: no target named 'nothing-like-it' is declared",
+        "(did you mean 'incident-response'?)" + not_live_ids,
+        "--target nothing-like-it: no target named 'nothing-like-it' is declared" + not_live_ids,
+    )
+
+
+def test_target_option_with_every_target_declared_by_id_says_only_what_is_unknown() -> None:
+    d = desired_state(desired_target("ops", target_id="room-1"))
+    p = plan(d, live_state(d, live_target("ops")), targets=["room-2"])
+    assert p.errors == (
+        "--target room-2: no target named 'room-2' is declared (did you mean 'room-1'?)",
     )
 
 
