@@ -18,6 +18,7 @@ from reconciler.governance import policy
 from reconciler.governance.expiry import as_of, expiring
 from reconciler.governance.grant import parse_duration
 from reconciler.kinds import ROOM
+from reconciler.refs import Location
 from reconciler.runner import on_interrupt
 
 
@@ -63,6 +64,7 @@ def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
     problems: list[Problem] = policy.check(
         state.targets, app.now, limits, state.policy.require_reason
     )
+    problems += reached_problems(state.targets)
     stale = out_of_date(state, app.desired_dir)
     if stale:
         problems.append(Problem(None, stale))
@@ -82,6 +84,26 @@ def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
         f"Desired state is valid: {_targets(state.targets)}, "
         f"{plural(state.membership_count, 'membership')} in {plural(len(state.files), 'file')}."
     )
+
+
+def reached_problems(targets: Sequence[DesiredTarget]) -> list[Problem]:
+    """Members a group brings into a target of a kind that would refuse them
+    (``Kind.member_problem``: a meeting attendee's ExternalUserId over 64 characters), at
+    the line where each is written, naming the target and the group; written directly in
+    the target, the loader reports them already."""
+    problems = []
+    for t in targets:
+        kind = kinds.get(t.key.kind)
+        if kind.member_problem is None:
+            continue
+        for m in t.members:
+            paths = [p for p in m.provenance if p.via]
+            why = kind.member_problem(m.ref) if paths else None
+            for p in paths if why else ():
+                chain = " > ".join(f"@{g}" for g in p.via)
+                message = f"{kind.words.noun} {t.key.name}: {m.ref} (through {chain}): {why}"
+                problems.append(Problem(p.where, message))
+    return sorted(set(problems), key=lambda p: (p.location or Location("", 0), p.message))
 
 
 def _targets(targets: Sequence[DesiredTarget]) -> str:

@@ -110,6 +110,9 @@ class Kind:
     # AWS's most members of one target: declaring more is an error at the target, not a
     # failure per member over the limit at apply (None: no documented limit)
     max_members: int | None = None
+    # why AWS would refuse a member however it is reached (through a group too), or None:
+    # ``validate`` checks every member it expands, as plan's reading does
+    member_problem: Callable[[MemberRef], str | None] | None = None
 
     # -- applying ------------------------------------------------------------------------
     batch_size: int = 1  # most members one create call takes

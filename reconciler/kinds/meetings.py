@@ -72,6 +72,12 @@ def external_user_id(ref: MemberRef) -> str:
     return str(ref)
 
 
+def attendee_ref_problem(ref: MemberRef) -> str | None:
+    """Why AWS would refuse the ExternalUserId ``ref`` is created with, or None (an
+    e-mail address a group brings is not checked as an attendee where it is written)."""
+    return attendee_problem(external_user_id(ref))
+
+
 def profiles(settings: BaseModel | None) -> dict[str, Capabilities]:
     """The built-in profiles and those of ``settings.yaml``."""
     custom = getattr(settings, "capability_profiles", None) or {}
@@ -187,6 +193,7 @@ MEETING = MeetingKind(
     minimum_setting=None,
     member_parser=meeting_member,
     max_members=MAX_MEETING_ATTENDEES,
+    member_problem=attendee_ref_problem,
     never_managed=frozenset(),
     in_place=frozenset(MemberKind),
     batch_size=MEETING_BATCH,

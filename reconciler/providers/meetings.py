@@ -93,7 +93,8 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
                 why = attendee_problem(who)
                 if why:
                     where = m.provenance[0].where if m.provenance else t.location
-                    problems.append(LiveProblem(t.key, where, f"{who}: {why}"))
+                    shown = f"meeting {t.key.name}: {who}: {why}"
+                    problems.append(LiveProblem(t.key, where, shown))
                 else:
                     scoped[(t.key.scope, m.ref)] = who
         return LiveState(
