@@ -12,6 +12,7 @@ from reconciler import kinds
 from reconciler.cli.codeowners import out_of_date, unchecked
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.desired.loader import load_desired
+from reconciler.desired.messages import closest
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError, Problem, UsageError
 from reconciler.governance import policy
@@ -125,16 +126,28 @@ def _limits(given: tuple[str, ...], settings: tuple[tuple[str, int], ...]) -> po
     if not given:
         return policy.Limits(dict(settings))
     days: dict[str, int] = {}
+    texts: dict[str, str] = {}  # the first text given for each key
+    known = policy.list_keys()
     for text in given:
-        key, _, duration = text.rpartition("=")
+        key, equals, duration = text.rpartition("=")
+        key = key.strip()
+        if equals and not key:
+            raise UsageError(f"--max-duration {text}: no list key before '=' (KEY=DAYS or DAYS)")
         try:
-            days[key.strip() or policy.EVERY_ROLE] = parse_duration(duration)
+            limit = parse_duration(duration)
         except ValueError as exc:
             raise UsageError(f"--max-duration {text}: {exc}") from None
-    unknown = policy.unknown_keys(days)
-    if unknown:
-        known = ", ".join(policy.list_keys())
-        raise UsageError(f"--max-duration: unknown list key {unknown[0]!r} ({known})")
+        if key and key not in known:
+            suggestion = closest(key, known)
+            hint = f"did you mean {suggestion!r}?" if suggestion else f"one of: {', '.join(known)}"
+            raise UsageError(f"--max-duration {text}: unknown list key {key!r} ({hint})")
+        key = key or policy.EVERY_ROLE
+        if key in days and days[key] != limit:
+            what = "for every role" if key == policy.EVERY_ROLE else f"for {key}"
+            raise UsageError(
+                f"--max-duration given twice {what}: {texts[key]} and {text}; give one"
+            )
+        days[key], texts[key] = limit, text
     return policy.Limits(days, source="--max-duration")
 
 

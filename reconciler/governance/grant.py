@@ -22,7 +22,8 @@ from reconciler.refs import Location
 UTC = dt.UTC
 UNTIL_EXAMPLES = "a date (2027-03-31) or a date and time with a zone (2027-03-31T18:00:00Z)"
 DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|[T ])")  # a date, maybe a time after it
-DURATION_RE = re.compile(r"^\s*(\d{1,5})\s*([dw])\s*$", re.IGNORECASE)
+DURATION_RE = re.compile(r"^\s*(\d+)\s*([dw])\s*$", re.IGNORECASE | re.ASCII)
+MAX_DURATION = 99_999  # days or weeks: a duration has at most 5 digits
 DURATION_UNITS = {"d": 1, "w": 7}
 DEFAULT_WARNING_DAYS = 14  # settings.yaml expiry_warning_days
 FOREVER = dt.datetime.max.replace(tzinfo=UTC)
@@ -115,11 +116,18 @@ def moment_text(moment: dt.datetime) -> str:
 
 
 def parse_duration(text: str) -> int:
-    """``90d`` or ``12w`` as a number of days (at least 1). Raises ValueError."""
+    """``90d`` or ``12w`` as a number of days (at least 1 day, at most 99999 days or
+    weeks). Raises ValueError: one that is no duration says what is expected; one out of
+    range says its bound."""
     match = DURATION_RE.match(text)
-    if not match or int(match.group(1)) == 0:
+    if not match:
         raise ValueError(f"expected a duration such as 90d or 12w, got {text!r}")
-    return int(match.group(1)) * DURATION_UNITS[match.group(2).lower()]
+    digits, unit = match.group(1).lstrip("0"), match.group(2).lower()
+    if not digits:
+        raise ValueError("must be at least 1 day")
+    if len(digits) > len(str(MAX_DURATION)):
+        raise ValueError(f"must be at most {MAX_DURATION}{unit}")
+    return int(digits) * DURATION_UNITS[unit]
 
 
 def latest_allowed(now: dt.datetime, days: int) -> dt.datetime:

@@ -272,8 +272,40 @@ def test_require_reason_for_elevated_roles(repo: Path) -> None:
         ),
         (
             ("validate", "--max-duration", "admins=30d"),
-            "Error: --max-duration: unknown list key 'admins' "
-            "(administrators, attendees, hidden, members, moderators, presenters, *)",
+            "Error: --max-duration admins=30d: unknown list key 'admins' "
+            "(did you mean 'administrators'?)",
+        ),
+        (
+            ("validate", "--max-duration", "bogus=30d"),
+            "Error: --max-duration bogus=30d: unknown list key 'bogus' (one of: "
+            "administrators, attendees, hidden, members, moderators, presenters, *)",
+        ),
+        (
+            ("validate", "--max-duration", "0d"),
+            "Error: --max-duration 0d: must be at least 1 day",
+        ),
+        (
+            ("validate", "--max-duration", "100000d"),
+            "Error: --max-duration 100000d: must be at most 99999d",
+        ),
+        (
+            ("validate", "--max-duration", "=30d"),
+            "Error: --max-duration =30d: no list key before '=' (KEY=DAYS or DAYS)",
+        ),
+        (
+            (
+                "validate",
+                "--max-duration",
+                "administrators=30d",
+                "--max-duration",
+                "administrators=60d",
+            ),
+            "Error: --max-duration given twice for administrators: administrators=30d and "
+            "administrators=60d; give one",
+        ),
+        (
+            ("validate", "--max-duration", "90d", "--max-duration", "30d"),
+            "Error: --max-duration given twice for every role: 90d and 30d; give one",
         ),
     ],
 )

@@ -99,10 +99,36 @@ def test_durations_in_days_or_weeks(text: str, days: int) -> None:
     assert parse_duration(text) == days
 
 
-@pytest.mark.parametrize("text", ["90", "0d", "3m", "d", "-5d", "1.5d", ""])
+@pytest.mark.parametrize("text", ["90", "3m", "d", "-5d", "1.5d", "", "\u0665d"])
 def test_bad_durations_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="expected a duration such as 90d or 12w"):
         parse_duration(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0d", "must be at least 1 day"),
+        ("000w", "must be at least 1 day"),
+        ("100000d", "must be at most 99999d"),
+        ("100000w", "must be at most 99999w"),
+        ("9" * 5000 + "d", "must be at most 99999d"),  # no int() of 5,000 digits
+    ],
+)
+def test_durations_out_of_range_say_their_bound(text: str, message: str) -> None:
+    """A duration out of range is one (QA3 Q16): its bound is said, not "expected a
+    duration"."""
+    with pytest.raises(ValueError) as info:
+        parse_duration(text)
+    assert str(info.value) == message
+
+
+def test_the_longest_durations_are_taken() -> None:
+    assert (parse_duration("99999d"), parse_duration("99999w"), parse_duration("007d")) == (
+        99_999,
+        699_993,
+        7,
+    )
 
 
 def test_latest_allowed_is_the_end_of_the_day_n_days_from_today() -> None:
