@@ -124,6 +124,7 @@ MeetingId = Annotated[
         description="The meeting id (a UUID), or `${VARIABLE}`: read from the environment "
         "when plan or apply runs.",
         examples=["${INCIDENT_MEETING_ID}", "6f1c2a9e-0000-4000-8000-000000000001"],
+        json_schema_extra={"pattern": MEETING_ID_RE.pattern},  # as the loader checks it
     ),
 ]
 

@@ -25,4 +25,26 @@ KINDS: dict[str, Callable[[], type[BaseModel]]] = {
 def json_schema(kind: str = "rooms") -> dict[str, Any]:
     """The schema of one kind of desired-state file ("rooms", "settings", "restrictions")."""
     generated = KINDS[kind]().model_json_schema()
+    if kind == "settings":
+        _settings_checks(generated["properties"])
     return {"$schema": DRAFT, **generated}
+
+
+def _settings_checks(properties: dict[str, Any]) -> None:
+    """What the settings' validators check beyond their types, for editors too (as
+    ``validate`` refuses it): ``rates:`` names known quotas, each a positive rate or null;
+    ``max_grant_days:``'s mapping has the registered kinds' list keys only."""
+    from reconciler.governance.policy import list_keys  # the kinds: loaded when asked
+    from reconciler.pacing.quotas import BY_NAME
+
+    rates = properties["rates"]
+    rates["propertyNames"] = {"enum": list(BY_NAME)}
+    rates["additionalProperties"]["anyOf"] = [
+        {"type": "number", "exclusiveMinimum": 0},
+        {"type": "null"},
+    ]
+    (days, _none) = properties["max_grant_days"]["anyOf"]
+    (_every_role, mapping) = days["oneOf"]
+    one = mapping.pop("additionalProperties")
+    mapping["properties"] = {key: dict(one) for key in list_keys()}
+    mapping["additionalProperties"] = False

@@ -1,0 +1,75 @@
+"""`schema` refuses what `validate` refuses in settings.yaml's `rates:` and
+`max_grant_days:` and in a meeting's `meeting_id` (QA3 Q21: editors showed these files as
+fine), and accepts what it accepts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from reconciler.cli.main import cli
+from reconciler.desired.loader import load_desired
+from reconciler.errors import DesiredStateError
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+MEETING_ID = "6f1c2a9e-0000-4000-8000-000000000001"
+
+
+def schema(kind: str) -> jsonschema.Draft202012Validator:
+    result = CliRunner().invoke(cli, ["schema", "--file", kind])
+    return jsonschema.Draft202012Validator(json.loads(result.stdout))
+
+
+def validate_accepts(tmp_path: Path, settings: dict[str, Any], meetings: str) -> bool:
+    (tmp_path / "settings.yaml").write_text(yaml.safe_dump({"account": ACCOUNT, **settings}))
+    (tmp_path / "m.yaml").write_text(
+        f"meetings:\n  m:\n    meeting_id: {meetings!r}\n    attendees: {{a@x.com: viewer}}\n"
+    )
+    try:
+        load_desired(tmp_path)
+    except DesiredStateError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("settings", "valid"),
+    [
+        ({"rates": {"bogus": 1}}, False),
+        ({"rates": {"chime": 0}}, False),
+        ({"rates": {"meetings": -2.5}}, False),
+        ({"max_grant_days": {"admins": 3}}, False),
+        ({"max_grant_days": {"administrators": 0}}, False),
+        ({"rates": {"chime": None, "meetings": 0.5}}, True),
+        ({"max_grant_days": {"administrators": 30, "*": 90}}, True),
+        ({"max_grant_days": 90}, True),
+    ],
+)
+def test_settings_schema_and_validate_agree(
+    tmp_path: Path, settings: dict[str, Any], valid: bool
+) -> None:
+    assert validate_accepts(tmp_path, settings, MEETING_ID) is valid
+    assert schema("settings").is_valid({"account": ACCOUNT, **settings}) is valid
+
+
+@pytest.mark.parametrize(
+    ("meeting_id", "valid"),
+    [
+        ("not-uuid", False),
+        ("${1X}", False),
+        ("$INCIDENT_MEETING_ID", False),
+        ("${INCIDENT_MEETING_ID}", True),
+        (MEETING_ID, True),
+        (MEETING_ID.upper(), True),
+    ],
+)
+def test_meeting_id_schema_and_validate_agree(tmp_path: Path, meeting_id: str, valid: bool) -> None:
+    assert validate_accepts(tmp_path, {}, meeting_id) is valid
+    document = {"meetings": {"m": {"meeting_id": meeting_id, "attendees": {"a@x.com": "viewer"}}}}
+    assert schema("rooms").is_valid(document) is valid
