@@ -5,8 +5,8 @@
 ``redact(text)`` replaces the user and password of every URL in ``text`` with ``***``,
 and every value of a query parameter of an endpoint registered with ``register_endpoint``
 (the one given with ``--endpoint-url``). ``check_endpoint_url`` refuses a URL that botocore
-would choke on (a bad scheme, no host, a port out of range) with a message that quotes the
-URL redacted.
+would choke on (a bad scheme, no host, a port out of range, a query string or fragment) with a
+message that quotes the URL redacted.
 """
 
 from __future__ import annotations
@@ -95,4 +95,20 @@ def check_endpoint_url(url: str) -> str:
         raise UsageError(f"--endpoint-url {shown}: no host")
     if port == 0:
         raise UsageError(f"--endpoint-url {shown}: port 0 is not a port to connect to")
+    for part, mark, value, breaks in _CUT_PARTS:
+        if getattr(parts, value):
+            raise UsageError(
+                f"--endpoint-url {shown}: an endpoint URL cannot have a {part}: botocore "
+                f"sends it in the wrong place and {breaks}; give the URL without '{mark}...'"
+            )
     return url
+
+
+# botocore (1.44) joins the endpoint's query after the operation's path, query included
+# (".../memberships?operation=batch-create?token=x": AWS and the emulator then read
+# operation "batch-create?token=x"), and its fragment before the call's query parameters
+# (".../memberships#f?max-results=100": the parameters are then no query at all)
+_CUT_PARTS = (
+    ("query string", "?", "query", "batch calls fail ('MemberId is required')"),
+    ("fragment", "#", "fragment", "list calls lose their parameters"),
+)

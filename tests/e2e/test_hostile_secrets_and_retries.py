@@ -24,7 +24,7 @@ pytestmark = pytest.mark.e2e
 
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
 ROOMS = f"rooms: {{ops: {{account: '{ACCOUNT}', members: [alice@example.com]}}}}\n"
-SECRETS = ("AKIAEXAMPLEUSER", "s3cr3t-Pa55", "tok-9f8e7d")
+SECRETS = ("AKIAEXAMPLEUSER", "s3cr3t-Pa55")
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
@@ -35,7 +35,9 @@ def closed_port() -> int:
 
 
 def secret_url(host_port: str) -> str:
-    return f"http://{SECRETS[0]}:{SECRETS[1]}@{host_port}/?token={SECRETS[2]}"
+    # no ?token=: an endpoint URL with a query is refused before any call
+    # (test_endpoint_url_query.py); the refusal masks it too
+    return f"http://{SECRETS[0]}:{SECRETS[1]}@{host_port}/"
 
 
 def test_credentials_in_an_unreachable_endpoint_url_are_never_echoed(
@@ -47,7 +49,6 @@ def test_credentials_in_an_unreachable_endpoint_url_are_never_echoed(
     assert run.exit_code == 1
     assert "EndpointConnectionError" in run.stderr  # the error is there, redacted
     assert "http://***@127.0.0.1:" in run.stderr
-    assert "token=***" in run.stderr
     for secret in SECRETS:
         assert secret not in run.stdout + run.stderr
 
