@@ -108,7 +108,7 @@ class TargetPlan:
     protected: tuple[LiveMember, ...] = ()
     live_count: int = 0  # memberships before the plan
     # members with an elevated role before the plan (rooms: administrators; None: unknown,
-    # as in a plan file written without it)
+    # as in a plan file written without it, or a kind without one: a channel's memberships)
     live_elevated: int | None = None
     # those of ``unmanaged`` that are protected: pruning would keep them (and list them in
     # ``protected``, not as drift), so no hint may say that it removes them
@@ -177,15 +177,15 @@ class Plan:
             remove=sum(c.action is Action.DELETE for c in cs),
         )
 
-    def summary_line(self) -> str:
-        """The closing line every renderer prints. A plan with errors never claims that
-        Chime matches the desired state: parts of it could not be planned."""
-        if self.errors and not self.summary.total:
-            n = len(self.errors)
-            return (
-                f"No changes planned, but the plan is incomplete: "
-                f"{n} error{'' if n == 1 else 's'} above."
-            )
+    def summary_line(self, errors_at: str = "above") -> str:
+        """The closing line every renderer prints (``errors_at``: where that renderer
+        lists the errors). A plan with errors never claims that Chime matches the desired
+        state (parts of it could not be planned), nor reads as if its changes go ahead:
+        apply refuses a plan with errors as a whole."""
+        n = len(self.errors)
+        errors = f"{n} error{'' if n == 1 else 's'} {errors_at}"
+        if n and not self.summary.total:
+            return f"No changes planned, but the plan is incomplete: {errors}."
         drift = len(self.drift)
         if drift and not self.summary.total:
             members = f"{drift} member{'' if drift == 1 else 's'}"
@@ -194,6 +194,8 @@ class Plan:
             line = self.summary.line()
         if self.shard is not None:
             line = f"{line.removesuffix('.')} (shard {self.shard} of the targets)."
+        if n:
+            line = f"{line.removesuffix('.')}, but {errors}: apply refuses this plan."
         return line
 
     @property

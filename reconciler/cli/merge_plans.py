@@ -10,6 +10,7 @@ import click
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import saved_plan_options, verbose_option
 from reconciler.cli.plan import EXIT_CHANGES
+from reconciler.cli.plan_problems import problem_lines
 from reconciler.closed_output import EXIT_OUTPUT_CLOSED, written
 from reconciler.merge_origin import merged_origin
 from reconciler.plan_merge import merge_plans as merge
@@ -70,12 +71,8 @@ def merge_plans(
         ctx.exit(EXIT_OUTPUT_CLOSED)
     if merged.errors or merged.violations:
         if fmt != "text":
-            n = len(merged.errors) + len(merged.violations)
-            click.echo(
-                f"Error: the merged plan has {n} error{'' if n == 1 else 's'} "
-                f"(listed in the {fmt} output); exit 1.",
-                err=True,
-            )
+            for line in problem_lines(merged, fmt, refused=True, noun="merged plan"):
+                click.echo(line, err=True)
         ctx.exit(1)
     if detailed_exitcode and merged.drifted:
         ctx.exit(EXIT_CHANGES)

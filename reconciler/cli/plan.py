@@ -17,6 +17,7 @@ from reconciler.cli.options import (
     verbose_option,
 )
 from reconciler.cli.pipeline import Session
+from reconciler.cli.plan_problems import problem_lines
 from reconciler.closed_output import EXIT_OUTPUT_CLOSED, written
 from reconciler.plan import Plan
 from reconciler.planfile import check_writable, save_plan
@@ -81,14 +82,9 @@ def plan(
             )
         )
     refused = bool(result.violations) and not allow_unsafe
-    if fmt != "text" and (result.errors or refused):
-        # the document holds the errors; say so where a person looks (stdout is a file)
-        n = len(result.errors) + (len(result.violations) if refused else 0)
-        click.echo(
-            f"Error: the plan has {n} error{'' if n == 1 else 's'} "
-            f"(listed in the {fmt} output); exit 1.",
-            err=True,
-        )
+    if fmt != "text":  # the document holds them; say so where a person looks (stdout: a file)
+        for line in problem_lines(result, fmt, refused=refused):
+            click.echo(line, err=True)
     if out is not None:
         save_plan(result, out, origin=app.origin())
         click.echo(_saved_note(out, result, app), err=True)

@@ -8,6 +8,7 @@ open code fence is closed, and a note says where the full plan is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from reconciler.render.markdown import EXPIRING_MARKER, MARKER
@@ -19,6 +20,7 @@ MAX_BODY_CHARS = 65_536  # GitHub refuses longer issue and comment bodies
 DRIFT_TITLE = "Drift: live Chime memberships differ from desired-state"
 FULL_PLAN_HINT = "the full plan is in the workflow run's job summary"
 _FENCE = "```"
+NO_OUTPUT = "_The plan produced no output._"
 
 
 def truncate_markdown(text: str, budget: int, hint: str = FULL_PLAN_HINT) -> str:
@@ -73,7 +75,7 @@ def _plan_text(plan_markdown: str) -> str:
     """The plan without the renderer's marker line and outer blank lines, or a placeholder
     when nothing is left."""
     markdown = strip_marker(plan_markdown, PLAN_MARKER).strip("\n")
-    return markdown or "_The plan produced no output._"
+    return markdown or NO_OUTPUT
 
 
 def _compose(header: str, markdown: str, footer: str, limit: int) -> str:
@@ -98,10 +100,12 @@ def pr_comment_body(
     header = PLAN_MARKER + "\n"
     if exit_code not in (None, 0, 2):
         where = f"the [workflow run]({run_url})" if run_url else "the workflow run's log"
+        # below: the plan's error or safety callouts, or the errors of a plan not made
+        pointer = "below" if markdown != NO_OUTPUT else f"in {where}"
         header += (
             "> [!CAUTION]\n"
             f"> `chime-reconciler plan` exited {exit_code}: the plan failed or was refused "
-            f"as unsafe. Details are in {where}.\n\n"
+            f"as unsafe. Details are {pointer}.\n\n"
         )
     footer = ""
     details = []
@@ -131,8 +135,24 @@ def drift_issue_body(
 
 
 def lists_expiring(plan_markdown: str) -> bool:
-    """Whether a Markdown plan lists memberships that end soon (its expiring callout)."""
-    return EXPIRING_MARKER in plan_markdown
+    """Whether a Markdown plan lists memberships that end soon: its expiring callout's
+    marker on a line of its own, where the renderer puts it, outside code blocks. A live
+    name holding the marker's text (an attendee, a bot: shown raw in a diff block) is
+    never taken for it."""
+    fence: re.Pattern[str] | None = None  # the line that closes the open code block
+    for line in plan_markdown.splitlines():
+        if fence is not None:
+            if fence.fullmatch(line):
+                fence = None
+        elif opened := _OPEN_FENCE.match(line):
+            run = opened.group(1)
+            fence = re.compile(rf" {{0,3}}{re.escape(run[0])}{{{len(run)},}}[ \t]*")
+        elif line.rstrip() == EXPIRING_MARKER:
+            return True
+    return False
+
+
+_OPEN_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")  # CommonMark: a fenced code block opens
 
 
 def expiring_issue_body(

@@ -1,11 +1,11 @@
 """The Markdown rendering of a Plan: for pull-request comments and job summaries.
 
 Layout: the hidden marker ``<!-- chime-reconciler-plan -->`` (so a workflow can find and
-update its own comment), a heading, the summary line, safety refusals and errors as
-callouts, one table of the targets with changes, then each target's changes in a
-``<details>`` block holding a ``diff`` code block. The whole stays under
-``MAX_CHARS`` (GitHub refuses comments over 65,536 characters): what does not fit is left
-out, details first, and a note says what was left out.
+update its own comment), a heading, the summary line, errors (apply refuses a plan with
+one) and safety refusals as callouts, then notes, one table of the targets with changes,
+then each target's changes in a ``<details>`` block holding a ``diff`` code block. The
+whole stays under ``MAX_CHARS`` (GitHub refuses comments over 65,536 characters): what
+does not fit is left out, details first, and a note says what was left out.
 """
 
 from __future__ import annotations
@@ -62,9 +62,15 @@ class MarkdownRenderer:
         # one kind: its noun ("Room", "room details"); several: "Target"
         ids = {t.key.kind for t in shown}
         noun = kinds.get(ids.pop()).words.noun if len(ids) == 1 else "target"
-        head = f"{MARKER}\n{HEADING}\n\n**{md_escape(plan.summary_line())}**\n\n"
+        head = f"{MARKER}\n{HEADING}\n\n**{md_escape(plan.summary_line('below'))}**\n\n"
         source = limits_source(plan.violations, md_escape)
         sections = [
+            _Section(  # first: apply refuses the whole plan while one is left
+                "errors",
+                _errors_header(len(plan.errors)),
+                tuple(f"> - {md_escape(e)}\n" for e in plan.errors),
+                "\n",
+            ),
             _Section(
                 "safety messages",
                 (
@@ -100,12 +106,6 @@ class MarkdownRenderer:
                 "\n",
             ),
             _Section(
-                "errors",
-                "> [!WARNING]\n> **Left out of the plan:**\n>\n",
-                tuple(f"> - {md_escape(e)}\n" for e in plan.errors),
-                "\n",
-            ),
-            _Section(
                 "table rows",
                 TABLE_HEADER.format(what=noun.capitalize()),
                 tuple(self._row(t) for t in shown),
@@ -116,14 +116,16 @@ class MarkdownRenderer:
         ]
         return _fit(head, sections, self.max_chars)
 
-    def _label(self, t: TargetPlan) -> str:
+    def _label(self, t: TargetPlan, qualifier: str = "") -> str:
+        """``name``, its ``qualifier`` (`` (moderators)``), then its scope when the plan
+        spans several."""
         if self._with_account:
-            return f"{t.key.name} ({t.kind.words.scope} {t.key.scope})"
-        return t.key.name
+            return f"{t.key.name}{qualifier} ({t.kind.words.scope} {t.key.scope})"
+        return t.key.name + qualifier
 
     def _row(self, t: TargetPlan) -> str:
         counts = " | ".join(str(_count(t, a)) for a in Action)
-        label = md_escape(self._label(t) + t.kind.words.qualifier)
+        label = md_escape(self._label(t, t.kind.words.qualifier))
         return f"| {label} | {counts} | {len(t.unmanaged)} |\n"
 
     def _details(self, t: TargetPlan) -> str:
@@ -186,6 +188,16 @@ def _fit(head: str, sections: Sequence[_Section], limit: int) -> str:
             "Run `chime-reconciler plan` (or see the job log) for the whole plan.\n"
         )
     return "".join(out).rstrip("\n") + "\n"
+
+
+def _errors_header(n: int) -> str:
+    """The errors' callout: a plan with one is refused by apply as a whole."""
+    what = (
+        "1 error: apply changes nothing until it is"
+        if n == 1
+        else (f"{n} errors: apply changes nothing until they are")
+    )
+    return f"> [!CAUTION]\n> **{what} fixed:**\n>\n"
 
 
 def _shows(t: TargetPlan) -> bool:

@@ -72,7 +72,7 @@ def test_a_banned_member_declared_a_moderator_too_is_neither_listed_nor_counted(
         "Error: desired-state/chat.yaml:5: user:u009 is banned from channel 'ops': not made a "
         f"moderator {BANNED}",
         "",
-        "Plan: 1 to add, 0 to change, 1 to remove.",
+        "Plan: 1 to add, 0 to change, 1 to remove, but 2 errors above: apply refuses this plan.",
     ]
     doc = json.loads(cli("plan", "--target", "ops", "--format", "json").stdout)
     assert doc["summary"] == {"add": 1, "change": 0, "remove": 1}
@@ -108,7 +108,7 @@ def test_a_member_banned_from_one_channel_is_not_added_there_when_another_channe
         f"Error: desired-state/chat.yaml:2: user:u009 is banned from channel 'ops': not added "
         f"{BANNED}",
         "",
-        "Plan: 1 to add, 0 to change, 0 to remove.",
+        "Plan: 1 to add, 0 to change, 0 to remove, but 1 error above: apply refuses this plan.",
     ]
     applied = cli("apply", "--auto-approve", "--target", "side")
     assert applied.exit_code == 0, applied.stdout + applied.stderr
@@ -152,7 +152,7 @@ def test_a_banned_moderator_the_channel_does_not_declare_a_member_is_found_too(
         "Error: desired-state/chat.yaml:4: user:u009 is banned from channel 'ops': not made a "
         f"moderator {BANNED}",
         "",
-        "Plan: 1 to add, 0 to change, 0 to remove.",
+        "Plan: 1 to add, 0 to change, 0 to remove, but 1 error above: apply refuses this plan.",
     ]
     assert calls()["ListChannelBans"] == 1
     assert cli("apply", "--auto-approve", "--target", "ops").exit_code == 1

@@ -310,6 +310,35 @@ def test_unsafe_plan_is_printed_then_refused_with_its_numbers(crowd: None, cli: 
     assert run.exit_code == 1
 
 
+def test_a_refused_plan_as_a_document_is_not_said_to_have_errors(
+    crowd: None, write_desired: Any, cli: Any
+) -> None:
+    refusal = (
+        "Error: refusing this plan: [crowd] Too many removals: 83.33% is over 25.00% (10/12) "
+        "(safety.max_removal_fraction)"
+    )
+    run = cli("plan", "--format", "json")
+    assert run.exit_code == 1
+    assert json.loads(run.stdout)["errors"] == []
+    assert run.err_lines == [
+        refusal,
+        "Error: the plan is refused by 1 safety rule (above, and in the json output's "
+        "safety.violations); exit 1.",
+    ]
+    write_desired({"more.yaml": "rooms: {crowd2: {members: [nobody@example.com]}}"})
+    both = cli("plan", "--format", "markdown")
+    assert both.err_lines[1:] == [
+        refusal,
+        "Error: the plan has 1 error and is refused by 1 safety rule (above, and in the "
+        "markdown output); exit 1.",
+    ]
+    assert both.err_lines[0].startswith("desired-state/more.yaml:1: no Chime room named crowd2")
+    assert (
+        "**Plan: 0 to add, 0 to change, 10 to remove, but 1 error below: apply refuses this "
+        "plan.**" in both.stdout
+    )
+
+
 def test_allow_unsafe_plans_what_safety_would_refuse(crowd: None, cli: Any) -> None:
     run = cli("plan", "--allow-unsafe")
     assert run.lines == [
@@ -383,10 +412,13 @@ def test_a_plan_with_errors_in_markdown_says_so_on_stderr_and_its_saved_file_is_
     run = cli("plan", "--format", "markdown", "--out", "p.json")
     assert run.exit_code == 1
     assert "no Chime user with e-mail nobody@example.com" in run.stdout
-    assert run.err_lines == [
-        "Error: the plan has 1 error (listed in the markdown output); exit 1.",
+    assert run.err_lines == [  # located: CI makes an annotation on the file's line
+        "desired-state/rooms.yaml:1: no Chime user with e-mail nobody@example.com in account "
+        f"{ACCOUNT}",
+        "Error: the plan has 1 error (above, and in the markdown output); exit 1.",
         "Saved the plan to p.json; it has errors, so apply will refuse it.",
     ]
+    assert "**No changes planned, but the plan is incomplete: 1 error below.**" in run.stdout
 
 
 def test_a_room_in_an_account_chime_does_not_have_is_an_error_at_its_line(
@@ -410,4 +442,5 @@ def test_a_room_in_an_account_chime_does_not_have_is_an_error_at_its_line(
         "Error: desired-state/elsewhere.yaml:2: no Chime account 999999999999 "
         "(ListRooms answered NotFoundException)"
     ) in run.lines
-    assert run.lines[-1] == ops.plan[-1]  # incident, releases, quiet: planned as before
+    # incident, releases, quiet: planned as before; the closing line says apply refuses it
+    assert run.lines[-1] == f"{ops.plan[-1][:-1]}, but 1 error above: apply refuses this plan."

@@ -24,6 +24,7 @@ import boto3
 import pytest
 
 from reconciler.emulator import EmulatorServer, load_seed
+from reconciler.render.markdown import md_escape
 
 pytestmark = pytest.mark.e2e
 
@@ -98,6 +99,7 @@ class Workflow:
             ["bash", str(STEP)], env=env, cwd=self.tmp, capture_output=True, text=True, timeout=120
         )
         assert done.returncode == 0, done.stderr
+        self.last = done
         return dict(line.split("=", 1) for line in outputs.read_text().splitlines())
 
     def pr_comment_step(self, plan: dict[str, str], pr: int) -> subprocess.CompletedProcess[str]:
@@ -261,6 +263,38 @@ def test_pr_plan_of_an_invalid_desired_state_comments_the_errors_and_fails(
         f"```text\n{error}\nDesired state is invalid: 1 error.\n```\n"
     ) in only["body"]
     assert "Plan: 4 to add" not in only["body"]
+
+
+def test_a_plan_error_is_an_annotation_on_its_line_and_the_comment_says_apply_refuses(
+    tmp_path: Path, emulator: EmulatorServer, github: Any
+) -> None:
+    """An error found while planning (an e-mail Chime does not know), not only one of
+    loading, becomes an annotation on the line that declared it; the PR comment shows it as
+    an error that stops apply, not as a part left out of a plan that goes ahead."""
+    workflow = Workflow(tmp_path, emulator, github)
+    github.add_issue("Add nobody", "", pull_request=True)
+    company = workflow.desired / "company.yaml"
+    text = company.read_text()
+    members = "    members: [erin@example.com]"
+    company.write_text(text.replace(members, "    members: [erin@example.com, nobody@example.com]"))
+    line = text[: text.index(members)].count("\n") + 1
+    plan = workflow.step("plan", INPUT_FAIL="false")
+    assert plan["exit-code"] == "1"
+    error = f"no Chime user with e-mail nobody@example.com in account {ACCOUNT}"
+    assert f"::error file={company},line={line}::{error}" in workflow.last.stdout.splitlines()
+
+    assert workflow.pr_comment_step(plan, 1).returncode == 0
+    (only,) = github.comments[1]
+    assert only["body"].startswith(
+        "<!-- chime-reconciler-plan -->\n> [!CAUTION]\n"
+        "> `chime-reconciler plan` exited 1: the plan failed or was refused as unsafe. "
+        "Details are below.\n"
+    )
+    assert (
+        "**Plan: 7 to add, 3 to change, 3 to remove, but 1 error below: apply refuses this "
+        "plan.**\n\n> [!CAUTION]\n> **1 error: apply changes nothing until it is fixed:**\n>\n"
+        f"> - {md_escape(str(company))}:{line}: {error}\n"
+    ) in only["body"]
 
 
 MERGE = ROOT / ".github" / "scripts" / "merge-shards.sh"

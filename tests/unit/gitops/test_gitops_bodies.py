@@ -7,11 +7,13 @@ from hypothesis import strategies as st
 
 from reconciler.gitops.bodies import (
     DRIFT_MARKER,
+    EXPIRING_MARKER,
     MAX_BODY_CHARS,
     PLAN_MARKER,
     drift_issue_body,
     drift_resolved_comment,
     has_marker,
+    lists_expiring,
     pr_comment_body,
     run_url_from_env,
     truncate_markdown,
@@ -36,14 +38,14 @@ def test_comment_keeps_one_marker_at_the_top_and_names_run_and_commit() -> None:
     ]
 
 
-def test_comment_for_a_failed_plan_starts_with_a_caution() -> None:
+def test_comment_for_a_failed_plan_starts_with_a_caution_pointing_at_the_plan() -> None:
     body = pr_comment_body(PLAN, exit_code=1, run_url=RUN)
 
-    assert body.splitlines()[:4] == [
+    assert body.splitlines()[:4] == [  # the plan's own callouts say what failed
         PLAN_MARKER,
         "> [!CAUTION]",
         "> `chime-reconciler plan` exited 1: the plan failed or was refused as unsafe. "
-        f"Details are in the [workflow run]({RUN}).",
+        "Details are below.",
         "",
     ]
 
@@ -53,6 +55,11 @@ def test_comment_for_changes_has_no_caution() -> None:
 
 
 def test_comment_for_a_plan_without_output_says_so() -> None:
+    assert pr_comment_body("", exit_code=1, run_url=RUN).startswith(
+        f"{PLAN_MARKER}\n> [!CAUTION]\n> `chime-reconciler plan` exited 1: the plan failed or "
+        f"was refused as unsafe. Details are in the [workflow run]({RUN}).\n\n"
+        "_The plan produced no output._\n"
+    )
     assert pr_comment_body("", exit_code=1) == (
         f"{PLAN_MARKER}\n> [!CAUTION]\n> `chime-reconciler plan` exited 1: the plan failed or "
         "was refused as unsafe. Details are in the workflow run's log.\n\n"
@@ -155,3 +162,14 @@ def test_run_url_comes_from_githubs_variables() -> None:
     )
     assert run_url_from_env(env) is None
     assert run_url_from_env({}) is None
+
+
+def test_only_the_expiring_marker_on_its_own_line_outside_code_lists_expiring() -> None:
+    assert lists_expiring(f"{PLAN}\n{EXPIRING_MARKER}\n> [!NOTE]\n> bob ends soon\n")
+    # a live name holding the marker's text: in a diff block, or alone on a line of one
+    # whose fence is longer than a ``` inside it
+    assert not lists_expiring(f"{PLAN}```diff\n  unmanaged: {EXPIRING_MARKER}\n```\n")
+    forged = f"{PLAN}````diff\n```\n{EXPIRING_MARKER}\n````\n"
+    assert not lists_expiring(forged)
+    assert lists_expiring(f"{forged}\n{EXPIRING_MARKER}\n> [!NOTE]\n")  # after the block
+    assert not lists_expiring(f"{PLAN}~~~\n{EXPIRING_MARKER}\n~~~\n")

@@ -86,13 +86,13 @@ def test_markdown_callout_names_the_source_with_names_escaped() -> None:
         "[on_call] Too many removals: 3 is over this room's limit of 2 "
         "(rooms.on_call.safety.max_removals)",
     )
-    refused = render_markdown(unsafe(odd)).splitlines()
-    assert refused[6] == (
+    refused = render_markdown(unsafe(odd)).splitlines()  # below the plan's error callout
+    assert refused[refused.index("> [!CAUTION]", 6) + 1] == (
         "> **Refused by the safety rules** (the `safety:` of rooms.on\\_call in its file): "
         "apply refuses this plan unless `--allow-unsafe` is given."
     )
     allowed = render_markdown(unsafe(FRACTION, odd), allow_unsafe=True).splitlines()
-    assert allowed[6] == (
+    assert allowed[allowed.index("> [!CAUTION]", 6) + 1] == (
         "> **Breaks the safety rules** (settings.yaml `safety:` and the `safety:` of "
         "rooms.on\\_call in its file): allowed with `--allow-unsafe`."
     )

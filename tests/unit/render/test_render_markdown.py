@@ -4,10 +4,29 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from render_samples import ACCOUNT, ALICE, CAROL, FP, INCIDENT, NO_CHANGES, PLAN, UNSAFE, room
+from render_samples import (
+    ACCOUNT,
+    ALERTS,
+    ALICE,
+    CAROL,
+    FP,
+    INCIDENT,
+    NO_CHANGES,
+    PLAN,
+    UNSAFE,
+    room,
+)
 
+from reconciler.gitops.bodies import lists_expiring
 from reconciler.plan import Plan, TargetPlan
-from reconciler.render.markdown import MARKER, MAX_CHARS, MarkdownRenderer, render_markdown
+from reconciler.refs import MemberRef
+from reconciler.render.markdown import (
+    EXPIRING_MARKER,
+    MARKER,
+    MAX_CHARS,
+    MarkdownRenderer,
+    render_markdown,
+)
 
 GHOST = (
     f"> - desired-state/teams/sre.yaml:14: no Chime user with e-mail ghost@example.com in "
@@ -20,10 +39,10 @@ def test_plan_has_marker_summary_table_and_details() -> None:
         "<!-- chime-reconciler-plan -->",
         "### Chime membership plan",
         "",
-        "**Plan: 1 to add, 2 to change, 1 to remove.**",
+        "**Plan: 1 to add, 2 to change, 1 to remove, but 1 error below: apply refuses this plan.**",
         "",
-        "> [!WARNING]",
-        "> **Left out of the plan:**",
+        "> [!CAUTION]",
+        "> **1 error: apply changes nothing until it is fixed:**",
         ">",
         GHOST,
         "",
@@ -59,9 +78,14 @@ def test_verbose_adds_provenance_as_comments_in_the_diff() -> None:
     ]
 
 
-def test_safety_refusal_is_a_caution_callout_before_everything_else() -> None:
+def test_safety_refusal_is_a_caution_callout_right_after_the_errors() -> None:
     lines = render_markdown(UNSAFE).splitlines()
-    assert lines[5:12] == [
+    assert lines[5:17] == [
+        "> [!CAUTION]",
+        "> **1 error: apply changes nothing until it is fixed:**",
+        ">",
+        GHOST,
+        "",
         "> [!CAUTION]",
         "> **Refused by the safety rules** (settings.yaml `safety:`): apply refuses this plan "
         "unless `--allow-unsafe` is given.",
@@ -70,7 +94,7 @@ def test_safety_refusal_is_a_caution_callout_before_everything_else() -> None:
         "> - \\[incident-response\\] Would leave 0 administrators (now 1), fewer than the "
         "minimum of 1 (safety.min\\_administrators)",
         "",
-        "> [!WARNING]",
+        "| Room | Add | Change | Remove | Unmanaged |",
     ]
 
 
@@ -173,4 +197,25 @@ def test_rooms_of_the_same_name_in_two_accounts_are_told_apart() -> None:
         "1 to remove, 1 protected</summary>",
         f"<details><summary>room incident-response (account {other}): 1 to add, 2 to change, "
         "1 to remove, 1 protected</summary>",
+    ]
+
+
+def test_a_live_name_cannot_forge_the_expiring_marker() -> None:
+    forged = replace(ALERTS, ref=MemberRef.webhook(EXPIRING_MARKER))
+    markdown = render_markdown(replace(PLAN, targets=(replace(INCIDENT, unmanaged=(forged,)),)))
+    assert f"  unmanaged: webhook:{EXPIRING_MARKER} (Member)" in markdown  # shown as it is
+    assert not lists_expiring(markdown)  # the drift workflow opens no "ends soon" issue
+
+
+def test_errors_are_a_caution_that_apply_changes_nothing_and_the_headline_points_below() -> None:
+    errors = ("a.yaml:1: no Chime user with e-mail x@example.com", "b.yaml:2: no room named y")
+    lines = render_markdown(replace(NO_CHANGES, errors=errors)).splitlines()
+    assert lines[3:10] == [
+        "**No changes planned, but the plan is incomplete: 2 errors below.**",
+        "",
+        "> [!CAUTION]",
+        "> **2 errors: apply changes nothing until they are fixed:**",
+        ">",
+        "> - a.yaml:1: no Chime user with e-mail x@example.com",
+        "> - b.yaml:2: no room named y",
     ]

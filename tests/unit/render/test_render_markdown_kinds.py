@@ -31,3 +31,18 @@ def test_a_channel_and_its_moderators_have_rows_a_reader_tells_apart() -> None:
     ]
     assert CHANNEL_MODERATOR.words.qualifier == " (moderators)"
     assert CHANNEL.words.qualifier == ""
+
+
+def test_with_several_scopes_the_qualifier_stays_next_to_the_name() -> None:
+    room = TargetPlan(
+        TargetKey("room", "11111111-2222-3333-4444-555555555555", "ops"),
+        "room-1",
+        FP,
+        target(CHANNEL.id, DEFAULT).changes,
+    )
+    plan = Plan((room, target(CHANNEL_MODERATOR.id, MODERATOR)))
+    rows = [line for line in render_markdown(plan).splitlines() if line.startswith("| ")]
+    assert rows[-1] == (  # as the README shows it: `incident-chat (moderators)`, then where
+        "| incident-chat (moderators) (app instance arn:aws:chime:us-east-1:111122223333:"
+        "app-instance/chat-1) | 1 | 0 | 0 | 0 |"
+    )

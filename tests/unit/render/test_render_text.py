@@ -33,7 +33,7 @@ def test_plan_lists_each_change_then_notes_then_the_summary() -> None:
         "",
         GHOST,
         "",
-        "Plan: 1 to add, 2 to change, 1 to remove.",
+        "Plan: 1 to add, 2 to change, 1 to remove, but 1 error above: apply refuses this plan.",
     ]
 
 
@@ -59,7 +59,7 @@ def test_verbose_shows_provenance_and_unmanaged_members_of_unchanged_rooms() -> 
         "",
         GHOST,
         "",
-        "Plan: 1 to add, 2 to change, 1 to remove.",
+        "Plan: 1 to add, 2 to change, 1 to remove, but 1 error above: apply refuses this plan.",
     ]
 
 
@@ -77,7 +77,7 @@ def test_empty_plan_is_just_the_closing_line() -> None:
 
 def test_safety_refusals_come_after_the_plan() -> None:
     assert render_text(UNSAFE).splitlines()[-5:] == [
-        "Plan: 1 to add, 2 to change, 1 to remove.",
+        "Plan: 1 to add, 2 to change, 1 to remove, but 1 error above: apply refuses this plan.",
         "",
         "Error: refusing this plan: Too many removals: 2 is over the limit of 1 "
         "(safety.max_removals)",

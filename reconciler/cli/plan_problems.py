@@ -1,0 +1,35 @@
+"""What ``plan`` and ``merge-plans`` say on stderr about a plan with errors or a safety
+refusal when stdout holds a document (``--format markdown|json``, often a file): each
+error as the text plan prints it, located (``FILE:LINE: message``, which CI turns into an
+annotation on that line, .github/scripts/run-step.sh), each refusal, then one line counting
+them apart and saying where the document lists them."""
+
+from __future__ import annotations
+
+from reconciler.plan import Plan
+from reconciler.render.safe import shown
+
+FIELDS = {"errors": "errors", "refusals": "safety.violations"}  # the JSON document's
+
+
+def problem_lines(plan: Plan, fmt: str, *, refused: bool, noun: str = "plan") -> list[str]:
+    """The lines for stderr; none when the plan has no error and is not ``refused``."""
+    lines = [shown(e) for e in plan.errors]
+    refusals = plan.violations if refused else ()
+    lines += [f"Error: refusing this plan: {shown(str(v))}" for v in refusals]
+    parts, fields = [], []
+    if plan.errors:
+        n = len(plan.errors)
+        parts.append(f"has {n} error{'' if n == 1 else 's'}")
+        fields.append(FIELDS["errors"])
+    if refusals:
+        n = len(refusals)
+        parts.append(f"is refused by {n} safety rule{'' if n == 1 else 's'}")
+        fields.append(FIELDS["refusals"])
+    if not parts:
+        return []
+    where = f"above, and in the {fmt} output"
+    if fmt == "json":
+        where += f"'s {' and '.join(fields)}"
+    lines.append(f"Error: the {noun} {' and '.join(parts)} ({where}); exit 1.")
+    return lines
