@@ -224,7 +224,8 @@ def plan_target(
         protected=tuple(sorted(kept, key=_live_order)),
         unmanaged_protected=tuple(sorted(set(guarded))),
         live_count=len(live.members),
-        live_elevated=kind.elevated_count(map(_role, live.members)),
+        # None for a kind without an elevated role (a channel's memberships): none to count
+        live_elevated=kind.elevated_count(map(_role, live.members)) if kind.elevated else None,
     )
 
 

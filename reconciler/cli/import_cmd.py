@@ -263,7 +263,8 @@ def _write_directory(
         written += f" and {out / 'settings.yaml'}"
     else:
         written += f" (kept {settings_path})"
-    click.echo(f"{_summary(rooms, accounts)} Wrote {written}.")
+    imported = [r for r in rooms if r not in leave]  # the others are left as they are
+    click.echo(f"{_summary(imported, accounts)} Wrote {written}.")
     if leave:
         click.echo(_left_as_they_are(leave))
     if channels is not None:

@@ -128,7 +128,7 @@ class Expiring:
         return (
             f"{self.member} in {kind.words.noun} {self.target.name}: "
             f"{kind.role_text(self.role)} expired {self.until}, declared at {self.set_at}; "
-            f"still a member: this {kind.words.entry_noun} does not prune"
+            f"still {kind.words.kept_as}: this {kind.words.entry_noun} does not prune"
         )
 
 

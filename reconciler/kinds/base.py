@@ -58,6 +58,8 @@ class Words:
     # and what a member is added to or kept in ("adding a moderator to this channel")
     entry: str = ""
     entries: str = ""  # its plural ("channels"), when ``entry`` is given
+    # what a member whose entries all expired still is where the target does not prune
+    kept_as: str = "a member"  # "a moderator", "an attendee"
 
     @property
     def entry_noun(self) -> str:

@@ -145,6 +145,7 @@ CHANNEL_MODERATOR = ChannelKind(
         members="moderators",
         entry="channel",
         entries="channels",
+        kept_as="a moderator",
     ),
     max_members=MAX_CHANNEL_MODERATORS,
     role_lists=(RoleList("moderators", MODERATOR),),

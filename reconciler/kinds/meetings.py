@@ -178,6 +178,7 @@ MEETING = MeetingKind(
         role="capabilities",
         members="attendees",
         member=("attendee", "attendees"),
+        kept_as="an attendee",
     ),
     section="meetings",
     spec=MeetingSpec,

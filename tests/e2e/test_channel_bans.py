@@ -76,6 +76,11 @@ def test_a_banned_member_declared_a_moderator_too_is_neither_listed_nor_counted(
     ]
     doc = json.loads(cli("plan", "--target", "ops", "--format", "json").stdout)
     assert doc["summary"] == {"add": 1, "change": 0, "remove": 1}
+    # a channel's memberships have no elevated role (its moderators are their own target)
+    assert [(t["kind"], t["live_elevated"]) for t in doc["targets"]] == [
+        ("channel", None),
+        ("channel-moderator", 0),
+    ]
     assert [
         (t["kind"], c["action"], c["member"]) for t in doc["targets"] for c in t["changes"]
     ] == [("channel", "create", "user:u003"), ("channel", "delete", "user:u002")]

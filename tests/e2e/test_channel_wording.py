@@ -70,6 +70,6 @@ def test_an_expired_moderator_kept_says_the_channel_does_not_prune(
     kept = [line for line in run.lines if "does not prune" in line]
     assert kept == [
         "  user:u1 in channel moderators ops: Moderator expired 2027-03-31, declared at "
-        "desired-state/chat.yaml:5; still a member: this channel does not prune"
+        "desired-state/chat.yaml:5; still a moderator: this channel does not prune"
     ], run.stdout
     assert "Not in the desired state: 2 moderators in 2 channels." in run.lines

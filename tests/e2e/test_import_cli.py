@@ -318,7 +318,7 @@ def test_import_into_a_desired_state_leaves_the_rooms_it_declares_as_they_are(
 
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
-        f"Imported 2 rooms (4 memberships; 1 webhook left out) from account {ACC}. "
+        f"Imported 1 room (3 memberships; 1 webhook left out) from account {ACC}. "
         f"Wrote 1 room file (kept {out / 'settings.yaml'}).",
         f"Left 1 room as it is, declared already: web ({out / 'teams/web.yaml'}:2).",
         f"Next: chime-reconciler --desired {out} plan   (expect: no changes to the rooms written)",
@@ -341,7 +341,7 @@ def test_import_skips_a_room_declared_by_id_and_says_when_nothing_is_left(
 
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
-        f"Imported 1 room (3 memberships; 1 webhook left out) from account {ACC}. "
+        f"Imported 0 rooms (0 memberships) from account {ACC}. "
         f"Wrote 0 room files (kept {out / 'settings.yaml'}).",
         f"Left 1 room as it is, declared already: ops ({out / 'mine.yaml'}:2).",
     ]

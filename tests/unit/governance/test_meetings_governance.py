@@ -236,10 +236,10 @@ def test_an_expired_attendee_where_pruning_is_off_stays_and_is_a_warning(tmp_pat
     assert result.changes == ()
     assert [e.kept_message() for e in result.expired_kept] == [
         "bob@example.com in meeting bridge: audio SendReceive, video SendReceive, content "
-        f"Receive expired 2027-03-10, declared at {tmp_path}/m.yaml:4; still a member: this "
+        f"Receive expired 2027-03-10, declared at {tmp_path}/m.yaml:4; still an attendee: this "
         "meeting does not prune",
         "carol@example.com in meeting bridge: audio Receive, video Receive, content Receive "
-        f"expired 2027-03-15, declared at {tmp_path}/m.yaml:17; still a member: this meeting "
+        f"expired 2027-03-15, declared at {tmp_path}/m.yaml:17; still an attendee: this meeting "
         "does not prune",
     ]
 

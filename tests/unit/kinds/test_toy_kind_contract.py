@@ -148,7 +148,7 @@ def test_roles_are_compared_by_value_and_a_role_change_is_not_a_removal(tmp_path
         (Action.DELETE, "eve@example.com", READ, None),
     ]
     assert [c.is_removal for c in toy.changes] == [False, False, False, True]
-    assert toy.live_elevated == 0  # no elevated role
+    assert toy.live_elevated is None  # no elevated role: none to count (JSON null)
 
 
 def test_no_minimum_rule_for_a_kind_without_an_elevated_role(tmp_path: Path) -> None:
