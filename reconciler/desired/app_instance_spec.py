@@ -14,6 +14,8 @@ from reconciler.desired.spec_base import Strict, fail, short
 from reconciler.refs import MemberRef
 
 MAX_BEARERS = 100  # an app instance has at most 100 AppInstanceAdmins
+WEBHOOK_PREFIX = "webhook:"  # a room's member form: nothing a channel call can be made as
+BEARER_FORMS = "user:ID, bot:NAME or an AppInstanceUser ARN of this app instance"
 
 
 def _bearer(value: str, info: ValidationInfo) -> str:
@@ -22,6 +24,8 @@ def _bearer(value: str, info: ValidationInfo) -> str:
     short(value)
     if value.strip().startswith(GROUP_PREFIX):
         raise fail("member_ref", "the bearer is one user or bot, not a group")
+    if value.strip().casefold().startswith(WEBHOOK_PREFIX):
+        raise fail("member_ref", f"a webhook cannot be a bearer: give {BEARER_FORMS}")
     try:
         parse_channel_member(value)
     except ValueError as exc:
@@ -76,6 +80,13 @@ class AppInstanceSpec(Strict):
         if self.bearer is None and self.bearers is None:
             raise fail("bearers", "`bearer` (or `bearers`, a list) is required")
         return self
+
+    @field_validator("bearers", mode="before")  # before min_length: say what to give
+    @classmethod
+    def _not_empty(cls, bearers: object) -> object:
+        if bearers == []:
+            raise fail("bearers", f"an empty list: give at least one bearer ({BEARER_FORMS})")
+        return bearers
 
     @field_validator("bearers")
     @classmethod

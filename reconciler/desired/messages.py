@@ -187,6 +187,12 @@ def humanise(
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         empty = " (write {} for none)" if value is None else ""
         return path, f"expected a mapping, got {got}{empty}"
+    if kind in ("literal_error", "enum"):  # ctx: "'all' or 'changes-only'"
+        choices = re.sub(r"'([^']*)'", r"\1", str(ctx.get("expected", "")))
+        return path, f"expected {choices}, got {got}"
+    if kind == "too_short" and value == []:
+        least = ctx.get("min_length", 1)
+        return path, f"an empty list: give at least {least} (or leave the key out)"
     if kind == "greater_than_equal":
         return path, f"must be at least {ctx.get('ge')}, got {value}"
     if kind == "less_than_equal":

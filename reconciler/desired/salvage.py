@@ -17,6 +17,8 @@ from reconciler.desired.yamlpos import Path as KeyPath
 from reconciler.kinds import sections
 
 SKIPPED = "bot:-"  # stands in for an invalid entry while the rest is validated again
+PROFILES = "capability_profiles"  # of settings.yaml: a broken one is replaced, not dropped
+PROFILE_STAND_IN = {"audio": "None", "video": "None", "content": "None"}
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,9 @@ class Dropped:
 def drop(model: type[BaseModel], data: dict[str, Any], loc: KeyPath) -> Dropped:
     """Remove the smallest broken part at ``loc`` from ``data`` (a copy): an entry of a
     member list (replaced by a valid placeholder that the loader skips, so that the lines of
-    the entries after it stay right), an attendee, a key of a target, else a whole target,
-    group or setting."""
+    the entries after it stay right), an attendee, a key of a target, a capability profile
+    (replaced by a valid stand-in, so that the attendees naming it are not reported as
+    naming an unknown one), else a whole target, group or setting."""
     top = loc[0] if loc else None
     if model is RestrictionsFile:
         data.clear()  # a broken rule list restricts nothing rather than the wrong thing
@@ -61,6 +64,12 @@ def drop(model: type[BaseModel], data: dict[str, Any], loc: KeyPath) -> Dropped:
     if members_file and len(loc) >= 2 and isinstance(data[top], dict):
         data[top].pop(loc[1], None)
         return Dropped(group=str(loc[1])) if top == "groups" else Dropped()
+    if model is SettingsFile and top == PROFILES and len(loc) >= 2:
+        profiles = data[top]
+        if isinstance(profiles, dict) and loc[1] in profiles:
+            # a valid stand-in: the attendees naming it are not "unknown profile" errors
+            profiles[loc[1]] = dict(PROFILE_STAND_IN)
+            return Dropped()
     del data[top]
     if members_file and top == "groups":
         return Dropped(groups_unknown=True)

@@ -61,7 +61,18 @@ def test_several_bearers_are_kept_in_order_and_all_protected(tmp_path: Path) -> 
         ),
         (
             "    bearers: []\n",
-            "settings.yaml:4: app_instances.chat.bearers: ",
+            "settings.yaml:4: app_instances.chat.bearers: an empty list: give at least one "
+            "bearer (user:ID, bot:NAME or an AppInstanceUser ARN of this app instance)",
+        ),
+        (
+            "    bearer: webhook:Alerts\n",
+            "settings.yaml:4: app_instances.chat.bearer: a webhook cannot be a bearer: give "
+            "user:ID, bot:NAME or an AppInstanceUser ARN of this app instance",
+        ),
+        (
+            "    bearer: user:a\n    user_id_from: upn\n",
+            "settings.yaml:5: app_instances.chat.user_id_from: expected email, got the string "
+            "'upn'",
         ),
         (
             "    bearers: [user:a, '@admins']\n",
@@ -74,3 +85,13 @@ def test_bad_bearers_are_located_errors(tmp_path: Path, instance: str, expected:
     found = problems(tmp_path, instance)
     assert len(found) == 1, found
     assert found[0].startswith(f"{tmp_path}/{expected}"), found
+    assert "input should be" not in found[0] and "after validation" not in found[0]
+
+
+def test_a_setting_of_fixed_words_says_what_it_expected_and_what_it_got(tmp_path: Path) -> None:
+    (tmp_path / "settings.yaml").write_text("drift: none\n")
+    with pytest.raises(DesiredStateError) as caught:
+        load_desired(tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{tmp_path}/settings.yaml:1: drift: expected all or changes-only, got the string 'none'"
+    ]

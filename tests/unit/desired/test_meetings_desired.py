@@ -124,8 +124,8 @@ def test_located_errors_for_meetings(tmp_path: Path) -> None:
         "desired-state/m.yaml:3: meetings.bridge.meeting_id: expected a meeting id (a UUID) "
         "or ${ENVIRONMENT_VARIABLE}, got 'incident-42'",
         "desired-state/m.yaml:7: meetings.standup.attendees.alice@example.com: unknown "
-        "capability profile 'presenterr' (known: participant, presenter, viewer; add yours "
-        "under capability_profiles in settings.yaml)",
+        "capability profile 'presenterr' (known: broken, fine, participant, presenter, typo, "
+        "viewer; add yours under capability_profiles in settings.yaml)",
         "desired-state/m.yaml:8: meetings.standup.attendees.aws:bot: ExternalUserIds "
         "starting with 'aws:' are reserved by AWS",
         "desired-state/m.yaml:9: meetings.standup.attendees.x: an ExternalUserId has 2 to 64 "
@@ -133,8 +133,8 @@ def test_located_errors_for_meetings(tmp_path: Path) -> None:
         "desired-state/m.yaml:10: meetings.empty: missing required key 'meeting_id'",
         "desired-state/settings.yaml:2: capability_profiles.broken: AWS refuses this "
         "combination: content Receive needs video SendReceive or Receive, got video None",
-        "desired-state/settings.yaml:4: capability_profiles.typo.audio: input should be "
-        "'SendReceive', 'Send', 'Receive' or 'None'",
+        "desired-state/settings.yaml:4: capability_profiles.typo.audio: expected "
+        "SendReceive, Send, Receive or None, got the string 'Loud'",
     ]
 
 
@@ -248,3 +248,37 @@ def test_plan_creates_updates_in_place_and_prunes(tmp_path: Path) -> None:
     kept = plan(load(tmp_path / "again", files), now)
     assert [c.action for c in kept.changes] == [Action.CREATE, Action.UPDATE]
     assert [str(m.ref) for m in kept.targets[0].unmanaged] == ["mallory@example.com"]
+
+
+def test_attendees_naming_a_broken_custom_profile_are_not_said_to_name_an_unknown_one(
+    tmp_path: Path,
+) -> None:
+    found = problems(
+        tmp_path,
+        {
+            "settings.yaml": """
+            capability_profiles:
+              reviewer: {audio: sendreceive, video: None, content: None}
+              listener: {audio: Receive, video: None}
+            """,
+            "m.yaml": """
+            meetings:
+              bridge:
+                meeting_id: 6f1c2a9e-0000-4000-8000-000000000002
+                attendees:
+                  alice@example.com: reviewer
+                  bob@example.com: reviewer
+                  carol@example.com: listener
+                  dan@example.com: speaker
+            """,
+        },
+    )
+    assert found == [  # each broken profile once, at itself; only a truly unknown name
+        "desired-state/m.yaml:8: meetings.bridge.attendees.dan@example.com: unknown capability "
+        "profile 'speaker' (known: listener, participant, presenter, reviewer, viewer; add "
+        "yours under capability_profiles in settings.yaml)",
+        "desired-state/settings.yaml:2: capability_profiles.reviewer.audio: expected "
+        "SendReceive, Send, Receive or None, got the string 'sendreceive'",
+        "desired-state/settings.yaml:3: capability_profiles.listener: missing required key "
+        "'content'",
+    ]
