@@ -59,7 +59,7 @@ def _channels(options: ProviderOptions) -> Provider:
 
 def _moderators(options: ProviderOptions) -> Provider:
     from reconciler.providers.channel_directory import channel_directory
-    from reconciler.providers.channels import ModeratorsProvider
+    from reconciler.providers.channel_moderators import ModeratorsProvider
 
     return ModeratorsProvider(channel_directory(options), progress=options.progress)
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from reconciler.channel_import import ImportedChannel
 from reconciler.parallel import pmap
 from reconciler.providers.channel_directory import ChannelDirectory
-from reconciler.providers.channels import ChannelsProvider, ModeratorsProvider
+from reconciler.providers.channel_moderators import ModeratorsProvider
+from reconciler.providers.channels import ChannelsProvider
 
 
 def read_channels(dir_: ChannelDirectory, instance: str) -> list[ImportedChannel]:

@@ -38,20 +38,17 @@ from reconciler.declared_once import compared
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import AwsError
 from reconciler.kinds import RoleValue
-from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, HIDDEN, MODERATOR
+from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, HIDDEN
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.parallel import pmap
 from reconciler.providers import channel_bans
-from reconciler.providers.base import CONFLICT, ItemError, ReadProgress
+from reconciler.providers.base import ItemError, ReadProgress
 from reconciler.providers.channel_directory import ChannelDirectory
 from reconciler.providers.messaging_api import NOT_FOUND, PAGE
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
 
 T = TypeVar("T")
 R = TypeVar("R")
-# A call's Conflict: botocore reads the code from the x-amzn-ErrorType header
-# (ConflictException), or without it from the body's Code (Conflict)
-CONFLICT_CODES = frozenset({"ConflictException", CONFLICT})
 
 
 def live_ref(identity: Mapping[str, Any]) -> tuple[MemberRef, MemberKind, str]:
@@ -343,63 +340,6 @@ class ChannelsProvider(_ChannelsBase):
         return self.api.membership_type(
             target_id, member_id, self.dir.bearer_for(target_id, target.scope)
         )
-
-
-class ModeratorsProvider(_ChannelsBase):
-    """Channel moderators."""
-
-    kind = CHANNEL_MODERATOR
-    sibling = CHANNEL
-
-    def _ban_is_mine(self, ref: MemberRef, sibling: Collection[MemberRef]) -> bool:
-        """A moderator the channel's entry declares a member too: no, the memberships'
-        listing shows it (not banned) or finds its ban (and stops this grant as well)."""
-        return ref not in sibling
-
-    def list_members(self, channel: str, bearer: str) -> list[LiveMember]:
-        members = []
-        for item in self.api.moderators(channel, bearer):
-            ref, member_kind, arn = live_ref(item.get("Moderator", {}))
-            members.append(LiveMember(ref, arn, member_kind, MODERATOR))
-        return members
-
-    def create_members(
-        self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]
-    ) -> Mapping[str, ItemError]:
-        """One CreateChannelModerator: the kind's batches hold one member. The call is
-        retried as a whole (``call_with_retry``); failing for good, it raises ``AwsError``
-        like a failed batch call, so the applier reports the member failed and does not
-        retry it again as a failed item (which would square its attempts).
-
-        ``ConflictException`` (AWS lists it for this call without saying when; the
-        emulator answers it for a moderator already there) is this member's conflict, as
-        a batch's ``Conflict`` item: the applier reads the moderators and settles it
-        (``already present``) instead of failing; when the member is not a moderator
-        after it, twice, the applier reports AWS's message as a conflict about something
-        else. A success for one already there (the other answer AWS may give) is a plain
-        success."""
-        if len(items) != 1:
-            raise ValueError(f"CreateChannelModerator takes one member, not {len(items)}")
-        member_id, _ = items[0]
-        try:
-            self.api.create_moderator(
-                target_id, member_id, self.dir.bearer_for(target_id, target.scope)
-            )
-        except AwsError as exc:
-            if exc.code not in CONFLICT_CODES:
-                raise
-            return {member_id: ItemError(member_id, CONFLICT, exc.message)}
-        return {}
-
-    def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
-        self.api.delete_moderator(
-            target_id, member_id, self.dir.bearer_for(target_id, target.scope)
-        )
-
-    def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
-        moderators = self.api.moderators(target_id, self.dir.bearer_for(target_id, target.scope))
-        arns = {live_ref(m.get("Moderator", {}))[2] for m in moderators}
-        return MODERATOR if member_id in arns else None
 
 
 def _estimate(t: DesiredTarget) -> int:

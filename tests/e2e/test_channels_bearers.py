@@ -17,7 +17,8 @@ from reconciler.emulator import EmulatorServer
 from reconciler.pacing import Pacer, QuotaKey, Ticket, resolve_rates
 from reconciler.providers import make_client
 from reconciler.providers.channel_directory import channel_directory
-from reconciler.providers.channels import ChannelsProvider, ModeratorsProvider
+from reconciler.providers.channel_moderators import ModeratorsProvider
+from reconciler.providers.channels import ChannelsProvider
 from reconciler.providers.registry import ProviderOptions
 
 INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat-1"

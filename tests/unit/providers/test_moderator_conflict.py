@@ -14,7 +14,7 @@ import pytest
 from reconciler.errors import AwsError
 from reconciler.kinds.channels import CHANNEL_MODERATOR, MODERATOR
 from reconciler.providers.base import CONFLICT, ItemError
-from reconciler.providers.channels import ModeratorsProvider
+from reconciler.providers.channel_moderators import ModeratorsProvider
 from reconciler.refs import TargetKey
 
 INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat-1"
