@@ -10,11 +10,11 @@ memberships before its moderators; ``reconciler.apply_order``). Within a target
    1,000-member quota for the creates, and cannot lower the elevated count);
 1. role changes in place that do not lose an elevated role (promotions of users);
 2. members whose role cannot change in place (bots in rooms) are deleted, then every
-   create and re-creation goes out in batches of ``Kind.batch_size``, one batch per
-   ``Kind.batch_key`` (channels: one membership type per call). A demoted member that
-   must be re-created joins these batches when the target keeps enough elevated members
-   without it meanwhile: at least the kind's minimum (the safety limit), or as many as
-   before or after the plan when that is fewer; otherwise it waits for step 3;
+   create and re-creation goes out in batches (``reconciler.apply_create``). A demoted
+   member that must be re-created joins these batches when the target keeps enough
+   elevated members without it meanwhile: at least the kind's minimum (the safety limit),
+   or as many as before or after the plan when that is fewer; otherwise it waits for
+   step 3;
 3. demotions (in place, or re-created as in step 2);
 4. removals of elevated members.
 
@@ -23,24 +23,17 @@ both before and after), and a bot's role change costs a delete plus a place in t
 batches whenever that is safe. If adding an elevated member fails, demotions and removals
 of elevated members in that target are skipped (reported as ``Skipped``).
 
-Errors: per-item batch errors with a transient code are retried with backoff, re-batching
-only those items; other per-item codes fail that member only. A whole call failing for good
-(after the provider's retries) fails every item of that call.
-
-Another apply at the same time (or a person) may get there first, so the results say what
-happened: ``Conflict`` on create means the member is already there: its live role is read,
-and it is done and reported ``already present`` (not ``added``, and no update call) when
-the role matches; otherwise the role is set (in place, or by re-creation). A member found
-gone meanwhile is created again, so a bot whose role changes by re-creation is never left
-absent by a completed apply; those creates' transient item errors are retried with the
-same backoff and budgets as any item's. ``NotFound`` on delete means ``already gone``.
+How creates go out (batches, item retries, a member someone else put there first:
+``Conflict``) is ``reconciler.apply_create``'s. ``NotFound`` on delete means ``already
+gone``.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+from reconciler.apply_create import NOT_FOUND_CODES, MemberCreates
 from reconciler.apply_result import (
     SKIPPED,
     ApplyResult,
@@ -52,28 +45,11 @@ from reconciler.apply_result import (
 from reconciler.apply_workers import run_in_order
 from reconciler.desired.model import Safety
 from reconciler.errors import AwsError
-from reconciler.kinds import RoleValue
 from reconciler.plan import Action, Change, Plan, TargetPlan
-from reconciler.providers.base import CONFLICT, Writer
+from reconciler.providers.base import Writer
 from reconciler.refs import TargetKey
-from reconciler.retry_policy import (
-    TRANSIENT_CODES,
-    RetryPolicy,
-    gave_up,
-    item_attempts,
-    log_retry,
-)
+from reconciler.retry_policy import RetryPolicy
 from reconciler.safety import elevated_after
-
-NOT_FOUND_CODES = frozenset({"NotFound", "NotFoundException"})
-CONFLICT_ROUNDS = 3  # reads and writes to settle a member others change at the same time
-# a create answered Conflict this many times with the member absent right after each: the
-# conflict is about something else (CreateChannelModerator's ConflictException may be)
-ABSENT_CONFLICTS = 2
-ABSENT_NOTE = (
-    "refused as a conflict twice, and not there when read after either: "
-    "the conflict is not its being there already"
-)
 
 
 class NoProviderError(KeyError):
@@ -146,6 +122,7 @@ class _TargetRun:
         self._absent: set[int] = set()  # deletes answered NotFound: gone already
         self._deleted: set[int] = set()  # re-creations whose delete is done: absent now
         self._lock = threading.Lock()
+        self._creates = MemberCreates(tp, provider, retry, self._done)
 
     def run(self) -> list[ChangeResult]:
         kind = self.kind
@@ -170,7 +147,7 @@ class _TargetRun:
             self._update(i, c)
         promoted = sum(self.results[i].ok and kind.is_elevated(c.role_after) for i, c in in_place)
         early = late if self._may_demote_early(len(late), promoted) else []
-        self._create(creates + self._delete_for_recreate(recreated + early))
+        self._creates.create(creates + self._delete_for_recreate(recreated + early))
         elevated_failed = any(
             not self.results[i].ok
             for i, c in creates + raises
@@ -194,7 +171,7 @@ class _TargetRun:
             if kind.updates_in_place(c.member_kind):
                 self._update(i, c)
         later = [x for x in demote if x in late]
-        self._create(self._delete_for_recreate(later))
+        self._creates.create(self._delete_for_recreate(later))
         for i, c in skip(deletes):
             self._delete(i, c)
         return [self.results[i] for i, _ in changes]
@@ -263,138 +240,3 @@ class _TargetRun:
             with self._lock:
                 self._absent.add(i)
         return True
-
-    def _create(self, items: Sequence[tuple[int, Change]]) -> None:
-        """Batch-create ``items`` with their ``role_after``; retry transient item errors."""
-        pending = list(items)
-        conflicts: list[tuple[int, Change, str]] = []  # and the answer's message
-        attempt = 0
-        while pending:
-            attempt += 1
-            again: list[tuple[int, Change, str, str]] = []
-            for chunk in self._batches(pending):
-                members = [(c.member_id, _role_after(c)) for _, c in chunk]
-                try:
-                    errors = self.p.create_members(self.tp.key, self.tp.target_id, members)
-                except AwsError as exc:
-                    for i, c in chunk:
-                        self._done(i, c, exc.code, exc.message)
-                    continue
-                for i, c in chunk:
-                    err = errors.get(c.member_id)
-                    if err is None:
-                        self._done(i, c)
-                    elif err.code in TRANSIENT_CODES:
-                        again.append((i, c, err.code, err.message))
-                    elif err.code == CONFLICT:
-                        conflicts.append((i, c, err.message))
-                    else:
-                        self._done(i, c, err.code, err.message)
-            # the same budgets as whole calls (throttled items get three times as many
-            # attempts), logged at -vv the same way
-            retry = [x for x in again if attempt < item_attempts(self.retry, x[2])]
-            for i, c, code, message in again:
-                if (i, c, code, message) not in retry:
-                    self._done(i, c, code, gave_up(message, attempt))
-            if retry:
-                self._log_item_retry(retry, attempt)
-            pending = [(i, c) for i, c, _, _ in retry]
-        for i, c, message in conflicts:
-            self._conflict(i, c, message)
-
-    def _batches(self, items: Sequence[tuple[int, Change]]) -> list[list[tuple[int, Change]]]:
-        """``items`` in create calls: grouped by ``Kind.batch_key`` of their role (in order
-        of first appearance), each group cut into ``Kind.batch_size`` chunks."""
-        groups: dict[Hashable, list[tuple[int, Change]]] = {}
-        for i, c in items:
-            groups.setdefault(self.kind.batch_key(_role_after(c)), []).append((i, c))
-        size = max(1, self.kind.batch_size)
-        return [g[s : s + size] for g in groups.values() for s in range(0, len(g), size)]
-
-    def _log_item_retry(self, items: Sequence[tuple[int, Change, str, str]], attempt: int) -> None:
-        """Sleep before retrying ``items`` (one per failed batch item); one -vv line per
-        error code, as for a whole call: ``batch create (room ops, id r1): Throttled
-        (Rate exceeded) for 2 members (uid-a, uid-b); retry 1 of 29 in 0.132s``."""
-        delay = self.retry.delay(attempt)
-        context = f"{self.tp.key.kind} {self.tp.key.name}, id {self.tp.target_id}"
-        for code in sorted({x[2] for x in items}):
-            same = [x for x in items if x[2] == code]
-            ids = ", ".join(x[1].member_id for x in same[:5]) + (", …" if len(same) > 5 else "")
-            which = f"{len(same)} member{'' if len(same) == 1 else 's'} ({ids})"
-            limit = item_attempts(self.retry, code)
-            log_retry("batch create", context, code, same[0][3], attempt, limit, delay, which)
-        self.retry.sleep(delay)
-
-    def _conflict(self, i: int, c: Change, message: str) -> None:
-        """The create met a member already there (another apply, at the same time?): read
-        its role; the same role is done (``already present``, no write); another role is
-        set (in place, or by re-creation); gone again meanwhile, it is created again.
-        Absent after a second ``Conflict`` too, the conflict is not its being there: it
-        fails with the service's ``message`` and says so (``ABSENT_CONFLICTS``).
-
-        Up to ``CONFLICT_ROUNDS`` creates met by ``Conflict``; a create answered with a
-        transient code is retried as any batch item is: after the policy's backoff
-        (logged at -vv), within the same budgets (``item_attempts``), not as a round."""
-        want = _role_after(c)
-        already = True  # until this apply writes the role itself
-        role: RoleValue | None = None
-        rounds = transient = absent = 0
-        conflicted = True  # the role read next follows a Conflict
-        try:
-            while rounds < CONFLICT_ROUNDS:
-                role = self.p.member_role(self.tp.key, self.tp.target_id, c.member_id)
-                if role == want:
-                    self._done(i, c, already=already)
-                    return
-                if role is None and conflicted:
-                    absent += 1
-                    if absent == ABSENT_CONFLICTS:
-                        self._done(i, c, CONFLICT, f"{message} ({ABSENT_NOTE})")
-                        return
-                conflicted = False
-                already = False  # from here on, this apply writes the role
-                if role is not None and self.kind.updates_in_place(c.member_kind):
-                    self.p.update_role(self.tp.key, self.tp.target_id, c.member_id, want)
-                    self._done(i, c)
-                    return
-                if role is not None:
-                    self._try_delete_quietly(c)
-                errors = self.p.create_members(
-                    self.tp.key, self.tp.target_id, [(c.member_id, want)]
-                )
-                err = errors.get(c.member_id)
-                if err is None:
-                    self._done(i, c)
-                    return
-                if err.code in TRANSIENT_CODES:
-                    transient += 1
-                    if transient >= item_attempts(self.retry, err.code):
-                        self._done(i, c, err.code, gave_up(err.message, transient))
-                        return
-                    self._log_item_retry([(i, c, err.code, err.message)], transient)
-                    continue
-                if err.code != CONFLICT:
-                    self._done(i, c, err.code, err.message)
-                    return
-                rounds += 1
-                conflicted, message = True, err.message
-        except AwsError as exc:
-            self._done(i, c, exc.code, exc.message)
-            return
-        have = "no role" if role is None else self.kind.role_text(role)
-        msg = f"changed by someone else meanwhile ({have}, wanted {self.kind.role_text(want)})"
-        self._done(i, c, CONFLICT, f"{msg}; run apply again")
-
-    def _try_delete_quietly(self, c: Change) -> None:
-        """Delete for a re-creation; NotFound (gone already) is fine."""
-        try:
-            self.p.delete_member(self.tp.key, self.tp.target_id, c.member_id)
-        except AwsError as exc:
-            if exc.code not in NOT_FOUND_CODES:
-                raise
-
-
-def _role_after(c: Change) -> RoleValue:
-    """The role a create or update gives (never None for those actions)."""
-    assert c.role_after is not None, f"{c.action} of {c.member} without a role"
-    return c.role_after

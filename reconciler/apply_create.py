@@ -1,0 +1,202 @@
+"""How the applier creates one target's members: the create calls, their item retries, and
+a member someone else put there first. The order of the creates among the target's other
+changes is ``reconciler.applier``'s.
+
+Creates go out in batches of ``Kind.batch_size``, one batch per ``Kind.batch_key`` of the
+role (channels: one membership type per call). Per-item batch errors with a transient
+code are retried with backoff, re-batching only those items; other per-item codes fail
+that member only. A whole call failing for good (after the provider's retries) fails
+every item of that call.
+
+Another apply at the same time (or a person) may get there first, so the results say what
+happened: ``Conflict`` on create means the member is already there: its live role is read,
+and it is done and reported ``already present`` (not ``added``, and no update call) when
+the role matches; otherwise the role is set (in place, or by re-creation). A member found
+gone meanwhile is created again, so a bot whose role changes by re-creation is never left
+absent by a completed apply; those creates' transient item errors are retried with the
+same backoff and budgets as any item's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import Protocol
+
+from reconciler.errors import AwsError
+from reconciler.kinds import RoleValue
+from reconciler.plan import Change, TargetPlan
+from reconciler.providers.base import CONFLICT, Writer
+from reconciler.retry_policy import (
+    TRANSIENT_CODES,
+    RetryPolicy,
+    gave_up,
+    item_attempts,
+    log_retry,
+)
+
+NOT_FOUND_CODES = frozenset({"NotFound", "NotFoundException"})
+CONFLICT_ROUNDS = 3  # reads and writes to settle a member others change at the same time
+# a create answered Conflict this many times with the member absent right after each: the
+# conflict is about something else (CreateChannelModerator's ConflictException may be)
+ABSENT_CONFLICTS = 2
+ABSENT_NOTE = (
+    "refused as a conflict twice, and not there when read after either: "
+    "the conflict is not its being there already"
+)
+
+
+class Done(Protocol):
+    """Records the result of change ``i`` (``c``): no ``code`` when it succeeded
+    (``already``: it was so before this apply wrote anything), else the AWS code and
+    message it failed with."""
+
+    def __call__(
+        self, i: int, c: Change, code: str | None = ..., message: str = ..., already: bool = ...
+    ) -> None: ...
+
+
+class MemberCreates:
+    """Creates members of one target through its kind's ``provider``; every create's
+    result goes to ``done``."""
+
+    def __init__(self, tp: TargetPlan, provider: Writer, retry: RetryPolicy, done: Done) -> None:
+        self.tp = tp
+        self.kind = tp.kind
+        self.p = provider
+        self.retry = retry
+        self._done = done
+
+    def create(self, items: Sequence[tuple[int, Change]]) -> None:
+        """Batch-create ``items`` with their ``role_after``; retry transient item errors."""
+        pending = list(items)
+        conflicts: list[tuple[int, Change, str]] = []  # and the answer's message
+        attempt = 0
+        while pending:
+            attempt += 1
+            again: list[tuple[int, Change, str, str]] = []
+            for chunk in self._batches(pending):
+                members = [(c.member_id, _role_after(c)) for _, c in chunk]
+                try:
+                    errors = self.p.create_members(self.tp.key, self.tp.target_id, members)
+                except AwsError as exc:
+                    for i, c in chunk:
+                        self._done(i, c, exc.code, exc.message)
+                    continue
+                for i, c in chunk:
+                    err = errors.get(c.member_id)
+                    if err is None:
+                        self._done(i, c)
+                    elif err.code in TRANSIENT_CODES:
+                        again.append((i, c, err.code, err.message))
+                    elif err.code == CONFLICT:
+                        conflicts.append((i, c, err.message))
+                    else:
+                        self._done(i, c, err.code, err.message)
+            # the same budgets as whole calls (throttled items get three times as many
+            # attempts), logged at -vv the same way
+            retry = [x for x in again if attempt < item_attempts(self.retry, x[2])]
+            for i, c, code, message in again:
+                if (i, c, code, message) not in retry:
+                    self._done(i, c, code, gave_up(message, attempt))
+            if retry:
+                self._log_item_retry(retry, attempt)
+            pending = [(i, c) for i, c, _, _ in retry]
+        for i, c, message in conflicts:
+            self._conflict(i, c, message)
+
+    def _batches(self, items: Sequence[tuple[int, Change]]) -> list[list[tuple[int, Change]]]:
+        """``items`` in create calls: grouped by ``Kind.batch_key`` of their role (in order
+        of first appearance), each group cut into ``Kind.batch_size`` chunks."""
+        groups: dict[Hashable, list[tuple[int, Change]]] = {}
+        for i, c in items:
+            groups.setdefault(self.kind.batch_key(_role_after(c)), []).append((i, c))
+        size = max(1, self.kind.batch_size)
+        return [g[s : s + size] for g in groups.values() for s in range(0, len(g), size)]
+
+    def _log_item_retry(self, items: Sequence[tuple[int, Change, str, str]], attempt: int) -> None:
+        """Sleep before retrying ``items`` (one per failed batch item); one -vv line per
+        error code, as for a whole call: ``batch create (room ops, id r1): Throttled
+        (Rate exceeded) for 2 members (uid-a, uid-b); retry 1 of 29 in 0.132s``."""
+        delay = self.retry.delay(attempt)
+        context = f"{self.tp.key.kind} {self.tp.key.name}, id {self.tp.target_id}"
+        for code in sorted({x[2] for x in items}):
+            same = [x for x in items if x[2] == code]
+            ids = ", ".join(x[1].member_id for x in same[:5]) + (", …" if len(same) > 5 else "")
+            which = f"{len(same)} member{'' if len(same) == 1 else 's'} ({ids})"
+            limit = item_attempts(self.retry, code)
+            log_retry("batch create", context, code, same[0][3], attempt, limit, delay, which)
+        self.retry.sleep(delay)
+
+    def _conflict(self, i: int, c: Change, message: str) -> None:
+        """The create met a member already there (another apply, at the same time?): read
+        its role; the same role is done (``already present``, no write); another role is
+        set (in place, or by re-creation); gone again meanwhile, it is created again.
+        Absent after a second ``Conflict`` too, the conflict is not its being there: it
+        fails with the service's ``message`` and says so (``ABSENT_CONFLICTS``).
+
+        Up to ``CONFLICT_ROUNDS`` creates met by ``Conflict``; a create answered with a
+        transient code is retried as any batch item is: after the policy's backoff
+        (logged at -vv), within the same budgets (``item_attempts``), not as a round."""
+        want = _role_after(c)
+        already = True  # until this apply writes the role itself
+        role: RoleValue | None = None
+        rounds = transient = absent = 0
+        conflicted = True  # the role read next follows a Conflict
+        try:
+            while rounds < CONFLICT_ROUNDS:
+                role = self.p.member_role(self.tp.key, self.tp.target_id, c.member_id)
+                if role == want:
+                    self._done(i, c, already=already)
+                    return
+                if role is None and conflicted:
+                    absent += 1
+                    if absent == ABSENT_CONFLICTS:
+                        self._done(i, c, CONFLICT, f"{message} ({ABSENT_NOTE})")
+                        return
+                conflicted = False
+                already = False  # from here on, this apply writes the role
+                if role is not None and self.kind.updates_in_place(c.member_kind):
+                    self.p.update_role(self.tp.key, self.tp.target_id, c.member_id, want)
+                    self._done(i, c)
+                    return
+                if role is not None:
+                    self._try_delete_quietly(c)
+                errors = self.p.create_members(
+                    self.tp.key, self.tp.target_id, [(c.member_id, want)]
+                )
+                err = errors.get(c.member_id)
+                if err is None:
+                    self._done(i, c)
+                    return
+                if err.code in TRANSIENT_CODES:
+                    transient += 1
+                    if transient >= item_attempts(self.retry, err.code):
+                        self._done(i, c, err.code, gave_up(err.message, transient))
+                        return
+                    self._log_item_retry([(i, c, err.code, err.message)], transient)
+                    continue
+                if err.code != CONFLICT:
+                    self._done(i, c, err.code, err.message)
+                    return
+                rounds += 1
+                conflicted, message = True, err.message
+        except AwsError as exc:
+            self._done(i, c, exc.code, exc.message)
+            return
+        have = "no role" if role is None else self.kind.role_text(role)
+        msg = f"changed by someone else meanwhile ({have}, wanted {self.kind.role_text(want)})"
+        self._done(i, c, CONFLICT, f"{msg}; run apply again")
+
+    def _try_delete_quietly(self, c: Change) -> None:
+        """Delete for a re-creation; NotFound (gone already) is fine."""
+        try:
+            self.p.delete_member(self.tp.key, self.tp.target_id, c.member_id)
+        except AwsError as exc:
+            if exc.code not in NOT_FOUND_CODES:
+                raise
+
+
+def _role_after(c: Change) -> RoleValue:
+    """The role a create or update gives (never None for those actions)."""
+    assert c.role_after is not None, f"{c.action} of {c.member} without a role"
+    return c.role_after
