@@ -1,6 +1,6 @@
 """Plan and Change types. A Plan is a plain, sorted container; renderers only format it.
 
-The saved-plan file format (``to_file`` / ``from_file``) lives in ``reconciler.planfile``.
+The saved-plan file (``save_plan`` / ``load_plan``) lives in ``reconciler.planfile``.
 """
 
 from __future__ import annotations

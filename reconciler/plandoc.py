@@ -1,7 +1,7 @@
 """The plan as a JSON document (format version 2): what ``plan --format json`` prints and
 what ``plan --out FILE`` saves. The encoder lives here, apart from the renderers, so that
-the saved-plan codec (``reconciler.planfile``) and the JSON renderer share it and neither
-depends on the other.
+the saved-plan file (``reconciler.planfile``, decoded by ``reconciler.plandecode``) and
+the JSON renderer share it and neither depends on the other.
 
 Version 2 (schema: ``reconciler/render/plan.schema.json``)::
 
@@ -24,7 +24,7 @@ Version 2 (schema: ``reconciler/render/plan.schema.json``)::
 
 Roles are written as their kind writes them (``Kind.role_json``: "Administrator" for
 rooms). Version 1 (``rooms[]`` with ``account``, ``live_administrators``; violations
-with ``room``/``account``) is still read by ``reconciler.planfile``.
+with ``room``/``account``) is still read by ``reconciler.plandecode``.
 """
 
 from __future__ import annotations
