@@ -110,11 +110,15 @@ class AppContext:
 
     def pacer(self, settings: Mapping[str, float | None] | None = None) -> Pacer:
         """The one pacer of this run, shared by every provider and thread: AWS's default
-        quotas for the region, then settings.yaml's ``rates:``, then ``--rate``."""
+        quotas for the region (an app instance's calls: for its ARN's region), then
+        settings.yaml's ``rates:``, then ``--rate``."""
         if self._pacer is None:
+
+            def rates_in(region: str | None) -> dict[str, float | None]:
+                return resolve_rates(region, settings or {}, self.rates)
+
             # a Ctrl-C cuts a wait for the quota short too (interrupt.sleep)
-            rates = resolve_rates(self.region, settings or {}, self.rates)
-            self._pacer = Pacer(rates, sleep=interrupt.sleep)
+            self._pacer = Pacer(rates_in(self.region), regional=rates_in, sleep=interrupt.sleep)
         return self._pacer
 
     def client(self, service: str = "chime", region: str | None = None) -> Any:

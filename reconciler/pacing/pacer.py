@@ -64,12 +64,16 @@ class PacerStats:
 
 class Pacer:
     """Thread-safe. ``rates``: quota name -> requests per second (None: no known quota;
-    unpaced until a 429). ``clock`` and ``sleep`` are injectable for tests."""
+    unpaced until a 429). ``regional(region)``, if given, is the rates in ``region``: a
+    bucket whose scope is an ARN (``QuotaKey.region``: a bearer, channel, user or app
+    instance) takes its rate from its region's, since AWS's defaults differ by region.
+    ``clock`` and ``sleep`` are injectable for tests."""
 
     def __init__(
         self,
         rates: Mapping[str, float | None],
         *,
+        regional: Callable[[str], Mapping[str, float | None]] | None = None,
         burst: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
@@ -81,6 +85,8 @@ class Pacer:
         if burst < 1:
             raise ValueError("burst must be at least 1 request")
         self.rates = dict(rates)
+        self._regional = regional
+        self._in_region: dict[str, dict[str, float | None]] = {}  # regional's, once each
         self.burst = burst
         self._clock = clock
         self._sleep = sleep
@@ -97,9 +103,20 @@ class Pacer:
         if bucket is None:
             if key.quota not in BY_NAME:
                 raise ValueError(unknown_quota(key.quota))
-            limit = self.rates.get(key.quota, BY_NAME[key.quota].rate)
+            limit = self._rates_of(key).get(key.quota, BY_NAME[key.quota].rate)
             bucket = self._buckets[key] = Bucket(limit, self.burst)
         return bucket
+
+    def _rates_of(self, key: QuotaKey) -> Mapping[str, float | None]:
+        """The rates ``key``'s bucket starts from: its region's (``regional``) when its
+        scope names one, else ``rates`` (the lock held)."""
+        region = key.region
+        if self._regional is None or region is None:
+            return self.rates
+        found = self._in_region.get(region)
+        if found is None:
+            found = self._in_region[region] = dict(self._regional(region))
+        return found
 
     def acquire(self, *keys: QuotaKey) -> Ticket:
         """Block until every one of ``keys`` allows one more call; count it in each. A

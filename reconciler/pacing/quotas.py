@@ -5,9 +5,11 @@ line). Pure data; the pacer (``pacer.py``) enforces them.
 A quota is named here once; a call names the quotas it counts against as ``QuotaKey``s
 (the quota's name and its scope: a bearer ARN, a channel ARN, an operation name, or ``""``
 for the whole AWS account). Defaults are from AWS's quota pages
-(``shared/CHIME_SDK.md``); the Amazon Chime API (``chime``: rooms, users, bots) publishes
-no default request rate, so that quota is unknown until the service answers 429, and the
-pacer finds it (see ``bucket.py``).
+(``shared/CHIME_SDK.md``); where they differ by region (``Quota.regional``), a bucket whose
+scope is an ARN is paced at its ARN's region's (``QuotaKey.region``), whatever --region.
+The Amazon Chime API (``chime``: rooms, users, bots) publishes no default request rate, so
+that quota is unknown until the service answers 429, and the pacer finds it (see
+``bucket.py``).
 """
 
 from __future__ import annotations
@@ -69,6 +71,20 @@ class QuotaKey:
 
     def __str__(self) -> str:
         return f"{self.quota}[{self.scope}]" if self.scope else self.quota
+
+    @property
+    def region(self) -> str | None:
+        """The region of a scope that is an ARN (a bearer, channel, user or app instance:
+        its app instance's region, where its calls go); None for any other scope."""
+        return arn_region(self.scope)
+
+
+def arn_region(text: str) -> str | None:
+    """The region of an ARN (``arn:aws:chime:REGION:...``); None if ``text`` is not one."""
+    if not text.startswith("arn:"):
+        return None
+    parts = text.split(":", 4)
+    return parts[3] if len(parts) == 5 and parts[3] else None
 
 
 def unknown_quota(name: str) -> str | None:

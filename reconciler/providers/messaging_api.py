@@ -14,7 +14,7 @@ from typing import Any
 
 from reconciler.errors import AwsError
 from reconciler.pacing import Pacer, QuotaKey
-from reconciler.pacing.quotas import BY_NAME
+from reconciler.pacing.quotas import BY_NAME, arn_region
 from reconciler.providers.base import ItemError
 from reconciler.providers.paced_api import PacedApi
 from reconciler.providers.retry import RetryPolicy
@@ -288,8 +288,7 @@ def _region(params: dict[str, Any]) -> str | None:
     for name in ARN_PARAMETERS:
         arn = params.get(name)
         if isinstance(arn, str) and arn.startswith("arn:"):
-            parts = arn.split(":", 4)
-            return parts[3] if len(parts) == 5 and parts[3] else None
+            return arn_region(arn)
     return None
 
 
