@@ -50,6 +50,7 @@ class Ticket:
     waited: float  # seconds the caller slept for it
     granted: float  # when it was granted (reserved)
     reserved: tuple[float, ...]  # the interval reserved in each key's bucket (0: unpaced)
+    holds: bool = False  # it was made the holder of a shallow bucket (``release`` lets go)
 
 
 @dataclass(frozen=True)
@@ -196,15 +197,19 @@ class Pacer:
         self._granted += 1
         wait = max(0.0, at - now)
         self._waited += wait
-        ticket = Ticket(keys, at, wait, now, reserved)
-        for k, b in buckets:
-            if b.shallow(at):
-                self._holders[k] = ticket
+        shallow = [k for k, b in buckets if b.shallow(at)]
+        ticket = Ticket(keys, at, wait, now, reserved, holds=bool(shallow))
+        for k in shallow:
+            self._holders[k] = ticket
         return ticket
 
     def release(self, ticket: Ticket) -> None:
         """The call ``ticket`` granted is over (answered, or failed on the way): the
-        shallow buckets it held count from now and take the next call."""
+        shallow buckets it held count from now and take the next call. A call that held
+        none (every call on a deep or unpaced quota: the rooms' reads) has nothing to let go
+        and nobody waiting for it, and takes no lock."""
+        if not ticket.holds:
+            return
         with self._answered:
             now = self._clock()
             for key in ticket.keys:
