@@ -126,9 +126,12 @@ def run_cli(args: Sequence[str], out: Path) -> dict[str, Any]:
     # the CLI's own VmHWM (reconciler/timing.py): wait4's ru_maxrss also counts this
     # process's memory, which the child was forked from
     peak = usage.ru_maxrss / 1024
+    others = 0.0  # the peaks of the processes the CLI started (--api-process's)
     for line in out.with_suffix(".err").read_text().splitlines():
         if line.startswith("timing: peak_rss "):
             peak = float(line.removeprefix("timing: peak_rss ").removesuffix("MB"))
+        elif line.startswith("timing-rss: "):
+            others += float(line.split()[-1].removesuffix("MB"))
         elif line.startswith("timing: "):
             name, value = line.removeprefix("timing: ").split()
             phases[name] = round(phases.get(name, 0.0) + float(value.rstrip("s")), 3)
@@ -140,8 +143,12 @@ def run_cli(args: Sequence[str], out: Path) -> dict[str, Any]:
         "wall_s": round(seconds, 3),
         "phases_s": phases,
         "phases_cpu_s": phases_cpu,  # the CLI's CPU time per phase (load: its own thread)
+        # the CLI's and its second process's (it waits for it: wait4 counts both)
         "cpu_s": round((usage.ru_utime + usage.ru_stime), 3),
-        "peak_rss_mb": round(peak, 1),
+        # the sum of the CLI's peak and its second process's (their peaks may not
+        # coincide: an upper bound of what they held at once)
+        "peak_rss_mb": round(peak + others, 1),
+        "api_process_peak_rss_mb": round(others, 1) if others else None,
         "launched": launched,
     }
 

@@ -20,11 +20,14 @@ class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
         super().emit(record)
 
 
-def configure(verbose: int) -> None:
-    """-vv: ``debug:`` lines on stderr (API calls and retries); otherwise none."""
+def configure(verbose: int, where: str = "") -> None:
+    """-vv: ``debug:`` lines on stderr (API calls and retries); otherwise none. ``where``
+    names the process that writes them when it is not the run's own (``DEBUG (api
+    process): ListRooms ...``)."""
     if not any(isinstance(h, _CurrentStderr) for h in log.handlers):
         handler = _CurrentStderr()
-        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        named = f" ({where})" if where else ""
+        handler.setFormatter(logging.Formatter(f"%(levelname)s{named}: %(message)s"))
         log.addHandler(handler)
     log.setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
 

@@ -51,6 +51,14 @@ def peak_rss_mb() -> float | None:
     return None
 
 
+def report_peak(name: str, peak: float | None) -> None:
+    """With CHIME_RECONCILER_TIMINGS=1, ``timing-rss: NAME 45.2MB``: the peak resident
+    memory of a process the run started (``--api-process``'s), which the harness adds to
+    the run's own."""
+    if peak is not None and os.environ.get(ENV) == "1":
+        print(f"timing-rss: {name} {peak:.1f}MB", file=sys.stderr)
+
+
 def _report_peak() -> None:
     peak = peak_rss_mb()
     if peak is not None:

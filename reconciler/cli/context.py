@@ -20,8 +20,10 @@ from reconciler.errors import UsageError
 from reconciler.governance.grant import moment_text, parse_moment
 from reconciler.logs import configure as configure_logging
 from reconciler.pacing import Pacer, parse_rate_option, resolve_rates
+from reconciler.providers.api_process import MODES, OFFLOADED, OffloadedClient, spec_of
 from reconciler.providers.aws import make_client, make_session
 from reconciler.redact import check_endpoint_url, redact, register_endpoint, stored_url
+from reconciler.timing import report_peak
 
 
 @dataclass
@@ -38,6 +40,7 @@ class AppContext:
     moment: dt.datetime | None = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     now_from_env: str | None = None  # CHIME_RECONCILER_NOW's text, when it gave --now
     rates: dict[str, float | None] = field(default_factory=dict)  # --rate QUOTA=N
+    api_process: str = "auto"  # --api-process: auto, on, off (``providers/api_process.py``)
     explicit: frozenset[str] = frozenset()  # global options given (command line or env)
     _pacer: Pacer | None = field(default=None, init=False, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
@@ -75,6 +78,7 @@ class AppContext:
             no_color=bool(o["no_color"]) or "NO_COLOR" in os.environ,
             verbose=o["verbose"],
             rates=dict(parse_rate_option(r) for r in o.get("rates") or ()),
+            api_process=o.get("api_process") or "auto",
             **when,
         )
 
@@ -103,6 +107,7 @@ class AppContext:
             ("profile", "--profile", self.profile),
             ("region", "--region", self.region),
             ("parallelism", "--parallelism", str(self.parallelism)),
+            ("api_process", "--api-process", self.api_process),
         ]  # never --now: apply evaluates `until:` at the clock (``moment``)
         return [
             a for name, opt, value in given if name in self.explicit and value for a in (opt, value)
@@ -149,8 +154,28 @@ class AppContext:
                 where = "--region" if region == self.region else f"the ARN's region {region!r}"
                 message = f"check --endpoint-url and {where}: {redact(str(exc))}"
                 raise UsageError(message) from None
+            start_at = MODES[self.api_process] if service in OFFLOADED else None
+            if start_at is not None:  # the rooms' calls: botocore's CPU in a second process
+                spec = spec_of(
+                    service,
+                    profile=self.profile,
+                    region=region,
+                    endpoint_url=self.endpoint_url,
+                    parallelism=self.parallelism,
+                    verbose=self.verbose,
+                )
+                client = OffloadedClient(client, spec, start_at, wait=self.api_process == "on")
             self._clients[key] = client
             return client
+
+    def close(self) -> None:
+        """End what the run started: the second processes of ``--api-process``. With
+        CHIME_RECONCILER_TIMINGS=1, their peak memory goes to stderr (``timing``)."""
+        with self._making:
+            clients = list(self._clients.values())
+        for client in clients:
+            if isinstance(client, OffloadedClient):
+                report_peak("api_process", client.close())
 
     def console(self, stderr: bool = False) -> Console:
         """A rich console: colour only on a terminal; with --no-color / NO_COLOR no escape

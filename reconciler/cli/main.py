@@ -23,6 +23,7 @@ from reconciler.closed_output import (
 )
 from reconciler.errors import ReconcilerError
 from reconciler.pacing import QUOTAS
+from reconciler.providers.api_process import AUTO_AT, MODES
 from reconciler.runner import report_error, run
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -138,6 +139,17 @@ Environment:
     help="Targets read and applied at once.",
 )
 @click.option(
+    "--api-process",
+    type=click.Choice(sorted(MODES)),
+    default="auto",
+    show_default=True,
+    envvar="CHIME_RECONCILER_API_PROCESS",
+    show_envvar=True,
+    help="Make the rooms' API calls (service chime) in a second process, so that botocore's "
+    f"CPU is not spent in this one: `auto` starts it at a run's {AUTO_AT:,}th call (a large "
+    "read), `on` at the first, `off` never. Calls made while it starts are made here.",
+)
+@click.option(
     "--now",
     envvar="CHIME_RECONCILER_NOW",
     metavar="WHEN",
@@ -186,6 +198,7 @@ def cli(ctx: click.Context, /, **options: Any) -> None:
     sources = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
     app.explicit = frozenset(n for n in options if ctx.get_parameter_source(n) in sources)
     ctx.obj = app
+    ctx.call_on_close(app.close)  # the second process of --api-process, if one started
 
 
 def main() -> None:

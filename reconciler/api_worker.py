@@ -1,0 +1,115 @@
+"""The second process that makes a run's API calls (``providers/api_process.py``): it makes
+the same botocore client the run would (``make_client``, from the spec on its first line of
+input) and answers each request frame with the client's answer or its error, several at
+once (``parallelism`` threads). It ends when its input ends (the run is over, or gone).
+
+    python -m reconciler.api_worker      # started by ApiProcess, never by hand
+
+Frames, both ways: a 4-byte little-endian length, then a ``marshal``-ed tuple. Request:
+``(call id, client method name, parameters)``. Answer: ``(call id, OK, response)``, or
+``(call id, RAISED, pickled exception)``: botocore's own, or a ``ClientError`` with the
+same response where the client raised one of its modelled subclasses (classes made at run
+time, which pickle cannot name).
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+# A Ctrl-C reaches the whole foreground process group: the run decides what it means (it
+# finishes the calls in flight), so this process must not die of it before answering them.
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+import json  # noqa: E402
+import marshal  # noqa: E402
+import pickle  # noqa: E402
+import struct  # noqa: E402
+import threading  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+from typing import Any, BinaryIO  # noqa: E402
+
+OK = 0
+RAISED = 1
+PICKLED = 2  # a response marshal cannot write (it never happens with the tool's services)
+_LENGTH = struct.Struct("<I")
+
+
+def read_frame(stream: BinaryIO) -> bytes | None:
+    """One frame's payload, or None at the end of the stream."""
+    head = stream.read(4)
+    if len(head) < 4:
+        return None
+    (size,) = _LENGTH.unpack(head)
+    payload = stream.read(size)
+    return payload if len(payload) == size else None
+
+
+def frame(payload: bytes) -> bytes:
+    return _LENGTH.pack(len(payload)) + payload
+
+
+def answer(call_id: int, client: Any, method: str, params: dict[str, Any]) -> bytes:
+    """The frame that answers one request."""
+    from botocore.exceptions import ClientError
+
+    try:
+        response = getattr(client, method)(**params)
+    except ClientError as exc:
+        plain = exc if type(exc) is ClientError else ClientError(exc.response, exc.operation_name)
+        return frame(marshal.dumps((call_id, RAISED, _pickled(plain))))
+    except Exception as exc:  # every error goes back to the run, as raised
+        return frame(marshal.dumps((call_id, RAISED, _pickled(exc))))
+    try:
+        return frame(marshal.dumps((call_id, OK, response)))
+    except ValueError:
+        return frame(marshal.dumps((call_id, PICKLED, pickle.dumps(response))))
+
+
+def _pickled(exc: BaseException) -> bytes:
+    try:
+        return pickle.dumps(exc)
+    except Exception:
+        return pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
+
+
+def serve(spec: dict[str, Any], stdin: BinaryIO, stdout: BinaryIO) -> None:
+    from reconciler.logs import configure
+    from reconciler.providers.aws import make_client
+
+    configure(int(spec.get("verbose", 0)), where="api process")  # -vv: its calls on stderr
+    client = make_client(
+        spec["service"],
+        profile=spec.get("profile"),
+        region=spec.get("region"),
+        endpoint_url=spec.get("endpoint_url"),
+        parallelism=int(spec.get("parallelism", 8)),
+    )
+    lock = threading.Lock()
+
+    def run(call_id: int, method: str, params: dict[str, Any]) -> None:
+        data = answer(call_id, client, method, params)
+        with lock:
+            stdout.write(data)
+            stdout.flush()
+
+    with lock:
+        stdout.write(frame(marshal.dumps((0, OK, "ready"))))
+        stdout.flush()
+    with ThreadPoolExecutor(max_workers=int(spec.get("parallelism", 8))) as pool:
+        while True:
+            payload = read_frame(stdin)
+            if payload is None:
+                break
+            call_id, method, params = marshal.loads(payload)
+            pool.submit(run, call_id, method, params)
+
+
+def main() -> int:
+    spec = json.loads(sys.stdin.buffer.readline())
+    serve(spec, sys.stdin.buffer, sys.stdout.buffer)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
