@@ -92,6 +92,7 @@ Environment:
   CHIME_RECONCILER_DESIRED         --desired DIR
   CHIME_RECONCILER_ENDPOINT_URL    --endpoint-url URL
   CHIME_RECONCILER_NOW             --now WHEN (when `until:` is evaluated)
+  CHIME_RECONCILER_API_PROCESS     --api-process auto|on|off
   AWS_PROFILE                      --profile (keys: boto3's usual variables)
   AWS_REGION                       --region
   AWS_DEFAULT_REGION               --region, when AWS_REGION is not set

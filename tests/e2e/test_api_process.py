@@ -138,7 +138,7 @@ def test_a_second_process_that_dies_fails_its_calls_in_flight_and_the_run_goes_o
         def in_flight() -> None:
             try:
                 client.list_accounts(MaxResults=10)
-            except BaseException as exc:  # noqa: BLE001  # what the call raised
+            except BaseException as exc:  # what the call raised
                 failed.append(exc)
 
         caller = threading.Thread(target=in_flight)
