@@ -14,20 +14,15 @@ time, which pickle cannot name).
 
 from __future__ import annotations
 
+import json
+import marshal
+import pickle
 import signal
+import struct
 import sys
-
-# A Ctrl-C reaches the whole foreground process group: the run decides what it means (it
-# finishes the calls in flight), so this process must not die of it before answering them.
-signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-import json  # noqa: E402
-import marshal  # noqa: E402
-import pickle  # noqa: E402
-import struct  # noqa: E402
-import threading  # noqa: E402
-from concurrent.futures import ThreadPoolExecutor  # noqa: E402
-from typing import Any, BinaryIO  # noqa: E402
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, BinaryIO
 
 OK = 0
 RAISED = 1
@@ -106,6 +101,10 @@ def serve(spec: dict[str, Any], stdin: BinaryIO, stdout: BinaryIO) -> None:
 
 
 def main() -> int:
+    # A Ctrl-C reaches the whole foreground process group: the run decides what it means
+    # (it finishes the calls in flight), so this process must not die of it before
+    # answering them. (Here, not at import: the run imports this module's framing.)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     spec = json.loads(sys.stdin.buffer.readline())
     serve(spec, sys.stdin.buffer, sys.stdout.buffer)
     return 0
