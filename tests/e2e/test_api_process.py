@@ -9,7 +9,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -106,51 +106,53 @@ def test_auto_starts_it_at_the_call_it_names(emulator: EmulatorServer, seed: Any
         client.close()
 
 
-def test_a_ctrl_c_does_not_end_the_second_process(emulator: EmulatorServer, seed: Any) -> None:
-    """The run decides what a Ctrl-C means (it finishes the calls in flight): the second
-    process, in the same process group, must still answer them."""
+@pytest.fixture
+def started(emulator: EmulatorServer, seed: Any) -> Iterator[OffloadedClient]:
+    """A client whose second process made a first call (one account, alice)."""
     seed(users=("alice",))
     client = offloaded(emulator, start_at=1)
     try:
         client.list_accounts(MaxResults=10)
-        process = client.process
-        assert process is not None
-        os.kill(process._proc.pid, signal.SIGINT)
-        time.sleep(0.2)
-        assert process._proc.poll() is None
-        assert client.list_accounts(MaxResults=10)["Accounts"]
+        assert client.process is not None and client.process.ready.is_set()
+        yield client
     finally:
         client.close()
+
+
+def test_a_ctrl_c_does_not_end_the_second_process(started: OffloadedClient) -> None:
+    """The run decides what a Ctrl-C means (it finishes the calls in flight): the second
+    process, in the same process group, must still answer them."""
+    process = started.process
+    assert process is not None
+    os.kill(process._proc.pid, signal.SIGINT)
+    time.sleep(0.2)
+    assert process._proc.poll() is None
+    assert started.list_accounts(MaxResults=10)["Accounts"]
 
 
 def test_a_second_process_that_dies_fails_its_calls_in_flight_and_the_run_goes_on(
-    emulator: EmulatorServer, seed: Any
+    emulator: EmulatorServer, started: OffloadedClient
 ) -> None:
-    seed(users=("alice",))
-    client = offloaded(emulator, start_at=1)
-    try:
-        client.list_accounts(MaxResults=10)
-        process = client.process
-        assert process is not None
-        emulator.set_faults(latency_ms=2000)  # the next call is in flight when it dies
-        failed: list[BaseException] = []
+    client = started
+    process = client.process
+    assert process is not None
+    emulator.set_faults(latency_ms=2000)  # the next call is in flight when it dies
+    failed: list[BaseException] = []
 
-        def in_flight() -> None:
-            try:
-                client.list_accounts(MaxResults=10)
-            except BaseException as exc:  # what the call raised
-                failed.append(exc)
+    def in_flight() -> None:
+        try:
+            client.list_accounts(MaxResults=10)
+        except BaseException as exc:  # what the call raised
+            failed.append(exc)
 
-        caller = threading.Thread(target=in_flight)
-        caller.start()
-        time.sleep(0.3)
-        process._proc.kill()
-        caller.join(timeout=10)
-        # a closed connection: the run's retry policy makes it again
-        assert [type(e) for e in failed] == [ConnectionClosedError]
-        emulator.set_faults()
-        assert process.gone
-        answer = client.list_accounts(MaxResults=10)  # made by the run's own client
-        assert [a["AccountId"] for a in answer["Accounts"]] == [ACCOUNT]
-    finally:
-        client.close()
+    caller = threading.Thread(target=in_flight)
+    caller.start()
+    time.sleep(0.3)
+    process._proc.kill()
+    caller.join(timeout=10)
+    # a closed connection: the run's retry policy makes it again
+    assert [type(e) for e in failed] == [ConnectionClosedError]
+    emulator.set_faults()
+    assert process.gone
+    answer = client.list_accounts(MaxResults=10)  # made by the run's own client
+    assert [a["AccountId"] for a in answer["Accounts"]] == [ACCOUNT]
