@@ -62,8 +62,13 @@ def answer(call_id: int, client: Any, method: str, params: dict[str, Any]) -> by
 
 
 def _pickled(exc: BaseException) -> bytes:
+    """``exc`` pickled, known to unpickle (an exception whose constructor takes other
+    arguments than it keeps pickles, then fails to unpickle); else a RuntimeError that
+    names it."""
     try:
-        return pickle.dumps(exc)
+        data = pickle.dumps(exc)
+        pickle.loads(data)
+        return data
     except Exception:
         return pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
 

@@ -6,6 +6,7 @@ a second process that dies is replaced by the run's own client."""
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import threading
 import time
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ConnectionClosedError
 
+from reconciler.api_worker import _pickled
 from reconciler.emulator import EmulatorServer
 from reconciler.providers.api_process import OffloadedClient, spec_of
 from reconciler.providers.aws import make_client
@@ -156,3 +158,17 @@ def test_a_second_process_that_dies_fails_its_calls_in_flight_and_the_run_goes_o
     assert process.gone
     answer = client.list_accounts(MaxResults=10)  # made by the run's own client
     assert [a["AccountId"] for a in answer["Accounts"]] == [ACCOUNT]
+
+
+class Odd(Exception):
+    """Pickles (its class has a name), fails to unpickle (two arguments, one kept)."""
+
+    def __init__(self, a: str, b: str) -> None:
+        super().__init__(f"{a}/{b}")
+
+
+def test_an_error_that_cannot_be_unpickled_comes_back_named() -> None:
+    with pytest.raises(TypeError):
+        pickle.loads(pickle.dumps(Odd("x", "y")))
+    back = pickle.loads(_pickled(Odd("x", "y")))
+    assert (type(back), str(back)) == (RuntimeError, "Odd: x/y")
