@@ -95,18 +95,22 @@ class ApiProcess:
     def _read(self, stdout: Any) -> None:
         """The answers, as they come (the reader thread), until the process ends."""
         waiting, lock = self._waiting, self._lock
-        while (payload := read_frame(stdout)) is not None:
-            call_id, status, value = marshal.loads(payload)
-            if call_id == 0:  # its first frame: the client is made
-                self.ready.set()
-                self.settled.set()
-                continue
-            with lock:
-                waiter = waiting.pop(call_id, None)
-            if waiter is not None:
-                waiter[1] = (status, value)
-                waiter[0].set()
-        self._lost()
+        try:
+            while (payload := read_frame(stdout)) is not None:
+                call_id, status, value = marshal.loads(payload)
+                if call_id == 0:  # its first frame: the client is made
+                    self.ready.set()
+                    self.settled.set()
+                    continue
+                with lock:
+                    waiter = waiting.pop(call_id, None)
+                if waiter is not None:
+                    waiter[1] = (status, value)
+                    waiter[0].set()
+        except (OSError, ValueError, EOFError, TypeError):
+            pass  # a frame that does not read: as if it had ended there
+        finally:
+            self._lost()
 
     def _lost(self) -> None:
         """The process is gone: no call goes to it again, and every call waiting for it
@@ -151,6 +155,7 @@ class OffloadedClient:
         self._calls = itertools.count(1)
         self._starting = threading.Lock()
         self.process: ApiProcess | None = None
+        self._unable = False  # it could not be started
         self._methods = frozenset(client.meta.method_to_api_mapping)
 
     def __getattr__(self, name: str) -> Any:
@@ -161,9 +166,11 @@ class OffloadedClient:
         def call(**params: Any) -> Any:
             process = self.process
             if process is None:
-                if next(self._calls) < self._start_at:
+                if next(self._calls) < self._start_at or self._unable:
                     return own(**params)
                 process = self._start()
+                if process is None:
+                    return own(**params)
             if not process.ready.is_set() and (
                 not self._wait or not process.settled.wait(STARTED_S) or process.gone
             ):
@@ -172,10 +179,15 @@ class OffloadedClient:
 
         return call
 
-    def _start(self) -> ApiProcess:
+    def _start(self) -> ApiProcess | None:
+        """The process, started on first use; None where it cannot be (the run's own
+        client then makes every call, as with ``off``)."""
         with self._starting:
-            if self.process is None:
-                self.process = ApiProcess(self._spec)
+            if self.process is None and not self._unable:
+                try:
+                    self.process = ApiProcess(self._spec)
+                except OSError:
+                    self._unable = True
             return self.process
 
     def close(self) -> float | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -172,3 +173,18 @@ def test_an_error_that_cannot_be_unpickled_comes_back_named() -> None:
         pickle.loads(pickle.dumps(Odd("x", "y")))
     back = pickle.loads(_pickled(Odd("x", "y")))
     assert (type(back), str(back)) == (RuntimeError, "Odd: x/y")
+
+
+def test_a_second_process_that_cannot_start_leaves_every_call_to_the_run(
+    emulator: EmulatorServer, seed: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    seed(users=("alice",))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python-here"))
+    client = offloaded(emulator, start_at=1)
+    try:
+        for _ in range(2):
+            answer = client.list_accounts(MaxResults=10)
+            assert [a["AccountId"] for a in answer["Accounts"]] == [ACCOUNT]
+        assert client.process is None
+    finally:
+        client.close()
