@@ -32,15 +32,15 @@ def json_schema(kind: str = "rooms") -> dict[str, Any]:
 
 def _settings_checks(properties: dict[str, Any]) -> None:
     """What the settings' validators check beyond their types, for editors too (as
-    ``validate`` refuses it): ``rates:`` names known quotas, each a positive rate or null;
-    ``max_grant_days:``'s mapping has the registered kinds' list keys only."""
+    ``validate`` refuses it): ``rates:`` names known quotas, each a rate of at least
+    ``MIN_RATE`` or null; ``max_grant_days:``'s mapping has the registered kinds' list keys only."""
     from reconciler.governance.policy import list_keys  # the kinds: loaded when asked
-    from reconciler.pacing.quotas import BY_NAME
+    from reconciler.pacing.quotas import BY_NAME, MIN_RATE
 
     rates = properties["rates"]
     rates["propertyNames"] = {"enum": list(BY_NAME)}
     rates["additionalProperties"]["anyOf"] = [
-        {"type": "number", "exclusiveMinimum": 0},
+        {"type": "number", "minimum": MIN_RATE},
         {"type": "null"},
     ]
     (days, _none) = properties["max_grant_days"]["anyOf"]

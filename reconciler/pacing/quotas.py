@@ -22,6 +22,11 @@ from dataclasses import dataclass, field
 from reconciler.errors import UsageError
 
 OFF = "off"  # an override meaning "no known quota": unpaced until a 429 says otherwise
+# The slowest rate a user may configure: one call every 1,000 s (~17 minutes). Well below
+# the adaptive pacer's own floor (``bucket.FLOOR``, 0.2/s), so a deliberately slow quota is
+# still possible, but a rate whose next call would wait hours or days (a typo such as
+# 1e-7, which made plan wait ~115 days, silently) is refused.
+MIN_RATE = 0.001
 
 
 @dataclass(frozen=True)
@@ -97,10 +102,15 @@ def unknown_quota(name: str) -> str | None:
 
 
 def check_rate(value: float | None, none: str = "null") -> str | None:
-    """An error message if ``value`` is not a usable rate (positive, finite, or None,
-    which is written ``none``)."""
-    if value is None or (math.isfinite(value) and value > 0):
+    """An error message if ``value`` is not a usable rate (finite and at least
+    ``MIN_RATE``, or None, which is written ``none``)."""
+    if value is None or (math.isfinite(value) and value >= MIN_RATE):
         return None
+    if math.isfinite(value) and value > 0:
+        return (
+            f"a rate is at least {MIN_RATE:g} requests per second (one call every ~17 "
+            f"minutes) or {none}, not {value:g}"
+        )
     return f"a rate is a positive number of requests per second or {none}, not {value:g}"
 
 

@@ -107,3 +107,20 @@ def test_off_in_settings_rates_says_to_write_null(write_desired, cli) -> None:
         "desired-state/settings.yaml:3: rates.chime: expected a number of requests per "
         "second, or null for an unknown quota (`--rate QUOTA=off`), got false"
     )
+
+
+def test_a_rate_below_the_minimum_is_refused_at_its_line(write_desired, cli) -> None:
+    # QA4 R15: a tiny rate made plan wait silently for days before its second call
+    write_desired({"settings.yaml": "account: '1111'\nrates:\n  chime: 1.0e-300\n"})
+    run = cli("validate")
+    assert run.exit_code == 1
+    assert run.err_lines[0] == (
+        "desired-state/settings.yaml:3: rates.chime: a rate is at least 0.001 requests per "
+        "second (one call every ~17 minutes) or null, not 1e-300"
+    )
+    run = cli("--rate", "chime=0.0000001", "plan")
+    assert run.exit_code == 1
+    assert run.err_lines == [
+        "Error: --rate chime=0.0000001: a rate is at least 0.001 requests per second "
+        "(one call every ~17 minutes) or off, not 1e-07"
+    ]

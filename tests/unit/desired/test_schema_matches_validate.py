@@ -44,6 +44,9 @@ def validate_accepts(tmp_path: Path, settings: dict[str, Any], meetings: str) ->
         ({"rates": {"bogus": 1}}, False),
         ({"rates": {"chime": 0}}, False),
         ({"rates": {"meetings": -2.5}}, False),
+        ({"rates": {"chime": 1.0e-300}}, False),  # QA4 R15: below the minimum rate
+        ({"rates": {"chime": 0.0009}}, False),
+        ({"rates": {"chime": 0.001}}, True),
         ({"max_grant_days": {"admins": 3}}, False),
         ({"max_grant_days": {"administrators": 0}}, False),
         ({"rates": {"chime": None, "meetings": 0.5}}, True),

@@ -37,6 +37,7 @@ def test_every_quota_is_resolved() -> None:
         ("chime=10", ("chime", 10.0)),
         ("meetings = 2.5", ("meetings", 2.5)),
         ("chime=off", ("chime", None)),
+        ("chime=0.001", ("chime", 0.001)),  # the minimum: one call every ~17 minutes
     ],
 )
 def test_rate_option(text: str, expected: tuple[str, float | None]) -> None:
@@ -53,6 +54,9 @@ def test_rate_option(text: str, expected: tuple[str, float | None]) -> None:
         ("chime=0", "--rate chime=0: a rate is a positive number of requests per second or off"),
         ("chime=-2", "--rate chime=-2: a rate is a positive number"),
         ("chime=inf", "--rate chime=inf: a rate is a positive number"),
+        # QA4 R15: so slow that the next call would wait for days: a typo, refused
+        ("chime=0.0000001", "--rate chime=0.0000001: a rate is at least 0.001 requests"),
+        ("chime=1e-300", "--rate chime=1e-300: a rate is at least 0.001 requests"),
     ],
 )
 def test_bad_rate_options_say_what_is_wrong(text: str, message: str) -> None:
