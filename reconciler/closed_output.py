@@ -14,12 +14,19 @@ by the signal; a shell shows that as status 141 (128 + SIGPIPE). So does this to
   starts, the calls in flight finish) and say on stderr what they did (``OutputClosed``,
   exit 141): their output, which listed it, is gone.
 
+A write error other than a closed pipe (``> /dev/full``: ENOSPC, EIO, a quota) is a
+failed output (``output_failure``): any command says ``Error: the output could not be
+written (No space left on device).`` and exits 1, never "Internal error"; ``apply``
+stops as for a closed output, says on stderr what it applied, writes its ``--out`` result
+and ends with that line and what it did (``OutputFailed``, exit 1).
+
 Before, click answered a closed pipe with exit 1 and nothing said, and an apply stopped
 part-way without a word.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import select
 import signal
@@ -30,6 +37,38 @@ from reconciler.errors import ReconcilerError
 
 EXIT_OUTPUT_CLOSED = 128 + signal.SIGPIPE  # 141, as a shell shows a command SIGPIPE ended
 CLOSED = "the output was closed (the command reading it ended)"
+
+
+# write errors of a full or failing disk under stdout (not a closed pipe: EPIPE)
+OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG})
+
+
+def output_failure(exc: BaseException | None) -> str | None:
+    """Why stdout could not be written (``No space left on device``), when ``exc`` is
+    such a write error (no file name: the files a command writes say their own), else
+    None."""
+    if (
+        isinstance(exc, OSError)
+        and not isinstance(exc, BrokenPipeError)
+        and exc.errno in OUTPUT_ERRNOS
+        and exc.filename is None
+    ):
+        return os.strerror(exc.errno)
+    return None
+
+
+def failed_output(reason: str) -> str:
+    """``the output could not be written (No space left on device)``."""
+    return f"the output could not be written ({reason})"
+
+
+class OutputFailed(ReconcilerError):
+    """Standard output could not be written (a full disk): ``what`` the command did, if
+    it changed anything; exit 1."""
+
+    def __init__(self, reason: str, what: str = "") -> None:
+        said = failed_output(reason)
+        super().__init__(f"{said}: {what}" if what else f"{said}.")
 
 
 class OutputClosed(ReconcilerError):

@@ -28,12 +28,13 @@ from reconciler.cli.pipeline import Session
 from reconciler.cli.saved_plan import load_fresh, use_origin
 from reconciler.cli.watch import DEFAULT_INTERVAL, Watch, interval_option, parse_until
 from reconciler.cli.watch_output import WatchOutput
-from reconciler.closed_output import OutputClosed, mute_stdout
+from reconciler.closed_output import OutputClosed, OutputFailed, mute_stdout, output_failure
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.plan import Plan
 from reconciler.render import render_plan
 from reconciler.render.apply import (
     STOPPED_BY_CLOSED_OUTPUT,
+    STOPPED_BY_FAILED_OUTPUT,
     STOPPED_BY_INTERRUPT,
     Timings,
     render_apply,
@@ -223,13 +224,17 @@ def apply(
         raise ApplyInterrupted(NOTHING_APPLIED) from None
     except BrokenPipeError:  # the plan's reader ended (`| head`) before anything changed
         raise OutputClosed(NOTHING_APPLIED_CLOSED) from None
+    except OSError as exc:  # a full disk under stdout, before anything changed
+        if (reason := output_failure(exc)) is None:
+            raise
+        raise OutputFailed(reason, NOTHING_APPLIED_CLOSED) from None
 
     def write_stopped(applied: Applied, cause: str) -> None:
         """Stopped part-way: the result of what was done, all the same (``complete``
         false, the changes not started ``skipped``)."""
         timings = Timings(planned, applied.seconds)
         document = render_apply_json(applied.result, verified=None, timings=timings, stopped=cause)
-        if fmt == "json" and cause != STOPPED_BY_CLOSED_OUTPUT:
+        if fmt == "json" and cause not in (STOPPED_BY_CLOSED_OUTPUT, STOPPED_BY_FAILED_OUTPUT):
             with contextlib.suppress(BrokenPipeError):
                 click.echo(document, nl=False)
         if result_file is not None:
@@ -246,6 +251,7 @@ def apply(
         applied = Applied(ApplyResult(()))
     result = applied.result
     unwritten = False  # the output was closed after the changes: verify and --out go on
+    failure: str | None = None  # or could not be written (a full disk): the same
     if plan.has_changes:
         closing = shown if fmt == "json" else out
         try:
@@ -254,6 +260,11 @@ def apply(
             for line in render_apply(result):
                 closing.print(line, highlight=False, markup=False)
         except BrokenPipeError:
+            unwritten = True
+            mute_stdout()
+        except OSError as exc:
+            if (failure := output_failure(exc)) is None:
+                raise
             unwritten = True
             mute_stdout()
     verify_started = time.monotonic()
@@ -270,10 +281,17 @@ def apply(
         except BrokenPipeError:
             unwritten = True
             mute_stdout()
+        except OSError as exc:
+            if (failure := output_failure(exc)) is None:
+                raise
+            unwritten = True
+            mute_stdout()
     if result_file is not None:
         _write(result_file, document)
     if unwritten:
         outcome = render_apply(result)[-1] if plan.has_changes else "nothing to apply."
+        if failure is not None:
+            raise OutputFailed(failure, f"apply's result was not all written. {outcome}")
         raise OutputClosed(f"apply's result was not all written. {outcome}")
     if not result.ok or verified:
         ctx.exit(1)

@@ -17,7 +17,13 @@ from reconciler import interrupt
 from reconciler.applier import apply as run_apply
 from reconciler.apply_result import ApplyResult, ChangeResult, Unverified
 from reconciler.cli.pipeline import Session
-from reconciler.closed_output import OutputClosed, mute_stdout
+from reconciler.closed_output import (
+    OutputClosed,
+    OutputFailed,
+    failed_output,
+    mute_stdout,
+    output_failure,
+)
 from reconciler.errors import ReconcilerError
 from reconciler.kinds import RoleValue
 from reconciler.live import LiveTarget
@@ -25,6 +31,7 @@ from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.render.apply import (
     STOPPED_BY_CLOSED_OUTPUT,
+    STOPPED_BY_FAILED_OUTPUT,
     STOPPED_BY_INTERRUPT,
     applied_counts,
     interrupted_summary,
@@ -88,7 +95,8 @@ def run_changes(
     which waits for it before it ends. If it fails, no new call starts, as after a
     Ctrl-C, and its error is raised once the calls in flight are done; when the output
     was closed (its reader ended: ``| head``), what was applied and what was not is
-    printed on stderr, and ``OutputClosed`` (exit 141) is raised.
+    printed on stderr, and ``OutputClosed`` (exit 141) is raised; when it could not be
+    written (a full disk: ``output_failure``), the same, and ``OutputFailed`` (exit 1).
 
     Stopped part-way either way, ``stopped`` is told what was done first; ``err``: what
     was applied and what not goes to stderr (stdout is apply's JSON result)."""
@@ -114,6 +122,11 @@ def run_changes(
             if stopped is not None:
                 stopped(applied, STOPPED_BY_CLOSED_OUTPUT)
             raise closed
+        if (reason := output_failure(failed)) is not None:  # a full disk under stdout
+            full = stopped_by_failed_output(result, reason)
+            if stopped is not None:
+                stopped(applied, STOPPED_BY_FAILED_OUTPUT)
+            raise full
         if failed is not None:
             raise failed
         if interrupt.requested():
@@ -134,6 +147,17 @@ def stopped_by_closed_output(result: ApplyResult) -> OutputClosed:
         for line in render_interrupted(result, "the output was closed"):
             click.echo(line, err=True)
     return OutputClosed(f"apply stopped; {applied_counts(result)}; run plan to see what is left.")
+
+
+def stopped_by_failed_output(result: ApplyResult, reason: str) -> OutputFailed:
+    """The apply stopped because its output could not be written (a full disk): what it
+    applied and what not, on stderr, and the error that says so (exit 1)."""
+    mute_stdout()
+    with contextlib.suppress(OSError):  # stderr on the same full disk: nobody to tell
+        for line in render_interrupted(result, failed_output(reason)):
+            click.echo(line, err=True)
+    what = f"apply stopped; {applied_counts(result)}; run plan to see what is left."
+    return OutputFailed(reason, what)
 
 
 class _Aside:

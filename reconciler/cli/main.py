@@ -18,7 +18,9 @@ from reconciler.cli.context import AppContext
 from reconciler.closed_output import (
     EXIT_OUTPUT_CLOSED,
     OutputClosed,
+    OutputFailed,
     mute_stdout,
+    output_failure,
     stdout_is_closed,
 )
 from reconciler.errors import ReconcilerError
@@ -47,6 +49,8 @@ class ReconcilerGroup(click.Group):
             raise _exit_1(exc) from None
         except BrokenPipeError as exc:  # `--help | head -1`
             _output_closed(ctx, exc)
+        except OSError as exc:  # `--help > /dev/full`
+            _output_failed(ctx, exc)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return commands.names()
@@ -59,9 +63,9 @@ class ReconcilerGroup(click.Group):
             return super().invoke(ctx)
         except click.UsageError as exc:
             raise _exit_1(exc) from None
-        except OutputClosed as exc:  # apply stopped: what it did, on stderr
+        except (OutputClosed, OutputFailed) as exc:  # apply stopped: what it did, on stderr
             mute_stdout()
-            with contextlib.suppress(BrokenPipeError):  # stderr too: nobody to tell
+            with contextlib.suppress(OSError):  # stderr too: nobody to tell
                 report_error(exc)
             ctx.exit(exc.exit_code)
         except ReconcilerError as exc:
@@ -69,6 +73,21 @@ class ReconcilerGroup(click.Group):
             ctx.exit(exc.exit_code)
         except BrokenPipeError as exc:
             _output_closed(ctx, exc)
+        except OSError as exc:
+            _output_failed(ctx, exc)
+
+
+def _output_failed(ctx: click.Context, exc: OSError) -> NoReturn:
+    """stdout could not be written (``> /dev/full``): one line, exit 1; stdout is muted
+    so that what is still buffered does not fail again at exit. Any other OSError is
+    left as it was."""
+    reason = output_failure(exc)
+    if reason is None:
+        raise exc
+    mute_stdout()
+    with contextlib.suppress(OSError):  # stderr on the same full disk: nobody to tell
+        report_error(OutputFailed(reason))
+    ctx.exit(OutputFailed.exit_code)
 
 
 def _output_closed(ctx: click.Context, exc: BrokenPipeError) -> NoReturn:

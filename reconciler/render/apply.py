@@ -187,11 +187,16 @@ def _skipped_line(r: ChangeResult) -> str:
 
 STOPPED_BY_INTERRUPT = "interrupted"
 STOPPED_BY_CLOSED_OUTPUT = "output closed"
+STOPPED_BY_FAILED_OUTPUT = "output failed"  # a write error on stdout: a full disk
 _STOPPED_ERRORS = {
     STOPPED_BY_INTERRUPT: {"code": NOT_STARTED, "message": "not started: interrupted"},
     STOPPED_BY_CLOSED_OUTPUT: {
         "code": "OutputClosed",
         "message": "not started: the output was closed",
+    },
+    STOPPED_BY_FAILED_OUTPUT: {
+        "code": "OutputFailed",
+        "message": "not started: the output could not be written",
     },
 }
 
