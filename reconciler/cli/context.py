@@ -64,6 +64,15 @@ class AppContext:
     def from_options(cls, now_from_env: bool = False, **o: Any) -> AppContext:
         """The run's context from the global options; ``now_from_env``: --now came from
         CHIME_RECONCILER_NOW (checked when used, not here)."""
+        if o["desired_dir"] == "":
+            # only the command line gives "": click reads CHIME_RECONCILER_DESIRED set empty
+            # as unset (the default), as it does every variable; an empty option is a
+            # script's unset variable (`--desired "$DIR"`), which read `.` recursively
+            raise UsageError(
+                "--desired: an empty value names no directory (it would read the current "
+                "directory and every YAML file below it); give a directory, or leave the "
+                "option out for desired-state"
+            )
         given = o.get("now") or None
         if given is not None and now_from_env:
             when: dict[str, Any] = {"moment": None, "now_from_env": given}

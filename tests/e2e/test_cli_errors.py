@@ -207,3 +207,33 @@ def test_a_global_option_after_the_command_is_understood(cli: Any, workdir: Any)
         0,
         ["Desired state is valid: 0 rooms, 0 memberships in 1 file."],
     )
+
+
+def test_an_empty_desired_option_is_refused_an_empty_variable_is_the_default(
+    cli: Any, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA4 R13: `--desired ""` read the current directory, every *.yaml below it
+    (workdir / "desired-state").mkdir()
+    (workdir / "desired-state" / "settings.yaml").write_text(f"account: '{ACCOUNT}'\n")
+    (workdir / "docker-compose.yaml").write_text("services: {web: {image: nginx}}\n")
+    run = cli.raw("--desired", "", "validate")
+    assert run.exit_code == 1
+    assert run.err_lines == [
+        "Error: --desired: an empty value names no directory (it would read the current "
+        "directory and every YAML file below it); give a directory, or leave the option "
+        "out for desired-state"
+    ]
+    monkeypatch.setenv("CHIME_RECONCILER_DESIRED", "")  # set empty: unset, as click reads it
+    run = cli.raw("validate")
+    assert run.exit_code == 0, run.err_lines
+
+
+def test_import_out_empty_is_refused_and_writes_nothing(cli: Any, workdir: Path) -> None:
+    # QA4 R13: `import --out ""` took the current directory as the output folder
+    before = sorted(p.name for p in workdir.iterdir())
+    run = cli("import", "--out", "")
+    assert run.exit_code == 1
+    assert run.err_lines == [
+        "Error: --out: an empty value names no directory; give the folder to write into"
+    ]
+    assert sorted(p.name for p in workdir.iterdir()) == before
