@@ -23,6 +23,7 @@ from reconciler.plan import Plan
 from reconciler.plandecode import CorruptPlan, plan_from_document
 from reconciler.plandoc import READABLE_VERSIONS, plan_to_data
 from reconciler.render.json import indented
+from reconciler.render.safe import json_text
 
 
 class PlanFileError(UsageError):
@@ -55,12 +56,13 @@ ORIGIN_KEYS = ("desired", "endpoint_url", "region", "now", "made_at")
 def save_plan(plan: Plan, path: Path | str, origin: Mapping[str, str | None] | None = None) -> Path:
     """Write ``plan`` to ``path`` (atomically: a reader never sees half a file), with
     ``origin``: the desired-state directory, endpoint, region and --now it was made with,
-    and when (``made_at``)."""
+    and when (``made_at``). The text is ``plan --format json``'s: format characters and
+    lone surrogates (a live name may hold one) escaped as ``\\uXXXX``."""
     path = Path(path)
     data = plan_to_data(plan)
     if origin is not None:
         data["origin"] = {k: origin.get(k) for k in ORIGIN_KEYS}
-    text = indented(data) + "\n"
+    text = json_text(indented(data)) + "\n"
     interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
     try:
         write_atomically(path, text)

@@ -253,3 +253,20 @@ def test_a_protected_unmanaged_member_is_marked_and_read_back(tmp_path: Path) ->
     assert load_error(tmp_path, json.dumps(data)) == (
         'the file is corrupt: targets[0].unmanaged[1].protected: expected bool, got "yes"'
     )
+
+
+def test_a_live_name_with_a_lone_surrogate_is_saved_escaped_as_plan_json_prints_it(
+    tmp_path: Path,
+) -> None:
+    """QA4 R4: a bot named ``a\\ud800b`` (a JSON response may carry it) made ``plan --out``
+    an internal error (UnicodeEncodeError) while ``plan --format json`` printed it."""
+    d = desired_state(desired_target("ops", want("alice@example.com", ADMIN), prune=True))
+    bot = live_member("bot:a\ud800b", id="b1")  # Chime's id for it; the name is the bot's
+    live = live_state(d, room("ops", live_member("alice@example.com", ADMIN), bot))
+    p = plan(d, live)
+    path = save_plan(p, tmp_path / "plan.json")
+    text = path.read_text(encoding="utf-8")
+    assert text == render_json(p)
+    assert '"bot:a\\ud800b"' in text
+    with pytest.raises(PlanFileError, match=r"contains \\ud800, half of a UTF-16 pair"):
+        load_plan(path)  # and using it is refused, with where (test_hostile_plan_json)
