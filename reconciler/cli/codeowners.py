@@ -13,9 +13,11 @@ from reconciler.atomic_file import write_atomically
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
-from reconciler.errors import UsageError
+from reconciler.errors import DesiredStateError, Problem, UsageError
 from reconciler.governance import codeowners
+from reconciler.governance.codeowners import Ownership
 from reconciler.regular_file import NotRegularFile, read_regular
+from reconciler.render.safe import UNSAFE, shown
 from reconciler.runner import on_interrupt
 
 # where GitHub looks for the file, in its order; a new one goes to the first
@@ -68,7 +70,8 @@ def locate(desired_dir: Path, given: Path | None = None) -> Target:
     return Target(root, existing or root / CANDIDATES[0])
 
 
-def generated(desired: DesiredState, root: Path) -> list[str]:
+def _relative(desired: DesiredState, root: Path) -> list[tuple[Ownership, str]]:
+    """Each `owners:` and its file's path from ``root``, with '/'."""
     items = []
     for owned in desired.owned:
         path = Path(owned.location.file).resolve()
@@ -79,8 +82,48 @@ def generated(desired: DesiredState, root: Path) -> list[str]:
                 f"{owned.location.file} is outside the repository at {root}: "
                 "CODEOWNERS cannot name it"
             ) from None
-        items.append(codeowners.Owned(relative, owned.owners))
-    return codeowners.lines(items)
+        items.append((owned, relative))
+    return items
+
+
+def unwritable(desired: DesiredState, root: Path) -> list[Problem]:
+    """The owned files whose names no CODEOWNERS line can hold (a line break, a control
+    or format character: ``_unwritable``), each once, at the line of the first
+    thing it declares with owners."""
+    problems: dict[str, Problem] = {}
+    for owned, relative in _relative(desired, root):
+        why = _unwritable(relative)
+        if why and owned.owners and relative not in problems:
+            problems[relative] = Problem(owned.location, f"{owned.what}: {why}")
+    return list(problems.values())
+
+
+def _unwritable(path: str) -> str | None:
+    """Why no CODEOWNERS line can name the file at ``path`` (None: one can). A rule is
+    one line, and the syntax has no escape for a line break: a newline would split the
+    rule in two (the file owned by nobody, its tail a rule for another path), a CR or
+    U+2028 reads back as a line break, and a control or format character (U+202E) is
+    nothing a reviewer can see in the file or its diff. So every character ``shown``
+    escapes (Unicode Cc, Cf, Zl, Zp, lone surrogates) is refused, tab included."""
+    found = list(dict.fromkeys(UNSAFE.findall(path)))  # each once, in order
+    if not found:
+        return None
+    return (
+        f"CODEOWNERS cannot name this file: its name holds {', '.join(map(shown, found))} "
+        "(a CODEOWNERS rule is one line, with no escape for control, format or "
+        "line-separator characters); rename the file"
+    )
+
+
+def generated(desired: DesiredState, root: Path) -> list[str]:
+    """The lines for CODEOWNERS; a file name they cannot hold is a located error (nothing
+    is written, and validate never compares with a split rule)."""
+    problems = unwritable(desired, root)
+    if problems:
+        raise DesiredStateError(problems)
+    return codeowners.lines(
+        codeowners.Owned(relative, owned.owners) for owned, relative in _relative(desired, root)
+    )
 
 
 def read(target: Target) -> str:
@@ -104,20 +147,27 @@ def read(target: Target) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")  # as read_text() reads it
 
 
-def out_of_date(desired: DesiredState, desired_dir: Path) -> str | None:
-    """Why CODEOWNERS does not match the `owners:` of the desired state (None: it does,
-    or nothing is owned and no generated block exists, or there is no repository above
-    ``desired_dir`` and so no CODEOWNERS to check: see ``unchecked``)."""
+def problems(desired: DesiredState, desired_dir: Path) -> list[Problem]:
+    """validate's CODEOWNERS errors: owned files whose names no CODEOWNERS line can hold
+    (at their lines; checked outside a repository too, by their names in the desired
+    state's folder), else why CODEOWNERS does not match the `owners:` of the desired
+    state (none: it does, or nothing is owned and no generated block exists, or there is
+    no repository above ``desired_dir`` and so no CODEOWNERS to check: see ``unchecked``)."""
     if repository_root(desired_dir) is None:
-        return None
+        return unwritable(desired, desired_dir.resolve())
     target = locate(desired_dir)
+    bad = unwritable(desired, target.root)
+    if bad:
+        return bad
     lines = generated(desired, target.root)
     text = read(target)
     if codeowners.is_current(text, lines):
-        return None
+        return []
     if not text:
-        return f"{target.shown()} is missing the owners the desired state names: {FIX}"
-    return f"{target.shown()} is out of date with the desired state's owners: {FIX}"
+        why = f"{target.shown()} is missing the owners the desired state names: {FIX}"
+    else:
+        why = f"{target.shown()} is out of date with the desired state's owners: {FIX}"
+    return [Problem(None, why)]
 
 
 def unchecked(desired: DesiredState, desired_dir: Path) -> str | None:

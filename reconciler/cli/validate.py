@@ -9,7 +9,8 @@ from collections.abc import Sequence
 import click
 
 from reconciler import kinds
-from reconciler.cli.codeowners import out_of_date, unchecked
+from reconciler.cli import codeowners
+from reconciler.cli.codeowners import unchecked
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.desired.loader import load_desired
 from reconciler.desired.messages import closest
@@ -66,9 +67,7 @@ def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
         state.targets, app.now, limits, state.policy.require_reason
     )
     problems += reached_problems(state.targets)
-    stale = out_of_date(state, app.desired_dir)
-    if stale:
-        problems.append(Problem(None, stale))
+    problems += codeowners.problems(state, app.desired_dir)
     if problems:
         raise DesiredStateError(problems)
     for line in _warnings(state, app):

@@ -357,3 +357,66 @@ def test_a_desired_state_outside_any_repository(
     assert shown.stdout == (
         "/outside/desired-state/rooms.yaml @alice @example-org/leads @example-org/sre\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "shown", "chars"),
+    [
+        ("web\nx.yaml", "web\\nx.yaml", "\\n"),  # QA4 R2: the rule split into two lines
+        ("web\rx.yaml", "web\\rx.yaml", "\\r"),  # read back as a line break: never current
+        ("w\te\x01b.yaml", "w\\te\\x01b.yaml", "\\t, \\x01"),
+        ("web\u2028x.yaml", "web\\u2028x.yaml", "\\u2028"),  # a line break to splitlines()
+        ("evil\u202egnp.yaml", "evil\\u202egnp.yaml", "\\u202e"),  # reorders a diff's line
+        ("w\u200beb.yaml", "w\\u200beb.yaml", "\\u200b"),
+    ],
+)
+def test_a_file_name_codeowners_cannot_write_is_refused_at_its_line(
+    repo: Path, name: str, shown: str, chars: str
+) -> None:
+    """CODEOWNERS has one rule per line and no escape for a line break, a control or a
+    format character (GitHub's "About code owners"): written raw, a newline split the
+    file's rule in two (the file owned by nobody, `x.yaml @alice` a rule for every
+    x.yaml), and validate compared with its own broken lines and passed. Both commands
+    refuse the name at the owned target's line; nothing is written."""
+    desired = repo / "desired-state"
+    (desired / name).write_text("rooms:\n  web:\n    owners: [bob]\n    members: []\n")
+    expected = [
+        f"desired-state/{shown}:2: room web: CODEOWNERS cannot name this file: its name "
+        f"holds {chars} (a CODEOWNERS rule is one line, with no escape for "
+        "control, format or line-separator characters); rename the file",
+        "Desired state is invalid: 1 error.",
+    ]
+    written = run("codeowners")
+    assert (written.exit_code, written.stdout, written.stderr.splitlines()) == (1, "", expected)
+    assert not (repo / ".github").exists()
+    assert run("codeowners", "--stdout").stderr.splitlines() == expected
+    assert run("codeowners", "--check").stderr.splitlines() == expected
+
+    # a CODEOWNERS written by an earlier version, with the split rule: still refused
+    (repo / ".github").mkdir()
+    old = f"{BEGIN}\n/desired-state/rooms.yaml @alice @example-org/leads @example-org/sre\n"
+    (repo / ".github" / "CODEOWNERS").write_text(f"{old}/desired-state/{name} @bob\n{END}\n")
+    before = (repo / ".github" / "CODEOWNERS").read_bytes()
+    checked = run(*NOW, "validate")
+    assert (checked.exit_code, checked.stdout, checked.stderr.splitlines()) == (1, "", expected)
+    assert run("codeowners").exit_code == 1
+    assert (repo / ".github" / "CODEOWNERS").read_bytes() == before
+
+
+def test_a_file_name_codeowners_cannot_write_outside_any_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No .git above: CODEOWNERS is not compared (a warning), but a name no CODEOWNERS
+    could hold is still an error: `codeowners --file` there would have to write it."""
+    desired = tmp_path / "desired-state"
+    desired.mkdir()
+    (desired / "settings.yaml").write_text(f"account: {ACCOUNT}\n")
+    (desired / "ops\nx.yaml").write_text("rooms:\n  ops:\n    owners: [bob]\n    members: []\n")
+    monkeypatch.chdir(tmp_path)
+    checked = run(*NOW, "validate")
+    assert (checked.exit_code, checked.stderr.splitlines()[0]) == (
+        1,
+        "desired-state/ops\\nx.yaml:2: room ops: CODEOWNERS cannot name this file: its name "
+        "holds \\n (a CODEOWNERS rule is one line, with no escape for control, format or "
+        "line-separator characters); rename the file",
+    )
