@@ -28,6 +28,11 @@ def _read_body(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot read --body-file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:  # QA4 R8: bad input, never an internal error
+        raise UsageError(
+            f"cannot read --body-file {path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
+            f"at offset {exc.start}); give the Markdown plan as plan --format markdown writes it"
+        ) from None
 
 
 class Outputs:

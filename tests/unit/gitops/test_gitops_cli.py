@@ -138,6 +138,28 @@ def test_unreadable_body_file_is_named(fake: FakeGitHub, tmp_path: Path) -> None
     )
 
 
+def test_a_body_file_that_is_not_utf8_is_named_and_nothing_is_called(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    # QA4 R8: it was "Internal error (this is a bug ...): UnicodeDecodeError"
+    bad = tmp_path / "bad.md"
+    bad.write_bytes(b"plan \xff\xfe\n")
+    pr = fake.add_issue("Add bob", "", pull_request=True)["number"]
+    before = len(fake.requests)
+
+    comment = run(fake, tmp_path, "pr-comment", "--pr", str(pr), "--body-file", str(bad))
+    drift = run(fake, tmp_path, "drift", "--exit-code", "2", "--body-file", str(bad))
+
+    for done in (comment, drift):
+        assert (done.returncode, done.stdout, done.stderr) == (
+            1,
+            "",
+            f"Error: cannot read --body-file {bad}: not UTF-8 text (byte 0xff at offset 5); "
+            "give the Markdown plan as plan --format markdown writes it\n",
+        )
+    assert len(fake.requests) == before
+
+
 def test_github_failure_exits_1_with_the_api_message(fake: FakeGitHub, tmp_path: Path) -> None:
     (tmp_path / "plan.md").write_text(PLAN)
 
