@@ -10,11 +10,19 @@ Retried: HTTP 429 (``ThrottledClientException``, ``ThrottlingException``, ...), 
 
 The policy itself (attempts, backoff, which codes are transient) is pure and lives in
 ``reconciler.retry_policy``; this module applies it to botocore calls.
+
+An error's message is one line (``error_message``): an endpoint that answers an HTML page
+(a typo in --endpoint-url, a proxy) is said as ``Not Found: the endpoint answered an HTML
+page (text/html, title: Error response), not the Chime API; check --endpoint-url``, not
+the page; any other message of several lines is its first, capped at ``MAX_MESSAGE``.
 """
 
 from __future__ import annotations
 
+import html
+import http
 import logging
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -81,9 +89,51 @@ def error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", "Unknown"))
 
 
+MAX_MESSAGE = 300  # characters of an error's message shown; AWS's are far shorter
+_HTML = re.compile(r"\s*<(!doctype\s+html|html|head|body)\b", re.IGNORECASE)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+
+
 def error_message(exc: ClientError) -> str:
+    """The error's message, on one line (an HTML page summarised: ``_html_answer``)."""
     err = exc.response.get("Error", {})
-    return str(err.get("Message") or exc.response.get("message") or "")
+    message = str(err.get("Message") or exc.response.get("message") or "")
+    meta = exc.response.get("ResponseMetadata", {})
+    headers = meta.get("HTTPHeaders") or {}
+    kind = str(headers.get("content-type", ""))
+    if "html" in kind.lower() or _HTML.match(message):
+        return _html_answer(meta.get("HTTPStatusCode"), kind, message)
+    return _one_line(message)
+
+
+def _html_answer(status: object, kind: str, page: str) -> str:
+    """``Not Found: the endpoint answered an HTML page (text/html, title: Error
+    response), not the Chime API; check --endpoint-url``."""
+    try:
+        phrase = http.HTTPStatus(int(str(status))).phrase + ": "
+    except ValueError:
+        phrase = ""
+    found = _TITLE.search(page[:100_000])
+    title = " ".join(html.unescape(found[1]).split()) if found else ""
+    named = (_cap(" ".join(kind.split()), 80), f"title: {_cap(title, 80)}" if title else "")
+    about = ", ".join(x for x in named if x)
+    return (
+        f"{phrase}the endpoint answered an HTML page{f' ({about})' if about else ''}, "
+        "not the Chime API; check --endpoint-url"
+    )
+
+
+def _one_line(message: str) -> str:
+    """The first non-blank line, with how many more there were, capped at MAX_MESSAGE."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return _cap(lines[0] if lines else message.strip(), MAX_MESSAGE)
+    more = len(lines) - 1
+    return f"{_cap(lines[0], MAX_MESSAGE)} ({more:,} more line{'' if more == 1 else 's'})"
+
+
+def _cap(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def is_throttling(exc: BaseException) -> bool:

@@ -251,3 +251,25 @@ def test_an_endpoint_that_never_answers_is_given_up_after_three_attempts() -> No
     with pytest.raises(AwsError):
         call_with_retry(p, "ListRooms", fn)
     assert len(fn.calls) == 3
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        ("line one\n\n  line two\nline three\n", "line one (2 more lines)"),
+        ("x" * 5000, "x" * 299 + "…"),
+        ("<html><head><title>Bad &amp; gone</title></head></html>", None),
+    ],
+)
+def test_a_message_of_many_lines_or_a_page_is_one_short_line(
+    message: str, shown: str | None
+) -> None:
+    """QA4 R12: a proxy's page or a long text body is one line, never the whole body."""
+    p, _ = policy()
+    with pytest.raises(AwsError) as info:
+        call_with_retry(p, "ListRooms", Flaky(client_error("403", 403, message)))
+    said = shown or (
+        "Forbidden: the endpoint answered an HTML page (title: Bad & gone), not the Chime "
+        "API; check --endpoint-url"
+    )
+    assert str(info.value) == f"ListRooms failed: 403: {said}"

@@ -1,0 +1,78 @@
+"""QA4 R12: an endpoint that answers an HTML page (a typo in --endpoint-url, a corporate
+proxy) is one error line naming the status and what answered, not the page printed one
+``Error:`` line per HTML line."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Cli
+
+pytestmark = pytest.mark.e2e
+
+PAGE = b"""<!DOCTYPE HTML>
+<html lang="en">
+    <head>
+        <meta charset="utf-8">
+        <title>Error response</title>
+    </head>
+    <body>
+        <h1>Error response</h1>
+        <p>Error code: 404</p>
+        <p>Message: File not found.</p>
+    </body>
+</html>
+"""
+
+
+class _Html(BaseHTTPRequestHandler):
+    def _page(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        self.send_response(404, "Not Found")
+        self.send_header("Content-Type", "text/html;charset=utf-8")
+        self.send_header("Content-Length", str(len(PAGE)))
+        self.end_headers()
+        self.wfile.write(PAGE)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _page
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def html_endpoint() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Html)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("command", [("plan",), ("audit", "alice@example.com")])
+def test_an_endpoint_answering_html_is_one_line(
+    ops: Any,
+    workdir: Path,
+    html_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+    command: tuple[str, ...],
+) -> None:
+    monkeypatch.setenv("CHIME_RECONCILER_RETRY_ATTEMPTS", "1")
+    run = Cli(html_endpoint, workdir)(*command)
+    assert run.exit_code == 1
+    errors = [line for line in run.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, run.stderr
+    assert "<" not in errors[0]
+    assert errors[0].endswith(
+        ": 404: Not Found: the endpoint answered an HTML page (text/html;charset=utf-8, "
+        "title: Error response), not the Chime API; check --endpoint-url"
+    ), errors[0]
