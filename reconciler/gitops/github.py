@@ -17,6 +17,7 @@ from typing import Any
 
 from reconciler import __version__
 from reconciler.errors import ReconcilerError, UsageError
+from reconciler.redact import redact_url
 
 DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
@@ -93,6 +94,34 @@ def _error_message(raw: bytes) -> str:
     return f"{message} ({'; '.join(details)})" if details else message
 
 
+def check_api_url(url: str) -> str:
+    """``url`` if requests can be sent under it (QA4 R9, as ``--endpoint-url`` is checked):
+    http(s), a host, a usable port, no query string or fragment (each request's path and
+    query are appended to it: ``/x?y/repos/...``); else GitHubConfigError, the URL shown
+    without user, password or query values."""
+    shown = repr(redact_url(url))
+    if not url.lower().startswith(("http://", "https://")):
+        raise GitHubConfigError(
+            f"GITHUB_API_URL must be an http:// or https:// URL such as {DEFAULT_API_URL}, "
+            f"got {shown}"
+        )
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port  # ValueError when out of range or not a number
+    except ValueError:
+        raise GitHubConfigError(f"GITHUB_API_URL has a bad port: {shown}") from None
+    if not parts.hostname:
+        raise GitHubConfigError(f"GITHUB_API_URL has no host: {shown}")
+    if port == 0:
+        raise GitHubConfigError(f"GITHUB_API_URL has a bad port: {shown}")
+    if parts.query or parts.fragment or url.rstrip().endswith(("?", "#")):
+        raise GitHubConfigError(
+            f"GITHUB_API_URL {shown}: an API URL cannot have a query string ('?...') or a "
+            "fragment ('#...'): each request's path is appended to it; give the URL without them"
+        )
+    return url
+
+
 @dataclass
 class GitHub:
     """One repository's REST API. ``sleep`` and ``backoff`` are injectable for tests."""
@@ -124,7 +153,7 @@ class GitHub:
             )
         if not repository:
             raise GitHubConfigError("GITHUB_REPOSITORY is not set (OWNER/NAME)")
-        api_url = env.get("GITHUB_API_URL") or DEFAULT_API_URL
+        api_url = check_api_url(env.get("GITHUB_API_URL") or DEFAULT_API_URL)
         return cls(repository=repository, token=token, api_url=api_url, **options)
 
     def repo_path(self, suffix: str) -> str:

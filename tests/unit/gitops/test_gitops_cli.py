@@ -16,7 +16,11 @@ PLAN = f"{PLAN_MARKER}\n## chime-reconciler plan\n\nPlan: 1 to add, 0 to change,
 
 
 def run(
-    fake: FakeGitHub, tmp_path: Path, *args: str, output: Path | None = None
+    fake: FakeGitHub,
+    tmp_path: Path,
+    *args: str,
+    output: Path | None = None,
+    api_url: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "CHIME_RECONCILER"))}
     env.update(
@@ -25,6 +29,8 @@ def run(
         GITHUB_RUN_ID="4242",
         GITHUB_OUTPUT=str(output or tmp_path / "github_output"),
     )
+    if api_url is not None:
+        env["GITHUB_API_URL"] = api_url
     return subprocess.run(
         [sys.executable, "-m", "reconciler.gitops", *args],
         env=env,
@@ -157,6 +163,25 @@ def test_a_body_file_that_is_not_utf8_is_named_and_nothing_is_called(
             f"Error: cannot read --body-file {bad}: not UTF-8 text (byte 0xff at offset 5); "
             "give the Markdown plan as plan --format markdown writes it\n",
         )
+    assert len(fake.requests) == before
+
+
+def test_a_github_api_url_that_is_no_url_is_named(fake: FakeGitHub, tmp_path: Path) -> None:
+    # QA4 R9: it was "Internal error (this is a bug ...): ValueError: unknown url type"
+    (tmp_path / "plan.md").write_text(PLAN)
+    plan = str(tmp_path / "plan.md")
+    before = len(fake.requests)
+
+    done = run(
+        fake, tmp_path, "drift", "--exit-code", "2", "--body-file", plan, api_url="api.github.com"
+    )
+
+    assert (done.returncode, done.stdout, done.stderr) == (
+        1,
+        "",
+        "Error: GITHUB_API_URL must be an http:// or https:// URL such as "
+        "https://api.github.com, got 'api.github.com'\n",
+    )
     assert len(fake.requests) == before
 
 

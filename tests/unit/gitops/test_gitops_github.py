@@ -185,6 +185,48 @@ def test_configuration_errors_say_what_is_missing(env: dict[str, str], message: 
     assert str(raised.value) == message
 
 
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "api.github.com",
+            "GITHUB_API_URL must be an http:// or https:// URL such as https://api.github.com, "
+            "got 'api.github.com'",
+        ),
+        (
+            "ftp://example.com/api",
+            "GITHUB_API_URL must be an http:// or https:// URL such as https://api.github.com, "
+            "got 'ftp://example.com/api'",
+        ),
+        ("https://", "GITHUB_API_URL has no host: 'https://'"),
+        (
+            "http://ghe.example.com/api/v3?x=y",
+            "GITHUB_API_URL 'http://ghe.example.com/api/v3?x=***': an API URL cannot have a "
+            "query string ('?...') or a fragment ('#...'): each request's path is appended "
+            "to it; give the URL without them",
+        ),
+        (
+            "http://ghe.example.com/api/v3#top",
+            "GITHUB_API_URL 'http://ghe.example.com/api/v3': an API URL cannot have a "
+            "query string ('?...') or a fragment ('#...'): each request's path is appended "
+            "to it; give the URL without them",
+        ),
+        ("http://h:99999/", "GITHUB_API_URL has a bad port: 'http://h:99999/'"),
+    ],
+)
+def test_a_bad_api_url_is_a_configuration_error(url: str, message: str) -> None:
+    # QA4 R9: checked as --endpoint-url is, before any request
+    with pytest.raises(GitHubConfigError) as raised:
+        GitHub.from_env({"GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "o/r", "GITHUB_API_URL": url})
+    assert str(raised.value) == message
+
+
+def test_an_enterprise_api_url_with_a_path_is_kept() -> None:
+    env = {"GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "o/r"}
+    github = GitHub.from_env({**env, "GITHUB_API_URL": "https://ghe.example.com/api/v3/"})
+    assert github.api_url == "https://ghe.example.com/api/v3"
+
+
 def test_api_url_defaults_to_github_com() -> None:
     github = GitHub.from_env({"GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "o/r"})
     assert github.api_url == "https://api.github.com"
