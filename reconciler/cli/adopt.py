@@ -21,6 +21,7 @@ from reconciler.governance.expiry import Expiring
 from reconciler.plan import Plan
 from reconciler.put_back import put_back
 from reconciler.refs import MemberRef, TargetKey
+from reconciler.render.safe import shown
 from reconciler.runner import Interrupted, interrupted_message
 from reconciler.target_select import unknown_target_errors
 
@@ -45,8 +46,8 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
             "fix them and run import --adopt again."
         )
     adoptions, skipped, refused = _adoptions(session, plan)
-    for line in skipped:
-        click.echo(f"Warning: {line}", err=True)
+    for line in skipped:  # live names and file names: visible escapes, never raw
+        click.echo(f"Warning: {shown(line)}", err=True)
     if not adoptions:
         if skipped:  # drift there is, and none of it could be adopted
             n = len(skipped)
@@ -192,7 +193,7 @@ def _report(adopted: list[Adopted]) -> None:
     )
     for m in sorted(adopted, key=lambda m: (m.adoption.file, m.line, m.adoption.list_key)):
         a = m.adoption
-        click.echo(f"  {a.file}:{m.line}: {a.list_key} += {', '.join(a.refs)}")
+        click.echo(shown(f"  {a.file}:{m.line}: {a.list_key} += {', '.join(a.refs)}"))
     click.echo(
         "Next: review the change (git diff), commit it and open a pull request; "
         "plan then finds no drift there."

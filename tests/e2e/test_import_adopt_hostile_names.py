@@ -1,0 +1,70 @@
+"""import --adopt and live names chosen by whoever can name a bot: an escape sequence,
+U+202E, U+2028, U+200B. What it prints shows them as the visible escapes every other
+renderer prints (render/safe.py ``shown``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+BOTS = ("x\x1b[31mRED", "evil\u202egnp.exe", "q\u2028r", "s\u200bt", "old\u202ebot")
+# anything a terminal or a diff would act on, or hide
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+@pytest.fixture
+def hostile(emulator: EmulatorServer, write_desired: Any) -> EmulatorServer:
+    emulator.reset(
+        {
+            "accounts": [
+                {
+                    "id": ACCOUNT,
+                    "name": "Example Corp",
+                    "users": [{"id": "u-alice", "email": "alice@example.com"}],
+                    "bots": [{"id": f"b{i}", "name": name} for i, name in enumerate(BOTS)],
+                    "rooms": [
+                        {
+                            "id": "r1",
+                            "name": "ops",
+                            "memberships": [
+                                {"member": "alice@example.com", "role": "Administrator"},
+                                *({"member": f"bot:{name}"} for name in BOTS),
+                            ],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "rooms.yaml": "rooms:\n  ops:\n    administrators: [alice@example.com]\n"
+            '    members: [{member: "bot:old\\u202ebot", until: 2020-01-01}]\n',
+        }
+    )
+    return emulator
+
+
+def test_adopt_prints_live_names_as_visible_escapes(hostile: EmulatorServer, cli: Any) -> None:
+    """QA4 R5: the report line joined the live references raw (ESC, U+202E, U+2028 on the
+    terminal), and so did the warning for a member whose entry expired."""
+    run = cli("import", "--adopt")
+    assert run.exit_code == 0, run.stderr
+    assert not RAW.search(run.stdout + run.stderr)
+    assert run.lines[1] == (
+        "  desired-state/rooms.yaml:4: members += bot:evil\\u202egnp.exe, bot:q\\u2028r, "
+        "bot:s\\u200bt, bot:x\\x1b[31mRED"
+    )
+    assert run.stderr.splitlines() == [
+        "Warning: bot:old\\u202ebot in room ops: its entry at desired-state/rooms.yaml:4 "
+        "expired 2020-01-01 and Chime still has it (Member): extend its until: to keep the "
+        "access, or remove it from Chime (prune: true) to end it; not adopted"
+    ]
