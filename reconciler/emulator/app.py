@@ -301,6 +301,10 @@ class EmulatorApp:
         data = b"" if payload is None else encode(payload, service)
         return HttpResponse(status, self._headers(len(data)), data)
 
+    def error(self, exc: ChimeError) -> HttpResponse:
+        """The answer of ``exc`` for a request the server refuses before ``handle``."""
+        return self._error(exc)
+
     def _error(self, exc: ChimeError) -> HttpResponse:
         data = json.dumps({"Code": exc.code, "Message": exc.message}).encode()
         return HttpResponse(

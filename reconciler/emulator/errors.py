@@ -33,6 +33,13 @@ class BadRequestError(ChimeError):
     name, code, status = "BadRequestException", "BadRequest", 400
 
 
+class RequestTooLargeError(ChimeError):
+    """A body over the emulator's limit (``server.MAX_BODY``): 413, as API Gateway answers
+    a payload over its limit, in the error shape of a BadRequestException."""
+
+    name, code, status = "BadRequestException", "BadRequest", 413
+
+
 class UnauthorizedClientError(ChimeError):
     name, code, status = "UnauthorizedClientException", "Unauthorized", 401
 
