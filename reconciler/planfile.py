@@ -22,6 +22,7 @@ from reconciler.errors import UsageError
 from reconciler.plan import Plan
 from reconciler.plandecode import CorruptPlan, plan_from_document
 from reconciler.plandoc import READABLE_VERSIONS, plan_to_data
+from reconciler.regular_file import FileTooLarge, NotRegularFile, read_regular
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text
 
@@ -49,6 +50,11 @@ class PlanWriteError(UsageError):
     def __str__(self) -> str:
         return f"Cannot save the plan to {self.path}: {self.reason}"
 
+
+# The largest plan file read (1 GiB): a plan of 1,000 rooms x 1,000 members that adds
+# every one (a first apply) is 523 MB as saved (524 bytes a change, 22-character
+# addresses; measured), so twice that; a device, a FIFO or a socket is refused unread.
+MAX_PLAN_BYTES = 1 << 30
 
 ORIGIN_KEYS = ("desired", "endpoint_url", "region", "now", "made_at")
 
@@ -83,7 +89,7 @@ def read_origin(path: Path | str) -> dict[str, str]:
     """The ``origin`` a saved plan records (its non-empty strings), or nothing: a file
     that cannot be read is ``load_plan``'s to report."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(_read_text(path))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return {}
     origin = data.get("origin") if isinstance(data, dict) else None
@@ -95,11 +101,19 @@ def read_origin(path: Path | str) -> dict[str, str]:
 def load_plan(path: Path | str) -> Plan:
     """Read a saved plan. Raises PlanFileError with a clear message when it can't."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = _read_text(path)
     except FileNotFoundError as exc:
         raise PlanFileError(path, "no such file") from exc
     except IsADirectoryError as exc:
         raise PlanFileError(path, "it is a directory, not a file") from exc
+    except NotRegularFile as exc:
+        if exc.what == "a directory":
+            raise PlanFileError(path, "it is a directory, not a file") from None
+        raise PlanFileError(path, f"it is {exc.what}, not a regular file") from None
+    except FileTooLarge as exc:
+        raise PlanFileError(
+            path, f"too large for a plan file: {exc.size:,} bytes, at most {exc.limit:,}"
+        ) from None
     except UnicodeDecodeError as exc:
         raise PlanFileError(path, "not a plan file (not UTF-8 text)") from exc
     except OSError as exc:
@@ -109,6 +123,12 @@ def load_plan(path: Path | str) -> Plan:
     except jsondoc.JsonDocumentError as exc:
         raise PlanFileError(path, f"not a plan file ({exc})") from None
     return plan_from_data(data, path)
+
+
+def _read_text(path: Path | str) -> str:
+    """The plan file's text, read with a bound (``MAX_PLAN_BYTES``); a device, a FIFO or
+    a socket is refused before anything is read (``NotRegularFile``)."""
+    return read_regular(path, limit=MAX_PLAN_BYTES).decode("utf-8")
 
 
 def plan_from_data(data: Any, path: Path | str = "<data>") -> Plan:

@@ -1,7 +1,8 @@
 """Reading a file that must be a regular file, without ever blocking on one that is not: a
 FIFO opened for reading waits for a writer forever, and a device may never end. The file
 is opened without waiting (``O_NONBLOCK``) and checked before anything is read from it.
-Used for the desired-state files and for CODEOWNERS."""
+Used for the desired-state files, CODEOWNERS and saved plans (these with a size bound:
+``limit``)."""
 
 from __future__ import annotations
 
@@ -27,10 +28,22 @@ class NotRegularFile(OSError):
         self.what = what
 
 
-def read_regular(path: str | Path, *, follow: bool = True) -> bytes:
+class FileTooLarge(OSError):
+    """The file is larger than the reader's bound: nothing (or no more than the bound)
+    was read."""
+
+    def __init__(self, path: str | Path, size: int, limit: int) -> None:
+        super().__init__(errno.EFBIG, "file too large", str(path))
+        self.size = size
+        self.limit = limit
+
+
+def read_regular(path: str | Path, *, follow: bool = True, limit: int | None = None) -> bytes:
     """The bytes of ``path``; ``NotRegularFile`` when it is not a regular file, other
     ``OSError``\\ s as raised (``FileNotFoundError``...). ``follow=False``: a symbolic
-    link is refused (``O_NOFOLLOW``), so the file checked is the file read."""
+    link is refused (``O_NOFOLLOW``), so the file checked is the file read. With
+    ``limit``, a file of more bytes is ``FileTooLarge``: by its size, before anything is
+    read, and if it grew meanwhile, after ``limit + 1`` bytes at most."""
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
     try:
         fd = os.open(path, flags)
@@ -39,8 +52,16 @@ def read_regular(path: str | Path, *, follow: bool = True) -> bytes:
             _check(path, os.stat(path, follow_symlinks=follow).st_mode)
         raise
     with os.fdopen(fd, "rb") as fh:
-        _check(path, os.fstat(fd).st_mode)
-        return fh.read()
+        status = os.fstat(fd)
+        _check(path, status.st_mode)
+        if limit is None:
+            return fh.read()
+        if status.st_size > limit:
+            raise FileTooLarge(path, status.st_size, limit)
+        data = fh.read(limit + 1)
+        if len(data) > limit:
+            raise FileTooLarge(path, len(data), limit)
+        return data
 
 
 def _check(path: str | Path, mode: int) -> None:
