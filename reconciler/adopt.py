@@ -19,7 +19,6 @@ entries, else the edit is refused as adopt's own bug.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,13 +30,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reconciler.desired.yamlpos import LINE_BREAK, line_at
 from reconciler.errors import ReconcilerError
+from reconciler.importer import quoted
 
 # an e-mail written plain: it starts with a letter or digit (no YAML indicator) and holds
 # nothing YAML reads otherwise
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9.-]+$")
-# what a double-quoted YAML scalar may not hold as it is: YAML's non-printable characters
-# and its line breaks beyond "\n" (JSON writes "\n" and the other controls escaped)
-_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 BUG = "a bug in chime-reconciler: please report it"
 BREAKS = "\r\n\x85\u2028\u2029"  # the characters LINE_BREAK is made of
 
@@ -66,10 +63,10 @@ class Adopted:
 
 
 def yaml_ref(ref: str) -> str:
-    """A member reference as a YAML flow scalar: plain for an e-mail, else quoted."""
-    if _PLAIN.match(ref):
-        return ref
-    return _ESCAPE.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(ref, ensure_ascii=False))
+    """A member reference as a YAML flow scalar: plain for an e-mail, else double-quoted
+    as ``import`` writes it, every control, format and separator character escaped
+    (``"bot:evil\\u202egnp.exe"``: nothing a diff would reorder or hide)."""
+    return ref if _PLAIN.match(ref) else quoted(ref)
 
 
 def adopt_file(original: bytes, adoptions: Sequence[Adoption]) -> tuple[bytes, list[Adopted]]:

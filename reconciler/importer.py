@@ -203,15 +203,19 @@ def room_paths(rooms: Sequence[ImportedRoom], several_accounts: bool) -> dict[Im
 def scalar(text: str) -> str:
     """``text`` as one line of YAML: plain where YAML reads it back unchanged as a string,
     quoted (and escaped) otherwise."""
-    if UNSAFE.search(text):  # YAML writes format characters (U+202E, ...) raw: escape all
-        quoted = yaml.safe_dump(text, allow_unicode=True, width=1 << 30, default_style='"')
-        return shown(quoted.removesuffix("\n"))  # its escapes are YAML's too: read back as is
+    if UNSAFE.search(text):
+        return quoted(text)
     plain = yaml.safe_dump(text, allow_unicode=True, width=1 << 30)
     plain = plain.removesuffix("\n").removesuffix("\n...")
-    if not any(c in plain for c in LINE_BREAKS):
-        return plain
-    quoted = yaml.safe_dump(text, allow_unicode=True, width=1 << 30, default_style='"')
-    return quoted.removesuffix("\n")
+    return plain if not any(c in plain for c in LINE_BREAKS) else quoted(text)
+
+
+def quoted(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar on one line, with every control, format and
+    separator character escaped (YAML writes format characters such as U+202E raw): the
+    same name when read back, in a block or a flow collection (``import --adopt``)."""
+    dumped = yaml.safe_dump(text, allow_unicode=True, width=1 << 30, default_style='"')
+    return shown(dumped.removesuffix("\n"))  # its escapes are YAML's too: read back as is
 
 
 def _comment(text: str) -> str:

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from reconciler.adopt import AdoptError, Adoption, adopt_all
+from reconciler.importer import scalar
 
 
 def edit(text: str, *adoptions: tuple[int, str, tuple[str, ...]]) -> str:
@@ -314,3 +315,26 @@ def test_a_lone_cr_file_without_a_final_line_break_gains_one_before_its_new_line
         made == "rooms:\r  ops:\r    members:\r      - a@example.com\r      - grace@example.com\r"
     )
     assert adopted[0].line == 5
+
+
+@pytest.mark.parametrize(
+    ("ref", "written"),
+    [
+        ("bot:evil\u202egnp.exe", '"bot:evil\\u202egnp.exe"'),  # QA4 R6: was raw
+        ("bot:s\u200bt", '"bot:s\\u200bt"'),
+        ("bot:q\u2028r", '"bot:q\\Lr"'),
+        ("bot:x\x1b[31mRED", '"bot:x\\e[31mRED"'),
+        ("bot:a\ud800b", '"bot:a\\uD800b"'),  # a lone surrogate from a JSON escape
+        ("bot:n\ufffe", '"bot:n\\uFFFE"'),
+    ],
+)
+def test_a_live_name_is_written_as_import_writes_it_and_read_back(ref: str, written: str) -> None:
+    """Every control, format and separator character escaped, in a flow list and a block
+    list alike: the text a pull request shows hides and reorders nothing."""
+    assert scalar(ref) == written
+    flow = edit("rooms:\n  ops:\n    members: [a@example.com]\n", (2, "members", (ref,)))
+    assert flow == f"rooms:\n  ops:\n    members: [a@example.com, {written}]\n"
+    block = edit("rooms:\n  ops:\n    members:\n    - a@example.com\n", (2, "members", (ref,)))
+    assert block.endswith(f"    - {written}\n")
+    for text in (flow, block):
+        assert yaml.safe_load(text)["rooms"]["ops"]["members"] == ["a@example.com", ref]
