@@ -140,23 +140,38 @@ def plan_target(
     # ``__hash__`` (Python) for each of a million members
     never = tuple(kind.never_managed)
     # each declared member's place, taken by the first live member with its ref (in
-    # ``_live_order``); a second one with the same ref is undeclared: two hashes a member
+    # ``_live_order``); a second one with the same ref is undeclared: two hashes a member.
+    # Two live members spelled differently with one ref (meeting attendees whose e-mail
+    # ExternalUserIds differ only in case, QA4 R14): the one spelled as declared is kept,
+    # else the first in code-point order (never by the ids AWS gave them), and a change
+    # to it names it as live spells it (``doubled``)
     place = {m.ref: i for i, m in enumerate(desired.members)}
     matched: list[LiveMember | None] = [None] * len(desired.members)
     undeclared: list[LiveMember] = []
+    doubled: set[int] = set()
     for m in sorted(live.members, key=_live_order):
-        i = place.pop(m.ref, None) if m.kind not in never else None
+        i = place.get(m.ref) if m.kind not in never else None
         if i is None:
             undeclared.append(m)
-        else:
+            continue
+        first = matched[i]
+        if first is None:
             matched[i] = m
+            continue
+        if m.ref.display != first.ref.display:
+            doubled.add(i)
+        if m.ref.display == desired.members[i].ref.display != first.ref.display:
+            undeclared.append(first)
+            matched[i] = m
+        else:
+            undeclared.append(m)
 
     changes: list[Change] = []
     unmanaged: list[LiveMember] = []
     kept: list[LiveMember] = []
     guarded: list[MemberRef] = []  # unmanaged, and protected: prune would keep them
 
-    for dm, lm in zip(desired.members, matched, strict=True):
+    for i, (dm, lm) in enumerate(zip(desired.members, matched, strict=True)):
         if dm.ref.kind in never:
             continue  # never managed (the loader refuses them; this is a second guard)
         if lm is None:
@@ -182,7 +197,7 @@ def plan_target(
                     Change(
                         Action.UPDATE,
                         desired.key,
-                        dm.ref,
+                        lm.ref if i in doubled else dm.ref,
                         lm.member_id,
                         lm.kind,
                         lm.role,
@@ -230,9 +245,10 @@ def plan_target(
 
 
 _role = attrgetter("role")
-# a live member's order: its ref's (kind, key), then its id (attrgetter: in C)
-_live_order: Callable[[LiveMember], tuple[MemberKind, str, str]] = attrgetter(
-    "ref.kind", "ref.key", "member_id"
+# a live member's order: its ref's (kind, key), then its spelling (two attendees whose
+# e-mails differ only in case: QA4 R14), then its id (attrgetter: in C)
+_live_order: Callable[[LiveMember], tuple[MemberKind, str, str, str]] = attrgetter(
+    "ref.kind", "ref.key", "ref.display", "member_id"
 )
 
 

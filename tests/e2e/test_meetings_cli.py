@@ -23,6 +23,8 @@ PRESENTER = Capabilities("SendReceive", "SendReceive", "SendReceive")
 PARTICIPANT = Capabilities("SendReceive", "SendReceive", "Receive")
 VIEWER = Capabilities("Receive", "Receive", "Receive")
 MUTED = {"audio": "Receive", "video": "None", "content": "None"}
+FIRST_ID = "00000000-0000-4000-8000-000000000001"  # attendee ids: the first and last in order
+LAST_ID = "ffffffff-0000-4000-8000-000000000001"
 
 BRIDGE = """
 groups:
@@ -316,3 +318,57 @@ def test_meeting_drift_is_not_offered_to_import_adopt_which_refuses_it(
         "Error: Nothing was adopted: 1 member not in the desired state cannot be adopted (above).",
     ]
     assert (files / "m.yaml").read_text() == text
+
+
+@pytest.mark.parametrize("ids", [(FIRST_ID, LAST_ID), (LAST_ID, FIRST_ID)])
+@pytest.mark.parametrize(
+    ("spellings", "kept", "removed"),
+    [
+        # the exact spelling is kept, whichever id AWS gave it
+        (("Alice@Example.com", "alice@example.com"), "alice@example.com", "Alice@Example.com"),
+        # none exact: the first in code-point order, shown as live spells it
+        (("Alice@Example.com", "ALICE@EXAMPLE.COM"), "ALICE@EXAMPLE.COM", "Alice@Example.com"),
+    ],
+)
+def test_attendees_differing_only_in_case_keep_one_chosen_the_same_way_every_run(
+    emulator: EmulatorServer,
+    write_desired: WriteDesired,
+    cli: Cli,
+    ids: tuple[str, str],
+    spellings: tuple[str, str],
+    kept: str,
+    removed: str,
+) -> None:
+    # QA4 R14: which one was kept varied with the attendee ids, and the kept one was shown
+    # with the declared spelling (`~ alice@example.com` next to `- alice@example.com`)
+    write_desired(
+        {
+            "settings.yaml": "prune: true\n",
+            "m.yaml": f"meetings:\n  bridge:\n    meeting_id: {MEETING}\n"
+            "    attendees:\n      alice@example.com: participant\n",
+        }
+    )
+    emulator.reset(
+        {
+            "meetings": [
+                {
+                    "id": MEETING,
+                    "external_meeting_id": "bridge",
+                    "attendees": [
+                        {"id": i, "external_user_id": u, "capabilities": MUTED}
+                        for i, u in zip(ids, spellings, strict=True)
+                    ],
+                }
+            ]
+        }
+    )
+    planned = cli("plan")
+    assert planned.exit_code == 0, planned.stderr
+    assert planned.lines[1:3] == [
+        f"  ~ {kept}: audio Receive, video None, content None -> "
+        "audio SendReceive, video SendReceive, content Receive",
+        f"  - {removed} (audio Receive, video None, content None)",
+    ]
+    applied = cli("apply", "--auto-approve")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    assert emulator.meetings.attendees_of(MEETING) == {kept: PARTICIPANT}
