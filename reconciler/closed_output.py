@@ -33,6 +33,8 @@ import signal
 import sys
 from collections.abc import Callable
 
+import click
+
 from reconciler.errors import ReconcilerError
 
 EXIT_OUTPUT_CLOSED = 128 + signal.SIGPIPE  # 141, as a shell shows a command SIGPIPE ended
@@ -81,18 +83,44 @@ class OutputClosed(ReconcilerError):
         super().__init__(f"{CLOSED}: {what}")
 
 
-def written(write: Callable[[], object]) -> bool:
-    """Run ``write`` (what goes to stdout); False when stdout's reader has ended: stdout
-    is then muted, and the command still writes its files (``plan --out``) before it
-    exits 141 (``EXIT_OUTPUT_CLOSED``)."""
+class Shown:
+    """What ``written`` did: true when stdout took it all; else ``end`` ends the command
+    as its output's fate says, once its files are written."""
+
+    def __init__(self, closed: bool = False, failure: str | None = None) -> None:
+        self.closed = closed
+        self.failure = failure
+
+    def __bool__(self) -> bool:
+        return not self.closed and self.failure is None
+
+    def end(self) -> None:
+        """Closed: exit 141, nothing said; could not be written: ``OutputFailed`` (exit 1);
+        written: nothing."""
+        if self.failure is not None:
+            raise OutputFailed(self.failure)
+        if self.closed:
+            raise click.exceptions.Exit(EXIT_OUTPUT_CLOSED)
+
+
+def written(write: Callable[[], object]) -> Shown:
+    """Run ``write`` (what goes to stdout); false when stdout's reader has ended or stdout
+    could not be written (a full disk): stdout is then muted, and the command still writes
+    its files (``plan --out``) before ``Shown.end`` ends it (exit 141, or 1 and the
+    error)."""
     try:
         write()
     except BrokenPipeError:
         if not stdout_is_closed():
             raise
         mute_stdout()
-        return False
-    return True
+        return Shown(closed=True)
+    except OSError as exc:
+        if (reason := output_failure(exc)) is None:
+            raise
+        mute_stdout()
+        return Shown(failure=reason)
+    return Shown()
 
 
 def mute_stdout() -> None:

@@ -11,7 +11,7 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import saved_plan_options, verbose_option
 from reconciler.cli.plan import EXIT_CHANGES
 from reconciler.cli.plan_problems import problem_lines
-from reconciler.closed_output import EXIT_OUTPUT_CLOSED, written
+from reconciler.closed_output import written
 from reconciler.merge_origin import merged_origin
 from reconciler.plan_merge import merge_plans as merge
 from reconciler.planfile import check_writable, load_plan, read_origin, save_plan
@@ -67,8 +67,7 @@ def merge_plans(
             click.echo(note, err=True)
         click.echo(f"Saved the merged plan to {out}.", err=True)
     ctx = click.get_current_context()
-    if not shown:
-        ctx.exit(EXIT_OUTPUT_CLOSED)
+    shown.end()  # a closed output: 141; one that could not be written (a full disk): 1
     if merged.errors or merged.violations:
         if fmt != "text":
             for line in problem_lines(merged, fmt, refused=True, noun="merged plan"):

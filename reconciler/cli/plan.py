@@ -18,7 +18,7 @@ from reconciler.cli.options import (
 )
 from reconciler.cli.pipeline import Session
 from reconciler.cli.plan_problems import problem_lines
-from reconciler.closed_output import EXIT_OUTPUT_CLOSED, written
+from reconciler.closed_output import written
 from reconciler.plan import Plan
 from reconciler.planfile import check_writable, save_plan
 from reconciler.redact import has_secrets
@@ -89,8 +89,7 @@ def plan(
         save_plan(result, out, origin=app.origin())
         click.echo(_saved_note(out, result, app), err=True)
     ctx = click.get_current_context()
-    if not shown:
-        ctx.exit(EXIT_OUTPUT_CLOSED)
+    shown.end()  # a closed output: 141; one that could not be written (a full disk): 1
     if result.errors or refused:
         ctx.exit(1)
     if detailed_exitcode and result.drifted:

@@ -75,3 +75,17 @@ def test_apply_into_a_full_disk_stops_says_what_it_did_and_writes_its_result(
     assert sum(calls().get(op, 0) for op in WRITES) <= 1
     if found[1] == "0":
         assert ops.emulator.state() == before
+
+
+def test_plan_out_into_a_full_disk_still_saves_the_plan(ops: Any, cli: Cli) -> None:
+    """As for a closed output: the plan was made, so --out is written, then the error."""
+    for k in (1, 2):
+        code, err = into_full(cli, "plan", "--shard", f"{k}/2", "--out", f"p{k}.json")
+        assert code == 1
+        assert err[0] == f"Saved the plan to p{k}.json. Apply exactly this plan with:"
+        assert err[-1] == f"{FULL}."
+    merged, err = into_full(cli, "merge-plans", "p1.json", "p2.json", "--out", "m.json")
+    assert (merged, err[-2:]) == (1, ["Saved the merged plan to m.json.", f"{FULL}."])
+    applied = cli("apply", "m.json")  # the files are whole
+    assert applied.exit_code == 0, applied.stderr
+    assert applied.lines[-1] == "Apply complete! Memberships: 3 added, 1 changed, 1 removed."
