@@ -18,11 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reconciler.desired.patterns import Pattern, compile_pattern, literal
-from reconciler.desired.spec import RestrictionsFile
 from reconciler.desired.yamlpos import Positions
 from reconciler.refs import Location
+
+if TYPE_CHECKING:  # spec validates a rule's path with ``never_matches``
+    from reconciler.desired.spec import RestrictionsFile
+
+SUFFIXES = (".yaml", ".yml")  # the files the desired state is read from (desired/files.py)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,63 @@ def glob_to_regex(pattern: str) -> Pattern:
             out.append(literal(pattern[i]))
             i += 1
     return compile_pattern("(?s)" + "".join(out))
+
+
+def never_matches(path: str) -> str | None:
+    """Why the glob ``path`` can match no desired-state file, whatever files are added
+    (None: some file could match; a rule may close a folder before it has files). A file's
+    path is relative to the directory, '/'-separated, without '.', '..', hidden or empty
+    names, and ends in .yaml or .yml: a rule written the CODEOWNERS or gitignore way
+    (``/teams/web/**``, ``teams/web/``, ``teams/web``) would govern nothing, silently."""
+    glob = path.strip().removeprefix("./")
+    if glob.startswith("/"):
+        return (
+            "paths are relative to the desired-state directory and never start with '/': "
+            f"write {glob.lstrip('/') or '**'!r}"
+        )
+    if glob.endswith("/"):
+        return (
+            f"it names a folder, and a rule matches files: write {glob + '**'!r} for every "
+            "file below it"
+        )
+    names = glob.split("/")
+    if "" in names:
+        fixed = "/".join(n for n in names if n)
+        return f"paths hold no empty folder name ('//'): write {fixed!r}"
+    if any(n.startswith(".") for n in names):
+        return (
+            "the desired state is read from no file or folder whose name starts with '.' "
+            "(nor from '.' or '..')"
+        )
+    if not any(_may_end_with(glob, suffix) for suffix in SUFFIXES):
+        why = (
+            "it matches no file ending in .yaml or .yml, the only files the desired state "
+            "is read from"
+        )
+        last = names[-1]
+        if not any(c in last for c in "*?."):  # a folder's name, most likely
+            why += f"; for a folder, write {glob + '/**'!r}"
+        return why
+    return None
+
+
+def _may_end_with(glob: str, suffix: str) -> bool:
+    """Whether some path the glob matches ends with ``suffix`` (no '/' in it): the glob
+    read backwards against the suffix. ``*`` and a final ``**`` take whatever is left;
+    ``**/`` (none or more folders) only its empty form: anything else ends with '/'."""
+    i, j = len(glob), len(suffix)
+    while j > 0:
+        if i == 0:
+            return False  # the whole path is shorter than the suffix
+        if glob.endswith("**/", 0, i):
+            i -= 3
+        elif glob[i - 1] == "*":
+            return True
+        elif glob[i - 1] == "?" or glob[i - 1] == suffix[j - 1]:
+            i, j = i - 1, j - 1
+        else:
+            return False
+    return True
 
 
 def compile_rules(spec: RestrictionsFile, file: str, positions: Positions) -> tuple[Rule, ...]:

@@ -44,6 +44,7 @@ from reconciler.desired.model import (
 )
 from reconciler.desired.owners import Owner, Owners  # noqa: F401 (re-exported)
 from reconciler.desired.patterns import PatternError, compile_pattern
+from reconciler.desired.restrictions import never_matches
 from reconciler.desired.spec_base import NonBlank, Strict, fail, short
 from reconciler.desired.target_safety import RoomSafetySpec
 from reconciler.governance.entries import (
@@ -222,12 +223,21 @@ class SettingsFile(Strict):
     capability_profiles: CustomProfiles
 
 
+def _rule_path(value: str) -> str:
+    why = never_matches(value)
+    if why:
+        raise fail("path", f"path {value!r} can never match a desired-state file: {why}")
+    return value
+
+
 class RestrictionRule(Strict):
     """Files matching `path` may define only the rooms, channels, meetings and groups whose
     names match (one field per section a membership kind is declared in)."""
 
-    path: NonBlank = Field(
-        description="Glob relative to the desired-state directory (`*`, `**`, `?`)."
+    path: Annotated[NonBlank, AfterValidator(_rule_path)] = Field(
+        description="Glob relative to the desired-state directory (`*`, `**`, `?`); a "
+        "path no desired-state file could have (`/teams/**`, `teams/web/`, `teams/web`) "
+        "is refused."
     )
     rooms: list[Regex] = Field(default_factory=list, description="Allowed room names.")
     channels: list[Regex] = Field(default_factory=list, description="Allowed channel names.")

@@ -208,3 +208,86 @@ def test_every_kinds_section_can_be_named_by_a_rule() -> None:
     from reconciler.kinds import registry
 
     assert set(registry.sections()) <= set(RestrictionRule.model_fields)
+
+
+@pytest.mark.parametrize(
+    ("glob", "why"),
+    [
+        (
+            "/teams/web/**",
+            "paths are relative to the desired-state directory and never start with '/': "
+            "write 'teams/web/**'",
+        ),
+        (
+            "teams/web/",
+            "it names a folder, and a rule matches files: write 'teams/web/**' for every "
+            "file below it",
+        ),
+        (
+            "teams/web",
+            "it matches no file ending in .yaml or .yml, the only files the desired state "
+            "is read from; for a folder, write 'teams/web/**'",
+        ),
+        (
+            "teams/*.json",
+            "it matches no file ending in .yaml or .yml, the only files the desired state "
+            "is read from",
+        ),
+        (
+            "teams//web/**",
+            "paths hold no empty folder name ('//'): write 'teams/web/**'",
+        ),
+        (
+            "../teams/**",
+            "the desired state is read from no file or folder whose name starts with '.' "
+            "(nor from '.' or '..')",
+        ),
+        (
+            "teams/.hidden/**",
+            "the desired state is read from no file or folder whose name starts with '.' "
+            "(nor from '.' or '..')",
+        ),
+    ],
+)
+def test_a_rule_whose_path_can_never_match_is_an_error_at_its_line(
+    d: Path, glob: str, why: str
+) -> None:
+    """QA4 R3: a rule written the CODEOWNERS / gitignore way governed nothing, silently:
+    the folder it was meant to close stayed unrestricted and validate passed."""
+    write(
+        d,
+        {
+            "restrictions.yaml": f'restrictions:\n  - {{path: "{glob}", rooms: ["^web-"]}}\n',
+            "teams/web/web.yaml": "rooms:\n  web-releases: {account: a}\n",
+        },
+    )
+    assert problems(d) == [
+        f"ds/restrictions.yaml:2: restrictions[0].path: path {glob!r} can never match a "
+        f"desired-state file: {why}"
+    ]
+
+
+@pytest.mark.parametrize(
+    "glob",
+    [
+        "teams/web/**",
+        "./teams/web/**",
+        "**",
+        "*",
+        "teams/*",
+        "teams/**/*.yml",
+        "x.yaml",
+        "teams/?.yaml",
+        "teams/*ml",
+        "teams/*.y?ml",
+        "teams/not-yet/**",
+    ],
+)
+def test_a_rule_that_may_match_a_file_is_accepted_even_before_the_file_exists(
+    d: Path, glob: str
+) -> None:
+    """README: files that match no rule are unrestricted, and a rule may close a folder
+    before it has files (`teams/**`: "nothing until it has a rule"), so a rule matching no
+    file yet is no error; only a path no desired-state file could ever have is."""
+    write(d, {"restrictions.yaml": f'restrictions:\n  - {{path: "{glob}", rooms: ["^"]}}\n'})
+    assert problems(d) == []
