@@ -46,7 +46,7 @@ from reconciler.applier import apply as run_apply
 from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.cli.options import FiniteFloatRange
 from reconciler.cli.pipeline import Session
-from reconciler.closed_output import OutputClosed, mute_stdout
+from reconciler.closed_output import OutputClosed, OutputFailed, mute_stdout, output_failure
 from reconciler.errors import AwsError, DesiredStateError, UsageError
 from reconciler.governance.expiry import as_of
 from reconciler.kinds import MEETING
@@ -116,6 +116,7 @@ class Watch:
     report: Callable[[Round], str | None] = _no_report  # a line to say, or None
     totals: WatchTotals = field(default_factory=WatchTotals)  # its exit code's
     unheard: bool = False  # its output was closed while it applied (``_tell``)
+    failure: str | None = None  # ... or could not be written (a full disk): why
 
     def meeting_keys(self) -> set[object]:
         chosen = select(self.session.desired.targets, self.targets or None)
@@ -134,22 +135,30 @@ class Watch:
         """Rounds until every meeting ended or the deadline; ``first_round(plan)`` shows
         the first plan and says whether to go on (errors, refusal, confirmation). When
         the output is closed (its reader ended: ``| head``), no new call starts and
-        ``OutputClosed`` says what the watch did (exit 141)."""
+        ``OutputClosed`` says what the watch did (exit 141); when it could not be written
+        (a full disk), the same, as ``OutputFailed`` (exit 1)."""
         try:
             return self._rounds(first_round)
         except BrokenPipeError:
             raise self._closed() from None
+        except OSError as exc:
+            if (reason := output_failure(exc)) is None:
+                raise
+            self.failure = reason
+            raise self._closed() from None
 
-    def _closed(self) -> OutputClosed:
+    def _closed(self) -> OutputClosed | OutputFailed:
         mute_stdout()
         results = ApplyResult(tuple(self.totals.results))
         if not results.total:
-            return OutputClosed("the watch stopped before applying anything: nothing was applied.")
-        rounds = self.totals.rounds
-        return OutputClosed(
-            f"the watch stopped after {rounds} round{'' if rounds == 1 else 's'}: "
-            f"{applied_counts(results)}; run plan to see what is left."
-        )
+            what = "the watch stopped before applying anything: nothing was applied."
+        else:
+            rounds = self.totals.rounds
+            what = (
+                f"the watch stopped after {rounds} round{'' if rounds == 1 else 's'}: "
+                f"{applied_counts(results)}; run plan to see what is left."
+            )
+        return OutputClosed(what) if self.failure is None else OutputFailed(self.failure, what)
 
     def _rounds(self, first_round: Callable[[Plan], bool]) -> int:
         keys = self.meeting_keys()
@@ -251,7 +260,7 @@ class Watch:
         the --out file), then the watch stops (``run``)."""
         interrupt.STOP.clear()  # set by ``_tell``: this watch's own stop, not a Ctrl-C's
         self.totals.add(partial)
-        with contextlib.suppress(BrokenPipeError):
+        with contextlib.suppress(OSError):  # a closed output, or a full disk under it
             self.report(partial)
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
@@ -261,6 +270,12 @@ class Watch:
         try:
             self.say(text)
         except BrokenPipeError:
+            self.unheard = True
+            interrupt.STOP.set()
+        except OSError as exc:  # a full disk under stdout: the same stop
+            if (reason := output_failure(exc)) is None:
+                raise
+            self.failure = reason
             self.unheard = True
             interrupt.STOP.set()
 

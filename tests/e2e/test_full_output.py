@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 from conftest import SUBPROCESS_TIMEOUT, Cli
+from test_meetings_cli import MEETING, bridge
 
+__all__ = ["bridge"]  # the fixture, imported for these tests
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full"),
@@ -89,3 +91,14 @@ def test_plan_out_into_a_full_disk_still_saves_the_plan(ops: Any, cli: Cli) -> N
     applied = cli("apply", "m.json")  # the files are whole
     assert applied.exit_code == 0, applied.stderr
     assert applied.lines[-1] == "Apply complete! Memberships: 3 added, 1 changed, 1 removed."
+
+
+def test_a_watch_into_a_full_disk_stops_and_says_what_it_did(bridge: Any, cli: Cli) -> None:
+    code, err = into_full(
+        cli, "apply", "--auto-approve", "--watch", "--interval", "0.2", "--until", "60s"
+    )
+    assert (code, err) == (
+        1,
+        [f"{FULL}: the watch stopped before applying anything: nothing was applied."],
+    )
+    assert set(bridge.meetings.attendees_of(MEETING)) == {"bob@example.com", "mallory@example.com"}
