@@ -65,6 +65,12 @@ def _fail(kind: str, message: str) -> PydanticCustomError:
     return PydanticCustomError(kind, "{message}", {"message": message})
 
 
+# what ``attendee_problem`` accepts, for the JSON Schema (QA4 R11; ``schema_export`` sets
+# it: pydantic leaves a dict key's pattern out): ``@group``, or 2 to 64 characters
+# (without the spaces around them) not starting with ``@`` or ``aws:``
+ATTENDEE_PATTERN = r"^\s*(?:@\s*[^\s@]\S*|(?![Aa][Ww][Ss]:|@)\S[\s\S]{0,62}\S)\s*$"
+
+
 def attendee_problem(text: str) -> str | None:
     """Why ``text`` cannot name an attendee (``@group`` or an ExternalUserId), or None."""
     stripped = text.strip()

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
-from reconciler.governance.codeowners import parse_owner
+from reconciler.governance.codeowners import OWNER_PATTERN, parse_owner
 
 
 def _owner(value: str) -> str:
@@ -18,7 +18,11 @@ def _owner(value: str) -> str:
         raise PydanticCustomError("owner", "{message}", {"message": str(exc)}) from None
 
 
-Owner = Annotated[str, AfterValidator(_owner), Field(examples=["alice", "example-org/sre"])]
+Owner = Annotated[
+    str,
+    AfterValidator(_owner),
+    Field(examples=["alice", "example-org/sre"], json_schema_extra={"pattern": OWNER_PATTERN}),
+]
 Owners = Annotated[
     list[Owner],
     Field(

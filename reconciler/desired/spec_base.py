@@ -40,5 +40,7 @@ def short(value: str) -> str:
     return value
 
 
-NonBlank = Annotated[str, AfterValidator(short), Field(pattern=NON_BLANK)]
+# the pattern before the validator: so it is the string's own constraint, and the JSON
+# Schema has it (after a validator it was checked but left out: QA4 R11)
+NonBlank = Annotated[str, Field(pattern=NON_BLANK), AfterValidator(short)]
 TargetName = Annotated[str, AfterValidator(short)]  # a room's (channel's, ...) key

@@ -23,6 +23,10 @@ GITHUB_USER = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
 USER_RE = re.compile(rf"^@?({GITHUB_USER})$")
 TEAM_RE = re.compile(rf"^@?({GITHUB_USER}/[A-Za-z0-9][A-Za-z0-9._-]*)$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# what ``parse_owner`` accepts, for the JSON Schema (QA4 R11): a user, a team or an e-mail
+OWNER_PATTERN = (
+    rf"^\s*(?:@?{GITHUB_USER}(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)\s*$"
+)
 OWNER_FORMS = "a GitHub user (alice or @alice), a team (org/team) or an e-mail address"
 SPECIAL = re.compile(r"([\s#*?\[\]\\!])")  # escaped with a backslash in a pattern
 

@@ -19,6 +19,8 @@ from reconciler.errors import DesiredStateError
 
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
 MEETING_ID = "6f1c2a9e-0000-4000-8000-000000000001"
+D64, D65 = "d" * 64, "d" * 65  # ExternalUserIds of AWS's longest, and one longer
+PROFILE = {"audio": "SendReceive", "video": "Receive", "content": "Receive"}
 
 
 def schema(kind: str) -> jsonschema.Draft202012Validator:
@@ -47,6 +49,9 @@ def validate_accepts(tmp_path: Path, settings: dict[str, Any], meetings: str) ->
         ({"rates": {"chime": 1.0e-300}}, False),  # QA4 R15: below the minimum rate
         ({"rates": {"chime": 0.0009}}, False),
         ({"rates": {"chime": 0.001}}, True),
+        # QA4 R11: a built-in profile's name for a custom profile
+        ({"capability_profiles": {"presenter": dict(PROFILE)}}, False),
+        ({"capability_profiles": {"Presenter": dict(PROFILE)}}, True),
         ({"max_grant_days": {"admins": 3}}, False),
         ({"max_grant_days": {"administrators": 0}}, False),
         ({"rates": {"chime": None, "meetings": 0.5}}, True),
@@ -76,3 +81,51 @@ def test_meeting_id_schema_and_validate_agree(tmp_path: Path, meeting_id: str, v
     assert validate_accepts(tmp_path, {}, meeting_id) is valid
     document = {"meetings": {"m": {"meeting_id": meeting_id, "attendees": {"a@x.com": "viewer"}}}}
     assert schema("rooms").is_valid(document) is valid
+
+
+def validate_accepts_file(tmp_path: Path, document: str) -> bool:
+    (tmp_path / "settings.yaml").write_text(f"account: '{ACCOUNT}'\n")
+    (tmp_path / "a.yaml").write_text(document)
+    try:
+        load_desired(tmp_path)
+    except DesiredStateError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("document", "valid"),
+    [
+        # QA4 R11: single values the schema accepted and validate refused
+        ('rooms: {r: {id: "", members: []}}', False),
+        ('rooms: {r: {id: "  ", members: []}}', False),
+        ('rooms: {r: {id: "room-1", members: []}}', True),
+        ('rooms: {r: {account: "", members: []}}', False),
+        ('rooms: {r: {owners: ["a b"], members: []}}', False),
+        ('rooms: {r: {owners: ["-alice"], members: []}}', False),
+        ('rooms: {r: {owners: ["alice", "@example-org/sre", "a@example.com"], members: []}}', True),
+        ('rooms: {r: {owners: [" @alice "], members: []}}', True),
+        (f'meetings: {{m: {{meeting_id: "{MEETING_ID}", attendees: {{"x": viewer}}}}}}', False),
+        (f'meetings: {{m: {{meeting_id: "{MEETING_ID}", attendees: {{"aws:x": viewer}}}}}}', False),
+        (f'meetings: {{m: {{meeting_id: "{MEETING_ID}", attendees: {{"AWS:x": viewer}}}}}}', False),
+        (f'meetings: {{m: {{meeting_id: "{MEETING_ID}", attendees: {{"{D65}": viewer}}}}}}', False),
+        (f'meetings: {{m: {{meeting_id: "{MEETING_ID}", attendees: {{"{D64}": viewer}}}}}}', True),
+        (
+            f'meetings: {{m: {{meeting_id: "{MEETING_ID}", attendees: {{"dial in 42": viewer}}}}}}',
+            True,
+        ),
+        (
+            "groups: {sre: [a@example.com]}\n"
+            f'meetings: {{m: {{meeting_id: "{MEETING_ID}", attendees: {{" @sre": viewer}}}}}}',
+            True,
+        ),
+        (f'meetings: {{m: {{meeting_id: "{MEETING_ID}", attendees: {{"xy": viewer}}}}}}', True),
+    ],
+)
+def test_single_values_schema_and_validate_agree(
+    tmp_path: Path, document: str, valid: bool
+) -> None:
+    assert schema("rooms").is_valid(yaml.safe_load(document)) is validate_accepts_file(
+        tmp_path, document
+    )
+    assert validate_accepts_file(tmp_path, document) is valid
