@@ -14,7 +14,7 @@ by the signal; a shell shows that as status 141 (128 + SIGPIPE). So does this to
   starts, the calls in flight finish) and say on stderr what they did (``OutputClosed``,
   exit 141): their output, which listed it, is gone.
 
-A write error other than a closed pipe (``> /dev/full``: ENOSPC, EIO, a quota) is a
+A write error other than a closed pipe (``> /dev/full``: ENOSPC, a quota) is a
 failed output (``output_failure``): any command says ``Error: the output could not be
 written (No space left on device).`` and exits 1, never "Internal error"; ``apply``
 stops as for a closed output, says on stderr what it applied, writes its ``--out`` result
@@ -42,7 +42,10 @@ CLOSED = "the output was closed (the command reading it ended)"
 
 
 # write errors of a full or failing disk under stdout (not a closed pipe: EPIPE)
-OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG})
+# Errors only a write gives (a full disk, a quota, a file too large): EIO is not one of
+# them, as a failed read of a desired-state file gives it too, with no file name either
+# (a device error reading is reported as the unexpected error it is)
+OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
 def output_failure(exc: BaseException | None) -> str | None:
