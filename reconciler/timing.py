@@ -39,10 +39,11 @@ def timed(phase: str, own_thread: bool = False) -> Iterator[None]:
         print(f"timing-cpu: {phase} {clock() - cpu:.3f}s", file=sys.stderr)
 
 
-def peak_rss_mb() -> float | None:
-    """This process's peak resident memory in MB (``VmHWM``); None where /proc has none."""
+def peak_rss_mb(pid: int | str = "self") -> float | None:
+    """The peak resident memory in MB (``VmHWM``) of this process, or of process ``pid``;
+    None where /proc has none."""
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
             for line in status:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) / 1024  # kB

@@ -30,6 +30,7 @@ from typing import Any
 from botocore.exceptions import ConnectionClosedError
 
 from reconciler.api_worker import OK, PICKLED, frame, read_frame
+from reconciler.timing import peak_rss_mb
 
 AUTO_AT = 1000  # --api-process auto: the call that starts it (a large read's)
 MODES = {"auto": AUTO_AT, "on": 1, "off": None}  # the call that starts it
@@ -129,7 +130,7 @@ class ApiProcess:
 
     def close(self) -> None:
         """End the process: its input closed, it finishes the calls it has and exits."""
-        self.peak_rss_mb = _peak_rss_mb(self._proc.pid)
+        self.peak_rss_mb = peak_rss_mb(self._proc.pid)
         with self._send, contextlib.suppress(OSError):
             self._stdin.close()
         try:
@@ -159,6 +160,8 @@ class OffloadedClient:
         self._methods = frozenset(client.meta.method_to_api_mapping)
 
     def __getattr__(self, name: str) -> Any:
+        """The client's attribute; for an API method, a wrapper made once (kept in the
+        instance: later lookups do not come here)."""
         own = getattr(self._client, name)
         if name not in self._methods:
             return own
@@ -177,6 +180,7 @@ class OffloadedClient:
                 return own(**params)
             return process.call(name, params)
 
+        self.__dict__[name] = call
         return call
 
     def _start(self) -> ApiProcess | None:
@@ -198,17 +202,6 @@ class OffloadedClient:
             return None
         process.close()
         return process.peak_rss_mb
-
-
-def _peak_rss_mb(pid: int) -> float | None:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
 
 
 def spec_of(
