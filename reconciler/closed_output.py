@@ -62,6 +62,15 @@ def output_failure(exc: BaseException | None) -> str | None:
     return None
 
 
+def output_failure_of(exc: OSError) -> str:
+    """``output_failure(exc)`` for a handler of OSError: why stdout could not be written;
+    any other OSError is raised again, as it was."""
+    reason = output_failure(exc)
+    if reason is None:
+        raise exc
+    return reason
+
+
 def failed_output(reason: str) -> str:
     """``the output could not be written (No space left on device)``."""
     return f"the output could not be written ({reason})"

@@ -28,7 +28,7 @@ from reconciler.cli.pipeline import Session
 from reconciler.cli.saved_plan import load_fresh, use_origin
 from reconciler.cli.watch import DEFAULT_INTERVAL, Watch, interval_option, parse_until
 from reconciler.cli.watch_output import WatchOutput
-from reconciler.closed_output import OutputClosed, OutputFailed, mute_stdout, output_failure
+from reconciler.closed_output import OutputClosed, OutputFailed, mute_stdout, output_failure_of
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.plan import Plan
 from reconciler.render import render_plan
@@ -225,8 +225,7 @@ def apply(
     except BrokenPipeError:  # the plan's reader ended (`| head`) before anything changed
         raise OutputClosed(NOTHING_APPLIED_CLOSED) from None
     except OSError as exc:  # a full disk under stdout, before anything changed
-        if (reason := output_failure(exc)) is None:
-            raise
+        reason = output_failure_of(exc)
         raise OutputFailed(reason, NOTHING_APPLIED_CLOSED) from None
 
     def write_stopped(applied: Applied, cause: str) -> None:
@@ -263,8 +262,7 @@ def apply(
             unwritten = True
             mute_stdout()
         except OSError as exc:
-            if (failure := output_failure(exc)) is None:
-                raise
+            failure = output_failure_of(exc)
             unwritten = True
             mute_stdout()
     verify_started = time.monotonic()
@@ -282,8 +280,7 @@ def apply(
             unwritten = True
             mute_stdout()
         except OSError as exc:
-            if (failure := output_failure(exc)) is None:
-                raise
+            failure = output_failure_of(exc)
             unwritten = True
             mute_stdout()
     if result_file is not None:

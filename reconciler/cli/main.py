@@ -20,7 +20,7 @@ from reconciler.closed_output import (
     OutputClosed,
     OutputFailed,
     mute_stdout,
-    output_failure,
+    output_failure_of,
     stdout_is_closed,
 )
 from reconciler.errors import ReconcilerError
@@ -81,9 +81,7 @@ def _output_failed(ctx: click.Context, exc: OSError) -> NoReturn:
     """stdout could not be written (``> /dev/full``): one line, exit 1; stdout is muted
     so that what is still buffered does not fail again at exit. Any other OSError is
     left as it was."""
-    reason = output_failure(exc)
-    if reason is None:
-        raise exc
+    reason = output_failure_of(exc)
     mute_stdout()
     with contextlib.suppress(OSError):  # stderr on the same full disk: nobody to tell
         report_error(OutputFailed(reason))

@@ -46,7 +46,7 @@ from reconciler.applier import apply as run_apply
 from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.cli.options import FiniteFloatRange
 from reconciler.cli.pipeline import Session
-from reconciler.closed_output import OutputClosed, OutputFailed, mute_stdout, output_failure
+from reconciler.closed_output import OutputClosed, OutputFailed, mute_stdout, output_failure_of
 from reconciler.errors import AwsError, DesiredStateError, UsageError
 from reconciler.governance.expiry import as_of
 from reconciler.kinds import MEETING
@@ -142,8 +142,7 @@ class Watch:
         except BrokenPipeError:
             raise self._closed() from None
         except OSError as exc:
-            if (reason := output_failure(exc)) is None:
-                raise
+            reason = output_failure_of(exc)
             self.failure = reason
             raise self._closed() from None
 
@@ -273,8 +272,7 @@ class Watch:
             self.unheard = True
             interrupt.STOP.set()
         except OSError as exc:  # a full disk under stdout: the same stop
-            if (reason := output_failure(exc)) is None:
-                raise
+            reason = output_failure_of(exc)
             self.failure = reason
             self.unheard = True
             interrupt.STOP.set()
