@@ -27,9 +27,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.harness import Emulator, build  # noqa: E402
+from reconciler.awsclient.aws import make_client  # noqa: E402
 from reconciler.pacing import Pacer  # noqa: E402
 from reconciler.pacing.quotas import resolve_rates  # noqa: E402
-from reconciler.providers.aws import make_client  # noqa: E402
 from reconciler.providers.chime_api import ChimeApi  # noqa: E402
 from reconciler.providers.retry import RetryPolicy  # noqa: E402
 

@@ -154,7 +154,7 @@ def timestamps_section(splits: Sequence[Split]) -> list[str]:
         "## Where a plan's time goes: botocore parsing timestamps",
         "",
         "Why the tool's boto3 client leaves timestamps as text "
-        "(`reconciler/providers/aws.py`): every user of a ListUsers page and every room "
+        "(`reconciler/awsclient/aws.py`): every user of a ListUsers page and every room "
         "membership carries timestamps that botocore parses with dateutil by default, and "
         "the tool never reads them. The same `plan`, best of two runs after a warm-up, with "
         "botocore's default parsing and as the tool is.",

@@ -3,7 +3,7 @@
 Every ListUsers user (``RegisteredOn``, ``InvitedOn``, ...) and every room membership
 (``UpdatedTimestamp``) carries timestamps, which botocore parses with dateutil by
 default; the tool never reads them, so its client leaves them as text
-(``reconciler.providers.aws._botocore_session``). This runs the same ``plan`` against the
+(``reconciler.awsclient.aws._botocore_session``). This runs the same ``plan`` against the
 same emulator state as the tool is, and with botocore's default parsing restored (a
 plain botocore session), best of two runs each after a warm-up.
 """

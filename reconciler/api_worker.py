@@ -74,8 +74,8 @@ def _pickled(exc: BaseException) -> bytes:
 
 
 def serve(spec: dict[str, Any], stdin: BinaryIO, stdout: BinaryIO) -> None:
+    from reconciler.awsclient.aws import make_client
     from reconciler.logs import configure
-    from reconciler.providers.aws import make_client
 
     configure(int(spec.get("verbose", 0)), where="api process")  # -vv: its calls on stderr
     client = make_client(

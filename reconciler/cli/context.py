@@ -15,13 +15,13 @@ import click
 from rich.console import Console
 
 from reconciler import interrupt
+from reconciler.awsclient.aws import make_client, make_session
 from reconciler.cli.moment import from_environment
 from reconciler.errors import UsageError
 from reconciler.governance.grant import moment_text, parse_moment
 from reconciler.logs import configure as configure_logging
 from reconciler.pacing import Pacer, parse_rate_option, resolve_rates
 from reconciler.providers.api_process import MODES, OFFLOADED, OffloadedClient, spec_of
-from reconciler.providers.aws import make_client, make_session
 from reconciler.redact import check_endpoint_url, redact, register_endpoint, stored_url
 from reconciler.timing import report_peak
 

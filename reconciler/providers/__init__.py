@@ -4,11 +4,11 @@ first opens that kind (a plan of rooms does not load the channels' and meetings'
 
 from collections.abc import Callable
 
+from reconciler.awsclient.aws import make_client
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR
 from reconciler.kinds.meetings import MEETING
 from reconciler.kinds.rooms import ROOM
 from reconciler.providers import registry
-from reconciler.providers.aws import make_client
 from reconciler.providers.base import (
     EnvironmentId,
     EnvironmentIds,

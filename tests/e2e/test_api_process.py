@@ -5,9 +5,13 @@ a second process that dies is replaced by the run's own client."""
 
 from __future__ import annotations
 
+import io
+import json
+import marshal
 import os
 import pickle
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -17,10 +21,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ConnectionClosedError
 
-from reconciler.api_worker import _pickled
+from reconciler.api_worker import OK, _pickled, frame, read_frame
+from reconciler.awsclient.aws import make_client
 from reconciler.emulator import EmulatorServer
 from reconciler.providers.api_process import OffloadedClient, spec_of
-from reconciler.providers.aws import make_client
 
 pytestmark = pytest.mark.e2e
 
@@ -188,3 +192,53 @@ def test_a_second_process_that_cannot_start_leaves_every_call_to_the_run(
         assert client.process is None
     finally:
         client.close()
+
+
+# the second process as ApiProcess starts it, writing the modules loaded at exit to a file
+WORKER = """
+import atexit, sys
+out = sys.argv.pop(1)
+atexit.register(lambda: open(out, "w").write("\\n".join(sorted(sys.modules))))
+from reconciler.api_worker import main
+main()
+"""
+
+
+def test_the_second_process_imports_botocore_and_the_client_alone(
+    emulator: EmulatorServer, tmp_path: Any
+) -> None:
+    # its start is what a run waits for (`on`): the providers, kinds and desired-state
+    # models (pydantic) cost it more than botocore did (README "A second process")
+    modules = tmp_path / "modules.txt"
+    spec = spec_of(
+        "chime",
+        profile=None,
+        region="us-east-1",
+        endpoint_url=emulator.url,
+        parallelism=1,
+        verbose=0,
+    )
+    request = frame(marshal.dumps((1, "list_accounts", {})))
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER, str(modules)],
+        input=json.dumps(spec).encode() + b"\n" + request,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, b"")
+    answers = [marshal.loads(f) for f in _frames(done.stdout)]
+    assert [(call_id, status) for call_id, status, _ in answers] == [(0, OK), (1, OK)]
+    assert "Accounts" in answers[1][2]
+    loaded = set(modules.read_text().split())
+    assert {"botocore.client", "reconciler.awsclient.aws"} <= loaded
+    heavy = ("pydantic", "yaml", "click", "rich", "reconciler.providers", "reconciler.kinds")
+    assert sorted(m for m in loaded if m.startswith(heavy)) == []
+
+
+def _frames(data: bytes) -> list[bytes]:
+    stream = io.BytesIO(data)
+    frames = []
+    while (payload := read_frame(stream)) is not None:
+        frames.append(payload)
+    return frames

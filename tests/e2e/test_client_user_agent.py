@@ -12,9 +12,9 @@ import pytest
 from botocore.context import start_as_current_context
 from botocore.useragent import register_feature_id
 
+from reconciler.awsclient.aws import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, client_config
 from reconciler.emulator import EmulatorServer
 from reconciler.providers import make_client
-from reconciler.providers.aws import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, client_config
 
 pytestmark = pytest.mark.e2e
 

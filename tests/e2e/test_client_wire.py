@@ -1,6 +1,6 @@
 """What the tool's clients put on the wire is byte for byte what stock boto3 sends (same
 request line, headers in the same order, signature, body), although they sign with less
-CPU (``providers/signing.py``). A proxy in front of the emulator records every request;
+CPU (``awsclient/signing.py``). A proxy in front of the emulator records every request;
 the clock and the invocation ids are fixed, so that two runs may be compared. (The
 response headers are parsed alike by both clients here, ``httpheaders.py`` being
 installed for the process: ``tests/unit/test_httpheaders.py`` compares it with
@@ -21,17 +21,17 @@ import botocore.auth
 import pytest
 from conftest import ACCOUNT, seed_doc
 
-from reconciler.cli.context import AppContext
-from reconciler.emulator import EmulatorServer
-from reconciler.providers import make_client
-from reconciler.providers.aws import (
+from reconciler.awsclient.aws import (
     CONNECT_TIMEOUT,
     DUMMY_ACCESS_KEY,
     DUMMY_SECRET_KEY,
     READ_TIMEOUT,
     client_config,
 )
-from reconciler.providers.signing import SIGNATURE_VERSION
+from reconciler.awsclient.signing import SIGNATURE_VERSION
+from reconciler.cli.context import AppContext
+from reconciler.emulator import EmulatorServer
+from reconciler.providers import make_client
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ import pytest
 from botocore.model import OperationModel, Shape
 from botocore.parsers import RestJSONParser
 
-from reconciler.providers.fastparse import FastRestJSONParser, timestamp_text
+from reconciler.awsclient.fastparse import FastRestJSONParser, timestamp_text
 
 SERVICES = ("chime", "chime-sdk-messaging", "chime-sdk-identity", "chime-sdk-meetings")
 

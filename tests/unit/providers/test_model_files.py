@@ -12,8 +12,8 @@ import botocore.session
 import pytest
 from botocore.loaders import JSONFileLoader, Loader
 
-from reconciler.providers.aws import make_client
-from reconciler.providers.model_files import OrjsonFileLoader, use_orjson
+from reconciler.awsclient.aws import make_client
+from reconciler.awsclient.model_files import OrjsonFileLoader, use_orjson
 
 SERVICES = ("chime", "chime-sdk-messaging", "chime-sdk-identity", "chime-sdk-meetings")
 

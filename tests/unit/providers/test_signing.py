@@ -14,7 +14,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from reconciler.providers.signing import CachedSigV4Auth, host_header
+from reconciler.awsclient.signing import CachedSigV4Auth, host_header
 
 NOW = datetime.datetime(2026, 12, 1, 23, 59, 59)
 URLS = [

@@ -28,11 +28,11 @@ from botocore.exceptions import ProfileNotFound
 from botocore.useragent import UserAgentString
 
 from reconciler import __version__, httpheaders
+from reconciler.awsclient import signing
+from reconciler.awsclient.fastparse import FastParserFactory, timestamp_text
+from reconciler.awsclient.model_files import use_orjson
 from reconciler.errors import UsageError
 from reconciler.logs import log_api_call
-from reconciler.providers import signing
-from reconciler.providers.fastparse import FastParserFactory, timestamp_text
-from reconciler.providers.model_files import use_orjson
 
 DUMMY_ACCESS_KEY = "chime-reconciler-dummy"
 DUMMY_SECRET_KEY = "chime-reconciler-dummy-secret"  # not a secret: for emulators only
