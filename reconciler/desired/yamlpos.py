@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from reconciler.governance.grant import UNTIL_EXAMPLES
+from reconciler.governance.grant import UNTIL_EXAMPLES, date_problem
 
 Path = tuple[str | int, ...]
 
@@ -201,8 +201,8 @@ def scalar_value(
         problem = getattr(exc, "problem", None) or str(exc)
         if node.tag == TIMESTAMP_TAG and isinstance(exc, ValueError):  # 2027-02-30
             problem = (
-                f"invalid date {node.value!r} ({problem}): expected {UNTIL_EXAMPLES}, or "
-                "quotes around text that is not a date"
+                f"invalid date {node.value!r} ({date_problem(exc)}): expected "
+                f"{UNTIL_EXAMPLES}, or quotes around text that is not a date"
             )
             issues.append(YamlIssue(_line(node), path, problem, True))
             return None

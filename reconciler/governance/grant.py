@@ -77,8 +77,17 @@ def _from_text(text: str) -> object:
     try:
         return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
     except ValueError as exc:
-        why = f" ({exc})" if DATE_SHAPE.match(text) else ""  # day is out of range for month
+        why = f" ({date_problem(exc)})" if DATE_SHAPE.match(text) else ""  # 2027-02-30
         raise ValueError(f"expected {UNTIL_EXAMPLES}, got {text!r}{why}") from None
+
+
+def date_problem(exc: Exception) -> str:
+    """Why a date that looks like one is none, in words: Python's own reason (``day is
+    out of range for month``), except for a zone out of range (``+24:00``), where it is
+    about timedelta objects."""
+    if str(exc).startswith("offset must be a timedelta"):
+        return "the zone offset must be between -23:59 and +23:59"
+    return str(exc)
 
 
 def _describe(value: object) -> str:

@@ -70,6 +70,34 @@ def test_an_impossible_date_says_the_expected_form_and_why(
     ]
 
 
+def test_a_zone_out_of_range_says_so_in_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA5 Q5-11: `+24:00` printed Python's timedelta internals; every spelling (YAML's
+    timestamp, quoted text, `--now`) says the zone's range instead."""
+    rooms = (
+        "rooms:\n"
+        "  ops:\n"
+        "    members:\n"
+        "      - {member: a@example.com, until: 2027-03-31T18:00:00+24:00}\n"
+        "      - {member: b@example.com, until: '2027-03-31T18:00:00-25:30'}\n"
+    )
+    zone = "the zone offset must be between -23:59 and +23:59"
+    assert problems(tmp_path, monkeypatch, rooms=rooms) == [
+        "ds/rooms.yaml:4: rooms.ops.members[0].until: invalid date "
+        f"'2027-03-31T18:00:00+24:00' ({zone}): {EXPECTED}, or quotes around text that is "
+        "not a date",
+        f"ds/rooms.yaml:5: rooms.ops.members[1].until: {EXPECTED}, got "
+        f"'2027-03-31T18:00:00-25:30' ({zone})",
+    ]
+    result = CliRunner().invoke(
+        cli, ["--desired", "ds", "--now", "2027-03-31T18:00:00+24:00", "validate"]
+    )
+    assert result.exit_code == 1
+    assert f"got '2027-03-31T18:00:00+24:00' ({zone})" in result.output
+    assert "timedelta" not in result.output
+
+
 def test_a_typo_of_member_or_profile_gets_a_suggestion(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
