@@ -15,7 +15,8 @@ from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import DesiredStateError, Problem, UsageError
 from reconciler.governance import codeowners
-from reconciler.governance.codeowners import Ownership
+from reconciler.governance.codeowners import MarkerError, Ownership
+from reconciler.refs import Location
 from reconciler.regular_file import NotRegularFile, read_regular
 from reconciler.render.safe import UNSAFE, shown
 from reconciler.runner import on_interrupt
@@ -161,8 +162,11 @@ def problems(desired: DesiredState, desired_dir: Path) -> list[Problem]:
         return bad
     lines = generated(desired, target.root)
     text = read(target)
-    if codeowners.is_current(text, lines):
-        return []
+    try:
+        if codeowners.is_current(text, lines):
+            return []
+    except MarkerError as exc:
+        return [Problem(Location(target.shown(), exc.line), exc.message)]
     if not text:
         why = f"{target.shown()} is missing the owners the desired state names: {FIX}"
     else:
@@ -252,7 +256,12 @@ def codeowners_command(app: AppContext, file: Path | None, check: bool, to_stdou
             click.echo(line)
         return
     text = read(target)
-    new = codeowners.update(text, lines)
+    try:
+        new = codeowners.update(text, lines)
+    except MarkerError as exc:
+        raise UsageError(
+            f"{target.shown()}:{exc.line}: {exc.message}; nothing was written"
+        ) from None
     owned = len({o.location.file for o in desired.owned if o.owners})
     if new == text:
         click.echo(f"{target.shown()} is up to date ({_files(owned)} with owners).")

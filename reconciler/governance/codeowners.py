@@ -74,18 +74,70 @@ def block(generated: list[str]) -> list[str]:
     return [BEGIN, *generated, END] if generated else []
 
 
+class MarkerError(ValueError):
+    """The markers do not pair up, so where the generated block ends (or starts), and so
+    which lines are the repository's own, is unknown: nothing may be rewritten.
+    ``line`` (1-based) is the marker at fault."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"{line}: {message}")
+        self.line = line
+        self.message = message
+
+
+def blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """Each generated block's BEGIN and END marker (0-based indexes), in order. Raises
+    MarkerError for a BEGIN with no END before the next BEGIN or the end of the file, and
+    for an END with no BEGIN before it (QA5 Q5-3: the rest of the file was taken for the
+    block and deleted)."""
+    found: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, line in enumerate(lines):
+        if line.startswith(BEGIN_PREFIX):
+            if start is not None:
+                raise MarkerError(start + 1, _unended(f"before the next BEGIN at line {i + 1}"))
+            start = i
+        elif line.strip() == END:
+            if start is None:
+                raise MarkerError(i + 1, _unstarted())
+            found.append((start, i))
+            start = None
+    if start is not None:
+        raise MarkerError(start + 1, _unended("after it"))
+    return found
+
+
+def _unended(where: str) -> str:
+    return (
+        f"`{BEGIN_PREFIX}` has no `{END}` {where}: where the generated block ends, and the "
+        "repository's own lines start, is unknown; put the END marker back after the "
+        "block's last generated line (or delete the block's lines), then run "
+        "`chime-reconciler codeowners`"
+    )
+
+
+def _unstarted() -> str:
+    return (
+        f"`{END}` has no `{BEGIN_PREFIX}` before it: where the generated block starts, and "
+        "the repository's own lines end, is unknown; put the BEGIN marker back before the "
+        "block's first generated line (or delete the block's lines), then run "
+        "`chime-reconciler codeowners`"
+    )
+
+
 def update(existing: str, generated: list[str]) -> str:
     """The CODEOWNERS text with our block replaced by ``generated`` lines (added at the
-    end when missing; removed when there is nothing to generate). Other lines stay."""
+    end when missing; removed when there is nothing to generate). Other lines stay.
+    Raises MarkerError when the markers do not pair up (``blocks``)."""
     old = existing.splitlines()
-    start = next((i for i, line in enumerate(old) if line.startswith(BEGIN_PREFIX)), None)
+    found = blocks(old)
     new_block = block(generated)
-    if start is None:
+    if not found:
         if not new_block:
             return existing
         head = old + ([""] if old and old[-1].strip() else [])
         return "\n".join(head + new_block) + "\n"
-    end = next((i for i in range(start + 1, len(old)) if old[i].strip() == END), len(old) - 1)
+    start, end = found[0]
     before, after = old[:start], old[end + 1 :]
     if not new_block:
         while before and not before[-1].strip():
@@ -95,6 +147,7 @@ def update(existing: str, generated: list[str]) -> str:
 
 
 def is_current(existing: str, generated: list[str]) -> bool:
+    """Whether ``update`` would leave the text as it is (MarkerError as ``update``)."""
     return update(existing, generated) == existing
 
 
