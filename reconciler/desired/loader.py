@@ -24,7 +24,7 @@ from reconciler.desired.member_entries import remembered_parses
 from reconciler.desired.messages import located, validate
 from reconciler.desired.model import AppInstanceSetting, DesiredState
 from reconciler.desired.resolve import Declarations, RoleEntry, TargetDef, resolve
-from reconciler.desired.restrictions import Rule, compile_rules, violation
+from reconciler.desired.restrictions import Rule, compile_rules, id_violation, violation
 from reconciler.desired.salvage import Dropped, drop
 from reconciler.desired.sections import MembersFileBase, members_file_model
 from reconciler.desired.spec import (
@@ -292,11 +292,8 @@ class _Loader:
         """One entry of a section: a target of each kind declared there."""
         path: KeyPath = (section, key)
         location = Location(display, positions.line_of(path))
-        first = section_kinds[0]
-        name = key if key.strip() else first.target_id_of(spec)
-        why = name and violation(self.rules, relative, section, first.words.noun, name)
-        if why:
-            self.problems.append(located(display, location.line, path, why))
+        if self.rules:
+            self._restricted(section_kinds[0], path, spec, relative, display, positions)
         settings = self.declared.settings
         for kind in section_kinds:
             for p, message in kind.entry_problems(spec, settings):
@@ -307,6 +304,31 @@ class _Loader:
             lists = [((*path, *w), items) for w, items in kind.entry_lists(spec, settings)]
             entries = self._entries(_parser(kind), lists, display, positions)
             self.declared.targets.append(TargetDef(kind, key, spec, location, path, entries))
+
+    def _restricted(
+        self,
+        kind: Kind,
+        path: KeyPath,
+        spec: BaseModel,
+        relative: str,
+        display: str,
+        positions: Positions,
+    ) -> None:
+        """restrictions.yaml on one target: its key (a name) against the rule's names; its
+        id, when declared by one, against the rule's ``ids`` (the key is then only a label:
+        the names cannot restrict the target, QA5 Q5-1)."""
+        section, key = str(path[0]), str(path[1])
+        noun = kind.words.noun
+        why = key.strip() and violation(self.rules, relative, section, noun, key)
+        if why:
+            self.problems.append(located(display, positions.line_of(path), path, why))
+        target_id = kind.target_id_of(spec)
+        why = target_id and id_violation(
+            self.rules, relative, section, noun, kind.id_field, target_id
+        )
+        if why:
+            at = (*path, kind.id_field)
+            self.problems.append(located(display, positions.value_line(at), at, why))
 
     def _entries(
         self,

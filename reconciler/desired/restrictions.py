@@ -10,6 +10,12 @@
   a rule without ``rooms:`` (or ``groups:``) allows none; the same holds for every
   membership kind's section (``channels:``, ...): a kind whose section a rule cannot name
   may not be defined under that rule at all;
+- a target declared by id (a room's ``id:``, a channel's ``arn:``, a meeting's
+  ``meeting_id``) is whichever target has that id, whatever its key says, so no name
+  pattern can restrict it: under a rule, it may be declared only if the rule lists its id
+  under ``ids:`` (per section, exactly as written); its key, when it has one, must still
+  match the names (QA5 Q5-1: fail closed, and offline, so that ``validate`` on a pull
+  request refuses it);
 - a file that matches no rule is unrestricted; end the list with ``- path: "**"`` to
   allow nothing elsewhere. Without ``restrictions.yaml``, everything is allowed.
 """
@@ -36,6 +42,7 @@ class Rule:
     matcher: Pattern
     patterns: Mapping[str, tuple[Pattern, ...]]  # section ("rooms", "groups") -> names
     location: Location
+    ids: Mapping[str, tuple[str, ...]]  # section ("rooms") -> the ids it may declare, stripped
 
     def allows(self, section: str, name: str) -> bool:
         return any(p.search(name) for p in self.patterns.get(section, ()))
@@ -137,9 +144,13 @@ def compile_rules(spec: RestrictionsFile, file: str, positions: Positions) -> tu
             patterns={
                 section: tuple(compile_pattern(r) for r in getattr(rule, section))
                 for section in type(rule).model_fields
-                if section != "path"
+                if section not in ("path", "ids")
             },
             location=Location(file, positions.value_line(("restrictions", i))),
+            ids={
+                section: tuple(dict.fromkeys(i.strip() for i in getattr(rule.ids, section)))
+                for section in type(rule.ids).model_fields
+            },
         )
         for i, rule in enumerate(spec.restrictions)
     )
@@ -162,3 +173,26 @@ def violation(
     if rule is None or rule.allows(section, name):
         return None
     return f"{noun} {name!r} may not be defined in {relative_path}: {rule.explain(section, noun)}"
+
+
+def id_violation(
+    rules: tuple[Rule, ...], relative_path: str, section: str, noun: str, field: str, target_id: str
+) -> str | None:
+    """Why ``relative_path`` may not declare the ``noun`` of ``section`` by its id
+    ``target_id`` (written as ``field:``), or None if it may: a file under a rule may
+    declare by id only what the rule lists under ``ids:``."""
+    rule = rule_for(rules, relative_path)
+    if rule is None:
+        return None
+    listed = rule.ids.get(section, ())
+    if target_id.strip() in listed:
+        return None
+    what = "ARN" if field == "arn" else "id"
+    shown = ", ".join(repr(i) for i in listed)
+    allowed = f"the {noun} {what}s {shown}" if listed else f"no {noun} {what}s"
+    return (
+        f"{noun} {what} {target_id!r} may not be declared in {relative_path}: the rule at "
+        f"{rule.location} (path {rule.path!r}) allows {allowed} (a {noun} declared by "
+        f"`{field}:` is whichever {noun} has that {what}, whatever its key: list the "
+        f"{what}s this rule's files may declare under its `ids: {{{section}: [...]}}`)"
+    )

@@ -230,9 +230,29 @@ def _rule_path(value: str) -> str:
     return value
 
 
+class RestrictionIds(Strict):
+    """The targets a rule's files may declare by id, per section, each exactly as written
+    (spaces around it aside). A target declared by id (a room's `id:`, a channel's `arn:`,
+    a meeting's `meeting_id`) is whichever target has it, whatever its key says: the name
+    patterns cannot restrict it, so under a rule none may be declared unless listed here."""
+
+    rooms: list[NonBlank] = Field(
+        default_factory=list, description="Room ids (`id:`) the files may declare."
+    )
+    channels: list[NonBlank] = Field(
+        default_factory=list, description="Channel ARNs (`arn:`) the files may declare."
+    )
+    meetings: list[NonBlank] = Field(
+        default_factory=list,
+        description="Meeting ids (`meeting_id`) the files may declare: a UUID, or a "
+        "`${VARIABLE}` as written.",
+    )
+
+
 class RestrictionRule(Strict):
     """Files matching `path` may define only the rooms, channels, meetings and groups whose
-    names match (one field per section a membership kind is declared in)."""
+    names match (one field per section a membership kind is declared in), and declare by id
+    only the targets `ids` lists."""
 
     path: Annotated[NonBlank, AfterValidator(_rule_path)] = Field(
         description="Glob relative to the desired-state directory (`*`, `**`, `?`); a "
@@ -243,6 +263,11 @@ class RestrictionRule(Strict):
     channels: list[Regex] = Field(default_factory=list, description="Allowed channel names.")
     meetings: list[Regex] = Field(default_factory=list, description="Allowed meeting names.")
     groups: list[Regex] = Field(default_factory=list, description="Allowed group names.")
+    ids: RestrictionIds = Field(
+        default_factory=RestrictionIds,
+        description="The ids (`id:`, `arn:`, `meeting_id`) the files may declare targets "
+        "by, per section; none by default.",
+    )
 
 
 class RestrictionsFile(Strict):

@@ -17,8 +17,9 @@ applier, renderers or plan file, which read the kind.
    (``reconciler.desired.model``). A target's own ``safety:``: a field of the spec typed
    with a ``TargetSafetySpec`` subclass (``reconciler.desired.target_safety``) holding the
    minimum settings of the section's kinds. ``restrictions.yaml`` governs the kind once
-   ``RestrictionRule`` has a field named like its section (until then a restricted path
-   may define none of them).
+   ``RestrictionRule`` has a field named like its section, and ``RestrictionIds`` one for
+   the ids its targets may be declared by (until then a restricted path may define none of
+   them, or declare none by id).
 3. ``reconciler/providers/NAME.py``: a ``Reader`` and ``Writer`` (``providers/base.py``)
    whose ``read`` fills ``LiveState.scoped_member_ids``, and a factory registered in
    ``reconciler/providers/__init__.py`` with ``registry.register(KIND.id, factory)``;

@@ -128,7 +128,9 @@ def test_the_first_matching_rule_decides(d: Path) -> None:
     ]
 
 
-def test_a_room_given_only_by_id_is_checked_by_its_id(d: Path) -> None:
+def test_a_room_given_only_by_id_is_checked_by_its_id_against_the_rules_ids(d: Path) -> None:
+    """QA5 Q5-1: an id is no name (matching '^sre-' says nothing about the room it is):
+    under a rule, a room declared by id needs its id listed in the rule's ``ids:``."""
     write(
         d,
         {
@@ -136,6 +138,14 @@ def test_a_room_given_only_by_id_is_checked_by_its_id(d: Path) -> None:
             "teams/sre/x.yaml": "rooms: {~: {account: a, id: sre-9}}\n",
         },
     )
+    assert problems(d) == [
+        "ds/teams/sre/x.yaml:1: rooms.\"\".id: room id 'sre-9' may not be declared in "
+        "teams/sre/x.yaml: the rule at ds/restrictions.yaml:2 (path 'teams/sre/*.yaml') "
+        "allows no room ids (a room declared by `id:` is whichever room has that id, "
+        "whatever its key: list the ids this rule's files may declare under its "
+        "`ids: {rooms: [...]}`)"
+    ]
+    write(d, {"restrictions.yaml": SRE_RULES + "    ids: {rooms: [sre-9]}\n"})
     assert problems(d) == []
 
 
@@ -167,6 +177,7 @@ TEAM_RULES = (
     "  - path: 'teams/sre/**'\n"
     "    channels: ['^sre-']\n"
     "    meetings: ['^sre-']\n"
+    f"    ids: {{meetings: [{MEETING}1, {MEETING}2]}}\n"  # names alone are checked here
     "  - path: 'teams/**'\n"
 )
 
@@ -196,7 +207,7 @@ def test_channels_and_meetings_are_restricted_by_their_own_sections(d: Path) -> 
         "in teams/sre/chat.yaml: the rule at ds/restrictions.yaml:2 (path 'teams/sre/**') "
         "allows meetings matching '^sre-'",
         "ds/teams/web/chat.yaml:2: channels.web-team: channel 'web-team' may not be defined "
-        "in teams/web/chat.yaml: the rule at ds/restrictions.yaml:5 (path 'teams/**') "
+        "in teams/web/chat.yaml: the rule at ds/restrictions.yaml:6 (path 'teams/**') "
         "allows no channels",
     ]
 
