@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from reconciler import kinds
 from reconciler.governance.expiry import Expiring
-from reconciler.governance.grant import DEFAULT_WARNING_DAYS
+from reconciler.governance.grant import DEFAULT_WARNING_DAYS, parse_moment
 from reconciler.governance.plan_json import expiring_from, grant_from
 from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
@@ -62,6 +62,32 @@ def plan_from_document(data: dict[str, Any], version: str) -> Plan:
     """The ``Plan`` that ``data``, a document of format ``version`` (one of
     ``READABLE_VERSIONS``), holds. Raises ``CorruptPlan``."""
     return _plan(data, LAYOUTS[version])
+
+
+ORIGIN_KEYS = ("desired", "endpoint_url", "region", "now", "made_at")
+ORIGIN_MOMENTS = ("now", "made_at")
+
+
+def origin_from(data: dict[str, Any]) -> dict[str, str]:
+    """The document's ``origin`` (``plan --out``'s: what ``apply FILE`` uses), its
+    non-empty strings; none: ``{}``. A value that is not a string or null, or a moment
+    that is no date, raises ``CorruptPlan`` (never read as no origin at all)."""
+    origin = data.get("origin")
+    if origin is None:
+        return {}
+    origin = _as(dict, origin, "origin")
+    read = {}
+    for key in ORIGIN_KEYS:
+        value = origin.get(key)
+        if value is None or _as(str, value, f"origin.{key}") == "":
+            continue
+        if key in ORIGIN_MOMENTS:
+            try:
+                parse_moment(value)
+            except ValueError as exc:
+                raise CorruptPlan(f"origin.{key}", str(exc)) from None
+        read[key] = value
+    return read
 
 
 def _plan(d: dict[str, Any], layout: _Layout) -> Plan:

@@ -20,7 +20,7 @@ from reconciler import atomic_file, interrupt, jsondoc
 from reconciler.atomic_file import write_atomically
 from reconciler.errors import UsageError
 from reconciler.plan import Plan
-from reconciler.plandecode import CorruptPlan, plan_from_document
+from reconciler.plandecode import ORIGIN_KEYS, CorruptPlan, origin_from, plan_from_document
 from reconciler.plandoc import READABLE_VERSIONS, plan_to_data
 from reconciler.regular_file import FileTooLarge, NotRegularFile, read_regular
 from reconciler.render.json import indented
@@ -56,8 +56,6 @@ class PlanWriteError(UsageError):
 # addresses; measured), so twice that; a device, a FIFO or a socket is refused unread.
 MAX_PLAN_BYTES = 1 << 30
 
-ORIGIN_KEYS = ("desired", "endpoint_url", "region", "now", "made_at")
-
 
 def save_plan(plan: Plan, path: Path | str, origin: Mapping[str, str | None] | None = None) -> Path:
     """Write ``plan`` to ``path`` (atomically: a reader never sees half a file), with
@@ -87,15 +85,18 @@ def check_writable(path: Path | str) -> None:
 
 def read_origin(path: Path | str) -> dict[str, str]:
     """The ``origin`` a saved plan records (its non-empty strings), or nothing: a file
-    that cannot be read is ``load_plan``'s to report."""
+    that cannot be read, or is no plan of a version read here, is ``load_plan``'s to
+    report. A corrupt origin is refused (``PlanFileError``) as ``load_plan`` refuses it."""
     try:
         data = json.loads(_read_text(path))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return {}
-    origin = data.get("origin") if isinstance(data, dict) else None
-    if not isinstance(origin, dict):
+    if not isinstance(data, dict) or data.get("format_version") not in READABLE_VERSIONS:
         return {}
-    return {k: v for k in ORIGIN_KEYS if isinstance(v := origin.get(k), str) and v}
+    try:
+        return origin_from(data)
+    except CorruptPlan as exc:
+        raise PlanFileError(path, f"the file is corrupt: {exc}") from None
 
 
 def load_plan(path: Path | str) -> Plan:
@@ -144,6 +145,7 @@ def plan_from_data(data: Any, path: Path | str = "<data>") -> Plan:
             f"version {readable} (make the plan again with this version)",
         )
     try:
+        origin_from(data)  # what apply FILE uses (``read_origin``)
         return plan_from_document(data, version)
     except CorruptPlan as exc:
         raise PlanFileError(path, f"the file is corrupt: {exc}") from exc

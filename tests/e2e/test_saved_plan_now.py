@@ -170,8 +170,9 @@ def test_a_recorded_now_that_is_not_a_moment_is_refused_before_any_call(
     run = cli("apply", "p.json")
     assert run.exit_code == 1
     assert run.err_lines[0].startswith(
-        "Error: Cannot use the saved plan p.json: origin.now: expected a date (2027-03-31) or a "
-        "date and time with a zone (2027-03-31T18:00:00Z), got 'next tuesday'"
+        "Error: Cannot use the saved plan p.json: the file is corrupt: origin.now: expected a "
+        "date (2027-03-31) or a date and time with a zone (2027-03-31T18:00:00Z), got "
+        "'next tuesday'"
     ), run.stderr
     assert calls() == {}
 

@@ -94,3 +94,21 @@ def test_a_recorded_desired_directory_that_is_not_here_is_named_before_any_call(
         "directory here; give --desired DIR: the directory the plan was made from"
     ]
     assert ops.emulator.calls() == {}
+
+
+def test_a_corrupt_origin_is_refused_not_read_as_none(ops: Any, cli: Any, workdir: Path) -> None:
+    # QA5 Q5-12: `"origin": {"desired": 5}` was dropped silently: apply read ./desired-state
+    # (here: another directory's) and said its desired state was invalid
+    assert cli("plan", "--out", "p.json").exit_code == 0
+    data = json.loads((workdir / "p.json").read_text())
+    data["origin"]["desired"] = 5
+    (workdir / "p.json").write_text(json.dumps(data))
+    before = ops.emulator.state()
+    for command in (("apply", "p.json"), ("show", "p.json")):
+        run = cli.raw(*command)
+        assert (run.exit_code, run.stdout) == (1, ""), run.stdout + run.stderr
+        assert run.err_lines == [
+            "Error: Cannot use the saved plan p.json: the file is corrupt: origin.desired: "
+            "expected a string, got 5"
+        ]
+    assert ops.emulator.state() == before

@@ -16,7 +16,13 @@ from planner_strategies import World, plans, worlds
 
 from reconciler.errors import ReconcilerError
 from reconciler.plan import Plan
-from reconciler.planfile import PlanFileError, PlanWriteError, load_plan, save_plan
+from reconciler.planfile import (
+    PlanFileError,
+    PlanWriteError,
+    load_plan,
+    read_origin,
+    save_plan,
+)
 from reconciler.planner import plan
 from reconciler.render.json import load_schema, render_json
 
@@ -225,6 +231,48 @@ def test_bot_without_its_prefix_is_reported(tmp_path: Path) -> None:
     assert load_error(tmp_path, bad) == (
         "the file is corrupt: targets[0].changes[1].member: a Bot should start with 'bot:'"
     )
+
+
+@pytest.mark.parametrize(
+    ("origin", "message"),
+    [
+        ({"desired": 5}, "origin.desired: expected a string, got 5"),
+        ({"region": ["us-east-1"]}, 'origin.region: expected a string, got ["us-east-1"]'),
+        ("here", 'origin: expected an object, got "here"'),
+        (
+            {"made_at": "yesterday"},
+            "origin.made_at: expected a date (2027-03-31) or a date and time with a zone "
+            "(2027-03-31T18:00:00Z), got 'yesterday'",
+        ),
+        (
+            {"now": "next tuesday"},
+            "origin.now: expected a date (2027-03-31) or a date and time with a zone "
+            "(2027-03-31T18:00:00Z), got 'next tuesday'",
+        ),
+    ],
+)
+def test_a_corrupt_origin_is_refused_as_any_corrupt_field(
+    tmp_path: Path, origin: Any, message: str
+) -> None:
+    # QA5 Q5-12: it was read as no origin at all (apply FILE then read ./desired-state)
+    assert load_error(tmp_path, saved(origin=origin)) == f"the file is corrupt: {message}"
+    with pytest.raises(PlanFileError) as exc:
+        read_origin(tmp_path / "plan.json")
+    assert str(exc.value).endswith(f": the file is corrupt: {message}")
+
+
+def test_an_origin_of_strings_and_nulls_is_read_without_its_empty_values(tmp_path: Path) -> None:
+    origin = {"desired": "/d", "endpoint_url": None, "region": "", "now": "2099-03-26"}
+    path = tmp_path / "plan.json"
+    path.write_text(saved(origin={**origin, "made_at": "2027-03-26T07:30:00Z"}))
+    assert load_plan(path) == sample_plan()
+    assert read_origin(path) == {
+        "desired": "/d",
+        "now": "2099-03-26",
+        "made_at": "2027-03-26T07:30:00Z",
+    }
+    path.write_text(saved(origin=None))
+    assert read_origin(path) == {}
 
 
 SCHEMA = Draft202012Validator(load_schema())
