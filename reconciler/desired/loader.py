@@ -155,6 +155,7 @@ class _Loader:
         self.special: dict[str, str] = {}  # settings / restrictions -> display of the first
         self.skipped: set[tuple[str, KeyPath]] = set()  # invalid list entries (file, path)
         self.unloaded: set[str] = set()  # files (displays) whose declarations are unknown
+        self.unidentified: set[tuple[str, KeyPath]] = set()  # targets whose id is broken
 
     def load(self, relative: str, display: str, doc: Document) -> None:
         kind = self._kind(relative, display)
@@ -244,6 +245,8 @@ class _Loader:
             self.declared.broken_settings.add(dropped.setting)
         if dropped.groups_unknown:
             self._unknowable("rooms", display)
+        if dropped.unidentified is not None:
+            self.unidentified.add((display, dropped.unidentified))
 
     def _settings(self, model: SettingsFile, display: str, positions: Positions) -> None:
         self.declared.settings = model
@@ -292,8 +295,10 @@ class _Loader:
         """One entry of a section: a target of each kind declared there."""
         path: KeyPath = (section, key)
         location = Location(display, positions.line_of(path))
+        unidentified = (display, path) in self.unidentified  # its id is broken, reported
         if self.rules:
-            self._restricted(section_kinds[0], path, spec, relative, display, positions)
+            kind = section_kinds[0]
+            self._restricted(kind, path, spec, relative, display, positions, unidentified)
         settings = self.declared.settings
         for kind in section_kinds:
             for p, message in kind.entry_problems(spec, settings):
@@ -303,7 +308,8 @@ class _Loader:
                     self.problems.append(problem)
             lists = [((*path, *w), items) for w, items in kind.entry_lists(spec, settings)]
             entries = self._entries(_parser(kind), lists, display, positions)
-            self.declared.targets.append(TargetDef(kind, key, spec, location, path, entries))
+            target = TargetDef(kind, key, spec, location, path, entries, unidentified)
+            self.declared.targets.append(target)
 
     def _restricted(
         self,
@@ -313,16 +319,18 @@ class _Loader:
         relative: str,
         display: str,
         positions: Positions,
+        unidentified: bool,
     ) -> None:
         """restrictions.yaml on one target: its key (a name) against the rule's names; its
         id, when declared by one, against the rule's ``ids`` (the key is then only a label:
-        the names cannot restrict the target, QA5 Q5-1)."""
+        the names cannot restrict the target, QA5 Q5-1), unless that id is broken (its
+        problem is reported: what stands in for it is not the user's)."""
         section, key = str(path[0]), str(path[1])
         noun = kind.words.noun
         why = key.strip() and violation(self.rules, relative, section, noun, key)
         if why:
             self.problems.append(located(display, positions.line_of(path), path, why))
-        target_id = kind.target_id_of(spec)
+        target_id = None if unidentified else kind.target_id_of(spec)
         why = target_id and id_violation(
             self.rules, relative, section, noun, kind.id_field, target_id
         )

@@ -47,6 +47,9 @@ class TargetDef:
     location: Location  # the key's line
     path: Path
     entries: tuple[RoleEntry, ...]
+    # its id was broken or missing (reported; ``salvage``): its members are still checked,
+    # but it is no target to compare with the others (as declared twice), nor to plan
+    unidentified: bool = False
 
 
 @dataclass
@@ -114,8 +117,8 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
     for t in _taken(d):
         noun = t.kind.words.noun
         scope = t.kind.scope_of(t.spec, d.settings)
-        target_id = t.kind.target_id_of(t.spec)
-        name = t.key if t.key.strip() else target_id
+        target_id = None if t.unidentified else t.kind.target_id_of(t.spec)
+        name = t.key if t.key.strip() or t.unidentified else target_id
         where = (t.location.file, t.location.line, t.path)
         if name is None:
             problems.append(located(*where, f"{noun} has neither a name nor an id"))
@@ -126,7 +129,9 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
                 problems.append(why)
             continue
         key = TargetKey(t.kind.id, scope, name)
-        if key in by_key:
+        # a target whose id is broken (reported; ``unidentified``) is compared with none and
+        # not planned: only its members are checked
+        if not t.unidentified and key in by_key:
             if where not in twice:  # once for a section's kinds (a channel's moderators)
                 twice.add(where)
                 first = by_key[key]
@@ -141,7 +146,8 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
                     problems.append(located(*where, message))
                 continue
             by_id[(t.kind.id, scope, target_id)] = t.location
-        by_key[key] = t.location
+        if not t.unidentified:
+            by_key[key] = t.location
         own_prune = t.kind.prune_of(t.spec)
         prune = d.prune if own_prune is None else own_prune
         target, conflicts = _target(key, t, target_id, prune, expander, now)
@@ -149,7 +155,8 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
         too_many = _too_many(t.kind, name, target, now)
         if too_many:
             problems.append(located(*where, too_many))
-        targets.append(target)
+        if not t.unidentified:
+            targets.append(target)
     return Resolved(
         targets=tuple(sorted(targets, key=lambda t: t.key)),
         safety=Safety(

@@ -19,6 +19,9 @@ from reconciler.kinds import sections
 SKIPPED = "bot:-"  # stands in for an invalid entry while the rest is validated again
 PROFILES = "capability_profiles"  # of settings.yaml: a broken one is replaced, not dropped
 PROFILE_STAND_IN = {"audio": "None", "video": "None", "content": "None"}
+# a valid value for each required id field, set in place of a broken or missing one while
+# the rest of its target is checked (an optional id is left out instead)
+ID_STAND_INS = {"meeting_id": "${_}"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,10 @@ class Dropped:
     group: str | None = None  # a group, by name: references to it are not "undefined"
     setting: str | None = None  # a top-level key of settings.yaml
     groups_unknown: bool = False  # a file's whole ``groups:``: it may define any group
+    # a target whose id was broken or missing (section, key): its id left out or replaced
+    # by a stand-in (``ID_STAND_INS``), so that the rest of it is still checked; it is
+    # no target to compare with the others, nor to plan
+    unidentified: KeyPath | None = None
 
 
 def drop(model: type[BaseModel], data: dict[str, Any], loc: KeyPath) -> Dropped:
@@ -37,7 +44,9 @@ def drop(model: type[BaseModel], data: dict[str, Any], loc: KeyPath) -> Dropped:
     member list (replaced by a valid placeholder that the loader skips, so that the lines of
     the entries after it stay right), an attendee, a key of a target, a capability profile
     (replaced by a valid stand-in, so that the attendees naming it are not reported as
-    naming an unknown one), else a whole target, group or setting."""
+    naming an unknown one), a target's broken or missing id (left out, or replaced by a
+    stand-in where it is required: the target is then ``unidentified``), else a whole
+    target, group or setting."""
     top = loc[0] if loc else None
     if model is RestrictionsFile:
         data.clear()  # a broken rule list restricts nothing rather than the wrong thing
@@ -56,6 +65,15 @@ def drop(model: type[BaseModel], data: dict[str, Any], loc: KeyPath) -> Dropped:
     if keyed and isinstance(entries := _get(data, loc[:3]), dict):
         entries.pop(loc[3], None)  # one attendee: the others are still checked
         return Dropped()
+    if members_file and top in sections() and len(loc) >= 3 and loc[2] in _ids(top):
+        target = _get(data, loc[:2])
+        if isinstance(target, dict):  # QA5 Q5-10: not the whole target, which hid the rest
+            field = str(loc[2])
+            if field in ID_STAND_INS:
+                target[field] = ID_STAND_INS[field]
+            else:
+                target.pop(field, None)
+            return Dropped(unidentified=loc[:2])
     if members_file and top in sections() and len(loc) >= 3 and loc[2] not in _keeps(top):
         target = _get(data, loc[:2])
         if isinstance(target, dict):
@@ -102,9 +120,14 @@ def _is_entry(model: type[BaseModel], loc: KeyPath) -> bool:
     return False
 
 
+def _ids(section: str) -> tuple[str, ...]:
+    """The keys naming a target of the section by id (``id``, ``arn``, ``meeting_id``)."""
+    return tuple(k.id_field for k in sections().get(section, ()))
+
+
 def _keeps(section: str) -> tuple[str, ...]:
-    """Keys of a target that, broken, would make it another target (its id, its scope):
-    the whole target is dropped instead of the key."""
+    """Keys of a target that, broken, would make it another target (its scope; its id is
+    handled apart, ``unidentified``): the whole target is dropped instead of the key."""
     return tuple(f for k in sections().get(section, ()) for f in (k.id_field, k.scope_field))
 
 
