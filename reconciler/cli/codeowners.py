@@ -163,6 +163,7 @@ def problems(desired: DesiredState, desired_dir: Path) -> list[Problem]:
     lines = generated(desired, target.root)
     text = read(target)
     try:
+        codeowners.one_block(text)
         if codeowners.is_current(text, lines):
             return []
     except MarkerError as exc:
@@ -257,6 +258,9 @@ def codeowners_command(app: AppContext, file: Path | None, check: bool, to_stdou
         return
     text = read(target)
     try:
+        if check:
+            codeowners.one_block(text)  # more than one block: out of date, said so
+        count = codeowners.block_count(text)
         new = codeowners.update(text, lines)
     except MarkerError as exc:
         raise UsageError(
@@ -274,7 +278,8 @@ def codeowners_command(app: AppContext, file: Path | None, check: bool, to_stdou
         write_atomically(target.file, new)  # never left half written; a link is followed
     except OSError as exc:
         raise UsageError(f"cannot write {target.shown()}: {exc}") from None
-    click.echo(f"Wrote {target.shown()}: {_files(owned)} with owners.")
+    made_one = f" (its {count} generated blocks made one, where the last was)" if count > 1 else ""
+    click.echo(f"Wrote {target.shown()}: {_files(owned)} with owners{made_one}.")
 
 
 def _files(n: int) -> str:

@@ -125,10 +125,31 @@ def _unstarted() -> str:
     )
 
 
+def one_block(existing: str) -> None:
+    """Raises MarkerError (at the second BEGIN, naming every one) when the text holds
+    more than one generated block: `--check` and `validate` fail on it (QA5 Q5-2: a
+    second block, left by a merge, was kept and not checked while its lines won on
+    GitHub, where the last matching line applies). ``update`` makes them one."""
+    found = blocks(existing.splitlines())
+    if len(found) > 1:
+        starts = [str(start + 1) for start, _ in found]
+        at = f"{', '.join(starts[:-1])} and {starts[-1]}"
+        raise MarkerError(
+            found[1][0] + 1,
+            f"more than one generated block (`{BEGIN_PREFIX}` at lines {at}; a merge may "
+            "have kept both sides): GitHub applies the last matching line, so a later "
+            "block's lines override the earlier's; run `chime-reconciler codeowners` to "
+            "make them one block of the desired state's owners",
+        )
+
+
 def update(existing: str, generated: list[str]) -> str:
     """The CODEOWNERS text with our block replaced by ``generated`` lines (added at the
     end when missing; removed when there is nothing to generate). Other lines stay.
-    Raises MarkerError when the markers do not pair up (``blocks``)."""
+    Several blocks (a merge that kept both sides) become one, where the last was: every
+    block is generated, so none holds a line of the repository's, and the last is the
+    one GitHub applies over the lines between them. A block removed takes the blank
+    lines before it. Raises MarkerError when the markers do not pair up (``blocks``)."""
     old = existing.splitlines()
     found = blocks(old)
     new_block = block(generated)
@@ -137,13 +158,23 @@ def update(existing: str, generated: list[str]) -> str:
             return existing
         head = old + ([""] if old and old[-1].strip() else [])
         return "\n".join(head + new_block) + "\n"
-    start, end = found[0]
-    before, after = old[:start], old[end + 1 :]
-    if not new_block:
-        while before and not before[-1].strip():
-            before.pop()
-    result = before + new_block + after
+    result: list[str] = []
+    after = 0
+    for start, end in found:
+        result += old[after:start]
+        if (start, end) == found[-1] and new_block:
+            result += new_block
+        else:
+            while result and not result[-1].strip():
+                result.pop()
+        after = end + 1
+    result += old[after:]
     return "\n".join(result) + "\n" if result else ""
+
+
+def block_count(existing: str) -> int:
+    """How many generated blocks the text holds (MarkerError as ``blocks``)."""
+    return len(blocks(existing.splitlines()))
 
 
 def is_current(existing: str, generated: list[str]) -> bool:

@@ -1,6 +1,8 @@
 """CODEOWNERS whose generated block's markers do not pair up (QA5 Q5-3): where the block
 ends, and the repository's own lines start, is unknown, so `codeowners`, `--check` and
-`validate` refuse it at the marker's line and nothing is written."""
+`validate` refuse it at the marker's line and nothing is written. More than one block
+(QA5 Q5-2, a merge that kept both sides): `--check` and `validate` fail naming them, and
+`codeowners` makes them one, where the last was."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from reconciler.cli.main import cli
-from reconciler.governance.codeowners import BEGIN, END, MarkerError, update
+from reconciler.governance.codeowners import BEGIN, END, MarkerError, one_block, update
 
 NOW = ("--now", "2027-03-01T09:00:00Z")
 OWNED = "/desired-state/rooms.yaml @alice"
@@ -94,3 +96,65 @@ def test_codeowners_refuses_a_begin_without_end_and_writes_nothing(repo: Path) -
         [f".github/CODEOWNERS:2: {UNENDED}", "Desired state is invalid: 1 error."],
     )
     assert file.read_text() == text
+
+
+def test_blocks_are_made_one_where_the_last_was() -> None:
+    """Every block is generated ("do not edit"): none holds a line of the repository's.
+    The one block takes the last one's place, the one GitHub applies over the lines
+    between them; a block removed takes the blank lines before it."""
+    text = f"* @all\n\n{BEGIN}\n/a @x\n{END}\n/docs @docs\n\n{BEGIN}\n/a @mallory\n{END}\n/z @z\n"
+    assert update(text, [OWNED]) == f"* @all\n/docs @docs\n\n{BEGIN}\n{OWNED}\n{END}\n/z @z\n"
+    assert update(text, []) == "* @all\n/docs @docs\n/z @z\n"
+    three = f"{BEGIN}\n/a @x\n{END}\n{BEGIN}\n{END}\n{BEGIN}\n/b @y\n{END}\n"
+    assert update(three, [OWNED]) == f"{BEGIN}\n{OWNED}\n{END}\n"
+
+
+def test_one_block_names_every_begin_at_the_second() -> None:
+    one_block(f"* @all\n{BEGIN}\n{OWNED}\n{END}\n")  # one: nothing to say
+    one_block("* @all\n")
+    with pytest.raises(MarkerError) as info:
+        one_block(f"{BEGIN}\n{END}\n* @all\n{BEGIN}\n{END}\n{BEGIN}\n{END}\n")
+    assert (info.value.line, info.value.message) == (4, TWO.replace("1 and 4", "1, 4 and 6"))
+
+
+TWO = (
+    "more than one generated block (`# BEGIN chime-reconciler owners` at lines 1 and 4; a "
+    "merge may have kept both sides): GitHub applies the last matching line, so a later "
+    "block's lines override the earlier's; run `chime-reconciler codeowners` to make them "
+    "one block of the desired state's owners"
+)
+
+
+def test_a_second_block_fails_check_and_validate_and_codeowners_makes_them_one(
+    repo: Path,
+) -> None:
+    """The second block (its rules win on GitHub) was kept by `codeowners`, and `--check`
+    and `validate` called the file current."""
+    file = repo / ".github" / "CODEOWNERS"
+    text = (
+        f"* @everyone\n{BEGIN}\n{OWNED}\n{END}\n/docs @docs\n"
+        f"{BEGIN}\n/desired-state/rooms.yaml @mallory\n{END}\n"
+    )
+    file.write_text(text)
+    two = TWO.replace("1 and 4", "2 and 6")
+    check = run("codeowners", "--check")
+    assert (check.exit_code, check.stdout, check.stderr) == (
+        1,
+        "",
+        f"Error: .github/CODEOWNERS:6: {two}; nothing was written\n",
+    )
+    valid = run(*NOW, "validate")
+    assert (valid.exit_code, valid.stderr.splitlines()) == (
+        1,
+        [f".github/CODEOWNERS:6: {two}", "Desired state is invalid: 1 error."],
+    )
+    assert file.read_text() == text
+    wrote = run("codeowners")
+    assert (wrote.exit_code, wrote.stdout) == (
+        0,
+        "Wrote .github/CODEOWNERS: 1 file with owners (its 2 generated blocks made one, "
+        "where the last was).\n",
+    )
+    assert file.read_text() == f"* @everyone\n/docs @docs\n{BEGIN}\n{OWNED}\n{END}\n"
+    assert run("codeowners", "--check").exit_code == 0
+    assert run(*NOW, "validate").exit_code == 0
