@@ -18,7 +18,7 @@ from reconciler import interrupt
 from reconciler.awsclient.aws import make_client, make_session
 from reconciler.cli.moment import from_environment
 from reconciler.errors import UsageError
-from reconciler.governance.grant import moment_text, parse_moment
+from reconciler.governance.grant import UNTIL_EXAMPLES, moment_text, parse_moment
 from reconciler.logs import configure as configure_logging
 from reconciler.pacing import Pacer, parse_rate_option, resolve_rates
 from reconciler.providers.api_process import MODES, OFFLOADED, OffloadedClient, spec_of
@@ -64,15 +64,19 @@ class AppContext:
     def from_options(cls, now_from_env: bool = False, **o: Any) -> AppContext:
         """The run's context from the global options; ``now_from_env``: --now came from
         CHIME_RECONCILER_NOW (checked when used, not here)."""
+        # only the command line gives "": click reads a variable set empty (such as
+        # CHIME_RECONCILER_DESIRED) as unset (the default); an empty option is a script's
+        # unset variable (`--desired "$DIR"`, which read `.` recursively; `--now "$WHEN"`,
+        # which was taken as a --now of this instant)
         if o["desired_dir"] == "":
-            # only the command line gives "": click reads CHIME_RECONCILER_DESIRED set empty
-            # as unset (the default), as it does every variable; an empty option is a
-            # script's unset variable (`--desired "$DIR"`), which read `.` recursively
-            raise UsageError(
-                "--desired: an empty value names no directory (it would read the current "
-                "directory and every YAML file below it); give a directory, or leave the "
-                "option out for desired-state"
+            raise empty_option(
+                "--desired",
+                "directory (it would read the current directory and every YAML file below it)",
+                "a directory",
+                "desired-state",
             )
+        if o.get("now") == "" and not now_from_env:
+            raise empty_option("--now", "moment", UNTIL_EXAMPLES, "the current time")
         given = o.get("now") or None
         if given is not None and now_from_env:
             when: dict[str, Any] = {"moment": None, "now_from_env": given}
@@ -206,6 +210,14 @@ class _Console(Console):
     def on_broken_pipe(self) -> None:
         self.quiet = True  # nothing more is written through it
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
+def empty_option(option: str, what: str, give: str, default: str) -> UsageError:
+    """A global option given empty on the command line (a script's unset variable)."""
+    return UsageError(
+        f"{option}: an empty value names no {what}; give {give}, or leave the option out "
+        f"for {default}"
+    )
 
 
 def _now(given: str | None) -> dt.datetime:

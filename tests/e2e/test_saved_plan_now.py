@@ -221,3 +221,32 @@ def test_an_edited_plan_made_as_of_the_clock_is_still_called_edited(
     run = cli("apply", "p.json")
     assert run.exit_code == 1
     assert "(was it edited?)" in run.err_lines[0]
+
+
+EMPTY_NOW = (
+    "Error: --now: an empty value names no moment; give a date (2027-03-31) or a date and "
+    "time with a zone (2027-03-31T18:00:00Z), or leave the option out for the current time"
+)
+
+
+def test_an_empty_now_option_is_refused_an_empty_variable_is_the_clock(
+    carol_until: Any,
+    cli: Cli,
+    workdir: Path,
+    calls: Callable[[], dict[str, int]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # QA5 Q5-4: `--now "$WHEN"` with WHEN unset was an explicit --now of this instant:
+    # apply called the current time "in the future", plan --out recorded it
+    carol_until.emulator.reset_calls()
+    for command in (("validate",), ("plan", "--out", "p.json"), ("apply", "--auto-approve")):
+        run = cli("--now", "", *command)
+        assert (run.exit_code, run.stdout, run.err_lines) == (1, "", [EMPTY_NOW]), command
+    assert not (workdir / "p.json").exists()
+    assert calls() == {}
+    monkeypatch.setenv("CHIME_RECONCILER_NOW", "")  # set empty: unset, as for every option
+    saved = cli("plan", "--out", "p.json")
+    assert saved.exit_code == 0, saved.stderr
+    assert json.loads((workdir / "p.json").read_text())["origin"]["now"] is None
+    run = cli("apply", "--auto-approve")
+    assert run.exit_code == 0, run.stderr
