@@ -31,6 +31,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from reconciler.desired.yamlpos import LINE_BREAK, line_at
 from reconciler.errors import ReconcilerError
 from reconciler.importer import quoted
+from reconciler.line_breaks import newline_at
 
 # an e-mail written plain: it starts with a letter or digit (no YAML indicator) and holds
 # nothing YAML reads otherwise
@@ -143,7 +144,7 @@ def _insertion(
         if dash < 0:
             raise AdoptError(f"{where}: unusual {a.list_key} list; add {_refs(a)} by hand")
         at = _line_end(text, _content_end(text, existing.value[-1]) - 1)
-        nl = _newline(text, at)
+        nl = newline_at(text, at)
         lead = nl if at == len(text) and not text.endswith(tuple(BREAKS)) else ""  # no final one
         block = "".join(f"{' ' * dash}- {yaml_ref(r)}{nl}" for r in a.refs)
         return at, lead + block, len(lead)
@@ -161,7 +162,7 @@ def _insertion(
         return at, ", " + entry, 2
     indent = target.value[0][0].start_mark.column
     at = _line_end(text, target_key.end_mark.index)
-    return at, f"{' ' * indent}{a.list_key}: [{items}]{_newline(text, at)}", 0
+    return at, f"{' ' * indent}{a.list_key}: [{items}]{newline_at(text, at)}", 0
 
 
 def _shared(a: Adoption, where: Node, what: str, anchor: str) -> AdoptError:
@@ -283,13 +284,3 @@ def _line_end(text: str, index: int) -> int:
     """The index just after the end of the line holding ``index`` (its line break)."""
     found = LINE_BREAK.search(text, index)
     return len(text) if found is None else found.end()
-
-
-def _newline(text: str, at: int) -> str:
-    """The line break for a line inserted at ``at`` (the start of a line, or the end of
-    the text): the one ending the line before it, so that a file's line endings stay as
-    they are, even mixed; at the end of a text without a final one, the text's first.
-    A break only YAML 1.1 reads as one (NEL, U+2028, U+2029) is not copied: LF then."""
-    before = [m for m in LINE_BREAK.finditer(text, max(0, at - 2), at) if m.end() == at]
-    found = before[-1] if before else LINE_BREAK.search(text)
-    return found.group() if found and found.group() in ("\r\n", "\r", "\n") else "\n"

@@ -145,7 +145,7 @@ def read(target: Target) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UsageError(f"cannot read {target.shown()}: {exc}") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")  # as read_text() reads it
+    return text  # line endings as they are: codeowners keeps them (QA5 Q5-13)
 
 
 def problems(desired: DesiredState, desired_dir: Path) -> list[Problem]:
@@ -267,7 +267,7 @@ def codeowners_command(app: AppContext, file: Path | None, check: bool, to_stdou
             f"{target.shown()}:{exc.line}: {exc.message}; nothing was written"
         ) from None
     owned = len({o.location.file for o in desired.owned if o.owners})
-    if new == text:
+    if codeowners.is_current(text, lines):  # line endings alone are never rewritten
         click.echo(f"{target.shown()} is up to date ({_files(owned)} with owners).")
         return
     if check:
