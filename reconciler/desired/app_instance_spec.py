@@ -5,17 +5,29 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from reconciler.channel_refs import parse_channel_member, user_instance
 from reconciler.desired.arns import APP_INSTANCE_ARN, FORMS
 from reconciler.desired.member_entries import GROUP_PREFIX
 from reconciler.desired.spec_base import Strict, fail, short
-from reconciler.refs import MemberRef
+from reconciler.refs import EMAIL_PATTERN, MemberRef
 
 MAX_BEARERS = 100  # an app instance has at most 100 AppInstanceAdmins
 WEBHOOK_PREFIX = "webhook:"  # a room's member form: nothing a channel call can be made as
 BEARER_FORMS = "user:ID, bot:NAME or an AppInstanceUser ARN of this app instance"
+# what ``_bearer`` may take, for the JSON Schema (QA5 Q5-9): no group, webhook or blank;
+# a malformed user:ID or ARN, or one of another app instance, is left to validate
+BEARER_PATTERN = (
+    rf"^\s*(?:[Bb][Oo][Tt]:.*\S.*|[Uu][Ss][Ee][Rr]:.*|[Aa][Rr][Nn]:.*|{EMAIL_PATTERN})\s*$"
+)
 
 
 def _bearer(value: str, info: ValidationInfo) -> str:
@@ -45,9 +57,10 @@ Bearer = Annotated[
     str,
     AfterValidator(_bearer),
     Field(
+        json_schema_extra={"pattern": BEARER_PATTERN},  # for editors; _bearer says why
         description="An AppInstanceAdmin the tool calls as (`user:ID`, `bot:NAME` or an "
         "AppInstanceUser ARN of this app instance): its own memberships and moderator rights "
-        "are never removed."
+        "are never removed.",
     ),
 ]
 
@@ -56,6 +69,17 @@ class AppInstanceSpec(Strict):
     """A Chime SDK app instance whose channels are managed, and who the tool calls as:
     one `bearer`, or several `bearers` the work is spread across (each channel is read and
     written by one of them; each has its own request quota)."""
+
+    # `bearer` or `bearers`, not both, not neither (``_one_way``), for editors too (QA5
+    # Q5-9); a null one is not given
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["bearer"], "properties": {"bearer": {"type": "string"}}},
+                {"required": ["bearers"], "properties": {"bearers": {"type": "array"}}},
+            ]
+        }
+    )
 
     arn: str = Field(pattern=APP_INSTANCE_ARN, description=FORMS[APP_INSTANCE_ARN])
     bearer: Bearer | None = None

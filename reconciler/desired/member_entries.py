@@ -31,6 +31,12 @@ from reconciler.refs import EMAIL_PATTERN, MemberRef
 GROUP_PREFIX = "@"
 GROUP_NAME_RE = re.compile(r"^[^\s@]\S*$")
 ENTRY_PATTERN = rf"^\s*(?:@[^\s@]\S*|[Bb][Oo][Tt]:.*\S.*|{EMAIL_PATTERN})\s*$"  # ECMA-262 safe
+# settings.yaml's ``protected:`` takes a channel user too (``user:ID``, an ARN: their form is
+# left to validate, README says so); a malformed e-mail address is refused (QA5 Q5-9)
+PROTECTED_PATTERN = (
+    r"^\s*(?:@[^\s@]\S*|[Bb][Oo][Tt]:.*\S.*|[Uu][Ss][Ee][Rr]:.*|[Aa][Rr][Nn]:.*"
+    rf"|{EMAIL_PATTERN})\s*$"
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -194,6 +200,7 @@ ProtectedReference = Annotated[
         description="A user's e-mail address, `bot:NAME` for a bot, `@group`, or a channel "
         "user: `user:ID` or an AppInstanceUser ARN (that id in every app instance).",
         examples=["alice@example.com", "bot:PagerBot", "@sre", "user:auditor"],
+        json_schema_extra={"pattern": PROTECTED_PATTERN},  # for editors; the loader says why
     ),
 ]
 ReferenceList = Annotated[list[ProtectedReference], Field(description="Member references.")]

@@ -1,6 +1,7 @@
 """`schema` refuses what `validate` refuses in settings.yaml's `rates:` and
 `max_grant_days:` and in a meeting's `meeting_id` (QA3 Q21: editors showed these files as
-fine), and accepts what it accepts."""
+fine), in `protected:` and an app instance's `bearer:`/`bearers:` (QA5 Q5-9), and accepts
+what it accepts."""
 
 from __future__ import annotations
 
@@ -129,3 +130,46 @@ def test_single_values_schema_and_validate_agree(
         tmp_path, document
     )
     assert validate_accepts_file(tmp_path, document) is valid
+
+
+INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
+
+
+@pytest.mark.parametrize(
+    ("settings", "valid"),
+    [
+        # QA5 Q5-9: a malformed e-mail address in `protected:`
+        ({"protected": ["notanemail"]}, False),
+        ({"protected": ["a b@example.com"]}, False),
+        ({"protected": ["webhook:x"]}, False),
+        ({"protected": [" "]}, False),
+        ({"protected": ["alice@example.com", " bot:PagerBot ", "BOT:x", "@sre"]}, True),
+        ({"protected": ["user:auditor", "USER:x", f"{INSTANCE}/user/other"]}, True),
+        # QA5 Q5-9: an app instance with both `bearer` and `bearers`, or with neither
+        (
+            {"app_instances": {"c": {"arn": INSTANCE, "bearer": "user:r", "bearers": ["user:x"]}}},
+            False,
+        ),
+        ({"app_instances": {"c": {"arn": INSTANCE}}}, False),
+        ({"app_instances": {"c": {"arn": INSTANCE, "bearer": None, "bearers": None}}}, False),
+        ({"app_instances": {"c": {"arn": INSTANCE, "bearer": "user:r"}}}, True),
+        ({"app_instances": {"c": {"arn": INSTANCE, "bearer": " bot:Reconciler "}}}, True),
+        ({"app_instances": {"c": {"arn": INSTANCE, "bearer": "r@example.com"}}}, True),
+        ({"app_instances": {"c": {"arn": INSTANCE, "bearer": f"{INSTANCE}/user/r"}}}, True),
+        # a bearer that is a group, a webhook, no e-mail address, blank
+        ({"app_instances": {"c": {"arn": INSTANCE, "bearer": "@sre"}}}, False),
+        ({"app_instances": {"c": {"arn": INSTANCE, "bearer": "webhook:x"}}}, False),
+        ({"app_instances": {"c": {"arn": INSTANCE, "bearers": ["user:x", "notanemail"]}}}, False),
+        ({"app_instances": {"c": {"arn": INSTANCE, "bearer": " "}}}, False),
+        ({"app_instances": {"c": {"arn": INSTANCE, "bearers": ["user:x", "user:y"]}}}, True),
+        ({"app_instances": {"c": {"arn": INSTANCE, "bearer": "user:r", "bearers": None}}}, True),
+        ({"app_instances": {"c": {"arn": INSTANCE, "bearer": None, "bearers": ["user:x"]}}}, True),
+    ],
+)
+def test_protected_and_bearers_schema_and_validate_agree(
+    tmp_path: Path, settings: dict[str, Any], valid: bool
+) -> None:
+    groups = {"groups": {"sre": ["a@example.com"]}} if "protected" in settings else {}
+    (tmp_path / "g.yaml").write_text(yaml.safe_dump(groups))
+    assert validate_accepts(tmp_path, settings, MEETING_ID) is valid
+    assert schema("settings").is_valid({"account": ACCOUNT, **settings}) is valid
