@@ -122,6 +122,8 @@ class AppContext:
             ("parallelism", "--parallelism", str(self.parallelism)),
             ("api_process", "--api-process", self.api_process),
         ]  # never --now: apply evaluates `until:` at the clock (``moment``)
+        if "rates" in self.explicit:  # each quota once, at the rate used (the last --rate)
+            given += [("rates", "--rate", f"{q}={_rate_text(r)}") for q, r in self.rates.items()]
         return [
             a for name, opt, value in given if name in self.explicit and value for a in (opt, value)
         ]
@@ -210,6 +212,14 @@ class _Console(Console):
     def on_broken_pipe(self) -> None:
         self.quiet = True  # nothing more is written through it
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
+def _rate_text(rate: float | None) -> str:
+    """A rate as ``--rate`` takes it back: ``off``, ``5``, ``2.5`` (every digit kept)."""
+    if rate is None:
+        return "off"
+    short = f"{rate:g}"
+    return short if float(short) == rate else repr(rate)
 
 
 def empty_option(option: str, what: str, give: str, default: str) -> UsageError:

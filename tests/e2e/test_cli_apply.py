@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -299,6 +300,21 @@ def test_saved_plan_file_name_is_printed_as_given(ops: Any, cli: Any, workdir: P
         "apply 'plan[bold].json'",
     ]
     assert cli("apply", "plan[bold].json").exit_code == 0
+
+
+def test_the_printed_apply_command_keeps_the_rates_used(ops: Any, cli: Any) -> None:
+    # QA5 Q5-5: --rate was dropped (the suggested apply paced at the defaults); each quota
+    # once, at the rate this run used (the last --rate naming it)
+    rates = ["--rate", "chime=5", "--rate", "meetings=off", "--rate", " chime = 2.50 "]
+    run = cli("--api-process", "off", *rates, "plan", "--out", "p.json")
+    assert run.err_lines == [
+        "Saved the plan to p.json. Apply exactly this plan with:",
+        f"  chime-reconciler --desired desired-state --endpoint-url {cli.endpoint_url} "
+        "--api-process off --rate chime=2.5 --rate meetings=off apply p.json",
+    ]
+    printed = shlex.split(run.err_lines[1])
+    applied = cli.raw(*printed[1:])  # the command as printed, word for word
+    assert (applied.exit_code, applied.lines[-1]) == (0, OPS_APPLIED), applied.stderr
 
 
 def test_saved_plan_is_refused_when_a_room_changed_since(
