@@ -251,12 +251,13 @@ def apply(
     result = applied.result
     unwritten = False  # the output was closed after the changes: verify and --out go on
     failure: str | None = None  # or could not be written (a full disk): the same
-    if plan.has_changes:
+    if plan.has_changes or not shows:  # --quiet with nothing to change: its outcome too
         closing = shown if fmt == "json" else out
         try:
-            if not quiet or asks:
+            if plan.has_changes and (not quiet or asks):
                 closing.print()
-            for line in render_apply(result):
+            lines = render_apply(result) if plan.has_changes else [plan.summary_line()]
+            for line in lines:
                 closing.print(line, highlight=False, markup=False)
         except BrokenPipeError:
             unwritten = True

@@ -98,6 +98,23 @@ def test_nothing_to_do_is_a_complete_result(ops: Any, cli: Any, workdir: Path) -
     assert (document["summary"]["changes"], document["changes"]) == (0, [])
 
 
+def test_quiet_with_nothing_to_do_prints_the_plans_closing_line(ops: Any, cli: Any) -> None:
+    # QA5 Q5-6: with nothing to change, --quiet printed nothing at all: a CI log (apply
+    # --auto-approve --quiet) showed no outcome. It is the plan's closing line, as without
+    # --quiet (on stderr with --format json, whose stdout is the result document)
+    assert cli("apply", "--auto-approve").exit_code == 0
+    closing = cli("plan").lines[-1]
+    assert closing.startswith("No changes")
+    run = cli("apply", "--auto-approve", "--quiet")
+    assert (run.exit_code, run.lines, run.stderr) == (0, [closing], "")
+    run = cli("apply", "--auto-approve", "-q", "--format", "json")
+    assert (run.exit_code, run.err_lines) == (0, [closing])
+    assert json.loads(run.stdout)["summary"]["changes"] == 0
+    assert cli("plan", "--out", "p.json").exit_code == 0
+    run = cli("apply", "p.json", "--quiet")  # a saved plan with nothing to change
+    assert (run.exit_code, run.lines, run.stderr) == (0, [closing], "")
+
+
 def _without_frank(ops: Any) -> None:
     account = ops.emulator.state()["accounts"][0]
     without = {
