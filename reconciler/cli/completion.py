@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from click.shell_completion import CompletionItem, get_completion_class
+from click.shell_completion import CompletionItem, get_completion_class, split_arg_string
 
 from reconciler.runner import on_interrupt
 
@@ -39,12 +39,39 @@ def complete_targets(ctx: click.Context, _param: click.Parameter, incomplete: st
 
 
 def _desired_dir(ctx: click.Context) -> Path:
-    # what the command line says (before or after the command), else the environment
+    # what the command line says (before or after the command; after the word being
+    # completed too: the last one, as when the command runs), else the environment
+    after = _desired_after_cursor()
+    if after:
+        return Path(after)
     for c in (ctx, *_parents(ctx)):
         value = c.params.get("desired_dir")
         if value:
             return Path(value)
     return Path(os.environ.get("CHIME_RECONCILER_DESIRED") or DEFAULT_DESIRED)
+
+
+def _desired_after_cursor() -> str | None:
+    """The last ``--desired DIR`` after the word being completed, which click does not
+    parse (only the words before it). bash and zsh pass the whole line (``COMP_WORDS``)
+    and the word's index (``COMP_CWORD``); bash splits ``--desired=DIR`` at its ``=``.
+    fish passes only the words up to the cursor: nothing after it to read."""
+    if os.environ.get(COMPLETE_VAR) not in ("bash_complete", "zsh_complete"):
+        return None
+    try:
+        words = split_arg_string(os.environ["COMP_WORDS"])[int(os.environ["COMP_CWORD"]) + 1 :]
+    except (KeyError, ValueError):
+        return None
+    found = None
+    for i, word in enumerate(words):
+        if word == "--desired":
+            value = words[i + 1 : i + 3]
+            if value[:1] == ["="]:  # bash's words for `--desired=DIR`
+                value = value[1:]
+            found = value[0] if value else None
+        elif word.startswith("--desired="):
+            found = word.partition("=")[2]
+    return found or None
 
 
 def _parents(ctx: click.Context) -> list[click.Context]:

@@ -121,6 +121,7 @@ Environment:
   CHIME_RECONCILER_RETRY_ATTEMPTS  attempts on 5xx (default 10; 3x throttled)
   CHIME_RECONCILER_TIMINGS=1       phase times on stderr (bench/harness.py)
   _CHIME_RECONCILER_COMPLETE       shell completion: see `completion --help`
+  COMP_WORDS, COMP_CWORD           the line being completed (its script sets)
 """
 
 

@@ -143,12 +143,16 @@ def test_unknown_single_dash_options_are_refused_with_the_right_spelling(
     assert (run.exit_code, run.stdout, run.err_lines) == (1, "", [message])
 
 
-def _complete(words: str, workdir: Path) -> list[str]:
+def _complete(
+    words: str, workdir: Path, cword: int | None = None, shell: str = "bash"
+) -> list[str]:
+    """What completing word ``cword`` (default: the last) of ``words`` offers, as the
+    bash (or zsh) script asks for it."""
     env = {
         **os.environ,
         "COMP_WORDS": words,
-        "COMP_CWORD": str(len(words.split(" ")) - 1),
-        "_CHIME_RECONCILER_COMPLETE": "bash_complete",
+        "COMP_CWORD": str(len(words.split(" ")) - 1 if cword is None else cword),
+        "_CHIME_RECONCILER_COMPLETE": f"{shell}_complete",
     }
     done = subprocess.run(
         [sys.executable, "-m", "reconciler"],
@@ -190,6 +194,32 @@ def test_target_names_complete_from_the_desired_state(write_desired: Any, workdi
     (workdir / "desired-state").rename(workdir / "other")
     assert _complete("chime-reconciler plan --desired other --target o", workdir) == ["plain,ops"]
     assert _complete("chime-reconciler plan --target ", workdir) == []  # no directory: nothing
+
+
+def test_a_desired_after_the_word_being_completed_is_the_one_read(workdir: Path) -> None:
+    # QA5 Q5-8: click parses only the words before the cursor, so a `--desired DIR` after
+    # it was ignored: the default directory's names were offered (or none)
+    for directory, room in (("desired-state", "ops-default"), ("other", "ops-other")):
+        (workdir / directory).mkdir()
+        (workdir / directory / "settings.yaml").write_text("account: acc-1\n")
+        (workdir / directory / "rooms.yaml").write_text(
+            f"rooms:\n  {room}: {{members: [a@x.io]}}\n"
+        )
+    lines = [  # the cursor on `o` (word 3, or 5)
+        ("chime-reconciler plan --target o --desired other", 3),
+        ("chime-reconciler plan --target o --desired = other -v", 3),  # bash's --desired=other
+        ("chime-reconciler plan --target o --desired=other -v", 3),  # zsh's
+        ("chime-reconciler --desired desired-state plan --target o --desired other", 5),
+    ]
+    for shell, offers in (("bash", ["plain,ops-other"]), ("zsh", ["plain", "ops-other", "_"])):
+        for line, cword in lines:
+            assert _complete(line, workdir, cword, shell) == offers, (shell, line)
+    # a --desired before the cursor only: as before; the last one wins, as when it runs
+    assert _complete("chime-reconciler --desired other plan --target o", workdir) == [
+        "plain,ops-other"
+    ]
+    line = "chime-reconciler --desired other plan --target o --desired desired-state"
+    assert _complete(line, workdir, 5) == ["plain,ops-default"]
 
 
 def test_completion_prints_each_shells_script(workdir: Path) -> None:
