@@ -34,7 +34,7 @@ def found_in(declared: Declarations, start: int) -> Iterator[FoundTarget]:
         name = t.key if t.key.strip() else target_id
         if scope is not None and name is not None:
             key = TargetKey(t.kind.id, scope, name)
-            found.append(FoundTarget(key, target_id, declared.rates, len(t.entries)))
+            found.append(FoundTarget(key, target_id, declared.rates, t.size))
     ids = Counter(_by_id(f) for f in found if f.target_id is not None)
     for f in found:
         if f.target_id is None or ids[_by_id(f)] == 1:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from array import array
 from collections.abc import Callable, Collection, Hashable, Iterable
 from itertools import count, repeat
+from operator import is_
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,7 @@ from reconciler.desired.groups import GroupDef
 from reconciler.desired.member_entries import remembered_parses
 from reconciler.desired.messages import located, validate
 from reconciler.desired.model import AppInstanceSetting, DesiredState
-from reconciler.desired.resolve import Declarations, RoleEntry, TargetDef, resolve
+from reconciler.desired.resolve import Declarations, EntryList, RoleEntry, TargetDef, resolve
 from reconciler.desired.restrictions import Rule, compile_rules, id_violation, violation
 from reconciler.desired.salvage import Dropped, drop
 from reconciler.desired.sections import MembersFileBase, members_file_model
@@ -40,7 +42,7 @@ from reconciler.desired.yamlpos import Path as KeyPath
 from reconciler.errors import DesiredStateError, Problem
 from reconciler.governance import policy
 from reconciler.governance.entries import grant_of, text_of
-from reconciler.governance.grant import NO_GRANT
+from reconciler.governance.grant import NO_GRANT, Grant
 from reconciler.kinds import Kind, sections
 from reconciler.refs import Location, MemberRef
 
@@ -255,7 +257,7 @@ class _Loader:
         self.declared.rates = dict(model.rates)
         self.problems += policy.grant_key_problems(model.max_grant_days, display, positions)
         listed = [(("protected",), zip(count(), model.protected, repeat(None)))]
-        self.declared.protected = self._entries(parse_protected, listed, display, positions)
+        self.declared.protected = _flat(self._entries(parse_protected, listed, display, positions))
 
     def _members_file(
         self, model: BaseModel, relative: str, display: str, positions: Positions
@@ -275,7 +277,7 @@ class _Loader:
                 self.problems.append(located(display, location.line, path, message))
                 continue
             listed = [(list_path, zip(count(), group_entries, repeat(None)))]
-            entries = self._entries(MemberRef.parse, listed, display, positions)
+            entries = _flat(self._entries(MemberRef.parse, listed, display, positions))
             self.declared.groups[name] = GroupDef(name, location, path, entries, owners)
         for section, section_kinds in sections().items():
             targets: dict[str, BaseModel] = getattr(model, section)
@@ -344,10 +346,11 @@ class _Loader:
         lists: Iterable[tuple[KeyPath, Iterable[tuple[str | int, Any, Hashable]]]],
         display: str,
         positions: Positions,
-    ) -> tuple[RoleEntry, ...]:
+    ) -> tuple[EntryList, ...]:
         """Parse validated member entries, list by list (``Kind.entry_lists``: a list's
         path, its entries ``(index, value, role)``): a reference, or its mapping form with
-        until / reason / ticket (the grant); the same member twice in one list is an error."""
+        until / reason / ticket (the grant); the same member twice in one list is an error.
+        Each list's entries come out as columns (``EntryList``), no object made per entry."""
         seen: dict[KeyPath, dict[Entry, int]] = {}  # per list: entry -> its first line
         out = []
         skipped, parse_one = self.skipped, entry_parser(parse_member)
@@ -356,27 +359,47 @@ class _Loader:
             in_list = seen.setdefault(within, {})
             lines = positions.items.get(within)
             listed = len(lines) if lines is not None else 0
+            entries: list[Entry] = []
+            at, indices, roles = array("L"), [], []
+            grants: list[Grant] | None = None
+            as_listed = True  # the list's own entries, each at its own line, none left out
+            role: Hashable = None
             for index, value, role in items:
                 if skipped and (display, (*within, index)) in skipped:  # invalid, reported
+                    as_listed = False
                     continue
                 text = value if type(value) is str else text_of(value)
                 entry = parsed(text) or parse_one(text)
                 if type(index) is int and 0 <= index < listed:
                     line = lines[index]  # type: ignore[index]  # a list entry's own line
                 else:  # a mapping's entry (a meeting attendee): its key's
+                    as_listed = False
                     where = positions.line_of if isinstance(index, str) else positions.value_line
                     line = where((*within, index))
                 known = len(in_list)
                 first = in_list.setdefault(entry, line)
                 if len(in_list) == known:
+                    as_listed = False
                     message = f"{str(entry)!r} is listed twice (first at line {first})"
                     self.problems.append(located(display, line, (*within, index), message))
                     continue
-                location = Location(display, line)
-                grant = NO_GRANT
+                entries.append(entry)
+                at.append(line)
+                indices.append(index)
+                roles.append(role)
                 if type(value) is not str and isinstance(value, BaseModel):  # the mapping form
-                    grant = grant_of(value, location)
-                out.append(RoleEntry(entry, location, within, index, grant, role))
+                    grants = grants if grants is not None else [NO_GRANT] * (len(entries) - 1)
+                    grants.append(grant_of(value, Location(display, line)))
+                elif grants is not None:
+                    grants.append(NO_GRANT)
+            if lines is not None and as_listed and len(entries) == listed:
+                at, indices = lines, None  # type: ignore[assignment]  # the list's own
+            same = all(map(is_, roles, repeat(role)))  # most lists: one role for every entry
+            out.append(
+                EntryList(
+                    within, display, role, entries, at, indices, None if same else roles, grants
+                )
+            )
         return tuple(out)
 
 
@@ -386,6 +409,10 @@ def _parser(kind: Kind) -> Callable[[str], MemberRef]:
     if type(kind).parse_member is Kind.parse_member:
         return kind.member_parser
     return kind.parse_member
+
+
+def _flat(lists: Iterable[EntryList]) -> tuple[RoleEntry, ...]:
+    return tuple(e for entries in lists for e in entries)
 
 
 def _under_any(loc: KeyPath, prefixes: list[KeyPath]) -> bool:

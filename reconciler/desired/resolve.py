@@ -10,7 +10,7 @@ path that put them there.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from reconciler import kinds
 from reconciler.desired.groups import EntryAt, Expander, GroupDef, cycles, too_deep, undefined
+from reconciler.desired.member_entries import Entry
 from reconciler.desired.messages import located
 from reconciler.desired.model import DesiredMember, DesiredTarget, Policy, Safety
 from reconciler.desired.spec import GroupRef, SafetySpec, SettingsFile
@@ -25,7 +26,7 @@ from reconciler.desired.yamlpos import Path
 from reconciler.errors import Problem
 from reconciler.fastinit import slot_init
 from reconciler.governance.codeowners import Ownership
-from reconciler.governance.grant import NO_GRANT, Until, combine
+from reconciler.governance.grant import NO_GRANT, Grant, Until, combine
 from reconciler.kinds import Kind, RoleConflict
 from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
@@ -39,6 +40,43 @@ class RoleEntry(EntryAt):
     role: Hashable = None
 
 
+@dataclass(frozen=True, slots=True)
+class EntryList:
+    """The valid entries of one member list, in order, column by column: at the service
+    maximums a million entries are loaded and resolved without a ``RoleEntry`` made for
+    each (one is made where asked for: iterating). A column the same for every entry, or
+    the list's own (nothing skipped), is not kept per entry (None)."""
+
+    within: Path  # the list's path
+    file: str  # the file it is in, as shown
+    role: Hashable  # the role its entries give (``roles``: when they differ)
+    entries: list[Entry]
+    lines: Sequence[int]  # each entry's line
+    indices: list[str | int] | None = None  # each one's index in the list (None: 0, 1, ...)
+    roles: list[Hashable] | None = None  # each one's role (None: ``role``)
+    grants: list[Grant] | None = None  # each one's (None: no entry has a mapping form)
+
+    def __iter__(self) -> Iterator[RoleEntry]:
+        indices = self.indices if self.indices is not None else range(len(self.entries))
+        columns = zip(
+            self.entries, self.lines, indices, self.all_roles(), self.all_grants(), strict=True
+        )
+        for entry, line, index, role, grant in columns:
+            yield RoleEntry(entry, Location(self.file, line), self.within, index, grant, role)
+
+    def all_roles(self) -> list[Hashable]:
+        return self.roles if self.roles is not None else [self.role] * len(self.entries)
+
+    def all_grants(self) -> list[Grant]:
+        return self.grants if self.grants is not None else [NO_GRANT] * len(self.entries)
+
+    def group_entries(self) -> list[RoleEntry]:
+        """The entries that are ``@group``s (most lists have none: checked in C)."""
+        if GroupRef not in map(type, self.entries):
+            return []
+        return [e for e in self if isinstance(e.entry, GroupRef)]
+
+
 @dataclass(frozen=True)
 class TargetDef:
     kind: Kind
@@ -46,10 +84,21 @@ class TargetDef:
     spec: BaseModel  # the kind's spec model
     location: Location  # the key's line
     path: Path
-    entries: tuple[RoleEntry, ...]
+    lists: tuple[EntryList, ...]
     # its id was broken or missing (reported; ``salvage``): its members are still checked,
     # but it is no target to compare with the others (as declared twice), nor to plan
     unidentified: bool = False
+
+    @property
+    def entries(self) -> tuple[RoleEntry, ...]:
+        """Every entry, made anew on each call (for error messages: resolving reads
+        ``lists``)."""
+        return tuple(e for entries in self.lists for e in entries)
+
+    @property
+    def size(self) -> int:
+        """How many entries it declares (a group counts one)."""
+        return sum(len(entries.entries) for entries in self.lists)
 
 
 @dataclass
@@ -105,7 +154,7 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
     problems: list[Problem] = []
     refs = [e for g in d.groups.values() for e in g.entries] + list(d.protected)
     for t in d.targets:
-        refs += [e for e in t.entries if isinstance(e.entry, GroupRef)]
+        refs += [e for entries in t.lists for e in entries.group_entries()]
     problems += undefined(refs, d.groups, frozenset(d.broken_groups), d.groups_unknown_in)
     nesting = cycles(d.groups) or too_deep(d.groups)
     problems += nesting
@@ -225,53 +274,68 @@ def _target(
 ) -> tuple[DesiredTarget, list[Problem]]:
     found: dict[MemberRef, Provenance] = {}  # the first path to each member
     more: dict[MemberRef, list[Provenance]] = {}  # every path, for members with several
+    members: list[DesiredMember] = []  # each member as its first path makes it (see below)
     problems: list[Problem] = []
+    dated = False  # a path with an ``until``
 
-    def add(ref: MemberRef, path: Provenance) -> None:
+    def add(ref: MemberRef, path: Provenance, role: Hashable) -> None:
         first = found.setdefault(ref, path)
-        if first is not path:
+        if first is path:
+            members.append(DesiredMember(ref, role, (path,)))
+        else:
             more.setdefault(ref, [first]).append(path)
 
-    # an entry's own grant: NO_GRANT for a plain reference (nearly all), else its mapping
-    # form's (an ``until`` or not)
-    dated = any(e.grant is not NO_GRANT and e.grant.until is not None for e in t.entries)
-    for e in t.entries:
-        entry = e.entry
-        if isinstance(entry, MemberRef):  # most entries: add(), inline
-            path = Provenance(e.role, e.location, (), None, e.grant)
-            first = found.setdefault(entry, path)
-            if first is not path:
-                more.setdefault(entry, [first]).append(path)
-            continue
-        for reached in expander.members(entry.name):
-            grant = combine([e.grant, reached.grant])
-            dated = dated or grant.until is not None
-            add(reached.ref, Provenance(e.role, e.location, reached.via, reached.location, grant))
-    text = t.kind.role_text
     one_path: dict[Hashable, Hashable] = {}  # a role -> the kind's combine([role]), once each
-    members = []
-    for ref, first in found.items():
-        provenance = more.get(ref) if more else None
-        if provenance is None:  # most members: one path, one role
-            role = one_path.get(first.role, _UNSEEN)
-            if role is _UNSEEN:
-                role = one_path[first.role] = t.kind.combine([first.role])
-            members.append(DesiredMember(ref, role, (first,)))
-            continue
-        paths = sorted(
-            set(provenance),
-            key=lambda p: (text(p.role), p.declared_at, p.via, p.location or Location("", 0)),
+    role: Hashable = _UNSEEN
+    alone: Hashable = None  # the role of a member ``role``'s path alone gives
+    for entries in t.lists:
+        file, grants = entries.file, entries.grants
+        # an entry's own grant: NO_GRANT for a plain reference (nearly all), else its
+        # mapping form's (an ``until`` or not)
+        dated = dated or any(g.until is not None for g in grants or ())
+        columns = zip(
+            entries.entries, entries.lines, entries.all_roles(), entries.all_grants(), strict=True
         )
-        # paths expired at ``now`` make no conflict: the role is the active paths' (or,
-        # when every path has ended, the one that ended last: ``as_of`` removes it)
-        active = [p for p in paths if now is None or not _ended(p, now)]
-        considered = active or [max(paths, key=_end)]
-        try:
-            role = t.kind.combine([p.role for p in considered])
-        except RoleConflict as exc:
-            problems.append(_conflict(t, ref, considered, str(exc)))
-            continue
-        members.append(DesiredMember(ref, role, tuple(paths)))
+        for entry, line, entry_role, grant in columns:
+            if entry_role is not role:  # most lists: one role for all their entries
+                role = entry_role
+                alone = one_path.get(role, _UNSEEN)
+                if alone is _UNSEEN:
+                    alone = one_path[role] = t.kind.combine([role])
+            if isinstance(entry, MemberRef):  # most entries: add(), inline
+                path = Provenance(role, Location(file, line), (), None, grant)
+                first = found.setdefault(entry, path)
+                if first is path:
+                    members.append(DesiredMember(entry, alone, (path,)))
+                else:
+                    more.setdefault(entry, [first]).append(path)
+                continue
+            at = Location(file, line)
+            for reached in expander.members(entry.name):
+                both = combine([grant, reached.grant])
+                dated = dated or both.until is not None
+                add(reached.ref, Provenance(role, at, reached.via, reached.location, both), alone)
+    if more:  # members with several paths: made again from all of them, in order found
+        members = [m for m in members if m.ref not in more]
+        text = t.kind.role_text
+        for ref in found:
+            provenance = more.get(ref)
+            if provenance is None:
+                continue
+            paths = sorted(
+                set(provenance),
+                key=lambda p: (text(p.role), p.declared_at, p.via, p.location or Location("", 0)),
+            )
+            # paths expired at ``now`` make no conflict: the role is the active paths' (or,
+            # when every path has ended, the one that ended last: ``as_of`` removes it)
+            active = [p for p in paths if now is None or not _ended(p, now)]
+            considered = active or [max(paths, key=_end)]
+            try:
+                role = t.kind.combine([p.role for p in considered])
+            except RoleConflict as exc:
+                problems.append(_conflict(t, ref, considered, str(exc)))
+                continue
+            members.append(DesiredMember(ref, role, tuple(paths)))
     target = DesiredTarget(
         key=key,
         target_id=target_id,
@@ -324,7 +388,7 @@ def _in_ref_order(members: list[DesiredMember]) -> tuple[DesiredMember, ...]:
 
 _ref_key: Callable[[DesiredMember], str] = attrgetter("ref.key")
 _ref_kind: Callable[[DesiredMember], str] = attrgetter("ref.kind")
-_UNSEEN = object()  # not in a dict
+_UNSEEN = object()  # no role: not in a dict
 
 
 def _conflict(t: TargetDef, ref: MemberRef, paths: list[Provenance], why: str) -> Problem:
