@@ -158,6 +158,11 @@ class _Loader:
         self.skipped: set[tuple[str, KeyPath]] = set()  # invalid list entries (file, path)
         self.unloaded: set[str] = set()  # files (displays) whose declarations are unknown
         self.unidentified: set[tuple[str, KeyPath]] = set()  # targets whose id is broken
+        # entries by text, per parser: the entry, and the first text of an equal one (the
+        # same text for ``Alice@X`` and ``alice@x``), so that entries in a list are told
+        # apart by a string's hash (in C), not by MemberRef's (in Python)
+        self.texts: dict[Callable[[str], MemberRef], dict[str, tuple[Entry, str]]] = {}
+        self.first_texts: dict[Entry, str] = {}
 
     def load(self, relative: str, display: str, doc: Document) -> None:
         kind = self._kind(relative, display)
@@ -351,10 +356,11 @@ class _Loader:
         path, its entries ``(index, value, role)``): a reference, or its mapping form with
         until / reason / ticket (the grant); the same member twice in one list is an error.
         Each list's entries come out as columns (``EntryList``), no object made per entry."""
-        seen: dict[KeyPath, dict[Entry, int]] = {}  # per list: entry -> its first line
+        seen: dict[KeyPath, dict[str, int]] = {}  # per list: an entry's first text -> line
         out = []
         skipped, parse_one = self.skipped, entry_parser(parse_member)
         parsed = remembered_parses(parse_member).get  # most entries: parsed before
+        texts, first_texts = self.texts.setdefault(parse_member, {}), self.first_texts
         for within, items in lists:
             in_list = seen.setdefault(within, {})
             lines = positions.items.get(within)
@@ -369,16 +375,20 @@ class _Loader:
                     as_listed = False
                     continue
                 text = value if type(value) is str else text_of(value)
-                entry = parsed(text) or parse_one(text)
+                known = texts.get(text)
+                if known is None:
+                    entry = parsed(text) or parse_one(text)
+                    known = texts[text] = (entry, first_texts.setdefault(entry, text))
+                entry, same = known
                 if type(index) is int and 0 <= index < listed:
                     line = lines[index]  # type: ignore[index]  # a list entry's own line
                 else:  # a mapping's entry (a meeting attendee): its key's
                     as_listed = False
                     where = positions.line_of if isinstance(index, str) else positions.value_line
                     line = where((*within, index))
-                known = len(in_list)
-                first = in_list.setdefault(entry, line)
-                if len(in_list) == known:
+                listed_before = len(in_list)
+                first = in_list.setdefault(same, line)
+                if len(in_list) == listed_before:
                     as_listed = False
                     message = f"{str(entry)!r} is listed twice (first at line {first})"
                     self.problems.append(located(display, line, (*within, index), message))
@@ -394,10 +404,10 @@ class _Loader:
                     grants.append(NO_GRANT)
             if lines is not None and as_listed and len(entries) == listed:
                 at, indices = lines, None  # type: ignore[assignment]  # the list's own
-            same = all(map(is_, roles, repeat(role)))  # most lists: one role for every entry
+            one_role = all(map(is_, roles, repeat(role)))  # most lists: one for every entry
             out.append(
                 EntryList(
-                    within, display, role, entries, at, indices, None if same else roles, grants
+                    within, display, role, entries, at, indices, None if one_role else roles, grants
                 )
             )
         return tuple(out)

@@ -153,9 +153,12 @@ def _plain_references(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 
 def _all_plain(entries: list[Any]) -> bool:
     parse = entry_parser()  # parse_entry's, remembering
+    parsed = remembered_parses(MemberRef.parse)  # what it remembers
     for text in entries:
         if type(text) is not str or len(text) > MAX_NAME_LENGTH or not text.strip():
             return False
+        if text in parsed:  # most entries: a name listed before, no call made
+            continue
         try:
             parse(text)
         except ValueError:

@@ -85,3 +85,28 @@ def test_repeats_differing_in_case_are_found_after_skipped_and_mapping_entries(
         f"{file}:10: rooms.ops.members[3]: 'BOB@example.COM' is listed twice (first at line 7)",
         f"{file}:12: rooms.ops.members[5]: 'ALICE@EXAMPLE.COM' is listed twice (first at line 6)",
     ]
+
+
+def test_entries_are_the_same_member_by_kind_and_key_not_by_text(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text(
+        "rooms:\n"
+        "  ops:\n"
+        "    account: a\n"
+        "    members:\n"
+        "      - a@example.com\n"
+        "      - bot:a@example.com\n"  # a bot of that name: another member
+        "      - ' A@Example.COM '\n"  # the same user, spaced and cased otherwise
+        "      - BOT:a@example.com\n"  # the same bot
+    )
+    with pytest.raises(DesiredStateError) as raised:
+        load_desired(tmp_path)
+    file = tmp_path / "r.yaml"
+    assert [str(p) for p in raised.value.problems] == [
+        f"{file}:7: rooms.ops.members[2]: 'A@Example.COM' is listed twice (first at line 5)",
+        f"{file}:8: rooms.ops.members[3]: 'bot:a@example.com' is listed twice (first at line 6)",
+    ]
+    (tmp_path / "r.yaml").write_text(
+        "rooms:\n  ops:\n    account: a\n    members: [a@example.com, bot:a@example.com]\n"
+    )
+    (ops,) = load_desired(tmp_path).targets
+    assert [str(m.ref) for m in ops.members] == ["bot:a@example.com", "a@example.com"]
