@@ -9,27 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
+from desired_files import problems, write
 
-from reconciler.desired.loader import load_desired
 from reconciler.desired.patterns import compile_pattern
 from reconciler.desired.restrictions import glob_to_regex
-from reconciler.errors import DesiredStateError
-
-
-def problems(root: Path) -> list[str]:
-    try:
-        load_desired(root)
-    except DesiredStateError as exc:
-        return [str(p) for p in exc.problems]
-    return []
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
 
 
 @pytest.fixture

@@ -8,9 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from reconciler.desired.loader import load_desired
-from reconciler.errors import DesiredStateError
+from desired_files import problems, write
 
 INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
 SRE_PRIVATE = f"{INSTANCE}/channel/sre-private"
@@ -45,22 +43,6 @@ WEB_FILE = (
     "    meeting_id: ${INCIDENT_MEETING_ID}\n"
     "    attendees: {mallory@example.com: presenter}\n"
 )
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
-
-
-def problems(root: Path) -> list[str]:
-    try:
-        load_desired(root)
-    except DesiredStateError as exc:
-        return [str(p) for p in exc.problems]
-    return []
 
 
 @pytest.fixture
