@@ -110,8 +110,9 @@ def finish(child: subprocess.Popen[str], timeout: float = PATIENCE_S) -> tuple[i
 def validating_s(workdir: Path) -> float:
     """How long `validate` of the same files takes here and now: the interpreter's start-up
     and the loading under the machine's current load, which the "at once" bounds allow for
-    (a loaded machine starts Python in seconds; a run that waited for its reads ahead would
-    take PATIENCE_S)."""
+    twice (a loaded machine starts Python in seconds, and `plan` imports more than
+    `validate`: under six busy loops on 2 cores, 4.1 s for `plan` against 2.0 s for
+    `validate`); a run that waited for its reads ahead would take PATIENCE_S."""
     began = time.monotonic()
     finish(start(workdir, "http://127.0.0.1:9", "validate"))
     return time.monotonic() - began
@@ -233,7 +234,7 @@ def test_an_invalid_desired_state_is_reported_at_once_however_throttled_the_read
     baseline = validating_s(workdir)
     began = time.monotonic()
     code, out, err = finish(start(workdir, world.url, *command))
-    assert time.monotonic() - began < PROMPT_S + baseline
+    assert time.monotonic() - began < PROMPT_S + 2 * baseline
     assert (code, out, err.splitlines()) == (
         1,
         "",
@@ -255,7 +256,7 @@ def test_an_invalid_desired_state_is_reported_at_once_when_the_endpoint_never_an
     baseline = validating_s(workdir)
     began = time.monotonic()
     code, out, err = finish(start(workdir, silent.url, "plan"))
-    assert time.monotonic() - began < PROMPT_S + baseline
+    assert time.monotonic() - began < PROMPT_S + 2 * baseline
     assert (code, out, err.splitlines()) == (
         1,
         "",
