@@ -21,7 +21,7 @@ from reconciler.refs import Location
 
 UTC = dt.UTC
 UNTIL_EXAMPLES = "a date (2027-03-31) or a date and time with a zone (2027-03-31T18:00:00Z)"
-DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|[T ])")  # a date, maybe a time after it
+DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|[T ])", re.ASCII)  # a date, maybe a time after
 DURATION_RE = re.compile(r"^\s*(\d+)\s*([dw])\s*$", re.IGNORECASE | re.ASCII)
 MAX_DURATION = 99_999  # days or weeks: a duration has at most 5 digits
 DURATION_UNITS = {"d": 1, "w": 7}
@@ -51,13 +51,15 @@ class Until:
 def parse_until(value: object, location: Location | None = None) -> Until:
     """A YAML value (a date, an aware datetime, or such text) as an Until.
 
-    Raises ValueError with a user-facing message."""
+    Raises ValueError with a user-facing message, quoting the text as written."""
+    written = None
     if isinstance(value, str):
-        value = _from_text(value.strip())
+        written = value.strip()
+        value = _from_text(written)
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(
-                f"'{value.isoformat()}' has no time zone: add one "
+                f"{written or value.isoformat()!r} has no time zone: add one "
                 "(2027-03-31T18:00:00Z or +02:00), or give a date"
             )
         text = value.isoformat().replace("+00:00", "Z")
@@ -74,11 +76,16 @@ def parse_until(value: object, location: Location | None = None) -> Until:
 
 
 def _from_text(text: str) -> object:
+    """A date (``2027-03-31``) or a date and time (``2027-03-31T18:00:00Z``), written as the
+    README shows them: the other spellings Python reads (``20270331``, ``2027-W13``,
+    ``2027-W13-1``) are refused as what they are not, rather than read as another moment."""
+    if not DATE_SHAPE.match(text):
+        raise ValueError(f"expected {UNTIL_EXAMPLES}, got {text!r}")
     try:
         return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
     except ValueError as exc:
-        why = f" ({date_problem(exc)})" if DATE_SHAPE.match(text) else ""  # 2027-02-30
-        raise ValueError(f"expected {UNTIL_EXAMPLES}, got {text!r}{why}") from None
+        why = date_problem(exc)  # 2027-02-30: day is out of range for month
+        raise ValueError(f"expected {UNTIL_EXAMPLES}, got {text!r} ({why})") from None
 
 
 def date_problem(exc: Exception) -> str:

@@ -153,14 +153,18 @@ class TextRenderer:
 
 def quiet_lines(plan: Plan, *, allow_unsafe: bool = False) -> list[str]:
     """What a plan that is not shown (``apply --quiet``) still says, for a CI log: its
-    errors (nothing is applied), else each safety rule it breaks, refused, or overridden
-    by --allow-unsafe (with ``ALLOWED_HINT``)."""
+    errors (nothing is applied), else each safety rule it breaks, refused (with
+    ``UNSAFE_HINT``: where the limits are set, and the override), or overridden by
+    --allow-unsafe (with ``ALLOWED_HINT``)."""
     if plan.errors:
         return [shown(f"Error: {error}") for error in plan.errors]
     if not plan.violations:
         return []
     if not allow_unsafe:
-        return [shown(f"Error: refusing this plan: {v}") for v in plan.violations]
+        return [
+            *(shown(f"Error: refusing this plan: {v}") for v in plan.violations),
+            UNSAFE_HINT.format(source=limits_source(plan.violations)),
+        ]
     return [*(shown(f"Warning: unsafe plan: {v}") for v in plan.violations), ALLOWED_HINT]
 
 

@@ -478,6 +478,9 @@ def test_quiet_apply_of_an_unsafe_plan_says_why_it_is_refused(
         "(safety.max_removals)",
         "Error: refusing this plan: [crowd] Too many removals: 91.67% is over 25.00% (11/12) "
         "(safety.max_removal_fraction)",
+        # where the limits come from and the override, as without --quiet (QA-B Q-B-2)
+        "This plan breaks the safety rules (settings.yaml `safety:`); apply refuses it unless "
+        "--allow-unsafe is given.",
     ]
     assert len(members("crowd")) == 12
 

@@ -61,10 +61,20 @@ def test_utc_is_written_with_z() -> None:
             "'2027-03-31T18:00:00' has no time zone: add one (2027-03-31T18:00:00Z or "
             "+02:00), or give a date",
         ),
-        (
+        (  # text is quoted as written (QA-B Q-B-3)
             "2027-03-31 18:00",
-            "'2027-03-31T18:00:00' has no time zone: add one (2027-03-31T18:00:00Z or "
+            "'2027-03-31 18:00' has no time zone: add one (2027-03-31T18:00:00Z or "
             "+02:00), or give a date",
+        ),
+        # the other spellings Python's fromisoformat reads are no date the README shows:
+        # refused as written, not read as another moment (QA-B Q-B-3)
+        *(
+            (
+                text,
+                "expected a date (2027-03-31) or a date and time with a zone "
+                f"(2027-03-31T18:00:00Z), got {text!r}",
+            )
+            for text in ("20270331", "2027-W13", "2027-W13-1", "20270331T180000Z")
         ),
         (
             "next tuesday",
@@ -176,3 +186,15 @@ def test_the_ends_of_the_calendar_are_errors_or_for_ever_never_a_crash() -> None
     assert latest_allowed(now, 10**9) == dt.datetime.max.replace(tzinfo=UTC)
     with pytest.raises(ValueError, match="is out of range in UTC"):
         parse_moment("0001-01-01T00:00:00+02:00")
+
+
+@pytest.mark.parametrize("text", ["20270325", "2027-W13", "2027-W13-1"])
+def test_now_takes_only_the_dates_until_takes(text: str) -> None:
+    """``--now 20270325`` was refused for having no time zone, and ``2027-W13-1`` read as
+    2027-03-29 (QA-B Q-B-3): --now reads what ``until:`` reads."""
+    with pytest.raises(ValueError) as info:
+        parse_moment(text)
+    assert str(info.value) == (
+        "expected a date (2027-03-31) or a date and time with a zone "
+        f"(2027-03-31T18:00:00Z), got {text!r}"
+    )
