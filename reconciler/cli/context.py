@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -194,15 +195,26 @@ class AppContext:
 
     def console(self, stderr: bool = False) -> Console:
         """A rich console: colour only on a terminal; with --no-color / NO_COLOR no escape
-        sequence at all (no bold either)."""
+        sequence at all (no bold either). A terminal is the stream's own answer (isatty):
+        not rich's, which takes FORCE_COLOR or TTY_COMPATIBLE (often set for a whole CI job)
+        as one, and would then colour a file, wrap its lines at 80 columns and draw progress
+        bars into a log."""
         return _Console(
             stderr=stderr,
+            force_terminal=_is_a_terminal(sys.stderr if stderr else sys.stdout),
             no_color=self.no_color,
             color_system=None if self.no_color else "auto",
             highlight=False,
             soft_wrap=True,
             emoji=False,
         )
+
+
+def _is_a_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no such method, or a closed stream
+        return False
 
 
 class _Console(Console):

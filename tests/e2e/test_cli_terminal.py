@@ -159,3 +159,22 @@ def test_audit_table_is_usable_at_60_columns(ops: Any, cli: Any, workdir: Path) 
     lines = plain(on_pty(cli, ["audit", "bob@example.com"], 60))
     assert all(len(line) <= 60 for line in lines)
     assert any("incident" in line and "Administrator" in line for line in lines)
+
+
+@pytest.mark.parametrize("forcing", [{"FORCE_COLOR": "1"}, {"TTY_COMPATIBLE": "1"}])
+def test_a_variable_that_forces_a_terminal_leaves_files_and_pipes_plain(
+    ops: Any, cli: Any, monkeypatch: pytest.MonkeyPatch, forcing: dict[str, str]
+) -> None:
+    """FORCE_COLOR and TTY_COMPATIBLE, often set for a whole CI job, made rich take a pipe
+    for a terminal: colour, lines wrapped at its width and a progress bar in the log
+    (QA-B Q-B-1). A terminal is the stream's own answer: piped, the plan is plain and
+    whole, and a slow step draws no bar."""
+    for name, value in {**forcing, "COLUMNS": "40"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("CI", raising=False)
+    ops.emulator.set_faults(latency_ms=300)  # reading takes over the bar's half second
+    run = cli("--parallelism", "1", "plan")
+    assert run.exit_code == 0
+    assert "\x1b" not in run.stdout + run.stderr
+    assert run.lines == ops.plan  # whole lines, not wrapped at 40 columns
+    assert run.stderr == ""
