@@ -80,8 +80,9 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     default=0.0,
     show_default=True,
     type=FiniteFloatRange(0, 1),
-    help="Share of batch-create items (BatchCreateRoomMembership, BatchCreateAttendee) "
-    "failing with ErrorCode Throttled (Throttling for attendees); the call itself succeeds.",
+    help="Share of batch-create items (BatchCreateRoomMembership, BatchCreateAttendee, "
+    "BatchCreateChannelMembership) failing with ErrorCode Throttled (Throttling for "
+    "attendees); the call itself succeeds.",
 )
 @click.option(
     "--tps",

@@ -13,8 +13,9 @@ interleave calls to different operations. Knobs (``FaultConfig``):
   current state of the resource", as AWS documents it: a conflict other than the emulator's
   own, such as a moderator already there); give ``operations`` with it;
 - ``item_error_rate``: share of batch-create items (BatchCreateRoomMembership,
-  BatchCreateAttendee) that fail with ErrorCode ``Throttled`` (``Throttling`` for
-  attendees) and are not applied, while the call itself succeeds;
+  BatchCreateAttendee, BatchCreateChannelMembership) that fail with ErrorCode
+  ``Throttled`` (``Throttling`` for attendees) and are not applied, while the call itself
+  succeeds;
 - ``tps``: requests per second allowed (a token bucket holding one second's worth, at
   least one request); calls beyond it are answered 429. 0 or null: no quota;
 - ``quotas``: enforce AWS's documented rate quotas, as each route declares them
