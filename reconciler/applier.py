@@ -8,7 +8,11 @@ memberships before its moderators; ``reconciler.apply_order``). Within a target
 
 0. removals of members without an elevated role (they free places under the room's
    1,000-member quota for the creates, and cannot lower the elevated count);
-1. role changes in place that do not lose an elevated role (promotions of users);
+1. role changes in place that do not lose an elevated role (promotions of users); then,
+   in a target the creates would not fit in (``Kind.max_members``, counted from the plan's
+   live count and the removals done), removals of elevated members, as many as the creates
+   need places and only while the target keeps the floor below (step 4 otherwise: adding
+   them first could never succeed there, and a failed add would keep them for good);
 2. members whose role cannot change in place (bots in rooms) are deleted, then every
    create and re-creation goes out in batches (``reconciler.apply_create``). A demoted
    member that must be re-created joins these batches when the target keeps enough
@@ -19,9 +23,11 @@ memberships before its moderators; ``reconciler.apply_order``). Within a target
 4. removals of elevated members.
 
 So a room never passes through a state with fewer administrators than the limit (or than
-both before and after), and a bot's role change costs a delete plus a place in the room's
-batches whenever that is safe. If adding an elevated member fails, demotions and removals
-of elevated members in that target are skipped (reported as ``Skipped``).
+both before and after), a meeting never without a presenter (``Kind.apply_minimum``) when
+it has one before and after, a full target whose members are swapped converges in one
+apply, and a bot's role change costs a delete plus a place in the room's batches whenever
+that is safe. If adding an elevated member fails, demotions and removals of elevated
+members in that target not done yet are skipped (reported as ``Skipped``).
 
 How creates go out (batches, item retries, a member someone else put there first:
 ``Conflict``) is ``reconciler.apply_create``'s. ``NotFound`` on delete means ``already
@@ -93,6 +99,8 @@ def apply(
     def run(tp: TargetPlan) -> list[ChangeResult]:
         limits = safety(tp.key) if callable(safety) else safety
         floor = limits.minimum(tp.kind.minimum_setting) if limits is not None else None
+        if floor is None:
+            floor = tp.kind.apply_minimum
         return _TargetRun(tp, writer(tp), policy, progress, floor).run()
 
     for tp in targets:
@@ -142,11 +150,19 @@ class _TargetRun:
             if not kind.is_elevated(c.role_before):
                 self._delete(i, c)
 
-        # 1. promotions in place, 2. creates and re-creations
+        # 1. promotions in place; removals of elevated members the creates need the places
+        # of; 2. creates and re-creations
         for i, c in in_place:
             self._update(i, c)
         promoted = sum(self.results[i].ok and kind.is_elevated(c.role_after) for i, c in in_place)
-        early = late if self._may_demote_early(len(late), promoted) else []
+        for i, c in self._making_room(deletes, len(creates), promoted):
+            self._delete(i, c)
+        lost = sum(
+            self.results[i].ok and kind.is_elevated(c.role_before)
+            for i, c in deletes
+            if i in self.results
+        )
+        early = late if self._may_demote_early(len(late), promoted - lost) else []
         self._creates.create(creates + self._delete_for_recreate(recreated + early))
         elevated_failed = any(
             not self.results[i].ok
@@ -179,21 +195,49 @@ class _TargetRun:
     def _skip_message(self) -> str:
         return skip_message(self.kind)
 
+    def _making_room(
+        self, deletes: Sequence[tuple[int, Change]], creates: int, promoted: int
+    ) -> list[tuple[int, Change]]:
+        """The removals of elevated members to make before the ``creates``, once ``promoted``
+        members gained an elevated role in place: where the creates would not fit in the
+        target (``Kind.max_members``) after the removals made so far, the first of them
+        in plan order, as many as the creates need places, each only while the target
+        keeps at least the floor without it (counting no create: one may fail)."""
+        most = self.kind.max_members
+        before = self.tp.live_elevated
+        if most is None or not creates or before is None:  # unknown: none early
+            return []
+        freed = sum(self.results[i].ok for i, _ in deletes if i in self.results)
+        short = self.tp.live_count - freed + creates - most
+        keeps = before + promoted
+        floor = self._floor(before)
+        chosen: list[tuple[int, Change]] = []
+        for i, c in deletes:
+            if len(chosen) >= short or keeps - 1 < floor:
+                break
+            if i not in self.results and self.kind.is_elevated(c.role_before):
+                chosen.append((i, c))
+                keeps -= 1
+        return chosen
+
     def _may_demote_early(self, demoted: int, promoted: int) -> bool:
         """Whether ``demoted`` elevated members (re-created: bots in rooms) may lose their
-        role before the creates, once ``promoted`` members gained one in place: only if
-        the target keeps at least the floor (the minimum, or fewer when the target has
-        fewer before or after the plan)."""
+        role before the creates, once ``promoted`` members gained one in place (less those
+        removed already): only if the target keeps at least the floor."""
         if not demoted:
             return False
         before = self.tp.live_elevated
         if before is None:  # unknown: early only when the plan adds no elevated member
             return not any(self.kind.is_elevated(c.role_after) for c in self.tp.changes)
-        after = elevated_after(self.tp, before)
-        floor = min(before, after)
+        return before + promoted - demoted >= self._floor(before)
+
+    def _floor(self, before: int) -> int:
+        """The fewest elevated members the target may have while it is changed, ``before``
+        the plan: the minimum, or fewer when the target has fewer before or after it."""
+        floor = min(before, elevated_after(self.tp, before))
         if self.minimum is not None:
             floor = min(floor, self.minimum)
-        return before + promoted - demoted >= floor
+        return floor
 
     # -- single operations ---------------------------------------------------------------
 

@@ -385,6 +385,38 @@ def test_administrators_are_kept_when_adding_an_administrator_failed() -> None:
     assert result.removed == 1
 
 
+def full_room_swap(admins: int, live: int = 1_000) -> tuple[FakeRooms, ApplyResult]:
+    """A room of ``live`` members (AWS's maximum: 1,000), ``admins`` of them
+    administrators (gone@x.io first): gone@x.io out, new@x.io in as administrator."""
+    start = {f"a{i}@x.io": A for i in range(1, admins)} | {"gone@x.io": A}
+    start |= {f"m{i}@x.io": M for i in range(live - admins)}
+    fake = FakeRooms({"ops": start})
+    changes = (create("new@x.io", A), delete("gone@x.io", A))
+    target = TargetPlan(key(), "ops", "fp", changes, live_count=live, live_elevated=admins)
+    result = apply(Plan((target,)), fake, retry=NO_WAIT, safety=Safety(min_administrators=1))  # type: ignore[arg-type]
+    return fake, result
+
+
+def test_a_full_room_removes_an_administrator_before_the_add_it_makes_room_for() -> None:
+    # QA-A Q-A-1: adding first is refused at AWS's 1,000; another administrator stays
+    fake, result = full_room_swap(admins=2)
+    assert fake.log == [
+        ("delete", "ops", ("gone@x.io",)),
+        ("create", "ops", ("new@x.io:Administrator",)),
+    ]
+    assert result.ok
+
+
+def test_a_full_room_adds_first_when_the_removal_would_leave_it_below_its_minimum() -> None:
+    fake, _ = full_room_swap(admins=1)  # gone@x.io is its only administrator
+    assert ops(fake) == ["create", "delete"]
+
+
+def test_a_room_with_a_place_left_adds_before_it_removes_an_administrator() -> None:
+    fake, _ = full_room_swap(admins=2, live=999)
+    assert ops(fake) == ["create", "delete"]
+
+
 def test_progress_is_reported_once_per_change() -> None:
     fake = FakeRooms({"ops": {"a@x.io": M}, "dev": {}})
     seen: list[ChangeResult] = []
