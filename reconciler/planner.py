@@ -18,6 +18,11 @@ For each declared target that was read from Chime:
   declare in that target with a lower role (``explain`` says it is kept: protected). That
   bearer is not listed as unmanaged either where pruning is off: it is never drift.
 
+A target that would have more members after the apply than AWS allows in one
+(``Kind.max_members``), counting its declared members and the protected ones it keeps
+(a channel's bearer), is reported at its declaration and not planned: AWS would refuse
+the adds over the maximum on every run (``over_maximum``).
+
 Two declared targets read as one (their ids resolved to the same room, channel or
 meeting: ``declared_once``) are reported at each declaration, and neither is planned;
 under --shard, one of them may be another shard's (``desired.elsewhere``, its id in
@@ -103,7 +108,12 @@ def plan(
         quiet = bearers.get(dt.key.scope, frozenset())
         member_ids = ids_by_scope[dt.key.scope]
         no: Collection[MemberRef] = refused.get(lt.target_id, frozenset())
-        planned.append(plan_target(dt, lt, member_ids, desired.protected, quiet, no))
+        tp = plan_target(dt, lt, member_ids, desired.protected, quiet, no)
+        over = over_maximum(tp, lt, dt, desired.protected, quiet)
+        if over:  # AWS would refuse the adds over it on every run: not planned
+            problems.append(LiveProblem(dt.key, dt.location, over))
+            continue
+        planned.append(tp)
 
     errors = _problem_messages(problems)
     if targets is not None:
@@ -241,6 +251,51 @@ def plan_target(
         live_count=len(live.members),
         # None for a kind without an elevated role (a channel's memberships): none to count
         live_elevated=kind.elevated_count(map(_role, live.members)) if kind.elevated else None,
+    )
+
+
+def over_maximum(
+    tp: TargetPlan,
+    live: LiveTarget,
+    desired: DesiredTarget,
+    protected: Collection[MemberRef] = frozenset(),
+    quiet: Collection[MemberRef] = frozenset(),
+) -> str:
+    """Why ``tp`` would leave its target over AWS's maximum (``Kind.max_members``), or "".
+    Counted: the members it will have after the apply that are the desired state's, the
+    declared ones and the protected ones kept though no file declares them there (the
+    bearers, ``quiet``); not those left unmanaged where pruning is off, someone else's:
+    their target is full meanwhile, as it may be by apply time (AWS refuses each add over
+    the maximum then)."""
+    kind = tp.kind
+    most = kind.max_members
+    if most is None:
+        return ""
+    adds = sum(c.action is Action.CREATE for c in tp.changes)
+    removes = sum(c.action is Action.DELETE for c in tp.changes)
+    others = sum(m.ref not in protected for m in tp.unmanaged)
+    after = tp.live_count + adds - removes - others
+    if after <= most:
+        return ""
+    declared = {m.ref for m in desired.members}
+    gone = {c.member_id for c in tp.changes if c.action is Action.DELETE}
+    kept = [
+        m
+        for m in live.members
+        if m.ref in protected and m.ref not in declared and m.member_id not in gone
+    ]
+    words = kind.words
+    why = f"{after - len(kept):,} declared"
+    if kept:
+        shown = ", ".join(
+            f"{m.ref}: {'the bearer' if m.ref in quiet else 'protected'}" for m in kept[:3]
+        )
+        more = f", and {len(kept) - 3:,} more" if len(kept) > 3 else ""
+        why += f", and {len(kept):,} kept that no file declares there ({shown}{more})"
+    return (
+        f"{words.noun} {desired.key.name!r} would have {after:,} {words.members} after this "
+        f"apply, more than AWS's maximum of {most:,}: {why}; apply would fail for the "
+        f"{after - most:,} over it"
     )
 
 

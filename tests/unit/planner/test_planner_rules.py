@@ -342,3 +342,37 @@ def test_member_resolved_only_in_another_account_is_not_created() -> None:
         ("acct-2", ["create zed@globex.io -->Member"]),
     ]
     assert p.errors == (f"{FILE}:3: no Chime user zed",)
+
+
+def full_room(prune: bool) -> list[str]:
+    """A room declaring AWS's 1,000 members (m0 not live yet); live, 999 of them and
+    breakglass, who is protected: the errors of its plan (QA-A Q-A-3)."""
+    team = [f"m{i}@example.com" for i in range(1_000)]
+    d = desired_state(
+        desired_target("ops", *(want(m) for m in team), prune=prune, line=3),
+        protected=["breakglass@example.com"],
+    )
+    live = [live_member(m) for m in team[1:]] + [live_member("breakglass@example.com", ADMIN)]
+    p = plan(d, live_state(d, live_target("ops", *live)))
+    assert bool(p.targets) is not bool(p.errors)  # over the maximum: not planned
+    return list(p.errors)
+
+
+def test_a_target_at_the_maximum_with_a_protected_member_kept_is_over_it() -> None:
+    error = (
+        f"{FILE}:3: room 'ops' would have 1,001 members after this apply, more than AWS's "
+        "maximum of 1,000: 1,000 declared, and 1 kept that no file declares there "
+        "(breakglass@example.com: protected); apply would fail for the 1 over it"
+    )
+    assert full_room(prune=True) == [error]
+    assert full_room(prune=False) == [error]  # protected: kept whether pruned or not
+
+
+def test_members_someone_else_added_do_not_count_where_pruning_is_off() -> None:
+    # breakglass unprotected and undeclared, prune off: someone else's member, unmanaged;
+    # AWS refuses the add over the maximum at apply (as when the target fills up meanwhile)
+    team = [f"m{i}@example.com" for i in range(1_000)]
+    d = desired_state(desired_target("ops", *(want(m) for m in team), prune=False))
+    live = [live_member(m) for m in team[1:]] + [live_member("other@example.com")]
+    p = plan(d, live_state(d, live_target("ops", *live)))
+    assert p.errors == () and lines(p.changes) == ["create m0@example.com -->Member"]
