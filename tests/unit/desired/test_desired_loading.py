@@ -5,20 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from desired_files import write
 
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState, DesiredTarget, Safety
 from reconciler.refs import Location, MemberRef, Provenance, Role, TargetKey, TargetKind
 
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
 
 
 def load(root: Path, files: dict[str, str]) -> DesiredState:

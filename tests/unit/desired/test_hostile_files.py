@@ -14,21 +14,13 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from desired_files import problems
 
 from reconciler.cli.main import cli
 from reconciler.desired import yamlpos
 from reconciler.desired.loader import load_desired
-from reconciler.errors import DesiredStateError
 
 SECRET = "TOP-SECRET-TOKEN-4711"
-
-
-def problems(root: Path) -> list[str]:
-    try:
-        load_desired(root)
-    except DesiredStateError as exc:
-        return [str(p) for p in exc.problems]
-    return []
 
 
 def validate(root: Path) -> Any:
