@@ -27,7 +27,10 @@ both before and after), a meeting never without a presenter (``Kind.apply_minimu
 it has one before and after, a full target whose members are swapped converges in one
 apply, and a bot's role change costs a delete plus a place in the room's batches whenever
 that is safe. If adding an elevated member fails, demotions and removals of elevated
-members in that target not done yet are skipped (reported as ``Skipped``).
+members in that target not done yet are skipped (reported as ``Skipped``: "adding ...
+failed first"). If it was not started because of an interrupt (and none failed), they
+are not started either, and reported as every change the interrupt stopped
+(``Interrupted``: "not started: interrupted"): nothing failed.
 
 How creates go out (batches, item retries, a member someone else put there first:
 ``Conflict``) is ``reconciler.apply_create``'s. ``NotFound`` on delete means ``already
@@ -51,6 +54,7 @@ from reconciler.apply_result import (
 from reconciler.apply_workers import run_in_order
 from reconciler.desired.model import Safety
 from reconciler.errors import AwsError
+from reconciler.interrupt import NOT_STARTED, NOT_STARTED_MESSAGE
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.providers.base import Writer
 from reconciler.refs import TargetKey
@@ -164,20 +168,27 @@ class _TargetRun:
         )
         early = late if self._may_demote_early(len(late), promoted - lost) else []
         self._creates.create(creates + self._delete_for_recreate(recreated + early))
-        elevated_failed = any(
-            not self.results[i].ok
+        elevated_adds = [
+            self.results[i]
             for i, c in creates + raises
             if i in self.results and kind.is_elevated(c.role_after)
-        )
+        ]
+        elevated_failed = any(not r.ok and r.error_code != NOT_STARTED for r in elevated_adds)
+        elevated_not_started = any(r.error_code == NOT_STARTED for r in elevated_adds)
 
-        # 3. demotions, 4. removals (elevated members kept if adding one failed)
+        # 3. demotions, 4. removals (elevated members kept if adding one failed, or was
+        # not started because of an interrupt: then they are not started either)
         def skip(items: Sequence[tuple[int, Change]]) -> list[tuple[int, Change]]:
             todo = []
             for i, c in items:
                 if i in self.results:
                     continue
-                if elevated_failed and kind.is_elevated(c.role_before):
+                if not kind.is_elevated(c.role_before):
+                    todo.append((i, c))
+                elif elevated_failed:
                     self._done(i, c, SKIPPED, self._skip_message())
+                elif elevated_not_started:
+                    self._done(i, c, NOT_STARTED, NOT_STARTED_MESSAGE)
                 else:
                     todo.append((i, c))
             return todo

@@ -34,6 +34,7 @@ from reconciler.errors import AwsError
 
 EXIT_INTERRUPTED = 130
 NOT_STARTED = "Interrupted"
+NOT_STARTED_MESSAGE = "not started: interrupted"
 STOP = threading.Event()
 PRESSED = threading.Event()  # a Ctrl-C (or SIGTERM) came in this process, lost or not
 POLL_S = 0.05  # how often a wait on a thread's own event looks at STOP as well
@@ -50,7 +51,7 @@ class NotStarted(AwsError):
     """A call not started because of an interrupt: its change was not applied."""
 
     def __init__(self, operation: str, context: str = "") -> None:
-        super().__init__(operation, NOT_STARTED, "not started: interrupted", context)
+        super().__init__(operation, NOT_STARTED, NOT_STARTED_MESSAGE, context)
 
 
 def requested() -> bool:

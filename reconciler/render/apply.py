@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.apply_result import ApplyResult, ChangeResult, Unverified
-from reconciler.interrupt import NOT_STARTED
+from reconciler.interrupt import NOT_STARTED, NOT_STARTED_MESSAGE
 from reconciler.plan import Action, Change
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown
@@ -189,7 +189,7 @@ STOPPED_BY_INTERRUPT = "interrupted"
 STOPPED_BY_CLOSED_OUTPUT = "output closed"
 STOPPED_BY_FAILED_OUTPUT = "output failed"  # a write error on stdout: a full disk
 _STOPPED_ERRORS = {
-    STOPPED_BY_INTERRUPT: {"code": NOT_STARTED, "message": "not started: interrupted"},
+    STOPPED_BY_INTERRUPT: {"code": NOT_STARTED, "message": NOT_STARTED_MESSAGE},
     STOPPED_BY_CLOSED_OUTPUT: {
         "code": "OutputClosed",
         "message": "not started: the output was closed",

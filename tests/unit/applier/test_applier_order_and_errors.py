@@ -16,6 +16,7 @@ from reconciler.applier import apply
 from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.desired.model import Safety
 from reconciler.errors import AwsError
+from reconciler.interrupt import NOT_STARTED
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, MODERATOR
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.providers.base import ItemError
@@ -415,6 +416,49 @@ def test_a_full_room_adds_first_when_the_removal_would_leave_it_below_its_minimu
 def test_a_room_with_a_place_left_adds_before_it_removes_an_administrator() -> None:
     fake, _ = full_room_swap(admins=2, live=999)
     assert ops(fake) == ["create", "delete"]
+
+
+def test_administrators_kept_when_an_interrupt_stopped_the_add_are_not_started_either() -> None:
+    """QA-A Q-A-2: the add was not started (an interrupt), nothing failed: the demotion and
+    removal waiting for it are not started either, and say so, not "failed first"."""
+    fake = FakeRooms({"ops": {"old@x.io": A, "amy@x.io": M, "lee@x.io": A, "tmp@x.io": M}})
+    fake.call_errors = {("UpdateRoomMembership", "amy@x.io"): NOT_STARTED}
+    result = run(
+        fake,
+        update("amy@x.io", M, A),
+        update("old@x.io", A, M),
+        delete("lee@x.io", A),
+        delete("tmp@x.io", M),
+    )
+    assert ops(fake) == ["delete", "update"]
+    assert [(r.change.member_id, r.error_code, r.outcome) for r in result.failed] == [
+        ("amy@x.io", NOT_STARTED, "failed"),  # as every call an interrupt did not start
+        ("old@x.io", NOT_STARTED, "failed"),
+        ("lee@x.io", NOT_STARTED, "failed"),
+    ]
+    assert {r.error_message for r in result.failed[1:]} == {"not started: interrupted"}
+
+
+def test_an_add_that_failed_still_says_failed_first_when_another_was_not_started() -> None:
+    start = {"old@x.io": A, "amy@x.io": M, "bob@x.io": M, "lee@x.io": A}
+    fake = FakeRooms({"ops": start})
+    fake.call_errors = {
+        ("UpdateRoomMembership", "amy@x.io"): "NotFoundException",
+        ("UpdateRoomMembership", "bob@x.io"): NOT_STARTED,
+    }
+    result = run(
+        fake,
+        update("amy@x.io", M, A),
+        update("bob@x.io", M, A),
+        update("old@x.io", A, M),
+        delete("lee@x.io", A),
+    )
+    assert [(r.change.member_id, r.error_code) for r in result.failed] == [
+        ("amy@x.io", "NotFoundException"),
+        ("bob@x.io", NOT_STARTED),
+        ("old@x.io", "Skipped"),
+        ("lee@x.io", "Skipped"),
+    ]
 
 
 def test_progress_is_reported_once_per_change() -> None:
