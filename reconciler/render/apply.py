@@ -79,9 +79,18 @@ def unverified_line(u: Unverified) -> str:
 
 
 def done_line(r: ChangeResult) -> str:
-    """``  ok + alice@example.com (Administrator) in incident-response``."""
-    already = " (already so)" if r.already else ""
-    return shown(f"  ok {change_line(r.change).plain.strip()} in {r.change.target}{already}")
+    """``  ok + alice@example.com (Administrator) in incident-response``; a change found
+    so already is marked with its outcome, as the JSON result has it, and named as the
+    closing line counts it: ``  already - bob@example.com (Member) in ops (already
+    gone)``."""
+    note = f" ({_already_what(r)})" if r.already else ""
+    line = f"{change_line(r.change).plain.strip()} in {r.change.target}{note}"
+    return shown(f"  {r.outcome} {line}")
+
+
+def _already_what(r: ChangeResult) -> str:
+    """``already gone`` (a removal) or ``already present``, as ``ApplyResult`` counts it."""
+    return "already gone" if r.change.action is Action.DELETE else "already present"
 
 
 def _done_lines(done: list[ChangeResult]) -> list[str]:
@@ -92,12 +101,10 @@ def _done_lines(done: list[ChangeResult]) -> list[str]:
     per_target: dict[str, list[ChangeResult]] = {}
     for r in done:
         per_target.setdefault(str(r.change.target), []).append(r)
-    lines = []
-    for target, results in per_target.items():
-        counts = [sum(r.change.action is a for r in results) for a in Action]
-        added, changed, removed = counts
-        lines.append(shown(f"  ok {target}: {added} added, {changed} changed, {removed} removed"))
-    return lines
+    return [
+        shown(f"  ok {target}: {_counts(ApplyResult(tuple(results)))}")
+        for target, results in per_target.items()
+    ]
 
 
 def _done(r: ChangeResult) -> str:
@@ -138,9 +145,10 @@ def applied_counts(result: ApplyResult) -> str:
     return f"{done} of {result.total} changes applied, {result.total - done} not applied"
 
 
-def _already(result: ApplyResult) -> str:
-    """`` (2 already present, 1 already gone)``: done by someone else meanwhile."""
-    parts = [
+def _already_parts(result: ApplyResult) -> list[str]:
+    """``2 already present``, ``1 already gone`` (when not 0): done by someone else
+    meanwhile, so applied without being added or removed by this apply."""
+    return [
         f"{n} {what}"
         for n, what in (
             (result.already_present, "already present"),
@@ -148,7 +156,18 @@ def _already(result: ApplyResult) -> str:
         )
         if n
     ]
+
+
+def _already(result: ApplyResult) -> str:
+    """`` (2 already present, 1 already gone)``, or nothing."""
+    parts = _already_parts(result)
     return f" ({', '.join(parts)})" if parts else ""
+
+
+def _counts(result: ApplyResult) -> str:
+    """``2 added, 1 changed, 0 removed, 1 already gone``: every change applied, once."""
+    done = [f"{result.added} added", f"{result.changed} changed", f"{result.removed} removed"]
+    return ", ".join(done + _already_parts(result))
 
 
 def render_apply(result: ApplyResult) -> list[str]:
@@ -174,8 +193,7 @@ def render_apply(result: ApplyResult) -> list[str]:
     return [
         *lines,
         f"Apply incomplete: {len(failed)} of {result.total} changes failed{not_attempted} "
-        f"({len(done)} applied: {result.added} added, {result.changed} changed, "
-        f"{result.removed} removed).",
+        f"({len(done)} applied: {_counts(result)}).",
     ]
 
 

@@ -151,3 +151,37 @@ def test_a_change_verification_did_not_find_is_named_with_what_was_found() -> No
     assert [c["verified"] for c in data["changes"]] == [False, None, True]
     data = apply_to_data(result, verified=(), timings=Timings())
     assert [c["verified"] for c in data["changes"]] == [True, None, True]
+
+
+def test_an_incomplete_apply_lists_and_counts_changes_found_so_already() -> None:
+    """QA-A Q-A-4: marked with their outcome (``already``, as in the JSON result) and
+    counted as ``Apply complete!`` counts them, so that the counts add up."""
+    result = ApplyResult(
+        (
+            ChangeResult(ADD, already=True),
+            ChangeResult(PROMOTE, "Throttled", "Rate exceeded."),
+            ChangeResult(REMOVE, already=True),
+        )
+    )
+    assert render_apply(result) == [
+        "Applied:",
+        "  already + bob@example.com (Member) in incident-response (already present)",
+        "  already - Carol@Example.com (Member) in incident-response (already gone)",
+        "Failed:",
+        "  ! bot:PagerBot in incident-response: Throttled: Rate exceeded.",
+        "Apply incomplete: 1 of 3 changes failed (2 applied: 0 added, 0 changed, 0 removed, "
+        "1 already present, 1 already gone).",
+    ]
+
+
+def test_past_twenty_changes_done_the_per_target_counts_count_those_found_so_apart() -> None:
+    def user(i: int) -> MemberRef:
+        return MemberRef.user(f"u{i}@example.com")
+
+    adds = [ChangeResult(change(Action.CREATE, user(i), None, Role.MEMBER)) for i in range(20)]
+    gone = ChangeResult(change(Action.DELETE, user(99), Role.MEMBER, None), already=True)
+    failed = ChangeResult(PROMOTE, "Throttled", "Rate exceeded.")
+    assert render_apply(ApplyResult((*adds, gone, failed)))[:2] == [
+        "Applied:",
+        "  ok incident-response: 20 added, 0 changed, 0 removed, 1 already gone",
+    ]
