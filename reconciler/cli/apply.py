@@ -57,6 +57,17 @@ WATCH_INTERRUPTED = (
 )
 
 
+class VerificationFailed(ReconcilerError):
+    """The re-read after the writes failed (Chime unreachable or failing): the changes
+    listed were applied as listed, but not checked; exit 1."""
+
+    def __init__(self, cause: ReconcilerError) -> None:
+        super().__init__(
+            f"could not verify the apply: {cause}. The changes listed above were applied as "
+            "listed; run plan to see the live state."
+        )
+
+
 class PlanErrorsError(ReconcilerError):
     """The plan could not be made whole (unknown members, missing rooms): never applied."""
 
@@ -267,13 +278,16 @@ def apply(
             unwritten = True
             mute_stdout()
     verify_started = time.monotonic()
+    unread: ReconcilerError | None = None  # the re-read failed: the result is written all the same
     try:
         verified = verify(session, plan, applied)
     except KeyboardInterrupt:  # the changes were made (and listed above)
         write_stopped(applied, STOPPED_BY_INTERRUPT)
         raise ApplyInterrupted(VERIFY_INTERRUPTED) from None
+    except ReconcilerError as exc:  # Chime unreachable or failing after the writes
+        verified, unread = None, exc
     timings = Timings(planned, applied.seconds, time.monotonic() - verify_started)
-    document = render_apply_json(result, verified=verified, timings=timings)
+    document = render_apply_json(result, verified=verified, timings=timings, verify_error=unread)
     if fmt == "json" and not unwritten:
         try:
             click.echo(document, nl=False)
@@ -286,6 +300,11 @@ def apply(
             mute_stdout()
     if result_file is not None:
         _write(result_file, document)
+    if unread is not None and unwritten:  # said before the output's own error
+        with contextlib.suppress(OSError):
+            click.echo(f"Error: {VerificationFailed(unread)}", err=True)
+    elif unread is not None:
+        raise VerificationFailed(unread)
     if unwritten:
         outcome = render_apply(result)[-1] if plan.has_changes else "nothing to apply."
         if failure is not None:

@@ -225,12 +225,15 @@ def apply_to_data(
     verified: Sequence[Unverified] | None,
     timings: Timings,
     stopped: str | None = None,
+    verify_error: Exception | None = None,
 ) -> dict[str, Any]:
     """The JSON result, keys in their documented order. ``verified``: the changes done
     that the re-read after the apply did not find (empty: every one found), or None: not
     verified (nothing done, a watch, or stopped part-way). ``stopped``: the apply stopped
     part-way (``STOPPED_BY_INTERRUPT``, ``STOPPED_BY_CLOSED_OUTPUT``): the changes it did
-    not start are ``skipped``, with that reason, and the result is not complete."""
+    not start are ``skipped``, with that reason, and the result is not complete.
+    ``verify_error``: the re-read after the apply failed (``verified`` None, not
+    complete)."""
     missing = None if verified is None else {id(u.change) for u in verified}
     changes = [_change(r, missing) for r in result.results]
     if stopped is not None:
@@ -241,8 +244,9 @@ def apply_to_data(
     outcomes = [c["outcome"] for c in changes]
     return {
         "format_version": FORMAT_VERSION,
-        "complete": result.ok and not verified and stopped is None,
+        "complete": result.ok and not verified and stopped is None and verify_error is None,
         "verified": None if verified is None else not verified,
+        "verify_error": None if verify_error is None else _verify_error(verify_error),
         "summary": {
             "changes": result.total,
             "ok": outcomes.count("ok"),
@@ -263,14 +267,23 @@ def apply_to_data(
     }
 
 
+def _verify_error(exc: Exception) -> dict[str, str]:
+    """The failed re-read's AWS code (or the error's kind: a connection failure) and
+    message."""
+    return {"code": getattr(exc, "code", None) or type(exc).__name__, "message": str(exc)}
+
+
 def render_apply_json(
     result: ApplyResult,
     *,
     verified: Sequence[Unverified] | None,
     timings: Timings,
     stopped: str | None = None,
+    verify_error: Exception | None = None,
 ) -> str:
-    data = apply_to_data(result, verified=verified, timings=timings, stopped=stopped)
+    data = apply_to_data(
+        result, verified=verified, timings=timings, stopped=stopped, verify_error=verify_error
+    )
     return json_text(indented(data)) + "\n"
 
 
