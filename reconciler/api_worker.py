@@ -106,10 +106,13 @@ def serve(spec: dict[str, Any], stdin: BinaryIO, stdout: BinaryIO) -> None:
 
 
 def main() -> int:
-    # A Ctrl-C reaches the whole foreground process group: the run decides what it means
-    # (it finishes the calls in flight), so this process must not die of it before
-    # answering them. (Here, not at import: the run imports this module's framing.)
+    # A Ctrl-C reaches the whole foreground process group, and CI's cancel or systemd's
+    # stop sends SIGTERM to the whole group: the run decides what they mean (it finishes
+    # the calls in flight), so this process must not die of either before answering them;
+    # it ends when the run closes its input (the run's end, however it ends). (Here, not
+    # at import: the run imports this module's framing.)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     spec = json.loads(sys.stdin.buffer.readline())
     serve(spec, sys.stdin.buffer, sys.stdout.buffer)
     return 0

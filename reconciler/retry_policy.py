@@ -179,3 +179,10 @@ def log_retry(
         limit - 1,
         delay,
     )
+
+
+def not_tried_again(message: str, attempts: int) -> str:
+    """``message`` of the last failure of a call an interrupt stopped retrying:
+    ``... (not tried again: interrupted after 1 attempt)``."""
+    plural = "" if attempts == 1 else "s"
+    return f"{message} (not tried again: interrupted after {attempts} attempt{plural})"

@@ -56,6 +56,7 @@ from reconciler.retry_policy import (  # the pure policy, re-exported for the pr
     gave_up,
     item_attempts,
     log_retry,
+    not_tried_again,
 )
 
 __all__ = [
@@ -171,7 +172,13 @@ def call_with_retry(
     """
     retry = 0  # failed attempts
     errors = 0  # of which not throttling
+    failed: AwsError | None = None  # the last attempt's failure, while it is retried
     while True:
+        if failed is not None and interrupt.stopped():
+            # The call was made and failed, then an interrupt cut its backoff short: it
+            # failed (a connection lost mid-call may even have been made), it is not a
+            # call never started.
+            raise failed
         interrupt.check(operation, context)  # after a Ctrl-C, no new call starts
         try:
             ticket = pacer.acquire(*keys) if pacer is not None else None
@@ -218,6 +225,7 @@ def call_with_retry(
                 raise AwsError(operation, code, message, context) from exc
             delay = policy.delay(retry)
             log_retry(operation, context, code, message, count, limit, delay)
+            failed = AwsError(operation, code, not_tried_again(message, retry), context)
             policy.sleep(delay)
         else:
             if pacer is not None and ticket is not None:

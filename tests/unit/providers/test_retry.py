@@ -7,8 +7,14 @@ import random
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
+from botocore.exceptions import (
+    ClientError,
+    ConnectionClosedError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 
+from reconciler import interrupt
 from reconciler.errors import AwsError, UsageError
 from reconciler.providers.retry import RetryPolicy, call_with_retry
 
@@ -273,3 +279,41 @@ def test_a_message_of_many_lines_or_a_page_is_one_short_line(
         "API; check --endpoint-url"
     )
     assert str(info.value) == f"ListRooms failed: 403: {said}"
+
+
+def test_a_call_whose_retry_an_interrupt_stops_failed_it_was_not_never_started() -> None:
+    """QA-C Q-C-2: a call lost mid-way (a closed connection: it may have been made), whose
+    backoff an interrupt cut short, is its own failure, not "not started": the interrupt's
+    report must not list as never made a call that reached Chime."""
+    attempts: list[int] = []
+
+    def lost(**_: Any) -> None:
+        attempts.append(1)
+        raise ConnectionClosedError(endpoint_url="http://chime.example")
+
+    def interrupted_sleep(_: float) -> None:
+        interrupt.STOP.set()  # the Ctrl-C comes during the backoff
+
+    try:
+        with pytest.raises(AwsError) as raised:
+            call_with_retry(
+                RetryPolicy(attempts=5, sleep=interrupted_sleep),
+                "DeleteRoomMembership",
+                lost,
+                context="room r1",
+            )
+    finally:
+        interrupt.STOP.clear()
+    assert not isinstance(raised.value, interrupt.NotStarted)
+    assert len(attempts) == 1  # and no other attempt started after the interrupt
+    assert raised.value.code == "ConnectionClosedError"
+    assert str(raised.value).endswith("(not tried again: interrupted after 1 attempt)")
+
+
+def test_a_call_an_interrupt_stops_before_its_first_attempt_is_not_started() -> None:
+    interrupt.STOP.set()
+    try:
+        with pytest.raises(interrupt.NotStarted):
+            call_with_retry(policy()[0], "DeleteRoomMembership", lambda: None)
+    finally:
+        interrupt.STOP.clear()
