@@ -1,6 +1,6 @@
-"""What an apply reports: one ``ChangeResult`` per change (ok, already so, failed with its
-AWS code and message, or skipped), the ``ApplyResult`` counting them, and the callbacks
-that receive them as they come (from the applier's worker threads)."""
+"""What an apply reports: one ``ChangeResult`` per change (ok; already: already so;
+failed, with its AWS code and message; or skipped), the ``ApplyResult`` counting them,
+and the callbacks that receive them as they come (from the applier's worker threads)."""
 
 from __future__ import annotations
 

@@ -137,8 +137,9 @@ def apply(
     other changes than the clock's (preview with `plan --now WHEN`).
 
     After applying, the changed targets are read again and compared with the plan. Every
-    change's outcome (ok, already so, failed with its AWS code and message, skipped) is
-    in the JSON result (--format json, --out RESULT.json), with a summary and timings.
+    change's outcome (ok; already: a member already there, or already gone; failed, with
+    its AWS code and message; skipped) is in the JSON result (--format json, --out
+    RESULT.json), with a summary and timings.
 
     \b
     Examples:

@@ -51,7 +51,7 @@ from reconciler.errors import AwsError, DesiredStateError, UsageError
 from reconciler.governance.expiry import as_of
 from reconciler.kinds import MEETING
 from reconciler.plan import Plan
-from reconciler.render.apply import Timings, applied_counts, failure_line
+from reconciler.render.apply import Timings, already_note, applied_counts, failure_line
 from reconciler.render.safe import shown
 from reconciler.render.text import change_line
 from reconciler.render.watch import Round, Stop, WatchTotals, incomplete
@@ -281,7 +281,7 @@ class Watch:
         def done(r: ChangeResult) -> None:
             where = f"{r.change.kind.words.noun} {r.change.target.name}"
             if r.ok:
-                self._tell(f"{where}:{change_line(r.change).plain}")
+                self._tell(f"{where}:{change_line(r.change).plain}{already_note(r)}")
             elif r.outcome == "skipped":  # not attempted: an elevated add failed first
                 self._tell(f"{where}: {r.change.member}: {r.error_message}")
             else:

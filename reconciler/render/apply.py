@@ -83,14 +83,16 @@ def done_line(r: ChangeResult) -> str:
     so already is marked with its outcome, as the JSON result has it, and named as the
     closing line counts it: ``  already - bob@example.com (Member) in ops (already
     gone)``."""
-    note = f" ({_already_what(r)})" if r.already else ""
-    line = f"{change_line(r.change).plain.strip()} in {r.change.target}{note}"
+    line = f"{change_line(r.change).plain.strip()} in {r.change.target}{already_note(r)}"
     return shown(f"  {r.outcome} {line}")
 
 
-def _already_what(r: ChangeResult) -> str:
-    """``already gone`` (a removal) or ``already present``, as ``ApplyResult`` counts it."""
-    return "already gone" if r.change.action is Action.DELETE else "already present"
+def already_note(r: ChangeResult) -> str:
+    """`` (already gone)`` (a removal) or `` (already present)`` for a change found so
+    already, as ``ApplyResult`` counts it; else nothing."""
+    if not r.already:
+        return ""
+    return " (already gone)" if r.change.action is Action.DELETE else " (already present)"
 
 
 def _done_lines(done: list[ChangeResult]) -> list[str]:
@@ -122,7 +124,10 @@ def render_interrupted(result: ApplyResult, cause: str = "the interrupt") -> lis
     lines = []
     applied = [r for r in result.results if r.ok]
     if applied:
-        lines += [f"Applied before {cause}:", *(f"  {_done(r)}" for r in applied)]
+        lines += [
+            f"Applied before {cause}:",
+            *(f"  {_done(r)}{shown(already_note(r))}" for r in applied),
+        ]
     others = [r for r in result.results if not r.ok]
     if others:
         lines.append("Not applied:")

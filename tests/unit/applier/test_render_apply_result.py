@@ -185,3 +185,18 @@ def test_past_twenty_changes_done_the_per_target_counts_count_those_found_so_apa
         "Applied:",
         "  ok incident-response: 20 added, 0 changed, 0 removed, 1 already gone",
     ]
+
+
+def test_an_interrupted_apply_marks_the_changes_it_found_so_already() -> None:
+    """As the closing lines do (QA-A Q-A-4): a member someone else added or removed
+    meanwhile is listed as applied, with what was found."""
+    stopped = ChangeResult(PROMOTE, "Interrupted", "not started: interrupted")
+    result = ApplyResult((ChangeResult(ADD, already=True), ChangeResult(REMOVE), stopped))
+    assert render_interrupted(result) == [
+        "Applied before the interrupt:",
+        "  + bob@example.com (Member) in incident-response (already present)",
+        "  - Carol@Example.com (Member) in incident-response",
+        "Not applied:",
+        "  ~ bot:PagerBot: Member -> Administrator (replace: bots cannot be updated in place) "
+        "in incident-response",
+    ]
