@@ -61,6 +61,7 @@ def test_format_json_prints_only_the_result_with_every_outcome(ops: Any, cli: An
         "format_version": "1",
         "complete": True,
         "verified": True,
+        "verify_error": None,
         "summary": {
             "changes": 5,
             "ok": 5,
