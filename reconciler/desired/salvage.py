@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from reconciler.desired.meeting_spec import BUILTIN_PROFILES
 from reconciler.desired.sections import MembersFileBase
 from reconciler.desired.spec import RestrictionsFile, SettingsFile
 from reconciler.desired.yamlpos import Path as KeyPath
@@ -84,6 +85,11 @@ def drop(model: type[BaseModel], data: dict[str, Any], loc: KeyPath) -> Dropped:
         return Dropped(group=str(loc[1])) if top == "groups" else Dropped()
     if model is SettingsFile and top == PROFILES and len(loc) >= 2:
         profiles = data[top]
+        if isinstance(profiles, dict) and loc[1] in BUILTIN_PROFILES:
+            # named as a built-in (refused whatever it holds): dropped, the attendees
+            # naming it get the built-in, and the other profiles stay (QA-E Q-E-1)
+            profiles.pop(loc[1], None)
+            return Dropped()
         if isinstance(profiles, dict) and loc[1] in profiles:
             # a valid stand-in: the attendees naming it are not "unknown profile" errors
             profiles[loc[1]] = dict(PROFILE_STAND_IN)

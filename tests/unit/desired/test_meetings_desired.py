@@ -149,7 +149,41 @@ def test_a_custom_profile_cannot_take_a_built_in_name(tmp_path: Path) -> None:
         },
     )
     assert found == [
-        "desired-state/settings.yaml:1: capability_profiles: 'presenter' is a built-in "
+        "desired-state/settings.yaml:2: capability_profiles.presenter: 'presenter' is a "
+        "built-in profile (presenter, participant, viewer): give yours another name",
+    ]
+
+
+def test_a_profile_named_as_a_built_in_leaves_the_other_custom_profiles_known(
+    tmp_path: Path,
+) -> None:
+    """QA-E Q-E-1: the error is at the profile, once; the attendees naming a valid custom
+    profile beside it are not told it is unknown, and another broken profile is reported
+    in the same run."""
+    found = problems(
+        tmp_path,
+        {
+            "settings.yaml": """
+            capability_profiles:
+              reviewer: {audio: SendReceive, video: Receive, content: Receive}
+              listener: {audio: Receive, video: None, content: Receive}
+              viewer: {audio: Receive, video: Receive, content: None}
+            """,
+            "m.yaml": """
+            meetings:
+              bridge:
+                meeting_id: 6f1c2a9e-0000-4000-8000-000000000002
+                attendees:
+                  alice@example.com: reviewer
+                  bob@example.com: listener
+                  carol@example.com: viewer
+            """,
+        },
+    )
+    assert found == [
+        "desired-state/settings.yaml:3: capability_profiles.listener: AWS refuses this "
+        "combination: content Receive needs video SendReceive or Receive, got video None",
+        "desired-state/settings.yaml:4: capability_profiles.viewer: 'viewer' is a built-in "
         "profile (presenter, participant, viewer): give yours another name",
     ]
 
