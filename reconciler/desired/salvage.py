@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from reconciler.desired.meeting_spec import BUILTIN_PROFILES
+from reconciler.capabilities import BUILTIN_PROFILES
 from reconciler.desired.sections import MembersFileBase
 from reconciler.desired.spec import RestrictionsFile, SettingsFile
 from reconciler.desired.yamlpos import Path as KeyPath
