@@ -35,8 +35,14 @@ def expired_note(c: Change) -> str:
     declared at FILE:LINE`` (where that ``until`` is written), or "" when no path ended."""
     if c.action is Action.CREATE:
         return ""
-    for p in c.provenance:
-        if p.expired and p.role == c.role_before and p.grant and p.grant.until:
+    ended = [p for p in c.provenance if p.expired and p.grant and p.grant.until]
+    # the path of the live role first; a removal is the expiry's whatever role the entry
+    # gave (an Administrator entry ended, the member live as Member: QA-E Q-E-2), a
+    # demotion only that role's
+    ended.sort(key=lambda p: p.role != c.role_before)
+    for p in ended:
+        if p.role == c.role_before or c.action is Action.DELETE:
+            assert p.grant is not None and p.grant.until is not None
             return f"expired {p.grant.until}, declared at {p.grant.until.location or p.where}"
     return ""
 

@@ -105,6 +105,29 @@ def test_an_expired_entry_is_removed_where_pruning_is_on_and_the_plan_says_why(
     )
 
 
+def test_an_expired_entry_says_why_its_member_is_removed_whatever_the_live_role(
+    desired_dir: Path,
+) -> None:
+    """QA-E Q-E-2: the entry gave Member, the member is live as Administrator (someone
+    promoted them by hand): the removal is still the expiry's, and says so."""
+    d = load(desired_dir)
+    live = live_state(
+        d,
+        live_target(
+            "ops",
+            live_member("alice@example.com", ADMIN),
+            live_member("bob@example.com", ADMIN),
+            live_member("carol@example.com", MEMBER),
+            live_member("dave@example.com", MEMBER),
+        ),
+    )
+    p = plan(d, live, now=at("2027-03-20T00:00:00"))
+    assert render_text(p).splitlines()[1] == (
+        "  - bob@example.com (Administrator): expired 2027-03-15, declared at "
+        f"{desired_dir}/rooms.yaml:11"
+    )
+
+
 def test_an_expired_entry_where_pruning_is_off_is_left_unmanaged(desired_dir: Path) -> None:
     d = load(desired_dir, prune=False)
     p = plan(d, everyone_live(d), now=at("2027-03-20T00:00:00"))
