@@ -41,6 +41,7 @@ from pydantic_core import PydanticCustomError
 from reconciler.capabilities import BUILTIN_PROFILES, Capabilities, problem
 from reconciler.desired.owners import Owners
 from reconciler.desired.target_safety import MeetingSafetySpec
+from reconciler.external_ids import ALLOWED_TEXT, CHARACTERS, disallowed_character
 from reconciler.governance.entries import (
     ATTENDEE_TAG,
     PROFILE_TAG,
@@ -66,9 +67,13 @@ def _fail(kind: str, message: str) -> PydanticCustomError:
 
 
 # what ``attendee_problem`` accepts, for the JSON Schema (QA4 R11; ``schema_export`` sets
-# it: pydantic leaves a dict key's pattern out): ``@group``, or 2 to 64 characters
-# (without the spaces around them) not starting with ``@`` or ``aws:``
-ATTENDEE_PATTERN = r"^\s*(?:@\s*[^\s@]\S*|(?![Aa][Ww][Ss]:|@)\S[\s\S]{0,62}\S)\s*$"
+# it: pydantic leaves a dict key's pattern out): ``@group``, or 2 to 64 of the characters
+# AWS allows (``reconciler.external_ids``; without the spaces around them) not starting
+# with ``@`` or ``aws:``
+_INNER = CHARACTERS.replace(r" \t\n\x0b\f\r", "")  # the first and last: not a space
+ATTENDEE_PATTERN = (
+    rf"^\s*(?:@\s*[^\s@]\S*|(?![Aa][Ww][Ss]:|@)[{_INNER}][{CHARACTERS}]{{0,62}}[{_INNER}])\s*$"
+)
 
 
 def attendee_problem(text: str) -> str | None:
@@ -81,6 +86,9 @@ def attendee_problem(text: str) -> str | None:
         return f"an ExternalUserId has 2 to 64 characters, {stripped!r} has {len(stripped)}"
     if stripped.lower().startswith(RESERVED_PREFIX):
         return f"ExternalUserIds starting with {RESERVED_PREFIX!r} are reserved by AWS"
+    bad = disallowed_character(stripped)
+    if bad is not None:  # QA-G Q-G-1: AWS refuses it, part-way through an apply
+        return f"AWS refuses {bad!r} in an ExternalUserId (it allows {ALLOWED_TEXT})"
     return None
 
 

@@ -322,3 +322,21 @@ def test_a_meeting_seeded_as_ended_is_not_found(
     emulator.meetings.end_meeting(OTHER)
     with pytest.raises(client.exceptions.NotFoundException):
         client.get_meeting(MeetingId=OTHER)
+
+
+def test_an_external_user_id_outside_awss_pattern_is_refused(
+    meetings: Any, raw_meetings: Any
+) -> None:
+    """QA-G Q-G-1: AWS's API reference gives ExternalUserId the pattern
+    [-_&@+=,(){}\\[\\]\\/«».:|'"#a-zA-Z0-9À-ÿ\\s]* (botocore does not check it): a legal
+    e-mail address such as o~neil@example.com is refused, as AWS refuses it."""
+    with pytest.raises(meetings.exceptions.BadRequestException, match="'~' is not allowed"):
+        meetings.create_attendee(MeetingId=MEETING, ExternalUserId="o~neil@example.com")
+    answer = raw_meetings.batch_create_attendee(
+        MeetingId=MEETING,
+        Attendees=[{"ExternalUserId": "łukasz@example.com"}, {"ExternalUserId": "Ünal (ops)"}],
+    )
+    assert [a["ExternalUserId"] for a in answer["Attendees"]] == ["Ünal (ops)"]
+    assert [(e["ExternalUserId"], e["ErrorCode"]) for e in answer["Errors"]] == [
+        ("łukasz@example.com", "BadRequest")
+    ]

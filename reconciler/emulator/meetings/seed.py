@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from reconciler.capabilities import AXES, Capabilities, problem, value_problem
+from reconciler.external_ids import CHARACTERS, disallowed_character
 
 MAX_ATTENDEES = 250
 UUID_RE = re.compile(r"^[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}$")
@@ -67,6 +68,9 @@ def external_id_problem(value: str, what: str) -> str | None:
         return f"{what} must be 2 to 64 characters, got {len(value)}"
     if value.lower().startswith(RESERVED_PREFIX):
         return f"{what} must not start with the reserved prefix {RESERVED_PREFIX!r}"
+    bad = disallowed_character(value)
+    if bad is not None:  # the API reference's pattern (QA-G Q-G-1)
+        return f"{what} must match the pattern [{CHARACTERS}]*: {bad!r} is not allowed"
     return None
 
 

@@ -3,6 +3,7 @@ per-capability joins across paths, located errors, and plans from plain values."
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from reconciler.capabilities import VALUES, Capabilities, join, problem
 from reconciler.desired.loader import load_desired
+from reconciler.desired.meeting_spec import ATTENDEE_PATTERN, attendee_problem
 from reconciler.desired.model import DesiredState
 from reconciler.errors import DesiredStateError
 from reconciler.kinds import MEETING
@@ -316,3 +318,36 @@ def test_attendees_naming_a_broken_custom_profile_are_not_said_to_name_an_unknow
         "desired-state/settings.yaml:3: capability_profiles.listener: missing required key "
         "'content'",
     ]
+
+
+def test_an_attendee_aws_would_refuse_for_a_character_is_an_error_at_its_line(
+    tmp_path: Path,
+) -> None:
+    """QA-G Q-G-1: o~neil@example.com is a legal e-mail address, but not a legal
+    ExternalUserId: AWS would refuse it part-way through an apply."""
+    found = problems(
+        tmp_path,
+        {
+            "m.yaml": """
+            meetings:
+              bridge:
+                meeting_id: 6f1c2a9e-0000-4000-8000-000000000002
+                attendees:
+                  Ünal@example.com: viewer
+                  o~neil@example.com: viewer
+            """,
+        },
+    )
+    assert found == [
+        'desired-state/m.yaml:6: meetings.bridge.attendees."o~neil@example.com": AWS refuses '
+        "'~' in an ExternalUserId (it allows letters a-z, A-Z and À-ÿ, digits, spaces and "
+        "- _ & @ + = , ( ) { } [ ] / « » . : | ' \" #)"
+    ]
+
+
+@given(st.text(min_size=1, max_size=70))
+def test_the_schemas_attendee_pattern_accepts_what_validate_accepts(text: str) -> None:
+    """Editors (JSON Schema) and validate agree on every attendee name."""
+    if text.strip().startswith("@"):
+        return  # groups: their own rules
+    assert (re.match(ATTENDEE_PATTERN, text) is not None) == (attendee_problem(text) is None)
