@@ -131,3 +131,26 @@ def test_a_channel_over_the_maximum_fails_plan_and_apply_before_any_call(chat: C
         assert run.exit_code == 1, run.stdout + run.stderr
         assert "chat.yaml:2: channels.ops: channel 'ops' declares 10,001 members" in run.stderr
         assert chat.made == {}
+
+
+def test_a_lookup_answered_otherwise_than_not_found_stops_plan_and_apply_changes_nothing(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA-G Q-G-2: AWS's model lists no NotFound for DescribeAppInstanceUser, so what it
+    answers for a missing user is undocumented; any answer other than NotFound stops the
+    run with that AWS error, naming the user, and nothing is applied."""
+    monkeypatch.setenv("CHIME_RECONCILER_RETRY_ATTEMPTS", "1")
+    chat.emulator.reset(seed(120, 1))
+    chat.write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "chat.yaml": "channels:\n  ops:\n    members:\n" + listed("u000", "u1O1"),
+        }
+    )
+    chat.emulator.set_faults(error_rate=1, operations=["DescribeAppInstanceUser"])
+    applied = chat.cli("apply", "--auto-approve")
+    assert applied.exit_code == 1
+    error = applied.stderr.strip().splitlines()[-1]
+    assert error.startswith(f"Error: DescribeAppInstanceUser failed (user {INSTANCE}/user/u1O1)")
+    assert "no AppInstanceUser" not in applied.stdout + applied.stderr
+    assert chat.emulator.messaging.channel_members(OPS) == {f"{INSTANCE}/user/u000": "DEFAULT"}
