@@ -16,12 +16,14 @@ from messaging_seeds import (
     INCIDENT,
     INSTANCE,
     LOBBY,
+    OTHER_INSTANCE,
     PAGER,
     STRANGER,
     ManualClock,
     chat_seed,
     clients,
     members,
+    user,
 )
 
 from reconciler.emulator import EmulatorServer
@@ -64,9 +66,15 @@ OPERATIONS: dict[str, Call] = {
     ),
 }
 
+# AWS's answer to a bearer that is no AppInstanceUser or AppInstanceBot of the app instance
+INVALID_BEARER = (
+    "An invalid app instance user ARN was supplied for the x-amz-chime-bearer HTTP header."
+)
+
 # Who may call what on incident-chat: the admin (not a member) and the moderator
 # everything; a DEFAULT member reads the channel, its members and moderators; a HIDDEN
-# member the same; anyone else, and users of another app instance, nothing.
+# member the same; anyone else nothing (403), and users of another app instance nothing
+# (401: they are no users of this one).
 ALLOWED = {
     "admin": set(OPERATIONS),
     "moderator": set(OPERATIONS),
@@ -98,6 +106,12 @@ def test_each_role_may_call_exactly_its_operations(
     if operation in ALLOWED[role]:
         reply = OPERATIONS[operation](messaging, BEARERS[role])
         assert reply["ResponseMetadata"]["HTTPStatusCode"] in (200, 201, 204)
+    elif role == "other app instance":  # not a user of this app instance: 401 (QA-G Q-G-3)
+        with pytest.raises(messaging.exceptions.UnauthorizedClientException) as info:
+            OPERATIONS[operation](messaging, BEARERS[role])
+        assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 401
+        assert info.value.response["Error"]["Message"] == INVALID_BEARER
+        assert emulator.state() == before
     else:
         with pytest.raises(messaging.exceptions.ForbiddenException) as info:
             OPERATIONS[operation](messaging, BEARERS[role])
@@ -120,7 +134,7 @@ def test_private_channels_are_listed_only_for_an_admin(emulator: EmulatorServer)
     assert names(BOB, Privacy="PUBLIC") == ["lobby"]
     with pytest.raises(messaging.exceptions.ForbiddenException):
         names(BOB, Privacy="PRIVATE")
-    with pytest.raises(messaging.exceptions.ForbiddenException):
+    with pytest.raises(messaging.exceptions.UnauthorizedClientException):
         names(STRANGER)
 
 
@@ -163,6 +177,50 @@ def test_a_member_may_leave_and_list_its_own_channels_but_not_anothers(
         )
     messaging.delete_channel_membership(ChannelArn=INCIDENT, MemberArn=BOB, ChimeBearer=BOB)
     assert members(messaging, INCIDENT, ADMIN) == [ALICE]
+
+
+@pytest.mark.parametrize(
+    "bearer",
+    [user("reconcilr"), STRANGER, user("reconciler", OTHER_INSTANCE), f"{INSTANCE}/bot/nope"],
+    ids=["typo", "user of another app instance", "same id, other app instance", "no such bot"],
+)
+def test_a_bearer_that_is_no_user_of_the_app_instance_is_unauthorized(
+    emulator: EmulatorServer, bearer: str
+) -> None:
+    """QA-G Q-G-3: AWS answers 401 UnauthorizedClientException ("An invalid app instance
+    user ARN was supplied for the x-amz-chime-bearer HTTP header."), not 403, to a bearer
+    that is not an AppInstanceUser or AppInstanceBot of the app instance: on a channel, in
+    ListChannels, CreateChannel and (for a bearer that is nobody's user) the per-user
+    listings alike."""
+    emulator.reset(chat_seed())
+    messaging, _ = clients(emulator)
+    before = emulator.state()
+    calls: list[Call] = [
+        lambda m, b: m.list_channel_memberships(ChannelArn=INCIDENT, ChimeBearer=b),
+        lambda m, b: m.describe_channel(ChannelArn=LOBBY, ChimeBearer=b),
+        lambda m, b: m.create_channel_membership(
+            ChannelArn=LOBBY, MemberArn=DAVE, Type="DEFAULT", ChimeBearer=b
+        ),
+        lambda m, b: m.list_channels(AppInstanceArn=INSTANCE, ChimeBearer=b),
+        lambda m, b: m.create_channel(
+            AppInstanceArn=INSTANCE, Name="x", ClientRequestToken="t-1", ChimeBearer=b
+        ),
+    ]
+    if bearer != STRANGER:  # a user of another app instance may list its own channels there
+        calls += [
+            lambda m, b: m.list_channel_memberships_for_app_instance_user(ChimeBearer=b),
+            lambda m, b: m.list_channels_moderated_by_app_instance_user(
+                AppInstanceUserArn=ALICE, ChimeBearer=b
+            ),
+        ]
+    for call in calls:
+        with pytest.raises(messaging.exceptions.UnauthorizedClientException) as info:
+            call(messaging, bearer)
+        error: Any = info.value.response
+        assert error["ResponseMetadata"]["HTTPStatusCode"] == 401
+        assert error["Error"]["Message"] == INVALID_BEARER
+        assert error["Code"] == "Unauthorized"
+    assert emulator.state() == before
 
 
 def test_a_call_without_a_bearer_is_a_bad_request(emulator: EmulatorServer) -> None:

@@ -13,10 +13,16 @@ from reconciler.emulator.errors import (
     ForbiddenError,
     NotFoundError,
     ResourceLimitExceededError,
+    UnauthorizedClientError,
 )
 from reconciler.emulator.messaging.arns import ID_RE, parse_instance_arn
 from reconciler.emulator.messaging.limits import MAX_CREATE_CHANNEL_MEMBERS, PAGE
-from reconciler.emulator.messaging.models import ChannelOperations, enum_value, token
+from reconciler.emulator.messaging.models import (
+    INVALID_BEARER,
+    ChannelOperations,
+    enum_value,
+    token,
+)
 from reconciler.emulator.messaging.records import (
     AppInstanceBot,
     AppInstanceUser,
@@ -125,7 +131,7 @@ class MessagingBackend(ChannelOperations):
         check_arn(subject, "AppInstanceUserArn")
         state = self.instance_of_member(bearer)
         if state is None or state.identity(bearer) is None:
-            raise ForbiddenError(f"The bearer {bearer} is not an AppInstanceUser or bot.")
+            raise UnauthorizedClientError(INVALID_BEARER)
         if subject != bearer and bearer not in state.admins:
             raise ForbiddenError(
                 f"{bearer} may list only its own channels: it is not an AppInstanceAdmin."

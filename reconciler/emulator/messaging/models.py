@@ -9,7 +9,8 @@ Who may do what (the bearer is an AppInstanceUser or AppInstanceBot ARN):
 - a channel member: describe its channel, list its members and moderators, leave it, and in
   an UNRESTRICTED channel add DEFAULT members; anyone may join a PUBLIC channel;
 - a user (or an admin): list its own memberships and moderated channels;
-- anyone else, or a bearer of another app instance: ForbiddenException.
+- anyone else: ForbiddenException (403); a bearer that is no AppInstanceUser or
+  AppInstanceBot of the app instance: UnauthorizedClientException (401), as AWS answers.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from reconciler.emulator.errors import (
     ForbiddenError,
     NotFoundError,
     ResourceLimitExceededError,
+    UnauthorizedClientError,
 )
 from reconciler.emulator.messaging.limits import (
     MAX_BATCH_MEMBERS,
@@ -54,6 +56,11 @@ from reconciler.emulator.messaging.state import (
 from reconciler.emulator.paging import check_max_results, decode_token, encode_token, page_of
 
 Page = tuple[list[ChannelMembership], str | None]
+# AWS's answer (401) to a bearer that is no AppInstanceUser or AppInstanceBot of the app
+# instance, as users report it (aws/amazon-chime-sdk-js#1270)
+INVALID_BEARER = (
+    "An invalid app instance user ARN was supplied for the x-amz-chime-bearer HTTP header."
+)
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -78,13 +85,12 @@ class ChannelOperations(MessagingState):
     # -- bearer --------------------------------------------------------------------------
 
     def bearer(self, state: InstanceState, bearer: str) -> Identity:
+        """The bearer's identity; 401 UnauthorizedClientException, as AWS answers, if it
+        is no AppInstanceUser or AppInstanceBot of ``state``'s app instance (QA-G Q-G-3)."""
         check_arn(bearer, "ChimeBearer")
         who = state.identity(bearer)
         if who is None:
-            raise ForbiddenError(
-                f"The bearer {bearer} is not an AppInstanceUser or AppInstanceBot of "
-                f"{state.instance.arn}."
-            )
+            raise UnauthorizedClientError(INVALID_BEARER)
         return who
 
     def _caller(self, state: InstanceState, cs: ChannelState, bearer: str) -> Caller:
