@@ -71,15 +71,16 @@ INVALID_BEARER = (
     "An invalid app instance user ARN was supplied for the x-amz-chime-bearer HTTP header."
 )
 
-# Who may call what on incident-chat: the admin (not a member) and the moderator
-# everything; a DEFAULT member reads the channel, its members and moderators; a HIDDEN
-# member the same; anyone else nothing (403), and users of another app instance nothing
-# (401: they are no users of this one).
+# Who may call what on incident-chat: the admin (not a member) and the moderator (a
+# member) everything; a DEFAULT member reads the channel and its DEFAULT members, not its
+# moderators (AWS's role table: ListChannelModerator is Denied to a member, QA-G Q-G-6); a
+# HIDDEN member the same; anyone else nothing (403), and users of another app instance
+# nothing (401: they are no users of this one).
 ALLOWED = {
     "admin": set(OPERATIONS),
     "moderator": set(OPERATIONS),
-    "member": {"DescribeChannel", "ListChannelMemberships", "ListChannelModerators"},
-    "hidden member": {"DescribeChannel", "ListChannelMemberships", "ListChannelModerators"},
+    "member": {"DescribeChannel", "ListChannelMemberships"},
+    "hidden member": {"DescribeChannel", "ListChannelMemberships"},
     "outsider": set(),
     "other app instance": set(),
 }
@@ -158,6 +159,58 @@ def test_anyone_may_join_a_public_channel_and_members_add_others_when_unrestrict
             ChannelArn=INCIDENT, MemberArn=DAVE, Type="DEFAULT", ChimeBearer=BOB
         )
     assert members(messaging, LOBBY, ADMIN) == [BOB, DAVE, CAROL]
+
+
+def test_bearer_rights_follow_aws_role_table(emulator: EmulatorServer) -> None:
+    """QA-G Q-G-6, AWS's "Understanding authorization by role" (chime-sdk dg,
+    auth-by-role.html): a member may not list moderators; a non-member may list the
+    DEFAULT memberships of a PUBLIC channel (not of a PRIVATE one, not HIDDEN ones); a
+    moderator must be a member to add moderators; a member of an UNRESTRICTED channel may
+    leave it but not remove other members."""
+    emulator.reset(chat_seed())
+    messaging, _ = clients(emulator)
+    forbidden = messaging.exceptions.ForbiddenException
+
+    with pytest.raises(forbidden) as info:  # BOB: a DEFAULT member of incident-chat
+        messaging.list_channel_moderators(ChannelArn=INCIDENT, ChimeBearer=BOB)
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+    # DAVE is in no channel: lobby is PUBLIC, incident-chat PRIVATE
+    assert members(messaging, LOBBY, DAVE) == [BOB]
+    with pytest.raises(forbidden):
+        messaging.list_channel_memberships(ChannelArn=LOBBY, ChimeBearer=DAVE, Type="HIDDEN")
+    with pytest.raises(forbidden):
+        messaging.list_channel_memberships(ChannelArn=INCIDENT, ChimeBearer=DAVE)
+
+    # DAVE, made a moderator of incident-chat but not a member, may not add moderators
+    # until he is a member; the admin, not a member either, may
+    messaging.create_channel_moderator(
+        ChannelArn=INCIDENT, ChannelModeratorArn=DAVE, ChimeBearer=ADMIN
+    )
+    before = emulator.state()
+    with pytest.raises(forbidden) as info:
+        messaging.create_channel_moderator(
+            ChannelArn=INCIDENT, ChannelModeratorArn=BOB, ChimeBearer=DAVE
+        )
+    assert "CreateChannelMembership" in info.value.response["Error"]["Message"]
+    assert emulator.state() == before
+    messaging.create_channel_membership(
+        ChannelArn=INCIDENT, MemberArn=DAVE, Type="DEFAULT", ChimeBearer=ADMIN
+    )
+    messaging.create_channel_moderator(
+        ChannelArn=INCIDENT, ChannelModeratorArn=BOB, ChimeBearer=DAVE
+    )
+    assert set(emulator.messaging.channel_moderators(INCIDENT)) == {ALICE, DAVE, BOB}
+
+    # lobby is UNRESTRICTED: BOB adds CAROL; CAROL may not remove BOB, but may leave
+    messaging.create_channel_membership(
+        ChannelArn=LOBBY, MemberArn=CAROL, Type="DEFAULT", ChimeBearer=BOB
+    )
+    with pytest.raises(forbidden):
+        messaging.delete_channel_membership(ChannelArn=LOBBY, MemberArn=BOB, ChimeBearer=CAROL)
+    assert members(messaging, LOBBY, ADMIN) == [BOB, CAROL]
+    messaging.delete_channel_membership(ChannelArn=LOBBY, MemberArn=CAROL, ChimeBearer=CAROL)
+    assert members(messaging, LOBBY, ADMIN) == [BOB]
 
 
 def test_a_member_may_leave_and_list_its_own_channels_but_not_anothers(
