@@ -320,7 +320,10 @@ class ChannelOperations(MessagingState):
                     f"{channel_arn}: a moderator must first be a member of the channel "
                     "(CreateChannelMembership)."
                 )
-            return self._moderate(state, cs, moderator_arn, caller.who)
+            grant = self._moderate(state, cs, moderator_arn, caller.who)
+            if cs.channel.elastic is not None:  # promoted: its memberships go (QA-G Q-G-4)
+                self.drop_membership(cs, moderator_arn)
+            return grant
 
     def _moderate(
         self, state: InstanceState, cs: ChannelState, arn: str, by: Identity
@@ -341,10 +344,12 @@ class ChannelOperations(MessagingState):
 
     def delete_channel_moderator(self, channel_arn: str, moderator_arn: str, bearer: str) -> None:
         """Revoke a moderator; revoking one that is not succeeds (no NotFoundException in
-        the model for this operation)."""
+        the model for this operation). In an elastic channel, a moderator demoted loses its
+        memberships of the channel too, as AWS documents."""
         check_arn(moderator_arn, "ChannelModeratorArn")
         with self._on_channel(channel_arn, bearer, manage="remove moderators") as (_, cs, _):
-            self.drop_moderator(cs, moderator_arn)
+            if self.drop_moderator(cs, moderator_arn) and cs.channel.elastic is not None:
+                self.drop_membership(cs, moderator_arn)
 
     # -- bans ----------------------------------------------------------------------------
 
