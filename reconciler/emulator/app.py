@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import json
 import logging
+import sys
 import threading
 import time
 import uuid
@@ -351,13 +352,23 @@ def lowered_bearer(headers: Mapping[str, str] | None) -> str:
 
 
 def _json_document(body: bytes) -> Any:
-    """The JSON document in ``body`` (None if empty); BadRequestException if not JSON."""
+    """The JSON document in ``body`` (None if empty); BadRequestException if json cannot
+    decode it, whatever the reason (QA-G Q-G-5: nesting too deep, an integer too long)."""
     if not body.strip():
         return None
     try:
         return json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BadRequestError(f"The request body is not valid JSON: {exc}") from None
+    except RecursionError:  # well-formed, but deeper than json's recursion allows
+        raise BadRequestError(
+            "The request body is not valid JSON: it is nested too deeply."
+        ) from None
+    except ValueError:  # an integer of more than sys.get_int_max_str_digits() digits
+        raise BadRequestError(
+            "The request body is not valid JSON: it holds an integer of more than "
+            f"{sys.get_int_max_str_digits():,} digits."
+        ) from None
 
 
 def _json_object(body: bytes) -> dict[str, Any]:

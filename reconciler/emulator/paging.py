@@ -134,7 +134,7 @@ def decode_token(token: str | None, scope: str) -> int | None:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         doc = json.loads(raw)
-    except (binascii.Error, ValueError):
+    except (binascii.Error, ValueError, RecursionError):  # RecursionError: nested too deep
         doc = None
     if (
         not isinstance(doc, dict)

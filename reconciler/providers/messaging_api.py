@@ -22,6 +22,7 @@ from reconciler.providers.retry import RetryPolicy
 PAGE = 50  # MaxResults of every messaging and identity list: 1-50
 NOT_FOUND = "NotFoundException"
 FORBIDDEN = "ForbiddenException"
+UNAUTHORIZED = "UnauthorizedClientException"
 # the quota (``reconciler.pacing.quotas``) a call counts against for its channel, user or
 # app instance, besides its bearer's
 BATCH = "messaging.channel-batch"
@@ -92,14 +93,11 @@ class MessagingApi(PacedApi):
         try:
             return self._paced(operation, method, context, keys, **params)
         except AwsError as exc:
-            if bearer is None or exc.code != FORBIDDEN:
+            hint = bearer_hint(exc.code, bearer)
+            if hint is None:
                 raise
             raise AwsError(
-                exc.operation,
-                exc.code,
-                f"{exc.message} (called as the bearer {bearer}: every bearer of an app "
-                "instance must be an AppInstanceAdmin, CreateAppInstanceAdmin)",
-                exc.context,
+                exc.operation, exc.code, f"{exc.message} ({hint})", exc.context
             ) from None
 
     def _pages(self, *listing: Any, **params: Any) -> Iterator[dict[str, Any]]:
@@ -289,6 +287,29 @@ def _region(params: dict[str, Any]) -> str | None:
         arn = params.get(name)
         if isinstance(arn, str) and arn.startswith("arn:"):
             return arn_region(arn)
+    return None
+
+
+def bearer_hint(code: str, bearer: str | None) -> str | None:
+    """What to do about a messaging call refused for its bearer, naming the bearer: a 401
+    (AWS: "An invalid app instance user ARN was supplied for the x-amz-chime-bearer HTTP
+    header.") is a bearer that is no user or bot of the app instance, most likely a typo in
+    settings.yaml; a 403 a bearer without the rights, which an AppInstanceAdmin has. None
+    for other errors and identity calls (no bearer)."""
+    if bearer is None:
+        return None
+    if code == UNAUTHORIZED:
+        instance = bearer.rsplit("/", 2)[0]
+        return (
+            f"called as the bearer {bearer}, which is not an AppInstanceUser or AppInstanceBot "
+            f"of app instance {instance}: check the id given in settings.yaml `bearer:` or "
+            "`bearers:`"
+        )
+    if code == FORBIDDEN:
+        return (
+            f"called as the bearer {bearer}: every bearer of an app instance must be an "
+            "AppInstanceAdmin, CreateAppInstanceAdmin"
+        )
     return None
 
 

@@ -242,6 +242,29 @@ def test_a_bearer_that_is_not_an_admin_is_named_in_the_error(
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.parametrize("bearers", ["bearer: user:r9", "bearers: [user:r0, user:r9]"])
+def test_a_mistyped_bearer_is_named_with_advice_to_check_its_id(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, bearers: str
+) -> None:
+    """QA-G Q-G-3: a bearer that is no user of the app instance (a typo in settings.yaml) is
+    AWS's 401 UnauthorizedClientException; the error names the bearer and says to check
+    its id, not to make it an AppInstanceAdmin (the advice for a 403)."""
+    seed(emulator)
+    desired(write_desired, bearers)
+    run = cli("--rate", "messaging.bearer=200", "plan")
+    assert run.exit_code == 1
+    assert run.stdout == ""
+    hint = (
+        f"(called as the bearer {bearer_arn('r9')}, which is not an AppInstanceUser or "
+        f"AppInstanceBot of app instance {INSTANCE}: check the id given in settings.yaml "
+        "`bearer:` or `bearers:`)"
+    )
+    assert run.stderr.startswith("Error: ") and run.stderr.rstrip().endswith(hint), run.stderr
+    assert "UnauthorizedClientException" in run.stderr
+    assert "AppInstanceAdmin," not in run.stderr
+    assert "Traceback" not in run.stderr
+
+
 def test_import_reads_each_channel_as_one_bearer_and_round_trips(
     emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, calls: Any
 ) -> None:

@@ -16,12 +16,14 @@ from messaging_seeds import (
     INCIDENT,
     INSTANCE,
     LOBBY,
+    OTHER_INSTANCE,
     PAGER,
     STRANGER,
     ManualClock,
     chat_seed,
     clients,
     members,
+    user,
 )
 
 from reconciler.emulator import EmulatorServer
@@ -64,14 +66,21 @@ OPERATIONS: dict[str, Call] = {
     ),
 }
 
-# Who may call what on incident-chat: the admin (not a member) and the moderator
-# everything; a DEFAULT member reads the channel, its members and moderators; a HIDDEN
-# member the same; anyone else, and users of another app instance, nothing.
+# AWS's answer to a bearer that is no AppInstanceUser or AppInstanceBot of the app instance
+INVALID_BEARER = (
+    "An invalid app instance user ARN was supplied for the x-amz-chime-bearer HTTP header."
+)
+
+# Who may call what on incident-chat: the admin (not a member) and the moderator (a
+# member) everything; a DEFAULT member reads the channel and its DEFAULT members, not its
+# moderators (AWS's role table: ListChannelModerator is Denied to a member, QA-G Q-G-6); a
+# HIDDEN member the same; anyone else nothing (403), and users of another app instance
+# nothing (401: they are no users of this one).
 ALLOWED = {
     "admin": set(OPERATIONS),
     "moderator": set(OPERATIONS),
-    "member": {"DescribeChannel", "ListChannelMemberships", "ListChannelModerators"},
-    "hidden member": {"DescribeChannel", "ListChannelMemberships", "ListChannelModerators"},
+    "member": {"DescribeChannel", "ListChannelMemberships"},
+    "hidden member": {"DescribeChannel", "ListChannelMemberships"},
     "outsider": set(),
     "other app instance": set(),
 }
@@ -98,6 +107,12 @@ def test_each_role_may_call_exactly_its_operations(
     if operation in ALLOWED[role]:
         reply = OPERATIONS[operation](messaging, BEARERS[role])
         assert reply["ResponseMetadata"]["HTTPStatusCode"] in (200, 201, 204)
+    elif role == "other app instance":  # not a user of this app instance: 401 (QA-G Q-G-3)
+        with pytest.raises(messaging.exceptions.UnauthorizedClientException) as info:
+            OPERATIONS[operation](messaging, BEARERS[role])
+        assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 401
+        assert info.value.response["Error"]["Message"] == INVALID_BEARER
+        assert emulator.state() == before
     else:
         with pytest.raises(messaging.exceptions.ForbiddenException) as info:
             OPERATIONS[operation](messaging, BEARERS[role])
@@ -120,7 +135,7 @@ def test_private_channels_are_listed_only_for_an_admin(emulator: EmulatorServer)
     assert names(BOB, Privacy="PUBLIC") == ["lobby"]
     with pytest.raises(messaging.exceptions.ForbiddenException):
         names(BOB, Privacy="PRIVATE")
-    with pytest.raises(messaging.exceptions.ForbiddenException):
+    with pytest.raises(messaging.exceptions.UnauthorizedClientException):
         names(STRANGER)
 
 
@@ -146,6 +161,58 @@ def test_anyone_may_join_a_public_channel_and_members_add_others_when_unrestrict
     assert members(messaging, LOBBY, ADMIN) == [BOB, DAVE, CAROL]
 
 
+def test_bearer_rights_follow_aws_role_table(emulator: EmulatorServer) -> None:
+    """QA-G Q-G-6, AWS's "Understanding authorization by role" (chime-sdk dg,
+    auth-by-role.html): a member may not list moderators; a non-member may list the
+    DEFAULT memberships of a PUBLIC channel (not of a PRIVATE one, not HIDDEN ones); a
+    moderator must be a member to add moderators; a member of an UNRESTRICTED channel may
+    leave it but not remove other members."""
+    emulator.reset(chat_seed())
+    messaging, _ = clients(emulator)
+    forbidden = messaging.exceptions.ForbiddenException
+
+    with pytest.raises(forbidden) as info:  # BOB: a DEFAULT member of incident-chat
+        messaging.list_channel_moderators(ChannelArn=INCIDENT, ChimeBearer=BOB)
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+    # DAVE is in no channel: lobby is PUBLIC, incident-chat PRIVATE
+    assert members(messaging, LOBBY, DAVE) == [BOB]
+    with pytest.raises(forbidden):
+        messaging.list_channel_memberships(ChannelArn=LOBBY, ChimeBearer=DAVE, Type="HIDDEN")
+    with pytest.raises(forbidden):
+        messaging.list_channel_memberships(ChannelArn=INCIDENT, ChimeBearer=DAVE)
+
+    # DAVE, made a moderator of incident-chat but not a member, may not add moderators
+    # until he is a member; the admin, not a member either, may
+    messaging.create_channel_moderator(
+        ChannelArn=INCIDENT, ChannelModeratorArn=DAVE, ChimeBearer=ADMIN
+    )
+    before = emulator.state()
+    with pytest.raises(forbidden) as info:
+        messaging.create_channel_moderator(
+            ChannelArn=INCIDENT, ChannelModeratorArn=BOB, ChimeBearer=DAVE
+        )
+    assert "CreateChannelMembership" in info.value.response["Error"]["Message"]
+    assert emulator.state() == before
+    messaging.create_channel_membership(
+        ChannelArn=INCIDENT, MemberArn=DAVE, Type="DEFAULT", ChimeBearer=ADMIN
+    )
+    messaging.create_channel_moderator(
+        ChannelArn=INCIDENT, ChannelModeratorArn=BOB, ChimeBearer=DAVE
+    )
+    assert set(emulator.messaging.channel_moderators(INCIDENT)) == {ALICE, DAVE, BOB}
+
+    # lobby is UNRESTRICTED: BOB adds CAROL; CAROL may not remove BOB, but may leave
+    messaging.create_channel_membership(
+        ChannelArn=LOBBY, MemberArn=CAROL, Type="DEFAULT", ChimeBearer=BOB
+    )
+    with pytest.raises(forbidden):
+        messaging.delete_channel_membership(ChannelArn=LOBBY, MemberArn=BOB, ChimeBearer=CAROL)
+    assert members(messaging, LOBBY, ADMIN) == [BOB, CAROL]
+    messaging.delete_channel_membership(ChannelArn=LOBBY, MemberArn=CAROL, ChimeBearer=CAROL)
+    assert members(messaging, LOBBY, ADMIN) == [BOB]
+
+
 def test_a_member_may_leave_and_list_its_own_channels_but_not_anothers(
     emulator: EmulatorServer,
 ) -> None:
@@ -163,6 +230,50 @@ def test_a_member_may_leave_and_list_its_own_channels_but_not_anothers(
         )
     messaging.delete_channel_membership(ChannelArn=INCIDENT, MemberArn=BOB, ChimeBearer=BOB)
     assert members(messaging, INCIDENT, ADMIN) == [ALICE]
+
+
+@pytest.mark.parametrize(
+    "bearer",
+    [user("reconcilr"), STRANGER, user("reconciler", OTHER_INSTANCE), f"{INSTANCE}/bot/nope"],
+    ids=["typo", "user of another app instance", "same id, other app instance", "no such bot"],
+)
+def test_a_bearer_that_is_no_user_of_the_app_instance_is_unauthorized(
+    emulator: EmulatorServer, bearer: str
+) -> None:
+    """QA-G Q-G-3: AWS answers 401 UnauthorizedClientException ("An invalid app instance
+    user ARN was supplied for the x-amz-chime-bearer HTTP header."), not 403, to a bearer
+    that is not an AppInstanceUser or AppInstanceBot of the app instance: on a channel, in
+    ListChannels, CreateChannel and (for a bearer that is nobody's user) the per-user
+    listings alike."""
+    emulator.reset(chat_seed())
+    messaging, _ = clients(emulator)
+    before = emulator.state()
+    calls: list[Call] = [
+        lambda m, b: m.list_channel_memberships(ChannelArn=INCIDENT, ChimeBearer=b),
+        lambda m, b: m.describe_channel(ChannelArn=LOBBY, ChimeBearer=b),
+        lambda m, b: m.create_channel_membership(
+            ChannelArn=LOBBY, MemberArn=DAVE, Type="DEFAULT", ChimeBearer=b
+        ),
+        lambda m, b: m.list_channels(AppInstanceArn=INSTANCE, ChimeBearer=b),
+        lambda m, b: m.create_channel(
+            AppInstanceArn=INSTANCE, Name="x", ClientRequestToken="t-1", ChimeBearer=b
+        ),
+    ]
+    if bearer != STRANGER:  # a user of another app instance may list its own channels there
+        calls += [
+            lambda m, b: m.list_channel_memberships_for_app_instance_user(ChimeBearer=b),
+            lambda m, b: m.list_channels_moderated_by_app_instance_user(
+                AppInstanceUserArn=ALICE, ChimeBearer=b
+            ),
+        ]
+    for call in calls:
+        with pytest.raises(messaging.exceptions.UnauthorizedClientException) as info:
+            call(messaging, bearer)
+        error: Any = info.value.response
+        assert error["ResponseMetadata"]["HTTPStatusCode"] == 401
+        assert error["Error"]["Message"] == INVALID_BEARER
+        assert error["Code"] == "Unauthorized"
+    assert emulator.state() == before
 
 
 def test_a_call_without_a_bearer_is_a_bad_request(emulator: EmulatorServer) -> None:

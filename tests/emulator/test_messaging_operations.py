@@ -310,6 +310,83 @@ def test_elastic_channels_show_their_configuration_and_take_no_hidden_members(
     assert [e["ErrorCode"] for e in reply["Errors"]] == ["BadRequest"]
 
 
+ELASTIC = {"MaximumSubChannels": 10, "TargetMembershipsPerSubChannel": 100,
+           "MinimumMembershipPercentage": 10}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({}, "An elastic channel cannot be UNRESTRICTED: give Mode RESTRICTED."),
+        (
+            {"Mode": "UNRESTRICTED"},
+            "An elastic channel cannot be UNRESTRICTED: give Mode RESTRICTED.",
+        ),
+        (
+            {"Mode": "RESTRICTED", "MemberArns": [ALICE, BOB]},
+            "An elastic channel cannot be created with MemberArns: add its members afterwards.",
+        ),
+    ],
+    ids=["no mode", "unrestricted", "member arns"],
+)
+def test_an_elastic_channel_aws_could_not_create_is_a_bad_request(
+    emulator: EmulatorServer, params: dict[str, Any], message: str
+) -> None:
+    """QA-G Q-G-4, AWS's "Creating elastic channels": "You can't include a list of member
+    ARNs in a CreateChannel API request" and "You can't create an UNRESTRICTED type elastic
+    channel" (UNRESTRICTED is CreateChannel's default Mode)."""
+    emulator.reset(chat_seed(channels=[]))
+    messaging, _ = clients(emulator)
+    with pytest.raises(messaging.exceptions.BadRequestException) as info:
+        messaging.create_channel(
+            AppInstanceArn=INSTANCE, Name="town-hall", ClientRequestToken="tok-1",
+            ChimeBearer=ADMIN, ElasticChannelConfiguration=ELASTIC, **params,
+        )  # fmt: skip
+    assert info.value.response["Error"]["Message"] == message
+    assert messaging.list_channels(AppInstanceArn=INSTANCE, ChimeBearer=ADMIN)["Channels"] == []
+    arn = messaging.create_channel(
+        AppInstanceArn=INSTANCE, Name="town-hall", ClientRequestToken="tok-1",
+        ChimeBearer=ADMIN, ElasticChannelConfiguration=ELASTIC, Mode="RESTRICTED",
+    )["ChannelArn"]  # fmt: skip
+    channel = messaging.describe_channel(ChannelArn=arn, ChimeBearer=ADMIN)["Channel"]
+    assert (channel["Mode"], channel["ElasticChannelConfiguration"]) == ("RESTRICTED", ELASTIC)
+
+
+def test_promoting_or_demoting_in_an_elastic_channel_removes_the_users_memberships(
+    emulator: EmulatorServer,
+) -> None:
+    """QA-G Q-G-4, AWS's "Managing elastic channel members": promoting a member to moderator
+    removes all of its memberships of the channel, and so does demoting a moderator. In a
+    channel that is not elastic both keep the membership."""
+    elastic = {
+        "maximum_sub_channels": 10,
+        "target_memberships_per_sub_channel": 100,
+        "minimum_membership_percentage": 10,
+    }
+    channels = [
+        {"name": "town-hall", "id": "el", "mode": "RESTRICTED", "elastic": elastic,
+         "members": ["alice", "bob", "carol"], "moderators": ["carol"]},
+        {"name": "plain", "id": "plain", "members": ["alice", "carol"], "moderators": ["carol"]},
+    ]  # fmt: skip
+    emulator.reset(chat_seed(channels=channels))
+    messaging, _ = clients(emulator)
+    town_hall, plain = f"{INSTANCE}/channel/el", f"{INSTANCE}/channel/plain"
+    for arn in (town_hall, plain):
+        messaging.create_channel_moderator(
+            ChannelArn=arn, ChannelModeratorArn=ALICE, ChimeBearer=ADMIN
+        )
+        messaging.delete_channel_moderator(
+            ChannelArn=arn, ChannelModeratorArn=CAROL, ChimeBearer=ADMIN
+        )
+    assert members(messaging, town_hall, ADMIN) == [BOB]  # alice promoted, carol demoted
+    assert members(messaging, plain, ADMIN) == [ALICE, CAROL]
+    # demoting someone who is no moderator, in an elastic channel, removes nothing
+    messaging.delete_channel_moderator(
+        ChannelArn=town_hall, ChannelModeratorArn=BOB, ChimeBearer=ADMIN
+    )
+    assert members(messaging, town_hall, ADMIN) == [BOB]
+
+
 def test_per_user_listings_name_each_channel_and_the_membership_type(
     sdk: tuple[Any, Any],
 ) -> None:

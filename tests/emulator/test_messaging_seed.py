@@ -29,7 +29,7 @@ def test_the_example_seed_serves_its_channels(emulator: EmulatorServer) -> None:
     assert [(c["Name"], c["Privacy"], c["Mode"]) for c in channels] == [
         ("incident-chat", "PRIVATE", "RESTRICTED"),
         ("lobby", "PUBLIC", "UNRESTRICTED"),
-        ("town-hall", "PUBLIC", "UNRESTRICTED"),
+        ("town-hall", "PUBLIC", "RESTRICTED"),  # an elastic channel: RESTRICTED (QA-G Q-G-4)
     ]
     lobby = channels[1]["ChannelArn"]
     members = messaging.list_channel_memberships(ChannelArn=lobby, ChimeBearer=admin)
@@ -152,6 +152,39 @@ def test_seed_errors_in_a_file_name_the_line(tmp_path: Path) -> None:
         f"{path}:6: app_instances[0].channels[0].members[1]: no user or bot 'zed' in app "
         "instance arn:aws:chime:us-east-1:123456789012:app-instance/chat-1"
     )
+
+
+ELASTIC_SEED = (
+    "app_instances:\n"
+    "  - id: chat-1\n"
+    "    users: [{id: alice}]\n"
+    "    channels:\n"
+    "      - name: town-hall\n"
+    "        mode: UNRESTRICTED\n"
+    "        elastic: {maximum_sub_channels: 10, target_memberships_per_sub_channel: 100,\n"
+    "                  minimum_membership_percentage: 10}\n"
+)
+
+
+def test_an_unrestricted_elastic_channel_is_refused_and_the_mode_defaults_to_restricted(
+    tmp_path: Path,
+) -> None:
+    """QA-G Q-G-4: AWS cannot create an UNRESTRICTED elastic channel, so a seed cannot hold
+    one: `mode: UNRESTRICTED` with `elastic:` is an error at its line; without `mode:` an
+    elastic channel is RESTRICTED (for other channels the default stays UNRESTRICTED)."""
+    path = tmp_path / "seed.yaml"
+    path.write_text(ELASTIC_SEED)
+    with pytest.raises(SeedError) as info:
+        load_seed(path)
+    assert str(info.value) == (
+        f"{path}:6: app_instances[0].channels[0].mode: an elastic channel is RESTRICTED: "
+        "AWS cannot create an UNRESTRICTED one (leave `mode:` out, or give RESTRICTED)"
+    )
+    path.write_text(ELASTIC_SEED.replace("        mode: UNRESTRICTED\n", ""))
+    channel = load_seed(path)["app_instances"][0]["channels"][0]
+    assert channel.get("mode") in (None, "RESTRICTED")
+    seed = parse_seed(load_seed(path))
+    assert [c.mode.value for c in seed.app_instances[0].channels] == ["RESTRICTED"]
 
 
 def test_the_command_line_turns_quotas_on(tmp_path: Path) -> None:

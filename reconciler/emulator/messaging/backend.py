@@ -13,10 +13,16 @@ from reconciler.emulator.errors import (
     ForbiddenError,
     NotFoundError,
     ResourceLimitExceededError,
+    UnauthorizedClientError,
 )
 from reconciler.emulator.messaging.arns import ID_RE, parse_instance_arn
 from reconciler.emulator.messaging.limits import MAX_CREATE_CHANNEL_MEMBERS, PAGE
-from reconciler.emulator.messaging.models import ChannelOperations, enum_value, token
+from reconciler.emulator.messaging.models import (
+    INVALID_BEARER,
+    ChannelOperations,
+    enum_value,
+    token,
+)
 from reconciler.emulator.messaging.records import (
     AppInstanceBot,
     AppInstanceUser,
@@ -54,7 +60,8 @@ class MessagingBackend(ChannelOperations):
         elastic: ElasticConfig | None = None,
     ) -> Channel:
         """A new channel; its creator (the bearer) is its member and moderator, except in
-        an elastic channel, where it is a moderator only. The same ClientRequestToken
+        an elastic channel, where it is a moderator only. An elastic channel must be
+        RESTRICTED and take no MemberArns, as AWS requires. The same ClientRequestToken
         returns the channel it created."""
         for what, arns in (("MemberArns", member_arns), ("ModeratorArns", moderator_arns)):
             if len(arns) > MAX_CREATE_CHANNEL_MEMBERS:
@@ -65,6 +72,16 @@ class MessagingBackend(ChannelOperations):
             raise BadRequestError(f"ChannelId {channel_id!r} is malformed.")
         kind_mode = enum_value(Mode, mode, "Mode") or Mode.UNRESTRICTED
         kind_privacy = enum_value(Privacy, privacy, "Privacy") or Privacy.PUBLIC
+        if elastic is not None:  # AWS's "Creating elastic channels" (QA-G Q-G-4)
+            if kind_mode is Mode.UNRESTRICTED:
+                raise BadRequestError(
+                    "An elastic channel cannot be UNRESTRICTED: give Mode RESTRICTED."
+                )
+            if member_arns:
+                raise BadRequestError(
+                    "An elastic channel cannot be created with MemberArns: add its members "
+                    "afterwards."
+                )
         with self._lock:
             state = self.instance(instance_arn)
             creator = self.bearer(state, bearer)
@@ -125,7 +142,7 @@ class MessagingBackend(ChannelOperations):
         check_arn(subject, "AppInstanceUserArn")
         state = self.instance_of_member(bearer)
         if state is None or state.identity(bearer) is None:
-            raise ForbiddenError(f"The bearer {bearer} is not an AppInstanceUser or bot.")
+            raise UnauthorizedClientError(INVALID_BEARER)
         if subject != bearer and bearer not in state.admins:
             raise ForbiddenError(
                 f"{bearer} may list only its own channels: it is not an AppInstanceAdmin."

@@ -5,11 +5,14 @@ Who may do what (the bearer is an AppInstanceUser or AppInstanceBot ARN):
 
 - an AppInstanceAdmin: everything on every channel of its app instance, without being a
   member; the only one who sees PRIVATE channels in ListChannels;
-- a channel moderator: list and manage the memberships, moderators and bans of its channel;
-- a channel member: describe its channel, list its members and moderators, leave it, and in
-  an UNRESTRICTED channel add DEFAULT members; anyone may join a PUBLIC channel;
+- a channel moderator: list and manage the memberships, moderators and bans of its channel,
+  except that it adds moderators only once it is a member too;
+- a channel member: describe its channel, list its DEFAULT members (not its moderators),
+  leave it (not remove others), and in an UNRESTRICTED channel add DEFAULT members;
+- anyone of the app instance: describe a PUBLIC channel, list its DEFAULT members, join it;
 - a user (or an admin): list its own memberships and moderated channels;
-- anyone else, or a bearer of another app instance: ForbiddenException.
+- anyone else: ForbiddenException (403); a bearer that is no AppInstanceUser or
+  AppInstanceBot of the app instance: UnauthorizedClientException (401), as AWS answers.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from reconciler.emulator.errors import (
     ForbiddenError,
     NotFoundError,
     ResourceLimitExceededError,
+    UnauthorizedClientError,
 )
 from reconciler.emulator.messaging.limits import (
     MAX_BATCH_MEMBERS,
@@ -54,6 +58,11 @@ from reconciler.emulator.messaging.state import (
 from reconciler.emulator.paging import check_max_results, decode_token, encode_token, page_of
 
 Page = tuple[list[ChannelMembership], str | None]
+# AWS's answer (401) to a bearer that is no AppInstanceUser or AppInstanceBot of the app
+# instance, as users report it (aws/amazon-chime-sdk-js#1270)
+INVALID_BEARER = (
+    "An invalid app instance user ARN was supplied for the x-amz-chime-bearer HTTP header."
+)
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -78,13 +87,12 @@ class ChannelOperations(MessagingState):
     # -- bearer --------------------------------------------------------------------------
 
     def bearer(self, state: InstanceState, bearer: str) -> Identity:
+        """The bearer's identity; 401 UnauthorizedClientException, as AWS answers, if it
+        is no AppInstanceUser or AppInstanceBot of ``state``'s app instance (QA-G Q-G-3)."""
         check_arn(bearer, "ChimeBearer")
         who = state.identity(bearer)
         if who is None:
-            raise ForbiddenError(
-                f"The bearer {bearer} is not an AppInstanceUser or AppInstanceBot of "
-                f"{state.instance.arn}."
-            )
+            raise UnauthorizedClientError(INVALID_BEARER)
         return who
 
     def _caller(self, state: InstanceState, cs: ChannelState, bearer: str) -> Caller:
@@ -173,7 +181,9 @@ class ChannelOperations(MessagingState):
         scope = f"ListChannelMemberships/{channel_arn}/{wanted.value}"
         after = decode_token(next_token, scope)
         with self._on_channel(channel_arn, bearer) as (_, cs, caller):
-            if not (caller.manager or (caller.member and wanted is MembershipType.DEFAULT)):
+            public = cs.channel.privacy is Privacy.PUBLIC
+            default = wanted is MembershipType.DEFAULT
+            if not (caller.manager or ((caller.member or public) and default)):
                 raise self._refuse(caller, f"list {wanted.value} memberships", cs.channel)
             page, cursor = cs.members[wanted].page(after, limit)
             return page, token(scope, cursor)
@@ -235,13 +245,8 @@ class ChannelOperations(MessagingState):
         no NotFoundException for this operation)."""
         check_arn(member_arn, "MemberArn")
         with self._on_channel(channel_arn, bearer) as (_, cs, caller):
-            leaving = caller.who.arn == member_arn
-            peer = caller.member and cs.channel.mode is Mode.UNRESTRICTED
-            if not (caller.manager or leaving or peer):
+            if not (caller.manager or caller.who.arn == member_arn):  # a member may leave
                 raise self._refuse(caller, "remove members", cs.channel)
-            hidden = cs.types.get(member_arn) is MembershipType.HIDDEN
-            if peer and not caller.manager and not leaving and hidden:
-                raise self._refuse(caller, "remove HIDDEN members", cs.channel)
             self.drop_membership(cs, member_arn)
 
     def _may_add(
@@ -300,9 +305,7 @@ class ChannelOperations(MessagingState):
         limit = check_max_results(max_results, PAGE)
         scope = f"ListChannelModerators/{channel_arn}"
         after = decode_token(next_token, scope)
-        with self._on_channel(channel_arn, bearer) as (_, cs, caller):
-            if not (caller.manager or caller.member):
-                raise self._refuse(caller, "list moderators", cs.channel)
+        with self._on_channel(channel_arn, bearer, manage="list moderators") as (_, cs, _):
             page, cursor = cs.moderators.page(after, limit)
             return page, token(scope, cursor)
 
@@ -311,7 +314,16 @@ class ChannelOperations(MessagingState):
     ) -> ChannelGrant:
         check_arn(moderator_arn, "ChannelModeratorArn")
         with self._on_channel(channel_arn, bearer, manage="add moderators") as (state, cs, caller):
-            return self._moderate(state, cs, moderator_arn, caller.who)
+            if not caller.admin and not caller.member:
+                raise ForbiddenError(
+                    f"{caller.who.arn} is not allowed to add moderators in channel "
+                    f"{channel_arn}: a moderator must first be a member of the channel "
+                    "(CreateChannelMembership)."
+                )
+            grant = self._moderate(state, cs, moderator_arn, caller.who)
+            if cs.channel.elastic is not None:  # promoted: its memberships go (QA-G Q-G-4)
+                self.drop_membership(cs, moderator_arn)
+            return grant
 
     def _moderate(
         self, state: InstanceState, cs: ChannelState, arn: str, by: Identity
@@ -332,10 +344,12 @@ class ChannelOperations(MessagingState):
 
     def delete_channel_moderator(self, channel_arn: str, moderator_arn: str, bearer: str) -> None:
         """Revoke a moderator; revoking one that is not succeeds (no NotFoundException in
-        the model for this operation)."""
+        the model for this operation). In an elastic channel, a moderator demoted loses its
+        memberships of the channel too, as AWS documents."""
         check_arn(moderator_arn, "ChannelModeratorArn")
         with self._on_channel(channel_arn, bearer, manage="remove moderators") as (_, cs, _):
-            self.drop_moderator(cs, moderator_arn)
+            if self.drop_moderator(cs, moderator_arn) and cs.channel.elastic is not None:
+                self.drop_membership(cs, moderator_arn)
 
     # -- bans ----------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ app_instances:
       - name: incident-chat                     # required; names need not be unique
         id: ch-1                                # or arn: ...; optional (derived)
         privacy: PRIVATE                        # PUBLIC (default) or PRIVATE
-        mode: RESTRICTED                        # UNRESTRICTED (default) or RESTRICTED
+        mode: RESTRICTED                        # UNRESTRICTED (default; RESTRICTED if elastic)
         created_by: alice                       # optional: becomes member and moderator
         members: [alice, bot:PagerBot]          # DEFAULT memberships
         hidden: []                              # HIDDEN memberships
@@ -247,7 +247,18 @@ def _channel(
     name = p.text(value, "name", path, required=True) or ""
     arn = _channel_arn(p, refs.arn, value, name, names, path)
     privacy = _enum(p, value, "privacy", path, Privacy, Privacy.PUBLIC)
-    mode = _enum(p, value, "mode", path, Mode, Mode.UNRESTRICTED)
+    elastic = _elastic(p, value, path)
+    # AWS cannot create an UNRESTRICTED elastic channel: RESTRICTED is its default here, and
+    # UNRESTRICTED an error (QA-G Q-G-4)
+    mode = _enum(
+        p, value, "mode", path, Mode, Mode.RESTRICTED if elastic is not None else Mode.UNRESTRICTED
+    )
+    if elastic is not None and mode is Mode.UNRESTRICTED:
+        raise p.fail(
+            f"{path}.mode",
+            "an elastic channel is RESTRICTED: AWS cannot create an UNRESTRICTED one "
+            "(leave `mode:` out, or give RESTRICTED)",
+        )
     lists: dict[str, list[str]] = {}
     for key in ("members", "hidden", "moderators", "bans"):
         arns: list[str] = []
@@ -257,7 +268,6 @@ def _channel(
                 raise p.fail(f"{path}.{key}[{i}]", f"{ref!r} is listed twice")
             arns.append(found)
         lists[key] = arns
-    elastic = _elastic(p, value, path)
     creator_ref = value.get("created_by")
     if creator_ref is not None:
         creator = refs.resolve(p, creator_ref, f"{path}.created_by")
