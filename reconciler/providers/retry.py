@@ -173,20 +173,24 @@ def call_with_retry(
     retry = 0  # failed attempts
     errors = 0  # of which not throttling
     failed: AwsError | None = None  # the last attempt's failure, while it is retried
+
+    def stopped() -> AwsError:
+        """What an interrupt before an attempt makes of the call: never started, or, once
+        an attempt was made and failed, that failure (a connection lost mid-call may even
+        have been made): not a call never started."""
+        return interrupt.NotStarted(operation, context) if failed is None else failed
+
     while True:
-        if failed is not None and interrupt.stopped():
-            # The call was made and failed, then an interrupt cut its backoff short: it
-            # failed (a connection lost mid-call may even have been made), it is not a
-            # call never started.
-            raise failed
-        interrupt.check(operation, context)  # after a Ctrl-C, no new call starts
+        if interrupt.stopped():  # after a Ctrl-C, no new call starts, nor a retry
+            raise stopped()
         try:
             ticket = pacer.acquire(*keys) if pacer is not None else None
-        except Stopped:  # stopped waiting for a slow quota's answer: the call never starts
-            raise interrupt.NotStarted(operation, context) from None
+        except Stopped:  # stopped waiting for the quota (a throttled one waits seconds)
+            raise stopped() from None
         try:
             try:
-                interrupt.check(operation, context)  # ... not even after waiting for the quota
+                if interrupt.stopped():  # ... not even after waiting for the quota
+                    raise stopped()
                 result = fn(**params)
             finally:
                 if pacer is not None and ticket is not None:

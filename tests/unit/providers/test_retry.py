@@ -17,6 +17,7 @@ from botocore.exceptions import (
 from reconciler import interrupt
 from reconciler.errors import AwsError, UsageError
 from reconciler.providers.retry import RetryPolicy, call_with_retry
+from reconciler.pacing import Stopped
 
 
 def client_error(
@@ -317,3 +318,51 @@ def test_a_call_an_interrupt_stops_before_its_first_attempt_is_not_started() -> 
             call_with_retry(policy()[0], "DeleteRoomMembership", lambda: None)
     finally:
         interrupt.STOP.clear()
+
+
+class WaitingPacer:
+    """A pacer whose second start is a long wait (a throttled quota) that an interrupt
+    ends: ``Stopped`` (gave up waiting), or a start granted just as the interrupt came."""
+
+    def __init__(self, gives_up: bool) -> None:
+        self.gives_up = gives_up
+        self.acquired = 0
+
+    def acquire(self, *_: Any) -> object:
+        self.acquired += 1
+        if self.acquired > 1:
+            interrupt.STOP.set()
+            if self.gives_up:
+                raise Stopped()
+        return object()
+
+    def release(self, _: object) -> None: ...
+
+    def served(self, _: object) -> None: ...
+
+    def throttled(self, _: object) -> None: ...
+
+
+@pytest.mark.parametrize("gives_up", [True, False], ids=["stopped-waiting", "granted-then-stopped"])
+def test_a_retry_an_interrupt_stops_at_the_pacer_is_the_calls_failure(gives_up: bool) -> None:
+    """QA-D Q-D-2: a throttled channel batch waits seconds for its slowed quota before its
+    retry; a Ctrl-C then is not "not started": the call was made (and throttled)."""
+    throttled = Flaky(client_error("ThrottledClientException", 429, "Rate exceeded."))
+    pacer = WaitingPacer(gives_up)
+    try:
+        with pytest.raises(AwsError) as raised:
+            call_with_retry(
+                policy()[0],
+                "BatchCreateChannelMembership",
+                throttled,
+                pacer=pacer,  # type: ignore[arg-type]
+                keys=(),
+            )
+    finally:
+        interrupt.STOP.clear()
+    assert not isinstance(raised.value, interrupt.NotStarted)
+    assert len(throttled.calls) == 1
+    assert raised.value.code == "ThrottledClientException"
+    assert str(raised.value).endswith(
+        "Rate exceeded. (not tried again: interrupted after 1 attempt)"
+    )
