@@ -16,8 +16,8 @@ from botocore.exceptions import (
 
 from reconciler import interrupt
 from reconciler.errors import AwsError, UsageError
-from reconciler.providers.retry import RetryPolicy, call_with_retry
 from reconciler.pacing import Stopped
+from reconciler.providers.retry import RetryPolicy, call_with_retry
 
 
 def client_error(
