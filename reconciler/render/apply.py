@@ -33,7 +33,7 @@ from reconciler.interrupt import NOT_STARTED, NOT_STARTED_MESSAGE
 from reconciler.plan import Action, Change
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown
-from reconciler.render.text import change_line
+from reconciler.render.text import SYMBOLS, change_line
 
 FORMAT_VERSION = "1"
 LIST_DONE = 20  # changes done listed one by one in an incomplete apply; past it, per target
@@ -204,8 +204,10 @@ def render_apply(result: ApplyResult) -> list[str]:
 
 def _skipped_line(r: ChangeResult) -> str:
     """``  - bob@example.com in incident: not attempted: adding an administrator to this
-    room failed first``."""
-    return shown(f"  - {r.change.member} in {r.change.target}: {r.error_message}")
+    room failed first``, marked as the plan marks the change (``~`` a demotion or a
+    capability change, ``-`` a removal: QA-D Q-D-5)."""
+    symbol = SYMBOLS[r.change.action]
+    return shown(f"  {symbol} {r.change.member} in {r.change.target}: {r.error_message}")
 
 
 STOPPED_BY_INTERRUPT = "interrupted"

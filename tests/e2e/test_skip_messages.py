@@ -34,7 +34,7 @@ def skipped(run: Any) -> list[str]:
     start = lines.index("Not attempted:") + 1
     listed = []
     for line in lines[start:]:
-        if not line.startswith("  - "):
+        if not line.startswith(("  - ", "  ~ ")):
             break
         listed.append(line)
     closing = lines[start + len(listed)]

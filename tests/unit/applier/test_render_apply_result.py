@@ -76,6 +76,23 @@ def test_a_change_not_attempted_is_listed_and_counted_apart_from_the_failures() 
     ]
 
 
+def test_a_change_not_attempted_is_marked_as_the_plan_marks_it() -> None:
+    """QA-D Q-D-5: a demotion not attempted is ``~`` (it read as a removal with ``-``)."""
+    demote = change(
+        Action.UPDATE, MemberRef.user("amy@example.com"), Role.ADMINISTRATOR, Role.MEMBER
+    )
+    result = ApplyResult(
+        (
+            ChangeResult(PROMOTE, "Throttled", "Rate exceeded."),
+            ChangeResult(demote, "Skipped", "not attempted: adding an administrator failed first"),
+        )
+    )
+    assert render_apply(result)[3] == (
+        "  ~ amy@example.com in incident-response: not attempted: adding an administrator "
+        "failed first"
+    )
+
+
 def test_outcomes_and_the_json_result() -> None:
     result = ApplyResult(
         (
