@@ -104,7 +104,7 @@ def _load(directory: Path, now: dt.datetime | None, found: Found | None) -> Desi
     problems += resolved.problems
     if problems:
         raise DesiredStateError(_sorted(problems, loader.unloaded))
-    instances = app_instances(loader.declared.settings)
+    instances = app_instances(loader.declared.settings, loader.settings_at)
     bearers = {b for i in instances for b in i.bearers}
     return DesiredState(
         targets=resolved.targets,
@@ -122,15 +122,32 @@ def _load(directory: Path, now: dt.datetime | None, found: Found | None) -> Desi
     )
 
 
-def app_instances(settings: object) -> tuple[AppInstanceSetting, ...]:
-    """settings.yaml's ``app_instances``, with their bearers as member references."""
+def app_instances(
+    settings: object, where: tuple[str, Positions] | None = None
+) -> tuple[AppInstanceSetting, ...]:
+    """settings.yaml's ``app_instances``, with their bearers as member references and,
+    given the file's display name and positions (``where``), the line of each."""
     found: dict[str, Any] = getattr(settings, "app_instances", None) or {}
+
+    def lines(label: str, spec: Any) -> tuple[Location, ...]:
+        if where is None:
+            return ()
+        display, positions = where
+        texts = spec.bearer_texts()
+        if spec.bearer is not None:
+            return (Location(display, positions.line_of(("app_instances", label, "bearer"))),)
+        return tuple(
+            Location(display, positions.line_of(("app_instances", label, "bearers", i)))
+            for i in range(len(texts))
+        )
+
     return tuple(
         AppInstanceSetting(
             label,
             spec.arn,
             tuple(parse_channel_member(b) for b in spec.bearer_texts()),
             spec.user_id_from,
+            lines(label, spec),
         )
         for label, spec in sorted(found.items())
     )
@@ -163,6 +180,7 @@ class _Loader:
         # apart by a string's hash (in C), not by MemberRef's (in Python)
         self.texts: dict[Callable[[str], MemberRef], dict[str, tuple[Entry, str]]] = {}
         self.first_texts: dict[Entry, str] = {}
+        self.settings_at: tuple[str, Positions] | None = None  # settings.yaml's name, lines
 
     def load(self, relative: str, display: str, doc: Document) -> None:
         kind = self._kind(relative, display)
@@ -256,6 +274,7 @@ class _Loader:
             self.unidentified.add((display, dropped.unidentified))
 
     def _settings(self, model: SettingsFile, display: str, positions: Positions) -> None:
+        self.settings_at = (display, positions)
         self.declared.settings = model
         self.declared.prune = model.prune
         self.declared.safety = model.safety

@@ -62,6 +62,8 @@ class AppInstanceSetting:
     # never removed from a channel or as a moderator (``protected``)
     bearers: tuple[MemberRef, ...]
     user_id_from: str = "email"
+    # where each bearer is written (settings.yaml's line), in the order of ``bearers``
+    bearer_locations: tuple[Location, ...] = ()
 
     @property
     def bearer(self) -> MemberRef:

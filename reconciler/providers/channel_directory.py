@@ -16,14 +16,14 @@ from typing import Any
 
 from reconciler.channel_refs import user_id_of
 from reconciler.desired.model import AppInstanceSetting, DesiredState
-from reconciler.errors import AwsError
+from reconciler.errors import AwsError, ReconcilerError
 from reconciler.parallel import pmap
 from reconciler.providers.messaging_api import PAGE, MessagingApi
 from reconciler.providers.registry import ProviderOptions
 from reconciler.providers.resolve import Costs, resolve_cheapest
 from reconciler.providers.retry import RetryPolicy
 from reconciler.providers.spread import Spread, share
-from reconciler.refs import MemberKind, MemberRef
+from reconciler.refs import Location, MemberKind, MemberRef
 from reconciler.shard import Shard
 
 
@@ -67,12 +67,20 @@ class ChannelDirectory:
             return f"{instance}/user/{user_id_of(ref)}"
         found = self.bots(instance).get(ref.key, [])
         if len(found) != 1:
-            raise AwsError(
-                "ListAppInstanceBots",
-                "BearerNotFound",
-                f"{len(found)} AppInstanceBots named {ref.key!r} in {instance}: name the "
-                "bearer by its ARN",
+            setting = self.settings.get(instance)
+            where = None
+            if setting is not None and ref in setting.bearers:
+                index = setting.bearers.index(ref)
+                if index < len(setting.bearer_locations):
+                    where = setting.bearer_locations[index]
+            what = (
+                f"no AppInstanceBot named {ref.key!r} in {instance}: check the name, or name "
+                "the bearer by its ARN"
+                if not found
+                else f"{len(found)} AppInstanceBots named {ref.key!r} in {instance}: name the "
+                "bearer by its ARN"
             )
+            raise BearerNotFound(instance, where, f"bearer {ref}: {what}")
         return found[0]
 
     def bearer(self, instance: str) -> str:
@@ -164,6 +172,18 @@ class ChannelDirectory:
         with self._lock:
             self._described[channel] = found
         return found
+
+
+class BearerNotFound(ReconcilerError):
+    """A ``bot:NAME`` bearer of settings.yaml that names no single AppInstanceBot: an
+    error at the bearer's line (QA-D Q-D-3); the channels of its app instance are not
+    planned, the rest is."""
+
+    def __init__(self, instance: str, location: Location | None, reason: str) -> None:
+        super().__init__(reason if location is None else f"{location}: {reason}")
+        self.instance = instance
+        self.location = location
+        self.reason = reason
 
 
 _DIRECTORY = "_channel_directory"

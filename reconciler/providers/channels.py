@@ -43,7 +43,7 @@ from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.parallel import pmap
 from reconciler.providers import channel_bans
 from reconciler.providers.base import ItemError, ReadProgress
-from reconciler.providers.channel_directory import ChannelDirectory
+from reconciler.providers.channel_directory import BearerNotFound, ChannelDirectory
 from reconciler.providers.messaging_api import NOT_FOUND, PAGE
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
 
@@ -98,6 +98,7 @@ class _ChannelsBase:
             if t.key.kind == self.kind.id and (only is None or t.key in only)
         ]
         problems: list[LiveProblem] = []
+        scope = self._with_bearers(scope, problems)
         arns = self._resolve_channels(scope, problems)
         # the other shards' channels that may be one of these (``declared_once.compared``):
         # their problems are their shards'
@@ -122,6 +123,26 @@ class _ChannelsBase:
             elsewhere_ids=elsewhere,
             refused=refused,
         )
+
+    def _with_bearers(
+        self, scope: Sequence[DesiredTarget], problems: list[LiveProblem]
+    ) -> list[DesiredTarget]:
+        """The channels of ``scope`` whose app instance's bearers are found; a ``bot:NAME``
+        bearer that names no single AppInstanceBot is an error at its line in
+        settings.yaml (each of its app instance's channels has it: the plan shows it
+        once), and those channels are not planned (QA-D Q-D-3)."""
+        broken: set[str] = set()
+        for instance in sorted({t.key.scope for t in scope}):
+            try:
+                self.dir.spread(instance)
+            except BearerNotFound as exc:
+                broken.add(instance)
+                problems += [
+                    LiveProblem(t.key, exc.location, exc.reason)
+                    for t in scope
+                    if t.key.scope == instance
+                ]
+        return [t for t in scope if t.key.scope not in broken]
 
     def _spread(
         self, found: Sequence[DesiredTarget], arns: Mapping[TargetKey, str]

@@ -89,6 +89,7 @@ READ_ALL = {
     "ListChannelBans": CHANNELS,
     "ListChannelModerators": CHANNELS,
 }
+MEETING = "6f1c2a9e-0000-4000-8000-000000000001"
 FOUR = f"bearers: [{', '.join(f'user:{b}' for b in BEARERS)}]"
 
 
@@ -263,6 +264,37 @@ def test_a_mistyped_bearer_is_named_with_advice_to_check_its_id(
     assert "UnauthorizedClientException" in run.stderr
     assert "AppInstanceAdmin," not in run.stderr
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("bearers", "line"), [("bearer: bot:NoBot", 4), ("bearers: [user:r0, bot:NoBot]", 4)]
+)
+def test_a_bot_bearer_that_names_no_bot_is_an_error_at_its_line_and_the_rest_is_planned(
+    emulator: EmulatorServer,
+    write_desired: Callable[..., Path],
+    cli: Any,
+    bearers: str,
+    line: int,
+) -> None:
+    """QA-D Q-D-3: it was 'ListAppInstanceBots failed: BearerNotFound: ...', with no file
+    or line, worded as an AWS failure, and nothing else was planned (a meeting neither)."""
+    seed(emulator)
+    emulator.reset(
+        {**emulator.state(), "meetings": [{"id": MEETING, "external_meeting_id": "bridge"}]}
+    )
+    directory = desired(write_desired, bearers)
+    (directory / "bridge.yaml").write_text(
+        f"meetings:\n  bridge:\n    meeting_id: {MEETING}\n"
+        "    attendees: {bob@example.com: presenter}\n"
+    )
+    run = cli("--rate", "messaging.bearer=200", "plan")
+    assert run.exit_code == 1
+    errors = [x for x in (run.stdout + run.stderr).splitlines() if x.startswith("Error: ")]
+    assert errors == [
+        f"Error: desired-state/settings.yaml:{line}: bearer bot:NoBot: no AppInstanceBot named "
+        f"'NoBot' in {INSTANCE}: check the name, or name the bearer by its ARN"
+    ]
+    assert "  + bob@example.com (audio SendReceive" in run.stdout  # the meeting is planned
 
 
 def test_import_reads_each_channel_as_one_bearer_and_round_trips(
