@@ -175,10 +175,14 @@ def call_with_retry(
     failed: AwsError | None = None  # the last attempt's failure, while it is retried
 
     def stopped() -> AwsError:
-        """What an interrupt before an attempt makes of the call: never started, or, once
-        an attempt was made and failed, that failure (a connection lost mid-call may even
-        have been made): not a call never started."""
-        return interrupt.NotStarted(operation, context) if failed is None else failed
+        """What a stop before an attempt makes of the call: never started; or, when an
+        interrupt (Ctrl-C, SIGTERM) comes once an attempt was made and failed, that
+        failure (a connection lost mid-call may even have been made): not a call never
+        started. (A thread's own stop, a read ahead no longer wanted, is never started:
+        the reads' error is the one that failed for good.)"""
+        if failed is None or not interrupt.requested():
+            return interrupt.NotStarted(operation, context)
+        return failed
 
     while True:
         if interrupt.stopped():  # after a Ctrl-C, no new call starts, nor a retry
