@@ -158,3 +158,21 @@ def record_presses() -> None:
     if signal.getsignal(signal.SIGINT) in (signal.default_int_handler, _recorded):
         signal.signal(signal.SIGINT, _recorded)
     signal.signal(signal.SIGTERM, _recorded)
+
+
+@contextmanager
+def heard() -> Iterator[None]:
+    """Meanwhile SIGINT is a Ctrl-C (``record_presses``'s) even when it started ignored (a
+    script's background job, stopped with ``kill -INT``): as ``graceful`` installs its
+    handler whatever SIGINT was, so does a command that applies for a long time outside
+    it (``apply --watch``, between its rounds). Outside the main thread it does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, _recorded)
+    try:
+        yield
+    finally:
+        if previous is not None:  # None: not installed from Python (left as it is now)
+            signal.signal(signal.SIGINT, previous)

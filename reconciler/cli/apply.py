@@ -348,11 +348,12 @@ def _watch(
             _confirm(err=output.json_lines)
         return True
 
-    try:
-        session = Session.open(app, shard)
-        every = DEFAULT_INTERVAL if interval is None else interval
-        runner = Watch(session, targets, every, deadline, out, allow_unsafe, report=output)
-        code = runner.run(first_round)
+    try:  # SIGINT stops it even when it started ignored (a script's background job)
+        with interrupt.heard():
+            session = Session.open(app, shard)
+            every = DEFAULT_INTERVAL if interval is None else interval
+            runner = Watch(session, targets, every, deadline, out, allow_unsafe, report=output)
+            code = runner.run(first_round)
     except KeyboardInterrupt:  # each change made was printed as it was made
         raise ApplyInterrupted(WATCH_INTERRUPTED) from None
     if code == 0:

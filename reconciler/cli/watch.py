@@ -44,6 +44,7 @@ from rich.console import Console
 from reconciler import interrupt
 from reconciler.applier import apply as run_apply
 from reconciler.apply_result import ApplyResult, ChangeResult
+from reconciler.cli.execute import notify
 from reconciler.cli.options import FiniteFloatRange
 from reconciler.cli.pipeline import Session
 from reconciler.closed_output import OutputClosed, OutputFailed, mute_stdout, output_failure_of
@@ -198,23 +199,34 @@ class Watch:
                             seen_notices.add(notice)
                             self.say(f"Note: {notice}")
                 first = False
-                if plan.has_changes:
-                    interrupt.raise_if_pressed()  # nothing is applied after a Ctrl-C
-                    applying = time.monotonic()
-                    result = self._apply(plan)
-                    applied = time.monotonic() - applying
-                    if self.unheard:  # the output was closed while it applied
-                        self._stop_unheard(Round(number, at, result, Timings(planned, applied)))
-                live = {t.key for t in plan.targets}
-                stopped = None if keys & live else "ended"
-            remaining = (self.deadline - self.clock()).total_seconds()
-            if stopped is None and remaining <= 0:
-                stopped = "until"
-            done = Round(number, at, result, Timings(planned, applied), error, stopped)
-            self.totals.add(done)
-            said = self.report(done)
-            if said is not None:
-                self.say(said)
+            # Applying, and until the round is reported, a Ctrl-C or SIGTERM stops it as it
+            # stops plain apply (``interrupt.graceful``): no new call starts, the calls in
+            # flight finish (each change made printed), the round is reported (--out)
+            # with what it made, and then the watch stops (exit 130).
+            with contextlib.ExitStack() as applying_round:
+                if plan is not None:
+                    if plan.has_changes:
+                        interrupt.raise_if_pressed()  # nothing is applied after a Ctrl-C
+                        applying_round.enter_context(interrupt.graceful(notify))
+                        applying = time.monotonic()
+                        result = self._apply(plan)
+                        applied = time.monotonic() - applying
+                        if self.unheard:  # the output was closed while it applied
+                            partial = Round(number, at, result, Timings(planned, applied))
+                            self._stop_unheard(partial)
+                    live = {t.key for t in plan.targets}
+                    stopped = None if keys & live else "ended"
+                remaining = (self.deadline - self.clock()).total_seconds()
+                if stopped is None and remaining <= 0:
+                    stopped = "until"
+                if interrupt.pressed():  # interrupted: the watch did not stop of itself
+                    stopped = None
+                done = Round(number, at, result, Timings(planned, applied), error, stopped)
+                self.totals.add(done)
+                said = self.report(done)
+                if said is not None:
+                    self.say(said)
+            interrupt.raise_if_pressed()  # interrupted while it applied: the watch stops
             if stopped is not None:
                 return self.end(stopped)
             self.sleep(min(self.interval, remaining))
@@ -282,6 +294,9 @@ class Watch:
             where = f"{r.change.kind.words.noun} {r.change.target.name}"
             if r.ok:
                 self._tell(f"{where}:{change_line(r.change).plain}{already_note(r)}")
+            elif r.error_code == interrupt.NOT_STARTED:  # a Ctrl-C (or SIGTERM) came first
+                absent = " (removed, not added back: absent now)" if r.left_absent else ""
+                self._tell(f"{where}: not applied:{change_line(r.change).plain}{absent}")
             elif r.outcome == "skipped":  # not attempted: an elevated add failed first
                 self._tell(f"{where}: {r.change.member}: {r.error_message}")
             else:

@@ -30,7 +30,8 @@ class WatchOutput:
         if self.result_file is None:
             return None
         self.totals.add(r)
-        interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
+        if not r.result.total:  # a round that made changes is written, interrupted or not
+            interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
         try:
             atomic_file.write_atomically(self.result_file, watch_document(self.totals))
         except OSError as exc:

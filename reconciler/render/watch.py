@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from reconciler.apply_result import ApplyResult, ChangeResult
+from reconciler.interrupt import NOT_STARTED
 from reconciler.refs import MemberRef, TargetKey
-from reconciler.render.apply import Timings, apply_to_data
+from reconciler.render.apply import STOPPED_BY_INTERRUPT, Timings, apply_to_data
 from reconciler.render.json import compact, indented
 from reconciler.render.safe import json_text, shown
 
@@ -69,7 +70,7 @@ class WatchTotals:
 def round_line(r: Round) -> str:
     """The round as one line of JSON, ending with a newline. ``complete``: every change
     it made succeeded and its reading did not fail."""
-    data = apply_to_data(r.result, verified=None, timings=r.timings)
+    data = _to_data(r.result, r.timings)
     data["complete"] = data["complete"] and r.error is None
     data["watch"] = {"round": r.number, "at": _utc(r.at), "error": r.error, "stopped": r.stopped}
     return json_text(compact(data)) + "\n"
@@ -117,6 +118,14 @@ def incomplete(totals: WatchTotals) -> str | None:
     return None
 
 
+def _to_data(result: ApplyResult, timings: Timings) -> dict[str, Any]:
+    """Apply's result document of ``result``; the changes an interrupt left not started
+    (a round stopped part-way: Ctrl-C, SIGTERM) are ``skipped``, as apply's are."""
+    cut = any(r.error_code == NOT_STARTED for r in result.results)
+    stopped = STOPPED_BY_INTERRUPT if cut else None
+    return apply_to_data(result, verified=None, timings=timings, stopped=stopped)
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
@@ -133,7 +142,7 @@ def watch_document(totals: WatchTotals) -> str:
     and its last round's reading did not fail (``incomplete``)."""
     last = totals.last
     timings = Timings(totals.plan_s, totals.apply_s)
-    data = apply_to_data(ApplyResult(tuple(totals.results)), verified=None, timings=timings)
+    data = _to_data(ApplyResult(tuple(totals.results)), timings)
     data["complete"] = incomplete(totals) is None
     made, still = not_made(totals)
     data["watch"] = {

@@ -1,0 +1,247 @@
+"""`apply --watch` interrupted as plain `apply` is: the real CLI in a child process, against
+the emulator with latency. The first Ctrl-C or SIGTERM (to the process, or its whole
+group; also to a watch started with SIGINT ignored, as a script's background job is) stops
+new calls at once, the calls in flight finish, every change made is printed and is in the
+--out document (round 1's too: the file is written), exit 130."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+MEETING = "6f1c2a9e-0000-4000-8000-000000000001"
+ARN = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
+LATENCY_MS = 300
+SLACK_S = 0.25  # a call whose check passed just before the signal may arrive this late
+OUT = ("--interval", "1", "--out", "watch.json")
+BOTH = (*OUT, "--until", "60s", "--target", "ops", "--target", "bridge")  # a channel too
+BRIDGE = (*OUT, "--until", "30s", "--target", "bridge")
+WATCH_INTERRUPTED = (
+    "Error: Interrupted: the watch stopped; run plan to see what is left (the changes it "
+    "made are listed above)."
+)
+
+SEED: dict[str, Any] = {
+    "app_instances": [
+        {
+            "arn": ARN,
+            "name": "chat",
+            "admins": ["r0"],
+            "users": [{"id": u} for u in ("r0", "u1", "u2", "u3", "u4")],
+            "channels": [
+                {
+                    "name": "ops",
+                    "id": "ops",
+                    "privacy": "PRIVATE",
+                    "mode": "RESTRICTED",
+                    "members": ["u1", "u2"],
+                    "moderators": ["u1"],
+                }
+            ],
+        }
+    ],
+    "meetings": [
+        {
+            "id": MEETING,
+            "external_meeting_id": "bridge",
+            "attendees": [
+                {
+                    "external_user_id": "bob@example.com",
+                    "capabilities": {"audio": "Receive", "video": "None", "content": "None"},
+                },
+                {"external_user_id": "mallory@example.com"},
+            ],
+        }
+    ],
+}
+SETTINGS = f"app_instances:\n  chat:\n    arn: {ARN}\n    bearer: user:r0\n"
+DESIRED = f"""\
+channels:
+  ops:
+    prune: true
+    members: [user:u1, user:u3]
+    hidden: [user:u2, user:u4]
+    moderators: [user:u1, user:u3]
+meetings:
+  bridge:
+    meeting_id: {MEETING}
+    prune: true
+    attendees:
+      bob@example.com: presenter
+      carol@example.com: participant
+"""
+
+
+@pytest.fixture
+def world(emulator: EmulatorServer, workdir: Path) -> EmulatorServer:
+    emulator.reset(SEED)
+    desired = workdir / "desired-state"
+    desired.mkdir()
+    (desired / "settings.yaml").write_text(SETTINGS)
+    (desired / "desired.yaml").write_text(DESIRED)
+    return emulator
+
+
+class Watching:
+    """``apply --auto-approve --watch`` in a child process; stdout read as it comes."""
+
+    def __init__(
+        self,
+        emulator: EmulatorServer,
+        workdir: Path,
+        *extra: str,
+        group: bool = False,
+        sigint_ignored: bool = False,
+    ) -> None:
+        def ignore_sigint() -> None:  # as a non-interactive shell starts a background job
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "reconciler",
+                "--endpoint-url",
+                emulator.url,
+                "--desired",
+                "desired-state",
+                "apply",
+                "--auto-approve",
+                "--watch",
+                *extra,
+            ],
+            start_new_session=group,
+            preexec_fn=ignore_sigint if sigint_ignored else None,
+            cwd=workdir,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: list[str] = []
+        self.stamped = threading.Event()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+            if line.startswith("["):
+                self.stamped.set()
+
+    def signal(self, signum: int, group: bool) -> float:
+        if group:
+            os.killpg(self.proc.pid, signum)
+        else:
+            self.proc.send_signal(signum)
+        return time.monotonic()
+
+    def finish(self, timeout: float = 15) -> tuple[int, list[str], str]:
+        try:
+            code = self.proc.wait(timeout=timeout)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+        self.reader.join(5)
+        assert self.proc.stderr is not None
+        return code, self.lines, self.proc.stderr.read()
+
+
+def arrived_after(emulator: EmulatorServer, when: float) -> list[tuple[str, float]]:
+    """The calls that reached the emulator after ``when`` (monotonic), with how long after."""
+    calls = emulator.app.timeline.snapshot()["calls"]
+    return [(op, round(arrived - when, 2)) for op, arrived, _ in calls if arrived > when]
+
+
+@pytest.mark.parametrize(
+    ("signum", "group", "sigint_ignored"),
+    [
+        (signal.SIGINT, False, False),  # Ctrl-C
+        (signal.SIGTERM, True, False),  # CI's cancel, to the process group
+        (signal.SIGINT, False, True),  # `kill -INT` from a script, its background job
+    ],
+    ids=["sigint", "sigterm-group", "sigint-background-job"],
+)
+def test_a_watch_interrupted_mid_round_starts_no_new_call_and_writes_what_it_made(
+    world: EmulatorServer, workdir: Path, signum: int, group: bool, sigint_ignored: bool
+) -> None:
+    """QA-D Q-D-1 (and Q-D-4, for a SIGINT that started ignored): the watch went on starting
+    write calls for seconds after the signal, and wrote no --out document for round 1."""
+    world.set_faults(latency_ms=LATENCY_MS)
+    child = Watching(world, workdir, *BOTH, group=group, sigint_ignored=sigint_ignored)
+    assert child.stamped.wait(30), "no change was printed"  # round 1 is applying
+    signalled = child.signal(signum, group)
+    code, lines, err = child.finish()
+    late = [(op, after) for op, after in arrived_after(world, signalled) if after > SLACK_S]
+    assert code == 130, err
+    assert late == []  # no call started after the signal
+    assert "Traceback" not in err
+    assert "Interrupted: finishing the calls in flight and starting no new ones" in err
+    assert err.splitlines()[-1] == WATCH_INTERRUPTED
+    document = json.loads((workdir / "watch.json").read_text())
+    made = [c for c in document["changes"] if c["outcome"] in ("ok", "already")]
+    assert made  # round 1 made changes before the signal: they are in --out
+    said = "\n".join(line for line in lines if line.startswith("["))
+    for change in made:  # each printed as it was made
+        assert f"{change['kind']} {change['target']}:" in said
+        assert change["member"] in said
+    assert document["complete"] is False
+    assert document["watch"]["rounds"] == 1
+    assert document["watch"]["stopped"] is None  # as the README says for Ctrl-C
+    not_started = [c for c in document["changes"] if c["outcome"] == "skipped"]
+    assert not_started, document["changes"]  # the signal came with changes left to make
+    assert all(c["error"]["code"] == "Interrupted" for c in not_started)
+    assert said.count(": not applied:") == len(not_started)  # and printed so
+
+
+def test_a_second_ctrl_c_quits_the_watch_at_once(world: EmulatorServer, workdir: Path) -> None:
+    """QA-D Q-D-1: once the watch finishes its calls in flight at the first Ctrl-C, the
+    second still quits at once (as plain apply's does)."""
+    world.set_faults(latency_ms=LATENCY_MS)
+    child = Watching(world, workdir, *BOTH)
+    assert child.stamped.wait(30), "no change was printed"
+    world.set_faults(latency_ms=4000)  # the next calls stay in flight for 4 s
+    time.sleep(0.5)
+    child.signal(signal.SIGINT, group=False)
+    time.sleep(0.2)
+    second = child.signal(signal.SIGINT, group=False)
+    code, _, err = child.finish()
+    assert code == 130, err
+    assert time.monotonic() - second < 2  # not after the calls in flight
+    assert err.splitlines()[-1] == (
+        "Interrupted again: quitting at once; run plan to see what was applied."
+    )
+
+
+def test_a_watch_started_with_sigint_ignored_stops_on_kill_int_between_rounds(
+    world: EmulatorServer, workdir: Path
+) -> None:
+    """QA-D Q-D-4: a script's background `apply --watch` ignored `kill -INT` and ran to
+    --until, exit 0; plain apply launched the same way stops."""
+    child = Watching(world, workdir, *BRIDGE, sigint_ignored=True)
+    assert child.stamped.wait(30), "no change was printed"
+    time.sleep(1.5)  # the watch waits between rounds, or plans the next
+    signalled = child.signal(signal.SIGINT, group=False)
+    code, lines, err = child.finish(timeout=10)
+    assert code == 130, (lines, err)
+    assert time.monotonic() - signalled < 5
+    assert "Traceback" not in err
+    assert err.splitlines()[-1] == WATCH_INTERRUPTED
+    document = json.loads((workdir / "watch.json").read_text())
+    assert document["watch"]["stopped"] is None
+    assert any(c["member"] == "mallory@example.com" for c in document["changes"])
