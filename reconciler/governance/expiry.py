@@ -23,6 +23,7 @@ from reconciler.governance.grant import (
     Until,
     days_left,
 )
+from reconciler.kinds.base import RoleConflict
 from reconciler.plan import TargetPlan
 from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
@@ -180,16 +181,33 @@ def expiring(targets: Iterable[DesiredTarget], now: dt.datetime, days: int) -> t
     for t in targets:
         if not t.dated:
             continue  # no path has an until
+        kind = kinds.get(t.key.kind)
         for m in t.members:
             for p in m.provenance:
                 until = p.grant.until if p.grant is not None else None  # until_of, inline
                 if until is None or until.expired(now) or days_left(until, now) > days:
                     continue
+                if not _changes_at(kind, m, until):
+                    continue  # other paths keep the member as it is (QA-F Q-F-1)
                 key = (t.key, m.ref, until)
                 if key not in found:
                     left = days_left(until, now)
                     found[key] = Expiring(until, t.key, m.ref, p.declared_at, left, p.role)
     return tuple(sorted(found.values()))
+
+
+def _changes_at(kind: kinds.Kind, m: DesiredMember, until: Until) -> bool:
+    """Whether ``m``'s role changes when its paths ending at ``until`` end: it is
+    removed, or the paths left give it another role; not when others keep it as it is."""
+    after = [
+        p.role for p in m.provenance if (u := until_of(p)) is None or u.instant > until.instant
+    ]
+    if not after:
+        return True
+    try:
+        return kind.combine(after) != m.role
+    except RoleConflict:
+        return True
 
 
 def ended_between(

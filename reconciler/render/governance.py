@@ -36,15 +36,16 @@ def expired_note(c: Change) -> str:
     if c.action is Action.CREATE:
         return ""
     ended = [p for p in c.provenance if p.expired and p.grant and p.grant.until]
-    # the path of the live role first; a removal is the expiry's whatever role the entry
-    # gave (an Administrator entry ended, the member live as Member: QA-E Q-E-2), a
-    # demotion only that role's
-    ended.sort(key=lambda p: p.role != c.role_before)
-    for p in ended:
-        if p.role == c.role_before or c.action is Action.DELETE:
-            assert p.grant is not None and p.grant.until is not None
-            return f"expired {p.grant.until}, declared at {p.grant.until.location or p.where}"
-    return ""
+    # a removal is the last path's ending, whatever role it gave (an Administrator entry
+    # ended, the member live as Member: QA-E Q-E-2; one path ended in January and the
+    # last in March: March's, QA-F Q-F-2); a demotion the last of its live role's
+    if c.action is not Action.DELETE:
+        ended = [p for p in ended if p.role == c.role_before]
+    if not ended:
+        return ""
+    last = max(ended, key=lambda p: p.grant.until.instant)  # type: ignore[union-attr]
+    assert last.grant is not None and last.grant.until is not None
+    return f"expired {last.grant.until}, declared at {last.grant.until.location or last.where}"
 
 
 def kept_lines(plan: Plan) -> list[str]:

@@ -274,3 +274,67 @@ def test_an_expired_member_kept_because_the_room_does_not_prune_is_a_warning(
     jsonschema.validate(data, load_schema())
     assert data["expired_kept"][0]["days_left"] == -5
     assert plan_from_data(data) == p
+
+
+TWO_PATHS = """
+groups:
+  temp:
+    - {member: carol@example.com, until: 2027-03-05}
+  perm: [carol@example.com]
+  contractors:
+    - {member: dave@example.com, until: 2027-03-31}
+rooms:
+  ops:
+    prune: true
+    administrators: ["@temp", "@perm"]
+    members:
+      - {member: dave@example.com, until: 2027-01-31}
+      - "@contractors"
+"""
+
+
+def two_paths(directory: Path) -> DesiredState:
+    (directory / "rooms.yaml").write_text(textwrap.dedent(TWO_PATHS).lstrip())
+    return load_desired(directory)
+
+
+def test_no_warning_for_a_path_ending_while_another_keeps_the_member_as_it_is(
+    desired_dir: Path,
+) -> None:
+    """QA-F Q-F-1: carol stays an Administrator through @perm when @temp's entry ends:
+    nothing about her membership ends, so no warning (it opened drift issues for
+    nothing); dave's last path does end within the window, and is warned about."""
+    d = two_paths(desired_dir)
+    live = live_state(
+        d,
+        live_target(
+            "ops",
+            live_member("carol@example.com", ADMIN),
+            live_member("dave@example.com", MEMBER),
+        ),
+    )
+    p = plan(d, live, now=at("2027-03-20T00:00:00"))
+    assert p.changes == ()
+    assert [(str(e.member), str(e.until)) for e in p.expiring] == [
+        ("dave@example.com", "2027-03-31")
+    ]
+    assert plan(d, live, now=at("2027-03-01T00:00:00")).expiring == ()  # carol's: no change
+
+
+def test_a_removal_names_the_last_path_that_ended(desired_dir: Path) -> None:
+    """QA-F Q-F-2: dave's own entry ended in January, his group's in March: he is removed
+    because of March's, and the line says so (as the warning of a room that does not
+    prune does)."""
+    d = two_paths(desired_dir)
+    live = live_state(
+        d,
+        live_target(
+            "ops",
+            live_member("carol@example.com", ADMIN),
+            live_member("dave@example.com", MEMBER),
+        ),
+    )
+    p = plan(d, live, now=at("2027-04-02T00:00:00"))
+    assert render_text(p).splitlines()[1] == (
+        f"  - dave@example.com (Member): expired 2027-03-31, declared at {desired_dir}/rooms.yaml:6"
+    )
