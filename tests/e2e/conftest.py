@@ -25,9 +25,12 @@ from __future__ import annotations
 import json
 import os
 import pty
+import signal
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -174,6 +177,71 @@ def members(emulator: EmulatorServer) -> Callable[[str], dict[str, str]]:
         return emulator.backend.room_members(ACCOUNT, f"room-{room}")
 
     return of
+
+
+class CliChild:
+    """``python -m reconciler ARGV`` in a child process, from ``workdir`` (stdin /dev/null,
+    output unbuffered); stdout read line by line as it comes, ``seen`` set at the first
+    line ``marker`` accepts (the plan's last line, a watch's first stamped line).
+    ``group``: the child leads a process group of its own (setsid), to whose every
+    process a signal can be sent, as CI and systemd send it; ``sigint_ignored``: it
+    starts with SIGINT ignored, as a non-interactive shell starts a background job."""
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        workdir: Path,
+        marker: Callable[[str], bool],
+        *,
+        group: bool = False,
+        sigint_ignored: bool = False,
+    ) -> None:
+        def ignore_sigint() -> None:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "reconciler", *argv],
+            start_new_session=group,
+            preexec_fn=ignore_sigint if sigint_ignored else None,
+            cwd=workdir,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.marker = marker
+        self.lines: list[str] = []
+        self.seen = threading.Event()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+            if self.marker(line):
+                self.seen.set()
+
+    def signal(self, signum: int, group: bool = False) -> float:
+        """Send ``signum`` to the child (``group``: to its whole process group); when."""
+        if group:
+            os.killpg(self.proc.pid, signum)
+        else:
+            self.proc.send_signal(signum)
+        return time.monotonic()
+
+    def finish(self, timeout: float = 30) -> tuple[int, list[str], str]:
+        """Its exit code, stdout's lines and stderr, once it ends (killed after
+        ``timeout`` seconds)."""
+        try:
+            code = self.proc.wait(timeout=timeout)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+        self.reader.join(5)
+        assert self.proc.stderr is not None
+        return code, self.lines, self.proc.stderr.read()
 
 
 class Cli:

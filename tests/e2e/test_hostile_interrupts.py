@@ -5,17 +5,14 @@ finish), prints what was applied and what was not, and exits 130; a second exits
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CliChild
 
 pytestmark = pytest.mark.e2e
 
@@ -37,8 +34,9 @@ def slow_world(seed: Any, write_desired: Any, emulator: Any) -> None:
     emulator.set_faults(latency_ms=LATENCY_MS)
 
 
-class Child:
-    """``chime-reconciler apply --auto-approve`` in a child process; stdout read as it comes."""
+class Child(CliChild):
+    """``chime-reconciler apply --auto-approve`` in a child process; ``planned`` once the
+    plan is printed."""
 
     def __init__(
         self,
@@ -49,53 +47,11 @@ class Child:
         group: bool = False,
     ) -> None:
         """``extra``: apply's options; ``options``: those before the command's name;
-        ``group``: the child leads a process group of its own (setsid), to whose every
-        process a signal can be sent, as CI and systemd send it."""
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "reconciler",
-                "--endpoint-url",
-                emulator.url,
-                "--desired",
-                "desired-state",
-                "--parallelism",
-                "2",
-                *options,
-                "apply",
-                "--auto-approve",
-                *extra,
-            ],
-            start_new_session=group,
-            cwd=workdir,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: list[str] = []
-        self.planned = threading.Event()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-            if line.startswith("Plan: "):
-                self.planned.set()
-
-    def finish(self, timeout: float = 30) -> tuple[int, list[str], str]:
-        try:
-            code = self.proc.wait(timeout=timeout)
-        finally:
-            if self.proc.poll() is None:
-                self.proc.kill()
-        self.reader.join(5)
-        assert self.proc.stderr is not None
-        return code, self.lines, self.proc.stderr.read()
+        ``group``: as ``CliChild``'s."""
+        argv = ["--endpoint-url", emulator.url, "--desired", "desired-state"]
+        argv += ["--parallelism", "2", *options, "apply", "--auto-approve", *extra]
+        super().__init__(argv, workdir, lambda line: line.startswith("Plan: "), group=group)
+        self.planned = self.seen
 
 
 def interrupt_mid_apply(
@@ -112,10 +68,7 @@ def interrupt_mid_apply(
     child = Child(emulator, workdir, *extra, options=options, group=group)
     assert child.planned.wait(60), "the plan was never printed"
     time.sleep(1.0)  # well into the applying: 32 calls of 250 ms on 2 threads
-    if group:
-        os.killpg(child.proc.pid, signum)
-    else:
-        child.proc.send_signal(signum)
+    child.signal(signum, group)
     signalled = time.monotonic()
     time.sleep(1.0)  # the calls in flight finish within the latency
     served_after_a_second = sum(calls().values())

@@ -7,16 +7,13 @@ new calls at once, the calls in flight finish, every change made is printed and 
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CliChild
 
 from reconciler.emulator import EmulatorServer
 
@@ -95,8 +92,9 @@ def world(emulator: EmulatorServer, workdir: Path) -> EmulatorServer:
     return emulator
 
 
-class Watching:
-    """``apply --auto-approve --watch`` in a child process; stdout read as it comes."""
+class Watching(CliChild):
+    """``apply --auto-approve --watch`` in a child process; ``stamped`` once a change is
+    printed."""
 
     def __init__(
         self,
@@ -106,60 +104,19 @@ class Watching:
         group: bool = False,
         sigint_ignored: bool = False,
     ) -> None:
-        def ignore_sigint() -> None:  # as a non-interactive shell starts a background job
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "reconciler",
-                "--endpoint-url",
-                emulator.url,
-                "--desired",
-                "desired-state",
-                "apply",
-                "--auto-approve",
-                "--watch",
-                *extra,
-            ],
-            start_new_session=group,
-            preexec_fn=ignore_sigint if sigint_ignored else None,
-            cwd=workdir,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        argv = ["--endpoint-url", emulator.url, "--desired", "desired-state"]
+        argv += ["apply", "--auto-approve", "--watch", *extra]
+        super().__init__(
+            argv,
+            workdir,
+            lambda line: line.startswith("["),
+            group=group,
+            sigint_ignored=sigint_ignored,
         )
-        self.lines: list[str] = []
-        self.stamped = threading.Event()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-            if line.startswith("["):
-                self.stamped.set()
-
-    def signal(self, signum: int, group: bool) -> float:
-        if group:
-            os.killpg(self.proc.pid, signum)
-        else:
-            self.proc.send_signal(signum)
-        return time.monotonic()
+        self.stamped = self.seen
 
     def finish(self, timeout: float = 15) -> tuple[int, list[str], str]:
-        try:
-            code = self.proc.wait(timeout=timeout)
-        finally:
-            if self.proc.poll() is None:
-                self.proc.kill()
-        self.reader.join(5)
-        assert self.proc.stderr is not None
-        return code, self.lines, self.proc.stderr.read()
+        return super().finish(timeout)
 
 
 def arrived_after(emulator: EmulatorServer, when: float) -> list[tuple[str, float]]:
