@@ -298,14 +298,9 @@ def two_paths(directory: Path) -> DesiredState:
     return load_desired(directory)
 
 
-def test_no_warning_for_a_path_ending_while_another_keeps_the_member_as_it_is(
-    desired_dir: Path,
-) -> None:
-    """QA-F Q-F-1: carol stays an Administrator through @perm when @temp's entry ends:
-    nothing about her membership ends, so no warning (it opened drift issues for
-    nothing); dave's last path does end within the window, and is warned about."""
-    d = two_paths(desired_dir)
-    live = live_state(
+def two_paths_live(d: DesiredState):  # type: ignore[no-untyped-def]
+    """carol an Administrator and dave a Member of ops, as TWO_PATHS declares them."""
+    return live_state(
         d,
         live_target(
             "ops",
@@ -313,6 +308,16 @@ def test_no_warning_for_a_path_ending_while_another_keeps_the_member_as_it_is(
             live_member("dave@example.com", MEMBER),
         ),
     )
+
+
+def test_no_warning_for_a_path_ending_while_another_keeps_the_member_as_it_is(
+    desired_dir: Path,
+) -> None:
+    """QA-F Q-F-1: carol stays an Administrator through @perm when @temp's entry ends:
+    nothing about her membership ends, so no warning (it opened drift issues for
+    nothing); dave's last path does end within the window, and is warned about."""
+    d = two_paths(desired_dir)
+    live = two_paths_live(d)
     p = plan(d, live, now=at("2027-03-20T00:00:00"))
     assert p.changes == ()
     assert [(str(e.member), str(e.until)) for e in p.expiring] == [
@@ -326,14 +331,7 @@ def test_a_removal_names_the_last_path_that_ended(desired_dir: Path) -> None:
     because of March's, and the line says so (as the warning of a room that does not
     prune does)."""
     d = two_paths(desired_dir)
-    live = live_state(
-        d,
-        live_target(
-            "ops",
-            live_member("carol@example.com", ADMIN),
-            live_member("dave@example.com", MEMBER),
-        ),
-    )
+    live = two_paths_live(d)
     p = plan(d, live, now=at("2027-04-02T00:00:00"))
     assert render_text(p).splitlines()[1] == (
         f"  - dave@example.com (Member): expired 2027-03-31, declared at {desired_dir}/rooms.yaml:6"
