@@ -133,13 +133,13 @@ def app_instances(
         if where is None:
             return ()
         display, positions = where
-        texts = spec.bearer_texts()
-        if spec.bearer is not None:
-            return (Location(display, positions.line_of(("app_instances", label, "bearer"))),)
-        return tuple(
-            Location(display, positions.line_of(("app_instances", label, "bearers", i)))
-            for i in range(len(texts))
+        at: KeyPath = ("app_instances", label)
+        paths = (
+            [(*at, "bearer")]
+            if spec.bearer is not None
+            else [(*at, "bearers", i) for i in range(len(spec.bearer_texts()))]
         )
+        return tuple(Location(display, positions.line_of(path)) for path in paths)
 
     return tuple(
         AppInstanceSetting(

@@ -68,11 +68,11 @@ class ChannelDirectory:
         found = self.bots(instance).get(ref.key, [])
         if len(found) != 1:
             setting = self.settings.get(instance)
-            where = None
-            if setting is not None and ref in setting.bearers:
-                index = setting.bearers.index(ref)
-                if index < len(setting.bearer_locations):
-                    where = setting.bearer_locations[index]
+            # (no locations where settings.yaml's lines are not known)
+            located = (
+                zip(setting.bearers, setting.bearer_locations, strict=False) if setting else ()
+            )
+            lines = dict(located)
             what = (
                 f"no AppInstanceBot named {ref.key!r} in {instance}: check the name, or name "
                 "the bearer by its ARN"
@@ -80,7 +80,7 @@ class ChannelDirectory:
                 else f"{len(found)} AppInstanceBots named {ref.key!r} in {instance}: name the "
                 "bearer by its ARN"
             )
-            raise BearerNotFound(instance, where, f"bearer {ref}: {what}")
+            raise BearerNotFound(instance, lines.get(ref), f"bearer {ref}: {what}")
         return found[0]
 
     def bearer(self, instance: str) -> str:

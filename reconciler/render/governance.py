@@ -4,6 +4,7 @@ expiry, and the memberships that end soon."""
 
 from __future__ import annotations
 
+from reconciler.governance.expiry import until_of
 from reconciler.governance.grant import Grant
 from reconciler.plan import Action, Change, Plan
 from reconciler.refs import Provenance
@@ -35,17 +36,20 @@ def expired_note(c: Change) -> str:
     declared at FILE:LINE`` (where that ``until`` is written), or "" when no path ended."""
     if c.action is Action.CREATE:
         return ""
-    ended = [p for p in c.provenance if p.expired and p.grant and p.grant.until]
     # a removal is the last path's ending, whatever role it gave (an Administrator entry
     # ended, the member live as Member: QA-E Q-E-2; one path ended in January and the
     # last in March: March's, QA-F Q-F-2); a demotion the last of its live role's
-    if c.action is not Action.DELETE:
-        ended = [p for p in ended if p.role == c.role_before]
+    ended = [
+        (until, p)
+        for p in c.provenance
+        if p.expired
+        and (until := until_of(p)) is not None
+        and (c.action is Action.DELETE or p.role == c.role_before)
+    ]
     if not ended:
         return ""
-    last = max(ended, key=lambda p: p.grant.until.instant)  # type: ignore[union-attr]
-    assert last.grant is not None and last.grant.until is not None
-    return f"expired {last.grant.until}, declared at {last.grant.until.location or last.where}"
+    until, last = max(ended, key=lambda e: e[0].instant)
+    return f"expired {until}, declared at {until.location or last.where}"
 
 
 def kept_lines(plan: Plan) -> list[str]:
