@@ -52,7 +52,13 @@ from reconciler.errors import AwsError, DesiredStateError, UsageError
 from reconciler.governance.expiry import as_of
 from reconciler.kinds import MEETING
 from reconciler.plan import Plan
-from reconciler.render.apply import Timings, already_note, applied_counts, failure_line
+from reconciler.render.apply import (
+    ABSENT_NOW,
+    Timings,
+    already_note,
+    applied_counts,
+    failure_line,
+)
 from reconciler.render.safe import shown
 from reconciler.render.text import change_line
 from reconciler.render.watch import Round, Stop, WatchTotals, incomplete
@@ -295,7 +301,7 @@ class Watch:
             if r.ok:
                 self._tell(f"{where}:{change_line(r.change).plain}{already_note(r)}")
             elif r.error_code == interrupt.NOT_STARTED:  # a Ctrl-C (or SIGTERM) came first
-                absent = " (removed, not added back: absent now)" if r.left_absent else ""
+                absent = f" ({ABSENT_NOW})" if r.left_absent else ""
                 self._tell(f"{where}: not applied:{change_line(r.change).plain}{absent}")
             elif r.outcome == "skipped":  # not attempted: an elevated add failed first
                 self._tell(f"{where}: {r.change.member}: {r.error_message}")

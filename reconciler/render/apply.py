@@ -36,6 +36,8 @@ from reconciler.render.safe import json_text, shown
 from reconciler.render.text import SYMBOLS, change_line
 
 FORMAT_VERSION = "1"
+# a role changed by delete and create, stopped between the two
+ABSENT_NOW = "removed, not added back: absent now"
 LIST_DONE = 20  # changes done listed one by one in an incomplete apply; past it, per target
 
 
@@ -134,7 +136,7 @@ def render_interrupted(result: ApplyResult, cause: str = "the interrupt") -> lis
         for r in others:
             code = "" if r.error_code in ("Interrupted", "Skipped") else f"{r.error_code}"
             # removed to be added back with its new role, and not added back
-            absent = "removed, not added back: absent now" if r.left_absent else ""
+            absent = ABSENT_NOW if r.left_absent else ""
             why = ", ".join(x for x in (absent, code) if x)
             lines.append(f"  {_done(r)}{shown(f' ({why})' if why else '')}")
     return lines
