@@ -54,6 +54,8 @@ from reconciler.kinds import MEETING
 from reconciler.plan import Plan
 from reconciler.render.apply import (
     ABSENT_NOW,
+    STOPPED_BY_CLOSED_OUTPUT,
+    STOPPED_BY_FAILED_OUTPUT,
     Timings,
     already_note,
     applied_counts,
@@ -218,7 +220,13 @@ class Watch:
                         result = self._apply(plan)
                         applied = time.monotonic() - applying
                         if self.unheard:  # the output was closed while it applied
-                            partial = Round(number, at, result, Timings(planned, applied))
+                            cut = (
+                                STOPPED_BY_CLOSED_OUTPUT
+                                if self.failure is None
+                                else STOPPED_BY_FAILED_OUTPUT
+                            )
+                            timings = Timings(planned, applied)
+                            partial = Round(number, at, result, timings, cut=cut)
                             self._stop_unheard(partial)
                     live = {t.key for t in plan.targets}
                     stopped = None if keys & live else "ended"

@@ -41,6 +41,10 @@ class Round:
     timings: Timings
     error: str | None = None
     stopped: Stop | None = None
+    # why the round stopped part-way, when its output did it (``STOPPED_BY_CLOSED_OUTPUT``,
+    # ``STOPPED_BY_FAILED_OUTPUT``): its changes not started are coded as plain apply's
+    # are; None: not cut, or cut by an interrupt (``STOPPED_BY_INTERRUPT``)
+    cut: str | None = None
 
 
 @dataclass
@@ -70,7 +74,7 @@ class WatchTotals:
 def round_line(r: Round) -> str:
     """The round as one line of JSON, ending with a newline. ``complete``: every change
     it made succeeded and its reading did not fail."""
-    data = _to_data(r.result, r.timings)
+    data = _to_data(r.result, r.timings, r.cut)
     data["complete"] = data["complete"] and r.error is None
     data["watch"] = {"round": r.number, "at": _utc(r.at), "error": r.error, "stopped": r.stopped}
     return json_text(compact(data)) + "\n"
@@ -118,12 +122,13 @@ def incomplete(totals: WatchTotals) -> str | None:
     return None
 
 
-def _to_data(result: ApplyResult, timings: Timings) -> dict[str, Any]:
-    """Apply's result document of ``result``; the changes an interrupt left not started
-    (a round stopped part-way: Ctrl-C, SIGTERM) are ``skipped``, as apply's are."""
-    cut = any(r.error_code == NOT_STARTED for r in result.results)
-    stopped = STOPPED_BY_INTERRUPT if cut else None
-    return apply_to_data(result, verified=None, timings=timings, stopped=stopped)
+def _to_data(result: ApplyResult, timings: Timings, cut: str | None) -> dict[str, Any]:
+    """Apply's result document of ``result``; the changes left not started (a round
+    stopped part-way: Ctrl-C, SIGTERM, its output closed: ``cut``) are ``skipped``, with
+    the code apply gives them (``Interrupted``, ``OutputClosed``, ``OutputFailed``)."""
+    if cut is None and any(r.error_code == NOT_STARTED for r in result.results):
+        cut = STOPPED_BY_INTERRUPT
+    return apply_to_data(result, verified=None, timings=timings, stopped=cut)
 
 
 def _count(n: int, noun: str) -> str:
@@ -142,7 +147,8 @@ def watch_document(totals: WatchTotals) -> str:
     and its last round's reading did not fail (``incomplete``)."""
     last = totals.last
     timings = Timings(totals.plan_s, totals.apply_s)
-    data = _to_data(ApplyResult(tuple(totals.results)), timings)
+    # only the last round can be cut part-way: the watch stops after it
+    data = _to_data(ApplyResult(tuple(totals.results)), timings, None if last is None else last.cut)
     data["complete"] = incomplete(totals) is None
     made, still = not_made(totals)
     data["watch"] = {

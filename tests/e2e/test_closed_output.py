@@ -120,7 +120,7 @@ def test_a_watch_piped_into_head_stops_when_its_reader_ends(
     run = piped(
         cli,
         *("--parallelism", "1", "apply", "--auto-approve", "--watch"),
-        *("--interval", "0.2", "--until", "60s"),
+        *("--interval", "0.2", "--until", "60s", "--out", "w.json"),
         until="[",  # the first change made: `| head` has what it wanted
     )
     assert run.code == 141
@@ -132,6 +132,12 @@ def test_a_watch_piped_into_head_stops_when_its_reader_ends(
     )
     assert found, run.err_lines
     assert int(found[2]) >= 1  # no new call started once the output was closed
+    # --out holds the round: its changes not started say why, as plain apply's do
+    document = json.loads((cli.workdir / "w.json").read_text())
+    assert (document["complete"], document["watch"]["rounds"]) == (False, 1)
+    skipped = [c for c in document["changes"] if c["outcome"] == "skipped"]
+    assert len(skipped) == int(found[2])
+    assert {c["error"]["code"] for c in skipped} == {"OutputClosed"}
 
 
 def test_a_watch_of_json_lines_stops_when_its_reader_ends(bridge: EmulatorServer, cli: Cli) -> None:
