@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from reconciler.governance.grant import Grant, Until, days_left
+from reconciler.governance.plan_json import instant
 from reconciler.refs import Location
 
 JSON_VERSION = 1
@@ -139,7 +140,7 @@ def to_json(e: Explanation) -> dict[str, Any]:
     return {
         "version": JSON_VERSION,
         "member": e.member,
-        "now": _instant(e.now),
+        "now": instant(e.now),  # as precise as ends_at: an end before it has expired
         "targets": [_target_json(t, e.now) for t in e.targets],
         "summary": {"declared": e.declared, "live": e.live},
     }
@@ -171,7 +172,7 @@ def _declaration_json(d: Declaration, now: dt.datetime) -> dict[str, Any]:
         "entry": str(d.entry),
         "via": [f"@{g}" for g in d.via],
         "until": until.text if until else None,
-        "ends_at": _instant(until.instant) if until else None,
+        "ends_at": instant(until.instant) if until else None,  # as the JSON plan writes it
         "until_at": str(until.location) if until and until.location else None,
         "days_left": days_left(until, now) if until and not d.expired else None,
         "expired": d.expired,
@@ -180,5 +181,6 @@ def _declaration_json(d: Declaration, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def _instant(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+def seconds(moment: dt.datetime) -> str:
+    """``moment`` in UTC to the whole second: the text header's ``as of``."""
+    return instant(moment.replace(microsecond=0))

@@ -14,7 +14,7 @@ import json
 from rich.console import Console
 
 from reconciler import kinds
-from reconciler.governance.explain import Explanation, TargetExplanation, to_json
+from reconciler.governance.explain import Explanation, TargetExplanation, seconds, to_json
 
 EMPTY = "-"
 
@@ -29,7 +29,7 @@ def format_json(explanation: Explanation) -> str:
 
 
 def lines(e: Explanation) -> list[str]:
-    out = [f"Explaining {e.member} as of {to_json(e)['now']}.", ""]
+    out = [f"Explaining {e.member} as of {seconds(e.now)}.", ""]
     for t in e.targets:
         out.extend(target_lines(t, e))
         out.append("")
