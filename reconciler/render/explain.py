@@ -9,12 +9,12 @@ does. Tests in ``tests/unit/governance/test_explain_render.py`` show it line by 
 
 from __future__ import annotations
 
-import json
-
 from rich.console import Console
 
 from reconciler import kinds
 from reconciler.governance.explain import Explanation, TargetExplanation, seconds, to_json
+from reconciler.render.json import indented
+from reconciler.render.safe import json_text, shown_values
 
 EMPTY = "-"
 
@@ -25,10 +25,12 @@ def render_explain(explanation: Explanation, fmt: str, console: Console) -> None
 
 
 def format_json(explanation: Explanation) -> str:
-    return json.dumps(to_json(explanation), indent=2, ensure_ascii=False) + "\n"
+    """The JSON document: control, format and separator characters as ``\\uXXXX``."""
+    return json_text(indented(to_json(explanation))) + "\n"
 
 
 def lines(e: Explanation) -> list[str]:
+    e = shown_values(e)  # nothing from live state or files is raw: render/safe.py
     out = [f"Explaining {e.member} as of {seconds(e.now)}.", ""]
     for t in e.targets:
         out.extend(target_lines(t, e))
