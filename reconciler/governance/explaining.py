@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from operator import attrgetter
 
 from reconciler import kinds
-from reconciler.desired.model import DesiredState, DesiredTarget
+from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.governance.explain import Declaration, Explanation, Outcome, TargetExplanation
 from reconciler.governance.grant import NO_GRANT
-from reconciler.live import LiveState
+from reconciler.live import LiveMember, LiveState
 from reconciler.plan import Action, Plan, TargetPlan
 from reconciler.refs import MemberRef, Provenance
 from reconciler.target_select import select
+
+# the planner's order of live members with one ref (``planner._live_order``)
+_SPELLING_THEN_ID: Callable[[LiveMember], tuple[str, str]] = attrgetter("ref.display", "member_id")
 
 OUTCOMES = {
     Action.CREATE: Outcome.ADD,
@@ -88,9 +92,9 @@ def _target(
     paths = (dm.provenance + dm.expired) if dm is not None else ()
     paths += gone.expired if gone is not None else ()
     lt = live.targets.get(t.key)
-    lm = next((m for m in lt.members if m.ref == member), None) if lt is not None else None
+    lm = _live_member(member, dm, lt.members) if lt is not None else None
     live_role = text(lm.role) if lm is not None else None
-    outcome, detail = _outcome(member, dm is not None, lm is not None, lt is not None, tp)
+    outcome, detail = _outcome(member, dm, lm, lt is not None, tp)
     if outcome in (Outcome.NOT_PLANNED, Outcome.UNRESOLVED) and refused:
         detail = refused
     guarded = protected and outcome in (Outcome.ABSENT, Outcome.IN_SYNC)
@@ -126,20 +130,44 @@ def _declaration(p: Provenance, text: Callable[[Hashable], str]) -> Declaration:
     )
 
 
+def _live_member(
+    member: MemberRef, dm: DesiredMember | None, members: Iterable[LiveMember]
+) -> LiveMember | None:
+    """The live member ``member`` names. Several share its ref when meeting attendees'
+    e-mail ExternalUserIds differ only in case: the one spelled as MEMBER is written, else
+    the one the plan keeps for the declaration (spelled as declared, else the first in the
+    planner's order)."""
+    found = sorted((m for m in members if m.ref == member), key=_SPELLING_THEN_ID)
+    for spelling in (member.display, dm.ref.display if dm is not None else None):
+        spelled = next((m for m in found if m.ref.display == spelling), None)
+        if spelled is not None:
+            return spelled
+    return found[0] if found else None
+
+
 def _outcome(
-    member: MemberRef, declared: bool, is_live: bool, read: bool, tp: TargetPlan | None
+    member: MemberRef,
+    dm: DesiredMember | None,
+    lm: LiveMember | None,
+    read: bool,
+    tp: TargetPlan | None,
 ) -> tuple[Outcome, str]:
     if not read:
         return Outcome.NOT_READ, "the target was not read from Chime (see `plan`)"
     if tp is None:  # read, and refused by the plan: one target declared twice
         return Outcome.NOT_PLANNED, "the plan refuses this target (see `plan`)"
-    change = next((c for c in tp.changes if c.member == member), None)
+
+    def this(ref: MemberRef, member_id: str) -> bool:  # ``lm`` itself, not a case-variant
+        return ref == member and (lm is None or member_id == lm.member_id)
+
+    change = next((c for c in tp.changes if this(c.member, c.member_id)), None)
     if change is not None:
         return OUTCOMES[change.action], ""
-    if any(m.ref == member for m in tp.protected):
+    if any(this(m.ref, m.member_id) for m in tp.protected):
         return Outcome.PROTECTED, ""
-    if any(m.ref == member for m in tp.unmanaged):
+    if any(this(m.ref, m.member_id) for m in tp.unmanaged):
         return Outcome.KEPT, ""
+    declared, is_live = dm is not None, lm is not None
     if declared and is_live:
         return Outcome.IN_SYNC, ""
     if declared:
