@@ -54,10 +54,13 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
     live = session.read(session.scope(targets))
     planned = make_plan(session.desired, live, targets=targets or None, now=app.now)
     result = explain(member.strip(), refs, session.desired, live, planned, app.now, targets=targets)
-    if not result.targets and all(r.kind is MemberKind.EXTERNAL for r in refs.values()):
+    # a target named with --target is shown anyway: whether MEMBER is there decides
+    found = any(t.declarations or t.live_role is not None for t in result.targets)
+    if not found and all(r.kind is MemberKind.EXTERNAL for r in refs.values()):
+        meeting = "meeting given with --target" if targets else "declared meeting"
         raise UsageError(
             f"MEMBER {member!r} is not an e-mail address, bot:NAME or user:ID, and no "
-            "declared meeting declares or has an attendee with that ExternalUserId"
+            f"{meeting} declares or has an attendee with that ExternalUserId"
         )
     render_explain(result, fmt, app.console())
 

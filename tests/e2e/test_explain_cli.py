@@ -163,3 +163,13 @@ def test_explain_unknown_target_or_member_is_a_usage_error(scenario: None, cli: 
         "Error: MEMBER 'not an email' is not an e-mail address, bot:NAME or user:ID, and no "
         "declared meeting declares or has an attendee with that ExternalUserId"
     ]
+
+
+def test_explain_refuses_a_bad_member_with_target_too(scenario: None, cli: Any) -> None:
+    # --target does not make a typo in MEMBER pass as "not declared, not live" (Q-H-13)
+    run = cli(*NOW, "explain", "not an email", "--target", "ops")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines == [
+        "Error: MEMBER 'not an email' is not an e-mail address, bot:NAME or user:ID, and no "
+        "meeting given with --target declares or has an attendee with that ExternalUserId"
+    ]
