@@ -13,7 +13,7 @@
 #   INPUT_VARIABLES  optional: lines NAME=value, each exported to the command's environment
 #                    (the ${NAME} of the desired state, e.g. meeting_id: ${INCIDENT_MEETING_ID});
 #                    values taken as written; blank lines and # comments skipped; a line
-#                    that is not NAME=value stops the step before the command runs
+#                    that is not NAME=value means the command does not run (below)
 #   OUT_DIR          where plan.md / plan.json / output.txt go
 # `plan` always runs as `plan --format markdown --detailed-exitcode --out OUT_DIR/plan.json`
 # with the Markdown in OUT_DIR/plan.md; a plan that fails before it can plan (invalid
@@ -21,6 +21,10 @@
 # there instead, and exit code 1. Outputs (to $GITHUB_OUTPUT): exit-code, plan-markdown,
 # plan-file, output-file. The output and the error messages (stderr, also in OUT_DIR/stderr.txt) go to the job
 # summary; `FILE:LINE: message` errors become annotations on the file.
+# Inputs it cannot use (a variables line that is not NAME=value, args that do not split)
+# mean the command is not run, and count as a command that failed (exit code 1): the same
+# outputs, and for plan a plan.md that gives the error, so that with INPUT_FAIL=false the
+# PR comment shows it instead of an older commit's plan.
 set -euo pipefail
 
 : "${INPUT_COMMAND:?}" "${OUT_DIR:?}"
@@ -40,11 +44,15 @@ if [[ -n "${INPUT_ENDPOINT_URL:-}" ]]; then global+=(--endpoint-url "$INPUT_ENDP
 region="${INPUT_REGION:-${AWS_REGION:-}}"
 if [[ -n "$region" ]]; then global+=(--region "$region"); fi
 
+mkdir -p "$OUT_DIR"
+stderr_file="$OUT_DIR/stderr.txt"
+not_run="" # why the command is not run: inputs it cannot be run with
+
 if [[ -n "${INPUT_VARIABLES:-}" ]]; then
     # NAME=value lines (a repository variable or the action's `variables` input): exported
-    # as written, nothing expanded. A bad line stops the step: a plan without the variable
-    # would fail on every ${NAME} anyway, with a message that hides the cause. The line is
-    # named by number only (a value is never echoed).
+    # as written, nothing expanded. A bad line means the command is not run: a plan without
+    # the variable would fail on every ${NAME} anyway, with a message that hides the cause.
+    # The line is named by number only (a value is never echoed).
     number=0
     while IFS= read -r line || [[ -n "$line" ]]; do
         number=$((number + 1))
@@ -53,38 +61,44 @@ if [[ -n "${INPUT_VARIABLES:-}" ]]; then
         if [[ "$line" =~ ^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]]; then
             export "${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"
         else
-            echo "::error::chime-reconciler action: variables line $number is not NAME=value (NAME: letters, digits and _, not starting with a digit)"
-            exit 1
+            not_run="variables line $number is not NAME=value (NAME: letters, digits and _, not starting with a digit)"
+            break
         fi
     done <<<"$INPUT_VARIABLES"
 fi
 
-mkdir -p "$OUT_DIR"
 extra=()
-if [[ -n "${INPUT_ARGS:-}" ]]; then
+if [[ -z "$not_run" && -n "${INPUT_ARGS:-}" ]]; then
     # shlex splits like a shell without expanding anything; each word NUL-terminated for
-    # mapfile. Arguments that do not split (an unclosed quote) stop the step: running the
-    # command without them (without --target, say) is never what was meant.
+    # mapfile. Arguments that do not split (an unclosed quote) mean the command is not run:
+    # running it without them (without --target, say) is never what was meant.
     # shellcheck disable=SC2016
     split='
 import shlex, sys
 try:
     words = shlex.split(sys.argv[1])
 except ValueError as exc:
-    print(f"::error::chime-reconciler action: args: {exc} in {sys.argv[1]!r}")
+    print(f"args: {exc} in {sys.argv[1]!r}")
     sys.exit(1)
 with open(sys.argv[2], "w", encoding="utf-8", errors="surrogateescape") as out:
     out.write("".join(word + "\0" for word in words))
 '
-    "$PYTHON" -c "$split" "$INPUT_ARGS" "$OUT_DIR/args" || exit 1
-    mapfile -d '' -t extra <"$OUT_DIR/args"
+    if split_error="$("$PYTHON" -c "$split" "$INPUT_ARGS" "$OUT_DIR/args")"; then
+        mapfile -d '' -t extra <"$OUT_DIR/args"
+    else
+        not_run="${split_error:-args: cannot be split}"
+    fi
 fi
 
-stderr_file="$OUT_DIR/stderr.txt"
 code=0
 set +e
-if [[ "$INPUT_COMMAND" == plan ]]; then
-    rm -f "$OUT_DIR/plan.md" "$OUT_DIR/plan.json"
+if [[ "$INPUT_COMMAND" == plan ]]; then rm -f "$OUT_DIR/plan.md" "$OUT_DIR/plan.json"; fi
+if [[ -n "$not_run" ]]; then
+    echo "::error::chime-reconciler action: $not_run"
+    echo "chime-reconciler action: $not_run" >"$stderr_file"
+    : >"$OUT_DIR/output.txt"
+    code=1
+elif [[ "$INPUT_COMMAND" == plan ]]; then
     # stdout to plan.md; stderr to the log and to stderr.txt
     "$CHIME_BIN" "${global[@]}" plan --format markdown --detailed-exitcode \
         --out "$OUT_DIR/plan.json" "${extra[@]}" 2>&1 >"$OUT_DIR/plan.md" \
@@ -128,7 +142,7 @@ annotate() {
         fi
     done <"$stderr_file"
 }
-if [[ "$code" != 0 ]]; then annotate; fi
+if [[ "$code" != 0 && -z "$not_run" ]]; then annotate; fi
 
 if [[ "$INPUT_COMMAND" == plan ]]; then
     if [[ "$code" != 0 && "$code" != 2 && ! -s "$OUT_DIR/plan.md" ]]; then
@@ -136,7 +150,11 @@ if [[ "$INPUT_COMMAND" == plan ]]; then
             echo "<!-- chime-reconciler-plan -->"
             echo "### Chime membership plan"
             echo
-            echo "**Error:** \`chime-reconciler plan\` exited $exited before it could make a plan:"
+            if [[ -n "$not_run" ]]; then
+                echo "**Error:** \`chime-reconciler plan\` was not run: the step's inputs are wrong:"
+            else
+                echo "**Error:** \`chime-reconciler plan\` exited $exited before it could make a plan:"
+            fi
             echo
             echo '```text'
             cat "$stderr_file"
@@ -153,7 +171,11 @@ if [[ "$INPUT_COMMAND" == plan ]]; then
     if [[ "$code" == 0 || "$code" == 2 ]]; then failed=false; fi
 else
     {
-        echo "### chime-reconciler $INPUT_COMMAND (exit $code)"
+        if [[ -n "$not_run" ]]; then
+            echo "### chime-reconciler $INPUT_COMMAND (not run)"
+        else
+            echo "### chime-reconciler $INPUT_COMMAND (exit $code)"
+        fi
         echo
         echo '```text'
         cat "$OUT_DIR/output.txt" "$stderr_file"
@@ -166,7 +188,7 @@ fi
 echo "exit-code=$code" >>"$GITHUB_OUTPUT"
 
 if [[ "$failed" == true ]]; then
-    echo "::error::chime-reconciler $INPUT_COMMAND exited $code"
+    if [[ -z "$not_run" ]]; then echo "::error::chime-reconciler $INPUT_COMMAND exited $code"; fi
     if [[ "${INPUT_FAIL:-true}" == true ]]; then exit 1; fi
 fi
 exit 0

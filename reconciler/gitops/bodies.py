@@ -18,6 +18,7 @@ DRIFT_MARKER = "<!-- chime-reconciler-drift -->"
 MAX_BODY_CHARS = 65_536  # GitHub refuses longer issue and comment bodies
 
 DRIFT_TITLE = "Drift: live Chime memberships differ from desired-state"
+EXPIRING_TITLE = "Chime memberships end soon (no drift)"  # the same issue, nothing drifted
 FULL_PLAN_HINT = "the full plan is in the workflow run's job summary"
 _FENCE = "```"
 NO_OUTPUT = "_The plan produced no output._"

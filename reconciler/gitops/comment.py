@@ -2,10 +2,8 @@
 
 The comment is found by the hidden marker its body starts with; the first such comment
 (oldest first, as GitHub lists them) is updated, so the plan stays where reviewers first
-saw it. Its body is rewritten only when it changed. Only a bot's comment (the workflow's
-token posts as ``github-actions[bot]``, or as a GitHub App) is ever taken for ours: a
-person's comment under the marker would stay theirs to edit after the plan was written
-into it, so a fake plan could follow the real one.
+saw it. Its body is rewritten only when it changed. Only a bot's comment is ever taken
+for ours (``authors.by_a_person``).
 """
 
 from __future__ import annotations
@@ -14,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from reconciler.gitops.authors import by_a_person
 from reconciler.gitops.bodies import PLAN_MARKER, has_marker
 from reconciler.gitops.github import GitHub
 
@@ -34,14 +33,9 @@ def find_marked(items: Iterable[Mapping[str, Any]], marker: str) -> Mapping[str,
     """The first item (comment or issue) whose body starts with ``marker`` and that a
     person did not write."""
     for item in items:
-        if has_marker(item.get("body"), marker) and not _by_a_person(item):
+        if has_marker(item.get("body"), marker) and not by_a_person(item):
             return item
     return None
-
-
-def _by_a_person(item: Mapping[str, Any]) -> bool:
-    user = item.get("user")
-    return isinstance(user, Mapping) and user.get("type") == "User"
 
 
 def upsert_pr_comment(

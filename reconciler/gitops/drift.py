@@ -7,8 +7,11 @@
 - exit 0 (no changes) otherwise: close the open one, with a comment saying so;
 - anything else (1: the plan failed or was refused): touch nothing and fail.
 
-Our issue is an open issue with the label whose body starts with the drift marker; other
-issues carrying the label (filed by people) are left alone.
+Our issue is an open issue with the label whose body starts with the drift marker and that
+a bot wrote; other issues carrying the label are left alone, as is an issue a person wrote
+under the marker (a copy of ours, or one an issue template labelled): its author could edit
+the report after it was written in (see ``authors``). Its title says which of the two
+reports it holds (drift, or only memberships ending soon), and changes with it.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from reconciler.errors import ReconcilerError
+from reconciler.gitops.authors import by_a_person
 from reconciler.gitops.bodies import (
     DRIFT_MARKER,
     DRIFT_TITLE,
+    EXPIRING_TITLE,
     drift_issue_body,
     drift_resolved_comment,
     expiring_issue_body,
@@ -66,8 +71,8 @@ class DriftOutcome:
 
 
 def open_drift_issues(github: GitHub, label: str = DEFAULT_LABEL) -> Iterator[JsonObject]:
-    """Our open drift issues, oldest first (pull requests, which the API lists too, and
-    issues without the marker are skipped)."""
+    """Our open drift issues, oldest first (pull requests, which the API lists too, issues
+    without the marker and issues a person wrote are skipped)."""
     params: dict[str, str | int] = {
         "state": "open",
         "labels": label,
@@ -75,7 +80,11 @@ def open_drift_issues(github: GitHub, label: str = DEFAULT_LABEL) -> Iterator[Js
         "direction": "asc",
     }
     for issue in github.paginate(github.repo_path("/issues"), params):
-        if "pull_request" not in issue and has_marker(issue.get("body"), DRIFT_MARKER):
+        if (
+            "pull_request" not in issue
+            and has_marker(issue.get("body"), DRIFT_MARKER)
+            and not by_a_person(issue)
+        ):
             yield issue
 
 
@@ -89,25 +98,41 @@ def sync_drift_issue(
 ) -> DriftOutcome:
     """Bring the drift issue in line with a plan's exit code (see the module docstring)."""
     if exit_code == 2:
-        return _report_drift(github, drift_issue_body(plan_markdown, run_url=run_url), label)
+        body = drift_issue_body(plan_markdown, run_url=run_url)
+        return _report(github, IssueText(DRIFT_TITLE, body), label)
     if exit_code == 0 and lists_expiring(plan_markdown):  # no drift, but access ends soon
-        return _report_drift(github, expiring_issue_body(plan_markdown, run_url=run_url), label)
+        body = expiring_issue_body(plan_markdown, run_url=run_url)
+        return _report(github, IssueText(EXPIRING_TITLE, body), label)
     if exit_code == 0:
         return _close_drift(github, drift_resolved_comment(run_url), label)
     raise PlanFailedError(exit_code)
 
 
-def _report_drift(github: GitHub, body: str, label: str) -> DriftOutcome:
+@dataclass(frozen=True)
+class IssueText:
+    """What the issue says: a title naming the report, and the body holding it."""
+
+    title: str
+    body: str
+
+
+def _report(github: GitHub, text: IssueText, label: str) -> DriftOutcome:
     existing = next(open_drift_issues(github, label), None)
     if existing is None:
         created = github.post(
-            github.repo_path("/issues"), {"title": DRIFT_TITLE, "body": body, "labels": [label]}
+            github.repo_path("/issues"),
+            {"title": text.title, "body": text.body, "labels": [label]},
         )
         return DriftOutcome("opened", (_ref(created),))
-    if existing.get("body") == body:
+    changed = {
+        field: value
+        for field, value in (("title", text.title), ("body", text.body))
+        if existing.get(field) != value
+    }
+    if not changed:
         return DriftOutcome("unchanged", (_ref(existing),))
     number = int(existing["number"])
-    updated = github.patch(github.repo_path(f"/issues/{number}"), {"body": body})
+    updated = github.patch(github.repo_path(f"/issues/{number}"), changed)
     return DriftOutcome("updated", (_ref(updated),))
 
 

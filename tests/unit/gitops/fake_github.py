@@ -120,6 +120,7 @@ class FakeGitHub:
             labels=[self._label(name) for name in labels],
         )
         issue["user"]["login"] = login
+        issue["user"]["type"] = "Bot" if login.endswith("[bot]") else "User"
         if pull_request:
             issue["pull_request"] = {
                 "url": f"{base}/pulls/{number}",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fake_github import NAME, OWNER, FakeGitHub
 
-from reconciler.gitops.bodies import DRIFT_MARKER, DRIFT_TITLE, PLAN_MARKER
+from reconciler.gitops.bodies import DRIFT_MARKER, DRIFT_TITLE, EXPIRING_TITLE, PLAN_MARKER
 from reconciler.gitops.drift import DriftOutcome, IssueRef, PlanFailedError, sync_drift_issue
 from reconciler.gitops.github import GitHub
 
@@ -117,6 +117,27 @@ def test_issues_people_labelled_drift_are_left_alone(fake: FakeGitHub, github: G
     assert fake.issues[3]["state"] == "closed"  # ours
 
 
+def test_an_issue_a_person_wrote_under_the_marker_is_not_taken_for_ours(
+    fake: FakeGitHub, github: GitHub
+) -> None:
+    # copied from the bot's issue, or labelled by an issue template: its author could edit
+    # the report after it was written in, so it is neither updated nor closed
+    copied = fake.add_issue(
+        "Drift (copied)", f"{DRIFT_MARKER}\nfiled by hand", ["drift"], login="mallory"
+    )
+
+    opened = sync_drift_issue(github, 2, DRIFT_PLAN, run_url=RUN)
+    closed = sync_drift_issue(github, 0, run_url=RUN)
+
+    assert opened == DriftOutcome("opened", (IssueRef(2, fake.issues[2]["html_url"]),))
+    assert fake.issues[2]["user"]["login"] == "github-actions[bot]"
+    assert fake.issues[2]["body"] == DRIFT_BODY
+    assert [i.number for i in closed.issues] == [2]
+    mine = fake.issues[copied["number"]]
+    assert (mine["body"], mine["state"]) == (f"{DRIFT_MARKER}\nfiled by hand", "open")
+    assert fake.comments[copied["number"]] == []
+
+
 def test_no_drift_closes_every_open_drift_issue(fake: FakeGitHub, github: GitHub) -> None:
     for _ in range(2):  # two runs raced before concurrency was set up
         fake.add_issue(DRIFT_TITLE, DRIFT_BODY, ["drift"])
@@ -156,6 +177,7 @@ def test_no_drift_but_memberships_ending_soon_opens_the_issue_listing_them(
     outcome = sync_drift_issue(github, 0, EXPIRING_PLAN, run_url=RUN)
 
     assert outcome.action == "opened"
+    assert fake.issues[1]["title"] == EXPIRING_TITLE == "Chime memberships end soon (no drift)"
     body = fake.issues[1]["body"]
     assert body.startswith(
         f"{DRIFT_MARKER}\nThe [scheduled plan]({RUN}) found no drift, but memberships listed "
@@ -166,3 +188,19 @@ def test_no_drift_but_memberships_ending_soon_opens_the_issue_listing_them(
     assert sync_drift_issue(
         github, 0, DRIFT_PLAN.replace("1 to destroy", "0"), run_url=RUN
     ).action == ("closed")
+
+
+def test_the_title_follows_the_report_when_drift_and_ending_soon_alternate(
+    fake: FakeGitHub, github: GitHub
+) -> None:
+    sync_drift_issue(github, 0, EXPIRING_PLAN, run_url=RUN)
+
+    assert sync_drift_issue(github, 2, DRIFT_PLAN, run_url=RUN).action == "updated"
+    assert fake.issues[1]["title"] == DRIFT_TITLE
+    assert fake.requests[-1].body == {"title": DRIFT_TITLE, "body": DRIFT_BODY}
+
+    assert sync_drift_issue(github, 0, EXPIRING_PLAN, run_url=RUN).action == "updated"
+    assert fake.issues[1]["title"] == EXPIRING_TITLE
+    assert len(fake.issues) == 1
+    # the same report again writes nothing, title included
+    assert sync_drift_issue(github, 0, EXPIRING_PLAN, run_url=RUN).action == "unchanged"

@@ -188,7 +188,8 @@ def test_arguments_that_do_not_split_fail_the_step_without_running_the_command(
         tmp_path, 0, INPUT_COMMAND="apply", INPUT_ARGS='--auto-approve --target "ops'
     )
 
-    assert (code, args, outputs) == (1, [], {})
+    assert (code, args) == (1, [])
+    assert outputs == {"output-file": str(tmp_path / "out/output.txt"), "exit-code": "1"}
     assert (tmp_path / "stdout.txt").read_text() == (
         "::error::chime-reconciler action: args: No closing quotation in "
         "'--auto-approve --target \"ops'\n"
@@ -274,10 +275,55 @@ def test_a_variables_line_that_is_not_name_value_fails_without_running_the_comma
     )
 
     assert code == 1
-    assert args == [] and outputs == {}
+    assert args == [] and outputs["exit-code"] == "1"
     stdout = (tmp_path / "stdout.txt").read_text()
     assert stdout == (
         "::error::chime-reconciler action: variables line 2 is not NAME=value"
         " (NAME: letters, digits and _, not starting with a digit)\n"
     )
     assert "6f1c" not in stdout
+
+
+def test_a_bad_variables_line_with_fail_false_still_gives_the_plan_comment_its_error(
+    tmp_path: Path,
+) -> None:
+    """plan.yml runs the plan with INPUT_FAIL=false to comment first and fail after: the
+    step must succeed with exit-code 1 and a plan.md saying why, or the PR keeps the plan
+    comment of an earlier commit (QA Q-I-5)."""
+    code, args, outputs = run_step(
+        tmp_path,
+        0,
+        ENV_STUB,
+        INPUT_COMMAND="plan",
+        INPUT_FAIL="false",
+        INPUT_VARIABLES="INCIDENT_MEETING_ID=6f1c\nnot a pair\n",
+    )
+
+    assert (code, args) == (0, [])  # the command was not run
+    plan_md = tmp_path / "out/plan.md"
+    assert outputs == {"plan-markdown": str(plan_md), "exit-code": "1"}
+    message = (
+        "chime-reconciler action: variables line 2 is not NAME=value (NAME: letters, "
+        "digits and _, not starting with a digit)"
+    )
+    assert plan_md.read_text() == (
+        "<!-- chime-reconciler-plan -->\n### Chime membership plan\n\n"
+        "**Error:** `chime-reconciler plan` was not run: the step's inputs are wrong:\n\n"
+        f"```text\n{message}\n```\n"
+    )
+    assert (tmp_path / "summary.md").read_text() == plan_md.read_text()
+    assert f"::error::{message}\n" in (tmp_path / "stdout.txt").read_text()
+    assert "6f1c" not in (tmp_path / "stdout.txt").read_text() + plan_md.read_text()
+
+
+def test_args_that_do_not_split_with_fail_false_give_the_error_as_the_plan(
+    tmp_path: Path,
+) -> None:
+    code, args, outputs = run_step(
+        tmp_path, 0, INPUT_COMMAND="plan", INPUT_FAIL="false", INPUT_ARGS='--target "ops'
+    )
+
+    assert (code, args, outputs["exit-code"]) == (0, [], "1")
+    error = "chime-reconciler action: args: No closing quotation in '--target \"ops'"
+    assert (tmp_path / "out/plan.md").read_text().endswith(f"```text\n{error}\n```\n")
+    assert not (tmp_path / "out/plan.json").exists()
