@@ -5,7 +5,8 @@ The round trip holds: planning the imported file against the channels it came fr
 no changes. Users are written as ``user:ID`` (an id that is an e-mail address as the bare
 address, the form groups use), bots as ``bot:NAME``; DEFAULT members under ``members``,
 HIDDEN under ``hidden``, then ``moderators``; each list sorted. A channel whose name is
-not unique in its app instance gets ``arn:`` and a label as its key. Elastic channels are
+not unique in its ``channels:`` mapping (one app instance's file; every app instance's
+for stdout) gets ``arn:`` and a label as its key, never a key taken. Elastic channels are
 left out with a comment (they are not managed). A bot whose name is not unique in the
 app instance cannot be named: it is left out with a comment, and the channel is written
 with ``prune: false``. The app instance's bearers are left out with a comment (the tool's
@@ -90,6 +91,41 @@ def channel_lines(
     return lines
 
 
+@dataclass(frozen=True)
+class InstanceChannels:
+    """The channels of one app instance to write, and the ``app_instance`` each names
+    (None when it is the only one)."""
+
+    instance: str
+    label: str | None
+    channels: tuple[ImportedChannel, ...]
+
+    @property
+    def managed(self) -> tuple[ImportedChannel, ...]:
+        """The channels written (elastic ones are left out with a comment)."""
+        return tuple(c for c in self.channels if not c.elastic)
+
+
+def channel_keys(channels: Sequence[ImportedChannel]) -> dict[ImportedChannel, str]:
+    """The mapping key of each channel (they share one ``channels:`` mapping): its name
+    where the name is unique and not blank, otherwise a label ``NAME (ID)``, and the
+    channel is written with ``arn:``. Plain names are taken first, so a label never takes
+    a real name, nor another label (``NAME (ID) (ID)`` then)."""
+    ordered = sorted(channels)
+    names = Counter(c.name for c in ordered)
+    keys = {c: c.name for c in ordered if names[c.name] == 1 and c.name.strip()}
+    taken = set(keys.values())
+    for c in ordered:
+        if c in keys:
+            continue
+        key = _label(c)
+        while key in taken:
+            key = f"{key} ({_channel_id(c)})"
+        keys[c] = key
+        taken.add(key)
+    return keys
+
+
 def channels_document(
     channels: Sequence[ImportedChannel],
     instance: str,
@@ -99,31 +135,44 @@ def channels_document(
 ) -> str:
     """One desired-state file with the channels of one app instance. ``label``: the
     ``app_instance`` to write in each channel (None when it is the only one)."""
-    managed = [c for c in channels if not c.elastic]
-    n = len(managed)
-    lines = [
-        f"# Imported from Chime SDK messaging by {COMMAND}: {n} channel{'' if n == 1 else 's'} "
-        f"of app instance {instance}.",
-        "# Edit freely, then run `chime-reconciler plan`.",
-    ]
-    for c in sorted(channels):
-        if c.elastic:
-            lines.append(
-                f"# Left out: {shown(c.name)} ({shown(c.arn)}) is an elastic channel (not managed)."
-            )
+    return sections_document([InstanceChannels(instance, label, tuple(channels))], prune=prune)
+
+
+def sections_document(sections: Sequence[InstanceChannels], *, prune: bool = False) -> str:
+    """One desired-state document with the channels of these app instances under one
+    ``channels:`` key (``channels: {}`` when none is written)."""
+    lines: list[str] = []
+    for section in sections:
+        n = len(section.managed)
+        lines.append(
+            f"# Imported from Chime SDK messaging by {COMMAND}: {n} channel"
+            f"{'' if n == 1 else 's'} of app instance {section.instance}."
+        )
+    lines.append("# Edit freely, then run `chime-reconciler plan`.")
+    for section in sections:
+        for c in sorted(section.channels):
+            if c.elastic:
+                lines.append(
+                    f"# Left out: {shown(c.name)} ({shown(c.arn)}) is an elastic channel "
+                    "(not managed)."
+                )
+    managed = [(s, c) for s in sections for c in s.managed]
     if not managed:
         return "\n".join([*lines, "channels: {}", ""])
-    names = Counter(c.name for c in managed)
-    ambiguous = _ambiguous_bots(managed)
+    keys = channel_keys([c for _, c in managed])
+    ambiguous = {s.instance: _ambiguous_bots(s.managed) for s in sections}
     lines.append("channels:")
-    keyed = sorted(
-        ((c.name if names[c.name] == 1 and c.name.strip() else _label(c), c) for c in managed),
-        key=lambda kc: (kc[0].casefold(), kc[0]),
-    )
-    for key, c in keyed:
-        lines.extend(channel_lines(c, key, label, prune, ambiguous))
+    order = {s.instance: i for i, s in enumerate(sections)}
+    for s, c in sorted(
+        managed, key=lambda sc: (order[sc[0].instance], keys[sc[1]].casefold(), keys[sc[1]])
+    ):
+        lines.extend(channel_lines(c, keys[c], s.label, prune, ambiguous[s.instance]))
     return "\n".join(lines) + "\n"
 
 
+def _channel_id(channel: ImportedChannel) -> str:
+    return channel.arn.rsplit("/", 1)[-1]
+
+
 def _label(channel: ImportedChannel) -> str:
-    return f"{channel.name.strip() or 'channel'} ({channel.arn.rsplit('/', 1)[-1]})"
+    return f"{channel.name.strip() or 'channel'} ({_channel_id(channel)})"

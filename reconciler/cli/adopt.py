@@ -146,7 +146,7 @@ def _adoptions(
 def _expired_line(e: Expiring) -> str:
     kind = kinds.get(e.target.kind)
     return (
-        f"{e.member} in {kind.words.noun} {e.target.name}: its entry at {e.declared_at} "
+        f"{e.member} in {kind.words.noun} {e.target.name}: its entry at {e.set_at} "
         f"expired {e.until} and Chime still has it ({kind.role_text(e.role)}): extend its "
         "until: to keep the access, or remove it from Chime (prune: true) to end it; "
         "not adopted"

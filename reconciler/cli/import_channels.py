@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from reconciler.channel_import import ImportedChannel, channels_document
+from reconciler.channel_import import ImportedChannel, InstanceChannels, sections_document
 from reconciler.cli.context import AppContext
 from reconciler.cli.directory import left_as_they_are, open_channels, write_files
 from reconciler.desired import files as source_files
@@ -49,10 +49,12 @@ def read(app: AppContext, desired: DesiredState) -> dict[AppInstanceSetting, lis
 @dataclass(frozen=True)
 class ChannelImport:
     """What ``import`` writes for channels: a file per app instance with channels to write
-    (none for one whose channels are all declared already, or that has none), and the
-    channels left as they are because a file declares them (with where)."""
+    (none for one whose channels are all declared already, elastic or absent), the same
+    channels as one document for stdout ("" when none), and the channels left as they are
+    because a file declares them (with where)."""
 
     files: dict[str, str]  # channels/LABEL.yaml -> text
+    document: str  # every file's channels under one `channels:` key, for stdout
     left: tuple[DesiredTarget, ...]  # their declarations, in key order
 
 
@@ -86,21 +88,25 @@ def documents(
     force: bool = False,
 ) -> ChannelImport:
     """A file (``channels/LABEL.yaml``) for each app instance with channels not declared
-    yet (with ``force``, those of the file written are imported again over it); no file,
-    and no ``channels: {}`` document, for an app instance with none."""
+    yet (with ``force``, those of the file written are imported again over it), and one
+    document with all of them for stdout; no file, and no ``channels: {}`` document, for
+    an app instance with none (elastic channels are never written)."""
     several = len(desired.app_instances) > 1
     files = {}
+    written: list[InstanceChannels] = []
     left: list[DesiredTarget] = []
     for s, channels in read_.items():
         relative = f"{CHANNELS_DIR}/{s.label}.yaml"
         rewritten = str(out / relative) if out is not None and force else None
         wanted, declared = _split(desired, s.arn, channels, rewritten)
         left.extend(declared)
-        if wanted:
-            label = s.label if several else None
-            files[relative] = channels_document(wanted, s.arn, label, prune=prune)
+        section = InstanceChannels(s.arn, s.label if several else None, tuple(wanted))
+        if section.managed:  # an elastic channel alone is no channel to write
+            files[relative] = sections_document([section], prune=prune)
+            written.append(section)
+    document = sections_document(written, prune=prune) if written else ""
     ordered = sorted(left, key=lambda t: (t.key.name.casefold(), t.key.name, str(t.location)))
-    return ChannelImport(files, tuple(ordered))
+    return ChannelImport(files, document, tuple(ordered))
 
 
 def say_left(channels: ChannelImport, *, err: bool = False) -> None:

@@ -173,7 +173,7 @@ def import_(
     if channels is not None and not accounts and not rooms and not default_account:
         # channels only: no account is known, so no rooms are imported
         if out is None:
-            click.echo("".join(channel_files.values()), nl=False)
+            click.echo(channels.document, nl=False)
             import_channels.say_left(channels, err=True)
             return
         if channel_files:
@@ -190,7 +190,7 @@ def import_(
     if out is None:
         _, default = settings_account(app.desired_dir)
         text = stdout_document(imported, ImportOptions(default, prune))
-        click.echo(text + "".join(channel_files.values()), nl=False)
+        click.echo(text + (channels.document if channels is not None else ""), nl=False)
         click.echo(_summary(imported, account_ids), err=True)
         if channels is not None:
             import_channels.say_left(channels, err=True)

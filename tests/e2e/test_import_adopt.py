@@ -317,6 +317,46 @@ def test_adopt_refuses_a_channel_member_and_moderator_whose_entries_expired(
     assert (root / "chat.yaml").read_bytes() == original
 
 
+def test_adopt_names_the_until_line_of_an_expired_group_entry(
+    emulator: EmulatorServer, cli: Any, write_desired: Any
+) -> None:
+    """Q-H-9: alice is a moderator through the group `leads`, whose entry for her expired:
+    the warning names the group entry's line, where the until: to extend is (as the
+    plan's warning does), not the `moderators:` line, which has no until:."""
+    emulator.reset(load_seed(DEMO_SEED))  # incident-chat: alice is a member and moderator
+    root = write_desired(
+        {
+            "settings.yaml": f"""
+                account: {ACCOUNT}
+                app_instances:
+                  chat:
+                    arn: arn:aws:chime:us-east-1:111122223333:app-instance/chat
+                    bearer: user:reconciler
+                """,
+            "chat.yaml": """
+                groups:
+                  leads:
+                    - {member: alice@example.com, until: 2026-01-01}
+                channels:
+                  incident-chat:
+                    members: [alice@example.com, mallory@example.com, user:reconciler]
+                    hidden: [dave@example.com]
+                    moderators: ["@leads", user:reconciler]
+                """,
+        }
+    )
+    original = (root / "chat.yaml").read_bytes()
+    run = cli("import", "--adopt", "--now", "2026-06-01")
+    assert (run.exit_code, run.err_lines[0]) == (
+        1,
+        "Warning: alice@example.com in channel moderators incident-chat: its entry at "
+        "desired-state/chat.yaml:3 expired 2026-01-01 and Chime still has it (Moderator): "
+        "extend its until: to keep the access, or remove it from Chime (prune: true) to end "
+        "it; not adopted",
+    )
+    assert (root / "chat.yaml").read_bytes() == original
+
+
 def test_adopt_edits_a_list_whose_anchor_no_alias_uses(ops: Any, cli: Any, workdir: Path) -> None:
     """QA D19: `members: &m [...]` with no `*m` anywhere was refused as "shared"."""
     rooms = workdir / "desired-state" / "rooms.yaml"
