@@ -13,6 +13,7 @@ from typing import Any
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, MODERATOR
 from reconciler.refs import MemberRef
+from reconciler.render.safe import shown
 
 
 @dataclass(frozen=True, order=True)
@@ -34,6 +35,12 @@ class ChannelRow:
     declared: str | None
     where: str
     note: str
+    protected: bool = False  # a member of ``protected:`` or a bearer: never removed
+
+    @property
+    def channel_id(self) -> str | None:
+        """The channel's id (its ARN's last part); None for a channel declared by name."""
+        return self.channel_arn.rsplit("/", 1)[-1] if self.channel_arn else None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -44,6 +51,7 @@ class ChannelRow:
             "declared": self.declared,
             "where": self.where,
             "note": self.note,
+            "protected": self.protected,
         }
 
 
@@ -68,6 +76,10 @@ BANNED = "declared, banned: plan does not add it (a plan never lifts a ban)"
 NO_MEMBER = "declared, but no such user or bot in Chime: plan reports it"
 NO_CHANNEL = "declared, but Chime has no channel of that name: plan reports it"
 SEVERAL = "declared, but several channels have that name: plan reports it"
+ELASTIC = "declared, but an elastic channel (not managed): plan reports it"
+KEPT = "not declared: kept"
+KEPT_PROTECTED = "not declared: kept, protected (never removed)"
+REMOVES = "not declared: plan removes it (prune)"
 
 
 def channel_rows(
@@ -83,6 +95,7 @@ def channel_rows(
     targets = desired.targets if desired is not None else ()
     rows: list[ChannelRow] = []
     seen: set[int] = set()
+    guarded = desired is not None and member in desired.protected
     for lc in sorted(live):
         kind = _kind_of(lc.role)
         dt = _target(targets, kind, lc.instance, lc.channel_name, lc.channel_arn)
@@ -96,19 +109,22 @@ def channel_rows(
         elif dt is None:
             note = "channel not in the desired state"
         elif dm is None:
-            note = (
-                "not declared: kept"
-                if not dt.prune
-                else "not declared: kept, protected (never removed)"
-                if desired is not None and member in desired.protected
-                else "not declared: plan removes it (prune)"
-            )
+            note = KEPT_PROTECTED if guarded else REMOVES if dt.prune else KEPT
         elif declared == lc.role:
             note = "declared"
         else:
             note = f"plan changes the type to {declared}"
         rows.append(
-            ChannelRow(lc.instance, lc.channel_name, lc.channel_arn, lc.role, declared, where, note)
+            ChannelRow(
+                lc.instance,
+                lc.channel_name,
+                lc.channel_arn,
+                lc.role,
+                declared,
+                where,
+                note,
+                guarded,
+            )
         )
     for dt in targets:
         if dt.key.kind not in (CHANNEL.id, CHANNEL_MODERATOR.id) or id(dt) in seen:
@@ -119,20 +135,28 @@ def channel_rows(
         where = ", ".join(str(p.where) for p in dm.provenance)
         note = (absent or {}).get((dt.key.scope, dt.key.name), ADDS)
         rows.append(
-            ChannelRow(dt.key.scope, dt.key.name, dt.target_id, None, str(dm.role), where, note)
+            ChannelRow(
+                dt.key.scope, dt.key.name, dt.target_id, None, str(dm.role), where, note, guarded
+            )
         )
     return rows
 
 
-def plain_lines(rows: Sequence[ChannelRow]) -> list[str]:
-    """The channels section of ``audit``'s text output, in aligned columns."""
+def plain_lines(rows: Sequence[ChannelRow], labels: Mapping[str, str] | None = None) -> list[str]:
+    """The channels section of ``audit``'s text output, in aligned columns: the channel's
+    name and id (as the rooms' table has ROOM and ROOM ID), and the app instance's label
+    of settings.yaml (``labels``: ARN -> label) when the rows are in several. Names from
+    Chime or the files are shown with visible escapes (``render/safe.py``)."""
     if not rows:
         return ["No channels."]
-    header = ("CHANNEL", "LIVE", "DECLARED", "NOTE", "WHERE")
-    table = [header] + [
-        (r.channel, r.live or "-", r.declared or "-", r.note, r.where) for r in rows
-    ]
-    widths = [max(len(line[i]) for line in table) for i in range(len(header) - 1)]
+    several = len({r.instance for r in rows}) > 1
+    header = ("CHANNEL", "CHANNEL ID", "LIVE", "DECLARED", "NOTE", "WHERE")
+    table: list[tuple[str, ...]] = [("APP INSTANCE", *header) if several else header]
+    for r in rows:
+        cells = (r.channel, r.channel_id or "-", r.live or "-", r.declared or "-", r.note, r.where)
+        scope = (labels or {}).get(r.instance, r.instance)
+        table.append(tuple(shown(c) for c in ((scope, *cells) if several else cells)))
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]) - 1)]
     return [
         "  ".join(cell.ljust(w) for cell, w in zip(line[:-1], widths, strict=True))
         + "  "

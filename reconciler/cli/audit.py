@@ -3,14 +3,20 @@ says about each. Wiring only: the join lives in ``reconciler.audit``."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 import click
 
 from reconciler import kinds
-from reconciler.audit import AccountLookup, Audit, LiveRoomMember, UnknownMemberError, audit
+from reconciler.audit import (
+    AccountLookup,
+    Audit,
+    LiveRoomMember,
+    UnknownMemberError,
+    audit,
+    to_json,
+)
 from reconciler.channel_audit import ChannelRow
 from reconciler.channel_audit import plain_lines as channel_plain_lines
 from reconciler.channel_refs import USER_PREFIX, parse_channel_member, user_instance
@@ -27,7 +33,9 @@ from reconciler.parallel import pmap
 from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.chime_api import Room
 from reconciler.refs import MemberKind, MemberRef
-from reconciler.render.audit import format_json, render_audit
+from reconciler.render.audit import render_audit
+from reconciler.render.json import indented
+from reconciler.render.safe import json_text, shown, shown_values
 from reconciler.runner import reads_only
 
 
@@ -102,7 +110,7 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
                 f"MEMBER {member!r} is an AppInstanceUser, and settings.yaml names no "
                 "app_instances to look in"
             )
-        _render_channels(app, ref, channels, fmt, None)
+        _render_channels(app, ref, channels, fmt, None, desired, note)
         return
     try:
         result = _audit_rooms(app, ref, accounts, desired, note)
@@ -110,12 +118,12 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
         # in no room, nor in any account: the channels may still have it
         if not channels:
             raise
-        _render_channels(app, ref, channels, fmt, None)
+        _render_channels(app, ref, channels, fmt, None, desired, note)
         return
     if channels is None:
         render_audit(result, fmt, app.console())
         return
-    _render_channels(app, ref, channels, fmt, result)
+    _render_channels(app, ref, channels, fmt, result, desired, note)
 
 
 def _of_its_instance(member: str, desired: DesiredState | None) -> DesiredState | None:
@@ -154,21 +162,31 @@ def _audit_rooms(
 
 
 def _render_channels(
-    app: AppContext, ref: MemberRef, rows: list[ChannelRow], fmt: str, rooms: Audit | None
+    app: AppContext,
+    ref: MemberRef,
+    rows: list[ChannelRow],
+    fmt: str,
+    rooms: Audit | None,
+    desired: DesiredState | None,
+    note: str,
 ) -> None:
     """The rooms' audit (when there is one), then the channels: a section of the text, a
-    ``channels`` key of the JSON document."""
+    ``channels`` key of the JSON document. Without a rooms' audit (user:ID, or a member no
+    account has), the JSON has the same keys, with no account and no room."""
     console = app.console()
     if fmt == "json":
-        doc = json.loads(format_json(rooms)) if rooms is not None else {"member": str(ref)}
+        if rooms is None:
+            rooms = Audit(ref, (), desired is not None, note, ())
+        doc = to_json(shown_values(rooms))
         doc["channels"] = [r.to_json() for r in rows]
-        console.out(json.dumps(doc, indent=2, ensure_ascii=False), highlight=False)
+        console.out(json_text(indented(doc)), highlight=False)
         return
     if rooms is not None:
         render_audit(rooms, fmt, console)
         console.out("", highlight=False)
-    console.out(f"{ref} in Chime SDK messaging channels:", highlight=False)
-    for line in channel_plain_lines(rows):
+    console.out(f"{shown(str(ref))} in Chime SDK messaging channels:", highlight=False)
+    labels = {i.arn: i.label for i in desired.app_instances} if desired is not None else {}
+    for line in channel_plain_lines(rows, labels):
         console.out(line, highlight=False)
 
 

@@ -11,15 +11,21 @@ two bearers or more, a user's two listings are made by two bearers, each at its 
 15/s). Its only calls on a channel are the bans below, each as the channel's bearer.
 
 A user (an e-mail, or user:ID) may be no AppInstanceUser of an app instance: a room member
-often is not. So the first page of its memberships is asked for first, on its own; refused,
-the user is in no channel there and its moderated channels are not asked for (one refused
-call, not two); answered, the rest of both listings go at once as above. A bot is listed by
-ListAppInstanceBots, so both of its listings go at once from the start.
+often is not, and a channel user often is a user of one app instance only. It is an error
+(``NoSuchUserError``) only for a user:ID that no app instance has and no channel declares.
+An e-mail's AppInstanceUserId is looked for as ``user_id_from: email`` makes it (lower
+case) and as written (on the command line, in the files): Chime's ids are case-sensitive,
+and the plan matches a live member whatever its case. The first page of a user's
+memberships is asked for first, on its own; refused, the user is in no channel there
+and its moderated channels are not asked for (one refused call, not two); answered, the
+rest of both listings go at once as above. A bot is listed by ListAppInstanceBots, so both
+of its listings go at once from the start.
 
 Where a channel declares the member and Chime has it there in no role, the plan may not add
-it: no such user or bot, no such channel, or a ban (``absent_notes``). The bans of such a
-channel are listed (ListChannelBans, as the channel's bearer; ListChannels first, once per
-app instance, for a channel declared by name), only there and only for a member that
+it: no such user or bot, no such channel, an elastic channel (not managed) or a ban
+(``absent_notes``). Such a channel is described (DescribeChannel) and its bans listed
+(ListChannelBans, as the channel's bearer; ListChannels first, once per app instance, for
+a channel declared by name), only there and only for a member that
 exists, so a member in every channel that declares it costs none."""
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from typing import Any, NamedTuple
 
 from reconciler.channel_audit import (
     BANNED,
+    ELASTIC,
     NO_CHANNEL,
     NO_MEMBER,
     SEVERAL,
@@ -40,7 +47,7 @@ from reconciler.channel_refs import USER_PREFIX, user_id_of
 from reconciler.cli.context import AppContext
 from reconciler.cli.directory import open_channels
 from reconciler.desired.model import DesiredState
-from reconciler.errors import AwsError
+from reconciler.errors import AwsError, UsageError
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, MODERATOR
 from reconciler.parallel import pmap
 from reconciler.providers.channel_directory import ChannelDirectory
@@ -67,10 +74,42 @@ class Listing(NamedTuple):
         return f"{self.operation} {self.subject}"
 
 
+class NoSuchUserError(UsageError):
+    """A user:ID that no app instance of settings.yaml has, in no channel of the files."""
+
+    def __init__(self, ref: MemberRef, desired: DesiredState) -> None:
+        labels = ", ".join(i.label for i in desired.app_instances)
+        super().__init__(
+            f"no AppInstanceUser {user_id_of(ref)!r} in any app instance of settings.yaml "
+            f"({labels})"
+        )
+
+
 def audit_channels(app: AppContext, ref: MemberRef, desired: DesiredState) -> list[ChannelRow]:
     found = open_channels(app, desired)
     roles, absent = live_roles(found, ref, desired)
-    return channel_rows(ref, roles, desired, absent_notes(found, ref, desired, roles, absent))
+    rows = channel_rows(ref, roles, desired, absent_notes(found, ref, desired, roles, absent))
+    everywhere = all(i.arn in absent for i in desired.app_instances)
+    if not rows and everywhere and ref.key.startswith(USER_PREFIX):
+        raise NoSuchUserError(ref, desired)
+    return rows
+
+
+def user_ids(ref: MemberRef, desired: DesiredState, instance: str) -> list[str]:
+    """The AppInstanceUserIds ``ref`` may have in ``instance``: ``user_id_of`` it, and for
+    an e-mail also as written on the command line and in the channels of ``instance``
+    (``Zed@Example.com``, which import writes and the plan matches), each once."""
+    ids = [user_id_of(ref)]
+    if _is_email(ref):
+        declared = (
+            m.ref.display
+            for t in desired.targets
+            if t.key.kind in CHANNEL_KINDS and t.key.scope == instance
+            for m in t.members
+            if m.ref == ref
+        )
+        ids += [ref.display, *declared]
+    return list(dict.fromkeys(ids))
 
 
 def live_roles(
@@ -84,7 +123,7 @@ def live_roles(
         if ref.kind is MemberKind.BOT:
             subjects = found.bots(instance).get(ref.key, [])
         else:
-            subjects = [f"{instance}/user/{user_id_of(ref)}"]
+            subjects = [f"{instance}/user/{i}" for i in user_ids(ref, desired, instance)]
         mine = [Listing(instance, s, op) for s in subjects for op in (MEMBERSHIPS, MODERATED)]
         spread = found.spread(instance)
         spread.assign((listing.unit, 1) for listing in mine)  # sizes unknown: one each
@@ -136,18 +175,27 @@ def absent_notes(
         if subject is not None and arn not in {a for a, _, _ in ask.values()}:
             ask[arn] = (instance, name, subject)
     channels = sorted(ask)
-    bans = pmap(
-        lambda c: {
-            str(b.get("Member", {}).get("Arn", ""))
-            for b in found.api.bans(c, found.bearer_for(c, ask[c][0]))
-        },
-        channels,
-        found.parallelism,
-    )
-    for c, banned in zip(channels, bans, strict=True):
-        if ask[c][2] in banned:
-            notes[ask[c][:2]] = BANNED
+    why = pmap(lambda c: _why_not(found, c, *ask[c]), channels, found.parallelism)
+    for c, note in zip(channels, why, strict=True):
+        if note is not None:
+            notes[ask[c][:2]] = note
     return notes
+
+
+def _why_not(
+    found: ChannelDirectory, channel: str, instance: str, _: str, subject: str
+) -> str | None:
+    """Why the plan will not add ``subject`` to ``channel``, read as the plan reads it
+    (DescribeChannel): no such channel, an elastic channel (not managed), or a ban
+    (ListChannelBans); None: the plan adds it."""
+    described = found.describe(channel, instance)
+    if described is None:
+        return NO_CHANNEL
+    if described.get("ElasticChannelConfiguration"):
+        return ELASTIC
+    bearer = found.bearer_for(channel, instance)
+    banned = {str(b.get("Member", {}).get("Arn", "")) for b in found.api.bans(channel, bearer)}
+    return BANNED if subject in banned else None
 
 
 def _subject(found: ChannelDirectory, instance: str, ref: MemberRef) -> str | None:
@@ -203,9 +251,10 @@ def _roles(
 
 
 def _raise_unless_no_user(exc: AwsError, ref: MemberRef) -> None:
-    """An e-mail (a room member, say) that is no AppInstanceUser of this app instance is in
-    none of its channels; user:ID names one, so it stays an error, as every other does."""
-    if exc.code not in NOT_A_USER or not _is_email(ref):
+    """A user that is no AppInstanceUser of this app instance (an e-mail of a room member,
+    a user:ID of another app instance) is in none of its channels; every other error
+    stays one (``audit_channels`` says when no app instance has a user:ID)."""
+    if exc.code not in NOT_A_USER or ref.kind is not MemberKind.USER:
         raise exc
 
 

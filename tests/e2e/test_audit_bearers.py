@@ -77,13 +77,14 @@ def test_audit_spreads_its_listings_over_the_bearers_with_the_same_result(
     one, two, four = runs[1], runs[2], runs[4]
     assert one[0].splitlines()[:4] == [
         "user:u01 in Chime SDK messaging channels:",
-        f"CHANNEL  LIVE       DECLARED   {'NOTE':64}  WHERE",
-        f"c000     HIDDEN     HIDDEN     {'declared':64}  desired-state/chat.yaml:2",
-        f"c000     Moderator  -          {'not declared: kept':64}  -",
+        f"CHANNEL  CHANNEL ID  LIVE       DECLARED   {'NOTE':64}  WHERE",
+        f"c000     c000        HIDDEN     HIDDEN     {'declared':64}  desired-state/chat.yaml:2",
+        f"c000     c000        Moderator  -          {'not declared: kept':64}  -",
     ]
     assert len(one[0].splitlines()) == 2 + CHANNELS + MODERATED + 1  # and c200, not in Chime
     assert one[0].splitlines()[-1] == (
-        "c200     -          Moderator  declared, but Chime has no channel of that name: plan "
+        "c200     -           -          Moderator  declared, but Chime has no channel of that "
+        "name: plan "
         "reports it  desired-state/chat.yaml:4"
     )
     # the same rows, the same document, the same calls (two runs each), none throttled
@@ -115,5 +116,7 @@ def test_a_bot_is_audited_by_the_bearers_as_well(
     desired(write_desired, BEARERS)
     run = cli("audit", "bot:PagerBot")
     assert run.exit_code == 0, run.stdout + run.stderr
-    assert run.stdout.splitlines()[-1].startswith("c005     DEFAULT  -         channel not in")
+    assert run.stdout.splitlines()[-1].startswith(
+        "c005     c005        DEFAULT  -         channel not in"
+    )
     assert set(emulator.bearer_calls()) == {bearer_arn("r0"), bearer_arn("r1")}

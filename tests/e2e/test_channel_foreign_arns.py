@@ -218,8 +218,8 @@ def test_audit_and_explain_of_an_arn_look_in_its_own_app_instance_only(
         ],
     )
     assert cli("audit", own).lines[-2:] == [
-        "CHANNEL  LIVE     DECLARED  NOTE      WHERE",
-        "ops      DEFAULT  DEFAULT   declared  desired-state/chat.yaml:4",
+        "CHANNEL  CHANNEL ID  LIVE     DECLARED  NOTE      WHERE",
+        "ops      ops         DEFAULT  DEFAULT   declared  desired-state/chat.yaml:4",
     ]
 
     explained = cli("explain", foreign)

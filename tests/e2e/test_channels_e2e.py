@@ -489,12 +489,12 @@ def test_audit_lists_a_members_channels_and_what_the_desired_state_says(
     assert run.exit_code == 0, run.stdout + run.stderr
     assert run.lines == [
         "user:u001 in Chime SDK messaging channels:",
-        "CHANNEL  LIVE       DECLARED  NOTE                                   WHERE",
-        "ops      DEFAULT    HIDDEN    plan changes the type to HIDDEN        "
+        "CHANNEL  CHANNEL ID  LIVE       DECLARED  NOTE                                   WHERE",
+        "ops      ops         DEFAULT    HIDDEN    plan changes the type to HIDDEN        "
         "desired-state/chat.yaml:4",
-        "ops      Moderator  -         not declared: plan removes it (prune)  -",
-        "side     HIDDEN     -         channel not in the desired state       -",
-        "new      -          DEFAULT   declared, not in Chime: plan adds it   "
+        "ops      ops         Moderator  -         not declared: plan removes it (prune)  -",
+        "side     side        HIDDEN     -         channel not in the desired state       -",
+        "new      -           -          DEFAULT   declared, not in Chime: plan adds it   "
         "desired-state/chat.yaml:6",
     ]
     as_json = cli("audit", f"user:{uid(1)}", "--format", "json")
@@ -513,8 +513,8 @@ def test_audit_of_a_bot_no_chime_account_has_lists_its_channels(
     assert run.exit_code == 0, run.stdout + run.stderr
     assert run.lines == [
         "bot:PagerBot in Chime SDK messaging channels:",
-        "CHANNEL  LIVE     DECLARED  NOTE                              WHERE",
-        "ops      DEFAULT  -         channel not in the desired state  -",
+        "CHANNEL  CHANNEL ID  LIVE     DECLARED  NOTE                              WHERE",
+        "ops      ops         DEFAULT  -         channel not in the desired state  -",
     ]
     gone = cli("audit", "bot:NoSuchBot")
     assert gone.exit_code == 1
