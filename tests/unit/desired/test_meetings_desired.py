@@ -220,6 +220,32 @@ def test_a_profile_name_against_the_rule_is_one_error_that_states_it_and_keeps_t
     ]
 
 
+def test_two_meetings_with_one_name_in_two_files_are_a_validate_error(tmp_path: Path) -> None:
+    """QA-J Q-J-4: as two rooms or channels with one name are, though their ids differ
+    (``--target bridge`` and the plan could not tell them apart)."""
+    found = problems(
+        tmp_path,
+        {
+            "a.yaml": """
+            meetings:
+              bridge:
+                meeting_id: 6f1c2a9e-0000-4000-8000-000000000001
+                attendees: {alice@example.com: viewer}
+            """,
+            "b.yaml": """
+            meetings:
+              bridge:
+                meeting_id: 6f1c2a9e-0000-4000-8000-000000000002
+                attendees: {bob@example.com: presenter}
+            """,
+        },
+    )
+    assert found == [
+        "desired-state/b.yaml:2: meetings.bridge: meeting 'bridge' is already declared at "
+        "desired-state/a.yaml:2",
+    ]
+
+
 def test_an_unknown_profile_is_located_at_its_attendee(tmp_path: Path) -> None:
     found = problems(
         tmp_path,
