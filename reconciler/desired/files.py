@@ -21,6 +21,8 @@ from reconciler.refs import Location
 from reconciler.regular_file import read_regular
 
 SUFFIXES = (".yaml", ".yml")
+CANNOT_READ = "cannot read file: "
+NAME_NOT_UTF8 = "the file or folder name is not valid UTF-8: rename it"
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class SourceFile:
     relative: str  # POSIX path relative to the directory: "teams/sre.yaml"
     display: str  # as the user would type it: str(directory / relative)
     content: bytes | None  # None when it could not be read
-    error: str = ""  # why it could not be read
+    error: str = ""  # why it could not be read: the whole message at its path
 
 
 def discover(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
@@ -54,7 +56,7 @@ def discover(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
     files = [_read(directory, relative) for relative in sorted(relatives)]
     for f in files:
         if f.content is None:
-            problems.append(Problem(Location(f.display, 1), f"cannot read file: {f.error}"))
+            problems.append(Problem(Location(f.display, 1), f.error))
     if not files and not problems:
         problems.append(_none_found(directory, " or ".join(f"*{s}" for s in SUFFIXES)))
     return files, problems
@@ -66,16 +68,29 @@ def _none_found(directory: Path, why: str) -> Problem:
 
 def _read(directory: Path, relative: str) -> SourceFile:
     path = directory / relative
+    if not _is_utf8(relative):
+        return SourceFile(relative, str(path), None, NAME_NOT_UTF8)
     try:
         real = os.path.realpath(path)
         if os.path.commonpath([real, os.path.realpath(directory)]) != os.path.realpath(directory):
             why = f"a symbolic link that leads out of {directory} (not followed)"
-            return SourceFile(relative, str(path), None, why)
+            return SourceFile(relative, str(path), None, CANNOT_READ + why)
         # not following links: the file checked above is the file read, not a link
         # swapped in since
         return SourceFile(relative, str(path), read_regular(real, follow=False))
     except OSError as exc:  # NotRegularFile (a FIFO would block the read forever) too
-        return SourceFile(relative, str(path), None, exc.strerror or type(exc).__name__)
+        why = exc.strerror or type(exc).__name__
+        return SourceFile(relative, str(path), None, CANNOT_READ + why)
+
+
+def _is_utf8(relative: str) -> bool:
+    """False for a file or folder name of other bytes (``compañia.yaml`` in Latin-1): it
+    holds surrogate escapes, which a saved plan, JSON and CODEOWNERS cannot carry."""
+    try:
+        relative.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def decode(source: SourceFile) -> tuple[str | None, Problem | None]:
@@ -95,7 +110,7 @@ def digest(files: list[SourceFile]) -> str:
     h = hashlib.sha256()
     for f in sorted(files, key=lambda f: f.relative):
         content = f.content or b""
-        h.update(f.relative.encode())
+        h.update(os.fsencode(f.relative))  # never raises, whatever the name
         h.update(b"\0%d\0" % len(content))
         h.update(content)
     return "sha256:" + h.hexdigest()

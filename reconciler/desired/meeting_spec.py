@@ -56,6 +56,7 @@ ENV_PATTERN = r"\$\{[A-Za-z_][A-Za-z0-9_]*\}"
 MEETING_ID_RE = re.compile(rf"^\s*(?:{UUID_PATTERN}|{ENV_PATTERN})\s*$")
 ENV_RE = re.compile(r"^\s*\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}\s*$")
 PROFILE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+PROFILE_RULE = "a profile name starts with a letter, then letters, digits, '-' and '_'"
 RESERVED_PREFIX = "aws:"
 GROUP_NAME_RE = re.compile(r"^[^\s@]\S*$")
 
@@ -110,7 +111,7 @@ def _meeting_id(value: str) -> str:
 
 def _profile_name(value: str) -> str:
     if not PROFILE_RE.match(value):
-        raise _fail("profile", f"a profile name is letters, digits, '-' and '_', got {value!r}")
+        raise _fail("profile", f"{PROFILE_RULE}, got {value!r}")
     return value
 
 

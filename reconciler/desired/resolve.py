@@ -178,12 +178,13 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
                 problems.append(why)
             continue
         key = TargetKey(t.kind.id, scope, name)
+        named = key if t.kind.names_per_scope else TargetKey(t.kind.id, "", name)
         # a target whose id is broken (reported; ``unidentified``) is compared with none and
         # not planned: only its members are checked
-        if not t.unidentified and key in by_key:
+        if not t.unidentified and named in by_key:
             if where not in twice:  # once for a section's kinds (a channel's moderators)
                 twice.add(where)
-                first = by_key[key]
+                first = by_key[named]
                 problems.append(located(*where, f"{noun} {name!r} is already declared at {first}"))
             continue
         if target_id is not None:
@@ -196,7 +197,7 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
                 continue
             by_id[(t.kind.id, scope, target_id)] = t.location
         if not t.unidentified:
-            by_key[key] = t.location
+            by_key[named] = t.location
         own_prune = t.kind.prune_of(t.spec)
         prune = d.prune if own_prune is None else own_prune
         target, conflicts = _target(key, t, target_id, prune, expander, now)

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from reconciler.capabilities import BUILTIN_PROFILES
+from reconciler.desired.meeting_spec import PROFILE_RE
 from reconciler.desired.sections import MembersFileBase
 from reconciler.desired.spec import RestrictionsFile, SettingsFile
 from reconciler.desired.yamlpos import Path as KeyPath
@@ -85,9 +86,11 @@ def drop(model: type[BaseModel], data: dict[str, Any], loc: KeyPath) -> Dropped:
         return Dropped(group=str(loc[1])) if top == "groups" else Dropped()
     if model is SettingsFile and top == PROFILES and len(loc) >= 2:
         profiles = data[top]
-        if isinstance(profiles, dict) and loc[1] in BUILTIN_PROFILES:
+        if isinstance(profiles, dict) and (loc[1] in BUILTIN_PROFILES or _bad_name(loc[1])):
             # named as a built-in (refused whatever it holds): dropped, the attendees
-            # naming it get the built-in, and the other profiles stay (QA-E Q-E-1)
+            # naming it get the built-in, and the other profiles stay (QA-E Q-E-1); a
+            # name against the rule (``1on1``) is dropped too: a stand-in under the same
+            # name would fail again, and take the other profiles with it (QA-J Q-J-2)
             profiles.pop(loc[1], None)
             return Dropped()
         if isinstance(profiles, dict) and loc[1] in profiles:
@@ -98,6 +101,10 @@ def drop(model: type[BaseModel], data: dict[str, Any], loc: KeyPath) -> Dropped:
     if members_file and top == "groups":
         return Dropped(groups_unknown=True)
     return Dropped(setting=top) if model is SettingsFile else Dropped()
+
+
+def _bad_name(name: object) -> bool:
+    return not isinstance(name, str) or not PROFILE_RE.match(name)
 
 
 def _entry_of(model: type[BaseModel], loc: KeyPath) -> KeyPath | None:

@@ -97,6 +97,11 @@ class Kind:
     # account), else in the whole kind (a channel ARN, a meeting id): what makes two
     # declarations one target (``declared_once``)
     id_per_scope: bool = True
+    # whether a target's name need be unique only within its scope (a room's in its
+    # account), else in the whole kind (a meeting's: its scope is its id as written, so
+    # two meetings with one name would never collide): two declarations with one name are
+    # ``validate`` errors, and ``--target NAME`` picks one
+    names_per_scope: bool = True
     no_scope_message: str = "has no scope"
 
     # -- roles ---------------------------------------------------------------------------

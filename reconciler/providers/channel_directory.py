@@ -38,6 +38,7 @@ class ChannelDirectory:
         self.settings: dict[str, AppInstanceSetting] = {}  # instance ARN -> settings
         self._lock = threading.Lock()
         self._spreads: dict[str, Spread] = {}  # instance ARN -> its bearers and channels
+        self._written: dict[str, dict[str, MemberRef]] = {}  # instance -> bearer ARN -> ref
         self._channels: dict[str, dict[str, list[str]]] = {}  # instance -> name -> ARNs
         self._described: dict[str, dict[str, Any] | None] = {}
         self._bots: dict[str, dict[str, list[str]]] = {}  # instance -> bot name -> ARNs
@@ -58,8 +59,10 @@ class ChannelDirectory:
         setting = self.settings.get(instance)
         if setting is None:
             raise AwsError("ChimeBearer", "NoBearer", f"no bearer for app instance {instance}")
-        found = Spread(share([self._bearer_arn(instance, r) for r in setting.bearers], self.shard))
+        written = {self._bearer_arn(instance, r): r for r in setting.bearers}
+        found = Spread(share(list(written), self.shard))
         with self._lock:
+            self._written.setdefault(instance, written)
             return self._spreads.setdefault(instance, found)
 
     def _bearer_arn(self, instance: str, ref: MemberRef) -> str:
@@ -67,12 +70,7 @@ class ChannelDirectory:
             return f"{instance}/user/{user_id_of(ref)}"
         found = self.bots(instance).get(ref.key, [])
         if len(found) != 1:
-            setting = self.settings.get(instance)
-            # (no locations where settings.yaml's lines are not known)
-            located = (
-                zip(setting.bearers, setting.bearer_locations, strict=False) if setting else ()
-            )
-            lines = dict(located)
+            lines = self._bearer_lines(instance)
             what = (
                 f"no AppInstanceBot named {ref.key!r} in {instance}: check the name, or name "
                 "the bearer by its ARN"
@@ -83,9 +81,25 @@ class ChannelDirectory:
             raise BearerNotFound(instance, lines.get(ref), f"bearer {ref}: {what}")
         return found[0]
 
+    def _bearer_lines(self, instance: str) -> dict[MemberRef, Location]:
+        """Where settings.yaml writes each bearer of ``instance`` (none where its lines are
+        not known)."""
+        setting = self.settings.get(instance)
+        return dict(zip(setting.bearers, setting.bearer_locations, strict=False) if setting else ())
+
     def bearer(self, instance: str) -> str:
         """The first bearer: who makes the app instance's own calls (ListChannels)."""
         return self.spread(instance).bearers[0]
+
+    def lister(self, instance: str) -> str:
+        """The bearer ListChannels is called as, as settings.yaml writes it and where:
+        ``user:alice@example.com (desired-state/settings.yaml:5)``."""
+        arn = self.bearer(instance)
+        ref = self._written.get(instance, {}).get(arn)
+        if ref is None:
+            return arn
+        line = self._bearer_lines(instance).get(ref)
+        return f"{ref}" if line is None else f"{ref} ({line})"
 
     def bearer_for(self, channel: str, instance: str) -> str:
         """The one bearer that reads and writes ``channel`` in this run."""

@@ -214,7 +214,12 @@ class _ChannelsBase:
             if len(matches) == 1:
                 arns[t.key] = matches[0]
             elif not matches:
-                message = f"no channel named {t.key.name} in app instance {t.key.scope}"
+                message = (
+                    f"no channel named {t.key.name} in app instance {t.key.scope}, or none its "
+                    f"bearer {self.dir.lister(t.key.scope)} may see: ListChannels shows "
+                    "PRIVATE channels to AppInstanceAdmins only (every bearer must be one, "
+                    "CreateAppInstanceAdmin)"
+                )
                 problems.append(LiveProblem(t.key, t.location, message))
             else:
                 message = (

@@ -243,6 +243,39 @@ def test_a_bearer_that_is_not_an_admin_is_named_in_the_error(
     assert "Traceback" not in run.stderr
 
 
+def test_a_private_channel_hidden_from_a_bearer_that_is_not_an_admin_names_the_bearer(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """QA-J Q-J-3: ListChannels shows a non-admin no PRIVATE channel, so a channel declared
+    by name is not found; the error at the channel names the bearer and its line in
+    settings.yaml, and says what it lacks, not only that the channel does not exist."""
+    seed(emulator)
+    state = emulator.app.state()
+    state["app_instances"][0]["admins"] = ["r1"]  # r0 is only a user
+    state["app_instances"][0]["channels"][0]["privacy"] = "PRIVATE"
+    emulator.reset(state)
+    write_desired(
+        {
+            "settings.yaml": f"""
+                app_instances:
+                  chat:
+                    arn: {INSTANCE}
+                    bearer: user:r0
+                """,
+            "chat.yaml": "channels:\n  c00: {members: [user:u00]}\n",
+        }
+    )
+    run = cli("plan")
+    assert run.exit_code == 1
+    errors = [x for x in (run.stdout + run.stderr).splitlines() if x.startswith("Error: ")]
+    assert errors == [
+        f"Error: desired-state/chat.yaml:2: no channel named c00 in app instance {INSTANCE}, "
+        "or none its bearer user:r0 (desired-state/settings.yaml:4) may see: ListChannels shows "
+        "PRIVATE channels to AppInstanceAdmins only (every bearer must be one, "
+        "CreateAppInstanceAdmin)"
+    ]
+
+
 @pytest.mark.parametrize("bearers", ["bearer: user:r9", "bearers: [user:r0, user:r9]"])
 def test_a_mistyped_bearer_is_named_with_advice_to_check_its_id(
     emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, bearers: str

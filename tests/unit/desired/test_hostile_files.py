@@ -93,6 +93,25 @@ def test_a_fifo_is_not_opened_for_reading(ds: Path) -> None:
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.parametrize("where", ["file", "folder"])
+def test_a_file_or_folder_name_that_is_not_utf8_is_a_located_error(ds: Path, where: str) -> None:
+    # Latin-1 "compañia": the name holds a surrogate escape, which no saved plan carries
+    latin1 = os.fsdecode(b"compa\xf1ia")
+    if where == "file":
+        path = ds / f"{latin1}.yaml"
+    else:
+        (ds / latin1).mkdir()
+        path = ds / latin1 / "team.yaml"
+    path.write_text("rooms: {ops: {account: acc, members: [a@example.com]}}\n")
+    result = validate(ds)
+    assert result.exit_code == 1
+    shown = str(path).encode("unicode_escape").decode()  # as errors print it: escaped
+    assert result.stderr.splitlines() == [
+        f"{shown}:1: the file or folder name is not valid UTF-8: rename it",
+        "Desired state is invalid: 1 error.",
+    ]
+
+
 # -- YAML -------------------------------------------------------------------------------
 
 

@@ -130,11 +130,12 @@ def test_a_glob_with_regex_characters_matches_only_literally(
     assert time.monotonic() - started < 1.0
 
 
-def test_a_file_name_that_is_not_utf8_is_matched_without_error(d: Path) -> None:
+def test_a_file_name_that_is_not_utf8_is_refused_before_any_rule_matches_it(d: Path) -> None:
+    # QA-J Q-J-1: such a name is an error at its path (no saved plan could carry it)
     write(d, {"restrictions.yaml": "restrictions:\n  - {path: 'teams/**', rooms: ['^t-']}\n"})
     (d / "teams").mkdir()
     (d / "teams" / b"r\xff.yaml".decode("utf-8", "surrogateescape")).write_text(
         "rooms: {x: {account: a}}\n"
     )
     (problem,) = problems(d)
-    assert "room 'x' may not be defined in teams/r" in problem
+    assert problem.endswith(".yaml:1: the file or folder name is not valid UTF-8: rename it")

@@ -190,6 +190,62 @@ def test_a_profile_named_as_a_built_in_leaves_the_other_custom_profiles_known(
     ]
 
 
+@pytest.mark.parametrize("name", ["1on1", "1", "_x", "-x"])
+def test_a_profile_name_against_the_rule_is_one_error_that_states_it_and_keeps_the_others(
+    tmp_path: Path, name: str
+) -> None:
+    """QA-J Q-J-2: the message says a name starts with a letter (``1on1`` is letters and
+    digits), and the attendees naming a valid profile beside it are not told it is
+    unknown."""
+    found = problems(
+        tmp_path,
+        {
+            "settings.yaml": f"""
+            capability_profiles:
+              "{name}": {{audio: SendReceive, video: SendReceive, content: Receive}}
+              reviewer: {{audio: SendReceive, video: Receive, content: Receive}}
+            """,
+            "m.yaml": """
+            meetings:
+              bridge:
+                meeting_id: 6f1c2a9e-0000-4000-8000-000000000002
+                attendees:
+                  dial-in-7: reviewer
+            """,
+        },
+    )
+    assert found == [
+        f"desired-state/settings.yaml:2: capability_profiles.{name}: a profile name starts "
+        f"with a letter, then letters, digits, '-' and '_', got {name!r}",
+    ]
+
+
+def test_two_meetings_with_one_name_in_two_files_are_a_validate_error(tmp_path: Path) -> None:
+    """QA-J Q-J-4: as two rooms or channels with one name are, though their ids differ
+    (``--target bridge`` and the plan could not tell them apart)."""
+    found = problems(
+        tmp_path,
+        {
+            "a.yaml": """
+            meetings:
+              bridge:
+                meeting_id: 6f1c2a9e-0000-4000-8000-000000000001
+                attendees: {alice@example.com: viewer}
+            """,
+            "b.yaml": """
+            meetings:
+              bridge:
+                meeting_id: 6f1c2a9e-0000-4000-8000-000000000002
+                attendees: {bob@example.com: presenter}
+            """,
+        },
+    )
+    assert found == [
+        "desired-state/b.yaml:2: meetings.bridge: meeting 'bridge' is already declared at "
+        "desired-state/a.yaml:2",
+    ]
+
+
 def test_an_unknown_profile_is_located_at_its_attendee(tmp_path: Path) -> None:
     found = problems(
         tmp_path,
