@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.desired.model import DesiredState, DesiredTarget
+from reconciler.governance.expiry import protected_words, protection_ends
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, MODERATOR
 from reconciler.refs import MemberRef
 
@@ -99,7 +100,7 @@ def channel_rows(
             note = (
                 "not declared: kept"
                 if not dt.prune
-                else "not declared: kept, protected (never removed)"
+                else f"not declared: kept, {_guard(desired, member)}"
                 if desired is not None and member in desired.protected
                 else "not declared: plan removes it (prune)"
             )
@@ -139,3 +140,8 @@ def plain_lines(rows: Sequence[ChannelRow]) -> list[str]:
         + line[-1]
         for line in table
     ]
+
+
+def _guard(desired: DesiredState, member: MemberRef) -> str:
+    """``protected (never removed)``, or until when for a protection that ends."""
+    return protected_words(protection_ends(desired, member), "removed")

@@ -36,13 +36,22 @@ evaluated on the whole plan.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from operator import attrgetter
 
 from reconciler import kinds
 from reconciler.declared_once import declared_twice
 from reconciler.desired.model import DesiredState, DesiredTarget
-from reconciler.governance.expiry import as_of, expiring, kept_after_expiry
+from reconciler.governance.expiry import (
+    Expiring,
+    as_of,
+    expiring,
+    kept_after_expiry,
+    lapsed,
+    protection_path,
+    protections_ending,
+)
+from reconciler.governance.grant import Until
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import Location, MemberKind, MemberRef
@@ -68,6 +77,8 @@ def plan(
     """
     if now is not None:
         desired = as_of(desired, now)
+    # members no longer protected: their protection's end is why they go (QA-K Q-K-1)
+    ended_protection = lapsed(desired, now) if now is not None else {}
     selected = select(desired.targets, targets)
     selected_keys = {t.key for t in selected}
     problems = [
@@ -108,7 +119,7 @@ def plan(
         quiet = bearers.get(dt.key.scope, frozenset())
         member_ids = ids_by_scope[dt.key.scope]
         no: Collection[MemberRef] = refused.get(lt.target_id, frozenset())
-        tp = plan_target(dt, lt, member_ids, desired.protected, quiet, no)
+        tp = plan_target(dt, lt, member_ids, desired.protected, quiet, no, ended_protection)
         over = over_maximum(tp, lt, dt, desired.protected, quiet)
         if over:  # AWS would refuse the adds over it on every run: not planned
             problems.append(LiveProblem(dt.key, dt.location, over))
@@ -125,7 +136,7 @@ def plan(
         violations=check(planned, desired.safety, {t.key: t.safety for t in selected if t.safety}),
         errors=tuple(_unique(errors)),
         desired_digest=desired.digest,
-        expiring=expiring(selected, now, days) if now is not None else (),
+        expiring=_expiring(desired, selected, planned, now),
         expiry_warning_days=days,
         expired_kept=kept_after_expiry(selected, planned, now) if now is not None else (),
         notices=tuple(_unique(_problem_messages(notices))),
@@ -139,12 +150,16 @@ def plan_target(
     protected: Collection[MemberRef] = frozenset(),
     quiet: Collection[MemberRef] = frozenset(),
     refused: Collection[MemberRef] = frozenset(),
+    unprotected: Mapping[MemberRef, Until] = {},
 ) -> TargetPlan:
     """The changes for one target, with its unmanaged and protected members (those of
     ``protected`` that pruning would remove). A member of both ``protected`` and ``quiet``
     (the bearers of the target's app instance) that no file declares is neither: it is
     kept and not listed, pruned or not, so it is never drift. A declared member in
-    ``refused`` (the provider's, for this target: banned) is not added."""
+    ``refused`` (the provider's, for this target: banned) is not added.
+
+    ``unprotected``: members whose protection (a ``protected:`` group entry) ended, and
+    when: the change removing or demoting them says so (QA-K Q-K-1)."""
     kind = kinds.get(desired.key.kind)
     # a tuple: ``in`` compares by identity first, in C, where a set would call the enum's
     # ``__hash__`` (Python) for each of a million members
@@ -203,6 +218,8 @@ def plan_target(
             if kind.is_removal(lm.role, dm.role) and (lm.ref in protected or dm.ref in protected):
                 pass  # declared with a lower role: kept, and not reported every time
             else:
+                lost = unprotected.get(dm.ref)
+                why = (protection_path(lost, lm.role),) if lost is not None else ()
                 changes.append(
                     Change(
                         Action.UPDATE,
@@ -212,7 +229,7 @@ def plan_target(
                         lm.kind,
                         lm.role,
                         dm.role,
-                        dm.provenance + dm.expired,  # an expired path: why it changes
+                        dm.provenance + dm.expired + why,  # an expired path: why it changes
                     )
                 )
 
@@ -227,6 +244,8 @@ def plan_target(
             if m.ref not in quiet:
                 kept.append(m)
         else:
+            lost = unprotected.get(m.ref)
+            why = (protection_path(lost, m.role),) if lost is not None else ()
             changes.append(
                 Change(
                     Action.DELETE,
@@ -236,7 +255,7 @@ def plan_target(
                     m.kind,
                     m.role,
                     None,
-                    ended.get(m.ref, ()),  # the expired paths: why it goes
+                    ended.get(m.ref, ()) + why,  # the expired paths: why it goes
                 )
             )
 
@@ -252,6 +271,21 @@ def plan_target(
         # None for a kind without an elevated role (a channel's memberships): none to count
         live_elevated=kind.elevated_count(map(_role, live.members)) if kind.elevated else None,
     )
+
+
+def _expiring(
+    desired: DesiredState,
+    selected: Iterable[DesiredTarget],
+    planned: Iterable[TargetPlan],
+    now: datetime.datetime | None,
+) -> tuple[Expiring, ...]:
+    """The paths ending within the warning window, and the protections (``protected:``
+    group entries) whose end removes a member the plan keeps; none without ``now``."""
+    if now is None:
+        return ()
+    days = desired.policy.expiry_warning_days
+    paths = expiring(selected, now, days)
+    return tuple(sorted((*paths, *protections_ending(desired, planned, now, days))))
 
 
 def over_maximum(
