@@ -17,8 +17,10 @@ import json
 import textwrap
 from pathlib import Path
 
+from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
+from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, MODERATOR
 from reconciler.live import LiveMember, LiveState, LiveTarget
 from reconciler.plandecode import plan_from_document
 from reconciler.plandoc import FORMAT_VERSION, plan_to_data
@@ -107,3 +109,135 @@ def test_a_protection_that_ends_is_warned_about_then_named_as_the_removals_reaso
     # a plan file read back (show, apply FILE) says the same
     again = plan_from_document(json.loads(json.dumps(document)), FORMAT_VERSION)
     assert line in render_text(again).splitlines()
+
+
+def test_a_protected_members_elevated_room_grant_ends_and_its_membership_stays(
+    tmp_path: Path,
+) -> None:
+    state = load(
+        tmp_path,
+        {
+            "settings.yaml": f"""
+                account: {ACCOUNT}
+                protected: [glass@example.com]
+                """,
+            "ops.yaml": """
+                rooms:
+                  ops:
+                    prune: true
+                    administrators:
+                      - alice@example.com
+                      - {member: glass@example.com, until: 2027-03-03, reason: audit window}
+                    members: [glass@example.com]
+                """,
+        },
+    )
+    live = room_live(state, alice=Role.ADMINISTRATOR, glass=Role.ADMINISTRATOR)
+    assert plan(state, live, now=at("2027-03-03T12:00:00")).changes == ()
+    after = plan(state, live, now=at("2027-03-04T00:00:00"))
+    assert [(c.action.value, str(c.member), c.role_after) for c in after.changes] == [
+        ("update", "glass@example.com", Role.MEMBER)
+    ]
+    assert (
+        "  ~ glass@example.com: Administrator -> Member: expired 2027-03-03, declared at "
+        f"{tmp_path}/ops.yaml:6"
+    ) in render_text(after).splitlines()
+    # a Member the files declare that someone made Administrator by hand stays protected
+    by_hand = load(
+        tmp_path,
+        {
+            "ops.yaml": """
+                rooms:
+                  ops:
+                    prune: true
+                    administrators: [alice@example.com]
+                    members: [glass@example.com]
+                """
+        },
+    )
+    assert plan(by_hand, live, now=at("2027-03-04T00:00:00")).changes == ()
+
+
+def test_a_protected_members_moderator_grant_ends_and_its_channel_membership_stays(
+    tmp_path: Path,
+) -> None:
+    state = load(
+        tmp_path,
+        {
+            "settings.yaml": f"""
+                account: {ACCOUNT}
+                protected: [dave@example.com]
+                app_instances:
+                  chat: {{arn: "{INSTANCE}", bearer: "user:reconciler"}}
+                """,
+            "chat.yaml": """
+                channels:
+                  ops:
+                    prune: true
+                    members: [alice@example.com]
+                    moderators:
+                      - alice@example.com
+                      - {member: dave@example.com, until: 2027-03-03, reason: cover}
+                """,
+        },
+    )
+    keys = {t.key.kind: t.key for t in state.targets}
+
+    def listed(kind_id: str, role: object) -> LiveTarget:
+        found = [
+            LiveMember(ref, f"{INSTANCE}/user/{m}", ref.kind, role)
+            for m in ("user:reconciler", "alice@example.com", "dave@example.com")
+            for ref in [parse_channel_member(m)]
+        ]
+        return LiveTarget(keys[kind_id], f"{INSTANCE}/channel/ops", tuple(sorted(found)))
+
+    live = LiveState(
+        {
+            keys[CHANNEL.id]: listed(CHANNEL.id, DEFAULT),
+            keys[CHANNEL_MODERATOR.id]: listed(CHANNEL_MODERATOR.id, MODERATOR),
+        }
+    )
+    assert plan(state, live, now=at("2027-03-03T12:00:00")).changes == ()
+    after = plan(state, live, now=at("2027-03-04T00:00:00"))
+    # the moderator right ends; dave stays in the channel, which does not declare him
+    assert [(c.target.kind, c.action.value, str(c.member)) for c in after.changes] == [
+        (CHANNEL_MODERATOR.id, "delete", "dave@example.com")
+    ]
+    [channel] = [t for t in after.targets if t.key.kind == CHANNEL.id]
+    assert [str(m.ref) for m in channel.protected] == ["dave@example.com"]
+
+
+def test_a_protected_admin_no_file_declares_after_its_grant_ends_stays_a_member(
+    tmp_path: Path,
+) -> None:
+    state = load(
+        tmp_path,
+        {
+            "settings.yaml": f"""
+                account: {ACCOUNT}
+                protected: [glass@example.com]
+                """,
+            "ops.yaml": """
+                rooms:
+                  ops:
+                    prune: true
+                    administrators:
+                      - alice@example.com
+                      - {member: glass@example.com, until: 2027-03-03, reason: audit window}
+                """,
+        },
+    )
+    live = room_live(state, alice=Role.ADMINISTRATOR, glass=Role.ADMINISTRATOR)
+    after = plan(state, live, now=at("2027-03-04T00:00:00"))
+    assert [(c.action.value, str(c.member), c.role_after) for c in after.changes] == [
+        ("update", "glass@example.com", Role.MEMBER)
+    ]
+    assert (
+        "  ~ glass@example.com: Administrator -> Member: expired 2027-03-03, declared at "
+        f"{tmp_path}/ops.yaml:6"
+    ) in render_text(after).splitlines()
+    # as Member, it is kept (protected), and listed as such
+    kept = plan(state, room_live(state, alice=Role.ADMINISTRATOR, glass=Role.MEMBER),
+                now=at("2027-03-04T00:00:00"))  # fmt: skip
+    assert kept.changes == ()
+    assert [str(m.ref) for m in kept.targets[0].protected] == ["glass@example.com"]
