@@ -13,6 +13,8 @@ from typing import Any
 
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import ReconcilerError
+from reconciler.governance.expiry import protected_words, protection_ends
+from reconciler.governance.grant import Until
 from reconciler.kinds.rooms import ROOM, room_role
 from reconciler.refs import MemberKind, MemberRef, Provenance, Role
 
@@ -62,6 +64,7 @@ class AuditRow:
     prune: bool | None  # the declared room's prune; None when the room is not declared
     status: Status
     protected: bool = False  # settings.yaml `protected:` (never removed or demoted)
+    protected_until: Until | None = None  # when that protection ends (a group entry's)
 
     @property
     def note(self) -> str:
@@ -71,11 +74,12 @@ class AuditRow:
         if self.status is Status.ROLE_DIFFERS:
             assert self.declared_role is not None
             if self.protected and ROOM.is_removal(self.live_role, self.declared_role):
-                return f"declared {self.declared_role.value}: kept, protected (never demoted)"
+                guard = protected_words(self.protected_until, "demoted")
+                return f"declared {self.declared_role.value}: kept, {guard}"
             return f"plan changes the role to {self.declared_role.value}"
         if self.status is Status.NOT_DECLARED:
             if self.protected and self.prune:
-                return "not declared: kept, protected (never removed)"
+                return f"not declared: kept, {protected_words(self.protected_until, 'removed')}"
             if self.prune:
                 return "not declared: plan removes it (prune)"
             return "not declared: kept (prune off)"
@@ -152,7 +156,8 @@ def audit(
         if dt is not None:
             matched.add(id(dt))
         guarded = desired is not None and member in desired.protected
-        rows.append(_live_row(member, lm, dt, desired is not None, guarded))
+        ends = protection_ends(desired, member) if desired is not None else None
+        rows.append(_live_row(member, lm, dt, desired is not None, guarded, ends))
     for dt in targets:
         dm = dt.member(member)
         if id(dt) in matched or dm is None:
@@ -208,6 +213,7 @@ def _live_row(
     dt: DesiredTarget | None,
     desired_read: bool,
     protected: bool = False,
+    protected_until: Until | None = None,
 ) -> AuditRow:
     dm = dt.member(member) if dt is not None else None
     if not desired_read:
@@ -231,6 +237,7 @@ def _live_row(
         prune=dt.prune if dt is not None else None,
         status=status,
         protected=protected,
+        protected_until=protected_until,
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.desired.model import DesiredState, DesiredTarget
+from reconciler.governance.expiry import protected_words, protection_ends
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, MODERATOR
 from reconciler.refs import MemberRef
 from reconciler.render.safe import shown
@@ -109,7 +110,13 @@ def channel_rows(
         elif dt is None:
             note = "channel not in the desired state"
         elif dm is None:
-            note = KEPT_PROTECTED if guarded else REMOVES if dt.prune else KEPT
+            note = (
+                f"not declared: kept, {_guard(desired, member)}"
+                if guarded and desired is not None
+                else REMOVES
+                if dt.prune
+                else KEPT
+            )
         elif declared == lc.role:
             note = "declared"
         else:
@@ -163,3 +170,8 @@ def plain_lines(rows: Sequence[ChannelRow], labels: Mapping[str, str] | None = N
         + line[-1]
         for line in table
     ]
+
+
+def _guard(desired: DesiredState, member: MemberRef) -> str:
+    """``protected (never removed)``, or until when for a protection that ends."""
+    return protected_words(protection_ends(desired, member), "removed")

@@ -212,6 +212,7 @@ def _provenance(d: Any, k: Kind, where: str) -> Provenance:
         location=None if location is None else _location(location, f"{where}.location"),
         grant=grant,
         expired=expired,
+        protection=d.get("protection") is True,
     )
 
 

@@ -10,7 +10,8 @@ For each declared target that was read from Chime:
 - a live member that is not declared is deleted where pruning is on for the target, and
   listed as unmanaged where it is off;
 - members of a kind's ``never_managed`` types (webhooks in rooms) are never touched
-  (always unmanaged); protected members are never removed or demoted (``Kind.is_removal``).
+  (always unmanaged); protected members are never removed or demoted (``Kind.is_removal``),
+  but for an elevated role an ``until:`` that has passed gave them, which ends (QA-K Q-K-2).
   ``TargetPlan.protected`` lists those a pruned target would otherwise remove: members no
   file declares there (a break-glass account, an entry that expired), which a reviewer
   should know are in Chime. Not listed, as they would be on every plan for nothing: the
@@ -36,16 +37,26 @@ evaluated on the whole plan.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from operator import attrgetter
 
 from reconciler import kinds
 from reconciler.declared_once import declared_twice
 from reconciler.desired.model import DesiredState, DesiredTarget
-from reconciler.governance.expiry import as_of, expiring, kept_after_expiry
+from reconciler.governance.expiry import (
+    Expiring,
+    as_of,
+    expiring,
+    kept_after_expiry,
+    lapsed,
+    protection_path,
+    protections_ending,
+)
+from reconciler.governance.grant import Until
+from reconciler.kinds import RoleValue
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.plan import Action, Change, Plan, TargetPlan
-from reconciler.refs import Location, MemberKind, MemberRef
+from reconciler.refs import Location, MemberKind, MemberRef, Provenance
 from reconciler.safety import check
 from reconciler.target_select import select, unknown_target_errors
 
@@ -68,6 +79,8 @@ def plan(
     """
     if now is not None:
         desired = as_of(desired, now)
+    # members no longer protected: their protection's end is why they go (QA-K Q-K-1)
+    ended_protection = lapsed(desired, now) if now is not None else {}
     selected = select(desired.targets, targets)
     selected_keys = {t.key for t in selected}
     problems = [
@@ -108,7 +121,7 @@ def plan(
         quiet = bearers.get(dt.key.scope, frozenset())
         member_ids = ids_by_scope[dt.key.scope]
         no: Collection[MemberRef] = refused.get(lt.target_id, frozenset())
-        tp = plan_target(dt, lt, member_ids, desired.protected, quiet, no)
+        tp = plan_target(dt, lt, member_ids, desired.protected, quiet, no, ended_protection)
         over = over_maximum(tp, lt, dt, desired.protected, quiet)
         if over:  # AWS would refuse the adds over it on every run: not planned
             problems.append(LiveProblem(dt.key, dt.location, over))
@@ -125,7 +138,7 @@ def plan(
         violations=check(planned, desired.safety, {t.key: t.safety for t in selected if t.safety}),
         errors=tuple(_unique(errors)),
         desired_digest=desired.digest,
-        expiring=expiring(selected, now, days) if now is not None else (),
+        expiring=_expiring(desired, selected, planned, now),
         expiry_warning_days=days,
         expired_kept=kept_after_expiry(selected, planned, now) if now is not None else (),
         notices=tuple(_unique(_problem_messages(notices))),
@@ -139,12 +152,21 @@ def plan_target(
     protected: Collection[MemberRef] = frozenset(),
     quiet: Collection[MemberRef] = frozenset(),
     refused: Collection[MemberRef] = frozenset(),
+    unprotected: Mapping[MemberRef, Until] = {},
 ) -> TargetPlan:
     """The changes for one target, with its unmanaged and protected members (those of
     ``protected`` that pruning would remove). A member of both ``protected`` and ``quiet``
     (the bearers of the target's app instance) that no file declares is neither: it is
     kept and not listed, pruned or not, so it is never drift. A declared member in
-    ``refused`` (the provider's, for this target: banned) is not added."""
+    ``refused`` (the provider's, for this target: banned) is not added.
+
+    Protection keeps a member in, not a grant past its end: a protected member whose
+    elevated role came from a path that has ended (``until:``) loses that role like
+    anyone else (QA-K Q-K-2), and keeps its membership: it is demoted to the role the
+    files still declare, or, in a kind whose every role is elevated (a channel's
+    moderators), removed from it. ``unprotected``: members whose protection (a
+    ``protected:`` group entry) ended, and when: the change removing or demoting them
+    says so."""
     kind = kinds.get(desired.key.kind)
     # a tuple: ``in`` compares by identity first, in C, where a set would call the enum's
     # ``__hash__`` (Python) for each of a million members
@@ -200,9 +222,16 @@ def plan_target(
                     )
                 )
         elif lm.role != dm.role:
-            if kind.is_removal(lm.role, dm.role) and (lm.ref in protected or dm.ref in protected):
+            guarded_role = lm.ref in protected or dm.ref in protected
+            if (
+                kind.is_removal(lm.role, dm.role)
+                and guarded_role
+                and not _granted_then_ended(kind, lm.role, dm.expired)
+            ):
                 pass  # declared with a lower role: kept, and not reported every time
             else:
+                lost = unprotected.get(dm.ref)
+                why = (protection_path(lost, lm.role),) if lost is not None else ()
                 changes.append(
                     Change(
                         Action.UPDATE,
@@ -212,7 +241,7 @@ def plan_target(
                         lm.kind,
                         lm.role,
                         dm.role,
-                        dm.provenance + dm.expired,  # an expired path: why it changes
+                        dm.provenance + dm.expired + why,  # an expired path: why it changes
                     )
                 )
 
@@ -223,10 +252,22 @@ def plan_target(
                 unmanaged.append(m)
                 if m.ref in protected:
                     guarded.append(m.ref)
+        elif m.ref in protected and (drop := _elevation_ends(kind, m.role, ended.get(m.ref, ()))):
+            # its elevated role came from entries that ended: it goes, the membership stays
+            # (QA-K Q-K-2): down to the highest role not elevated (a room's Member), or out
+            # of a target of elevated roles only (a channel's moderators)
+            _, after = drop
+            action = Action.DELETE if after is None else Action.UPDATE
+            paths = ended.get(m.ref, ())
+            changes.append(
+                Change(action, desired.key, m.ref, m.member_id, m.kind, m.role, after, paths)
+            )
         elif m.ref in protected:
             if m.ref not in quiet:
                 kept.append(m)
         else:
+            lost = unprotected.get(m.ref)
+            why = (protection_path(lost, m.role),) if lost is not None else ()
             changes.append(
                 Change(
                     Action.DELETE,
@@ -236,7 +277,7 @@ def plan_target(
                     m.kind,
                     m.role,
                     None,
-                    ended.get(m.ref, ()),  # the expired paths: why it goes
+                    ended.get(m.ref, ()) + why,  # the expired paths: why it goes
                 )
             )
 
@@ -252,6 +293,42 @@ def plan_target(
         # None for a kind without an elevated role (a channel's memberships): none to count
         live_elevated=kind.elevated_count(map(_role, live.members)) if kind.elevated else None,
     )
+
+
+def _expiring(
+    desired: DesiredState,
+    selected: Iterable[DesiredTarget],
+    planned: Iterable[TargetPlan],
+    now: datetime.datetime | None,
+) -> tuple[Expiring, ...]:
+    """The paths ending within the warning window, and the protections (``protected:``
+    group entries) whose end removes a member the plan keeps; none without ``now``."""
+    if now is None:
+        return ()
+    days = desired.policy.expiry_warning_days
+    paths = expiring(selected, now, days)
+    return tuple(sorted((*paths, *protections_ending(desired, planned, now, days))))
+
+
+def _elevation_ends(
+    kind: kinds.Kind, live: RoleValue, paths: Iterable[Provenance]
+) -> tuple[bool, RoleValue | None] | None:
+    """For a protected member no file declares in a target, live as ``live``: when that
+    elevated role came from one of ``paths``, all ended, ``(True, the role it keeps)``
+    (None: it leaves a target whose every role is elevated, a channel's moderators);
+    None when it keeps what it has (a kind that names no roles, a meeting, included)."""
+    if not kind.roles or not _granted_then_ended(kind, live, paths):
+        return None
+    lower = [r for r in kind.roles if not kind.is_elevated(r)]
+    if not lower:
+        return True, None
+    return (True, lower[0]) if kind.ranked else None
+
+
+def _granted_then_ended(kind: kinds.Kind, live: object, paths: Iterable[Provenance]) -> bool:
+    """Whether the elevated role ``live`` was given by one of ``paths`` that has ended: a
+    protected member loses it then (``plan_target``)."""
+    return kind.is_elevated(live) and any(p.role == live for p in paths)
 
 
 def over_maximum(

@@ -149,6 +149,9 @@ class Provenance:
     # the path ended before the moment the plan was made (``governance.expiry``)
     grant: Grant | None = field(default=None, compare=False)
     expired: bool = field(default=False, compare=False)
+    # the path is settings.yaml's ``protected:`` through a group entry with an ``until``
+    # (not a grant of the role): its end is why a member it kept is removed or demoted
+    protection: bool = field(default=False, compare=False)
 
     @property
     def where(self) -> Location:

@@ -13,6 +13,7 @@ import click
 
 from reconciler import atomic_file, interrupt
 from reconciler.apply_result import ApplyResult
+from reconciler.cli.confirm_clock import check_still_due
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.execute import Applied, ApplyInterrupted, notify, run_changes, verify
 from reconciler.cli.moment import refuse_for_apply
@@ -231,6 +232,7 @@ def apply(
         planned = time.monotonic() - started
         if plan.has_changes and asks:
             _confirm(err=fmt == "json")
+            check_still_due(session, plan)  # no until: passed while it waited (Q-K-3)
         interrupt.raise_if_pressed()  # one swallowed on its way is not lost either
     except KeyboardInterrupt:
         raise ApplyInterrupted(NOTHING_APPLIED) from None
@@ -346,6 +348,7 @@ def _watch(
             return False
         if asks:
             _confirm(err=output.json_lines)
+            check_still_due(session, plan)  # no until: passed while it waited (Q-K-3)
         return True
 
     try:  # SIGINT stops it even when it started ignored (a script's background job)

@@ -246,8 +246,7 @@ def _ended_since_made(session: Session, plan_file: Path, keys: set[TargetKey]) -
     made = _recorded_now(read_origin(plan_file), plan_file, "made_at")
     if made is None:
         return None, ()
-    targets = session.desired.targets
-    return made, ended_between(targets, keys, made, session.app.now)
+    return made, ended_between(session.desired, keys, made, session.app.now)
 
 
 def load_fresh(session: Session, plan_file: Path, made_at: dt.datetime | None = None) -> Plan:
@@ -309,7 +308,7 @@ def _other_moment(
     `until:` at another moment: its --now (``made_at``) that has not come yet, or one
     (or the clock when it was made) some ``until:`` passed since."""
     now = session.app.now  # the clock: apply takes no --now (``moment``)
-    targets = session.desired.targets
+    targets = session.desired
     if made_at is not None and made_at > now:
         pending = ending_between(targets, keys, now, made_at)
         if pending:

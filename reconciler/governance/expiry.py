@@ -20,6 +20,7 @@ from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.governance.grant import (
     DEFAULT_WARNING_DAYS,  # noqa: F401 (re-exported)
     FOREVER,
+    Grant,
     Until,
     days_left,
 )
@@ -100,18 +101,25 @@ class Expiring:
     declared_at: Location  # the target's list entry
     days_left: int
     role: Hashable = field(compare=False)  # a role of the target's kind
+    # a ``protected:`` group entry (not a grant of ``role``): its end removes or demotes
+    # the member, live as ``role`` (None where it is not known: ``ended_between``)
+    protection: bool = False
 
     @property
     def set_at(self) -> Location:
         """Where the ``until`` that ends the path is written."""
         return self.until.location or self.declared_at
 
+    def _what(self) -> str:
+        """``Administrator``, or ``protected`` for a protection that ends."""
+        return "protected" if self.protection else kinds.get(self.target.kind).role_text(self.role)
+
     def message(self) -> str:
         kind = kinds.get(self.target.kind)
         left = "ends today" if self.days_left <= 0 else f"{_days(self.days_left)} left"
         return (
             f"{self.member} in {kind.words.noun} {self.target.name}: "
-            f"{kind.role_text(self.role)} until {self.until} "
+            f"{self._what()} until {self.until} "
             f"({left}), declared at {self.set_at}"
         )
 
@@ -120,7 +128,7 @@ class Expiring:
         kind = kinds.get(self.target.kind)
         return (
             f"{self.member} in {kind.words.noun} {self.target.name}: "
-            f"{kind.role_text(self.role)} until {self.until}, declared at {self.set_at}"
+            f"{self._what()} until {self.until}, declared at {self.set_at}"
         )
 
     def kept_message(self) -> str:
@@ -161,17 +169,83 @@ def _days(n: int) -> str:
 
 
 def ending_between(
-    targets: Iterable[DesiredTarget],
+    desired: DesiredState,
     keys: Iterable[TargetKey],
     now: dt.datetime,
     later: dt.datetime,
 ) -> tuple[Expiring, ...]:
-    """The paths of the targets ``keys`` (as of ``now``) that end after ``now`` and by
-    ``later``: why a plan made as of ``later`` is not the plan made now."""
+    """The paths of the targets ``keys`` (of ``desired`` as of ``now``) that end after
+    ``now`` and by ``later``, and the ``protected:`` group entries that do: why a plan
+    made as of ``later`` is not the plan made now."""
     wanted = set(keys)
     days = (later - now).days + 1
-    mine = [t for t in targets if t.key in wanted]
-    return tuple(e for e in expiring(mine, now, days) if e.until.instant <= later)
+    mine = [t for t in desired.targets if t.key in wanted]
+    paths = tuple(e for e in expiring(mine, now, days) if e.until.instant <= later)
+    return tuple(sorted({*paths, *_protections_between(desired, mine, now, later, now)}))
+
+
+def _protections_between(
+    desired: DesiredState,
+    targets: Iterable[DesiredTarget],
+    since: dt.datetime,
+    by: dt.datetime,
+    now: dt.datetime,
+) -> list[Expiring]:
+    """The ``protected:`` group entries ending after ``since`` and by ``by``, for each of
+    ``targets`` that does not declare the member (where the end may remove it)."""
+    ends = [(r, u) for r, u in desired.protected_until if since < u.instant <= by]
+    found = []
+    for t in targets:
+        for ref, until in ends:
+            if t.member(ref) is None:
+                at = until.location or t.location
+                found.append(Expiring(until, t.key, ref, at, days_left(until, now), None, True))
+    return found
+
+
+def lapsed(desired: DesiredState, now: dt.datetime) -> dict[MemberRef, Until]:
+    """The members ``protected:`` reached only through group entries that have all ended
+    at ``now``: when the last one ended."""
+    return {r: u for r, u in desired.protected_until if u.expired(now)}
+
+
+def protection_ends(desired: DesiredState, member: MemberRef) -> Until | None:
+    """When ``member``'s protection ends (its ``protected:`` group entries): None when it
+    is protected for good, or not at all."""
+    return dict(desired.protected_until).get(member)
+
+
+def protected_words(until: Until | None, never: str) -> str:
+    """``protected (never removed)``, or ``protected until 2027-03-31 (removed after it)``
+    for a protection that ends (``never``: "removed", "demoted")."""
+    if until is None:
+        return f"protected (never {never})"
+    return f"protected until {until} ({never} after it)"
+
+
+def protection_path(until: Until, role: Hashable) -> Provenance:
+    """Why a member live as ``role`` is removed or demoted: its protection (a ``protected:``
+    group entry) ended at ``until``."""
+    where = until.location or Location("settings.yaml", 0)
+    return Provenance(role, where, grant=Grant(until), expired=True, protection=True)
+
+
+def protections_ending(
+    desired: DesiredState, planned: Iterable[TargetPlan], now: dt.datetime, days: int
+) -> tuple[Expiring, ...]:
+    """The protected members a plan keeps (``TargetPlan.protected``: not declared in a
+    pruned target) whose protection, a ``protected:`` group entry, ends within ``days``
+    days: its end removes them (QA-K Q-K-1)."""
+    ends = {r: u for r, u in desired.protected_until if not u.expired(now)}
+    found = []
+    for tp in planned:
+        for lm in tp.protected:
+            until = ends.get(lm.ref)
+            if until is None or days_left(until, now) > days:
+                continue
+            at = until.location or Location("settings.yaml", 0)
+            found.append(Expiring(until, tp.key, lm.ref, at, days_left(until, now), lm.role, True))
+    return tuple(sorted(found))
 
 
 def expiring(targets: Iterable[DesiredTarget], now: dt.datetime, days: int) -> tuple[Expiring, ...]:
@@ -211,18 +285,18 @@ def _changes_at(kind: kinds.Kind, m: DesiredMember, until: Until) -> bool:
 
 
 def ended_between(
-    targets: Iterable[DesiredTarget],
+    desired: DesiredState,
     keys: Iterable[TargetKey],
     since: dt.datetime,
     now: dt.datetime,
 ) -> tuple[Expiring, ...]:
-    """The paths of the targets ``keys`` (of ``targets`` as of ``now``) that ended after
-    ``since`` and by ``now``: why a plan made at ``since`` is not the plan made now."""
+    """The paths of the targets ``keys`` (of ``desired`` as of ``now``) that ended after
+    ``since`` and by ``now``, and the ``protected:`` group entries that did: why a plan
+    made at ``since`` is not the plan made now."""
     wanted = set(keys)
-    found: set[Expiring] = set()
-    for t in targets:
-        if t.key not in wanted:
-            continue
+    mine = [t for t in desired.targets if t.key in wanted]
+    found: set[Expiring] = set(_protections_between(desired, mine, since, now, now))
+    for t in mine:
         for m in (*t.members, *t.expired):
             for p in m.expired:
                 until = until_of(p)

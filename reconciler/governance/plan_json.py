@@ -14,7 +14,7 @@ from reconciler.governance.expiry import Expiring
 from reconciler.governance.grant import Grant, Until
 from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
-GRANT_KEYS = ("until", "ends_at", "until_at", "reason", "ticket", "expired")
+GRANT_KEYS = ("until", "ends_at", "until_at", "reason", "ticket", "expired", "protection")
 
 
 def instant(moment: dt.datetime) -> str:
@@ -22,7 +22,8 @@ def instant(moment: dt.datetime) -> str:
 
 
 def grant_json(p: Provenance) -> dict[str, Any]:
-    """The grant keys of one path ({} when it has no until, reason or ticket)."""
+    """The grant keys of one path ({} when it has no until, reason or ticket);
+    ``"protection": true`` on a ``protected:`` path through a group entry that ended."""
     g = p.grant
     if g is None or (g.empty and not p.expired):
         return {}
@@ -34,7 +35,7 @@ def grant_json(p: Provenance) -> dict[str, Any]:
         "reason": g.reason,
         "ticket": g.ticket,
         "expired": p.expired,
-    }
+    } | ({"protection": True} if p.protection else {})
 
 
 def grant_from(d: dict[str, Any]) -> tuple[Grant | None, bool]:
@@ -52,6 +53,9 @@ def grant_from(d: dict[str, Any]) -> tuple[Grant | None, bool]:
 
 
 def expiring_json(e: Expiring, role: Any) -> dict[str, Any]:
+    """One ``expiring`` (or ``expired_kept``) item; ``"protection": true`` when it is a
+    ``protected:`` group entry whose end removes or demotes the member (``role``: its
+    live one)."""
     return {
         "kind": e.target.kind,
         "target": e.target.name,
@@ -65,7 +69,7 @@ def expiring_json(e: Expiring, role: Any) -> dict[str, Any]:
         "days_left": e.days_left,
         "declared_at": str(e.declared_at),
         "until_at": str(e.set_at),
-    }
+    } | ({"protection": True} if e.protection else {})
 
 
 def expiring_from(d: dict[str, Any], member: MemberRef, role: Hashable) -> Expiring:
@@ -77,7 +81,10 @@ def expiring_from(d: dict[str, Any], member: MemberRef, role: Hashable) -> Expir
     if not isinstance(days, int) or isinstance(days, bool):
         raise ValueError("days_left: expected a whole number")
     key = TargetKey(_text(d, "kind"), _text(d, "scope"), _text(d, "target"))
-    return Expiring(until, key, member, at, days, role)
+    protection = d.get("protection", False)
+    if not isinstance(protection, bool):
+        raise ValueError("protection: expected true or false")
+    return Expiring(until, key, member, at, days, role, protection)
 
 
 def _moment(value: Any) -> dt.datetime:

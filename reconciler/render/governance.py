@@ -49,7 +49,8 @@ def expired_note(c: Change) -> str:
     if not ended:
         return ""
     until, last = max(ended, key=lambda e: e[0].instant)
-    return f"expired {until}, declared at {until.location or last.where}"
+    what = "protection expired" if last.protection else "expired"  # protected: (QA-K Q-K-1)
+    return f"{what} {until}, declared at {until.location or last.where}"
 
 
 def kept_lines(plan: Plan) -> list[str]:

@@ -1,0 +1,83 @@
+"""A protection through a `protected:` group entry with `until:` (QA-K Q-K-1), from the
+command line: `audit` says until when the member is protected, not "never removed", and
+a plan saved with a `--now` after the protection's end is refused as one whose moment
+has not come yet, naming the protection, not as an edited plan. The CLI, the real boto3
+client and the emulator over HTTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ACCOUNT, seed_doc
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+
+def day(offset: int) -> str:
+    return (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=offset)).isoformat()
+
+
+@pytest.fixture
+def oncall(emulator: EmulatorServer, write_desired: Callable[..., Path]) -> str:
+    """dave: Administrator of the pruned room ops, which does not declare him, protected
+    through @oncall until 3 days from now."""
+    emulator.reset(
+        seed_doc(
+            users=("alice", "dave"),
+            rooms={"ops": [("alice", "Administrator"), ("dave", "Administrator")]},
+        )
+    )
+    end = day(3)
+    write_desired(
+        {
+            "settings.yaml": f"""
+                account: {ACCOUNT}
+                prune: true
+                protected: ["@oncall"]
+                """,
+            "ops.yaml": f"""
+                groups:
+                  oncall:
+                    - {{member: dave@example.com, until: {end}, reason: on-call week}}
+                rooms:
+                  ops:
+                    administrators: [alice@example.com]
+                """,
+        }
+    )
+    return end
+
+
+def test_audit_says_until_when_the_member_is_protected(oncall: str, cli: Any) -> None:
+    run = cli("audit", "dave@example.com", "--now", oncall)
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert f"not declared: kept, protected until {oncall} (removed after it)" in run.stdout
+    assert "never removed" not in run.stdout
+
+
+def test_a_plan_saved_past_the_protections_end_has_not_come_yet(
+    oncall: str, cli: Any, emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    saved = tmp_path / "plan.json"
+    made = cli("plan", "--now", day(4), "--out", str(saved))
+    assert made.exit_code == 0, made.stdout + made.stderr
+    run = cli("apply", str(saved))
+    assert run.exit_code == 1
+    assert run.err_lines[0].startswith(
+        f"Error: Saved plan was made as of --now {day(4)}, which has not come yet"
+    )
+    assert (
+        f"Error:   not ended yet: dave@example.com in room ops: protected until {oncall} "
+        "(3 days left), declared at desired-state/ops.yaml:3"
+    ) in run.err_lines
+    assert "was it edited?" not in run.stderr
+    assert emulator.backend.room_members(ACCOUNT, "room-ops") == {
+        "uid-alice": "Administrator",
+        "uid-dave": "Administrator",
+    }

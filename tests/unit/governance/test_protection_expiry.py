@@ -1,0 +1,243 @@
+"""Where protection and `until:` meet, with a fixed clock:
+
+- a protection that comes through a `protected:` group entry with `until:` is warned
+  about before it ends (text and JSON `expiring`, where its end removes a member the plan
+  keeps), and the removal after it says why (`protection expired D, declared at
+  FILE:LINE`; JSON provenance `"protection": true`), read back from a plan file too
+  (QA-K Q-K-1);
+- protection keeps a member in, not a grant past its end: a protected member's elevated
+  role given by an entry with `until:` ends then, like anyone's, and its membership is
+  kept: demoted in a room that declares it Member, removed from a channel's moderators
+  only (QA-K Q-K-2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+from pathlib import Path
+
+from reconciler.channel_refs import parse_channel_member
+from reconciler.desired.loader import load_desired
+from reconciler.desired.model import DesiredState
+from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, MODERATOR
+from reconciler.live import LiveMember, LiveState, LiveTarget
+from reconciler.plandecode import plan_from_document
+from reconciler.plandoc import FORMAT_VERSION, plan_to_data
+from reconciler.planner import plan
+from reconciler.refs import MemberRef, Role
+from reconciler.render.text import render_text
+
+UTC = dt.UTC
+ACCOUNT = "acct-1"
+INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat-1"
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def load(root: Path, files: dict[str, str]) -> DesiredState:
+    for name, text in files.items():
+        (root / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return load_desired(root)
+
+
+def room_live(state: DesiredState, **roles: Role) -> LiveState:
+    [ops] = [t for t in state.targets if t.key.kind == "room"]
+    members = tuple(
+        sorted(
+            LiveMember(MemberRef.user(e), f"id-{e}", MemberRef.user(e).kind, role)
+            for e, role in ((f"{name}@example.com", r) for name, r in roles.items())
+        )
+    )
+    return LiveState({ops.key: LiveTarget(ops.key, "room-ops", members)})
+
+
+ONCALL = {
+    "settings.yaml": f"""
+        account: {ACCOUNT}
+        protected: ["@oncall"]
+        """,
+    "ops.yaml": """
+        groups:
+          oncall:
+            - {member: dave@example.com, until: 2027-03-03, reason: on-call week}
+        rooms:
+          ops:
+            prune: true
+            administrators: [alice@example.com]
+        """,
+}
+
+
+def test_a_protection_that_ends_is_warned_about_then_named_as_the_removals_reason(
+    tmp_path: Path,
+) -> None:
+    state = load(tmp_path, ONCALL)
+    live = room_live(state, alice=Role.ADMINISTRATOR, dave=Role.ADMINISTRATOR)
+    where = f"{tmp_path}/ops.yaml:3"
+
+    last_day = plan(state, live, now=at("2027-03-03T12:00:00"))
+    assert last_day.changes == ()
+    text = render_text(last_day)
+    assert "    protected: dave@example.com (Administrator), left unchanged" in text
+    assert (
+        "Warning: 1 membership ends within 14 days:\n"
+        f"  dave@example.com in room ops: protected until 2027-03-03 (ends today), "
+        f"declared at {where}\n"
+    ) in text
+    [item] = plan_to_data(last_day)["expiring"]
+    assert (item["member"], item["role"], item["until"], item["protection"]) == (
+        "dave@example.com",
+        "Administrator",
+        "2027-03-03",
+        True,
+    )
+
+    after = plan(state, live, now=at("2027-03-04T00:00:00"))
+    assert [(c.action.value, str(c.member)) for c in after.changes] == [
+        ("delete", "dave@example.com")
+    ]
+    line = (
+        f"  - dave@example.com (Administrator): protection expired 2027-03-03, declared at {where}"
+    )
+    assert line in render_text(after).splitlines()
+    document = plan_to_data(after)
+    [why] = document["targets"][0]["changes"][0]["provenance"]
+    assert (why["expired"], why["protection"], why["until"]) == (True, True, "2027-03-03")
+    # a plan file read back (show, apply FILE) says the same
+    again = plan_from_document(json.loads(json.dumps(document)), FORMAT_VERSION)
+    assert line in render_text(again).splitlines()
+
+
+def test_a_protected_members_elevated_room_grant_ends_and_its_membership_stays(
+    tmp_path: Path,
+) -> None:
+    state = load(
+        tmp_path,
+        {
+            "settings.yaml": f"""
+                account: {ACCOUNT}
+                protected: [glass@example.com]
+                """,
+            "ops.yaml": """
+                rooms:
+                  ops:
+                    prune: true
+                    administrators:
+                      - alice@example.com
+                      - {member: glass@example.com, until: 2027-03-03, reason: audit window}
+                    members: [glass@example.com]
+                """,
+        },
+    )
+    live = room_live(state, alice=Role.ADMINISTRATOR, glass=Role.ADMINISTRATOR)
+    assert plan(state, live, now=at("2027-03-03T12:00:00")).changes == ()
+    after = plan(state, live, now=at("2027-03-04T00:00:00"))
+    assert [(c.action.value, str(c.member), c.role_after) for c in after.changes] == [
+        ("update", "glass@example.com", Role.MEMBER)
+    ]
+    assert (
+        "  ~ glass@example.com: Administrator -> Member: expired 2027-03-03, declared at "
+        f"{tmp_path}/ops.yaml:6"
+    ) in render_text(after).splitlines()
+    # a Member the files declare that someone made Administrator by hand stays protected
+    by_hand = load(
+        tmp_path,
+        {
+            "ops.yaml": """
+                rooms:
+                  ops:
+                    prune: true
+                    administrators: [alice@example.com]
+                    members: [glass@example.com]
+                """
+        },
+    )
+    assert plan(by_hand, live, now=at("2027-03-04T00:00:00")).changes == ()
+
+
+def test_a_protected_members_moderator_grant_ends_and_its_channel_membership_stays(
+    tmp_path: Path,
+) -> None:
+    state = load(
+        tmp_path,
+        {
+            "settings.yaml": f"""
+                account: {ACCOUNT}
+                protected: [dave@example.com]
+                app_instances:
+                  chat: {{arn: "{INSTANCE}", bearer: "user:reconciler"}}
+                """,
+            "chat.yaml": """
+                channels:
+                  ops:
+                    prune: true
+                    members: [alice@example.com]
+                    moderators:
+                      - alice@example.com
+                      - {member: dave@example.com, until: 2027-03-03, reason: cover}
+                """,
+        },
+    )
+    keys = {t.key.kind: t.key for t in state.targets}
+
+    def listed(kind_id: str, role: object) -> LiveTarget:
+        found = [
+            LiveMember(ref, f"{INSTANCE}/user/{m}", ref.kind, role)
+            for m in ("user:reconciler", "alice@example.com", "dave@example.com")
+            for ref in [parse_channel_member(m)]
+        ]
+        return LiveTarget(keys[kind_id], f"{INSTANCE}/channel/ops", tuple(sorted(found)))
+
+    live = LiveState(
+        {
+            keys[CHANNEL.id]: listed(CHANNEL.id, DEFAULT),
+            keys[CHANNEL_MODERATOR.id]: listed(CHANNEL_MODERATOR.id, MODERATOR),
+        }
+    )
+    assert plan(state, live, now=at("2027-03-03T12:00:00")).changes == ()
+    after = plan(state, live, now=at("2027-03-04T00:00:00"))
+    # the moderator right ends; dave stays in the channel, which does not declare him
+    assert [(c.target.kind, c.action.value, str(c.member)) for c in after.changes] == [
+        (CHANNEL_MODERATOR.id, "delete", "dave@example.com")
+    ]
+    [channel] = [t for t in after.targets if t.key.kind == CHANNEL.id]
+    assert [str(m.ref) for m in channel.protected] == ["dave@example.com"]
+
+
+def test_a_protected_admin_no_file_declares_after_its_grant_ends_stays_a_member(
+    tmp_path: Path,
+) -> None:
+    state = load(
+        tmp_path,
+        {
+            "settings.yaml": f"""
+                account: {ACCOUNT}
+                protected: [glass@example.com]
+                """,
+            "ops.yaml": """
+                rooms:
+                  ops:
+                    prune: true
+                    administrators:
+                      - alice@example.com
+                      - {member: glass@example.com, until: 2027-03-03, reason: audit window}
+                """,
+        },
+    )
+    live = room_live(state, alice=Role.ADMINISTRATOR, glass=Role.ADMINISTRATOR)
+    after = plan(state, live, now=at("2027-03-04T00:00:00"))
+    assert [(c.action.value, str(c.member), c.role_after) for c in after.changes] == [
+        ("update", "glass@example.com", Role.MEMBER)
+    ]
+    assert (
+        "  ~ glass@example.com: Administrator -> Member: expired 2027-03-03, declared at "
+        f"{tmp_path}/ops.yaml:6"
+    ) in render_text(after).splitlines()
+    # as Member, it is kept (protected), and listed as such
+    kept = plan(state, room_live(state, alice=Role.ADMINISTRATOR, glass=Role.MEMBER),
+                now=at("2027-03-04T00:00:00"))  # fmt: skip
+    assert kept.changes == ()
+    assert [str(m.ref) for m in kept.targets[0].protected] == ["glass@example.com"]
