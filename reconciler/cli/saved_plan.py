@@ -265,7 +265,7 @@ def load_fresh(session: Session, plan_file: Path, made_at: dt.datetime | None = 
     changed = [t for t in saved.targets if t.changes]
     if not changed:
         return saved
-    declared = {t.key for t in session.desired.targets}
+    declared = {t.key: t.target_id for t in session.desired.targets}
     undeclared = compare(saved, Plan(()), declared).mismatches
     if undeclared:
         raise EditedPlanError(undeclared)

@@ -189,9 +189,14 @@ def test_an_edited_plan_cannot_swap_a_members_id_or_role(
     assert refused(ops, cli, calls, "p.json") == [f"Error:   {e}" for e in expected]
 
 
-def test_an_edited_plan_cannot_point_a_room_at_another_rooms_id(
-    ops: Any, cli: Any, calls: Any, workdir: Path
+def test_an_edited_plan_cannot_point_a_room_declared_with_id_at_another_rooms_id(
+    ops: Any, cli: Any, calls: Any, workdir: Path, write_desired: Any
 ) -> None:
+    rooms = (workdir / "desired-state" / "rooms.yaml").read_text()
+    write_desired(
+        {"rooms.yaml": rooms.replace("  releases:\n", "  releases:\n    id: room-releases\n")}
+    )
+
     def retarget(data: dict[str, Any]) -> None:
         room(data, "releases")["id"] = "room-quiet"
 
@@ -199,6 +204,48 @@ def test_an_edited_plan_cannot_point_a_room_at_another_rooms_id(
     assert refused(ops, cli, calls, "p.json") == [
         "Error:   room releases has id room-releases, the saved plan says room-quiet"
     ]
+
+
+def test_a_room_declared_by_name_whose_id_differs_is_refused_as_stale(
+    ops: Any, cli: Any, calls: Any, workdir: Path
+) -> None:
+    # (Q-I-6) by name, the live id is whatever room has the name now: a room deleted and
+    # created again since the plan (as a file pointed elsewhere) is refused as stale
+    def retarget(data: dict[str, Any]) -> None:
+        room(data, "releases")["id"] = "room-quiet"
+
+    edited(cli, workdir, retarget)
+    before = ops.emulator.state()
+    ops.emulator.reset_calls()
+    run = cli("apply", "p.json")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines == [
+        "Error: Saved plan is stale: room releases changed since the plan was made: it is "
+        "room-releases now, the plan was made for room-quiet; run plan again."
+    ]
+    assert ops.emulator.state() == before
+    assert not WRITES & set(calls())
+
+
+def test_a_room_deleted_and_created_again_under_its_name_makes_the_plan_stale(
+    ops: Any, cli: Any, calls: Any, workdir: Path
+) -> None:
+    # (Q-I-6) the file was not edited: the live state moved on, so it is not "was it edited?"
+    assert cli("plan", "--out", "p.json").exit_code == 0
+    state = ops.emulator.state()
+    for r in state["accounts"][0]["rooms"]:
+        if r["id"] == "room-releases":
+            r["id"] = "room-releases-2"
+    ops.emulator.reset(state)
+    ops.emulator.reset_calls()
+    run = cli("apply", "p.json")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines == [
+        "Error: Saved plan is stale: room releases changed since the plan was made: it is "
+        "room-releases-2 now, the plan was made for room-releases; run plan again."
+    ]
+    assert ops.emulator.state() == state
+    assert not WRITES & set(calls())
 
 
 def test_an_unedited_saved_plan_still_applies(
