@@ -190,12 +190,26 @@ def _live_members(d: dict[str, Any], k: Kind, key: str, where: str) -> tuple[Liv
 
 
 def _ref(d: dict[str, Any], kind: MemberKind, where: str) -> MemberRef:
-    """``member`` is ``str(ref)``: the display, with ``bot:``/``webhook:`` for those kinds."""
+    """``member`` is ``str(ref)``: the display, with ``bot:``/``webhook:`` for those kinds.
+    It is what ``show`` prints and ``member_key`` what is applied, so they must name the
+    same member (``_names``): an edited display would show one member and apply another."""
     shown = _field(d, "member", where, str)
     prefix = {MemberKind.BOT: BOT_PREFIX, MemberKind.WEBHOOK: WEBHOOK_PREFIX}.get(kind, "")
     if not shown.startswith(prefix):
         raise CorruptPlan(f"{where}.member", f"a {kind.value} should start with {prefix!r}")
-    return MemberRef(kind, _field(d, "member_key", where, str), shown[len(prefix) :])
+    key = _field(d, "member_key", where, str)
+    display = shown[len(prefix) :]
+    if not _names(kind, display, key):
+        raise CorruptPlan(
+            f"{where}.member", f"{shown!r} is not the member its member_key {key!r} names"
+        )
+    return MemberRef(kind, key, display)
+
+
+def _names(kind: MemberKind, display: str, key: str) -> bool:
+    """Whether ``display`` is how ``MemberRef`` writes the member ``key``: the key as
+    written, or (a user's e-mail address) its case-insensitive form."""
+    return display == key or (kind is MemberKind.USER and display.casefold() == key)
 
 
 def _provenance(d: Any, k: Kind, where: str) -> Provenance:

@@ -278,3 +278,45 @@ def test_a_saved_plan_that_breaks_the_safety_rules_still_needs_allow_unsafe(
     assert run.exit_code == 1
     assert any("min_administrators" in line for line in run.lines), run.stdout
     assert members("ops") == {"uid-alice": "Administrator", "uid-bob": "Member"}
+
+
+@pytest.mark.parametrize("listing", ["changes", "unmanaged", "protected"])
+def test_a_plan_whose_shown_member_is_not_the_member_it_applies_is_refused(
+    ops: Any, cli: Any, calls: Any, workdir: Path, listing: str
+) -> None:
+    # Q-I-3: `member` (what show prints) edited, `member_key`/`member_id` left: show listed
+    # mallory, apply added frank (or left another member alone) without refusing
+    target = "incident" if listing == "protected" else "releases"
+
+    def rename(data: dict[str, Any]) -> None:
+        room(data, target)[listing][0]["member"] = "mallory@example.com"
+
+    edited(cli, workdir, rename)
+    data = json.loads((workdir / "p.json").read_text())
+    index = next(i for i, t in enumerate(data["targets"]) if t["name"] == target)
+    key = room(data, target)[listing][0]["member_key"]
+    before = ops.emulator.state()
+    ops.emulator.reset_calls()
+    for command in ("show", "apply"):
+        run = cli(command, "p.json")
+        assert (run.exit_code, run.stdout) == (1, "")
+        assert run.err_lines == [
+            f"Error: Cannot use the saved plan p.json: the file is corrupt: targets[{index}]."
+            f"{listing}[0].member: 'mallory@example.com' is not the member its member_key "
+            f"{key!r} names"
+        ]
+    assert ops.emulator.state() == before
+    assert not WRITES & set(calls())
+
+
+def test_a_plan_whose_member_differs_only_in_case_still_applies(
+    ops: Any, cli: Any, workdir: Path
+) -> None:
+    # an address is written as the desired state writes it; its key is case-insensitive
+    def shout(data: dict[str, Any]) -> None:
+        room(data, "releases")["changes"][0]["member"] = "Frank@Example.com"
+
+    edited(cli, workdir, shout)
+    assert "+ Frank@Example.com (Member)" in cli("show", "p.json").stdout
+    run = cli("apply", "p.json")
+    assert run.exit_code == 0, run.stderr
