@@ -18,7 +18,7 @@ from reconciler.governance.grant import DEFAULT_WARNING_DAYS, parse_moment
 from reconciler.governance.plan_json import expiring_from, grant_from
 from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
-from reconciler.plan import Action, Change, Plan, SafetyViolation, TargetPlan
+from reconciler.plan import Action, Change, Plan, RemovalLimit, SafetyViolation, TargetPlan
 from reconciler.plandoc import FORMAT_VERSION
 from reconciler.refs import (
     BOT_PREFIX,
@@ -113,7 +113,8 @@ def _plan(d: dict[str, Any], layout: _Layout) -> Plan:
 
 
 def _shard(d: dict[str, Any]) -> dict[str, Any]:
-    """``shard`` and ``unmanaged_is_drift`` of a plan made with --shard K/N."""
+    """``shard``, ``unmanaged_is_drift`` and ``removal_limit`` (absent in files made before
+    it was kept: None) of a plan made with --shard K/N."""
     if "shard" not in d:
         return {}
     s = _obj(d, "shard", "")
@@ -122,7 +123,25 @@ def _shard(d: dict[str, Any]) -> dict[str, Any]:
         shard = Shard(index, count)
     except ValueError as exc:
         raise CorruptPlan("shard", str(exc)) from None
-    return {"shard": shard, "unmanaged_is_drift": _field(s, "unmanaged_is_drift", "shard", bool)}
+    return {
+        "shard": shard,
+        "unmanaged_is_drift": _field(s, "unmanaged_is_drift", "shard", bool),
+        "removal_limit": _removal_limit(s),
+    }
+
+
+def _removal_limit(s: dict[str, Any]) -> RemovalLimit | None:
+    if "max_removals" not in s:
+        return None
+    capped = []
+    for i, k in enumerate(_list(s, "own_max_removals", "shard")):
+        where = f"shard.own_max_removals[{i}]"
+        k = _as(dict, k, where)
+        kind = _kind(_field(k, "kind", where, str), f"{where}.kind")
+        capped.append(
+            TargetKey(kind.id, _field(k, "scope", where, str), _field(k, "name", where, str))
+        )
+    return RemovalLimit(_field(s, "max_removals", "shard", int), frozenset(capped))
 
 
 def _target(d: Any, layout: _Layout, where: str) -> TargetPlan:
