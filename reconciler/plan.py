@@ -66,6 +66,16 @@ class Change:
 
 
 @dataclass(frozen=True)
+class RemovalLimit:
+    """settings.yaml's plan-wide ``safety.max_removals`` and the targets that do not count
+    towards it (those with their own ``safety: max_removals``): what a shard's plan keeps
+    so that ``merge-plans`` checks the limit over the whole plan, as one plan would."""
+
+    max_removals: int
+    capped: frozenset[TargetKey] = frozenset()
+
+
+@dataclass(frozen=True)
 class SafetyViolation:
     """A safety rule the plan breaks, with its numbers: refused unless --allow-unsafe."""
 
@@ -163,6 +173,8 @@ class Plan:
     # settings.yaml `drift:` (False: changes-only): whether members no file declares make
     # plan --detailed-exitcode exit 2; kept so that merged shards decide as one plan would
     unmanaged_is_drift: bool = True
+    # --shard K/N: the plan-wide removal limit, for merge-plans to check over all shards
+    removal_limit: RemovalLimit | None = None
 
     @property
     def changes(self) -> tuple[Change, ...]:

@@ -4,9 +4,11 @@ job) into the plan the whole run would have made: ``merge-plans``. Pure.
 Refused, with a message naming the files: a plan made without --shard, shards of
 different partitions (N differs) or of different desired-state files (digest), a shard
 given twice, a missing shard, and a target in a file whose shard does not hold it (an
-edited file, or one from another partition). Safety limits over the whole plan
-(``max_removals``, ``max_removal_fraction``) were checked by each shard on its own: the
-merged plan lists each shard's refusals.
+edited file, or one from another partition). A target's own safety limits were checked
+by its shard; the plan-wide ``max_removals`` is checked again over every shard's targets
+(each shard's file keeps the limit: ``Plan.removal_limit``), so the merged plan is refused
+exactly when the unsharded one is. Files made before the limit was kept: each shard's own
+plan-wide refusals.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import re
 from collections.abc import Iterable, Sequence
 
 from reconciler.errors import UsageError
-from reconciler.plan import Plan, SafetyViolation
+from reconciler.plan import Plan, RemovalLimit, SafetyViolation, TargetPlan
+from reconciler.safety import over_removal_limit
 from reconciler.shard import Shard
 
 _LOCATED = re.compile(r"^(.*?):(\d+): ")
@@ -61,9 +64,10 @@ def merge_plans(plans: Sequence[tuple[str, Plan]]) -> Plan:
             f"shard 1/{count} to {count}/{count}"
         )
     ordered = [p for _, p in sorted(plans, key=lambda np: _shard(*np).index)]
+    targets = tuple(sorted((t for p in ordered for t in p.targets), key=lambda t: t.key))
     return Plan(
-        targets=tuple(sorted((t for p in ordered for t in p.targets), key=lambda t: t.key)),
-        violations=_violations(ordered),
+        targets=targets,
+        violations=_violations(ordered, targets),
         errors=_messages(e for p in ordered for e in p.errors),
         desired_digest=first.desired_digest,
         expiring=tuple(sorted({e for p in ordered for e in p.expiring})),
@@ -74,13 +78,19 @@ def merge_plans(plans: Sequence[tuple[str, Plan]]) -> Plan:
     )
 
 
-def _violations(plans: Sequence[Plan]) -> tuple[SafetyViolation, ...]:
-    """Each shard's plan-wide refusals (in shard order), then the targets' own, by target
-    (as the planner orders them)."""
+def _violations(
+    plans: Sequence[Plan], targets: Sequence[TargetPlan]
+) -> tuple[SafetyViolation, ...]:
+    """The plan-wide refusal over all ``targets``, then the targets' own, by target (as
+    the planner orders them)."""
     every = [v for p in plans for v in p.violations]
-    wide = [v for v in every if v.target is None]
     own = sorted((v for v in every if v.target is not None), key=lambda v: v.target or ())
-    return (*wide, *own)
+    limits = [p.removal_limit for p in plans]
+    if None in limits:  # a file made before shards kept the limit: each shard's own
+        return (*(v for v in every if v.target is None), *own)
+    capped = frozenset(k for limit in limits if limit is not None for k in limit.capped)
+    limit = RemovalLimit(min(lim.max_removals for lim in limits if lim is not None), capped)
+    return (*over_removal_limit(targets, limit), *own)
 
 
 def _shard(name: str, plan: Plan) -> Shard:

@@ -13,7 +13,7 @@ actions on the same members (by reference and id) with the same roles.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reconciler.plan import Change, Plan, TargetPlan
@@ -40,9 +40,14 @@ def _describe(c: Change) -> str:
     return f"{change_line(c).plain.strip()} [id {c.member_id}]"
 
 
-def compare(saved: Plan, fresh: Plan, declared: Collection[TargetKey]) -> Comparison:
+def compare(saved: Plan, fresh: Plan, declared: Mapping[TargetKey, str | None]) -> Comparison:
     """How ``saved`` differs from ``fresh`` (planned now, for the same targets) on every
-    target ``saved`` changes. ``declared``: the keys of the desired state's targets."""
+    target ``saved`` changes. ``declared``: the desired state's targets, each with the id
+    it is declared with (``id:``), or None: declared by name, its id is the live one.
+
+    A target declared by name whose live id is not the saved one was deleted and created
+    again (or renamed) since the plan was made: stale. One declared with ``id:`` (which the
+    desired-state digest pins) has that id now, so another in the file is an edit."""
     fresh_by_key = {t.key: t for t in fresh.targets}
     stale: list[str] = []
     mismatches: list[str] = []
@@ -55,6 +60,11 @@ def compare(saved: Plan, fresh: Plan, declared: Collection[TargetKey]) -> Compar
             mismatches.append(f"{what} (scope {t.key.scope}) is not declared in the desired state")
         elif now is None:
             stale.append(f"{what} no longer exists (id {t.target_id})")
+        elif now.target_id != t.target_id and declared[t.key] is None:
+            stale.append(
+                f"{what} changed since the plan was made: it is {now.target_id} now, the "
+                f"plan was made for {t.target_id}"
+            )
         elif now.target_id != t.target_id:
             mismatches.append(f"{what} has id {now.target_id}, the saved plan says {t.target_id}")
         elif now.fingerprint != t.fingerprint:

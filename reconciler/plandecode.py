@@ -18,7 +18,7 @@ from reconciler.governance.grant import DEFAULT_WARNING_DAYS, parse_moment
 from reconciler.governance.plan_json import expiring_from, grant_from
 from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
-from reconciler.plan import Action, Change, Plan, SafetyViolation, TargetPlan
+from reconciler.plan import Action, Change, Plan, RemovalLimit, SafetyViolation, TargetPlan
 from reconciler.plandoc import FORMAT_VERSION
 from reconciler.refs import (
     BOT_PREFIX,
@@ -113,7 +113,8 @@ def _plan(d: dict[str, Any], layout: _Layout) -> Plan:
 
 
 def _shard(d: dict[str, Any]) -> dict[str, Any]:
-    """``shard`` and ``unmanaged_is_drift`` of a plan made with --shard K/N."""
+    """``shard``, ``unmanaged_is_drift`` and ``removal_limit`` (absent in files made before
+    it was kept: None) of a plan made with --shard K/N."""
     if "shard" not in d:
         return {}
     s = _obj(d, "shard", "")
@@ -122,7 +123,25 @@ def _shard(d: dict[str, Any]) -> dict[str, Any]:
         shard = Shard(index, count)
     except ValueError as exc:
         raise CorruptPlan("shard", str(exc)) from None
-    return {"shard": shard, "unmanaged_is_drift": _field(s, "unmanaged_is_drift", "shard", bool)}
+    return {
+        "shard": shard,
+        "unmanaged_is_drift": _field(s, "unmanaged_is_drift", "shard", bool),
+        "removal_limit": _removal_limit(s),
+    }
+
+
+def _removal_limit(s: dict[str, Any]) -> RemovalLimit | None:
+    if "max_removals" not in s:
+        return None
+    capped = []
+    for i, k in enumerate(_list(s, "own_max_removals", "shard")):
+        where = f"shard.own_max_removals[{i}]"
+        k = _as(dict, k, where)
+        kind = _kind(_field(k, "kind", where, str), f"{where}.kind")
+        capped.append(
+            TargetKey(kind.id, _field(k, "scope", where, str), _field(k, "name", where, str))
+        )
+    return RemovalLimit(_field(s, "max_removals", "shard", int), frozenset(capped))
 
 
 def _target(d: Any, layout: _Layout, where: str) -> TargetPlan:
@@ -190,12 +209,26 @@ def _live_members(d: dict[str, Any], k: Kind, key: str, where: str) -> tuple[Liv
 
 
 def _ref(d: dict[str, Any], kind: MemberKind, where: str) -> MemberRef:
-    """``member`` is ``str(ref)``: the display, with ``bot:``/``webhook:`` for those kinds."""
+    """``member`` is ``str(ref)``: the display, with ``bot:``/``webhook:`` for those kinds.
+    It is what ``show`` prints and ``member_key`` what is applied, so they must name the
+    same member (``_names``): an edited display would show one member and apply another."""
     shown = _field(d, "member", where, str)
     prefix = {MemberKind.BOT: BOT_PREFIX, MemberKind.WEBHOOK: WEBHOOK_PREFIX}.get(kind, "")
     if not shown.startswith(prefix):
         raise CorruptPlan(f"{where}.member", f"a {kind.value} should start with {prefix!r}")
-    return MemberRef(kind, _field(d, "member_key", where, str), shown[len(prefix) :])
+    key = _field(d, "member_key", where, str)
+    display = shown[len(prefix) :]
+    if not _names(kind, display, key):
+        raise CorruptPlan(
+            f"{where}.member", f"{shown!r} is not the member its member_key {key!r} names"
+        )
+    return MemberRef(kind, key, display)
+
+
+def _names(kind: MemberKind, display: str, key: str) -> bool:
+    """Whether ``display`` is how ``MemberRef`` writes the member ``key``: the key as
+    written, or (a user's e-mail address) its case-insensitive form."""
+    return display == key or (kind is MemberKind.USER and display.casefold() == key)
 
 
 def _provenance(d: Any, k: Kind, where: str) -> Provenance:

@@ -20,7 +20,8 @@ Version 2 (schema: ``reconciler/render/plan.schema.json``)::
      "errors": [...], "desired_digest": "...",
      "expiring": [...], "expiry_warning_days": N,   # only when a membership ends soon
      "expired_kept": [...],                         # only when expired members stay
-     "shard": {"index", "count", "unmanaged_is_drift"}}  # only with plan --shard K/N
+     "shard": {"index", "count", "unmanaged_is_drift",   # only with plan --shard K/N
+               "max_removals", "own_max_removals": [{"kind", "scope", "name"}]}}
 
 Roles are written as their kind writes them (``Kind.role_json``: "Administrator" for
 rooms). Version 1 (``rooms[]`` with ``account``, ``live_administrators``; violations
@@ -68,15 +69,26 @@ def plan_to_data(plan: Plan) -> JsonObject:
 
 
 def _shard(plan: Plan) -> JsonObject:
-    """``shard`` (only in a plan made with --shard K/N): which one, and whether members no
-    file declares count as drift (settings.yaml ``drift:``), for ``merge-plans``."""
+    """``shard`` (only in a plan made with --shard K/N): which one, whether members no
+    file declares count as drift (settings.yaml ``drift:``), and the plan-wide removal
+    limit with the targets that have their own, for ``merge-plans``."""
     if plan.shard is None:
         return {}
+    limit = {}
+    if plan.removal_limit is not None:
+        limit = {
+            "max_removals": plan.removal_limit.max_removals,
+            "own_max_removals": [
+                {"kind": k.kind, "scope": k.scope, "name": k.name}
+                for k in sorted(plan.removal_limit.capped)
+            ],
+        }
     return {
         "shard": {
             "index": plan.shard.index,
             "count": plan.shard.count,
             "unmanaged_is_drift": plan.unmanaged_is_drift,
+            **limit,
         }
     }
 

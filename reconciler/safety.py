@@ -26,7 +26,7 @@ from dataclasses import replace
 
 from reconciler.desired.model import FRACTION_MIN_TARGET_SIZE, Safety
 from reconciler.kinds import Kind
-from reconciler.plan import Action, SafetyViolation, TargetPlan
+from reconciler.plan import Action, RemovalLimit, SafetyViolation, TargetPlan
 from reconciler.refs import TargetKey
 
 Overrides = Mapping[TargetKey, tuple[tuple[str, int | float], ...]]
@@ -54,17 +54,8 @@ def check(
     for t in targets:
         if RULE_MAX_REMOVALS in own(t):
             capped.setdefault(declared(t), []).append(t)
-    pooled = [t for t in targets if RULE_MAX_REMOVALS not in own(t)]
-    removals = sum(removal_count(t) for t in pooled)
-    if removals > safety.max_removals:
-        violations.append(
-            SafetyViolation(
-                RULE_MAX_REMOVALS,
-                None,
-                f"Too many removals: {removals}{_paren(_demotions(pooled))} is over the "
-                f"limit of {safety.max_removals} (safety.{RULE_MAX_REMOVALS})",
-            )
-        )
+    limit = removal_limit(safety, overrides)
+    violations.extend(over_removal_limit(targets, limit))
 
     for t in targets:
         limits = own(t)
@@ -116,6 +107,31 @@ def check(
                 )
             )
     return tuple(violations)
+
+
+def removal_limit(safety: Safety, overrides: Overrides) -> RemovalLimit:
+    """The plan-wide ``max_removals`` and the targets with their own (not counted)."""
+    own = frozenset(k for k, limits in overrides.items() if RULE_MAX_REMOVALS in dict(limits))
+    return RemovalLimit(safety.max_removals, own)
+
+
+def over_removal_limit(
+    targets: Iterable[TargetPlan], limit: RemovalLimit
+) -> tuple[SafetyViolation, ...]:
+    """The plan-wide ``max_removals`` rule over ``targets`` (those ``limit.capped`` left
+    out): a plan's, or the shards' plans merged (``reconciler.plan_merge``)."""
+    pooled = [t for t in targets if t.key not in limit.capped]
+    removals = sum(removal_count(t) for t in pooled)
+    if removals <= limit.max_removals:
+        return ()
+    return (
+        SafetyViolation(
+            RULE_MAX_REMOVALS,
+            None,
+            f"Too many removals: {removals}{_paren(_demotions(pooled))} is over the "
+            f"limit of {limit.max_removals} (safety.{RULE_MAX_REMOVALS})",
+        ),
+    )
 
 
 def declared(target: TargetPlan) -> Declared:

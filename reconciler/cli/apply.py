@@ -32,6 +32,7 @@ from reconciler.cli.watch_output import WatchOutput
 from reconciler.closed_output import OutputClosed, OutputFailed, mute_stdout, output_failure_of
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.plan import Plan
+from reconciler.planfile import load_plan
 from reconciler.render import render_plan
 from reconciler.render.apply import (
     STOPPED_BY_CLOSED_OUTPUT,
@@ -187,18 +188,20 @@ def apply(
         flags = (auto_approve, allow_unsafe, quiet)
         ctx.exit(_watch(app, targets, interval, until, flags, shard, output))
     made_at: datetime | None = None  # the --now a saved plan was made with
+    saved: Plan | None = None  # the saved plan, read before anything else
     if plan_file is not None:
         if targets or shard:
             option = "--target" if targets else "--shard"
             raise UsageError(f"{option} cannot be combined with a saved plan: plan again")
+        saved = load_plan(plan_file)  # its own errors, not the desired state's (Q-I-2)
         made_at = use_origin(app, plan_file)
     try:  # a Ctrl-C before the first change: nothing applied, exit 130
         # a saved plan is read by its ids (``load_fresh``): nothing to read ahead
         session = Session.open(app, shard, read_ahead=None if plan_file else targets)
         with interrupt.graceful(notify):  # Ctrl-C while planning: nothing applied, exit 130
             try:
-                if plan_file is not None:
-                    plan = load_fresh(session, plan_file, made_at)
+                if plan_file is not None and saved is not None:
+                    plan = load_fresh(session, saved, plan_file, made_at)
                 else:
                     plan = session.plan(targets)
             except ReconcilerError:

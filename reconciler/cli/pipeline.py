@@ -22,6 +22,7 @@ from reconciler.plan import Plan, TargetPlan
 from reconciler.planner import plan as make_plan
 from reconciler.providers import Provider, ProviderOptions, open_providers
 from reconciler.refs import TargetKey
+from reconciler.safety import removal_limit
 from reconciler.shard import Shard
 from reconciler.target_select import select
 from reconciler.timing import timed
@@ -152,7 +153,12 @@ class Session:
         live = self.read(self.scope(targets), label)
         with timed("plan"):
             made = make_plan(self.desired, live, targets=targets or None, now=self.app.now)
-        return replace(made, shard=self.shard, unmanaged_is_drift=self.desired.unmanaged_is_drift)
+        limit = None
+        if self.shard is not None:  # merge-plans checks it over every shard's targets
+            overrides = {t.key: t.safety for t in self.desired.targets if t.safety}
+            limit = removal_limit(self.desired.safety, overrides)
+        drift = self.desired.unmanaged_is_drift
+        return replace(made, shard=self.shard, unmanaged_is_drift=drift, removal_limit=limit)
 
     def scope(self, targets: Collection[str] | None) -> set[TargetKey] | None:
         """The keys of the targets named with --target, by name or by id (all when none

@@ -22,7 +22,7 @@ from reconciler.governance.grant import moment_text, parse_moment
 from reconciler.loopback import is_loopback_url
 from reconciler.plan import Plan, TargetPlan
 from reconciler.plancheck import compare
-from reconciler.planfile import PlanFileError, load_plan, read_origin
+from reconciler.planfile import PlanFileError, read_origin
 from reconciler.providers import EnvironmentIds
 from reconciler.redact import has_secrets, redact_url
 from reconciler.refs import TargetKey
@@ -249,14 +249,17 @@ def _ended_since_made(session: Session, plan_file: Path, keys: set[TargetKey]) -
     return made, ended_between(session.desired, keys, made, session.app.now)
 
 
-def load_fresh(session: Session, plan_file: Path, made_at: dt.datetime | None = None) -> Plan:
+def load_fresh(
+    session: Session, saved: Plan, plan_file: Path, made_at: dt.datetime | None = None
+) -> Plan:
     """The plan to apply for a saved plan: made again now from the desired state and the
     live state (protected members and safety rules included), for the targets the saved
     plan changes, and refused unless it is exactly the saved plan (``plancheck``): the
     desired-state digest, and per target its id, live fingerprint and changes. A saved
     plan with errors is refused before any call. ``made_at``: the --now it was made with
-    (``use_origin``), to say so when another --now makes other changes."""
-    saved = load_plan(plan_file)
+    (``use_origin``), to say so when another --now makes other changes. ``saved``: the
+    plan ``plan_file`` holds (``load_plan``, read before the desired state is loaded, so
+    that a file that is no plan is reported as such)."""
     if saved.errors:  # before any call: its other targets' changes are not applied either
         raise SavedPlanErrorsError(saved.errors)
     if saved.desired_digest != session.desired.digest:
@@ -264,7 +267,7 @@ def load_fresh(session: Session, plan_file: Path, made_at: dt.datetime | None = 
     changed = [t for t in saved.targets if t.changes]
     if not changed:
         return saved
-    declared = {t.key for t in session.desired.targets}
+    declared = {t.key: t.target_id for t in session.desired.targets}
     undeclared = compare(saved, Plan(()), declared).mismatches
     if undeclared:
         raise EditedPlanError(undeclared)

@@ -20,6 +20,7 @@ INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat-1"
 ROOMS = [f"r{i}" for i in range(8)]  # ids room-r0 ...
 CHANNELS = ["ops", "lobby", "news"]
 N = 3
+ADMIN = "administrators: [alice@example.com]"
 
 
 def seed(emulator: EmulatorServer) -> None:
@@ -102,7 +103,13 @@ def test_the_shards_partition_the_targets_and_merge_into_the_whole_plan(
         run = cli("plan", "--shard", f"{k}/{N}", "--format", "json", "--out", f"plan-{k}.json")
         assert run.exit_code == 0, run.stderr
         document = json.loads(run.stdout)
-        assert document["shard"] == {"index": k, "count": N, "unmanaged_is_drift": True}
+        assert document["shard"] == {
+            "index": k,
+            "count": N,
+            "unmanaged_is_drift": True,
+            "max_removals": 10,  # settings.yaml's (the default), for merge-plans to check
+            "own_max_removals": [],
+        }
         assert all(shard(kind, name) == k for kind, name in targets_of(document))
         parts.append(document)
     every = json.loads(whole.stdout)
@@ -208,3 +215,48 @@ def test_merge_refuses_a_missing_or_repeated_shard(scenario: EmulatorServer, cli
     unsharded = cli("merge-plans", "whole.json")
     assert unsharded.exit_code == 1
     assert "whole.json was not made with --shard K/N" in unsharded.stderr
+
+
+def test_merged_shards_are_refused_when_the_whole_plan_breaks_max_removals(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, workdir: Path
+) -> None:
+    # Q-I-1: 7 removals over 3 shards, limit 6: every shard is under it, the whole is not;
+    # merge-plans said "safe" and exited 2, where plan (and apply merged.json) refuse it.
+    # r7's removal counts against its own limit only, in whichever shard it is.
+    seed(emulator)
+    state = emulator.state()
+    for room in state["accounts"][0]["rooms"]:
+        room["memberships"].append({"member": "bob@example.com", "role": "Member"})
+    emulator.reset(state)
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\nsafety: {{max_removals: 6}}\n",
+            "rooms.yaml": "rooms:\n"
+            + "".join(f"  {r}: {{prune: true, {ADMIN}}}\n" for r in ROOMS[:-1])
+            + f"  {ROOMS[-1]}: {{prune: true, {ADMIN}, safety: {{max_removals: 1}}}}\n",
+        }
+    )
+    refusal = "Too many removals: 7 is over the limit of 6 (safety.max_removals)"
+    whole = cli("plan", "--detailed-exitcode", "--format", "json", "--out", "whole.json")
+    assert whole.exit_code == 1
+    assert [v["message"] for v in json.loads(whole.stdout)["safety"]["violations"]] == [refusal]
+    for k in range(1, N + 1):
+        part = cli("plan", "--shard", f"{k}/{N}", "--detailed-exitcode", "--out", f"p-{k}.json")
+        assert part.exit_code == 2, part.stderr  # each shard alone is under the limit
+    files = [f"p-{k}.json" for k in range(1, N + 1)]
+    merged = cli(
+        "merge-plans", *files, "--detailed-exitcode", "--format", "json", "--out", "m.json"
+    )
+    assert merged.exit_code == 1
+    assert json.loads(merged.stdout) == json.loads(whole.stdout)
+    assert json.loads((workdir / "m.json").read_text())["safety"]["safe"] is False
+    for fmt in ("text", "markdown"):
+        assert (
+            cli("merge-plans", *files, "--format", fmt).stdout
+            == cli("show", "whole.json", "--format", fmt).stdout
+        )
+    before = emulator.state()
+    applied = cli("apply", "m.json")
+    assert applied.exit_code == 1
+    assert f"Error: refusing this plan: {refusal}" in applied.lines
+    assert emulator.state() == before

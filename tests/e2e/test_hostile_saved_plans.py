@@ -189,9 +189,14 @@ def test_an_edited_plan_cannot_swap_a_members_id_or_role(
     assert refused(ops, cli, calls, "p.json") == [f"Error:   {e}" for e in expected]
 
 
-def test_an_edited_plan_cannot_point_a_room_at_another_rooms_id(
-    ops: Any, cli: Any, calls: Any, workdir: Path
+def test_an_edited_plan_cannot_point_a_room_declared_with_id_at_another_rooms_id(
+    ops: Any, cli: Any, calls: Any, workdir: Path, write_desired: Any
 ) -> None:
+    rooms = (workdir / "desired-state" / "rooms.yaml").read_text()
+    write_desired(
+        {"rooms.yaml": rooms.replace("  releases:\n", "  releases:\n    id: room-releases\n")}
+    )
+
     def retarget(data: dict[str, Any]) -> None:
         room(data, "releases")["id"] = "room-quiet"
 
@@ -199,6 +204,48 @@ def test_an_edited_plan_cannot_point_a_room_at_another_rooms_id(
     assert refused(ops, cli, calls, "p.json") == [
         "Error:   room releases has id room-releases, the saved plan says room-quiet"
     ]
+
+
+def test_a_room_declared_by_name_whose_id_differs_is_refused_as_stale(
+    ops: Any, cli: Any, calls: Any, workdir: Path
+) -> None:
+    # (Q-I-6) by name, the live id is whatever room has the name now: a room deleted and
+    # created again since the plan (as a file pointed elsewhere) is refused as stale
+    def retarget(data: dict[str, Any]) -> None:
+        room(data, "releases")["id"] = "room-quiet"
+
+    edited(cli, workdir, retarget)
+    before = ops.emulator.state()
+    ops.emulator.reset_calls()
+    run = cli("apply", "p.json")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines == [
+        "Error: Saved plan is stale: room releases changed since the plan was made: it is "
+        "room-releases now, the plan was made for room-quiet; run plan again."
+    ]
+    assert ops.emulator.state() == before
+    assert not WRITES & set(calls())
+
+
+def test_a_room_deleted_and_created_again_under_its_name_makes_the_plan_stale(
+    ops: Any, cli: Any, calls: Any, workdir: Path
+) -> None:
+    # (Q-I-6) the file was not edited: the live state moved on, so it is not "was it edited?"
+    assert cli("plan", "--out", "p.json").exit_code == 0
+    state = ops.emulator.state()
+    for r in state["accounts"][0]["rooms"]:
+        if r["id"] == "room-releases":
+            r["id"] = "room-releases-2"
+    ops.emulator.reset(state)
+    ops.emulator.reset_calls()
+    run = cli("apply", "p.json")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines == [
+        "Error: Saved plan is stale: room releases changed since the plan was made: it is "
+        "room-releases-2 now, the plan was made for room-releases; run plan again."
+    ]
+    assert ops.emulator.state() == state
+    assert not WRITES & set(calls())
 
 
 def test_an_unedited_saved_plan_still_applies(
@@ -231,3 +278,45 @@ def test_a_saved_plan_that_breaks_the_safety_rules_still_needs_allow_unsafe(
     assert run.exit_code == 1
     assert any("min_administrators" in line for line in run.lines), run.stdout
     assert members("ops") == {"uid-alice": "Administrator", "uid-bob": "Member"}
+
+
+@pytest.mark.parametrize("listing", ["changes", "unmanaged", "protected"])
+def test_a_plan_whose_shown_member_is_not_the_member_it_applies_is_refused(
+    ops: Any, cli: Any, calls: Any, workdir: Path, listing: str
+) -> None:
+    # Q-I-3: `member` (what show prints) edited, `member_key`/`member_id` left: show listed
+    # mallory, apply added frank (or left another member alone) without refusing
+    target = "incident" if listing == "protected" else "releases"
+
+    def rename(data: dict[str, Any]) -> None:
+        room(data, target)[listing][0]["member"] = "mallory@example.com"
+
+    edited(cli, workdir, rename)
+    data = json.loads((workdir / "p.json").read_text())
+    index = next(i for i, t in enumerate(data["targets"]) if t["name"] == target)
+    key = room(data, target)[listing][0]["member_key"]
+    before = ops.emulator.state()
+    ops.emulator.reset_calls()
+    for command in ("show", "apply"):
+        run = cli(command, "p.json")
+        assert (run.exit_code, run.stdout) == (1, "")
+        assert run.err_lines == [
+            f"Error: Cannot use the saved plan p.json: the file is corrupt: targets[{index}]."
+            f"{listing}[0].member: 'mallory@example.com' is not the member its member_key "
+            f"{key!r} names"
+        ]
+    assert ops.emulator.state() == before
+    assert not WRITES & set(calls())
+
+
+def test_a_plan_whose_member_differs_only_in_case_still_applies(
+    ops: Any, cli: Any, workdir: Path
+) -> None:
+    # an address is written as the desired state writes it; its key is case-insensitive
+    def shout(data: dict[str, Any]) -> None:
+        room(data, "releases")["changes"][0]["member"] = "Frank@Example.com"
+
+    edited(cli, workdir, shout)
+    assert "+ Frank@Example.com (Member)" in cli("show", "p.json").stdout
+    run = cli("apply", "p.json")
+    assert run.exit_code == 0, run.stderr

@@ -112,3 +112,36 @@ def test_a_corrupt_origin_is_refused_not_read_as_none(ops: Any, cli: Any, workdi
             "expected a string, got 5"
         ]
     assert ops.emulator.state() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (None, "no such file"),
+        (
+            '{"format_version": "2", "summary": {\n',
+            "not a plan file (invalid JSON at line 2, column 1)",
+        ),
+        ("{}\n", "not a chime-reconciler plan (no format_version)"),
+    ],
+)
+def test_apply_of_an_unusable_plan_file_outside_the_repository_names_the_file(
+    ops: Any,
+    cli: Any,
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    content: str | None,
+    reason: str,
+) -> None:
+    # Q-I-2: with no ./desired-state here, apply said the desired state was invalid instead
+    elsewhere = workdir / "elsewhere"
+    elsewhere.mkdir()
+    if content is not None:
+        (elsewhere / "p.json").write_text(content)
+    monkeypatch.chdir(elsewhere)
+    ops.emulator.reset_calls()
+    for command in ("apply", "show"):
+        run = cli.raw(command, "p.json")
+        assert (run.exit_code, run.stdout) == (1, "")
+        assert run.err_lines == [f"Error: Cannot use the saved plan p.json: {reason}"]
+    assert ops.emulator.calls() == {}

@@ -139,7 +139,11 @@ any_keys = st.builds(TargetKey, st.sampled_from(TargetKind), text, text)
 
 @st.composite
 def any_refs(draw: st.DrawFn) -> MemberRef:
-    return MemberRef(draw(st.sampled_from(MemberKind)), draw(text), draw(text))
+    """Any text, with the key ``MemberRef`` gives it (a saved plan whose shown member is
+    not the one its key names is refused: Q-I-3); a user's key is also as written."""
+    kind, display = draw(st.sampled_from(MemberKind)), draw(text)
+    folded = kind is MemberKind.USER and draw(st.booleans())
+    return MemberRef(kind, display.casefold() if folded else display, display)
 
 
 live_members = any_refs().flatmap(

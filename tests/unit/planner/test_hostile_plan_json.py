@@ -58,7 +58,8 @@ def test_a_plan_with_a_surrogate_pair_escape_is_one_character_and_accepted(
 ) -> None:
     path = save_plan(sample_plan(), tmp_path / "plan.json")
     data = json.loads(path.read_text())
-    data["targets"][0]["changes"][0]["member"] = "alice\U0001f600@example.com"
+    change = data["targets"][0]["changes"][0]
+    change["member"] = change["member_key"] = "alice\U0001f600@example.com"
     path.write_text(json.dumps(data))
     assert load_plan(path).targets[0].changes[0].member.display == "alice\U0001f600@example.com"
 

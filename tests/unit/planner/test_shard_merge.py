@@ -15,6 +15,7 @@ from reconciler.plan import Plan
 from reconciler.plan_merge import MergeError, merge_plans
 from reconciler.planner import plan
 from reconciler.refs import TargetKey
+from reconciler.safety import removal_limit
 from reconciler.shard import Shard, shard_of
 
 PROFILE = settings(max_examples=120, deadline=None)
@@ -25,7 +26,9 @@ target_keys = st.builds(TargetKey, st.sampled_from(["room", "channel", "meeting"
 def sharded(w: World, shard: Shard) -> Plan:
     """What ``plan --shard`` makes: the plan of the shard's targets only."""
     mine = tuple(t for t in w.desired.targets if shard.holds(t.key))
-    return replace(plan(replace(w.desired, targets=mine), w.live), shard=shard)
+    limit = removal_limit(w.desired.safety, {t.key: t.safety for t in mine if t.safety})
+    made = plan(replace(w.desired, targets=mine), w.live)
+    return replace(made, shard=shard, removal_limit=limit)
 
 
 @PROFILE
@@ -40,8 +43,8 @@ def test_the_shards_merged_are_the_plan_of_the_whole(w: World, count: int) -> No
     assert merged.notices == whole.notices
     assert merged.summary == whole.summary
     assert merged.drifted == whole.drifted
-    # a target's own safety refusals are the same; plan-wide limits are per shard
-    assert [v for v in merged.violations if v.target] == [v for v in whole.violations if v.target]
+    # plan-wide limits too (Q-I-1: max_removals over every shard's targets)
+    assert merged.violations == whole.violations
 
 
 @PROFILE
