@@ -80,18 +80,29 @@ def test_the_rule_makes_the_bounds_calls_at_every_size(channels: int, drift: flo
     assert off == []
 
 
-@pytest.mark.parametrize("channels", [1, 2, 5])
+@pytest.mark.parametrize("channels", [2, 3, 5, 10])
 @pytest.mark.parametrize("drift", [0.3, 0.5, 0.7, 1.0])
-def test_where_hindsight_wins_the_rule_stays_within_twice_the_bound(
-    channels: int, drift: float
-) -> None:
-    """The bound knows where the users are; after p pages the rule does not know that the
-    users left are not on the listing's last page. It never spends twice the bound's time
-    (README, "The scale harness")."""
+def test_on_several_channels_any_drift_is_at_the_bound(channels: int, drift: float) -> None:
+    off = []
     for members in range(2, 1201, 11):
         try:
             world = channel_estate(channels, members, drift)
         except ValueError:
             continue
+        if tool_check(world) != bound_check(world):
+            off.append((members, tool_check(world), bound_check(world)))
+    assert off == []
+
+
+@pytest.mark.parametrize("drift", [0.3, 0.5, 0.7, 1.0])
+def test_where_hindsight_wins_the_rule_stays_under_twice_the_bound(drift: float) -> None:
+    """One channel, a large drift: the bound knows where the users are; after p pages
+    the rule does not know that the users left are not on the listing's last page. It
+    never spends more than 1.8x the bound's time (README, "The scale harness")."""
+    for members in range(2, 1201):
+        try:
+            world = channel_estate(1, members, drift)
+        except ValueError:
+            continue
         spent = identity_seconds(tool_check(world), LIMITS)
-        assert spent < 2 * identity_seconds(bound_check(world), LIMITS) + 1e-9, members
+        assert spent <= 1.8 * identity_seconds(bound_check(world), LIMITS) + 1e-9, members
