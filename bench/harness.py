@@ -13,15 +13,21 @@ removals, HIDDEN type changes, a moderator grant), writes the desired state, the
 ``plan`` and ``apply --auto-approve`` through the CLI, each in its own process, and the
 naive sequential boto3 scripts (``bench/naive.py``, ``bench/naive_channels.py``) from the
 same starting state. For each: wall time, API calls per operation (the emulator's
-counters), the lower bound (``bench/bounds.py``, ``bench/channel_bounds.py``), calls
-answered 429, and the peak RSS of the process. With ``--tps N`` the CLI is told the quota
-(``--rate chime=N``) unless ``--unknown-quota``. The ideal time is the lower bound's calls
-over the quota (``--tps``; with ``--quotas``, AWS's documented messaging quotas: the
+counters), the lower bound (``bench/bounds.py``, ``bench/channel_bounds.py``: the fewest
+calls per operation, except the channel user check's, which is the calls of its fastest
+way: ``LOWER_BOUND_IS``), calls answered 429, and the peak RSS of the process. With
+``--tps N`` the CLI is told the quota (``--rate Q=N`` for every quota Q it paces: the
+emulator's ``tps`` is one bucket for every call) unless ``--unknown-quota``; told, rooms
+and channels together or several bearers are refused (the CLI paces them apart, so they
+would share the one bucket). The ideal time is the lower bound's calls less one over the
+quota (``--tps``: the first call waits for nothing; with ``--quotas``, AWS's documented
+messaging quotas: the
 busiest bearer's calls at 10 calls/s, each channel's calls made by one bearer; a channel's
 one batch call a second), or their latency spread over ``--parallelism`` threads.
 
-Exit status 1 when a command fails, or a count (retries of 429s apart) is above or below
-its bound (ListUsers: up to the resolver's guarantee).
+Exit status 1 when a command fails, a count (retries of 429s apart) is above or below its
+bound (any count, ListUsers too), or a call was throttled although the CLI was told the
+quota.
 """
 
 from __future__ import annotations
@@ -29,12 +35,14 @@ from __future__ import annotations
 import argparse
 import compileall
 import json
+import math
 import os
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -44,10 +52,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.bounds import LIST_USERS, Calls  # noqa: E402
+from bench.bounds import Calls  # noqa: E402
 from bench.channel_world import channel_estate  # noqa: E402
 from bench.estate import estate  # noqa: E402
 from bench.parts import Scenario, channels_part, rooms_part, scenario  # noqa: E402
+from reconciler.emulator.messaging.limits import (  # noqa: E402
+    MAX_ADMINS_PER_APP_INSTANCE,
+    MAX_MEMBERS_PER_CHANNEL,
+)
+from reconciler.pacing.quotas import QUOTAS  # noqa: E402
 
 THROTTLED = "Throttled"
 ENV = {
@@ -78,8 +91,12 @@ class Emulator:
     def admin(self, method: str, path: str, body: Any = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(f"{self.url}/_emulator/{path}", data=data, method=method)
-        with urllib.request.urlopen(req, timeout=600) as resp:
-            return json.loads(resp.read() or b"null")
+        try:
+            with urllib.request.urlopen(req, timeout=600) as resp:
+                return json.loads(resp.read() or b"null")
+        except urllib.error.HTTPError as exc:  # the emulator refused the seed or faults
+            reason = exc.read().decode(errors="replace").strip()
+            raise SystemExit(f"harness.py: the emulator refused {path}: {reason}") from None
 
     def seed(self, seed: Mapping[str, Any], faults: Mapping[str, Any]) -> None:
         self.admin("POST", "reset", dict(seed))
@@ -109,6 +126,23 @@ class Emulator:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+
+
+LOWER_BOUND_IS = (
+    "the fewest calls per operation, except the channels' check that declared users exist "
+    "(ListAppInstanceUsers, DescribeAppInstanceUser): the calls of its fastest way at AWS's "
+    "identity quotas, knowing where the users are, which may be more calls than the fewest"
+)
+
+
+def told_the_quota(args: argparse.Namespace) -> bool:
+    return bool(args.tps) and not args.unknown_quota
+
+
+def told_rates(tps: float) -> list[str]:
+    """``--rate`` for every quota the CLI paces: the emulator's ``tps`` is one bucket for
+    every call, of every service (rooms, channels, app instance users)."""
+    return [a for q in QUOTAS for a in ("--rate", f"{q.name}={tps:g}")]
 
 
 def run_cli(args: Sequence[str], out: Path) -> dict[str, Any]:
@@ -192,31 +226,33 @@ def delta(before: Mapping[str, int], after: Mapping[str, int]) -> dict[str, int]
     return {k: v - before.get(k, 0) for k, v in sorted(after.items()) if v != before.get(k, 0)}
 
 
-def above_or_below(calls: Calls, throttled: int, bound: Calls, users_guarantee: int) -> list[str]:
-    """Counts off their bound. Retries of 429s are not known per operation here, so the
-    check is per operation when nothing was throttled, else on the total."""
-    problems = []
+def above_or_below(calls: Calls, throttled: int, bound: Calls, told: bool) -> list[str]:
+    """Counts off their bound (any count: the rooms' ListUsers too, which the resolver's
+    rule may take up to twice its bound), and 429s when the CLI was told the quota.
+    Retries of 429s are not known per operation here, so the check is per operation when
+    nothing was throttled, else on the total net of the 429s."""
+    problems = (
+        [f"{throttled} calls throttled (429) with the quota told"] if told and throttled else []
+    )
     if throttled:
         made, low = sum(calls.values()) - throttled, sum(bound.values())
-        extra = max(0, calls.get(LIST_USERS, 0) - bound.get(LIST_USERS, 0))
-        if not low <= made <= low + extra:
+        if made != low:
             problems.append(f"{made} calls (429s apart) against a lower bound of {low}")
         return problems
     for op in sorted(set(calls) | set(bound)):
         made, low = calls.get(op, 0), bound.get(op, 0)
-        high = max(low, users_guarantee) if op == LIST_USERS else low
-        if not low <= made <= high:
+        if made != low:
             problems.append(f"{op}: {made} calls, bound {low}")
     return problems
 
 
 def ideal(calls: Calls, step: str, sc: Scenario, args: argparse.Namespace) -> float | None:
-    """Seconds the lower bound's calls need at best: over the quota (``--tps``, or AWS's
-    documented messaging quotas with ``--quotas``), or their latency spread over the
-    threads."""
+    """Seconds the lower bound's calls need at best: at the quota (``--tps``: the calls but
+    the first over it, the pacer's floor; or AWS's documented messaging quotas with
+    ``--quotas``), or their latency spread over the threads."""
     total = sum(calls.values())
-    if args.tps:
-        return float(total / args.tps)
+    if args.tps:  # the pacer's floor: the first call waits for nothing
+        return float(max(total - 1, 0) / args.tps)
     if args.quotas:
         at_quota = sc.quota_seconds(calls, step, args.bearers)
         if at_quota is not None:
@@ -246,7 +282,7 @@ def measure(
     throttled = calls.pop(THROTTLED, 0)
     low = sum(bound.values())
     best = ideal(bound, name, sc, args)
-    problems = above_or_below(calls, throttled, bound, sc.users_guarantee)
+    problems = above_or_below(calls, throttled, bound, told_the_quota(args))
     if step["exit_code"] != expected_exit:
         tail = (work / f"{name}.err").read_text()[-600:]
         problems.append(f"exit code {step['exit_code']}, expected {expected_exit}: {tail}")
@@ -293,12 +329,28 @@ def byte_compile() -> None:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     byte_compile()
-    if args.latency_ms < 0 or args.parallelism < 1 or (args.tps is not None and args.tps <= 0):
-        raise SystemExit("harness.py: --latency-ms >= 0, --parallelism >= 1, --tps > 0")
+    if args.parallelism < 1:
+        raise SystemExit("harness.py: --parallelism >= 1")
     if args.bearers < 1 or (args.bearers > 1 and not args.channels):
         raise SystemExit("--bearers N: at least 1, and for a channel scenario (--channels)")
+    if args.bearers > MAX_ADMINS_PER_APP_INSTANCE:
+        raise SystemExit(
+            f"harness.py: --bearers {args.bearers}: an app instance has at most "
+            f"{MAX_ADMINS_PER_APP_INSTANCE} admins"
+        )
+    if args.channels and args.channel_members > MAX_MEMBERS_PER_CHANNEL:
+        raise SystemExit(
+            f"harness.py: --channel-members {args.channel_members}: a channel has at most "
+            f"{MAX_MEMBERS_PER_CHANNEL:,} members"
+        )
     if args.rooms is None:
         args.rooms = 0 if args.channels else 100
+    if told_the_quota(args) and args.channels and (args.rooms or args.bearers > 1):
+        raise SystemExit(
+            "harness.py: --tps counts every call in one bucket, and the CLI paces rooms, "
+            "channels and each bearer apart: with --tps, give channels alone and one bearer, "
+            "or add --unknown-quota"
+        )
     try:
         sc = build(args)
     except ValueError as exc:  # a scenario the options cannot describe: say so, no traceback
@@ -318,8 +370,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "quotas": args.quotas,
             "bearers": args.bearers,
             "parallelism": args.parallelism,
-            "told_the_quota": bool(args.tps) and not args.unknown_quota,
+            "told_the_quota": told_the_quota(args),
             "changes": expected,
+            "lower_bound_is": LOWER_BOUND_IS,
         }
     }
     with tempfile.TemporaryDirectory(prefix="chime-harness-") as tmp:
@@ -330,8 +383,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             emu.seed(sc.seed(), faults)
             top = ["--desired", str(desired), "--endpoint-url", emu.url]
             top += ["--parallelism", str(args.parallelism)]
-            if args.tps and not args.unknown_quota:
-                top += ["--rate", f"chime={args.tps:g}"]
+            if told_the_quota(args):
+                top += told_rates(args.tps)
             changes = any(expected.values())
             result["plan"] = measure(
                 "plan",
@@ -375,6 +428,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+def positive(text: str) -> float:
+    """A finite number above 0 (argparse: nan, inf and 0 are clean errors)."""
+    value = float(text)
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"a finite number above 0, not {text}")
+    return value
+
+
+def at_least_zero(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"a finite number, 0 or more, not {text}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--rooms", type=int, default=None, help="rooms (default 100; 0 with --channels)")
@@ -382,8 +450,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--channels", type=int, default=0, help="channels of one app instance")
     p.add_argument("--channel-members", type=int, default=50, help="per channel (default 50)")
     p.add_argument("--drift", type=float, default=0.05, help="share drifted (default 0.05)")
-    p.add_argument("--latency-ms", type=float, default=0.0, help="per call, emulator side")
-    p.add_argument("--tps", type=float, default=None, help="the emulator's requests/s quota")
+    p.add_argument("--latency-ms", type=at_least_zero, default=0.0, help="per call, emulator side")
+    p.add_argument("--tps", type=positive, default=None, help="the emulator's requests/s quota")
     p.add_argument("--quotas", action="store_true", help="the emulator's documented quotas")
     p.add_argument("--unknown-quota", action="store_true", help="do not tell the CLI --tps")
     p.add_argument("--parallelism", type=int, default=8, help="the CLI's (default 8)")

@@ -29,7 +29,6 @@ class Part:
     summary: dict[str, int]
     read_bound: Calls
     apply_bound: Calls
-    users_guarantee: int  # ListUsers calls the resolver promises (rooms; 0 otherwise)
     naive: Callable[[str, Path], None]
     # seconds AWS's documented quotas (emulator --quotas) allow at best for the calls of a
     # bound, given the step ("plan" or "apply") and the bearer count: None when none
@@ -59,7 +58,6 @@ def rooms_part(world: World) -> Part:
         summary=world.expected_summary(),
         read_bound=room_bounds.read_bound(world, limits),
         apply_bound=room_bounds.apply_bound(world, limits, saved_plan=False),
-        users_guarantee=room_bounds.read_guarantee(world, limits),
         naive=naive.apply,
     )
 
@@ -97,7 +95,6 @@ def channels_part(world: ChannelWorld) -> Part:
         summary=summary,
         read_bound=channel_bounds.read_bound(world, limits),
         apply_bound=channel_bounds.apply_bound(world, limits),
-        users_guarantee=0,
         naive=naive_channels.apply,
         quota_seconds=quota_seconds,
     )
@@ -141,10 +138,6 @@ class Scenario:
         if not any(self.summary().values()):
             return self.read_bound
         return add(*(p.apply_bound for p in self.parts))
-
-    @property
-    def users_guarantee(self) -> int:
-        return sum(p.users_guarantee for p in self.parts)
 
     def quota_seconds(self, bound: Calls, step: str, bearers: int) -> float | None:
         """The least time AWS's documented quotas allow the channel calls of ``bound``

@@ -26,13 +26,15 @@ DescribeAppInstanceUser lookup by the TIME each takes at their quotas (pages are
 sequential at 10/s, lookups run in parallel within 50/s: a page costs five lookups), and
 the rule compares the r lookups' cost with the pages' cost: r * lookup <= max(p, 1) * page.
 It may also know that the listing holds at least n entries (the users the channel
-listings already showed exist, besides the ones wanted): then a full sweep has at least
-N = ceil(n / page size) pages, the users not shown yet may be anywhere in it (nothing
-orders a listing by what we want), and the r lookups are taken as soon as they cost no
-more than the N - p pages a full sweep has left. So the cost is never more than a full
-sweep's N pages when that rule decides, and never more than twice the pages read when
-the first one does. With unit costs and no n (e-mails for rooms) the rule is the one
-above, to the call.
+listings already showed exist, besides the k wanted): then a full sweep has at least
+N = ceil((n + k) / page size) pages, and the users not found yet may be anywhere in
+them (nothing orders a listing by what we want). While p < N the r lookups are taken only
+when they cost less than the N - p pages left (a tie goes to the pages: the same time in
+fewer calls), never by the break-even above, which would give up one page before the page
+that finds them all; from page N on, the listing is longer than known and the break-even
+decides. So the cost is never more than a full sweep's N pages while N decides, and never
+more than twice the pages read after. With unit costs and no n (e-mails for rooms) the
+rule is the one above, to the call.
 """
 
 from __future__ import annotations
@@ -79,10 +81,10 @@ class Costs:
         """Look the ``remaining`` keys up one by one now, after ``pages_read`` pages of a
         listing that holds at least ``listed`` + ``wanted`` entries?"""
         lookups = remaining * self.lookup
-        if lookups <= max(pages_read, 1) * self.page:
-            return True
         full = -(-(self.listed + wanted) // self.page_size) if self.listed else 0
-        return lookups <= (full - pages_read) * self.page
+        if pages_read < full:
+            return lookups < (full - pages_read) * self.page
+        return lookups <= max(pages_read, 1) * self.page
 
 
 UNIT = Costs()  # a call each, nothing known of the listing: ``switch_to_lookups``

@@ -60,8 +60,9 @@ def test_told_the_quota_nothing_is_throttled() -> None:
     )
     result = harness.run(args)
     assert result["plan"]["throttled"] == 0
-    assert result["plan"]["ideal_s"] == 13 / 20
-    assert result["plan"]["wall_s"] >= 12 / 20
+    # 13 calls: the pacer's floor is 12 intervals (the first call waits for nothing)
+    assert result["plan"]["ideal_s"] == 12 / 20
+    assert result["plan"]["wall_s"] >= result["plan"]["ideal_s"]
     assert "apply" in result and result["apply"]["problems"] == []
 
 
@@ -176,15 +177,95 @@ def test_a_scenario_the_options_cannot_describe_is_one_line_not_a_traceback() ->
         raise AssertionError("the harness ran a scenario it cannot build")
 
 
-def test_option_values_out_of_range_are_one_line_too() -> None:
-    for bad in (["--latency-ms", "-5"], ["--parallelism", "0"], ["--tps", "0"]):
-        args = harness.parser().parse_args(["--rooms", "2", *bad])
-        try:
-            harness.run(args)
-        except SystemExit as exc:
-            assert str(exc) == "harness.py: --latency-ms >= 0, --parallelism >= 1, --tps > 0"
-        else:
-            raise AssertionError(f"the harness ran with {bad}")
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["--latency-ms", "-5"],
+        ["--latency-ms", "nan"],
+        ["--tps", "0"],
+        ["--tps", "nan"],
+        ["--tps", "inf"],
+        ["--tps", "-inf"],
+    ],
+)
+def test_option_values_out_of_range_are_argparse_errors(
+    bad: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        harness.parser().parse_args(["--rooms", "2", f"{bad[0]}={bad[1]}"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert f"error: argument {bad[0]}: a finite number" in err
+    assert err.endswith(f"not {bad[1]}")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--parallelism", "0"], "harness.py: --parallelism >= 1"),
+        (
+            ["--channels", "2", "--channel-members", "10001"],
+            "harness.py: --channel-members 10001: a channel has at most 10,000 members",
+        ),
+        (
+            ["--channels", "1", "--bearers", "101"],
+            "harness.py: --bearers 101: an app instance has at most 100 admins",
+        ),
+        (
+            ["--rooms", "2", "--channels", "1", "--tps", "5"],
+            "harness.py: --tps counts every call in one bucket, and the CLI paces rooms, "
+            "channels and each bearer apart: with --tps, give channels alone and one bearer, "
+            "or add --unknown-quota",
+        ),
+    ],
+)
+def test_option_values_the_emulator_refuses_are_one_line_too(
+    options: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        harness.run(harness.parser().parse_args(options))
+    assert str(exc.value) == message
+
+
+def test_every_count_off_its_bound_is_a_problem() -> None:
+    bound = {"ListRooms": 1, "ListUsers": 10}
+    # the rooms' ListUsers above its bound, within the resolver's guarantee of 2L
+    assert harness.above_or_below({"ListRooms": 1, "ListUsers": 16}, 0, bound, told=False) == [
+        "ListUsers: 16 calls, bound 10"
+    ]
+    # throttled: the total net of the 429s is the bound's, not more
+    made = {"ListRooms": 1, "ListUsers": 16}
+    assert harness.above_or_below(made, 2, bound, told=False) == [
+        "15 calls (429s apart) against a lower bound of 11"
+    ]
+    assert harness.above_or_below({"ListRooms": 2, "ListUsers": 11}, 2, bound, told=False) == []
+    # told the quota: a 429 is a problem of its own
+    assert harness.above_or_below({"ListRooms": 2, "ListUsers": 11}, 2, bound, told=True) == [
+        "2 calls throttled (429) with the quota told"
+    ]
+
+
+def test_told_the_quota_a_channel_scenario_is_never_throttled() -> None:
+    args = harness.parser().parse_args(
+        [
+            *("--channels", "3", "--channel-members", "20", "--drift", "0.1", "--tps", "5"),
+            "--no-naive",
+            "--no-apply",
+        ]
+    )
+    result = harness.run(args)
+    assert result["scenario"]["told_the_quota"] is True
+    assert result["plan"]["throttled"] == 0
+    assert result["plan"]["problems"] == []
+
+
+def test_the_output_says_what_the_lower_bound_is() -> None:
+    args = harness.parser().parse_args(
+        ["--channels", "1", "--channel-members", "4", "--drift", "0", "--no-apply", "--no-naive"]
+    )
+    told = harness.run(args)["scenario"]["lower_bound_is"]
+    assert told.startswith("the fewest calls per operation, except the channels' check")
+    assert "fastest way at AWS's identity quotas" in told
 
 
 def test_the_quota_ideal_counts_the_busiest_bearer_of_whole_channels() -> None:

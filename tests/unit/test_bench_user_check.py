@@ -1,0 +1,108 @@
+"""Q-L-1: the tool's check that declared channel users exist (``resolve_cheapest`` with the
+Costs ``channel_directory`` gives it) against the scale harness's bound
+(``bench/channel_bounds.py``), replayed over many harness estates: the pages and lookups
+the rule makes are the bound's, to the call, wherever an online rule can know them."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench.channel_bounds import (
+    DESCRIBE_USER,
+    LIST_USERS,
+    MessagingLimits,
+    identity_seconds,
+    user_checks,
+)
+from bench.channel_world import ChannelWorld, channel_estate
+from reconciler.providers.messaging_api import PAGE
+from reconciler.providers.resolve import Costs, resolve_cheapest
+
+LIMITS = MessagingLimits.from_model()
+
+
+def tool_check(world: ChannelWorld) -> dict[str, int]:
+    """The identity calls the tool's rule makes for the memberships' check: the users
+    declared and not shown by any channel listing, knowing the shown ones exist."""
+    shown = {m for c in world.channels for m in c.live}
+    wanted = sorted({m for c in world.channels for m in c.desired} - shown)
+    calls = {LIST_USERS: 0, DESCRIBE_USER: 0}
+    users = world.users
+
+    def pages() -> Iterator[tuple[list[tuple[str, bool]], bool]]:
+        for start in range(0, len(users), PAGE):
+            calls[LIST_USERS] += 1
+            yield [(u, True) for u in users[start : start + PAGE]], start + PAGE < len(users)
+
+    def lookup(user: str) -> bool | None:
+        calls[DESCRIBE_USER] += 1
+        return True if user in users else None
+
+    costs = Costs(LIMITS.page_seconds, LIMITS.lookup_seconds, len(shown), PAGE)
+    if wanted:
+        resolve_cheapest({u: u for u in wanted}, pages(), lookup, map, costs)
+    return {op: n for op, n in calls.items() if n}
+
+
+def bound_check(world: ChannelWorld) -> dict[str, int]:
+    return user_checks(world, LIMITS)[0]
+
+
+@pytest.mark.parametrize(
+    ("members", "calls"),
+    [
+        (50, {LIST_USERS: 1, DESCRIBE_USER: 1}),  # not 10 lookups: a tie goes to pages
+        (51, {LIST_USERS: 1, DESCRIBE_USER: 2}),
+        (381, {LIST_USERS: 8}),  # not 7 pages and 32 lookups: the 8th page finds them
+    ],
+)
+def test_the_reported_estates_are_at_the_bound(members: int, calls: dict[str, int]) -> None:
+    world = channel_estate(1, members, 0.5)
+    assert bound_check(world) == calls
+    assert tool_check(world) == calls
+
+
+@pytest.mark.parametrize("channels", [1, 2, 3, 5])
+@pytest.mark.parametrize("drift", [0.0, 0.02, 0.05, 0.1, 0.2])
+def test_the_rule_makes_the_bounds_calls_at_every_size(channels: int, drift: float) -> None:
+    off = []
+    for members in [*range(2, 201), *range(201, 1201, 9)]:
+        for bearers in (1, 3):
+            world = channel_estate(channels, members, drift, bearers)
+            if tool_check(world) != bound_check(world):
+                off.append((members, bearers, tool_check(world), bound_check(world)))
+    assert off == []
+
+
+@pytest.mark.parametrize("channels", [2, 3, 5, 10])
+@pytest.mark.parametrize("drift", [0.3, 0.5, 0.7, 1.0])
+def test_on_several_channels_any_drift_is_at_the_bound(channels: int, drift: float) -> None:
+    off = []
+    for members in range(2, 1201, 11):
+        try:
+            world = channel_estate(channels, members, drift)
+        except ValueError:
+            continue
+        if tool_check(world) != bound_check(world):
+            off.append((members, tool_check(world), bound_check(world)))
+    assert off == []
+
+
+@pytest.mark.parametrize("drift", [0.3, 0.5, 0.7, 1.0])
+def test_where_hindsight_wins_the_rule_stays_under_twice_the_bound(drift: float) -> None:
+    """One channel, a large drift: the bound knows where the users are; after p pages
+    the rule does not know that the users left are not on the listing's last page. It
+    never spends more than 1.8x the bound's time (README, "The scale harness")."""
+    for members in range(2, 1201):
+        try:
+            world = channel_estate(1, members, drift)
+        except ValueError:
+            continue
+        spent = identity_seconds(tool_check(world), LIMITS)
+        assert spent <= 1.8 * identity_seconds(bound_check(world), LIMITS) + 1e-9, members
