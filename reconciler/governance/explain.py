@@ -95,6 +95,7 @@ class TargetExplanation:
     outcome: Outcome
     detail: str = ""  # e.g. the planner's error for UNRESOLVED / NOT_READ / NOT_PLANNED
     role_word: str = "role"  # the kind's word for a role (a meeting's: "capabilities")
+    protected_until: str = ""  # when a protection through a group entry ends ("": never)
 
     @property
     def note(self) -> str:
@@ -110,6 +111,11 @@ class TargetExplanation:
         if o is Outcome.KEPT:
             return "kept: not declared, and this target does not prune"
         if o is Outcome.PROTECTED:
+            if self.protected_until:
+                return (
+                    f"kept: protected until {self.protected_until} (a `protected:` group "
+                    "entry's until:; removed or demoted after it)"
+                )
             return "kept: protected (settings.yaml `protected:`, or an app instance's bearer)"
         if o is Outcome.UNRESOLVED:
             return f"the plan cannot add it: {self.detail}" if self.detail else "unresolved"

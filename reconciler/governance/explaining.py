@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from dataclasses import replace
 from operator import attrgetter
 
 from reconciler import kinds
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
+from reconciler.governance.expiry import protection_ends
 from reconciler.governance.explain import Declaration, Explanation, Outcome, TargetExplanation
 from reconciler.governance.grant import NO_GRANT
 from reconciler.live import LiveMember, LiveState
@@ -56,6 +58,9 @@ def explain(
         else:
             refused = ""
         one = _target(ref, t, live, tp, now, ref in desired.protected, refused)
+        ends = protection_ends(desired, ref)
+        if one.outcome is Outcome.PROTECTED and ends is not None:
+            one = replace(one, protected_until=str(ends))
         if targets or one.declarations or one.live_role is not None:
             shown.append(one)
     return Explanation(member, now, tuple(shown))

@@ -81,3 +81,12 @@ def test_a_plan_saved_past_the_protections_end_has_not_come_yet(
         "uid-alice": "Administrator",
         "uid-dave": "Administrator",
     }
+
+
+def test_explain_says_until_when_the_member_is_protected(oncall: str, cli: Any) -> None:
+    run = cli("explain", "dave@example.com", "--now", oncall)
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert (
+        f"  plan: kept: protected until {oncall} (a `protected:` group entry's until:; "
+        "removed or demoted after it)"
+    ) in run.lines
