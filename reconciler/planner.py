@@ -230,8 +230,7 @@ def plan_target(
             ):
                 pass  # declared with a lower role: kept, and not reported every time
             else:
-                lost = unprotected.get(dm.ref)
-                why = (protection_path(lost, lm.role),) if lost is not None else ()
+                why = _protection_ended(unprotected, dm.ref, lm.role)
                 changes.append(
                     Change(
                         Action.UPDATE,
@@ -252,22 +251,21 @@ def plan_target(
                 unmanaged.append(m)
                 if m.ref in protected:
                     guarded.append(m.ref)
-        elif m.ref in protected and (drop := _elevation_ends(kind, m.role, ended.get(m.ref, ()))):
-            # its elevated role came from entries that ended: it goes, the membership stays
-            # (QA-K Q-K-2): down to the highest role not elevated (a room's Member), or out
-            # of a target of elevated roles only (a channel's moderators)
-            _, after = drop
-            action = Action.DELETE if after is None else Action.UPDATE
-            paths = ended.get(m.ref, ())
-            changes.append(
-                Change(action, desired.key, m.ref, m.member_id, m.kind, m.role, after, paths)
-            )
         elif m.ref in protected:
-            if m.ref not in quiet:
+            paths = ended.get(m.ref, ())
+            drop = _elevation_ends(kind, m.role, paths)
+            if drop is not None:
+                # its elevated role came from entries that ended: it goes, the membership
+                # stays (QA-K Q-K-2): down to the highest role not elevated (a room's
+                # Member), or out of a target of elevated roles only (a channel's moderators)
+                action, after = drop
+                changes.append(
+                    Change(action, desired.key, m.ref, m.member_id, m.kind, m.role, after, paths)
+                )
+            elif m.ref not in quiet:
                 kept.append(m)
         else:
-            lost = unprotected.get(m.ref)
-            why = (protection_path(lost, m.role),) if lost is not None else ()
+            why = _protection_ended(unprotected, m.ref, m.role)
             changes.append(
                 Change(
                     Action.DELETE,
@@ -312,17 +310,27 @@ def _expiring(
 
 def _elevation_ends(
     kind: kinds.Kind, live: RoleValue, paths: Iterable[Provenance]
-) -> tuple[bool, RoleValue | None] | None:
+) -> tuple[Action, RoleValue | None] | None:
     """For a protected member no file declares in a target, live as ``live``: when that
-    elevated role came from one of ``paths``, all ended, ``(True, the role it keeps)``
-    (None: it leaves a target whose every role is elevated, a channel's moderators);
-    None when it keeps what it has (a kind that names no roles, a meeting, included)."""
+    elevated role came from one of ``paths``, all ended, the change that ends it and the
+    role it keeps (``DELETE, None``: it leaves a target whose every role is elevated, a
+    channel's moderators); None when it keeps what it has (a kind that names no roles, a
+    meeting, included)."""
     if not kind.roles or not _granted_then_ended(kind, live, paths):
         return None
     lower = [r for r in kind.roles if not kind.is_elevated(r)]
     if not lower:
-        return True, None
-    return (True, lower[0]) if kind.ranked else None
+        return Action.DELETE, None
+    return (Action.UPDATE, lower[0]) if kind.ranked else None
+
+
+def _protection_ended(
+    unprotected: Mapping[MemberRef, Until], ref: MemberRef, role: RoleValue
+) -> tuple[Provenance, ...]:
+    """Why ``ref``, live as ``role``, is removed or demoted when its protection (a
+    ``protected:`` group entry) has ended: that path; none otherwise."""
+    lost = unprotected.get(ref)
+    return (protection_path(lost, role),) if lost is not None else ()
 
 
 def _granted_then_ended(kind: kinds.Kind, live: object, paths: Iterable[Provenance]) -> bool:

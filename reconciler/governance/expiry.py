@@ -226,8 +226,15 @@ def protected_words(until: Until | None, never: str) -> str:
 def protection_path(until: Until, role: Hashable) -> Provenance:
     """Why a member live as ``role`` is removed or demoted: its protection (a ``protected:``
     group entry) ended at ``until``."""
-    where = until.location or Location("settings.yaml", 0)
-    return Provenance(role, where, grant=Grant(until), expired=True, protection=True)
+    return Provenance(
+        role, _protection_at(until), grant=Grant(until), expired=True, protection=True
+    )
+
+
+def _protection_at(until: Until) -> Location:
+    """Where a ``protected:`` group entry's ``until`` is written (settings.yaml, line
+    unknown, where the loader did not say)."""
+    return until.location or Location("settings.yaml", 0)
 
 
 def protections_ending(
@@ -243,8 +250,8 @@ def protections_ending(
             until = ends.get(lm.ref)
             if until is None or days_left(until, now) > days:
                 continue
-            at = until.location or Location("settings.yaml", 0)
-            found.append(Expiring(until, tp.key, lm.ref, at, days_left(until, now), lm.role, True))
+            at, left = _protection_at(until), days_left(until, now)
+            found.append(Expiring(until, tp.key, lm.ref, at, left, lm.role, True))
     return tuple(sorted(found))
 
 
