@@ -278,6 +278,6 @@ def _provenance_json(p: Provenance) -> dict[str, Any]:
         "role": ROOM.role_text(p.role),
         "file": where.file,
         "line": where.line,
-        "via": [f"@{g}" for g in p.via],
+        "via": list(p.via),  # group names without `@`, as the plan's JSON writes them
         "room_entry": str(p.declared_at),
     }

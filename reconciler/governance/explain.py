@@ -176,7 +176,7 @@ def _declaration_json(d: Declaration, now: dt.datetime) -> dict[str, Any]:
         "file": d.where.file,
         "line": d.where.line,
         "entry": str(d.entry),
-        "via": [f"@{g}" for g in d.via],
+        "via": list(d.via),  # group names without `@`, as the plan's JSON writes them
         "until": until.text if until else None,
         "ends_at": instant(until.instant) if until else None,  # as the JSON plan writes it
         "until_at": str(until.location) if until and until.location else None,

@@ -120,7 +120,7 @@ def test_explain_after_the_until_shows_the_demotion_and_json(scenario: None, cli
         "in-sync",
     )
     assert [(p["role"], p["expired"], p["until"], p["via"]) for p in ops["paths"]] == [
-        ("Member", False, None, ["@sre"]),
+        ("Member", False, None, ["sre"]),
         ("Administrator", True, "2027-03-31", []),
     ]
     assert doc["summary"] == {"declared": 1, "live": 1}

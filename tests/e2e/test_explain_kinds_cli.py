@@ -147,9 +147,9 @@ def test_explain_an_expired_attendee_and_channel_member_in_json(scenario: None, 
         for t in doc["targets"]
     ]
     assert got == [
-        ("channel", "incident-chat", None, [(True, "2027-03-01", "quarterly audit", ["@sre"])],
+        ("channel", "incident-chat", None, [(True, "2027-03-01", "quarterly audit", ["sre"])],
          "remove"),
-        ("meeting", "bridge", None, [(True, "2027-03-01", "quarterly audit", ["@sre"])],
+        ("meeting", "bridge", None, [(True, "2027-03-01", "quarterly audit", ["sre"])],
          "remove"),
     ]  # fmt: skip
     assert doc["summary"] == {"declared": 0, "live": 2}

@@ -289,7 +289,7 @@ def test_json_has_rooms_with_roles_status_and_declarations() -> None:
                             "role": "Administrator",
                             "file": "desired-state/g.yaml",
                             "line": 3,
-                            "via": ["@sre"],
+                            "via": ["sre"],
                             "room_entry": "desired-state/rooms.yaml:6",
                         },
                         {
