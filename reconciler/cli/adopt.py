@@ -5,7 +5,7 @@ files that declare their targets, for a pull request. Wiring only: the text edit
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import click
@@ -18,6 +18,7 @@ from reconciler.cli.pipeline import Session
 from reconciler.desired.loader import load_desired
 from reconciler.errors import DesiredStateError, UsageError
 from reconciler.governance.expiry import Expiring
+from reconciler.kinds import RoleValue
 from reconciler.plan import Plan
 from reconciler.put_back import put_back
 from reconciler.refs import MemberRef, TargetKey
@@ -110,12 +111,16 @@ def _adoptions(
             continue
         kind = tp.kind
         listed: set[object] = set()
+        live: dict[Expiring, list[RoleValue]] = {}  # the roles Chime has them in
         for m in tp.drift:  # its entry expired: adding another would undo the expiry
             e = expired.get((tp.key, m.ref))
             if e is not None:
                 listed.add(m)
-                if _expired_line(e) not in skipped:  # a channel: once, not per role
-                    skipped.append(_expired_line(e))
+                live.setdefault(e, []).append(m.role)
+        for e, roles in live.items():  # a channel: once, not per role
+            line = _expired_line(e, roles)
+            if line not in skipped:
+                skipped.append(line)
         for rl in kind.role_lists:
             refs = []
             for m in tp.drift:
@@ -143,11 +148,14 @@ def _adoptions(
     return adoptions, skipped, set(expired)
 
 
-def _expired_line(e: Expiring) -> str:
+def _expired_line(e: Expiring, live: Sequence[RoleValue]) -> str:
+    """The warning for a member whose entry expired: ``live`` are the roles Chime has the
+    member in (the drift's), not the role the expired entry declared."""
     kind = kinds.get(e.target.kind)
+    roles = ", ".join(dict.fromkeys(kind.role_text(r) for r in live))
     return (
         f"{e.member} in {kind.words.noun} {e.target.name}: its entry at {e.set_at} "
-        f"expired {e.until} and Chime still has it ({kind.role_text(e.role)}): extend its "
+        f"expired {e.until} and Chime still has it ({roles}): extend its "
         "until: to keep the access, or remove it from Chime (prune: true) to end it; "
         "not adopted"
     )

@@ -268,6 +268,34 @@ def test_adopt_with_only_expired_members_adopts_nothing_and_says_why(
     assert rooms.read_bytes() == original
 
 
+def test_adopt_names_the_role_chime_has_an_expired_member_in_not_the_one_declared(
+    ops: Any, cli: Any, workdir: Path
+) -> None:
+    """Q-M-1: carol's members entry in releases expired, and out of band she was made an
+    administrator there: the warning says Chime has her as Administrator (as plan says),
+    not Member, the role her expired entry declared."""
+    rooms = workdir / "desired-state" / "rooms.yaml"
+    expired_carol = "members: [frank@example.com, {member: carol@example.com, until: 2020-01-01}]"
+    rooms.write_text(rooms.read_text().replace("members: [frank@example.com]", expired_carol))
+    carol_made_administrator_of_releases(cli)
+    assert "    not in the desired state: carol@example.com (Administrator)" in cli("plan").lines
+
+    run = cli("import", "--adopt")
+    assert (run.exit_code, run.err_lines) == (
+        0,
+        [
+            "Warning: carol@example.com in room releases: its entry at "
+            "desired-state/rooms.yaml:8 expired 2020-01-01 and Chime still has it "
+            "(Administrator): extend its until: to keep the access, or remove it from Chime "
+            "(prune: true) to end it; not adopted"
+        ],
+    )
+    assert run.lines[:2] == [
+        "Adopted 1 member into 1 file (1 to members):",
+        "  desired-state/rooms.yaml:8: members += erin@example.com",
+    ]
+
+
 def test_adopt_refuses_a_channel_member_and_moderator_whose_entries_expired(
     emulator: EmulatorServer, cli: Any, write_desired: Any
 ) -> None:
