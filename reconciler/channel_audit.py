@@ -40,7 +40,8 @@ class ChannelRow:
 
     @property
     def channel_id(self) -> str | None:
-        """The channel's id (its ARN's last part); None for a channel declared by name."""
+        """The channel's id (its ARN's last part); None for a channel declared by name that
+        Chime does not have (or has several of)."""
         return self.channel_arn.rsplit("/", 1)[-1] if self.channel_arn else None
 
     def to_json(self) -> dict[str, Any]:
@@ -71,6 +72,16 @@ def _target(
     return None
 
 
+@dataclass(frozen=True)
+class Absence:
+    """A channel that declares the member where Chime has it in no role: why the plan will
+    not add it there (``ADDS``: it will), and the channel's ARN as Chime has it (None: Chime
+    has no channel of that name, or several)."""
+
+    note: str
+    channel_arn: str | None
+
+
 ADDS = "declared, not in Chime: plan adds it"
 # why the plan does not add a member a channel declares and Chime does not have there
 BANNED = "declared, banned: plan does not add it (a plan never lifts a ban)"
@@ -87,12 +98,13 @@ def channel_rows(
     member: MemberRef,
     live: Iterable[LiveChannelRole],
     desired: DesiredState | None,
-    absent: Mapping[tuple[str, str], str] | None = None,
+    absent: Mapping[tuple[str, str], Absence] | None = None,
 ) -> list[ChannelRow]:
     """One row per live membership or moderation of ``member``, and per declaration of it
     in a channel where Chime does not have it (by name: declared channels not found live);
     ``absent``: for such a declaration (app instance, channel name), why the plan will not
-    add it, when it will not (``cli/audit_channels.absent_notes``)."""
+    add it, if so, and the channel's ARN (``cli/audit_channels.absences``); without it,
+    the plan adds it, and the channel is named by the ARN the file declares, if any."""
     targets = desired.targets if desired is not None else ()
     rows: list[ChannelRow] = []
     seen: set[int] = set()
@@ -140,10 +152,17 @@ def channel_rows(
         if dm is None:
             continue
         where = ", ".join(str(p.where) for p in dm.provenance)
-        note = (absent or {}).get((dt.key.scope, dt.key.name), ADDS)
+        known = (absent or {}).get((dt.key.scope, dt.key.name), Absence(ADDS, dt.target_id))
         rows.append(
             ChannelRow(
-                dt.key.scope, dt.key.name, dt.target_id, None, str(dm.role), where, note, guarded
+                dt.key.scope,
+                dt.key.name,
+                known.channel_arn,
+                None,
+                str(dm.role),
+                where,
+                known.note,
+                guarded,
             )
         )
     return rows

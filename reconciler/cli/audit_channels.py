@@ -23,10 +23,11 @@ of its listings go at once from the start.
 
 Where a channel declares the member and Chime has it there in no role, the plan may not add
 it: no such user or bot, no such channel, an elastic channel (not managed) or a ban
-(``absent_notes``). Such a channel is described (DescribeChannel) and its bans listed
+(``absences``). Such a channel is described (DescribeChannel) and its bans listed
 (ListChannelBans, as the channel's bearer; ListChannels first, once per app instance, for
-a channel declared by name), only there and only for a member that
-exists, so a member in every channel that declares it costs none."""
+a channel declared by name), only there and only for a member that exists (for one that
+does not, ListChannels alone, to name the channel by its id), so a member in every
+channel that declares it costs none."""
 
 from __future__ import annotations
 
@@ -34,11 +35,13 @@ from collections.abc import Collection, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from reconciler.channel_audit import (
+    ADDS,
     BANNED,
     ELASTIC,
     NO_CHANNEL,
     NO_MEMBER,
     SEVERAL,
+    Absence,
     ChannelRow,
     LiveChannelRole,
     channel_rows,
@@ -46,7 +49,7 @@ from reconciler.channel_audit import (
 from reconciler.channel_refs import USER_PREFIX, user_id_of
 from reconciler.cli.context import AppContext
 from reconciler.cli.directory import open_channels
-from reconciler.desired.model import DesiredState
+from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import AwsError, UsageError
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, MODERATOR
 from reconciler.parallel import pmap
@@ -88,7 +91,7 @@ class NoSuchUserError(UsageError):
 def audit_channels(app: AppContext, ref: MemberRef, desired: DesiredState) -> list[ChannelRow]:
     found = open_channels(app, desired)
     roles, absent = live_roles(found, ref, desired)
-    rows = channel_rows(ref, roles, desired, absent_notes(found, ref, desired, roles, absent))
+    rows = channel_rows(ref, roles, desired, absences(found, ref, desired, roles, absent))
     everywhere = all(i.arn in absent for i in desired.app_instances)
     if not rows and everywhere and ref.key.startswith(USER_PREFIX):
         raise NoSuchUserError(ref, desired)
@@ -140,37 +143,41 @@ def live_roles(
     return [role for roles in found_roles for role in roles], absent
 
 
-def absent_notes(
+def absences(
     found: ChannelDirectory,
     ref: MemberRef,
     desired: DesiredState,
     live: Iterable[LiveChannelRole],
     absent: Collection[str],
-) -> dict[tuple[str, str], str]:
-    """Why the plan will not add ``ref`` to a declared channel (app instance, name) that
-    declares it (as a member or a moderator) and where Chime has it in no role, when it
-    will not: no such user or bot, no such channel, or a ban (a banned member is neither a
-    member nor a moderator, so no other channel can have banned it). Costs ListChannels
-    (once per app instance) for such a channel declared by name, and its ListChannelBans."""
+) -> dict[tuple[str, str], Absence]:
+    """For each declared channel (app instance, name) that declares ``ref`` (as a member
+    or a moderator) and where Chime has it in no role: the channel's ARN, and why the plan
+    will not add ``ref`` there, when it will not: no such user or bot, no such channel, or
+    a ban (a banned member is neither a member nor a moderator, so no other channel can
+    have banned it). Costs ListChannels (once per app instance) for such a channel
+    declared by name, and its ListChannelBans."""
     here = {(r.instance, x) for r in live for x in (r.channel_arn, r.channel_name)}
-    notes: dict[tuple[str, str], str] = {}
+    result: dict[tuple[str, str], Absence] = {}
     ask: dict[str, tuple[str, str, str]] = {}  # channel ARN -> (instance, name, member ARN)
+    by_name: set[tuple[str, str]] = set()  # the channels found by their name
     for t in desired.targets:
         instance, name = t.key.scope, t.key.name
         if t.key.kind not in CHANNEL_KINDS or t.member(ref) is None:
             continue
         if (instance, t.target_id or name) in here:
             continue
-        if instance in absent:
-            notes[(instance, name)] = NO_MEMBER
+        if instance in absent:  # no such user or bot there: the channel, if it is there
+            result[(instance, name)] = Absence(NO_MEMBER, _arn_if_listed(found, instance, t))
             continue
         arn = t.target_id
         if arn is None:
+            by_name.add((instance, name))
             named = found.channel_arns(instance).get(name, [])
             arn = named[0] if len(named) == 1 else None
             if arn is None:
-                notes[(instance, name)] = NO_CHANNEL if not named else SEVERAL
+                result[(instance, name)] = Absence(NO_CHANNEL if not named else SEVERAL, None)
                 continue
+        result[(instance, name)] = Absence(ADDS, arn)
         subject = _subject(found, instance, ref)
         if subject is not None and arn not in {a for a, _, _ in ask.values()}:
             ask[arn] = (instance, name, subject)
@@ -178,8 +185,22 @@ def absent_notes(
     why = pmap(lambda c: _why_not(found, c, *ask[c]), channels, found.parallelism)
     for c, note in zip(channels, why, strict=True):
         if note is not None:
-            notes[ask[c][:2]] = note
-    return notes
+            key = ask[c][:2]
+            gone = note == NO_CHANNEL and key in by_name  # listed, but no longer there
+            result[key] = Absence(note, None if gone else c)
+    return result
+
+
+def _arn_if_listed(found: ChannelDirectory, instance: str, t: DesiredTarget) -> str | None:
+    """The channel ``t`` declares, as Chime has it: its declared ARN, or the one channel
+    of its name (None: none, several, or the app instance not listed)."""
+    if t.target_id is not None:
+        return t.target_id
+    try:
+        named = found.channel_arns(instance).get(t.key.name, [])
+    except AwsError:  # an app instance Chime does not have: the plan reports it
+        return None
+    return named[0] if len(named) == 1 else None
 
 
 def _why_not(

@@ -6,6 +6,7 @@ without prune, names with control characters."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -229,3 +230,61 @@ def test_names_with_control_characters_are_shown_escaped(
     assert "\x1b" not in as_json.stdout and "\u202e" not in as_json.stdout
     names = [r["channel"] for r in json.loads(as_json.stdout)["channels"]]
     assert names == ["line\nbreak", "ops\x1b[2J\u202eevil"]
+
+
+def test_a_declared_channel_chime_has_is_named_by_its_id_though_the_member_is_not_in_it(
+    emulator: EmulatorServer, write_desired: Callable[..., Any], cli: Any
+) -> None:
+    """Q-M-7: `-` (JSON null) is for a channel declared by name that Chime does not have;
+    incident-chat exists, so its id is shown whether or not the member is in it yet, and
+    whether or not the member is a user of the app instance at all."""
+    emulator.reset(SEED)
+    write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "chat.yaml": """
+                channels:
+                  incident-chat:
+                    app_instance: chat
+                    members: [alice@example.com, user:u1, bob@example.com]
+                  gone:
+                    app_instance: chat
+                    members: [user:u1]
+                """,
+        }
+    )
+    run = cli("audit", "user:u1")
+    assert run.exit_code == 0, run.stderr
+    rows = [re.split(r"  +", line) for line in run.lines if line.startswith(("inc", "gone"))]
+    assert rows == [  # CHANNEL, CHANNEL ID, LIVE, DECLARED, NOTE, WHERE
+        [
+            "gone",
+            "-",
+            "-",
+            "DEFAULT",
+            "declared, but Chime has no channel of that name: plan reports it",
+            "desired-state/chat.yaml:7",
+        ],
+        [
+            "incident-chat",
+            "incident-chat",
+            "-",
+            "DEFAULT",
+            "declared, not in Chime: plan adds it",
+            "desired-state/chat.yaml:4",
+        ],
+    ]
+    as_json = cli("audit", "user:u1", "--format", "json")
+    assert [
+        (r["channel"], r["channel_arn"])
+        for r in json.loads(as_json.stdout)["channels"]
+        if r["live"] is None
+    ] == [("gone", None), ("incident-chat", f"{CHAT}/channel/incident-chat")]
+    nobody = cli("audit", "bob@example.com", "--format", "json")  # no AppInstanceUser
+    assert nobody.exit_code == 0, nobody.stderr
+    assert [(r["channel_arn"], r["note"]) for r in json.loads(nobody.stdout)["channels"]] == [
+        (
+            f"{CHAT}/channel/incident-chat",
+            "declared, but no such user or bot in Chime: plan reports it",
+        )
+    ]
