@@ -3,8 +3,9 @@
 
 Channels are imported when the settings.yaml that will govern the files names
 ``app_instances`` (the --out directory's, or the --desired directory's for stdout): one
-file per app instance, ``channels/LABEL.yaml`` under --out. Channels the directory declares
-already (by name or by arn) are left as they are.
+file per app instance, ``channels/LABEL.yaml`` under --out. Channels the --out directory
+declares already (by name or by arn) are left as they are, as its rooms are; a preview to
+stdout prints every channel, as it prints every room.
 """
 
 from __future__ import annotations
@@ -87,10 +88,11 @@ def documents(
     out: Path | None = None,
     force: bool = False,
 ) -> ChannelImport:
-    """A file (``channels/LABEL.yaml``) for each app instance with channels not declared
-    yet (with ``force``, those of the file written are imported again over it), and one
-    document with all of them for stdout; no file, and no ``channels: {}`` document, for
-    an app instance with none (elastic channels are never written)."""
+    """For ``out``, a file (``channels/LABEL.yaml``) for each app instance with channels
+    ``out`` does not declare yet (with ``force``, those of the file written are imported
+    again over it); for stdout (no ``out``), one document with every channel, declared or
+    not, as the preview has every room; no file, and no ``channels: {}`` document, for an
+    app instance with none (elastic channels are never written)."""
     several = len(desired.app_instances) > 1
     files = {}
     written: list[InstanceChannels] = []
@@ -98,7 +100,10 @@ def documents(
     for s, channels in read_.items():
         relative = f"{CHANNELS_DIR}/{s.label}.yaml"
         rewritten = str(out / relative) if out is not None and force else None
-        wanted, declared = _split(desired, s.arn, channels, rewritten)
+        wanted: list[ImportedChannel] = channels  # a preview: every one, as every room
+        declared: list[DesiredTarget] = []
+        if out is not None:
+            wanted, declared = _split(desired, s.arn, channels, rewritten)
         left.extend(declared)
         section = InstanceChannels(s.arn, s.label if several else None, tuple(wanted))
         if section.managed:  # an elastic channel alone is no channel to write

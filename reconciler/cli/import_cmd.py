@@ -143,8 +143,9 @@ def import_(
 
     Channels (Chime SDK messaging) are imported too when the settings.yaml that governs
     the files (DIR's, or the --desired directory's for stdout) names `app_instances`: one
-    file per app instance, DIR/channels/LABEL.yaml, channels it declares elsewhere left out;
-    with no account known, only channels are imported. With --room, only the rooms named
+    file per app instance, DIR/channels/LABEL.yaml, the channels DIR declares already left
+    as they are, as its rooms are (stdout has every channel, as it has every room); with
+    no account known, only channels are imported. With --room, only the rooms named
     are imported: no channel is read or written.
 
     API calls: ListAccounts (pages of 200) only without --account or settings.yaml;

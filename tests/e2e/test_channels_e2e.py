@@ -453,8 +453,9 @@ def test_import_writes_channels_and_the_round_trip_plans_no_changes(
         ],
     )
     assert (workdir / "desired-state" / "channels" / "chat.yaml").read_text() == text
-    preview = cli("import")  # to stdout: no empty `channels: {}` document either
-    assert (preview.exit_code, preview.stdout, preview.err_lines) == (0, "", left.lines)
+    # Q-M-3: a preview to stdout has every channel, declared or not, as it has every room
+    preview = cli("import")
+    assert (preview.exit_code, preview.stdout, preview.stderr) == (0, text, "")
     assert cli("import", "--out", "desired-state", "--force").exit_code == 0
     assert (workdir / "desired-state" / "channels" / "chat.yaml").read_text() == text
     assert cli("plan", "--detailed-exitcode").exit_code == 0

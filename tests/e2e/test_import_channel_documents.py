@@ -105,8 +105,10 @@ def test_import_again_with_an_elastic_channel_leaves_the_channels_as_they_are(
         "incident-chat (desired-state/channels/chat.yaml:5)."
     ]
     assert (channels / "chat.yaml").read_text() == text
-    preview = cli("import")
-    assert (preview.exit_code, preview.stdout) == (0, "")
+    preview = cli("import")  # every channel (Q-M-3), and still no `channels: {}` for ops
+    assert (preview.exit_code, preview.stderr) == (0, "")
+    assert list(yaml.safe_load(preview.stdout)["channels"]) == ["incident-chat"]
+    assert "town-hall" in preview.stdout and "only-elastic" not in preview.stdout
 
 
 def test_import_gives_a_label_that_no_channel_is_named(

@@ -1,6 +1,7 @@
-"""import with the demo's desired state, whose one channel is declared already: no empty
-`channels: {}` file or document, and it says the channel was left as it is (as it says
-for rooms). The real CLI against the emulator seeded with reconciler/demo/seed.yaml."""
+"""import with the demo's desired state, whose one channel is declared already: with --out,
+no empty `channels: {}` file, and it says the channel was left as it is (as it says for
+rooms); a preview to stdout has the channel, as it has the rooms declared already. The
+real CLI against the emulator seeded with reconciler/demo/seed.yaml."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from reconciler.emulator import EmulatorServer, load_seed
 
@@ -40,12 +42,23 @@ def test_import_into_a_directory_declaring_the_channel_writes_no_channel_file(
     ]
 
 
-def test_import_preview_prints_no_empty_channels_document(demo: Path, cli: Any) -> None:
+def test_import_preview_prints_declared_channels_as_it_prints_declared_rooms(
+    demo: Path, cli: Any
+) -> None:
+    """Q-M-3: a preview to stdout left out incident-chat ("Left 1 channel as it is") but
+    printed the rooms the files declare already; README: channels are left "as rooms are",
+    and rooms are left only with --out DIR. The preview now has both kinds, declared or not,
+    and names nothing as left."""
     run = cli("import")
     assert run.exit_code == 0, run.stderr
-    assert "channels:" not in run.stdout
-    assert run.stdout.startswith("# Imported from Chime") and "watercooler" in run.stdout
-    assert run.err_lines[-1] == LEFT
+    doc = yaml.safe_load(run.stdout)
+    assert {"incident-response", "watercooler"} <= set(doc["rooms"])  # declared, and not
+    assert list(doc["channels"]) == ["incident-chat"]  # declared in chat.yaml
+    assert doc["channels"]["incident-chat"]["members"] == [
+        "alice@example.com",
+        "mallory@example.com",
+    ]
+    assert not any(line.startswith("Left ") for line in run.err_lines), run.err_lines
 
 
 def test_import_of_a_room_by_name_imports_that_room_only_and_reads_no_channel(
@@ -64,5 +77,5 @@ def test_import_of_a_room_by_name_imports_that_room_only_and_reads_no_channel(
     made = calls()
     assert not any("Channel" in op or "AppInstance" in op for op in made), made
     everything = cli("import")  # without --room: the channels too
-    assert everything.err_lines[-1] == LEFT
+    assert "\nchannels:\n  incident-chat:\n" in everything.stdout
     assert calls()["ListChannels"] == 1
