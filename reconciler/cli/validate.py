@@ -55,7 +55,7 @@ def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
     \b
     Examples:
       chime-reconciler validate                       # ./desired-state
-      chime-reconciler --desired DIR validate         # global options go first
+      chime-reconciler --desired DIR validate         # or: validate --desired DIR
       chime-reconciler -v validate                    # also list each target
       chime-reconciler validate --max-duration 90d    # no grant beyond 90 days
       chime-reconciler validate --max-duration administrators=30d

@@ -52,6 +52,15 @@ def test_every_command_has_examples_and_its_help_fits_80_columns(
     assert [line for line in text.splitlines() if len(line) > 80] == []
 
 
+def test_no_help_says_global_options_go_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    # QA M Q-M-5: `validate --help` said "global options go first"; they may come before
+    # or after the command (the root --help and the README), and `validate --desired DIR`
+    # works
+    said = [c for c in _commands(root) if re.search(r"go(es)? first", _help(c, monkeypatch))]
+    assert said == []
+    assert "# or: validate --desired DIR" in _help(("validate",), monkeypatch)
+
+
 def _environment_variables() -> dict[str, set[str]]:
     """Every environment variable the code reads, by the file reading it."""
     patterns = [
