@@ -100,8 +100,7 @@ def reached_problems(targets: Sequence[DesiredTarget]) -> list[Problem]:
             paths = [p for p in m.provenance if p.via]
             why = kind.member_problem(m.ref) if paths else None
             for p in paths if why else ():
-                chain = " > ".join(f"@{g}" for g in p.via)
-                message = f"{kind.words.noun} {t.key.name}: {m.ref} (through {chain}): {why}"
+                message = f"{kind.words.noun} {t.key.name}: {m.ref} (through {p.chain}): {why}"
                 problems.append(Problem(p.where, message))
     return sorted(set(problems), key=lambda p: (p.location or Location("", 0), p.message))
 
