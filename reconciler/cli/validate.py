@@ -60,7 +60,15 @@ def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
       chime-reconciler validate --max-duration 90d    # no grant beyond 90 days
       chime-reconciler validate --max-duration administrators=30d
     """
-    loaded = load_desired(app.desired_dir, app.now)  # errors: reported by the CLI's one handler
+    try:
+        loaded = load_desired(app.desired_dir, app.now)  # reported by the CLI's one handler
+    except DesiredStateError as invalid:
+        # with the members groups bring into targets that refuse them: every problem in
+        # one run (the policy and CODEOWNERS checks need the whole state: after the fix)
+        more = reached_problems(invalid.targets)
+        if more:
+            raise DesiredStateError([*invalid.problems, *more]) from None
+        raise
     state = as_of(loaded, app.now)
     limits = _limits(max_durations, state.policy.max_grant_days)
     problems: list[Problem] = policy.check(
