@@ -64,7 +64,7 @@ def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
         loaded = load_desired(app.desired_dir, app.now)  # reported by the CLI's one handler
     except DesiredStateError as invalid:
         # with the members groups bring into targets that refuse them: every problem in
-        # one run (the policy and CODEOWNERS checks need the whole state: after the fix)
+        # one run (the policy and CODEOWNERS checks need the whole state: they wait)
         more = reached_problems(invalid.targets)
         if more:
             raise DesiredStateError([*invalid.problems, *more]) from None
