@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reconciler.refs import Location
+
+if TYPE_CHECKING:
+    from reconciler.desired.model import DesiredTarget
 
 
 class ReconcilerError(Exception):
@@ -31,8 +35,11 @@ class Problem:
 class DesiredStateError(ReconcilerError):
     """The desired-state files are invalid. Carries every problem found, not just the first."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], targets: Sequence[DesiredTarget] = ()) -> None:
         self.problems = tuple(problems)
+        # the targets resolved in spite of the problems (the loader's): `validate` checks
+        # them further, to report every problem in one run
+        self.targets = tuple(targets)
         super().__init__(str(self))
 
     def __str__(self) -> str:

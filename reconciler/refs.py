@@ -158,12 +158,16 @@ class Provenance:
         """Where the member itself is written: in the innermost group, or in the room."""
         return self.location or self.declared_at
 
+    @property
+    def chain(self) -> str:
+        """The groups on the way, outermost first: ``@sre > @oncall`` ("" when direct)."""
+        return " > ".join(f"@{g}" for g in self.via)
+
     def describe(self, role_text: Callable[[Hashable], str] = str) -> str:
         role = role_text(self.role)
         if not self.via:
             return f"{role} at {self.declared_at}"
-        chain = " > ".join(f"@{g}" for g in self.via)
-        return f"{role} via {chain} at {self.where}"
+        return f"{role} via {self.chain} at {self.where}"
 
 
 class TargetKind(StrEnum):

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-from click.shell_completion import CompletionItem, get_completion_class, split_arg_string
+from click.shell_completion import CompletionItem, get_completion_class
 
+from reconciler.cli.completion_shells import completion_words
 from reconciler.runner import on_interrupt
 
 PROG = "chime-reconciler"
@@ -54,12 +55,13 @@ def _desired_dir(ctx: click.Context) -> Path:
 def _desired_after_cursor() -> str | None:
     """The last ``--desired DIR`` after the word being completed, which click does not
     parse (only the words before it). bash and zsh pass the whole line (``COMP_WORDS``)
-    and the word's index (``COMP_CWORD``); bash splits ``--desired=DIR`` at its ``=``.
+    and the word's index (``COMP_CWORD``), an empty word at the cursor kept in its place;
+    bash splits ``--desired=DIR`` at its ``=``.
     fish passes only the words up to the cursor: nothing after it to read."""
     if os.environ.get(COMPLETE_VAR) not in ("bash_complete", "zsh_complete"):
         return None
     try:
-        words = split_arg_string(os.environ["COMP_WORDS"])[int(os.environ["COMP_CWORD"]) + 1 :]
+        words = completion_words()[int(os.environ["COMP_CWORD"]) + 1 :]
     except (KeyError, ValueError):
         return None
     found = None

@@ -55,12 +55,20 @@ def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
     \b
     Examples:
       chime-reconciler validate                       # ./desired-state
-      chime-reconciler --desired DIR validate         # global options go first
+      chime-reconciler --desired DIR validate         # or: validate --desired DIR
       chime-reconciler -v validate                    # also list each target
       chime-reconciler validate --max-duration 90d    # no grant beyond 90 days
       chime-reconciler validate --max-duration administrators=30d
     """
-    loaded = load_desired(app.desired_dir, app.now)  # errors: reported by the CLI's one handler
+    try:
+        loaded = load_desired(app.desired_dir, app.now)  # reported by the CLI's one handler
+    except DesiredStateError as invalid:
+        # with the members groups bring into targets that refuse them: every problem in
+        # one run (the policy and CODEOWNERS checks need the whole state: they wait)
+        more = reached_problems(invalid.targets)
+        if more:
+            raise DesiredStateError([*invalid.problems, *more]) from None
+        raise
     state = as_of(loaded, app.now)
     limits = _limits(max_durations, state.policy.max_grant_days)
     problems: list[Problem] = policy.check(
@@ -100,8 +108,7 @@ def reached_problems(targets: Sequence[DesiredTarget]) -> list[Problem]:
             paths = [p for p in m.provenance if p.via]
             why = kind.member_problem(m.ref) if paths else None
             for p in paths if why else ():
-                chain = " > ".join(f"@{g}" for g in p.via)
-                message = f"{kind.words.noun} {t.key.name}: {m.ref} (through {chain}): {why}"
+                message = f"{kind.words.noun} {t.key.name}: {m.ref} (through {p.chain}): {why}"
                 problems.append(Problem(p.where, message))
     return sorted(set(problems), key=lambda p: (p.location or Location("", 0), p.message))
 

@@ -103,7 +103,7 @@ def _load(directory: Path, now: dt.datetime | None, found: Found | None) -> Desi
     resolved = resolve(loader.declared, now)
     problems += resolved.problems
     if problems:
-        raise DesiredStateError(_sorted(problems, loader.unloaded))
+        raise DesiredStateError(_sorted(problems, loader.unloaded), resolved.targets)
     instances = app_instances(loader.declared.settings, loader.settings_at)
     bearers = {b for i in instances for b in i.bearers}
     return DesiredState(

@@ -399,7 +399,10 @@ def _conflict(t: TargetDef, ref: MemberRef, paths: list[Provenance], why: str) -
     ordered = sorted(paths, key=lambda p: (p.declared_at, p.where))
     last = ordered[-1]
     described = "; ".join(p.describe(text) for p in ordered)
-    entry = next((e for e in t.entries if e.location == last.declared_at), None)
+    # the entry itself, not the first on its line (a one-line list holds several)
+    written: Entry = GroupRef(last.via[0]) if last.via else ref
+    at = (e for e in t.entries if e.location == last.declared_at and e.role == last.role)
+    entry = next((e for e in at if e.entry == written), None)
     path = entry.path if entry is not None else t.path
     message = f"{ref}: {why} in {t.kind.words.noun} {t.key!r} ({described})"
     return located(last.declared_at.file, last.declared_at.line, path, message)

@@ -71,10 +71,11 @@ def check(
                         p.role
                     )  # "Administrator"
                     no_reason.setdefault((p.declared_at, elevated), []).append(m.ref)
+        # a member on one line twice (directly and through a group) is one problem
         for (at, limit), whats in too_long.items():
-            problems.append(Problem(at, f"{label}: {_listed(whats)}: {limit}"))
+            problems.append(Problem(at, f"{label}: {_listed(list(dict.fromkeys(whats)))}: {limit}"))
         for (at, role), refs in no_reason.items():
-            members = _listed([str(r) for r in sorted(refs)])
+            members = _listed([str(r) for r in sorted(set(refs))])
             problems.append(
                 Problem(
                     at,

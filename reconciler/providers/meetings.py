@@ -92,8 +92,11 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
                 who = external_user_id(m.ref)
                 why = attendee_problem(who)
                 if why:
-                    where = m.provenance[0].where if m.provenance else t.location
-                    shown = f"meeting {t.key.name}: {who}: {why}"
+                    # only a group can bring one in (the loader refuses one written here)
+                    path = m.provenance[0] if m.provenance else None
+                    where = path.where if path else t.location
+                    through = f" (through {path.chain})" if path and path.via else ""
+                    shown = f"meeting {t.key.name}: {who}{through}: {why}"
                     problems.append(LiveProblem(t.key, where, shown))
                 else:
                     scoped[(t.key.scope, m.ref)] = who

@@ -52,6 +52,15 @@ def test_every_command_has_examples_and_its_help_fits_80_columns(
     assert [line for line in text.splitlines() if len(line) > 80] == []
 
 
+def test_no_help_says_global_options_go_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    # QA M Q-M-5: `validate --help` said "global options go first"; they may come before
+    # or after the command (the root --help and the README), and `validate --desired DIR`
+    # works
+    said = [c for c in _commands(root) if re.search(r"go(es)? first", _help(c, monkeypatch))]
+    assert said == []
+    assert "# or: validate --desired DIR" in _help(("validate",), monkeypatch)
+
+
 def _environment_variables() -> dict[str, set[str]]:
     """Every environment variable the code reads, by the file reading it."""
     patterns = [
@@ -220,6 +229,29 @@ def test_a_desired_after_the_word_being_completed_is_the_one_read(workdir: Path)
     ]
     line = "chime-reconciler --desired other plan --target o --desired desired-state"
     assert _complete(line, workdir, 5) == ["plain,ops-default"]
+
+
+def test_an_empty_word_at_the_cursor_keeps_the_desired_after_it(workdir: Path) -> None:
+    # QA M Q-M-2: `plan --target <TAB> --desired DIR`: the shell passes the empty word
+    # being completed between two separators; it was dropped, every later word moved one
+    # place left, and `--desired` was taken for the word being completed: nothing offered
+    (workdir / "my ds").mkdir()
+    (workdir / "my ds" / "settings.yaml").write_text("account: acc-1\n")
+    (workdir / "my ds" / "rooms.yaml").write_text(
+        "rooms:\n  alpha: {members: [a@x.io]}\n  beta: {members: [b@x.io]}\n"
+    )
+    words = ["chime-reconciler", "plan", "--target", "", "--desired", '"my ds"', "-v"]
+    # bash joins COMP_WORDS with newlines, zsh its words with spaces
+    for shell, separator, offers in (
+        ("bash", "\n", ["plain,alpha", "plain,beta"]),
+        ("zsh", " ", ["plain", "alpha", "_", "plain", "beta", "_"]),
+    ):
+        assert _complete(separator.join(words), workdir, 3, shell) == offers, shell
+    # the empty word as the last one (nothing after it): as before
+    assert _complete("chime-reconciler --desired 'my ds' plan --target ", workdir, 5) == [
+        "plain,alpha",
+        "plain,beta",
+    ]
 
 
 def test_completion_prints_each_shells_script(workdir: Path) -> None:

@@ -178,6 +178,30 @@ def test_an_unset_meeting_id_variable_is_a_located_error(
     assert "is 'incident-42', not a meeting id (a UUID)" in cli("plan").stdout
 
 
+def test_plan_names_the_group_that_brings_an_attendee_aws_refuses(
+    bridge: EmulatorServer, cli: Cli, write_desired: WriteDesired
+) -> None:
+    # QA N Q-N-2: plan said `meeting bridge: o~neil@example.com: AWS refuses '~' ...`,
+    # without the `(through @sre)` that validate gives and the README promises for both
+    write_desired(
+        {
+            "meetings.yaml": BRIDGE.replace(
+                "sre: [alice@example.com, bob@example.com]",
+                'sre: [alice@example.com, "o~neil@example.com"]',
+            )
+        }
+    )
+    said = (
+        "desired-state/meetings.yaml:2: meeting bridge: o~neil@example.com (through @sre): "
+        "AWS refuses '~' in an ExternalUserId"
+    )
+    planned = cli("plan")
+    assert planned.exit_code == 1
+    assert next(line for line in planned.lines if "o~neil" in line).startswith(f"Error: {said}")
+    checked = cli("validate")
+    assert checked.exit_code == 1 and checked.err_lines[0].startswith(said)
+
+
 def test_a_saved_plan_applies_and_a_moved_meeting_makes_it_stale(
     bridge: EmulatorServer, cli: Cli, workdir: Path
 ) -> None:

@@ -51,3 +51,33 @@ def test_the_same_group_in_a_room_only_is_valid(tmp_path: Path) -> None:
         f"groups:\n  sre: [alice@example.com, {LONG}]\nrooms:\n  ops:\n    members: ['@sre']\n",
     )
     assert (code, lines[-1]) == (0, "Desired state is valid: 1 room, 2 memberships in 2 files.")
+
+
+def test_an_attendee_a_group_brings_is_reported_with_the_other_errors(tmp_path: Path) -> None:
+    # QA N Q-N-1: any other error (an undefined group in a room, a bad attendee or an
+    # unknown profile in the same meeting) hid it until that one was fixed
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "settings.yaml").write_text("account: 11111111-2222-3333-4444-555555555555\n")
+    (tmp_path / "d" / "rooms.yaml").write_text("rooms:\n  ops:\n    members: ['@nosuch']\n")
+    code, lines = validate(
+        tmp_path / "d",
+        "groups:\n"
+        '  sre: [alice@example.com, "o~neil@example.com"]\n'
+        "meetings:\n"
+        "  bridge:\n"
+        f"    meeting_id: {MEETING_ID}\n"
+        "    attendees:\n"
+        '      "@sre": viewer\n'
+        "      bob@example.com: watcher\n",
+    )
+    d = tmp_path / "d"
+    assert code == 1
+    assert [line.split(": ", 2)[:2] for line in lines[:-1]] == [
+        [f"{d / 'm.yaml'}:8", "meetings.bridge.attendees.bob@example.com"],
+        [f"{d / 'rooms.yaml'}:3", "rooms.ops.members[0]"],
+        [f"{d / 'm.yaml'}:2", "meeting bridge"],
+    ]
+    assert lines[2].startswith(
+        f"{d / 'm.yaml'}:2: meeting bridge: o~neil@example.com (through @sre): AWS refuses '~'"
+    )
+    assert lines[-1] == "Desired state is invalid: 3 errors."

@@ -173,3 +173,23 @@ def test_protected_and_bearers_schema_and_validate_agree(
     (tmp_path / "g.yaml").write_text(yaml.safe_dump(groups))
     assert validate_accepts(tmp_path, settings, MEETING_ID) is valid
     assert schema("settings").is_valid({"account": ACCOUNT, **settings}) is valid
+
+
+def test_the_readme_names_every_key_a_file_other_than_settings_takes(tmp_path: Path) -> None:
+    # QA M Q-M-4: the README's format section said any other file holds "`groups:` and
+    # `rooms:` only"; it takes `channels:` and `meetings:` too, as the schema says
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    said = next(line for line in readme.splitlines() if "(any other file: " in line)
+    keys = list(json.loads(CliRunner().invoke(cli, ["schema"]).stdout)["properties"])
+    assert keys == ["groups", "rooms", "channels", "meetings"]
+    assert said.endswith(f"(any other file: {', '.join(f'`{k}:`' for k in keys)})")
+    (tmp_path / "settings.yaml").write_text(
+        f"account: {ACCOUNT}\napp_instances:\n  c: {{arn: {INSTANCE}, bearer: 'user:r'}}\n"
+    )
+    (tmp_path / "team.yaml").write_text(
+        "groups: {sre: [a@example.com]}\n"
+        "rooms: {ops: {members: ['@sre']}}\n"
+        "channels: {chat: {members: ['@sre']}}\n"
+        f"meetings: {{bridge: {{meeting_id: {MEETING_ID}, attendees: {{'@sre': viewer}}}}}}\n"
+    )
+    assert {t.key.name for t in load_desired(tmp_path).targets} == {"ops", "chat", "bridge"}

@@ -420,3 +420,26 @@ def test_a_file_name_codeowners_cannot_write_outside_any_repository(
         "holds \\n (a CODEOWNERS rule is one line, with no escape for control, format or "
         "line-separator characters); rename the file",
     )
+
+
+def test_a_member_on_one_line_directly_and_through_a_group_is_named_once(repo: Path) -> None:
+    # QA M Q-M-6: `members: ["@sre", bob@example.com]` with bob in @sre named bob twice
+    # (`bob@example.com has no `until:`, bob@example.com has no `until:``): one problem
+    (repo / "desired-state" / "rooms.yaml").write_text(
+        "groups:\n  sre: [bob@example.com, carol@example.com]\n"
+        "rooms:\n  ops:\n"
+        '    administrators: ["@sre", bob@example.com]\n'
+        '    members: ["@sre", bob@example.com]\n'
+    )
+    settings(repo, "require_reason: true\n")
+    result = run(*NOW, "validate", "--max-duration", "90d")
+    assert result.stderr.splitlines() == [
+        "desired-state/rooms.yaml:5: room ops: Administrator bob@example.com, "
+        "carol@example.com needs a reason: add `reason:` or `ticket:` to this entry "
+        "(settings.yaml require_reason)",
+        "desired-state/rooms.yaml:5: room ops: bob@example.com has no `until:`, "
+        "carol@example.com has no `until:`: grants may last at most 90 days (--max-duration)",
+        "desired-state/rooms.yaml:6: room ops: bob@example.com has no `until:`, "
+        "carol@example.com has no `until:`: grants may last at most 90 days (--max-duration)",
+        "Desired state is invalid: 3 errors.",
+    ]
