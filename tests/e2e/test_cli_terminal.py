@@ -155,6 +155,12 @@ def test_no_color_drops_cursor_movement_and_says_what_took_time_in_plain_lines(
     assert "Apply complete! Memberships: 3 added, 1 changed, 1 removed." in plain(output)
 
 
+def test_no_color_set_empty_leaves_colour_on(ops: Any, cli: Any) -> None:
+    """Q-P-5: an empty NO_COLOR is unset (no-color.org: "present and not an empty
+    string"; as rich reads it, and as this tool reads every variable set empty)."""
+    assert "\x1b[" in on_pty(cli, ["plan"], 80, {"NO_COLOR": ""})
+
+
 def test_audit_table_is_usable_at_60_columns(ops: Any, cli: Any, workdir: Path) -> None:
     lines = plain(on_pty(cli, ["audit", "bob@example.com"], 60))
     assert all(len(line) <= 60 for line in lines)
