@@ -14,6 +14,7 @@ from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.governance.expiry import protected_words, protection_ends
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, MODERATOR
 from reconciler.refs import MemberRef
+from reconciler.render.columns import pad, widths
 from reconciler.render.safe import shown
 
 
@@ -182,11 +183,9 @@ def plain_lines(rows: Sequence[ChannelRow], labels: Mapping[str, str] | None = N
         cells = (r.channel, r.channel_id or "-", r.live or "-", r.declared or "-", r.note, r.where)
         scope = (labels or {}).get(r.instance, r.instance)
         table.append(tuple(shown(c) for c in ((scope, *cells) if several else cells)))
-    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]) - 1)]
+    sizes = widths(table, len(table[0]) - 1)  # in columns: a CJK name takes two each
     return [
-        "  ".join(cell.ljust(w) for cell, w in zip(line[:-1], widths, strict=True))
-        + "  "
-        + line[-1]
+        "  ".join(pad(cell, w) for cell, w in zip(line[:-1], sizes, strict=True)) + "  " + line[-1]
         for line in table
     ]
 

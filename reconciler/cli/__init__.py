@@ -10,6 +10,7 @@ try:
     from reconciler import collector
     from reconciler.interrupt import record_presses
     from reconciler.process_exit import run_then_exit
+    from reconciler.whole_writes import install as write_stdout_whole
 
     record_presses()  # from here on a Ctrl-C is recorded, even one a library swallows
     # Importing the command line creates a few hundred thousand objects that live as long
@@ -28,8 +29,10 @@ except KeyboardInterrupt:
 def entry() -> NoReturn:
     """The process's entry point (the ``chime-reconciler`` script, ``python -m reconciler``):
     ``main``, then the process ends without freeing its heap (``reconciler.process_exit``).
-    A Ctrl-C before ``main`` handles its own (``reconciler.runner.run``): one line, 130."""
+    A Ctrl-C before ``main`` handles its own (``reconciler.runner.run``): one line, 130.
+    What goes to stdout is written whole, or the command fails (``reconciler.whole_writes``)."""
     try:
+        write_stdout_whole()
         run_then_exit(main)
     except KeyboardInterrupt:
         interrupted_while_starting()

@@ -89,7 +89,8 @@ class AppContext:
             profile=o.get("profile") or None,
             region=o["region"],
             parallelism=o["parallelism"],
-            no_color=bool(o["no_color"]) or "NO_COLOR" in os.environ,
+            # NO_COLOR set empty counts as unset (no-color.org; as every variable here)
+            no_color=bool(o["no_color"]) or bool(os.environ.get("NO_COLOR")),
             verbose=o["verbose"],
             rates=dict(parse_rate_option(r) for r in o.get("rates") or ()),
             api_process=o.get("api_process") or "auto",

@@ -114,7 +114,7 @@ Environment:
   AWS_PROFILE                      --profile (keys: boto3's usual variables)
   AWS_REGION                       --region
   AWS_DEFAULT_REGION               --region, when AWS_REGION is not set
-  NO_COLOR                         --no-color, when set to anything
+  NO_COLOR                         --no-color, when set (not empty)
   CI                               when set: no progress bar
   CHIME_RECONCILER_PROGRESS=1      progress lines where stderr is no terminal
   CHIME_RECONCILER_RETRY_BASE_MS   first retry backoff in ms (default 200)

@@ -20,6 +20,7 @@ from rich.text import Text
 
 from reconciler.audit import Audit, AuditRow, Status, to_json
 from reconciler.refs import MemberKind
+from reconciler.render.columns import pad, widths
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown_values
 from reconciler.render.text import wrap_hanging
@@ -74,9 +75,9 @@ def plain_lines(audit: Audit) -> list[str]:
     if audit.rows:
         columns = _columns(audit)
         table = [columns, *(_cells(audit, r) for r in audit.rows)]
-        widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
+        sizes = widths(table)  # in columns: a CJK name takes two per character
         for row in table:
-            lines.append(GAP.join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+            lines.append(GAP.join(pad(c, w) for c, w in zip(row, sizes, strict=True)).rstrip())
     else:
         lines.append("No rooms.")
     return [*lines, "", summary_line(audit)]

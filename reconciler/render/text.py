@@ -28,6 +28,7 @@ from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import Provenance
+from reconciler.render.columns import cell_len, fitting_end
 from reconciler.render.drift import LABEL as DRIFT_LABEL
 from reconciler.render.drift import drift_first, drift_lines
 from reconciler.render.governance import (
@@ -242,7 +243,7 @@ def fit_header(line: Text, width: int) -> list[Text]:
     indented, ``account A, id I`` (as many of its parts on a line as fit). Other lines as
     they are."""
     plain = line.plain
-    if len(plain) <= width or not plain.startswith("# ") or not plain.endswith(")"):
+    if cell_len(plain) <= width or not plain.startswith("# ") or not plain.endswith(")"):
         return [line]
     head, sep, details = plain[:-1].partition(" (")
     if not sep:
@@ -251,7 +252,7 @@ def fit_header(line: Text, width: int) -> list[Text]:
     current = ""
     for part in details.split(", "):
         joined = f"{current}, {part}" if current else part
-        if current and len(NOTE_INDENT) + len(joined) > width:
+        if current and len(NOTE_INDENT) + cell_len(joined) > width:
             out.append(Text(f"{NOTE_INDENT}{current},", style=NOTE_STYLE))
             joined = part
         current = joined
@@ -265,17 +266,18 @@ HANGING = 2  # extra indent of a wrapped line's continuation
 def wrap_hanging(line: Text, width: int) -> list[Text]:
     """``line`` cut at spaces into pieces of at most ``width`` columns (a word longer than
     that is cut where it must), each piece after the first indented two more than the
-    line; styles kept."""
+    line; styles kept. Columns as the terminal shows them (``render.columns``)."""
     plain = line.plain
-    if len(plain) <= width:
+    if cell_len(plain) <= width:
         return [line]
     indent = min(len(plain) - len(plain.lstrip(" ")) + HANGING, width // 2)
     pieces: list[Text] = []
     start, room = 0, width
-    while len(plain) - start > room:
-        cut = plain.rfind(" ", start + 1, start + room + 1)
+    while cell_len(plain[start:]) > room:
+        end = fitting_end(plain, start, room)
+        cut = plain.rfind(" ", start + 1, end + 1)
         if cut <= start:
-            cut = start + room
+            cut = end
         piece = line[start:cut]
         pieces.append(piece if not pieces else Text.assemble(" " * indent, piece))
         start = cut + (plain[cut : cut + 1] == " ")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 
 pytestmark = pytest.mark.e2e
 
@@ -155,6 +156,12 @@ def test_no_color_drops_cursor_movement_and_says_what_took_time_in_plain_lines(
     assert "Apply complete! Memberships: 3 added, 1 changed, 1 removed." in plain(output)
 
 
+def test_no_color_set_empty_leaves_colour_on(ops: Any, cli: Any) -> None:
+    """Q-P-5: an empty NO_COLOR is unset (no-color.org: "present and not an empty
+    string"; as rich reads it, and as this tool reads every variable set empty)."""
+    assert "\x1b[" in on_pty(cli, ["plan"], 80, {"NO_COLOR": ""})
+
+
 def test_audit_table_is_usable_at_60_columns(ops: Any, cli: Any, workdir: Path) -> None:
     lines = plain(on_pty(cli, ["audit", "bob@example.com"], 60))
     assert all(len(line) <= 60 for line in lines)
@@ -178,3 +185,53 @@ def test_a_variable_that_forces_a_terminal_leaves_files_and_pipes_plain(
     assert "\x1b" not in run.stdout + run.stderr
     assert run.lines == ops.plan  # whole lines, not wrapped at 40 columns
     assert run.stderr == ""
+
+
+WIDE_BOT = "長い名前のボット" * 5  # 40 characters, 80 columns
+WIDE_ROOMS = ("plain-room", "日本語チーム", "e\u0301e\u0301-combining", "会議室" * 12)
+
+
+@pytest.fixture
+def wide_names(seed: Any, write_desired: Any) -> None:
+    """Rooms and a bot whose names take more columns than characters (CJK: two each) or
+    fewer (a combining accent: none)."""
+    seed(
+        users=("alice", "bob"),
+        bots=(WIDE_BOT,),
+        rooms={name: [("alice", "Administrator")] for name in WIDE_ROOMS},
+    )
+    rooms = "".join(
+        f"  {name}:\n    account: '{ACCOUNT}'\n    administrators: [alice@example.com]\n"
+        f"    members: [bob@example.com, 'bot:{WIDE_BOT}']\n"
+        for name in WIDE_ROOMS
+    )
+    write_desired({"rooms.yaml": f"rooms:\n{rooms}"})
+
+
+def test_wide_names_are_cut_to_the_terminal_by_columns(wide_names: None, cli: Any) -> None:
+    """Q-P-2: a line was measured in characters, so a CJK name went past the edge (97
+    columns on 60), where the terminal wrapped it without the hanging indent."""
+    lines = [line for line in plain(on_pty(cli, ["plan"], 60)) if line]
+    assert max(cell_len(line) for line in lines) <= 60
+    at = lines.index("    bot:長い名前のボット長い名前のボット長い名前のボット長い")  # 60 columns
+    assert lines[at - 1 : at + 2] == ["  +", lines[at], "    名前のボット長い名前のボット (Member)"]
+
+
+def test_audit_columns_line_up_with_wide_names(wide_names: None, cli: Any) -> None:
+    """Q-P-2: audit's plain table padded by characters: a row moved right one column per
+    CJK character and left one per combining accent."""
+    run = cli("audit", "alice@example.com")
+    assert run.exit_code == 0, run.stderr
+    header = next(line for line in run.lines if line.startswith("ROOM "))
+    at = cell_len(header[: header.index("ROOM ID")])
+    rows = [line for line in run.lines if any(line.startswith(n) for n in WIDE_ROOMS)]
+    assert len(rows) == len(WIDE_ROOMS)
+    for row in rows:
+        cells = 0
+        for i, char in enumerate(row):  # the character at display column ``at``
+            if cells == at:
+                assert row[i:].startswith("room-"), row
+                break
+            cells += cell_len(char)
+        else:
+            raise AssertionError(f"no column {at} in {row!r}")

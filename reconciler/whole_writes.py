@@ -1,0 +1,74 @@
+"""Standard output whose every write is written whole, or fails (Q-P-1).
+
+A ``write()`` to a file or a pipe may take fewer bytes than it was given: the kernel takes
+what fits (the free space of a nearly full disk, what a quota or ``ulimit -f`` allows, a
+pipe whose reader ended after reading part of it) and returns that count; only the next
+write fails (ENOSPC, EFBIG, EPIPE). Python's ``sys.stdout`` hands a document larger than
+its buffer (a plan's JSON, the schema, ``--help``) to one such write and drops the count:
+the rest of the document was lost, with no error and the normal exit code.
+
+``install`` puts a ``sys.stdout`` in its place that writes each byte it is given, or
+raises the write's error: a short write is followed by the write that fails, which
+``reconciler.closed_output`` turns into the documented line and exit code (1 on a full
+disk, 141 for a closed pipe), as for a document that could not be written at all. The
+stream is otherwise the one Python made: same encoding, errors, line buffering, and
+unbuffered when it was (``python -u``, ``PYTHONUNBUFFERED``). Only the command line's
+entry point installs it; in a test's capture (click's ``CliRunner``) nothing changes.
+"""
+
+from __future__ import annotations
+
+import io
+import select
+import sys
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
+
+class WholeWrites(io.FileIO):
+    """A file descriptor opened for writing whose ``write`` writes all it is given (or
+    raises): it writes again after a short write, and waits for a non-blocking descriptor
+    to take more."""
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        view = memoryview(data).cast("B")
+        done = 0
+        while done < len(view):
+            n = super().write(view[done:])
+            if n is None:  # a non-blocking descriptor that is full: wait for room
+                select.select([], [self.fileno()], [])
+                continue
+            done += n
+        return done
+
+
+def whole(stream: TextIO) -> TextIO:
+    """A text stream on ``stream``'s file descriptor, set up as ``stream`` is, whose
+    writes are written whole (``WholeWrites``); ``stream`` itself when it has no file
+    descriptor."""
+    try:
+        fd = stream.fileno()
+        raw = WholeWrites(fd, "w", closefd=False)
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is an OSError
+        return stream
+    binary = getattr(stream, "buffer", None)
+    unbuffered = isinstance(binary, io.RawIOBase)  # python -u
+    return io.TextIOWrapper(
+        raw if unbuffered else io.BufferedWriter(raw),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        newline="\n",
+        line_buffering=getattr(stream, "line_buffering", False),
+        write_through=unbuffered or getattr(stream, "write_through", False),
+    )
+
+
+def install() -> None:
+    """``sys.stdout`` writes whole documents or fails (what Python buffered is written
+    first)."""
+    if sys.stdout is None:
+        return
+    sys.stdout.flush()
+    sys.stdout = whole(sys.stdout)
