@@ -93,10 +93,12 @@ def pr_comment_body(
     exit_code: int | None = None,
     run_url: str | None = None,
     commit: str | None = None,
+    artifact: str | None = None,
     limit: int = MAX_BODY_CHARS,
 ) -> str:
     """The PR comment: marker, a warning when the plan failed (exit 1), the Markdown plan,
-    and a footer naming the run (where the saved plan is an artifact) and the commit."""
+    and a footer naming the run, the ``artifact`` holding the saved plan (only when one
+    was uploaded: a plan that failed before planning saved none) and the commit."""
     markdown = _plan_text(plan_markdown)
     header = PLAN_MARKER + "\n"
     if exit_code not in (None, 0, 2):
@@ -110,8 +112,11 @@ def pr_comment_body(
         )
     footer = ""
     details = []
-    if run_url:
-        details.append(f"saved plan: artifact of [this run]({run_url})")
+    run = f"[this run]({run_url})" if run_url else ""
+    if artifact:
+        details.append(f"saved plan: artifact `{artifact}`" + (f" of {run}" if run else ""))
+    elif run:
+        details.append(f"no saved plan; {run}")
     if commit:
         details.append(f"commit `{commit[:12]}`")
     if details:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from typing import Any
 
 import boto3
 import pytest
+import yaml
 
 from reconciler.emulator import EmulatorServer, load_seed
 from reconciler.render.markdown import md_escape
@@ -32,6 +34,9 @@ ROOT = Path(__file__).parents[2]
 STEP = ROOT / ".github" / "scripts" / "run-step.sh"
 BIN = Path(sys.executable).parent
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
+PLAN_JOB = yaml.safe_load((ROOT / ".github" / "workflows" / "plan.yml").read_text())["jobs"]["plan"]
+COMMENT_STEP = "Post or update the plan comment"
+HEAD_SHA = "0123456789abcdef0123456789abcdef01234567"
 
 
 def _fake_github_module() -> ModuleType:
@@ -103,10 +108,21 @@ class Workflow:
         return dict(line.split("=", 1) for line in outputs.read_text().splitlines())
 
     def pr_comment_step(self, plan: dict[str, str], pr: int) -> subprocess.CompletedProcess[str]:
+        """plan.yml's comment step: its `run` with its `env:` filled in from ``plan`` (the
+        plan step's outputs) and the pull request."""
+        (step,) = [s for s in PLAN_JOB["steps"] if s.get("name") == COMMENT_STEP]
+        values = {
+            "github.token": self.env["GITHUB_TOKEN"],
+            "github.event.pull_request.number": str(pr),
+            "github.event.pull_request.head.sha": HEAD_SHA,
+            **{f"steps.plan.outputs.{name}": value for name, value in plan.items()},
+        }
+        env = {**self.env, "PATH": f"{BIN}{os.pathsep}{self.env.get('PATH', '')}"}
+        for name, value in step["env"].items():
+            env[name] = re.sub(r"\$\{\{ ([\w.-]+) \}\}", lambda m: values.get(m[1], ""), value)
         return subprocess.run(
-            [sys.executable, "-m", "reconciler.gitops", "pr-comment", "--pr", str(pr),
-             "--body-file", plan["plan-markdown"], "--exit-code", plan["exit-code"]],
-            env=self.env, cwd=self.tmp, capture_output=True, text=True, timeout=60,
+            ["bash", "-e", "-c", step["run"]],
+            env=env, cwd=self.tmp, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
 
     def drift_step(self, plan: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -241,6 +257,13 @@ def test_pr_plan_of_an_invalid_desired_state_comments_the_errors_and_fails(
     comment = workflow.pr_comment_step(plan, 1)
     assert comment.returncode == 0
     assert "**Plan: 7 to add, 3 to change, 3 to remove.**" in github.comments[1][0]["body"]
+    run = "https://github.com/octo-org/chime-config/actions/runs/1001"
+    assert github.comments[1][0]["body"].endswith(
+        f"<sub>saved plan: artifact `chime-plan-pr1` of [this run]({run}) · commit "
+        f"`{HEAD_SHA[:12]}`</sub>\n"
+    )  # the name plan.yml uploads it under
+    (upload,) = [s for s in PLAN_JOB["steps"] if s.get("name") == "Upload the saved plan"]
+    assert upload["with"]["name"] == "chime-plan-pr${{ github.event.pull_request.number }}"
 
     sre = workflow.desired / "teams" / "sre" / "sre.yaml"
     sre.write_text(sre.read_text().replace("administrators:", "administrator:"))
@@ -263,6 +286,11 @@ def test_pr_plan_of_an_invalid_desired_state_comments_the_errors_and_fails(
         f"```text\n{error}\nDesired state is invalid: 1 error.\n```\n"
     ) in only["body"]
     assert "Plan: 4 to add" not in only["body"]
+    # Q-R-4: nothing was saved, so nothing was uploaded: the footer names no artifact
+    assert "artifact" not in only["body"]
+    assert only["body"].endswith(
+        f"<sub>no saved plan; [this run]({run}) · commit `{HEAD_SHA[:12]}`</sub>\n"
+    )
 
 
 def test_a_plan_error_is_an_annotation_on_its_line_and_the_comment_says_apply_refuses(

@@ -25,7 +25,9 @@ PLAN = f"{PLAN_MARKER}\n## chime-reconciler plan\n\nNo changes.\n"
 
 
 def test_comment_keeps_one_marker_at_the_top_and_names_run_and_commit() -> None:
-    body = pr_comment_body(PLAN, exit_code=0, run_url=RUN, commit="0123456789abcdef0123")
+    body = pr_comment_body(
+        PLAN, exit_code=0, run_url=RUN, commit="0123456789abcdef0123", artifact="chime-plan-pr7"
+    )
 
     assert body.splitlines() == [
         PLAN_MARKER,
@@ -34,8 +36,19 @@ def test_comment_keeps_one_marker_at_the_top_and_names_run_and_commit() -> None:
         "No changes.",
         "",
         "---",
-        f"<sub>saved plan: artifact of [this run]({RUN}) · commit `0123456789ab`</sub>",
+        f"<sub>saved plan: artifact `chime-plan-pr7` of [this run]({RUN}) · commit "
+        "`0123456789ab`</sub>",
     ]
+
+
+def test_comment_names_no_artifact_when_no_plan_was_saved() -> None:
+    """Q-R-4: a plan that failed before planning saved nothing and uploaded nothing."""
+    body = pr_comment_body("", exit_code=1, run_url=RUN, commit="0123456789abcdef0123")
+
+    assert "artifact" not in body
+    assert body.splitlines()[-1] == (
+        f"<sub>no saved plan; [this run]({RUN}) · commit `0123456789ab`</sub>"
+    )
 
 
 def test_comment_for_a_failed_plan_starts_with_a_caution_pointing_at_the_plan() -> None:
