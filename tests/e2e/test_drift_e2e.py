@@ -160,6 +160,11 @@ def test_drift_opens_the_issue_apply_closes_it_new_drift_reopens(
     assert "**No changes, but Chime has 2 members the desired state does not declare.**" in body
     assert "> **Not in the desired state:** 2 members in 2 rooms." in body
     assert "  not in the desired state: heidi@example.com (Member)" in body
+    # Q-R-8: apply changed nothing for them; the issue says so, and what does resolve it
+    assert "restore the desired state" not in body
+    assert "Running the apply workflow does not resolve this" in body
+    assert workflow.step("apply", INPUT_ARGS="--auto-approve")["exit-code"] == "0"
+    assert workflow.step("plan", INPUT_FAIL="false")["exit-code"] == "2"  # still drift
 
     # `import --adopt` writes them into the files (for a pull request that accepts them);
     # the next drift check closes the issue.
@@ -202,6 +207,7 @@ def test_drift_opens_the_issue_apply_closes_it_new_drift_reopens(
     body = github.issues[2]["body"]
     assert "**Plan: 1 to add, 0 to change, 0 to remove.**" in body
     assert "+ alice@example.com (Administrator)" in body
+    assert "run the apply workflow to restore the desired state" in body  # apply does
 
     # 4. Apply again (issue 2 closes), then someone makes ivan an administrator of
     # web-releases by hand, out of band: no change to make, but drift all the same.
@@ -220,6 +226,7 @@ def test_drift_opens_the_issue_apply_closes_it_new_drift_reopens(
     assert "> **Not in the desired state:** 1 administrator in 1 room." in body
     assert "  not in the desired state: ivan@example.com (Administrator)" in body
     assert "**No changes, but Chime has 1 member the desired state does not declare.**" in body
+    assert "Running the apply workflow does not resolve this" in body
 
     # 5. settings.yaml `drift: changes-only`: members no file declares are not drift.
     settings = workflow.desired / "settings.yaml"
