@@ -11,6 +11,7 @@ gets the errors in its plan comment."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -356,6 +357,7 @@ def merge_step(workflow: Workflow) -> dict[str, str]:
         timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+    workflow.last = done
     return dict(line.split("=", 1) for line in outputs.read_text().splitlines())
 
 
@@ -419,3 +421,42 @@ def test_a_meeting_id_from_the_repository_variable_plans_and_applies_in_the_work
     assert "meeting bridge" in markdown and "alice@example.com" in markdown
     assert applied["exit-code"] == "0"
     assert set(emulator.meetings.attendees_of(meeting_id)) == {"alice@example.com"}
+
+
+SHOWN = "the whole plan (chime-reconciler show):\n"
+
+
+def test_a_cut_markdown_plan_leaves_the_whole_plan_in_the_job_log(
+    tmp_path: Path, github: Any
+) -> None:
+    """Q-R-5: a Markdown plan over 60,000 characters is cut with a note pointing at the job
+    log; the plan step's log (and the drift job's merge step's) then holds the whole plan."""
+    users = [{"id": f"user-{i}", "email": f"u{i:03d}@example.com"} for i in range(500)]
+    rooms = [{"id": f"room-{r}", "name": f"room{r}", "memberships": []} for r in range(6)]
+    seed = tmp_path / "seed.json"
+    seed.write_text(
+        json.dumps({"accounts": [{"id": ACCOUNT, "name": "X", "users": users, "rooms": rooms}]})
+    )
+    desired = tmp_path / "desired"
+    desired.mkdir()
+    (desired / "settings.yaml").write_text(f"account: {ACCOUNT}\n")
+    everyone = "".join(f"    - u{i:03d}@example.com\n" for i in range(500))
+    room_lines = "".join(f"  room{r}:\n    members: ['@all']\n" for r in range(6))
+    (desired / "rooms.yaml").write_text(f"groups:\n  all:\n{everyone}rooms:\n{room_lines}")
+    with EmulatorServer(seed=load_seed(seed)) as emulator:
+        workflow = Workflow(tmp_path, emulator, github)
+        workflow.env["INPUT_DESIRED"] = str(desired)
+
+        plan = workflow.step("plan", INPUT_FAIL="false")
+        markdown = Path(plan["plan-markdown"]).read_text()
+        assert "> Truncated to stay under 60,000 characters: " in markdown
+        assert "(or see the job log) for the whole plan." in markdown
+        assert markdown.count("+ u499@example.com (Member)") < 6  # cut
+        log = workflow.last.stdout
+        assert log.startswith(markdown)
+        assert log.split(SHOWN)[1].count("+ u499@example.com (Member)") == 6  # whole
+
+        run_shards(workflow, 2)
+        merged = merge_step(workflow)
+        assert "> Truncated to stay under" in Path(merged["plan-markdown"]).read_text()
+        assert workflow.last.stdout.split(SHOWN)[1].count("+ u499@example.com (Member)") == 6
