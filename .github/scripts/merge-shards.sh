@@ -45,6 +45,12 @@ if [[ "$code" != 0 && "$code" != 2 ]]; then
         } >"$OUT_DIR/plan.md"
     fi
 fi
+# A Markdown plan over 60,000 characters is cut, its note pointing at the job log for the
+# whole plan: the log gets it, as text, from the merged saved plan
+if [[ -f "$OUT_DIR/plan.json" ]] && grep -q '^> Truncated to stay under' "$OUT_DIR/plan.md"; then
+    echo "The Markdown plan (job summary, drift issue) was cut; the whole plan (chime-reconciler show):"
+    "$CHIME_BIN" --no-color show "$OUT_DIR/plan.json" || true
+fi
 cat "$OUT_DIR/plan.md" >>"$GITHUB_STEP_SUMMARY"
 {
     echo "exit-code=$code"

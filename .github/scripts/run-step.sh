@@ -162,6 +162,13 @@ if [[ "$INPUT_COMMAND" == plan ]]; then
         } >"$OUT_DIR/plan.md"
     fi
     cat "$OUT_DIR/plan.md"
+    # A Markdown plan over 60,000 characters is cut, its note pointing at the job log for
+    # the whole plan: the log gets it, as text, from the saved plan
+    if [[ -f "$OUT_DIR/plan.json" ]] && grep -q '^> Truncated to stay under' "$OUT_DIR/plan.md"; then
+        echo
+        echo "The Markdown plan above was cut; the whole plan (chime-reconciler show):"
+        "$CHIME_BIN" --no-color show "$OUT_DIR/plan.json" || true
+    fi
     cat "$OUT_DIR/plan.md" >>"$GITHUB_STEP_SUMMARY"
     echo "plan-markdown=$OUT_DIR/plan.md" >>"$GITHUB_OUTPUT"
     if [[ -f "$OUT_DIR/plan.json" ]]; then

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from reconciler.render.markdown import EXPIRING_MARKER, MARKER
+from reconciler.render.markdown import EXPIRING_MARKER, MARKER, UNDECLARED_ONLY_MARKER
 
 PLAN_MARKER = MARKER  # the first line of every Markdown plan
 DRIFT_MARKER = "<!-- chime-reconciler-drift -->"
@@ -93,10 +93,12 @@ def pr_comment_body(
     exit_code: int | None = None,
     run_url: str | None = None,
     commit: str | None = None,
+    artifact: str | None = None,
     limit: int = MAX_BODY_CHARS,
 ) -> str:
     """The PR comment: marker, a warning when the plan failed (exit 1), the Markdown plan,
-    and a footer naming the run (where the saved plan is an artifact) and the commit."""
+    and a footer naming the run, the ``artifact`` holding the saved plan (only when one
+    was uploaded: a plan that failed before planning saved none) and the commit."""
     markdown = _plan_text(plan_markdown)
     header = PLAN_MARKER + "\n"
     if exit_code not in (None, 0, 2):
@@ -110,8 +112,11 @@ def pr_comment_body(
         )
     footer = ""
     details = []
-    if run_url:
-        details.append(f"saved plan: artifact of [this run]({run_url})")
+    run = f"[this run]({run_url})" if run_url else ""
+    if artifact:
+        details.append(f"saved plan: artifact `{artifact}`" + (f" of {run}" if run else ""))
+    elif run:
+        details.append(f"no saved plan; {run}")
     if commit:
         details.append(f"commit `{commit[:12]}`")
     if details:
@@ -122,15 +127,30 @@ def pr_comment_body(
 def drift_issue_body(
     plan_markdown: str, *, run_url: str | None = None, limit: int = MAX_BODY_CHARS
 ) -> str:
-    """The drift issue: marker, what happened and what to do, then the Markdown plan."""
+    """The drift issue: marker, what happened and what to do, then the Markdown plan. When
+    the only drift is members no file declares (the plan has no changes), apply does not
+    resolve it, and the header says what does."""
     markdown = _plan_text(plan_markdown)
     detected = f"The [scheduled plan]({run_url})" if run_url else "The scheduled plan"
+    if lists_undeclared_only(plan_markdown):
+        found = (
+            f"{detected} found members in Chime that no file in `desired-state/` declares, "
+            "and nothing else to change.\n"
+            "Running the apply workflow does not resolve this: apply leaves members that no "
+            "file declares alone unless `prune: true` is set. Resolve it as the warning below "
+            "says: declare them in a pull request (`chime-reconciler import --adopt` writes "
+            "them into the files, where it can), or remove them (`prune: true` in a pull "
+            "request, then apply; or in Chime)."
+        )
+    else:
+        found = (
+            f"{detected} found live Chime memberships that differ from `desired-state/`.\n"
+            "Either change the desired state in a pull request to accept the live state, or "
+            "run the apply workflow to restore the desired state."
+        )
     header = (
-        DRIFT_MARKER + "\n"
-        f"{detected} found live Chime memberships that differ from `desired-state/`.\n"
-        "Either change the desired state in a pull request to accept the live state, or run "
-        "the apply workflow to restore the desired state. This issue is updated by every "
-        "drift check and closed by the first one that finds no changes.\n\n"
+        f"{DRIFT_MARKER}\n{found} This issue is updated by every drift check and closed by "
+        "the first one that finds no drift.\n\n"
     )
     return _compose(header, markdown, "", limit)
 
@@ -140,6 +160,17 @@ def lists_expiring(plan_markdown: str) -> bool:
     marker on a line of its own, where the renderer puts it, outside code blocks. A live
     name holding the marker's text (an attendee, a bot: shown raw in a diff block) is
     never taken for it."""
+    return _has_marker_line(plan_markdown, EXPIRING_MARKER)
+
+
+def lists_undeclared_only(plan_markdown: str) -> bool:
+    """Whether a Markdown plan's only drift is members no file declares (no changes):
+    its marker before the drift note, found as ``lists_expiring`` finds its own."""
+    return _has_marker_line(plan_markdown, UNDECLARED_ONLY_MARKER)
+
+
+def _has_marker_line(plan_markdown: str, marker: str) -> bool:
+    """``marker`` on a line of its own, outside code blocks."""
     fence: re.Pattern[str] | None = None  # the line that closes the open code block
     for line in plan_markdown.splitlines():
         if fence is not None:
@@ -148,7 +179,7 @@ def lists_expiring(plan_markdown: str) -> bool:
         elif opened := _OPEN_FENCE.match(line):
             run = opened.group(1)
             fence = re.compile(rf" {{0,3}}{re.escape(run[0])}{{{len(run)},}}[ \t]*")
-        elif line.rstrip() == EXPIRING_MARKER:
+        elif line.rstrip() == marker:
             return True
     return False
 

@@ -99,25 +99,41 @@ def gitops() -> None:
     help="The plan's exit code; 1 adds a warning that the plan failed or was refused.",
 )
 @click.option("--commit", default=None, help="The commit planned, named in the footer.")
+@click.option(
+    "--artifact",
+    default=None,
+    help="The run's artifact holding the saved plan, named in the footer; leave it out "
+    "when none was uploaded.",
+)
 @on_interrupt(
     "gitops pr-comment",
     "nothing in Chime was changed (gitops never calls it); run it again to post the plan "
     "comment or update it in place",
 )
-def pr_comment(pr: int, body_file: Path | None, exit_code: int | None, commit: str | None) -> None:
+def pr_comment(
+    pr: int,
+    body_file: Path | None,
+    exit_code: int | None,
+    commit: str | None,
+    artifact: str | None,
+) -> None:
     """Post the plan as the pull request's plan comment, or update it in place.
 
     \b
     Examples:
       python -m reconciler.gitops pr-comment --pr 42 --body-file plan.md
       python -m reconciler.gitops pr-comment --pr 42 --body-file plan.md \\
-          --exit-code 1 --commit "$GITHUB_SHA"
+          --exit-code 2 --commit "$GITHUB_SHA" --artifact chime-plan-pr42
     """
     if body_file is None:  # before any GitHub call: never blank out the plan comment
         raise UsageError("pr-comment needs --body-file: the Markdown plan to post")
     env = dict(os.environ)
     body = pr_comment_body(
-        _read_body(body_file), exit_code=exit_code, run_url=run_url_from_env(env), commit=commit
+        _read_body(body_file),
+        exit_code=exit_code,
+        run_url=run_url_from_env(env),
+        commit=commit,
+        artifact=artifact,
     )
     with Outputs(env) as outputs:
         outcome = upsert_pr_comment(GitHub.from_env(env), pr, body)

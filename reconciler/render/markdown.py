@@ -26,6 +26,9 @@ from reconciler.render.text import change_line, describe_provenance, live_member
 MARKER = "<!-- chime-reconciler-plan -->"
 EXPIRING_MARKER = "<!-- chime-reconciler-expiring -->"  # the drift issue looks for it
 EXPIRING_HEADER = f"{EXPIRING_MARKER}\n> [!NOTE]\n"
+# Before the drift note of a plan with no changes: its only drift is members no file
+# declares, which apply leaves alone; the drift issue looks for it to say what does resolve it
+UNDECLARED_ONLY_MARKER = "<!-- chime-reconciler-undeclared-only -->"
 HEADING = "### Chime membership plan"
 MAX_CHARS = 60_000
 TABLE_HEADER = (
@@ -93,7 +96,8 @@ class MarkdownRenderer:
                 "drift note",
                 "",
                 (
-                    f"> [!WARNING]\n> **Not in the desired state:** "
+                    ("" if plan.has_changes else f"{UNDECLARED_ONLY_MARKER}\n")
+                    + "> [!WARNING]\n> **Not in the desired state:** "
                     f"{md_escape(drift_phrase(plan.targets))}.\n> {resolve_hint(plan.targets)}\n\n",
                 )
                 if plan.drift

@@ -11,7 +11,9 @@ gets the errors in its plan comment."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +24,7 @@ from typing import Any
 
 import boto3
 import pytest
+import yaml
 
 from reconciler.emulator import EmulatorServer, load_seed
 from reconciler.render.markdown import md_escape
@@ -32,6 +35,9 @@ ROOT = Path(__file__).parents[2]
 STEP = ROOT / ".github" / "scripts" / "run-step.sh"
 BIN = Path(sys.executable).parent
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
+PLAN_JOB = yaml.safe_load((ROOT / ".github" / "workflows" / "plan.yml").read_text())["jobs"]["plan"]
+COMMENT_STEP = "Post or update the plan comment"
+HEAD_SHA = "0123456789abcdef0123456789abcdef01234567"
 
 
 def _fake_github_module() -> ModuleType:
@@ -103,10 +109,21 @@ class Workflow:
         return dict(line.split("=", 1) for line in outputs.read_text().splitlines())
 
     def pr_comment_step(self, plan: dict[str, str], pr: int) -> subprocess.CompletedProcess[str]:
+        """plan.yml's comment step: its `run` with its `env:` filled in from ``plan`` (the
+        plan step's outputs) and the pull request."""
+        (step,) = [s for s in PLAN_JOB["steps"] if s.get("name") == COMMENT_STEP]
+        values = {
+            "github.token": self.env["GITHUB_TOKEN"],
+            "github.event.pull_request.number": str(pr),
+            "github.event.pull_request.head.sha": HEAD_SHA,
+            **{f"steps.plan.outputs.{name}": value for name, value in plan.items()},
+        }
+        env = {**self.env, "PATH": f"{BIN}{os.pathsep}{self.env.get('PATH', '')}"}
+        for name, value in step["env"].items():
+            env[name] = re.sub(r"\$\{\{ ([\w.-]+) \}\}", lambda m: values.get(m[1], ""), value)
         return subprocess.run(
-            [sys.executable, "-m", "reconciler.gitops", "pr-comment", "--pr", str(pr),
-             "--body-file", plan["plan-markdown"], "--exit-code", plan["exit-code"]],
-            env=self.env, cwd=self.tmp, capture_output=True, text=True, timeout=60,
+            ["bash", "-e", "-c", step["run"]],
+            env=env, cwd=self.tmp, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
 
     def drift_step(self, plan: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -144,6 +161,11 @@ def test_drift_opens_the_issue_apply_closes_it_new_drift_reopens(
     assert "**No changes, but Chime has 2 members the desired state does not declare.**" in body
     assert "> **Not in the desired state:** 2 members in 2 rooms." in body
     assert "  not in the desired state: heidi@example.com (Member)" in body
+    # Q-R-8: apply changed nothing for them; the issue says so, and what does resolve it
+    assert "restore the desired state" not in body
+    assert "Running the apply workflow does not resolve this" in body
+    assert workflow.step("apply", INPUT_ARGS="--auto-approve")["exit-code"] == "0"
+    assert workflow.step("plan", INPUT_FAIL="false")["exit-code"] == "2"  # still drift
 
     # `import --adopt` writes them into the files (for a pull request that accepts them);
     # the next drift check closes the issue.
@@ -186,6 +208,7 @@ def test_drift_opens_the_issue_apply_closes_it_new_drift_reopens(
     body = github.issues[2]["body"]
     assert "**Plan: 1 to add, 0 to change, 0 to remove.**" in body
     assert "+ alice@example.com (Administrator)" in body
+    assert "run the apply workflow to restore the desired state" in body  # apply does
 
     # 4. Apply again (issue 2 closes), then someone makes ivan an administrator of
     # web-releases by hand, out of band: no change to make, but drift all the same.
@@ -204,6 +227,7 @@ def test_drift_opens_the_issue_apply_closes_it_new_drift_reopens(
     assert "> **Not in the desired state:** 1 administrator in 1 room." in body
     assert "  not in the desired state: ivan@example.com (Administrator)" in body
     assert "**No changes, but Chime has 1 member the desired state does not declare.**" in body
+    assert "Running the apply workflow does not resolve this" in body
 
     # 5. settings.yaml `drift: changes-only`: members no file declares are not drift.
     settings = workflow.desired / "settings.yaml"
@@ -241,6 +265,13 @@ def test_pr_plan_of_an_invalid_desired_state_comments_the_errors_and_fails(
     comment = workflow.pr_comment_step(plan, 1)
     assert comment.returncode == 0
     assert "**Plan: 7 to add, 3 to change, 3 to remove.**" in github.comments[1][0]["body"]
+    run = "https://github.com/octo-org/chime-config/actions/runs/1001"
+    assert github.comments[1][0]["body"].endswith(
+        f"<sub>saved plan: artifact `chime-plan-pr1` of [this run]({run}) · commit "
+        f"`{HEAD_SHA[:12]}`</sub>\n"
+    )  # the name plan.yml uploads it under
+    (upload,) = [s for s in PLAN_JOB["steps"] if s.get("name") == "Upload the saved plan"]
+    assert upload["with"]["name"] == "chime-plan-pr${{ github.event.pull_request.number }}"
 
     sre = workflow.desired / "teams" / "sre" / "sre.yaml"
     sre.write_text(sre.read_text().replace("administrators:", "administrator:"))
@@ -263,6 +294,11 @@ def test_pr_plan_of_an_invalid_desired_state_comments_the_errors_and_fails(
         f"```text\n{error}\nDesired state is invalid: 1 error.\n```\n"
     ) in only["body"]
     assert "Plan: 4 to add" not in only["body"]
+    # Q-R-4: nothing was saved, so nothing was uploaded: the footer names no artifact
+    assert "artifact" not in only["body"]
+    assert only["body"].endswith(
+        f"<sub>no saved plan; [this run]({run}) · commit `{HEAD_SHA[:12]}`</sub>\n"
+    )
 
 
 def test_a_plan_error_is_an_annotation_on_its_line_and_the_comment_says_apply_refuses(
@@ -321,6 +357,7 @@ def merge_step(workflow: Workflow) -> dict[str, str]:
         timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+    workflow.last = done
     return dict(line.split("=", 1) for line in outputs.read_text().splitlines())
 
 
@@ -384,3 +421,42 @@ def test_a_meeting_id_from_the_repository_variable_plans_and_applies_in_the_work
     assert "meeting bridge" in markdown and "alice@example.com" in markdown
     assert applied["exit-code"] == "0"
     assert set(emulator.meetings.attendees_of(meeting_id)) == {"alice@example.com"}
+
+
+SHOWN = "the whole plan (chime-reconciler show):\n"
+
+
+def test_a_cut_markdown_plan_leaves_the_whole_plan_in_the_job_log(
+    tmp_path: Path, github: Any
+) -> None:
+    """Q-R-5: a Markdown plan over 60,000 characters is cut with a note pointing at the job
+    log; the plan step's log (and the drift job's merge step's) then holds the whole plan."""
+    users = [{"id": f"user-{i}", "email": f"u{i:03d}@example.com"} for i in range(500)]
+    rooms = [{"id": f"room-{r}", "name": f"room{r}", "memberships": []} for r in range(6)]
+    seed = tmp_path / "seed.json"
+    seed.write_text(
+        json.dumps({"accounts": [{"id": ACCOUNT, "name": "X", "users": users, "rooms": rooms}]})
+    )
+    desired = tmp_path / "desired"
+    desired.mkdir()
+    (desired / "settings.yaml").write_text(f"account: {ACCOUNT}\n")
+    everyone = "".join(f"    - u{i:03d}@example.com\n" for i in range(500))
+    room_lines = "".join(f"  room{r}:\n    members: ['@all']\n" for r in range(6))
+    (desired / "rooms.yaml").write_text(f"groups:\n  all:\n{everyone}rooms:\n{room_lines}")
+    with EmulatorServer(seed=load_seed(seed)) as emulator:
+        workflow = Workflow(tmp_path, emulator, github)
+        workflow.env["INPUT_DESIRED"] = str(desired)
+
+        plan = workflow.step("plan", INPUT_FAIL="false")
+        markdown = Path(plan["plan-markdown"]).read_text()
+        assert "> Truncated to stay under 60,000 characters: " in markdown
+        assert "(or see the job log) for the whole plan." in markdown
+        assert markdown.count("+ u499@example.com (Member)") < 6  # cut
+        log = workflow.last.stdout
+        assert log.startswith(markdown)
+        assert log.split(SHOWN)[1].count("+ u499@example.com (Member)") == 6  # whole
+
+        run_shards(workflow, 2)
+        merged = merge_step(workflow)
+        assert "> Truncated to stay under" in Path(merged["plan-markdown"]).read_text()
+        assert workflow.last.stdout.split(SHOWN)[1].count("+ u499@example.com (Member)") == 6

@@ -63,3 +63,13 @@ def test_each_plan_job_plans_its_shard_and_the_drift_job_merges_them() -> None:
     runs = [s.get("run", "") for s in drift["steps"]]
     assert ".github/scripts/merge-shards.sh" in runs
     assert "issues" not in plan["permissions"]  # only the merging job touches the issue
+
+
+def test_the_drift_job_asks_for_no_more_than_it_uses() -> None:
+    """Q-R-7: download-artifact fetches this run's own shard plans with the runner's token
+    (no github-token given), so the job's token needs no `actions: read`."""
+    job = DRIFT["jobs"]["drift"]
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    download = "actions/download-artifact@"
+    (step,) = [s for s in job["steps"] if s.get("uses", "").startswith(download)]
+    assert "github-token" not in step["with"]

@@ -10,10 +10,12 @@ from reconciler.gitops.bodies import (
     EXPIRING_MARKER,
     MAX_BODY_CHARS,
     PLAN_MARKER,
+    UNDECLARED_ONLY_MARKER,
     drift_issue_body,
     drift_resolved_comment,
     has_marker,
     lists_expiring,
+    lists_undeclared_only,
     pr_comment_body,
     run_url_from_env,
     truncate_markdown,
@@ -25,7 +27,9 @@ PLAN = f"{PLAN_MARKER}\n## chime-reconciler plan\n\nNo changes.\n"
 
 
 def test_comment_keeps_one_marker_at_the_top_and_names_run_and_commit() -> None:
-    body = pr_comment_body(PLAN, exit_code=0, run_url=RUN, commit="0123456789abcdef0123")
+    body = pr_comment_body(
+        PLAN, exit_code=0, run_url=RUN, commit="0123456789abcdef0123", artifact="chime-plan-pr7"
+    )
 
     assert body.splitlines() == [
         PLAN_MARKER,
@@ -34,8 +38,19 @@ def test_comment_keeps_one_marker_at_the_top_and_names_run_and_commit() -> None:
         "No changes.",
         "",
         "---",
-        f"<sub>saved plan: artifact of [this run]({RUN}) · commit `0123456789ab`</sub>",
+        f"<sub>saved plan: artifact `chime-plan-pr7` of [this run]({RUN}) · commit "
+        "`0123456789ab`</sub>",
     ]
+
+
+def test_comment_names_no_artifact_when_no_plan_was_saved() -> None:
+    """Q-R-4: a plan that failed before planning saved nothing and uploaded nothing."""
+    body = pr_comment_body("", exit_code=1, run_url=RUN, commit="0123456789abcdef0123")
+
+    assert "artifact" not in body
+    assert body.splitlines()[-1] == (
+        f"<sub>no saved plan; [this run]({RUN}) · commit `0123456789ab`</sub>"
+    )
 
 
 def test_comment_for_a_failed_plan_starts_with_a_caution_pointing_at_the_plan() -> None:
@@ -78,6 +93,34 @@ def test_drift_body_starts_with_the_drift_marker_and_holds_the_plan() -> None:
     assert body.startswith(f"{DRIFT_MARKER}\nThe [scheduled plan]({RUN}) found live Chime")
     assert body.endswith("## chime-reconciler plan\n\nNo changes.\n")
     assert has_marker(body, DRIFT_MARKER) and not has_marker(body, PLAN_MARKER)
+
+
+def test_drift_of_undeclared_members_only_says_apply_does_not_resolve_it() -> None:
+    """Q-R-8: no changes, only members no file declares (where prune is off): apply
+    changes nothing, so the issue says what does."""
+    plan = (
+        f"{PLAN_MARKER}\n### Chime membership plan\n\n**No changes, but Chime has 1 member "
+        f"the desired state does not declare.**\n\n{UNDECLARED_ONLY_MARKER}\n> [!WARNING]\n"
+        "> **Not in the desired state:** 1 member in 1 room.\n> Resolve with `import --adopt` "
+        "or `prune: true` (removes them).\n"
+    )
+    body = drift_issue_body(plan, run_url=RUN)
+
+    assert "restore the desired state" not in body
+    assert body.startswith(
+        f"{DRIFT_MARKER}\nThe [scheduled plan]({RUN}) found members in Chime that no file in "
+        "`desired-state/` declares, and nothing else to change.\nRunning the apply workflow "
+        "does not resolve this: apply leaves members that no file declares alone unless "
+        "`prune: true` is set. Resolve it as the warning below says: declare them in a pull "
+        "request (`chime-reconciler import --adopt` writes them into the files, where it can), "
+        "or remove them (`prune: true` in a pull request, then apply; or in Chime). This issue "
+        "is updated by every drift check and closed by the first one that finds no drift.\n\n"
+    )
+    assert body.endswith("or `prune: true` (removes them).\n")
+    # with changes (no marker), apply does resolve it
+    assert "run the apply workflow to restore the desired state" in drift_issue_body(PLAN)
+    # the marker's text inside a code block (a live name) is not the marker
+    assert not lists_undeclared_only(f"{PLAN}```diff\n  {UNDECLARED_ONLY_MARKER}\n```\n")
 
 
 def test_resolved_comment_links_the_run() -> None:

@@ -28,7 +28,7 @@ DRIFT_BODY = (
     "`desired-state/`.\n"
     "Either change the desired state in a pull request to accept the live state, or run the "
     "apply workflow to restore the desired state. This issue is updated by every drift check "
-    "and closed by the first one that finds no changes.\n\n"
+    "and closed by the first one that finds no drift.\n\n"
     "## chime-reconciler plan\n\n"
     "**room incident-response**\n```diff\n- carol@example.com (Member)\n```\n\n"
     "Plan: 0 to add, 0 to change, 1 to destroy.\n"
