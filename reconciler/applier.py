@@ -18,7 +18,10 @@ memberships before its moderators; ``reconciler.apply_order``). Within a target
    member that must be re-created joins these batches when the target keeps enough
    elevated members without it meanwhile: at least the kind's minimum (the safety limit),
    or as many as before or after the plan when that is fewer; otherwise it waits for
-   step 3;
+   step 3. Re-creations go ahead of the new members (in the batches; in a target the
+   new members would not fit in, in calls of their own, retries and all, before the new
+   members'): each takes back the place its own delete freed, so a new member, never one
+   that was there, is refused at the maximum;
 3. demotions (in place, or re-created as in step 2);
 4. removals of elevated members.
 
@@ -167,7 +170,14 @@ class _TargetRun:
             if i in self.results
         )
         early = late if self._may_demote_early(len(late), promoted - lost) else []
-        self._creates.create(creates + self._delete_for_recreate(recreated + early))
+        recreate = self._delete_for_recreate(recreated + early)
+        if recreate and creates and self._short_of_places(deletes, len(creates)):
+            # each re-creation takes back the place its own delete freed, before any new
+            # member can take it: they go first, retries and all, then the new members
+            self._creates.create(recreate)
+            self._creates.create(creates)
+        else:  # places for all: re-creations ahead in the same batches
+            self._creates.create(recreate + creates)
         elevated_adds = [
             self.results[i]
             for i, c in creates + raises
@@ -230,6 +240,16 @@ class _TargetRun:
                 chosen.append((i, c))
                 keeps -= 1
         return chosen
+
+    def _short_of_places(self, deletes: Sequence[tuple[int, Change]], creates: int) -> bool:
+        """Whether the target lacks places for ``creates`` new members (``Kind.max_members``,
+        counted from the plan's live count and the removals done): then a new member
+        could take the place a re-creation's delete freed."""
+        most = self.kind.max_members
+        if most is None:
+            return False
+        freed = sum(self.results[i].ok for i, _ in deletes if i in self.results)
+        return self.tp.live_count - freed + creates > most
 
     def _may_demote_early(self, demoted: int, promoted: int) -> bool:
         """Whether ``demoted`` elevated members (re-created: bots in rooms) may lose their

@@ -195,7 +195,7 @@ def test_bot_promotion_is_a_delete_then_a_create_in_the_same_batch_as_new_member
     result = run(fake, update("bot:Pager", M, A), create("new@x.io"))
     assert fake.log == [
         ("delete", "ops", ("bot:Pager",)),
-        ("create", "ops", ("new@x.io:Member", "bot:Pager:Administrator")),
+        ("create", "ops", ("bot:Pager:Administrator", "new@x.io:Member")),
     ]
     assert result.ok and fake.rooms["ops"] == {"bot:Pager": A, "new@x.io": M}
 
@@ -231,7 +231,7 @@ def test_bots_swapping_administrator_share_one_batch_when_another_admin_stays() 
     assert fake.log == [
         ("delete", "ops", ("bot:New",)),
         ("delete", "ops", ("bot:Old",)),
-        ("create", "ops", ("amy@x.io:Member", "bot:New:Administrator", "bot:Old:Member")),
+        ("create", "ops", ("bot:New:Administrator", "bot:Old:Member", "amy@x.io:Member")),
     ]
     assert min(fake.admins_over_time("ops", start)) == 1
     assert result.ok and fake.rooms["ops"] == {
@@ -251,7 +251,7 @@ def test_bots_swapping_administrator_take_two_batches_when_the_bot_is_the_only_a
     )  # type: ignore[arg-type]
     assert fake.log == [
         ("delete", "ops", ("bot:New",)),
-        ("create", "ops", ("amy@x.io:Member", "bot:New:Administrator")),
+        ("create", "ops", ("bot:New:Administrator", "amy@x.io:Member")),
         ("delete", "ops", ("bot:Old",)),
         ("create", "ops", ("bot:Old:Member",)),
     ]
@@ -268,7 +268,7 @@ def test_bot_demotion_shares_the_batch_when_a_user_promotion_covers_it() -> None
     assert fake.log == [
         ("update", "ops", ("amy@x.io:Administrator",)),
         ("delete", "ops", ("bot:Pager",)),
-        ("create", "ops", ("new@x.io:Administrator", "bot:Pager:Member")),
+        ("create", "ops", ("bot:Pager:Member", "new@x.io:Administrator")),
     ]
     assert min(fake.admins_over_time("ops", start)) == 1
     assert result.ok
