@@ -58,8 +58,9 @@ from reconciler.apply_workers import run_in_order
 from reconciler.desired.model import Safety
 from reconciler.errors import AwsError
 from reconciler.interrupt import NOT_STARTED, NOT_STARTED_MESSAGE
+from reconciler.kinds import RoleValue
 from reconciler.plan import Action, Change, Plan, TargetPlan
-from reconciler.providers.base import Writer
+from reconciler.providers.base import ItemError, Writer
 from reconciler.refs import TargetKey
 from reconciler.retry_policy import RetryPolicy
 from reconciler.safety import elevated_after
@@ -137,7 +138,8 @@ class _TargetRun:
         self._absent: set[int] = set()  # deletes answered NotFound: gone already
         self._deleted: set[int] = set()  # re-creations whose delete is done: absent now
         self._lock = threading.Lock()
-        self._creates = MemberCreates(tp, provider, retry, self._done)
+        self._creates_sent = _CreatesSent(provider)
+        self._creates = MemberCreates(tp, self._creates_sent, retry, self._done)
 
     def run(self) -> list[ChangeResult]:
         kind = self.kind
@@ -275,7 +277,9 @@ class _TargetRun:
     def _done(
         self, i: int, c: Change, code: str | None = None, message: str = "", already: bool = False
     ) -> None:
-        left_absent = code is not None and code != SKIPPED and i in self._deleted
+        deleted = code is not None and code != SKIPPED and i in self._deleted
+        # a create whose answer was lost may have been made: absent or not, plan shows
+        left_absent = None if deleted and self._creates_sent.maybe(c.member_id) else deleted
         result = ChangeResult(c, code, message, already, left_absent)
         with self._lock:
             self.results[i] = result
@@ -315,3 +319,41 @@ class _TargetRun:
             with self._lock:
                 self._absent.add(i)
         return True
+
+
+class _CreatesSent:
+    """The ``Writer`` the creates go through: it notes the members a create call of which
+    failed after its answer was lost (``AwsError.may_have_been_made``): they may have been
+    created, so a re-created one is not said to be absent."""
+
+    def __init__(self, provider: Writer) -> None:
+        self._p = provider
+        self._maybe: set[str] = set()
+        self._lock = threading.Lock()
+
+    def maybe(self, member_id: str) -> bool:
+        """Whether a create of ``member_id`` may have been made though it failed."""
+        with self._lock:
+            return member_id in self._maybe
+
+    def create_members(
+        self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]
+    ) -> Mapping[str, ItemError]:
+        try:
+            return self._p.create_members(target, target_id, items)
+        except AwsError as exc:
+            if exc.may_have_been_made:
+                with self._lock:
+                    self._maybe.update(member_id for member_id, _ in items)
+            raise
+
+    def update_role(
+        self, target: TargetKey, target_id: str, member_id: str, role: RoleValue
+    ) -> None:
+        self._p.update_role(target, target_id, member_id, role)
+
+    def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
+        self._p.delete_member(target, target_id, member_id)
+
+    def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
+        return self._p.member_role(target, target_id, member_id)

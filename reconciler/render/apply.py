@@ -12,7 +12,8 @@ a version, never renamed or removed)::
               left_absent, verified}]}
 
 ``left_absent``: the change failed after its delete half (a role changed by delete and
-create), so the member is not in the target now; ``verified``: the re-read after the apply
+create), so the member is not in the target now (null: its create's answer was lost, it
+may have been made: plan shows); ``verified``: the re-read after the apply
 shows the change (true), does not (false), or it was not checked (null: not done, or no
 verification: a watch).
 
@@ -64,13 +65,16 @@ def failure_line(r: ChangeResult) -> str:
 
 
 def absent_note(r: ChangeResult) -> str:
-    """What a change that failed after its delete half left: the member is absent now."""
-    if not r.left_absent:
-        return ""
+    """What a change that failed after its delete half left: the member is absent now;
+    or, when its create's answer was lost (``left_absent`` None), perhaps not."""
     c = r.change
     before, after = (
         "?" if role is None else c.kind.role_text(role) for role in (c.role_before, c.role_after)
     )
+    if r.left_absent is None:
+        return f"removed as {before}, added back as {after} or not: "
+    if not r.left_absent:
+        return ""
     return f"removed as {before}, not added back as {after} (absent now: apply again adds it): "
 
 
