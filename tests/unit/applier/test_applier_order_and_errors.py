@@ -418,6 +418,26 @@ def test_a_room_with_a_place_left_adds_before_it_removes_an_administrator() -> N
     assert ops(fake) == ["create", "delete"]
 
 
+def test_a_full_rooms_re_creation_throttled_is_retried_before_the_new_member_is_sent() -> None:
+    """QA-O Q-O-1: a full room (1,000), a bot promoted (delete and create) and a new
+    member: the bot's create, throttled, is tried again before the new member's batch
+    goes out, so the new member cannot take the place the bot's delete freed."""
+    start = {"bot:Pager": M, "amy@x.io": A} | {f"m{i}@x.io": M for i in range(998)}
+    fake = FakeRooms({"ops": start})
+    fake.item_errors["bot:Pager"] = ["Throttling"]
+    changes = (update("bot:Pager", M, A), create("new@x.io"))
+    target = TargetPlan(key(), "ops", "fp", changes, live_count=1_000, live_elevated=1)
+    result = apply(Plan((target,)), fake, retry=NO_WAIT)  # type: ignore[arg-type]
+    assert fake.log == [
+        ("delete", "ops", ("bot:Pager",)),
+        ("create", "ops", ("bot:Pager:Administrator",)),
+        ("create", "ops", ("bot:Pager:Administrator",)),
+        ("create", "ops", ("new@x.io:Member",)),
+    ]
+    assert fake.rooms["ops"]["bot:Pager"] is A
+    assert [r.ok for r in result.results] == [True, True]  # the fake knows no maximum
+
+
 def test_administrators_kept_when_an_interrupt_stopped_the_add_are_not_started_either() -> None:
     """QA-A Q-A-2: the add was not started (an interrupt), nothing failed: the demotion and
     removal waiting for it are not started either, and say so, not "failed first"."""
