@@ -18,7 +18,10 @@ memberships before its moderators; ``reconciler.apply_order``). Within a target
    member that must be re-created joins these batches when the target keeps enough
    elevated members without it meanwhile: at least the kind's minimum (the safety limit),
    or as many as before or after the plan when that is fewer; otherwise it waits for
-   step 3;
+   step 3. Re-creations go ahead of the new members (in the batches; in a target the
+   new members would not fit in, in calls of their own, retries and all, before the new
+   members'): each takes back the place its own delete freed, so a new member, never one
+   that was there, is refused at the maximum;
 3. demotions (in place, or re-created as in step 2);
 4. removals of elevated members.
 
@@ -55,8 +58,9 @@ from reconciler.apply_workers import run_in_order
 from reconciler.desired.model import Safety
 from reconciler.errors import AwsError
 from reconciler.interrupt import NOT_STARTED, NOT_STARTED_MESSAGE
+from reconciler.kinds import RoleValue
 from reconciler.plan import Action, Change, Plan, TargetPlan
-from reconciler.providers.base import Writer
+from reconciler.providers.base import ItemError, Writer
 from reconciler.refs import TargetKey
 from reconciler.retry_policy import RetryPolicy
 from reconciler.safety import elevated_after
@@ -134,7 +138,8 @@ class _TargetRun:
         self._absent: set[int] = set()  # deletes answered NotFound: gone already
         self._deleted: set[int] = set()  # re-creations whose delete is done: absent now
         self._lock = threading.Lock()
-        self._creates = MemberCreates(tp, provider, retry, self._done)
+        self._creates_sent = _CreatesSent(provider)
+        self._creates = MemberCreates(tp, self._creates_sent, retry, self._done)
 
     def run(self) -> list[ChangeResult]:
         kind = self.kind
@@ -167,7 +172,14 @@ class _TargetRun:
             if i in self.results
         )
         early = late if self._may_demote_early(len(late), promoted - lost) else []
-        self._creates.create(creates + self._delete_for_recreate(recreated + early))
+        recreate = self._delete_for_recreate(recreated + early)
+        if recreate and creates and self._short_of_places(deletes, len(creates)):
+            # each re-creation takes back the place its own delete freed, before any new
+            # member can take it: they go first, retries and all, then the new members
+            self._creates.create(recreate)
+            self._creates.create(creates)
+        else:  # places for all: re-creations ahead in the same batches
+            self._creates.create(recreate + creates)
         elevated_adds = [
             self.results[i]
             for i, c in creates + raises
@@ -231,6 +243,16 @@ class _TargetRun:
                 keeps -= 1
         return chosen
 
+    def _short_of_places(self, deletes: Sequence[tuple[int, Change]], creates: int) -> bool:
+        """Whether the target lacks places for ``creates`` new members (``Kind.max_members``,
+        counted from the plan's live count and the removals done): then a new member
+        could take the place a re-creation's delete freed."""
+        most = self.kind.max_members
+        if most is None:
+            return False
+        freed = sum(self.results[i].ok for i, _ in deletes if i in self.results)
+        return self.tp.live_count - freed + creates > most
+
     def _may_demote_early(self, demoted: int, promoted: int) -> bool:
         """Whether ``demoted`` elevated members (re-created: bots in rooms) may lose their
         role before the creates, once ``promoted`` members gained one in place (less those
@@ -255,7 +277,9 @@ class _TargetRun:
     def _done(
         self, i: int, c: Change, code: str | None = None, message: str = "", already: bool = False
     ) -> None:
-        left_absent = code is not None and code != SKIPPED and i in self._deleted
+        deleted = code is not None and code != SKIPPED and i in self._deleted
+        # a create whose answer was lost may have been made: absent or not, plan shows
+        left_absent = None if deleted and self._creates_sent.maybe(c.member_id) else deleted
         result = ChangeResult(c, code, message, already, left_absent)
         with self._lock:
             self.results[i] = result
@@ -295,3 +319,41 @@ class _TargetRun:
             with self._lock:
                 self._absent.add(i)
         return True
+
+
+class _CreatesSent:
+    """The ``Writer`` the creates go through: it notes the members a create call of which
+    failed after its answer was lost (``AwsError.may_have_been_made``): they may have been
+    created, so a re-created one is not said to be absent."""
+
+    def __init__(self, provider: Writer) -> None:
+        self._p = provider
+        self._maybe: set[str] = set()
+        self._lock = threading.Lock()
+
+    def maybe(self, member_id: str) -> bool:
+        """Whether a create of ``member_id`` may have been made though it failed."""
+        with self._lock:
+            return member_id in self._maybe
+
+    def create_members(
+        self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]
+    ) -> Mapping[str, ItemError]:
+        try:
+            return self._p.create_members(target, target_id, items)
+        except AwsError as exc:
+            if exc.may_have_been_made:
+                with self._lock:
+                    self._maybe.update(member_id for member_id, _ in items)
+            raise
+
+    def update_role(
+        self, target: TargetKey, target_id: str, member_id: str, role: RoleValue
+    ) -> None:
+        self._p.update_role(target, target_id, member_id, role)
+
+    def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
+        self._p.delete_member(target, target_id, member_id)
+
+    def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
+        return self._p.member_role(target, target_id, member_id)

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from reconciler.errors import AwsError
 from reconciler.kinds import RoleValue
-from reconciler.plan import Change, TargetPlan
+from reconciler.plan import Action, Change, TargetPlan
 from reconciler.providers.base import CONFLICT, Writer
 from reconciler.retry_policy import (
     TRANSIENT_CODES,
@@ -106,9 +106,12 @@ class MemberCreates:
 
     def _batches(self, items: Sequence[tuple[int, Change]]) -> list[list[tuple[int, Change]]]:
         """``items`` in create calls: grouped by ``Kind.batch_key`` of their role (in order
-        of first appearance), each group cut into ``Kind.batch_size`` chunks."""
+        of first appearance), each group cut into ``Kind.batch_size`` chunks. Re-creations
+        (a role changed by delete and create) come first, in their groups and among them:
+        each takes back the place its own delete freed before a new member can."""
         groups: dict[Hashable, list[tuple[int, Change]]] = {}
-        for i, c in items:
+        recreations = [x for x in items if x[1].action is Action.UPDATE]
+        for i, c in recreations + [x for x in items if x[1].action is not Action.UPDATE]:
             groups.setdefault(self.kind.batch_key(_role_after(c)), []).append((i, c))
         size = max(1, self.kind.batch_size)
         return [g[s : s + size] for g in groups.values() for s in range(0, len(g), size)]

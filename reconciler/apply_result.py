@@ -23,8 +23,9 @@ class ChangeResult:
     already: bool = False  # done, but no call changed anything: it was so already
     # failed after its delete half: a member whose role changes by delete and create
     # (``Kind.updates_in_place`` false: a bot in a room, a channel's membership type) was
-    # removed and not created again, so it is not in the target now (apply again adds it)
-    left_absent: bool = False
+    # removed and not created again, so it is not in the target now (apply again adds it);
+    # None: removed, and its create failed after an answer was lost: it may have been made
+    left_absent: bool | None = False
 
     @property
     def ok(self) -> bool:

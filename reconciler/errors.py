@@ -47,13 +47,24 @@ class DesiredStateError(ReconcilerError):
 
 
 class AwsError(ReconcilerError):
-    """An AWS call failed for good (after retries), with the operation and AWS error code."""
+    """An AWS call failed for good (after retries), with the operation and AWS error code.
+    ``may_have_been_made``: an attempt's answer was lost after the request was sent (the
+    connection closed, or the read timed out): the call may have been carried out."""
 
-    def __init__(self, operation: str, code: str, message: str, context: str = "") -> None:
+    def __init__(
+        self,
+        operation: str,
+        code: str,
+        message: str,
+        context: str = "",
+        *,
+        may_have_been_made: bool = False,
+    ) -> None:
         self.operation = operation
         self.code = code
         self.message = message
         self.context = context
+        self.may_have_been_made = may_have_been_made
         super().__init__(str(self))
 
     def __str__(self) -> str:

@@ -181,6 +181,12 @@ def log_retry(
     )
 
 
+def answer_lost(message: str) -> str:
+    """``message`` of a call an attempt of which lost its answer after it was sent: ``...
+    (an answer was lost: the call may have been made; plan shows)``."""
+    return f"{message} (an answer was lost: the call may have been made; plan shows)"
+
+
 def not_tried_again(message: str, attempts: int) -> str:
     """``message`` of the last failure of a call an interrupt stopped retrying:
     ``... (not tried again: interrupted after 1 attempt)``."""

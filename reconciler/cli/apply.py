@@ -15,7 +15,14 @@ from reconciler import atomic_file, interrupt
 from reconciler.apply_result import ApplyResult
 from reconciler.cli.confirm_clock import check_still_due
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.execute import Applied, ApplyInterrupted, notify, run_changes, verify
+from reconciler.cli.execute import (
+    VERIFY_INTERRUPTED,
+    Applied,
+    ApplyInterrupted,
+    notify,
+    run_changes,
+    verify,
+)
 from reconciler.cli.moment import refuse_for_apply
 from reconciler.cli.options import (
     allow_unsafe_option,
@@ -49,10 +56,6 @@ from reconciler.shard import Shard
 PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted:"
 NOTHING_APPLIED = "Interrupted before applying anything: nothing was applied."
 NOTHING_APPLIED_CLOSED = "apply stopped before applying anything: nothing was applied."
-VERIFY_INTERRUPTED = (
-    "Interrupted while verifying: the changes listed above were applied; run plan to see "
-    "the live state."
-)
 WATCH_INTERRUPTED = (
     "Interrupted: the watch stopped; run plan to see what is left (the changes it made are "
     "listed above)."

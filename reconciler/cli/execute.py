@@ -69,6 +69,11 @@ def execute(session: Session, plan: Plan, out: Console) -> bool:
     return not verify(session, plan, applied) and applied.result.ok
 
 
+VERIFY_INTERRUPTED = (
+    "Interrupted while verifying: the changes listed above were applied; run plan to see "
+    "the live state."
+)
+
 # Told what an apply stopped part-way did, before its error is raised: what it applied
 # and the cause (``STOPPED_BY_INTERRUPT``, ``STOPPED_BY_CLOSED_OUTPUT``); apply writes its
 # --out result there.
@@ -85,7 +90,8 @@ def run_changes(
 ) -> Applied:
     """Apply ``plan`` with the progress bar. Interrupted (Ctrl-C, SIGTERM): no new call
     starts, the calls in flight finish, what was applied and what was not is printed, and
-    ApplyInterrupted (exit 130) is raised.
+    ApplyInterrupted (exit 130) is raised; when every change was made, the interrupt came
+    while they were verified (``VERIFY_INTERRUPTED``).
 
     Each target is re-read for verification by the thread that applied it, as soon as
     its changes are done (``EarlyReads``): those reads overlap the other targets' writes
@@ -135,6 +141,8 @@ def run_changes(
                 click.echo(line, err=err)
             if stopped is not None:
                 stopped(applied, STOPPED_BY_INTERRUPT)
+            if result.ok:  # every change made: it came while their targets were re-read
+                raise ApplyInterrupted(VERIFY_INTERRUPTED)
             raise ApplyInterrupted(interrupted_summary(result))
     return applied
 

@@ -7,6 +7,9 @@ predictable and each retry is logged (logger ``reconciler``, debug level).
 Retried: HTTP 429 (``ThrottledClientException``, ``ThrottlingException``, ...), HTTP 5xx
 (``ServiceUnavailableException``, ``ServiceFailureException``, ...) and connection errors
 (refused, reset, timed out). Every other ``ClientError`` becomes ``AwsError`` at once.
+A call an attempt of which lost its answer after sending (``ANSWER_LOST``) and that fails
+for good says it may have been made (``AwsError.may_have_been_made``, and its message),
+whatever the last attempt's error: never as a call that was not made.
 
 The policy itself (attempts, backoff, which codes are transient) is pure and lives in
 ``reconciler.retry_policy``; this module applies it to botocore calls.
@@ -53,6 +56,7 @@ from reconciler.retry_policy import (  # the pure policy, re-exported for the pr
     THROTTLING_CODES,
     TRANSIENT_CODES,
     RetryPolicy,
+    answer_lost,
     gave_up,
     item_attempts,
     log_retry,
@@ -84,6 +88,10 @@ log = logging.getLogger(LOGGER)
 T = TypeVar("T")
 
 UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError)
+# the request was sent (or being sent) when the connection failed: the connection closed
+# before the answer, the read timed out: the call may have been carried out (a
+# ``BotoConnectionError``, no connection made, was not)
+ANSWER_LOST = HTTPClientError
 
 
 def error_code(exc: ClientError) -> str:
@@ -173,6 +181,7 @@ def call_with_retry(
     retry = 0  # failed attempts
     errors = 0  # of which not throttling
     failed: AwsError | None = None  # the last attempt's failure, while it is retried
+    lost = False  # an attempt's answer was lost after it was sent: it may have been made
 
     def stopped() -> AwsError:
         """What a stop before an attempt makes of the call: never started; or, when an
@@ -217,6 +226,7 @@ def call_with_retry(
             else:  # botocore quotes the URL, credentials and all
                 code, message = type(exc).__name__, redact(str(exc))
             retry += 1
+            lost = lost or isinstance(exc, ANSWER_LOST)
             if is_throttling(exc):
                 count, limit = retry, policy.throttle_limit
             else:
@@ -230,12 +240,20 @@ def call_with_retry(
             if not transient or count >= limit or retry >= policy.throttle_limit:
                 if transient:
                     message = gave_up(message, retry)
-                raise AwsError(operation, code, message, context) from exc
+                raise _failure(operation, code, message, context, lost) from exc
             delay = policy.delay(retry)
             log_retry(operation, context, code, message, count, limit, delay)
-            failed = AwsError(operation, code, not_tried_again(message, retry), context)
+            failed = _failure(operation, code, not_tried_again(message, retry), context, lost)
             policy.sleep(delay)
         else:
             if pacer is not None and ticket is not None:
                 pacer.served(ticket)
             return result
+
+
+def _failure(operation: str, code: str, message: str, context: str, lost: bool) -> AwsError:
+    """The call's failure; one an attempt of which lost its answer says it may have been
+    made (``answer_lost``)."""
+    if lost:
+        message = answer_lost(message)
+    return AwsError(operation, code, message, context, may_have_been_made=lost)

@@ -12,14 +12,17 @@ a version, never renamed or removed)::
               left_absent, verified}]}
 
 ``left_absent``: the change failed after its delete half (a role changed by delete and
-create), so the member is not in the target now; ``verified``: the re-read after the apply
+create), so the member is not in the target now (null: its create's answer was lost, it
+may have been made: plan shows); ``verified``: the re-read after the apply
 shows the change (true), does not (false), or it was not checked (null: not done, or no
 verification: a watch).
 
 An apply stopped part-way (Ctrl-C, SIGTERM, its output closed: ``stopped``) is written
 too: ``complete`` false, ``verified`` null, the changes it did not start ``skipped`` with
 the error ``{code: "Interrupted", message: "not started: interrupted"}`` (or
-``{code: "OutputClosed", message: "not started: the output was closed"}``).
+``{code: "OutputClosed", message: "not started: the output was closed"}``); a role changed
+by delete and create stopped between the two (``left_absent``) says so: ``removed, not
+added back: absent now (stopped: interrupted)``.
 """
 
 from __future__ import annotations
@@ -64,13 +67,16 @@ def failure_line(r: ChangeResult) -> str:
 
 
 def absent_note(r: ChangeResult) -> str:
-    """What a change that failed after its delete half left: the member is absent now."""
-    if not r.left_absent:
-        return ""
+    """What a change that failed after its delete half left: the member is absent now;
+    or, when its create's answer was lost (``left_absent`` None), perhaps not."""
     c = r.change
     before, after = (
         "?" if role is None else c.kind.role_text(role) for role in (c.role_before, c.role_after)
     )
+    if r.left_absent is None:
+        return f"removed as {before}, added back as {after} or not: "
+    if not r.left_absent:
+        return ""
     return f"removed as {before}, not added back as {after} (absent now: apply again adds it): "
 
 
@@ -121,8 +127,11 @@ def _done_change(c: Change) -> str:
 
 
 def render_interrupted(result: ApplyResult, cause: str = "the interrupt") -> list[str]:
-    """After an interrupt (or ``cause``): the changes applied, then those not applied
-    (with the reason when it is not the interrupt itself)."""
+    """After an interrupt (or ``cause``): the changes applied; those that failed (with
+    their error and message, as after a complete apply: a call waiting to be tried again
+    says ``(not tried again: interrupted after 2 attempts)``); those not attempted because
+    another failed first (with that reason); then those the stop did not start (a role
+    changed by delete and create stopped between the two: absent now)."""
     lines = []
     applied = [r for r in result.results if r.ok]
     if applied:
@@ -131,14 +140,19 @@ def render_interrupted(result: ApplyResult, cause: str = "the interrupt") -> lis
             *(f"  {_done(r)}{shown(already_note(r))}" for r in applied),
         ]
     others = [r for r in result.results if not r.ok]
-    if others:
+    stopped = [r for r in others if r.error_code == NOT_STARTED]
+    skipped = [r for r in others if r.outcome == "skipped" and r not in stopped]
+    failed = [r for r in others if r not in stopped and r not in skipped]
+    if failed:
+        lines += ["Failed:", *(failure_line(r) for r in failed)]
+    if skipped:
+        lines += ["Not attempted:", *(_skipped_line(r) for r in skipped)]
+    if stopped:
         lines.append("Not applied:")
-        for r in others:
-            code = "" if r.error_code in ("Interrupted", "Skipped") else f"{r.error_code}"
+        for r in stopped:
             # removed to be added back with its new role, and not added back
-            absent = ABSENT_NOW if r.left_absent else ""
-            why = ", ".join(x for x in (absent, code) if x)
-            lines.append(f"  {_done(r)}{shown(f' ({why})' if why else '')}")
+            absent = shown(f" ({ABSENT_NOW})") if r.left_absent else ""
+            lines.append(f"  {_done(r)}{absent}")
     return lines
 
 
@@ -250,6 +264,8 @@ def apply_to_data(
             if r.error_code == NOT_STARTED:
                 change["outcome"] = "skipped"
                 change["error"] = dict(_STOPPED_ERRORS[stopped])
+                if r.left_absent:  # its delete made, its create not started: half done
+                    change["error"]["message"] = f"{ABSENT_NOW} (stopped: {stopped})"
     outcomes = [c["outcome"] for c in changes]
     return {
         "format_version": FORMAT_VERSION,

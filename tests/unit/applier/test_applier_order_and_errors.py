@@ -195,7 +195,7 @@ def test_bot_promotion_is_a_delete_then_a_create_in_the_same_batch_as_new_member
     result = run(fake, update("bot:Pager", M, A), create("new@x.io"))
     assert fake.log == [
         ("delete", "ops", ("bot:Pager",)),
-        ("create", "ops", ("new@x.io:Member", "bot:Pager:Administrator")),
+        ("create", "ops", ("bot:Pager:Administrator", "new@x.io:Member")),
     ]
     assert result.ok and fake.rooms["ops"] == {"bot:Pager": A, "new@x.io": M}
 
@@ -231,7 +231,7 @@ def test_bots_swapping_administrator_share_one_batch_when_another_admin_stays() 
     assert fake.log == [
         ("delete", "ops", ("bot:New",)),
         ("delete", "ops", ("bot:Old",)),
-        ("create", "ops", ("amy@x.io:Member", "bot:New:Administrator", "bot:Old:Member")),
+        ("create", "ops", ("bot:New:Administrator", "bot:Old:Member", "amy@x.io:Member")),
     ]
     assert min(fake.admins_over_time("ops", start)) == 1
     assert result.ok and fake.rooms["ops"] == {
@@ -251,7 +251,7 @@ def test_bots_swapping_administrator_take_two_batches_when_the_bot_is_the_only_a
     )  # type: ignore[arg-type]
     assert fake.log == [
         ("delete", "ops", ("bot:New",)),
-        ("create", "ops", ("amy@x.io:Member", "bot:New:Administrator")),
+        ("create", "ops", ("bot:New:Administrator", "amy@x.io:Member")),
         ("delete", "ops", ("bot:Old",)),
         ("create", "ops", ("bot:Old:Member",)),
     ]
@@ -268,7 +268,7 @@ def test_bot_demotion_shares_the_batch_when_a_user_promotion_covers_it() -> None
     assert fake.log == [
         ("update", "ops", ("amy@x.io:Administrator",)),
         ("delete", "ops", ("bot:Pager",)),
-        ("create", "ops", ("new@x.io:Administrator", "bot:Pager:Member")),
+        ("create", "ops", ("bot:Pager:Member", "new@x.io:Administrator")),
     ]
     assert min(fake.admins_over_time("ops", start)) == 1
     assert result.ok
@@ -416,6 +416,26 @@ def test_a_full_room_adds_first_when_the_removal_would_leave_it_below_its_minimu
 def test_a_room_with_a_place_left_adds_before_it_removes_an_administrator() -> None:
     fake, _ = full_room_swap(admins=2, live=999)
     assert ops(fake) == ["create", "delete"]
+
+
+def test_a_full_rooms_re_creation_throttled_is_retried_before_the_new_member_is_sent() -> None:
+    """QA-O Q-O-1: a full room (1,000), a bot promoted (delete and create) and a new
+    member: the bot's create, throttled, is tried again before the new member's batch
+    goes out, so the new member cannot take the place the bot's delete freed."""
+    start = {"bot:Pager": M, "amy@x.io": A} | {f"m{i}@x.io": M for i in range(998)}
+    fake = FakeRooms({"ops": start})
+    fake.item_errors["bot:Pager"] = ["Throttling"]
+    changes = (update("bot:Pager", M, A), create("new@x.io"))
+    target = TargetPlan(key(), "ops", "fp", changes, live_count=1_000, live_elevated=1)
+    result = apply(Plan((target,)), fake, retry=NO_WAIT)  # type: ignore[arg-type]
+    assert fake.log == [
+        ("delete", "ops", ("bot:Pager",)),
+        ("create", "ops", ("bot:Pager:Administrator",)),
+        ("create", "ops", ("bot:Pager:Administrator",)),
+        ("create", "ops", ("new@x.io:Member",)),
+    ]
+    assert fake.rooms["ops"]["bot:Pager"] is A
+    assert [r.ok for r in result.results] == [True, True]  # the fake knows no maximum
 
 
 def test_administrators_kept_when_an_interrupt_stopped_the_add_are_not_started_either() -> None:

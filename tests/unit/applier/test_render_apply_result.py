@@ -217,3 +217,48 @@ def test_an_interrupted_apply_marks_the_changes_it_found_so_already() -> None:
         "  ~ bot:PagerBot: Member -> Administrator (replace: bots cannot be updated in place) "
         "in incident-response",
     ]
+
+
+def test_an_interrupted_apply_shows_failures_and_reasons_as_the_json_has_them() -> None:
+    """QA-O Q-O-3: after an interrupt, a call throttled and not tried again is listed as
+    failed with its message (it was `(Throttled)` under "Not applied"), a change not
+    attempted because adding an administrator failed keeps its reason, and a role changed
+    by delete and create stopped between the two says so in the JSON too (it said "not
+    started: interrupted")."""
+    demote = change(Action.UPDATE, MemberRef.user("amy@example.com"), Role.ADMINISTRATOR, None)
+    throttled = ChangeResult(
+        ADD, "Throttled", "Rate exceeded. (not tried again: interrupted after 2 attempts)"
+    )
+    skipped = ChangeResult(
+        demote,
+        "Skipped",
+        "not attempted: adding an administrator to this room failed first",
+    )
+    half = ChangeResult(PROMOTE, "Interrupted", "not started: interrupted", left_absent=True)
+    result = ApplyResult((throttled, skipped, half, ChangeResult(REMOVE)))
+    assert render_interrupted(result) == [
+        "Applied before the interrupt:",
+        "  - Carol@Example.com (Member) in incident-response",
+        "Failed:",
+        "  ! bob@example.com in incident-response: Throttled: Rate exceeded. "
+        "(not tried again: interrupted after 2 attempts)",
+        "Not attempted:",
+        "  ~ amy@example.com in incident-response: not attempted: adding an administrator "
+        "to this room failed first",
+        "Not applied:",
+        "  ~ bot:PagerBot: Member -> Administrator (replace: bots cannot be updated in place) "
+        "in incident-response (removed, not added back: absent now)",
+    ]
+    data = apply_to_data(result, verified=None, timings=Timings(), stopped="interrupted")
+    assert [(c["outcome"], c["error"], c["left_absent"]) for c in data["changes"][:3]] == [
+        ("failed", {"code": "Throttled", "message": throttled.error_message}, False),
+        ("skipped", {"code": "Skipped", "message": skipped.error_message}, False),
+        (
+            "skipped",
+            {
+                "code": "Interrupted",
+                "message": "removed, not added back: absent now (stopped: interrupted)",
+            },
+            True,
+        ),
+    ]

@@ -261,6 +261,30 @@ def test_an_endpoint_that_never_answers_is_given_up_after_three_attempts() -> No
 
 
 @pytest.mark.parametrize(
+    ("first", "made"),
+    [
+        (ConnectionClosedError(endpoint_url="http://127.0.0.1:1"), True),  # sent, no answer
+        (ReadTimeoutError(endpoint_url="http://127.0.0.1:1"), True),
+        (EndpointConnectionError(endpoint_url="http://127.0.0.1:1"), False),  # never sent
+    ],
+)
+def test_a_call_whose_answer_was_lost_says_it_may_have_been_made(
+    first: Exception, made: bool
+) -> None:
+    """QA-O Q-O-2: the answer to the first attempt lost, the retry unable to connect: the
+    failure is the last attempt's (Could not connect), and says the call may have been
+    made; a call never sent does not."""
+    p, _ = policy(attempts=2)
+    fn = Flaky(first, EndpointConnectionError(endpoint_url="http://127.0.0.1:1"))
+    with pytest.raises(AwsError) as info:
+        call_with_retry(p, "BatchCreateChannelMembership", fn)
+    assert info.value.code == "EndpointConnectionError"
+    assert info.value.may_have_been_made is made
+    note = "(an answer was lost: the call may have been made; plan shows)"
+    assert info.value.message.endswith(note) is made
+
+
+@pytest.mark.parametrize(
     ("message", "shown"),
     [
         ("line one\n\n  line two\nline three\n", "line one (2 more lines)"),
@@ -308,7 +332,10 @@ def test_a_call_whose_retry_an_interrupt_stops_failed_it_was_not_never_started()
     assert not isinstance(raised.value, interrupt.NotStarted)
     assert len(attempts) == 1  # and no other attempt started after the interrupt
     assert raised.value.code == "ConnectionClosedError"
-    assert str(raised.value).endswith("(not tried again: interrupted after 1 attempt)")
+    assert str(raised.value).endswith(
+        "(not tried again: interrupted after 1 attempt) "
+        "(an answer was lost: the call may have been made; plan shows)"
+    )
 
 
 def test_a_call_an_interrupt_stops_before_its_first_attempt_is_not_started() -> None:
