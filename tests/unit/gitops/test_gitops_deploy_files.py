@@ -180,7 +180,7 @@ def test_pre_commit_hooks_run_validate_and_codeowners_once_when_desired_state_ch
     assert [h["id"] for h in hooks] == ["chime-reconciler-validate", "chime-reconciler-codeowners"]
     assert [h["entry"] for h in hooks] == [
         "chime-reconciler validate",
-        "chime-reconciler codeowners",
+        "chime-reconciler codeowners --exit-code",
     ]
     for hook in hooks:
         assert (hook["language"], hook["pass_filenames"]) == ("python", False)
