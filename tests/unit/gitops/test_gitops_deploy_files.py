@@ -144,14 +144,6 @@ def test_apply_never_overlaps_nor_cancels_and_runs_in_the_environment() -> None:
     assert apply[True]["push"]["branches"] == ["main"]  # PyYAML reads `on:` as True
 
 
-def test_a_drift_check_waits_for_an_apply_in_progress_and_never_cancels_it() -> None:
-    # Q-R-9: in another group, a check during an apply reported its half-done changes
-    assert workflow("drift.yml")["concurrency"] == workflow("apply.yml")["concurrency"]
-    assert workflow("drift.yml")["concurrency"]["cancel-in-progress"] is False
-    for job in workflow("drift.yml")["jobs"].values():
-        assert "concurrency" not in job
-
-
 @pytest.mark.parametrize("name", ["plan.yml", "apply.yml", "drift.yml"])
 def test_workflows_start_with_no_permissions_and_never_persist_credentials(name: str) -> None:
     data = workflow(name)
