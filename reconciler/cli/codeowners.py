@@ -251,7 +251,7 @@ def codeowners_command(
     Examples:
       chime-reconciler codeowners              # write .github/CODEOWNERS
       chime-reconciler codeowners --check      # exit 1 if it is out of date (CI)
-      chime-reconciler codeowners --exit-code  # write it; exit 1 if it wrote (pre-commit)
+      chime-reconciler codeowners --exit-code  # exit 1 if it wrote (pre-commit)
       chime-reconciler codeowners --stdout     # just print the lines
       chime-reconciler codeowners --check --file docs/CODEOWNERS
 
