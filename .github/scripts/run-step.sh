@@ -90,7 +90,48 @@ with open(sys.argv[2], "w", encoding="utf-8", errors="surrogateescape") as out:
     fi
 fi
 
+# The command runs in the background, in a process group of its own, and this script
+# waits for it: a cancel (GitHub's runner sends SIGINT, then SIGTERM, to the step's shell
+# only, which is this script when the step `exec`s it) is forwarded to the command, once,
+# so that it stops as it does on Ctrl-C (apply: says what it applied, exit 130), and the
+# outputs and job summary below are still written. Its stdout and stderr go through FIFOs
+# to `tee`, so that both stream to the log while it runs and are complete once it ends.
+tool_pid=""
+signals=0
+forward() {
+    signals=$((signals + 1))
+    if [[ -n "$tool_pid" ]]; then kill -s "$1" "$tool_pid" 2>/dev/null || true; fi
+}
+trap 'forward INT' INT
+trap 'forward TERM' TERM
+await() { # waits for process $1 to end, also through a forwarded signal; sets status
+    local before
+    while :; do
+        before="$signals"
+        wait "$1"
+        status=$?
+        if [[ "$signals" == "$before" ]]; then return; fi # else a trap ended the wait
+    done
+}
+run_tool() { # stdout to $1, stderr to the log and stderr.txt; sets code
+    local out="$1" fifo="$OUT_DIR/stderr.fifo" tee_pid
+    shift
+    rm -f "$fifo"
+    mkfifo "$fifo"
+    tee "$stderr_file" <"$fifo" >&2 &
+    tee_pid=$!
+    set -m # its own process group: a Ctrl-C in a terminal reaches it once, through forward
+    "$CHIME_BIN" "$@" >"$out" 2>"$fifo" &
+    tool_pid=$!
+    set +m
+    await "$tool_pid"
+    code="$status"
+    await "$tee_pid"
+    rm -f "$fifo"
+}
+
 code=0
+status=0
 set +e
 if [[ "$INPUT_COMMAND" == plan ]]; then rm -f "$OUT_DIR/plan.md" "$OUT_DIR/plan.json"; fi
 if [[ -n "$not_run" ]]; then
@@ -99,29 +140,24 @@ if [[ -n "$not_run" ]]; then
     : >"$OUT_DIR/output.txt"
     code=1
 elif [[ "$INPUT_COMMAND" == plan ]]; then
-    # stdout to plan.md; stderr to the log and to stderr.txt
-    "$CHIME_BIN" "${global[@]}" plan --format markdown --detailed-exitcode \
-        --out "$OUT_DIR/plan.json" "${extra[@]}" 2>&1 >"$OUT_DIR/plan.md" \
-        | tee "$stderr_file" >&2
-    code="${PIPESTATUS[0]}"
+    run_tool "$OUT_DIR/plan.md" "${global[@]}" plan --format markdown --detailed-exitcode \
+        --out "$OUT_DIR/plan.json" "${extra[@]}"
     exited="$code"
     # Changes (2) always come with a plan; 2 without one is a usage error (click's exit
     # code for a bad option), which must not read as drift.
     if [[ "$code" == 2 && ! -s "$OUT_DIR/plan.md" ]]; then code=1; fi
 else
-    # stdout to the log and output.txt; stderr to the log and stderr.txt (through a FIFO,
-    # so that both stream while the command runs and are complete once it has ended)
-    fifo="$OUT_DIR/stderr.fifo"
-    rm -f "$fifo"
-    mkfifo "$fifo"
-    tee "$stderr_file" <"$fifo" >&2 &
-    tee_pid=$!
-    "$CHIME_BIN" "${global[@]}" "$INPUT_COMMAND" "${extra[@]}" 2>"$fifo" \
-        | tee "$OUT_DIR/output.txt"
-    code="${PIPESTATUS[0]}"
-    wait "$tee_pid"
-    rm -f "$fifo"
+    # stdout to the log and output.txt, through a FIFO too
+    out_fifo="$OUT_DIR/stdout.fifo"
+    rm -f "$out_fifo"
+    mkfifo "$out_fifo"
+    tee "$OUT_DIR/output.txt" <"$out_fifo" &
+    out_tee_pid=$!
+    run_tool "$out_fifo" "${global[@]}" "$INPUT_COMMAND" "${extra[@]}"
+    await "$out_tee_pid"
+    rm -f "$out_fifo"
 fi
+trap - INT TERM
 set -e
 
 # `FILE:LINE: message` (the desired-state errors) as annotations on the file, which

@@ -14,6 +14,7 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import DesiredStateError, Problem, UsageError
+from reconciler.git_tracked import tracked
 from reconciler.governance import codeowners
 from reconciler.governance.codeowners import MarkerError, Ownership
 from reconciler.refs import Location
@@ -164,15 +165,25 @@ def problems(desired: DesiredState, desired_dir: Path) -> list[Problem]:
     text = read(target)
     try:
         codeowners.one_block(text)
-        if codeowners.is_current(text, lines):
-            return []
+        current = codeowners.is_current(text, lines)
     except MarkerError as exc:
         return [Problem(Location(target.shown(), exc.line), exc.message)]
+    if current:
+        if lines and tracked(target.root, target.file) is False:
+            return [Problem(None, _untracked(target))]
+        return []
     if not text:
         why = f"{target.shown()} is missing the owners the desired state names: {FIX}"
     else:
         why = f"{target.shown()} is out of date with the desired state's owners: {FIX}"
     return [Problem(None, why)]
+
+
+def _untracked(target: Target) -> str:
+    return (
+        f"{target.shown()} is not tracked by git: GitHub reads only the committed file, so "
+        f"the owners' reviews would not be required; stage it (git add {target.shown()})"
+    )
 
 
 def unchecked(desired: DesiredState, desired_dir: Path) -> str | None:
@@ -210,12 +221,21 @@ def _shown(path: Path) -> str:
     help="Print the generated lines only; reads and writes no file, so it cannot be "
     "combined with --check or --file.",
 )
+@click.option(
+    "--exit-code",
+    is_flag=True,
+    help="Exit 1 when the file was written (it was out of date or missing), as a "
+    "formatter does in a pre-commit hook: the commit stops until the file is staged, "
+    "a new, untracked file included.",
+)
 @pass_app
 @on_interrupt(
     "codeowners",
     "nothing in Chime was changed (codeowners never calls it); run it again to write CODEOWNERS",
 )
-def codeowners_command(app: AppContext, file: Path | None, check: bool, to_stdout: bool) -> None:
+def codeowners_command(
+    app: AppContext, file: Path | None, check: bool, to_stdout: bool, exit_code: bool
+) -> None:
     """Make the `owners:` of rooms, channels, meetings and groups the required reviewers
     of the files that declare them, in CODEOWNERS.
 
@@ -231,14 +251,16 @@ def codeowners_command(app: AppContext, file: Path | None, check: bool, to_stdou
     Examples:
       chime-reconciler codeowners              # write .github/CODEOWNERS
       chime-reconciler codeowners --check      # exit 1 if it is out of date (CI)
+      chime-reconciler codeowners --exit-code  # exit 1 if it wrote (pre-commit)
       chime-reconciler codeowners --stdout     # just print the lines
       chime-reconciler codeowners --check --file docs/CODEOWNERS
 
     --stdout with --check or --file is a usage error (exit 1): it reads no file, so
     there would be nothing to check or write.
 
-    `validate` reports an out-of-date CODEOWNERS as an error too, so the pre-commit
-    hooks keep it current. Require code owner reviews in the branch protection of main.
+    `validate` reports an out-of-date CODEOWNERS as an error too, and one git does not
+    track (GitHub reads the committed file only), so the pre-commit hooks keep it
+    current. Require code owner reviews in the branch protection of main.
     """
     if to_stdout and (check or file is not None):
         other = "--check" if check else "--file"
@@ -280,6 +302,13 @@ def codeowners_command(app: AppContext, file: Path | None, check: bool, to_stdou
         raise UsageError(f"cannot write {target.shown()}: {exc}") from None
     made_one = f" (its {count} generated blocks made one, where the last was)" if count > 1 else ""
     click.echo(f"Wrote {target.shown()}: {_files(owned)} with owners{made_one}.")
+    if exit_code:
+        click.echo(
+            f"{target.shown()} was out of date and has been written: stage it (git add "
+            f"{target.shown()}) and commit again.",
+            err=True,
+        )
+        click.get_current_context().exit(1)
 
 
 def _files(n: int) -> str:

@@ -11,6 +11,7 @@ from typing import TextIO
 import click
 
 from reconciler.errors import UsageError
+from reconciler.gitops.apply_runs import DEFAULT_WORKFLOW, check_apply
 from reconciler.gitops.bodies import pr_comment_body, run_url_from_env
 from reconciler.gitops.comment import upsert_pr_comment
 from reconciler.gitops.drift import DEFAULT_LABEL, PlanFailedError, sync_drift_issue
@@ -19,7 +20,8 @@ from reconciler.runner import on_interrupt, run
 
 ENV_HELP = (
     "Environment: GITHUB_TOKEN, GITHUB_REPOSITORY (OWNER/NAME), GITHUB_API_URL "
-    "(default https://api.github.com); GITHUB_SERVER_URL and GITHUB_RUN_ID name the run."
+    "(default https://api.github.com); GITHUB_SERVER_URL and GITHUB_RUN_ID name the run; "
+    "apply-check appends to GITHUB_STEP_SUMMARY when it is set."
 )
 
 
@@ -71,6 +73,20 @@ class Outputs:
         return UsageError(f"cannot write GITHUB_OUTPUT {self.target}: {exc.strerror or exc}")
 
 
+def append_summary(env: Mapping[str, str], markdown: str) -> None:
+    """Append to $GITHUB_STEP_SUMMARY, when a workflow provides it."""
+    target = env.get("GITHUB_STEP_SUMMARY") or None
+    if target is None:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as summary:
+            summary.write(markdown)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write GITHUB_STEP_SUMMARY {target}: {exc.strerror or exc}"
+        ) from None
+
+
 body_file_option = click.option(
     "--body-file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -86,6 +102,7 @@ def gitops() -> None:
     Examples (as the workflows run them):
       chime-reconciler gitops pr-comment --pr 42 --body-file plan.md
       python -m reconciler.gitops drift --exit-code 2 --body-file plan.md
+      python -m reconciler.gitops apply-check --workflow apply.yml
     """
 
 
@@ -183,6 +200,50 @@ def drift(exit_code: int, body_file: Path | None, label: str) -> None:
         click.echo(str(outcome))
         if outcome.issues:
             outputs.write({"issue-url": outcome.issues[0].url})
+
+
+@gitops.command("apply-check", epilog=ENV_HELP)
+@click.option(
+    "--workflow",
+    default=DEFAULT_WORKFLOW,
+    show_default=True,
+    help="The apply workflow's file name under .github/workflows.",
+)
+@on_interrupt(
+    "gitops apply-check",
+    "nothing was changed (it only reads the apply workflow's runs); run it again",
+)
+def apply_check(workflow: str) -> None:
+    """Tell the drift check to skip itself while an apply is in progress or waiting.
+
+    \b
+    Writes skip=true to $GITHUB_OUTPUT when a run of the apply workflow
+    is in progress, queued, waiting, requested or pending (its half-done
+    changes are no drift), and says so in the log and the job summary;
+    skip=false otherwise. When GitHub cannot tell (an API error), it
+    warns and writes skip=false: the check runs as usual. Exit 0.
+
+    \b
+    Example (drift.yml's first job):
+      python -m reconciler.gitops apply-check --workflow apply.yml
+    """
+    env = dict(os.environ)
+    with Outputs(env) as outputs:
+        check = check_apply(GitHub.from_env(env), workflow)
+        if check.skip:
+            click.echo(f"::notice title=Drift check skipped::{_command_data(str(check))}")
+            append_summary(env, f"### chime-reconciler drift (skipped)\n\n{check}\n")
+        elif check.error is not None:
+            click.echo(f"::warning title=Drift check runs::{_command_data(str(check))}")
+            append_summary(env, f"### chime-reconciler drift\n\nWarning: {check}\n")
+        else:
+            click.echo(str(check))
+        outputs.write({"skip": "true" if check.skip else "false"})
+
+
+def _command_data(text: str) -> str:
+    """``text`` as a workflow command's message (``::warning::...``): one line."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -51,7 +51,8 @@ class GitHubError(ReconcilerError):
         if self.status in (401, 403, 404):
             hint = (
                 " (check the job's `permissions:` — pull-requests: write for PR comments, "
-                "issues: write for drift issues — and that GITHUB_TOKEN is passed)"
+                "issues: write for drift issues, actions: read for workflow runs — and that "
+                "GITHUB_TOKEN is passed)"
             )
         return f"GitHub API {self.method} {self.path} failed: {status}: {self.message}{hint}"
 

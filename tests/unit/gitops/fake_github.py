@@ -1,9 +1,10 @@
 """A tiny fake of the GitHub REST API on 127.0.0.1, serving recorded response shapes.
 
 It keeps issues (pull requests are issues too, with a ``pull_request`` key) and their
-comments in memory, serves the endpoints the workflows' glue uses, paginates as GitHub
-does (``per_page``, ``page``, a Link header whose URLs use ``/repositories/ID``), enforces
-the token and the 65,536-character body limit, and records every request it gets.
+comments, and the workflows' runs, in memory, serves the endpoints the workflows' glue
+uses, paginates as GitHub does (``per_page``, ``page``, a Link header whose URLs use
+``/repositories/ID``), enforces the token and the 65,536-character body limit, and records
+every request it gets.
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ class FakeGitHub:
         self.comments: dict[int, list[dict[str, Any]]] = {}
         self.requests: list[Request] = []
         self.faults: list[Fault] = []  # served, one per request, before anything else
+        # each workflow file's runs, newest first (as GitHub lists them)
+        self.workflow_runs: dict[str, list[dict[str, Any]]] = {
+            name: [] for name in ("plan.yml", "apply.yml", "drift.yml")
+        }
         self._next_id = 1000
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -145,6 +150,21 @@ class FakeGitHub:
         self.comments[number].append(comment)
         return comment
 
+    def add_workflow_run(self, workflow: str, status: str) -> dict[str, Any]:
+        """A run of ``workflow`` (a file name) with ``status`` (completed, in_progress, ...)."""
+        run = recorded("workflow_run")
+        run_id = self._new_id()
+        run.update(
+            id=run_id,
+            status=status,
+            conclusion="success" if status == "completed" else None,
+            path=f".github/workflows/{workflow}",
+            url=f"https://api.github.com/repos/{OWNER}/{NAME}/actions/runs/{run_id}",
+            html_url=f"https://github.com/{OWNER}/{NAME}/actions/runs/{run_id}",
+        )
+        self.workflow_runs[workflow].insert(0, run)
+        return run
+
     def _label(self, name: str) -> dict[str, Any]:
         label = recorded("label")
         label.update(name=name, url=f"https://api.github.com/repos/{OWNER}/{NAME}/labels/{name}")
@@ -166,7 +186,8 @@ class FakeGitHub:
             for pattern, verb, action in self._routes():
                 match = re.fullmatch(pattern, path)
                 if match and verb == method:
-                    return action(query, body, *[int(g) for g in match.groups()])
+                    groups = [int(g) if g.isdigit() else g for g in match.groups()]
+                    return action(query, body, *groups)
             return 404, recorded("error_not_found"), {}
 
     def _routes(self) -> list[tuple[str, str, Any]]:
@@ -178,6 +199,7 @@ class FakeGitHub:
             (rf"{repo}/issues", "GET", self._list_issues),
             (rf"{repo}/issues", "POST", self._create_issue),
             (rf"{repo}/issues/(\d+)", "PATCH", self._update_issue),
+            (rf"{repo}/actions/workflows/([^/]+)/runs", "GET", self._list_workflow_runs),
         ]
 
     def _page(
@@ -232,6 +254,14 @@ class FakeGitHub:
         ]
         items.sort(key=lambda issue: issue["number"], reverse=query.get("direction") != "asc")
         return self._page(items, query, "/issues")
+
+    def _list_workflow_runs(self, query: dict[str, str], _body: Any, workflow: str) -> Any:
+        if workflow not in self.workflow_runs:
+            return 404, recorded("error_not_found"), {}
+        status = query.get("status")
+        runs = [r for r in self.workflow_runs[workflow] if status in (None, r["status"])]
+        code, page, links = self._page(runs, query, f"/actions/workflows/{workflow}/runs")
+        return code, {"total_count": len(runs), "workflow_runs": page}, links
 
     def _create_issue(self, _query: dict[str, str], body: Any) -> Any:
         if len(body.get("body", "")) > MAX_BODY:

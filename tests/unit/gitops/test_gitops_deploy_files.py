@@ -144,6 +144,18 @@ def test_apply_never_overlaps_nor_cancels_and_runs_in_the_environment() -> None:
     assert apply[True]["push"]["branches"] == ["main"]  # PyYAML reads `on:` as True
 
 
+def test_a_drift_check_never_queues_in_apply_s_concurrency_group() -> None:
+    # Q-R-9: GitHub keeps one pending run per group and a newly queued run cancels it: a
+    # check queued behind a running apply would cancel the apply waiting there, and that
+    # merge would never be applied. The check skips itself during an apply instead
+    # (test_gitops_apply_check.py).
+    apply_group = workflow("apply.yml")["concurrency"]["group"]
+    drift = workflow("drift.yml")
+    assert drift["concurrency"] == {"group": "chime-drift", "cancel-in-progress": False}
+    for job in drift["jobs"].values():
+        assert apply_group not in str(job.get("concurrency", ""))
+
+
 @pytest.mark.parametrize("name", ["plan.yml", "apply.yml", "drift.yml"])
 def test_workflows_start_with_no_permissions_and_never_persist_credentials(name: str) -> None:
     data = workflow(name)
@@ -172,7 +184,7 @@ def test_pre_commit_hooks_run_validate_and_codeowners_once_when_desired_state_ch
     assert [h["id"] for h in hooks] == ["chime-reconciler-validate", "chime-reconciler-codeowners"]
     assert [h["entry"] for h in hooks] == [
         "chime-reconciler validate",
-        "chime-reconciler codeowners",
+        "chime-reconciler codeowners --exit-code",
     ]
     for hook in hooks:
         assert (hook["language"], hook["pass_filenames"]) == ("python", False)

@@ -142,7 +142,8 @@ def test_missing_permission_names_the_permissions_to_check(
     assert str(raised.value) == (
         f"GitHub API POST {REPO}/issues/1/comments failed: HTTP 403: Resource not accessible "
         "by integration (check the job's `permissions:` — pull-requests: write for PR "
-        "comments, issues: write for drift issues — and that GITHUB_TOKEN is passed)"
+        "comments, issues: write for drift issues, actions: read for workflow runs — and that "
+        "GITHUB_TOKEN is passed)"
     )
 
 

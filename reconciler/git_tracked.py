@@ -1,0 +1,33 @@
+"""Whether git tracks a file: the committed (or staged) file is the one GitHub reads,
+not an untracked one in the working tree. Asks the ``git`` command; when it cannot tell
+(no ``git``, a ``.git`` that is no repository), the answer is None."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+
+def tracked(root: Path, file: Path) -> bool | None:
+    """True when ``file`` (under the repository ``root``) is in git's index, committed or
+    staged; False when it is not (untracked); None when git cannot tell."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    try:
+        relative = file.absolute().relative_to(root.absolute()).as_posix()
+        done = subprocess.run(
+            [git, "-C", str(root), "ls-files", "--error-unmatch", "--", relative],
+            capture_output=True,
+            timeout=30,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except (ValueError, OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode == 0:
+        return True
+    # 1 with git's "did not match any file(s) known to git": untracked; else (128: not a
+    # repository) it cannot tell
+    return False if done.returncode == 1 and b"did not match" in done.stderr else None

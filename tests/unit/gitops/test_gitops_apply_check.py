@@ -1,0 +1,195 @@
+"""Q-R-9: the drift check skips itself while an apply is in progress or waiting (its plan
+would report the apply's half-done changes as drift), and runs as usual when there is none
+or when GitHub cannot tell. Against the fake API; the step as drift.yml runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fake_github import NAME, OWNER, FakeGitHub, Fault, recorded
+
+from reconciler.gitops.apply_runs import ActiveRun, ApplyCheck, check_apply
+from reconciler.gitops.bodies import DRIFT_MARKER
+from reconciler.gitops.github import GitHub
+
+ROOT = Path(__file__).parents[3]
+DRIFT = yaml.safe_load((ROOT / ".github" / "workflows" / "drift.yml").read_text())
+RUNS = f"/repos/{OWNER}/{NAME}/actions/workflows/apply.yml/runs"
+
+
+def asked(fake: FakeGitHub) -> list[str]:
+    return [r.line for r in fake.requests]
+
+
+def listing(status: str) -> str:
+    return f"GET {RUNS}?per_page=1&status={status}"
+
+
+def test_an_apply_in_progress_skips_the_check(fake: FakeGitHub, github: GitHub) -> None:
+    fake.add_workflow_run("apply.yml", "completed")
+    run = fake.add_workflow_run("apply.yml", "in_progress")
+
+    check = check_apply(github)
+
+    assert check == ApplyCheck("apply.yml", active=ActiveRun(run["html_url"], "in_progress"))
+    assert check.skip
+    assert str(check) == (
+        f"skipped: an apply is in progress ({run['html_url']}); the next check will look again"
+    )
+    assert asked(fake) == [listing("in_progress")]
+
+
+@pytest.mark.parametrize("status", ["queued", "waiting", "requested", "pending"])
+def test_an_apply_waiting_to_run_skips_the_check(
+    fake: FakeGitHub, github: GitHub, status: str
+) -> None:
+    run = fake.add_workflow_run("apply.yml", status)
+
+    check = check_apply(github)
+
+    assert check.skip
+    assert str(check) == (
+        f"skipped: an apply is waiting to run (status {status}) ({run['html_url']}); "
+        "the next check will look again"
+    )
+
+
+def test_with_every_apply_ended_the_check_runs(fake: FakeGitHub, github: GitHub) -> None:
+    fake.add_workflow_run("apply.yml", "completed")
+    fake.add_workflow_run("drift.yml", "in_progress")  # this check itself: not an apply
+
+    check = check_apply(github)
+
+    assert check == ApplyCheck("apply.yml")
+    assert not check.skip
+    assert str(check) == "No apply.yml run is in progress or waiting: the drift check runs."
+    assert asked(fake) == [
+        listing(s) for s in ("in_progress", "queued", "waiting", "requested", "pending")
+    ]
+
+
+def test_an_api_error_runs_the_check_and_says_why(fake: FakeGitHub, github: GitHub) -> None:
+    fake.add_workflow_run("apply.yml", "in_progress")
+    fake.faults.append(Fault(403, recorded("error_not_accessible")))  # no actions: read
+
+    check = check_apply(github)
+
+    assert not check.skip
+    assert str(check).startswith(
+        f"cannot tell whether an apply is in progress (GitHub API GET {RUNS} failed: HTTP 403: "
+        "Resource not accessible by integration (check the job's `permissions:`"
+    )
+    assert "actions: read for workflow runs" in str(check)
+    assert str(check).endswith("): the drift check runs as usual")
+
+
+def test_a_renamed_apply_workflow_runs_the_check(fake: FakeGitHub, github: GitHub) -> None:
+    check = check_apply(github, "deploy.yml")  # GitHub: 404 Not Found
+
+    assert not check.skip
+    assert "HTTP 404: Not Found" in str(check)
+
+
+# -- the step, as drift.yml runs it ------------------------------------------------------
+
+
+def job(name: str) -> dict[str, Any]:
+    return dict(DRIFT["jobs"][name])
+
+
+def check_step() -> dict[str, Any]:
+    (step,) = [s for s in job("apply-check")["steps"] if s.get("id") == "apply"]
+    return dict(step)
+
+
+def run_step(fake: FakeGitHub, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], str]:
+    """drift.yml's apply-check step; returns the process and the job's `skip` output."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    env.update(
+        fake.env,
+        GITHUB_OUTPUT=str(tmp_path / "github_output"),
+        GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"),
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+    )
+    assert check_step()["env"] == {"GITHUB_TOKEN": "${{ github.token }}"}
+    script = check_step()["run"].replace("python ", f"{sys.executable} ", 1)
+    done = subprocess.run(
+        ["bash", "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    outputs = dict(
+        line.split("=", 1) for line in (tmp_path / "github_output").read_text().splitlines()
+    )
+    assert job("apply-check")["outputs"] == {"skip": "${{ steps.apply.outputs.skip }}"}
+    return done, outputs["skip"]
+
+
+def summary(tmp_path: Path) -> str:
+    path = tmp_path / "summary.md"
+    return path.read_text() if path.exists() else ""
+
+
+def test_the_step_skips_the_check_during_an_apply_and_leaves_the_issue(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    issue = fake.add_issue("Drift", f"{DRIFT_MARKER}\nold report", ["drift"])
+    before = dict(issue)
+    run = fake.add_workflow_run("apply.yml", "in_progress")
+
+    done, skip = run_step(fake, tmp_path)
+
+    said = f"skipped: an apply is in progress ({run['html_url']}); the next check will look again"
+    assert (done.returncode, done.stderr, skip) == (0, "", "true")
+    assert done.stdout == f"::notice title=Drift check skipped::{said}\n"
+    assert summary(tmp_path) == f"### chime-reconciler drift (skipped)\n\n{said}\n"
+    assert not [r for r in fake.requests if "/issues" in r.path]
+    assert fake.issues[1] == before
+
+
+def test_the_step_lets_the_check_run_without_an_apply(fake: FakeGitHub, tmp_path: Path) -> None:
+    fake.add_workflow_run("apply.yml", "completed")
+
+    done, skip = run_step(fake, tmp_path)
+
+    assert (done.returncode, done.stderr, skip) == (0, "", "false")
+    assert done.stdout == "No apply.yml run is in progress or waiting: the drift check runs.\n"
+    assert summary(tmp_path) == ""
+
+
+def test_the_step_warns_and_lets_the_check_run_on_an_api_error(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    fake.add_workflow_run("apply.yml", "in_progress")
+    fake.faults += [Fault(502, {"message": "Server Error"})] * 4  # every retry fails
+
+    done, skip = run_step(fake, tmp_path)
+
+    assert (done.returncode, done.stderr, skip) == (0, "", "false")
+    assert done.stdout.startswith(
+        "::warning title=Drift check runs::cannot tell whether an apply is in progress "
+        f"(GitHub API GET {RUNS} failed: HTTP 502: Server Error)"
+    )
+    assert done.stdout.endswith(": the drift check runs as usual\n")
+    assert summary(tmp_path).startswith("### chime-reconciler drift\n\nWarning: cannot tell ")
+
+
+def test_a_skip_runs_neither_the_plans_nor_the_drift_issue_job() -> None:
+    # Each job after the check runs only when it said skip=false: on skip=true (and when it
+    # failed, with no output) the shards job is skipped, so are the plan jobs that need it,
+    # and the drift job's own condition keeps it from merging and touching the issue.
+    assert job("shards")["needs"] == "apply-check"
+    assert job("shards")["if"] == "needs.apply-check.outputs.skip == 'false'"
+    assert job("plan")["needs"] == "shards"
+    assert job("drift")["needs"] == ["apply-check", "plan"]
+    assert job("drift")["if"] == "${{ !cancelled() && needs.apply-check.outputs.skip == 'false' }}"
+
+
+def test_the_check_job_may_read_workflow_runs_and_write_nothing() -> None:
+    assert job("apply-check")["permissions"] == {"contents": "read", "actions": "read"}
+    assert "issues" not in job("apply-check")["permissions"]
+    assert job("shards")["permissions"] == {}

@@ -1,0 +1,87 @@
+"""Q-R-1: the commit that adds the first `owners:` stops until the CODEOWNERS file the
+hook generated is staged. pre-commit notices only changes to tracked files, so the
+`chime-reconciler-codeowners` hook fails itself after writing (`codeowners --exit-code`),
+and `validate` refuses a CODEOWNERS git does not track (GitHub reads the committed file
+only): before, both hooks passed on the retried commit and it went in without the file.
+
+A real git repository; the hooks' entries as .pre-commit-hooks.yaml gives them."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from reconciler.cli.main import cli
+
+ROOT = Path(__file__).parents[3]
+ROOMS = "rooms:\n  ops:\n    owners: [alice]\n    members: [carol@example.com]\n"
+
+
+def hook(name: str) -> list[str]:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    (entry,) = [h["entry"] for h in hooks if h["id"] == f"chime-reconciler-{name}"]
+    words = shlex.split(entry)
+    assert words[0] == "chime-reconciler"
+    return ["--now", "2027-03-01T09:00:00Z", *words[1:]]
+
+
+def run(args: list[str]) -> Any:
+    return CliRunner().invoke(cli, args, catch_exceptions=False)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "desired-state").mkdir()
+    (tmp_path / "desired-state" / "settings.yaml").write_text("account: acct-1\n")
+    (tmp_path / "desired-state" / "rooms.yaml").write_text(ROOMS)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_the_codeowners_hook_fails_when_it_writes_a_new_file(repo: Path) -> None:
+    wrote = run(hook("codeowners"))
+
+    assert wrote.exit_code == 1  # the commit stops
+    assert wrote.stdout == "Wrote .github/CODEOWNERS: 1 file with owners.\n"
+    assert wrote.stderr == (
+        ".github/CODEOWNERS was out of date and has been written: stage it "
+        "(git add .github/CODEOWNERS) and commit again.\n"
+    )
+    assert "/desired-state/rooms.yaml @alice" in (repo / ".github/CODEOWNERS").read_text()
+
+
+def test_validate_refuses_the_untracked_file_until_it_is_staged(repo: Path) -> None:
+    run(hook("codeowners"))
+
+    # the retried commit, the file still untracked: before, both hooks passed
+    untracked = run(hook("validate"))
+    assert untracked.exit_code == 1
+    assert untracked.stderr.splitlines()[0] == (
+        ".github/CODEOWNERS is not tracked by git: GitHub reads only the committed file, so "
+        "the owners' reviews would not be required; stage it (git add .github/CODEOWNERS)"
+    )
+    assert run(hook("codeowners")).exit_code == 0  # it is current: nothing written
+
+    subprocess.run(["git", "add", ".github/CODEOWNERS"], check=True)
+    assert run(hook("validate")).exit_code == 0
+    current = run(hook("codeowners"))
+    assert (current.exit_code, current.stdout) == (
+        0,
+        ".github/CODEOWNERS is up to date (1 file with owners).\n",
+    )
+
+
+def test_an_untracked_codeowners_is_no_error_when_nothing_is_owned(repo: Path) -> None:
+    (repo / "desired-state" / "rooms.yaml").write_text(ROOMS.replace("    owners: [alice]\n", ""))
+    (repo / ".github").mkdir()
+    (repo / ".github" / "CODEOWNERS").write_text("* @someone\n")
+
+    assert run(hook("validate")).exit_code == 0
