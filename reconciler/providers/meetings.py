@@ -108,10 +108,11 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
                     problems.append(LiveProblem(t.key, where, shown))
                     continue
                 refused = _media_refused(features, _caps(m.role), m.provenance)
-                if refused is not None:
-                    path, why = refused
-                    shown = f"meeting {t.key.name}: {who}: {why}"
-                    at = path.where if path is not None else t.location
+                if refused is not None:  # at the path asking for the medium
+                    asking, why = refused
+                    through = f" (through {asking.chain})" if asking and asking.via else ""
+                    shown = f"meeting {t.key.name}: {who}{through}: {why}"
+                    at = asking.where if asking is not None else t.location
                     problems.append(LiveProblem(t.key, at, shown))
                     continue
                 scoped[(t.key.scope, m.ref)] = who

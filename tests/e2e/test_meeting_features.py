@@ -165,3 +165,26 @@ def test_content_off_alone_refuses_only_content(
         "with content None"
     ) in run.lines
     assert "  + bob@example.com (audio Receive, video Receive, content None)" in run.lines
+
+
+def test_an_attendee_a_group_brings_is_reported_at_the_groups_line(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    seed(emulator, {"video": {"max_resolution": "None"}})
+    write_desired(
+        {
+            "settings.yaml": VOICE,
+            "groups.yaml": "groups:\n  sre:\n    - carol@example.com\n",
+            "m.yaml": f"meetings:\n  bridge:\n    meeting_id: {MEETING}\n"
+            '    attendees:\n      "@sre": viewer\n      dan@example.com: voice\n',
+        }
+    )
+    run = cli("plan")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert (
+        "Error: desired-state/groups.yaml:3: meeting bridge: carol@example.com (through @sre): "
+        "profile viewer (audio Receive, video Receive, content Receive) asks for video "
+        "Receive, but the meeting was created without video (MeetingFeatures Video "
+        "MaxResolution None): AWS refuses any video capability but None there; give this "
+        "attendee a profile with video None"
+    ) in run.lines
