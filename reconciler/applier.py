@@ -9,7 +9,7 @@ memberships before its moderators; ``reconciler.apply_order``). Within a target
 0. removals of members without an elevated role (they free places under the room's
    1,000-member quota for the creates, and cannot lower the elevated count);
 1. role changes in place that do not lose an elevated role (promotions of users); then,
-   in a target the creates would not fit in (``Kind.max_members``, counted from the plan's
+   in a target the creates would not fit in (``TargetPlan.maximum``, counted from the plan's
    live count and the removals done), removals of elevated members, as many as the creates
    need places and only while the target keeps the floor below (step 4 otherwise: adding
    them first could never succeed there, and a failed add would keep them for good);
@@ -223,10 +223,10 @@ class _TargetRun:
     ) -> list[tuple[int, Change]]:
         """The removals of elevated members to make before the ``creates``, once ``promoted``
         members gained an elevated role in place: where the creates would not fit in the
-        target (``Kind.max_members``) after the removals made so far, the first of them
+        target (``TargetPlan.maximum``) after the removals made so far, the first of them
         in plan order, as many as the creates need places, each only while the target
         keeps at least the floor without it (counting no create: one may fail)."""
-        most = self.kind.max_members
+        most = self.tp.maximum
         before = self.tp.live_elevated
         if most is None or not creates or before is None:  # unknown: none early
             return []

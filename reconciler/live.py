@@ -31,6 +31,9 @@ class LiveTarget:
     key: TargetKey
     target_id: str
     members: tuple[LiveMember, ...]  # sorted
+    # the most members this target takes where it says so itself (a meeting created with
+    # ``MeetingFeatures.Attendee.MaxCount``); None: the kind's (``Kind.max_members``)
+    max_members: int | None = None
 
     @property
     def fingerprint(self) -> str:

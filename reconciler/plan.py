@@ -123,10 +123,18 @@ class TargetPlan:
     # those of ``unmanaged`` that are protected: pruning would keep them (and list them in
     # ``protected``, not as drift), so no hint may say that it removes them
     unmanaged_protected: tuple[MemberRef, ...] = ()
+    # the target's own maximum of members, read with it (``LiveTarget.max_members``: a
+    # meeting created with a MaxCount); None: the kind's
+    max_members: int | None = None
 
     @property
     def kind(self) -> Kind:
         return kinds.get(self.key.kind)
+
+    @property
+    def maximum(self) -> int | None:
+        """The most members AWS lets into the target (None: no documented limit)."""
+        return self.kind.max_members if self.max_members is None else self.max_members
 
     @property
     def has_changes(self) -> bool:

@@ -170,6 +170,7 @@ def _target(d: Any, layout: _Layout, where: str) -> TargetPlan:
         protected=_live_members(d, kind, "protected", where),
         live_count=_field(d, "live_count", where, int),
         live_elevated=_optional_int(d, layout.elevated, where),
+        max_members=_optional_int(d, "max_members", where),
     )
 
 

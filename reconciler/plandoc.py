@@ -9,6 +9,7 @@ Version 2 (schema: ``reconciler/render/plan.schema.json``)::
      "summary": {"add", "change", "remove"},
      "targets": [{"kind", "scope", "name", "id", "fingerprint", "live_count",
                   "live_elevated",
+                  "max_members",  # only for a target with its own maximum (a meeting's)
                   "changes": [{"action", "member", "member_key", "member_type",
                                "member_id", "role_before", "role_after",
                                "provenance": [{"role", "declared_at", "via",
@@ -112,6 +113,7 @@ def _expiring(plan: Plan) -> JsonObject:
 def _target(t: TargetPlan) -> JsonObject:
     kind = t.kind
     guarded = set(t.unmanaged_protected)
+    own = {} if t.max_members is None else {"max_members": t.max_members}
     return {
         "kind": t.key.kind,
         "scope": t.key.scope,
@@ -120,6 +122,7 @@ def _target(t: TargetPlan) -> JsonObject:
         "fingerprint": t.fingerprint,
         "live_count": t.live_count,
         "live_elevated": t.live_elevated,
+        **own,
         "changes": [_change(kind, c) for c in t.changes],
         "unmanaged": [
             _live_member(kind, m) | ({"protected": True} if m.ref in guarded else {})

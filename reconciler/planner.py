@@ -20,7 +20,8 @@ For each declared target that was read from Chime:
   bearer is not listed as unmanaged either where pruning is off: it is never drift.
 
 A target that would have more members after the apply than AWS allows in one
-(``Kind.max_members``), counting its declared members and the protected ones it keeps
+(``Kind.max_members``, or the target's own: ``LiveTarget.max_members``, a meeting created
+with a MaxCount), counting its declared members and the protected ones it keeps
 (a channel's bearer), is reported at its declaration and not planned: AWS would refuse
 the adds over the maximum on every run (``over_maximum``).
 
@@ -290,6 +291,7 @@ def plan_target(
         live_count=len(live.members),
         # None for a kind without an elevated role (a channel's memberships): none to count
         live_elevated=kind.elevated_count(map(_role, live.members)) if kind.elevated else None,
+        max_members=live.max_members,
     )
 
 
@@ -346,14 +348,15 @@ def over_maximum(
     protected: Collection[MemberRef] = frozenset(),
     quiet: Collection[MemberRef] = frozenset(),
 ) -> str:
-    """Why ``tp`` would leave its target over AWS's maximum (``Kind.max_members``), or "".
+    """Why ``tp`` would leave its target over AWS's maximum (``TargetPlan.maximum``: the
+    target's own, else ``Kind.max_members``), or "".
     Counted: the members it will have after the apply that are the desired state's, the
     declared ones and the protected ones kept though no file declares them there (the
     bearers, ``quiet``); not those left unmanaged where pruning is off, someone else's:
     their target is full meanwhile, as it may be by apply time (AWS refuses each add over
     the maximum then)."""
     kind = tp.kind
-    most = kind.max_members
+    most = tp.maximum
     if most is None:
         return ""
     adds = sum(c.action is Action.CREATE for c in tp.changes)
@@ -379,9 +382,14 @@ def over_maximum(
         why += f", and {len(kept):,} kept that no file declares there ({shown}{more})"
     return (
         f"{words.noun} {desired.key.name!r} would have {after:,} {words.members} after this "
-        f"apply, more than AWS's maximum of {most:,}: {why}; apply would fail for the "
+        f"apply, more than {_whose(tp)} maximum of {most:,}: {why}; apply would fail for the "
         f"{after - most:,} over it"
     )
+
+
+def _whose(tp: TargetPlan) -> str:
+    """Whose maximum ``TargetPlan.maximum`` is: AWS's for the kind, or the target's own."""
+    return "AWS's" if tp.max_members is None else f"the {tp.kind.words.noun}'s own"
 
 
 _role = attrgetter("role")

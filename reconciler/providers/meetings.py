@@ -2,9 +2,15 @@
 operations the applier drives (BatchCreateAttendee, UpdateAttendeeCapabilities,
 DeleteAttendee).
 
-Reading costs ceil(max(A, 1) / 100) ListAttendees calls per meeting of A attendees,
-meetings read in parallel. Nothing else: a meeting is named by id, and an attendee's
-ExternalUserId is what the desired state says (an e-mail, ``bot:NAME`` or any text).
+Reading costs one GetMeeting call and ceil(max(A, 1) / 100) ListAttendees calls per
+meeting of A attendees, meetings read in parallel. Nothing else: a meeting is named by id,
+and an attendee's ExternalUserId is what the desired state says (an e-mail, ``bot:NAME``
+or any text). GetMeeting gives the meeting's ``MeetingFeatures``: its own attendee maximum
+(``LiveTarget.max_members``, which the planner and the applier use instead of AWS's 250)
+and the media it was created without: a declared attendee whose capabilities ask for
+video or content there (AWS refuses them, 400) is a located problem at the attendee's
+line, and is not added. ``read_ids`` (re-reads by id: a saved plan's, verification) lists
+attendees only: a saved plan carries the maximum it was made with.
 
 ``meeting_id: ${VARIABLE}`` is read from the environment here, when plan or apply runs;
 unset (or empty), it is a located error. A meeting the API does not find (it has ended:
@@ -20,7 +26,7 @@ import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
-from reconciler.capabilities import Capabilities
+from reconciler.capabilities import AXES, BUILTIN_PROFILES, NONE, Capabilities
 from reconciler.declared_once import compared
 from reconciler.desired.meeting_spec import MEETING_ID_RE, attendee_problem, env_name
 from reconciler.desired.model import DesiredState, DesiredTarget
@@ -31,10 +37,10 @@ from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.pacing.pacer import Pacer
 from reconciler.parallel import pmap
 from reconciler.providers.base import EnvironmentId, ItemError
-from reconciler.providers.meetings_api import Attendee, MeetingsApi
+from reconciler.providers.meetings_api import Attendee, MeetingFeatures, MeetingsApi
 from reconciler.providers.paced import ClientProvider
 from reconciler.providers.retry import RetryPolicy
-from reconciler.refs import MemberRef, TargetKey
+from reconciler.refs import MemberRef, Provenance, TargetKey
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -79,15 +85,17 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
         others = ((t, _meeting_id(t)[0]) for t in compared(scope, desired.elsewhere))
         elsewhere = {t.key: meeting_id for t, meeting_id in others if meeting_id is not None}
         found = [t for t in scope if t.key in ids]
-        listings = self._pmap(lambda t: self._read(t.key, ids[t.key]), found)
+        readings = self._pmap(lambda t: self._read_meeting(t.key, ids[t.key]), found)
         targets: dict[TargetKey, LiveTarget] = {}
         scoped: dict[tuple[str, MemberRef], str] = {}
-        for t, members in zip(found, listings, strict=True):
-            if members is None:
+        for t, reading in zip(found, readings, strict=True):
+            if reading is None:
                 shown = f"meeting {t.key.name} (id {ids[t.key]}) {ENDED}"
                 notices.append(LiveProblem(t.key, t.location, shown))
                 continue
-            targets[t.key] = LiveTarget(t.key, ids[t.key], tuple(members))
+            features, members = reading
+            most = _own_maximum(features)
+            targets[t.key] = LiveTarget(t.key, ids[t.key], tuple(members), most)
             for m in t.members:
                 who = external_user_id(m.ref)
                 why = attendee_problem(who)
@@ -98,8 +106,16 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
                     through = f" (through {path.chain})" if path and path.via else ""
                     shown = f"meeting {t.key.name}: {who}{through}: {why}"
                     problems.append(LiveProblem(t.key, where, shown))
-                else:
-                    scoped[(t.key.scope, m.ref)] = who
+                    continue
+                refused = _media_refused(features, _caps(m.role), m.provenance)
+                if refused is not None:  # at the path asking for the medium
+                    asking, why = refused
+                    through = f" (through {asking.chain})" if asking and asking.via else ""
+                    shown = f"meeting {t.key.name}: {who}{through}: {why}"
+                    at = asking.where if asking is not None else t.location
+                    problems.append(LiveProblem(t.key, at, shown))
+                    continue
+                scoped[(t.key.scope, m.ref)] = who
         return LiveState(
             targets=targets,
             problems=tuple(problems),
@@ -130,6 +146,21 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
             if self.progress is not None:
                 self.progress(t.key)
         return meeting_id
+
+    def _read_meeting(
+        self, key: TargetKey, meeting_id: str
+    ) -> tuple[MeetingFeatures, list[LiveMember]] | None:
+        """The meeting's features and attendees (None: it has ended, or never existed)."""
+        try:
+            features = self.api.get_meeting(meeting_id)
+        except AwsError as exc:
+            if exc.code != NOT_FOUND:
+                raise
+            if self.progress is not None:
+                self.progress(key)
+            return None
+        members = self._read(key, meeting_id)
+        return None if members is None else (features, members)
 
     def _read(self, key: TargetKey, meeting_id: str) -> list[LiveMember] | None:
         try:
@@ -183,6 +214,44 @@ def _meeting_id(t: DesiredTarget) -> tuple[str | None, str | None]:
     if not MEETING_ID_RE.match(meeting_id) or env_name(meeting_id):
         return None, f"meeting {t.key.name}: {raw} is {meeting_id!r}, not a meeting id (a UUID)"
     return meeting_id, None
+
+
+def _own_maximum(features: MeetingFeatures) -> int | None:
+    """The meeting's own maximum of attendees when it is below AWS's (the kind's), else
+    None: GetMeeting reports MaxCount 250 for a meeting created without one."""
+    most, kinds = features.max_count, MEETING.max_members
+    if most is None or kinds is None or most >= kinds:
+        return None
+    return most
+
+
+def _media_refused(
+    features: MeetingFeatures, caps: Capabilities, paths: Sequence[Provenance]
+) -> tuple[Provenance | None, str] | None:
+    """The path and why AWS would refuse an attendee with ``caps`` (reached by ``paths``)
+    in a meeting with ``features``: it asks for media the meeting was created without
+    (the first path asking for one, naming that path's profile); None when AWS takes it."""
+    axes = [a for a in AXES if a in features.off and getattr(caps, a) != NONE]
+    if not axes:
+        return None
+    asking = [p for p in paths if any(getattr(_caps(p.role), a) != NONE for a in axes)]
+    path = asking[0] if asking else None
+    shown = _profile(_caps(path.role)) if path is not None else f"capabilities ({caps}) "
+    media = " and ".join(axes)
+    return path, (
+        f"{shown}asks for {' and '.join(f'{a} {getattr(caps, a)}' for a in axes)}, but the "
+        f"meeting was created without {media} (MeetingFeatures "
+        f"{' and '.join(a.capitalize() for a in axes)} MaxResolution None): AWS refuses any "
+        f"{media} capability but None there; give this attendee a profile with "
+        f"{' and '.join(f'{a} None' for a in axes)}"
+    )
+
+
+def _profile(caps: Capabilities) -> str:
+    """``profile NAME (capabilities) `` for a built-in profile, else the capabilities."""
+    named = [name for name, c in BUILTIN_PROFILES.items() if c == caps]
+    shown = f"({caps}) "
+    return f"profile {named[0]} {shown}" if named else f"capabilities {shown}"
 
 
 def _live(a: Attendee) -> LiveMember:

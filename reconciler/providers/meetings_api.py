@@ -47,6 +47,32 @@ LOGGERS = (
 )
 
 
+@dataclass(frozen=True)
+class MeetingFeatures:
+    """What GetMeeting's ``MeetingFeatures`` says bounds a meeting's attendees: its own
+    ``Attendee.MaxCount`` (None: not reported, AWS's 250), and the media it was created
+    without (``Video``/``Content`` ``MaxResolution: None``: AWS refuses any capability
+    other than None for them, 400)."""
+
+    max_count: int | None = None
+    off: frozenset[str] = frozenset()  # of ``capabilities.AXES``: "video", "content"
+
+
+OFF = "None"  # a MaxResolution that turns its medium off
+
+
+def meeting_features(meeting: dict[str, Any]) -> MeetingFeatures:
+    """``MeetingFeatures`` from GetMeeting's ``Meeting``."""
+    doc = meeting.get("MeetingFeatures") or {}
+    most = (doc.get("Attendee") or {}).get("MaxCount")
+    off = frozenset(
+        axis
+        for axis, key in (("video", "Video"), ("content", "Content"))
+        if (doc.get(key) or {}).get("MaxResolution") == OFF
+    )
+    return MeetingFeatures(most if isinstance(most, int) else None, off)
+
+
 @dataclass(frozen=True, order=True)
 class Attendee:
     """An attendee as the tool keeps it: no JoinToken."""
@@ -134,6 +160,13 @@ class MeetingsApi(PacedApi):
         if keys is None:
             keys = self._keys[operation] = (QuotaKey("meetings", operation),)
         return keys
+
+    def get_meeting(self, meeting_id: str) -> MeetingFeatures:
+        """The meeting's features (NotFound: ended, or never existed)."""
+        resp = self._call(
+            "GetMeeting", self.client.get_meeting, f"meeting {meeting_id}", MeetingId=meeting_id
+        )
+        return meeting_features(resp.get("Meeting") or {})
 
     def list_attendees(self, meeting_id: str) -> list[Attendee]:
         """Every attendee of the meeting, sorted (NotFound: ended, or never existed)."""

@@ -108,5 +108,5 @@ def test_a_meeting_declaring_the_maximum_is_over_it_with_a_protected_attendee(
         "declares there (breakglass@example.com: protected); apply would fail for the 1 "
         "over it"
     ) in run.lines
-    assert emulator.calls() == {"ListAttendees": 3}
+    assert emulator.calls() == {"GetMeeting": 1, "ListAttendees": 3}
     assert len(emulator.meetings.attendees_of(MEETING)) == 250

@@ -91,6 +91,7 @@ def test_plan_then_apply_converges_with_the_fewest_calls(bridge: EmulatorServer,
     }
     calls = bridge.calls()
     assert calls == {
+        "GetMeeting": 1,  # the plan reads the meeting's features (QA-Q Q-Q-1)
         "ListAttendees": 2,  # the plan, then the re-read that verifies the apply
         "BatchCreateAttendee": 1,
         "UpdateAttendeeCapabilities": 1,

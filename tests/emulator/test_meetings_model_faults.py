@@ -292,7 +292,7 @@ def test_seeded_ids_are_derived_when_not_given_and_stable() -> None:
         (
             "meetings:\n  - external_meeting_id: x42\n    host: me\n",
             ":3: meetings[0].host: unknown key 'host' (expected one of: id, "
-            "external_meeting_id, ended, attendees)",
+            "external_meeting_id, ended, features, attendees)",
         ),
         (
             "meetings:\n  - {id: 6f1c2a9e-0000-4000-8000-000000000001}\n",
@@ -315,5 +315,5 @@ def test_a_meeting_is_seeded_with_at_most_250_attendees() -> None:
     with pytest.raises(SeedError) as info:
         parse_seed(doc)
     assert str(info.value) == (
-        "<seed>: meetings[0].attendees: 251 attendees; a meeting has at most 250"
+        "<seed>: meetings[0].attendees: 251 attendees; this meeting takes at most 250"
     )

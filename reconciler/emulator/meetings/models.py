@@ -1,6 +1,7 @@
 """Meetings and attendees, and the ``chime-sdk-meetings`` operations on them. No HTTP.
 
-As AWS does: at most 250 attendees a meeting; ``ExternalUserId`` is an idempotency token
+As AWS does: at most 250 attendees a meeting, or what its ``MeetingFeatures`` allow
+(``features``: fewer, or no video or content); ``ExternalUserId`` is an idempotency token
 (creating an attendee whose ExternalUserId is already in the meeting returns that attendee,
 unchanged, with its JoinToken); every attendee gets a random JoinToken; capabilities follow
 AWS's rule (content SendReceive or Receive needs video SendReceive or Receive); a meeting
@@ -29,7 +30,6 @@ from reconciler.emulator.errors import BadRequestError, ChimeError, NotFoundErro
 from reconciler.emulator.meetings.errors import LimitExceededError
 from reconciler.emulator.meetings.records import Attendee, AttendeeError, Meeting
 from reconciler.emulator.meetings.seed import (
-    MAX_ATTENDEES,
     UUID_RE,
     SeedMeeting,
     external_id_problem,
@@ -82,7 +82,8 @@ class MeetingsBackend:
         states: dict[str, _MeetingState] = {}
         tokens: list[str] = []
         for m in meetings:
-            state = _MeetingState(Meeting(m.id, m.external_meeting_id, MEDIA_REGION, now), m.ended)
+            meeting = Meeting(m.id, m.external_meeting_id, MEDIA_REGION, now, m.features)
+            state = _MeetingState(meeting, m.ended)
             for a in m.attendees:
                 token = new_join_token()
                 tokens.append(token)
@@ -101,6 +102,7 @@ class MeetingsBackend:
                     "id": s.meeting.id,
                     "external_meeting_id": s.meeting.external_meeting_id,
                     "ended": s.ended,
+                    **_features_seed(s.meeting),
                     "attendees": [
                         {
                             "id": a.id,
@@ -206,6 +208,7 @@ class MeetingsBackend:
         _check(capabilities)
         with self._lock:
             current = self._attendee(meeting_id, attendee_id)
+            _check_features(self._meetings[meeting_id].meeting, capabilities)
             updated = Attendee(
                 current.id, current.external_user_id, capabilities, current.join_token
             )
@@ -227,6 +230,7 @@ class MeetingsBackend:
         skip = set(excluded)
         with self._lock:
             table = self._live(meeting_id)
+            _check_features(self._meetings[meeting_id].meeting, capabilities)
             for a in list(table.values()):
                 if a.id not in skip:
                     table.put(a.id, Attendee(a.id, a.external_user_id, capabilities, a.join_token))
@@ -263,17 +267,19 @@ class MeetingsBackend:
         found = external_id_problem(external_user_id, "ExternalUserId")
         if found:
             raise BadRequestError(found + ".")
-        caps = capabilities or Capabilities()
+        features = state.meeting.features
+        caps = capabilities or features.default_capabilities()
         _check(caps)
+        _check_features(state.meeting, caps)
         existing = state.by_external.get(external_user_id)
         if existing is not None:  # the idempotency token: the same attendee, unchanged
             attendee = state.attendees.get(existing)
             if attendee is not None:
                 return attendee
-        if len(state.attendees) >= MAX_ATTENDEES:
+        if len(state.attendees) >= features.most:
             raise LimitExceededError(
                 f"The meeting {state.meeting.id} already has the maximum of "
-                f"{MAX_ATTENDEES} attendees."
+                f"{features.most} attendees."
             )
         token = new_join_token()
         attendee = Attendee(str(uuid.uuid4()), external_user_id, caps, token)
@@ -287,6 +293,17 @@ def _check(caps: Capabilities) -> None:
     found = problem(caps)
     if found:
         raise BadRequestError(f"Invalid capabilities: {found}.")
+
+
+def _check_features(meeting: Meeting, caps: Capabilities) -> None:
+    found = meeting.features.refusal(caps)
+    if found:
+        raise BadRequestError(f"Invalid capabilities: {found}.")
+
+
+def _features_seed(meeting: Meeting) -> dict[str, Any]:
+    doc = meeting.features.to_seed()
+    return {"features": doc} if doc else {}
 
 
 def _check_id(value: str, what: str) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reconciler.capabilities import Capabilities
+from reconciler.emulator.meetings.features import AS_CREATED, MeetingFeatures
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +15,7 @@ class Meeting:
     external_meeting_id: str
     media_region: str
     created: datetime
+    features: MeetingFeatures = AS_CREATED
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ def meeting_json(m: Meeting) -> dict[str, Any]:
             "TurnControlUrl": "https://2713.cell.us-east-1.meetings.chime.aws/v2/turn_sessions",
             "EventIngestionUrl": "https://data.svc.ue1.ingest.chime.aws/v1/client-events",
         },
-        "MeetingFeatures": {"Attendee": {"MaxCount": 250}},
+        "MeetingFeatures": m.features.to_api(),
         "MeetingArn": f"arn:aws:chime:{m.media_region}:{AWS_ACCOUNT_ID}:meeting/{m.id}",
     }
 

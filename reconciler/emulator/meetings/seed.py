@@ -5,7 +5,11 @@ meetings:
   - id: 6f1c2a9e-0000-4000-8000-000000000001      # optional (derived from external_meeting_id)
     external_meeting_id: incident-42              # 2-64 characters
     ended: false                                  # optional: true seeds a meeting that has ended
-    attendees:                                    # at most 250
+    features:                                     # optional: MeetingFeatures it was created with
+      attendee: {max_count: 50}                   # 1-250 (default 250; 25 with FHD/UHD)
+      video: {max_resolution: None}               # None, HD or FHD (None: video off)
+      content: {max_resolution: None}             # None, FHD or UHD (None: content off)
+    attendees:                                    # at most 250 (at most max_count)
       - external_user_id: alice@example.com       # 2-64 characters, not aws:..., unique
         id: 0b0e...                               # optional AttendeeId (derived)
         capabilities: {audio: SendReceive, video: SendReceive, content: SendReceive}
@@ -13,7 +17,9 @@ meetings:
 
 ``capabilities`` is optional (all ``SendReceive``, as AWS defaults); given, it names all
 three axes and follows AWS's rule (content SendReceive or Receive needs video SendReceive
-or Receive). Ids are UUIDs, as the model's pattern requires.
+or Receive). Ids are UUIDs, as the model's pattern requires. ``features`` bounds the
+meeting's attendees as AWS does (``features.MeetingFeatures``): a seeded attendee must fit
+them too.
 """
 
 from __future__ import annotations
@@ -24,9 +30,15 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from reconciler.capabilities import AXES, Capabilities, problem, value_problem
+from reconciler.emulator.meetings.features import (
+    AS_CREATED,
+    CONTENT_RESOLUTIONS,
+    DEFAULT_MAX,
+    VIDEO_RESOLUTIONS,
+    MeetingFeatures,
+)
 from reconciler.external_ids import CHARACTERS, disallowed_character
 
-MAX_ATTENDEES = 250
 UUID_RE = re.compile(r"^[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}$")
 RESERVED_PREFIX = "aws:"
 
@@ -46,6 +58,7 @@ class SeedMeeting:
     external_meeting_id: str
     ended: bool
     attendees: tuple[SeedAttendee, ...]
+    features: MeetingFeatures = AS_CREATED
 
 
 class SeedReader(Protocol):
@@ -86,7 +99,9 @@ def parse_meetings(reader: SeedReader, items: list[Any], derive: Derive) -> tupl
 def _meeting(
     reader: SeedReader, raw: object, path: str, derive: Derive, occurrences: dict[str, int]
 ) -> SeedMeeting:
-    value = reader.mapping(raw, path, ("id", "external_meeting_id", "ended", "attendees"))
+    value = reader.mapping(
+        raw, path, ("id", "external_meeting_id", "ended", "features", "attendees")
+    )
     external = reader.text(value, "external_meeting_id", path, required=True) or ""
     found = external_id_problem(external, "external_meeting_id")
     if found:
@@ -98,18 +113,57 @@ def _meeting(
     ended = value.get("ended", False)
     if not isinstance(ended, bool):
         raise reader.fail(f"{path}.ended", f"expected true or false, got {ended!r}")
+    features = _features(reader, value.get("features"), f"{path}.features")
     items = reader.items(value, "attendees", path)
-    if len(items) > MAX_ATTENDEES:
+    if len(items) > features.most:
         raise reader.fail(
             f"{path}.attendees",
-            f"{len(items)} attendees; a meeting has at most {MAX_ATTENDEES}",
+            f"{len(items)} attendees; this meeting takes at most {features.most}",
         )
     seen: dict[str, str] = {}
     attendees = []
     for i, item in enumerate(items):
         where = f"{path}.attendees[{i}]"
-        attendees.append(_attendee(reader, item, where, ident, derive, seen))
-    return SeedMeeting(ident, external, ended, tuple(attendees))
+        attendee = _attendee(reader, item, where, ident, derive, seen)
+        refused = features.refusal(attendee.capabilities)
+        if refused:
+            raise reader.fail(f"{where}.capabilities", refused)
+        attendees.append(attendee)
+    return SeedMeeting(ident, external, ended, tuple(attendees), features)
+
+
+def _features(reader: SeedReader, raw: object, path: str) -> MeetingFeatures:
+    if raw is None:
+        return MeetingFeatures()
+    value = reader.mapping(raw, path, ("attendee", "video", "content"))
+    max_count = None
+    if value.get("attendee") is not None:
+        where = f"{path}.attendee"
+        attendee = reader.mapping(value["attendee"], where, ("max_count",))
+        max_count = attendee.get("max_count")
+        if isinstance(max_count, bool) or not isinstance(max_count, int):
+            raise reader.fail(f"{where}.max_count", f"expected an integer, got {max_count!r}")
+        if not 1 <= max_count <= DEFAULT_MAX:
+            raise reader.fail(
+                f"{where}.max_count", f"must be 1 to {DEFAULT_MAX} (the model), got {max_count}"
+            )
+    video = _resolution(reader, value, "video", path, VIDEO_RESOLUTIONS)
+    content = _resolution(reader, value, "content", path, CONTENT_RESOLUTIONS)
+    return MeetingFeatures(max_count, video, content)
+
+
+def _resolution(
+    reader: SeedReader, value: dict[str, Any], key: str, path: str, allowed: tuple[str, ...]
+) -> str | None:
+    if value.get(key) is None:
+        return None
+    where = f"{path}.{key}"
+    medium = reader.mapping(value[key], where, ("max_resolution",))
+    resolution = medium.get("max_resolution")
+    if resolution not in allowed:
+        shown = ", ".join(allowed)
+        raise reader.fail(f"{where}.max_resolution", f"expected one of {shown}, got {resolution!r}")
+    return str(resolution)
 
 
 def _attendee(

@@ -19,6 +19,7 @@ IAM = ROOT / "deploy" / "iam"
 WORKFLOWS = ROOT / ".github" / "workflows"
 
 READ = {
+    "chime:GetMeeting",
     "chime:ListAttendees",
     "chime:ListAccounts",
     "chime:ListBots",

@@ -1,0 +1,88 @@
+"""A meeting's ``MeetingFeatures`` (botocore's ``MeetingFeaturesConfiguration``), as far as
+they bound its attendees, and the rules AWS documents for them:
+
+- ``Attendee.MaxCount`` (1-250) is "the maximum number of attendees allowed into the
+  meeting"; not given, it is 250, or 25 when video is ``FHD`` or content ``UHD``
+  (``AttendeeFeatures``' note);
+- ``Video.MaxResolution: None``: "all API requests that include SendReceive, Send, or
+  Receive for AttendeeCapabilities:Video will be rejected with ValidationError 400", and
+  the same for ``Content.MaxResolution: None`` (the ``AttendeeCapabilities`` page). The
+  model has no ValidationException for these operations: the emulator answers its 400
+  ``BadRequestException``.
+
+An attendee created without capabilities gets ``SendReceive`` on every axis that is on,
+``None`` on one that is off, and content ``Send`` when video is off but content is not
+(content ``SendReceive`` needs video received: the documented ``Receive`` default for video
+there would itself be refused). The emulator's choice; the tool always sends capabilities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reconciler.capabilities import NONE, SEND, SEND_RECEIVE, Capabilities
+
+DEFAULT_MAX = 250  # AWS's attendees per meeting, not adjustable
+HIGH_RESOLUTION_MAX = 25  # with video FHD or content UHD and no MaxCount
+OFF = "None"  # a MaxResolution that turns the medium off
+VIDEO_RESOLUTIONS: tuple[str, ...] = ("None", "HD", "FHD")  # botocore's VideoResolution
+CONTENT_RESOLUTIONS: tuple[str, ...] = ("None", "FHD", "UHD")  # ContentResolution
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingFeatures:
+    """What a meeting was created with; a field left None was not given."""
+
+    max_count: int | None = None
+    video: str | None = None  # Video.MaxResolution
+    content: str | None = None  # Content.MaxResolution
+
+    @property
+    def most(self) -> int:
+        """The most attendees the meeting takes."""
+        if self.max_count is not None:
+            return self.max_count
+        if self.video == "FHD" or self.content == "UHD":
+            return HIGH_RESOLUTION_MAX
+        return DEFAULT_MAX
+
+    def refusal(self, caps: Capabilities) -> str | None:
+        """Why AWS refuses ``caps`` in this meeting (a medium it turned off), or None."""
+        for axis, resolution in (("video", self.video), ("content", self.content)):
+            value = getattr(caps, axis)
+            if resolution == OFF and value != NONE:
+                return (
+                    f"{axis.capitalize()} {value} is not allowed: the meeting was created "
+                    f"with MeetingFeatures {axis.capitalize()} MaxResolution None"
+                )
+        return None
+
+    def default_capabilities(self) -> Capabilities:
+        """An attendee's capabilities when its create names none."""
+        video = NONE if self.video == OFF else SEND_RECEIVE
+        content = NONE if self.content == OFF else SEND if video == NONE else SEND_RECEIVE
+        return Capabilities(SEND_RECEIVE, video, content)
+
+    def to_api(self) -> dict[str, Any]:
+        """GetMeeting's ``MeetingFeatures``: the attendee maximum, and what was given."""
+        doc: dict[str, Any] = {"Attendee": {"MaxCount": self.most}}
+        if self.video is not None:
+            doc["Video"] = {"MaxResolution": self.video}
+        if self.content is not None:
+            doc["Content"] = {"MaxResolution": self.content}
+        return doc
+
+    def to_seed(self) -> dict[str, Any]:
+        """As a seed's ``features:`` writes it (only what was given)."""
+        doc: dict[str, Any] = {}
+        if self.max_count is not None:
+            doc["attendee"] = {"max_count": self.max_count}
+        if self.video is not None:
+            doc["video"] = {"max_resolution": self.video}
+        if self.content is not None:
+            doc["content"] = {"max_resolution": self.content}
+        return doc
+
+
+AS_CREATED = MeetingFeatures()  # a meeting created without MeetingFeatures

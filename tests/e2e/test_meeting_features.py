@@ -1,0 +1,190 @@
+"""QA-Q Q-Q-1: a meeting created with ``MeetingFeatures`` that cap its attendees below 250
+(``Attendee.MaxCount``) or turn video or content off (``MaxResolution: None``). ``plan``
+reads them (GetMeeting, once per meeting) and uses them: the meeting's own maximum where
+AWS's 250 was used (the over-the-maximum error, a full meeting's swap in one apply, a saved
+plan), and a declared attendee asking for a medium the meeting has not is a plan error at
+the attendee's line, naming its profile, not a 400 at apply.
+
+The CLI in process, the real boto3 client, the emulator over HTTP (which enforces the
+features as AWS documents them)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Cli, WriteDesired
+
+from reconciler.capabilities import Capabilities
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+MEETING = "6f1c2a9e-0000-4000-8000-000000000007"
+PRESENTER = Capabilities("SendReceive", "SendReceive", "SendReceive")
+AUDIO_ONLY = Capabilities("SendReceive", "None", "None")
+VOICE = "capability_profiles:\n  voice: {audio: SendReceive, video: None, content: None}\n"
+
+
+def seed(emulator: EmulatorServer, features: dict[str, Any], attendees: int = 0) -> None:
+    """The meeting with ``features`` and ``attendees`` presenters p0, p1, ... (AWS's
+    default capabilities where the meeting has every medium, else audio only)."""
+    emulator.reset(
+        {
+            "meetings": [
+                {
+                    "id": MEETING,
+                    "external_meeting_id": "bridge",
+                    "features": features,
+                    "attendees": [
+                        {"external_user_id": f"p{i}@example.com"} for i in range(attendees)
+                    ],
+                }
+            ]
+        }
+    )
+
+
+def declare(write_desired: WriteDesired, attendees: dict[str, str], settings: str = "") -> None:
+    lines = "".join(f"      {who}: {profile}\n" for who, profile in attendees.items())
+    write_desired(
+        {
+            "settings.yaml": "safety: {max_removal_fraction: 1}\n" + settings,
+            "m.yaml": f"meetings:\n  bridge:\n    meeting_id: {MEETING}\n    prune: true\n"
+            f"    attendees:\n{lines}",
+        }
+    )
+
+
+def writes(emulator: EmulatorServer) -> list[str]:
+    calls = emulator.app.timeline.snapshot()["calls"]
+    return [op for op, *_ in calls if not op.startswith(("List", "Get", "Describe"))]
+
+
+def test_declaring_more_than_the_meetings_own_maximum_is_a_plan_error(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    seed(emulator, {"attendee": {"max_count": 3}}, attendees=2)
+    declare(write_desired, {f"p{i}@example.com": "presenter" for i in range(4)})
+    emulator.reset_calls()
+    run = cli("apply", "--auto-approve")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert (
+        "Error: desired-state/m.yaml:2: meeting 'bridge' would have 4 attendees after this "
+        "apply, more than the meeting's own maximum of 3: 4 declared; apply would fail for "
+        "the 1 over it"
+    ) in run.lines
+    assert emulator.calls() == {"GetMeeting": 1, "ListAttendees": 1}  # nothing written
+
+
+def test_a_full_meeting_under_its_own_maximum_swaps_a_presenter_in_one_apply(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli, tmp_path: Path
+) -> None:
+    """MaxCount 3, full: p0 out, newbie in. With AWS's 250 assumed, newbie was tried first
+    (LimitExceeded) and p0 then kept: exit 1 on every run. The saved plan carries the
+    maximum, so ``apply FILE`` makes the place first too."""
+    seed(emulator, {"attendee": {"max_count": 3}}, attendees=3)
+    declare(
+        write_desired,
+        {
+            "p1@example.com": "presenter",
+            "p2@example.com": "presenter",
+            "newbie@example.com": "presenter",
+        },
+    )
+    out = tmp_path / "plan.json"
+    planned = cli("plan", "--out", str(out))
+    assert planned.exit_code == 0, planned.stdout + planned.stderr
+    assert json.loads(out.read_text())["targets"][0]["max_members"] == 3
+    emulator.app.timeline.reset()
+    run = cli("apply", str(out), "--auto-approve")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert writes(emulator) == ["DeleteAttendee", "BatchCreateAttendee"]
+    assert set(emulator.meetings.attendees_of(MEETING)) == {
+        "p1@example.com",
+        "p2@example.com",
+        "newbie@example.com",
+    }
+    assert cli("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_an_attendee_asking_for_video_in_an_audio_only_meeting_is_a_plan_error(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    features = {"video": {"max_resolution": "None"}, "content": {"max_resolution": "None"}}
+    seed(emulator, features)
+    declare(
+        write_desired,
+        {"alice@example.com": "participant", "bob@example.com": "voice"},
+        settings=VOICE,
+    )
+    run = cli("plan")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert (
+        "Error: desired-state/m.yaml:6: meeting bridge: alice@example.com: profile "
+        "participant (audio SendReceive, video SendReceive, content Receive) asks for "
+        "video SendReceive and content Receive, but the meeting was created without video "
+        "and content (MeetingFeatures Video and Content MaxResolution None): AWS refuses "
+        "any video and content capability but None there; give this attendee a profile "
+        "with video None and content None"
+    ) in run.lines
+    assert "  + bob@example.com (audio SendReceive, video None, content None)" in run.lines
+    assert not any("alice" in line and "+" in line for line in run.lines)
+    applied = cli("apply", "--auto-approve")
+    assert applied.exit_code == 1
+    assert emulator.meetings.attendees_of(MEETING) == {}  # nothing applied
+    # the profile fixed: applied, and AWS (the emulator) takes it
+    declare(
+        write_desired,
+        {"alice@example.com": "voice", "bob@example.com": "voice"},
+        settings=VOICE,
+    )
+    applied = cli("apply", "--auto-approve")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    assert emulator.meetings.attendees_of(MEETING) == {
+        "alice@example.com": AUDIO_ONLY,
+        "bob@example.com": AUDIO_ONLY,
+    }
+
+
+def test_content_off_alone_refuses_only_content(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    seed(emulator, {"content": {"max_resolution": "None"}})
+    watcher = "capability_profiles:\n  watcher: {audio: Receive, video: Receive, content: None}\n"
+    declare(write_desired, {"alice@example.com": "viewer", "bob@example.com": "watcher"}, watcher)
+    run = cli("plan")
+    assert run.exit_code == 1
+    assert (
+        "Error: desired-state/m.yaml:6: meeting bridge: alice@example.com: profile viewer "
+        "(audio Receive, video Receive, content Receive) asks for content Receive, but the "
+        "meeting was created without content (MeetingFeatures Content MaxResolution None): "
+        "AWS refuses any content capability but None there; give this attendee a profile "
+        "with content None"
+    ) in run.lines
+    assert "  + bob@example.com (audio Receive, video Receive, content None)" in run.lines
+
+
+def test_an_attendee_a_group_brings_is_reported_at_the_groups_line(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    seed(emulator, {"video": {"max_resolution": "None"}})
+    write_desired(
+        {
+            "settings.yaml": VOICE,
+            "groups.yaml": "groups:\n  sre:\n    - carol@example.com\n",
+            "m.yaml": f"meetings:\n  bridge:\n    meeting_id: {MEETING}\n"
+            '    attendees:\n      "@sre": viewer\n      dan@example.com: voice\n',
+        }
+    )
+    run = cli("plan")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert (
+        "Error: desired-state/groups.yaml:3: meeting bridge: carol@example.com (through @sre): "
+        "profile viewer (audio Receive, video Receive, content Receive) asks for video "
+        "Receive, but the meeting was created without video (MeetingFeatures Video "
+        "MaxResolution None): AWS refuses any video capability but None there; give this "
+        "attendee a profile with video None"
+    ) in run.lines
