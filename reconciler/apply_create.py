@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import Protocol
 
+from reconciler import interrupt
 from reconciler.errors import AwsError
 from reconciler.kinds import RoleValue
 from reconciler.plan import Change, TargetPlan
@@ -32,6 +33,7 @@ from reconciler.retry_policy import (
     gave_up,
     item_attempts,
     log_retry,
+    not_tried_again,
 )
 
 NOT_FOUND_CODES = frozenset({"NotFound", "NotFoundException"})
@@ -98,8 +100,8 @@ class MemberCreates:
             for i, c, code, message in again:
                 if (i, c, code, message) not in retry:
                     self._done(i, c, code, gave_up(message, attempt))
-            if retry:
-                self._log_item_retry(retry, attempt)
+            if retry and not self._wait_to_retry(retry, attempt):
+                break  # interrupted: each is done (failed), none is tried again
             pending = [(i, c) for i, c, _, _ in retry]
         for i, c, message in conflicts:
             self._conflict(i, c, message)
@@ -112,6 +114,18 @@ class MemberCreates:
             groups.setdefault(self.kind.batch_key(_role_after(c)), []).append((i, c))
         size = max(1, self.kind.batch_size)
         return [g[s : s + size] for g in groups.values() for s in range(0, len(g), size)]
+
+    def _wait_to_retry(self, items: Sequence[tuple[int, Change, str, str]], attempt: int) -> bool:
+        """Back off before retrying ``items`` (each failed ``attempt`` times); False when an
+        interrupt came meanwhile: then each is done, failed with its last error and
+        ``(not tried again: interrupted after N attempts)``, as a whole call waiting to be
+        retried is (its calls were made: not "not started")."""
+        self._log_item_retry(items, attempt)
+        if not interrupt.requested():
+            return True
+        for i, c, code, message in items:
+            self._done(i, c, code, not_tried_again(message, attempt))
+        return False
 
     def _log_item_retry(self, items: Sequence[tuple[int, Change, str, str]], attempt: int) -> None:
         """Sleep before retrying ``items`` (one per failed batch item); one -vv line per
@@ -173,7 +187,8 @@ class MemberCreates:
                     if transient >= item_attempts(self.retry, err.code):
                         self._done(i, c, err.code, gave_up(err.message, transient))
                         return
-                    self._log_item_retry([(i, c, err.code, err.message)], transient)
+                    if not self._wait_to_retry([(i, c, err.code, err.message)], transient):
+                        return
                     continue
                 if err.code != CONFLICT:
                     self._done(i, c, err.code, err.message)
