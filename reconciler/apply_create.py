@@ -23,7 +23,9 @@ from collections.abc import Hashable, Sequence
 from typing import Protocol
 
 from reconciler import interrupt
-from reconciler.errors import AwsError
+from reconciler.apply_gone import GoneTarget
+from reconciler.apply_result import SKIPPED
+from reconciler.errors import AwsError, TargetGone
 from reconciler.kinds import RoleValue
 from reconciler.plan import Change, TargetPlan
 from reconciler.providers.base import CONFLICT, Writer
@@ -61,8 +63,16 @@ class MemberCreates:
     """Creates members of one target through its kind's ``provider``; every create's
     result goes to ``done``."""
 
-    def __init__(self, tp: TargetPlan, provider: Writer, retry: RetryPolicy, done: Done) -> None:
+    def __init__(
+        self,
+        tp: TargetPlan,
+        provider: Writer,
+        retry: RetryPolicy,
+        done: Done,
+        gone: GoneTarget | None = None,
+    ) -> None:
         self.tp = tp
+        self.gone = gone or GoneTarget(tp.kind)
         self.kind = tp.kind
         self.p = provider
         self.retry = retry
@@ -77,9 +87,18 @@ class MemberCreates:
             attempt += 1
             again: list[tuple[int, Change, str, str]] = []
             for chunk in self._batches(pending):
+                if self.gone.gone:
+                    for i, c in chunk:
+                        self._done(i, c, SKIPPED, self.gone.skip_message())
+                    continue
                 members = [(c.member_id, _role_after(c)) for _, c in chunk]
                 try:
                     errors = self.p.create_members(self.tp.key, self.tp.target_id, members)
+                except TargetGone as exc:
+                    message = self.gone.found(exc)
+                    for i, c in chunk:
+                        self._done(i, c, exc.code, message)
+                    continue
                 except AwsError as exc:
                     for i, c in chunk:
                         self._done(i, c, exc.code, exc.message)
@@ -151,6 +170,9 @@ class MemberCreates:
         Up to ``CONFLICT_ROUNDS`` creates met by ``Conflict``; a create answered with a
         transient code is retried as any batch item is: after the policy's backoff
         (logged at -vv), within the same budgets (``item_attempts``), not as a round."""
+        if self.gone.gone:
+            self._done(i, c, SKIPPED, self.gone.skip_message())
+            return
         want = _role_after(c)
         already = True  # until this apply writes the role itself
         role: RoleValue | None = None
@@ -195,6 +217,9 @@ class MemberCreates:
                     return
                 rounds += 1
                 conflicted, message = True, err.message
+        except TargetGone as exc:
+            self._done(i, c, exc.code, self.gone.found(exc))
+            return
         except AwsError as exc:
             self._done(i, c, exc.code, exc.message)
             return
