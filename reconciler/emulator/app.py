@@ -42,6 +42,7 @@ from reconciler.emulator.meetings.models import MeetingsBackend
 from reconciler.emulator.messaging.backend import MessagingBackend
 from reconciler.emulator.messaging.quotas import BEARER_HEADER
 from reconciler.emulator.messaging.regions import check_region
+from reconciler.emulator.modeled_errors import may_conflict
 from reconciler.emulator.models import ChimeBackend
 from reconciler.emulator.quotas import QuotaBuckets
 from reconciler.emulator.responses import Request
@@ -200,7 +201,7 @@ class EmulatorApp:
         if found is None:
             return self._error(UnknownOperationError(f"No Chime API operation at {method} {path}."))
         route, params = found
-        fate = self.injector.decide(route.operation)
+        fate = self.injector.decide(route.operation, may_conflict(route.service, route.operation))
         if fate.latency_s:
             time.sleep(fate.latency_s)
         try:
