@@ -5,6 +5,7 @@ meetings:
   - id: 6f1c2a9e-0000-4000-8000-000000000001      # optional (derived from external_meeting_id)
     external_meeting_id: incident-42              # 2-64 characters
     ended: false                                  # optional: true seeds a meeting that has ended
+    region: us-east-1                             # optional: the control region that created it
     attendees:                                    # at most 250
       - external_user_id: alice@example.com       # 2-64 characters, not aws:..., unique
         id: 0b0e...                               # optional AttendeeId (derived)
@@ -13,7 +14,8 @@ meetings:
 
 ``capabilities`` is optional (all ``SendReceive``, as AWS defaults); given, it names all
 three axes and follows AWS's rule (content SendReceive or Receive needs video SendReceive
-or Receive). Ids are UUIDs, as the model's pattern requires.
+or Receive). Ids are UUIDs, as the model's pattern requires. ``region``: the meeting's
+control region; AWS answers its calls there only (``MeetingsBackend.check_region``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from reconciler.external_ids import CHARACTERS, disallowed_character
 MAX_ATTENDEES = 250
 UUID_RE = re.compile(r"^[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}$")
 RESERVED_PREFIX = "aws:"
+CONTROL_REGION = "us-east-1"  # a seeded meeting's, unless it says ``region:``
+REGION_RE = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d$")
 
 Derive = Callable[..., str]  # a stable UUID from parts (``seed.derived_id``)
 
@@ -46,6 +50,7 @@ class SeedMeeting:
     external_meeting_id: str
     ended: bool
     attendees: tuple[SeedAttendee, ...]
+    region: str = CONTROL_REGION  # the control region that created it
 
 
 class SeedReader(Protocol):
@@ -86,7 +91,7 @@ def parse_meetings(reader: SeedReader, items: list[Any], derive: Derive) -> tupl
 def _meeting(
     reader: SeedReader, raw: object, path: str, derive: Derive, occurrences: dict[str, int]
 ) -> SeedMeeting:
-    value = reader.mapping(raw, path, ("id", "external_meeting_id", "ended", "attendees"))
+    value = reader.mapping(raw, path, ("id", "external_meeting_id", "ended", "attendees", "region"))
     external = reader.text(value, "external_meeting_id", path, required=True) or ""
     found = external_id_problem(external, "external_meeting_id")
     if found:
@@ -98,6 +103,9 @@ def _meeting(
     ended = value.get("ended", False)
     if not isinstance(ended, bool):
         raise reader.fail(f"{path}.ended", f"expected true or false, got {ended!r}")
+    region = reader.text(value, "region", path, required=False) or CONTROL_REGION
+    if not REGION_RE.match(region):
+        raise reader.fail(f"{path}.region", f"expected a region such as us-east-1, got {region!r}")
     items = reader.items(value, "attendees", path)
     if len(items) > MAX_ATTENDEES:
         raise reader.fail(
@@ -109,7 +117,7 @@ def _meeting(
     for i, item in enumerate(items):
         where = f"{path}.attendees[{i}]"
         attendees.append(_attendee(reader, item, where, ident, derive, seen))
-    return SeedMeeting(ident, external, ended, tuple(attendees))
+    return SeedMeeting(ident, external, ended, tuple(attendees), region)
 
 
 def _attendee(
