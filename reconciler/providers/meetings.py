@@ -176,7 +176,13 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
         try:
             call()
         except AwsError as exc:
-            if exc.code == NOT_FOUND and not self.api.found(meeting_id):
+            if exc.code != NOT_FOUND:
+                raise
+            try:
+                found = self.api.found(meeting_id)
+            except AwsError:  # not asked (an interrupt), or failed: the call's own error
+                raise exc from None
+            if not found:
                 raise TargetGone.of(exc) from exc
             raise
 

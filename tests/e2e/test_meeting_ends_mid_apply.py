@@ -27,14 +27,11 @@ NEW = 3
 ENDS_AFTER = 3  # DeleteAttendee calls served before the meeting ends
 
 
-def test_a_meeting_ended_mid_apply_is_not_called_again_and_reported_once(
-    emulator: EmulatorServer,
-    write_desired: WriteDesired,
-    cli: Cli,
-    calls: Callable[[], dict[str, int]],
-    workdir: Path,
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.fixture
+def bridge(
+    emulator: EmulatorServer, write_desired: WriteDesired, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """LIVE viewers; CHANGED of them made participants, NEW added, the rest removed."""
     monkeypatch.setenv("INCIDENT_MEETING_ID", MEETING)
     attendees = [
         {"external_user_id": f"u{i:03}@example.com", "capabilities": VIEWER} for i in range(LIVE)
@@ -55,14 +52,48 @@ def test_a_meeting_ended_mid_apply_is_not_called_again_and_reported_once(
     emulator.set_faults(latency_ms=100)
     emulator.reset_calls()
 
-    def end_meeting() -> None:
+
+def when_deleted(calls: Callable[[], dict[str, int]], then: Callable[[], None]) -> threading.Thread:
+    """A thread that runs ``then`` once ENDS_AFTER DeleteAttendee calls were served."""
+
+    def wait() -> None:
         deadline = time.monotonic() + 30
         while calls().get("DeleteAttendee", 0) < ENDS_AFTER and time.monotonic() < deadline:
             time.sleep(0.01)
-        emulator.meetings.end_meeting(MEETING)
+        then()
 
-    ender = threading.Thread(target=end_meeting)
-    ender.start()
+    thread = threading.Thread(target=wait)
+    thread.start()
+    return thread
+
+
+def test_an_attendee_gone_meanwhile_is_already_gone_and_the_apply_goes_on(
+    bridge: None, emulator: EmulatorServer, cli: Cli, calls: Callable[[], dict[str, int]]
+) -> None:
+    """The meeting still there: a removal answered NotFound is its attendee's, done."""
+    last = f"u{LIVE - 1:03}@example.com"
+
+    def remove_last() -> None:
+        (meeting,) = emulator.state()["meetings"]
+        (gone,) = [a["id"] for a in meeting["attendees"] if a["external_user_id"] == last]
+        emulator.meetings.delete_attendee(MEETING, gone)
+
+    remover = when_deleted(calls, remove_last)
+    done = cli("apply", "--auto-approve")
+    remover.join()
+    assert done.exit_code == 0, done.stdout + done.stderr
+    assert "1 already gone" in done.stdout
+    assert calls().get("BatchCreateAttendee") == 1
+
+
+def test_a_meeting_ended_mid_apply_is_not_called_again_and_reported_once(
+    bridge: None,
+    emulator: EmulatorServer,
+    cli: Cli,
+    calls: Callable[[], dict[str, int]],
+    workdir: Path,
+) -> None:
+    ender = when_deleted(calls, lambda: emulator.meetings.end_meeting(MEETING))
     done = cli("apply", "--auto-approve", "--out", "result.json")
     ender.join()
     assert done.exit_code == 1, done.stdout + done.stderr
