@@ -82,6 +82,7 @@ class MemberCreates:
         """Batch-create ``items`` with their ``role_after``; retry transient item errors."""
         pending = list(items)
         conflicts: list[tuple[int, Change, str]] = []  # and the answer's message
+        last: dict[int, tuple[str, str]] = {}  # the code and message a retried item failed with
         attempt = 0
         while pending:
             attempt += 1
@@ -101,7 +102,7 @@ class MemberCreates:
                     continue
                 except AwsError as exc:
                     for i, c in chunk:
-                        self._done(i, c, exc.code, exc.message)
+                        self._not_retried(i, c, exc, last.get(i), attempt - 1)
                     continue
                 for i, c in chunk:
                     err = errors.get(c.member_id)
@@ -122,6 +123,7 @@ class MemberCreates:
             if retry and not self._wait_to_retry(retry, attempt):
                 break  # interrupted: each is done (failed), none is tried again
             pending = [(i, c) for i, c, _, _ in retry]
+            last = {i: (code, message) for i, _, code, message in retry}
         for i, c, message in conflicts:
             self._conflict(i, c, message)
 
@@ -133,6 +135,18 @@ class MemberCreates:
             groups.setdefault(self.kind.batch_key(_role_after(c)), []).append((i, c))
         size = max(1, self.kind.batch_size)
         return [g[s : s + size] for g in groups.values() for s in range(0, len(g), size)]
+
+    def _not_retried(
+        self, i: int, c: Change, exc: AwsError, failed: tuple[str, str] | None, attempts: int
+    ) -> None:
+        """Change ``i``'s create call failed with ``exc``; when an interrupt kept it from
+        starting (waiting for the quota, say) after it ``failed`` ``attempts`` times, it is
+        that failure, not tried again, as at ``_wait_to_retry``."""
+        if exc.code == interrupt.NOT_STARTED and failed is not None and attempts:
+            code, message = failed
+            self._done(i, c, code, not_tried_again(message, attempts))
+        else:
+            self._done(i, c, exc.code, exc.message)
 
     def _wait_to_retry(self, items: Sequence[tuple[int, Change, str, str]], attempt: int) -> bool:
         """Back off before retrying ``items`` (each failed ``attempt`` times); False when an
@@ -177,6 +191,7 @@ class MemberCreates:
         already = True  # until this apply writes the role itself
         role: RoleValue | None = None
         rounds = transient = absent = 0
+        failed: tuple[str, str] | None = None  # the transient error being retried
         conflicted = True  # the role read next follows a Conflict
         try:
             while rounds < CONFLICT_ROUNDS:
@@ -211,7 +226,9 @@ class MemberCreates:
                         return
                     if not self._wait_to_retry([(i, c, err.code, err.message)], transient):
                         return
+                    failed = (err.code, err.message)
                     continue
+                failed = None
                 if err.code != CONFLICT:
                     self._done(i, c, err.code, err.message)
                     return
@@ -221,7 +238,7 @@ class MemberCreates:
             self._done(i, c, exc.code, self.gone.found(exc))
             return
         except AwsError as exc:
-            self._done(i, c, exc.code, exc.message)
+            self._not_retried(i, c, exc, failed, transient)
             return
         have = "no role" if role is None else self.kind.role_text(role)
         msg = f"changed by someone else meanwhile ({have}, wanted {self.kind.role_text(want)})"
