@@ -37,7 +37,9 @@ are not started either, and reported as every change the interrupt stopped
 
 How creates go out (batches, item retries, a member someone else put there first:
 ``Conflict``) is ``reconciler.apply_create``'s. ``NotFound`` on delete means ``already
-gone``.
+gone``, unless the provider says the target itself is gone (``TargetGone``: a meeting
+that ended meanwhile): then that change fails, and the target's changes not made yet are
+not tried (``reconciler.apply_gone``).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 
 from reconciler.apply_create import NOT_FOUND_CODES, MemberCreates
+from reconciler.apply_gone import GoneTarget
 from reconciler.apply_result import (
     SKIPPED,
     ApplyResult,
@@ -56,7 +59,7 @@ from reconciler.apply_result import (
 )
 from reconciler.apply_workers import run_in_order
 from reconciler.desired.model import Safety
-from reconciler.errors import AwsError
+from reconciler.errors import AwsError, TargetGone
 from reconciler.interrupt import NOT_STARTED, NOT_STARTED_MESSAGE
 from reconciler.kinds import RoleValue
 from reconciler.plan import Action, Change, Plan, TargetPlan
@@ -139,7 +142,8 @@ class _TargetRun:
         self._deleted: set[int] = set()  # re-creations whose delete is done: absent now
         self._lock = threading.Lock()
         self._creates_sent = _CreatesSent(provider)
-        self._creates = MemberCreates(tp, self._creates_sent, retry, self._done)
+        self._gone = GoneTarget(tp.kind)
+        self._creates = MemberCreates(tp, self._creates_sent, retry, self._done, self._gone)
 
     def run(self) -> list[ChangeResult]:
         kind = self.kind
@@ -288,8 +292,13 @@ class _TargetRun:
 
     def _update(self, i: int, c: Change) -> None:
         assert c.role_after is not None
+        if self._gone.gone:
+            self._done(i, c, SKIPPED, self._gone.skip_message())
+            return
         try:
             self.p.update_role(self.tp.key, self.tp.target_id, c.member_id, c.role_after)
+        except TargetGone as exc:
+            self._done(i, c, exc.code, self._gone.found(exc))
         except AwsError as exc:
             self._done(i, c, exc.code, exc.message)
         else:
@@ -309,9 +318,15 @@ class _TargetRun:
 
     def _try_delete(self, i: int, c: Change) -> bool:
         """Remove the member; True when it is gone (NotFound: gone already). A failure is
-        recorded as the change's result."""
+        recorded as the change's result; so is a target gone (not tried, once found)."""
+        if self._gone.gone:
+            self._done(i, c, SKIPPED, self._gone.skip_message())
+            return False
         try:
             self.p.delete_member(self.tp.key, self.tp.target_id, c.member_id)
+        except TargetGone as exc:
+            self._done(i, c, exc.code, self._gone.found(exc))
+            return False
         except AwsError as exc:
             if exc.code not in NOT_FOUND_CODES:
                 self._done(i, c, exc.code, exc.message)

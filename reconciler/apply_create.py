@@ -22,7 +22,10 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import Protocol
 
-from reconciler.errors import AwsError
+from reconciler import interrupt
+from reconciler.apply_gone import GoneTarget
+from reconciler.apply_result import SKIPPED
+from reconciler.errors import AwsError, TargetGone
 from reconciler.kinds import RoleValue
 from reconciler.plan import Action, Change, TargetPlan
 from reconciler.providers.base import CONFLICT, Writer
@@ -32,6 +35,7 @@ from reconciler.retry_policy import (
     gave_up,
     item_attempts,
     log_retry,
+    not_tried_again,
 )
 
 NOT_FOUND_CODES = frozenset({"NotFound", "NotFoundException"})
@@ -59,8 +63,16 @@ class MemberCreates:
     """Creates members of one target through its kind's ``provider``; every create's
     result goes to ``done``."""
 
-    def __init__(self, tp: TargetPlan, provider: Writer, retry: RetryPolicy, done: Done) -> None:
+    def __init__(
+        self,
+        tp: TargetPlan,
+        provider: Writer,
+        retry: RetryPolicy,
+        done: Done,
+        gone: GoneTarget | None = None,
+    ) -> None:
         self.tp = tp
+        self.gone = gone or GoneTarget(tp.kind)
         self.kind = tp.kind
         self.p = provider
         self.retry = retry
@@ -70,17 +82,27 @@ class MemberCreates:
         """Batch-create ``items`` with their ``role_after``; retry transient item errors."""
         pending = list(items)
         conflicts: list[tuple[int, Change, str]] = []  # and the answer's message
+        last: dict[int, tuple[str, str]] = {}  # the code and message a retried item failed with
         attempt = 0
         while pending:
             attempt += 1
             again: list[tuple[int, Change, str, str]] = []
             for chunk in self._batches(pending):
+                if self.gone.gone:
+                    for i, c in chunk:
+                        self._done(i, c, SKIPPED, self.gone.skip_message())
+                    continue
                 members = [(c.member_id, _role_after(c)) for _, c in chunk]
                 try:
                     errors = self.p.create_members(self.tp.key, self.tp.target_id, members)
+                except TargetGone as exc:
+                    message = self.gone.found(exc)
+                    for i, c in chunk:
+                        self._done(i, c, exc.code, message)
+                    continue
                 except AwsError as exc:
                     for i, c in chunk:
-                        self._done(i, c, exc.code, exc.message)
+                        self._not_retried(i, c, exc, last.get(i), attempt - 1)
                     continue
                 for i, c in chunk:
                     err = errors.get(c.member_id)
@@ -98,9 +120,10 @@ class MemberCreates:
             for i, c, code, message in again:
                 if (i, c, code, message) not in retry:
                     self._done(i, c, code, gave_up(message, attempt))
-            if retry:
-                self._log_item_retry(retry, attempt)
+            if retry and not self._wait_to_retry(retry, attempt):
+                break  # interrupted: each is done (failed), none is tried again
             pending = [(i, c) for i, c, _, _ in retry]
+            last = {i: (code, message) for i, _, code, message in retry}
         for i, c, message in conflicts:
             self._conflict(i, c, message)
 
@@ -115,6 +138,30 @@ class MemberCreates:
             groups.setdefault(self.kind.batch_key(_role_after(c)), []).append((i, c))
         size = max(1, self.kind.batch_size)
         return [g[s : s + size] for g in groups.values() for s in range(0, len(g), size)]
+
+    def _not_retried(
+        self, i: int, c: Change, exc: AwsError, failed: tuple[str, str] | None, attempts: int
+    ) -> None:
+        """Change ``i``'s create call failed with ``exc``; when an interrupt kept it from
+        starting (waiting for the quota, say) after it ``failed`` ``attempts`` times, it is
+        that failure, not tried again, as at ``_wait_to_retry``."""
+        if exc.code == interrupt.NOT_STARTED and failed is not None and attempts:
+            code, message = failed
+            self._done(i, c, code, not_tried_again(message, attempts))
+        else:
+            self._done(i, c, exc.code, exc.message)
+
+    def _wait_to_retry(self, items: Sequence[tuple[int, Change, str, str]], attempt: int) -> bool:
+        """Back off before retrying ``items`` (each failed ``attempt`` times); False when an
+        interrupt came meanwhile: then each is done, failed with its last error and
+        ``(not tried again: interrupted after N attempts)``, as a whole call waiting to be
+        retried is (its calls were made: not "not started")."""
+        self._log_item_retry(items, attempt)
+        if not interrupt.requested():
+            return True
+        for i, c, code, message in items:
+            self._done(i, c, code, not_tried_again(message, attempt))
+        return False
 
     def _log_item_retry(self, items: Sequence[tuple[int, Change, str, str]], attempt: int) -> None:
         """Sleep before retrying ``items`` (one per failed batch item); one -vv line per
@@ -140,10 +187,14 @@ class MemberCreates:
         Up to ``CONFLICT_ROUNDS`` creates met by ``Conflict``; a create answered with a
         transient code is retried as any batch item is: after the policy's backoff
         (logged at -vv), within the same budgets (``item_attempts``), not as a round."""
+        if self.gone.gone:
+            self._done(i, c, SKIPPED, self.gone.skip_message())
+            return
         want = _role_after(c)
         already = True  # until this apply writes the role itself
         role: RoleValue | None = None
         rounds = transient = absent = 0
+        failed: tuple[str, str] | None = None  # the transient error being retried
         conflicted = True  # the role read next follows a Conflict
         try:
             while rounds < CONFLICT_ROUNDS:
@@ -176,15 +227,21 @@ class MemberCreates:
                     if transient >= item_attempts(self.retry, err.code):
                         self._done(i, c, err.code, gave_up(err.message, transient))
                         return
-                    self._log_item_retry([(i, c, err.code, err.message)], transient)
+                    if not self._wait_to_retry([(i, c, err.code, err.message)], transient):
+                        return
+                    failed = (err.code, err.message)
                     continue
+                failed = None
                 if err.code != CONFLICT:
                     self._done(i, c, err.code, err.message)
                     return
                 rounds += 1
                 conflicted, message = True, err.message
+        except TargetGone as exc:
+            self._done(i, c, exc.code, self.gone.found(exc))
+            return
         except AwsError as exc:
-            self._done(i, c, exc.code, exc.message)
+            self._not_retried(i, c, exc, failed, transient)
             return
         have = "no role" if role is None else self.kind.role_text(role)
         msg = f"changed by someone else meanwhile ({have}, wanted {self.kind.role_text(want)})"

@@ -72,5 +72,16 @@ class AwsError(ReconcilerError):
         return f"{self.operation} failed{where}: {self.code}: {self.message}"
 
 
+class TargetGone(AwsError):
+    """A write found its target itself gone (a meeting that ended during the apply), not
+    only the member it named: the applier makes no further call to that target. A
+    provider raises it only where it can tell the two apart; the fields are the
+    call's own error."""
+
+    @classmethod
+    def of(cls, exc: AwsError) -> TargetGone:
+        return cls(exc.operation, exc.code, exc.message, exc.context)
+
+
 class UsageError(ReconcilerError):
     """The command line asked for something impossible (bad file, missing terminal, ...)."""

@@ -28,6 +28,7 @@ from reconciler.refs import (
     MemberRef,
     Provenance,
     TargetKey,
+    email_key,
 )
 from reconciler.shard import Shard
 
@@ -228,8 +229,8 @@ def _ref(d: dict[str, Any], kind: MemberKind, where: str) -> MemberRef:
 
 def _names(kind: MemberKind, display: str, key: str) -> bool:
     """Whether ``display`` is how ``MemberRef`` writes the member ``key``: the key as
-    written, or (a user's e-mail address) its case-insensitive form."""
-    return display == key or (kind is MemberKind.USER and display.casefold() == key)
+    written, or (a user's e-mail address) its ``email_key``."""
+    return display == key or (kind is MemberKind.USER and email_key(display) == key)
 
 
 def _provenance(d: Any, k: Kind, where: str) -> Provenance:

@@ -48,12 +48,20 @@ WEBHOOK_PREFIX = "webhook:"
 CHANNEL_USER_PREFIXES = ("user:", "arn:")  # user:ID, AppInstanceUser ARNs (channel_refs)
 
 
+def email_key(email: str) -> str:
+    """An e-mail address's identity: stripped, in lower case. ``str.lower``, never
+    ``casefold``: that maps ``ß`` to ``ss``, making ``straße@…`` and ``strasse@…``, two
+    addresses (and two ExternalUserIds) to AWS, one member."""
+    return email.strip().lower()
+
+
 @dataclass(frozen=True, order=True, slots=True)
 class MemberRef:
     """A member as people write it: ``alice@example.com`` or ``bot:PagerBot``.
 
     Equality, hashing and order use ``kind`` and ``key`` only. ``key`` is the identity
-    (e-mail addresses are compared case-insensitively); ``display`` is kept as written.
+    (e-mail addresses are compared ignoring case: ``email_key``); ``display`` is kept as
+    written.
     """
 
     kind: MemberKind
@@ -62,7 +70,7 @@ class MemberRef:
 
     @classmethod
     def user(cls, email: str) -> MemberRef:
-        return cls(MemberKind.USER, email.strip().casefold(), email.strip())
+        return cls(MemberKind.USER, email_key(email), email.strip())
 
     @classmethod
     def bot(cls, name: str) -> MemberRef:

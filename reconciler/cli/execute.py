@@ -260,9 +260,9 @@ def _unverified(
     change: Change, roles: dict[str, RoleValue] | None, by_ref: Mapping[MemberRef, RoleValue]
 ) -> Unverified | None:
     """None when the live roles of the change's target show the change done; else what
-    they show instead."""
+    they show instead. A removal from a target gone since is done: its member is gone."""
     if roles is None:
-        return Unverified(change, target_gone=True)
+        return None if change.action is Action.DELETE else Unverified(change, target_gone=True)
     role = roles.get(change.member_id)
     if change.action is Action.CREATE and change.member_id not in roles:
         role = by_ref.get(change.member)

@@ -41,7 +41,8 @@ from reconciler.emulator.meetings.admin import admin as meetings_admin
 from reconciler.emulator.meetings.models import MeetingsBackend
 from reconciler.emulator.messaging.backend import MessagingBackend
 from reconciler.emulator.messaging.quotas import BEARER_HEADER
-from reconciler.emulator.messaging.regions import check_region
+from reconciler.emulator.messaging.regions import check_region, signed_region
+from reconciler.emulator.modeled_errors import may_conflict
 from reconciler.emulator.models import ChimeBackend
 from reconciler.emulator.quotas import QuotaBuckets
 from reconciler.emulator.responses import Request
@@ -200,7 +201,7 @@ class EmulatorApp:
         if found is None:
             return self._error(UnknownOperationError(f"No Chime API operation at {method} {path}."))
         route, params = found
-        fate = self.injector.decide(route.operation)
+        fate = self.injector.decide(route.operation, may_conflict(route.service, route.operation))
         if fate.latency_s:
             time.sleep(fate.latency_s)
         try:
@@ -212,6 +213,8 @@ class EmulatorApp:
             lowered = {k.lower(): v for k, v in (headers or {}).items()}
             if route.service == "messaging":  # messaging and identity: regional endpoints
                 check_region(path, query, body, lowered)
+            elif route.service == "meetings":  # a meeting's control region only
+                self.meetings.check_region(params["MeetingId"], signed_region(lowered))
             request = Request(method, path, params, query, _json_object(body), lowered)
             if route.quotas and self.injector.config.quotas:
                 refused = self.quotas.refused(route.quotas, route.operation, request)

@@ -11,7 +11,8 @@ interleave calls to different operations. Knobs (``FaultConfig``):
   half ServiceFailureException (500);
 - ``conflict_rate``: share of calls answered 409 ConflictException ("conflict in the
   current state of the resource", as AWS documents it: a conflict other than the emulator's
-  own, such as a moderator already there); give ``operations`` with it;
+  own, such as a moderator already there), of the operations whose botocore model lists
+  ConflictException only (``modeled_errors``); give ``operations`` with it;
 - ``item_error_rate``: share of batch-create items (BatchCreateRoomMembership,
   BatchCreateAttendee, BatchCreateChannelMembership) that fail with ErrorCode
   ``Throttled`` (``Throttling`` for attendees) and are not applied, while the call itself
@@ -185,7 +186,9 @@ class FaultInjector:
             self._calls.clear()
             self._refill_full()
 
-    def decide(self, operation: str) -> Decision:
+    def decide(self, operation: str, conflicts: bool = True) -> Decision:
+        """The fate of the next call of ``operation``; ``conflicts``: whether its model
+        lets it answer ConflictException (else ``conflict_rate`` never applies to it)."""
         with self._lock:
             config = self._config
             nth = self._calls.get(operation, 0)
@@ -208,7 +211,7 @@ class FaultInjector:
                 error = ServiceUnavailableError("The service is unavailable (injected fault).")
             else:
                 error = ServiceFailureError("The service failed (injected fault).")
-        elif drawn("conflict", config.conflict_rate):
+        elif conflicts and drawn("conflict", config.conflict_rate):
             error = ConflictError(CONFLICT_MESSAGE)
         items = config.item_error_rate if random else 0.0
         return Decision(operation, nth, config.seed, config.latency_ms / 1000.0, error, items)

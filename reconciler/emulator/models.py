@@ -2,7 +2,7 @@
 ``models.py``). Operations raise ``ChimeError`` subclasses carrying AWS codes.
 
 All state sits behind one lock, so every operation is atomic. Lookups use the state's
-indexes (users by case-folded email, memberships per room by member id, rooms per member),
+indexes (users by email in lower case, memberships per room by member id, rooms per member),
 so a call's cost is proportional to what it returns, not to the size of the whole state.
 """
 
@@ -98,7 +98,7 @@ class ChimeBackend:
         next_token: str | None = None,
     ) -> tuple[list[Account], str | None]:
         limit = check_max_results(max_results, ACCOUNTS_PAGE)
-        scope = f"ListAccounts/{name or ''}/{(user_email or '').casefold()}"
+        scope = f"ListAccounts/{name or ''}/{(user_email or '').lower()}"
         after = decode_token(next_token, scope)
         with self._lock:
             if name is None and user_email is None:
@@ -108,7 +108,7 @@ class ChimeBackend:
                     (self._accounts.seq(s.account.id), s)
                     for s in self._accounts.values()
                     if (name is None or s.account.name.startswith(name))
-                    and (user_email is None or user_email.casefold() in s.users_by_email)
+                    and (user_email is None or user_email.lower() in s.users_by_email)
                 ]
                 states, cursor = page_of(rows, after, limit)
             return [s.account for s in states], _token(scope, cursor)
@@ -130,7 +130,7 @@ class ChimeBackend:
             raise BadRequestError(
                 f"UserType must be PrivateUser or SharedDevice, got {user_type!r}."
             )
-        scope = f"ListUsers/{account_id}/{(user_email or '').casefold()}/{user_type or ''}"
+        scope = f"ListUsers/{account_id}/{(user_email or '').lower()}/{user_type or ''}"
         after = decode_token(next_token, scope)
         with self._lock:
             state = self._account(account_id)
@@ -138,7 +138,7 @@ class ChimeBackend:
                 users, cursor = state.users.page(after, limit)
             else:
                 if user_email is not None:
-                    found = state.users_by_email.get(user_email.casefold())
+                    found = state.users_by_email.get(user_email.lower())
                     candidates = [found] if found is not None else []
                 else:
                     candidates = [u.id for u in state.users.values()]

@@ -288,10 +288,10 @@ class _SeedParser:
         email = self.text(value, "email", path, required=True) or ""
         if not EMAIL_RE.match(email):
             raise self.fail(_join(path, "email"), f"malformed email address {email!r}")
-        self.once(seen, "user " + email.casefold(), path, f"email {email!r}")
+        self.once(seen, "user " + email.lower(), path, f"email {email!r}")
         name = self.text(value, "name", path, required=False) or email.split("@", 1)[0]
         given = self.text(value, "id", path, required=False)
-        ident = given or derived_id(account_id, "user", email.casefold())
+        ident = given or derived_id(account_id, "user", email.lower())
         return SeedUser(self.claim(ident, _join(path, "id")), email, name)
 
     def bot(self, account_id: str, raw: object, path: str, seen: dict[str, str]) -> SeedBot:
@@ -367,7 +367,7 @@ class _MemberIndex:
         bots: tuple[SeedBot, ...],
         webhooks: tuple[SeedWebhook, ...],
     ) -> None:
-        self.by_email = {u.email.casefold(): u.id for u in users}
+        self.by_email = {u.email.lower(): u.id for u in users}
         self.bots = {b.name: b.id for b in bots}
         self.webhooks = {w.name: w.id for w in webhooks}
         self.ids = {u.id for u in users} | {b.id for b in bots} | {w.id for w in webhooks}
@@ -380,7 +380,7 @@ class _MemberIndex:
         if ref in self.ids:
             return ref
         if "@" in ref:
-            return self.by_email.get(ref.casefold())
+            return self.by_email.get(ref.lower())
         return None
 
 

@@ -1,6 +1,6 @@
 """The chime emulator's state: accounts, each with its users, bots, webhooks, rooms and room
 memberships, and the indexes that keep a call's cost proportional to what it returns
-(users by case-folded e-mail, memberships per room by member id, rooms per member). Built
+(users by e-mail in lower case, memberships per room by member id, rooms per member). Built
 from a seed (``accounts_from``) and written back as a seed document (``snapshot_of``). No
 operations and no lock here: ``models`` builds the operations on it."""
 
@@ -43,7 +43,7 @@ def accounts_from(seed: Seed, now: datetime) -> Table[AccountState]:
         state = AccountState(Account(acc.id, acc.name, now))
         for u in acc.users:
             state.users.put(u.id, User(u.id, acc.id, u.email, u.name, now))
-            state.users_by_email[u.email.casefold()] = u.id
+            state.users_by_email[u.email.lower()] = u.id
             state.members[u.id] = Member(u.id, "User", u.email, u.name, acc.id)
         for b in acc.bots:
             bot = Bot(

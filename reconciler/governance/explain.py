@@ -3,7 +3,9 @@
 The result model and its JSON document. Per target: every path that declares the member
 (role, file and line, group chain, until, reason, ticket; expired ones too), the live
 role, and what a plan does about it. Roles are the kind's own names (plain strings), so
-every kind is explained alike. Renderers: ``reconciler.render.explain``.
+every kind is explained alike; the JSON document writes them as the JSON plan does
+(``Kind.role_json``: a meeting attendee's capabilities as an object). Renderers:
+``reconciler.render.explain``.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class Declaration:
     via: tuple[str, ...]  # group chain, outermost first, without '@'
     grant: Grant
     expired: bool
+    role_json: Any = None  # ``role`` as the JSON plan writes it (a meeting's: an object;
+    # None: ``role`` itself)
 
     def describe(self, now: dt.datetime) -> str:
         """``Administrator via @sre at FILE:LINE, until 2027-03-31 (30 days left), ...``"""
@@ -96,6 +100,10 @@ class TargetExplanation:
     detail: str = ""  # e.g. the planner's error for UNRESOLVED / NOT_READ / NOT_PLANNED
     role_word: str = "role"  # the kind's word for a role (a meeting's: "capabilities")
     protected_until: str = ""  # when a protection through a group entry ends ("": never)
+    # the two roles as the JSON plan writes them (``Kind.role_json``: a meeting's an object;
+    # None: the text's)
+    declared_json: Any = None
+    live_json: Any = None
 
     @property
     def note(self) -> str:
@@ -162,17 +170,21 @@ def _target_json(t: TargetExplanation, now: dt.datetime) -> dict[str, Any]:
         "owners": list(t.owners),
         "prune": t.prune,
         "declared": t.declared_role is not None,
-        "role": t.declared_role,
+        "role": _or(t.declared_json, t.declared_role),
         "paths": [_declaration_json(d, now) for d in t.declarations],
-        "live": {"role": t.live_role, "read": t.outcome is not Outcome.NOT_READ},
+        "live": {"role": _or(t.live_json, t.live_role), "read": t.outcome is not Outcome.NOT_READ},
         "plan": {"outcome": t.outcome.value, "note": t.note},
     }
+
+
+def _or(value: Any, text: str | None) -> Any:
+    return text if value is None else value
 
 
 def _declaration_json(d: Declaration, now: dt.datetime) -> dict[str, Any]:
     until = d.grant.until
     return {
-        "role": d.role,
+        "role": _or(d.role_json, d.role),
         "file": d.where.file,
         "line": d.where.line,
         "entry": str(d.entry),

@@ -4,7 +4,7 @@ plan made from both. Pure: the CLI reads and plans; this joins them for one memb
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 from operator import attrgetter
 
@@ -13,6 +13,7 @@ from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.governance.expiry import protection_ends
 from reconciler.governance.explain import Declaration, Explanation, Outcome, TargetExplanation
 from reconciler.governance.grant import NO_GRANT
+from reconciler.kinds import Kind
 from reconciler.live import LiveMember, LiveState
 from reconciler.plan import Action, Plan, TargetPlan
 from reconciler.refs import MemberRef, Provenance
@@ -116,17 +117,20 @@ def _target(
         owners=t.owners,
         prune=t.prune,
         declared_role=text(dm.role) if dm is not None else None,
-        declarations=tuple(_declaration(p, text) for p in paths),
+        declarations=tuple(_declaration(p, kind) for p in paths),
         live_role=live_role,
+        declared_json=kind.role_json(dm.role) if dm is not None else None,
+        live_json=kind.role_json(lm.role) if lm is not None else None,
         outcome=outcome,
         detail=detail,
         role_word=kind.words.role,
     )
 
 
-def _declaration(p: Provenance, text: Callable[[Hashable], str]) -> Declaration:
+def _declaration(p: Provenance, kind: Kind) -> Declaration:
     return Declaration(
-        role=text(p.role),
+        role=kind.role_text(p.role),
+        role_json=kind.role_json(p.role),
         entry=p.declared_at,
         where=p.where,
         via=p.via,

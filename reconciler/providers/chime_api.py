@@ -19,7 +19,7 @@ from reconciler.pacing import Pacer, QuotaKey
 from reconciler.providers.base import ItemError
 from reconciler.providers.paced_api import PacedApi
 from reconciler.providers.retry import RetryPolicy
-from reconciler.refs import MemberKind, MemberRef, Role
+from reconciler.refs import MemberKind, MemberRef, Role, email_key
 
 ACCOUNTS_PAGE = 200  # ListAccounts MaxResults: 1-200
 ROOMS_PAGE = 99  # ListRooms
@@ -205,9 +205,9 @@ class ChimeApi(PacedApi):
             AccountId=account,
             UserEmail=email,
         )
-        want = email.strip().casefold()
+        want = email_key(email)
         for u in resp.get("Users", []):
-            if str(u.get("PrimaryEmail", "")).casefold() == want:
+            if email_key(str(u.get("PrimaryEmail", ""))) == want:
                 return _user(u)
         return None
 

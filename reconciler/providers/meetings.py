@@ -30,7 +30,7 @@ from reconciler.capabilities import AXES, BUILTIN_PROFILES, NONE, Capabilities
 from reconciler.declared_once import compared
 from reconciler.desired.meeting_spec import MEETING_ID_RE, attendee_problem, env_name
 from reconciler.desired.model import DesiredState, DesiredTarget
-from reconciler.errors import AwsError
+from reconciler.errors import AwsError, TargetGone
 from reconciler.kinds import RoleValue
 from reconciler.kinds.meetings import MEETING, external_user_id, meeting_member
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
@@ -180,18 +180,45 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
 
     # -- writing -------------------------------------------------------------------------
 
+    # A meeting that ended during the apply answers NotFound: ``TargetGone``, so that no
+    # further call goes to it. BatchCreateAttendee names no attendee: its NotFound is the
+    # meeting's; for the others one ListAttendees call tells an attendee gone from its
+    # meeting gone.
+
     def create_members(
         self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]
     ) -> Mapping[str, ItemError]:
-        return self.api.batch_create(target_id, [(who, _caps(role)) for who, role in items])
+        try:
+            return self.api.batch_create(target_id, [(who, _caps(role)) for who, role in items])
+        except AwsError as exc:
+            if exc.code == NOT_FOUND:
+                raise TargetGone.of(exc) from exc
+            raise
 
     def update_role(
         self, target: TargetKey, target_id: str, member_id: str, role: RoleValue
     ) -> None:
-        self.api.update_capabilities(target_id, member_id, _caps(role))
+        self._meeting_gone_on(
+            target_id, lambda: self.api.update_capabilities(target_id, member_id, _caps(role))
+        )
 
     def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
-        self.api.delete(target_id, member_id)
+        self._meeting_gone_on(target_id, lambda: self.api.delete(target_id, member_id))
+
+    def _meeting_gone_on(self, meeting_id: str, call: Callable[[], None]) -> None:
+        """``call``; its NotFound is ``TargetGone`` when the meeting itself is not found."""
+        try:
+            call()
+        except AwsError as exc:
+            if exc.code != NOT_FOUND:
+                raise
+            try:
+                found = self.api.found(meeting_id)
+            except AwsError:  # not asked (an interrupt), or failed: the call's own error
+                raise exc from None
+            if not found:
+                raise TargetGone.of(exc) from exc
+            raise
 
     def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
         try:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.capabilities import Capabilities
+from reconciler.errors import AwsError
 from reconciler.pacing.pacer import Pacer
 from reconciler.pacing.quotas import QuotaKey
 from reconciler.providers.base import ItemError
@@ -146,6 +147,9 @@ def attendee(item: dict[str, Any]) -> Attendee:
     )
 
 
+NOT_FOUND = "NotFoundException"
+
+
 class MeetingsApi(PacedApi):
     """The attendee operations, retried per ``retry`` and paced by ``pacer`` when given
     (quota ``meetings``: 10 requests/s per operation); errors are ``AwsError``."""
@@ -171,6 +175,23 @@ class MeetingsApi(PacedApi):
     def list_attendees(self, meeting_id: str) -> list[Attendee]:
         """Every attendee of the meeting, sorted (NotFound: ended, or never existed)."""
         return sorted(self._pages(meeting_id))
+
+    def found(self, meeting_id: str) -> bool:
+        """Whether the meeting is there (one ListAttendees call of one attendee; False:
+        NotFound, it has ended)."""
+        try:
+            self._call(
+                "ListAttendees",
+                self.client.list_attendees,
+                f"meeting {meeting_id}",
+                MeetingId=meeting_id,
+                MaxResults=1,
+            )
+        except AwsError as exc:
+            if exc.code != NOT_FOUND:
+                raise
+            return False
+        return True
 
     def _pages(self, meeting_id: str) -> Iterator[Attendee]:
         token: str | None = None

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from reconciler.providers.chime_api import User
+from reconciler.refs import email_key
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -128,11 +129,10 @@ def resolve_emails(
     emails: Mapping[str, str],
     pmap: Mapper[str, User | None] = map,
 ) -> dict[str, User]:
-    """Resolve ``emails`` (case-folded key -> address as written) to users, by key.
+    """Resolve ``emails`` (``email_key`` -> address as written) to users, by key.
     Addresses with no user are absent from the result."""
     pages = (
-        ([(u.email.strip().casefold(), u) for u in users], more)
-        for users, more in api.user_pages(account)
+        ([(email_key(u.email), u) for u in users], more) for users, more in api.user_pages(account)
     )
     return resolve_cheapest(
         dict(sorted(emails.items())),

@@ -167,6 +167,30 @@ def test_explain_an_expired_attendee_and_channel_member_in_json(scenario: None, 
     ]
 
 
+def test_explain_json_gives_capabilities_as_the_json_plan_does(scenario: None, cli: Any) -> None:
+    run = cli(*NOW, "explain", "alice@example.com", "--target", "bridge", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    (target,) = json.loads(run.stdout)["targets"]
+    presenter = {"audio": "SendReceive", "video": "SendReceive", "content": "SendReceive"}
+    viewer = {"audio": "Receive", "video": "Receive", "content": "Receive"}
+    assert target["role"] == presenter
+    assert [p["role"] for p in target["paths"]] == [viewer, presenter]
+    assert target["live"]["role"] == viewer
+    plan = cli(*NOW, "plan", "--target", "bridge", "--format", "json")
+    (change,) = [
+        c
+        for t in json.loads(plan.stdout)["targets"]
+        for c in t["changes"]
+        if c["member"] == "alice@example.com"
+    ]
+    assert (change["role_before"], change["role_after"]) == (target["live"]["role"], target["role"])
+    # a room's or channel's role stays its name
+    chat = cli(
+        *NOW, "explain", "alice@example.com", "--target", "incident-chat", "--format", "json"
+    )
+    assert [t["role"] for t in json.loads(chat.stdout)["targets"]] == ["DEFAULT", "Moderator"]
+
+
 def test_the_meetings_plan_removes_the_expired_attendee_and_says_why(
     scenario: None, cli: Any
 ) -> None:

@@ -397,3 +397,18 @@ def test_attendees_differing_only_in_case_keep_one_chosen_the_same_way_every_run
     applied = cli("apply", "--auto-approve")
     assert applied.exit_code == 0, applied.stdout + applied.stderr
     assert emulator.meetings.attendees_of(MEETING) == {kept: PARTICIPANT}
+
+
+def test_a_meeting_of_another_control_region_is_reported_as_not_found(
+    bridge: EmulatorServer, cli: Cli
+) -> None:
+    """README: rooms and meetings are called in --region; a meeting created in another
+    (control) region is reported as ended or never existing, and left out."""
+    elsewhere = cli("--region", "eu-central-1", "plan")
+    assert elsewhere.exit_code == 0, elsewhere.stderr
+    assert "has ended (or never existed): the meetings API does not find it; left out" in (
+        elsewhere.stdout
+    )
+    assert "No changes." in elsewhere.stdout
+    here = cli("--region", "us-east-1", "plan")
+    assert "Plan: 2 to add, 1 to change, 1 to remove." in here.lines, here.stdout

@@ -217,3 +217,27 @@ def test_a_fault_number_that_is_not_finite_is_refused(name: str, value: float) -
     with pytest.raises(FaultConfigError) as info:
         FaultConfig(**{name: value})
     assert str(info.value) == f"{name} must be a finite number, got {value!r}"
+
+
+def test_conflict_rate_answers_409_only_where_the_model_lists_conflict_exception(
+    seeded: EmulatorServer, chime: Any
+) -> None:
+    """``conflict_rate 1`` with no ``operations``: reads, batch creates and a room
+    membership's delete answer as ever (their botocore models cannot return a
+    ConflictException); CreateRoomMembership, whose model lists it, is refused 409."""
+    seeded.set_faults(conflict_rate=1.0)
+    room = {"AccountId": ACCOUNT, "RoomId": "room-0001"}
+    assert outcomes(chime.list_rooms, 3, AccountId=ACCOUNT) == ["ok"] * 3
+    assert outcomes(chime.list_room_memberships, 3, **room) == ["ok"] * 3
+    items = [{"MemberId": "carol-id", "Role": "Member"}]
+    assert outcomes(chime.batch_create_room_membership, 1, **room, MembershipItemList=items) == [
+        "ok"
+    ]
+    assert outcomes(chime.delete_room_membership, 1, **room, MemberId="carol-id") == ["ok"]
+    assert outcomes(chime.create_room_membership, 3, **room, MemberId="carol-id") == ["409"] * 3
+    model = chime.meta.service_model  # what the 409s follow
+    errors = {
+        op: {e.name for e in model.operation_model(op).error_shapes}
+        for op in ("ListRooms", "BatchCreateRoomMembership", "CreateRoomMembership")
+    }
+    assert ["ConflictException" in e for e in errors.values()] == [False, False, True]

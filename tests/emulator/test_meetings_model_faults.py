@@ -292,7 +292,11 @@ def test_seeded_ids_are_derived_when_not_given_and_stable() -> None:
         (
             "meetings:\n  - external_meeting_id: x42\n    host: me\n",
             ":3: meetings[0].host: unknown key 'host' (expected one of: id, "
-            "external_meeting_id, ended, features, attendees)",
+            "external_meeting_id, ended, features, attendees, region)",
+        ),
+        (
+            "meetings:\n  - external_meeting_id: x42\n    region: Frankfurt\n",
+            ":3: meetings[0].region: expected a region such as us-east-1, got 'Frankfurt'",
         ),
         (
             "meetings:\n  - {id: 6f1c2a9e-0000-4000-8000-000000000001}\n",

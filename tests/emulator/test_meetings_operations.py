@@ -340,3 +340,43 @@ def test_an_external_user_id_outside_awss_pattern_is_refused(
     assert [(e["ExternalUserId"], e["ErrorCode"]) for e in answer["Errors"]] == [
         ("łukasz@example.com", "BadRequest")
     ]
+
+
+def test_a_meeting_answers_only_in_the_control_region_that_created_it(
+    emulator: EmulatorServer,
+) -> None:
+    """AWS updates a meeting only in the control region used to create it, and each control
+    region operates independently: signed for another region, every call about the meeting
+    is NotFound, as for a meeting that never existed. ``region:`` seeds it (default
+    us-east-1); an unsigned call is not checked."""
+    seed = meeting_seed(attendees=2)
+    seed["meetings"][0]["region"] = "eu-central-1"
+    emulator.reset(seed)
+
+    def client(region: str) -> Any:
+        session = boto3.session.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
+        )
+        return meetings_client(session, emulator.url)
+
+    frankfurt, virginia = client("eu-central-1"), client("us-east-1")
+    assert len(frankfurt.list_attendees(MeetingId=MEETING)["Attendees"]) == 2
+    for call in (
+        lambda: virginia.list_attendees(MeetingId=MEETING),
+        lambda: virginia.get_meeting(MeetingId=MEETING),
+        lambda: virginia.create_attendee(MeetingId=MEETING, ExternalUserId="zed@example.com"),
+    ):
+        with pytest.raises(virginia.exceptions.NotFoundException) as found:
+            call()
+        assert error_of(found.value) == (
+            404,
+            "NotFoundException",
+            f"The meeting {MEETING} is not found.",
+        )
+    assert len(frankfurt.list_attendees(MeetingId=MEETING)["Attendees"]) == 2  # nothing created
+    # a meeting seeded without region: is us-east-1's
+    emulator.reset(meeting_seed(attendees=1))
+    assert len(virginia.list_attendees(MeetingId=MEETING)["Attendees"]) == 1
+    with pytest.raises(frankfurt.exceptions.NotFoundException):
+        frankfurt.list_attendees(MeetingId=MEETING)
+    assert emulator.state()["meetings"][0]["region"] == "us-east-1"

@@ -30,6 +30,7 @@ from reconciler.emulator.errors import BadRequestError, ChimeError, NotFoundErro
 from reconciler.emulator.meetings.errors import LimitExceededError
 from reconciler.emulator.meetings.records import Attendee, AttendeeError, Meeting
 from reconciler.emulator.meetings.seed import (
+    CONTROL_REGION,
     UUID_RE,
     SeedMeeting,
     external_id_problem,
@@ -55,6 +56,7 @@ Clock = Callable[[], datetime]
 class _MeetingState:
     meeting: Meeting
     ended: bool = False
+    region: str = CONTROL_REGION  # the control region that created it: its calls' only one
     attendees: Table[Attendee] = field(default_factory=Table)
     by_external: dict[str, str] = field(default_factory=dict)  # ExternalUserId -> AttendeeId
 
@@ -83,7 +85,7 @@ class MeetingsBackend:
         tokens: list[str] = []
         for m in meetings:
             meeting = Meeting(m.id, m.external_meeting_id, MEDIA_REGION, now, m.features)
-            state = _MeetingState(meeting, m.ended)
+            state = _MeetingState(meeting, m.ended, m.region)
             for a in m.attendees:
                 token = new_join_token()
                 tokens.append(token)
@@ -103,6 +105,7 @@ class MeetingsBackend:
                     "external_meeting_id": s.meeting.external_meeting_id,
                     "ended": s.ended,
                     **_features_seed(s.meeting),
+                    "region": s.region,
                     "attendees": [
                         {
                             "id": a.id,
@@ -119,6 +122,19 @@ class MeetingsBackend:
         """Every JoinToken this backend has handed out (seeded or created), in order."""
         with self._lock:
             return list(self._issued)
+
+    def check_region(self, meeting_id: str, region: str | None) -> None:
+        """NotFoundException when a call signed for ``region`` names a meeting another
+        control region created: AWS updates a meeting only in the control region used to
+        create it, and each control region operates independently (it does not know the
+        meeting). An unsigned call (None) and a meeting not here pass: the operation
+        answers those."""
+        if region is None:
+            return
+        with self._lock:
+            state = self._meetings.get(meeting_id)
+        if state is not None and state.region != region:
+            raise NotFoundError(f"The meeting {meeting_id} is not found.")
 
     def end_meeting(self, meeting_id: str) -> None:
         """End a meeting (as AWS does after 24 hours): from now on it is NotFound."""

@@ -9,6 +9,7 @@ meetings:
       attendee: {max_count: 50}                   # 1-250 (default 250; 25 with FHD/UHD)
       video: {max_resolution: None}               # None, HD or FHD (None: video off)
       content: {max_resolution: None}             # None, FHD or UHD (None: content off)
+    region: us-east-1                             # optional: the control region that created it
     attendees:                                    # at most 250 (at most max_count)
       - external_user_id: alice@example.com       # 2-64 characters, not aws:..., unique
         id: 0b0e...                               # optional AttendeeId (derived)
@@ -19,7 +20,8 @@ meetings:
 three axes and follows AWS's rule (content SendReceive or Receive needs video SendReceive
 or Receive). Ids are UUIDs, as the model's pattern requires. ``features`` bounds the
 meeting's attendees as AWS does (``features.MeetingFeatures``): a seeded attendee must fit
-them too.
+them too. ``region``: the meeting's control region; AWS answers its calls there only
+(``MeetingsBackend.check_region``).
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ from reconciler.external_ids import CHARACTERS, disallowed_character
 
 UUID_RE = re.compile(r"^[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}$")
 RESERVED_PREFIX = "aws:"
+CONTROL_REGION = "us-east-1"  # a seeded meeting's, unless it says ``region:``
+REGION_RE = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d$")
 
 Derive = Callable[..., str]  # a stable UUID from parts (``seed.derived_id``)
 
@@ -59,6 +63,7 @@ class SeedMeeting:
     ended: bool
     attendees: tuple[SeedAttendee, ...]
     features: MeetingFeatures = AS_CREATED
+    region: str = CONTROL_REGION  # the control region that created it
 
 
 class SeedReader(Protocol):
@@ -100,7 +105,7 @@ def _meeting(
     reader: SeedReader, raw: object, path: str, derive: Derive, occurrences: dict[str, int]
 ) -> SeedMeeting:
     value = reader.mapping(
-        raw, path, ("id", "external_meeting_id", "ended", "features", "attendees")
+        raw, path, ("id", "external_meeting_id", "ended", "features", "attendees", "region")
     )
     external = reader.text(value, "external_meeting_id", path, required=True) or ""
     found = external_id_problem(external, "external_meeting_id")
@@ -114,6 +119,9 @@ def _meeting(
     if not isinstance(ended, bool):
         raise reader.fail(f"{path}.ended", f"expected true or false, got {ended!r}")
     features = _features(reader, value.get("features"), f"{path}.features")
+    region = reader.text(value, "region", path, required=False) or CONTROL_REGION
+    if not REGION_RE.match(region):
+        raise reader.fail(f"{path}.region", f"expected a region such as us-east-1, got {region!r}")
     items = reader.items(value, "attendees", path)
     if len(items) > features.most:
         raise reader.fail(
@@ -129,7 +137,7 @@ def _meeting(
         if refused:
             raise reader.fail(f"{where}.capabilities", refused)
         attendees.append(attendee)
-    return SeedMeeting(ident, external, ended, tuple(attendees), features)
+    return SeedMeeting(ident, external, ended, tuple(attendees), features, region)
 
 
 def _features(reader: SeedReader, raw: object, path: str) -> MeetingFeatures:

@@ -1,0 +1,34 @@
+"""A target found gone by one of the apply's own writes (``TargetGone``: a meeting that
+ended during the apply): no further call goes to it, and its changes not made yet are
+reported once each as not attempted, with why, rather than each failing on its own call
+(or a removal counting as ``already gone``)."""
+
+from __future__ import annotations
+
+from reconciler.errors import TargetGone
+from reconciler.kinds import Kind
+
+GONE_NOTE = "the {noun} is gone: ended or deleted during the apply; no further change to it tried"
+GONE_SKIP = "not attempted: the {noun} was found gone (ended or deleted) during the apply"
+
+
+class GoneTarget:
+    """Whether a write found the target gone; the messages its changes are reported with."""
+
+    def __init__(self, kind: Kind) -> None:
+        self.noun = kind.words.noun
+        self.error: TargetGone | None = None
+
+    @property
+    def gone(self) -> bool:
+        return self.error is not None
+
+    def found(self, exc: TargetGone) -> str:
+        """Record ``exc``; the message of the change whose call found it:
+        ``The meeting … is not found. (the meeting is gone: ...)``."""
+        if self.error is None:
+            self.error = exc
+        return f"{exc.message} ({GONE_NOTE.format(noun=self.noun)})"
+
+    def skip_message(self) -> str:
+        return GONE_SKIP.format(noun=self.noun)
