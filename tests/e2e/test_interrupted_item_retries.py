@@ -45,8 +45,12 @@ def test_items_waiting_for_a_retry_are_reported_failed_with_their_attempts(
     made = calls().get(BATCH, 0)
     assert code == 130, err
     assert made >= 2
-    shown = lines[lines.index("Not applied:") :]
-    assert "  + alice@example.com (Member) in ops (Throttled)" in shown
+    shown = lines[lines.index("Failed:") :]
+    assert "Not applied:" not in lines  # both were tried: failed, not "not started"
+    assert (
+        f"  ! alice@example.com in ops: Throttled: Rate exceeded. (not tried again: "
+        f"interrupted after {made} attempts)"
+    ) in shown, lines
     document = json.loads((workdir / "result.json").read_text())
     changes = {c["member"]: c for c in document["changes"]}
     assert set(changes) == {"alice@example.com", "bob@example.com"}
