@@ -234,8 +234,10 @@ def test_creates_are_batched_by_role_and_a_role_change_is_delete_then_create(
         ("create", "ops", "room", ("uid-fay",)),  # phase 0: rooms
         ("delete", "kite", "toy-fay@example.com"),  # prune: deletes without elevated first
         ("delete", "kite", "toy-ann@example.com"),  # ann: write -> read, not in place
-        ("create", "kite", "read", ("toy-bob@example.com", "toy-cid@example.com")),
-        ("create", "kite", "read", ("toy-ann@example.com",)),  # batches of 2, one role
+        # batches of 2, one role; ann's re-creation first (it takes back the place its
+        # delete freed, before a new member can: Q-O-1)
+        ("create", "kite", "read", ("toy-ann@example.com", "toy-bob@example.com")),
+        ("create", "kite", "read", ("toy-cid@example.com",)),
         ("create", "kite", "write", ("toy-dan@example.com", "toy-eve@example.com")),
     ]
     assert provider.toys[("sky", "kite")][1] == {

@@ -18,6 +18,7 @@ from reconciler.refs import (
     Role,
     TargetKey,
     TargetKind,
+    email_key,
 )
 
 EMAILS = ("alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com")
@@ -143,7 +144,7 @@ def any_refs(draw: st.DrawFn) -> MemberRef:
     not the one its key names is refused: Q-I-3); a user's key is also as written."""
     kind, display = draw(st.sampled_from(MemberKind)), draw(text)
     folded = kind is MemberKind.USER and draw(st.booleans())
-    return MemberRef(kind, display.casefold() if folded else display, display)
+    return MemberRef(kind, email_key(display) if folded else display, display)
 
 
 live_members = any_refs().flatmap(
