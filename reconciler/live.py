@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -60,6 +60,15 @@ class LiveProblem:
         return f"{self.location}: {self.message}" if self.location else self.message
 
 
+# why a target refuses a declared member: the problems reporting it, each at its line
+Refusal = tuple[LiveProblem, ...]
+
+
+def refusal_in(refusal: Refusal, target: TargetKey) -> str:
+    """The reason ``refusal`` gives for ``target`` (its problem's message), or ""."""
+    return next((p.message for p in refusal if p.target == target), "")
+
+
 @dataclass(frozen=True)
 class LiveState:
     targets: dict[TargetKey, LiveTarget] = field(default_factory=dict)
@@ -74,11 +83,13 @@ class LiveState:
     # The ids of targets declared outside the run's scope (``DesiredState.elsewhere``, the
     # other shards'), resolved without reading them: compared, not planned (``declared_once``)
     elsewhere_ids: dict[TargetKey, str] = field(default_factory=dict)
-    # (target id, member): a declared member that cannot be added to the room, channel or
-    # meeting of that id (banned from a channel), each reported in ``problems``. Resolution
-    # is per scope, a ban per target: the planner adds it to no target of that id (a
-    # channel's memberships and its moderators alike), wherever else its id resolved.
-    refused: frozenset[tuple[str, MemberRef]] = frozenset()
+    # (target id, member) -> why: a declared member the room, channel or meeting of that id
+    # refuses as declared (banned from a channel; asking for video in a meeting created
+    # without it), with the problems reporting it (also in ``problems``), one per declared
+    # target of that id. Resolution is per scope, a refusal per target: the planner neither
+    # adds it to nor changes its role in any target of that id (a channel's memberships and
+    # its moderators alike), wherever else its id resolved; ``explain`` gives the reason.
+    refused: Mapping[tuple[str, MemberRef], Refusal] = field(default_factory=dict)
 
     def ids_in(self, scope: str) -> dict[MemberRef, str]:
         """The member ids valid in ``scope``. When the provider resolved per scope, only
@@ -100,14 +111,14 @@ def merged(states: Iterable[LiveState]) -> LiveState:
     problems: list[LiveProblem] = []
     notices: list[LiveProblem] = []
     elsewhere: dict[TargetKey, str] = {}
-    refused: set[tuple[str, MemberRef]] = set()
+    refused: dict[tuple[str, MemberRef], Refusal] = {}
     for s in states:
         targets.update(s.targets)
         elsewhere.update(s.elsewhere_ids)
         member_ids.update(s.member_ids)
         problems.extend(s.problems)
         notices.extend(s.notices)
-        refused |= s.refused
+        refused.update(s.refused)
         if s.scoped_member_ids:
             scoped.update(s.scoped_member_ids)
         else:
@@ -120,5 +131,5 @@ def merged(states: Iterable[LiveState]) -> LiveState:
         scoped,
         tuple(notices),
         elsewhere,
-        frozenset(refused),
+        refused,
     )

@@ -4,9 +4,11 @@ For each declared target that was read from Chime:
 
 - a declared member that is not live is created (when its reference resolved to an id,
   and the provider did not refuse it for that target, ``LiveState.refused``: a member
-  banned from a channel; both were already reported by the provider in ``live.problems``);
+  banned from a channel, an attendee asking for video in a meeting created without it;
+  both were already reported by the provider in ``live.problems``);
 - a live member whose role differs from the declared one is updated (roles compared with
-  ``==``; where the kind cannot change it in place, the applier replaces the member);
+  ``==``; where the kind cannot change it in place, the applier replaces the member),
+  unless the provider refused it for that target (as above: it is left as it is);
 - a live member that is not declared is deleted where pruning is on for the target, and
   listed as unmanaged where it is off;
 - members of a kind's ``never_managed`` types (webhooks in rooms) are never touched
@@ -159,7 +161,7 @@ def plan_target(
     ``protected`` that pruning would remove). A member of both ``protected`` and ``quiet``
     (the bearers of the target's app instance) that no file declares is neither: it is
     kept and not listed, pruned or not, so it is never drift. A declared member in
-    ``refused`` (the provider's, for this target: banned) is not added.
+    ``refused`` (the provider's, for this target: banned) is neither added nor changed.
 
     Protection keeps a member in, not a grant past its end: a protected member whose
     elevated role came from a path that has ended (``until:``) loses that role like
@@ -222,7 +224,7 @@ def plan_target(
                         dm.provenance,
                     )
                 )
-        elif lm.role != dm.role:
+        elif lm.role != dm.role and dm.ref not in refused:
             guarded_role = lm.ref in protected or dm.ref in protected
             if (
                 kind.is_removal(lm.role, dm.role)

@@ -32,6 +32,8 @@ class Outcome(StrEnum):
     KEPT = "kept"  # live, not declared, prune off (or a webhook): left alone
     PROTECTED = "protected"  # would be removed or demoted, but is protected
     UNRESOLVED = "unresolved"  # declared, but Chime has no such member: the plan says so
+    # live with another role, which the target refuses (a meeting without video): kept as it is
+    REFUSED = "refused"
     NOT_READ = "not-read"  # the target could not be read from Chime
     NOT_PLANNED = "not-planned"  # read, but the plan refuses it (declared twice)
     ABSENT = "absent"  # neither declared (now) nor live
@@ -97,7 +99,7 @@ class TargetExplanation:
     declarations: tuple[Declaration, ...]  # current first, then expired
     live_role: str | None  # None: not live (or not read)
     outcome: Outcome
-    detail: str = ""  # e.g. the planner's error for UNRESOLVED / NOT_READ / NOT_PLANNED
+    detail: str = ""  # the planner's error for UNRESOLVED / REFUSED / NOT_READ / NOT_PLANNED
     role_word: str = "role"  # the kind's word for a role (a meeting's: "capabilities")
     protected_until: str = ""  # when a protection through a group entry ends ("": never)
     # the two roles as the JSON plan writes them (``Kind.role_json``: a meeting's an object;
@@ -125,6 +127,11 @@ class TargetExplanation:
                     "entry's until:; removed or demoted after it)"
                 )
             return "kept: protected (settings.yaml `protected:`, or an app instance's bearer)"
+        if o is Outcome.REFUSED:
+            return (
+                f"the plan refuses to change its {self.role_word} {self.live_role} -> "
+                f"{self.declared_role}: {self.detail}"
+            )
         if o is Outcome.UNRESOLVED:
             return f"the plan cannot add it: {self.detail}" if self.detail else "unresolved"
         if o is Outcome.NOT_READ:

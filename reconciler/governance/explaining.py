@@ -14,7 +14,7 @@ from reconciler.governance.expiry import protection_ends
 from reconciler.governance.explain import Declaration, Explanation, Outcome, TargetExplanation
 from reconciler.governance.grant import NO_GRANT
 from reconciler.kinds import Kind
-from reconciler.live import LiveMember, LiveState
+from reconciler.live import LiveMember, LiveState, refusal_in
 from reconciler.plan import Action, Plan, TargetPlan
 from reconciler.refs import MemberRef, Provenance
 from reconciler.target_select import select
@@ -51,13 +51,12 @@ def explain(
         if ref is None or kinds.get(t.key.kind).elsewhere(member, t.key.scope) is not None:
             continue
         tp = planned.get(t.key)
-        # why the plan refuses the target, or this member of it (``LiveState.refused``)
+        # why the plan refuses the target, or this member of it (``LiveState.refused``: the
+        # provider's reason, the plan's error at the member's line)
         if tp is None:
             refused = _refused(t, plan.errors)
-        elif (tp.target_id, ref) in live.refused:
-            refused = _member_error(ref, t, plan.errors)
         else:
-            refused = ""
+            refused = refusal_in(live.refused.get((tp.target_id, ref), ()), t.key)
         one = _target(ref, t, live, tp, now, ref in desired.protected, refused)
         ends = protection_ends(desired, ref)
         if one.outcome is Outcome.PROTECTED and ends is not None:
@@ -103,6 +102,8 @@ def _target(
     outcome, detail = _outcome(member, dm, lm, lt is not None, tp)
     if outcome in (Outcome.NOT_PLANNED, Outcome.UNRESOLVED) and refused:
         detail = refused
+    elif outcome is Outcome.IN_SYNC and refused and _differ(lm, dm):
+        outcome, detail = Outcome.REFUSED, refused  # its declared role refused: left as it is
     guarded = protected and outcome in (Outcome.ABSENT, Outcome.IN_SYNC)
     if guarded and lm is not None and (dm is None or kind.is_removal(lm.role, dm.role)):
         outcome = Outcome.PROTECTED  # a bearer, or declared lower: kept, not listed
@@ -137,6 +138,11 @@ def _declaration(p: Provenance, kind: Kind) -> Declaration:
         grant=p.grant or NO_GRANT,
         expired=p.expired,
     )
+
+
+def _differ(lm: LiveMember | None, dm: DesiredMember | None) -> bool:
+    """Live and declared with different roles."""
+    return lm is not None and dm is not None and lm.role != dm.role
 
 
 def _live_member(
@@ -187,15 +193,6 @@ def _outcome(
 def _refused(t: DesiredTarget, errors: Iterable[str]) -> str:
     """The plan's error at the target's declaration (why it is not planned), or ""."""
     return _error_at(t.location, errors)
-
-
-def _member_error(ref: MemberRef, t: DesiredTarget, errors: Iterable[str]) -> str:
-    """The plan's error at the member's first declaration in ``t`` (where a provider
-    reports a member it refuses: banned from a channel), or ""."""
-    dm = t.member(ref)
-    if dm is None or not dm.provenance:
-        return ""
-    return _error_at(dm.provenance[0].where, errors)
 
 
 def _error_at(location: object, errors: Iterable[str]) -> str:

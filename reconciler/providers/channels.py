@@ -39,7 +39,7 @@ from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import AwsError
 from reconciler.kinds import RoleValue
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, HIDDEN
-from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
+from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Refusal
 from reconciler.parallel import pmap
 from reconciler.providers import channel_bans
 from reconciler.providers.base import ItemError, ReadProgress
@@ -235,10 +235,10 @@ class _ChannelsBase:
         live: Mapping[TargetKey, LiveTarget],
         problems: list[LiveProblem],
         siblings: Mapping[TargetKey, DesiredTarget],
-    ) -> tuple[dict[tuple[str, MemberRef], str], frozenset[tuple[str, MemberRef]]]:
+    ) -> tuple[dict[tuple[str, MemberRef], str], dict[tuple[str, MemberRef], Refusal]]:
         """Each declared member's ARN, in its app instance; and the members a ban keeps
-        out of a channel, by channel ARN (``LiveState.refused``: the planner adds them to
-        neither kind of that channel, though their ARN resolves)."""
+        out of a channel, by channel ARN, with why (``LiveState.refused``: the planner adds
+        them to neither kind of that channel, though their ARN resolves)."""
         for lt in live.values():  # what the listings revealed is free
             for m in lt.members:
                 self.dir.member_arns[(lt.key.scope, m.ref)] = m.member_id
@@ -246,7 +246,7 @@ class _ChannelsBase:
         arns = {(t.key, dm.ref): self._arn(t.key.scope, dm.ref) for t in scope for dm in t.members}
         banned = self._banned(scope, live, arns, missing, siblings)
         resolved: dict[tuple[str, MemberRef], str] = {}
-        refused: set[tuple[str, MemberRef]] = set()
+        refused: dict[tuple[str, MemberRef], Refusal] = {}
         for t in scope:
             instance = t.key.scope
             sibling = siblings.get(self._sibling_key(t.key))
@@ -262,11 +262,12 @@ class _ChannelsBase:
                     message = f"no AppInstanceUser {user_id_of(dm.ref)!r} in {instance}"
                     problems.append(LiveProblem(t.key, _where(dm, t), message))
                 elif arn in banned.get(t.key, set()):
-                    refused.add((live[t.key].target_id, dm.ref))
-                    problems.extend(channel_bans.problems(t, dm, sibling, _where))
+                    bans = tuple(channel_bans.problems(t, dm, sibling, _where))
+                    refused[(live[t.key].target_id, dm.ref)] = bans
+                    problems.extend(bans)
                 else:
                     resolved[(instance, dm.ref)] = arn
-        return resolved, frozenset(refused)
+        return resolved, refused
 
     def _sibling_key(self, key: TargetKey) -> TargetKey:
         return TargetKey(self.sibling.id, key.scope, key.name)

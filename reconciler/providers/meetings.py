@@ -9,8 +9,9 @@ or any text). GetMeeting gives the meeting's ``MeetingFeatures``: its own attend
 (``LiveTarget.max_members``, which the planner and the applier use instead of AWS's 250)
 and the media it was created without: a declared attendee whose capabilities ask for
 video or content there (AWS refuses them, 400) is a located problem at the attendee's
-line, and is not added. ``read_ids`` (re-reads by id: a saved plan's, verification) lists
-attendees only: a saved plan carries the maximum it was made with.
+line, and is neither added nor changed to them (``LiveState.refused``). ``read_ids``
+(re-reads by id: a saved plan's, verification) lists attendees only: a saved plan carries
+the maximum it was made with.
 
 ``meeting_id: ${VARIABLE}`` is read from the environment here, when plan or apply runs;
 unset (or empty), it is a located error. A meeting the API does not find (it has ended:
@@ -33,7 +34,7 @@ from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import AwsError, TargetGone
 from reconciler.kinds import RoleValue
 from reconciler.kinds.meetings import MEETING, external_user_id, meeting_member
-from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
+from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Refusal
 from reconciler.pacing.pacer import Pacer
 from reconciler.parallel import pmap
 from reconciler.providers.base import EnvironmentId, ItemError
@@ -88,6 +89,7 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
         readings = self._pmap(lambda t: self._read_meeting(t.key, ids[t.key]), found)
         targets: dict[TargetKey, LiveTarget] = {}
         scoped: dict[tuple[str, MemberRef], str] = {}
+        refusals: dict[tuple[str, MemberRef], Refusal] = {}
         for t, reading in zip(found, readings, strict=True):
             if reading is None:
                 shown = f"meeting {t.key.name} (id {ids[t.key]}) {ENDED}"
@@ -113,7 +115,11 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
                     through = f" (through {asking.chain})" if asking and asking.via else ""
                     shown = f"meeting {t.key.name}: {who}{through}: {why}"
                     at = asking.where if asking is not None else t.location
-                    problems.append(LiveProblem(t.key, at, shown))
+                    problem = LiveProblem(t.key, at, shown)
+                    problems.append(problem)
+                    # neither added nor changed to it (``LiveState.refused``)
+                    key = (ids[t.key], m.ref)
+                    refusals[key] = (*refusals.get(key, ()), problem)
                     continue
                 scoped[(t.key.scope, m.ref)] = who
         return LiveState(
@@ -122,6 +128,7 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
             scoped_member_ids=scoped,
             notices=tuple(notices),
             elsewhere_ids=elsewhere,
+            refused=refusals,
         )
 
     def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:

@@ -188,3 +188,52 @@ def test_an_attendee_a_group_brings_is_reported_at_the_groups_line(
         "MaxResolution None): AWS refuses any video capability but None there; give this "
         "attendee a profile with video None"
     ) in run.lines
+
+
+def test_a_refused_attendee_is_neither_planned_nor_explained_as_planned(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    """QA-V Q-V-1: in an audio-only meeting, a live attendee declared with video is not
+    listed (nor counted) as a change, as a new one is not added; `explain` gives the
+    features' refusal for both, not "Chime has no such member" or "the plan changes it"."""
+    features = {"video": {"max_resolution": "None"}, "content": {"max_resolution": "None"}}
+    p0 = {"audio": "SendReceive", "video": "None", "content": "None"}
+    emulator.reset(
+        {
+            "meetings": [
+                {
+                    "id": MEETING,
+                    "external_meeting_id": "bridge",
+                    "features": features,
+                    "attendees": [{"external_user_id": "p0@example.com", "capabilities": p0}],
+                }
+            ]
+        }
+    )
+    declare(write_desired, {"p0@example.com": "viewer", "c@example.com": "viewer"})
+    why = (
+        "profile viewer (audio Receive, video Receive, content Receive) asks for video "
+        "Receive and content Receive, but the meeting was created without video and content "
+        "(MeetingFeatures Video and Content MaxResolution None): AWS refuses any video and "
+        "content capability but None there; give this attendee a profile with video None "
+        "and content None"
+    )
+    run = cli("plan")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert f"Error: desired-state/m.yaml:6: meeting bridge: p0@example.com: {why}" in run.lines
+    assert f"Error: desired-state/m.yaml:7: meeting bridge: c@example.com: {why}" in run.lines
+    assert not any(line.lstrip().startswith(("~", "+")) for line in run.lines), run.stdout
+    assert not any("to change" in line for line in run.lines), run.stdout
+    added = cli("explain", "c@example.com")
+    assert f"  plan: the plan cannot add it: meeting bridge: c@example.com: {why}" in added.lines
+    kept = cli("explain", "p0@example.com", "--format", "json")
+    assert kept.exit_code == 0, kept.stdout + kept.stderr
+    (target,) = json.loads(kept.stdout)["targets"]
+    assert target["plan"] == {
+        "outcome": "refused",
+        "note": "the plan refuses to change its capabilities audio SendReceive, video None, "
+        "content None -> audio Receive, video Receive, content Receive: meeting bridge: "
+        f"p0@example.com: {why}",
+    }
+    assert cli("apply", "--auto-approve").exit_code == 1
+    assert emulator.meetings.attendees_of(MEETING) == {"p0@example.com": AUDIO_ONLY}
