@@ -43,6 +43,15 @@ class CorruptPlan(Exception):
         super().__init__(f"{where}: {message}" if where else message)
 
 
+class OlderPlan(Exception):
+    """A document an older chime-reconciler wrote under a rule this one no longer reads
+    the same way (its format_version unchanged): refused, to be made again, not applied
+    under another meaning. ``where`` is its JSON path."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+
+
 @dataclass(frozen=True)
 class _Layout:
     """The key names that differ between format versions."""
@@ -221,6 +230,13 @@ def _ref(d: dict[str, Any], kind: MemberKind, where: str) -> MemberRef:
     key = _field(d, "member_key", where, str)
     display = shown[len(prefix) :]
     if not _names(kind, display, key):
+        if _casefolded(kind, display, key):
+            raise OlderPlan(
+                f"{where}.member_key",
+                f"{key!r} is {shown!r} casefolded, the key of versions that took "
+                "e-mail addresses differing only by casefold (straße@ and strasse@) for one "
+                "member; they are two now",
+            )
         raise CorruptPlan(
             f"{where}.member", f"{shown!r} is not the member its member_key {key!r} names"
         )
@@ -231,6 +247,12 @@ def _names(kind: MemberKind, display: str, key: str) -> bool:
     """Whether ``display`` is how ``MemberRef`` writes the member ``key``: the key as
     written, or (a user's e-mail address) its ``email_key``."""
     return display == key or (kind is MemberKind.USER and email_key(display) == key)
+
+
+def _casefolded(kind: MemberKind, display: str, key: str) -> bool:
+    """Whether ``key`` is a user's key as versions before ``email_key`` wrote it
+    (``str.casefold``, under the same format_version): a plan made by one of them."""
+    return kind is MemberKind.USER and display.strip().casefold() == key
 
 
 def _provenance(d: Any, k: Kind, where: str) -> Provenance:

@@ -20,7 +20,13 @@ from reconciler import atomic_file, interrupt, jsondoc
 from reconciler.atomic_file import write_atomically
 from reconciler.errors import UsageError
 from reconciler.plan import Plan
-from reconciler.plandecode import ORIGIN_KEYS, CorruptPlan, origin_from, plan_from_document
+from reconciler.plandecode import (
+    ORIGIN_KEYS,
+    CorruptPlan,
+    OlderPlan,
+    origin_from,
+    plan_from_document,
+)
 from reconciler.plandoc import READABLE_VERSIONS, plan_to_data
 from reconciler.regular_file import FileTooLarge, NotRegularFile, read_regular
 from reconciler.render.json import indented
@@ -147,5 +153,9 @@ def plan_from_data(data: Any, path: Path | str = "<data>") -> Plan:
     try:
         origin_from(data)  # what apply FILE uses (``read_origin``)
         return plan_from_document(data, version)
+    except OlderPlan as exc:
+        raise PlanFileError(
+            path, f"made by an older chime-reconciler ({exc}); run plan again with this version"
+        ) from exc
     except CorruptPlan as exc:
         raise PlanFileError(path, f"the file is corrupt: {exc}") from exc

@@ -5,6 +5,8 @@ the CLI, the real boto3 client and the emulator."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -91,3 +93,33 @@ def test_a_room_adds_the_user_straße_not_strasse(
     assert "Plan: 1 to add, 0 to change, 0 to remove." in planned.lines
     assert cli("apply", "--auto-approve").exit_code == 0
     assert members("ops") == {"uid-strasse": "Member", "uid-straße": "Member"}
+
+
+def test_a_plan_saved_with_casefolded_keys_is_refused_as_older_not_corrupt(
+    bridge: Any, emulator: EmulatorServer, cli: Any
+) -> None:
+    """QA-V Q-V-3: the build before e-mail keys were ``str.lower`` wrote ``casefold()``
+    keys under the same format_version; such a plan (rewritten as that build wrote it) is
+    refused by show and apply as made by an older version, to be made again, not as a
+    corrupt file, and nothing is applied."""
+    bridge("Straße@example.com")
+    assert cli("plan", "--out", "plan.json").exit_code == 0
+    path = Path("plan.json")
+    doc = json.loads(path.read_text())
+    for change in doc["targets"][0]["changes"]:
+        change["member_key"] = change["member"].casefold()  # the previous build's key
+    path.write_text(json.dumps(doc))
+    for command in (("show", "plan.json"), ("apply", "plan.json", "--auto-approve")):
+        run = cli(*command)
+        assert run.exit_code == 1, command
+        assert (
+            "Error: Cannot use the saved plan plan.json: made by an older chime-reconciler "
+            "(targets[0].changes[0].member_key: 'strasse@example.com' is "
+            "'Straße@example.com' casefolded, the key of versions that took e-mail "
+            "addresses differing only by casefold (straße@ and strasse@) for one member; "
+            "they are two now); run plan again with this version"
+        ) in run.stderr.splitlines(), run.stdout + run.stderr
+        assert "corrupt" not in run.stderr
+    assert set(emulator.meetings.attendees_of(MEETING)) == {"strasse@example.com"}
+    assert cli("apply", "--auto-approve").exit_code == 0  # made again: applies
+    assert "Straße@example.com" in emulator.meetings.attendees_of(MEETING)
