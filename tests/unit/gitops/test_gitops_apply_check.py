@@ -413,3 +413,16 @@ def test_the_drift_job_may_read_workflow_runs() -> None:
         "actions": "read",
     }
     assert drift_issue_step()["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
+
+
+def test_asking_again_needs_the_run_id(fake: FakeGitHub, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    env.update(fake.env)
+    done = subprocess.run(
+        [sys.executable, "-m", "reconciler.gitops", "drift", "--exit-code", "0",
+         "--apply-workflow", "apply.yml"],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "--apply-workflow needs GITHUB_RUN_ID" in done.stderr
+    assert fake.requests == []
