@@ -7,6 +7,12 @@ an apply waiting behind the one running (that merge would never be applied). So 
 asks first, with ``GET /repos/{owner}/{repo}/actions/workflows/apply.yml/runs``, once per
 status a run has before it ends, and skips when one is found.
 
+The plan jobs take minutes after that first look, and an apply may start meanwhile. So the
+job that writes the drift issue asks again before it writes (``check_apply_during``): it
+leaves the issue as it is when a run of apply.yml has not ended, or was created or started
+since this drift run started (``GET .../actions/runs/{GITHUB_RUN_ID}``: its
+``run_started_at``), among the workflow's 100 newest runs.
+
 An API error never skips the check: a token without ``actions: read`` or a renamed workflow
 must not hide drift for good, so the check then runs as usual, with a warning.
 """
@@ -15,10 +21,13 @@ from __future__ import annotations
 
 import urllib.parse
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 from reconciler.gitops.github import GitHub, GitHubError
 
 DEFAULT_WORKFLOW = "apply.yml"
+RECENT_RUNS = 100  # the newest runs looked at for one created or started since (one page)
 # A run's statuses before it ends (GitHub's `status` filter takes one at a time):
 # in_progress runs its jobs; queued waits for a runner; waiting for an environment's
 # reviewers; pending for its concurrency group; requested has just been created.
@@ -66,20 +75,104 @@ class ApplyCheck:
         return f"No {self.workflow} run is in progress or waiting: the drift check runs."
 
 
+@dataclass(frozen=True)
+class ApplyRecheck:
+    """What the drift job does with the issue after the plans: leave it as it is, when
+    ``run_url`` is an apply's run that has not ended or began during this check (``since``:
+    this drift run's start); otherwise write it (``error`` says why GitHub could not tell,
+    when it could not)."""
+
+    workflow: str
+    since: datetime | None = None  # this drift run's start
+    run_url: str | None = None
+    error: str | None = None
+
+    @property
+    def skip(self) -> bool:
+        return self.run_url is not None
+
+    def __str__(self) -> str:
+        if self.run_url is not None:
+            return (
+                f"skipped: an apply ran or is running during this check ({self.run_url}); "
+                "the next check will look again"
+            )
+        if self.error is not None:
+            return (
+                f"cannot tell whether an apply ran during this check ({self.error}): "
+                "the drift issue is written as usual"
+            )
+        return (
+            f"No {self.workflow} run is in progress or waiting, or began since this check "
+            f"started ({_utc(self.since)}): the drift issue is written."
+        )
+
+
+def _runs_path(github: GitHub, workflow: str) -> str:
+    return github.repo_path(f"/actions/workflows/{urllib.parse.quote(workflow, safe='')}/runs")
+
+
+def _workflow_runs(github: GitHub, path: str, params: dict[str, str | int]) -> list[Any]:
+    data = github.get(path, params)
+    runs = data.get("workflow_runs") if isinstance(data, dict) else None
+    if not isinstance(runs, list):
+        raise GitHubError("GET", path, 200, "expected an object with workflow_runs")
+    return runs
+
+
+def _run_url(run: dict[str, Any]) -> str:
+    return str(run.get("html_url") or run.get("url") or f"run {run.get('id')}")
+
+
+def _timestamp(value: object) -> datetime | None:
+    """A GitHub timestamp (``2024-05-01T06:17:03Z``), or None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _utc(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else "unknown"
+
+
 def find_active_run(github: GitHub, workflow: str = DEFAULT_WORKFLOW) -> ActiveRun | None:
     """The first run of ``workflow`` (a file name under .github/workflows, or an id) that
     is in progress, else waiting to run; None when every run has ended. GitHubError when
     GitHub cannot say."""
-    path = github.repo_path(f"/actions/workflows/{urllib.parse.quote(workflow, safe='')}/runs")
+    path = _runs_path(github, workflow)
     for status in ACTIVE_STATUSES:
-        data = github.get(path, {"status": status, "per_page": 1})
-        runs = data.get("workflow_runs") if isinstance(data, dict) else None
-        if not isinstance(runs, list):
-            raise GitHubError("GET", path, 200, "expected an object with workflow_runs")
-        for run in runs:
+        for run in _workflow_runs(github, path, {"status": status, "per_page": 1}):
             if isinstance(run, dict):
-                url = run.get("html_url") or run.get("url") or f"run {run.get('id')}"
-                return ActiveRun(str(url), str(run.get("status") or status))
+                return ActiveRun(_run_url(run), str(run.get("status") or status))
+    return None
+
+
+def run_start(github: GitHub, run_id: str) -> datetime:
+    """When the run ``run_id`` (GITHUB_RUN_ID) started: its attempt's ``run_started_at``
+    (else ``created_at``). GitHubError when GitHub cannot say."""
+    path = github.repo_path(f"/actions/runs/{urllib.parse.quote(run_id, safe='')}")
+    data = github.get(path)
+    if isinstance(data, dict):
+        for key in ("run_started_at", "created_at"):
+            moment = _timestamp(data.get(key))
+            if moment is not None:
+                return moment
+    raise GitHubError("GET", path, 200, "expected a run with run_started_at")
+
+
+def find_run_since(github: GitHub, workflow: str, since: datetime) -> str | None:
+    """The page (html_url) of the first of ``workflow``'s newest runs (RECENT_RUNS of them) that was
+    created or started (a re-run) at or after ``since``; None when there is none."""
+    for run in _workflow_runs(github, _runs_path(github, workflow), {"per_page": RECENT_RUNS}):
+        if not isinstance(run, dict):
+            continue
+        began = [_timestamp(run.get(k)) for k in ("created_at", "run_started_at")]
+        if any(moment is not None and moment >= since for moment in began):
+            return _run_url(run)
     return None
 
 
@@ -89,3 +182,18 @@ def check_apply(github: GitHub, workflow: str = DEFAULT_WORKFLOW) -> ApplyCheck:
         return ApplyCheck(workflow, active=find_active_run(github, workflow))
     except GitHubError as exc:
         return ApplyCheck(workflow, error=str(exc))
+
+
+def check_apply_during(github: GitHub, workflow: str, run_id: str) -> ApplyRecheck:
+    """Before the drift issue is written: leave it (an apply's run has not ended, or was
+    created or started since the drift run ``run_id`` started) or write it (none, or GitHub
+    could not tell)."""
+    since = None
+    try:
+        active = find_active_run(github, workflow)
+        if active is not None:
+            return ApplyRecheck(workflow, run_url=active.url)
+        since = run_start(github, run_id)
+        return ApplyRecheck(workflow, since, run_url=find_run_since(github, workflow, since))
+    except GitHubError as exc:
+        return ApplyRecheck(workflow, since, error=str(exc))

@@ -11,7 +11,7 @@ from typing import TextIO
 import click
 
 from reconciler.errors import UsageError
-from reconciler.gitops.apply_runs import DEFAULT_WORKFLOW, check_apply
+from reconciler.gitops.apply_runs import DEFAULT_WORKFLOW, check_apply, check_apply_during
 from reconciler.gitops.bodies import pr_comment_body, run_url_from_env
 from reconciler.gitops.comment import upsert_pr_comment
 from reconciler.gitops.drift import DEFAULT_LABEL, PlanFailedError, sync_drift_issue
@@ -21,7 +21,7 @@ from reconciler.runner import on_interrupt, run
 ENV_HELP = (
     "Environment: GITHUB_TOKEN, GITHUB_REPOSITORY (OWNER/NAME), GITHUB_API_URL "
     "(default https://api.github.com); GITHUB_SERVER_URL and GITHUB_RUN_ID name the run; "
-    "apply-check appends to GITHUB_STEP_SUMMARY when it is set."
+    "apply-check (and drift --apply-workflow) append to GITHUB_STEP_SUMMARY when it is set."
 )
 
 
@@ -167,12 +167,20 @@ def pr_comment(
 )
 @body_file_option
 @click.option("--label", default=DEFAULT_LABEL, show_default=True, help="The issue's label.")
+@click.option(
+    "--apply-workflow",
+    default=None,
+    metavar="WORKFLOW",
+    help="Before writing, ask GitHub again: leave the issue as it is when a run of this "
+    "workflow (e.g. apply.yml) is in progress or waiting, or was created or started since "
+    "this run (GITHUB_RUN_ID) started.",
+)
 @on_interrupt(
     "gitops drift",
     "nothing in Chime was changed (gitops never calls it); run it again to bring the drift "
     "issue up to date",
 )
-def drift(exit_code: int, body_file: Path | None, label: str) -> None:
+def drift(exit_code: int, body_file: Path | None, label: str, apply_workflow: str | None) -> None:
     """Open, update or close the drift issue after a scheduled plan.
 
     \b
@@ -182,20 +190,43 @@ def drift(exit_code: int, body_file: Path | None, label: str) -> None:
     else:   change nothing and exit 1 (the job fails)
 
     \b
+    With --apply-workflow, exit 0 or 2 first asks whether an apply ran
+    during this check (drift.yml's plans): when a run of that workflow is
+    in progress or waiting, or was created or started since this run
+    (GITHUB_RUN_ID) started, the issue is left as it is, and the log and
+    the job summary say so (exit 0). When GitHub cannot tell (an API
+    error), it warns and writes the issue as usual.
+
+    \b
     Examples:
       python -m reconciler.gitops drift --exit-code 2 --body-file plan.md
       python -m reconciler.gitops drift --exit-code 0
+      python -m reconciler.gitops drift --exit-code "$CODE" --body-file plan.md \\
+          --apply-workflow apply.yml
     """
     env = dict(os.environ)
     if exit_code not in (0, 2):
         raise PlanFailedError(exit_code)  # before any GitHub call: no token needed
     if exit_code == 2 and body_file is None:
         raise UsageError("--body-file is required when the plan found drift (--exit-code 2)")
+    run_id = env.get("GITHUB_RUN_ID") or None
+    if apply_workflow is not None and run_id is None:
+        raise UsageError("--apply-workflow needs GITHUB_RUN_ID: the drift run to compare with")
     # exit 0 reads it too: a plan without drift may list memberships that end soon
     markdown = _read_body(body_file) if body_file is not None else ""
     with Outputs(env) as outputs:
+        github = GitHub.from_env(env)
+        if apply_workflow is not None and run_id is not None:
+            recheck = check_apply_during(github, apply_workflow, run_id)
+            if recheck.skip:
+                _say_skipped(env, str(recheck))
+                return
+            if recheck.error is not None:
+                _warn_check_runs(env, str(recheck))
+            else:
+                click.echo(str(recheck))
         outcome = sync_drift_issue(
-            GitHub.from_env(env), exit_code, markdown, run_url=run_url_from_env(env), label=label
+            github, exit_code, markdown, run_url=run_url_from_env(env), label=label
         )
         click.echo(str(outcome))
         if outcome.issues:
@@ -231,14 +262,24 @@ def apply_check(workflow: str) -> None:
     with Outputs(env) as outputs:
         check = check_apply(GitHub.from_env(env), workflow)
         if check.skip:
-            click.echo(f"::notice title=Drift check skipped::{_command_data(str(check))}")
-            append_summary(env, f"### chime-reconciler drift (skipped)\n\n{check}\n")
+            _say_skipped(env, str(check))
         elif check.error is not None:
-            click.echo(f"::warning title=Drift check runs::{_command_data(str(check))}")
-            append_summary(env, f"### chime-reconciler drift\n\nWarning: {check}\n")
+            _warn_check_runs(env, str(check))
         else:
             click.echo(str(check))
         outputs.write({"skip": "true" if check.skip else "false"})
+
+
+def _say_skipped(env: Mapping[str, str], said: str) -> None:
+    """The drift check skipped itself (an apply): a notice in the log, and the summary."""
+    click.echo(f"::notice title=Drift check skipped::{_command_data(said)}")
+    append_summary(env, f"### chime-reconciler drift (skipped)\n\n{said}\n")
+
+
+def _warn_check_runs(env: Mapping[str, str], said: str) -> None:
+    """GitHub could not tell whether an apply runs: a warning, and the check goes on."""
+    click.echo(f"::warning title=Drift check runs::{_command_data(said)}")
+    append_summary(env, f"### chime-reconciler drift\n\nWarning: {said}\n")
 
 
 def _command_data(text: str) -> str:

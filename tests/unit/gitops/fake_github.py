@@ -150,13 +150,19 @@ class FakeGitHub:
         self.comments[number].append(comment)
         return comment
 
-    def add_workflow_run(self, workflow: str, status: str) -> dict[str, Any]:
-        """A run of ``workflow`` (a file name) with ``status`` (completed, in_progress, ...)."""
+    def add_workflow_run(
+        self, workflow: str, status: str, created_at: str = "2020-01-22T19:33:08Z"
+    ) -> dict[str, Any]:
+        """A run of ``workflow`` (a file name) with ``status`` (completed, in_progress, ...),
+        created (and started: ``run_started_at``; a re-run changes it) at ``created_at``."""
         run = recorded("workflow_run")
         run_id = self._new_id()
         run.update(
             id=run_id,
             status=status,
+            created_at=created_at,
+            updated_at=created_at,
+            run_started_at=created_at,
             conclusion="success" if status == "completed" else None,
             path=f".github/workflows/{workflow}",
             url=f"https://api.github.com/repos/{OWNER}/{NAME}/actions/runs/{run_id}",
@@ -200,6 +206,7 @@ class FakeGitHub:
             (rf"{repo}/issues", "POST", self._create_issue),
             (rf"{repo}/issues/(\d+)", "PATCH", self._update_issue),
             (rf"{repo}/actions/workflows/([^/]+)/runs", "GET", self._list_workflow_runs),
+            (rf"{repo}/actions/runs/(\d+)", "GET", self._get_workflow_run),
         ]
 
     def _page(
@@ -262,6 +269,13 @@ class FakeGitHub:
         runs = [r for r in self.workflow_runs[workflow] if status in (None, r["status"])]
         code, page, links = self._page(runs, query, f"/actions/workflows/{workflow}/runs")
         return code, {"total_count": len(runs), "workflow_runs": page}, links
+
+    def _get_workflow_run(self, _query: dict[str, str], _body: Any, run_id: int) -> Any:
+        for runs in self.workflow_runs.values():
+            for run in runs:
+                if run["id"] == run_id:
+                    return 200, copy.deepcopy(run), {}
+        return 404, recorded("error_not_found"), {}
 
     def _create_issue(self, _query: dict[str, str], body: Any) -> Any:
         if len(body.get("body", "")) > MAX_BODY:

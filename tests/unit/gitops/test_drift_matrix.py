@@ -67,9 +67,10 @@ def test_each_plan_job_plans_its_shard_and_the_drift_job_merges_them() -> None:
 
 def test_the_drift_job_asks_for_no_more_than_it_uses() -> None:
     """Q-R-7: download-artifact fetches this run's own shard plans with the runner's token
-    (no github-token given), so the job's token needs no `actions: read`."""
+    (no github-token given); the job's `actions: read` is for listing apply.yml's runs
+    before it writes the issue (Q-T-3, test_gitops_apply_check.py)."""
     job = DRIFT["jobs"]["drift"]
-    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    assert job["permissions"] == {"contents": "read", "issues": "write", "actions": "read"}
     download = "actions/download-artifact@"
     (step,) = [s for s in job["steps"] if s.get("uses", "").startswith(download)]
     assert "github-token" not in step["with"]

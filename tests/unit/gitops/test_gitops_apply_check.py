@@ -1,10 +1,13 @@
 """Q-R-9: the drift check skips itself while an apply is in progress or waiting (its plan
 would report the apply's half-done changes as drift), and runs as usual when there is none
-or when GitHub cannot tell. Against the fake API; the step as drift.yml runs it."""
+or when GitHub cannot tell. Q-T-3: an apply that starts while the plans read Chime is found
+by the drift job, which asks again before it writes the issue. Against the fake API; the
+steps as drift.yml runs them."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +17,13 @@ import pytest
 import yaml
 from fake_github import NAME, OWNER, FakeGitHub, Fault, recorded
 
-from reconciler.gitops.apply_runs import ActiveRun, ApplyCheck, check_apply
+from reconciler.gitops.apply_runs import (
+    ActiveRun,
+    ApplyCheck,
+    ApplyRecheck,
+    check_apply,
+    check_apply_during,
+)
 from reconciler.gitops.bodies import DRIFT_MARKER
 from reconciler.gitops.github import GitHub
 
@@ -193,3 +202,227 @@ def test_the_check_job_may_read_workflow_runs_and_write_nothing() -> None:
     assert job("apply-check")["permissions"] == {"contents": "read", "actions": "read"}
     assert "issues" not in job("apply-check")["permissions"]
     assert job("shards")["permissions"] == {}
+
+
+# -- Q-T-3: asked again before the drift issue is written --------------------------------
+
+START = "2026-12-03T06:17:04Z"  # this drift run's start
+BEFORE, DURING = "2026-12-03T05:50:00Z", "2026-12-03T06:19:30Z"
+
+
+def this_run(fake: FakeGitHub) -> str:
+    """The drift run, started at START; its GITHUB_RUN_ID."""
+    return str(fake.add_workflow_run("drift.yml", "in_progress", created_at=START)["id"])
+
+
+def recently(fake: FakeGitHub, run_id: str) -> list[str]:
+    return [f"GET /repos/{OWNER}/{NAME}/actions/runs/{run_id}", f"GET {RUNS}?per_page=100"]
+
+
+def test_an_apply_created_during_the_check_and_ended_leaves_the_issue(
+    fake: FakeGitHub, github: GitHub
+) -> None:
+    run_id = this_run(fake)
+    fake.add_workflow_run("apply.yml", "completed", created_at=BEFORE)
+    during = fake.add_workflow_run("apply.yml", "completed", created_at=DURING)
+
+    check = check_apply_during(github, "apply.yml", run_id)
+
+    assert check.skip
+    assert check.run_url == during["html_url"]
+    assert str(check) == (
+        f"skipped: an apply ran or is running during this check ({during['html_url']}); "
+        "the next check will look again"
+    )
+    # first the runs that have not ended (as the first check), then the newest runs
+    active = [listing(s) for s in ("in_progress", "queued", "waiting", "requested", "pending")]
+    assert asked(fake) == active + recently(fake, run_id)
+
+
+def test_an_apply_re_run_during_the_check_leaves_the_issue(
+    fake: FakeGitHub, github: GitHub
+) -> None:
+    run_id = this_run(fake)
+    rerun = fake.add_workflow_run("apply.yml", "completed", created_at=BEFORE)
+    rerun.update(run_started_at=DURING, run_attempt=2)
+
+    check = check_apply_during(github, "apply.yml", run_id)
+
+    assert check.skip and check.run_url == rerun["html_url"]
+
+
+@pytest.mark.parametrize("status", ["in_progress", "queued", "waiting"])
+def test_an_apply_not_ended_when_the_issue_is_written_leaves_it(
+    fake: FakeGitHub, github: GitHub, status: str
+) -> None:
+    run_id = this_run(fake)
+    run = fake.add_workflow_run("apply.yml", status, created_at=BEFORE)
+
+    check = check_apply_during(github, "apply.yml", run_id)
+
+    assert check == ApplyRecheck("apply.yml", run_url=run["html_url"])
+
+
+def test_with_no_apply_since_the_check_started_the_issue_is_written(
+    fake: FakeGitHub, github: GitHub
+) -> None:
+    run_id = this_run(fake)
+    fake.add_workflow_run("apply.yml", "completed", created_at=BEFORE)
+
+    check = check_apply_during(github, "apply.yml", run_id)
+
+    assert not check.skip and check.error is None
+    assert str(check) == (
+        f"No apply.yml run is in progress or waiting, or began since this check started "
+        f"({START}): the drift issue is written."
+    )
+
+
+def test_an_api_error_when_asking_again_writes_the_issue_and_says_why(
+    fake: FakeGitHub, github: GitHub
+) -> None:
+    run_id = this_run(fake)
+    fake.add_workflow_run("apply.yml", "completed", created_at=DURING)
+    fake.faults += [Fault(200, {"workflow_runs": []})] * 5  # none has not ended
+    fake.faults.append(Fault(403, recorded("error_not_accessible")))  # this run: no read
+
+    check = check_apply_during(github, "apply.yml", run_id)
+
+    assert not check.skip
+    assert str(check).startswith(
+        "cannot tell whether an apply ran during this check (GitHub API GET "
+        f"/repos/{OWNER}/{NAME}/actions/runs/{run_id} failed: HTTP 403: "
+    )
+    assert str(check).endswith("): the drift issue is written as usual")
+
+
+def drift_issue_step() -> dict[str, Any]:
+    (step,) = [s for s in job("drift")["steps"] if "reconciler.gitops drift" in s.get("run", "")]
+    return dict(step)
+
+
+def run_drift_step(
+    fake: FakeGitHub, tmp_path: Path, run_id: str, exit_code: str
+) -> subprocess.CompletedProcess[str]:
+    """drift.yml's issue step, its `env:` filled in from the merge step's outputs, with the
+    runner's variables for the run ``run_id``."""
+    plan = tmp_path / "plan.md"
+    plan.write_text("<!-- chime-reconciler-plan -->\n## chime-reconciler plan\n\nPlan: 1 to add.\n")
+    values = {
+        "github.token": fake.env["GITHUB_TOKEN"],
+        "steps.merge.outputs.plan-markdown": str(plan),
+        "steps.merge.outputs.exit-code": exit_code,
+    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    env.update(
+        fake.env,
+        GITHUB_RUN_ID=run_id,
+        GITHUB_SERVER_URL="https://github.com",
+        GITHUB_OUTPUT=str(tmp_path / "github_output"),
+        GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"),
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+    )
+    step = drift_issue_step()
+    for name, value in step["env"].items():
+        env[name] = re.sub(r"\$\{\{ ([\w.-]+) \}\}", lambda m: values[m[1]], value)
+    script = step["run"].replace("python ", f"{sys.executable} ", 1)
+    return subprocess.run(
+        ["bash", "-e", "-c", script],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_the_drift_job_leaves_the_issue_when_an_apply_started_during_the_plans(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    issue = fake.add_issue("Drift", f"{DRIFT_MARKER}\nold report", ["drift"])
+    before = dict(issue)
+    run_id = this_run(fake)  # the first check found no apply: the plans ran
+    apply = fake.add_workflow_run("apply.yml", "completed", created_at=DURING)
+
+    done = run_drift_step(fake, tmp_path, run_id, "2")
+
+    said = (
+        f"skipped: an apply ran or is running during this check ({apply['html_url']}); "
+        "the next check will look again"
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == f"::notice title=Drift check skipped::{said}\n"
+    assert summary(tmp_path) == f"### chime-reconciler drift (skipped)\n\n{said}\n"
+    assert not [r for r in fake.requests if "/issues" in r.path]
+    assert fake.issues[1] == before
+
+
+def test_the_drift_job_leaves_the_issue_open_when_an_apply_runs_at_exit_0(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    fake.add_issue("Drift", f"{DRIFT_MARKER}\nold report", ["drift"])
+    run_id = this_run(fake)
+    fake.add_workflow_run("apply.yml", "in_progress", created_at=DURING)
+
+    done = run_drift_step(fake, tmp_path, run_id, "0")
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("::notice title=Drift check skipped::skipped: an apply ran")
+    assert fake.issues[1]["state"] == "open"
+
+
+def test_the_drift_job_writes_the_issue_without_an_apply_since_the_check_started(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    fake.add_issue("Drift", f"{DRIFT_MARKER}\nold report", ["drift"])
+    run_id = this_run(fake)
+    fake.add_workflow_run("apply.yml", "completed", created_at=BEFORE)
+
+    done = run_drift_step(fake, tmp_path, run_id, "2")
+
+    assert (done.returncode, done.stderr) == (0, "")
+    lines = done.stdout.splitlines()
+    assert lines[0] == (
+        f"No apply.yml run is in progress or waiting, or began since this check started "
+        f"({START}): the drift issue is written."
+    )
+    assert lines[1] == f"Drift issue updated: #1 {fake.issues[1]['html_url']}"
+    assert "Plan: 1 to add." in fake.issues[1]["body"]
+    assert summary(tmp_path) == ""
+
+
+def test_the_drift_job_warns_and_writes_the_issue_on_an_api_error(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    fake.add_issue("Drift", f"{DRIFT_MARKER}\nold report", ["drift"])
+    run_id = this_run(fake)
+    fake.add_workflow_run("apply.yml", "completed", created_at=DURING)
+    fake.faults += [Fault(502, {"message": "Server Error"})] * 4  # every retry fails
+
+    done = run_drift_step(fake, tmp_path, run_id, "2")
+
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith(
+        "::warning title=Drift check runs::cannot tell whether an apply ran during this "
+        f"check (GitHub API GET {RUNS} failed: HTTP 502: Server Error)"
+    )
+    assert "Plan: 1 to add." in fake.issues[1]["body"]
+    assert summary(tmp_path).startswith("### chime-reconciler drift\n\nWarning: cannot tell ")
+
+
+def test_the_drift_job_may_read_workflow_runs() -> None:
+    assert job("drift")["permissions"] == {
+        "contents": "read",
+        "issues": "write",
+        "actions": "read",
+    }
+    assert drift_issue_step()["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
+
+
+def test_asking_again_needs_the_run_id(fake: FakeGitHub, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    env.update(fake.env)
+    done = subprocess.run(
+        [sys.executable, "-m", "reconciler.gitops", "drift", "--exit-code", "0",
+         "--apply-workflow", "apply.yml"],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "--apply-workflow needs GITHUB_RUN_ID" in done.stderr
+    assert fake.requests == []
