@@ -161,9 +161,14 @@ def interrupted_summary(result: ApplyResult) -> str:
 
 
 def applied_counts(result: ApplyResult) -> str:
-    """``3 of 13 changes applied, 10 not applied``."""
+    """``3 of 13 changes applied, 10 not applied``; with ``, 1 failed`` before the last
+    when some failed (as the JSON result and the ``Failed:`` list count them: a call
+    waiting to be tried again at the interrupt included)."""
     done = sum(r.ok for r in result.results)
-    return f"{done} of {result.total} changes applied, {result.total - done} not applied"
+    failed = sum(r.outcome == "failed" and r.error_code != NOT_STARTED for r in result.results)
+    failures = f", {failed} failed" if failed else ""
+    rest = result.total - done - failed
+    return f"{done} of {result.total} changes applied{failures}, {rest} not applied"
 
 
 def _already_parts(result: ApplyResult) -> list[str]:
