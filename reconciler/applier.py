@@ -140,6 +140,8 @@ class _TargetRun:
         self.results: dict[int, ChangeResult] = {}
         self._absent: set[int] = set()  # deletes answered NotFound: gone already
         self._deleted: set[int] = set()  # re-creations whose delete is done: absent now
+        # re-creations whose delete failed after its answer was lost: absent or not
+        self._maybe_deleted: set[int] = set()
         self._lock = threading.Lock()
         self._creates_sent = _CreatesSent(provider)
         self._gone = GoneTarget(tp.kind)
@@ -281,10 +283,14 @@ class _TargetRun:
     def _done(
         self, i: int, c: Change, code: str | None = None, message: str = "", already: bool = False
     ) -> None:
-        deleted = code is not None and code != SKIPPED and i in self._deleted
-        # a create whose answer was lost may have been made: absent or not, plan shows
-        left_absent = None if deleted and self._creates_sent.maybe(c.member_id) else deleted
-        result = ChangeResult(c, code, message, already, left_absent)
+        failed = code is not None and code != SKIPPED
+        deleted = failed and i in self._deleted
+        # a delete or a create whose answer was lost may have been made: absent or not,
+        # plan shows
+        maybe_removed = failed and i in self._maybe_deleted
+        maybe = maybe_removed or (deleted and self._creates_sent.maybe(c.member_id))
+        left_absent = None if maybe else deleted
+        result = ChangeResult(c, code, message, already, left_absent, maybe_removed)
         with self._lock:
             self.results[i] = result
         if self.progress is not None:
@@ -311,14 +317,15 @@ class _TargetRun:
     def _delete_for_recreate(self, items: Sequence[tuple[int, Change]]) -> list[tuple[int, Change]]:
         """Delete members whose role changes by re-creation; return those to re-create
         (absent until then: a failure from here on leaves them absent)."""
-        gone = [(i, c) for i, c in items if self._try_delete(i, c)]
+        gone = [(i, c) for i, c in items if self._try_delete(i, c, recreate=True)]
         with self._lock:
             self._deleted.update(i for i, _ in gone)
         return gone
 
-    def _try_delete(self, i: int, c: Change) -> bool:
+    def _try_delete(self, i: int, c: Change, recreate: bool = False) -> bool:
         """Remove the member; True when it is gone (NotFound: gone already). A failure is
-        recorded as the change's result; so is a target gone (not tried, once found)."""
+        recorded as the change's result (a re-creation's, ``recreate``, after a lost
+        answer: removed or not); so is a target gone (not tried, once found)."""
         if self._gone.gone:
             self._done(i, c, SKIPPED, self._gone.skip_message())
             return False
@@ -329,6 +336,9 @@ class _TargetRun:
             return False
         except AwsError as exc:
             if exc.code not in NOT_FOUND_CODES:
+                if recreate and exc.may_have_been_made:
+                    with self._lock:
+                        self._maybe_deleted.add(i)
                 self._done(i, c, exc.code, exc.message)
                 return False
             with self._lock:

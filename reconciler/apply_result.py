@@ -24,8 +24,12 @@ class ChangeResult:
     # failed after its delete half: a member whose role changes by delete and create
     # (``Kind.updates_in_place`` false: a bot in a room, a channel's membership type) was
     # removed and not created again, so it is not in the target now (apply again adds it);
-    # None: removed, and its create failed after an answer was lost: it may have been made
+    # None: removed, and its create failed after an answer was lost: it may have been made;
+    # or its delete failed so (``maybe_removed``): it may have been removed
     left_absent: bool | None = False
+    # failed in its delete half (a role changed by delete and create) after an answer was
+    # lost: it may have been removed, and was not added back (``left_absent`` None)
+    maybe_removed: bool = False
 
     @property
     def ok(self) -> bool:

@@ -13,7 +13,8 @@ a version, never renamed or removed)::
 
 ``left_absent``: the change failed after its delete half (a role changed by delete and
 create), so the member is not in the target now (null: its create's answer was lost, it
-may have been made: plan shows); ``verified``: the re-read after the apply
+may have been made; or its delete failed after an answer was lost, it may have been
+removed: plan shows); ``verified``: the re-read after the apply
 shows the change (true), does not (false), or it was not checked (null: not done, or no
 verification: a watch).
 
@@ -68,11 +69,14 @@ def failure_line(r: ChangeResult) -> str:
 
 def absent_note(r: ChangeResult) -> str:
     """What a change that failed after its delete half left: the member is absent now;
-    or, when its create's answer was lost (``left_absent`` None), perhaps not."""
+    or, when its create's answer was lost (``left_absent`` None), perhaps not; or, when
+    its delete's was (``maybe_removed``), perhaps absent."""
     c = r.change
     before, after = (
         "?" if role is None else c.kind.role_text(role) for role in (c.role_before, c.role_after)
     )
+    if r.maybe_removed:
+        return f"removed as {before} or not, not added back as {after} (may be absent now): "
     if r.left_absent is None:
         return f"removed as {before}, added back as {after} or not: "
     if not r.left_absent:
