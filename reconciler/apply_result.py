@@ -30,6 +30,9 @@ class ChangeResult:
     # failed in its delete half (a role changed by delete and create) after an answer was
     # lost: it may have been removed, and was not added back (``left_absent`` None)
     maybe_removed: bool = False
+    # done by this apply though an attempt's answer was lost: the retry that followed met
+    # ``Conflict`` or ``NotFound`` (that attempt's own doing): counted as made, not already
+    answer_lost: bool = False
 
     @property
     def ok(self) -> bool:
@@ -111,6 +114,11 @@ class ApplyResult:
     @property
     def already_gone(self) -> int:
         return sum(r.ok and r.already and r.change.action is Action.DELETE for r in self.results)
+
+    @property
+    def answers_lost(self) -> int:
+        """Done by this apply though an attempt's answer was lost (``answer_lost``)."""
+        return sum(r.ok and r.answer_lost for r in self.results)
 
     @property
     def added(self) -> int:

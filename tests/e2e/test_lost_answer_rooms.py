@@ -5,7 +5,11 @@ made, its answer lost).
 
 Q-U-1: a bot's role change is a delete then a create; its delete made, the answer lost (and
 a retry's too), the bot is out of the room: it was said `left_absent: false` (still there,
-with its old role), with nothing in the text about its absence."""
+with its old role), with nothing in the text about its absence.
+
+Q-U-2: a create and a removal made, their answers lost, tried again and met by `Conflict` /
+`NotFound`: they were said `already present` / `already gone` (someone else's doing), and
+`0 added, 0 removed`, though this apply made both."""
 
 from __future__ import annotations
 
@@ -163,3 +167,33 @@ def test_a_bot_delete_that_failed_without_a_lost_answer_is_still_there(
     (change,) = json.loads((cli.workdir / "result.json").read_text())["changes"]
     assert (change["outcome"], change["left_absent"]) == ("failed", False)
     assert "may be absent" not in run.stdout
+
+
+def test_a_create_and_a_removal_whose_answers_were_lost_are_this_applys(
+    emulator: EmulatorServer, seed, write_desired: WriteDesired, cli: Cli
+) -> None:
+    seed(users=("u0", "u5", "u6"), rooms={"small": [("u0", "Administrator"), ("u5", "Member")]})
+    write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "rooms.yaml": "rooms:\n  small:\n    prune: true\n"
+            "    administrators: [u0@example.com]\n    members: [u6@example.com]\n",
+        }
+    )
+    with dropping(emulator, {b"DELETE": 1, b"POST": 1}) as port:
+        run = Cli(f"http://127.0.0.1:{port}", cli.workdir)(
+            "apply", "--auto-approve", "--out", "result.json"
+        )
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert _room(emulator) == {"uid-u0": "Administrator", "uid-u6": "Member"}
+    assert run.lines[-1] == (
+        "Apply complete! Memberships: 1 added, 0 changed, 1 removed "
+        "(2 found made when tried again after a lost answer)."
+    )
+    result = json.loads((cli.workdir / "result.json").read_text())
+    summary = result["summary"]
+    assert (summary["ok"], summary["already"], summary["added"], summary["removed"]) == (2, 0, 1, 1)
+    assert [(c["member"], c["outcome"], c["answer_lost"]) for c in result["changes"]] == [
+        ("u6@example.com", "ok", True),
+        ("u5@example.com", "ok", True),
+    ]
