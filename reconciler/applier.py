@@ -37,7 +37,9 @@ are not started either, and reported as every change the interrupt stopped
 
 How creates go out (batches, item retries, a member someone else put there first:
 ``Conflict``) is ``reconciler.apply_create``'s. ``NotFound`` on delete means ``already
-gone``, unless the provider says the target itself is gone (``TargetGone``: a meeting
+gone``, unless an earlier attempt of that call lost its answer (it was most likely
+that attempt's doing: removed by this apply, ``ChangeResult.answer_lost``; a create's
+``Conflict`` likewise), or the provider says the target itself is gone (``TargetGone``: a meeting
 that ended meanwhile): then that change fails, and the target's changes not made yet are
 not tried (``reconciler.apply_gone``).
 """
@@ -46,6 +48,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from reconciler.apply_create import NOT_FOUND_CODES, MemberCreates
 from reconciler.apply_gone import GoneTarget
@@ -63,7 +66,8 @@ from reconciler.errors import AwsError, TargetGone
 from reconciler.interrupt import NOT_STARTED, NOT_STARTED_MESSAGE
 from reconciler.kinds import RoleValue
 from reconciler.plan import Action, Change, Plan, TargetPlan
-from reconciler.providers.base import ItemError, Writer
+from reconciler.providers import lost_answers
+from reconciler.providers.base import CONFLICT, ItemError, Writer
 from reconciler.refs import TargetKey
 from reconciler.retry_policy import RetryPolicy
 from reconciler.safety import elevated_after
@@ -140,6 +144,9 @@ class _TargetRun:
         self.results: dict[int, ChangeResult] = {}
         self._absent: set[int] = set()  # deletes answered NotFound: gone already
         self._deleted: set[int] = set()  # re-creations whose delete is done: absent now
+        self._lost: set[int] = set()  # deletes answered NotFound after a lost answer: ours
+        # re-creations whose delete failed after its answer was lost: absent or not
+        self._maybe_deleted: set[int] = set()
         self._lock = threading.Lock()
         self._creates_sent = _CreatesSent(provider)
         self._gone = GoneTarget(tp.kind)
@@ -279,12 +286,24 @@ class _TargetRun:
     # -- single operations ---------------------------------------------------------------
 
     def _done(
-        self, i: int, c: Change, code: str | None = None, message: str = "", already: bool = False
+        self,
+        i: int,
+        c: Change,
+        code: str | None = None,
+        message: str = "",
+        already: bool = False,
+        answer_lost: bool = False,
     ) -> None:
-        deleted = code is not None and code != SKIPPED and i in self._deleted
-        # a create whose answer was lost may have been made: absent or not, plan shows
-        left_absent = None if deleted and self._creates_sent.maybe(c.member_id) else deleted
-        result = ChangeResult(c, code, message, already, left_absent)
+        failed = code is not None and code != SKIPPED
+        deleted = failed and i in self._deleted
+        # a delete or a create whose answer was lost may have been made: absent or not,
+        # plan shows
+        maybe_removed = failed and i in self._maybe_deleted
+        maybe = maybe_removed or (deleted and self._creates_sent.maybe(c.member_id))
+        left_absent = None if maybe else deleted
+        result = ChangeResult(
+            c, code, message, already, left_absent, maybe_removed, answer_lost and code is None
+        )
         with self._lock:
             self.results[i] = result
         if self.progress is not None:
@@ -306,19 +325,21 @@ class _TargetRun:
 
     def _delete(self, i: int, c: Change) -> None:
         if self._try_delete(i, c):
-            self._done(i, c, already=i in self._absent)
+            self._done(i, c, already=i in self._absent, answer_lost=i in self._lost)
 
     def _delete_for_recreate(self, items: Sequence[tuple[int, Change]]) -> list[tuple[int, Change]]:
         """Delete members whose role changes by re-creation; return those to re-create
         (absent until then: a failure from here on leaves them absent)."""
-        gone = [(i, c) for i, c in items if self._try_delete(i, c)]
+        gone = [(i, c) for i, c in items if self._try_delete(i, c, recreate=True)]
         with self._lock:
             self._deleted.update(i for i, _ in gone)
         return gone
 
-    def _try_delete(self, i: int, c: Change) -> bool:
-        """Remove the member; True when it is gone (NotFound: gone already). A failure is
-        recorded as the change's result; so is a target gone (not tried, once found)."""
+    def _try_delete(self, i: int, c: Change, recreate: bool = False) -> bool:
+        """Remove the member; True when it is gone (NotFound: gone already; or removed by
+        an earlier attempt whose answer was lost). A failure is recorded as the change's
+        result (a re-creation's, ``recreate``, after a lost answer: removed or not); so is
+        a target gone (not tried, once found)."""
         if self._gone.gone:
             self._done(i, c, SKIPPED, self._gone.skip_message())
             return False
@@ -329,17 +350,22 @@ class _TargetRun:
             return False
         except AwsError as exc:
             if exc.code not in NOT_FOUND_CODES:
+                if recreate and exc.may_have_been_made:
+                    with self._lock:
+                        self._maybe_deleted.add(i)
                 self._done(i, c, exc.code, exc.message)
                 return False
-            with self._lock:
-                self._absent.add(i)
+            with self._lock:  # gone: already, or by an attempt whose answer was lost
+                (self._lost if exc.may_have_been_made else self._absent).add(i)
         return True
 
 
 class _CreatesSent:
     """The ``Writer`` the creates go through: it notes the members a create call of which
     failed after its answer was lost (``AwsError.may_have_been_made``): they may have been
-    created, so a re-created one is not said to be absent."""
+    created, so a re-created one is not said to be absent. A call that returns after an
+    attempt lost its answer marks its items' ``Conflict`` so (``ItemError.answer_lost``):
+    most likely that attempt made them."""
 
     def __init__(self, provider: Writer) -> None:
         self._p = provider
@@ -355,12 +381,19 @@ class _CreatesSent:
         self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]
     ) -> Mapping[str, ItemError]:
         try:
-            return self._p.create_members(target, target_id, items)
+            with lost_answers.watching() as watch:
+                errors = self._p.create_members(target, target_id, items)
         except AwsError as exc:
             if exc.may_have_been_made:
                 with self._lock:
                     self._maybe.update(member_id for member_id, _ in items)
             raise
+        if not watch.lost:
+            return errors
+        return {
+            member_id: replace(e, answer_lost=True) if e.code == CONFLICT else e
+            for member_id, e in errors.items()
+        }
 
     def update_role(
         self, target: TargetKey, target_id: str, member_id: str, role: RoleValue

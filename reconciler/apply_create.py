@@ -11,10 +11,11 @@ every item of that call.
 Another apply at the same time (or a person) may get there first, so the results say what
 happened: ``Conflict`` on create means the member is already there: its live role is read,
 and it is done and reported ``already present`` (not ``added``, and no update call) when
-the role matches; otherwise the role is set (in place, or by re-creation). A member found
-gone meanwhile is created again, so a bot whose role changes by re-creation is never left
-absent by a completed apply; those creates' transient item errors are retried with the
-same backoff and budgets as any item's.
+the role matches (unless an earlier attempt of the call lost its answer: then that attempt
+most likely made it: ``added``, and said so); otherwise the role is set (in place, or by
+re-creation). A member found gone meanwhile is created again, so a bot whose role changes
+by re-creation is never left absent by a completed apply; those creates' transient item
+errors are retried with the same backoff and budgets as any item's.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from reconciler.apply_result import SKIPPED
 from reconciler.errors import AwsError, TargetGone
 from reconciler.kinds import RoleValue
 from reconciler.plan import Action, Change, TargetPlan
-from reconciler.providers.base import CONFLICT, Writer
+from reconciler.providers.base import CONFLICT, ItemError, Writer
 from reconciler.retry_policy import (
     TRANSIENT_CODES,
     RetryPolicy,
@@ -51,11 +52,18 @@ ABSENT_NOTE = (
 
 class Done(Protocol):
     """Records the result of change ``i`` (``c``): no ``code`` when it succeeded
-    (``already``: it was so before this apply wrote anything), else the AWS code and
-    message it failed with."""
+    (``already``: it was so before this apply wrote anything; ``answer_lost``: made by
+    this apply's call though its answer was lost), else the AWS code and message it failed
+    with."""
 
     def __call__(
-        self, i: int, c: Change, code: str | None = ..., message: str = ..., already: bool = ...
+        self,
+        i: int,
+        c: Change,
+        code: str | None = ...,
+        message: str = ...,
+        already: bool = ...,
+        answer_lost: bool = ...,
     ) -> None: ...
 
 
@@ -81,7 +89,7 @@ class MemberCreates:
     def create(self, items: Sequence[tuple[int, Change]]) -> None:
         """Batch-create ``items`` with their ``role_after``; retry transient item errors."""
         pending = list(items)
-        conflicts: list[tuple[int, Change, str]] = []  # and the answer's message
+        conflicts: list[tuple[int, Change, ItemError]] = []
         last: dict[int, tuple[str, str]] = {}  # the code and message a retried item failed with
         attempt = 0
         while pending:
@@ -111,7 +119,7 @@ class MemberCreates:
                     elif err.code in TRANSIENT_CODES:
                         again.append((i, c, err.code, err.message))
                     elif err.code == CONFLICT:
-                        conflicts.append((i, c, err.message))
+                        conflicts.append((i, c, err))
                     else:
                         self._done(i, c, err.code, err.message)
             # the same budgets as whole calls (throttled items get three times as many
@@ -124,8 +132,8 @@ class MemberCreates:
                 break  # interrupted: each is done (failed), none is tried again
             pending = [(i, c) for i, c, _, _ in retry]
             last = {i: (code, message) for i, _, code, message in retry}
-        for i, c, message in conflicts:
-            self._conflict(i, c, message)
+        for i, c, err in conflicts:
+            self._conflict(i, c, err.message, err.answer_lost)
 
     def _batches(self, items: Sequence[tuple[int, Change]]) -> list[list[tuple[int, Change]]]:
         """``items`` in create calls: grouped by ``Kind.batch_key`` of their role (in order
@@ -177,9 +185,11 @@ class MemberCreates:
             log_retry("batch create", context, code, same[0][3], attempt, limit, delay, which)
         self.retry.sleep(delay)
 
-    def _conflict(self, i: int, c: Change, message: str) -> None:
+    def _conflict(self, i: int, c: Change, message: str, answer_lost: bool = False) -> None:
         """The create met a member already there (another apply, at the same time?): read
-        its role; the same role is done (``already present``, no write); another role is
+        its role; the same role is done (``already present``, no write; or, when an earlier
+        attempt of the call lost its answer, ``answer_lost``: most likely made by that
+        attempt, so done by this apply, and said so); another role is
         set (in place, or by re-creation); gone again meanwhile, it is created again.
         Absent after a second ``Conflict`` too, the conflict is not its being there: it
         fails with the service's ``message`` and says so (``ABSENT_CONFLICTS``).
@@ -200,7 +210,8 @@ class MemberCreates:
             while rounds < CONFLICT_ROUNDS:
                 role = self.p.member_role(self.tp.key, self.tp.target_id, c.member_id)
                 if role == want:
-                    self._done(i, c, already=already)
+                    lost = already and answer_lost  # made by the attempt that lost its answer
+                    self._done(i, c, already=already and not lost, answer_lost=lost)
                     return
                 if role is None and conflicted:
                     absent += 1

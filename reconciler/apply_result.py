@@ -24,8 +24,15 @@ class ChangeResult:
     # failed after its delete half: a member whose role changes by delete and create
     # (``Kind.updates_in_place`` false: a bot in a room, a channel's membership type) was
     # removed and not created again, so it is not in the target now (apply again adds it);
-    # None: removed, and its create failed after an answer was lost: it may have been made
+    # None: removed, and its create failed after an answer was lost: it may have been made;
+    # or its delete failed so (``maybe_removed``): it may have been removed
     left_absent: bool | None = False
+    # failed in its delete half (a role changed by delete and create) after an answer was
+    # lost: it may have been removed, and was not added back (``left_absent`` None)
+    maybe_removed: bool = False
+    # done by this apply though an attempt's answer was lost: the retry that followed met
+    # ``Conflict`` or ``NotFound`` (that attempt's own doing): counted as made, not already
+    answer_lost: bool = False
 
     @property
     def ok(self) -> bool:
@@ -107,6 +114,11 @@ class ApplyResult:
     @property
     def already_gone(self) -> int:
         return sum(r.ok and r.already and r.change.action is Action.DELETE for r in self.results)
+
+    @property
+    def answers_lost(self) -> int:
+        """Done by this apply though an attempt's answer was lost (``answer_lost``)."""
+        return sum(r.ok and r.answer_lost for r in self.results)
 
     @property
     def added(self) -> int:

@@ -34,11 +34,14 @@ CONFLICT = "Conflict"
 
 @dataclass(frozen=True)
 class ItemError:
-    """A per-item failure in a batch response (``Errors[]``): AWS ErrorCode and message."""
+    """A per-item failure in a batch response (``Errors[]``): AWS ErrorCode and message.
+    ``answer_lost``: an earlier attempt of the call lost its answer (it may have been
+    carried out): a ``Conflict`` is then most likely that attempt's own doing."""
 
     member_id: str
     code: str
     message: str
+    answer_lost: bool = False
 
 
 class Reader(Protocol):

@@ -65,7 +65,7 @@ class ModeratorsProvider(_ChannelsBase):
         except AwsError as exc:
             if exc.code not in CONFLICT_CODES:
                 raise
-            return {member_id: ItemError(member_id, CONFLICT, exc.message)}
+            return {member_id: ItemError(member_id, CONFLICT, exc.message, exc.may_have_been_made)}
         return {}
 
     def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:

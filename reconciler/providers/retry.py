@@ -9,7 +9,9 @@ Retried: HTTP 429 (``ThrottledClientException``, ``ThrottlingException``, ...), 
 (refused, reset, timed out). Every other ``ClientError`` becomes ``AwsError`` at once.
 A call an attempt of which lost its answer after sending (``ANSWER_LOST``) and that fails
 for good says it may have been made (``AwsError.may_have_been_made``, and its message),
-whatever the last attempt's error: never as a call that was not made.
+whatever the last attempt's error: never as a call that was not made; one that ends
+otherwise (a batch's items answered ``Conflict``) is told to the callers watching it
+(``reconciler.providers.lost_answers``).
 
 The policy itself (attempts, backoff, which codes are transient) is pure and lives in
 ``reconciler.retry_policy``; this module applies it to botocore calls.
@@ -43,6 +45,7 @@ from reconciler import interrupt
 from reconciler.errors import AwsError
 from reconciler.logs import LOGGER
 from reconciler.pacing import Pacer, QuotaKey, Stopped
+from reconciler.providers import lost_answers
 from reconciler.redact import redact
 from reconciler.retry_policy import (  # the pure policy, re-exported for the providers
     DEFAULT_ATTEMPTS,
@@ -226,7 +229,9 @@ def call_with_retry(
             else:  # botocore quotes the URL, credentials and all
                 code, message = type(exc).__name__, redact(str(exc))
             retry += 1
-            lost = lost or isinstance(exc, ANSWER_LOST)
+            if isinstance(exc, ANSWER_LOST):
+                lost = True
+                lost_answers.noted()  # a success or a Conflict after it may be its doing
             if is_throttling(exc):
                 count, limit = retry, policy.throttle_limit
             else:

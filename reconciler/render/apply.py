@@ -9,13 +9,16 @@ a version, never renamed or removed)::
      timings{plan_s, apply_s, verify_s, total_s},
      changes[{kind, target, scope, action, member, member_id, role_before, role_after,
               outcome: ok|already|failed|skipped, error{code, message}|null,
-              left_absent, verified}]}
+              left_absent, verified, answer_lost}]}
 
 ``left_absent``: the change failed after its delete half (a role changed by delete and
 create), so the member is not in the target now (null: its create's answer was lost, it
-may have been made: plan shows); ``verified``: the re-read after the apply
+may have been made; or its delete failed after an answer was lost, it may have been
+removed: plan shows); ``verified``: the re-read after the apply
 shows the change (true), does not (false), or it was not checked (null: not done, or no
-verification: a watch).
+verification: a watch); ``answer_lost``: done by this apply though an attempt's answer
+was lost (the retry met ``Conflict`` or ``NotFound``: that attempt's doing, not someone
+else's: ``ok``, counted as added or removed).
 
 An apply stopped part-way (Ctrl-C, SIGTERM, its output closed: ``stopped``) is written
 too: ``complete`` false, ``verified`` null, the changes it did not start ``skipped`` with
@@ -68,11 +71,14 @@ def failure_line(r: ChangeResult) -> str:
 
 def absent_note(r: ChangeResult) -> str:
     """What a change that failed after its delete half left: the member is absent now;
-    or, when its create's answer was lost (``left_absent`` None), perhaps not."""
+    or, when its create's answer was lost (``left_absent`` None), perhaps not; or, when
+    its delete's was (``maybe_removed``), perhaps absent."""
     c = r.change
     before, after = (
         "?" if role is None else c.kind.role_text(role) for role in (c.role_before, c.role_after)
     )
+    if r.maybe_removed:
+        return f"removed as {before} or not, not added back as {after} (may be absent now): "
     if r.left_absent is None:
         return f"removed as {before}, added back as {after} or not: "
     if not r.left_absent:
@@ -95,9 +101,15 @@ def done_line(r: ChangeResult) -> str:
     return shown(f"  {r.outcome} {line}")
 
 
+LOST_NOTE = "found made when tried again after a lost answer"
+
+
 def already_note(r: ChangeResult) -> str:
     """`` (already gone)`` (a removal) or `` (already present)`` for a change found so
-    already, as ``ApplyResult`` counts it; else nothing."""
+    already, as ``ApplyResult`` counts it; `` (found made when tried again after a lost
+    answer)`` for one made by this apply though its answer was lost; else nothing."""
+    if r.ok and r.answer_lost:
+        return f" ({LOST_NOTE})"
     if not r.already:
         return ""
     return " (already gone)" if r.change.action is Action.DELETE else " (already present)"
@@ -161,19 +173,26 @@ def interrupted_summary(result: ApplyResult) -> str:
 
 
 def applied_counts(result: ApplyResult) -> str:
-    """``3 of 13 changes applied, 10 not applied``."""
+    """``3 of 13 changes applied, 10 not applied``; with ``, 1 failed`` before the last
+    when some failed (as the JSON result and the ``Failed:`` list count them: a call
+    waiting to be tried again at the interrupt included)."""
     done = sum(r.ok for r in result.results)
-    return f"{done} of {result.total} changes applied, {result.total - done} not applied"
+    failed = sum(r.outcome == "failed" and r.error_code != NOT_STARTED for r in result.results)
+    failures = f", {failed} failed" if failed else ""
+    rest = result.total - done - failed
+    return f"{done} of {result.total} changes applied{failures}, {rest} not applied"
 
 
 def _already_parts(result: ApplyResult) -> list[str]:
     """``2 already present``, ``1 already gone`` (when not 0): done by someone else
-    meanwhile, so applied without being added or removed by this apply."""
+    meanwhile, so applied without being added or removed by this apply; and ``1 found
+    made when tried again after a lost answer`` (counted as added or removed)."""
     return [
         f"{n} {what}"
         for n, what in (
             (result.already_present, "already present"),
             (result.already_gone, "already gone"),
+            (result.answers_lost, LOST_NOTE),
         )
         if n
     ]
@@ -330,4 +349,5 @@ def _change(r: ChangeResult, missing: set[int] | None) -> dict[str, Any]:
         "error": None if r.ok else {"code": r.error_code, "message": r.error_message},
         "left_absent": r.left_absent,
         "verified": None if missing is None or not r.ok else id(c) not in missing,
+        "answer_lost": r.ok and r.answer_lost,
     }

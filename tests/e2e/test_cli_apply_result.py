@@ -32,6 +32,7 @@ def _change(target: str, action: str, member: str, member_id: str, before: Any, 
         "error": error,
         "left_absent": False,
         "verified": True if error is None else None,  # found when read after the apply
+        "answer_lost": False,
     }
 
 

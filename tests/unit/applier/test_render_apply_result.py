@@ -8,6 +8,7 @@ from reconciler.refs import MemberRef, Role, TargetKey, TargetKind
 from reconciler.render.apply import (
     Timings,
     apply_to_data,
+    interrupted_summary,
     render_apply,
     render_interrupted,
     unverified_line,
@@ -262,3 +263,10 @@ def test_an_interrupted_apply_shows_failures_and_reasons_as_the_json_has_them() 
             True,
         ),
     ]
+    # the closing line counts them as the JSON result does: 1 failed, 2 not applied
+    summary = data["summary"]
+    assert (summary["ok"], summary["failed"], summary["skipped"]) == (1, 1, 2)
+    assert interrupted_summary(result) == (
+        "Interrupted: 1 of 4 changes applied, 1 failed, 2 not applied; "
+        "run plan to see what is left."
+    )

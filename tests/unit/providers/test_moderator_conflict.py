@@ -23,10 +23,11 @@ MEMBER = f"{INSTANCE}/user/u2"
 KEY = TargetKey(CHANNEL_MODERATOR.id, INSTANCE, "ops")
 
 
-def provider(code: str | None) -> ModeratorsProvider:
+def provider(code: str | None, lost: bool = False) -> ModeratorsProvider:
     def create_moderator(channel: str, member: str, bearer: str) -> None:
         if code is not None:
-            raise AwsError("CreateChannelModerator", code, f"{member} said {code}")
+            message = f"{member} said {code}"
+            raise AwsError("CreateChannelModerator", code, message, may_have_been_made=lost)
 
     api = SimpleNamespace(create_moderator=create_moderator)
     directory: Any = SimpleNamespace(api=api, bearer_for=lambda channel, scope: "bearer")
@@ -44,3 +45,17 @@ def test_a_success_is_no_error_and_another_failure_is_raised() -> None:
     with pytest.raises(AwsError) as raised:
         provider("ForbiddenException").create_members(KEY, CHANNEL, [(MEMBER, MODERATOR)])
     assert raised.value.code == "ForbiddenException"
+
+
+def test_a_conflict_after_a_lost_answer_says_so() -> None:
+    """QA-U Q-U-2: the answer to an earlier attempt lost, the Conflict is most likely that
+    attempt's doing: the item says so (the applier counts it added, not already there)."""
+    errors = provider("ConflictException", lost=True).create_members(
+        KEY, CHANNEL, [(MEMBER, MODERATOR)]
+    )
+    assert errors[MEMBER].answer_lost
+    assert (
+        not provider("ConflictException")
+        .create_members(KEY, CHANNEL, [(MEMBER, MODERATOR)])[MEMBER]
+        .answer_lost
+    )

@@ -17,6 +17,7 @@ from botocore.exceptions import (
 from reconciler import interrupt
 from reconciler.errors import AwsError, UsageError
 from reconciler.pacing import Stopped
+from reconciler.providers import lost_answers
 from reconciler.providers.retry import RetryPolicy, call_with_retry
 
 
@@ -282,6 +283,28 @@ def test_a_call_whose_answer_was_lost_says_it_may_have_been_made(
     assert info.value.may_have_been_made is made
     note = "(an answer was lost: the call may have been made; plan shows)"
     assert info.value.message.endswith(note) is made
+
+
+@pytest.mark.parametrize(
+    ("first", "lost"),
+    [
+        (ConnectionClosedError(endpoint_url="http://127.0.0.1:1"), True),  # sent, no answer
+        (EndpointConnectionError(endpoint_url="http://127.0.0.1:1"), False),  # never sent
+    ],
+)
+def test_a_call_that_succeeds_after_a_lost_answer_tells_its_watchers(
+    first: Exception, lost: bool
+) -> None:
+    """QA-U Q-U-2: a batch whose first answer was lost succeeds when tried again (its items
+    answered Conflict: most likely the first attempt's doing); the caller watching it is
+    told an answer was lost, as a failure would say (``may_have_been_made``)."""
+    p, _ = policy(attempts=2)
+    with lost_answers.watching() as outer, lost_answers.watching() as watch:
+        assert call_with_retry(p, "BatchCreateRoomMembership", Flaky(first)) == "ok"
+    assert (watch.lost, outer.lost) == (lost, lost)
+    with lost_answers.watching() as after:  # a watch sees only its own calls
+        call_with_retry(p, "BatchCreateRoomMembership", Flaky())
+    assert not after.lost
 
 
 @pytest.mark.parametrize(
