@@ -279,12 +279,18 @@ class _TargetRun:
     # -- single operations ---------------------------------------------------------------
 
     def _done(
-        self, i: int, c: Change, code: str | None = None, message: str = "", already: bool = False
+        self,
+        i: int,
+        c: Change,
+        code: str | None = None,
+        message: str = "",
+        already: bool = False,
+        gone: bool = False,
     ) -> None:
         deleted = code is not None and code != SKIPPED and i in self._deleted
         # a create whose answer was lost may have been made: absent or not, plan shows
         left_absent = None if deleted and self._creates_sent.maybe(c.member_id) else deleted
-        result = ChangeResult(c, code, message, already, left_absent)
+        result = ChangeResult(c, code, message, already, left_absent, gone)
         with self._lock:
             self.results[i] = result
         if self.progress is not None:
@@ -293,12 +299,12 @@ class _TargetRun:
     def _update(self, i: int, c: Change) -> None:
         assert c.role_after is not None
         if self._gone.gone:
-            self._done(i, c, SKIPPED, self._gone.skip_message())
+            self._done(i, c, SKIPPED, self._gone.skip_message(), gone=True)
             return
         try:
             self.p.update_role(self.tp.key, self.tp.target_id, c.member_id, c.role_after)
         except TargetGone as exc:
-            self._done(i, c, exc.code, self._gone.found(exc))
+            self._done(i, c, exc.code, self._gone.found(exc), gone=True)
         except AwsError as exc:
             self._done(i, c, exc.code, exc.message)
         else:
@@ -320,12 +326,12 @@ class _TargetRun:
         """Remove the member; True when it is gone (NotFound: gone already). A failure is
         recorded as the change's result; so is a target gone (not tried, once found)."""
         if self._gone.gone:
-            self._done(i, c, SKIPPED, self._gone.skip_message())
+            self._done(i, c, SKIPPED, self._gone.skip_message(), gone=True)
             return False
         try:
             self.p.delete_member(self.tp.key, self.tp.target_id, c.member_id)
         except TargetGone as exc:
-            self._done(i, c, exc.code, self._gone.found(exc))
+            self._done(i, c, exc.code, self._gone.found(exc), gone=True)
             return False
         except AwsError as exc:
             if exc.code not in NOT_FOUND_CODES:

@@ -26,6 +26,9 @@ class ChangeResult:
     # removed and not created again, so it is not in the target now (apply again adds it);
     # None: removed, and its create failed after an answer was lost: it may have been made
     left_absent: bool | None = False
+    # the change found its target itself gone (a meeting ended, a channel or room deleted
+    # during the apply: ``reconciler.apply_gone``), or was not attempted because of it
+    target_gone: bool = False
 
     @property
     def ok(self) -> bool:
@@ -119,6 +122,11 @@ class ApplyResult:
     @property
     def removed(self) -> int:
         return self._done(Action.DELETE)
+
+    @property
+    def gone(self) -> frozenset[TargetKey]:
+        """The targets this apply found gone (``ChangeResult.target_gone``)."""
+        return frozenset(r.change.target for r in self.results if r.target_gone)
 
     @property
     def touched(self) -> tuple[TargetKey, ...]:
