@@ -199,8 +199,8 @@ class _TargetRun:
             for i, c in items:
                 if i in self.results:
                     continue
-                if not kind.is_elevated(c.role_before):
-                    todo.append((i, c))
+                if not kind.is_elevated(c.role_before) or self._gone.gone:
+                    todo.append((i, c))  # a target gone: each not attempted, for that
                 elif elevated_failed:
                     self._done(i, c, SKIPPED, self._skip_message())
                 elif elevated_not_started:

@@ -142,6 +142,38 @@ def _meeting(
     )
 
 
+def test_presenter_removals_skipped_for_a_meeting_ended_say_so(
+    emulator: EmulatorServer,
+    write_desired: WriteDesired,
+    cli: Cli,
+    calls: Callable[[], dict[str, int]],
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Q-T-2: presenter removals not made because the meeting ended give that reason, not
+    "adding a presenter to this meeting failed first" (no presenter add was tried)."""
+    monkeypatch.setenv("INCIDENT_MEETING_ID", MEETING)
+    live = [{"external_user_id": f"u{i:03}@example.com", "capabilities": VIEWER} for i in range(20)]
+    live += [{"external_user_id": f"p{i:03}@example.com"} for i in range(5)]  # presenters
+    body = "".join(f"      u{i:03}@example.com: viewer\n" for i in range(5))
+    body += "".join(f"      n{i:03}@example.com: presenter\n" for i in range(3))
+    _meeting(emulator, write_desired, live, body)
+    emulator.set_faults(latency_ms=100)
+    emulator.reset_calls()
+    ender = when_deleted(calls, lambda: emulator.meetings.end_meeting(MEETING))
+    done = cli("apply", "--auto-approve", "--out", "result.json")
+    ender.join()
+    assert done.exit_code == 1, done.stdout + done.stderr
+    document = json.loads((workdir / "result.json").read_text())
+    presenters = [c for c in document["changes"] if c["member"].startswith("p0")]
+    assert len(presenters) == 5
+    assert {c["outcome"] for c in presenters} == {"skipped"}
+    assert {c["error"]["message"] for c in presenters} == {
+        "not attempted: the meeting was found gone (ended or deleted) during the apply"
+    }
+    assert "failed first" not in done.stdout
+
+
 def test_a_meeting_ended_during_a_batch_of_additions_fails_once(
     emulator: EmulatorServer,
     write_desired: WriteDesired,
