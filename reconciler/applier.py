@@ -38,8 +38,8 @@ are not started either, and reported as every change the interrupt stopped
 How creates go out (batches, item retries, a member someone else put there first:
 ``Conflict``) is ``reconciler.apply_create``'s. ``NotFound`` on delete means ``already
 gone``, unless the provider says the target itself is gone (``TargetGone``: a meeting
-that ended meanwhile): then that change fails, and the target's changes not made yet are
-not tried (``reconciler.apply_gone``).
+that ended meanwhile, a room or channel deleted): then that change fails, and the
+target's changes not made yet are not tried (``reconciler.apply_gone``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A target found gone by one of the apply's own writes (``TargetGone``: a meeting that
-ended during the apply): no further call goes to it, and its changes not made yet are
-reported once each as not attempted, with why, rather than each failing on its own call
-(or a removal counting as ``already gone``)."""
+ended, a room or channel deleted during the apply): no further call goes to it, and its
+changes not made yet are reported once each as not attempted, with why, rather than each
+failing on its own call (or a removal counting as ``already gone``)."""
 
 from __future__ import annotations
 
