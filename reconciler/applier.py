@@ -39,9 +39,9 @@ How creates go out (batches, item retries, a member someone else put there first
 ``Conflict``) is ``reconciler.apply_create``'s. ``NotFound`` on delete means ``already
 gone``, unless an earlier attempt of that call lost its answer (it was most likely
 that attempt's doing: removed by this apply, ``ChangeResult.answer_lost``; a create's
-``Conflict`` likewise), or the provider says the target itself is gone (``TargetGone``: a meeting
-that ended meanwhile): then that change fails, and the target's changes not made yet are
-not tried (``reconciler.apply_gone``).
+``Conflict`` likewise), or the provider says the target itself is gone (``TargetGone``: a
+meeting that ended meanwhile, a room or channel deleted): then that change fails, and the
+target's changes not made yet are not tried (``reconciler.apply_gone``).
 """
 
 from __future__ import annotations
@@ -206,8 +206,8 @@ class _TargetRun:
             for i, c in items:
                 if i in self.results:
                     continue
-                if not kind.is_elevated(c.role_before):
-                    todo.append((i, c))
+                if not kind.is_elevated(c.role_before) or self._gone.gone:
+                    todo.append((i, c))  # a target gone: each not attempted, for that
                 elif elevated_failed:
                     self._done(i, c, SKIPPED, self._skip_message())
                 elif elevated_not_started:
@@ -293,6 +293,7 @@ class _TargetRun:
         message: str = "",
         already: bool = False,
         answer_lost: bool = False,
+        gone: bool = False,
     ) -> None:
         failed = code is not None and code != SKIPPED
         deleted = failed and i in self._deleted
@@ -302,7 +303,14 @@ class _TargetRun:
         maybe = maybe_removed or (deleted and self._creates_sent.maybe(c.member_id))
         left_absent = None if maybe else deleted
         result = ChangeResult(
-            c, code, message, already, left_absent, maybe_removed, answer_lost and code is None
+            c,
+            code,
+            message,
+            already,
+            left_absent,
+            maybe_removed=maybe_removed,
+            answer_lost=answer_lost and code is None,
+            target_gone=gone,
         )
         with self._lock:
             self.results[i] = result
@@ -312,12 +320,12 @@ class _TargetRun:
     def _update(self, i: int, c: Change) -> None:
         assert c.role_after is not None
         if self._gone.gone:
-            self._done(i, c, SKIPPED, self._gone.skip_message())
+            self._done(i, c, SKIPPED, self._gone.skip_message(), gone=True)
             return
         try:
             self.p.update_role(self.tp.key, self.tp.target_id, c.member_id, c.role_after)
         except TargetGone as exc:
-            self._done(i, c, exc.code, self._gone.found(exc))
+            self._done(i, c, exc.code, self._gone.found(exc), gone=True)
         except AwsError as exc:
             self._done(i, c, exc.code, exc.message)
         else:
@@ -341,12 +349,12 @@ class _TargetRun:
         result (a re-creation's, ``recreate``, after a lost answer: removed or not); so is
         a target gone (not tried, once found)."""
         if self._gone.gone:
-            self._done(i, c, SKIPPED, self._gone.skip_message())
+            self._done(i, c, SKIPPED, self._gone.skip_message(), gone=True)
             return False
         try:
             self.p.delete_member(self.tp.key, self.tp.target_id, c.member_id)
         except TargetGone as exc:
-            self._done(i, c, exc.code, self._gone.found(exc))
+            self._done(i, c, exc.code, self._gone.found(exc), gone=True)
             return False
         except AwsError as exc:
             if exc.code not in NOT_FOUND_CODES:

@@ -54,7 +54,7 @@ class Done(Protocol):
     """Records the result of change ``i`` (``c``): no ``code`` when it succeeded
     (``already``: it was so before this apply wrote anything; ``answer_lost``: made by
     this apply's call though its answer was lost), else the AWS code and message it failed
-    with."""
+    with (``gone``: it found its target gone, or was not attempted because of that)."""
 
     def __call__(
         self,
@@ -64,6 +64,7 @@ class Done(Protocol):
         message: str = ...,
         already: bool = ...,
         answer_lost: bool = ...,
+        gone: bool = ...,
     ) -> None: ...
 
 
@@ -98,15 +99,18 @@ class MemberCreates:
             for chunk in self._batches(pending):
                 if self.gone.gone:
                     for i, c in chunk:
-                        self._done(i, c, SKIPPED, self.gone.skip_message())
+                        self._done(i, c, SKIPPED, self.gone.skip_message(), gone=True)
                     continue
                 members = [(c.member_id, _role_after(c)) for _, c in chunk]
                 try:
                     errors = self.p.create_members(self.tp.key, self.tp.target_id, members)
                 except TargetGone as exc:
-                    message = self.gone.found(exc)
-                    for i, c in chunk:
-                        self._done(i, c, exc.code, message)
+                    # the call fails once, as its first member's change; the rest of the
+                    # batch are not attempted, as every later change to the target
+                    (first, change), *rest = chunk
+                    self._done(first, change, exc.code, self.gone.found(exc), gone=True)
+                    for i, c in rest:
+                        self._done(i, c, SKIPPED, self.gone.skip_message(), gone=True)
                     continue
                 except AwsError as exc:
                     for i, c in chunk:
@@ -198,7 +202,7 @@ class MemberCreates:
         transient code is retried as any batch item is: after the policy's backoff
         (logged at -vv), within the same budgets (``item_attempts``), not as a round."""
         if self.gone.gone:
-            self._done(i, c, SKIPPED, self.gone.skip_message())
+            self._done(i, c, SKIPPED, self.gone.skip_message(), gone=True)
             return
         want = _role_after(c)
         already = True  # until this apply writes the role itself
@@ -249,7 +253,7 @@ class MemberCreates:
                 rounds += 1
                 conflicted, message = True, err.message
         except TargetGone as exc:
-            self._done(i, c, exc.code, self.gone.found(exc))
+            self._done(i, c, exc.code, self.gone.found(exc), gone=True)
             return
         except AwsError as exc:
             self._not_retried(i, c, exc, failed, transient)

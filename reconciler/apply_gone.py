@@ -1,7 +1,7 @@
 """A target found gone by one of the apply's own writes (``TargetGone``: a meeting that
-ended during the apply): no further call goes to it, and its changes not made yet are
-reported once each as not attempted, with why, rather than each failing on its own call
-(or a removal counting as ``already gone``)."""
+ended, a room or channel deleted during the apply): no further call goes to it, and its
+changes not made yet are reported once each as not attempted, with why, rather than each
+failing on its own call (or a removal counting as ``already gone``)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,18 @@ from reconciler.kinds import Kind
 
 GONE_NOTE = "the {noun} is gone: ended or deleted during the apply; no further change to it tried"
 GONE_SKIP = "not attempted: the {noun} was found gone (ended or deleted) during the apply"
+GONE_VERIFIED = (
+    "Note: {noun} {name} was found gone (ended or deleted) during the apply: "
+    "the {n} change{s} made to it before went with it; not read again"
+)
+
+
+def verified_gone(kind: Kind, name: str, made: int) -> str:
+    """The verification's one line for a target the apply found gone, ``made`` of whose
+    changes were done before: they went with it (an attendee added to a meeting that
+    ended is no longer in it, as one removed is not), so they are not reported one by one
+    as unverified."""
+    return GONE_VERIFIED.format(noun=kind.words.noun, name=name, n=made, s="" if made == 1 else "s")
 
 
 class GoneTarget:

@@ -33,6 +33,9 @@ class ChangeResult:
     # done by this apply though an attempt's answer was lost: the retry that followed met
     # ``Conflict`` or ``NotFound`` (that attempt's own doing): counted as made, not already
     answer_lost: bool = False
+    # the change found its target itself gone (a meeting ended, a channel or room deleted
+    # during the apply: ``reconciler.apply_gone``), or was not attempted because of it
+    target_gone: bool = False
 
     @property
     def ok(self) -> bool:
@@ -131,6 +134,11 @@ class ApplyResult:
     @property
     def removed(self) -> int:
         return self._done(Action.DELETE)
+
+    @property
+    def gone(self) -> frozenset[TargetKey]:
+        """The targets this apply found gone (``ChangeResult.target_gone``)."""
+        return frozenset(r.change.target for r in self.results if r.target_gone)
 
     @property
     def touched(self) -> tuple[TargetKey, ...]:

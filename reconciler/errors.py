@@ -73,7 +73,8 @@ class AwsError(ReconcilerError):
 
 
 class TargetGone(AwsError):
-    """A write found its target itself gone (a meeting that ended during the apply), not
+    """A write found its target itself gone (a meeting that ended, a room or channel
+    deleted during the apply: ``reconciler.providers.target_gone``), not
     only the member it named: the applier makes no further call to that target. A
     provider raises it only where it can tell the two apart; the fields are the
     call's own error."""

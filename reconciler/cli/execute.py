@@ -15,6 +15,7 @@ from rich.console import Console
 
 from reconciler import interrupt
 from reconciler.applier import apply as run_apply
+from reconciler.apply_gone import verified_gone
 from reconciler.apply_result import ApplyResult, ChangeResult, Unverified
 from reconciler.cli.pipeline import Session
 from reconciler.closed_output import (
@@ -204,6 +205,8 @@ class EarlyReads:
     def __call__(self, tp: TargetPlan, results: Sequence[ChangeResult]) -> None:
         if not any(r.ok for r in results) or interrupt.requested():
             return
+        if any(r.target_gone for r in results):  # found gone: ``verify`` says so, reads none
+            return
         provider = self.session.provider(tp.key.kind)
         try:
             with self.session.progress.muted():  # the bar counts changes meanwhile
@@ -230,9 +233,16 @@ def verify(session: Session, plan: Plan, applied: Applied) -> tuple[Unverified, 
     touched = {r.change.target for r in result.results if r.ok}
     if not touched:
         return None
+    # a target the apply found gone: what was done to it before went with it (one line
+    # says so); not read again
+    gone = touched & result.gone
+    for tp in plan.targets:
+        if tp.key in gone:
+            made = sum(r.ok and r.change.target == tp.key for r in result.results)
+            click.echo(verified_gone(tp.kind, tp.key.name, made), err=True)
     with timed("verify"):
         live = session.read_planned(
-            [t for t in plan.targets if t.key in touched], VERIFYING, applied.reread
+            [t for t in plan.targets if t.key in touched - gone], VERIFYING, applied.reread
         )
     roles = {key: {m.member_id: m.role for m in target.members} for key, target in live.items()}
     # a create names the member as the create call does (a meeting attendee by its
@@ -241,7 +251,7 @@ def verify(session: Session, plan: Plan, applied: Applied) -> tuple[Unverified, 
     checked = (
         _unverified(r.change, roles.get(r.change.target), by_ref.get(r.change.target, {}))
         for r in result.results
-        if r.ok
+        if r.ok and r.change.target not in gone
     )
     missing = tuple(u for u in checked if u is not None)
     if missing:

@@ -58,9 +58,10 @@ class ModeratorsProvider(_ChannelsBase):
         if len(items) != 1:
             raise ValueError(f"CreateChannelModerator takes one member, not {len(items)}")
         member_id, _ = items[0]
+        bearer = self.dir.bearer_for(target_id, target.scope)
         try:
-            self.api.create_moderator(
-                target_id, member_id, self.dir.bearer_for(target_id, target.scope)
+            self._channel_gone_on(
+                target, target_id, lambda: self.api.create_moderator(target_id, member_id, bearer)
             )
         except AwsError as exc:
             if exc.code not in CONFLICT_CODES:
@@ -69,8 +70,9 @@ class ModeratorsProvider(_ChannelsBase):
         return {}
 
     def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
-        self.api.delete_moderator(
-            target_id, member_id, self.dir.bearer_for(target_id, target.scope)
+        bearer = self.dir.bearer_for(target_id, target.scope)
+        self._channel_gone_on(
+            target, target_id, lambda: self.api.delete_moderator(target_id, member_id, bearer)
         )
 
     def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:

@@ -45,6 +45,7 @@ from reconciler.providers import channel_bans
 from reconciler.providers.base import ItemError, ReadProgress
 from reconciler.providers.channel_directory import BearerNotFound, ChannelDirectory
 from reconciler.providers.messaging_api import NOT_FOUND, PAGE
+from reconciler.providers.target_gone import gone_on
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
 
 T = TypeVar("T")
@@ -159,12 +160,26 @@ class _ChannelsBase:
         return out
 
     def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:
-        listings = self._pmap(lambda kt: self._read(kt[0], kt[1], [], None), targets)
+        """Live members of channels whose ARNs are known (a saved plan's, or to verify an
+        apply). A channel gone since is left out."""
+        listings = self._pmap(lambda kt: self._read_id(*kt), targets)
         return {
             key: LiveTarget(key, arn, tuple(sorted(members)))
             for (key, arn), members in zip(targets, listings, strict=True)
             if members is not None
         }
+
+    def _read_id(self, key: TargetKey, channel: str) -> list[LiveMember] | None:
+        """``_read``; None when the channel, described before, is not found now (its listing
+        answers NotFound: deleted since)."""
+        try:
+            return self._read(key, channel, [], None)
+        except AwsError as exc:
+            if exc.code != NOT_FOUND:
+                raise
+            if self.progress is not None:
+                self.progress(key)
+            return None
 
     def _read(
         self,
@@ -336,6 +351,15 @@ class _ChannelsBase:
     ) -> None:
         raise NotImplementedError(f"{self.kind.id} roles never change in place")
 
+    def _channel_gone_on(self, target: TargetKey, channel: str, call: Callable[[], R]) -> R:
+        """``call`` as the channel's bearer; a channel deleted during the apply answers it
+        NotFound: one DescribeChannel tells that from a member gone, and then it raises
+        ``TargetGone`` (no further call goes to the channel)."""
+        bearer = self.dir.bearer_for(channel, target.scope)
+        return gone_on(
+            call, lambda: self.api.describe_channel(channel, bearer) is not None, (NOT_FOUND,)
+        )
+
 
 class ChannelsProvider(_ChannelsBase):
     """Channel memberships: DEFAULT and HIDDEN."""
@@ -356,11 +380,15 @@ class ChannelsProvider(_ChannelsBase):
         kinds = {str(role) for _, role in items}
         assert len(kinds) == 1, "one Type per BatchCreateChannelMembership"
         bearer = self.dir.bearer_for(target_id, target.scope)
-        return self.api.batch_create(target_id, [m for m, _ in items], kinds.pop(), bearer)
+        members, kind = [m for m, _ in items], kinds.pop()
+        return self._channel_gone_on(
+            target, target_id, lambda: self.api.batch_create(target_id, members, kind, bearer)
+        )
 
     def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
-        self.api.delete_membership(
-            target_id, member_id, self.dir.bearer_for(target_id, target.scope)
+        bearer = self.dir.bearer_for(target_id, target.scope)
+        self._channel_gone_on(
+            target, target_id, lambda: self.api.delete_membership(target_id, member_id, bearer)
         )
 
     def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:

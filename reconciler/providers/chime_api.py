@@ -236,6 +236,22 @@ class ChimeApi(PacedApi):
             bots.extend(Bot(str(b["BotId"]), str(b.get("DisplayName", ""))) for b in items)
         return bots
 
+    def room_exists(self, account: str, room_id: str) -> bool:
+        """GetRoom: is the room there (False: NotFound, deleted)?"""
+        try:
+            self._call(
+                "GetRoom",
+                self.client.get_room,
+                f"account {account}, room {room_id}",
+                AccountId=account,
+                RoomId=room_id,
+            )
+        except AwsError as exc:
+            if exc.code == NOT_FOUND:
+                return False
+            raise
+        return True
+
     # -- memberships ---------------------------------------------------------------------
 
     def batch_create_memberships(

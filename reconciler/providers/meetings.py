@@ -41,6 +41,7 @@ from reconciler.providers.base import EnvironmentId, ItemError
 from reconciler.providers.meetings_api import Attendee, MeetingFeatures, MeetingsApi
 from reconciler.providers.paced import ClientProvider
 from reconciler.providers.retry import RetryPolicy
+from reconciler.providers.target_gone import gone_on
 from reconciler.refs import MemberRef, Provenance, TargetKey
 
 T = TypeVar("T")
@@ -214,18 +215,7 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
 
     def _meeting_gone_on(self, meeting_id: str, call: Callable[[], None]) -> None:
         """``call``; its NotFound is ``TargetGone`` when the meeting itself is not found."""
-        try:
-            call()
-        except AwsError as exc:
-            if exc.code != NOT_FOUND:
-                raise
-            try:
-                found = self.api.found(meeting_id)
-            except AwsError:  # not asked (an interrupt), or failed: the call's own error
-                raise exc from None
-            if not found:
-                raise TargetGone.of(exc) from exc
-            raise
+        gone_on(call, lambda: self.api.found(meeting_id), (NOT_FOUND,))
 
     def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
         try:

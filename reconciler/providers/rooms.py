@@ -37,6 +37,7 @@ from reconciler.providers.paced import ClientProvider
 from reconciler.providers.read_ahead import Listing, RoomReadAhead
 from reconciler.providers.resolve import resolve_emails
 from reconciler.providers.retry import RetryPolicy
+from reconciler.providers.target_gone import gone_on
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
 
 T = TypeVar("T")
@@ -293,20 +294,37 @@ class RoomsProvider(ClientProvider[ChimeApi]):
 
     # -- operations driven by the applier ------------------------------------------------
 
+    # A room deleted during the apply answers NotFound: one GetRoom tells it from a member
+    # gone, and then the write raises ``TargetGone`` (no further call goes to the room).
+
     def create_members(
         self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]
     ) -> Mapping[str, ItemError]:
-        return self.api.batch_create_memberships(
-            target.scope, target_id, [(mid, room_role(role)) for mid, role in items]
+        members = [(mid, room_role(role)) for mid, role in items]
+        return self._room_gone_on(
+            target,
+            target_id,
+            lambda: self.api.batch_create_memberships(target.scope, target_id, members),
         )
 
     def update_role(
         self, target: TargetKey, target_id: str, member_id: str, role: RoleValue
     ) -> None:
-        self.api.update_membership(target.scope, target_id, member_id, room_role(role))
+        self._room_gone_on(
+            target,
+            target_id,
+            lambda: self.api.update_membership(target.scope, target_id, member_id, room_role(role)),
+        )
 
     def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
-        self.api.delete_membership(target.scope, target_id, member_id)
+        self._room_gone_on(
+            target,
+            target_id,
+            lambda: self.api.delete_membership(target.scope, target_id, member_id),
+        )
+
+    def _room_gone_on(self, target: TargetKey, room_id: str, call: Callable[[], R]) -> R:
+        return gone_on(call, lambda: self.api.room_exists(target.scope, room_id), (NOT_FOUND,))
 
     def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
         for m in self.api.list_memberships(target.scope, target_id):

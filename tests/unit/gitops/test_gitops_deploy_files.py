@@ -43,6 +43,7 @@ WRITE = {
     "chime:BatchCreateAttendee",
     "chime:DeleteAttendee",
     "chime:GetAttendee",
+    "chime:GetRoom",
     "chime:UpdateAttendeeCapabilities",
     "chime:BatchCreateRoomMembership",
     "chime:DeleteRoomMembership",
