@@ -21,6 +21,8 @@ Version 2 (schema: ``reconciler/render/plan.schema.json``)::
      "errors": [...], "desired_digest": "...",
      "expiring": [...], "expiry_warning_days": N,   # only when a membership ends soon
      "expired_kept": [...],                         # only when expired members stay
+     "over_maximum": [{"kind", "scope", "name", "id", "maximum", "own_maximum", "after",
+                       "undeclared", "adds", "refused", "message"}],  # only when full
      "shard": {"index", "count", "unmanaged_is_drift",   # only with plan --shard K/N
                "max_removals", "own_max_removals": [{"kind", "scope", "name"}]}}
 
@@ -34,6 +36,7 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler import kinds
+from reconciler.crowded import Crowded, crowded
 from reconciler.governance.plan_json import expiring_json, grant_json
 from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
@@ -64,6 +67,7 @@ def plan_to_data(plan: Plan) -> JsonObject:
         "errors": list(plan.errors),
         "desired_digest": plan.desired_digest,
         **_expiring(plan),
+        **_over_maximum(plan),
         **({"notices": list(plan.notices)} if plan.notices else {}),
         **_shard(plan),
     }
@@ -108,6 +112,30 @@ def _expiring(plan: Plan) -> JsonObject:
             expiring_json(e, kinds.get(e.target.kind).role_json(e.role)) for e in plan.expired_kept
         ]
     return out
+
+
+def _over_maximum(plan: Plan) -> JsonObject:
+    """``over_maximum`` (only when a target's adds would take it over its maximum, members
+    no file declares filling it: AWS refuses those adds on every apply, Q-S-1). Derived
+    from the targets' own numbers: a saved plan read back computes it again."""
+    found = crowded(plan)
+    return {"over_maximum": [_crowded(c) for c in found]} if found else {}
+
+
+def _crowded(c: Crowded) -> JsonObject:
+    return {
+        "kind": c.target.kind,
+        "scope": c.target.scope,
+        "name": c.target.name,
+        "id": c.target_id,
+        "maximum": c.maximum,
+        "own_maximum": c.own_maximum,
+        "after": c.after,
+        "undeclared": c.undeclared,
+        "adds": c.adds,
+        "refused": c.refused,
+        "message": c.message(),
+    }
 
 
 def _target(t: TargetPlan) -> JsonObject:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reconciler import kinds
+from reconciler.crowded import crowded_lines
 from reconciler.plan import Action, Plan, TargetPlan
 from reconciler.render.drift import LABEL as DRIFT_LABEL
 from reconciler.render.drift import drift_first, drift_phrase, resolve_hint
@@ -84,6 +85,12 @@ class MarkdownRenderer:
                     "apply refuses this plan unless `--allow-unsafe` is given.\n>\n"
                 ),
                 tuple(f"> - {md_escape(str(v))}\n" for v in plan.violations),
+                "\n",
+            ),
+            _Section(  # adds AWS refuses on every apply (Q-S-1)
+                "full targets",
+                "> [!WARNING]\n" if crowded_lines(plan) else "",
+                tuple(_callout(crowded_lines(plan))),
                 "\n",
             ),
             _Section(
@@ -235,6 +242,16 @@ def _unchanged(rest: list[TargetPlan]) -> str:
 def _fence(body: str) -> str:
     longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
     return "`" * max(3, longest + 1)
+
+
+def _callout(lines: list[str]) -> list[str]:
+    """A callout's lines: its heading in bold, then one item per line after it."""
+    if not lines:
+        return []
+    return [
+        f"> **{md_escape(lines[0])}**\n>\n",
+        *(f"> - {md_escape(line)}\n" for line in lines[1:]),
+    ]
 
 
 def _expiring(plan: Plan) -> list[str]:

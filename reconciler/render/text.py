@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.text import Text
 
 from reconciler import kinds
+from reconciler.crowded import crowded_lines
 from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
 from reconciler.plan import Action, Change, Plan, TargetPlan
@@ -89,7 +90,7 @@ class TextRenderer:
         if unchanged:
             out.append(Text(_unchanged_line(unchanged)))
             out.append(Text())
-        for warning in (kept_lines(plan), expiring_lines(plan)):
+        for warning in (crowded_lines(plan), kept_lines(plan), expiring_lines(plan)):
             if warning:
                 out.append(Text.assemble(("Warning:", WARNING_STYLE), f" {warning[0]}"))
                 out.extend(Text(f"{CHANGE_INDENT}{line}") for line in warning[1:])
