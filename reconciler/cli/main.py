@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 import click
 from click.core import ParameterSource
 
+import reconciler.cli.completion_bash  # bash completion inserts one word (Q-W-1)
 import reconciler.cli.completion_shells  # bash and zsh completion keep an empty word
 import reconciler.timing  # noqa: F401  (its peak-memory line at exit, whatever the command)
 from reconciler import __version__
