@@ -16,7 +16,9 @@ by the signal; a shell shows that as status 141 (128 + SIGPIPE). So does this to
 
 A write error other than a closed pipe (``> /dev/full``: ENOSPC, a quota) is a
 failed output (``output_failure``): any command says ``Error: the output could not be
-written (No space left on device).`` and exits 1, never "Internal error"; ``apply``
+written (No space left on device).`` and exits 1, never "Internal error"; so does a
+standard output closed from the start (``>&-``, ``hold_closed_stdout``): ``(stdout is
+closed)``, for a command that writes to it; ``apply``
 stops as for a closed output, says on stderr what it applied, writes its ``--out`` result
 and ends with that line and what it did (``OutputFailed``, exit 1).
 
@@ -46,19 +48,42 @@ CLOSED = "the output was closed (the command reading it ended)"
 # them, as a failed read of a desired-state file gives it too, with no file name either
 # (a device error reading is reported as the unexpected error it is)
 OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+STDOUT_CLOSED = "stdout is closed"
+
+
+class _Stdout:
+    closed_at_start = False  # file descriptor 1 was closed when the process started
+
+
+def hold_closed_stdout() -> bool:
+    """When file descriptor 1 is closed (``>&-``), open ``/dev/null`` on it for reading
+    only, and say so (true): a write to stdout then fails as a write to the closed
+    descriptor did (EBADF), which ``output_failure`` reports as ``stdout is closed``, and
+    no file or socket the command opens takes its place."""
+    try:
+        os.fstat(1)
+    except OSError:
+        pass
+    else:
+        return False
+    fd = os.open(os.devnull, os.O_RDONLY)
+    if fd != 1:  # stdin was closed too
+        os.dup2(fd, 1)
+        os.close(fd)
+    _Stdout.closed_at_start = True
+    return True
 
 
 def output_failure(exc: BaseException | None) -> str | None:
-    """Why stdout could not be written (``No space left on device``), when ``exc`` is
-    such a write error (no file name: the files a command writes say their own), else
-    None."""
-    if (
-        isinstance(exc, OSError)
-        and not isinstance(exc, BrokenPipeError)
-        and exc.errno in OUTPUT_ERRNOS
-        and exc.filename is None
-    ):
+    """Why stdout could not be written (``No space left on device``, ``stdout is
+    closed``), when ``exc`` is such a write error (no file name: the files a command
+    writes say their own), else None."""
+    if not isinstance(exc, OSError) or isinstance(exc, BrokenPipeError) or exc.filename:
+        return None
+    if exc.errno in OUTPUT_ERRNOS:
         return os.strerror(exc.errno)
+    if exc.errno == errno.EBADF and _Stdout.closed_at_start:
+        return STDOUT_CLOSED
     return None
 
 

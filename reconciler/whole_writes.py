@@ -67,8 +67,20 @@ def whole(stream: TextIO) -> TextIO:
 
 def install() -> None:
     """``sys.stdout`` writes whole documents or fails (what Python buffered is written
-    first)."""
+    first). Closed from the start (``>&-``: Python made it None, and every write went
+    nowhere), it is a stream whose writes fail (``hold_closed_stdout``)."""
     if sys.stdout is None:
+        from reconciler.closed_output import hold_closed_stdout  # loaded with the CLI
+
+        if hold_closed_stdout():
+            sys.stdout = _failing_stdout()
         return
     sys.stdout.flush()
     sys.stdout = whole(sys.stdout)
+
+
+def _failing_stdout() -> TextIO:
+    # unbuffered: the first write fails, where it is made (not at exit)
+    encoding = sys.stderr.encoding if sys.stderr is not None else "utf-8"
+    raw = WholeWrites(1, "w", closefd=False)
+    return io.TextIOWrapper(raw, encoding=encoding, newline="\n", write_through=True)
