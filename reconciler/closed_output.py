@@ -6,7 +6,8 @@ Python ignores SIGPIPE, so a write to a pipe whose reader has gone raises
 by the signal; a shell shows that as status 141 (128 + SIGPIPE). So does this tool:
 
 - any command stops writing, says nothing and exits 141 (``ReconcilerGroup``): the
-  reader took what it wanted. Standard output is pointed at ``/dev/null`` first
+  reader took what it wanted. So when stderr's reader has gone (``2>&1 | head -1``),
+  also at exit (``reconciler.process_exit``). Standard output is pointed at ``/dev/null`` first
   (``mute_stdout``), so that nothing buffered fails again at exit (Python would print
   "Exception ignored ... BrokenPipeError" and exit 120). ``plan --out`` and
   ``merge-plans --out`` still write their file first (``written``): the plan was made;
@@ -34,6 +35,7 @@ import select
 import signal
 import sys
 from collections.abc import Callable
+from typing import TextIO
 
 import click
 
@@ -163,8 +165,15 @@ def written(write: Callable[[], object]) -> Shown:
 def mute_stdout() -> None:
     """Point file descriptor 1 at ``/dev/null``: what is still buffered, and any later
     write, goes nowhere instead of failing again (at exit, too)."""
+    mute(sys.stdout)
+
+
+def mute(stream: TextIO | None) -> None:
+    """Point ``stream``'s file descriptor at ``/dev/null`` (``mute_stdout``)."""
+    if stream is None:
+        return
     try:
-        fd = sys.stdout.fileno()
+        fd = stream.fileno()
         null = os.open(os.devnull, os.O_WRONLY)
     except (OSError, ValueError, AttributeError):  # no file descriptor (a test's capture)
         return
@@ -174,11 +183,24 @@ def mute_stdout() -> None:
         os.close(null)
 
 
+def mute_closed_outputs() -> bool:
+    """Mute stdout and stderr where their reader has gone (``2>&1 | head -1`` closes
+    both): true when either has, false when neither (a ``BrokenPipeError`` from
+    anything else is not this)."""
+    closed = [s for s, fd in ((sys.stdout, 1), (sys.stderr, 2)) if _reader_gone(fd)]
+    for stream in closed:
+        mute(stream)
+    return bool(closed)
+
+
 def stdout_is_closed() -> bool:
     """Whether standard output is a pipe or socket whose reader has gone (``poll``
     reports an error on it): a ``BrokenPipeError`` from anything else is not this."""
+    return _reader_gone(1)
+
+
+def _reader_gone(fd: int) -> bool:
     try:
-        fd = sys.__stdout__.fileno() if sys.__stdout__ is not None else 1
         poller = select.poll()
         poller.register(fd, select.POLLOUT)
         return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
