@@ -40,6 +40,7 @@ from typing import TextIO
 import click
 
 from reconciler.errors import ReconcilerError
+from reconciler.whole_writes import OutputNotEncodable
 
 EXIT_OUTPUT_CLOSED = 128 + signal.SIGPIPE  # 141, as a shell shows a command SIGPIPE ended
 CLOSED = "the output was closed (the command reading it ended)"
@@ -78,10 +79,12 @@ def hold_closed_stdout() -> bool:
 
 def output_failure(exc: BaseException | None) -> str | None:
     """Why stdout could not be written (``No space left on device``, ``stdout is
-    closed``), when ``exc`` is such a write error (no file name: the files a command
-    writes say their own), else None."""
+    closed``, ``ascii cannot encode '\\xe9'``), when ``exc`` is such a write error (no file
+    name: the files a command writes say their own), else None."""
     if not isinstance(exc, OSError) or isinstance(exc, BrokenPipeError) or exc.filename:
         return None
+    if isinstance(exc, OutputNotEncodable):
+        return exc.reason
     if exc.errno in OUTPUT_ERRNOS:
         return os.strerror(exc.errno)
     if exc.errno == errno.EBADF and _Stdout.closed_at_start:
