@@ -6,7 +6,8 @@ Python ignores SIGPIPE, so a write to a pipe whose reader has gone raises
 by the signal; a shell shows that as status 141 (128 + SIGPIPE). So does this tool:
 
 - any command stops writing, says nothing and exits 141 (``ReconcilerGroup``): the
-  reader took what it wanted. Standard output is pointed at ``/dev/null`` first
+  reader took what it wanted. So when stderr's reader has gone (``2>&1 | head -1``),
+  also at exit (``reconciler.process_exit``). Standard output is pointed at ``/dev/null`` first
   (``mute_stdout``), so that nothing buffered fails again at exit (Python would print
   "Exception ignored ... BrokenPipeError" and exit 120). ``plan --out`` and
   ``merge-plans --out`` still write their file first (``written``): the plan was made;
@@ -16,7 +17,9 @@ by the signal; a shell shows that as status 141 (128 + SIGPIPE). So does this to
 
 A write error other than a closed pipe (``> /dev/full``: ENOSPC, a quota) is a
 failed output (``output_failure``): any command says ``Error: the output could not be
-written (No space left on device).`` and exits 1, never "Internal error"; ``apply``
+written (No space left on device).`` and exits 1, never "Internal error"; so does a
+standard output closed from the start (``>&-``, ``hold_closed_stdout``): ``(stdout is
+closed)``, for a command that writes to it; ``apply``
 stops as for a closed output, says on stderr what it applied, writes its ``--out`` result
 and ends with that line and what it did (``OutputFailed``, exit 1).
 
@@ -32,10 +35,12 @@ import select
 import signal
 import sys
 from collections.abc import Callable
+from typing import TextIO
 
 import click
 
 from reconciler.errors import ReconcilerError
+from reconciler.whole_writes import OutputNotEncodable
 
 EXIT_OUTPUT_CLOSED = 128 + signal.SIGPIPE  # 141, as a shell shows a command SIGPIPE ended
 CLOSED = "the output was closed (the command reading it ended)"
@@ -46,19 +51,44 @@ CLOSED = "the output was closed (the command reading it ended)"
 # them, as a failed read of a desired-state file gives it too, with no file name either
 # (a device error reading is reported as the unexpected error it is)
 OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+STDOUT_CLOSED = "stdout is closed"
+
+
+class _Stdout:
+    closed_at_start = False  # file descriptor 1 was closed when the process started
+
+
+def hold_closed_stdout() -> bool:
+    """When file descriptor 1 is closed (``>&-``), open ``/dev/null`` on it for reading
+    only, and say so (true): a write to stdout then fails as a write to the closed
+    descriptor did (EBADF), which ``output_failure`` reports as ``stdout is closed``, and
+    no file or socket the command opens takes its place."""
+    try:
+        os.fstat(1)
+    except OSError:
+        pass
+    else:
+        return False
+    fd = os.open(os.devnull, os.O_RDONLY)
+    if fd != 1:  # stdin was closed too
+        os.dup2(fd, 1)
+        os.close(fd)
+    _Stdout.closed_at_start = True
+    return True
 
 
 def output_failure(exc: BaseException | None) -> str | None:
-    """Why stdout could not be written (``No space left on device``), when ``exc`` is
-    such a write error (no file name: the files a command writes say their own), else
-    None."""
-    if (
-        isinstance(exc, OSError)
-        and not isinstance(exc, BrokenPipeError)
-        and exc.errno in OUTPUT_ERRNOS
-        and exc.filename is None
-    ):
+    """Why stdout could not be written (``No space left on device``, ``stdout is
+    closed``, ``ascii cannot encode '\\xe9'``), when ``exc`` is such a write error (no file
+    name: the files a command writes say their own), else None."""
+    if not isinstance(exc, OSError) or isinstance(exc, BrokenPipeError) or exc.filename:
+        return None
+    if isinstance(exc, OutputNotEncodable):
+        return exc.reason
+    if exc.errno in OUTPUT_ERRNOS:
         return os.strerror(exc.errno)
+    if exc.errno == errno.EBADF and _Stdout.closed_at_start:
+        return STDOUT_CLOSED
     return None
 
 
@@ -138,8 +168,15 @@ def written(write: Callable[[], object]) -> Shown:
 def mute_stdout() -> None:
     """Point file descriptor 1 at ``/dev/null``: what is still buffered, and any later
     write, goes nowhere instead of failing again (at exit, too)."""
+    mute(sys.stdout)
+
+
+def mute(stream: TextIO | None) -> None:
+    """Point ``stream``'s file descriptor at ``/dev/null`` (``mute_stdout``)."""
+    if stream is None:
+        return
     try:
-        fd = sys.stdout.fileno()
+        fd = stream.fileno()
         null = os.open(os.devnull, os.O_WRONLY)
     except (OSError, ValueError, AttributeError):  # no file descriptor (a test's capture)
         return
@@ -149,11 +186,24 @@ def mute_stdout() -> None:
         os.close(null)
 
 
+def mute_closed_outputs() -> bool:
+    """Mute stdout and stderr where their reader has gone (``2>&1 | head -1`` closes
+    both): true when either has, false when neither (a ``BrokenPipeError`` from
+    anything else is not this)."""
+    closed = [s for s, fd in ((sys.stdout, 1), (sys.stderr, 2)) if _reader_gone(fd)]
+    for stream in closed:
+        mute(stream)
+    return bool(closed)
+
+
 def stdout_is_closed() -> bool:
     """Whether standard output is a pipe or socket whose reader has gone (``poll``
     reports an error on it): a ``BrokenPipeError`` from anything else is not this."""
+    return _reader_gone(1)
+
+
+def _reader_gone(fd: int) -> bool:
     try:
-        fd = sys.__stdout__.fileno() if sys.__stdout__ is not None else 1
         poller = select.poll()
         poller.register(fd, select.POLLOUT)
         return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))

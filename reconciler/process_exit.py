@@ -8,8 +8,10 @@ ends the process as Python would, up to that point, then leaves with ``os._exit`
 - only when no other thread could still be working (a daemon thread is ended either way);
 - every ``atexit`` hook has run, in Python's order (``atexit._run_exitfuncs``; a hook that
   raises is reported and the others run, as at exit);
-- stdout and stderr are flushed; if that fails (a closed pipe), Python's own exit runs
-  instead, which reports it and exits 120, as before;
+- stdout and stderr are flushed; one whose reader has gone (``2>&1 | head -1``: the
+  closing line on stderr could not be written) is muted, and the exit status is 141 when
+  it was 0, as for a closed stdout (``reconciler.closed_output``); if a flush fails
+  otherwise, Python's own exit runs instead, which reports it and exits 120;
 - the exit status is the one ``sys.exit`` would give. A code that is not an integer (a
   message) is left to ``sys.exit``.
 
@@ -45,10 +47,15 @@ def exit_process(code: object) -> NoReturn:
     if any(t is not me and not t.daemon and t.is_alive() for t in threading.enumerate()):
         sys.exit(status)  # Python waits for them
     atexit._run_exitfuncs()
-    try:
-        for stream in (sys.stdout, sys.stderr):
+    for stream in (sys.stdout, sys.stderr):
+        try:
             if stream is not None:
                 stream.flush()
-    except Exception:
-        sys.exit(status)  # Python reports the failed flush (and exits 120)
+        except BrokenPipeError:  # what it holds is for a reader that has gone
+            from reconciler.closed_output import EXIT_OUTPUT_CLOSED, mute  # loaded by then
+
+            mute(stream)
+            status = status or EXIT_OUTPUT_CLOSED
+        except Exception:
+            sys.exit(status)  # Python reports the failed flush (and exits 120)
     os._exit(status)

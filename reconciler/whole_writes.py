@@ -18,6 +18,7 @@ entry point installs it; in a test's capture (click's ``CliRunner``) nothing cha
 
 from __future__ import annotations
 
+import codecs
 import io
 import select
 import sys
@@ -44,6 +45,31 @@ class WholeWrites(io.FileIO):
         return done
 
 
+class OutputNotEncodable(OSError):
+    """A write to stdout of a character its encoding cannot hold (``PYTHONIOENCODING=ascii``
+    and a name ``dépôt``): an output that cannot be written (``reason``), not a bug. Not
+    written with escapes instead: ``d\\xe9p\\xf4t`` would be another name in a YAML or
+    Markdown document, and invalid JSON."""
+
+    def __init__(self, exc: UnicodeEncodeError) -> None:
+        char = exc.object[exc.start : exc.end][:1]
+        self.reason = f"{exc.encoding} cannot encode {char!a}"
+        if codecs.lookup(exc.encoding).name != "utf-8":
+            self.reason += ": use PYTHONIOENCODING=utf-8"
+        super().__init__(self.reason)
+
+
+def _not_encodable(exc: UnicodeError) -> tuple[str, int]:
+    if isinstance(exc, UnicodeEncodeError):
+        raise OutputNotEncodable(exc)
+    raise exc
+
+
+# the errors handler of stdout's encoding where it was "strict" (called only on a failure)
+NOT_ENCODABLE = "chime-reconciler-stdout"
+codecs.register_error(NOT_ENCODABLE, _not_encodable)
+
+
 def whole(stream: TextIO) -> TextIO:
     """A text stream on ``stream``'s file descriptor, set up as ``stream`` is, whose
     writes are written whole (``WholeWrites``); ``stream`` itself when it has no file
@@ -58,7 +84,7 @@ def whole(stream: TextIO) -> TextIO:
     return io.TextIOWrapper(
         raw if unbuffered else io.BufferedWriter(raw),
         encoding=stream.encoding,
-        errors=stream.errors,
+        errors=NOT_ENCODABLE if stream.errors == "strict" else stream.errors,
         newline="\n",
         line_buffering=getattr(stream, "line_buffering", False),
         write_through=unbuffered or getattr(stream, "write_through", False),
@@ -67,8 +93,22 @@ def whole(stream: TextIO) -> TextIO:
 
 def install() -> None:
     """``sys.stdout`` writes whole documents or fails (what Python buffered is written
-    first)."""
+    first). Closed from the start (``>&-``: Python made it None, and every write went
+    nowhere), it is a stream whose writes fail (``hold_closed_stdout``)."""
     if sys.stdout is None:
+        from reconciler.closed_output import hold_closed_stdout  # loaded with the CLI
+
+        if hold_closed_stdout():
+            sys.stdout = _failing_stdout()
         return
     sys.stdout.flush()
     sys.stdout = whole(sys.stdout)
+
+
+def _failing_stdout() -> TextIO:
+    # unbuffered: the first write fails, where it is made (not at exit)
+    encoding = sys.stderr.encoding if sys.stderr is not None else "utf-8"
+    raw = WholeWrites(1, "w", closefd=False)
+    return io.TextIOWrapper(
+        raw, encoding=encoding, errors=NOT_ENCODABLE, newline="\n", write_through=True
+    )

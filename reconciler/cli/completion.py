@@ -55,22 +55,21 @@ def _desired_dir(ctx: click.Context) -> Path:
 def _desired_after_cursor() -> str | None:
     """The last ``--desired DIR`` after the word being completed, which click does not
     parse (only the words before it). bash and zsh pass the whole line (``COMP_WORDS``)
-    and the word's index (``COMP_CWORD``), an empty word at the cursor kept in its place;
-    bash splits ``--desired=DIR`` at its ``=``.
+    and the word's index (``COMP_CWORD``), an empty word at the cursor kept in its place
+    (bash's ``--desired``, ``=``, ``DIR`` joined back into ``--desired=DIR``).
     fish passes only the words up to the cursor: nothing after it to read."""
-    if os.environ.get(COMPLETE_VAR) not in ("bash_complete", "zsh_complete"):
+    shell = os.environ.get(COMPLETE_VAR, "").removesuffix("_complete")
+    if shell not in ("bash", "zsh"):
         return None
     try:
-        words = completion_words()[int(os.environ["COMP_CWORD"]) + 1 :]
+        words, cword = completion_words(shell)
     except (KeyError, ValueError):
         return None
+    words = words[cword + 1 :]
     found = None
     for i, word in enumerate(words):
         if word == "--desired":
-            value = words[i + 1 : i + 3]
-            if value[:1] == ["="]:  # bash's words for `--desired=DIR`
-                value = value[1:]
-            found = value[0] if value else None
+            found = words[i + 1] if i + 1 < len(words) else None
         elif word.startswith("--desired="):
             found = word.partition("=")[2]
     return found or None

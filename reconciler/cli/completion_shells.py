@@ -1,25 +1,85 @@
-"""bash and zsh completion that keep the word being completed when it is empty.
+"""The line bash and zsh complete, as the command will read it.
 
 Their scripts pass the line as ``COMP_WORDS``, its words joined by one separator (a
 newline for bash, a space for zsh), and the cursor's word index as ``COMP_CWORD``. click
 splits that line with shlex, which drops an empty word: with the cursor on an empty word
 before others (``plan --target <TAB> --desired DIR``) every later word moved one place
 left, and the word after the cursor was taken for the one being completed. Here each
-separator outside quotes ends a word, so an empty word keeps its place."""
+separator outside quotes ends a word, so an empty word keeps its place.
+
+bash also splits a word at the characters of its ``COMP_WORDBREAKS``: ``--desired=DIR``
+arrives as ``--desired``, ``=``, ``DIR``, and an ``arn:...`` in pieces at each ``:``.
+Those pieces are joined back into the word that was typed (the cursor's index follows),
+and ``TypedLine.piece`` keeps the last one: the text bash replaces with a completion."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
-from click.shell_completion import BashComplete, ZshComplete, add_completion_class, split_arg_string
+from click.shell_completion import ZshComplete, add_completion_class, split_arg_string
 
 SEPARATORS = " \t\n"
+# the characters of bash's COMP_WORDBREAKS that a word typed for this tool holds: an
+# option's `=`, an ARN's `:` (the others end a command, or are quotes)
+BASH_WORD_BREAKS = "=:"
 
 
-def completion_words() -> list[str]:
-    """The words of the line being completed (``COMP_WORDS``), unquoted, an empty one
-    kept in its place. KeyError when the shell passed no line."""
-    return [_unquoted(word) for word in _raw_words(os.environ["COMP_WORDS"])]
+@dataclass(frozen=True)
+class TypedLine:
+    """The words of the line being completed as typed (their quotes kept), the index of
+    the word at the cursor (``len(words)``: a new word after the last), and ``piece``: the
+    end of that word the shell replaces with a completion (all of it, but for bash: its
+    part after a ``=`` or ``:``, empty right after one)."""
+
+    words: list[str]
+    cword: int
+    piece: str
+
+    @property
+    def word(self) -> str:
+        """The word at the cursor, as typed."""
+        return self.words[self.cword] if self.cword < len(self.words) else ""
+
+
+def typed_line(shell: str) -> TypedLine:
+    """The line ``shell`` passed (``COMP_WORDS``, ``COMP_CWORD``); bash's pieces of one
+    word joined back. KeyError or ValueError when the shell passed no line."""
+    words = _raw_words(os.environ["COMP_WORDS"])
+    cword = int(os.environ["COMP_CWORD"])
+    if shell == "bash":
+        return _joined(words, cword)
+    return TypedLine(words, cword, words[cword] if cword < len(words) else "")
+
+
+def completion_words(shell: str) -> tuple[list[str], int]:
+    """The words of the line being completed, unquoted, an empty one kept in its place
+    (bash's ``--desired``, ``=``, ``DIR`` joined back into ``--desired=DIR``), and the
+    index of the word at the cursor. KeyError or ValueError when the shell passed no
+    line."""
+    line = typed_line(shell)
+    return [unquoted(word) for word in line.words], line.cword
+
+
+def _is_break(piece: str) -> bool:
+    return piece != "" and all(char in BASH_WORD_BREAKS for char in piece)
+
+
+def _joined(pieces: list[str], cword: int) -> TypedLine:
+    # a piece of break characters (`=`, `:`, `::`) is glued to the pieces on either side
+    words: list[str] = []
+    at = None
+    for i, piece in enumerate(pieces):
+        if words and (_is_break(piece) or _is_break(pieces[i - 1])):
+            words[-1] += piece
+        else:
+            words.append(piece)
+        if i == cword:
+            at = len(words) - 1
+    if at is None:  # a new word after the last
+        return TypedLine(words, len(words) + cword - len(pieces), "")
+    piece = pieces[cword]
+    return TypedLine(words, at, "" if _is_break(piece) else piece)
 
 
 def _raw_words(line: str) -> list[str]:
@@ -45,27 +105,35 @@ def _raw_words(line: str) -> list[str]:
     return words
 
 
-def _unquoted(word: str) -> str:
-    # as the shell would pass it (click's shlex, lenient with an open quote)
+def open_quote(word: str) -> int | None:
+    """The index of the quote ``word`` leaves open (``"zz``: 0), if any."""
+    start, quote, escaped = None, "", False
+    for i, char in enumerate(word):
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            start, quote = i, char
+    return start if quote else None
+
+
+def unquoted(word: str) -> str:
+    """A word as the shell would pass it (click's shlex, lenient with an open quote)."""
     return " ".join(split_arg_string(word))
 
 
-def _args_and_incomplete() -> tuple[list[str], str]:
-    words = completion_words()
-    cword = int(os.environ["COMP_CWORD"])
-    incomplete = words[cword] if cword < len(words) else ""
-    return words[1:cword], incomplete
-
-
-class Bash(BashComplete):
-    def get_completion_args(self) -> tuple[list[str], str]:
-        return _args_and_incomplete()
+def args_and_incomplete(line: TypedLine) -> tuple[list[str], str]:
+    """click's ``get_completion_args``: the words before the cursor's, and that one."""
+    words = [unquoted(word) for word in line.words]
+    return words[1 : line.cword], unquoted(line.word)
 
 
 class Zsh(ZshComplete):
     def get_completion_args(self) -> tuple[list[str], str]:
-        return _args_and_incomplete()
+        return args_and_incomplete(typed_line("zsh"))
 
 
-add_completion_class(Bash, "bash")
 add_completion_class(Zsh, "zsh")

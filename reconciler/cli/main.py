@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 import click
 from click.core import ParameterSource
 
+import reconciler.cli.completion_bash  # bash completion inserts one word (Q-W-1)
 import reconciler.cli.completion_shells  # bash and zsh completion keep an empty word
 import reconciler.timing  # noqa: F401  (its peak-memory line at exit, whatever the command)
 from reconciler import __version__
@@ -20,9 +21,9 @@ from reconciler.closed_output import (
     EXIT_OUTPUT_CLOSED,
     OutputClosed,
     OutputFailed,
+    mute_closed_outputs,
     mute_stdout,
     output_failure_of,
-    stdout_is_closed,
 )
 from reconciler.errors import ReconcilerError
 from reconciler.pacing import QUOTAS
@@ -90,12 +91,12 @@ def _output_failed(ctx: click.Context, exc: OSError) -> NoReturn:
 
 
 def _output_closed(ctx: click.Context, exc: BrokenPipeError) -> NoReturn:
-    """stdout's reader ended (``| head``): stop, say nothing, exit 141 (as ``git log |
-    head -1`` does; ``reconciler.closed_output``). A broken pipe that is not stdout's
-    (none of the tool's own: botocore wraps its sockets' errors) is left as it was."""
-    if not stdout_is_closed():
+    """stdout's reader ended (``| head``), or stderr's (``2>&1 | head``): stop, say
+    nothing, exit 141 (as ``git log | head -1`` does; ``reconciler.closed_output``). A
+    broken pipe that is neither's (none of the tool's own: botocore wraps its sockets'
+    errors) is left as it was."""
+    if not mute_closed_outputs():
         raise exc
-    mute_stdout()
     ctx.exit(EXIT_OUTPUT_CLOSED)
 
 

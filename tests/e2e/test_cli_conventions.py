@@ -216,19 +216,45 @@ def test_a_desired_after_the_word_being_completed_is_the_one_read(workdir: Path)
         )
     lines = [  # the cursor on `o` (word 3, or 5)
         ("chime-reconciler plan --target o --desired other", 3),
-        ("chime-reconciler plan --target o --desired = other -v", 3),  # bash's --desired=other
-        ("chime-reconciler plan --target o --desired=other -v", 3),  # zsh's
+        ("chime-reconciler plan --target o --desired=other -v", 3),
         ("chime-reconciler --desired desired-state plan --target o --desired other", 5),
     ]
     for shell, offers in (("bash", ["plain,ops-other"]), ("zsh", ["plain", "ops-other", "_"])):
         for line, cword in lines:
             assert _complete(line, workdir, cword, shell) == offers, (shell, line)
+    # bash's words for --desired=other
+    line = "chime-reconciler plan --target o --desired = other -v"
+    assert _complete(line, workdir, 3) == ["plain,ops-other"]
     # a --desired before the cursor only: as before; the last one wins, as when it runs
     assert _complete("chime-reconciler --desired other plan --target o", workdir) == [
         "plain,ops-other"
     ]
     line = "chime-reconciler --desired other plan --target o --desired desired-state"
     assert _complete(line, workdir, 5) == ["plain,ops-default"]
+
+
+def test_bash_words_split_at_equals_and_colons_are_joined_back(workdir: Path) -> None:
+    # QA W Q-W-2: bash splits `--desired=ds` into `--desired`, `=`, `ds` (and an ARN at
+    # each `:`): --desired was read as `=`, and nothing was offered. What bash inserts is
+    # the end of the word after its last `=` or `:` (the piece it replaces)
+    (workdir / "ds").mkdir()
+    (workdir / "ds" / "settings.yaml").write_text("account: acc-1\n")
+    (workdir / "ds" / "rooms.yaml").write_text(
+        "rooms:\n  web-ops: {members: [a@x.io]}\n  web releases: {members: [a@x.io]}\n"
+        "  ops: {id: 'room:ops:1', members: [a@x.io]}\n"
+    )
+    for words, offers in [
+        ("chime-reconciler plan --desired = ds --target web-", ["plain,web-ops"]),
+        ("chime-reconciler plan --desired ds --target = web-", ["plain,web-ops"]),
+        (
+            "chime-reconciler plan --desired ds --target =",
+            ["plain,ops", "plain,room:ops:1", "plain,web\\ releases", "plain,web-ops"],
+        ),
+        ("chime-reconciler plan --desired ds --target room : o", ["plain,ops:1"]),
+        ("chime-reconciler plan --desired ds --target room : ops :", ["plain,1"]),
+    ]:
+        cword = len(words.split(" ")) - 1
+        assert _complete(words.replace(" ", "\n"), workdir, cword) == offers, words
 
 
 def test_an_empty_word_at_the_cursor_keeps_the_desired_after_it(workdir: Path) -> None:

@@ -163,3 +163,29 @@ def test_plan_out_into_a_closed_output_still_saves_the_plan(
     applied = cli("apply", "p.json")  # the plan was made: the file is whole
     assert applied.exit_code == 0, applied.stderr
     assert applied.lines[-1] == "Apply complete! Memberships: 3 added, 1 changed, 1 removed."
+
+
+def test_a_closed_stderr_ends_as_a_closed_stdout_does(ops: Any, cli: Cli, workdir: Any) -> None:
+    # QA W Q-W-4: `import 2>&1 | head -1`: import's closing line on stderr met the closed
+    # pipe; the exit was 1 ("Internal error", said to nobody) or 120 (Python's "failed to
+    # flush stdio"). Here stderr alone is closed; stdout, a file, is written whole
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as usual
+    whole = cli("import")
+    assert whole.exit_code == 0, whole.stderr
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone
+    try:
+        with open(workdir / "imported.yaml", "w") as out:
+            done = subprocess.run(
+                [sys.executable, "-m", "reconciler", *cli.argv(("import",))],
+                cwd=cli.workdir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=write_end,
+                timeout=SUBPROCESS_TIMEOUT,
+            )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 141
+    assert (workdir / "imported.yaml").read_text() == whole.stdout

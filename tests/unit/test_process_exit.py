@@ -1,6 +1,7 @@
 """The command line's process ends as Python would end it (``process_exit``): the same exit
 status, everything written reaches its reader, every atexit hook runs, a thread still at
-work is waited for, and a failed flush is reported as Python reports it."""
+work is waited for; a flush into a closed pipe (stdout's or stderr's) ends as the command
+line's closed output does (141), any other failed flush as Python reports it."""
 
 from __future__ import annotations
 
@@ -22,6 +23,12 @@ def main():
     atexit.register(lambda: sys.stderr.write("last hook registered, first to run\\n"))
     # left in the buffer: a megabyte, or where the reader goes away, a line
     sys.stdout.write("x" * 1_000_000 if action != "closed" else "a line\\n")
+    if action == "closed-stderr":  # the closing line, after the reader has gone: it stays
+        sys.stdin.read(1)          # in stderr's buffer (`2>&1 | head -1`)
+        try:
+            sys.stderr.write("Imported 5 rooms.\\n")
+        except BrokenPipeError:
+            pass
     if action == "thread":
         def late():
             time.sleep(0.3)
@@ -78,7 +85,9 @@ def test_a_thread_still_at_work_is_waited_for() -> None:
     ]
 
 
-def test_a_flush_into_a_closed_pipe_is_reported_as_python_reports_it() -> None:
+def test_a_flush_into_a_closed_stdout_ends_as_a_closed_output_does() -> None:
+    # Python reports the failed flush and exits 120; the command line ends as for any
+    # closed output (``reconciler.closed_output``): 141, nothing said
     results = []
     for mode in ("fast", "plain"):
         child = subprocess.Popen(
@@ -96,6 +105,24 @@ def test_a_flush_into_a_closed_pipe_is_reported_as_python_reports_it() -> None:
         err = child.stderr.read().decode()
         results.append((child.wait(timeout=60), err))
     (fast_code, fast_err), (plain_code, plain_err) = results
-    assert fast_code == plain_code == 120
-    assert "BrokenPipeError" in fast_err
-    assert fast_err == plain_err
+    assert (fast_code, plain_code) == (141, 120)
+    assert "BrokenPipeError" in plain_err
+    assert fast_err == "last hook registered, first to run\nfirst hook registered, last to run\n"
+
+
+def test_a_flush_into_a_closed_stderr_ends_as_a_closed_stdout_does() -> None:
+    # QA W Q-W-4: `import 2>&1 | head -1`: the closing line on stderr could not be
+    # written, and the flush at exit failed again: exit 120 ("failed to flush stdio")
+    child = subprocess.Popen(
+        [sys.executable, "-c", SCRIPT, "fast", "0", "closed-stderr"],
+        env=ENV,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stderr is not None and child.stdin is not None and child.stdout is not None
+    child.stderr.close()  # the reader goes away
+    child.stdin.write(b"go")
+    child.stdin.close()
+    assert child.stdout.read() == b"x" * 1_000_000  # stdout is whole
+    assert child.wait(timeout=60) == 141
