@@ -58,6 +58,12 @@ class _Stdout:
     closed_at_start = False  # file descriptor 1 was closed when the process started
 
 
+def stdout_closed_at_start() -> bool:
+    """File descriptor 1 was closed when the process started (``hold_closed_stdout``):
+    nothing written to stdout can be read, and a write says so."""
+    return _Stdout.closed_at_start
+
+
 def hold_closed_stdout() -> bool:
     """When file descriptor 1 is closed (``>&-``), open ``/dev/null`` on it for reading
     only, and say so (true): a write to stdout then fails as a write to the closed

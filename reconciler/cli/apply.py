@@ -36,7 +36,13 @@ from reconciler.cli.pipeline import Session
 from reconciler.cli.saved_plan import load_fresh, use_origin
 from reconciler.cli.watch import DEFAULT_INTERVAL, Watch, interval_option, parse_until
 from reconciler.cli.watch_output import WatchOutput
-from reconciler.closed_output import OutputClosed, OutputFailed, mute_stdout, output_failure_of
+from reconciler.closed_output import (
+    OutputClosed,
+    OutputFailed,
+    mute_stdout,
+    output_failure_of,
+    stdout_closed_at_start,
+)
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.plan import Plan
 from reconciler.planfile import load_plan
@@ -228,6 +234,9 @@ def apply(
         proceeds = plan.has_changes and not plan.errors and (allow_unsafe or not plan.violations)
         meanwhile = shows and proceeds and not asks and not session.progress.enabled
         meanwhile = meanwhile and app.verbose < 2
+        # a stdout closed from the start (``>&-``) fails the plan's first write: found
+        # before any change is made, not while the first calls are under way (Q-X-1)
+        meanwhile = meanwhile and not stdout_closed_at_start()
         if shows and not meanwhile:
             show()
         if not shows:  # --quiet: errors, refusals and overrides still show in a CI log
