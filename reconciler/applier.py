@@ -149,7 +149,7 @@ class _TargetRun:
         self._maybe_deleted: set[int] = set()
         self._lock = threading.Lock()
         self._creates_sent = _CreatesSent(provider)
-        self._gone = GoneTarget(tp.kind)
+        self._gone = GoneTarget(tp.kind, self._done)
         self._creates = MemberCreates(tp, self._creates_sent, retry, self._done, self._gone)
 
     def run(self) -> list[ChangeResult]:
@@ -255,10 +255,10 @@ class _TargetRun:
         return chosen
 
     def _short_of_places(self, deletes: Sequence[tuple[int, Change]], creates: int) -> bool:
-        """Whether the target lacks places for ``creates`` new members (``Kind.max_members``,
+        """Whether the target lacks places for ``creates`` new members (``TargetPlan.maximum``,
         counted from the plan's live count and the removals done): then a new member
         could take the place a re-creation's delete freed."""
-        most = self.kind.max_members
+        most = self.tp.maximum
         if most is None:
             return False
         freed = sum(self.results[i].ok for i, _ in deletes if i in self.results)
@@ -319,13 +319,12 @@ class _TargetRun:
 
     def _update(self, i: int, c: Change) -> None:
         assert c.role_after is not None
-        if self._gone.gone:
-            self._done(i, c, SKIPPED, self._gone.skip_message(), gone=True)
+        if self._gone.skip(i, c):
             return
         try:
             self.p.update_role(self.tp.key, self.tp.target_id, c.member_id, c.role_after)
         except TargetGone as exc:
-            self._done(i, c, exc.code, self._gone.found(exc), gone=True)
+            self._gone.fail(i, c, exc)
         except AwsError as exc:
             self._done(i, c, exc.code, exc.message)
         else:
@@ -348,13 +347,12 @@ class _TargetRun:
         an earlier attempt whose answer was lost). A failure is recorded as the change's
         result (a re-creation's, ``recreate``, after a lost answer: removed or not); so is
         a target gone (not tried, once found)."""
-        if self._gone.gone:
-            self._done(i, c, SKIPPED, self._gone.skip_message(), gone=True)
+        if self._gone.skip(i, c):
             return False
         try:
             self.p.delete_member(self.tp.key, self.tp.target_id, c.member_id)
         except TargetGone as exc:
-            self._done(i, c, exc.code, self._gone.found(exc), gone=True)
+            self._gone.fail(i, c, exc)
             return False
         except AwsError as exc:
             if exc.code not in NOT_FOUND_CODES:

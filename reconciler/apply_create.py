@@ -25,7 +25,6 @@ from typing import Protocol
 
 from reconciler import interrupt
 from reconciler.apply_gone import GoneTarget
-from reconciler.apply_result import SKIPPED
 from reconciler.errors import AwsError, TargetGone
 from reconciler.kinds import RoleValue
 from reconciler.plan import Action, Change, TargetPlan
@@ -81,7 +80,7 @@ class MemberCreates:
         gone: GoneTarget | None = None,
     ) -> None:
         self.tp = tp
-        self.gone = gone or GoneTarget(tp.kind)
+        self.gone = gone or GoneTarget(tp.kind, done)
         self.kind = tp.kind
         self.p = provider
         self.retry = retry
@@ -99,7 +98,7 @@ class MemberCreates:
             for chunk in self._batches(pending):
                 if self.gone.gone:
                     for i, c in chunk:
-                        self._done(i, c, SKIPPED, self.gone.skip_message(), gone=True)
+                        self.gone.skip(i, c)
                     continue
                 members = [(c.member_id, _role_after(c)) for _, c in chunk]
                 try:
@@ -108,9 +107,9 @@ class MemberCreates:
                     # the call fails once, as its first member's change; the rest of the
                     # batch are not attempted, as every later change to the target
                     (first, change), *rest = chunk
-                    self._done(first, change, exc.code, self.gone.found(exc), gone=True)
+                    self.gone.fail(first, change, exc)
                     for i, c in rest:
-                        self._done(i, c, SKIPPED, self.gone.skip_message(), gone=True)
+                        self.gone.skip(i, c)
                     continue
                 except AwsError as exc:
                     for i, c in chunk:
@@ -201,8 +200,7 @@ class MemberCreates:
         Up to ``CONFLICT_ROUNDS`` creates met by ``Conflict``; a create answered with a
         transient code is retried as any batch item is: after the policy's backoff
         (logged at -vv), within the same budgets (``item_attempts``), not as a round."""
-        if self.gone.gone:
-            self._done(i, c, SKIPPED, self.gone.skip_message(), gone=True)
+        if self.gone.skip(i, c):
             return
         want = _role_after(c)
         already = True  # until this apply writes the role itself
@@ -253,7 +251,7 @@ class MemberCreates:
                 rounds += 1
                 conflicted, message = True, err.message
         except TargetGone as exc:
-            self._done(i, c, exc.code, self.gone.found(exc), gone=True)
+            self.gone.fail(i, c, exc)
             return
         except AwsError as exc:
             self._not_retried(i, c, exc, failed, transient)

@@ -5,8 +5,15 @@ failing on its own call (or a removal counting as ``already gone``)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from reconciler.apply_result import SKIPPED
 from reconciler.errors import TargetGone
 from reconciler.kinds import Kind
+from reconciler.plan import Change
+
+if TYPE_CHECKING:
+    from reconciler.apply_create import Done
 
 GONE_NOTE = "the {noun} is gone: ended or deleted during the apply; no further change to it tried"
 GONE_SKIP = "not attempted: the {noun} was found gone (ended or deleted) during the apply"
@@ -25,11 +32,13 @@ def verified_gone(kind: Kind, name: str, made: int) -> str:
 
 
 class GoneTarget:
-    """Whether a write found the target gone; the messages its changes are reported with."""
+    """Whether a write found the target gone; its changes' results, recorded with ``done``
+    once it is (``fail``, ``skip``)."""
 
-    def __init__(self, kind: Kind) -> None:
+    def __init__(self, kind: Kind, done: Done) -> None:
         self.noun = kind.words.noun
         self.error: TargetGone | None = None
+        self._done = done
 
     @property
     def gone(self) -> bool:
@@ -44,3 +53,14 @@ class GoneTarget:
 
     def skip_message(self) -> str:
         return GONE_SKIP.format(noun=self.noun)
+
+    def fail(self, i: int, c: Change, exc: TargetGone) -> None:
+        """Change ``i``'s own call found the target gone: it failed, and said why."""
+        self._done(i, c, exc.code, self.found(exc), gone=True)
+
+    def skip(self, i: int, c: Change) -> bool:
+        """Change ``i`` is not attempted when the target was found gone (True)."""
+        if self.error is None:
+            return False
+        self._done(i, c, SKIPPED, self.skip_message(), gone=True)
+        return True

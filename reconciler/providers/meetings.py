@@ -159,29 +159,31 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
         self, key: TargetKey, meeting_id: str
     ) -> tuple[MeetingFeatures, list[LiveMember]] | None:
         """The meeting's features and attendees (None: it has ended, or never existed)."""
-        try:
-            features = self.api.get_meeting(meeting_id)
-        except AwsError as exc:
-            if exc.code != NOT_FOUND:
-                raise
-            if self.progress is not None:
-                self.progress(key)
+        features = self._unless_gone(key, lambda: self.api.get_meeting(meeting_id))
+        if features is None:
             return None
         members = self._read(key, meeting_id)
         return None if members is None else (features, members)
 
     def _read(self, key: TargetKey, meeting_id: str) -> list[LiveMember] | None:
+        attendees = self._unless_gone(key, lambda: self.api.list_attendees(meeting_id))
+        if attendees is None:
+            return None
+        if self.progress is not None:
+            self.progress(key)
+        return sorted(_live(a) for a in attendees)
+
+    def _unless_gone(self, key: TargetKey, call: Callable[[], R]) -> R | None:
+        """``call()``; None when it answers NotFound (the meeting has ended, or never
+        existed: its read is over, and counted as such)."""
         try:
-            attendees = self.api.list_attendees(meeting_id)
+            return call()
         except AwsError as exc:
             if exc.code != NOT_FOUND:
                 raise
             if self.progress is not None:
                 self.progress(key)
             return None
-        if self.progress is not None:
-            self.progress(key)
-        return sorted(_live(a) for a in attendees)
 
     def _pmap(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         return pmap(fn, items, self.parallelism)
