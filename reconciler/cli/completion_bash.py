@@ -15,6 +15,7 @@ from typing import Any
 
 from click.shell_completion import BashComplete, CompletionItem, add_completion_class
 
+from reconciler.cli.completion_globals import GlobalOptionValues
 from reconciler.cli.completion_shells import (
     TypedLine,
     args_and_incomplete,
@@ -90,7 +91,7 @@ def quoted(text: str, quote: str = "") -> str:
     return SPECIAL.sub(r"\\\1", text)
 
 
-class Bash(BashComplete):
+class Bash(GlobalOptionValues, BashComplete):
     source_template = SCRIPT
 
     def get_completion_args(self) -> tuple[list[str], str]:

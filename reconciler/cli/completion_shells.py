@@ -17,7 +17,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from click.shell_completion import ZshComplete, add_completion_class, split_arg_string
+from click.shell_completion import (
+    FishComplete,
+    ZshComplete,
+    add_completion_class,
+    split_arg_string,
+)
+
+from reconciler.cli.completion_globals import GlobalOptionValues
 
 SEPARATORS = " \t\n"
 # the characters of bash's COMP_WORDBREAKS that a word typed for this tool holds: an
@@ -131,9 +138,16 @@ def args_and_incomplete(line: TypedLine) -> tuple[list[str], str]:
     return words[1 : line.cword], unquoted(line.word)
 
 
-class Zsh(ZshComplete):
+class Zsh(GlobalOptionValues, ZshComplete):
     def get_completion_args(self) -> tuple[list[str], str]:
         return args_and_incomplete(typed_line("zsh"))
 
 
 add_completion_class(Zsh, "zsh")
+
+
+class Fish(GlobalOptionValues, FishComplete):
+    pass
+
+
+add_completion_class(Fish, "fish")

@@ -118,6 +118,9 @@ def test_bash_completes_a_name_as_one_word(write_desired: Any, workdir: Path) ->
         ("--desired ds --target=web-\t", ["--desired", "ds", "--target=web-ops"]),
         ("--desired ds --target=zz\t", ["--desired", "ds", "--target=zz top"]),
         ("--desired ds --target arn:aws:ch\t", ["--desired", "ds", "--target", CHANNEL]),
+        # Q-X-2: a global option's value after the command completes as before it
+        ("--desired d\t", ["--desired", "ds/"]),
+        ("--desired=d\t", ["--desired=ds/"]),
     ]
     got = _words_after_tab(workdir, [f"chime-reconciler plan {typed}" for typed, _ in cases])
     assert list(zip([typed for typed, _ in cases], got, strict=True)) == [

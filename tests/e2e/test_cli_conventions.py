@@ -290,6 +290,33 @@ def test_completion_prints_each_shells_script(workdir: Path) -> None:
         assert result.exit_code == 0 and needle in result.output
 
 
+@pytest.mark.parametrize(
+    ("shell", "cword"),
+    [("bash", "3"), ("zsh", "3"), ("fish", "d")],  # fish: the word itself
+)
+def test_a_global_options_value_after_the_command_completes(
+    shell: str, cword: str, workdir: Path
+) -> None:
+    # Q-X-2: `plan --desired d<TAB>` offers directories, as `--desired d<TAB> plan` does
+    (workdir / "ds").mkdir()
+    env = {
+        **os.environ,
+        "COMP_WORDS": "chime-reconciler plan --desired d",
+        "COMP_CWORD": cword,
+        "_CHIME_RECONCILER_COMPLETE": f"{shell}_complete",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "reconciler"],
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "dir" in done.stdout.split() or "dir,d" in done.stdout, done.stdout
+
+
 STARTUP = """
 import sys
 from reconciler.cli import main
