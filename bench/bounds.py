@@ -16,6 +16,10 @@ Per command (each command is a new session: nothing is cached between commands):
 - UpdateRoomMembership: one per role change; DeleteRoomMembership: one per removal;
 - verification after apply: ceil(max(m', 1) / 99) ListRoomMemberships per changed room,
   m' its members afterwards.
+
+``apply --auto-approve`` plans every declared room first; ``apply FILE`` plans again only
+the rooms the saved plan changes (the reads of ``plan --target`` for those rooms, e-mail
+and bot resolution included), then writes and verifies.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bench.world import Room, World, diff, is_bot
 
@@ -158,14 +162,14 @@ def verify_bound(world: World, limits: Limits) -> Calls:
     }
 
 
-def stale_check_bound(world: World, limits: Limits) -> Calls:
-    """``apply FILE`` re-reading the rooms the saved plan changes, to compare fingerprints:
-    their listings only (the saved plan holds every room and member id)."""
-    return {
-        LIST_MEMBERSHIPS: sum(
-            pages(len(r.live), limits.memberships_page) for r in changed_rooms(world)
-        )
-    }
+def replanned(world: World) -> World:
+    """What ``apply FILE`` plans again: ``world`` with only the rooms the saved plan changes
+    declared (``plan --target`` of those rooms)."""
+    changed = {r.room_id for r in changed_rooms(world)}
+    return replace(
+        world,
+        rooms=tuple(r if r.room_id in changed else replace(r, desired=None) for r in world.rooms),
+    )
 
 
 def add(*parts: Calls) -> Calls:
@@ -176,8 +180,14 @@ def add(*parts: Calls) -> Calls:
 
 
 def apply_bound(world: World, limits: Limits, *, saved_plan: bool) -> Calls:
-    """``apply --auto-approve`` (plans first) or ``apply FILE`` (stale check first)."""
+    """``apply --auto-approve`` (plans first) or ``apply FILE`` (plans the rooms the saved
+    plan changes again first)."""
     if not changed_rooms(world):
         return {} if saved_plan else read_bound(world, limits)
-    first = stale_check_bound(world, limits) if saved_plan else read_bound(world, limits)
+    first = read_bound(replanned(world) if saved_plan else world, limits)
     return add(first, write_bound(world, limits), verify_bound(world, limits))
+
+
+def apply_guarantee(world: World, limits: Limits, *, saved_plan: bool) -> int:
+    """ListUsers calls the resolver's rule promises for ``apply_bound``'s read."""
+    return read_guarantee(replanned(world) if saved_plan else world, limits)

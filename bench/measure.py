@@ -25,7 +25,15 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bench.bounds import LIST_USERS, Calls, Limits, apply_bound, read_bound, read_guarantee
+from bench.bounds import (
+    LIST_USERS,
+    Calls,
+    Limits,
+    apply_bound,
+    apply_guarantee,
+    read_bound,
+    read_guarantee,
+)
 from bench.world import World
 from reconciler.cli.main import cli
 from reconciler.emulator import EmulatorServer, FaultConfig
@@ -161,11 +169,9 @@ class Runner:
         if got != expected:
             plan = _with(plan, f"plan summary {got}, expected {expected}")
 
-        if case.saved_plan:
-            apply_args, apply_users = ["apply", str(saved)], 0
-        else:
-            apply_args, apply_users = ["apply", "--auto-approve"], users
+        apply_args = ["apply", str(saved)] if case.saved_plan else ["apply", "--auto-approve"]
         bound = apply_bound(world, limits, saved_plan=case.saved_plan)
+        apply_users = apply_guarantee(world, limits, saved_plan=case.saved_plan)
         applied, _ = self._step(case, top + apply_args, 0, bound, apply_users)
         if not case.replan:
             return CaseResult(case, (plan, applied))

@@ -21,9 +21,9 @@ from click.testing import CliRunner
 
 from bench.measure import ENV
 from bench.world import World
+from reconciler.awsclient import aws
 from reconciler.cli.main import cli
 from reconciler.emulator import EmulatorServer
-from reconciler.providers import aws
 
 
 @dataclass(frozen=True)
