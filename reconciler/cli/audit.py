@@ -24,6 +24,7 @@ from reconciler.cli.audit_channels import audit_channels
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import open_directory, settings_account
 from reconciler.cli.options import text_or_json_option
+from reconciler.cli.progress import ProgressBar
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
@@ -157,7 +158,8 @@ def _audit_rooms(
     provider = open_directory(app)
     account_ids = _accounts(app, provider, accounts, desired, ref)
     lookups = [AccountLookup(a, _member_ids(provider, a, ref)) for a in account_ids]
-    live = _live_rooms(provider, lookups, app.parallelism)
+    progress = ProgressBar(app.console(stderr=True))
+    live = _live_rooms(provider, lookups, app.parallelism, progress)
     return audit(ref, lookups, live, desired, desired_note=note)
 
 
@@ -233,8 +235,13 @@ def _member_ids(provider: RoomsDirectory, account: str, ref: MemberRef) -> tuple
 
 
 def _live_rooms(
-    provider: RoomsDirectory, lookups: Sequence[AccountLookup], parallelism: int
+    provider: RoomsDirectory,
+    lookups: Sequence[AccountLookup],
+    parallelism: int,
+    progress: ProgressBar,
 ) -> list[LiveRoomMember]:
+    """The member's role in each room ListRooms shows it in: every room's listing, read
+    as plan reads (a bar on a terminal, a line with CHIME_RECONCILER_PROGRESS=1)."""
     found: list[tuple[str, Room, str]] = [
         (a.account, room, member_id)
         for a in lookups
@@ -244,14 +251,18 @@ def _live_rooms(
 
     def role_in(item: tuple[str, Room, str]) -> LiveRoomMember | None:
         account, room, member_id = item
-        for m in provider.list_memberships(account, room.room_id):
+        members = provider.list_memberships(account, room.room_id)
+        progress.advance()
+        for m in members:
             if m.member_id == member_id:
                 return LiveRoomMember(
                     account, room.name, room.room_id, member_id, room_role(m.role)
                 )
         return None  # left the room between the two calls
 
-    return [r for r in pmap(role_in, found, parallelism) if r is not None]
+    with progress.task("Reading memberships", len(found)):
+        roles = pmap(role_in, found, parallelism)
+    return [r for r in roles if r is not None]
 
 
 COMMANDS = [audit_command]

@@ -67,3 +67,15 @@ def test_each_step_s_line_counts_and_times_that_step(monkeypatch: pytest.MonkeyP
     assert label == "Reading memberships: 2/3" and 0.6 <= float(seconds.removesuffix("s")) < 1.5
     label, seconds = second.rsplit(" in ", 1)
     assert label == "Applying changes: 2/2" and float(seconds.removesuffix("s")) < 0.9
+
+
+def test_audit_reports_its_reads_as_plan_does(
+    ops: Any, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Q-AD-2: a person in many rooms is a long read; in a CI log, its one line
+    monkeypatch.setenv("CHIME_RECONCILER_PROGRESS", "1")
+    run = cli.subprocess("audit", "bob@example.com")
+    assert run.exit_code == 0
+    assert [line.split(" in ")[0] for line in run.err_lines] == ["Reading memberships: 1/1"]
+    assert "\x1b[" not in run.stderr
+    assert any("incident" in line and "Administrator" in line for line in run.lines)

@@ -141,6 +141,15 @@ def test_a_slow_step_shows_a_labelled_bar(ops: Any, cli: Any) -> None:
     assert "Apply complete! Memberships: 3 added, 1 changed, 1 removed." in plain(output)
 
 
+def test_a_slow_audit_shows_a_labelled_bar(ops: Any, cli: Any) -> None:
+    # Q-AD-2: audit reads every room the member is in, as plan reads its rooms
+    ops.emulator.set_faults(latency_ms=700)  # the room's listing outlasts the bar's delay
+    output = on_pty(cli, ["audit", "bob@example.com"], 80)
+    assert "Reading memberships" in output
+    assert CURSOR.search(output)  # a live bar, redrawn in place
+    assert any("incident" in line and "Administrator" in line for line in plain(output))
+
+
 @pytest.mark.parametrize("how", ["--no-color", "NO_COLOR"])
 def test_no_color_drops_cursor_movement_and_says_what_took_time_in_plain_lines(
     how: str, ops: Any, cli: Any
