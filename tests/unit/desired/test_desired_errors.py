@@ -420,3 +420,49 @@ def test_plus_signs_subdomains_apostrophes_and_non_ascii_are_valid_addresses(
     )
     (target,) = load_desired(tmp_path).targets
     assert sorted(str(m.ref) for m in target.members) == sorted(good)
+
+
+ALIAS_NOTE = " (the anchor's value on this line, used through an alias)"
+
+
+def test_an_invalid_value_used_through_an_alias_gets_the_same_message(tmp_path: Path) -> None:
+    # Q-Y-1: PyYAML's "found unconstructable recursive node" on every use but the first
+    (tmp_path / "settings.yaml").write_text("account: 11111111-2222-3333-4444-555555555555\n")
+    (tmp_path / "r.yaml").write_text(
+        "rooms:\n"
+        "  alpha:\n"
+        "    members:\n"
+        "      - &carol {member: carol@example.com, until: 2027-02-29}\n"
+        "  beta:\n"
+        "    members: [*carol]\n"
+        "  gamma:\n"
+        "    <<: &base {members: [{member: x@example.com, until: &d !foo x}]}\n"
+        "  delta:\n"
+        "    <<: *base\n"
+        "    administrators: [{member: y@example.com, until: *d}]\n"
+    )
+    date = (
+        "invalid date '2027-02-29' (day is out of range for month): expected a date "
+        "(2027-03-31) or a date and time with a zone (2027-03-31T18:00:00Z), or quotes "
+        "around text that is not a date"
+    )
+    tag = "invalid YAML value: could not determine a constructor for the tag '!foo'"
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/r.yaml:4: rooms.alpha.members[0].until: {date}",
+        f"{tmp_path}/r.yaml:4: rooms.beta.members[0].until: {date}{ALIAS_NOTE}",
+        f"{tmp_path}/r.yaml:8: rooms.gamma.members[0].until: {tag}",
+        f"{tmp_path}/r.yaml:8: rooms.delta.administrators[0].until: {tag}{ALIAS_NOTE}",
+        f"{tmp_path}/r.yaml:8: rooms.delta.members[0].until: {tag}{ALIAS_NOTE}",
+    ]
+
+
+def test_a_number_too_large_used_through_an_alias_is_too_large_there_too(tmp_path: Path) -> None:
+    big = "9" * 5000
+    too_large = "invalid YAML value: the number is too large"
+    (tmp_path / "settings.yaml").write_text(
+        f"safety: {{max_removals: &n {big}, min_administrators: *n}}\n"
+    )
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/settings.yaml:1: safety.max_removals: {too_large}",
+        f"{tmp_path}/settings.yaml:1: safety.min_administrators: {too_large}{ALIAS_NOTE}",
+    ]
