@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from reconciler.desired.editor_lines import hidden_break, line_at
 from reconciler.governance.grant import UNTIL_EXAMPLES, date_problem
 
 Path = tuple[str | int, ...]
@@ -94,10 +95,6 @@ class Document:
 LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")  # what PyYAML counts as one
 
 
-def line_at(text: str, index: int) -> int:
-    return len(LINE_BREAK.findall(text, 0, max(index, 0))) + 1
-
-
 def parse(text: str) -> Document:
     """Parse one YAML document. Never raises for bad input: problems go to ``issues``
     (with ``data`` None when the text could not be parsed at all).
@@ -113,6 +110,9 @@ def parse_nodes(text: str, fast: Callable[[str], Document | None] | None = None)
     """``parse`` by composing the text into nodes and walking them: ``fast(text)`` first,
     when given (its YAML errors are reported like compose's)."""
     positions = Positions()
+    hidden = hidden_break(text)  # PyYAML's lines would not be an editor's: refused
+    if hidden is not None:
+        return Document(None, positions, [YamlIssue(hidden.line, (), hidden.message)])
     try:
         done = fast(text) if fast is not None else None
         if done is not None:

@@ -466,3 +466,28 @@ def test_a_number_too_large_used_through_an_alias_is_too_large_there_too(tmp_pat
         f"{tmp_path}/settings.yaml:1: safety.max_removals: {too_large}",
         f"{tmp_path}/settings.yaml:1: safety.min_administrators: {too_large}{ALIAS_NOTE}",
     ]
+
+
+def test_a_line_separator_in_a_comment_is_named_at_the_line_an_editor_shows(
+    tmp_path: Path,
+) -> None:
+    # Q-Y-2: YAML 1.1 read the rest of the comment as YAML: a syntax error at line 6 of 5
+    (tmp_path / "settings.yaml").write_text("account: 11111111-2222-3333-4444-555555555555\n")
+    (tmp_path / "r.yaml").write_bytes(
+        b"rooms:\n  alpha:\n    administrators: [alice@example.com]\n"
+        b"    # cover for bob\xe2\x80\xa8until March\n    members: [bob@example.com]\n"
+    )
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/r.yaml:4: U+2028 LINE SEPARATOR in this line: YAML 1.1 reads it as a "
+        "line break where an editor shows none; delete it (in a double-quoted string, "
+        "write it as \\u2028)"
+    ]
+
+
+def test_lines_after_a_line_separator_are_the_lines_an_editor_shows(tmp_path: Path) -> None:
+    (tmp_path / "settings.yaml").write_text("account: 11111111-2222-3333-4444-555555555555\n")
+    (tmp_path / "r.yaml").write_bytes(  # before invalid UTF-8, the file is not YAML yet
+        b'rooms:\n  alpha:\n    members: [{member: bob@example.com, reason: "a\xe2\x80\xa8b"}]\n'
+        b"    administrators: [\xff]\n"
+    )
+    assert problems_of(tmp_path) == [f"{tmp_path}/r.yaml:4: not valid UTF-8 text"]
