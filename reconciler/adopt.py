@@ -28,7 +28,8 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from reconciler.desired.yamlpos import LINE_BREAK, line_at
+from reconciler.desired.editor_lines import line_at
+from reconciler.desired.yamlpos import LINE_BREAK
 from reconciler.errors import ReconcilerError
 from reconciler.importer import quoted
 from reconciler.line_breaks import newline_at

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from reconciler.desired.yamlpos import line_at
+from reconciler.desired.editor_lines import line_at
 from reconciler.errors import Problem
 from reconciler.refs import Location
 from reconciler.regular_file import read_regular

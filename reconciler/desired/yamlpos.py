@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from reconciler.desired.editor_lines import hidden_break, line_at
 from reconciler.governance.grant import UNTIL_EXAMPLES, date_problem
 
 Path = tuple[str | int, ...]
@@ -94,10 +95,6 @@ class Document:
 LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")  # what PyYAML counts as one
 
 
-def line_at(text: str, index: int) -> int:
-    return len(LINE_BREAK.findall(text, 0, max(index, 0))) + 1
-
-
 def parse(text: str) -> Document:
     """Parse one YAML document. Never raises for bad input: problems go to ``issues``
     (with ``data`` None when the text could not be parsed at all).
@@ -113,6 +110,9 @@ def parse_nodes(text: str, fast: Callable[[str], Document | None] | None = None)
     """``parse`` by composing the text into nodes and walking them: ``fast(text)`` first,
     when given (its YAML errors are reported like compose's)."""
     positions = Positions()
+    hidden = hidden_break(text)  # PyYAML's lines would not be an editor's: refused
+    if hidden is not None:
+        return Document(None, positions, [YamlIssue(hidden.line, (), hidden.message)])
     try:
         done = fast(text) if fast is not None else None
         if done is not None:
@@ -192,9 +192,17 @@ def surrogate_message(what: str, escape: str) -> str:
 
 
 def scalar_value(
-    constructor: yaml.SafeLoader, node: ScalarNode, path: Path, issues: list[YamlIssue]
+    constructor: yaml.SafeLoader,
+    node: ScalarNode,
+    path: Path,
+    issues: list[YamlIssue],
+    aliased: bool = False,
 ) -> Any:
-    """The value of a scalar node, or None with an issue (the value is lost)."""
+    """The value of a scalar node, or None with an issue (the value is lost). Each use
+    of a node gets the issue, at the node's line: ``aliased``, a use through an alias
+    (or ``<<:``) says so (the node has no record of the alias's line)."""
+    line, note = _line(node), " (the anchor's value on this line, used through an alias)"
+    note = note if aliased else ""
     try:
         value = constructor.construct_object(node, deep=True)
     except Exception as exc:  # a bad timestamp, base64 or unknown tag: PyYAML varies
@@ -204,21 +212,25 @@ def scalar_value(
                 f"invalid date {node.value!r} ({date_problem(exc)}): expected "
                 f"{UNTIL_EXAMPLES}, or quotes around text that is not a date"
             )
-            issues.append(YamlIssue(_line(node), path, problem, True))
+            issues.append(YamlIssue(line, path, problem + note, True))
             return None
         if node.tag == INT_TAG and isinstance(exc, ValueError):  # over 4,300 digits
             problem = "the number is too large"
-        issues.append(YamlIssue(_line(node), path, f"invalid YAML value: {problem}", True))
+        issues.append(YamlIssue(line, path, f"invalid YAML value: {problem}{note}", True))
         return None
     finally:
-        constructor.constructed_objects.clear()  # kept alive by the constructor otherwise
+        # kept alive by the constructor otherwise; a node whose construction failed stays
+        # in ``recursive_objects``, and its next use (an alias) would be "recursive"
+        constructor.constructed_objects.clear()
+        constructor.recursive_objects.clear()
+        constructor.deep_construct = False
     problem = None
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
         problem = "invalid YAML value: the number is too large"
     elif isinstance(value, str) and (escape := lone_surrogate(value)):
         problem = surrogate_message("the text", escape)
     if problem:
-        issues.append(YamlIssue(_line(node), path, problem, True))
+        issues.append(YamlIssue(line, path, problem + note, True))
         return None
     return value
 
@@ -263,7 +275,8 @@ class _Builder:
             self.in_alias -= alias
 
     def _scalar(self, node: ScalarNode, path: Path) -> Any:
-        return scalar_value(self.constructor, node, path, self.issues)
+        aliased = self.in_alias > 0
+        return scalar_value(self.constructor, node, path, self.issues, aliased)
 
     def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}

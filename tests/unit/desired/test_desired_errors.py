@@ -420,3 +420,74 @@ def test_plus_signs_subdomains_apostrophes_and_non_ascii_are_valid_addresses(
     )
     (target,) = load_desired(tmp_path).targets
     assert sorted(str(m.ref) for m in target.members) == sorted(good)
+
+
+ALIAS_NOTE = " (the anchor's value on this line, used through an alias)"
+
+
+def test_an_invalid_value_used_through_an_alias_gets_the_same_message(tmp_path: Path) -> None:
+    # Q-Y-1: PyYAML's "found unconstructable recursive node" on every use but the first
+    (tmp_path / "settings.yaml").write_text("account: 11111111-2222-3333-4444-555555555555\n")
+    (tmp_path / "r.yaml").write_text(
+        "rooms:\n"
+        "  alpha:\n"
+        "    members:\n"
+        "      - &carol {member: carol@example.com, until: 2027-02-29}\n"
+        "  beta:\n"
+        "    members: [*carol]\n"
+        "  gamma:\n"
+        "    <<: &base {members: [{member: x@example.com, until: &d !foo x}]}\n"
+        "  delta:\n"
+        "    <<: *base\n"
+        "    administrators: [{member: y@example.com, until: *d}]\n"
+    )
+    date = (
+        "invalid date '2027-02-29' (day is out of range for month): expected a date "
+        "(2027-03-31) or a date and time with a zone (2027-03-31T18:00:00Z), or quotes "
+        "around text that is not a date"
+    )
+    tag = "invalid YAML value: could not determine a constructor for the tag '!foo'"
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/r.yaml:4: rooms.alpha.members[0].until: {date}",
+        f"{tmp_path}/r.yaml:4: rooms.beta.members[0].until: {date}{ALIAS_NOTE}",
+        f"{tmp_path}/r.yaml:8: rooms.gamma.members[0].until: {tag}",
+        f"{tmp_path}/r.yaml:8: rooms.delta.administrators[0].until: {tag}{ALIAS_NOTE}",
+        f"{tmp_path}/r.yaml:8: rooms.delta.members[0].until: {tag}{ALIAS_NOTE}",
+    ]
+
+
+def test_a_number_too_large_used_through_an_alias_is_too_large_there_too(tmp_path: Path) -> None:
+    big = "9" * 5000
+    too_large = "invalid YAML value: the number is too large"
+    (tmp_path / "settings.yaml").write_text(
+        f"safety: {{max_removals: &n {big}, min_administrators: *n}}\n"
+    )
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/settings.yaml:1: safety.max_removals: {too_large}",
+        f"{tmp_path}/settings.yaml:1: safety.min_administrators: {too_large}{ALIAS_NOTE}",
+    ]
+
+
+def test_a_line_separator_in_a_comment_is_named_at_the_line_an_editor_shows(
+    tmp_path: Path,
+) -> None:
+    # Q-Y-2: YAML 1.1 read the rest of the comment as YAML: a syntax error at line 6 of 5
+    (tmp_path / "settings.yaml").write_text("account: 11111111-2222-3333-4444-555555555555\n")
+    (tmp_path / "r.yaml").write_bytes(
+        b"rooms:\n  alpha:\n    administrators: [alice@example.com]\n"
+        b"    # cover for bob\xe2\x80\xa8until March\n    members: [bob@example.com]\n"
+    )
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/r.yaml:4: U+2028 LINE SEPARATOR in this line: YAML 1.1 reads it as a "
+        "line break where an editor shows none; delete it (in a double-quoted string, "
+        "write it as \\u2028)"
+    ]
+
+
+def test_lines_after_a_line_separator_are_the_lines_an_editor_shows(tmp_path: Path) -> None:
+    (tmp_path / "settings.yaml").write_text("account: 11111111-2222-3333-4444-555555555555\n")
+    (tmp_path / "r.yaml").write_bytes(  # before invalid UTF-8, the file is not YAML yet
+        b'rooms:\n  alpha:\n    members: [{member: bob@example.com, reason: "a\xe2\x80\xa8b"}]\n'
+        b"    administrators: [\xff]\n"
+    )
+    assert problems_of(tmp_path) == [f"{tmp_path}/r.yaml:4: not valid UTF-8 text"]

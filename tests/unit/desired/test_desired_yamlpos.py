@@ -98,6 +98,26 @@ def test_syntax_errors_hint_at_the_usual_cause() -> None:
 
 def test_a_forbidden_character_is_located_whatever_the_line_endings() -> None:
     message = "unacceptable character #x0001: special characters are not allowed"
-    for newline in ("\n", "\r\n", "\r", "\u2028"):
+    for newline in ("\n", "\r\n", "\r"):
         text = newline.join(["rooms:", "  a:", '    members: ["x\x01"]', ""])
         assert parse(text).issues == [YamlIssue(3, (), message)], repr(newline)
+
+
+def test_a_break_only_yaml_reads_is_refused_at_the_line_an_editor_shows() -> None:
+    # Q-Y-2: NEL, U+2028 and U+2029 end a line for YAML 1.1, not for an editor or grep -n
+    for newline in ("\n", "\r\n", "\r"):
+        for char, name in (("\x85", "NEXT LINE (NEL)"), ("\u2028", "LINE SEPARATOR")):
+            text = newline.join(["rooms:", f"  # a{char}b", f'  a: {{reason: "{char}"}}', ""])
+            message = (
+                f"U+{ord(char):04X} {name} in this line: YAML 1.1 reads it as a line break "
+                f"where an editor shows none; delete it (in a double-quoted string, write it "
+                f"as \\u{ord(char):04x}); 1 more after it"
+            )
+            assert parse(text).issues == [YamlIssue(2, (), message)], (newline, char)
+            assert parse(text).data is None
+
+
+def test_a_break_only_yaml_reads_written_as_an_escape_is_text() -> None:
+    doc = parse('a: "x\\u2028y\\Pz"\nb: 1\n')
+    assert doc.data == {"a": "x\u2028y\u2029z", "b": 1}
+    assert doc.positions.line_of(("b",)) == 2
