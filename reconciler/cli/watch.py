@@ -47,6 +47,7 @@ from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.cli.execute import notify
 from reconciler.cli.options import FiniteFloatRange
 from reconciler.cli.pipeline import Session
+from reconciler.cli.watch_news import Heard, News
 from reconciler.closed_output import OutputClosed, OutputFailed, mute_stdout, output_failure_of
 from reconciler.errors import AwsError, DesiredStateError, UsageError
 from reconciler.governance.expiry import as_of
@@ -172,7 +173,7 @@ class Watch:
         keys = self.meeting_keys()
         names = self.scope()
         first = True
-        seen_notices: set[str] = set()
+        heard = Heard()  # the notices and warnings said: each once
         number = 0
         while True:
             interrupt.raise_if_pressed()  # each round: a swallowed Ctrl-C is not lost
@@ -192,20 +193,20 @@ class Watch:
             planned = time.monotonic() - started
             result, applied = ApplyResult(()), 0.0
             stopped: Stop | None = None
+            news = News()
             if plan is not None:
                 if first:
                     if not first_round(plan):
                         return 1
-                    seen_notices.update(plan.notices)
+                    news = heard.news(plan)  # its plan showed them
                 else:
                     if plan.errors or (plan.violations and not self.allow_unsafe):
                         for line in (*plan.errors, *(str(v) for v in plan.violations)):
                             self.say(f"Error: {line}")
                         return 1
-                    for notice in plan.notices:
-                        if notice not in seen_notices:
-                            seen_notices.add(notice)
-                            self.say(f"Note: {notice}")
+                    news = heard.news(plan)
+                    for line in news.lines():
+                        self.say(line)
                 first = False
             # Applying, and until the round is reported, a Ctrl-C or SIGTERM stops it as it
             # stops plain apply (``interrupt.graceful``): no new call starts, the calls in
@@ -226,7 +227,9 @@ class Watch:
                                 else STOPPED_BY_FAILED_OUTPUT
                             )
                             timings = Timings(planned, applied)
-                            partial = Round(number, at, result, timings, cut=cut)
+                            partial = Round(
+                                number, at, result, timings, cut=cut, kept=news.expired_kept
+                            )
                             self._stop_unheard(partial)
                     live = {t.key for t in plan.targets}
                     stopped = None if keys & live else "ended"
@@ -235,7 +238,8 @@ class Watch:
                     stopped = "until"
                 if interrupt.pressed():  # interrupted: the watch did not stop of itself
                     stopped = None
-                done = Round(number, at, result, Timings(planned, applied), error, stopped)
+                timings = Timings(planned, applied)
+                done = Round(number, at, result, timings, error, stopped, kept=news.expired_kept)
                 self.totals.add(done)
                 said = self.report(done)
                 if said is not None:

@@ -2,7 +2,8 @@
 format_version "1") with a ``watch`` object added after its other keys.
 
 - ``--format json``: one line per round on stdout (JSON Lines), the changes that round
-  made and ``watch{round, at, error, stopped}``;
+  made, ``expired_kept`` when its plan was the first to have an expired membership still
+  in Chime, and ``watch{round, at, error, stopped}``;
 - ``--out RESULT.json``: one document, the whole watch so far (every round's changes in
   order, their counts and seconds added up) and ``watch{started_at, rounds,
   failed_reads, last_round_at, stopped}``, written again after every round.
@@ -19,7 +20,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import reconciler.kinds as kinds
 from reconciler.apply_result import ApplyResult, ChangeResult
+from reconciler.governance.expiry import Expiring
+from reconciler.governance.plan_json import expiring_json
 from reconciler.interrupt import NOT_STARTED
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.render.apply import STOPPED_BY_INTERRUPT, Timings, apply_to_data
@@ -45,6 +49,9 @@ class Round:
     # ``STOPPED_BY_FAILED_OUTPUT``): its changes not started are coded as plain apply's
     # are; None: not cut, or cut by an interrupt (``STOPPED_BY_INTERRUPT``)
     cut: str | None = None
+    # the expired memberships still in Chime (their targets do not prune) that its plan
+    # was the first of the watch's to have (``reconciler.cli.watch_news``)
+    kept: tuple[Expiring, ...] = ()
 
 
 @dataclass
@@ -73,9 +80,15 @@ class WatchTotals:
 
 def round_line(r: Round) -> str:
     """The round as one line of JSON, ending with a newline. ``complete``: every change
-    it made succeeded and its reading did not fail."""
+    it made succeeded and its reading did not fail. ``expired_kept`` (only when there are
+    any): the expired memberships still in Chime that this round's plan was the first to
+    have, items as in the plan's ``expired_kept``."""
     data = _to_data(r.result, r.timings, r.cut)
     data["complete"] = data["complete"] and r.error is None
+    if r.kept:
+        data["expired_kept"] = [
+            expiring_json(e, kinds.get(e.target.kind).role_json(e.role)) for e in r.kept
+        ]
     data["watch"] = {"round": r.number, "at": _utc(r.at), "error": r.error, "stopped": r.stopped}
     return json_text(compact(data)) + "\n"
 
