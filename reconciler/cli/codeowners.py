@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from reconciler import interrupt
+from reconciler import interrupt, link_out
 from reconciler.atomic_file import write_atomically
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.desired.loader import load_desired
@@ -294,6 +295,7 @@ def codeowners_command(
         return
     if check:
         raise UsageError(f"{target.shown()} is out of date: {FIX}")
+    _refuse_link_out(target)  # a file in the repository is never written outside it
     interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
     try:
         target.file.parent.mkdir(parents=True, exist_ok=True)
@@ -309,6 +311,25 @@ def codeowners_command(
             err=True,
         )
         click.get_current_context().exit(1)
+
+
+def _refuse_link_out(target: Target) -> None:
+    """A usage error when the CODEOWNERS file in the repository (found, or --file), or a
+    folder on its way, is a symbolic link that leads out of it (a committed
+    ``.github/CODEOWNERS -> ../../x``): writing it would change a file elsewhere. A link
+    inside it is followed; a --file outside the repository is written where it leads."""
+    why = link_out.refusal(
+        target.file, target.root, f"the repository at {target.root}", _shown_link
+    )
+    if why is not None:
+        raise UsageError(f"cannot write {_shown_link(target.file)}: {why}; nothing was written")
+
+
+def _shown_link(link: Path) -> str:
+    """``link`` relative to the current directory as ``_shown`` shows a path, but as
+    written: no link on the way followed."""
+    given, here = os.path.abspath(link), os.getcwd()
+    return os.path.relpath(given, here) if os.path.commonpath([given, here]) == here else str(link)
 
 
 def _files(n: int) -> str:

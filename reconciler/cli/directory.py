@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from reconciler import atomic_file, interrupt
+from reconciler import atomic_file, interrupt, link_out
 from reconciler.cli.context import AppContext
 from reconciler.desired.loader import SETTINGS
 from reconciler.desired.model import DesiredState
@@ -79,7 +79,12 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
     the files written so far are put back as they were (removed, or their old bytes), and
     the folders made for them (``out`` too) are removed again when empty. Each file is
     written as ``atomic_file`` writes (whole or not at all; a link followed, the mode
-    kept)."""
+    kept) unless the link, or a folder's on the way, leads out of ``out``: then none at
+    all (a UsageError naming the link)."""
+    for relative in files:
+        why = link_out.refusal(out / relative, out, str(out))
+        if why is not None:
+            raise UsageError(f"cannot write {out / relative}: {why}; nothing was written")
     existing = [p for p in files if (out / p).exists()]
     if existing and not force:
         n = len(existing)

@@ -6,6 +6,7 @@ text), and no temporary file is left. The real CLI, boto3 and the emulator."""
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 from test_adopt_put_back import snapshot
 from test_import_adopt import carol_made_administrator_of_releases
-from test_import_cli import ACC, run, small_seed
+from test_import_cli import ACC, assert_no_changes, run, small_seed
 
 import reconciler.cli.adopt as adopt_cli
 from reconciler import atomic_file
@@ -150,3 +151,50 @@ def test_import_that_fails_puts_a_linked_file_back_through_its_link(
     assert "u0@example.com" in str(written[0][1]) and written[1][1] == b"# mine\n"
     assert (ops.read_text(), mode(ops)) == ("# mine\n", 0o600)  # written, then put back
     assert temporaries(tmp_path) == []
+
+
+def entries(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize("there", [True, False])
+def test_import_refuses_a_folder_linked_out_of_dir_and_writes_nothing(
+    emulator: EmulatorServer, tmp_path: Path, there: bool
+) -> None:
+    """Q-AA-2: DIR/rooms -> ../elsewhere: the room files landed in elsewhere/, and `plan
+    --desired DIR` then read none of them back ("No changes."). Now import names the link
+    and writes nothing, in DIR or elsewhere (nor makes elsewhere/ when it is missing)."""
+    emulator.reset(small_seed())
+    out, elsewhere = tmp_path / "d", tmp_path / "elsewhere"
+    out.mkdir()
+    if there:
+        elsewhere.mkdir()
+    (out / "rooms").symlink_to("../elsewhere", target_is_directory=True)
+
+    refused = run(emulator, tmp_path / "none", "import", "--account", ACC, "--out", str(out))
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    rooms = re.escape(str(out / "rooms"))
+    assert re.fullmatch(
+        rf"Error: cannot write {rooms}/\w+\.yaml: {rooms} is a symbolic link that leads out "
+        rf"of {re.escape(str(out))} \(not followed\); nothing was written\n",
+        refused.stderr,
+    ), refused.stderr
+    assert entries(out) == ["rooms"]
+    assert (elsewhere.exists(), entries(elsewhere) if there else []) == (there, [])
+
+
+def test_import_writes_through_a_folder_linked_inside_dir(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    """DIR/rooms -> DIR/kept stays inside DIR: written through, as before; the plan reads
+    the files in kept/ (a linked folder is not read twice) and finds no changes."""
+    emulator.reset(small_seed())
+    out = tmp_path / "d"
+    (out / "kept").mkdir(parents=True)
+    (out / "rooms").symlink_to("kept", target_is_directory=True)
+
+    done = run(emulator, tmp_path / "none", "import", "--account", ACC, "--out", str(out))
+    assert (done.exit_code, done.stderr) == (0, ""), done.stderr
+    assert (out / "rooms").is_symlink()
+    assert entries(out / "kept") == ["ops.yaml", "web.yaml"]
+    assert_no_changes(emulator, out)

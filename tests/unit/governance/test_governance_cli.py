@@ -125,6 +125,51 @@ def test_codeowners_follows_a_symlink_and_keeps_it(repo: Path) -> None:
     assert run("codeowners", "--check").exit_code == 0
 
 
+@pytest.fixture
+def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder outside the repository, with a file of the user's in it."""
+    folder = tmp_path_factory.mktemp("elsewhere")
+    (folder / "bashrc").write_text('export PS1="$ "\n')
+    return folder
+
+
+@pytest.mark.parametrize("args", [(), ("--exit-code",), ("--file", ".github/CODEOWNERS")])
+def test_codeowners_refuses_a_committed_link_that_leads_out_of_the_repository(
+    repo: Path, elsewhere: Path, args: tuple[str, ...]
+) -> None:
+    """Q-AA-2: .github/CODEOWNERS -> a file outside the repository (what a pull request can
+    commit): codeowners (and its pre-commit hook, --exit-code) rewrote that file and said
+    `Wrote .github/CODEOWNERS`. Now it writes nothing and names the link, as the loader
+    refuses to read a desired-state file through one."""
+    (repo / ".github").mkdir()
+    link = repo / ".github" / "CODEOWNERS"
+    link.symlink_to(os.path.relpath(elsewhere / "bashrc", link.parent))
+
+    result = run("codeowners", *args)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: cannot write .github/CODEOWNERS: it is a symbolic link that leads out of "
+        f"the repository at {repo.resolve()} (not followed); nothing was written\n"
+    )
+    assert (elsewhere / "bashrc").read_text() == 'export PS1="$ "\n'
+    assert link.is_symlink()
+
+
+def test_codeowners_refuses_a_github_folder_linked_out_of_the_repository(
+    repo: Path, elsewhere: Path
+) -> None:
+    """.github -> a folder outside: the new CODEOWNERS would be made there."""
+    (repo / ".github").symlink_to(elsewhere, target_is_directory=True)
+
+    result = run("codeowners")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: cannot write .github/CODEOWNERS: .github is a symbolic link that leads out "
+        f"of the repository at {repo.resolve()} (not followed); nothing was written\n"
+    )
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["bashrc"]
+
+
 @pytest.mark.parametrize(
     ("args", "other"),
     [
