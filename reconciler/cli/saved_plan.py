@@ -339,9 +339,8 @@ def _environment_moved(session: Session, changed: Sequence[TargetPlan]) -> list[
             continue
         named = provider.environment_id(target)
         if named is not None and named.value != t.target_id:
-            now = "not set" if named.value is None else named.value
             moved.append(
                 f"{target.location}: {t.kind.words.noun} {t.key.name}: {named.written} is "
-                f"{now} now; the plan was made for {t.target_id}"
+                f"{named.shown} now; the plan was made for {t.target_id}"
             )
     return moved

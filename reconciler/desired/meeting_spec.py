@@ -52,7 +52,32 @@ from reconciler.governance.entries import (
 )
 
 UUID_PATTERN = r"[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}"
-ENV_PATTERN = r"\$\{[A-Za-z_][A-Za-z0-9_]*\}"
+# Variables that carry a job's credentials are never read for a meeting id (QA-AA Q-AA-1:
+# the value of ``${AWS_SESSION_TOKEN}`` reached the PR comment): a name starting with one
+# of these prefixes, or holding one of these words (in any case).
+CREDENTIAL_PREFIXES = ("AWS_", "GITHUB_", "ACTIONS_", "RUNNER_")
+CREDENTIAL_WORDS = (
+    "TOKEN",
+    "SECRET",
+    "PASSWORD",
+    "PASSWD",
+    "CREDENTIAL",
+    "PRIVATE_KEY",
+    "ACCESS_KEY",
+    "API_KEY",
+)
+
+
+def _any_case(word: str) -> str:
+    """A pattern matching ``word`` in any case (JSON Schema patterns take no flags)."""
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+_NOT_CREDENTIAL = (
+    rf"(?!(?:{'|'.join(map(_any_case, CREDENTIAL_PREFIXES))}))"
+    rf"(?![A-Za-z0-9_]*(?:{'|'.join(map(_any_case, CREDENTIAL_WORDS))}))"
+)
+ENV_PATTERN = rf"\$\{{{_NOT_CREDENTIAL}[A-Za-z_][A-Za-z0-9_]*\}}"
 MEETING_ID_RE = re.compile(rf"^\s*(?:{UUID_PATTERN}|{ENV_PATTERN})\s*$")
 ENV_RE = re.compile(r"^\s*\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}\s*$")
 PROFILE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -100,7 +125,22 @@ def _attendee(value: str) -> str:
     return value
 
 
+def credential_variable(name: str) -> bool:
+    """Whether ``name`` is a variable that may carry credentials (never read)."""
+    upper = name.upper()
+    return upper.startswith(CREDENTIAL_PREFIXES) or any(w in upper for w in CREDENTIAL_WORDS)
+
+
 def _meeting_id(value: str) -> str:
+    name = env_name(value)
+    if name is not None and credential_variable(name):
+        raise _fail(
+            "meeting_id",
+            f"{value.strip()} is not read: {name} may carry credentials (a meeting id's "
+            f"variable may not start with {', '.join(CREDENTIAL_PREFIXES)} or hold "
+            f"{', '.join(CREDENTIAL_WORDS)}); give the meeting id its own variable, such as "
+            "${INCIDENT_MEETING_ID}",
+        )
     if not MEETING_ID_RE.match(value):
         raise _fail(
             "meeting_id",
@@ -137,7 +177,9 @@ MeetingId = Annotated[
     AfterValidator(_meeting_id),
     Field(
         description="The meeting id (a UUID), or `${VARIABLE}`: read from the environment "
-        "when plan or apply runs.",
+        "when plan or apply runs (not a variable that may carry credentials: AWS_*, "
+        "GITHUB_*, ACTIONS_*, RUNNER_*, or a name holding TOKEN, SECRET, PASSWORD, PASSWD, "
+        "CREDENTIAL, PRIVATE_KEY, ACCESS_KEY or API_KEY, in any case).",
         examples=["${INCIDENT_MEETING_ID}", "6f1c2a9e-0000-4000-8000-000000000001"],
         json_schema_extra={"pattern": MEETING_ID_RE.pattern},  # as the loader checks it
     ),

@@ -35,6 +35,51 @@ class GitHubConfigError(UsageError):
     """The environment lacks what the GitHub API needs (token, repository)."""
 
 
+class OffSiteRedirect(Exception):
+    """The API answered a redirect to another origin (scheme, host or port): not followed,
+    so the token goes nowhere but the configured API (QA-AA Q-AA-3)."""
+
+    def __init__(self, status: int, location: str) -> None:
+        self.status = status
+        self.location = location
+        super().__init__(location)
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """urllib's redirect handling, except that a redirect leaving ``origin`` is refused
+    (urllib would copy the Authorization header to any host, https to http included)."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = _origin(origin)
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if self.origin is None or _origin(newurl) != self.origin:
+            raise OffSiteRedirect(code, newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _origin(url: str) -> tuple[str, str | None, int | None] | None:
+    """The scheme, host and port of ``url`` (the scheme's port when none is written);
+    None when it has none to tell (a malformed host or port): never the API's."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if port is None:
+        port = {"http": 80, "https": 443}.get(scheme)
+    return scheme, parts.hostname, port
+
+
 class GitHubError(ReconcilerError):
     """A GitHub API call failed for good, with the HTTP status and GitHub's message."""
 
@@ -134,6 +179,7 @@ class GitHub:
     attempts: int = 4
     backoff: float = 1.0
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    _opener: urllib.request.OpenerDirector = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         owner, _, name = self.repository.partition("/")
@@ -142,6 +188,7 @@ class GitHub:
                 f"GITHUB_REPOSITORY must be OWNER/NAME, got {self.repository!r}"
             )
         self.api_url = self.api_url.rstrip("/")
+        self._opener = urllib.request.build_opener(_SameOriginRedirects(self.api_url))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], **options: Any) -> GitHub:
@@ -206,8 +253,8 @@ class GitHub:
         return f"{self.api_url}{path}{query}"
 
     def _same_origin(self, url: str) -> bool:
-        a, b = urllib.parse.urlsplit(url), urllib.parse.urlsplit(self.api_url)
-        return (a.scheme, a.netloc) == (b.scheme, b.netloc)
+        here = _origin(self.api_url)
+        return here is not None and _origin(url) == here
 
     def _send(self, method: str, url: str, path: str, body: JsonObject | None) -> Response:
         data = None if body is None else json.dumps(body).encode("utf-8")
@@ -225,7 +272,7 @@ class GitHub:
             attempt += 1
             request = urllib.request.Request(url, data=data, headers=headers, method=method)
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as reply:
+                with self._opener.open(request, timeout=self.timeout) as reply:
                     raw = reply.read()
                     status = int(reply.status)
                     link = reply.headers.get("Link")
@@ -237,6 +284,14 @@ class GitHub:
                     self.sleep(self._delay(attempt, retry_after))
                     continue
                 raise GitHubError(method, path, exc.code, _error_message(raw)) from None
+            except OffSiteRedirect as exc:
+                raise GitHubError(
+                    method,
+                    path,
+                    exc.status,
+                    f"redirected off-site to {redact_url(exc.location)}: not followed "
+                    "(the token is sent only to GITHUB_API_URL; set it to the API's own URL)",
+                ) from None
             except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
                 reason = getattr(exc, "reason", exc)
                 if method in ("GET", "PATCH") and attempt < self.attempts:

@@ -114,11 +114,13 @@ class Prefetcher(Protocol):
 class EnvironmentId:
     """A target id the desired state names through an environment variable: ``written``
     as the file has it (``${INCIDENT_MEETING_ID}``), ``value`` the id it names now (None:
-    unset or empty)."""
+    unset or empty), ``shown`` how messages say it: the id, ``not set``, or why the value is
+    not shown (it is no id: it may be anything the environment holds)."""
 
     written: str
     variable: str
     value: str | None
+    shown: str
 
 
 @runtime_checkable

@@ -145,7 +145,12 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
         takes it (``base.EnvironmentIds``)."""
         raw = target.target_id or target.key.scope
         name = env_name(raw)
-        return None if name is None else EnvironmentId(raw, name, expand(raw))
+        if name is None:
+            return None
+        value = expand(raw)
+        if value is None:
+            return EnvironmentId(raw, name, None, "not set")
+        return EnvironmentId(raw, name, value, value if is_meeting_id(value) else not_an_id(value))
 
     def _meeting_id(self, t: DesiredTarget, problems: list[LiveProblem]) -> str | None:
         meeting_id, problem = _meeting_id(t)
@@ -237,9 +242,20 @@ def _meeting_id(t: DesiredTarget) -> tuple[str | None, str | None]:
             f"meeting {t.key.name}: meeting_id {raw} names the environment variable "
             f"{env_name(raw)}, which is not set"
         )
-    if not MEETING_ID_RE.match(meeting_id) or env_name(meeting_id):
-        return None, f"meeting {t.key.name}: {raw} is {meeting_id!r}, not a meeting id (a UUID)"
+    if not is_meeting_id(meeting_id):
+        return None, f"meeting {t.key.name}: {raw} is {not_an_id(meeting_id)}"
     return meeting_id, None
+
+
+def is_meeting_id(value: str) -> bool:
+    """Whether ``value`` (a variable's) is a meeting id: a UUID, not another ``${NAME}``."""
+    return bool(MEETING_ID_RE.match(value)) and env_name(value) is None
+
+
+def not_an_id(value: str) -> str:
+    """What a variable holding ``value``, not a meeting id, holds, as messages say it:
+    never the value itself, which may be anything the environment has (QA-AA Q-AA-1)."""
+    return f"not a meeting id (a UUID; its value, {len(value)} characters, is not shown)"
 
 
 def _own_maximum(features: MeetingFeatures) -> int | None:

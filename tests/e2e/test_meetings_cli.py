@@ -176,7 +176,10 @@ def test_an_unset_meeting_id_variable_is_a_located_error(
         "which is not set"
     ) in result.lines
     monkeypatch.setenv("INCIDENT_MEETING_ID", "incident-42")
-    assert "is 'incident-42', not a meeting id (a UUID)" in cli("plan").stdout
+    assert (
+        "${INCIDENT_MEETING_ID} is not a meeting id (a UUID; its value, 11 characters, "
+        "is not shown)"
+    ) in cli("plan").stdout
 
 
 def test_plan_names_the_group_that_brings_an_attendee_aws_refuses(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from fake_github import NAME, OWNER, TOKEN, FakeGitHub, Fault, recorded
 
@@ -62,6 +64,64 @@ def test_a_next_page_on_another_host_is_refused(fake: FakeGitHub, github: GitHub
         "next page off-site: https://evil.example/steal?page=2"
     )
     assert len(fake.requests) == 1
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[FakeGitHub]:
+    server = FakeGitHub().start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_to_another_origin_is_refused_and_gets_no_token(
+    fake: FakeGitHub, github: GitHub, elsewhere: FakeGitHub, status: int
+) -> None:
+    # QA-AA Q-AA-3: urllib followed it and copied "Authorization: Bearer <token>" there
+    target = f"{elsewhere.url}{REPO}/issues?user=u:p"
+    fake.faults.append(Fault(status, {}, {"Location": target}))
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    assert elsewhere.requests == []
+    assert str(raised.value) == (
+        f"GitHub API GET {REPO}/issues failed: HTTP {status}: redirected off-site to "
+        f"{elsewhere.url}{REPO}/issues?user=***: not followed (the token is sent only to "
+        "GITHUB_API_URL; set it to the API's own URL)"
+    )
+    assert len(fake.requests) == 1  # not retried
+
+
+def test_a_redirected_post_is_refused_off_site(
+    fake: FakeGitHub, github: GitHub, elsewhere: FakeGitHub
+) -> None:
+    fake.faults.append(Fault(302, {}, {"Location": f"{elsewhere.url}/x"}))
+
+    with pytest.raises(GitHubError, match="HTTP 302: redirected off-site"):
+        github.post(github.repo_path("/issues/1/comments"), {"body": "hi"})
+
+    assert elsewhere.requests == []
+
+
+def test_a_redirect_to_another_scheme_on_the_same_host_is_refused(
+    fake: FakeGitHub, github: GitHub
+) -> None:
+    fake.faults.append(Fault(302, {}, {"Location": fake.url.replace("http:", "https:")}))
+
+    with pytest.raises(GitHubError, match="redirected off-site to https://"):
+        github.get(github.repo_path("/issues"))
+
+
+def test_a_redirect_within_the_api_is_followed_with_the_token(
+    fake: FakeGitHub, github: GitHub
+) -> None:
+    fake.faults.append(Fault(301, {}, {"Location": f"{REPO}/issues?moved=1"}))
+
+    assert github.get(github.repo_path("/issues")) == []
+
+    assert [r.line for r in fake.requests] == [f"GET {REPO}/issues", f"GET {REPO}/issues?moved=1"]
+    assert fake.requests[1].headers["authorization"] == f"Bearer {TOKEN}"
 
 
 def test_gateway_errors_on_reads_are_retried_with_backoff(
