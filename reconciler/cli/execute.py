@@ -246,10 +246,21 @@ def verify(session: Session, plan: Plan, applied: Applied) -> tuple[Unverified, 
         )
     roles = {key: {m.member_id: m.role for m in target.members} for key, target in live.items()}
     # a create names the member as the create call does (a meeting attendee by its
-    # ExternalUserId, listed by its AttendeeId): found by reference as well
+    # ExternalUserId, listed by its AttendeeId), and a removal removes the member (an
+    # attendee who joined again has a new AttendeeId): found by reference as well
     by_ref = {key: {m.ref: m.role for m in target.members} for key, target in live.items()}
+    # a removal, as spelt (attendees differing only in case are two: one may be kept)
+    spelt = {
+        key: {(m.ref, m.ref.display): m.role for m in target.members}
+        for key, target in live.items()
+    }
     checked = (
-        _unverified(r.change, roles.get(r.change.target), by_ref.get(r.change.target, {}))
+        _unverified(
+            r.change,
+            roles.get(r.change.target),
+            by_ref.get(r.change.target, {}),
+            spelt.get(r.change.target, {}),
+        )
         for r in result.results
         if r.ok and r.change.target not in gone
     )
@@ -267,7 +278,10 @@ def verify(session: Session, plan: Plan, applied: Applied) -> tuple[Unverified, 
 
 
 def _unverified(
-    change: Change, roles: dict[str, RoleValue] | None, by_ref: Mapping[MemberRef, RoleValue]
+    change: Change,
+    roles: dict[str, RoleValue] | None,
+    by_ref: Mapping[MemberRef, RoleValue],
+    spelt: Mapping[tuple[MemberRef, str], RoleValue],
 ) -> Unverified | None:
     """None when the live roles of the change's target show the change done; else what
     they show instead. A removal from a target gone since is done: its member is gone."""
@@ -277,5 +291,9 @@ def _unverified(
     if change.action is Action.CREATE and change.member_id not in roles:
         role = by_ref.get(change.member)
     if change.action is Action.DELETE:
+        # removed is the member, not one id of it: a meeting attendee who joined again
+        # meanwhile is there under a new AttendeeId
+        if role is None:
+            role = spelt.get((change.member, change.member.display))
         return None if role is None else Unverified(change, role)
     return None if role == change.role_after else Unverified(change, role)

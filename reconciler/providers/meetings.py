@@ -37,7 +37,8 @@ from reconciler.kinds.meetings import MEETING, external_user_id, meeting_member
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Refusal
 from reconciler.pacing.pacer import Pacer
 from reconciler.parallel import pmap
-from reconciler.providers.base import EnvironmentId, ItemError
+from reconciler.providers.attendee_ids import AttendeeIds
+from reconciler.providers.base import CONFLICT, EnvironmentId, ItemError
 from reconciler.providers.meetings_api import Attendee, MeetingFeatures, MeetingsApi
 from reconciler.providers.paced import ClientProvider
 from reconciler.providers.retry import RetryPolicy
@@ -64,6 +65,14 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
     """Chime SDK meetings (service ``chime-sdk-meetings``). One instance per command run."""
 
     kind = MEETING.id
+
+    @property
+    def ids(self) -> AttendeeIds:
+        """The AttendeeIds of the ExternalUserIds this run has seen (read or created)."""
+        known: AttendeeIds | None = getattr(self, "_ids", None)
+        if known is None:
+            known = self._ids = AttendeeIds()
+        return known
 
     def open_api(self, client: Any, retry: RetryPolicy, pacer: Pacer | None) -> MeetingsApi:
         return MeetingsApi(client, retry, pacer)
@@ -176,6 +185,7 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
             return None
         if self.progress is not None:
             self.progress(key)
+        self.ids.saw(meeting_id, attendees)
         return sorted(_live(a) for a in attendees)
 
     def _unless_gone(self, key: TargetKey, call: Callable[[], R]) -> R | None:
@@ -197,28 +207,75 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
 
     # A meeting that ended during the apply answers NotFound: ``TargetGone``, so that no
     # further call goes to it. BatchCreateAttendee names no attendee: its NotFound is the
-    # meeting's; for the others one ListAttendees call tells an attendee gone from its
-    # meeting gone.
+    # meeting's; for the others one ListAttendees call per 100 attendees tells an attendee
+    # gone from its meeting gone.
+    #
+    # A create names the attendee by its ExternalUserId (the ``member_id`` of a create),
+    # the other calls by its AttendeeId: ``ids`` maps the one to the other.
 
     def create_members(
         self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]
     ) -> Mapping[str, ItemError]:
+        """BatchCreateAttendee. ExternalUserId is AWS's idempotency token: an attendee
+        already in the meeting (joined meanwhile) is answered unchanged; with capabilities
+        other than those asked for it is a ``Conflict`` item, which the applier settles as
+        for rooms (reads its capabilities, sets the declared ones)."""
         try:
-            return self.api.batch_create(target_id, [(who, _caps(role)) for who, role in items])
+            made = self.api.batch_create(target_id, [(who, _caps(role)) for who, role in items])
         except AwsError as exc:
             if exc.code == NOT_FOUND:
                 raise TargetGone.of(exc) from exc
             raise
+        self.ids.saw(target_id, made.attendees)
+        asked = {who: _caps(role) for who, role in items}
+        errors = dict(made.errors)
+        for a in made.attendees:
+            want = asked.get(a.external_user_id)
+            if want is not None and a.capabilities != want and a.external_user_id not in errors:
+                errors[a.external_user_id] = ItemError(
+                    a.external_user_id,
+                    CONFLICT,
+                    f"{a.external_user_id} is in the meeting already, as {a.capabilities}",
+                )
+        return errors
 
     def update_role(
         self, target: TargetKey, target_id: str, member_id: str, role: RoleValue
     ) -> None:
+        attendee_id = self.ids.attendee_id(target_id, member_id)
         self._meeting_gone_on(
-            target_id, lambda: self.api.update_capabilities(target_id, member_id, _caps(role))
+            target_id, lambda: self.api.update_capabilities(target_id, attendee_id, _caps(role))
         )
 
     def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
-        self._meeting_gone_on(target_id, lambda: self.api.delete(target_id, member_id))
+        """DeleteAttendee. NotFound with the meeting still there: the attendee is gone, but
+        the person (its ExternalUserId) may have joined again meanwhile, as another
+        attendee: that one is removed (the desired state removes the person)."""
+        attendee_id = self.ids.attendee_id(target_id, member_id)
+        try:
+            self.api.delete(target_id, attendee_id)
+        except AwsError as exc:
+            if exc.code != NOT_FOUND:
+                raise
+            rejoined = self._rejoined(target_id, attendee_id, exc)
+            if rejoined is None:
+                raise
+            self._meeting_gone_on(target_id, lambda: self.api.delete(target_id, rejoined))
+
+    def _rejoined(self, meeting_id: str, attendee_id: str, exc: AwsError) -> str | None:
+        """After a DeleteAttendee NotFound: the AttendeeId the same person has now (None:
+        not in the meeting); ``TargetGone`` when the meeting is not found (one
+        ListAttendees call per 100 attendees, the read that tells the two apart)."""
+        who = self.ids.external_user_id(meeting_id, attendee_id)
+        try:
+            attendees = self.api.list_attendees(meeting_id)
+        except AwsError as read:
+            if read.code == NOT_FOUND:
+                raise TargetGone.of(exc) from exc
+            raise exc from None
+        self.ids.saw(meeting_id, attendees)
+        now = [a.attendee_id for a in attendees if who is not None and a.external_user_id == who]
+        return next((a for a in now if a != attendee_id), None)
 
     def _meeting_gone_on(self, meeting_id: str, call: Callable[[], None]) -> None:
         """``call``; its NotFound is ``TargetGone`` when the meeting itself is not found."""
@@ -226,7 +283,7 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
 
     def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
         try:
-            return self.api.get(target_id, member_id).capabilities
+            return self.api.get(target_id, self.ids.attendee_id(target_id, member_id)).capabilities
         except AwsError as exc:
             if exc.code == NOT_FOUND:
                 return None

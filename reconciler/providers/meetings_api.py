@@ -150,6 +150,15 @@ def attendee(item: dict[str, Any]) -> Attendee:
 NOT_FOUND = "NotFoundException"
 
 
+@dataclass(frozen=True)
+class BatchCreated:
+    """A BatchCreateAttendee answer: its ``Attendees`` (made now, or there already) and
+    its per-item ``Errors`` by ExternalUserId."""
+
+    attendees: tuple[Attendee, ...]
+    errors: dict[str, ItemError]
+
+
 class MeetingsApi(PacedApi):
     """The attendee operations, retried per ``retry`` and paced by ``pacer`` when given
     (quota ``meetings``: 10 requests/s per operation); errors are ``AwsError``."""
@@ -212,8 +221,10 @@ class MeetingsApi(PacedApi):
 
     def batch_create(
         self, meeting_id: str, items: Sequence[tuple[str, Capabilities]]
-    ) -> dict[str, ItemError]:
-        """One BatchCreateAttendee call; per-item errors by ExternalUserId."""
+    ) -> BatchCreated:
+        """One BatchCreateAttendee call: the attendees it answers with (an ExternalUserId
+        already in the meeting is answered with that attendee, unchanged: it is AWS's
+        idempotency token) and the per-item errors by ExternalUserId."""
         resp = self._call(
             "BatchCreateAttendee",
             self.client.batch_create_attendee,
@@ -227,7 +238,7 @@ class MeetingsApi(PacedApi):
             errors[who] = ItemError(
                 who, str(e.get("ErrorCode", "")), str(e.get("ErrorMessage", ""))
             )
-        return errors
+        return BatchCreated(tuple(attendee(a) for a in resp.get("Attendees", [])), errors)
 
     def update_capabilities(self, meeting_id: str, attendee_id: str, caps: Capabilities) -> None:
         self._call(
