@@ -190,6 +190,34 @@ def test_an_attendee_a_group_brings_is_reported_at_the_groups_line(
     ) in run.lines
 
 
+def test_an_attendee_two_entries_bring_is_reported_once_at_the_first_asking(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    # QA-AC Q-AC-7: dan is reached through @sre (viewer) and by his own entry (listener),
+    # both asking for video Receive: one error, at the first of the paths (kept in order
+    # of their capabilities, then place: viewer's), naming that path's profile
+    seed(emulator, {"video": {"max_resolution": "None"}})
+    listener = "listener: {audio: SendReceive, video: Receive, content: None}"
+    write_desired(
+        {
+            "settings.yaml": f"capability_profiles:\n  {listener}\n",
+            "groups.yaml": "groups:\n  sre:\n    - dan@example.com\n",
+            "m.yaml": f"meetings:\n  bridge:\n    meeting_id: {MEETING}\n"
+            '    attendees:\n      dan@example.com: listener\n      "@sre": viewer\n',
+        }
+    )
+    run = cli("plan")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    errors = [line for line in run.lines if line.startswith("Error:")]
+    assert errors == [
+        "Error: desired-state/groups.yaml:3: meeting bridge: dan@example.com (through @sre): "
+        "profile viewer (audio Receive, video Receive, content Receive) asks for video "
+        "Receive, but the meeting was created without video (MeetingFeatures Video "
+        "MaxResolution None): AWS refuses any video capability but None there; give this "
+        "attendee a profile with video None"
+    ]
+
+
 def test_a_refused_attendee_is_neither_planned_nor_explained_as_planned(
     emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
 ) -> None:
