@@ -26,7 +26,7 @@ from dataclasses import replace
 
 from reconciler.desired.model import FRACTION_MIN_TARGET_SIZE, Safety
 from reconciler.kinds import Kind
-from reconciler.plan import Action, RemovalLimit, SafetyViolation, TargetPlan
+from reconciler.plan import RemovalLimit, SafetyViolation, TargetPlan
 from reconciler.refs import TargetKey
 
 Overrides = Mapping[TargetKey, tuple[tuple[str, int | float], ...]]
@@ -180,13 +180,12 @@ def _comma(text: str) -> str:
 
 
 def elevated_after(target: TargetPlan, before: int) -> int:
-    """Members with an elevated role in the target once its changes are applied."""
+    """Members with an elevated role in the target once its changes are applied (a
+    create's role before and a removal's role after are None: not elevated)."""
     kind = target.kind
     after = before
     for c in target.changes:
-        was = kind.is_elevated(c.role_before) and c.action is not Action.CREATE
-        will = kind.is_elevated(c.role_after) and c.action is not Action.DELETE
-        after += int(will) - int(was)
+        after += int(kind.is_elevated(c.role_after)) - int(kind.is_elevated(c.role_before))
     return after
 
 

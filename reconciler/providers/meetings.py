@@ -329,12 +329,14 @@ def _media_refused(
 ) -> tuple[Provenance | None, str] | None:
     """The path and why AWS would refuse an attendee with ``caps`` (reached by ``paths``)
     in a meeting with ``features``: it asks for media the meeting was created without
-    (the first path asking for one, naming that path's profile); None when AWS takes it."""
+    (the first path whose profile asks for what the attendee does on those media, else
+    the first asking for one of them, naming that path's profile); None when AWS takes it."""
     axes = [a for a in AXES if a in features.off and getattr(caps, a) != NONE]
     if not axes:
         return None
     asking = [p for p in paths if any(getattr(_caps(p.role), a) != NONE for a in axes)]
-    path = asking[0] if asking else None
+    whole = [p for p in asking if all(getattr(_caps(p.role), a) == getattr(caps, a) for a in axes)]
+    path = (whole or asking)[0] if asking else None
     shown = _profile(_caps(path.role)) if path is not None else f"capabilities ({caps}) "
     media = " and ".join(axes)
     return path, (

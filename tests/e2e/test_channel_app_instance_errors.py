@@ -1,7 +1,7 @@
-"""Errors about an app instance or a channel user, located and leaving the rest of the plan
-as it is (QA3 round): an app instance Chime does not have (a typo in settings.yaml's
-``arn:``) is its channels' error, where each is declared, as an account Chime does not
-have is its rooms'; the room beside them is planned and shown."""
+"""Errors about an app instance, a channel name or a channel user, located and leaving
+the rest of the plan as it is (QA3 round): an app instance Chime does not have (a typo in
+settings.yaml's ``arn:``) is its channels' error, where each is declared, as an account
+Chime does not have is its rooms'; the room beside them is planned and shown."""
 
 from __future__ import annotations
 
@@ -156,6 +156,43 @@ def test_an_email_from_a_group_that_no_id_can_be_is_a_plan_error_at_the_group_ne
     assert "no AppInstanceUser" not in out
     assert "+ alice@example.com (DEFAULT)" in out
     assert emulator.calls().get("DescribeAppInstanceUser") == 1  # alice's only
+
+
+def test_a_channel_name_two_channels_share_is_a_located_error_never_one_of_them_picked(
+    emulator: EmulatorServer, write_desired: Callable[..., Any], cli: Any
+) -> None:
+    """Channel names are not unique in an app instance: a channel declared by a name two
+    channels have is an error at its line naming both ARNs, not planned against either
+    (QA-AC Q-AC-3); the room beside it is planned."""
+    doc = seed()
+    doc["app_instances"][0]["channels"] = [
+        {"name": "c", "id": "c-1", "members": ["alice@example.com"]},
+        {"name": "c", "id": "c-2"},
+    ]
+    emulator.reset(doc)
+    write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "r.yaml": """
+                rooms:
+                  web:
+                    members: [heidi@example.com]
+                channels:
+                  c:
+                    prune: true
+                    members: [user:reconciler]
+                """,
+        }
+    )
+    run = cli("plan")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    out = run.stdout + run.stderr
+    assert (
+        f"Error: desired-state/r.yaml:5: 2 channels named c in app instance {INSTANCE} "
+        f"({INSTANCE}/channel/c-1, {INSTANCE}/channel/c-2): give the channel's arn" in out
+    ), out
+    assert "Plan: 1 to add, 0 to change, 0 to remove" in out  # heidi only
+    assert "alice@example.com" not in out
 
 
 def test_protected_takes_channel_users_and_prune_leaves_them(

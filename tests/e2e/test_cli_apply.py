@@ -566,3 +566,57 @@ def test_a_change_undone_during_the_apply_fails_verification(
     assert [(c["member"], c["outcome"], c["verified"]) for c in result["changes"]] == [
         ("bob@example.com", "ok", False)
     ]
+
+
+def test_a_role_change_and_a_removal_undone_during_the_apply_fail_verification(
+    seed: Any, write_desired: Any, cli: Any, chime: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Right after the tool's calls, another administrator demotes bob (whom the apply
+    # promoted) and adds carol back (whom it removed): both changes are named, exit 1
+    # (QA-AC Q-AC-2: only an undone create was tested).
+    from reconciler.providers.rooms import RoomsProvider
+
+    seed(
+        users=("alice", "bob", "carol"),
+        rooms={"ops": [("alice", "Administrator"), ("bob", "Member"), ("carol", "Member")]},
+    )
+    write_desired(
+        {
+            "rooms.yaml": f"rooms: {{ops: {{account: '{ACCOUNT}', prune: true, "
+            "administrators: [alice@example.com, bob@example.com]}}"
+        }
+    )
+    update, delete = RoomsProvider.update_role, RoomsProvider.delete_member
+
+    def update_then_someone_demotes_bob(self: RoomsProvider, *args: Any) -> Any:
+        done = update(self, *args)
+        chime.update_room_membership(
+            AccountId=ACCOUNT, RoomId="room-ops", MemberId="uid-bob", Role="Member"
+        )
+        return done
+
+    def delete_then_someone_adds_carol_back(self: RoomsProvider, *args: Any) -> Any:
+        done = delete(self, *args)
+        chime.create_room_membership(
+            AccountId=ACCOUNT, RoomId="room-ops", MemberId="uid-carol", Role="Member"
+        )
+        return done
+
+    monkeypatch.setattr(RoomsProvider, "update_role", update_then_someone_demotes_bob)
+    monkeypatch.setattr(RoomsProvider, "delete_member", delete_then_someone_adds_carol_back)
+    run = cli("apply", "--auto-approve", "--format", "json")
+    assert run.err_lines[-3:] == [
+        "Verification: 2 applied changes not found in the live state after apply "
+        "(the live state moved during the apply?); run plan again:",
+        "  ? ~ bob@example.com: Member -> Administrator in ops: not found as Administrator "
+        "when read after the apply (now: Member)",
+        "  ? - carol@example.com (Member) in ops: still there when read after the apply "
+        "(as Member)",
+    ]
+    assert run.exit_code == 1
+    result = json.loads(run.stdout)
+    assert result["verified"] is False
+    assert {c["member"]: (c["outcome"], c["verified"]) for c in result["changes"]} == {
+        "bob@example.com": ("ok", False),
+        "carol@example.com": ("ok", False),
+    }

@@ -189,6 +189,20 @@ def test_an_edited_plan_cannot_swap_a_members_id_or_role(
     assert refused(ops, cli, calls, "p.json") == [f"Error:   {e}" for e in expected]
 
 
+def test_an_edited_plan_cannot_list_a_change_twice(
+    ops: Any, cli: Any, calls: Any, workdir: Path
+) -> None:
+    # (QA-AC Q-AC-5) every change is the fresh plan's, but one is there twice
+    def double(data: dict[str, Any]) -> None:
+        changes = room(data, "releases")["changes"]
+        changes.append(dict(changes[0]))
+
+    edited(cli, workdir, double)
+    assert refused(ops, cli, calls, "p.json") == [
+        "Error:   room releases: a change is listed twice"
+    ]
+
+
 def test_an_edited_plan_cannot_point_a_room_declared_with_id_at_another_rooms_id(
     ops: Any, cli: Any, calls: Any, workdir: Path, write_desired: Any
 ) -> None:

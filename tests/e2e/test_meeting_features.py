@@ -190,6 +190,43 @@ def test_an_attendee_a_group_brings_is_reported_at_the_groups_line(
     ) in run.lines
 
 
+def test_an_attendee_two_entries_bring_is_reported_once_at_the_entry_asking_what_it_asks(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    """QA-AC Q-AC-7: dan and carol are reached through @sre (viewer) and by their own
+    entries, each asking for video: one error each, at one path, naming its profile. Dan's
+    listener asks for video Receive as viewer does: the first of the paths (kept in order
+    of their capabilities, then place: viewer's). Carol's participant asks for video
+    SendReceive, which she gets: her own entry, not "profile viewer (... video Receive
+    ...) asks for video SendReceive" at the group's line."""
+    seed(emulator, {"video": {"max_resolution": "None"}})
+    listener = "listener: {audio: SendReceive, video: Receive, content: None}"
+    write_desired(
+        {
+            "settings.yaml": f"capability_profiles:\n  {listener}\n",
+            "groups.yaml": "groups:\n  sre:\n    - dan@example.com\n    - carol@example.com\n",
+            "m.yaml": f"meetings:\n  bridge:\n    meeting_id: {MEETING}\n    attendees:\n"
+            '      dan@example.com: listener\n      "@sre": viewer\n'
+            "      carol@example.com: participant\n",
+        }
+    )
+    run = cli("plan")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    refused = (
+        "but the meeting was created without video (MeetingFeatures Video MaxResolution "
+        "None): AWS refuses any video capability but None there; give this attendee a "
+        "profile with video None"
+    )
+    assert sorted(line for line in run.lines if line.startswith("Error:")) == [
+        "Error: desired-state/groups.yaml:3: meeting bridge: dan@example.com (through @sre): "
+        f"profile viewer (audio Receive, video Receive, content Receive) asks for video "
+        f"Receive, {refused}",
+        "Error: desired-state/m.yaml:7: meeting bridge: carol@example.com: profile "
+        "participant (audio SendReceive, video SendReceive, content Receive) asks for video "
+        f"SendReceive, {refused}",
+    ]
+
+
 def test_a_refused_attendee_is_neither_planned_nor_explained_as_planned(
     emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
 ) -> None:

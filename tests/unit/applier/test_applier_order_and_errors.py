@@ -438,6 +438,22 @@ def test_a_full_rooms_re_creation_throttled_is_retried_before_the_new_member_is_
     assert [r.ok for r in result.results] == [True, True]  # the fake knows no maximum
 
 
+def test_a_room_the_new_members_fill_exactly_re_creates_in_the_same_batch_as_them() -> None:
+    """(QA-AC Q-AC-6) 999 members, a bot promoted (delete and create) and one new member:
+    the room ends at its maximum (1,000) without going over it, so no new member can take
+    the bot's place: the fewest calls, the bot and the new member in one batch."""
+    start = {"bot:Pager": M, "amy@x.io": A} | {f"m{i}@x.io": M for i in range(997)}
+    fake = FakeRooms({"ops": start})
+    changes = (update("bot:Pager", M, A), create("new@x.io"))
+    target = TargetPlan(key(), "ops", "fp", changes, live_count=999, live_elevated=1)
+    result = apply(Plan((target,)), fake, retry=NO_WAIT)  # type: ignore[arg-type]
+    assert fake.log == [
+        ("delete", "ops", ("bot:Pager",)),
+        ("create", "ops", ("bot:Pager:Administrator", "new@x.io:Member")),
+    ]
+    assert result.ok and len(fake.rooms["ops"]) == 1_000
+
+
 def test_administrators_kept_when_an_interrupt_stopped_the_add_are_not_started_either() -> None:
     """QA-A Q-A-2: the add was not started (an interrupt), nothing failed: the demotion and
     removal waiting for it are not started either, and say so, not "failed first"."""

@@ -13,6 +13,7 @@ from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState, Policy
 from reconciler.errors import DesiredStateError
 from reconciler.governance.codeowners import Ownership
+from reconciler.governance.expiry import as_of
 from reconciler.refs import Location, MemberRef
 
 ACCOUNT = "acct-1"
@@ -111,6 +112,42 @@ def test_a_group_entrys_until_reaches_every_room_using_the_group(tmp_path: Path)
         Ownership("group contractors", groups, ("@example-org/vendor-managers",)),
         Ownership("room web", rooms, ("@alice", "@example-org/web")),
     )
+
+
+def test_an_until_on_a_group_entry_inside_a_group_ends_the_access_of_its_members(
+    tmp_path: Path,
+) -> None:
+    # The `until:` is on `@contractors` inside `everyone`, not on carol's entry nor on the
+    # room's `@everyone`: it still ends carol's access to every room using `everyone`.
+    state = load(
+        tmp_path,
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "groups.yaml": """
+                groups:
+                  contractors:
+                    members: [carol@example.com]
+                  everyone:
+                    members:
+                      - {member: "@contractors", until: 2027-01-31, ticket: OPS-7}
+                      - dave@example.com
+            """,
+            "rooms.yaml": """
+                rooms:
+                  ops: {members: ["@everyone"]}
+            """,
+        },
+    )
+    (ops,) = state.targets
+    carol = MemberRef.user("carol@example.com")
+    (path,) = next(m for m in ops.members if m.ref == carol).provenance
+    assert path.via == ("everyone", "contractors")
+    assert path.grant is not None
+    assert path.grant.describe() == "until 2027-01-31, ticket OPS-7"
+    (before,) = as_of(state, dt.datetime(2027, 1, 31, 23, tzinfo=dt.UTC)).targets
+    assert {m.ref for m in before.members} == {carol, MemberRef.user("dave@example.com")}
+    (after,) = as_of(state, dt.datetime(2027, 2, 1, tzinfo=dt.UTC)).targets
+    assert [m.ref for m in after.members] == [MemberRef.user("dave@example.com")]
 
 
 def test_governance_settings(tmp_path: Path) -> None:

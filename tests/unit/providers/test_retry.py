@@ -72,6 +72,7 @@ def test_throttled_call_is_retried_until_it_succeeds() -> None:
         ("ServiceUnavailableException", 503),
         ("ServiceFailureException", 500),
         ("SomethingNew", 502),
+        ("InternalError", 500),  # a code not listed: retried by its status alone (QA-AC)
     ],
 )
 def test_throttling_and_server_errors_are_retried(code: str, status: int) -> None:
