@@ -4,7 +4,8 @@
 JSON, and an edited one could add an administrator nobody declared, remove a protected
 member, empty a room of administrators or prune a room the desired state does not manage.
 So ``apply FILE`` plans again (the same planner, the same protected members and safety
-rules) and applies only when, for every target the saved plan changes, the fresh plan has
+rules) and applies only when, for every target the saved plan changes (and every one it
+leaves unchanged that an ``until:`` passing since made it plan again), the fresh plan has
 the same target id, the same live fingerprint and exactly the same changes: the same
 actions on the same members (by reference and id) with the same roles.
 
@@ -13,7 +14,7 @@ actions on the same members (by reference and id) with the same roles.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from reconciler.plan import Change, Plan, TargetPlan
@@ -40,10 +41,17 @@ def _describe(c: Change) -> str:
     return f"{change_line(c).plain.strip()} [id {c.member_id}]"
 
 
-def compare(saved: Plan, fresh: Plan, declared: Mapping[TargetKey, str | None]) -> Comparison:
+def compare(
+    saved: Plan,
+    fresh: Plan,
+    declared: Mapping[TargetKey, str | None],
+    also: Collection[TargetKey] = (),
+) -> Comparison:
     """How ``saved`` differs from ``fresh`` (planned now, for the same targets) on every
-    target ``saved`` changes. ``declared``: the desired state's targets, each with the id
-    it is declared with (``id:``), or None: declared by name, its id is the live one.
+    target ``saved`` changes, and on those of ``also`` (targets it leaves unchanged,
+    planned again all the same: an ``until:`` in them passed since it was made).
+    ``declared``: the desired state's targets, each with the id it is declared with
+    (``id:``), or None: declared by name, its id is the live one.
 
     A target declared by name whose live id is not the saved one was deleted and created
     again (or renamed) since the plan was made: stale. One declared with ``id:`` (which the
@@ -52,7 +60,7 @@ def compare(saved: Plan, fresh: Plan, declared: Mapping[TargetKey, str | None]) 
     stale: list[str] = []
     mismatches: list[str] = []
     for t in saved.targets:
-        if not t.changes:
+        if not t.changes and t.key not in also:
             continue
         what = f"{t.kind.words.noun} {t.key.name}"
         now = fresh_by_key.get(t.key)

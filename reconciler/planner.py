@@ -40,7 +40,7 @@ evaluated on the whole plan.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from operator import attrgetter
 
 from reconciler import kinds
@@ -295,6 +295,19 @@ def plan_target(
         live_elevated=kind.elevated_count(map(_role, live.members)) if kind.elevated else None,
         max_members=live.max_members,
     )
+
+
+def expiry_notes(
+    desired: DesiredState, planned: Sequence[TargetPlan], now: datetime.datetime
+) -> tuple[tuple[Expiring, ...], tuple[Expiring, ...]]:
+    """The notes on `until:` of a plan of the targets ``planned`` made at ``now``: the
+    paths ending within the warning window (``Plan.expiring``), and the members whose
+    entries all expired that stay in Chime (``Plan.expired_kept``). For a saved plan
+    applied later: its notes as of then, not as of when it was made."""
+    desired = as_of(desired, now)
+    keys = {t.key for t in planned}
+    selected = [t for t in desired.targets if t.key in keys]
+    return _expiring(desired, selected, planned, now), kept_after_expiry(selected, planned, now)
 
 
 def _expiring(

@@ -23,6 +23,7 @@ from reconciler.loopback import is_loopback_url
 from reconciler.plan import Plan, TargetPlan
 from reconciler.plancheck import compare
 from reconciler.planfile import PlanFileError, read_origin
+from reconciler.planner import expiry_notes
 from reconciler.providers import EnvironmentIds
 from reconciler.redact import has_secrets, redact_url
 from reconciler.refs import TargetKey
@@ -254,8 +255,10 @@ def load_fresh(
 ) -> Plan:
     """The plan to apply for a saved plan: made again now from the desired state and the
     live state (protected members and safety rules included), for the targets the saved
-    plan changes, and refused unless it is exactly the saved plan (``plancheck``): the
-    desired-state digest, and per target its id, live fingerprint and changes. A saved
+    plan changes and those in which an ``until:`` falls between the moment it was made as
+    of and the clock (``_dated_since``: an empty plan too), and refused unless it is
+    exactly the saved plan (``plancheck``): the desired-state digest, and per target its
+    id, live fingerprint and changes. Its notes on ``until:`` are the clock's. A saved
     plan with errors is refused before any call. ``made_at``: the --now it was made with
     (``use_origin``), to say so when another --now makes other changes. ``saved``: the
     plan ``plan_file`` holds (``load_plan``, read before the desired state is loaded, so
@@ -264,19 +267,22 @@ def load_fresh(
         raise SavedPlanErrorsError(saved.errors)
     if saved.desired_digest != session.desired.digest:
         raise StalePlanError(["the desired-state files changed since the plan was made"])
-    changed = [t for t in saved.targets if t.changes]
-    if not changed:
-        return saved
     declared = {t.key: t.target_id for t in session.desired.targets}
     undeclared = compare(saved, Plan(()), declared).mismatches
     if undeclared:
         raise EditedPlanError(undeclared)
-    moved = _environment_moved(session, changed)
+    # planned again: the targets it changes, and those in which an `until:` falls between
+    # the moment it was made as of and the clock (an empty plan's too: Q-AB-1)
+    keys = {t.key for t in saved.targets if t.changes}
+    keys |= _dated_since(session, saved, plan_file, made_at)
+    if not keys:  # the clock's plan is the file's: its notes as of the clock
+        return _noted_now(session, saved)
+    again = [t for t in saved.targets if t.key in keys]
+    moved = _environment_moved(session, again)
     if moved:  # before any call: what it names now is another target, or none
         raise EnvironmentChangedError(moved)
-    keys = {t.key for t in changed}
-    fresh = session.plan(sorted({t.key.name for t in changed}), CHECKING)
-    # the targets it changes as planned now; the others as the file has them (shown as
+    fresh = session.plan(sorted({t.key.name for t in again}), CHECKING)
+    # the targets planned again as planned now; the others as the file has them (shown as
     # unchanged: nothing is applied to them)
     targets = tuple(
         sorted(
@@ -289,7 +295,7 @@ def load_fresh(
     fresh = dataclasses.replace(
         fresh, targets=targets, violations=check(targets, session.desired.safety, overrides)
     )
-    result = compare(saved, fresh, declared)
+    result = compare(saved, fresh, declared, also=keys)
     if result.stale:
         raise StalePlanError(list(result.stale))
     if fresh.errors:  # a member or a room is gone since: the saved plan cannot be checked
@@ -297,7 +303,31 @@ def load_fresh(
     if result.mismatches:
         _other_moment(session, plan_file, keys, made_at, result.mismatches)
         raise EditedPlanError(result.mismatches)
-    return dataclasses.replace(fresh, shard=saved.shard)
+    return _noted_now(session, dataclasses.replace(fresh, shard=saved.shard))
+
+
+def _dated_since(
+    session: Session, saved: Plan, plan_file: Path, made_at: dt.datetime | None
+) -> set[TargetKey]:
+    """The saved plan's targets in which an ``until:`` falls between the moment it was
+    made as of (its --now, ``made_at``, or the clock then) and the clock: the plan made
+    now may differ there, whatever the file changes."""
+    now = session.app.now
+    keys = {t.key for t in saved.targets}
+    if made_at is not None and made_at > now:
+        between = ending_between(session.desired, keys, now, made_at)
+    elif made_at is not None:
+        between = ended_between(session.desired, keys, made_at, now)
+    else:
+        between = _ended_since_made(session, plan_file, keys)[1]
+    return {e.target for e in between}
+
+
+def _noted_now(session: Session, plan: Plan) -> Plan:
+    """``plan`` with its notes on `until:` (ending soon, expired but kept) as of the
+    clock, for every target in it: not the days left when the file was made."""
+    expiring, kept = expiry_notes(session.desired, plan.targets, session.app.now)
+    return dataclasses.replace(plan, expiring=expiring, expired_kept=kept)
 
 
 def _other_moment(

@@ -7,10 +7,11 @@ files as they are then (loaded again when they changed; files that no longer loa
 the watch, exit 1), as of its start (the clock's: an ``until:`` that passes during the
 watch ends that access). It stops when every meeting in scope has
 ended (the API no longer finds it), or at ``--until`` (a duration such as ``90s``, ``30m``,
-``2h``, or a UTC time such as ``2026-12-01T18:00:00Z``; default 24 hours, the longest a
-meeting lives): exit 0, or 1 when a change of any round was not made (failed, or not
-attempted; even one a later round made: the meeting was not as declared meanwhile) or the
-last round's reading failed (``render.watch.incomplete``: its ``--out`` document's
+``2h``, a time with a zone such as ``2026-12-01T18:00:00Z``, or a date: the end of that
+day in UTC, as ``until:``; default 24 hours, the longest a meeting lives): exit 0, or 1
+when a change of any round was not made (failed, or not attempted; even one a later
+round made: the meeting was not as declared meanwhile) or the last round's reading failed
+(``render.watch.incomplete``: its ``--out`` document's
 ``complete`` is false); Ctrl-C stops it with exit code 130. The first round is
 confirmed as `apply` confirms (unless --auto-approve); later rounds apply without asking.
 A round whose reading fails (AWS unreachable after retries) is reported and retried at
@@ -51,6 +52,7 @@ from reconciler.cli.watch_news import Heard, News
 from reconciler.closed_output import OutputClosed, OutputFailed, mute_stdout, output_failure_of
 from reconciler.errors import AwsError, DesiredStateError, UsageError
 from reconciler.governance.expiry import as_of
+from reconciler.governance.grant import DATE_SHAPE, parse_end
 from reconciler.kinds import MEETING
 from reconciler.plan import Plan
 from reconciler.render.apply import (
@@ -71,11 +73,16 @@ DEFAULT_UNTIL = timedelta(hours=24)  # AWS ends every meeting after 24 hours
 DEFAULT_INTERVAL = 10.0  # seconds
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600}
+UNTIL_FORMS = (
+    "a duration (90s, 30m, 2h), a date (2026-12-01: through that day, in UTC) or a time "
+    "with a zone (2026-12-01T18:00:00Z)"
+)
 
 
 def parse_until(text: str | None, now: datetime) -> datetime:
-    """The deadline ``--until`` names: ``now`` plus a duration, or a UTC time (not one that
-    has passed: ``UsageError``)."""
+    """The deadline ``--until`` names: ``now`` plus a duration, or a time as ``until:``
+    reads one (``parse_end``: a date is through that day in UTC; a date and time needs a
+    zone, refused as ``--now`` refuses it); not one that has passed (``UsageError``)."""
     if text is None:
         return now + DEFAULT_UNTIL
     found = _DURATION.match(text)
@@ -84,13 +91,12 @@ def parse_until(text: str | None, now: datetime) -> datetime:
             return now + timedelta(seconds=float(found[1]) * _UNITS[found[2]])
         except OverflowError:  # past datetime's year 9999 (or timedelta's range)
             raise UsageError(f"--until {text.strip()}: too far in the future") from None
+    if not DATE_SHAPE.match(text.strip()):
+        raise UsageError(f"--until {text}: expected {UNTIL_FORMS}")
     try:
-        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(
-            f"--until {text}: expected a duration (90s, 30m, 2h) or a time (2026-12-01T18:00:00Z)"
-        ) from None
-    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+        when = parse_end(text)
+    except ValueError as exc:  # as --now says it (no zone, no such day)
+        raise UsageError(f"Invalid value for '--until': {exc}") from None
     if when < now:  # refused before anything is read or applied
         raise UsageError(
             f"--until {text.strip()}: that time has passed (it is now "
@@ -337,8 +343,9 @@ def interval_option(f: Callable[..., object]) -> Callable[..., object]:
     f = click.option(
         "--until",
         metavar="WHEN",
-        help="With --watch: stop at this time (2026-12-01T18:00:00Z) or after this long "
-        "(90s, 30m, 2h).  [default: 24h]",
+        help="With --watch: stop after this long (90s, 30m, 2h), at this time (with a "
+        "zone: 2026-12-01T18:00:00Z) or at the end of this day in UTC (2026-12-01).  "
+        "[default: 24h]",
     )(f)
     f = click.option(
         "--interval",

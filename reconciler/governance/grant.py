@@ -121,6 +121,16 @@ def parse_moment(text: str) -> dt.datetime:
     return dt.datetime.combine(value, dt.time(), tzinfo=UTC)
 
 
+def parse_end(text: str) -> dt.datetime:
+    """``apply --watch --until``'s time, read as the rest of the tool reads one: a date
+    means through that day in UTC, as an ``until:`` does (the next day's first moment); a
+    date and time needs a zone, as ``--now`` does (the same message)."""
+    value = _from_text(text.strip())
+    if isinstance(value, dt.datetime):
+        return parse_moment(text)
+    return parse_until(value).instant
+
+
 def moment_text(moment: dt.datetime) -> str:
     """``moment`` as ``--now`` takes it (``parse_moment`` reads it back to the same
     moment): its date when it is the first moment of a day in UTC, else its UTC instant

@@ -5,6 +5,7 @@ error, never a nonsense value used."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -160,4 +161,68 @@ def test_an_unknown_max_grant_days_key_stops_plan_before_any_call(
             "Desired state is invalid: 1 error.",
         ],
     )
+    assert calls() == {}
+
+
+def test_an_until_time_without_a_zone_is_refused_as_now_refuses_it(
+    bridge: EmulatorServer,
+    cli: Cli,
+    calls: Callable[[], dict[str, int]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # QA-AB Q-AB-2: it was read as UTC whatever TZ says (in Los Angeles, "two hours from
+    # now" had passed; in Kolkata the watch ran 5.5 hours late)
+    bridge.meetings.end_meeting(MEETING)  # a watch that started would stop at once
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    local = "2099-01-01T08:00:00"
+    zoneless = f"'{local}' has no time zone: add one (Z or +02:00)"
+    now = cli.subprocess("--now", local, "plan")
+    assert (now.exit_code, now.err_lines[-1]) == (
+        1,
+        f"Error: Invalid value for '--now': {zoneless}",
+    )
+    bridge.reset_calls()
+    run = cli.subprocess("apply", "--auto-approve", "--watch", "--until", local)
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines == [f"Error: Invalid value for '--until': {zoneless}"]
+    assert calls() == {}
+
+
+def test_an_until_date_means_through_that_day_in_utc_as_until_does(
+    bridge: EmulatorServer, cli: Cli, calls: Callable[[], dict[str, int]]
+) -> None:
+    # QA-AB Q-AB-2: a date was its first moment, so today's "had passed"; `until: DATE`
+    # is declared through that day
+    bridge.meetings.end_meeting(MEETING)  # the watch stops after its first round
+    today = dt.datetime.now(dt.UTC).date()
+    run = cli("apply", "--auto-approve", "--watch", "--until", today.isoformat())
+    assert run.exit_code == 0, run.stderr
+    assert run.lines[-1].endswith("] Every meeting in scope has ended: nothing left to watch.")
+    bridge.reset_calls()
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    run = cli("apply", "--auto-approve", "--watch", "--until", yesterday)
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines[0].startswith(f"Error: --until {yesterday}: that time has passed (it")
+    assert calls() == {}
+
+
+@pytest.mark.parametrize("text", ["20991203", "2099-W48", "2099-02-30"])
+def test_an_until_that_is_no_date_the_tool_reads_is_refused(
+    bridge: EmulatorServer, cli: Cli, calls: Callable[[], dict[str, int]], text: str
+) -> None:
+    bridge.meetings.end_meeting(MEETING)
+    bridge.reset_calls()
+    run = cli("apply", "--auto-approve", "--watch", "--until", text)
+    assert (run.exit_code, run.stdout) == (1, "")
+    if text == "2099-02-30":
+        assert run.err_lines == [
+            "Error: Invalid value for '--until': expected a date (2027-03-31) or a date and "
+            "time with a zone (2027-03-31T18:00:00Z), got '2099-02-30' (day is out of range "
+            "for month)"
+        ]
+    else:
+        assert run.err_lines == [
+            f"Error: --until {text}: expected a duration (90s, 30m, 2h), a date (2026-12-01: "
+            "through that day, in UTC) or a time with a zone (2026-12-01T18:00:00Z)"
+        ]
     assert calls() == {}

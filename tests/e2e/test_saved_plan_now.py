@@ -250,3 +250,105 @@ def test_an_empty_now_option_is_refused_an_empty_variable_is_the_clock(
     assert json.loads((workdir / "p.json").read_text())["origin"]["now"] is None
     run = cli("apply", "--auto-approve")
     assert run.exit_code == 0, run.stderr
+
+
+def _converged_then_ended(
+    cli: Cli, write_desired: WriteDesired, until: str, also: str = ""
+) -> None:
+    """Chime as declared with carol kept in incident (until 2099-03-25), then carol's
+    `until:` moved to ``until`` (and ``also`` replaced in the files: another change)."""
+    assert cli("apply", "--auto-approve").exit_code == 0
+    rooms = CAROL_UNTIL.replace("until: 2099-03-25", f"until: {until}")
+    if also:
+        rooms = rooms.replace("administrators: [frank@example.com]", also)
+    write_desired({"rooms.yaml": rooms})
+
+
+ENDED_CAROL = [
+    "Error:   ended: carol@example.com in room incident: Member until 2025-01-01, declared "
+    "at desired-state/rooms.yaml:5",
+    "Error:   room incident: - carol@example.com (Member): expired 2025-01-01, declared at "
+    "desired-state/rooms.yaml:5 [id uid-carol] is missing from the saved plan",
+    "Error: Run plan again: a plan made now leaves out what ended (review it again).",
+]
+
+
+def test_a_plan_with_no_changes_whose_until_passed_since_is_refused_too(
+    carol_until: Any, cli: Cli, write_desired: WriteDesired, members: Members
+) -> None:
+    # QA-AB Q-AB-1: as of 2024-06-01 nothing was to change (carol still declared); the
+    # empty plan was applied as it was, "No changes. Chime memberships match the desired
+    # state.", while carol's access had ended and a plan made now removes her
+    _converged_then_ended(cli, write_desired, "2025-01-01")
+    made = cli("--now", "2024-06-01", "plan", "--out", "p.json")
+    assert made.exit_code == 0, made.stderr
+    assert made.lines[-1].startswith("No changes")  # erin, in releases, is drift only
+    before = carol_until.emulator.state()
+    run = cli("apply", "p.json")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines == [
+        "Error: Saved plan was made as of --now 2024-06-01; since then an `until:` has passed, "
+        "so the desired state calls for other changes, and nothing was applied:",
+        *ENDED_CAROL,
+    ]
+    assert carol_until.emulator.state() == before
+    assert "uid-carol" in members("incident")
+
+
+def test_a_plan_with_no_changes_made_as_of_the_clock_is_refused_once_an_until_passed(
+    carol_until: Any, cli: Cli, write_desired: WriteDesired, workdir: Path
+) -> None:
+    ends = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)).replace(microsecond=0)
+    until = ends.isoformat().replace("+00:00", "Z")
+    _converged_then_ended(cli, write_desired, until)
+    assert cli("plan", "--out", "p.json").lines[-1].startswith("No changes")
+    made_at = json.loads((workdir / "p.json").read_text())["origin"]["made_at"]
+    time.sleep(max(0.0, (ends - dt.datetime.now(dt.UTC)).total_seconds()) + 0.2)
+    run = cli("apply", "p.json")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines[0] == (
+        f"Error: Saved plan was made at {made_at}; since then an `until:` has passed, so the "
+        "desired state calls for other changes, and nothing was applied:"
+    )
+    assert run.err_lines[1] == (
+        f"Error:   ended: carol@example.com in room incident: Member until {until}, "
+        "declared at desired-state/rooms.yaml:5"
+    )
+
+
+def test_a_plan_is_refused_when_an_until_passed_in_a_target_it_leaves_unchanged(
+    carol_until: Any, cli: Cli, write_desired: WriteDesired
+) -> None:
+    # the plan adds erin to quiet; carol's entry in incident (unchanged by it) has ended
+    # since: the clock's plan also removes her, so it is not the plan the file holds
+    _converged_then_ended(
+        cli,
+        write_desired,
+        "2025-01-01",
+        also="administrators: [frank@example.com]\n            members: [erin@example.com]",
+    )
+    made = cli("--now", "2024-06-01", "plan", "--out", "p.json")
+    assert made.exit_code == 0, made.stderr
+    assert made.lines[-1] == "Plan: 1 to add, 0 to change, 0 to remove."
+    before = carol_until.emulator.state()
+    run = cli("apply", "p.json")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines[1:] == ENDED_CAROL
+    assert carol_until.emulator.state() == before
+
+
+def test_an_empty_plan_says_what_ends_soon_as_of_the_clock_not_as_of_its_now(
+    carol_until: Any, cli: Cli, calls: Callable[[], dict[str, int]]
+) -> None:
+    # made as of 2099-03-20, it warned that carol has 5 days left; applied now she has
+    # decades left: no warning (nothing ends between the clock and 2099-03-20)
+    assert cli("apply", "--auto-approve").exit_code == 0
+    made = cli("--now", "2099-03-20", "plan", "--out", "p.json")
+    assert "(5 days left)" in made.stdout
+    carol_until.emulator.reset_calls()
+    run = cli("apply", "p.json")
+    assert run.exit_code == 0, run.stderr
+    assert "days left" not in run.stdout
+    assert "Warning" not in run.stdout
+    assert run.lines[-1].startswith("No changes")
+    assert calls() == {}  # nothing in it to plan again: nothing read
