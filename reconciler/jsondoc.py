@@ -35,8 +35,8 @@ def loads(text: str) -> Any:
         raise
     except json.JSONDecodeError as exc:
         raise JsonDocumentError(f"invalid JSON at line {exc.lineno}, column {exc.colno}") from None
-    except RecursionError:
-        raise JsonDocumentError("JSON nested too deeply") from None
+    except RecursionError:  # deeper than json recurses (3.11: about 990; 3.12+: more)
+        raise JsonDocumentError(f"JSON nested more than {MAX_DEPTH} deep") from None
     except ValueError as exc:  # pragma: no cover - parse_int catches what we know of
         raise JsonDocumentError(f"invalid JSON: {exc}") from None
     _check(data)

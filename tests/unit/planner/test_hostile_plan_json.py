@@ -25,7 +25,9 @@ def refusal(path: Path) -> str:
 def test_a_plan_nested_deeper_than_python_recurses_is_refused(tmp_path: Path, depth: int) -> None:
     path = tmp_path / "plan.json"
     path.write_text('{"format_version": "1", "rooms": ' + "[" * depth + "]" * depth + "}")
-    reason = "JSON nested too deeply" if depth > 900 else "JSON nested more than 64 deep"
+    # one message at every depth, whichever Python (3.12's json recurses deeper than
+    # 3.11's: Q-AG-1): past 64 it is refused, by the depth check or by json itself
+    reason = "JSON nested more than 64 deep"
     assert refusal(path) == f"Cannot use the saved plan {path}: not a plan file ({reason})"
 
 
