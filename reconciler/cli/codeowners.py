@@ -243,7 +243,8 @@ def codeowners_command(
     Writes one line per owned file (`/desired-state/teams/sre.yaml @alice @org/sre`)
     between two marker comments; the rest of the file is kept as it is. The file is
     replaced whole and keeps its permissions; a symbolic link (.github/CODEOWNERS ->
-    ../docs/CODEOWNERS) is followed: the file it points to is rewritten, the link stays. Paths are
+    ../docs/CODEOWNERS) is followed: the file it points to is rewritten, the link stays
+    (one that leads out of the repository, or into its .git, is refused). Paths are
     relative to the repository's root (the nearest folder above --desired with .git).
     Outside any repository, give --file (its repository: the folder above .github/ or
     docs/, else its own) or --stdout (paths relative to the current directory).
@@ -279,6 +280,8 @@ def codeowners_command(
         for line in lines:
             click.echo(line)
         return
+    if not check:  # refused before the file it leads to is read
+        _refuse_link_out(target)  # a file in the repository is never written outside it
     text = read(target)
     try:
         if check:
@@ -295,7 +298,6 @@ def codeowners_command(
         return
     if check:
         raise UsageError(f"{target.shown()} is out of date: {FIX}")
-    _refuse_link_out(target)  # a file in the repository is never written outside it
     interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
     try:
         target.file.parent.mkdir(parents=True, exist_ok=True)
@@ -316,8 +318,9 @@ def codeowners_command(
 def _refuse_link_out(target: Target) -> None:
     """A usage error when the CODEOWNERS file in the repository (found, or --file), or a
     folder on its way, is a symbolic link that leads out of it (a committed
-    ``.github/CODEOWNERS -> ../../x``): writing it would change a file elsewhere. A link
-    inside it is followed; a --file outside the repository is written where it leads."""
+    ``.github/CODEOWNERS -> ../../x``) or into its ``.git`` (``-> ../.git/config``, a
+    hook): writing it would change a file elsewhere, or git's own. A link inside the
+    work tree is followed; a --file outside the repository is written where it leads."""
     why = link_out.refusal(
         target.file, target.root, f"the repository at {target.root}", _shown_link
     )

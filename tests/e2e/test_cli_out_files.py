@@ -79,6 +79,26 @@ def test_plan_out_follows_a_link_and_keeps_the_files_mode(
     assert applied.exit_code == 0
 
 
+def test_out_file_in_a_repository_follows_a_link_out_of_it_as_the_readme_says(
+    ops: Any, cli: Any, workdir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Q-AF-4: the README implied that `--out FILE` in a repository refuses a link out of it
+    as `codeowners` does; it follows it, as `> FILE` would, and the README now says so:
+    the user names the file (unlike CODEOWNERS, which a pre-commit hook writes unasked)."""
+    (workdir / ".git").mkdir()
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    for name in ("plan.json", "merged.json", "result.json"):
+        (elsewhere / name).write_text("# mine\n")
+        (workdir / name).symlink_to(os.path.relpath(elsewhere / name, workdir))
+
+    assert cli("plan", "--shard", "1/1", "--out", "plan.json").exit_code == 0
+    assert cli("merge-plans", "plan.json", "--out", "merged.json").exit_code == 0
+    assert cli("apply", "--auto-approve", "--out", "result.json").exit_code == 0
+    for name in ("plan.json", "merged.json", "result.json"):
+        assert (workdir / name).is_symlink()
+        assert isinstance(json.loads((elsewhere / name).read_text()), dict)
+
+
 def test_merge_plans_out_makes_a_file_as_a_plain_open_would(
     ops: Any, cli: Any, workdir: Path
 ) -> None:

@@ -170,6 +170,74 @@ def test_codeowners_refuses_a_github_folder_linked_out_of_the_repository(
     assert sorted(p.name for p in elsewhere.iterdir()) == ["bashrc"]
 
 
+@pytest.mark.parametrize("args", [(), ("--exit-code",)])
+@pytest.mark.parametrize("into", [".git/config", ".git/hooks/pre-commit"])
+def test_codeowners_refuses_a_committed_link_that_leads_into_git(
+    repo: Path, into: str, args: tuple[str, ...]
+) -> None:
+    """Q-AF-1: .github/CODEOWNERS -> ../.git/config broke every git command in the clone
+    (the block appended to git's config), -> ../.git/hooks/pre-commit appended lines the
+    next commit ran as shell (a file named `desired-state/$(id>PWNED).yaml` ran `id`).
+    The link stays inside the repository's folder, so the Q-AA-2 check followed it. Now
+    git's folder counts as no place for CODEOWNERS: nothing written, the link named."""
+    hook = "#!/bin/sh\necho hook ran\n"
+    (repo / ".git" / "hooks").mkdir()
+    (repo / into).write_text(hook)
+    (repo / ".github").mkdir()
+    link = repo / ".github" / "CODEOWNERS"
+    link.symlink_to(f"../{into}")
+
+    result = run("codeowners", *args)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: cannot write .github/CODEOWNERS: it is a symbolic link that leads into .git "
+        "(not followed); nothing was written\n"
+    )
+    assert (repo / into).read_text() == hook
+    assert link.is_symlink()
+
+
+def test_codeowners_refuses_a_github_folder_linked_into_git(repo: Path) -> None:
+    """.github -> .git: the new CODEOWNERS would be made in git's folder."""
+    (repo / ".github").symlink_to(".git", target_is_directory=True)
+
+    result = run("codeowners")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: cannot write .github/CODEOWNERS: .github is a symbolic link that leads into "
+        ".git (not followed); nothing was written\n"
+    )
+    assert sorted(p.name for p in (repo / ".git").iterdir()) == []
+
+
+def test_codeowners_refuses_a_link_into_the_git_folder_a_git_file_names(repo: Path) -> None:
+    """A `.git` file (a worktree, `--separate-git-dir`) names the git folder: one inside
+    the work tree under another name is git's all the same."""
+    (repo / ".git").rmdir()
+    (repo / "gitdata").mkdir()
+    (repo / "gitdata" / "config").write_text("[core]\n")
+    (repo / ".git").write_text("gitdir: gitdata\n")
+    (repo / "CODEOWNERS").symlink_to("gitdata/config")
+
+    result = run("codeowners")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: cannot write CODEOWNERS: it is a symbolic link that leads into gitdata "
+        "(not followed); nothing was written\n"
+    )
+    assert (repo / "gitdata" / "config").read_text() == "[core]\n"
+
+
+def test_codeowners_follows_a_link_that_stays_in_the_work_tree_past_git(repo: Path) -> None:
+    """A link whose target's name merely starts with .git (.github, .gitkeep) is no
+    link into git: followed as before."""
+    (repo / ".github").mkdir()
+    (repo / ".github" / "CODEOWNERS").symlink_to("../.gitowners")
+
+    assert run("codeowners").exit_code == 0
+    assert (repo / ".gitowners").read_text().splitlines()[-1] == END
+
+
 @pytest.mark.parametrize(
     ("args", "other"),
     [
