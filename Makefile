@@ -6,6 +6,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
+# `make test PYTHON=python3.13` where .venv holds another Python: made again with that one
+# (the stamp alone would keep the old interpreter, silently)
+ifeq ($(origin PYTHON),command line)
+ifneq ($(wildcard $(BIN)/python),)
+VENV_PY := $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+WANT_PY := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+ifneq ($(VENV_PY),$(WANT_PY))
+$(info .venv holds Python $(VENV_PY); PYTHON=$(PYTHON) is $(WANT_PY): making .venv again)
+$(shell rm -rf $(VENV))
+endif
+endif
+endif
+
 .PHONY: test demo lint typecheck pytest lint-workflows bench clean venv
 
 venv: $(STAMP)
