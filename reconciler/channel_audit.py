@@ -35,7 +35,7 @@ class ChannelRow:
     channel_arn: str | None
     live: str | None
     declared: str | None
-    where: str
+    where: tuple[str, ...]  # each path that declares the member, FILE:LINE; () when none
     note: str
     protected: bool = False  # a member of ``protected:`` or a bearer: never removed
 
@@ -52,7 +52,7 @@ class ChannelRow:
             "channel_arn": self.channel_arn,
             "live": self.live,
             "declared": self.declared,
-            "where": self.where,
+            "where": list(self.where),
             "note": self.note,
             "protected": self.protected,
         }
@@ -117,7 +117,7 @@ def channel_rows(
         if dt is not None:
             seen.add(id(dt))
         declared = None if dm is None else str(dm.role)
-        where = ", ".join(str(p.where) for p in dm.provenance) if dm is not None else "-"
+        where = tuple(str(p.where) for p in dm.provenance) if dm is not None else ()
         if desired is None:
             note = "desired state not read"
         elif dt is None:
@@ -152,7 +152,7 @@ def channel_rows(
         dm = dt.member(member)
         if dm is None:
             continue
-        where = ", ".join(str(p.where) for p in dm.provenance)
+        where = tuple(str(p.where) for p in dm.provenance)
         known = (absent or {}).get((dt.key.scope, dt.key.name), Absence(ADDS, dt.target_id))
         rows.append(
             ChannelRow(
@@ -180,7 +180,14 @@ def plain_lines(rows: Sequence[ChannelRow], labels: Mapping[str, str] | None = N
     header = ("CHANNEL", "CHANNEL ID", "LIVE", "DECLARED", "NOTE", "WHERE")
     table: list[tuple[str, ...]] = [("APP INSTANCE", *header) if several else header]
     for r in rows:
-        cells = (r.channel, r.channel_id or "-", r.live or "-", r.declared or "-", r.note, r.where)
+        cells = (
+            r.channel,
+            r.channel_id or "-",
+            r.live or "-",
+            r.declared or "-",
+            r.note,
+            ", ".join(r.where) or "-",
+        )
         scope = (labels or {}).get(r.instance, r.instance)
         table.append(tuple(shown(c) for c in ((scope, *cells) if several else cells)))
     sizes = widths(table, len(table[0]) - 1)  # in columns: a CJK name takes two each

@@ -49,8 +49,10 @@ READABLE_VERSIONS = ("1", "2")
 JsonObject = dict[str, Any]
 
 
-def plan_to_data(plan: Plan) -> JsonObject:
-    """The plan as plain JSON-ready data, keys in their documented order."""
+def plan_to_data(plan: Plan, origin: JsonObject | None = None) -> JsonObject:
+    """The plan as plain JSON-ready data, keys in their documented order (the schema's);
+    ``origin`` (a saved plan's: ``plan --out``) after ``over_maximum``, before ``notices``
+    and ``shard``."""
     s = plan.summary
     return {
         "format_version": FORMAT_VERSION,
@@ -68,6 +70,7 @@ def plan_to_data(plan: Plan) -> JsonObject:
         "desired_digest": plan.desired_digest,
         **_expiring(plan),
         **_over_maximum(plan),
+        **({"origin": origin} if origin is not None else {}),
         **({"notices": list(plan.notices)} if plan.notices else {}),
         **_shard(plan),
     }

@@ -69,9 +69,7 @@ def save_plan(plan: Plan, path: Path | str, origin: Mapping[str, str | None] | N
     and when (``made_at``). The text is ``plan --format json``'s: format characters and
     lone surrogates (a live name may hold one) escaped as ``\\uXXXX``."""
     path = Path(path)
-    data = plan_to_data(plan)
-    if origin is not None:
-        data["origin"] = {k: origin.get(k) for k in ORIGIN_KEYS}
+    data = plan_to_data(plan, None if origin is None else {k: origin.get(k) for k in ORIGIN_KEYS})
     text = json_text(indented(data)) + "\n"
     interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
     try:

@@ -35,6 +35,9 @@ class Outcome(StrEnum):
     # live with another role, which the target refuses (a meeting without video): kept as it is
     REFUSED = "refused"
     NOT_READ = "not-read"  # the target could not be read from Chime
+    # read, and Chime no longer has it (a meeting that has ended): the plan leaves it out,
+    # not an error (the plan's ``notices``)
+    ENDED = "ended"
     NOT_PLANNED = "not-planned"  # read, but the plan refuses it (declared twice)
     ABSENT = "absent"  # neither declared (now) nor live
 
@@ -99,7 +102,8 @@ class TargetExplanation:
     declarations: tuple[Declaration, ...]  # current first, then expired
     live_role: str | None  # None: not live (or not read)
     outcome: Outcome
-    detail: str = ""  # the planner's error for UNRESOLVED / REFUSED / NOT_READ / NOT_PLANNED
+    # the planner's error for UNRESOLVED / REFUSED / NOT_READ / NOT_PLANNED; the notice for ENDED
+    detail: str = ""
     role_word: str = "role"  # the kind's word for a role (a meeting's: "capabilities")
     protected_until: str = ""  # when a protection through a group entry ends ("": never)
     # the two roles as the JSON plan writes them (``Kind.role_json``: a meeting's an object;
@@ -136,6 +140,8 @@ class TargetExplanation:
             return f"the plan cannot add it: {self.detail}" if self.detail else "unresolved"
         if o is Outcome.NOT_READ:
             return f"live state not read: {self.detail}" if self.detail else "live state not read"
+        if o is Outcome.ENDED:
+            return self.detail
         if o is Outcome.NOT_PLANNED:
             return f"not planned: {self.detail}" if self.detail else "not planned"
         return "not declared, not live"

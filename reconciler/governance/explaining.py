@@ -45,6 +45,8 @@ def explain(
     that cannot read it are left out, and so are those ``member`` says it is not of (an
     AppInstanceUser ARN: the channels of other app instances, ``Kind.elsewhere``)."""
     planned = {t.key: t for t in plan.targets}
+    # targets read and left out, not an error (a meeting that has ended): why
+    left_out = {n.target: n.message for n in live.notices if n.target is not None}
     shown = []
     for t in sorted(select(desired.targets, targets or None), key=lambda t: t.key):
         ref = refs.get(t.key.kind)
@@ -58,6 +60,8 @@ def explain(
         else:
             refused = refusal_in(live.refused.get((tp.target_id, ref), ()), t.key)
         one = _target(ref, t, live, tp, now, ref in desired.protected, refused)
+        if one.outcome is Outcome.NOT_READ and t.key in left_out:
+            one = replace(one, outcome=Outcome.ENDED, detail=left_out[t.key])
         ends = protection_ends(desired, ref)
         if one.outcome is Outcome.PROTECTED and ends is not None:
             one = replace(one, protected_until=str(ends))

@@ -288,3 +288,36 @@ def test_a_declared_channel_chime_has_is_named_by_its_id_though_the_member_is_no
             "declared, but no such user or bot in Chime: plan reports it",
         )
     ]
+
+
+def test_json_where_is_a_list_of_paths_empty_when_nothing_declares_the_member(
+    emulator: EmulatorServer, write_desired: Callable[..., Any], cli: Any
+) -> None:
+    """Q-AH-2: a channel row's `where` is a list of FILE:LINE, as a room row's `declared_at`
+    is a list: empty where no file declares the member (not the text's placeholder `-`),
+    one item per path where several declare it (not one string joined with `, `)."""
+    emulator.reset(SEED)
+    write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "groups.yaml": "groups:\n  responders: [alice@example.com]\n",
+            "chat.yaml": """
+                channels:
+                  incident-chat:
+                    app_instance: chat
+                    members: [alice@example.com, "@responders"]
+                """,
+        }
+    )
+    run = cli("audit", "alice@example.com", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    rows = {(r["app_instance"], r["channel"]): r for r in json.loads(run.stdout)["channels"]}
+    undeclared = rows[(OPS, "incident-chat")]
+    assert (undeclared["declared"], undeclared["where"]) == (None, [])
+    declared = rows[(CHAT, "incident-chat")]
+    assert declared["where"] == ["desired-state/chat.yaml:4", "desired-state/groups.yaml:2"]
+    text = cli("audit", "alice@example.com")  # the text keeps its placeholder and commas
+    assert [line.split("  ")[-1] for line in text.lines[-2:]] == [
+        "-",
+        "desired-state/chat.yaml:4, desired-state/groups.yaml:2",
+    ]

@@ -116,6 +116,36 @@ def test_explain_names_the_meeting_by_the_id_its_variable_holds(
     )
 
 
+def test_explain_says_a_meeting_has_ended_not_that_it_was_not_read(
+    emulator: EmulatorServer, cli: Cli, write_desired: WriteDesired
+) -> None:
+    """Q-AH-4: an ended meeting is what `plan` calls it (left out, not an error), in the
+    text and in the review record's JSON: outcome `ended`, read, no live role."""
+    write_desired(
+        {
+            "m.yaml": f"meetings:\n  bridge:\n    meeting_id: {MEETING}\n"
+            "    attendees: {alice@example.com: presenter}\n",
+        }
+    )
+    emulator.reset({"meetings": [meeting([("alice@example.com", MUTED)], ended=True)]})
+    ended = (
+        f"meeting bridge (id {MEETING}) has ended (or never existed): the meetings API "
+        "does not find it; left out"
+    )
+    text = cli("explain", "alice@example.com")
+    assert text.exit_code == 0, text.stderr
+    assert f"  plan: {ended}" in text.lines
+    assert not any("not read" in line for line in text.lines), text.stdout
+    run = cli("explain", "alice@example.com", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    [target] = json.loads(run.stdout)["targets"]
+    assert (target["name"], target["live"], target["plan"]) == (
+        "bridge",
+        {"role": None, "read": True},
+        {"outcome": "ended", "note": ended},
+    )
+
+
 def test_attendees_are_created_in_batches_of_100(
     emulator: EmulatorServer,
     cli: Cli,

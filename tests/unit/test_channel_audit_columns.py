@@ -14,7 +14,7 @@ NAMES = ("plain-chat", "日本語チャット", "e\u0301e\u0301-combining")
 
 def row(i: int, name: str) -> ChannelRow:
     arn = f"{INSTANCE}/channel/chan-{i}"
-    return ChannelRow(INSTANCE, name, arn, "Member", "Member", "chat.yaml:4", "declared")
+    return ChannelRow(INSTANCE, name, arn, "Member", "Member", ("chat.yaml:4",), "declared")
 
 
 def test_channel_columns_line_up_whatever_the_names_width() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tempfile
 from pathlib import Path
@@ -15,7 +16,7 @@ from planner_builders import live_target as room
 from planner_strategies import World, plans, worlds
 
 from reconciler.errors import ReconcilerError
-from reconciler.plan import Plan
+from reconciler.plan import Plan, RemovalLimit
 from reconciler.planfile import (
     PlanFileError,
     PlanWriteError,
@@ -25,6 +26,7 @@ from reconciler.planfile import (
 )
 from reconciler.planner import plan
 from reconciler.render.json import load_schema, render_json
+from reconciler.shard import Shard
 
 
 def sample_plan() -> Plan:
@@ -318,3 +320,44 @@ def test_a_live_name_with_a_lone_surrogate_is_saved_escaped_as_plan_json_prints_
     assert '"bot:a\\ud800b"' in text
     with pytest.raises(PlanFileError, match=r"contains \\ud800, half of a UTF-16 pair"):
         load_plan(path)  # and using it is refused, with where (test_hostile_plan_json)
+
+
+ORIGIN = {
+    "desired": "desired-state",
+    "endpoint_url": "http://127.0.0.1:9",
+    "region": "us-east-1",
+    "now": None,
+    "made_at": "2026-12-03T11:00:00Z",
+}
+
+
+def sharded_plan_with_a_notice() -> Plan:
+    return dataclasses.replace(
+        sample_plan(),
+        notices=("desired-state/m.yaml:2: meeting bridge (id m-1) has ended; left out",),
+        shard=Shard(1, 2),
+        removal_limit=RemovalLimit(5, frozenset()),
+    )
+
+
+def test_a_saved_plans_keys_come_in_the_schemas_order(tmp_path: Path) -> None:
+    """Q-AH-1: `origin` before `notices` and `shard`, as the schema ("Keys appear in the
+    order listed here") and the README list them, not appended last."""
+    path = save_plan(sharded_plan_with_a_notice(), tmp_path / "plan.json", origin=ORIGIN)
+    keys = list(json.loads(path.read_text()))
+    in_schema = [k for k in load_schema()["properties"] if k in keys]
+    assert keys == in_schema
+    assert keys[-3:] == ["origin", "notices", "shard"]
+
+
+def test_a_plan_saved_with_origin_last_still_loads_the_same(tmp_path: Path) -> None:
+    """Files written before Q-AH-1 (origin after notices and shard) read as before: the
+    reader goes by key, never by position."""
+    p = sharded_plan_with_a_notice()
+    data = json.loads(save_plan(p, tmp_path / "new.json", origin=ORIGIN).read_text())
+    data["origin"] = data.pop("origin")  # the old order: appended last
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(data, indent=2))
+    assert list(data)[-1] == "origin"
+    assert load_plan(old) == p
+    assert read_origin(old) == {k: v for k, v in ORIGIN.items() if v}
