@@ -48,9 +48,11 @@ from reconciler.plan import Plan
 from reconciler.planfile import load_plan
 from reconciler.render import render_plan
 from reconciler.render.apply import (
+    NOT_VERIFIED,
     STOPPED_BY_CLOSED_OUTPUT,
     STOPPED_BY_FAILED_OUTPUT,
     STOPPED_BY_INTERRUPT,
+    Checked,
     Timings,
     render_apply,
     render_apply_json,
@@ -280,14 +282,20 @@ def apply(
     else:
         applied = Applied(ApplyResult(()))
     result = applied.result
-    unwritten = False  # the output was closed after the changes: verify and --out go on
+    unwritten = False  # the output was closed after the changes: --out goes on
     failure: str | None = None  # or could not be written (a full disk): the same
-    if plan.has_changes or not shows:  # --quiet with nothing to change: its outcome too
+
+    def close(checked: Checked) -> None:
+        """The closing lines, once verified: they say what the JSON result's
+        ``complete`` says (Q-AH-3)."""
+        nonlocal unwritten, failure
+        if not plan.has_changes and shows:  # --quiet with nothing to change: its outcome
+            return
         closing = shown if fmt == "json" else out
         try:
             if plan.has_changes and (not quiet or asks):
                 closing.print()
-            lines = render_apply(result) if plan.has_changes else [plan.summary_line()]
+            lines = render_apply(result, checked) if plan.has_changes else [plan.summary_line()]
             for line in lines:
                 closing.print(line, highlight=False, markup=False)
         except BrokenPipeError:
@@ -297,15 +305,19 @@ def apply(
             failure = output_failure_of(exc)
             unwritten = True
             mute_stdout()
+
     verify_started = time.monotonic()
     unread: ReconcilerError | None = None  # the re-read failed: the result is written all the same
     try:
         verified = verify(session, plan, applied)
-    except KeyboardInterrupt:  # the changes were made (and listed above)
+    except KeyboardInterrupt:  # the changes were made: the closing lines count them
+        close(NOT_VERIFIED)
         write_stopped(applied, STOPPED_BY_INTERRUPT)
         raise ApplyInterrupted(VERIFY_INTERRUPTED) from None
     except ReconcilerError as exc:  # Chime unreachable or failing after the writes
         verified, unread = None, exc
+    checked = NOT_VERIFIED if unread is not None else Checked.of(verified)
+    close(checked)
     timings = Timings(planned, applied.seconds, time.monotonic() - verify_started)
     document = render_apply_json(result, verified=verified, timings=timings, verify_error=unread)
     if fmt == "json" and not unwritten:
@@ -326,7 +338,7 @@ def apply(
     elif unread is not None:
         raise VerificationFailed(unread)
     if unwritten:
-        outcome = render_apply(result)[-1] if plan.has_changes else "nothing to apply."
+        outcome = render_apply(result, checked)[-1] if plan.has_changes else "nothing to apply."
         if failure is not None:
             raise OutputFailed(failure, f"apply's result was not all written. {outcome}")
         raise OutputClosed(f"apply's result was not all written. {outcome}")

@@ -31,9 +31,11 @@ from reconciler.live import LiveTarget
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.render.apply import (
+    NOT_VERIFIED,
     STOPPED_BY_CLOSED_OUTPUT,
     STOPPED_BY_FAILED_OUTPUT,
     STOPPED_BY_INTERRUPT,
+    Checked,
     applied_counts,
     interrupted_summary,
     render_apply,
@@ -62,12 +64,22 @@ class Applied:
 
 
 def execute(session: Session, plan: Plan, out: Console) -> bool:
-    """Apply ``plan``, print the outcome, verify; True when everything converged."""
+    """Apply ``plan``, verify, print the outcome (as verified: Q-AH-3); True when
+    everything converged."""
     applied = run_changes(session, plan)
-    out.print()
-    for line in render_apply(applied.result):
-        out.print(line, highlight=False, markup=False)
-    return not verify(session, plan, applied) and applied.result.ok
+
+    def close(checked: Checked) -> None:
+        out.print()
+        for line in render_apply(applied.result, checked):
+            out.print(line, highlight=False, markup=False)
+
+    try:
+        missing = verify(session, plan, applied)
+    except (ReconcilerError, KeyboardInterrupt):  # the changes were made: counted, then
+        close(NOT_VERIFIED)
+        raise
+    close(Checked.of(missing))
+    return not missing and applied.result.ok
 
 
 VERIFY_INTERRUPTED = (

@@ -210,15 +210,51 @@ def _counts(result: ApplyResult) -> str:
     return ", ".join(done + _already_parts(result))
 
 
-def render_apply(result: ApplyResult) -> list[str]:
-    """``Apply complete! ...``; or what was done, then what failed, then what was not
-    attempted because of it, then ``Apply incomplete`` with the counts (as the JSON
-    result's ``failed`` and ``skipped``)."""
+@dataclass(frozen=True)
+class Checked:
+    """What the re-read after the apply made of the changes done: ``missing`` of them
+    not found so; ``unknown``: the re-read failed or was interrupted (not verified). The
+    JSON result's ``complete`` is false unless it ``holds``."""
+
+    missing: int = 0
+    unknown: bool = False
+
+    @classmethod
+    def of(cls, missing: Sequence[Unverified] | None) -> Checked:
+        """From ``verify``'s answer: the changes not found (None: nothing to check)."""
+        return cls(missing=len(missing or ()))
+
+    @property
+    def holds(self) -> bool:
+        return not self.missing and not self.unknown
+
+    @property
+    def shortfall(self) -> str:
+        """``applied, not verified``, ``1 applied change not found when verified``."""
+        if self.unknown:
+            return "applied, not verified"
+        n = self.missing
+        return f"{n} applied change{'' if n == 1 else 's'} not found when verified"
+
+
+VERIFIED = Checked()  # every change done found so, or nothing to check (a watch)
+NOT_VERIFIED = Checked(unknown=True)  # the re-read failed or was interrupted
+
+
+def render_apply(result: ApplyResult, checked: Checked = VERIFIED) -> list[str]:
+    """``Apply complete! ...``; every write done but not verified (``checked``):
+    ``Apply incomplete: applied, not verified. Memberships: ...`` (QA-AH Q-AH-3: as the
+    JSON result's ``complete`` and the exit code); or what was done, then what failed,
+    then what was not attempted because of it, then ``Apply incomplete`` with the counts
+    (as the JSON result's ``failed`` and ``skipped``)."""
     if result.ok:
-        return [
-            f"Apply complete! Memberships: {result.added} added, {result.changed} changed, "
+        memberships = (
+            f"Memberships: {result.added} added, {result.changed} changed, "
             f"{result.removed} removed{_already(result)}."
-        ]
+        )
+        if not checked.holds:
+            return [f"Apply incomplete: {checked.shortfall}. {memberships}"]
+        return [f"Apply complete! {memberships}"]
     failed = [r for r in result.failed if r.outcome != "skipped"]
     skipped = [r for r in result.failed if r.outcome == "skipped"]
     done = [r for r in result.results if r.ok]

@@ -552,7 +552,11 @@ def test_a_change_undone_during_the_apply_fails_verification(
     monkeypatch.setattr(RoomsProvider, "create_members", create_then_someone_removes_bob)
     out = tmp_path / "result.json"
     run = cli("apply", "--auto-approve", "--out", str(out))
-    assert run.lines[-1] == "Apply complete! Memberships: 1 added, 0 changed, 0 removed."
+    # not "Apply complete!": the result's ``complete`` is false, exit 1 (QA-AH Q-AH-3)
+    assert run.lines[-1] == (
+        "Apply incomplete: 1 applied change not found when verified. Memberships: 1 added, "
+        "0 changed, 0 removed."
+    )
     # the change that did not hold is named, with what the re-read found (QA3 Q9)
     assert run.err_lines == [
         "Verification: 1 applied change not found in the live state after apply "
@@ -605,13 +609,17 @@ def test_a_role_change_and_a_removal_undone_during_the_apply_fail_verification(
     monkeypatch.setattr(RoomsProvider, "update_role", update_then_someone_demotes_bob)
     monkeypatch.setattr(RoomsProvider, "delete_member", delete_then_someone_adds_carol_back)
     run = cli("apply", "--auto-approve", "--format", "json")
-    assert run.err_lines[-3:] == [
+    # then the closing line, once verified: incomplete, as the result (QA-AH Q-AH-3)
+    assert run.err_lines[-5:] == [
         "Verification: 2 applied changes not found in the live state after apply "
         "(the live state moved during the apply?); run plan again:",
         "  ? ~ bob@example.com: Member -> Administrator in ops: not found as Administrator "
         "when read after the apply (now: Member)",
         "  ? - carol@example.com (Member) in ops: still there when read after the apply "
         "(as Member)",
+        "",
+        "Apply incomplete: 2 applied changes not found when verified. Memberships: 0 added, "
+        "1 changed, 1 removed.",
     ]
     assert run.exit_code == 1
     result = json.loads(run.stdout)

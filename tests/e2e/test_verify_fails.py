@@ -3,7 +3,8 @@ changes were made, so apply still writes its result (stdout with --format json, 
 --out), every change with its outcome, ``verified: null``, ``complete: false`` and the
 read's error in ``verify_error``; it ends with an error saying the changes were applied
 but not checked, exit 1. It was the read's error alone, after "Apply complete!", and no
-result anywhere."""
+result anywhere; then "Apply complete!" beside a result saying ``complete: false``
+(QA-AH Q-AH-3): now ``Apply incomplete: applied, not verified. Memberships: ...``."""
 
 from __future__ import annotations
 
@@ -45,7 +46,12 @@ def test_apply_writes_its_result_when_the_verification_read_fails(
     cli = Cli(failing_after_writes.url, workdir)
     run = cli("--parallelism", "1", "apply", "--auto-approve", "--out", "result.json")
     assert run.exit_code == 1
-    assert "Apply complete! Memberships: 3 added, 1 changed, 1 removed." in run.stdout
+    # the closing line says what the result's ``complete`` and the exit code say, with
+    # the counts (QA-AH Q-AH-3: it said "Apply complete!")
+    assert run.stdout.splitlines()[-1] == (
+        "Apply incomplete: applied, not verified. Memberships: 3 added, 1 changed, 1 removed."
+    )
+    assert "Apply complete!" not in run.stdout + run.stderr
     error = run.stderr.strip().splitlines()[-1]
     assert error.startswith("Error: could not verify the apply: ListRoomMemberships failed")
     assert error.endswith(
@@ -75,6 +81,10 @@ def test_format_json_puts_the_result_on_stdout_when_the_verification_read_fails(
     assert document["complete"] is False and document["summary"]["changes"] == 5
     assert document["verify_error"]["code"] in FAILED_5XX
     assert "Error: could not verify the apply:" in run.stderr
+    # the closing line, on stderr with --format json, agrees with ``complete`` (Q-AH-3)
+    assert run.stderr.splitlines()[-2] == (
+        "Apply incomplete: applied, not verified. Memberships: 3 added, 1 changed, 1 removed."
+    )
 
 
 def test_a_verified_apply_says_verify_error_null(ops: object, cli: Cli, workdir: Path) -> None:

@@ -6,6 +6,8 @@ from reconciler.apply_result import ApplyResult, ChangeResult, Unverified
 from reconciler.plan import Action, Change
 from reconciler.refs import MemberRef, Role, TargetKey, TargetKind
 from reconciler.render.apply import (
+    NOT_VERIFIED,
+    Checked,
     Timings,
     apply_to_data,
     interrupted_summary,
@@ -35,6 +37,40 @@ def test_nothing_to_do_is_a_complete_apply() -> None:
     assert render_apply(ApplyResult(())) == [
         "Apply complete! Memberships: 0 added, 0 changed, 0 removed."
     ]
+
+
+def test_every_write_done_but_not_verified_is_not_complete() -> None:
+    # QA-AH Q-AH-3: it said "Apply complete!" while the JSON result of the same run said
+    # ``complete: false`` and apply exited 1; the counts stay as they were
+    result = ApplyResult((ChangeResult(ADD), ChangeResult(PROMOTE), ChangeResult(REMOVE)))
+    assert render_apply(result, NOT_VERIFIED) == [
+        "Apply incomplete: applied, not verified. Memberships: 1 added, 1 changed, 1 removed."
+    ]
+    missing = (Unverified(ADD), Unverified(REMOVE, Role.MEMBER))
+    assert render_apply(result, Checked.of(missing)) == [
+        "Apply incomplete: 2 applied changes not found when verified. Memberships: 1 added, "
+        "1 changed, 1 removed."
+    ]
+    assert render_apply(result, Checked.of(missing[:1]))[0].startswith(
+        "Apply incomplete: 1 applied change not found when verified. "
+    )
+
+
+def test_the_closing_line_says_complete_exactly_when_the_json_result_does() -> None:
+    result = ApplyResult((ChangeResult(ADD), ChangeResult(REMOVE)))
+    unread = OSError("unreachable")
+    cases: list[tuple[Checked, tuple[Unverified, ...] | None, Exception | None]] = [
+        (Checked.of(()), (), None),
+        (Checked.of(None), None, None),
+        (Checked.of((Unverified(ADD),)), (Unverified(ADD),), None),
+        (NOT_VERIFIED, None, unread),
+    ]
+    for checked, verified, verify_error in cases:
+        data = apply_to_data(
+            result, verified=verified, timings=Timings(), verify_error=verify_error
+        )
+        said = render_apply(result, checked)[-1].startswith("Apply complete!")
+        assert said is data["complete"], (checked, data["complete"])
 
 
 def test_failures_are_listed_with_code_and_message_then_counted() -> None:
