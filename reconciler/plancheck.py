@@ -7,7 +7,10 @@ So ``apply FILE`` plans again (the same planner, the same protected members and 
 rules) and applies only when, for every target the saved plan changes (and every one it
 leaves unchanged that an ``until:`` passing since made it plan again), the fresh plan has
 the same target id, the same live fingerprint and exactly the same changes: the same
-actions on the same members (by reference and id) with the same roles.
+actions on the same members (by reference and id) with the same roles. A target the saved
+plan leaves unchanged is held to its id and its changes only: nothing is applied to it,
+so a live change there that calls for no change (someone joined a meeting that does not
+prune) makes none of the saved plan's changes wrong (QA-AE Q-AE-1).
 
 ``compare`` is pure: it says what differs, the CLI refuses.
 """
@@ -49,7 +52,8 @@ def compare(
 ) -> Comparison:
     """How ``saved`` differs from ``fresh`` (planned now, for the same targets) on every
     target ``saved`` changes, and on those of ``also`` (targets it leaves unchanged,
-    planned again all the same: an ``until:`` in them passed since it was made).
+    planned again all the same: an ``until:`` in them passed since it was made), these on
+    their id and changes only, not their live fingerprint.
     ``declared``: the desired state's targets, each with the id it is declared with
     (``id:``), or None: declared by name, its id is the live one.
 
@@ -75,7 +79,7 @@ def compare(
             )
         elif now.target_id != t.target_id:
             mismatches.append(f"{what} has id {now.target_id}, the saved plan says {t.target_id}")
-        elif now.fingerprint != t.fingerprint:
+        elif t.changes and now.fingerprint != t.fingerprint:
             stale.append(f"{what} changed since the plan was made")
         else:
             mismatches.extend(f"{what}: {m}" for m in _changes_differ(t, now))

@@ -258,9 +258,10 @@ def load_fresh(
     plan changes and those in which an ``until:`` falls between the moment it was made as
     of and the clock (``_dated_since``: an empty plan too), and refused unless it is
     exactly the saved plan (``plancheck``): the desired-state digest, and per target its
-    id, live fingerprint and changes. Its notes on ``until:`` are the clock's. A saved
-    plan with errors is refused before any call. ``made_at``: the --now it was made with
-    (``use_origin``), to say so when another --now makes other changes. ``saved``: the
+    id, live fingerprint and changes (those it leaves unchanged: their id and changes).
+    Its notes on ``until:`` are the clock's. A saved plan with errors is refused before
+    any call. ``made_at``: the --now it was made with (``use_origin``), to say so when
+    another --now makes other changes. ``saved``: the
     plan ``plan_file`` holds (``load_plan``, read before the desired state is loaded, so
     that a file that is no plan is reported as such)."""
     if saved.errors:  # before any call: its other targets' changes are not applied either
@@ -273,14 +274,18 @@ def load_fresh(
         raise EditedPlanError(undeclared)
     # planned again: the targets it changes, and those in which an `until:` falls between
     # the moment it was made as of and the clock (an empty plan's too: Q-AB-1)
-    keys = {t.key for t in saved.targets if t.changes}
-    keys |= _dated_since(session, saved, plan_file, made_at)
+    changed = [t for t in saved.targets if t.changes]
+    moved = _environment_moved(session, changed)
+    if moved:  # before any call: what it names now is another target, or none
+        raise EnvironmentChangedError(moved)
+    keys = {t.key for t in changed}
+    # an unchanged target whose variable names another id now (or none, as in a CI job
+    # that does not set it) is not planned again: nothing is applied to it (Q-AE-1)
+    dated = _dated_since(session, saved, plan_file, made_at) - keys
+    keys |= {t.key for t in saved.targets if t.key in dated and _moved(session, t) is None}
     if not keys:  # the clock's plan is the file's: its notes as of the clock
         return _noted_now(session, saved)
     again = [t for t in saved.targets if t.key in keys]
-    moved = _environment_moved(session, again)
-    if moved:  # before any call: what it names now is another target, or none
-        raise EnvironmentChangedError(moved)
     fresh = session.plan(sorted({t.key.name for t in again}), CHECKING)
     # the targets planned again as planned now; the others as the file has them (shown as
     # unchanged: nothing is applied to them)
@@ -360,17 +365,20 @@ def _other_moment(
 def _environment_moved(session: Session, changed: Sequence[TargetPlan]) -> list[str]:
     """The targets the saved plan changes whose id the desired state takes from an
     environment variable that now holds another id (or none)."""
-    desired = {t.key: t for t in session.desired.targets}
-    moved = []
-    for t in changed:
-        target = desired.get(t.key)
-        provider = session.provider(t.key.kind)
-        if target is None or not isinstance(provider, EnvironmentIds):
-            continue
-        named = provider.environment_id(target)
-        if named is not None and named.value != t.target_id:
-            moved.append(
-                f"{target.location}: {t.kind.words.noun} {t.key.name}: {named.written} is "
-                f"{named.shown} now; the plan was made for {t.target_id}"
-            )
-    return moved
+    return [m for m in (_moved(session, t) for t in changed) if m is not None]
+
+
+def _moved(session: Session, t: TargetPlan) -> str | None:
+    """Why the saved target ``t`` is not the one the desired state names now: its id comes
+    from an environment variable that now holds another id (or none). None: it is."""
+    target = next((d for d in session.desired.targets if d.key == t.key), None)
+    provider = session.provider(t.key.kind)
+    if target is None or not isinstance(provider, EnvironmentIds):
+        return None
+    named = provider.environment_id(target)
+    if named is None or named.value == t.target_id:
+        return None
+    return (
+        f"{target.location}: {t.kind.words.noun} {t.key.name}: {named.written} is "
+        f"{named.shown} now; the plan was made for {t.target_id}"
+    )

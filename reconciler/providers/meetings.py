@@ -66,13 +66,12 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
 
     kind = MEETING.id
 
-    @property
-    def ids(self) -> AttendeeIds:
-        """The AttendeeIds of the ExternalUserIds this run has seen (read or created)."""
-        known: AttendeeIds | None = getattr(self, "_ids", None)
-        if known is None:
-            known = self._ids = AttendeeIds()
-        return known
+    ids: AttendeeIds  # the AttendeeIds of the ExternalUserIds this run has seen (read or made)
+
+    def started(self) -> None:
+        # made before any reader thread: one made on first use by two threads at once was
+        # two maps, and the AttendeeIds one recorded were lost (QA-AE Q-AE-2)
+        self.ids = AttendeeIds()
 
     def open_api(self, client: Any, retry: RetryPolicy, pacer: Pacer | None) -> MeetingsApi:
         return MeetingsApi(client, retry, pacer)

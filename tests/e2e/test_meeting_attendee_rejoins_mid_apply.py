@@ -182,3 +182,30 @@ def test_an_attendee_created_as_asked_costs_one_call(
     made = calls()
     assert made.get("BatchCreateAttendee") == 1, made
     assert not made.get("GetAttendee") and not made.get("UpdateAttendeeCapabilities"), made
+
+
+def test_a_removed_attendee_is_verified_by_her_exact_spelling(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli, workdir: Path
+) -> None:
+    # ExternalUserIds differing only in case are two attendees: Mallory@ is declared and
+    # kept, mallory@ removed; verification finds the one removed gone, not Mallory@ there
+    emulator.reset(
+        {
+            "meetings": [
+                {
+                    "id": MEETING,
+                    "external_meeting_id": "bridge",
+                    "attendees": [
+                        {"external_user_id": "Mallory@example.com"},
+                        {"external_user_id": "mallory@example.com"},
+                    ],
+                }
+            ]
+        }
+    )
+    desire(write_desired, {"Mallory@example.com": "presenter"}, prune=True)
+    done = cli("apply", "--auto-approve", "--out", "result.json")
+    assert done.exit_code == 0, done.stdout + done.stderr
+    assert "1 removed" in done.stdout, done.stdout
+    assert set(attendees(emulator)) == {"Mallory@example.com"}
+    assert result(workdir)["verified"] is True

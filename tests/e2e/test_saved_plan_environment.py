@@ -136,3 +136,42 @@ def test_each_variable_that_changed_is_named(
         f"is {MEETING} now; the plan was made for {OTHER}",
         "Error: Set them as they were, or run plan again.",
     ]
+
+
+def test_an_unchanged_meeting_whose_variable_is_unset_now_does_not_stop_the_plan(
+    bridge: EmulatorServer,
+    cli: Cli,
+    write_desired: WriteDesired,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # QA-AE Q-AE-1: standup, which the plan leaves unchanged, names its meeting through
+    # STANDUP_MEETING_ID, which the job applying the plan does not set; carol's `until:`
+    # there passed since the plan's --now (prune off: she stays, no change then or now).
+    # The plan was refused for standup's variable; it changes only bridge
+    write_desired(
+        {
+            "more.yaml": """
+                meetings:
+                  standup:
+                    meeting_id: ${STANDUP_MEETING_ID}
+                    attendees:
+                      carol@example.com: {profile: viewer, until: 2025-01-01}
+                """
+        }
+    )
+    viewer = {"audio": "Receive", "video": "Receive", "content": "Receive"}
+    standup = {
+        **meeting(OTHER),
+        "attendees": [{"external_user_id": "carol@example.com", "capabilities": viewer}],
+    }
+    bridge.reset({"meetings": [meeting(MEETING), standup]})
+    monkeypatch.setenv("STANDUP_MEETING_ID", OTHER)
+    saved = cli("--now", "2024-06-01", "plan", "--out", "p.json")
+    assert saved.exit_code == 0, saved.stderr
+    assert saved.lines[-1] == "Plan: 1 to add, 0 to change, 1 to remove."
+    monkeypatch.delenv("STANDUP_MEETING_ID")
+    run = cli("apply", "p.json")
+    assert run.exit_code == 0, run.stderr
+    assert run.lines[-1] == "Apply complete! Memberships: 1 added, 0 changed, 1 removed."
+    assert set(bridge.meetings.attendees_of(MEETING)) == {"alice@example.com"}
+    assert set(bridge.meetings.attendees_of(OTHER)) == {"carol@example.com"}

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import OPS_DESIRED, Cli, WriteDesired
+from conftest import ACCOUNT, OPS_DESIRED, Cli, WriteDesired
 
 pytestmark = pytest.mark.e2e
 
@@ -352,3 +352,65 @@ def test_an_empty_plan_says_what_ends_soon_as_of_the_clock_not_as_of_its_now(
     assert "Warning" not in run.stdout
     assert run.lines[-1].startswith("No changes")
     assert calls() == {}  # nothing in it to plan again: nothing read
+
+
+# frank may stay in releases (prune off) through 2025-01-01: once it passed, he is kept
+# (an expired membership left in Chime) and no plan changes releases
+FRANK_ENDED = "members: [{member: frank@example.com, until: 2025-01-01}]"
+
+
+@pytest.mark.parametrize("adds_erin", [True, False], ids=["with-changes", "no-changes"])
+def test_a_live_change_in_an_unchanged_target_whose_until_passed_does_not_make_it_stale(
+    ops: Any, cli: Cli, write_desired: WriteDesired, boto3_session: Any, adds_erin: bool
+) -> None:
+    # QA-AE Q-AE-1: the plan changes quiet (or nothing); releases, where frank's `until:`
+    # passed since its --now, has no change then or now. Carol added to releases by hand
+    # (prune off: no change either) made apply call the plan "stale": releases "changed
+    # since the plan was made", though the clock calls for exactly the saved changes
+    assert cli("apply", "--auto-approve").exit_code == 0
+    rooms = OPS_DESIRED["rooms.yaml"].replace("members: [frank@example.com]", FRANK_ENDED)
+    if adds_erin:
+        rooms = rooms.replace(
+            "administrators: [frank@example.com]\n",
+            "administrators: [frank@example.com]\n            members: [erin@example.com]\n",
+        )
+    write_desired({"rooms.yaml": rooms})
+    made = cli("--now", "2024-06-01", "plan", "--out", "p.json")
+    assert made.exit_code == 0, made.stderr
+    summary = "Plan: 1 to add, 0 to change, 0 to remove." if adds_erin else "No changes"
+    assert made.lines[-1].startswith(summary)
+    chime = boto3_session.client("chime", endpoint_url=ops.emulator.url)
+    chime.create_room_membership(
+        AccountId=ACCOUNT, RoomId="room-releases", MemberId="uid-carol", Role="Member"
+    )
+    run = cli("apply", "p.json")
+    assert run.exit_code == 0, run.stderr
+    if adds_erin:
+        assert run.lines[-1] == "Apply complete! Memberships: 1 added, 0 changed, 0 removed."
+    else:
+        assert run.lines[-1].startswith("No changes")
+
+
+def test_a_plan_with_changes_warns_of_what_ends_soon_in_targets_it_leaves_unchanged(
+    ops: Any, cli: Cli, write_desired: WriteDesired
+) -> None:
+    # the plan adds erin to quiet; frank's entry in releases (unchanged, not planned again)
+    # ends within the warning window as of the clock: apply warns of it as plan does
+    assert cli("apply", "--auto-approve").exit_code == 0
+    ends = (dt.datetime.now(dt.UTC) + dt.timedelta(days=5)).date().isoformat()
+    rooms = OPS_DESIRED["rooms.yaml"].replace(
+        "members: [frank@example.com]", f"members: [{{member: frank@example.com, until: {ends}}}]"
+    )
+    rooms = rooms.replace(
+        "administrators: [frank@example.com]\n",
+        "administrators: [frank@example.com]\n            members: [erin@example.com]\n",
+    )
+    write_desired({"rooms.yaml": rooms})
+    made = cli("plan", "--out", "p.json")
+    assert made.exit_code == 0, made.stderr
+    warned = [line for line in made.lines if "days left" in line]
+    assert len(warned) == 1 and "frank@example.com in room releases" in warned[0], made.stdout
+    run = cli("apply", "p.json")
+    assert run.exit_code == 0, run.stderr
+    assert run.lines[-1] == "Apply complete! Memberships: 1 added, 0 changed, 0 removed."
+    assert [line for line in run.lines if "days left" in line] == warned
