@@ -1,7 +1,8 @@
 """What ``--target VALUE`` (and import's ``--room``) selects: a declared target by its name
 (the key in the YAML) or by the id written there (``id:``, ``arn:``, a literal
 ``meeting_id``), and a meeting whose ``meeting_id: ${VARIABLE}`` holds that id now (the id
-the plan's header shows for it). The id Chime gave a target declared by name is not known
+the plan's header shows for it; a value that is not a meeting id is never matched, nor
+offered as "did you mean", so never shown). The id Chime gave a target declared by name is not known
 before its scope is read, so it is not matched: the error says so, and to give the name.
 """
 
@@ -11,7 +12,7 @@ import difflib
 import os
 from collections.abc import Collection, Iterable, Mapping
 
-from reconciler.desired.meeting_spec import env_name
+from reconciler.desired.meeting_spec import env_name, is_meeting_id
 from reconciler.desired.model import DesiredTarget
 
 
@@ -23,7 +24,7 @@ def matched_by(t: DesiredTarget, environ: Mapping[str, str] | None = None) -> se
         variable = env_name(t.target_id)
         if variable is not None:
             value = (os.environ if environ is None else environ).get(variable, "").strip()
-            if value:
+            if is_meeting_id(value):  # anything else is never shown nor matched (Q-AF-2)
                 names.add(value)
     return names
 

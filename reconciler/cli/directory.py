@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 from reconciler import atomic_file, interrupt, link_out
 from reconciler.cli.context import AppContext
+from reconciler.desired import files as source_files
 from reconciler.desired.loader import SETTINGS
+from reconciler.desired.messages import located
 from reconciler.desired.model import DesiredState
+from reconciler.desired.yamlpos import parse
 from reconciler.errors import UsageError
 from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.channel_directory import ChannelDirectory, channel_directory
@@ -48,17 +50,28 @@ def settings_account(directory: Path) -> tuple[Path | None, str | None]:
         path = directory / name
         if not path.is_file():
             continue
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise UsageError(
-                f"cannot read the default account from {path}: {reason} "
-                "(run `chime-reconciler validate`, or give --account)"
-            ) from None
+        data = _settings_data(directory, name)
         account = data.get("account") if isinstance(data, dict) else None
         return path, account.strip() if isinstance(account, str) and account.strip() else None
     return None, None
+
+
+def _settings_data(directory: Path, name: str) -> Any:
+    """What settings file ``name`` holds, read as the loader reads it, with the same
+    refusals (a link out of ``directory``, bytes not UTF-8, a line break only YAML sees,
+    bad YAML): a UsageError naming the file and line (QA-AF Q-AF-3: a plain YAML read took
+    an ``account:`` written in a comment after a U+2028)."""
+    text, problem = source_files.read_text(directory, name)
+    if text is not None:
+        doc = parse(text)
+        if not doc.issues:
+            return doc.data
+        issue = doc.issues[0]
+        problem = located(str(directory / name), issue.line, issue.path, issue.message)
+    raise UsageError(
+        f"cannot read the default account: {problem} "
+        "(run `chime-reconciler validate`, or give --account)"
+    )
 
 
 def left_as_they_are(noun: str, declared: Sequence[tuple[str, object]]) -> str:

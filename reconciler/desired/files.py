@@ -104,6 +104,16 @@ def decode(source: SourceFile) -> tuple[str | None, Problem | None]:
         return None, Problem(Location(source.display, line), "not valid UTF-8 text")
 
 
+def read_text(directory: Path, relative: str) -> tuple[str | None, Problem | None]:
+    """One file's text as the loader reads it (``discover``'s checks, then ``decode``), or
+    the located problem the loader reports for it (for commands that read one file, such
+    as import's default account from settings.yaml)."""
+    source = _read(directory, relative)
+    if source.content is None:
+        return None, Problem(Location(source.display, 1), source.error)
+    return decode(source)
+
+
 def digest(files: list[SourceFile]) -> str:
     """sha256 over every file's relative path and bytes, in path order: a saved plan
     compares it to refuse a plan made from other files."""

@@ -295,3 +295,8 @@ def env_name(meeting_id: str) -> str | None:
     """The variable name in ``${NAME}``, or None for a literal id."""
     found = ENV_RE.match(meeting_id)
     return found["name"] if found else None
+
+
+def is_meeting_id(value: str) -> bool:
+    """Whether ``value`` (a variable's) is a meeting id: a UUID, not another ``${NAME}``."""
+    return bool(MEETING_ID_RE.match(value)) and env_name(value) is None

@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 from reconciler.capabilities import AXES, BUILTIN_PROFILES, NONE, Capabilities
 from reconciler.declared_once import compared
-from reconciler.desired.meeting_spec import MEETING_ID_RE, attendee_problem, env_name
+from reconciler.desired.meeting_spec import attendee_problem, env_name, is_meeting_id
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import AwsError, TargetGone
 from reconciler.kinds import RoleValue
@@ -301,11 +301,6 @@ def _meeting_id(t: DesiredTarget) -> tuple[str | None, str | None]:
     if not is_meeting_id(meeting_id):
         return None, f"meeting {t.key.name}: {raw} is {not_an_id(meeting_id)}"
     return meeting_id, None
-
-
-def is_meeting_id(value: str) -> bool:
-    """Whether ``value`` (a variable's) is a meeting id: a UUID, not another ``${NAME}``."""
-    return bool(MEETING_ID_RE.match(value)) and env_name(value) is None
 
 
 def not_an_id(value: str) -> str:

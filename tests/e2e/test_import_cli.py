@@ -217,6 +217,31 @@ def test_import_to_stdout_is_one_document_that_plans_to_no_changes(
     assert_no_changes(emulator, desired)
 
 
+def test_import_refuses_a_settings_file_the_loader_refuses_and_reads_no_account(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    """QA-AF Q-AF-3: a U+2028 pasted into a comment made the rest of it YAML to a plain
+    read, so import took the `account:` written in the comment and read that account."""
+    emulator.reset(big_seed())
+    desired = tmp_path / "desired-state"
+    desired.mkdir()
+    settings = desired / "settings.yaml"
+    settings.write_text(f'account: "{ACC}"   # moved from\u2028account: "{ACC2}"\n')
+
+    result = run(emulator, desired, "import")
+
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith(
+        f"Error: cannot read the default account: {settings}:1: U+2028 LINE SEPARATOR in "
+        "this line: YAML 1.1 reads it as a line break where an editor shows none;"
+    )
+    assert result.stderr.rstrip().endswith("(run `chime-reconciler validate`, or give --account)")
+    assert ACC2 not in result.stderr
+    validated = run(emulator, desired, "validate")  # the same refusal at the same line
+    assert validated.exit_code == 1
+    assert f"{settings}:1: U+2028 LINE SEPARATOR in this line" in validated.output
+
+
 def test_import_to_stdout_of_several_accounts_names_each_account(
     emulator: EmulatorServer, tmp_path: Path
 ) -> None:

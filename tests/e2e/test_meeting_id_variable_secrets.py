@@ -115,3 +115,31 @@ def test_apply_of_a_saved_plan_does_not_show_a_value_that_is_no_meeting_id(
         f"the plan was made for {MEETING}"
     ) in applied.err_lines
     assert SECRET not in applied.stdout + applied.stderr
+
+
+@pytest.mark.parametrize("command", [("plan",), ("apply", "--auto-approve")])
+def test_target_neither_suggests_nor_matches_a_value_that_is_no_meeting_id(
+    emulator: EmulatorServer,
+    cli: Cli,
+    write_desired: WriteDesired,
+    monkeypatch: pytest.MonkeyPatch,
+    command: tuple[str, ...],
+) -> None:
+    """QA-AF Q-AF-2: ``--target`` near the value offered it as "did you mean", and the exact
+    value selected the meeting, so the answer told whether a guess was right."""
+    value = "postgres://admin:hunter2@db.internal/prod"
+    monkeypatch.setenv("DB_CONN", value)
+    write_desired({"bridge.yaml": bridge("DB_CONN")})
+
+    def refused(guess: str) -> list[str]:
+        run = cli(*command, "--target", guess)
+        assert run.exit_code == 1
+        said = run.stdout + run.stderr
+        return [line.replace(guess, "GUESS") for line in said.splitlines()]
+
+    typo = "postgres://admin:hunter@db.internal/prod"
+    near = refused(typo)
+    assert near[0] == "Error: --target GUESS: no target named 'GUESS' is declared"
+    assert value not in "\n".join(near)
+    assert refused(value) == near  # the exact value answers as any other guess
+    assert refused("bridge") != near  # the meeting's name still selects it
