@@ -302,6 +302,10 @@ def _unverified(
     role = roles.get(change.member_id)
     if change.action is Action.CREATE and change.member_id not in roles:
         role = by_ref.get(change.member)
+    if change.action is Action.UPDATE and change.member_id not in roles:
+        # changed is the member, as spelt: a meeting attendee who joined again meanwhile
+        # was changed under her new AttendeeId (QA-AI Q-AI-1)
+        role = spelt.get((change.member, change.member.display))
     if change.action is Action.DELETE:
         # removed is the member, not one id of it: a meeting attendee who joined again
         # meanwhile is there under a new AttendeeId

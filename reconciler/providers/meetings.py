@@ -241,29 +241,40 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
     def update_role(
         self, target: TargetKey, target_id: str, member_id: str, role: RoleValue
     ) -> None:
-        attendee_id = self.ids.attendee_id(target_id, member_id)
-        self._meeting_gone_on(
-            target_id, lambda: self.api.update_capabilities(target_id, attendee_id, _caps(role))
+        """UpdateAttendeeCapabilities, of the person as ``delete_member`` finds her: one
+        who left and joined again meanwhile is updated under her new AttendeeId; one who
+        left is a NotFound that says so (QA-AI Q-AI-1)."""
+        caps = _caps(role)
+        self._of_person(
+            target_id, member_id, lambda a: self.api.update_capabilities(target_id, a, caps)
         )
 
     def delete_member(self, target: TargetKey, target_id: str, member_id: str) -> None:
         """DeleteAttendee. NotFound with the meeting still there: the attendee is gone, but
         the person (its ExternalUserId) may have joined again meanwhile, as another
         attendee: that one is removed (the desired state removes the person)."""
-        attendee_id = self.ids.attendee_id(target_id, member_id)
+        self._of_person(target_id, member_id, lambda a: self.api.delete(target_id, a))
+
+    def _of_person(self, meeting_id: str, member_id: str, call: Callable[[str], None]) -> None:
+        """``call`` with the AttendeeId ``member_id`` names. Answered NotFound with the
+        meeting still there, the attendee is gone, but the person (its ExternalUserId) may
+        have joined again meanwhile as another attendee: ``call`` with that one's
+        AttendeeId. Not in the meeting: the NotFound, saying she left (a removal counts it
+        ``already gone``). The normal case costs ``call`` alone."""
+        attendee_id = self.ids.attendee_id(meeting_id, member_id)
         try:
-            self.api.delete(target_id, attendee_id)
+            call(attendee_id)
         except AwsError as exc:
             if exc.code != NOT_FOUND:
                 raise
-            rejoined = self._rejoined(target_id, attendee_id, exc)
+            rejoined = self._rejoined(meeting_id, attendee_id, exc)
             if rejoined is None:
-                raise
-            self._meeting_gone_on(target_id, lambda: self.api.delete(target_id, rejoined))
+                raise _left(exc, self.ids.external_user_id(meeting_id, attendee_id)) from exc
+            self._meeting_gone_on(meeting_id, lambda: call(rejoined))
 
     def _rejoined(self, meeting_id: str, attendee_id: str, exc: AwsError) -> str | None:
-        """After a DeleteAttendee NotFound: the AttendeeId the same person has now (None:
-        not in the meeting); ``TargetGone`` when the meeting is not found (one
+        """After a NotFound naming ``attendee_id``: the AttendeeId the same person has now
+        (None: not in the meeting); ``TargetGone`` when the meeting is not found (one
         ListAttendees call per 100 attendees, the read that tells the two apart)."""
         who = self.ids.external_user_id(meeting_id, attendee_id)
         try:
@@ -287,6 +298,19 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
             if exc.code == NOT_FOUND:
                 return None
             raise
+
+
+def _left(exc: AwsError, who: str | None) -> AwsError:
+    """``exc``, a NotFound naming an attendee of a meeting still there, saying that the
+    person left it meanwhile (and is not in it under another AttendeeId)."""
+    person = who if who is not None else "the attendee"
+    return AwsError(
+        exc.operation,
+        exc.code,
+        f"{person} left the meeting during the apply and is not in it now ({exc.message})",
+        exc.context,
+        may_have_been_made=exc.may_have_been_made,
+    )
 
 
 def _meeting_id(t: DesiredTarget) -> tuple[str | None, str | None]:

@@ -1,8 +1,8 @@
-"""Q-Z-1, Q-Z-2: another actor changes a meeting's attendees while apply works on them. An
-attendee is the person (ExternalUserId), not one AttendeeId: one who joined meanwhile
-with other capabilities gets the declared ones, and one who left and joined again while
-apply removes them is removed (or reported still there), never called gone when she is
-not."""
+"""Q-Z-1, Q-Z-2, Q-AI-1: another actor changes a meeting's attendees while apply works on
+them. An attendee is the person (ExternalUserId), not one AttendeeId: one who joined
+meanwhile with other capabilities gets the declared ones, and one who left and joined
+again while apply removes them is removed (or reported still there), or changes her
+capabilities gets them under her new AttendeeId; never called gone when she is not."""
 
 from __future__ import annotations
 
@@ -139,6 +139,80 @@ def test_a_removal_found_still_there_after_the_apply_is_unverified(
     assert done.exit_code == 1, done.stdout + done.stderr
     assert "? - mallory@example.com" in done.stderr, done.stderr
     assert result(workdir)["verified"] is False
+
+
+def test_an_attendee_who_rejoined_while_apply_changes_her_capabilities_gets_them(
+    bridge: None,
+    emulator: EmulatorServer,
+    write_desired: WriteDesired,
+    cli: Cli,
+    calls: Callable[[], dict[str, int]],
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """mallory, a presenter the desired state makes a viewer, drops and reconnects (new
+    AttendeeId, all SendReceive) just before her update: she is made a viewer."""
+    desire(write_desired, {"alice@example.com": "viewer", "mallory@example.com": "viewer"}, True)
+    before(
+        monkeypatch,
+        emulator,
+        "update_attendee_capabilities",
+        rejoin(emulator, "mallory@example.com"),
+    )
+    emulator.reset_calls()
+    done = cli("apply", "--auto-approve", "--out", "result.json")
+    assert attendees(emulator)["mallory@example.com"] == VIEWER_CAPS, done.stdout + done.stderr
+    assert done.exit_code == 0, done.stdout + done.stderr
+    assert "1 changed" in done.stdout and "NotFound" not in done.stdout + done.stderr
+    assert result(workdir)["verified"] is True
+    # the NotFound's one listing tells the meeting there and her new AttendeeId
+    made = calls()
+    assert made.get("UpdateAttendeeCapabilities") == 2 and made.get("ListAttendees") == 3, made
+    again = cli("plan", "--detailed-exitcode")
+    assert again.exit_code == 0, again.stdout + again.stderr
+
+
+def test_a_capability_change_costs_one_call(
+    bridge: None,
+    emulator: EmulatorServer,
+    write_desired: WriteDesired,
+    cli: Cli,
+    calls: Callable[[], dict[str, int]],
+) -> None:
+    # looking the person up again is for a NotFound only
+    desire(write_desired, {"alice@example.com": "viewer", "mallory@example.com": "viewer"}, True)
+    emulator.reset_calls()
+    done = cli("apply", "--auto-approve")
+    assert done.exit_code == 0, done.stdout + done.stderr
+    made = calls()
+    assert made.get("UpdateAttendeeCapabilities") == 1 and made.get("ListAttendees") == 2, made
+
+
+def test_an_attendee_who_left_while_apply_changes_her_capabilities_is_said_to_have_left(
+    bridge: None,
+    emulator: EmulatorServer,
+    write_desired: WriteDesired,
+    cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    desire(write_desired, {"alice@example.com": "viewer", "mallory@example.com": "viewer"}, True)
+
+    def leave() -> None:
+        (meeting,) = emulator.state()["meetings"]
+        for a in meeting["attendees"]:
+            if a["external_user_id"] == "mallory@example.com":
+                emulator.meetings.delete_attendee(MEETING, a["id"])
+
+    before(monkeypatch, emulator, "update_attendee_capabilities", leave)
+    done = cli("apply", "--auto-approve")
+    assert "mallory@example.com" not in attendees(emulator)
+    assert done.exit_code == 1, done.stdout + done.stderr
+    shown = done.stdout + done.stderr
+    assert "mallory@example.com left the meeting during the apply" in shown, shown
+    # the next apply adds her back, as the desired state says
+    again = cli("apply", "--auto-approve")
+    assert again.exit_code == 0, again.stdout + again.stderr
+    assert attendees(emulator)["mallory@example.com"] == VIEWER_CAPS
 
 
 def test_an_attendee_who_joined_meanwhile_as_a_presenter_is_made_a_viewer(
