@@ -6,15 +6,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-# `make test PYTHON=python3.13` where .venv holds another Python: made again with that one
-# (the stamp alone would keep the old interpreter, silently)
+# `make test PYTHON=python3.13` where .venv holds another Python: .venv is made again with
+# that one, by the recipe below (so `make -n` removes nothing); a PYTHON that does not run
+# is an error before anything is touched
 ifeq ($(origin PYTHON),command line)
+WANT_PY := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+ifeq ($(WANT_PY),)
+$(error PYTHON=$(PYTHON) does not run: give a Python 3.11+ interpreter)
+endif
 ifneq ($(wildcard $(BIN)/python),)
 VENV_PY := $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
-WANT_PY := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 ifneq ($(VENV_PY),$(WANT_PY))
-$(info .venv holds Python $(VENV_PY); PYTHON=$(PYTHON) is $(WANT_PY): making .venv again)
-$(shell rm -rf $(VENV))
+REMAKE_VENV := yes
+.PHONY: $(STAMP)
 endif
 endif
 endif
@@ -24,6 +28,8 @@ endif
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
+	$(if $(REMAKE_VENV),@echo '.venv holds Python $(VENV_PY); PYTHON=$(PYTHON) is $(WANT_PY): making .venv again')
+	$(if $(REMAKE_VENV),rm -rf $(VENV))
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
