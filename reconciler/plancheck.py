@@ -70,6 +70,11 @@ def compare(
         now = fresh_by_key.get(t.key)
         if t.key not in declared:
             mismatches.append(f"{what} (scope {t.key.scope}) is not declared in the desired state")
+        elif now is None and not t.changes:
+            # left unchanged, and left out now (a meeting that has ended since: a notice;
+            # a read that failed is an error of the fresh plan, refused by its caller):
+            # nothing was to be applied to it, nothing is (Q-AJ-2)
+            continue
         elif now is None:
             stale.append(f"{what} no longer exists (id {t.target_id})")
         elif now.target_id != t.target_id and declared[t.key] is None:

@@ -260,6 +260,43 @@ def test_a_saved_plan_applies_and_a_moved_meeting_makes_it_stale(
     }
 
 
+def test_a_saved_plan_applies_when_a_meeting_it_leaves_unchanged_ended_after_an_until(
+    emulator: EmulatorServer, cli: Cli, write_desired: WriteDesired
+) -> None:
+    """Q-AJ-2: standup, which the plan leaves unchanged, is planned again because carol's
+    `until:` passed since the plan's --now; it has ended since. Nothing was to be applied
+    to it: the saved plan applies (a plan made now only notes that it ended)."""
+    write_desired(
+        {
+            "m.yaml": f"""
+                meetings:
+                  bridge:
+                    meeting_id: {MEETING}
+                    attendees: {{alice@example.com: presenter}}
+                  standup:
+                    meeting_id: {OTHER}
+                    attendees:
+                      carol@example.com: {{profile: viewer, until: 2025-01-01}}
+                """
+        }
+    )
+    viewer = {"audio": "Receive", "video": "Receive", "content": "Receive"}
+    standup = {
+        **meeting([("carol@example.com", viewer)]),
+        "id": OTHER,
+        "external_meeting_id": "standup",
+    }
+    emulator.reset({"meetings": [meeting([]), standup]})
+    made = cli("--now", "2024-06-01", "plan", "--out", "plan.json")
+    assert made.exit_code == 0, made.stderr
+    assert made.lines[-1].startswith("Plan: 1 to add, 0 to change, 0 to remove.")
+    emulator.meetings.end_meeting(OTHER)
+    run = cli("apply", "plan.json")
+    assert run.exit_code == 0, run.stderr
+    assert run.lines[-1] == "Apply complete! Memberships: 1 added, 0 changed, 0 removed."
+    assert set(emulator.meetings.attendees_of(MEETING)) == {"alice@example.com"}
+
+
 def later(seconds: float, action: Callable[[], object]) -> threading.Thread:
     thread = threading.Thread(target=lambda: (time.sleep(seconds), action()), daemon=True)
     thread.start()
