@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from reconciler import atomic_file, interrupt, link_out
 from reconciler.cli.context import AppContext
@@ -14,7 +13,7 @@ from reconciler.desired import files as source_files
 from reconciler.desired.loader import SETTINGS
 from reconciler.desired.messages import located
 from reconciler.desired.model import DesiredState
-from reconciler.desired.yamlpos import parse
+from reconciler.desired.yamlpos import Document, parse
 from reconciler.errors import UsageError
 from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.channel_directory import ChannelDirectory, channel_directory
@@ -50,13 +49,24 @@ def settings_account(directory: Path) -> tuple[Path | None, str | None]:
         path = directory / name
         if not path.is_file():
             continue
-        data = _settings_data(directory, name)
-        account = data.get("account") if isinstance(data, dict) else None
-        return path, account.strip() if isinstance(account, str) and account.strip() else None
+        doc = _settings_doc(directory, name)
+        account = doc.data.get("account") if isinstance(doc.data, dict) else None
+        if account is None:
+            return path, None
+        if not isinstance(account, str) or not account.strip():
+            # a number, an empty string, a list: validate refuses it; never read as "no
+            # account" (every account's rooms) (QA-AK Q-AK-5)
+            line = doc.positions.value_line(("account",))
+            problem = located(str(path), line, ("account",), "is not an account id")
+            raise UsageError(
+                f"cannot read the default account: {problem} "
+                "(run `chime-reconciler validate`, or give --account)"
+            )
+        return path, account.strip()
     return None, None
 
 
-def _settings_data(directory: Path, name: str) -> Any:
+def _settings_doc(directory: Path, name: str) -> Document:
     """What settings file ``name`` holds, read as the loader reads it, with the same
     refusals (a link out of ``directory``, bytes not UTF-8, a line break only YAML sees,
     bad YAML): a UsageError naming the file and line (QA-AF Q-AF-3: a plain YAML read took
@@ -65,7 +75,7 @@ def _settings_data(directory: Path, name: str) -> Any:
     if text is not None:
         doc = parse(text)
         if not doc.issues:
-            return doc.data
+            return doc
         issue = doc.issues[0]
         problem = located(str(directory / name), issue.line, issue.path, issue.message)
     raise UsageError(

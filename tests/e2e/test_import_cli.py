@@ -242,6 +242,28 @@ def test_import_refuses_a_settings_file_the_loader_refuses_and_reads_no_account(
     assert f"{settings}:1: U+2028 LINE SEPARATOR in this line" in validated.output
 
 
+@pytest.mark.parametrize("value", ["1111", '""', "[a, b]"])
+def test_import_refuses_an_account_that_is_no_account_id_rather_than_reading_every_account(
+    emulator: EmulatorServer, tmp_path: Path, value: str
+) -> None:
+    """QA-AK Q-AK-5: `account: 1111` (a number, refused by validate) was read as no
+    account at all, and import read every account's rooms."""
+    emulator.reset(big_seed())
+    desired = tmp_path / "desired-state"
+    desired.mkdir()
+    settings = desired / "settings.yaml"
+    settings.write_text(f"# the default account\naccount: {value}\n")
+
+    result = run(emulator, desired, "import")
+
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.rstrip() == (
+        f"Error: cannot read the default account: {settings}:2: account: is not an account "
+        "id (run `chime-reconciler validate`, or give --account)"
+    )
+    assert run(emulator, desired, "validate").exit_code == 1
+
+
 def test_import_to_stdout_of_several_accounts_names_each_account(
     emulator: EmulatorServer, tmp_path: Path
 ) -> None:
