@@ -4,8 +4,10 @@
 
 Per command (a fresh session each), for the channels declared:
 
-- ListChannels: ceil(channels / page) per app instance, once, when a channel is declared
-  by name (every channel here is);
+- ListChannels: one listing per ``Privacy``, PUBLIC then PRIVATE (the two filters AWS
+  documents; what a listing without one returns is not documented), each
+  ceil(max(n, 1) / page) of the channels of that privacy, per app instance, once, when a
+  channel is declared by name (every channel here is; all of them PUBLIC);
 - DescribeChannel: one per channel (an elastic channel must be told apart: no listing
   says so);
 - ListChannelMemberships: ceil(max(n, 1) / page) for each type, DEFAULT then HIDDEN (a
@@ -108,7 +110,9 @@ def read_bound(world: ChannelWorld, limits: MessagingLimits) -> Calls:
     """Reading every declared channel (both kinds: memberships and moderators), and
     checking that the declared users no listing showed exist."""
     calls: Calls = {
-        LIST_CHANNELS: pages(len(world.channels), limits.channels_page),
+        # PUBLIC, then PRIVATE: the estate's channels are PUBLIC, the PRIVATE listing empty
+        LIST_CHANNELS: pages(len(world.channels), limits.channels_page)
+        + pages(0, limits.channels_page),
         DESCRIBE: len(world.channels),
     }
     parts = [_scans(c, limits) for c in world.channels]

@@ -2,8 +2,9 @@
 and ``import`` share in one run, so that a channel is found and described once a run and a
 user checked once: the messaging and identity API, each app instance's bearers and which
 channel each works on (``spread.py``), channel ARNs by name (ListChannels, 50 a page, once
-per app instance, as its first bearer), DescribeChannel answers, bots by name
-(ListAppInstanceBots once per app instance) and member ARNs by reference. Users no listing
+per app instance and Privacy, PUBLIC then PRIVATE, as its first bearer), DescribeChannel
+answers, bots by name (ListAppInstanceBots once per app instance) and member ARNs by
+reference. Users no listing
 revealed are checked to exist by the cheaper of ListAppInstanceUsers pages and
 DescribeAppInstanceUser per user (``resolve.py``)."""
 
@@ -18,13 +19,15 @@ from reconciler.channel_refs import user_id_of
 from reconciler.desired.model import AppInstanceSetting, DesiredState
 from reconciler.errors import AwsError, ReconcilerError
 from reconciler.parallel import pmap
-from reconciler.providers.messaging_api import PAGE, MessagingApi
+from reconciler.providers.messaging_api import FORBIDDEN, PAGE, MessagingApi
 from reconciler.providers.registry import ProviderOptions
 from reconciler.providers.resolve import Costs, resolve_cheapest
 from reconciler.providers.retry import RetryPolicy
 from reconciler.providers.spread import Spread, share
 from reconciler.refs import Location, MemberKind, MemberRef
 from reconciler.shard import Shard
+
+PUBLIC, PRIVATE = "PUBLIC", "PRIVATE"  # ListChannels' Privacy filters, one listing each
 
 
 class ChannelDirectory:
@@ -152,8 +155,9 @@ class ChannelDirectory:
         return iter(pmap(fn, list(items), self.parallelism))
 
     def channel_arns(self, instance: str) -> dict[str, list[str]]:
-        """The app instance's channel ARNs by name (ListChannels, once a run). Raises
-        ``AwsError`` (once a run too: an app instance Chime does not have is asked once)."""
+        """The app instance's channel ARNs by name (ListChannels, PUBLIC then PRIVATE, once
+        a run). Raises ``AwsError`` (once a run too: an app instance Chime does not have is
+        asked once)."""
         with self._lock:
             if instance in self._channels:
                 return self._channels[instance]
@@ -161,7 +165,7 @@ class ChannelDirectory:
                 raise self._unlisted[instance]
         by_name: dict[str, list[str]] = defaultdict(list)
         try:
-            for c in self.api.list_channels(instance, self.bearer(instance)):
+            for c in self._listed(instance):
                 by_name[str(c.get("Name", ""))].append(str(c["ChannelArn"]))
         except AwsError as exc:
             with self._lock:
@@ -170,6 +174,22 @@ class ChannelDirectory:
         with self._lock:
             self._channels[instance] = dict(by_name)
         return dict(by_name)
+
+    def _listed(self, instance: str) -> Iterator[dict[str, Any]]:
+        """Every channel the first bearer may see: ListChannels with ``Privacy=PUBLIC``,
+        then ``Privacy=PRIVATE`` (each paged), the two filters AWS documents (QA-AL
+        Q-AL-1). A bearer that is no AppInstanceAdmin is refused the PRIVATE listing
+        (ForbiddenException): it sees the PUBLIC channels only, and a channel it cannot
+        see is reported at its line, naming the bearer (``channels.py``)."""
+        bearer = self.bearer(instance)
+        yield from self.api.list_channels(instance, bearer, PUBLIC)
+        try:
+            private = self.api.list_channels(instance, bearer, PRIVATE)
+        except AwsError as exc:
+            if exc.code != FORBIDDEN:
+                raise
+            return
+        yield from private
 
     def no_instance(self, instance: str, exc: AwsError) -> str:
         """What a channel's error says when its app instance's ListChannels answered

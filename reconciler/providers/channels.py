@@ -4,8 +4,9 @@ and the single operations the applier drives.
 
 Reading costs, for the channels in scope (both kinds share one ``ChannelDirectory``,
 ``channel_directory.py``, so a channel is found and described once per run):
-  - ListChannels (50 a page) once per app instance, only if a channel is declared by name
-    (under --shard: or by arn here and by name in another shard, ``declared_once``);
+  - ListChannels (50 a page) once per app instance and Privacy (PUBLIC, then PRIVATE),
+    only if a channel is declared by name (under --shard: or by arn here and by name in
+    another shard, ``declared_once``);
   - DescribeChannel once per channel (an elastic channel is reported, not managed);
   - ListChannelMemberships twice per channel, DEFAULT then HIDDEN: ceil(max(n, 1) / 50)
     pages each; ListChannelBans only for a channel where a plan would add a member, or

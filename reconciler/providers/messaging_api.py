@@ -129,11 +129,13 @@ class MessagingApi(PacedApi):
 
     # -- reads -----------------------------------------------------------------------------
 
-    def list_channels(self, instance: str, bearer: str) -> list[dict[str, Any]]:
+    def list_channels(self, instance: str, bearer: str, privacy: str) -> list[dict[str, Any]]:
+        """The app instance's channels of one ``Privacy`` (PUBLIC or PRIVATE), every page:
+        AWS documents each filter, not what a listing without one returns (QA-AL Q-AL-1)."""
         return list(
             self._pages(
                 "ListChannels", "Channels", bearer, (CHANNELS, instance),
-                f"app instance {instance}", AppInstanceArn=instance,
+                f"app instance {instance}", AppInstanceArn=instance, Privacy=privacy,
             )
         )  # fmt: skip
 

@@ -73,7 +73,7 @@ def test_an_unknown_app_instance_is_its_channels_located_error_and_the_rest_is_p
     )
     assert out.count(error) == 1, out  # once, though both channel kinds declare c
     assert "Plan: 1 to add, 0 to change, 0 to remove" in out
-    assert emulator.calls().get("ListChannels") == 1  # asked once a run
+    assert emulator.calls().get("ListChannels") == 1  # asked once a run (PUBLIC: NotFound)
 
 
 SETTINGS = f"""

@@ -78,4 +78,4 @@ def test_import_of_a_room_by_name_imports_that_room_only_and_reads_no_channel(
     assert not any("Channel" in op or "AppInstance" in op for op in made), made
     everything = cli("import")  # without --room: the channels too
     assert "\nchannels:\n  incident-chat:\n" in everything.stdout
-    assert calls()["ListChannels"] == 1
+    assert calls()["ListChannels"] == 2  # PUBLIC, then PRIVATE
