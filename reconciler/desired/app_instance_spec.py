@@ -19,6 +19,7 @@ from reconciler.desired.arns import APP_INSTANCE_ARN, FORMS
 from reconciler.desired.member_entries import GROUP_PREFIX
 from reconciler.desired.spec_base import Strict, fail, short
 from reconciler.refs import EMAIL_PATTERN, MemberRef
+from reconciler.sdk_regions import region_problem
 
 MAX_BEARERS = 100  # an app instance has at most 100 AppInstanceAdmins
 WEBHOOK_PREFIX = "webhook:"  # a room's member form: nothing a channel call can be made as
@@ -53,6 +54,15 @@ def _bearer(value: str, info: ValidationInfo) -> str:
     return value
 
 
+def _in_sdk_region(arn: str) -> str:
+    """An app instance ARN of a region with Chime SDK messaging and identity endpoints
+    (botocore's endpoint data): elsewhere no call about it could be answered (Q-AL-2)."""
+    problem = region_problem(arn.split(":")[3])
+    if problem is not None:
+        raise fail("app_instance_region", problem)
+    return arn
+
+
 Bearer = Annotated[
     str,
     AfterValidator(_bearer),
@@ -81,7 +91,9 @@ class AppInstanceSpec(Strict):
         }
     )
 
-    arn: str = Field(pattern=APP_INSTANCE_ARN, description=FORMS[APP_INSTANCE_ARN])
+    arn: Annotated[str, AfterValidator(_in_sdk_region)] = Field(
+        pattern=APP_INSTANCE_ARN, description=FORMS[APP_INSTANCE_ARN]
+    )
     bearer: Bearer | None = None
     bearers: list[Bearer] | None = Field(
         None,

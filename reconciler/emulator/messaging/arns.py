@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 DEFAULT_REGION = "us-east-1"
-MESSAGING_REGIONS = ("us-east-1", "eu-central-1")
 # botocore's ChimeArn pattern, anchored.
 CHIME_ARN_RE = re.compile(
     r"^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$"

@@ -33,8 +33,8 @@ from typing import Any, Protocol
 
 from reconciler.emulator.errors import SeedError
 from reconciler.emulator.messaging.arns import (
+    DEFAULT_REGION,
     ID_RE,
-    MESSAGING_REGIONS,
     instance_arn,
     parse_instance_arn,
 )
@@ -46,6 +46,7 @@ from reconciler.emulator.messaging.limits import (
     MAX_USERS_PER_APP_INSTANCE,
 )
 from reconciler.emulator.messaging.records import ElasticConfig, Mode, Privacy
+from reconciler.sdk_regions import region_problem
 
 SEED_AWS_ACCOUNT = "123456789012"  # the account of app instances given by `id:` only
 BOT_PREFIX = "bot:"
@@ -119,7 +120,7 @@ def _instance(p: Parser, raw: object, path: str) -> SeedAppInstance:
         assert ident is not None
         if not ID_RE.match(ident):
             raise p.fail(f"{path}.id", f"malformed app instance id {ident!r}")
-        arn = instance_arn(MESSAGING_REGIONS[0], SEED_AWS_ACCOUNT, ident)
+        arn = instance_arn(DEFAULT_REGION, SEED_AWS_ACCOUNT, ident)
     parsed = parse_instance_arn(arn)
     if parsed is None:
         raise p.fail(
@@ -129,12 +130,9 @@ def _instance(p: Parser, raw: object, path: str) -> SeedAppInstance:
         )
     if ident is not None and ident != parsed.id:
         raise p.fail(f"{path}.id", f"id {ident!r} does not match the ARN's {parsed.id!r}")
-    if parsed.region not in MESSAGING_REGIONS:
-        raise p.fail(
-            f"{path}.arn",
-            f"Chime SDK messaging exists only in {' and '.join(MESSAGING_REGIONS)}, "
-            f"not {parsed.region}",
-        )
+    problem = region_problem(parsed.region)  # as validate says it (Q-AL-2)
+    if problem is not None:
+        raise p.fail(f"{path}.arn", problem)
     p.claim(arn, f"{path}.arn")
     name = p.text(value, "name", path, required=False) or parsed.id
     users = _users(p, value, path, parsed.child)
