@@ -74,6 +74,11 @@ def parse_channel_member(text: str) -> MemberRef:
         return channel_user(user_id)
     if lowered.startswith("arn:"):
         found = _USER_ARN_RE.match(text)
+        if found is None and "/bot/" in text:
+            raise ValueError(
+                f"{text!r} is an AppInstanceBot ARN: a channel names bots as bot:NAME only "
+                "(two bots of one name cannot be told apart: rename one, UpdateAppInstanceBot)"
+            )
         if found is None:
             raise ValueError(f"{text!r} is not an AppInstanceUser ARN (name bots as bot:NAME)")
         if not USER_ID_RE.match(found["id"]):

@@ -20,7 +20,8 @@ Reading costs, for the channels in scope (both kinds share one ``ChannelDirector
     once a run: ListAppInstanceUsers pages (50) or DescribeAppInstanceUser per user,
     whichever the rule of ``resolve.py`` picks (at most twice the fewer), so that a
     mistyped id is a plan error, not a failed item halfway through an apply; bots are
-    named by the listings, else ListAppInstanceBots once per app instance.
+    looked up by ListAppInstanceBots once per app instance that declares one (a name two
+    bots share is an error where it is declared: bot names are not unique).
 Every messaging call is made as one of the app instance's bearers and paced under AWS's
 quotas by the run's pacer (``ProviderOptions.pacer``). With several ``bearers:``, each
 channel is read and written by exactly one of them for the whole run (``spread.py``), so a
@@ -30,7 +31,7 @@ ListChannels (paced per app instance anyway) is made by the first.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -60,6 +61,21 @@ def live_ref(identity: Mapping[str, Any]) -> tuple[MemberRef, MemberKind, str]:
     if head.endswith("/bot"):
         return MemberRef.bot(str(identity.get("Name") or ident)), MemberKind.BOT, arn
     return channel_user(ident), MemberKind.USER, arn
+
+
+def distinct_bots(members: Sequence[LiveMember]) -> list[LiveMember]:
+    """``members`` (one channel's listing), each bot whose name another bot of the listing
+    shares named by its ARN (``bot:arn:…/bot/ID``), not by that name: AWS's bot names are
+    not unique (QA-AL Q-AL-3), and two bots under one reference would be one member to the
+    plan (one kept, the other removed as if it were the declared one) and to the
+    verification after the apply."""
+    names = Counter(m.ref for m in members if m.kind is MemberKind.BOT)
+    return [
+        LiveMember(MemberRef.bot(m.member_id), m.member_id, m.kind, m.role)
+        if m.kind is MemberKind.BOT and names[m.ref] > 1
+        else m
+        for m in members
+    ]
 
 
 class _ChannelsBase:
@@ -118,6 +134,8 @@ class _ChannelsBase:
         live = [t for t in scope if t.key in targets]
         siblings = {t.key: t for t in desired.targets if t.key.kind == self.sibling.id}
         resolved, refused = self._resolve_members(live, targets, problems, siblings)
+        for key in self._ambiguous_bots(live):
+            del targets[key]  # not planned: which bot it declares is an error (Q-AL-3)
         return LiveState(
             targets=targets,
             problems=tuple(problems),
@@ -204,7 +222,7 @@ class _ChannelsBase:
                 )
             )
             return None
-        listing = self.list_members(channel, self.dir.bearer_for(channel, key.scope))
+        listing = distinct_bots(self.list_members(channel, self.dir.bearer_for(channel, key.scope)))
         if self.progress is not None:
             self.progress(key)
         return listing
@@ -271,6 +289,14 @@ class _ChannelsBase:
                 malformed = malformed_id(dm.ref)  # an e-mail from a group: no such id
                 if malformed is not None:
                     problems.append(LiveProblem(t.key, _where(dm, t), malformed))
+                elif len(named := self._bot_arns(instance, dm.ref)) > 1:
+                    message = (
+                        f"{len(named)} AppInstanceBots named {dm.ref.key!r} in {instance} "
+                        f"({', '.join(named)}): bot names are not unique, and a channel names "
+                        "a bot by its name only: rename one of them (UpdateAppInstanceBot) to "
+                        "manage it here"
+                    )
+                    problems.append(LiveProblem(t.key, _where(dm, t), message))
                 elif arn is None:
                     message = f"no AppInstanceBot named {dm.ref.key!r} in {instance}"
                     problems.append(LiveProblem(t.key, _where(dm, t), message))
@@ -333,14 +359,35 @@ class _ChannelsBase:
             missing |= self.dir.missing_users(instance, users)
         return missing
 
+    def _ambiguous_bots(self, scope: Sequence[DesiredTarget]) -> set[TargetKey]:
+        """The channels declaring a ``bot:NAME`` that several bots of the app instance have
+        (each an error at its line, ``_resolve_members``): planned, their prune would show
+        those bots removed as undeclared, the declared one among them."""
+        return {
+            t.key
+            for t in scope
+            if any(len(self._bot_arns(t.key.scope, dm.ref)) > 1 for dm in t.members)
+        }
+
+    def _bot_arns(self, instance: str, ref: MemberRef) -> list[str]:
+        """The ARNs of the app instance's bots ``ref`` names (ListAppInstanceBots, once per
+        app instance); none for a user."""
+        if ref.kind is not MemberKind.BOT:
+            return []
+        return sorted(self.dir.bots(instance).get(ref.key, []))
+
     def _arn(self, instance: str, ref: MemberRef) -> str | None:
+        """The ARN of a declared member: None for a bot of a name no bot has, or several
+        have (a listing that shows one of them must not choose it)."""
+        found = self._bot_arns(instance, ref)
+        if len(found) > 1:
+            return None
         known = self.dir.member_arns.get((instance, ref))
         if known is not None:
             return known
         if ref.kind is MemberKind.USER:
             return f"{instance}/user/{user_id_of(ref)}"
-        found = self.dir.bots(instance).get(ref.key, [])
-        return found[0] if len(found) == 1 else None
+        return found[0] if found else None
 
     def _pmap(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         return pmap(fn, items, self.dir.parallelism)

@@ -206,3 +206,31 @@ def test_the_command_line_turns_quotas_on(tmp_path: Path) -> None:
         "town-hall",
     ]
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", found.group(1))
+
+
+def test_two_bots_may_share_a_name_as_at_aws_and_bot_name_naming_both_is_refused(
+    emulator: EmulatorServer,
+) -> None:
+    """A bot's name is display text, not unique (CreateAppInstanceBot takes a name another
+    bot has, QA-AL Q-AL-3): the seed holds two bots of one name, each with its id; a
+    ``bot:NAME`` that names both is a located error."""
+    doc = _instance(members=["bot-1", "bot-2"])
+    doc["app_instances"][0]["bots"] = [
+        {"id": "bot-1", "name": "PagerBot"},
+        {"id": "bot-2", "name": "PagerBot"},
+    ]
+    emulator.reset(parse_seed(doc))
+    arn = "arn:aws:chime:us-east-1:123456789012:app-instance/chat-1"
+    _, identity = clients(emulator)
+    bots = identity.list_app_instance_bots(AppInstanceArn=arn)["AppInstanceBots"]
+    assert [(b["AppInstanceBotArn"], b["Name"]) for b in bots] == [
+        (f"{arn}/bot/bot-1", "PagerBot"),
+        (f"{arn}/bot/bot-2", "PagerBot"),
+    ]
+    doc["app_instances"][0]["channels"][0]["members"] = ["bot:PagerBot"]
+    with pytest.raises(SeedError) as info:
+        parse_seed(doc)
+    assert str(info.value) == (
+        "<seed>: app_instances[0].channels[0].members[0]: 'bot:PagerBot' names 2 bots: "
+        "give a bot's id"
+    )

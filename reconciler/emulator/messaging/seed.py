@@ -185,15 +185,14 @@ def _users(p: Parser, value: dict[str, Any], path: str, child: Any) -> tuple[See
 
 
 def _bots(p: Parser, value: dict[str, Any], path: str, child: Any) -> tuple[SeedInstanceBot, ...]:
+    """The app instance's bots. Names are display text, not unique (AWS's
+    CreateAppInstanceBot takes a name two bots share): two bots of one name need an ``id:``
+    each (the derived id would be the same), and ``bot:NAME`` naming both is an error."""
     bots = []
-    names: dict[str, str] = {}
     for i, raw in enumerate(p.items(value, "bots", path)):
         where = f"{path}.bots[{i}]"
         entry = p.mapping(raw, where, ("id", "name"))
         name = p.text(entry, "name", where, required=True) or ""
-        if name in names:
-            raise p.fail(where, f"duplicate bot name {name!r} (also at {names[name]})")
-        names[name] = where
         ident = p.text(entry, "id", where, required=False) or _derived(child("bot", ""), name)
         if not ID_RE.match(ident):
             raise p.fail(f"{where}.id", f"malformed bot id {ident!r}")
@@ -209,7 +208,9 @@ class _Refs:
     ) -> None:
         self.arn = arn
         self.by_id = {u.id: u.arn for u in users} | {b.id: b.arn for b in bots}
-        self.by_bot_name = {b.name: b.arn for b in bots}
+        self.by_bot_name: dict[str, list[str]] = {}
+        for b in bots:
+            self.by_bot_name.setdefault(b.name, []).append(b.arn)
         self.arns = {u.arn for u in users} | {b.arn for b in bots}
 
     def resolve(self, p: Parser, ref: object, where: str) -> str:
@@ -217,7 +218,10 @@ class _Refs:
             raise p.fail(where, "expected a user id, bot id, bot:NAME or ARN")
         ref = ref.strip()
         if ref.lower().startswith(BOT_PREFIX):
-            found = self.by_bot_name.get(ref[len(BOT_PREFIX) :].strip())
+            named = self.by_bot_name.get(ref[len(BOT_PREFIX) :].strip(), [])
+            if len(named) > 1:
+                raise p.fail(where, f"{ref!r} names {len(named)} bots: give a bot's id")
+            found = named[0] if named else None
         elif ref.startswith("arn:"):
             found = ref if ref in self.arns else None
         else:
