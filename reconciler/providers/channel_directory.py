@@ -75,11 +75,11 @@ class ChannelDirectory:
         if len(found) != 1:
             lines = self._bearer_lines(instance)
             what = (
-                f"no AppInstanceBot named {ref.key!r} in {instance}: check the name, or name "
-                "the bearer by its ARN"
+                f"no AppInstanceBot named {ref.key!r} in {instance}: check the name"
                 if not found
-                else f"{len(found)} AppInstanceBots named {ref.key!r} in {instance}: name the "
-                "bearer by its ARN"
+                # a bot is named by its name only (a bot's ARN is refused, Q-AL-3)
+                else f"{len(found)} AppInstanceBots named {ref.key!r} in {instance}: rename "
+                "one (UpdateAppInstanceBot), or make a user the bearer"
             )
             raise BearerNotFound(instance, lines.get(ref), f"bearer {ref}: {what}")
         return found[0]

@@ -101,3 +101,19 @@ def test_a_bot_arn_is_refused_saying_bots_are_named_by_name_only(
     shown = validated.stdout + validated.stderr
     assert validated.exit_code == 1, shown
     assert f"{BOT_2!r} is an AppInstanceBot ARN: a channel names bots as bot:NAME only" in shown
+
+
+def test_a_bearer_bot_name_two_bots_share_says_to_rename_one(
+    emulator: EmulatorServer, write_desired: Callable[..., Any], cli: Any
+) -> None:
+    # a bot cannot be named by its ARN (settings refuse one), so the advice is not that
+    emulator.reset(seed())
+    settings = SETTINGS.replace("bearer: user:reconciler", "bearer: bot:PagerBot")
+    write_desired({"settings.yaml": settings, "chat.yaml": "channels:\n  ops: {members: []}\n"})
+    planned = cli("plan")
+    errors = [x for x in (planned.stdout + planned.stderr).splitlines() if x.startswith("Error")]
+    assert planned.exit_code == 1
+    assert errors[0] == (
+        f"Error: desired-state/settings.yaml:4: bearer bot:PagerBot: 2 AppInstanceBots named "
+        f"'PagerBot' in {INSTANCE}: rename one (UpdateAppInstanceBot), or make a user the bearer"
+    )

@@ -326,7 +326,7 @@ def test_a_bot_bearer_that_names_no_bot_is_an_error_at_its_line_and_the_rest_is_
     errors = [x for x in (run.stdout + run.stderr).splitlines() if x.startswith("Error: ")]
     assert errors == [
         f"Error: desired-state/settings.yaml:{line}: bearer bot:NoBot: no AppInstanceBot named "
-        f"'NoBot' in {INSTANCE}: check the name, or name the bearer by its ARN"
+        f"'NoBot' in {INSTANCE}: check the name"
     ]
     assert "  + bob@example.com (audio SendReceive" in run.stdout  # the meeting is planned
 
