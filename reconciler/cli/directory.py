@@ -57,11 +57,7 @@ def settings_account(directory: Path) -> tuple[Path | None, str | None]:
             # a number, an empty string, a list: validate refuses it; never read as "no
             # account" (every account's rooms) (QA-AK Q-AK-5)
             line = doc.positions.value_line(("account",))
-            problem = located(str(path), line, ("account",), "is not an account id")
-            raise UsageError(
-                f"cannot read the default account: {problem} "
-                "(run `chime-reconciler validate`, or give --account)"
-            )
+            raise _unreadable(located(str(path), line, ("account",), "is not an account id"))
         return path, account.strip()
     return None, None
 
@@ -78,7 +74,12 @@ def _settings_doc(directory: Path, name: str) -> Document:
             return doc
         issue = doc.issues[0]
         problem = located(str(directory / name), issue.line, issue.path, issue.message)
-    raise UsageError(
+    raise _unreadable(problem)
+
+
+def _unreadable(problem: object) -> UsageError:
+    """The error of a settings file whose account cannot be read: what is wrong, where."""
+    return UsageError(
         f"cannot read the default account: {problem} "
         "(run `chime-reconciler validate`, or give --account)"
     )
