@@ -19,7 +19,9 @@ from reconciler.governance.grant import Grant, Until, days_left
 from reconciler.governance.plan_json import instant
 from reconciler.refs import Location
 
-JSON_VERSION = 1
+# a string, as the plan's and audit's format_version. "2": the key was ``version`` (the
+# number 1) before the outcomes ``refused`` and ``ended`` were added
+JSON_VERSION = "2"
 
 
 class Outcome(StrEnum):
@@ -163,9 +165,10 @@ class Explanation:
 
 
 def to_json(e: Explanation) -> dict[str, Any]:
-    """The ``--format json`` document (stable keys; ``version`` changes if they do)."""
+    """The ``--format json`` document (stable keys and outcomes; ``format_version`` changes if
+    they do)."""
     return {
-        "version": JSON_VERSION,
+        "format_version": JSON_VERSION,
         "member": e.member,
         "now": instant(e.now),  # as precise as ends_at: an end before it has expired
         "targets": [_target_json(t, e.now) for t in e.targets],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 from reconciler.governance.explain import Declaration, Explanation, Outcome, TargetExplanation
 from reconciler.governance.grant import Grant, parse_until
@@ -106,7 +107,8 @@ def test_nothing_to_explain() -> None:
 
 def test_json_document() -> None:
     doc = json.loads(format_json(sample()))
-    assert doc["version"] == 1
+    assert doc["format_version"] == "2"
+    assert "version" not in doc
     assert doc["now"] == "2027-03-01T09:00:00Z"
     assert doc["summary"] == {"declared": 1, "live": 2}
     first = doc["targets"][0]
@@ -136,3 +138,14 @@ def test_json_document() -> None:
         "note": "the plan changes its role Member -> Administrator",
     }
     assert doc["targets"][1]["declared"] is False
+
+
+def test_readme_lists_every_outcome_the_json_can_write() -> None:
+    """A reader of ``--format json`` learns the outcomes from the README's explain section:
+    one added to ``Outcome`` without the README (as ``refused`` and ``ended`` once were)
+    fails here."""
+    readme = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### explain") :]
+    listed = section[section.index("`outcome` one of") :][:400]
+    missing = [o.value for o in Outcome if f"`{o.value}`" not in listed]
+    assert missing == []
