@@ -5,8 +5,10 @@ format_version "1") with a ``watch`` object added after its other keys.
   made, ``expired_kept`` when its plan was the first to have an expired membership still
   in Chime, and ``watch{round, at, error, stopped}``;
 - ``--out RESULT.json``: one document, the whole watch so far (every round's changes in
-  order, their counts and seconds added up) and ``watch{started_at, rounds,
-  failed_reads, last_round_at, stopped}``, written again after every round.
+  order, their counts and seconds added up), ``expired_kept`` when any round's plan had
+  an expired membership still in Chime (every one the watch has found, each once, in the
+  order found) and ``watch{started_at, rounds, failed_reads, last_round_at, stopped,
+  made_later, not_made}``, written again after every round.
 
 ``verified`` is always null: a watch does not re-read what it changed (the next round
 plans again, and applies again what did not hold). ``stopped`` is ``"ended"`` (every
@@ -16,6 +18,7 @@ with exit 1 when the whole watch's ``complete`` is false (``incomplete``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -66,6 +69,7 @@ class WatchTotals:
     plan_s: float = 0.0
     apply_s: float = 0.0
     last: Round | None = None
+    kept: list[Expiring] = field(default_factory=list)  # every round's, each once
 
     def add(self, r: Round) -> None:
         self.started_at = self.started_at or r.at
@@ -76,6 +80,7 @@ class WatchTotals:
         self.plan_s += r.timings.plan_s
         self.apply_s += r.timings.apply_s
         self.last = r
+        self.kept.extend(r.kept)
 
 
 def round_line(r: Round) -> str:
@@ -86,9 +91,7 @@ def round_line(r: Round) -> str:
     data = _to_data(r.result, r.timings, r.cut)
     data["complete"] = data["complete"] and r.error is None
     if r.kept:
-        data["expired_kept"] = [
-            expiring_json(e, kinds.get(e.target.kind).role_json(e.role)) for e in r.kept
-        ]
+        data["expired_kept"] = _kept_json(r.kept)
     data["watch"] = {"round": r.number, "at": _utc(r.at), "error": r.error, "stopped": r.stopped}
     return json_text(compact(data)) + "\n"
 
@@ -135,6 +138,11 @@ def incomplete(totals: WatchTotals) -> str | None:
     return None
 
 
+def _kept_json(kept: Sequence[Expiring]) -> list[dict[str, Any]]:
+    """``expired_kept``: items as in the plan's."""
+    return [expiring_json(e, kinds.get(e.target.kind).role_json(e.role)) for e in kept]
+
+
 def _to_data(result: ApplyResult, timings: Timings, cut: str | None) -> dict[str, Any]:
     """Apply's result document of ``result``; the changes left not started (a round
     stopped part-way: Ctrl-C, SIGTERM, its output closed: ``cut``) are ``skipped``, with
@@ -157,13 +165,17 @@ def _names(results: list[ChangeResult], most: int = 3) -> str:
 
 def watch_document(totals: WatchTotals) -> str:
     """The whole watch so far, indented. ``complete``: every change it made succeeded
-    and its last round's reading did not fail (``incomplete``)."""
+    and its last round's reading did not fail (``incomplete``). ``expired_kept`` (only
+    when there are any): every expired membership still in Chime that a round's plan
+    had, each once, in the order the rounds found them (items as in the plan's)."""
     last = totals.last
     timings = Timings(totals.plan_s, totals.apply_s)
     # only the last round can be cut part-way: the watch stops after it
     data = _to_data(ApplyResult(tuple(totals.results)), timings, None if last is None else last.cut)
     data["complete"] = incomplete(totals) is None
     made, still = not_made(totals)
+    if totals.kept:
+        data["expired_kept"] = _kept_json(totals.kept)
     data["watch"] = {
         "started_at": None if totals.started_at is None else _utc(totals.started_at),
         "rounds": totals.rounds,

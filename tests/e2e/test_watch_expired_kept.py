@@ -175,3 +175,41 @@ def test_an_access_ended_before_the_watch_is_the_first_rounds_warning_and_json_l
     rounds: list[dict[str, Any]] = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rounds) > 1
     assert [len(r.get("expired_kept", ())) for r in rounds] == [3] + [0] * (len(rounds) - 1)
+
+
+def test_a_watchs_out_document_lists_the_expired_memberships_kept_each_once(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Cli, tmp_path: Path
+) -> None:
+    """A reader of ``--out`` sees what the JSON lines and the stamped warnings said: every
+    expired membership still in Chime, found in a later round, once, before ``watch``."""
+    until = bob_until_soon(emulator, write_desired)
+    out = tmp_path / "watch.json"
+    result = cli(
+        "apply", "--auto-approve", "--watch", "--interval", "0.3", "--until", f"{LEAD_S + 4}s",
+        "--format", "json", "--out", str(out), *TARGETS,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stdout + result.stderr
+    rounds: list[dict[str, Any]] = [json.loads(line) for line in result.stdout.splitlines()]
+    (line,) = [r["expired_kept"] for r in rounds if "expired_kept" in r]
+    document = json.loads(out.read_text())
+    assert list(document)[-2:] == ["expired_kept", "watch"]
+    assert document["expired_kept"] == line  # each item as the round's line (and plan) has it
+    assert sorted((i["kind"], i["target"], i["member"], i["until"]) for i in line) == [
+        ("channel", "chan", "bob@example.com", until),
+        ("meeting", "bridge", "bob@example.com", until),
+        ("room", "ops", "bob@example.com", until),
+    ]
+    assert document["watch"]["rounds"] == len(rounds) > 2
+
+
+def test_a_watchs_out_document_has_no_expired_kept_when_no_access_ended(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Cli, tmp_path: Path
+) -> None:
+    bob_until_soon(emulator, write_desired, lead_s=3600)
+    out = tmp_path / "watch.json"
+    result = cli(
+        "apply", "--auto-approve", "--watch", "--interval", "0.3", "--until", "1s",
+        "--out", str(out), *TARGETS,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "expired_kept" not in json.loads(out.read_text())
