@@ -87,7 +87,8 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
 
     API calls per account: ListUsers (UserEmail filter) once, or ListBots (pages of 99);
     ListRooms with MemberId (pages of 99); ListRoomMemberships for each of those rooms,
-    for the role (pages of 99). ListAccounts only when no account is known otherwise.
+    for the role (pages of 99, read until the member is found). ListAccounts only when
+    no account is known otherwise.
     """
     try:
         ref = MemberRef.parse(member)
@@ -102,8 +103,11 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
             raise UsageError(f"MEMBER {member!r}: {channel_exc}") from None
     desired, note = _desired(app)
     desired = _of_its_instance(member, desired)
+    progress = ProgressBar(app.console(stderr=True))
     channels = (
-        audit_channels(app, ref, desired) if desired is not None and desired.app_instances else None
+        audit_channels(app, ref, desired, progress)
+        if desired is not None and desired.app_instances
+        else None
     )
     if ref.key.startswith(USER_PREFIX):
         if channels is None:
@@ -114,7 +118,7 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
         _render_channels(app, ref, channels, fmt, None, desired, note)
         return
     try:
-        result = _audit_rooms(app, ref, accounts, desired, note)
+        result = _audit_rooms(app, ref, accounts, desired, note, progress)
     except UnknownMemberError:
         # in no room, nor in any account: the channels may still have it
         if not channels:
@@ -153,12 +157,12 @@ def _audit_rooms(
     accounts: tuple[str, ...],
     desired: DesiredState | None,
     note: str,
+    progress: ProgressBar,
 ) -> Audit:
     """The rooms' audit; UnknownMemberError when no account has the member."""
     provider = open_directory(app)
     account_ids = _accounts(app, provider, accounts, desired, ref)
     lookups = [AccountLookup(a, _member_ids(provider, a, ref)) for a in account_ids]
-    progress = ProgressBar(app.console(stderr=True))
     live = _live_rooms(provider, lookups, app.parallelism, progress)
     return audit(ref, lookups, live, desired, desired_note=note)
 
@@ -240,25 +244,30 @@ def _live_rooms(
     parallelism: int,
     progress: ProgressBar,
 ) -> list[LiveRoomMember]:
-    """The member's role in each room ListRooms shows it in: every room's listing, read
-    as plan reads (a bar on a terminal, a line with CHIME_RECONCILER_PROGRESS=1)."""
-    found: list[tuple[str, Room, str]] = [
-        (a.account, room, member_id)
-        for a in lookups
-        for member_id in a.member_ids
-        for room in provider.list_rooms(a.account, member_id)
-    ]
+    """The member's role in each room ListRooms shows it in, each room's listing read
+    only until the member is found (audit shows its role, nothing else of the room). Both
+    steps show progress as plan's reads do (a bar on a terminal, a line with
+    CHIME_RECONCILER_PROGRESS=1): the rooms as ListRooms' pages come, then each room."""
+
+    def count(page: list[Room]) -> None:
+        for _ in page:
+            progress.advance()
+
+    with progress.task("Listing the member's rooms", None):
+        found: list[tuple[str, Room, str]] = [
+            (a.account, room, member_id)
+            for a in lookups
+            for member_id in a.member_ids
+            for room in provider.list_rooms(a.account, member_id, count)
+        ]
 
     def role_in(item: tuple[str, Room, str]) -> LiveRoomMember | None:
         account, room, member_id = item
-        members = provider.list_memberships(account, room.room_id)
+        m = provider.membership(account, room.room_id, member_id)
         progress.advance()
-        for m in members:
-            if m.member_id == member_id:
-                return LiveRoomMember(
-                    account, room.name, room.room_id, member_id, room_role(m.role)
-                )
-        return None  # left the room between the two calls
+        if m is None:
+            return None  # left the room between the two calls
+        return LiveRoomMember(account, room.name, room.room_id, member_id, room_role(m.role))
 
     with progress.task("Reading memberships", len(found)):
         roles = pmap(role_in, found, parallelism)

@@ -49,6 +49,7 @@ from reconciler.channel_audit import (
 from reconciler.channel_refs import USER_PREFIX, user_id_of
 from reconciler.cli.context import AppContext
 from reconciler.cli.directory import open_channels
+from reconciler.cli.progress import ProgressBar
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import AwsError, UsageError
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, MODERATOR
@@ -88,10 +89,15 @@ class NoSuchUserError(UsageError):
         )
 
 
-def audit_channels(app: AppContext, ref: MemberRef, desired: DesiredState) -> list[ChannelRow]:
+def audit_channels(
+    app: AppContext, ref: MemberRef, desired: DesiredState, progress: ProgressBar
+) -> list[ChannelRow]:
+    """The member's channel rows; ``progress`` shows each step as plan's reads do (a bar
+    on a terminal): the listings, then the channels where Chime has it in no role."""
     found = open_channels(app, desired)
-    roles, absent = live_roles(found, ref, desired)
-    rows = channel_rows(ref, roles, desired, absences(found, ref, desired, roles, absent))
+    roles, absent = live_roles(found, ref, desired, progress)
+    why = absences(found, ref, desired, roles, absent, progress)
+    rows = channel_rows(ref, roles, desired, why)
     everywhere = all(i.arn in absent for i in desired.app_instances)
     if not rows and everywhere and ref.key.startswith(USER_PREFIX):
         raise NoSuchUserError(ref, desired)
@@ -116,10 +122,10 @@ def user_ids(ref: MemberRef, desired: DesiredState, instance: str) -> list[str]:
 
 
 def live_roles(
-    found: ChannelDirectory, ref: MemberRef, desired: DesiredState
+    found: ChannelDirectory, ref: MemberRef, desired: DesiredState, progress: ProgressBar
 ) -> tuple[list[LiveChannelRole], set[str]]:
     """Every channel ``ref`` is in or moderates, in every app instance of ``desired``; and
-    the app instances it is no user or bot of."""
+    the app instances it is no user or bot of. ``progress``: one a listing."""
     listings: list[Listing] = []
     for setting in desired.app_instances:
         instance = setting.arn
@@ -131,13 +137,22 @@ def live_roles(
         spread = found.spread(instance)
         spread.assign((listing.unit, 1) for listing in mine)  # sizes unknown: one each
         listings += spread.interleave(mine, lambda listing: listing.unit)
-    # a user first answers (or is refused) its memberships' first page, alone
-    first = [x for x in listings if x.operation == MEMBERSHIPS and ref.kind is MemberKind.USER]
-    firsts = pmap(lambda x: _begin(found, ref, x), first, found.parallelism)
-    begun = dict(zip(first, firsts, strict=True))
-    no_user = {(x.instance, x.subject) for x, pages in begun.items() if pages is None}
-    rest = [x for x in listings if (x.instance, x.subject) not in no_user]
-    found_roles = pmap(lambda x: _roles(found, ref, x, begun.get(x)), rest, found.parallelism)
+    with progress.task("Reading channel memberships", len(listings)):
+        # a user first answers (or is refused) its memberships' first page, alone
+        first = [x for x in listings if x.operation == MEMBERSHIPS and ref.kind is MemberKind.USER]
+        firsts = pmap(lambda x: _begin(found, ref, x), first, found.parallelism)
+        begun = dict(zip(first, firsts, strict=True))
+        no_user = {(x.instance, x.subject) for x, pages in begun.items() if pages is None}
+        rest = [x for x in listings if (x.instance, x.subject) not in no_user]
+        for _ in range(len(listings) - len(rest)):
+            progress.advance()  # no user there: nothing more to list
+
+        def roles(x: Listing) -> list[LiveChannelRole]:
+            listed = _roles(found, ref, x, begun.get(x))
+            progress.advance()
+            return listed
+
+        found_roles = pmap(roles, rest, found.parallelism)
     present = {x.instance for x in rest}
     absent = {s.arn for s in desired.app_instances if s.arn not in present}
     return [role for roles in found_roles for role in roles], absent
@@ -149,13 +164,14 @@ def absences(
     desired: DesiredState,
     live: Iterable[LiveChannelRole],
     absent: Collection[str],
+    progress: ProgressBar,
 ) -> dict[tuple[str, str], Absence]:
     """For each declared channel (app instance, name) that declares ``ref`` (as a member
     or a moderator) and where Chime has it in no role: the channel's ARN, and why the plan
     will not add ``ref`` there, when it will not: no such user or bot, no such channel, or
     a ban (a banned member is neither a member nor a moderator, so no other channel can
     have banned it). Costs ListChannels (once per app instance) for such a channel
-    declared by name, and its ListChannelBans."""
+    declared by name, and its ListChannelBans. ``progress``: one a declared channel."""
     here = {(r.instance, x) for r in live for x in (r.channel_arn, r.channel_name)}
     result: dict[tuple[str, str], Absence] = {}
     ask: dict[str, tuple[str, str, str]] = {}  # channel ARN -> (instance, name, member ARN)
@@ -182,7 +198,16 @@ def absences(
         if subject is not None and arn not in {a for a, _, _ in ask.values()}:
             ask[arn] = (instance, name, subject)
     channels = sorted(ask)
-    why = pmap(lambda c: _why_not(found, c, *ask[c]), channels, found.parallelism)
+
+    def why_not(channel: str) -> str | None:
+        note = _why_not(found, channel, *ask[channel])
+        progress.advance()
+        return note
+
+    why: list[str | None] = []
+    if channels:  # none in a usual audit: no step to show
+        with progress.task("Reading the channels that declare it", len(channels)):
+            why = pmap(why_not, channels, found.parallelism)
     for c, note in zip(channels, why, strict=True):
         if note is not None:
             key = ask[c][:2]

@@ -52,7 +52,9 @@ class ProgressBar:
             self._task = self._progress.add_task("", total=0, visible=False)
 
     @contextlib.contextmanager
-    def task(self, description: str, total: int) -> Iterator[None]:
+    def task(self, description: str, total: int | None) -> Iterator[None]:
+        """A step of ``total`` items (None: not known ahead, as pages still to come: the
+        bar pulses, and the line counts what was done: ``Listing rooms: 250 in 1.3s``)."""
         # reset: the clock restarts too (a confirmation prompt may have waited meanwhile)
         with self._count_lock:
             self._completed, self._started = 0, time.monotonic()
@@ -69,8 +71,9 @@ class ProgressBar:
             self._hide()
         elapsed = time.monotonic() - self._started
         if self.enabled and not self.live and (self.every_step or elapsed >= self.delay_s):
+            done = self._completed if total is None else f"{self._completed}/{total}"
             self._console.print(
-                f"{description}: {self._completed}/{total} in {elapsed:.1f}s",
+                f"{description}: {done} in {elapsed:.1f}s",
                 markup=False,
                 highlight=False,
             )

@@ -140,9 +140,22 @@ class RoomsDirectory(Protocol):
 
     def list_accounts(self, user_email: str | None = None) -> list[str]: ...
 
-    def list_rooms(self, account: str, member_id: str | None = None) -> list[Room]: ...
+    def list_rooms(
+        self,
+        account: str,
+        member_id: str | None = None,
+        on_page: Callable[[list[Room]], None] | None = None,
+    ) -> list[Room]:
+        """The account's rooms (those ``member_id`` is in); ``on_page`` is given each
+        page's rooms as it comes."""
+        ...
 
     def list_memberships(self, account: str, room_id: str) -> list[LiveMember]: ...
+
+    def membership(self, account: str, room_id: str, member_id: str) -> LiveMember | None:
+        """``member_id``'s membership of the room (None: not in it), read only until
+        found."""
+        ...
 
     def find_user_by_email(self, account: str, email: str) -> User | None: ...
 

@@ -339,11 +339,19 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         e-mail), sorted."""
         return self.api.list_accounts(user_email)
 
-    def list_rooms(self, account: str, member_id: str | None = None) -> list[Room]:
-        return self.api.list_rooms(account, member_id)
+    def list_rooms(
+        self,
+        account: str,
+        member_id: str | None = None,
+        on_page: Callable[[list[Room]], None] | None = None,
+    ) -> list[Room]:
+        return self.api.list_rooms(account, member_id, on_page)
 
     def list_memberships(self, account: str, room_id: str) -> list[LiveMember]:
         return self.api.list_memberships(account, room_id)
+
+    def membership(self, account: str, room_id: str, member_id: str) -> LiveMember | None:
+        return self.api.membership(account, room_id, member_id)
 
     def find_user_by_email(self, account: str, email: str) -> User | None:
         return self.api.find_user_by_email(account, email)

@@ -143,8 +143,27 @@ def test_audit_calls_list_users_once_and_reads_each_room_of_the_member(
     emulator.reset(seed())
     emulator.reset_calls()
     assert run(emulator, desired, "alice@example.com").exit_code == 0
-    # ListRoomMemberships: ops, web, random one page each; big two (121 members)
+    # ListRoomMemberships: ops, web, random one page each; big two (121 members, alice
+    # last: found on the second page)
     assert emulator.calls() == {"ListUsers": 1, "ListRooms": 1, "ListRoomMemberships": 5}
+
+
+def test_audit_stops_reading_a_room_once_the_member_is_found(
+    emulator: EmulatorServer, desired: Path
+) -> None:
+    """Audit shows the member's role in each room, nothing else of the room: a member on
+    the first page of a big room costs that page only, and the row is the same."""
+    state = seed()
+    big = next(r for r in state["accounts"][0]["rooms"] if r["id"] == "r-big")
+    big["memberships"] = [big["memberships"][-1], *big["memberships"][:-1]]  # alice first
+    emulator.reset(state)
+    emulator.reset_calls()
+    result = run(emulator, desired, "alice@example.com")
+    assert (result.exit_code, result.stderr) == (0, "")
+    row = next(line for line in result.stdout.splitlines() if line.startswith("big "))
+    assert row.split()[:4] == ["big", "r-big", "Member", "Administrator"]
+    # ops, web, random and big one page each: big's second page (22 members) is not read
+    assert emulator.calls() == {"ListUsers": 1, "ListRooms": 1, "ListRoomMemberships": 4}
 
 
 def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, desired: Path) -> None:

@@ -4,6 +4,9 @@ channel, the emulator seeded with reconciler/demo/seed.yaml), as a new user runs
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,3 +78,24 @@ def test_protected_members_and_the_bearer_are_kept_not_removed(emulator: Emulato
     assert len(rows) == 2
     kept = "not declared: kept, protected (never removed)"
     assert all(kept in r and "removes" not in r for r in rows), rows
+
+
+def test_audit_reports_its_channel_listings_and_room_listings_as_plan_does(
+    emulator: EmulatorServer,
+) -> None:
+    """The channels' listings and ListRooms' pages are steps with progress too (a bar on a
+    terminal; in a CI log with CHIME_RECONCILER_PROGRESS=1, a line each), on stderr."""
+    argv = ["--endpoint-url", emulator.url, "--desired", str(ROOT / "desired-state")]
+    env = os.environ | ENV | {"CHIME_RECONCILER_PROGRESS": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "reconciler", *argv, "audit", "heidi@example.com"],
+        env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    # her two listings of the app instance: the first refused, the second not needed
+    assert [line.split(" in ")[0] for line in done.stderr.splitlines()] == [
+        "Reading channel memberships: 2/2",
+        "Listing the member's rooms: 2",
+        "Reading memberships: 2/2",
+    ]
+    assert "\x1b[" not in done.stderr and "Reading" not in done.stdout

@@ -76,6 +76,10 @@ def test_audit_reports_its_reads_as_plan_does(
     monkeypatch.setenv("CHIME_RECONCILER_PROGRESS", "1")
     run = cli.subprocess("audit", "bob@example.com")
     assert run.exit_code == 0
-    assert [line.split(" in ")[0] for line in run.err_lines] == ["Reading memberships: 1/1"]
+    # the rooms as ListRooms' pages come (how many, not known ahead), then each room's role
+    assert [line.split(" in ")[0] for line in run.err_lines] == [
+        "Listing the member's rooms: 1",
+        "Reading memberships: 1/1",
+    ]
     assert "\x1b[" not in run.stderr
     assert any("incident" in line and "Administrator" in line for line in run.lines)

@@ -145,6 +145,7 @@ def test_a_slow_audit_shows_a_labelled_bar(ops: Any, cli: Any) -> None:
     # Q-AD-2: audit reads every room the member is in, as plan reads its rooms
     ops.emulator.set_faults(latency_ms=700)  # the room's listing outlasts the bar's delay
     output = on_pty(cli, ["audit", "bob@example.com"], 80)
+    assert "Listing the member's rooms" in output  # ListRooms' pages: a step of its own
     assert "Reading memberships" in output
     assert CURSOR.search(output)  # a live bar, redrawn in place
     assert any("incident" in line and "Administrator" in line for line in plain(output))
