@@ -213,3 +213,30 @@ def test_explain_and_audit_say_the_member_is_banned(
         ("side", "declared, but no such user or bot in Chime: plan reports it")
     ]
     assert calls()["ListChannelBans"] == before
+
+
+def test_audits_reading_of_the_channels_that_declare_the_member_is_a_step_with_progress(
+    emulator: EmulatorServer,
+    write_desired: Callable[..., Any],
+    cli: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The channels that declare the member where Chime has it in no role are read
+    (DescribeChannel, ListChannelBans): a step of its own, shown as the listings are (a
+    line each in a CI log with CHIME_RECONCILER_PROGRESS=1; a bar on a terminal)."""
+    seed(emulator)
+    write(
+        write_desired,
+        f"""
+        channels:
+          ops: {{members: [user:{uid(1)}, user:{uid(2)}, user:{uid(9)}]}}
+          side: {{members: [user:{uid(1)}, user:{uid(9)}]}}
+        """,
+    )
+    monkeypatch.setenv("CHIME_RECONCILER_PROGRESS", "1")
+    run = cli.subprocess("audit", f"user:{uid(9)}")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert [line.split(" in ")[0] for line in run.err_lines] == [
+        "Reading channel memberships: 2/2",  # its memberships and its moderated channels
+        "Reading the channels that declare it: 2/2",  # ops (banned) and side
+    ]
