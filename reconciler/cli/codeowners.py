@@ -162,6 +162,9 @@ def problems(desired: DesiredState, desired_dir: Path) -> list[Problem]:
     bad = unwritable(desired, target.root)
     if bad:
         return bad
+    linked = _link_refusal(target)  # read no file through a link the write refuses
+    if linked is not None:
+        return [Problem(None, f"cannot check {_shown_link(target.file)}: {linked}")]
     lines = generated(desired, target.root)
     text = read(target)
     try:
@@ -333,13 +336,18 @@ def _refuse_link_out(target: Target, check: bool) -> None:
     hook): writing it would change a file elsewhere, or git's own. A link inside the
     work tree is followed; a --file outside the repository is written where it leads.
     ``--check`` refuses the same link (it would check a file the write never writes)."""
-    within = _within(target)
-    why = link_out.refusal(target.file, within.root, within.named, _shown_link)
+    why = _link_refusal(target)
     if why is None:
         return
     if check:
         raise UsageError(f"cannot check {_shown_link(target.file)}: {why}")
     raise UsageError(f"cannot write {_shown_link(target.file)}: {why}; nothing was written")
+
+
+def _link_refusal(target: Target) -> str | None:
+    """Why the CODEOWNERS file is neither written nor read (``link_out.refusal``)."""
+    within = _within(target)
+    return link_out.refusal(target.file, within.root, within.named, _shown_link)
 
 
 def _shown_link(link: Path) -> str:

@@ -275,10 +275,13 @@ def test_codeowners_check_refuses_the_link_the_write_refuses(
 
     result = run("codeowners", "--check")
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == (
-        f"Error: cannot check .github/CODEOWNERS: it is a symbolic link that leads {where} "
-        "(not followed)\n"
+    why = (
+        f"cannot check .github/CODEOWNERS: it is a symbolic link that leads {where} (not followed)"
     )
+    assert result.stderr == f"Error: {why}\n"
+    validated = run("validate")  # validate checks CODEOWNERS as --check does
+    assert validated.exit_code == 1
+    assert why in validated.output
 
 
 def test_codeowners_follows_a_link_that_stays_in_the_work_tree_past_git(repo: Path) -> None:
