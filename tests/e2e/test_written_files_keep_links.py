@@ -89,6 +89,40 @@ def test_adopt_that_fails_puts_a_linked_file_back_through_its_link(
     assert temporaries(workdir) == []
 
 
+def test_adopt_refuses_a_folder_swapped_for_a_link_while_it_writes(
+    ops: Any, cli: Any, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Q-AA/AF hardening: the loader reads no file through a link out of desired-state,
+    but adopt wrote the edit wherever the path led when it wrote: a folder swapped for a
+    link out in between got the edit outside. Now the write refuses it, the files are
+    put back, and nothing outside changes."""
+    carol_made_administrator_of_releases(cli)
+    _, real, _ = shared_rooms_file(workdir)
+    elsewhere = workdir / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "rooms.yaml").write_text("mine\n")
+    shared = real.parent
+    real_resolve = atomic_file._resolve
+
+    def resolve_then_swap(path: Path) -> tuple[Path, bool]:
+        found = real_resolve(path)
+        if not shared.is_symlink():
+            shared.rename(workdir / "moved")
+            shared.symlink_to(elsewhere, target_is_directory=True)
+        return found
+
+    monkeypatch.setattr(atomic_file, "_resolve", resolve_then_swap)
+    refused = cli("import", "--adopt")
+    assert refused.exit_code == 1
+    assert refused.err_lines == [
+        "Checking the edited files failed; they are back as they were.",
+        "Error: cannot write desired-state/rooms.yaml: it leads out of desired-state "
+        "through a symbolic link that changed while it was written (not followed)",
+    ]
+    assert (elsewhere / "rooms.yaml").read_text() == "mine\n"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["rooms.yaml"]
+
+
 def test_import_forced_over_a_link_a_hard_link_and_a_read_only_mode_keeps_them(
     emulator: EmulatorServer, tmp_path: Path
 ) -> None:
