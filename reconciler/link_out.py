@@ -64,6 +64,18 @@ def refusal(
     return f"{named} is a symbolic link that leads {where} (not followed)"
 
 
+def leads(real: str, root: Path, root_named: str) -> str | None:
+    """Where ``real`` (a resolved path: a file, or the folder a file is written in) is,
+    when it is not where a file under ``root`` may be written: ``out of ROOT_NAMED``, or
+    ``into GIT_FOLDER``; None when it is in ``root``'s work tree. ``atomic_file`` checks the
+    folder it has open with it, as it writes (a link swapped in after ``refusal``)."""
+    inside = os.path.realpath(root)
+    if not _within(real, inside):
+        return f"out of {root_named}"
+    into = _git_folder(real, inside, git_dir.metadata_folders(Path(os.path.abspath(root))))
+    return None if into is None else f"into {into}"
+
+
 def _git_folder(real: str, inside: str, git_folders: list[str]) -> str | None:
     """The git folder (relative to ``inside``) that ``real``, a path under ``inside``, is
     in or is; None when it is in none."""

@@ -7,6 +7,8 @@ import sys
 from typing import Any
 from urllib.parse import urlencode
 
+from reconciler.redact import redact
+
 LOGGER = "reconciler"
 log = logging.getLogger(LOGGER)
 
@@ -20,6 +22,18 @@ class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
         super().emit(record)
 
 
+def _redacted(record: logging.LogRecord) -> bool:
+    """The record with every credential ``redact`` knows masked (always kept)."""
+    try:
+        message = record.getMessage()
+    except Exception:  # a record that cannot be formatted: left to logging
+        return True
+    masked = redact(message)
+    if masked != message:
+        record.msg, record.args = masked, None
+    return True
+
+
 def configure(verbose: int, where: str = "") -> None:
     """-vv: ``debug:`` lines on stderr (API calls and retries); otherwise none. ``where``
     names the process that writes them when it is not the run's own (``DEBUG (api
@@ -28,6 +42,7 @@ def configure(verbose: int, where: str = "") -> None:
         handler = _CurrentStderr()
         named = f" ({where})" if where else ""
         handler.setFormatter(logging.Formatter(f"%(levelname)s{named}: %(message)s"))
+        handler.addFilter(_redacted)  # no credential in a line, whoever logs it
         log.addHandler(handler)
     log.setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
 

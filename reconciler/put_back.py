@@ -20,9 +20,14 @@ from reconciler.regular_file import NotRegularFile, read_regular
 SIGNALS = {signal.SIGINT, signal.SIGTERM}  # held while the files are put back
 
 
-def put_back(files: Iterable[tuple[Path, bytes | None]], folders: Iterable[Path] = ()) -> None:
+def put_back(
+    files: Iterable[tuple[Path, bytes | None]],
+    folders: Iterable[Path] = (),
+    within: atomic_file.Within | None = None,
+) -> None:
     """Each ``(path, bytes before)``: None, the file did not exist. Then each of
-    ``folders`` (those the change created, innermost first) is removed if it is empty."""
+    ``folders`` (those the change created, innermost first) is removed if it is empty.
+    ``within``: as ``atomic_file.write_atomically`` (a file no longer there is left)."""
     held = None
     if threading.current_thread() is threading.main_thread():
         held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
@@ -31,7 +36,8 @@ def put_back(files: Iterable[tuple[Path, bytes | None]], folders: Iterable[Path]
             if before is None:
                 path.unlink(missing_ok=True)
             else:
-                atomic_file.write_atomically(path, before)
+                with contextlib.suppress(atomic_file.LeadsOut):  # the others still go back
+                    atomic_file.write_atomically(path, before, within)
         for folder in folders:
             with contextlib.suppress(OSError):  # not empty (or gone): not ours to remove
                 folder.rmdir()

@@ -4,13 +4,17 @@
 
 ``redact(text)`` replaces the user and password of every URL in ``text`` with ``***``,
 and every value of a query parameter of an endpoint registered with ``register_endpoint``
-(the one given with ``--endpoint-url``). ``check_endpoint_url`` refuses a URL that botocore
+(the one given with ``--endpoint-url``), and every AWS credential registered with
+``register_credentials`` when a client is made (the secret access key, the session token,
+the access key id: an AWS error that echoes the signed request, a log line or a message
+quoting a header would otherwise show them). ``check_endpoint_url`` refuses a URL that botocore
 would choke on (a bad scheme, no host, a port out of range, a query string or fragment) with a
 message that quotes the URL redacted.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import urllib.parse
@@ -79,6 +83,33 @@ def register_endpoint(url: str) -> None:
         found.add(parts.fragment)
     with _lock:
         _secrets.update(s for s in found if len(s) >= 3)  # not "a" or "1": too common
+
+
+MIN_CREDENTIAL = 8  # a real key or token is far longer; a short test value masks nothing
+CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+
+
+_public: set[str] = set()  # credentials that are no secret (an emulator's dummy keys)
+
+
+def declare_public(*values: str) -> None:
+    """Values ``register_credentials`` never masks: no secret (dummy keys for emulators)."""
+    _public.update(values)
+
+
+def register_credentials(*values: str | None) -> None:
+    """Remember these credential values (a key id, a secret, a token) for ``redact``,
+    with those of the environment's AWS variables. Cheap when they are known already (a
+    signer registers the credentials of each request: refreshed ones are new)."""
+    named = [*values, *(os.environ.get(name) for name in CREDENTIAL_VARIABLES)]
+    found = {
+        v
+        for v in named
+        if v and len(v) >= MIN_CREDENTIAL and v not in _secrets and v not in _public
+    }
+    if found:
+        with _lock:
+            _secrets.update(found)
 
 
 def check_endpoint_url(url: str) -> str:

@@ -32,6 +32,7 @@ import click
 
 from reconciler.errors import DesiredStateError, ReconcilerError
 from reconciler.interrupt import EXIT_INTERRUPTED, STARTING, raise_if_pressed, record_presses
+from reconciler.redact import redact
 from reconciler.render.safe import shown
 
 EXIT_USAGE = 1  # a bad command line: exit 1 as Terraform does, from every entry point
@@ -100,7 +101,7 @@ def report_error(exc: ReconcilerError) -> None:
         click.echo(f"Desired state is invalid: {n} error{'' if n == 1 else 's'}.", err=True)
         return
     for line in str(exc).splitlines() or [type(exc).__name__]:
-        click.echo(f"Error: {shown(line)}", err=True)
+        click.echo(f"Error: {shown(redact(line))}", err=True)
 
 
 def run(

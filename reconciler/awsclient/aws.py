@@ -33,9 +33,11 @@ from reconciler.awsclient.fastparse import FastParserFactory, timestamp_text
 from reconciler.awsclient.model_files import use_orjson
 from reconciler.errors import UsageError
 from reconciler.logs import log_api_call
+from reconciler.redact import declare_public, register_credentials
 
 DUMMY_ACCESS_KEY = "chime-reconciler-dummy"
 DUMMY_SECRET_KEY = "chime-reconciler-dummy-secret"  # not a secret: for emulators only
+declare_public(DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY)  # never masked
 CONNECT_TIMEOUT = 5.0  # seconds
 READ_TIMEOUT = 30.0  # seconds
 
@@ -107,6 +109,8 @@ def make_client(
     keys: dict[str, Any] = {"aws_access_key_id": None, "aws_secret_access_key": None}
     if endpoint_url and session.get_credentials() is None:
         keys = {"aws_access_key_id": DUMMY_ACCESS_KEY, "aws_secret_access_key": DUMMY_SECRET_KEY}
+    else:  # what the client signs with: never shown (redact)
+        _register(session.get_credentials())
     client = session.create_client(  # the arguments boto3's Session.client passes on
         service,
         region_name=region or "us-east-1",
@@ -122,6 +126,15 @@ def make_client(
     signing.install(client)  # the same signatures, for less CPU (signing.py)
     httpheaders.install()  # the same response headers, for less CPU (httpheaders.py)
     return client
+
+
+def _register(credentials: Any) -> None:
+    """The credentials a client signs with (and the environment's), for ``redact``."""
+    frozen = credentials.get_frozen_credentials() if credentials is not None else None
+    if frozen is None:
+        register_credentials()
+    else:
+        register_credentials(frozen.access_key, frozen.secret_key, frozen.token)
 
 
 class CachedUserAgent(UserAgentString):  # type: ignore[misc]  # botocore is untyped

@@ -31,6 +31,8 @@ import botocore.auth
 from botocore.auth import EMPTY_SHA256_HASH, SIGNED_HEADERS_BLACKLIST, SigV4Auth, _host_from_url
 from botocore.awsrequest import AWSRequest
 
+from reconciler.redact import register_credentials
+
 SIGNATURE_VERSION = "chime-reconciler-v4"  # botocore's v4, as signed by CachedSigV4Auth
 _UNSAFE = frozenset("\t\r\n")  # botocore.utils.UNSAFE_URL_CHARS: _host_from_url reads them
 
@@ -79,6 +81,8 @@ class CachedSigV4Auth(SigV4Auth):  # type: ignore[misc]  # botocore is untyped
         return sha256(data).hexdigest() if data else EMPTY_SHA256_HASH
 
     def signature(self, string_to_sign: str, request: Any) -> str:
+        credentials = self.credentials  # refreshed ones too: never shown (redact)
+        register_credentials(credentials.access_key, credentials.secret_key, credentials.token)
         key = signing_key(
             self.credentials.secret_key,
             request.context["timestamp"][0:8],

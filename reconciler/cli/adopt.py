@@ -59,15 +59,21 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
         click.echo("Nothing to adopt: Chime has no member the desired state does not declare.")
         return
     edits, adopted_at = _edits(adoptions)  # AdoptError: nothing written
+    # the files the loader read (never through a link out of the folder), written only
+    # there: a link swapped in since is refused as the file is written
+    within = atomic_file.Within(app.desired_dir, str(app.desired_dir))
     try:
         interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
         for path, (_, edited) in edits.items():
-            atomic_file.write_atomically(path, edited)
+            try:
+                atomic_file.write_atomically(path, edited, within)
+            except atomic_file.LeadsOut as exc:
+                raise AdoptError(f"cannot write {shown(str(path))}: {exc}") from None
         load_desired(app.desired_dir, app.now)
         again = Session.open(app).plan(targets)
         interrupt.raise_if_pressed()  # ... nor one swallowed while they are checked
     except BaseException as exc:  # Ctrl-C included: every file back as it was
-        _restore(edits)
+        _restore(edits, within)
         if isinstance(exc, KeyboardInterrupt):
             raise Interrupted(interrupted_message("import --adopt", PUT_BACK)) from None
         click.echo(f"{_failed(exc)}; they are back as they were.", err=True)
@@ -80,7 +86,7 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
         and any((t.key, m.ref) not in refused for m in t.drift)
     ]
     if left:
-        _restore(edits)
+        _restore(edits, within)
         raise AdoptError(
             "the edited files still leave members undeclared in "
             + ", ".join(t.key.name for t in left)
@@ -184,9 +190,9 @@ def _failed(exc: BaseException) -> str:
     return "Checking the edited files failed"
 
 
-def _restore(edits: dict[Path, tuple[bytes, bytes]]) -> None:
+def _restore(edits: dict[Path, tuple[bytes, bytes]], within: atomic_file.Within) -> None:
     """Every file edited (or being edited) as it was (``put_back``)."""
-    put_back((path, original) for path, (original, _) in edits.items())
+    put_back(((path, original) for path, (original, _) in edits.items()), (), within)
 
 
 def _report(adopted: list[Adopted]) -> None:

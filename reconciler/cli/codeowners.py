@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from reconciler import interrupt, link_out
-from reconciler.atomic_file import write_atomically
+from reconciler.atomic_file import LeadsOut, Within, write_atomically
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
@@ -162,6 +162,9 @@ def problems(desired: DesiredState, desired_dir: Path) -> list[Problem]:
     bad = unwritable(desired, target.root)
     if bad:
         return bad
+    linked = _link_refusal(target)  # read no file through a link the write refuses
+    if linked is not None:
+        return [Problem(None, f"cannot check {_shown_link(target.file)}: {linked}")]
     lines = generated(desired, target.root)
     text = read(target)
     try:
@@ -280,8 +283,9 @@ def codeowners_command(
         for line in lines:
             click.echo(line)
         return
-    if not check:  # refused before the file it leads to is read
-        _refuse_link_out(target)  # a file in the repository is never written outside it
+    # refused before the file it leads to is read: a file in the repository is never
+    # written outside it, nor checked there (--check reads what the write would write)
+    _refuse_link_out(target, check)
     text = read(target)
     try:
         if check:
@@ -301,7 +305,12 @@ def codeowners_command(
     interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
     try:
         target.file.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(target.file, new)  # never left half written; a link is followed
+        # never left half written; a link is followed, unless it leads out (checked again
+        # as the file is written: a link swapped in since is refused too)
+        write_atomically(target.file, new, _within(target))
+    except LeadsOut as exc:
+        shown = _shown_link(target.file)
+        raise UsageError(f"cannot write {shown}: {exc}; nothing was written") from None
     except OSError as exc:
         raise UsageError(f"cannot write {target.shown()}: {exc}") from None
     made_one = f" (its {count} generated blocks made one, where the last was)" if count > 1 else ""
@@ -315,17 +324,30 @@ def codeowners_command(
         click.get_current_context().exit(1)
 
 
-def _refuse_link_out(target: Target) -> None:
+def _within(target: Target) -> Within:
+    """What a CODEOWNERS file in the repository is written inside of."""
+    return Within(target.root, f"the repository at {target.root}")
+
+
+def _refuse_link_out(target: Target, check: bool) -> None:
     """A usage error when the CODEOWNERS file in the repository (found, or --file), or a
     folder on its way, is a symbolic link that leads out of it (a committed
     ``.github/CODEOWNERS -> ../../x``) or into its ``.git`` (``-> ../.git/config``, a
     hook): writing it would change a file elsewhere, or git's own. A link inside the
-    work tree is followed; a --file outside the repository is written where it leads."""
-    why = link_out.refusal(
-        target.file, target.root, f"the repository at {target.root}", _shown_link
-    )
-    if why is not None:
-        raise UsageError(f"cannot write {_shown_link(target.file)}: {why}; nothing was written")
+    work tree is followed; a --file outside the repository is written where it leads.
+    ``--check`` refuses the same link (it would check a file the write never writes)."""
+    why = _link_refusal(target)
+    if why is None:
+        return
+    if check:
+        raise UsageError(f"cannot check {_shown_link(target.file)}: {why}")
+    raise UsageError(f"cannot write {_shown_link(target.file)}: {why}; nothing was written")
+
+
+def _link_refusal(target: Target) -> str | None:
+    """Why the CODEOWNERS file is neither written nor read (``link_out.refusal``)."""
+    within = _within(target)
+    return link_out.refusal(target.file, within.root, within.named, _shown_link)
 
 
 def _shown_link(link: Path) -> str:

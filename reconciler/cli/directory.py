@@ -119,6 +119,7 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
             "nothing was written (use --force to overwrite them)"
         )
     interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
+    within = atomic_file.Within(out, str(out))  # checked again as each file is written
     written: list[tuple[Path, bytes | None]] = []  # each file written, and what it held
     made: list[Path] = []  # each folder created for them (``out`` too), outermost first
     try:
@@ -127,12 +128,12 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
             try:
                 make_folders(path.parent, made)
                 written.extend(restorable(path))
-                atomic_file.write_atomically(path, text)
+                atomic_file.write_atomically(path, text, within)
             except OSError as exc:
                 reason = exc.strerror or exc
                 raise UsageError(f"cannot write {path}: {reason}; nothing was written") from None
     except BaseException:  # failed or interrupted (Ctrl-C) part way: as they were
-        put_back(reversed(written), reversed(made))
+        put_back(reversed(written), reversed(made), within)
         raise
 
 

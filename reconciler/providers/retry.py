@@ -225,7 +225,8 @@ def call_with_retry(
                     pacer.served(ticket)
             transient = is_transient(exc)
             if isinstance(exc, ClientError):
-                code, message = error_code(exc), error_message(exc)
+                # AWS may echo the signed request (SignatureDoesNotMatch): no credential
+                code, message = error_code(exc), redact(error_message(exc))
             else:  # botocore quotes the URL, credentials and all
                 code, message = type(exc).__name__, redact(str(exc))
             retry += 1

@@ -567,12 +567,14 @@ def test_import_into_a_new_folder_interrupted_or_failing_leaves_no_folder(
     write = atomic_file.write_atomically
     written: list[Path] = []
 
-    def second_account_fails(path: Path, content: str | bytes) -> None:
+    def second_account_fails(
+        path: Path, content: str | bytes, within: atomic_file.Within | None = None
+    ) -> None:
         if path.is_relative_to(out):
             written.append(path)
             if path.parent.name == ACC2:
                 raise fault() if fault is KeyboardInterrupt else OSError(28, "No space left")
-        write(path, content)
+        write(path, content, within)
 
     monkeypatch.setattr(atomic_file, "write_atomically", second_account_fails)
     done = run(emulator, tmp_path / "none", "import", "--out", str(out))

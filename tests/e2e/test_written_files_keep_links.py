@@ -89,6 +89,40 @@ def test_adopt_that_fails_puts_a_linked_file_back_through_its_link(
     assert temporaries(workdir) == []
 
 
+def test_adopt_refuses_a_folder_swapped_for_a_link_while_it_writes(
+    ops: Any, cli: Any, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Q-AA/AF hardening: the loader reads no file through a link out of desired-state,
+    but adopt wrote the edit wherever the path led when it wrote: a folder swapped for a
+    link out in between got the edit outside. Now the write refuses it, the files are
+    put back, and nothing outside changes."""
+    carol_made_administrator_of_releases(cli)
+    _, real, _ = shared_rooms_file(workdir)
+    elsewhere = workdir / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "rooms.yaml").write_text("mine\n")
+    shared = real.parent
+    real_resolve = atomic_file._resolve
+
+    def resolve_then_swap(path: Path) -> tuple[Path, bool]:
+        found = real_resolve(path)
+        if not shared.is_symlink():
+            shared.rename(workdir / "moved")
+            shared.symlink_to(elsewhere, target_is_directory=True)
+        return found
+
+    monkeypatch.setattr(atomic_file, "_resolve", resolve_then_swap)
+    refused = cli("import", "--adopt")
+    assert refused.exit_code == 1
+    assert refused.err_lines == [
+        "Checking the edited files failed; they are back as they were.",
+        "Error: cannot write desired-state/rooms.yaml: it leads out of desired-state "
+        "through a symbolic link that changed while it was written (not followed)",
+    ]
+    assert (elsewhere / "rooms.yaml").read_text() == "mine\n"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["rooms.yaml"]
+
+
 def test_import_forced_over_a_link_a_hard_link_and_a_read_only_mode_keeps_them(
     emulator: EmulatorServer, tmp_path: Path
 ) -> None:
@@ -127,9 +161,11 @@ def test_import_that_fails_puts_a_linked_file_back_through_its_link(
     write = atomic_file.write_atomically
     written: list[tuple[str, str | bytes]] = []
 
-    def recorded(path: Path, content: str | bytes) -> None:
+    def recorded(
+        path: Path, content: str | bytes, within: atomic_file.Within | None = None
+    ) -> None:
         written.append((path.name, content))
-        write(path, content)
+        write(path, content, within)
 
     monkeypatch.setattr(atomic_file, "write_atomically", recorded)
     out = tmp_path / "d"
@@ -181,6 +217,36 @@ def test_import_refuses_a_folder_linked_out_of_dir_and_writes_nothing(
     ), refused.stderr
     assert entries(out) == ["rooms"]
     assert (elsewhere.exists(), entries(elsewhere) if there else []) == (there, [])
+
+
+def test_import_refuses_a_folder_swapped_for_a_link_while_it_writes(
+    emulator: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Q-AA/AF hardening: the link check ran before the files were written, by path: a
+    DIR/rooms swapped for a link out of DIR in between got room files written outside.
+    Now each write checks the folder it has open: nothing is left in DIR or elsewhere."""
+    emulator.reset(small_seed())
+    out, elsewhere = tmp_path / "d", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    real_resolve = atomic_file._resolve
+
+    def resolve_then_swap(path: Path) -> tuple[Path, bool]:
+        found = real_resolve(path)
+        if not (out / "rooms").is_symlink():
+            (out / "rooms").rename(tmp_path / "moved")
+            (out / "rooms").symlink_to("../elsewhere", target_is_directory=True)
+        return found
+
+    monkeypatch.setattr(atomic_file, "_resolve", resolve_then_swap)
+    refused = run(emulator, tmp_path / "none", "import", "--account", ACC, "--out", str(out))
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert re.fullmatch(
+        rf"Error: cannot write {re.escape(str(out / 'rooms'))}/\w+\.yaml: it leads out of "
+        rf"{re.escape(str(out))} through a symbolic link that changed while it was written "
+        r"\(not followed\); nothing was written\n",
+        refused.stderr,
+    ), refused.stderr
+    assert entries(elsewhere) == []
 
 
 def test_import_writes_through_a_folder_linked_inside_dir(

@@ -138,8 +138,12 @@ def test_a_character_device_is_written_in_place_never_replaced(
     """/dev/null and /dev/stdout take the in-place branch; the writers are replaced here so
     that nothing is written under /dev."""
     taken: list[tuple[str, str]] = []
-    monkeypatch.setattr(atomic_file, "_write_in_place", lambda p, t: taken.append(("in", str(p))))
-    monkeypatch.setattr(atomic_file, "_replace", lambda p, t, s: taken.append(("replace", str(p))))
+    monkeypatch.setattr(
+        atomic_file, "_write_in_place", lambda p, t, *_: taken.append(("in", str(p)))
+    )
+    monkeypatch.setattr(
+        atomic_file, "_replace", lambda p, t, s, *_: taken.append(("replace", str(p)))
+    )
     write_atomically(Path("/dev/null"), "x")
     write_atomically(Path("/dev/stdout"), "x")  # whatever stdout is (a file under pytest)
     assert taken == [("in", "/dev/null"), ("in", "/dev/stdout")]
@@ -186,3 +190,45 @@ def test_problem_names_a_folder_that_is_not_writable(
         assert problem(tmp_path / "r.json") is None
     finally:
         locked.chmod(0o755)
+
+
+def test_within_refuses_a_link_out_or_into_git_in_the_write_itself(tmp_path: Path) -> None:
+    """Every caller that names ``within`` gets the link check from the write itself, not
+    only from a check made before it: nothing is written outside, or in .git."""
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    (repo / ".git").mkdir(parents=True)
+    outside.mkdir()
+    (repo / "out").symlink_to(outside, target_is_directory=True)
+    (repo / "hook").symlink_to(".git/config")
+    within = atomic_file.Within(repo, "the repository")
+    with pytest.raises(atomic_file.LeadsOut) as out:
+        write_atomically(repo / "out" / "CODEOWNERS", "x", within)
+    with pytest.raises(atomic_file.LeadsOut) as into:
+        write_atomically(repo / "hook", "x", within)
+    assert str(out.value) == (
+        f"{repo / 'out'} is a symbolic link that leads out of the repository (not followed)"
+    )
+    assert str(into.value) == "it is a symbolic link that leads into .git (not followed)"
+    assert (list(outside.iterdir()), list((repo / ".git").iterdir())) == ([], [])
+
+
+def test_within_writes_inside_through_links_and_hard_links_and_anywhere_else(
+    tmp_path: Path,
+) -> None:
+    """A link that stays in the work tree is followed, a file with two names is written
+    into (both show the text), and a path not under ``within`` (``--file`` outside the
+    repository) is written as it always was."""
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    (repo / "docs").mkdir(parents=True)
+    outside.mkdir()
+    (repo / "CODEOWNERS").symlink_to("docs/CODEOWNERS")
+    (repo / "two").write_text("old\n")
+    os.link(repo / "two", outside / "two")
+    within = atomic_file.Within(repo, "the repository")
+    write_atomically(repo / "CODEOWNERS", "a\n", within)
+    write_atomically(repo / "two", "b\n", within)
+    write_atomically(outside / "mine", "c\n", within)
+    assert (repo / "docs" / "CODEOWNERS").read_text() == "a\n"
+    assert ((repo / "two").read_text(), (outside / "two").read_text()) == ("b\n", "b\n")
+    assert (outside / "mine").read_text() == "c\n"
+    assert sorted(p.name for p in repo.iterdir()) == ["CODEOWNERS", "docs", "two"]

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from reconciler import atomic_file
 from reconciler.cli.main import cli
 from reconciler.governance.codeowners import BEGIN, END
 
@@ -226,6 +227,61 @@ def test_codeowners_refuses_a_link_into_the_git_folder_a_git_file_names(repo: Pa
         "(not followed); nothing was written\n"
     )
     assert (repo / "gitdata" / "config").read_text() == "[core]\n"
+
+
+@pytest.mark.parametrize("new", [True, False])
+def test_codeowners_refuses_a_folder_swapped_for_a_link_while_it_writes(
+    repo: Path, elsewhere: Path, monkeypatch: pytest.MonkeyPatch, new: bool
+) -> None:
+    """Q-AA/AF hardening: the link check ran before the write, by path: a .github swapped
+    for a link out of the repository in between (after every check, as the file is
+    resolved) got CODEOWNERS written outside, and `Wrote .github/CODEOWNERS`. Now the
+    write itself checks the folder it has open: nothing written there, exit 1."""
+    (repo / ".github").mkdir()
+    if not new:
+        (repo / ".github" / "CODEOWNERS").write_text("* @someone\n")
+    real_resolve = atomic_file._resolve
+
+    def resolve_then_swap(path: Path) -> tuple[Path, bool]:
+        found = real_resolve(path)
+        (repo / ".github").rename(repo / "github-moved")
+        (repo / ".github").symlink_to(elsewhere, target_is_directory=True)
+        return found
+
+    monkeypatch.setattr(atomic_file, "_resolve", resolve_then_swap)
+    result = run("codeowners")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: cannot write .github/CODEOWNERS: it leads out of the repository at "
+        f"{repo.resolve()} through a symbolic link that changed while it was written (not "
+        "followed); nothing was written\n"
+    )
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["bashrc"]
+
+
+@pytest.mark.parametrize("into", ["../elsewhere", "../.git/config"])
+def test_codeowners_check_refuses_the_link_the_write_refuses(
+    repo: Path, elsewhere: Path, into: str
+) -> None:
+    """Q-AA/AF hardening: `codeowners --check` read CODEOWNERS through a link `codeowners`
+    refuses to write (out of the repository, or into .git), and said `is up to date` or
+    `is out of date` about a file outside. Now it refuses the link, as the write does."""
+    (repo / ".git" / "config").write_text("[core]\n")
+    (repo / ".github").mkdir()
+    link = repo / ".github" / "CODEOWNERS"
+    target = elsewhere / "bashrc" if into == "../elsewhere" else repo / ".git" / "config"
+    link.symlink_to(os.path.relpath(target, link.parent))
+    where = f"out of the repository at {repo.resolve()}" if into == "../elsewhere" else "into .git"
+
+    result = run("codeowners", "--check")
+    assert (result.exit_code, result.stdout) == (1, "")
+    why = (
+        f"cannot check .github/CODEOWNERS: it is a symbolic link that leads {where} (not followed)"
+    )
+    assert result.stderr == f"Error: {why}\n"
+    validated = run("validate")  # validate checks CODEOWNERS as --check does
+    assert validated.exit_code == 1
+    assert why in validated.output
 
 
 def test_codeowners_follows_a_link_that_stays_in_the_work_tree_past_git(repo: Path) -> None:

@@ -1,0 +1,51 @@
+"""The credentials a client is made with are registered for ``redact`` as it is made: a
+-vv line or an error message that quotes one shows ``***``. The emulator's dummy keys are
+no secret and stay as they are."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from reconciler import logs
+from reconciler.awsclient.aws import DUMMY_ACCESS_KEY, make_client
+from reconciler.redact import redact
+
+KEY_ID = "AKIAUNITTESTKEYID0001"
+SECRET = "unit/test/secret/access/key/value/0001"
+TOKEN = "unit-test-session-token-value-0001"
+
+
+@pytest.fixture
+def debug_lines(capsys: pytest.CaptureFixture[str]) -> Iterator[None]:
+    logs.configure(2)
+    yield
+    logs.configure(0)
+
+
+def test_a_clients_credentials_are_masked_in_debug_lines_and_messages(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], debug_lines: None
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", KEY_ID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    monkeypatch.setenv("AWS_SESSION_TOKEN", TOKEN)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    make_client("chime", endpoint_url="http://127.0.0.1:9")
+    logging.getLogger(logs.LOGGER).debug("headers %s", {"X-Amz-Security-Token": TOKEN})
+    logging.getLogger(logs.LOGGER).debug(f"signed with {KEY_ID}:{SECRET}")
+    err = capsys.readouterr().err
+    assert "'X-Amz-Security-Token': '***'" in err and "signed with ***:***" in err
+    assert redact(f"{KEY_ID} {SECRET} {TOKEN}") == "*** *** ***"
+
+
+def test_the_dummy_keys_of_an_emulator_are_no_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    make_client("chime", endpoint_url="http://127.0.0.1:9")
+    assert redact(f"key {DUMMY_ACCESS_KEY}") == f"key {DUMMY_ACCESS_KEY}"
