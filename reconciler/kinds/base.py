@@ -129,6 +129,9 @@ class Kind:
     batch_size: int = 1  # most members one create call takes
     batch_by_role: bool = False  # one role per create call (else any roles together)
     apply_phase: int = 0  # kinds apply in ascending phase (memberships before moderators)
+    # targets of this kind end on their own (a meeting, after 24 hours at most): ``apply
+    # --watch`` reconciles them until they end, and only them
+    ends: bool = False
 
     # -- desired state -------------------------------------------------------------------
 

@@ -210,6 +210,7 @@ MEETING = MeetingKind(
     ranked=False,
     elevated=PRESENTING,
     minimum_setting=None,
+    ends=True,  # AWS ends every meeting: ``apply --watch`` watches meetings
     apply_minimum=1,  # a meeting is never left without a presenter while it is changed
     member_parser=meeting_member,
     max_members=MAX_MEETING_ATTENDEES,
