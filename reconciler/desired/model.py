@@ -98,6 +98,9 @@ class DesiredTarget:
     # False: no path to a member has an ``until`` (most targets), so nothing in it expires
     # or ends soon: ``governance.expiry`` skips it rather than look at every path
     dated: bool = True
+    # what else ``--target`` selects it by: the value its id stands for when the run was
+    # set up (a meeting's ``${VARIABLE}``: ``Kind.id_aliases``), filled in by the loader
+    aliases: tuple[str, ...] = ()
 
     def member(self, ref: MemberRef) -> DesiredMember | None:
         for m in self.members:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import count, repeat
 from typing import Any
@@ -129,6 +129,9 @@ class Kind:
     batch_size: int = 1  # most members one create call takes
     batch_by_role: bool = False  # one role per create call (else any roles together)
     apply_phase: int = 0  # kinds apply in ascending phase (memberships before moderators)
+    # targets of this kind end on their own (a meeting, after 24 hours at most): ``apply
+    # --watch`` reconciles them until they end, and only them
+    ends: bool = False
 
     # -- desired state -------------------------------------------------------------------
 
@@ -204,6 +207,11 @@ class Kind:
     def target_id_of(self, spec: BaseModel) -> str | None:
         value = getattr(spec, self.id_field, None)
         return None if value is None else str(value)
+
+    def id_aliases(self, target_id: str, environ: Mapping[str, str]) -> tuple[str, ...]:
+        """The other values ``--target`` selects a target whose id is ``target_id`` by,
+        read from ``environ`` at the edge (the loader): none for most kinds."""
+        return ()
 
     def safety_of(self, spec: BaseModel) -> tuple[tuple[str, int | float], ...]:
         """The target's own safety limits (``safety:`` in its spec), sorted by name: each

@@ -15,7 +15,7 @@ settings.yaml. An attendee's value may be the mapping ``{profile, until, reason,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +32,14 @@ from reconciler.capabilities import (
     problem,
     value_problem,
 )
-from reconciler.desired.meeting_spec import MeetingSpec, as_entry, attendee_problem, profile_of
+from reconciler.desired.meeting_spec import (
+    MeetingSpec,
+    as_entry,
+    attendee_problem,
+    env_name,
+    is_meeting_id,
+    profile_of,
+)
 from reconciler.kinds.base import EntryPath, Kind, RoleValue, Words
 from reconciler.refs import BOT_PREFIX, EMAIL_RE, MemberKind, MemberRef
 
@@ -87,6 +94,16 @@ def profiles(settings: BaseModel | None) -> dict[str, Capabilities]:
 @dataclass(frozen=True)
 class MeetingKind(Kind):
     """``Kind`` with roles that are capability triples named by profiles."""
+
+    def id_aliases(self, target_id: str, environ: Mapping[str, str]) -> tuple[str, ...]:
+        """The meeting id ``${VARIABLE}`` holds (the id the plan's header shows): a value
+        that is not a meeting id is never matched, nor offered as "did you mean", so never
+        shown (Q-AF-2)."""
+        variable = env_name(target_id)
+        if variable is None:
+            return ()
+        value = environ.get(variable, "").strip()
+        return (value,) if is_meeting_id(value) else ()
 
     def entry_lists(
         self, spec: BaseModel, settings: BaseModel | None = None
@@ -193,6 +210,7 @@ MEETING = MeetingKind(
     ranked=False,
     elevated=PRESENTING,
     minimum_setting=None,
+    ends=True,  # AWS ends every meeting: ``apply --watch`` watches meetings
     apply_minimum=1,  # a meeting is never left without a presenter while it is changed
     member_parser=meeting_member,
     max_members=MAX_MEETING_ATTENDEES,
