@@ -99,8 +99,8 @@ def _fail(kind: str, message: str) -> PydanticCustomError:
     return PydanticCustomError(kind, "{message}", {"message": message})
 
 
-# what ``attendee_problem`` accepts, for the JSON Schema (QA4 R11; ``schema_export`` sets
-# it: pydantic leaves a dict key's pattern out): ``@group``, or 2 to 64 of the characters
+# what ``attendee_problem`` accepts, for the JSON Schema (QA4 R11; ``MeetingSpec.attendees``
+# sets it: pydantic leaves a dict key's pattern out): ``@group``, or 2 to 64 of the characters
 # AWS allows (``reconciler.external_ids``; without the spaces around them) not starting
 # with ``@`` or ``aws:``
 _INNER = CHARACTERS.replace(r" \t\n\x0b\f\r", "")  # the first and last: not a space
@@ -128,6 +128,14 @@ def attendee_problem(text: str) -> str | None:
         return f"ExternalUserIds starting with {RESERVED_PREFIX!r} are reserved by AWS"
     # QA-G Q-G-1: AWS refuses it, part-way through an apply
     return f"AWS refuses {broken.character!r} in an ExternalUserId (it allows {ALLOWED_TEXT})"
+
+
+def _attendee_names(schema: dict[str, Any]) -> None:
+    """What ``attendee_problem`` accepts, as the keys' pattern in the JSON Schema
+    (pydantic leaves a dict key's pattern out: QA4 R11)."""
+    names = schema["propertyNames"]
+    assert isinstance(names, dict)
+    names["pattern"] = ATTENDEE_PATTERN
 
 
 def _attendee(value: str) -> str:
@@ -254,6 +262,7 @@ class MeetingSpec(_Strict):
         default_factory=dict,
         description="Attendee (e-mail, @group or ExternalUserId) -> capability profile, or "
         "{profile, until, reason, ticket}.",
+        json_schema_extra=_attendee_names,
     )
     owners: Owners = Field(default_factory=list)
     safety: MeetingSafetySpec | None = Field(
