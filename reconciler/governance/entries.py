@@ -80,8 +80,8 @@ class GrantFields(BaseModel):
 
 class EntryBase(GrantFields):
     """The mapping form of an entry, but its ``member`` (each kind's own reference type):
-    ``class MemberMapping(EntryBase): member: MemberReference``. Then the list item type is
-    ``Annotated[Annotated[REF, Tag(TEXT_TAG)] | Annotated[MAPPING, Tag(MAPPING_TAG)],
+    ``member_entries.member_list(REF, "...Mapping")`` makes the model on this base, and the
+    list of ``Annotated[Annotated[REF, Tag(TEXT_TAG)] | Annotated[MAPPING, Tag(MAPPING_TAG)],
     Discriminator(which_entry)]``."""
 
     @model_validator(mode="before")
