@@ -25,7 +25,6 @@ from reconciler.desired.channels import ChannelSpec
 from reconciler.desired.messages import closest
 from reconciler.governance.entries import text_of
 from reconciler.kinds.base import EntryPath, Kind, RoleList, Words
-from reconciler.refs import MemberKind
 
 CHANNEL_BATCH = 100  # BatchCreateChannelMembership: MemberArns 1-100 (botocore model)
 # AWS's quotas (shared/CHIME_SDK.md): members per channel, moderators per channel
@@ -159,5 +158,3 @@ CHANNEL_MODERATOR = ChannelKind(
     apply_phase=1,  # after the memberships
     **_COMMON,
 )
-
-MEMBER_KINDS = (MemberKind.USER, MemberKind.BOT)
