@@ -301,6 +301,13 @@ def _custom_profile_name(name: str) -> str:
     return name
 
 
+def _not_builtin_names(schema: dict[str, Any]) -> None:
+    """A built-in's name, refused as a profile of one's own, for editors too (QA4 R11)."""
+    names = schema["propertyNames"]
+    assert isinstance(names, dict)
+    names["not"] = {"enum": list(BUILTIN_PROFILES)}
+
+
 CustomProfileName = Annotated[ProfileName, AfterValidator(_custom_profile_name)]
 CustomProfiles = Annotated[
     dict[CustomProfileName, CapabilityProfileSpec],
@@ -308,6 +315,7 @@ CustomProfiles = Annotated[
         default_factory=dict,
         description="Capability profiles for meetings' attendees, beside the built-in "
         "presenter, participant and viewer.",
+        json_schema_extra=_not_builtin_names,
     ),
 ]
 
