@@ -91,7 +91,6 @@ NO_CHANNEL = "declared, but Chime has no channel of that name: plan reports it"
 SEVERAL = "declared, but several channels have that name: plan reports it"
 ELASTIC = "declared, but an elastic channel (not managed): plan reports it"
 KEPT = "not declared: kept"
-KEPT_PROTECTED = "not declared: kept, protected (never removed)"
 REMOVES = "not declared: plan removes it (prune)"
 
 

@@ -373,7 +373,7 @@ class _Loader:
             self.problems.append(located(display, positions.line_of(path), path, why))
         target_id = None if unidentified else kind.target_id_of(spec)
         why = target_id and id_violation(
-            self.rules, relative, section, noun, kind.id_field, target_id
+            self.rules, relative, section, noun, kind.id_field, target_id, kind.words.id_word
         )
         if why:
             at = (*path, kind.id_field)

@@ -60,6 +60,7 @@ class Words:
     entries: str = ""  # its plural ("channels"), when ``entry`` is given
     # what a member whose entries all expired still is where the target does not prune
     kept_as: str = "a member"  # "a moderator", "an attendee"
+    id_word: str = "id"  # what the target's id (``Kind.id_field``) is called: "ARN"
 
     @property
     def entry_noun(self) -> str:
@@ -93,6 +94,10 @@ class Kind:
     scope_setting: str = "account"  # the settings.yaml key holding the default scope
     scope_field: str = "account"  # the spec's key overriding it
     id_field: str = "id"  # the spec's key naming the target by id
+    # a valid value of ``id_field`` where it is required ("${_}"), set in place of a
+    # broken or missing one while the rest of the target is checked (``salvage``); None:
+    # the id is optional, and left out instead
+    id_stand_in: str | None = None
     # whether a target's id names one target only within its scope (a room id in its
     # account), else in the whole kind (a channel ARN, a meeting id): what makes two
     # declarations one target (``declared_once``)

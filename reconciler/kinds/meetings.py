@@ -203,6 +203,7 @@ MEETING = MeetingKind(
     scope_setting="meeting_id",
     scope_field="meeting_id",
     id_field="meeting_id",
+    id_stand_in="${_}",  # required: any valid id stands in for a broken one
     id_per_scope=False,  # a meeting id is unique; its scope is the id as written
     names_per_scope=False,  # so its name is unique among all meetings (QA-J Q-J-4)
     no_scope_message="meeting has no meeting_id",

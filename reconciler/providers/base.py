@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.kinds import RoleValue
@@ -42,6 +42,16 @@ class ItemError:
     code: str
     message: str
     answer_lost: bool = False
+
+
+def item_errors(resp: Mapping[str, Any], id_key: str) -> dict[str, ItemError]:
+    """A batch response's per-item ``Errors`` by the id under ``id_key`` (``MemberId``,
+    ``MemberArn``, ``ExternalUserId``)."""
+    errors: dict[str, ItemError] = {}
+    for e in resp.get("Errors", []):
+        who = str(e.get(id_key, ""))
+        errors[who] = ItemError(who, str(e.get("ErrorCode", "")), str(e.get("ErrorMessage", "")))
+    return errors
 
 
 class Reader(Protocol):

@@ -42,7 +42,7 @@ from reconciler.providers.base import CONFLICT, EnvironmentId, ItemError
 from reconciler.providers.meetings_api import Attendee, MeetingFeatures, MeetingsApi
 from reconciler.providers.paced import ClientProvider
 from reconciler.providers.retry import RetryPolicy
-from reconciler.providers.target_gone import gone_on
+from reconciler.providers.target_gone import gone_on, unless_gone
 from reconciler.refs import MemberRef, Provenance, TargetKey
 
 T = TypeVar("T")
@@ -190,14 +190,7 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
     def _unless_gone(self, key: TargetKey, call: Callable[[], R]) -> R | None:
         """``call()``; None when it answers NotFound (the meeting has ended, or never
         existed: its read is over, and counted as such)."""
-        try:
-            return call()
-        except AwsError as exc:
-            if exc.code != NOT_FOUND:
-                raise
-            if self.progress is not None:
-                self.progress(key)
-            return None
+        return unless_gone(self.progress, key, call, (NOT_FOUND,))
 
     def _pmap(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         return pmap(fn, items, self.parallelism)
