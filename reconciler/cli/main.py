@@ -5,7 +5,7 @@ exits 130."""
 from __future__ import annotations
 
 import contextlib
-from typing import Any, NoReturn
+from typing import IO, Any, NoReturn
 
 import click
 from click.core import ParameterSource
@@ -37,6 +37,16 @@ class CommandLineError(click.UsageError):
     """A bad command line. Exit 1 as Terraform does: 2 means "changes present" only."""
 
     exit_code = 1
+
+
+class HelpInstead(CommandLineError):
+    """No command (``chime-reconciler``, ``chime-reconciler gitops``): the group's help on
+    stderr, as click shows it, without an ``Error:`` line; exit 1, a bad command line (the
+    README's Exit codes; Terraform's 127 is a code this tool has not)."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        color = self.ctx.color if self.ctx is not None else None
+        click.echo(self.format_message(), file=file, err=True, color=color)
 
 
 class ReconcilerGroup(click.Group):
@@ -103,6 +113,8 @@ def _output_closed(ctx: click.Context, exc: BrokenPipeError) -> NoReturn:
 def _exit_1(exc: click.UsageError) -> click.UsageError:
     if isinstance(exc, CommandLineError):
         return exc
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):  # no command: its help
+        return HelpInstead(exc.format_message(), exc.ctx)
     return CommandLineError(exc.format_message(), exc.ctx)
 
 
