@@ -15,7 +15,7 @@ import reconciler.cli.completion_shells  # bash and zsh completion keep an empty
 import reconciler.timing  # noqa: F401  (its peak-memory line at exit, whatever the command)
 from reconciler import __version__
 from reconciler.cli import commands
-from reconciler.cli.argv import normalise
+from reconciler.cli.argv import normalise, unknown_command
 from reconciler.cli.context import AppContext
 from reconciler.closed_output import (
     EXIT_OUTPUT_CLOSED,
@@ -63,6 +63,17 @@ class ReconcilerGroup(click.Group):
             _output_closed(ctx, exc)
         except OSError as exc:  # `--help > /dev/full`
             _output_failed(ctx, exc)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """As click's, with a suggestion for a misspelt command: ``No such command 'plna'.
+        Did you mean 'plan'?``."""
+        name = args[0]
+        unknown = self.get_command(ctx, name) is None and not ctx.resilient_parsing
+        if unknown and not name.startswith("-"):
+            raise CommandLineError(unknown_command(name, self.list_commands(ctx)), ctx)
+        return super().resolve_command(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return commands.names()
@@ -220,7 +231,8 @@ def cli(ctx: click.Context, /, **options: Any) -> None:
       chime-reconciler demo                 # all of it against a local emulator
 
     Global options may come before or after the command (`plan --desired DIR`).
-    Terraform's spellings work too: -out=FILE, -auto-approve, -target=NAME.
+    Terraform's spellings work too, after the command: plan -out=FILE,
+    apply -auto-approve, plan -target=NAME.
 
     Exit codes: 0 success; 1 error or refused; 2 drift: changes, or members no file
     declares (plan and merge-plans --detailed-exitcode only); 130 interrupted; 141 the
