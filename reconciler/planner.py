@@ -166,10 +166,10 @@ def plan_target(
     Protection keeps a member in, not a grant past its end: a protected member whose
     elevated role came from a path that has ended (``until:``) loses that role like
     anyone else (QA-K Q-K-2), and keeps its membership: it is demoted to the role the
-    files still declare, or, in a kind whose every role is elevated (a channel's
-    moderators), removed from it. ``unprotected``: members whose protection (a
-    ``protected:`` group entry) ended, and when: the change removing or demoting them
-    says so."""
+    files still declare, or, where none does, to ``Kind.without_elevation`` (in a kind
+    whose every role is elevated, a channel's moderators, removed from it).
+    ``unprotected``: members whose protection (a ``protected:`` group entry) ended, and
+    when: the change removing or demoting them says so."""
     kind = kinds.get(desired.key.kind)
     # a tuple: ``in`` compares by identity first, in C, where a set would call the enum's
     # ``__hash__`` (Python) for each of a million members
@@ -259,8 +259,9 @@ def plan_target(
             drop = _elevation_ends(kind, m.role, paths)
             if drop is not None:
                 # its elevated role came from entries that ended: it goes, the membership
-                # stays (QA-K Q-K-2): down to the highest role not elevated (a room's
-                # Member), or out of a target of elevated roles only (a channel's moderators)
+                # stays (QA-K Q-K-2, QA-AO Q-AO-2): down to the kind's role without the
+                # elevation (a room's Member, a meeting's capabilities without content
+                # Send), or out of a target of elevated roles only (a channel's moderators)
                 action, after = drop
                 changes.append(
                     Change(action, desired.key, m.ref, m.member_id, m.kind, m.role, after, paths)
@@ -330,15 +331,15 @@ def _elevation_ends(
 ) -> tuple[Action, RoleValue | None] | None:
     """For a protected member no file declares in a target, live as ``live``: when that
     elevated role came from one of ``paths``, all ended, the change that ends it and the
-    role it keeps (``DELETE, None``: it leaves a target whose every role is elevated, a
-    channel's moderators); None when it keeps what it has (a kind that names no roles, a
-    meeting, included)."""
-    if not kind.roles or not _granted_then_ended(kind, live, paths):
+    role it keeps (``Kind.without_elevation``: a room's Member, a meeting's capabilities
+    without content Send; ``DELETE, None``: it leaves a target whose every role is
+    elevated, a channel's moderators); None when it keeps what it has."""
+    if not _granted_then_ended(kind, live, paths):
         return None
-    lower = [r for r in kind.roles if not kind.is_elevated(r)]
-    if not lower:
+    after = kind.without_elevation(live)
+    if after is None:
         return Action.DELETE, None
-    return (Action.UPDATE, lower[0]) if kind.ranked else None
+    return (Action.UPDATE, after) if after != live else None
 
 
 def _protection_ended(

@@ -108,6 +108,9 @@ class TargetExplanation:
     detail: str = ""
     role_word: str = "role"  # the kind's word for a role (a meeting's: "capabilities")
     protected_until: str = ""  # when a protection through a group entry ends ("": never)
+    # the role a change makes it (CHANGE), when that is not ``declared_role``: a protected
+    # member no file declares, losing an elevated role that ended (QA-AO Q-AO-2)
+    changed_to: str | None = None
     # the two roles as the JSON plan writes them (``Kind.role_json``: a meeting's an object;
     # None: the text's)
     declared_json: Any = None
@@ -121,7 +124,8 @@ class TargetExplanation:
         if o is Outcome.ADD:
             return f"the plan adds it as {self.declared_role}"
         if o is Outcome.CHANGE:
-            return f"the plan changes its {self.role_word} {self.live_role} -> {self.declared_role}"
+            after = self.changed_to or self.declared_role
+            return f"the plan changes its {self.role_word} {self.live_role} -> {after}"
         if o is Outcome.REMOVE:
             return "the plan removes it (prune is on)"
         if o is Outcome.KEPT:

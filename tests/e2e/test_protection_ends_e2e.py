@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from conftest import ACCOUNT, seed_doc
 
+from reconciler.capabilities import Capabilities
 from reconciler.emulator import EmulatorServer
 
 pytestmark = pytest.mark.e2e
@@ -90,3 +91,65 @@ def test_explain_says_until_when_the_member_is_protected(oncall: str, cli: Any) 
         f"  plan: kept: protected until {oncall} (a `protected:` group entry's until:; "
         "removed or demoted after it)"
     ) in run.lines
+
+
+MEETING = "6f1c2a9e-0000-4000-8000-000000000001"
+ALL_SEND = {"audio": "SendReceive", "video": "SendReceive", "content": "SendReceive"}
+
+
+def test_a_protected_presenters_grant_that_ended_is_taken_away_in_a_meeting(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """carol: protected, a presenter through an entry that ended yesterday, declared by no
+    other path: apply makes her a non-presenter and keeps her (QA-AO Q-AO-2)."""
+    emulator.reset(
+        {
+            "meetings": [
+                {
+                    "id": MEETING,
+                    "external_meeting_id": "bridge",
+                    "attendees": [
+                        {"external_user_id": f"{who}@example.com", "capabilities": ALL_SEND}
+                        for who in ("alice", "carol")
+                    ],
+                }
+            ]
+        }
+    )
+    write_desired(
+        {
+            "settings.yaml": "protected: [carol@example.com]\n",
+            "m.yaml": f"""
+                meetings:
+                  bridge:
+                    meeting_id: {MEETING}
+                    prune: true
+                    attendees:
+                      alice@example.com: presenter
+                      carol@example.com: {{profile: presenter, until: {day(-1)}, reason: demo}}
+                """,
+        }
+    )
+    lowered = "audio SendReceive, video SendReceive, content Receive"
+    before = cli("explain", "carol@example.com")
+    assert before.exit_code == 0, before.stdout + before.stderr
+    assert (
+        "  plan: the plan changes its capabilities audio SendReceive, video SendReceive, "
+        f"content SendReceive -> {lowered}"
+    ) in before.lines
+    run = cli("apply", "--auto-approve")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert (
+        "  ~ carol@example.com: audio SendReceive, video SendReceive, content SendReceive -> "
+        f"{lowered}: expired {day(-1)}, declared at desired-state/m.yaml:7"
+    ) in run.lines
+    assert emulator.meetings.attendees_of(MEETING) == {
+        "alice@example.com": Capabilities("SendReceive", "SendReceive", "SendReceive"),
+        "carol@example.com": Capabilities("SendReceive", "SendReceive", "Receive"),
+    }
+    again = cli("plan")
+    assert "No changes." in again.stdout, again.stdout
+    after = cli("explain", "carol@example.com")
+    assert "  plan: kept: protected (settings.yaml `protected:`, or an app instance's bearer)" in (
+        after.lines
+    )

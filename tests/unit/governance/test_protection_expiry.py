@@ -8,7 +8,8 @@
 - protection keeps a member in, not a grant past its end: a protected member's elevated
   role given by an entry with `until:` ends then, like anyone's, and its membership is
   kept: demoted in a room that declares it Member, removed from a channel's moderators
-  only (QA-K Q-K-2)."""
+  only (QA-K Q-K-2), a meeting's presenter no file declares made a non-presenter
+  (QA-AO Q-AO-2)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,13 @@ import json
 import textwrap
 from pathlib import Path
 
+from reconciler.capabilities import Capabilities
 from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
+from reconciler.kinds import MEETING
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, MODERATOR
+from reconciler.kinds.meetings import meeting_member
 from reconciler.live import LiveMember, LiveState, LiveTarget
 from reconciler.plandecode import plan_from_document
 from reconciler.plandoc import FORMAT_VERSION, plan_to_data
@@ -241,3 +245,63 @@ def test_a_protected_admin_no_file_declares_after_its_grant_ends_stays_a_member(
                 now=at("2027-03-04T00:00:00"))  # fmt: skip
     assert kept.changes == ()
     assert [str(m.ref) for m in kept.targets[0].protected] == ["glass@example.com"]
+
+
+MEETING_ID = "6f1c2a9e-0000-4000-8000-000000000001"
+PRESENTER = Capabilities("SendReceive", "SendReceive", "SendReceive")
+
+
+def meeting_live(state: DesiredState, **caps: Capabilities) -> LiveState:
+    [bridge] = [t for t in state.targets if t.key.kind == MEETING.id]
+    members = tuple(
+        sorted(
+            LiveMember(meeting_member(e), f"a-{name}", meeting_member(e).kind, c)
+            for name, c in caps.items()
+            for e in [f"{name}@example.com"]
+        )
+    )
+    return LiveState({bridge.key: LiveTarget(bridge.key, MEETING_ID, members)})
+
+
+def test_a_protected_presenter_no_file_declares_after_its_grant_ends_stays_an_attendee(
+    tmp_path: Path,
+) -> None:
+    """In a meeting as in a room: the presenter grant ends (content Send is taken away),
+    the attendee stays (QA-AO Q-AO-2)."""
+    state = load(
+        tmp_path,
+        {
+            "settings.yaml": """
+                protected: [carol@example.com]
+                """,
+            "m.yaml": f"""
+                meetings:
+                  bridge:
+                    meeting_id: {MEETING_ID}
+                    prune: true
+                    attendees:
+                      alice@example.com: presenter
+                      carol@example.com: {{profile: presenter, until: 2027-03-03, reason: demo}}
+                """,
+        },
+    )
+    live = meeting_live(state, alice=PRESENTER, carol=PRESENTER)
+    assert plan(state, live, now=at("2027-03-03T12:00:00")).changes == ()
+    after = plan(state, live, now=at("2027-03-04T00:00:00"))
+    lowered = Capabilities("SendReceive", "SendReceive", "Receive")
+    assert [(c.action.value, str(c.member), c.role_after) for c in after.changes] == [
+        ("update", "carol@example.com", lowered)
+    ]
+    assert (
+        "  ~ carol@example.com: audio SendReceive, video SendReceive, content SendReceive -> "
+        "audio SendReceive, video SendReceive, content Receive: expired 2027-03-03, "
+        f"declared at {tmp_path}/m.yaml:7"
+    ) in render_text(after).splitlines()
+    # no longer a presenter, it is kept (protected) as it is
+    kept = plan(state, meeting_live(state, alice=PRESENTER, carol=lowered),
+                now=at("2027-03-04T00:00:00"))  # fmt: skip
+    assert kept.changes == ()
+    assert [str(m.ref) for m in kept.targets[0].protected] == ["carol@example.com"]
+    # content Send alone, with video off: the content goes (Receive would need video)
+    sender = Capabilities("SendReceive", "None", "Send")
+    assert MEETING.without_elevation(sender) == Capabilities("SendReceive", "None", "None")
