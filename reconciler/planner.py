@@ -55,7 +55,7 @@ from reconciler.governance.expiry import (
     protection_path,
     protections_ending,
 )
-from reconciler.governance.grant import Until
+from reconciler.governance.grant import Ending
 from reconciler.kinds import RoleValue
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.plan import Action, Change, Plan, TargetPlan
@@ -155,7 +155,7 @@ def plan_target(
     protected: Collection[MemberRef] = frozenset(),
     quiet: Collection[MemberRef] = frozenset(),
     refused: Collection[MemberRef] = frozenset(),
-    unprotected: Mapping[MemberRef, Until] = {},
+    unprotected: Mapping[MemberRef, Ending] = {},
 ) -> TargetPlan:
     """The changes for one target, with its unmanaged and protected members (those of
     ``protected`` that pruning would remove). A member of both ``protected`` and ``quiet``
@@ -343,7 +343,7 @@ def _elevation_ends(
 
 
 def _protection_ended(
-    unprotected: Mapping[MemberRef, Until], ref: MemberRef, role: RoleValue
+    unprotected: Mapping[MemberRef, Ending], ref: MemberRef, role: RoleValue
 ) -> tuple[Provenance, ...]:
     """Why ``ref``, live as ``role``, is removed or demoted when its protection (a
     ``protected:`` group entry) has ended: that path; none otherwise."""

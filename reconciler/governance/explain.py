@@ -56,11 +56,15 @@ class Declaration:
     expired: bool
     role_json: Any = None  # ``role`` as the JSON plan writes it (a meeting's: an object;
     # None: ``role`` itself)
+    # settings.yaml ``protected:`` through a group entry with until: (``role``: the live
+    # role it kept), not a grant of ``role``
+    protection: bool = False
 
     def describe(self, now: dt.datetime) -> str:
         """``Administrator via @sre at FILE:LINE, until 2027-03-31 (30 days left), ...``"""
         chain = f" via {' > '.join('@' + g for g in self.via)}" if self.via else ""
-        text = f"{self.role}{chain} at {self.where}"
+        what = "protected (a `protected:` group entry)" if self.protection else self.role
+        text = f"{what}{chain} at {self.where}"
         if self.via:
             text += f" (from {self.entry})"  # the target's entry naming the group
         until = self.grant.until
@@ -216,7 +220,7 @@ def _declaration_json(d: Declaration, now: dt.datetime) -> dict[str, Any]:
         "expired": d.expired,
         "reason": d.grant.reason,
         "ticket": d.grant.ticket,
-    }
+    } | ({"protection": True} if d.protection else {})  # as the JSON plan's provenance
 
 
 def seconds(moment: dt.datetime) -> str:

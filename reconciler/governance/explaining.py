@@ -104,6 +104,9 @@ def _target(
     lm = _live_member(member, dm, lt.members) if lt is not None else None
     live_role = text(lm.role) if lm is not None else None
     outcome, detail, change = _outcome(member, dm, lm, lt is not None, tp)
+    # a protection that ended (a ``protected:`` group entry's until:): why the plan
+    # removes or demotes it, as the plan says (QA-AO Q-AO-3)
+    paths += tuple(p for p in change.provenance if p.protection) if change is not None else ()
     if outcome in (Outcome.NOT_PLANNED, Outcome.UNRESOLVED) and refused:
         detail = refused
     elif outcome is Outcome.IN_SYNC and refused and _differ(lm, dm):
@@ -150,6 +153,7 @@ def _declaration(p: Provenance, kind: Kind) -> Declaration:
         via=p.via,
         grant=p.grant or NO_GRANT,
         expired=p.expired,
+        protection=p.protection,
     )
 
 

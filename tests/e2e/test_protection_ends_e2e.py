@@ -1,12 +1,14 @@
 """A protection through a `protected:` group entry with `until:` (QA-K Q-K-1), from the
 command line: `audit` says until when the member is protected, not "never removed", and
 a plan saved with a `--now` after the protection's end is refused as one whose moment
-has not come yet, naming the protection, not as an edited plan. The CLI, the real boto3
+has not come yet, naming the protection, not as an edited plan; after it, the removal
+carries the entry's reason (QA-AO Q-AO-3). The CLI, the real boto3
 client and the emulator over HTTP."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -91,6 +93,26 @@ def test_explain_says_until_when_the_member_is_protected(oncall: str, cli: Any) 
         f"  plan: kept: protected until {oncall} (a `protected:` group entry's until:; "
         "removed or demoted after it)"
     ) in run.lines
+
+
+def test_explain_lists_the_protection_that_ended_with_its_reason(oncall: str, cli: Any) -> None:
+    """The removal's path, as `plan -v` shows it: the ended `protected:` group entry with
+    its reason (QA-AO Q-AO-3)."""
+    run = cli("explain", "dave@example.com", "--now", day(4))
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert (
+        f"    expired {oncall}: protected (a `protected:` group entry) at "
+        "desired-state/ops.yaml:3, reason: on-call week"
+    ) in run.lines
+    assert "  plan: the plan removes it (prune is on)" in run.lines
+    doc = json.loads(cli("explain", "dave@example.com", "--now", day(4), "--format", "json").stdout)
+    [path] = doc["targets"][0]["paths"]
+    assert (path["protection"], path["expired"], path["reason"]) == (True, True, "on-call week")
+    verbose = cli("plan", "-v", "--now", day(4))
+    assert (
+        f"      expired {oncall}, declared at desired-state/ops.yaml:3 as Administrator, "
+        "reason: on-call week"
+    ) in verbose.lines
 
 
 MEETING = "6f1c2a9e-0000-4000-8000-000000000001"

@@ -4,7 +4,7 @@
   about before it ends (text and JSON `expiring`, where its end removes a member the plan
   keeps), and the removal after it says why (`protection expired D, declared at
   FILE:LINE`; JSON provenance `"protection": true`), read back from a plan file too
-  (QA-K Q-K-1);
+  (QA-K Q-K-1), with the entry's reason and ticket (QA-AO Q-AO-3);
 - protection keeps a member in, not a grant past its end: a protected member's elevated
   role given by an entry with `until:` ends then, like anyone's, and its membership is
   kept: demoted in a room that declares it Member, removed from a channel's moderators
@@ -30,6 +30,7 @@ from reconciler.plandecode import plan_from_document
 from reconciler.plandoc import FORMAT_VERSION, plan_to_data
 from reconciler.planner import plan
 from reconciler.refs import MemberRef, Role
+from reconciler.render.markdown import render_markdown
 from reconciler.render.text import render_text
 
 UTC = dt.UTC
@@ -113,6 +114,30 @@ def test_a_protection_that_ends_is_warned_about_then_named_as_the_removals_reaso
     # a plan file read back (show, apply FILE) says the same
     again = plan_from_document(json.loads(json.dumps(document)), FORMAT_VERSION)
     assert line in render_text(again).splitlines()
+
+
+def test_the_removal_after_a_protection_ends_carries_its_reason_and_ticket(
+    tmp_path: Path,
+) -> None:
+    """As any expired path's: plan -v, the Markdown details, the JSON provenance (QA-AO
+    Q-AO-3)."""
+    files = dict(ONCALL)
+    files["ops.yaml"] = files["ops.yaml"].replace(
+        "reason: on-call week}", "reason: on-call week, ticket: ONC-1}"
+    )
+    state = load(tmp_path, files)
+    live = room_live(state, alice=Role.ADMINISTRATOR, dave=Role.ADMINISTRATOR)
+    after = plan(state, live, now=at("2027-03-04T00:00:00"))
+    assert (
+        f"      expired 2027-03-03, declared at {tmp_path}/ops.yaml:3 as Administrator, "
+        "reason: on-call week, ticket ONC-1"
+    ) in render_text(after, verbose=True).splitlines()
+    assert (
+        f"  # expired 2027-03-03, declared at {tmp_path}/ops.yaml:3 as Administrator, "
+        "reason: on-call week, ticket ONC-1"
+    ) in render_markdown(after).splitlines()
+    [why] = plan_to_data(after)["targets"][0]["changes"][0]["provenance"]
+    assert (why["protection"], why["reason"], why["ticket"]) == (True, "on-call week", "ONC-1")
 
 
 def test_a_protected_members_elevated_room_grant_ends_and_its_membership_stays(
