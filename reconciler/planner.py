@@ -204,6 +204,7 @@ def plan_target(
     changes: list[Change] = []
     unmanaged: list[LiveMember] = []
     kept: list[LiveMember] = []
+    held: list[LiveMember] = []  # declared lower, kept elevated: protected
     guarded: list[MemberRef] = []  # unmanaged, and protected: prune would keep them
 
     for i, (dm, lm) in enumerate(zip(desired.members, matched, strict=True)):
@@ -231,7 +232,7 @@ def plan_target(
                 and guarded_role
                 and not _granted_then_ended(kind, lm.role, dm.expired)
             ):
-                pass  # declared with a lower role: kept, and not reported every time
+                held.append(lm)  # declared with a lower role: kept, and not listed
             else:
                 why = _protection_ended(unprotected, dm.ref, lm.role)
                 changes.append(
@@ -295,6 +296,7 @@ def plan_target(
         # None for a kind without an elevated role (a channel's memberships): none to count
         live_elevated=kind.elevated_count(map(_role, live.members)) if kind.elevated else None,
         max_members=live.max_members,
+        held=tuple(held),
     )
 
 

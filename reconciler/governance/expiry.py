@@ -192,12 +192,15 @@ def _protections_between(
     now: dt.datetime,
 ) -> list[Expiring]:
     """The ``protected:`` group entries ending after ``since`` and by ``by``, for each of
-    ``targets`` that does not declare the member (where the end may remove it)."""
+    ``targets`` that does not declare the member (where the end may remove it) or
+    declares it with a role that is not elevated (where it may demote it: QA-AO Q-AO-4)."""
     ends = [(r, e.until) for r, e in desired.protected_until if since < e.until.instant <= by]
     found = []
     for t in targets:
+        kind = kinds.get(t.key.kind)
         for ref, until in ends:
-            if t.member(ref) is None:
+            m = t.member(ref)
+            if m is None or (kind.elevated and not kind.is_elevated(m.role)):
                 at = until.location or t.location
                 found.append(Expiring(until, t.key, ref, at, days_left(until, now), None, True))
     return found
@@ -240,12 +243,13 @@ def protections_ending(
     desired: DesiredState, planned: Iterable[TargetPlan], now: dt.datetime, days: int
 ) -> tuple[Expiring, ...]:
     """The protected members a plan keeps (``TargetPlan.protected``: not declared in a
-    pruned target) whose protection, a ``protected:`` group entry, ends within ``days``
-    days: its end removes them (QA-K Q-K-1)."""
+    pruned target; ``TargetPlan.held``: declared with a lower role) whose protection, a
+    ``protected:`` group entry, ends within ``days`` days: its end removes them (QA-K
+    Q-K-1) or demotes them (QA-AO Q-AO-4)."""
     ends = {r: e.until for r, e in desired.protected_until if not e.until.expired(now)}
     found = []
     for tp in planned:
-        for lm in tp.protected:
+        for lm in (*tp.protected, *tp.held):
             until = ends.get(lm.ref)
             if until is None or days_left(until, now) > days:
                 continue

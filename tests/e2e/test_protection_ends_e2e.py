@@ -2,7 +2,8 @@
 command line: `audit` says until when the member is protected, not "never removed", and
 a plan saved with a `--now` after the protection's end is refused as one whose moment
 has not come yet, naming the protection, not as an edited plan; after it, the removal
-carries the entry's reason (QA-AO Q-AO-3). The CLI, the real boto3
+carries the entry's reason (QA-AO Q-AO-3); and so where its end demotes a member the
+files declare with a lower role (QA-AO Q-AO-4). The CLI, the real boto3
 client and the emulator over HTTP."""
 
 from __future__ import annotations
@@ -84,6 +85,48 @@ def test_a_plan_saved_past_the_protections_end_has_not_come_yet(
         "uid-alice": "Administrator",
         "uid-dave": "Administrator",
     }
+
+
+def test_a_plan_saved_past_the_end_of_a_protection_that_demotes_has_not_come_yet(
+    oncall: str,
+    cli: Any,
+    emulator: EmulatorServer,
+    write_desired: Callable[..., Path],
+    tmp_path: Path,
+) -> None:
+    """ops declares dave Member: the protection's end demotes him. The plan warns before
+    it, and a plan saved as of after it is refused as one whose --now has not come yet,
+    not as an edited one (QA-AO Q-AO-4)."""
+    write_desired(
+        {
+            "ops.yaml": f"""
+                groups:
+                  oncall:
+                    - {{member: dave@example.com, until: {oncall}, reason: on-call week}}
+                rooms:
+                  ops:
+                    administrators: [alice@example.com]
+                    members: [dave@example.com]
+                """,
+        }
+    )
+    today = cli("plan")
+    assert today.exit_code == 0, today.stdout + today.stderr
+    assert (
+        f"  dave@example.com in room ops: protected until {oncall} (3 days left), declared at "
+        "desired-state/ops.yaml:3"
+    ) in today.lines
+    saved = tmp_path / "plan.json"
+    made = cli("plan", "--now", day(4), "--out", str(saved))
+    assert made.exit_code == 0, made.stdout + made.stderr
+    assert "~ dave@example.com: Administrator -> Member: protection expired" in made.stdout
+    run = cli("apply", str(saved))
+    assert run.exit_code == 1
+    assert run.err_lines[0].startswith(
+        f"Error: Saved plan was made as of --now {day(4)}, which has not come yet"
+    ), run.stderr
+    assert "was it edited?" not in run.stderr
+    assert emulator.backend.room_members(ACCOUNT, "room-ops")["uid-dave"] == "Administrator"
 
 
 def test_explain_says_until_when_the_member_is_protected(oncall: str, cli: Any) -> None:

@@ -4,7 +4,8 @@
   about before it ends (text and JSON `expiring`, where its end removes a member the plan
   keeps), and the removal after it says why (`protection expired D, declared at
   FILE:LINE`; JSON provenance `"protection": true`), read back from a plan file too
-  (QA-K Q-K-1), with the entry's reason and ticket (QA-AO Q-AO-3);
+  (QA-K Q-K-1), with the entry's reason and ticket (QA-AO Q-AO-3); so is one whose end
+  demotes a member the files declare with a lower role (QA-AO Q-AO-4);
 - protection keeps a member in, not a grant past its end: a protected member's elevated
   role given by an entry with `until:` ends then, like anyone's, and its membership is
   kept: demoted in a room that declares it Member, removed from a channel's moderators
@@ -22,6 +23,7 @@ from reconciler.capabilities import Capabilities
 from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
+from reconciler.governance.expiry import ending_between
 from reconciler.kinds import MEETING
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, MODERATOR
 from reconciler.kinds.meetings import meeting_member
@@ -138,6 +140,42 @@ def test_the_removal_after_a_protection_ends_carries_its_reason_and_ticket(
     ) in render_markdown(after).splitlines()
     [why] = plan_to_data(after)["targets"][0]["changes"][0]["provenance"]
     assert (why["protection"], why["reason"], why["ticket"]) == (True, "on-call week", "ONC-1")
+
+
+def test_a_protection_whose_end_demotes_a_member_declared_lower_is_warned_about(
+    tmp_path: Path,
+) -> None:
+    """dave: declared Member, live Administrator, kept so by @oncall until 2027-03-03: the
+    plan warns before the end demotes him, as it does before one removes (QA-AO Q-AO-4)."""
+    files = dict(ONCALL)
+    files["ops.yaml"] = files["ops.yaml"].replace(
+        "administrators: [alice@example.com]",
+        "administrators: [alice@example.com]\n" + " " * 12 + "members: [dave@example.com]",
+    )
+    state = load(tmp_path, files)
+    live = room_live(state, alice=Role.ADMINISTRATOR, dave=Role.ADMINISTRATOR)
+    before = plan(state, live, now=at("2027-03-01T00:00:00"))
+    assert before.changes == ()
+    assert (
+        "Warning: 1 membership ends within 14 days:\n"
+        "  dave@example.com in room ops: protected until 2027-03-03 (2 days left), "
+        f"declared at {tmp_path}/ops.yaml:3\n"
+    ) in render_text(before)
+    [item] = plan_to_data(before)["expiring"]
+    assert (item["member"], item["role"], item["protection"]) == (
+        "dave@example.com",
+        "Administrator",
+        True,
+    )
+    after = plan(state, live, now=at("2027-03-04T00:00:00"))
+    assert [(c.action.value, str(c.member), c.role_after) for c in after.changes] == [
+        ("update", "dave@example.com", Role.MEMBER)
+    ]
+    assert after.expiring == ()
+    # a saved plan made as of after the end: the protection's end is why it differs
+    [pending] = ending_between(state, [after.targets[0].key], at("2027-03-01T00:00:00"),
+                               at("2027-03-04T00:00:00"))  # fmt: skip
+    assert (str(pending.member), pending.protection) == ("dave@example.com", True)
 
 
 def test_a_protected_members_elevated_room_grant_ends_and_its_membership_stays(
