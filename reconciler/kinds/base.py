@@ -267,6 +267,16 @@ class Kind:
     def is_elevated(self, role: RoleValue | None) -> bool:
         return role is not None and role in self.elevated
 
+    def without_elevation(self, role: RoleValue) -> RoleValue | None:
+        """The role a member live as the elevated ``role`` keeps when that elevation ends
+        and its membership does not (a protected member's grant past its ``until:``): in
+        a ranked kind the highest role that is not elevated (a room's Member), None where
+        every role is elevated (a channel's moderators: it leaves the target); ``role``
+        itself in an unranked kind, which names no lower role."""
+        if not self.ranked:
+            return role
+        return next((r for r in self.roles if not self.is_elevated(r)), None)
+
     def is_removal(self, before: RoleValue | None, after: RoleValue | None) -> bool:
         """Whether a change counts against the removal limits: a delete, or losing an
         elevated role."""

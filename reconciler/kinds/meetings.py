@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from reconciler.capabilities import (
     AXES,
     BUILTIN_PROFILES,
+    NONE,
     SEND,
     SEND_RECEIVE,
     VALUES,
@@ -31,6 +32,7 @@ from reconciler.capabilities import (
     join,
     problem,
     value_problem,
+    without_send,
 )
 from reconciler.desired.meeting_spec import (
     MeetingSpec,
@@ -152,6 +154,14 @@ class MeetingKind(Kind):
         for c in caps[1:]:
             result = join(result, c)
         return result
+
+    def without_elevation(self, role: RoleValue) -> RoleValue | None:
+        """A presenter no longer: its content without ``Send`` (``SendReceive`` ->
+        ``Receive``; ``None`` where AWS would refuse content ``Receive`` for its video),
+        audio and video as they are."""
+        c = _caps(role)
+        lowered = Capabilities(c.audio, c.video, without_send(c.content))
+        return lowered if problem(lowered) is None else Capabilities(c.audio, c.video, NONE)
 
     def role_text(self, role: RoleValue) -> str:
         c = _caps(role)
