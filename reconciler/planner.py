@@ -17,15 +17,16 @@ For each declared target that was read from Chime:
   ``TargetPlan.protected`` lists those a pruned target would otherwise remove: members no
   file declares there (a break-glass account, an entry that expired), which a reviewer
   should know are in Chime. Not listed, as they would be on every plan for nothing: the
-  bearer of a channel's app instance (the tool itself), and a protected member the files
-  declare in that target with a lower role (``explain`` says it is kept: protected). That
-  bearer is not listed as unmanaged either where pruning is off: it is never drift.
+  tool itself in the target's scope (``DesiredState.own_members``: a channel's app
+  instance's bearers), and a protected member the files declare in that target with a
+  lower role (``explain`` says it is kept: protected). The tool itself is not listed as
+  unmanaged either where pruning is off: it is never drift.
 
 A target that would have more members after the apply than AWS allows in one
 (``Kind.max_members``, or the target's own: ``LiveTarget.max_members``, a meeting created
 with a MaxCount), counting its declared members and the protected ones it keeps
-(a channel's bearer), is reported at its declaration and not planned: AWS would refuse
-the adds over the maximum on every run (``over_maximum``).
+(the tool itself, as a channel's bearer), is reported at its declaration and not planned:
+AWS would refuse the adds over the maximum on every run (``over_maximum``).
 
 Two declared targets read as one (their ids resolved to the same room, channel or
 meeting: ``declared_once``) are reported at each declaration, and neither is planned;
@@ -98,8 +99,6 @@ def plan(
         n for n in live.notices if targets is None or n.target is None or n.target in selected_keys
     ]
     reported = {p.target for p in (*problems, *live.notices) if p.target is not None}
-    # per app instance: its bearers (the tool itself), protected and never listed there
-    bearers = {i.arn: frozenset(i.bearers) for i in desired.app_instances}
     refused: dict[str, set[MemberRef]] = {}
     for target_id, ref in live.refused:
         refused.setdefault(target_id, set()).add(ref)
@@ -121,7 +120,7 @@ def plan(
             continue
         if dt.key.scope not in ids_by_scope:
             ids_by_scope[dt.key.scope] = live.ids_in(dt.key.scope)
-        quiet = bearers.get(dt.key.scope, frozenset())
+        quiet = desired.own_members_of(dt.key)  # the tool itself: kept, never listed
         member_ids = ids_by_scope[dt.key.scope]
         no: Collection[MemberRef] = refused.get(lt.target_id, frozenset())
         tp = plan_target(dt, lt, member_ids, desired.protected, quiet, no, ended_protection)
@@ -159,7 +158,8 @@ def plan_target(
 ) -> TargetPlan:
     """The changes for one target, with its unmanaged and protected members (those of
     ``protected`` that pruning would remove). A member of both ``protected`` and ``quiet``
-    (the bearers of the target's app instance) that no file declares is neither: it is
+    (the tool itself in the target's scope: ``DesiredState.own_members``) that no file
+    declares is neither: it is
     kept and not listed, pruned or not, so it is never drift. A declared member in
     ``refused`` (the provider's, for this target: banned) is neither added nor changed.
 
@@ -370,9 +370,9 @@ def over_maximum(
     target's own, else ``Kind.max_members``), or "".
     Counted: the members it will have after the apply that are the desired state's, the
     declared ones and the protected ones kept though no file declares them there (the
-    bearers, ``quiet``); not those left unmanaged where pruning is off, someone else's:
-    their target is full meanwhile, as it may be by apply time (AWS refuses each add over
-    the maximum then)."""
+    tool itself, ``quiet``, among them); not those left unmanaged where pruning is off,
+    someone else's: their target is full meanwhile, as it may be by apply time (AWS
+    refuses each add over the maximum then)."""
     kind = tp.kind
     most = tp.maximum
     if most is None:
@@ -394,7 +394,7 @@ def over_maximum(
     why = f"{after - len(kept):,} declared"
     if kept:
         shown = ", ".join(
-            f"{m.ref}: {'the bearer' if m.ref in quiet else 'protected'}" for m in kept[:3]
+            f"{m.ref}: {words.own_member if m.ref in quiet else 'protected'}" for m in kept[:3]
         )
         more = f", and {len(kept) - 3:,} more" if len(kept) > 3 else ""
         why += f", and {len(kept):,} kept that no file declares there ({shown}{more})"

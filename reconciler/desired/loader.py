@@ -106,22 +106,32 @@ def _load(directory: Path, now: dt.datetime | None, found: Found | None) -> Desi
     problems += resolved.problems
     if problems:
         raise DesiredStateError(_sorted(problems, loader.unloaded), resolved.targets)
-    instances = app_instances(loader.declared.settings, loader.settings_at)
-    bearers = {b for i in instances for b in i.bearers}
+    own = own_members(loader.declared.settings)
+    tool = frozenset().union(*own.values())
     return DesiredState(
         targets=with_aliases(resolved.targets, os.environ),
         safety=resolved.safety,
-        protected=resolved.protected | bearers,
-        # a bearer is protected for good, whatever group entries name it too
-        protected_until=tuple((r, u) for r, u in resolved.protected_until if r not in bearers),
+        protected=resolved.protected | tool,
+        # the tool itself is protected for good, whatever group entries name it too
+        protected_until=tuple((r, u) for r, u in resolved.protected_until if r not in tool),
         rates=loader.declared.rates,
         digest=source_files.digest(sources),
         files=tuple(s.display for s in sources),
         owned=resolved.owned,
         policy=loader.declared.policy,
         drift=str(getattr(loader.declared.settings, "drift", "all")),
-        app_instances=instances,
+        app_instances=app_instances(loader.declared.settings, loader.settings_at),
+        own_members=own,
     )
+
+
+def own_members(settings: BaseModel | None) -> dict[tuple[str, str], frozenset[MemberRef]]:
+    """The members that are the tool itself, by kind id and scope (``Kind.own_members``)."""
+    return {
+        (kind.id, scope): refs
+        for kind in kinds.all_kinds()
+        for scope, refs in kind.own_members(settings).items()
+    }
 
 
 def with_aliases(

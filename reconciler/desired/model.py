@@ -121,6 +121,9 @@ class DesiredState:
     rates: Mapping[str, float | None] = field(default_factory=dict)  # quota -> requests/s
     drift: str = "all"  # settings.yaml `drift`: "all" (unmanaged members too) or "changes-only"
     app_instances: tuple[AppInstanceSetting, ...] = ()  # settings.yaml's, by label
+    # the members that are the tool itself (``Kind.own_members``), by kind id and scope: in
+    # ``protected`` for good, and never listed as unmanaged in a target of that scope
+    own_members: Mapping[tuple[str, str], frozenset[MemberRef]] = field(default_factory=dict)
     # members ``protected`` reaches only through group entries that end: the last such
     # path's until, reason and ticket; ``governance.expiry.as_of`` stops protecting them
     # after it
@@ -137,6 +140,10 @@ class DesiredState:
     def unmanaged_is_drift(self) -> bool:
         """Whether members no file declares make ``plan --detailed-exitcode`` exit 2."""
         return self.drift != "changes-only"
+
+    def own_members_of(self, key: TargetKey) -> frozenset[MemberRef]:
+        """The members that are the tool itself in this target's scope (``own_members``)."""
+        return self.own_members.get((key.kind, key.scope), frozenset())
 
     def safety_for(self, key: TargetKey) -> Safety:
         """The safety limits of one target: settings.yaml's, with the target's own."""

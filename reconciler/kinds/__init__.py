@@ -8,9 +8,10 @@ applier, renderers or plan file, which read the kind.
    ``reconciler.desired.spec.Strict``; its fields are the section's keys: the scope and id
    fields, ``prune``, the member lists, optionally ``owners`` and ``safety``), and a
    ``Kind(...)`` (subclass it to override ``entries``, ``combine``, ``role_text``,
-   ``role_json``, ``parse_role``, ``is_removal``, ``batch_key`` or ``scope_of`` when the
-   rule is not data). Register it below with ``register``. Kinds sharing a section
-   (a channel's memberships and its moderators) share its spec model.
+   ``role_json``, ``parse_role``, ``is_removal``, ``batch_key``, ``scope_of`` or
+   ``own_members``, the tool's own identity in a scope, when the rule is not data).
+   Register it below with ``register``. Kinds sharing a section (a channel's memberships
+   and its moderators) share its spec model.
 2. Settings it needs (the default scope named by ``scope_setting``; a minimum named by
    ``minimum_setting``, e.g. ``min_moderators``): a field in ``SettingsFile`` /
    ``SafetySpec`` (``reconciler.desired.spec``) and in ``Safety``

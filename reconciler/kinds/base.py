@@ -61,6 +61,9 @@ class Words:
     # what a member whose entries all expired still is where the target does not prune
     kept_as: str = "a member"  # "a moderator", "an attendee"
     id_word: str = "id"  # what the target's id (``Kind.id_field``) is called: "ARN"
+    # what a member that is the tool itself (``Kind.own_members``) is called where a
+    # message names it: "the bearer"
+    own_member: str = "the tool itself"
 
     @property
     def entry_noun(self) -> str:
@@ -217,6 +220,13 @@ class Kind:
         """The other values ``--target`` selects a target whose id is ``target_id`` by,
         read from ``environ`` at the edge (the loader): none for most kinds."""
         return ()
+
+    def own_members(self, settings: BaseModel | None) -> Mapping[str, frozenset[MemberRef]]:
+        """The members that are the tool itself in each scope of this kind (scope ->
+        members: a channel's app instance ARN -> its bearers), read from ``settings``:
+        protected for good, and never listed as unmanaged in a target of that scope.
+        None by default."""
+        return {}
 
     def safety_of(self, spec: BaseModel) -> tuple[tuple[str, int | float], ...]:
         """The target's own safety limits (``safety:`` in its spec), sorted by name: each

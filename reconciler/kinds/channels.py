@@ -14,7 +14,7 @@ Both are scoped by app instance ARN: the channel's ``app_instance`` label in set
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from reconciler.desired.channels import ChannelSpec
 from reconciler.desired.messages import closest
 from reconciler.governance.entries import text_of
 from reconciler.kinds.base import EntryPath, Kind, RoleList, Words
+from reconciler.refs import MemberRef
 
 CHANNEL_BATCH = 100  # BatchCreateChannelMembership: MemberArns 1-100 (botocore model)
 # AWS's quotas (shared/CHIME_SDK.md): members per channel, moderators per channel
@@ -68,6 +69,14 @@ class ChannelKind(Kind):
             other = self.elsewhere(text, arn)
             if other is not None:
                 yield path, f"{text.strip()} is a user of app instance {other}, not of {here}"
+
+    def own_members(self, settings: BaseModel | None) -> Mapping[str, frozenset[MemberRef]]:
+        """Each app instance's bearers (``bearer:`` or ``bearers:``), by its ARN."""
+        instances: dict[str, Any] = getattr(settings, "app_instances", None) or {}
+        return {
+            str(spec.arn): frozenset(parse_channel_member(b) for b in spec.bearer_texts())
+            for spec in instances.values()
+        }
 
     def elsewhere(self, text: str, scope: str) -> str | None:
         other = user_instance(text)
@@ -122,6 +131,7 @@ CHANNEL = ChannelKind(
         replace_note=" (replace: a membership type changes by delete and create)",
         members="members (members: and hidden: together)",
         id_word="ARN",
+        own_member="the bearer",
     ),
     max_members=MAX_CHANNEL_MEMBERS,
     role_lists=(RoleList("members", DEFAULT), RoleList("hidden", HIDDEN)),
@@ -147,6 +157,7 @@ CHANNEL_MODERATOR = ChannelKind(
         entries="channels",
         kept_as="a moderator",
         id_word="ARN",
+        own_member="the bearer",
     ),
     max_members=MAX_CHANNEL_MODERATORS,
     role_lists=(RoleList("moderators", MODERATOR),),

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
-from toy_kind import READ, TOY, WRITE, Access, ToyProvider, toy_id
+from toy_kind import READ, TOY, WRITE, Access, ToyKind, ToyProvider, toy_id
 
 from reconciler import kinds
 from reconciler.applier import NoProviderError, apply
@@ -327,3 +328,30 @@ def test_the_fingerprint_reads_roles_through_the_kind() -> None:
     b = LiveMember(user("ann@example.com"), "m1", MemberKind.USER, WRITE)
     key = TargetKey("toy", "sky", "kite")
     assert LiveTarget(key, "t", (a,)).fingerprint != LiveTarget(key, "t", (b,)).fingerprint
+
+
+# --- the tool itself (QA-AM Q-AM-4) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeptToyKind(ToyKind):
+    """The toy kind acting as ann in space sky: its own member there."""
+
+    def own_members(self, settings: Any) -> Mapping[str, frozenset[MemberRef]]:
+        return {"sky": frozenset({user("ann@example.com")})}
+
+
+KEPT_TOY = KeptToyKind(**{f.name: getattr(TOY, f.name) for f in fields(TOY)})
+
+
+def test_a_kinds_own_member_is_kept_and_never_listed_pruned_or_not(tmp_path: Path) -> None:
+    with kinds.registered(KEPT_TOY):
+        d = desired(tmp_path, "toys:\n  kite: {space: sky}\n")
+        assert user("ann@example.com") in d.protected
+        [pruned] = plan(d, kite(ann=WRITE, bob=READ).read(d)).targets
+        assert [str(c.member) for c in pruned.changes] == ["bob@example.com"]
+        assert pruned.protected == ()  # the tool itself: not shown as kept on every plan
+        (tmp_path / "off").mkdir()
+        d = desired(tmp_path / "off", "toys:\n  kite: {space: sky, prune: false}\n")
+        [kept] = plan(d, kite(ann=WRITE, bob=READ).read(d)).targets
+        assert [str(m.ref) for m in kept.unmanaged] == ["bob@example.com"]  # ann: never drift

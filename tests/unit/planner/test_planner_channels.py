@@ -7,7 +7,6 @@ from dataclasses import replace
 
 from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.model import (
-    AppInstanceSetting,
     DesiredMember,
     DesiredState,
     DesiredTarget,
@@ -62,16 +61,18 @@ def planned(
     safety: Safety | None = None,
     bearers: dict[str, tuple[str, ...]] | None = None,
 ) -> Plan:
-    """``bearers``: app instance ARN -> its bearers (protected, as the loader makes them)."""
-    instances = tuple(
-        AppInstanceSetting(f"i{n}", a, tuple(map(ref, b)))
-        for n, (a, b) in enumerate((bearers or {}).items())
-    )
+    """``bearers``: app instance ARN -> its bearers (the tool itself: protected, and the
+    own members of both channel kinds there, as the loader makes them)."""
+    own = {
+        (k.id, a): frozenset(map(ref, b))
+        for a, b in (bearers or {}).items()
+        for k in (CHANNEL, CHANNEL_MODERATOR)
+    }
     state = DesiredState(
         tuple(sorted(desired, key=lambda t: t.key)),
         safety or Safety(max_removals=100, max_removal_fraction=1.0),
-        frozenset(ref(p) for p in protected) | {b for i in instances for b in i.bearers},
-        app_instances=instances,
+        frozenset(ref(p) for p in protected).union(*own.values()),
+        own_members=own,
     )
     skip = {ref(b) for b in banned}
     ids = {(INSTANCE, m.ref): arn(m.ref) for t in desired for m in t.members if m.ref not in skip}
