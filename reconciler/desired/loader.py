@@ -29,12 +29,12 @@ from reconciler.desired.messages import located, validate
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.desired.resolve import Declarations, EntryList, RoleEntry, TargetDef, resolve
 from reconciler.desired.restrictions import Rule, compile_rules, id_violation, violation
+from reconciler.desired.restrictions_spec import RestrictionsFileBase, restrictions_file_model
 from reconciler.desired.salvage import Dropped, drop
 from reconciler.desired.sections import MembersFileBase, members_file_model
 from reconciler.desired.spec import (
     Entry,
     GroupSpec,
-    RestrictionsFile,
     SettingsFile,
     entry_parser,
     remembered_entries,
@@ -228,8 +228,9 @@ class _Loader:
             if isinstance(model, SettingsFile):
                 self._settings(model, display, doc.positions)
         elif kind == "restrictions":
-            model = self._validated(RestrictionsFile, doc, display, lost, SPECIAL_FILE_HINTS)
-            if isinstance(model, RestrictionsFile):
+            restrictions = restrictions_file_model()
+            model = self._validated(restrictions, doc, display, lost, SPECIAL_FILE_HINTS)
+            if isinstance(model, RestrictionsFileBase):
                 self.rules = compile_rules(model, display, doc.positions)
         else:
             model = self._validated(members_file_model(), doc, display, lost, ROOMS_FILE_HINTS)

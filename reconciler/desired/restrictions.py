@@ -24,14 +24,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reconciler.desired.patterns import Pattern, compile_pattern, literal
 from reconciler.desired.yamlpos import Positions
 from reconciler.refs import Location
 
-if TYPE_CHECKING:  # spec validates a rule's path with ``never_matches``
-    from reconciler.desired.spec import RestrictionsFile
+if TYPE_CHECKING:  # restrictions_spec validates a rule's path with ``never_matches``
+    from reconciler.desired.restrictions_spec import RestrictionsFileBase
 
 SUFFIXES = (".yaml", ".yml")  # the files the desired state is read from (desired/files.py)
 
@@ -135,8 +135,9 @@ def _may_end_with(glob: str, suffix: str) -> bool:
     return True
 
 
-def compile_rules(spec: RestrictionsFile, file: str, positions: Positions) -> tuple[Rule, ...]:
+def compile_rules(spec: RestrictionsFileBase, file: str, positions: Positions) -> tuple[Rule, ...]:
     """The rules of a validated file (its patterns compiled already once, by ``spec``)."""
+    rules: list[Any] = getattr(spec, "restrictions")  # noqa: B009 (a field of the built model)
     return tuple(
         Rule(
             path=rule.path,
@@ -152,7 +153,7 @@ def compile_rules(spec: RestrictionsFile, file: str, positions: Positions) -> tu
                 for section in type(rule.ids).model_fields
             },
         )
-        for i, rule in enumerate(spec.restrictions)
+        for i, rule in enumerate(rules)
     )
 
 

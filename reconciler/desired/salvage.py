@@ -13,8 +13,9 @@ from pydantic import BaseModel
 
 from reconciler.capabilities import BUILTIN_PROFILES
 from reconciler.desired.meeting_spec import PROFILE_RE
+from reconciler.desired.restrictions_spec import RestrictionsFileBase
 from reconciler.desired.sections import MembersFileBase
-from reconciler.desired.spec import RestrictionsFile, SettingsFile
+from reconciler.desired.spec import SettingsFile
 from reconciler.desired.yamlpos import Path as KeyPath
 from reconciler.kinds import sections
 
@@ -47,7 +48,7 @@ def drop(model: type[BaseModel], data: dict[str, Any], loc: KeyPath) -> Dropped:
     stand-in where it is required: the target is then ``unidentified``), else a whole
     target, group or setting."""
     top = loc[0] if loc else None
-    if model is RestrictionsFile:
+    if issubclass(model, RestrictionsFileBase):
         data.clear()  # a broken rule list restricts nothing rather than the wrong thing
         return Dropped(rules=True)
     if not isinstance(top, str) or top not in data:

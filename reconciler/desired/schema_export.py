@@ -11,14 +11,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from reconciler.desired.restrictions_spec import restrictions_file_model
 from reconciler.desired.sections import members_file_model
-from reconciler.desired.spec import RestrictionsFile, SettingsFile
+from reconciler.desired.spec import SettingsFile
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 KINDS: dict[str, Callable[[], type[BaseModel]]] = {
     "rooms": members_file_model,  # every file but the two below: groups, rooms, ...
     "settings": lambda: SettingsFile,  # settings.yaml
-    "restrictions": lambda: RestrictionsFile,  # restrictions.yaml
+    "restrictions": restrictions_file_model,  # restrictions.yaml
 }
 
 

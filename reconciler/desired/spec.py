@@ -1,7 +1,7 @@
 """The desired-state file formats as strict pydantic models (and so as JSON Schema).
 
 Three kinds of file, by name at the top of the desired-state directory:
-``settings.yaml`` (:class:`SettingsFile`), ``restrictions.yaml`` (:class:`RestrictionsFile`)
+``settings.yaml`` (:class:`SettingsFile`), ``restrictions.yaml`` (``restrictions_spec``)
 and every other ``*.yaml`` / ``*.yml`` (``groups:`` and one section per membership kind,
 ``rooms:`` of :class:`RoomSpec` and so on: ``reconciler.desired.sections``).
 Unknown keys are errors (``extra="forbid"``); values are not coerced (``strict=True``).
@@ -44,7 +44,6 @@ from reconciler.desired.model import (
 )
 from reconciler.desired.owners import Owner, Owners  # noqa: F401 (re-exported)
 from reconciler.desired.patterns import PatternError, compile_pattern
-from reconciler.desired.restrictions import never_matches
 from reconciler.desired.spec_base import NonBlank, Strict, fail, short
 from reconciler.desired.target_safety import RoomSafetySpec
 from reconciler.governance.entries import (
@@ -221,58 +220,3 @@ class SettingsFile(Strict):
         "changes and members no file declares (unmanaged); `changes-only`, changes only.",
     )
     capability_profiles: CustomProfiles
-
-
-def _rule_path(value: str) -> str:
-    why = never_matches(value)
-    if why:
-        raise fail("path", f"path {value!r} can never match a desired-state file: {why}")
-    return value
-
-
-class RestrictionIds(Strict):
-    """The targets a rule's files may declare by id, per section, each exactly as written
-    (spaces around it aside). A target declared by id (a room's `id:`, a channel's `arn:`,
-    a meeting's `meeting_id`) is whichever target has it, whatever its key says: the name
-    patterns cannot restrict it, so under a rule none may be declared unless listed here."""
-
-    rooms: list[NonBlank] = Field(
-        default_factory=list, description="Room ids (`id:`) the files may declare."
-    )
-    channels: list[NonBlank] = Field(
-        default_factory=list, description="Channel ARNs (`arn:`) the files may declare."
-    )
-    meetings: list[NonBlank] = Field(
-        default_factory=list,
-        description="Meeting ids (`meeting_id`) the files may declare: a UUID, or a "
-        "`${VARIABLE}` as written.",
-    )
-
-
-class RestrictionRule(Strict):
-    """Files matching `path` may define only the rooms, channels, meetings and groups whose
-    names match (one field per section a membership kind is declared in), and declare by id
-    only the targets `ids` lists."""
-
-    path: Annotated[NonBlank, AfterValidator(_rule_path)] = Field(
-        description="Glob relative to the desired-state directory (`*`, `**`, `?`); a "
-        "path no desired-state file could have (`/teams/**`, `teams/web/`, `teams/web`) "
-        "is refused."
-    )
-    rooms: list[Regex] = Field(default_factory=list, description="Allowed room names.")
-    channels: list[Regex] = Field(default_factory=list, description="Allowed channel names.")
-    meetings: list[Regex] = Field(default_factory=list, description="Allowed meeting names.")
-    groups: list[Regex] = Field(default_factory=list, description="Allowed group names.")
-    ids: RestrictionIds = Field(
-        default_factory=RestrictionIds,
-        description="The ids (`id:`, `arn:`, `meeting_id`) the files may declare targets "
-        "by, per section; none by default.",
-    )
-
-
-class RestrictionsFile(Strict):
-    """restrictions.yaml at the top of the desired-state directory: who may define what."""
-
-    model_config = ConfigDict(title="chime-reconciler restrictions.yaml")
-
-    restrictions: list[RestrictionRule] = Field(default_factory=list)

@@ -17,10 +17,10 @@ applier, renderers or plan file, which read the kind.
    ``SafetySpec`` (``reconciler.desired.spec``) and in ``Safety``
    (``reconciler.desired.model``). A target's own ``safety:``: a field of the spec typed
    with a ``TargetSafetySpec`` subclass (``reconciler.desired.target_safety``) holding the
-   minimum settings of the section's kinds. ``restrictions.yaml`` governs the kind once
-   ``RestrictionRule`` has a field named like its section, and ``RestrictionIds`` one for
-   the ids its targets may be declared by (until then a restricted path may define none of
-   them, or declare none by id).
+   minimum settings of the section's kinds. ``restrictions.yaml`` governs the kind with
+   nothing added: its rules name every section's targets and ids
+   (``reconciler.desired.restrictions_spec``, from ``Words.noun``, ``Words.id_word``,
+   ``Kind.id_key_text`` and ``Words.id_note``).
 3. ``reconciler/providers/NAME.py``: a ``Reader`` and ``Writer`` (``providers/base.py``)
    whose ``read`` fills ``LiveState.scoped_member_ids``, and a factory registered in
    ``reconciler/providers/__init__.py`` with ``registry.register(KIND.id, factory)``;

@@ -64,6 +64,12 @@ class Words:
     # what a member that is the tool itself (``Kind.own_members``) is called where a
     # message names it: "the bearer"
     own_member: str = "the tool itself"
+    # how the target's id key is shown in prose (restrictions.yaml's descriptions), when
+    # not ```ID_FIELD:```: "`meeting_id`"
+    id_key: str = ""
+    # after "... ids the files may declare" in restrictions.yaml's ``ids:`` description:
+    # what such an id may be written as (": a UUID, or a `${VARIABLE}` as written")
+    id_note: str = ""
 
     @property
     def entry_noun(self) -> str:
@@ -211,6 +217,11 @@ class Kind:
     def no_scope_why(self, spec: BaseModel, settings: BaseModel | None) -> str:
         """Why ``scope_of`` found no scope for this entry (the error at its key)."""
         return self.no_scope_message
+
+    @property
+    def id_key_text(self) -> str:
+        """How the target's id key is shown in prose: ```id:```."""
+        return self.words.id_key or f"`{self.id_field}:`"
 
     def target_id_of(self, spec: BaseModel) -> str | None:
         value = getattr(spec, self.id_field, None)

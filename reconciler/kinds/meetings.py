@@ -206,6 +206,8 @@ MEETING = MeetingKind(
         members="attendees",
         member=("attendee", "attendees"),
         kept_as="an attendee",
+        id_key="`meeting_id`",
+        id_note=": a UUID, or a `${VARIABLE}` as written",
     ),
     section="meetings",
     spec=MeetingSpec,

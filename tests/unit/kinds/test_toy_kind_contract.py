@@ -355,3 +355,31 @@ def test_a_kinds_own_member_is_kept_and_never_listed_pruned_or_not(tmp_path: Pat
         d = desired(tmp_path / "off", "toys:\n  kite: {space: sky, prune: false}\n")
         [kept] = plan(d, kite(ann=WRITE, bob=READ).read(d)).targets
         assert [str(m.ref) for m in kept.unmanaged] == ["bob@example.com"]  # ann: never drift
+
+
+# --- restrictions.yaml (QA-AM Q-AM-3) ---------------------------------------------------
+
+
+def test_a_rule_names_a_kinds_targets_and_their_ids_with_no_field_added(tmp_path: Path) -> None:
+    rules = "restrictions:\n  - path: 'teams/**'\n    toys: ['^kite']\n    ids: {toys: [toy-9]}\n"
+    toys = (
+        "toys:\n"
+        "  kite: {space: sky}\n"
+        "  drone: {space: sky}\n"
+        "  kite-2: {space: sky, id: toy-9}\n"
+        "  kite-3: {space: sky, id: toy-8}\n"
+    )
+    root = write(tmp_path, {"settings.yaml": SETTINGS, "restrictions.yaml": rules})
+    (root / "teams").mkdir()
+    (root / "teams" / "t.yaml").write_text(toys, encoding="utf-8")
+    with pytest.raises(DesiredStateError) as caught:
+        load_desired(root)
+    rule = f"the rule at {root}/restrictions.yaml:2 (path 'teams/**')"
+    assert [str(p) for p in caught.value.problems] == [
+        f"{root}/teams/t.yaml:3: toys.drone: toy 'drone' may not be defined in teams/t.yaml: "
+        f"{rule} allows toys matching '^kite'",
+        f"{root}/teams/t.yaml:5: toys.kite-3.id: toy id 'toy-8' may not be declared in "
+        f"teams/t.yaml: {rule} allows the toy ids 'toy-9' (a toy declared by `id:` is "
+        "whichever toy has that id, whatever its key: list the ids this rule's files may "
+        "declare under its `ids: {toys: [...]}`)",
+    ]

@@ -1,0 +1,139 @@
+"""The model of restrictions.yaml, built from the registered kinds (as the members file's
+is: ``reconciler.desired.sections``): a rule names the targets of every section a kind is
+declared in (``rooms:``, ``channels:``, ...), and under ``ids:`` the ids they may be
+declared by, so a new kind is governed by restrictions.yaml with no field added here."""
+
+from __future__ import annotations
+
+import textwrap
+from functools import lru_cache
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
+
+from reconciler import kinds
+from reconciler.desired.restrictions import never_matches
+from reconciler.desired.spec import Regex
+from reconciler.desired.spec_base import NonBlank, Strict, fail
+from reconciler.kinds.base import Kind
+
+# wraps a model's description as its docstring would be in the source (the JSON Schema's)
+_DOC_WIDTH = 87
+_DOC_FIRST_LINE = "   "  # the docstring's opening quotes
+
+
+class RestrictionsFileBase(Strict):
+    """restrictions.yaml at the top of the desired-state directory: who may define what."""
+
+    model_config = ConfigDict(title="chime-reconciler restrictions.yaml")
+
+
+def _rule_path(value: str) -> str:
+    why = never_matches(value)
+    if why:
+        raise fail("path", f"path {value!r} can never match a desired-state file: {why}")
+    return value
+
+
+def restrictions_file_model() -> type[BaseModel]:
+    """The strict model of restrictions.yaml for the kinds registered now (a subclass of
+    ``RestrictionsFileBase``; its ``restrictions`` are ``RestrictionRule`` models)."""
+    return _file_model(tuple((name, ks[0]) for name, ks in kinds.sections().items()))
+
+
+def rule_model() -> type[BaseModel]:
+    """``RestrictionRule`` for the kinds registered now."""
+    return _parts(tuple((name, ks[0]) for name, ks in kinds.sections().items()))[0]
+
+
+def ids_model() -> type[BaseModel]:
+    """``RestrictionIds`` for the kinds registered now."""
+    return _parts(tuple((name, ks[0]) for name, ks in kinds.sections().items()))[1]
+
+
+def _doc(text: str) -> str:
+    return textwrap.fill(text, width=_DOC_WIDTH, initial_indent=_DOC_FIRST_LINE)[
+        len(_DOC_FIRST_LINE) :
+    ]
+
+
+def _listed(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else "".join(items)
+
+
+@lru_cache(maxsize=16)
+def _file_model(sections: tuple[tuple[str, Kind], ...]) -> type[BaseModel]:
+    rule, _ids = _parts(sections)
+    model: type[BaseModel] = create_model(
+        "RestrictionsFile",
+        __base__=RestrictionsFileBase,
+        __doc__=RestrictionsFileBase.__doc__,
+        restrictions=(list[rule], Field(default_factory=list)),  # type: ignore[valid-type]
+    )
+    return model
+
+
+@lru_cache(maxsize=16)
+def _parts(sections: tuple[tuple[str, Kind], ...]) -> tuple[type[BaseModel], type[BaseModel]]:
+    by_id = [f"a {k.words.noun}'s {k.id_key_text}" for _, k in sections]
+    ids_fields: dict[str, Any] = {
+        name: (
+            list[NonBlank],
+            Field(
+                default_factory=list,
+                description=f"{k.words.noun.capitalize()} {k.words.id_word}s ({k.id_key_text}) "
+                f"the files may declare{k.words.id_note}.",
+            ),
+        )
+        for name, k in sections
+    }
+    ids: type[BaseModel] = create_model(
+        "RestrictionIds",
+        __base__=Strict,
+        __doc__=_doc(
+            "The targets a rule's files may declare by id, per section, each exactly as "
+            "written (spaces around it aside). A target declared by id "
+            f"({', '.join(by_id)}) is whichever target has it, whatever its key says: the "
+            "name patterns cannot restrict it, so under a rule none may be declared unless "
+            "listed here."
+        ),
+        **ids_fields,
+    )
+    rule_fields: dict[str, Any] = {
+        "path": (
+            Annotated[NonBlank, AfterValidator(_rule_path)],
+            Field(
+                description="Glob relative to the desired-state directory (`*`, `**`, `?`); "
+                "a path no desired-state file could have (`/teams/**`, `teams/web/`, "
+                "`teams/web`) is refused."
+            ),
+        ),
+        **{
+            name: (
+                list[Regex],
+                Field(default_factory=list, description=f"Allowed {k.words.noun} names."),
+            )
+            for name, k in sections
+        },
+        "groups": (list[Regex], Field(default_factory=list, description="Allowed group names.")),
+        "ids": (
+            ids,
+            Field(
+                default_factory=ids,
+                description=f"The ids ({', '.join(k.id_key_text for _, k in sections)}) the "
+                "files may declare targets by, per section; none by default.",
+            ),
+        ),
+    }
+    targets = _listed([*(k.words.plural for _, k in sections), "groups"])
+    rule: type[BaseModel] = create_model(
+        "RestrictionRule",
+        __base__=Strict,
+        __doc__=_doc(
+            f"Files matching `path` may define only the {targets} whose names match (one "
+            "field per section a membership kind is declared in), and declare by id only "
+            "the targets `ids` lists."
+        ),
+        **rule_fields,
+    )
+    return rule, ids
