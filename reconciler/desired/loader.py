@@ -32,10 +32,11 @@ from reconciler.desired.restrictions import Rule, compile_rules, id_violation, v
 from reconciler.desired.restrictions_spec import RestrictionsFileBase, restrictions_file_model
 from reconciler.desired.salvage import Dropped, drop
 from reconciler.desired.sections import MembersFileBase, members_file_model
+from reconciler.desired.settings_spec import settings_file_model
 from reconciler.desired.spec import (
     Entry,
     GroupSpec,
-    SettingsFile,
+    SettingsFileBase,
     entry_parser,
     remembered_entries,
 )
@@ -56,7 +57,7 @@ SPECIAL_FILES = {  # file name -> kind of file; every other file is a rooms file
 }
 TOP = "at the top of the desired-state directory"
 ROOMS_FILE_HINTS = {
-    **{k: f"settings belong in settings.yaml {TOP}" for k in SettingsFile.model_fields},
+    **{k: f"settings belong in settings.yaml {TOP}" for k in SettingsFileBase.model_fields},
     "restrictions": f"restrictions belong in restrictions.yaml {TOP}",
 }
 SPECIAL_FILE_HINTS = {
@@ -224,8 +225,9 @@ class _Loader:
             self._unknowable(kind, display)
             return
         if kind == "settings":
-            model = self._validated(SettingsFile, doc, display, lost, SPECIAL_FILE_HINTS)
-            if isinstance(model, SettingsFile):
+            settings = settings_file_model()
+            model = self._validated(settings, doc, display, lost, SPECIAL_FILE_HINTS)
+            if isinstance(model, SettingsFileBase):
                 self._settings(model, display, doc.positions)
         elif kind == "restrictions":
             restrictions = restrictions_file_model()
@@ -272,7 +274,8 @@ class _Loader:
             self._note(drop(model, data, loc), display)
         salvaged = validate(model, data, display, doc.positions).model
         if salvaged is None:  # pragma: no cover - dropping every broken part should do
-            self._unknowable("settings" if model is SettingsFile else "rooms", display)
+            settings = issubclass(model, SettingsFileBase)
+            self._unknowable("settings" if settings else "rooms", display)
         return salvaged
 
     def _unknowable(self, kind: str, display: str) -> None:
@@ -299,7 +302,7 @@ class _Loader:
         if dropped.unidentified is not None:
             self.unidentified.add((display, dropped.unidentified))
 
-    def _settings(self, model: SettingsFile, display: str, positions: Positions) -> None:
+    def _settings(self, model: SettingsFileBase, display: str, positions: Positions) -> None:
         self.settings_at = (display, positions)
         self.declared.settings = model
         self.declared.prune = model.prune

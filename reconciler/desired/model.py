@@ -7,8 +7,8 @@ resolves groups into these values.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from reconciler.fastinit import slot_init
@@ -18,28 +18,62 @@ from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
 DEFAULT_MAX_REMOVALS = 10
 DEFAULT_MAX_REMOVAL_FRACTION = 0.25
-DEFAULT_MIN_ADMINISTRATORS = 1
-DEFAULT_MIN_MODERATORS = 1
 FRACTION_MIN_TARGET_SIZE = 10  # the fraction rule applies to targets of at least this size
 
 
-@dataclass(frozen=True)
+def minimum_defaults() -> dict[str, int]:
+    """Every registered kind's minimum setting (``Kind.minimum_setting``) and its default
+    (``Kind.minimum_default``), in registration order: ``{"min_administrators": 1, ...}``."""
+    from reconciler import kinds  # the kinds' specs are built from this module's values
+
+    return {
+        k.minimum_setting: k.minimum_default
+        for ks in kinds.sections().values()
+        for k in ks
+        if k.minimum_setting is not None
+    }
+
+
+def safety_settings() -> frozenset[str]:
+    """The names of every safety setting: the removal caps and each kind's minimum."""
+    return frozenset({"max_removals", "max_removal_fraction", *minimum_defaults()})
+
+
+@dataclass(frozen=True, init=False)
 class Safety:
-    max_removals: int = DEFAULT_MAX_REMOVALS
-    max_removal_fraction: float = DEFAULT_MAX_REMOVAL_FRACTION
-    min_administrators: int = DEFAULT_MIN_ADMINISTRATORS
-    min_moderators: int = DEFAULT_MIN_MODERATORS
+    """The safety limits: the removal caps, and the minimum of each kind that has one
+    (``Kind.minimum_setting``), given by name: ``Safety(min_administrators=2)``; those not
+    given are the kinds' ``minimum_default``."""
+
+    max_removals: int
+    max_removal_fraction: float
+    minimums: tuple[tuple[str, int], ...]  # (setting, value), sorted by setting
+
+    def __init__(
+        self,
+        max_removals: int = DEFAULT_MAX_REMOVALS,
+        max_removal_fraction: float = DEFAULT_MAX_REMOVAL_FRACTION,
+        minimums: Iterable[tuple[str, int]] = (),
+        **settings: int,
+    ) -> None:
+        values = {**minimum_defaults(), **dict(minimums)}
+        for name in settings:
+            if name not in values:
+                raise TypeError(f"Safety() got an unexpected keyword argument {name!r}")
+        values.update(settings)
+        object.__setattr__(self, "max_removals", max_removals)
+        object.__setattr__(self, "max_removal_fraction", max_removal_fraction)
+        object.__setattr__(self, "minimums", tuple(sorted(values.items())))
 
     def minimum(self, setting: str | None) -> int | None:
         """The value of a kind's minimum setting (``Kind.minimum_setting``), None for a
         kind without one."""
         if setting is None:
             return None
-        if setting not in {f.name for f in fields(self)}:
-            raise KeyError(f"no safety setting {setting!r}")
-        value = getattr(self, setting)
-        assert isinstance(value, int)
-        return value
+        for name, value in self.minimums:
+            if name == setting:
+                return value
+        raise KeyError(f"no safety setting {setting!r}")
 
 
 @dataclass(frozen=True)

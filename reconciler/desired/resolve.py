@@ -21,7 +21,7 @@ from reconciler.desired.groups import EntryAt, Expander, GroupDef, cycles, too_d
 from reconciler.desired.member_entries import Entry
 from reconciler.desired.messages import located
 from reconciler.desired.model import DesiredMember, DesiredTarget, Policy, Safety
-from reconciler.desired.spec import GroupRef, SafetySpec, SettingsFile
+from reconciler.desired.spec import GroupRef, SettingsFileBase
 from reconciler.desired.yamlpos import Path
 from reconciler.errors import Problem
 from reconciler.fastinit import slot_init
@@ -109,7 +109,7 @@ class Declarations:
     settings_unreadable: bool = False  # settings.yaml could not be read at all
     broken_settings: set[str] = field(default_factory=set)  # top-level keys dropped
     prune: bool = False
-    safety: SafetySpec = field(default_factory=SafetySpec)
+    safety: BaseModel | None = None  # settings.yaml's `safety:` (``settings_spec``)
     protected: tuple[EntryAt, ...] = ()
     rates: dict[str, float | None] = field(default_factory=dict)  # settings' `rates:`
     groups: dict[str, GroupDef] = field(default_factory=dict)
@@ -125,7 +125,7 @@ class Declarations:
     @property
     def policy(self) -> Policy:
         """The governance keys of settings.yaml (defaults without one)."""
-        settings = self.settings if isinstance(self.settings, SettingsFile) else None
+        settings = self.settings if isinstance(self.settings, SettingsFileBase) else None
         if settings is None:
             return Policy()
         days = settings.max_grant_days
@@ -209,12 +209,7 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
             targets.append(target)
     return Resolved(
         targets=tuple(sorted(targets, key=lambda t: t.key)),
-        safety=Safety(
-            max_removals=d.safety.max_removals,
-            max_removal_fraction=d.safety.max_removal_fraction,
-            min_administrators=d.safety.min_administrators,
-            min_moderators=d.safety.min_moderators,
-        ),
+        safety=Safety(**d.safety.model_dump()) if d.safety is not None else Safety(),
         protected=frozenset(expander.refs(d.protected)),
         problems=tuple(problems),
         owned=_owned(targets, d.groups.values()),

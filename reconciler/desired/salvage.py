@@ -15,7 +15,7 @@ from reconciler.capabilities import BUILTIN_PROFILES
 from reconciler.desired.meeting_spec import PROFILE_RE
 from reconciler.desired.restrictions_spec import RestrictionsFileBase
 from reconciler.desired.sections import MembersFileBase
-from reconciler.desired.spec import SettingsFile
+from reconciler.desired.spec import SettingsFileBase
 from reconciler.desired.yamlpos import Path as KeyPath
 from reconciler.kinds import sections
 
@@ -83,7 +83,7 @@ def drop(model: type[BaseModel], data: dict[str, Any], loc: KeyPath) -> Dropped:
     if members_file and len(loc) >= 2 and isinstance(data[top], dict):
         data[top].pop(loc[1], None)
         return Dropped(group=str(loc[1])) if top == "groups" else Dropped()
-    if model is SettingsFile and top == PROFILES and len(loc) >= 2:
+    if issubclass(model, SettingsFileBase) and top == PROFILES and len(loc) >= 2:
         profiles = data[top]
         if isinstance(profiles, dict) and (loc[1] in BUILTIN_PROFILES or _bad_name(loc[1])):
             # named as a built-in (refused whatever it holds): dropped, the attendees
@@ -99,7 +99,7 @@ def drop(model: type[BaseModel], data: dict[str, Any], loc: KeyPath) -> Dropped:
     del data[top]
     if members_file and top == "groups":
         return Dropped(groups_unknown=True)
-    return Dropped(setting=top) if model is SettingsFile else Dropped()
+    return Dropped(setting=top) if issubclass(model, SettingsFileBase) else Dropped()
 
 
 def _bad_name(name: object) -> bool:
@@ -120,7 +120,7 @@ def _is_entry(model: type[BaseModel], loc: KeyPath) -> bool:
     or one a kind says is an entry (``rooms.R.administrators[i]``, ``rooms.R.members[i]``)."""
     if not loc or not isinstance(loc[-1], int):
         return False
-    if model is SettingsFile:
+    if issubclass(model, SettingsFileBase):
         return loc[:-1] == ("protected",)
     if issubclass(model, MembersFileBase):
         if len(loc) == 3:

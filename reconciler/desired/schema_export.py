@@ -13,12 +13,12 @@ from pydantic import BaseModel
 
 from reconciler.desired.restrictions_spec import restrictions_file_model
 from reconciler.desired.sections import members_file_model
-from reconciler.desired.spec import SettingsFile
+from reconciler.desired.settings_spec import settings_file_model
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 KINDS: dict[str, Callable[[], type[BaseModel]]] = {
     "rooms": members_file_model,  # every file but the two below: groups, rooms, ...
-    "settings": lambda: SettingsFile,  # settings.yaml
+    "settings": settings_file_model,  # settings.yaml
     "restrictions": restrictions_file_model,  # restrictions.yaml
 }
 

@@ -1,7 +1,7 @@
 """The desired-state file formats as strict pydantic models (and so as JSON Schema).
 
 Three kinds of file, by name at the top of the desired-state directory:
-``settings.yaml`` (:class:`SettingsFile`), ``restrictions.yaml`` (``restrictions_spec``)
+``settings.yaml`` (``settings_spec``), ``restrictions.yaml`` (``restrictions_spec``)
 and every other ``*.yaml`` / ``*.yml`` (``groups:`` and one section per membership kind,
 ``rooms:`` of :class:`RoomSpec` and so on: ``reconciler.desired.sections``).
 Unknown keys are errors (``extra="forbid"``); values are not coerced (``strict=True``).
@@ -36,12 +36,7 @@ from reconciler.desired.member_entries import Entry as Entry
 from reconciler.desired.member_entries import GroupRef as GroupRef
 from reconciler.desired.member_entries import entry_parser as entry_parser
 from reconciler.desired.member_entries import remembered_entries as remembered_entries
-from reconciler.desired.model import (
-    DEFAULT_MAX_REMOVAL_FRACTION,
-    DEFAULT_MAX_REMOVALS,
-    DEFAULT_MIN_ADMINISTRATORS,
-    DEFAULT_MIN_MODERATORS,
-)
+from reconciler.desired.model import DEFAULT_MAX_REMOVAL_FRACTION, DEFAULT_MAX_REMOVALS
 from reconciler.desired.owners import Owner, Owners  # noqa: F401 (re-exported)
 from reconciler.desired.patterns import PatternError, compile_pattern
 from reconciler.desired.spec_base import NonBlank, Strict, fail, short
@@ -132,17 +127,11 @@ class RoomSpec(Strict):
     )
 
 
-class SafetySpec(Strict):
+class SafetySpecBase(Strict):
     """Limits beyond which a plan is refused."""
 
     max_removals: int = Field(DEFAULT_MAX_REMOVALS, ge=0)
     max_removal_fraction: float = Field(DEFAULT_MAX_REMOVAL_FRACTION, ge=0.0, le=1.0)
-    min_administrators: int = Field(DEFAULT_MIN_ADMINISTRATORS, ge=0)
-    min_moderators: int = Field(
-        DEFAULT_MIN_MODERATORS,
-        ge=0,
-        description="A plan leaving a channel that has moderators with fewer is refused.",
-    )
 
 
 def _quota_name(name: str) -> str:
@@ -180,14 +169,15 @@ Rate = Annotated[
 ]
 
 
-class SettingsFile(Strict):
+class SettingsFileBase(Strict):
     """settings.yaml at the top of the desired-state directory: the defaults."""
 
     model_config = ConfigDict(title="chime-reconciler settings.yaml")
 
     account: NonBlank | None = Field(None, description="Default Chime account id.")
     prune: bool = Field(False, description="Default `prune` of every room.")
-    safety: SafetySpec = Field(default_factory=SafetySpec)
+    # ``settings_spec.settings_file_model`` types it with the kinds' minimums
+    safety: Any = None
     protected: ReferenceList = Field(
         default_factory=list, description="Members never removed or demoted."
     )

@@ -10,14 +10,11 @@ refused at its line with the settings this one takes (``unknown_key_hint``, read
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reconciler.desired.model import Safety
-
-SAFETY_SETTINGS = frozenset(f.name for f in fields(Safety))  # every kind's, settings.yaml's
+from reconciler.desired.model import safety_settings
 
 
 class TargetSafetySpec(BaseModel):
@@ -45,7 +42,7 @@ class TargetSafetySpec(BaseModel):
     def unknown_key_hint(cls, key: str) -> str | None:
         """Why ``key``, a safety setting of another kind, is refused here (None for any
         other unknown key: the usual suggestion applies)."""
-        if key not in SAFETY_SETTINGS or key in cls.model_fields:
+        if key not in safety_settings() or key in cls.model_fields:
             return None
         takes = ", ".join(cls.model_fields)
         return f"does not apply to a {cls.noun}, whose safety: takes {takes}"

@@ -123,6 +123,9 @@ class Kind:
     ranked: bool = True  # several paths to a member: the highest wins; else they conflict
     elevated: frozenset[RoleValue] = frozenset()  # counted by the minimum rule
     minimum_setting: str | None = None  # "min_administrators": the safety setting
+    minimum_default: int = 1  # its value where settings.yaml's `safety:` does not set it
+    # its description in settings.yaml's JSON Schema ("": none)
+    minimum_help: str = ""
     # for a kind without a minimum setting: the fewest elevated members apply keeps in a
     # target while it changes it (a meeting keeps a presenter), when it had as many before
     # and will after (None: as many as before or after the plan, whichever is fewer)

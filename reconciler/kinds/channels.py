@@ -165,6 +165,7 @@ CHANNEL_MODERATOR = ChannelKind(
     ranked=True,
     elevated=frozenset({MODERATOR}),
     minimum_setting="min_moderators",
+    minimum_help="A plan leaving a channel that has moderators with fewer is refused.",
     batch_size=1,  # CreateChannelModerator: one at a time
     apply_phase=1,  # after the memberships
     **_COMMON,

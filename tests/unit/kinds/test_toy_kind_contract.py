@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from reconciler import kinds
 from reconciler.applier import NoProviderError, apply
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState, Safety
+from reconciler.desired.schema_export import json_schema
 from reconciler.errors import DesiredStateError
 from reconciler.live import LiveMember, LiveTarget, merged
 from reconciler.plan import Action, Plan
@@ -383,3 +384,25 @@ def test_a_rule_names_a_kinds_targets_and_their_ids_with_no_field_added(tmp_path
         "whichever toy has that id, whatever its key: list the ids this rule's files may "
         "declare under its `ids: {toys: [...]}`)",
     ]
+
+
+# --- a kind's minimum in settings.yaml (QA-AM Q-AM-3) -------------------------------------
+
+MIN_TOY = replace(
+    TOY, elevated=frozenset({WRITE}), minimum_setting="min_writers", minimum_default=2
+)
+
+
+def test_a_kinds_minimum_is_a_setting_with_its_default_and_no_field_added(tmp_path: Path) -> None:
+    with kinds.registered(MIN_TOY):
+        assert desired(tmp_path).safety.minimum("min_writers") == 2
+        (tmp_path / "set").mkdir()
+        root = write(tmp_path / "set", {"settings.yaml": SETTINGS + "safety: {min_writers: 1}\n"})
+        assert load_desired(root).safety.minimum("min_writers") == 1
+        safety = json_schema("settings")["$defs"]["SafetySpec"]["properties"]
+        assert safety["min_writers"] == {
+            "default": 2,
+            "minimum": 0,
+            "title": "Min Writers",
+            "type": "integer",
+        }

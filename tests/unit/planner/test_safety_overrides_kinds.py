@@ -20,8 +20,8 @@ from reconciler.capabilities import BUILTIN_PROFILES
 from reconciler.channel_refs import parse_channel_member
 from reconciler.cli.main import cli
 from reconciler.desired.loader import load_desired
-from reconciler.desired.model import DesiredState, Safety
-from reconciler.desired.target_safety import SAFETY_SETTINGS, TargetSafetySpec
+from reconciler.desired.model import DesiredState, Safety, safety_settings
+from reconciler.desired.target_safety import TargetSafetySpec
 from reconciler.errors import DesiredStateError
 from reconciler.kinds.channels import DEFAULT, HIDDEN, MODERATOR
 from reconciler.kinds.meetings import meeting_member
@@ -273,7 +273,7 @@ def test_each_sections_safety_takes_exactly_the_settings_its_kinds_use() -> None
         assert issubclass(spec, TargetSafetySpec), section
         minimums = {k.minimum_setting for k in declared if k.minimum_setting is not None}
         assert set(spec.model_fields) == {"max_removals", "max_removal_fraction"} | minimums
-        assert minimums <= SAFETY_SETTINGS
+        assert minimums <= safety_settings()
 
 
 def test_the_schema_command_gives_each_kind_its_own_safety_settings() -> None:
