@@ -18,7 +18,7 @@ from reconciler.desired.arns import CHANNEL_ARN
 from reconciler.desired.member_entries import entry_present, entry_valid, member_list
 from reconciler.desired.owners import Owners
 from reconciler.desired.spec_base import NonBlank, Strict
-from reconciler.desired.target_safety import ChannelSafetySpec
+from reconciler.desired.target_safety import TargetSafetySpec
 
 ChannelReference = Annotated[
     str,
@@ -59,7 +59,7 @@ class ChannelSpec(Strict):
         default_factory=list, description="Moderators (they need not be members)."
     )
     owners: Owners = Field(default_factory=list)
-    safety: ChannelSafetySpec | None = Field(
+    safety: TargetSafetySpec | None = Field(
         None,
         description="This channel's own safety limits (default: settings.yaml `safety:`); "
         "its members' and moderators' removals count together.",

@@ -40,7 +40,7 @@ from pydantic_core import PydanticCustomError
 
 from reconciler.capabilities import BUILTIN_PROFILES, Capabilities, problem
 from reconciler.desired.owners import Owners
-from reconciler.desired.target_safety import MeetingSafetySpec
+from reconciler.desired.target_safety import TargetSafetySpec
 from reconciler.external_ids import (
     ALLOWED_TEXT,
     CHARACTERS,
@@ -265,7 +265,7 @@ class MeetingSpec(_Strict):
         json_schema_extra=_attendee_names,
     )
     owners: Owners = Field(default_factory=list)
-    safety: MeetingSafetySpec | None = Field(
+    safety: TargetSafetySpec | None = Field(
         None, description="This meeting's own safety limits (default: settings.yaml `safety:`)."
     )
 

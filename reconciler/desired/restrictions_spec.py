@@ -5,7 +5,6 @@ declared by, so a new kind is governed by restrictions.yaml with no field added 
 
 from __future__ import annotations
 
-import textwrap
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -14,12 +13,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 from reconciler import kinds
 from reconciler.desired.restrictions import never_matches
 from reconciler.desired.spec import Regex
-from reconciler.desired.spec_base import NonBlank, Strict, fail
+from reconciler.desired.spec_base import NonBlank, Strict, doc_text, fail
 from reconciler.kinds.base import Kind
-
-# wraps a model's description as its docstring would be in the source (the JSON Schema's)
-_DOC_WIDTH = 87
-_DOC_FIRST_LINE = "   "  # the docstring's opening quotes
 
 
 class RestrictionsFileBase(Strict):
@@ -49,12 +44,6 @@ def rule_model() -> type[BaseModel]:
 def ids_model() -> type[BaseModel]:
     """``RestrictionIds`` for the kinds registered now."""
     return _parts(tuple((name, ks[0]) for name, ks in kinds.sections().items()))[1]
-
-
-def _doc(text: str) -> str:
-    return textwrap.fill(text, width=_DOC_WIDTH, initial_indent=_DOC_FIRST_LINE)[
-        len(_DOC_FIRST_LINE) :
-    ]
 
 
 def _listed(items: list[str]) -> str:
@@ -90,7 +79,7 @@ def _parts(sections: tuple[tuple[str, Kind], ...]) -> tuple[type[BaseModel], typ
     ids: type[BaseModel] = create_model(
         "RestrictionIds",
         __base__=Strict,
-        __doc__=_doc(
+        __doc__=doc_text(
             "The targets a rule's files may declare by id, per section, each exactly as "
             "written (spaces around it aside). A target declared by id "
             f"({', '.join(by_id)}) is whichever target has it, whatever its key says: the "
@@ -129,7 +118,7 @@ def _parts(sections: tuple[tuple[str, Kind], ...]) -> tuple[type[BaseModel], typ
     rule: type[BaseModel] = create_model(
         "RestrictionRule",
         __base__=Strict,
-        __doc__=_doc(
+        __doc__=doc_text(
             f"Files matching `path` may define only the {targets} whose names match (one "
             "field per section a membership kind is declared in), and declare by id only "
             "the targets `ids` lists."

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from reconciler import kinds
 from reconciler.desired.spec import GroupName, GroupValue
 from reconciler.desired.spec_base import Strict, TargetName
+from reconciler.desired.target_safety import target_safety_model
+from reconciler.kinds.base import Kind
 
 
 class MembersFileBase(Strict):
@@ -23,8 +25,28 @@ class MembersFileBase(Strict):
 def members_file_model() -> type[BaseModel]:
     """The strict model of a members file for the kinds registered now."""
     return _model(
-        tuple((name, ks[0].spec, ks[0].words.noun) for name, ks in kinds.sections().items())
+        tuple((name, section_spec(ks), ks[0].words.noun) for name, ks in kinds.sections().items())
     )
+
+
+def section_spec(section_kinds: tuple[Kind, ...]) -> type[BaseModel]:
+    """The spec of one target of a section: its first kind's, with its ``safety:`` the
+    section's (``target_safety_model``: the minimums of the section's kinds)."""
+    return _with_safety(section_kinds[0].spec, section_kinds)
+
+
+@lru_cache(maxsize=32)
+def _with_safety(spec: type[BaseModel], section_kinds: tuple[Kind, ...]) -> type[BaseModel]:
+    own = spec.model_fields.get("safety")
+    if own is None:
+        return spec
+    safety = target_safety_model(section_kinds)
+    # in the place of the spec's own ``safety`` (typed with the base, ``TargetSafetySpec``)
+    replaced: dict[str, Any] = {"safety": (safety | None, Field(None, description=own.description))}
+    model: type[BaseModel] = create_model(
+        spec.__name__, __base__=spec, __doc__=spec.__doc__, __module__=spec.__module__, **replaced
+    )
+    return model
 
 
 @lru_cache(maxsize=16)

@@ -40,7 +40,7 @@ from reconciler.desired.model import DEFAULT_MAX_REMOVAL_FRACTION, DEFAULT_MAX_R
 from reconciler.desired.owners import Owner, Owners  # noqa: F401 (re-exported)
 from reconciler.desired.patterns import PatternError, compile_pattern
 from reconciler.desired.spec_base import NonBlank, Strict, fail, short
-from reconciler.desired.target_safety import RoomSafetySpec
+from reconciler.desired.target_safety import TargetSafetySpec
 from reconciler.governance.entries import (
     DAYS_MAPPING_TAG,
     DAYS_TAG,
@@ -122,7 +122,7 @@ class RoomSpec(Strict):
     administrators: MemberList = Field(default_factory=list)
     members: MemberList = Field(default_factory=list)
     owners: Owners = Field(default_factory=list)
-    safety: RoomSafetySpec | None = Field(
+    safety: TargetSafetySpec | None = Field(
         None, description="This room's own safety limits (default: settings.yaml `safety:`)."
     )
 

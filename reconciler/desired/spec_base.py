@@ -4,6 +4,7 @@ errors, whose message is the user's text as given (``fail``)."""
 
 from __future__ import annotations
 
+import textwrap
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -12,6 +13,17 @@ from pydantic_core import PydanticCustomError
 NON_BLANK = r".*\S.*"
 MAX_NAME_LENGTH = 256  # characters of a member reference, group or room name, id or account:
 # an e-mail address has at most 254 (RFC 5321); a 10 MB reference is a mistake or an attack
+
+
+# a model built at run time gets its description wrapped as its docstring would be in the
+# source (so the JSON Schema stays the one a written class gives)
+_DOC_WIDTH = 87
+_DOC_OPENING = "   "  # the docstring's opening quotes
+
+
+def doc_text(text: str) -> str:
+    """``text`` wrapped as a class docstring is in the source (at 4 spaces of indent)."""
+    return textwrap.fill(text, width=_DOC_WIDTH, initial_indent=_DOC_OPENING)[len(_DOC_OPENING) :]
 
 
 class Strict(BaseModel):

@@ -3,18 +3,26 @@ pydantic models, so also JSON Schema), overriding settings.yaml's ``safety:`` fo
 
 Every kind takes ``max_removals`` and ``max_removal_fraction``; a kind with a minimum
 (``Kind.minimum_setting``) takes that minimum too: ``min_administrators`` in a room,
-``min_moderators`` in a channel; a meeting has none. A safety setting of another kind is
+``min_moderators`` in a channel; a meeting has none. A section's model is built from its
+kinds (``target_safety_model``); a kind's spec types its ``safety`` with the base,
+``TargetSafetySpec``, and the members file's model gives each section its own
+(``reconciler.desired.sections``). A safety setting of another kind is
 refused at its line with the settings this one takes (``unknown_key_hint``, read by
 ``reconciler.desired.messages``), never silently ignored.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from reconciler.desired.model import safety_settings
+from reconciler.desired.spec_base import doc_text
+
+if TYPE_CHECKING:
+    from reconciler.kinds.base import Kind
 
 
 class TargetSafetySpec(BaseModel):
@@ -48,28 +56,34 @@ class TargetSafetySpec(BaseModel):
         return f"does not apply to a {cls.noun}, whose safety: takes {takes}"
 
 
-class RoomSafetySpec(TargetSafetySpec):
-    """A room's own safety limits."""
+def target_safety_model(section_kinds: tuple[Kind, ...]) -> type[TargetSafetySpec]:
+    """The ``safety:`` of one target of the section ``section_kinds`` are declared in (the
+    first names it: ``RoomSafetySpec``): the removal limits, and the minimum of each of
+    the section's kinds that has one (``Kind.minimum_setting``)."""
+    return _built(section_kinds)
 
-    noun: ClassVar[str] = "room"
 
-    min_administrators: int | None = Field(
-        None, ge=0, description="Fewest administrators a plan may leave in this room."
+@lru_cache(maxsize=32)
+def _built(section_kinds: tuple[Kind, ...]) -> type[TargetSafetySpec]:
+    first = section_kinds[0]
+    noun = first.words.entry_noun
+    minimums: dict[str, Any] = {
+        k.minimum_setting: (
+            int | None,
+            Field(
+                None,
+                ge=0,
+                description=f"Fewest {k.words.elevated[1]} a plan may leave in this {noun}.",
+            ),
+        )
+        for k in section_kinds
+        if k.minimum_setting is not None
+    }
+    model: type[TargetSafetySpec] = create_model(
+        f"{noun.capitalize()}SafetySpec",
+        __base__=TargetSafetySpec,
+        __doc__=doc_text(f"A {noun}'s own safety limits{first.words.safety_note}."),
+        **minimums,
     )
-
-
-class ChannelSafetySpec(TargetSafetySpec):
-    """A channel's own safety limits: its memberships' and moderators' removals count
-    together against its ``max_removals``."""
-
-    noun: ClassVar[str] = "channel"
-
-    min_moderators: int | None = Field(
-        None, ge=0, description="Fewest moderators a plan may leave in this channel."
-    )
-
-
-class MeetingSafetySpec(TargetSafetySpec):
-    """A meeting's own safety limits (no minimum: no role manages a meeting's attendees)."""
-
-    noun: ClassVar[str] = "meeting"
+    model.noun = noun
+    return model

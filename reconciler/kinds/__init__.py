@@ -12,14 +12,15 @@ applier, renderers or plan file, which read the kind.
    ``own_members``, the tool's own identity in a scope, when the rule is not data).
    Register it below with ``register``. Kinds sharing a section (a channel's memberships
    and its moderators) share its spec model.
-2. Settings it needs: the default scope named by ``scope_setting``, a field of
-   ``SettingsFileBase`` (``reconciler.desired.spec``). A minimum (``minimum_setting``,
-   e.g. ``min_moderators``, with ``minimum_default`` and ``minimum_help``) needs nothing
-   added: settings.yaml's ``safety:`` and ``Safety`` take every kind's
-   (``reconciler.desired.settings_spec``). A target's own ``safety:``: a field of the spec typed
-   with a ``TargetSafetySpec`` subclass (``reconciler.desired.target_safety``) holding the
-   minimum settings of the section's kinds. ``restrictions.yaml`` governs the kind with
-   nothing added: its rules name every section's targets and ids
+2. Settings: the default scope named by ``scope_setting`` needs a field of
+   ``SettingsFileBase`` (``reconciler.desired.spec``); nothing else does. A minimum
+   (``minimum_setting``, e.g. ``min_moderators``, with ``minimum_default`` and
+   ``minimum_help``): settings.yaml's
+   ``safety:`` and ``Safety`` take every kind's (``reconciler.desired.settings_spec``). A
+   target's own ``safety:``: a field of the spec typed ``TargetSafetySpec | None``
+   (``reconciler.desired.target_safety``); the members file's model gives it the
+   minimums of the section's kinds (``sections.section_spec``). ``restrictions.yaml``
+   governs the kind with nothing added: its rules name every section's targets and ids
    (``reconciler.desired.restrictions_spec``, from ``Words.noun``, ``Words.id_word``,
    ``Kind.id_key_text`` and ``Words.id_note``).
 3. ``reconciler/providers/NAME.py``: a ``Reader`` and ``Writer`` (``providers/base.py``)

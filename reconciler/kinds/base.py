@@ -70,6 +70,9 @@ class Words:
     # after "... ids the files may declare" in restrictions.yaml's ``ids:`` description:
     # what such an id may be written as (": a UUID, or a `${VARIABLE}` as written")
     id_note: str = ""
+    # after "A room's own safety limits" in the JSON Schema of a target's `safety:` (read
+    # from the first kind of a section)
+    safety_note: str = ""
 
     @property
     def entry_noun(self) -> str:

@@ -131,6 +131,8 @@ CHANNEL = ChannelKind(
         replace_note=" (replace: a membership type changes by delete and create)",
         members="members (members: and hidden: together)",
         id_word="ARN",
+        safety_note=": its memberships' and moderators' removals count together against "
+        "its ``max_removals``",
         own_member="the bearer",
     ),
     max_members=MAX_CHANNEL_MEMBERS,

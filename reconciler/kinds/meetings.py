@@ -208,6 +208,7 @@ MEETING = MeetingKind(
         kept_as="an attendee",
         id_key="`meeting_id`",
         id_note=": a UUID, or a `${VARIABLE}` as written",
+        safety_note=" (no minimum: no role manages a meeting's attendees)",
     ),
     section="meetings",
     spec=MeetingSpec,

@@ -14,13 +14,14 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
-from toy_kind import READ, TOY, WRITE, Access, ToyKind, ToyProvider, toy_id
+from toy_kind import READ, TOY, WRITE, Access, ToyKind, ToyProvider, ToySpec, toy_id
 
 from reconciler import kinds
 from reconciler.applier import NoProviderError, apply
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState, Safety
 from reconciler.desired.schema_export import json_schema
+from reconciler.desired.target_safety import TargetSafetySpec
 from reconciler.errors import DesiredStateError
 from reconciler.live import LiveMember, LiveTarget, merged
 from reconciler.plan import Action, Plan
@@ -406,3 +407,28 @@ def test_a_kinds_minimum_is_a_setting_with_its_default_and_no_field_added(tmp_pa
             "title": "Min Writers",
             "type": "integer",
         }
+
+
+class SafeToySpec(ToySpec):
+    """A toy that may have its own ``safety:``."""
+
+    safety: TargetSafetySpec | None = None
+
+
+SAFE_TOY = replace(MIN_TOY, spec=SafeToySpec)
+
+
+def test_a_kinds_minimum_is_a_setting_of_its_targets_own_safety(tmp_path: Path) -> None:
+    with kinds.registered(SAFE_TOY):
+        d = desired(tmp_path, "toys:\n  kite: {space: sky, safety: {min_writers: 0}}\n")
+        [kite] = [t for t in d.targets if t.key.kind == "toy"]
+        assert d.safety_for(kite.key).minimum("min_writers") == 0
+        (tmp_path / "other").mkdir()
+        with pytest.raises(DesiredStateError) as caught:
+            desired(
+                tmp_path / "other", "toys:\n  kite: {space: sky, safety: {min_moderators: 0}}\n"
+            )
+        assert [p.message for p in caught.value.problems] == [
+            "toys.kite.safety: unknown key 'min_moderators' (does not apply to a "
+            "toy, whose safety: takes max_removals, max_removal_fraction, min_writers)"
+        ]

@@ -21,6 +21,7 @@ from reconciler.channel_refs import parse_channel_member
 from reconciler.cli.main import cli
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState, Safety, safety_settings
+from reconciler.desired.sections import section_spec
 from reconciler.desired.target_safety import TargetSafetySpec
 from reconciler.errors import DesiredStateError
 from reconciler.kinds.channels import DEFAULT, HIDDEN, MODERATOR
@@ -268,7 +269,7 @@ def test_each_sections_safety_takes_exactly_the_settings_its_kinds_use() -> None
     """The per-target settings of a section are the removal limits plus the minimum of each
     kind declared there (``Kind.minimum_setting``), and nothing of another kind's."""
     for section, declared in kinds.sections().items():
-        model = declared[0].spec.model_fields["safety"].annotation
+        model = section_spec(declared).model_fields["safety"].annotation
         spec = next(a for a in getattr(model, "__args__", (model,)) if a is not type(None))
         assert issubclass(spec, TargetSafetySpec), section
         minimums = {k.minimum_setting for k in declared if k.minimum_setting is not None}
