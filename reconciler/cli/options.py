@@ -11,6 +11,7 @@ import click
 
 from reconciler.cli.completion import complete_targets
 from reconciler.cli.context import AppContext
+from reconciler.desired.model import minimum_defaults
 from reconciler.errors import UsageError
 from reconciler.render import FORMATS
 from reconciler.shard import Shard
@@ -91,8 +92,8 @@ def allow_unsafe_option(f: F) -> F:
     return click.option(
         "--allow-unsafe",
         is_flag=True,
-        help="Proceed even when the plan breaks a safety limit (max_removals, "
-        "max_removal_fraction, min_administrators, min_moderators).",
+        help="Proceed even when the plan breaks a safety limit "
+        f"({', '.join(['max_removals', 'max_removal_fraction', *minimum_defaults()])}).",
     )(f)
 
 
