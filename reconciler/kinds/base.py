@@ -66,7 +66,7 @@ class Words:
     own_member: str = "the tool itself"
     # how the target's id key is shown in prose (restrictions.yaml's descriptions), when
     # not ```ID_FIELD:```: "`meeting_id`"
-    id_key: str = ""
+    id_prose: str = ""
     # after "... ids the files may declare" in restrictions.yaml's ``ids:`` description:
     # what such an id may be written as (": a UUID, or a `${VARIABLE}` as written")
     id_note: str = ""
@@ -227,7 +227,7 @@ class Kind:
     @property
     def id_key_text(self) -> str:
         """How the target's id key is shown in prose: ```id:```."""
-        return self.words.id_key or f"`{self.id_field}:`"
+        return self.words.id_prose or f"`{self.id_field}:`"
 
     def target_id_of(self, spec: BaseModel) -> str | None:
         value = getattr(spec, self.id_field, None)

@@ -206,7 +206,7 @@ MEETING = MeetingKind(
         members="attendees",
         member=("attendee", "attendees"),
         kept_as="an attendee",
-        id_key="`meeting_id`",
+        id_prose="`meeting_id`",
         id_note=": a UUID, or a `${VARIABLE}` as written",
         safety_note=" (no minimum: no role manages a meeting's attendees)",
     ),
