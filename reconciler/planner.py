@@ -98,8 +98,7 @@ def plan(
         n for n in live.notices if targets is None or n.target is None or n.target in selected_keys
     ]
     reported = {p.target for p in (*problems, *live.notices) if p.target is not None}
-    # per app instance: its bearers (the tool itself), protected and never listed there
-    bearers = {i.arn: frozenset(i.bearers) for i in desired.app_instances}
+    bearers = quiet_members(desired)
     refused: dict[str, set[MemberRef]] = {}
     for target_id, ref in live.refused:
         refused.setdefault(target_id, set()).add(ref)
@@ -146,6 +145,12 @@ def plan(
         expired_kept=kept_after_expiry(selected, planned, now) if now is not None else (),
         notices=tuple(_unique(_problem_messages(notices))),
     )
+
+
+def quiet_members(desired: DesiredState) -> dict[str, frozenset[MemberRef]]:
+    """Per scope, the members that are the tool itself there (an app instance's bearers):
+    protected, and never listed there (``plan_target``'s ``quiet``)."""
+    return {i.arn: frozenset(i.bearers) for i in desired.app_instances}
 
 
 def plan_target(

@@ -3,20 +3,13 @@ says about each. Wiring only: the join lives in ``reconciler.audit``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 
 import click
 
 from reconciler import kinds
-from reconciler.audit import (
-    AccountLookup,
-    Audit,
-    LiveRoomMember,
-    UnknownMemberError,
-    audit,
-    to_json,
-)
+from reconciler.audit import Audit, UnknownMemberError, audit, to_json
 from reconciler.channel_audit import ChannelRow
 from reconciler.channel_audit import plain_lines as channel_plain_lines
 from reconciler.channel_refs import USER_PREFIX, parse_channel_member, user_instance
@@ -29,11 +22,9 @@ from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
 from reconciler.governance.expiry import as_of
-from reconciler.kinds.rooms import ROOM, room_role
-from reconciler.parallel import pmap
-from reconciler.providers.base import RoomsDirectory
-from reconciler.providers.chime_api import Room
-from reconciler.refs import MemberKind, MemberRef
+from reconciler.kinds.rooms import ROOM
+from reconciler.providers.base import MemberFinder
+from reconciler.refs import MemberRef
 from reconciler.render.audit import render_audit
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown, shown_values
@@ -161,10 +152,9 @@ def _audit_rooms(
 ) -> Audit:
     """The rooms' audit; UnknownMemberError when no account has the member."""
     provider = open_directory(app)
-    account_ids = _accounts(app, provider, accounts, desired, ref)
-    lookups = [AccountLookup(a, _member_ids(provider, a, ref)) for a in account_ids]
-    live = _live_rooms(provider, lookups, app.parallelism, progress)
-    return audit(ref, lookups, live, desired, desired_note=note)
+    assert isinstance(provider, MemberFinder)
+    found = provider.where(ref, _accounts(app, ROOM.id, accounts, desired), progress)
+    return audit(ref, found, desired, desired_note=note)
 
 
 def _render_channels(
@@ -182,7 +172,7 @@ def _render_channels(
     console = app.console()
     if fmt == "json":
         if rooms is None:
-            rooms = Audit(ref, (), desired is not None, note, ())
+            rooms = Audit(ref, (ROOM.id,), (), desired is not None, note, ())
         doc = to_json(shown_values(rooms))
         doc["channels"] = [r.to_json() for r in rows]
         console.out(json_text(indented(doc)), highlight=False)
@@ -207,71 +197,20 @@ def _desired(app: AppContext) -> tuple[DesiredState | None, str]:
 
 
 def _accounts(
-    app: AppContext,
-    provider: RoomsDirectory,
-    given: Iterable[str],
-    desired: DesiredState | None,
-    ref: MemberRef,
+    app: AppContext, kind_id: str, given: Iterable[str], desired: DesiredState | None
 ) -> list[str]:
+    """The scopes to look in for targets of ``kind_id``: those given (``--account``),
+    else those the desired state names for the kind and settings.yaml's ``account``; none
+    (the provider finds the member's own) when there are none."""
     explicit = sorted({a.strip() for a in given if a.strip()})
     if explicit:
         return explicit
-    rooms = [t for t in desired.targets if t.key.kind == ROOM.id] if desired is not None else []
-    named = {t.key.scope for t in rooms}  # accounts (channels are scoped by app instance)
+    declared = desired.targets if desired is not None else ()
+    named = {t.key.scope for t in declared if t.key.kind == kind_id}
     if app.desired_dir.exists():
         _, default = settings_account(app.desired_dir)
         named |= {default} if default else set()
-    if named:
-        return sorted(named)
-    email = ref.display if ref.kind is MemberKind.USER else None
-    found = provider.list_accounts(user_email=email)
-    if not found:
-        raise UnknownMemberError(ref, [])
-    return found
-
-
-def _member_ids(provider: RoomsDirectory, account: str, ref: MemberRef) -> tuple[str, ...]:
-    if ref.kind is MemberKind.USER:
-        user = provider.find_user_by_email(account, ref.display)
-        return (user.user_id,) if user is not None else ()
-    bots = provider.list_bots(account)
-    return tuple(sorted(b.bot_id for b in bots if b.display_name.strip() == ref.key))
-
-
-def _live_rooms(
-    provider: RoomsDirectory,
-    lookups: Sequence[AccountLookup],
-    parallelism: int,
-    progress: ProgressBar,
-) -> list[LiveRoomMember]:
-    """The member's role in each room ListRooms shows it in, each room's listing read
-    only until the member is found (audit shows its role, nothing else of the room). Both
-    steps show progress as plan's reads do (a bar on a terminal, a line with
-    CHIME_RECONCILER_PROGRESS=1): the rooms as ListRooms' pages come, then each room."""
-
-    def count(page: list[Room]) -> None:
-        for _ in page:
-            progress.advance()
-
-    with progress.task("Listing the member's rooms", None):
-        found: list[tuple[str, Room, str]] = [
-            (a.account, room, member_id)
-            for a in lookups
-            for member_id in a.member_ids
-            for room in provider.list_rooms(a.account, member_id, count)
-        ]
-
-    def role_in(item: tuple[str, Room, str]) -> LiveRoomMember | None:
-        account, room, member_id = item
-        m = provider.membership(account, room.room_id, member_id)
-        progress.advance()
-        if m is None:
-            return None  # left the room between the two calls
-        return LiveRoomMember(account, room.name, room.room_id, member_id, room_role(m.role))
-
-    with progress.task("Reading memberships", len(found)):
-        roles = pmap(role_in, found, parallelism)
-    return [r for r in roles if r is not None]
+    return sorted(named)
 
 
 COMMANDS = [audit_command]

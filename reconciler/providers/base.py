@@ -11,13 +11,15 @@ applier, from the kind's description; a provider only executes calls.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.kinds import RoleValue
 from reconciler.live import LiveState, LiveTarget
-from reconciler.refs import TargetKey
+from reconciler.refs import MemberRef, TargetKey
+from reconciler.whereabouts import Whereabouts
 
 if TYPE_CHECKING:
     from reconciler.live import LiveMember
@@ -131,6 +133,27 @@ class EnvironmentIds(Protocol):
     def environment_id(self, target: DesiredTarget) -> EnvironmentId | None:
         """How ``target`` names its id through the environment, read now without a call
         (None: it does not)."""
+        ...
+
+
+class Steps(Protocol):
+    """How a long look-up shows its progress (the CLI's ``ProgressBar``): a step of
+    ``total`` items (None: not known ahead), advanced once an item."""
+
+    def task(self, description: str, total: int | None) -> AbstractContextManager[None]: ...
+
+    def advance(self, *_: object) -> None: ...
+
+
+@runtime_checkable
+class MemberFinder(Protocol):
+    """A provider that can find one member's memberships in the targets it can list
+    (optional; ``chime-reconciler audit``): every target of its kinds that Chime has the
+    member in, in ``scopes`` (none given: the scopes the provider finds the member in)."""
+
+    def where(self, member: MemberRef, scopes: Sequence[str], steps: Steps) -> Whereabouts:
+        """The scopes looked in (with the member's ids there) and the memberships found,
+        each with its live role; ``steps`` shows the look-up's progress."""
         ...
 
 

@@ -31,14 +31,16 @@ from reconciler.kinds.rooms import ROOM, room_role
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.pacing import Pacer
 from reconciler.parallel import pmap
-from reconciler.providers.base import ItemError
+from reconciler.providers.base import ItemError, Steps
 from reconciler.providers.chime_api import NOT_FOUND, Bot, ChimeApi, Room, User, no_account
 from reconciler.providers.paced import ClientProvider
 from reconciler.providers.read_ahead import Listing, RoomReadAhead
 from reconciler.providers.resolve import resolve_emails
 from reconciler.providers.retry import RetryPolicy
+from reconciler.providers.rooms_finder import rooms_where
 from reconciler.providers.target_gone import gone_on
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
+from reconciler.whereabouts import Whereabouts
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -332,7 +334,10 @@ class RoomsProvider(ClientProvider[ChimeApi]):
                 return m.role
         return None
 
-    # -- for import and audit (``RoomsDirectory``) -----------------------------------------
+    # -- for import and audit (``RoomsDirectory``, ``MemberFinder``) -----------------------
+
+    def where(self, member: MemberRef, scopes: Sequence[str], steps: Steps) -> Whereabouts:
+        return rooms_where(self, member, scopes, steps, self.parallelism)
 
     def list_accounts(self, user_email: str | None = None) -> list[str]:
         """Every account id ListAccounts shows (only those with this user, given an
