@@ -23,7 +23,7 @@ from reconciler.live import LiveMember, LiveTarget
 from reconciler.plan import Action
 from reconciler.planner import plan_target, quiet_members
 from reconciler.refs import MemberKind, MemberRef, Provenance
-from reconciler.whereabouts import Found, ScopeLookup, Whereabouts
+from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts
 
 JSON_VERSION = "1"  # a string, as the plan's format_version
 
@@ -77,6 +77,11 @@ class Audit:
         return sum(r.declared_role is not None for r in self.rows)
 
     @property
+    def unknown(self) -> bool:
+        """Nothing at all: no row, and no id in any scope looked in."""
+        return not self.rows and not any(a.member_ids for a in self.lookups)
+
+    @property
     def words(self) -> Words:
         """The words of the first kind looked in (a table's columns, its summary)."""
         return kinds.get(self.kinds[0]).words
@@ -117,12 +122,14 @@ def audit(
     read).
 
     Targets of the kinds looked in that the desired state declares the member in, in a
-    scope looked in, but where Chime does not have it, are rows too (``NOT_IN_CHIME``).
-    Raises UnknownMemberError when there is nothing at all: no id in any scope and no
-    declaration."""
+    scope looked in, but where Chime does not have it, are rows too (``NOT_IN_CHIME``),
+    with the provider's word on why a plan will not add it there, if it will not
+    (``Whereabouts.absent``). ``known`` raises when there is nothing at all."""
     looked = {a.scope for a in found.lookups}
     ids = {a.scope: a.member_ids[0] for a in found.lookups if a.member_ids}
     targets = _targets(desired, found.kinds, looked)
+    absent = {a.key: a for a in found.absent}
+    guarded = desired is not None and member in desired.protected
     rows: list[AuditRow] = []
     matched: set[int] = set()
     for f in sorted(found.found):
@@ -136,23 +143,25 @@ def audit(
             continue
         assert desired is not None  # targets are the desired state's
         member_id = ids.get(dt.key.scope)
+        there = absent.get(dt.key, NotThere(dt.key, dt.target_id))
         rows.append(
             AuditRow(
                 kind=dt.key.kind,
                 scope=dt.key.scope,
                 name=dt.key.name,
-                target_id=dt.target_id,
+                target_id=there.target_id,
                 member_id=None,
                 live_role=None,
                 declared_role=dm.role,
                 provenance=dm.provenance,
                 prune=dt.prune,
                 status=Status.NOT_IN_CHIME if member_id is not None else Status.NO_SUCH_MEMBER,
-                note=planned(member, dt, None, member_id, desired),
+                note=_not_there(member, dt, there, member_id, desired),
+                protected=guarded,
             )
         )
-    if not rows and not ids:
-        raise UnknownMemberError(member, sorted(looked))
+    # by scope and name, live and declared together (a target's kinds in their order: a
+    # channel's membership before its moderation)
     rows.sort(
         key=lambda r: (r.scope, r.name.casefold(), r.name, r.target_id or "", r.member_id or "")
     )
@@ -166,37 +175,70 @@ def audit(
     )
 
 
+def known(a: Audit) -> Audit:
+    """``a``, or UnknownMemberError when it found nothing at all (no id in any scope looked
+    in, no declaration)."""
+    if a.unknown:
+        raise UnknownMemberError(a.member, [x.scope for x in a.lookups])
+    return a
+
+
+def _not_there(
+    member: MemberRef,
+    dt: DesiredTarget,
+    there: NotThere,
+    member_id: str | None,
+    desired: DesiredState,
+) -> str:
+    """What a plan does about ``member``, declared in ``dt`` and not in it in Chime:
+    a problem it reports, a refusal (the provider's), or the planner's answer."""
+    if there.problem:
+        return f"declared, but {there.problem}: plan reports it"
+    note = planned(member, dt, None, member_id, desired, refused=bool(there.refused))
+    if there.refused and not note.endswith("plan adds it"):
+        because = f" ({there.because})" if there.because else ""
+        return f"declared, {there.refused}: plan does not add it{because}"
+    return note
+
+
 def planned(
     member: MemberRef,
     dt: DesiredTarget,
     live: Found | None,
     member_id: str | None,
     desired: DesiredState,
+    *,
+    refused: bool = False,
 ) -> str:
     """What a plan does about ``member`` in the declared target ``dt``, in words: the
     planner's answer for the target as Chime has the member there (``live``; None: not
-    in it, and ``member_id`` its id in the scope, None when Chime has no such member)."""
+    in it, and ``member_id`` its id in the scope, None when Chime has no such member;
+    ``refused``: the provider refuses it there, a ban)."""
     kind = kinds.get(dt.key.kind)
     words = kind.words
     lm: LiveMember | None = replace(live.membership, ref=member) if live is not None else None
     target = LiveTarget(dt.key, live.target_id if live else dt.target_id or "", (lm,) if lm else ())
     ids = {member: lm.member_id if lm is not None else member_id}
     quiet = quiet_members(desired).get(dt.key.scope, frozenset())
+    no = (member,) if refused else ()
     tp = plan_target(
-        dt, target, {r: i for r, i in ids.items() if i is not None}, desired.protected, quiet
+        dt, target, {r: i for r, i in ids.items() if i is not None}, desired.protected, quiet, no
     )
     ends = protection_ends(desired, member)
     change = next((c for c in tp.changes if c.member == member), None)
     if change is not None and change.action is Action.CREATE:
-        return f"declared, not in the {words.noun}: plan adds it"
+        return f"declared, not in {words.not_in or 'the ' + words.entry_noun}: plan adds it"
     if change is not None and change.action is Action.UPDATE:
-        return f"plan changes the {words.role} to {kind.role_text(change.role_after)}"
+        what = words.changes or words.role
+        return f"plan changes the {what} to {kind.role_text(change.role_after)}"
     if change is not None:
         return "not declared: plan removes it (prune)"
-    if any(m.ref == member for m in tp.protected):
+    # kept by its protection, or unpruned and protected (``unmanaged_protected``: prune
+    # would keep it too): never removed, as the planner says
+    if any(m.ref == member for m in tp.protected) or member in tp.unmanaged_protected:
         return f"not declared: kept, {protected_words(ends, 'removed')}"
     if any(m.ref == member for m in tp.unmanaged):
-        return "not declared: kept (prune off)"
+        return f"not declared: {words.kept_unpruned}"
     dm = dt.member(member)
     if lm is None:
         return "declared, but Chime has no such member: plan reports it"
@@ -237,7 +279,7 @@ def _live_row(
         status = Status.UNKNOWN
     elif dt is None:
         status = Status.ROOM_NOT_DECLARED
-        note = f"{kinds.get(f.kind).words.noun} not in the desired state"
+        note = f"{kinds.get(f.kind).words.entry_noun} not in the desired state"
     else:
         if dm is None:
             status = Status.NOT_DECLARED

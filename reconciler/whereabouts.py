@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reconciler.live import LiveMember
+from reconciler.refs import TargetKey
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class ScopeLookup:
 
     scope: str
     member_ids: tuple[str, ...]
+    label: str = ""  # how settings.yaml names the scope, when it does (an app instance's)
 
 
 @dataclass(frozen=True, order=True)
@@ -31,10 +33,28 @@ class Found:
 
 
 @dataclass(frozen=True)
+class NotThere:
+    """A declared target that has the member in no role, as the provider found it: its
+    id as Chime has it (None: Chime has no such target, or several), and why a plan will
+    not add the member there: a ``problem`` the plan reports (``Chime has no channel of
+    that name``), or what ``refused`` it (``banned``) and ``because`` (``a plan never
+    lifts a ban``). Neither: the plan adds it."""
+
+    key: TargetKey
+    target_id: str | None
+    problem: str = ""
+    refused: str = ""
+    because: str = ""
+
+
+@dataclass(frozen=True)
 class Whereabouts:
     """What a provider found of a member: the scopes it looked in (``lookups``), of the
-    target kinds it can list (``kinds``), and the memberships there."""
+    target kinds it can list (``kinds``), the memberships there, and, where it looked,
+    the declared targets that have the member in no role (``absent``; a target not in it
+    is one the plan adds the member to, or reports, as the planner says)."""
 
     kinds: tuple[str, ...]
     lookups: tuple[ScopeLookup, ...]
     found: tuple[Found, ...]
+    absent: tuple[NotThere, ...] = ()

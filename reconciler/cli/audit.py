@@ -9,13 +9,10 @@ from dataclasses import replace
 import click
 
 from reconciler import kinds
-from reconciler.audit import Audit, UnknownMemberError, audit, to_json
-from reconciler.channel_audit import ChannelRow
-from reconciler.channel_audit import plain_lines as channel_plain_lines
+from reconciler.audit import Audit, UnknownMemberError, audit, known, to_json
 from reconciler.channel_refs import USER_PREFIX, parse_channel_member, user_instance
-from reconciler.cli.audit_channels import audit_channels
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.directory import open_directory, settings_account
+from reconciler.cli.directory import settings_account
 from reconciler.cli.options import text_or_json_option
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired.loader import load_desired
@@ -23,12 +20,17 @@ from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
 from reconciler.governance.expiry import as_of
 from reconciler.kinds.rooms import ROOM
+from reconciler.providers import ProviderOptions, open_providers
 from reconciler.providers.base import MemberFinder
 from reconciler.refs import MemberRef
-from reconciler.render.audit import render_audit
+from reconciler.render.audit import render_audit, section_json, section_lines, section_title
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown, shown_values
 from reconciler.runner import reads_only
+
+# the kind whose audit is the JSON document itself (``format_version`` 1 was the rooms'
+# audit): every other kind's is a section after it (``channels`` in JSON)
+DOCUMENT = ROOM.id
 
 
 @click.command("audit")
@@ -95,31 +97,59 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     desired, note = _desired(app)
     desired = _of_its_instance(member, desired)
     progress = ProgressBar(app.console(stderr=True))
-    channels = (
-        audit_channels(app, ref, desired, progress)
-        if desired is not None and desired.app_instances
-        else None
-    )
-    if ref.key.startswith(USER_PREFIX):
-        if channels is None:
+    finders = _finders(app, member, desired)
+    document = finders.pop(DOCUMENT, None)
+    sections = [
+        audit(its, finder.where(its, desired, (), progress), desired, desired_note=note)
+        for finder, its in finders.values()
+    ]
+    sections = [s for s in sections if s.lookups or s.rows]  # something to look in
+    if document is None:  # a member only the sections can take (user:ID)
+        if not sections:
             raise UsageError(
                 f"MEMBER {member!r} is an AppInstanceUser, and settings.yaml names no "
                 "app_instances to look in"
             )
-        _render_channels(app, ref, channels, fmt, None, desired, note)
+        _render(app, ref, fmt, None, sections, desired, note)
         return
+    finder, own = document
     try:
-        result = _audit_rooms(app, ref, accounts, desired, note, progress)
+        found = finder.where(own, desired, _accounts(app, DOCUMENT, accounts, desired), progress)
+        result = known(audit(own, found, desired, desired_note=note))
     except UnknownMemberError:
-        # in no room, nor in any account: the channels may still have it
-        if not channels:
+        # in no room, nor in any account: the sections may still have it
+        if not any(s.rows for s in sections):
             raise
-        _render_channels(app, ref, channels, fmt, None, desired, note)
+        _render(app, ref, fmt, None, sections, desired, note)
         return
-    if channels is None:
+    if not sections:
         render_audit(result, fmt, app.console())
         return
-    _render_channels(app, ref, channels, fmt, result, desired, note)
+    _render(app, ref, fmt, result, sections, desired, note)
+
+
+def _finders(
+    app: AppContext, member: str, desired: DesiredState | None
+) -> dict[str, tuple[MemberFinder, MemberRef]]:
+    """The providers that can find MEMBER's memberships (``MemberFinder``), by kind id,
+    each with MEMBER as its kind reads it (a kind that cannot read it is left out)."""
+    options = ProviderOptions(
+        client=app.client,
+        regional=app.client,
+        parallelism=app.parallelism,
+        pacer=app.pacer(desired.rates if desired is not None else None),
+        desired=desired,
+    )
+    finders: dict[str, tuple[MemberFinder, MemberRef]] = {}
+    for kind in kinds.all_kinds():
+        try:
+            ref = kind.parse_member(member)
+        except ValueError:
+            continue
+        provider = open_providers([kind.id], options)[kind.id]
+        if isinstance(provider, MemberFinder):
+            finders[kind.id] = (provider, ref)
+    return finders
 
 
 def _of_its_instance(member: str, desired: DesiredState | None) -> DesiredState | None:
@@ -142,48 +172,36 @@ def _of_its_instance(member: str, desired: DesiredState | None) -> DesiredState 
     return replace(desired, app_instances=mine, targets=tuple(own))
 
 
-def _audit_rooms(
+def _render(
     app: AppContext,
     ref: MemberRef,
-    accounts: tuple[str, ...],
-    desired: DesiredState | None,
-    note: str,
-    progress: ProgressBar,
-) -> Audit:
-    """The rooms' audit; UnknownMemberError when no account has the member."""
-    provider = open_directory(app)
-    assert isinstance(provider, MemberFinder)
-    found = provider.where(ref, _accounts(app, ROOM.id, accounts, desired), progress)
-    return audit(ref, found, desired, desired_note=note)
-
-
-def _render_channels(
-    app: AppContext,
-    ref: MemberRef,
-    rows: list[ChannelRow],
     fmt: str,
-    rooms: Audit | None,
+    document: Audit | None,
+    sections: list[Audit],
     desired: DesiredState | None,
     note: str,
 ) -> None:
-    """The rooms' audit (when there is one), then the channels: a section of the text, a
-    ``channels`` key of the JSON document. Without a rooms' audit (user:ID, or a member no
-    account has), the JSON has the same keys, with no account and no room."""
+    """The document's audit (when there is one), then each section: a part of the text,
+    a key of the JSON document (the kind's plural). Without the document's audit (user:ID,
+    or a member no account has), the JSON has the same keys, with no account and no
+    room."""
     console = app.console()
     if fmt == "json":
-        if rooms is None:
-            rooms = Audit(ref, (ROOM.id,), (), desired is not None, note, ())
-        doc = to_json(shown_values(rooms))
-        doc["channels"] = [r.to_json() for r in rows]
+        if document is None:
+            document = Audit(ref, (DOCUMENT,), (), desired is not None, note, ())
+        doc = to_json(shown_values(document))
+        for section in sections:
+            doc[section.words.plural.replace(" ", "_")] = section_json(section)
         console.out(json_text(indented(doc)), highlight=False)
         return
-    if rooms is not None:
-        render_audit(rooms, fmt, console)
-        console.out("", highlight=False)
-    console.out(f"{shown(str(ref))} in Chime SDK messaging channels:", highlight=False)
-    labels = {i.arn: i.label for i in desired.app_instances} if desired is not None else {}
-    for line in channel_plain_lines(rows, labels):
-        console.out(line, highlight=False)
+    if document is not None:
+        render_audit(document, fmt, console)
+    for i, section in enumerate(sections):
+        if document is not None or i:
+            console.out("", highlight=False)
+        console.out(shown(section_title(section)), highlight=False)
+        for line in section_lines(section):
+            console.out(line, highlight=False)
 
 
 def _desired(app: AppContext) -> tuple[DesiredState | None, str]:

@@ -149,11 +149,20 @@ class Steps(Protocol):
 class MemberFinder(Protocol):
     """A provider that can find one member's memberships in the targets it can list
     (optional; ``chime-reconciler audit``): every target of its kinds that Chime has the
-    member in, in ``scopes`` (none given: the scopes the provider finds the member in)."""
+    member in, in ``scopes`` (none given: the scopes the provider finds the member in, or
+    those ``desired`` names). No scope to look in: a ``Whereabouts`` without lookups."""
 
-    def where(self, member: MemberRef, scopes: Sequence[str], steps: Steps) -> Whereabouts:
-        """The scopes looked in (with the member's ids there) and the memberships found,
-        each with its live role; ``steps`` shows the look-up's progress."""
+    def where(
+        self,
+        member: MemberRef,
+        desired: DesiredState | None,
+        scopes: Sequence[str],
+        steps: Steps,
+    ) -> Whereabouts:
+        """The scopes looked in (with the member's ids there), the memberships found, each
+        with its live role, and why the declared targets of ``desired`` (None: not read)
+        that do not have the member will not get it, where that is known; ``steps`` shows
+        the look-up's progress."""
         ...
 
 

@@ -336,7 +336,13 @@ class RoomsProvider(ClientProvider[ChimeApi]):
 
     # -- for import and audit (``RoomsDirectory``, ``MemberFinder``) -----------------------
 
-    def where(self, member: MemberRef, scopes: Sequence[str], steps: Steps) -> Whereabouts:
+    def where(
+        self,
+        member: MemberRef,
+        desired: DesiredState | None,
+        scopes: Sequence[str],
+        steps: Steps,
+    ) -> Whereabouts:
         return rooms_where(self, member, scopes, steps, self.parallelism)
 
     def list_accounts(self, user_email: str | None = None) -> list[str]:

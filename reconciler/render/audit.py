@@ -13,16 +13,19 @@ pipes, tests), or JSON. The plain form::
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from reconciler import kinds
 from reconciler.audit import Audit, AuditRow, Status, to_json
 from reconciler.refs import MemberKind
 from reconciler.render.columns import pad, widths
 from reconciler.render.json import indented
-from reconciler.render.safe import json_text, shown_values
+from reconciler.render.safe import json_text, shown, shown_values
 from reconciler.render.text import wrap_hanging
 
 EMPTY = "-"
@@ -160,3 +163,63 @@ def _table(audit: Audit) -> Table:
         ]
         table.add_row(*([escape(r.scope)] if several else []), *cells)
     return table
+
+
+# -- a section after the document's table (``MEMBER in Chime SDK messaging channels:``) ------
+
+
+def section_title(audit: Audit) -> str:
+    """The section's first line: ``MEMBER in Chime SDK messaging channels:``."""
+    words = audit.words
+    return f"{audit.member} in {words.listing or words.plural}:"
+
+
+def section_lines(audit: Audit) -> list[str]:
+    """A section's rows in aligned columns: the target's name and id (its ARN's last
+    part), and the scope's label of settings.yaml when the rows are in several. Names from
+    Chime or the files are shown with visible escapes (``render/safe.py``)."""
+    words = audit.words
+    if not audit.rows:
+        return [f"No {words.entry_plural}."]
+    noun = words.entry_noun.upper()
+    several = len({r.scope for r in audit.rows}) > 1
+    header = (noun, f"{noun} ID", "LIVE", "DECLARED", "NOTE", "WHERE")
+    table: list[tuple[str, ...]] = [(words.scope.upper(), *header) if several else header]
+    labels = {a.scope: a.label for a in audit.lookups if a.label}
+    for r in audit.rows:
+        cells = (
+            r.name,
+            r.target_id.rsplit("/", 1)[-1] if r.target_id else EMPTY,
+            r.role_text(r.live_role) or EMPTY,
+            r.role_text(r.declared_role) or EMPTY,
+            r.note,
+            ", ".join(str(p.where) for p in r.provenance) or EMPTY,
+        )
+        scope = labels.get(r.scope, r.scope)
+        table.append(tuple(shown(c) for c in ((scope, *cells) if several else cells)))
+    sizes = widths(table, len(table[0]) - 1)  # in columns: a CJK name takes two each
+    return [
+        GAP.join(pad(cell, w) for cell, w in zip(line[:-1], sizes, strict=True)) + GAP + line[-1]
+        for line in table
+    ]
+
+
+def section_json(audit: Audit) -> list[dict[str, Any]]:
+    """A section's rows for the JSON document (its key: the kind's plural)."""
+    rows = []
+    for r in audit.rows:
+        words = kinds.get(r.kind).words
+        noun = words.entry_noun.replace(" ", "_")
+        rows.append(
+            {
+                words.scope.replace(" ", "_"): r.scope,
+                noun: r.name,
+                words.id_key or f"{noun}_id": r.target_id,
+                "live": r.role_text(r.live_role),
+                "declared": r.role_text(r.declared_role),
+                "where": [str(p.where) for p in r.provenance],
+                "note": r.note,
+                "protected": r.protected,
+            }
+        )
+    return rows
