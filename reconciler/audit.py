@@ -129,6 +129,7 @@ def audit(
     ids = {a.scope: a.member_ids[0] for a in found.lookups if a.member_ids}
     targets = _targets(desired, found.kinds, looked)
     absent = {a.key: a for a in found.absent}
+    refusals = dict(found.refusals)
     guarded = desired is not None and member in desired.protected
     rows: list[AuditRow] = []
     matched: set[int] = set()
@@ -136,7 +137,8 @@ def audit(
         dt = _match(targets, f)
         if dt is not None:
             matched.add(id(dt))
-        rows.append(_live_row(member, f, dt, desired))
+        why = refusals.get(dt.key, "") if dt is not None else ""
+        rows.append(_live_row(member, f, dt, desired, why))
     for dt in targets:
         dm = dt.member(member)
         if id(dt) in matched or dm is None:
@@ -209,6 +211,7 @@ def planned(
     desired: DesiredState,
     *,
     refused: bool = False,
+    why: str = "",
 ) -> str:
     """What a plan does about ``member`` in the declared target ``dt``, in words: the
     planner's answer for the target as Chime has the member there (``live``; None: not
@@ -246,6 +249,8 @@ def planned(
         return f"not declared: kept, {protected_words(ends, 'removed')}"
     if lm.role == dm.role:
         return "declared"
+    if refused:  # the provider refuses the declared role there: left as it is
+        return f"declared {kind.role_text(dm.role)}: refused, left as it is ({why})"
     return f"declared {kind.role_text(dm.role)}: kept, {protected_words(ends, 'demoted')}"
 
 
@@ -258,7 +263,10 @@ def _targets(
 
 
 def _match(targets: Sequence[DesiredTarget], f: Found) -> DesiredTarget | None:
-    """The declared target this live one is: by id when declared with one, else by name."""
+    """The declared target this live one is: the one the provider read (``Found.key``),
+    else by id when declared with one, else by name."""
+    if f.key is not None:
+        return next((t for t in targets if t.key == f.key), None)
     for t in targets:
         if t.key.kind != f.kind or t.key.scope != f.scope:
             continue
@@ -270,7 +278,11 @@ def _match(targets: Sequence[DesiredTarget], f: Found) -> DesiredTarget | None:
 
 
 def _live_row(
-    member: MemberRef, f: Found, dt: DesiredTarget | None, desired: DesiredState | None
+    member: MemberRef,
+    f: Found,
+    dt: DesiredTarget | None,
+    desired: DesiredState | None,
+    refused: str = "",
 ) -> AuditRow:
     dm = dt.member(member) if dt is not None else None
     role = f.membership.role
@@ -287,7 +299,7 @@ def _live_row(
             status = Status.IN_SYNC
         else:
             status = Status.ROLE_DIFFERS
-        note = planned(member, dt, f, None, desired)
+        note = planned(member, dt, f, None, desired, refused=bool(refused), why=refused)
     return AuditRow(
         kind=f.kind,
         scope=f.scope,

@@ -30,6 +30,9 @@ class Found:
     name: str
     target_id: str
     membership: LiveMember
+    # the declared target it is, where the provider read it as one (a meeting, whose id
+    # the file may give as ``${VARIABLE}``); None: matched by id, else by name
+    key: TargetKey | None = None
 
 
 @dataclass(frozen=True)
@@ -58,3 +61,6 @@ class Whereabouts:
     lookups: tuple[ScopeLookup, ...]
     found: tuple[Found, ...]
     absent: tuple[NotThere, ...] = ()
+    # targets where the provider refuses the member the role declared (a meeting's
+    # features), and why: the plan leaves that role as it is
+    refusals: tuple[tuple[TargetKey, str], ...] = ()

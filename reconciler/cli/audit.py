@@ -1,5 +1,6 @@
-"""`chime-reconciler audit MEMBER`: every room a member is in, and what the desired state
-says about each. Wiring only: the join lives in ``reconciler.audit``."""
+"""`chime-reconciler audit MEMBER`: every room, channel and declared meeting a member is
+in, and what the desired state says about each. Wiring only: each provider that can find a
+member (``MemberFinder``) looks, and the one join lives in ``reconciler.audit``."""
 
 from __future__ import annotations
 
@@ -73,6 +74,10 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     Channels (Chime SDK messaging) too, when settings.yaml names `app_instances`: every
     channel MEMBER is in or moderates, and what the desired state says there (a second
     section; `channels` in JSON). MEMBER may then also be user:ID (channels only).
+
+    Meetings (Chime SDK meetings) too, when the desired state declares some: the declared
+    meetings MEMBER attends or is declared in (the meetings API has no ListMeetings: no
+    other meeting can be found); `meetings` in JSON.
 
     The desired state (--desired) is optional: without it, audit lists the live rooms
     and says the desired state was not read. Exit 0 when the member was found (in Chime

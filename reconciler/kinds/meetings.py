@@ -179,6 +179,7 @@ MEETING = MeetingKind(
         members="attendees",
         member=("attendee", "attendees"),
         kept_as="an attendee",
+        id_key="id",  # audit's JSON: the id Chime answered to (``meeting_id`` is the scope)
     ),
     section="meetings",
     spec=MeetingSpec,
