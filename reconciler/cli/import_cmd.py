@@ -21,6 +21,7 @@ from reconciler.cli.directory import (
     settings_account,
     write_files,
 )
+from reconciler.cli.options import accounts_given
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
@@ -60,6 +61,7 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> P
     "accounts",
     multiple=True,
     metavar="ID",
+    callback=accounts_given("the --desired directory's settings.yaml account, else every account"),
     help="Chime account to import (repeatable). Default: `account` in the --desired "
     "directory's settings.yaml, else every account ListAccounts shows.",
 )
