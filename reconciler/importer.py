@@ -218,6 +218,18 @@ def quoted(text: str) -> str:
     return shown(dumped.removesuffix("\n"))  # its escapes are YAML's too: read back as is
 
 
+def listed(text: str) -> str:
+    """``text`` as an item of a list the CLI prints joined by ``", "`` (``import --adopt``'s
+    ``members += ...``, ``Left 2 rooms as they are ...``): as it is (control and format
+    characters as visible escapes) unless it holds what would read as a separator or a
+    quote (a comma, ``"``, a backslash, a space at either end, or nothing at all); then
+    double-quoted as the files write it (``quoted``), so that each item reads as one
+    (Q-AQ-4: ``bot:Deploy, bot: x`` read as two members)."""
+    if not text or text != text.strip() or any(c in text for c in ',"\\'):
+        return quoted(text)
+    return shown(text)
+
+
 def _comment(text: str) -> str:
     """Comment text on one line whatever the names in it contain: line breaks and other
     control or format characters as visible escapes (``render/safe.py``)."""

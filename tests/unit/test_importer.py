@@ -19,6 +19,7 @@ from reconciler.importer import (
     ImportOptions,
     declared_rooms,
     directory_files,
+    listed,
     room_entries,
     room_keys,
     room_paths,
@@ -237,6 +238,26 @@ def test_same_room_name_in_two_accounts_needs_ids_in_one_document_only() -> None
     assert sorted(room_keys(rooms, lambda r: "").values()) == ["ops (a)", "ops (b)"]
     assert sorted(room_keys(rooms, lambda r: r.account).values()) == ["ops", "ops"]
     assert_round_trip({"rooms.yaml": stdout_document(rooms, ImportOptions())}, rooms)
+
+
+@pytest.mark.parametrize(
+    ("name", "printed"),
+    [
+        ("ops", "ops"),
+        ("bot:PagerBot", "bot:PagerBot"),
+        ("o'dave@example.com", "o'dave@example.com"),
+        ("bot:Deploy, bot: x", '"bot:Deploy, bot: x"'),
+        ('Odd "q"', '"Odd \\"q\\""'),
+        (" lead", '" lead"'),
+        ("trail ", '"trail "'),
+        ("evil\u202egnp", "evil\\u202egnp"),
+    ],
+)
+def test_a_name_in_a_printed_list_is_quoted_when_it_holds_a_separator(
+    name: str, printed: str
+) -> None:
+    # Q-AQ-4: names joined by ", " must each read as one
+    assert listed(name) == printed
 
 
 def test_empty_import_is_a_valid_file_without_rooms() -> None:
