@@ -23,7 +23,7 @@ from reconciler.channel_refs import USER_PREFIX, parse_channel_member, user_inst
 from reconciler.cli.audit_channels import audit_channels
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import open_directory, settings_account
-from reconciler.cli.options import text_or_json_option
+from reconciler.cli.options import accounts_given, text_or_json_option
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
@@ -47,6 +47,7 @@ from reconciler.runner import reads_only
     "accounts",
     multiple=True,
     metavar="ID",
+    callback=accounts_given("the accounts the desired state names, else every account"),
     help="Chime account to search (repeatable). Default: the accounts the desired state "
     "names; without them, the accounts ListAccounts shows (for an e-mail: those with the user).",
 )

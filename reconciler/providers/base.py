@@ -160,7 +160,10 @@ class RoomsDirectory(Protocol):
         page's rooms as it comes."""
         ...
 
-    def list_memberships(self, account: str, room_id: str) -> list[LiveMember]: ...
+    def list_memberships(self, account: str, room_id: str) -> list[LiveMember]:
+        """Every membership of the room; ``TargetGone`` when the room itself is gone
+        (deleted since ListRooms)."""
+        ...
 
     def membership(self, account: str, room_id: str, member_id: str) -> LiveMember | None:
         """``member_id``'s membership of the room (None: not in it), read only until
