@@ -79,6 +79,12 @@ def problem(caps: Capabilities) -> str | None:
     return None
 
 
+def without_send(value: str) -> str:
+    """``value`` with its send direction taken away (``SendReceive`` -> ``Receive``,
+    ``Send`` -> ``None``)."""
+    return _BY_DIRECTIONS[_DIRECTIONS[value] - {"send"}]
+
+
 def join_value(a: str, b: str) -> str:
     return _BY_DIRECTIONS[_DIRECTIONS[a] | _DIRECTIONS[b]]
 

@@ -8,6 +8,8 @@ constraint, so botocore does not check it: AWS refuses the request)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from enum import Enum
 
 MIN_LENGTH, MAX_LENGTH = 2, 64
 RESERVED_PREFIX = "aws:"
@@ -27,3 +29,33 @@ def disallowed_character(value: str) -> str | None:
         return None
     found = _NOT_ALLOWED.search(value)
     return found.group() if found else None
+
+
+class Rule(Enum):
+    """Which of AWS's rules an ExternalUserId / ExternalMeetingId breaks."""
+
+    LENGTH = "length"  # not MIN_LENGTH to MAX_LENGTH characters
+    RESERVED = "reserved"  # starts with RESERVED_PREFIX, in any case
+    CHARACTER = "character"  # holds a character the pattern does not allow
+
+
+@dataclass(frozen=True)
+class Broken:
+    """The first rule ``value`` breaks; ``character`` is the refused one (for CHARACTER).
+    Each caller words it: the desired state's checks and the emulator say it differently."""
+
+    rule: Rule
+    value: str
+    character: str = ""
+
+
+def broken_rule(value: str) -> Broken | None:
+    """The first of AWS's rules ``value`` breaks (length, prefix, characters), or None."""
+    if not MIN_LENGTH <= len(value) <= MAX_LENGTH:
+        return Broken(Rule.LENGTH, value)
+    if value.lower().startswith(RESERVED_PREFIX):
+        return Broken(Rule.RESERVED, value)
+    bad = disallowed_character(value)
+    if bad is not None:
+        return Broken(Rule.CHARACTER, value, bad)
+    return None

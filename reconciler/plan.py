@@ -5,7 +5,7 @@ The saved-plan file (``save_plan`` / ``load_plan``) lives in ``reconciler.planfi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -126,6 +126,11 @@ class TargetPlan:
     # the target's own maximum of members, read with it (``LiveTarget.max_members``: a
     # meeting created with a MaxCount); None: the kind's
     max_members: int | None = None
+    # protected members the files declare with a lower role, kept at their live (elevated)
+    # one: not listed, but a protection's end demotes them, which the plan warns about
+    # (QA-AO Q-AO-4). A plan made now only: a plan file does not keep them (its warnings
+    # are kept as they are), so they are no part of a plan's identity
+    held: tuple[LiveMember, ...] = field(default=(), compare=False)
 
     @property
     def kind(self) -> Kind:

@@ -55,7 +55,7 @@ from reconciler.governance.expiry import (
     protection_path,
     protections_ending,
 )
-from reconciler.governance.grant import Until
+from reconciler.governance.grant import Ending
 from reconciler.kinds import RoleValue
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.plan import Action, Change, Plan, TargetPlan
@@ -160,7 +160,7 @@ def plan_target(
     protected: Collection[MemberRef] = frozenset(),
     quiet: Collection[MemberRef] = frozenset(),
     refused: Collection[MemberRef] = frozenset(),
-    unprotected: Mapping[MemberRef, Until] = {},
+    unprotected: Mapping[MemberRef, Ending] = {},
 ) -> TargetPlan:
     """The changes for one target, with its unmanaged and protected members (those of
     ``protected`` that pruning would remove). A member of both ``protected`` and ``quiet``
@@ -171,10 +171,10 @@ def plan_target(
     Protection keeps a member in, not a grant past its end: a protected member whose
     elevated role came from a path that has ended (``until:``) loses that role like
     anyone else (QA-K Q-K-2), and keeps its membership: it is demoted to the role the
-    files still declare, or, in a kind whose every role is elevated (a channel's
-    moderators), removed from it. ``unprotected``: members whose protection (a
-    ``protected:`` group entry) ended, and when: the change removing or demoting them
-    says so."""
+    files still declare, or, where none does, to ``Kind.without_elevation`` (in a kind
+    whose every role is elevated, a channel's moderators, removed from it).
+    ``unprotected``: members whose protection (a ``protected:`` group entry) ended, and
+    when: the change removing or demoting them says so."""
     kind = kinds.get(desired.key.kind)
     # a tuple: ``in`` compares by identity first, in C, where a set would call the enum's
     # ``__hash__`` (Python) for each of a million members
@@ -209,6 +209,7 @@ def plan_target(
     changes: list[Change] = []
     unmanaged: list[LiveMember] = []
     kept: list[LiveMember] = []
+    held: list[LiveMember] = []  # declared lower, kept elevated: protected
     guarded: list[MemberRef] = []  # unmanaged, and protected: prune would keep them
 
     for i, (dm, lm) in enumerate(zip(desired.members, matched, strict=True)):
@@ -236,7 +237,7 @@ def plan_target(
                 and guarded_role
                 and not _granted_then_ended(kind, lm.role, dm.expired)
             ):
-                pass  # declared with a lower role: kept, and not reported every time
+                held.append(lm)  # declared with a lower role: kept, and not listed
             else:
                 why = _protection_ended(unprotected, dm.ref, lm.role)
                 changes.append(
@@ -264,8 +265,9 @@ def plan_target(
             drop = _elevation_ends(kind, m.role, paths)
             if drop is not None:
                 # its elevated role came from entries that ended: it goes, the membership
-                # stays (QA-K Q-K-2): down to the highest role not elevated (a room's
-                # Member), or out of a target of elevated roles only (a channel's moderators)
+                # stays (QA-K Q-K-2, QA-AO Q-AO-2): down to the kind's role without the
+                # elevation (a room's Member, a meeting's capabilities without content
+                # Send), or out of a target of elevated roles only (a channel's moderators)
                 action, after = drop
                 changes.append(
                     Change(action, desired.key, m.ref, m.member_id, m.kind, m.role, after, paths)
@@ -299,6 +301,7 @@ def plan_target(
         # None for a kind without an elevated role (a channel's memberships): none to count
         live_elevated=kind.elevated_count(map(_role, live.members)) if kind.elevated else None,
         max_members=live.max_members,
+        held=tuple(held),
     )
 
 
@@ -335,19 +338,19 @@ def _elevation_ends(
 ) -> tuple[Action, RoleValue | None] | None:
     """For a protected member no file declares in a target, live as ``live``: when that
     elevated role came from one of ``paths``, all ended, the change that ends it and the
-    role it keeps (``DELETE, None``: it leaves a target whose every role is elevated, a
-    channel's moderators); None when it keeps what it has (a kind that names no roles, a
-    meeting, included)."""
-    if not kind.roles or not _granted_then_ended(kind, live, paths):
+    role it keeps (``Kind.without_elevation``: a room's Member, a meeting's capabilities
+    without content Send; ``DELETE, None``: it leaves a target whose every role is
+    elevated, a channel's moderators); None when it keeps what it has."""
+    if not _granted_then_ended(kind, live, paths):
         return None
-    lower = [r for r in kind.roles if not kind.is_elevated(r)]
-    if not lower:
+    after = kind.without_elevation(live)
+    if after is None:
         return Action.DELETE, None
-    return (Action.UPDATE, lower[0]) if kind.ranked else None
+    return (Action.UPDATE, after) if after != live else None
 
 
 def _protection_ended(
-    unprotected: Mapping[MemberRef, Until], ref: MemberRef, role: RoleValue
+    unprotected: Mapping[MemberRef, Ending], ref: MemberRef, role: RoleValue
 ) -> tuple[Provenance, ...]:
     """Why ``ref``, live as ``role``, is removed or demoted when its protection (a
     ``protected:`` group entry) has ended: that path; none otherwise."""

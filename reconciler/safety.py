@@ -34,7 +34,6 @@ Declared = tuple[str, str, str]  # one entry of the desired state: section, scop
 
 RULE_MAX_REMOVALS = "max_removals"
 RULE_MAX_REMOVAL_FRACTION = "max_removal_fraction"
-RULE_MIN_ADMINISTRATORS = "min_administrators"  # the room kind's minimum setting
 
 
 def check(

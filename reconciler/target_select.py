@@ -2,30 +2,26 @@
 (the key in the YAML) or by the id written there (``id:``, ``arn:``, a literal
 ``meeting_id``), and a meeting whose ``meeting_id: ${VARIABLE}`` holds that id now (the id
 the plan's header shows for it; a value that is not a meeting id is never matched, nor
-offered as "did you mean", so never shown). The id Chime gave a target declared by name is not known
+offered as "did you mean", so never shown): the loader reads it once, into
+``DesiredTarget.aliases``. The id Chime gave a target declared by name is not known
 before its scope is read, so it is not matched: the error says so, and to give the name.
 """
 
 from __future__ import annotations
 
 import difflib
-import os
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable
 
-from reconciler.desired.meeting_spec import env_name, is_meeting_id
 from reconciler.desired.model import DesiredTarget
 
 
-def matched_by(t: DesiredTarget, environ: Mapping[str, str] | None = None) -> set[str]:
-    """The values of ``--target`` that select ``t``."""
-    names = {t.key.name}
+def matched_by(t: DesiredTarget) -> set[str]:
+    """The values of ``--target`` that select ``t``: its name, its id and the aliases the
+    loader read for it (``DesiredTarget.aliases``). Pure: no environment is read here
+    (QA-AM Q-AM-5)."""
+    names = {t.key.name, *t.aliases}
     if t.target_id:
         names.add(t.target_id)
-        variable = env_name(t.target_id)
-        if variable is not None:
-            value = (os.environ if environ is None else environ).get(variable, "").strip()
-            if is_meeting_id(value):  # anything else is never shown nor matched (Q-AF-2)
-                names.add(value)
     return names
 
 

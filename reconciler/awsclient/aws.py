@@ -73,7 +73,7 @@ def make_session(
     documented as thread-safe; the clients it makes are).
 
     Raises ``UsageError`` for an unknown profile."""
-    session = _botocore_session()
+    session = _READ_AHEAD.pop() if _READ_AHEAD else _botocore_session()
     _as_boto3(session)
     try:
         # as boto3's Session(profile_name=..., region_name=...): an unknown profile is
@@ -85,6 +85,22 @@ def make_session(
         use_orjson(session.get_component("data_loader"))
     except ProfileNotFound as exc:
         raise UsageError(f"AWS profile {profile!r} not found") from exc
+    return session
+
+
+# the session ``data_session`` made before the run's session existed, taken over by the
+# next ``make_session`` (at most one: the regions are read once per process)
+_READ_AHEAD: list[botocore.session.Session] = []
+
+
+def data_session() -> botocore.session.Session:
+    """A session to read botocore's own data (the regions of a service) before the run's
+    session exists: the desired state is checked before any client is made. The next
+    ``make_session`` takes this session over, so a run still makes one session and reads
+    ``endpoints.json`` and the service models once."""
+    session = _botocore_session()
+    use_orjson(session.get_component("data_loader"))
+    _READ_AHEAD[:] = [session]
     return session
 
 

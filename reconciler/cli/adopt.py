@@ -5,7 +5,7 @@ files that declare their targets, for a pull request. Wiring only: the text edit
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
 import click
@@ -16,8 +16,10 @@ from reconciler.adopt import BUG, Adopted, AdoptError, Adoption, adopt_file
 from reconciler.cli.context import AppContext
 from reconciler.cli.pipeline import Session
 from reconciler.desired.loader import load_desired
+from reconciler.desired.model import DesiredTarget
 from reconciler.errors import DesiredStateError, UsageError
 from reconciler.governance.expiry import Expiring
+from reconciler.importer import listed
 from reconciler.kinds import RoleValue
 from reconciler.plan import Plan
 from reconciler.put_back import put_back
@@ -29,13 +31,25 @@ from reconciler.target_select import unknown_target_errors
 PUT_BACK = "nothing in Chime was changed, and the desired-state files are back as they were"
 
 
+def declared_nouns(targets: Iterable[DesiredTarget]) -> str:
+    """What ``--room`` may name, in the words of the kinds declared (``room``, ``channel``,
+    ``room or channel``): ``target`` when none is."""
+    present = {t.key.kind for t in targets}
+    declared = [k for section in kinds.sections().values() for k in section if k.id in present]
+    nouns = list(dict.fromkeys(k.words.entry_noun for k in declared))
+    if not nouns:
+        return "target"
+    return " or ".join(filter(None, [", ".join(nouns[:-1]), nouns[-1]]))
+
+
 def adopt(app: AppContext, targets: Collection[str]) -> None:
     """Plan; add each target's drift to the list of its role in the file declaring the
     target; check that the files load and that a new plan finds no drift there; else, or
     when interrupted (Ctrl-C, SIGTERM) or failing meanwhile, put every file back as it was
     (it creates none: it edits only the files that declare the targets)."""
     session = Session.open(app)
-    unknown = unknown_target_errors(session.desired.targets, targets, "--room", "room")
+    noun = declared_nouns(session.desired.targets)
+    unknown = unknown_target_errors(session.desired.targets, targets, "--room", noun)
     if unknown:
         raise UsageError("\n".join(unknown))
     plan = session.plan(targets)
@@ -89,7 +103,7 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
         _restore(edits, within)
         raise AdoptError(
             "the edited files still leave members undeclared in "
-            + ", ".join(t.key.name for t in left)
+            + ", ".join(listed(t.key.name) for t in left)
             + "; the files are back as they were: add them by hand"
         )
     _report(adopted_at)
@@ -207,7 +221,8 @@ def _report(adopted: list[Adopted]) -> None:
     )
     for m in sorted(adopted, key=lambda m: (m.adoption.file, m.line, m.adoption.list_key)):
         a = m.adoption
-        click.echo(shown(f"  {a.file}:{m.line}: {a.list_key} += {', '.join(a.refs)}"))
+        refs = ", ".join(listed(r) for r in a.refs)
+        click.echo(f"  {shown(a.file)}:{m.line}: {a.list_key} += {refs}")
     click.echo(
         "Next: review the change (git diff), commit it and open a pull request; "
         "plan then finds no drift there."

@@ -5,6 +5,11 @@
 * Terraform's single-dash spelling of long options is understood: ``-out=FILE``,
   ``-auto-approve``, ``-target=NAME``, ``-detailed-exitcode``, ``-no-color``. A single-dash
   word that is no option of ours is refused with the right spelling, when there is one.
+* An option typed where it is none (before the command, or after another command) is
+  refused naming the command that has it: ``-auto-approve apply`` says ``--auto-approve
+  is an option of apply, not a global one: put it after the command: chime-reconciler
+  apply --auto-approve``.
+* A misspelt command gets a suggestion, as a misspelt option does (``unknown_command``).
 
 Pure functions over lists of strings; ``ReconcilerGroup.parse_args`` calls ``normalise``.
 """
@@ -14,7 +19,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import click
 
@@ -57,20 +62,47 @@ class Options:
         return name in self.takes_value
 
 
+@dataclass
+class Holders:
+    """Which commands have an option: to say where one typed in the wrong place belongs.
+    The commands are loaded (their modules imported) only when a word needs it."""
+
+    group: click.Group
+    ctx: click.Context
+    _table: dict[str, Options] | None = field(default=None, init=False)
+
+    def of(self, name: str) -> list[str]:
+        """The commands (not groups) that have the option ``name``, sorted."""
+        if self._table is None:
+            self._table = {}
+            for command_name in self.group.list_commands(self.ctx):
+                command = self.group.get_command(self.ctx, command_name)
+                if command is not None and not isinstance(command, click.Group):
+                    self._table[command_name] = Options.of(command, self.ctx)
+        return sorted(c for c, options in self._table.items() if name in options)
+
+    def takes_value(self, name: str) -> bool:
+        """Whether ``name`` takes a value, in the commands that have it."""
+        return any(options.takes_value.get(name) for options in (self._table or {}).values())
+
+
 def normalise(args: Sequence[str], group: click.Group, ctx: click.Context) -> list[str]:
     """``args`` with global options after the command moved before it and Terraform's
     single-dash long options spelled with two dashes."""
     glob = Options.of(group, ctx)
+    holders = Holders(group, ctx)
     out: list[str] = []
     i = 0
     while i < len(args):  # the global options before the command
         word = args[i]
         if word == "--" or not word.startswith("-") or word == "-":
             break
-        word = _two_dashes(word, glob, None, ROOT, ctx.resilient_parsing)
+        word = _two_dashes(word, glob, None, ROOT, ctx.resilient_parsing, holders)
         out.append(word)
         i += 1
         name = word.split("=", 1)[0]
+        if name not in glob and not ctx.resilient_parsing:
+            _refuse_elsewhere(word, ROOT, holders, args[i:])
         if glob.takes_value.get(name) and "=" not in word and i < len(args):
             out.append(args[i])
             i += 1
@@ -81,12 +113,17 @@ def normalise(args: Sequence[str], group: click.Group, ctx: click.Context) -> li
     if command is None or isinstance(command, click.Group):
         return [*out, *args[i:]]  # click reports an unknown command; sub-groups: as typed
     own = Options.of(command, ctx)
-    moved, kept = _split(args[i + 1 :], own, glob, name, ctx.resilient_parsing)
+    moved, kept = _split(args[i + 1 :], own, glob, name, ctx.resilient_parsing, holders)
     return [*out, *moved, name, *kept]
 
 
 def _split(
-    args: Sequence[str], own: Options, glob: Options, command: str, lenient: bool
+    args: Sequence[str],
+    own: Options,
+    glob: Options,
+    command: str,
+    lenient: bool,
+    holders: Holders,
 ) -> tuple[list[str], list[str]]:
     """(global options with their values, the rest) of the words after the command."""
     moved: list[str] = []
@@ -101,8 +138,10 @@ def _split(
         if not word.startswith("-") or word == "-":
             kept.append(word)
             continue
-        word = _two_dashes(word, own, glob, command, lenient)
+        word = _two_dashes(word, own, glob, command, lenient, holders)
         name = word.split("=", 1)[0]
+        if name not in own and name not in glob and not _VERBOSE.match(name) and not lenient:
+            _refuse_elsewhere(word, command, holders, args[i:])
         if name in own:
             takes = own.takes_value[name] and "=" not in word
         elif name in glob or (_VERBOSE.match(name) and "-v" in glob):
@@ -123,7 +162,9 @@ def _split(
     return moved, kept
 
 
-def _two_dashes(word: str, own: Options, glob: Options | None, command: str, lenient: bool) -> str:
+def _two_dashes(
+    word: str, own: Options, glob: Options | None, command: str, lenient: bool, holders: Holders
+) -> str:
     """``-out=FILE`` -> ``--out=FILE`` when ``--out`` is an option here; a single-dash word
     that is no option at all is refused, naming the right spelling when there is one."""
     name, eq, value = word.partition("=")
@@ -136,8 +177,36 @@ def _two_dashes(word: str, own: Options, glob: Options | None, command: str, len
         return long + eq + value
     if lenient:
         return word  # completing a command line: never an error
+    if name not in TERRAFORM_HINTS and holders.of(long):  # ``-auto-approve apply``
+        return long + eq + value  # refused by ``_refuse_elsewhere``, naming the command
     known = [*own.takes_value, *(glob.takes_value if glob is not None else ())]
     raise ArgvError(_unknown(name, command, [k for k in known if k.startswith("--")]))
+
+
+def _refuse_elsewhere(word: str, command: str, holders: Holders, rest: Sequence[str]) -> None:
+    """Refuse ``word``, an option of ``command``'s scope that is none, when some command has
+    it: ``--auto-approve is an option of apply, not of validate: chime-reconciler apply
+    --auto-approve``. An
+    option no command has is left to click (its own "did you mean")."""
+    name, eq, value = word.partition("=")
+    if not name.startswith("--"):
+        return
+    having = holders.of(name)
+    if not having:
+        return
+    typed = next((w for w in rest if w in having), None)  # ``-auto-approve apply``
+    example = f"{ROOT} {typed or having[0]} {name}{eq}{value}"
+    if not eq and holders.takes_value(name) and rest and not rest[0].startswith("-"):
+        example += f" {rest[0]}"  # ``--out plan.json plan``: its value too
+    where = f"not of {command}"
+    if command == ROOT:
+        where = "not a global one: put it after the command"
+    raise ArgvError(f"{name} is an option of {_listed(having)}, {where}: {example}")
+
+
+def _listed(names: Sequence[str]) -> str:
+    """``apply``; ``plan and show``; ``merge-plans, plan and show``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _unknown(name: str, command: str, known: Sequence[str]) -> str:
@@ -147,3 +216,11 @@ def _unknown(name: str, command: str, known: Sequence[str]) -> str:
     close = difflib.get_close_matches("-" + name, known, n=1, cutoff=0.8)
     hint = f"did you mean {close[0]}?" if close else f"and there is no -{name} either"
     return f"No such option: {name} (options are spelled with two dashes, {hint}). See `{see}`."
+
+
+def unknown_command(name: str, names: Sequence[str]) -> str:
+    """``No such command 'plna'. Did you mean 'plan'?``, as click says of a misspelt
+    option (``--taget``); without a close name, click's message alone."""
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return f"No such command {name!r}.{hint}"

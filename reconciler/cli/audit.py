@@ -14,7 +14,7 @@ from reconciler.audit import Audit, UnknownMemberError, audit, known, to_json
 from reconciler.channel_refs import USER_PREFIX, parse_channel_member, user_instance
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import settings_account
-from reconciler.cli.options import text_or_json_option
+from reconciler.cli.options import accounts_given, text_or_json_option
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
@@ -41,6 +41,7 @@ DOCUMENT = ROOM.id
     "accounts",
     multiple=True,
     metavar="ID",
+    callback=accounts_given("the accounts the desired state names, else every account"),
     help="Chime account to search (repeatable). Default: the accounts the desired state "
     "names; without them, the accounts ListAccounts shows (for an e-mail: those with the user).",
 )

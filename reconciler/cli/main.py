@@ -5,7 +5,7 @@ exits 130."""
 from __future__ import annotations
 
 import contextlib
-from typing import Any, NoReturn
+from typing import IO, Any, NoReturn
 
 import click
 from click.core import ParameterSource
@@ -15,7 +15,7 @@ import reconciler.cli.completion_shells  # bash and zsh completion keep an empty
 import reconciler.timing  # noqa: F401  (its peak-memory line at exit, whatever the command)
 from reconciler import __version__
 from reconciler.cli import commands
-from reconciler.cli.argv import normalise
+from reconciler.cli.argv import normalise, unknown_command
 from reconciler.cli.context import AppContext
 from reconciler.closed_output import (
     EXIT_OUTPUT_CLOSED,
@@ -39,6 +39,16 @@ class CommandLineError(click.UsageError):
     exit_code = 1
 
 
+class HelpInstead(CommandLineError):
+    """No command (``chime-reconciler``, ``chime-reconciler gitops``): the group's help on
+    stderr, as click shows it, without an ``Error:`` line; exit 1, a bad command line (the
+    README's Exit codes; Terraform's 127 is a code this tool has not)."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        color = self.ctx.color if self.ctx is not None else None
+        click.echo(self.format_message(), file=file, err=True, color=color)
+
+
 class ReconcilerGroup(click.Group):
     """Turns the project's own errors into a message on stderr and their exit code, so that
     the command line and click's test runner behave alike. A bad command line exits 1, not
@@ -53,6 +63,17 @@ class ReconcilerGroup(click.Group):
             _output_closed(ctx, exc)
         except OSError as exc:  # `--help > /dev/full`
             _output_failed(ctx, exc)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """As click's, with a suggestion for a misspelt command: ``No such command 'plna'.
+        Did you mean 'plan'?``."""
+        name = args[0]
+        unknown = self.get_command(ctx, name) is None and not ctx.resilient_parsing
+        if unknown and not name.startswith("-"):
+            raise CommandLineError(unknown_command(name, self.list_commands(ctx)), ctx)
+        return super().resolve_command(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return commands.names()
@@ -103,6 +124,8 @@ def _output_closed(ctx: click.Context, exc: BrokenPipeError) -> NoReturn:
 def _exit_1(exc: click.UsageError) -> click.UsageError:
     if isinstance(exc, CommandLineError):
         return exc
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):  # no command: its help
+        return HelpInstead(exc.format_message(), exc.ctx)
     return CommandLineError(exc.format_message(), exc.ctx)
 
 
@@ -208,7 +231,8 @@ def cli(ctx: click.Context, /, **options: Any) -> None:
       chime-reconciler demo                 # all of it against a local emulator
 
     Global options may come before or after the command (`plan --desired DIR`).
-    Terraform's spellings work too: -out=FILE, -auto-approve, -target=NAME.
+    Terraform's spellings work too, after the command: plan -out=FILE,
+    apply -auto-approve, plan -target=NAME.
 
     Exit codes: 0 success; 1 error or refused; 2 drift: changes, or members no file
     declares (plan and merge-plans --detailed-exitcode only); 130 interrupted; 141 the

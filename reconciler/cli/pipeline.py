@@ -15,7 +15,6 @@ from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.governance.expiry import as_of
-from reconciler.kinds import ROOM
 from reconciler.live import LiveState, LiveTarget, merged
 from reconciler.pacing import Rates
 from reconciler.plan import Plan, TargetPlan
@@ -77,8 +76,9 @@ class Session:
                     desired = as_of(load_desired(app.desired_dir, now, ahead), now)
                 desired = _sharded(desired, shard)
             options = replace(options_for(desired.rates), desired=desired)
-            # rooms always: a saved plan names its own kinds, opened on demand (``provider``)
-            kinds = {ROOM.id, *(t.key.kind for t in desired.targets)}
+            # the kinds declared only: a kind no target has is not opened (no client, no
+            # call); a saved plan's kinds are opened on demand (``provider``)
+            kinds = {t.key.kind for t in desired.targets}
             early = ahead.providers if ahead is not None else {}
             opened = open_providers(kinds - early.keys(), options)
         except BaseException:

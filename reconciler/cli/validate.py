@@ -19,7 +19,6 @@ from reconciler.errors import DesiredStateError, Problem, UsageError
 from reconciler.governance import policy
 from reconciler.governance.expiry import as_of, expiring
 from reconciler.governance.grant import parse_duration
-from reconciler.kinds import ROOM
 from reconciler.refs import Location
 from reconciler.runner import on_interrupt
 
@@ -114,16 +113,16 @@ def reached_problems(targets: Sequence[DesiredTarget]) -> list[Problem]:
 
 
 def _targets(targets: Sequence[DesiredTarget]) -> str:
-    """``4 rooms`` (rooms always), then each other kind declared: ``, 1 channel``, the
-    kinds of one section together (a channel and its moderators, then meetings)."""
+    """Each kind declared, counted alike (``4 rooms, 1 channel``), the kinds of one
+    section together (a channel and its moderators); ``0 targets`` when none is."""
     counts = Counter(t.key.kind for t in targets)
-    parts = [plural(counts.pop(ROOM.id, 0), "room")]
+    parts = []
     for section in kinds.sections().values():
         for kind in section:
             n = counts.get(kind.id, 0)
-            if n and kind.id != ROOM.id:
-                parts.append(f"{n} {kind.words.noun if n == 1 else kind.words.plural}")
-    return ", ".join(parts)
+            if n:
+                parts.append(f"{n:,} {kind.words.noun if n == 1 else kind.words.plural}")
+    return ", ".join(parts) or "0 targets"
 
 
 def _limits(given: tuple[str, ...], settings: tuple[tuple[str, int], ...]) -> policy.Limits:

@@ -53,8 +53,9 @@ from reconciler.closed_output import OutputClosed, OutputFailed, mute_stdout, ou
 from reconciler.errors import AwsError, DesiredStateError, UsageError
 from reconciler.governance.expiry import as_of
 from reconciler.governance.grant import DATE_SHAPE, parse_end
-from reconciler.kinds import MEETING
+from reconciler.kinds import all_kinds, get
 from reconciler.plan import Plan
+from reconciler.refs import TargetKey
 from reconciler.render.apply import (
     ABSENT_NOW,
     STOPPED_BY_CLOSED_OUTPUT,
@@ -134,18 +135,23 @@ class Watch:
     unheard: bool = False  # its output was closed while it applied (``_tell``)
     failure: str | None = None  # ... or could not be written (a full disk): why
 
-    def meeting_keys(self) -> set[object]:
+    def meeting_keys(self) -> set[TargetKey]:
+        """The targets in scope whose kind ends on its own (``Kind.ends``: meetings)."""
         chosen = select(self.session.desired.targets, self.targets or None)
-        keys: set[object] = {t.key for t in chosen if t.key.kind == MEETING.id}
+        keys = {t.key for t in chosen if get(t.key.kind).ends}
         if not keys:
-            raise UsageError("--watch needs at least one meeting in scope (meetings: ...)")
+            ending = [k for k in all_kinds() if k.ends]
+            nouns = " or ".join(k.words.noun for k in ending)
+            sections = ", ".join(f"{k.section}: ..." for k in ending)
+            raise UsageError(f"--watch needs at least one {nouns} in scope ({sections})")
         return keys
 
     def scope(self) -> list[str]:
-        """--target names, or every meeting's name: a watch reconciles meetings only."""
+        """--target names, or the name of every target that ends (meetings): a watch
+        reconciles those only."""
         if self.targets:
             return list(self.targets)
-        return sorted(t.key.name for t in self.session.desired.targets if t.key.kind == MEETING.id)
+        return sorted(t.key.name for t in self.session.desired.targets if get(t.key.kind).ends)
 
     def run(self, first_round: Callable[[Plan], bool]) -> int:
         """Rounds until every meeting ended or the deadline; ``first_round(plan)`` shows

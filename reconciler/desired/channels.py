@@ -9,17 +9,16 @@ group shared with rooms: its AppInstanceUserId follows the app instance's ``user
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.arns import CHANNEL_ARN
-from reconciler.desired.member_entries import entry_present, entry_valid
+from reconciler.desired.member_entries import entry_present, entry_valid, member_list
 from reconciler.desired.owners import Owners
 from reconciler.desired.spec_base import NonBlank, Strict
 from reconciler.desired.target_safety import ChannelSafetySpec
-from reconciler.governance.entries import MAPPING_TAG, TEXT_TAG, EntryBase, which_entry
 
 ChannelReference = Annotated[
     str,
@@ -33,21 +32,10 @@ ChannelReference = Annotated[
     ),
 ]
 
-
-class ChannelMemberMapping(EntryBase):
-    """A member with until when, why and which ticket (only `member` is required)."""
-
-    member: ChannelReference
-
-
-ChannelEntry = Annotated[
-    Annotated[ChannelReference, Tag(TEXT_TAG)] | Annotated[ChannelMemberMapping, Tag(MAPPING_TAG)],
-    Discriminator(which_entry),
-]
-ChannelMemberList = Annotated[
-    list[ChannelEntry],
-    Field(description="Member references, or mappings {member, until, reason, ticket}."),
-]
+if TYPE_CHECKING:
+    ChannelMemberList = list[Any]
+else:
+    ChannelMemberList = member_list(ChannelReference, "ChannelMemberMapping")
 
 
 class ChannelSpec(Strict):

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 from array import array
-from collections.abc import Callable, Collection, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from dataclasses import replace
 from itertools import count, repeat
 from operator import is_
 from pathlib import Path
@@ -17,14 +19,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from reconciler import collector
+from reconciler import collector, kinds
 from reconciler.channel_refs import parse_channel_member, parse_protected
 from reconciler.desired import files as source_files
 from reconciler.desired.found import Found, found_in
 from reconciler.desired.groups import GroupDef
 from reconciler.desired.member_entries import remembered_parses
 from reconciler.desired.messages import located, validate
-from reconciler.desired.model import AppInstanceSetting, DesiredState
+from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.desired.resolve import Declarations, EntryList, RoleEntry, TargetDef, resolve
 from reconciler.desired.restrictions import Rule, compile_rules, id_violation, violation
 from reconciler.desired.salvage import Dropped, drop
@@ -107,7 +109,7 @@ def _load(directory: Path, now: dt.datetime | None, found: Found | None) -> Desi
     instances = app_instances(loader.declared.settings, loader.settings_at)
     bearers = {b for i in instances for b in i.bearers}
     return DesiredState(
-        targets=resolved.targets,
+        targets=with_aliases(resolved.targets, os.environ),
         safety=resolved.safety,
         protected=resolved.protected | bearers,
         # a bearer is protected for good, whatever group entries name it too
@@ -120,6 +122,19 @@ def _load(directory: Path, now: dt.datetime | None, found: Found | None) -> Desi
         drift=str(getattr(loader.declared.settings, "drift", "all")),
         app_instances=instances,
     )
+
+
+def with_aliases(
+    targets: tuple[DesiredTarget, ...], environ: Mapping[str, str]
+) -> tuple[DesiredTarget, ...]:
+    """``targets``, each with the other values ``--target`` selects it by, read from
+    ``environ`` now (``Kind.id_aliases``: a meeting's ``${VARIABLE}``), so that planning
+    reads no environment (QA-AM Q-AM-5)."""
+    out = []
+    for t in targets:
+        aliases = kinds.get(t.key.kind).id_aliases(t.target_id, environ) if t.target_id else ()
+        out.append(replace(t, aliases=aliases) if aliases else t)
+    return tuple(out)
 
 
 def app_instances(
@@ -358,7 +373,7 @@ class _Loader:
             self.problems.append(located(display, positions.line_of(path), path, why))
         target_id = None if unidentified else kind.target_id_of(spec)
         why = target_id and id_violation(
-            self.rules, relative, section, noun, kind.id_field, target_id
+            self.rules, relative, section, noun, kind.id_field, target_id, kind.words.id_word
         )
         if why:
             at = (*path, kind.id_field)

@@ -41,7 +41,15 @@ from pydantic_core import PydanticCustomError
 from reconciler.capabilities import BUILTIN_PROFILES, Capabilities, problem
 from reconciler.desired.owners import Owners
 from reconciler.desired.target_safety import MeetingSafetySpec
-from reconciler.external_ids import ALLOWED_TEXT, CHARACTERS, disallowed_character
+from reconciler.external_ids import (
+    ALLOWED_TEXT,
+    CHARACTERS,
+    MAX_LENGTH,
+    MIN_LENGTH,
+    RESERVED_PREFIX,
+    Rule,
+    broken_rule,
+)
 from reconciler.governance.entries import (
     ATTENDEE_TAG,
     PROFILE_TAG,
@@ -82,7 +90,6 @@ MEETING_ID_RE = re.compile(rf"^\s*(?:{UUID_PATTERN}|{ENV_PATTERN})\s*$")
 ENV_RE = re.compile(r"^\s*\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}\s*$")
 PROFILE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 PROFILE_RULE = "a profile name starts with a letter, then letters, digits, '-' and '_'"
-RESERVED_PREFIX = "aws:"
 GROUP_NAME_RE = re.compile(r"^[^\s@]\S*$")
 
 CapabilityValue = Literal["SendReceive", "Send", "Receive", "None"]
@@ -92,13 +99,14 @@ def _fail(kind: str, message: str) -> PydanticCustomError:
     return PydanticCustomError(kind, "{message}", {"message": message})
 
 
-# what ``attendee_problem`` accepts, for the JSON Schema (QA4 R11; ``schema_export`` sets
-# it: pydantic leaves a dict key's pattern out): ``@group``, or 2 to 64 of the characters
+# what ``attendee_problem`` accepts, for the JSON Schema (QA4 R11; ``MeetingSpec.attendees``
+# sets it: pydantic leaves a dict key's pattern out): ``@group``, or 2 to 64 of the characters
 # AWS allows (``reconciler.external_ids``; without the spaces around them) not starting
 # with ``@`` or ``aws:``
 _INNER = CHARACTERS.replace(r" \t\n\x0b\f\r", "")  # the first and last: not a space
+_MIDDLE = rf"[{CHARACTERS}]{{0,{MAX_LENGTH - 2}}}"  # between the first and last characters
 ATTENDEE_PATTERN = (
-    rf"^\s*(?:@\s*[^\s@]\S*|(?![Aa][Ww][Ss]:|@)[{_INNER}][{CHARACTERS}]{{0,62}}[{_INNER}])\s*$"
+    rf"^\s*(?:@\s*[^\s@]\S*|(?!{_any_case(RESERVED_PREFIX)}|@)[{_INNER}]{_MIDDLE}[{_INNER}])\s*$"
 )
 
 
@@ -108,14 +116,26 @@ def attendee_problem(text: str) -> str | None:
     if stripped.startswith("@"):
         name = stripped[1:].strip()
         return None if GROUP_NAME_RE.match(name) else f"malformed group reference {stripped!r}"
-    if not 2 <= len(stripped) <= 64:
-        return f"an ExternalUserId has 2 to 64 characters, {stripped!r} has {len(stripped)}"
-    if stripped.lower().startswith(RESERVED_PREFIX):
+    broken = broken_rule(stripped)
+    if broken is None:
+        return None
+    if broken.rule is Rule.LENGTH:
+        return (
+            f"an ExternalUserId has {MIN_LENGTH} to {MAX_LENGTH} characters,"
+            f" {stripped!r} has {len(stripped)}"
+        )
+    if broken.rule is Rule.RESERVED:
         return f"ExternalUserIds starting with {RESERVED_PREFIX!r} are reserved by AWS"
-    bad = disallowed_character(stripped)
-    if bad is not None:  # QA-G Q-G-1: AWS refuses it, part-way through an apply
-        return f"AWS refuses {bad!r} in an ExternalUserId (it allows {ALLOWED_TEXT})"
-    return None
+    # QA-G Q-G-1: AWS refuses it, part-way through an apply
+    return f"AWS refuses {broken.character!r} in an ExternalUserId (it allows {ALLOWED_TEXT})"
+
+
+def _attendee_names(schema: dict[str, Any]) -> None:
+    """What ``attendee_problem`` accepts, as the keys' pattern in the JSON Schema
+    (pydantic leaves a dict key's pattern out: QA4 R11)."""
+    names = schema["propertyNames"]
+    assert isinstance(names, dict)
+    names["pattern"] = ATTENDEE_PATTERN
 
 
 def _attendee(value: str) -> str:
@@ -242,6 +262,7 @@ class MeetingSpec(_Strict):
         default_factory=dict,
         description="Attendee (e-mail, @group or ExternalUserId) -> capability profile, or "
         "{profile, until, reason, ticket}.",
+        json_schema_extra=_attendee_names,
     )
     owners: Owners = Field(default_factory=list)
     safety: MeetingSafetySpec | None = Field(
@@ -280,6 +301,13 @@ def _custom_profile_name(name: str) -> str:
     return name
 
 
+def _not_builtin_names(schema: dict[str, Any]) -> None:
+    """A built-in's name, refused as a profile of one's own, for editors too (QA4 R11)."""
+    names = schema["propertyNames"]
+    assert isinstance(names, dict)
+    names["not"] = {"enum": list(BUILTIN_PROFILES)}
+
+
 CustomProfileName = Annotated[ProfileName, AfterValidator(_custom_profile_name)]
 CustomProfiles = Annotated[
     dict[CustomProfileName, CapabilityProfileSpec],
@@ -287,6 +315,7 @@ CustomProfiles = Annotated[
         default_factory=dict,
         description="Capability profiles for meetings' attendees, beside the built-in "
         "presenter, participant and viewer.",
+        json_schema_extra=_not_builtin_names,
     ),
 ]
 

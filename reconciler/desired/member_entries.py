@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -21,6 +21,7 @@ from pydantic import (
     Tag,
     ValidatorFunctionWrapHandler,
     WrapValidator,
+    create_model,
 )
 
 from reconciler.channel_refs import parse_protected
@@ -178,22 +179,31 @@ MemberReference = Annotated[
 ]
 
 
-class MemberMapping(EntryBase):
-    """A member with until when, why and which ticket (only `member` is required)."""
-
-    member: MemberReference
+def member_list(reference: Any, mapping: str, *checks: Any) -> Any:
+    """The type of a member list whose entries are each a ``reference`` (an ``Annotated``
+    str type: a kind's own reference syntax), or its mapping form ``{member: REF, until:,
+    reason:, ticket:}`` (a model named ``mapping``, on ``EntryBase``); ``checks`` go on the
+    list itself (a ``WrapValidator``). A kind with another reference syntax calls it again."""
+    mapping_model = create_model(
+        mapping,
+        __base__=EntryBase,
+        __doc__="A member with until when, why and which ticket (only `member` is required).",
+        __module__=__name__,
+        member=(reference, ...),
+    )
+    entry = Annotated[
+        Annotated[reference, Tag(TEXT_TAG)] | Annotated[mapping_model, Tag(MAPPING_TAG)],
+        Discriminator(which_entry),
+    ]
+    described = Field(description="Member references, or mappings {member, until, reason, ticket}.")
+    return Annotated[(list[entry], *checks, described)]
 
 
 # an entry of a member list: a reference, or {member: REF, until:, reason:, ticket:}
-MemberEntry = Annotated[
-    Annotated[MemberReference, Tag(TEXT_TAG)] | Annotated[MemberMapping, Tag(MAPPING_TAG)],
-    Discriminator(which_entry),
-]
-MemberList = Annotated[
-    list[MemberEntry],
-    WrapValidator(_plain_references),
-    Field(description="Member references, or mappings {member, until, reason, ticket}."),
-]
+if TYPE_CHECKING:
+    MemberList = list[Any]
+else:
+    MemberList = member_list(MemberReference, "MemberMapping", WrapValidator(_plain_references))
 # settings.yaml's ``protected:``: any kind's member, a channel user too (``parse_protected``)
 ProtectedReference = Annotated[
     str,

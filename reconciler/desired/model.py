@@ -13,7 +13,7 @@ from functools import cached_property
 
 from reconciler.fastinit import slot_init
 from reconciler.governance.codeowners import Ownership
-from reconciler.governance.grant import DEFAULT_WARNING_DAYS, Until
+from reconciler.governance.grant import DEFAULT_WARNING_DAYS, Ending
 from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
 DEFAULT_MAX_REMOVALS = 10
@@ -98,6 +98,9 @@ class DesiredTarget:
     # False: no path to a member has an ``until`` (most targets), so nothing in it expires
     # or ends soon: ``governance.expiry`` skips it rather than look at every path
     dated: bool = True
+    # what else ``--target`` selects it by: the value its id stands for when the run was
+    # set up (a meeting's ``${VARIABLE}``: ``Kind.id_aliases``), filled in by the loader
+    aliases: tuple[str, ...] = ()
 
     def member(self, ref: MemberRef) -> DesiredMember | None:
         for m in self.members:
@@ -118,9 +121,10 @@ class DesiredState:
     rates: Mapping[str, float | None] = field(default_factory=dict)  # quota -> requests/s
     drift: str = "all"  # settings.yaml `drift`: "all" (unmanaged members too) or "changes-only"
     app_instances: tuple[AppInstanceSetting, ...] = ()  # settings.yaml's, by label
-    # members ``protected`` reaches only through group entries that end: until when (the
-    # last such path); ``governance.expiry.as_of`` stops protecting them after it
-    protected_until: tuple[tuple[MemberRef, Until], ...] = ()
+    # members ``protected`` reaches only through group entries that end: the last such
+    # path's until, reason and ticket; ``governance.expiry.as_of`` stops protecting them
+    # after it
+    protected_until: tuple[tuple[MemberRef, Ending], ...] = ()
     # the moment ``governance.expiry.as_of`` took the paths expired then out at (None: not
     # yet): as of it again is the same state, not another walk of every path
     as_of: dt.datetime | None = None

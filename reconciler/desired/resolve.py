@@ -26,7 +26,7 @@ from reconciler.desired.yamlpos import Path
 from reconciler.errors import Problem
 from reconciler.fastinit import slot_init
 from reconciler.governance.codeowners import Ownership
-from reconciler.governance.grant import NO_GRANT, Grant, Until, combine
+from reconciler.governance.grant import NO_GRANT, Ending, Grant, combine
 from reconciler.kinds import Kind, RoleConflict
 from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
@@ -144,7 +144,7 @@ class Resolved:
     protected: frozenset[MemberRef]
     problems: tuple[Problem, ...]
     owned: tuple[Ownership, ...] = ()
-    protected_until: tuple[tuple[MemberRef, Until], ...] = ()
+    protected_until: tuple[tuple[MemberRef, Ending], ...] = ()
 
 
 def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
@@ -224,24 +224,29 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
 
 def _protected_until(
     entries: Iterable[EntryAt], expander: Expander
-) -> tuple[tuple[MemberRef, Until], ...]:
+) -> tuple[tuple[MemberRef, Ending], ...]:
     """Members ``protected:`` reaches only through group entries with an ``until``: the
-    last moment one of those paths is declared (``governance.expiry.as_of`` stops
-    protecting them after it). A member named directly, or by one path without an
-    ``until``, is protected for good and not listed."""
-    ends: dict[MemberRef, Until | None] = {}
+    path declared last (``governance.expiry.as_of`` stops protecting them after its
+    ``until``), with its reason and ticket (QA-AO Q-AO-3). A member named directly, or by
+    one path without an ``until``, is protected for good and not listed."""
+    ends: dict[MemberRef, Ending | None] = {}
     for at in entries:
         if isinstance(at.entry, MemberRef):
             ends[at.entry] = None
             continue
         for reached in expander.members(at.entry.name):
-            until = combine([at.grant, reached.grant]).until
+            g = combine([at.grant, reached.grant])
+            end = Ending(g.until, g.reason, g.ticket) if g.until is not None else None
             if reached.ref not in ends:
-                ends[reached.ref] = until
-            elif ends[reached.ref] is not None:
-                old = ends[reached.ref]
-                ends[reached.ref] = None if until is None or old is None else max(old, until)
-    return tuple(sorted((r, u) for r, u in ends.items() if u is not None))
+                ends[reached.ref] = end
+            elif (old := ends[reached.ref]) is not None:
+                later = max(old, end, key=attrgetter("until")) if end is not None else None
+                ends[reached.ref] = later
+    return tuple(sorted(((r, e) for r, e in ends.items() if e is not None), key=_first))
+
+
+def _first(item: tuple[MemberRef, Ending]) -> MemberRef:
+    return item[0]
 
 
 def _taken(d: Declarations) -> Iterator[TargetDef]:

@@ -176,18 +176,23 @@ def violation(
 
 
 def id_violation(
-    rules: tuple[Rule, ...], relative_path: str, section: str, noun: str, field: str, target_id: str
+    rules: tuple[Rule, ...],
+    relative_path: str,
+    section: str,
+    noun: str,
+    field: str,
+    target_id: str,
+    what: str = "id",
 ) -> str | None:
     """Why ``relative_path`` may not declare the ``noun`` of ``section`` by its id
-    ``target_id`` (written as ``field:``), or None if it may: a file under a rule may
-    declare by id only what the rule lists under ``ids:``."""
+    ``target_id`` (written as ``field:``, called ``what``: "id", "ARN"), or None if it may:
+    a file under a rule may declare by id only what the rule lists under ``ids:``."""
     rule = rule_for(rules, relative_path)
     if rule is None:
         return None
     listed = rule.ids.get(section, ())
     if target_id.strip() in listed:
         return None
-    what = "ARN" if field == "arn" else "id"
     shown = ", ".join(repr(i) for i in listed)
     allowed = f"the {noun} {what}s {shown}" if listed else f"no {noun} {what}s"
     return (

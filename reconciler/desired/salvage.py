@@ -21,9 +21,6 @@ from reconciler.kinds import sections
 SKIPPED = "bot:-"  # stands in for an invalid entry while the rest is validated again
 PROFILES = "capability_profiles"  # of settings.yaml: a broken one is replaced, not dropped
 PROFILE_STAND_IN = {"audio": "None", "video": "None", "content": "None"}
-# a valid value for each required id field, set in place of a broken or missing one while
-# the rest of its target is checked (an optional id is left out instead)
-ID_STAND_INS = {"meeting_id": "${_}"}
 
 
 @dataclass(frozen=True)
@@ -36,7 +33,7 @@ class Dropped:
     setting: str | None = None  # a top-level key of settings.yaml
     groups_unknown: bool = False  # a file's whole ``groups:``: it may define any group
     # a target whose id was broken or missing (section, key): its id left out or replaced
-    # by a stand-in (``ID_STAND_INS``), so that the rest of it is still checked; it is
+    # by a stand-in (``Kind.id_stand_in``), so that the rest of it is still checked; it is
     # no target to compare with the others, nor to plan
     unidentified: KeyPath | None = None
 
@@ -71,8 +68,9 @@ def drop(model: type[BaseModel], data: dict[str, Any], loc: KeyPath) -> Dropped:
         target = _get(data, loc[:2])
         if isinstance(target, dict):  # QA5 Q5-10: not the whole target, which hid the rest
             field = str(loc[2])
-            if field in ID_STAND_INS:
-                target[field] = ID_STAND_INS[field]
+            stand_in = _id_stand_in(top, field)
+            if stand_in is not None:
+                target[field] = stand_in
             else:
                 target.pop(field, None)
             return Dropped(unidentified=loc[:2])
@@ -136,6 +134,15 @@ def _is_entry(model: type[BaseModel], loc: KeyPath) -> bool:
 def _ids(section: str) -> tuple[str, ...]:
     """The keys naming a target of the section by id (``id``, ``arn``, ``meeting_id``)."""
     return tuple(k.id_field for k in sections().get(section, ()))
+
+
+def _id_stand_in(section: str, field: str) -> str | None:
+    """What stands in for a broken or missing required id ``field`` of the section's
+    targets (``Kind.id_stand_in``), or None: an optional id is left out."""
+    for k in sections().get(section, ()):
+        if k.id_field == field and k.id_stand_in is not None:
+            return k.id_stand_in
+    return None
 
 
 def _keeps(section: str) -> tuple[str, ...]:

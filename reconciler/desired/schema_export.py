@@ -27,11 +27,6 @@ def json_schema(kind: str = "rooms") -> dict[str, Any]:
     generated = KINDS[kind]().model_json_schema()
     if kind == "settings":
         _settings_checks(generated["properties"])
-    if kind == "rooms":  # pydantic leaves a dict key's pattern out (QA4 R11)
-        from reconciler.desired.meeting_spec import ATTENDEE_PATTERN
-
-        names = generated["$defs"]["MeetingSpec"]["properties"]["attendees"]["propertyNames"]
-        names["pattern"] = ATTENDEE_PATTERN
     return {"$schema": DRAFT, **generated}
 
 
@@ -48,10 +43,6 @@ def _settings_checks(properties: dict[str, Any]) -> None:
         {"type": "number", "minimum": MIN_RATE},
         {"type": "null"},
     ]
-    from reconciler.capabilities import BUILTIN_PROFILES
-
-    names = properties["capability_profiles"]["propertyNames"]
-    names["not"] = {"enum": list(BUILTIN_PROFILES)}  # a built-in name: refused (QA4 R11)
     (days, _none) = properties["max_grant_days"]["anyOf"]
     (_every_role, mapping) = days["oneOf"]
     # its keys are NonBlank: their pattern makes the values' schema a patternProperties

@@ -80,8 +80,8 @@ class GrantFields(BaseModel):
 
 class EntryBase(GrantFields):
     """The mapping form of an entry, but its ``member`` (each kind's own reference type):
-    ``class MemberMapping(EntryBase): member: MemberReference``. Then the list item type is
-    ``Annotated[Annotated[REF, Tag(TEXT_TAG)] | Annotated[MAPPING, Tag(MAPPING_TAG)],
+    ``member_entries.member_list(REF, "...Mapping")`` makes the model on this base, and the
+    list of ``Annotated[Annotated[REF, Tag(TEXT_TAG)] | Annotated[MAPPING, Tag(MAPPING_TAG)],
     Discriminator(which_entry)]``."""
 
     @model_validator(mode="before")
@@ -147,6 +147,15 @@ def grant_of(value: Any, location: Location) -> Grant:
     )
 
 
+def _keyed_entry(loc: tuple[str | int, ...]) -> bool:
+    """Whether ``loc`` is inside one entry of a kind's mapping of members (a meeting's
+    ``attendees``: ``meetings.M.attendees.REF``), as its kind says."""
+    from reconciler.kinds import sections  # the kinds import this module's types
+
+    section = loc[0] if isinstance(loc[0], str) else ""
+    return any(k.is_keyed_entry_path(loc[2:4]) for k in sections().get(section, ()))
+
+
 def strip_tags(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     """A pydantic error location without the union tags (only where a tag can be: right
     after a list index, after a group's name, after a meeting attendee's key
@@ -158,7 +167,7 @@ def strip_tags(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
             continue
         if part in GROUP_TAGS and i == 2 and loc[0] == "groups":
             continue
-        if part in ATTENDEE_TAGS and i == 4 and loc[2] == "attendees":
+        if part in ATTENDEE_TAGS and i == 4 and _keyed_entry(loc):
             continue
         if part in DAYS_TAGS and i == 1 and loc[0] == "max_grant_days":
             continue

@@ -20,7 +20,7 @@ from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.governance.grant import (
     DEFAULT_WARNING_DAYS,  # noqa: F401 (re-exported)
     FOREVER,
-    Grant,
+    Ending,
     Until,
     days_left,
 )
@@ -47,7 +47,7 @@ def as_of(desired: DesiredState, now: dt.datetime) -> DesiredState:
     returned as it is."""
     if desired.as_of == now:
         return desired
-    ended = {ref for ref, until in desired.protected_until if until.expired(now)}
+    ended = {ref for ref, end in desired.protected_until if end.until.expired(now)}
     return replace(
         desired,
         targets=tuple(_target(t, now) for t in desired.targets),
@@ -192,27 +192,31 @@ def _protections_between(
     now: dt.datetime,
 ) -> list[Expiring]:
     """The ``protected:`` group entries ending after ``since`` and by ``by``, for each of
-    ``targets`` that does not declare the member (where the end may remove it)."""
-    ends = [(r, u) for r, u in desired.protected_until if since < u.instant <= by]
+    ``targets`` that does not declare the member (where the end may remove it) or
+    declares it with a role that is not elevated (where it may demote it: QA-AO Q-AO-4)."""
+    ends = [(r, e.until) for r, e in desired.protected_until if since < e.until.instant <= by]
     found = []
     for t in targets:
+        kind = kinds.get(t.key.kind)
         for ref, until in ends:
-            if t.member(ref) is None:
+            m = t.member(ref)
+            if m is None or (kind.elevated and not kind.is_elevated(m.role)):
                 at = until.location or t.location
                 found.append(Expiring(until, t.key, ref, at, days_left(until, now), None, True))
     return found
 
 
-def lapsed(desired: DesiredState, now: dt.datetime) -> dict[MemberRef, Until]:
+def lapsed(desired: DesiredState, now: dt.datetime) -> dict[MemberRef, Ending]:
     """The members ``protected:`` reached only through group entries that have all ended
-    at ``now``: when the last one ended."""
-    return {r: u for r, u in desired.protected_until if u.expired(now)}
+    at ``now``: the last one to end (its until, reason and ticket)."""
+    return {r: e for r, e in desired.protected_until if e.until.expired(now)}
 
 
 def protection_ends(desired: DesiredState, member: MemberRef) -> Until | None:
     """When ``member``'s protection ends (its ``protected:`` group entries): None when it
     is protected for good, or not at all."""
-    return dict(desired.protected_until).get(member)
+    end = dict(desired.protected_until).get(member)
+    return end.until if end is not None else None
 
 
 def protected_words(until: Until | None, never: str) -> str:
@@ -223,12 +227,10 @@ def protected_words(until: Until | None, never: str) -> str:
     return f"protected until {until} ({never} after it)"
 
 
-def protection_path(until: Until, role: Hashable) -> Provenance:
+def protection_path(end: Ending, role: Hashable) -> Provenance:
     """Why a member live as ``role`` is removed or demoted: its protection (a ``protected:``
-    group entry) ended at ``until``."""
-    return Provenance(
-        role, _protection_at(until), grant=Grant(until), expired=True, protection=True
-    )
+    group entry) ended; the entry's reason and ticket with it (QA-AO Q-AO-3)."""
+    return Provenance(role, _protection_at(end.until), grant=end, expired=True, protection=True)
 
 
 def _protection_at(until: Until) -> Location:
@@ -241,12 +243,13 @@ def protections_ending(
     desired: DesiredState, planned: Iterable[TargetPlan], now: dt.datetime, days: int
 ) -> tuple[Expiring, ...]:
     """The protected members a plan keeps (``TargetPlan.protected``: not declared in a
-    pruned target) whose protection, a ``protected:`` group entry, ends within ``days``
-    days: its end removes them (QA-K Q-K-1)."""
-    ends = {r: u for r, u in desired.protected_until if not u.expired(now)}
+    pruned target; ``TargetPlan.held``: declared with a lower role) whose protection, a
+    ``protected:`` group entry, ends within ``days`` days: its end removes them (QA-K
+    Q-K-1) or demotes them (QA-AO Q-AO-4)."""
+    ends = {r: e.until for r, e in desired.protected_until if not e.until.expired(now)}
     found = []
     for tp in planned:
-        for lm in tp.protected:
+        for lm in (*tp.protected, *tp.held):
             until = ends.get(lm.ref)
             if until is None or days_left(until, now) > days:
                 continue

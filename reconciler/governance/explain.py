@@ -56,11 +56,15 @@ class Declaration:
     expired: bool
     role_json: Any = None  # ``role`` as the JSON plan writes it (a meeting's: an object;
     # None: ``role`` itself)
+    # settings.yaml ``protected:`` through a group entry with until: (``role``: the live
+    # role it kept), not a grant of ``role``
+    protection: bool = False
 
     def describe(self, now: dt.datetime) -> str:
         """``Administrator via @sre at FILE:LINE, until 2027-03-31 (30 days left), ...``"""
         chain = f" via {' > '.join('@' + g for g in self.via)}" if self.via else ""
-        text = f"{self.role}{chain} at {self.where}"
+        what = "protected (a `protected:` group entry)" if self.protection else self.role
+        text = f"{what}{chain} at {self.where}"
         if self.via:
             text += f" (from {self.entry})"  # the target's entry naming the group
         until = self.grant.until
@@ -108,6 +112,9 @@ class TargetExplanation:
     detail: str = ""
     role_word: str = "role"  # the kind's word for a role (a meeting's: "capabilities")
     protected_until: str = ""  # when a protection through a group entry ends ("": never)
+    # the role a change makes it (CHANGE), when that is not ``declared_role``: a protected
+    # member no file declares, losing an elevated role that ended (QA-AO Q-AO-2)
+    changed_to: str | None = None
     # the two roles as the JSON plan writes them (``Kind.role_json``: a meeting's an object;
     # None: the text's)
     declared_json: Any = None
@@ -121,7 +128,8 @@ class TargetExplanation:
         if o is Outcome.ADD:
             return f"the plan adds it as {self.declared_role}"
         if o is Outcome.CHANGE:
-            return f"the plan changes its {self.role_word} {self.live_role} -> {self.declared_role}"
+            after = self.changed_to or self.declared_role
+            return f"the plan changes its {self.role_word} {self.live_role} -> {after}"
         if o is Outcome.REMOVE:
             return "the plan removes it (prune is on)"
         if o is Outcome.KEPT:
@@ -212,7 +220,7 @@ def _declaration_json(d: Declaration, now: dt.datetime) -> dict[str, Any]:
         "expired": d.expired,
         "reason": d.grant.reason,
         "ticket": d.grant.ticket,
-    }
+    } | ({"protection": True} if d.protection else {})  # as the JSON plan's provenance
 
 
 def seconds(moment: dt.datetime) -> str:

@@ -15,7 +15,7 @@ from reconciler.governance.explain import Declaration, Explanation, Outcome, Tar
 from reconciler.governance.grant import NO_GRANT
 from reconciler.kinds import Kind
 from reconciler.live import LiveMember, LiveState, refusal_in
-from reconciler.plan import Action, Plan, TargetPlan
+from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import MemberRef, Provenance
 from reconciler.target_select import select
 
@@ -103,7 +103,10 @@ def _target(
     lt = live.targets.get(t.key)
     lm = _live_member(member, dm, lt.members) if lt is not None else None
     live_role = text(lm.role) if lm is not None else None
-    outcome, detail = _outcome(member, dm, lm, lt is not None, tp)
+    outcome, detail, change = _outcome(member, dm, lm, lt is not None, tp)
+    # a protection that ended (a ``protected:`` group entry's until:): why the plan
+    # removes or demotes it, as the plan says (QA-AO Q-AO-3)
+    paths += tuple(p for p in change.provenance if p.protection) if change is not None else ()
     if outcome in (Outcome.NOT_PLANNED, Outcome.UNRESOLVED) and refused:
         detail = refused
     elif outcome is Outcome.IN_SYNC and refused and _differ(lm, dm):
@@ -129,7 +132,16 @@ def _target(
         outcome=outcome,
         detail=detail,
         role_word=kind.words.role,
+        changed_to=_changed_to(change, dm, kind),
     )
+
+
+def _changed_to(change: Change | None, dm: DesiredMember | None, kind: Kind) -> str | None:
+    """The role a change makes the member where no file declares it (a protected member
+    whose elevated role ended: QA-AO Q-AO-2), else None (the declared role)."""
+    if change is None or change.action is not Action.UPDATE or dm is not None:
+        return None
+    return kind.role_text(change.role_after)
 
 
 def _declaration(p: Provenance, kind: Kind) -> Declaration:
@@ -141,6 +153,7 @@ def _declaration(p: Provenance, kind: Kind) -> Declaration:
         via=p.via,
         grant=p.grant or NO_GRANT,
         expired=p.expired,
+        protection=p.protection,
     )
 
 
@@ -170,28 +183,29 @@ def _outcome(
     lm: LiveMember | None,
     read: bool,
     tp: TargetPlan | None,
-) -> tuple[Outcome, str]:
+) -> tuple[Outcome, str, Change | None]:
+    """What the plan does about the member, why (for some outcomes), and its change."""
     if not read:
-        return Outcome.NOT_READ, "the target was not read from Chime (see `plan`)"
+        return Outcome.NOT_READ, "the target was not read from Chime (see `plan`)", None
     if tp is None:  # read, and refused by the plan: one target declared twice
-        return Outcome.NOT_PLANNED, "the plan refuses this target (see `plan`)"
+        return Outcome.NOT_PLANNED, "the plan refuses this target (see `plan`)", None
 
     def this(ref: MemberRef, member_id: str) -> bool:  # ``lm`` itself, not a case-variant
         return ref == member and (lm is None or member_id == lm.member_id)
 
     change = next((c for c in tp.changes if this(c.member, c.member_id)), None)
     if change is not None:
-        return OUTCOMES[change.action], ""
+        return OUTCOMES[change.action], "", change
     if any(this(m.ref, m.member_id) for m in tp.protected):
-        return Outcome.PROTECTED, ""
+        return Outcome.PROTECTED, "", None
     if any(this(m.ref, m.member_id) for m in tp.unmanaged):
-        return Outcome.KEPT, ""
+        return Outcome.KEPT, "", None
     declared, is_live = dm is not None, lm is not None
     if declared and is_live:
-        return Outcome.IN_SYNC, ""
+        return Outcome.IN_SYNC, "", None
     if declared:
-        return Outcome.UNRESOLVED, "Chime has no such member (see `plan`)"
-    return Outcome.ABSENT, ""
+        return Outcome.UNRESOLVED, "Chime has no such member (see `plan`)", None
+    return Outcome.ABSENT, "", None
 
 
 def _refused(t: DesiredTarget, errors: Iterable[str]) -> str:

@@ -199,6 +199,14 @@ class Grant:
 NO_GRANT = Grant()
 
 
+@dataclass(frozen=True)
+class Ending(Grant):
+    """A grant that ends (its ``until`` is set): a ``protected:`` group entry's, with the
+    reason and ticket written on the way to the member."""
+
+    until: Until
+
+
 def combine(grants: Iterable[Grant]) -> Grant:
     """The grant of a path through groups, outermost entry first: it ends at the earliest
     ``until`` on the way (that entry's location is kept); reasons and tickets are joined

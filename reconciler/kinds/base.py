@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import count, repeat
 from typing import Any
@@ -69,6 +69,7 @@ class Words:
     changes: str = ""
     listing: str = ""  # "Chime SDK messaging channels"
     id_key: str = ""  # "channel_arn"
+    id_word: str = "id"  # what the target's id (``Kind.id_field``) is called: "ARN"
 
     @property
     def entry_noun(self) -> str:
@@ -102,6 +103,10 @@ class Kind:
     scope_setting: str = "account"  # the settings.yaml key holding the default scope
     scope_field: str = "account"  # the spec's key overriding it
     id_field: str = "id"  # the spec's key naming the target by id
+    # a valid value of ``id_field`` where it is required ("${_}"), set in place of a
+    # broken or missing one while the rest of the target is checked (``salvage``); None:
+    # the id is optional, and left out instead
+    id_stand_in: str | None = None
     # whether a target's id names one target only within its scope (a room id in its
     # account), else in the whole kind (a channel ARN, a meeting id): what makes two
     # declarations one target (``declared_once``)
@@ -138,6 +143,9 @@ class Kind:
     batch_size: int = 1  # most members one create call takes
     batch_by_role: bool = False  # one role per create call (else any roles together)
     apply_phase: int = 0  # kinds apply in ascending phase (memberships before moderators)
+    # targets of this kind end on their own (a meeting, after 24 hours at most): ``apply
+    # --watch`` reconciles them until they end, and only them
+    ends: bool = False
 
     # -- desired state -------------------------------------------------------------------
 
@@ -214,6 +222,11 @@ class Kind:
         value = getattr(spec, self.id_field, None)
         return None if value is None else str(value)
 
+    def id_aliases(self, target_id: str, environ: Mapping[str, str]) -> tuple[str, ...]:
+        """The other values ``--target`` selects a target whose id is ``target_id`` by,
+        read from ``environ`` at the edge (the loader): none for most kinds."""
+        return ()
+
     def safety_of(self, spec: BaseModel) -> tuple[tuple[str, int | float], ...]:
         """The target's own safety limits (``safety:`` in its spec), sorted by name: each
         overrides the settings.yaml limit of the same name for this target."""
@@ -262,6 +275,16 @@ class Kind:
 
     def is_elevated(self, role: RoleValue | None) -> bool:
         return role is not None and role in self.elevated
+
+    def without_elevation(self, role: RoleValue) -> RoleValue | None:
+        """The role a member live as the elevated ``role`` keeps when that elevation ends
+        and its membership does not (a protected member's grant past its ``until:``): in
+        a ranked kind the highest role that is not elevated (a room's Member), None where
+        every role is elevated (a channel's moderators: it leaves the target); ``role``
+        itself in an unranked kind, which names no lower role."""
+        if not self.ranked:
+            return role
+        return next((r for r in self.roles if not self.is_elevated(r)), None)
 
     def is_removal(self, before: RoleValue | None, after: RoleValue | None) -> bool:
         """Whether a change counts against the removal limits: a delete, or losing an

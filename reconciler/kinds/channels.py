@@ -25,7 +25,6 @@ from reconciler.desired.channels import ChannelSpec
 from reconciler.desired.messages import closest
 from reconciler.governance.entries import text_of
 from reconciler.kinds.base import EntryPath, Kind, RoleList, Words
-from reconciler.refs import MemberKind
 
 CHANNEL_BATCH = 100  # BatchCreateChannelMembership: MemberArns 1-100 (botocore model)
 # AWS's quotas (shared/CHIME_SDK.md): members per channel, moderators per channel
@@ -132,6 +131,7 @@ CHANNEL = ChannelKind(
         changes=CHANGES,
         listing=LISTING,
         id_key=ID_KEY,
+        id_word="ARN",
     ),
     max_members=MAX_CHANNEL_MEMBERS,
     role_lists=(RoleList("members", DEFAULT), RoleList("hidden", HIDDEN)),
@@ -161,6 +161,7 @@ CHANNEL_MODERATOR = ChannelKind(
         id_key=ID_KEY,
         entries="channels",
         kept_as="a moderator",
+        id_word="ARN",
     ),
     max_members=MAX_CHANNEL_MODERATORS,
     role_lists=(RoleList("moderators", MODERATOR),),
@@ -172,5 +173,3 @@ CHANNEL_MODERATOR = ChannelKind(
     apply_phase=1,  # after the memberships
     **_COMMON,
 )
-
-MEMBER_KINDS = (MemberKind.USER, MemberKind.BOT)

@@ -15,7 +15,7 @@ settings.yaml. An attendee's value may be the mapping ``{profile, until, reason,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from reconciler.capabilities import (
     AXES,
     BUILTIN_PROFILES,
+    NONE,
     SEND,
     SEND_RECEIVE,
     VALUES,
@@ -31,8 +32,16 @@ from reconciler.capabilities import (
     join,
     problem,
     value_problem,
+    without_send,
 )
-from reconciler.desired.meeting_spec import MeetingSpec, as_entry, attendee_problem, profile_of
+from reconciler.desired.meeting_spec import (
+    MeetingSpec,
+    as_entry,
+    attendee_problem,
+    env_name,
+    is_meeting_id,
+    profile_of,
+)
 from reconciler.kinds.base import EntryPath, Kind, RoleValue, Words
 from reconciler.refs import BOT_PREFIX, EMAIL_RE, MemberKind, MemberRef
 
@@ -88,6 +97,16 @@ def profiles(settings: BaseModel | None) -> dict[str, Capabilities]:
 class MeetingKind(Kind):
     """``Kind`` with roles that are capability triples named by profiles."""
 
+    def id_aliases(self, target_id: str, environ: Mapping[str, str]) -> tuple[str, ...]:
+        """The meeting id ``${VARIABLE}`` holds (the id the plan's header shows): a value
+        that is not a meeting id is never matched, nor offered as "did you mean", so never
+        shown (Q-AF-2)."""
+        variable = env_name(target_id)
+        if variable is None:
+            return ()
+        value = environ.get(variable, "").strip()
+        return (value,) if is_meeting_id(value) else ()
+
     def entry_lists(
         self, spec: BaseModel, settings: BaseModel | None = None
     ) -> Iterator[tuple[EntryPath, Iterable[tuple[str | int, Any, RoleValue]]]]:
@@ -135,6 +154,14 @@ class MeetingKind(Kind):
         for c in caps[1:]:
             result = join(result, c)
         return result
+
+    def without_elevation(self, role: RoleValue) -> RoleValue | None:
+        """A presenter no longer: its content without ``Send`` (``SendReceive`` ->
+        ``Receive``; ``None`` where AWS would refuse content ``Receive`` for its video),
+        audio and video as they are."""
+        c = _caps(role)
+        lowered = Capabilities(c.audio, c.video, without_send(c.content))
+        return lowered if problem(lowered) is None else Capabilities(c.audio, c.video, NONE)
 
     def role_text(self, role: RoleValue) -> str:
         c = _caps(role)
@@ -187,6 +214,7 @@ MEETING = MeetingKind(
     scope_setting="meeting_id",
     scope_field="meeting_id",
     id_field="meeting_id",
+    id_stand_in="${_}",  # required: any valid id stands in for a broken one
     id_per_scope=False,  # a meeting id is unique; its scope is the id as written
     names_per_scope=False,  # so its name is unique among all meetings (QA-J Q-J-4)
     no_scope_message="meeting has no meeting_id",
@@ -194,6 +222,7 @@ MEETING = MeetingKind(
     ranked=False,
     elevated=PRESENTING,
     minimum_setting=None,
+    ends=True,  # AWS ends every meeting: ``apply --watch`` watches meetings
     apply_minimum=1,  # a meeting is never left without a presenter while it is changed
     member_parser=meeting_member,
     max_members=MAX_MEETING_ATTENDEES,

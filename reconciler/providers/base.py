@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.kinds import RoleValue
@@ -44,6 +44,16 @@ class ItemError:
     code: str
     message: str
     answer_lost: bool = False
+
+
+def item_errors(resp: Mapping[str, Any], id_key: str) -> dict[str, ItemError]:
+    """A batch response's per-item ``Errors`` by the id under ``id_key`` (``MemberId``,
+    ``MemberArn``, ``ExternalUserId``)."""
+    errors: dict[str, ItemError] = {}
+    for e in resp.get("Errors", []):
+        who = str(e.get(id_key, ""))
+        errors[who] = ItemError(who, str(e.get("ErrorCode", "")), str(e.get("ErrorMessage", "")))
+    return errors
 
 
 class Reader(Protocol):
@@ -182,7 +192,10 @@ class RoomsDirectory(Protocol):
         page's rooms as it comes."""
         ...
 
-    def list_memberships(self, account: str, room_id: str) -> list[LiveMember]: ...
+    def list_memberships(self, account: str, room_id: str) -> list[LiveMember]:
+        """Every membership of the room; ``TargetGone`` when the room itself is gone
+        (deleted since ListRooms)."""
+        ...
 
     def membership(self, account: str, room_id: str, member_id: str) -> LiveMember | None:
         """``member_id``'s membership of the room (None: not in it), read only until

@@ -48,7 +48,7 @@ from reconciler.providers.base import ItemError, ReadProgress, Steps
 from reconciler.providers.channel_directory import BearerNotFound, ChannelDirectory
 from reconciler.providers.channel_finder import channels_where
 from reconciler.providers.messaging_api import NOT_FOUND, PAGE
-from reconciler.providers.target_gone import gone_on
+from reconciler.providers.target_gone import gone_on, unless_gone
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
 from reconciler.whereabouts import Whereabouts
 
@@ -193,14 +193,9 @@ class _ChannelsBase:
     def _read_id(self, key: TargetKey, channel: str) -> list[LiveMember] | None:
         """``_read``; None when the channel, described before, is not found now (its listing
         answers NotFound: deleted since)."""
-        try:
-            return self._read(key, channel, [], None)
-        except AwsError as exc:
-            if exc.code != NOT_FOUND:
-                raise
-            if self.progress is not None:
-                self.progress(key)
-            return None
+        return unless_gone(
+            self.progress, key, lambda: self._read(key, channel, [], None), (NOT_FOUND,)
+        )
 
     def _read(
         self,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from operator import itemgetter
 from typing import Any
 
@@ -16,7 +17,7 @@ from reconciler.errors import AwsError
 from reconciler.kinds.rooms import ROOM_BATCH  # BatchCreateRoomMembership: 50
 from reconciler.live import LiveMember
 from reconciler.pacing import Pacer, QuotaKey
-from reconciler.providers.base import ItemError
+from reconciler.providers.base import ItemError, item_errors
 from reconciler.providers.paced_api import PacedApi
 from reconciler.providers.retry import RetryPolicy
 from reconciler.refs import MemberKind, MemberRef, Role, email_key
@@ -125,14 +126,7 @@ class ChimeApi(PacedApi):
         **params: Any,
     ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
         """Yield ``(items, more_pages)`` per page, following NextToken."""
-        token: str | None = None
-        while True:
-            page_params = dict(params, NextToken=token) if token else params
-            resp = self._call(operation, method, context, **page_params)
-            token = resp.get("NextToken") or None
-            yield list(resp.get(key, [])), token is not None
-            if token is None:
-                return
+        return self._page_by_page(partial(self._call, operation, method, context), key, **params)
 
     # -- accounts ------------------------------------------------------------------------
 
@@ -284,13 +278,7 @@ class ChimeApi(PacedApi):
             RoomId=room_id,
             MembershipItemList=[{"MemberId": m, "Role": r.value} for m, r in items],
         )
-        errors: dict[str, ItemError] = {}
-        for e in resp.get("Errors", []):
-            mid = str(e.get("MemberId", ""))
-            errors[mid] = ItemError(
-                mid, str(e.get("ErrorCode", "")), str(e.get("ErrorMessage", ""))
-            )
-        return errors
+        return item_errors(resp, "MemberId")
 
     def update_membership(self, account: str, room_id: str, member_id: str, role: Role) -> None:
         self._call(

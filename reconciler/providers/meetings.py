@@ -43,7 +43,7 @@ from reconciler.providers.meetings_api import Attendee, MeetingFeatures, Meeting
 from reconciler.providers.meetings_finder import meetings_where
 from reconciler.providers.paced import ClientProvider
 from reconciler.providers.retry import RetryPolicy
-from reconciler.providers.target_gone import gone_on
+from reconciler.providers.target_gone import gone_on, unless_gone
 from reconciler.refs import MemberRef, Provenance, TargetKey
 from reconciler.whereabouts import Whereabouts
 
@@ -213,14 +213,7 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
     def _unless_gone(self, key: TargetKey, call: Callable[[], R]) -> R | None:
         """``call()``; None when it answers NotFound (the meeting has ended, or never
         existed: its read is over, and counted as such)."""
-        try:
-            return call()
-        except AwsError as exc:
-            if exc.code != NOT_FOUND:
-                raise
-            if self.progress is not None:
-                self.progress(key)
-            return None
+        return unless_gone(self.progress, key, call, (NOT_FOUND,))
 
     def _pmap(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         return pmap(fn, items, self.parallelism)

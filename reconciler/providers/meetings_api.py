@@ -17,13 +17,14 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from reconciler.capabilities import Capabilities
 from reconciler.errors import AwsError
 from reconciler.pacing.pacer import Pacer
 from reconciler.pacing.quotas import QuotaKey
-from reconciler.providers.base import ItemError
+from reconciler.providers.base import ItemError, item_errors
 from reconciler.providers.paced_api import PacedApi
 from reconciler.providers.retry import RetryPolicy
 
@@ -203,21 +204,13 @@ class MeetingsApi(PacedApi):
         return True
 
     def _pages(self, meeting_id: str) -> Iterator[Attendee]:
-        token: str | None = None
-        while True:
-            extra = {"NextToken": token} if token else {}
-            resp = self._call(
-                "ListAttendees",
-                self.client.list_attendees,
-                f"meeting {meeting_id}",
-                MeetingId=meeting_id,
-                MaxResults=ATTENDEES_PAGE,
-                **extra,
-            )
-            yield from (attendee(a) for a in resp.get("Attendees", []))
-            token = resp.get("NextToken") or None
-            if token is None:
-                return
+        call = partial(
+            self._call, "ListAttendees", self.client.list_attendees, f"meeting {meeting_id}"
+        )
+        for items, _ in self._page_by_page(
+            call, "Attendees", MeetingId=meeting_id, MaxResults=ATTENDEES_PAGE
+        ):
+            yield from (attendee(a) for a in items)
 
     def batch_create(
         self, meeting_id: str, items: Sequence[tuple[str, Capabilities]]
@@ -232,12 +225,7 @@ class MeetingsApi(PacedApi):
             MeetingId=meeting_id,
             Attendees=[{"ExternalUserId": e, "Capabilities": c.to_api()} for e, c in items],
         )
-        errors: dict[str, ItemError] = {}
-        for e in resp.get("Errors", []):
-            who = str(e.get("ExternalUserId", ""))
-            errors[who] = ItemError(
-                who, str(e.get("ErrorCode", "")), str(e.get("ErrorMessage", ""))
-            )
+        errors = item_errors(resp, "ExternalUserId")
         return BatchCreated(tuple(attendee(a) for a in resp.get("Attendees", [])), errors)
 
     def update_capabilities(self, meeting_id: str, attendee_id: str, caps: Capabilities) -> None:

@@ -10,12 +10,13 @@ is retried as every call is (``call_with_retry``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from reconciler.errors import AwsError
 from reconciler.pacing import Pacer, QuotaKey
 from reconciler.pacing.quotas import BY_NAME, arn_region
-from reconciler.providers.base import ItemError
+from reconciler.providers.base import ItemError, item_errors
 from reconciler.providers.paced_api import PacedApi
 from reconciler.providers.retry import RetryPolicy
 
@@ -101,11 +102,11 @@ class MessagingApi(PacedApi):
             ) from None
 
     def _pages(self, *listing: Any, **params: Any) -> Iterator[dict[str, Any]]:
-        """Every item of every page (``_page_by_page``'s arguments)."""
-        for items, _ in self._page_by_page(*listing, **params):
+        """Every item of every page (``_listing_pages``'s arguments)."""
+        for items, _ in self._listing_pages(*listing, **params):
             yield from items
 
-    def _page_by_page(
+    def _listing_pages(
         self,
         operation: str,
         key: str,
@@ -116,16 +117,8 @@ class MessagingApi(PacedApi):
     ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
         """Each page's items and whether another page follows; stop iterating to stop
         calling."""
-        token: str | None = None
-        while True:
-            more = {"NextToken": token} if token else {}
-            page = self._call_as(
-                operation, bearer, quota, context, MaxResults=PAGE, **params, **more
-            )
-            token = page.get("NextToken")
-            yield list(page.get(key, [])), bool(token)
-            if not token:
-                return
+        call = partial(self._call_as, operation, bearer, quota, context, MaxResults=PAGE)
+        return self._page_by_page(call, key, **params)
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -185,7 +178,7 @@ class MessagingApi(PacedApi):
     def user_pages(self, instance: str) -> Iterator[tuple[list[str], bool]]:
         """ListAppInstanceUsers, page by page: each page's user ARNs, and whether more
         follow (stop iterating to stop calling)."""
-        for items, more in self._page_by_page(
+        for items, more in self._listing_pages(
             "ListAppInstanceUsers", "AppInstanceUsers", None, (LIST_USERS, ""),
             f"app instance {instance}", AppInstanceArn=instance,
         ):  # fmt: skip
@@ -232,7 +225,7 @@ class MessagingApi(PacedApi):
     def memberships_for_user(self, user: str, bearer: str) -> Iterator[list[dict[str, Any]]]:
         """ListChannelMembershipsForAppInstanceUser, page by page (stop iterating to stop
         calling)."""
-        for items, _ in self._page_by_page(
+        for items, _ in self._listing_pages(
             "ListChannelMembershipsForAppInstanceUser", "ChannelMemberships", bearer,
             (USER, user), f"user {user}", AppInstanceUserArn=user,
         ):  # fmt: skip
@@ -256,13 +249,7 @@ class MessagingApi(PacedApi):
             "BatchCreateChannelMembership", bearer, (BATCH, channel),
             f"channel {channel}", ChannelArn=channel, MemberArns=list(members), Type=kind,
         )  # fmt: skip
-        errors: dict[str, ItemError] = {}
-        for e in reply.get("Errors", []):
-            arn = str(e.get("MemberArn", ""))
-            errors[arn] = ItemError(
-                arn, str(e.get("ErrorCode", "")), str(e.get("ErrorMessage", ""))
-            )
-        return errors
+        return item_errors(reply, "MemberArn")
 
     def delete_membership(self, channel: str, member: str, bearer: str) -> None:
         self._call_as(

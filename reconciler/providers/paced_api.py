@@ -5,7 +5,7 @@ operation (a bearer, a channel), per call (``_paced``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from reconciler.pacing import Pacer, QuotaKey
@@ -41,3 +41,19 @@ class PacedApi:
         return call_with_retry(
             self.retry, operation, method, context=context, pacer=self.pacer, keys=keys, **p
         )
+
+    @staticmethod
+    def _page_by_page(
+        call: Callable[..., Mapping[str, Any]], key: str, **params: Any
+    ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
+        """Each page's items (under ``key``) and whether another page follows, calling
+        ``call(**params)`` (a paced call, partly applied) with each page's ``NextToken``;
+        stop iterating to stop calling."""
+        token: str | None = None
+        while True:
+            page_params = dict(params, NextToken=token) if token else params
+            resp = call(**page_params)
+            token = resp.get("NextToken") or None
+            yield list(resp.get(key, [])), token is not None
+            if token is None:
+                return

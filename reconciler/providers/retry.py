@@ -6,7 +6,9 @@ predictable and each retry is logged (logger ``reconciler``, debug level).
 
 Retried: HTTP 429 (``ThrottledClientException``, ``ThrottlingException``, ...), HTTP 5xx
 (``ServiceUnavailableException``, ``ServiceFailureException``, ...) and connection errors
-(refused, reset, timed out). Every other ``ClientError`` becomes ``AwsError`` at once.
+(refused, reset, timed out; a failed TLS handshake gets as few attempts as a refused
+connection, its message saying what it means: ``tls_failure``). Every other
+``ClientError`` becomes ``AwsError`` at once.
 A call an attempt of which lost its answer after sending (``ANSWER_LOST``) and that fails
 for good says it may have been made (``AwsError.may_have_been_made``, and its message),
 whatever the last attempt's error: never as a call that was not made; one that ends
@@ -38,6 +40,7 @@ from botocore.exceptions import (
     HTTPClientError,
     NoCredentialsError,
     ReadTimeoutError,
+    SSLError,
 )
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
@@ -45,7 +48,7 @@ from reconciler import interrupt
 from reconciler.errors import AwsError
 from reconciler.logs import LOGGER
 from reconciler.pacing import Pacer, QuotaKey, Stopped
-from reconciler.providers import lost_answers
+from reconciler.providers import lost_answers, tls_failure
 from reconciler.redact import redact
 from reconciler.retry_policy import (  # the pure policy, re-exported for the providers
     DEFAULT_ATTEMPTS,
@@ -90,7 +93,10 @@ log = logging.getLogger(LOGGER)
 
 T = TypeVar("T")
 
-UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError)
+# the connect budget (3 attempts): an endpoint that refuses, never answers, or fails the
+# TLS handshake (plain HTTP behind https://, a certificate that fails verification): none
+# is a passing fault that ten attempts over 20-45 s would outlast
+UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, SSLError)
 # the request was sent (or being sent) when the connection failed: the connection closed
 # before the answer, the read timed out: the call may have been carried out (a
 # ``BotoConnectionError``, no connection made, was not)
@@ -229,6 +235,8 @@ def call_with_retry(
                 code, message = error_code(exc), redact(error_message(exc))
             else:  # botocore quotes the URL, credentials and all
                 code, message = type(exc).__name__, redact(str(exc))
+                if isinstance(exc, SSLError):
+                    message = tls_failure.explained(message)
             retry += 1
             if isinstance(exc, ANSWER_LOST):
                 lost = True

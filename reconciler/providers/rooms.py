@@ -359,7 +359,12 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         return self.api.list_rooms(account, member_id, on_page)
 
     def list_memberships(self, account: str, room_id: str) -> list[LiveMember]:
-        return self.api.list_memberships(account, room_id)
+        # a room deleted since ListRooms: GetRoom tells it from an account not found
+        return gone_on(
+            lambda: self.api.list_memberships(account, room_id),
+            lambda: self.api.room_exists(account, room_id),
+            (NOT_FOUND,),
+        )
 
     def membership(self, account: str, room_id: str, member_id: str) -> LiveMember | None:
         return self.api.membership(account, room_id, member_id)

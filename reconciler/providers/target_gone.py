@@ -10,8 +10,28 @@ from collections.abc import Callable, Collection
 from typing import TypeVar
 
 from reconciler.errors import AwsError, TargetGone
+from reconciler.refs import TargetKey
 
 R = TypeVar("R")
+
+
+def unless_gone(
+    progress: Callable[[TargetKey], None] | None,
+    key: TargetKey,
+    call: Callable[[], R],
+    not_found: Collection[str],
+) -> R | None:
+    """A read of ``key``'s target: ``call()``; None when it answers one of the
+    ``not_found`` codes (the target is not there: its read is over, and counted as such
+    by ``progress``)."""
+    try:
+        return call()
+    except AwsError as exc:
+        if exc.code not in not_found:
+            raise
+        if progress is not None:
+            progress(key)
+        return None
 
 
 def gone_on(call: Callable[[], R], found: Callable[[], bool], not_found: Collection[str]) -> R:

@@ -205,7 +205,7 @@ def test_a_global_option_after_the_command_is_understood(cli: Any, workdir: Any)
     run = cli.raw("validate", "--desired", "elsewhere")
     assert (run.exit_code, run.lines) == (
         0,
-        ["Desired state is valid: 0 rooms, 0 memberships in 1 file."],
+        ["Desired state is valid: 0 targets, 0 memberships in 1 file."],
     )
 
 

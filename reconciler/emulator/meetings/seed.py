@@ -39,10 +39,16 @@ from reconciler.emulator.meetings.features import (
     VIDEO_RESOLUTIONS,
     MeetingFeatures,
 )
-from reconciler.external_ids import CHARACTERS, disallowed_character
+from reconciler.external_ids import (
+    CHARACTERS,
+    MAX_LENGTH,
+    MIN_LENGTH,
+    RESERVED_PREFIX,
+    Rule,
+    broken_rule,
+)
 
 UUID_RE = re.compile(r"^[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}$")
-RESERVED_PREFIX = "aws:"
 CONTROL_REGION = "us-east-1"  # a seeded meeting's, unless it says ``region:``
 REGION_RE = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d$")
 
@@ -82,14 +88,15 @@ class SeedReader(Protocol):
 
 def external_id_problem(value: str, what: str) -> str | None:
     """Why AWS would refuse ``value`` as an ExternalUserId / ExternalMeetingId, or None."""
-    if not 2 <= len(value) <= 64:
-        return f"{what} must be 2 to 64 characters, got {len(value)}"
-    if value.lower().startswith(RESERVED_PREFIX):
+    broken = broken_rule(value)
+    if broken is None:
+        return None
+    if broken.rule is Rule.LENGTH:
+        return f"{what} must be {MIN_LENGTH} to {MAX_LENGTH} characters, got {len(value)}"
+    if broken.rule is Rule.RESERVED:
         return f"{what} must not start with the reserved prefix {RESERVED_PREFIX!r}"
-    bad = disallowed_character(value)
-    if bad is not None:  # the API reference's pattern (QA-G Q-G-1)
-        return f"{what} must match the pattern [{CHARACTERS}]*: {bad!r} is not allowed"
-    return None
+    # the API reference's pattern (QA-G Q-G-1)
+    return f"{what} must match the pattern [{CHARACTERS}]*: {broken.character!r} is not allowed"
 
 
 def parse_meetings(reader: SeedReader, items: list[Any], derive: Derive) -> tuple[SeedMeeting, ...]:

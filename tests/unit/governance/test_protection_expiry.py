@@ -4,11 +4,13 @@
   about before it ends (text and JSON `expiring`, where its end removes a member the plan
   keeps), and the removal after it says why (`protection expired D, declared at
   FILE:LINE`; JSON provenance `"protection": true`), read back from a plan file too
-  (QA-K Q-K-1);
+  (QA-K Q-K-1), with the entry's reason and ticket (QA-AO Q-AO-3); so is one whose end
+  demotes a member the files declare with a lower role (QA-AO Q-AO-4);
 - protection keeps a member in, not a grant past its end: a protected member's elevated
   role given by an entry with `until:` ends then, like anyone's, and its membership is
   kept: demoted in a room that declares it Member, removed from a channel's moderators
-  only (QA-K Q-K-2)."""
+  only (QA-K Q-K-2), a meeting's presenter no file declares made a non-presenter
+  (QA-AO Q-AO-2)."""
 
 from __future__ import annotations
 
@@ -17,15 +19,20 @@ import json
 import textwrap
 from pathlib import Path
 
+from reconciler.capabilities import Capabilities
 from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
+from reconciler.governance.expiry import ending_between
+from reconciler.kinds import MEETING
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, MODERATOR
+from reconciler.kinds.meetings import meeting_member
 from reconciler.live import LiveMember, LiveState, LiveTarget
 from reconciler.plandecode import plan_from_document
 from reconciler.plandoc import FORMAT_VERSION, plan_to_data
 from reconciler.planner import plan
 from reconciler.refs import MemberRef, Role
+from reconciler.render.markdown import render_markdown
 from reconciler.render.text import render_text
 
 UTC = dt.UTC
@@ -109,6 +116,66 @@ def test_a_protection_that_ends_is_warned_about_then_named_as_the_removals_reaso
     # a plan file read back (show, apply FILE) says the same
     again = plan_from_document(json.loads(json.dumps(document)), FORMAT_VERSION)
     assert line in render_text(again).splitlines()
+
+
+def test_the_removal_after_a_protection_ends_carries_its_reason_and_ticket(
+    tmp_path: Path,
+) -> None:
+    """As any expired path's: plan -v, the Markdown details, the JSON provenance (QA-AO
+    Q-AO-3)."""
+    files = dict(ONCALL)
+    files["ops.yaml"] = files["ops.yaml"].replace(
+        "reason: on-call week}", "reason: on-call week, ticket: ONC-1}"
+    )
+    state = load(tmp_path, files)
+    live = room_live(state, alice=Role.ADMINISTRATOR, dave=Role.ADMINISTRATOR)
+    after = plan(state, live, now=at("2027-03-04T00:00:00"))
+    assert (
+        f"      expired 2027-03-03, declared at {tmp_path}/ops.yaml:3 as Administrator, "
+        "reason: on-call week, ticket ONC-1"
+    ) in render_text(after, verbose=True).splitlines()
+    assert (
+        f"  # expired 2027-03-03, declared at {tmp_path}/ops.yaml:3 as Administrator, "
+        "reason: on-call week, ticket ONC-1"
+    ) in render_markdown(after).splitlines()
+    [why] = plan_to_data(after)["targets"][0]["changes"][0]["provenance"]
+    assert (why["protection"], why["reason"], why["ticket"]) == (True, "on-call week", "ONC-1")
+
+
+def test_a_protection_whose_end_demotes_a_member_declared_lower_is_warned_about(
+    tmp_path: Path,
+) -> None:
+    """dave: declared Member, live Administrator, kept so by @oncall until 2027-03-03: the
+    plan warns before the end demotes him, as it does before one removes (QA-AO Q-AO-4)."""
+    files = dict(ONCALL)
+    files["ops.yaml"] = files["ops.yaml"].replace(
+        "administrators: [alice@example.com]",
+        "administrators: [alice@example.com]\n" + " " * 12 + "members: [dave@example.com]",
+    )
+    state = load(tmp_path, files)
+    live = room_live(state, alice=Role.ADMINISTRATOR, dave=Role.ADMINISTRATOR)
+    before = plan(state, live, now=at("2027-03-01T00:00:00"))
+    assert before.changes == ()
+    assert (
+        "Warning: 1 membership ends within 14 days:\n"
+        "  dave@example.com in room ops: protected until 2027-03-03 (2 days left), "
+        f"declared at {tmp_path}/ops.yaml:3\n"
+    ) in render_text(before)
+    [item] = plan_to_data(before)["expiring"]
+    assert (item["member"], item["role"], item["protection"]) == (
+        "dave@example.com",
+        "Administrator",
+        True,
+    )
+    after = plan(state, live, now=at("2027-03-04T00:00:00"))
+    assert [(c.action.value, str(c.member), c.role_after) for c in after.changes] == [
+        ("update", "dave@example.com", Role.MEMBER)
+    ]
+    assert after.expiring == ()
+    # a saved plan made as of after the end: the protection's end is why it differs
+    [pending] = ending_between(state, [after.targets[0].key], at("2027-03-01T00:00:00"),
+                               at("2027-03-04T00:00:00"))  # fmt: skip
+    assert (str(pending.member), pending.protection) == ("dave@example.com", True)
 
 
 def test_a_protected_members_elevated_room_grant_ends_and_its_membership_stays(
@@ -241,3 +308,63 @@ def test_a_protected_admin_no_file_declares_after_its_grant_ends_stays_a_member(
                 now=at("2027-03-04T00:00:00"))  # fmt: skip
     assert kept.changes == ()
     assert [str(m.ref) for m in kept.targets[0].protected] == ["glass@example.com"]
+
+
+MEETING_ID = "6f1c2a9e-0000-4000-8000-000000000001"
+PRESENTER = Capabilities("SendReceive", "SendReceive", "SendReceive")
+
+
+def meeting_live(state: DesiredState, **caps: Capabilities) -> LiveState:
+    [bridge] = [t for t in state.targets if t.key.kind == MEETING.id]
+    members = tuple(
+        sorted(
+            LiveMember(meeting_member(e), f"a-{name}", meeting_member(e).kind, c)
+            for name, c in caps.items()
+            for e in [f"{name}@example.com"]
+        )
+    )
+    return LiveState({bridge.key: LiveTarget(bridge.key, MEETING_ID, members)})
+
+
+def test_a_protected_presenter_no_file_declares_after_its_grant_ends_stays_an_attendee(
+    tmp_path: Path,
+) -> None:
+    """In a meeting as in a room: the presenter grant ends (content Send is taken away),
+    the attendee stays (QA-AO Q-AO-2)."""
+    state = load(
+        tmp_path,
+        {
+            "settings.yaml": """
+                protected: [carol@example.com]
+                """,
+            "m.yaml": f"""
+                meetings:
+                  bridge:
+                    meeting_id: {MEETING_ID}
+                    prune: true
+                    attendees:
+                      alice@example.com: presenter
+                      carol@example.com: {{profile: presenter, until: 2027-03-03, reason: demo}}
+                """,
+        },
+    )
+    live = meeting_live(state, alice=PRESENTER, carol=PRESENTER)
+    assert plan(state, live, now=at("2027-03-03T12:00:00")).changes == ()
+    after = plan(state, live, now=at("2027-03-04T00:00:00"))
+    lowered = Capabilities("SendReceive", "SendReceive", "Receive")
+    assert [(c.action.value, str(c.member), c.role_after) for c in after.changes] == [
+        ("update", "carol@example.com", lowered)
+    ]
+    assert (
+        "  ~ carol@example.com: audio SendReceive, video SendReceive, content SendReceive -> "
+        "audio SendReceive, video SendReceive, content Receive: expired 2027-03-03, "
+        f"declared at {tmp_path}/m.yaml:7"
+    ) in render_text(after).splitlines()
+    # no longer a presenter, it is kept (protected) as it is
+    kept = plan(state, meeting_live(state, alice=PRESENTER, carol=lowered),
+                now=at("2027-03-04T00:00:00"))  # fmt: skip
+    assert kept.changes == ()
+    assert [str(m.ref) for m in kept.targets[0].protected] == ["carol@example.com"]
+    # content Send alone, with video off: the content goes (Receive would need video)
+    sender = Capabilities("SendReceive", "None", "Send")
+    assert MEETING.without_elevation(sender) == Capabilities("SendReceive", "None", "None")

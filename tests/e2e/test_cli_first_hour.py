@@ -1,0 +1,133 @@
+"""A new user's first mistakes on the command line (REPORT_AR): an option typed before its
+command or after another one, no command at all, a misspelt command, and an https://
+endpoint on the plain-HTTP emulator. Each ends with one message that says what to type,
+exit 1, quickly."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("-auto-approve", "apply"),
+            "Error: --auto-approve is an option of apply, not a global one: put it after the "
+            "command: chime-reconciler apply --auto-approve",
+        ),
+        (
+            ("--auto-approve", "apply"),
+            "Error: --auto-approve is an option of apply, not a global one: put it after the "
+            "command: chime-reconciler apply --auto-approve",
+        ),
+        (
+            ("-out=plan.json", "plan"),
+            "Error: --out is an option of apply, import, merge-plans and plan, not a global "
+            "one: put it after the command: chime-reconciler plan --out=plan.json",
+        ),
+        (
+            ("--out", "plan.json", "plan"),
+            "Error: --out is an option of apply, import, merge-plans and plan, not a global "
+            "one: put it after the command: chime-reconciler plan --out plan.json",
+        ),
+        (
+            ("-target=ops", "plan"),
+            "Error: --target is an option of apply, explain and plan, not a global one: put "
+            "it after the command: chime-reconciler plan --target=ops",
+        ),
+        (
+            ("validate", "-auto-approve"),
+            "Error: --auto-approve is an option of apply, not of validate: chime-reconciler "
+            "apply --auto-approve",
+        ),
+        (
+            ("plan", "--auto-approve"),
+            "Error: --auto-approve is an option of apply, not of plan: chime-reconciler apply "
+            "--auto-approve",
+        ),
+    ],
+    ids=["single-dash", "two-dashes", "equals", "value", "target", "validate", "plan"],
+)
+def test_an_option_in_the_wrong_place_names_the_command_that_has_it(
+    args: tuple[str, ...], message: str, cli: Any
+) -> None:
+    run = cli.raw(*args)
+    assert (run.exit_code, run.stdout, run.err_lines[-1]) == (1, "", message)
+    assert not any("there is no" in line for line in run.err_lines)
+
+
+def test_an_option_no_command_has_is_still_said_to_be_none(cli: Any) -> None:
+    run = cli.raw("-colour", "plan")
+    assert run.err_lines[-1] == (
+        "Error: No such option: -colour (options are spelled with two dashes, and there "
+        "is no --colour either). See `chime-reconciler --help`."
+    )
+    assert run.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "usage"),
+    [
+        ((), "Usage: chime-reconciler [OPTIONS] COMMAND [ARGS]..."),
+        (("gitops",), "Usage: chime-reconciler gitops [OPTIONS] COMMAND [ARGS]..."),
+    ],
+    ids=["root", "gitops"],
+)
+def test_no_command_prints_the_help_not_an_error(
+    args: tuple[str, ...], usage: str, cli: Any
+) -> None:
+    helped = cli.raw(*args, "--help")
+    for run in (cli.raw(*args), cli.subprocess(*args, raw=True)):
+        # the help as --help gives it (on stderr: exit 1, a bad command line), once
+        assert (run.exit_code, run.stdout) == (1, "")
+        assert run.err_lines[0] == usage
+        assert run.err_lines.count(usage) == 1
+        assert not any(line.startswith(("Error:", "Try ")) for line in run.err_lines)
+        assert "Commands:" in run.err_lines
+        # its description and examples, word for word (wrapped for the terminal there is)
+        described = run.stderr.split("Options:")[0]
+        assert described.split() == helped.stdout.split("Options:")[0].split()
+
+
+@pytest.mark.parametrize(
+    ("word", "message"),
+    [
+        ("plna", "Error: No such command 'plna'. Did you mean 'plan'?"),
+        ("valdate", "Error: No such command 'valdate'. Did you mean 'validate'?"),
+        ("applyy", "Error: No such command 'applyy'. Did you mean 'apply'?"),
+        ("frobnicate", "Error: No such command 'frobnicate'."),
+    ],
+)
+def test_a_misspelt_command_gets_a_suggestion(word: str, message: str, cli: Any) -> None:
+    for run in (cli.raw(word), cli.subprocess(word, raw=True)):
+        assert (run.exit_code, run.stdout, run.err_lines[-1]) == (1, "", message)
+
+
+def test_an_https_endpoint_on_the_plain_http_emulator_fails_fast_saying_so(
+    ops: Any, cli: Any
+) -> None:
+    https = ops.emulator.url.replace("http://", "https://", 1)
+    started = time.monotonic()
+    run = cli.subprocess("--endpoint-url", https, "plan", raw=True)
+    elapsed = time.monotonic() - started
+    assert "Traceback" not in run.stdout + run.stderr
+    [error] = [line for line in run.err_lines if line.startswith("Error: ")]
+    assert error.startswith(
+        f"Error: ListRooms failed (account {ACCOUNT}): SSLError: SSL validation failed for "
+        f"{https}/accounts/"
+    )
+    # said what is wrong, and given up as soon as a refused connection is (3 attempts)
+    assert error.endswith(
+        "the endpoint does not speak TLS (a plain-HTTP server, such as the emulator?): did "
+        "you mean http://? (gave up after 3 attempts)"
+    )
+    assert run.exit_code == 1
+    assert elapsed < 30.0, f"a TLS failure took {elapsed:.1f}s to report"
