@@ -249,9 +249,12 @@ def planned(
         return f"not declared: kept, {protected_words(ends, 'removed')}"
     if lm.role == dm.role:
         return "declared"
+    declared = kind.role_text(dm.role)
+    if any(m.member_id == lm.member_id for m in tp.held):  # declared lower, protected
+        return f"declared {declared}: kept, {protected_words(ends, 'demoted')}"
     if refused:  # the provider refuses the declared role there: left as it is
-        return f"declared {kind.role_text(dm.role)}: refused, left as it is ({why})"
-    return f"declared {kind.role_text(dm.role)}: kept, {protected_words(ends, 'demoted')}"
+        return f"declared {declared}: refused, left as it is ({why})"
+    return f"declared {declared}: left as it is"
 
 
 def _targets(

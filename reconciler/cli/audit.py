@@ -147,7 +147,10 @@ def _finders(
         desired=desired,
     )
     finders: dict[str, tuple[MemberFinder, MemberRef]] = {}
+    wanted = _kinds_to_audit(desired)
     for kind in kinds.all_kinds():
+        if kind.id not in wanted:
+            continue  # nothing to look in: no provider, no client
         try:
             ref = kind.parse_member(member)
         except ValueError:
@@ -176,6 +179,17 @@ def _of_its_instance(member: str, desired: DesiredState | None) -> DesiredState 
     ]
     mine = tuple(i for i in desired.app_instances if i.arn == instance)
     return replace(desired, app_instances=mine, targets=tuple(own))
+
+
+def _kinds_to_audit(desired: DesiredState | None) -> set[str]:
+    """The kinds with something to look in: the document's (looked for even without a
+    desired state), the kinds declared, and those whose scopes settings.yaml names
+    (``Kind.scope_setting``, as the desired state holds them: an app instance whose
+    channels none declares yet)."""
+    if desired is None:
+        return {DOCUMENT}
+    named = {k.id for k in kinds.all_kinds() if getattr(desired, k.scope_setting, None)}
+    return {DOCUMENT, *named, *(t.key.kind for t in desired.targets)}
 
 
 def _render(
