@@ -48,7 +48,9 @@ def test_a_live_room_named_like_a_room_declared_by_id_is_not_that_room(
     result = cli("audit", "alice@example.com", "--format", "json")
     assert (result.exit_code, result.stderr) == (0, "")
     rows = json.loads(result.stdout)["rooms"]
-    assert sorted((r["room_id"], r["live_role"], r["declared_role"], r["status"]) for r in rows) == [
+    assert sorted(
+        (r["room_id"], r["live_role"], r["declared_role"], r["status"]) for r in rows
+    ) == [
         ("r-7", None, "Member", "not-in-chime"),  # the declared room: alice is not in it
         ("r-9", "Member", None, "room-not-declared"),
     ]

@@ -62,6 +62,4 @@ def test_a_room_whose_only_drift_is_protected_is_not_told_to_prune(
     assert planned.exit_code == 0, planned.stdout + planned.stderr
     warning = planned.lines[planned.lines.index(HEAD) + 1]
     assert warning.startswith("  room 'big' (id room-big) would have 1,001 members"), warning
-    assert warning.endswith("To converge: declare fewer, or remove some of them in Chime."), (
-        warning
-    )
+    assert warning.endswith("To converge: declare fewer, or remove some of them in Chime."), warning
