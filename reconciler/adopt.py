@@ -31,7 +31,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from reconciler.desired.editor_lines import line_at
 from reconciler.desired.yamlpos import LINE_BREAK
 from reconciler.errors import ReconcilerError
-from reconciler.importer import quoted
+from reconciler.importer import listed, quoted
 from reconciler.line_breaks import newline_at
 
 # an e-mail written plain: it starts with a letter or digit (no YAML indicator) and holds
@@ -234,7 +234,7 @@ def _compose(text: str, file: str) -> tuple[Node | None, dict[int, str]]:
 
 
 def _refs(a: Adoption) -> str:
-    return ", ".join(a.refs)
+    return ", ".join(listed(r) for r in a.refs)
 
 
 def _name(key: Node) -> str:

@@ -1,116 +1,94 @@
 """Where is a member, and where does the desired state put it (``chime-reconciler audit``).
 
-Pure: the CLI resolves the member, lists its rooms and their memberships; this module
-joins that with the desired state into sorted rows, and shapes the JSON document.
+Pure: a provider (``MemberFinder``) finds the member's live memberships in the targets
+it can list (``Whereabouts``); this module joins them with the desired state into sorted
+rows, and shapes the JSON document. It is the same for every kind: a row's note says what
+a plan does there, as the planner says it (``planner.plan_target``, as ``explain`` asks
+it), in the kind's words (``Kind.words``, ``Kind.role_text``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from reconciler import kinds
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import ReconcilerError
 from reconciler.governance.expiry import protected_words, protection_ends
-from reconciler.governance.grant import Until
-from reconciler.kinds.rooms import ROOM, room_role
-from reconciler.refs import MemberKind, MemberRef, Provenance, Role
+from reconciler.kinds import Kind, RoleValue, Words
+from reconciler.live import LiveMember, LiveTarget
+from reconciler.plan import Action
+from reconciler.planner import plan_target, quiet_members
+from reconciler.refs import MemberKind, MemberRef, Provenance
+from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts
 
 JSON_VERSION = "1"  # a string, as the plan's format_version
 
 
 class Status(StrEnum):
-    """How a room's live membership compares with the desired state."""
+    """How a target's live membership compares with the desired state."""
 
     IN_SYNC = "in-sync"  # live, declared with the same role
     ROLE_DIFFERS = "role-differs"  # live, declared with another role
-    NOT_DECLARED = "not-declared"  # live; the room is declared, the member is not
-    ROOM_NOT_DECLARED = "room-not-declared"  # live; the desired state has no such room
-    NOT_IN_CHIME = "not-in-chime"  # declared; Chime does not have the member in the room
-    NO_SUCH_MEMBER = "no-such-member"  # declared; the account has no such user or bot
+    NOT_DECLARED = "not-declared"  # live; the target is declared, the member is not
+    ROOM_NOT_DECLARED = "room-not-declared"  # live; the desired state has no such target
+    NOT_IN_CHIME = "not-in-chime"  # declared; Chime does not have the member there
+    NO_SUCH_MEMBER = "no-such-member"  # declared; the scope has no such user or bot
     UNKNOWN = "unknown"  # live; the desired state was not read
-
-
-@dataclass(frozen=True, order=True)
-class LiveRoomMember:
-    """One live room the member is in, with its role there (from ListRoomMemberships)."""
-
-    account: str
-    room_name: str
-    room_id: str
-    member_id: str
-    role: Role
-
-
-@dataclass(frozen=True)
-class AccountLookup:
-    """The member's ids in one account: none when Chime has no such member there."""
-
-    account: str
-    member_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class AuditRow:
-    account: str
-    room: str  # the live name, or the declared name (or label) when not in Chime
-    room_id: str | None
+    kind: str  # ``Kind.id`` of the target
+    scope: str
+    name: str  # the live name, or the declared name (or label) when not in Chime
+    target_id: str | None
     member_id: str | None
-    live_role: Role | None
-    declared_role: Role | None
+    live_role: RoleValue | None
+    declared_role: RoleValue | None
     provenance: tuple[Provenance, ...]
-    prune: bool | None  # the declared room's prune; None when the room is not declared
+    prune: bool | None  # the declared target's prune; None when it is not declared
     status: Status
+    note: str = ""  # what a plan does here, in words (the planner's answer)
     protected: bool = False  # settings.yaml `protected:` (never removed or demoted)
-    protected_until: Until | None = None  # when that protection ends (a group entry's)
 
-    @property
-    def note(self) -> str:
-        """What this row means for a plan, in words."""
-        if self.status is Status.IN_SYNC:
-            return "declared"
-        if self.status is Status.ROLE_DIFFERS:
-            assert self.declared_role is not None
-            if self.protected and ROOM.is_removal(self.live_role, self.declared_role):
-                guard = protected_words(self.protected_until, "demoted")
-                return f"declared {self.declared_role.value}: kept, {guard}"
-            return f"plan changes the role to {self.declared_role.value}"
-        if self.status is Status.NOT_DECLARED:
-            if self.protected and self.prune:
-                return f"not declared: kept, {protected_words(self.protected_until, 'removed')}"
-            if self.prune:
-                return "not declared: plan removes it (prune)"
-            return "not declared: kept (prune off)"
-        if self.status is Status.ROOM_NOT_DECLARED:
-            return "room not in the desired state"
-        if self.status is Status.NOT_IN_CHIME:
-            return "declared, not in the room: plan adds it"
-        if self.status is Status.NO_SUCH_MEMBER:
-            return "declared, but Chime has no such member: plan reports it"
-        return ""
+    def role_text(self, role: RoleValue | None) -> str | None:
+        return kinds.get(self.kind).role_text(role) if role is not None else None
 
 
 @dataclass(frozen=True)
 class Audit:
     member: MemberRef
-    accounts: tuple[AccountLookup, ...]
+    kinds: tuple[str, ...]  # the target kinds looked in (``Whereabouts.kinds``)
+    lookups: tuple[ScopeLookup, ...]
     desired_read: bool
     desired_note: str  # the directory and file count, or why it was not read
     rows: tuple[AuditRow, ...]
 
     @property
-    def live_rooms(self) -> int:
+    def live_count(self) -> int:
         return sum(r.live_role is not None for r in self.rows)
 
     @property
-    def declared_rooms(self) -> int:
+    def declared_count(self) -> int:
         return sum(r.declared_role is not None for r in self.rows)
+
+    @property
+    def unknown(self) -> bool:
+        """Nothing at all: no row, and no id in any scope looked in."""
+        return not self.rows and not any(a.member_ids for a in self.lookups)
+
+    @property
+    def words(self) -> Words:
+        """The words of the first kind looked in (a table's columns, its summary)."""
+        return kinds.get(self.kinds[0]).words
 
 
 class UnknownMemberError(ReconcilerError):
-    """Chime has no such member in the accounts audited, and the desired state does not
+    """Chime has no such member in the scopes audited, and the desired state does not
     declare it."""
 
     def __init__(self, member: MemberRef, accounts: Sequence[str]) -> None:
@@ -135,109 +113,209 @@ class UnknownMemberError(ReconcilerError):
 
 def audit(
     member: MemberRef,
-    accounts: Sequence[AccountLookup],
-    live: Iterable[LiveRoomMember],
+    found: Whereabouts,
     desired: DesiredState | None,
     *,
     desired_note: str = "",
 ) -> Audit:
-    """Join the live rooms of ``member`` with the desired state (None: not read).
+    """Join the memberships ``found`` of ``member`` with the desired state (None: not
+    read).
 
-    Rooms the desired state declares the member in, in an audited account, but where
-    Chime does not have it, are rows too (``NOT_IN_CHIME``). Raises UnknownMemberError
-    when there is nothing at all: no id in any account and no declaration."""
-    audited = {a.account for a in accounts}
-    known = {a.account for a in accounts if a.member_ids}
-    targets = _room_targets(desired, audited)
+    Targets of the kinds looked in that the desired state declares the member in, in a
+    scope looked in, but where Chime does not have it, are rows too (``NOT_IN_CHIME``),
+    with the provider's word on why a plan will not add it there, if it will not
+    (``Whereabouts.absent``). ``known`` raises when there is nothing at all."""
+    looked = {a.scope for a in found.lookups}
+    ids = {a.scope: a.member_ids[0] for a in found.lookups if a.member_ids}
+    targets = _targets(desired, found.kinds, looked)
+    absent = {a.key: a for a in found.absent}
+    refusals = dict(found.refusals)
+    guarded = desired is not None and member in desired.protected
     rows: list[AuditRow] = []
     matched: set[int] = set()
-    for lm in sorted(live):
-        dt = _match(targets, lm)
+    for f in sorted(found.found):
+        dt = _match(targets, f)
         if dt is not None:
             matched.add(id(dt))
-        guarded = desired is not None and member in desired.protected
-        ends = protection_ends(desired, member) if desired is not None else None
-        rows.append(_live_row(member, lm, dt, desired is not None, guarded, ends))
+        why = refusals.get(dt.key, "") if dt is not None else ""
+        rows.append(_live_row(member, f, dt, desired, why))
     for dt in targets:
         dm = dt.member(member)
         if id(dt) in matched or dm is None:
             continue
+        assert desired is not None  # targets are the desired state's
+        member_id = ids.get(dt.key.scope)
+        there = absent.get(dt.key, NotThere(dt.key, dt.target_id))
         rows.append(
             AuditRow(
-                account=dt.key.scope,
-                room=dt.key.name,
-                room_id=dt.target_id,
+                kind=dt.key.kind,
+                scope=dt.key.scope,
+                name=dt.key.name,
+                target_id=there.target_id,
                 member_id=None,
                 live_role=None,
-                declared_role=room_role(dm.role),
+                declared_role=dm.role,
                 provenance=dm.provenance,
                 prune=dt.prune,
-                status=Status.NOT_IN_CHIME if dt.key.scope in known else Status.NO_SUCH_MEMBER,
+                status=Status.NOT_IN_CHIME if member_id is not None else Status.NO_SUCH_MEMBER,
+                note=_not_there(member, dt, there, member_id, desired),
+                protected=guarded,
             )
         )
-    if not rows and not any(a.member_ids for a in accounts):
-        raise UnknownMemberError(member, sorted(audited))
+    # by scope and name, live and declared together (a target's kinds in their order: a
+    # channel's membership before its moderation)
     rows.sort(
-        key=lambda r: (r.account, r.room.casefold(), r.room, r.room_id or "", r.member_id or "")
+        key=lambda r: (r.scope, r.name.casefold(), r.name, r.target_id or "", r.member_id or "")
     )
     return Audit(
         member=member,
-        accounts=tuple(sorted(accounts, key=lambda a: a.account)),
+        kinds=found.kinds,
+        lookups=tuple(sorted(found.lookups, key=lambda a: a.scope)),
         desired_read=desired is not None,
         desired_note=desired_note,
         rows=tuple(rows),
     )
 
 
-def _room_targets(desired: DesiredState | None, accounts: Collection[str]) -> list[DesiredTarget]:
+def known(a: Audit) -> Audit:
+    """``a``, or UnknownMemberError when it found nothing at all (no id in any scope looked
+    in, no declaration)."""
+    if a.unknown:
+        raise UnknownMemberError(a.member, [x.scope for x in a.lookups])
+    return a
+
+
+def _not_there(
+    member: MemberRef,
+    dt: DesiredTarget,
+    there: NotThere,
+    member_id: str | None,
+    desired: DesiredState,
+) -> str:
+    """What a plan does about ``member``, declared in ``dt`` and not in it in Chime:
+    a problem it reports, a refusal (the provider's), or the planner's answer."""
+    if there.problem:
+        return f"declared, but {there.problem}: plan reports it"
+    note = planned(member, dt, None, member_id, desired, refused=bool(there.refused))
+    if there.refused and not note.endswith("plan adds it"):
+        because = f" ({there.because})" if there.because else ""
+        return f"declared, {there.refused}: plan does not add it{because}"
+    return note
+
+
+def planned(
+    member: MemberRef,
+    dt: DesiredTarget,
+    live: Found | None,
+    member_id: str | None,
+    desired: DesiredState,
+    *,
+    refused: bool = False,
+    why: str = "",
+) -> str:
+    """What a plan does about ``member`` in the declared target ``dt``, in words: the
+    planner's answer for the target as Chime has the member there (``live``; None: not
+    in it, and ``member_id`` its id in the scope, None when Chime has no such member;
+    ``refused``: the provider refuses it there, a ban)."""
+    kind = kinds.get(dt.key.kind)
+    words = kind.words
+    lm: LiveMember | None = replace(live.membership, ref=member) if live is not None else None
+    target = LiveTarget(dt.key, live.target_id if live else dt.target_id or "", (lm,) if lm else ())
+    ids = {member: lm.member_id if lm is not None else member_id}
+    quiet = quiet_members(desired).get(dt.key.scope, frozenset())
+    no = (member,) if refused else ()
+    tp = plan_target(
+        dt, target, {r: i for r, i in ids.items() if i is not None}, desired.protected, quiet, no
+    )
+    ends = protection_ends(desired, member)
+    change = next((c for c in tp.changes if c.member == member), None)
+    if change is not None and change.action is Action.CREATE:
+        return f"declared, not in {words.not_in or 'the ' + words.entry_noun}: plan adds it"
+    if change is not None and change.action is Action.UPDATE:
+        what = words.changes or words.role
+        return f"plan changes the {what} to {kind.role_text(change.role_after)}"
+    if change is not None:
+        return "not declared: plan removes it (prune)"
+    # kept by its protection, or unpruned and protected (``unmanaged_protected``: prune
+    # would keep it too): never removed, as the planner says
+    if any(m.ref == member for m in tp.protected) or member in tp.unmanaged_protected:
+        return f"not declared: kept, {protected_words(ends, 'removed')}"
+    if any(m.ref == member for m in tp.unmanaged):
+        return f"not declared: {words.kept_unpruned}"
+    dm = dt.member(member)
+    if lm is None:
+        return "declared, but Chime has no such member: plan reports it"
+    if dm is None:  # the tool itself there (a bearer): kept, never listed
+        return f"not declared: kept, {protected_words(ends, 'removed')}"
+    if lm.role == dm.role:
+        return "declared"
+    declared = kind.role_text(dm.role)
+    if any(m.member_id == lm.member_id for m in tp.held):  # declared lower, protected
+        return f"declared {declared}: kept, {protected_words(ends, 'demoted')}"
+    if refused:  # the provider refuses the declared role there: left as it is
+        return f"declared {declared}: refused, left as it is ({why})"
+    return f"declared {declared}: left as it is"
+
+
+def _targets(
+    desired: DesiredState | None, of: Sequence[str], scopes: set[str]
+) -> list[DesiredTarget]:
     if desired is None:
         return []
-    return [t for t in desired.targets if t.key.kind == ROOM.id and t.key.scope in accounts]
+    return [t for t in desired.targets if t.key.kind in of and t.key.scope in scopes]
 
 
-def _match(targets: Sequence[DesiredTarget], lm: LiveRoomMember) -> DesiredTarget | None:
-    """The declared room this live room is: by id when declared with `id:`, else by name."""
+def _match(targets: Sequence[DesiredTarget], f: Found) -> DesiredTarget | None:
+    """The declared target this live one is: the one the provider read (``Found.key``),
+    else by id when declared with one, else by name."""
+    if f.key is not None:
+        return next((t for t in targets if t.key == f.key), None)
     for t in targets:
-        if t.key.scope != lm.account:
+        if t.key.kind != f.kind or t.key.scope != f.scope:
             continue
-        if t.target_id is not None and t.target_id == lm.room_id:
+        if t.target_id is not None and t.target_id == f.target_id:
             return t
-        if t.target_id is None and t.key.name == lm.room_name:
+        if t.target_id is None and t.key.name == f.name:
             return t
     return None
 
 
 def _live_row(
     member: MemberRef,
-    lm: LiveRoomMember,
+    f: Found,
     dt: DesiredTarget | None,
-    desired_read: bool,
-    protected: bool = False,
-    protected_until: Until | None = None,
+    desired: DesiredState | None,
+    refused: str = "",
 ) -> AuditRow:
     dm = dt.member(member) if dt is not None else None
-    if not desired_read:
+    role = f.membership.role
+    note = ""
+    if desired is None:
         status = Status.UNKNOWN
     elif dt is None:
         status = Status.ROOM_NOT_DECLARED
-    elif dm is None:
-        status = Status.NOT_DECLARED
-    elif dm.role is lm.role:
-        status = Status.IN_SYNC
+        note = f"{kinds.get(f.kind).words.entry_noun} not in the desired state"
     else:
-        status = Status.ROLE_DIFFERS
+        if dm is None:
+            status = Status.NOT_DECLARED
+        elif dm.role == role:
+            status = Status.IN_SYNC
+        else:
+            status = Status.ROLE_DIFFERS
+        note = planned(member, dt, f, None, desired, refused=bool(refused), why=refused)
     return AuditRow(
-        account=lm.account,
-        room=lm.room_name,
-        room_id=lm.room_id,
-        member_id=lm.member_id,
-        live_role=lm.role,
-        declared_role=room_role(dm.role) if dm is not None else None,
+        kind=f.kind,
+        scope=f.scope,
+        name=f.name,
+        target_id=f.target_id,
+        member_id=f.membership.member_id,
+        live_role=role,
+        declared_role=dm.role if dm is not None else None,
         provenance=dm.provenance if dm is not None else (),
         prune=dt.prune if dt is not None else None,
         status=status,
-        protected=protected,
-        protected_until=protected_until,
+        note=note,
+        protected=desired is not None and member in desired.protected,
     )
 
 
@@ -245,39 +323,51 @@ def _live_row(
 
 
 def to_json(a: Audit) -> dict[str, Any]:
-    """The ``--format json`` document (stable keys; ``format_version`` changes if they do)."""
+    """The ``--format json`` document (stable keys; ``format_version`` changes if they do):
+    its keys are the kind's words (a room's: ``accounts``, ``rooms``, ``live_rooms``)."""
+    words = a.words
+    scope = _key(words.scope)
     return {
         "format_version": JSON_VERSION,
         "member": str(a.member),
         "kind": a.member.kind.value,
-        "accounts": [{"account": x.account, "member_ids": list(x.member_ids)} for x in a.accounts],
+        f"{scope}s": [{scope: x.scope, "member_ids": list(x.member_ids)} for x in a.lookups],
         "desired_state": {"read": a.desired_read, "note": a.desired_note},
-        "rooms": [_row_json(r) for r in a.rows],
-        "summary": {"live_rooms": a.live_rooms, "declared_rooms": a.declared_rooms},
+        _key(words.plural): [_row_json(r) for r in a.rows],
+        "summary": {
+            f"live_{_key(words.plural)}": a.live_count,
+            f"declared_{_key(words.plural)}": a.declared_count,
+        },
     }
+
+
+def _key(words: str) -> str:
+    return words.replace(" ", "_")
 
 
 def _row_json(r: AuditRow) -> dict[str, Any]:
+    kind = kinds.get(r.kind)
+    noun = _key(kind.words.noun)
     return {
-        "account": r.account,
-        "room": r.room,
-        "room_id": r.room_id,
+        _key(kind.words.scope): r.scope,
+        noun: r.name,
+        f"{noun}_id": r.target_id,
         "member_id": r.member_id,
-        "live_role": r.live_role.value if r.live_role else None,
-        "declared_role": r.declared_role.value if r.declared_role else None,
+        "live_role": r.role_text(r.live_role),
+        "declared_role": r.role_text(r.declared_role),
         "status": r.status.value,
         "prune": r.prune,
         "protected": r.protected,
-        "declared_at": [_provenance_json(p) for p in r.provenance],
+        "declared_at": [_provenance_json(p, kind, noun) for p in r.provenance],
     }
 
 
-def _provenance_json(p: Provenance) -> dict[str, Any]:
+def _provenance_json(p: Provenance, kind: Kind, noun: str) -> dict[str, Any]:
     where = p.where
     return {
-        "role": ROOM.role_text(p.role),
+        "role": kind.role_text(p.role),
         "file": where.file,
         "line": where.line,
         "via": list(p.via),  # group names without `@`, as the plan's JSON writes them
-        "room_entry": str(p.declared_at),
+        f"{noun}_entry": str(p.declared_at),
     }

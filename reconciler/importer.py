@@ -11,8 +11,10 @@ prune on or off, because
 - a member the files cannot name (a user without an e-mail address, a second bot of the
   same name in one room) is left out with a comment, and the room is written with
   ``prune: false`` so that no plan removes it;
-- a room whose name is not unique where its key must be (in one account; in one file for
-  stdout), or is blank, gets ``id:`` and a label as its key.
+- a room whose name is not unique where its key must be (in one account, counting the
+  rooms of that account not imported; in one file for stdout), or is blank, gets ``id:``
+  and a label as its key; one whose name is longer than a key may be gets ``id:`` and
+  its id as its key.
 
 Importing into a desired-state directory leaves out the rooms it declares already
 (``declared_rooms``): a second declaration would make the directory invalid.
@@ -28,6 +30,7 @@ import yaml
 
 from reconciler.desired.member_entries import parse_entry
 from reconciler.desired.model import DesiredTarget
+from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.kinds.rooms import ROOM
 from reconciler.live import LiveMember
 from reconciler.refs import MemberKind, MemberRef, Role
@@ -77,10 +80,13 @@ class RoomEntries:
 @dataclass(frozen=True)
 class ImportOptions:
     """``default_account``: rooms of this account carry no ``account:`` line (settings.yaml
-    names it); ``prune``: write ``prune: true`` in every room where that is safe."""
+    names it); ``prune``: write ``prune: true`` in every room where that is safe;
+    ``shared``: the (account, name) pairs that several live rooms have, whether or not
+    all of them are imported (``--room``): such a name never keys a room alone."""
 
     default_account: str | None = None
     prune: bool = False
+    shared: frozenset[tuple[str, str]] = frozenset()
 
 
 def room_entries(room: ImportedRoom) -> RoomEntries:
@@ -127,12 +133,26 @@ def _why_unnameable(m: LiveMember) -> str:
     return "its name cannot be written as a member reference"
 
 
+def shared_names(rooms: Iterable[tuple[str, str]]) -> frozenset[tuple[str, str]]:
+    """The (account, name) pairs given more than once: the names that several live rooms
+    of one account have (``ImportOptions.shared``)."""
+    seen: set[tuple[str, str]] = set()
+    shared: set[tuple[str, str]] = set()
+    for pair in rooms:
+        (shared if pair in seen else seen).add(pair)
+    return frozenset(shared)
+
+
 def room_keys(
-    rooms: Iterable[ImportedRoom], scope: Callable[[ImportedRoom], str]
+    rooms: Iterable[ImportedRoom],
+    scope: Callable[[ImportedRoom], str],
+    shared: Collection[tuple[str, str]] = frozenset(),
 ) -> dict[ImportedRoom, str]:
     """The mapping key of each room: its name where the name is unique within ``scope``
-    (rooms sharing a key must not share a scope); otherwise (or when blank) a label
-    ``NAME (ROOM_ID)`` (or the id alone), and the room is written with ``id:``."""
+    (rooms sharing a key must not share a scope) and in its account (``shared``: names
+    rooms not imported share too); otherwise (or when blank) a label ``NAME (ROOM_ID)``
+    (or the id alone, for a name too long to be a key), and the room is written with
+    ``id:``."""
     rooms = sorted(rooms)
     count: dict[tuple[str, str], int] = {}
     for r in rooms:
@@ -140,18 +160,27 @@ def room_keys(
     keys: dict[ImportedRoom, str] = {}
     taken: set[tuple[str, str]] = set()
     for r in rooms:  # plain names first: a label must never take a real name
-        if r.name.strip() and count[(scope(r), r.name)] == 1:
+        alone = count[(scope(r), r.name)] == 1 and (r.account, r.name) not in shared
+        if alone and _fits(r.name):
             keys[r] = r.name
             taken.add((scope(r), r.name))
     for r in rooms:
         if r in keys:
             continue
-        label = f"{r.name} ({r.room_id})" if r.name.strip() else r.room_id
+        label = f"{r.name} ({r.room_id})"
+        if not _fits(label) or not r.name.strip():
+            label = r.room_id
         while (scope(r), label) in taken:
             label = f"{label} ({r.room_id})"
         keys[r] = label
         taken.add((scope(r), label))
     return keys
+
+
+def _fits(key: str) -> bool:
+    """Can ``key`` be a room's key? Not when blank, nor longer than ``validate`` takes a
+    key (a live room's name has no such limit, Q-AQ-3)."""
+    return bool(key.strip()) and len(key) <= MAX_NAME_LENGTH
 
 
 def needs_id(room: ImportedRoom, key: str) -> bool:
@@ -218,6 +247,18 @@ def quoted(text: str) -> str:
     return shown(dumped.removesuffix("\n"))  # its escapes are YAML's too: read back as is
 
 
+def listed(text: str) -> str:
+    """``text`` as an item of a list the CLI prints joined by ``", "`` (``import --adopt``'s
+    ``members += ...``, ``Left 2 rooms as they are ...``): as it is (control and format
+    characters as visible escapes) unless it holds what would read as a separator or a
+    quote (a comma, ``"``, a backslash, a space at either end, or nothing at all); then
+    double-quoted as the files write it (``quoted``), so that each item reads as one
+    (Q-AQ-4: ``bot:Deploy, bot: x`` read as two members)."""
+    if not text or text != text.strip() or any(c in text for c in ',"\\'):
+        return quoted(text)
+    return shown(text)
+
+
 def _comment(text: str) -> str:
     """Comment text on one line whatever the names in it contain: line breaks and other
     control or format characters as visible escapes (``render/safe.py``)."""
@@ -282,7 +323,7 @@ def rooms_document(
 
 def stdout_document(rooms: Sequence[ImportedRoom], options: ImportOptions) -> str:
     """Every room in one document (keys unique across accounts: they share one mapping)."""
-    return rooms_document(rooms, options, room_keys(rooms, lambda r: ""))
+    return rooms_document(rooms, options, room_keys(rooms, lambda r: "", options.shared))
 
 
 def settings_document(account: str | None) -> str:
@@ -311,7 +352,7 @@ def directory_files(
     can move its rooms into its own folder with ``git mv``), and settings.yaml with
     ``options.default_account`` when ``write_settings``. The rooms in ``leave`` (declared
     already) get no file; keys and file names are chosen as if they had one."""
-    keys = room_keys(rooms, lambda r: r.account)
+    keys = room_keys(rooms, lambda r: r.account, options.shared)
     files: dict[str, str] = {}
     if write_settings:
         files[SETTINGS_FILE] = settings_document(options.default_account)

@@ -147,6 +147,16 @@ def plan(
     )
 
 
+def quiet_members(desired: DesiredState) -> dict[str, frozenset[MemberRef]]:
+    """Per scope, the members that are the tool itself there (``DesiredState.own_members``
+    of every kind scoped by it): protected, and never listed there (``plan_target``'s
+    ``quiet``; ``plan`` itself reads ``DesiredState.own_members_of`` a target)."""
+    out: dict[str, frozenset[MemberRef]] = {}
+    for (_kind, scope), refs in desired.own_members.items():
+        out[scope] = out.get(scope, frozenset()) | refs
+    return out
+
+
 def plan_target(
     desired: DesiredTarget,
     live: LiveTarget,

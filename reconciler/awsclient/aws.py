@@ -18,6 +18,7 @@ used so that no AWS account is needed.
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import version
 from typing import Any
 
@@ -25,6 +26,7 @@ import botocore.session
 from botocore.config import Config
 from botocore.context import get_context
 from botocore.exceptions import ProfileNotFound
+from botocore.loaders import create_loader
 from botocore.useragent import UserAgentString
 
 from reconciler import __version__, httpheaders
@@ -83,8 +85,12 @@ def make_session(
         if region is not None:
             session.set_config_variable("region", region)
         use_orjson(session.get_component("data_loader"))
+        # asked here as well: a session taken over from ``data_session`` has its loader
+        # already, and the profile would otherwise be found missing by the first client
+        session.get_scoped_config()
     except ProfileNotFound as exc:
-        raise UsageError(f"AWS profile {profile!r} not found") from exc
+        named = exc.kwargs.get("profile", profile)
+        raise UsageError(f"AWS profile {named!r} not found") from exc
     return session
 
 
@@ -97,9 +103,21 @@ def data_session() -> botocore.session.Session:
     """A session to read botocore's own data (the regions of a service) before the run's
     session exists: the desired state is checked before any client is made. The next
     ``make_session`` takes this session over, so a run still makes one session and reads
-    ``endpoints.json`` and the service models once."""
+    ``endpoints.json`` and the service models once.
+
+    Needs no profile: botocore's endpoint data is the same for every profile, and
+    ``validate`` makes no AWS call, so an ``AWS_PROFILE`` this machine does not have must
+    not stop it. Then the loader reads only ``AWS_DATA_PATH``, and the session is not taken
+    over (``make_session`` makes its own, which reports the missing profile)."""
     session = _botocore_session()
-    use_orjson(session.get_component("data_loader"))
+    try:
+        loader = session.get_component("data_loader")
+    except ProfileNotFound:
+        loader = create_loader(os.environ.get("AWS_DATA_PATH"))
+        session.register_component("data_loader", loader)
+        use_orjson(loader)
+        return session
+    use_orjson(loader)
     _READ_AHEAD[:] = [session]
     return session
 

@@ -19,6 +19,7 @@ from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredTarget
 from reconciler.errors import DesiredStateError, UsageError
 from reconciler.governance.expiry import Expiring
+from reconciler.importer import listed
 from reconciler.kinds import RoleValue
 from reconciler.plan import Plan
 from reconciler.put_back import put_back
@@ -102,7 +103,7 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
         _restore(edits, within)
         raise AdoptError(
             "the edited files still leave members undeclared in "
-            + ", ".join(t.key.name for t in left)
+            + ", ".join(listed(t.key.name) for t in left)
             + "; the files are back as they were: add them by hand"
         )
     _report(adopted_at)
@@ -220,7 +221,8 @@ def _report(adopted: list[Adopted]) -> None:
     )
     for m in sorted(adopted, key=lambda m: (m.adoption.file, m.line, m.adoption.list_key)):
         a = m.adoption
-        click.echo(shown(f"  {a.file}:{m.line}: {a.list_key} += {', '.join(a.refs)}"))
+        refs = ", ".join(listed(r) for r in a.refs)
+        click.echo(f"  {shown(a.file)}:{m.line}: {a.list_key} += {refs}")
     click.echo(
         "Next: review the change (git diff), commit it and open a pull request; "
         "plan then finds no drift there."

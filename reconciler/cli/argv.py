@@ -6,9 +6,12 @@
   ``-auto-approve``, ``-target=NAME``, ``-detailed-exitcode``, ``-no-color``. A single-dash
   word that is no option of ours is refused with the right spelling, when there is one.
 * An option typed where it is none (before the command, or after another command) is
-  refused naming the command that has it: ``-auto-approve apply`` says ``--auto-approve
-  is an option of apply, not a global one: put it after the command: chime-reconciler
-  apply --auto-approve``.
+  refused naming the commands that have it. Typed before a command that has it, the
+  message gives the command line with the option after the command, every other word
+  kept: ``-auto-approve apply`` says ``--auto-approve is an option of apply, not a global
+  one: put it after the command: chime-reconciler apply --auto-approve``. Never a command
+  line of another command: ``plan --auto-approve`` says ``--auto-approve is an option of
+  apply; plan has no --auto-approve``.
 * A misspelt command gets a suggestion, as a misspelt option does (``unknown_command``).
 
 Pure functions over lists of strings; ``ReconcilerGroup.parse_args`` calls ``normalise``.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -102,7 +106,7 @@ def normalise(args: Sequence[str], group: click.Group, ctx: click.Context) -> li
         i += 1
         name = word.split("=", 1)[0]
         if name not in glob and not ctx.resilient_parsing:
-            _refuse_elsewhere(word, ROOT, holders, args[i:])
+            _refuse_before(word, args[: i - 1], args[i:], glob, holders)
         if glob.takes_value.get(name) and "=" not in word and i < len(args):
             out.append(args[i])
             i += 1
@@ -141,7 +145,7 @@ def _split(
         word = _two_dashes(word, own, glob, command, lenient, holders)
         name = word.split("=", 1)[0]
         if name not in own and name not in glob and not _VERBOSE.match(name) and not lenient:
-            _refuse_elsewhere(word, command, holders, args[i:])
+            _refuse_elsewhere(word, command, holders)
         if name in own:
             takes = own.takes_value[name] and "=" not in word
         elif name in glob or (_VERBOSE.match(name) and "-v" in glob):
@@ -183,25 +187,66 @@ def _two_dashes(
     raise ArgvError(_unknown(name, command, [k for k in known if k.startswith("--")]))
 
 
-def _refuse_elsewhere(word: str, command: str, holders: Holders, rest: Sequence[str]) -> None:
-    """Refuse ``word``, an option of ``command``'s scope that is none, when some command has
-    it: ``--auto-approve is an option of apply, not of validate: chime-reconciler apply
-    --auto-approve``. An
-    option no command has is left to click (its own "did you mean")."""
-    name, eq, value = word.partition("=")
-    if not name.startswith("--"):
-        return
-    having = holders.of(name)
+def _refuse_before(
+    word: str, before: Sequence[str], after: Sequence[str], glob: Options, holders: Holders
+) -> None:
+    """Refuse ``word``, typed before the command, when it is an option of some command.
+    When the command typed has it, the message gives the command line with the option
+    (and its value) moved after the command and every other word kept: ``-auto-approve
+    apply`` says ``... put it after the command: chime-reconciler apply --auto-approve``.
+    Otherwise it names the commands that have it, and no command line of another command
+    (``--auto-approve plan`` is no ``apply --auto-approve``). An option no command has is
+    left to click (its own "did you mean")."""
+    name, eq, _ = word.partition("=")
+    having = holders.of(name) if name.startswith("--") else []
     if not having:
         return
-    typed = next((w for w in rest if w in having), None)  # ``-auto-approve apply``
-    example = f"{ROOT} {typed or having[0]} {name}{eq}{value}"
-    if not eq and holders.takes_value(name) and rest and not rest[0].startswith("-"):
-        example += f" {rest[0]}"  # ``--out plan.json plan``: its value too
-    where = f"not of {command}"
-    if command == ROOT:
-        where = "not a global one: put it after the command"
-    raise ArgvError(f"{name} is an option of {_listed(having)}, {where}: {example}")
+    value: list[str] = []
+    if not eq and holders.takes_value(name) and after and not after[0].startswith("-"):
+        value, after = [after[0]], after[1:]  # ``--out plan.json plan``: its value too
+    at = _command_at(after, glob)
+    if at is None:
+        raise ArgvError(
+            f"{name} is an option of {_listed(having)}, not a global one: put it after the command"
+        )
+    typed = after[at]
+    if typed not in having:
+        raise ArgvError(_not_of(name, having, typed))
+    line = [ROOT, *before, *after[: at + 1], word, *value, *after[at + 1 :]]
+    raise ArgvError(
+        f"{name} is an option of {_listed(having)}, not a global one: put it after the "
+        f"command: {shlex.join(line)}"
+    )
+
+
+def _refuse_elsewhere(word: str, command: str, holders: Holders) -> None:
+    """Refuse ``word``, typed after ``command``, which does not have it, when another
+    command has it: ``--auto-approve is an option of apply; validate has no
+    --auto-approve``. An option no command has is left to click (its own "did you mean")."""
+    name = word.partition("=")[0]
+    having = holders.of(name) if name.startswith("--") else []
+    if having:
+        raise ArgvError(_not_of(name, having, command))
+
+
+def _not_of(name: str, having: Sequence[str], command: str) -> str:
+    return f"{name} is an option of {_listed(having)}; {command} has no {name}"
+
+
+def _command_at(words: Sequence[str], glob: Options) -> int | None:
+    """Where the command is in ``words`` (what follows an option typed before it): the
+    first word that is neither a global option nor the value of one; None without one."""
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "--":
+            return None
+        if not word.startswith("-") or word == "-":
+            return i
+        name = word.split("=", 1)[0]
+        takes = glob.takes_value.get(name) or glob.takes_value.get("-" + name)
+        i += 2 if takes and "=" not in word else 1
+    return None
 
 
 def _listed(names: Sequence[str]) -> str:

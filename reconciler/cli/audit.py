@@ -1,43 +1,37 @@
-"""`chime-reconciler audit MEMBER`: every room a member is in, and what the desired state
-says about each. Wiring only: the join lives in ``reconciler.audit``."""
+"""`chime-reconciler audit MEMBER`: every room, channel and declared meeting a member is
+in, and what the desired state says about each. Wiring only: each provider that can find a
+member (``MemberFinder``) looks, and the one join lives in ``reconciler.audit``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 
 import click
 
 from reconciler import kinds
-from reconciler.audit import (
-    AccountLookup,
-    Audit,
-    LiveRoomMember,
-    UnknownMemberError,
-    audit,
-    to_json,
-)
-from reconciler.channel_audit import ChannelRow
-from reconciler.channel_audit import plain_lines as channel_plain_lines
+from reconciler.audit import Audit, UnknownMemberError, audit, known, to_json
 from reconciler.channel_refs import USER_PREFIX, parse_channel_member, user_instance
-from reconciler.cli.audit_channels import audit_channels
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.directory import open_directory, settings_account
-from reconciler.cli.options import text_or_json_option
+from reconciler.cli.directory import settings_account
+from reconciler.cli.options import accounts_given, text_or_json_option
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
 from reconciler.governance.expiry import as_of
-from reconciler.kinds.rooms import ROOM, room_role
-from reconciler.parallel import pmap
-from reconciler.providers.base import RoomsDirectory
-from reconciler.providers.chime_api import Room
-from reconciler.refs import MemberKind, MemberRef
-from reconciler.render.audit import render_audit
+from reconciler.kinds.rooms import ROOM
+from reconciler.providers import ProviderOptions, open_providers
+from reconciler.providers.base import MemberFinder
+from reconciler.refs import MemberRef
+from reconciler.render.audit import render_audit, section_json, section_lines, section_title
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown, shown_values
 from reconciler.runner import reads_only
+
+# the kind whose audit is the JSON document itself (``format_version`` 1 was the rooms'
+# audit): every other kind's is a section after it (``channels`` in JSON)
+DOCUMENT = ROOM.id
 
 
 @click.command("audit")
@@ -47,6 +41,7 @@ from reconciler.runner import reads_only
     "accounts",
     multiple=True,
     metavar="ID",
+    callback=accounts_given("the accounts the desired state names, else every account"),
     help="Chime account to search (repeatable). Default: the accounts the desired state "
     "names; without them, the accounts ListAccounts shows (for an e-mail: those with the user).",
 )
@@ -81,6 +76,10 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     channel MEMBER is in or moderates, and what the desired state says there (a second
     section; `channels` in JSON). MEMBER may then also be user:ID (channels only).
 
+    Meetings (Chime SDK meetings) too, when the desired state declares some: the declared
+    meetings MEMBER attends or is declared in (the meetings API has no ListMeetings: no
+    other meeting can be found); `meetings` in JSON.
+
     The desired state (--desired) is optional: without it, audit lists the live rooms
     and says the desired state was not read. Exit 0 when the member was found (in Chime
     or in the files); 1 for an unknown member or an error.
@@ -104,31 +103,62 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     desired, note = _desired(app)
     desired = _of_its_instance(member, desired)
     progress = ProgressBar(app.console(stderr=True))
-    channels = (
-        audit_channels(app, ref, desired, progress)
-        if desired is not None and desired.app_instances
-        else None
-    )
-    if ref.key.startswith(USER_PREFIX):
-        if channels is None:
+    finders = _finders(app, member, desired)
+    document = finders.pop(DOCUMENT, None)
+    sections = [
+        audit(its, finder.where(its, desired, (), progress), desired, desired_note=note)
+        for finder, its in finders.values()
+    ]
+    sections = [s for s in sections if s.lookups or s.rows]  # something to look in
+    if document is None:  # a member only the sections can take (user:ID)
+        if not sections:
             raise UsageError(
                 f"MEMBER {member!r} is an AppInstanceUser, and settings.yaml names no "
                 "app_instances to look in"
             )
-        _render_channels(app, ref, channels, fmt, None, desired, note)
+        _render(app, ref, fmt, None, sections, desired, note)
         return
+    finder, own = document
     try:
-        result = _audit_rooms(app, ref, accounts, desired, note, progress)
+        found = finder.where(own, desired, _accounts(app, DOCUMENT, accounts, desired), progress)
+        result = known(audit(own, found, desired, desired_note=note))
     except UnknownMemberError:
-        # in no room, nor in any account: the channels may still have it
-        if not channels:
+        # in no room, nor in any account: the sections may still have it
+        if not any(s.rows for s in sections):
             raise
-        _render_channels(app, ref, channels, fmt, None, desired, note)
+        _render(app, ref, fmt, None, sections, desired, note)
         return
-    if channels is None:
+    if not sections:
         render_audit(result, fmt, app.console())
         return
-    _render_channels(app, ref, channels, fmt, result, desired, note)
+    _render(app, ref, fmt, result, sections, desired, note)
+
+
+def _finders(
+    app: AppContext, member: str, desired: DesiredState | None
+) -> dict[str, tuple[MemberFinder, MemberRef]]:
+    """The providers that can find MEMBER's memberships (``MemberFinder``), by kind id,
+    each with MEMBER as its kind reads it (a kind that cannot read it is left out)."""
+    options = ProviderOptions(
+        client=app.client,
+        regional=app.client,
+        parallelism=app.parallelism,
+        pacer=app.pacer(desired.rates if desired is not None else None),
+        desired=desired,
+    )
+    finders: dict[str, tuple[MemberFinder, MemberRef]] = {}
+    wanted = _kinds_to_audit(desired)
+    for kind in kinds.all_kinds():
+        if kind.id not in wanted:
+            continue  # nothing to look in: no provider, no client
+        try:
+            ref = kind.parse_member(member)
+        except ValueError:
+            continue
+        provider = open_providers([kind.id], options)[kind.id]
+        if isinstance(provider, MemberFinder):
+            finders[kind.id] = (provider, ref)
+    return finders
 
 
 def _of_its_instance(member: str, desired: DesiredState | None) -> DesiredState | None:
@@ -151,49 +181,47 @@ def _of_its_instance(member: str, desired: DesiredState | None) -> DesiredState 
     return replace(desired, app_instances=mine, targets=tuple(own))
 
 
-def _audit_rooms(
-    app: AppContext,
-    ref: MemberRef,
-    accounts: tuple[str, ...],
-    desired: DesiredState | None,
-    note: str,
-    progress: ProgressBar,
-) -> Audit:
-    """The rooms' audit; UnknownMemberError when no account has the member."""
-    provider = open_directory(app)
-    account_ids = _accounts(app, provider, accounts, desired, ref)
-    lookups = [AccountLookup(a, _member_ids(provider, a, ref)) for a in account_ids]
-    live = _live_rooms(provider, lookups, app.parallelism, progress)
-    return audit(ref, lookups, live, desired, desired_note=note)
+def _kinds_to_audit(desired: DesiredState | None) -> set[str]:
+    """The kinds with something to look in: the document's (looked for even without a
+    desired state), the kinds declared, and those whose scopes settings.yaml names
+    (``Kind.scope_setting``, as the desired state holds them: an app instance whose
+    channels none declares yet)."""
+    if desired is None:
+        return {DOCUMENT}
+    named = {k.id for k in kinds.all_kinds() if getattr(desired, k.scope_setting, None)}
+    return {DOCUMENT, *named, *(t.key.kind for t in desired.targets)}
 
 
-def _render_channels(
+def _render(
     app: AppContext,
     ref: MemberRef,
-    rows: list[ChannelRow],
     fmt: str,
-    rooms: Audit | None,
+    document: Audit | None,
+    sections: list[Audit],
     desired: DesiredState | None,
     note: str,
 ) -> None:
-    """The rooms' audit (when there is one), then the channels: a section of the text, a
-    ``channels`` key of the JSON document. Without a rooms' audit (user:ID, or a member no
-    account has), the JSON has the same keys, with no account and no room."""
+    """The document's audit (when there is one), then each section: a part of the text,
+    a key of the JSON document (the kind's plural). Without the document's audit (user:ID,
+    or a member no account has), the JSON has the same keys, with no account and no
+    room."""
     console = app.console()
     if fmt == "json":
-        if rooms is None:
-            rooms = Audit(ref, (), desired is not None, note, ())
-        doc = to_json(shown_values(rooms))
-        doc["channels"] = [r.to_json() for r in rows]
+        if document is None:
+            document = Audit(ref, (DOCUMENT,), (), desired is not None, note, ())
+        doc = to_json(shown_values(document))
+        for section in sections:
+            doc[section.words.plural.replace(" ", "_")] = section_json(section)
         console.out(json_text(indented(doc)), highlight=False)
         return
-    if rooms is not None:
-        render_audit(rooms, fmt, console)
-        console.out("", highlight=False)
-    console.out(f"{shown(str(ref))} in Chime SDK messaging channels:", highlight=False)
-    labels = {i.arn: i.label for i in desired.app_instances} if desired is not None else {}
-    for line in channel_plain_lines(rows, labels):
-        console.out(line, highlight=False)
+    if document is not None:
+        render_audit(document, fmt, console)
+    for i, section in enumerate(sections):
+        if document is not None or i:
+            console.out("", highlight=False)
+        console.out(shown(section_title(section)), highlight=False)
+        for line in section_lines(section):
+            console.out(line, highlight=False)
 
 
 def _desired(app: AppContext) -> tuple[DesiredState | None, str]:
@@ -207,71 +235,20 @@ def _desired(app: AppContext) -> tuple[DesiredState | None, str]:
 
 
 def _accounts(
-    app: AppContext,
-    provider: RoomsDirectory,
-    given: Iterable[str],
-    desired: DesiredState | None,
-    ref: MemberRef,
+    app: AppContext, kind_id: str, given: Iterable[str], desired: DesiredState | None
 ) -> list[str]:
+    """The scopes to look in for targets of ``kind_id``: those given (``--account``),
+    else those the desired state names for the kind and settings.yaml's ``account``; none
+    (the provider finds the member's own) when there are none."""
     explicit = sorted({a.strip() for a in given if a.strip()})
     if explicit:
         return explicit
-    rooms = [t for t in desired.targets if t.key.kind == ROOM.id] if desired is not None else []
-    named = {t.key.scope for t in rooms}  # accounts (channels are scoped by app instance)
+    declared = desired.targets if desired is not None else ()
+    named = {t.key.scope for t in declared if t.key.kind == kind_id}
     if app.desired_dir.exists():
         _, default = settings_account(app.desired_dir)
         named |= {default} if default else set()
-    if named:
-        return sorted(named)
-    email = ref.display if ref.kind is MemberKind.USER else None
-    found = provider.list_accounts(user_email=email)
-    if not found:
-        raise UnknownMemberError(ref, [])
-    return found
-
-
-def _member_ids(provider: RoomsDirectory, account: str, ref: MemberRef) -> tuple[str, ...]:
-    if ref.kind is MemberKind.USER:
-        user = provider.find_user_by_email(account, ref.display)
-        return (user.user_id,) if user is not None else ()
-    bots = provider.list_bots(account)
-    return tuple(sorted(b.bot_id for b in bots if b.display_name.strip() == ref.key))
-
-
-def _live_rooms(
-    provider: RoomsDirectory,
-    lookups: Sequence[AccountLookup],
-    parallelism: int,
-    progress: ProgressBar,
-) -> list[LiveRoomMember]:
-    """The member's role in each room ListRooms shows it in, each room's listing read
-    only until the member is found (audit shows its role, nothing else of the room). Both
-    steps show progress as plan's reads do (a bar on a terminal, a line with
-    CHIME_RECONCILER_PROGRESS=1): the rooms as ListRooms' pages come, then each room."""
-
-    def count(page: list[Room]) -> None:
-        for _ in page:
-            progress.advance()
-
-    with progress.task("Listing the member's rooms", None):
-        found: list[tuple[str, Room, str]] = [
-            (a.account, room, member_id)
-            for a in lookups
-            for member_id in a.member_ids
-            for room in provider.list_rooms(a.account, member_id, count)
-        ]
-
-    def role_in(item: tuple[str, Room, str]) -> LiveRoomMember | None:
-        account, room, member_id = item
-        m = provider.membership(account, room.room_id, member_id)
-        progress.advance()
-        if m is None:
-            return None  # left the room between the two calls
-        return LiveRoomMember(account, room.name, room.room_id, member_id, room_role(m.role))
-
-    with progress.task("Reading memberships", len(found)):
-        roles = pmap(role_in, found, parallelism)
-    return [r for r in roles if r is not None]
+    return sorted(named)
 
 
 COMMANDS = [audit_command]

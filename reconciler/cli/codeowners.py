@@ -173,9 +173,8 @@ def problems(desired: DesiredState, desired_dir: Path) -> list[Problem]:
     except MarkerError as exc:
         return [Problem(Location(target.shown(), exc.line), exc.message)]
     if current:
-        if lines and tracked(target.root, target.file) is False:
-            return [Problem(None, _untracked(target))]
-        return []
+        untracked = _untracked_path(target) if lines else None
+        return [Problem(None, _untracked(untracked))] if untracked else []
     if not text:
         why = f"{target.shown()} is missing the owners the desired state names: {FIX}"
     else:
@@ -183,10 +182,25 @@ def problems(desired: DesiredState, desired_dir: Path) -> list[Problem]:
     return [Problem(None, why)]
 
 
-def _untracked(target: Target) -> str:
+def _untracked_path(target: Target) -> str | None:
+    """The CODEOWNERS path git does not track, as shown; None when git tracks each one
+    (or cannot tell). git knows no path through a link: a ``.github`` linked to
+    ``config/github`` (inside the repository: ``_link_refusal``) holds
+    ``config/github/CODEOWNERS`` for git, the file ``codeowners`` writes. So git is asked
+    about the path with its folders' links resolved, and, when CODEOWNERS is a link
+    itself, about the file it leads to as well."""
+    real, link = target.file.resolve(), target.file.parent.resolve() / target.file.name
+    if tracked(target.root, real) is False:
+        return _shown(real)
+    if link != real and tracked(target.root, link) is False:
+        return _shown_link(link)
+    return None
+
+
+def _untracked(shown_path: str) -> str:
     return (
-        f"{target.shown()} is not tracked by git: GitHub reads only the committed file, so "
-        f"the owners' reviews would not be required; stage it (git add {target.shown()})"
+        f"{shown_path} is not tracked by git: GitHub reads only the committed file, so "
+        f"the owners' reviews would not be required; stage it (git add {shown_path})"
     )
 
 

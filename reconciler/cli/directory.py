@@ -15,12 +15,12 @@ from reconciler.desired.messages import located
 from reconciler.desired.model import DesiredState
 from reconciler.desired.yamlpos import Document, parse
 from reconciler.errors import UsageError
+from reconciler.importer import listed
 from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.channel_directory import ChannelDirectory, channel_directory
 from reconciler.providers.registry import ProviderOptions
 from reconciler.providers.rooms import RoomsProvider
 from reconciler.put_back import put_back, restorable
-from reconciler.render.safe import shown
 
 SHOW_FILES = 5  # existing files named in the refusal to overwrite
 
@@ -89,11 +89,11 @@ def left_as_they_are(noun: str, declared: Sequence[tuple[str, object]]) -> str:
     """``Left 2 rooms as they are, declared already: a (FILE:LINE), b (FILE:LINE).``: the
     (name, where declared) pairs in the order given, the first few named."""
     n = len(declared)
-    listed = ", ".join(f"{shown(name)} ({where})" for name, where in declared[:SHOW_FILES])
-    listed += f" and {n - SHOW_FILES} more" if n > SHOW_FILES else ""
+    named = ", ".join(f"{listed(name)} ({where})" for name, where in declared[:SHOW_FILES])
+    named += f" and {n - SHOW_FILES} more" if n > SHOW_FILES else ""
     return (
         f"Left {n} {noun}{'' if n == 1 else 's'} as {'it is' if n == 1 else 'they are'}, "
-        f"declared already: {listed}."
+        f"declared already: {named}."
     )
 
 

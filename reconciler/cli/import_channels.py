@@ -23,7 +23,8 @@ from reconciler.desired.loader import load_desired
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError
 from reconciler.kinds.channels import CHANNEL
-from reconciler.providers.all_channels import read_channels
+from reconciler.providers.all_channels import ChannelsRead, read_channels
+from reconciler.render.safe import shown
 
 CHANNELS_DIR = "channels"
 
@@ -42,7 +43,7 @@ def governing(app: AppContext, out: Path | None) -> DesiredState | None:
         return None  # the rooms import reports the directory's problems, and stops
 
 
-def read(app: AppContext, desired: DesiredState) -> dict[AppInstanceSetting, list[ImportedChannel]]:
+def read(app: AppContext, desired: DesiredState) -> dict[AppInstanceSetting, ChannelsRead]:
     found = open_channels(app, desired)
     return {s: read_channels(found, s.arn) for s in desired.app_instances}
 
@@ -51,12 +52,13 @@ def read(app: AppContext, desired: DesiredState) -> dict[AppInstanceSetting, lis
 class ChannelImport:
     """What ``import`` writes for channels: a file per app instance with channels to write
     (none for one whose channels are all declared already, elastic or absent), the same
-    channels as one document for stdout ("" when none), and the channels left as they are
-    because a file declares them (with where)."""
+    channels as one document for stdout ("" when none), the channels left as they are
+    because a file declares them (with where), and those deleted while import read them."""
 
     files: dict[str, str]  # channels/LABEL.yaml -> text
     document: str  # every file's channels under one `channels:` key, for stdout
     left: tuple[DesiredTarget, ...]  # their declarations, in key order
+    gone: tuple[tuple[str, str], ...] = ()  # (name, arn): deleted while read, left out
 
 
 def _split(
@@ -83,7 +85,7 @@ def _split(
 
 def documents(
     desired: DesiredState,
-    read_: dict[AppInstanceSetting, list[ImportedChannel]],
+    read_: dict[AppInstanceSetting, ChannelsRead],
     prune: bool,
     out: Path | None = None,
     force: bool = False,
@@ -97,7 +99,10 @@ def documents(
     files = {}
     written: list[InstanceChannels] = []
     left: list[DesiredTarget] = []
-    for s, channels in read_.items():
+    gone: list[tuple[str, str]] = []
+    for s, got in read_.items():
+        channels = got.channels
+        gone.extend(got.gone)
         relative = f"{CHANNELS_DIR}/{s.label}.yaml"
         rewritten = str(out / relative) if out is not None and force else None
         wanted: list[ImportedChannel] = channels  # a preview: every one, as every room
@@ -111,14 +116,20 @@ def documents(
             written.append(section)
     document = sections_document(written, prune=prune) if written else ""
     ordered = sorted(left, key=lambda t: (t.key.name.casefold(), t.key.name, str(t.location)))
-    return ChannelImport(files, document, tuple(ordered))
+    return ChannelImport(files, document, tuple(ordered), tuple(gone))
 
 
 def say_left(channels: ChannelImport, *, err: bool = False) -> None:
-    """Name the channels left as they are, declared already (as import does for rooms)."""
+    """Name the channels left as they are, declared already (as import does for rooms),
+    and those left out because they were deleted while import read them."""
     if channels.left:
         named = [(t.key.name, t.location) for t in channels.left]
         click.echo(left_as_they_are("channel", named), err=err)
+    for name, arn in channels.gone:
+        click.echo(
+            f"Note: channel {shown(name)} ({shown(arn)}) was deleted while importing: left out.",
+            err=err,
+        )
 
 
 def write(out: Path, files: dict[str, str], force: bool) -> None:

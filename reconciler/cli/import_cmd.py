@@ -7,8 +7,8 @@ Wiring only: which accounts and rooms to read, reading them, writing the text th
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -21,11 +21,12 @@ from reconciler.cli.directory import (
     settings_account,
     write_files,
 )
+from reconciler.cli.options import accounts_given
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredTarget
-from reconciler.errors import DesiredStateError, UsageError
+from reconciler.errors import DesiredStateError, TargetGone, UsageError
 from reconciler.importer import (
     ImportedRoom,
     ImportOptions,
@@ -33,10 +34,12 @@ from reconciler.importer import (
     directory_files,
     directory_paths,
     room_entries,
+    shared_names,
     stdout_document,
 )
 from reconciler.parallel import pmap
 from reconciler.providers.base import RoomsDirectory
+from reconciler.providers.chime_api import Room
 from reconciler.render.safe import shown
 from reconciler.runner import on_interrupt
 
@@ -60,6 +63,7 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> P
     "accounts",
     multiple=True,
     metavar="ID",
+    callback=accounts_given("the --desired directory's settings.yaml account, else every account"),
     help="Chime account to import (repeatable). Default: `account` in the --desired "
     "directory's settings.yaml, else every account ListAccounts shows.",
 )
@@ -187,17 +191,18 @@ def import_(
     provider = open_directory(app)
     account_ids = _accounts(app, provider, accounts)
     progress = ProgressBar(app.console(stderr=True))
-    imported = _read(provider, account_ids, rooms, app.parallelism, progress)
+    read = _read(provider, account_ids, rooms, app.parallelism, progress)
     if out is None:
         _, default = settings_account(app.desired_dir)
-        text = stdout_document(imported, ImportOptions(default, prune))
+        text = stdout_document(read.rooms, ImportOptions(default, prune, read.shared))
         click.echo(text + (channels.document if channels is not None else ""), nl=False)
-        click.echo(_summary(imported, account_ids), err=True)
+        click.echo(_summary(read.rooms, account_ids), err=True)
+        _say_gone(read.gone, err=True)
         if channels is not None:
             import_channels.say_left(channels, err=True)
         return
     # one write: failing or interrupted part way, neither the channels' nor the rooms'
-    _write_directory(out, imported, account_ids, channels, prune=prune, force=force)
+    _write_directory(out, read, account_ids, channels, prune=prune, force=force)
 
 
 def _accounts(app: AppContext, provider: RoomsDirectory, given: Iterable[str]) -> list[str]:
@@ -213,14 +218,27 @@ def _accounts(app: AppContext, provider: RoomsDirectory, given: Iterable[str]) -
     return found
 
 
+@dataclass(frozen=True)
+class RoomsRead:
+    """What import read of the rooms: the rooms to write, the names several live rooms of
+    an account share (``--room`` may leave some of them out), and the rooms deleted while
+    it read (left out)."""
+
+    rooms: list[ImportedRoom]
+    shared: frozenset[tuple[str, str]]
+    gone: list[tuple[str, Room]]  # (account, room)
+
+
 def _read(
     provider: RoomsDirectory,
     accounts: Sequence[str],
     wanted: Sequence[str],
     parallelism: int,
     progress: ProgressBar,
-) -> list[ImportedRoom]:
+) -> RoomsRead:
     listed = [(a, r) for a in accounts for r in provider.list_rooms(a)]
+    # counted over every room of the account, not only those --room picks (Q-AQ-1)
+    shared = shared_names((a, r.name) for a, r in listed)
     if wanted:
         chosen = set(wanted)
         missing = chosen - {r.name for _, r in listed} - {r.room_id for _, r in listed}
@@ -230,25 +248,42 @@ def _read(
             raise UsageError(f"no Chime room named {names} in {where} {', '.join(accounts)}")
         listed = [(a, r) for a, r in listed if r.name in chosen or r.room_id in chosen]
 
-    def read_one(item: tuple[str, Any]) -> ImportedRoom:
+    def read_one(item: tuple[str, Room]) -> ImportedRoom | None:
         account, room = item
-        members = provider.list_memberships(account, room.room_id)
-        progress.advance()
+        try:
+            members = provider.list_memberships(account, room.room_id)
+        except TargetGone:  # deleted since ListRooms: not part of the estate (Q-AQ-2)
+            return None
+        finally:
+            progress.advance()
         return ImportedRoom(account, room.name, room.room_id, tuple(members))
 
     with progress.task("Reading memberships", len(listed)):
-        return sorted(pmap(read_one, listed, parallelism))
+        read = pmap(read_one, listed, parallelism)
+    gone = [item for item, room in zip(listed, read, strict=True) if room is None]
+    return RoomsRead(sorted(r for r in read if r is not None), shared, gone)
+
+
+def _say_gone(gone: Sequence[tuple[str, Room]], *, err: bool = False) -> None:
+    """Name the rooms deleted while import read them: left out, the rest imported."""
+    for account, room in gone:
+        click.echo(
+            f"Note: room {shown(room.name)} (id {shown(room.room_id)}, account "
+            f"{shown(account)}) was deleted while importing: left out.",
+            err=err,
+        )
 
 
 def _write_directory(
     out: Path,
-    rooms: Sequence[ImportedRoom],
+    read: RoomsRead,
     accounts: Sequence[str],
     channels: import_channels.ChannelImport | None,
     *,
     prune: bool,
     force: bool,
 ) -> None:
+    rooms = read.rooms
     channel_files = channels.files if channels is not None else {}
     settings_path, existing_default = settings_account(out)
     if settings_path is not None:
@@ -264,9 +299,8 @@ def _write_directory(
         for room, target in declared_rooms(rooms, _declared_targets(out)).items()
         if not force or target.location.file != str(out / paths[room])
     }
-    files = directory_files(
-        rooms, ImportOptions(default, prune), write_settings=settings_path is None, leave=leave
-    )
+    options = ImportOptions(default, prune, read.shared)
+    files = directory_files(rooms, options, write_settings=settings_path is None, leave=leave)
     write_files(out, {**channel_files, **files}, force)
     if channel_files:
         import_channels.wrote(out, channel_files)
@@ -278,6 +312,7 @@ def _write_directory(
         written += f" (kept {settings_path})"
     imported = [r for r in rooms if r not in leave]  # the others are left as they are
     click.echo(f"{_summary(imported, accounts)} Wrote {written}.")
+    _say_gone(read.gone)
     if leave:
         click.echo(_left_as_they_are(leave))
     if channels is not None:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from reconciler.cli.completion import complete_targets
-from reconciler.cli.context import AppContext
+from reconciler.cli.context import AppContext, empty_option
 from reconciler.desired.model import minimum_defaults
 from reconciler.errors import UsageError
 from reconciler.render import FORMATS
@@ -30,6 +30,20 @@ class FiniteFloatRange(click.FloatRange):
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a finite number.", param, ctx)
         return number
+
+
+def accounts_given(default: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """The callback of a command's ``--account`` (repeatable): ``--account ""`` (a script's
+    ``--account "$ACCOUNT"`` with ``ACCOUNT`` unset) is refused, as ``--desired ""`` is:
+    left out, the default would read every account (Q-AQ-5). ``default``: what leaving
+    the option out means, for the message."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if any(not a.strip() for a in value or ()):
+            raise empty_option("--account", "account", "an account id", default)
+        return value
+
+    return check
 
 
 def target_option(f: F) -> F:

@@ -60,6 +60,15 @@ class Words:
     entries: str = ""  # its plural ("channels"), when ``entry`` is given
     # what a member whose entries all expired still is where the target does not prune
     kept_as: str = "a member"  # "a moderator", "an attendee"
+    # `audit`'s words: where a member a target declares is missing from ("Chime"; "": the
+    # target's entry noun), what a target without prune does with an undeclared member,
+    # what a role change changes ("": ``role``), the listing's name in a section title,
+    # and the JSON key of a target's id in its section ("": ``<entry noun>_id``)
+    not_in: str = ""
+    kept_unpruned: str = "kept (prune off)"
+    changes: str = ""
+    listing: str = ""  # "Chime SDK messaging channels"
+    id_key: str = ""  # "channel_arn"
     id_word: str = "id"  # what the target's id (``Kind.id_field``) is called: "ARN"
     # what a member that is the tool itself (``Kind.own_members``) is called where a
     # message names it: "the bearer"

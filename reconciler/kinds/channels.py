@@ -122,6 +122,11 @@ _COMMON: dict[str, Any] = {
     "in_place": frozenset(),
 }
 
+# `audit`'s words for both channel kinds: one section, "MEMBER in Chime SDK messaging
+# channels:", where a member is not in Chime (not "in the channel") and a type changes
+NOT_IN, KEPT_UNPRUNED, CHANGES = "Chime", "kept", "type"
+LISTING, ID_KEY = "Chime SDK messaging channels", "channel_arn"
+
 CHANNEL = ChannelKind(
     id="channel",
     words=Words(
@@ -130,6 +135,11 @@ CHANNEL = ChannelKind(
         scope="app instance",
         replace_note=" (replace: a membership type changes by delete and create)",
         members="members (members: and hidden: together)",
+        not_in=NOT_IN,
+        kept_unpruned=KEPT_UNPRUNED,
+        changes=CHANGES,
+        listing=LISTING,
+        id_key=ID_KEY,
         id_word="ARN",
         safety_note=": its memberships' and moderators' removals count together against "
         "its ``max_removals``",
@@ -156,6 +166,11 @@ CHANNEL_MODERATOR = ChannelKind(
         qualifier=" (moderators)",
         members="moderators",
         entry="channel",
+        not_in=NOT_IN,
+        kept_unpruned=KEPT_UNPRUNED,
+        changes=CHANGES,
+        listing=LISTING,
+        id_key=ID_KEY,
         entries="channels",
         kept_as="a moderator",
         id_word="ARN",

@@ -206,6 +206,7 @@ MEETING = MeetingKind(
         members="attendees",
         member=("attendee", "attendees"),
         kept_as="an attendee",
+        id_key="id",  # audit's JSON: the id Chime answered to (``meeting_id`` is the scope)
         id_prose="`meeting_id`",
         id_note=": a UUID, or a `${VARIABLE}` as written",
         safety_note=" (no minimum: no role manages a meeting's attendees)",

@@ -3,18 +3,33 @@ reads them (``reconciler.channel_import`` turns them into desired-state text).""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from reconciler.channel_import import ImportedChannel
+from reconciler.errors import TargetGone
 from reconciler.parallel import pmap
 from reconciler.providers.channel_directory import ChannelDirectory
 from reconciler.providers.channel_moderators import ModeratorsProvider
 from reconciler.providers.channels import ChannelsProvider
+from reconciler.providers.chime_api import NOT_FOUND
+from reconciler.providers.target_gone import gone_on
 
 
-def read_channels(dir_: ChannelDirectory, instance: str) -> list[ImportedChannel]:
+@dataclass(frozen=True)
+class ChannelsRead:
+    """An app instance's channels as read, and those deleted while they were read (name,
+    arn), left out."""
+
+    channels: list[ImportedChannel]
+    gone: list[tuple[str, str]]
+
+
+def read_channels(dir_: ChannelDirectory, instance: str) -> ChannelsRead:
     """Every channel of an app instance with its memberships and moderators (``import``):
     ListChannels, then per channel DescribeChannel, both membership scans and the
     moderators (no bans: import declares no one). The app instance's bearers are left out
-    of both lists (the tool's own identity: plans never list it), and kept apart."""
+    of both lists (the tool's own identity: plans never list it), and kept apart. A
+    channel deleted since ListChannels is left out, and named in ``gone`` (Q-AQ-2)."""
     members_of, moderators_of = ChannelsProvider(dir_), ModeratorsProvider(dir_)
     listed = [(name, arn) for name, arns in dir_.channel_arns(instance).items() for arn in arns]
     spread = dir_.spread(instance)
@@ -30,8 +45,17 @@ def read_channels(dir_: ChannelDirectory, instance: str) -> list[ImportedChannel
         if described.get("ElasticChannelConfiguration"):
             return ImportedChannel(name, arn, (), (), elastic=True)
         bearer = spread.bearer(arn)
-        members = members_of.list_members(arn, bearer)
-        moderators = moderators_of.list_members(arn, bearer)
+
+        def there() -> bool:  # DescribeChannel again: the first answer is cached
+            return dir_.api.describe_channel(arn, bearer) is not None
+
+        try:
+            members = gone_on(lambda: members_of.list_members(arn, bearer), there, (NOT_FOUND,))
+            moderators = gone_on(
+                lambda: moderators_of.list_members(arn, bearer), there, (NOT_FOUND,)
+            )
+        except TargetGone:  # deleted while its lists were read
+            return None
         theirs = {m.ref: m for m in (*members, *moderators) if m.member_id in bearers}
         return ImportedChannel(
             name,
@@ -41,4 +65,6 @@ def read_channels(dir_: ChannelDirectory, instance: str) -> list[ImportedChannel
             bearers=tuple(sorted(theirs.values())),
         )
 
-    return sorted(c for c in pmap(read_one, listed, dir_.parallelism) if c is not None)
+    read = pmap(read_one, listed, dir_.parallelism)
+    gone = sorted(item for item, c in zip(listed, read, strict=True) if c is None)
+    return ChannelsRead(sorted(c for c in read if c is not None), gone)

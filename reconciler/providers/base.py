@@ -11,13 +11,15 @@ applier, from the kind's description; a provider only executes calls.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.kinds import RoleValue
 from reconciler.live import LiveState, LiveTarget
-from reconciler.refs import TargetKey
+from reconciler.refs import MemberRef, TargetKey
+from reconciler.whereabouts import Whereabouts
 
 if TYPE_CHECKING:
     from reconciler.live import LiveMember
@@ -144,6 +146,36 @@ class EnvironmentIds(Protocol):
         ...
 
 
+class Steps(Protocol):
+    """How a long look-up shows its progress (the CLI's ``ProgressBar``): a step of
+    ``total`` items (None: not known ahead), advanced once an item."""
+
+    def task(self, description: str, total: int | None) -> AbstractContextManager[None]: ...
+
+    def advance(self, *_: object) -> None: ...
+
+
+@runtime_checkable
+class MemberFinder(Protocol):
+    """A provider that can find one member's memberships in the targets it can list
+    (optional; ``chime-reconciler audit``): every target of its kinds that Chime has the
+    member in, in ``scopes`` (none given: the scopes the provider finds the member in, or
+    those ``desired`` names). No scope to look in: a ``Whereabouts`` without lookups."""
+
+    def where(
+        self,
+        member: MemberRef,
+        desired: DesiredState | None,
+        scopes: Sequence[str],
+        steps: Steps,
+    ) -> Whereabouts:
+        """The scopes looked in (with the member's ids there), the memberships found, each
+        with its live role, and why the declared targets of ``desired`` (None: not read)
+        that do not have the member will not get it, where that is known; ``steps`` shows
+        the look-up's progress."""
+        ...
+
+
 class RoomsDirectory(Protocol):
     """Look-ups over a Chime account's rooms, users and bots, for ``audit`` and ``import``
     (not for plan or apply): the CLI reaches them through this, never a boto3 client."""
@@ -160,7 +192,10 @@ class RoomsDirectory(Protocol):
         page's rooms as it comes."""
         ...
 
-    def list_memberships(self, account: str, room_id: str) -> list[LiveMember]: ...
+    def list_memberships(self, account: str, room_id: str) -> list[LiveMember]:
+        """Every membership of the room; ``TargetGone`` when the room itself is gone
+        (deleted since ListRooms)."""
+        ...
 
     def membership(self, account: str, room_id: str, member_id: str) -> LiveMember | None:
         """``member_id``'s membership of the room (None: not in it), read only until

@@ -44,11 +44,13 @@ from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, HIDDE
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Refusal
 from reconciler.parallel import pmap
 from reconciler.providers import channel_bans
-from reconciler.providers.base import ItemError, ReadProgress
+from reconciler.providers.base import ItemError, ReadProgress, Steps
 from reconciler.providers.channel_directory import BearerNotFound, ChannelDirectory
+from reconciler.providers.channel_finder import channels_where
 from reconciler.providers.messaging_api import NOT_FOUND, PAGE
 from reconciler.providers.target_gone import gone_on, unless_gone
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
+from reconciler.whereabouts import Whereabouts
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -408,6 +410,17 @@ class ChannelsProvider(_ChannelsBase):
     """Channel memberships: DEFAULT and HIDDEN."""
 
     kind = CHANNEL
+
+    def where(
+        self,
+        member: MemberRef,
+        desired: DesiredState | None,
+        scopes: Sequence[str],
+        steps: Steps,
+    ) -> Whereabouts:
+        """``MemberFinder``: the member's memberships and moderated channels (both channel
+        kinds) in every app instance of ``desired``."""
+        return channels_where(self.dir, member, desired, steps)
 
     def list_members(self, channel: str, bearer: str) -> list[LiveMember]:
         members = []

@@ -38,12 +38,14 @@ from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Refu
 from reconciler.pacing.pacer import Pacer
 from reconciler.parallel import pmap
 from reconciler.providers.attendee_ids import AttendeeIds
-from reconciler.providers.base import CONFLICT, EnvironmentId, ItemError
+from reconciler.providers.base import CONFLICT, EnvironmentId, ItemError, Steps
 from reconciler.providers.meetings_api import Attendee, MeetingFeatures, MeetingsApi
+from reconciler.providers.meetings_finder import meetings_where
 from reconciler.providers.paced import ClientProvider
 from reconciler.providers.retry import RetryPolicy
 from reconciler.providers.target_gone import gone_on, unless_gone
 from reconciler.refs import MemberRef, Provenance, TargetKey
+from reconciler.whereabouts import Whereabouts
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -75,6 +77,27 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
 
     def open_api(self, client: Any, retry: RetryPolicy, pacer: Pacer | None) -> MeetingsApi:
         return MeetingsApi(client, retry, pacer)
+
+    # -- for audit (``MemberFinder``) -------------------------------------------------------
+
+    def where(
+        self,
+        member: MemberRef,
+        desired: DesiredState | None,
+        scopes: Sequence[str],
+        steps: Steps,
+    ) -> Whereabouts:
+        """The declared meetings the member attends (``providers/meetings_finder.py``)."""
+
+        def read(keys: Sequence[TargetKey]) -> LiveState:
+            assert desired is not None
+            before, self.progress = self.progress, lambda _key: steps.advance()
+            try:
+                return self.read(desired, keys)
+            finally:
+                self.progress = before
+
+        return meetings_where(member, desired, read, steps)
 
     # -- reading -------------------------------------------------------------------------
 

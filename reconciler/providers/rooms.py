@@ -31,14 +31,16 @@ from reconciler.kinds.rooms import ROOM, room_role
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.pacing import Pacer
 from reconciler.parallel import pmap
-from reconciler.providers.base import ItemError
+from reconciler.providers.base import ItemError, Steps
 from reconciler.providers.chime_api import NOT_FOUND, Bot, ChimeApi, Room, User, no_account
 from reconciler.providers.paced import ClientProvider
 from reconciler.providers.read_ahead import Listing, RoomReadAhead
 from reconciler.providers.resolve import resolve_emails
 from reconciler.providers.retry import RetryPolicy
+from reconciler.providers.rooms_finder import rooms_where
 from reconciler.providers.target_gone import gone_on
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
+from reconciler.whereabouts import Whereabouts
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -332,7 +334,16 @@ class RoomsProvider(ClientProvider[ChimeApi]):
                 return m.role
         return None
 
-    # -- for import and audit (``RoomsDirectory``) -----------------------------------------
+    # -- for import and audit (``RoomsDirectory``, ``MemberFinder``) -----------------------
+
+    def where(
+        self,
+        member: MemberRef,
+        desired: DesiredState | None,
+        scopes: Sequence[str],
+        steps: Steps,
+    ) -> Whereabouts:
+        return rooms_where(self, member, scopes, steps, self.parallelism)
 
     def list_accounts(self, user_email: str | None = None) -> list[str]:
         """Every account id ListAccounts shows (only those with this user, given an
@@ -348,7 +359,12 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         return self.api.list_rooms(account, member_id, on_page)
 
     def list_memberships(self, account: str, room_id: str) -> list[LiveMember]:
-        return self.api.list_memberships(account, room_id)
+        # a room deleted since ListRooms: GetRoom tells it from an account not found
+        return gone_on(
+            lambda: self.api.list_memberships(account, room_id),
+            lambda: self.api.room_exists(account, room_id),
+            (NOT_FOUND,),
+        )
 
     def membership(self, account: str, room_id: str, member_id: str) -> LiveMember | None:
         return self.api.membership(account, room_id, member_id)

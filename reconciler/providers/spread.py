@@ -9,7 +9,7 @@ of their calls), each to the bearer with the least work so far (ties: the first 
 The same channels with the same estimates always go to the same bearers.
 
 ``audit`` spreads its listings the same way: each listing of what one user is in or
-moderates is a unit given to one bearer (``cli/audit_channels.py``); it makes no call on a
+moderates is a unit given to one bearer (``providers/channel_finder.py``); it makes no call on a
 channel.
 
 Under ``--shard K/N`` with at least N bearers, shard K uses only every N-th bearer from

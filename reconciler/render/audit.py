@@ -13,16 +13,19 @@ pipes, tests), or JSON. The plain form::
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from reconciler import kinds
 from reconciler.audit import Audit, AuditRow, Status, to_json
 from reconciler.refs import MemberKind
 from reconciler.render.columns import pad, widths
 from reconciler.render.json import indented
-from reconciler.render.safe import json_text, shown_values
+from reconciler.render.safe import json_text, shown, shown_values
 from reconciler.render.text import wrap_hanging
 
 EMPTY = "-"
@@ -54,7 +57,7 @@ def render_audit(audit: Audit, fmt: str, console: Console) -> None:
     if audit.rows:
         console.print(_table(audit))
     else:
-        console.print("No rooms.", highlight=False)
+        console.print(f"No {audit.words.plural}.", highlight=False)
     console.print()
     _print_fitted(console, summary_line(audit))
 
@@ -79,7 +82,7 @@ def plain_lines(audit: Audit) -> list[str]:
         for row in table:
             lines.append(GAP.join(pad(c, w) for c, w in zip(row, sizes, strict=True)).rstrip())
     else:
-        lines.append("No rooms.")
+        lines.append(f"No {audit.words.plural}.")
     return [*lines, "", summary_line(audit)]
 
 
@@ -87,74 +90,136 @@ def header_lines(audit: Audit) -> list[str]:
     member = audit.member
     kind = "bot" if member.kind is MemberKind.BOT else "user"
     lines = []
-    for a in audit.accounts:
+    scope = audit.words.scope
+    for a in audit.lookups:
         if not a.member_ids:
-            lines.append(f"{member}: no Chime {kind} in account {a.account}")
+            lines.append(f"{member}: no Chime {kind} in {scope} {a.scope}")
             continue
         ids = ", ".join(a.member_ids)
         plural = "s" if len(a.member_ids) > 1 else ""
-        lines.append(f"{member}: {kind} id{plural} {ids} in account {a.account}")
+        lines.append(f"{member}: {kind} id{plural} {ids} in {scope} {a.scope}")
     lines.append(f"Desired state: {audit.desired_note}")
     return lines
 
 
 def summary_line(audit: Audit) -> str:
-    live = _rooms(audit.live_rooms)
+    live = _count(audit, audit.live_count)
     if not audit.desired_read:
         return f"{audit.member} is in {live} in Chime."
     return (
         f"{audit.member} is in {live} in Chime; the desired state declares it in "
-        f"{_rooms(audit.declared_rooms)}."
+        f"{_count(audit, audit.declared_count)}."
     )
 
 
-def _rooms(n: int) -> str:
-    return f"{n} room{'' if n == 1 else 's'}"
+def _count(audit: Audit, n: int) -> str:
+    return f"{n} {audit.words.noun if n == 1 else audit.words.plural}"
 
 
-def _several_accounts(audit: Audit) -> bool:
-    return len({a.account for a in audit.accounts} | {r.account for r in audit.rows}) > 1
+def _several_scopes(audit: Audit) -> bool:
+    return len({a.scope for a in audit.lookups} | {r.scope for r in audit.rows}) > 1
 
 
 def _columns(audit: Audit) -> list[str]:
-    columns = ["ROOM", "ROOM ID", "LIVE", "DECLARED", "NOTE", "WHERE"]
-    return ["ACCOUNT", *columns] if _several_accounts(audit) else columns
+    noun = audit.words.noun.upper()
+    columns = [noun, f"{noun} ID", "LIVE", "DECLARED", "NOTE", "WHERE"]
+    return [audit.words.scope.upper(), *columns] if _several_scopes(audit) else columns
 
 
 def _cells(audit: Audit, r: AuditRow) -> list[str]:
     where = "; ".join(p.describe() for p in r.provenance)
     cells = [
-        r.room,
-        r.room_id or EMPTY,
-        r.live_role.value if r.live_role else EMPTY,
-        r.declared_role.value if r.declared_role else EMPTY,
+        r.name,
+        r.target_id or EMPTY,
+        r.role_text(r.live_role) or EMPTY,
+        r.role_text(r.declared_role) or EMPTY,
         r.note or EMPTY,
         where or EMPTY,
     ]
-    return [r.account, *cells] if _several_accounts(audit) else cells
+    return [r.scope, *cells] if _several_scopes(audit) else cells
 
 
 def _table(audit: Audit) -> Table:
-    """The terminal table: the room id under the room's name, one declaration a line."""
+    """The terminal table: the target's id under its name, one declaration a line."""
     table = Table(show_edge=False, header_style="bold")
-    several = _several_accounts(audit)
+    several = _several_scopes(audit)
     if several:
-        table.add_column("ACCOUNT", overflow="fold")
-    table.add_column("ROOM", overflow="fold")
+        table.add_column(audit.words.scope.upper(), overflow="fold")
+    table.add_column(audit.words.noun.upper(), overflow="fold")
     table.add_column("LIVE", no_wrap=True)
     table.add_column("DECLARED", no_wrap=True)
     table.add_column("NOTE")
     table.add_column("WHERE", overflow="fold")
     for r in audit.rows:
-        room = escape(r.room) + (f"\n[dim]{escape(r.room_id)}[/]" if r.room_id else "")
+        name = escape(r.name) + (f"\n[dim]{escape(r.target_id)}[/]" if r.target_id else "")
         style = STATUS_STYLES[r.status]
         note = escape(r.note or EMPTY)
         cells = [
-            room,
-            r.live_role.value if r.live_role else EMPTY,
-            r.declared_role.value if r.declared_role else EMPTY,
+            name,
+            r.role_text(r.live_role) or EMPTY,
+            r.role_text(r.declared_role) or EMPTY,
             f"[{style}]{note}[/]" if style else note,
             "\n".join(escape(p.describe()) for p in r.provenance) or EMPTY,
         ]
-        table.add_row(*([escape(r.account)] if several else []), *cells)
+        table.add_row(*([escape(r.scope)] if several else []), *cells)
     return table
+
+
+# -- a section after the document's table (``MEMBER in Chime SDK messaging channels:``) ------
+
+
+def section_title(audit: Audit) -> str:
+    """The section's first line: ``MEMBER in Chime SDK messaging channels:``."""
+    words = audit.words
+    return f"{audit.member} in {words.listing or words.plural}:"
+
+
+def section_lines(audit: Audit) -> list[str]:
+    """A section's rows in aligned columns: the target's name and id (its ARN's last
+    part), and the scope's label of settings.yaml when the rows are in several. Names from
+    Chime or the files are shown with visible escapes (``render/safe.py``)."""
+    words = audit.words
+    if not audit.rows:
+        return [f"No {words.entry_plural}."]
+    noun = words.entry_noun.upper()
+    several = len({r.scope for r in audit.rows}) > 1
+    header = (noun, f"{noun} ID", "LIVE", "DECLARED", "NOTE", "WHERE")
+    table: list[tuple[str, ...]] = [(words.scope.upper(), *header) if several else header]
+    labels = {a.scope: a.label for a in audit.lookups if a.label}
+    for r in audit.rows:
+        cells = (
+            r.name,
+            r.target_id.rsplit("/", 1)[-1] if r.target_id else EMPTY,
+            r.role_text(r.live_role) or EMPTY,
+            r.role_text(r.declared_role) or EMPTY,
+            r.note,
+            ", ".join(str(p.where) for p in r.provenance) or EMPTY,
+        )
+        scope = labels.get(r.scope, r.scope)
+        table.append(tuple(shown(c) for c in ((scope, *cells) if several else cells)))
+    sizes = widths(table, len(table[0]) - 1)  # in columns: a CJK name takes two each
+    return [
+        GAP.join(pad(cell, w) for cell, w in zip(line[:-1], sizes, strict=True)) + GAP + line[-1]
+        for line in table
+    ]
+
+
+def section_json(audit: Audit) -> list[dict[str, Any]]:
+    """A section's rows for the JSON document (its key: the kind's plural)."""
+    rows = []
+    for r in audit.rows:
+        words = kinds.get(r.kind).words
+        noun = words.entry_noun.replace(" ", "_")
+        rows.append(
+            {
+                words.scope.replace(" ", "_"): r.scope,
+                noun: r.name,
+                words.id_key or f"{noun}_id": r.target_id,
+                "live": r.role_text(r.live_role),
+                "declared": r.role_text(r.declared_role),
+                "where": [str(p.where) for p in r.provenance],
+                "note": r.note,
+                "protected": r.protected,
+            }
+        )
+    return rows

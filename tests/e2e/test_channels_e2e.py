@@ -492,13 +492,14 @@ def test_audit_lists_a_members_channels_and_what_the_desired_state_says(
     assert run.lines == [
         "user:u001 in Chime SDK messaging channels:",
         "CHANNEL  CHANNEL ID  LIVE       DECLARED  NOTE                                   WHERE",
+        # by channel name, live and declared together, as the rooms' rows (Q-AM-1)
+        # Q-M-7: Chime has `new` (id new), though u001 is not in it yet
+        "new      new         -          DEFAULT   declared, not in Chime: plan adds it   "
+        "desired-state/chat.yaml:6",
         "ops      ops         DEFAULT    HIDDEN    plan changes the type to HIDDEN        "
         "desired-state/chat.yaml:4",
         "ops      ops         Moderator  -         not declared: plan removes it (prune)  -",
         "side     side        HIDDEN     -         channel not in the desired state       -",
-        # Q-M-7: Chime has `new` (id new), though u001 is not in it yet
-        "new      new         -          DEFAULT   declared, not in Chime: plan adds it   "
-        "desired-state/chat.yaml:6",
     ]
     as_json = cli("audit", f"user:{uid(1)}", "--format", "json")
     assert as_json.exit_code == 0

@@ -149,6 +149,46 @@ def test_an_unknown_profile_is_a_usage_error_naming_it(ops: Any, cli: Any) -> No
     assert run.err_lines == ["Error: AWS profile 'nope' not found"]
 
 
+CHANNELS = {
+    "settings.yaml": f"""
+        account: '{ACCOUNT}'
+        app_instances:
+          chat:
+            arn: arn:aws:chime:us-east-1:111122223333:app-instance/chat
+            bearer: user:reconciler
+        """,
+    "chat.yaml": "channels:\n  ops:\n    members: [user:alice]\n",
+}
+
+
+@pytest.mark.parametrize(
+    "command", [["plan"], ["apply"], ["audit", "alice@example.com"], ["import"]], ids=" ".join
+)
+def test_an_unknown_profile_is_named_when_channels_are_declared(
+    cli: Any, write_desired: Callable[..., Any], command: list[str]
+) -> None:
+    # QA-AS Q-AS-1: the app instance's region is checked first, through the session the
+    # run then takes over; the profile is still found missing, and named
+    write_desired(CHANNELS)
+    run = cli.subprocess("--profile", "nope", "--desired", "desired-state", *command, raw=True)
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines == ["Error: AWS profile 'nope' not found"]
+
+
+def test_validate_needs_no_aws_profile(
+    cli: Any, write_desired: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA-AS Q-AS-3: validate makes no AWS call, so an AWS_PROFILE this machine does not
+    # have (another machine's CI settings) does not stop it; a plan names the profile
+    write_desired(CHANNELS)
+    monkeypatch.setenv("AWS_PROFILE", "elsewhere")
+    run = cli.subprocess("--desired", "desired-state", "validate", raw=True)
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.startswith("Desired state is valid: 1 channel")
+    run = cli.subprocess("--desired", "desired-state", "plan", raw=True)
+    assert (run.exit_code, run.err_lines) == (1, ["Error: AWS profile 'elsewhere' not found"])
+
+
 def test_refused_connection_fails_fast_with_a_clear_message(
     ops: Any, cli: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -44,17 +44,50 @@ ACCOUNT = "11111111-2222-3333-4444-555555555555"
             "it after the command: chime-reconciler plan --target=ops",
         ),
         (
+            # every other word kept, the option moved after the command (QA-AS Q-AS-2)
+            ("--desired", "team state", "--out", "p.json", "-v", "plan", "--target", "ops"),
+            "Error: --out is an option of apply, import, merge-plans and plan, not a global "
+            "one: put it after the command: chime-reconciler --desired 'team state' -v plan "
+            "--out p.json --target ops",
+        ),
+        # a command without the option: the commands with it, and no command line of
+        # another command to copy (a plan is never turned into an apply; QA-AS Q-AS-2)
+        (
             ("validate", "-auto-approve"),
-            "Error: --auto-approve is an option of apply, not of validate: chime-reconciler "
-            "apply --auto-approve",
+            "Error: --auto-approve is an option of apply; validate has no --auto-approve",
         ),
         (
             ("plan", "--auto-approve"),
-            "Error: --auto-approve is an option of apply, not of plan: chime-reconciler apply "
-            "--auto-approve",
+            "Error: --auto-approve is an option of apply; plan has no --auto-approve",
+        ),
+        (
+            ("--auto-approve", "plan", "--desired", "team-state"),
+            "Error: --auto-approve is an option of apply; plan has no --auto-approve",
+        ),
+        (
+            ("validate", "--format", "json"),
+            "Error: --format is an option of apply, audit, explain, merge-plans, plan and "
+            "show; validate has no --format",
+        ),
+        (
+            ("--out", "plan.json"),
+            "Error: --out is an option of apply, import, merge-plans and plan, not a global "
+            "one: put it after the command",
         ),
     ],
-    ids=["single-dash", "two-dashes", "equals", "value", "target", "validate", "plan"],
+    ids=[
+        "single-dash",
+        "two-dashes",
+        "equals",
+        "value",
+        "target",
+        "words-kept",
+        "validate",
+        "plan",
+        "before-plan",
+        "validate-format",
+        "no-command",
+    ],
 )
 def test_an_option_in_the_wrong_place_names_the_command_that_has_it(
     args: tuple[str, ...], message: str, cli: Any

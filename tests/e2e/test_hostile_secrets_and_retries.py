@@ -81,6 +81,10 @@ def test_credentials_in_a_working_endpoint_url_are_never_echoed(
             "http://***@127.0.0.1:port: Port could not be cast to integer value as 'port'",
         ),
         ("http://user:s3cr3t-Pa55@/x", "http://***@/x: no host"),
+        (  # Q-AN-5: refused up front, not a connection failure after retries
+            "http://user:s3cr3t-Pa55@127.0.0.1:0",
+            "http://***@127.0.0.1:0: port 0 is not a port to connect to",
+        ),
     ],
 )
 def test_a_malformed_endpoint_url_is_a_usage_error_that_hides_its_credentials(

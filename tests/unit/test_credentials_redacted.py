@@ -11,7 +11,7 @@ import pytest
 
 from reconciler import logs
 from reconciler.awsclient.aws import DUMMY_ACCESS_KEY, make_client
-from reconciler.redact import redact
+from reconciler.redact import redact, register_endpoint
 
 KEY_ID = "AKIAUNITTESTKEYID0001"
 SECRET = "unit/test/secret/access/key/value/0001"
@@ -49,3 +49,11 @@ def test_the_dummy_keys_of_an_emulator_are_no_secret(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     make_client("chime", endpoint_url="http://127.0.0.1:9")
     assert redact(f"key {DUMMY_ACCESS_KEY}") == f"key {DUMMY_ACCESS_KEY}"
+
+
+def test_a_three_character_password_of_the_endpoint_url_is_masked() -> None:
+    """Q-AN-4: `--endpoint-url http://u:Zq9@proxy:8080`: a message quoting the password
+    on its own (not inside the URL) shows ``***``; only one- and two-character values are
+    too common to mask."""
+    register_endpoint("http://u:Zq9@127.0.0.1:8080")  # "u": too short to mask
+    assert redact("proxy said: password Zq9 refused") == "proxy said: password *** refused"

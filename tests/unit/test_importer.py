@@ -19,10 +19,12 @@ from reconciler.importer import (
     ImportOptions,
     declared_rooms,
     directory_files,
+    listed,
     room_entries,
     room_keys,
     room_paths,
     scalar,
+    shared_names,
     slug,
     stdout_document,
 )
@@ -237,6 +239,44 @@ def test_same_room_name_in_two_accounts_needs_ids_in_one_document_only() -> None
     assert sorted(room_keys(rooms, lambda r: "").values()) == ["ops (a)", "ops (b)"]
     assert sorted(room_keys(rooms, lambda r: r.account).values()) == ["ops", "ops"]
     assert_round_trip({"rooms.yaml": stdout_document(rooms, ImportOptions())}, rooms)
+
+
+def test_a_name_other_rooms_of_the_account_share_needs_an_id_when_imported_alone() -> None:
+    # Q-AQ-1: --room r-2 of two rooms named dup; the count is over every listed room
+    shared = shared_names([(ACC, "dup"), (ACC, "dup"), (ACC, "ops"), (ACC2, "ops")])
+    assert shared == {(ACC, "dup")}
+    rooms = [room("dup", user("a@example.com"), room_id="r-2")]
+    assert room_keys(rooms, lambda r: r.account, shared) == {rooms[0]: "dup (r-2)"}
+    text = stdout_document(rooms, ImportOptions(ACC, shared=shared))
+    assert text.splitlines()[3:5] == ["  dup (r-2):", "    id: r-2  # name: dup"]
+
+
+def test_a_name_too_long_for_a_key_is_keyed_by_the_room_id() -> None:
+    # Q-AQ-3: a live name has no length limit; a key has (validate refuses it)
+    rooms = [room("Q3 planning " + "x" * 290, user("a@example.com"), room_id="r-long")]
+    text = stdout_document(rooms, ImportOptions(ACC))
+    assert text.splitlines()[3] == "  r-long:"
+    assert_round_trip({"rooms.yaml": text, "settings.yaml": f"account: {ACC}\n"}, rooms)
+
+
+@pytest.mark.parametrize(
+    ("name", "printed"),
+    [
+        ("ops", "ops"),
+        ("bot:PagerBot", "bot:PagerBot"),
+        ("o'dave@example.com", "o'dave@example.com"),
+        ("bot:Deploy, bot: x", '"bot:Deploy, bot: x"'),
+        ('Odd "q"', '"Odd \\"q\\""'),
+        (" lead", '" lead"'),
+        ("trail ", '"trail "'),
+        ("evil\u202egnp", "evil\\u202egnp"),
+    ],
+)
+def test_a_name_in_a_printed_list_is_quoted_when_it_holds_a_separator(
+    name: str, printed: str
+) -> None:
+    # Q-AQ-4: names joined by ", " must each read as one
+    assert listed(name) == printed
 
 
 def test_empty_import_is_a_valid_file_without_rooms() -> None:

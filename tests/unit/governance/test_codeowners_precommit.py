@@ -85,3 +85,40 @@ def test_an_untracked_codeowners_is_no_error_when_nothing_is_owned(repo: Path) -
     (repo / ".github" / "CODEOWNERS").write_text("* @someone\n")
 
     assert run(hook("validate")).exit_code == 0
+
+
+def test_validate_asks_git_about_the_file_behind_a_linked_github_folder(repo: Path) -> None:
+    # QA-AS Q-AS-4: `.github -> config/github` inside the repository; git knows the file as
+    # config/github/CODEOWNERS (no path through a link), the one codeowners writes
+    (repo / "config" / "github").mkdir(parents=True)
+    (repo / ".github").symlink_to("config/github")
+    assert run(hook("codeowners")).stdout == "Wrote config/github/CODEOWNERS: 1 file with owners.\n"
+
+    untracked = run(hook("validate"))
+    assert untracked.exit_code == 1
+    assert untracked.stderr.splitlines()[0] == (
+        "config/github/CODEOWNERS is not tracked by git: GitHub reads only the committed "
+        "file, so the owners' reviews would not be required; stage it (git add "
+        "config/github/CODEOWNERS)"
+    )
+
+    subprocess.run(["git", "add", "config/github/CODEOWNERS", ".github"], check=True)
+    validated = run(hook("validate"))
+    assert (validated.exit_code, validated.stderr) == (0, "")
+    assert run(hook("codeowners")).exit_code == 0  # up to date: nothing written
+
+
+def test_validate_asks_git_about_a_linked_codeowners_and_its_file(repo: Path) -> None:
+    # .github/CODEOWNERS -> ../docs/CODEOWNERS: both the link and the file are committed
+    (repo / "docs").mkdir()
+    (repo / "docs" / "CODEOWNERS").write_text("")
+    (repo / ".github").mkdir()
+    (repo / ".github" / "CODEOWNERS").symlink_to("../docs/CODEOWNERS")
+    run(hook("codeowners"))
+    subprocess.run(["git", "add", "docs/CODEOWNERS"], check=True)
+
+    untracked = run(hook("validate"))
+    assert untracked.exit_code == 1
+    assert untracked.stderr.splitlines()[0].startswith(".github/CODEOWNERS is not tracked by git: ")
+    subprocess.run(["git", "add", ".github/CODEOWNERS"], check=True)
+    assert run(hook("validate")).exit_code == 0

@@ -244,22 +244,64 @@ def test_an_expiry_that_only_demotes_is_planned(tmp_path: Path) -> None:
 
 
 def test_audit_of_a_channel_never_says_a_protected_member_is_removed(tmp_path: Path) -> None:
-    from reconciler.channel_audit import LiveChannelRole, channel_rows
+    from reconciler.audit import audit
+    from reconciler.whereabouts import Found, ScopeLookup, Whereabouts
 
     chat = "channels:\n  ops:\n    prune: true\n    members: [user:alice]\n"
     state = load_desired(write(tmp_path, {"settings.yaml": SETTINGS, "chat.yaml": chat}))
     arn = f"{INSTANCE}/channel/ops"
-    bearer = [
-        LiveChannelRole(INSTANCE, "ops", arn, DEFAULT),
-        LiveChannelRole(INSTANCE, "ops", arn, MODERATOR),
-    ]
-    assert [r.note for r in channel_rows(member("user:reconciler"), bearer, state)] == [
+
+    def rows(user: str, *roles: tuple[str, str]) -> list[str]:
+        ref = member(user)
+        found = tuple(
+            Found(kind, INSTANCE, "ops", arn, LiveMember(ref, f"{INSTANCE}/{user}", ref.kind, role))
+            for kind, role in roles
+        )
+        lookups = (ScopeLookup(INSTANCE, (f"{INSTANCE}/{user}",)),)
+        kinds = (CHANNEL.id, CHANNEL_MODERATOR.id)
+        return [r.note for r in audit(ref, Whereabouts(kinds, lookups, found), state).rows]
+
+    both = ((CHANNEL.id, DEFAULT), (CHANNEL_MODERATOR.id, MODERATOR))
+    assert rows("user:reconciler", *both) == [  # the bearer
         "not declared: kept, protected (never removed)",
         "not declared: kept, protected (never removed)",
     ]
-    other = [LiveChannelRole(INSTANCE, "ops", arn, MODERATOR)]
-    assert [r.note for r in channel_rows(member("user:bob"), other, state)] == [
+    assert rows("user:bob", (CHANNEL_MODERATOR.id, MODERATOR)) == [
         "not declared: plan removes it (prune)"
+    ]
+
+
+def test_audit_says_a_protected_moderator_whose_entry_ended_is_removed(tmp_path: Path) -> None:
+    """Q-AM-1: the planner takes a channel's moderation from a protected member whose
+    `moderators:` entry has ended (protection keeps a member in, not a grant past its
+    end); audit's note is the planner's answer, where the old channel audit said "kept,
+    protected"."""
+    from reconciler.audit import audit
+    from reconciler.whereabouts import Found, ScopeLookup, Whereabouts
+
+    chat = (
+        "channels:\n  ops:\n    prune: true\n    members: [user:alice]\n"
+        "    moderators:\n      - {member: user:alice, until: 2027-03-01}\n"
+    )
+    settings = SETTINGS + "protected: [user:alice]\n"
+    now = at("2027-03-02T00:00:00")
+    state = as_of(
+        load_desired(write(tmp_path, {"settings.yaml": settings, "chat.yaml": chat})), now
+    )
+    alice, arn = member("user:alice"), f"{INSTANCE}/channel/ops"
+    moderates = LiveMember(alice, f"{INSTANCE}/user/alice", alice.kind, MODERATOR)
+    found = Whereabouts(
+        (CHANNEL.id, CHANNEL_MODERATOR.id),
+        (ScopeLookup(INSTANCE, (moderates.member_id,)),),
+        (Found(CHANNEL_MODERATOR.id, INSTANCE, "ops", arn, moderates),),
+    )
+    key = next(t.key for t in state.targets if t.key.kind == CHANNEL_MODERATOR.id)
+    live = LiveState({key: LiveTarget(key, arn, (moderates,))})
+    [change] = [c for c in plan(state, live, now=now).changes if c.member == alice]
+    assert (change.action.value, change.role_before) == ("delete", MODERATOR)
+    rows = audit(alice, found, state).rows
+    assert [(r.kind, r.note) for r in rows if r.live_role is not None] == [
+        (CHANNEL_MODERATOR.id, "not declared: plan removes it (prune)")
     ]
 
 

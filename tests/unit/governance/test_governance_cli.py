@@ -389,6 +389,38 @@ def test_max_duration_refuses_longer_grants_and_grants_without_until(repo: Path)
     ]
 
 
+def test_a_grant_ending_exactly_at_the_limit_passes(repo: Path) -> None:
+    # Q-AN-9: until 2027-03-20 is 19 days after --now 2027-03-01: the longest 19-day grant
+    (repo / "desired-state" / "rooms.yaml").write_text(
+        "rooms:\n  ops:\n    administrators:\n"
+        "      - {member: alice@example.com, until: 2027-03-20}\n"
+    )
+    result = run(*NOW, "validate", "--max-duration", "19d")
+    assert result.exit_code == 0, result.stderr
+    result = run(*NOW, "validate", "--max-duration", "18d")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "desired-state/rooms.yaml:4: room ops: alice@example.com until 2027-03-20 ends after "
+        "2027-03-19: grants may last at most 18 days (--max-duration)"
+    )
+
+
+def test_three_members_of_one_entry_are_all_named_and_a_fourth_is_counted(repo: Path) -> None:
+    # Q-AN-10: an error names up to three members, never "... and 0 more"
+    members = [f"{name}@example.com" for name in ("ann", "ben", "cid", "dot")]
+    for count, tail in ((3, ""), (4, " and 1 more")):
+        (repo / "desired-state" / "rooms.yaml").write_text(
+            f"groups:\n  sre: [{', '.join(members[:count])}]\n"
+            'rooms:\n  ops:\n    members: ["@sre"]\n'
+        )
+        result = run(*NOW, "validate", "--max-duration", "90d")
+        assert result.stderr.splitlines()[0] == (
+            "desired-state/rooms.yaml:5: room ops: ann@example.com has no `until:`, "
+            "ben@example.com has no `until:`, cid@example.com has no `until:`"
+            f"{tail}: grants may last at most 90 days (--max-duration)"
+        )
+
+
 def test_max_grant_days_per_list_key_from_settings(repo: Path) -> None:
     write_codeowners(repo)
     settings(repo, "max_grant_days: {administrators: 400}\n")

@@ -194,6 +194,23 @@ def test_dense_429s_slow_a_bucket_below_what_was_served() -> None:
     assert p.stats().throttled == 2
 
 
+def test_429s_at_a_quota_of_one_call_a_second_are_dense_over_two_intervals() -> None:
+    """Q-AN-13: a channel's batch quota (1/s, AWS's default) that the service serves more
+    slowly: every call, a second or more after the last one's answer, is answered 429.
+    Outcomes are judged over two intervals, not one second, so two such 429s are dense and
+    the bucket slows; judged over a second, each would look lone and it never would."""
+    clock = FakeClock()
+    p = pacer(clock)
+    assert p.rate(CHANNEL_A) == 1.0
+    for _ in range(4):
+        ticket = p.acquire(CHANNEL_A)
+        clock.advance(0.05)
+        p.throttled(ticket)
+        p.release(ticket)  # the next call waits for this answer, then a second (or more)
+    assert p.stats().decreases >= 1
+    assert (p.rate(CHANNEL_A) or 0.0) < 1.0
+
+
 def test_429s_of_calls_sent_before_a_decrease_do_not_decrease_again() -> None:
     clock = FakeClock()
     p = pacer(clock, chime=10.0)

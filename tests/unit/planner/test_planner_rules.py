@@ -281,6 +281,21 @@ def test_target_option_with_an_unknown_name_is_an_error_with_a_suggestion() -> N
     )
 
 
+def test_target_option_with_some_targets_declared_by_name_explains_the_ids_chime_gave() -> None:
+    # Q-AN-1: one room by `id:`, one by name: `room-ops` (the id Chime gave `ops`, as the
+    # plan's header shows it) is not matched, and the error says why
+    d = desired_state(desired_target("ops"), desired_target("incident", target_id="room-7"))
+    live = live_state(d, live_target("ops"), live_target("incident"))
+    p = plan(d, live, targets=["room-ops"])
+    assert p.targets == ()
+    [error] = p.errors
+    assert error.startswith("--target room-ops: no target named 'room-ops' is declared")
+    assert error.endswith(
+        "; --target takes a target's name (its key in the YAML) or the id written there, "
+        "not the id Chime gave a target declared by name"
+    )
+
+
 def test_target_option_with_every_target_declared_by_id_says_only_what_is_unknown() -> None:
     d = desired_state(desired_target("ops", target_id="room-1"))
     p = plan(d, live_state(d, live_target("ops")), targets=["room-2"])

@@ -59,6 +59,19 @@ def sample(shape: Shape, depth: int = 0, extra: bool = True) -> Any:
     return f"{shape.name}-text"
 
 
+def null_in_items(value: Any, in_list: bool = False) -> Any:
+    """``value`` with the last member of every object in a list set to null (Q-AN-12:
+    botocore leaves such a member out; nothing else puts a null inside a list item)."""
+    if isinstance(value, list):
+        return [null_in_items(v, in_list=True) for v in value]
+    if isinstance(value, dict):
+        nulled = {k: null_in_items(v) for k, v in value.items()}
+        if in_list and nulled:
+            nulled[next(reversed(nulled))] = None
+        return nulled
+    return value
+
+
 def operations() -> list[tuple[str, OperationModel]]:
     session = botocore.session.get_session()
     found = []
@@ -86,8 +99,10 @@ def test_every_operation_parses_as_botocore_parses_it(
     service: str, operation: OperationModel
 ) -> None:
     shape = operation.output_shape
-    # objects as AWS sends them (kept as they are), with unknown members, with nulls
-    bodies = (sample(shape, extra=False), sample(shape), {}, {k: None for k in sample(shape)})
+    # objects as AWS sends them (kept as they are), with unknown members, with nulls (at
+    # the top, as list items, as members of list items)
+    plain = sample(shape, extra=False)
+    bodies = (plain, sample(shape), {}, {k: None for k in plain}, null_in_items(plain))
     # any timestamp parser, and the tool's own (timestamps kept as text: compiled away)
     for timestamps in (keep, timestamp_text):
         for body in bodies:
@@ -157,6 +172,18 @@ def test_a_listing_page_is_parsed_member_for_member() -> None:
         None,
     ]
     assert "NextToken" not in got
+
+
+def test_a_null_member_of_a_listed_item_is_left_out_as_botocore_leaves_it_out() -> None:
+    # Q-AN-12: `"Role": null` in a membership: no "Role" key (code reading
+    # `item.get("Role", default)` gets the default, as with real botocore)
+    model = botocore.session.get_session().get_service_model("chime")
+    shape = model.operation_model("ListRoomMemberships").output_shape
+    item = {"RoomId": "r", "Role": None, "UpdatedTimestamp": "2026-01-01T00:00:00Z"}
+    got = FastRestJSONParser(timestamp_parser=keep).parse(
+        response({"RoomMemberships": [item]}), shape
+    )
+    assert got["RoomMemberships"] == [{"RoomId": "r", "UpdatedTimestamp": "2026-01-01T00:00:00Z"}]
 
 
 def test_errors_are_parsed_by_botocore() -> None:

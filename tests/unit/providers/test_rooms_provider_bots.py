@@ -56,3 +56,35 @@ def test_two_bots_with_the_declared_name_are_reported_as_ambiguous() -> None:
     ]
     assert live.member_ids == {MemberRef.bot("DeployBot"): "bot-3"}
     assert client.calls == ["ListRoomMemberships", "ListBots"]
+
+
+class SpacedDeployBot:
+    """A chime client whose one bot has a display name with spaces around it (the emulator
+    strips the names it is seeded with, so cannot hold it)."""
+
+    def list_room_memberships(self, **params: Any) -> dict[str, Any]:
+        return {"RoomMemberships": []}
+
+    def list_bots(self, **params: Any) -> dict[str, Any]:
+        return {"Bots": [{"BotId": "bot-1", "DisplayName": " DeployBot "}]}
+
+
+def test_a_bot_whose_chime_name_has_spaces_around_it_is_found_by_its_name() -> None:
+    """Q-AN-6: `bot:DeployBot` names the bot Chime shows as " DeployBot ": the plan manages
+    it (its id is known), it is not reported as an unknown bot."""
+    where = Location("desired-state/rooms.yaml", 6)
+    target = DesiredTarget(
+        key=TargetKey(TargetKind.ROOM, ACC, "ops"),
+        target_id="room-1",
+        prune=True,
+        members=(
+            DesiredMember(
+                MemberRef.bot("DeployBot"), Role.MEMBER, (Provenance(Role.MEMBER, where),)
+            ),
+        ),
+        location=Location("desired-state/rooms.yaml", 1),
+    )
+    provider = RoomsProvider(SpacedDeployBot(), retry=RetryPolicy(attempts=1))
+    live = provider.read(DesiredState((target,)))
+    assert [str(p) for p in live.problems] == []
+    assert live.member_ids == {MemberRef.bot("DeployBot"): "bot-1"}

@@ -32,6 +32,14 @@ def test_an_unknown_channel_is_given_when_first_used() -> None:
     assert [spread.bearer(c) for c in ("p", "q", "r", "p")] == ["a", "b", "a", "a"]
 
 
+def test_channels_estimated_at_no_calls_still_count_one_each() -> None:
+    # Q-AN-14: a channel costs at least one call: weighed 0, every such channel would go
+    # to the first bearer, and one bearer's quota would pace the whole read
+    spread = Spread(["a", "b", "c"])
+    spread.assign([("x", 0), ("y", 0), ("z", 0)])
+    assert sorted(spread.bearer(c) for c in "xyz") == ["a", "b", "c"]
+
+
 def test_interleave_alternates_bearers() -> None:
     spread = Spread(["a", "b"])
     spread.assign([("1", 1), ("2", 1), ("3", 1), ("4", 1)])

@@ -1,6 +1,7 @@
-"""The channels part of `chime-reconciler audit` (wiring only; the join is in
-``reconciler.channel_audit``): for each app instance of settings.yaml, the member's channel
-memberships and moderated channels, every page, spread over the app instance's bearers.
+"""Where one member is in Chime SDK messaging channels (``MemberFinder`` of the channel
+provider, for ``chime-reconciler audit``; the join is ``reconciler.audit``'s): for each app
+instance of settings.yaml, the member's channel memberships and moderated channels, every
+page, spread over the app instance's bearers.
 
 Each listing (ListChannelMembershipsForAppInstanceUser or
 ListChannelsModeratedByAppInstanceUser, of one AppInstanceUser or AppInstanceBot) is given
@@ -34,34 +35,29 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from reconciler.channel_audit import (
-    ADDS,
-    BANNED,
-    ELASTIC,
-    NO_CHANNEL,
-    NO_MEMBER,
-    SEVERAL,
-    Absence,
-    ChannelRow,
-    LiveChannelRole,
-    channel_rows,
-)
 from reconciler.channel_refs import USER_PREFIX, user_id_of
-from reconciler.cli.context import AppContext
-from reconciler.cli.directory import open_channels
-from reconciler.cli.progress import ProgressBar
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import AwsError, UsageError
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, MODERATOR
+from reconciler.live import LiveMember
 from reconciler.parallel import pmap
+from reconciler.providers.base import Steps
 from reconciler.providers.channel_directory import ChannelDirectory
-from reconciler.refs import MemberKind, MemberRef
+from reconciler.refs import MemberKind, MemberRef, TargetKey
+from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts
 
 # How the per-user listings answer for a user the app instance does not have.
 NOT_A_USER = frozenset({"BadRequestException", "NotFoundException"})
 MEMBERSHIPS = "ListChannelMembershipsForAppInstanceUser"
 MODERATED = "ListChannelsModeratedByAppInstanceUser"
-CHANNEL_KINDS = frozenset({CHANNEL.id, CHANNEL_MODERATOR.id})
+MODERATES = CHANNEL_MODERATOR.id
+KINDS = (CHANNEL.id, MODERATES)  # what the two listings find: memberships, moderation
+# why the plan will not add a member a channel declares and Chime does not have there
+BANNED, NEVER_LIFTED = "banned", "a plan never lifts a ban"
+NO_MEMBER = "no such user or bot in Chime"
+NO_CHANNEL = "Chime has no channel of that name"
+SEVERAL = "several channels have that name"
+ELASTIC = "an elastic channel (not managed)"
 
 
 class Listing(NamedTuple):
@@ -89,19 +85,27 @@ class NoSuchUserError(UsageError):
         )
 
 
-def audit_channels(
-    app: AppContext, ref: MemberRef, desired: DesiredState, progress: ProgressBar
-) -> list[ChannelRow]:
-    """The member's channel rows; ``progress`` shows each step as plan's reads do (a bar
-    on a terminal): the listings, then the channels where Chime has it in no role."""
-    found = open_channels(app, desired)
+def channels_where(
+    found: ChannelDirectory, ref: MemberRef, desired: DesiredState | None, progress: Steps
+) -> Whereabouts:
+    """The member's channels in every app instance of ``desired`` (none: nothing to look
+    in); ``progress`` shows each step as plan's reads do (a bar on a terminal): the
+    listings, then the channels where Chime has it in no role."""
+    if desired is None or not desired.app_instances:
+        return Whereabouts(KINDS, (), ())
     roles, absent = live_roles(found, ref, desired, progress)
     why = absences(found, ref, desired, roles, absent, progress)
-    rows = channel_rows(ref, roles, desired, why)
+    declared = any(t.key.kind in KINDS and t.member(ref) is not None for t in desired.targets)
     everywhere = all(i.arn in absent for i in desired.app_instances)
-    if not rows and everywhere and ref.key.startswith(USER_PREFIX):
+    if not roles and not declared and everywhere and ref.key.startswith(USER_PREFIX):
         raise NoSuchUserError(ref, desired)
-    return rows
+    lookups = tuple(
+        ScopeLookup(
+            i.arn, () if i.arn in absent else tuple(_subjects(found, ref, desired, i.arn)), i.label
+        )
+        for i in desired.app_instances
+    )
+    return Whereabouts(KINDS, lookups, tuple(roles), tuple(why))
 
 
 def user_ids(ref: MemberRef, desired: DesiredState, instance: str) -> list[str]:
@@ -113,7 +117,7 @@ def user_ids(ref: MemberRef, desired: DesiredState, instance: str) -> list[str]:
         declared = (
             m.ref.display
             for t in desired.targets
-            if t.key.kind in CHANNEL_KINDS and t.key.scope == instance
+            if t.key.kind in KINDS and t.key.scope == instance
             for m in t.members
             if m.ref == ref
         )
@@ -122,17 +126,14 @@ def user_ids(ref: MemberRef, desired: DesiredState, instance: str) -> list[str]:
 
 
 def live_roles(
-    found: ChannelDirectory, ref: MemberRef, desired: DesiredState, progress: ProgressBar
-) -> tuple[list[LiveChannelRole], set[str]]:
+    found: ChannelDirectory, ref: MemberRef, desired: DesiredState, progress: Steps
+) -> tuple[list[Found], set[str]]:
     """Every channel ``ref`` is in or moderates, in every app instance of ``desired``; and
     the app instances it is no user or bot of. ``progress``: one a listing."""
     listings: list[Listing] = []
     for setting in desired.app_instances:
         instance = setting.arn
-        if ref.kind is MemberKind.BOT:
-            subjects = found.bots(instance).get(ref.key, [])
-        else:
-            subjects = [f"{instance}/user/{i}" for i in user_ids(ref, desired, instance)]
+        subjects = _subjects(found, ref, desired, instance)
         mine = [Listing(instance, s, op) for s in subjects for op in (MEMBERSHIPS, MODERATED)]
         spread = found.spread(instance)
         spread.assign((listing.unit, 1) for listing in mine)  # sizes unknown: one each
@@ -147,7 +148,7 @@ def live_roles(
         for _ in range(len(listings) - len(rest)):
             progress.advance()  # no user there: nothing more to list
 
-        def roles(x: Listing) -> list[LiveChannelRole]:
+        def roles(x: Listing) -> list[Found]:
             listed = _roles(found, ref, x, begun.get(x))
             progress.advance()
             return listed
@@ -162,28 +163,31 @@ def absences(
     found: ChannelDirectory,
     ref: MemberRef,
     desired: DesiredState,
-    live: Iterable[LiveChannelRole],
+    live: Iterable[Found],
     absent: Collection[str],
-    progress: ProgressBar,
-) -> dict[tuple[str, str], Absence]:
-    """For each declared channel (app instance, name) that declares ``ref`` (as a member
-    or a moderator) and where Chime has it in no role: the channel's ARN, and why the plan
-    will not add ``ref`` there, when it will not: no such user or bot, no such channel, or
-    a ban (a banned member is neither a member nor a moderator, so no other channel can
-    have banned it). Costs ListChannels (once per app instance) for such a channel
-    declared by name, and its ListChannelBans. ``progress``: one a declared channel."""
-    here = {(r.instance, x) for r in live for x in (r.channel_arn, r.channel_name)}
-    result: dict[tuple[str, str], Absence] = {}
+    progress: Steps,
+) -> list[NotThere]:
+    """For each declared channel (as a member or a moderator) that declares ``ref`` and
+    where Chime has it in no role: the channel's ARN, and why the plan will not add
+    ``ref`` there, when it will not: no such user or bot, no such channel, or a ban (a
+    banned member is neither a member nor a moderator, so no other channel can have
+    banned it). Costs ListChannels (once per app instance) for such a channel declared
+    by name, and its ListChannelBans. ``progress``: one a declared channel."""
+    here = {(r.scope, x) for r in live for x in (r.target_id, r.name)}
+    result: dict[tuple[str, str], NotThere] = {}
+    keys: dict[tuple[str, str], list[TargetKey]] = {}
     ask: dict[str, tuple[str, str, str]] = {}  # channel ARN -> (instance, name, member ARN)
     by_name: set[tuple[str, str]] = set()  # the channels found by their name
     for t in desired.targets:
         instance, name = t.key.scope, t.key.name
-        if t.key.kind not in CHANNEL_KINDS or t.member(ref) is None:
+        if t.key.kind not in KINDS or t.member(ref) is None:
             continue
         if (instance, t.target_id or name) in here:
             continue
+        keys.setdefault((instance, name), []).append(t.key)
         if instance in absent:  # no such user or bot there: the channel, if it is there
-            result[(instance, name)] = Absence(NO_MEMBER, _arn_if_listed(found, instance, t))
+            arn_listed = _arn_if_listed(found, instance, t)
+            result[(instance, name)] = NotThere(t.key, arn_listed, problem=NO_MEMBER)
             continue
         arn = t.target_id
         if arn is None:
@@ -191,9 +195,10 @@ def absences(
             named = found.channel_arns(instance).get(name, [])
             arn = named[0] if len(named) == 1 else None
             if arn is None:
-                result[(instance, name)] = Absence(NO_CHANNEL if not named else SEVERAL, None)
+                problem = NO_CHANNEL if not named else SEVERAL
+                result[(instance, name)] = NotThere(t.key, None, problem=problem)
                 continue
-        result[(instance, name)] = Absence(ADDS, arn)
+        result[(instance, name)] = NotThere(t.key, arn)
         subject = _subject(found, instance, ref)
         if subject is not None and arn not in {a for a, _, _ in ask.values()}:
             ask[arn] = (instance, name, subject)
@@ -209,11 +214,18 @@ def absences(
         with progress.task("Reading the channels that declare it", len(channels)):
             why = pmap(why_not, channels, found.parallelism)
     for c, note in zip(channels, why, strict=True):
-        if note is not None:
-            key = ask[c][:2]
+        key = ask[c][:2]
+        if note == BANNED:
+            result[key] = NotThere(result[key].key, c, refused=BANNED, because=NEVER_LIFTED)
+        elif note is not None:
             gone = note == NO_CHANNEL and key in by_name  # listed, but no longer there
-            result[key] = Absence(note, None if gone else c)
-    return result
+            result[key] = NotThere(result[key].key, None if gone else c, problem=note)
+    # a channel entry declares both kinds: what is found of it holds for each
+    return [
+        NotThere(k, x.target_id, x.problem, x.refused, x.because)
+        for at, x in result.items()
+        for k in keys[at]
+    ]
 
 
 def _arn_if_listed(found: ChannelDirectory, instance: str, t: DesiredTarget) -> str | None:
@@ -244,6 +256,15 @@ def _why_not(
     return BANNED if subject in banned else None
 
 
+def _subjects(
+    found: ChannelDirectory, ref: MemberRef, desired: DesiredState, instance: str
+) -> list[str]:
+    """The ARNs ``ref`` may have in ``instance``: its bots of that name, or its user ARNs."""
+    if ref.kind is MemberKind.BOT:
+        return found.bots(instance).get(ref.key, [])
+    return [f"{instance}/user/{i}" for i in user_ids(ref, desired, instance)]
+
+
 def _subject(found: ChannelDirectory, instance: str, ref: MemberRef) -> str | None:
     """The ARN a ban of ``ref`` names in ``instance`` (None: no such bot, or several)."""
     if ref.kind is not MemberKind.BOT:
@@ -272,7 +293,7 @@ def _begin(found: ChannelDirectory, ref: MemberRef, listing: Listing) -> _Begun 
 
 def _roles(
     found: ChannelDirectory, ref: MemberRef, listing: Listing, begun: _Begun | None
-) -> list[LiveChannelRole]:
+) -> list[Found]:
     """One listing, as the bearer ``Spread`` gave it to (a memberships listing ``begun``
     goes on from its second page)."""
     instance, subject, operation = listing
@@ -280,7 +301,7 @@ def _roles(
     try:
         if operation == MODERATED:
             return [
-                _role(instance, c.get("ChannelSummary", {}), MODERATOR)
+                _role(instance, c.get("ChannelSummary", {}), ref, subject, MODERATES, MODERATOR)
                 for c in found.api.moderated_by_user(subject, bearer)
             ]
         if begun is None:
@@ -289,7 +310,9 @@ def _roles(
                 return []
         pages = [begun.first, *begun.others]
         return [
-            _role(instance, m.get("ChannelSummary", {}), _type(m)) for page in pages for m in page
+            _role(instance, m.get("ChannelSummary", {}), ref, subject, CHANNEL.id, _type(m))
+            for page in pages
+            for m in page
         ]
     except AwsError as exc:
         _raise_unless_no_user(exc, ref)
@@ -299,7 +322,7 @@ def _roles(
 def _raise_unless_no_user(exc: AwsError, ref: MemberRef) -> None:
     """A user that is no AppInstanceUser of this app instance (an e-mail of a room member,
     a user:ID of another app instance) is in none of its channels; every other error
-    stays one (``audit_channels`` says when no app instance has a user:ID)."""
+    stays one (``channels_where`` says when no app instance has a user:ID)."""
     if exc.code not in NOT_A_USER or ref.kind is not MemberKind.USER:
         raise exc
 
@@ -312,7 +335,10 @@ def _is_email(ref: MemberRef) -> bool:
     return ref.kind is MemberKind.USER and not ref.key.startswith(USER_PREFIX)
 
 
-def _role(instance: str, summary: dict[str, Any], role: str) -> LiveChannelRole:
-    return LiveChannelRole(
-        instance, str(summary.get("Name", "")), str(summary.get("ChannelArn", "")), role
-    )
+def _role(
+    instance: str, summary: dict[str, Any], ref: MemberRef, subject: str, kind: str, role: str
+) -> Found:
+    """The member in one channel: a membership of its type (the ``channel`` kind), or its
+    moderation (``channel-moderator``): the kind is the listing's, never read from a role."""
+    name, arn = str(summary.get("Name", "")), str(summary.get("ChannelArn", ""))
+    return Found(kind, instance, name, arn, LiveMember(ref, subject, ref.kind, role))

@@ -1,0 +1,66 @@
+"""Where a provider finds one member (``chime-reconciler audit``): plain frozen values,
+produced only by a provider's ``MemberFinder.where`` and joined with the desired state
+by ``reconciler.audit``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reconciler.live import LiveMember
+from reconciler.refs import TargetKey
+
+
+@dataclass(frozen=True)
+class ScopeLookup:
+    """The member's ids in one scope (a Chime account, an app instance): none when Chime
+    has no such member there."""
+
+    scope: str
+    member_ids: tuple[str, ...]
+    label: str = ""  # how settings.yaml names the scope, when it does (an app instance's)
+
+
+@dataclass(frozen=True, order=True)
+class Found:
+    """One live membership of the member: in the target of kind ``kind`` (``Kind.id``)
+    that Chime calls ``name``, with the id ``target_id``, in ``scope``."""
+
+    kind: str
+    scope: str
+    name: str
+    target_id: str
+    membership: LiveMember
+    # the declared target it is, where the provider read it as one (a meeting, whose id
+    # the file may give as ``${VARIABLE}``); None: matched by id, else by name
+    key: TargetKey | None = None
+
+
+@dataclass(frozen=True)
+class NotThere:
+    """A declared target that has the member in no role, as the provider found it: its
+    id as Chime has it (None: Chime has no such target, or several), and why a plan will
+    not add the member there: a ``problem`` the plan reports (``Chime has no channel of
+    that name``), or what ``refused`` it (``banned``) and ``because`` (``a plan never
+    lifts a ban``). Neither: the plan adds it."""
+
+    key: TargetKey
+    target_id: str | None
+    problem: str = ""
+    refused: str = ""
+    because: str = ""
+
+
+@dataclass(frozen=True)
+class Whereabouts:
+    """What a provider found of a member: the scopes it looked in (``lookups``), of the
+    target kinds it can list (``kinds``), the memberships there, and, where it looked,
+    the declared targets that have the member in no role (``absent``; a target not in it
+    is one the plan adds the member to, or reports, as the planner says)."""
+
+    kinds: tuple[str, ...]
+    lookups: tuple[ScopeLookup, ...]
+    found: tuple[Found, ...]
+    absent: tuple[NotThere, ...] = ()
+    # targets where the provider refuses the member the role declared (a meeting's
+    # features), and why: the plan leaves that role as it is
+    refusals: tuple[tuple[TargetKey, str], ...] = ()

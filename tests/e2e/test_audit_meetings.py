@@ -1,0 +1,97 @@
+"""`audit` in meetings (Q-AM-1): the meetings API lists the attendees of a meeting whose id
+is known and has no ListMeetings, so audit's meetings rows are the declared meetings the
+member attends or is declared in, each note the planner's answer. The CLI, the real boto3
+client and the emulator over HTTP."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import Cli, WriteDesired
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+MEETING = "6f1c2a9e-0000-4000-8000-000000000001"
+MUTED = {"audio": "Receive", "video": "None", "content": "None"}
+BRIDGE = """
+groups:
+  sre: [alice@example.com, bob@example.com]
+meetings:
+  bridge:
+    meeting_id: ${INCIDENT_MEETING_ID}
+    prune: true
+    attendees:
+      alice@example.com: presenter
+      "@sre": participant
+"""
+
+
+@pytest.fixture
+def bridge(
+    emulator: EmulatorServer, write_desired: WriteDesired, monkeypatch: pytest.MonkeyPatch
+) -> EmulatorServer:
+    """The bridge declared (alice, bob); live: bob muted, mallory uninvited."""
+    monkeypatch.setenv("INCIDENT_MEETING_ID", MEETING)
+    write_desired({"meetings.yaml": BRIDGE})
+    attendees = [("bob@example.com", MUTED), ("mallory@example.com", MUTED)]
+    emulator.reset(
+        {
+            "meetings": [
+                {
+                    "id": MEETING,
+                    "external_meeting_id": "incident-42",
+                    "ended": False,
+                    "attendees": [{"external_user_id": u, "capabilities": c} for u, c in attendees],
+                }
+            ]
+        }
+    )
+    emulator.reset_calls()
+    return emulator
+
+
+def notes(cli: Cli, member: str) -> list[tuple[str, str | None, str]]:
+    run = cli("audit", member, "--format", "json")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    return [(r["meeting"], r["id"], r["note"]) for r in json.loads(run.stdout)["meetings"]]
+
+
+def test_audit_lists_the_declared_meetings_a_member_attends(
+    bridge: EmulatorServer, cli: Cli
+) -> None:
+    run = cli("audit", "bob@example.com")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert run.lines[0] == "bob@example.com in meetings:"
+    assert run.lines[1].split()[:4] == ["MEETING", "MEETING", "ID", "LIVE"]
+    assert run.lines[2].startswith(f"bridge   {MEETING}  audio Receive, video None, content None")
+    assert (
+        "plan changes the capabilities to audio SendReceive, video SendReceive, content Receive"
+        in run.lines[2]
+    )
+    assert notes(cli, "bob@example.com") == [
+        (
+            "bridge",
+            MEETING,
+            "plan changes the capabilities to audio SendReceive, video SendReceive, "
+            "content Receive",
+        )
+    ]
+    assert notes(cli, "alice@example.com") == [
+        ("bridge", MEETING, "declared, not in the meeting: plan adds it")
+    ]
+    assert notes(cli, "mallory@example.com") == [
+        ("bridge", MEETING, "not declared: plan removes it (prune)")
+    ]
+    # only the declared meeting is read (there is no ListMeetings): once an audit
+    assert (bridge.calls()["GetMeeting"], bridge.calls()["ListAttendees"]) == (4, 4)
+
+
+def test_a_member_in_no_declared_meeting_is_still_an_unknown_member(
+    bridge: EmulatorServer, cli: Cli
+) -> None:
+    run = cli("audit", "zed@example.com")
+    assert run.exit_code == 1
+    assert "unknown member zed@example.com" in run.stderr
