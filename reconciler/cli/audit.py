@@ -20,10 +20,11 @@ from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
 from reconciler.governance.expiry import as_of
+from reconciler.governance.explaining import member_refs
 from reconciler.kinds.rooms import ROOM
 from reconciler.providers import ProviderOptions, open_providers
 from reconciler.providers.base import MemberFinder
-from reconciler.refs import MemberRef
+from reconciler.refs import MemberKind, MemberRef
 from reconciler.render.audit import render_audit, section_json, section_lines, section_title
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown, shown_values
@@ -78,7 +79,8 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
 
     Meetings (Chime SDK meetings) too, when the desired state declares some: the declared
     meetings MEMBER attends or is declared in (the meetings API has no ListMeetings: no
-    other meeting can be found); `meetings` in JSON.
+    other meeting can be found); `meetings` in JSON. MEMBER may then also be an attendee's
+    ExternalUserId that is no e-mail address (audit dial-in-7).
 
     The desired state (--desired) is optional: without it, audit lists the live rooms
     and says the desired state was not read. Exit 0 when the member was found (in Chime
@@ -89,18 +91,8 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     for the role (pages of 99, read until the member is found). ListAccounts only when
     no account is known otherwise.
     """
-    try:
-        ref = MemberRef.parse(member)
-    except ValueError as exc:
-        if not member.strip().lower().startswith((USER_PREFIX, "arn:")):
-            raise UsageError(
-                f"MEMBER {member!r}: {exc} (give an e-mail address or bot:NAME)"
-            ) from None
-        try:  # user:ID or an AppInstanceUser ARN: channels only
-            ref = parse_channel_member(member)
-        except ValueError as channel_exc:
-            raise UsageError(f"MEMBER {member!r}: {channel_exc}") from None
     desired, note = _desired(app)
+    ref = _member_ref(member, desired)
     desired = _of_its_instance(member, desired)
     progress = ProgressBar(app.console(stderr=True))
     finders = _finders(app, member, desired)
@@ -110,7 +102,12 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
         for finder, its in finders.values()
     ]
     sections = [s for s in sections if s.lookups or s.rows]  # something to look in
-    if document is None:  # a member only the sections can take (user:ID)
+    if document is None:  # a member only the sections can take (user:ID, an attendee)
+        if ref.kind is MemberKind.EXTERNAL and not any(s.rows for s in sections):
+            raise UsageError(  # as explain refuses it
+                f"MEMBER {member!r} is not an e-mail address, bot:NAME or user:ID, and no "
+                "declared meeting declares or has an attendee with that ExternalUserId"
+            )
         if not sections:
             raise UsageError(
                 f"MEMBER {member!r} is an AppInstanceUser, and settings.yaml names no "
@@ -132,6 +129,36 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
         render_audit(result, fmt, app.console())
         return
     _render(app, ref, fmt, result, sections, desired, note)
+
+
+def _member_ref(member: str, desired: DesiredState | None) -> MemberRef:
+    """MEMBER as audit reads it: an e-mail address or bot:NAME (rooms, channels), user:ID
+    or an AppInstanceUser ARN (channels only), else what the kind of a declared target
+    reads (a meeting attendee's ExternalUserId, when meetings are declared); a UsageError
+    when none reads it."""
+    try:
+        return MemberRef.parse(member)
+    except ValueError as exc:
+        if member.strip().lower().startswith((USER_PREFIX, "arn:")):
+            try:  # user:ID or an AppInstanceUser ARN: channels only
+                return parse_channel_member(member)
+            except ValueError as channel_exc:
+                raise UsageError(f"MEMBER {member!r}: {channel_exc}") from None
+        declared = {t.key.kind for t in desired.targets} if desired is not None else set()
+        refs = _refs(member)
+        ref = next((refs[k] for k in refs if k in declared), None)
+        if ref is None:
+            raise UsageError(
+                f"MEMBER {member!r}: {exc} (give an e-mail address or bot:NAME)"
+            ) from None
+        return ref
+
+
+def _refs(member: str) -> dict[str, MemberRef]:
+    try:
+        return member_refs(member)
+    except ValueError:
+        return {}
 
 
 def _finders(

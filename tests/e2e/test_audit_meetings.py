@@ -95,3 +95,42 @@ def test_a_member_in_no_declared_meeting_is_still_an_unknown_member(
     run = cli("audit", "zed@example.com")
     assert run.exit_code == 1
     assert "unknown member zed@example.com" in run.stderr
+
+
+def test_audit_takes_an_attendee_that_is_no_email_as_explain_does(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A meeting attendee's ExternalUserId need not be an e-mail address (`dial-in-7`):
+    audit answers for it in meetings, and refuses, as explain does, one no declared
+    meeting declares or has."""
+    monkeypatch.setenv("INCIDENT_MEETING_ID", MEETING)
+    write_desired(
+        {"meetings.yaml": BRIDGE.replace('"@sre": participant', "dial-in-7: participant")}
+    )
+    emulator.reset(
+        {
+            "meetings": [
+                {
+                    "id": MEETING,
+                    "external_meeting_id": "incident-42",
+                    "ended": False,
+                    "attendees": [{"external_user_id": "dial-in-7", "capabilities": MUTED}],
+                }
+            ]
+        }
+    )
+    run = cli("audit", "dial-in-7", "--format", "json")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    rows = json.loads(run.stdout)["meetings"]
+    assert [(r["meeting"], r["id"]) for r in rows] == [("bridge", MEETING)]
+    assert rows[0]["note"].startswith("plan changes the capabilities to")
+    text = cli("audit", "dial-in-7")
+    assert text.exit_code == 0, text.stdout + text.stderr
+    assert text.lines[0] == "dial-in-7 in meetings:"
+    stranger = cli("audit", "dial-in-8")
+    assert stranger.exit_code == 1
+    assert (
+        "MEMBER 'dial-in-8' is not an e-mail address, bot:NAME or user:ID, and no declared "
+        "meeting declares or has an attendee with that ExternalUserId" in stranger.stderr
+    )
+    assert "Traceback" not in stranger.stderr
