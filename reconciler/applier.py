@@ -52,6 +52,7 @@ from dataclasses import replace
 
 from reconciler.apply_create import NOT_FOUND_CODES, MemberCreates
 from reconciler.apply_gone import GoneTarget
+from reconciler.apply_places import floor, making_room
 from reconciler.apply_result import (
     SKIPPED,
     ApplyResult,
@@ -70,7 +71,6 @@ from reconciler.providers import lost_answers
 from reconciler.providers.base import CONFLICT, ItemError, Writer
 from reconciler.refs import TargetKey
 from reconciler.retry_policy import RetryPolicy
-from reconciler.safety import elevated_after
 
 
 class NoProviderError(KeyError):
@@ -233,26 +233,16 @@ class _TargetRun:
         self, deletes: Sequence[tuple[int, Change]], creates: int, promoted: int
     ) -> list[tuple[int, Change]]:
         """The removals of elevated members to make before the ``creates``, once ``promoted``
-        members gained an elevated role in place: where the creates would not fit in the
-        target (``TargetPlan.maximum``) after the removals made so far, the first of them
-        in plan order, as many as the creates need places, each only while the target
-        keeps at least the floor without it (counting no create: one may fail)."""
-        most = self.tp.maximum
-        before = self.tp.live_elevated
-        if most is None or not creates or before is None:  # unknown: none early
-            return []
-        freed = sum(self.results[i].ok for i, _ in deletes if i in self.results)
-        short = self.tp.live_count - freed + creates - most
-        keeps = before + promoted
-        floor = self._floor(before)
-        chosen: list[tuple[int, Change]] = []
-        for i, c in deletes:
-            if len(chosen) >= short or keeps - 1 < floor:
-                break
-            if i not in self.results and self.kind.is_elevated(c.role_before):
-                chosen.append((i, c))
-                keeps -= 1
-        return chosen
+        members gained an elevated role in place (``reconciler.apply_places``)."""
+        return making_room(
+            self.tp,
+            deletes,
+            creates,
+            freed=sum(self.results[i].ok for i, _ in deletes if i in self.results),
+            promoted=promoted,
+            made=self.results.keys(),
+            minimum=self.minimum,
+        )
 
     def _short_of_places(self, deletes: Sequence[tuple[int, Change]], creates: int) -> bool:
         """Whether the target lacks places for ``creates`` new members (``TargetPlan.maximum``,
@@ -276,12 +266,8 @@ class _TargetRun:
         return before + promoted - demoted >= self._floor(before)
 
     def _floor(self, before: int) -> int:
-        """The fewest elevated members the target may have while it is changed, ``before``
-        the plan: the minimum, or fewer when the target has fewer before or after it."""
-        floor = min(before, elevated_after(self.tp, before))
-        if self.minimum is not None:
-            floor = min(floor, self.minimum)
-        return floor
+        """The fewest elevated members the target may have while it is changed."""
+        return floor(self.tp, before, self.minimum)
 
     # -- single operations ---------------------------------------------------------------
 

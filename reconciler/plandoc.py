@@ -23,6 +23,8 @@ Version 2 (schema: ``reconciler/render/plan.schema.json``)::
      "expired_kept": [...],                         # only when expired members stay
      "over_maximum": [{"kind", "scope", "name", "id", "maximum", "own_maximum", "after",
                        "undeclared", "adds", "refused", "message"}],  # only when full
+     "full_swap": [{"kind", "scope", "name", "id", "maximum", "own_maximum", "live_count",
+                    "adds", "refused", "kept", "message"}],  # only when apply cannot swap
      "shard": {"index", "count", "unmanaged_is_drift",   # only with plan --shard K/N
                "max_removals", "own_max_removals": [{"kind", "scope", "name"}]}}
 
@@ -37,6 +39,7 @@ from typing import Any
 
 from reconciler import kinds
 from reconciler.crowded import Crowded, crowded
+from reconciler.full_swap import FullSwap, full_swaps
 from reconciler.governance.plan_json import expiring_json, grant_json
 from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
@@ -51,7 +54,7 @@ JsonObject = dict[str, Any]
 
 def plan_to_data(plan: Plan, origin: JsonObject | None = None) -> JsonObject:
     """The plan as plain JSON-ready data, keys in their documented order (the schema's);
-    ``origin`` (a saved plan's: ``plan --out``) after ``over_maximum``, before ``notices``
+    ``origin`` (a saved plan's: ``plan --out``) after ``full_swap``, before ``notices``
     and ``shard``."""
     s = plan.summary
     return {
@@ -70,6 +73,7 @@ def plan_to_data(plan: Plan, origin: JsonObject | None = None) -> JsonObject:
         "desired_digest": plan.desired_digest,
         **_expiring(plan),
         **_over_maximum(plan),
+        **_full_swap(plan),
         **({"origin": origin} if origin is not None else {}),
         **({"notices": list(plan.notices)} if plan.notices else {}),
         **_shard(plan),
@@ -138,6 +142,30 @@ def _crowded(c: Crowded) -> JsonObject:
         "adds": c.adds,
         "refused": c.refused,
         "message": c.message(),
+    }
+
+
+def _full_swap(plan: Plan) -> JsonObject:
+    """``full_swap`` (only when a full target's adds find no place before apply would
+    remove the last elevated members that stay: AWS refuses them on every apply, Q-AT-2).
+    Derived from the targets' own numbers, as ``over_maximum``."""
+    found = full_swaps(plan)
+    return {"full_swap": [_swap(s) for s in found]} if found else {}
+
+
+def _swap(s: FullSwap) -> JsonObject:
+    return {
+        "kind": s.target.kind,
+        "scope": s.target.scope,
+        "name": s.target.name,
+        "id": s.target_id,
+        "maximum": s.maximum,
+        "own_maximum": s.own_maximum,
+        "live_count": s.live_count,
+        "adds": [str(m) for m in s.adds],
+        "refused": s.refused,
+        "kept": [str(m) for m in s.kept],
+        "message": s.message(),
     }
 
 

@@ -177,9 +177,12 @@ def apply(
     whole watch so far, replaced whole after each round.
 
     Exit codes: 0 applied (or nothing to do); 1 error, refused, stale, or some changes
-    failed (each is listed; running apply again converges, but for adds to a target
-    full of members no file declares, which plan warns of: they fail until it prunes,
-    some leave, or fewer are declared); 130 interrupted; 141 the output was closed
+    failed (each is listed; running apply again converges, but for adds to a full
+    target: to one full of members no file declares, which plan warns of, they fail
+    until it prunes, some leave, or fewer are declared; to one whose last presenter (a
+    room's administrator) that stays is replaced, which plan warns of for a meeting,
+    they fail until a place is made first or another member keeps that role
+    meanwhile); 130 interrupted; 141 the output was closed
     (| head): it stopped as at Ctrl-C, and says on stderr what it did.
     """
     ctx = click.get_current_context()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from reconciler import kinds
 from reconciler.crowded import crowded_lines
+from reconciler.full_swap import full_swap_lines
 from reconciler.plan import Action, Plan, TargetPlan
 from reconciler.render.drift import LABEL as DRIFT_LABEL
 from reconciler.render.drift import drift_first, drift_phrase, resolve_hint
@@ -91,6 +92,12 @@ class MarkdownRenderer:
                 "full targets",
                 "> [!WARNING]\n" if crowded_lines(plan) else "",
                 tuple(_callout(crowded_lines(plan))),
+                "\n",
+            ),
+            _Section(  # a full target's swap apply cannot make (Q-AT-2)
+                "full swaps",
+                "> [!WARNING]\n" if full_swap_lines(plan) else "",
+                tuple(_callout(full_swap_lines(plan))),
                 "\n",
             ),
             _Section(

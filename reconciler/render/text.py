@@ -25,6 +25,7 @@ from rich.text import Text
 
 from reconciler import kinds
 from reconciler.crowded import crowded_lines
+from reconciler.full_swap import full_swap_lines
 from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
 from reconciler.plan import Action, Change, Plan, TargetPlan
@@ -90,7 +91,12 @@ class TextRenderer:
         if unchanged:
             out.append(Text(_unchanged_line(unchanged)))
             out.append(Text())
-        for warning in (crowded_lines(plan), kept_lines(plan), expiring_lines(plan)):
+        for warning in (
+            crowded_lines(plan),
+            full_swap_lines(plan),
+            kept_lines(plan),
+            expiring_lines(plan),
+        ):
             if warning:
                 out.append(Text.assemble(("Warning:", WARNING_STYLE), f" {warning[0]}"))
                 out.extend(Text(f"{CHANGE_INDENT}{line}") for line in warning[1:])

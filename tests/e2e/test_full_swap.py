@@ -1,0 +1,137 @@
+"""Q-AT-2: a full meeting whose only presenter that stays is replaced by a new one. Apply
+cannot make that swap (it keeps a presenter while it changes the meeting, so the new one
+is tried first and AWS refuses it: LimitExceeded, every apply), as the README documents;
+`plan` says so, in text, Markdown and JSON (``full_swap``), naming the meeting, the
+presenter kept, the one refused and what to do. After the advised change (apply with one
+attendee fewer first), apply converges. A swap apply can make is not warned of.
+
+The CLI in process, the real boto3 client, the emulator over HTTP (which refuses an
+attendee over a meeting's MaxCount as AWS does)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ACCOUNT, Cli, WriteDesired
+from jsonschema import Draft202012Validator
+
+from reconciler.emulator import EmulatorServer
+from reconciler.render.json import load_schema
+
+pytestmark = pytest.mark.e2e
+
+MEETING = "6f1c2a9e-0000-4000-8000-000000000011"
+VALIDATOR = Draft202012Validator(load_schema())
+HEAD = (
+    "Warning: 1 target is full and apply cannot make a place for the adds first: it will "
+    "fail for them, and running it again will not help:"
+)
+MESSAGE = (
+    f"meeting 'bridge' (id {MEETING}) is full (1 attendee, the meeting's own maximum of 1) "
+    "and the plan swaps its last presenter that stays: apply keeps 1 presenter while it "
+    "changes the meeting, so it removes alice@example.com only after the adds, and AWS "
+    "will refuse bob@example.com (LimitExceeded), alice@example.com kept, on this apply "
+    "and every later one. To converge: make a place first (apply with 1 attendee fewer), "
+    "or keep another attendee a presenter meanwhile."
+)
+
+
+def seed_meeting(emulator: EmulatorServer, max_count: int, *attendees: str) -> None:
+    """A meeting created with ``Attendee.MaxCount`` ``max_count``, holding ``attendees``
+    (AWS's default capabilities: presenters)."""
+    emulator.reset(
+        {
+            "accounts": [{"id": ACCOUNT, "name": "X"}],
+            "meetings": [
+                {
+                    "id": MEETING,
+                    "external_meeting_id": "bridge-1",
+                    "features": {"attendee": {"max_count": max_count}},
+                    "attendees": [{"external_user_id": a} for a in attendees],
+                }
+            ],
+        }
+    )
+
+
+def declare(write_desired: WriteDesired, attendees: str) -> None:
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "m.yaml": f"meetings:\n  bridge:\n    meeting_id: {MEETING}\n    prune: true\n"
+            f"    attendees: {attendees}\n",
+        }
+    )
+
+
+def plan_json(cli: Cli) -> dict[str, object]:
+    run = cli("plan", "--format", "json")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    data: dict[str, object] = json.loads(run.stdout)
+    VALIDATOR.validate(data)
+    return data
+
+
+def test_the_only_presenter_replaced_in_a_full_meeting_is_warned_of_and_the_advice_converges(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    seed_meeting(emulator, 1, "alice@example.com")
+    declare(write_desired, "{bob@example.com: presenter}")
+
+    planned = cli("plan")
+    assert planned.exit_code == 0, planned.stdout + planned.stderr
+    assert planned.lines[-1] == "Plan: 1 to add, 0 to change, 1 to remove."
+    assert planned.lines[planned.lines.index(HEAD) + 1] == f"  {MESSAGE}"
+
+    data = plan_json(cli)
+    assert data["full_swap"] == [
+        {
+            "kind": "meeting",
+            "scope": MEETING,
+            "name": "bridge",
+            "id": MEETING,
+            "maximum": 1,
+            "own_maximum": True,
+            "live_count": 1,
+            "adds": ["bob@example.com"],
+            "refused": 1,
+            "kept": ["alice@example.com"],
+            "message": MESSAGE,
+        }
+    ]
+    markdown = cli("plan", "--format", "markdown").stdout
+    assert "> [!WARNING]\n> **1 target is full and apply cannot make a place" in markdown
+    assert "alice@example.com kept, on this apply and every later one" in markdown
+
+    applied = cli("apply", "--auto-approve")  # as the warning says: refused, alice kept
+    assert applied.exit_code == 1, applied.stdout + applied.stderr
+    assert "! bob@example.com in bridge: LimitExceeded" in applied.stdout
+
+    # the advice: make a place first (apply with one attendee fewer), then the swap
+    declare(write_desired, "{}")
+    assert "full_swap" not in plan_json(cli)
+    applied = cli("apply", "--auto-approve")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    declare(write_desired, "{bob@example.com: presenter}")
+    assert "full_swap" not in plan_json(cli)
+    applied = cli("apply", "--auto-approve")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    final = plan_json(cli)
+    assert final["summary"] == {"add": 0, "change": 0, "remove": 0}
+    assert final["drift"] == {"members": 0, "elevated": 0}
+
+
+def test_a_swap_with_a_second_presenter_staying_is_not_warned_of(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    """MaxCount 2, alice and carol presenters; carol stays: apply removes alice first."""
+    seed_meeting(emulator, 2, "alice@example.com", "carol@example.com")
+    declare(write_desired, "{bob@example.com: presenter, carol@example.com: presenter}")
+    planned = cli("plan")
+    assert planned.exit_code == 0, planned.stdout + planned.stderr
+    assert not [line for line in planned.lines if line.startswith("Warning:")]
+    assert "full_swap" not in plan_json(cli)
+    assert "cannot make a place" not in cli("plan", "--format", "markdown").stdout
+    applied = cli("apply", "--auto-approve")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr

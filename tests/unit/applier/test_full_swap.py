@@ -1,0 +1,135 @@
+"""Q-AT-2: the plan warns of a full meeting's swap that apply cannot make (its last
+presenter that stays replaced by a new one), by the rule apply orders its removals with
+(``reconciler.apply_places``): removals of non-presenters first, then of presenters while
+a presenter stays. A swap apply makes (a second presenter staying, a non-presenter's
+removal freeing the place, a room in the meeting) is not warned of."""
+
+from __future__ import annotations
+
+import pytest
+
+from reconciler.capabilities import BUILTIN_PROFILES
+from reconciler.full_swap import full_swap_lines, full_swap_target
+from reconciler.kinds import MEETING, ROOM
+from reconciler.plan import Action, Change, Plan, TargetPlan
+from reconciler.refs import MemberKind, MemberRef, Role, TargetKey
+
+PRESENTER = BUILTIN_PROFILES["presenter"]
+VIEWER = BUILTIN_PROFILES["viewer"]
+KEY = TargetKey(MEETING.id, "m-1", "bridge")
+ID = "6f1c2a9e-0000-4000-8000-000000000001"
+
+
+def change(action: Action, who: str, before: object = None, after: object = None) -> Change:
+    return Change(action, KEY, MemberRef.user(who), who, MemberKind.USER, before, after)  # type: ignore[arg-type]
+
+
+def add(who: str, role: object = PRESENTER) -> Change:
+    return change(Action.CREATE, who, after=role)
+
+
+def remove(who: str, role: object = PRESENTER) -> Change:
+    return change(Action.DELETE, who, before=role)
+
+
+def meeting(*changes: Change, live: int, presenters: int, most: int | None = 1) -> TargetPlan:
+    return TargetPlan(
+        KEY, ID, "fp", changes, live_count=live, live_elevated=presenters, max_members=most
+    )
+
+
+def test_the_only_presenter_replaced_in_a_full_meeting_is_warned_of() -> None:
+    tp = meeting(add("bob@example.com"), remove("alice@example.com"), live=1, presenters=1)
+    found = full_swap_target(tp)
+    assert found is not None
+    assert (found.refused, [str(m) for m in found.adds], [str(m) for m in found.kept]) == (
+        1,
+        ["bob@example.com"],
+        ["alice@example.com"],
+    )
+    lines = full_swap_lines(Plan((tp,)))
+    assert lines[0].startswith("1 target is full and apply cannot make a place for the adds")
+    message = lines[1]
+    assert f"meeting 'bridge' (id {ID}) is full (1 attendee, the meeting's own maximum of 1)" in (
+        message
+    )
+    assert "AWS will refuse bob@example.com (LimitExceeded), alice@example.com kept" in message
+    assert message.endswith(
+        "To converge: make a place first (apply with 1 attendee fewer), or keep another "
+        "attendee a presenter meanwhile."
+    )
+
+
+def test_at_aws_maximum_too() -> None:
+    """No MaxCount of its own: AWS's 250."""
+    tp = meeting(
+        add("new@example.com"), remove("old@example.com"), live=250, presenters=1, most=None
+    )
+    found = full_swap_target(tp)
+    assert found is not None and (found.maximum, found.own_maximum) == (250, False)
+
+
+@pytest.mark.parametrize(
+    "tp",
+    [
+        # a second presenter stays: apply removes alice first
+        meeting(add("bob@example.com"), remove("alice@example.com"), live=2, presenters=2, most=2),
+        # a viewer's removal frees the place first
+        meeting(
+            add("bob@example.com"),
+            remove("alice@example.com"),
+            remove("vic@example.com", VIEWER),
+            live=2,
+            presenters=1,
+            most=2,
+        ),
+        # a place is free
+        meeting(add("bob@example.com"), remove("alice@example.com"), live=1, presenters=1, most=2),
+        # a viewer promoted in place keeps a presenter meanwhile
+        meeting(
+            add("bob@example.com"),
+            change(Action.UPDATE, "vic@example.com", VIEWER, PRESENTER),
+            remove("alice@example.com"),
+            live=2,
+            presenters=1,
+            most=2,
+        ),
+        # the new one is no presenter: the meeting is left without one after, so apply
+        # may remove alice first (the floor is the fewer of before and after)
+        meeting(add("bob@example.com", VIEWER), remove("alice@example.com"), live=1, presenters=1),
+        # over the maximum whatever the order: ``over_maximum``'s warning, not this one
+        meeting(add("bob@example.com"), live=1, presenters=1),
+        # no adds
+        meeting(remove("alice@example.com"), live=1, presenters=1),
+    ],
+    ids=[
+        "second-presenter",
+        "viewer-removed",
+        "place-free",
+        "promoted-in-place",
+        "no-presenter-after",
+        "over-maximum",
+        "no-adds",
+    ],
+)
+def test_a_swap_apply_makes_is_not_warned_of(tp: TargetPlan) -> None:
+    assert full_swap_target(tp) is None
+    assert full_swap_lines(Plan((tp,))) == []
+
+
+def test_a_room_whose_floor_is_in_settings_is_not_judged() -> None:
+    """A room's floor is ``min_administrators`` (settings.yaml, not in the plan)."""
+    key = TargetKey(ROOM.id, "acct", "ops")
+    admin = Role.ADMINISTRATOR
+    tp = TargetPlan(
+        key,
+        "ops",
+        "fp",
+        (
+            Change(Action.CREATE, key, MemberRef.user("b@x.io"), "b", MemberKind.USER, None, admin),
+            Change(Action.DELETE, key, MemberRef.user("a@x.io"), "a", MemberKind.USER, admin, None),
+        ),
+        live_count=1_000,
+        live_elevated=1,
+    )
+    assert full_swap_target(tp) is None
