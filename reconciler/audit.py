@@ -236,10 +236,16 @@ def planned(
         return f"plan changes the {what} to {kind.role_text(change.role_after)}"
     if change is not None:
         return "not declared: plan removes it (prune)"
-    # kept by its protection, or unpruned and protected (``unmanaged_protected``: prune
-    # would keep it too): never removed, as the planner says
-    if any(m.ref == member for m in tp.protected) or member in tp.unmanaged_protected:
+    # kept by its protection: removed once it ends, if it ends
+    if any(m.ref == member for m in tp.protected):
         return f"not declared: kept, {protected_words(ends, 'removed')}"
+    # unpruned and protected (``unmanaged_protected``): kept because the target does not
+    # prune, whether or not the protection ends; a protection without an end says so, as
+    # it would in a pruned target (QA-AU Q-AU-1: never "removed after it" here)
+    if member in tp.unmanaged_protected:
+        if ends is not None:
+            return f"not declared: {words.kept_unpruned}"
+        return f"not declared: kept, {protected_words(None, 'removed')}"
     if any(m.ref == member for m in tp.unmanaged):
         return f"not declared: {words.kept_unpruned}"
     dm = dt.member(member)

@@ -70,6 +70,10 @@ class Words:
     listing: str = ""  # "Chime SDK messaging channels"
     id_key: str = ""  # "channel_arn"
     id_word: str = "id"  # what the target's id (``Kind.id_field``) is called: "ARN"
+    # whether a table whose rows are in several scopes gets a column naming each row's
+    # scope (`audit`'s ACCOUNT, APP INSTANCE); False where every target is its own scope
+    # and the scope is its id as written (a meeting's ``meeting_id``), already shown
+    scope_column: bool = True
     # what a member that is the tool itself (``Kind.own_members``) is called where a
     # message names it: "the bearer"
     own_member: str = "the tool itself"

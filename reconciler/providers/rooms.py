@@ -343,7 +343,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         scopes: Sequence[str],
         steps: Steps,
     ) -> Whereabouts:
-        return rooms_where(self, member, scopes, steps, self.parallelism)
+        return rooms_where(self, member, scopes, steps, self.parallelism, desired)
 
     def list_accounts(self, user_email: str | None = None) -> list[str]:
         """Every account id ListAccounts shows (only those with this user, given an
@@ -368,6 +368,9 @@ class RoomsProvider(ClientProvider[ChimeApi]):
 
     def membership(self, account: str, room_id: str, member_id: str) -> LiveMember | None:
         return self.api.membership(account, room_id, member_id)
+
+    def room_exists(self, account: str, room_id: str) -> bool:
+        return self.api.room_exists(account, room_id)
 
     def find_user_by_email(self, account: str, email: str) -> User | None:
         return self.api.find_user_by_email(account, email)

@@ -117,7 +117,10 @@ def _count(audit: Audit, n: int) -> str:
 
 
 def _several_scopes(audit: Audit) -> bool:
-    return len({a.scope for a in audit.lookups} | {r.scope for r in audit.rows}) > 1
+    """Whether the table gets a scope column: rows in several scopes, of a kind where
+    the scope is not the target itself (``Words.scope_column``)."""
+    scopes = {a.scope for a in audit.lookups} | {r.scope for r in audit.rows}
+    return audit.words.scope_column and len(scopes) > 1
 
 
 def _columns(audit: Audit) -> list[str]:
@@ -182,7 +185,7 @@ def section_lines(audit: Audit) -> list[str]:
     if not audit.rows:
         return [f"No {words.entry_plural}."]
     noun = words.entry_noun.upper()
-    several = len({r.scope for r in audit.rows}) > 1
+    several = words.scope_column and len({r.scope for r in audit.rows}) > 1
     header = (noun, f"{noun} ID", "LIVE", "DECLARED", "NOTE", "WHERE")
     table: list[tuple[str, ...]] = [(words.scope.upper(), *header) if several else header]
     labels = {a.scope: a.label for a in audit.lookups if a.label}

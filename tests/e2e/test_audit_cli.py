@@ -120,17 +120,17 @@ def test_audit_lists_every_room_with_live_and_declared_roles(
         f"alice@example.com: user id user-alice in account {ACC}",
         f"Desired state: read from {desired} (2 files).",
         "",
-        "ROOM      ROOM ID   LIVE           DECLARED       NOTE"
+        "ROOM      ROOM ID     LIVE           DECLARED       NOTE"
         "                                     WHERE",
-        "big       r-big     Member         Administrator  plan changes the role to Administrator"
+        "big       r-big       Member         Administrator  plan changes the role to Administrator"
         f"   Administrator at {rooms}:13",
-        "incident  -         -              Member         declared, not in the room: plan adds it"
-        f"  Member at {rooms}:11",
-        "ops       r-ops     Administrator  Administrator  declared"
+        "incident  r-incident  -              Member         declared, not in the room: "
+        f"plan adds it  Member at {rooms}:11",
+        "ops       r-ops       Administrator  Administrator  declared"
         f"                                 Administrator via @sre at {rooms}:2",
-        "random    r-random  Member         -              room not in the desired state"
+        "random    r-random    Member         -              room not in the desired state"
         "            -",
-        "web       r-web     Member         Member         declared"
+        "web       r-web       Member         Member         declared"
         f"                                 Member at {rooms}:9",
         "",
         "alice@example.com is in 4 rooms in Chime; the desired state declares it in 4 rooms.",
@@ -144,8 +144,9 @@ def test_audit_calls_list_users_once_and_reads_each_room_of_the_member(
     emulator.reset_calls()
     assert run(emulator, desired, "alice@example.com").exit_code == 0
     # ListRoomMemberships: ops, web, random one page each; big two (121 members, alice
-    # last: found on the second page)
-    assert emulator.calls() == {"ListUsers": 1, "ListRooms": 1, "ListRoomMemberships": 5}
+    # last: found on the second page); ListRooms: alice's rooms, then the account's, for
+    # incident, declared by name, which she is not in (Q-AU-5: is it there?)
+    assert emulator.calls() == {"ListUsers": 1, "ListRooms": 2, "ListRoomMemberships": 5}
 
 
 def test_audit_stops_reading_a_room_once_the_member_is_found(
@@ -163,7 +164,7 @@ def test_audit_stops_reading_a_room_once_the_member_is_found(
     row = next(line for line in result.stdout.splitlines() if line.startswith("big "))
     assert row.split()[:4] == ["big", "r-big", "Member", "Administrator"]
     # ops, web, random and big one page each: big's second page (22 members) is not read
-    assert emulator.calls() == {"ListUsers": 1, "ListRooms": 1, "ListRoomMemberships": 4}
+    assert emulator.calls() == {"ListUsers": 1, "ListRooms": 2, "ListRoomMemberships": 4}
 
 
 def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, desired: Path) -> None:
@@ -234,13 +235,13 @@ def test_audit_of_a_bot_resolves_it_with_list_bots(emulator: EmulatorServer, des
         f"Desired state: read from {desired} (2 files).",
         "",
         "ROOM  ROOM ID  LIVE    DECLARED  NOTE                                     WHERE",
-        f"ops   -        -       Member    declared, not in the room: plan adds it  "
+        f"ops   r-ops    -       Member    declared, not in the room: plan adds it  "
         f"Member at {rooms}:7",
         "web   r-web    Member  -         not declared: kept (prune off)           -",
         "",
         "bot:PagerBot is in 1 room in Chime; the desired state declares it in 1 room.",
     ]
-    assert emulator.calls() == {"ListBots": 1, "ListRooms": 1, "ListRoomMemberships": 1}
+    assert emulator.calls() == {"ListBots": 1, "ListRooms": 2, "ListRoomMemberships": 1}
 
 
 def test_audit_of_a_member_no_account_has_and_no_file_declares_exits_1(
@@ -363,3 +364,41 @@ def test_audit_text_matches_what_offboarding_needs_after_removal(
         cli, ["--endpoint-url", emulator.url, "--desired", str(desired), "plan"]
     )
     assert "  - bob@example.com (Member)" in plan.stdout.splitlines()
+
+
+def test_audit_of_a_declared_room_chime_does_not_have_says_the_plan_reports_it(
+    emulator: EmulatorServer, desired: Path
+) -> None:
+    """A room declared by an id or a name Chime does not have: the plan fails on it and
+    adds nothing, so audit says so, as for a channel Chime lacks (QA-AU Q-AU-5). A room
+    declared by id that Chime has, without the member, is one the plan adds it to."""
+    emulator.reset(seed())
+    (desired / "rooms.yaml").write_text(
+        "rooms:\n"
+        "  gone:\n    id: room-nope\n    members: [bob@example.com]\n"
+        "  absent:\n    members: [bob@example.com]\n"
+        "  inc:\n    id: r-incident\n    members: [bob@example.com]\n"
+    )
+    plan = CliRunner(env=ENV).invoke(
+        cli, ["--endpoint-url", emulator.url, "--desired", str(desired), "plan"]
+    )
+    assert plan.exit_code == 1
+    assert "no Chime room with id room-nope" in plan.output
+    assert "no Chime room named absent" in plan.output
+    emulator.reset_calls()
+    result = run(emulator, desired, "bob@example.com")
+    assert (result.exit_code, result.stderr) == (0, "")
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()[4:7]}
+    assert "declared, but Chime has no room of that name: plan reports it" in rows["absent"]
+    assert "declared, but Chime has no room with id room-nope: plan reports it" in rows["gone"]
+    assert rows["gone"].split()[1] == "room-nope"
+    assert rows["inc"].split()[1] == "r-incident"
+    assert "declared, not in the room: plan adds it" in rows["inc"]
+    assert "plan adds it" not in rows["absent"] + rows["gone"]
+    # bob's rooms, then the account's rooms (absent, by name); GetRoom for each by id
+    assert emulator.calls() == {
+        "ListUsers": 1,
+        "ListRooms": 2,
+        "ListRoomMemberships": 2,
+        "GetRoom": 2,
+    }

@@ -134,3 +134,53 @@ def test_audit_takes_an_attendee_that_is_no_email_as_explain_does(
         "meeting declares or has an attendee with that ExternalUserId" in stranger.stderr
     )
     assert "Traceback" not in stranger.stderr
+
+
+def test_audit_has_no_scope_column_for_meetings_in_several_meetings(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    """Each meeting is its own scope (its `meeting_id`): rows in two meetings get no
+    MEETING_ID column repeating MEETING ID (QA-AU Q-AU-2), as rooms in two accounts get
+    ACCOUNT."""
+    standup = "6f1c2a9e-0000-4000-8000-000000000003"
+    write_desired(
+        {
+            "meetings.yaml": f"""
+                meetings:
+                  bridge:
+                    meeting_id: {MEETING}
+                    attendees:
+                      bob@example.com: viewer
+                      dial-in-7: viewer
+                  standup:
+                    meeting_id: {standup}
+                    attendees:
+                      bob@example.com: viewer
+                      dial-in-7: viewer
+                """
+        }
+    )
+    emulator.reset(
+        {
+            "meetings": [
+                {
+                    "id": m,
+                    "external_meeting_id": name,
+                    "ended": False,
+                    "attendees": [
+                        {"external_user_id": "bob@example.com", "capabilities": MUTED},
+                        {"external_user_id": "dial-in-7", "capabilities": MUTED},
+                    ],
+                }
+                for m, name in ((MEETING, "bridge"), (standup, "standup"))
+            ]
+        }
+    )
+    for member in ("bob@example.com", "dial-in-7"):
+        run = cli("audit", member)
+        assert run.exit_code == 0, run.stdout + run.stderr
+        at = run.lines.index(f"{member} in meetings:")
+        header, *rows = run.lines[at + 1 : at + 3]
+        assert header.split()[:4] == ["MEETING", "MEETING", "ID", "LIVE"], run.stdout
+        assert "MEETING_ID" not in run.stdout
+        assert rows[0].startswith(f"bridge   {MEETING}  audio Receive"), run.stdout
