@@ -23,6 +23,7 @@ from reconciler.errors import UsageError
 
 MASK = "***"
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s/?#@\"'<>]*@")
+MIN_CREDENTIAL = 8  # a real key or token is far longer; a short test value masks nothing
 _secrets: set[str] = set()
 _lock = threading.Lock()
 
@@ -72,11 +73,20 @@ def stored_url(url: str) -> str:
 
 
 def register_endpoint(url: str) -> None:
-    """Remember the secrets of ``url`` (user, password, query values) for ``redact``."""
+    """Remember the secrets of ``url`` (user, password, query values) for ``redact``.
+
+    The user name alone is masked anywhere only when it is as long as a credential
+    (``MIN_CREDENTIAL``): a short one (``user``, ``admin``) is a common word, and every
+    ``Error:`` line is redacted ("whose user, password ..." read "whose ***, ..."). In a
+    URL it is always masked, with the password (``user:pw@`` as a whole, and by
+    ``_USERINFO``)."""
     parts = urllib.parse.urlsplit(url)
-    found = {parts.username or "", parts.password or ""}
+    found = {parts.password or ""}
+    user = parts.username or ""
     userinfo = parts.netloc.rpartition("@")[0]
-    found |= {userinfo, urllib.parse.unquote(userinfo)}
+    found |= {userinfo, urllib.parse.unquote(userinfo)} - {user, urllib.parse.unquote(user)}
+    if len(user) >= MIN_CREDENTIAL:
+        found.add(user)
     for _, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True):
         found |= {value, urllib.parse.quote(value, safe="")}
     if parts.fragment:
@@ -85,7 +95,6 @@ def register_endpoint(url: str) -> None:
         _secrets.update(s for s in found if len(s) >= 3)  # not "a" or "1": too common
 
 
-MIN_CREDENTIAL = 8  # a real key or token is far longer; a short test value masks nothing
 CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 
 

@@ -57,3 +57,18 @@ def test_a_three_character_password_of_the_endpoint_url_is_masked() -> None:
     too common to mask."""
     register_endpoint("http://u:Zq9@127.0.0.1:8080")  # "u": too short to mask
     assert redact("proxy said: password Zq9 refused") == "proxy said: password *** refused"
+
+
+def test_a_short_endpoint_user_is_masked_in_urls_but_not_as_a_word() -> None:
+    """Every Error: line is redacted: an endpoint user that is a common word (`user`)
+    masked everywhere made "whose user, password and query values" read "whose ***,
+    password ..."; its password, and the user inside a URL, are still masked."""
+    register_endpoint("http://user:Kw7pq@127.0.0.1:8080")
+    assert redact("whose user, password and query values") == (
+        "whose user, password and query values"
+    )
+    assert redact("see http://user:Kw7pq@127.0.0.1:8080/ and Kw7pq") == (
+        "see http://***@127.0.0.1:8080/ and ***"
+    )
+    register_endpoint("http://service-account-7:x@127.0.0.1:8080")  # credential-long
+    assert redact("as service-account-7") == "as ***"
