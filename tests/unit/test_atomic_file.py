@@ -10,10 +10,11 @@ import stat
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from reconciler import atomic_file
+from reconciler import atomic_file, link_out
 from reconciler.atomic_file import problem, write_atomically
 
 
@@ -232,3 +233,32 @@ def test_within_writes_inside_through_links_and_hard_links_and_anywhere_else(
     assert ((repo / "two").read_text(), (outside / "two").read_text()) == ("b\n", "b\n")
     assert (outside / "mine").read_text() == "c\n"
     assert sorted(p.name for p in repo.iterdir()) == ["CODEOWNERS", "docs", "two"]
+
+
+def test_within_refuses_a_folder_swapped_into_git_after_the_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder replaced by a link into ``.git`` between the check before the write and
+    the write itself (``import --adopt`` writing ``desired-state/rooms.yaml`` while
+    something swaps the folder): the file is not written in git's metadata."""
+    repo = tmp_path / "repo"
+    (repo / ".git" / "hooks").mkdir(parents=True)
+    (repo / "desired-state").mkdir()
+    checked = link_out.refusal
+
+    def then_swapped(*args: Any, **kwargs: Any) -> str | None:
+        why = checked(*args, **kwargs)
+        (repo / "desired-state").rmdir()
+        (repo / "desired-state").symlink_to(".git/hooks", target_is_directory=True)
+        return why
+
+    monkeypatch.setattr(link_out, "refusal", then_swapped)
+    with pytest.raises(atomic_file.LeadsOut) as into:
+        write_atomically(
+            repo / "desired-state" / "rooms.yaml", "x", atomic_file.Within(repo, "the repository")
+        )
+    assert str(into.value) == (
+        "it leads into .git through a symbolic link that changed while it was written "
+        "(not followed)"
+    )
+    assert list((repo / ".git" / "hooks").iterdir()) == []

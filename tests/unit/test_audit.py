@@ -12,6 +12,7 @@ from rich.console import Console
 
 from reconciler.audit import Status, UnknownMemberError, audit, known, to_json
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
+from reconciler.kinds.channels import CHANNEL, DEFAULT
 from reconciler.kinds.rooms import ROOM
 from reconciler.live import LiveMember
 from reconciler.refs import Location, MemberKind, MemberRef, Provenance, Role, TargetKey, TargetKind
@@ -309,3 +310,24 @@ def test_json_has_rooms_with_roles_status_and_declarations() -> None:
             "summary": {"live_rooms": 1, "declared_rooms": 1},
         }
     )
+
+
+def test_the_json_keys_of_a_channel_audit_have_no_spaces() -> None:
+    """The words of a channel's scope ("app instance") are keys with ``_`` in the JSON, as
+    the README documents them: ``app_instances``, ``app_instance``."""
+    instance = "arn:aws:chime:us-east-1:111122223333:app-instance/i-1"
+    arn = f"{instance}/channel/c-1"
+    member = LiveMember(ALICE, f"{instance}/user/u-1", MemberKind.USER, DEFAULT)
+    found = Whereabouts(
+        (CHANNEL.id,),
+        (ScopeLookup(instance, (f"{instance}/user/u-1",)),),
+        (Found(CHANNEL.id, instance, "ops", arn, member),),
+    )
+    doc = json.loads(format_json(audit(ALICE, found, None)))
+    assert doc["app_instances"] == [
+        {"app_instance": instance, "member_ids": [f"{instance}/user/u-1"]}
+    ]
+    assert [(r["app_instance"], r["channel"], r["channel_id"]) for r in doc["channels"]] == [
+        (instance, "ops", arn)
+    ]
+    assert all(" " not in key for r in doc["channels"] for key in r)

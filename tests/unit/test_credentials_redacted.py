@@ -8,9 +8,12 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 
 from reconciler import logs
-from reconciler.awsclient.aws import DUMMY_ACCESS_KEY, make_client
+from reconciler.awsclient.aws import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, make_client
+from reconciler.awsclient.signing import CachedSigV4Auth
 from reconciler.redact import redact, register_endpoint
 
 KEY_ID = "AKIAUNITTESTKEYID0001"
@@ -72,3 +75,43 @@ def test_a_short_endpoint_user_is_masked_in_urls_but_not_as_a_word() -> None:
     )
     register_endpoint("http://service-account-7:x@127.0.0.1:8080")  # credential-long
     assert redact("as service-account-7") == "as ***"
+
+
+def test_a_credential_of_exactly_eight_characters_is_masked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Eight characters (``MIN_CREDENTIAL``) is long enough to be masked."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "Zq9xW2e7")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "unit/test/secret/eight/0002")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    make_client("chime", endpoint_url="http://127.0.0.1:9")
+    assert redact("signed with Zq9xW2e7") == "signed with ***"
+
+
+def test_the_environments_credentials_are_masked_when_botocore_makes_none_of_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A secret key and a token with no key id: botocore makes no credentials of them,
+    but a message quoting them still shows ``***``."""
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "env/only/secret/value/0003")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "env-only-session-token-0003")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    make_client("chime")  # AWS's endpoint: no dummy keys
+    shown = redact("x env/only/secret/value/0003 env-only-session-token-0003 y")
+    assert shown == "x *** *** y"
+
+
+def test_the_dummy_keys_a_request_is_signed_with_stay_shown() -> None:
+    """The signer registers the keys of every request it signs: the emulator's dummy keys
+    stay shown in -vv lines after the first request (a Credential= scope reads as sent)."""
+    request = AWSRequest(method="GET", url="http://127.0.0.1:9/accounts", data=b"")
+    keys = Credentials(DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY)
+    CachedSigV4Auth(keys, "chime", "us-east-1").add_auth(request)
+    line = f"Credential={DUMMY_ACCESS_KEY}/20261203/us-east-1/chime/aws4_request"
+    assert DUMMY_ACCESS_KEY in request.headers["Authorization"]
+    assert redact(line) == line
+    assert redact(f"secret {DUMMY_SECRET_KEY}") == f"secret {DUMMY_SECRET_KEY}"

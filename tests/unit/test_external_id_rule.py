@@ -52,3 +52,14 @@ def test_both_sites_refuse_what_aws_refuses(value: str, desired: str, emulator: 
 def test_the_emulator_names_the_refused_character() -> None:
     found = external_id_problem("o~neil@example.com", "ExternalUserId") or ""
     assert found.endswith(": '~' is not allowed")
+
+
+@pytest.mark.parametrize("value", ["aws:bot", "AWS:bot", "Aws:bot", "aWs:bot"])
+def test_the_reserved_prefix_is_refused_in_any_case(value: str) -> None:
+    """AWS's CreateAttendee: "Values that begin with aws: are reserved ... Case
+    insensitive": ``validate`` refuses ``AWS:bot`` as AWS would at apply, and so does the
+    emulator (the e2e tests see what AWS does)."""
+    assert attendee_problem(value) == "ExternalUserIds starting with 'aws:' are reserved by AWS"
+    assert external_id_problem(value, "ExternalUserId") == (
+        "ExternalUserId must not start with the reserved prefix 'aws:'"
+    )

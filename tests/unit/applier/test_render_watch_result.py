@@ -4,13 +4,21 @@ whose reading failed is not complete; the counts and changes add up in order).""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from test_render_apply_result import ADD, PROMOTE, REMOVE
 
 from reconciler.apply_result import ApplyResult, ChangeResult
+from reconciler.refs import MemberRef
 from reconciler.render.apply import Timings
-from reconciler.render.watch import Round, WatchTotals, round_line, watch_document
+from reconciler.render.watch import (
+    Round,
+    WatchTotals,
+    incomplete,
+    round_line,
+    watch_document,
+)
 
 START = datetime(2026, 12, 2, 10, 52, 28, 123000, tzinfo=UTC)
 NOT_FOUND = "NotFound"
@@ -85,3 +93,24 @@ def test_the_whole_watch_adds_the_rounds_up_and_is_complete_once_reads_recover()
         recovered.add(r)
     assert json.loads(watch_document(recovered))["complete"] is True
     assert json.loads(watch_document(WatchTotals()))["watch"]["rounds"] == 0
+
+
+def test_a_watch_incomplete_names_up_to_three_changes_then_says_how_many_more() -> None:
+    """ "not made: Carol@Example.com in incident-response." (no "and 0 more"); past three
+    changes, "and N more"."""
+    one = WatchTotals()
+    one.add(rounds()[2])  # REMOVE failed
+    assert (incomplete(one) or "").endswith("; not made: Carol@Example.com in incident-response.")
+    four = WatchTotals()
+    failed = [
+        ChangeResult(replace(ADD, member=MemberRef.user(f"u{i}@example.com")), NOT_FOUND, "x")
+        for i in range(4)
+    ]
+    four.add(Round(1, START, ApplyResult(tuple(failed)), Timings(1, 1)))
+    assert (incomplete(four) or "").endswith(
+        "; not made: u0@example.com in incident-response, u1@example.com in incident-response, "
+        "u2@example.com in incident-response and 1 more."
+    )
+    three = WatchTotals()
+    three.add(Round(1, START, ApplyResult(tuple(failed[:3])), Timings(1, 1)))
+    assert (incomplete(three) or "").endswith("u2@example.com in incident-response.")

@@ -19,6 +19,7 @@ from reconciler.errors import AwsError, UsageError
 from reconciler.pacing import Stopped
 from reconciler.providers import lost_answers
 from reconciler.providers.retry import RetryPolicy, call_with_retry
+from reconciler.redact import register_credentials
 
 
 def client_error(
@@ -417,3 +418,19 @@ def test_a_retry_an_interrupt_stops_at_the_pacer_is_the_calls_failure(gives_up: 
     assert str(raised.value).endswith(
         "Rate exceeded. (not tried again: interrupted after 1 attempt)"
     )
+
+
+def test_an_aws_error_quoting_a_credential_is_shown_masked() -> None:
+    """SignatureDoesNotMatch quotes the canonical request, session token header and all:
+    the error a user sees (stderr, CI logs, ``apply --out``) shows ``***`` for it."""
+    token = "unit-retry-session-token-echoed-0004"
+    register_credentials("AKIAUNITRETRYKEY0004", "unit/retry/secret/0004", token)
+    fn = Flaky(
+        client_error(
+            "SignatureDoesNotMatch", 403, f"canonical request: x-amz-security-token:{token}"
+        )
+    )
+    with pytest.raises(AwsError) as info:
+        call_with_retry(policy()[0], "ListRooms", fn)
+    assert token not in str(info.value)
+    assert "x-amz-security-token:***" in info.value.message
