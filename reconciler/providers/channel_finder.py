@@ -168,12 +168,18 @@ def absences(
     progress: Steps,
 ) -> list[NotThere]:
     """For each declared channel (as a member or a moderator) that declares ``ref`` and
-    where Chime has it in no role: the channel's ARN, and why the plan will not add
-    ``ref`` there, when it will not: no such user or bot, no such channel, or a ban (a
-    banned member is neither a member nor a moderator, so no other channel can have
-    banned it). Costs ListChannels (once per app instance) for such a channel declared
+    where Chime does not have it in that kind's role: the channel's ARN, and why the plan
+    will not add ``ref`` there, when it will not: no such user or bot, no such channel, or
+    a ban (a banned member is neither a member nor a moderator, so no other channel can have
+    banned it). A channel it is in in the other kind's role takes its ARN from that row,
+    at no cost. Else costs ListChannels (once per app instance) for such a channel declared
     by name, and its ListChannelBans. ``progress``: one a declared channel."""
-    here = {(r.scope, x) for r in live for x in (r.target_id, r.name)}
+    # the member's live rows, per kind: a channel it is in as a member still lacks its
+    # moderation (QA-AY Q-AY-2), and that row names the channel's ARN (no call for it)
+    live = list(live)
+    here = {(r.kind, r.scope, x) for r in live for x in (r.target_id, r.name)}
+    arns = {(r.scope, x): r.target_id for r in live for x in (r.target_id, r.name)}
+    known: list[NotThere] = []
     result: dict[tuple[str, str], NotThere] = {}
     keys: dict[tuple[str, str], list[TargetKey]] = {}
     ask: dict[str, tuple[str, str, str]] = {}  # channel ARN -> (instance, name, member ARN)
@@ -182,7 +188,10 @@ def absences(
         instance, name = t.key.scope, t.key.name
         if t.key.kind not in KINDS or t.member(ref) is None:
             continue
-        if (instance, t.target_id or name) in here:
+        if (t.key.kind, instance, t.target_id or name) in here:
+            continue
+        if (instance, t.target_id or name) in arns:  # in it in the other kind's role
+            known.append(NotThere(t.key, arns[(instance, t.target_id or name)]))
             continue
         keys.setdefault((instance, name), []).append(t.key)
         if instance in absent:  # no such user or bot there: the channel, if it is there
@@ -221,7 +230,7 @@ def absences(
             gone = note == NO_CHANNEL and key in by_name  # listed, but no longer there
             result[key] = NotThere(result[key].key, None if gone else c, problem=note)
     # a channel entry declares both kinds: what is found of it holds for each
-    return [
+    return known + [
         NotThere(k, x.target_id, x.problem, x.refused, x.because)
         for at, x in result.items()
         for k in keys[at]
