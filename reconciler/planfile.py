@@ -45,6 +45,37 @@ class PlanFileError(UsageError):
         return f"Cannot use the saved plan {self.path}: {self.reason}"
 
 
+class NotAPlanError(PlanFileError):
+    """A JSON document chime-reconciler writes that is no plan (an apply result, an audit...):
+    named as what it is, not as a corrupt plan (QA-AY Q-AY-5)."""
+
+    def __init__(self, path: Path | str, what: str) -> None:
+        self.what = what
+        super().__init__(path, f"{what}, not a plan")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path} is {self.what}, not a plan: give the file `plan --out FILE` wrote "
+            "(or make one with it)"
+        )
+
+
+# the other JSON documents chime-reconciler writes, each by the keys only it has together
+# (in this order: a watch's record has an apply result's keys too), and what they are
+OTHER_DOCUMENTS: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"watch"}), "a watch record (watch --format json, watch --out)"),
+    (frozenset({"complete", "changes"}), "an apply result (apply --out)"),
+    (frozenset({"member", "desired_state"}), "an audit (audit --format json)"),
+    (frozenset({"member", "now"}), "an explanation (explain --format json)"),
+)
+
+
+def other_document(data: dict[str, Any]) -> str | None:
+    """What ``data`` is when it is another of chime-reconciler's JSON documents, not a plan
+    (``OTHER_DOCUMENTS``); None: none of them."""
+    return next((what for keys, what in OTHER_DOCUMENTS if keys <= data.keys()), None)
+
+
 class PlanWriteError(UsageError):
     """``plan --out FILE`` could not write FILE."""
 
@@ -156,4 +187,7 @@ def plan_from_data(data: Any, path: Path | str = "<data>") -> Plan:
             path, f"made by an older chime-reconciler ({exc}); run plan again with this version"
         ) from exc
     except CorruptPlan as exc:
+        what = other_document(data)  # a plan of its keys is read as one: only once refused
+        if what is not None:
+            raise NotAPlanError(path, what) from None
         raise PlanFileError(path, f"the file is corrupt: {exc}") from exc
