@@ -25,7 +25,10 @@ from reconciler.planner import plan_target, quiet_members
 from reconciler.refs import MemberKind, MemberRef, Provenance
 from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts
 
-JSON_VERSION = "1"  # a string, as the plan's format_version
+# a string, as the plan's format_version; "2": a section row's ``where`` is a list, its
+# roles the plan's JSON (a meeting's capabilities object), every section key written and
+# a room row's ``note``
+JSON_VERSION = "2"
 
 
 class Status(StrEnum):
@@ -362,6 +365,7 @@ def _row_json(r: AuditRow) -> dict[str, Any]:
         "live_role": r.role_text(r.live_role),
         "declared_role": r.role_text(r.declared_role),
         "status": r.status.value,
+        "note": r.note,  # what a plan does there, as the text's NOTE column
         "prune": r.prune,
         "protected": r.protected,
         "declared_at": [_provenance_json(p, kind, noun) for p in r.provenance],

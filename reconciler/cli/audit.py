@@ -27,7 +27,7 @@ from reconciler.providers.base import MemberFinder
 from reconciler.refs import MemberKind, MemberRef
 from reconciler.render.audit import render_audit, section_json, section_lines, section_title
 from reconciler.render.json import indented
-from reconciler.render.safe import json_text, shown, shown_values
+from reconciler.render.safe import json_text, shown
 from reconciler.runner import reads_only
 
 # the kind whose audit is the JSON document itself (``format_version`` 1 was the rooms'
@@ -125,7 +125,7 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
             raise
         _render(app, ref, fmt, None, sections, desired, note)
         return
-    if not sections:
+    if not sections and not (fmt == "json" and _section_keys(desired)):
         render_audit(result, fmt, app.console())
         return
     _render(app, ref, fmt, result, sections, desired, note)
@@ -219,6 +219,18 @@ def _kinds_to_audit(desired: DesiredState | None) -> set[str]:
     return {DOCUMENT, *named, *(t.key.kind for t in desired.targets)}
 
 
+def _section_keys(desired: DesiredState | None) -> list[str]:
+    """The JSON document's section keys for ``desired``: one for each section (``Kind.section``)
+    of the kinds audited other than the document's, whatever the member (an empty list when
+    the kind cannot read it or finds it nowhere); none without a desired state."""
+    wanted = _kinds_to_audit(desired) - {DOCUMENT}
+    return list(dict.fromkeys(k.section for k in kinds.all_kinds() if k.id in wanted))
+
+
+def _section_key(section: Audit) -> str:
+    return kinds.get(section.kinds[0]).section
+
+
 def _render(
     app: AppContext,
     ref: MemberRef,
@@ -236,9 +248,10 @@ def _render(
     if fmt == "json":
         if document is None:
             document = Audit(ref, (DOCUMENT,), (), desired is not None, note, ())
-        doc = to_json(shown_values(document))
+        doc = to_json(document)  # exact values: the JSON encoder escapes what it must
+        doc |= {key: [] for key in _section_keys(desired)}
         for section in sections:
-            doc[section.words.plural.replace(" ", "_")] = section_json(section)
+            doc[_section_key(section)] = section_json(section)
         console.out(json_text(indented(doc)), highlight=False)
         return
     if document is not None:

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from reconciler import kinds
 from reconciler.audit import Audit, AuditRow, Status, to_json
+from reconciler.kinds import RoleValue
 from reconciler.refs import MemberKind
 from reconciler.render.columns import pad, widths
 from reconciler.render.json import indented
@@ -43,10 +44,10 @@ STATUS_STYLES = {
 
 def render_audit(audit: Audit, fmt: str, console: Console) -> None:
     """JSON exactly as ``format_json``; text as a table on a terminal, else plain lines."""
-    audit = shown_values(audit)  # nothing from live state or files is raw: render/safe.py
-    if fmt == "json":
+    if fmt == "json":  # exact values: the JSON encoder escapes what JSON needs
         console.out(format_json(audit), end="", highlight=False)
         return
+    audit = shown_values(audit)  # nothing from live state or files is raw: render/safe.py
     if not console.is_terminal:
         for line in plain_lines(audit):
             console.out(line, highlight=False)
@@ -207,6 +208,12 @@ def section_lines(audit: Audit) -> list[str]:
     ]
 
 
+def _role_json(kind: str, role: RoleValue | None) -> Any:
+    """A role as the plan's JSON writes it (``Kind.role_json``: a meeting's capabilities
+    object); None: no role."""
+    return None if role is None else kinds.get(kind).role_json(role)
+
+
 def section_json(audit: Audit) -> list[dict[str, Any]]:
     """A section's rows for the JSON document (its key: the kind's plural)."""
     rows = []
@@ -218,8 +225,8 @@ def section_json(audit: Audit) -> list[dict[str, Any]]:
                 words.scope.replace(" ", "_"): r.scope,
                 noun: r.name,
                 words.id_key or f"{noun}_id": r.target_id,
-                "live": r.role_text(r.live_role),
-                "declared": r.role_text(r.declared_role),
+                "live": _role_json(r.kind, r.live_role),
+                "declared": _role_json(r.kind, r.declared_role),
                 "where": [str(p.where) for p in r.provenance],
                 "note": r.note,
                 "protected": r.protected,

@@ -127,7 +127,7 @@ def test_json_without_rooms_has_the_documents_keys_and_protected(
         "summary",
         "channels",
     ]
-    assert (doc["format_version"], doc["member"], doc["rooms"]) == ("1", "user:auditor", [])
+    assert (doc["format_version"], doc["member"], doc["rooms"]) == ("2", "user:auditor", [])
     assert [r["protected"] for r in doc["channels"]] == [True]
 
 

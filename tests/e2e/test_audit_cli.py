@@ -173,7 +173,7 @@ def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, des
     assert (result.exit_code, result.stderr) == (0, "")
     rooms = str(desired / "rooms.yaml")
     assert json.loads(result.stdout) == {
-        "format_version": "1",
+        "format_version": "2",
         "member": "bob@example.com",
         "kind": "User",
         "accounts": [{"account": ACC, "member_ids": ["user-bob"]}],
@@ -187,6 +187,7 @@ def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, des
                 "live_role": "Administrator",
                 "declared_role": "Member",
                 "status": "role-differs",
+                "note": "plan changes the role to Member",
                 "prune": False,
                 "protected": False,
                 "declared_at": [
@@ -207,6 +208,7 @@ def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, des
                 "live_role": "Member",
                 "declared_role": "Member",
                 "status": "in-sync",
+                "note": "declared",
                 "prune": True,
                 "protected": False,
                 "declared_at": [

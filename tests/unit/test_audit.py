@@ -273,7 +273,7 @@ def test_json_has_rooms_with_roles_status_and_declarations() -> None:
         json.loads(format_json(result))
         == to_json(result)
         == {
-            "format_version": "1",
+            "format_version": "2",
             "member": "alice@example.com",
             "kind": "User",
             "accounts": [{"account": ACC, "member_ids": ["uid-alice"]}],
@@ -287,6 +287,7 @@ def test_json_has_rooms_with_roles_status_and_declarations() -> None:
                     "live_role": "Member",
                     "declared_role": "Administrator",
                     "status": "role-differs",
+                    "note": "plan changes the role to Administrator",
                     "prune": False,
                     "protected": False,
                     "declared_at": [
