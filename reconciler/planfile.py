@@ -63,7 +63,7 @@ class NotAPlanError(PlanFileError):
 # the other JSON documents chime-reconciler writes, each by the keys only it has together
 # (in this order: a watch's record has an apply result's keys too), and what they are
 OTHER_DOCUMENTS: tuple[tuple[frozenset[str], str], ...] = (
-    (frozenset({"watch"}), "a watch record (watch --format json, watch --out)"),
+    (frozenset({"watch"}), "a watch record (apply --watch --format json, apply --watch --out)"),
     (frozenset({"complete", "changes"}), "an apply result (apply --out)"),
     (frozenset({"member", "desired_state"}), "an audit (audit --format json)"),
     (frozenset({"member", "now"}), "an explanation (explain --format json)"),
@@ -157,8 +157,23 @@ def load_plan(path: Path | str) -> Plan:
     try:
         data = jsondoc.loads(text)
     except jsondoc.JsonDocumentError as exc:
+        what = _json_lines(text)
+        if what is not None:
+            raise NotAPlanError(path, what) from None
         raise PlanFileError(path, f"not a plan file ({exc})") from None
     return plan_from_data(data, path)
+
+
+def _json_lines(text: str) -> str | None:
+    """What ``text`` is when it is JSON Lines of one of chime-reconciler's documents (the
+    records ``apply --watch --format json`` writes, one a line), else None."""
+    first = text.lstrip().partition("\n")[0]
+    try:
+        record = jsondoc.loads(first)
+    except jsondoc.JsonDocumentError:
+        return None
+    what = other_document(record) if isinstance(record, dict) else None
+    return None if what is None else f"JSON Lines, each line {what}"
 
 
 def _read_text(path: Path | str) -> str:
