@@ -26,7 +26,7 @@ from typing import Protocol
 from reconciler import interrupt
 from reconciler.apply_gone import GoneTarget
 from reconciler.errors import AwsError, TargetGone
-from reconciler.kinds import RoleValue
+from reconciler.kinds import Kind, RoleValue
 from reconciler.plan import Action, Change, TargetPlan
 from reconciler.providers.base import CONFLICT, ItemError, Writer
 from reconciler.retry_policy import (
@@ -43,6 +43,7 @@ CONFLICT_ROUNDS = 3  # reads and writes to settle a member others change at the 
 # a create answered Conflict this many times with the member absent right after each: the
 # conflict is about something else (CreateChannelModerator's ConflictException may be)
 ABSENT_CONFLICTS = 2
+Item = tuple[int, Change]  # a change and its place in ``TargetPlan.changes``
 ABSENT_NOTE = (
     "refused as a conflict twice, and not there when read after either: "
     "the conflict is not its being there already"
@@ -139,16 +140,7 @@ class MemberCreates:
             self._conflict(i, c, err.message, err.answer_lost)
 
     def _batches(self, items: Sequence[tuple[int, Change]]) -> list[list[tuple[int, Change]]]:
-        """``items`` in create calls: grouped by ``Kind.batch_key`` of their role (in order
-        of first appearance), each group cut into ``Kind.batch_size`` chunks. Re-creations
-        (a role changed by delete and create) come first, in their groups and among them:
-        each takes back the place its own delete freed before a new member can."""
-        groups: dict[Hashable, list[tuple[int, Change]]] = {}
-        recreations = [x for x in items if x[1].action is Action.UPDATE]
-        for i, c in recreations + [x for x in items if x[1].action is not Action.UPDATE]:
-            groups.setdefault(self.kind.batch_key(_role_after(c)), []).append((i, c))
-        size = max(1, self.kind.batch_size)
-        return [g[s : s + size] for g in groups.values() for s in range(0, len(g), size)]
+        return create_batches(self.kind, items)
 
     def _not_retried(
         self, i: int, c: Change, exc: AwsError, failed: tuple[str, str] | None, attempts: int
@@ -267,6 +259,20 @@ class MemberCreates:
         except AwsError as exc:
             if exc.code not in NOT_FOUND_CODES:
                 raise
+
+
+def create_batches(kind: Kind, items: Sequence[Item]) -> list[list[Item]]:
+    """``items`` in create calls, in the order they go out: grouped by ``Kind.batch_key``
+    of their role (in order of first appearance), each group cut into ``Kind.batch_size``
+    chunks. Re-creations (a role changed by delete and create) come first, in their groups
+    and among them: each takes back the place its own delete freed before a new member
+    can. (``reconciler.full_swap`` reads which adds AWS accepts at a maximum from it.)"""
+    groups: dict[Hashable, list[Item]] = {}
+    recreations = [x for x in items if x[1].action is Action.UPDATE]
+    for i, c in recreations + [x for x in items if x[1].action is not Action.UPDATE]:
+        groups.setdefault(kind.batch_key(_role_after(c)), []).append((i, c))
+    size = max(1, kind.batch_size)
+    return [g[s : s + size] for g in groups.values() for s in range(0, len(g), size)]
 
 
 def _role_after(c: Change) -> RoleValue:

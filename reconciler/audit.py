@@ -141,7 +141,11 @@ def audit(
         if dt is not None:
             matched.add(id(dt))
         why = refusals.get(dt.key, "") if dt is not None else ""
-        rows.append(_live_row(member, f, dt, desired, why))
+        row = _live_row(member, f, dt, desired, why)
+        there = absent.get(dt.key) if dt is not None else None
+        if there is not None and there.problem:  # a plan fails on it (Q-AX-3)
+            row = replace(row, note=f"declared, but {there.problem}: plan reports it")
+        rows.append(row)
     for dt in targets:
         dm = dt.member(member)
         if id(dt) in matched or dm is None:

@@ -6,22 +6,26 @@ The applier makes places for the creates first (``reconciler.apply_places``): it
 the members without an elevated role, then elevated ones only while the target keeps its
 floor of them. A place that only a removal under the floor would make is not made before
 the creates: AWS refuses the adds over the maximum (LimitExceeded), the elevated member
-is kept (an elevated add failed first), and every later apply fails the same way.
-``full_swap`` finds these from the plan's own numbers, running that same rule as if
-every call succeeded, for the kinds whose floor the plan itself fixes
-(``Kind.apply_minimum``: a kind with a minimum setting has it in settings.yaml, which a
-plan does not carry). A target over its maximum even after every removal is
-``reconciler.crowded``'s, not this.
+is kept when an elevated add is among those refused. ``full_swap`` finds these from the
+plan's own numbers, running that same rule as if every call succeeded but the adds AWS
+refuses: it accepts them first come, first served (in the order the applier sends them,
+``reconciler.apply_create.create_batches``) up to the maximum. Running it apply after
+apply, it tells whether a later apply completes the plan (an accepted add is elevated, or
+no refused one is: the old member goes then) or none does (Q-AX-1), for the kinds whose
+floor the plan itself fixes (``Kind.apply_minimum``: a kind with a minimum setting has it
+in settings.yaml, which a plan does not carry). A target over its maximum even after every
+removal is ``reconciler.crowded``'s, not this.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reconciler import kinds
+from reconciler.apply_create import create_batches
 from reconciler.apply_places import Indexed, floor, making_room
-from reconciler.plan import Action, Plan, TargetPlan
+from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import MemberRef, TargetKey
 
 NAMED = 3  # members named in a message; the rest are counted
@@ -40,27 +44,60 @@ class FullSwap:
     adds: tuple[MemberRef, ...]  # the plan's adds to it
     refused: int  # of them, those AWS refuses (no place)
     kept: tuple[MemberRef, ...]  # the elevated members apply would remove only after them
+    refused_adds: tuple[MemberRef, ...] = ()  # which: the last to go out (``refused`` of them)
+    keeps: bool = True  # whether this apply keeps ``kept`` (an elevated add is refused)
+    applies: int | None = None  # the applies that complete the plan; None: none does
+    progress: int = 0  # the applies that change the target before they stop doing so
 
     def message(self) -> str:
-        """``meeting 'bridge' (id ...) is full (1 attendee, ...): ... To converge: ...``."""
+        """``meeting 'bridge' (id ...) has no place for 1 of its 2 adds (...): ... ``, then
+        what this apply and the later ones do, as far as the plan knows."""
         words = kinds.get(self.target.kind).words
         one = words.elevated[0]
         whose = f"the {words.noun}'s own" if self.own_maximum else "AWS's"
-        adds = _names(self.adds)
-        if self.refused < len(self.adds):
-            adds = f"{self.refused:,} of its {len(self.adds):,} adds ({adds})"
+        n = len(self.adds)
+        which = (
+            ("its add" if n == 1 else f"its {n:,} adds")
+            if self.refused == n
+            else f"{self.refused:,} of its {n:,} adds"
+        )
         kept = _names(self.kept)
         held = _count(self.floor, words.elevated)
-        return (
-            f"{words.noun} {self.target.name!r} (id {self.target_id}) is full "
-            f"({_count(self.live_count, words.member)}, {whose} maximum of "
+        head = (
+            f"{words.noun} {self.target.name!r} (id {self.target_id}) has no place for "
+            f"{which} ({_count(self.live_count, words.member)} now, {whose} maximum of "
             f"{self.maximum:,}) and the plan swaps its last {one} that stays: apply keeps "
-            f"{held} while it changes the {words.noun}, so it removes "
-            f"{kept} only after the adds, and AWS will refuse {adds} (LimitExceeded), "
-            f"{kept} kept, on this apply and every later one. To converge: make a place "
-            f"first (apply with {_count(self.refused, words.member)} fewer), or keep "
-            f"another {words.member[0]} {_article(one)} {one} meanwhile."
+            f"{held} while it changes the {words.noun}, so it removes {kept} only after the "
+            f"adds, and AWS will refuse {_names(self.refused_adds or self.adds)} "
+            "(LimitExceeded)"
         )
+        advice = (
+            f"To converge: make a place first (apply with "
+            f"{_count(self.refused, words.member)} fewer), or keep another "
+            f"{words.member[0]} {_article(one)} {one} meanwhile."
+        )
+        if self.applies is None and self.progress <= 1:
+            return (
+                f"{head}, {kept} kept, on this apply and every later one: running it "
+                f"again will not help. {advice}"
+            )
+        now = (
+            f"this apply keeps {kept} (adding {_article(one)} {one} failed first)"
+            if self.keeps
+            else f"this apply still removes {kept} after them (no {one}'s add is refused)"
+        )
+        if self.applies is None:
+            later = _count(self.progress - 1, ("later apply", "later applies"))
+            return (
+                f"{head}; {now}. The next {later} make more of the plan, then every "
+                f"apply fails the same way. {advice}"
+            )
+        then = (
+            "A second apply completes the plan."
+            if self.applies == 2
+            else f"It takes {self.applies:,} applies in all to complete the plan."
+        )
+        return f"{head}; {now}. {then}"
 
 
 def _count(n: int, noun: tuple[str, str]) -> str:
@@ -78,6 +115,75 @@ def _names(members: Sequence[MemberRef]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+@dataclass(frozen=True)
+class _Round:
+    """What one apply of ``TargetPlan`` does if every call succeeds but the adds AWS
+    refuses at the maximum."""
+
+    early: frozenset[int]  # the removals made before the creates (steps 0 and 1)
+    refused: tuple[Change, ...]  # the creates AWS refuses, in the order they go out
+    keeps: bool  # an elevated add was refused: the elevated removals and demotions wait
+    rest: TargetPlan  # the plan the next apply finds: the changes not made, live counts
+
+
+def _one_apply(tp: TargetPlan) -> _Round:
+    """``tp`` applied as ``reconciler.applier`` orders it, with AWS accepting the creates
+    first come, first served (in the order ``create_batches`` sends them) up to the
+    maximum and refusing the rest (LimitExceeded)."""
+    kind = tp.kind
+    most = tp.maximum if tp.maximum is not None else tp.live_count + len(tp.changes)
+    indexed = list(enumerate(tp.changes))
+    deletes: list[Indexed] = [(i, c) for i, c in indexed if c.action is Action.DELETE]
+    creates: list[Indexed] = [(i, c) for i, c in indexed if c.action is Action.CREATE]
+    raises = [(i, c) for i, c in indexed if c.action is Action.UPDATE and not c.is_demotion]
+    first = {i for i, c in deletes if not kind.is_elevated(c.role_before)}  # step 0
+    promoted = sum(
+        kind.is_elevated(c.role_after) for _, c in raises if kind.updates_in_place(c.member_kind)
+    )
+    early = first | {
+        i
+        for i, _ in making_room(
+            tp,
+            deletes,
+            len(creates),
+            freed=len(first),
+            promoted=promoted,
+            made=first,
+            minimum=kind.apply_minimum,
+        )
+    }
+    places = max(0, most - (tp.live_count - len(early)))
+    sent = [x for batch in create_batches(kind, creates) for x in batch]
+    refused = sent[places:]
+    keeps = any(kind.is_elevated(c.role_after) for _, c in refused)
+    waits = {i for i, c in indexed if c.is_demotion or c.action is Action.DELETE} - early
+    left = {i for i, _ in refused} | (waits if keeps else set())
+    done = [c for i, c in indexed if i not in left]
+    elevated = tp.live_elevated or 0
+    elevated += sum(kind.is_elevated(c.role_after) - kind.is_elevated(c.role_before) for c in done)
+    count = tp.live_count + sum(c.action is Action.CREATE for c in done)
+    count -= sum(c.action is Action.DELETE for c in done)
+    rest = replace(
+        tp,
+        changes=tuple(c for i, c in indexed if i in left),
+        live_count=count,
+        live_elevated=elevated,
+    )
+    return _Round(frozenset(early), tuple(c for _, c in refused), keeps, rest)
+
+
+def _later(tp: TargetPlan) -> tuple[int | None, int]:
+    """The applies that complete ``tp`` (None: none does, nothing else changing) and
+    those that change the target until then (or until they stop doing so)."""
+    done = 0
+    while tp.changes and done <= len(tp.changes):
+        after = _one_apply(tp).rest
+        if after.changes == tp.changes:
+            return None, done
+        tp, done = after, done + 1
+    return (None if tp.changes else done), done
+
+
 def full_swap_target(tp: TargetPlan) -> FullSwap | None:
     """``tp``'s warning, or None when apply makes a place for each of its adds first (or
     the target has no maximum, no adds, no known elevated count, or a floor the plan does
@@ -87,41 +193,33 @@ def full_swap_target(tp: TargetPlan) -> FullSwap | None:
     creates = [c for c in tp.changes if c.action is Action.CREATE]
     if most is None or not creates or kind.minimum_setting is not None:
         return None
-    indexed = list(enumerate(tp.changes))
-    deletes: list[Indexed] = [(i, c) for i, c in indexed if c.action is Action.DELETE]
+    deletes = [c for c in tp.changes if c.action is Action.DELETE]
     if tp.live_count + len(creates) - len(deletes) > most:
         return None  # over the maximum whatever the order: ``crowded``'s warning
-    first = {i for i, c in deletes if not kind.is_elevated(c.role_before)}  # step 0
-    promoted = sum(  # step 1: role changes in place that are no demotion
-        kind.is_elevated(c.role_after)
-        for c in tp.changes
-        if c.action is Action.UPDATE and not c.is_demotion and kind.updates_in_place(c.member_kind)
-    )
-    early = making_room(
-        tp,
-        deletes,
-        len(creates),
-        freed=len(first),
-        promoted=promoted,
-        made=first,
-        minimum=kind.apply_minimum,
-    )
-    short = tp.live_count - len(first) - len(early) + len(creates) - most
-    if short <= 0 or tp.live_elevated is None:
+    if tp.live_elevated is None:
         return None
-    made = first | {i for i, _ in early}
-    before = tp.live_elevated
-
+    first = _one_apply(tp)
+    if not first.refused:
+        return None
+    applies, progress = _later(tp)
     return FullSwap(
         target=tp.key,
         target_id=tp.target_id,
         maximum=most,
         own_maximum=tp.max_members is not None,
         live_count=tp.live_count,
-        floor=floor(tp, before, kind.apply_minimum),
+        floor=floor(tp, tp.live_elevated, kind.apply_minimum),
         adds=tuple(c.member for c in creates),
-        refused=min(len(creates), short),
-        kept=tuple(c.member for i, c in deletes if i not in made),
+        refused=len(first.refused),
+        kept=tuple(
+            c.member
+            for i, c in enumerate(tp.changes)
+            if c.action is Action.DELETE and i not in first.early
+        ),
+        refused_adds=tuple(c.member for c in first.refused),
+        keeps=first.keeps,
+        applies=applies,
+        progress=progress,
     )
 
 
@@ -132,13 +230,13 @@ def full_swaps(plan: Plan | Iterable[TargetPlan]) -> tuple[FullSwap, ...]:
 
 
 def full_swap_lines(plan: Plan) -> list[str]:
-    """``1 target is full and ...:`` then one line each; [] when none."""
+    """``1 target has adds that do not fit, ...:`` then one line each; [] when none."""
     found = full_swaps(plan)
     if not found:
         return []
     n = len(found)
     head = (
-        f"{n} target{' is' if n == 1 else 's are'} full and apply cannot make a place for "
-        "the adds first: it will fail for them, and running it again will not help:"
+        f"{n} target{' has adds that do' if n == 1 else 's have adds that do'} not fit, and "
+        "apply cannot make a place for them first: it will fail for some of them:"
     )
     return [head, *(s.message() for s in found)]

@@ -24,7 +24,7 @@ Version 2 (schema: ``reconciler/render/plan.schema.json``)::
      "over_maximum": [{"kind", "scope", "name", "id", "maximum", "own_maximum", "after",
                        "undeclared", "adds", "refused", "message"}],  # only when full
      "full_swap": [{"kind", "scope", "name", "id", "maximum", "own_maximum", "live_count",
-                    "adds", "refused", "kept", "message"}],  # only when apply cannot swap
+                    "adds", "refused", "kept", "applies", "message"}],  # adds that do not fit
      "shard": {"index", "count", "unmanaged_is_drift",   # only with plan --shard K/N
                "max_removals", "own_max_removals": [{"kind", "scope", "name"}]}}
 
@@ -146,8 +146,9 @@ def _crowded(c: Crowded) -> JsonObject:
 
 
 def _full_swap(plan: Plan) -> JsonObject:
-    """``full_swap`` (only when a full target's adds find no place before apply would
-    remove the last elevated members that stay: AWS refuses them on every apply, Q-AT-2).
+    """``full_swap`` (only when a target's adds find no place before apply would remove
+    the last elevated members that stay: AWS refuses some of them, Q-AT-2; ``applies``:
+    how many applies complete the plan, None when none does, Q-AX-1).
     Derived from the targets' own numbers, as ``over_maximum``."""
     found = full_swaps(plan)
     return {"full_swap": [_swap(s) for s in found]} if found else {}
@@ -165,6 +166,7 @@ def _swap(s: FullSwap) -> JsonObject:
         "adds": [str(m) for m in s.adds],
         "refused": s.refused,
         "kept": [str(m) for m in s.kept],
+        "applies": s.applies,
         "message": s.message(),
     }
 

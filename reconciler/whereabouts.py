@@ -55,7 +55,9 @@ class Whereabouts:
     """What a provider found of a member: the scopes it looked in (``lookups``), of the
     target kinds it can list (``kinds``), the memberships there, and, where it looked,
     the declared targets that have the member in no role (``absent``; a target not in it
-    is one the plan adds the member to, or reports, as the planner says)."""
+    is one the plan adds the member to, or reports, as the planner says), and those that
+    have it but that the plan fails on all the same (a ``problem``: a room name several
+    Chime rooms share)."""
 
     kinds: tuple[str, ...]
     lookups: tuple[ScopeLookup, ...]

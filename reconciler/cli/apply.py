@@ -180,9 +180,10 @@ def apply(
     failed (each is listed; running apply again converges, but for adds to a full
     target: to one full of members no file declares, which plan warns of, they fail
     until it prunes, some leave, or fewer are declared; to one whose last presenter (a
-    room's administrator) that stays is replaced, which plan warns of for a meeting,
-    they fail until a place is made first or another member keeps that role
-    meanwhile); 130 interrupted; 141 the output was closed
+    room's administrator) that stays is replaced, some fail, and a second apply may
+    complete it or not (plan says which, for a meeting): if not, make a place first or
+    let another member keep that role meanwhile); 130 interrupted; 141 the output was
+    closed
     (| head): it stopped as at Ctrl-C, and says on stderr what it did.
     """
     ctx = click.get_current_context()

@@ -2,8 +2,9 @@
 ``chime-reconciler audit``): its ids in each account (ListUsers with ``UserEmail``, or
 ListBots), the rooms it is in (ListRooms with ``MemberId``) and its role in each (the
 room's ListRoomMemberships pages read only until the member is found), and whether Chime
-has the declared rooms it is not in (GetRoom for one declared by id, ListRooms once per
-account for those declared by name): where it has none, the plan reports it."""
+has the declared rooms it is not in, once each, by their id or name (ListRooms once per
+account with rooms declared by name, else GetRoom for one declared by id): where it has
+none, or several of a declared name (even one with the member), the plan reports it."""
 
 from __future__ import annotations
 
@@ -38,56 +39,69 @@ def rooms_where(
     lookups = tuple(ScopeLookup(a, member_ids(directory, a, member)) for a in accounts)
     found = tuple(_found(directory, lookups, steps, parallelism))
     known = {a.scope for a in lookups if a.member_ids}  # elsewhere: no such member, first
-    declared = _declaring(desired, member, known, found)
-    return Whereabouts((ROOM.id,), lookups, found, tuple(absences(directory, declared)))
+    declared = _declaring(desired, member, known)
+    return Whereabouts((ROOM.id,), lookups, found, tuple(absences(directory, declared, found)))
 
 
 def _declaring(
-    desired: DesiredState | None, member: MemberRef, accounts: set[str], found: Sequence[Found]
+    desired: DesiredState | None, member: MemberRef, accounts: set[str]
 ) -> list[DesiredTarget]:
-    """The declared rooms, in ``accounts``, that declare ``member`` and that it was not
-    found in (by id, else by name, as ``reconciler.audit`` matches them)."""
+    """The declared rooms, in ``accounts``, that declare ``member``."""
     if desired is None:
         return []
-    here = {(f.scope, f.target_id) for f in found} | {(f.scope, f.name) for f in found}
     return [
         t
         for t in desired.targets
-        if t.key.kind == ROOM.id
-        and t.key.scope in accounts
-        and t.member(member) is not None
-        and (t.key.scope, t.target_id or t.key.name) not in here
+        if t.key.kind == ROOM.id and t.key.scope in accounts and t.member(member) is not None
     ]
 
 
-def absences(directory: RoomsDirectory, declared: Sequence[DesiredTarget]) -> list[NotThere]:
-    """Each declared room of ``declared`` as Chime has it: its id, or why the plan
-    reports it (no room with its id, none or several of its name). Costs GetRoom a room
-    declared by id, ListRooms an account with rooms declared by name; none when every
-    declared room has the member."""
-    result: list[NotThere] = []
-    by_name: dict[str, list[DesiredTarget]] = defaultdict(list)
+def absences(
+    directory: RoomsDirectory, declared: Sequence[DesiredTarget], found: Sequence[Found] = ()
+) -> list[NotThere]:
+    """Each declared room of ``declared`` that the member was not ``found`` in (by id,
+    else by name, as ``reconciler.audit`` matches them) as Chime has it: its id, or why
+    the plan reports it (no room with its id, none or several of its name); and each
+    declared by a name several Chime rooms have, though found in one of them (the plan
+    fails on it all the same: Q-AX-3). Costs ListRooms once an account with rooms
+    declared by name (its listing also answers for the rooms declared by id there:
+    Q-AX-4), else GetRoom a room declared by id the member is not in."""
+    here = {(f.scope, f.target_id) for f in found} | {(f.scope, f.name) for f in found}
+    accounts: dict[str, list[DesiredTarget]] = defaultdict(list)
     for t in declared:
-        if t.target_id is None:
-            by_name[t.key.scope].append(t)
-        elif directory.room_exists(t.key.scope, t.target_id):
-            result.append(NotThere(t.key, t.target_id))
-        else:
-            problem = f"Chime has no room with id {t.target_id}"
-            result.append(NotThere(t.key, t.target_id, problem=problem))  # as declared
-    for account, targets in sorted(by_name.items()):
-        rooms: dict[str, list[str]] = defaultdict(list)
-        for room in directory.list_rooms(account):
-            rooms[room.name].append(room.room_id)
+        accounts[t.key.scope].append(t)
+    result: list[NotThere] = []
+    for account, targets in sorted(accounts.items()):
+        rooms: dict[str, list[str]] | None = None  # by name, when listed
+        if any(t.target_id is None for t in targets):
+            rooms = defaultdict(list)
+            for room in directory.list_rooms(account):
+                rooms[room.name].append(room.room_id)
+        ids = {i for listed in (rooms or {}).values() for i in listed}
         for t in targets:
-            ids = sorted(rooms.get(t.key.name, []))
-            if len(ids) == 1:
-                result.append(NotThere(t.key, ids[0]))
-            elif not ids:
-                result.append(NotThere(t.key, None, problem=NO_ROOM))
-            else:
-                several = f"{len(ids)} Chime rooms have that name ({', '.join(ids)})"
+            there = (account, t.target_id or t.key.name) in here
+            if t.target_id is not None:
+                if there:
+                    continue
+                exists = (
+                    t.target_id in ids
+                    if rooms is not None
+                    else directory.room_exists(account, t.target_id)
+                )
+                problem = "" if exists else f"Chime has no room with id {t.target_id}"
+                result.append(NotThere(t.key, t.target_id, problem=problem))  # as declared
+                continue
+            assert rooms is not None  # listed: a room declared by name
+            named = sorted(rooms.get(t.key.name, []))
+            if len(named) > 1:
+                several = f"{len(named)} Chime rooms have that name ({', '.join(named)})"
                 result.append(NotThere(t.key, None, problem=several))
+            elif there:
+                continue
+            elif named:
+                result.append(NotThere(t.key, named[0]))
+            else:
+                result.append(NotThere(t.key, None, problem=NO_ROOM))
     return result
 
 

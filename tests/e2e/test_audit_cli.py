@@ -397,10 +397,68 @@ def test_audit_of_a_declared_room_chime_does_not_have_says_the_plan_reports_it(
     assert rows["inc"].split()[1] == "r-incident"
     assert "declared, not in the room: plan adds it" in rows["inc"]
     assert "plan adds it" not in rows["absent"] + rows["gone"]
-    # bob's rooms, then the account's rooms (absent, by name); GetRoom for each by id
+    # bob's rooms, then the account's rooms (absent, by name), which answer for the rooms
+    # declared by id too: no GetRoom (Q-AX-4)
+    assert emulator.calls() == {"ListUsers": 1, "ListRooms": 2, "ListRoomMemberships": 2}
+
+
+def test_audit_asks_getroom_for_rooms_declared_by_id_only_when_it_lists_none(
+    emulator: EmulatorServer, desired: Path
+) -> None:
+    """Q-AX-4: only rooms declared by id that bob is not in: GetRoom each, no listing of
+    the account's rooms."""
+    emulator.reset(seed())
+    (desired / "rooms.yaml").write_text(
+        "rooms:\n"
+        "  gone:\n    id: room-nope\n    members: [bob@example.com]\n"
+        "  inc:\n    id: r-incident\n    members: [bob@example.com]\n"
+    )
+    emulator.reset_calls()
+    result = run(emulator, desired, "bob@example.com")
+    assert (result.exit_code, result.stderr) == (0, "")
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()[4:6]}
+    assert "declared, but Chime has no room with id room-nope: plan reports it" in rows["gone"]
+    assert "declared, not in the room: plan adds it" in rows["inc"]
     assert emulator.calls() == {
         "ListUsers": 1,
-        "ListRooms": 2,
+        "ListRooms": 1,
         "ListRoomMemberships": 2,
         "GetRoom": 2,
     }
+
+
+def test_audit_of_a_room_name_two_chime_rooms_share_says_the_plan_reports_it(
+    emulator: EmulatorServer, desired: Path
+) -> None:
+    """Q-AX-3: bob is in one of two rooms named dup; the plan fails on the name (give the
+    room's id), and audit says so, not `declared`."""
+    emulator.reset(
+        {
+            "accounts": [
+                {
+                    "id": ACC,
+                    "name": "X",
+                    "users": [{"id": "user-bob", "email": "bob@example.com"}],
+                    "rooms": [
+                        {
+                            "id": "room-d1",
+                            "name": "dup",
+                            "memberships": [{"member": "bob@example.com"}],
+                        },
+                        {"id": "room-d2", "name": "dup", "memberships": []},
+                    ],
+                }
+            ]
+        }
+    )
+    (desired / "rooms.yaml").write_text("rooms:\n  dup:\n    members: [bob@example.com]\n")
+    plan = CliRunner(env=ENV).invoke(
+        cli, ["--endpoint-url", emulator.url, "--desired", str(desired), "plan"]
+    )
+    assert plan.exit_code == 1
+    assert "2 Chime rooms named dup" in plan.output
+    result = run(emulator, desired, "bob@example.com")
+    assert (result.exit_code, result.stderr) == (0, "")
+    (row,) = [line for line in result.stdout.splitlines() if line.startswith("dup ")]
+    assert row.split()[1:4] == ["room-d1", "Member", "Member"]
+    assert "declared, but 2 Chime rooms have that name (room-d1, room-d2): plan reports it" in row

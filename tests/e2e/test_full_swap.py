@@ -22,18 +22,27 @@ from reconciler.render.json import load_schema
 pytestmark = pytest.mark.e2e
 
 MEETING = "6f1c2a9e-0000-4000-8000-000000000011"
+VIEW = {"audio": "Receive", "video": "Receive", "content": "Receive"}
 VALIDATOR = Draft202012Validator(load_schema())
 HEAD = (
-    "Warning: 1 target is full and apply cannot make a place for the adds first: it will "
-    "fail for them, and running it again will not help:"
+    "Warning: 1 target has adds that do not fit, and apply cannot make a place for them "
+    "first: it will fail for some of them:"
 )
 MESSAGE = (
-    f"meeting 'bridge' (id {MEETING}) is full (1 attendee, the meeting's own maximum of 1) "
-    "and the plan swaps its last presenter that stays: apply keeps 1 presenter while it "
-    "changes the meeting, so it removes alice@example.com only after the adds, and AWS "
-    "will refuse bob@example.com (LimitExceeded), alice@example.com kept, on this apply "
-    "and every later one. To converge: make a place first (apply with 1 attendee fewer), "
-    "or keep another attendee a presenter meanwhile."
+    f"meeting 'bridge' (id {MEETING}) has no place for its add (1 attendee now, the "
+    "meeting's own maximum of 1) and the plan swaps its last presenter that stays: apply "
+    "keeps 1 presenter while it changes the meeting, so it removes alice@example.com only "
+    "after the adds, and AWS will refuse bob@example.com (LimitExceeded), "
+    "alice@example.com kept, on this apply and every later one: running it again will not "
+    "help. To converge: make a place first (apply with 1 attendee fewer), or keep another "
+    "attendee a presenter meanwhile."
+)
+SWAP = (
+    f"meeting 'bridge' (id {MEETING}) has no place for 1 of its 2 adds (%s now, the "
+    "meeting's own maximum of 2) and the plan swaps its last presenter that stays: apply "
+    "keeps 1 presenter while it changes the meeting, so it removes alice@example.com only "
+    "after the adds, and AWS will refuse carol@example.com (LimitExceeded); this apply %s. "
+    "A second apply completes the plan."
 )
 
 
@@ -97,11 +106,12 @@ def test_the_only_presenter_replaced_in_a_full_meeting_is_warned_of_and_the_advi
             "adds": ["bob@example.com"],
             "refused": 1,
             "kept": ["alice@example.com"],
+            "applies": None,
             "message": MESSAGE,
         }
     ]
     markdown = cli("plan", "--format", "markdown").stdout
-    assert "> [!WARNING]\n> **1 target is full and apply cannot make a place" in markdown
+    assert "> [!WARNING]\n> **1 target has adds that do not fit, and apply cannot" in markdown
     assert "alice@example.com kept, on this apply and every later one" in markdown
 
     applied = cli("apply", "--auto-approve")  # as the warning says: refused, alice kept
@@ -135,3 +145,69 @@ def test_a_swap_with_a_second_presenter_staying_is_not_warned_of(
     assert "cannot make a place" not in cli("plan", "--format", "markdown").stdout
     applied = cli("apply", "--auto-approve")
     assert applied.exit_code == 0, applied.stdout + applied.stderr
+
+
+@pytest.mark.parametrize(
+    ("live", "declared", "now", "this_apply"),
+    [
+        # Q-AX-1 case A: AWS takes bob (a presenter that stays), refuses carol: this apply
+        # keeps alice, the next removes her first (Q-AX-2: 1 of 2 is not "full")
+        (
+            ({"external_user_id": "alice@example.com"},),
+            "{bob@example.com: presenter, carol@example.com: presenter}",
+            "1 attendee",
+            "keeps alice@example.com (adding a presenter failed first)",
+        ),
+        # case B: the refused add is a viewer: no presenter's add fails, alice goes now
+        (
+            (
+                {"external_user_id": "alice@example.com"},
+                {"external_user_id": "dial-in-1", "capabilities": VIEW},
+            ),
+            "{bob@example.com: presenter, carol@example.com: viewer}",
+            "2 attendees",
+            "still removes alice@example.com after them (no presenter's add is refused)",
+        ),
+    ],
+    ids=["presenter-taken", "viewer-refused"],
+)
+def test_a_swap_a_second_apply_completes_is_said_to(
+    live: tuple[dict[str, object], ...],
+    declared: str,
+    now: str,
+    this_apply: str,
+    emulator: EmulatorServer,
+    write_desired: WriteDesired,
+    cli: Cli,
+) -> None:
+    """Q-AX-1, Q-AX-2: the warning says what this apply does with alice and that a
+    second apply completes the plan, and so it goes."""
+    emulator.reset(
+        {
+            "accounts": [{"id": ACCOUNT, "name": "X"}],
+            "meetings": [
+                {
+                    "id": MEETING,
+                    "external_meeting_id": "bridge-1",
+                    "features": {"attendee": {"max_count": 2}},
+                    "attendees": list(live),
+                }
+            ],
+        }
+    )
+    declare(write_desired, declared)
+    planned = cli("plan")
+    message = SWAP % (now, this_apply)
+    assert planned.lines[planned.lines.index(HEAD) + 1] == f"  {message}"
+    (swap,) = plan_json(cli)["full_swap"]  # type: ignore[misc]
+    assert (swap["applies"], swap["refused"], swap["message"]) == (2, 1, message)
+
+    first = cli("apply", "--auto-approve")
+    assert first.exit_code == 1, first.stdout + first.stderr
+    assert "! carol@example.com in bridge: LimitExceeded" in first.stdout
+    removed = "ok - alice@example.com" in first.stdout
+    assert removed == this_apply.startswith("still removes"), first.stdout
+    second = cli("apply", "--auto-approve")
+    assert second.exit_code == 0, second.stdout + second.stderr
+    final = plan_json(cli)
+    assert final["summary"] == {"add": 0, "change": 0, "remove": 0}

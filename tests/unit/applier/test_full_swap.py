@@ -48,12 +48,11 @@ def test_the_only_presenter_replaced_in_a_full_meeting_is_warned_of() -> None:
         ["alice@example.com"],
     )
     lines = full_swap_lines(Plan((tp,)))
-    assert lines[0].startswith("1 target is full and apply cannot make a place for the adds")
+    assert lines[0].startswith("1 target has adds that do not fit, and apply cannot make")
     message = lines[1]
-    assert f"meeting 'bridge' (id {ID}) is full (1 attendee, the meeting's own maximum of 1)" in (
-        message
-    )
+    assert f"meeting 'bridge' (id {ID}) has no place for its add (1 attendee now, the " in (message)
     assert "AWS will refuse bob@example.com (LimitExceeded), alice@example.com kept" in message
+    assert found.applies is None
     assert message.endswith(
         "To converge: make a place first (apply with 1 attendee fewer), or keep another "
         "attendee a presenter meanwhile."
@@ -133,3 +132,45 @@ def test_a_room_whose_floor_is_in_settings_is_not_judged() -> None:
         live_elevated=1,
     )
     assert full_swap_target(tp) is None
+
+
+def test_a_presenter_among_the_adds_aws_takes_lets_a_second_apply_complete_it() -> None:
+    """Q-AX-1: AWS takes bob (first to go out), refuses carol: this apply keeps alice (a
+    presenter's add failed), the next removes her first; Q-AX-2: not "full"."""
+    tp = meeting(
+        add("bob@example.com"),
+        add("carol@example.com"),
+        remove("alice@example.com"),
+        live=1,
+        presenters=1,
+        most=2,
+    )
+    found = full_swap_target(tp)
+    assert found is not None
+    assert ([str(m) for m in found.refused_adds], found.keeps, found.applies) == (
+        ["carol@example.com"],
+        True,
+        2,
+    )
+    message = found.message()
+    assert "has no place for 1 of its 2 adds (1 attendee now" in message
+    assert "is full" not in message and "every later" not in message
+    assert message.endswith(
+        "this apply keeps alice@example.com (adding a presenter failed first). A second "
+        "apply completes the plan."
+    )
+
+
+def test_a_viewer_refused_lets_this_apply_remove_the_old_presenter() -> None:
+    tp = meeting(
+        add("bob@example.com"),
+        add("carol@example.com", VIEWER),
+        remove("alice@example.com"),
+        remove("dial-in-1", VIEWER),
+        live=2,
+        presenters=1,
+        most=2,
+    )
+    found = full_swap_target(tp)
+    assert found is not None and (found.keeps, found.applies) == (False, 2)
+    assert "this apply still removes alice@example.com after them" in found.message()
