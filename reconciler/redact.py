@@ -28,11 +28,17 @@ _secrets: set[str] = set()
 _lock = threading.Lock()
 
 
+_url_users: set[str] = set()  # short endpoint users: masked where a URL's ``@`` follows
+
+
 def redact(text: str) -> str:
     """``text`` with URL credentials and the registered secrets replaced by ``***``."""
-    text = _USERINFO.sub(lambda m: f"{m.group(1)}{MASK}@", text)
     with _lock:
         secrets = sorted(_secrets, key=len, reverse=True)
+        users = sorted(_url_users, key=len, reverse=True)
+    for user in users:  # before _USERINFO, which stops at a space or a quote in it
+        text = text.replace(f"//{user}@", f"//{MASK}@")
+    text = _USERINFO.sub(lambda m: f"{m.group(1)}{MASK}@", text)
     for secret in secrets:
         text = text.replace(secret, MASK)
     return text
@@ -87,6 +93,9 @@ def register_endpoint(url: str) -> None:
     found |= {userinfo, urllib.parse.unquote(userinfo)} - {user, urllib.parse.unquote(user)}
     if len(user) >= MIN_CREDENTIAL:
         found.add(user)
+    elif user:
+        with _lock:
+            _url_users.update({user, urllib.parse.unquote(user)})
     for _, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True):
         found |= {value, urllib.parse.quote(value, safe="")}
     if parts.fragment:

@@ -115,3 +115,15 @@ def test_the_dummy_keys_a_request_is_signed_with_stay_shown() -> None:
     assert DUMMY_ACCESS_KEY in request.headers["Authorization"]
     assert redact(line) == line
     assert redact(f"secret {DUMMY_SECRET_KEY}") == f"secret {DUMMY_SECRET_KEY}"
+
+
+def test_a_short_endpoint_user_with_a_space_is_masked_in_its_url() -> None:
+    """The userinfo pattern stops at a space or a quote: a short user holding one (`u b`),
+    no longer masked as a word, is masked where the URL's `@` follows it (QA-AZ Q-AZ-1)."""
+    register_endpoint("http://u b@127.0.0.1:1")
+    register_endpoint("http://o'k@127.0.0.1:1")
+    assert redact("cannot reach http://u b@127.0.0.1:1/rooms") == (
+        "cannot reach http://***@127.0.0.1:1/rooms"
+    )
+    assert redact("at http://o'k@127.0.0.1:1/") == "at http://***@127.0.0.1:1/"
+    assert redact("a u b c") == "a u b c"
