@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.events import MappingEndEvent, MappingStartEvent, SequenceEndEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reconciler.desired.editor_lines import hidden_break, line_at
@@ -147,11 +148,38 @@ def compose(text: str) -> Node | None:
     fast = getattr(yaml, "CSafeLoader", None)
     if fast is not None:
         try:
+            if _deeper_than(text, fast, MAX_NESTING):  # libyaml would crash, not raise
+                raise RecursionError
             return yaml.compose(text, Loader=fast)
         except yaml.YAMLError:
             if len(text) > LARGE:
                 raise
     return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+# Nesting deeper than this is refused before libyaml composes it: its composer recurses on
+# the C stack with no check, and a file nested ~30,000 deep (100 KB of ``[``) crashed the
+# process (QA-BA Q-BA-1). Our own walk of the nodes refuses far less already (Python's
+# recursion limit), so nothing that was read is refused by it.
+MAX_NESTING = 1000
+
+
+def _deeper_than(text: str, loader: Any, limit: int) -> bool:
+    """Whether ``text`` nests collections deeper than ``limit``, from libyaml's events
+    (its parser does not recurse); a YAML error is left for composing to report."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            kind = type(event)
+            if kind is SequenceStartEvent or kind is MappingStartEvent:
+                depth += 1
+                if depth > limit:
+                    return True
+            elif kind is SequenceEndEvent or kind is MappingEndEvent:
+                depth -= 1
+    except yaml.YAMLError:
+        return False
+    return False
 
 
 def _syntax_issue(exc: yaml.MarkedYAMLError) -> YamlIssue:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -318,6 +320,29 @@ def test_recursive_alias_is_an_error_not_a_hang(tmp_path: Path) -> None:
 def test_deep_nesting_is_an_error_not_a_crash(tmp_path: Path) -> None:
     (tmp_path / "deep.yaml").write_text("rooms: " + "[" * 5000 + "]" * 5000 + "\n")
     assert problems_of(tmp_path) == [f"{tmp_path}/deep.yaml:1: YAML nesting is too deep"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["rooms: " + "[" * 50_000 + "]" * 50_000 + "\n", "rooms:\n  " + "- " * 50_000 + "x\n"],
+    ids=["flow", "block"],
+)
+def test_nesting_libyaml_would_crash_on_is_an_error_naming_the_file(
+    tmp_path: Path, text: str
+) -> None:
+    """libyaml's composer recurses on the C stack unchecked: 100 KB nested 50,000 deep
+    killed the process (SIGSEGV, exit 139, nothing said; QA-BA Q-BA-1). In a process of its
+    own, so that a crash fails this test rather than the run."""
+    (tmp_path / "deep.yaml").write_text(text)
+    run = subprocess.run(
+        [sys.executable, "-m", "reconciler", "validate", "--desired", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 1, (run.returncode, run.stderr[-500:])
+    assert f"{tmp_path}/deep.yaml:1: YAML nesting is too deep" in run.stdout + run.stderr
 
 
 def test_groups_nested_too_deeply_are_reported_once_at_the_outermost(tmp_path: Path) -> None:
