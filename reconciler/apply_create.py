@@ -20,14 +20,15 @@ errors are retried with the same backoff and budgets as any item's.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from reconciler import interrupt
 from reconciler.apply_gone import GoneTarget
+from reconciler.create_batches import create_batches, role_after
 from reconciler.errors import AwsError, TargetGone
-from reconciler.kinds import Kind, RoleValue
-from reconciler.plan import Action, Change, TargetPlan
+from reconciler.kinds import RoleValue
+from reconciler.plan import Change, TargetPlan
 from reconciler.providers.base import CONFLICT, ItemError, Writer
 from reconciler.retry_policy import (
     TRANSIENT_CODES,
@@ -43,7 +44,6 @@ CONFLICT_ROUNDS = 3  # reads and writes to settle a member others change at the 
 # a create answered Conflict this many times with the member absent right after each: the
 # conflict is about something else (CreateChannelModerator's ConflictException may be)
 ABSENT_CONFLICTS = 2
-Item = tuple[int, Change]  # a change and its place in ``TargetPlan.changes``
 ABSENT_NOTE = (
     "refused as a conflict twice, and not there when read after either: "
     "the conflict is not its being there already"
@@ -101,7 +101,7 @@ class MemberCreates:
                     for i, c in chunk:
                         self.gone.skip(i, c)
                     continue
-                members = [(c.member_id, _role_after(c)) for _, c in chunk]
+                members = [(c.member_id, role_after(c)) for _, c in chunk]
                 try:
                     errors = self.p.create_members(self.tp.key, self.tp.target_id, members)
                 except TargetGone as exc:
@@ -194,7 +194,7 @@ class MemberCreates:
         (logged at -vv), within the same budgets (``item_attempts``), not as a round."""
         if self.gone.skip(i, c):
             return
-        want = _role_after(c)
+        want = role_after(c)
         already = True  # until this apply writes the role itself
         role: RoleValue | None = None
         rounds = transient = absent = 0
@@ -259,23 +259,3 @@ class MemberCreates:
         except AwsError as exc:
             if exc.code not in NOT_FOUND_CODES:
                 raise
-
-
-def create_batches(kind: Kind, items: Sequence[Item]) -> list[list[Item]]:
-    """``items`` in create calls, in the order they go out: grouped by ``Kind.batch_key``
-    of their role (in order of first appearance), each group cut into ``Kind.batch_size``
-    chunks. Re-creations (a role changed by delete and create) come first, in their groups
-    and among them: each takes back the place its own delete freed before a new member
-    can. (``reconciler.full_swap`` reads which adds AWS accepts at a maximum from it.)"""
-    groups: dict[Hashable, list[Item]] = {}
-    recreations = [x for x in items if x[1].action is Action.UPDATE]
-    for i, c in recreations + [x for x in items if x[1].action is not Action.UPDATE]:
-        groups.setdefault(kind.batch_key(_role_after(c)), []).append((i, c))
-    size = max(1, kind.batch_size)
-    return [g[s : s + size] for g in groups.values() for s in range(0, len(g), size)]
-
-
-def _role_after(c: Change) -> RoleValue:
-    """The role a create or update gives (never None for those actions)."""
-    assert c.role_after is not None, f"{c.action} of {c.member} without a role"
-    return c.role_after

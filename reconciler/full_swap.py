@@ -9,7 +9,7 @@ the creates: AWS refuses the adds over the maximum (LimitExceeded), the elevated
 is kept when an elevated add is among those refused. ``full_swap`` finds these from the
 plan's own numbers, running that same rule as if every call succeeded but the adds AWS
 refuses: it accepts them first come, first served (in the order the applier sends them,
-``reconciler.apply_create.create_batches``) up to the maximum. Running it apply after
+``reconciler.create_batches``) up to the maximum. Running it apply after
 apply, it tells whether a later apply completes the plan (an accepted add is elevated, or
 no refused one is: the old member goes then) or none does (Q-AX-1), for the kinds whose
 floor the plan itself fixes (``Kind.apply_minimum``: a kind with a minimum setting has it
@@ -23,8 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from reconciler import kinds
-from reconciler.apply_create import create_batches
 from reconciler.apply_places import Indexed, floor, making_room
+from reconciler.create_batches import create_batches
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import MemberRef, TargetKey
 

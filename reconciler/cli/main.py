@@ -138,7 +138,7 @@ Environment:
   AWS_PROFILE                      --profile (keys: boto3's usual variables)
   AWS_REGION                       --region
   AWS_DEFAULT_REGION               --region, when AWS_REGION is not set
-  AWS_DATA_PATH                    botocore's extra model folders, as botocore reads it
+  AWS_DATA_PATH                    botocore's extra model folders
   NO_COLOR                         --no-color, when set (not empty)
   CI                               when set: no progress bar
   CHIME_RECONCILER_PROGRESS=1      progress lines where stderr is no terminal
