@@ -11,10 +11,13 @@ plan's own numbers, running that same rule as if every call succeeded but the ad
 refuses: it accepts them first come, first served (in the order the applier sends them,
 ``reconciler.create_batches``) up to the maximum. Running it apply after
 apply, it tells whether a later apply completes the plan (an accepted add is elevated, or
-no refused one is: the old member goes then) or none does (Q-AX-1), for the kinds whose
-floor the plan itself fixes (``Kind.apply_minimum``: a kind with a minimum setting has it
-in settings.yaml, which a plan does not carry). A target over its maximum even after every
-removal is ``reconciler.crowded``'s, not this.
+no refused one is: the old member goes then) or none does (Q-AX-1). The floor is apply's:
+a kind's minimum setting (a room's ``min_administrators``: ``TargetPlan.minimum``, which
+the planner reads from settings.yaml or the target's own ``safety:``, Q-BB-1), else
+``Kind.apply_minimum`` (a meeting's presenter). A plan file does not keep the minimum: a
+saved plan read back warns of such a target no more (its file holds the ``full_swap``
+written when it was made). A target over its maximum even after every removal is
+``reconciler.crowded``'s, not this.
 """
 
 from __future__ import annotations
@@ -126,7 +129,7 @@ class _Round:
     rest: TargetPlan  # the plan the next apply finds: the changes not made, live counts
 
 
-def _one_apply(tp: TargetPlan) -> _Round:
+def _one_apply(tp: TargetPlan, minimum: int | None) -> _Round:
     """``tp`` applied as ``reconciler.applier`` orders it, with AWS accepting the creates
     first come, first served (in the order ``create_batches`` sends them) up to the
     maximum and refusing the rest (LimitExceeded)."""
@@ -149,7 +152,7 @@ def _one_apply(tp: TargetPlan) -> _Round:
             freed=len(first),
             promoted=promoted,
             made=first,
-            minimum=kind.apply_minimum,
+            minimum=minimum,
         )
     }
     places = max(0, most - (tp.live_count - len(early)))
@@ -172,12 +175,12 @@ def _one_apply(tp: TargetPlan) -> _Round:
     return _Round(frozenset(early), tuple(c for _, c in refused), keeps, rest)
 
 
-def _later(tp: TargetPlan) -> tuple[int | None, int]:
+def _later(tp: TargetPlan, minimum: int | None) -> tuple[int | None, int]:
     """The applies that complete ``tp`` (None: none does, nothing else changing) and
     those that change the target until then (or until they stop doing so)."""
     done = 0
     while tp.changes and done <= len(tp.changes):
-        after = _one_apply(tp).rest
+        after = _one_apply(tp, minimum).rest
         if after.changes == tp.changes:
             return None, done
         tp, done = after, done + 1
@@ -186,29 +189,30 @@ def _later(tp: TargetPlan) -> tuple[int | None, int]:
 
 def full_swap_target(tp: TargetPlan) -> FullSwap | None:
     """``tp``'s warning, or None when apply makes a place for each of its adds first (or
-    the target has no maximum, no adds, no known elevated count, or a floor the plan does
-    not fix)."""
+    the target has no maximum, no adds, no known elevated count, or a minimum setting whose
+    value it does not know: a plan file's)."""
     kind = tp.kind
     most = tp.maximum
     creates = [c for c in tp.changes if c.action is Action.CREATE]
-    if most is None or not creates or kind.minimum_setting is not None:
+    minimum = kind.apply_minimum if kind.minimum_setting is None else tp.minimum
+    if most is None or not creates or (minimum is None and kind.minimum_setting is not None):
         return None
     deletes = [c for c in tp.changes if c.action is Action.DELETE]
     if tp.live_count + len(creates) - len(deletes) > most:
         return None  # over the maximum whatever the order: ``crowded``'s warning
     if tp.live_elevated is None:
         return None
-    first = _one_apply(tp)
+    first = _one_apply(tp, minimum)
     if not first.refused:
         return None
-    applies, progress = _later(tp)
+    applies, progress = _later(tp, minimum)
     return FullSwap(
         target=tp.key,
         target_id=tp.target_id,
         maximum=most,
         own_maximum=tp.max_members is not None,
         live_count=tp.live_count,
-        floor=floor(tp, tp.live_elevated, kind.apply_minimum),
+        floor=floor(tp, tp.live_elevated, minimum),
         adds=tuple(c.member for c in creates),
         refused=len(first.refused),
         kept=tuple(

@@ -24,7 +24,8 @@ Version 2 (schema: ``reconciler/render/plan.schema.json``)::
      "over_maximum": [{"kind", "scope", "name", "id", "maximum", "own_maximum", "after",
                        "undeclared", "adds", "refused", "message"}],  # only when full
      "full_swap": [{"kind", "scope", "name", "id", "maximum", "own_maximum", "live_count",
-                    "adds", "refused", "kept", "applies", "message"}],  # adds that do not fit
+                    "adds", "refused", "refused_adds", "kept", "keeps", "applies",
+                    "message"}],  # adds that do not fit
      "shard": {"index", "count", "unmanaged_is_drift",   # only with plan --shard K/N
                "max_removals", "own_max_removals": [{"kind", "scope", "name"}]}}
 
@@ -165,7 +166,9 @@ def _swap(s: FullSwap) -> JsonObject:
         "live_count": s.live_count,
         "adds": [str(m) for m in s.adds],
         "refused": s.refused,
+        "refused_adds": [str(m) for m in s.refused_adds],
         "kept": [str(m) for m in s.kept],
+        "keeps": s.keeps,
         "applies": s.applies,
         "message": s.message(),
     }

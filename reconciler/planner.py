@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 from operator import attrgetter
 
 from reconciler import kinds
@@ -124,6 +125,8 @@ def plan(
         member_ids = ids_by_scope[dt.key.scope]
         no: Collection[MemberRef] = refused.get(lt.target_id, frozenset())
         tp = plan_target(dt, lt, member_ids, desired.protected, quiet, no, ended_protection)
+        # the floor apply keeps (``applier.apply``'s safety): full_swap warns with it
+        tp = replace(tp, minimum=desired.safety_for(dt.key).minimum(tp.kind.minimum_setting))
         over = over_maximum(tp, lt, dt, desired.protected, quiet)
         if over:  # AWS would refuse the adds over it on every run: not planned
             problems.append(LiveProblem(dt.key, dt.location, over))

@@ -181,7 +181,7 @@ def apply(
     target: to one full of members no file declares, which plan warns of, they fail
     until it prunes, some leave, or fewer are declared; to one whose last presenter (a
     room's administrator) that stays is replaced, some fail, and a second apply may
-    complete it or not (plan says which, for a meeting): if not, make a place first or
+    complete it or not (plan says which): if not, make a place first or
     let another member keep that role meanwhile); 130 interrupted; 141 the output was
     closed
     (| head): it stopped as at Ctrl-C, and says on stderr what it did.

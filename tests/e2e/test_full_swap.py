@@ -105,7 +105,9 @@ def test_the_only_presenter_replaced_in_a_full_meeting_is_warned_of_and_the_advi
             "live_count": 1,
             "adds": ["bob@example.com"],
             "refused": 1,
+            "refused_adds": ["bob@example.com"],
             "kept": ["alice@example.com"],
+            "keeps": True,
             "applies": None,
             "message": MESSAGE,
         }

@@ -100,6 +100,7 @@ def test_the_warning_says_what_apply_does(
         return
     message = swap["message"]
     assert len(refused) == swap["refused"]
+    assert set(swap["refused_adds"]) == refused, message  # Q-BB-2: which, in the JSON
     assert f"AWS will refuse {' and '.join(sorted(refused))} (LimitExceeded)" in message or (
         len(refused) > 2
     ), message
@@ -107,6 +108,7 @@ def test_the_warning_says_what_apply_does(
     kept = set(swap["kept"])
     keeps = "kept, on this apply" in message or "this apply keeps" in message
     assert (kept <= removes) if keeps else not (kept & removes), (message, removes)
+    assert swap["keeps"] is keeps, message  # Q-BB-2: kept or removed, in the JSON
     applies, done = 1, False
     while applies < 4 and not done:  # exit 0: every change made
         done = cli("apply", "--auto-approve").exit_code == 0

@@ -2,7 +2,8 @@
 presenter that stays replaced by a new one), by the rule apply orders its removals with
 (``reconciler.apply_places``): removals of non-presenters first, then of presenters while
 a presenter stays. A swap apply makes (a second presenter staying, a non-presenter's
-removal freeing the place, a room in the meeting) is not warned of."""
+removal freeing the place, a room in the meeting) is not warned of. Q-BB-1: a full room
+likewise, by its ``min_administrators`` (``TargetPlan.minimum``, the planner's)."""
 
 from __future__ import annotations
 
@@ -116,21 +117,82 @@ def test_a_swap_apply_makes_is_not_warned_of(tp: TargetPlan) -> None:
     assert full_swap_lines(Plan((tp,))) == []
 
 
-def test_a_room_whose_floor_is_in_settings_is_not_judged() -> None:
-    """A room's floor is ``min_administrators`` (settings.yaml, not in the plan)."""
-    key = TargetKey(ROOM.id, "acct", "ops")
-    admin = Role.ADMINISTRATOR
-    tp = TargetPlan(
-        key,
-        "ops",
-        "fp",
-        (
-            Change(Action.CREATE, key, MemberRef.user("b@x.io"), "b", MemberKind.USER, None, admin),
-            Change(Action.DELETE, key, MemberRef.user("a@x.io"), "a", MemberKind.USER, admin, None),
-        ),
-        live_count=1_000,
-        live_elevated=1,
+ROOM_KEY = TargetKey(ROOM.id, "acct", "ops")
+ADMIN = Role.ADMINISTRATOR
+
+
+def room_change(action: Action, who: str, before: Role | None, after: Role | None) -> Change:
+    ref = MemberRef.user(who)
+    return Change(action, ROOM_KEY, ref, who, MemberKind.USER, before, after)
+
+
+def full_room(*changes: Change, admins: int = 1, minimum: int | None = 1) -> TargetPlan:
+    """A room at AWS's 1,000 members, ``minimum``: its ``min_administrators`` as the
+    planner read it (None: a plan file's, which does not keep it)."""
+    return TargetPlan(
+        ROOM_KEY, "ops", "fp", changes, live_count=1_000, live_elevated=admins, minimum=minimum
     )
+
+
+SWAP = (
+    room_change(Action.CREATE, "b@x.io", None, ADMIN),
+    room_change(Action.DELETE, "a@x.io", ADMIN, None),
+)
+
+
+def test_a_full_room_whose_only_administrator_is_replaced_is_warned_of() -> None:
+    """Q-BB-1: ``min_administrators: 1`` keeps a@x.io until the adds are made, and AWS
+    refuses b@x.io on every apply."""
+    found = full_swap_target(full_room(*SWAP))
+    assert found is not None
+    assert ([str(m) for m in found.refused_adds], [str(m) for m in found.kept]) == (
+        ["b@x.io"],
+        ["a@x.io"],
+    )
+    assert (found.floor, found.keeps, found.applies) == (1, True, None)
+    message = found.message()
+    assert message.startswith("room 'ops' (id ops) has no place for its add (1,000 members now")
+    assert "AWS will refuse b@x.io (LimitExceeded), a@x.io kept, on this apply and every" in (
+        message
+    )
+    assert message.endswith("or keep another member an administrator meanwhile.")
+
+
+def test_a_plain_member_refused_in_a_full_room_says_a_second_apply_completes_it() -> None:
+    """m@x.io's removal frees one place: the new administrator goes out first and takes
+    it, the plain member after it is refused: this apply still removes a@x.io after them,
+    the next adds c@x.io (repro1)."""
+    found = full_swap_target(
+        full_room(
+            *SWAP[:1],
+            room_change(Action.CREATE, "c@x.io", None, Role.MEMBER),
+            *SWAP[1:],
+            room_change(Action.DELETE, "m@x.io", Role.MEMBER, None),
+        )
+    )
+    assert found is not None
+    assert ([str(m) for m in found.refused_adds], found.keeps, found.applies) == (
+        ["c@x.io"],
+        False,
+        2,
+    )
+
+
+@pytest.mark.parametrize(
+    "tp",
+    [
+        # min_administrators: 0: apply removes a@x.io first, making the place
+        full_room(*SWAP, minimum=0),
+        # a second administrator stays: apply removes a@x.io first
+        full_room(*SWAP, admins=2),
+        # a plain member's removal frees the place first
+        full_room(*SWAP, room_change(Action.DELETE, "m@x.io", Role.MEMBER, None)),
+        # a plan file's room: its minimum is not kept there, so it is not judged
+        full_room(*SWAP, minimum=None),
+    ],
+    ids=["minimum-0", "second-admin", "member-removed", "plan-file"],
+)
+def test_a_room_swap_apply_makes_or_cannot_judge_is_not_warned_of(tp: TargetPlan) -> None:
     assert full_swap_target(tp) is None
 
 
