@@ -28,12 +28,14 @@ memberships before its moderators; ``reconciler.apply_order``). Within a target
 So a room never passes through a state with fewer administrators than the limit (or than
 both before and after), a meeting never without a presenter (``Kind.apply_minimum``) when
 it has one before and after, a full target whose members are swapped converges in one
-apply, and a bot's role change costs a delete plus a place in the room's batches whenever
-that is safe. If adding an elevated member fails, demotions and removals of elevated
-members in that target not done yet are skipped (reported as ``Skipped``: "adding ...
-failed first"). If it was not started because of an interrupt (and none failed), they
-are not started either, and reported as every change the interrupt stopped
-(``Interrupted``: "not started: interrupted"): nothing failed.
+apply where the places are made so (not where only a removal under the floor would make
+one: ``reconciler.full_swap`` warns of that), and a bot's role change costs a delete
+plus a place in the room's batches whenever that is safe. If adding an elevated member
+fails, demotions and removals of elevated members in that target not done yet are
+skipped (reported as ``Skipped``: "adding ... failed first"). If it was not started
+because of an interrupt (and none failed), they are not started either, and reported as
+every change the interrupt stopped (``Interrupted``: "not started: interrupted"):
+nothing failed.
 
 How creates go out (batches, item retries, a member someone else put there first:
 ``Conflict``) is ``reconciler.apply_create``'s. ``NotFound`` on delete means ``already

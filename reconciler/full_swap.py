@@ -15,9 +15,9 @@ no refused one is: the old member goes then) or none does (Q-AX-1). The floor is
 a kind's minimum setting (a room's ``min_administrators``: ``TargetPlan.minimum``, which
 the planner reads from settings.yaml or the target's own ``safety:``, Q-BB-1), else
 ``Kind.apply_minimum`` (a meeting's presenter). A plan file does not keep the minimum: a
-saved plan read back warns of such a target no more (its file holds the ``full_swap``
-written when it was made). A target over its maximum even after every removal is
-``reconciler.crowded``'s, not this.
+saved plan read back (``show FILE``) warns of such a target no more (its file holds the
+``full_swap`` written when it was made; ``apply FILE`` plans its targets again). A
+target over its maximum even after every removal is ``reconciler.crowded``'s, not this.
 """
 
 from __future__ import annotations

@@ -90,10 +90,17 @@ def test_a_full_room_whose_only_administrator_is_replaced_is_warned_of_and_conve
     }
     assert swap["message"] == MESSAGE
 
+    # a saved plan: apply FILE plans its targets again, with the room's minimum, and warns
+    # as well (``show FILE`` does not: the file keeps the warning, not the minimum)
+    saved = cli("plan", "--out", "saved.json")
+    assert saved.exit_code == 0, saved.stdout + saved.stderr
+
     # as warned: zoe refused, u0 kept, on this apply and the next
-    for _ in range(2):
-        failed = cli("apply", "--auto-approve")
+    for how in (("saved.json",), ("--auto-approve",)):
+        failed = cli("apply", *how)
         assert failed.exit_code == 1, failed.stdout + failed.stderr
+        warned = failed.lines[failed.lines.index(HEAD) + 1]
+        assert "refuse zoe@example.com (LimitExceeded), u0@example.com kept, on" in warned
         assert any(
             line.startswith("  ! zoe@example.com in full: ResourceLimitExceeded")
             for line in failed.lines
