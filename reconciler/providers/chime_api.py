@@ -176,21 +176,21 @@ class ChimeApi(PacedApi):
     def list_memberships(self, account: str, room_id: str) -> list[LiveMember]:
         """Every membership of one room, sorted."""
         memberships: list[dict[str, Any]] = []
-        for items, _ in self._pages(
-            "ListRoomMemberships",
-            self.client.list_room_memberships,
-            "RoomMemberships",
-            f"account {account}, room {room_id}",
-            AccountId=account,
-            RoomId=room_id,
-            MaxResults=MEMBERSHIPS_PAGE,
-        ):
+        for items in self._membership_pages(account, room_id):
             memberships.extend(items)
         return self.live_member.ordered(memberships)
 
     def membership(self, account: str, room_id: str, member_id: str) -> LiveMember | None:
         """``member_id``'s membership of one room (None: not in it), its pages read only
         until it is found: the member on page 1 of 5 costs one call, not five."""
+        for items in self._membership_pages(account, room_id):
+            for item in items:
+                if str(item.get("Member", {}).get("MemberId", "")) == member_id:
+                    return self.live_member(item)
+        return None
+
+    def _membership_pages(self, account: str, room_id: str) -> Iterator[list[dict[str, Any]]]:
+        """One room's ListRoomMemberships pages, each a list of items, as they come."""
         for items, _ in self._pages(
             "ListRoomMemberships",
             self.client.list_room_memberships,
@@ -200,10 +200,7 @@ class ChimeApi(PacedApi):
             RoomId=room_id,
             MaxResults=MEMBERSHIPS_PAGE,
         ):
-            for item in items:
-                if str(item.get("Member", {}).get("MemberId", "")) == member_id:
-                    return self.live_member(item)
-        return None
+            yield items
 
     # -- users and bots ------------------------------------------------------------------
 
