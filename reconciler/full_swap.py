@@ -51,6 +51,10 @@ class FullSwap:
     keeps: bool = True  # whether this apply keeps ``kept`` (an elevated add is refused)
     applies: int | None = None  # the applies that complete the plan; None: none does
     progress: int = 0  # the applies that change the target before they stop doing so
+    # the minimum of elevated members it was worked out with (a room's min_administrators):
+    # written in the plan's JSON, so that a plan file read again (show, merge-plans) warns
+    # as the plan did (a plan file keeps no settings; Q-BC-1)
+    minimum: int | None = None
 
     def message(self) -> str:
         """``meeting 'bridge' (id ...) has no place for 1 of its 2 adds (...): ... ``, then
@@ -224,6 +228,7 @@ def full_swap_target(tp: TargetPlan) -> FullSwap | None:
         keeps=first.keeps,
         applies=applies,
         progress=progress,
+        minimum=minimum,
     )
 
 

@@ -8,7 +8,7 @@ and the file around the document, are ``reconciler.planfile``'s.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -103,8 +103,12 @@ def origin_from(data: dict[str, Any]) -> dict[str, str]:
 def _plan(d: dict[str, Any], layout: _Layout) -> Plan:
     targets = _list(d, layout.targets, "")
     safety = _obj(d, "safety", "")
+    minimums = _swap_minimums(d)
     return Plan(
-        targets=tuple(_target(t, layout, f"{layout.targets}[{i}]") for i, t in enumerate(targets)),
+        targets=tuple(
+            _with_minimum(_target(t, layout, f"{layout.targets}[{i}]"), minimums)
+            for i, t in enumerate(targets)
+        ),
         violations=tuple(
             _violation(v, layout, f"safety.violations[{i}]")
             for i, v in enumerate(_list(safety, "violations", "safety"))
@@ -120,6 +124,28 @@ def _plan(d: dict[str, Any], layout: _Layout) -> Plan:
         ),
         **_shard(d),
     )
+
+
+def _swap_minimums(d: dict[str, Any]) -> dict[tuple[str, str, str], int]:
+    """The minimum each ``full_swap`` item was worked out with, by target: a plan file
+    keeps no settings, and a room's warning needs its ``min_administrators`` to be worked
+    out again (``show``, ``merge-plans``; QA-BC Q-BC-1). Items without one: none."""
+    found: dict[tuple[str, str, str], int] = {}
+    for i, item in enumerate(_list(d, "full_swap", "") if "full_swap" in d else []):
+        where = f"full_swap[{i}]"
+        item = _as(dict, item, where)
+        minimum = _optional_int(item, "minimum", where)
+        if minimum is not None:
+            key = tuple(_field(item, k, where, str) for k in ("kind", "scope", "name"))
+            found[(key[0], key[1], key[2])] = minimum
+    return found
+
+
+def _with_minimum(tp: TargetPlan, minimums: dict[tuple[str, str, str], int]) -> TargetPlan:
+    minimum = minimums.get((tp.key.kind, tp.key.scope, tp.key.name))
+    if minimum is None or tp.kind.minimum_setting is None:
+        return tp
+    return replace(tp, minimum=minimum)
 
 
 def _shard(d: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ Version 2 (schema: ``reconciler/render/plan.schema.json``)::
                        "undeclared", "adds", "refused", "message"}],  # only when full
      "full_swap": [{"kind", "scope", "name", "id", "maximum", "own_maximum", "live_count",
                     "adds", "refused", "refused_adds", "kept", "keeps", "applies",
-                    "message"}],  # adds that do not fit
+                    "minimum", "message"}],  # adds that do not fit
      "shard": {"index", "count", "unmanaged_is_drift",   # only with plan --shard K/N
                "max_removals", "own_max_removals": [{"kind", "scope", "name"}]}}
 
@@ -170,6 +170,7 @@ def _swap(s: FullSwap) -> JsonObject:
         "kept": [str(m) for m in s.kept],
         "keeps": s.keeps,
         "applies": s.applies,
+        "minimum": s.minimum,
         "message": s.message(),
     }
 

@@ -87,13 +87,22 @@ def test_a_full_room_whose_only_administrator_is_replaced_is_warned_of_and_conve
         "kept": ["u0@example.com"],
         "keeps": True,
         "applies": None,
+        "minimum": 1,
     }
     assert swap["message"] == MESSAGE
 
     # a saved plan: apply FILE plans its targets again, with the room's minimum, and warns
-    # as well (``show FILE`` does not: the file keeps the warning, not the minimum)
+    # as well; show FILE and merge-plans warn from the minimum the file's item records (a
+    # plan file keeps no settings: they dropped the warning, Q-BC-1)
     saved = cli("plan", "--out", "saved.json")
     assert saved.exit_code == 0, saved.stdout + saved.stderr
+    shown = cli("show", "saved.json")
+    assert shown.lines[shown.lines.index(HEAD) + 1].strip() == MESSAGE
+    for k in (1, 2):
+        assert cli("plan", "--shard", f"{k}/2", "--out", f"shard-{k}.json").exit_code == 0
+    merged = cli("merge-plans", "shard-1.json", "shard-2.json", "--format", "json")
+    assert merged.exit_code == 0, merged.stdout + merged.stderr
+    assert json.loads(merged.stdout)["full_swap"] == data["full_swap"]
 
     # as warned: zoe refused, u0 kept, on this apply and the next
     for how in (("saved.json",), ("--auto-approve",)):

@@ -109,6 +109,7 @@ def test_the_only_presenter_replaced_in_a_full_meeting_is_warned_of_and_the_advi
             "kept": ["alice@example.com"],
             "keeps": True,
             "applies": None,
+            "minimum": 1,
             "message": MESSAGE,
         }
     ]
