@@ -32,8 +32,10 @@ import textwrap
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -410,3 +412,17 @@ def ops(emulator: EmulatorServer, write_desired: WriteDesired) -> Scenario:
             "No changes, but Chime has 1 member the desired state does not declare.",
         ],
     )
+
+
+@contextmanager
+def local_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A server of ``handler`` on a free port of 127.0.0.1, in a thread, for as long as the
+    block: its URL (a fake endpoint that answers as AWS or a proxy would not)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

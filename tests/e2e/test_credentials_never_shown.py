@@ -6,14 +6,13 @@ in it) is shown with them masked, on stderr, in -vv lines and in the saved plan.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Cli
+from conftest import Cli, local_server
 
 pytestmark = pytest.mark.e2e
 
@@ -51,14 +50,8 @@ class _EchoesTheRequest(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def echoing_endpoint() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoesTheRequest)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_server(_EchoesTheRequest) as url:
+        yield url
 
 
 @pytest.mark.parametrize(

@@ -4,14 +4,13 @@ proxy) is one error line naming the status and what answered, not the page print
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Cli
+from conftest import Cli, local_server
 
 pytestmark = pytest.mark.e2e
 
@@ -48,14 +47,8 @@ class _Html(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def html_endpoint() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Html)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_server(_Html) as url:
+        yield url
 
 
 @pytest.mark.parametrize("command", [("plan",), ("audit", "alice@example.com")])
