@@ -2,9 +2,10 @@
 ``https://user:password@proxy.example/?token=…`` may be given, and botocore, urllib3 and
 ``ValueError`` all quote the URL they were given in their messages.
 
-``redact(text)`` replaces the user and password of every URL in ``text`` with ``***``,
-and every value of a query parameter of an endpoint registered with ``register_endpoint``
-(the one given with ``--endpoint-url``), and every AWS credential registered with
+``redact(text)`` replaces the user and password of every URL in ``text`` with ``***`` (the
+whole user info, up to the last ``@`` before the host), and every value of a query
+parameter of an endpoint registered with ``register_endpoint`` (the one given with
+``--endpoint-url``), and every AWS credential registered with
 ``register_credentials`` when a client is made (the secret access key, the session token,
 the access key id: an AWS error that echoes the signed request, a log line or a message
 quoting a header would otherwise show them). ``check_endpoint_url`` refuses a URL that botocore
@@ -22,7 +23,9 @@ import urllib.parse
 from reconciler.errors import UsageError
 
 MASK = "***"
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s/?#@\"'<>]*@")
+# a URL's user info: up to the LAST "@" before the host (RFC 3986, as ``urlsplit`` reads
+# it), so a user holding an "@" (``http://a@b.io@host/``) is masked whole, not half
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s/?#\"'<>]*@")
 MIN_CREDENTIAL = 8  # a real key or token is far longer; a short test value masks nothing
 _secrets: set[str] = set()
 _lock = threading.Lock()

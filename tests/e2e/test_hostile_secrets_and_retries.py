@@ -106,10 +106,48 @@ def test_an_endpoint_url_without_http_is_refused_without_echoing_it(
     )
 
 
+@pytest.mark.parametrize(
+    ("userinfo", "parts"),
+    [
+        ("a@b.io", ("a@b.io", "b.io")),  # QA-AZ: shown as http://***@b.io@127.0.0.1:…
+        ("a@b.io:pw1", ("a@b.io", "b.io", "pw1")),  # a short user with a password
+        ("ab%40cd@x.io", ("ab%40cd", "ab@cd", "x.io")),  # credential-long, one "@" encoded
+    ],
+)
+def test_a_user_holding_an_at_sign_is_masked_whole(
+    write_desired: Any, cli: Any, userinfo: str, parts: tuple[str, ...]
+) -> None:
+    """Q-BE-2: a URL's user info ends at the last "@" before the host (RFC 3986, as
+    urlsplit reads it); the part of the user after its first "@" was shown."""
+    write_desired({"rooms.yaml": ROOMS})
+    port = closed_port()
+    url = f"http://{userinfo}@127.0.0.1:{port}/"
+    run = cli.raw("--endpoint-url", url, "--desired", "desired-state", "-vv", "plan")
+    assert run.exit_code == 1
+    assert f'endpoint URL: "http://***@127.0.0.1:{port}/accounts/' in run.stderr
+    for part in parts:
+        assert part not in run.stdout + run.stderr
+
+
+def test_an_endpoint_url_without_a_user_is_shown_as_it_is(write_desired: Any, cli: Any) -> None:
+    write_desired({"rooms.yaml": ROOMS})
+    port = closed_port()
+    url = f"http://127.0.0.1:{port}/"
+    run = cli.raw("--endpoint-url", url, "--desired", "desired-state", "plan")
+    assert run.exit_code == 1
+    assert f'endpoint URL: "http://127.0.0.1:{port}/accounts/{ACCOUNT}/rooms' in run.stderr
+    assert "***" not in run.stderr
+
+
 def test_redact_hides_userinfo_of_any_url_in_a_message() -> None:
     assert redact('Could not connect to "https://a:b@h.example:1/p" or ftp://x@y') == (
         'Could not connect to "https://***@h.example:1/p" or ftp://***@y'
     )
+    # Q-BE-2: the user info ends at the last "@" before the host; an "@" after it
+    # (in the path or query) or outside a URL is no user info
+    assert redact("at http://x@y.io:p@h.example:1/p") == "at http://***@h.example:1/p"
+    shown = "http://h.example/a@b?c=d@e and bob@example.com, https://h.example:1/#x@y"
+    assert redact(shown) == shown
     assert redact_url("https://a:b@h.example/p?k=v&flag") == "https://***@h.example/p?k=***&flag"
 
 
