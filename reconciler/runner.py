@@ -1,6 +1,6 @@
 """The top-level error handler every entry point shares (pre-commit style): a known error
-prints its message and exits with its code; an unexpected one says it is a bug; Ctrl-C
-exits 130.
+prints its message and exits with its code; an unexpected one says it is a bug (and with
+-vv prints its traceback), redacted as every message is; Ctrl-C exits 130.
 
 Ctrl-C or SIGTERM during a command other than ``apply`` (whose own is in
 ``reconciler.cli.execute``) is said plainly, as ``apply`` says its own:
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from typing import NoReturn, ParamSpec, TypeVar
 
@@ -104,6 +105,23 @@ def report_error(exc: ReconcilerError) -> None:
         click.echo(f"Error: {shown(redact(line))}", err=True)
 
 
+def report_bug(exc: BaseException, *, traceback_too: bool) -> None:
+    """``Internal error (this is a bug in chime-reconciler, please report it): ValueError:
+    ...`` on stderr, then (``traceback_too``: -vv) its traceback as Python prints it. Both
+    redacted, line by line: an unexpected exception's message may quote anything, an
+    endpoint URL with its password or a credential among them."""
+    click.echo(
+        redact(
+            "Internal error (this is a bug in chime-reconciler, please report it): "
+            f"{type(exc).__name__}: {exc}"
+        ),
+        err=True,
+    )
+    if traceback_too:
+        for line in "".join(traceback.format_exception(exc)).splitlines():
+            click.echo(redact(line), err=True)
+
+
 def run(
     group: click.Group, args: Sequence[str] | None = None, prog_name: str | None = None
 ) -> NoReturn:
@@ -127,12 +145,6 @@ def run(
     except KeyboardInterrupt:
         interrupted_while_starting()
     except Exception as exc:  # the last line of defence
-        click.echo(
-            "Internal error (this is a bug in chime-reconciler, please report it): "
-            f"{type(exc).__name__}: {exc}",
-            err=True,
-        )
-        if "-vv" in sys.argv:
-            raise
+        report_bug(exc, traceback_too="-vv" in sys.argv)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

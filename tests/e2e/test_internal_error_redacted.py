@@ -1,0 +1,94 @@
+"""An internal error (a bug: an exception nothing expected) is said with its message and,
+at -vv, its traceback; neither shows a credential (Q-BE-1: both were printed as they
+were: the message unredacted, the traceback by Python itself).
+
+The error is a real one: an endpoint that answers a membership with a role Chime has not
+(here one that echoes the request's session token, the endpoint's password and a proxy
+URL with its user and password) is not an error the tool expects."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ACCOUNT, Cli, local_server
+
+pytestmark = pytest.mark.e2e
+
+KEY_ID = "AKIAQBQBQBQBQBEXAMPLE"
+SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYBUGSECRETKEY"
+TOKEN = "IQoJb3JpZ2luX2VjEXAMPLEBUGSESSIONTOKENvalue"
+ENDPOINT_PASSWORD = "endpoint-Pa55w0rd"
+PROXY = "http://proxyuser:proxy-Pa55w0rd@proxy.example:3128/"
+SECRETS = (KEY_ID, SECRET, TOKEN, ENDPOINT_PASSWORD, "proxyuser", "proxy-Pa55w0rd")
+BUG = "Internal error (this is a bug in chime-reconciler, please report it): ValueError: "
+SHOWN = "'x-amz-security-token:*** *** via http://***@proxy.example:3128/' is not a valid Role"
+
+
+class _AnswersAnUnknownRole(BaseHTTPRequestHandler):
+    """Room ``ops`` with one membership, whose role quotes the request's session token,
+    the endpoint's password and a proxy's URL; no users."""
+
+    def _answer(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        token = self.headers.get("X-Amz-Security-Token", "")
+        role = f"x-amz-security-token:{token} {ENDPOINT_PASSWORD} via {PROXY}"
+        if "/memberships" in self.path:
+            member = {"MemberId": "uid-bob", "Email": "bob@example.com", "MemberType": "User"}
+            document: dict[str, Any] = {
+                "RoomMemberships": [{"RoomId": "room-ops", "Member": member, "Role": role}]
+            }
+        elif "/rooms" in self.path:
+            document = {"Rooms": [{"RoomId": "room-ops", "Name": "ops", "AccountId": ACCOUNT}]}
+        else:
+            document = {"Users": []}
+        body = json.dumps(document).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def buggy_answers(
+    workdir: Path, write_desired: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Cli]:
+    write_desired({"rooms.yaml": f"rooms: {{ops: {{account: '{ACCOUNT}', members: []}}}}\n"})
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", KEY_ID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    monkeypatch.setenv("AWS_SESSION_TOKEN", TOKEN)
+    with local_server(_AnswersAnUnknownRole) as url:
+        endpoint = url.replace("http://", f"http://svc:{ENDPOINT_PASSWORD}@")
+        yield Cli(endpoint, workdir)
+
+
+def test_an_internal_error_shows_no_credential(buggy_answers: Cli) -> None:
+    run = buggy_answers.subprocess("plan")
+    assert (run.exit_code, run.err_lines) == (1, [BUG + SHOWN])
+    for secret in SECRETS:
+        assert secret not in run.stdout + run.stderr
+
+
+def test_an_internal_errors_traceback_at_double_verbose_shows_no_credential(
+    buggy_answers: Cli,
+) -> None:
+    run = buggy_answers.subprocess("-vv", "plan")
+    assert run.exit_code == 1
+    lines = run.err_lines
+    assert BUG + SHOWN in lines
+    traceback = lines[lines.index(BUG + SHOWN) + 1 :]
+    assert traceback[0] == "Traceback (most recent call last):"
+    assert traceback[-1] == "ValueError: " + SHOWN
+    assert any(line.startswith('  File "') for line in traceback)
+    for secret in SECRETS:
+        assert secret not in run.stdout + run.stderr
