@@ -109,17 +109,15 @@ def report_bug(exc: BaseException, *, traceback_too: bool) -> None:
     """``Internal error (this is a bug in chime-reconciler, please report it): ValueError:
     ...`` on stderr, then (``traceback_too``: -vv) its traceback as Python prints it. Both
     redacted, line by line: an unexpected exception's message may quote anything, an
-    endpoint URL with its password or a credential among them."""
-    click.echo(
-        redact(
-            "Internal error (this is a bug in chime-reconciler, please report it): "
-            f"{type(exc).__name__}: {exc}"
-        ),
-        err=True,
-    )
+    endpoint URL with its password or a credential among them; and with control
+    characters as visible escapes (``shown``), as every ``Error:`` line, so that what a
+    hostile endpoint answered cannot drive the terminal."""
+    message = f"{type(exc).__name__}: {exc}"
+    prefix = "Internal error (this is a bug in chime-reconciler, please report it): "
+    click.echo(shown(redact(prefix + message)), err=True)
     if traceback_too:
         for line in "".join(traceback.format_exception(exc)).splitlines():
-            click.echo(redact(line), err=True)
+            click.echo(shown(redact(line)), err=True)
 
 
 def run(
