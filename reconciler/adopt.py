@@ -31,8 +31,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from reconciler.desired.editor_lines import line_at
 from reconciler.desired.yamlpos import LINE_BREAK
 from reconciler.errors import ReconcilerError
-from reconciler.importer import listed, quoted
+from reconciler.importer import listed
 from reconciler.line_breaks import newline_at
+from reconciler.yaml_scalar import quoted
 
 # an e-mail written plain: it starts with a letter or digit (no YAML indicator) and holds
 # nothing YAML reads otherwise

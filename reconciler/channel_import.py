@@ -19,11 +19,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reconciler.importer import COMMAND, scalar
-from reconciler.kinds.channels import DEFAULT, HIDDEN, MODERATOR
+from reconciler.importer import COMMAND
+from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR
 from reconciler.live import LiveMember
 from reconciler.refs import MemberKind
 from reconciler.render.safe import shown
+from reconciler.target_yaml import Listed, TargetText, target_lines
 
 
 @dataclass(frozen=True, order=True)
@@ -52,43 +53,32 @@ def channel_lines(
     channel: ImportedChannel, key: str, label: str | None, prune: bool, ambiguous: set[str]
 ) -> list[str]:
     """The lines of one channel under ``channels:``."""
-    lines = [f"  {scalar(key)}:"]
-    if key != channel.name:
-        lines.append(f"    arn: {scalar(channel.arn)}  # name: {scalar(channel.name)}")
-    if label is not None:
-        lines.append(f"    app_instance: {scalar(label)}")
     left = [
         m
         for m in (*channel.members, *channel.moderators)
         if m.kind is MemberKind.BOT and m.ref.key in ambiguous
     ]
-    if left:
-        lines.append("    prune: false  # members left out below: pruning would remove them")
-    elif prune:
-        lines.append("    prune: true")
-    groups = (
-        ("members", [m for m in channel.members if m.role == DEFAULT]),
-        ("hidden", [m for m in channel.members if m.role == HIDDEN]),
-        ("moderators", [m for m in channel.moderators if m.role == MODERATOR]),
+    found = ((CHANNEL.id, channel.members), (CHANNEL_MODERATOR.id, channel.moderators))
+    written = {(kind, m.role, m.ref) for kind, members in found for m in members if m not in left}
+    return target_lines(
+        CHANNEL.section,
+        TargetText(
+            key=key,
+            name=channel.name,
+            target_id=channel.arn,
+            with_id=key != channel.name,
+            listed=[Listed(*e) for e in sorted(written, key=lambda e: e[2])],
+            scope=label,
+            held="members left out below: pruning would remove them" if left else "",
+            prune=prune,
+            own=[m.ref for m in channel.bearers],
+            left_out=[
+                f"Left out: bot {shown(m.ref.display)} ({shown(m.member_id)}): several "
+                "AppInstanceBots have this name."
+                for m in left
+            ],
+        ),
     )
-    for field_name, found in groups:
-        refs = sorted({m.ref for m in found if m not in left})
-        if not refs:
-            lines.append(f"    {field_name}: []")
-            continue
-        lines.append(f"    {field_name}:")
-        lines.extend(f"      - {scalar(str(ref))}" for ref in refs)
-    for m in channel.bearers:
-        lines.append(
-            f"    # {shown(str(m.ref))} (the bearer) is left out: the tool's own identity, "
-            "never removed."
-        )
-    for m in left:
-        lines.append(
-            f"    # Left out: bot {shown(m.ref.display)} ({shown(m.member_id)}): several "
-            "AppInstanceBots have this name."
-        )
-    return lines
 
 
 @dataclass(frozen=True)

@@ -26,22 +26,22 @@ import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-import yaml
-
 from reconciler.desired.member_entries import parse_entry
 from reconciler.desired.model import DesiredTarget
 from reconciler.desired.spec_base import MAX_NAME_LENGTH
+from reconciler.import_declared import Declared
 from reconciler.kinds.rooms import ROOM
 from reconciler.live import LiveMember
 from reconciler.refs import MemberKind, MemberRef, Role
-from reconciler.render.safe import UNSAFE, shown
+from reconciler.render.safe import shown
+from reconciler.target_yaml import Listed, TargetText, target_lines
+from reconciler.yaml_scalar import quoted, scalar
 
 COMMAND = "`chime-reconciler import`"
 ROOMS_DIR = "rooms"
 SETTINGS_FILE = "settings.yaml"
 SLUG_MAX = 80
 _SLUG_DROP = re.compile(r"[^a-z0-9._-]+")
-LINE_BREAKS = "\n\r\x85\u2028\u2029"  # what YAML 1.1 reads as the end of a line
 
 
 @dataclass(frozen=True, order=True)
@@ -229,24 +229,6 @@ def room_paths(rooms: Sequence[ImportedRoom], several_accounts: bool) -> dict[Im
 # -- YAML text -----------------------------------------------------------------------------
 
 
-def scalar(text: str) -> str:
-    """``text`` as one line of YAML: plain where YAML reads it back unchanged as a string,
-    quoted (and escaped) otherwise."""
-    if UNSAFE.search(text):
-        return quoted(text)
-    plain = yaml.safe_dump(text, allow_unicode=True, width=1 << 30)
-    plain = plain.removesuffix("\n").removesuffix("\n...")
-    return plain if not any(c in plain for c in LINE_BREAKS) else quoted(text)
-
-
-def quoted(text: str) -> str:
-    """``text`` as a double-quoted YAML scalar on one line, with every control, format and
-    separator character escaped (YAML writes format characters such as U+202E raw): the
-    same name when read back, in a block or a flow collection (``import --adopt``)."""
-    dumped = yaml.safe_dump(text, allow_unicode=True, width=1 << 30, default_style='"')
-    return shown(dumped.removesuffix("\n"))  # its escapes are YAML's too: read back as is
-
-
 def listed(text: str) -> str:
     """``text`` as an item of a list the CLI prints joined by ``", "`` (``import --adopt``'s
     ``members += ...``, ``Left 2 rooms as they are ...``): as it is (control and format
@@ -268,37 +250,31 @@ def _comment(text: str) -> str:
 def room_lines(entries: RoomEntries, key: str, options: ImportOptions) -> list[str]:
     """The lines of one room under ``rooms:`` (indented by two spaces)."""
     room = entries.room
-    lines = [
-        f"  {scalar(key)}:" + ("" if needs_id(room, key) else f"  # id {_comment(room.room_id)}")
-    ]
-    if needs_id(room, key):
-        lines.append(f"    id: {scalar(room.room_id)}  # name: {scalar(room.name)}")
-    if room.account != options.default_account:
-        lines.append(f"    account: {scalar(room.account)}")
-    if entries.left_out:
-        n = len(entries.left_out)
-        lines.append(f"    prune: false  # {n} member(s) left out below: pruning would remove them")
-    elif options.prune:
-        lines.append("    prune: true")
-    for field_name, refs in (
-        ("administrators", entries.administrators),
-        ("members", entries.members),
-    ):
-        if not refs:
-            lines.append(f"    {field_name}: []")
-            continue
-        lines.append(f"    {field_name}:")
-        lines.extend(f"      - {scalar(str(ref))}" for ref in refs)
-    for hook in entries.webhooks:
-        name = _comment(scalar(str(hook.ref)))
-        lines.append(
-            f"    # {name} ({ROOM.role_text(hook.role)}) is left out: webhooks are never managed."
-        )
-    for out in entries.left_out:
-        who = _comment(f"{out.member.kind.value} {scalar(out.member.ref.display)}")
-        role = ROOM.role_text(out.member.role)
-        lines.append(f"    # Left out: {who} (id {out.member.member_id}, {role}): {out.reason}.")
-    return lines
+    listed = [Listed(ROOM.id, Role.ADMINISTRATOR, ref) for ref in entries.administrators]
+    listed += [Listed(ROOM.id, Role.MEMBER, ref) for ref in entries.members]
+    listed += [Listed(ROOM.id, hook.role, hook.ref) for hook in entries.webhooks]
+    n = len(entries.left_out)
+    return target_lines(
+        ROOM.section,
+        TargetText(
+            key=key,
+            name=room.name,
+            target_id=room.room_id,
+            with_id=needs_id(room, key),
+            listed=listed,
+            key_note=f"id {_comment(room.room_id)}",
+            scope=room.account if room.account != options.default_account else None,
+            held=f"{n} member(s) left out below: pruning would remove them" if n else "",
+            prune=options.prune,
+            left_out=[_left_out_comment(out) for out in entries.left_out],
+        ),
+    )
+
+
+def _left_out_comment(out: LeftOut) -> str:
+    who = _comment(f"{out.member.kind.value} {scalar(out.member.ref.display)}")
+    role = ROOM.role_text(out.member.role)
+    return f"Left out: {who} (id {out.member.member_id}, {role}): {out.reason}."
 
 
 def rooms_document(
@@ -372,18 +348,10 @@ def declared_rooms(
 ) -> dict[ImportedRoom, DesiredTarget]:
     """The live rooms a desired state declares already, with the declaration: a room
     declared with ``id:`` by its id, any other by its name, in the same account."""
-    by_id: dict[tuple[str, str], DesiredTarget] = {}
-    by_name: dict[tuple[str, str], DesiredTarget] = {}
-    for t in targets:
-        if t.key.kind != ROOM.id:
-            continue
-        if t.target_id is not None:
-            by_id.setdefault((t.key.scope, t.target_id), t)
-        else:
-            by_name.setdefault((t.key.scope, t.key.name), t)
+    declared = Declared.of(ROOM, targets)
     found: dict[ImportedRoom, DesiredTarget] = {}
     for r in rooms:
-        declared = by_id.get((r.account, r.room_id)) or by_name.get((r.account, r.name))
-        if declared is not None:
-            found[r] = declared
+        target = declared.find(r.account, r.room_id, r.name)
+        if target is not None:
+            found[r] = target
     return found

@@ -1,46 +1,28 @@
 """`chime-reconciler import`: write the live rooms and memberships as desired-state YAML.
 
-Wiring only: which accounts and rooms to read, reading them, writing the text that
-``reconciler.importer`` makes.
+Wiring only, and naming no kind: the kinds that can be imported (``reconciler.importers``)
+choose whether this run imports them, read their targets, and give the text; this module
+prints it, or writes it under --out in one write, and says what they say.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from reconciler.cli import import_channels
+import reconciler.kinds as kinds
+from reconciler import importers
 from reconciler.cli.adopt import adopt
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.directory import (
-    left_as_they_are,
-    open_directory,
-    settings_account,
-    write_files,
-)
+from reconciler.cli.directory import write_files
 from reconciler.cli.options import accounts_given
-from reconciler.cli.progress import ProgressBar
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredTarget
-from reconciler.errors import DesiredStateError, TargetGone, UsageError
-from reconciler.importer import (
-    ImportedRoom,
-    ImportOptions,
-    declared_rooms,
-    directory_files,
-    directory_paths,
-    room_entries,
-    shared_names,
-    stdout_document,
-)
-from reconciler.parallel import pmap
-from reconciler.providers.base import RoomsDirectory
-from reconciler.providers.chime_api import Room
-from reconciler.render.safe import shown
+from reconciler.errors import DesiredStateError, UsageError
+from reconciler.importers import ImportRequest, KindImport, Wanted
+from reconciler.kinds import Kind
 from reconciler.runner import on_interrupt
 
 # -- import --------------------------------------------------------------------------------
@@ -166,168 +148,68 @@ def import_(
             )
         adopt(app, rooms)
         return
-    # Channels, when the governing settings.yaml names app instances (import_channels.py)
-    # and no --room asks for rooms only.
-    governing = import_channels.governing(app, out) if not rooms else None
-    channels = None
-    if governing is not None and governing.app_instances:
-        found = import_channels.read(app, governing)
-        channels = import_channels.documents(governing, found, prune, out, force)
-    channel_files = channels.files if channels is not None else {}
-    _, default_account = settings_account(out if out is not None else app.desired_dir)
-    if channels is not None and not accounts and not rooms and not default_account:
-        # channels only: no account is known, so no rooms are imported
-        if out is None:
-            click.echo(channels.document, nl=False)
-            import_channels.say_left(channels, err=True)
-            return
-        if channel_files:
-            import_channels.write(out, channel_files, force)
-        import_channels.say_left(channels)
-        load_desired(out)
-        if channel_files:
-            click.echo(f"Next: chime-reconciler --desired {out} plan   (expect: No changes.)")
-        return
-    provider = open_directory(app)
-    account_ids = _accounts(app, provider, accounts)
-    progress = ProgressBar(app.console(stderr=True))
-    read = _read(provider, account_ids, rooms, app.parallelism, progress)
+    chosen = _chosen(app, ImportRequest(accounts, rooms, out, force, prune))
+    for _, importer in chosen:  # every kind is read before anything is written or said
+        importer.read()
     if out is None:
-        _, default = settings_account(app.desired_dir)
-        text = stdout_document(read.rooms, ImportOptions(default, prune, read.shared))
-        click.echo(text + (channels.document if channels is not None else ""), nl=False)
-        click.echo(_summary(read.rooms, account_ids), err=True)
-        _say_gone(read.gone, err=True)
-        if channels is not None:
-            import_channels.say_left(channels, err=True)
+        done = [importer.to_stdout() for _, importer in _in_file_order(chosen)]
+        click.echo("".join(d.document for d in done), nl=False)
+        for d in done:
+            for line in d.report:
+                click.echo(line, err=True)
         return
-    # one write: failing or interrupted part way, neither the channels' nor the rooms'
-    _write_directory(out, read, account_ids, channels, prune=prune, force=force)
+    _write_directory(out, chosen, force)
 
 
-def _accounts(app: AppContext, provider: RoomsDirectory, given: Iterable[str]) -> list[str]:
-    explicit = sorted({a.strip() for a in given if a.strip()})
-    if explicit:
-        return explicit
-    _, account = settings_account(app.desired_dir)
-    if account:
-        return [account]
-    found = provider.list_accounts()
-    if not found:
-        raise UsageError("ListAccounts shows no Chime account: give --account")
-    return found
+Chosen = list[tuple[Kind, KindImport]]
 
 
-@dataclass(frozen=True)
-class RoomsRead:
-    """What import read of the rooms: the rooms to write, the names several live rooms of
-    an account share (``--room`` may leave some of them out), and the rooms deleted while
-    it read (left out)."""
-
-    rooms: list[ImportedRoom]
-    shared: frozenset[tuple[str, str]]
-    gone: list[tuple[str, Room]]  # (account, room)
-
-
-def _read(
-    provider: RoomsDirectory,
-    accounts: Sequence[str],
-    wanted: Sequence[str],
-    parallelism: int,
-    progress: ProgressBar,
-) -> RoomsRead:
-    listed = [(a, r) for a in accounts for r in provider.list_rooms(a)]
-    # counted over every room of the account, not only those --room picks (Q-AQ-1)
-    shared = shared_names((a, r.name) for a, r in listed)
-    if wanted:
-        chosen = set(wanted)
-        missing = chosen - {r.name for _, r in listed} - {r.room_id for _, r in listed}
-        if missing:
-            where = "account" if len(accounts) == 1 else "accounts"
-            names = ", ".join(sorted(missing))
-            raise UsageError(f"no Chime room named {names} in {where} {', '.join(accounts)}")
-        listed = [(a, r) for a, r in listed if r.name in chosen or r.room_id in chosen]
-
-    def read_one(item: tuple[str, Room]) -> ImportedRoom | None:
-        account, room = item
-        try:
-            members = provider.list_memberships(account, room.room_id)
-        except TargetGone:  # deleted since ListRooms: not part of the estate (Q-AQ-2)
-            return None
-        finally:
-            progress.advance()
-        return ImportedRoom(account, room.name, room.room_id, tuple(members))
-
-    with progress.task("Reading memberships", len(listed)):
-        read = pmap(read_one, listed, parallelism)
-    gone = [item for item, room in zip(listed, read, strict=True) if room is None]
-    return RoomsRead(sorted(r for r in read if r is not None), shared, gone)
+def _chosen(app: AppContext, request: ImportRequest) -> Chosen:
+    """The importer of each kind this run imports, in the kinds' order (``all_kinds``):
+    those that want to be, else those that are imported when no other kind is."""
+    found = [
+        (kind, importers.open_importer(kind.id, app, request))
+        for kind in kinds.all_kinds()
+        if importers.importable(kind.id)
+    ]
+    wanted = [(kind, importer, importer.wanted()) for kind, importer in found]
+    chosen = [(kind, importer) for kind, importer, w in wanted if w is Wanted.YES]
+    return chosen or [(kind, importer) for kind, importer, w in wanted if w is Wanted.FALLBACK]
 
 
-def _say_gone(gone: Sequence[tuple[str, Room]], *, err: bool = False) -> None:
-    """Name the rooms deleted while import read them: left out, the rest imported."""
-    for account, room in gone:
-        click.echo(
-            f"Note: room {shown(room.name)} (id {shown(room.room_id)}, account "
-            f"{shown(account)}) was deleted while importing: left out.",
-            err=err,
-        )
+def _in_file_order(chosen: Chosen) -> Chosen:
+    """The kinds in the order of their sections in the desired-state files (rooms, then
+    channels): the order of the text and of what is said."""
+    sections = list(kinds.sections())
+    return sorted(chosen, key=lambda ki: sections.index(ki[0].section))
 
 
-def _write_directory(
-    out: Path,
-    read: RoomsRead,
-    accounts: Sequence[str],
-    channels: import_channels.ChannelImport | None,
-    *,
-    prune: bool,
-    force: bool,
-) -> None:
-    rooms = read.rooms
-    channel_files = channels.files if channels is not None else {}
-    settings_path, existing_default = settings_account(out)
-    if settings_path is not None:
-        default = existing_default
-    else:
-        default = accounts[0] if len(accounts) == 1 else None
-    # Rooms DIR declares already are left as they are, so that importing again adopts only
-    # the rooms created since (and keeps every hand edit). With --force, a room declared in
-    # the very file this import writes is imported again over it; others are still left.
-    paths = directory_paths(rooms)
-    leave = {
-        room: target
-        for room, target in declared_rooms(rooms, _declared_targets(out)).items()
-        if not force or target.location.file != str(out / paths[room])
-    }
-    options = ImportOptions(default, prune, read.shared)
-    files = directory_files(rooms, options, write_settings=settings_path is None, leave=leave)
-    write_files(out, {**channel_files, **files}, force)
-    if channel_files:
-        import_channels.wrote(out, channel_files)
-    n = len(files) - (settings_path is None)
-    written = f"{n} room file{'' if n == 1 else 's'}"
-    if settings_path is None:
-        written += f" and {out / 'settings.yaml'}"
-    else:
-        written += f" (kept {settings_path})"
-    imported = [r for r in rooms if r not in leave]  # the others are left as they are
-    click.echo(f"{_summary(imported, accounts)} Wrote {written}.")
-    _say_gone(read.gone)
-    if leave:
-        click.echo(_left_as_they_are(leave))
-    if channels is not None:
-        import_channels.say_left(channels)
+def _write_directory(out: Path, chosen: Chosen, force: bool) -> None:
+    declared = _declared_targets(out)
+    made = {kind.id: importer.to_directory(out, declared) for kind, importer in chosen}
+    files = {path: text for kind, _ in chosen for path, text in made[kind.id].files.items()}
+    # one write: failing or interrupted part way, none of the kinds' files
+    if files:
+        write_files(out, files, force)
+    done = [made[kind.id] for kind, _ in _in_file_order(chosen)]
+    for d in done:
+        for line in d.wrote:
+            click.echo(line)
+    for d in done:
+        for line in d.report:
+            click.echo(line)
     try:
         load_desired(out)
     except DesiredStateError:
-        click.echo(
-            f"The files are written, but {out} is not a valid desired state now: "
-            "fix the problems below, then run plan.",
-            err=True,
-        )
+        if any(d.invalid_note for d in done):
+            click.echo(
+                f"The files are written, but {out} is not a valid desired state now: "
+                "fix the problems below, then run plan.",
+                err=True,
+            )
         raise
-    if n:
-        expect = "no changes to the rooms written" if leave else "No changes."
+    expect = done[0].expect if done else None
+    if expect is not None:
         click.echo(f"Next: chime-reconciler --desired {out} plan   (expect: {expect})")
 
 
@@ -346,30 +228,6 @@ def _declared_targets(directory: Path) -> tuple[DesiredTarget, ...]:
             err=True,
         )
         raise
-
-
-def _left_as_they_are(leave: dict[ImportedRoom, DesiredTarget]) -> str:
-    rooms = sorted(leave, key=lambda r: (r.account, r.name.casefold(), r.name, r.room_id))
-    return left_as_they_are("room", [(r.name, leave[r].location) for r in rooms])
-
-
-def _summary(rooms: Sequence[ImportedRoom], accounts: Sequence[str]) -> str:
-    entries = [room_entries(r) for r in rooms]
-    n = len(rooms)
-    m = sum(e.membership_count for e in entries)
-    hooks = sum(len(e.webhooks) for e in entries)
-    left = sum(len(e.left_out) for e in entries)
-    where = "account" if len(accounts) == 1 else "accounts"
-    notes = []
-    if hooks:
-        notes.append(f"{hooks} webhook{'' if hooks == 1 else 's'} left out")
-    if left:
-        notes.append(f"{left} member{'' if left == 1 else 's'} left out: see the comments")
-    extra = f"; {'; '.join(notes)}" if notes else ""
-    return (
-        f"Imported {n} room{'' if n == 1 else 's'} ({m} membership{'' if m == 1 else 's'}"
-        f"{extra}) from {where} {shown(', '.join(accounts))}."
-    )
 
 
 COMMANDS = [import_]

@@ -28,7 +28,12 @@ applier, renderers or plan file, which read the kind.
    ``reconciler/providers/__init__.py`` with ``registry.register(KIND.id, factory)``;
    the factory gets ``ProviderOptions`` (``client(service)``, parallelism, progress,
    retry, pacer).
-4. Tests: the toy kind's contract (``tests/unit/kinds``) shows what to check.
+4. Optional, for ``chime-reconciler import``: an importer (``reconciler.importers``:
+   ``wanted``, ``read``, ``to_stdout``, ``to_directory``) registered with
+   ``importers.register(KIND.id, "module:Class")``; it writes each target with
+   ``reconciler.target_yaml.target_lines``, which takes the list keys from
+   ``role_lists``. ``import`` then imports the kind with no change to it.
+5. Tests: the toy kind's contract (``tests/unit/kinds``) shows what to check.
 """
 
 from reconciler.kinds.base import EntryPath, Kind, RoleConflict, RoleList, RoleValue, Words

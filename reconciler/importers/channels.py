@@ -1,4 +1,4 @@
-"""The channels part of `chime-reconciler import` (wiring only; the text is made by
+"""The channels' importer (``reconciler.importers``; the text is made by
 ``reconciler.channel_import``).
 
 Channels are imported when the settings.yaml that will govern the files names
@@ -10,18 +10,19 @@ stdout prints every channel, as it prints every room.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
-
 from reconciler.channel_import import ImportedChannel, InstanceChannels, sections_document
 from reconciler.cli.context import AppContext
-from reconciler.cli.directory import left_as_they_are, open_channels, write_files
+from reconciler.cli.directory import left_as_they_are, open_channels
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError
+from reconciler.import_declared import Declared
+from reconciler.importers import Imported, ImportRequest, Wanted
 from reconciler.kinds.channels import CHANNEL
 from reconciler.providers.all_channels import ChannelsRead, read_channels
 from reconciler.render.safe import shown
@@ -66,16 +67,10 @@ def _split(
 ) -> tuple[list[ImportedChannel], list[DesiredTarget]]:
     """The channels no file declares, and those a file declares (with its declaration):
     one the file being rewritten declares (``--force``) counts as undeclared."""
-    declared = [
-        t
-        for t in desired.targets
-        if t.key.kind == CHANNEL.id and t.key.scope == instance and t.location.file != rewritten
-    ]
-    by_name = {t.key.name: t for t in declared if t.target_id is None}
-    by_arn = {t.target_id: t for t in declared if t.target_id is not None}
+    declared = Declared.of(CHANNEL, desired.targets, except_in=rewritten)
     wanted, left = [], []
     for c in channels:
-        target = by_arn.get(c.arn) or by_name.get(c.name)
+        target = declared.find(instance, c.arn, c.name)
         if target is None:
             wanted.append(c)
         else:
@@ -119,24 +114,54 @@ def documents(
     return ChannelImport(files, document, tuple(ordered), tuple(gone))
 
 
-def say_left(channels: ChannelImport, *, err: bool = False) -> None:
-    """Name the channels left as they are, declared already (as import does for rooms),
-    and those left out because they were deleted while import read them."""
+def left_lines(channels: ChannelImport) -> list[str]:
+    """The channels left as they are, declared already (as import says of rooms), and
+    those left out because they were deleted while import read them."""
+    lines = []
     if channels.left:
         named = [(t.key.name, t.location) for t in channels.left]
-        click.echo(left_as_they_are("channel", named), err=err)
+        lines.append(left_as_they_are("channel", named))
     for name, arn in channels.gone:
-        click.echo(
-            f"Note: channel {shown(name)} ({shown(arn)}) was deleted while importing: left out.",
-            err=err,
+        lines.append(
+            f"Note: channel {shown(name)} ({shown(arn)}) was deleted while importing: left out."
         )
+    return lines
 
 
-def write(out: Path, files: dict[str, str], force: bool) -> None:
-    write_files(out, files, force)
-    wrote(out, files)
+class ChannelsImport:
+    """Channels: when the settings.yaml that governs the files names ``app_instances``,
+    and no ``--room`` asks for rooms only."""
 
+    def __init__(self, app: AppContext, request: ImportRequest) -> None:
+        self.app = app
+        self.request = request
+        self.desired: DesiredState | None = None
+        self.found: dict[AppInstanceSetting, ChannelsRead] = {}
 
-def wrote(out: Path, files: dict[str, str]) -> None:
-    """Say that ``files`` were written (by ``write``, or with the rooms' files)."""
-    click.echo(f"Wrote {len(files)} channel file{'' if len(files) == 1 else 's'} under {out}.")
+    def wanted(self) -> Wanted:
+        if self.request.names:
+            return Wanted.NO
+        self.desired = governing(self.app, self.request.out)
+        return Wanted.YES if self.desired is not None and self.desired.app_instances else Wanted.NO
+
+    def read(self) -> None:
+        assert self.desired is not None  # wanted
+        self.found = read(self.app, self.desired)
+
+    def to_stdout(self) -> Imported:
+        assert self.desired is not None  # wanted
+        channels = documents(self.desired, self.found, self.request.prune)
+        return Imported(document=channels.document, report=left_lines(channels))
+
+    def to_directory(self, out: Path, declared: Sequence[DesiredTarget]) -> Imported:
+        """``declared``: unused (the governing desired state is ``out``'s)."""
+        assert self.desired is not None  # wanted
+        r = self.request
+        channels = documents(self.desired, self.found, r.prune, out, r.force)
+        n = len(channels.files)
+        return Imported(
+            files=channels.files,
+            wrote=[f"Wrote {n} channel file{'' if n == 1 else 's'} under {out}."] if n else [],
+            report=left_lines(channels),
+            expect="No changes." if n else None,
+        )

@@ -1,0 +1,48 @@
+"""Which live targets a desired state declares already, for any kind (``import`` leaves
+them as they are): a target declared with its id (``Kind.id_field``) by that id, in its
+scope where ids are per scope (``Kind.id_per_scope``); any other by its name in its scope
+(in the whole kind where names are not per scope, ``Kind.names_per_scope``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from reconciler.desired.model import DesiredTarget
+from reconciler.kinds import Kind
+
+
+@dataclass
+class Declared:
+    """The declarations of one kind, looked up by a live target's scope, id and name."""
+
+    kind: Kind
+    by_id: dict[tuple[str, str], DesiredTarget] = field(default_factory=dict)
+    by_name: dict[tuple[str, str], DesiredTarget] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls, kind: Kind, targets: Iterable[DesiredTarget], *, except_in: str | None = None
+    ) -> Declared:
+        """``targets``' declarations of ``kind`` (but those in the file ``except_in``: the
+        one an import with ``--force`` writes again)."""
+        found = cls(kind)
+        for t in targets:
+            if t.key.kind != kind.id or t.location.file == except_in:
+                continue
+            if t.target_id is not None:
+                found.by_id.setdefault(found._id_key(t.key.scope, t.target_id), t)
+            else:
+                found.by_name.setdefault(found._name_key(t.key.scope, t.key.name), t)
+        return found
+
+    def find(self, scope: str, target_id: str, name: str) -> DesiredTarget | None:
+        """The declaration of the live target ``target_id`` named ``name`` in ``scope``."""
+        by_id = self.by_id.get(self._id_key(scope, target_id))
+        return by_id or self.by_name.get(self._name_key(scope, name))
+
+    def _id_key(self, scope: str, target_id: str) -> tuple[str, str]:
+        return (scope if self.kind.id_per_scope else "", target_id)
+
+    def _name_key(self, scope: str, name: str) -> tuple[str, str]:
+        return (scope if self.kind.names_per_scope else "", name)

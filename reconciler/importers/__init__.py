@@ -1,0 +1,106 @@
+"""Kinds that ``chime-reconciler import`` can import, by kind id: the import capability a
+kind's provider side registers, as a provider registers its factory
+(``reconciler.providers.registry``). ``import`` loops over ``kinds.all_kinds()`` and opens
+the importer of each kind that has one; it names no kind.
+
+An importer reads the live targets of its kind (``read``) and says what ``import`` writes
+of them (``to_stdout``, ``to_directory``): the text (one document, or files under
+``--out``), the lines said after it, and what the next plan is expected to show. What the
+YAML of one target says is ``reconciler.target_yaml``'s, from the kind's data.
+
+Each importer module is imported only when ``import`` runs (a plan loads none of them).
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from reconciler.desired.model import DesiredTarget
+from reconciler.kinds import CHANNEL, ROOM
+
+if TYPE_CHECKING:
+    from reconciler.cli.context import AppContext
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What was asked: ``--account`` (the scopes to read), ``--room`` (target names or
+    ids: only those), ``--out``, ``--force``, ``--prune``."""
+
+    scopes: tuple[str, ...]
+    names: tuple[str, ...]
+    out: Path | None
+    force: bool
+    prune: bool
+
+
+class Wanted(enum.Enum):
+    """Whether a run imports a kind: ``NO``; ``YES``; ``FALLBACK``: only when no other kind
+    is imported (rooms of every account ListAccounts shows, when no account is known)."""
+
+    NO = "no"
+    YES = "yes"
+    FALLBACK = "fallback"
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What ``import`` writes of one kind, and says.
+
+    ``document``: the text for stdout; ``files``: path under ``--out`` -> text; ``wrote``:
+    lines said once every file is written; ``report``: lines said after every kind's
+    ``wrote`` (for stdout: on stderr); ``expect``: what a plan of ``--out`` shows next (the
+    ``Next:`` line, from the first kind imported; None: no such line); ``invalid_note``:
+    explain an ``--out`` that does not load once written (its problems follow)."""
+
+    document: str = ""
+    files: Mapping[str, str] = field(default_factory=dict)
+    wrote: Sequence[str] = ()
+    report: Sequence[str] = ()
+    expect: str | None = None
+    invalid_note: bool = False
+
+
+class KindImport(Protocol):
+    def wanted(self) -> Wanted: ...
+
+    def read(self) -> None:
+        """Read the live targets (the API calls)."""
+
+    def to_stdout(self) -> Imported: ...
+
+    def to_directory(self, out: Path, declared: Sequence[DesiredTarget]) -> Imported:
+        """``declared``: what ``out`` declares already (left as it is)."""
+
+
+# kind id -> "module:class"; the class is built with (app, request)
+_IMPORTERS: dict[str, str] = {}
+
+
+def register(kind_id: str, where: str) -> None:
+    """``where``: ``"package.module:Class"``, imported when ``import`` opens it."""
+    _IMPORTERS[kind_id] = where
+
+
+def unregister(kind_id: str) -> None:
+    _IMPORTERS.pop(kind_id, None)
+
+
+def importable(kind_id: str) -> bool:
+    return kind_id in _IMPORTERS
+
+
+def open_importer(kind_id: str, app: AppContext, request: ImportRequest) -> KindImport:
+    module, _, name = _IMPORTERS[kind_id].partition(":")
+    factory = getattr(importlib.import_module(module), name)
+    importer: KindImport = factory(app, request)
+    return importer
+
+
+register(ROOM.id, "reconciler.importers.rooms:RoomsImport")
+register(CHANNEL.id, "reconciler.importers.channels:ChannelsImport")

@@ -1,0 +1,186 @@
+"""The rooms' importer (``reconciler.importers``): the accounts to read, the rooms and
+their memberships read, and the text ``reconciler.importer`` makes of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reconciler.cli.context import AppContext
+from reconciler.cli.directory import left_as_they_are, open_directory, settings_account
+from reconciler.cli.progress import ProgressBar
+from reconciler.desired.model import DesiredTarget
+from reconciler.errors import TargetGone, UsageError
+from reconciler.importer import (
+    ImportedRoom,
+    ImportOptions,
+    declared_rooms,
+    directory_files,
+    directory_paths,
+    room_entries,
+    shared_names,
+    stdout_document,
+)
+from reconciler.importers import Imported, ImportRequest, Wanted
+from reconciler.parallel import pmap
+from reconciler.providers.base import RoomsDirectory
+from reconciler.providers.chime_api import Room
+from reconciler.render.safe import shown
+
+
+@dataclass(frozen=True)
+class RoomsRead:
+    """What import read of the rooms: the rooms to write, the names several live rooms of
+    an account share (``--room`` may leave some of them out), and the rooms deleted while
+    it read (left out)."""
+
+    rooms: list[ImportedRoom]
+    shared: frozenset[tuple[str, str]]
+    gone: list[tuple[str, Room]]  # (account, room)
+
+
+class RoomsImport:
+    """Rooms: those of ``--account`` (else settings.yaml's account, else every account
+    ListAccounts shows, when no other kind is imported); with ``--room``, those named."""
+
+    def __init__(self, app: AppContext, request: ImportRequest) -> None:
+        self.app = app
+        self.request = request
+        self.accounts: list[str] = []
+        self.found = RoomsRead([], frozenset(), [])
+
+    def wanted(self) -> Wanted:
+        out = self.request.out
+        _, default = settings_account(out if out is not None else self.app.desired_dir)
+        known = self.request.scopes or self.request.names or default
+        return Wanted.YES if known else Wanted.FALLBACK
+
+    def read(self) -> None:
+        provider = open_directory(self.app)
+        self.accounts = _accounts(self.app, provider, self.request.scopes)
+        progress = ProgressBar(self.app.console(stderr=True))
+        self.found = _read(
+            provider, self.accounts, self.request.names, self.app.parallelism, progress
+        )
+
+    def to_stdout(self) -> Imported:
+        read = self.found
+        _, default = settings_account(self.app.desired_dir)
+        text = stdout_document(read.rooms, ImportOptions(default, self.request.prune, read.shared))
+        return Imported(
+            document=text, report=[_summary(read.rooms, self.accounts), *_gone(read.gone)]
+        )
+
+    def to_directory(self, out: Path, declared: Sequence[DesiredTarget]) -> Imported:
+        rooms, accounts, force = self.found.rooms, self.accounts, self.request.force
+        settings_path, existing_default = settings_account(out)
+        if settings_path is not None:
+            default = existing_default
+        else:
+            default = accounts[0] if len(accounts) == 1 else None
+        # Rooms DIR declares already are left as they are, so that importing again adopts
+        # only the rooms created since (and keeps every hand edit). With --force, a room
+        # declared in the very file this import writes is imported again over it; others
+        # are still left.
+        paths = directory_paths(rooms)
+        leave = {
+            room: target
+            for room, target in declared_rooms(rooms, declared).items()
+            if not force or target.location.file != str(out / paths[room])
+        }
+        options = ImportOptions(default, self.request.prune, self.found.shared)
+        files = directory_files(rooms, options, write_settings=settings_path is None, leave=leave)
+        n = len(files) - (settings_path is None)
+        written = f"{n} room file{'' if n == 1 else 's'}"
+        if settings_path is None:
+            written += f" and {out / 'settings.yaml'}"
+        else:
+            written += f" (kept {settings_path})"
+        imported = [r for r in rooms if r not in leave]  # the others are left as they are
+        report = [f"{_summary(imported, accounts)} Wrote {written}.", *_gone(self.found.gone)]
+        if leave:
+            report.append(_left_as_they_are(leave))
+        expect = "no changes to the rooms written" if leave else "No changes."
+        return Imported(files=files, report=report, expect=expect if n else None, invalid_note=True)
+
+
+def _accounts(app: AppContext, provider: RoomsDirectory, given: Iterable[str]) -> list[str]:
+    explicit = sorted({a.strip() for a in given if a.strip()})
+    if explicit:
+        return explicit
+    _, account = settings_account(app.desired_dir)
+    if account:
+        return [account]
+    found = provider.list_accounts()
+    if not found:
+        raise UsageError("ListAccounts shows no Chime account: give --account")
+    return found
+
+
+def _read(
+    provider: RoomsDirectory,
+    accounts: Sequence[str],
+    wanted: Sequence[str],
+    parallelism: int,
+    progress: ProgressBar,
+) -> RoomsRead:
+    listed = [(a, r) for a in accounts for r in provider.list_rooms(a)]
+    # counted over every room of the account, not only those --room picks (Q-AQ-1)
+    shared = shared_names((a, r.name) for a, r in listed)
+    if wanted:
+        chosen = set(wanted)
+        missing = chosen - {r.name for _, r in listed} - {r.room_id for _, r in listed}
+        if missing:
+            where = "account" if len(accounts) == 1 else "accounts"
+            names = ", ".join(sorted(missing))
+            raise UsageError(f"no Chime room named {names} in {where} {', '.join(accounts)}")
+        listed = [(a, r) for a, r in listed if r.name in chosen or r.room_id in chosen]
+
+    def read_one(item: tuple[str, Room]) -> ImportedRoom | None:
+        account, room = item
+        try:
+            members = provider.list_memberships(account, room.room_id)
+        except TargetGone:  # deleted since ListRooms: not part of the estate (Q-AQ-2)
+            return None
+        finally:
+            progress.advance()
+        return ImportedRoom(account, room.name, room.room_id, tuple(members))
+
+    with progress.task("Reading memberships", len(listed)):
+        read = pmap(read_one, listed, parallelism)
+    gone = [item for item, room in zip(listed, read, strict=True) if room is None]
+    return RoomsRead(sorted(r for r in read if r is not None), shared, gone)
+
+
+def _gone(gone: Sequence[tuple[str, Room]]) -> list[str]:
+    """The rooms deleted while import read them: left out, the rest imported."""
+    return [
+        f"Note: room {shown(room.name)} (id {shown(room.room_id)}, account "
+        f"{shown(account)}) was deleted while importing: left out."
+        for account, room in gone
+    ]
+
+
+def _left_as_they_are(leave: dict[ImportedRoom, DesiredTarget]) -> str:
+    rooms = sorted(leave, key=lambda r: (r.account, r.name.casefold(), r.name, r.room_id))
+    return left_as_they_are("room", [(r.name, leave[r].location) for r in rooms])
+
+
+def _summary(rooms: Sequence[ImportedRoom], accounts: Sequence[str]) -> str:
+    entries = [room_entries(r) for r in rooms]
+    n = len(rooms)
+    m = sum(e.membership_count for e in entries)
+    hooks = sum(len(e.webhooks) for e in entries)
+    left = sum(len(e.left_out) for e in entries)
+    where = "account" if len(accounts) == 1 else "accounts"
+    notes = []
+    if hooks:
+        notes.append(f"{hooks} webhook{'' if hooks == 1 else 's'} left out")
+    if left:
+        notes.append(f"{left} member{'' if left == 1 else 's'} left out: see the comments")
+    extra = f"; {'; '.join(notes)}" if notes else ""
+    return (
+        f"Imported {n} room{'' if n == 1 else 's'} ({m} membership{'' if m == 1 else 's'}"
+        f"{extra}) from {where} {shown(', '.join(accounts))}."
+    )

@@ -1,0 +1,27 @@
+"""One string as YAML on one line (``import`` writes every name and reference this way)."""
+
+from __future__ import annotations
+
+import yaml
+
+from reconciler.render.safe import UNSAFE, shown
+
+LINE_BREAKS = "\n\r\x85\u2028\u2029"  # what YAML 1.1 reads as the end of a line
+
+
+def scalar(text: str) -> str:
+    """``text`` as one line of YAML: plain where YAML reads it back unchanged as a string,
+    quoted (and escaped) otherwise."""
+    if UNSAFE.search(text):
+        return quoted(text)
+    plain = yaml.safe_dump(text, allow_unicode=True, width=1 << 30)
+    plain = plain.removesuffix("\n").removesuffix("\n...")
+    return plain if not any(c in plain for c in LINE_BREAKS) else quoted(text)
+
+
+def quoted(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar on one line, with every control, format and
+    separator character escaped (YAML writes format characters such as U+202E raw): the
+    same name when read back, in a block or a flow collection (``import --adopt``)."""
+    dumped = yaml.safe_dump(text, allow_unicode=True, width=1 << 30, default_style='"')
+    return shown(dumped.removesuffix("\n"))  # its escapes are YAML's too: read back as is
