@@ -164,3 +164,12 @@ def test_a_key_that_cannot_be_a_marker_is_refused_before_any_github_call(
     assert done.returncode == 1
     assert "--key: a plan key is letters, digits" in done.stderr
     assert fake.requests == []
+
+
+def test_a_comment_key_that_cannot_be_a_marker_is_a_plan_not_run(tmp_path: Path) -> None:
+    outputs = plan_with_the_action(tmp_path, "staging", key="staging -->")
+
+    assert outputs["exit-code"] == "1"
+    markdown = Path(outputs["plan-markdown"]).read_text()
+    assert markdown.startswith(f"{PLAN_MARKER}\n### Chime membership plan\n")
+    assert "comment-key must be letters, digits and . _ / -" in markdown
