@@ -3,14 +3,24 @@
 # branch head's: apply.yml runs it before `apply`. A re-run ("Re-run jobs") of an older
 # apply run keeps that run's commit (GITHUB_SHA); applying it would undo every merge
 # applied since. Runs queued by pushes apply in order, and the newest waiting one is the
-# branch head, so only re-runs (and a run whose head moved on meanwhile) are refused.
+# branch head's, so a push run whose head moved on meanwhile (two merges a minute apart) is
+# superseded: it says so in a notice, applies nothing and succeeds (apply=false), since
+# the run of the newer push applies the branch as it is. That is so only for a push run's
+# first attempt (GITHUB_EVENT_NAME push, GITHUB_RUN_ATTEMPT 1) and a head whose push
+# started a run: a head whose message skips CI ([skip ci], [ci skip], [no ci],
+# [skip actions], [actions skip], skip-checks: true; any case) started none, so that is
+# refused as before, as is a re-run (attempt 2 on) or a workflow_dispatch run. What it
+# cannot tell from git (a newer run cancelled by hand, a disabled workflow) it does not
+# guess at.
 # A head that moved on without changing the desired state (a README commit) is no reason
 # to refuse: that commit's desired state is the head's.
 #   GITHUB_SHA     the commit checked out (the run's)
+#   GITHUB_EVENT_NAME, GITHUB_RUN_ATTEMPT   as GitHub sets them (push, 1: a push's own run)
 #   BRANCH         the branch (default main)       DESIRED  desired-state directory
 #   REMOTE         where to fetch the head (default origin)   (default desired-state)
 #   GITHUB_TOKEN   optional: sent as git's HTTP authorization header (env, never argv)
-# Writes the refusal to the log (::error::) and the job summary.
+# Writes apply=true (go on: apply) or apply=false (superseded) to $GITHUB_OUTPUT, and the
+# refusal or the notice to the log and the job summary.
 set -euo pipefail
 
 : "${GITHUB_SHA:?}"
@@ -18,6 +28,7 @@ BRANCH="${BRANCH:-main}"
 DESIRED="${DESIRED:-desired-state}"
 REMOTE="${REMOTE:-origin}"
 GITHUB_STEP_SUMMARY="${GITHUB_STEP_SUMMARY:-/dev/null}"
+GITHUB_OUTPUT="${GITHUB_OUTPUT:-/dev/null}"
 
 refuse() {
     echo "::error::$1"
@@ -37,12 +48,31 @@ fi
 head="$(git rev-parse refs/chime-reconciler/head)"
 if [[ "$head" == "$GITHUB_SHA" ]]; then
     echo "Commit $GITHUB_SHA is the head of $BRANCH."
+    echo "apply=true" >>"$GITHUB_OUTPUT"
     exit 0
 fi
 ours="$(git rev-parse --verify --quiet "$GITHUB_SHA:$DESIRED" || true)"
 theirs="$(git rev-parse --verify --quiet "$head:$DESIRED" || true)"
 if [[ -n "$ours" && "$ours" == "$theirs" ]]; then
     echo "$BRANCH has moved on to $head, with the same $DESIRED/ as $GITHUB_SHA: applying it."
+    echo "apply=true" >>"$GITHUB_OUTPUT"
     exit 0
 fi
-refuse "this run is for commit $GITHUB_SHA, an older commit of $BRANCH, whose $DESIRED/ differs from $BRANCH's head $head: applying it would undo what was merged since (a re-run of an older apply run keeps that run's commit). Nothing was applied. To apply $BRANCH as it is, run the apply workflow (Actions > apply > Run workflow) instead."
+why="a re-run of an older apply run keeps that run's commit"
+event="${GITHUB_EVENT_NAME:-}"
+attempt="${GITHUB_RUN_ATTEMPT:-}"
+if [[ "$event" == push && "$attempt" == 1 ]]; then
+    message="$(git log -1 --format=%B refs/chime-reconciler/head)"
+    if grep -qiE '\[(skip ci|ci skip|no ci|skip actions|actions skip)\]|skip-checks: ?true' <<<"$message"; then
+        why="$BRANCH's head says to skip CI in its message, so its push started no apply run"
+    else
+        said="superseded by $head: newer pushes to $BRANCH changed $DESIRED/ since this run's commit $GITHUB_SHA; the apply run of the newest push that changed it (queued behind this one) applies $BRANCH as it is then. Nothing was applied by this run, and nothing needs doing."
+        echo "::notice title=Apply superseded::$said"
+        printf '### chime-reconciler apply (superseded)\n\n%s\n' "$said" >>"$GITHUB_STEP_SUMMARY"
+        echo "apply=false" >>"$GITHUB_OUTPUT"
+        exit 0
+    fi
+elif [[ "$event" == push && "$attempt" =~ ^[0-9]+$ && "$attempt" -gt 1 ]]; then
+    why="this is attempt $attempt: a re-run of an older apply run keeps that run's commit"
+fi
+refuse "this run is for commit $GITHUB_SHA, an older commit of $BRANCH, whose $DESIRED/ differs from $BRANCH's head $head: applying it would undo what was merged since ($why). Nothing was applied. To apply $BRANCH as it is, run the apply workflow (Actions > apply > Run workflow) instead."

@@ -14,6 +14,9 @@
 #                    (the ${NAME} of the desired state, e.g. meeting_id: ${INCIDENT_MEETING_ID});
 #                    values taken as written; blank lines and # comments skipped; a line
 #                    that is not NAME=value means the command does not run (below)
+#   INPUT_KEY        optional, plan only: names this plan (e.g. staging) when a job plans
+#                    several desired states: plan.md's marker carries it and its heading
+#                    names it, so that `gitops pr-comment` keeps one comment per key
 #   OUT_DIR          where plan.md / plan.json / output.txt go
 # `plan` always runs as `plan --format markdown --detailed-exitcode --out OUT_DIR/plan.json`
 # with the Markdown in OUT_DIR/plan.md; a plan that fails before it can plan (invalid
@@ -65,6 +68,12 @@ if [[ -n "${INPUT_VARIABLES:-}" ]]; then
             break
         fi
     done <<<"$INPUT_VARIABLES"
+fi
+
+key="${INPUT_KEY:-}"
+if [[ "$INPUT_COMMAND" == plan && -z "$not_run" && -n "$key" ]] && [[ ! "$key" =~ ^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$ || "$key" == *--* ]]; then
+    not_run="comment-key must be letters, digits and . _ / - (no '--'), starting with a letter or digit, at most 100 characters"
+    key=""
 fi
 
 extra=()
@@ -196,6 +205,21 @@ if [[ "$INPUT_COMMAND" == plan ]]; then
             cat "$stderr_file"
             echo '```'
         } >"$OUT_DIR/plan.md"
+    fi
+    if [[ -n "$key" ]]; then
+        # The key in the marker (gitops pr-comment finds this plan's own comment by it) and
+        # in the heading (which plan this is, in the comment and the job summary)
+        {
+            IFS= read -r first || true
+            IFS= read -r second || true
+            if [[ "$first" == "<!-- chime-reconciler-plan -->" ]]; then
+                first="<!-- chime-reconciler-plan key=$key -->"
+            fi
+            if [[ "$second" == "### Chime membership plan" ]]; then second+=": \`$key\`"; fi
+            printf '%s\n%s\n' "$first" "$second"
+            cat
+        } <"$OUT_DIR/plan.md" >"$OUT_DIR/plan.md.keyed"
+        mv "$OUT_DIR/plan.md.keyed" "$OUT_DIR/plan.md"
     fi
     cat "$OUT_DIR/plan.md"
     # A Markdown plan over 60,000 characters is cut, its note pointing at the job log for

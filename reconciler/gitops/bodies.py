@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from reconciler.gitops.plan_keys import name_plan, plan_marker, without_plan_marker
 from reconciler.render.markdown import EXPIRING_MARKER, MARKER, UNDECLARED_ONLY_MARKER
 
 PLAN_MARKER = MARKER  # the first line of every Markdown plan
@@ -94,17 +95,26 @@ def pr_comment_body(
     run_url: str | None = None,
     commit: str | None = None,
     artifact: str | None = None,
+    key: str | None = None,
     limit: int = MAX_BODY_CHARS,
 ) -> str:
     """The PR comment: marker, a warning when the plan failed (exit 1), the Markdown plan,
     and a footer naming the run, the ``artifact`` holding the saved plan (only when one
-    was uploaded: a plan that failed before planning saved none) and the commit."""
-    markdown = _plan_text(plan_markdown)
-    header = PLAN_MARKER + "\n"
+    was uploaded: a plan that failed before planning saved none) and the commit. With a
+    ``key`` (``staging``: one comment per desired state) the marker carries it and the
+    plan's heading names it (``plan_keys``)."""
+    if key is None:
+        markdown = _plan_text(plan_markdown)
+    else:
+        markdown = without_plan_marker(plan_markdown).strip("\n") or NO_OUTPUT
+    printed = markdown != NO_OUTPUT
+    if key is not None:
+        markdown = name_plan(markdown, key)
+    header = plan_marker(key) + "\n"
     if exit_code not in (None, 0, 2):
         where = f"the [workflow run]({run_url})" if run_url else "the workflow run's log"
         # below: the plan's error or safety callouts, or the errors of a plan not made
-        pointer = "below" if markdown != NO_OUTPUT else f"in {where}"
+        pointer = "below" if printed else f"in {where}"
         header += (
             "> [!CAUTION]\n"
             f"> `chime-reconciler plan` exited {exit_code}: the plan failed or was refused "

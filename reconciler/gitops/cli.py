@@ -16,6 +16,7 @@ from reconciler.gitops.bodies import pr_comment_body, run_url_from_env
 from reconciler.gitops.comment import upsert_pr_comment
 from reconciler.gitops.drift import DEFAULT_LABEL, PlanFailedError, sync_drift_issue
 from reconciler.gitops.github import GitHub
+from reconciler.gitops.plan_keys import KEY_RULE, check_key, key_of, plan_marker
 from reconciler.runner import on_interrupt, run
 
 ENV_HELP = (
@@ -122,6 +123,15 @@ def gitops() -> None:
     help="The run's artifact holding the saved plan, named in the footer; leave it out "
     "when none was uploaded.",
 )
+@click.option(
+    "--key",
+    default=None,
+    metavar="NAME",
+    help="Names the plan (e.g. staging) when one pull request gets several (a staging and "
+    "a production desired-state): one comment per key, its heading naming it. Default: "
+    "the key the plan's first line names (the composite action's comment-key), else none "
+    f"(the one plan comment). A key is {KEY_RULE} characters.",
+)
 @on_interrupt(
     "gitops pr-comment",
     "nothing in Chime was changed (gitops never calls it); run it again to post the plan "
@@ -133,27 +143,41 @@ def pr_comment(
     exit_code: int | None,
     commit: str | None,
     artifact: str | None,
+    key: str | None,
 ) -> None:
     """Post the plan as the pull request's plan comment, or update it in place.
+
+    With --key, the plan has a comment of its own, found again by that key:
+    two plans (staging, production) never overwrite each other.
 
     \b
     Examples:
       python -m reconciler.gitops pr-comment --pr 42 --body-file plan.md
       python -m reconciler.gitops pr-comment --pr 42 --body-file plan.md \\
           --exit-code 2 --commit "$GITHUB_SHA" --artifact chime-plan-pr42
+      python -m reconciler.gitops pr-comment --pr 42 --body-file staging.md --key staging
     """
     if body_file is None:  # before any GitHub call: never blank out the plan comment
         raise UsageError("pr-comment needs --body-file: the Markdown plan to post")
+    if key is not None:
+        try:
+            check_key(key)
+        except ValueError as exc:
+            raise UsageError(f"--key: {exc}") from None
     env = dict(os.environ)
+    markdown = _read_body(body_file)
+    if key is None:
+        key = key_of(markdown)
     body = pr_comment_body(
-        _read_body(body_file),
+        markdown,
         exit_code=exit_code,
         run_url=run_url_from_env(env),
         commit=commit,
         artifact=artifact,
+        key=key,
     )
     with Outputs(env) as outputs:
-        outcome = upsert_pr_comment(GitHub.from_env(env), pr, body)
+        outcome = upsert_pr_comment(GitHub.from_env(env), pr, body, plan_marker(key))
         click.echo(str(outcome))
         outputs.write({"comment-url": outcome.url})
 

@@ -1,4 +1,4 @@
-"""One plan comment per pull request, updated in place.
+"""One plan comment per pull request (per plan key: plan_keys), updated in place.
 
 The comment is found by the hidden marker its body starts with; the first such comment
 (oldest first, as GitHub lists them) is updated, so the plan stays where reviewers first
