@@ -312,6 +312,7 @@ def run_drift_step(
         "github.token": fake.env["GITHUB_TOKEN"],
         "steps.merge.outputs.plan-markdown": str(plan),
         "steps.merge.outputs.exit-code": exit_code,
+        "steps.merge.outputs.plan-file": "",  # Q-BH-1: a plan made with exit 1 has one
     }
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
     env.update(
