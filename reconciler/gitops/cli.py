@@ -187,7 +187,7 @@ def pr_comment(
     default=None,
     metavar="WORKFLOW",
     help="Before writing, ask GitHub again: leave the issue as it is when a run of this "
-    "workflow (e.g. apply.yml) is in progress or waiting, or was created or started since "
+    "workflow (e.g. apply.yml) is in progress, or was created or started since "
     "this run (GITHUB_RUN_ID) started.",
 )
 @on_interrupt(
@@ -216,7 +216,7 @@ def drift(
     \b
     With --apply-workflow, exit 0 or 2 first asks whether an apply ran
     during this check (drift.yml's plans): when a run of that workflow is
-    in progress or waiting, or was created or started since this run
+    in progress, or was created or started since this run
     (GITHUB_RUN_ID) started, the issue is left as it is, and the log and
     the job summary say so (exit 0; exit 1 after a plan made with exit 1).
     When GitHub cannot tell (an API error), it warns and writes the issue
@@ -289,13 +289,14 @@ _MADE = {1: "was made (--plan-file)", 2: "found drift"}
     "nothing was changed (it only reads the apply workflow's runs); run it again",
 )
 def apply_check(workflow: str) -> None:
-    """Tell the drift check to skip itself while an apply is in progress or waiting.
+    """Tell the drift check to skip itself while an apply is in progress.
 
     \b
     Writes skip=true to $GITHUB_OUTPUT when a run of the apply workflow
-    is in progress, queued, waiting, requested or pending (its half-done
-    changes are no drift), and says so in the log and the job summary;
-    skip=false otherwise. When GitHub cannot tell (an API error), it
+    is in progress (its half-done changes are no drift), and says so in
+    the log and the job summary; skip=false otherwise, also while a run
+    has not started (queued, pending, requested, or waiting for the
+    environment's reviewers: it has changed nothing). When GitHub cannot tell (an API error), it
     warns and writes skip=false: the check runs as usual. Exit 0.
 
     \b
