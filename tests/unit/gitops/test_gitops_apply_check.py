@@ -177,7 +177,7 @@ def test_a_skip_runs_neither_the_plans_nor_the_drift_issue_job() -> None:
     assert job("shards")["needs"] == "apply-check"
     assert job("shards")["if"] == "needs.apply-check.outputs.skip == 'false'"
     assert job("plan")["needs"] == "shards"
-    assert job("drift")["needs"] == ["apply-check", "plan"]
+    assert job("drift")["needs"] == ["apply-check", "shards", "plan"]  # Q-BH-5: shards, for N
     assert job("drift")["if"] == "${{ !cancelled() && needs.apply-check.outputs.skip == 'false' }}"
 
 
