@@ -1,15 +1,20 @@
-"""Whether an apply is running or waiting to run: the drift check skips itself then.
+"""Whether an apply is running: the drift check skips itself then.
 
 A plan read while apply.yml changes Chime reports the apply's half-done changes as drift.
 The two workflows cannot share a concurrency group: GitHub keeps one pending run per group,
 and a newly queued run cancels the pending one, so a drift check queued there would cancel
 an apply waiting behind the one running (that merge would never be applied). So drift.yml
-asks first, with ``GET /repos/{owner}/{repo}/actions/workflows/apply.yml/runs``, once per
-status a run has before it ends, and skips when one is found.
+asks first, with ``GET /repos/{owner}/{repo}/actions/workflows/apply.yml/runs?status=
+in_progress``, and skips when one is found. A run that has not started (requested, queued
+for a runner, pending behind the one running in its concurrency group, or waiting for the
+environment's reviewers, which GitHub allows for up to 30 days) has changed nothing in
+Chime, so it does not stop the check (Q-BH-3): one that starts while the plans read Chime
+is found by the second look below, and one pending behind a running apply is covered by
+that running one.
 
 The plan jobs take minutes after that first look, and an apply may start meanwhile. So the
 job that writes the drift issue asks again before it writes (``check_apply_during``): it
-leaves the issue as it is when a run of apply.yml has not ended, or was created or started
+leaves the issue as it is when a run of apply.yml is in progress, or was created or started
 since this drift run started (``GET .../actions/runs/{GITHUB_RUN_ID}``: its
 ``run_started_at``), among the workflow's 100 newest runs.
 
@@ -28,15 +33,17 @@ from reconciler.gitops.github import GitHub, GitHubError
 
 DEFAULT_WORKFLOW = "apply.yml"
 RECENT_RUNS = 100  # the newest runs looked at for one created or started since (one page)
-# A run's statuses before it ends (GitHub's `status` filter takes one at a time):
-# in_progress runs its jobs; queued waits for a runner; waiting for an environment's
-# reviewers; pending for its concurrency group; requested has just been created.
-ACTIVE_STATUSES = ("in_progress", "queued", "waiting", "requested", "pending")
+# The statuses of a run that may have changed Chime (GitHub's `status` filter takes one at
+# a time): in_progress runs its jobs (apply.yml has one, the apply). Not the others a run
+# has before it ends, since no job of it has started: requested has just been created;
+# queued waits for a runner; pending for its concurrency group (behind a running apply,
+# found as in_progress); waiting for an environment's reviewers (up to 30 days: Q-BH-3).
+ACTIVE_STATUSES = ("in_progress",)
 
 
 @dataclass(frozen=True)
 class ActiveRun:
-    """A run of the apply workflow that has not ended."""
+    """A run of the apply workflow that is applying (or may be)."""
 
     url: str  # the run's page (html_url)
     status: str  # one of ACTIVE_STATUSES
@@ -45,7 +52,7 @@ class ActiveRun:
     def state(self) -> str:
         if self.status == "in_progress":
             return "in progress"
-        return f"waiting to run (status {self.status})"
+        return f"running (status {self.status})"
 
 
 @dataclass(frozen=True)
@@ -72,13 +79,13 @@ class ApplyCheck:
                 f"cannot tell whether an apply is in progress ({self.error}): "
                 "the drift check runs as usual"
             )
-        return f"No {self.workflow} run is in progress or waiting: the drift check runs."
+        return f"No {self.workflow} run is in progress: the drift check runs."
 
 
 @dataclass(frozen=True)
 class ApplyRecheck:
     """What the drift job does with the issue after the plans: leave it as it is, when
-    ``run_url`` is an apply's run that has not ended or began during this check (``since``:
+    ``run_url`` is an apply's run in progress or that began during this check (``since``:
     this drift run's start); otherwise write it (``error`` says why GitHub could not tell,
     when it could not)."""
 
@@ -103,7 +110,7 @@ class ApplyRecheck:
                 "the drift issue is written as usual"
             )
         return (
-            f"No {self.workflow} run is in progress or waiting, or began since this check "
+            f"No {self.workflow} run is in progress, or began since this check "
             f"started ({_utc(self.since)}): the drift issue is written."
         )
 
@@ -141,7 +148,7 @@ def _utc(moment: datetime | None) -> str:
 
 def find_active_run(github: GitHub, workflow: str = DEFAULT_WORKFLOW) -> ActiveRun | None:
     """The first run of ``workflow`` (a file name under .github/workflows, or an id) that
-    is in progress, else waiting to run; None when every run has ended. GitHubError when
+    is in progress; None when none is (ended, or not started). GitHubError when
     GitHub cannot say."""
     path = _runs_path(github, workflow)
     for status in ACTIVE_STATUSES:
@@ -177,7 +184,7 @@ def find_run_since(github: GitHub, workflow: str, since: datetime) -> str | None
 
 
 def check_apply(github: GitHub, workflow: str = DEFAULT_WORKFLOW) -> ApplyCheck:
-    """Skip (an apply's run has not ended) or run (none, or GitHub could not tell)."""
+    """Skip (an apply's run is in progress) or run (none, or GitHub could not tell)."""
     try:
         return ApplyCheck(workflow, active=find_active_run(github, workflow))
     except GitHubError as exc:
@@ -185,7 +192,7 @@ def check_apply(github: GitHub, workflow: str = DEFAULT_WORKFLOW) -> ApplyCheck:
 
 
 def check_apply_during(github: GitHub, workflow: str, run_id: str) -> ApplyRecheck:
-    """Before the drift issue is written: leave it (an apply's run has not ended, or was
+    """Before the drift issue is written: leave it (an apply's run is in progress, or was
     created or started since the drift run ``run_id`` started) or write it (none, or GitHub
     could not tell)."""
     since = None

@@ -20,6 +20,8 @@ MAX_BODY_CHARS = 65_536  # GitHub refuses longer issue and comment bodies
 
 DRIFT_TITLE = "Drift: live Chime memberships differ from desired-state"
 EXPIRING_TITLE = "Chime memberships end soon (no drift)"  # the same issue, nothing drifted
+# the same issue, when the plan was made but exited 1 and shows no drift (Q-BH-1)
+FAILED_PLAN_TITLE = "Drift check failed: the plan has errors or was refused as unsafe"
 FULL_PLAN_HINT = "the full plan is in the workflow run's job summary"
 _FENCE = "```"
 NO_OUTPUT = "_The plan produced no output._"
@@ -163,6 +165,36 @@ def drift_issue_body(
         "the first one that finds no drift.\n\n"
     )
     return _compose(header, markdown, "", limit)
+
+
+def failed_plan_issue_body(
+    plan_markdown: str,
+    *,
+    drifted: bool,
+    run_url: str | None = None,
+    limit: int = MAX_BODY_CHARS,
+) -> str:
+    """The drift issue when the plan was made but exited 1 (errors, or refused as unsafe):
+    a caution first, pointing at the plan's own error and safety callouts (the first
+    sections of the Markdown plan, so never cut off), then the drift issue as for exit 2
+    when the plan shows drift (``drifted``), else a note that drift is only partly known."""
+    detected = f"The [scheduled plan]({run_url})" if run_url else "The scheduled plan"
+    caution = (
+        "> [!CAUTION]\n"
+        f"> {detected} exited 1: it has errors or was refused as unsafe (the callouts "
+        "below), so apply refuses it as it stands, and every drift check fails until this "
+        "is fixed.\n\n"
+    )
+    if drifted:
+        body = drift_issue_body(plan_markdown, run_url=run_url, limit=limit - len(caution))
+        return body.replace(f"{DRIFT_MARKER}\n", f"{DRIFT_MARKER}\n{caution}", 1)
+    header = (
+        f"{DRIFT_MARKER}\n{caution}"
+        f"{detected} found no drift in what it could plan; the targets its errors name could "
+        "not be planned, so drift there is unknown. This issue is updated by every drift "
+        "check and closed by the first one that finds no drift.\n\n"
+    )
+    return _compose(header, _plan_text(plan_markdown), "", limit)
 
 
 def lists_expiring(plan_markdown: str) -> bool:

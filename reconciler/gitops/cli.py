@@ -14,9 +14,16 @@ from reconciler.errors import UsageError
 from reconciler.gitops.apply_runs import DEFAULT_WORKFLOW, check_apply, check_apply_during
 from reconciler.gitops.bodies import pr_comment_body, run_url_from_env
 from reconciler.gitops.comment import upsert_pr_comment
-from reconciler.gitops.drift import DEFAULT_LABEL, PlanFailedError, sync_drift_issue
+from reconciler.gitops.drift import (
+    DEFAULT_LABEL,
+    PlanFailedError,
+    PlanReportedError,
+    report_failed_plan,
+    sync_drift_issue,
+)
 from reconciler.gitops.github import GitHub
 from reconciler.gitops.plan_keys import KEY_RULE, check_key, key_of, plan_marker
+from reconciler.planfile import load_plan
 from reconciler.runner import on_interrupt, run
 
 ENV_HELP = (
@@ -190,13 +197,21 @@ def pr_comment(
     help="The exit code of plan --detailed-exitcode: 2 drift, 0 none, else failure.",
 )
 @body_file_option
+@click.option(
+    "--plan-file",
+    default="",
+    metavar="FILE",
+    help="The saved plan (plan --out, merge-plans --out), when one was made. With "
+    "--exit-code 1 it means the plan was made (errors, or refused as unsafe): the issue is "
+    "written from --body-file, then exit 1. Empty or left out: no plan was made.",
+)
 @click.option("--label", default=DEFAULT_LABEL, show_default=True, help="The issue's label.")
 @click.option(
     "--apply-workflow",
     default=None,
     metavar="WORKFLOW",
     help="Before writing, ask GitHub again: leave the issue as it is when a run of this "
-    "workflow (e.g. apply.yml) is in progress or waiting, or was created or started since "
+    "workflow (e.g. apply.yml) is in progress, or was created or started since "
     "this run (GITHUB_RUN_ID) started.",
 )
 @on_interrupt(
@@ -204,22 +219,32 @@ def pr_comment(
     "nothing in Chime was changed (gitops never calls it); run it again to bring the drift "
     "issue up to date",
 )
-def drift(exit_code: int, body_file: Path | None, label: str, apply_workflow: str | None) -> None:
+def drift(
+    exit_code: int,
+    body_file: Path | None,
+    plan_file: str,
+    label: str,
+    apply_workflow: str | None,
+) -> None:
     """Open, update or close the drift issue after a scheduled plan.
 
     \b
     exit 2: open the issue labelled drift with the plan, or update the open one
     exit 0: close the open one with a comment; but when the plan (--body-file)
             lists memberships that end soon, open or update it listing them
-    else:   change nothing and exit 1 (the job fails)
+    exit 1 with --plan-file (the plan was made: errors, or refused as
+            unsafe): open or update it with the plan, a caution at its top,
+            then exit 1 (the job fails, so the error is seen)
+    else:   drift is unknown: change nothing and exit 1 (the job fails)
 
     \b
     With --apply-workflow, exit 0 or 2 first asks whether an apply ran
     during this check (drift.yml's plans): when a run of that workflow is
-    in progress or waiting, or was created or started since this run
+    in progress, or was created or started since this run
     (GITHUB_RUN_ID) started, the issue is left as it is, and the log and
-    the job summary say so (exit 0). When GitHub cannot tell (an API
-    error), it warns and writes the issue as usual.
+    the job summary say so (exit 0; exit 1 after a plan made with exit 1).
+    When GitHub cannot tell (an API error), it warns and writes the issue
+    as usual.
 
     \b
     Examples:
@@ -227,12 +252,19 @@ def drift(exit_code: int, body_file: Path | None, label: str, apply_workflow: st
       python -m reconciler.gitops drift --exit-code 0
       python -m reconciler.gitops drift --exit-code "$CODE" --body-file plan.md \\
           --apply-workflow apply.yml
+      python -m reconciler.gitops drift --exit-code 1 --body-file plan.md \\
+          --plan-file plan.json
     """
     env = dict(os.environ)
-    if exit_code not in (0, 2):
+    made = Path(plan_file) if plan_file else None
+    if exit_code not in (0, 2) and (exit_code != 1 or made is None):
         raise PlanFailedError(exit_code)  # before any GitHub call: no token needed
-    if exit_code == 2 and body_file is None:
-        raise UsageError("--body-file is required when the plan found drift (--exit-code 2)")
+    if exit_code in (1, 2) and body_file is None:
+        raise UsageError(
+            f"--body-file is required when the plan {_MADE[exit_code]} (--exit-code {exit_code})"
+        )
+    # exit 1 with a plan: its drift as plan --detailed-exitcode would have said (Q-BH-1)
+    drifted = load_plan(made).drifted if exit_code == 1 and made is not None else None
     run_id = env.get("GITHUB_RUN_ID") or None
     if apply_workflow is not None and run_id is None:
         raise UsageError("--apply-workflow needs GITHUB_RUN_ID: the drift run to compare with")
@@ -244,17 +276,29 @@ def drift(exit_code: int, body_file: Path | None, label: str, apply_workflow: st
             recheck = check_apply_during(github, apply_workflow, run_id)
             if recheck.skip:
                 _say_skipped(env, str(recheck))
+                if drifted is not None:
+                    raise PlanReportedError(exit_code, None)
                 return
             if recheck.error is not None:
                 _warn_check_runs(env, str(recheck))
             else:
                 click.echo(str(recheck))
-        outcome = sync_drift_issue(
-            github, exit_code, markdown, run_url=run_url_from_env(env), label=label
-        )
+        if drifted is not None:
+            outcome = report_failed_plan(
+                github, markdown, drifted=drifted, run_url=run_url_from_env(env), label=label
+            )
+        else:
+            outcome = sync_drift_issue(
+                github, exit_code, markdown, run_url=run_url_from_env(env), label=label
+            )
         click.echo(str(outcome))
         if outcome.issues:
             outputs.write({"issue-url": outcome.issues[0].url})
+        if drifted is not None:
+            raise PlanReportedError(exit_code, outcome)
+
+
+_MADE = {1: "was made (--plan-file)", 2: "found drift"}
 
 
 @gitops.command("apply-check", epilog=ENV_HELP)
@@ -269,13 +313,14 @@ def drift(exit_code: int, body_file: Path | None, label: str, apply_workflow: st
     "nothing was changed (it only reads the apply workflow's runs); run it again",
 )
 def apply_check(workflow: str) -> None:
-    """Tell the drift check to skip itself while an apply is in progress or waiting.
+    """Tell the drift check to skip itself while an apply is in progress.
 
     \b
     Writes skip=true to $GITHUB_OUTPUT when a run of the apply workflow
-    is in progress, queued, waiting, requested or pending (its half-done
-    changes are no drift), and says so in the log and the job summary;
-    skip=false otherwise. When GitHub cannot tell (an API error), it
+    is in progress (its half-done changes are no drift), and says so in
+    the log and the job summary; skip=false otherwise, also while a run
+    has not started (queued, pending, requested, or waiting for the
+    environment's reviewers: it has changed nothing). When GitHub cannot tell (an API error), it
     warns and writes skip=false: the check runs as usual. Exit 0.
 
     \b

@@ -5,7 +5,12 @@
 - exit 0 (no changes) with memberships ending within the warning window (the plan's
   expiring callout): open or update the issue, listing them before they end;
 - exit 0 (no changes) otherwise: close the open one, with a comment saying so;
-- anything else (1: the plan failed or was refused): touch nothing and fail.
+- exit 1 with a plan made (it has errors, or was refused as unsafe): open or update the
+  issue with that plan, a caution at its top (``report_failed_plan``); the caller then fails;
+- anything else (1 without a plan: a desired state that does not load, a shard missing):
+  drift is unknown; touch nothing and fail.
+
+(Q-BH-1: an issue titled "(no drift)" must never stay open while the plan shows drift.)
 
 Our issue is an open issue with the label whose body starts with the drift marker and that
 a bot wrote; other issues carrying the label are left alone, as is an issue a person wrote
@@ -26,9 +31,11 @@ from reconciler.gitops.bodies import (
     DRIFT_MARKER,
     DRIFT_TITLE,
     EXPIRING_TITLE,
+    FAILED_PLAN_TITLE,
     drift_issue_body,
     drift_resolved_comment,
     expiring_issue_body,
+    failed_plan_issue_body,
     has_marker,
     lists_expiring,
 )
@@ -39,7 +46,8 @@ DriftAction = Literal["opened", "updated", "unchanged", "closed", "none"]
 
 
 class PlanFailedError(ReconcilerError):
-    """The plan exited with neither 0 nor 2: drift is unknown, so the issue is left alone."""
+    """The plan exited with neither 0 nor 2 and made no plan: drift is unknown, so the
+    issue is left alone."""
 
     def __init__(self, exit_code: int) -> None:
         self.plan_exit_code = exit_code
@@ -47,8 +55,31 @@ class PlanFailedError(ReconcilerError):
 
     def __str__(self) -> str:
         return (
-            f"the plan exited {self.plan_exit_code} (error, or an unsafe plan): drift is "
-            "unknown and the drift issue is left as it is; see the plan step's log"
+            f"the plan exited {self.plan_exit_code} (error, or an unsafe plan) and no plan "
+            "made was given (--plan-file: none when the desired state does not load or a "
+            "shard is missing): drift is unknown and the drift issue is left as it is; the "
+            "error is in the log of the step or job that planned"
+        )
+
+
+class PlanReportedError(ReconcilerError):
+    """The plan was made but exited 1 (errors, or refused as unsafe): the drift issue was
+    written from it (``outcome``), and the job still fails so that the error is seen."""
+
+    def __init__(self, exit_code: int, outcome: DriftOutcome | None) -> None:
+        self.plan_exit_code = exit_code
+        self.outcome = outcome
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if self.outcome is None or not self.outcome.issues:
+            written = "the drift issue was left as it is (an apply ran during the check)"
+        else:
+            issue = self.outcome.issues[0]
+            written = f"the drift issue (#{issue.number}) holds it, its callouts at the top"
+        return (
+            f"the plan exited {self.plan_exit_code}: it has errors or was refused as unsafe; "
+            f"{written}. This fails until they are fixed"
         )
 
 
@@ -106,6 +137,23 @@ def sync_drift_issue(
     if exit_code == 0:
         return _close_drift(github, drift_resolved_comment(run_url), label)
     raise PlanFailedError(exit_code)
+
+
+def report_failed_plan(
+    github: GitHub,
+    plan_markdown: str,
+    *,
+    drifted: bool,
+    run_url: str | None = None,
+    label: str = DEFAULT_LABEL,
+) -> DriftOutcome:
+    """A plan made but exited 1 (errors, or refused as unsafe): open or update the drift
+    issue with it, a caution at its top. Titled as drift when the plan shows drift
+    (``drifted``: what ``plan --detailed-exitcode`` reports as drift), else as a failed
+    check: never "(no drift)", whose issue would otherwise stay open unchanged."""
+    title = DRIFT_TITLE if drifted else FAILED_PLAN_TITLE
+    body = failed_plan_issue_body(plan_markdown, drifted=drifted, run_url=run_url)
+    return _report(github, IssueText(title, body), label)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Q-R-9: the drift check skips itself while an apply is in progress or waiting (its plan
+"""Q-R-9: the drift check skips itself while an apply is in progress (its plan
 would report the apply's half-done changes as drift), and runs as usual when there is none
 or when GitHub cannot tell. Q-T-3: an apply that starts while the plans read Chime is found
 by the drift job, which asks again before it writes the issue. Against the fake API; the
@@ -54,21 +54,6 @@ def test_an_apply_in_progress_skips_the_check(fake: FakeGitHub, github: GitHub) 
     assert asked(fake) == [listing("in_progress")]
 
 
-@pytest.mark.parametrize("status", ["queued", "waiting", "requested", "pending"])
-def test_an_apply_waiting_to_run_skips_the_check(
-    fake: FakeGitHub, github: GitHub, status: str
-) -> None:
-    run = fake.add_workflow_run("apply.yml", status)
-
-    check = check_apply(github)
-
-    assert check.skip
-    assert str(check) == (
-        f"skipped: an apply is waiting to run (status {status}) ({run['html_url']}); "
-        "the next check will look again"
-    )
-
-
 def test_with_every_apply_ended_the_check_runs(fake: FakeGitHub, github: GitHub) -> None:
     fake.add_workflow_run("apply.yml", "completed")
     fake.add_workflow_run("drift.yml", "in_progress")  # this check itself: not an apply
@@ -77,10 +62,8 @@ def test_with_every_apply_ended_the_check_runs(fake: FakeGitHub, github: GitHub)
 
     assert check == ApplyCheck("apply.yml")
     assert not check.skip
-    assert str(check) == "No apply.yml run is in progress or waiting: the drift check runs."
-    assert asked(fake) == [
-        listing(s) for s in ("in_progress", "queued", "waiting", "requested", "pending")
-    ]
+    assert str(check) == "No apply.yml run is in progress: the drift check runs."
+    assert asked(fake) == [listing("in_progress")]
 
 
 def test_an_api_error_runs_the_check_and_says_why(fake: FakeGitHub, github: GitHub) -> None:
@@ -166,7 +149,7 @@ def test_the_step_lets_the_check_run_without_an_apply(fake: FakeGitHub, tmp_path
     done, skip = run_step(fake, tmp_path)
 
     assert (done.returncode, done.stderr, skip) == (0, "", "false")
-    assert done.stdout == "No apply.yml run is in progress or waiting: the drift check runs.\n"
+    assert done.stdout == "No apply.yml run is in progress: the drift check runs.\n"
     assert summary(tmp_path) == ""
 
 
@@ -194,7 +177,7 @@ def test_a_skip_runs_neither_the_plans_nor_the_drift_issue_job() -> None:
     assert job("shards")["needs"] == "apply-check"
     assert job("shards")["if"] == "needs.apply-check.outputs.skip == 'false'"
     assert job("plan")["needs"] == "shards"
-    assert job("drift")["needs"] == ["apply-check", "plan"]
+    assert job("drift")["needs"] == ["apply-check", "shards", "plan"]  # Q-BH-5: shards, for N
     assert job("drift")["if"] == "${{ !cancelled() && needs.apply-check.outputs.skip == 'false' }}"
 
 
@@ -234,9 +217,8 @@ def test_an_apply_created_during_the_check_and_ended_leaves_the_issue(
         f"skipped: an apply ran or is running during this check ({during['html_url']}); "
         "the next check will look again"
     )
-    # first the runs that have not ended (as the first check), then the newest runs
-    active = [listing(s) for s in ("in_progress", "queued", "waiting", "requested", "pending")]
-    assert asked(fake) == active + recently(fake, run_id)
+    # first the runs in progress (as the first check), then the newest runs
+    assert asked(fake) == [listing("in_progress"), *recently(fake, run_id)]
 
 
 def test_an_apply_re_run_during_the_check_leaves_the_issue(
@@ -251,7 +233,7 @@ def test_an_apply_re_run_during_the_check_leaves_the_issue(
     assert check.skip and check.run_url == rerun["html_url"]
 
 
-@pytest.mark.parametrize("status", ["in_progress", "queued", "waiting"])
+@pytest.mark.parametrize("status", ["in_progress"])  # Q-BH-3: not the runs not started
 def test_an_apply_not_ended_when_the_issue_is_written_leaves_it(
     fake: FakeGitHub, github: GitHub, status: str
 ) -> None:
@@ -273,7 +255,7 @@ def test_with_no_apply_since_the_check_started_the_issue_is_written(
 
     assert not check.skip and check.error is None
     assert str(check) == (
-        f"No apply.yml run is in progress or waiting, or began since this check started "
+        f"No apply.yml run is in progress, or began since this check started "
         f"({START}): the drift issue is written."
     )
 
@@ -283,7 +265,7 @@ def test_an_api_error_when_asking_again_writes_the_issue_and_says_why(
 ) -> None:
     run_id = this_run(fake)
     fake.add_workflow_run("apply.yml", "completed", created_at=DURING)
-    fake.faults += [Fault(200, {"workflow_runs": []})] * 5  # none has not ended
+    fake.faults.append(Fault(200, {"workflow_runs": []}))  # none in progress
     fake.faults.append(Fault(403, recorded("error_not_accessible")))  # this run: no read
 
     check = check_apply_during(github, "apply.yml", run_id)
@@ -312,6 +294,7 @@ def run_drift_step(
         "github.token": fake.env["GITHUB_TOKEN"],
         "steps.merge.outputs.plan-markdown": str(plan),
         "steps.merge.outputs.exit-code": exit_code,
+        "steps.merge.outputs.plan-file": "",  # Q-BH-1: a plan made with exit 1 has one
     }
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
     env.update(
@@ -379,7 +362,7 @@ def test_the_drift_job_writes_the_issue_without_an_apply_since_the_check_started
     assert (done.returncode, done.stderr) == (0, "")
     lines = done.stdout.splitlines()
     assert lines[0] == (
-        f"No apply.yml run is in progress or waiting, or began since this check started "
+        f"No apply.yml run is in progress, or began since this check started "
         f"({START}): the drift issue is written."
     )
     assert lines[1] == f"Drift issue updated: #1 {fake.issues[1]['html_url']}"

@@ -108,8 +108,10 @@ def test_drift_after_a_failed_plan_fails_without_calling_github(
 
     assert done.returncode == 1
     assert done.stderr == (
-        "Error: the plan exited 1 (error, or an unsafe plan): drift is unknown and the drift "
-        "issue is left as it is; see the plan step's log\n"
+        "Error: the plan exited 1 (error, or an unsafe plan) and no plan made was given "
+        "(--plan-file: none when the desired state does not load or a shard is missing): "
+        "drift is unknown and the drift issue is left as it is; the error is in the log of "
+        "the step or job that planned\n"
     )
     assert fake.requests == []
 

@@ -156,8 +156,10 @@ def test_failed_plan_touches_no_issue(fake: FakeGitHub, github: GitHub, exit_cod
         sync_drift_issue(github, exit_code, DRIFT_PLAN, run_url=RUN)
 
     assert str(raised.value) == (
-        f"the plan exited {exit_code} (error, or an unsafe plan): drift is unknown and the "
-        "drift issue is left as it is; see the plan step's log"
+        f"the plan exited {exit_code} (error, or an unsafe plan) and no plan made was given "
+        "(--plan-file: none when the desired state does not load or a shard is missing): "
+        "drift is unknown and the drift issue is left as it is; the error is in the log of "
+        "the step or job that planned"
     )
     assert fake.requests == []
 
