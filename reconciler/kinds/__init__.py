@@ -27,7 +27,8 @@ applier, renderers or plan file, which read the kind.
    whose ``read`` fills ``LiveState.scoped_member_ids``, and a factory registered in
    ``reconciler/providers/__init__.py`` with ``registry.register(KIND.id, factory)``;
    the factory gets ``ProviderOptions`` (``client(service)``, parallelism, progress,
-   retry, pacer).
+   retry, pacer). ``audit`` looks in the kind only when its provider is also a
+   ``MemberFinder`` (else audit says it cannot look there).
 4. Tests: the toy kind's contract (``tests/unit/kinds``) shows what to check.
 """
 
