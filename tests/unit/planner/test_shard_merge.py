@@ -148,8 +148,8 @@ def test_one_target_planned_by_two_shards_under_two_names_is_refused_naming_both
         merge_plans([("s2.json", s2), ("s1.json", s1)])
     assert str(caught.value) == (
         "s1.json (shard 1/2) plans room 'ops' and s2.json (shard 2/2) plans room 'ops-by-id', "
-        "which are one room (id room-9): one room declared twice, whose plans would undo each "
-        "other on every apply; declare it once (plan without --shard names both entries)"
+        "which are one room (id room-9) declared twice, whose plans would undo each other on "
+        "every apply; declare it once (plan without --shard names both entries)"
     )
 
 
