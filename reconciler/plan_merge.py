@@ -3,12 +3,17 @@ job) into the plan the whole run would have made: ``merge-plans``. Pure.
 
 Refused, with a message naming the files: a plan made without --shard, shards of
 different partitions (N differs) or of different desired-state files (digest), a shard
-given twice, a missing shard, and a target in a file whose shard does not hold it (an
-edited file, or one from another partition). A target's own safety limits were checked
-by its shard; the plan-wide ``max_removals`` is checked again over every shard's targets
-(each shard's file keeps the limit: ``Plan.removal_limit``), so the merged plan is refused
-exactly when the unsharded one is. Files made before the limit was kept: each shard's own
-plan-wide refusals.
+given twice, a missing shard, a target in a file whose shard does not hold it (an
+edited file, or one from another partition), and one target (kind and id, and scope where
+``Kind.id_per_scope``) planned under two names by two shards: one target declared twice.
+Each shard refuses its own entry when its provider resolves the other shards' ids
+(``LiveState.elsewhere_ids``, as the three kinds' providers do); this refuses the merge
+whatever the provider, so that two plans undoing each other are never merged.
+
+A target's own safety limits were checked by its shard; the plan-wide ``max_removals``
+is checked again over every shard's targets (each shard's file keeps the limit:
+``Plan.removal_limit``), so the merged plan is refused exactly when the unsharded one is.
+Files made before the limit was kept: each shard's own plan-wide refusals.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from reconciler.declared_once import identity
 from reconciler.errors import UsageError
 from reconciler.plan import Plan, RemovalLimit, SafetyViolation, TargetPlan
 from reconciler.safety import over_removal_limit
@@ -63,7 +69,9 @@ def merge_plans(plans: Sequence[tuple[str, Plan]]) -> Plan:
             f"{'are' if len(missing) > 1 else 'is'} missing: give the plan file of every "
             f"shard 1/{count} to {count}/{count}"
         )
-    ordered = [p for _, p in sorted(plans, key=lambda np: _shard(*np).index)]
+    ordered_named = sorted(plans, key=lambda np: _shard(*np).index)
+    _once_each(ordered_named)
+    ordered = [p for _, p in ordered_named]
     targets = tuple(sorted((t for p in ordered for t in p.targets), key=lambda t: t.key))
     return Plan(
         targets=targets,
@@ -91,6 +99,26 @@ def _violations(
     capped = frozenset(k for limit in limits if limit is not None for k in limit.capped)
     limit = RemovalLimit(min(lim.max_removals for lim in limits if lim is not None), capped)
     return (*over_removal_limit(targets, limit), *own)
+
+
+def _once_each(plans: Sequence[tuple[str, Plan]]) -> None:
+    """Refuse two targets of the shards' plans that are one target in Chime (its kind and
+    id, and scope where ids are per scope: ``declared_once.identity``), naming both."""
+    seen: dict[tuple[str, str, str], tuple[str, Plan, TargetPlan]] = {}
+    for name, p in plans:
+        for t in p.targets:
+            first = seen.setdefault(identity(t.key, t.target_id), (name, p, t))
+            if first[2] is t:
+                continue
+            other_name, other, o = first
+            words = t.kind.words
+            raise MergeError(
+                f"{other_name} (shard {other.shard}) plans {words.noun} {o.key.name!r} and "
+                f"{name} (shard {p.shard}) plans {words.noun} {t.key.name!r}, which are one "
+                f"{words.entry_noun} ({words.id_word} {t.target_id}) declared twice, whose "
+                "plans would undo each other on every apply; declare it once (plan without "
+                "--shard names both entries)"
+            )
 
 
 def _shard(name: str, plan: Plan) -> Shard:

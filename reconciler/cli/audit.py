@@ -4,7 +4,7 @@ member (``MemberFinder``) looks, and the one join lives in ``reconciler.audit``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 import click
@@ -21,6 +21,7 @@ from reconciler.desired.model import DesiredState
 from reconciler.errors import UsageError
 from reconciler.governance.expiry import as_of
 from reconciler.governance.explaining import member_refs
+from reconciler.kinds import Kind
 from reconciler.kinds.rooms import ROOM
 from reconciler.providers import ProviderOptions, open_providers
 from reconciler.providers.base import MemberFinder
@@ -95,40 +96,46 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     ref = _member_ref(member, desired)
     desired = _of_its_instance(member, desired)
     progress = ProgressBar(app.console(stderr=True))
-    finders = _finders(app, member, desired)
+    finders, readers = _finders(app, member, desired)
     document = finders.pop(DOCUMENT, None)
     sections = [
         audit(its, finder.where(its, desired, (), progress), desired, desired_note=note)
         for finder, its in finders.values()
     ]
+    # a kind whose provider is no finder, and that no finder looked in for it
+    looked = {DOCUMENT, *(k for s in sections for k in s.kinds)}
+    blind = [k for k in readers if k.id not in looked]
     sections = [s for s in sections if s.lookups or s.rows]  # something to look in
     if document is None:  # a member only the sections can take (user:ID, an attendee)
-        if ref.kind is MemberKind.EXTERNAL and not any(s.rows for s in sections):
+        found_none = not any(s.rows for s in sections) and not blind
+        if ref.kind is MemberKind.EXTERNAL and found_none:
             raise UsageError(  # as explain refuses it
                 f"MEMBER {member!r} is not an e-mail address, bot:NAME or user:ID, and no "
                 "declared meeting declares or has an attendee with that ExternalUserId"
             )
-        if not sections:
+        if not sections and not blind:
             raise UsageError(
                 f"MEMBER {member!r} is an AppInstanceUser, and settings.yaml names no "
                 "app_instances to look in"
             )
-        _render(app, ref, fmt, None, sections, desired, note)
+        _render(app, ref, fmt, None, sections, blind, desired, note)
         return
     finder, own = document
     try:
         found = finder.where(own, desired, _accounts(app, DOCUMENT, accounts, desired), progress)
         result = known(audit(own, found, desired, desired_note=note))
-    except UnknownMemberError:
+    except UnknownMemberError as exc:
         # in no room, nor in any account: the sections may still have it
         if not any(s.rows for s in sections):
+            if blind:  # nor where audit could look: not "unknown" for a kind it cannot
+                raise UsageError(f"{exc}, where audit can look; {_not_audited(blind)}") from None
             raise
-        _render(app, ref, fmt, None, sections, desired, note)
+        _render(app, ref, fmt, None, sections, blind, desired, note)
         return
-    if not sections and not (fmt == "json" and _section_keys(desired)):
+    if not sections and not blind and not (fmt == "json" and _section_keys(desired)):
         render_audit(result, fmt, app.console())
         return
-    _render(app, ref, fmt, result, sections, desired, note)
+    _render(app, ref, fmt, result, sections, blind, desired, note)
 
 
 def _member_ref(member: str, desired: DesiredState | None) -> MemberRef:
@@ -163,9 +170,12 @@ def _refs(member: str) -> dict[str, MemberRef]:
 
 def _finders(
     app: AppContext, member: str, desired: DesiredState | None
-) -> dict[str, tuple[MemberFinder, MemberRef]]:
+) -> tuple[dict[str, tuple[MemberFinder, MemberRef]], list[Kind]]:
     """The providers that can find MEMBER's memberships (``MemberFinder``), by kind id,
-    each with MEMBER as its kind reads it (a kind that cannot read it is left out)."""
+    each with MEMBER as its kind reads it (a kind that cannot read it is left out); and
+    the kinds to audit that read MEMBER but whose own provider is no finder: audit cannot
+    look there unless another kind's finder does (``Whereabouts.kinds``: the channels'
+    looks for their moderators too), and then says so."""
     options = ProviderOptions(
         client=app.client,
         regional=app.client,
@@ -174,6 +184,7 @@ def _finders(
         desired=desired,
     )
     finders: dict[str, tuple[MemberFinder, MemberRef]] = {}
+    readers: list[Kind] = []
     wanted = _kinds_to_audit(desired)
     for kind in kinds.all_kinds():
         if kind.id not in wanted:
@@ -185,7 +196,18 @@ def _finders(
         provider = open_providers([kind.id], options)[kind.id]
         if isinstance(provider, MemberFinder):
             finders[kind.id] = (provider, ref)
-    return finders
+        else:
+            readers.append(kind)
+    return finders, readers
+
+
+def _not_audited(blind: Sequence[Kind]) -> str:
+    """What audit says of the kinds it cannot look in (``_finders``)."""
+    plurals = " and ".join(dict.fromkeys(k.words.listing or k.words.plural for k in blind))
+    return (
+        f"not audited: audit cannot look in {plurals} (the provider cannot find a member's "
+        "memberships); `explain MEMBER` reads the declared ones"
+    )
 
 
 def _of_its_instance(member: str, desired: DesiredState | None) -> DesiredState | None:
@@ -219,11 +241,13 @@ def _kinds_to_audit(desired: DesiredState | None) -> set[str]:
     return {DOCUMENT, *named, *(t.key.kind for t in desired.targets)}
 
 
-def _section_keys(desired: DesiredState | None) -> list[str]:
+def _section_keys(desired: DesiredState | None, blind: Sequence[Kind] = ()) -> list[str]:
     """The JSON document's section keys for ``desired``: one for each section (``Kind.section``)
     of the kinds audited other than the document's, whatever the member (an empty list when
-    the kind cannot read it or finds it nowhere); none without a desired state."""
-    wanted = _kinds_to_audit(desired) - {DOCUMENT}
+    the kind cannot read it or finds it nowhere); none without a desired state. A section
+    of ``blind`` kinds only (audit cannot look there) has no key: ``[]`` would say "in
+    none"."""
+    wanted = _kinds_to_audit(desired) - {DOCUMENT} - {k.id for k in blind}
     return list(dict.fromkeys(k.section for k in kinds.all_kinds() if k.id in wanted))
 
 
@@ -237,21 +261,25 @@ def _render(
     fmt: str,
     document: Audit | None,
     sections: list[Audit],
+    blind: Sequence[Kind],
     desired: DesiredState | None,
     note: str,
 ) -> None:
     """The document's audit (when there is one), then each section: a part of the text,
     a key of the JSON document (the kind's plural). Without the document's audit (user:ID,
     or a member no account has), the JSON has the same keys, with no account and no
-    room."""
+    room. The kinds audit cannot look in (``blind``): a last line of the text, and the
+    JSON's ``not_audited`` (their sections' keys), there only when there are some."""
     console = app.console()
     if fmt == "json":
         if document is None:
             document = Audit(ref, (DOCUMENT,), (), desired is not None, note, ())
         doc = to_json(document)  # exact values: the JSON encoder escapes what it must
-        doc |= {key: [] for key in _section_keys(desired)}
+        doc |= {key: [] for key in _section_keys(desired, blind)}
         for section in sections:
             doc[_section_key(section)] = section_json(section)
+        if blind:
+            doc["not_audited"] = list(dict.fromkeys(k.section for k in blind))
         console.out(json_text(indented(doc)), highlight=False)
         return
     if document is not None:
@@ -262,6 +290,10 @@ def _render(
         console.out(shown(section_title(section)), highlight=False)
         for line in section_lines(section):
             console.out(line, highlight=False)
+    if blind:
+        if document is not None or sections:
+            console.out("", highlight=False)
+        console.out(shown(f"{ref}: {_not_audited(blind)}"), highlight=False)
 
 
 def _desired(app: AppContext) -> tuple[DesiredState | None, str]:

@@ -24,10 +24,14 @@ applier, renderers or plan file, which read the kind.
    (``reconciler.desired.restrictions_spec``, from ``Words.noun``, ``Words.id_word``,
    ``Kind.id_key_text`` and ``Words.id_note``).
 3. ``reconciler/providers/NAME.py``: a ``Reader`` and ``Writer`` (``providers/base.py``)
-   whose ``read`` fills ``LiveState.scoped_member_ids``, and a factory registered in
+   whose ``read`` fills ``LiveState.scoped_member_ids`` and, for ``--shard``, the ids of
+   the other shards' targets that may be its own (``LiveState.elsewhere_ids``: see
+   ``Reader.read``; a target declared twice across shards is otherwise planned by each,
+   and only ``merge-plans`` refuses it), and a factory registered in
    ``reconciler/providers/__init__.py`` with ``registry.register(KIND.id, factory)``;
    the factory gets ``ProviderOptions`` (``client(service)``, parallelism, progress,
-   retry, pacer).
+   retry, pacer). ``audit`` looks in the kind only when its provider is also a
+   ``MemberFinder`` (else audit says it cannot look there).
 4. Optional, for ``chime-reconciler import``: an importer (``reconciler.importers``:
    ``wanted``, ``read``, ``to_stdout``, ``to_directory``) registered with
    ``importers.register(KIND.id, "module:Class")``; it writes each target with

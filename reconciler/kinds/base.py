@@ -33,6 +33,11 @@ RoleValue = Hashable  # a role of some kind: compared with ==, hashed, never ins
 EntryPath = tuple[str | int, ...]  # a path inside one target's spec: ("members", 2)
 
 
+# the keys of a row of `audit`'s JSON section after those naming the target
+# (``Words.audit_keys``)
+AUDIT_ROW_VALUES = ("live", "declared", "where", "note", "protected")
+
+
 class RoleConflict(ValueError):
     """Two roles that cannot be held together (``Kind.combine``); the message names them."""
 
@@ -94,6 +99,13 @@ class Words:
     @property
     def entry_plural(self) -> str:
         return self.entries or self.plural
+
+    @property
+    def audit_keys(self) -> tuple[str, str, str]:
+        """The keys of a row of `audit`'s JSON section naming the target: its scope
+        (``account``), its name (``room``) and its id (``room_id``; ``id_key``)."""
+        noun = self.entry_noun.replace(" ", "_")
+        return self.scope.replace(" ", "_"), noun, self.id_key or f"{noun}_id"
 
 
 @dataclass(frozen=True)

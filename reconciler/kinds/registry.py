@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from reconciler.kinds.base import Kind
+from reconciler.kinds.base import AUDIT_ROW_VALUES, Kind
 
 _KINDS: dict[str, Kind] = {}
 
@@ -18,7 +18,18 @@ class UnknownKindError(KeyError):
 
 
 def register(kind: Kind) -> Kind:
-    """Add ``kind`` (replacing one with the same id); returns it."""
+    """Add ``kind`` (replacing one with the same id); returns it. A ``ValueError`` when
+    its words give two of `audit`'s JSON row keys one name (``Words.audit_keys``: a scope
+    word that is the target's noun), which would lose a value without a word."""
+    keys = (*kind.words.audit_keys, *AUDIT_ROW_VALUES)
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise ValueError(
+            f"kind {kind.id!r}: audit's JSON rows would have the key "
+            f"{', '.join(map(repr, twice))} twice (from Words.scope {kind.words.scope!r}, "
+            f"the entry noun {kind.words.entry_noun!r}, id_key {kind.words.id_key!r}): "
+            "give them different words"
+        )
     _KINDS[kind.id] = kind
     return kind
 

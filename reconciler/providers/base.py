@@ -64,7 +64,15 @@ class Reader(Protocol):
         """Live memberships of the desired targets of this provider's kind in scope (all,
         or ``only`` these keys), keyed by the desired ``TargetKey``, with the declared
         members resolved to ids (``LiveState.scoped_member_ids``). Targets or members
-        that cannot be resolved become located ``LiveProblem``s."""
+        that cannot be resolved become located ``LiveProblem``s.
+
+        Under ``--shard K/N``, ``desired.elsewhere`` holds the other shards' targets: the
+        provider resolves the ids of those that may be one of its own
+        (``declared_once.compared``), without reading them, into ``LiveState.elsewhere_ids``
+        (by key), so that the planner refuses this shard's entry of a target another shard
+        declares too (a room by name and by ``id:``), as the run without --shard refuses
+        both. Left empty, each shard plans its own entry; ``merge-plans`` still refuses
+        the two plans (``plan_merge``), but ``apply --shard`` of each does not."""
         ...
 
     def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:

@@ -218,13 +218,13 @@ def section_json(audit: Audit) -> list[dict[str, Any]]:
     """A section's rows for the JSON document (its key: the kind's plural)."""
     rows = []
     for r in audit.rows:
-        words = kinds.get(r.kind).words
-        noun = words.entry_noun.replace(" ", "_")
+        # distinct keys: checked when the kind is registered (``kinds.register``)
+        scope, name, target_id = kinds.get(r.kind).words.audit_keys
         rows.append(
             {
-                words.scope.replace(" ", "_"): r.scope,
-                noun: r.name,
-                words.id_key or f"{noun}_id": r.target_id,
+                scope: r.scope,
+                name: r.name,
+                target_id: r.target_id,
                 "live": _role_json(r.kind, r.live_role),
                 "declared": _role_json(r.kind, r.declared_role),
                 "where": [str(p.where) for p in r.provenance],

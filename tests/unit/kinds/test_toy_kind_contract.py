@@ -432,3 +432,22 @@ def test_a_kinds_minimum_is_a_setting_of_its_targets_own_safety(tmp_path: Path) 
             "toys.kite.safety: unknown key 'min_moderators' (does not apply to a "
             "toy, whose safety: takes max_removals, max_removal_fraction, min_writers)"
         ]
+
+
+# --- audit's JSON rows (QA-BG Q-BG-4) -----------------------------------------------------
+
+
+def test_a_kind_whose_words_give_two_audit_row_keys_one_name_is_refused_at_registration() -> None:
+    # a target that is its own scope, worded so: its name would overwrite its scope
+    same = replace(TOY, words=replace(TOY.words, scope="toy box", noun="toy box"))
+    with pytest.raises(ValueError) as caught:
+        kinds.register(same)
+    assert str(caught.value) == (
+        "kind 'toy': audit's JSON rows would have the key 'toy_box' twice (from Words.scope "
+        "'toy box', the entry noun 'toy box', id_key ''): give them different words"
+    )
+    assert kinds.get("toy") is TOY  # not registered
+    noted = replace(TOY, words=replace(TOY.words, id_key="note"))
+    with pytest.raises(ValueError, match="the key 'note' twice"):
+        kinds.register(noted)
+    assert TOY.words.audit_keys == ("space", "toy", "toy_id")

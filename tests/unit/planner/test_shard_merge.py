@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from planner_strategies import World, worlds
 
 from reconciler.errors import UsageError
-from reconciler.plan import Plan
+from reconciler.plan import Plan, TargetPlan
 from reconciler.plan_merge import MergeError, merge_plans
 from reconciler.planner import plan
 from reconciler.refs import TargetKey
@@ -126,3 +126,35 @@ def test_an_incomplete_or_mixed_set_of_shards_is_refused(
     with pytest.raises(MergeError) as caught:
         merge_plans(plans)
     assert str(caught.value) == message
+
+
+# --- one target declared twice, in two shards (QA-BG Q-BG-2) ------------------------------
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+
+
+def room_plan(shard: Shard, name: str, room_id: str, scope: str = ACCOUNT) -> Plan:
+    """A shard's plan of one room, as a provider that does not fill
+    ``LiveState.elsewhere_ids`` lets a shard make it: it never saw the other shard's entry."""
+    key = TargetKey("room", scope, name)
+    assert shard.holds(key)
+    return Plan((TargetPlan(key, room_id, "fp", ()),), desired_digest="d", shard=shard)
+
+
+def test_one_target_planned_by_two_shards_under_two_names_is_refused_naming_both() -> None:
+    s1 = room_plan(Shard(1, 2), "ops", "room-9")
+    s2 = room_plan(Shard(2, 2), "ops-by-id", "room-9")
+    with pytest.raises(MergeError) as caught:
+        merge_plans([("s2.json", s2), ("s1.json", s1)])
+    assert str(caught.value) == (
+        "s1.json (shard 1/2) plans room 'ops' and s2.json (shard 2/2) plans room 'ops-by-id', "
+        "which are one room (id room-9) declared twice, whose plans would undo each other on "
+        "every apply; declare it once (plan without --shard names both entries)"
+    )
+
+
+def test_one_id_in_two_scopes_of_a_kind_whose_ids_are_per_scope_is_two_targets() -> None:
+    s1 = room_plan(Shard(1, 2), "ops", "room-9")
+    s2 = room_plan(Shard(2, 2), "ops-by-id", "room-9", scope="22222222-0000-0000-0000-000000000000")
+    merged = merge_plans([("s1.json", s1), ("s2.json", s2)])
+    assert [t.key.name for t in merged.targets] == ["ops", "ops-by-id"]
