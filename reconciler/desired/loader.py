@@ -321,7 +321,7 @@ class _Loader:
             group_entries, owners = _group_parts(value)
             list_path: KeyPath = (*path, "members") if isinstance(value, GroupSpec) else path
             location = Location(display, positions.line_of(path))
-            why = violation(self.rules, relative, "groups", "group", name)
+            why = violation(self.rules, relative, "groups", ("group", "groups"), name)
             if why:
                 self.problems.append(located(display, location.line, path, why))
             if name in self.declared.groups:
@@ -381,13 +381,14 @@ class _Loader:
         the names cannot restrict the target, QA5 Q5-1), unless that id is broken (its
         problem is reported: what stands in for it is not the user's)."""
         section, key = str(path[0]), str(path[1])
-        noun = kind.words.noun
-        why = key.strip() and violation(self.rules, relative, section, noun, key)
+        words = kind.words
+        nouns = (words.noun, words.plural)
+        why = key.strip() and violation(self.rules, relative, section, nouns, key)
         if why:
             self.problems.append(located(display, positions.line_of(path), path, why))
         target_id = None if unidentified else kind.target_id_of(spec)
         why = target_id and id_violation(
-            self.rules, relative, section, noun, kind.id_field, target_id, kind.words.id_word
+            self.rules, relative, section, words, kind.id_field, target_id
         )
         if why:
             at = (*path, kind.id_field)

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
 from reconciler import kinds
+from reconciler.article import capitalized
 from reconciler.desired.restrictions import never_matches
 from reconciler.desired.spec import Regex
 from reconciler.desired.spec_base import NonBlank, Strict, doc_text, fail
@@ -64,13 +65,13 @@ def _file_model(sections: tuple[tuple[str, Kind], ...]) -> type[BaseModel]:
 
 @lru_cache(maxsize=16)
 def _parts(sections: tuple[tuple[str, Kind], ...]) -> tuple[type[BaseModel], type[BaseModel]]:
-    by_id = [f"a {k.words.noun}'s {k.id_key_text}" for _, k in sections]
+    by_id = [f"{k.words.a_noun}'s {k.id_key_text}" for _, k in sections]
     ids_fields: dict[str, Any] = {
         name: (
             list[NonBlank],
             Field(
                 default_factory=list,
-                description=f"{k.words.noun.capitalize()} {k.words.id_word}s ({k.id_key_text}) "
+                description=f"{capitalized(k.words.noun)} {k.words.id_word[1]} ({k.id_key_text}) "
                 f"the files may declare{k.words.id_note}.",
             ),
         )

@@ -27,6 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from reconciler.article import article
 from reconciler.refs import MemberKind, MemberRef
 
 RoleValue = Hashable  # a role of some kind: compared with ==, hashed, never inspected
@@ -69,7 +70,8 @@ class Words:
     changes: str = ""
     listing: str = ""  # "Chime SDK messaging channels"
     id_key: str = ""  # "channel_arn"
-    id_word: str = "id"  # what the target's id (``Kind.id_field``) is called: "ARN"
+    # what the target's id (``Kind.id_field``) is called, one and several: ("ARN", "ARNs")
+    id_word: tuple[str, str] = ("id", "ids")
     # whether a table whose rows are in several scopes gets a column naming each row's
     # scope (`audit`'s ACCOUNT, APP INSTANCE); False where every target is its own scope
     # and the scope is its id as written (a meeting's ``meeting_id``), already shown
@@ -86,10 +88,26 @@ class Words:
     # after "A room's own safety limits" in the JSON Schema of a target's `safety:` (read
     # from the first kind of a section)
     safety_note: str = ""
+    # the indefinite article before ``noun`` and before ``entry``, where the spelling
+    # misleads ("a" before "user ..."; "": "an" before a vowel, else "a")
+    article: str = ""
+    entry_article: str = ""
 
     @property
     def entry_noun(self) -> str:
         return self.entry or self.noun
+
+    @property
+    def a_noun(self) -> str:
+        """``noun`` after its indefinite article: "a room", "an app instance admins"."""
+        return f"{self.article or article(self.noun)} {self.noun}"
+
+    @property
+    def an_entry(self) -> str:
+        """``entry_noun`` after its indefinite article: "a channel", "an app instance"."""
+        if not self.entry:
+            return self.a_noun
+        return f"{self.entry_article or article(self.entry)} {self.entry}"
 
     @property
     def entry_plural(self) -> str:

@@ -30,6 +30,7 @@ from reconciler.planner import plan
 from reconciler.refs import MemberKind, MemberRef, Role, TargetKey
 from reconciler.render import format_plan
 from reconciler.render.json import load_schema
+from reconciler.target_select import unknown_target_errors
 
 PEOPLE = frozenset(f"{n}@example.com" for n in ("ann", "bob", "cid", "dan", "eve", "fay"))
 
@@ -432,3 +433,60 @@ def test_a_kinds_minimum_is_a_setting_of_its_targets_own_safety(tmp_path: Path) 
             "toys.kite.safety: unknown key 'min_moderators' (does not apply to a "
             "toy, whose safety: takes max_removals, max_removal_fraction, min_writers)"
         ]
+
+
+# --- a kind's own words: plurals and articles (QA-BG Q-BG-5) ------------------------------
+
+# an irregular plural and a vowel-initial noun: no message may glue "s" or "a " to them
+OX = replace(
+    SAFE_TOY,
+    words=replace(TOY.words, noun="ox", plural="oxen", id_word=("brand", "brands")),
+)
+
+
+def test_restriction_messages_use_the_kinds_plural_and_article(tmp_path: Path) -> None:
+    rules = "restrictions:\n  - path: 'teams/**'\n    toys: ['^kite']\n    ids: {toys: [toy-9]}\n"
+    toys = "toys:\n  drone: {space: sky}\n  kite-3: {space: sky, id: toy-8}\n"
+    root = write(tmp_path, {"settings.yaml": SETTINGS, "restrictions.yaml": rules})
+    (root / "teams").mkdir()
+    (root / "teams" / "t.yaml").write_text(toys, encoding="utf-8")
+    with kinds.registered(OX), pytest.raises(DesiredStateError) as caught:
+        load_desired(root)
+    rule = f"the rule at {root}/restrictions.yaml:2 (path 'teams/**')"
+    assert [str(p) for p in caught.value.problems] == [
+        f"{root}/teams/t.yaml:2: toys.drone: ox 'drone' may not be defined in teams/t.yaml: "
+        f"{rule} allows oxen matching '^kite'",
+        f"{root}/teams/t.yaml:3: toys.kite-3.id: ox brand 'toy-8' may not be declared in "
+        f"teams/t.yaml: {rule} allows the ox brands 'toy-9' (an ox declared by `id:` is "
+        "whichever ox has that brand, whatever its key: list the brands this rule's files "
+        "may declare under its `ids: {toys: [...]}`)",
+    ]
+
+
+def test_a_targets_own_safety_names_the_kind_with_its_article(tmp_path: Path) -> None:
+    with kinds.registered(OX):
+        with pytest.raises(DesiredStateError) as caught:
+            desired(tmp_path, "toys:\n  kite: {space: sky, safety: {min_moderators: 0}}\n")
+        assert [p.message for p in caught.value.problems] == [
+            "toys.kite.safety: unknown key 'min_moderators' (does not apply to an "
+            "ox, whose safety: takes max_removals, max_removal_fraction, min_writers)"
+        ]
+        members = json_schema("rooms")["$defs"]
+        [own] = [d for name, d in members.items() if name.startswith("OxSafety")]
+        assert own["description"] == "An ox's own safety limits."
+        ids = json_schema("restrictions")["$defs"]["RestrictionIds"]
+        assert "an ox's `id:`" in ids["description"]
+        assert ids["properties"]["toys"]["description"] == (
+            "Ox brands (`id:`) the files may declare."
+        )
+
+
+def test_an_unknown_target_is_explained_with_the_nouns_article(tmp_path: Path) -> None:
+    with kinds.registered(OX):
+        d = desired(tmp_path, "toys:\n  kite: {space: sky}\n")
+        [message] = unknown_target_errors(d.targets, ["kyte"], "--room", "ox")
+    assert message == (
+        "--room kyte: no ox named 'kyte' is declared (did you mean 'kite'?); --room takes an "
+        "ox's name (its key in the YAML) or the id written there, not the id Chime gave an "
+        "ox declared by name"
+    )
