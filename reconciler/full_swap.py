@@ -27,9 +27,9 @@ from dataclasses import dataclass, replace
 
 from reconciler import kinds
 from reconciler.apply_places import Indexed, floor, making_room
-from reconciler.article import with_article
 from reconciler.create_batches import create_batches
 from reconciler.plan import Action, Change, Plan, TargetPlan
+from reconciler.prose import with_article
 from reconciler.refs import MemberRef, TargetKey
 
 NAMED = 3  # members named in a message; the rest are counted

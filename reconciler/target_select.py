@@ -12,8 +12,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection, Iterable
 
-from reconciler.article import with_article
 from reconciler.desired.model import DesiredTarget
+from reconciler.prose import with_article
 
 
 def matched_by(t: DesiredTarget) -> set[str]:

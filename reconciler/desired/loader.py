@@ -47,6 +47,7 @@ from reconciler.governance import policy
 from reconciler.governance.entries import grant_of, text_of
 from reconciler.governance.grant import NO_GRANT, Grant
 from reconciler.kinds import Kind, sections
+from reconciler.prose import listed
 from reconciler.refs import Location, MemberRef
 
 SETTINGS = ("settings.yaml", "settings.yml")
@@ -60,10 +61,14 @@ ROOMS_FILE_HINTS = {
     **{k: f"settings belong in settings.yaml {TOP}" for k in SettingsFileBase.model_fields},
     "restrictions": f"restrictions belong in restrictions.yaml {TOP}",
 }
-SPECIAL_FILE_HINTS = {
-    "rooms": "rooms and groups belong in other files",
-    "groups": "rooms and groups belong in other files",
-}
+
+
+def special_file_hints() -> dict[str, str]:
+    """The hint at a members file's key in settings.yaml or restrictions.yaml: every
+    section of the kinds registered now (``rooms``, ``channels``, ...) and ``groups``."""
+    keys = [*sections(), "groups"]
+    hint = f"{listed(keys)} belong in other files"
+    return dict.fromkeys(keys, hint)
 
 
 def load_desired(
@@ -226,12 +231,12 @@ class _Loader:
             return
         if kind == "settings":
             settings = settings_file_model()
-            model = self._validated(settings, doc, display, lost, SPECIAL_FILE_HINTS)
+            model = self._validated(settings, doc, display, lost, special_file_hints())
             if isinstance(model, SettingsFileBase):
                 self._settings(model, display, doc.positions)
         elif kind == "restrictions":
             restrictions = restrictions_file_model()
-            model = self._validated(restrictions, doc, display, lost, SPECIAL_FILE_HINTS)
+            model = self._validated(restrictions, doc, display, lost, special_file_hints())
             if isinstance(model, RestrictionsFileBase):
                 self.rules = compile_rules(model, display, doc.positions)
         else:

@@ -11,11 +11,11 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
 from reconciler import kinds
-from reconciler.article import capitalized
 from reconciler.desired.restrictions import never_matches
 from reconciler.desired.spec import Regex
 from reconciler.desired.spec_base import NonBlank, Strict, doc_text, fail
 from reconciler.kinds.base import Kind
+from reconciler.prose import capitalized, listed
 
 
 class RestrictionsFileBase(Strict):
@@ -45,10 +45,6 @@ def rule_model() -> type[BaseModel]:
 def ids_model() -> type[BaseModel]:
     """``RestrictionIds`` for the kinds registered now."""
     return _parts(tuple((name, ks[0]) for name, ks in kinds.sections().items()))[1]
-
-
-def _listed(items: list[str]) -> str:
-    return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else "".join(items)
 
 
 @lru_cache(maxsize=16)
@@ -115,7 +111,7 @@ def _parts(sections: tuple[tuple[str, Kind], ...]) -> tuple[type[BaseModel], typ
             ),
         ),
     }
-    targets = _listed([*(k.words.plural for _, k in sections), "groups"])
+    targets = listed([*(k.words.plural for _, k in sections), "groups"])
     rule: type[BaseModel] = create_model(
         "RestrictionRule",
         __base__=Strict,

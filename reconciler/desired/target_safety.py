@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from reconciler.article import capitalized
 from reconciler.desired.model import safety_settings
 from reconciler.desired.spec_base import doc_text
+from reconciler.prose import capitalized
 
 if TYPE_CHECKING:
     from reconciler.kinds.base import Kind

@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from reconciler.article import article
+from reconciler.prose import article
 from reconciler.refs import MemberKind, MemberRef
 
 RoleValue = Hashable  # a role of some kind: compared with ==, hashed, never inspected

@@ -18,6 +18,8 @@ from toy_kind import READ, TOY, WRITE, Access, ToyKind, ToyProvider, ToySpec, to
 
 from reconciler import kinds
 from reconciler.applier import NoProviderError, apply
+from reconciler.channel_refs import parse_channel_member
+from reconciler.cli.kind_help import id_keys, section_keys, target_nouns
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState, Safety
 from reconciler.desired.schema_export import json_schema
@@ -490,3 +492,43 @@ def test_an_unknown_target_is_explained_with_the_nouns_article(tmp_path: Path) -
         "ox's name (its key in the YAML) or the id written there, not the id Chime gave an "
         "ox declared by name"
     )
+
+
+# --- lists of kinds derived from the registry (QA-BG Q-BG-7) -------------------------------
+
+
+def test_a_kinds_section_in_settings_yaml_points_to_other_files(tmp_path: Path) -> None:
+    root = write(tmp_path, {"settings.yaml": SETTINGS + "toys: {}\n"})
+    with pytest.raises(DesiredStateError) as caught:
+        load_desired(root)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{root}/settings.yaml:3: unknown key 'toys' (rooms, channels, meetings, toys and "
+        "groups belong in other files)"
+    ]
+
+
+# a kind whose lists take channel users (user:ID), as a channel's do
+USER_TOY = replace(
+    TOY,
+    member_parser=parse_channel_member,
+    words=replace(TOY.words, entry="app instance", entries="app instances"),
+)
+
+
+def test_user_id_in_a_group_names_every_kind_whose_lists_take_it(tmp_path: Path) -> None:
+    with kinds.registered(USER_TOY), pytest.raises(DesiredStateError) as caught:
+        desired(tmp_path, "groups:\n  crew: ['user:bob']\n")
+    assert [p.message for p in caught.value.problems] == [
+        "groups.crew[0]: 'user:bob' names a channel user: only a channel's and an app "
+        "instance's own lists and settings.yaml's `protected:` take user:ID and "
+        "AppInstanceUser ARNs (a room and a group, shared by every kind, take e-mail "
+        "addresses and bot:NAME)"
+    ]
+
+
+def test_help_texts_list_every_registered_kind() -> None:
+    assert section_keys() == ["rooms:", "channels:", "meetings:", "toys:"]
+    assert target_nouns() == "a room, channel, meeting or toy"
+    assert id_keys() == ["id", "arn", "meeting_id"]  # the toy's key is a room's
+    with kinds.registered(replace(TOY, words=replace(TOY.words, noun="ox", plural="oxen"))):
+        assert target_nouns() == "a room, channel, meeting or ox"
