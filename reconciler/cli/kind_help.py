@@ -21,4 +21,5 @@ def target_nouns() -> str:
 
 def id_keys() -> list[str]:
     """The keys a target may be declared by id with: ``id``, ``arn``, ``meeting_id``."""
-    return list(dict.fromkeys(k.id_field for ks in kinds.sections().values() for k in ks))
+    keys = (k.id_field for ks in kinds.sections().values() for k in ks)
+    return [key for key in dict.fromkeys(keys) if key is not None]

@@ -391,7 +391,9 @@ class _Loader:
         why = key.strip() and violation(self.rules, relative, section, nouns, key)
         if why:
             self.problems.append(located(display, positions.line_of(path), path, why))
-        target_id = None if unidentified else kind.target_id_of(spec)
+        if kind.id_field is None:  # no id key: the names alone restrict the target
+            return
+        target_id = None if unidentified else kind.target_id_of(spec, self.declared.settings)
         why = target_id and id_violation(
             self.rules, relative, section, words, kind.id_field, target_id
         )

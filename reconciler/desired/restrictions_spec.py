@@ -61,7 +61,9 @@ def _file_model(sections: tuple[tuple[str, Kind], ...]) -> type[BaseModel]:
 
 @lru_cache(maxsize=16)
 def _parts(sections: tuple[tuple[str, Kind], ...]) -> tuple[type[BaseModel], type[BaseModel]]:
-    by_id = [f"{k.words.a_noun}'s {k.id_key_text}" for _, k in sections]
+    # a section whose kind has no id key (its target is its scope) has no key under ids:
+    with_ids = [(name, k) for name, k in sections if k.id_field is not None]
+    by_id = [f"{k.words.a_noun}'s {k.id_key_text}" for _, k in with_ids]
     ids_fields: dict[str, Any] = {
         name: (
             list[NonBlank],
@@ -71,7 +73,7 @@ def _parts(sections: tuple[tuple[str, Kind], ...]) -> tuple[type[BaseModel], typ
                 f"the files may declare{k.words.id_note}.",
             ),
         )
-        for name, k in sections
+        for name, k in with_ids
     }
     ids: type[BaseModel] = create_model(
         "RestrictionIds",
@@ -106,7 +108,7 @@ def _parts(sections: tuple[tuple[str, Kind], ...]) -> tuple[type[BaseModel], typ
             ids,
             Field(
                 default_factory=ids,
-                description=f"The ids ({', '.join(k.id_key_text for _, k in sections)}) the "
+                description=f"The ids ({', '.join(k.id_key_text for _, k in with_ids)}) the "
                 "files may declare targets by, per section; none by default.",
             ),
         ),

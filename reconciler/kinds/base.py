@@ -136,7 +136,10 @@ class Kind:
     role_lists: tuple[RoleList, ...] = ()  # list keys -> roles (the default ``entries``)
     scope_setting: str = "account"  # the settings.yaml key holding the default scope
     scope_field: str = "account"  # the spec's key overriding it
-    id_field: str = "id"  # the spec's key naming the target by id
+    # the spec's key naming the target by id; None: the spec has none (a kind whose target
+    # is its scope, an app instance's admins: ``target_id_of`` then gives the scope), and
+    # restrictions.yaml's ``ids:`` has no key for its section
+    id_field: str | None = "id"
     # a valid value of ``id_field`` where it is required ("${_}"), set in place of a
     # broken or missing one while the rest of the target is checked (``salvage``); None:
     # the id is optional, and left out instead
@@ -257,10 +260,18 @@ class Kind:
 
     @property
     def id_key_text(self) -> str:
-        """How the target's id key is shown in prose: ```id:```."""
+        """How the target's id key is shown in prose: ```id:```; "" without one."""
+        if self.id_field is None:
+            return ""
         return self.words.id_prose or f"`{self.id_field}:`"
 
-    def target_id_of(self, spec: BaseModel) -> str | None:
+    def target_id_of(self, spec: BaseModel, settings: BaseModel | None = None) -> str | None:
+        """The target's id as declared (its ``id_field``), or None: declared by name only.
+        A kind whose target is its scope (``id_field`` None) overrides it to return
+        ``scope_of(spec, settings)``: two entries naming one scope are then one target
+        declared twice, an error of ``validate`` at both places."""
+        if self.id_field is None:
+            return None
         value = getattr(spec, self.id_field, None)
         return None if value is None else str(value)
 

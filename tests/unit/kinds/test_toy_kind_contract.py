@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
+from pydantic import Field
 from toy_kind import READ, TOY, WRITE, Access, ToyKind, ToyProvider, ToySpec, toy_id
 
 from reconciler import kinds
@@ -21,8 +22,10 @@ from reconciler.applier import NoProviderError, apply
 from reconciler.channel_refs import parse_channel_member
 from reconciler.cli.kind_help import id_keys, section_keys, target_nouns
 from reconciler.desired.loader import load_desired
+from reconciler.desired.member_entries import MemberList
 from reconciler.desired.model import DesiredState, Safety
 from reconciler.desired.schema_export import json_schema
+from reconciler.desired.spec_base import NonBlank, Strict
 from reconciler.desired.target_safety import TargetSafetySpec
 from reconciler.errors import DesiredStateError
 from reconciler.live import LiveMember, LiveTarget, merged
@@ -532,3 +535,57 @@ def test_help_texts_list_every_registered_kind() -> None:
     assert id_keys() == ["id", "arn", "meeting_id"]  # the toy's key is a room's
     with kinds.registered(replace(TOY, words=replace(TOY.words, noun="ox", plural="oxen"))):
         assert target_nouns() == "a room, channel, meeting or ox"
+
+
+# --- a kind whose target is its scope (QA-BG Q-BG-3) ---------------------------------------
+
+
+class SpaceSpec(Strict):
+    """A space's own toy: no id key, the space is the target."""
+
+    space: NonBlank | None = None
+    prune: bool | None = None
+    readers: MemberList = Field(default_factory=list)
+    writers: MemberList = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SpaceKind(ToyKind):
+    """The toy of a space: its id is its scope (as an app instance's admins are)."""
+
+    def target_id_of(self, spec: Any, settings: Any = None) -> str | None:
+        return self.scope_of(spec, settings)
+
+
+SPACE_TOY = SpaceKind(
+    **{f.name: getattr(TOY, f.name) for f in fields(TOY)} | {"id_field": None, "spec": SpaceSpec}
+)
+
+
+def test_one_scope_declared_twice_is_a_validate_error(tmp_path: Path) -> None:
+    toys = "toys:\n  kite: {readers: [ann@example.com]}\n  kite-b: {space: acc-1}\n"
+    with kinds.registered(SPACE_TOY), pytest.raises(DesiredStateError) as caught:
+        desired(tmp_path, toys)  # kite: settings.yaml's account, acc-1
+    assert [str(p) for p in caught.value.problems] == [
+        f"{tmp_path}/ds/toys.yaml:3: toys.kite-b: toy id 'acc-1' is already declared at "
+        f"{tmp_path}/ds/toys.yaml:2"
+    ]
+
+
+def test_a_kind_without_an_id_key_has_none_under_restrictions_ids(tmp_path: Path) -> None:
+    with kinds.registered(SPACE_TOY):
+        ids = json_schema("restrictions")["$defs"]["RestrictionIds"]
+        assert "toys" not in ids["properties"]
+        assert "toy" not in ids["description"]
+        rules = "restrictions:\n  - path: 'teams/**'\n    toys: ['^kite']\n"
+        root = write(tmp_path, {"settings.yaml": SETTINGS, "restrictions.yaml": rules})
+        (root / "teams").mkdir()
+        (root / "teams" / "t.yaml").write_text("toys:\n  kite: {space: sky}\n")
+        [kite] = [t for t in load_desired(root).targets if t.key.kind == "toy"]
+        assert (kite.key, kite.target_id) == (TargetKey("toy", "sky", "kite"), "sky")
+        (root / "restrictions.yaml").write_text(rules + "    ids: {toys: [sky]}\n")
+        with pytest.raises(DesiredStateError) as caught:
+            load_desired(root)
+        assert [p.message for p in caught.value.problems] == [
+            "restrictions[0].ids: unknown key 'toys' (expected one of: channels, meetings, rooms)"
+        ]
