@@ -218,7 +218,8 @@ def _user_id_lists() -> str:
 
     token = _PROBING.set(True)
     try:
-        takers = [ks[0].words.an_entry for ks in sections().values() if _takes_user_id(ks)]
+        found = (ks[0].words.an_entry for ks in sections().values() if _takes_user_id(ks))
+        takers = list(dict.fromkeys(found))  # two sections may call an entry alike
     finally:
         _PROBING.reset(token)
     if not takers:
