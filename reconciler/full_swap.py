@@ -29,6 +29,7 @@ from reconciler import kinds
 from reconciler.apply_places import Indexed, floor, making_room
 from reconciler.create_batches import create_batches
 from reconciler.plan import Action, Change, Plan, TargetPlan
+from reconciler.prose import with_article
 from reconciler.refs import MemberRef, TargetKey
 
 NAMED = 3  # members named in a message; the rest are counted
@@ -81,7 +82,7 @@ class FullSwap:
         advice = (
             f"To converge: make a place first (apply with "
             f"{_count(self.refused, words.member)} fewer), or keep another "
-            f"{words.member[0]} {_article(one)} {one} meanwhile."
+            f"{words.member[0]} {with_article(one)} meanwhile."
         )
         if self.applies is None and self.progress <= 1:
             return (
@@ -89,7 +90,7 @@ class FullSwap:
                 f"again will not help. {advice}"
             )
         now = (
-            f"this apply keeps {kept} (adding {_article(one)} {one} failed first)"
+            f"this apply keeps {kept} (adding {with_article(one)} failed first)"
             if self.keeps
             else f"this apply still removes {kept} after them (no {one}'s add is refused)"
         )
@@ -109,10 +110,6 @@ class FullSwap:
 
 def _count(n: int, noun: tuple[str, str]) -> str:
     return f"{n:,} {noun[0] if n == 1 else noun[1]}"
-
-
-def _article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def _names(members: Sequence[MemberRef]) -> str:

@@ -7,7 +7,8 @@ a channel and a meeting are each a *target* with members and roles.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -16,6 +17,10 @@ from reconciler.fastinit import slot_init
 
 if TYPE_CHECKING:  # governance.grant imports Location from here
     from reconciler.governance.grant import Grant
+    from reconciler.kinds.base import Kind
+
+# set while the kinds are asked whether they take user:ID (``_user_id_lists``)
+_PROBING: ContextVar[bool] = ContextVar("_PROBING", default=False)
 
 
 class Role(StrEnum):
@@ -99,7 +104,7 @@ class MemberRef:
             raise ValueError(f"webhooks are never managed: {text!r}")
         if text.lower().startswith(CHANNEL_USER_PREFIXES):  # no e-mail has a ':' before '@'
             raise ValueError(
-                f"{text!r} names a channel user: only a channel's own lists and settings.yaml's "
+                f"{text!r} names a channel user: only {_user_id_lists()} and settings.yaml's "
                 "`protected:` take user:ID and AppInstanceUser ARNs (a room and a group, "
                 "shared by every kind, take e-mail addresses and bot:NAME)"
             )
@@ -198,3 +203,35 @@ class TargetKey:
 
     def __str__(self) -> str:
         return self.name
+
+
+def _user_id_lists() -> str:
+    """Whose own lists take ``user:ID``, from the kinds registered now: each section one
+    of whose kinds reads ``user:probe`` as a user ("a channel's own lists"). Asked only
+    when a reference is refused; the kinds are imported here, since they read this module.
+    A kind whose parser refuses the probe through ``MemberRef.parse`` comes back here while
+    probing (``_PROBING``) and is answered at once: it does not take it."""
+    if _PROBING.get():
+        return ""
+    from reconciler.kinds import sections
+    from reconciler.prose import listed
+
+    token = _PROBING.set(True)
+    try:
+        found = (ks[0].words.an_entry for ks in sections().values() if _takes_user_id(ks))
+        takers = list(dict.fromkeys(found))  # two sections may call an entry alike
+    finally:
+        _PROBING.reset(token)
+    if not takers:
+        return "no kind's own lists"
+    return listed([f"{t}'s" for t in takers]) + " own lists"
+
+
+def _takes_user_id(section_kinds: Sequence[Kind]) -> bool:
+    for kind in section_kinds:
+        try:
+            if kind.parse_member("user:probe").kind is MemberKind.USER:
+                return True
+        except ValueError:
+            pass
+    return False

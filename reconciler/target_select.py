@@ -13,6 +13,7 @@ import difflib
 from collections.abc import Collection, Iterable
 
 from reconciler.desired.model import DesiredTarget
+from reconciler.prose import with_article
 
 
 def matched_by(t: DesiredTarget) -> set[str]:
@@ -51,8 +52,8 @@ def unknown_target_errors(
         suffix = f" (did you mean {hint[0]!r}?)" if hint else ""
         if by_name_only:
             suffix += (
-                f"; {option} takes a {noun}'s name (its key in the YAML) or the id written "
-                f"there, not the id Chime gave a {noun} declared by name"
+                f"; {option} takes {with_article(noun)}'s name (its key in the YAML) or the "
+                f"id written there, not the id Chime gave {with_article(noun)} declared by name"
             )
         messages.append(f"{option} {name}: no {noun} named {name!r} is declared{suffix}")
     return messages

@@ -254,8 +254,8 @@ def _shown(path: Path) -> str:
 def codeowners_command(
     app: AppContext, file: Path | None, check: bool, to_stdout: bool, exit_code: bool
 ) -> None:
-    """Make the `owners:` of rooms, channels, meetings and groups the required reviewers
-    of the files that declare them, in CODEOWNERS.
+    """Make the `owners:` of every target and group the required reviewers of the files
+    that declare them, in CODEOWNERS.
 
     Writes one line per owned file (`/desired-state/teams/sre.yaml @alice @org/sre`)
     between two marker comments; the rest of the file is kept as it is. The file is

@@ -11,6 +11,7 @@ import click
 
 from reconciler.cli.completion import complete_targets
 from reconciler.cli.context import AppContext, empty_option
+from reconciler.cli.kind_help import id_keys, target_nouns
 from reconciler.desired.model import minimum_defaults
 from reconciler.errors import UsageError
 from reconciler.render import FORMATS
@@ -53,10 +54,10 @@ def target_option(f: F) -> F:
         multiple=True,
         metavar="NAME",
         shell_complete=complete_targets,
-        help="Only this target (a room, channel or meeting), by its name (the key in the "
-        "YAML) or the id written there (id:, arn:, meeting_id; for meeting_id: ${VAR}, the "
-        "id the variable holds), repeatable. Not the id Chime gave a target declared by "
-        "name: give its name. Default: every declared target.",
+        help=f"Only this target ({target_nouns()}), by its name (the key in the YAML) or "
+        f"the id written there ({', '.join(id_keys())}; for meeting_id: ${{VAR}}, the id "
+        "the variable holds), repeatable. Not the id Chime gave a target declared by name: "
+        "give its name. Default: every declared target.",
     )(f)
 
 

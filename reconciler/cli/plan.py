@@ -49,10 +49,9 @@ def plan(
 ) -> None:
     """Show the changes that would make Chime match the desired state.
 
-    Reads the live memberships of every declared room, channel and meeting (or only
-    the --target ones, or only shard K of N with --shard K/N: `merge-plans` joins the
-    shards' saved plans), compares them with the YAML files and prints the plan.
-    Nothing is changed.
+    Reads the live memberships of every declared target (or only the --target ones, or
+    only shard K of N with --shard K/N: `merge-plans` joins the shards' saved plans),
+    compares them with the YAML files and prints the plan. Nothing is changed.
 
     \b
     Examples:

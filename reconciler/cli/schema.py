@@ -7,6 +7,7 @@ import json
 
 import click
 
+from reconciler.cli.kind_help import section_keys
 from reconciler.desired.schema_export import KINDS, json_schema
 from reconciler.render.json import load_schema
 from reconciler.runner import on_interrupt
@@ -21,7 +22,7 @@ PLAN = "plan"
     type=click.Choice([*sorted(KINDS), PLAN]),
     default="rooms",
     show_default=True,
-    help="Which file: rooms (any file with groups:, rooms:, channels:, meetings:), "
+    help=f"Which file: rooms (any file with {', '.join(['groups:', *section_keys()])}), "
     "settings (settings.yaml), restrictions (restrictions.yaml), or plan (the output of "
     "`plan --format json` and of `plan --out`).",
 )

@@ -84,7 +84,8 @@ def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
             prune = ", prune" if target.prune else ""
             words = kinds.get(target.key.kind).words
             where = f"{words.scope} {target.key.scope}{prune}"
-            members = plural(len(target.members), "member")
+            n = len(target.members)
+            members = f"{n:,} {words.member[0 if n == 1 else 1]}"
             name = f"{words.noun} {target.key.name}"
             click.echo(f"  {name} ({where}): {members}  [{target.location}]")
     click.echo(

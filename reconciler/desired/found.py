@@ -30,7 +30,7 @@ def found_in(declared: Declarations, start: int) -> Iterator[FoundTarget]:
     found: list[FoundTarget] = []
     for t in declared.targets[start:]:
         scope = t.kind.scope_of(t.spec, declared.settings)
-        target_id = t.kind.target_id_of(t.spec)
+        target_id = t.kind.target_id_of(t.spec, declared.settings)
         name = t.key if t.key.strip() else target_id
         if scope is not None and name is not None:
             key = TargetKey(t.kind.id, scope, name)

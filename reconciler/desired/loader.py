@@ -47,6 +47,7 @@ from reconciler.governance import policy
 from reconciler.governance.entries import grant_of, text_of
 from reconciler.governance.grant import NO_GRANT, Grant
 from reconciler.kinds import Kind, sections
+from reconciler.prose import listed
 from reconciler.refs import Location, MemberRef
 
 SETTINGS = ("settings.yaml", "settings.yml")
@@ -60,10 +61,14 @@ ROOMS_FILE_HINTS = {
     **{k: f"settings belong in settings.yaml {TOP}" for k in SettingsFileBase.model_fields},
     "restrictions": f"restrictions belong in restrictions.yaml {TOP}",
 }
-SPECIAL_FILE_HINTS = {
-    "rooms": "rooms and groups belong in other files",
-    "groups": "rooms and groups belong in other files",
-}
+
+
+def special_file_hints() -> dict[str, str]:
+    """The hint at a members file's key in settings.yaml or restrictions.yaml: every
+    section of the kinds registered now (``rooms``, ``channels``, ...) and ``groups``."""
+    keys = [*sections(), "groups"]
+    hint = f"{listed(keys)} belong in other files"
+    return dict.fromkeys(keys, hint)
 
 
 def load_desired(
@@ -226,12 +231,12 @@ class _Loader:
             return
         if kind == "settings":
             settings = settings_file_model()
-            model = self._validated(settings, doc, display, lost, SPECIAL_FILE_HINTS)
+            model = self._validated(settings, doc, display, lost, special_file_hints())
             if isinstance(model, SettingsFileBase):
                 self._settings(model, display, doc.positions)
         elif kind == "restrictions":
             restrictions = restrictions_file_model()
-            model = self._validated(restrictions, doc, display, lost, SPECIAL_FILE_HINTS)
+            model = self._validated(restrictions, doc, display, lost, special_file_hints())
             if isinstance(model, RestrictionsFileBase):
                 self.rules = compile_rules(model, display, doc.positions)
         else:
@@ -321,7 +326,7 @@ class _Loader:
             group_entries, owners = _group_parts(value)
             list_path: KeyPath = (*path, "members") if isinstance(value, GroupSpec) else path
             location = Location(display, positions.line_of(path))
-            why = violation(self.rules, relative, "groups", "group", name)
+            why = violation(self.rules, relative, "groups", ("group", "groups"), name)
             if why:
                 self.problems.append(located(display, location.line, path, why))
             if name in self.declared.groups:
@@ -381,13 +386,16 @@ class _Loader:
         the names cannot restrict the target, QA5 Q5-1), unless that id is broken (its
         problem is reported: what stands in for it is not the user's)."""
         section, key = str(path[0]), str(path[1])
-        noun = kind.words.noun
-        why = key.strip() and violation(self.rules, relative, section, noun, key)
+        words = kind.words
+        nouns = (words.noun, words.plural)
+        why = key.strip() and violation(self.rules, relative, section, nouns, key)
         if why:
             self.problems.append(located(display, positions.line_of(path), path, why))
-        target_id = None if unidentified else kind.target_id_of(spec)
+        if kind.id_field is None:  # no id key: the names alone restrict the target
+            return
+        target_id = None if unidentified else kind.target_id_of(spec, self.declared.settings)
         why = target_id and id_violation(
-            self.rules, relative, section, noun, kind.id_field, target_id, kind.words.id_word
+            self.rules, relative, section, words, kind.id_field, target_id
         )
         if why:
             at = (*path, kind.id_field)

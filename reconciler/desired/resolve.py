@@ -166,7 +166,7 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
     for t in _taken(d):
         noun = t.kind.words.noun
         scope = t.kind.scope_of(t.spec, d.settings)
-        target_id = None if t.unidentified else t.kind.target_id_of(t.spec)
+        target_id = None if t.unidentified else t.kind.target_id_of(t.spec, d.settings)
         name = t.key if t.key.strip() or t.unidentified else target_id
         where = (t.location.file, t.location.line, t.path)
         if name is None:

@@ -32,6 +32,7 @@ from reconciler.refs import Location
 
 if TYPE_CHECKING:  # restrictions_spec validates a rule's path with ``never_matches``
     from reconciler.desired.restrictions_spec import RestrictionsFileBase
+    from reconciler.kinds.base import Words
 
 SUFFIXES = (".yaml", ".yml")  # the files the desired state is read from (desired/files.py)
 
@@ -47,10 +48,11 @@ class Rule:
     def allows(self, section: str, name: str) -> bool:
         return any(p.search(name) for p in self.patterns.get(section, ()))
 
-    def explain(self, section: str, noun: str) -> str:
+    def explain(self, section: str, plural: str) -> str:
+        """What the rule allows in ``section``, whose targets are called ``plural``."""
         patterns = self.patterns.get(section, ())
         shown = ", ".join(repr(p.text) for p in patterns)
-        allowed = f"allows {noun}s matching {shown}" if patterns else f"allows no {noun}s"
+        allowed = f"allows {plural} matching {shown}" if patterns else f"allows no {plural}"
         return f"the rule at {self.location} (path {self.path!r}) {allowed}"
 
 
@@ -166,39 +168,47 @@ def rule_for(rules: tuple[Rule, ...], relative_path: str) -> Rule | None:
 
 
 def violation(
-    rules: tuple[Rule, ...], relative_path: str, section: str, noun: str, name: str
+    rules: tuple[Rule, ...],
+    relative_path: str,
+    section: str,
+    nouns: tuple[str, str],
+    name: str,
 ) -> str | None:
-    """Why ``relative_path`` may not define the ``noun`` (room, group, ...) ``name`` of
-    ``section`` ("rooms", "groups", ...), or None if it may."""
+    """Why ``relative_path`` may not define the ``name`` of ``section`` ("rooms", "groups",
+    ...), whose targets are called ``nouns`` (one, several: ("room", "rooms")), or None if
+    it may."""
     rule = rule_for(rules, relative_path)
     if rule is None or rule.allows(section, name):
         return None
-    return f"{noun} {name!r} may not be defined in {relative_path}: {rule.explain(section, noun)}"
+    noun, plural = nouns
+    allowed = rule.explain(section, plural)
+    return f"{noun} {name!r} may not be defined in {relative_path}: {allowed}"
 
 
 def id_violation(
     rules: tuple[Rule, ...],
     relative_path: str,
     section: str,
-    noun: str,
+    words: Words,
     field: str,
     target_id: str,
-    what: str = "id",
 ) -> str | None:
-    """Why ``relative_path`` may not declare the ``noun`` of ``section`` by its id
-    ``target_id`` (written as ``field:``, called ``what``: "id", "ARN"), or None if it may:
-    a file under a rule may declare by id only what the rule lists under ``ids:``."""
+    """Why ``relative_path`` may not declare the target of ``section`` (called as
+    ``words`` say) by its id ``target_id`` (written as ``field:``), or None if it may: a
+    file under a rule may declare by id only what the rule lists under ``ids:``."""
     rule = rule_for(rules, relative_path)
     if rule is None:
         return None
     listed = rule.ids.get(section, ())
     if target_id.strip() in listed:
         return None
+    noun = words.noun
+    what, whats = words.id_word
     shown = ", ".join(repr(i) for i in listed)
-    allowed = f"the {noun} {what}s {shown}" if listed else f"no {noun} {what}s"
+    allowed = f"the {noun} {whats} {shown}" if listed else f"no {noun} {whats}"
     return (
         f"{noun} {what} {target_id!r} may not be declared in {relative_path}: the rule at "
-        f"{rule.location} (path {rule.path!r}) allows {allowed} (a {noun} declared by "
-        f"`{field}:` is whichever {noun} has that {what}, whatever its key: list the "
-        f"{what}s this rule's files may declare under its `ids: {{{section}: [...]}}`)"
+        f"{rule.location} (path {rule.path!r}) allows {allowed} ({words.a_noun} declared "
+        f"by `{field}:` is whichever {noun} has that {what}, whatever its key: list the "
+        f"{whats} this rule's files may declare under its `ids: {{{section}: [...]}}`)"
     )

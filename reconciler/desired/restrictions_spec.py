@@ -15,6 +15,7 @@ from reconciler.desired.restrictions import never_matches
 from reconciler.desired.spec import Regex
 from reconciler.desired.spec_base import NonBlank, Strict, doc_text, fail
 from reconciler.kinds.base import Kind
+from reconciler.prose import capitalized, listed
 
 
 class RestrictionsFileBase(Strict):
@@ -46,10 +47,6 @@ def ids_model() -> type[BaseModel]:
     return _parts(tuple((name, ks[0]) for name, ks in kinds.sections().items()))[1]
 
 
-def _listed(items: list[str]) -> str:
-    return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else "".join(items)
-
-
 @lru_cache(maxsize=16)
 def _file_model(sections: tuple[tuple[str, Kind], ...]) -> type[BaseModel]:
     rule, _ids = _parts(sections)
@@ -64,17 +61,19 @@ def _file_model(sections: tuple[tuple[str, Kind], ...]) -> type[BaseModel]:
 
 @lru_cache(maxsize=16)
 def _parts(sections: tuple[tuple[str, Kind], ...]) -> tuple[type[BaseModel], type[BaseModel]]:
-    by_id = [f"a {k.words.noun}'s {k.id_key_text}" for _, k in sections]
+    # a section whose kind has no id key (its target is its scope) has no key under ids:
+    with_ids = [(name, k) for name, k in sections if k.id_field is not None]
+    by_id = [f"{k.words.a_noun}'s {k.id_key_text}" for _, k in with_ids]
     ids_fields: dict[str, Any] = {
         name: (
             list[NonBlank],
             Field(
                 default_factory=list,
-                description=f"{k.words.noun.capitalize()} {k.words.id_word}s ({k.id_key_text}) "
+                description=f"{capitalized(k.words.noun)} {k.words.id_word[1]} ({k.id_key_text}) "
                 f"the files may declare{k.words.id_note}.",
             ),
         )
-        for name, k in sections
+        for name, k in with_ids
     }
     ids: type[BaseModel] = create_model(
         "RestrictionIds",
@@ -109,12 +108,12 @@ def _parts(sections: tuple[tuple[str, Kind], ...]) -> tuple[type[BaseModel], typ
             ids,
             Field(
                 default_factory=ids,
-                description=f"The ids ({', '.join(k.id_key_text for _, k in sections)}) the "
+                description=f"The ids ({', '.join(k.id_key_text for _, k in with_ids)}) the "
                 "files may declare targets by, per section; none by default.",
             ),
         ),
     }
-    targets = _listed([*(k.words.plural for _, k in sections), "groups"])
+    targets = listed([*(k.words.plural for _, k in sections), "groups"])
     rule: type[BaseModel] = create_model(
         "RestrictionRule",
         __base__=Strict,

@@ -134,7 +134,7 @@ def _is_entry(model: type[BaseModel], loc: KeyPath) -> bool:
 
 def _ids(section: str) -> tuple[str, ...]:
     """The keys naming a target of the section by id (``id``, ``arn``, ``meeting_id``)."""
-    return tuple(k.id_field for k in sections().get(section, ()))
+    return tuple(k.id_field for k in sections().get(section, ()) if k.id_field is not None)
 
 
 def _id_stand_in(section: str, field: str) -> str | None:
@@ -149,7 +149,8 @@ def _id_stand_in(section: str, field: str) -> str | None:
 def _keeps(section: str) -> tuple[str, ...]:
     """Keys of a target that, broken, would make it another target (its scope; its id is
     handled apart, ``unidentified``): the whole target is dropped instead of the key."""
-    return tuple(f for k in sections().get(section, ()) for f in (k.id_field, k.scope_field))
+    keys = (f for k in sections().get(section, ()) for f in (k.id_field, k.scope_field))
+    return tuple(f for f in keys if f is not None)
 
 
 def _get(data: Any, path: KeyPath) -> Any:

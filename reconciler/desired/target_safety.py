@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from reconciler.desired.model import safety_settings
 from reconciler.desired.spec_base import doc_text
+from reconciler.prose import capitalized
 
 if TYPE_CHECKING:
     from reconciler.kinds.base import Kind
@@ -32,7 +33,8 @@ class TargetSafetySpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
-    noun: ClassVar[str] = "target"  # what a target of this section is called in messages
+    # what a target of this section is called in messages, after its article
+    a_noun: ClassVar[str] = "a target"
 
     max_removals: int | None = Field(
         None,
@@ -53,7 +55,7 @@ class TargetSafetySpec(BaseModel):
         if key not in safety_settings() or key in cls.model_fields:
             return None
         takes = ", ".join(cls.model_fields)
-        return f"does not apply to a {cls.noun}, whose safety: takes {takes}"
+        return f"does not apply to {cls.a_noun}, whose safety: takes {takes}"
 
 
 def target_safety_model(section_kinds: tuple[Kind, ...]) -> type[TargetSafetySpec]:
@@ -82,8 +84,10 @@ def _built(section_kinds: tuple[Kind, ...]) -> type[TargetSafetySpec]:
     model: type[TargetSafetySpec] = create_model(
         f"{noun.capitalize()}SafetySpec",
         __base__=TargetSafetySpec,
-        __doc__=doc_text(f"A {noun}'s own safety limits{first.words.safety_note}."),
+        __doc__=doc_text(
+            f"{capitalized(first.words.an_entry)}'s own safety limits{first.words.safety_note}."
+        ),
         **minimums,
     )
-    model.noun = noun
+    model.a_noun = first.words.an_entry
     return model

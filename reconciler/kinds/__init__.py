@@ -11,7 +11,9 @@ applier, renderers or plan file, which read the kind.
    ``role_json``, ``parse_role``, ``is_removal``, ``batch_key``, ``scope_of`` or
    ``own_members``, the tool's own identity in a scope, when the rule is not data).
    Register it below with ``register``. Kinds sharing a section (a channel's memberships
-   and its moderators) share its spec model.
+   and its moderators) share its spec model. A kind whose target is its scope (an app
+   instance's admins) has no id key: ``id_field=None``, and ``target_id_of`` overridden to
+   return ``scope_of(spec, settings)``.
 2. Settings: the default scope named by ``scope_setting`` needs a field of
    ``SettingsFileBase`` (``reconciler.desired.spec``); nothing else does. A minimum
    (``minimum_setting``, e.g. ``min_moderators``, with ``minimum_default`` and

@@ -27,6 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from reconciler.prose import article
 from reconciler.refs import MemberKind, MemberRef
 
 RoleValue = Hashable  # a role of some kind: compared with ==, hashed, never inspected
@@ -74,7 +75,8 @@ class Words:
     changes: str = ""
     listing: str = ""  # "Chime SDK messaging channels"
     id_key: str = ""  # "channel_arn"
-    id_word: str = "id"  # what the target's id (``Kind.id_field``) is called: "ARN"
+    # what the target's id (``Kind.id_field``) is called, one and several: ("ARN", "ARNs")
+    id_word: tuple[str, str] = ("id", "ids")
     # whether a table whose rows are in several scopes gets a column naming each row's
     # scope (`audit`'s ACCOUNT, APP INSTANCE); False where every target is its own scope
     # and the scope is its id as written (a meeting's ``meeting_id``), already shown
@@ -91,10 +93,26 @@ class Words:
     # after "A room's own safety limits" in the JSON Schema of a target's `safety:` (read
     # from the first kind of a section)
     safety_note: str = ""
+    # the indefinite article before ``noun`` and before ``entry``, where the spelling
+    # misleads ("a" before "user ..."; "": "an" before a vowel, else "a")
+    article: str = ""
+    entry_article: str = ""
 
     @property
     def entry_noun(self) -> str:
         return self.entry or self.noun
+
+    @property
+    def a_noun(self) -> str:
+        """``noun`` after its indefinite article: "a room", "an app instance admins"."""
+        return f"{self.article or article(self.noun)} {self.noun}"
+
+    @property
+    def an_entry(self) -> str:
+        """``entry_noun`` after its indefinite article: "a channel", "an app instance"."""
+        if not self.entry:
+            return self.a_noun
+        return f"{self.entry_article or article(self.entry)} {self.entry}"
 
     @property
     def entry_plural(self) -> str:
@@ -130,7 +148,10 @@ class Kind:
     role_lists: tuple[RoleList, ...] = ()  # list keys -> roles (the default ``entries``)
     scope_setting: str = "account"  # the settings.yaml key holding the default scope
     scope_field: str = "account"  # the spec's key overriding it
-    id_field: str = "id"  # the spec's key naming the target by id
+    # the spec's key naming the target by id; None: the spec has none (a kind whose target
+    # is its scope, an app instance's admins: ``target_id_of`` then gives the scope), and
+    # restrictions.yaml's ``ids:`` has no key for its section
+    id_field: str | None = "id"
     # a valid value of ``id_field`` where it is required ("${_}"), set in place of a
     # broken or missing one while the rest of the target is checked (``salvage``); None:
     # the id is optional, and left out instead
@@ -251,10 +272,18 @@ class Kind:
 
     @property
     def id_key_text(self) -> str:
-        """How the target's id key is shown in prose: ```id:```."""
+        """How the target's id key is shown in prose: ```id:```; "" without one."""
+        if self.id_field is None:
+            return ""
         return self.words.id_prose or f"`{self.id_field}:`"
 
-    def target_id_of(self, spec: BaseModel) -> str | None:
+    def target_id_of(self, spec: BaseModel, settings: BaseModel | None = None) -> str | None:
+        """The target's id as declared (its ``id_field``), or None: declared by name only.
+        A kind whose target is its scope (``id_field`` None) overrides it to return
+        ``scope_of(spec, settings)``: two entries naming one scope are then one target
+        declared twice, an error of ``validate`` at both places."""
+        if self.id_field is None:
+            return None
         value = getattr(spec, self.id_field, None)
         return None if value is None else str(value)
 

@@ -140,7 +140,7 @@ CHANNEL = ChannelKind(
         changes=CHANGES,
         listing=LISTING,
         id_key=ID_KEY,
-        id_word="ARN",
+        id_word=("ARN", "ARNs"),
         safety_note=": its memberships' and moderators' removals count together against "
         "its ``max_removals``",
         own_member="the bearer",
@@ -173,7 +173,7 @@ CHANNEL_MODERATOR = ChannelKind(
         id_key=ID_KEY,
         entries="channels",
         kept_as="a moderator",
-        id_word="ARN",
+        id_word=("ARN", "ARNs"),
         own_member="the bearer",
     ),
     max_members=MAX_CHANNEL_MODERATORS,

@@ -216,3 +216,22 @@ def test_validate_help_shows_examples_with_global_options_first() -> None:
     assert "Examples:\n" in result.stdout
     assert "  chime-reconciler --desired DIR validate" in result.stdout
     assert "  chime-reconciler -v validate" in result.stdout
+
+
+def test_validate_verbose_counts_members_in_the_kinds_words(tmp_path: Path) -> None:
+    # QA-BG Q-BG-6: a meeting's members are attendees, as everywhere else
+    (tmp_path / "m.yaml").write_text(
+        "meetings:\n"
+        "  bridge:\n"
+        "    meeting_id: 6f1c2a9e-0000-4000-8000-000000000001\n"
+        "    attendees: {alice@example.com: presenter, bob@example.com: viewer}\n"
+        "  solo:\n"
+        "    meeting_id: 6f1c2a9e-0000-4000-8000-000000000002\n"
+        "    attendees: {carol@example.com: presenter}\n"
+    )
+    result = run("--desired", str(tmp_path), "-v", "validate")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("  meeting bridge (meeting_id 6f1c2a9e-0000-4000-8000-000000000001")
+    assert lines[0].endswith("): 2 attendees  [" + str(tmp_path / "m.yaml") + ":2]")
+    assert "): 1 attendee  [" in lines[1]

@@ -271,9 +271,12 @@ def test_settings_yaml_and_yml_together_is_an_error(tmp_path: Path) -> None:
 
 
 def test_rooms_in_settings_yaml_point_to_other_files(tmp_path: Path) -> None:
-    (tmp_path / "settings.yaml").write_text("account: a\nrooms: {}\n")
+    # every kind's section, not rooms alone (QA-BG Q-BG-7)
+    (tmp_path / "settings.yaml").write_text("account: a\nrooms: {}\nchannels: {}\nmeetings: {}\n")
+    hint = "(rooms, channels, meetings and groups belong in other files)"
     assert problems_of(tmp_path) == [
-        f"{tmp_path}/settings.yaml:2: unknown key 'rooms' (rooms and groups belong in other files)"
+        f"{tmp_path}/settings.yaml:{n}: unknown key '{key}' {hint}"
+        for n, key in ((2, "rooms"), (3, "channels"), (4, "meetings"))
     ]
 
 

@@ -135,7 +135,8 @@ def test_a_room_given_only_by_id_is_checked_by_its_id_against_the_rules_ids(d: P
 def test_rooms_and_groups_are_not_allowed_in_restrictions_yaml(d: Path) -> None:
     write(d, {"restrictions.yaml": "restrictions: []\nrooms: {}\n"})
     assert problems(d) == [
-        "ds/restrictions.yaml:2: unknown key 'rooms' (rooms and groups belong in other files)"
+        "ds/restrictions.yaml:2: unknown key 'rooms' (rooms, channels, meetings and groups "
+        "belong in other files)"
     ]
 
 

@@ -14,13 +14,18 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
+from pydantic import Field
 from toy_kind import READ, TOY, WRITE, Access, ToyKind, ToyProvider, ToySpec, toy_id
 
 from reconciler import kinds
 from reconciler.applier import NoProviderError, apply
+from reconciler.channel_refs import parse_channel_member
+from reconciler.cli.kind_help import id_keys, section_keys, target_nouns
 from reconciler.desired.loader import load_desired
+from reconciler.desired.member_entries import MemberList
 from reconciler.desired.model import DesiredState, Safety
 from reconciler.desired.schema_export import json_schema
+from reconciler.desired.spec_base import NonBlank, Strict
 from reconciler.desired.target_safety import TargetSafetySpec
 from reconciler.errors import DesiredStateError
 from reconciler.live import LiveMember, LiveTarget, merged
@@ -30,6 +35,7 @@ from reconciler.planner import plan
 from reconciler.refs import MemberKind, MemberRef, Role, TargetKey
 from reconciler.render import format_plan
 from reconciler.render.json import load_schema
+from reconciler.target_select import unknown_target_errors
 
 PEOPLE = frozenset(f"{n}@example.com" for n in ("ann", "bob", "cid", "dan", "eve", "fay"))
 
@@ -451,3 +457,154 @@ def test_a_kind_whose_words_give_two_audit_row_keys_one_name_is_refused_at_regis
     with pytest.raises(ValueError, match="the key 'note' twice"):
         kinds.register(noted)
     assert TOY.words.audit_keys == ("space", "toy", "toy_id")
+
+
+# --- a kind's own words: plurals and articles (QA-BG Q-BG-5) ------------------------------
+
+# an irregular plural and a vowel-initial noun: no message may glue "s" or "a " to them
+OX = replace(
+    SAFE_TOY,
+    words=replace(TOY.words, noun="ox", plural="oxen", id_word=("brand", "brands")),
+)
+
+
+def test_restriction_messages_use_the_kinds_plural_and_article(tmp_path: Path) -> None:
+    rules = "restrictions:\n  - path: 'teams/**'\n    toys: ['^kite']\n    ids: {toys: [toy-9]}\n"
+    toys = "toys:\n  drone: {space: sky}\n  kite-3: {space: sky, id: toy-8}\n"
+    root = write(tmp_path, {"settings.yaml": SETTINGS, "restrictions.yaml": rules})
+    (root / "teams").mkdir()
+    (root / "teams" / "t.yaml").write_text(toys, encoding="utf-8")
+    with kinds.registered(OX), pytest.raises(DesiredStateError) as caught:
+        load_desired(root)
+    rule = f"the rule at {root}/restrictions.yaml:2 (path 'teams/**')"
+    assert [str(p) for p in caught.value.problems] == [
+        f"{root}/teams/t.yaml:2: toys.drone: ox 'drone' may not be defined in teams/t.yaml: "
+        f"{rule} allows oxen matching '^kite'",
+        f"{root}/teams/t.yaml:3: toys.kite-3.id: ox brand 'toy-8' may not be declared in "
+        f"teams/t.yaml: {rule} allows the ox brands 'toy-9' (an ox declared by `id:` is "
+        "whichever ox has that brand, whatever its key: list the brands this rule's files "
+        "may declare under its `ids: {toys: [...]}`)",
+    ]
+
+
+def test_a_targets_own_safety_names_the_kind_with_its_article(tmp_path: Path) -> None:
+    with kinds.registered(OX):
+        with pytest.raises(DesiredStateError) as caught:
+            desired(tmp_path, "toys:\n  kite: {space: sky, safety: {min_moderators: 0}}\n")
+        assert [p.message for p in caught.value.problems] == [
+            "toys.kite.safety: unknown key 'min_moderators' (does not apply to an "
+            "ox, whose safety: takes max_removals, max_removal_fraction, min_writers)"
+        ]
+        members = json_schema("rooms")["$defs"]
+        [own] = [d for name, d in members.items() if name.startswith("OxSafety")]
+        assert own["description"] == "An ox's own safety limits."
+        ids = json_schema("restrictions")["$defs"]["RestrictionIds"]
+        assert "an ox's `id:`" in ids["description"]
+        assert ids["properties"]["toys"]["description"] == (
+            "Ox brands (`id:`) the files may declare."
+        )
+
+
+def test_an_unknown_target_is_explained_with_the_nouns_article(tmp_path: Path) -> None:
+    with kinds.registered(OX):
+        d = desired(tmp_path, "toys:\n  kite: {space: sky}\n")
+        [message] = unknown_target_errors(d.targets, ["kyte"], "--room", "ox")
+    assert message == (
+        "--room kyte: no ox named 'kyte' is declared (did you mean 'kite'?); --room takes an "
+        "ox's name (its key in the YAML) or the id written there, not the id Chime gave an "
+        "ox declared by name"
+    )
+
+
+# --- lists of kinds derived from the registry (QA-BG Q-BG-7) -------------------------------
+
+
+def test_a_kinds_section_in_settings_yaml_points_to_other_files(tmp_path: Path) -> None:
+    root = write(tmp_path, {"settings.yaml": SETTINGS + "toys: {}\n"})
+    with pytest.raises(DesiredStateError) as caught:
+        load_desired(root)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{root}/settings.yaml:3: unknown key 'toys' (rooms, channels, meetings, toys and "
+        "groups belong in other files)"
+    ]
+
+
+# a kind whose lists take channel users (user:ID), as a channel's do
+USER_TOY = replace(
+    TOY,
+    member_parser=parse_channel_member,
+    words=replace(TOY.words, entry="app instance", entries="app instances"),
+)
+
+
+def test_user_id_in_a_group_names_every_kind_whose_lists_take_it(tmp_path: Path) -> None:
+    with kinds.registered(USER_TOY), pytest.raises(DesiredStateError) as caught:
+        desired(tmp_path, "groups:\n  crew: ['user:bob']\n")
+    assert [p.message for p in caught.value.problems] == [
+        "groups.crew[0]: 'user:bob' names a channel user: only a channel's and an app "
+        "instance's own lists and settings.yaml's `protected:` take user:ID and "
+        "AppInstanceUser ARNs (a room and a group, shared by every kind, take e-mail "
+        "addresses and bot:NAME)"
+    ]
+
+
+def test_help_texts_list_every_registered_kind() -> None:
+    assert section_keys() == ["rooms:", "channels:", "meetings:", "toys:"]
+    assert target_nouns() == "a room, channel, meeting or toy"
+    assert id_keys() == ["id", "arn", "meeting_id"]  # the toy's key is a room's
+    with kinds.registered(replace(TOY, words=replace(TOY.words, noun="ox", plural="oxen"))):
+        assert target_nouns() == "a room, channel, meeting or ox"
+
+
+# --- a kind whose target is its scope (QA-BG Q-BG-3) ---------------------------------------
+
+
+class SpaceSpec(Strict):
+    """A space's own toy: no id key, the space is the target."""
+
+    space: NonBlank | None = None
+    prune: bool | None = None
+    readers: MemberList = Field(default_factory=list)
+    writers: MemberList = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SpaceKind(ToyKind):
+    """The toy of a space: its id is its scope (as an app instance's admins are)."""
+
+    def target_id_of(self, spec: Any, settings: Any = None) -> str | None:
+        return self.scope_of(spec, settings)
+
+
+SPACE_TOY = SpaceKind(
+    **{f.name: getattr(TOY, f.name) for f in fields(TOY)} | {"id_field": None, "spec": SpaceSpec}
+)
+
+
+def test_one_scope_declared_twice_is_a_validate_error(tmp_path: Path) -> None:
+    toys = "toys:\n  kite: {readers: [ann@example.com]}\n  kite-b: {space: acc-1}\n"
+    with kinds.registered(SPACE_TOY), pytest.raises(DesiredStateError) as caught:
+        desired(tmp_path, toys)  # kite: settings.yaml's account, acc-1
+    assert [str(p) for p in caught.value.problems] == [
+        f"{tmp_path}/ds/toys.yaml:3: toys.kite-b: toy id 'acc-1' is already declared at "
+        f"{tmp_path}/ds/toys.yaml:2"
+    ]
+
+
+def test_a_kind_without_an_id_key_has_none_under_restrictions_ids(tmp_path: Path) -> None:
+    with kinds.registered(SPACE_TOY):
+        ids = json_schema("restrictions")["$defs"]["RestrictionIds"]
+        assert "toys" not in ids["properties"]
+        assert "toy" not in ids["description"]
+        rules = "restrictions:\n  - path: 'teams/**'\n    toys: ['^kite']\n"
+        root = write(tmp_path, {"settings.yaml": SETTINGS, "restrictions.yaml": rules})
+        (root / "teams").mkdir()
+        (root / "teams" / "t.yaml").write_text("toys:\n  kite: {space: sky}\n")
+        [kite] = [t for t in load_desired(root).targets if t.key.kind == "toy"]
+        assert (kite.key, kite.target_id) == (TargetKey("toy", "sky", "kite"), "sky")
+        (root / "restrictions.yaml").write_text(rules + "    ids: {toys: [sky]}\n")
+        with pytest.raises(DesiredStateError) as caught:
+            load_desired(root)
+        assert [p.message for p in caught.value.problems] == [
+            "restrictions[0].ids: unknown key 'toys' (expected one of: channels, meetings, rooms)"
+        ]
