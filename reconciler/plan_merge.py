@@ -115,7 +115,7 @@ def _once_each(plans: Sequence[tuple[str, Plan]]) -> None:
             raise MergeError(
                 f"{other_name} (shard {other.shard}) plans {words.noun} {o.key.name!r} and "
                 f"{name} (shard {p.shard}) plans {words.noun} {t.key.name!r}, which are one "
-                f"{words.entry_noun} ({words.id_word} {t.target_id}) declared twice, whose "
+                f"{words.entry_noun} ({words.id_word[0]} {t.target_id}) declared twice, whose "
                 "plans would undo each other on every apply; declare it once (plan without "
                 "--shard names both entries)"
             )
