@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from reconciler import kinds
+from reconciler.declared_once import declared_twice
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import ReconcilerError
 from reconciler.governance.expiry import protected_words, protection_ends
@@ -22,7 +23,7 @@ from reconciler.kinds import Kind, RoleValue, Words
 from reconciler.live import LiveMember, LiveTarget
 from reconciler.plan import Action
 from reconciler.planner import plan_target, quiet_members
-from reconciler.refs import MemberKind, MemberRef, Provenance
+from reconciler.refs import MemberKind, MemberRef, Provenance, TargetKey
 from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts
 
 # a string, as the plan's format_version; "2": a section row's ``where`` is a list, its
@@ -133,6 +134,8 @@ def audit(
     targets = _targets(desired, found.kinds, looked)
     absent = {a.key: a for a in found.absent}
     refusals = dict(found.refusals)
+    # targets the plan refuses as a whole: changed nowhere, whoever is there (Q-BJ-2)
+    unplanned = dict(found.unplanned) | _declared_twice(targets, found)
     guarded = desired is not None and member in desired.protected
     rows: list[AuditRow] = []
     matched: set[int] = set()
@@ -145,6 +148,8 @@ def audit(
         there = absent.get(dt.key) if dt is not None else None
         if there is not None and there.problem:  # a plan fails on it (Q-AX-3)
             row = replace(row, note=f"declared, but {there.problem}: plan reports it")
+        if dt is not None and dt.key in unplanned:
+            row = replace(row, note=_not_planned(unplanned[dt.key]))
         rows.append(row)
     for dt in targets:
         dm = dt.member(member)
@@ -165,7 +170,11 @@ def audit(
                 provenance=dm.provenance,
                 prune=dt.prune,
                 status=Status.NOT_IN_CHIME if member_id is not None else Status.NO_SUCH_MEMBER,
-                note=_not_there(member, dt, there, member_id, desired),
+                note=(
+                    _not_planned(unplanned[dt.key])
+                    if dt.key in unplanned
+                    else _not_there(member, dt, there, member_id, desired)
+                ),
                 protected=guarded,
             )
         )
@@ -190,6 +199,31 @@ def known(a: Audit) -> Audit:
     if a.unknown:
         raise UnknownMemberError(a.member, [x.scope for x in a.lookups])
     return a
+
+
+def _not_planned(reason: str) -> str:
+    """The note of a row in a target the plan refuses: the plan's own reason."""
+    return f"not planned: {reason}"
+
+
+def _declared_twice(targets: Sequence[DesiredTarget], found: Whereabouts) -> dict[TargetKey, str]:
+    """Why the plan refuses each of ``targets`` that another of them declares again (by
+    name and by id), as the plan says it (``declared_once``), with the ids Chime has them
+    by as far as the finder saw them: declared, or of the member's rows and absences (a
+    target declared by name takes the id of a live row of its name, unless the finder
+    found a problem with that name: several targets have it)."""
+    troubled = {a.key for a in found.absent if a.problem}
+    ids = {t.key: t.target_id for t in targets if t.target_id is not None}
+    ids |= {a.key: a.target_id for a in found.absent if a.target_id is not None}
+    for f in found.found:
+        if f.key is not None:
+            ids[f.key] = f.target_id
+            continue
+        for t in targets:
+            named = t.target_id is None and t.key.name == f.name and t.key not in troubled
+            if named and (t.key.kind, t.key.scope) == (f.kind, f.scope):
+                ids.setdefault(t.key, f.target_id)
+    return {k: p.message for k, p in declared_twice(targets, ids).items()}
 
 
 def _not_there(
