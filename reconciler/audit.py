@@ -15,14 +15,15 @@ from enum import StrEnum
 from typing import Any
 
 from reconciler import kinds
-from reconciler.desired.model import DesiredState, DesiredTarget
+from reconciler.declared_once import declared_twice
+from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import ReconcilerError
 from reconciler.governance.expiry import protected_words, protection_ends
 from reconciler.kinds import Kind, RoleValue, Words
 from reconciler.live import LiveMember, LiveTarget
 from reconciler.plan import Action
 from reconciler.planner import plan_target, quiet_members
-from reconciler.refs import MemberKind, MemberRef, Provenance
+from reconciler.refs import MemberKind, MemberRef, Provenance, TargetKey
 from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts
 
 # a string, as the plan's format_version; "2": a section row's ``where`` is a list, its
@@ -133,6 +134,8 @@ def audit(
     targets = _targets(desired, found.kinds, looked)
     absent = {a.key: a for a in found.absent}
     refusals = dict(found.refusals)
+    # targets the plan refuses as a whole: changed nowhere, whoever is there (Q-BJ-2)
+    unplanned = dict(found.unplanned) | _declared_twice(targets, found)
     guarded = desired is not None and member in desired.protected
     rows: list[AuditRow] = []
     matched: set[int] = set()
@@ -141,10 +144,12 @@ def audit(
         if dt is not None:
             matched.add(id(dt))
         why = refusals.get(dt.key, "") if dt is not None else ""
-        row = _live_row(member, f, dt, desired, why)
+        row = _live_row(member, f, dt, desired, why, _alongside(f, found.found))
         there = absent.get(dt.key) if dt is not None else None
         if there is not None and there.problem:  # a plan fails on it (Q-AX-3)
             row = replace(row, note=f"declared, but {there.problem}: plan reports it")
+        if dt is not None and dt.key in unplanned:
+            row = replace(row, note=_not_planned(unplanned[dt.key]))
         rows.append(row)
     for dt in targets:
         dm = dt.member(member)
@@ -165,7 +170,11 @@ def audit(
                 provenance=dm.provenance,
                 prune=dt.prune,
                 status=Status.NOT_IN_CHIME if member_id is not None else Status.NO_SUCH_MEMBER,
-                note=_not_there(member, dt, there, member_id, desired),
+                note=(
+                    _not_planned(unplanned[dt.key])
+                    if dt.key in unplanned
+                    else _not_there(member, dt, there, member_id, desired)
+                ),
                 protected=guarded,
             )
         )
@@ -190,6 +199,31 @@ def known(a: Audit) -> Audit:
     if a.unknown:
         raise UnknownMemberError(a.member, [x.scope for x in a.lookups])
     return a
+
+
+def _not_planned(reason: str) -> str:
+    """The note of a row in a target the plan refuses: the plan's own reason."""
+    return f"not planned: {reason}"
+
+
+def _declared_twice(targets: Sequence[DesiredTarget], found: Whereabouts) -> dict[TargetKey, str]:
+    """Why the plan refuses each of ``targets`` that another of them declares again (by
+    name and by id), as the plan says it (``declared_once``), with the ids Chime has them
+    by as far as the finder saw them: declared, or of the member's rows and absences (a
+    target declared by name takes the id of a live row of its name, unless the finder
+    found a problem with that name: several targets have it)."""
+    troubled = {a.key for a in found.absent if a.problem}
+    ids = {t.key: t.target_id for t in targets if t.target_id is not None}
+    ids |= {a.key: a.target_id for a in found.absent if a.target_id is not None}
+    for f in found.found:
+        if f.key is not None:
+            ids[f.key] = f.target_id
+            continue
+        for t in targets:
+            named = t.target_id is None and t.key.name == f.name and t.key not in troubled
+            if named and (t.key.kind, t.key.scope) == (f.kind, f.scope):
+                ids.setdefault(t.key, f.target_id)
+    return {k: p.message for k, p in declared_twice(targets, ids).items()}
 
 
 def _not_there(
@@ -219,15 +253,23 @@ def planned(
     *,
     refused: bool = False,
     why: str = "",
+    alongside: Sequence[Found] = (),
 ) -> str:
     """What a plan does about ``member`` in the declared target ``dt``, in words: the
     planner's answer for the target as Chime has the member there (``live``; None: not
     in it, and ``member_id`` its id in the scope, None when Chime has no such member;
-    ``refused``: the provider refuses it there, a ban)."""
+    ``refused``: the provider refuses it there, a ban). ``alongside``: the member's other
+    live memberships in that target (meeting attendees whose e-mails differ only in case),
+    which the planner sees with it, as plan does (Q-BJ-1): the answer is ``live``'s own."""
     kind = kinds.get(dt.key.kind)
     words = kind.words
     lm: LiveMember | None = replace(live.membership, ref=member) if live is not None else None
-    target = LiveTarget(dt.key, live.target_id if live else dt.target_id or "", (lm,) if lm else ())
+    if live is not None and alongside:  # each as live spells it: the planner tells them apart
+        lm = _as_member(live.membership, member)
+    others = tuple(_as_member(g.membership, member) for g in alongside)
+    target = LiveTarget(
+        dt.key, live.target_id if live else dt.target_id or "", ((lm,) if lm else ()) + others
+    )
     ids = {member: lm.member_id if lm is not None else member_id}
     quiet = quiet_members(desired).get(dt.key.scope, frozenset())
     no = (member,) if refused else ()
@@ -235,7 +277,11 @@ def planned(
         dt, target, {r: i for r, i in ids.items() if i is not None}, desired.protected, quiet, no
     )
     ends = protection_ends(desired, member)
-    change = next((c for c in tp.changes if c.member == member), None)
+
+    def this(ref: MemberRef, its_id: str) -> bool:  # ``lm`` itself, not another spelling
+        return ref == member and (not alongside or lm is None or its_id == lm.member_id)
+
+    change = next((c for c in tp.changes if this(c.member, c.member_id)), None)
     if change is not None and change.action is Action.CREATE:
         return f"declared, not in {words.not_in or 'the ' + words.entry_noun}: plan adds it"
     if change is not None and change.action is Action.UPDATE:
@@ -244,7 +290,7 @@ def planned(
     if change is not None:
         return "not declared: plan removes it (prune)"
     # kept by its protection: removed once it ends, if it ends
-    if any(m.ref == member for m in tp.protected):
+    if any(this(m.ref, m.member_id) for m in tp.protected):
         return f"not declared: kept, {protected_words(ends, 'removed')}"
     # unpruned and protected (``unmanaged_protected``): kept because the target does not
     # prune, whether or not the protection ends; a protection without an end says so, as
@@ -253,7 +299,7 @@ def planned(
         if ends is not None:
             return f"not declared: {words.kept_unpruned}"
         return f"not declared: kept, {protected_words(None, 'removed')}"
-    if any(m.ref == member for m in tp.unmanaged):
+    if any(this(m.ref, m.member_id) for m in tp.unmanaged):
         return f"not declared: {words.kept_unpruned}"
     dm = dt.member(member)
     if lm is None:
@@ -268,6 +314,30 @@ def planned(
     if refused:  # the provider refuses the declared role there: left as it is
         return f"declared {declared}: refused, left as it is ({why})"
     return f"declared {declared}: left as it is"
+
+
+def _as_member(m: LiveMember, member: MemberRef) -> LiveMember:
+    """``m`` with ``member``'s ref, unless it has it already (as live spells it)."""
+    return m if m.ref == member else replace(m, ref=member)
+
+
+def _alongside(f: Found, found: Sequence[Found]) -> tuple[Found, ...]:
+    """The member's other live memberships in ``f``'s target (of its kind, as read)."""
+    return tuple(
+        g
+        for g in found
+        if g is not f
+        and (g.kind, g.scope, g.target_id, g.key) == (f.kind, f.scope, f.target_id, f.key)
+    )
+
+
+def _declared_one(dm: DesiredMember, memberships: Sequence[LiveMember]) -> str:
+    """The id of the live membership a declaration is matched with, as the planner
+    matches it (``planner.plan_target``): the one spelled as declared, else the first in
+    the planner's order (its spelling, then its id)."""
+    ordered = sorted(memberships, key=lambda m: (m.ref.display, m.member_id))
+    spelled = [m for m in ordered if m.ref.display == dm.ref.display]
+    return (spelled or ordered)[0].member_id
 
 
 def _targets(
@@ -299,8 +369,12 @@ def _live_row(
     dt: DesiredTarget | None,
     desired: DesiredState | None,
     refused: str = "",
+    alongside: Sequence[Found] = (),
 ) -> AuditRow:
     dm = dt.member(member) if dt is not None else None
+    mine = (f.membership, *(g.membership for g in alongside))
+    if dm is not None and alongside and _declared_one(dm, mine) != f.membership.member_id:
+        dm = None  # another live spelling of it takes the declaration (Q-BJ-1)
     role = f.membership.role
     note = ""
     if desired is None:
@@ -315,7 +389,11 @@ def _live_row(
             status = Status.IN_SYNC
         else:
             status = Status.ROLE_DIFFERS
-        note = planned(member, dt, f, None, desired, refused=bool(refused), why=refused)
+        note = planned(
+            member, dt, f, None, desired, refused=bool(refused), why=refused, alongside=alongside
+        )
+    if alongside:  # which of them this row is: its spelling and id in Chime
+        note = f"{f.membership.ref.display} (id {f.membership.member_id}): {note}"
     return AuditRow(
         kind=f.kind,
         scope=f.scope,

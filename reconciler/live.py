@@ -70,6 +70,16 @@ def refusal_in(refusal: Refusal, target: TargetKey) -> str:
 
 
 @dataclass(frozen=True)
+class Unplanned:
+    """A target the plan refuses as a whole, as the provider left it: as read (a channel
+    declaring a ``bot:NAME`` two bots share), or None when not read at all (a room
+    declared twice); ``why``: the plan's reason (its problem's message)."""
+
+    target: LiveTarget | None
+    why: str
+
+
+@dataclass(frozen=True)
 class LiveState:
     targets: dict[TargetKey, LiveTarget] = field(default_factory=dict)
     member_ids: dict[MemberRef, str] = field(default_factory=dict)  # resolution of refs
@@ -90,6 +100,10 @@ class LiveState:
     # adds it to nor changes its role in any target of that id (a channel's memberships and
     # its moderators alike), wherever else its id resolved; ``explain`` gives the reason.
     refused: Mapping[tuple[str, MemberRef], Refusal] = field(default_factory=dict)
+    # Targets the provider leaves out of ``targets`` because the plan refuses each as a
+    # whole (one of its ``problems`` says why): never planned; ``explain`` shows them as
+    # the plan refuses them (Q-BJ-2).
+    unplanned: Mapping[TargetKey, Unplanned] = field(default_factory=dict)
 
     def ids_in(self, scope: str) -> dict[MemberRef, str]:
         """The member ids valid in ``scope``. When the provider resolved per scope, only
@@ -112,8 +126,10 @@ def merged(states: Iterable[LiveState]) -> LiveState:
     notices: list[LiveProblem] = []
     elsewhere: dict[TargetKey, str] = {}
     refused: dict[tuple[str, MemberRef], Refusal] = {}
+    unplanned: dict[TargetKey, Unplanned] = {}
     for s in states:
         targets.update(s.targets)
+        unplanned.update(s.unplanned)
         elsewhere.update(s.elsewhere_ids)
         member_ids.update(s.member_ids)
         problems.extend(s.problems)
@@ -132,4 +148,5 @@ def merged(states: Iterable[LiveState]) -> LiveState:
         tuple(notices),
         elsewhere,
         refused,
+        unplanned,
     )

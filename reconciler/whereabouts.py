@@ -66,3 +66,6 @@ class Whereabouts:
     # targets where the provider refuses the member the role declared (a meeting's
     # features), and why: the plan leaves that role as it is
     refusals: tuple[tuple[TargetKey, str], ...] = ()
+    # declared targets the plan refuses as a whole, and its reason (a channel declaring a
+    # ``bot:NAME`` that several AppInstanceBots have): the plan changes nothing there
+    unplanned: tuple[tuple[TargetKey, str], ...] = ()

@@ -119,6 +119,16 @@ class TargetExplanation:
     # None: the text's)
     declared_json: Any = None
     live_json: Any = None
+    # whether the live state of the target was read (False: not read, as for NOT_READ; a
+    # target the plan refuses unread, a room declared twice, is NOT_PLANNED and unread)
+    read: bool = True
+
+    @property
+    def is_read(self) -> bool:
+        """Whether the target's live state was read (the JSON's ``live.read``)."""
+        if self.outcome is Outcome.NOT_PLANNED:
+            return self.read
+        return self.outcome is not Outcome.NOT_READ
 
     @property
     def note(self) -> str:
@@ -196,7 +206,7 @@ def _target_json(t: TargetExplanation, now: dt.datetime) -> dict[str, Any]:
         "declared": t.declared_role is not None,
         "role": _or(t.declared_json, t.declared_role),
         "paths": [_declaration_json(d, now) for d in t.declarations],
-        "live": {"role": _or(t.live_json, t.live_role), "read": t.outcome is not Outcome.NOT_READ},
+        "live": {"role": _or(t.live_json, t.live_role), "read": t.is_read},
         "plan": {"outcome": t.outcome.value, "note": t.note},
     }
 

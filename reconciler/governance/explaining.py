@@ -53,9 +53,12 @@ def explain(
         if ref is None or kinds.get(t.key.kind).elsewhere(member, t.key.scope) is not None:
             continue
         tp = planned.get(t.key)
+        unplanned = live.unplanned.get(t.key) if tp is None else None
         # why the plan refuses the target, or this member of it (``LiveState.refused``: the
         # provider's reason, the plan's error at the member's line)
-        if tp is None:
+        if unplanned is not None:  # refused as a whole by the provider (Q-BJ-2)
+            refused = unplanned.why
+        elif tp is None:
             refused = _refused(t, plan.errors)
         else:
             refused = refusal_in(live.refused.get((tp.target_id, ref), ()), t.key)
@@ -65,7 +68,9 @@ def explain(
         ends = protection_ends(desired, ref)
         if one.outcome is Outcome.PROTECTED and ends is not None:
             one = replace(one, protected_until=str(ends))
-        if targets or one.declarations or one.live_role is not None:
+        # a target refused unread may have the member: said so, not left out (Q-BJ-2)
+        unknown = one.outcome is Outcome.NOT_PLANNED and not one.read
+        if targets or one.declarations or one.live_role is not None or unknown:
             shown.append(one)
     return Explanation(member, now, tuple(shown))
 
@@ -101,9 +106,14 @@ def _target(
     paths = (dm.provenance + dm.expired) if dm is not None else ()
     paths += gone.expired if gone is not None else ()
     lt = live.targets.get(t.key)
+    unplanned = live.unplanned.get(t.key) if tp is None else None
+    if unplanned is not None:  # the plan refuses it as a whole: as read, if read (Q-BJ-2)
+        lt = unplanned.target
     lm = _live_member(member, dm, lt.members) if lt is not None else None
     live_role = text(lm.role) if lm is not None else None
     outcome, detail, change = _outcome(member, dm, lm, lt is not None, tp)
+    if unplanned is not None:
+        outcome, detail, change = Outcome.NOT_PLANNED, unplanned.why, None
     # a protection that ended (a ``protected:`` group entry's until:): why the plan
     # removes or demotes it, as the plan says (QA-AO Q-AO-3)
     paths += tuple(p for p in change.provenance if p.protection) if change is not None else ()
@@ -133,6 +143,7 @@ def _target(
         detail=detail,
         role_word=kind.words.role,
         changed_to=_changed_to(change, dm, kind),
+        read=lt is not None,
     )
 
 

@@ -119,6 +119,22 @@ class ChannelDirectory:
             self._bots[instance] = dict(found)
         return dict(found)
 
+    def several_bots(self, instance: str, ref: MemberRef) -> str:
+        """Why a channel declaring ``ref`` is not planned, as the plan says it: a
+        ``bot:NAME`` several AppInstanceBots of ``instance`` have (ListAppInstanceBots, once
+        per app instance); "": a user, or a bot name at most one bot has."""
+        if ref.kind is not MemberKind.BOT:
+            return ""
+        named = sorted(self.bots(instance).get(ref.key, []))
+        if len(named) < 2:
+            return ""
+        return (
+            f"{len(named)} AppInstanceBots named {ref.key!r} in {instance} "
+            f"({', '.join(named)}): bot names are not unique, and a channel names "
+            "a bot by its name only: rename one of them (UpdateAppInstanceBot) to "
+            "manage it here"
+        )
+
     def missing_users(self, instance: str, users: Collection[str]) -> set[str]:
         """Which of ``users`` (AppInstanceUser ARNs no listing revealed) do not exist:
         ListAppInstanceUsers pages or DescribeAppInstanceUser per user, whichever the

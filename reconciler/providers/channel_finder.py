@@ -105,7 +105,30 @@ def channels_where(
         )
         for i in desired.app_instances
     )
-    return Whereabouts(KINDS, lookups, tuple(roles), tuple(why))
+    unplanned = tuple(_unplanned(found, ref, desired, roles))
+    return Whereabouts(KINDS, lookups, tuple(roles), tuple(why), unplanned=unplanned)
+
+
+def _unplanned(
+    found: ChannelDirectory, ref: MemberRef, desired: DesiredState, live: Iterable[Found]
+) -> Iterator[tuple[TargetKey, str]]:
+    """The declared channels ``ref`` is in (live, or declared) that the plan refuses as a
+    whole, and why: one declaring a ``bot:NAME`` several AppInstanceBots have (Q-BJ-2).
+    Costs ListAppInstanceBots once per app instance where such a channel declares a bot."""
+    here = {(r.kind, r.scope, x) for r in live for x in (r.target_id, r.name)}
+    for t in desired.targets:
+        instance = t.key.scope
+        mine = (t.key.kind, instance, t.target_id or t.key.name) in here
+        if t.key.kind not in KINDS or not (mine or t.member(ref) is not None):
+            continue
+        for dm in t.members:
+            try:
+                why = found.several_bots(instance, dm.ref)
+            except AwsError:  # an app instance Chime does not have: the plan reports it
+                break
+            if why:
+                yield t.key, why
+                break
 
 
 def user_ids(ref: MemberRef, desired: DesiredState, instance: str) -> list[str]:

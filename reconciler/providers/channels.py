@@ -41,7 +41,7 @@ from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import AwsError
 from reconciler.kinds import RoleValue
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, HIDDEN
-from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Refusal
+from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Refusal, Unplanned
 from reconciler.parallel import pmap
 from reconciler.providers import channel_bans
 from reconciler.providers.base import ItemError, ReadProgress, Steps
@@ -136,10 +136,13 @@ class _ChannelsBase:
         live = [t for t in scope if t.key in targets]
         siblings = {t.key: t for t in desired.targets if t.key.kind == self.sibling.id}
         resolved, refused = self._resolve_members(live, targets, problems, siblings)
-        for key in self._ambiguous_bots(live):
-            del targets[key]  # not planned: which bot it declares is an error (Q-AL-3)
+        # not planned: which bot it declares is an error (Q-AL-3); read all the same
+        unplanned = {
+            key: Unplanned(targets.pop(key), why) for key, why in self._ambiguous_bots(live).items()
+        }
         return LiveState(
             targets=targets,
+            unplanned=unplanned,
             problems=tuple(problems),
             scoped_member_ids=resolved,
             elsewhere_ids=elsewhere,
@@ -286,13 +289,7 @@ class _ChannelsBase:
                 malformed = malformed_id(dm.ref)  # an e-mail from a group: no such id
                 if malformed is not None:
                     problems.append(LiveProblem(t.key, _where(dm, t), malformed))
-                elif len(named := self._bot_arns(instance, dm.ref)) > 1:
-                    message = (
-                        f"{len(named)} AppInstanceBots named {dm.ref.key!r} in {instance} "
-                        f"({', '.join(named)}): bot names are not unique, and a channel names "
-                        "a bot by its name only: rename one of them (UpdateAppInstanceBot) to "
-                        "manage it here"
-                    )
+                elif message := self.dir.several_bots(instance, dm.ref):
                     problems.append(LiveProblem(t.key, _where(dm, t), message))
                 elif arn is None:
                     message = f"no AppInstanceBot named {dm.ref.key!r} in {instance}"
@@ -356,15 +353,19 @@ class _ChannelsBase:
             missing |= self.dir.missing_users(instance, users)
         return missing
 
-    def _ambiguous_bots(self, scope: Sequence[DesiredTarget]) -> set[TargetKey]:
+    def _ambiguous_bots(self, scope: Sequence[DesiredTarget]) -> dict[TargetKey, str]:
         """The channels declaring a ``bot:NAME`` that several bots of the app instance have
-        (each an error at its line, ``_resolve_members``): planned, their prune would show
-        those bots removed as undeclared, the declared one among them."""
-        return {
-            t.key
-            for t in scope
-            if any(len(self._bot_arns(t.key.scope, dm.ref)) > 1 for dm in t.members)
-        }
+        (each an error at its line, ``_resolve_members``), with the first such error:
+        planned, their prune would show those bots removed as undeclared, the declared one
+        among them."""
+        ambiguous: dict[TargetKey, str] = {}
+        for t in scope:
+            why = next(
+                filter(None, (self.dir.several_bots(t.key.scope, m.ref) for m in t.members)), ""
+            )
+            if why:
+                ambiguous[t.key] = why
+        return ambiguous
 
     def _bot_arns(self, instance: str, ref: MemberRef) -> list[str]:
         """The ARNs of the app instance's bots ``ref`` names (ListAppInstanceBots, once per

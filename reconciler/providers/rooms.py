@@ -28,7 +28,7 @@ from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import AwsError
 from reconciler.kinds import RoleValue
 from reconciler.kinds.rooms import ROOM, room_role
-from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
+from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Unplanned
 from reconciler.pacing import Pacer
 from reconciler.parallel import pmap
 from reconciler.providers.base import ItemError, Steps
@@ -152,6 +152,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
             problems=_dedupe(problems),
             scoped_member_ids=scoped,
             elsewhere_ids=elsewhere,
+            unplanned={k: Unplanned(None, p.message) for k, p in twice.items()},
         )
 
     def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:

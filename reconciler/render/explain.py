@@ -48,7 +48,7 @@ def target_lines(t: TargetExplanation, e: Explanation) -> list[str]:
     out = [f"# {noun} {t.name} ({ident})", f"  {where}"]
     out.append(f"  {t.role_word}: {t.declared_role or 'not declared'}")
     out.extend(f"    {d.describe(e.now)}" for d in t.declarations)
-    live = t.live_role or ("not read" if t.outcome.value == "not-read" else "not a member")
+    live = t.live_role or ("not read" if not t.is_read else "not a member")
     out.append(f"  live: {live}")
     out.append(f"  plan: {t.note}")
     return out
