@@ -236,3 +236,30 @@ def test_a_viewer_refused_lets_this_apply_remove_the_old_presenter() -> None:
     found = full_swap_target(tp)
     assert found is not None and (found.keeps, found.applies) == (False, 2)
     assert "this apply still removes alice@example.com after them" in found.message()
+
+
+@pytest.mark.parametrize(
+    ("n", "later"),
+    [(2, "The next apply makes more of the plan"), (3, "The next 2 applies make more of the plan")],
+)
+def test_the_applies_that_still_make_progress_are_counted_in_plain_words(
+    n: int, later: str
+) -> None:
+    """Q-BI wording: ``min_administrators: n`` keeps n administrators while n new ones and
+    a member are swapped in a full room: each apply adds some of the plan, then they stop.
+    The warning says how many later applies still do, in agreeing words ("The next apply
+    makes", "The next 2 applies make"), never "The next 1 later apply make"."""
+    found = full_swap_target(
+        full_room(
+            *(room_change(Action.CREATE, f"b{i}@x.io", None, ADMIN) for i in range(n)),
+            room_change(Action.CREATE, "n@x.io", None, Role.MEMBER),
+            *(room_change(Action.DELETE, f"a{i}@x.io", ADMIN, None) for i in range(n)),
+            room_change(Action.DELETE, "m@x.io", Role.MEMBER, None),
+            admins=n,
+            minimum=n,
+        )
+    )
+    assert found is not None and (found.applies, found.progress) == (None, n)
+    assert f"(adding an administrator failed first). {later}, then every apply fails the " in (
+        found.message()
+    )
