@@ -95,9 +95,10 @@ class FullSwap:
             else f"this apply still removes {kept} after them (no {one}'s add is refused)"
         )
         if self.applies is None:
-            later = _count(self.progress - 1, ("later apply", "later applies"))
+            more = self.progress - 1
+            later = "apply makes" if more == 1 else f"{more:,} applies make"
             return (
-                f"{head}; {now}. The next {later} make more of the plan, then every "
+                f"{head}; {now}. The next {later} more of the plan, then every "
                 f"apply fails the same way. {advice}"
             )
         then = (

@@ -135,6 +135,8 @@ def _swap_minimums(d: dict[str, Any]) -> dict[tuple[str, str, str], int]:
         where = f"full_swap[{i}]"
         item = _as(dict, item, where)
         minimum = _optional_int(item, "minimum", where)
+        if minimum is not None and minimum < 0:  # the schema's, as min_administrators'
+            raise CorruptPlan(f"{where}.minimum", f"expected 0 or more, got {minimum}")
         if minimum is not None:
             key = tuple(_field(item, k, where, str) for k in ("kind", "scope", "name"))
             found[(key[0], key[1], key[2])] = minimum

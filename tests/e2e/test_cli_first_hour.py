@@ -50,6 +50,12 @@ ACCOUNT = "11111111-2222-3333-4444-555555555555"
             "one: put it after the command: chime-reconciler --desired 'team state' -v plan "
             "--out p.json --target ops",
         ),
+        (
+            # a global option's value between the option and its command is no command
+            ("--auto-approve", "--desired", "team-state", "apply"),
+            "Error: --auto-approve is an option of apply, not a global one: put it after the "
+            "command: chime-reconciler --desired team-state apply --auto-approve",
+        ),
         # a command without the option: the commands with it, and no command line of
         # another command to copy (a plan is never turned into an apply; QA-AS Q-AS-2)
         (
@@ -82,6 +88,7 @@ ACCOUNT = "11111111-2222-3333-4444-555555555555"
         "value",
         "target",
         "words-kept",
+        "global-value-between",
         "validate",
         "plan",
         "before-plan",

@@ -214,3 +214,33 @@ def test_a_swap_a_second_apply_completes_is_said_to(
     assert second.exit_code == 0, second.stdout + second.stderr
     final = plan_json(cli)
     assert final["summary"] == {"add": 0, "change": 0, "remove": 0}
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        ([1], "expected an integer, got [1]"),
+        ("1", 'expected an integer, got "1"'),
+        (-1, "expected 0 or more, got -1"),
+    ],
+)
+def test_show_refuses_a_saved_plan_whose_full_swap_minimum_was_edited_to_no_count(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli, bad: object, reason: str
+) -> None:
+    """``show FILE`` of a saved plan whose ``full_swap[0].minimum`` was hand-edited to
+    something other than an integer of 0 or more: exit 1 with the plan file's refusal
+    naming the JSON path, never an internal error nor a warning worked out from it."""
+    seed_meeting(emulator, 1, "alice@example.com")
+    declare(write_desired, "{bob@example.com: presenter}")
+    assert cli("plan", "--out", "saved.json").exit_code == 0
+    with open("saved.json", encoding="utf-8") as f:
+        data = json.load(f)
+    data["full_swap"][0]["minimum"] = bad
+    with open("saved.json", "w", encoding="utf-8") as f:
+        json.dump(data, f)
+    shown = cli("show", "saved.json")
+    assert (shown.exit_code, shown.stdout) == (1, "")
+    assert shown.stderr.strip() == (
+        "Error: Cannot use the saved plan saved.json: the file is corrupt: "
+        f"full_swap[0].minimum: {reason}"
+    )

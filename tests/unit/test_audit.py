@@ -116,6 +116,13 @@ def test_a_protected_member_is_never_said_to_be_removed_or_demoted() -> None:
     assert [r["protected"] for r in to_json(result)["rooms"]] == [True] * 4
 
 
+def test_rooms_are_listed_by_name_whatever_their_case() -> None:
+    """The audit's rows are in name order without regard to case: ``ops`` between
+    ``Alpha`` and ``Zeta``, not after both."""
+    found = where(FOUND, [live("Zeta", M), live("ops", M), live("Alpha", M)])
+    assert [r.name for r in audit(ALICE, found, None).rows] == ["Alpha", "ops", "Zeta"]
+
+
 def test_declared_rooms_without_the_member_in_chime_are_listed() -> None:
     desired = state(
         target("ops", (ALICE, M, (declared(M, 4),))),

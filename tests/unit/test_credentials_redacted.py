@@ -127,3 +127,17 @@ def test_a_short_endpoint_user_with_a_space_is_masked_in_its_url() -> None:
     )
     assert redact("at http://o'k@127.0.0.1:1/") == "at http://***@127.0.0.1:1/"
     assert redact("a u b c") == "a u b c"
+
+
+def test_an_endpoint_user_of_exactly_eight_characters_is_masked_as_a_word() -> None:
+    """An ``--endpoint-url`` user of eight characters (``MIN_CREDENTIAL``) is
+    credential-long: a message quoting it on its own, outside its URL, shows ``***``."""
+    register_endpoint("http://svc8chrs@127.0.0.1:1")
+    assert redact("proxy refused svc8chrs") == "proxy refused ***"
+
+
+def test_a_short_percent_encoded_endpoint_user_is_masked_where_a_url_quotes_it_decoded() -> None:
+    """A short user given percent-encoded (``q%27z``) is masked in a message whose URL
+    quotes it decoded (``q'z``), which the userinfo pattern stops at."""
+    register_endpoint("http://q%27z@127.0.0.1:1")
+    assert redact("at http://q'z@127.0.0.1:1/") == "at http://***@127.0.0.1:1/"

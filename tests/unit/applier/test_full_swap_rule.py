@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from reconciler.apply_places import making_room
 from reconciler.capabilities import BUILTIN_PROFILES
+from reconciler.create_batches import create_batches
 from reconciler.full_swap import full_swap_lines, full_swap_target
 from reconciler.kinds import MEETING, ROOM
 from reconciler.plan import Action, Change, Plan, TargetPlan
@@ -236,3 +238,94 @@ def test_a_viewer_refused_lets_this_apply_remove_the_old_presenter() -> None:
     found = full_swap_target(tp)
     assert found is not None and (found.keeps, found.applies) == (False, 2)
     assert "this apply still removes alice@example.com after them" in found.message()
+
+
+@pytest.mark.parametrize(
+    ("n", "later"),
+    [(2, "The next apply makes more of the plan"), (3, "The next 2 applies make more of the plan")],
+)
+def test_the_applies_that_still_make_progress_are_counted_in_plain_words(
+    n: int, later: str
+) -> None:
+    """Q-BI wording: ``min_administrators: n`` keeps n administrators while n new ones and
+    a member are swapped in a full room: each apply adds some of the plan, then they stop.
+    The warning says how many later applies still do, in agreeing words ("The next apply
+    makes", "The next 2 applies make"), never "The next 1 later apply make"."""
+    found = full_swap_target(
+        full_room(
+            *(room_change(Action.CREATE, f"b{i}@x.io", None, ADMIN) for i in range(n)),
+            room_change(Action.CREATE, "n@x.io", None, Role.MEMBER),
+            *(room_change(Action.DELETE, f"a{i}@x.io", ADMIN, None) for i in range(n)),
+            room_change(Action.DELETE, "m@x.io", Role.MEMBER, None),
+            admins=n,
+            minimum=n,
+        )
+    )
+    assert found is not None and (found.applies, found.progress) == (None, n)
+    assert f"(adding an administrator failed first). {later}, then every apply fails the " in (
+        found.message()
+    )
+
+
+def test_an_administrators_add_refused_among_others_keeps_the_old_administrators() -> None:
+    """AWS refuses b2@x.io (an administrator) and m1@x.io (a member): since an
+    administrator's add failed, this apply keeps the administrators it would remove after
+    the adds, and the warning says so (not "this apply still removes a2, a3")."""
+    found = full_swap_target(
+        full_room(
+            room_change(Action.CREATE, "b1@x.io", None, ADMIN),
+            room_change(Action.CREATE, "b2@x.io", None, ADMIN),
+            room_change(Action.CREATE, "m1@x.io", None, Role.MEMBER),
+            *(room_change(Action.DELETE, f"a{i}@x.io", ADMIN, None) for i in (1, 2, 3)),
+            admins=3,
+            minimum=2,
+        )
+    )
+    assert found is not None
+    assert ([str(m) for m in found.refused_adds], found.keeps) == (["b2@x.io", "m1@x.io"], True)
+    assert "this apply keeps a2@x.io and a3@x.io" in found.message()
+
+
+def test_the_warning_names_three_members_then_counts_the_rest() -> None:
+    """Four administrators swapped for four in a full room with ``min_administrators: 4``:
+    the warning names three of each and counts the fourth."""
+    found = full_swap_target(
+        full_room(
+            *(room_change(Action.CREATE, f"b{i}@x.io", None, ADMIN) for i in range(1, 5)),
+            *(room_change(Action.DELETE, f"a{i}@x.io", ADMIN, None) for i in range(1, 5)),
+            admins=4,
+            minimum=4,
+        )
+    )
+    assert found is not None and found.refused == 4
+    message = found.message()
+    assert "it removes a1@x.io, a2@x.io, a3@x.io and 1 more only after the adds" in message
+    assert "AWS will refuse b1@x.io, b2@x.io, b3@x.io and 1 more (LimitExceeded)" in message
+
+
+def test_a_members_removal_already_made_frees_the_place_so_no_administrator_goes_first() -> None:
+    """A member's removal (made first) freed the one place the one add needs: apply removes
+    no administrator before the add, so if b1@x.io's add then fails the room still has
+    a1@x.io and a2@x.io. Without that removal, one administrator must go first."""
+    changes = (
+        room_change(Action.DELETE, "x1@x.io", Role.MEMBER, None),
+        room_change(Action.DELETE, "a1@x.io", ADMIN, None),
+        room_change(Action.DELETE, "a2@x.io", ADMIN, None),
+        room_change(Action.CREATE, "b1@x.io", None, ADMIN),
+    )
+    tp = full_room(*changes, admins=3, minimum=1)
+    deletes = [(i, c) for i, c in enumerate(changes) if c.action is Action.DELETE]
+    assert making_room(tp, deletes, 1, freed=1, promoted=0, made={0}, minimum=1) == []
+    assert making_room(tp, deletes, 1, freed=0, promoted=0, made=set(), minimum=1) == [deletes[1]]
+
+
+def test_a_role_changed_by_delete_and_create_is_added_back_before_new_members() -> None:
+    """A member whose role change is a delete and a create goes back in before the new
+    members, so it takes back the place its own delete freed even if the room filled up
+    since the plan (it is not left out while a newcomer takes its place)."""
+    items = [
+        (0, room_change(Action.CREATE, "new@x.io", None, Role.MEMBER)),
+        (1, room_change(Action.UPDATE, "bot@x.io", ADMIN, Role.MEMBER)),
+        (2, room_change(Action.CREATE, "new2@x.io", None, ADMIN)),
+    ]
+    assert [i for batch in create_batches(ROOM, items) for i, _ in batch] == [1, 0, 2]

@@ -327,15 +327,21 @@ def test_deep_nesting_is_an_error_not_a_crash(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["rooms: " + "[" * 50_000 + "]" * 50_000 + "\n", "rooms:\n  " + "- " * 50_000 + "x\n"],
-    ids=["flow", "block"],
+    [
+        "rooms: " + "[" * 50_000 + "]" * 50_000 + "\n",
+        "rooms:\n  " + "- " * 50_000 + "x\n",
+        "rooms: " + "{a: " * 50_000 + "x" + "}" * 50_000 + "\n",
+        "rooms:\n" + "".join("  " * i + "a:\n" for i in range(1, 2_000)) + "  " * 2_000 + "x\n",
+    ],
+    ids=["flow", "block", "flow-mappings", "block-mappings"],
 )
 def test_nesting_libyaml_would_crash_on_is_an_error_naming_the_file(
     tmp_path: Path, text: str
 ) -> None:
     """libyaml's composer recurses on the C stack unchecked: 100 KB nested 50,000 deep
-    killed the process (SIGSEGV, exit 139, nothing said; QA-BA Q-BA-1). In a process of its
-    own, so that a crash fails this test rather than the run."""
+    killed the process (SIGSEGV, exit 139, nothing said; QA-BA Q-BA-1). Mappings nested
+    deep (``{a: {a: ...``) go through the same recursion as lists (QA-BI Q-BI-8). In a
+    process of its own, so that a crash fails this test rather than the run."""
     (tmp_path / "deep.yaml").write_text(text)
     run = subprocess.run(
         [sys.executable, "-m", "reconciler", "validate", "--desired", str(tmp_path)],

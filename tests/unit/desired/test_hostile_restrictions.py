@@ -102,6 +102,21 @@ def test_a_pattern_re2_refuses_is_a_located_error(
     assert capfd.readouterr().err == ""  # RE2's own logging is off
 
 
+@pytest.mark.parametrize("section", ["groups", "rooms", "channels", "meetings"])
+def test_an_invalid_pattern_in_any_section_of_a_rule_is_a_located_error(
+    d: Path, section: str
+) -> None:
+    """A pattern that is no regular expression (an unclosed group) is refused at its file
+    and line in every section of a rule, ``groups:`` too, never an internal error."""
+    rule = f'restrictions:\n  - path: "teams/**"\n    {section}: ["^sre(-.*?$"]\n'
+    write(d, {"restrictions.yaml": rule})
+    (problem,) = problems(d)
+    assert problem.startswith(
+        f"ds/restrictions.yaml:3: restrictions[0].{section}[0]: invalid regular expression "
+        "'^sre(-.*?$' (RE2 syntax): "
+    )
+
+
 def test_a_huge_pattern_is_refused_without_echoing_all_of_it(d: Path) -> None:
     write(
         d,

@@ -165,6 +165,17 @@ def test_a_misspelt_ids_section_is_an_error_at_its_line(d: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("section", ["rooms", "channels", "meetings"])
+def test_a_blank_id_under_ids_is_an_error_at_its_line(d: Path, section: str) -> None:
+    """An id of spaces under a rule's ``ids:`` names no target: validate refuses it at its
+    line, as it does a blank name pattern, rather than calling the state valid."""
+    rule = f'restrictions:\n  - path: "teams/**"\n    ids:\n      {section}: ["  "]\n'
+    write(d, {"settings.yaml": SETTINGS, "restrictions.yaml": rule})
+    assert problems(d) == [
+        f"ds/restrictions.yaml:4: restrictions[0].ids.{section}[0]: must not be blank"
+    ]
+
+
 def test_every_kinds_section_can_list_ids() -> None:
     """A new kind's section needs its field under ``ids:``, or no restricted folder could
     declare one of its targets by id (every kind with an ``id_field`` names its targets by

@@ -16,7 +16,10 @@ from planner_builders import live_target as room
 from planner_strategies import World, plans, worlds
 
 from reconciler.errors import ReconcilerError
-from reconciler.plan import Plan, RemovalLimit
+from reconciler.full_swap import full_swaps
+from reconciler.kinds import ROOM
+from reconciler.plan import Action, Change, Plan, RemovalLimit, TargetPlan
+from reconciler.plandoc import plan_to_data
 from reconciler.planfile import (
     PlanFileError,
     PlanWriteError,
@@ -25,6 +28,7 @@ from reconciler.planfile import (
     save_plan,
 )
 from reconciler.planner import plan
+from reconciler.refs import MemberKind, MemberRef, Role, TargetKey
 from reconciler.render.json import load_schema, render_json
 from reconciler.shard import Shard
 
@@ -361,3 +365,56 @@ def test_a_plan_saved_with_origin_last_still_loads_the_same(tmp_path: Path) -> N
     assert list(data)[-1] == "origin"
     assert load_plan(old) == p
     assert read_origin(old) == {k: v for k, v in ORIGIN.items() if v}
+
+
+def full_room_swapping_its_administrator(name: str) -> TargetPlan:
+    """A room at AWS's 1,000 members whose only administrator is replaced, planned with
+    ``min_administrators: 1``: a full_swap warning."""
+    key = TargetKey(ROOM.id, "acct", name)
+    admin = Role.ADMINISTRATOR
+    changes = tuple(
+        Change(action, key, MemberRef.user(who), who, MemberKind.USER, before, after)
+        for action, who, before, after in (
+            (Action.CREATE, f"b@{name}.io", None, admin),
+            (Action.DELETE, f"a@{name}.io", admin, None),
+        )
+    )
+    return TargetPlan(
+        key, f"id-{name}", "fp", changes, live_count=1_000, live_elevated=1, minimum=1
+    )
+
+
+def test_a_saved_plan_warns_of_every_full_room_it_warned_of(tmp_path: Path) -> None:
+    """Two full rooms swapping their only administrator: the saved plan read again (show,
+    merge-plans) warns of both, with the minimum each was planned with."""
+    p = Plan(
+        (full_room_swapping_its_administrator("ops"), full_room_swapping_its_administrator("dev"))
+    )
+    assert len(full_swaps(p)) == 2
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan_to_data(p)))
+    again = load_plan(path)
+    assert [t.minimum for t in again.targets] == [1, 1]
+    assert [s.target.name for s in full_swaps(again)] == ["ops", "dev"]
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        ("1", 'expected an integer, got "1"'),
+        (1.5, "expected an integer, got 1.5"),
+        (True, "expected an integer, got true"),
+        ([1], "expected an integer, got [1]"),
+        (-1, "expected 0 or more, got -1"),
+    ],
+)
+def test_a_full_swap_minimum_that_is_no_count_is_a_corrupt_plan_naming_it(
+    tmp_path: Path, bad: object, reason: str
+) -> None:
+    """A hand-edited ``full_swap[0].minimum`` that is not an integer of 0 or more (as the
+    schema says) is refused naming its path, never read as another minimum or met as a
+    traceback when the warning is worked out again."""
+    data = plan_to_data(Plan((full_room_swapping_its_administrator("ops"),)))
+    data["full_swap"][0]["minimum"] = bad
+    message = load_error(tmp_path, json.dumps(data))
+    assert f"full_swap[0].minimum: {reason}" in message
