@@ -122,8 +122,20 @@ def _plan(d: dict[str, Any], layout: _Layout) -> Plan:
             _as(str, n, f"notices[{i}]")
             for i, n in enumerate(_list(d, "notices", "") if "notices" in d else [])
         ),
-        **_shard(d),
+        **{"unmanaged_is_drift": _counts_as_drift(d), **_shard(d)},
     )
+
+
+def _counts_as_drift(d: dict[str, Any]) -> bool:
+    """Whether members no file declares count as drift: ``drift.counts_as_drift`` (written
+    only as false, with settings.yaml ``drift: changes-only``), true when absent (``shard``
+    says it too, in a plan made with --shard)."""
+    if "drift" not in d:
+        return True
+    drift = _obj(d, "drift", "")
+    if "counts_as_drift" not in drift:
+        return True
+    return bool(_field(drift, "counts_as_drift", "drift", bool))
 
 
 def _swap_minimums(d: dict[str, Any]) -> dict[tuple[str, str, str], int]:

@@ -7,6 +7,8 @@ Version 2 (schema: ``reconciler/render/plan.schema.json``)::
 
     {"format_version": "2",
      "summary": {"add", "change", "remove"},
+     "drift": {"members", "elevated",
+               "counts_as_drift"},  # only false, with settings.yaml drift: changes-only
      "targets": [{"kind", "scope", "name", "id", "fingerprint", "live_count",
                   "live_elevated",
                   "max_members",  # only for a target with its own maximum (a meeting's)
@@ -64,6 +66,7 @@ def plan_to_data(plan: Plan, origin: JsonObject | None = None) -> JsonObject:
         "drift": {
             "members": len(plan.drift),
             "elevated": sum(t.kind.is_elevated(m.role) for t in plan.targets for m in t.drift),
+            **({} if plan.unmanaged_is_drift else {"counts_as_drift": False}),
         },
         "targets": [_target(t) for t in plan.targets],
         "safety": {

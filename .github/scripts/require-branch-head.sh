@@ -3,21 +3,27 @@
 # branch head's: apply.yml runs it before `apply`. A re-run ("Re-run jobs") of an older
 # apply run keeps that run's commit (GITHUB_SHA); applying it would undo every merge
 # applied since. Runs queued by pushes apply in order, and the newest waiting one is the
-# branch head's, so a push run whose head moved on meanwhile (two merges a minute apart) is
+# branch head's, so a run whose head moved on meanwhile (two merges a minute apart) is
 # superseded: it says so in a notice, applies nothing and succeeds (apply=false), since
-# the run of the newer push applies the branch as it is. That is so only for a push run's
-# first attempt (GITHUB_EVENT_NAME push, GITHUB_RUN_ATTEMPT 1) and a head whose push
-# started a run: a head whose message skips CI ([skip ci], [ci skip], [no ci],
-# [skip actions], [actions skip], skip-checks: true; any case) started none, so that is
-# refused as before, as is a re-run (attempt 2 on) or a workflow_dispatch run. What it
-# cannot tell from git (a newer run cancelled by hand, a disabled workflow) it does not
-# guess at.
+# the run of the newer push applies the branch as it is. That is so only for a run's first
+# attempt (GITHUB_RUN_ATTEMPT 1) of a push or a workflow_dispatch, and only when git shows
+# that a newer push started a run: every commit after GITHUB_SHA up to the head is fetched
+# (at most DEPTH commits back from the head) and none may say to skip CI ([skip ci],
+# [ci skip], [no ci], [skip actions], [actions skip], skip-checks: true; any case, in any
+# commit, not only the head: a skipped desired-state commit followed by a README commit
+# starts no run, as apply.yml's paths filter ignores the README one), nor be made by
+# github-actions[bot] (a push with a workflow's GITHUB_TOKEN starts no run). Anything else
+# (the run's commit not found within DEPTH, a fetch that fails) is refused as before, as
+# is a re-run (attempt 2 on). What git cannot show is not seen: a push made with
+# GITHUB_TOKEN under another committer name, a newer run cancelled by hand, a disabled
+# workflow. There, too, the run says superseded; the notice says so.
 # A head that moved on without changing the desired state (a README commit) is no reason
 # to refuse: that commit's desired state is the head's.
 #   GITHUB_SHA     the commit checked out (the run's)
 #   GITHUB_EVENT_NAME, GITHUB_RUN_ATTEMPT   as GitHub sets them (push, 1: a push's own run)
 #   BRANCH         the branch (default main)       DESIRED  desired-state directory
 #   REMOTE         where to fetch the head (default origin)   (default desired-state)
+#   DEPTH          how many commits back from the head to look for GITHUB_SHA (default 200)
 #   GITHUB_TOKEN   optional: sent as git's HTTP authorization header (env, never argv)
 # Writes apply=true (go on: apply) or apply=false (superseded) to $GITHUB_OUTPUT, and the
 # refusal or the notice to the log and the job summary.
@@ -27,6 +33,7 @@ set -euo pipefail
 BRANCH="${BRANCH:-main}"
 DESIRED="${DESIRED:-desired-state}"
 REMOTE="${REMOTE:-origin}"
+DEPTH="${DEPTH:-200}"
 GITHUB_STEP_SUMMARY="${GITHUB_STEP_SUMMARY:-/dev/null}"
 GITHUB_OUTPUT="${GITHUB_OUTPUT:-/dev/null}"
 
@@ -58,21 +65,31 @@ if [[ -n "$ours" && "$ours" == "$theirs" ]]; then
     echo "apply=true" >>"$GITHUB_OUTPUT"
     exit 0
 fi
-why="a re-run of an older apply run keeps that run's commit"
 event="${GITHUB_EVENT_NAME:-}"
 attempt="${GITHUB_RUN_ATTEMPT:-}"
-if [[ "$event" == push && "$attempt" == 1 ]]; then
-    message="$(git log -1 --format=%B refs/chime-reconciler/head)"
-    if grep -qiE '\[(skip ci|ci skip|no ci|skip actions|actions skip)\]|skip-checks: ?true' <<<"$message"; then
-        why="$BRANCH's head says to skip CI in its message, so its push started no apply run"
-    else
-        said="superseded by $head: newer pushes to $BRANCH changed $DESIRED/ since this run's commit $GITHUB_SHA; the apply run of the newest push that changed it (queued behind this one) applies $BRANCH as it is then. Nothing was applied by this run, and nothing needs doing."
-        echo "::notice title=Apply superseded::$said"
-        printf '### chime-reconciler apply (superseded)\n\n%s\n' "$said" >>"$GITHUB_STEP_SUMMARY"
-        echo "apply=false" >>"$GITHUB_OUTPUT"
-        exit 0
-    fi
-elif [[ "$event" == push && "$attempt" =~ ^[0-9]+$ && "$attempt" -gt 1 ]]; then
+case "$event" in
+push) this="this push's run" ;;
+workflow_dispatch) this="this dispatched run" ;;
+*) this="this $event run" ;;
+esac
+if [[ "$attempt" =~ ^[0-9]+$ && "$attempt" -gt 1 ]]; then
     why="this is attempt $attempt: a re-run of an older apply run keeps that run's commit"
+elif [[ "$attempt" != 1 || ( "$event" != push && "$event" != workflow_dispatch ) ]]; then
+    why="$this is not a push's or a dispatch's first attempt, so no newer run is known to apply $BRANCH"
+elif ! [[ "$DEPTH" =~ ^[1-9][0-9]*$ ]] ||
+    ! git fetch --quiet --no-tags --depth="$DEPTH" "$REMOTE" "+refs/heads/$BRANCH:refs/chime-reconciler/head" ||
+    [[ "$(git rev-parse refs/chime-reconciler/head)" != "$head" ]] ||
+    ! git merge-base --is-ancestor "$GITHUB_SHA" "$head" 2>/dev/null; then
+    why="$this's commit was not found among the last $DEPTH commits of $BRANCH (or they could not be fetched), so whether a newer push started an apply run cannot be told"
+elif skipped="$(git log --format='%H %s' -i -E --grep='\[(skip ci|ci skip|no ci|skip actions|actions skip)\]' --grep='skip-checks: ?true' "$GITHUB_SHA..$head")" && [[ -n "$skipped" ]]; then
+    why="a newer commit says to skip CI in its message, so its push may have started no apply run: ${skipped%%$'\n'*}"
+elif bot="$(git log --format='%H %an <%ae> / %cn <%ce>' "$GITHUB_SHA..$head" | grep -F 'github-actions[bot]' || true)" && [[ -n "$bot" ]]; then
+    why="a newer commit was made by github-actions[bot], and a push with a workflow's GITHUB_TOKEN starts no apply run: ${bot%%$'\n'*}"
+else
+    said="superseded by $head: newer pushes to $BRANCH changed $DESIRED/ since $this's commit $GITHUB_SHA, and none of them says to skip CI, so the apply run of the newest push that changed it (queued behind this one) applies $BRANCH as it is then. Nothing was applied by this run, and nothing needs doing, unless that run was cancelled, the workflow is disabled, or the push was made with a workflow's GITHUB_TOKEN (which starts no run, and git cannot always tell): if no newer apply run shows in Actions, run the apply workflow (Actions > apply > Run workflow)."
+    echo "::notice title=Apply superseded::$said"
+    printf '### chime-reconciler apply (superseded)\n\n%s\n' "$said" >>"$GITHUB_STEP_SUMMARY"
+    echo "apply=false" >>"$GITHUB_OUTPUT"
+    exit 0
 fi
 refuse "this run is for commit $GITHUB_SHA, an older commit of $BRANCH, whose $DESIRED/ differs from $BRANCH's head $head: applying it would undo what was merged since ($why). Nothing was applied. To apply $BRANCH as it is, run the apply workflow (Actions > apply > Run workflow) instead."

@@ -71,9 +71,13 @@ if [[ -n "${INPUT_VARIABLES:-}" ]]; then
 fi
 
 key="${INPUT_KEY:-}"
+marker="<!-- chime-reconciler-plan -->" # the error plan's first line
 if [[ "$INPUT_COMMAND" == plan && -z "$not_run" && -n "$key" ]] && [[ ! "$key" =~ ^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$ || "$key" == *--* ]]; then
     not_run="comment-key must be letters, digits and . _ / - (no '--'), starting with a letter or digit, at most 100 characters"
+    # The error plan gets a marker of its own, which no plan comment has: `gitops
+    # pr-comment` refuses to post it, so it never replaces the unkeyed plan's comment
     key=""
+    marker="<!-- chime-reconciler-plan rejected-key -->"
 fi
 
 extra=()
@@ -192,7 +196,7 @@ if [[ "$code" != 0 && -z "$not_run" ]]; then annotate; fi
 if [[ "$INPUT_COMMAND" == plan ]]; then
     if [[ "$code" != 0 && "$code" != 2 && ! -s "$OUT_DIR/plan.md" ]]; then
         {
-            echo "<!-- chime-reconciler-plan -->"
+            echo "$marker"
             echo "### Chime membership plan"
             echo
             if [[ -n "$not_run" ]]; then

@@ -16,7 +16,9 @@ The plan jobs take minutes after that first look, and an apply may start meanwhi
 job that writes the drift issue asks again before it writes (``check_apply_during``): it
 leaves the issue as it is when a run of apply.yml is in progress, or was created or started
 since this drift run started (``GET .../actions/runs/{GITHUB_RUN_ID}``: its
-``run_started_at``), among the workflow's 100 newest runs.
+``run_started_at``), or ended since (a completed run's ``updated_at``: a run that waited
+for the environment's reviewers keeps its old ``created_at`` and ``run_started_at`` when it
+is approved, Q-BR-6), among the workflow's 100 newest runs.
 
 An API error never skips the check: a token without ``actions: read`` or a renamed workflow
 must not hide drift for good, so the check then runs as usual, with a warning.
@@ -110,7 +112,7 @@ class ApplyRecheck:
                 "the drift issue is written as usual"
             )
         return (
-            f"No {self.workflow} run is in progress, or began since this check "
+            f"No {self.workflow} run is in progress, or began or ended since this check "
             f"started ({_utc(self.since)}): the drift issue is written."
         )
 
@@ -173,12 +175,16 @@ def run_start(github: GitHub, run_id: str) -> datetime:
 
 def find_run_since(github: GitHub, workflow: str, since: datetime) -> str | None:
     """The page (html_url) of the first of ``workflow``'s newest runs (RECENT_RUNS of them) that was
-    created or started (a re-run) at or after ``since``; None when there is none."""
+    created or started (a re-run) at or after ``since``, or that ended then (a completed run
+    updated since: one approved after waiting for reviewers); None when there is none."""
     for run in _workflow_runs(github, _runs_path(github, workflow), {"per_page": RECENT_RUNS}):
         if not isinstance(run, dict):
             continue
-        began = [_timestamp(run.get(k)) for k in ("created_at", "run_started_at")]
-        if any(moment is not None and moment >= since for moment in began):
+        keys = ["created_at", "run_started_at"]
+        if run.get("status") == "completed":
+            keys.append("updated_at")
+        moments = [_timestamp(run.get(k)) for k in keys]
+        if any(moment is not None and moment >= since for moment in moments):
             return _run_url(run)
     return None
 

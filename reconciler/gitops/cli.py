@@ -22,7 +22,13 @@ from reconciler.gitops.drift import (
     sync_drift_issue,
 )
 from reconciler.gitops.github import GitHub
-from reconciler.gitops.plan_keys import KEY_RULE, check_key, key_of, plan_marker
+from reconciler.gitops.plan_keys import (
+    KEY_RULE,
+    check_key,
+    key_of,
+    names_a_rejected_key,
+    plan_marker,
+)
 from reconciler.planfile import load_plan
 from reconciler.runner import on_interrupt, run
 
@@ -173,6 +179,11 @@ def pr_comment(
             raise UsageError(f"--key: {exc}") from None
     env = dict(os.environ)
     markdown = _read_body(body_file)
+    if names_a_rejected_key(markdown):  # posted under any marker, it would take another's
+        raise UsageError(
+            f"{body_file} is the error of a plan step whose comment-key was refused (see "
+            "that step's log): it is not posted, so that no other plan's comment is replaced"
+        )
     if key is None:
         key = key_of(markdown)
     body = pr_comment_body(

@@ -20,6 +20,16 @@ _KEYED_MARKER = re.compile(r"<!-- chime-reconciler-plan key=(\S+) -->")
 _HEADING_LINE = re.compile(rf"{re.escape(HEADING)}(?:: .*)?")
 
 
+# The first line of the error plan of a step whose comment-key was refused: no plan
+# comment has it, and `pr-comment` posts no body that starts with it (Q-BR-3)
+REJECTED_KEY_MARKER = "<!-- chime-reconciler-plan rejected-key -->"
+
+
+def names_a_rejected_key(markdown: str) -> bool:
+    """Whether ``markdown`` is the error plan of a step whose comment-key was refused."""
+    return markdown.lstrip().split("\n", 1)[0].rstrip("\r") == REJECTED_KEY_MARKER
+
+
 def check_key(key: str) -> str:
     """``key`` if it can name a plan (it goes into an HTML comment and a heading as it
     is), else ValueError."""

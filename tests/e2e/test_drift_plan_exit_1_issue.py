@@ -272,3 +272,32 @@ def test_a_desired_state_that_does_not_load_leaves_the_issue_and_fails(
     assert done.returncode == 1
     assert "drift is unknown and the drift issue is left as it is" in done.stderr
     assert github.issues[1] == before
+
+
+@pytest.mark.parametrize("shards", [1, 2])
+def test_with_drift_changes_only_a_plan_error_beside_undeclared_members_is_no_drift(
+    tmp_path: Path, emulator: EmulatorServer, github: Any, shards: int
+) -> None:
+    """Q-BR-1: with settings.yaml `drift: changes-only`, members no file declares are not
+    drift, also when the plan exited 1 (the merged plan, or a single shard's, says so)."""
+    run = DriftRun(tmp_path, emulator, github)
+    run.apply()
+    settings = run.desired / "settings.yaml"
+    settings.write_text(settings.read_text() + "drift: changes-only\n")
+    chime(emulator).create_room_membership(
+        AccountId=ACCOUNT, RoomId="room-announcements", MemberId="user-mallory", Role="Member"
+    )
+    company = run.desired / "company.yaml"
+    company.write_text(
+        company.read_text().replace(
+            "members: [erin@example.com]", "members: [erin@example.com, left@example.com]"
+        )
+    )
+
+    done = run.check(shards=shards)
+
+    assert done.returncode == 1
+    (issue,) = github.issues.values()
+    assert (issue["title"], issue["state"]) == (FAILED_PLAN, "open")
+    assert "found no drift in what it could plan" in issue["body"]
+    assert "nothing else to change" not in issue["body"]

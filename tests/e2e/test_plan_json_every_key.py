@@ -84,6 +84,7 @@ def governed(emulator: EmulatorServer, write_desired: WriteDesired) -> None:
             "settings.yaml": f"""
                 account: {ACCOUNT}
                 prune: true
+                drift: changes-only
                 protected: ["@oncall", carol@example.com]
                 safety: {{max_removals: 100, min_administrators: 0}}
                 """,

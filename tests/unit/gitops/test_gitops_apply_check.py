@@ -233,6 +233,31 @@ def test_an_apply_re_run_during_the_check_leaves_the_issue(
     assert check.skip and check.run_url == rerun["html_url"]
 
 
+def test_an_apply_approved_and_ended_during_the_check_leaves_the_issue(
+    fake: FakeGitHub, github: GitHub
+) -> None:
+    """Q-BR-6: created (and its attempt started) days before, it waited for the
+    environment's reviewers; approved during the check, it applied and ended before the
+    second look. Only its updated_at says so."""
+    run_id = this_run(fake)
+    approved = fake.add_workflow_run("apply.yml", "completed", created_at=BEFORE)
+    approved.update(updated_at=DURING)
+
+    check = check_apply_during(github, "apply.yml", run_id)
+
+    assert check.skip and check.run_url == approved["html_url"]
+
+
+def test_a_run_still_waiting_for_reviewers_updated_during_the_check_writes_the_issue(
+    fake: FakeGitHub, github: GitHub
+) -> None:
+    run_id = this_run(fake)
+    waiting = fake.add_workflow_run("apply.yml", "waiting", created_at=BEFORE)
+    waiting.update(updated_at=DURING)
+
+    assert not check_apply_during(github, "apply.yml", run_id).skip
+
+
 @pytest.mark.parametrize("status", ["in_progress"])  # Q-BH-3: not the runs not started
 def test_an_apply_not_ended_when_the_issue_is_written_leaves_it(
     fake: FakeGitHub, github: GitHub, status: str
@@ -255,7 +280,7 @@ def test_with_no_apply_since_the_check_started_the_issue_is_written(
 
     assert not check.skip and check.error is None
     assert str(check) == (
-        f"No apply.yml run is in progress, or began since this check started "
+        f"No apply.yml run is in progress, or began or ended since this check started "
         f"({START}): the drift issue is written."
     )
 
@@ -362,7 +387,7 @@ def test_the_drift_job_writes_the_issue_without_an_apply_since_the_check_started
     assert (done.returncode, done.stderr) == (0, "")
     lines = done.stdout.splitlines()
     assert lines[0] == (
-        f"No apply.yml run is in progress, or began since this check started "
+        f"No apply.yml run is in progress, or began or ended since this check started "
         f"({START}): the drift issue is written."
     )
     assert lines[1] == f"Drift issue updated: #1 {fake.issues[1]['html_url']}"

@@ -171,5 +171,32 @@ def test_a_comment_key_that_cannot_be_a_marker_is_a_plan_not_run(tmp_path: Path)
 
     assert outputs["exit-code"] == "1"
     markdown = Path(outputs["plan-markdown"]).read_text()
-    assert markdown.startswith(f"{PLAN_MARKER}\n### Chime membership plan\n")
+    assert markdown.startswith(
+        "<!-- chime-reconciler-plan rejected-key -->\n### Chime membership plan\n"
+    )
     assert "comment-key must be letters, digits and . _ / -" in markdown
+
+
+def test_a_refused_comment_key_s_error_never_replaces_the_unkeyed_plan_comment(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    """Q-BR-3: production's plan (no key) is on the PR; a staging use with comment-key
+    'Staging EU' (a space) is refused, and the README's comment step posts nothing."""
+    pr = fake.add_issue("Give erin admin", "", pull_request=True)["number"]
+    production = plan_with_the_action(tmp_path, "production", key="")
+    posted = pr_comment(fake, "--pr", str(pr), "--body-file", production["plan-markdown"])
+    assert posted.returncode == 0, posted.stderr
+    before = [dict(c) for c in fake.comments[pr]]
+    calls = len(fake.requests)
+
+    staging = plan_with_the_action(tmp_path, "staging", key="Staging EU")
+    done = pr_comment(
+        fake, "--pr", str(pr), "--body-file", staging["plan-markdown"],
+        "--exit-code", staging["exit-code"],
+    )  # fmt: skip
+
+    assert done.returncode == 1
+    assert "whose comment-key was refused (see that step's log): it is not posted" in done.stderr
+    assert len(fake.requests) == calls  # no GitHub call
+    assert fake.comments[pr] == before
+    assert "in production" in fake.comments[pr][0]["body"]
