@@ -33,6 +33,7 @@ Per command (a fresh session each), for the channels declared:
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -139,9 +140,11 @@ def _cheapest_check(users: tuple[str, ...], wanted: set[str], limits: MessagingL
         return {}
     index = {u: i for i, u in enumerate(users)}
     last_pages = pages(len(users), limits.users_page)
+    # where each wanted user is listed, in order (one not listed: after every page)
+    at = sorted(index.get(u, math.inf) for u in wanted)
 
-    def remaining(p: int) -> int:
-        return sum(1 for u in wanted if u not in index or index[u] >= p * limits.users_page)
+    def remaining(p: int) -> int:  # the wanted users not on the first p pages
+        return len(at) - bisect.bisect_left(at, p * limits.users_page)
 
     def cost(p: int) -> tuple[float, int]:
         r = 0 if p == last_pages else remaining(p)

@@ -197,7 +197,8 @@ def channel_estate(channels: int, members: int, drift: float, bearers: int = 1) 
         first_hidden = members - adds - hidden
         for m in team[first_hidden : first_hidden + hidden]:
             desired[m] = HIDDEN
-        live = {m: t for m, t in desired.items() if m not in team[members - adds :]}
+        added = set(team[members - adds :])
+        live = {m: t for m, t in desired.items() if m not in added}
         for m in team[first_hidden : first_hidden + retyped]:
             live[m] = DEFAULT
         for m in strays:

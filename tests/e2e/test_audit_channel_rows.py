@@ -12,6 +12,14 @@ from typing import Any
 
 from reconciler.emulator import EmulatorServer
 
+# the emulator enforces no rate here (AWS's quotas are another test's subject): the
+# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
+UNPACED = tuple(
+    a
+    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
+    for a in ("--rate", f"{q}=off")
+)
+
 CHAT = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
 OPS = "arn:aws:chime:eu-central-1:444455556666:app-instance/ops"
 ELASTIC = {
@@ -74,14 +82,14 @@ def test_a_user_of_one_app_instance_is_audited_there_and_an_unknown_one_is_named
     not an AWS error; a user no app instance has is a clear error."""
     emulator.reset(SEED)
     write_desired({"settings.yaml": SETTINGS})
-    run = cli("audit", "user:auditor")
+    run = cli(*UNPACED, "audit", "user:auditor")
     assert (run.exit_code, run.stderr) == (0, ""), run.stdout + run.stderr
     assert run.lines == [
         "user:auditor in Chime SDK messaging channels:",
         "CHANNEL        CHANNEL ID     LIVE    DECLARED  NOTE                              WHERE",
         "incident-chat  incident-chat  HIDDEN  -         channel not in the desired state  -",
     ]
-    gone = cli("audit", "user:nobody")
+    gone = cli(*UNPACED, "audit", "user:nobody")
     assert gone.exit_code == 1
     assert gone.err_lines == [
         "Error: no AppInstanceUser 'nobody' in any app instance of settings.yaml (chat, ops)"
@@ -95,7 +103,7 @@ def test_same_named_channels_are_told_apart_by_app_instance_and_id(
     as the rooms' table has ROOM ID."""
     emulator.reset(SEED)
     write_desired({"settings.yaml": SETTINGS})
-    run = cli("audit", "alice@example.com")
+    run = cli(*UNPACED, "audit", "alice@example.com")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert run.lines[-3:] == [
         "APP INSTANCE  CHANNEL        CHANNEL ID        LIVE     DECLARED  "
@@ -114,7 +122,7 @@ def test_json_without_rooms_has_the_documents_keys_and_protected(
     each channel row says whether the member is protected."""
     emulator.reset(SEED)
     write_desired({"settings.yaml": PROTECTING})
-    run = cli("audit", "user:auditor", "--format", "json")
+    run = cli(*UNPACED, "audit", "user:auditor", "--format", "json")
     assert run.exit_code == 0, run.stderr
     doc = json.loads(run.stdout)
     assert list(doc) == [
@@ -149,10 +157,10 @@ def test_a_protected_member_and_the_bearer_are_marked_without_prune(
         }
     )
     kept = "not declared: kept, protected (never removed)"
-    auditor = cli("audit", "user:auditor")
+    auditor = cli(*UNPACED, "audit", "user:auditor")
     assert auditor.exit_code == 0, auditor.stderr
     assert kept in auditor.lines[-1]
-    bearer = cli("audit", "user:r0")
+    bearer = cli(*UNPACED, "audit", "user:r0")
     assert bearer.exit_code == 0, bearer.stderr
     row = next(line for line in bearer.lines if line.startswith("incident-chat "))
     assert kept in row
@@ -174,8 +182,8 @@ def test_a_member_declared_in_an_elastic_channel_is_not_said_to_be_added(
                 """,
         }
     )
-    assert cli("plan").exit_code == 1
-    run = cli("audit", "alice@example.com")
+    assert cli(*UNPACED, "plan").exit_code == 1
+    run = cli(*UNPACED, "audit", "alice@example.com")
     assert run.exit_code == 0, run.stderr
     row = next(line for line in run.lines if "town-hall" in line)
     assert "declared, but an elastic channel (not managed): plan reports it" in row
@@ -201,7 +209,7 @@ def test_an_app_instance_user_id_with_capitals_is_audited_as_the_plan_sees_it(
         }
     )
     for member in ("Zed@Example.com", "zed@example.com"):
-        run = cli("audit", member)
+        run = cli(*UNPACED, "audit", member)
         assert run.exit_code == 0, run.stderr
         assert run.lines[-2:] == [
             "CHANNEL        CHANNEL ID     LIVE     DECLARED  NOTE      WHERE",
@@ -216,7 +224,7 @@ def test_names_with_control_characters_are_shown_escaped(
     terminal nor a forged row; the JSON has them as escapes too."""
     emulator.reset(SEED)
     write_desired({"settings.yaml": SETTINGS})
-    run = cli("audit", "user:u1")
+    run = cli(*UNPACED, "audit", "user:u1")
     assert run.exit_code == 0, run.stderr
     assert run.lines == [
         "user:u1 in Chime SDK messaging channels:",
@@ -226,7 +234,7 @@ def test_names_with_control_characters_are_shown_escaped(
         "ops\\x1b[2J\\u202eevil  c1          DEFAULT  -         "
         "channel not in the desired state  -",
     ]
-    as_json = cli("audit", "user:u1", "--format", "json")
+    as_json = cli(*UNPACED, "audit", "user:u1", "--format", "json")
     assert "\x1b" not in as_json.stdout and "\u202e" not in as_json.stdout
     names = [r["channel"] for r in json.loads(as_json.stdout)["channels"]]
     assert names == ["line\nbreak", "ops\x1b[2J\u202eevil"]
@@ -253,7 +261,7 @@ def test_a_declared_channel_chime_has_is_named_by_its_id_though_the_member_is_no
                 """,
         }
     )
-    run = cli("audit", "user:u1")
+    run = cli(*UNPACED, "audit", "user:u1")
     assert run.exit_code == 0, run.stderr
     rows = [re.split(r"  +", line) for line in run.lines if line.startswith(("inc", "gone"))]
     assert rows == [  # CHANNEL, CHANNEL ID, LIVE, DECLARED, NOTE, WHERE
@@ -274,13 +282,13 @@ def test_a_declared_channel_chime_has_is_named_by_its_id_though_the_member_is_no
             "desired-state/chat.yaml:4",
         ],
     ]
-    as_json = cli("audit", "user:u1", "--format", "json")
+    as_json = cli(*UNPACED, "audit", "user:u1", "--format", "json")
     assert [
         (r["channel"], r["channel_arn"])
         for r in json.loads(as_json.stdout)["channels"]
         if r["live"] is None
     ] == [("gone", None), ("incident-chat", f"{CHAT}/channel/incident-chat")]
-    nobody = cli("audit", "bob@example.com", "--format", "json")  # no AppInstanceUser
+    nobody = cli(*UNPACED, "audit", "bob@example.com", "--format", "json")  # no AppInstanceUser
     assert nobody.exit_code == 0, nobody.stderr
     assert [(r["channel_arn"], r["note"]) for r in json.loads(nobody.stdout)["channels"]] == [
         (
@@ -309,14 +317,14 @@ def test_json_where_is_a_list_of_paths_empty_when_nothing_declares_the_member(
                 """,
         }
     )
-    run = cli("audit", "alice@example.com", "--format", "json")
+    run = cli(*UNPACED, "audit", "alice@example.com", "--format", "json")
     assert run.exit_code == 0, run.stderr
     rows = {(r["app_instance"], r["channel"]): r for r in json.loads(run.stdout)["channels"]}
     undeclared = rows[(OPS, "incident-chat")]
     assert (undeclared["declared"], undeclared["where"]) == (None, [])
     declared = rows[(CHAT, "incident-chat")]
     assert declared["where"] == ["desired-state/chat.yaml:4", "desired-state/groups.yaml:2"]
-    text = cli("audit", "alice@example.com")  # the text keeps its placeholder and commas
+    text = cli(*UNPACED, "audit", "alice@example.com")  # the text keeps its placeholder and commas
     assert [line.split("  ")[-1] for line in text.lines[-2:]] == [
         "-",
         "desired-state/chat.yaml:4, desired-state/groups.yaml:2",

@@ -12,6 +12,14 @@ import pytest
 
 from reconciler.emulator import EmulatorServer
 
+# the emulator enforces no rate here (AWS's quotas are another test's subject): the
+# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
+UNPACED = tuple(
+    a
+    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
+    for a in ("--rate", f"{q}=off")
+)
+
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
 INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
 TYPO = "arn:aws:chime:us-east-1:111122223333:app-instance/chatx"
@@ -63,7 +71,7 @@ def test_an_unknown_app_instance_is_its_channels_located_error_and_the_rest_is_p
                 """,
         }
     )
-    run = cli("plan")
+    run = cli(*UNPACED, "plan")
     assert run.exit_code == 1, run.stdout + run.stderr
     out = run.stdout + run.stderr
     assert "+ heidi@example.com (Member)" in out  # the room is planned and shown
@@ -122,7 +130,7 @@ def test_an_id_aws_refuses_is_a_located_error_from_an_arn_or_an_email_too(
                 """,
         }
     )
-    run = cli("validate")
+    run = cli(*UNPACED, "validate")
     assert run.exit_code == 1, run.stdout + run.stderr
     assert f"desired-state/chat.yaml:3: channels.c.members[1]: {message}" in run.stderr
 
@@ -146,7 +154,7 @@ def test_an_email_from_a_group_that_no_id_can_be_is_a_plan_error_at_the_group_ne
                 """,
         }
     )
-    run = cli("plan")
+    run = cli(*UNPACED, "plan")
     assert run.exit_code == 1, run.stdout + run.stderr
     out = run.stdout + run.stderr
     assert (
@@ -184,7 +192,7 @@ def test_a_channel_name_two_channels_share_is_a_located_error_never_one_of_them_
                 """,
         }
     )
-    run = cli("plan")
+    run = cli(*UNPACED, "plan")
     assert run.exit_code == 1, run.stdout + run.stderr
     out = run.stdout + run.stderr
     assert (
@@ -219,8 +227,8 @@ def test_protected_takes_channel_users_and_prune_leaves_them(
                 """,
         }
     )
-    assert cli("validate").exit_code == 0
-    run = cli("apply", "--auto-approve")
+    assert cli(*UNPACED, "validate").exit_code == 0
+    run = cli(*UNPACED, "apply", "--auto-approve")
     assert run.exit_code == 0, run.stdout + run.stderr
     out = run.stdout
     assert "protected: user:auditor (DEFAULT), left unchanged" in out, out
@@ -252,7 +260,7 @@ def test_a_channel_user_in_a_group_or_a_room_says_where_it_belongs(
     addresses: a channel user there is refused with what takes it, not as a "malformed
     email address"."""
     write_desired({"settings.yaml": SETTINGS, **files})
-    run = cli("validate")
+    run = cli(*UNPACED, "validate")
     assert run.exit_code == 1, run.stdout + run.stderr
     assert (
         message

@@ -17,6 +17,14 @@ from reconciler.emulator import EmulatorServer
 
 pytestmark = pytest.mark.e2e
 
+# the emulator enforces no rate here (AWS's quotas are another test's subject): the
+# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
+UNPACED = tuple(
+    a
+    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
+    for a in ("--rate", f"{q}=off")
+)
+
 INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
 OPS = f"{INSTANCE}/channel/ops"
 HEADER = f"(app instance {INSTANCE}, id {OPS})"
@@ -84,11 +92,11 @@ def test_the_bearer_is_not_drift_in_a_channel_without_prune(
     seed(emulator, ["reconciler", "alice", "bob"])
     write_desired({"settings.yaml": settings(), "chat.yaml": chat})
 
-    run = cli("plan", "--detailed-exitcode")
+    run = cli(*UNPACED, "plan", "--detailed-exitcode")
     assert (run.exit_code, run.stderr) == (0, ""), run.stdout
     assert run.lines == IN_SYNC
 
-    doc = json.loads(cli("plan", "--format", "json").stdout)
+    doc = json.loads(cli(*UNPACED, "plan", "--format", "json").stdout)
     assert doc["drift"] == {"members": 0, "elevated": 0}
     assert [(t["kind"], t["unmanaged"], t["protected"]) for t in doc["targets"]] == [
         ("channel", [], []),
@@ -102,7 +110,7 @@ def test_others_no_file_declares_are_still_drift_and_the_bearer_is_not_named(
     seed(emulator, ["reconciler", "alice", "bob", "mallory"])
     write_desired({"settings.yaml": settings(), "chat.yaml": BY_NAME})
 
-    run = cli("plan", "--detailed-exitcode")
+    run = cli(*UNPACED, "plan", "--detailed-exitcode")
     assert run.exit_code == 2, run.stdout + run.stderr
     assert run.lines == [
         f"# channel ops {HEADER}",
@@ -123,13 +131,13 @@ def test_adopt_does_not_write_the_bearer_into_the_files(
     seed(emulator, ["reconciler", "alice", "bob", "mallory"])
     chat = write_desired({"settings.yaml": settings(), "chat.yaml": BY_NAME}) / "chat.yaml"
 
-    run = cli("import", "--adopt")
+    run = cli(*UNPACED, "import", "--adopt")
     assert (run.exit_code, run.stderr) == (0, "")
     assert run.lines[0] == "Adopted 1 member into 1 file (1 to members):"
     text = chat.read_text()
     assert 'members: [user:alice, user:bob, "user:mallory"]' in text
     assert "reconciler" not in text
-    again = cli("plan", "--detailed-exitcode")
+    again = cli(*UNPACED, "plan", "--detailed-exitcode")
     assert (again.exit_code, again.lines) == (0, IN_SYNC)
 
 
@@ -140,7 +148,7 @@ def test_every_bearer_of_the_app_instance_is_left_out(
     bearers = "bearers: [user:reconciler, user:reconciler-2]"
     write_desired({"settings.yaml": settings(bearers), "chat.yaml": BY_NAME})
 
-    run = cli("plan", "--detailed-exitcode")
+    run = cli(*UNPACED, "plan", "--detailed-exitcode")
     assert (run.exit_code, run.lines) == (0, IN_SYNC), run.stdout + run.stderr
 
 
@@ -151,7 +159,7 @@ def test_the_bearer_stays_when_prune_is_turned_on(
     pruned = BY_NAME.replace("      ops:\n", "      ops:\n        prune: true\n")
     write_desired({"settings.yaml": settings(), "chat.yaml": pruned})
 
-    run = cli("apply", "--auto-approve")
+    run = cli(*UNPACED, "apply", "--auto-approve")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert "reconciler" not in run.stdout
     assert emulator.messaging.channel_members(OPS) == {
@@ -161,5 +169,5 @@ def test_the_bearer_stays_when_prune_is_turned_on(
         f"{INSTANCE}/user/reconciler",
         f"{INSTANCE}/user/alice",
     ]
-    again = cli("plan", "--detailed-exitcode")
+    again = cli(*UNPACED, "plan", "--detailed-exitcode")
     assert (again.exit_code, again.lines) == (0, IN_SYNC)

@@ -18,6 +18,14 @@ from reconciler.emulator import EmulatorServer
 
 pytestmark = pytest.mark.e2e
 
+# the emulator enforces no rate here (AWS's quotas are another test's subject): the
+# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
+UNPACED = tuple(
+    a
+    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
+    for a in ("--rate", f"{q}=off")
+)
+
 OTHER_REGION = "arn:aws:chime:eu-west-1:111122223333:app-instance/chat"
 OTHER_ACCOUNT = "arn:aws:chime:us-east-1:999999999999:app-instance/chat"
 OTHER_ID = "arn:aws:chime:us-east-1:111122223333:app-instance/other"
@@ -56,7 +64,7 @@ def refused_everywhere(cli: Any, expected: str) -> None:
     """validate, plan and apply all exit 1 with ``expected`` as their one error, before
     any plan is made."""
     for command in (("validate",), ("plan",), ("apply", "--auto-approve")):
-        run = cli(*command)
+        run = cli(*UNPACED, *command)
         assert (run.exit_code, run.stdout) == (1, ""), command
         assert run.err_lines == [expected, "Desired state is invalid: 1 error."], command
 
@@ -95,7 +103,7 @@ def test_the_channels_own_app_instance_arn_is_the_user_it_names(
             "chat.yaml": chat(f"[user:alice, user:bob, {INSTANCE}/user/carol]"),
         }
     )
-    run = cli("apply", "--auto-approve")
+    run = cli(*UNPACED, "apply", "--auto-approve")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert emulator.messaging.channel_members(OPS)[f"{INSTANCE}/user/carol"] == "DEFAULT"
 
@@ -123,7 +131,7 @@ def test_hidden_members_moderators_and_grants_are_checked_too(
                 """,
         }
     )
-    run = cli("validate")
+    run = cli(*UNPACED, "validate")
     assert run.exit_code == 1
     assert run.err_lines == [
         f"desired-state/chat.yaml:5: channels.ops.hidden[0]: {OTHER_ID}/user/carol is a "
@@ -133,7 +141,7 @@ def test_hidden_members_moderators_and_grants_are_checked_too(
         f"({INSTANCE})",
         "Desired state is invalid: 2 errors.",
     ]
-    applied = cli("apply", "--auto-approve")
+    applied = cli(*UNPACED, "apply", "--auto-approve")
     assert applied.exit_code == 1
     assert live(emulator) == before and writes(calls) == {}
 
@@ -188,7 +196,7 @@ def test_a_channel_arn_of_another_app_instance_is_a_located_error(
                 """,
         }
     )
-    run = cli("validate")
+    run = cli(*UNPACED, "validate")
     assert (run.exit_code, run.err_lines) == (
         1,
         [
@@ -208,7 +216,7 @@ def test_audit_and_explain_of_an_arn_look_in_its_own_app_instance_only(
     write_desired({"settings.yaml": settings(), "chat.yaml": chat()})
     foreign, own = f"{OTHER_ID}/user/bob", f"{INSTANCE}/user/bob"
 
-    audit = cli("audit", foreign)
+    audit = cli(*UNPACED, "audit", foreign)
     assert (audit.exit_code, audit.stdout, audit.err_lines) == (
         1,
         "",
@@ -217,13 +225,15 @@ def test_audit_and_explain_of_an_arn_look_in_its_own_app_instance_only(
             f"settings.yaml's app_instances does not name ({INSTANCE})"
         ],
     )
-    assert cli("audit", own).lines[-2:] == [
+    assert cli(*UNPACED, "audit", own).lines[-2:] == [
         "CHANNEL  CHANNEL ID  LIVE     DECLARED  NOTE      WHERE",
         "ops      ops         DEFAULT  DEFAULT   declared  desired-state/chat.yaml:4",
     ]
 
-    explained = cli("explain", foreign)
+    explained = cli(*UNPACED, "explain", foreign)
     assert explained.exit_code == 0, explained.stderr
     assert not any(line.startswith("# channel") for line in explained.lines)
     assert explained.lines[-1] == f"{foreign} is neither declared nor live in any declared target."
-    assert f"# channel ops (app instance {INSTANCE}, id {OPS})" in cli("explain", own).lines
+    assert (
+        f"# channel ops (app instance {INSTANCE}, id {OPS})" in cli(*UNPACED, "explain", own).lines
+    )

@@ -21,6 +21,13 @@ ROOMS = [f"r{i}" for i in range(8)]  # ids room-r0 ...
 CHANNELS = ["ops", "lobby", "news"]
 N = 3
 ADMIN = "administrators: [alice@example.com]"
+# the emulator enforces no rate here (AWS's quotas are another test's subject): the
+# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
+UNPACED = tuple(
+    a
+    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
+    for a in ("--rate", f"{q}=off")
+)
 
 
 def seed(emulator: EmulatorServer) -> None:
@@ -96,11 +103,13 @@ def targets_of(document: dict[str, Any]) -> list[tuple[str, str]]:
 def test_the_shards_partition_the_targets_and_merge_into_the_whole_plan(
     scenario: EmulatorServer, cli: Any, workdir: Path
 ) -> None:
-    whole = cli("plan", "--format", "json", "--out", "whole.json")
+    whole = cli(*UNPACED, "plan", "--format", "json", "--out", "whole.json")
     assert whole.exit_code == 0, whole.stderr
     parts = []
     for k in range(1, N + 1):
-        run = cli("plan", "--shard", f"{k}/{N}", "--format", "json", "--out", f"plan-{k}.json")
+        run = cli(
+            *UNPACED, "plan", "--shard", f"{k}/{N}", "--format", "json", "--out", f"plan-{k}.json"
+        )
         assert run.exit_code == 0, run.stderr
         document = json.loads(run.stdout)
         assert document["shard"] == {
@@ -121,33 +130,33 @@ def test_the_shards_partition_the_targets_and_merge_into_the_whole_plan(
         assert names == {n for kind, n in targets_of(p) if kind == "channel-moderator"}
 
     files = [f"plan-{k}.json" for k in (3, 1, 2)]
-    merged = cli("merge-plans", *files, "--format", "json", "--out", "merged.json")
+    merged = cli(*UNPACED, "merge-plans", *files, "--format", "json", "--out", "merged.json")
     assert merged.exit_code == 0, merged.stderr
     assert json.loads(merged.stdout) == every
     # the Markdown for the drift issue and the text are the whole plan's too
     for fmt in ("text", "markdown"):
-        one = cli("show", "whole.json", "--format", fmt)
-        assert cli("merge-plans", *files, "--format", fmt).stdout == one.stdout
-    detailed = cli("merge-plans", *files, "--detailed-exitcode", "--format", "markdown")
+        one = cli(*UNPACED, "show", "whole.json", "--format", fmt)
+        assert cli(*UNPACED, "merge-plans", *files, "--format", fmt).stdout == one.stdout
+    detailed = cli(*UNPACED, "merge-plans", *files, "--detailed-exitcode", "--format", "markdown")
     assert detailed.exit_code == 2
     # the merged file is a plan like any other: apply FILE takes it
-    applied = cli("apply", "merged.json")
+    applied = cli(*UNPACED, "apply", "merged.json")
     assert applied.exit_code == 0, applied.stdout + applied.stderr
-    assert cli("plan", "--detailed-exitcode").exit_code == 0
+    assert cli(*UNPACED, "plan", "--detailed-exitcode").exit_code == 0
 
 
 def test_the_plan_says_which_shard(scenario: EmulatorServer, cli: Any) -> None:
-    run = cli("plan", "--shard", f"2/{N}")
+    run = cli(*UNPACED, "plan", "--shard", f"2/{N}")
     assert run.exit_code == 0, run.stderr
     assert run.lines[-1].endswith(f"to remove (shard 2/{N} of the targets).")
-    markdown = cli("plan", "--shard", f"2/{N}", "--format", "markdown")
+    markdown = cli(*UNPACED, "plan", "--shard", f"2/{N}", "--format", "markdown")
     assert f"(shard 2/{N} of the targets).**" in markdown.stdout
 
 
 def test_apply_of_one_shard_changes_only_its_targets(
     scenario: EmulatorServer, cli: Any, members: Callable[[str], dict[str, str]]
 ) -> None:
-    run = cli("apply", "--shard", f"1/{N}", "--auto-approve")
+    run = cli(*UNPACED, "apply", "--shard", f"1/{N}", "--auto-approve")
     assert run.exit_code == 0, run.stdout + run.stderr
     for room in ROOMS:
         changed = "uid-bob" in members(room)
@@ -158,21 +167,21 @@ def test_apply_of_one_shard_changes_only_its_targets(
         moderated = f"{INSTANCE}/user/bob" in scenario.messaging.channel_moderators(arn)
         assert has_bob == moderated == (shard("channel", c) == 1), c
     # the other shards still have their changes; shard 1 has none left
-    assert cli("plan", "--shard", f"1/{N}", "--detailed-exitcode").exit_code == 0
-    assert cli("plan", "--shard", f"2/{N}", "--detailed-exitcode").exit_code == 2
+    assert cli(*UNPACED, "plan", "--shard", f"1/{N}", "--detailed-exitcode").exit_code == 0
+    assert cli(*UNPACED, "plan", "--shard", f"2/{N}", "--detailed-exitcode").exit_code == 2
 
 
 def test_apply_of_a_saved_shard_plan_keeps_to_its_shard(
     scenario: EmulatorServer, cli: Any, members: Callable[[str], dict[str, str]]
 ) -> None:
-    assert cli("plan", "--shard", f"3/{N}", "--out", "p3.json").exit_code == 0
-    run = cli("apply", "p3.json")
+    assert cli(*UNPACED, "plan", "--shard", f"3/{N}", "--out", "p3.json").exit_code == 0
+    run = cli(*UNPACED, "apply", "p3.json")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert f"(shard 3/{N} of the targets)" in run.stdout
     assert {r for r in ROOMS if "uid-bob" in members(r)} == {
         r for r in ROOMS if shard("room", r) == 3
     }
-    refused = cli("apply", "p3.json", "--shard", f"3/{N}")
+    refused = cli(*UNPACED, "apply", "p3.json", "--shard", f"3/{N}")
     assert refused.exit_code == 1
     assert "--shard cannot be combined with a saved plan" in refused.stderr
 
@@ -189,30 +198,32 @@ def test_apply_of_a_saved_shard_plan_keeps_to_its_shard(
 def test_a_bad_shard_is_a_usage_error_exit_1(
     scenario: EmulatorServer, cli: Any, calls: Any, command: str, value: str, message: str
 ) -> None:
-    run = cli(command, "--shard", value)
+    run = cli(*UNPACED, command, "--shard", value)
     assert run.exit_code == 1
     assert message in run.stderr
     assert calls() == {}  # refused before any call
 
 
 def test_shard_and_target_together_are_refused(scenario: EmulatorServer, cli: Any) -> None:
-    run = cli("plan", "--shard", "1/2", "--target", "r1")
+    run = cli(*UNPACED, "plan", "--shard", "1/2", "--target", "r1")
     assert run.exit_code == 1
     assert "--shard and --target cannot be combined" in run.stderr
 
 
 def test_merge_refuses_a_missing_or_repeated_shard(scenario: EmulatorServer, cli: Any) -> None:
     for k in (1, 2):
-        assert cli("plan", "--shard", f"{k}/{N}", "--out", f"plan-{k}.json").exit_code == 0
-    missing = cli("merge-plans", "plan-1.json", "plan-2.json")
+        assert (
+            cli(*UNPACED, "plan", "--shard", f"{k}/{N}", "--out", f"plan-{k}.json").exit_code == 0
+        )
+    missing = cli(*UNPACED, "merge-plans", "plan-1.json", "plan-2.json")
     assert missing.exit_code == 1
     assert missing.stdout == ""
     assert f"shard 3/{N} is missing" in missing.stderr
-    twice = cli("merge-plans", "plan-1.json", "plan-2.json", "plan-2.json")
+    twice = cli(*UNPACED, "merge-plans", "plan-1.json", "plan-2.json", "plan-2.json")
     assert twice.exit_code == 1
     assert f"shard 2/{N} is given twice: plan-2.json and plan-2.json" in twice.stderr
-    assert cli("plan", "--out", "whole.json").exit_code == 0
-    unsharded = cli("merge-plans", "whole.json")
+    assert cli(*UNPACED, "plan", "--out", "whole.json").exit_code == 0
+    unsharded = cli(*UNPACED, "merge-plans", "whole.json")
     assert unsharded.exit_code == 1
     assert "whole.json was not made with --shard K/N" in unsharded.stderr
 
@@ -237,26 +248,35 @@ def test_merged_shards_are_refused_when_the_whole_plan_breaks_max_removals(
         }
     )
     refusal = "Too many removals: 7 is over the limit of 6 (safety.max_removals)"
-    whole = cli("plan", "--detailed-exitcode", "--format", "json", "--out", "whole.json")
+    whole = cli(*UNPACED, "plan", "--detailed-exitcode", "--format", "json", "--out", "whole.json")
     assert whole.exit_code == 1
     assert [v["message"] for v in json.loads(whole.stdout)["safety"]["violations"]] == [refusal]
     for k in range(1, N + 1):
-        part = cli("plan", "--shard", f"{k}/{N}", "--detailed-exitcode", "--out", f"p-{k}.json")
+        part = cli(
+            *UNPACED, "plan", "--shard", f"{k}/{N}", "--detailed-exitcode", "--out", f"p-{k}.json"
+        )
         assert part.exit_code == 2, part.stderr  # each shard alone is under the limit
     files = [f"p-{k}.json" for k in range(1, N + 1)]
     merged = cli(
-        "merge-plans", *files, "--detailed-exitcode", "--format", "json", "--out", "m.json"
+        *UNPACED,
+        "merge-plans",
+        *files,
+        "--detailed-exitcode",
+        "--format",
+        "json",
+        "--out",
+        "m.json",
     )
     assert merged.exit_code == 1
     assert json.loads(merged.stdout) == json.loads(whole.stdout)
     assert json.loads((workdir / "m.json").read_text())["safety"]["safe"] is False
     for fmt in ("text", "markdown"):
         assert (
-            cli("merge-plans", *files, "--format", fmt).stdout
-            == cli("show", "whole.json", "--format", fmt).stdout
+            cli(*UNPACED, "merge-plans", *files, "--format", fmt).stdout
+            == cli(*UNPACED, "show", "whole.json", "--format", fmt).stdout
         )
     before = emulator.state()
-    applied = cli("apply", "m.json")
+    applied = cli(*UNPACED, "apply", "m.json")
     assert applied.exit_code == 1
     assert f"Error: refusing this plan: {refusal}" in applied.lines
     assert emulator.state() == before

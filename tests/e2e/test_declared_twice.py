@@ -14,6 +14,14 @@ from conftest import Cli, WriteDesired
 
 from reconciler.emulator import EmulatorServer
 
+# the emulator enforces no rate here (AWS's quotas are another test's subject): the
+# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
+UNPACED = tuple(
+    a
+    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
+    for a in ("--rate", f"{q}=off")
+)
+
 INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
 CHANNEL = f"{INSTANCE}/channel/incident-chat"
 MEETING = "6f1c2a9e-0000-4000-8000-000000000001"
@@ -151,9 +159,9 @@ def test_one_target_declared_twice_is_a_plan_error_at_both_entries_and_nothing_i
         return twice.meetings.attendees_of(MEETING)
 
     before = state()
-    planned = cli("plan", "--detailed-exitcode")
+    planned = cli(*UNPACED, "plan", "--detailed-exitcode")
     assert (planned.exit_code, planned.lines) == (1, [*errors, "", INCOMPLETE])
-    applied = cli("apply", "--auto-approve")
+    applied = cli(*UNPACED, "apply", "--auto-approve")
     assert (applied.exit_code, applied.lines, applied.err_lines) == (
         1,
         [*errors, "", INCOMPLETE],
@@ -174,7 +182,7 @@ def test_a_channel_declared_twice_in_two_files_names_each_file(
             "b.yaml": f"channels:\n  copy: {{arn: '{CHANNEL}', moderators: [alice@example.com]}}\n",
         }
     )
-    run = cli("plan", "--format", "json")
+    run = cli(*UNPACED, "plan", "--format", "json")
     assert run.exit_code == 1
     assert json.loads(run.stdout)["errors"] == [
         f"desired-state/a.yaml:2: channel {CHANNEL} is declared more than once "
@@ -183,7 +191,7 @@ def test_a_channel_declared_twice_in_two_files_names_each_file(
         "(also as incident-chat at desired-state/a.yaml:2); declare it once",
     ]
     assert json.loads(run.stdout)["targets"] == []
-    explained = cli("explain", "alice@example.com", "--format", "json")
+    explained = cli(*UNPACED, "explain", "alice@example.com", "--format", "json")
     assert explained.exit_code == 0, explained.stderr
     seen = [
         (t["name"], t["live"], t["plan"]["outcome"])
@@ -214,7 +222,7 @@ def test_a_meeting_by_literal_id_and_by_variable_is_a_plan_error(
                 """
         }
     )
-    run = cli("plan")
+    run = cli(*UNPACED, "plan")
     assert (run.exit_code, run.lines) == (
         1,
         [
@@ -241,6 +249,6 @@ def test_two_variables_holding_two_meetings_are_planned_as_two(
     seed: dict[str, Any] = {"meetings": [*MEETING_SEED["meetings"], second]}
     emulator.reset(seed)
     write_desired({"m.yaml": MEETING_TWICE})
-    run = cli("plan", "--detailed-exitcode")
+    run = cli(*UNPACED, "plan", "--detailed-exitcode")
     assert run.exit_code == 2, run.stdout + run.stderr
     assert f"# meeting c (meeting_id ${{OTHER_ID}}, id {other})" in run.lines

@@ -21,6 +21,14 @@ from reconciler.render.json import load_schema
 
 pytestmark = pytest.mark.e2e
 
+# the emulator enforces no rate here (AWS's quotas are another test's subject): the
+# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
+UNPACED = tuple(
+    a
+    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
+    for a in ("--rate", f"{q}=off")
+)
+
 MEETING = "6f1c2a9e-0000-4000-8000-000000000011"
 VIEW = {"audio": "Receive", "video": "Receive", "content": "Receive"}
 VALIDATOR = Draft202012Validator(load_schema())
@@ -75,7 +83,7 @@ def declare(write_desired: WriteDesired, attendees: str) -> None:
 
 
 def plan_json(cli: Cli) -> dict[str, object]:
-    run = cli("plan", "--format", "json")
+    run = cli(*UNPACED, "plan", "--format", "json")
     assert run.exit_code == 0, run.stdout + run.stderr
     data: dict[str, object] = json.loads(run.stdout)
     VALIDATOR.validate(data)
@@ -88,7 +96,7 @@ def test_the_only_presenter_replaced_in_a_full_meeting_is_warned_of_and_the_advi
     seed_meeting(emulator, 1, "alice@example.com")
     declare(write_desired, "{bob@example.com: presenter}")
 
-    planned = cli("plan")
+    planned = cli(*UNPACED, "plan")
     assert planned.exit_code == 0, planned.stdout + planned.stderr
     assert planned.lines[-1] == "Plan: 1 to add, 0 to change, 1 to remove."
     assert planned.lines[planned.lines.index(HEAD) + 1] == f"  {MESSAGE}"
@@ -113,22 +121,22 @@ def test_the_only_presenter_replaced_in_a_full_meeting_is_warned_of_and_the_advi
             "message": MESSAGE,
         }
     ]
-    markdown = cli("plan", "--format", "markdown").stdout
+    markdown = cli(*UNPACED, "plan", "--format", "markdown").stdout
     assert "> [!WARNING]\n> **1 target has adds that do not fit, and apply cannot" in markdown
     assert "alice@example.com kept, on this apply and every later one" in markdown
 
-    applied = cli("apply", "--auto-approve")  # as the warning says: refused, alice kept
+    applied = cli(*UNPACED, "apply", "--auto-approve")  # as the warning says: refused, alice kept
     assert applied.exit_code == 1, applied.stdout + applied.stderr
     assert "! bob@example.com in bridge: LimitExceeded" in applied.stdout
 
     # the advice: make a place first (apply with one attendee fewer), then the swap
     declare(write_desired, "{}")
     assert "full_swap" not in plan_json(cli)
-    applied = cli("apply", "--auto-approve")
+    applied = cli(*UNPACED, "apply", "--auto-approve")
     assert applied.exit_code == 0, applied.stdout + applied.stderr
     declare(write_desired, "{bob@example.com: presenter}")
     assert "full_swap" not in plan_json(cli)
-    applied = cli("apply", "--auto-approve")
+    applied = cli(*UNPACED, "apply", "--auto-approve")
     assert applied.exit_code == 0, applied.stdout + applied.stderr
     final = plan_json(cli)
     assert final["summary"] == {"add": 0, "change": 0, "remove": 0}
@@ -141,12 +149,12 @@ def test_a_swap_with_a_second_presenter_staying_is_not_warned_of(
     """MaxCount 2, alice and carol presenters; carol stays: apply removes alice first."""
     seed_meeting(emulator, 2, "alice@example.com", "carol@example.com")
     declare(write_desired, "{bob@example.com: presenter, carol@example.com: presenter}")
-    planned = cli("plan")
+    planned = cli(*UNPACED, "plan")
     assert planned.exit_code == 0, planned.stdout + planned.stderr
     assert not [line for line in planned.lines if line.startswith("Warning:")]
     assert "full_swap" not in plan_json(cli)
-    assert "cannot make a place" not in cli("plan", "--format", "markdown").stdout
-    applied = cli("apply", "--auto-approve")
+    assert "cannot make a place" not in cli(*UNPACED, "plan", "--format", "markdown").stdout
+    applied = cli(*UNPACED, "apply", "--auto-approve")
     assert applied.exit_code == 0, applied.stdout + applied.stderr
 
 
@@ -199,18 +207,18 @@ def test_a_swap_a_second_apply_completes_is_said_to(
         }
     )
     declare(write_desired, declared)
-    planned = cli("plan")
+    planned = cli(*UNPACED, "plan")
     message = SWAP % (now, this_apply)
     assert planned.lines[planned.lines.index(HEAD) + 1] == f"  {message}"
     (swap,) = plan_json(cli)["full_swap"]  # type: ignore[misc]
     assert (swap["applies"], swap["refused"], swap["message"]) == (2, 1, message)
 
-    first = cli("apply", "--auto-approve")
+    first = cli(*UNPACED, "apply", "--auto-approve")
     assert first.exit_code == 1, first.stdout + first.stderr
     assert "! carol@example.com in bridge: LimitExceeded" in first.stdout
     removed = "ok - alice@example.com" in first.stdout
     assert removed == this_apply.startswith("still removes"), first.stdout
-    second = cli("apply", "--auto-approve")
+    second = cli(*UNPACED, "apply", "--auto-approve")
     assert second.exit_code == 0, second.stdout + second.stderr
     final = plan_json(cli)
     assert final["summary"] == {"add": 0, "change": 0, "remove": 0}

@@ -18,6 +18,14 @@ from reconciler.emulator import EmulatorServer
 
 pytestmark = pytest.mark.e2e
 
+# the emulator enforces no rate here (AWS's quotas are another test's subject): the
+# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
+UNPACED = tuple(
+    a
+    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
+    for a in ("--rate", f"{q}=off")
+)
+
 MEETING = "6f1c2a9e-0000-4000-8000-000000000005"
 INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat-1"
 OPS = f"{INSTANCE}/channel/ops"
@@ -75,7 +83,7 @@ def test_a_full_meeting_swaps_a_presenter_in_one_apply(
     wanted = {f"p{i}@example.com": "presenter" for i in range(1, 250)}
     declare_meeting(write_desired, {**wanted, "newbie@example.com": profile})
     emulator.app.timeline.reset()
-    run = cli("apply", "--auto-approve")
+    run = cli(*UNPACED, "apply", "--auto-approve")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert run.lines[-1] == "Apply complete! Memberships: 1 added, 0 changed, 1 removed."
     assert writes(emulator) == ["DeleteAttendee", "BatchCreateAttendee"]
@@ -83,7 +91,7 @@ def test_a_full_meeting_swaps_a_presenter_in_one_apply(
     assert len(live) == 250
     assert "p0@example.com" not in live
     assert live["newbie@example.com"] == (VIEWER if profile == "viewer" else PRESENTER)
-    assert cli("plan", "--detailed-exitcode").exit_code == 0
+    assert cli(*UNPACED, "plan", "--detailed-exitcode").exit_code == 0
 
 
 def test_a_full_meeting_removes_first_only_the_presenters_its_adds_need_places_for(
@@ -98,7 +106,7 @@ def test_a_full_meeting_removes_first_only_the_presenters_its_adds_need_places_f
         write_desired, {**wanted, "a@example.com": "presenter", "b@example.com": "viewer"}
     )
     emulator.app.timeline.reset()
-    run = cli("apply", "--auto-approve")
+    run = cli(*UNPACED, "apply", "--auto-approve")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert writes(emulator) == [
         "DeleteAttendee",
@@ -119,7 +127,7 @@ def test_a_full_meeting_keeps_its_only_presenter_when_the_new_one_cannot_be_adde
     wanted = {f"p{i}@example.com": "viewer" for i in range(1, 250)}
     declare_meeting(write_desired, {**wanted, "newbie@example.com": "presenter"})
     emulator.app.timeline.reset()
-    run = cli("apply", "--auto-approve")
+    run = cli(*UNPACED, "apply", "--auto-approve")
     assert run.exit_code == 1, run.stdout + run.stderr
     assert writes(emulator) == ["BatchCreateAttendee"]
     assert "  ! newbie@example.com in full: LimitExceeded: The meeting" in "\n".join(run.lines)
@@ -167,7 +175,7 @@ def test_a_channel_at_its_moderator_limit_swaps_a_moderator_in_one_apply(
         }
     )
     emulator.app.timeline.reset()
-    run = cli("apply", "--auto-approve")
+    run = cli(*UNPACED, "apply", "--auto-approve")
     assert run.exit_code == 0, run.stdout + run.stderr
     moderators = emulator.messaging.channel_moderators(OPS)
     assert f"{INSTANCE}/user/u0000" not in moderators

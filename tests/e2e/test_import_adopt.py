@@ -13,6 +13,14 @@ from reconciler.emulator import EmulatorServer, load_seed
 
 pytestmark = pytest.mark.e2e
 
+# the emulator enforces no rate here (AWS's quotas are another test's subject): the
+# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
+UNPACED = tuple(
+    a
+    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
+    for a in ("--rate", f"{q}=off")
+)
+
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
 DEMO_SEED = Path(__file__).parents[2] / "reconciler" / "demo" / "seed.yaml"
 
@@ -36,12 +44,12 @@ def test_adopt_writes_drift_into_the_declaring_file_and_plan_then_has_none(
     ops: Any, cli: Any, workdir: Path
 ) -> None:
     carol_made_administrator_of_releases(cli)
-    before = cli("plan")
+    before = cli(*UNPACED, "plan")
     assert "    not in the desired state: carol@example.com (Administrator)" in before.lines
     rooms = workdir / "desired-state" / "rooms.yaml"
     original = rooms.read_text()
 
-    run = cli("import", "--adopt")
+    run = cli(*UNPACED, "import", "--adopt")
     assert (run.exit_code, run.stderr) == (0, "")
     assert run.lines == [
         "Adopted 2 members into 1 file (1 to administrators, 1 to members):",
@@ -57,17 +65,17 @@ def test_adopt_writes_drift_into_the_declaring_file_and_plan_then_has_none(
     lines = rooms.read_text().splitlines()  # the lines reported are the lines edited
     assert "carol@example.com" in lines[7 - 1] and "erin@example.com" in lines[8 - 1]
 
-    after = cli("plan", "--detailed-exitcode")
+    after = cli(*UNPACED, "plan", "--detailed-exitcode")
     assert not any("not in the desired state" in line for line in after.lines)
     assert after.lines[-1] == before.lines[-1]  # the same changes, and only them
-    again = cli("import", "--adopt")
+    again = cli(*UNPACED, "import", "--adopt")
     assert again.lines == [
         "Nothing to adopt: Chime has no member the desired state does not declare."
     ]
 
 
 def test_adopt_does_not_combine_with_the_import_options(ops: Any, cli: Any) -> None:
-    run = cli("import", "--adopt", "--out", "elsewhere")
+    run = cli(*UNPACED, "import", "--adopt", "--out", "elsewhere")
     assert (run.exit_code, run.err_lines) == (
         1,
         [
@@ -81,7 +89,7 @@ def test_adopt_keeps_a_files_crlf_line_endings(ops: Any, cli: Any, workdir: Path
     carol_made_administrator_of_releases(cli)
     rooms = workdir / "desired-state" / "rooms.yaml"
     rooms.write_bytes(rooms.read_bytes().replace(b"\n", b"\r\n"))  # written on Windows
-    run = cli("import", "--adopt")
+    run = cli(*UNPACED, "import", "--adopt")
     assert run.exit_code == 0
     adopted = rooms.read_bytes()
     assert b"carol@example.com" in adopted
@@ -94,7 +102,7 @@ def test_adopt_keeps_a_files_lone_cr_line_endings_and_reports_the_lines_validate
     carol_made_administrator_of_releases(cli)
     rooms = workdir / "desired-state" / "rooms.yaml"
     rooms.write_bytes(rooms.read_bytes().replace(b"\n", b"\r"))  # written on an old Mac
-    run = cli("import", "--adopt")
+    run = cli(*UNPACED, "import", "--adopt")
     assert (run.exit_code, run.stderr) == (0, "")
     assert run.lines[1:3] == [
         "  desired-state/rooms.yaml:7: administrators += carol@example.com",
@@ -104,7 +112,7 @@ def test_adopt_keeps_a_files_lone_cr_line_endings_and_reports_the_lines_validate
     assert b"\n" not in adopted  # every line still ends with a lone CR
     lines = adopted.split(b"\r")  # the lines reported are the lines edited
     assert b"carol@example.com" in lines[7 - 1] and b"erin@example.com" in lines[8 - 1]
-    assert "not in the desired state" not in cli("plan").stdout
+    assert "not in the desired state" not in cli(*UNPACED, "plan").stdout
 
 
 def test_adopt_with_a_room_it_cannot_read_says_so_and_adopts_nothing(
@@ -115,7 +123,7 @@ def test_adopt_with_a_room_it_cannot_read_says_so_and_adopts_nothing(
         "rooms:\n  ghost:\n    members: [erin@example.com]\n"
     )
     original = rooms.read_bytes()
-    run = cli("import", "--adopt")  # releases has erin, whom no file declares there
+    run = cli(*UNPACED, "import", "--adopt")  # releases has erin, whom no file declares there
     assert run.exit_code == 1
     assert run.stderr.splitlines()[-2:] == [
         f"Error: desired-state/ghost.yaml:2: no Chime room named ghost in account {ACCOUNT}",
@@ -136,8 +144,8 @@ def test_adopt_never_writes_into_a_list_another_room_shares_through_an_anchor(
     )
     carol_made_administrator_of_releases(cli)  # made an administrator of releases only
     original = rooms.read_bytes()
-    quiet_before = cli("plan", "--target", "quiet").lines
-    run = cli("import", "--adopt", "--room", "releases")
+    quiet_before = cli(*UNPACED, "plan", "--target", "quiet").lines
+    run = cli(*UNPACED, "import", "--adopt", "--room", "releases")
     assert (run.exit_code, run.stdout, run.err_lines) == (
         1,
         "",
@@ -148,7 +156,9 @@ def test_adopt_never_writes_into_a_list_another_room_shares_through_an_anchor(
         ],
     )
     assert rooms.read_bytes() == original
-    assert cli("plan", "--target", "quiet").lines == quiet_before  # no administrator there
+    assert (
+        cli(*UNPACED, "plan", "--target", "quiet").lines == quiet_before
+    )  # no administrator there
 
 
 def test_adopt_into_block_lists_with_comments_after_them_and_no_final_newline(
@@ -173,8 +183,8 @@ def test_adopt_into_block_lists_with_comments_after_them_and_no_final_newline(
         '      - "bot:PagerBot"\n'
         "      - dave@example.com"  # no final newline
     )
-    assert cli("validate").exit_code == 0
-    run = cli("import", "--adopt")
+    assert cli(*UNPACED, "validate").exit_code == 0
+    run = cli(*UNPACED, "import", "--adopt")
     assert run.exit_code == 0, run.stderr
     assert run.lines[1:5] == [
         "  desired-state/rooms.yaml:5: administrators += carol@example.com",
@@ -194,14 +204,14 @@ def test_adopt_into_block_lists_with_comments_after_them_and_no_final_newline(
     ]
     assert lines[13] == "    administrators: [alice@example.com, bob@example.com]"
     assert lines[-2:] == ["      - dave@example.com", "      - carol@example.com"]
-    after = cli("plan")
+    after = cli(*UNPACED, "plan")
     assert not any("not in the desired state" in line for line in after.lines)
 
 
 def test_adopt_of_a_room_no_file_declares_names_the_option_typed(
     ops: Any, cli: Any, workdir: Path
 ) -> None:
-    run = cli("import", "--adopt", "--room", "releasse")
+    run = cli(*UNPACED, "import", "--adopt", "--room", "releasse")
     assert (run.exit_code, run.err_lines) == (
         1,
         [
@@ -230,11 +240,11 @@ def test_adopt_refuses_a_member_whose_entry_expired_and_adopts_the_rest(
     rooms = workdir / "desired-state" / "rooms.yaml"
     rooms.write_text(rooms.read_text().replace("members: [frank@example.com]", EXPIRED_ERIN))
     carol_made_administrator_of_releases(cli)
-    plan = cli("plan")
+    plan = cli(*UNPACED, "plan")
     assert "    not in the desired state: erin@example.com (Member)" in plan.lines
     original = rooms.read_text()
 
-    run = cli("import", "--adopt")
+    run = cli(*UNPACED, "import", "--adopt")
     assert (run.exit_code, run.err_lines) == (0, [ERIN_REFUSED])
     assert run.lines[:2] == [
         "Adopted 1 member into 1 file (1 to administrators):",
@@ -244,7 +254,7 @@ def test_adopt_refuses_a_member_whose_entry_expired_and_adopts_the_rest(
         "administrators: [dave@example.com]\n    members: [frank",
         "administrators: [dave@example.com, carol@example.com]\n    members: [frank",
     )
-    after = cli("plan")
+    after = cli(*UNPACED, "plan")
     assert "    not in the desired state: carol@example.com (Administrator)" not in after.lines
     assert "    not in the desired state: erin@example.com (Member)" in after.lines
 
@@ -255,7 +265,7 @@ def test_adopt_with_only_expired_members_adopts_nothing_and_says_why(
     rooms = workdir / "desired-state" / "rooms.yaml"
     rooms.write_text(rooms.read_text().replace("members: [frank@example.com]", EXPIRED_ERIN))
     original = rooms.read_bytes()
-    run = cli("import", "--adopt")
+    run = cli(*UNPACED, "import", "--adopt")
     assert (run.exit_code, run.stdout, run.err_lines) == (
         1,
         "",
@@ -278,9 +288,12 @@ def test_adopt_names_the_role_chime_has_an_expired_member_in_not_the_one_declare
     expired_carol = "members: [frank@example.com, {member: carol@example.com, until: 2020-01-01}]"
     rooms.write_text(rooms.read_text().replace("members: [frank@example.com]", expired_carol))
     carol_made_administrator_of_releases(cli)
-    assert "    not in the desired state: carol@example.com (Administrator)" in cli("plan").lines
+    assert (
+        "    not in the desired state: carol@example.com (Administrator)"
+        in cli(*UNPACED, "plan").lines
+    )
 
-    run = cli("import", "--adopt")
+    run = cli(*UNPACED, "import", "--adopt")
     assert (run.exit_code, run.err_lines) == (
         0,
         [
@@ -326,7 +339,7 @@ def test_adopt_refuses_a_channel_member_and_moderator_whose_entries_expired(
         }
     )
     original = (root / "chat.yaml").read_bytes()
-    run = cli("import", "--adopt", "--now", "2026-06-01")
+    run = cli(*UNPACED, "import", "--adopt", "--now", "2026-06-01")
     tail = (
         "expired 2026-01-01 and Chime still has it ({}): extend its until: to keep the "
         "access, or remove it from Chime (prune: true) to end it; not adopted"
@@ -374,7 +387,7 @@ def test_adopt_names_the_until_line_of_an_expired_group_entry(
         }
     )
     original = (root / "chat.yaml").read_bytes()
-    run = cli("import", "--adopt", "--now", "2026-06-01")
+    run = cli(*UNPACED, "import", "--adopt", "--now", "2026-06-01")
     assert (run.exit_code, run.err_lines[0]) == (
         1,
         "Warning: alice@example.com in channel moderators incident-chat: its entry at "
@@ -389,7 +402,7 @@ def test_adopt_edits_a_list_whose_anchor_no_alias_uses(ops: Any, cli: Any, workd
     """QA D19: `members: &m [...]` with no `*m` anywhere was refused as "shared"."""
     rooms = workdir / "desired-state" / "rooms.yaml"
     rooms.write_text(rooms.read_text().replace("members: [frank", "members: &m [frank"))
-    run = cli("import", "--adopt")
+    run = cli(*UNPACED, "import", "--adopt")
     assert (run.exit_code, run.stderr) == (0, "")
     assert "    members: &m [frank@example.com, erin@example.com]" in rooms.read_text()
-    assert not any("not in the desired state" in line for line in cli("plan").lines)
+    assert not any("not in the desired state" in line for line in cli(*UNPACED, "plan").lines)

@@ -16,6 +16,14 @@ from reconciler.emulator import EmulatorServer
 
 pytestmark = pytest.mark.e2e
 
+# the emulator enforces no rate here (AWS's quotas are another test's subject): the
+# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
+UNPACED = tuple(
+    a
+    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
+    for a in ("--rate", f"{q}=off")
+)
+
 CHAT = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
 OPS = "arn:aws:chime:eu-central-1:444455556666:app-instance/ops"
 ELASTIC = {
@@ -63,7 +71,7 @@ def test_import_to_stdout_of_several_app_instances_is_one_valid_document(
         )
     )
     write_desired({"settings.yaml": SETTINGS})
-    run = cli("import")
+    run = cli(*UNPACED, "import")
     assert run.exit_code == 0, run.stderr
     assert run.stdout.count("\nchannels:\n") == 1
     doc = yaml.safe_load(run.stdout)
@@ -72,8 +80,8 @@ def test_import_to_stdout_of_several_app_instances_is_one_valid_document(
         "incident-chat (ic-eu)": ("ops", f"{OPS}/channel/ic-eu"),
     }
     (workdir / "desired-state" / "imported.yaml").write_text(run.stdout)
-    assert cli("validate").exit_code == 0
-    plan = cli("plan", "--detailed-exitcode")
+    assert cli(*UNPACED, "validate").exit_code == 0
+    plan = cli(*UNPACED, "plan", "--detailed-exitcode")
     assert plan.exit_code == 0, plan.stdout + plan.stderr
 
 
@@ -92,20 +100,20 @@ def test_import_again_with_an_elastic_channel_leaves_the_channels_as_they_are(
         )
     )
     write_desired({"settings.yaml": SETTINGS})
-    first = cli("import", "--out", "desired-state")
+    first = cli(*UNPACED, "import", "--out", "desired-state")
     assert first.exit_code == 0, first.stderr
     channels = workdir / "desired-state" / "channels"
     assert sorted(p.name for p in channels.iterdir()) == ["chat.yaml"]  # none for ops
     text = (channels / "chat.yaml").read_text()
     assert "town-hall" in text and "elastic channel" in text
-    again = cli("import", "--out", "desired-state")
+    again = cli(*UNPACED, "import", "--out", "desired-state")
     assert again.exit_code == 0, again.stdout + again.stderr
     assert again.lines == [
         "Left 1 channel as it is, declared already: "
         "incident-chat (desired-state/channels/chat.yaml:5)."
     ]
     assert (channels / "chat.yaml").read_text() == text
-    preview = cli("import")  # every channel (Q-M-3), and still no `channels: {}` for ops
+    preview = cli(*UNPACED, "import")  # every channel (Q-M-3), and still no `channels: {}` for ops
     assert (preview.exit_code, preview.stderr) == (0, "")
     assert list(yaml.safe_load(preview.stdout)["channels"]) == ["incident-chat"]
     assert "town-hall" in preview.stdout and "only-elastic" not in preview.stdout
@@ -127,7 +135,7 @@ def test_import_gives_a_label_that_no_channel_is_named(
         )
     )
     write_desired({"settings.yaml": SETTINGS})
-    run = cli("import", "--out", "desired-state")
+    run = cli(*UNPACED, "import", "--out", "desired-state")
     assert run.exit_code == 0, run.stdout + run.stderr
     doc = yaml.safe_load((workdir / "desired-state" / "channels" / "chat.yaml").read_text())
     assert {k: v.get("arn", "-") for k, v in doc["channels"].items()} == {
@@ -135,5 +143,5 @@ def test_import_gives_a_label_that_no_channel_is_named(
         "dup (chA) (chA)": f"{CHAT}/channel/chA",
         "dup (chB)": f"{CHAT}/channel/chB",
     }
-    plan = cli("plan", "--detailed-exitcode")
+    plan = cli(*UNPACED, "plan", "--detailed-exitcode")
     assert plan.exit_code == 0, plan.stdout + plan.stderr

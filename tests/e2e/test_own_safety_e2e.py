@@ -13,6 +13,14 @@ from typing import Any
 from reconciler.capabilities import BUILTIN_PROFILES
 from reconciler.emulator import EmulatorServer
 
+# the emulator enforces no rate here (AWS's quotas are another test's subject): the
+# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
+UNPACED = tuple(
+    a
+    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
+    for a in ("--rate", f"{q}=off")
+)
+
 
 def refused_by(owner: str) -> str:
     """The line under the refusals when the limit broken is ``owner``'s own ``safety:``."""
@@ -24,7 +32,7 @@ def refused_by(owner: str) -> str:
 
 def refused(cli: Any, summary: str) -> list[str]:
     """``plan``'s output from its summary line on, once it has exited 1."""
-    planned = cli("plan")
+    planned = cli(*UNPACED, "plan")
     assert planned.exit_code == 1, planned.stdout + planned.stderr
     lines: list[str] = planned.lines
     return lines[lines.index(summary) :]
@@ -116,7 +124,7 @@ def test_a_channels_own_limit_refuses_the_plan_and_leaves_the_other_channel_alon
         refused_by("channels.big"),
     ]
 
-    applied = cli("apply", "--auto-approve")
+    applied = cli(*UNPACED, "apply", "--auto-approve")
     assert applied.exit_code == 1
     assert "Too many removals: 6 is over this channel's limit of 5" in applied.stdout
     served = calls()
@@ -128,7 +136,7 @@ def test_a_channels_own_limit_refuses_the_plan_and_leaves_the_other_channel_alon
     # big's own limit raised to its 6 removals: the apply goes through for both channels,
     # small's 3 removals still within settings.yaml's 3 (big's 6 are not added to them)
     write_desired({"settings.yaml": CHAT_SETTINGS, "chat.yaml": chat(big_limit=6)})
-    applied = cli("apply", "--auto-approve")
+    applied = cli(*UNPACED, "apply", "--auto-approve")
     assert applied.exit_code == 0, applied.stdout + applied.stderr
     assert emulator.messaging.channel_members(BIG) == {arn(i): "DEFAULT" for i in range(6)}
     assert emulator.messaging.channel_moderators(BIG) == []
@@ -206,7 +214,7 @@ def test_a_meetings_own_limit_refuses_the_plan_and_leaves_the_other_meeting_alon
         "(meetings.town-hall.safety.max_removals)",
         refused_by("meetings.town-hall"),
     ]
-    applied = cli("apply", "--auto-approve")
+    applied = cli(*UNPACED, "apply", "--auto-approve")
     assert applied.exit_code == 1
     served = calls()
     assert "DeleteAttendee" not in served
@@ -215,7 +223,7 @@ def test_a_meetings_own_limit_refuses_the_plan_and_leaves_the_other_meeting_alon
     assert len(emulator.meetings.attendees_of(STANDUP)) == 2
 
     write_desired({"settings.yaml": MEETING_SETTINGS, "meetings.yaml": meetings(town_hall_limit=3)})
-    applied = cli("apply", "--auto-approve")
+    applied = cli(*UNPACED, "apply", "--auto-approve")
     assert applied.exit_code == 0, applied.stdout + applied.stderr
     viewer = BUILTIN_PROFILES["viewer"]
     assert emulator.meetings.attendees_of(TOWN_HALL) == {"lead@example.com": viewer}

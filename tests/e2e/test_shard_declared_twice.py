@@ -19,6 +19,14 @@ from reconciler.emulator import EmulatorServer
 from reconciler.refs import TargetKey
 from reconciler.shard import shard_of
 
+# the emulator enforces no rate here (AWS's quotas are another test's subject): the
+# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
+UNPACED = tuple(
+    a
+    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
+    for a in ("--rate", f"{q}=off")
+)
+
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
 INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat-1"
 OPS = f"{INSTANCE}/channel/ops"
@@ -162,18 +170,22 @@ def errors_of(run: Any) -> list[str]:
 def test_each_shard_refuses_its_own_entry_and_merged_they_are_the_whole_plan(
     estate: EmulatorServer, cli: Cli
 ) -> None:
-    whole = cli("plan", "--format", "json")
+    whole = cli(*UNPACED, "plan", "--format", "json")
     assert whole.exit_code == 1
     every = [*ROOM_ERRORS.values(), *CHANNEL_ERRORS.values(), *MEETING_ERRORS.values()]
     assert sorted(errors_of(whole)) == sorted(every)
     for k in range(1, N + 1):
-        run = cli("plan", "--shard", f"{k}/{N}", "--format", "json", "--out", f"plan-{k}.json")
+        run = cli(
+            *UNPACED, "plan", "--shard", f"{k}/{N}", "--format", "json", "--out", f"plan-{k}.json"
+        )
         own = [e.get(k) for e in (ROOM_ERRORS, CHANNEL_ERRORS, MEETING_ERRORS)]
         assert sorted(errors_of(run)) == sorted(e for e in own if e is not None), k
         assert run.exit_code == (1 if any(own) else 0), run.stderr
         planned = {t["name"] for t in json.loads(run.stdout)["targets"]}
         assert not planned & {"r0", "twin", "ops", "lobby", "bridge", "standup"}, k
-    merged = cli("merge-plans", *(f"plan-{k}.json" for k in range(1, N + 1)), "--format", "json")
+    merged = cli(
+        *UNPACED, "merge-plans", *(f"plan-{k}.json" for k in range(1, N + 1)), "--format", "json"
+    )
     assert errors_of(merged) == errors_of(whole)
 
 
@@ -183,7 +195,7 @@ def test_no_shard_applies_either_entry(
     channel_before = estate.messaging.channel_members(OPS)
     attendees_before = estate.meetings.attendees_of(MEETING)
     for k in range(1, N + 1):
-        run = cli("apply", "--shard", f"{k}/{N}", "--auto-approve")
+        run = cli(*UNPACED, "apply", "--shard", f"{k}/{N}", "--auto-approve")
         refused = any(k in e for e in (ROOM_ERRORS, CHANNEL_ERRORS, MEETING_ERRORS))
         assert run.exit_code == (1 if refused else 0), run.stdout + run.stderr
     assert members("r0") == {"uid-alice": "Administrator"}
@@ -209,7 +221,7 @@ def twin_shard(
         rooms = f"rooms:\n  {name}: {entry}\n  {ROOM_TWIN}\n"
         write_desired({"settings.yaml": SETTINGS, "rooms.yaml": rooms})
         before = calls()
-        run = cli("plan", "--shard", f"{TWIN_SHARD}/{N}")
+        run = cli(*UNPACED, "plan", "--shard", f"{TWIN_SHARD}/{N}")
         made = {op: n - before.get(op, 0) for op, n in calls().items()}
         return run, {op: n for op, n in made.items() if n}
 
