@@ -168,7 +168,8 @@ def pr_comment(
       python -m reconciler.gitops pr-comment --pr 42 --body-file plan.md
       python -m reconciler.gitops pr-comment --pr 42 --body-file plan.md \\
           --exit-code 2 --commit "$GITHUB_SHA" --artifact chime-plan-pr42
-      python -m reconciler.gitops pr-comment --pr 42 --body-file staging.md --key staging
+      python -m reconciler.gitops pr-comment --pr 42 --body-file staging.md \\
+          --key staging
     """
     if body_file is None:  # before any GitHub call: never blank out the plan comment
         raise UsageError("pr-comment needs --body-file: the Markdown plan to post")

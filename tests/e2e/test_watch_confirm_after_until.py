@@ -66,7 +66,9 @@ def test_an_until_passed_at_the_watchs_prompt_applies_nothing(
     def after_the_until() -> None:
         time.sleep(max(0.0, (until - dt.datetime.now(dt.UTC)).total_seconds()) + 0.5)
 
-    code, out, err = answered_at(WatchCli(cli), after_the_until)
+    answered = answered_at(WatchCli(cli), after_the_until)
+    assert answered is not None, "the watch planned after the until: no question asked"
+    code, out, err = answered
     assert "  + zed@example.com (audio Receive, video Receive, content Receive)" in out
     assert code == 1, out + err
     lines = err.splitlines()
@@ -106,7 +108,9 @@ def test_answered_in_time_the_watch_applies_its_first_round(
         emulator.meetings.end_meeting(MEETING)
 
     thread = later(0, in_then_out_then_end)
-    code, out, err = answered_at(WatchCli(cli), lambda: None)
+    answered = answered_at(WatchCli(cli), lambda: None)
+    assert answered is not None, "the watch planned after the until: no question asked"
+    code, out, err = answered
     thread.join(20)
     assert (code, err) == (0, ""), out + err
     assert seen == [True, False]
