@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from reconciler.channel_refs import USER_PREFIX, user_id_of
+from reconciler.channel_refs import USER_PREFIX, channel_user, user_id_of
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import AwsError, UsageError
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, MODERATOR
@@ -371,6 +371,19 @@ def _role(
     instance: str, summary: dict[str, Any], ref: MemberRef, subject: str, kind: str, role: str
 ) -> Found:
     """The member in one channel: a membership of its type (the ``channel`` kind), or its
-    moderation (``channel-moderator``): the kind is the listing's, never read from a role."""
+    moderation (``channel-moderator``): the kind is the listing's, never read from a role.
+    A user's membership is named as Chime spells its AppInstanceUserId (``subject``'s), as
+    plan names it (``channels.live_ref``): two ids differing only in case are one member
+    to the planner, which keeps the one spelled as declared (QA-BU Q-BU-4)."""
     name, arn = str(summary.get("Name", "")), str(summary.get("ChannelArn", ""))
-    return Found(kind, instance, name, arn, LiveMember(ref, subject, ref.kind, role))
+    return Found(
+        kind, instance, name, arn, LiveMember(_as_live(ref, subject), subject, ref.kind, role)
+    )
+
+
+def _as_live(ref: MemberRef, subject: str) -> MemberRef:
+    """``ref`` as Chime spells the user ``subject`` (its ARN) is; a bot keeps its name."""
+    if ref.kind is not MemberKind.USER:
+        return ref
+    live = channel_user(subject.rpartition("/user/")[2])
+    return live if live == ref else ref
