@@ -209,20 +209,14 @@ def _not_planned(reason: str) -> str:
 def _declared_twice(targets: Sequence[DesiredTarget], found: Whereabouts) -> dict[TargetKey, str]:
     """Why the plan refuses each of ``targets`` that another of them declares again (by
     name and by id), as the plan says it (``declared_once``), with the ids Chime has them
-    by as far as the finder saw them: declared, or of the member's rows and absences (a
-    target declared by name takes the id of a live row of its name, unless the finder
-    found a problem with that name: several targets have it)."""
-    troubled = {a.key for a in found.absent if a.problem}
+    by as far as the finder resolved them: declared, read as declared targets (a
+    meeting), or resolved from a name as the plan resolves it (absences, and
+    ``Whereabouts.named``: the one target of that name). A name several targets share is
+    never resolved to one of them (Q-BU-1): the plan reports the name instead."""
     ids = {t.key: t.target_id for t in targets if t.target_id is not None}
     ids |= {a.key: a.target_id for a in found.absent if a.target_id is not None}
-    for f in found.found:
-        if f.key is not None:
-            ids[f.key] = f.target_id
-            continue
-        for t in targets:
-            named = t.target_id is None and t.key.name == f.name and t.key not in troubled
-            if named and (t.key.kind, t.key.scope) == (f.kind, f.scope):
-                ids.setdefault(t.key, f.target_id)
+    ids |= {f.key: f.target_id for f in found.found if f.key is not None}
+    ids |= dict(found.named)
     return {k: p.message for k, p in declared_twice(targets, ids).items()}
 
 

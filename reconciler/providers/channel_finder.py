@@ -44,7 +44,7 @@ from reconciler.parallel import pmap
 from reconciler.providers.base import Steps
 from reconciler.providers.channel_directory import ChannelDirectory
 from reconciler.refs import MemberKind, MemberRef, TargetKey
-from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts
+from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts, names_to_resolve
 
 # How the per-user listings answer for a user the app instance does not have.
 NOT_A_USER = frozenset({"BadRequestException", "NotFoundException"})
@@ -106,7 +106,25 @@ def channels_where(
         for i in desired.app_instances
     )
     unplanned = tuple(_unplanned(found, ref, desired, roles))
-    return Whereabouts(KINDS, lookups, tuple(roles), tuple(why), unplanned=unplanned)
+    named = tuple(_named(found, names_to_resolve(roles, desired.targets)))
+    return Whereabouts(KINDS, lookups, tuple(roles), tuple(why), unplanned=unplanned, named=named)
+
+
+def _named(
+    found: ChannelDirectory, targets: Iterable[DesiredTarget]
+) -> Iterator[tuple[TargetKey, str]]:
+    """Each of ``targets`` (declared by name) with the ARN of the one channel of its name
+    in its app instance; a name several channels share, or none, is left out, as the plan
+    resolves no such name (Q-BU-1). Costs ListChannels once an app instance (shared)."""
+    for t in targets:
+        if t.key.kind not in KINDS:
+            continue
+        try:
+            arns = found.channel_arns(t.key.scope).get(t.key.name, [])
+        except AwsError:  # an app instance Chime does not have: the plan reports it
+            continue
+        if len(arns) == 1:
+            yield t.key, arns[0]
 
 
 def _unplanned(
