@@ -344,17 +344,14 @@ def _targets(
 
 def _match(targets: Sequence[DesiredTarget], f: Found) -> DesiredTarget | None:
     """The declared target this live one is: the one the provider read (``Found.key``),
-    else by id when declared with one, else by name."""
+    else the one declared with its id, else the one declared by its name (an entry
+    declaring its id is it, even where another declares a name it shares: Q-BU-3)."""
     if f.key is not None:
         return next((t for t in targets if t.key == f.key), None)
-    for t in targets:
-        if t.key.kind != f.kind or t.key.scope != f.scope:
-            continue
-        if t.target_id is not None and t.target_id == f.target_id:
-            return t
-        if t.target_id is None and t.key.name == f.name:
-            return t
-    return None
+    here = [t for t in targets if (t.key.kind, t.key.scope) == (f.kind, f.scope)]
+    by_id = (t for t in here if t.target_id is not None and t.target_id == f.target_id)
+    by_name = (t for t in here if t.target_id is None and t.key.name == f.name)
+    return next(by_id, None) or next(by_name, None)
 
 
 def _live_row(

@@ -134,3 +134,33 @@ def test_an_ambiguous_name_is_not_taken_for_a_target_declared_twice(
     targets = {(t["kind"], t["name"]): t for t in json.loads(run.stdout)["targets"]}
     assert targets[("room", "ops-a")]["plan"]["outcome"] != "not-planned"
     assert targets[("channel", "chat-a")]["plan"]["outcome"] != "not-planned"
+
+
+def test_a_live_room_is_the_entry_declaring_its_id_not_a_name_it_shares(
+    emulator: EmulatorServer, write_desired: Any, cli: Any
+) -> None:
+    """Q-BU-3: `ops` by name (two Chime rooms have it) and `ops-b` by room-b's id, alice
+    Administrator of both rooms: her room-b row is ops-b's (declared, in sync, as the plan
+    has it: no change there), not the ambiguous name's."""
+    _case(emulator, write_desired)
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "all.yaml": """
+                rooms:
+                  ops: {prune: true, administrators: [alice@example.com]}
+                  ops-b: {id: room-b, prune: true, administrators: [alice@example.com]}
+            """,
+        }
+    )
+    plan = json.loads(cli("plan", "--format", "json").stdout)
+    assert [(t["name"], t["changes"]) for t in plan["targets"]] == [("ops-b", [])]
+
+    run = cli("audit", "alice@example.com", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    rows = {
+        r["room_id"]: (r["note"], [d["line"] for d in r["declared_at"]])
+        for r in json.loads(run.stdout)["rooms"]
+    }
+    assert rows["room-b"] == ("declared", [3])  # ops-b's line
+    assert rows["room-a"][0].startswith("declared, but 2 Chime rooms have that name")
