@@ -209,20 +209,14 @@ def _not_planned(reason: str) -> str:
 def _declared_twice(targets: Sequence[DesiredTarget], found: Whereabouts) -> dict[TargetKey, str]:
     """Why the plan refuses each of ``targets`` that another of them declares again (by
     name and by id), as the plan says it (``declared_once``), with the ids Chime has them
-    by as far as the finder saw them: declared, or of the member's rows and absences (a
-    target declared by name takes the id of a live row of its name, unless the finder
-    found a problem with that name: several targets have it)."""
-    troubled = {a.key for a in found.absent if a.problem}
+    by as far as the finder resolved them: declared, read as declared targets (a
+    meeting), or resolved from a name as the plan resolves it (absences, and
+    ``Whereabouts.named``: the one target of that name). A name several targets share is
+    never resolved to one of them (Q-BU-1): the plan reports the name instead."""
     ids = {t.key: t.target_id for t in targets if t.target_id is not None}
     ids |= {a.key: a.target_id for a in found.absent if a.target_id is not None}
-    for f in found.found:
-        if f.key is not None:
-            ids[f.key] = f.target_id
-            continue
-        for t in targets:
-            named = t.target_id is None and t.key.name == f.name and t.key not in troubled
-            if named and (t.key.kind, t.key.scope) == (f.kind, f.scope):
-                ids.setdefault(t.key, f.target_id)
+    ids |= {f.key: f.target_id for f in found.found if f.key is not None}
+    ids |= dict(found.named)
     return {k: p.message for k, p in declared_twice(targets, ids).items()}
 
 
@@ -350,17 +344,14 @@ def _targets(
 
 def _match(targets: Sequence[DesiredTarget], f: Found) -> DesiredTarget | None:
     """The declared target this live one is: the one the provider read (``Found.key``),
-    else by id when declared with one, else by name."""
+    else the one declared with its id, else the one declared by its name (an entry
+    declaring its id is it, even where another declares a name it shares: Q-BU-3)."""
     if f.key is not None:
         return next((t for t in targets if t.key == f.key), None)
-    for t in targets:
-        if t.key.kind != f.kind or t.key.scope != f.scope:
-            continue
-        if t.target_id is not None and t.target_id == f.target_id:
-            return t
-        if t.target_id is None and t.key.name == f.name:
-            return t
-    return None
+    here = [t for t in targets if (t.key.kind, t.key.scope) == (f.kind, f.scope)]
+    by_id = (t for t in here if t.target_id is not None and t.target_id == f.target_id)
+    by_name = (t for t in here if t.target_id is None and t.key.name == f.name)
+    return next(by_id, None) or next(by_name, None)
 
 
 def _live_row(

@@ -4,8 +4,10 @@ by ``reconciler.audit``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reconciler.desired.model import DesiredTarget
 from reconciler.live import LiveMember
 from reconciler.refs import TargetKey
 
@@ -69,3 +71,25 @@ class Whereabouts:
     # declared targets the plan refuses as a whole, and its reason (a channel declaring a
     # ``bot:NAME`` that several AppInstanceBots have): the plan changes nothing there
     unplanned: tuple[tuple[TargetKey, str], ...] = ()
+    # targets declared by name that may be one another entry declares by id
+    # (``names_to_resolve``), with the id of the one target Chime has of that name, as the
+    # plan resolves it; a name several targets share (or none) is not here (Q-BU-1)
+    named: tuple[tuple[TargetKey, str], ...] = ()
+
+
+def names_to_resolve(
+    found: Sequence[Found], targets: Sequence[DesiredTarget]
+) -> list[DesiredTarget]:
+    """The ``targets`` declared by name that a live row of ``found`` (not read as a
+    declared target) has the name of, where another of ``targets`` declares that row's
+    target by id. Whether they are one target, declared twice, is known only from the
+    scope's listing: one target of that name (``Whereabouts.named``), not several."""
+    by_id = {(t.key.kind, t.key.scope, t.target_id) for t in targets if t.target_id is not None}
+    names = {
+        (f.kind, f.scope, f.name)
+        for f in found
+        if f.key is None and (f.kind, f.scope, f.target_id) in by_id
+    }
+    return [
+        t for t in targets if t.target_id is None and (t.key.kind, t.key.scope, t.key.name) in names
+    ]

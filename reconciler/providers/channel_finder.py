@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from reconciler.channel_refs import USER_PREFIX, user_id_of
+from reconciler.channel_refs import USER_PREFIX, channel_user, user_id_of
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import AwsError, UsageError
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, MODERATOR
@@ -44,7 +44,7 @@ from reconciler.parallel import pmap
 from reconciler.providers.base import Steps
 from reconciler.providers.channel_directory import ChannelDirectory
 from reconciler.refs import MemberKind, MemberRef, TargetKey
-from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts
+from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts, names_to_resolve
 
 # How the per-user listings answer for a user the app instance does not have.
 NOT_A_USER = frozenset({"BadRequestException", "NotFoundException"})
@@ -106,7 +106,25 @@ def channels_where(
         for i in desired.app_instances
     )
     unplanned = tuple(_unplanned(found, ref, desired, roles))
-    return Whereabouts(KINDS, lookups, tuple(roles), tuple(why), unplanned=unplanned)
+    named = tuple(_named(found, names_to_resolve(roles, desired.targets)))
+    return Whereabouts(KINDS, lookups, tuple(roles), tuple(why), unplanned=unplanned, named=named)
+
+
+def _named(
+    found: ChannelDirectory, targets: Iterable[DesiredTarget]
+) -> Iterator[tuple[TargetKey, str]]:
+    """Each of ``targets`` (declared by name) with the ARN of the one channel of its name
+    in its app instance; a name several channels share, or none, is left out, as the plan
+    resolves no such name (Q-BU-1). Costs ListChannels once an app instance (shared)."""
+    for t in targets:
+        if t.key.kind not in KINDS:
+            continue
+        try:
+            arns = found.channel_arns(t.key.scope).get(t.key.name, [])
+        except AwsError:  # an app instance Chime does not have: the plan reports it
+            continue
+        if len(arns) == 1:
+            yield t.key, arns[0]
 
 
 def _unplanned(
@@ -371,6 +389,19 @@ def _role(
     instance: str, summary: dict[str, Any], ref: MemberRef, subject: str, kind: str, role: str
 ) -> Found:
     """The member in one channel: a membership of its type (the ``channel`` kind), or its
-    moderation (``channel-moderator``): the kind is the listing's, never read from a role."""
+    moderation (``channel-moderator``): the kind is the listing's, never read from a role.
+    A user's membership is named as Chime spells its AppInstanceUserId (``subject``'s), as
+    plan names it (``channels.live_ref``): two ids differing only in case are one member
+    to the planner, which keeps the one spelled as declared (QA-BU Q-BU-4)."""
     name, arn = str(summary.get("Name", "")), str(summary.get("ChannelArn", ""))
-    return Found(kind, instance, name, arn, LiveMember(ref, subject, ref.kind, role))
+    return Found(
+        kind, instance, name, arn, LiveMember(_as_live(ref, subject), subject, ref.kind, role)
+    )
+
+
+def _as_live(ref: MemberRef, subject: str) -> MemberRef:
+    """``ref`` as Chime spells the user ``subject`` (its ARN) is; a bot keeps its name."""
+    if ref.kind is not MemberKind.USER:
+        return ref
+    live = channel_user(subject.rpartition("/user/")[2])
+    return live if live == ref else ref

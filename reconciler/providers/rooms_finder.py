@@ -9,15 +9,15 @@ none, or several of a declared name (even one with the member), the plan reports
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.kinds.rooms import ROOM
 from reconciler.parallel import pmap
 from reconciler.providers.base import RoomsDirectory, Steps
 from reconciler.providers.chime_api import Room
-from reconciler.refs import MemberKind, MemberRef
-from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts
+from reconciler.refs import MemberKind, MemberRef, TargetKey
+from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts, names_to_resolve
 
 NO_ROOM = "Chime has no room of that name"
 
@@ -40,7 +40,37 @@ def rooms_where(
     found = tuple(_found(directory, lookups, steps, parallelism))
     known = {a.scope for a in lookups if a.member_ids}  # elsewhere: no such member, first
     declared = _declaring(desired, member, known)
-    return Whereabouts((ROOM.id,), lookups, found, tuple(absences(directory, declared, found)))
+    listed = _Listings(directory)
+    why = tuple(absences(directory, declared, found, listed))
+    rooms = [t for t in desired.targets if t.key.kind == ROOM.id] if desired else []
+    named = tuple(_named(listed, names_to_resolve(found, rooms)))
+    return Whereabouts((ROOM.id,), lookups, found, why, named=named)
+
+
+class _Listings:
+    """Each account's rooms by name (ListRooms), listed once however often asked."""
+
+    def __init__(self, directory: RoomsDirectory) -> None:
+        self.directory = directory
+        self.by_account: dict[str, dict[str, list[str]]] = {}
+
+    def __call__(self, account: str) -> dict[str, list[str]]:
+        if account not in self.by_account:
+            rooms: dict[str, list[str]] = defaultdict(list)
+            for room in self.directory.list_rooms(account):
+                rooms[room.name].append(room.room_id)
+            self.by_account[account] = rooms
+        return self.by_account[account]
+
+
+def _named(listed: _Listings, targets: Sequence[DesiredTarget]) -> Iterator[tuple[TargetKey, str]]:
+    """Each of ``targets`` (declared by name) with the id of the one room of its name in
+    its account; a name several rooms share, or none, is left out, as the plan resolves
+    no such name. Costs ListRooms once an account (shared with ``absences``)."""
+    for t in targets:
+        ids = listed(t.key.scope).get(t.key.name, [])
+        if len(ids) == 1:
+            yield t.key, ids[0]
 
 
 def _declaring(
@@ -57,7 +87,10 @@ def _declaring(
 
 
 def absences(
-    directory: RoomsDirectory, declared: Sequence[DesiredTarget], found: Sequence[Found] = ()
+    directory: RoomsDirectory,
+    declared: Sequence[DesiredTarget],
+    found: Sequence[Found] = (),
+    listed: Callable[[str], dict[str, list[str]]] | None = None,
 ) -> list[NotThere]:
     """Each declared room of ``declared`` that the member was not ``found`` in (by id,
     else by name, as ``reconciler.audit`` matches them) as Chime has it: its id, or why
@@ -65,7 +98,9 @@ def absences(
     declared by a name several Chime rooms have, though found in one of them (the plan
     fails on it all the same: Q-AX-3). Costs ListRooms once an account with rooms
     declared by name (its listing also answers for the rooms declared by id there:
-    Q-AX-4), else GetRoom a room declared by id the member is not in."""
+    Q-AX-4), else GetRoom a room declared by id the member is not in. ``listed``: an
+    account's rooms by name, as listed once (None: listed here)."""
+    listed = listed or _Listings(directory)
     here = {(f.scope, f.target_id) for f in found} | {(f.scope, f.name) for f in found}
     accounts: dict[str, list[DesiredTarget]] = defaultdict(list)
     for t in declared:
@@ -74,10 +109,8 @@ def absences(
     for account, targets in sorted(accounts.items()):
         rooms: dict[str, list[str]] | None = None  # by name, when listed
         if any(t.target_id is None for t in targets):
-            rooms = defaultdict(list)
-            for room in directory.list_rooms(account):
-                rooms[room.name].append(room.room_id)
-        ids = {i for listed in (rooms or {}).values() for i in listed}
+            rooms = listed(account)
+        ids = {i for named_ids in (rooms or {}).values() for i in named_ids}
         for t in targets:
             there = (account, t.target_id or t.key.name) in here
             if t.target_id is not None:
