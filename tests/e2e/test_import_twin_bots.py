@@ -91,3 +91,22 @@ def test_import_leaves_out_a_bot_whose_twin_is_in_a_channel_left_as_it_is(
     plan = cli(*UNPACED, "plan")
     assert plan.exit_code == 0, plan.stderr
     assert plan.lines[-1] == NO_CHANGES.replace("1 member", "2 members")
+
+
+def test_adopt_of_a_bot_whose_name_another_bot_has_puts_the_file_back(
+    emulator: EmulatorServer, settings: Path, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """`import --adopt` wrote `bot:Twin` (exit 0), and the next plan failed on it: the
+    plan after the edit has an error, so the file is put back and nothing is adopted."""
+    emulator.reset(
+        _seed([{"name": "ops", "id": "ops", "members": ["alice@example.com", "bot-t1"]}])
+    )
+    text = "channels:\n  ops: {app_instance: chat, members: [alice@example.com]}\n"
+    write_desired({"ops.yaml": text})
+    adopt = cli(*UNPACED, "import", "--adopt")
+    assert adopt.exit_code == 1
+    assert "2 AppInstanceBots named 'Twin'" in adopt.stderr
+    assert "Nothing was adopted: the edited files give the plan 1 error" in adopt.stderr
+    assert (settings / "ops.yaml").read_text(encoding="utf-8") == text
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stdout
