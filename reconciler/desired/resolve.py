@@ -192,7 +192,8 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
                 if where not in twice:
                     twice.add(where)
                     first = by_id[(t.kind.id, scope, target_id)]
-                    message = f"{noun} id {target_id!r} is already declared at {first}"
+                    what = t.kind.words.id_word[0]  # "channel ARN", "room id" (Q-BS-3)
+                    message = f"{noun} {what} {target_id!r} is already declared at {first}"
                     problems.append(located(*where, message))
                 continue
             by_id[(t.kind.id, scope, target_id)] = t.location

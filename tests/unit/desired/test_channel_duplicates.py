@@ -44,5 +44,5 @@ def test_a_channel_arn_declared_twice_is_one_error(
         f"  ops-again:\n    arn: '{arn}'\n    members: [user:a]\n"
     )
     assert problems(Path("ds"), {"a.yaml": chat}) == [
-        f"ds/a.yaml:5: channels.ops-again: channel id '{arn}' is already declared at ds/a.yaml:2"
+        f"ds/a.yaml:5: channels.ops-again: channel ARN '{arn}' is already declared at ds/a.yaml:2"
     ]
