@@ -168,7 +168,8 @@ def pr_comment(
       python -m reconciler.gitops pr-comment --pr 42 --body-file plan.md
       python -m reconciler.gitops pr-comment --pr 42 --body-file plan.md \\
           --exit-code 2 --commit "$GITHUB_SHA" --artifact chime-plan-pr42
-      python -m reconciler.gitops pr-comment --pr 42 --body-file staging.md --key staging
+      python -m reconciler.gitops pr-comment --pr 42 --body-file staging.md \\
+          --key staging
     """
     if body_file is None:  # before any GitHub call: never blank out the plan comment
         raise UsageError("pr-comment needs --body-file: the Markdown plan to post")
@@ -331,8 +332,9 @@ def apply_check(workflow: str) -> None:
     is in progress (its half-done changes are no drift), and says so in
     the log and the job summary; skip=false otherwise, also while a run
     has not started (queued, pending, requested, or waiting for the
-    environment's reviewers: it has changed nothing). When GitHub cannot tell (an API error), it
-    warns and writes skip=false: the check runs as usual. Exit 0.
+    environment's reviewers: it has changed nothing). When GitHub cannot
+    tell (an API error), it warns and writes skip=false: the check runs
+    as usual. Exit 0.
 
     \b
     Example (drift.yml's first job):
