@@ -8,9 +8,10 @@ HIDDEN under ``hidden``, then ``moderators``; each list sorted. A channel whose 
 not unique in its ``channels:`` mapping (one app instance's file; every app instance's
 for stdout) gets ``arn:`` and a label as its key, never a key taken. Elastic channels are
 left out with a comment (they are not managed). A bot whose name is not unique in the
-app instance cannot be named: it is left out with a comment, and the channel is written
-with ``prune: false``. The app instance's bearers are left out with a comment (the tool's
-own identity: never drift, never removed), as ``import --adopt`` leaves them out.
+app instance (another bot has it, in the channels written or not) cannot be named: it is
+left out with a comment, and the channel is written with ``prune: false``. The app
+instance's bearers are left out with a comment (the tool's own identity: never drift,
+never removed), as ``import --adopt`` leaves them out.
 """
 
 from __future__ import annotations
@@ -83,12 +84,14 @@ def channel_lines(
 
 @dataclass(frozen=True)
 class InstanceChannels:
-    """The channels of one app instance to write, and the ``app_instance`` each names
-    (None when it is the only one)."""
+    """The channels of one app instance to write, the ``app_instance`` each names (None
+    when it is the only one), and the bot names several AppInstanceBots of the app
+    instance have, in these channels or not (ListAppInstanceBots)."""
 
     instance: str
     label: str | None
     channels: tuple[ImportedChannel, ...]
+    several_bots: frozenset[str] = frozenset()
 
     @property
     def managed(self) -> tuple[ImportedChannel, ...]:
@@ -150,7 +153,7 @@ def sections_document(sections: Sequence[InstanceChannels], *, prune: bool = Fal
     if not managed:
         return "\n".join([*lines, "channels: {}", ""])
     keys = channel_keys([c for _, c in managed])
-    ambiguous = {s.instance: _ambiguous_bots(s.managed) for s in sections}
+    ambiguous = {s.instance: _ambiguous_bots(s.managed) | s.several_bots for s in sections}
     lines.append("channels:")
     order = {s.instance: i for i, s in enumerate(sections)}
     for s, c in sorted(

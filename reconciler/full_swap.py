@@ -82,7 +82,7 @@ class FullSwap:
         advice = (
             f"To converge: make a place first (apply with "
             f"{_count(self.refused, words.member)} fewer), or keep another "
-            f"{words.member[0]} {with_article(one)} meanwhile."
+            f"{_kept_as(words.member[0], one)} meanwhile."
         )
         if self.applies is None and self.progress <= 1:
             return (
@@ -247,3 +247,9 @@ def full_swap_lines(plan: Plan) -> list[str]:
         "apply cannot make a place for them first: it will fail for some of them:"
     )
     return [head, *(s.message() for s in found)]
+
+
+def _kept_as(member: str, elevated: str) -> str:
+    """Who to keep meanwhile: "member an administrator"; "moderator" where every member
+    of the kind is elevated (a channel's moderators: never "moderator a moderator")."""
+    return elevated if member == elevated else f"{member} {with_article(elevated)}"

@@ -92,6 +92,14 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
             raise Interrupted(interrupted_message("import --adopt", PUT_BACK)) from None
         click.echo(f"{_failed(exc)}; they are back as they were.", err=True)
         raise
+    if again.errors:  # e.g. a bot:NAME that another bot of the app instance has (Q-BS-2)
+        _restore(edits, within)
+        n = len(again.errors)
+        raise AdoptError(
+            "\n".join(again.errors) + f"\nNothing was adopted: the edited files give the plan {n} "
+            f"error{'' if n == 1 else 's'} (above); the files are back as they were: add "
+            "the members by hand"
+        )
     adopted = {(a.file, a.key_line) for a in adoptions}
     left = [
         t

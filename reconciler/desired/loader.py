@@ -391,7 +391,8 @@ class _Loader:
         why = key.strip() and violation(self.rules, relative, section, nouns, key)
         if why:
             self.problems.append(located(display, positions.line_of(path), path, why))
-        if kind.id_field is None:  # no id key: the names alone restrict the target
+        if kind.id_field is None:  # its scope is its id: the rule's ids list the scopes
+            self._restricted_scope(kind, path, spec, relative, display, positions)
             return
         target_id = None if unidentified else kind.target_id_of(spec, self.declared.settings)
         why = target_id and id_violation(
@@ -399,6 +400,35 @@ class _Loader:
         )
         if why:
             at = (*path, kind.id_field)
+            self.problems.append(located(display, positions.value_line(at), at, why))
+
+    def _restricted_scope(
+        self,
+        kind: Kind,
+        path: KeyPath,
+        spec: BaseModel,
+        relative: str,
+        display: str,
+        positions: Positions,
+    ) -> None:
+        """restrictions.yaml on a target that is its scope (``id_field`` None): its key is
+        only a label, so its scope is checked as its id against the rule's ``ids``, as
+        written (``scope_field``) or as the kind resolves it (``target_id_of``), whichever
+        is listed (QA-BS Q-BS-1); located at the scope key, or at the target's key where
+        settings.yaml gives the scope."""
+        section = str(path[0])
+        written = getattr(spec, kind.scope_field, None)
+        target_id = kind.target_id_of(spec, self.declared.settings)
+        if target_id is None:  # no scope: reported as the kind's own problem
+            return
+        why = id_violation(self.rules, relative, section, kind.words, kind.scope_field, target_id)
+        if why and written is not None and str(written).strip() != target_id.strip():
+            also = id_violation(
+                self.rules, relative, section, kind.words, kind.scope_field, str(written)
+            )
+            why = why if also else None
+        if why:
+            at = (*path, kind.scope_field) if written is not None else path
             self.problems.append(located(display, positions.value_line(at), at, why))
 
     def _entries(

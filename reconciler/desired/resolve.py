@@ -162,7 +162,7 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
     targets: list[DesiredTarget] = []
     by_key: dict[TargetKey, Location] = {}
     by_id: dict[tuple[str, str, str], Location] = {}
-    twice: set[tuple[str, int, Path]] = set()  # declarations reported as duplicates
+    twice: set[tuple[str, int, Path]] = set()  # reported once for a section's kinds
     for t in _taken(d):
         noun = t.kind.words.noun
         scope = t.kind.scope_of(t.spec, d.settings)
@@ -170,7 +170,9 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
         name = t.key if t.key.strip() or t.unidentified else target_id
         where = (t.location.file, t.location.line, t.path)
         if name is None:
-            problems.append(located(*where, f"{noun} has neither a name nor an id"))
+            if where not in twice:  # once for a section's kinds (Q-BS-5)
+                twice.add(where)
+                problems.append(located(*where, f"{noun} has neither a name nor an id"))
             continue
         if scope is None:
             why = located(*where, t.kind.no_scope_why(t.spec, d.settings))
@@ -192,7 +194,8 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
                 if where not in twice:
                     twice.add(where)
                     first = by_id[(t.kind.id, scope, target_id)]
-                    message = f"{noun} id {target_id!r} is already declared at {first}"
+                    what = t.kind.words.id_word[0]  # "channel ARN", "room id" (Q-BS-3)
+                    message = f"{noun} {what} {target_id!r} is already declared at {first}"
                     problems.append(located(*where, message))
                 continue
             by_id[(t.kind.id, scope, target_id)] = t.location

@@ -61,8 +61,10 @@ def _file_model(sections: tuple[tuple[str, Kind], ...]) -> type[BaseModel]:
 
 @lru_cache(maxsize=16)
 def _parts(sections: tuple[tuple[str, Kind], ...]) -> tuple[type[BaseModel], type[BaseModel]]:
-    # a section whose kind has no id key (its target is its scope) has no key under ids:
+    # a section whose kind has no id key (its target is its scope) lists its scopes under
+    # ids: its key is only a label, as a target's declared by id is (QA-BS Q-BS-1)
     with_ids = [(name, k) for name, k in sections if k.id_field is not None]
+    scoped = [(name, k) for name, k in sections if k.id_field is None]
     by_id = [f"{k.words.a_noun}'s {k.id_key_text}" for _, k in with_ids]
     ids_fields: dict[str, Any] = {
         name: (
@@ -74,7 +76,26 @@ def _parts(sections: tuple[tuple[str, Kind], ...]) -> tuple[type[BaseModel], typ
             ),
         )
         for name, k in with_ids
+    } | {
+        name: (
+            list[NonBlank],
+            Field(
+                default_factory=list,
+                description=f"The `{k.scope_field}:` values (as written, or as resolved) "
+                f"whose {k.words.plural} the files may declare: {k.words.a_noun} is its "
+                f"`{k.scope_field}:`, whatever its key (set by settings.yaml's "
+                f"`{k.scope_setting}` where the entry has none).",
+            ),
+        )
+        for name, k in scoped
     }
+    on_scope = [f"{k.words.a_noun}'s `{k.scope_field}:`" for _, k in scoped]
+    scope_text = (
+        f" A target that is its scope ({', '.join(on_scope)}) is restricted the same way: "
+        "its scope is listed here."
+        if scoped
+        else ""
+    )
     ids: type[BaseModel] = create_model(
         "RestrictionIds",
         __base__=Strict,
@@ -83,7 +104,7 @@ def _parts(sections: tuple[tuple[str, Kind], ...]) -> tuple[type[BaseModel], typ
             "written (spaces around it aside). A target declared by id "
             f"({', '.join(by_id)}) is whichever target has it, whatever its key says: the "
             "name patterns cannot restrict it, so under a rule none may be declared unless "
-            "listed here."
+            "listed here." + scope_text
         ),
         **ids_fields,
     )

@@ -332,8 +332,9 @@ def apply_check(workflow: str) -> None:
     is in progress (its half-done changes are no drift), and says so in
     the log and the job summary; skip=false otherwise, also while a run
     has not started (queued, pending, requested, or waiting for the
-    environment's reviewers: it has changed nothing). When GitHub cannot tell (an API error), it
-    warns and writes skip=false: the check runs as usual. Exit 0.
+    environment's reviewers: it has changed nothing). When GitHub cannot
+    tell (an API error), it warns and writes skip=false: the check runs
+    as usual. Exit 0.
 
     \b
     Example (drift.yml's first job):

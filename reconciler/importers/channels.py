@@ -105,7 +105,9 @@ def documents(
         if out is not None:
             wanted, declared = _split(desired, s.arn, channels, rewritten)
         left.extend(declared)
-        section = InstanceChannels(s.arn, s.label if several else None, tuple(wanted))
+        section = InstanceChannels(
+            s.arn, s.label if several else None, tuple(wanted), got.several_bots
+        )
         if section.managed:  # an elastic channel alone is no channel to write
             files[relative] = sections_document([section], prune=prune)
             written.append(section)

@@ -13,7 +13,8 @@ applier, renderers or plan file, which read the kind.
    Register it below with ``register``. Kinds sharing a section (a channel's memberships
    and its moderators) share its spec model. A kind whose target is its scope (an app
    instance's admins) has no id key: ``id_field=None``, and ``target_id_of`` overridden to
-   return ``scope_of(spec, settings)``.
+   return ``scope_of(spec, settings)``; restrictions.yaml's ``ids:`` then lists, for its
+   section, the scopes a rule's files may declare (its key is only a label).
 2. Settings: the default scope named by ``scope_setting`` needs a field of
    ``SettingsFileBase`` (``reconciler.desired.spec``); nothing else does. A minimum
    (``minimum_setting``, e.g. ``min_moderators``, with ``minimum_default`` and

@@ -150,7 +150,7 @@ class Kind:
     scope_field: str = "account"  # the spec's key overriding it
     # the spec's key naming the target by id; None: the spec has none (a kind whose target
     # is its scope, an app instance's admins: ``target_id_of`` then gives the scope), and
-    # restrictions.yaml's ``ids:`` has no key for its section
+    # restrictions.yaml's ``ids:`` lists the scopes its section's entries may name
     id_field: str | None = "id"
     # a valid value of ``id_field`` where it is required ("${_}"), set in place of a
     # broken or missing one while the rest of the target is checked (``salvage``); None:

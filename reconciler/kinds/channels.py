@@ -162,6 +162,7 @@ CHANNEL_MODERATOR = ChannelKind(
         plural="channel moderators",
         scope="app instance",
         elevated=("moderator", "moderators"),
+        member=("moderator", "moderators"),  # its members are moderators (Q-BS-4)
         demotion="as moderator",
         qualifier=" (moderators)",
         members="moderators",

@@ -13,15 +13,18 @@ from reconciler.providers.channel_moderators import ModeratorsProvider
 from reconciler.providers.channels import ChannelsProvider
 from reconciler.providers.chime_api import NOT_FOUND
 from reconciler.providers.target_gone import gone_on
+from reconciler.refs import MemberKind
 
 
 @dataclass(frozen=True)
 class ChannelsRead:
-    """An app instance's channels as read, and those deleted while they were read (name,
-    arn), left out."""
+    """An app instance's channels as read, those deleted while they were read (name,
+    arn), left out, and the bot names several AppInstanceBots of the app instance have
+    (in these channels or not: a ``bot:NAME`` the plan refuses)."""
 
     channels: list[ImportedChannel]
     gone: list[tuple[str, str]]
+    several_bots: frozenset[str] = frozenset()
 
 
 def read_channels(dir_: ChannelDirectory, instance: str) -> ChannelsRead:
@@ -67,4 +70,16 @@ def read_channels(dir_: ChannelDirectory, instance: str) -> ChannelsRead:
 
     read = pmap(read_one, listed, dir_.parallelism)
     gone = sorted(item for item, c in zip(listed, read, strict=True) if c is None)
-    return ChannelsRead(sorted(c for c in read if c is not None), gone)
+    channels = sorted(c for c in read if c is not None)
+    return ChannelsRead(channels, gone, _several_bots(dir_, instance, channels))
+
+
+def _several_bots(
+    dir_: ChannelDirectory, instance: str, channels: list[ImportedChannel]
+) -> frozenset[str]:
+    """The bot names several AppInstanceBots of ``instance`` have, where a channel read
+    has a bot (ListAppInstanceBots, once, as the plan lists them: a twin outside these
+    channels makes the name as ambiguous to the plan, QA-BS Q-BS-2); none otherwise."""
+    if not any(m.kind is MemberKind.BOT for c in channels for m in (*c.members, *c.moderators)):
+        return frozenset()
+    return frozenset(name for name, arns in dir_.bots(instance).items() if len(arns) > 1)

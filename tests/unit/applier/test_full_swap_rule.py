@@ -14,6 +14,7 @@ from reconciler.capabilities import BUILTIN_PROFILES
 from reconciler.create_batches import create_batches
 from reconciler.full_swap import full_swap_lines, full_swap_target
 from reconciler.kinds import MEETING, ROOM
+from reconciler.kinds.channels import CHANNEL_MODERATOR, MODERATOR
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import MemberKind, MemberRef, Role, TargetKey
 
@@ -329,3 +330,32 @@ def test_a_role_changed_by_delete_and_create_is_added_back_before_new_members() 
         (2, room_change(Action.CREATE, "new2@x.io", None, ADMIN)),
     ]
     assert [i for batch in create_batches(ROOM, items) for i, _ in batch] == [1, 0, 2]
+
+
+def test_a_full_channels_moderator_swap_names_moderators_not_members() -> None:
+    """Q-BS-4: the moderator kind's members are moderators: "(1,000 moderators now", "with
+    1 moderator fewer", "keep another moderator meanwhile" (not "member a moderator")."""
+    key = TargetKey(CHANNEL_MODERATOR.id, "arn:app-instance/chat", "ops")
+
+    def moderator(action: Action, who: str) -> Change:
+        before, after = (None, MODERATOR) if action is Action.CREATE else (MODERATOR, None)
+        return Change(action, key, MemberRef.user(who), who, MemberKind.USER, before, after)
+
+    tp = TargetPlan(
+        key,
+        "arn:app-instance/chat/channel/ops",
+        "fp",
+        (moderator(Action.CREATE, "b"), moderator(Action.DELETE, "a")),
+        live_count=CHANNEL_MODERATOR.max_members or 0,
+        live_elevated=1,
+        minimum=1,
+    )
+    found = full_swap_target(tp)
+    assert found is not None
+    message = found.message()
+    most = f"{CHANNEL_MODERATOR.max_members:,}"
+    assert f"has no place for its add ({most} moderators now, AWS's maximum of {most})" in message
+    assert message.endswith(
+        "To converge: make a place first (apply with 1 moderator fewer), or keep another "
+        "moderator meanwhile."
+    )

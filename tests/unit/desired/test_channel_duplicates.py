@@ -1,5 +1,6 @@
-"""A channel declared twice is one error (it was two: the channel, then its moderators,
-the two kinds of one `channels:` entry), by name and by ARN alike."""
+"""A channel declared twice (by name or by ARN alike), or with neither a name nor an id,
+is one error (it was two: the channel, then its moderators, the two kinds of one
+`channels:` entry)."""
 
 from __future__ import annotations
 
@@ -44,5 +45,15 @@ def test_a_channel_arn_declared_twice_is_one_error(
         f"  ops-again:\n    arn: '{arn}'\n    members: [user:a]\n"
     )
     assert problems(Path("ds"), {"a.yaml": chat}) == [
-        f"ds/a.yaml:5: channels.ops-again: channel id '{arn}' is already declared at ds/a.yaml:2"
+        f"ds/a.yaml:5: channels.ops-again: channel ARN '{arn}' is already declared at ds/a.yaml:2"
+    ]
+
+
+def test_a_blank_channel_key_is_one_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Q-BS-5: it was two on one line, the second "channel moderators has neither ...",
+    and `Desired state is invalid: 2 errors`."""
+    monkeypatch.chdir(tmp_path)
+    chat = 'channels:\n  "": {members: [user:a]}\n'
+    assert problems(Path("ds"), {"a.yaml": chat}) == [
+        'ds/a.yaml:2: channels."": channel has neither a name nor an id'
     ]

@@ -64,7 +64,7 @@ def test_validate_verbose_lists_rooms(monkeypatch: pytest.MonkeyPatch) -> None:
         "arn:aws:chime:us-east-1:111122223333:app-instance/chat, prune): 4 members"
         "  [desired-state/chat.yaml:4]",
         "  channel moderators incident-chat (app instance "
-        "arn:aws:chime:us-east-1:111122223333:app-instance/chat, prune): 2 members"
+        "arn:aws:chime:us-east-1:111122223333:app-instance/chat, prune): 2 moderators"
         "  [desired-state/chat.yaml:4]",
         "  room announcements (account 11111111-2222-3333-4444-555555555555): 6 members"
         "  [desired-state/company.yaml:7]",

@@ -591,20 +591,41 @@ def test_one_scope_declared_twice_is_a_validate_error(tmp_path: Path) -> None:
     ]
 
 
-def test_a_kind_without_an_id_key_has_none_under_restrictions_ids(tmp_path: Path) -> None:
+def test_a_kind_without_an_id_key_is_restricted_by_its_scope_under_ids(tmp_path: Path) -> None:
+    """QA-BS Q-BS-1: a target that is its scope has a key that is only a label; a file
+    under a rule naming only `^kite` declared (and, pruning, emptied) any space under an
+    innocent key. The rule's `ids:` now lists the scopes its files may declare."""
     with kinds.registered(SPACE_TOY):
         ids = json_schema("restrictions")["$defs"]["RestrictionIds"]
-        assert "toys" not in ids["properties"]
-        assert "toy" not in ids["description"]
+        assert "`space:`" in ids["properties"]["toys"]["description"]
         rules = "restrictions:\n  - path: 'teams/**'\n    toys: ['^kite']\n"
         root = write(tmp_path, {"settings.yaml": SETTINGS, "restrictions.yaml": rules})
         (root / "teams").mkdir()
+        (root / "teams" / "t.yaml").write_text("toys:\n  kite-innocent: {space: prod}\n")
+        with pytest.raises(DesiredStateError) as caught:
+            load_desired(root)
+        rule = f"the rule at {root}/restrictions.yaml:2 (path 'teams/**')"
+        assert [str(p) for p in caught.value.problems] == [
+            f"{root}/teams/t.yaml:2: toys.kite-innocent.space: toy id 'prod' may not be "
+            f"declared in teams/t.yaml: {rule} allows no toy ids (a toy declared by `space:` "
+            "is whichever toy has that id, whatever its key: list the ids this rule's files "
+            "may declare under its `ids: {toys: [...]}`)"
+        ]
+        (root / "restrictions.yaml").write_text(rules + "    ids: {toys: [sky]}\n")
+        (root / "teams" / "t.yaml").write_text("toys:\n  kite: {space: sky}\n  kite-2: {}\n")
+        with pytest.raises(DesiredStateError) as caught:
+            load_desired(root)  # kite-2: settings.yaml's account, acc-1, not listed
+        assert [str(p) for p in caught.value.problems] == [
+            f"{root}/teams/t.yaml:3: toys.kite-2: toy id 'acc-1' may not be declared in "
+            f"teams/t.yaml: {rule} allows the toy ids 'sky' (a toy declared by `space:` is "
+            "whichever toy has that id, whatever its key: list the ids this rule's files "
+            "may declare under its `ids: {toys: [...]}`)"
+        ]
         (root / "teams" / "t.yaml").write_text("toys:\n  kite: {space: sky}\n")
         [kite] = [t for t in load_desired(root).targets if t.key.kind == "toy"]
         assert (kite.key, kite.target_id) == (TargetKey("toy", "sky", "kite"), "sky")
-        (root / "restrictions.yaml").write_text(rules + "    ids: {toys: [sky]}\n")
-        with pytest.raises(DesiredStateError) as caught:
-            load_desired(root)
-        assert [p.message for p in caught.value.problems] == [
-            "restrictions[0].ids: unknown key 'toys' (expected one of: channels, meetings, rooms)"
-        ]
+
+
+def test_the_real_kinds_restrictions_schema_has_no_scope_text() -> None:
+    ids = json_schema("restrictions")["$defs"]["RestrictionIds"]
+    assert "is its scope" not in ids["description"]

@@ -1,0 +1,112 @@
+"""import of a channel with a bot whose name another AppInstanceBot of the app instance
+has, where that other bot is in none of the channels written (QA-BS Q-BS-2): the bot is
+left out with its comment and the channel gets `prune: false`, so that the plan right
+after says `No changes.` (it said `2 AppInstanceBots named 'Twin' …`, exit 1). The real
+CLI against the emulator over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+CHAT = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
+# the bot left out is drift the file keeps (prune: false), as import's own comment says
+NO_CHANGES = "No changes, but Chime has 1 member the desired state does not declare."
+UNPACED = tuple(
+    a
+    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
+    for a in ("--rate", f"{q}=off")
+)
+
+
+def _seed(channels: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "app_instances": [
+            {
+                "arn": CHAT,
+                "name": "chat",
+                "admins": ["reconciler"],
+                "users": [{"id": "reconciler"}, {"id": "alice@example.com"}],
+                "bots": [{"id": "bot-t1", "name": "Twin"}, {"id": "bot-t2", "name": "Twin"}],
+                "channels": channels,
+            }
+        ]
+    }
+
+
+@pytest.fixture
+def settings(write_desired: Callable[..., Path]) -> Path:
+    return write_desired(
+        {"settings.yaml": f'app_instances:\n  chat: {{arn: "{CHAT}", bearer: user:reconciler}}\n'}
+    )
+
+
+def test_import_leaves_out_a_bot_whose_twin_is_in_no_channel_and_plan_says_no_changes(
+    emulator: EmulatorServer, settings: Path, cli: Any
+) -> None:
+    emulator.reset(
+        _seed([{"name": "ops", "id": "ops", "members": ["alice@example.com", "bot-t1"]}])
+    )
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stderr
+    text = (settings / "channels" / "chat.yaml").read_text(encoding="utf-8")
+    ops = yaml.safe_load(text)["channels"]["ops"]
+    assert ops["members"] == ["alice@example.com"]
+    assert ops["prune"] is False
+    assert f"Left out: bot Twin ({CHAT}/bot/bot-t1): several AppInstanceBots" in text
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stderr
+    assert plan.lines[-1] == NO_CHANGES
+
+
+def test_import_leaves_out_a_bot_whose_twin_is_in_a_channel_left_as_it_is(
+    emulator: EmulatorServer, settings: Path, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    emulator.reset(
+        _seed(
+            [
+                {"name": "ops", "id": "ops", "members": ["alice@example.com", "bot-t1"]},
+                {"name": "old", "id": "old", "members": ["alice@example.com", "bot-t2"]},
+            ]
+        )
+    )
+    write_desired(
+        {
+            "old.yaml": "channels:\n  old: {app_instance: chat, prune: false, "
+            "members: [alice@example.com]}\n"
+        }
+    )
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stderr
+    ops = yaml.safe_load((settings / "channels" / "chat.yaml").read_text(encoding="utf-8"))
+    assert ops["channels"]["ops"]["members"] == ["alice@example.com"]
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stderr
+    assert plan.lines[-1] == NO_CHANGES.replace("1 member", "2 members")
+
+
+def test_adopt_of_a_bot_whose_name_another_bot_has_puts_the_file_back(
+    emulator: EmulatorServer, settings: Path, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """`import --adopt` wrote `bot:Twin` (exit 0), and the next plan failed on it: the
+    plan after the edit has an error, so the file is put back and nothing is adopted."""
+    emulator.reset(
+        _seed([{"name": "ops", "id": "ops", "members": ["alice@example.com", "bot-t1"]}])
+    )
+    text = "channels:\n  ops: {app_instance: chat, members: [alice@example.com]}\n"
+    write_desired({"ops.yaml": text})
+    adopt = cli(*UNPACED, "import", "--adopt")
+    assert adopt.exit_code == 1
+    assert "2 AppInstanceBots named 'Twin'" in adopt.stderr
+    assert "Nothing was adopted: the edited files give the plan 1 error" in adopt.stderr
+    assert (settings / "ops.yaml").read_text(encoding="utf-8") == text
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stdout
