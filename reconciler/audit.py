@@ -9,6 +9,7 @@ it), in the kind's words (``Kind.words``, ``Kind.role_text``).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -139,12 +140,15 @@ def audit(
     guarded = desired is not None and member in desired.protected
     rows: list[AuditRow] = []
     matched: set[int] = set()
+    index = _Index(targets)
+    together = _together(found.found)
     for f in sorted(found.found):
-        dt = _match(targets, f)
+        dt = index.match(f)
         if dt is not None:
             matched.add(id(dt))
         why = refusals.get(dt.key, "") if dt is not None else ""
-        row = _live_row(member, f, dt, desired, why, _alongside(f, found.found))
+        alongside = tuple(g for g in together[_target_of(f)] if g is not f)
+        row = _live_row(member, f, dt, desired, why, alongside)
         there = absent.get(dt.key) if dt is not None else None
         if there is not None and there.problem:  # a plan fails on it (Q-AX-3)
             row = replace(row, note=f"declared, but {there.problem}: plan reports it")
@@ -315,14 +319,21 @@ def _as_member(m: LiveMember, member: MemberRef) -> LiveMember:
     return m if m.ref == member else replace(m, ref=member)
 
 
-def _alongside(f: Found, found: Sequence[Found]) -> tuple[Found, ...]:
-    """The member's other live memberships in ``f``'s target (of its kind, as read)."""
-    return tuple(
-        g
-        for g in found
-        if g is not f
-        and (g.kind, g.scope, g.target_id, g.key) == (f.kind, f.scope, f.target_id, f.key)
-    )
+_TargetOf = tuple[str, str, str, TargetKey | None]
+
+
+def _target_of(f: Found) -> _TargetOf:
+    """The live target a membership is in, of its kind, as read."""
+    return f.kind, f.scope, f.target_id, f.key
+
+
+def _together(found: Sequence[Found]) -> dict[_TargetOf, list[Found]]:
+    """The member's live memberships by target, in ``found``'s order: a row's others
+    there (``alongside``) are its target's but itself (Q-BV-1: one pass, not one a row)."""
+    out: dict[_TargetOf, list[Found]] = defaultdict(list)
+    for f in found:
+        out[_target_of(f)].append(f)
+    return out
 
 
 def _declared_one(dm: DesiredMember, memberships: Sequence[LiveMember]) -> str:
@@ -342,16 +353,32 @@ def _targets(
     return [t for t in desired.targets if t.key.kind in of and t.key.scope in scopes]
 
 
-def _match(targets: Sequence[DesiredTarget], f: Found) -> DesiredTarget | None:
-    """The declared target this live one is: the one the provider read (``Found.key``),
-    else the one declared with its id, else the one declared by its name (an entry
-    declaring its id is it, even where another declares a name it shares: Q-BU-3)."""
-    if f.key is not None:
-        return next((t for t in targets if t.key == f.key), None)
-    here = [t for t in targets if (t.key.kind, t.key.scope) == (f.kind, f.scope)]
-    by_id = (t for t in here if t.target_id is not None and t.target_id == f.target_id)
-    by_name = (t for t in here if t.target_id is None and t.key.name == f.name)
-    return next(by_id, None) or next(by_name, None)
+class _Index:
+    """The declared targets by what a live one is matched with (``match``), built once
+    for all the rows (Q-BV-1): by key, by declared id, by name where no id is declared;
+    the first declared of each, as a scan in the desired state's order finds it."""
+
+    def __init__(self, targets: Sequence[DesiredTarget]) -> None:
+        self._by_key: dict[TargetKey, DesiredTarget] = {}
+        self._by_id: dict[tuple[str, str, str], DesiredTarget] = {}
+        self._by_name: dict[tuple[str, str, str], DesiredTarget] = {}
+        for t in targets:
+            key = t.key
+            self._by_key.setdefault(key, t)
+            if t.target_id is not None:
+                self._by_id.setdefault((key.kind, key.scope, t.target_id), t)
+            else:
+                self._by_name.setdefault((key.kind, key.scope, key.name), t)
+
+    def match(self, f: Found) -> DesiredTarget | None:
+        """The declared target this live one is: the one the provider read
+        (``Found.key``), else the one declared with its id, else the one declared by its
+        name (an entry declaring its id is it, even where another declares a name it
+        shares: Q-BU-3)."""
+        if f.key is not None:
+            return self._by_key.get(f.key)
+        by_id = self._by_id.get((f.kind, f.scope, f.target_id))
+        return by_id or self._by_name.get((f.kind, f.scope, f.name))
 
 
 def _live_row(
