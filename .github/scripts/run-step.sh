@@ -72,8 +72,11 @@ fi
 
 key="${INPUT_KEY:-}"
 marker="<!-- chime-reconciler-plan -->" # the error plan's first line
-if [[ "$INPUT_COMMAND" == plan && -z "$not_run" && -n "$key" ]] && [[ ! "$key" =~ ^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$ || "$key" == *--* ]]; then
-    not_run="comment-key must be letters, digits and . _ / - (no '--'), starting with a letter or digit, at most 100 characters"
+if [[ "$INPUT_COMMAND" == plan && -n "$key" ]] && [[ ! "$key" =~ ^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$ || "$key" == *--* ]]; then
+    # checked whatever else is wrong (a bad variables line too): the error plan must
+    # never carry a key it refused, nor the plain marker
+    key_error="comment-key must be letters, digits and . _ / - (no '--'), starting with a letter or digit, at most 100 characters"
+    not_run="${not_run:+$not_run; }$key_error"
     # The error plan gets a marker of its own, which no plan comment has: `gitops
     # pr-comment` refuses to post it, so it never replaces the unkeyed plan's comment
     key=""

@@ -40,8 +40,11 @@ exit 2
 """
 
 
-def plan_with_the_action(tmp_path: Path, desired: str, key: str) -> dict[str, str]:
-    """One use of the action (command plan, comment-key ``key``), as GitHub runs its step."""
+def plan_with_the_action(
+    tmp_path: Path, desired: str, key: str, variables: str = ""
+) -> dict[str, str]:
+    """One use of the action (command plan, comment-key ``key``, ``variables``), as
+    GitHub runs its step."""
     (step,) = [s for s in ACTION["runs"]["steps"] if s.get("id") == "run"]
     stub = tmp_path / "chime-reconciler"
     stub.write_text(STUB)
@@ -53,6 +56,7 @@ def plan_with_the_action(tmp_path: Path, desired: str, key: str) -> dict[str, st
         "inputs.desired-state": desired,
         "inputs.fail-on-error": "false",
         "inputs.comment-key": key,
+        "inputs.variables": variables,
     }
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_"))}
     for name, value in step["env"].items():
@@ -200,3 +204,28 @@ def test_a_refused_comment_key_s_error_never_replaces_the_unkeyed_plan_comment(
     assert len(fake.requests) == calls  # no GitHub call
     assert fake.comments[pr] == before
     assert "in production" in fake.comments[pr][0]["body"]
+
+
+def test_a_refused_comment_key_beside_a_bad_variables_line_is_never_posted_either(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    """Q-CA-1: the key was checked only when nothing else was wrong, so with a bad
+    `variables` line too the error plan kept the plain marker (and the refused key) and
+    pr-comment posted it over production's unkeyed plan comment."""
+    pr = fake.add_issue("Give erin admin", "", pull_request=True)["number"]
+    production = plan_with_the_action(tmp_path, "production", key="")
+    posted = pr_comment(fake, "--pr", str(pr), "--body-file", production["plan-markdown"])
+    assert posted.returncode == 0, posted.stderr
+    before = [dict(c) for c in fake.comments[pr]]
+
+    staging = plan_with_the_action(tmp_path, "staging", key="a--b", variables="not a line")
+    markdown = Path(staging["plan-markdown"]).read_text()
+    assert markdown.startswith("<!-- chime-reconciler-plan rejected-key -->\n")
+    assert "variables line 1 is not NAME=value" in markdown
+    assert "comment-key must be letters, digits and . _ / -" in markdown
+    done = pr_comment(
+        fake, "--pr", str(pr), "--body-file", staging["plan-markdown"],
+        "--exit-code", staging["exit-code"],
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert fake.comments[pr] == before
