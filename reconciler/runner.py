@@ -120,6 +120,21 @@ def report_bug(exc: BaseException, *, traceback_too: bool) -> None:
             click.echo(shown(redact(line)), err=True)
 
 
+def verbosity(args: Sequence[str]) -> int:
+    """How many times ``-v`` was given, however it was written (``-vv``, ``-v -v``,
+    ``-vvv``, ``--verbose --verbose``), up to a ``--``: the internal error's traceback is
+    shown from 2 on, as the other -vv detail is."""
+    count = 0
+    for arg in args:
+        if arg == "--":
+            break
+        if arg == "--verbose":
+            count += 1
+        elif len(arg) > 1 and arg[0] == "-" and set(arg[1:]) == {"v"}:
+            count += len(arg) - 1
+    return count
+
+
 def run(
     group: click.Group, args: Sequence[str] | None = None, prog_name: str | None = None
 ) -> NoReturn:
@@ -143,6 +158,6 @@ def run(
     except KeyboardInterrupt:
         interrupted_while_starting()
     except Exception as exc:  # the last line of defence
-        report_bug(exc, traceback_too="-vv" in sys.argv)
+        report_bug(exc, traceback_too=verbosity(sys.argv[1:] if args is None else args) >= 2)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

@@ -79,10 +79,14 @@ def test_an_internal_error_shows_no_credential(buggy_answers: Cli) -> None:
         assert secret not in run.stdout + run.stderr
 
 
+@pytest.mark.parametrize(
+    "verbose", [("-vv",), ("-v", "-v"), ("--verbose", "--verbose")], ids=" ".join
+)
 def test_an_internal_errors_traceback_at_double_verbose_shows_no_credential(
-    buggy_answers: Cli,
+    buggy_answers: Cli, verbose: tuple[str, ...]
 ) -> None:
-    run = buggy_answers.subprocess("-vv", "plan")
+    """At -vv however it is written (Q-CA-2: `-v -v` showed no traceback)."""
+    run = buggy_answers.subprocess(*verbose, "plan")
     assert run.exit_code == 1
     lines = run.err_lines
     assert BUG + SHOWN in lines

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.runner import report_bug
+from reconciler.runner import report_bug, verbosity
 
 PREFIX = "Internal error (this is a bug in chime-reconciler, please report it): "
 
@@ -36,3 +36,22 @@ def test_the_traceback_escapes_control_characters_too(
     assert lines[1] == "Traceback (most recent call last):"
     assert lines[-1] == "RuntimeError: room \\x1b]0;title\\x07"
     assert not any("\x1b" in line or "\x07" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("args", "count"),
+    [
+        (["-vv", "plan"], 2),
+        (["-v", "-v", "plan"], 2),
+        (["-vvv", "plan"], 3),
+        (["--verbose", "--verbose", "plan"], 2),
+        (["-v", "--verbose", "plan"], 2),
+        (["-v", "plan"], 1),
+        (["plan", "--", "-vv"], 0),
+        (["plan", "--desired", "-vv-dir"], 0),
+    ],
+)
+def test_verbosity_counts_v_however_it_was_written(args: list[str], count: int) -> None:
+    """Q-CA-2: the traceback of an internal error came only with `-vv` typed as such;
+    `-v -v`, `-vvv` and `--verbose --verbose` are the same verbosity to the CLI."""
+    assert verbosity(args) == count
