@@ -5,7 +5,7 @@ files that declare their targets, for a pull request. Wiring only: the text edit
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
 import click
@@ -22,6 +22,7 @@ from reconciler.governance.expiry import Expiring
 from reconciler.importer import listed
 from reconciler.kinds import RoleValue
 from reconciler.plan import Plan
+from reconciler.providers.base import Undeclarable
 from reconciler.put_back import put_back
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.render.safe import shown
@@ -60,7 +61,7 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
             + f"\nNothing was adopted: the plan has {n} error{'' if n == 1 else 's'} (above); "
             "fix them and run import --adopt again."
         )
-    adoptions, skipped, refused = _adoptions(session, plan)
+    adoptions, skipped, kept = _adoptions(session, plan, _undeclarable(session))
     for line in skipped:  # live names and file names: visible escapes, never raw
         click.echo(f"Warning: {shown(line)}", err=True)
     if not adoptions:
@@ -92,20 +93,20 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
             raise Interrupted(interrupted_message("import --adopt", PUT_BACK)) from None
         click.echo(f"{_failed(exc)}; they are back as they were.", err=True)
         raise
-    if again.errors:  # e.g. a bot:NAME that another bot of the app instance has (Q-BS-2)
+    if again.errors:  # a safety net: what the plan refuses is skipped (_undeclarable)
         _restore(edits, within)
         n = len(again.errors)
-        raise AdoptError(
-            "\n".join(again.errors) + f"\nNothing was adopted: the edited files give the plan {n} "
-            f"error{'' if n == 1 else 's'} (above); the files are back as they were: add "
-            "the members by hand"
+        raise AdoptError(  # their lines are the edited files', not the files put back
+            "\n".join(again.errors) + f"\nNothing was adopted: the edited files gave the plan "
+            f"{n} error{'' if n == 1 else 's'} (above, at the lines of the files as edited); "
+            "the files are back as they were."
         )
     adopted = {(a.file, a.key_line) for a in adoptions}
     left = [
         t
         for t in again.targets
         if _declared_at(session, t.key) in adopted
-        and any((t.key, m.ref) not in refused for m in t.drift)
+        and any((t.key, m.ref) not in kept for m in t.drift)
     ]
     if left:
         _restore(edits, within)
@@ -124,15 +125,30 @@ def _declared_at(session: Session, key: object) -> tuple[str, int] | None:
     return None
 
 
+def _undeclarable(session: Session) -> Callable[[TargetKey, MemberRef], str]:
+    """Why a live member, written into its target, would give the plan an error ("":
+    it would not), as its kind's provider says (``Undeclarable``; none: never)."""
+
+    def why(target: TargetKey, member: MemberRef) -> str:
+        provider = session.provider(target.kind)
+        if isinstance(provider, Undeclarable):
+            return provider.undeclarable(target, member)
+        return ""
+
+    return why
+
+
 def _adoptions(
-    session: Session, plan: Plan
+    session: Session, plan: Plan, undeclarable: Callable[[TargetKey, MemberRef], str]
 ) -> tuple[list[Adoption], list[str], set[tuple[TargetKey, MemberRef]]]:
-    """What to add to which list; why each member not added is not; and the members
-    refused because their own entry expired (drift they stay, on purpose)."""
+    """What to add to which list; why each member not added is not; and the members not
+    added (drift they stay, on purpose: their entry expired, say, or a file naming them
+    would give the plan an error, ``undeclarable``)."""
     declared = {t.key: t for t in session.desired.targets}
     expired = {(e.target, e.member): e for e in plan.expired_kept}
     adoptions: list[Adoption] = []
     skipped: list[str] = []
+    kept = set(expired)
     for tp in plan.targets:
         target = declared.get(tp.key)
         if not tp.drift or target is None:
@@ -159,6 +175,13 @@ def _adoptions(
                     kind.parse_member(str(m.ref))
                 except ValueError:
                     skipped.append(f"{m.ref} in {tp.key.name}: not a reference a file can hold")
+                    kept.add((tp.key, m.ref))
+                    continue
+                why = undeclarable(tp.key, m.ref)
+                if why:  # e.g. a bot:NAME another bot of the app instance has (Q-BZ-1)
+                    noun = kind.words.noun
+                    skipped.append(f"{m.ref} in {noun} {tp.key.name}: {why}; not adopted")
+                    kept.add((tp.key, m.ref))
                     continue
                 refs.append(str(m.ref))
             if refs:
@@ -173,7 +196,8 @@ def _adoptions(
                 if not kind.role_lists:  # a meeting's attendees: a mapping, never edited
                     why = f"import --adopt does not write {kind.words.members} ({role})"
                 skipped.append(f"{m.ref} in {tp.key.name}: {why}")
-    return adoptions, skipped, set(expired)
+                kept.add((tp.key, m.ref))
+    return adoptions, skipped, kept
 
 
 def _expired_line(e: Expiring, live: Sequence[RoleValue]) -> str:

@@ -184,6 +184,17 @@ class MemberFinder(Protocol):
         ...
 
 
+@runtime_checkable
+class Undeclarable(Protocol):
+    """A provider some of whose live members a file cannot declare (optional; ``import
+    --adopt``): the reference the plan shows would be a plan error once written."""
+
+    def undeclarable(self, target: TargetKey, member: MemberRef) -> str:
+        """Why declaring ``member`` (a live member's reference, as the plan shows it) in
+        ``target`` gives the plan an error, as the plan says it; "" when it does not."""
+        ...
+
+
 class RoomsDirectory(Protocol):
     """Look-ups over a Chime account's rooms, users and bots, for ``audit`` and ``import``
     (not for plan or apply): the CLI reaches them through this, never a boto3 client."""

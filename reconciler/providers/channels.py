@@ -367,6 +367,12 @@ class _ChannelsBase:
                 ambiguous[t.key] = why
         return ambiguous
 
+    def undeclarable(self, target: TargetKey, member: MemberRef) -> str:
+        """``Undeclarable``: a ``bot:NAME`` that several AppInstanceBots of the app instance
+        have (``ChannelDirectory.several_bots``, the listing ``import`` leaves such a bot
+        out by): declared, the plan refuses it with this message."""
+        return self.dir.several_bots(target.scope, member)
+
     def _bot_arns(self, instance: str, ref: MemberRef) -> list[str]:
         """The ARNs of the app instance's bots ``ref`` names (ListAppInstanceBots, once per
         app instance); none for a user."""

@@ -93,11 +93,12 @@ def test_import_leaves_out_a_bot_whose_twin_is_in_a_channel_left_as_it_is(
     assert plan.lines[-1] == NO_CHANGES.replace("1 member", "2 members")
 
 
-def test_adopt_of_a_bot_whose_name_another_bot_has_puts_the_file_back(
+def test_adopt_of_only_a_bot_whose_name_another_bot_has_warns_and_writes_nothing(
     emulator: EmulatorServer, settings: Path, write_desired: Callable[..., Path], cli: Any
 ) -> None:
-    """`import --adopt` wrote `bot:Twin` (exit 0), and the next plan failed on it: the
-    plan after the edit has an error, so the file is put back and nothing is adopted."""
+    """`import --adopt` wrote `bot:Twin` (exit 0), and the next plan failed on it; then it
+    refused everything (QA-BZ Q-BZ-1): the bot is skipped with a warning, and with no other
+    drift nothing is adopted, the file untouched, as for any member it cannot write."""
     emulator.reset(
         _seed([{"name": "ops", "id": "ops", "members": ["alice@example.com", "bot-t1"]}])
     )
@@ -105,8 +106,53 @@ def test_adopt_of_a_bot_whose_name_another_bot_has_puts_the_file_back(
     write_desired({"ops.yaml": text})
     adopt = cli(*UNPACED, "import", "--adopt")
     assert adopt.exit_code == 1
-    assert "2 AppInstanceBots named 'Twin'" in adopt.stderr
-    assert "Nothing was adopted: the edited files give the plan 1 error" in adopt.stderr
+    assert "Warning: bot:Twin in channel ops: 2 AppInstanceBots named 'Twin'" in adopt.stderr
+    assert (
+        "Error: Nothing was adopted: 1 member not in the desired state cannot be adopted "
+        "(above)." in adopt.stderr
+    )
+    assert "by hand" not in adopt.stderr
     assert (settings / "ops.yaml").read_text(encoding="utf-8") == text
     plan = cli(*UNPACED, "plan")
     assert plan.exit_code == 0, plan.stdout
+
+
+def test_adopt_skips_a_bot_whose_name_another_bot_has_and_adopts_the_rest(
+    emulator: EmulatorServer, settings: Path, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """One drifted bot whose name another bot shares, and other drift (bob in ops, the
+    uniquely named bot Uniq in dev): adopt refused all of it (QA-BZ Q-BZ-1). Now it warns
+    about the twin, adopts the rest, and the next plan has only the twin left."""
+    seed = _seed(
+        [
+            {
+                "name": "ops",
+                "id": "ops",
+                "members": ["alice@example.com", "bot-t1", "bob@example.com"],
+            },
+            {"name": "dev", "id": "dev", "members": ["alice@example.com", "bot-u"]},
+        ]
+    )
+    seed["app_instances"][0]["users"].append({"id": "bob@example.com"})
+    seed["app_instances"][0]["bots"].append({"id": "bot-u", "name": "Uniq"})
+    emulator.reset(seed)
+    write_desired(
+        {
+            "ch.yaml": "channels:\n  ops: {app_instance: chat, members: [alice@example.com]}\n"
+            "  dev: {app_instance: chat, members: [alice@example.com]}\n"
+        }
+    )
+    adopt = cli(*UNPACED, "import", "--adopt")
+    assert adopt.exit_code == 0, adopt.stderr
+    assert (
+        "Warning: bot:Twin in channel ops: 2 AppInstanceBots named 'Twin' in "
+        f"{CHAT} ({CHAT}/bot/bot-t1, {CHAT}/bot/bot-t2)"
+    ) in adopt.stderr
+    assert adopt.stderr.rstrip().endswith("; not adopted")
+    assert "Adopted 2 members into 1 file (2 to members):" in adopt.stdout
+    channels = yaml.safe_load((settings / "ch.yaml").read_text(encoding="utf-8"))["channels"]
+    assert channels["ops"]["members"] == ["alice@example.com", "bob@example.com"]
+    assert channels["dev"]["members"] == ["alice@example.com", "bot:Uniq"]
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stdout
+    assert plan.lines[-1] == NO_CHANGES
