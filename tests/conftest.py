@@ -20,12 +20,15 @@ when it installs the package: with PYTHONDONTWRITEBYTECODE=1 in the environment,
 editable install never writes its ``.pyc`` files, and each of the suite's many
 ``python -m reconciler`` children (the CLI, the emulator, the hooks) would compile every
 module it imports from source again, about 0.3 s of CPU each. A ``.pyc`` older than its
-source is never used, so a test sees the code as it is.
+source is never used: they are compiled with a checked hash, so each import compares the
+source's hash (not its modification time, to the second, and size), and a test sees the
+code as it is.
 """
 
 from __future__ import annotations
 
 import compileall
+import py_compile
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -59,7 +62,13 @@ def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):  # the controller, before -n starts its workers
         # quiet=2: a tree it cannot write to is only slower, and a syntax error is the
         # tests' to report
-        compileall.compile_dir(reconciler.__path__[0], quiet=2)
+        compileall.compile_dir(
+            reconciler.__path__[0],
+            quiet=2,
+            # each import checks the source's hash, not its second-granular mtime and
+            # size: a file edited twice within a second is never run as its old self
+            invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
+        )
 
 
 @pytest.fixture(scope="session")
