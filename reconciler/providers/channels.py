@@ -370,7 +370,19 @@ class _ChannelsBase:
     def undeclarable(self, target: TargetKey, member: MemberRef) -> str:
         """``Undeclarable``: a ``bot:NAME`` that several AppInstanceBots of the app instance
         have (``ChannelDirectory.several_bots``, the listing ``import`` leaves such a bot
-        out by): declared, the plan refuses it with this message."""
+        out by): declared, the plan refuses it with this message. The plan shows such a
+        bot by its ARN when the channel has several of that name (``bot:arn:...``): a
+        channel names a bot by its name only, so that is the same bot and the same
+        message (QA-CC Q-CC-1: adopt wrote the ARNs, which the plan later refused)."""
+        if member.kind is MemberKind.BOT and member.key.startswith("arn:"):
+            names = self.dir.bots(target.scope).items()
+            name = next((n for n, arns in names if member.key in arns), None)
+            if name is None:
+                return (
+                    f"no AppInstanceBot of {target.scope} has the ARN {member.key}: a "
+                    "channel names a bot by its name only"
+                )
+            member = MemberRef.bot(name)
         return self.dir.several_bots(target.scope, member)
 
     def _bot_arns(self, instance: str, ref: MemberRef) -> list[str]:

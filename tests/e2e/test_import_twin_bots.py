@@ -156,3 +156,37 @@ def test_adopt_skips_a_bot_whose_name_another_bot_has_and_adopts_the_rest(
     plan = cli(*UNPACED, "plan")
     assert plan.exit_code == 0, plan.stdout
     assert plan.lines[-1] == NO_CHANGES
+
+
+def test_adopt_of_two_same_named_bots_in_one_channel_writes_neither_by_its_arn(
+    emulator: EmulatorServer, settings: Path, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Both Twins in one channel: the plan shows each by its ARN (`bot:arn:…`), and adopt
+    wrote those ARNs into the file (exit 0), which the plan refuses once one of them leaves
+    (`no AppInstanceBot named 'arn:…'`; QA-CC Q-CC-1). Each is skipped with the twins'
+    warning; bob, beside them, is adopted."""
+    seed = _seed(
+        [
+            {
+                "name": "ops",
+                "id": "ops",
+                "members": ["alice@example.com", "bot-t1", "bot-t2", "bob@example.com"],
+            }
+        ]
+    )
+    seed["app_instances"][0]["users"].append({"id": "bob@example.com"})
+    emulator.reset(seed)
+    write_desired(
+        {"ops.yaml": "channels:\n  ops: {app_instance: chat, members: [alice@example.com]}\n"}
+    )
+    adopt = cli(*UNPACED, "import", "--adopt")
+    assert adopt.exit_code == 0, adopt.stderr
+    for bot in ("bot-t1", "bot-t2"):
+        assert (
+            f"Warning: bot:{CHAT}/bot/{bot} in channel ops: 2 AppInstanceBots named 'Twin'"
+        ) in adopt.stderr
+    channels = yaml.safe_load((settings / "ops.yaml").read_text(encoding="utf-8"))["channels"]
+    assert channels["ops"]["members"] == ["alice@example.com", "bob@example.com"]
+    assert "arn:" not in (settings / "ops.yaml").read_text(encoding="utf-8")
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stdout
