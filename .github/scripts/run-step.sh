@@ -84,7 +84,7 @@ if [[ "$INPUT_COMMAND" == plan && -n "$key" ]] && [[ ! "$key" =~ ^[A-Za-z0-9][A-
 fi
 
 extra=()
-if [[ -z "$not_run" && -n "${INPUT_ARGS:-}" ]]; then
+if [[ -n "${INPUT_ARGS:-}" ]]; then # checked whatever else is wrong: every error named at once
     # shlex splits like a shell without expanding anything; each word NUL-terminated for
     # mapfile. Arguments that do not split (an unclosed quote) mean the command is not run:
     # running it without them (without --target, say) is never what was meant.
@@ -102,7 +102,7 @@ with open(sys.argv[2], "w", encoding="utf-8", errors="surrogateescape") as out:
     if split_error="$("$PYTHON" -c "$split" "$INPUT_ARGS" "$OUT_DIR/args")"; then
         mapfile -d '' -t extra <"$OUT_DIR/args"
     else
-        not_run="${split_error:-args: cannot be split}"
+        not_run="${not_run:+$not_run; }${split_error:-args: cannot be split}"
     fi
 fi
 

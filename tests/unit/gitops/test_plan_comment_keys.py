@@ -41,7 +41,7 @@ exit 2
 
 
 def plan_with_the_action(
-    tmp_path: Path, desired: str, key: str, variables: str = ""
+    tmp_path: Path, desired: str, key: str, variables: str = "", args: str = ""
 ) -> dict[str, str]:
     """One use of the action (command plan, comment-key ``key``, ``variables``), as
     GitHub runs its step."""
@@ -57,6 +57,7 @@ def plan_with_the_action(
         "inputs.fail-on-error": "false",
         "inputs.comment-key": key,
         "inputs.variables": variables,
+        "inputs.args": args,
     }
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_"))}
     for name, value in step["env"].items():
@@ -229,3 +230,16 @@ def test_a_refused_comment_key_beside_a_bad_variables_line_is_never_posted_eithe
     )  # fmt: skip
     assert done.returncode == 1
     assert fake.comments[pr] == before
+
+
+def test_a_refused_comment_key_and_args_that_do_not_split_are_both_named(
+    tmp_path: Path,
+) -> None:
+    """Q-CC-2: once the key was refused the args were not looked at, so their error
+    showed only after the key was fixed."""
+    outputs = plan_with_the_action(tmp_path, "staging", key="a--b", args="--target 'ops")
+    assert outputs["exit-code"] == "1"
+    markdown = Path(outputs["plan-markdown"]).read_text()
+    assert markdown.startswith("<!-- chime-reconciler-plan rejected-key -->\n")
+    assert "comment-key must be letters, digits and . _ / -" in markdown
+    assert "args: No closing quotation" in markdown
