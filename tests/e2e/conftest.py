@@ -46,6 +46,13 @@ from reconciler.cli.main import cli as root_command
 from reconciler.emulator import EmulatorServer
 
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
+# the client's own pacing off for the Chime SDK's quotas (`--rate QUOTA=off`), for tests
+# whose subject is not pacing: the emulator enforces no quota unless a test turns it on
+UNPACED = tuple(
+    a
+    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
+    for a in ("--rate", f"{q}=off")
+)
 DESIRED = "desired-state"
 SUBPROCESS_TIMEOUT = 60.0  # seconds; a hang fails the test instead of the suite
 

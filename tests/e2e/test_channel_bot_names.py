@@ -8,15 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from reconciler.emulator import EmulatorServer
+from conftest import UNPACED
 
-# the emulator enforces no rate here (AWS's quotas are another test's subject): the
-# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
-UNPACED = tuple(
-    a
-    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
-    for a in ("--rate", f"{q}=off")
-)
+from reconciler.emulator import EmulatorServer
 
 INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
 OPS = f"{INSTANCE}/channel/ops"

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import UNPACED
 from test_channel_bearer_drift import INSTANCE, OPS, settings
 from test_channel_bearer_drift import seed as seed_channel
 
@@ -18,13 +19,6 @@ from reconciler.emulator import EmulatorServer
 
 pytestmark = pytest.mark.e2e
 
-# the emulator enforces no rate here (AWS's quotas are another test's subject): the
-# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
-UNPACED = tuple(
-    a
-    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
-    for a in ("--rate", f"{q}=off")
-)
 
 OTHER_REGION = "arn:aws:chime:eu-west-1:111122223333:app-instance/chat"
 OTHER_ACCOUNT = "arn:aws:chime:us-east-1:999999999999:app-instance/chat"

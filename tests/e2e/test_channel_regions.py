@@ -11,16 +11,9 @@ from typing import Any
 
 import boto3
 import pytest
+from conftest import UNPACED
 
 from reconciler.emulator import EmulatorServer
-
-# the emulator enforces no rate here (AWS's quotas are another test's subject): the
-# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
-UNPACED = tuple(
-    a
-    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
-    for a in ("--rate", f"{q}=off")
-)
 
 US = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
 EU = "arn:aws:chime:eu-central-1:111122223333:app-instance/eu"

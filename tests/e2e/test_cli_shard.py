@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import UNPACED
 
 from reconciler.emulator import EmulatorServer
 from reconciler.refs import TargetKey
@@ -21,13 +22,6 @@ ROOMS = [f"r{i}" for i in range(8)]  # ids room-r0 ...
 CHANNELS = ["ops", "lobby", "news"]
 N = 3
 ADMIN = "administrators: [alice@example.com]"
-# the emulator enforces no rate here (AWS's quotas are another test's subject): the
-# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
-UNPACED = tuple(
-    a
-    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
-    for a in ("--rate", f"{q}=off")
-)
 
 
 def seed(emulator: EmulatorServer) -> None:

@@ -10,17 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import Cli, WriteDesired
+from conftest import UNPACED, Cli, WriteDesired
 
 from reconciler.emulator import EmulatorServer
-
-# the emulator enforces no rate here (AWS's quotas are another test's subject): the
-# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
-UNPACED = tuple(
-    a
-    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
-    for a in ("--rate", f"{q}=off")
-)
 
 INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
 CHANNEL = f"{INSTANCE}/channel/incident-chat"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ACCOUNT, Cli, WriteDesired
+from conftest import ACCOUNT, UNPACED, Cli, WriteDesired
 from jsonschema import Draft202012Validator
 
 from reconciler.emulator import EmulatorServer
@@ -21,13 +21,6 @@ from reconciler.render.json import load_schema
 
 pytestmark = pytest.mark.e2e
 
-# the emulator enforces no rate here (AWS's quotas are another test's subject): the
-# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
-UNPACED = tuple(
-    a
-    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
-    for a in ("--rate", f"{q}=off")
-)
 
 MEETING = "6f1c2a9e-0000-4000-8000-000000000011"
 VIEW = {"audio": "Receive", "video": "Receive", "content": "Receive"}

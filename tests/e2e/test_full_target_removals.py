@@ -7,20 +7,12 @@ The CLI in process, the real boto3 client, the emulator over HTTP."""
 from __future__ import annotations
 
 import pytest
-from conftest import ACCOUNT, Cli, WriteDesired, seed_doc
+from conftest import ACCOUNT, UNPACED, Cli, WriteDesired, seed_doc
 from test_full_of_undeclared import HEAD, MEETING, capped_meeting
 
 from reconciler.emulator import EmulatorServer
 
 pytestmark = pytest.mark.e2e
-
-# the emulator enforces no rate here (AWS's quotas are another test's subject): the
-# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
-UNPACED = tuple(
-    a
-    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
-    for a in ("--rate", f"{q}=off")
-)
 
 
 def test_a_pruning_swap_in_a_full_meeting_is_not_warned_of(

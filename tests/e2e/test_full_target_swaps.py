@@ -11,20 +11,13 @@ The CLI in process, the real boto3 client, the emulator over HTTP (which refuses
 from __future__ import annotations
 
 import pytest
-from conftest import Cli, WriteDesired
+from conftest import UNPACED, Cli, WriteDesired
 
 from reconciler.capabilities import Capabilities
 from reconciler.emulator import EmulatorServer
 
 pytestmark = pytest.mark.e2e
 
-# the emulator enforces no rate here (AWS's quotas are another test's subject): the
-# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
-UNPACED = tuple(
-    a
-    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
-    for a in ("--rate", f"{q}=off")
-)
 
 MEETING = "6f1c2a9e-0000-4000-8000-000000000005"
 INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat-1"

@@ -8,18 +8,12 @@ from typing import Any
 
 import boto3
 import pytest
+from conftest import UNPACED
 
 from reconciler.emulator import EmulatorServer, load_seed
 
 pytestmark = pytest.mark.e2e
 
-# the emulator enforces no rate here (AWS's quotas are another test's subject): the
-# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
-UNPACED = tuple(
-    a
-    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
-    for a in ("--rate", f"{q}=off")
-)
 
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
 DEMO_SEED = Path(__file__).parents[2] / "reconciler" / "demo" / "seed.yaml"

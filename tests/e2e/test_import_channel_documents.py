@@ -11,18 +11,12 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import UNPACED
 
 from reconciler.emulator import EmulatorServer
 
 pytestmark = pytest.mark.e2e
 
-# the emulator enforces no rate here (AWS's quotas are another test's subject): the
-# commands run unpaced, as in test_full_target_recreations, not at AWS's calls a second
-UNPACED = tuple(
-    a
-    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
-    for a in ("--rate", f"{q}=off")
-)
 
 CHAT = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
 OPS = "arn:aws:chime:eu-central-1:444455556666:app-instance/ops"

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import UNPACED
 
 from reconciler.emulator import EmulatorServer
 
@@ -20,11 +21,6 @@ pytestmark = pytest.mark.e2e
 CHAT = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
 # the bot left out is drift the file keeps (prune: false), as import's own comment says
 NO_CHANGES = "No changes, but Chime has 1 member the desired state does not declare."
-UNPACED = tuple(
-    a
-    for q in ("messaging.bearer", "messaging.channel-list", "messaging.list-channels", "meetings")
-    for a in ("--rate", f"{q}=off")
-)
 
 
 def _seed(channels: list[dict[str, Any]]) -> dict[str, Any]:
