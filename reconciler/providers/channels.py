@@ -9,9 +9,11 @@ Reading costs, for the channels in scope (both kinds share one ``ChannelDirector
     another shard, ``declared_once``);
   - DescribeChannel once per channel (an elastic channel is reported, not managed);
   - ListChannelMemberships twice per channel, DEFAULT then HIDDEN: ceil(max(n, 1) / 50)
-    pages each; ListChannelBans only for a channel where a plan would add a member, or
-    make a moderator one the channel's entry does not declare a member: a ban keeps no
-    one else out (``channel_bans.py``); a banned member is reported, never added;
+    pages each (HIDDEN: the members the DEFAULT scan does not show, whether or not
+    AWS's HIDDEN scan lists the DEFAULT members too); ListChannelBans only for a channel
+    where a plan would add a member, or make a moderator one the channel's entry does not
+    declare a member: a ban keeps no one else out (``channel_bans.py``); a banned member
+    is reported, never added;
   - ListChannelModerators: ceil(max(m, 1) / 50) pages per channel;
   - the verification after apply lists a changed channel's members (or moderators)
     again, not its bans;
@@ -442,12 +444,18 @@ class ChannelsProvider(_ChannelsBase):
         return channels_where(self.dir, member, desired, steps)
 
     def list_members(self, channel: str, bearer: str) -> list[LiveMember]:
-        members = []
-        for kind in (DEFAULT, HIDDEN):  # the summaries carry no Type: one scan per type
-            for item in self.api.memberships(channel, bearer, kind):
+        """Both scans (the summaries carry no Type: one scan per type). A member is HIDDEN
+        when the HIDDEN scan shows it and the DEFAULT scan does not: AWS's text can be
+        read as saying the HIDDEN scan returns every member (botocore: "Default members
+        are always returned as part of ListChannelMemberships"), DEFAULT ones too, and
+        this reads both answers alike (QA-CI Q-CI-1)."""
+        scans = {kind: self.api.memberships(channel, bearer, kind) for kind in (DEFAULT, HIDDEN)}
+        members: dict[str, LiveMember] = {}
+        for kind, items in scans.items():
+            for item in items:
                 ref, member_kind, arn = live_ref(item.get("Member", {}))
-                members.append(LiveMember(ref, arn, member_kind, kind))
-        return members
+                members.setdefault(arn, LiveMember(ref, arn, member_kind, kind))
+        return list(members.values())
 
     def create_members(
         self, target: TargetKey, target_id: str, items: Sequence[tuple[str, RoleValue]]

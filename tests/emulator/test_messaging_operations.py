@@ -103,6 +103,27 @@ def test_hidden_members_are_listed_only_when_asked_for_and_summaries_carry_no_ty
     assert described["InvitedBy"]["Arn"] == ALICE  # the channel's creator (first moderator)
 
 
+def test_hidden_listing_all_lists_every_member_default_first_across_pages(
+    emulator: EmulatorServer,
+) -> None:
+    """QA-CI Q-CI-1: the other reading of AWS's text (``hidden_listing: ALL``): the HIDDEN
+    listing returns DEFAULT members too, paged as one listing; DEFAULT is unchanged; the
+    setting survives GET /_emulator/state and POST /_emulator/reset."""
+    ids = [f"u{i:05d}" for i in range(60)]
+    channel = {"name": "big", "id": "big", "members": ids[:30], "hidden": ids[30:]}
+    emulator.reset(chat_seed(extra_users=60, channels=[channel], hidden_listing="ALL"))
+    messaging, _ = clients(emulator)
+    arn = f"{INSTANCE}/channel/big"
+    assert members(messaging, arn, ADMIN) == [user(i) for i in ids[:30]]
+    assert members(messaging, arn, ADMIN, "HIDDEN") == [user(i) for i in ids]
+    assert emulator.calls() == {"ListChannelMemberships": 1 + 2}  # 60 members: 2 pages
+    state = emulator.state()
+    assert state["app_instances"][0]["hidden_listing"] == "ALL"
+    assert "hidden_listing" not in state["app_instances"][1]  # the default, HIDDEN
+    assert request(emulator.url, "POST", "/_emulator/reset", state)[0] == 200
+    assert emulator.state() == state
+
+
 def test_a_type_change_is_a_delete_then_a_create(sdk: tuple[Any, Any]) -> None:
     messaging, _ = sdk
     with pytest.raises(messaging.exceptions.ConflictException) as info:

@@ -136,6 +136,16 @@ def test_an_app_instance_outside_the_messaging_regions_is_refused() -> None:
     )
 
 
+def test_an_unknown_hidden_listing_is_refused_with_its_path() -> None:
+    doc = {"app_instances": [{"id": "chat-1", "hidden_listing": "DEFAULT"}]}
+    with pytest.raises(SeedError) as info:
+        parse_seed(doc)
+    assert str(info.value) == (
+        "<seed>: app_instances[0].hidden_listing: unknown hidden_listing 'DEFAULT' "
+        "(expected HIDDEN or ALL)"
+    )
+
+
 def test_seed_errors_in_a_file_name_the_line(tmp_path: Path) -> None:
     path = tmp_path / "seed.yaml"
     path.write_text(

@@ -43,6 +43,7 @@ from reconciler.emulator.messaging.records import (
     Channel,
     ChannelGrant,
     ChannelMembership,
+    HiddenListing,
     Identity,
     ItemError,
     MembershipType,
@@ -175,17 +176,21 @@ class ChannelOperations(MessagingState):
         max_results: int | None = None,
         next_token: str | None = None,
     ) -> Page:
-        """One type's memberships (DEFAULT unless HIDDEN is asked for)."""
+        """One type's memberships (DEFAULT unless HIDDEN is asked for); HIDDEN, in an app
+        instance whose ``hidden_listing`` is ALL: every membership, DEFAULT ones first."""
         limit = check_max_results(max_results, PAGE)
         wanted = enum_value(MembershipType, kind, "Type") or MembershipType.DEFAULT
         scope = f"ListChannelMemberships/{channel_arn}/{wanted.value}"
         after = decode_token(next_token, scope)
-        with self._on_channel(channel_arn, bearer) as (_, cs, caller):
+        with self._on_channel(channel_arn, bearer) as (state, cs, caller):
             public = cs.channel.privacy is Privacy.PUBLIC
             default = wanted is MembershipType.DEFAULT
             if not (caller.manager or ((caller.member or public) and default)):
                 raise self._refuse(caller, f"list {wanted.value} memberships", cs.channel)
-            page, cursor = cs.members[wanted].page(after, limit)
+            if not default and state.hidden_listing is HiddenListing.ALL:
+                page, cursor = page_of(_every_membership(cs), after, limit)
+            else:
+                page, cursor = cs.members[wanted].page(after, limit)
             return page, token(scope, cursor)
 
     def describe_channel_membership(
@@ -405,3 +410,17 @@ def enum_value(kind: type[E], value: str | None, name: str) -> E | None:
 
 def token(scope: str, cursor: int | None) -> str | None:
     return None if cursor is None else encode_token(scope, cursor)
+
+
+_TYPE_STRIDE = 1 << 40  # a type's rows after the one before's, whatever their sequences
+
+
+def _every_membership(cs: ChannelState) -> list[tuple[int, ChannelMembership]]:
+    """Every membership of the channel, DEFAULT then HIDDEN, each in its order: the rows
+    of a HIDDEN listing that returns DEFAULT members too (``HiddenListing.ALL``), with
+    sequences that page as one table."""
+    return [
+        (i * _TYPE_STRIDE + cs.members[kind].seq(m.member.arn), m)
+        for i, kind in enumerate((MembershipType.DEFAULT, MembershipType.HIDDEN))
+        for m in cs.members[kind].values()
+    ]

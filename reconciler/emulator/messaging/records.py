@@ -12,6 +12,16 @@ class MembershipType(StrEnum):
     HIDDEN = "HIDDEN"
 
 
+class HiddenListing(StrEnum):
+    """What ``ListChannelMemberships Type=HIDDEN`` lists, AWS's text being read two ways
+    (an app instance's ``hidden_listing:`` in a seed): the HIDDEN members only (the
+    emulator's default), or every member, DEFAULT ones too (botocore's "Default members
+    are always returned as part of ListChannelMemberships")."""
+
+    HIDDEN = "HIDDEN"
+    ALL = "ALL"
+
+
 class Privacy(StrEnum):
     PUBLIC = "PUBLIC"
     PRIVATE = "PRIVATE"

@@ -5,6 +5,7 @@ admins and channels (members, hidden members, moderators, bans).
 app_instances:
   - arn: arn:aws:chime:us-east-1:111122223333:app-instance/chat-1   # or id: chat-1
     name: chat                                  # optional (default: the id)
+    hidden_listing: HIDDEN                      # or ALL: what Type=HIDDEN lists
     admins: [reconciler]                        # user ids, bot ids or bot:NAME
     users: [{id: reconciler}, {id: alice, name: Alice}]   # name optional (default: id)
     bots: [{id: bot-1, name: PagerBot}]         # id optional (derived from the name)
@@ -45,7 +46,7 @@ from reconciler.emulator.messaging.limits import (
     MAX_MODERATORS_PER_CHANNEL,
     MAX_USERS_PER_APP_INSTANCE,
 )
-from reconciler.emulator.messaging.records import ElasticConfig, Mode, Privacy
+from reconciler.emulator.messaging.records import ElasticConfig, HiddenListing, Mode, Privacy
 from reconciler.sdk_regions import region_problem
 
 SEED_AWS_ACCOUNT = "123456789012"  # the account of app instances given by `id:` only
@@ -88,6 +89,8 @@ class SeedAppInstance:
     users: tuple[SeedInstanceUser, ...]
     bots: tuple[SeedInstanceBot, ...]
     channels: tuple[SeedChannel, ...]
+    # ListChannelMemberships Type=HIDDEN: HIDDEN members only, or ALL (records.HiddenListing)
+    hidden_listing: HiddenListing = HiddenListing.HIDDEN
 
 
 class Parser(Protocol):
@@ -111,7 +114,9 @@ def _derived(*parts: str) -> str:
 
 
 def _instance(p: Parser, raw: object, path: str) -> SeedAppInstance:
-    value = p.mapping(raw, path, ("arn", "id", "name", "admins", "users", "bots", "channels"))
+    value = p.mapping(
+        raw, path, ("arn", "id", "name", "hidden_listing", "admins", "users", "bots", "channels")
+    )
     arn = p.text(value, "arn", path, required=False)
     ident = p.text(value, "id", path, required=False)
     if arn is None and ident is None:
@@ -162,7 +167,8 @@ def _instance(p: Parser, raw: object, path: str) -> SeedAppInstance:
                     f"{member} would be in more than {MAX_MEMBERSHIPS_PER_USER} channels",
                 )
         channels.append(channel)
-    return SeedAppInstance(arn, name, tuple(admins), users, bots, tuple(channels))
+    listing = _enum(p, value, "hidden_listing", path, HiddenListing, HiddenListing.HIDDEN)
+    return SeedAppInstance(arn, name, tuple(admins), users, bots, tuple(channels), listing)
 
 
 def _users(p: Parser, value: dict[str, Any], path: str, child: Any) -> tuple[SeedInstanceUser, ...]:

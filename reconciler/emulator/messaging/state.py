@@ -20,6 +20,7 @@ from reconciler.emulator.messaging.records import (
     Channel,
     ChannelGrant,
     ChannelMembership,
+    HiddenListing,
     Identity,
     MembershipType,
 )
@@ -59,6 +60,7 @@ class InstanceState:
     bots: Table[AppInstanceBot] = field(default_factory=Table)  # by ARN
     admins: Table[Identity] = field(default_factory=Table)  # by ARN
     channels: Table[ChannelState] = field(default_factory=Table)  # by ARN
+    hidden_listing: HiddenListing = HiddenListing.HIDDEN  # what Type=HIDDEN lists
 
     def identity(self, arn: str) -> Identity | None:
         """The user or bot with this ARN, as an ``Identity``."""
@@ -90,6 +92,7 @@ class MessagingState:
             now = self._clock()
             for item in seed:
                 state = InstanceState(AppInstance(item.arn, item.name, now))
+                state.hidden_listing = item.hidden_listing
                 for u in item.users:
                     state.users.put(u.arn, AppInstanceUser(u.arn, u.id, u.name, now))
                 for b in item.bots:
@@ -223,9 +226,11 @@ def _instance_doc(s: InstanceState) -> dict[str, Any]:
                 "minimum_membership_percentage": e.minimum_membership_percentage,
             }
         channels.append(doc)
+    listing = {"hidden_listing": s.hidden_listing.value}
     return {
         "arn": s.instance.arn,
         "name": s.instance.name,
+        **(listing if s.hidden_listing is not HiddenListing.HIDDEN else {}),
         "admins": [a.arn for a in s.admins.values()],
         "users": [{"id": u.id, "name": u.name} for u in s.users.values()],
         "bots": [{"id": b.id, "name": b.name} for b in s.bots.values()],
