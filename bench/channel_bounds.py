@@ -12,9 +12,10 @@ Per command (a fresh session each), for the channels declared:
   says so);
 - ListChannelMemberships: ceil(max(n, 1) / page) for each type, DEFAULT then HIDDEN (a
   membership summary carries no type: one scan per type);
-- ListChannelBans: ceil(max(b, 1) / page) per channel where a declared member is not
-  listed (one the plan would add: a banned member is never a member, so only such a one
-  can be banned; it is reported, never added); ListChannelModerators:
+- ListChannelBans: ceil(max(b, 1) / page) once per channel where a declared member is
+  not listed (one the plan would add: a banned member is never a member, so only such a
+  one can be banned; it is reported, never added) or a declared moderator is neither a
+  moderator nor declared a member (both: still once); ListChannelModerators:
   ceil(max(m, 1) / page) per channel;
 - BatchCreateChannelMembership: ceil(creates / batch) per channel and type (a type change
   is re-created in a batch of its new type); DeleteChannelMembership: one per removal and
@@ -98,9 +99,12 @@ def _scans(c: Channel, limits: MessagingLimits) -> Calls:
 
 
 def _bans(c: Channel, limits: MessagingLimits) -> Calls:
-    """Reading a channel's bans (none here), where a declared member is not listed."""
+    """Reading a channel's bans (none here), once, where a declared member is not listed
+    or a declared moderator is neither listed nor declared a member (the moderators' own
+    need of the bans; a moderator declared a member is the memberships' to check)."""
     adding = any(m not in c.live for m in c.desired)
-    return {LIST_BANS: pages(0, limits.bans_page)} if adding else {}
+    granting = any(m not in c.live_moderators and m not in c.desired for m in c.moderators)
+    return {LIST_BANS: pages(0, limits.bans_page)} if adding or granting else {}
 
 
 def _moderators(c: Channel, limits: MessagingLimits) -> Calls:

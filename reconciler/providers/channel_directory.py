@@ -3,7 +3,8 @@ and ``import`` share in one run, so that a channel is found and described once a
 user checked once: the messaging and identity API, each app instance's bearers and which
 channel each works on (``spread.py``), channel ARNs by name (ListChannels, 50 a page, once
 per app instance and Privacy, PUBLIC then PRIVATE, as its first bearer), DescribeChannel
-answers, bots by name (ListAppInstanceBots once per app instance) and member ARNs by
+answers, each channel's bans (ListChannelBans, once per channel a run, whichever kinds
+need them), bots by name (ListAppInstanceBots once per app instance) and member ARNs by
 reference. Users no listing
 revealed are checked to exist by the cheaper of ListAppInstanceUsers pages and
 DescribeAppInstanceUser per user (``resolve.py``)."""
@@ -32,7 +33,7 @@ PUBLIC, PRIVATE = "PUBLIC", "PRIVATE"  # ListChannels' Privacy filters, one list
 
 class ChannelDirectory:
     """What both channel kinds share in one run: the API, the bearers, channel ARNs by
-    name, DescribeChannel answers and member ARNs by reference. Thread-safe."""
+    name, DescribeChannel answers, bans and member ARNs by reference. Thread-safe."""
 
     def __init__(self, api: MessagingApi, parallelism: int, shard: Shard | None = None) -> None:
         self.api = api
@@ -44,6 +45,7 @@ class ChannelDirectory:
         self._written: dict[str, dict[str, MemberRef]] = {}  # instance -> bearer ARN -> ref
         self._channels: dict[str, dict[str, list[str]]] = {}  # instance -> name -> ARNs
         self._described: dict[str, dict[str, Any] | None] = {}
+        self._banned: dict[str, frozenset[str]] = {}  # channel ARN -> banned member ARNs
         self._bots: dict[str, dict[str, list[str]]] = {}  # instance -> bot name -> ARNs
         self._unlisted: dict[str, AwsError] = {}  # instance -> why ListChannels failed
         self._users: dict[str, dict[str, bool]] = defaultdict(dict)  # instance -> ARN -> exists
@@ -222,6 +224,18 @@ class ChannelDirectory:
         with self._lock:
             self._described[channel] = found
         return found
+
+    def bans(self, channel: str, instance: str) -> frozenset[str]:
+        """The member ARNs banned from ``channel`` (ListChannelBans and its pages, as the
+        channel's bearer), listed once a run: the memberships, the moderators (QA-CI
+        Q-CI-3: both may need one channel's bans) and ``audit`` share the answer."""
+        with self._lock:
+            if channel in self._banned:
+                return self._banned[channel]
+        listed = self.api.bans(channel, self.bearer_for(channel, instance))
+        found = frozenset(str(b.get("Member", {}).get("Arn", "")) for b in listed)
+        with self._lock:
+            return self._banned.setdefault(channel, found)
 
 
 class BearerNotFound(ReconcilerError):

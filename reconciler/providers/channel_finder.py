@@ -301,9 +301,7 @@ def _why_not(
         return NO_CHANNEL
     if described.get("ElasticChannelConfiguration"):
         return ELASTIC
-    bearer = found.bearer_for(channel, instance)
-    banned = {str(b.get("Member", {}).get("Arn", "")) for b in found.api.bans(channel, bearer)}
-    return BANNED if subject in banned else None
+    return BANNED if subject in found.bans(channel, instance) else None
 
 
 def _subjects(

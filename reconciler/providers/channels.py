@@ -12,8 +12,9 @@ Reading costs, for the channels in scope (both kinds share one ``ChannelDirector
     pages each (HIDDEN: the members the DEFAULT scan does not show, whether or not
     AWS's HIDDEN scan lists the DEFAULT members too); ListChannelBans only for a channel
     where a plan would add a member, or make a moderator one the channel's entry does not
-    declare a member: a ban keeps no one else out (``channel_bans.py``); a banned member
-    is reported, never added;
+    declare a member: a ban keeps no one else out (``channel_bans.py``); once per
+    channel when both kinds need it (``ChannelDirectory.bans``); a banned member is
+    reported, never added;
   - ListChannelModerators: ceil(max(m, 1) / 50) pages per channel;
   - the verification after apply lists a changed channel's members (or moderators)
     again, not its bans;
@@ -320,22 +321,16 @@ class _ChannelsBase:
     ) -> dict[TargetKey, set[str]]:
         """The banned member ARNs of the channels where a ban could stop a declared member
         of this kind (``channel_bans.to_check``): one ListChannelBans (and page) for each,
-        in parallel, as the channel's bearer."""
+        in parallel, as the channel's bearer, unless the other kind listed them this run
+        (``ChannelDirectory.bans``)."""
 
         def others(key: TargetKey) -> set[MemberRef]:
             sibling = siblings.get(self._sibling_key(key))
             return {m.ref for m in sibling.members} if sibling is not None else set()
 
         adding = channel_bans.to_check(scope, live, arns, missing, others, self._ban_is_mine)
-        bans = self._pmap(
-            lambda lt: self._bans(lt.target_id, self.dir.bearer_for(lt.target_id, lt.key.scope)),
-            adding,
-        )
-        return {lt.key: found for lt, found in zip(adding, bans, strict=True)}
-
-    def _bans(self, channel: str, bearer: str) -> set[str]:
-        """The banned member ARNs of one channel."""
-        return {live_ref(b.get("Member", {}))[2] for b in self.api.bans(channel, bearer)}
+        bans = self._pmap(lambda lt: self.dir.bans(lt.target_id, lt.key.scope), adding)
+        return {lt.key: set(found) for lt, found in zip(adding, bans, strict=True)}
 
     def _missing_users(self, scope: Sequence[DesiredTarget]) -> set[str]:
         """The declared users no listing revealed (the ones a plan would add) that are not

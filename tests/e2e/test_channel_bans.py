@@ -164,6 +164,31 @@ def test_a_banned_moderator_the_channel_does_not_declare_a_member_is_found_too(
     unchanged(emulator)
 
 
+def test_a_channel_whose_members_and_moderators_both_need_its_bans_lists_them_once(
+    emulator: EmulatorServer,
+    write_desired: Callable[..., Any],
+    cli: Any,
+    calls: Callable[[], dict[str, int]],
+) -> None:
+    """QA-CI Q-CI-3: a plan adding a member and granting a moderator the entry does not
+    declare a member needs the channel's bans for both kinds: one ListChannelBans."""
+    seed(emulator)
+    write(
+        write_desired,
+        f"""
+        channels:
+          ops:
+            members: [user:{uid(1)}, user:{uid(2)}, user:{uid(3)}, user:{uid(9)}]
+            moderators: [user:{uid(1)}, user:{uid(4)}, user:{uid(9)}]
+        """,
+    )
+    run = cli("plan", "--target", "ops")
+    assert run.exit_code == 1
+    assert "  + user:u003 (DEFAULT)" in run.lines and "  + user:u004 (Moderator)" in run.lines
+    assert sum(" is banned from channel 'ops'" in line for line in run.lines) == 2
+    assert calls()["ListChannelBans"] == 1
+
+
 def test_explain_and_audit_say_the_member_is_banned(
     emulator: EmulatorServer,
     write_desired: Callable[..., Any],

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench import channel_bounds, harness
 from bench.channel_bounds import MessagingLimits
-from bench.channel_world import DEFAULT, HIDDEN, channel_estate
+from bench.channel_world import DEFAULT, HIDDEN, Channel, ChannelWorld, channel_estate
 from bench.channel_world import diff as channel_diff
 from bench.estate import Drift, estate
 from bench.world import diff
@@ -96,6 +96,27 @@ def test_channel_bounds_come_from_the_messaging_model() -> None:
     small = channel_bounds.read_bound(channel_estate(1, 100, 0.5), limits)
     assert (small["ListAppInstanceUsers"], small["DescribeAppInstanceUser"]) == (2, 1)
     assert limits.users_page == 50  # botocore's chime-sdk-identity
+
+
+@pytest.mark.parametrize(
+    ("desired", "moderators", "bans"),
+    [
+        (("a",), ("a",), 0),  # in sync
+        (("a", "b"), ("a",), 1),  # a member to add
+        (("a",), ("a", "c"), 1),  # a moderator the entry does not declare a member
+        (("a", "b"), ("a", "c"), 1),  # both: one listing (QA-CI Q-CI-3)
+        (("a", "b"), ("a", "b"), 1),  # a new moderator the entry declares a member: none more
+    ],
+)
+def test_the_channel_bound_lists_a_channels_bans_once_where_a_kind_needs_them(
+    desired: tuple[str, ...], moderators: tuple[str, ...], bans: int
+) -> None:
+    channel = Channel(
+        "c", "c", {"a": "DEFAULT"}, ("a",), dict.fromkeys(desired, "DEFAULT"), moderators
+    )
+    world = ChannelWorld(("reconciler", "a", "b", "c"), (channel,))
+    bound = channel_bounds.read_bound(world, MessagingLimits.from_model())
+    assert bound.get("ListChannelBans", 0) == bans
 
 
 def test_a_channel_scenario_under_the_quotas_is_at_the_bound_and_never_throttled() -> None:

@@ -133,7 +133,6 @@ class Channels:
 
     def __init__(self, named: dict[str, list[str]], banned: dict[str, list[str]]) -> None:
         self.named, self.banned = named, banned
-        self.api = type("Api", (), {"bans": lambda _, channel, bearer: self._bans(channel)})()
 
     def channel_arns(self, instance: str) -> dict[str, list[str]]:
         return self.named
@@ -144,8 +143,8 @@ class Channels:
     def bearer_for(self, channel: str, instance: str) -> str:
         return f"{INSTANCE}/user/bearer"
 
-    def _bans(self, channel: str) -> list[dict[str, Any]]:
-        return [{"Member": {"Arn": arn}} for arn in self.banned.get(channel, [])]
+    def bans(self, channel: str, instance: str) -> frozenset[str]:
+        return frozenset(self.banned.get(channel, []))
 
 
 def declared_in(name: str, arn: str | None = None) -> DesiredState:
