@@ -48,6 +48,7 @@ class ChannelDirectory:
         self._banned: dict[str, frozenset[str]] = {}  # channel ARN -> banned member ARNs
         self._bots: dict[str, dict[str, list[str]]] = {}  # instance -> bot name -> ARNs
         self._unlisted: dict[str, AwsError] = {}  # instance -> why ListChannels failed
+        self._private_refused: set[str] = set()  # instances whose PRIVATE listing was refused
         self._users: dict[str, dict[str, bool]] = defaultdict(dict)  # instance -> ARN -> exists
         self._users_lock = threading.Lock()  # one check of a user at a time, once per run
         self.member_arns: dict[tuple[str, MemberRef], str] = {}
@@ -206,8 +207,17 @@ class ChannelDirectory:
         except AwsError as exc:
             if exc.code != FORBIDDEN:
                 raise
+            with self._lock:
+                self._private_refused.add(instance)
             return
         yield from private
+
+    def private_refused(self, instance: str) -> bool:
+        """Whether the app instance's PRIVATE listing was refused its bearer (no
+        AppInstanceAdmin): a channel not found by name may be a PRIVATE one it cannot
+        see."""
+        with self._lock:
+            return instance in self._private_refused
 
     def no_instance(self, instance: str, exc: AwsError) -> str:
         """What a channel's error says when its app instance's ListChannels answered

@@ -251,12 +251,7 @@ class _ChannelsBase:
             if len(matches) == 1:
                 arns[t.key] = matches[0]
             elif not matches:
-                message = (
-                    f"no channel named {t.key.name} in app instance {t.key.scope}, or none its "
-                    f"bearer {self.dir.lister(t.key.scope)} may see: ListChannels shows "
-                    "PRIVATE channels to AppInstanceAdmins only (every bearer must be one, "
-                    "CreateAppInstanceAdmin)"
-                )
+                message = self._no_channel(t.key, listed)
                 problems.append(LiveProblem(t.key, t.location, message))
             else:
                 message = (
@@ -265,6 +260,25 @@ class _ChannelsBase:
                 )
                 problems.append(LiveProblem(t.key, t.location, message))
         return arns
+
+    def _no_channel(self, key: TargetKey, listed: Collection[str]) -> str:
+        """Why no channel of ``listed`` (the names ListChannels gave) is the one ``key``
+        names: one the bearer may not see, when the PRIVATE listing was refused it;
+        otherwise none has the name, with the names that differ from it in case only."""
+        if self.dir.private_refused(key.scope):
+            return (
+                f"no channel named {key.name} in app instance {key.scope}, or none its "
+                f"bearer {self.dir.lister(key.scope)} may see: ListChannels shows "
+                "PRIVATE channels to AppInstanceAdmins only (every bearer must be one, "
+                "CreateAppInstanceAdmin)"
+            )
+        near = sorted(n for n in listed if n.casefold() == key.name.casefold())
+        meant = f": did you mean {' or '.join(near)}?" if near else ""
+        return (
+            f"no channel named {key.name} in app instance {key.scope}: ListChannels lists "
+            f"none of that name, PUBLIC or PRIVATE (names are matched exactly, case "
+            f"included{meant})"
+        )
 
     def _resolve_members(
         self,

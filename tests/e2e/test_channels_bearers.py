@@ -277,6 +277,32 @@ def test_a_private_channel_hidden_from_a_bearer_that_is_not_an_admin_names_the_b
     ]
 
 
+def test_a_channel_name_no_listing_has_is_unknown_for_an_admin_bearer(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """QA-CI Q-CI-4: the bearer is an AppInstanceAdmin, so the PRIVATE listing was not
+    refused: the error says no channel has that name (matched exactly, case included,
+    with the names that differ in case only), not to make the bearer an admin."""
+    seed(emulator)
+    write_desired(
+        {
+            "settings.yaml": f"app_instances:\n  chat: {{arn: {INSTANCE}, bearer: user:r0}}\n",
+            "chat.yaml": "channels:\n  C00: {members: [user:u00]}\n  zz: {members: [user:u00]}\n",
+        }
+    )
+    run = cli("plan")
+    assert run.exit_code == 1
+    errors = [x for x in (run.stdout + run.stderr).splitlines() if x.startswith("Error: ")]
+    assert errors == [
+        f"Error: desired-state/chat.yaml:2: no channel named C00 in app instance {INSTANCE}: "
+        "ListChannels lists none of that name, PUBLIC or PRIVATE (names are matched exactly, "
+        "case included: did you mean c00?)",
+        f"Error: desired-state/chat.yaml:3: no channel named zz in app instance {INSTANCE}: "
+        "ListChannels lists none of that name, PUBLIC or PRIVATE (names are matched exactly, "
+        "case included)",
+    ]
+
+
 @pytest.mark.parametrize("bearers", ["bearer: user:r9", "bearers: [user:r0, user:r9]"])
 def test_a_mistyped_bearer_is_named_with_advice_to_check_its_id(
     emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, bearers: str
