@@ -97,10 +97,14 @@ class ChannelDirectory:
     def lister(self, instance: str) -> str:
         """The bearer ListChannels is called as, as settings.yaml writes it and where:
         ``user:alice@example.com (desired-state/settings.yaml:5)``."""
-        arn = self.bearer(instance)
-        ref = self._written.get(instance, {}).get(arn)
+        return self.written(instance, self.bearer(instance))
+
+    def written(self, instance: str, bearer: str) -> str:
+        """A bearer (its ARN) as settings.yaml writes it and where:
+        ``user:alice@example.com (desired-state/settings.yaml:5)``; its ARN if unknown."""
+        ref = self._written.get(instance, {}).get(bearer)
         if ref is None:
-            return arn
+            return bearer
         line = self._bearer_lines(instance).get(ref)
         return f"{ref}" if line is None else f"{ref} ({line})"
 

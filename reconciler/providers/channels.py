@@ -47,7 +47,7 @@ from reconciler.providers import channel_bans
 from reconciler.providers.base import ItemError, ReadProgress, Steps
 from reconciler.providers.channel_directory import BearerNotFound, ChannelDirectory
 from reconciler.providers.channel_finder import channels_where
-from reconciler.providers.messaging_api import NOT_FOUND, PAGE
+from reconciler.providers.messaging_api import FORBIDDEN, NOT_FOUND, PAGE
 from reconciler.providers.target_gone import gone_on, unless_gone
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
 from reconciler.whereabouts import Whereabouts
@@ -207,8 +207,14 @@ class _ChannelsBase:
         problems: list[LiveProblem],
         target: DesiredTarget | None,
     ) -> list[LiveMember] | None:
-        described = self.dir.describe(channel, key.scope)
         location = target.location if target is not None else None
+        try:
+            described = self.dir.describe(channel, key.scope)
+        except AwsError as exc:
+            if exc.code != FORBIDDEN or target is None:
+                raise
+            problems.append(LiveProblem(key, location, self._undescribable(key, channel)))
+            return None
         if described is None:
             problems.append(LiveProblem(key, location, f"no channel {channel}"))
             return None
@@ -226,6 +232,17 @@ class _ChannelsBase:
         if self.progress is not None:
             self.progress(key)
         return listing
+
+    def _undescribable(self, key: TargetKey, channel: str) -> str:
+        """Why a channel its bearer may not describe is not planned (QA-CI Q-CI-2): AWS's
+        role table allows DescribeChannel of a PRIVATE channel to AppInstanceAdmins only."""
+        bearer = self.dir.written(key.scope, self.dir.bearer_for(channel, key.scope))
+        return (
+            f"channel {key.name} ({channel}): its bearer {bearer} may not describe it "
+            "(DescribeChannel: ForbiddenException): AWS lets only an AppInstanceAdmin "
+            "describe a PRIVATE channel, not its moderators or members (every bearer must "
+            "be one, CreateAppInstanceAdmin)"
+        )
 
     def _resolve_channels(
         self, scope: Sequence[DesiredTarget], problems: list[LiveProblem]
