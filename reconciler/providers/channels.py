@@ -228,7 +228,8 @@ class _ChannelsBase:
                 )
             )
             return None
-        listing = distinct_bots(self.list_members(channel, self.dir.bearer_for(channel, key.scope)))
+        listed = self.list_members(channel, self.dir.bearer_for(channel, key.scope))
+        listing = self.dir.as_written(key.scope, distinct_bots(listed))
         if self.progress is not None:
             self.progress(key)
         return listing
@@ -306,7 +307,9 @@ class _ChannelsBase:
                 malformed = malformed_id(dm.ref)  # an e-mail from a group: no such id
                 if malformed is not None:
                     problems.append(LiveProblem(t.key, _where(dm, t), malformed))
-                elif message := self.dir.several_bots(instance, dm.ref):
+                elif message := self.dir.several_bots(instance, dm.ref) or self.dir.bearer_by_name(
+                    instance, dm.ref
+                ):
                     problems.append(LiveProblem(t.key, _where(dm, t), message))
                 elif arn is None:
                     message = f"no AppInstanceBot named {dm.ref.key!r} in {instance}"
