@@ -9,6 +9,10 @@ rooms where they mean the same person.
 - ``arn:aws:chime:...:app-instance/X/user/ID``: the same as ``user:ID`` in app instance X
   (the reference keeps the id only: an ARN of another app instance than the channel's is
   refused where the channel's is known, ``user_instance``).
+
+A bearer (settings.yaml's ``bearer:``, ``parse_bearer``) may also be an AppInstanceBot ARN,
+as AWS's x-amz-chime-bearer takes one: the bot is then named by its ARN (``bot:ARN``, the
+form a listing gives one of two bots of one name), the one way to tell such twins apart.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ USER_PREFIX = "user:"
 USER_ID_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9:\-_.@]{0,62}[A-Za-z0-9])?$")
 _USER_ARN_RE = re.compile(
     r"^(?P<instance>arn:aws:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+)/user/(?P<id>.+)$"
+)
+_BOT_ARN_RE = re.compile(
+    r"^(?P<instance>arn:aws:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+)/bot/(?P<id>[^/\s]+)$"
 )
 
 
@@ -60,6 +67,30 @@ def user_instance(text: str) -> str | None:
     app instance id), None for any other reference."""
     found = _USER_ARN_RE.match(text.strip())
     return None if found is None else found["instance"]
+
+
+def bot_instance(text: str) -> str | None:
+    """The app instance ARN of an AppInstanceBot ARN as written, None for any other text."""
+    found = _BOT_ARN_RE.match(text.strip())
+    return None if found is None else found["instance"]
+
+
+def bot_arn(ref: MemberRef) -> str | None:
+    """The ARN of a bot named by its ARN (``bot:ARN``: a bearer's, or one of two bots of
+    one name in a listing), None for any other reference."""
+    if ref.kind is MemberKind.BOT and ref.key.startswith("arn:"):
+        return ref.key
+    return None
+
+
+def parse_bearer(text: str) -> MemberRef:
+    """A bearer of settings.yaml: what ``parse_channel_member`` takes, or an AppInstanceBot
+    ARN (named by it, ``bot:ARN``: AWS's x-amz-chime-bearer takes "the ARN of the
+    AppInstanceUser or AppInstanceBot that makes the API call"). Raises ValueError with a
+    user-facing message."""
+    if bot_instance(text) is not None:
+        return MemberRef.bot(text.strip())
+    return parse_channel_member(text)
 
 
 def parse_channel_member(text: str) -> MemberRef:

@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from reconciler.channel_refs import parse_channel_member, user_instance
+from reconciler.channel_refs import bot_instance, parse_bearer, user_instance
 from reconciler.desired.arns import APP_INSTANCE_ARN, FORMS
 from reconciler.desired.member_entries import GROUP_PREFIX
 from reconciler.desired.spec_base import Strict, fail, short
@@ -23,7 +23,7 @@ from reconciler.sdk_regions import region_problem
 
 MAX_BEARERS = 100  # an app instance has at most 100 AppInstanceAdmins
 WEBHOOK_PREFIX = "webhook:"  # a room's member form: nothing a channel call can be made as
-BEARER_FORMS = "user:ID, bot:NAME or an AppInstanceUser ARN of this app instance"
+BEARER_FORMS = "user:ID, bot:NAME, or an AppInstanceUser or AppInstanceBot ARN of this app instance"
 # what ``_bearer`` may take, for the JSON Schema (QA5 Q5-9): no group, webhook or blank;
 # a malformed user:ID or ARN, or one of another app instance, is left to validate
 BEARER_PATTERN = (
@@ -40,17 +40,18 @@ def _bearer(value: str, info: ValidationInfo) -> str:
     if value.strip().casefold().startswith(WEBHOOK_PREFIX):
         raise fail("member_ref", f"a webhook cannot be a bearer: give {BEARER_FORMS}")
     try:
-        parse_channel_member(value)
+        parse_bearer(value)
     except ValueError as exc:
         raise fail("member_ref", str(exc)) from None
     # the app instance's `arn` (validated before: it comes first), when it is valid
-    instance, other = info.data.get("arn"), user_instance(value)
-    if instance is not None and other is not None and other != instance:
-        raise fail(
-            "member_ref",
-            f"{value.strip()} is a user of app instance {other}, not of app instance "
-            f"{instance}: a bearer calls as a user or bot of the app instance it manages",
-        )
+    instance = info.data.get("arn")
+    for what, other in (("user", user_instance(value)), ("bot", bot_instance(value))):
+        if instance is not None and other is not None and other != instance:
+            raise fail(
+                "member_ref",
+                f"{value.strip()} is a {what} of app instance {other}, not of app instance "
+                f"{instance}: a bearer calls as a user or bot of the app instance it manages",
+            )
     return value
 
 
@@ -68,9 +69,10 @@ Bearer = Annotated[
     AfterValidator(_bearer),
     Field(
         json_schema_extra={"pattern": BEARER_PATTERN},  # for editors; _bearer says why
-        description="An AppInstanceAdmin the tool calls as (`user:ID`, `bot:NAME` or an "
-        "AppInstanceUser ARN of this app instance): its own memberships and moderator rights "
-        "are never removed.",
+        description="An AppInstanceAdmin the tool calls as (`user:ID`, `bot:NAME`, or an "
+        "AppInstanceUser or AppInstanceBot ARN of this app instance, the one way to name "
+        "one of two bots of one name): its own memberships and moderator rights are never "
+        "removed.",
     ),
 ]
 
@@ -130,7 +132,7 @@ class AppInstanceSpec(Strict):
         """At the list's line (a model validator's error is at the app instance's)."""
         seen: set[MemberRef] = set()
         for text in bearers or []:
-            ref = parse_channel_member(text)
+            ref = parse_bearer(text)
             if ref in seen:
                 raise fail("bearers", f"{text.strip()} is listed twice in `bearers`")
             seen.add(ref)

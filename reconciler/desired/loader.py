@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from reconciler import collector, kinds
-from reconciler.channel_refs import parse_channel_member, parse_protected
+from reconciler.channel_refs import parse_bearer, parse_protected
 from reconciler.desired import files as source_files
 from reconciler.desired.found import Found, found_in
 from reconciler.desired.groups import GroupDef
@@ -176,7 +176,7 @@ def app_instances(
         AppInstanceSetting(
             label,
             spec.arn,
-            tuple(parse_channel_member(b) for b in spec.bearer_texts()),
+            tuple(parse_bearer(b) for b in spec.bearer_texts()),
             spec.user_id_from,
             lines(label, spec),
         )

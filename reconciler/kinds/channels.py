@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from reconciler.channel_refs import parse_channel_member, user_instance
+from reconciler.channel_refs import parse_bearer, parse_channel_member, user_instance
 from reconciler.desired.channels import ChannelSpec
 from reconciler.desired.messages import closest
 from reconciler.governance.entries import text_of
@@ -74,7 +74,7 @@ class ChannelKind(Kind):
         """Each app instance's bearers (``bearer:`` or ``bearers:``), by its ARN."""
         instances: dict[str, Any] = getattr(settings, "app_instances", None) or {}
         return {
-            str(spec.arn): frozenset(parse_channel_member(b) for b in spec.bearer_texts())
+            str(spec.arn): frozenset(parse_bearer(b) for b in spec.bearer_texts())
             for spec in instances.values()
         }
 

@@ -14,11 +14,13 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
-from reconciler.channel_refs import user_id_of
+from reconciler.channel_refs import bot_arn, user_id_of
 from reconciler.desired.model import AppInstanceSetting, DesiredState
 from reconciler.errors import AwsError, ReconcilerError
+from reconciler.live import LiveMember
 from reconciler.parallel import pmap
 from reconciler.providers.messaging_api import FORBIDDEN, PAGE, MessagingApi
 from reconciler.providers.registry import ProviderOptions
@@ -74,15 +76,19 @@ class ChannelDirectory:
     def _bearer_arn(self, instance: str, ref: MemberRef) -> str:
         if ref.kind is not MemberKind.BOT:
             return f"{instance}/user/{user_id_of(ref)}"
+        named = bot_arn(ref)  # a bot given by its ARN (this app instance's: validate)
+        if named is not None:
+            return named
         found = self.bots(instance).get(ref.key, [])
         if len(found) != 1:
             lines = self._bearer_lines(instance)
             what = (
                 f"no AppInstanceBot named {ref.key!r} in {instance}: check the name"
                 if not found
-                # a bot is named by its name only (a bot's ARN is refused, Q-AL-3)
-                else f"{len(found)} AppInstanceBots named {ref.key!r} in {instance}: rename "
-                "one (UpdateAppInstanceBot), or make a user the bearer"
+                # bot names are not unique (Q-AL-3): its ARN names one (Q-CI-5)
+                else f"{len(found)} AppInstanceBots named {ref.key!r} in {instance} "
+                f"({', '.join(sorted(found))}): give the bearer's ARN, or rename one "
+                "(UpdateAppInstanceBot)"
             )
             raise BearerNotFound(instance, lines.get(ref), f"bearer {ref}: {what}")
         return found[0]
@@ -100,12 +106,29 @@ class ChannelDirectory:
     def lister(self, instance: str) -> str:
         """The bearer ListChannels is called as, as settings.yaml writes it and where:
         ``user:alice@example.com (desired-state/settings.yaml:5)``."""
-        arn = self.bearer(instance)
-        ref = self._written.get(instance, {}).get(arn)
+        return self.written(instance, self.bearer(instance))
+
+    def written(self, instance: str, bearer: str) -> str:
+        """A bearer (its ARN) as settings.yaml writes it and where:
+        ``user:alice@example.com (desired-state/settings.yaml:5)``; its ARN if unknown."""
+        ref = self._written.get(instance, {}).get(bearer)
         if ref is None:
-            return arn
+            return bearer
         line = self._bearer_lines(instance).get(ref)
         return f"{ref}" if line is None else f"{ref} ({line})"
+
+    def as_written(self, instance: str, members: Iterable[LiveMember]) -> list[LiveMember]:
+        """``members`` (one channel's listing), a bot bearer given by its ARN named so
+        (``bot:ARN``) whether or not the channel holds a bot of its name: the plan knows
+        it as the tool itself (protected, never listed) by the reference settings.yaml
+        gives it (QA-CI Q-CI-5)."""
+        written = self._written.get(instance, {})
+        return [
+            replace(m, ref=written[m.member_id])
+            if m.member_id in written and bot_arn(written[m.member_id]) is not None
+            else m
+            for m in members
+        ]
 
     def bearer_for(self, channel: str, instance: str) -> str:
         """The one bearer that reads and writes ``channel`` in this run."""
@@ -136,6 +159,22 @@ class ChannelDirectory:
             f"({', '.join(named)}): bot names are not unique, and a channel names "
             "a bot by its name only: rename one of them (UpdateAppInstanceBot) to "
             "manage it here"
+        )
+
+    def bearer_by_name(self, instance: str, ref: MemberRef) -> str:
+        """Why a channel may not declare ``ref``: a ``bot:NAME`` that names a bearer
+        settings.yaml gives by its ARN, which the plan knows by that ARN only (its
+        memberships would be added on every run); "" for any other reference."""
+        if ref.kind is not MemberKind.BOT or bot_arn(ref) is not None:
+            return ""
+        named = self.bots(instance).get(ref.key, [])
+        written = self._written.get(instance, {})
+        if len(named) != 1 or bot_arn(written.get(named[0], ref)) is None:
+            return ""
+        return (
+            f"{ref} is the bearer {self.written(instance, named[0])}, given there by its "
+            "ARN: leave it out of the channel (a bearer is never removed), or make "
+            f"settings.yaml name it {ref}"
         )
 
     def missing_users(self, instance: str, users: Collection[str]) -> set[str]:

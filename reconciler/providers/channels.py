@@ -50,7 +50,7 @@ from reconciler.providers import channel_bans
 from reconciler.providers.base import ItemError, ReadProgress, Steps
 from reconciler.providers.channel_directory import BearerNotFound, ChannelDirectory
 from reconciler.providers.channel_finder import channels_where
-from reconciler.providers.messaging_api import NOT_FOUND, PAGE
+from reconciler.providers.messaging_api import FORBIDDEN, NOT_FOUND, PAGE
 from reconciler.providers.target_gone import gone_on, unless_gone
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
 from reconciler.whereabouts import Whereabouts
@@ -210,8 +210,14 @@ class _ChannelsBase:
         problems: list[LiveProblem],
         target: DesiredTarget | None,
     ) -> list[LiveMember] | None:
-        described = self.dir.describe(channel, key.scope)
         location = target.location if target is not None else None
+        try:
+            described = self.dir.describe(channel, key.scope)
+        except AwsError as exc:
+            if exc.code != FORBIDDEN or target is None:
+                raise
+            problems.append(LiveProblem(key, location, self._undescribable(key, channel)))
+            return None
         if described is None:
             problems.append(LiveProblem(key, location, f"no channel {channel}"))
             return None
@@ -225,10 +231,22 @@ class _ChannelsBase:
                 )
             )
             return None
-        listing = distinct_bots(self.list_members(channel, self.dir.bearer_for(channel, key.scope)))
+        listed = self.list_members(channel, self.dir.bearer_for(channel, key.scope))
+        listing = self.dir.as_written(key.scope, distinct_bots(listed))
         if self.progress is not None:
             self.progress(key)
         return listing
+
+    def _undescribable(self, key: TargetKey, channel: str) -> str:
+        """Why a channel its bearer may not describe is not planned (QA-CI Q-CI-2): AWS's
+        role table allows DescribeChannel of a PRIVATE channel to AppInstanceAdmins only."""
+        bearer = self.dir.written(key.scope, self.dir.bearer_for(channel, key.scope))
+        return (
+            f"channel {key.name} ({channel}): its bearer {bearer} may not describe it "
+            "(DescribeChannel: ForbiddenException): AWS lets only an AppInstanceAdmin "
+            "describe a PRIVATE channel, not its moderators or members (every bearer must "
+            "be one, CreateAppInstanceAdmin)"
+        )
 
     def _resolve_channels(
         self, scope: Sequence[DesiredTarget], problems: list[LiveProblem]
@@ -306,7 +324,9 @@ class _ChannelsBase:
                 malformed = malformed_id(dm.ref)  # an e-mail from a group: no such id
                 if malformed is not None:
                     problems.append(LiveProblem(t.key, _where(dm, t), malformed))
-                elif message := self.dir.several_bots(instance, dm.ref):
+                elif message := self.dir.several_bots(instance, dm.ref) or self.dir.bearer_by_name(
+                    instance, dm.ref
+                ):
                     problems.append(LiveProblem(t.key, _where(dm, t), message))
                 elif arn is None:
                     message = f"no AppInstanceBot named {dm.ref.key!r} in {instance}"

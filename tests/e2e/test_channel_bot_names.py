@@ -105,10 +105,10 @@ def test_a_bot_arn_is_refused_saying_bots_are_named_by_name_only(
     assert f"{BOT_2!r} is an AppInstanceBot ARN: a channel names bots as bot:NAME only" in shown
 
 
-def test_a_bearer_bot_name_two_bots_share_says_to_rename_one(
+def test_a_bearer_bot_name_two_bots_share_says_to_give_its_arn_or_rename_one(
     emulator: EmulatorServer, write_desired: Callable[..., Any], cli: Any
 ) -> None:
-    # a bot cannot be named by its ARN (settings refuse one), so the advice is not that
+    # a bearer bot may be given by its ARN (QA-CI Q-CI-5): the advice names both
     emulator.reset(seed())
     settings = SETTINGS.replace("bearer: user:reconciler", "bearer: bot:PagerBot")
     write_desired({"settings.yaml": settings, "chat.yaml": "channels:\n  ops: {members: []}\n"})
@@ -117,5 +117,6 @@ def test_a_bearer_bot_name_two_bots_share_says_to_rename_one(
     assert planned.exit_code == 1
     assert errors[0] == (
         f"Error: desired-state/settings.yaml:4: bearer bot:PagerBot: 2 AppInstanceBots named "
-        f"'PagerBot' in {INSTANCE}: rename one (UpdateAppInstanceBot), or make a user the bearer"
+        f"'PagerBot' in {INSTANCE} ({BOT_1}, {BOT_2}): give the bearer's ARN, or rename one "
+        "(UpdateAppInstanceBot)"
     )

@@ -71,16 +71,17 @@ INVALID_BEARER = (
     "An invalid app instance user ARN was supplied for the x-amz-chime-bearer HTTP header."
 )
 
-# Who may call what on incident-chat: the admin (not a member) and the moderator (a
-# member) everything; a DEFAULT member reads the channel and its DEFAULT members, not its
-# moderators (AWS's role table: ListChannelModerator is Denied to a member, QA-G Q-G-6); a
+# Who may call what on incident-chat: the admin (not a member) everything; the moderator
+# (a member) everything but DescribeChannel, which AWS's role table allows a moderator or a
+# member "for public channels" only (QA-CI Q-CI-2); a DEFAULT member lists its DEFAULT
+# members, not its moderators (ListChannelModerator is Denied to a member, QA-G Q-G-6); a
 # HIDDEN member the same; anyone else nothing (403), and users of another app instance
 # nothing (401: they are no users of this one).
 ALLOWED = {
     "admin": set(OPERATIONS),
-    "moderator": set(OPERATIONS),
-    "member": {"DescribeChannel", "ListChannelMemberships"},
-    "hidden member": {"DescribeChannel", "ListChannelMemberships"},
+    "moderator": set(OPERATIONS) - {"DescribeChannel"},
+    "member": {"ListChannelMemberships"},
+    "hidden member": {"ListChannelMemberships"},
     "outsider": set(),
     "other app instance": set(),
 }
@@ -137,6 +138,27 @@ def test_private_channels_are_listed_only_for_an_admin(emulator: EmulatorServer)
         names(BOB, Privacy="PRIVATE")
     with pytest.raises(messaging.exceptions.UnauthorizedClientException):
         names(STRANGER)
+
+
+def test_only_an_admin_may_describe_a_private_channel(emulator: EmulatorServer) -> None:
+    """QA-CI Q-CI-2, AWS's "Understanding authorization by role": DescribeChannel is
+    "Allowed with restriction: You can only get details for public channels" for a
+    ChannelModerator, a Member and a Non-member; Allowed for an AppInstanceAdmin."""
+    emulator.reset(chat_seed())
+    messaging, _ = clients(emulator)
+    for bearer in (ALICE, BOB, CAROL, DAVE):  # moderator, member, hidden member, outsider
+        with pytest.raises(messaging.exceptions.ForbiddenException) as info:
+            messaging.describe_channel(ChannelArn=INCIDENT, ChimeBearer=bearer)
+        assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+        assert info.value.response["Error"] == {
+            "Code": "ForbiddenException",
+            "Message": f"{bearer} is not allowed to describe channel {INCIDENT}: it is "
+            "PRIVATE, and only an AppInstanceAdmin may describe a PRIVATE channel.",
+        }
+        public = messaging.describe_channel(ChannelArn=LOBBY, ChimeBearer=bearer)
+        assert public["Channel"]["Privacy"] == "PUBLIC"
+    private = messaging.describe_channel(ChannelArn=INCIDENT, ChimeBearer=ADMIN)
+    assert private["Channel"]["Privacy"] == "PRIVATE"
 
 
 def test_anyone_may_join_a_public_channel_and_members_add_others_when_unrestricted(

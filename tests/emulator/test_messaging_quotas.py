@@ -45,15 +45,15 @@ def outcomes(calls: list[Callable[[], Any]]) -> list[str]:
     return found
 
 
-def describe(messaging: Any, bearer: str) -> Callable[[], Any]:
-    return lambda: messaging.describe_channel(ChannelArn=INCIDENT, ChimeBearer=bearer)
+def describe(messaging: Any, bearer: str, channel: str = INCIDENT) -> Callable[[], Any]:
+    return lambda: messaging.describe_channel(ChannelArn=channel, ChimeBearer=bearer)
 
 
 def test_ten_requests_a_second_per_bearer(emulator: EmulatorServer, clock: ManualClock) -> None:
     messaging, _ = clients(emulator)
     T = "ThrottledClientException"
     assert outcomes([describe(messaging, ADMIN)] * 11) == ["ok"] * 10 + [T]
-    assert outcomes([describe(messaging, ALICE)]) == ["ok"]  # another bearer: its own quota
+    assert outcomes([describe(messaging, ALICE, LOBBY)]) == ["ok"]  # another bearer: its own
     clock.advance(0.1)  # one more token
     assert outcomes([describe(messaging, ADMIN)] * 2) == ["ok", T]
     clock.advance(5)  # the bucket holds one second's worth, no more
@@ -180,7 +180,7 @@ def test_the_same_calls_throttle_on_every_run(emulator: EmulatorServer, clock: M
         emulator.reset(chat_seed(extra_users=20))
         emulator.set_faults(quotas=True)
         emulator.app.quotas.clock = ManualClock()
-        calls = [describe(messaging, bearer) for bearer in (ADMIN, ALICE, BOB) * 12]
+        calls = [describe(messaging, bearer, LOBBY) for bearer in (ADMIN, ALICE, BOB) * 12]
         runs.append(outcomes(calls))
     assert runs[0] == runs[1]
     assert runs[0].count("ThrottledClientException") == 6

@@ -4,11 +4,13 @@ for the ``ChimeBearer`` (moto's ``models.py``: no HTTP; raises ``ChimeError``).
 Who may do what (the bearer is an AppInstanceUser or AppInstanceBot ARN):
 
 - an AppInstanceAdmin: everything on every channel of its app instance, without being a
-  member; the only one who sees PRIVATE channels in ListChannels;
+  member; the only one who sees PRIVATE channels in ListChannels, and the only one who
+  describes a PRIVATE channel (AWS: "You can only get details for public channels", for
+  moderators and members too);
 - a channel moderator: list and manage the memberships, moderators and bans of its channel,
   except that it adds moderators only once it is a member too;
-- a channel member: describe its channel, list its DEFAULT members (not its moderators),
-  leave it (not remove others), and in an UNRESTRICTED channel add DEFAULT members;
+- a channel member: list its DEFAULT members (not its moderators), leave it (not remove
+  others), and in an UNRESTRICTED channel add DEFAULT members;
 - anyone of the app instance: describe a PUBLIC channel, list its DEFAULT members, join it;
 - a user (or an admin): list its own memberships and moderated channels;
 - anyone else: ForbiddenException (403); a bearer that is no AppInstanceUser or
@@ -160,9 +162,10 @@ class ChannelOperations(MessagingState):
 
     def describe_channel(self, channel_arn: str, bearer: str) -> Channel:
         with self._on_channel(channel_arn, bearer) as (_, cs, caller):
-            if not (caller.manager or caller.member or cs.channel.privacy is Privacy.PUBLIC):
+            if not (caller.admin or cs.channel.privacy is Privacy.PUBLIC):
                 raise ForbiddenError(
-                    f"{caller.who.arn} is not a member of channel {channel_arn}, which is PRIVATE."
+                    f"{caller.who.arn} is not allowed to describe channel {channel_arn}: "
+                    "it is PRIVATE, and only an AppInstanceAdmin may describe a PRIVATE channel."
                 )
             return cs.channel
 

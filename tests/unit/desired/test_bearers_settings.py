@@ -43,6 +43,14 @@ def test_several_bearers_are_kept_in_order_and_all_protected(tmp_path: Path) -> 
     assert set(setting.bearers) <= state.protected
 
 
+def test_a_bot_arn_bearer_is_that_bot_named_by_its_arn(tmp_path: Path) -> None:
+    """QA-CI Q-CI-5: AWS's x-amz-chime-bearer takes an AppInstanceBot ARN too."""
+    state = load_desired(write(tmp_path, f"    bearers: [{INSTANCE}/bot/b-1, user:r0]\n"))
+    (setting,) = state.app_instances
+    assert [str(b) for b in setting.bearers] == [f"bot:{INSTANCE}/bot/b-1", "user:r0"]
+    assert set(setting.bearers) <= state.protected
+
+
 @pytest.mark.parametrize(
     ("instance", "expected"),
     [
@@ -60,14 +68,21 @@ def test_several_bearers_are_kept_in_order_and_all_protected(tmp_path: Path) -> 
             "settings.yaml:4: app_instances.chat.bearers: user:a is listed twice in `bearers`",
         ),
         (
+            f"    bearers: [{INSTANCE}/bot/b-1, bot:Helper, {INSTANCE}/bot/b-1]\n",
+            f"settings.yaml:4: app_instances.chat.bearers: {INSTANCE}/bot/b-1 is listed twice "
+            "in `bearers`",
+        ),
+        (
             "    bearers: []\n",
             "settings.yaml:4: app_instances.chat.bearers: an empty list: give at least one "
-            "bearer (user:ID, bot:NAME or an AppInstanceUser ARN of this app instance)",
+            "bearer (user:ID, bot:NAME, or an AppInstanceUser or AppInstanceBot ARN of this "
+            "app instance)",
         ),
         (
             "    bearer: webhook:Alerts\n",
             "settings.yaml:4: app_instances.chat.bearer: a webhook cannot be a bearer: give "
-            "user:ID, bot:NAME or an AppInstanceUser ARN of this app instance",
+            "user:ID, bot:NAME, or an AppInstanceUser or AppInstanceBot ARN of this app "
+            "instance",
         ),
         (
             "    bearer: user:a\n    user_id_from: upn\n",
