@@ -55,12 +55,16 @@ class Owned:
 
 
 def lines(owned: Iterable[Owned]) -> list[str]:
-    """One ``/path owner...`` line per file, sorted by path, each owner once (sorted)."""
-    by_path: dict[str, set[str]] = {}
+    """One ``/path owner...`` line per file, sorted by path, each owner once (sorted).
+    Owners that differ in letter case alone are one (GitHub logins, team slugs and
+    e-mail addresses ignore case): the first spelling is written (QA Q-CJ-8)."""
+    by_path: dict[str, dict[str, str]] = {}
     for item in owned:
-        by_path.setdefault(item.path, set()).update(item.owners)
+        spelled = by_path.setdefault(item.path, {})
+        for owner in item.owners:
+            spelled.setdefault(owner.casefold(), owner)
     return [
-        f"{pattern(path)} {' '.join(sorted(owners, key=str.casefold))}"
+        f"{pattern(path)} {' '.join(owners[key] for key in sorted(owners))}"
         for path, owners in sorted(by_path.items())
         if owners
     ]

@@ -90,3 +90,17 @@ def test_is_current_compares_the_block_only() -> None:
     assert not is_current(current, ["/d/a.yaml @alice @bob"])
     assert not is_current("* @admins\n", ["/d/a.yaml @alice"])
     assert is_current("* @admins\n", [])
+
+
+def test_owners_differing_in_case_alone_are_written_once_as_first_spelled() -> None:
+    """Q-CJ-8: `@alice @ALICE @example-org/sre @Example-Org/SRE` were all written; GitHub
+    logins, team slugs and e-mail addresses ignore case."""
+    owned = [
+        Owned("d/rooms.yaml", ("@alice", "@ALICE", "@example-org/sre", "dave@example.com")),
+        Owned("d/rooms.yaml", ("@Example-Org/SRE", "Dave@Example.com", "@Bob")),
+        Owned("d/other.yaml", ("@ALICE",)),
+    ]
+    assert lines(owned) == [
+        "/d/other.yaml @ALICE",
+        "/d/rooms.yaml @alice @Bob @example-org/sre dave@example.com",
+    ]

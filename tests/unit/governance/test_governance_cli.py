@@ -644,3 +644,17 @@ def test_a_member_on_one_line_directly_and_through_a_group_is_named_once(repo: P
         "carol@example.com has no `until:`: grants may last at most 90 days (--max-duration)",
         "Desired state is invalid: 3 errors.",
     ]
+
+
+def test_codeowners_writes_owners_differing_in_case_alone_once(repo: Path) -> None:
+    """Q-CJ-8: `@alice @ALICE @example-org/sre @Example-Org/SRE dave@example.com
+    Dave@Example.com`: GitHub ignores case in logins, team slugs and e-mail addresses."""
+    (repo / "desired-state" / "rooms.yaml").write_text(
+        "rooms:\n  ops:\n    owners: [alice, ALICE, example-org/sre, Example-Org/SRE,\n"
+        "      dave@example.com, Dave@Example.com]\n    members: [bob@example.com]\n"
+    )
+    shown = run("codeowners", "--stdout")
+    assert (shown.exit_code, shown.stdout) == (
+        0,
+        "/desired-state/rooms.yaml @alice @example-org/sre dave@example.com\n",
+    )
