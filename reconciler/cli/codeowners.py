@@ -175,6 +175,13 @@ def problems(desired: DesiredState, desired_dir: Path) -> list[Problem]:
     if current:
         untracked = _untracked_path(target) if lines else None
         return [Problem(None, _untracked(untracked))] if untracked else []
+    return stale(target, text)
+
+
+def stale(target: Target, text: str) -> list[Problem]:
+    """Why ``text``, the file's, is not what `codeowners` would write: validate's errors
+    and `--check`'s, in the same words (QA Q-CJ-9: `--check` called a file that does not
+    exist "out of date")."""
     if not text:
         why = f"{target.shown()} is missing the owners the desired state names: {FIX}"
     else:
@@ -315,7 +322,7 @@ def codeowners_command(
         click.echo(f"{target.shown()} is up to date ({_files(owned)} with owners).")
         return
     if check:
-        raise UsageError(f"{target.shown()} is out of date: {FIX}")
+        raise UsageError("\n".join(map(str, stale(target, text))))
     interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
     try:
         target.file.parent.mkdir(parents=True, exist_ok=True)
