@@ -26,6 +26,7 @@ from reconciler.runner import on_interrupt
 # where GitHub looks for the file, in its order; a new one goes to the first
 CANDIDATES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 FIX = "run `chime-reconciler codeowners`"
+MOVE = f"{FIX} to move the block to the end of the file"
 
 
 @dataclass(frozen=True)
@@ -175,11 +176,47 @@ def problems(desired: DesiredState, desired_dir: Path) -> list[Problem]:
     if current:
         untracked = _untracked_path(target) if lines else None
         return [Problem(None, _untracked(untracked))] if untracked else []
+    return stale(target, text, lines)
+
+
+def stale(target: Target, text: str, lines: list[str]) -> list[Problem]:
+    """Why ``text``, the file's, is not what `codeowners` would write (one block at
+    most: ``codeowners.one_block``): validate's errors and `--check`'s, in the same words
+    (QA Q-CJ-9: `--check` called a file that does not exist "out of date"). A block with
+    rules of the repository's below it is out of date, each rule that matches a file
+    of the block named at its line (QA Q-CJ-1: GitHub applies the last matching line,
+    and `/desired-state/ @platform` below the block owned every file it named)."""
     if not text:
         why = f"{target.shown()} is missing the owners the desired state names: {FIX}"
-    else:
+        return [Problem(None, why)]
+    problems = []
+    if not codeowners.block_current(text, lines):
         why = f"{target.shown()} is out of date with the desired state's owners: {FIX}"
-    return [Problem(None, why)]
+        problems.append(Problem(None, why))
+    below = codeowners.later(text, lines)
+    overriding = [rule for rule in below if rule.overrides]
+    for rule in overriding or below[:1]:
+        where = Location(target.shown(), rule.line)
+        problems.append(Problem(where, _overrides(rule) if rule.overrides else _below(rule)))
+    return problems
+
+
+def _overrides(rule: codeowners.Later) -> str:
+    files = ", ".join(shown(f) for f in rule.overrides[:3])
+    more = f" and {len(rule.overrides) - 3} more" if len(rule.overrides) > 3 else ""
+    return (
+        f"`{shown(rule.rule)}` comes after the generated block and matches {files}{more}: "
+        "GitHub applies the last matching line, so it overrides the owners the desired "
+        f"state names; {MOVE}"
+    )
+
+
+def _below(rule: codeowners.Later) -> str:
+    return (
+        f"`{shown(rule.rule)}` comes after the generated block, which belongs at the end "
+        "of the file (GitHub applies the last matching line, so a line after the block "
+        f"would override it for the files both match); {MOVE}"
+    )
 
 
 def _untracked_path(target: Target) -> str | None:
@@ -258,7 +295,9 @@ def codeowners_command(
     that declare them, in CODEOWNERS.
 
     Writes one line per owned file (`/desired-state/teams/sre.yaml @alice @org/sre`)
-    between two marker comments; the rest of the file is kept as it is. The file is
+    between two marker comments at the end of the file (GitHub applies the last
+    matching line: a block with rules below it is moved there, and --check fails on
+    it); the rest of the file is kept as it is. The file is
     replaced whole and keeps its permissions; a symbolic link (.github/CODEOWNERS ->
     ../docs/CODEOWNERS) is followed: the file it points to is rewritten, the link stays
     (one that leads out of the repository, or into its .git, is refused). Paths are
@@ -305,6 +344,7 @@ def codeowners_command(
         if check:
             codeowners.one_block(text)  # more than one block: out of date, said so
         count = codeowners.block_count(text)
+        moved = codeowners.moves(text) and bool(lines)
         new = codeowners.update(text, lines)
     except MarkerError as exc:
         raise UsageError(
@@ -315,7 +355,7 @@ def codeowners_command(
         click.echo(f"{target.shown()} is up to date ({_files(owned)} with owners).")
         return
     if check:
-        raise UsageError(f"{target.shown()} is out of date: {FIX}")
+        raise UsageError("\n".join(map(str, stale(target, text, lines))))
     interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
     try:
         target.file.parent.mkdir(parents=True, exist_ok=True)
@@ -327,8 +367,7 @@ def codeowners_command(
         raise UsageError(f"cannot write {shown}: {exc}; nothing was written") from None
     except OSError as exc:
         raise UsageError(f"cannot write {target.shown()}: {exc}") from None
-    made_one = f" (its {count} generated blocks made one, where the last was)" if count > 1 else ""
-    click.echo(f"Wrote {target.shown()}: {_files(owned)} with owners{made_one}.")
+    click.echo(f"Wrote {target.shown()}: {_files(owned)} with owners{_made(count, moved)}.")
     if exit_code:
         click.echo(
             f"{target.shown()} was out of date and has been written: stage it (git add "
@@ -369,6 +408,19 @@ def _shown_link(link: Path) -> str:
     written: no link on the way followed."""
     given, here = os.path.abspath(link), os.getcwd()
     return os.path.relpath(given, here) if os.path.commonpath([given, here]) == here else str(link)
+
+
+def _made(count: int, moved: bool) -> str:
+    """What became of the blocks, when more than their lines changed."""
+    at = "at the end of the file" if moved else "where the last was"
+    if count > 1:
+        return f" (its {count} generated blocks made one, {at})"
+    if moved:
+        return (
+            " (its generated block moved to the end of the file, below the repository's own "
+            "rules: GitHub applies the last matching line)"
+        )
+    return ""
 
 
 def _files(n: int) -> str:

@@ -204,10 +204,34 @@ if TYPE_CHECKING:
     MemberList = list[Any]
 else:
     MemberList = member_list(MemberReference, "MemberMapping", WrapValidator(_plain_references))
+
+
+def protected_plain(value: Any) -> Any:
+    """A ``protected:`` entry before its type is checked: a mapping is refused saying why
+    (QA Q-CJ-7: `{member: bob@example.com, until: 2027-01-01}` got "expected a string, got
+    a mapping"), and, with an ``until:``, how a protection is made to end."""
+    if not isinstance(value, dict):
+        return value
+    member = value.get("member")
+    name = member.strip() if isinstance(member, str) and member.strip() else "bob@example.com"
+    plain = "`protected:` takes plain references and groups only"
+    if "until" not in value:
+        raise fail("protected_mapping", f"expected a string, got a mapping: {plain} ({name})")
+    until = value["until"]
+    until = until.isoformat() if hasattr(until, "isoformat") else str(until)
+    raise fail(
+        "protected_mapping",
+        f"expected a string, got a mapping with `until:`: {plain}; to make a protection "
+        "expire, put the `until:` on an entry of a group and protect the group (`groups: "
+        f'{{oncall: [{{member: {name}, until: {until}}}]}}` and `protected: ["@oncall"]`)',
+    )
+
+
 # settings.yaml's ``protected:``: any kind's member, a channel user too (``parse_protected``)
 ProtectedReference = Annotated[
     str,
     BeforeValidator(entry_present),
+    BeforeValidator(protected_plain),
     AfterValidator(entry_valid(parse_protected)),
     Field(
         description="A user's e-mail address, `bot:NAME` for a bot, `@group`, or a channel "

@@ -4,8 +4,10 @@ the required reviewers of the files that declare it. Pure: text in, text out.
 CODEOWNERS works per file, so a file declaring things of several owners gets them all
 on its line (GitHub then asks for a review from one of them). The lines live in a block
 between two marker comments; everything outside the block is the repository's own and
-is kept as it is. A new block goes at the end of the file: in CODEOWNERS the last
-matching line wins, so ours overrides broader patterns above it.
+is kept as it is. The block goes at the end of the file: in CODEOWNERS the last
+matching line wins, so ours overrides broader patterns above it; one with a rule of the
+repository's below it is moved there (QA Q-CJ-1: `/desired-state/ @platform` below the
+block owned every file the block named).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from reconciler.governance.codeowners_match import literal, matches, rule_pattern
 from reconciler.line_breaks import newline_at
 from reconciler.refs import Location
 
@@ -55,12 +58,16 @@ class Owned:
 
 
 def lines(owned: Iterable[Owned]) -> list[str]:
-    """One ``/path owner...`` line per file, sorted by path, each owner once (sorted)."""
-    by_path: dict[str, set[str]] = {}
+    """One ``/path owner...`` line per file, sorted by path, each owner once (sorted).
+    Owners that differ in letter case alone are one (GitHub logins, team slugs and
+    e-mail addresses ignore case): the first spelling is written (QA Q-CJ-8)."""
+    by_path: dict[str, dict[str, str]] = {}
     for item in owned:
-        by_path.setdefault(item.path, set()).update(item.owners)
+        spelled = by_path.setdefault(item.path, {})
+        for owner in item.owners:
+            spelled.setdefault(owner.casefold(), owner)
     return [
-        f"{pattern(path)} {' '.join(sorted(owners, key=str.casefold))}"
+        f"{pattern(path)} {' '.join(owners[key] for key in sorted(owners))}"
         for path, owners in sorted(by_path.items())
         if owners
     ]
@@ -145,37 +152,84 @@ def one_block(existing: str) -> None:
         )
 
 
-def update(existing: str, generated: list[str]) -> str:
-    """The CODEOWNERS text with our block replaced by ``generated`` lines (added at the
-    end when missing; removed when there is nothing to generate). Other lines stay,
-    byte for byte. Several blocks (a merge that kept both sides) become one, where the
-    last was: every block is generated, so none holds a line of the repository's, and
-    the last is the one GitHub applies over the lines between them. A block removed
-    takes the blank lines before it. The block's lines end as its BEGIN line did, a new
-    block's as the file's last line (``newline_at``, as ``import --adopt`` writes: QA5
-    Q5-13, a CRLF file came back LF). Raises MarkerError when the markers do not pair
-    up (``blocks``)."""
+def update(existing: str, generated: list[str], *, last: bool = True) -> str:
+    """The CODEOWNERS text with our block replaced by ``generated`` lines, at the end of
+    the file: added there when missing, moved there when a rule of the repository's
+    follows it (``moves``; with ``last=False`` it stays where it is, to tell whether its
+    lines alone are current), removed when there is nothing to generate. Other lines
+    stay, byte for byte. Several blocks (a merge that kept both sides) become one, where
+    the last was (or at the end): every block is generated, so none holds a line of the
+    repository's, and the last is the one GitHub applies over the lines between them. A
+    block removed, or moved, takes the blank lines before it; one added gets a blank
+    line before it. The block's lines end as its BEGIN line did, a new block's as the
+    file's last line (``newline_at``, as ``import --adopt`` writes: QA5 Q5-13, a CRLF
+    file came back LF). Raises MarkerError when the markers do not pair up
+    (``blocks``)."""
     old = _lines(existing)
     found = blocks(old)
     if not found:
-        if not generated:
-            return existing
-        nl = newline_at(existing, len(existing))
-        head = existing + (nl if old and not BREAK.search(old[-1]) else "")
-        head += nl if old and old[-1].strip() else ""  # a blank line before the block
-        return head + "".join(line + nl for line in block(generated))
+        return _append(existing, generated, newline_at(existing, len(existing)))
     nl = newline_at(existing, sum(map(len, old[: found[-1][0] + 1])))  # the BEGIN line's
+    move = last and bool(_rules_after(old, found[-1][1]))
     result: list[str] = []
     after = 0
     for start, end in found:
         result += old[after:start]
-        if (start, end) == found[-1] and generated:
+        if (start, end) == found[-1] and generated and not move:
             result += [line + nl for line in block(generated)]
         else:
             while result and not result[-1].strip():
                 result.pop()
         after = end + 1
-    return "".join(result + old[after:])
+    rest = "".join(result + old[after:])
+    return _append(rest, generated, nl) if move else rest
+
+
+def _append(existing: str, generated: list[str], nl: str) -> str:
+    """``existing`` with a block of ``generated`` after its last line (and a blank line)."""
+    if not generated:
+        return existing
+    old = _lines(existing)
+    head = existing + (nl if old and not BREAK.search(old[-1]) else "")
+    head += nl if old and old[-1].strip() else ""  # a blank line before the block
+    return head + "".join(line + nl for line in block(generated))
+
+
+@dataclass(frozen=True)
+class Later:
+    """A rule of the repository's below the generated block: its line (1-based), its
+    text, and the files of the block it matches (GitHub applies it to them, not ours)."""
+
+    line: int
+    rule: str
+    overrides: tuple[str, ...]
+
+
+def later(existing: str, generated: list[str]) -> list[Later]:
+    """The rules after the last generated block (none without one), each with the files
+    of ``generated`` it matches (MarkerError as ``blocks``)."""
+    old = _lines(existing)
+    found = blocks(old)
+    if not found:
+        return []
+    ours = [literal(p) for p in map(rule_pattern, generated) if p is not None]
+    return [
+        Later(i + 1, BREAK.sub("", old[i]).strip(), tuple(f for f in ours if matches(p, f)))
+        for i, p in _rules_after(old, found[-1][1])
+    ]
+
+
+def moves(existing: str) -> bool:
+    """Whether ``update`` moves the block to the end: a rule follows the last one."""
+    old = _lines(existing)
+    found = blocks(old)
+    return bool(found) and bool(_rules_after(old, found[-1][1]))
+
+
+def _rules_after(lines: list[str], end: int) -> list[tuple[int, str]]:
+    """Each rule (not blank, not a comment) after index ``end``: its index and pattern."""
+    rules = ((i, rule_pattern(lines[i])) for i in range(end + 1, len(lines)))
+    return [(i, p) for i, p in rules if p is not None]
 
 
 def block_count(existing: str) -> int:
@@ -187,7 +241,17 @@ def is_current(existing: str, generated: list[str]) -> bool:
     """Whether ``update`` would change nothing but line endings (MarkerError as
     ``update``): a block whose lines end otherwise than ours is current, and so never
     rewritten for that alone."""
-    return BREAK.sub("\n", update(existing, generated)) == BREAK.sub("\n", existing)
+    return _same(update(existing, generated), existing)
+
+
+def block_current(existing: str, generated: list[str]) -> bool:
+    """Whether the block's lines are ``generated`` wherever it stands (``is_current``
+    with the block left in its place)."""
+    return _same(update(existing, generated, last=False), existing)
+
+
+def _same(a: str, b: str) -> bool:
+    return BREAK.sub("\n", a) == BREAK.sub("\n", b)
 
 
 def _lines(text: str) -> list[str]:

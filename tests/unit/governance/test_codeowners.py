@@ -70,11 +70,21 @@ def test_a_new_block_is_appended_after_the_repositorys_own_lines() -> None:
     assert update("", ["/d/a.yaml @alice"]) == f"{BEGIN}\n/d/a.yaml @alice\n{END}\n"
 
 
-def test_the_block_is_replaced_in_place_and_the_rest_kept() -> None:
-    existing = f"* @admins\n\n{BEGIN}\n/d/old.yaml @bob\n{END}\n/late/ @late\n"
+def test_the_last_block_is_replaced_in_place_and_the_rest_kept() -> None:
+    existing = f"* @admins\n\n{BEGIN}\n/d/old.yaml @bob\n{END}\n\n# the end\n"
     assert update(existing, ["/d/a.yaml @alice"]) == (
-        f"* @admins\n\n{BEGIN}\n/d/a.yaml @alice\n{END}\n/late/ @late\n"
+        f"* @admins\n\n{BEGIN}\n/d/a.yaml @alice\n{END}\n\n# the end\n"
     )
+
+
+def test_a_block_with_rules_below_it_moves_to_the_end_and_the_rest_is_kept() -> None:
+    """Q-CJ-1: it was rewritten in place, above `/late/ @late`, which GitHub applies over
+    it (the last matching line wins). The block takes the blank lines before it."""
+    existing = f"* @admins\n\n{BEGIN}\n/d/old.yaml @bob\n{END}\n# late\n/late/ @late"
+    assert update(existing, ["/d/a.yaml @alice"]) == (
+        f"* @admins\n# late\n/late/ @late\n\n{BEGIN}\n/d/a.yaml @alice\n{END}\n"
+    )
+    assert update(existing, []) == "* @admins\n# late\n/late/ @late"
 
 
 def test_nothing_owned_removes_the_block_and_creates_nothing() -> None:
@@ -90,3 +100,17 @@ def test_is_current_compares_the_block_only() -> None:
     assert not is_current(current, ["/d/a.yaml @alice @bob"])
     assert not is_current("* @admins\n", ["/d/a.yaml @alice"])
     assert is_current("* @admins\n", [])
+
+
+def test_owners_differing_in_case_alone_are_written_once_as_first_spelled() -> None:
+    """Q-CJ-8: `@alice @ALICE @example-org/sre @Example-Org/SRE` were all written; GitHub
+    logins, team slugs and e-mail addresses ignore case."""
+    owned = [
+        Owned("d/rooms.yaml", ("@alice", "@ALICE", "@example-org/sre", "dave@example.com")),
+        Owned("d/rooms.yaml", ("@Example-Org/SRE", "Dave@Example.com", "@Bob")),
+        Owned("d/other.yaml", ("@ALICE",)),
+    ]
+    assert lines(owned) == [
+        "/d/other.yaml @ALICE",
+        "/d/rooms.yaml @alice @Bob @example-org/sre dave@example.com",
+    ]

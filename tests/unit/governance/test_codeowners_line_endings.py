@@ -33,9 +33,15 @@ def crlf(*lines: str) -> str:
         ("* @all\r", [A], f"* @all\r\r{BEGIN}\r{A}\r{END}\r"),
         # the block replaced in place: the lines after it keep theirs
         (
+            crlf("* @all", BEGIN, B, END) + "# late\n",
+            [A],
+            crlf("* @all", BEGIN, A, END) + "# late\n",
+        ),
+        # moved below a rule (Q-CJ-1): its lines end as its BEGIN line did
+        (
             crlf("* @all", BEGIN, B, END) + "/late @late\n",
             [A],
-            crlf("* @all", BEGIN, A, END) + "/late @late\n",
+            crlf("* @all") + "/late @late\n" + crlf("", BEGIN, A, END),
         ),
         # the block's lines end as its BEGIN line does, whatever the lines before it
         (

@@ -102,9 +102,12 @@ def test_blocks_are_made_one_where_the_last_was() -> None:
     """Every block is generated ("do not edit"): none holds a line of the repository's.
     The one block takes the last one's place, the one GitHub applies over the lines
     between them; a block removed takes the blank lines before it."""
-    text = f"* @all\n\n{BEGIN}\n/a @x\n{END}\n/docs @docs\n\n{BEGIN}\n/a @mallory\n{END}\n/z @z\n"
-    assert update(text, [OWNED]) == f"* @all\n/docs @docs\n\n{BEGIN}\n{OWNED}\n{END}\n/z @z\n"
-    assert update(text, []) == "* @all\n/docs @docs\n/z @z\n"
+    text = f"* @all\n\n{BEGIN}\n/a @x\n{END}\n/docs @docs\n\n{BEGIN}\n/a @mallory\n{END}\n# z\n"
+    assert update(text, [OWNED]) == f"* @all\n/docs @docs\n\n{BEGIN}\n{OWNED}\n{END}\n# z\n"
+    assert update(text, []) == "* @all\n/docs @docs\n# z\n"
+    # a rule below the last one (Q-CJ-1): the one block goes to the end of the file
+    text = text.replace("# z", "/z @z")
+    assert update(text, [OWNED]) == f"* @all\n/docs @docs\n/z @z\n\n{BEGIN}\n{OWNED}\n{END}\n"
     three = f"{BEGIN}\n/a @x\n{END}\n{BEGIN}\n{END}\n{BEGIN}\n/b @y\n{END}\n"
     assert update(three, [OWNED]) == f"{BEGIN}\n{OWNED}\n{END}\n"
 

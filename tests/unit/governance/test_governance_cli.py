@@ -327,7 +327,8 @@ def test_codeowners_check_and_stdout_write_nothing(repo: Path) -> None:
     check = run("codeowners", "--check")
     assert (check.exit_code, check.stderr) == (
         1,
-        "Error: .github/CODEOWNERS is out of date: run `chime-reconciler codeowners`\n",
+        "Error: .github/CODEOWNERS is missing the owners the desired state names: run "
+        "`chime-reconciler codeowners`\n",
     )
     shown = run("codeowners", "--stdout")
     assert shown.stdout == "/desired-state/rooms.yaml @alice @example-org/leads @example-org/sre\n"
@@ -644,3 +645,41 @@ def test_a_member_on_one_line_directly_and_through_a_group_is_named_once(repo: P
         "carol@example.com has no `until:`: grants may last at most 90 days (--max-duration)",
         "Desired state is invalid: 3 errors.",
     ]
+
+
+def test_codeowners_writes_owners_differing_in_case_alone_once(repo: Path) -> None:
+    """Q-CJ-8: `@alice @ALICE @example-org/sre @Example-Org/SRE dave@example.com
+    Dave@Example.com`: GitHub ignores case in logins, team slugs and e-mail addresses."""
+    (repo / "desired-state" / "rooms.yaml").write_text(
+        "rooms:\n  ops:\n    owners: [alice, ALICE, example-org/sre, Example-Org/SRE,\n"
+        "      dave@example.com, Dave@Example.com]\n    members: [bob@example.com]\n"
+    )
+    shown = run("codeowners", "--stdout")
+    assert (shown.exit_code, shown.stdout) == (
+        0,
+        "/desired-state/rooms.yaml @alice @example-org/sre dave@example.com\n",
+    )
+
+
+def test_check_and_validate_word_a_missing_or_stale_codeowners_alike(repo: Path) -> None:
+    """Q-CJ-9: `--check` said `.github/CODEOWNERS is out of date` of a file that does not
+    exist, where validate said it is missing the owners."""
+    missing = (
+        ".github/CODEOWNERS is missing the owners the desired state names: run "
+        "`chime-reconciler codeowners`"
+    )
+    stale = (
+        ".github/CODEOWNERS is out of date with the desired state's owners: run "
+        "`chime-reconciler codeowners`"
+    )
+    for text, why in ((None, missing), ("* @everyone\n", stale)):
+        if text is not None:
+            (repo / ".github").mkdir()
+            (repo / ".github" / "CODEOWNERS").write_text(text)
+        check = run("codeowners", "--check")
+        assert (check.exit_code, check.stdout, check.stderr) == (1, "", f"Error: {why}\n")
+        valid = run(*NOW, "validate")
+        assert (valid.exit_code, valid.stderr.splitlines()) == (
+            1,
+            [why, "Desired state is invalid: 1 error."],
+        )

@@ -207,7 +207,24 @@ def test_protected_takes_plain_references_only(tmp_path: Path) -> None:
     assert problems(
         tmp_path,
         {"settings.yaml": f"account: {ACCOUNT}\nprotected: [{{member: a@example.com}}]\n"},
-    ) == ["settings.yaml:2: protected[0]: expected a string, got a mapping"]
+    ) == [
+        "settings.yaml:2: protected[0]: expected a string, got a mapping: `protected:` takes "
+        "plain references and groups only (a@example.com)"
+    ]
+
+
+def test_protected_with_until_says_how_a_protection_is_made_to_end(tmp_path: Path) -> None:
+    """Q-CJ-7: it said only "expected a string, got a mapping"."""
+    settings = "protected:\n  - {member: bob@example.com, until: 2027-01-01}\n  - '@ok'\n"
+    groups = "groups:\n  ok: [carol@example.com]\n"
+    assert problems(
+        tmp_path, {"settings.yaml": f"account: {ACCOUNT}\n{settings}", "g.yaml": groups}
+    ) == [
+        "settings.yaml:3: protected[0]: expected a string, got a mapping with `until:`: "
+        "`protected:` takes plain references and groups only; to make a protection expire, "
+        "put the `until:` on an entry of a group and protect the group (`groups: {oncall: "
+        '[{member: bob@example.com, until: 2027-01-01}]}` and `protected: ["@oncall"]`)'
+    ]
 
 
 def test_an_entry_with_an_error_does_not_hide_the_others(tmp_path: Path) -> None:

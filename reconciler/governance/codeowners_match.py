@@ -1,0 +1,84 @@
+"""Which files a CODEOWNERS rule matches, as GitHub reads the file ("About code owners"):
+gitignore-style patterns, case-sensitive, without ``!`` negation or ``[ ]`` ranges.
+
+- a leading ``/``, or a ``/`` inside the pattern, anchors it at the repository's root;
+  otherwise it matches at any depth (``*.yaml``, ``apps/``);
+- a trailing ``/`` matches what is inside the folder (``/docs/``: every file under it);
+- otherwise a match also covers everything inside what it names (``/apps/github``), but
+  for a last segment that is a lone ``*`` (``docs/*``: the files directly in docs only);
+- ``*`` is any run of characters but ``/``, ``?`` one such character, ``**`` any
+  number of folders (``**/logs``, ``a/**/b``, ``a/**``); a backslash escapes the next.
+
+Used to tell which of the repository's rules below the generated block override it (GitHub
+applies the last matching line). Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_NOTHING = re.compile(r"(?!)")
+
+
+def rule_pattern(line: str) -> str | None:
+    """The pattern of one CODEOWNERS line (its first field, in which a backslash escapes
+    a space); None for a blank line or a comment, which match nothing."""
+    text = line.strip()
+    if not text or text.startswith("#"):
+        return None
+    end = 0
+    while end < len(text) and not text[end].isspace():
+        end += 2 if text[end] == "\\" else 1
+    return text[:end]
+
+
+def literal(pattern: str) -> str:
+    """The path an escaped pattern with no wildcard names (``/my\\ team/a.yaml`` ->
+    ``my team/a.yaml``): the inverse of ``codeowners.pattern``."""
+    return re.sub(r"\\(.)", r"\1", pattern, flags=re.DOTALL).lstrip("/")
+
+
+def matches(pattern: str, path: str) -> bool:
+    """Whether the rule ``pattern`` matches the file at ``path`` (from the root, '/')."""
+    return _regex(pattern).fullmatch(path) is not None
+
+
+@lru_cache(maxsize=512)
+def _regex(pattern: str) -> re.Pattern[str]:
+    body = pattern.strip("/")
+    if not body:
+        return _NOTHING  # "/" names no file
+    segments = body.split("/")
+    anchored = pattern.startswith("/") or len(segments) > 1
+    regex = "" if anchored else "(?:.+/)?"
+    for i, segment in enumerate(segments):
+        last = i == len(segments) - 1
+        if segment == "**":
+            regex += ".+" if last else "(?:.+/)?"
+        else:
+            regex += _segment(segment) + ("" if last else "/")
+    if segments[-1] == "**":
+        pass  # everything inside already
+    elif pattern.endswith("/"):
+        regex += "/.+"
+    elif segments[-1] != "*":
+        regex += "(?:/.*)?"
+    return re.compile(regex, re.DOTALL)
+
+
+def _segment(segment: str) -> str:
+    if segment == "*":
+        return "[^/]+"
+    out = []
+    chars = iter(segment)
+    for ch in chars:
+        if ch == "\\":
+            out.append(re.escape(next(chars, "\\")))
+        elif ch == "*":
+            out.append("[^/]*")
+        elif ch == "?":
+            out.append("[^/]")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
