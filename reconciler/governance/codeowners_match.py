@@ -10,15 +10,19 @@ gitignore-style patterns, case-sensitive, without ``!`` negation or ``[ ]`` rang
   number of folders (``**/logs``, ``a/**/b``, ``a/**``); a backslash escapes the next.
 
 Used to tell which of the repository's rules below the generated block override it (GitHub
-applies the last matching line). Pure.
+applies the last matching line). Pure. The lines are the repository's own text, so they are
+matched with RE2 (``reconciler.desired.patterns``), in time linear in the path: with Python's
+``re`` a line such as ``/*a*a*a*a*a*a*a*a*b`` backtracked for seconds, then minutes, per path.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
-_NOTHING = re.compile(r"(?!)")
+from reconciler.desired.patterns import compile_pattern
+from reconciler.desired.patterns import literal as re2_literal
 
 
 def rule_pattern(line: str) -> str | None:
@@ -41,14 +45,16 @@ def literal(pattern: str) -> str:
 
 def matches(pattern: str, path: str) -> bool:
     """Whether the rule ``pattern`` matches the file at ``path`` (from the root, '/')."""
-    return _regex(pattern).fullmatch(path) is not None
+    compiled = _regex(pattern)
+    return compiled is not None and compiled.fullmatch(path)
 
 
 @lru_cache(maxsize=512)
-def _regex(pattern: str) -> re.Pattern[str]:
+def _regex(pattern: str) -> Any:
+    """The pattern as an RE2 ``Pattern``; None for one that names no file ("/")."""
     body = pattern.strip("/")
     if not body:
-        return _NOTHING  # "/" names no file
+        return None
     segments = body.split("/")
     anchored = pattern.startswith("/") or len(segments) > 1
     regex = "" if anchored else "(?:.+/)?"
@@ -64,7 +70,7 @@ def _regex(pattern: str) -> re.Pattern[str]:
         regex += "/.+"
     elif segments[-1] != "*":
         regex += "(?:/.*)?"
-    return re.compile(regex, re.DOTALL)
+    return compile_pattern("(?s)" + regex)
 
 
 def _segment(segment: str) -> str:
@@ -74,11 +80,11 @@ def _segment(segment: str) -> str:
     chars = iter(segment)
     for ch in chars:
         if ch == "\\":
-            out.append(re.escape(next(chars, "\\")))
+            out.append(re2_literal(next(chars, "\\")))
         elif ch == "*":
             out.append("[^/]*")
         elif ch == "?":
             out.append("[^/]")
         else:
-            out.append(re.escape(ch))
+            out.append(re2_literal(ch))
     return "".join(out)
