@@ -2,8 +2,10 @@
 plans were made, for ``apply FILE`` to use as it uses a plan's (``cli.saved_plan``).
 
 - ``desired``, ``endpoint_url``, ``region``: the value every shard's file records; where
-  the files differ (each CI runner its own checkout path, say), none, and a note names
-  the files: ``apply FILE`` then takes the option given, or its default;
+  the files differ (each CI runner its own checkout path, say), none, ``differs`` lists
+  the key, and a note names the files: ``apply FILE`` then refuses to run without the
+  option (``cli.saved_plan``): a none read as the default would send a plan made against
+  emulators to AWS itself (Q-CE-2);
 - ``now``: the same in every file (all made as of the clock, or all with one ``--now``);
   shards that evaluated ``until:`` at different moments are not one plan: ``MergeError``;
 - ``made_at``: the earliest shard's (every file must have one; else none), so that
@@ -15,6 +17,7 @@ Pure: the origins are given as ``read_origin`` reads them (a file without one: `
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from reconciler.governance.grant import moment_text, parse_moment
 from reconciler.plan_merge import MergeError
@@ -24,16 +27,18 @@ SAME = (("desired", "--desired"), ("endpoint_url", "--endpoint-url"), ("region",
 Origins = Sequence[tuple[str, Mapping[str, str]]]  # (file name, its origin)
 
 
-def merged_origin(origins: Origins) -> tuple[dict[str, str | None], list[str]]:
+def merged_origin(origins: Origins) -> tuple[dict[str, Any], list[str]]:
     """The merged plan's origin, and a note for each key the files disagree on."""
-    merged: dict[str, str | None] = {}
+    merged: dict[str, Any] = {}
     notes = []
+    differs = []
     for key, option in SAME:
         values = {o.get(key) for _, o in origins}
         if len(values) == 1:
             merged[key] = values.pop()
             continue
         merged[key] = None
+        differs.append(key)
         notes.append(
             f"Note: the shards' plans were made with different {option} ({_by_value(origins, key)})"
             f": the merged plan records none; give {option} to apply it."
@@ -47,6 +52,8 @@ def merged_origin(origins: Origins) -> tuple[dict[str, str | None], list[str]]:
         )
     merged["now"] = nows.pop() if nows else None
     merged["made_at"] = _earliest(origins)
+    if differs:
+        merged["differs"] = differs
     return merged, notes
 
 

@@ -76,17 +76,24 @@ def plan_from_document(data: dict[str, Any], version: str) -> Plan:
 
 ORIGIN_KEYS = ("desired", "endpoint_url", "region", "now", "made_at")
 ORIGIN_MOMENTS = ("now", "made_at")
+# a merged plan's: the keys its shards' files differ on, so it records none of them
+ORIGIN_DIFFERS = "differs"
+MAY_DIFFER = ("desired", "endpoint_url", "region")
 
 
 def origin_from(data: dict[str, Any]) -> dict[str, str]:
     """The document's ``origin`` (``plan --out``'s: what ``apply FILE`` uses), its
-    non-empty strings; none: ``{}``. A value that is not a string or null, or a moment
-    that is no date, raises ``CorruptPlan`` (never read as no origin at all)."""
+    non-empty strings; none: ``{}``; ``differs`` (a list in the file) as its keys joined
+    by spaces (``origin_differs`` splits them). A value that is not a string or null, or
+    a moment that is no date, raises ``CorruptPlan`` (never read as no origin at all)."""
     origin = data.get("origin")
     if origin is None:
         return {}
     origin = _as(dict, origin, "origin")
     read = {}
+    differs = _differs(origin.get(ORIGIN_DIFFERS))
+    if differs:
+        read[ORIGIN_DIFFERS] = " ".join(differs)
     for key in ORIGIN_KEYS:
         value = origin.get(key)
         if value is None or _as(str, value, f"origin.{key}") == "":
@@ -98,6 +105,24 @@ def origin_from(data: dict[str, Any]) -> dict[str, str]:
                 raise CorruptPlan(f"origin.{key}", str(exc)) from None
         read[key] = value
     return read
+
+
+def origin_differs(origin: dict[str, str]) -> list[str]:
+    """The keys of a merged plan's origin that its shards' files differ on."""
+    return origin.get(ORIGIN_DIFFERS, "").split()
+
+
+def _differs(value: Any) -> list[str]:
+    if value is None:
+        return []
+    keys = _as(list, value, f"origin.{ORIGIN_DIFFERS}")
+    for i, key in enumerate(keys):
+        if key not in MAY_DIFFER:
+            where = f"origin.{ORIGIN_DIFFERS}[{i}]"
+            raise CorruptPlan(
+                where, f"expected one of {', '.join(MAY_DIFFER)}, got {json.dumps(key)[:40]}"
+            )
+    return list(keys)
 
 
 def _plan(d: dict[str, Any], layout: _Layout) -> Plan:

@@ -21,6 +21,7 @@ from reconciler.atomic_file import write_atomically
 from reconciler.errors import UsageError
 from reconciler.plan import Plan
 from reconciler.plandecode import (
+    ORIGIN_DIFFERS,
     ORIGIN_KEYS,
     CorruptPlan,
     OlderPlan,
@@ -94,13 +95,14 @@ class PlanWriteError(UsageError):
 MAX_PLAN_BYTES = 1 << 30
 
 
-def save_plan(plan: Plan, path: Path | str, origin: Mapping[str, str | None] | None = None) -> Path:
+def save_plan(plan: Plan, path: Path | str, origin: Mapping[str, Any] | None = None) -> Path:
     """Write ``plan`` to ``path`` (atomically: a reader never sees half a file), with
     ``origin``: the desired-state directory, endpoint, region and --now it was made with,
-    and when (``made_at``). The text is ``plan --format json``'s: format characters and
-    lone surrogates (a live name may hold one) escaped as ``\\uXXXX``."""
+    and when (``made_at``); a merged plan's ``differs`` too, when its shards' differ. The
+    text is ``plan --format json``'s: format characters and lone surrogates (a live name
+    may hold one) escaped as ``\\uXXXX``."""
     path = Path(path)
-    data = plan_to_data(plan, None if origin is None else {k: origin.get(k) for k in ORIGIN_KEYS})
+    data = plan_to_data(plan, None if origin is None else _origin_data(origin))
     text = json_text(indented(data)) + "\n"
     interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
     try:
@@ -108,6 +110,13 @@ def save_plan(plan: Plan, path: Path | str, origin: Mapping[str, str | None] | N
     except OSError as exc:
         raise PlanWriteError(path, str(exc.strerror or exc)) from exc
     return path
+
+
+def _origin_data(origin: Mapping[str, Any]) -> dict[str, Any]:
+    data = {k: origin.get(k) for k in ORIGIN_KEYS}
+    if origin.get(ORIGIN_DIFFERS):  # a merged plan's only
+        data[ORIGIN_DIFFERS] = list(origin[ORIGIN_DIFFERS])
+    return data
 
 
 def check_writable(path: Path | str) -> None:

@@ -64,6 +64,20 @@ def read_regular(path: str | Path, *, follow: bool = True, limit: int | None = N
         return data
 
 
+def not_regular(path: str | Path) -> str | None:
+    """What ``path`` (its link followed) is when it is no regular file, in words (``a
+    device``); None when it is one, or cannot be looked at."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISREG(mode) else _what(mode)
+
+
 def _check(path: str | Path, mode: int) -> None:
     if not stat.S_ISREG(mode):
-        raise NotRegularFile(path, next((w for test, w in KINDS if test(mode)), "not a file"))
+        raise NotRegularFile(path, _what(mode))
+
+
+def _what(mode: int) -> str:
+    return next((w for test, w in KINDS if test(mode)), "not a file")

@@ -222,6 +222,18 @@ def _as_boto3(session: botocore.session.Session) -> None:
         session.user_agent_version = version("boto3")
 
 
+# botocore's variables of the profile, the first one set wins (its ``configprovider``)
+PROFILE_VARIABLES = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
+
+
+def _profile_variables_set(session: botocore.session.Session) -> None:
+    """An ``AWS_PROFILE`` set empty counts as unset, as every option's variable does
+    (click's reading of ``--profile``'s): botocore took ``""`` as a profile's name and
+    refused the run with "AWS profile '' not found" (Q-CE-1)."""
+    names = [n for n in PROFILE_VARIABLES if os.environ.get(n)]  # without the empty ones
+    session.session_var_map["profile"] = (None, names, None, None)
+
+
 def _botocore_session() -> botocore.session.Session:
     """A botocore session that leaves timestamps as the text the API sent, walks responses
     with compiled code and builds the User-Agent string once per set of features.
@@ -229,6 +241,7 @@ def _botocore_session() -> botocore.session.Session:
     The tool never reads a timestamp, and parsing every ``UpdatedTimestamp`` of every
     membership and user with dateutil took 40-56% of a plan's time (bench/RESULTS.md)."""
     session = botocore.session.get_session()
+    _profile_variables_set(session)
     factory = FastParserFactory()  # rest-json responses walked by compiled code (fastparse)
     factory.set_parser_defaults(timestamp_parser=timestamp_text)
     session.register_component("response_parser_factory", factory)

@@ -78,6 +78,11 @@ class AppContext:
             )
         if o.get("now") == "" and not now_from_env:
             raise empty_option("--now", "moment", UNTIL_EXAMPLES, "the current time")
+        for name, option, what, give, default in EMPTY_AWS_OPTIONS:
+            # `--endpoint-url "$EMULATOR"` unset sent an apply meant for the emulator to
+            # AWS itself; `--profile ""` used the default profile (Q-CE-1)
+            if o.get(name) == "":
+                raise empty_option(option, what, give, default)
         given = o.get("now") or None
         if given is not None and now_from_env:
             when: dict[str, Any] = {"moment": None, "now_from_env": given}
@@ -233,6 +238,33 @@ def _rate_text(rate: float | None) -> str:
         return "off"
     short = f"{rate:g}"
     return short if float(short) == rate else repr(rate)
+
+
+# the AWS options refused empty on the command line: (parameter, option, what it names,
+# what to give, what leaving it out means); their variables set empty count as unset
+EMPTY_AWS_OPTIONS = (
+    (
+        "endpoint_url",
+        "--endpoint-url",
+        "endpoint (every call would go to AWS itself)",
+        "a URL such as http://127.0.0.1:8642",
+        "AWS's own endpoint",
+    ),
+    (
+        "profile",
+        "--profile",
+        "AWS profile",
+        "a profile's name",
+        "AWS_PROFILE, else the default profile",
+    ),
+    (
+        "region",
+        "--region",
+        "AWS region",
+        "a region such as eu-west-1",
+        "AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1",
+    ),
+)
 
 
 def empty_option(option: str, what: str, give: str, default: str) -> UsageError:

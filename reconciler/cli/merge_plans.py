@@ -41,7 +41,8 @@ def merge_plans(
 
     --out saves it with the shards' origin (the --desired, --endpoint-url, --region and
     --now they were made with, where they agree; when the first was made), which
-    apply FILE uses as for any saved plan.
+    apply FILE uses as for any saved plan; where they differ, apply FILE needs the
+    option (it refuses to run without it).
 
     \b
     Examples:

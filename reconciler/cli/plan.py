@@ -22,6 +22,7 @@ from reconciler.closed_output import written
 from reconciler.plan import Plan
 from reconciler.planfile import check_writable, save_plan
 from reconciler.redact import has_secrets
+from reconciler.regular_file import not_regular
 from reconciler.render import render_plan
 from reconciler.runner import reads_only
 from reconciler.timing import timed
@@ -96,6 +97,12 @@ def plan(
 
 
 def _saved_note(out: Path, result: Plan, app: AppContext) -> str:
+    what = not_regular(out)
+    if what is not None:  # `--out /dev/null`: no `apply /dev/null` to copy (Q-CE-4)
+        return (
+            f"Wrote the plan to {out}: {what}, from which apply cannot read it back; give "
+            "--out a regular file to apply exactly this plan."
+        )
     if result.errors:
         return f"Saved the plan to {out}; it has errors, so apply will refuse it."
     if not result.has_changes:

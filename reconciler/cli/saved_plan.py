@@ -22,6 +22,7 @@ from reconciler.governance.grant import moment_text, parse_moment
 from reconciler.loopback import is_loopback_url
 from reconciler.plan import Plan, TargetPlan
 from reconciler.plancheck import compare
+from reconciler.plandecode import origin_differs
 from reconciler.planfile import PlanFileError, read_origin
 from reconciler.planner import expiry_notes
 from reconciler.providers import EnvironmentIds
@@ -176,6 +177,7 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
     at the clock, ``reconciler.cli.moment``), only to say why a plan made now differs."""
     origin = read_origin(plan_file)
     made_at = _recorded_now(origin, plan_file)
+    _refuse_unknown_origin(app, plan_file, origin_differs(origin))
     used = []
     desired = origin.get("desired")
     if desired and "desired_dir" not in app.explicit:
@@ -215,6 +217,28 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
             f"Using the saved plan's {', '.join(used)} (give the option to override).", err=True
         )
     return made_at
+
+
+# an origin key, its option, and the option's parameter (``AppContext.explicit``)
+OPTIONS = {
+    "desired": ("--desired", "desired_dir"),
+    "endpoint_url": ("--endpoint-url", "endpoint_url"),
+    "region": ("--region", "region"),
+}
+
+
+def _refuse_unknown_origin(app: AppContext, plan_file: Path, differs: list[str]) -> None:
+    """A merged plan whose shards were made with different --endpoint-url (or --desired,
+    --region) records none: applied without the option, it went to the default, AWS's own
+    endpoint (Q-CE-2). Refused, before any call, unless the option is given now."""
+    missing = [OPTIONS[k][0] for k in differs if OPTIONS[k][1] not in app.explicit]
+    if missing:
+        options = " and ".join([", ".join(missing[:-1]), missing[-1]] if missing[1:] else missing)
+        neither = {1: "none", 2: "neither"}.get(len(missing), "none of them")
+        raise UsageError(
+            f"{plan_file} merges shards planned with different {options}, so it records "
+            f"{neither}: give {options} to apply it"
+        )
 
 
 def _same_directory(desired: str, app: AppContext) -> bool:

@@ -4,10 +4,12 @@ answer stay out of the operations that cannot return them."""
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import cache
 
-import botocore.session
+from botocore.loaders import Loader, create_loader
+from botocore.model import ServiceModel
 
 # the botocore models behind each emulated service (``Route.service``)
 MODELS: dict[str, tuple[str, ...]] = {
@@ -20,8 +22,16 @@ _lock = threading.Lock()
 
 
 @cache
-def _session() -> botocore.session.Session:
-    return botocore.session.Session()
+def _loader() -> Loader:
+    """botocore's model files, read as a session reads them, without a session: a
+    session reads the AWS profile too, and an ``AWS_PROFILE`` this machine does not have
+    (or set empty) made every call the emulator answered fail."""
+    return create_loader(os.environ.get("AWS_DATA_PATH"))
+
+
+@cache
+def _model(name: str) -> ServiceModel:
+    return ServiceModel(_loader().load_service_model(name, "service-2"), service_name=name)
 
 
 @cache
@@ -30,7 +40,7 @@ def modeled_errors(service: str, operation: str) -> frozenset[str]:
     (none when no model has it)."""
     with _lock:  # botocore's loader caches are not made for threads
         for name in MODELS.get(service, ()):
-            model = _session().get_service_model(name)
+            model = _model(name)
             if operation in model.operation_names:
                 return frozenset(s.name for s in model.operation_model(operation).error_shapes)
     return frozenset()

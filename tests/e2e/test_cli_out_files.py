@@ -129,3 +129,17 @@ def test_apply_out_to_a_fifo_gives_its_reader_the_result(ops: Any, cli: Any, wor
     document = json.loads(read[0])
     assert (document["complete"], document["summary"]["changes"]) == (True, 5)
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_plan_out_to_a_device_suggests_no_apply_of_it(ops: Any, cli: Any) -> None:
+    # Q-CE-4: `plan --out /dev/null` said "Apply exactly this plan with: ... apply
+    # /dev/null", which apply refuses (a device is no plan file)
+    run = cli("plan", "--out", os.devnull)
+    assert run.exit_code == 0, run.stderr
+    assert run.err_lines == [
+        f"Wrote the plan to {os.devnull}: a device, from which apply cannot read it back; "
+        "give --out a regular file to apply exactly this plan."
+    ]
+    assert cli("apply", os.devnull).err_lines == [
+        f"Error: Cannot use the saved plan {os.devnull}: it is a device, not a regular file"
+    ]

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from test_cli_shard import N, scenario
 from test_closed_output import piped
@@ -74,6 +75,47 @@ def test_shards_made_with_different_endpoints_merge_with_none_and_say_so(
     assert origin_of(workdir, "merged.json")["endpoint_url"] is None
     applied = cli("apply", "merged.json")  # --endpoint-url given
     assert applied.exit_code == 0, applied.stdout + applied.stderr
+
+
+def test_a_merged_plan_of_shards_with_different_endpoints_needs_the_option_to_apply(
+    scenario: EmulatorServer, cli: Any, workdir: Path
+) -> None:
+    # Q-CE-2: the note said "give --endpoint-url to apply it", but `apply merged.json`
+    # without it went to AWS's own endpoint (the merged origin's none read as "AWS")
+    plan_shards(cli)
+    for name, key, value in [
+        ("plan-2.json", "endpoint_url", "http://localhost:9"),  # another runner's emulator
+        ("plan-3.json", "region", "eu-west-1"),
+    ]:
+        data = json.loads((workdir / name).read_text())
+        data["origin"][key] = value
+        (workdir / name).write_text(json.dumps(data))
+    assert cli("merge-plans", *FILES, "--out", "merged.json").exit_code == 0
+    origin = origin_of(workdir, "merged.json")
+    assert (origin["endpoint_url"], origin["region"]) == (None, None)
+    assert origin["differs"] == ["endpoint_url", "region"]
+    schema = json.loads(cli("schema", "--file", "plan").stdout)
+    merged = json.loads((workdir / "merged.json").read_text())
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(merged)) == []
+    before = scenario.state()
+    refused = cli.raw("apply", "--auto-approve", "merged.json")
+    assert (refused.exit_code, refused.stdout, refused.err_lines) == (
+        1,
+        "",
+        [
+            "Error: merged.json merges shards planned with different --endpoint-url and "
+            "--region, so it records neither: give --endpoint-url and --region to apply it"
+        ],
+    )
+    refused = cli.raw("--region", "us-east-1", "apply", "--auto-approve", "merged.json")
+    assert refused.err_lines == [
+        "Error: merged.json merges shards planned with different --endpoint-url, so it "
+        "records none: give --endpoint-url to apply it"
+    ]
+    assert scenario.state() == before
+    applied = cli("--region", "us-east-1", "apply", "--auto-approve", "merged.json")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    assert applied.lines[-1].startswith("Apply complete!")
 
 
 def test_shards_made_as_of_different_moments_are_not_merged(

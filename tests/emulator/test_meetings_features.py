@@ -144,6 +144,23 @@ def test_content_off_alone_allows_video(
         client.create_attendee(MeetingId=MEETING, ExternalUserId="ben", Capabilities=ALL)
 
 
+def test_video_off_content_on_gives_the_documented_default_to_an_attendee_without_any(
+    boto3_session: boto3.session.Session, emulator: EmulatorServer
+) -> None:
+    # Q-CH-4: AWS documents video Receive, content SendReceive ("content SendReceive
+    # requires video to be at least Receive"); the emulator gave video None, content Send
+    documented = {"Audio": "SendReceive", "Video": "Receive", "Content": "SendReceive"}
+    features = {"video": {"max_resolution": "None"}, "content": {"max_resolution": "FHD"}}
+    client = client_for(boto3_session, emulator, seed(features))
+    created = client.create_attendee(MeetingId=MEETING, ExternalUserId="ann")
+    assert created["Attendee"]["Capabilities"] == documented
+    answer = client.batch_create_attendee(MeetingId=MEETING, Attendees=[{"ExternalUserId": "ben"}])
+    assert answer["Attendees"][0]["Capabilities"] == documented
+    # a request that names video Receive is still refused, as documented
+    with pytest.raises(client.exceptions.BadRequestException):
+        client.create_attendee(MeetingId=MEETING, ExternalUserId="cal", Capabilities=documented)
+
+
 @pytest.mark.parametrize(
     ("features", "message"),
     [

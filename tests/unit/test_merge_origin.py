@@ -25,7 +25,10 @@ def test_the_earliest_made_at_is_the_merged_plans() -> None:
 def test_a_file_without_an_origin_leaves_the_merged_one_unknown_and_says_so() -> None:
     # a shard saved as `plan --format json > FILE` records none
     origin, notes = merged_origin([("a", {**ONE, "made_at": "2026-12-02T07:00:00Z"}), ("b", {})])
-    assert origin == dict.fromkeys(("desired", "endpoint_url", "region", "now", "made_at"))
+    assert origin == {
+        **dict.fromkeys(("desired", "endpoint_url", "region", "now", "made_at")),
+        "differs": ["desired", "endpoint_url", "region"],  # apply FILE needs each option
+    }
     assert notes[0] == (
         "Note: the shards' plans were made with different --desired (a: d; b: none): the "
         "merged plan records none; give --desired to apply it."

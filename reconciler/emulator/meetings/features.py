@@ -10,10 +10,13 @@ they bound its attendees, and the rules AWS documents for them:
   model has no ValidationException for these operations: the emulator answers its 400
   ``BadRequestException``.
 
-An attendee created without capabilities gets ``SendReceive`` on every axis that is on,
-``None`` on one that is off, and content ``Send`` when video is off but content is not
-(content ``SendReceive`` needs video received: the documented ``Receive`` default for video
-there would itself be refused). The emulator's choice; the tool always sends capabilities.
+An attendee created without capabilities gets ``SendReceive`` on every axis that is on and
+``None`` on one that is off, except when video is off but content is not: then video
+``Receive`` and content ``SendReceive``, as the ``AttendeeCapabilities`` page documents
+("content SendReceive requires video to be at least Receive"), although a request that
+names video ``Receive`` there is refused (the refusal is of "API requests that include"
+it; AWS's own default is no request's). The tool always sends capabilities; an attendee
+who joins through an app that sends none shows up with the documented default (Q-CH-4).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.capabilities import NONE, SEND, SEND_RECEIVE, Capabilities
+from reconciler.capabilities import NONE, RECEIVE, SEND_RECEIVE, Capabilities
 
 DEFAULT_MAX = 250  # AWS's attendees per meeting, not adjustable
 HIGH_RESOLUTION_MAX = 25  # with video FHD or content UHD and no MaxCount
@@ -60,8 +63,9 @@ class MeetingFeatures:
 
     def default_capabilities(self) -> Capabilities:
         """An attendee's capabilities when its create names none."""
-        video = NONE if self.video == OFF else SEND_RECEIVE
-        content = NONE if self.content == OFF else SEND if video == NONE else SEND_RECEIVE
+        content = NONE if self.content == OFF else SEND_RECEIVE
+        # content SendReceive needs video at least received: AWS's documented default
+        video = SEND_RECEIVE if self.video != OFF else NONE if content == NONE else RECEIVE
         return Capabilities(SEND_RECEIVE, video, content)
 
     def to_api(self) -> dict[str, Any]:

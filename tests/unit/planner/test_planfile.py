@@ -245,6 +245,11 @@ def test_bot_without_its_prefix_is_reported(tmp_path: Path) -> None:
         ({"desired": 5}, "origin.desired: expected a string, got 5"),
         ({"region": ["us-east-1"]}, 'origin.region: expected a string, got ["us-east-1"]'),
         ("here", 'origin: expected an object, got "here"'),
+        ({"differs": "region"}, 'origin.differs: expected a list, got "region"'),
+        (
+            {"differs": ["now"]},
+            'origin.differs[0]: expected one of desired, endpoint_url, region, got "now"',
+        ),
         (
             {"made_at": "yesterday"},
             "origin.made_at: expected a date (2027-03-31) or a date and time with a zone "
