@@ -15,12 +15,21 @@ from reconciler.plan import Change
 if TYPE_CHECKING:
     from reconciler.apply_create import Done
 
-GONE_NOTE = "the {noun} is gone: ended or deleted during the apply; no further change to it tried"
-GONE_SKIP = "not attempted: the {noun} was found gone (ended or deleted) during the apply"
+GONE_NOTE = "the {noun} is gone: {how} during the apply; no further change to it tried"
+GONE_SKIP = "not attempted: the {noun} was found gone ({how}) during the apply"
 GONE_VERIFIED = (
-    "Note: {noun} {name} was found gone (ended or deleted) during the apply: "
+    "Note: {noun} {name} was found gone ({how}) during the apply: "
     "the {n} change{s} made to it before went with it; not read again"
 )
+ENDED = "ended or deleted"  # a kind whose targets end on their own (``Kind.ends``)
+DELETED = "deleted"  # any other: a room or a channel does not end
+
+
+def gone_words(kind: Kind) -> dict[str, str]:
+    """What a gone target of ``kind`` is called and how it went: by its entry's noun (a
+    channel's moderators go with their channel), "ended" only for a kind whose targets
+    end on their own (a meeting)."""
+    return {"noun": kind.words.entry_noun, "how": ENDED if kind.ends else DELETED}
 
 
 def verified_gone(kind: Kind, name: str, made: int) -> str:
@@ -28,7 +37,7 @@ def verified_gone(kind: Kind, name: str, made: int) -> str:
     changes were done before: they went with it (an attendee added to a meeting that
     ended is no longer in it, as one removed is not), so they are not reported one by one
     as unverified."""
-    return GONE_VERIFIED.format(noun=kind.words.noun, name=name, n=made, s="" if made == 1 else "s")
+    return GONE_VERIFIED.format(**gone_words(kind), name=name, n=made, s="" if made == 1 else "s")
 
 
 class GoneTarget:
@@ -36,7 +45,7 @@ class GoneTarget:
     once it is (``fail``, ``skip``)."""
 
     def __init__(self, kind: Kind, done: Done) -> None:
-        self.noun = kind.words.noun
+        self.words = gone_words(kind)
         self.error: TargetGone | None = None
         self._done = done
 
@@ -49,10 +58,10 @@ class GoneTarget:
         ``The meeting … is not found. (the meeting is gone: ...)``."""
         if self.error is None:
             self.error = exc
-        return f"{exc.message} ({GONE_NOTE.format(noun=self.noun)})"
+        return f"{exc.message} ({GONE_NOTE.format(**self.words)})"
 
     def skip_message(self) -> str:
-        return GONE_SKIP.format(noun=self.noun)
+        return GONE_SKIP.format(**self.words)
 
     def fail(self, i: int, c: Change, exc: TargetGone) -> None:
         """Change ``i``'s own call found the target gone: it failed, and said why."""

@@ -49,11 +49,13 @@ def compare(
     fresh: Plan,
     declared: Mapping[TargetKey, str | None],
     also: Collection[TargetKey] = (),
+    called: str = "the saved plan",
 ) -> Comparison:
     """How ``saved`` differs from ``fresh`` (planned now, for the same targets) on every
     target ``saved`` changes, and on those of ``also`` (targets it leaves unchanged,
     planned again all the same: an ``until:`` in them passed since it was made), these on
-    their id and changes only, not their live fingerprint.
+    their id and changes only, not their live fingerprint. ``called``: what ``saved`` is
+    called in the messages (the plan a confirmation asked about is no file).
     ``declared``: the desired state's targets, each with the id it is declared with
     (``id:``), or None: declared by name, its id is the live one.
 
@@ -83,15 +85,15 @@ def compare(
                 f"plan was made for {t.target_id}"
             )
         elif now.target_id != t.target_id:
-            mismatches.append(f"{what} has id {now.target_id}, the saved plan says {t.target_id}")
+            mismatches.append(f"{what} has id {now.target_id}, {called} says {t.target_id}")
         elif t.changes and now.fingerprint != t.fingerprint:
             stale.append(f"{what} changed since the plan was made")
         else:
-            mismatches.extend(f"{what}: {m}" for m in _changes_differ(t, now))
+            mismatches.extend(f"{what}: {m}" for m in _changes_differ(t, now, called))
     return Comparison(tuple(stale), tuple(mismatches))
 
 
-def _changes_differ(saved: TargetPlan, fresh: TargetPlan) -> list[str]:
+def _changes_differ(saved: TargetPlan, fresh: TargetPlan, called: str) -> list[str]:
     ours = {_identity(c): c for c in fresh.changes}
     theirs = {_identity(c): c for c in saved.changes}
     out = [
@@ -99,9 +101,7 @@ def _changes_differ(saved: TargetPlan, fresh: TargetPlan) -> list[str]:
         for k, c in theirs.items()
         if k not in ours
     ]
-    out += [
-        f"{_describe(c)} is missing from the saved plan" for k, c in ours.items() if k not in theirs
-    ]
+    out += [f"{_describe(c)} is missing from {called}" for k, c in ours.items() if k not in theirs]
     if len(saved.changes) != len(theirs):
         out.append("a change is listed twice")
     return out

@@ -14,6 +14,7 @@ import click
 from reconciler import atomic_file, interrupt
 from reconciler.apply_result import ApplyResult
 from reconciler.cli.confirm_clock import check_still_due
+from reconciler.cli.confirm_live import check_unchanged
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.execute import (
     VERIFY_INTERRUPTED,
@@ -137,7 +138,8 @@ def apply(
 
     Without PLAN_FILE: plans, prints the plan and asks for confirmation (only 'yes'
     proceeds) unless --auto-approve. With no terminal on stdin, --auto-approve is
-    required.
+    required. After 'yes', the targets the plan changes are read again: if they moved
+    on while the question waited, nothing is applied (run apply again).
 
     With PLAN_FILE (from `plan --out`): applies exactly that plan without asking, after
     checking that neither the desired-state files nor the live memberships of the
@@ -256,6 +258,7 @@ def apply(
         if plan.has_changes and asks:
             _confirm(err=fmt == "json")
             check_still_due(session, plan)  # no until: passed while it waited (Q-K-3)
+            _unchanged_since_asked(session, plan)  # nor did its targets move on (Q-CG-1)
         interrupt.raise_if_pressed()  # one swallowed on its way is not lost either
     except KeyboardInterrupt:
         raise ApplyInterrupted(NOTHING_APPLIED) from None
@@ -382,6 +385,7 @@ def _watch(
         if asks:
             _confirm(err=output.json_lines)
             check_still_due(session, plan)  # no until: passed while it waited (Q-K-3)
+            check_unchanged(session, plan)  # nor did its targets move on (Q-CG-1)
         return True
 
     try:  # SIGINT stops it even when it started ignored (a script's background job)
@@ -395,6 +399,19 @@ def _watch(
     if code == 0:
         output.check()
     return code
+
+
+def _unchanged_since_asked(session: Session, plan: Plan) -> None:
+    """``check_unchanged`` after the question; a Ctrl-C while it reads: nothing applied,
+    exit 130, as while planning."""
+    with interrupt.graceful(notify):
+        try:
+            check_unchanged(session, plan)
+        except ReconcilerError:
+            if not interrupt.requested():
+                raise
+        if interrupt.requested():
+            raise ApplyInterrupted(NOTHING_APPLIED)
 
 
 def _check_writable(path: Path) -> None:

@@ -16,6 +16,7 @@ import click
 
 from reconciler.cli.context import AppContext
 from reconciler.cli.pipeline import Session
+from reconciler.cli.plan_again import plan_again
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.governance.expiry import Expiring, ended_between, ending_between
 from reconciler.governance.grant import moment_text, parse_moment
@@ -28,7 +29,6 @@ from reconciler.planner import expiry_notes
 from reconciler.providers import EnvironmentIds
 from reconciler.redact import has_secrets, redact_url
 from reconciler.refs import TargetKey
-from reconciler.safety import check
 
 CHECKING = "Checking the saved plan is current"
 ExpiredSince = tuple[dt.datetime | None, tuple[Expiring, ...]]
@@ -309,30 +309,15 @@ def load_fresh(
     keys |= {t.key for t in saved.targets if t.key in dated and _moved(session, t) is None}
     if not keys:  # the clock's plan is the file's: its notes as of the clock
         return _noted_now(session, saved)
-    again = [t for t in saved.targets if t.key in keys]
-    fresh = session.plan(sorted({t.key.name for t in again}), CHECKING)
-    # the targets planned again as planned now; the others as the file has them (shown as
-    # unchanged: nothing is applied to them)
-    targets = tuple(
-        sorted(
-            [t for t in fresh.targets if t.key in keys]
-            + [t for t in saved.targets if t.key not in keys],
-            key=lambda t: t.key,
-        )
-    )
-    overrides = {t.key: t.safety for t in session.desired.targets if t.safety}
-    fresh = dataclasses.replace(
-        fresh, targets=targets, violations=check(targets, session.desired.safety, overrides)
-    )
-    result = compare(saved, fresh, declared, also=keys)
-    if result.stale:
-        raise StalePlanError(list(result.stale))
-    if fresh.errors:  # a member or a room is gone since: the saved plan cannot be checked
-        raise StalePlanError([f"a plan made now has errors: {'; '.join(fresh.errors)}"])
-    if result.mismatches:
-        _other_moment(session, plan_file, keys, made_at, result.mismatches)
-        raise EditedPlanError(result.mismatches)
-    return _noted_now(session, dataclasses.replace(fresh, shard=saved.shard))
+    # the targets planned again as planned now; the others as the file has them
+    again = plan_again(session, saved, keys, declared, CHECKING)
+    if again.moved_on:  # a member or a room changed or is gone since
+        raise StalePlanError(again.moved_on)
+    mismatches = again.comparison.mismatches
+    if mismatches:
+        _other_moment(session, plan_file, keys, made_at, mismatches)
+        raise EditedPlanError(mismatches)
+    return _noted_now(session, dataclasses.replace(again.fresh, shard=saved.shard))
 
 
 def _dated_since(

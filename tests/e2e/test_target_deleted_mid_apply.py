@@ -2,7 +2,9 @@
 (``test_meeting_ends_mid_apply.py``): once a write finds the target itself gone, no
 further call goes to it; the change that found it fails once, saying so, its other
 changes not made are reported not attempted (removals are not counted ``already gone``),
-and verification leaves it out with one note instead of aborting.
+and verification leaves it out with one note instead of aborting. A room or a channel
+does not end as a meeting does: it is said to be deleted, and a channel's moderators are
+named by their channel (Q-CG-4).
 
 The emulator has no DeleteChannel or DeleteRoom: the deletion is a reset to the same seed
 without the target."""
@@ -52,6 +54,24 @@ def _channel_desired() -> dict[str, str]:
     }
 
 
+def _moderators_seed(with_target: bool) -> dict[str, Any]:
+    """Channel ops: every user a member, u000..u019 moderators."""
+    seed = _channel_seed(with_target)
+    for channel in seed["app_instances"][0]["channels"]:
+        channel["members"] += [f"n{i:03}" for i in range(NEW)]
+        channel["moderators"] = [f"u{i:03}" for i in range(LIVE)]
+    return seed
+
+
+def _moderators_desired() -> dict[str, str]:
+    """The members as they are; moderators u000..u004 and n000..n002 (prune)."""
+    files = _channel_desired()
+    members = [f"user:u{i:03}" for i in range(LIVE)] + [f"user:n{i:03}" for i in range(NEW)]
+    moderators = [f"user:u{i:03}" for i in range(KEPT)] + [f"user:n{i:03}" for i in range(NEW)]
+    entry = {"channels": {"ops": {"prune": True, "members": members, "moderators": moderators}}}
+    return {**files, "c.yaml": json.dumps(entry)}
+
+
 def _room_seed(with_target: bool) -> dict[str, Any]:
     users = [{"id": f"id-u{i:03}", "email": f"u{i:03}@example.com"} for i in range(LIVE)]
     users += [{"id": f"id-n{i:03}", "email": f"n{i:03}@example.com"} for i in range(NEW)]
@@ -73,7 +93,8 @@ def _room_desired() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Scenario:
-    noun: str
+    id: str
+    noun: str  # what the messages call the target
     seed: Callable[[bool], dict[str, Any]]
     desired: Callable[[], dict[str, str]]
     delete_call: str
@@ -83,18 +104,32 @@ class Scenario:
 SCENARIOS = [
     Scenario(
         "channel",
+        "channel",
         _channel_seed,
         _channel_desired,
         "DeleteChannelMembership",
         "BatchCreateChannelMembership",
     ),
     Scenario(
-        "room", _room_seed, _room_desired, "DeleteRoomMembership", "BatchCreateRoomMembership"
+        "channel-moderators",
+        "channel",  # not "the channel moderators is gone"
+        _moderators_seed,
+        _moderators_desired,
+        "DeleteChannelModerator",
+        "CreateChannelModerator",
+    ),
+    Scenario(
+        "room",
+        "room",
+        _room_seed,
+        _room_desired,
+        "DeleteRoomMembership",
+        "BatchCreateRoomMembership",
     ),
 ]
 
 
-@pytest.mark.parametrize("kind", SCENARIOS, ids=lambda s: s.noun)
+@pytest.mark.parametrize("kind", SCENARIOS, ids=lambda s: s.id)
 def test_a_target_deleted_mid_apply_is_not_called_again_and_reported_once(
     kind: Scenario,
     emulator: EmulatorServer,
@@ -127,7 +162,7 @@ def test_a_target_deleted_mid_apply_is_not_called_again_and_reported_once(
     failures = [line for line in done.lines if line.strip().startswith("! ")]
     assert len(failures) == 1, done.stdout
     assert "NotFoundException" in failures[0]
-    assert f"the {kind.noun} is gone: ended or deleted during the apply" in failures[0]
+    assert f"(the {kind.noun} is gone: deleted during the apply;" in failures[0]
     # no create was tried against the gone target
     assert calls().get(kind.create_call, 0) == 0, calls()
 
@@ -140,12 +175,8 @@ def test_a_target_deleted_mid_apply_is_not_called_again_and_reported_once(
     assert outcomes.get("ok", 0) >= removed_before[0] - 1, outcomes
     assert sum(outcomes.values()) == LIVE - KEPT + NEW
     skipped = {c["error"]["message"] for c in document["changes"] if c["outcome"] == "skipped"}
-    assert skipped == {
-        f"not attempted: the {kind.noun} was found gone (ended or deleted) during the apply"
-    }
+    assert skipped == {f"not attempted: the {kind.noun} was found gone (deleted) during the apply"}
     # verified: the removals made before went with it; one line says so
     assert "Verification:" not in done.stderr, done.stderr
-    assert f"Note: {kind.noun} ops was found gone (ended or deleted) during the apply" in (
-        done.stderr
-    )
+    assert f"Note: {kind.noun} ops was found gone (deleted) during the apply" in (done.stderr)
     assert document["verified"] is True
