@@ -326,6 +326,13 @@ def env_name(meeting_id: str) -> str | None:
     return found["name"] if found else None
 
 
+def canonical_id(value: str) -> str:
+    """A meeting id as the tool reads it, literal or a variable's value: stripped, and in
+    lower case (Q-CH-2: UUIDs are case-insensitive on input, and AWS answers in lower
+    case), so that two spellings of one meeting are one meeting."""
+    return value.strip().lower()
+
+
 def is_meeting_id(value: str) -> bool:
     """Whether ``value`` (a variable's) is a meeting id: a UUID, not another ``${NAME}``."""
     return bool(MEETING_ID_RE.match(value)) and env_name(value) is None
