@@ -357,7 +357,8 @@ def not_an_id(value: str) -> str:
 
 def _own_maximum(features: MeetingFeatures) -> int | None:
     """The meeting's own maximum of attendees when it is below AWS's (the kind's), else
-    None: GetMeeting reports MaxCount 250 for a meeting created without one."""
+    None: AWS's 250 holds for a meeting created without MaxCount (GetMeeting may state it,
+    or say nothing)."""
     most, kinds = features.max_count, MEETING.max_members
     if most is None or kinds is None or most >= kinds:
         return None
