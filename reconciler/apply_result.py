@@ -13,6 +13,8 @@ from reconciler.refs import TargetKey
 
 SKIPPED = "Skipped"
 SKIP_MESSAGE = "not attempted: adding {a} {elevated} to this {noun} failed first"
+# a saved plan's change to a target that ended since (``Plan.left_out``: Q-CH-1)
+LEFT_OUT_MESSAGE = "not applied: the {noun} has ended since the plan was made (left out)"
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,14 @@ def skip_message(kind: Kind) -> str:
     one = words.elevated[0] or "elevated member"
     a = "an" if one[:1].lower() in "aeiou" else "a"
     return SKIP_MESSAGE.format(a=a, elevated=one, noun=words.entry_noun)
+
+
+def left_out(changes: Sequence[Change]) -> tuple[ChangeResult, ...]:
+    """The results of a saved plan's changes left out because their target ended since
+    it was made (``Plan.left_out``): not attempted, saying why."""
+    return tuple(
+        ChangeResult(c, SKIPPED, LEFT_OUT_MESSAGE.format(noun=c.kind.words.noun)) for c in changes
+    )
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,9 @@ class Plan:
     expiry_warning_days: int = DEFAULT_WARNING_DAYS
     # targets left out without failing the plan (a meeting that has ended): located notes
     notices: tuple[str, ...] = ()
+    # ``apply PLAN``: the saved plan's changes to targets that have ended since it was made
+    # (``plancheck.Comparison.ended``), not applied: reported so, not planned (Q-CH-1)
+    left_out: tuple[Change, ...] = ()
     # --shard K/N: only the targets of this shard were planned (``reconciler.shard``)
     shard: Shard | None = None
     # settings.yaml `drift:` (False: changes-only): whether members no file declares make

@@ -12,6 +12,12 @@ plan leaves unchanged is held to its id and its changes only: nothing is applied
 so a live change there that calls for no change (someone joined a meeting that does not
 prune) makes none of the saved plan's changes wrong (QA-AE Q-AE-1).
 
+A target the saved plan changes that a plan made now leaves out, of a kind whose targets
+end on their own (``Kind.ends``: a meeting), has ended since: that is not the plan going
+stale but what such targets do, so it is ``ended`` (the CLI leaves its changes out and
+reports them not applied; the plan made now notes it), where any other kind's is stale
+(Q-CH-1). A read that failed is an error of the plan made now, which the caller refuses.
+
 ``compare`` is pure: it says what differs, the CLI refuses.
 """
 
@@ -28,6 +34,8 @@ from reconciler.refs import TargetKey
 class Comparison:
     stale: tuple[str, ...]  # the live state moved on: plan again
     mismatches: tuple[str, ...]  # the file says what a plan made now does not
+    # the saved plan's changed targets that have ended since (``Kind.ends``): left out
+    ended: tuple[TargetPlan, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -65,6 +73,7 @@ def compare(
     fresh_by_key = {t.key: t for t in fresh.targets}
     stale: list[str] = []
     mismatches: list[str] = []
+    ended: list[TargetPlan] = []
     for t in saved.targets:
         if not t.changes and t.key not in also:
             continue
@@ -77,6 +86,8 @@ def compare(
             # a read that failed is an error of the fresh plan, refused by its caller):
             # nothing was to be applied to it, nothing is (Q-AJ-2)
             continue
+        elif now is None and t.kind.ends:  # it ended, as its kind's targets do
+            ended.append(t)
         elif now is None:
             stale.append(f"{what} no longer exists (id {t.target_id})")
         elif now.target_id != t.target_id and declared[t.key] is None:
@@ -90,7 +101,7 @@ def compare(
             stale.append(f"{what} changed since the plan was made")
         else:
             mismatches.extend(f"{what}: {m}" for m in _changes_differ(t, now, called))
-    return Comparison(tuple(stale), tuple(mismatches))
+    return Comparison(tuple(stale), tuple(mismatches), tuple(ended))
 
 
 def _changes_differ(saved: TargetPlan, fresh: TargetPlan, called: str) -> list[str]:

@@ -404,7 +404,13 @@ def over_maximum(
         if m.ref in protected and m.ref not in declared and m.member_id not in gone
     ]
     words = kind.words
-    why = f"{after - len(kept):,} declared"
+    # what the files declare there, though the plan refuses some (a medium the meeting
+    # has not, an ExternalUserId AWS refuses: errors of their own), adding fewer (Q-CH-6)
+    named = len({m.ref for m in desired.members})
+    refused = named - (after - len(kept))
+    why = f"{named:,} declared"
+    if refused > 0:
+        why += f", {refused:,} of them refused by this plan (not added)"
     if kept:
         shown = ", ".join(
             f"{m.ref}: {words.own_member if m.ref in quiet else 'protected'}" for m in kept[:3]

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from reconciler import atomic_file, interrupt
-from reconciler.apply_result import ApplyResult
+from reconciler.apply_result import ApplyResult, left_out
 from reconciler.cli.confirm_clock import check_still_due
 from reconciler.cli.confirm_live import check_unchanged
 from reconciler.cli.context import AppContext, pass_app
@@ -184,8 +184,9 @@ def apply(
     until it prunes, some leave, or fewer are declared; to one whose last presenter (a
     room's administrator) that stays is replaced, some fail, and a second apply may
     complete it or not (plan says which): if not, make a place first or
-    let another member keep that role meanwhile); 130 interrupted; 141 the output was
-    closed
+    let another member keep that role meanwhile), or a saved plan's changes to a
+    meeting that has ended since were left out (listed as not applied; the rest is
+    applied); 130 interrupted; 141 the output was closed
     (| head): it stopped as at Ctrl-C, and says on stderr what it did.
     """
     ctx = click.get_current_context()
@@ -268,11 +269,16 @@ def apply(
         reason = output_failure_of(exc)
         raise OutputFailed(reason, NOTHING_APPLIED_CLOSED) from None
 
+    # a saved plan's changes to targets that ended since (a meeting): not applied (Q-CH-1)
+    left = left_out(plan.left_out)
+    acted = plan.has_changes or bool(left)  # what the closing lines report on
+
     def write_stopped(applied: Applied, cause: str) -> None:
         """Stopped part-way: the result of what was done, all the same (``complete``
         false, the changes not started ``skipped``)."""
         timings = Timings(planned, applied.seconds)
-        document = render_apply_json(applied.result, verified=None, timings=timings, stopped=cause)
+        done = ApplyResult(applied.result.results + left)
+        document = render_apply_json(done, verified=None, timings=timings, stopped=cause)
         if fmt == "json" and cause not in (STOPPED_BY_CLOSED_OUTPUT, STOPPED_BY_FAILED_OUTPUT):
             with contextlib.suppress(BrokenPipeError):
                 click.echo(document, nl=False)
@@ -288,7 +294,7 @@ def apply(
         )
     else:
         applied = Applied(ApplyResult(()))
-    result = applied.result
+    result = ApplyResult(applied.result.results + left)
     unwritten = False  # the output was closed after the changes: --out goes on
     failure: str | None = None  # or could not be written (a full disk): the same
 
@@ -296,13 +302,13 @@ def apply(
         """The closing lines, once verified: they say what the JSON result's
         ``complete`` says (Q-AH-3)."""
         nonlocal unwritten, failure
-        if not plan.has_changes and shows:  # --quiet with nothing to change: its outcome
+        if not acted and shows:  # --quiet with nothing to change: its outcome
             return
         closing = shown if fmt == "json" else out
         try:
-            if plan.has_changes and (not quiet or asks):
+            if acted and (not quiet or asks):
                 closing.print()
-            lines = render_apply(result, checked) if plan.has_changes else [plan.summary_line()]
+            lines = render_apply(result, checked) if acted else [plan.summary_line()]
             for line in lines:
                 closing.print(line, highlight=False, markup=False)
         except BrokenPipeError:
@@ -345,7 +351,7 @@ def apply(
     elif unread is not None:
         raise VerificationFailed(unread)
     if unwritten:
-        outcome = render_apply(result, checked)[-1] if plan.has_changes else "nothing to apply."
+        outcome = render_apply(result, checked)[-1] if acted else "nothing to apply."
         if failure is not None:
             raise OutputFailed(failure, f"apply's result was not all written. {outcome}")
         raise OutputClosed(f"apply's result was not all written. {outcome}")

@@ -2,7 +2,9 @@
 it was made with, and the plan made again now (as of the clock: ``reconciler.cli.moment``),
 refused unless it is exactly the saved plan (``plancheck``): stale when the desired state
 or the live state moved on, made as of another moment when an ``until:`` falls between its
---now (or when it was made) and the clock, edited when it says what they do not."""
+--now (or when it was made) and the clock, edited when it says what they do not. A target
+that ended since on its own (a meeting: ``Kind.ends``) is no staleness: its changes are
+left out (``Plan.left_out``), reported not applied."""
 
 from __future__ import annotations
 
@@ -317,7 +319,10 @@ def load_fresh(
     if mismatches:
         _other_moment(session, plan_file, keys, made_at, mismatches)
         raise EditedPlanError(mismatches)
-    return _noted_now(session, dataclasses.replace(again.fresh, shard=saved.shard))
+    # a target that ended since (a meeting): its changes left out, reported not applied
+    left_out = tuple(c for t in again.comparison.ended for c in t.changes)
+    fresh = dataclasses.replace(again.fresh, shard=saved.shard, left_out=left_out)
+    return _noted_now(session, fresh)
 
 
 def _dated_since(

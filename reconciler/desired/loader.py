@@ -25,7 +25,7 @@ from reconciler.desired import files as source_files
 from reconciler.desired.found import Found, found_in
 from reconciler.desired.groups import GroupDef
 from reconciler.desired.member_entries import remembered_parses
-from reconciler.desired.messages import located, validate
+from reconciler.desired.messages import SETTINGS_DATA, located, validate
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.desired.resolve import Declarations, EntryList, RoleEntry, TargetDef, resolve
 from reconciler.desired.restrictions import Rule, compile_rules, id_violation, violation
@@ -212,6 +212,7 @@ class _Loader:
         self.texts: dict[Callable[[str], MemberRef], dict[str, tuple[Entry, str]]] = {}
         self.first_texts: dict[Entry, str] = {}
         self.settings_at: tuple[str, Positions] | None = None  # settings.yaml's name, lines
+        self.settings_data: dict[str, Any] = {}  # settings.yaml as written (``SETTINGS_DATA``)
 
     def load(self, relative: str, display: str, doc: Document) -> None:
         kind = self._kind(relative, display)
@@ -230,6 +231,7 @@ class _Loader:
             self._unknowable(kind, display)
             return
         if kind == "settings":
+            self.settings_data = doc.data
             settings = settings_file_model()
             model = self._validated(settings, doc, display, lost, special_file_hints())
             if isinstance(model, SettingsFileBase):
@@ -240,7 +242,9 @@ class _Loader:
             if isinstance(model, RestrictionsFileBase):
                 self.rules = compile_rules(model, display, doc.positions)
         else:
-            model = self._validated(members_file_model(), doc, display, lost, ROOMS_FILE_HINTS)
+            context = {SETTINGS_DATA: self.settings_data}
+            members = members_file_model()
+            model = self._validated(members, doc, display, lost, ROOMS_FILE_HINTS, context)
             if isinstance(model, MembersFileBase):
                 self._members_file(model, relative, display, doc.positions)
 
@@ -266,18 +270,19 @@ class _Loader:
         display: str,
         lost: list[KeyPath],
         hints: dict[str, str],
+        context: Mapping[str, Any] | None = None,
     ) -> BaseModel | None:
         """Validate; on errors report them (except where YAML already lost the value) and
         validate again without the broken rooms, groups or settings, so that problems
         elsewhere are still found and nothing cascades from a broken part."""
-        result = validate(model, doc.data, display, doc.positions, hints)
+        result = validate(model, doc.data, display, doc.positions, hints, context)
         if result.model is not None:
             return result.model
         self.problems += [p for loc, p in result.errors if not _under_any(loc, lost)]
         data: dict[str, Any] = copy.deepcopy(doc.data)  # drop edits it
         for loc, _ in result.errors:
             self._note(drop(model, data, loc), display)
-        salvaged = validate(model, data, display, doc.positions).model
+        salvaged = validate(model, data, display, doc.positions, context=context).model
         if salvaged is None:  # pragma: no cover - dropping every broken part should do
             settings = issubclass(model, SettingsFileBase)
             self._unknowable("settings" if settings else "rooms", display)

@@ -34,11 +34,13 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidationInfo,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from reconciler.capabilities import BUILTIN_PROFILES, Capabilities, problem
+from reconciler.desired.messages import SETTINGS_DATA
 from reconciler.desired.owners import Owners
 from reconciler.desired.target_safety import TargetSafetySpec
 from reconciler.external_ids import (
@@ -175,6 +177,23 @@ def _profile_name(value: str) -> str:
     return value
 
 
+def _named_profile(value: str, info: ValidationInfo) -> str:
+    """An attendee's profile name: against the rule, it is an error here unless
+    settings.yaml defines a profile of that name, whose error is reported there, once,
+    not once more at every attendee naming it (Q-CH-5)."""
+    if PROFILE_RE.match(value) or value in _settings_profiles(info):
+        return value
+    raise _fail("profile", f"{PROFILE_RULE}, got {value!r}")
+
+
+def _settings_profiles(info: ValidationInfo) -> dict[str, Any]:
+    """The ``capability_profiles:`` settings.yaml has as written (the loader's validation
+    context, ``SETTINGS_DATA``), or none."""
+    settings = (info.context or {}).get(SETTINGS_DATA)
+    profiles = settings.get("capability_profiles") if isinstance(settings, dict) else None
+    return profiles if isinstance(profiles, dict) else {}
+
+
 AttendeeRef = Annotated[
     str,
     AfterValidator(_attendee),
@@ -183,15 +202,12 @@ AttendeeRef = Annotated[
         examples=["alice@example.com", "@sre", "dial-in-42"],
     ),
 ]
-ProfileName = Annotated[
-    str,
-    AfterValidator(_profile_name),
-    Field(
-        description="A capability profile: presenter, participant, viewer, or one of "
-        "`capability_profiles` in settings.yaml.",
-        examples=["presenter", "participant", "viewer"],
-    ),
-]
+_PROFILE_FIELD = Field(
+    description="A capability profile: presenter, participant, viewer, or one of "
+    "`capability_profiles` in settings.yaml.",
+    examples=["presenter", "participant", "viewer"],
+)
+ProfileName = Annotated[str, AfterValidator(_named_profile), _PROFILE_FIELD]
 MeetingId = Annotated[
     str,
     AfterValidator(_meeting_id),
@@ -308,7 +324,9 @@ def _not_builtin_names(schema: dict[str, Any]) -> None:
     names["not"] = {"enum": list(BUILTIN_PROFILES)}
 
 
-CustomProfileName = Annotated[ProfileName, AfterValidator(_custom_profile_name)]
+CustomProfileName = Annotated[
+    str, AfterValidator(_profile_name), AfterValidator(_custom_profile_name), _PROFILE_FIELD
+]
 CustomProfiles = Annotated[
     dict[CustomProfileName, CapabilityProfileSpec],
     Field(
@@ -324,6 +342,13 @@ def env_name(meeting_id: str) -> str | None:
     """The variable name in ``${NAME}``, or None for a literal id."""
     found = ENV_RE.match(meeting_id)
     return found["name"] if found else None
+
+
+def canonical_id(value: str) -> str:
+    """A meeting id as the tool reads it, literal or a variable's value: stripped, and in
+    lower case (Q-CH-2: UUIDs are case-insensitive on input, and AWS answers in lower
+    case), so that two spellings of one meeting are one meeting."""
+    return value.strip().lower()
 
 
 def is_meeting_id(value: str) -> bool:

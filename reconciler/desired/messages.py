@@ -135,15 +135,23 @@ class Validated:
     errors: tuple[tuple[Path, Problem], ...]  # (pydantic loc, problem), to salvage the rest
 
 
+# the validation context's key for settings.yaml's data as written (a members file's
+# validators may read it: ``meeting_spec``'s attendee profiles)
+SETTINGS_DATA = "settings"
+
+
 def validate(
     model: type[BaseModel],
     data: Any,
     file: str,
     positions: Positions,
     top_level_hints: Mapping[str, str] | None = None,
+    context: Mapping[str, Any] | None = None,
 ) -> Validated:
+    """``data`` validated as ``model``, or its errors located; ``context``: what a
+    validator may read beside the data (``SETTINGS_DATA``)."""
     try:
-        return Validated(model.model_validate(data), ())
+        return Validated(model.model_validate(data, context=context), ())
     except ValidationError as exc:
         errors = []
         for error in exc.errors(include_url=False):

@@ -196,7 +196,9 @@ class Kind:
     batch_by_role: bool = False  # one role per create call (else any roles together)
     apply_phase: int = 0  # kinds apply in ascending phase (memberships before moderators)
     # targets of this kind end on their own (a meeting, after 24 hours at most): ``apply
-    # --watch`` reconciles them until they end, and only them
+    # --watch`` reconciles them until they end, and only them; ``apply PLAN`` leaves out the
+    # changes to one that ended since the plan was made, not refusing it as stale
+    # (``plancheck``)
     ends: bool = False
 
     # -- desired state -------------------------------------------------------------------

@@ -35,9 +35,11 @@ from reconciler.capabilities import (
     without_send,
 )
 from reconciler.desired.meeting_spec import (
+    PROFILE_RE,
     MeetingSpec,
     as_entry,
     attendee_problem,
+    canonical_id,
     env_name,
     is_meeting_id,
     profile_of,
@@ -98,14 +100,16 @@ class MeetingKind(Kind):
     """``Kind`` with roles that are capability triples named by profiles."""
 
     def id_aliases(self, target_id: str, environ: Mapping[str, str]) -> tuple[str, ...]:
-        """The meeting id ``${VARIABLE}`` holds (the id the plan's header shows): a value
-        that is not a meeting id is never matched, nor offered as "did you mean", so never
-        shown (Q-AF-2)."""
+        """The meeting id ``${VARIABLE}`` holds (the id the plan's header shows), as it
+        holds it and in lower case, and a literal id in lower case (``canonical_id``): a
+        value that is not a meeting id is never matched, nor offered as "did you mean", so
+        never shown (Q-AF-2)."""
         variable = env_name(target_id)
         if variable is None:
-            return ()
+            written = target_id.strip()
+            return tuple({canonical_id(written)} - {written})
         value = environ.get(variable, "").strip()
-        return (value,) if is_meeting_id(value) else ()
+        return tuple(dict.fromkeys((value, canonical_id(value)))) if is_meeting_id(value) else ()
 
     def entry_lists(
         self, spec: BaseModel, settings: BaseModel | None = None
@@ -128,7 +132,9 @@ class MeetingKind(Kind):
         attendees: dict[str, Any] = getattr(spec, "attendees", {})
         for text, value in attendees.items():
             profile = profile_of(value)
-            if profile not in known:
+            # a name against the rule passed validation only because settings.yaml
+            # defines it: reported there, once (Q-CH-5)
+            if profile not in known and PROFILE_RE.match(profile):
                 names = ", ".join(sorted(known))
                 yield (
                     ("attendees", text),

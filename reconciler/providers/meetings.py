@@ -29,7 +29,12 @@ from typing import Any, TypeVar
 
 from reconciler.capabilities import AXES, BUILTIN_PROFILES, NONE, Capabilities
 from reconciler.declared_once import compared
-from reconciler.desired.meeting_spec import attendee_problem, env_name, is_meeting_id
+from reconciler.desired.meeting_spec import (
+    attendee_problem,
+    canonical_id,
+    env_name,
+    is_meeting_id,
+)
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import AwsError, TargetGone
 from reconciler.kinds import RoleValue
@@ -55,11 +60,12 @@ ENDED = "has ended (or never existed): the meetings API does not find it; left o
 
 
 def expand(meeting_id: str, environ: Mapping[str, str] | None = None) -> str | None:
-    """The meeting id: a literal one, or the value of ``${VARIABLE}`` (None when unset)."""
+    """The meeting id: a literal one, or the value of ``${VARIABLE}`` (None when unset), in
+    lower case (``canonical_id``)."""
     name = env_name(meeting_id)
     if name is None:
-        return meeting_id.strip()
-    value = (os.environ if environ is None else environ).get(name, "").strip()
+        return canonical_id(meeting_id)
+    value = canonical_id((os.environ if environ is None else environ).get(name, ""))
     return value or None
 
 
@@ -351,7 +357,8 @@ def not_an_id(value: str) -> str:
 
 def _own_maximum(features: MeetingFeatures) -> int | None:
     """The meeting's own maximum of attendees when it is below AWS's (the kind's), else
-    None: GetMeeting reports MaxCount 250 for a meeting created without one."""
+    None: AWS's 250 holds for a meeting created without MaxCount (GetMeeting may state it,
+    or say nothing)."""
     most, kinds = features.max_count, MEETING.max_members
     if most is None or kinds is None or most >= kinds:
         return None

@@ -52,7 +52,7 @@ LOGGERS = (
 @dataclass(frozen=True)
 class MeetingFeatures:
     """What GetMeeting's ``MeetingFeatures`` says bounds a meeting's attendees: its own
-    ``Attendee.MaxCount`` (None: not reported, AWS's 250), and the media it was created
+    ``Attendee.MaxCount`` (None: AWS's 250), and the media it was created
     without (``Video``/``Content`` ``MaxResolution: None``: AWS refuses any capability
     other than None for them, 400)."""
 
@@ -61,10 +61,15 @@ class MeetingFeatures:
 
 
 OFF = "None"  # a MaxResolution that turns its medium off
+# AWS's ``AttendeeFeatures`` note: with video FHD or content UHD, a meeting created without
+# MaxCount takes 25 attendees, not 250; GetMeeting may not say so (Q-CH-3)
+HIGH_RESOLUTION_MAX = 25
+HIGH_RESOLUTIONS = (("Video", "FHD"), ("Content", "UHD"))
 
 
 def meeting_features(meeting: dict[str, Any]) -> MeetingFeatures:
-    """``MeetingFeatures`` from GetMeeting's ``Meeting``."""
+    """``MeetingFeatures`` from GetMeeting's ``Meeting``: its ``Attendee.MaxCount``, else
+    25 where video is FHD or content UHD (``HIGH_RESOLUTION_MAX``)."""
     doc = meeting.get("MeetingFeatures") or {}
     most = (doc.get("Attendee") or {}).get("MaxCount")
     off = frozenset(
@@ -72,6 +77,10 @@ def meeting_features(meeting: dict[str, Any]) -> MeetingFeatures:
         for axis, key in (("video", "Video"), ("content", "Content"))
         if (doc.get(key) or {}).get("MaxResolution") == OFF
     )
+    if not isinstance(most, int) and any(
+        (doc.get(key) or {}).get("MaxResolution") == high for key, high in HIGH_RESOLUTIONS
+    ):
+        most = HIGH_RESOLUTION_MAX
     return MeetingFeatures(most if isinstance(most, int) else None, off)
 
 

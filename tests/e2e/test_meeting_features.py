@@ -79,6 +79,44 @@ def test_declaring_more_than_the_meetings_own_maximum_is_a_plan_error(
     assert emulator.calls() == {"GetMeeting": 1, "ListAttendees": 1}  # nothing written
 
 
+@pytest.mark.parametrize(
+    "features", [{"video": {"max_resolution": "FHD"}}, {"content": {"max_resolution": "UHD"}}]
+)
+def test_video_fhd_or_content_uhd_without_max_count_is_a_meeting_of_25(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli, features: dict[str, Any]
+) -> None:
+    """Q-CH-3: GetMeeting gives no Attendee.MaxCount; AWS documents 25 for such a
+    meeting, and the plan refuses the 26th, not apply's LimitExceeded."""
+    seed(emulator, features)
+    declare(write_desired, {f"p{i}@example.com": "presenter" for i in range(26)})
+    emulator.reset_calls()
+    run = cli("apply", "--auto-approve")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert (
+        "Error: desired-state/m.yaml:2: meeting 'bridge' would have 26 attendees after this "
+        "apply, more than the meeting's own maximum of 25: 26 declared; apply would fail for "
+        "the 1 over it"
+    ) in run.lines
+    assert emulator.calls() == {"GetMeeting": 1, "ListAttendees": 1}  # nothing written
+
+
+def test_the_over_maximum_error_counts_what_the_files_declare_and_what_it_refuses(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    """Q-CH-6: five declared, one refused by the meeting's video-off: "5 declared", not
+    the 4 the plan would add."""
+    seed(emulator, {"attendee": {"max_count": 3}, "video": {"max_resolution": "None"}})
+    attendees = {f"v{i}@example.com": "voice" for i in range(4)}
+    declare(write_desired, {"alice@example.com": "participant", **attendees}, VOICE)
+    run = cli("plan")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert (
+        "Error: desired-state/m.yaml:2: meeting 'bridge' would have 4 attendees after this "
+        "apply, more than the meeting's own maximum of 3: 5 declared, 1 of them refused "
+        "by this plan (not added); apply would fail for the 1 over it"
+    ) in run.lines
+
+
 def test_a_full_meeting_under_its_own_maximum_swaps_a_presenter_in_one_apply(
     emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli, tmp_path: Path
 ) -> None:

@@ -236,16 +236,19 @@ def test_plan_names_the_group_that_brings_an_attendee_aws_refuses(
     assert checked.exit_code == 1 and checked.err_lines[0].startswith(said)
 
 
-def test_a_saved_plan_applies_and_a_moved_meeting_makes_it_stale(
+def test_a_saved_plan_applies_and_a_meeting_ended_since_is_left_out(
     bridge: EmulatorServer, cli: Cli, workdir: Path
 ) -> None:
     assert cli("plan", "--out", "plan.json").exit_code == 0
     shown = cli("show", "plan.json")
     assert "  + carol@example.com (audio Receive, video Receive, content Receive)" in shown.lines
     bridge.meetings.end_meeting(MEETING)
-    stale = cli("apply", "plan.json")
-    assert stale.exit_code == 1
-    assert f"meeting bridge no longer exists (id {MEETING})" in stale.stderr
+    ended = cli("apply", "plan.json")  # not stale: left out, not applied (Q-CH-1)
+    assert ended.exit_code == 1
+    assert (
+        "  + carol@example.com in bridge: not applied: the meeting has ended since the plan "
+        "was made (left out)" in ended.lines
+    )
     bridge.reset()
     bridge.reset(
         {"meetings": [meeting([("bob@example.com", MUTED), ("mallory@example.com", MUTED)])]}

@@ -39,7 +39,7 @@ def client_for(boto3_session: boto3.session.Session, emulator: EmulatorServer, d
     return meetings_client(boto3_session, emulator.url)
 
 
-def test_get_meeting_reports_the_seeded_features_and_250_by_default(
+def test_get_meeting_reports_the_seeded_features_only(
     boto3_session: boto3.session.Session, emulator: EmulatorServer
 ) -> None:
     features = {
@@ -53,13 +53,12 @@ def test_get_meeting_reports_the_seeded_features_and_250_by_default(
         "Video": {"MaxResolution": "None"},
         "Content": {"MaxResolution": "None"},
     }
-    assert client.get_meeting(MeetingId=OTHER)["Meeting"]["MeetingFeatures"] == {
-        "Attendee": {"MaxCount": 250}
-    }
-    # FHD video without a MaxCount: the model's note lowers the maximum to 25
+    # Q-CH-3: what the meeting was created with, no MaxCount it was not given
+    assert "MeetingFeatures" not in client.get_meeting(MeetingId=OTHER)["Meeting"]
+    # FHD video without a MaxCount: the model's note lowers the maximum to 25, which
+    # GetMeeting does not state (the tool derives it)
     client = client_for(boto3_session, emulator, seed({"video": {"max_resolution": "FHD"}}))
     assert client.get_meeting(MeetingId=MEETING)["Meeting"]["MeetingFeatures"] == {
-        "Attendee": {"MaxCount": 25},
         "Video": {"MaxResolution": "FHD"},
     }
     assert emulator.state()["meetings"][0]["features"] == {"video": {"max_resolution": "FHD"}}

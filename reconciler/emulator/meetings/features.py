@@ -69,8 +69,12 @@ class MeetingFeatures:
         return Capabilities(SEND_RECEIVE, video, content)
 
     def to_api(self) -> dict[str, Any]:
-        """GetMeeting's ``MeetingFeatures``: the attendee maximum, and what was given."""
-        doc: dict[str, Any] = {"Attendee": {"MaxCount": self.most}}
+        """GetMeeting's ``MeetingFeatures``: what the meeting was created with, no more
+        (no MaxCount it was not given: its maximum is derived, ``most``, by the tool too,
+        Q-CH-3); empty for one created without."""
+        doc: dict[str, Any] = {}
+        if self.max_count is not None:
+            doc["Attendee"] = {"MaxCount": self.max_count}
         if self.video is not None:
             doc["Video"] = {"MaxResolution": self.video}
         if self.content is not None:

@@ -5,7 +5,9 @@ As AWS does: at most 250 attendees a meeting, or what its ``MeetingFeatures`` al
 (creating an attendee whose ExternalUserId is already in the meeting returns that attendee,
 unchanged, with its JoinToken); every attendee gets a random JoinToken; capabilities follow
 AWS's rule (content SendReceive or Receive needs video SendReceive or Receive); a meeting
-that has ended answers NotFoundException to everything, exactly as one that never existed.
+that has ended answers NotFoundException to everything, exactly as one that never existed;
+a meeting's or attendee's id in any case finds it (a UUID is case-insensitive on input),
+and answers give it in lower case, as AWS makes them.
 
 A meeting ends by DeleteMeeting, by ``end_meeting`` (the admin API), or is seeded ended.
 The emulator does not end meetings on its own clock (AWS ends them after 24 hours, or 5
@@ -91,7 +93,7 @@ class MeetingsBackend:
                 tokens.append(token)
                 state.attendees.put(a.id, Attendee(a.id, a.external_user_id, a.capabilities, token))
                 state.by_external[a.external_user_id] = a.id
-            states[m.id] = state
+            states[m.id] = state  # in lower case (the seed's ``_uuid``)
         with self._lock:
             self._meetings = states
             self._issued.extend(tokens)
@@ -132,7 +134,7 @@ class MeetingsBackend:
         if region is None:
             return
         with self._lock:
-            state = self._meetings.get(meeting_id)
+            state = self._meetings.get(_key(meeting_id))
         if state is not None and state.region != region:
             raise NotFoundError(f"The meeting {meeting_id} is not found.")
 
@@ -151,12 +153,12 @@ class MeetingsBackend:
     def get_meeting(self, meeting_id: str) -> Meeting:
         with self._lock:
             self._live(meeting_id)
-            return self._meetings[meeting_id].meeting
+            return self._meetings[_key(meeting_id)].meeting
 
     def delete_meeting(self, meeting_id: str) -> None:
         with self._lock:
             self._live(meeting_id)
-            self._meetings[meeting_id].ended = True
+            self._meetings[_key(meeting_id)].ended = True
 
     def list_attendees(
         self, meeting_id: str, max_results: int | None = None, next_token: str | None = None
@@ -214,7 +216,7 @@ class MeetingsBackend:
     def delete_attendee(self, meeting_id: str, attendee_id: str) -> None:
         with self._lock:
             attendee = self._attendee(meeting_id, attendee_id)
-            state = self._meetings[meeting_id]
+            state = self._meetings[_key(meeting_id)]
             state.attendees.pop(attendee.id)
             state.by_external.pop(attendee.external_user_id, None)
 
@@ -224,11 +226,11 @@ class MeetingsBackend:
         _check(capabilities)
         with self._lock:
             current = self._attendee(meeting_id, attendee_id)
-            _check_features(self._meetings[meeting_id].meeting, capabilities)
+            _check_features(self._meetings[_key(meeting_id)].meeting, capabilities)
             updated = Attendee(
                 current.id, current.external_user_id, capabilities, current.join_token
             )
-            self._meetings[meeting_id].attendees.put(current.id, updated)
+            self._meetings[_key(meeting_id)].attendees.put(current.id, updated)
             return updated
 
     def batch_update_attendee_capabilities_except(
@@ -243,10 +245,10 @@ class MeetingsBackend:
         for attendee_id in excluded:
             _check_id(attendee_id, "AttendeeId")
         _check(capabilities)
-        skip = set(excluded)
+        skip = {_key(i) for i in excluded}
         with self._lock:
             table = self._live(meeting_id)
-            _check_features(self._meetings[meeting_id].meeting, capabilities)
+            _check_features(self._meetings[_key(meeting_id)].meeting, capabilities)
             for a in list(table.values()):
                 if a.id not in skip:
                     table.put(a.id, Attendee(a.id, a.external_user_id, capabilities, a.join_token))
@@ -255,7 +257,7 @@ class MeetingsBackend:
 
     def _meeting(self, meeting_id: str) -> _MeetingState:
         _check_id(meeting_id, "MeetingId")
-        state = self._meetings.get(meeting_id)
+        state = self._meetings.get(_key(meeting_id))
         if state is None:
             raise NotFoundError(f"The meeting {meeting_id} is not found.")
         return state
@@ -272,7 +274,7 @@ class MeetingsBackend:
     def _attendee(self, meeting_id: str, attendee_id: str) -> Attendee:
         table = self._live(meeting_id)
         _check_id(attendee_id, "AttendeeId")
-        attendee = table.get(attendee_id)
+        attendee = table.get(_key(attendee_id))
         if attendee is None:
             raise NotFoundError(f"The attendee {attendee_id} is not found in meeting {meeting_id}.")
         return attendee
@@ -321,6 +323,13 @@ def _check_features(meeting: Meeting, caps: Capabilities) -> None:
 def _features_seed(meeting: Meeting) -> dict[str, Any]:
     doc = meeting.features.to_seed()
     return {"features": doc} if doc else {}
+
+
+def _key(uuid_id: str) -> str:
+    """A meeting's or attendee's id as the emulator files it (made, or seeded, in lower
+    case): a UUID is case-insensitive on input (RFC 9562; the model's pattern takes
+    upper-case hex), so an id in any case finds it."""
+    return uuid_id.lower()
 
 
 def _check_id(value: str, what: str) -> None:

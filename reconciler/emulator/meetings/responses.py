@@ -23,7 +23,7 @@ from reconciler.emulator.responses import Reply, Request
 
 def meeting_json(m: Meeting) -> dict[str, Any]:
     host = f"{m.id[:8]}.k.m3.ue1.app.chime.aws"
-    return {
+    doc: dict[str, Any] = {
         "MeetingId": m.id,
         "ExternalMeetingId": m.external_meeting_id,
         "MediaRegion": m.media_region,
@@ -34,9 +34,12 @@ def meeting_json(m: Meeting) -> dict[str, Any]:
             "TurnControlUrl": "https://2713.cell.us-east-1.meetings.chime.aws/v2/turn_sessions",
             "EventIngestionUrl": "https://data.svc.ue1.ingest.chime.aws/v1/client-events",
         },
-        "MeetingFeatures": m.features.to_api(),
         "MeetingArn": f"arn:aws:chime:{m.media_region}:{AWS_ACCOUNT_ID}:meeting/{m.id}",
     }
+    features = m.features.to_api()
+    if features:  # only a meeting created with MeetingFeatures has them
+        doc["MeetingFeatures"] = features
+    return doc
 
 
 def attendee_json(a: Attendee) -> dict[str, Any]:

@@ -230,4 +230,4 @@ def _uuid(reader: SeedReader, value: dict[str, Any], path: str) -> str | None:
     given = reader.text(value, "id", path, required=False)
     if given is not None and not UUID_RE.match(given):
         raise reader.fail(f"{path}.id", f"expected a UUID (the model's id pattern), got {given!r}")
-    return given
+    return None if given is None else given.lower()  # as AWS makes ids: one id, one meeting

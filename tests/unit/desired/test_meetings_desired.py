@@ -220,6 +220,37 @@ def test_a_profile_name_against_the_rule_is_one_error_that_states_it_and_keeps_t
     ]
 
 
+def test_a_profile_name_against_the_rule_is_not_one_more_error_at_its_attendees(
+    tmp_path: Path,
+) -> None:
+    """Q-CH-5: the attendees naming it are not told the rule again (it is reported at the
+    profile); one naming such a name that no profile has still is."""
+    found = problems(
+        tmp_path,
+        {
+            "settings.yaml": """
+            capability_profiles:
+              1on1: {audio: Receive, video: Receive, content: None}
+            """,
+            "m.yaml": """
+            meetings:
+              bridge:
+                meeting_id: 6f1c2a9e-0000-4000-8000-000000000002
+                attendees:
+                  a1@example.com: 1on1
+                  a2@example.com: {profile: 1on1, reason: pairs}
+                  a3@example.com: 2on2
+            """,
+        },
+    )
+    assert found == [
+        "desired-state/m.yaml:7: meetings.bridge.attendees.a3@example.com: a profile name "
+        "starts with a letter, then letters, digits, '-' and '_', got '2on2'",
+        "desired-state/settings.yaml:2: capability_profiles.1on1: a profile name starts "
+        "with a letter, then letters, digits, '-' and '_', got '1on1'",
+    ]
+
+
 def test_two_meetings_with_one_name_in_two_files_are_a_validate_error(tmp_path: Path) -> None:
     """QA-J Q-J-4: as two rooms or channels with one name are, though their ids differ
     (``--target bridge`` and the plan could not tell them apart)."""
