@@ -12,6 +12,10 @@ from reconciler.plan import Action, Change, TargetPlan
 from reconciler.refs import TargetKey
 
 SKIPPED = "Skipped"
+# a change whose call was in flight when a second interrupt quit without waiting for it
+# (``reconciler.apply_ledger``): failed, and it may have been made
+IN_FLIGHT = "InFlight"
+IN_FLIGHT_MESSAGE = "in flight when a second interrupt quit: may have been made"
 SKIP_MESSAGE = "not attempted: adding {a} {elevated} to this {noun} failed first"
 # a saved plan's change to a target that ended since (``Plan.left_out``: Q-CH-1)
 LEFT_OUT_MESSAGE = "not applied: the {noun} has ended since the plan was made (left out)"

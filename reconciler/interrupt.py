@@ -1,5 +1,8 @@
 """Ctrl-C and SIGTERM during an apply: stop starting calls, let the ones in flight finish,
-say what was applied and what was not, exit 130. A second signal exits at once.
+say what was applied and what was not, exit 130. A second signal exits at once, without
+waiting for the calls in flight: first, ``graceful``'s ``second`` says and writes what the
+results recorded so far show (an apply: what it applied, the calls in flight, what it did
+not start), with no call and no wait on the network.
 
 ``graceful()`` installs the handlers for one phase (reading, applying); the first signal
 sets ``STOP``. Every AWS call checks it before it starts (``check``, from the retry loop),
@@ -22,6 +25,7 @@ no new attempt or page starts, and a backoff or a wait for the quota ends at onc
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -45,6 +49,8 @@ FIRST = (
 )
 STARTING = "Interrupted while starting: nothing was changed."  # before any command began
 SECOND = "Interrupted again: quitting at once; run plan to see what was applied.\n"
+# a second signal that ``graceful``'s ``second`` reports on: what it says follows
+SECOND_SAYING = "Interrupted again: quitting at once, without waiting for the calls in flight.\n"
 
 
 class NotStarted(AwsError):
@@ -115,11 +121,15 @@ def cancelled_by(event: threading.Event) -> Iterator[None]:
 
 
 @contextmanager
-def graceful(notify: Callable[[str], None]) -> Iterator[None]:
+def graceful(
+    notify: Callable[[str], None], second: Callable[[], None] | None = None
+) -> Iterator[None]:
     """SIGINT and SIGTERM set ``STOP`` (``notify`` says so once); a second one exits the
-    process at once with 130. Outside the main thread (or without signals) it does
-    nothing. ``STOP`` is clear on entry (set, if a Ctrl-C was recorded before: nothing
-    starts) and on exit."""
+    process at once with 130, once ``second`` (given) has said and written what is known
+    by then: it runs in the signal handler, so it takes no lock, makes no call and waits
+    for nothing (a third signal meanwhile exits without it). Outside the main thread (or
+    without signals) it does nothing. ``STOP`` is clear on entry (set, if a Ctrl-C was
+    recorded before: nothing starts) and on exit."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -127,10 +137,19 @@ def graceful(notify: Callable[[str], None]) -> Iterator[None]:
     if PRESSED.is_set():  # a Ctrl-C came before, and its KeyboardInterrupt was lost
         STOP.set()
 
+    quitting = False
+
     def first(signum: int, frame: FrameType | None) -> None:
+        nonlocal quitting
         PRESSED.set()
         if STOP.is_set():
-            os.write(2, SECOND.encode())
+            if quitting or second is None:
+                os.write(2, SECOND.encode())
+                os._exit(EXIT_INTERRUPTED)
+            quitting = True
+            os.write(2, SECOND_SAYING.encode())
+            with contextlib.suppress(BaseException):  # whatever it met, quit all the same
+                second()
             os._exit(EXIT_INTERRUPTED)
         STOP.set()
         notify(FIRST)

@@ -52,17 +52,26 @@ THROTTLING_CODES = frozenset(
     }
 )
 
-# Error codes worth another attempt: whole-call exception codes and per-item batch codes.
-TRANSIENT_CODES = THROTTLING_CODES | frozenset(
+# A whole call's failure on the service's side (a 5xx, whatever its status says)
+SERVER_ERROR_CODES = frozenset(
     {
         "ServiceUnavailableException",
         "ServiceFailureException",
         "InternalServerError",
         "InternalFailure",
-        # per-item codes (ErrorCode enum of the batch responses)
-        "ServiceUnavailable",
-        "ServiceFailure",
     }
+)
+# Error codes worth another attempt: whole-call exception codes and per-item batch codes.
+TRANSIENT_CODES = (
+    THROTTLING_CODES
+    | SERVER_ERROR_CODES
+    | frozenset(
+        {
+            # per-item codes (ErrorCode enum of the batch responses)
+            "ServiceUnavailable",
+            "ServiceFailure",
+        }
+    )
 )
 
 
@@ -181,10 +190,23 @@ def log_retry(
     )
 
 
-def answer_lost(message: str) -> str:
+# Operations that only read: a failed one changed nothing, whatever its answer. Every
+# other operation writes (Create..., BatchCreate..., Update..., Delete...).
+READ_PREFIXES = ("List", "Get", "Describe", "Search")
+
+
+def is_write(operation: str) -> bool:
+    """Whether ``operation`` (``"DeleteRoomMembership"``) changes something."""
+    return not operation.startswith(READ_PREFIXES)
+
+
+def answer_lost(message: str, status: int | None = None) -> str:
     """``message`` of a call an attempt of which lost its answer after it was sent: ``...
-    (an answer was lost: the call may have been made; plan shows)``."""
-    return f"{message} (an answer was lost: the call may have been made; plan shows)"
+    (an answer was lost: the call may have been made; plan shows)``; or, a write, was
+    answered with a 5xx ``status`` (the service or a gateway failed, perhaps once the
+    write was made): ``... (answered 502: the call may have been made; plan shows)``."""
+    why = "an answer was lost" if status is None else f"answered {status}"
+    return f"{message} ({why}: the call may have been made; plan shows)"
 
 
 def not_tried_again(message: str, attempts: int) -> str:

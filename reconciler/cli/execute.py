@@ -5,6 +5,7 @@ targets again."""
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -16,6 +17,7 @@ from rich.console import Console
 from reconciler import interrupt
 from reconciler.applier import apply as run_apply
 from reconciler.apply_gone import verified_gone
+from reconciler.apply_ledger import Ledger
 from reconciler.apply_result import ApplyResult, ChangeResult, Unverified
 from reconciler.cli.pipeline import Session
 from reconciler.closed_output import (
@@ -118,22 +120,49 @@ def run_changes(
     written (a full disk: ``output_failure``), the same, and ``OutputFailed`` (exit 1).
 
     Stopped part-way either way, ``stopped`` is told what was done first; ``err``: what
-    was applied and what not goes to stderr (stdout is apply's JSON result)."""
+    was applied and what not goes to stderr (stdout is apply's JSON result).
+
+    A second interrupt quits at once (``interrupt.graceful``), without waiting for the
+    calls in flight; while the changes are applied, it first says and tells ``stopped``
+    what the results recorded so far show (``Ledger``): the changes applied, those whose
+    call was in flight (may have been made) and those not started (``quit_now``)."""
     started = time.monotonic()
     early = EarlyReads(session)
-    with interrupt.graceful(notify):
+    ledger = Ledger(plan)
+    applying = True  # the second interrupt reports from the ledger until the apply ends
+
+    def progress(r: ChangeResult) -> None:
+        ledger.record(r)
+        session.progress.advance(r)
+
+    def quit_now() -> None:
+        """The second interrupt, in its signal handler: what is known, then exit."""
+        if not applying:  # the apply's own result is being said and written
+            return
+        result = ledger.snapshot()
+        say_quitting(result, err)
+        if stopped is not None:
+            stopped(Applied(result, time.monotonic() - started), STOPPED_BY_INTERRUPT)
+        click.echo(f"Error: {interrupted_summary(result)}", err=True)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+
+    with interrupt.graceful(notify, quit_now):
         aside = _Aside(meanwhile) if meanwhile is not None else None
+        kinds = sorted({t.key.kind for t in plan.targets})
         try:
             with session.progress.task("Applying changes", len(plan.changes)), timed("apply"):
                 result = run_apply(
                     plan,
-                    {k: session.provider(k) for k in sorted({t.key.kind for t in plan.targets})},
+                    {k: ledger.writer(session.provider(k)) for k in kinds},
                     parallelism=session.app.parallelism,
-                    progress=session.progress.advance,
+                    progress=progress,
                     safety=session.desired.safety_for,
                     finished=early,
                 )
         finally:
+            applying = False
             failed = aside.wait() if aside is not None else None
         applied = Applied(result, time.monotonic() - started, dict(early.read))
         if isinstance(failed, BrokenPipeError):
@@ -158,6 +187,14 @@ def run_changes(
                 raise ApplyInterrupted(VERIFY_INTERRUPTED)
             raise ApplyInterrupted(interrupted_summary(result))
     return applied
+
+
+def say_quitting(result: ApplyResult, err: bool) -> None:
+    """What a second interrupt leaves (``render_interrupted``), as after the first."""
+    with contextlib.suppress(Exception):  # the output gone: quit all the same
+        click.echo(err=err)
+        for line in render_interrupted(result):
+            click.echo(line, err=err)
 
 
 def stopped_by_closed_output(result: ApplyResult) -> OutputClosed:

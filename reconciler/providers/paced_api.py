@@ -5,6 +5,7 @@ operation (a bearer, a channel), per call (``_paced``)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -13,11 +14,14 @@ from reconciler.providers.retry import RetryPolicy, call_with_retry
 
 
 class PacedApi:
-    """Calls through ``call_with_retry`` with the wrapper's ``retry`` and ``pacer``."""
+    """Calls through ``call_with_retry`` with the wrapper's ``retry`` and ``pacer``;
+    ``answered``: the endpoint answered one of them with the API (one wrapper per service
+    and run)."""
 
     def __init__(self, retry: RetryPolicy, pacer: Pacer | None = None) -> None:
         self.retry = retry
         self.pacer = pacer
+        self.answered = threading.Event()
 
     def keys(self, operation: str) -> Sequence[QuotaKey]:
         """The quotas one call of ``operation`` counts against."""
@@ -39,7 +43,14 @@ class PacedApi:
         """``method(**p)`` counted against ``keys`` (directly: a wrapper whose quotas
         depend on the call)."""
         return call_with_retry(
-            self.retry, operation, method, context=context, pacer=self.pacer, keys=keys, **p
+            self.retry,
+            operation,
+            method,
+            context=context,
+            pacer=self.pacer,
+            keys=keys,
+            answered=self.answered,
+            **p,
         )
 
     @staticmethod

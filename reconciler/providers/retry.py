@@ -9,11 +9,12 @@ Retried: HTTP 429 (``ThrottledClientException``, ``ThrottlingException``, ...), 
 (refused, reset, timed out; a failed TLS handshake gets as few attempts as a refused
 connection, its message saying what it means: ``tls_failure``). Every other
 ``ClientError`` becomes ``AwsError`` at once.
-A call an attempt of which lost its answer after sending (``ANSWER_LOST``) and that fails
-for good says it may have been made (``AwsError.may_have_been_made``, and its message),
-whatever the last attempt's error: never as a call that was not made; one that ends
-otherwise (a batch's items answered ``Conflict``) is told to the callers watching it
-(``reconciler.providers.lost_answers``).
+A call an attempt of which lost its answer after sending (``ANSWER_LOST``), or, a write
+(``is_write``), was answered with a 5xx (the service or a gateway failed: it may have done
+so once the write was made), and that fails for good says it may have been made
+(``AwsError.may_have_been_made``, and its message), whatever the last attempt's error:
+never as a call that was not made; one that ends otherwise (a batch's items answered
+``Conflict``) is told to the callers watching it (``reconciler.providers.lost_answers``).
 
 The policy itself (attempts, backoff, which codes are transient) is pure and lives in
 ``reconciler.retry_policy``; this module applies it to botocore calls.
@@ -21,7 +22,9 @@ The policy itself (attempts, backoff, which codes are transient) is pure and liv
 An error's message is one line (``error_message``): an endpoint that answers an HTML page
 (a typo in --endpoint-url, a proxy) is said as ``Not Found: the endpoint answered an HTML
 page (text/html, title: Error response), not the Chime API; check --endpoint-url``, not
-the page; any other message of several lines is its first, capped at ``MAX_MESSAGE``.
+the page; once the same endpoint has answered a call of the run with the API (the
+caller's ``answered``), a page is a gateway's or a proxy's on the way, and said so. Any
+other message of several lines is its first, capped at ``MAX_MESSAGE``.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import html
 import http
 import logging
 import re
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -58,12 +62,14 @@ from reconciler.retry_policy import (  # the pure policy, re-exported for the pr
     ENV_ATTEMPTS,
     ENV_BASE_MS,
     ENV_CAP_MS,
+    SERVER_ERROR_CODES,
     THROTTLE_FACTOR,
     THROTTLING_CODES,
     TRANSIENT_CODES,
     RetryPolicy,
     answer_lost,
     gave_up,
+    is_write,
     item_attempts,
     log_retry,
     not_tried_again,
@@ -112,21 +118,44 @@ _HTML = re.compile(r"\s*<(!doctype\s+html|html|head|body)\b", re.IGNORECASE)
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
 
 
-def error_message(exc: ClientError) -> str:
-    """The error's message, on one line (an HTML page summarised: ``_html_answer``)."""
+def _message(exc: ClientError) -> str:
     err = exc.response.get("Error", {})
-    message = str(err.get("Message") or exc.response.get("message") or "")
-    meta = exc.response.get("ResponseMetadata", {})
-    headers = meta.get("HTTPHeaders") or {}
-    kind = str(headers.get("content-type", ""))
-    if "html" in kind.lower() or _HTML.match(message):
-        return _html_answer(meta.get("HTTPStatusCode"), kind, message)
+    return str(err.get("Message") or exc.response.get("message") or "")
+
+
+def _content_type(exc: ClientError) -> str:
+    headers = exc.response.get("ResponseMetadata", {}).get("HTTPHeaders") or {}
+    return str(headers.get("content-type", ""))
+
+
+def is_html(exc: ClientError) -> bool:
+    """Whether the answer was an HTML page (a proxy's, a gateway's), not the API's."""
+    return "html" in _content_type(exc).lower() or bool(_HTML.match(_message(exc)))
+
+
+def status_of(exc: BaseException) -> int:
+    """The HTTP status of a ``ClientError`` (0: none, or not one)."""
+    if not isinstance(exc, ClientError):
+        return 0
+    return int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+
+
+def error_message(exc: ClientError, answered: bool = False) -> str:
+    """The error's message, on one line (an HTML page summarised: ``_html_answer``;
+    ``answered``: the endpoint answered other calls with the API)."""
+    message = _message(exc)
+    if is_html(exc):
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return _html_answer(status, _content_type(exc), message, answered)
     return _one_line(message)
 
 
-def _html_answer(status: object, kind: str, page: str) -> str:
+def _html_answer(status: object, kind: str, page: str, answered: bool = False) -> str:
     """``Not Found: the endpoint answered an HTML page (text/html, title: Error
-    response), not the Chime API; check --endpoint-url``."""
+    response), not the Chime API; check --endpoint-url``; once the endpoint answered
+    other calls with the API (``answered``), not a wrong URL: ``Bad Gateway: an HTML page
+    (text/html) came instead of the Chime API's answer (a gateway or proxy on the way:
+    the endpoint answered this run's other calls)``."""
     try:
         phrase = http.HTTPStatus(int(str(status))).phrase + ": "
     except ValueError:
@@ -135,6 +164,12 @@ def _html_answer(status: object, kind: str, page: str) -> str:
     title = " ".join(html.unescape(found[1]).split()) if found else ""
     named = (_cap(" ".join(kind.split()), 80), f"title: {_cap(title, 80)}" if title else "")
     about = ", ".join(x for x in named if x)
+    if answered:
+        return (
+            f"{phrase}an HTML page{f' ({about})' if about else ''} came instead of the "
+            "Chime API's answer (a gateway or proxy on the way: the endpoint answered this "
+            "run's other calls)"
+        )
     return (
         f"{phrase}the endpoint answered an HTML page{f' ({about})' if about else ''}, "
         "not the Chime API; check --endpoint-url"
@@ -158,8 +193,7 @@ def is_throttling(exc: BaseException) -> bool:
     """HTTP 429, or a throttling code (some services answer 400 ThrottlingException)."""
     if not isinstance(exc, ClientError):
         return False
-    status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
-    return status == 429 or error_code(exc) in THROTTLING_CODES
+    return status_of(exc) == 429 or error_code(exc) in THROTTLING_CODES
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -178,6 +212,7 @@ def call_with_retry(
     context: str = "",
     pacer: Pacer | None = None,
     keys: Sequence[QuotaKey] = (),
+    answered: threading.Event | None = None,
     **params: Any,
 ) -> T:
     """Call ``fn(**params)``; retry transient failures; raise ``AwsError`` for the rest.
@@ -185,12 +220,16 @@ def call_with_retry(
     ``operation`` (``"ListRooms"``) and ``context`` (``"account 1111, room abc"``) name the
     call in logs and in the error a user sees. With a ``pacer``, every attempt first waits
     for a start from the buckets of ``keys`` (the quotas the call counts against), and a
-    429 slows them as well as being retried.
+    429 slows them as well as being retried. ``answered`` is set once the endpoint answers
+    with the API (shared by the calls of a run to one endpoint): an HTML page after that is
+    not a wrong --endpoint-url.
     """
     retry = 0  # failed attempts
     errors = 0  # of which not throttling
     failed: AwsError | None = None  # the last attempt's failure, while it is retried
     lost = False  # an attempt's answer was lost after it was sent: it may have been made
+    answered_5xx = 0  # or, a write, the status of a 5xx answer to one: the same
+    writes = is_write(operation)
 
     def stopped() -> AwsError:
         """What a stop before an attempt makes of the call: never started; or, when an
@@ -231,15 +270,27 @@ def call_with_retry(
                     pacer.served(ticket)
             transient = is_transient(exc)
             if isinstance(exc, ClientError):
+                html = is_html(exc)
+                if answered is not None and not html:
+                    answered.set()  # the API's own error
+                api = answered is not None and answered.is_set()
                 # AWS may echo the signed request (SignatureDoesNotMatch): no credential
-                code, message = error_code(exc), redact(error_message(exc))
+                code, message = error_code(exc), redact(error_message(exc, api))
             else:  # botocore quotes the URL, credentials and all
                 code, message = type(exc).__name__, redact(str(exc))
                 if isinstance(exc, SSLError):
                     message = tls_failure.explained(message)
             retry += 1
-            if isinstance(exc, ANSWER_LOST):
-                lost = True
+            status = status_of(exc)
+            if isinstance(exc, ClientError) and error_code(exc) in SERVER_ERROR_CODES:
+                status = max(status, 500)
+            if isinstance(exc, ANSWER_LOST) or (writes and status >= 500):
+                # a 5xx does not say the write was not made: the service (or a gateway in
+                # front of it) may have failed once it was
+                if isinstance(exc, ANSWER_LOST):
+                    lost = True
+                elif not answered_5xx:
+                    answered_5xx = status
                 lost_answers.noted()  # a success or a Conflict after it may be its doing
             if is_throttling(exc):
                 count, limit = retry, policy.throttle_limit
@@ -254,20 +305,26 @@ def call_with_retry(
             if not transient or count >= limit or retry >= policy.throttle_limit:
                 if transient:
                     message = gave_up(message, retry)
-                raise _failure(operation, code, message, context, lost) from exc
+                raise _failure(operation, code, message, context, lost, answered_5xx) from exc
             delay = policy.delay(retry)
             log_retry(operation, context, code, message, count, limit, delay)
-            failed = _failure(operation, code, not_tried_again(message, retry), context, lost)
+            again = not_tried_again(message, retry)
+            failed = _failure(operation, code, again, context, lost, answered_5xx)
             policy.sleep(delay)
         else:
             if pacer is not None and ticket is not None:
                 pacer.served(ticket)
+            if answered is not None:
+                answered.set()
             return result
 
 
-def _failure(operation: str, code: str, message: str, context: str, lost: bool) -> AwsError:
-    """The call's failure; one an attempt of which lost its answer says it may have been
-    made (``answer_lost``)."""
-    if lost:
-        message = answer_lost(message)
-    return AwsError(operation, code, message, context, may_have_been_made=lost)
+def _failure(
+    operation: str, code: str, message: str, context: str, lost: bool, status: int = 0
+) -> AwsError:
+    """The call's failure; one an attempt of which lost its answer (or, a write, was
+    answered with a 5xx ``status``) says it may have been made (``answer_lost``)."""
+    if not lost and not status:
+        return AwsError(operation, code, message, context)
+    message = answer_lost(message, None if lost else status)
+    return AwsError(operation, code, message, context, may_have_been_made=True)

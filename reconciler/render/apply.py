@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.apply_result import ApplyResult, ChangeResult, Unverified
+from reconciler.apply_result import IN_FLIGHT, ApplyResult, ChangeResult, Unverified
 from reconciler.interrupt import NOT_STARTED, NOT_STARTED_MESSAGE
 from reconciler.plan import Action, Change
 from reconciler.render.json import indented
@@ -143,7 +143,9 @@ def render_interrupted(result: ApplyResult, cause: str = "the interrupt") -> lis
     their error and message, as after a complete apply: a call waiting to be tried again
     says ``(not tried again: interrupted after 2 attempts)``); those not attempted because
     another failed first (with that reason); then those the stop did not start (a role
-    changed by delete and create stopped between the two: absent now)."""
+    changed by delete and create stopped between the two: absent now). After a second
+    interrupt that quit without waiting for the calls in flight, those changes come before
+    the last list: ``In flight when it quit (may have been made; plan shows):``."""
     lines = []
     applied = [r for r in result.results if r.ok]
     if applied:
@@ -153,12 +155,16 @@ def render_interrupted(result: ApplyResult, cause: str = "the interrupt") -> lis
         ]
     others = [r for r in result.results if not r.ok]
     stopped = [r for r in others if r.error_code == NOT_STARTED]
+    flying = [r for r in others if r.error_code == IN_FLIGHT]
     skipped = [r for r in others if r.outcome == "skipped" and r not in stopped]
-    failed = [r for r in others if r not in stopped and r not in skipped]
+    failed = [r for r in others if r not in stopped and r not in skipped and r not in flying]
     if failed:
         lines += ["Failed:", *(failure_line(r) for r in failed)]
     if skipped:
         lines += ["Not attempted:", *(_skipped_line(r) for r in skipped)]
+    if flying:
+        lines.append(IN_FLIGHT_HEADER)
+        lines += [f"  {_done(r)}{shown(_half_done(r))}" for r in flying]
     if stopped:
         lines.append("Not applied:")
         for r in stopped:
@@ -168,6 +174,17 @@ def render_interrupted(result: ApplyResult, cause: str = "the interrupt") -> lis
     return lines
 
 
+IN_FLIGHT_HEADER = "In flight when it quit (may have been made; plan shows):"
+
+
+def _half_done(r: ChangeResult) -> str:
+    """What a role changed by delete and create in flight may have left: `` (removed or
+    not)``, its delete in flight; `` (removed; added back or not)``, its create."""
+    if r.maybe_removed:
+        return " (removed or not)"
+    return " (removed; added back or not)" if r.left_absent is None else ""
+
+
 def interrupted_summary(result: ApplyResult) -> str:
     return f"Interrupted: {applied_counts(result)}; run plan to see what is left."
 
@@ -175,12 +192,18 @@ def interrupted_summary(result: ApplyResult) -> str:
 def applied_counts(result: ApplyResult) -> str:
     """``3 of 13 changes applied, 10 not applied``; with ``, 1 failed`` before the last
     when some failed (as the JSON result and the ``Failed:`` list count them: a call
-    waiting to be tried again at the interrupt included)."""
+    waiting to be tried again at the interrupt included), and ``, 2 in flight (may have
+    been made)`` when a second interrupt quit without waiting for them."""
     done = sum(r.ok for r in result.results)
-    failed = sum(r.outcome == "failed" and r.error_code != NOT_STARTED for r in result.results)
+    flying = sum(r.error_code == IN_FLIGHT for r in result.results)
+    failed = sum(
+        r.outcome == "failed" and r.error_code not in (NOT_STARTED, IN_FLIGHT)
+        for r in result.results
+    )
     failures = f", {failed} failed" if failed else ""
-    rest = result.total - done - failed
-    return f"{done} of {result.total} changes applied{failures}, {rest} not applied"
+    in_flight = f", {flying} in flight (may have been made)" if flying else ""
+    rest = result.total - done - failed - flying
+    return f"{done} of {result.total} changes applied{failures}{in_flight}, {rest} not applied"
 
 
 def _already_parts(result: ApplyResult) -> list[str]:

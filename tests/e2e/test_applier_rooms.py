@@ -364,16 +364,18 @@ def test_a_bot_deleted_for_its_new_role_and_not_created_again_is_reported_absent
         targets=(room("ops", member("u0@example.com", A), member("bot:PagerBot", A)),)
     )
     the_plan = make_plan(want, provider(emulator).read(want))
-    emulator.set_faults(error_rate=1.0, operations=["BatchCreateRoomMembership"])
+    # refused (throttled past the budget), not answered 5xx: a 5xx may have been made
+    emulator.set_faults(throttle_rate=1.0, operations=["BatchCreateRoomMembership"])
     result = apply(the_plan, provider(emulator), parallelism=4, retry=RetryPolicy(attempts=1))
     assert [(r.outcome, r.left_absent) for r in result.results] == [("failed", True)]
     assert memberships(emulator, "id-ops") == {"uid-0": "Administrator"}  # the bot is out
     assert render_apply(result)[0] == "Failed:"
     assert render_apply(result)[1].startswith(
         "  ! bot:PagerBot in ops: removed as Member, not added back as Administrator "
-        "(absent now: apply again adds it): ServiceUnavailableException"
+        "(absent now: apply again adds it): ThrottledClientException"
     )
-    emulator.set_faults(error_rate=1.0, operations=["DeleteRoomMembership"])  # the delete fails
+    # the delete fails (refused)
+    emulator.set_faults(throttle_rate=1.0, operations=["DeleteRoomMembership"])
     result = apply(the_plan, provider(emulator), parallelism=4, retry=RetryPolicy(attempts=1))
     assert [(r.outcome, r.left_absent) for r in result.results] == [("failed", False)]
     emulator.set_faults()

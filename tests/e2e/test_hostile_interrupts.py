@@ -202,3 +202,86 @@ def test_a_signal_to_the_whole_group_leaves_the_second_process_to_finish_its_cal
     assert len(left) == outcomes.count("skipped")
     not_done = {c["member"] for c in document["changes"] if c["outcome"] == "skipped"}
     assert {s[4:].split(" ")[0] for s in left} == not_done
+
+
+SECTIONS = (
+    "Applied before the interrupt:",
+    "In flight when it quit (may have been made; plan shows):",
+    "Not applied:",
+)
+
+
+def _sections(lines: list[str]) -> dict[str, list[str]]:
+    """The members listed under each of ``SECTIONS`` (absent: none)."""
+    found: dict[str, list[str]] = {}
+    under: str | None = None
+    for line in lines:
+        if line in SECTIONS:
+            under = line
+            found[under] = []
+        elif under is not None and line.startswith("  + "):
+            found[under].append(line[4:].split(" ")[0])
+        else:
+            under = None
+    return found
+
+
+@pytest.mark.parametrize("second", [signal.SIGTERM, signal.SIGINT])
+def test_a_second_signal_still_says_and_writes_what_was_applied(
+    slow_world: None, emulator: Any, workdir: Path, cli: Any, second: int
+) -> None:
+    """QA-CG Q-CG-3: CI's cancel sends SIGINT, then SIGTERM; a call in flight outlasting
+    the gap made the second signal quit with nothing said and no --out result, though
+    changes were made before. It still quits at once (the calls in flight not waited
+    for), but first says and writes what it had applied, which calls were in flight
+    (may have been made) and what it did not start."""
+    child = Child(emulator, workdir, "--out", "result.json")
+    assert child.planned.wait(60), "the plan was never printed"
+    time.sleep(1.0)  # some rooms applied, at 250 ms a call
+    emulator.set_faults(latency_ms=3000)  # the calls started from now on stay in flight
+    time.sleep(0.6)
+    child.proc.send_signal(signal.SIGINT)
+    time.sleep(0.3)
+    child.proc.send_signal(second)
+    signalled = time.monotonic()
+    code, lines, err = child.finish(timeout=10)
+    assert time.monotonic() - signalled < 1.5  # the calls in flight not waited for
+    assert code == 130, err
+    assert "Interrupted again: quitting at once" in err
+    listed = _sections(lines)
+    applied = listed.get(SECTIONS[0], [])
+    flying = listed.get(SECTIONS[1], [])
+    not_started = listed.get(SECTIONS[2], [])
+    assert applied and flying and not_started, lines
+    total = 2 * ROOMS
+    assert len(applied) + len(flying) + len(not_started) == total
+    assert err.splitlines()[-1] == (
+        f"Error: Interrupted: {len(applied)} of {total} changes applied, {len(flying)} in "
+        f"flight (may have been made), {len(not_started)} not applied; run plan to see "
+        "what is left."
+    )
+    document = json.loads((workdir / "result.json").read_text())
+    assert (document["complete"], document["verified"]) == (False, None)
+    by_outcome: dict[str, set[str]] = {}
+    for c in document["changes"]:
+        by_outcome.setdefault(c["outcome"], set()).add(c["member"])
+    assert by_outcome == {
+        "ok": set(applied),
+        "failed": set(flying),
+        "skipped": set(not_started),
+    }
+    errors = {
+        (c["outcome"], c["error"]["code"], c["error"]["message"])
+        for c in document["changes"]
+        if c["error"]
+    }
+    assert errors == {
+        ("failed", "InFlight", "in flight when a second interrupt quit: may have been made"),
+        ("skipped", "Interrupted", "not started: interrupted"),
+    }
+    # once the calls left in flight are answered: what it applied is there, what it did
+    # not start is not, and those in flight may be either
+    time.sleep(3.5)
+    emulator.set_faults()
+    left = {s[4:].split(" ")[0] for s in cli("plan").lines if s.startswith("  + ")}
+    assert set(not_started) <= left <= set(not_started) | set(flying)

@@ -148,7 +148,9 @@ def test_a_bot_whose_delete_answer_was_lost_may_be_absent(
 def test_a_bot_delete_that_failed_without_a_lost_answer_is_still_there(
     emulator: EmulatorServer, seed, write_desired: WriteDesired, cli: Cli
 ) -> None:
-    """The other side: a delete answered 5xx every time (no answer lost) left it there."""
+    """The other side: a delete refused every time (throttled past the budget: no answer
+    lost) left it there. (A 5xx is no refusal: it may have been made,
+    test_write_answered_5xx.)"""
     seed(
         users=("u0",),
         bots=("B0",),
@@ -160,13 +162,14 @@ def test_a_bot_delete_that_failed_without_a_lost_answer_is_still_there(
             "rooms.yaml": "rooms:\n  small:\n    administrators: [u0@example.com, bot:B0]\n",
         }
     )
-    emulator.set_faults(error_rate=1.0, operations=["DeleteRoomMembership"])
+    emulator.set_faults(throttle_rate=1.0, operations=["DeleteRoomMembership"])
     run = cli("apply", "--auto-approve", "--out", "result.json")
     assert run.exit_code == 1, run.stdout + run.stderr
     assert _room(emulator)["bid-B0"] == "Member"
     (change,) = json.loads((cli.workdir / "result.json").read_text())["changes"]
     assert (change["outcome"], change["left_absent"]) == ("failed", False)
     assert "may be absent" not in run.stdout
+    assert "may have been made" not in run.stdout
 
 
 def test_a_create_and_a_removal_whose_answers_were_lost_are_this_applys(

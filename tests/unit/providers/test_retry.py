@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 from typing import Any
 
 import pytest
@@ -285,6 +286,60 @@ def test_a_call_whose_answer_was_lost_says_it_may_have_been_made(
     assert info.value.may_have_been_made is made
     note = "(an answer was lost: the call may have been made; plan shows)"
     assert info.value.message.endswith(note) is made
+
+
+@pytest.mark.parametrize(
+    ("operation", "code", "status", "made"),
+    [
+        ("DeleteRoomMembership", "ServiceFailureException", 500, True),
+        ("BatchCreateAttendee", "ServiceUnavailableException", 503, True),
+        ("CreateChannelModerator", "502", 502, True),  # a gateway's page
+        ("UpdateRoomMembership", "ThrottledClientException", 429, False),
+        ("ListRoomMemberships", "ServiceFailureException", 500, False),  # a read
+        ("DescribeChannel", "504", 504, False),
+    ],
+)
+def test_a_write_answered_5xx_says_it_may_have_been_made(
+    operation: str, code: str, status: int, made: bool
+) -> None:
+    """QA-CG Q-CG-2: a 5xx does not say a write was not made (a gateway may fail once it
+    was): it fails as one whose answer was lost does; a read, or a 429, does not."""
+    p, _ = policy(attempts=1)
+    with pytest.raises(AwsError) as info:
+        failing = [client_error(code, status, op=operation)] * 3  # a 429 gets 3 attempts
+        call_with_retry(p, operation, Flaky(*failing))
+    assert info.value.may_have_been_made is made
+    note = f"(answered {status}: the call may have been made; plan shows)"
+    assert info.value.message.endswith(note) is made
+
+
+def test_a_write_answered_5xx_then_met_by_conflict_tells_its_watchers() -> None:
+    """A batch answered 502 that succeeds when tried again: its items' ``Conflict`` is
+    most likely the first attempt's doing, as after a lost answer."""
+    p, _ = policy(attempts=2)
+    first = client_error("ServiceFailureException", 500, op="BatchCreateRoomMembership")
+    with lost_answers.watching() as watch:
+        assert call_with_retry(p, "BatchCreateRoomMembership", Flaky(first)) == "ok"
+    assert watch.lost
+    with lost_answers.watching() as read:
+        assert call_with_retry(p, "ListRooms", Flaky(client_error("X", 500))) == "ok"
+    assert not read.lost
+
+
+def test_an_html_page_from_an_endpoint_that_answered_before_is_not_a_wrong_url() -> None:
+    """QA-CG Q-CG-2: an endpoint that answered the run's other calls with the API and then
+    a gateway's page is not told to check --endpoint-url."""
+    p, _ = policy(attempts=1)
+    page = "<html><head><title>502 Bad Gateway</title></head></html>"
+    answered = threading.Event()
+    call_with_retry(p, "ListRooms", Flaky(), answered=answered)
+    with pytest.raises(AwsError) as info:
+        call_with_retry(p, "ListRooms", Flaky(client_error("502", 502, page)), answered=answered)
+    assert str(info.value) == (
+        "ListRooms failed: 502: Bad Gateway: an HTML page (title: 502 Bad Gateway) came "
+        "instead of the Chime API's answer (a gateway or proxy on the way: the endpoint "
+        "answered this run's other calls) (gave up after 1 attempt)"
+    )
 
 
 @pytest.mark.parametrize(
