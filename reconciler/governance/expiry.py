@@ -229,8 +229,17 @@ def protected_words(until: Until | None, never: str) -> str:
 
 def protection_path(end: Ending, role: Hashable) -> Provenance:
     """Why a member live as ``role`` is removed or demoted: its protection (a ``protected:``
-    group entry) ended; the entry's reason and ticket with it (QA-AO Q-AO-3)."""
-    return Provenance(role, _protection_at(end.until), grant=end, expired=True, protection=True)
+    group entry) ended; the entry's reason and ticket with it (QA-AO Q-AO-3), and its way:
+    the ``protected:`` entry, the group chain, where the member is written (QA-CJ Q-CJ-4)."""
+    return Provenance(
+        role,
+        end.entry or _protection_at(end.until),
+        via=end.via,
+        location=end.where,
+        grant=end,
+        expired=True,
+        protection=True,
+    )
 
 
 def _protection_at(until: Until) -> Location:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from reconciler.governance.grant import Grant, Until, days_left
+from reconciler.governance.grant import PROTECTION, Grant, Until, days_left
 from reconciler.governance.plan_json import instant
 from reconciler.refs import Location
 
@@ -63,7 +63,7 @@ class Declaration:
     def describe(self, now: dt.datetime) -> str:
         """``Administrator via @sre at FILE:LINE, until 2027-03-31 (30 days left), ...``"""
         chain = f" via {' > '.join('@' + g for g in self.via)}" if self.via else ""
-        what = "protected (a `protected:` group entry)" if self.protection else self.role
+        what = PROTECTION if self.protection else self.role
         text = f"{what}{chain} at {self.where}"
         if self.via:
             text += f" (from {self.entry})"  # the target's entry naming the group
