@@ -337,7 +337,7 @@ def _expiring(
     if now is None:
         return ()
     days = desired.policy.expiry_warning_days
-    paths = expiring(selected, now, days)
+    paths = expiring(selected, now, days, planned=True)
     return tuple(sorted((*paths, *protections_ending(desired, planned, now, days))))
 
 

@@ -267,20 +267,26 @@ def protections_ending(
     return tuple(sorted(found))
 
 
-def expiring(targets: Iterable[DesiredTarget], now: dt.datetime, days: int) -> tuple[Expiring, ...]:
+def expiring(
+    targets: Iterable[DesiredTarget], now: dt.datetime, days: int, *, planned: bool = False
+) -> tuple[Expiring, ...]:
     """Paths still declared at ``now`` that end within ``days`` days (of ``targets`` as
-    of ``now``), soonest first; one notice per member, target and ``until``."""
+    of ``now``), soonest first; one notice per member, target and ``until``. ``planned``:
+    only those whose end changes what a plan does, as the plan warns (not an end that
+    leaves the member with no path in a target that does not prune: it stays there,
+    unmanaged, QA-CJ Q-CJ-3)."""
     found: dict[tuple[TargetKey, MemberRef, Until], Expiring] = {}
     for t in targets:
         if not t.dated:
             continue  # no path has an until
         kind = kinds.get(t.key.kind)
+        removes = t.prune or not planned  # whether a plan removes a member left no path
         for m in t.members:
             for p in m.provenance:
                 until = p.grant.until if p.grant is not None else None  # until_of, inline
                 if until is None or until.expired(now) or days_left(until, now) > days:
                     continue
-                if not _changes_at(kind, m, until):
+                if not _changes_at(kind, m, until, removes):
                     continue  # other paths keep the member as it is (QA-F Q-F-1)
                 key = (t.key, m.ref, until)
                 if key not in found:
@@ -289,14 +295,15 @@ def expiring(targets: Iterable[DesiredTarget], now: dt.datetime, days: int) -> t
     return tuple(sorted(found.values()))
 
 
-def _changes_at(kind: kinds.Kind, m: DesiredMember, until: Until) -> bool:
+def _changes_at(kind: kinds.Kind, m: DesiredMember, until: Until, removes: bool = True) -> bool:
     """Whether ``m``'s role changes when its paths ending at ``until`` end: it is
-    removed, or the paths left give it another role; not when others keep it as it is."""
+    removed (where ``removes``: the target prunes), or the paths left give it another
+    role; not when others keep it as it is."""
     after = [
         p.role for p in m.provenance if (u := until_of(p)) is None or u.instant > until.instant
     ]
     if not after:
-        return True
+        return removes
     try:
         return kind.combine(after) != m.role
     except RoleConflict:
