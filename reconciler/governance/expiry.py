@@ -104,6 +104,10 @@ class Expiring:
     # a ``protected:`` group entry (not a grant of ``role``): its end removes or demotes
     # the member, live as ``role`` (None where it is not known: ``ended_between``)
     protection: bool = False
+    # what its end does to the target's plan, when it is refused then: ``its end leaves 0
+    # administrators, fewer than the minimum of 1 (...): the plan is then refused``
+    # (``governance.ending_floor``; "": nothing)
+    refusal: str = field(default="", compare=False)
 
     @property
     def set_at(self) -> Location:
@@ -117,10 +121,11 @@ class Expiring:
     def message(self) -> str:
         kind = kinds.get(self.target.kind)
         left = "ends today" if self.days_left <= 0 else f"{_days(self.days_left)} left"
+        refusal = f"; {self.refusal}" if self.refusal else ""
         return (
             f"{self.member} in {kind.words.noun} {self.target.name}: "
             f"{self._what()} until {self.until} "
-            f"({left}), declared at {self.set_at}"
+            f"({left}), declared at {self.set_at}{refusal}"
         )
 
     def ended_message(self) -> str:
