@@ -10,8 +10,8 @@ it), in the kind's words (``Kind.words``, ``Kind.role_text``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -20,9 +20,10 @@ from reconciler.declared_once import declared_twice
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import ReconcilerError
 from reconciler.governance.expiry import protected_words, protection_ends
+from reconciler.governance.grant import Until
 from reconciler.kinds import Kind, RoleValue, Words
 from reconciler.live import LiveMember, LiveTarget
-from reconciler.plan import Action
+from reconciler.plan import Action, Change, TargetPlan
 from reconciler.planner import plan_target, quiet_members
 from reconciler.refs import MemberKind, MemberRef, Provenance, TargetKey
 from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts
@@ -59,6 +60,10 @@ class AuditRow:
     status: Status
     note: str = ""  # what a plan does here, in words (the planner's answer)
     protected: bool = False  # settings.yaml `protected:` (never removed or demoted)
+    # the declared target, where the planner takes an elevated role of the member there
+    # (``planned_change``): its safety rules may refuse the plan (``audit_refusals``,
+    # QA-CJ Q-CJ-2); None: no such change
+    changed: TargetKey | None = field(default=None, compare=False)
 
     def role_text(self, role: RoleValue | None) -> str | None:
         return kinds.get(self.kind).role_text(role) if role is not None else None
@@ -151,9 +156,9 @@ def audit(
         row = _live_row(member, f, dt, desired, why, alongside)
         there = absent.get(dt.key) if dt is not None else None
         if there is not None and there.problem:  # a plan fails on it (Q-AX-3)
-            row = replace(row, note=f"declared, but {there.problem}: plan reports it")
+            row = replace(row, note=f"declared, but {there.problem}: plan reports it", changed=None)
         if dt is not None and dt.key in unplanned:
-            row = replace(row, note=_not_planned(unplanned[dt.key]))
+            row = replace(row, note=_not_planned(unplanned[dt.key]), changed=None)
         rows.append(row)
     for dt in targets:
         dm = dt.member(member)
@@ -162,6 +167,11 @@ def audit(
         assert desired is not None  # targets are the desired state's
         member_id = ids.get(dt.key.scope)
         there = absent.get(dt.key, NotThere(dt.key, dt.target_id))
+        note, changed = (
+            (_not_planned(unplanned[dt.key]), False)
+            if dt.key in unplanned
+            else _not_there(member, dt, there, member_id, desired)
+        )
         rows.append(
             AuditRow(
                 kind=dt.key.kind,
@@ -174,12 +184,9 @@ def audit(
                 provenance=dm.provenance,
                 prune=dt.prune,
                 status=Status.NOT_IN_CHIME if member_id is not None else Status.NO_SUCH_MEMBER,
-                note=(
-                    _not_planned(unplanned[dt.key])
-                    if dt.key in unplanned
-                    else _not_there(member, dt, there, member_id, desired)
-                ),
+                note=note,
                 protected=guarded,
+                changed=dt.key if changed else None,
             )
         )
     # by scope and name, live and declared together (a target's kinds in their order: a
@@ -230,16 +237,19 @@ def _not_there(
     there: NotThere,
     member_id: str | None,
     desired: DesiredState,
-) -> str:
+) -> tuple[str, bool]:
     """What a plan does about ``member``, declared in ``dt`` and not in it in Chime:
-    a problem it reports, a refusal (the provider's), or the planner's answer."""
+    a problem it reports, a refusal (the provider's), or the planner's answer; and
+    whether the planner adds it (a change)."""
     if there.problem:
-        return f"declared, but {there.problem}: plan reports it"
-    note = planned(member, dt, None, member_id, desired, refused=bool(there.refused))
+        return f"declared, but {there.problem}: plan reports it", False
+    note, changed = planned_change(
+        member, dt, None, member_id, desired, refused=bool(there.refused)
+    )
     if there.refused and not note.endswith("plan adds it"):
         because = f" ({there.because})" if there.because else ""
-        return f"declared, {there.refused}: plan does not add it{because}"
-    return note
+        return f"declared, {there.refused}: plan does not add it{because}", False
+    return note, changed
 
 
 def planned(
@@ -253,7 +263,27 @@ def planned(
     why: str = "",
     alongside: Sequence[Found] = (),
 ) -> str:
-    """What a plan does about ``member`` in the declared target ``dt``, in words: the
+    """What a plan does about ``member`` in ``dt``, in words (``planned_change``)."""
+    note, _ = planned_change(
+        member, dt, live, member_id, desired, refused=refused, why=why, alongside=alongside
+    )
+    return note
+
+
+def planned_change(
+    member: MemberRef,
+    dt: DesiredTarget,
+    live: Found | None,
+    member_id: str | None,
+    desired: DesiredState,
+    *,
+    refused: bool = False,
+    why: str = "",
+    alongside: Sequence[Found] = (),
+) -> tuple[str, bool]:
+    """What a plan does about ``member`` in the declared target ``dt``, in words, and
+    whether it takes away an elevated role in a kind with a minimum of them (a room's
+    administrators: ``Kind.minimum_setting``), which a safety rule may refuse: the
     planner's answer for the target as Chime has the member there (``live``; None: not
     in it, and ``member_id`` its id in the scope, None when Chime has no such member;
     ``refused``: the provider refuses it there, a ban). ``alongside``: the member's other
@@ -279,14 +309,34 @@ def planned(
     def this(ref: MemberRef, its_id: str) -> bool:  # ``lm`` itself, not another spelling
         return ref == member and (not alongside or lm is None or its_id == lm.member_id)
 
+    def lowers(c: Change) -> bool:  # fewer elevated members, which may go below a minimum
+        lost = kind.is_elevated(c.role_before) and not kind.is_elevated(c.role_after)
+        return lost and kind.minimum_setting is not None
+
     change = next((c for c in tp.changes if this(c.member, c.member_id)), None)
     if change is not None and change.action is Action.CREATE:
-        return f"declared, not in {words.not_in or 'the ' + words.entry_noun}: plan adds it"
+        return f"declared, not in {words.not_in or 'the ' + words.entry_noun}: plan adds it", False
     if change is not None and change.action is Action.UPDATE:
         what = words.changes or words.role
-        return f"plan changes the {what} to {kind.role_text(change.role_after)}"
+        return f"plan changes the {what} to {kind.role_text(change.role_after)}", lowers(change)
     if change is not None:
-        return "not declared: plan removes it (prune)"
+        return "not declared: plan removes it (prune)", lowers(change)
+    return _unchanged(member, dt, tp, lm, ends, this, refused, why), False
+
+
+def _unchanged(
+    member: MemberRef,
+    dt: DesiredTarget,
+    tp: TargetPlan,
+    lm: LiveMember | None,
+    ends: Until | None,
+    this: Callable[[MemberRef, str], bool],
+    refused: bool,
+    why: str,
+) -> str:
+    """``planned_change``'s words where the plan does not change the member."""
+    kind = kinds.get(dt.key.kind)
+    words = kind.words
     # kept by its protection: removed once it ends, if it ends
     if any(this(m.ref, m.member_id) for m in tp.protected):
         return f"not declared: kept, {protected_words(ends, 'removed')}"
@@ -395,6 +445,7 @@ def _live_row(
         dm = None  # another live spelling of it takes the declaration (Q-BJ-1)
     role = f.membership.role
     note = ""
+    changed: TargetKey | None = None
     if desired is None:
         status = Status.UNKNOWN
     elif dt is None:
@@ -407,9 +458,10 @@ def _live_row(
             status = Status.IN_SYNC
         else:
             status = Status.ROLE_DIFFERS
-        note = planned(
+        note, change = planned_change(
             member, dt, f, None, desired, refused=bool(refused), why=refused, alongside=alongside
         )
+        changed = dt.key if change else None
     if alongside:  # which of them this row is: its spelling and id in Chime
         note = f"{f.membership.ref.display} (id {f.membership.member_id}): {note}"
     return AuditRow(
@@ -425,6 +477,7 @@ def _live_row(
         status=status,
         note=note,
         protected=desired is not None and member in desired.protected,
+        changed=changed,
     )
 
 

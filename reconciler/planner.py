@@ -48,6 +48,7 @@ from operator import attrgetter
 from reconciler import kinds
 from reconciler.declared_once import declared_twice
 from reconciler.desired.model import DesiredState, DesiredTarget
+from reconciler.governance.ending_floor import below_minimum
 from reconciler.governance.expiry import (
     Expiring,
     as_of,
@@ -337,8 +338,10 @@ def _expiring(
     if now is None:
         return ()
     days = desired.policy.expiry_warning_days
-    paths = expiring(selected, now, days)
-    return tuple(sorted((*paths, *protections_ending(desired, planned, now, days))))
+    planned, selected = tuple(planned), tuple(selected)
+    paths = expiring(selected, now, days, planned=True)
+    found = tuple(sorted((*paths, *protections_ending(desired, planned, now, days))))
+    return below_minimum(found, selected, planned)
 
 
 def _elevation_ends(

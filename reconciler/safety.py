@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+from reconciler import kinds
 from reconciler.desired.model import FRACTION_MIN_TARGET_SIZE, Safety
 from reconciler.kinds import Kind
 from reconciler.plan import RemovalLimit, SafetyViolation, TargetPlan
@@ -106,6 +107,19 @@ def check(
                 )
             )
     return tuple(violations)
+
+
+def refusing(violations: Iterable[SafetyViolation], key: TargetKey) -> tuple[SafetyViolation, ...]:
+    """The rules of ``violations`` that refuse a plan changing the target ``key``: the
+    plan-wide ones, and those of its own entry of the desired state (a channel's
+    memberships and its moderators share one: ``declared``). What explain and audit say
+    of a change the plan makes there (QA-CJ Q-CJ-2)."""
+    mine = _entry(key)
+    return tuple(v for v in violations if v.target is None or _entry(v.target) == mine)
+
+
+def _entry(key: TargetKey) -> Declared:
+    return (kinds.get(key.kind).section, key.scope, key.name)
 
 
 def removal_limit(safety: Safety, overrides: Overrides) -> RemovalLimit:

@@ -11,6 +11,7 @@ import click
 
 from reconciler import kinds
 from reconciler.audit import Audit, UnknownMemberError, audit, known, to_json
+from reconciler.audit_refusals import changed_targets, with_refusals
 from reconciler.channel_refs import USER_PREFIX, parse_channel_member, user_instance
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import settings_account
@@ -23,6 +24,8 @@ from reconciler.governance.expiry import as_of
 from reconciler.governance.explaining import member_refs
 from reconciler.kinds import Kind
 from reconciler.kinds.rooms import ROOM
+from reconciler.live import merged
+from reconciler.planner import plan as make_plan
 from reconciler.providers import ProviderOptions, open_providers
 from reconciler.providers.base import MemberFinder
 from reconciler.refs import MemberKind, MemberRef
@@ -118,7 +121,7 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
                 f"MEMBER {member!r} is an AppInstanceUser, and settings.yaml names no "
                 "app_instances to look in"
             )
-        _render(app, ref, fmt, None, sections, blind, desired, note)
+        _render(app, ref, fmt, None, _refused(app, desired, sections), blind, desired, note)
         return
     finder, own = document
     try:
@@ -130,8 +133,9 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
             if blind:  # nor where audit could look: not "unknown" for a kind it cannot
                 raise UsageError(f"{exc}, where audit can look; {_not_audited(blind)}") from None
             raise
-        _render(app, ref, fmt, None, sections, blind, desired, note)
+        _render(app, ref, fmt, None, _refused(app, desired, sections), blind, desired, note)
         return
+    result, *sections = _refused(app, desired, [result, *sections])
     if not sections and not blind and not (fmt == "json" and _section_keys(desired)):
         render_audit(result, fmt, app.console())
         return
@@ -294,6 +298,27 @@ def _render(
         if document is not None or sections:
             console.out("", highlight=False)
         console.out(shown(f"{ref}: {_not_audited(blind)}"), highlight=False)
+
+
+def _refused(app: AppContext, desired: DesiredState | None, audits: list[Audit]) -> list[Audit]:
+    """``audits`` with the safety rules that refuse the plan where it changes the member
+    (QA-CJ Q-CJ-2): those targets read in full (the rows' reads stop at the member) and
+    planned, as `plan` would plan them."""
+    keys = changed_targets(audits)
+    if desired is None or not keys:
+        return audits
+    mine = replace(desired, targets=tuple(t for t in desired.targets if t.key in keys))
+    options = ProviderOptions(
+        client=app.client,
+        regional=app.client,
+        parallelism=app.parallelism,
+        pacer=app.pacer(desired.rates),
+        desired=mine,
+    )
+    providers = open_providers(sorted({k.kind for k in keys}), options)
+    live = merged(p.read(mine, only=keys) for p in providers.values())
+    violations = make_plan(mine, live, now=app.now).violations
+    return [with_refusals(a, violations) for a in audits]
 
 
 def _desired(app: AppContext) -> tuple[DesiredState | None, str]:

@@ -234,7 +234,11 @@ def _protected_until(
             continue
         for reached in expander.members(at.entry.name):
             g = combine([at.grant, reached.grant])
-            end = Ending(g.until, g.reason, g.ticket) if g.until is not None else None
+            end = (
+                Ending(g.until, g.reason, g.ticket, reached.via, reached.location, at.location)
+                if g.until is not None
+                else None
+            )
             if reached.ref not in ends:
                 ends[reached.ref] = end
             elif (old := ends[reached.ref]) is not None:

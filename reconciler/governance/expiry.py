@@ -104,6 +104,10 @@ class Expiring:
     # a ``protected:`` group entry (not a grant of ``role``): its end removes or demotes
     # the member, live as ``role`` (None where it is not known: ``ended_between``)
     protection: bool = False
+    # what its end does to the target's plan, when it is refused then: ``its end leaves 0
+    # administrators, fewer than the minimum of 1 (...): the plan is then refused``
+    # (``governance.ending_floor``; "": nothing)
+    refusal: str = field(default="", compare=False)
 
     @property
     def set_at(self) -> Location:
@@ -117,10 +121,11 @@ class Expiring:
     def message(self) -> str:
         kind = kinds.get(self.target.kind)
         left = "ends today" if self.days_left <= 0 else f"{_days(self.days_left)} left"
+        refusal = f"; {self.refusal}" if self.refusal else ""
         return (
             f"{self.member} in {kind.words.noun} {self.target.name}: "
             f"{self._what()} until {self.until} "
-            f"({left}), declared at {self.set_at}"
+            f"({left}), declared at {self.set_at}{refusal}"
         )
 
     def ended_message(self) -> str:
@@ -229,8 +234,17 @@ def protected_words(until: Until | None, never: str) -> str:
 
 def protection_path(end: Ending, role: Hashable) -> Provenance:
     """Why a member live as ``role`` is removed or demoted: its protection (a ``protected:``
-    group entry) ended; the entry's reason and ticket with it (QA-AO Q-AO-3)."""
-    return Provenance(role, _protection_at(end.until), grant=end, expired=True, protection=True)
+    group entry) ended; the entry's reason and ticket with it (QA-AO Q-AO-3), and its way:
+    the ``protected:`` entry, the group chain, where the member is written (QA-CJ Q-CJ-4)."""
+    return Provenance(
+        role,
+        end.entry or _protection_at(end.until),
+        via=end.via,
+        location=end.where,
+        grant=end,
+        expired=True,
+        protection=True,
+    )
 
 
 def _protection_at(until: Until) -> Location:
@@ -258,20 +272,26 @@ def protections_ending(
     return tuple(sorted(found))
 
 
-def expiring(targets: Iterable[DesiredTarget], now: dt.datetime, days: int) -> tuple[Expiring, ...]:
+def expiring(
+    targets: Iterable[DesiredTarget], now: dt.datetime, days: int, *, planned: bool = False
+) -> tuple[Expiring, ...]:
     """Paths still declared at ``now`` that end within ``days`` days (of ``targets`` as
-    of ``now``), soonest first; one notice per member, target and ``until``."""
+    of ``now``), soonest first; one notice per member, target and ``until``. ``planned``:
+    only those whose end changes what a plan does, as the plan warns (not an end that
+    leaves the member with no path in a target that does not prune: it stays there,
+    unmanaged, QA-CJ Q-CJ-3)."""
     found: dict[tuple[TargetKey, MemberRef, Until], Expiring] = {}
     for t in targets:
         if not t.dated:
             continue  # no path has an until
         kind = kinds.get(t.key.kind)
+        removes = t.prune or not planned  # whether a plan removes a member left no path
         for m in t.members:
             for p in m.provenance:
                 until = p.grant.until if p.grant is not None else None  # until_of, inline
                 if until is None or until.expired(now) or days_left(until, now) > days:
                     continue
-                if not _changes_at(kind, m, until):
+                if not _changes_at(kind, m, until, removes):
                     continue  # other paths keep the member as it is (QA-F Q-F-1)
                 key = (t.key, m.ref, until)
                 if key not in found:
@@ -280,14 +300,15 @@ def expiring(targets: Iterable[DesiredTarget], now: dt.datetime, days: int) -> t
     return tuple(sorted(found.values()))
 
 
-def _changes_at(kind: kinds.Kind, m: DesiredMember, until: Until) -> bool:
+def _changes_at(kind: kinds.Kind, m: DesiredMember, until: Until, removes: bool = True) -> bool:
     """Whether ``m``'s role changes when its paths ending at ``until`` end: it is
-    removed, or the paths left give it another role; not when others keep it as it is."""
+    removed (where ``removes``: the target prunes), or the paths left give it another
+    role; not when others keep it as it is."""
     after = [
         p.role for p in m.provenance if (u := until_of(p)) is None or u.instant > until.instant
     ]
     if not after:
-        return True
+        return removes
     try:
         return kind.combine(after) != m.role
     except RoleConflict:

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from reconciler.governance.grant import Grant, Until, days_left
+from reconciler.governance.grant import PROTECTION, Grant, Until, days_left
 from reconciler.governance.plan_json import instant
+from reconciler.plan import SafetyViolation
 from reconciler.refs import Location
 
 # a string, as the plan's and audit's format_version. "2": the key was ``version`` (the
@@ -63,7 +64,7 @@ class Declaration:
     def describe(self, now: dt.datetime) -> str:
         """``Administrator via @sre at FILE:LINE, until 2027-03-31 (30 days left), ...``"""
         chain = f" via {' > '.join('@' + g for g in self.via)}" if self.via else ""
-        what = "protected (a `protected:` group entry)" if self.protection else self.role
+        what = PROTECTION if self.protection else self.role
         text = f"{what}{chain} at {self.where}"
         if self.via:
             text += f" (from {self.entry})"  # the target's entry naming the group
@@ -122,6 +123,10 @@ class TargetExplanation:
     # whether the live state of the target was read (False: not read, as for NOT_READ; a
     # target the plan refuses unread, a room declared twice, is NOT_PLANNED and unread)
     read: bool = True
+    # the safety rules that refuse the plan with this target's change (ADD, CHANGE,
+    # REMOVE): the change is planned, and apply makes none without --allow-unsafe (QA-CJ
+    # Q-CJ-2). Empty: nothing refuses it
+    refused_by: tuple[SafetyViolation, ...] = ()
 
     @property
     def is_read(self) -> bool:
@@ -132,6 +137,16 @@ class TargetExplanation:
 
     @property
     def note(self) -> str:
+        note = self._note()
+        if not self.refused_by:
+            return note
+        rules = "; ".join(v.message for v in self.refused_by)
+        return (
+            f"{note}, but the plan is refused: {rules} (apply changes nothing without "
+            "--allow-unsafe)"
+        )
+
+    def _note(self) -> str:
         o = self.outcome
         if o is Outcome.IN_SYNC:
             return "in sync: no change"
@@ -207,7 +222,13 @@ def _target_json(t: TargetExplanation, now: dt.datetime) -> dict[str, Any]:
         "role": _or(t.declared_json, t.declared_role),
         "paths": [_declaration_json(d, now) for d in t.declarations],
         "live": {"role": _or(t.live_json, t.live_role), "read": t.is_read},
-        "plan": {"outcome": t.outcome.value, "note": t.note},
+        "plan": {
+            "outcome": t.outcome.value,
+            "note": t.note,
+            "refused_by": [
+                {"rule": v.rule, "setting": v.setting, "message": v.message} for v in t.refused_by
+            ],
+        },
     }
 
 

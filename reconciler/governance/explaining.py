@@ -17,6 +17,7 @@ from reconciler.kinds import Kind
 from reconciler.live import LiveMember, LiveState, refusal_in
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import MemberRef, Provenance
+from reconciler.safety import refusing
 from reconciler.target_select import select
 
 # the planner's order of live members with one ref (``planner._live_order``)
@@ -65,6 +66,8 @@ def explain(
         one = _target(ref, t, live, tp, now, ref in desired.protected, refused)
         if one.outcome is Outcome.NOT_READ and t.key in left_out:
             one = replace(one, outcome=Outcome.ENDED, detail=left_out[t.key])
+        if one.outcome in OUTCOMES.values():  # a change: is the plan refused for it?
+            one = replace(one, refused_by=refusing(plan.violations, t.key))
         ends = protection_ends(desired, ref)
         if one.outcome is Outcome.PROTECTED and ends is not None:
             one = replace(one, protected_until=str(ends))

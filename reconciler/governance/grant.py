@@ -199,12 +199,22 @@ class Grant:
 NO_GRANT = Grant()
 
 
+# how a path that is a ``protected:`` group entry (not a grant of a role) is worded,
+# wherever a path is described: explain, plan -v, the Markdown details (QA-CJ Q-CJ-4)
+PROTECTION = "protected (a `protected:` group entry)"
+
+
 @dataclass(frozen=True)
 class Ending(Grant):
     """A grant that ends (its ``until`` is set): a ``protected:`` group entry's, with the
-    reason and ticket written on the way to the member."""
+    reason and ticket written on the way to the member; and the way itself: the group
+    chain (outermost first), where the member is written in the innermost group, and the
+    ``protected:`` entry naming the outermost (None where not known)."""
 
     until: Until
+    via: tuple[str, ...] = field(default=(), compare=False)
+    where: Location | None = field(default=None, compare=False)
+    entry: Location | None = field(default=None, compare=False)
 
 
 def combine(grants: Iterable[Grant]) -> Grant:

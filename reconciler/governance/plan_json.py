@@ -56,20 +56,26 @@ def expiring_json(e: Expiring, role: Any) -> dict[str, Any]:
     """One ``expiring`` (or ``expired_kept``) item; ``"protection": true`` when it is a
     ``protected:`` group entry whose end removes or demotes the member (``role``: its
     live one)."""
-    return {
-        "kind": e.target.kind,
-        "target": e.target.name,
-        "scope": e.target.scope,
-        "member": str(e.member),
-        "member_key": e.member.key,
-        "member_type": e.member.kind.value,
-        "role": role,
-        "until": e.until.text,
-        "ends_at": instant(e.until.instant),
-        "days_left": e.days_left,
-        "declared_at": str(e.declared_at),
-        "until_at": str(e.set_at),
-    } | ({"protection": True} if e.protection else {})
+    return (
+        {
+            "kind": e.target.kind,
+            "target": e.target.name,
+            "scope": e.target.scope,
+            "member": str(e.member),
+            "member_key": e.member.key,
+            "member_type": e.member.kind.value,
+            "role": role,
+            "until": e.until.text,
+            "ends_at": instant(e.until.instant),
+            "days_left": e.days_left,
+            "declared_at": str(e.declared_at),
+            "until_at": str(e.set_at),
+        }
+        | ({"protection": True} if e.protection else {})
+        | (
+            {"refusal": e.refusal} if e.refusal else {}  # its end makes the plan refused
+        )
+    )
 
 
 def expiring_from(d: dict[str, Any], member: MemberRef, role: Hashable) -> Expiring:
@@ -84,7 +90,10 @@ def expiring_from(d: dict[str, Any], member: MemberRef, role: Hashable) -> Expir
     protection = d.get("protection", False)
     if not isinstance(protection, bool):
         raise ValueError("protection: expected true or false")
-    return Expiring(until, key, member, at, days, role, protection)
+    refusal = d.get("refusal", "")
+    if not isinstance(refusal, str):
+        raise ValueError("refusal: expected a string")
+    return Expiring(until, key, member, at, days, role, protection, refusal)
 
 
 def _moment(value: Any) -> dt.datetime:

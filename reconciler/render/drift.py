@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from reconciler.governance.expiry import Expiring
 from reconciler.live import LiveMember
 from reconciler.plan import TargetPlan
 
 LABEL = "not in the desired state"
 RESOLVE_HINT = "Resolve with `import --adopt` (into the files) or `prune: true` (removes them)."
 REMOVES = "(removes them)"
+# drift that is only members whose own entry expired (adopt refuses them), before prune's
+EXPIRED_HINT = "Resolve by extending their `until:` (to keep the access) or with `prune: true`"
 
 
 def drift_phrase(targets: Iterable[TargetPlan]) -> str:
@@ -39,28 +42,54 @@ def drift_phrase(targets: Iterable[TargetPlan]) -> str:
     return "; ".join(phrases)
 
 
-def resolve_hint(targets: Iterable[TargetPlan]) -> str:
+def resolve_hint(targets: Iterable[TargetPlan], expired: Iterable[Expiring] = ()) -> str:
     """How to resolve the drift: ``import --adopt`` only where it can write the members
-    (a kind with member lists; not a meeting's attendees mapping); ``prune: true`` removes
-    them, but for the protected ones (``prune_words``)."""
+    (a kind with member lists; not a meeting's attendees mapping, nor a member whose own
+    entry expired, ``expired``: the plan's ``expired_kept``, which adopt refuses as it
+    would undo the expiry: QA-CJ Q-CJ-6); ``prune: true`` removes them, but for the
+    protected ones (``prune_words``)."""
     targets = list(targets)
-    kinds = {t.key.kind: t.kind for t in targets if t.drift}
+    ended = {(e.target, e.member) for e in expired}
+    lapsed = sum((t.key, m.ref) in ended for t in targets for m in t.drift)
+    kinds = {
+        t.key.kind: t.kind
+        for t in targets
+        if any((t.key, m.ref) not in ended for m in t.drift)  # drift adopt may write
+    }
+    prune = prune_words(targets)
+    if not kinds:  # only members whose entry expired: adopt's own hint
+        return f"{EXPIRED_HINT} {prune}."
     by_hand = sorted(
         f"{k.words.plural}' {k.words.members}" for k in kinds.values() if not k.role_lists
     )
-    prune = prune_words(targets)
+    extend = _extend(lapsed)
     if not by_hand:
-        return RESOLVE_HINT.replace(REMOVES, prune)
+        besides = f"; not {extend}" if extend else ""
+        return RESOLVE_HINT.replace(REMOVES, prune).replace("files)", f"files{besides})")
     which = " and ".join(by_hand)
     if len(by_hand) == len(kinds):
+        besides = f" (extending the `until:` of {_whose(lapsed)})" if lapsed else ""
         return (
-            f"Resolve by declaring them, or with `prune: true` {prune}; "
+            f"Resolve by declaring them{besides}, or with `prune: true` {prune}; "
             f"`import --adopt` does not write {which}."
         )
+    besides = f"; nor {extend}" if extend else ""
     return (
-        f"Resolve with `import --adopt` (into the files; not {which}: declare those by hand) "
-        f"or `prune: true` {prune}."
+        f"Resolve with `import --adopt` (into the files; not {which}: declare those by hand"
+        f"{besides}) or `prune: true` {prune}."
     )
+
+
+def _extend(n: int) -> str:
+    """``the 1 whose entry expired: extend its `until:``` (``""`` for none)."""
+    if not n:
+        return ""
+    return f"{_whose(n)}: extend {'its' if n == 1 else 'their'} `until:`"
+
+
+def _whose(n: int) -> str:
+    """``the 1 whose entry expired``, ``the 2 whose entries expired``."""
+    return f"the {n} whose {'entry' if n == 1 else 'entries'} expired"
 
 
 def prune_words(targets: Iterable[TargetPlan]) -> str:
@@ -82,10 +111,12 @@ def prune_words(targets: Iterable[TargetPlan]) -> str:
     return f"(removes them, but keeps the {kept} that settings.yaml protects)"
 
 
-def drift_lines(targets: Iterable[TargetPlan]) -> list[str]:
-    """``Not in the desired state: 1 administrator in 1 room.`` and how to resolve it."""
+def drift_lines(targets: Iterable[TargetPlan], expired: Iterable[Expiring] = ()) -> list[str]:
+    """``Not in the desired state: 1 administrator in 1 room.`` and how to resolve it
+    (``expired``: the plan's ``expired_kept``, see ``resolve_hint``)."""
     targets = list(targets)
-    return [f"{LABEL[:1].upper()}{LABEL[1:]}: {drift_phrase(targets)}.", resolve_hint(targets)]
+    first = f"{LABEL[:1].upper()}{LABEL[1:]}: {drift_phrase(targets)}."
+    return [first, resolve_hint(targets, expired)]
 
 
 def drift_first(t: TargetPlan) -> list[LiveMember]:

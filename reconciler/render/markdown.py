@@ -112,7 +112,8 @@ class MarkdownRenderer:
                 (
                     ("" if plan.has_changes else f"{UNDECLARED_ONLY_MARKER}\n")
                     + "> [!WARNING]\n> **Not in the desired state:** "
-                    f"{md_escape(drift_phrase(plan.targets))}.\n> {resolve_hint(plan.targets)}\n\n",
+                    f"{md_escape(drift_phrase(plan.targets))}.\n"
+                    f"> {resolve_hint(plan.targets, plan.expired_kept)}\n\n",
                 )
                 if plan.drift
                 else (),

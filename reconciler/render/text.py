@@ -26,6 +26,7 @@ from rich.text import Text
 from reconciler import kinds
 from reconciler.crowded import crowded_lines
 from reconciler.full_swap import full_swap_lines
+from reconciler.governance.grant import PROTECTION
 from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
 from reconciler.plan import Action, Change, Plan, TargetPlan
@@ -102,7 +103,7 @@ class TextRenderer:
                 out.extend(Text(f"{CHANGE_INDENT}{line}") for line in warning[1:])
                 out.append(Text())
         if plan.drift:
-            first, hint = drift_lines(plan.targets)
+            first, hint = drift_lines(plan.targets, plan.expired_kept)
             out += [Text(first, style=DRIFT_STYLE), Text(hint), Text()]
         for notice in plan.notices:
             out.append(Text.assemble(("Note:", HEADER_STYLE), f" {notice}"))
@@ -202,9 +203,14 @@ def render_text(plan: Plan, *, verbose: bool = False, allow_unsafe: bool = False
 
 def describe_provenance(kind: Kind, p: Provenance) -> str:
     """``via @sre > @oncall at FILE:LINE as Administrator`` or ``declared at FILE:LINE ...``,
-    with the entry's until, reason and ticket (``expired DATE, `` first when it ended)."""
+    with the entry's until, reason and ticket (``expired DATE, `` first when it ended); a
+    ``protected:`` group entry as ``explain`` words it: ``protected (a `protected:` group
+    entry) via @oncall at FILE:LINE`` (its role is the live one it kept: QA-CJ Q-CJ-4)."""
     role = kind.role_text(p.role)
-    if p.via:
+    if p.protection:
+        chain = f" via {p.chain}" if p.via else ""
+        text = f"{PROTECTION}{chain} at {p.where}"
+    elif p.via:
         chain = " > ".join(f"@{g}" for g in p.via)
         text = f"via {chain} at {p.where} as {role}"
     else:

@@ -16,6 +16,12 @@ from reconciler.emulator import EmulatorServer
 AUDITED = f"{INSTANCE}/user/u01"
 CHANNELS = 120  # u01 is in all of them (3 pages of 50) and moderates the first 60 (2 pages)
 MODERATED = 60
+# the widest NOTE: c001's moderator row, whose removal the plan refuses (QA-CJ Q-CJ-2)
+REFUSED = (
+    "not declared: plan removes it (prune), but the plan is refused: [c001] Would leave 0 "
+    "moderators (now 1), fewer than the minimum of 1 (safety.min_moderators)"
+)
+WIDTH = len(REFUSED)
 
 
 def seed(emulator: EmulatorServer) -> None:
@@ -77,15 +83,15 @@ def test_audit_spreads_its_listings_over_the_bearers_with_the_same_result(
     one, two, four = runs[1], runs[2], runs[4]
     assert one[0].splitlines()[:4] == [
         "user:u01 in Chime SDK messaging channels:",
-        f"CHANNEL  CHANNEL ID  LIVE       DECLARED   {'NOTE':64}  WHERE",
-        f"c000     c000        HIDDEN     HIDDEN     {'declared':64}  desired-state/chat.yaml:2",
-        f"c000     c000        Moderator  -          {'not declared: kept':64}  -",
+        f"CHANNEL  CHANNEL ID  LIVE       DECLARED   {'NOTE':{WIDTH}}  WHERE",
+        f"c000     c000        HIDDEN     HIDDEN     {'declared':{WIDTH}}  "
+        "desired-state/chat.yaml:2",
+        f"c000     c000        Moderator  -          {'not declared: kept':{WIDTH}}  -",
     ]
     assert len(one[0].splitlines()) == 2 + CHANNELS + MODERATED + 1  # and c200, not in Chime
+    absent = "declared, but Chime has no channel of that name: plan reports it"
     assert one[0].splitlines()[-1] == (
-        "c200     -           -          Moderator  declared, but Chime has no channel of that "
-        "name: plan "
-        "reports it  desired-state/chat.yaml:4"
+        f"c200     -           -          Moderator  {absent:{WIDTH}}  desired-state/chat.yaml:4"
     )
     # the same rows, the same document, the same calls (two runs each), none throttled
     assert two[:3] == one[:3] and four[:3] == one[:3]
@@ -96,11 +102,18 @@ def test_audit_spreads_its_listings_over_the_bearers_with_the_same_result(
         # round two, D13: the note said "plan adds it"); it is in every other one
         # its PUBLIC channels' 3 pages, then the PRIVATE listing's one (QA-AL Q-AL-1)
         "ListChannels": 2 * (3 + 1),
+    } | {
+        # the plan removes u01, c001's one moderator, which min_moderators refuses: audit
+        # reads c001 in full and plans it, as `plan` would, to say so (QA-CJ Q-CJ-2): the
+        # channels listed again to find it by name, its description and its moderators
+        "ListChannels": 2 * (3 + 1) * 2,
+        "DescribeChannel": 2,
+        "ListChannelModerators": 2,
     }
     # one bearer made every call; with two or more, the first listed the memberships and
     # the second the moderated channels (bearers beyond the listings have nothing to do);
     # the first lists the app instance's channels
-    channels = {INSTANCE: 2 * (3 + 1)}
+    channels = {INSTANCE: 2 * (3 + 1) * 2, f"{INSTANCE}/channel/c001": 2 * 2}
     assert one[3] == {bearer_arn("r0"): {AUDITED: 2 * (3 + 2)} | channels}
     spread = {bearer_arn("r0"): {AUDITED: 2 * 3} | channels, bearer_arn("r1"): {AUDITED: 2 * 2}}
     assert two[3] == spread and four[3] == spread

@@ -187,7 +187,11 @@ def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, des
                 "live_role": "Administrator",
                 "declared_role": "Member",
                 "status": "role-differs",
-                "note": "plan changes the role to Member",
+                # bob is old's one administrator: `plan` refuses his demotion (QA-CJ
+                # Q-CJ-2), and audit says so as the plan does (reading old in full)
+                "note": "plan changes the role to Member, but the plan is refused: [old] "
+                "Would leave 0 administrators (now 1), fewer than the minimum of 1 "
+                "(safety.min_administrators)",
                 "prune": False,
                 "protected": False,
                 "declared_at": [

@@ -49,7 +49,8 @@ def day(offset: int) -> str:
 @pytest.fixture
 def governed(emulator: EmulatorServer, write_desired: WriteDesired) -> None:
     """ops prunes: dave protected through @oncall until tomorrow, erin's entry ended,
-    alice's grant has an until, a reason and a ticket, carol protected and undeclared; dev
+    alice's grant has an until, a reason and a ticket (its end, after dave's, leaves ops
+    below its own min_administrators: `refusal`), carol protected and undeclared; dev
     does not prune: frank's entry ended (kept), carol protected and undeclared, bob
     undeclared; lab's own `safety: {max_removals: 0}` refuses hank's removal; a meeting
     that ended; a full meeting whose only presenter is swapped (`full_swap`, its own
@@ -97,6 +98,7 @@ def governed(emulator: EmulatorServer, write_desired: WriteDesired) -> None:
                     - {{member: dave@example.com, until: {day(1)}, reason: oncall week}}
                 rooms:
                   ops:
+                    safety: {{min_administrators: 1}}
                     administrators:
                       - member: alice@example.com
                         until: {day(5)}

@@ -144,8 +144,8 @@ def test_explain_lists_the_protection_that_ended_with_its_reason(oncall: str, cl
     run = cli("explain", "dave@example.com", "--now", day(4))
     assert run.exit_code == 0, run.stdout + run.stderr
     assert (
-        f"    expired {oncall}: protected (a `protected:` group entry) at "
-        "desired-state/ops.yaml:3, reason: on-call week"
+        f"    expired {oncall}: protected (a `protected:` group entry) via @oncall at "
+        "desired-state/ops.yaml:3 (from desired-state/settings.yaml:3), reason: on-call week"
     ) in run.lines
     assert "  plan: the plan removes it (prune is on)" in run.lines
     doc = json.loads(cli("explain", "dave@example.com", "--now", day(4), "--format", "json").stdout)
@@ -153,8 +153,8 @@ def test_explain_lists_the_protection_that_ended_with_its_reason(oncall: str, cl
     assert (path["protection"], path["expired"], path["reason"]) == (True, True, "on-call week")
     verbose = cli("plan", "-v", "--now", day(4))
     assert (
-        f"      expired {oncall}, declared at desired-state/ops.yaml:3 as Administrator, "
-        "reason: on-call week"
+        f"      expired {oncall}, protected (a `protected:` group entry) via @oncall at "
+        "desired-state/ops.yaml:3, reason: on-call week"
     ) in verbose.lines
 
 

@@ -394,12 +394,13 @@ def test_a_live_change_in_an_unchanged_target_whose_until_passed_does_not_make_i
 def test_a_plan_with_changes_warns_of_what_ends_soon_in_targets_it_leaves_unchanged(
     ops: Any, cli: Cli, write_desired: WriteDesired
 ) -> None:
-    # the plan adds erin to quiet; frank's entry in releases (unchanged, not planned again)
-    # ends within the warning window as of the clock: apply warns of it as plan does
+    # the plan adds erin to quiet; dave's entry in incident (unchanged, not planned again;
+    # pruned, so its end removes him: QA-CJ Q-CJ-3) ends within the warning window as of
+    # the clock: apply warns of it as plan does
     assert cli("apply", "--auto-approve").exit_code == 0
     ends = (dt.datetime.now(dt.UTC) + dt.timedelta(days=5)).date().isoformat()
     rooms = OPS_DESIRED["rooms.yaml"].replace(
-        "members: [frank@example.com]", f"members: [{{member: frank@example.com, until: {ends}}}]"
+        "members: [dave@example.com,", f"members: [{{member: dave@example.com, until: {ends}}},"
     )
     rooms = rooms.replace(
         "administrators: [frank@example.com]\n",
@@ -409,7 +410,7 @@ def test_a_plan_with_changes_warns_of_what_ends_soon_in_targets_it_leaves_unchan
     made = cli("plan", "--out", "p.json")
     assert made.exit_code == 0, made.stderr
     warned = [line for line in made.lines if "days left" in line]
-    assert len(warned) == 1 and "frank@example.com in room releases" in warned[0], made.stdout
+    assert len(warned) == 1 and "dave@example.com in room incident" in warned[0], made.stdout
     run = cli("apply", "p.json")
     assert run.exit_code == 0, run.stderr
     assert run.lines[-1] == "Apply complete! Memberships: 1 added, 0 changed, 0 removed."

@@ -136,6 +136,7 @@ def test_json_document() -> None:
     assert first["plan"] == {
         "outcome": "change",
         "note": "the plan changes its role Member -> Administrator",
+        "refused_by": [],  # no safety rule refuses the plan there (QA-CJ Q-CJ-2)
     }
     assert doc["targets"][1]["declared"] is False
 

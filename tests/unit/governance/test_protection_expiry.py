@@ -131,11 +131,13 @@ def test_the_removal_after_a_protection_ends_carries_its_reason_and_ticket(
     live = room_live(state, alice=Role.ADMINISTRATOR, dave=Role.ADMINISTRATOR)
     after = plan(state, live, now=at("2027-03-04T00:00:00"))
     assert (
-        f"      expired 2027-03-03, declared at {tmp_path}/ops.yaml:3 as Administrator, "
+        f"      expired 2027-03-03, protected (a `protected:` group entry) via @oncall at "
+        f"{tmp_path}/ops.yaml:3, "
         "reason: on-call week, ticket ONC-1"
     ) in render_text(after, verbose=True).splitlines()
     assert (
-        f"  # expired 2027-03-03, declared at {tmp_path}/ops.yaml:3 as Administrator, "
+        f"  # expired 2027-03-03, protected (a `protected:` group entry) via @oncall at "
+        f"{tmp_path}/ops.yaml:3, "
         "reason: on-call week, ticket ONC-1"
     ) in render_markdown(after).splitlines()
     [why] = plan_to_data(after)["targets"][0]["changes"][0]["provenance"]

@@ -173,15 +173,20 @@ def test_entries_ending_within_the_warning_window_are_listed_soonest_first(
 ) -> None:
     d = load(desired_dir)
     p = plan(d, everyone_live(d), now=at("2027-03-17T08:00:00"))
+    # alice is ops's one administrator: her end makes its plan refused (QA-CJ Q-CJ-2)
+    refused = (
+        "; its end leaves 0 administrators, fewer than the minimum of 1 "
+        "(safety.min_administrators): the plan is then refused"
+    )
     assert [e.message() for e in p.expiring] == [
         f"alice@example.com in room ops: Administrator until 2027-03-31 (14 days left), "
-        f"declared at {desired_dir}/rooms.yaml:5",
+        f"declared at {desired_dir}/rooms.yaml:5{refused}",
     ]
     text = render_text(p).splitlines()
     assert text[-4:] == [
         "Warning: 1 membership ends within 14 days:",
         f"  alice@example.com in room ops: Administrator until 2027-03-31 (14 days left), "
-        f"declared at {desired_dir}/rooms.yaml:5",
+        f"declared at {desired_dir}/rooms.yaml:5{refused}",
         "",
         "Plan: 0 to add, 0 to change, 1 to remove.",
     ]
