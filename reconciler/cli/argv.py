@@ -1,7 +1,8 @@
 """The command line as people type it, made into the one click parses.
 
 * Global options are accepted after the command too: ``plan --desired DIR`` is
-  ``--desired DIR plan`` (a command's own option of the same name keeps it: ``plan -v``).
+  ``--desired DIR plan`` (a command's own option of the same name keeps it: ``plan -v``),
+  and after a sub-group or its sub-command: ``gitops drift --no-color``.
 * Terraform's single-dash spelling of long options is understood: ``-out=FILE``,
   ``-auto-approve``, ``-target=NAME``, ``-detailed-exitcode``, ``-no-color``. A single-dash
   word that is no option of ours is refused with the right spelling, when there is one.
@@ -114,11 +115,35 @@ def normalise(args: Sequence[str], group: click.Group, ctx: click.Context) -> li
         return [*out, *args[i:]]
     name = args[i]
     command = group.get_command(ctx, name)
-    if command is None or isinstance(command, click.Group):
-        return [*out, *args[i:]]  # click reports an unknown command; sub-groups: as typed
-    own = Options.of(command, ctx)
-    moved, kept = _split(args[i + 1 :], own, glob, name, ctx.resilient_parsing, holders)
+    if command is None:
+        return [*out, *args[i:]]  # click reports an unknown command
+    moved, kept = _after(command, name, args[i + 1 :], glob, ctx, holders)
     return [*out, *moved, name, *kept]
+
+
+def _after(
+    command: click.Command,
+    name: str,
+    args: Sequence[str],
+    glob: Options,
+    ctx: click.Context,
+    holders: Holders,
+) -> tuple[list[str], list[str]]:
+    """(global options, the rest) of the words after ``command``; for a sub-group
+    (``gitops``), after it and after its sub-command (``gitops drift --no-color``)."""
+    lenient = ctx.resilient_parsing
+    if not isinstance(command, click.Group):
+        return _split(args, Options.of(command, ctx), glob, name, lenient, holders)
+    at = _command_at(args, glob)
+    own = Options.of(command, ctx)
+    if at is None:
+        return _split(args, own, glob, name, lenient, holders)
+    moved, kept = _split(args[:at], own, glob, name, lenient, holders)
+    sub = command.get_command(ctx, args[at])
+    if sub is None:  # click reports an unknown sub-command
+        return moved, [*kept, *args[at:]]
+    more, rest = _after(sub, f"{name} {args[at]}", args[at + 1 :], glob, ctx, holders)
+    return [*moved, *more], [*kept, args[at], *rest]
 
 
 def _split(
