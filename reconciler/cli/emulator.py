@@ -160,7 +160,8 @@ def emulator(
     With -v, one line per request on stderr: operation, HTTP status, latency, method
     and path (`ListRoomMemberships 200 1.2 ms GET /accounts/ACCOUNT/rooms/ROOM/memberships`).
 
-    Runs until Ctrl-C or SIGTERM, then exits 0.
+    Runs until Ctrl-C or SIGTERM, then exits 0 (also when stopped while it starts,
+    before it listens: "Chime API emulator stopped before it started serving.").
     """
     seed = read_seed(seed_file) if seed_file is not None else None
     faults = FaultConfig(
