@@ -43,9 +43,15 @@ _VERBOSE = re.compile(r"^-v+$")
 
 
 class ArgvError(click.UsageError):
-    """A word of the command line that is no option, with the right spelling if any."""
+    """A word of the command line that is no option, with the right spelling if any.
+    ``command``: the command (``plan``, ``gitops drift``, ``chime-reconciler``) whose
+    Usage and Try lines go with it, as with click's own ``No such option``; None: none."""
 
     exit_code = 1
+
+    def __init__(self, message: str, command: str | None = None) -> None:
+        super().__init__(message)
+        self.command = command
 
 
 @dataclass(frozen=True)
@@ -178,7 +184,7 @@ def _split(
             if takes and i >= len(args):
                 if lenient:
                     continue
-                raise ArgvError(f"Option '{name}' requires an argument.")
+                raise ArgvError(f"Option '{name}' requires an argument.", command)
             moved += [word, *([args[i]] if takes else [])]
             i += 1 if takes else 0
             continue
@@ -209,7 +215,7 @@ def _two_dashes(
     if name not in TERRAFORM_HINTS and holders.of(long):  # ``-auto-approve apply``
         return long + eq + value  # refused by ``_refuse_elsewhere``, naming the command
     known = [*own.takes_value, *(glob.takes_value if glob is not None else ())]
-    raise ArgvError(_unknown(name, command, [k for k in known if k.startswith("--")]))
+    raise ArgvError(_unknown(name, [k for k in known if k.startswith("--")]), command)
 
 
 def _refuse_before(
@@ -279,13 +285,14 @@ def _listed(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _unknown(name: str, command: str, known: Sequence[str]) -> str:
-    see = f"{command} --help" if command == ROOT else f"{ROOT} {command} --help"
+def _unknown(name: str, known: Sequence[str]) -> str:
+    """Worded as click words an unknown option (``No such option '--bogus'. (Did you mean
+    '--out'?)``); its Usage and Try lines come with it (``ArgvError.command``)."""
     if name in TERRAFORM_HINTS:
-        return f"No such option: {name} (a Terraform option: {TERRAFORM_HINTS[name]}). See `{see}`."
+        return f"No such option '{name}'. (A Terraform option: {TERRAFORM_HINTS[name]}.)"
     close = difflib.get_close_matches("-" + name, known, n=1, cutoff=0.8)
-    hint = f"did you mean {close[0]}?" if close else f"and there is no -{name} either"
-    return f"No such option: {name} (options are spelled with two dashes, {hint}). See `{see}`."
+    hint = f": did you mean '{close[0]}'?" if close else f", and there is no '-{name}' either."
+    return f"No such option '{name}'. (Options are spelled with two dashes{hint})"
 
 
 def unknown_command(name: str, names: Sequence[str]) -> str:
