@@ -139,10 +139,15 @@ def emulator(
     (DEFAULT and HIDDEN), moderators and bans, with the x-amz-chime-bearer rules.
     State lives in memory; it starts from --seed and is lost on exit.
 
+    A sample seed: reconciler/demo/seed.yaml in the repository, the demo's rooms
+    (which desired-state/ plans against); without --seed it starts empty.
+
     \b
-    Example:
-      chime-reconciler emulator --port 0 --seed seed.yaml --throttle-rate 0.05
-      chime-reconciler emulator -v --seed seed.yaml     # log every request
+    Examples (from the repository root):
+      chime-reconciler emulator --port 0 --seed reconciler/demo/seed.yaml
+      chime-reconciler emulator --seed reconciler/demo/seed.yaml \\
+          --throttle-rate 0.05                    # 5% of calls answered 429
+      chime-reconciler emulator -v --port 0       # empty; log every request
       # first line: Chime API emulator listening on http://127.0.0.1:PORT
       chime-reconciler --endpoint-url http://127.0.0.1:PORT plan
       # or: export CHIME_RECONCILER_ENDPOINT_URL=http://127.0.0.1:PORT
