@@ -86,7 +86,7 @@ class PlanWriteError(UsageError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        return f"Cannot save the plan to {self.path}: {self.reason}"
+        return f"cannot save the plan to {self.path}: {self.reason}"
 
 
 # The largest plan file read (1 GiB): a plan of 1,000 rooms x 1,000 members that adds

@@ -19,7 +19,8 @@ into its generic "Aborted.".
 
 A Ctrl-C before any command's callback began (click reading the command line, the
 command's module loading) says ``Interrupted while starting: nothing was changed.``, as
-one while the command line itself loads does (``reconciler.cli``)."""
+one while the command line itself loads does (``reconciler.cli``); for ``emulator``,
+which it stopped before it served, ``reconciler.early_stop.STOPPED_EARLY``, exit 0."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from typing import NoReturn, ParamSpec, TypeVar
 
 import click
 
+from reconciler.early_stop import STOPPED_EARLY, serves
 from reconciler.errors import DesiredStateError, ReconcilerError
 from reconciler.interrupt import EXIT_INTERRUPTED, STARTING, raise_if_pressed, record_presses
 from reconciler.redact import redact
@@ -81,8 +83,12 @@ def began(command: str) -> None:
     _begun.append(command)
 
 
-def interrupted_while_starting() -> NoReturn:
-    """A Ctrl-C before any command began (or after its callback ended): one line, 130."""
+def interrupted_while_starting(args: Sequence[str] | None = None) -> NoReturn:
+    """A Ctrl-C before any command began (or after its callback ended): one line, 130;
+    ``emulator`` (``args``, else the process's) stopped before it served: one line, 0."""
+    if not _begun and serves(sys.argv[1:] if args is None else args):
+        click.echo(STOPPED_EARLY, err=True)
+        sys.exit(0)
     click.echo(STARTING if not _begun else "Interrupted.", err=True)
     sys.exit(EXIT_INTERRUPTED)
 
@@ -143,7 +149,7 @@ def run(
         record_presses()  # SIGTERM (CI's cancel) is a Ctrl-C; neither is ever lost
         code = group.main(args=args, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Abort:  # a Ctrl-C before a command started (click's "Aborted.")
-        interrupted_while_starting()
+        interrupted_while_starting(args)
     except click.UsageError as exc:  # as the main CLI: 2 means drift, never a bad option
         exc.show()
         sys.exit(EXIT_USAGE)
@@ -156,7 +162,7 @@ def run(
         report_error(exc)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        interrupted_while_starting()
+        interrupted_while_starting(args)
     except Exception as exc:  # the last line of defence
         report_bug(exc, traceback_too=verbosity(sys.argv[1:] if args is None else args) >= 2)
         sys.exit(1)

@@ -8,6 +8,7 @@ from typing import NoReturn
 # interrupt handling itself included (hence the literal line and code here).
 try:
     from reconciler import collector
+    from reconciler.early_stop import STOPPED_EARLY, serves  # early: it loads nothing
     from reconciler.interrupt import record_presses
     from reconciler.process_exit import run_then_exit
     from reconciler.whole_writes import install as write_stdout_whole
@@ -22,6 +23,9 @@ try:
         from reconciler.cli.main import main
         from reconciler.runner import interrupted_while_starting
 except KeyboardInterrupt:
+    if "serves" in globals() and serves(sys.argv[1:]):  # Ctrl-C is how an emulator stops
+        sys.stderr.write(STOPPED_EARLY + "\n")
+        raise SystemExit(0) from None
     sys.stderr.write("Interrupted while starting: nothing was changed.\n")  # interrupt.STARTING
     raise SystemExit(130) from None  # interrupt.EXIT_INTERRUPTED
 

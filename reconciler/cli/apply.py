@@ -94,7 +94,7 @@ class PlanErrorsError(ReconcilerError):
 
 
 @click.command()
-@click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("plan_file", required=False, type=click.Path(path_type=Path))
 @click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
 @text_or_json_option(
     "json: stdout is the result document only (the plan goes to stderr); with --watch, "

@@ -1,7 +1,8 @@
 """The command line as people type it, made into the one click parses.
 
 * Global options are accepted after the command too: ``plan --desired DIR`` is
-  ``--desired DIR plan`` (a command's own option of the same name keeps it: ``plan -v``).
+  ``--desired DIR plan`` (a command's own option of the same name keeps it: ``plan -v``),
+  and after a sub-group or its sub-command: ``gitops drift --no-color``.
 * Terraform's single-dash spelling of long options is understood: ``-out=FILE``,
   ``-auto-approve``, ``-target=NAME``, ``-detailed-exitcode``, ``-no-color``. A single-dash
   word that is no option of ours is refused with the right spelling, when there is one.
@@ -42,9 +43,15 @@ _VERBOSE = re.compile(r"^-v+$")
 
 
 class ArgvError(click.UsageError):
-    """A word of the command line that is no option, with the right spelling if any."""
+    """A word of the command line that is no option, with the right spelling if any.
+    ``command``: the command (``plan``, ``gitops drift``, ``chime-reconciler``) whose
+    Usage and Try lines go with it, as with click's own ``No such option``; None: none."""
 
     exit_code = 1
+
+    def __init__(self, message: str, command: str | None = None) -> None:
+        super().__init__(message)
+        self.command = command
 
 
 @dataclass(frozen=True)
@@ -114,11 +121,35 @@ def normalise(args: Sequence[str], group: click.Group, ctx: click.Context) -> li
         return [*out, *args[i:]]
     name = args[i]
     command = group.get_command(ctx, name)
-    if command is None or isinstance(command, click.Group):
-        return [*out, *args[i:]]  # click reports an unknown command; sub-groups: as typed
-    own = Options.of(command, ctx)
-    moved, kept = _split(args[i + 1 :], own, glob, name, ctx.resilient_parsing, holders)
+    if command is None:
+        return [*out, *args[i:]]  # click reports an unknown command
+    moved, kept = _after(command, name, args[i + 1 :], glob, ctx, holders)
     return [*out, *moved, name, *kept]
+
+
+def _after(
+    command: click.Command,
+    name: str,
+    args: Sequence[str],
+    glob: Options,
+    ctx: click.Context,
+    holders: Holders,
+) -> tuple[list[str], list[str]]:
+    """(global options, the rest) of the words after ``command``; for a sub-group
+    (``gitops``), after it and after its sub-command (``gitops drift --no-color``)."""
+    lenient = ctx.resilient_parsing
+    if not isinstance(command, click.Group):
+        return _split(args, Options.of(command, ctx), glob, name, lenient, holders)
+    at = _command_at(args, glob)
+    own = Options.of(command, ctx)
+    if at is None:
+        return _split(args, own, glob, name, lenient, holders)
+    moved, kept = _split(args[:at], own, glob, name, lenient, holders)
+    sub = command.get_command(ctx, args[at])
+    if sub is None:  # click reports an unknown sub-command
+        return moved, [*kept, *args[at:]]
+    more, rest = _after(sub, f"{name} {args[at]}", args[at + 1 :], glob, ctx, holders)
+    return [*moved, *more], [*kept, args[at], *rest]
 
 
 def _split(
@@ -153,7 +184,7 @@ def _split(
             if takes and i >= len(args):
                 if lenient:
                     continue
-                raise ArgvError(f"Option '{name}' requires an argument.")
+                raise ArgvError(f"Option '{name}' requires an argument.", command)
             moved += [word, *([args[i]] if takes else [])]
             i += 1 if takes else 0
             continue
@@ -184,7 +215,7 @@ def _two_dashes(
     if name not in TERRAFORM_HINTS and holders.of(long):  # ``-auto-approve apply``
         return long + eq + value  # refused by ``_refuse_elsewhere``, naming the command
     known = [*own.takes_value, *(glob.takes_value if glob is not None else ())]
-    raise ArgvError(_unknown(name, command, [k for k in known if k.startswith("--")]))
+    raise ArgvError(_unknown(name, [k for k in known if k.startswith("--")]), command)
 
 
 def _refuse_before(
@@ -254,13 +285,14 @@ def _listed(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _unknown(name: str, command: str, known: Sequence[str]) -> str:
-    see = f"{command} --help" if command == ROOT else f"{ROOT} {command} --help"
+def _unknown(name: str, known: Sequence[str]) -> str:
+    """Worded as click words an unknown option (``No such option '--bogus'. (Did you mean
+    '--out'?)``); its Usage and Try lines come with it (``ArgvError.command``)."""
     if name in TERRAFORM_HINTS:
-        return f"No such option: {name} (a Terraform option: {TERRAFORM_HINTS[name]}). See `{see}`."
+        return f"No such option '{name}'. (A Terraform option: {TERRAFORM_HINTS[name]}.)"
     close = difflib.get_close_matches("-" + name, known, n=1, cutoff=0.8)
-    hint = f"did you mean {close[0]}?" if close else f"and there is no -{name} either"
-    return f"No such option: {name} (options are spelled with two dashes, {hint}). See `{see}`."
+    hint = f": did you mean '{close[0]}'?" if close else f", and there is no '-{name}' either."
+    return f"No such option '{name}'. (Options are spelled with two dashes{hint})"
 
 
 def unknown_command(name: str, names: Sequence[str]) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from reconciler import interrupt, link_out
+from reconciler import atomic_file, interrupt, link_out
 from reconciler.atomic_file import LeadsOut, Within, write_atomically
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.desired.loader import load_desired
@@ -326,6 +326,10 @@ def codeowners_command(
             f"--stdout and {other} cannot be combined: --stdout prints the lines and reads "
             "no file; give one or the other"
         )
+    if file is not None and not check:
+        why = _output_problem(file)
+        if why is not None:
+            raise UsageError(f"cannot write {_shown(file)}: {why}; nothing was written")
     desired = load_desired(app.desired_dir, app.now)
     if to_stdout and repository_root(app.desired_dir) is None:
         target = Target(Path.cwd(), Path.cwd() / CANDIDATES[0])  # printed, never written
@@ -351,6 +355,11 @@ def codeowners_command(
             f"{target.shown()}:{exc.line}: {exc.message}; nothing was written"
         ) from None
     owned = len({o.location.file for o in desired.owned if o.owners})
+    if not lines and not text and not os.path.lexists(target.file):
+        click.echo(
+            f"There is no {target.shown()}, and none is needed: the desired state has no `owners:`."
+        )
+        return
     if codeowners.is_current(text, lines):  # line endings alone are never rewritten
         click.echo(f"{target.shown()} is up to date ({_files(owned)} with owners).")
         return
@@ -375,6 +384,17 @@ def codeowners_command(
             err=True,
         )
         click.get_current_context().exit(1)
+
+
+def _output_problem(file: Path) -> str | None:
+    """Why --file cannot be written, found before anything is read, as for plan --out
+    (``atomic_file.problem``); None: it can. Its folder must exist, except a missing
+    .github/ or docs/ (where GitHub reads CODEOWNERS), which is made as for the default
+    file: a mistyped folder is never made."""
+    folder = file.parent
+    if folder.name in (".github", "docs") and not folder.exists() and folder.parent.is_dir():
+        return None
+    return atomic_file.problem(file)
 
 
 def _within(target: Target) -> Within:

@@ -139,10 +139,15 @@ def emulator(
     (DEFAULT and HIDDEN), moderators and bans, with the x-amz-chime-bearer rules.
     State lives in memory; it starts from --seed and is lost on exit.
 
+    A sample seed: reconciler/demo/seed.yaml in the repository, the demo's rooms
+    (which desired-state/ plans against); without --seed it starts empty.
+
     \b
-    Example:
-      chime-reconciler emulator --port 0 --seed seed.yaml --throttle-rate 0.05
-      chime-reconciler emulator -v --seed seed.yaml     # log every request
+    Examples (from the repository root):
+      chime-reconciler emulator --port 0 --seed reconciler/demo/seed.yaml
+      chime-reconciler emulator --seed reconciler/demo/seed.yaml \\
+          --throttle-rate 0.05                    # 5% of calls answered 429
+      chime-reconciler emulator -v --port 0       # empty; log every request
       # first line: Chime API emulator listening on http://127.0.0.1:PORT
       chime-reconciler --endpoint-url http://127.0.0.1:PORT plan
       # or: export CHIME_RECONCILER_ENDPOINT_URL=http://127.0.0.1:PORT
@@ -160,7 +165,8 @@ def emulator(
     With -v, one line per request on stderr: operation, HTTP status, latency, method
     and path (`ListRoomMemberships 200 1.2 ms GET /accounts/ACCOUNT/rooms/ROOM/memberships`).
 
-    Runs until Ctrl-C or SIGTERM, then exits 0.
+    Runs until Ctrl-C or SIGTERM, then exits 0 (also when stopped while it starts,
+    before it listens: "Chime API emulator stopped before it started serving.").
     """
     seed = read_seed(seed_file) if seed_file is not None else None
     faults = FaultConfig(

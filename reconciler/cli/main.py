@@ -15,7 +15,7 @@ import reconciler.cli.completion_shells  # bash and zsh completion keep an empty
 import reconciler.timing  # noqa: F401  (its peak-memory line at exit, whatever the command)
 from reconciler import __version__
 from reconciler.cli import commands
-from reconciler.cli.argv import normalise, unknown_command
+from reconciler.cli.argv import ArgvError, normalise, unknown_command
 from reconciler.cli.context import AppContext
 from reconciler.closed_output import (
     EXIT_OUTPUT_CLOSED,
@@ -30,6 +30,7 @@ from reconciler.pacing import QUOTAS
 from reconciler.providers.api_process import AUTO_AT, MODES
 from reconciler.runner import report_error, run
 
+_TYPED = "reconciler.command_words"  # ``ctx.meta``: the words from the command on
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -57,7 +58,12 @@ class ReconcilerGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
             return super().parse_args(ctx, normalise(args, self, ctx))
+        except ArgvError as exc:
+            where = None if exc.command is None else _context_of(ctx, exc.command.split())
+            raise CommandLineError(exc.format_message(), where) from None
         except click.UsageError as exc:
+            if isinstance(exc, click.BadOptionUsage) and exc.ctx is None:
+                exc.ctx = ctx  # click's "requires an argument" has no context
             raise _exit_1(exc) from None
         except BrokenPipeError as exc:  # `--help | head -1`
             _output_closed(ctx, exc)
@@ -70,6 +76,7 @@ class ReconcilerGroup(click.Group):
         """As click's, with a suggestion for a misspelt command: ``No such command 'plna'.
         Did you mean 'plan'?``."""
         name = args[0]
+        ctx.meta[_TYPED] = list(args)  # the (sub-)command whose usage error it may be
         unknown = self.get_command(ctx, name) is None and not ctx.resilient_parsing
         if unknown and not name.startswith("-"):
             raise CommandLineError(unknown_command(name, self.list_commands(ctx)), ctx)
@@ -84,6 +91,10 @@ class ReconcilerGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.BadOptionUsage as exc:  # click's "requires an argument" has no context
+            if exc.ctx is None:
+                exc.ctx = _context_of(ctx, ctx.meta.get(_TYPED, []))
+            raise _exit_1(exc) from None
         except click.UsageError as exc:
             raise _exit_1(exc) from None
         except (OutputClosed, OutputFailed) as exc:  # apply stopped: what it did, on stderr
@@ -98,6 +109,18 @@ class ReconcilerGroup(click.Group):
             _output_closed(ctx, exc)
         except OSError as exc:
             _output_failed(ctx, exc)
+
+
+def _context_of(ctx: click.Context, words: list[str]) -> click.Context:
+    """The context of the (sub-)command ``words`` begin with (``plan``, ``gitops drift``),
+    for the Usage and Try lines of a usage error; ``ctx`` itself when they name none."""
+    command: click.Command = ctx.command
+    for word in words:
+        sub = command.get_command(ctx, word) if isinstance(command, click.Group) else None
+        if sub is None:
+            break
+        command, ctx = sub, click.Context(sub, info_name=word, parent=ctx)
+    return ctx
 
 
 def _output_failed(ctx: click.Context, exc: OSError) -> NoReturn:

@@ -115,8 +115,8 @@ def gitops() -> None:
     \b
     Examples (as the workflows run them):
       chime-reconciler gitops pr-comment --pr 42 --body-file plan.md
-      python -m reconciler.gitops drift --exit-code 2 --body-file plan.md
-      python -m reconciler.gitops apply-check --workflow apply.yml
+      chime-reconciler gitops drift --exit-code 2 --body-file plan.md
+      chime-reconciler gitops apply-check --workflow apply.yml
     """
 
 
@@ -165,10 +165,10 @@ def pr_comment(
 
     \b
     Examples:
-      python -m reconciler.gitops pr-comment --pr 42 --body-file plan.md
-      python -m reconciler.gitops pr-comment --pr 42 --body-file plan.md \\
+      chime-reconciler gitops pr-comment --pr 42 --body-file plan.md
+      chime-reconciler gitops pr-comment --pr 42 --body-file plan.md \\
           --exit-code 2 --commit "$GITHUB_SHA" --artifact chime-plan-pr42
-      python -m reconciler.gitops pr-comment --pr 42 --body-file staging.md \\
+      chime-reconciler gitops pr-comment --pr 42 --body-file staging.md \\
           --key staging
     """
     if body_file is None:  # before any GitHub call: never blank out the plan comment
@@ -260,11 +260,11 @@ def drift(
 
     \b
     Examples:
-      python -m reconciler.gitops drift --exit-code 2 --body-file plan.md
-      python -m reconciler.gitops drift --exit-code 0
-      python -m reconciler.gitops drift --exit-code "$CODE" --body-file plan.md \\
+      chime-reconciler gitops drift --exit-code 2 --body-file plan.md
+      chime-reconciler gitops drift --exit-code 0
+      chime-reconciler gitops drift --exit-code "$CODE" --body-file plan.md \\
           --apply-workflow apply.yml
-      python -m reconciler.gitops drift --exit-code 1 --body-file plan.md \\
+      chime-reconciler gitops drift --exit-code 1 --body-file plan.md \\
           --plan-file plan.json
     """
     env = dict(os.environ)
@@ -338,7 +338,7 @@ def apply_check(workflow: str) -> None:
 
     \b
     Example (drift.yml's first job):
-      python -m reconciler.gitops apply-check --workflow apply.yml
+      chime-reconciler gitops apply-check --workflow apply.yml
     """
     env = dict(os.environ)
     with Outputs(env) as outputs:

@@ -125,23 +125,21 @@ def test_terraform_spellings_are_understood(ops: Any, cli: Any, workdir: Path) -
     [
         (
             ("apply", "-auto-aprove"),
-            "Error: No such option: -auto-aprove (options are spelled with two dashes, "
-            "did you mean --auto-approve?). See `chime-reconciler apply --help`.",
+            "Error: No such option '-auto-aprove'. (Options are spelled with two dashes: "
+            "did you mean '--auto-approve'?)",
         ),
         (
             ("plan", "-json"),
-            "Error: No such option: -json (a Terraform option: use --format json). "
-            "See `chime-reconciler plan --help`.",
+            "Error: No such option '-json'. (A Terraform option: use --format json.)",
         ),
         (
             ("plan", "-lock=false"),
-            "Error: No such option: -lock (a Terraform option: there is no state lock to "
-            "take). See `chime-reconciler plan --help`.",
+            "Error: No such option '-lock'. (A Terraform option: there is no state lock to take.)",
         ),
         (
             ("-colour", "plan"),
-            "Error: No such option: -colour (options are spelled with two dashes, and there "
-            "is no --colour either). See `chime-reconciler --help`.",
+            "Error: No such option '-colour'. (Options are spelled with two dashes, and "
+            "there is no '--colour' either.)",
         ),
     ],
 )
@@ -149,7 +147,10 @@ def test_unknown_single_dash_options_are_refused_with_the_right_spelling(
     args: tuple[str, ...], message: str, ops: Any, cli: Any
 ) -> None:
     run = cli(*args)
-    assert (run.exit_code, run.stdout, run.err_lines) == (1, "", [message])
+    # as click's own "No such option": the command's Usage and Try lines first (Q-CK-4)
+    assert (run.exit_code, run.stdout, run.err_lines[-1]) == (1, "", message)
+    assert run.err_lines[0].startswith("Usage: chime-reconciler ")
+    assert run.err_lines[1].startswith("Try 'chime-reconciler ")
 
 
 def _complete(

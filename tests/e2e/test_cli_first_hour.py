@@ -107,8 +107,8 @@ def test_an_option_in_the_wrong_place_names_the_command_that_has_it(
 def test_an_option_no_command_has_is_still_said_to_be_none(cli: Any) -> None:
     run = cli.raw("-colour", "plan")
     assert run.err_lines[-1] == (
-        "Error: No such option: -colour (options are spelled with two dashes, and there "
-        "is no --colour either). See `chime-reconciler --help`."
+        "Error: No such option '-colour'. (Options are spelled with two dashes, and "
+        "there is no '--colour' either.)"
     )
     assert run.exit_code == 1
 

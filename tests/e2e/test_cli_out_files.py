@@ -52,14 +52,14 @@ def test_plan_and_merge_plans_out_into_a_missing_folder_read_and_print_nothing(
     run = cli("plan", "--out", "nodir/plan.json")
     assert (run.exit_code, run.stdout) == (1, "")
     assert run.err_lines == [
-        "Error: Cannot save the plan to nodir/plan.json: no such folder: nodir"
+        "Error: cannot save the plan to nodir/plan.json: no such folder: nodir"
     ]
     assert ops.emulator.calls() == {}
     assert cli("plan", "--shard", "1/1", "--out", "p1.json").exit_code == 0
     merged = cli("merge-plans", "p1.json", "--out", "nodir/merged.json")
     assert (merged.exit_code, merged.stdout) == (1, "")
     assert merged.err_lines == [
-        "Error: Cannot save the plan to nodir/merged.json: no such folder: nodir"
+        "Error: cannot save the plan to nodir/merged.json: no such folder: nodir"
     ]
 
 

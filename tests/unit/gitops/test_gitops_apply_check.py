@@ -304,7 +304,7 @@ def test_an_api_error_when_asking_again_writes_the_issue_and_says_why(
 
 
 def drift_issue_step() -> dict[str, Any]:
-    (step,) = [s for s in job("drift")["steps"] if "reconciler.gitops drift" in s.get("run", "")]
+    (step,) = [s for s in job("drift")["steps"] if "gitops drift" in s.get("run", "")]
     return dict(step)
 
 

@@ -317,6 +317,7 @@ def test_codeowners_stdout_with_check_or_file_is_a_usage_error(
 
 
 def test_codeowners_check_with_file_checks_that_file(repo: Path) -> None:
+    (repo / "other").mkdir()  # --file's folder must exist, as plan --out's (Q-CK-6)
     assert run("codeowners", "--file", "other/OWNERS").exit_code == 0
     assert run("codeowners", "--check", "--file", "other/OWNERS").exit_code == 0
     check = run("codeowners", "--check")  # the default file is still missing

@@ -79,7 +79,7 @@ def test_saving_into_a_missing_directory_says_so(tmp_path: Path) -> None:
     target = tmp_path / "nowhere" / "plan.json"
     with pytest.raises(PlanWriteError) as exc:
         save_plan(sample_plan(), target)
-    assert str(exc.value) == f"Cannot save the plan to {target}: No such file or directory"
+    assert str(exc.value) == f"cannot save the plan to {target}: No such file or directory"
 
 
 def load_error(tmp_path: Path, content: str | bytes) -> str:

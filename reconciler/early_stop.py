@@ -1,0 +1,46 @@
+"""A Ctrl-C or SIGTERM before the command began: ``emulator``, whose Ctrl-C is how it
+stops, stopped before it served, which is no failure (exit 0, ``STOPPED_EARLY``); any
+other command exits 130 (``interrupt.STARTING``).
+
+Standard library only, and nothing loaded: ``reconciler.cli`` imports it first, so that
+a Ctrl-C while the command line itself loads can ask it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+SERVER = "emulator"
+STOPPED_EARLY = "Chime API emulator stopped before it started serving."
+# the global options that take a value (``reconciler.cli.main``; a test keeps them equal)
+GLOBAL_VALUE_OPTIONS = frozenset(
+    {
+        "--desired",
+        "--endpoint-url",
+        "--profile",
+        "--region",
+        "--parallelism",
+        "--api-process",
+        "--now",
+        "--rate",
+    }
+)
+
+
+def command_of(argv: Sequence[str]) -> str | None:
+    """The command typed: the first word that is neither a global option nor the value
+    of one (``--desired emulator plan`` is ``plan``); None without one."""
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--":
+            return None
+        if not word.startswith("-") or word == "-":
+            return word
+        name = word if word.startswith("--") else "-" + word  # Terraform's ``-desired``
+        i += 2 if name in GLOBAL_VALUE_OPTIONS else 1
+    return None
+
+
+def serves(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` (the words after the program) runs the emulator."""
+    return command_of(argv) == SERVER
