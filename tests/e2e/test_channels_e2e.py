@@ -467,6 +467,14 @@ def test_import_writes_channels_and_the_round_trip_plans_no_changes(
     assert cli(*UNPACED, "plan", "--detailed-exitcode").exit_code == 0
 
 
+NOTE = "NOTE"
+REFUSED = (
+    "not declared: plan removes it (prune), but the plan is refused: [ops] Would leave 0 "
+    "moderators (now 1), fewer than the minimum of 1 (safety.min_moderators)"
+)
+WIDE = len(REFUSED) + 2  # the NOTE column is as wide as its longest note
+
+
 def test_audit_lists_a_members_channels_and_what_the_desired_state_says(
     emulator: EmulatorServer, write_desired: Callable[..., Any], cli: Any
 ) -> None:
@@ -496,15 +504,20 @@ def test_audit_lists_a_members_channels_and_what_the_desired_state_says(
     assert run.exit_code == 0, run.stdout + run.stderr
     assert run.lines == [
         "user:u001 in Chime SDK messaging channels:",
-        "CHANNEL  CHANNEL ID  LIVE       DECLARED  NOTE                                   WHERE",
+        "CHANNEL  CHANNEL ID  LIVE       DECLARED  " + NOTE.ljust(WIDE) + "WHERE",
         # by channel name, live and declared together, as the rooms' rows (Q-AM-1)
         # Q-M-7: Chime has `new` (id new), though u001 is not in it yet
-        "new      new         -          DEFAULT   declared, not in Chime: plan adds it   "
-        "desired-state/chat.yaml:6",
-        "ops      ops         DEFAULT    HIDDEN    plan changes the type to HIDDEN        "
-        "desired-state/chat.yaml:4",
-        "ops      ops         Moderator  -         not declared: plan removes it (prune)  -",
-        "side     side        HIDDEN     -         channel not in the desired state       -",
+        "new      new         -          DEFAULT   "
+        + "declared, not in Chime: plan adds it".ljust(WIDE)
+        + "desired-state/chat.yaml:6",
+        "ops      ops         DEFAULT    HIDDEN    "
+        + "plan changes the type to HIDDEN".ljust(WIDE)
+        + "desired-state/chat.yaml:4",
+        # Q-CJ-2: the removal is planned, but min_moderators (1) refuses the plan of ops
+        "ops      ops         Moderator  -         " + REFUSED.ljust(WIDE) + "-",
+        "side     side        HIDDEN     -         "
+        + "channel not in the desired state".ljust(WIDE)
+        + "-",
     ]
     as_json = cli("audit", f"user:{uid(1)}", "--format", "json")
     assert as_json.exit_code == 0
