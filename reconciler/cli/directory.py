@@ -45,11 +45,9 @@ def open_channels(app: AppContext, desired: DesiredState) -> ChannelDirectory:
 
 def settings_account(directory: Path) -> tuple[Path | None, str | None]:
     """The settings file of a desired-state directory (if any) and its ``account``."""
-    for name in SETTINGS:
-        path = directory / name
-        if not path.is_file():
-            continue
-        doc = _settings_doc(directory, name)
+    found = _settings(directory)
+    if found is not None:
+        path, doc = found
         account = doc.data.get("account") if isinstance(doc.data, dict) else None
         if account is None:
             return path, None
@@ -60,6 +58,23 @@ def settings_account(directory: Path) -> tuple[Path | None, str | None]:
             raise _unreadable(located(str(path), line, ("account",), "is not an account id"))
         return path, account.strip()
     return None, None
+
+
+def settings_has(directory: Path, key: str) -> bool:
+    """Whether the settings file of a desired-state directory has ``key`` at its top level
+    (read as ``settings_account`` reads it: one it cannot read is a UsageError at its
+    line)."""
+    found = _settings(directory)
+    return found is not None and isinstance(found[1].data, dict) and key in found[1].data
+
+
+def _settings(directory: Path) -> tuple[Path, Document] | None:
+    """The settings file of a desired-state directory and what it holds (None: none)."""
+    for name in SETTINGS:
+        path = directory / name
+        if path.is_file():
+            return path, _settings_doc(directory, name)
+    return None
 
 
 def _settings_doc(directory: Path, name: str) -> Document:
