@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import unicodedata
 import urllib.parse
 
 from reconciler.errors import UsageError
@@ -135,6 +136,14 @@ def register_credentials(*values: str | None) -> None:
 
 def check_endpoint_url(url: str) -> str:
     """``url`` if botocore can use it; else UsageError quoting it redacted."""
+    odd = sorted({c for c in url if _no_url_character(c)})
+    if odd:  # a newline split the error into two lines; a space was sent as %20 (Q-CF-7)
+        escaped = "".join(repr(c)[1:-1] if c in odd and c != " " else c for c in url)
+        held = ", ".join(map(repr, odd))
+        raise UsageError(
+            f"--endpoint-url {redact_url(escaped)}: it holds {held}, white space or a control "
+            "character: give the URL without it"
+        )
     if not url.lower().startswith(("http://", "https://")):
         raise UsageError("--endpoint-url must start with http:// or https://")
     shown = redact_url(url)
@@ -154,6 +163,11 @@ def check_endpoint_url(url: str) -> str:
                 f"sends it in the wrong place and {breaks}; give the URL without '{mark}...'"
             )
     return url
+
+
+def _no_url_character(c: str) -> bool:
+    """White space, or a control, format or separator character: never part of a URL."""
+    return c.isspace() or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs")
 
 
 # botocore (1.44) joins the endpoint's query after the operation's path, query included

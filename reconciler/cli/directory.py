@@ -4,13 +4,14 @@ writing import's files (rooms and channels alike)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from reconciler import atomic_file, interrupt, link_out
 from reconciler.cli.context import AppContext
 from reconciler.desired import files as source_files
-from reconciler.desired.loader import SETTINGS
+from reconciler.desired.loader import SETTINGS, not_a_mapping
 from reconciler.desired.messages import located
 from reconciler.desired.model import DesiredState
 from reconciler.desired.yamlpos import Document, parse
@@ -45,12 +46,14 @@ def open_channels(app: AppContext, desired: DesiredState) -> ChannelDirectory:
 
 def settings_account(directory: Path) -> tuple[Path | None, str | None]:
     """The settings file of a desired-state directory (if any) and its ``account``."""
-    for name in SETTINGS:
-        path = directory / name
-        if not path.is_file():
-            continue
-        doc = _settings_doc(directory, name)
-        account = doc.data.get("account") if isinstance(doc.data, dict) else None
+    found = _settings(directory)
+    if found is not None:
+        path, doc = found
+        if doc.data is not None and not isinstance(doc.data, dict):
+            # a list: never read as "no account" either (QA-CF Q-CF-2)
+            line = doc.positions.value_line(())
+            raise _unreadable(located(str(path), line, (), not_a_mapping(doc.data)))
+        account = doc.data.get("account") if doc.data is not None else None
         if account is None:
             return path, None
         if not isinstance(account, str) or not account.strip():
@@ -60,6 +63,25 @@ def settings_account(directory: Path) -> tuple[Path | None, str | None]:
             raise _unreadable(located(str(path), line, ("account",), "is not an account id"))
         return path, account.strip()
     return None, None
+
+
+def settings_has(directory: Path, key: str) -> bool:
+    """Whether the settings file of a desired-state directory has ``key`` at its top level
+    (read as ``settings_account`` reads it: one it cannot read is a UsageError at its
+    line)."""
+    found = _settings(directory)
+    return found is not None and isinstance(found[1].data, dict) and key in found[1].data
+
+
+def _settings(directory: Path) -> tuple[Path, Document] | None:
+    """The settings file of a desired-state directory and what it holds (None: none). One
+    that is there but is no regular file (a directory, a FIFO, a link out) is a
+    UsageError, as one that cannot be read is: never read as no settings (QA-CF Q-CF-2)."""
+    for name in SETTINGS:
+        path = directory / name
+        if os.path.lexists(path):
+            return path, _settings_doc(directory, name)
+    return None
 
 
 def _settings_doc(directory: Path, name: str) -> Document:

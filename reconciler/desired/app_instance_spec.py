@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -17,7 +18,7 @@ from pydantic import (
 from reconciler.channel_refs import bot_instance, parse_bearer, user_instance
 from reconciler.desired.arns import APP_INSTANCE_ARN, FORMS
 from reconciler.desired.member_entries import GROUP_PREFIX
-from reconciler.desired.spec_base import Strict, fail, short
+from reconciler.desired.spec_base import Strict, fail, short, trimmed
 from reconciler.refs import EMAIL_PATTERN, MemberRef
 from reconciler.sdk_regions import region_problem
 
@@ -93,7 +94,7 @@ class AppInstanceSpec(Strict):
         }
     )
 
-    arn: Annotated[str, AfterValidator(_in_sdk_region)] = Field(
+    arn: Annotated[str, BeforeValidator(trimmed), AfterValidator(_in_sdk_region)] = Field(
         pattern=APP_INSTANCE_ARN, description=FORMS[APP_INSTANCE_ARN]
     )
     bearer: Bearer | None = None

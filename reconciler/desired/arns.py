@@ -3,8 +3,9 @@ beside the form an error message shows when a value does not match it."""
 
 from __future__ import annotations
 
-APP_INSTANCE_ARN = r"^arn:aws:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+$"
-CHANNEL_ARN = r"^arn:aws:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+/channel/[^/]+$"
+# white space at either end is allowed (the models read an ARN trimmed: QA-CF Q-CF-6)
+APP_INSTANCE_ARN = r"^\s*arn:aws:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+$"
+CHANNEL_ARN = r"^\s*arn:aws:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+/channel/[^/]+$"
 
 # pattern -> the form a message names (``desired.messages``)
 FORMS = {

@@ -17,7 +17,7 @@ from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.arns import CHANNEL_ARN
 from reconciler.desired.member_entries import entry_present, entry_valid, member_list
 from reconciler.desired.owners import Owners
-from reconciler.desired.spec_base import NonBlank, Strict
+from reconciler.desired.spec_base import NonBlank, Strict, trimmed
 from reconciler.desired.target_safety import TargetSafetySpec
 
 ChannelReference = Annotated[
@@ -42,7 +42,7 @@ class ChannelSpec(Strict):
     """One channel. The mapping key is its name (unique in its app instance); with `arn:`
     the key is a label."""
 
-    arn: Annotated[str, Field(pattern=CHANNEL_ARN)] | None = Field(
+    arn: Annotated[str, Field(pattern=CHANNEL_ARN), BeforeValidator(trimmed)] | None = Field(
         None, description="The channel's ARN: manage this channel whatever its name."
     )
     app_instance: NonBlank | None = Field(

@@ -197,6 +197,12 @@ def _sorted(problems: Iterable[Problem], unloaded: Collection[str] = ()) -> list
     return sorted(problems, key=rank)
 
 
+def not_a_mapping(data: object) -> str:
+    """What is wrong with a file whose top level is ``data``, not a mapping (nor empty)."""
+    what = "list" if isinstance(data, list) else "single value"
+    return f"the top level must be a mapping of keys, not a {what}"
+
+
 class _Loader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
@@ -224,9 +230,8 @@ class _Loader:
             doc.data = {}  # an empty file (or comments only) declares nothing
         if not isinstance(doc.data, dict):
             if doc.data is not None:
-                what = "list" if isinstance(doc.data, list) else "single value"
                 line = doc.positions.value_line(())
-                message = f"the top level must be a mapping of keys, not a {what}"
+                message = not_a_mapping(doc.data)
                 self.problems.append(Problem(Location(display, line), message))
             self._unknowable(kind, display)
             return

@@ -39,7 +39,7 @@ from reconciler.desired.member_entries import remembered_entries as remembered_e
 from reconciler.desired.model import DEFAULT_MAX_REMOVAL_FRACTION, DEFAULT_MAX_REMOVALS
 from reconciler.desired.owners import Owner, Owners  # noqa: F401 (re-exported)
 from reconciler.desired.patterns import PatternError, compile_pattern
-from reconciler.desired.spec_base import NonBlank, Strict, fail, short
+from reconciler.desired.spec_base import Id, NonBlank, Strict, fail, short
 from reconciler.desired.target_safety import TargetSafetySpec
 from reconciler.governance.entries import (
     DAYS_MAPPING_TAG,
@@ -110,10 +110,8 @@ GrantDays = Annotated[  # reconciler.desired.grant_days: one error in the projec
 class RoomSpec(Strict):
     """One room. The mapping key is its name in Chime; with `id:` the key is a label."""
 
-    id: NonBlank | None = Field(
-        None, description="The room's id: manage this room whatever its name."
-    )
-    account: NonBlank | None = Field(
+    id: Id | None = Field(None, description="The room's id: manage this room whatever its name.")
+    account: Id | None = Field(
         None, description="Chime account id (default: `account` in settings.yaml)."
     )
     prune: bool | None = Field(
@@ -174,7 +172,7 @@ class SettingsFileBase(Strict):
 
     model_config = ConfigDict(title="chime-reconciler settings.yaml")
 
-    account: NonBlank | None = Field(None, description="Default Chime account id.")
+    account: Id | None = Field(None, description="Default Chime account id.")
     prune: bool = Field(False, description="Default `prune` of every room.")
     # ``settings_spec.settings_file_model`` types it with the kinds' minimums
     safety: Any = None

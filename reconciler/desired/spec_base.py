@@ -7,7 +7,7 @@ from __future__ import annotations
 import textwrap
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 NON_BLANK = r".*\S.*"
@@ -55,4 +55,17 @@ def short(value: str) -> str:
 # the pattern before the validator: so it is the string's own constraint, and the JSON
 # Schema has it (after a validator it was checked but left out: QA4 R11)
 NonBlank = Annotated[str, Field(pattern=NON_BLANK), AfterValidator(short)]
+
+
+def trimmed(value: object) -> object:
+    """A string without the white space at either end (anything else as it is: the type
+    check refuses it)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+# an id (an account, a room's id, an ARN) is read without the white space at either end,
+# as member references and import's settings account are: a stray space would otherwise
+# name no room, with an invisible cause (QA-CF Q-CF-6); the pattern before the trimming,
+# so the JSON Schema keeps it
+Id = Annotated[str, Field(pattern=NON_BLANK), BeforeValidator(trimmed), AfterValidator(short)]
 TargetName = Annotated[str, AfterValidator(short)]  # a room's (channel's, ...) key

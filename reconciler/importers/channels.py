@@ -5,7 +5,8 @@ Channels are imported when the settings.yaml that will govern the files names
 ``app_instances`` (the --out directory's, or the --desired directory's for stdout): one
 file per app instance, ``channels/LABEL.yaml`` under --out. Channels the --out directory
 declares already (by name or by arn) are left as they are, as its rooms are; a preview to
-stdout prints every channel, as it prints every room.
+stdout prints every channel, as it prints every room. To stdout, an invalid --desired
+directory whose settings.yaml names ``app_instances`` stops the import before any call.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
+
 from reconciler.channel_import import ImportedChannel, InstanceChannels, sections_document
 from reconciler.cli.context import AppContext
-from reconciler.cli.directory import left_as_they_are, open_channels
+from reconciler.cli.directory import left_as_they_are, open_channels, settings_has
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
@@ -41,7 +44,17 @@ def governing(app: AppContext, out: Path | None) -> DesiredState | None:
     try:
         return load_desired(where)
     except DesiredStateError:
-        return None  # the rooms import reports the directory's problems, and stops
+        if out is not None or not settings_has(where, "app_instances"):
+            return None  # --out: the rooms import reports DIR's problems, and stops
+        # stdout: the channels wanted are unknown; never left out without a word (QA-CF
+        # Q-CF-1)
+        click.echo(
+            f"Nothing was imported: {where} is not a valid desired state, so the channels "
+            "of its settings.yaml's app_instances are unknown. Fix the problems below (or "
+            "import rooms only with --room):",
+            err=True,
+        )
+        raise
 
 
 def read(app: AppContext, desired: DesiredState) -> dict[AppInstanceSetting, ChannelsRead]:

@@ -95,6 +95,34 @@ def test_a_malformed_endpoint_url_is_a_usage_error_that_hides_its_credentials(
     assert (run.exit_code, run.err_lines) == (1, [f"Error: --endpoint-url {message}"])
 
 
+SPACED = "white space or a control character: give the URL without it"
+
+
+@pytest.mark.parametrize(
+    ("tail", "shown", "found"),
+    [
+        ("\n/", "\\n/", "'\\n'"),
+        ("/\x1b[2J", "/\\x1b[2J", "'\\x1b'"),
+        ("/ ", "/ ", "' '"),
+        ("\t", "\\t", "'\\t'"),
+        ("/\u2028x", "/\\u2028x", "'\\u2028'"),
+    ],
+)
+def test_an_endpoint_url_with_white_space_or_a_control_character_is_refused_before_any_call(
+    write_desired: Any, cli: Any, emulator: Any, tail: str, shown: str, found: str
+) -> None:
+    """QA-CF Q-CF-7: a newline split the error into two `Error:` lines (botocore's
+    `Invalid endpoint`), after the client was being built."""
+    write_desired({"rooms.yaml": ROOMS})
+    url = f"http://user:s3cr3t-Pa55@{emulator.url.removeprefix('http://')}"
+    before = emulator.calls()
+    run = cli.raw("--endpoint-url", url + tail, "--desired", "desired-state", "plan")
+    masked = f"http://***@{emulator.url.removeprefix('http://')}{shown}"
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines == [f"Error: --endpoint-url {masked}: it holds {found}, {SPACED}"]
+    assert emulator.calls() == before
+
+
 def test_an_endpoint_url_without_http_is_refused_without_echoing_it(
     write_desired: Any, cli: Any
 ) -> None:

@@ -3,6 +3,7 @@ files it writes, the round trip (import, then plan: `No changes.`), refusals, ca
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -264,6 +265,42 @@ def test_import_refuses_an_account_that_is_no_account_id_rather_than_reading_eve
     assert run(emulator, desired, "validate").exit_code == 1
 
 
+SETTINGS_NOT_A_MAPPING = {
+    "a list": ("- a\n", "the top level must be a mapping of keys, not a list"),
+    "a value": ("just words\n", "the top level must be a mapping of keys, not a single value"),
+    "a directory": (None, "cannot read file: Is a directory"),
+    "a FIFO": ("fifo", "cannot read file: not a regular file"),
+}
+
+
+@pytest.mark.parametrize("what", SETTINGS_NOT_A_MAPPING)
+def test_import_refuses_a_settings_file_that_is_no_mapping_rather_than_reading_every_account(
+    emulator: EmulatorServer, tmp_path: Path, what: str
+) -> None:
+    """QA-CF Q-CF-2: a settings.yaml that is a list (or a directory) was read as no
+    account at all, and import read every account's rooms (ListAccounts)."""
+    emulator.reset(big_seed())
+    desired = tmp_path / "desired-state"
+    desired.mkdir()
+    settings = desired / "settings.yaml"
+    text, problem = SETTINGS_NOT_A_MAPPING[what]
+    if text is None:
+        settings.mkdir()
+    elif text == "fifo":
+        os.mkfifo(settings)
+    else:
+        settings.write_text(text)
+
+    result = run(emulator, desired, "import")
+
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.rstrip() == (
+        f"Error: cannot read the default account: {settings}:1: {problem} "
+        "(run `chime-reconciler validate`, or give --account)"
+    )
+    assert "ListAccounts" not in emulator.calls()
+
+
 def test_import_to_stdout_of_several_accounts_names_each_account(
     emulator: EmulatorServer, tmp_path: Path
 ) -> None:
@@ -512,7 +549,10 @@ def test_import_that_cannot_write_a_file_puts_back_those_it_wrote(
     assert run(emulator, tmp_path / "none", "import", "--account", ACC, "--out", str(scratch))
     names = files_under(scratch)  # what import writes, in the order it writes them
     out = tmp_path / "d"
-    first, last = out / names[0], out / names[-1]
+    # not settings.yaml: a directory in its place is refused before any write (Q-CF-2)
+    rooms = [n for n in names if n != "settings.yaml"]
+    assert len(rooms) > 1
+    first, last = out / rooms[0], out / rooms[-1]
     first.parent.mkdir(parents=True, exist_ok=True)
     first.write_text("# mine\n")
     last.mkdir(parents=True)  # a directory where the last file goes: it cannot be written

@@ -112,6 +112,8 @@ def validate_accepts_file(tmp_path: Path, document: str) -> bool:
         ('rooms: {r: {id: "  ", members: []}}', False),
         ('rooms: {r: {id: "room-1", members: []}}', True),
         ('rooms: {r: {account: "", members: []}}', False),
+        # QA-CF Q-CF-6: ids are read trimmed
+        ('rooms: {r: {id: " room-1\\t", account: "1111 ", members: []}}', True),
         ('rooms: {r: {owners: ["a b"], members: []}}', False),
         ('rooms: {r: {owners: ["-alice"], members: []}}', False),
         ('rooms: {r: {owners: ["alice", "@example-org/sre", "a@example.com"], members: []}}', True),
