@@ -22,6 +22,7 @@ from yaml.events import MappingEndEvent, MappingStartEvent, SequenceEndEvent, Se
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reconciler.desired.editor_lines import hidden_break, line_at
+from reconciler.desired.shown import named
 from reconciler.governance.grant import UNTIL_EXAMPLES, date_problem
 
 Path = tuple[str | int, ...]
@@ -318,7 +319,7 @@ class _Builder:
             if key is None:
                 continue
             if key in first_line:
-                message = f"duplicate key {key!r} (first at line {first_line[key]})"
+                message = f"duplicate key {named(key)} (first at line {first_line[key]})"
                 self.issues.append(YamlIssue(_line(key_node), path, message))
                 continue
             first_line[key] = _line(key_node)

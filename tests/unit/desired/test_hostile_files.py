@@ -269,6 +269,35 @@ def test_a_huge_name_is_refused_without_echoing_it(ds: Path, text: str, where: s
     assert problem.endswith("the name is too long: 100,000 characters, at most 256")
 
 
+def test_a_name_over_the_limit_is_cut_short_in_every_message_that_names_it(ds: Path) -> None:
+    """The key itself over 256 characters: each message shows its first 80 and its length
+    (QA-CF Q-CF-3: a 100,000-character room name made a line of 100,092)."""
+    room, key, odd = "r" * 100_000, "k" * 1_000, "a b" * 100
+    (ds / "r.yaml").write_text(
+        f"rooms:\n  ? {room}\n  : {{members: [a@example.com], administrators: [bob]}}\n"
+        f"  ops:\n    members:\n      - ? {key}\n        : 1\n"
+        f"    ? {key}\n    : 1\n    ? {key}\n    : 2\n"
+        f"  ? {odd}\n  : {{members: [a@example.com]}}\n"
+    )
+    started = time.monotonic()
+    found = problems(ds)
+    assert time.monotonic() - started < 5
+    r, k = "r" * 80 + "…(100,000 characters)", "k" * 80 + "…(1,000 characters)"
+    quoted_k, odd_shown = "'" + k.replace("…", "'…"), '"' + odd[:80] + '"…(300 characters)'
+    fields = "account, administrators, id, members, owners, prune, safety"
+    assert found == [
+        f"{ds}/r.yaml:2: rooms.{r}: the name is too long: 100,000 characters, at most 256",
+        f"{ds}/r.yaml:3: rooms.{r}.administrators[0]: malformed email address 'bob'",
+        f"{ds}/r.yaml:6: rooms.ops.members[0]: expected a member reference, or a mapping "
+        f"with `member:` (and `until:`, `reason:`, `ticket:`), got a mapping with keys: {k}",
+        f"{ds}/r.yaml:8: rooms.ops: unknown key {quoted_k} (expected one of: {fields})",
+        f"{ds}/r.yaml:10: rooms.ops: duplicate key {quoted_k} (first at line 8)",
+        f"{ds}/r.yaml:12: rooms.{odd_shown}: the name is too long: 300 characters, at most 256",
+    ]
+    composed = yamlpos.parse_nodes((ds / "r.yaml").read_text())  # without libyaml's events
+    assert [i.message for i in composed.issues] == [f"duplicate key {quoted_k} (first at line 8)"]
+
+
 def test_a_10_mb_string_where_a_boolean_belongs_is_not_echoed(ds: Path) -> None:
     (ds / "r.yaml").write_text("rooms:\n  ops: {prune: " + "y" * 10_000_000 + "}\n")
     (problem,) = problems(ds)
