@@ -22,6 +22,7 @@ from yaml.events import MappingEndEvent, MappingStartEvent, SequenceEndEvent, Se
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reconciler.desired.editor_lines import hidden_break, line_at
+from reconciler.desired.long_key import long_key_message
 from reconciler.desired.shown import named
 from reconciler.governance.grant import UNTIL_EXAMPLES, date_problem
 
@@ -121,7 +122,7 @@ def parse_nodes(text: str, fast: Callable[[str], Document | None] | None = None)
             return done
         node = compose(text)
     except yaml.MarkedYAMLError as exc:
-        return Document(None, positions, [_syntax_issue(exc)])
+        return Document(None, positions, [_syntax_issue(exc, text)])
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
         position = getattr(exc, "position", 0)
         message = str(exc).split("\n")[0]
@@ -183,9 +184,12 @@ def _deeper_than(text: str, loader: Any, limit: int) -> bool:
     return False
 
 
-def _syntax_issue(exc: yaml.MarkedYAMLError) -> YamlIssue:
+def _syntax_issue(exc: yaml.MarkedYAMLError, text: str) -> YamlIssue:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else 1
+    long_key = long_key_message(text, exc)  # PyYAML's words would send the user astray
+    if long_key is not None:
+        return YamlIssue(line, (), long_key)
     parts = [p for p in (exc.context, exc.problem) if p]
     message = "YAML syntax error: " + ", ".join(parts) if parts else "YAML syntax error"
     notes = []

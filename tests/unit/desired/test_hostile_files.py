@@ -298,6 +298,42 @@ def test_a_name_over_the_limit_is_cut_short_in_every_message_that_names_it(ds: P
     assert [i.message for i in composed.issues] == [f"duplicate key {quoted_k} (first at line 8)"]
 
 
+LONG = "r" * 1_100  # over the 1,024 characters PyYAML reads as a key without `? `
+TOO_LONG = "the name is too long: 1,100 characters, at most 256"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (f"rooms:\n  {LONG}:\n    members: [a@example.com]\n", 2, TOO_LONG),
+        (f"rooms:\n  ops: {{}}\n  {LONG}:\n    members: [a@example.com]\n", 3, TOO_LONG),
+        (f'rooms:\n  "{LONG}":\n    members: [a@example.com]\n', 2, TOO_LONG),
+        (f"groups:\n  '{LONG}': [a@example.com]\n", 2, TOO_LONG),
+        (f"\n\nrooms: {{ops: {{}}, {LONG}: {{members: [a@example.com]}}}}\n", 3, TOO_LONG),
+        (f"rooms:\n  ops:\n    members:\n      - {LONG}: 1\n", 4, TOO_LONG),
+        (  # 1,200 characters written, a name of 200: YAML's limit is the problem
+            'rooms:\n  "' + "\\u00e9" * 200 + '": {}\n',
+            2,
+            "a key written in 1,202 characters is longer than YAML reads as a key (1,024): "
+            "write it after `? `, its value on the next line after `: `",
+        ),
+        (  # a value with ': ' in it: the key's length is not what is wrong
+            f"rooms:\n  ops: {LONG}: 1\n",
+            2,
+            "YAML syntax error: mapping values are not allowed here "
+            "(check the indentation, or quote a value with ': ')",
+        ),
+    ],
+)
+def test_a_key_longer_than_yaml_reads_is_reported_as_too_long(
+    ds: Path, text: str, line: int, message: str
+) -> None:
+    """QA-CF Q-CF-4: a name of 1,100 characters got "mapping values are not allowed here
+    (check the indentation...)", PyYAML's word for a simple key over 1,024 characters."""
+    (ds / "r.yaml").write_text(text)
+    assert problems(ds) == [f"{ds}/r.yaml:{line}: {message}"]
+
+
 def test_a_10_mb_string_where_a_boolean_belongs_is_not_echoed(ds: Path) -> None:
     (ds / "r.yaml").write_text("rooms:\n  ops: {prune: " + "y" * 10_000_000 + "}\n")
     (problem,) = problems(ds)
