@@ -125,7 +125,14 @@ def test_a_large_broken_yaml_file_is_parsed_once_not_again_in_pure_python(
         loaders.append(Loader.__name__)
         return compose(text, Loader=Loader)
 
+    single = yaml.SafeLoader.get_single_node
+
+    def pure(loader: Any) -> Any:
+        loaders.append("SafeLoader")
+        return single(loader)
+
     monkeypatch.setattr(yamlpos.yaml, "compose", spy)
+    monkeypatch.setattr(yaml.SafeLoader, "get_single_node", pure)
     rooms = "".join(f"  r{i}:\n    members: [a{i}@example.com]\n" for i in range(20_000))
     (ds / "big.yaml").write_text("rooms:\n" + rooms + "  broken: [\n")
     assert len((ds / "big.yaml").read_text()) > yamlpos.LARGE
