@@ -19,12 +19,12 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from reconciler.desired.arns import FORMS
+from reconciler.desired.shown import SHOWN, clipped, named
 from reconciler.desired.yamlpos import Path, Positions
 from reconciler.errors import Problem
 from reconciler.governance.entries import strip_tags
 from reconciler.refs import Location
 
-SHOWN = 80  # characters of a value shown back in a message
 _PLAIN_KEY = re.compile(r"^[\w@+:-][\w@+:.-]*$")  # \w: letters of any script
 
 
@@ -35,14 +35,16 @@ def _quoted(key: str) -> str:
 
 
 def format_path(path: Path) -> str:
-    """``("rooms", "ops", "members", 2)`` -> ``rooms.ops.members[2]``; odd keys quoted."""
+    """``("rooms", "ops", "members", 2)`` -> ``rooms.ops.members[2]``; odd keys quoted,
+    keys over the name limit cut short (``clipped``)."""
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            text = part if _PLAIN_KEY.match(part) and ".." not in part else _quoted(part)
-            out += f".{text}" if out else text
+            head, rest = clipped(part)
+            text = head if _PLAIN_KEY.match(head) and ".." not in head else _quoted(head)
+            out += f".{text}{rest}" if out else text + rest
     return out
 
 
@@ -76,14 +78,16 @@ _EXTENSION_SCORE = 10  # above every edit distance allowed: a near spelling wins
 def _typo_score(word: str, choice: str) -> int | None:
     """How far ``choice`` is from ``word`` as a typo (lower is closer), None if too far."""
     limit = 0 if len(word) <= 2 else 1 if len(word) <= 4 else 2 if len(word) <= 10 else 3
-    distance = edit_distance(word.casefold(), choice.casefold())
-    if distance <= limit:
-        return distance
+    folded, other = word.casefold(), choice.casefold()
+    if abs(len(folded) - len(other)) <= limit:  # else farther: no quadratic work on a long key
+        distance = edit_distance(folded, other)
+        if distance <= limit:
+            return distance
     parts, extended = word.split("-"), choice.split("-")
     if len(extended) == len(parts) + 1 and (extended[:-1] == parts or extended[1:] == parts):
         return _EXTENSION_SCORE
-    stem = word.casefold().removesuffix("s")  # an abbreviation: admin(s) -> administrators
-    if len(stem) >= ABBREVIATION_MIN and choice.casefold().startswith(stem):
+    stem = folded.removesuffix("s")  # an abbreviation: admin(s) -> administrators
+    if len(stem) >= ABBREVIATION_MIN and other.startswith(stem):
         return _EXTENSION_SCORE
     return None
 
@@ -228,20 +232,21 @@ def _string_hint(value: Any) -> str:
 
 def unknown_key(key: str, root: type[BaseModel], parent: Path, hints: Mapping[str, str]) -> str:
     model = model_at(root, parent)
+    shown = named(key)
     valid = sorted(model.model_fields) if model else []
     if key in hints:
-        return f"unknown key {key!r} ({hints[key]})"
+        return f"unknown key {shown} ({hints[key]})"
     # a model may say why a key it refuses is not its own (a safety setting of another kind)
     hint = getattr(model, "unknown_key_hint", None)
     why = hint(key) if callable(hint) else None
     if why:
-        return f"unknown key {key!r} ({why})"
+        return f"unknown key {shown} ({why})"
     suggestion = closest(key, valid)
     if suggestion:
-        return f"unknown key {key!r} (did you mean {suggestion!r}?)"
+        return f"unknown key {shown} (did you mean {suggestion!r}?)"
     if valid:
-        return f"unknown key {key!r} (expected one of: {', '.join(valid)})"
-    return f"unknown key {key!r}"
+        return f"unknown key {shown} (expected one of: {', '.join(valid)})"
+    return f"unknown key {shown}"
 
 
 def model_at(root: type[BaseModel], path: Path) -> type[BaseModel] | None:

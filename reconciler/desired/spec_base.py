@@ -40,8 +40,12 @@ def too_long(value: str, what: str) -> PydanticCustomError | None:
     """The error for a name longer than MAX_NAME_LENGTH (which never echoes it), or None."""
     if len(value) <= MAX_NAME_LENGTH:
         return None
-    message = f"{what} is too long: {len(value):,} characters, at most {MAX_NAME_LENGTH}"
-    return fail("too_long", message)
+    return fail("too_long", too_long_text(len(value), what))
+
+
+def too_long_text(length: int, what: str) -> str:
+    """``the name is too long: 1,100 characters, at most 256``."""
+    return f"{what} is too long: {length:,} characters, at most {MAX_NAME_LENGTH}"
 
 
 def short(value: str) -> str:

@@ -36,6 +36,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
+from reconciler.desired.shown import named
 from reconciler.desired.yamlpos import (
     LARGE,
     MAX_NODES,
@@ -188,7 +189,7 @@ class _Events:
                 self._skip(value_event)
                 continue
             if key in first_line:
-                message = f"duplicate key {key!r} (first at line {first_line[key]})"
+                message = f"duplicate key {named(key)} (first at line {first_line[key]})"
                 self.issues.append(YamlIssue(key_line, path, message))
                 self._skip(value_event)
                 continue

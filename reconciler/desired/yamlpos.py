@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from yaml.events import MappingEndEvent, MappingStartEvent, SequenceEndEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reconciler.desired.editor_lines import hidden_break, line_at
+from reconciler.desired.long_key import long_key_message
+from reconciler.desired.nesting import MAX_NESTING, TOO_DEEP, TooDeep, deeper_than, reading_line
+from reconciler.desired.shown import named
 from reconciler.governance.grant import UNTIL_EXAMPLES, date_problem
 
 Path = tuple[str | int, ...]
@@ -120,20 +122,20 @@ def parse_nodes(text: str, fast: Callable[[str], Document | None] | None = None)
             return done
         node = compose(text)
     except yaml.MarkedYAMLError as exc:
-        return Document(None, positions, [_syntax_issue(exc)])
+        return Document(None, positions, [_syntax_issue(exc, text)])
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
         position = getattr(exc, "position", 0)
         message = str(exc).split("\n")[0]
         return Document(None, positions, [YamlIssue(line_at(text, position), (), message)])
-    except RecursionError:
-        return Document(None, positions, [YamlIssue(1, (), "YAML nesting is too deep")])
+    except TooDeep as exc:
+        return Document(None, positions, [YamlIssue(exc.line, (), TOO_DEEP)])
     if node is None:  # empty file or comments only
         return Document(None, positions, [])
     builder = _Builder(positions)
     try:
         data = builder.build(node, ())
-    except RecursionError:
-        return Document(None, positions, [YamlIssue(1, (), "YAML nesting is too deep")])
+    except RecursionError:  # at the line of the deepest node reached
+        return Document(None, positions, [YamlIssue(builder.where, (), TOO_DEEP)])
     except _Budget as exc:
         message = f"too many YAML nodes (over {MAX_NODES:,}, aliases included)"
         return Document(None, positions, [YamlIssue(exc.line, (), message)])
@@ -148,43 +150,28 @@ def compose(text: str) -> Node | None:
     fast = getattr(yaml, "CSafeLoader", None)
     if fast is not None:
         try:
-            if _deeper_than(text, fast, MAX_NESTING):  # libyaml would crash, not raise
-                raise RecursionError
+            deep = deeper_than(text, fast, MAX_NESTING)
+            if deep is not None:  # libyaml would crash, not raise
+                raise TooDeep(deep)
             return yaml.compose(text, Loader=fast)
         except yaml.YAMLError:
             if len(text) > LARGE:
                 raise
-    return yaml.compose(text, Loader=yaml.SafeLoader)
-
-
-# Nesting deeper than this is refused before libyaml composes it: its composer recurses on
-# the C stack with no check, and a file nested ~30,000 deep (100 KB of ``[``) crashed the
-# process (QA-BA Q-BA-1). Our own walk of the nodes refuses far less already (Python's
-# recursion limit), so nothing that was read is refused by it.
-MAX_NESTING = 1000
-
-
-def _deeper_than(text: str, loader: Any, limit: int) -> bool:
-    """Whether ``text`` nests collections deeper than ``limit``, from libyaml's events
-    (its parser does not recurse); a YAML error is left for composing to report."""
-    depth = 0
+    loader = yaml.SafeLoader(text)
     try:
-        for event in yaml.parse(text, Loader=loader):
-            kind = type(event)
-            if kind is SequenceStartEvent or kind is MappingStartEvent:
-                depth += 1
-                if depth > limit:
-                    return True
-            elif kind is SequenceEndEvent or kind is MappingEndEvent:
-                depth -= 1
-    except yaml.YAMLError:
-        return False
-    return False
+        return loader.get_single_node()
+    except RecursionError:
+        raise TooDeep(reading_line(loader)) from None
+    finally:
+        loader.dispose()
 
 
-def _syntax_issue(exc: yaml.MarkedYAMLError) -> YamlIssue:
+def _syntax_issue(exc: yaml.MarkedYAMLError, text: str) -> YamlIssue:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else 1
+    long_key = long_key_message(text, exc)  # PyYAML's words would send the user astray
+    if long_key is not None:
+        return YamlIssue(line, (), long_key)
     parts = [p for p in (exc.context, exc.problem) if p]
     message = "YAML syntax error: " + ", ".join(parts) if parts else "YAML syntax error"
     notes = []
@@ -318,7 +305,7 @@ class _Builder:
             if key is None:
                 continue
             if key in first_line:
-                message = f"duplicate key {key!r} (first at line {first_line[key]})"
+                message = f"duplicate key {named(key)} (first at line {first_line[key]})"
                 self.issues.append(YamlIssue(_line(key_node), path, message))
                 continue
             first_line[key] = _line(key_node)

@@ -23,6 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from reconciler.desired.shown import clipped, named
 from reconciler.governance.grant import Grant, parse_until
 from reconciler.refs import Location
 
@@ -107,8 +108,8 @@ def without_key(key: str, what: str, data: dict[Any, Any]) -> str:
 
     typo = next((str(k) for k in data if closest(str(k), [key])), None)
     if typo is not None:
-        return f"unknown key {typo!r} (did you mean {key!r}?)"
-    keys = ", ".join(str(k) for k in data) or "none"
+        return f"unknown key {named(typo)} (did you mean {key!r}?)"
+    keys = ", ".join("".join(clipped(str(k))) for k in data) or "none"
     return (
         f"expected {what}, or a mapping with `{key}:` (and `until:`, `reason:`, `ticket:`), "
         f"got a mapping with keys: {keys}"

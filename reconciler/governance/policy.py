@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from reconciler import kinds
 from reconciler.desired.messages import closest, located
 from reconciler.desired.model import DesiredTarget
+from reconciler.desired.shown import named
 from reconciler.desired.yamlpos import Positions
 from reconciler.errors import Problem
 from reconciler.governance.grant import latest_allowed
@@ -136,7 +137,7 @@ def grant_key_problems(
         suggestion = closest(key, known)
         hint = f"did you mean {suggestion!r}?" if suggestion else f"one of: {', '.join(known)}"
         path = ("max_grant_days", key)
-        message = f"unknown list key {key!r} ({hint})"
+        message = f"unknown list key {named(key)} ({hint})"
         problems.append(located(file, positions.line_of(path), path, message))
     return problems
 

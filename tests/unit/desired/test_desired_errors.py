@@ -325,18 +325,41 @@ def test_deep_nesting_is_an_error_not_a_crash(tmp_path: Path) -> None:
     assert problems_of(tmp_path) == [f"{tmp_path}/deep.yaml:1: YAML nesting is too deep"]
 
 
+DEEP_AT_LINE_5 = "# one\n# two\nrooms:\n  r1:\n    members: {}\n  r2: {{members: [a@x.io]}}\n"
+
+
 @pytest.mark.parametrize(
     "text",
     [
-        "rooms: " + "[" * 50_000 + "]" * 50_000 + "\n",
-        "rooms:\n  " + "- " * 50_000 + "x\n",
-        "rooms: " + "{a: " * 50_000 + "x" + "}" * 50_000 + "\n",
-        "rooms:\n" + "".join("  " * i + "a:\n" for i in range(1, 2_000)) + "  " * 2_000 + "x\n",
+        DEEP_AT_LINE_5.format("[" * 5_000 + "]" * 5_000),  # refused before libyaml composes
+        DEEP_AT_LINE_5.format("[" * 500 + "]" * 500),  # composed, too deep for our walk
+        DEEP_AT_LINE_5.format("[" * 500 + "]" * 500) + "bad: [\n",  # a syntax error after:
+        # composed again in pure Python, too deep for its composer
+    ],
+    ids=["libyaml-limit", "walk", "pure-python-compose"],
+)
+def test_nesting_too_deep_is_reported_at_the_line_of_the_nesting(tmp_path: Path, text: str) -> None:
+    """QA-CF Q-CF-5: it was always line 1."""
+    (tmp_path / "deep.yaml").write_text(text)
+    assert problems_of(tmp_path) == [f"{tmp_path}/deep.yaml:5: YAML nesting is too deep"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("rooms: " + "[" * 50_000 + "]" * 50_000 + "\n", 1),
+        ("rooms:\n  " + "- " * 50_000 + "x\n", 2),
+        ("rooms: " + "{a: " * 50_000 + "x" + "}" * 50_000 + "\n", 1),
+        # the top level, then a mapping a line: the 1,001st level starts on line 1,001
+        (
+            "rooms:\n" + "".join("  " * i + "a:\n" for i in range(1, 2_000)) + "  " * 2_000 + "x\n",
+            1001,
+        ),
     ],
     ids=["flow", "block", "flow-mappings", "block-mappings"],
 )
 def test_nesting_libyaml_would_crash_on_is_an_error_naming_the_file(
-    tmp_path: Path, text: str
+    tmp_path: Path, text: str, line: int
 ) -> None:
     """libyaml's composer recurses on the C stack unchecked: 100 KB nested 50,000 deep
     killed the process (SIGSEGV, exit 139, nothing said; QA-BA Q-BA-1). Mappings nested
@@ -351,7 +374,7 @@ def test_nesting_libyaml_would_crash_on_is_an_error_naming_the_file(
         check=False,
     )
     assert run.returncode == 1, (run.returncode, run.stderr[-500:])
-    assert f"{tmp_path}/deep.yaml:1: YAML nesting is too deep" in run.stdout + run.stderr
+    assert f"{tmp_path}/deep.yaml:{line}: YAML nesting is too deep" in run.stdout + run.stderr
 
 
 def test_groups_nested_too_deeply_are_reported_once_at_the_outermost(tmp_path: Path) -> None:

@@ -125,7 +125,14 @@ def test_a_large_broken_yaml_file_is_parsed_once_not_again_in_pure_python(
         loaders.append(Loader.__name__)
         return compose(text, Loader=Loader)
 
+    single = yaml.SafeLoader.get_single_node
+
+    def pure(loader: Any) -> Any:
+        loaders.append("SafeLoader")
+        return single(loader)
+
     monkeypatch.setattr(yamlpos.yaml, "compose", spy)
+    monkeypatch.setattr(yaml.SafeLoader, "get_single_node", pure)
     rooms = "".join(f"  r{i}:\n    members: [a{i}@example.com]\n" for i in range(20_000))
     (ds / "big.yaml").write_text("rooms:\n" + rooms + "  broken: [\n")
     assert len((ds / "big.yaml").read_text()) > yamlpos.LARGE
@@ -267,6 +274,71 @@ def test_a_huge_name_is_refused_without_echoing_it(ds: Path, text: str, where: s
     (problem,) = problems(ds)
     assert problem.startswith(f"{ds}/r.yaml:{where}")
     assert problem.endswith("the name is too long: 100,000 characters, at most 256")
+
+
+def test_a_name_over_the_limit_is_cut_short_in_every_message_that_names_it(ds: Path) -> None:
+    """The key itself over 256 characters: each message shows its first 80 and its length
+    (QA-CF Q-CF-3: a 100,000-character room name made a line of 100,092)."""
+    room, key, odd = "r" * 100_000, "k" * 1_000, "a b" * 100
+    (ds / "r.yaml").write_text(
+        f"rooms:\n  ? {room}\n  : {{members: [a@example.com], administrators: [bob]}}\n"
+        f"  ops:\n    members:\n      - ? {key}\n        : 1\n"
+        f"    ? {key}\n    : 1\n    ? {key}\n    : 2\n"
+        f"  ? {odd}\n  : {{members: [a@example.com]}}\n"
+    )
+    started = time.monotonic()
+    found = problems(ds)
+    assert time.monotonic() - started < 5
+    r, k = "r" * 80 + "…(100,000 characters)", "k" * 80 + "…(1,000 characters)"
+    quoted_k, odd_shown = "'" + k.replace("…", "'…"), '"' + odd[:80] + '"…(300 characters)'
+    fields = "account, administrators, id, members, owners, prune, safety"
+    assert found == [
+        f"{ds}/r.yaml:2: rooms.{r}: the name is too long: 100,000 characters, at most 256",
+        f"{ds}/r.yaml:3: rooms.{r}.administrators[0]: malformed email address 'bob'",
+        f"{ds}/r.yaml:6: rooms.ops.members[0]: expected a member reference, or a mapping "
+        f"with `member:` (and `until:`, `reason:`, `ticket:`), got a mapping with keys: {k}",
+        f"{ds}/r.yaml:8: rooms.ops: unknown key {quoted_k} (expected one of: {fields})",
+        f"{ds}/r.yaml:10: rooms.ops: duplicate key {quoted_k} (first at line 8)",
+        f"{ds}/r.yaml:12: rooms.{odd_shown}: the name is too long: 300 characters, at most 256",
+    ]
+    composed = yamlpos.parse_nodes((ds / "r.yaml").read_text())  # without libyaml's events
+    assert [i.message for i in composed.issues] == [f"duplicate key {quoted_k} (first at line 8)"]
+
+
+LONG = "r" * 1_100  # over the 1,024 characters PyYAML reads as a key without `? `
+TOO_LONG = "the name is too long: 1,100 characters, at most 256"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (f"rooms:\n  {LONG}:\n    members: [a@example.com]\n", 2, TOO_LONG),
+        (f"rooms:\n  ops: {{}}\n  {LONG}:\n    members: [a@example.com]\n", 3, TOO_LONG),
+        (f'rooms:\n  "{LONG}":\n    members: [a@example.com]\n', 2, TOO_LONG),
+        (f"groups:\n  '{LONG}': [a@example.com]\n", 2, TOO_LONG),
+        (f"\n\nrooms: {{ops: {{}}, {LONG}: {{members: [a@example.com]}}}}\n", 3, TOO_LONG),
+        (f"rooms:\n  ops:\n    members:\n      - {LONG}: 1\n", 4, TOO_LONG),
+        (  # 1,200 characters written, a name of 200: YAML's limit is the problem
+            'rooms:\n  "' + "\\u00e9" * 200 + '": {}\n',
+            2,
+            "a key written in 1,202 characters is longer than YAML reads as a key (1,024): "
+            "write it after `? `, its value on the next line after `: `",
+        ),
+        (  # a value with ': ' in it: the key's length is not what is wrong
+            f"rooms:\n  ops: {LONG}: 1\n",
+            2,
+            "YAML syntax error: mapping values are not allowed here "
+            "(check the indentation, or quote a value with ': ')",
+        ),
+    ],
+)
+def test_a_key_longer_than_yaml_reads_is_reported_as_too_long(
+    ds: Path, text: str, line: int, message: str
+) -> None:
+    """QA-CF Q-CF-4: a name of 1,100 characters got "mapping values are not allowed here
+    (check the indentation...)", PyYAML's word for a simple key over 1,024 characters."""
+    (ds / "r.yaml").write_text(text)
+    assert problems(ds) == [f"{ds}/r.yaml:{line}: {message}"]
 
 
 def test_a_10_mb_string_where_a_boolean_belongs_is_not_echoed(ds: Path) -> None:

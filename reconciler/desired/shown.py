@@ -1,0 +1,25 @@
+"""A name as messages show it back: in full up to ``MAX_NAME_LENGTH`` characters (any
+name that can be valid), else cut to its first ``SHOWN`` and its length, so that a line
+stays short and the name recognisable (QA-CF Q-CF-3: a 100,000-character room name
+made an error line of 100,092 characters)."""
+
+from __future__ import annotations
+
+from reconciler.desired.spec_base import MAX_NAME_LENGTH
+
+SHOWN = 80  # characters of a value (or of a name over the limit) shown back in a message
+
+
+def clipped(name: str) -> tuple[str, str]:
+    """``name`` as it is and ``""``, or its first ``SHOWN`` characters and what stands in
+    for the rest: ``…(100,000 characters)``."""
+    if len(name) <= MAX_NAME_LENGTH:
+        return name, ""
+    return name[:SHOWN], f"…({len(name):,} characters)"
+
+
+def named(name: str) -> str:
+    """``name`` quoted for a message (``'ops'``), cut short when over the limit:
+    ``'rrrr…rrrr'…(100,000 characters)``."""
+    head, rest = clipped(name)
+    return repr(head) + rest
