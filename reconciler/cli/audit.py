@@ -14,7 +14,7 @@ from reconciler.audit import Audit, UnknownMemberError, audit, known, to_json
 from reconciler.audit_refusals import changed_targets, with_refusals
 from reconciler.channel_refs import USER_PREFIX, parse_channel_member, user_instance
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.directory import settings_account
+from reconciler.cli.directory import provider_options, settings_account
 from reconciler.cli.options import accounts_given, text_or_json_option
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired.loader import load_desired
@@ -26,7 +26,7 @@ from reconciler.kinds import Kind
 from reconciler.kinds.rooms import ROOM
 from reconciler.live import merged
 from reconciler.planner import plan as make_plan
-from reconciler.providers import ProviderOptions, open_providers
+from reconciler.providers import open_providers
 from reconciler.providers.base import MemberFinder
 from reconciler.refs import MemberKind, MemberRef
 from reconciler.render.audit import render_audit, section_json, section_lines, section_title
@@ -180,13 +180,7 @@ def _finders(
     the kinds to audit that read MEMBER but whose own provider is no finder: audit cannot
     look there unless another kind's finder does (``Whereabouts.kinds``: the channels'
     looks for their moderators too), and then says so."""
-    options = ProviderOptions(
-        client=app.client,
-        regional=app.client,
-        parallelism=app.parallelism,
-        pacer=app.pacer(desired.rates if desired is not None else None),
-        desired=desired,
-    )
+    options = provider_options(app, desired)
     finders: dict[str, tuple[MemberFinder, MemberRef]] = {}
     readers: list[Kind] = []
     wanted = _kinds_to_audit(desired)
@@ -308,13 +302,7 @@ def _refused(app: AppContext, desired: DesiredState | None, audits: list[Audit])
     if desired is None or not keys:
         return audits
     mine = replace(desired, targets=tuple(t for t in desired.targets if t.key in keys))
-    options = ProviderOptions(
-        client=app.client,
-        regional=app.client,
-        parallelism=app.parallelism,
-        pacer=app.pacer(desired.rates),
-        desired=mine,
-    )
+    options = replace(provider_options(app, desired), desired=mine)
     providers = open_providers(sorted({k.kind for k in keys}), options)
     live = merged(p.read(mine, only=keys) for p in providers.values())
     violations = make_plan(mine, live, now=app.now).violations

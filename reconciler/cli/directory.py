@@ -34,14 +34,19 @@ def open_directory(app: AppContext) -> RoomsDirectory:
 def open_channels(app: AppContext, desired: DesiredState) -> ChannelDirectory:
     """The channel directory of this run for ``desired``'s app instances and bearers
     (paced by its ``rates:``, as plan and apply are)."""
-    options = ProviderOptions(
+    return channel_directory(provider_options(app, desired))
+
+
+def provider_options(app: AppContext, desired: DesiredState | None) -> ProviderOptions:
+    """The providers' options of a reading command (audit, import) for ``desired``: the
+    run's client and parallelism, paced by its ``rates:`` as plan and apply are."""
+    return ProviderOptions(
         client=app.client,
         regional=app.client,
         parallelism=app.parallelism,
-        pacer=app.pacer(desired.rates),
+        pacer=app.pacer(desired.rates if desired is not None else None),
         desired=desired,
     )
-    return channel_directory(options)
 
 
 def settings_account(directory: Path) -> tuple[Path | None, str | None]:
