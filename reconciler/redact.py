@@ -136,6 +136,8 @@ def register_credentials(*values: str | None) -> None:
 
 def check_endpoint_url(url: str) -> str:
     """``url`` if botocore can use it; else UsageError quoting it redacted."""
+    if not url.strip().lower().startswith(("http://", "https://")):  # "not a url" too
+        raise UsageError("--endpoint-url must start with http:// or https://")
     odd = sorted({c for c in url if _no_url_character(c)})
     if odd:  # a newline split the error into two lines; a space was sent as %20 (Q-CF-7)
         escaped = "".join(repr(c)[1:-1] if c in odd and c != " " else c for c in url)
@@ -144,8 +146,6 @@ def check_endpoint_url(url: str) -> str:
             f"--endpoint-url {redact_url(escaped)}: it holds {held}, white space or a control "
             "character: give the URL without it"
         )
-    if not url.lower().startswith(("http://", "https://")):
-        raise UsageError("--endpoint-url must start with http:// or https://")
     shown = redact_url(url)
     try:
         parts = urllib.parse.urlsplit(url)

@@ -35,6 +35,7 @@ from typing import Any
 
 import yaml
 
+from reconciler.desired.nesting import TooDeep
 from reconciler.desired.yamlpos import compose
 from reconciler.emulator.errors import SeedError
 from reconciler.emulator.meetings.seed import SeedMeeting, parse_meetings
@@ -133,6 +134,8 @@ def _read_seed(path: str | Path) -> tuple[dict[str, Any], Seed]:
         raise SeedError(source, f"invalid YAML: {exc.problem}", line=line) from exc
     except yaml.YAMLError as exc:
         raise SeedError(source, f"invalid YAML: {exc}") from exc
+    except TooDeep as exc:  # refused before composing, at the line it goes too deep
+        raise SeedError(source, "invalid YAML: nesting is too deep", line=exc.line) from None
     except RecursionError:
         raise SeedError(source, "invalid YAML: nesting is too deep", line=1) from None
     if doc is None:

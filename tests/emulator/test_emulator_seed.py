@@ -162,3 +162,12 @@ def test_aliases_in_a_seed_are_followed(tmp_path: Path) -> None:
         ("r1", [("u", "Administrator")]),
         ("r2", [("u", "Administrator")]),
     ]
+
+
+def test_a_seed_nested_too_deeply_below_its_first_line_names_that_line(tmp_path: Path) -> None:
+    """The nesting is refused before libyaml composes it (it would crash), at the line
+    where it goes too deep, as the desired state's loader says (QA-CF Q-CF-5)."""
+    path = write(tmp_path, "# a seed\naccounts:\n  - " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(SeedError) as info:
+        load_seed(path)
+    assert str(info.value) == f"{path}:3: invalid YAML: nesting is too deep"
