@@ -50,3 +50,30 @@ def test_ids_with_spaces_at_either_end_are_read_trimmed(
     run = cli("plan", "--detailed-exitcode")
     assert (run.exit_code, run.stderr) == (0, "")
     assert run.stdout.splitlines()[-1] == NO_CHANGES
+
+
+def test_a_channels_app_instance_label_with_spaces_is_read_trimmed(
+    emulator: EmulatorServer, write_desired: Any, cli: Any
+) -> None:
+    """A channel's `app_instance:` label is read trimmed, as the ids above are (QA-DB
+    L-DB-3: before, `" chat "` was a label settings.yaml does not name)."""
+    emulator.reset(CHAT_SEED)
+    write_desired(
+        {
+            "settings.yaml": f"""
+                app_instances:
+                  chat: {{arn: "{INSTANCE}", bearer: user:reconciler}}
+                  other: {{arn: "{INSTANCE}-2", bearer: user:reconciler}}
+                """,
+            "chat.yaml": """
+                channels:
+                  ops:
+                    app_instance: " chat\\t"
+                    members: [user:u1, user:u2, user:u3]
+                """,
+        }
+    )
+    assert cli("validate").exit_code == 0
+    run = cli("plan", "--detailed-exitcode")
+    assert (run.exit_code, run.stderr) == (0, "")
+    assert run.stdout.splitlines()[-1] == NO_CHANGES
