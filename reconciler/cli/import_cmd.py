@@ -132,7 +132,10 @@ def import_(
     file per app instance, DIR/channels/LABEL.yaml, the channels DIR declares already left
     as they are, as its rooms are (stdout has every channel, as it has every room); with
     no account known, only channels are imported. With --room, only the rooms named
-    are imported: no channel is read or written.
+    are imported: no channel is read or written. To stdout, nothing is imported when
+    settings.yaml names `app_instances` and the --desired directory is not valid (its
+    channels are unknown): its errors are shown, exit 1; --room imports the rooms all
+    the same.
 
     API calls: ListAccounts (pages of 200) only without --account or settings.yaml;
     ListRooms once per account (pages of 99); ListRoomMemberships per room (pages of 99).

@@ -78,3 +78,18 @@ def test_import_to_stdout_without_app_instances_ignores_the_desired_state_errors
     assert run.exit_code == 0
     assert "\nrooms:\n  ops:  # id room-ops\n" in run.stdout
     assert "channels:" not in run.stdout
+
+
+def test_import_help_says_stdout_refuses_an_invalid_desired_state(cli: Any) -> None:
+    """`import --help` says so, as the README does (QA-DB L-DB-4: it did not)."""
+    run = cli("import", "--help")
+    assert run.exit_code == 0
+    said = " ".join(run.stdout.split())  # the paragraph, unwrapped
+    assert REFUSED in said
+
+
+REFUSED = (
+    "To stdout, nothing is imported when settings.yaml names `app_instances` and the "
+    "--desired directory is not valid (its channels are unknown): its errors are shown, "
+    "exit 1; --room imports the rooms all the same."
+)
