@@ -86,3 +86,37 @@ class TargetGone(AwsError):
 
 class UsageError(ReconcilerError):
     """The command line asked for something impossible (bad file, missing terminal, ...)."""
+
+
+class UnknownValue(ReconcilerError):
+    """Chime answered a value this version of the tool does not know (a role, a member or
+    membership type, a capability newer than it): the run stops there, rather than plan
+    from a guess (a member of a role it cannot read is never removed or changed by
+    mistake). ``what``: whose value it is (``the role of member uid-bob``)."""
+
+    def __init__(
+        self, operation: str, context: str, what: str, value: object, known: Sequence[str]
+    ) -> None:
+        self.operation = operation
+        self.context = context
+        self.what = what
+        self.value = value
+        self.known = tuple(known)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f" ({self.context})" if self.context else ""
+        return (
+            f"{self.operation}{where}: {self.what} is {self.value!r}, which chime-reconciler "
+            f"does not know (it knows {', '.join(self.known)}); it stops rather than guess "
+            "(a newer chime-reconciler may know it)"
+        )
+
+
+def known_value(
+    value: object, known: Sequence[str], operation: str, context: str, what: str
+) -> str:
+    """``value`` when it is one of ``known``; else ``UnknownValue``."""
+    if isinstance(value, str) and value in known:
+        return value
+    raise UnknownValue(operation, context, what, value, known)

@@ -37,12 +37,13 @@ from typing import Any, NamedTuple
 
 from reconciler.channel_refs import USER_PREFIX, channel_user, user_id_of
 from reconciler.desired.model import DesiredState, DesiredTarget
-from reconciler.errors import AwsError, UsageError
-from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, MODERATOR
+from reconciler.errors import AwsError, UsageError, known_value
+from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, MODERATOR
 from reconciler.live import LiveMember
 from reconciler.parallel import pmap
 from reconciler.providers.base import Steps
 from reconciler.providers.channel_directory import ChannelDirectory
+from reconciler.providers.messaging_api import TYPES
 from reconciler.refs import MemberKind, MemberRef, TargetKey
 from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts, names_to_resolve
 
@@ -358,7 +359,9 @@ def _roles(
                 return []
         pages = [begun.first, *begun.others]
         return [
-            _role(instance, m.get("ChannelSummary", {}), ref, subject, CHANNEL.id, _type(m))
+            _role(
+                instance, m.get("ChannelSummary", {}), ref, subject, CHANNEL.id, _type(m, subject)
+            )
             for page in pages
             for m in page
         ]
@@ -375,8 +378,17 @@ def _raise_unless_no_user(exc: AwsError, ref: MemberRef) -> None:
         raise exc
 
 
-def _type(membership: dict[str, Any]) -> str:
-    return str(membership.get("AppInstanceUserMembershipSummary", {}).get("Type", "DEFAULT"))
+def _type(membership: dict[str, Any], subject: str) -> str:
+    """The membership's Type (``UnknownValue`` for one the tool does not know)."""
+    summary = membership.get("AppInstanceUserMembershipSummary", {})
+    channel = membership.get("ChannelSummary", {}).get("ChannelArn", "")
+    return known_value(
+        summary.get("Type", DEFAULT),
+        TYPES,
+        "ListChannelMembershipsForAppInstanceUser",
+        f"user {subject}",
+        f"the type of its membership of channel {channel}",
+    )
 
 
 def _is_email(ref: MemberRef) -> bool:

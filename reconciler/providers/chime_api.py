@@ -13,7 +13,7 @@ from functools import partial
 from operator import itemgetter
 from typing import Any
 
-from reconciler.errors import AwsError
+from reconciler.errors import AwsError, known_value
 from reconciler.kinds.rooms import ROOM_BATCH  # BatchCreateRoomMembership: 50
 from reconciler.live import LiveMember
 from reconciler.pacing import Pacer, QuotaKey
@@ -26,6 +26,7 @@ ACCOUNTS_PAGE = 200  # ListAccounts MaxResults: 1-200
 ROOMS_PAGE = 99  # ListRooms
 MEMBERSHIPS_PAGE = 99  # ListRoomMemberships
 NOT_FOUND = "NotFoundException"
+LIST = "ListRoomMemberships"
 BOTS_PAGE = 99  # ListBots
 USERS_PAGE = 200  # ListUsers
 # Every call of the Amazon Chime API counts against one rate for the AWS account.
@@ -57,18 +58,27 @@ class Bot:
     display_name: str
 
 
-def live_member(item: Mapping[str, Any]) -> LiveMember:
-    """A LiveMember from one ``RoomMembership`` of ListRoomMemberships."""
+ROLES = tuple(r.value for r in Role)
+MEMBER_TYPES = (MemberKind.USER.value, MemberKind.BOT.value, MemberKind.WEBHOOK.value)
+
+
+def live_member(item: Mapping[str, Any], context: str = "") -> LiveMember:
+    """A LiveMember from one ``RoomMembership`` of ListRoomMemberships (of the room
+    ``context`` names). A role or member type the tool does not know (a newer one) is
+    ``UnknownValue``: such a member is never planned as if it were another."""
     member = item.get("Member", {})
     member_id = str(member.get("MemberId", ""))
-    kind = MemberKind(member.get("MemberType", MemberKind.USER.value))
+    of = f"member {member_id}"
+    kind_value = member.get("MemberType", MemberKind.USER.value)
+    kind = MemberKind(known_value(kind_value, MEMBER_TYPES, LIST, context, f"the type of {of}"))
+    role = Role(known_value(item.get("Role"), ROLES, LIST, context, f"the role of {of}"))
     if kind is MemberKind.USER:
         ref = MemberRef.user(str(member.get("Email") or member.get("FullName") or member_id))
     elif kind is MemberKind.BOT:
         ref = MemberRef.bot(str(member.get("FullName") or member_id))
     else:
         ref = MemberRef.webhook(str(member.get("FullName") or member_id))
-    return LiveMember(ref=ref, member_id=member_id, kind=kind, role=Role(item["Role"]))
+    return LiveMember(ref=ref, member_id=member_id, kind=kind, role=role)
 
 
 class LiveMembers:
@@ -80,11 +90,12 @@ class LiveMembers:
     def __init__(self) -> None:
         self._known: dict[tuple[Any, ...], tuple[_Order, LiveMember]] = {}
 
-    def __call__(self, item: Mapping[str, Any]) -> LiveMember:
-        return self.ordered([item])[0]
+    def __call__(self, item: Mapping[str, Any], context: str = "") -> LiveMember:
+        return self.ordered([item], context)[0]
 
-    def ordered(self, items: Iterable[Mapping[str, Any]]) -> list[LiveMember]:
-        """The members of ``items`` (``RoomMembership``s), sorted."""
+    def ordered(self, items: Iterable[Mapping[str, Any]], context: str = "") -> list[LiveMember]:
+        """The members of ``items`` (``RoomMembership``s of the room ``context`` names),
+        sorted."""
         known = self._known
         entries = []
         for item in items:
@@ -98,7 +109,7 @@ class LiveMembers:
             )
             entry = known.get(key)
             if entry is None:
-                made = live_member(item)
+                made = live_member(item, context)
                 entry = known.setdefault(key, (_member_order(made), made))
             entries.append(entry)
         entries.sort(key=_FIRST)  # stable, by the order alone: as sorted(key=_member_order)
@@ -178,7 +189,7 @@ class ChimeApi(PacedApi):
         memberships: list[dict[str, Any]] = []
         for items in self._membership_pages(account, room_id):
             memberships.extend(items)
-        return self.live_member.ordered(memberships)
+        return self.live_member.ordered(memberships, _room(account, room_id))
 
     def membership(self, account: str, room_id: str, member_id: str) -> LiveMember | None:
         """``member_id``'s membership of one room (None: not in it), its pages read only
@@ -186,16 +197,16 @@ class ChimeApi(PacedApi):
         for items in self._membership_pages(account, room_id):
             for item in items:
                 if str(item.get("Member", {}).get("MemberId", "")) == member_id:
-                    return self.live_member(item)
+                    return self.live_member(item, _room(account, room_id))
         return None
 
     def _membership_pages(self, account: str, room_id: str) -> Iterator[list[dict[str, Any]]]:
         """One room's ListRoomMemberships pages, each a list of items, as they come."""
         for items, _ in self._pages(
-            "ListRoomMemberships",
+            LIST,
             self.client.list_room_memberships,
             "RoomMemberships",
-            f"account {account}, room {room_id}",
+            _room(account, room_id),
             AccountId=account,
             RoomId=room_id,
             MaxResults=MEMBERSHIPS_PAGE,
@@ -308,6 +319,10 @@ def _member_order(m: LiveMember) -> _Order:
     """``LiveMember``'s own order (its reference's kind and key, its id, kind and role)
     as plain strings, compared in C rather than by the dataclasses' ``__lt__``."""
     return (m.ref.kind, m.ref.key, m.member_id, m.kind, str(m.role))
+
+
+def _room(account: str, room_id: str) -> str:
+    return f"account {account}, room {room_id}"
 
 
 def _user(u: Mapping[str, Any]) -> User:

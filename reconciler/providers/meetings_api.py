@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from reconciler.capabilities import Capabilities
-from reconciler.errors import AwsError
+from reconciler.capabilities import SEND_RECEIVE, VALUES, Capabilities
+from reconciler.errors import AwsError, known_value
 from reconciler.pacing.pacer import Pacer
 from reconciler.pacing.quotas import QuotaKey
 from reconciler.providers.base import ItemError, item_errors
@@ -144,16 +144,21 @@ def guard_client(client: Any) -> Any:
     return client
 
 
-def attendee(item: dict[str, Any]) -> Attendee:
+def attendee(item: dict[str, Any], operation: str = "", context: str = "") -> Attendee:
+    """An attendee of ``operation``'s answer (about the meeting ``context`` names). A
+    capability the tool does not know (a newer one) is ``UnknownValue``: never planned
+    from (as a change to a profile, or a removal) as if it were another."""
     caps = item.get("Capabilities") or {}
+    attendee_id = str(item.get("AttendeeId", ""))
+
+    def axis(key: str) -> str:
+        what = f"the {key.lower()} capability of attendee {attendee_id}"
+        return known_value(caps.get(key, SEND_RECEIVE), VALUES, operation, context, what)
+
     return Attendee(
-        str(item.get("AttendeeId", "")),
+        attendee_id,
         str(item.get("ExternalUserId", "")),
-        Capabilities(
-            str(caps.get("Audio", "SendReceive")),
-            str(caps.get("Video", "SendReceive")),
-            str(caps.get("Content", "SendReceive")),
-        ),
+        Capabilities(axis("Audio"), axis("Video"), axis("Content")),
     )
 
 
@@ -219,7 +224,7 @@ class MeetingsApi(PacedApi):
         for items, _ in self._page_by_page(
             call, "Attendees", MeetingId=meeting_id, MaxResults=ATTENDEES_PAGE
         ):
-            yield from (attendee(a) for a in items)
+            yield from (attendee(a, "ListAttendees", f"meeting {meeting_id}") for a in items)
 
     def batch_create(
         self, meeting_id: str, items: Sequence[tuple[str, Capabilities]]
@@ -235,7 +240,11 @@ class MeetingsApi(PacedApi):
             Attendees=[{"ExternalUserId": e, "Capabilities": c.to_api()} for e, c in items],
         )
         errors = item_errors(resp, "ExternalUserId")
-        return BatchCreated(tuple(attendee(a) for a in resp.get("Attendees", [])), errors)
+        made = (
+            attendee(a, "BatchCreateAttendee", f"meeting {meeting_id}")
+            for a in resp.get("Attendees", [])
+        )
+        return BatchCreated(tuple(made), errors)
 
     def update_capabilities(self, meeting_id: str, attendee_id: str, caps: Capabilities) -> None:
         self._call(
@@ -264,4 +273,4 @@ class MeetingsApi(PacedApi):
             MeetingId=meeting_id,
             AttendeeId=attendee_id,
         )
-        return attendee(resp.get("Attendee", {}))
+        return attendee(resp.get("Attendee", {}), "GetAttendee", f"meeting {meeting_id}")

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
-from reconciler.errors import AwsError
+from reconciler.errors import AwsError, known_value
+from reconciler.kinds.channels import DEFAULT, HIDDEN
 from reconciler.pacing import Pacer, QuotaKey
 from reconciler.pacing.quotas import BY_NAME, arn_region
 from reconciler.providers.base import ItemError, item_errors
@@ -220,7 +221,10 @@ class MessagingApi(PacedApi):
                 return None
             raise
         value = found.get("ChannelMembership", {}).get("Type")
-        return None if value is None else str(value)
+        if value is None:
+            return None
+        what = f"the type of member {member}'s membership"
+        return known_value(value, TYPES, "DescribeChannelMembership", f"channel {channel}", what)
 
     def memberships_for_user(self, user: str, bearer: str) -> Iterator[list[dict[str, Any]]]:
         """ListChannelMembershipsForAppInstanceUser, page by page (stop iterating to stop
@@ -277,6 +281,9 @@ def _region(params: dict[str, Any]) -> str | None:
         if isinstance(arn, str) and arn.startswith("arn:"):
             return arn_region(arn)
     return None
+
+
+TYPES = (DEFAULT, HIDDEN)  # a channel membership's Type
 
 
 def bearer_hint(code: str, bearer: str | None) -> str | None:

@@ -2,9 +2,12 @@
 at -vv, its traceback; neither shows a credential (Q-BE-1: both were printed as they
 were: the message unredacted, the traceback by Python itself).
 
-The error is a real one: an endpoint that answers a membership with a role Chime has not
-(here one that echoes the request's session token, the endpoint's password and a proxy
-URL with its user and password) is not an error the tool expects."""
+The error is a real one: an endpoint that answers a meeting's attendees with a NextToken
+that is a JSON object, not the string the API's model says (here one that echoes the
+request's session token, the endpoint's password and a proxy URL with its user and
+password), is not an answer the tool expects: passing it back as the next page's token,
+botocore refuses it. (An unknown role was the error until it became a clear one, QA-DB
+L-DB-1: tests/e2e/test_unknown_live_values.py.)"""
 
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ACCOUNT, Cli, local_server
+from conftest import Cli, local_server
+from test_create_retries_e2e import MEETING
 
 pytestmark = pytest.mark.e2e
 
@@ -25,27 +29,30 @@ TOKEN = "IQoJb3JpZ2luX2VjEXAMPLEBUGSESSIONTOKENvalue"
 ENDPOINT_PASSWORD = "endpoint-Pa55w0rd"
 PROXY = "http://proxyuser:proxy-Pa55w0rd@proxy.example:3128/"
 SECRETS = (KEY_ID, SECRET, TOKEN, ENDPOINT_PASSWORD, "proxyuser", "proxy-Pa55w0rd")
-BUG = "Internal error (this is a bug in chime-reconciler, please report it): ValueError: "
-SHOWN = "'x-amz-security-token:*** *** via http://***@proxy.example:3128/' is not a valid Role"
+BUG = "Internal error (this is a bug in chime-reconciler, please report it): ParamValidationError: "
+TOKEN_SHOWN = "{'Token': 'x-amz-security-token:*** *** via http://***@proxy.example:3128/'}"
+INVALID = (
+    f"Invalid type for parameter NextToken, value: {TOKEN_SHOWN}, type: <class 'dict'>, "
+    "valid types: <class 'str'>"
+)
+FAILED = "Parameter validation failed:"
+SHOWN = f"{FAILED}\\n{INVALID}"  # the line break shown escaped
 
 
-class _AnswersAnUnknownRole(BaseHTTPRequestHandler):
-    """Room ``ops`` with one membership, whose role quotes the request's session token,
-    the endpoint's password and a proxy's URL; no users."""
+class _AnswersATokenObject(BaseHTTPRequestHandler):
+    """Meeting ``MEETING``, whose attendees' listing answers a NextToken that is an
+    object quoting the request's session token, the endpoint's password and a proxy's
+    URL."""
 
     def _answer(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         token = self.headers.get("X-Amz-Security-Token", "")
-        role = f"x-amz-security-token:{token} {ENDPOINT_PASSWORD} via {PROXY}"
-        if "/memberships" in self.path:
-            member = {"MemberId": "uid-bob", "Email": "bob@example.com", "MemberType": "User"}
-            document: dict[str, Any] = {
-                "RoomMemberships": [{"RoomId": "room-ops", "Member": member, "Role": role}]
-            }
-        elif "/rooms" in self.path:
-            document = {"Rooms": [{"RoomId": "room-ops", "Name": "ops", "AccountId": ACCOUNT}]}
+        text = f"x-amz-security-token:{token} {ENDPOINT_PASSWORD} via {PROXY}"
+        document: dict[str, Any]
+        if "/attendees" in self.path:
+            document = {"Attendees": [], "NextToken": {"Token": text}}
         else:
-            document = {"Users": []}
+            document = {"Meeting": {"MeetingId": MEETING, "MediaRegion": "us-east-1"}}
         body = json.dumps(document).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -63,11 +70,11 @@ class _AnswersAnUnknownRole(BaseHTTPRequestHandler):
 def buggy_answers(
     workdir: Path, write_desired: Any, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Cli]:
-    write_desired({"rooms.yaml": f"rooms: {{ops: {{account: '{ACCOUNT}', members: []}}}}\n"})
+    write_desired({"meetings.yaml": f"meetings: {{bridge: {{meeting_id: {MEETING}}}}}\n"})
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", KEY_ID)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
     monkeypatch.setenv("AWS_SESSION_TOKEN", TOKEN)
-    with local_server(_AnswersAnUnknownRole) as url:
+    with local_server(_AnswersATokenObject) as url:
         endpoint = url.replace("http://", f"http://svc:{ENDPOINT_PASSWORD}@")
         yield Cli(endpoint, workdir)
 
@@ -92,7 +99,7 @@ def test_an_internal_errors_traceback_at_double_verbose_shows_no_credential(
     assert BUG + SHOWN in lines
     traceback = lines[lines.index(BUG + SHOWN) + 1 :]
     assert traceback[0] == "Traceback (most recent call last):"
-    assert traceback[-1] == "ValueError: " + SHOWN
+    assert traceback[-2:] == ["botocore.exceptions.ParamValidationError: " + FAILED, INVALID]
     assert any(line.startswith('  File "') for line in traceback)
     for secret in SECRETS:
         assert secret not in run.stdout + run.stderr
