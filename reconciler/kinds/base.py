@@ -160,6 +160,10 @@ class Kind:
     # account), else in the whole kind (a channel ARN, a meeting id): what makes two
     # declarations one target (``declared_once``)
     id_per_scope: bool = True
+    # how two of the target's ids as written are compared (``validate``'s "already
+    # declared", restrictions.yaml's ``ids:``): as written, white space aside, by default;
+    # a kind whose ids are case-insensitive (a meeting's UUID) gives them in lower case
+    normal_id: Callable[[str], str] = str.strip
     # whether a target's name need be unique only within its scope (a room's in its
     # account), else in the whole kind (a meeting's: its scope is its id as written, so
     # two meetings with one name would never collide): two declarations with one name are
