@@ -88,7 +88,7 @@ class Words:
     # not ```ID_FIELD:```: "`meeting_id`"
     id_prose: str = ""
     # after "... ids the files may declare" in restrictions.yaml's ``ids:`` description:
-    # what such an id may be written as (": a UUID, or a `${VARIABLE}` as written")
+    # what such an id may be written as (": a UUID (in any case), or a `${VARIABLE}` as written")
     id_note: str = ""
     # after "A room's own safety limits" in the JSON Schema of a target's `safety:` (read
     # from the first kind of a section)

@@ -216,7 +216,7 @@ MEETING = MeetingKind(
         id_key="id",  # audit's JSON: the id Chime answered to (``meeting_id`` is the scope)
         scope_column=False,  # each meeting is its own scope: its id, in MEETING ID
         id_prose="`meeting_id`",
-        id_note=": a UUID, or a `${VARIABLE}` as written",
+        id_note=": a UUID (in any case), or a `${VARIABLE}` as written",
         safety_note=" (no minimum: no role manages a meeting's attendees)",
     ),
     section="meetings",
