@@ -128,13 +128,13 @@ class TargetPlan:
     max_members: int | None = None
     # protected members the files declare with a lower role, kept at their live (elevated)
     # one: not listed, but a protection's end demotes them, which the plan warns about
-    # (QA-AO Q-AO-4). A plan made now only: a plan file does not keep them (its warnings
-    # are kept as they are), so they are no part of a plan's identity
+    # (QA-AO Q-AO-4). A plan file keeps them (``held``, when there are some), so that
+    # apply of it warns as plan does; they are no part of a plan's identity
     held: tuple[LiveMember, ...] = field(default=(), compare=False)
     # the floor of elevated members apply keeps while it changes the target, for a kind
     # with a minimum setting (``Kind.minimum_setting``: a room's ``min_administrators``,
     # settings.yaml's or the room's own ``safety:``), as the planner read it: what
-    # ``reconciler.full_swap`` warns with (Q-BB-1). A plan made now only, as ``held``: a
+    # ``reconciler.full_swap`` warns with (Q-BB-1). A plan made now only: a
     # plan file does not keep it (its ``full_swap`` is written as it was made); None there
     minimum: int | None = field(default=None, compare=False)
 

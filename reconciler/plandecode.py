@@ -243,6 +243,7 @@ def _target(d: Any, layout: _Layout, where: str) -> TargetPlan:
         unmanaged=unmanaged,
         unmanaged_protected=tuple(sorted(guarded)),
         protected=_live_members(d, kind, "protected", where),
+        held=_live_members(d, kind, "held", where) if "held" in d else (),
         live_count=_field(d, "live_count", where, int),
         live_elevated=_optional_int(d, layout.elevated, where),
         max_members=_optional_int(d, "max_members", where),

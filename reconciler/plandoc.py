@@ -17,7 +17,8 @@ Version 2 (schema: ``reconciler/render/plan.schema.json``)::
                                "provenance": [{"role", "declared_at", "via",
                                                "location"}]}],
                   "unmanaged": [...],  # "protected": true on a protected one
-                  "protected": [...]}],
+                  "protected": [...],
+                  "held": [...]}],  # only when some protected members are kept elevated
      "safety": {"safe", "violations": [{"rule", "kind", "scope", "name", "message",
                                         "setting"}]},
      "errors": [...], "desired_digest": "...",
@@ -197,6 +198,9 @@ def _target(t: TargetPlan) -> JsonObject:
             for m in t.unmanaged
         ],
         "protected": [_live_member(kind, m) for m in t.protected],
+        # protected members declared lower, kept elevated: a protection's end demotes them,
+        # which apply of the saved plan warns of as plan does (only when there are some)
+        **({"held": [_live_member(kind, m) for m in t.held]} if t.held else {}),
     }
 
 

@@ -44,11 +44,13 @@ from rich.console import Console
 
 from reconciler import interrupt
 from reconciler.applier import apply as run_apply
+from reconciler.apply_ledger import Ledger
 from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.cli.execute import notify
 from reconciler.cli.options import FiniteFloatRange
 from reconciler.cli.pipeline import Session
 from reconciler.cli.watch_news import Heard, News
+from reconciler.cli.watch_quit import QuitNow
 from reconciler.closed_output import OutputClosed, OutputFailed, mute_stdout, output_failure_of
 from reconciler.errors import AwsError, DesiredStateError, UsageError
 from reconciler.governance.expiry import as_of
@@ -228,9 +230,12 @@ class Watch:
                 if plan is not None:
                     if plan.has_changes:
                         interrupt.raise_if_pressed()  # nothing is applied after a Ctrl-C
-                        applying_round.enter_context(interrupt.graceful(notify))
+                        ledger = Ledger(plan)
                         applying = time.monotonic()
-                        result = self._apply(plan)
+                        quit_now = QuitNow(self, ledger, number, at, planned, applying, news)
+                        applying_round.enter_context(interrupt.graceful(notify, quit_now))
+                        result = self._apply(plan, ledger)
+                        quit_now.applying = False  # the round is reported as it ends
                         applied = time.monotonic() - applying
                         if self.unheard:  # the output was closed while it applied
                             cut = (
@@ -319,8 +324,9 @@ class Watch:
             self.unheard = True
             interrupt.STOP.set()
 
-    def _apply(self, plan: Plan) -> ApplyResult:
+    def _apply(self, plan: Plan, ledger: Ledger) -> ApplyResult:
         def done(r: ChangeResult) -> None:
+            ledger.record(r)  # what a second interrupt reports (``QuitNow``)
             where = f"{r.change.kind.words.noun} {r.change.target.name}"
             if r.ok:
                 self._tell(f"{where}:{change_line(r.change).plain}{already_note(r)}")
@@ -332,9 +338,10 @@ class Watch:
             else:
                 self._tell(f"{where}: failed:{failure_line(r)[3:]}")
 
+        kinds = sorted({t.key.kind for t in plan.targets})
         return run_apply(
             plan,
-            {k: self.session.provider(k) for k in sorted({t.key.kind for t in plan.targets})},
+            {k: ledger.writer(self.session.provider(k)) for k in kinds},
             parallelism=self.session.app.parallelism,
             progress=done,
             safety=self.session.desired.safety_for,

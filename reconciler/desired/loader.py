@@ -406,7 +406,7 @@ class _Loader:
             return
         target_id = None if unidentified else kind.target_id_of(spec, self.declared.settings)
         why = target_id and id_violation(
-            self.rules, relative, section, words, kind.id_field, target_id
+            self.rules, relative, section, words, kind.id_field, target_id, kind.normal_id
         )
         if why:
             at = (*path, kind.id_field)
@@ -431,10 +431,11 @@ class _Loader:
         target_id = kind.target_id_of(spec, self.declared.settings)
         if target_id is None:  # no scope: reported as the kind's own problem
             return
-        why = id_violation(self.rules, relative, section, kind.words, kind.scope_field, target_id)
+        field, normal = kind.scope_field, kind.normal_id
+        why = id_violation(self.rules, relative, section, kind.words, field, target_id, normal)
         if why and written is not None and str(written).strip() != target_id.strip():
             also = id_violation(
-                self.rules, relative, section, kind.words, kind.scope_field, str(written)
+                self.rules, relative, section, kind.words, field, str(written), normal
             )
             why = why if also else None
         if why:

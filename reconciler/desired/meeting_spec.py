@@ -351,6 +351,13 @@ def canonical_id(value: str) -> str:
     return value.strip().lower()
 
 
+def written_id(value: str) -> str:
+    """A ``meeting_id`` as written, as it is compared with another (``Kind.normal_id``): a
+    literal id as the tool reads it (``canonical_id``: in lower case), a ``${VARIABLE}``
+    as written (a variable's name is case-sensitive: ``${A}`` and ``${a}`` are two)."""
+    return value.strip() if env_name(value) is not None else canonical_id(value)
+
+
 def is_meeting_id(value: str) -> bool:
     """Whether ``value`` (a variable's) is a meeting id: a UUID, not another ``${NAME}``."""
     return bool(MEETING_ID_RE.match(value)) and env_name(value) is None

@@ -161,7 +161,7 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
     expander = Expander({} if nesting else d.groups)  # bounded recursion, or nothing
     targets: list[DesiredTarget] = []
     by_key: dict[TargetKey, Location] = {}
-    by_id: dict[tuple[str, str, str], Location] = {}
+    by_id: dict[tuple[str, str, str], tuple[Location, str]] = {}  # and the id as written
     twice: set[tuple[str, int, Path]] = set()  # reported once for a section's kinds
     for t in _taken(d):
         noun = t.kind.words.noun
@@ -190,15 +190,20 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
                 problems.append(located(*where, f"{noun} {name!r} is already declared at {first}"))
             continue
         if target_id is not None:
-            if (t.kind.id, scope, target_id) in by_id:
+            # one target however its id is written (``Kind.normal_id``: a meeting's UUID in
+            # any case), in its scope where ids are per scope, as ``plan`` compares them
+            same = (t.kind.id, scope if t.kind.id_per_scope else "", t.kind.normal_id(target_id))
+            if same in by_id:
                 if where not in twice:
                     twice.add(where)
-                    first = by_id[(t.kind.id, scope, target_id)]
+                    first, written = by_id[same]
                     what = t.kind.words.id_word[0]  # "channel ARN", "room id" (Q-BS-3)
                     message = f"{noun} {what} {target_id!r} is already declared at {first}"
+                    if written.strip() != target_id.strip():  # another spelling there
+                        message += f" (as {written.strip()!r})"
                     problems.append(located(*where, message))
                 continue
-            by_id[(t.kind.id, scope, target_id)] = t.location
+            by_id[same] = (t.location, target_id)
         if not t.unidentified:
             by_key[named] = t.location
         own_prune = t.kind.prune_of(t.spec)

@@ -13,7 +13,8 @@
 - a target declared by id (a room's ``id:``, a channel's ``arn:``, a meeting's
   ``meeting_id``) is whichever target has that id, whatever its key says, so no name
   pattern can restrict it: under a rule, it may be declared only if the rule lists its id
-  under ``ids:`` (per section, exactly as written); its key, when it has one, must still
+  under ``ids:`` (per section, as written, compared as its kind compares ids:
+  ``Kind.normal_id``, a meeting's UUID in any case); its key, when it has one, must still
   match the names (QA5 Q5-1: fail closed, and offline, so that ``validate`` on a pull
   request refuses it);
 - a file that matches no rule is unrestricted; end the list with ``- path: "**"`` to
@@ -22,7 +23,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -192,15 +193,17 @@ def id_violation(
     words: Words,
     field: str,
     target_id: str,
+    normal: Callable[[str], str] = str.strip,
 ) -> str | None:
     """Why ``relative_path`` may not declare the target of ``section`` (called as
     ``words`` say) by its id ``target_id`` (written as ``field:``), or None if it may: a
-    file under a rule may declare by id only what the rule lists under ``ids:``."""
+    file under a rule may declare by id only what the rule lists under ``ids:``, each
+    compared as the kind compares its ids (``normal``: ``Kind.normal_id``)."""
     rule = rule_for(rules, relative_path)
     if rule is None:
         return None
     listed = rule.ids.get(section, ())
-    if target_id.strip() in listed:
+    if normal(target_id) in {normal(i) for i in listed}:
         return None
     noun = words.noun
     what, whats = words.id_word

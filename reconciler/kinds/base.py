@@ -88,7 +88,7 @@ class Words:
     # not ```ID_FIELD:```: "`meeting_id`"
     id_prose: str = ""
     # after "... ids the files may declare" in restrictions.yaml's ``ids:`` description:
-    # what such an id may be written as (": a UUID, or a `${VARIABLE}` as written")
+    # what such an id may be written as (": a UUID (in any case), or a `${VARIABLE}` as written")
     id_note: str = ""
     # after "A room's own safety limits" in the JSON Schema of a target's `safety:` (read
     # from the first kind of a section)
@@ -160,6 +160,10 @@ class Kind:
     # account), else in the whole kind (a channel ARN, a meeting id): what makes two
     # declarations one target (``declared_once``)
     id_per_scope: bool = True
+    # how two of the target's ids as written are compared (``validate``'s "already
+    # declared", restrictions.yaml's ``ids:``): as written, white space aside, by default;
+    # a kind whose ids are case-insensitive (a meeting's UUID) gives them in lower case
+    normal_id: Callable[[str], str] = str.strip
     # whether a target's name need be unique only within its scope (a room's in its
     # account), else in the whole kind (a meeting's: its scope is its id as written, so
     # two meetings with one name would never collide): two declarations with one name are

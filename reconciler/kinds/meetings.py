@@ -43,6 +43,7 @@ from reconciler.desired.meeting_spec import (
     env_name,
     is_meeting_id,
     profile_of,
+    written_id,
 )
 from reconciler.kinds.base import EntryPath, Kind, RoleValue, Words
 from reconciler.refs import BOT_PREFIX, EMAIL_RE, MemberKind, MemberRef
@@ -215,7 +216,7 @@ MEETING = MeetingKind(
         id_key="id",  # audit's JSON: the id Chime answered to (``meeting_id`` is the scope)
         scope_column=False,  # each meeting is its own scope: its id, in MEETING ID
         id_prose="`meeting_id`",
-        id_note=": a UUID, or a `${VARIABLE}` as written",
+        id_note=": a UUID (in any case), or a `${VARIABLE}` as written",
         safety_note=" (no minimum: no role manages a meeting's attendees)",
     ),
     section="meetings",
@@ -226,6 +227,7 @@ MEETING = MeetingKind(
     id_field="meeting_id",
     id_stand_in="${_}",  # required: any valid id stands in for a broken one
     id_per_scope=False,  # a meeting id is unique; its scope is the id as written
+    normal_id=written_id,  # a UUID in any case is one meeting (Q-CH-2)
     names_per_scope=False,  # so its name is unique among all meetings (QA-J Q-J-4)
     no_scope_message="meeting has no meeting_id",
     roles=(),

@@ -101,3 +101,29 @@ def test_the_emulator_finds_a_meeting_by_its_id_in_any_case(bridge: EmulatorServ
     assert made["Attendee"]["ExternalUserId"] == "alice@example.com"
     listed = client.list_attendees(MeetingId=MEETING.upper())["Attendees"]
     assert [a["ExternalUserId"] for a in listed] == ["alice@example.com"]
+
+
+def test_validate_finds_one_meeting_id_written_in_two_cases(
+    cli: Cli, write_desired: WriteDesired
+) -> None:
+    """As plan does (Q-CH-2), offline: validate, the pull request's check, refuses one
+    meeting declared in two files with its id in two cases, at the second, naming the
+    first; a ``${VARIABLE}``'s name keeps its case (``${A}`` and ``${a}`` are two)."""
+    write_desired(
+        {
+            "a.yaml": "meetings:\n  upper:\n" + one(UPPER),
+            "b.yaml": "meetings:\n  lower:\n"
+            + one(MEETING, "bob@example.com")
+            + "  one:\n"
+            + one("${BRIDGE}")
+            + "  two:\n"
+            + one("${bridge}"),
+        }
+    )
+    validated = cli("validate")
+    assert validated.exit_code == 1
+    assert validated.err_lines == [
+        f"desired-state/b.yaml:2: meetings.lower: meeting id '{MEETING}' is already declared "
+        f"at desired-state/a.yaml:2 (as '{UPPER}')",
+        "Desired state is invalid: 1 error.",
+    ]

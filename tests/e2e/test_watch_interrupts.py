@@ -166,9 +166,15 @@ def test_a_watch_interrupted_mid_round_starts_no_new_call_and_writes_what_it_mad
     assert said.count(": not applied:") == len(not_started)  # and printed so
 
 
-def test_a_second_ctrl_c_quits_the_watch_at_once(world: EmulatorServer, workdir: Path) -> None:
+@pytest.mark.parametrize("second_signal", [signal.SIGINT, signal.SIGTERM])
+def test_a_second_signal_quits_the_watch_at_once_saying_and_writing_the_round(
+    world: EmulatorServer, workdir: Path, second_signal: int
+) -> None:
     """QA-D Q-D-1: once the watch finishes its calls in flight at the first Ctrl-C, the
-    second still quits at once (as plain apply's does)."""
+    second still quits at once (as plain apply's does). L-DC-3: a second signal (Ctrl-C
+    again, or SIGTERM after SIGINT as CI's cancel sends) first says what the round
+    applied, which calls were in flight and what it did not start, and writes the round
+    to --out, as plain apply's does (it quit with neither)."""
     world.set_faults(latency_ms=LATENCY_MS)
     child = Watching(world, workdir, *BOTH)
     assert child.stamped.wait(30), "no change was printed"
@@ -176,13 +182,26 @@ def test_a_second_ctrl_c_quits_the_watch_at_once(world: EmulatorServer, workdir:
     time.sleep(0.5)
     child.signal(signal.SIGINT, group=False)
     time.sleep(0.2)
-    second = child.signal(signal.SIGINT, group=False)
-    code, _, err = child.finish()
+    second = child.signal(second_signal, group=False)
+    code, lines, err = child.finish()
     assert code == 130, err
     assert time.monotonic() - second < 2  # not after the calls in flight
+    assert "Interrupted again: quitting at once, without waiting for the calls in flight." in err
+    document = json.loads((workdir / "watch.json").read_text())
+    changes = document["changes"]
+    made = [c for c in changes if c["outcome"] in ("ok", "already")]
+    flying = [c for c in changes if c["outcome"] == "failed"]
+    not_started = [c for c in changes if c["outcome"] == "skipped"]
+    assert made and flying, changes
+    assert {c["error"]["code"] for c in flying} == {"InFlight"}
+    assert (document["complete"], document["watch"]["rounds"]) == (False, 1)
+    assert "In flight when it quit (may have been made; plan shows):" in lines
     assert err.splitlines()[-1] == (
-        "Interrupted again: quitting at once; run plan to see what was applied."
+        f"Error: Interrupted: {len(made)} of {len(changes)} changes applied, {len(flying)} in "
+        f"flight (may have been made), {len(not_started)} not applied; run plan to see what "
+        "is left."
     )
+    time.sleep(4)  # the calls left in flight are answered before the next test
 
 
 def test_a_watch_started_with_sigint_ignored_stops_on_kill_int_between_rounds(

@@ -196,6 +196,28 @@ def test_channels_and_meetings_are_restricted_by_their_own_sections(d: Path) -> 
     ]
 
 
+def test_a_rules_meeting_ids_match_in_any_case(d: Path) -> None:
+    """A meeting id is read in lower case (Q-CH-2): a rule listing it in upper case lets
+    a file declare it in lower case, and the other way round; a ``${VARIABLE}``'s name
+    keeps its case (``${bridge}`` is another variable than ``${BRIDGE}``)."""
+    rules = (
+        "restrictions:\n  - path: 'teams/**'\n    meetings: ['^sre-']\n"
+        f"    ids: {{meetings: ['{MEETING.upper()}1', '{MEETING}2', '${{BRIDGE}}']}}\n"
+    )
+    meetings = "".join(
+        f"  sre-{n}: {{meeting_id: '{i}', attendees: {{a@x.io: viewer}}}}\n"
+        for n, i in enumerate((f"{MEETING}1", f"{MEETING.upper()}2", "${bridge}"))
+    )
+    write(d, {"restrictions.yaml": rules, "teams/sre/m.yaml": "meetings:\n" + meetings})
+    assert problems(d) == [
+        "ds/teams/sre/m.yaml:4: meetings.sre-2.meeting_id: meeting id '${bridge}' may not be "
+        "declared in teams/sre/m.yaml: the rule at ds/restrictions.yaml:2 (path 'teams/**') "
+        f"allows the meeting ids '{MEETING.upper()}1', '{MEETING}2', '${{BRIDGE}}' (a meeting "
+        "declared by `meeting_id:` is whichever meeting has that id, whatever its key: list "
+        "the ids this rule's files may declare under its `ids: {meetings: [...]}`)"
+    ]
+
+
 def test_every_kinds_section_can_be_named_by_a_rule() -> None:
     """A new kind's section needs its field in restrictions.yaml, or no restricted folder
     could ever declare it."""
