@@ -157,6 +157,16 @@ def _resolve(path: Path) -> tuple[Path, bool]:
     raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))
 
 
+def open_file(path: Path) -> Path | None:
+    """Where ``path`` leads in ``/proc`` when it names a file this process has open
+    (``/dev/stdout``: ``/proc/PID/fd/1``, written into); None for any other path."""
+    try:
+        real, in_process = _resolve(path)
+    except OSError:
+        return None
+    return real if in_process else None
+
+
 def _replace(real: Path, data: bytes, st: os.stat_result | None, folder: int | None) -> None:
     """``real`` replaced by a new file with ``data``: made beside it (in ``folder`` when it
     is open: by name in it, so no link swapped in on the way moves it), then renamed."""

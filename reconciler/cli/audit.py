@@ -11,7 +11,7 @@ import click
 
 from reconciler import kinds
 from reconciler.audit import Audit, UnknownMemberError, audit, known, to_json
-from reconciler.audit_refusals import changed_targets, with_refusals
+from reconciler.audit_refusals import changed_targets, to_plan, with_refusals
 from reconciler.channel_refs import USER_PREFIX, parse_channel_member, user_instance
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import provider_options, settings_account
@@ -301,7 +301,7 @@ def _refused(app: AppContext, desired: DesiredState | None, audits: list[Audit])
     keys = changed_targets(audits)
     if desired is None or not keys:
         return audits
-    mine = replace(desired, targets=tuple(t for t in desired.targets if t.key in keys))
+    mine = to_plan(desired, audits)  # by the ids found: the scope is not listed again
     options = replace(provider_options(app, desired), desired=mine)
     providers = open_providers(sorted({k.kind for k in keys}), options)
     live = merged(p.read(mine, only=keys) for p in providers.values())

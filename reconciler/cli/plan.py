@@ -22,6 +22,7 @@ from reconciler.closed_output import written
 from reconciler.plan import Plan
 from reconciler.planfile import check_writable, save_plan
 from reconciler.redact import has_secrets
+from reconciler.redirected import redirected
 from reconciler.regular_file import not_regular
 from reconciler.render import render_plan
 from reconciler.runner import reads_only
@@ -103,13 +104,23 @@ def _saved_note(out: Path, result: Plan, app: AppContext) -> str:
             f"Wrote the plan to {out}: {what}, from which apply cannot read it back; give "
             "--out a regular file to apply exactly this plan."
         )
+    # `--out /dev/stdout > plan.json`: the plan is in plan.json, the file apply must read
+    behind = redirected(out)
+    named = str(out) if behind is None else behind.name
+    saved = str(out) if behind is None or named is None else f"{out} ({named})"
     if result.errors:
-        return f"Saved the plan to {out}; it has errors, so apply will refuse it."
+        return f"Saved the plan to {saved}; it has errors, so apply will refuse it."
     if not result.has_changes:
-        return f"Saved the plan to {out}; it has no changes to apply."
+        return f"Saved the plan to {saved}; it has no changes to apply."
+    if named is None:
+        return (
+            f"Saved the plan to {out}, into the file it leads to, whose name cannot be "
+            "found (deleted or renamed since): to apply exactly this plan, give apply that "
+            "file by its name (or --out a file's name)."
+        )
     unsafe = ["--allow-unsafe"] if result.violations else []
-    words = [PROG, *app.global_args(), "apply", *unsafe, str(out)]
-    note = f"Saved the plan to {out}. Apply exactly this plan with:\n  {shlex.join(words)}"
+    words = [PROG, *app.global_args(), "apply", *unsafe, named]
+    note = f"Saved the plan to {saved}. Apply exactly this plan with:\n  {shlex.join(words)}"
     if app.endpoint_url and has_secrets(app.endpoint_url):
         note += (
             "\n(with your --endpoint-url in full: its user, password and query values are "
