@@ -8,7 +8,8 @@ Retried: HTTP 429 (``ThrottledClientException``, ``ThrottlingException``, ...), 
 (``ServiceUnavailableException``, ``ServiceFailureException``, ...) and connection errors
 (refused, reset, timed out; a failed TLS handshake gets as few attempts as a refused
 connection, its message saying what it means: ``tls_failure``). Every other
-``ClientError`` becomes ``AwsError`` at once.
+``ClientError`` becomes ``AwsError`` at once, as does any other error of botocore's
+during the call (credentials that could not be refreshed: ``setup_errors.call_problem``).
 A call an attempt of which lost its answer after sending (``ANSWER_LOST``), or, a write
 (``is_write``), was answered with a 5xx (the service or a gateway failed: it may have done
 so once the write was made), and that fails for good says it may have been made
@@ -38,6 +39,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from botocore.exceptions import (
+    BotoCoreError,
     ClientError,
     ConnectTimeoutError,
     EndpointConnectionError,
@@ -49,6 +51,7 @@ from botocore.exceptions import (
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from reconciler import interrupt
+from reconciler.awsclient.setup_errors import call_problem
 from reconciler.errors import AwsError
 from reconciler.logs import LOGGER
 from reconciler.pacing import Pacer, QuotaKey, Stopped
@@ -311,6 +314,12 @@ def call_with_retry(
             again = not_tried_again(message, retry)
             failed = _failure(operation, code, again, context, lost, answered_5xx)
             policy.sleep(delay)
+        except BotoCoreError as exc:
+            # raised by botocore before the request went: credentials that could not be
+            # refreshed (an SSO session, a credential_process that stopped answering),
+            # ...: a failed call like any other, not tried again (QA-CZ Q-CZ-1)
+            code, message = call_problem(exc)
+            raise _failure(operation, code, message, context, lost, answered_5xx) from exc
         else:
             if pacer is not None and ticket is not None:
                 pacer.served(ticket)

@@ -11,8 +11,10 @@ import pytest
 from botocore.exceptions import (
     ClientError,
     ConnectionClosedError,
+    CredentialRetrievalError,
     EndpointConnectionError,
     ReadTimeoutError,
+    UnauthorizedSSOTokenError,
 )
 
 from reconciler import interrupt
@@ -489,3 +491,36 @@ def test_an_aws_error_quoting_a_credential_is_shown_masked() -> None:
         call_with_retry(policy()[0], "ListRooms", fn)
     assert token not in str(info.value)
     assert "x-amz-security-token:***" in info.value.message
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        CredentialRetrievalError(provider="custom-process", error_msg="token expired\n"),
+        UnauthorizedSSOTokenError(),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_credentials_that_cannot_be_refreshed_fail_the_call_at_once(error: Exception) -> None:
+    """QA-CZ Q-CZ-1: botocore refreshes credentials near their expiry inside the call; one
+    that fails is the call's failure (the applier reports it), not tried again."""
+    fn = Flaky(error)
+    with pytest.raises(AwsError) as info:
+        call_with_retry(policy()[0], "CreateChannelMembership", fn, context="channel c")
+    assert len(fn.calls) == 1
+    assert info.value.code == "Credentials"
+    assert not info.value.may_have_been_made
+    assert str(info.value).startswith("CreateChannelMembership failed (channel c): Credentials: ")
+    assert str(info.value).endswith(" (renew the credentials, then run again)")
+    assert "\n" not in str(info.value)
+
+
+def test_credentials_failing_after_a_lost_answer_say_the_call_may_have_been_made() -> None:
+    fn = Flaky(
+        ConnectionClosedError(endpoint_url="http://chime.example"),
+        CredentialRetrievalError(provider="custom-process", error_msg="token expired"),
+    )
+    with pytest.raises(AwsError) as info:
+        call_with_retry(policy()[0], "CreateChannelMembership", fn)
+    assert len(fn.calls) == 2
+    assert info.value.may_have_been_made
