@@ -25,7 +25,7 @@ from typing import Any
 import botocore.session
 from botocore.config import Config
 from botocore.context import get_context
-from botocore.exceptions import ProfileNotFound
+from botocore.exceptions import BotoCoreError, ProfileNotFound
 from botocore.loaders import create_loader
 from botocore.useragent import UserAgentString
 
@@ -33,6 +33,7 @@ from reconciler import __version__, httpheaders
 from reconciler.awsclient import signing
 from reconciler.awsclient.fastparse import FastParserFactory, timestamp_text
 from reconciler.awsclient.model_files import use_orjson
+from reconciler.awsclient.setup_errors import setup_problem
 from reconciler.errors import UsageError
 from reconciler.logs import log_api_call
 from reconciler.redact import declare_public, register_credentials
@@ -74,7 +75,8 @@ def make_session(
     service. Clients are made from it on one thread at a time (botocore's session is not
     documented as thread-safe; the clients it makes are).
 
-    Raises ``UsageError`` for an unknown profile."""
+    Raises ``UsageError`` for an unknown profile, and for a configuration botocore cannot
+    read (``setup_errors.setup_problem``)."""
     session = _READ_AHEAD.pop() if _READ_AHEAD else _botocore_session()
     _as_boto3(session)
     try:
@@ -91,6 +93,8 @@ def make_session(
     except ProfileNotFound as exc:
         named = exc.kwargs.get("profile", profile)
         raise UsageError(f"AWS profile {named!r} not found") from exc
+    except BotoCoreError as exc:  # a config file that does not parse, ... (Q-CZ-2)
+        raise UsageError(setup_problem(exc)) from exc
     return session
 
 
@@ -107,12 +111,13 @@ def data_session() -> botocore.session.Session:
 
     Needs no profile: botocore's endpoint data is the same for every profile, and
     ``validate`` makes no AWS call, so an ``AWS_PROFILE`` this machine does not have must
-    not stop it. Then the loader reads only ``AWS_DATA_PATH``, and the session is not taken
-    over (``make_session`` makes its own, which reports the missing profile)."""
+    not stop it, nor a configuration botocore cannot read (a ``~/.aws/config`` that does not
+    parse, QA-CZ Q-CZ-2). Then the loader reads only ``AWS_DATA_PATH``, and the session is
+    not taken over (``make_session`` makes its own, which reports the problem)."""
     session = _botocore_session()
     try:
         loader = session.get_component("data_loader")
-    except ProfileNotFound:
+    except BotoCoreError:  # ProfileNotFound, ConfigParseError, ...
         loader = create_loader(os.environ.get("AWS_DATA_PATH"))
         session.register_component("data_loader", loader)
         use_orjson(loader)
@@ -136,10 +141,27 @@ def make_client(
     ``profile`` is not used) or else from a session of its own.
 
     Thread-safe: one client is shared by the ``parallelism`` worker threads.
-    Raises ``UsageError`` for an unknown profile.
+    Raises ``UsageError`` for an unknown profile, and for credentials or settings botocore
+    cannot use (a key without its secret, a failing credential_process, an invalid
+    ``AWS_DEFAULTS_MODE``: ``setup_errors.setup_problem``).
     """
     if session is None:
         session = make_session(profile, region)
+    try:
+        return _client(service, region, endpoint_url, parallelism, session)
+    except ValueError:  # a malformed endpoint URL or region name: the caller names its option
+        raise
+    except BotoCoreError as exc:
+        raise UsageError(setup_problem(exc)) from exc
+
+
+def _client(
+    service: str,
+    region: str | None,
+    endpoint_url: str | None,
+    parallelism: int,
+    session: botocore.session.Session,
+) -> Any:
     keys: dict[str, Any] = {"aws_access_key_id": None, "aws_secret_access_key": None}
     if endpoint_url and session.get_credentials() is None:
         keys = {"aws_access_key_id": DUMMY_ACCESS_KEY, "aws_secret_access_key": DUMMY_SECRET_KEY}
