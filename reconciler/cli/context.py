@@ -219,18 +219,18 @@ class AppContext:
         return console
 
 
-# the narrowest width text is drawn at (columns): rich takes COLUMNS as it is, and at 0 it
-# drew nothing, no plan and no outcome (Q-CZ-3); 0 is "unknown", as rich reads a terminal
-# that says it is 0 wide
-NARROWEST = 20
+# the widths text is drawn at (columns): rich takes COLUMNS as it is, and at 0 it drew
+# nothing, no plan and no outcome (Q-CZ-3), at 99999999999 a progress bar ran out of
+# memory (Q-CZ-4); 0 is "unknown", as rich reads a terminal that says it is 0 wide
+WIDTHS = range(20, 1001)
 UNKNOWN_WIDTH = 80
 
 
 def sane_width(width: int) -> int:
-    """``width``, at least ``NARROWEST``; 80 for a width of 0 or less."""
+    """``width`` within ``WIDTHS``; 80 for a width of 0 or less."""
     if width < 1:
         return UNKNOWN_WIDTH
-    return max(width, NARROWEST)
+    return min(max(width, WIDTHS.start), WIDTHS.stop - 1)
 
 
 def _is_a_terminal(stream: Any) -> bool:

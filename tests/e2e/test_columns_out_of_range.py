@@ -1,7 +1,9 @@
-"""QA CZ Q-CZ-3: COLUMNS outside any sane width. rich took COLUMNS as it is: at 0 every
-text output was empty (plan printed nothing, apply applied without printing the plan or
-its outcome). The width is now the terminal's or COLUMNS, at least 20 columns, and 80
-for 0, as rich takes a terminal that says it is 0 columns wide."""
+"""QA CZ Q-CZ-3 and Q-CZ-4: COLUMNS outside any sane width. rich took COLUMNS as it is:
+at 0 every text output was empty (plan printed nothing, apply applied without printing
+the plan or its outcome); at 99999999999 the progress bar ran out of memory drawing
+itself (a MemoryError traceback from its thread). The width is now the terminal's or
+COLUMNS within 20..1000 columns, and 80 for 0, as rich takes a terminal that says it is
+0 columns wide."""
 
 from __future__ import annotations
 
@@ -36,3 +38,13 @@ def test_columns_zero_on_a_terminal_draws_at_80_columns(ops: Any, cli: Any) -> N
     assert "Plan: 3 to add, 1 to change, 1 to remove." in lines
     assert max(len(line) for line in lines) > 60  # not the terminal's 60: 80
     assert all(len(line) <= 80 for line in lines)
+
+
+def test_a_huge_columns_draws_the_progress_bar_without_a_traceback(ops: Any, cli: Any) -> None:
+    ops.emulator.set_faults(latency_ms=250)  # the steps outlast the bar's delay
+    args = ["--parallelism", "1", "apply", "--auto-approve"]
+    output = on_pty(cli, args, 80, {"COLUMNS": "99999999999"})
+    assert "Applying changes" in output  # the bar was drawn
+    assert "MemoryError" not in output
+    assert "Exception in thread" not in output
+    assert APPLIED in plain(output)
