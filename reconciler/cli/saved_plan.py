@@ -23,6 +23,7 @@ from reconciler.errors import ReconcilerError, UsageError
 from reconciler.governance.expiry import Expiring, ended_between, ending_between
 from reconciler.governance.grant import moment_text, parse_moment
 from reconciler.loopback import is_loopback_url
+from reconciler.path_checks import is_dir
 from reconciler.plan import Plan, TargetPlan
 from reconciler.plancheck import compare
 from reconciler.plandecode import origin_differs
@@ -183,7 +184,7 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
     used = []
     desired = origin.get("desired")
     if desired and "desired_dir" not in app.explicit:
-        if not Path(desired).is_dir():  # not "Desired state is invalid" (QA3 Q19)
+        if not is_dir(desired):  # not "Desired state is invalid" (QA3 Q19)
             here = "" if Path(desired).is_absolute() else f" (from {Path.cwd()})"
             raise UsageError(
                 f"{plan_file} was made with --desired {desired}, which is not a directory "
