@@ -207,7 +207,7 @@ class AppContext:
         bars into a log. Its width is the terminal's (or COLUMNS), see ``sane_width``."""
         console = _Console(
             stderr=stderr,
-            force_terminal=_is_a_terminal(sys.stderr if stderr else sys.stdout),
+            force_terminal=is_a_terminal(sys.stderr if stderr else sys.stdout),
             no_color=self.no_color,
             color_system=None if self.no_color else "auto",
             highlight=False,
@@ -233,7 +233,7 @@ def sane_width(width: int) -> int:
     return min(max(width, WIDTHS.start), WIDTHS.stop - 1)
 
 
-def _is_a_terminal(stream: Any) -> bool:
+def is_a_terminal(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
     except (AttributeError, ValueError):  # no such method, or a closed stream
