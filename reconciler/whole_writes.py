@@ -11,9 +11,10 @@ the rest of the document was lost, with no error and the normal exit code.
 raises the write's error: a short write is followed by the write that fails, which
 ``reconciler.closed_output`` turns into the documented line and exit code (1 on a full
 disk, 141 for a closed pipe), as for a document that could not be written at all. The
-stream is otherwise the one Python made: same encoding, errors, line buffering, and
-unbuffered when it was (``python -u``, ``PYTHONUNBUFFERED``). Only the command line's
-entry point installs it; in a test's capture (click's ``CliRunner``) nothing changes.
+stream is otherwise the one Python made: same encoding, errors handler (a character it
+cannot write either is ``OutputNotEncodable``), line buffering, and unbuffered when it
+was (``python -u``, ``PYTHONUNBUFFERED``). Only the command line's entry point installs
+it; in a test's capture (click's ``CliRunner``) nothing changes.
 """
 
 from __future__ import annotations
@@ -70,6 +71,29 @@ NOT_ENCODABLE = "chime-reconciler-stdout"
 codecs.register_error(NOT_ENCODABLE, _not_encodable)
 
 
+def _errors(errors: str) -> str:
+    """The errors handler for stdout whose own is ``errors``: that one, and where it fails
+    too, ``OutputNotEncodable``. Not only "strict" fails: "surrogateescape", the handler of
+    a C locale without UTF-8 mode (``LC_ALL=C PYTHONUTF8=0``), writes back only the bytes
+    it stands for, and gave an "Internal error" for a name ``café`` (Q-CZ-6)."""
+    if errors == "strict":
+        return NOT_ENCODABLE
+    try:
+        own = codecs.lookup_error(errors)
+    except LookupError:  # unknown to Python: as it was (its first failure says so)
+        return errors
+
+    def handle(exc: UnicodeError) -> tuple[str | bytes, int]:
+        try:
+            return own(exc)
+        except UnicodeEncodeError as failed:
+            raise OutputNotEncodable(failed) from None
+
+    name = f"{NOT_ENCODABLE}+{errors}"
+    codecs.register_error(name, handle)
+    return name
+
+
 def whole(stream: TextIO) -> TextIO:
     """A text stream on ``stream``'s file descriptor, set up as ``stream`` is, whose
     writes are written whole (``WholeWrites``); ``stream`` itself when it has no file
@@ -84,7 +108,7 @@ def whole(stream: TextIO) -> TextIO:
     return io.TextIOWrapper(
         raw if unbuffered else io.BufferedWriter(raw),
         encoding=stream.encoding,
-        errors=NOT_ENCODABLE if stream.errors == "strict" else stream.errors,
+        errors=_errors(stream.errors or "strict"),
         newline="\n",
         line_buffering=getattr(stream, "line_buffering", False),
         write_through=unbuffered or getattr(stream, "write_through", False),

@@ -15,7 +15,7 @@ from reconciler import atomic_file, interrupt
 from reconciler.apply_result import ApplyResult, left_out
 from reconciler.cli.confirm_clock import check_still_due
 from reconciler.cli.confirm_live import check_unchanged
-from reconciler.cli.context import AppContext, pass_app
+from reconciler.cli.context import AppContext, is_a_terminal, pass_app
 from reconciler.cli.execute import (
     VERIFY_INTERRUPTED,
     Applied,
@@ -436,7 +436,7 @@ def _write(path: Path, document: str) -> None:
 
 
 def _confirm(*, err: bool = False) -> None:
-    if not sys.stdin.isatty():
+    if not is_a_terminal(sys.stdin):  # closed (`<&-`: None) too (Q-CZ-10)
         raise UsageError(
             "apply needs confirmation but stdin is not a terminal; "
             "run with --auto-approve, or apply a saved plan file"

@@ -25,6 +25,7 @@ from reconciler.governance.explaining import member_refs
 from reconciler.kinds import Kind
 from reconciler.kinds.rooms import ROOM
 from reconciler.live import merged
+from reconciler.path_checks import exists
 from reconciler.planner import plan as make_plan
 from reconciler.providers import open_providers
 from reconciler.providers.base import MemberFinder
@@ -311,7 +312,7 @@ def _refused(app: AppContext, desired: DesiredState | None, audits: list[Audit])
 
 def _desired(app: AppContext) -> tuple[DesiredState | None, str]:
     directory = app.desired_dir
-    if not directory.exists():
+    if not exists(directory):
         return None, f"not read ({directory}: no such directory); DECLARED is empty."
     # an invalid desired state is an error (exit 1); expired entries are not declared
     desired = as_of(load_desired(directory, app.now), app.now)
@@ -330,7 +331,7 @@ def _accounts(
         return explicit
     declared = desired.targets if desired is not None else ()
     named = {t.key.scope for t in declared if t.key.kind == kind_id}
-    if app.desired_dir.exists():
+    if exists(app.desired_dir):
         _, default = settings_account(app.desired_dir)
         named |= {default} if default else set()
     return sorted(named)

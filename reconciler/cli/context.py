@@ -204,19 +204,36 @@ class AppContext:
         sequence at all (no bold either). A terminal is the stream's own answer (isatty):
         not rich's, which takes FORCE_COLOR or TTY_COMPATIBLE (often set for a whole CI job)
         as one, and would then colour a file, wrap its lines at 80 columns and draw progress
-        bars into a log."""
-        return _Console(
+        bars into a log. Its width is the terminal's (or COLUMNS), see ``sane_width``."""
+        console = _Console(
             stderr=stderr,
-            force_terminal=_is_a_terminal(sys.stderr if stderr else sys.stdout),
+            force_terminal=is_a_terminal(sys.stderr if stderr else sys.stdout),
             no_color=self.no_color,
             color_system=None if self.no_color else "auto",
             highlight=False,
             soft_wrap=True,
             emoji=False,
         )
+        if console.width != sane_width(console.width):  # else it follows a terminal's resizes
+            console.width = sane_width(console.width)
+        return console
 
 
-def _is_a_terminal(stream: Any) -> bool:
+# the widths text is drawn at (columns): rich takes COLUMNS as it is, and at 0 it drew
+# nothing, no plan and no outcome (Q-CZ-3), at 99999999999 a progress bar ran out of
+# memory (Q-CZ-4); 0 is "unknown", as rich reads a terminal that says it is 0 wide
+WIDTHS = range(20, 1001)
+UNKNOWN_WIDTH = 80
+
+
+def sane_width(width: int) -> int:
+    """``width`` within ``WIDTHS``; 80 for a width of 0 or less."""
+    if width < 1:
+        return UNKNOWN_WIDTH
+    return min(max(width, WIDTHS.start), WIDTHS.stop - 1)
+
+
+def is_a_terminal(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
     except (AttributeError, ValueError):  # no such method, or a closed stream

@@ -16,6 +16,7 @@ from reconciler.cli.pipeline import Session
 from reconciler.emulator.seed import load_seed
 from reconciler.emulator.server import EmulatorServer
 from reconciler.errors import UsageError
+from reconciler.path_checks import is_dir
 from reconciler.render import render_plan
 from reconciler.runner import Interrupted, interrupted_message, on_interrupt
 
@@ -56,7 +57,7 @@ def demo(app: AppContext, seed_file: Path | None) -> None:
       chime-reconciler demo --seed my-seed.yaml --desired my-desired-state
       chime-reconciler -v demo                  # plans with provenance
     """
-    if not app.desired_dir.is_dir():
+    if not is_dir(app.desired_dir):
         raise UsageError(
             f"demo plans the example desired state, and {app.desired_dir}/ is not a "
             "directory here: run it from the repository root, or give --desired DIR"

@@ -23,6 +23,7 @@ from reconciler.errors import ReconcilerError, UsageError
 from reconciler.governance.expiry import Expiring, ended_between, ending_between
 from reconciler.governance.grant import moment_text, parse_moment
 from reconciler.loopback import is_loopback_url
+from reconciler.path_checks import is_dir
 from reconciler.plan import Plan, TargetPlan
 from reconciler.plancheck import compare
 from reconciler.plandecode import origin_differs
@@ -31,6 +32,7 @@ from reconciler.planner import expiry_notes
 from reconciler.providers import EnvironmentIds
 from reconciler.redact import has_secrets, redact_url
 from reconciler.refs import TargetKey
+from reconciler.render.safe import shown
 
 CHECKING = "Checking the saved plan is current"
 ExpiredSince = tuple[dt.datetime | None, tuple[Expiring, ...]]
@@ -183,11 +185,11 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
     used = []
     desired = origin.get("desired")
     if desired and "desired_dir" not in app.explicit:
-        if not Path(desired).is_dir():  # not "Desired state is invalid" (QA3 Q19)
+        if not is_dir(desired):  # not "Desired state is invalid" (QA3 Q19)
             here = "" if Path(desired).is_absolute() else f" (from {Path.cwd()})"
-            raise UsageError(
-                f"{plan_file} was made with --desired {desired}, which is not a directory "
-                f"here{here}; give --desired DIR: the directory the plan was made from"
+            raise UsageError(  # one line: a line break in the file's text escaped (Q-CZ-9)
+                f"{plan_file} was made with --desired {shown(desired)}, which is not a "
+                f"directory here{here}; give --desired DIR: the directory the plan was made from"
             )
         if not _same_directory(desired, app):
             app.desired_dir = _near(desired)
@@ -216,7 +218,8 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
         used.append(f"--region {region}")
     if used:
         click.echo(
-            f"Using the saved plan's {', '.join(used)} (give the option to override).", err=True
+            shown(f"Using the saved plan's {', '.join(used)} (give the option to override)."),
+            err=True,
         )
     return made_at
 

@@ -36,10 +36,13 @@ class SourceFile:
 def discover(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
     """Read every desired-state file. Problems: unreadable files and directories, and a
     missing or empty directory ("no desired-state files found in DIR")."""
-    if not directory.exists():
-        return [], [_none_found(directory, "no such directory")]
-    if not directory.is_dir():
-        return [], [_none_found(directory, "not a directory")]
+    try:
+        if not directory.exists():
+            return [], [_none_found(directory, "no such directory")]
+        if not directory.is_dir():
+            return [], [_none_found(directory, "not a directory")]
+    except OSError as exc:  # a name over 255 bytes: "File name too long" (Q-CZ-8)
+        return [], [_none_found(directory, exc.strerror or str(exc))]
     problems: list[Problem] = []
 
     def unreadable(exc: OSError) -> None:

@@ -74,3 +74,29 @@ def test_escapes_when_asked_for_them(depot: EmulatorServer, cli: Cli) -> None:
     code, out, _ = in_ascii(cli, "plan", encoding="ascii:backslashreplace")
     assert code == 0
     assert "# room d\\xe9p\\xf4t (account" in out
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"PYTHONIOENCODING": "ascii:surrogateescape"},
+        {"LC_ALL": "C", "PYTHONUTF8": "0"},  # Python: stdout ascii with surrogateescape
+    ],
+    ids=["surrogateescape", "c-locale"],
+)
+def test_a_name_stdout_cannot_hold_is_the_same_error_whatever_its_errors_handler(
+    depot: EmulatorServer, cli: Cli, environ: dict[str, str]
+) -> None:
+    """QA CZ Q-CZ-6: stdout whose errors handler is not "strict" (the C locale without
+    UTF-8 mode: surrogateescape) gave "Internal error ... UnicodeEncodeError"."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHONIO"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "reconciler", *cli.argv(["plan"])],
+        cwd=cli.workdir,
+        env={**kept, **environ},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=SUBPROCESS_TIMEOUT,
+    )
+    err = done.stderr.decode("utf-8", "backslashreplace").splitlines()
+    assert (done.returncode, err) == (1, [f"{NOT_ENCODABLE}."])

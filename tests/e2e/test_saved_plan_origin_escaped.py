@@ -1,0 +1,42 @@
+"""QA CZ Q-CZ-9: what a saved plan records is the file's text, anyone's to edit: a line
+break in its ``desired`` split the refusal into two ``Error:`` lines, the second one
+written by the file. It is one line, the break escaped, as an escape character was."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_line_break_in_the_recorded_directory_stays_in_one_escaped_line(
+    ops: Any, cli: Any, workdir: Path
+) -> None:
+    assert cli("plan", "--out", "p.json").exit_code == 0
+    data = json.loads((workdir / "p.json").read_text())
+    data["origin"]["desired"] = "/tmp/x\nError: Apply complete!\x1b[2J"
+    (workdir / "p.json").write_text(json.dumps(data))
+    run = cli.raw("--endpoint-url", cli.endpoint_url, "apply", "p.json")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines == [
+        "Error: p.json was made with --desired /tmp/x\\nError: Apply complete!\\x1b[2J, which "
+        "is not a directory here; give --desired DIR: the directory the plan was made from"
+    ]
+
+
+def test_a_recorded_directory_used_is_named_escaped(ops: Any, cli: Any, workdir: Path) -> None:
+    made = cli("plan", "--out", "p.json")
+    assert made.exit_code == 0, made.stderr
+    odd = workdir / "desired\nstate"
+    (workdir / "desired-state").rename(odd)
+    data = json.loads((workdir / "p.json").read_text())
+    data["origin"]["desired"] = str(odd)
+    (workdir / "p.json").write_text(json.dumps(data))
+    run = cli.raw("--endpoint-url", cli.endpoint_url, "apply", "p.json")
+    assert run.err_lines[0] == (
+        "Using the saved plan's --desired desired\\nstate (give the option to override)."
+    )
