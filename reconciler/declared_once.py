@@ -41,6 +41,20 @@ def identity(key: TargetKey, target_id: str) -> tuple[str, str, str]:
     return key.kind, scope, target_id
 
 
+def repeated(targets: Iterable[tuple[TargetKey, str]]) -> tuple[int, int] | None:
+    """The positions of the first two of a plan's ``targets`` (key and id pairs) that are
+    one target: one key, or one target in Chime (``identity``: two names of one id).
+    None: each is there once. A plan file (``plandecode``) and the shards' plans merged
+    (``plan_merge``) are refused with them: plans of one target would undo each other."""
+    seen: dict[tuple[str, object], int] = {}
+    for i, (key, target_id) in enumerate(targets):
+        for one in (("key", key), ("id", identity(key, target_id))):
+            first = seen.setdefault(one, i)
+            if first != i:
+                return first, i
+    return None
+
+
 _KEY = attrgetter("key")
 
 

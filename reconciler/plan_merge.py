@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from reconciler.declared_once import identity
+from reconciler.declared_once import repeated
 from reconciler.errors import UsageError
 from reconciler.plan import Plan, RemovalLimit, SafetyViolation, TargetPlan
 from reconciler.safety import over_removal_limit
@@ -103,22 +103,20 @@ def _violations(
 
 def _once_each(plans: Sequence[tuple[str, Plan]]) -> None:
     """Refuse two targets of the shards' plans that are one target in Chime (its kind and
-    id, and scope where ids are per scope: ``declared_once.identity``), naming both."""
-    seen: dict[tuple[str, str, str], tuple[str, Plan, TargetPlan]] = {}
-    for name, p in plans:
-        for t in p.targets:
-            first = seen.setdefault(identity(t.key, t.target_id), (name, p, t))
-            if first[2] is t:
-                continue
-            other_name, other, o = first
-            words = t.kind.words
-            raise MergeError(
-                f"{other_name} (shard {other.shard}) plans {words.noun} {o.key.name!r} and "
-                f"{name} (shard {p.shard}) plans {words.noun} {t.key.name!r}, which are one "
-                f"{words.entry_noun} ({words.id_word[0]} {t.target_id}) declared twice, whose "
-                "plans would undo each other on every apply; declare it once (plan without "
-                "--shard names both entries)"
-            )
+    id, and scope where ids are per scope: ``declared_once.repeated``), naming both."""
+    every = [(name, p, t) for name, p in plans for t in p.targets]
+    found = repeated((t.key, t.target_id) for _, _, t in every)
+    if found is None:
+        return
+    (other_name, other, o), (name, p, t) = every[found[0]], every[found[1]]
+    words = t.kind.words
+    raise MergeError(
+        f"{other_name} (shard {other.shard}) plans {words.noun} {o.key.name!r} and "
+        f"{name} (shard {p.shard}) plans {words.noun} {t.key.name!r}, which are one "
+        f"{words.entry_noun} ({words.id_word[0]} {t.target_id}) declared twice, whose "
+        "plans would undo each other on every apply; declare it once (plan without "
+        "--shard names both entries)"
+    )
 
 
 def _shard(name: str, plan: Plan) -> Shard:

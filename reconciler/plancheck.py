@@ -10,7 +10,10 @@ the same target id, the same live fingerprint and exactly the same changes: the 
 actions on the same members (by reference and id) with the same roles. A target the saved
 plan leaves unchanged is held to its id and its changes only: nothing is applied to it,
 so a live change there that calls for no change (someone joined a meeting that does not
-prune) makes none of the saved plan's changes wrong (QA-AE Q-AE-1).
+prune) makes none of the saved plan's changes wrong (QA-AE Q-AE-1). A change the fresh
+plan makes to the same member (by reference) with another id, where the saved id names
+no other member in the fresh plan, is stale, not an edit: the member was deleted and
+created again under its e-mail since (QA-CZ Q-CZ-7).
 
 A target the saved plan changes that a plan made now leaves out, of a kind whose targets
 end on their own (``Kind.ends``: a meeting), has ended since: that is not the plan going
@@ -27,7 +30,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from reconciler.plan import Change, Plan, TargetPlan
-from reconciler.refs import TargetKey
+from reconciler.refs import MemberRef, TargetKey
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,12 @@ class Comparison:
 
 
 def _identity(c: Change) -> tuple[object, ...]:
-    return (c.action, c.member.kind, c.member.key, c.member_id, c.role_before, c.role_after)
+    return (*_but_id(c), c.member_id)
+
+
+def _but_id(c: Change) -> tuple[object, ...]:
+    """A change but for its member's id: what it does to which member reference."""
+    return (c.action, c.member.kind, c.member.key, c.role_before, c.role_after)
 
 
 def _describe(c: Change) -> str:
@@ -71,6 +79,7 @@ def compare(
     again (or renamed) since the plan was made: stale. One declared with ``id:`` (which the
     desired-state digest pins) has that id now, so another in the file is an edit."""
     fresh_by_key = {t.key: t for t in fresh.targets}
+    known = _members(fresh)
     stale: list[str] = []
     mismatches: list[str] = []
     ended: list[TargetPlan] = []
@@ -100,19 +109,64 @@ def compare(
         elif t.changes and now.fingerprint != t.fingerprint:
             stale.append(f"{what} changed since the plan was made")
         else:
-            mismatches.extend(f"{what}: {m}" for m in _changes_differ(t, now, called))
+            moved, differ = _changes_differ(t, now, called, known)
+            stale.extend(f"{what}: {m}" for m in moved)
+            mismatches.extend(f"{what}: {m}" for m in differ)
     return Comparison(tuple(stale), tuple(mismatches), tuple(ended))
 
 
-def _changes_differ(saved: TargetPlan, fresh: TargetPlan, called: str) -> list[str]:
+def _members(plan: Plan) -> dict[str, MemberRef]:
+    """The member each id names in ``plan`` (its changes and live members)."""
+    found = {c.member_id: c.member for t in plan.targets for c in t.changes}
+    for t in plan.targets:
+        found.update((m.member_id, m.ref) for m in (*t.unmanaged, *t.protected, *t.held))
+    return found
+
+
+def _changes_differ(
+    saved: TargetPlan, fresh: TargetPlan, called: str, known: Mapping[str, MemberRef]
+) -> tuple[list[str], list[str]]:
+    """Why ``saved``'s changes are not ``fresh``'s: stale (a member whose id in Chime
+    is another now: deleted and created again under its e-mail since, Q-CZ-7), and
+    mismatches (the file says what the plan made now does not). ``known``: the member
+    each id names in the plan made now; a saved id that names another member there is
+    an edit, not Chime moving on."""
     ours = {_identity(c): c for c in fresh.changes}
     theirs = {_identity(c): c for c in saved.changes}
+    recreated = _recreated(
+        [c for k, c in theirs.items() if k not in ours],
+        [c for k, c in ours.items() if k not in theirs],
+        known,
+    )
+    stale = [
+        f"{c.member} is {f.member_id} in Chime now, the plan was made for {c.member_id}"
+        for c, f in recreated
+    ]
+    matched = {id(c) for pair in recreated for c in pair}
     out = [
         f"{_describe(c)} is not what the desired state says"
         for k, c in theirs.items()
-        if k not in ours
+        if k not in ours and id(c) not in matched
     ]
-    out += [f"{_describe(c)} is missing from {called}" for k, c in ours.items() if k not in theirs]
+    out += [
+        f"{_describe(c)} is missing from {called}"
+        for k, c in ours.items()
+        if k not in theirs and id(c) not in matched
+    ]
     if len(saved.changes) != len(theirs):
         out.append("a change is listed twice")
-    return out
+    return stale, out
+
+
+def _recreated(
+    saved: list[Change], fresh: list[Change], known: Mapping[str, MemberRef]
+) -> list[tuple[Change, Change]]:
+    """The saved changes that differ from a fresh one only in the member's id, each
+    with it, where the saved id names no other member now."""
+    by_change = {_but_id(c): c for c in fresh}
+    pairs = []
+    for c in saved:
+        f = by_change.get(_but_id(c))
+        if f is not None and known.get(c.member_id, c.member) == c.member:
+            pairs.append((c, f))
+    return pairs

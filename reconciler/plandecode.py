@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from reconciler import kinds
+from reconciler.declared_once import repeated
 from reconciler.governance.expiry import Expiring
 from reconciler.governance.grant import DEFAULT_WARNING_DAYS, parse_moment
 from reconciler.governance.plan_json import expiring_from, grant_from
@@ -126,14 +127,16 @@ def _differs(value: Any) -> list[str]:
 
 
 def _plan(d: dict[str, Any], layout: _Layout) -> Plan:
-    targets = _list(d, layout.targets, "")
+    listed = _list(d, layout.targets, "")
     safety = _obj(d, "safety", "")
     minimums = _swap_minimums(d)
+    targets = tuple(
+        _with_minimum(_target(t, layout, f"{layout.targets}[{i}]"), minimums)
+        for i, t in enumerate(listed)
+    )
+    _once_each(targets, layout.targets)
     return Plan(
-        targets=tuple(
-            _with_minimum(_target(t, layout, f"{layout.targets}[{i}]"), minimums)
-            for i, t in enumerate(targets)
-        ),
+        targets=targets,
         violations=tuple(
             _violation(v, layout, f"safety.violations[{i}]")
             for i, v in enumerate(_list(safety, "violations", "safety"))
@@ -149,6 +152,26 @@ def _plan(d: dict[str, Any], layout: _Layout) -> Plan:
         ),
         **{"unmanaged_is_drift": _counts_as_drift(d), **_shard(d)},
     )
+
+
+def _once_each(targets: tuple[TargetPlan, ...], name: str) -> None:
+    """Refuse a target listed twice (by its key, or two names of one id): ``show`` would
+    list it twice, ``apply`` would plan it once (QA-CZ Q-CZ-5); ``merge-plans`` refuses
+    the shards' plans by the same check (``declared_once.repeated``)."""
+    found = repeated((t.key, t.target_id) for t in targets)
+    if found is None:
+        return
+    first, again = targets[found[0]], targets[found[1]]
+    noun = again.kind.words.noun
+    if first.key == again.key:
+        what = f"{noun} {again.key.name!r} is {name}[{found[0]}] again"
+    else:
+        id_word = again.kind.words.id_word[0]
+        what = (
+            f"{noun} {again.key.name!r} is {name}[{found[0]}], {noun} {first.key.name!r}, "
+            f"again (one {again.kind.words.entry_noun}, {id_word} {again.target_id})"
+        )
+    raise CorruptPlan(f"{name}[{found[1]}]", f"{what}: a plan lists each target once")
 
 
 def _counts_as_drift(d: dict[str, Any]) -> bool:

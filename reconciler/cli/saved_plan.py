@@ -320,7 +320,7 @@ def load_fresh(
         raise StalePlanError(again.moved_on)
     mismatches = again.comparison.mismatches
     if mismatches:
-        _other_moment(session, plan_file, keys, made_at, mismatches)
+        _other_moment(session, plan_file, keys, made_at, mismatches, again.fresh.targets)
         raise EditedPlanError(mismatches)
     # a target that ended since (a meeting): its changes left out, reported not applied
     left_out = tuple(c for t in again.comparison.ended for c in t.changes)
@@ -358,14 +358,20 @@ def _other_moment(
     keys: set[TargetKey],
     made_at: dt.datetime | None,
     mismatches: Sequence[str],
+    fresh: Sequence[TargetPlan],
 ) -> None:
-    """Raise when the saved plan differs from the plan made now because it evaluated
-    `until:` at another moment: its --now (``made_at``) that has not come yet, or one
-    (or the clock when it was made) some ``until:`` passed since."""
+    """Raise when the saved plan differs from the plan made now (``fresh``: its
+    targets) because it evaluated `until:` at another moment: its --now (``made_at``)
+    that has not come yet (naming the ends that change ``fresh``), or one (or the clock
+    when it was made) some ``until:`` passed since."""
     now = session.app.now  # the clock: apply takes no --now (``moment``)
     targets = session.desired
     if made_at is not None and made_at > now:
-        pending = ending_between(targets, keys, now, made_at)
+        # the ends that change the plan made now; failing those (never expected), every
+        # end in between: still not "was it edited?"
+        pending = ending_between(targets, keys, now, made_at, planned=fresh) or ending_between(
+            targets, keys, now, made_at
+        )
         if pending:
             raise NotYetError(made_at, now, pending, mismatches)
         return

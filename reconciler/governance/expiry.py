@@ -178,15 +178,25 @@ def ending_between(
     keys: Iterable[TargetKey],
     now: dt.datetime,
     later: dt.datetime,
+    planned: Iterable[TargetPlan] | None = None,
 ) -> tuple[Expiring, ...]:
     """The paths of the targets ``keys`` (of ``desired`` as of ``now``) that end after
     ``now`` and by ``later``, and the ``protected:`` group entries that do: why a plan
-    made as of ``later`` is not the plan made now."""
+    made as of ``later`` may not be the plan made now. ``planned``: the plan made now of
+    those targets; then only the ends that change it, by the rule of its "ends within"
+    warning (``expiring(planned=True)``, ``protections_ending``: QA-CY Q-CY-12)."""
     wanted = set(keys)
     days = (later - now).days + 1
     mine = [t for t in desired.targets if t.key in wanted]
-    paths = tuple(e for e in expiring(mine, now, days) if e.until.instant <= later)
-    return tuple(sorted({*paths, *_protections_between(desired, mine, now, later, now)}))
+    if planned is None:
+        paths = expiring(mine, now, days)
+        protections = _protections_between(desired, mine, now, later, now)
+    else:
+        paths = expiring(mine, now, days, planned=True)
+        kept = [tp for tp in planned if tp.key in wanted]
+        protections = list(protections_ending(desired, kept, now, days))
+    found = {e for e in (*paths, *protections) if now < e.until.instant <= later}
+    return tuple(sorted(found))
 
 
 def _protections_between(

@@ -47,6 +47,12 @@ def room(data: dict[str, Any], name: str) -> dict[str, Any]:
     return next(r for r in data["targets"] if r["name"] == name)
 
 
+def unlisted(data: dict[str, Any], name: str) -> None:
+    """Leave out an unchanged room's entry, so that another pointed at its id is not one
+    room listed twice (a corrupt file, refused as such: Q-CZ-5)."""
+    data["targets"].remove(room(data, name))
+
+
 def fingerprint(members: dict[str, str]) -> str:
     h = hashlib.sha256()
     for member_id, role in sorted(members.items()):
@@ -213,6 +219,7 @@ def test_an_edited_plan_cannot_point_a_room_declared_with_id_at_another_rooms_id
 
     def retarget(data: dict[str, Any]) -> None:
         room(data, "releases")["id"] = "room-quiet"
+        unlisted(data, "quiet")
 
     edited(cli, workdir, retarget)
     assert refused(ops, cli, calls, "p.json") == [
@@ -227,6 +234,7 @@ def test_a_room_declared_by_name_whose_id_differs_is_refused_as_stale(
     # created again since the plan (as a file pointed elsewhere) is refused as stale
     def retarget(data: dict[str, Any]) -> None:
         room(data, "releases")["id"] = "room-quiet"
+        unlisted(data, "quiet")
 
     edited(cli, workdir, retarget)
     before = ops.emulator.state()

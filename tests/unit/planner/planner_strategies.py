@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 from planner_builders import ACCOUNT, member_id
 
+from reconciler.declared_once import identity
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget, Safety
 from reconciler.live import LiveMember, LiveState, LiveTarget
 from reconciler.plan import Action, Change, Plan, SafetyViolation, TargetPlan
@@ -184,7 +185,12 @@ def target_plans(draw: st.DrawFn) -> TargetPlan:
 
 plans = st.builds(
     Plan,
-    st.lists(target_plans(), max_size=3).map(tuple),
+    # each target once: by key, and by id (a plan file listing one twice is refused)
+    st.lists(
+        target_plans(),
+        max_size=3,
+        unique_by=(lambda t: t.key, lambda t: identity(t.key, t.target_id)),
+    ).map(tuple),
     st.lists(st.builds(SafetyViolation, text, st.none() | any_keys, text), max_size=3).map(tuple),
     st.lists(text, max_size=3).map(tuple),
     text,
