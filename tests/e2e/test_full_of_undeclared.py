@@ -188,7 +188,7 @@ def test_a_protected_member_no_file_declares_in_a_full_room_without_prune_is_war
     assert not [line for line in planned.lines if line.startswith("Error:")]
     assert "  + u999@example.com (Member)" in planned.lines
     assert "    not in the desired state: breakglass@example.com (Administrator)" in planned.lines
-    assert planned.lines[-1].startswith("Plan: 1")
+    assert planned.lines[-1] == "Plan: 1,000 to add, 0 to change, 0 to remove."
     assert planned.lines[planned.lines.index(HEAD) + 1].startswith(
         "  room 'big' (id room-big) would have 1,001 members after this apply"
     )
