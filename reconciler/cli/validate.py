@@ -42,7 +42,7 @@ def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
     """Check the desired-state files offline: no AWS call, no credentials needed.
 
     Prints what it read (`Desired state is valid: 4 rooms, 1 channel, 1 channel
-    moderators, 22 memberships in 6 files.`) and exits 0, or
+    moderator list, 22 memberships in 6 files.`) and exits 0, or
     prints every problem as FILE:LINE: PATH: MESSAGE on stderr, then
     `Desired state is invalid: N errors.`, and exits 1.
 
@@ -122,7 +122,7 @@ def _targets(targets: Sequence[DesiredTarget]) -> str:
         for kind in section:
             n = counts.get(kind.id, 0)
             if n:
-                parts.append(f"{n:,} {kind.words.noun if n == 1 else kind.words.plural}")
+                parts.append(kind.words.count(n))
     return ", ".join(parts) or "0 targets"
 
 
