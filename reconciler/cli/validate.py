@@ -158,11 +158,12 @@ def _limits(given: tuple[str, ...], settings: tuple[tuple[str, int], ...]) -> po
 
 
 def _warnings(state: DesiredState, app: AppContext) -> list[str]:
-    lines = [
-        f"{e.message()}" for e in expiring(state.targets, app.now, state.policy.expiry_warning_days)
-    ]
+    days = state.policy.expiry_warning_days
+    lines = [f"{e.message()}" for e in expiring(state.targets, app.now, days)]
+    lines += policy.expired_notes(state.targets)
+    lines += policy.protection_notes(state, app.now, days)  # in no target (Q-CY-7)
     no_repository = unchecked(state, app.desired_dir)
-    return lines + policy.expired_notes(state.targets) + ([no_repository] if no_repository else [])
+    return lines + ([no_repository] if no_repository else [])
 
 
 COMMANDS = [validate]
