@@ -1,13 +1,14 @@
 """Targets a plan leaves over their maximum with members no file declares (Q-S-1).
 
 The planner refuses a target whose declared members, with the ones it keeps though no
-file declares them (protected ones, a channel's bearer), exceed its maximum
-(``planner.over_maximum``). Members no file declares in a target that does not prune are
-not counted there: they are someone else's and may leave by apply time. When they are
-still there, the plan's adds over the maximum are refused by AWS (LimitExceeded) on this
-apply and on every later one until someone leaves, the target prunes, or fewer are
-declared: ``crowded`` says so, as a warning, from the plan's own numbers (the live count,
-the changes, the target's maximum: the kind's, or its own, a meeting's MaxCount).
+file declares them (protected ones where it prunes, a channel's bearer), exceed its
+maximum (``planner.over_maximum``). Members no file declares in a target that does not
+prune, protected or not, are not counted there: they are someone else's and may leave
+by apply time. When they are still there, the plan's adds over the maximum are refused by
+AWS (LimitExceeded) on this apply and on every later one until someone leaves, the target
+prunes, or fewer are declared: ``crowded`` says so, as a warning, from the plan's own
+numbers (the live count, the changes, the target's maximum: the kind's, or its own, a
+meeting's MaxCount).
 """
 
 from __future__ import annotations

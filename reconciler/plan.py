@@ -172,7 +172,7 @@ class PlanSummary:
     def line(self) -> str:
         if not self.total:
             return "No changes. Chime memberships match the desired state."
-        return f"Plan: {self.add} to add, {self.change} to change, {self.remove} to remove."
+        return f"Plan: {self.add:,} to add, {self.change:,} to change, {self.remove:,} to remove."
 
 
 @dataclass(frozen=True)
@@ -217,12 +217,12 @@ class Plan:
         state (parts of it could not be planned), nor reads as if its changes go ahead:
         apply refuses a plan with errors as a whole."""
         n = len(self.errors)
-        errors = f"{n} error{'' if n == 1 else 's'} {errors_at}"
+        errors = f"{n:,} error{'' if n == 1 else 's'} {errors_at}"
         if n and not self.summary.total:
             return f"No changes planned, but the plan is incomplete: {errors}."
         drift = len(self.drift)
         if drift and not self.summary.total:
-            members = f"{drift} member{'' if drift == 1 else 's'}"
+            members = f"{drift:,} {self._drift_word(drift)}"
             line = f"No changes, but Chime has {members} the desired state does not declare."
         else:
             line = self.summary.line()
@@ -231,6 +231,14 @@ class Plan:
         if n:
             line = f"{line.removesuffix('.')}, but {errors}: apply refuses this plan."
         return line
+
+    def _drift_word(self, n: int) -> str:
+        """What ``n`` members no file declares are called: the word of their kind when
+        they are all of kinds that share one (``attendees``, as the drift hint says),
+        else ``members``."""
+        words = {t.kind.words.member for t in self.targets if t.drift}
+        one, many = words.pop() if len(words) == 1 else ("member", "members")
+        return one if n == 1 else many
 
     @property
     def drifted(self) -> bool:

@@ -385,22 +385,26 @@ def over_maximum(
     """Why ``tp`` would leave its target over AWS's maximum (``TargetPlan.maximum``: the
     target's own, else ``Kind.max_members``), or "".
     Counted: the members it will have after the apply that are the desired state's, the
-    declared ones and the protected ones kept though no file declares them there (the
-    tool itself, ``quiet``, among them); not those left unmanaged where pruning is off,
-    someone else's: their target is full meanwhile, as it may be by apply time (AWS
-    refuses each add over the maximum then)."""
+    declared ones and the protected ones a pruned target keeps though no file declares
+    them there, and the tool itself (``quiet``) in any; not those left unmanaged where
+    pruning is off, protected or not, someone else's: their target is full meanwhile,
+    as it may be by apply time (AWS refuses each add over the maximum then)."""
     kind = tp.kind
     most = tp.maximum
     if most is None:
         return ""
     adds = sum(c.action is Action.CREATE for c in tp.changes)
     removes = sum(c.action is Action.DELETE for c in tp.changes)
-    others = sum(m.ref not in protected for m in tp.unmanaged)
-    after = tp.live_count + adds - removes - others
+    # a protected member no file declares is the desired state's only where the target
+    # prunes (protection is what keeps it); elsewhere it stays as every undeclared member
+    # does, someone else's: not counted (Q-CY-1)
+    others = [m for m in tp.unmanaged if not (desired.prune and m.ref in protected)]
+    after = tp.live_count + adds - removes - len(others)
     if after <= most:
         return ""
     declared = {m.ref for m in desired.members}
     gone = {c.member_id for c in tp.changes if c.action is Action.DELETE}
+    gone.update(m.member_id for m in others)  # not counted: not among those kept either
     kept = [
         m
         for m in live.members

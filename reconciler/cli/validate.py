@@ -42,7 +42,7 @@ def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
     """Check the desired-state files offline: no AWS call, no credentials needed.
 
     Prints what it read (`Desired state is valid: 4 rooms, 1 channel, 1 channel
-    moderators, 22 memberships in 6 files.`) and exits 0, or
+    moderator list, 22 memberships in 6 files.`) and exits 0, or
     prints every problem as FILE:LINE: PATH: MESSAGE on stderr, then
     `Desired state is invalid: N errors.`, and exits 1.
 
@@ -122,7 +122,7 @@ def _targets(targets: Sequence[DesiredTarget]) -> str:
         for kind in section:
             n = counts.get(kind.id, 0)
             if n:
-                parts.append(f"{n:,} {kind.words.noun if n == 1 else kind.words.plural}")
+                parts.append(kind.words.count(n))
     return ", ".join(parts) or "0 targets"
 
 
@@ -158,11 +158,12 @@ def _limits(given: tuple[str, ...], settings: tuple[tuple[str, int], ...]) -> po
 
 
 def _warnings(state: DesiredState, app: AppContext) -> list[str]:
-    lines = [
-        f"{e.message()}" for e in expiring(state.targets, app.now, state.policy.expiry_warning_days)
-    ]
+    days = state.policy.expiry_warning_days
+    lines = [f"{e.message()}" for e in expiring(state.targets, app.now, days)]
+    lines += policy.expired_notes(state.targets)
+    lines += policy.protection_notes(state, app.now, days)  # in no target (Q-CY-7)
     no_repository = unchecked(state, app.desired_dir)
-    return lines + policy.expired_notes(state.targets) + ([no_repository] if no_repository else [])
+    return lines + ([no_repository] if no_repository else [])
 
 
 COMMANDS = [validate]

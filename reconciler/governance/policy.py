@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 from reconciler import kinds
 from reconciler.desired.messages import closest, located
-from reconciler.desired.model import DesiredTarget
+from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.desired.shown import named
 from reconciler.desired.yamlpos import Positions
 from reconciler.errors import Problem
-from reconciler.governance.grant import latest_allowed
+from reconciler.governance.grant import days_left, latest_allowed
 from reconciler.refs import Location, MemberRef, Provenance
 
 EVERY_ROLE = "*"  # the key of a limit for every role
@@ -161,3 +161,24 @@ def expired_notes(targets: Iterable[DesiredTarget]) -> list[str]:
                     f"expired {until}, declared at {at}: the entry can be removed",
                 )
     return list(notes.values())
+
+
+def protection_notes(desired: DesiredState, now: dt.datetime, days: int) -> list[str]:
+    """The ``protected:`` group entries ending within ``days`` days of ``now`` or ended by
+    then, for a member whose protection they are (``DesiredState.protected_until``): such
+    an entry is in no target's paths (``expired_notes``), and its end removes or demotes
+    the member where the plan kept it for it (the plan warns of it, target by target).
+    Ending soon first, then ended; each once, in the members' order."""
+    soon, ended = [], []
+    for ref, end in sorted(desired.protected_until, key=lambda item: item[0]):
+        until = end.until
+        chain = " > ".join(f"@{g}" for g in end.via)
+        who = f"{ref} (protected: via {chain})" if chain else f"{ref} (protected:)"
+        at = until.location or end.entry or Location("settings.yaml", 0)
+        if until.expired(now):
+            note = f"protection expired {until}, declared at {at}: the entry can be removed"
+            ended.append(f"{who}: {note}")
+        elif (left := days_left(until, now)) <= days:
+            when = "ends today" if left <= 0 else f"{left} day{'' if left == 1 else 's'} left"
+            soon.append(f"{who}: protected until {until} ({when}), declared at {at}")
+    return soon + ended

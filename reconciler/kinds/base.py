@@ -57,6 +57,10 @@ class Words:
     # kinds sharing a target name (a channel and its moderators) have rows told apart
     qualifier: str = ""
     members: str = "members"  # what a target's members are called in messages
+    # what a count of targets calls them, one and several, where not ``noun``/``plural``:
+    # ("channel moderator list", "channel moderator lists"), as "2 channel moderators"
+    # would read as two moderators (``count``)
+    counted: tuple[str, str] = ("", "")
     member: tuple[str, str] = ("member", "members")  # one, several: in counts ("2 members")
     role: str = "role"  # what a member's role is called (`explain`): "capabilities"
     # what one entry of the kind's section is called when that is not ``noun`` (a
@@ -97,6 +101,11 @@ class Words:
     # misleads ("a" before "user ..."; "": "an" before a vowel, else "a")
     article: str = ""
     entry_article: str = ""
+
+    def count(self, n: int) -> str:
+        """``n`` targets of the kind: ``1 room``, ``2 channel moderator lists``."""
+        one, many = self.counted if self.counted[0] else (self.noun, self.plural)
+        return f"{n:,} {one if n == 1 else many}"
 
     @property
     def entry_noun(self) -> str:

@@ -160,6 +160,7 @@ CHANNEL_MODERATOR = ChannelKind(
     words=Words(
         noun="channel moderators",
         plural="channel moderators",
+        counted=("channel moderator list", "channel moderator lists"),
         scope="app instance",
         elevated=("moderator", "moderators"),
         member=("moderator", "moderators"),  # its members are moderators (Q-BS-4)

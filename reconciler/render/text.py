@@ -238,8 +238,7 @@ def targets_phrase(targets: list[TargetPlan]) -> str:
     counts = Counter(t.key.kind for t in targets)
     phrases = []
     for kind_id, n in sorted(counts.items()):
-        words = kinds.get(kind_id).words
-        phrases.append(f"{n} {words.noun if n == 1 else words.plural}")
+        phrases.append(kinds.get(kind_id).words.count(n))
     return ", ".join(phrases)
 
 

@@ -65,7 +65,7 @@ def test_a_banned_member_declared_a_moderator_too_is_neither_listed_nor_counted(
         "  + user:u003 (DEFAULT)",
         "  - user:u002 (DEFAULT)",
         "",
-        "1 channel moderators unchanged.",
+        "1 channel moderator list unchanged.",
         "",
         f"Error: desired-state/chat.yaml:4: user:u009 is banned from channel 'ops': not added "
         f"{BANNED}",
@@ -108,7 +108,7 @@ def test_a_member_banned_from_one_channel_is_not_added_there_when_another_channe
         f"# channel side (app instance {INSTANCE}, id {SIDE})",
         "  + user:u009 (DEFAULT)",
         "",
-        "1 channel, 2 channel moderators unchanged.",
+        "1 channel, 2 channel moderator lists unchanged.",
         "",
         f"Error: desired-state/chat.yaml:2: user:u009 is banned from channel 'ops': not added "
         f"{BANNED}",

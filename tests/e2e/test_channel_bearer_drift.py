@@ -73,7 +73,7 @@ BY_ARN = f"""
         moderators: [user:alice]
     """
 IN_SYNC = [
-    "1 channel, 1 channel moderators unchanged.",
+    "1 channel, 1 channel moderator list unchanged.",
     "",
     "No changes. Chime memberships match the desired state.",
 ]
@@ -110,7 +110,7 @@ def test_others_no_file_declares_are_still_drift_and_the_bearer_is_not_named(
         f"# channel ops {HEADER}",
         "    not in the desired state: user:mallory (DEFAULT)",
         "",
-        "1 channel moderators unchanged.",
+        "1 channel moderator list unchanged.",
         "",
         "Not in the desired state: 1 member in 1 channel.",
         "Resolve with `import --adopt` (into the files) or `prune: true` (removes them).",

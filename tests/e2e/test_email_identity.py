@@ -67,7 +67,7 @@ def test_strasse_and_strasse_with_sharp_s_are_two_attendees(
         "straße@example.com",
     }
     again = cli("plan")  # strasse@ is left as it is (prune: false), straße@ is there
-    assert "No changes, but Chime has 1 member the desired state does not declare." in again.lines
+    assert "No changes, but Chime has 1 attendee the desired state does not declare." in again.lines
     # declaring both is two entries, not one listed twice
     bridge("straße@example.com", "strasse@example.com")
     assert cli("validate").exit_code == 0

@@ -162,3 +162,67 @@ def test_a_target_under_its_maximum_is_not_warned_of(
     assert "full of members" not in cli("plan", "--format", "markdown").stdout
     applied = cli("apply", "--auto-approve")
     assert applied.exit_code == 0, applied.stdout + applied.stderr
+
+
+def test_a_protected_member_no_file_declares_in_a_full_room_without_prune_is_warned_of(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    """Q-CY-1: room big holds breakglass (Administrator), protected, no file declaring it;
+    the files declare 1,000 others, prune off. Where the room does not prune breakglass
+    stays whether protected or not: someone else's, not counted. The plan is the one made
+    without `protected:` (1,000 added, breakglass listed as drift, the warning), not a plan
+    error that plans nothing and leaves the administrator out of the drift."""
+    users = [f"u{i}" for i in range(1000)]
+    emulator.reset(
+        seed_doc(users=[*users, "breakglass"], rooms={"big": [("breakglass", "Administrator")]})
+    )
+    members = "".join(f"      - {u}@example.com\n" for u in users)
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\nprotected: [breakglass@example.com]\n",
+            "rooms.yaml": f"rooms:\n  big:\n    members:\n{members}",
+        }
+    )
+    planned = cli("plan")
+    assert planned.exit_code == 0, planned.stdout + planned.stderr
+    assert not [line for line in planned.lines if line.startswith("Error:")]
+    assert "  + u999@example.com (Member)" in planned.lines
+    assert "    not in the desired state: breakglass@example.com (Administrator)" in planned.lines
+    assert planned.lines[-1] == "Plan: 1,000 to add, 0 to change, 0 to remove."
+    assert planned.lines[planned.lines.index(HEAD) + 1].startswith(
+        "  room 'big' (id room-big) would have 1,001 members after this apply"
+    )
+
+
+def test_a_protected_attendee_no_file_declares_in_a_full_meeting_is_warned_of(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    """Q-CY-1, a meeting (one code path for every kind): MaxCount 2, bob there, protected,
+    no file declaring him; alice and carol declared: both planned, with the warning."""
+    emulator.reset(
+        {
+            "accounts": [{"id": ACCOUNT, "name": "X"}],
+            "meetings": [
+                {
+                    "id": MEETING,
+                    "external_meeting_id": "m1",
+                    "features": {"attendee": {"max_count": 2}},
+                    "attendees": [{"external_user_id": "bob@example.com"}],
+                }
+            ],
+        }
+    )
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\nprotected: [bob@example.com]\n",
+            "m.yaml": f"meetings:\n  m1:\n    meeting_id: {MEETING}\n    attendees:\n"
+            "      alice@example.com: presenter\n      carol@example.com: presenter\n",
+        }
+    )
+    planned = cli("plan")
+    assert planned.exit_code == 0, planned.stdout + planned.stderr
+    assert not [line for line in planned.lines if line.startswith("Error:")]
+    assert planned.lines[-1] == "Plan: 2 to add, 0 to change, 0 to remove."
+    assert planned.lines[planned.lines.index(HEAD) + 1].startswith(
+        f"  meeting 'm1' (id {MEETING}) would have 3 attendees after this apply"
+    )

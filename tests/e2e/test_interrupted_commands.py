@@ -129,7 +129,7 @@ def test_show_interrupted_says_it_only_reads_the_plan_file(
     child = start(workdir, ["-m", "reconciler", "show", "plan.json"])
     code, out, err = interrupt_once_printing(child, signal.SIGINT)
     unchanged = "nothing was changed (show only reads the plan file)"
-    says_it(code, out, err, interrupted("show", unchanged), "Plan: 3600 to add")
+    says_it(code, out, err, interrupted("show", unchanged), "Plan: 3,600 to add")
     assert (workdir / "plan.json").read_bytes() == before
 
 
@@ -144,7 +144,7 @@ def test_merge_plans_interrupted_says_nothing_was_changed_and_writes_no_file(
         "nothing in Chime was changed (merge-plans never calls it), "
         "and --out writes a whole file or none"
     )
-    says_it(code, out, err, interrupted("merge-plans", unchanged), "Plan: 3600 to add")
+    says_it(code, out, err, interrupted("merge-plans", unchanged), "Plan: 3,600 to add")
     assert sorted(p.name for p in workdir.iterdir() if p.name.endswith(".json")) == [
         "plan-1.json",
         "plan-2.json",

@@ -44,7 +44,7 @@ def test_validate_counts_the_kinds_declared_and_no_rooms(channels_only: None, cl
     run = cli("validate")
     assert (run.exit_code, run.lines) == (
         0,
-        ["Desired state is valid: 1 channel, 1 channel moderators, 6 memberships in 2 files."],
+        ["Desired state is valid: 1 channel, 1 channel moderator list, 6 memberships in 2 files."],
     )
 
 

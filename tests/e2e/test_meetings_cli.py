@@ -406,7 +406,7 @@ def test_meeting_drift_is_not_offered_to_import_adopt_which_refuses_it(
         "Resolve by declaring them, or with `prune: true` (removes them); `import --adopt` "
         "does not write meetings' attendees.",
         "",
-        "No changes, but Chime has 1 member the desired state does not declare.",
+        "No changes, but Chime has 1 attendee the desired state does not declare.",
     ]
     assert "> Resolve by declaring them, or with `prune: true`" in markdown.stdout
     assert adopted.exit_code == 1

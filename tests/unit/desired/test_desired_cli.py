@@ -33,7 +33,7 @@ def test_validate_valid_state_prints_counts_and_exits_0(monkeypatch: pytest.Monk
     result = run("validate")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "Desired state is valid: 4 rooms, 1 channel, 1 channel moderators, 22 memberships "
+        "Desired state is valid: 4 rooms, 1 channel, 1 channel moderator list, 22 memberships "
         "in 6 files."
     ]
     assert result.stderr == ""

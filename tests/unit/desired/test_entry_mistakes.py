@@ -124,6 +124,6 @@ def test_the_summary_keeps_a_channel_and_its_moderators_together(
     result = validate(tmp_path, monkeypatch, chat=chat, meetings=meetings)
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "Desired state is valid: 1 channel, 1 channel moderators, 1 meeting, "
+        "Desired state is valid: 1 channel, 1 channel moderator list, 1 meeting, "
         "3 memberships in 3 files.\n"
     )

@@ -684,3 +684,27 @@ def test_check_and_validate_word_a_missing_or_stale_codeowners_alike(repo: Path)
             1,
             [why, "Desired state is invalid: 1 error."],
         )
+
+
+def test_validate_warns_about_protected_group_entries_that_end_soon_or_expired(
+    repo: Path,
+) -> None:
+    # Q-CY-7: `protected: ["@oncall"]`, zoe in @oncall until 2027-03-05, in no target:
+    # validate said nothing, while plan warned of the end and then removed her
+    write_codeowners(repo)
+    settings(repo, 'protected: ["@oncall"]\n')
+    (repo / "desired-state" / "oncall.yaml").write_text(
+        "groups:\n  oncall:\n    - {member: zoe@example.com, until: 2027-03-05}\n"
+    )
+    soon = run(*NOW, "validate")
+    assert soon.exit_code == 0, soon.output
+    assert soon.stderr.splitlines()[-1] == (
+        "Warning: zoe@example.com (protected: via @oncall): protected until 2027-03-05 "
+        "(4 days left), declared at desired-state/oncall.yaml:3"
+    )
+    ended = run("--now", "2027-03-06", "validate")
+    assert ended.exit_code == 0, ended.output
+    assert ended.stderr.splitlines()[-1] == (
+        "Warning: zoe@example.com (protected: via @oncall): protection expired 2027-03-05, "
+        "declared at desired-state/oncall.yaml:3: the entry can be removed"
+    )

@@ -380,7 +380,9 @@ def test_a_target_at_the_maximum_with_a_protected_member_kept_is_over_it() -> No
         "(breakglass@example.com: protected); apply would fail for the 1 over it"
     )
     assert full_room(prune=True) == [error]
-    assert full_room(prune=False) == [error]  # protected: kept whether pruned or not
+    # prune off: breakglass stays, protected or not, as any member no file declares:
+    # someone else's, not counted; the plan is made (QA-CY Q-CY-1)
+    assert full_room(prune=False) == []
 
 
 def test_members_someone_else_added_do_not_count_where_pruning_is_off() -> None:

@@ -152,7 +152,7 @@ def test_huge_plan_keeps_marker_summary_and_table_and_truncates_details() -> Non
     lines = text.splitlines()
     assert len(text) <= MAX_CHARS
     assert lines[0] == MARKER
-    assert lines[3] == "**Plan: 0 to add, 0 to change, 4800 to remove.**"
+    assert lines[3] == "**Plan: 0 to add, 0 to change, 4,800 to remove.**"
     assert sum(line.startswith("| room-") for line in lines) == 120
     kept = text.count("<details>")
     assert 0 < kept < 120

@@ -124,3 +124,19 @@ def test_a_plan_with_errors_never_says_chime_matches() -> None:
     assert render_text(incomplete).splitlines()[-1] == (
         "No changes planned, but the plan is incomplete: 1 error above."
     )
+
+
+def test_the_last_line_writes_large_counts_with_thousands_separators() -> None:
+    # Q-CY-11: "Plan: 1000 to add", "1000 errors above", where every other message
+    # says 1,000
+    changes = tuple(replace(PLAN.targets[0].changes[0], member_id=f"u{i}") for i in range(1000))
+    big = replace(PLAN, targets=(replace(PLAN.targets[0], changes=changes),), errors=())
+    assert big.summary_line() == "Plan: 1,000 to add, 0 to change, 0 to remove."
+    errors = tuple(f"error {i}" for i in range(1000))
+    assert replace(big, errors=errors).summary_line() == (
+        "Plan: 1,000 to add, 0 to change, 0 to remove, but 1,000 errors above: "
+        "apply refuses this plan."
+    )
+    assert replace(NO_CHANGES, errors=errors).summary_line() == (
+        "No changes planned, but the plan is incomplete: 1,000 errors above."
+    )
