@@ -19,10 +19,10 @@ HEADING = re.compile(r"^# (?:desired-state/)?(\S+\.yaml)(?:\s|$)")  # a file's f
 NOW = "2027-01-15"  # before every `until:` of the examples: no expiry warnings either way
 
 
-def example(first_line: str) -> str:
-    """The text of the one README ```yaml block whose first line starts so."""
+def example(holding: str) -> str:
+    """The text of the one README ```yaml block that holds this text."""
     blocks = re.findall(r"^```yaml\n(.*?)^```$", README, flags=re.M | re.S)
-    (found,) = [b for b in blocks if b.startswith(first_line)]
+    (found,) = [b for b in blocks if holding in b]
     return str(found)
 
 
@@ -67,3 +67,34 @@ def test_the_first_example_validates_as_written(
 
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == "Desired state is valid: 3 rooms, 9 memberships in 2 files.\n"
+
+
+def test_the_governance_example_validates_beside_the_first_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # its settings.yaml holds the governance keys only: beside account: and the others
+    files = files_of(example("require_reason: true"))
+    first = files_of(example(FIRST_SETTINGS))["settings.yaml"]
+    files["settings.yaml"] = first + files["settings.yaml"]
+    write(tmp_path, files)
+
+    result = validate(tmp_path, monkeypatch)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "Desired state is valid: 1 room, 5 memberships in 2 files.\n"
+
+
+def test_the_governance_example_s_max_grant_days_refuses_grants_without_until_as_it_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = files_of(example("require_reason: true"))
+    first = files_of(example(FIRST_SETTINGS))["settings.yaml"]
+    on = files["settings.yaml"].replace("# max_grant_days: 90 ", "max_grant_days: 90 ", 1)
+    assert "(as @sre's below)" in on
+    files["settings.yaml"] = first + on
+    write(tmp_path, files)
+
+    result = validate(tmp_path, monkeypatch)
+
+    assert result.exit_code == 1
+    assert "dave@example.com has no `until:`" in result.stderr
