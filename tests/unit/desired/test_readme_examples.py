@@ -98,3 +98,26 @@ def test_the_governance_example_s_max_grant_days_refuses_grants_without_until_as
 
     assert result.exit_code == 1
     assert "dave@example.com has no `until:`" in result.stderr
+
+
+def test_the_channel_restriction_message_quoted_is_the_one_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the README's restrictions.yaml, and channel 'ops' in teams/web/chat.yaml, a name
+    # its rule does not allow
+    write(
+        tmp_path,
+        {
+            "restrictions.yaml": example('restrictions:\n  - {path: "teams/sre/**"'),
+            "settings.yaml": "app_instances:\n  chat: {arn: "
+            '"arn:aws:chime:us-east-1:111122223333:app-instance/chat", bearer: user:bot}\n',
+            "teams/web/chat.yaml": "channels:\n  ops:\n    members: [alice@example.com]\n",
+        },
+    )
+
+    result = validate(tmp_path, monkeypatch)
+
+    assert result.exit_code == 1
+    (message, _) = result.stderr.splitlines()
+    assert message.startswith("desired-state/teams/web/chat.yaml:2: channels.ops: channel")
+    assert f"`{message}`" in " ".join(README.split())  # as the README quotes it, wrapped
