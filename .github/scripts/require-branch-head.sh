@@ -6,17 +6,18 @@
 # branch head's, so a run whose head moved on meanwhile (two merges a minute apart) is
 # superseded: it says so in a notice, applies nothing and succeeds (apply=false), since
 # the run of the newer push applies the branch as it is. That is so only for a run's first
-# attempt (GITHUB_RUN_ATTEMPT 1) of a push or a workflow_dispatch, and only when git shows
-# that a newer push started a run: every commit after GITHUB_SHA up to the head is fetched
-# (at most DEPTH commits back from the head) and none may say to skip CI ([skip ci],
-# [ci skip], [no ci], [skip actions], [actions skip], skip-checks: true; any case, in any
-# commit, not only the head: a skipped desired-state commit followed by a README commit
-# starts no run, as apply.yml's paths filter ignores the README one), nor be made by
-# github-actions[bot] (a push with a workflow's GITHUB_TOKEN starts no run). Anything else
-# (the run's commit not found within DEPTH, a fetch that fails) is refused as before, as
-# is a re-run (attempt 2 on). What git cannot show is not seen: a push made with
-# GITHUB_TOKEN under another committer name, a newer run cancelled by hand, a disabled
-# workflow. There, too, the run says superseded; the notice says so.
+# attempt (GITHUB_RUN_ATTEMPT 1) of a push, a workflow_dispatch or a schedule (apply.yml's
+# optional one), and only when git shows that a newer push started a run: every commit
+# after GITHUB_SHA up to the head is fetched (at most DEPTH commits back from the head)
+# and none may say to skip CI ([skip ci], [ci skip], [no ci], [skip actions], [actions
+# skip], skip-checks: true; any case, in any commit, not only the head: a skipped
+# desired-state commit followed by a README commit starts no run, as apply.yml's paths
+# filter ignores the README one), nor be made by github-actions[bot] (a push with a
+# workflow's GITHUB_TOKEN starts no run). Anything else (the run's commit not found within
+# DEPTH, a fetch that fails) is refused as before, as is a re-run (attempt 2 on). What git
+# cannot show is not seen: a push made with GITHUB_TOKEN under another committer name, a
+# newer run cancelled by hand, a disabled workflow. There, too, the run says superseded;
+# the notice says so.
 # A head that moved on without changing the desired state (a README commit) is no reason
 # to refuse: that commit's desired state is the head's.
 #   GITHUB_SHA     the commit checked out (the run's)
@@ -70,12 +71,13 @@ attempt="${GITHUB_RUN_ATTEMPT:-}"
 case "$event" in
 push) this="this push's run" ;;
 workflow_dispatch) this="this dispatched run" ;;
+schedule) this="this scheduled run" ;;
 *) this="this $event run" ;;
 esac
 if [[ "$attempt" =~ ^[0-9]+$ && "$attempt" -gt 1 ]]; then
     why="this is attempt $attempt: a re-run of an older apply run keeps that run's commit"
-elif [[ "$attempt" != 1 || ( "$event" != push && "$event" != workflow_dispatch ) ]]; then
-    why="$this is not a push's or a dispatch's first attempt, so no newer run is known to apply $BRANCH"
+elif [[ "$attempt" != 1 || ( "$event" != push && "$event" != workflow_dispatch && "$event" != schedule ) ]]; then
+    why="$this is not a push's, a dispatch's or a schedule's first attempt, so no newer run is known to apply $BRANCH"
 elif ! [[ "$DEPTH" =~ ^[1-9][0-9]*$ ]] ||
     ! git fetch --quiet --no-tags --depth="$DEPTH" "$REMOTE" "+refs/heads/$BRANCH:refs/chime-reconciler/head" ||
     [[ "$(git rev-parse refs/chime-reconciler/head)" != "$head" ]] ||

@@ -1,11 +1,13 @@
 """Finding and reading the desired-state files: the loader's only I/O.
 
 Every ``*.yaml`` / ``*.yml`` under the directory, recursively, in sorted order of their
-path relative to it. Hidden files and directories (``.git``, ``.x.yaml``) are skipped;
-symbolic links to directories are not followed. Only regular files inside the directory
-are read: a symbolic link to a file elsewhere in it is read, one that leaves it (to
-``/etc/passwd``, say, in a pull request) is an error that names the link and nothing of
-what it points to; a FIFO or a device is an error too.
+path relative to it; a name ending in another case of those (``rooms.YAML``, saved by a
+Windows tool) is an error that says to rename it, never skipped without a word. Hidden
+files and directories (``.git``, ``.x.yaml``) are skipped; symbolic links to directories
+are not followed. Only regular files inside the directory are read: a symbolic link to a
+file elsewhere in it is read, one that leaves it (to ``/etc/passwd``, say, in a pull
+request) is an error that names the link and nothing of what it points to; a FIFO or a
+device is an error too.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def discover(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         base = Path(root).relative_to(directory)
         for name in names:
-            if name.endswith(SUFFIXES) and not name.startswith("."):
+            if name.lower().endswith(SUFFIXES) and not name.startswith("."):
                 relatives.append((base / name).as_posix())
     files = [_read(directory, relative) for relative in sorted(relatives)]
     for f in files:
@@ -73,6 +75,8 @@ def _read(directory: Path, relative: str) -> SourceFile:
     path = directory / relative
     if not _is_utf8(relative):
         return SourceFile(relative, str(path), None, NAME_NOT_UTF8)
+    if not relative.endswith(SUFFIXES):  # rooms.YAML: its rooms would not be in force
+        return SourceFile(relative, str(path), None, _not_lower_case(path.name))
     try:
         real = os.path.realpath(path)
         if os.path.commonpath([real, os.path.realpath(directory)]) != os.path.realpath(directory):
@@ -84,6 +88,14 @@ def _read(directory: Path, relative: str) -> SourceFile:
     except OSError as exc:  # NotRegularFile (a FIFO would block the read forever) too
         why = exc.strerror or type(exc).__name__
         return SourceFile(relative, str(path), None, CANNOT_READ + why)
+
+
+def _not_lower_case(name: str) -> str:
+    stem, dot, extension = name.rpartition(".")
+    return (
+        "only names ending in .yaml or .yml (lower case) are read: "
+        f"rename it to {stem}{dot}{extension.lower()}"
+    )
 
 
 def _is_utf8(relative: str) -> bool:

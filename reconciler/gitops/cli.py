@@ -223,8 +223,8 @@ def pr_comment(
     default=None,
     metavar="WORKFLOW",
     help="Before writing, ask GitHub again: leave the issue as it is when a run of this "
-    "workflow (e.g. apply.yml) is in progress, or was created or started since "
-    "this run (GITHUB_RUN_ID) started.",
+    "workflow (e.g. apply.yml) is in progress, or was created or started, or ended, "
+    "since this run (GITHUB_RUN_ID) started.",
 )
 @on_interrupt(
     "gitops drift",
@@ -252,7 +252,7 @@ def drift(
     \b
     With --apply-workflow, exit 0 or 2 first asks whether an apply ran
     during this check (drift.yml's plans): when a run of that workflow is
-    in progress, or was created or started since this run
+    in progress, or was created or started, or ended, since this run
     (GITHUB_RUN_ID) started, the issue is left as it is, and the log and
     the job summary say so (exit 0; exit 1 after a plan made with exit 1).
     When GitHub cannot tell (an API error), it warns and writes the issue

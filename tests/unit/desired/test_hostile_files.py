@@ -112,6 +112,36 @@ def test_a_file_or_folder_name_that_is_not_utf8_is_a_located_error(ds: Path, whe
     ]
 
 
+@pytest.mark.parametrize(
+    ("name", "renamed"),
+    [("rooms.YAML", "rooms.yaml"), ("rooms.YML", "rooms.yml"), ("team/ops.Yaml", "ops.yaml")],
+)
+def test_a_file_whose_extension_is_not_lower_case_is_an_error_not_skipped(
+    ds: Path, name: str, renamed: str
+) -> None:
+    # saved by a Windows tool: its rooms would silently not be in force
+    path = ds / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("rooms: {x: {members: [not-an-email]}}\n")
+    result = validate(ds)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{path}:1: only names ending in .yaml or .yml (lower case) are read: "
+        f"rename it to {renamed}",
+        "Desired state is invalid: 1 error.",
+    ]
+
+
+def test_a_capitalised_extension_alone_is_that_error_not_no_files_found(tmp_path: Path) -> None:
+    (tmp_path / "settings.YAML").write_text("account: acc\n")
+    result = validate(tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{tmp_path}/settings.YAML:1: only names ending in .yaml or .yml (lower case) are "
+        "read: rename it to settings.yaml"
+    )
+
+
 # -- YAML -------------------------------------------------------------------------------
 
 

@@ -198,6 +198,21 @@ def test_a_dispatched_run_overtaken_by_a_merge_is_superseded(tmp_path: Path) -> 
     )
 
 
+def test_a_scheduled_run_overtaken_by_a_merge_is_superseded(tmp_path: Path) -> None:
+    """Q-CY-2: apply.yml's optional schedule (to end `until:` grants on time): a merge
+    while the scheduled run set up is applied by the merge's own run, queued behind it."""
+    a, b = two_merges(tmp_path)
+
+    code, log, _, output = run_for_a(tmp_path, a, "schedule", "1")
+
+    assert (code, output) == (0, "apply=false\n")
+    assert "::error::" not in log
+    assert (
+        f"superseded by {b}: newer pushes to main changed desired-state/ since "
+        f"this scheduled run's commit {a}" in log
+    )
+
+
 def test_a_dispatched_run_overtaken_by_a_skipped_push_is_refused_without_re_run_wording(
     tmp_path: Path,
 ) -> None:

@@ -148,6 +148,23 @@ def test_apply_never_overlaps_nor_cancels_and_runs_in_the_environment() -> None:
     assert apply[True]["push"]["branches"] == ["main"]  # PyYAML reads `on:` as True
 
 
+def test_apply_s_optional_schedule_is_a_valid_trigger_once_uncommented() -> None:
+    # Q-CY-2: an `until:` ends access only when an apply runs; the README tells how to
+    # apply on a schedule: uncomment these lines, the push and dispatch triggers kept
+    text = (WORKFLOWS / "apply.yml").read_text()
+    uncommented = re.sub(r"^  # (schedule:|  - cron: )", r"  \1", text, flags=re.M)
+    assert uncommented != text
+    on = yaml.safe_load(uncommented)[True]  # PyYAML reads `on:` as True
+    (schedule,) = on["schedule"]
+    assert re.fullmatch(r"\d+ \* \* \* \*", schedule["cron"])  # hourly
+    assert on["push"]["branches"] == ["main"] and "workflow_dispatch" in on
+    assert "schedule" not in workflow("apply.yml")[True]  # off unless uncommented
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("#### Expiring grants end when apply runs\n") :]
+    shown = section.split("```yaml\n")[1].split("```")[0]  # the lines README shows
+    assert shown in uncommented
+
+
 def test_a_drift_check_never_queues_in_apply_s_concurrency_group() -> None:
     # Q-R-9: GitHub keeps one pending run per group and a newly queued run cancels it: a
     # check queued behind a running apply would cancel the apply waiting there, and that

@@ -33,3 +33,14 @@ def test_gitops_help_examples_use_the_installed_command(words: tuple[str, ...]) 
     assert examples
     assert all(line.startswith("chime-reconciler gitops ") for line in examples), examples
     assert "python -m" not in done.output
+
+
+def test_drift_help_names_an_apply_that_ended_during_the_check_too() -> None:
+    # apply_runs.check_apply_during also leaves the issue alone for a run that ended
+    # since (one approved after waiting for reviewers keeps its old start): so says help
+    done = CliRunner().invoke(cli, ["gitops", "drift", "--help"], prog_name="chime-reconciler")
+
+    assert done.exit_code == 0
+    text = " ".join(done.output.split())
+    when = "is in progress, or was created or started, or ended, since this run (GITHUB_RUN_ID)"
+    assert text.count(when) == 2  # the command's help and --apply-workflow's
