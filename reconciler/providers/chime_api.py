@@ -144,17 +144,20 @@ class ChimeApi(PacedApi):
     def list_accounts(self, user_email: str | None = None) -> list[str]:
         """Every account id ListAccounts shows (only those with this user, given an
         e-mail), sorted."""
-        extra = {"UserEmail": user_email} if user_email else {}
         ids: set[str] = set()
-        for items, _ in self._pages(
-            "ListAccounts",
-            self.client.list_accounts,
-            "Accounts",
-            "accounts",
-            MaxResults=ACCOUNTS_PAGE,
-            **extra,
-        ):
-            ids.update(str(a["AccountId"]) for a in items)
+        for spelling in _spellings(user_email) if user_email else (None,):
+            extra = {"UserEmail": spelling} if spelling else {}
+            for items, _ in self._pages(
+                "ListAccounts",
+                self.client.list_accounts,
+                "Accounts",
+                "accounts",
+                MaxResults=ACCOUNTS_PAGE,
+                **extra,
+            ):
+                ids.update(str(a["AccountId"]) for a in items)
+            if ids:
+                break
         return sorted(ids)
 
     # -- rooms ---------------------------------------------------------------------------
@@ -216,18 +219,22 @@ class ChimeApi(PacedApi):
     # -- users and bots ------------------------------------------------------------------
 
     def find_user_by_email(self, account: str, email: str) -> User | None:
-        """One ListUsers call filtered by ``UserEmail``."""
-        resp = self._call(
-            "ListUsers",
-            self.client.list_users,
-            f"account {account}",
-            AccountId=account,
-            UserEmail=email,
-        )
+        """ListUsers filtered by ``UserEmail``: the address as written, then, if that
+        finds no one and it has capitals, in lower case. AWS does not say whether the
+        filter ignores case; this way ``Carol@Example.com`` finds carol@example.com under
+        either reading, as the sweep of ``user_pages`` (which ignores case) would."""
         want = email_key(email)
-        for u in resp.get("Users", []):
-            if email_key(str(u.get("PrimaryEmail", ""))) == want:
-                return _user(u)
+        for spelling in _spellings(email):
+            resp = self._call(
+                "ListUsers",
+                self.client.list_users,
+                f"account {account}",
+                AccountId=account,
+                UserEmail=spelling,
+            )
+            for u in resp.get("Users", []):
+                if email_key(str(u.get("PrimaryEmail", ""))) == want:
+                    return _user(u)
         return None
 
     def user_pages(self, account: str) -> Iterator[tuple[list[User], bool]]:
@@ -327,3 +334,11 @@ def _room(account: str, room_id: str) -> str:
 
 def _user(u: Mapping[str, Any]) -> User:
     return User(str(u["UserId"]), str(u.get("PrimaryEmail", "")), str(u.get("DisplayName", "")))
+
+
+def _spellings(email: str) -> Iterator[str]:
+    """The ``UserEmail`` values to try, until one finds the user: the address as written,
+    then its ``email_key`` if that differs (a filter that compares letter for letter)."""
+    yield email
+    if email_key(email) != email:
+        yield email_key(email)
