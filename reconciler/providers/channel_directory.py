@@ -19,10 +19,10 @@ from typing import Any
 
 from reconciler.channel_refs import bot_arn, user_id_of
 from reconciler.desired.model import AppInstanceSetting, DesiredState
-from reconciler.errors import AwsError, ReconcilerError
+from reconciler.errors import FORBIDDEN_CODES, AwsError, ReconcilerError
 from reconciler.live import LiveMember
 from reconciler.parallel import pmap
-from reconciler.providers.messaging_api import FORBIDDEN, PAGE, MessagingApi
+from reconciler.providers.messaging_api import PAGE, MessagingApi
 from reconciler.providers.registry import ProviderOptions
 from reconciler.providers.resolve import Costs, resolve_cheapest
 from reconciler.providers.retry import RetryPolicy
@@ -244,7 +244,7 @@ class ChannelDirectory:
         try:
             private = self.api.list_channels(instance, bearer, PRIVATE)
         except AwsError as exc:
-            if exc.code != FORBIDDEN:
+            if exc.code not in FORBIDDEN_CODES:
                 raise
             with self._lock:
                 self._private_refused.add(instance)

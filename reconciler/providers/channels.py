@@ -41,7 +41,7 @@ from typing import Any, TypeVar
 from reconciler.channel_refs import channel_user, malformed_id, user_id_of
 from reconciler.declared_once import compared
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
-from reconciler.errors import AwsError
+from reconciler.errors import FORBIDDEN_CODES, NOT_FOUND_CODES, AwsError, not_found
 from reconciler.kinds import RoleValue
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, HIDDEN
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Refusal, Unplanned
@@ -50,7 +50,7 @@ from reconciler.providers import channel_bans
 from reconciler.providers.base import ItemError, ReadProgress, Steps
 from reconciler.providers.channel_directory import BearerNotFound, ChannelDirectory
 from reconciler.providers.channel_finder import channels_where
-from reconciler.providers.messaging_api import FORBIDDEN, NOT_FOUND, PAGE
+from reconciler.providers.messaging_api import PAGE
 from reconciler.providers.target_gone import gone_on, unless_gone
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
 from reconciler.whereabouts import Whereabouts
@@ -200,7 +200,7 @@ class _ChannelsBase:
         """``_read``; None when the channel, described before, is not found now (its listing
         answers NotFound: deleted since)."""
         return unless_gone(
-            self.progress, key, lambda: self._read(key, channel, [], None), (NOT_FOUND,)
+            self.progress, key, lambda: self._read(key, channel, [], None), NOT_FOUND_CODES
         )
 
     def _read(
@@ -214,7 +214,7 @@ class _ChannelsBase:
         try:
             described = self.dir.describe(channel, key.scope)
         except AwsError as exc:
-            if exc.code != FORBIDDEN or target is None:
+            if exc.code not in FORBIDDEN_CODES or target is None:
                 raise
             problems.append(LiveProblem(key, location, self._undescribable(key, channel)))
             return None
@@ -259,7 +259,7 @@ class _ChannelsBase:
             try:
                 listed = self.dir.channel_arns(t.key.scope)
             except AwsError as exc:
-                if exc.code != NOT_FOUND:
+                if not not_found(exc):
                     raise
                 # its channels' error, where each is declared; the rest is planned
                 message = self.dir.no_instance(t.key.scope, exc)
@@ -452,7 +452,7 @@ class _ChannelsBase:
         ``TargetGone`` (no further call goes to the channel)."""
         bearer = self.dir.bearer_for(channel, target.scope)
         return gone_on(
-            call, lambda: self.api.describe_channel(channel, bearer) is not None, (NOT_FOUND,)
+            call, lambda: self.api.describe_channel(channel, bearer) is not None, NOT_FOUND_CODES
         )
 
 

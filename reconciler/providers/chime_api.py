@@ -13,7 +13,7 @@ from functools import partial
 from operator import itemgetter
 from typing import Any
 
-from reconciler.errors import AwsError, known_value
+from reconciler.errors import AwsError, known_value, not_found
 from reconciler.kinds.rooms import ROOM_BATCH  # BatchCreateRoomMembership: 50
 from reconciler.live import LiveMember
 from reconciler.pacing import Pacer, QuotaKey
@@ -25,7 +25,6 @@ from reconciler.refs import MemberKind, MemberRef, Role, email_key
 ACCOUNTS_PAGE = 200  # ListAccounts MaxResults: 1-200
 ROOMS_PAGE = 99  # ListRooms
 MEMBERSHIPS_PAGE = 99  # ListRoomMemberships
-NOT_FOUND = "NotFoundException"
 LIST = "ListRoomMemberships"
 BOTS_PAGE = 99  # ListBots
 USERS_PAGE = 200  # ListUsers
@@ -36,7 +35,7 @@ CHIME_QUOTA = (QuotaKey("chime"),)
 def no_account(exc: BaseException) -> bool:
     """``exc`` is ListRooms' answer that the account does not exist: an error of the rooms
     declared in it, not of the whole read."""
-    return isinstance(exc, AwsError) and exc.operation == "ListRooms" and exc.code == NOT_FOUND
+    return isinstance(exc, AwsError) and exc.operation == "ListRooms" and not_found(exc)
 
 
 @dataclass(frozen=True, order=True)
@@ -273,7 +272,7 @@ class ChimeApi(PacedApi):
                 RoomId=room_id,
             )
         except AwsError as exc:
-            if exc.code == NOT_FOUND:
+            if not_found(exc):
                 return False
             raise
         return True
