@@ -311,9 +311,10 @@ class _ChannelsBase:
         for lt in live.values():  # what the listings revealed is free
             for m in lt.members:
                 self.dir.member_arns[(lt.key.scope, m.ref)] = m.member_id
-        missing = self._missing_users(scope)
         arns = {(t.key, dm.ref): self._arn(t.key.scope, dm.ref) for t in scope for dm in t.members}
-        banned = self._banned(scope, live, arns, missing, siblings)
+        # the bans first: a banned user exists, and costs no user check (QA-DA Q-DA-1)
+        banned = self._banned(scope, live, arns, siblings)
+        missing = self._missing_users(scope)
         resolved: dict[tuple[str, MemberRef], str] = {}
         refused: dict[tuple[str, MemberRef], Refusal] = {}
         for t in scope:
@@ -350,7 +351,6 @@ class _ChannelsBase:
         scope: Sequence[DesiredTarget],
         live: Mapping[TargetKey, LiveTarget],
         arns: Mapping[tuple[TargetKey, MemberRef], str | None],
-        missing: Collection[str],
         siblings: Mapping[TargetKey, DesiredTarget],
     ) -> dict[TargetKey, set[str]]:
         """The banned member ARNs of the channels where a ban could stop a declared member
@@ -362,13 +362,14 @@ class _ChannelsBase:
             sibling = siblings.get(self._sibling_key(key))
             return {m.ref for m in sibling.members} if sibling is not None else set()
 
-        adding = channel_bans.to_check(scope, live, arns, missing, others, self._ban_is_mine)
+        adding = channel_bans.to_check(scope, live, arns, others, self._ban_is_mine)
         bans = self._pmap(lambda lt: self.dir.bans(lt.target_id, lt.key.scope), adding)
         return {lt.key: set(found) for lt, found in zip(adding, bans, strict=True)}
 
     def _missing_users(self, scope: Sequence[DesiredTarget]) -> set[str]:
         """The declared users no listing revealed (the ones a plan would add) that are not
-        AppInstanceUsers, by ARN: a plan error before anything is applied."""
+        AppInstanceUsers, by ARN: a plan error before anything is applied. A user the
+        channel bans listings showed is known to exist (``ChannelDirectory.bans``)."""
         unrevealed: dict[str, set[str]] = defaultdict(set)
         for t in scope:
             for dm in t.members:
