@@ -26,6 +26,7 @@ from typing import Protocol
 from reconciler import interrupt
 from reconciler.apply_gone import GoneTarget
 from reconciler.create_batches import create_batches, role_after
+from reconciler.errors import NOT_FOUND_CODES as NOT_FOUND_CODES  # the applier's, too
 from reconciler.errors import AwsError, TargetGone
 from reconciler.kinds import RoleValue
 from reconciler.plan import Change, TargetPlan
@@ -39,7 +40,6 @@ from reconciler.retry_policy import (
     not_tried_again,
 )
 
-NOT_FOUND_CODES = frozenset({"NotFound", "NotFoundException"})
 CONFLICT_ROUNDS = 3  # reads and writes to settle a member others change at the same time
 # a create answered Conflict this many times with the member absent right after each: the
 # conflict is about something else (CreateChannelModerator's ConflictException may be)

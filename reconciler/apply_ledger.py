@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from reconciler.apply_create import NOT_FOUND_CODES
 from reconciler.apply_result import IN_FLIGHT, IN_FLIGHT_MESSAGE, ApplyResult, ChangeResult
-from reconciler.errors import AwsError
+from reconciler.errors import NOT_FOUND_CODES, AwsError
 from reconciler.interrupt import NOT_STARTED, NOT_STARTED_MESSAGE
 from reconciler.kinds import RoleValue
 from reconciler.plan import Action, Change, Plan

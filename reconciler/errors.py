@@ -72,6 +72,20 @@ class AwsError(ReconcilerError):
         return f"{self.operation} failed{where}: {self.code}: {self.message}"
 
 
+# An AWS error code in either form botocore gives it: the x-amzn-ErrorType header's
+# (NotFoundException) or, when the answer has no such header, the body's Code (NotFound).
+# AWS does not document the header for the Chime services, so every check takes both.
+NOT_FOUND_CODES = frozenset({"NotFoundException", "NotFound"})
+FORBIDDEN_CODES = frozenset({"ForbiddenException", "Forbidden"})
+UNAUTHORIZED_CODES = frozenset({"UnauthorizedClientException", "Unauthorized"})
+BAD_REQUEST_CODES = frozenset({"BadRequestException", "BadRequest"})
+
+
+def not_found(exc: BaseException) -> bool:
+    """``exc`` is an AWS call's NotFound, in either form (``NOT_FOUND_CODES``)."""
+    return isinstance(exc, AwsError) and exc.code in NOT_FOUND_CODES
+
+
 class TargetGone(AwsError):
     """A write found its target itself gone (a meeting that ended, a room or channel
     deleted during the apply: ``reconciler.providers.target_gone``), not

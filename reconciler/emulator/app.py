@@ -311,6 +311,8 @@ class EmulatorApp:
 
     def _error(self, exc: ChimeError) -> HttpResponse:
         data = json.dumps({"Code": exc.code, "Message": exc.message}).encode()
+        if not self.injector.config.error_type_header:  # botocore reads the body's Code
+            return HttpResponse(exc.status, self._headers(len(data)), data)
         return HttpResponse(
             exc.status, self._headers(len(data), ("x-amzn-ErrorType", exc.name)), data
         )

@@ -21,6 +21,9 @@ interleave calls to different operations. Knobs (``FaultConfig``):
   least one request); calls beyond it are answered 429. 0 or null: no quota;
 - ``quotas``: enforce AWS's documented rate quotas, as each route declares them
   (``quotas.py``; meetings: 10 requests/s per operation);
+- ``error_type_header``: false leaves the ``x-amzn-ErrorType`` header out of error
+  answers, so botocore takes the code from the body (``NotFound``, not
+  ``NotFoundException``): AWS does not document the header for these services;
 - ``operations``: the operations ``throttle_rate``, ``error_rate``, ``conflict_rate`` and
   ``item_error_rate`` apply to (``["CreateChannelModerator"]``: only that call fails);
   empty, every operation;
@@ -48,6 +51,7 @@ from reconciler.emulator.errors import (
 )
 
 RATES = ("throttle_rate", "error_rate", "item_error_rate", "conflict_rate")
+SWITCHES = ("quotas", "error_type_header")  # true or false
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class FaultConfig:
     quotas: bool = False
     operations: tuple[str, ...] = ()  # the random faults' operations; empty: all
     conflict_rate: float = 0.0
+    error_type_header: bool = True  # false: error answers without x-amzn-ErrorType
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "operations", _operations(self.operations))
@@ -80,8 +85,9 @@ class FaultConfig:
                 raise FaultConfigError(f"{name} must be between 0 and 1, got {value}")
         if not 0.0 <= self.latency_ms <= 60_000:
             raise FaultConfigError(f"latency_ms must be between 0 and 60000, got {self.latency_ms}")
-        if not isinstance(self.quotas, bool):
-            raise FaultConfigError(f"quotas must be true or false, got {self.quotas!r}")
+        for name in SWITCHES:
+            if not isinstance(getattr(self, name), bool):
+                raise FaultConfigError(f"{name} must be true or false, got {getattr(self, name)!r}")
         if self.tps is not None and self.tps < 0:
             raise FaultConfigError(f"tps must be positive (0 or null: no quota), got {self.tps}")
 
@@ -102,9 +108,9 @@ class FaultConfig:
             )
         values: dict[str, Any] = {}
         for key, value in changes.items():
-            if key == "quotas":
+            if key in SWITCHES:
                 if not isinstance(value, bool):
-                    raise FaultConfigError(f"quotas must be true or false, got {value!r}")
+                    raise FaultConfigError(f"{key} must be true or false, got {value!r}")
             elif key == "seed":
                 if not isinstance(value, int) or isinstance(value, bool):
                     raise FaultConfigError(f"seed must be an integer, got {value!r}")

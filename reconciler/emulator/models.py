@@ -108,7 +108,7 @@ class ChimeBackend:
                     (self._accounts.seq(s.account.id), s)
                     for s in self._accounts.values()
                     if (name is None or s.account.name.startswith(name))
-                    and (user_email is None or user_email.lower() in s.users_by_email)
+                    and (user_email is None or s.user_id_by_email(user_email) is not None)
                 ]
                 states, cursor = page_of(rows, after, limit)
             return [s.account for s in states], _token(scope, cursor)
@@ -138,7 +138,7 @@ class ChimeBackend:
                 users, cursor = state.users.page(after, limit)
             else:
                 if user_email is not None:
-                    found = state.users_by_email.get(user_email.lower())
+                    found = state.user_id_by_email(user_email)
                     candidates = [found] if found is not None else []
                 else:
                     candidates = [u.id for u in state.users.values()]

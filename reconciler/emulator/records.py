@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+
+
+class EmailFilter(StrEnum):
+    """How ListUsers' and ListAccounts' ``UserEmail`` filter compares an address, AWS's
+    text saying neither (an account's ``email_filter:`` in a seed): ignoring case (the
+    emulator's default) or letter for letter."""
+
+    ANY_CASE = "ANY_CASE"
+    EXACT = "EXACT"
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ from reconciler.desired.yamlpos import compose
 from reconciler.emulator.errors import SeedError
 from reconciler.emulator.meetings.seed import SeedMeeting, parse_meetings
 from reconciler.emulator.messaging.seed import SeedAppInstance, parse_app_instances
+from reconciler.emulator.records import EmailFilter
 from reconciler.refs import BOT_PREFIX, EMAIL_RE, WEBHOOK_PREFIX, Role
 
 MAX_MEMBERSHIPS_PER_ROOM = 1000
@@ -87,6 +88,7 @@ class SeedAccount:
     bots: tuple[SeedBot, ...]
     webhooks: tuple[SeedWebhook, ...]
     rooms: tuple[SeedRoom, ...]
+    email_filter: EmailFilter = EmailFilter.ANY_CASE
 
 
 @dataclass(frozen=True)
@@ -249,7 +251,9 @@ class _SeedParser:
         return Seed(accounts, meetings=meetings, app_instances=app_instances)
 
     def account(self, raw: object, path: str) -> SeedAccount:
-        value = self.mapping(raw, path, ("id", "name", "users", "bots", "webhooks", "rooms"))
+        value = self.mapping(
+            raw, path, ("id", "name", "users", "bots", "webhooks", "rooms", "email_filter")
+        )
         name = self.text(value, "name", path, required=True) or ""
         given = self.text(value, "id", path, required=False)
         if given is None and derived_id("account", name) in self.ids:
@@ -278,7 +282,17 @@ class _SeedParser:
         rooms = []
         for i, item in enumerate(self.items(value, "rooms", path)):
             rooms.append(self.room(account_id, members, room_names, item, f"{path}.rooms[{i}]"))
-        return SeedAccount(account_id, name, users, bots, webhooks, tuple(rooms))
+        email_filter = self.email_filter(value, path)
+        return SeedAccount(account_id, name, users, bots, webhooks, tuple(rooms), email_filter)
+
+    def email_filter(self, value: dict[str, Any], path: str) -> EmailFilter:
+        raw = self.text(value, "email_filter", path, required=False)
+        try:
+            return EmailFilter(raw or EmailFilter.ANY_CASE)
+        except ValueError:
+            options = " or ".join(m.value for m in EmailFilter)
+            where = _join(path, "email_filter")
+            raise self.fail(where, f"unknown email_filter {raw!r} (expected {options})") from None
 
     def once(self, seen: dict[str, str], key: str, path: str, what: str) -> None:
         """Refuse a second email, bot name or webhook name in one account."""

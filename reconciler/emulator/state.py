@@ -12,7 +12,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reconciler.emulator.paging import Table
-from reconciler.emulator.records import Account, Bot, Member, Membership, Room, User
+from reconciler.emulator.records import (
+    Account,
+    Bot,
+    EmailFilter,
+    Member,
+    Membership,
+    Room,
+    User,
+)
 from reconciler.emulator.seed import Seed, derived_id
 
 Clock = Callable[[], datetime]
@@ -34,13 +42,23 @@ class AccountState:
     rooms: Table[Room] = field(default_factory=Table)
     memberships: dict[str, Table[Membership]] = field(default_factory=dict)  # by room id
     rooms_of: dict[str, set[str]] = field(default_factory=dict)  # member id -> room ids
+    email_filter: EmailFilter = EmailFilter.ANY_CASE  # how UserEmail filters compare
+
+    def user_id_by_email(self, email: str) -> str | None:
+        """The id of the user ``email`` names, as this account's ``UserEmail`` filter
+        compares (ignoring case, or letter for letter)."""
+        found = self.users_by_email.get(email.lower())
+        if found is None or self.email_filter is EmailFilter.ANY_CASE:
+            return found
+        user = self.users.get(found)
+        return found if user is not None and user.email == email else None
 
 
 def accounts_from(seed: Seed, now: datetime) -> Table[AccountState]:
     """The state the seed describes, every record created at ``now``."""
     accounts: Table[AccountState] = Table()
     for acc in seed.accounts:
-        state = AccountState(Account(acc.id, acc.name, now))
+        state = AccountState(Account(acc.id, acc.name, now), email_filter=acc.email_filter)
         for u in acc.users:
             state.users.put(u.id, User(u.id, acc.id, u.email, u.name, now))
             state.users_by_email[u.email.lower()] = u.id
@@ -85,10 +103,12 @@ def snapshot_of(accounts: Table[AccountState]) -> dict[str, Any]:
                 {"member": m.member.id, "role": m.role} for m in s.memberships[room.id].values()
             ]
             rooms.append({"id": room.id, "name": room.name, "memberships": memberships})
+        exact = {"email_filter": s.email_filter.value}
         documents.append(
             {
                 "id": s.account.id,
                 "name": s.account.name,
+                **(exact if s.email_filter is not EmailFilter.ANY_CASE else {}),
                 "users": [{"id": u.id, "email": u.email, "name": u.name} for u in s.users.values()],
                 "bots": [{"id": b.id, "name": b.name} for b in s.bots.values()],
                 "webhooks": [{"id": w.id, "name": w.full_name} for w in webhooks],

@@ -6,12 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reconciler.channel_import import ImportedChannel
-from reconciler.errors import TargetGone
+from reconciler.errors import NOT_FOUND_CODES, TargetGone
 from reconciler.parallel import pmap
 from reconciler.providers.channel_directory import ChannelDirectory
 from reconciler.providers.channel_moderators import ModeratorsProvider
 from reconciler.providers.channels import ChannelsProvider
-from reconciler.providers.chime_api import NOT_FOUND
 from reconciler.providers.target_gone import gone_on
 from reconciler.refs import MemberKind
 
@@ -53,9 +52,9 @@ def read_channels(dir_: ChannelDirectory, instance: str) -> ChannelsRead:
             return dir_.api.describe_channel(arn, bearer) is not None
 
         try:
-            members = gone_on(lambda: members_of.list_members(arn, bearer), there, (NOT_FOUND,))
+            members = gone_on(lambda: members_of.list_members(arn, bearer), there, NOT_FOUND_CODES)
             moderators = gone_on(
-                lambda: moderators_of.list_members(arn, bearer), there, (NOT_FOUND,)
+                lambda: moderators_of.list_members(arn, bearer), there, NOT_FOUND_CODES
             )
         except TargetGone:  # deleted while its lists were read
             return None

@@ -28,21 +28,21 @@ def to_check(
     scope: Sequence[DesiredTarget],
     live: Mapping[TargetKey, LiveTarget],
     arns: Mapping[tuple[TargetKey, MemberRef], str | None],
-    missing: Collection[str],
     others: Callable[[TargetKey], Collection[MemberRef]],
     mine: Callable[[MemberRef, Collection[MemberRef]], bool],
 ) -> list[LiveTarget]:
     """The channels of ``scope`` whose bans to list: those where a plan would add someone
-    (a declared member, known to exist, whom the channel's listing does not show) whose
-    ban is this kind's to find (``mine(member, others(key))``, ``others``: the members
-    the channel's other kind declares)."""
+    (a declared member whom the channel's listing does not show) whose ban is this kind's
+    to find (``mine(member, others(key))``, ``others``: the members the channel's other
+    kind declares). Read before the users are checked: a banned user exists, so its ban
+    spares that check (QA-DA Q-DA-1)."""
     out = []
     for t in scope:
         listed = {m.member_id for m in live[t.key].members}
         declared: Collection[MemberRef] | None = None  # built for the first one to add
         for dm in t.members:
             arn = arns[(t.key, dm.ref)]
-            if arn is None or arn in listed or arn in missing:
+            if arn is None or arn in listed:
                 continue
             declared = others(t.key) if declared is None else declared
             if mine(dm.ref, declared):

@@ -19,10 +19,10 @@ from typing import Any
 
 from reconciler.channel_refs import bot_arn, user_id_of
 from reconciler.desired.model import AppInstanceSetting, DesiredState
-from reconciler.errors import AwsError, ReconcilerError
+from reconciler.errors import FORBIDDEN_CODES, AwsError, ReconcilerError
 from reconciler.live import LiveMember
 from reconciler.parallel import pmap
-from reconciler.providers.messaging_api import FORBIDDEN, PAGE, MessagingApi
+from reconciler.providers.messaging_api import PAGE, MessagingApi
 from reconciler.providers.registry import ProviderOptions
 from reconciler.providers.resolve import Costs, resolve_cheapest
 from reconciler.providers.retry import RetryPolicy
@@ -244,7 +244,7 @@ class ChannelDirectory:
         try:
             private = self.api.list_channels(instance, bearer, PRIVATE)
         except AwsError as exc:
-            if exc.code != FORBIDDEN:
+            if exc.code not in FORBIDDEN_CODES:
                 raise
             with self._lock:
                 self._private_refused.add(instance)
@@ -277,12 +277,18 @@ class ChannelDirectory:
     def bans(self, channel: str, instance: str) -> frozenset[str]:
         """The member ARNs banned from ``channel`` (ListChannelBans and its pages, as the
         channel's bearer), listed once a run: the memberships, the moderators (QA-CI
-        Q-CI-3: both may need one channel's bans) and ``audit`` share the answer."""
+        Q-CI-3: both may need one channel's bans) and ``audit`` share the answer. The
+        banned users are known to exist from then on (``missing_users``)."""
         with self._lock:
             if channel in self._banned:
                 return self._banned[channel]
         listed = self.api.bans(channel, self.bearer_for(channel, instance))
         found = frozenset(str(b.get("Member", {}).get("Arn", "")) for b in listed)
+        with self._users_lock:  # a banned user exists: ``missing_users`` asks no more
+            users = self._users[instance]
+            for arn in found:
+                if arn.startswith(f"{instance}/user/"):
+                    users.setdefault(arn, True)
         with self._lock:
             return self._banned.setdefault(channel, found)
 

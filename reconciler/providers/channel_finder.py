@@ -37,7 +37,7 @@ from typing import Any, NamedTuple
 
 from reconciler.channel_refs import USER_PREFIX, channel_user, user_id_of
 from reconciler.desired.model import DesiredState, DesiredTarget
-from reconciler.errors import AwsError, UsageError, known_value
+from reconciler.errors import BAD_REQUEST_CODES, NOT_FOUND_CODES, AwsError, UsageError, known_value
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, MODERATOR
 from reconciler.live import LiveMember
 from reconciler.parallel import pmap
@@ -48,7 +48,7 @@ from reconciler.refs import MemberKind, MemberRef, TargetKey
 from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts, names_to_resolve
 
 # How the per-user listings answer for a user the app instance does not have.
-NOT_A_USER = frozenset({"BadRequestException", "NotFoundException"})
+NOT_A_USER = BAD_REQUEST_CODES | NOT_FOUND_CODES
 MEMBERSHIPS = "ListChannelMembershipsForAppInstanceUser"
 MODERATED = "ListChannelsModeratedByAppInstanceUser"
 MODERATES = CHANNEL_MODERATOR.id

@@ -41,7 +41,7 @@ from typing import Any, TypeVar
 from reconciler.channel_refs import channel_user, malformed_id, user_id_of
 from reconciler.declared_once import compared
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
-from reconciler.errors import AwsError
+from reconciler.errors import FORBIDDEN_CODES, NOT_FOUND_CODES, AwsError, not_found
 from reconciler.kinds import RoleValue
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, HIDDEN
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Refusal, Unplanned
@@ -50,7 +50,7 @@ from reconciler.providers import channel_bans
 from reconciler.providers.base import ItemError, ReadProgress, Steps
 from reconciler.providers.channel_directory import BearerNotFound, ChannelDirectory
 from reconciler.providers.channel_finder import channels_where
-from reconciler.providers.messaging_api import FORBIDDEN, NOT_FOUND, PAGE
+from reconciler.providers.messaging_api import PAGE
 from reconciler.providers.target_gone import gone_on, unless_gone
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
 from reconciler.whereabouts import Whereabouts
@@ -200,7 +200,7 @@ class _ChannelsBase:
         """``_read``; None when the channel, described before, is not found now (its listing
         answers NotFound: deleted since)."""
         return unless_gone(
-            self.progress, key, lambda: self._read(key, channel, [], None), (NOT_FOUND,)
+            self.progress, key, lambda: self._read(key, channel, [], None), NOT_FOUND_CODES
         )
 
     def _read(
@@ -214,7 +214,7 @@ class _ChannelsBase:
         try:
             described = self.dir.describe(channel, key.scope)
         except AwsError as exc:
-            if exc.code != FORBIDDEN or target is None:
+            if exc.code not in FORBIDDEN_CODES or target is None:
                 raise
             problems.append(LiveProblem(key, location, self._undescribable(key, channel)))
             return None
@@ -259,7 +259,7 @@ class _ChannelsBase:
             try:
                 listed = self.dir.channel_arns(t.key.scope)
             except AwsError as exc:
-                if exc.code != NOT_FOUND:
+                if not not_found(exc):
                     raise
                 # its channels' error, where each is declared; the rest is planned
                 message = self.dir.no_instance(t.key.scope, exc)
@@ -311,9 +311,10 @@ class _ChannelsBase:
         for lt in live.values():  # what the listings revealed is free
             for m in lt.members:
                 self.dir.member_arns[(lt.key.scope, m.ref)] = m.member_id
-        missing = self._missing_users(scope)
         arns = {(t.key, dm.ref): self._arn(t.key.scope, dm.ref) for t in scope for dm in t.members}
-        banned = self._banned(scope, live, arns, missing, siblings)
+        # the bans first: a banned user exists, and costs no user check (QA-DA Q-DA-1)
+        banned = self._banned(scope, live, arns, siblings)
+        missing = self._missing_users(scope)
         resolved: dict[tuple[str, MemberRef], str] = {}
         refused: dict[tuple[str, MemberRef], Refusal] = {}
         for t in scope:
@@ -350,7 +351,6 @@ class _ChannelsBase:
         scope: Sequence[DesiredTarget],
         live: Mapping[TargetKey, LiveTarget],
         arns: Mapping[tuple[TargetKey, MemberRef], str | None],
-        missing: Collection[str],
         siblings: Mapping[TargetKey, DesiredTarget],
     ) -> dict[TargetKey, set[str]]:
         """The banned member ARNs of the channels where a ban could stop a declared member
@@ -362,13 +362,14 @@ class _ChannelsBase:
             sibling = siblings.get(self._sibling_key(key))
             return {m.ref for m in sibling.members} if sibling is not None else set()
 
-        adding = channel_bans.to_check(scope, live, arns, missing, others, self._ban_is_mine)
+        adding = channel_bans.to_check(scope, live, arns, others, self._ban_is_mine)
         bans = self._pmap(lambda lt: self.dir.bans(lt.target_id, lt.key.scope), adding)
         return {lt.key: set(found) for lt, found in zip(adding, bans, strict=True)}
 
     def _missing_users(self, scope: Sequence[DesiredTarget]) -> set[str]:
         """The declared users no listing revealed (the ones a plan would add) that are not
-        AppInstanceUsers, by ARN: a plan error before anything is applied."""
+        AppInstanceUsers, by ARN: a plan error before anything is applied. A user the
+        channel bans listings showed is known to exist (``ChannelDirectory.bans``)."""
         unrevealed: dict[str, set[str]] = defaultdict(set)
         for t in scope:
             for dm in t.members:
@@ -452,7 +453,7 @@ class _ChannelsBase:
         ``TargetGone`` (no further call goes to the channel)."""
         bearer = self.dir.bearer_for(channel, target.scope)
         return gone_on(
-            call, lambda: self.api.describe_channel(channel, bearer) is not None, (NOT_FOUND,)
+            call, lambda: self.api.describe_channel(channel, bearer) is not None, NOT_FOUND_CODES
         )
 
 

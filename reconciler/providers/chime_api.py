@@ -13,7 +13,7 @@ from functools import partial
 from operator import itemgetter
 from typing import Any
 
-from reconciler.errors import AwsError, known_value
+from reconciler.errors import AwsError, known_value, not_found
 from reconciler.kinds.rooms import ROOM_BATCH  # BatchCreateRoomMembership: 50
 from reconciler.live import LiveMember
 from reconciler.pacing import Pacer, QuotaKey
@@ -25,7 +25,6 @@ from reconciler.refs import MemberKind, MemberRef, Role, email_key
 ACCOUNTS_PAGE = 200  # ListAccounts MaxResults: 1-200
 ROOMS_PAGE = 99  # ListRooms
 MEMBERSHIPS_PAGE = 99  # ListRoomMemberships
-NOT_FOUND = "NotFoundException"
 LIST = "ListRoomMemberships"
 BOTS_PAGE = 99  # ListBots
 USERS_PAGE = 200  # ListUsers
@@ -36,7 +35,7 @@ CHIME_QUOTA = (QuotaKey("chime"),)
 def no_account(exc: BaseException) -> bool:
     """``exc`` is ListRooms' answer that the account does not exist: an error of the rooms
     declared in it, not of the whole read."""
-    return isinstance(exc, AwsError) and exc.operation == "ListRooms" and exc.code == NOT_FOUND
+    return isinstance(exc, AwsError) and exc.operation == "ListRooms" and not_found(exc)
 
 
 @dataclass(frozen=True, order=True)
@@ -144,17 +143,20 @@ class ChimeApi(PacedApi):
     def list_accounts(self, user_email: str | None = None) -> list[str]:
         """Every account id ListAccounts shows (only those with this user, given an
         e-mail), sorted."""
-        extra = {"UserEmail": user_email} if user_email else {}
         ids: set[str] = set()
-        for items, _ in self._pages(
-            "ListAccounts",
-            self.client.list_accounts,
-            "Accounts",
-            "accounts",
-            MaxResults=ACCOUNTS_PAGE,
-            **extra,
-        ):
-            ids.update(str(a["AccountId"]) for a in items)
+        for spelling in _spellings(user_email) if user_email else (None,):
+            extra = {"UserEmail": spelling} if spelling else {}
+            for items, _ in self._pages(
+                "ListAccounts",
+                self.client.list_accounts,
+                "Accounts",
+                "accounts",
+                MaxResults=ACCOUNTS_PAGE,
+                **extra,
+            ):
+                ids.update(str(a["AccountId"]) for a in items)
+            if ids:
+                break
         return sorted(ids)
 
     # -- rooms ---------------------------------------------------------------------------
@@ -216,18 +218,22 @@ class ChimeApi(PacedApi):
     # -- users and bots ------------------------------------------------------------------
 
     def find_user_by_email(self, account: str, email: str) -> User | None:
-        """One ListUsers call filtered by ``UserEmail``."""
-        resp = self._call(
-            "ListUsers",
-            self.client.list_users,
-            f"account {account}",
-            AccountId=account,
-            UserEmail=email,
-        )
+        """ListUsers filtered by ``UserEmail``: the address as written, then, if that
+        finds no one and it has capitals, in lower case. AWS does not say whether the
+        filter ignores case; this way ``Carol@Example.com`` finds carol@example.com under
+        either reading, as the sweep of ``user_pages`` (which ignores case) would."""
         want = email_key(email)
-        for u in resp.get("Users", []):
-            if email_key(str(u.get("PrimaryEmail", ""))) == want:
-                return _user(u)
+        for spelling in _spellings(email):
+            resp = self._call(
+                "ListUsers",
+                self.client.list_users,
+                f"account {account}",
+                AccountId=account,
+                UserEmail=spelling,
+            )
+            for u in resp.get("Users", []):
+                if email_key(str(u.get("PrimaryEmail", ""))) == want:
+                    return _user(u)
         return None
 
     def user_pages(self, account: str) -> Iterator[tuple[list[User], bool]]:
@@ -266,7 +272,7 @@ class ChimeApi(PacedApi):
                 RoomId=room_id,
             )
         except AwsError as exc:
-            if exc.code == NOT_FOUND:
+            if not_found(exc):
                 return False
             raise
         return True
@@ -327,3 +333,11 @@ def _room(account: str, room_id: str) -> str:
 
 def _user(u: Mapping[str, Any]) -> User:
     return User(str(u["UserId"]), str(u.get("PrimaryEmail", "")), str(u.get("DisplayName", "")))
+
+
+def _spellings(email: str) -> Iterator[str]:
+    """The ``UserEmail`` values to try, until one finds the user: the address as written,
+    then its ``email_key`` if that differs (a filter that compares letter for letter)."""
+    yield email
+    if email_key(email) != email:
+        yield email_key(email)

@@ -36,7 +36,7 @@ from reconciler.desired.meeting_spec import (
     is_meeting_id,
 )
 from reconciler.desired.model import DesiredState, DesiredTarget
-from reconciler.errors import AwsError, TargetGone
+from reconciler.errors import NOT_FOUND_CODES, AwsError, TargetGone, not_found
 from reconciler.kinds import RoleValue
 from reconciler.kinds.meetings import MEETING, external_user_id, meeting_member
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Refusal
@@ -55,7 +55,6 @@ from reconciler.whereabouts import Whereabouts
 T = TypeVar("T")
 R = TypeVar("R")
 
-NOT_FOUND = "NotFoundException"
 ENDED = "has ended (or never existed): the meetings API does not find it; left out"
 
 
@@ -219,7 +218,7 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
     def _unless_gone(self, key: TargetKey, call: Callable[[], R]) -> R | None:
         """``call()``; None when it answers NotFound (the meeting has ended, or never
         existed: its read is over, and counted as such)."""
-        return unless_gone(self.progress, key, call, (NOT_FOUND,))
+        return unless_gone(self.progress, key, call, NOT_FOUND_CODES)
 
     def _pmap(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         return pmap(fn, items, self.parallelism)
@@ -244,7 +243,7 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
         try:
             made = self.api.batch_create(target_id, [(who, _caps(role)) for who, role in items])
         except AwsError as exc:
-            if exc.code == NOT_FOUND:
+            if not_found(exc):
                 raise TargetGone.of(exc) from exc
             raise
         self.ids.saw(target_id, made.attendees)
@@ -287,7 +286,7 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
         try:
             call(attendee_id)
         except AwsError as exc:
-            if exc.code != NOT_FOUND:
+            if not not_found(exc):
                 raise
             rejoined = self._rejoined(meeting_id, attendee_id, exc)
             if rejoined is None:
@@ -302,7 +301,7 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
         try:
             attendees = self.api.list_attendees(meeting_id)
         except AwsError as read:
-            if read.code == NOT_FOUND:
+            if not_found(read):
                 raise TargetGone.of(exc) from exc
             raise exc from None
         self.ids.saw(meeting_id, attendees)
@@ -311,13 +310,13 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
 
     def _meeting_gone_on(self, meeting_id: str, call: Callable[[], None]) -> None:
         """``call``; its NotFound is ``TargetGone`` when the meeting itself is not found."""
-        gone_on(call, lambda: self.api.found(meeting_id), (NOT_FOUND,))
+        gone_on(call, lambda: self.api.found(meeting_id), NOT_FOUND_CODES)
 
     def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
         try:
             return self.api.get(target_id, self.ids.attendee_id(target_id, member_id)).capabilities
         except AwsError as exc:
-            if exc.code == NOT_FOUND:
+            if not_found(exc):
                 return None
             raise
 

@@ -21,7 +21,7 @@ from functools import partial
 from typing import Any
 
 from reconciler.capabilities import SEND_RECEIVE, VALUES, Capabilities
-from reconciler.errors import AwsError, known_value
+from reconciler.errors import AwsError, known_value, not_found
 from reconciler.pacing.pacer import Pacer
 from reconciler.pacing.quotas import QuotaKey
 from reconciler.providers.base import ItemError, item_errors
@@ -162,9 +162,6 @@ def attendee(item: dict[str, Any], operation: str = "", context: str = "") -> At
     )
 
 
-NOT_FOUND = "NotFoundException"
-
-
 @dataclass(frozen=True)
 class BatchCreated:
     """A BatchCreateAttendee answer: its ``Attendees`` (made now, or there already) and
@@ -212,7 +209,7 @@ class MeetingsApi(PacedApi):
                 MaxResults=1,
             )
         except AwsError as exc:
-            if exc.code != NOT_FOUND:
+            if not not_found(exc):
                 raise
             return False
         return True

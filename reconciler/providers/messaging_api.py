@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
-from reconciler.errors import AwsError, known_value
+from reconciler.errors import FORBIDDEN_CODES, UNAUTHORIZED_CODES, AwsError, known_value, not_found
 from reconciler.kinds.channels import DEFAULT, HIDDEN
 from reconciler.pacing import Pacer, QuotaKey
 from reconciler.pacing.quotas import BY_NAME, arn_region
@@ -22,9 +22,6 @@ from reconciler.providers.paced_api import PacedApi
 from reconciler.providers.retry import RetryPolicy
 
 PAGE = 50  # MaxResults of every messaging and identity list: 1-50
-NOT_FOUND = "NotFoundException"
-FORBIDDEN = "ForbiddenException"
-UNAUTHORIZED = "UnauthorizedClientException"
 # the quota (``reconciler.pacing.quotas``) a call counts against for its channel, user or
 # app instance, besides its bearer's
 BATCH = "messaging.channel-batch"
@@ -138,7 +135,7 @@ class MessagingApi(PacedApi):
             found = self._call_as("DescribeChannel", bearer, None, f"channel {channel}",
                                ChannelArn=channel)  # fmt: skip
         except AwsError as exc:
-            if exc.code == NOT_FOUND:
+            if not_found(exc):
                 return None
             raise
         channel_doc: dict[str, Any] = found.get("Channel", {})
@@ -205,7 +202,7 @@ class MessagingApi(PacedApi):
             self._call_as("DescribeAppInstanceUser", None, None, f"user {user}",
                        AppInstanceUserArn=user)  # fmt: skip
         except AwsError as exc:
-            if exc.code == NOT_FOUND:
+            if not_found(exc):
                 return False
             raise
         return True
@@ -217,7 +214,7 @@ class MessagingApi(PacedApi):
                 ChannelArn=channel, MemberArn=member,
             )  # fmt: skip
         except AwsError as exc:
-            if exc.code == NOT_FOUND:
+            if not_found(exc):
                 return None
             raise
         value = found.get("ChannelMembership", {}).get("Type")
@@ -294,14 +291,14 @@ def bearer_hint(code: str, bearer: str | None) -> str | None:
     for other errors and identity calls (no bearer)."""
     if bearer is None:
         return None
-    if code == UNAUTHORIZED:
+    if code in UNAUTHORIZED_CODES:
         instance = bearer.rsplit("/", 2)[0]
         return (
             f"called as the bearer {bearer}, which is not an AppInstanceUser or AppInstanceBot "
             f"of app instance {instance}: check the id given in settings.yaml `bearer:` or "
             "`bearers:`"
         )
-    if code == FORBIDDEN:
+    if code in FORBIDDEN_CODES:
         return (
             f"called as the bearer {bearer}: every bearer of an app instance must be an "
             "AppInstanceAdmin, CreateAppInstanceAdmin"

@@ -25,14 +25,14 @@ from typing import Any, TypeVar
 
 from reconciler.declared_once import compared, declared_twice
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
-from reconciler.errors import AwsError
+from reconciler.errors import NOT_FOUND_CODES, AwsError, not_found
 from reconciler.kinds import RoleValue
 from reconciler.kinds.rooms import ROOM, room_role
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Unplanned
 from reconciler.pacing import Pacer
 from reconciler.parallel import pmap
 from reconciler.providers.base import ItemError, Steps
-from reconciler.providers.chime_api import NOT_FOUND, Bot, ChimeApi, Room, User, no_account
+from reconciler.providers.chime_api import Bot, ChimeApi, Room, User, no_account
 from reconciler.providers.paced import ClientProvider
 from reconciler.providers.read_ahead import Listing, RoomReadAhead
 from reconciler.providers.resolve import resolve_emails
@@ -179,7 +179,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         try:
             return self.api.list_memberships(key.scope, room_id)
         except AwsError as exc:
-            if exc.code == NOT_FOUND:  # a wrong id, or deleted since ListRooms
+            if not_found(exc):  # a wrong id, or deleted since ListRooms
                 self._room_ids.pop(key, None)
                 return None
             raise
@@ -327,7 +327,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         )
 
     def _room_gone_on(self, target: TargetKey, room_id: str, call: Callable[[], R]) -> R:
-        return gone_on(call, lambda: self.api.room_exists(target.scope, room_id), (NOT_FOUND,))
+        return gone_on(call, lambda: self.api.room_exists(target.scope, room_id), NOT_FOUND_CODES)
 
     def member_role(self, target: TargetKey, target_id: str, member_id: str) -> RoleValue | None:
         for m in self.api.list_memberships(target.scope, target_id):
@@ -364,7 +364,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         return gone_on(
             lambda: self.api.list_memberships(account, room_id),
             lambda: self.api.room_exists(account, room_id),
-            (NOT_FOUND,),
+            NOT_FOUND_CODES,
         )
 
     def membership(self, account: str, room_id: str, member_id: str) -> LiveMember | None:

@@ -189,6 +189,30 @@ def test_a_channel_whose_members_and_moderators_both_need_its_bans_lists_them_on
     assert calls()["ListChannelBans"] == 1
 
 
+def test_a_banned_member_costs_no_user_check_the_bans_listing_shows_it_exists(
+    emulator: EmulatorServer,
+    write_desired: Callable[..., Any],
+    cli: Any,
+    calls: Callable[[], dict[str, int]],
+) -> None:
+    """QA-DA Q-DA-1: ListChannelBans shows u009; only the new u003 is checked."""
+    seed(emulator)
+    write(
+        write_desired,
+        f"""
+        channels:
+          ops: {{members: [user:{uid(1)}, user:{uid(2)}, user:{uid(3)}, user:{uid(9)}]}}
+        """,
+    )
+    run = cli("plan", "--target", "ops")
+    assert run.exit_code == 1
+    assert "  + user:u003 (DEFAULT)" in run.lines
+    assert sum(" is banned from channel 'ops'" in line for line in run.lines) == 1
+    counts = calls()
+    assert counts["ListChannelBans"] == 1
+    assert counts.get("DescribeAppInstanceUser", 0) + counts.get("ListAppInstanceUsers", 0) == 1
+
+
 def test_explain_and_audit_say_the_member_is_banned(
     emulator: EmulatorServer,
     write_desired: Callable[..., Any],

@@ -24,6 +24,7 @@ NO_FAULTS = {
     "quotas": False,
     "operations": [],
     "conflict_rate": 0.0,
+    "error_type_header": True,
 }
 
 

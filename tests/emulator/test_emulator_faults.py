@@ -171,8 +171,10 @@ def test_admin_api_is_never_faulted_or_counted(seeded: EmulatorServer, chime: An
         (
             {"jitter": 1},
             "unknown fault setting 'jitter' (expected any of: conflict_rate, error_rate, "
-            "item_error_rate, latency_ms, operations, quotas, seed, throttle_rate, tps)",
+            "error_type_header, item_error_rate, latency_ms, operations, quotas, seed, "
+            "throttle_rate, tps)",
         ),
+        ({"error_type_header": 0}, "error_type_header must be true or false, got 0"),
         (
             {"operations": "ListRooms"},
             "operations must be a list of operation names, got 'ListRooms'",
@@ -203,6 +205,7 @@ def test_fault_numbers_are_floats_however_given() -> None:
         "quotas": False,
         "operations": [],
         "conflict_rate": 0.0,
+        "error_type_header": True,
     }
     assert all(isinstance(config.to_dict()[k], float) for k in ("latency_ms", "tps"))
     with pytest.raises(FaultConfigError) as info:

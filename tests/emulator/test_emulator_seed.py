@@ -45,7 +45,12 @@ def write(tmp_path: Path, text: str) -> Path:
         (
             "accounts:\n  - name: X\n    colour: red\n",
             "SEED:3: accounts[0].colour: unknown key 'colour' "
-            "(expected one of: id, name, users, bots, webhooks, rooms)",
+            "(expected one of: id, name, users, bots, webhooks, rooms, email_filter)",
+        ),
+        (
+            "accounts:\n  - name: X\n    email_filter: lower\n",
+            "SEED:3: accounts[0].email_filter: unknown email_filter 'lower' "
+            "(expected ANY_CASE or EXACT)",
         ),
         (
             "accounts:\n  - id: a\n    name: X\n    rooms:\n      - name: r\n"

@@ -114,7 +114,6 @@ def test_batch_create_reports_per_item_errors_and_creates_the_rest(raw_meetings:
         Attendees=[
             {"ExternalUserId": "erin"},
             {"ExternalUserId": "aws:reserved"},
-            {"ExternalUserId": "x"},
             {
                 "ExternalUserId": "frank",
                 "Capabilities": {"Audio": "None", "Video": "Send", "Content": "Receive"},
@@ -128,11 +127,6 @@ def test_batch_create_reports_per_item_errors_and_creates_the_rest(raw_meetings:
             "ExternalUserId": "aws:reserved",
             "ErrorCode": "BadRequest",
             "ErrorMessage": "ExternalUserId must not start with the reserved prefix 'aws:'.",
-        },
-        {
-            "ExternalUserId": "x",
-            "ErrorCode": "BadRequest",
-            "ErrorMessage": "ExternalUserId must be 2 to 64 characters, got 1.",
         },
         {
             "ExternalUserId": "frank",
@@ -149,6 +143,28 @@ def test_batch_create_reports_per_item_errors_and_creates_the_rest(raw_meetings:
     ]
     listed = raw_meetings.list_attendees(MeetingId=MEETING)["Attendees"]
     assert [a["ExternalUserId"] for a in listed] == [user(0), user(1), user(2), "erin"]
+
+
+@pytest.mark.parametrize(
+    ("external", "message"),
+    [
+        ("x", "Attendees[1].ExternalUserId must be 2 to 64 characters, got 1."),
+        ("x" * 65, "Attendees[1].ExternalUserId must be 2 to 64 characters, got 65."),
+        (None, "Attendees[1].ExternalUserId is required."),
+    ],
+)
+def test_batch_create_refuses_the_whole_request_for_an_item_the_model_refuses(
+    raw_meetings: Any, external: str | None, message: str
+) -> None:
+    """QA-CX Q-CX-3: the model's shape (required, 2 to 64 characters) is checked on the
+    request as a whole: 400, and not even the valid items are created."""
+    bad = {} if external is None else {"ExternalUserId": external}
+    with pytest.raises(raw_meetings.exceptions.BadRequestException) as info:
+        raw_meetings.batch_create_attendee(
+            MeetingId=MEETING, Attendees=[{"ExternalUserId": "erin"}, bad]
+        )
+    assert error_of(info.value)[2] == message
+    assert len(raw_meetings.list_attendees(MeetingId=MEETING)["Attendees"]) == 3
 
 
 @pytest.mark.parametrize("size", [0, 101])

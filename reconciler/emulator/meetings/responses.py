@@ -17,6 +17,7 @@ from reconciler.emulator.meetings.models import MeetingsBackend
 from reconciler.emulator.meetings.records import Attendee, Meeting
 from reconciler.emulator.models import AWS_ACCOUNT_ID
 from reconciler.emulator.responses import Reply, Request
+from reconciler.external_ids import MAX_LENGTH, MIN_LENGTH
 
 # -- serialisation -------------------------------------------------------------------------
 
@@ -73,6 +74,24 @@ def _external_user_id(body: Mapping[str, Any]) -> str:
     return value
 
 
+def _item_user_id(item: Mapping[str, Any], i: int) -> str:
+    """An item's ExternalUserId, checked as the model's shape has it (required, 2 to 64
+    characters): a violation refuses the whole request (400, nothing created), as AWS
+    checks a request's shape before it runs (QA-CX Q-CX-3). What only the text says (the
+    reserved ``aws:`` prefix, the pattern) and the meeting's state stay per-item errors."""
+    value = item.get("ExternalUserId")
+    if value is None:
+        raise BadRequestError(f"Attendees[{i}].ExternalUserId is required.")
+    if not isinstance(value, str):
+        raise BadRequestError(f"Attendees[{i}].ExternalUserId must be a string.")
+    if not MIN_LENGTH <= len(value) <= MAX_LENGTH:
+        raise BadRequestError(
+            f"Attendees[{i}].ExternalUserId must be {MIN_LENGTH} to {MAX_LENGTH} characters, "
+            f"got {len(value)}."
+        )
+    return value
+
+
 def _capabilities(body: Mapping[str, Any], required: bool) -> Capabilities | None:
     raw = body.get("Capabilities")
     if raw is None:
@@ -123,15 +142,9 @@ def batch_create_attendee(backend: MeetingsBackend, req: Request, fate: Decision
     if not isinstance(raw, list) or not all(isinstance(i, dict) for i in raw):
         raise BadRequestError("Attendees must be a list of CreateAttendeeRequestItem objects.")
     items: list[tuple[str | None, Capabilities | str | None]] = []
-    for item in raw:
-        external = item.get("ExternalUserId")
+    for i, item in enumerate(raw):
         caps = item.get("Capabilities")
-        items.append(
-            (
-                external if isinstance(external, str) else None,
-                None if caps is None else from_api(caps),
-            )
-        )
+        items.append((_item_user_id(item, i), None if caps is None else from_api(caps)))
     created, errors = backend.batch_create_attendee(
         req.params["MeetingId"], items, fate.item_throttled
     )

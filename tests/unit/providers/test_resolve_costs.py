@@ -66,3 +66,17 @@ def test_a_long_listing_is_not_swept_for_a_few_keys() -> None:
     )
     assert len(found) == 200
     assert (listing.pages, listing.lookups) == (0, 200)  # 4 s of lookups, not 20 s of pages
+
+
+def test_a_tie_at_the_listings_known_length_reads_on() -> None:
+    """QA-DA Q-DA-2: 320 users known from the listings, 240 wanted: the listing holds at
+    least 12 pages. After those 12, the 60 left (on pages 13 and 14) cost as much to look
+    up (60 x 0.02 s) as the 12 pages did (12 x 0.1 s): a tie, which goes to the pages, as
+    before the known length: page 13 finds 50 of them, and the last 10 are looked up."""
+    entries = [f"u{i:03}" for i in range(801)]
+    picks = [i for lo in (60, 240, 420, 600) for i in range(lo, lo + 60)]
+    wanted = {entries[i]: entries[i] for i in picks}
+    listing = Listing(entries)
+    found = resolve_cheapest(wanted, listing.read(), listing.lookup, map, Costs(*TIME, 320, PAGE))
+    assert len(found) == 240
+    assert (listing.pages, listing.lookups) == (13, 10)  # 1.5 s, not 12 pages + 60 (2.4 s)
