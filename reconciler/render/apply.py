@@ -61,12 +61,14 @@ class Timings:
 
 
 def failure_line(r: ChangeResult) -> str:
-    """``  ! bob@example.com in incident-response: NotFound: Member not found``; for a
-    change that failed after its delete half (``left_absent``): ``  ! bot:PagerBot in
-    web-releases: removed as Member, not added back as Administrator (absent now: apply
-    again adds it): ServiceFailureException: ...``."""
+    """``  ! + bob@example.com (Member) in incident-response: NotFound: Member not
+    found``: the change named as the plan and the Applied lines name it (a channel's
+    membership and its moderator grant are both ``in c``); for a change that failed after
+    its delete half (``left_absent``): ``  ! ~ bot:PagerBot: Member -> Administrator
+    (replace: ...) in web-releases: removed as Member, not added back as Administrator
+    (absent now: apply again adds it): ServiceFailureException: ...``."""
     detail = f"{r.error_code}: {r.error_message}" if r.error_message else f"{r.error_code}"
-    return shown(f"  ! {r.change.member} in {r.change.target}: {absent_note(r)}{detail}")
+    return shown(f"  ! {_done_change(r.change)}: {absent_note(r)}{detail}")
 
 
 def absent_note(r: ChangeResult) -> str:
