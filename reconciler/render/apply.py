@@ -14,7 +14,8 @@ a version, never renamed or removed)::
 ``left_absent``: the change failed after its delete half (a role changed by delete and
 create), so the member is not in the target now (null: its create's answer was lost, it
 may have been made; or its delete failed after an answer was lost, it may have been
-removed: plan shows); ``verified``: the re-read after the apply
+removed: plan shows; false when its retry met ``Conflict`` and the member was read still
+there); ``verified``: the re-read after the apply
 shows the change (true), does not (false), or it was not checked (null: not done, or no
 verification: a watch); ``answer_lost``: done by this apply though an attempt's answer
 was lost (the retry met ``Conflict`` or ``NotFound``: that attempt's doing, not someone
