@@ -54,6 +54,7 @@ from dataclasses import replace
 
 from reconciler.apply_create import NOT_FOUND_CODES, MemberCreates
 from reconciler.apply_gone import GoneTarget
+from reconciler.apply_lost_delete import delete_made
 from reconciler.apply_places import floor, making_room
 from reconciler.apply_result import (
     SKIPPED,
@@ -332,9 +333,10 @@ class _TargetRun:
 
     def _try_delete(self, i: int, c: Change, recreate: bool = False) -> bool:
         """Remove the member; True when it is gone (NotFound: gone already; or removed by
-        an earlier attempt whose answer was lost). A failure is recorded as the change's
-        result (a re-creation's, ``recreate``, after a lost answer: removed or not); so is
-        a target gone (not tried, once found)."""
+        an earlier attempt whose answer was lost: NotFound, or Conflict and not there when
+        read). A failure is recorded as the change's result (a re-creation's,
+        ``recreate``, after a lost answer: removed or not, unless read there); so is a
+        target gone (not tried, once found)."""
         if self._gone.skip(i, c):
             return False
         try:
@@ -343,8 +345,9 @@ class _TargetRun:
             self._gone.fail(i, c, exc)
             return False
         except AwsError as exc:
-            if exc.code not in NOT_FOUND_CODES:
-                if recreate and exc.may_have_been_made:
+            made = delete_made(self.p, self.tp, c, exc)  # a Conflict after a lost answer
+            if exc.code not in NOT_FOUND_CODES and not made:
+                if recreate and exc.may_have_been_made and made is None:
                     with self._lock:
                         self._maybe_deleted.add(i)
                 self._done(i, c, exc.code, exc.message)

@@ -14,7 +14,8 @@ a version, never renamed or removed)::
 ``left_absent``: the change failed after its delete half (a role changed by delete and
 create), so the member is not in the target now (null: its create's answer was lost, it
 may have been made; or its delete failed after an answer was lost, it may have been
-removed: plan shows); ``verified``: the re-read after the apply
+removed: plan shows; false when its retry met ``Conflict`` and the member was read still
+there); ``verified``: the re-read after the apply
 shows the change (true), does not (false), or it was not checked (null: not done, or no
 verification: a watch); ``answer_lost``: done by this apply though an attempt's answer
 was lost (the retry met ``Conflict`` or ``NotFound``: that attempt's doing, not someone
@@ -61,12 +62,14 @@ class Timings:
 
 
 def failure_line(r: ChangeResult) -> str:
-    """``  ! bob@example.com in incident-response: NotFound: Member not found``; for a
-    change that failed after its delete half (``left_absent``): ``  ! bot:PagerBot in
-    web-releases: removed as Member, not added back as Administrator (absent now: apply
-    again adds it): ServiceFailureException: ...``."""
+    """``  ! + bob@example.com (Member) in incident-response: NotFound: Member not
+    found``: the change named as the plan and the Applied lines name it (a channel's
+    membership and its moderator grant are both ``in c``); for a change that failed after
+    its delete half (``left_absent``): ``  ! ~ bot:PagerBot: Member -> Administrator
+    (replace: ...) in web-releases: removed as Member, not added back as Administrator
+    (absent now: apply again adds it): ServiceFailureException: ...``."""
     detail = f"{r.error_code}: {r.error_message}" if r.error_message else f"{r.error_code}"
-    return shown(f"  ! {r.change.member} in {r.change.target}: {absent_note(r)}{detail}")
+    return shown(f"  ! {_done_change(r.change)}: {absent_note(r)}{detail}")
 
 
 def absent_note(r: ChangeResult) -> str:

@@ -234,7 +234,8 @@ def test_member_gone_between_plan_and_apply_is_reported_and_the_rest_applied(
         "  ok lab: 1 added, 0 changed, 0 removed",
         "  ok ops: 69 added, 3 changed, 6 removed",
         "Failed:",
-        f"  ! u150@example.com in ops: NotFound: Member uid-150 not found in account {ACC} "
+        f"  ! + u150@example.com (Member) in ops: NotFound: Member uid-150 not found in "
+        f"account {ACC} "
         "(a member is a user id or a bot id).",
         "Apply incomplete: 1 of 140 changes failed (139 applied: 130 added, 3 changed, 6 removed).",
     ]
@@ -371,7 +372,8 @@ def test_a_bot_deleted_for_its_new_role_and_not_created_again_is_reported_absent
     assert memberships(emulator, "id-ops") == {"uid-0": "Administrator"}  # the bot is out
     assert render_apply(result)[0] == "Failed:"
     assert render_apply(result)[1].startswith(
-        "  ! bot:PagerBot in ops: removed as Member, not added back as Administrator "
+        "  ! ~ bot:PagerBot: Member -> Administrator (replace: bots cannot be updated in "
+        "place) in ops: removed as Member, not added back as Administrator "
         "(absent now: apply again adds it): ThrottledClientException"
     )
     # the delete fails (refused)

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.e2e
 MEETING = "6f1c2a9e-0000-4000-8000-000000000001"
 VIEWER = {"audio": "Receive", "video": "None", "content": "None"}
 ALL = "audio SendReceive, video SendReceive, content SendReceive"
+PARTICIPANT = "audio SendReceive, video SendReceive, content Receive"
 
 
 @pytest.fixture
@@ -85,7 +86,7 @@ def test_an_incomplete_apply_counts_a_removal_already_gone(
         f"  already - mallory@example.com ({ALL}) in bridge (already gone)",
     ]
     assert lines[3] == "Failed:"
-    assert lines[4].startswith("  ! dial-in-7 in bridge: "), lines
+    assert lines[4].startswith(f"  ! + dial-in-7 ({PARTICIPANT}) in bridge: "), lines
     assert lines[5:] == [
         "Apply incomplete: 1 of 3 changes failed "
         "(2 applied: 0 added, 1 changed, 0 removed, 1 already gone).",

@@ -111,7 +111,7 @@ def test_a_full_room_whose_only_administrator_is_replaced_is_warned_of_and_conve
         warned = failed.lines[failed.lines.index(HEAD) + 1]
         assert "refuse zoe@example.com (LimitExceeded), u0@example.com kept, on" in warned
         assert any(
-            line.startswith("  ! zoe@example.com in full: ResourceLimitExceeded")
+            line.startswith("  ! + zoe@example.com (Administrator) in full: ResourceLimitExceeded")
             for line in failed.lines
         ), failed.stdout
         assert members("full")["uid-u0"] == "Administrator"

@@ -48,7 +48,7 @@ def test_items_waiting_for_a_retry_are_reported_failed_with_their_attempts(
     shown = lines[lines.index("Failed:") :]
     assert "Not applied:" not in lines  # both were tried: failed, not "not started"
     assert (
-        f"  ! alice@example.com in ops: Throttled: Rate exceeded. (not tried again: "
+        f"  ! + alice@example.com (Member) in ops: Throttled: Rate exceeded. (not tried again: "
         f"interrupted after {made} attempts)"
     ) in shown, lines
     document = json.loads((workdir / "result.json").read_text())

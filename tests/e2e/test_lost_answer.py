@@ -130,10 +130,11 @@ def test_a_type_change_whose_create_answer_was_lost_is_not_said_absent(
     dying = Cli(f"http://127.0.0.1:{proxy.port}", cli.workdir)
     run = dying("apply", "--auto-approve", "--out", "result.json")
     assert run.exit_code == 1, run.stdout + run.stderr
-    failed = [line for line in run.lines if line.startswith("  ! user:u051 in c2: ")]
+    failed = [line for line in run.lines if line.startswith("  ! ~ user:u051: ")]
     assert len(failed) == 1, run.stdout
     assert failed[0].startswith(
-        "  ! user:u051 in c2: removed as DEFAULT, added back as HIDDEN or not: "
+        "  ! ~ user:u051: DEFAULT -> HIDDEN (replace: a membership type changes by delete "
+        "and create) in c2: removed as DEFAULT, added back as HIDDEN or not: "
     )
     assert failed[0].endswith("(an answer was lost: the call may have been made; plan shows)")
     assert "absent now" not in run.stdout

@@ -131,9 +131,10 @@ def test_a_bot_whose_delete_answer_was_lost_may_be_absent(
         )
     assert run.exit_code == 1, run.stdout + run.stderr
     assert "bid-B0" not in _room(emulator)  # the delete was made: the bot is out
-    (failed,) = [line for line in run.lines if line.startswith("  ! bot:B0 in small: ")]
+    (failed,) = [line for line in run.lines if line.startswith("  ! ~ bot:B0: ")]
     assert failed.startswith(
-        "  ! bot:B0 in small: removed as Member or not, not added back as Administrator "
+        "  ! ~ bot:B0: Member -> Administrator (replace: bots cannot be updated in place) "
+        "in small: removed as Member or not, not added back as Administrator "
         "(may be absent now): "
     ), failed
     assert failed.endswith("(an answer was lost: the call may have been made; plan shows)")

@@ -123,8 +123,8 @@ def test_a_conflict_for_another_reason_is_reported_as_the_services_answer(
     )
     failed = [line for line in run.lines if line.startswith("  ! ")]
     assert failed == [
-        f"  ! user:u2 in ops: {why}",
-        f"  ! user:u3 in ops: {why}",
+        f"  ! + user:u2 (Moderator) in ops: {why}",
+        f"  ! + user:u3 (Moderator) in ops: {why}",
     ], run.stdout
     assert "meanwhile" not in run.stdout + run.stderr
     counted = calls()

@@ -106,9 +106,10 @@ def test_a_bot_whose_delete_was_answered_502_may_be_absent(
         run = Cli(url, cli.workdir)("apply", "--auto-approve", "--out", "result.json")
     assert run.exit_code == 1, run.stdout + run.stderr
     assert "bid-B0" not in _room(emulator)  # the delete was made: the bot is out
-    (failed,) = [line for line in run.lines if line.startswith("  ! bot:B0 in small: ")]
+    (failed,) = [line for line in run.lines if line.startswith("  ! ~ bot:B0: ")]
     assert failed.startswith(
-        "  ! bot:B0 in small: removed as Member or not, not added back as Administrator "
+        "  ! ~ bot:B0: Member -> Administrator (replace: bots cannot be updated in place) "
+        "in small: removed as Member or not, not added back as Administrator "
         "(may be absent now): 502: Bad Gateway: "
     ), failed
     assert failed.endswith(

@@ -85,9 +85,10 @@ def test_failures_are_listed_with_code_and_message_then_counted() -> None:
         "Applied:",
         "  ok - Carol@Example.com (Member) in incident-response",
         "Failed:",
-        "  ! bob@example.com in incident-response: NotFound: Member id-bob@example.com not found.",
-        "  ! bot:PagerBot in incident-response: Throttled: Rate exceeded. "
-        "(gave up after 10 attempts)",
+        "  ! + bob@example.com (Member) in incident-response: NotFound: Member "
+        "id-bob@example.com not found.",
+        "  ! ~ bot:PagerBot: Member -> Administrator (replace: bots cannot be updated in place) "
+        "in incident-response: Throttled: Rate exceeded. (gave up after 10 attempts)",
         "Apply incomplete: 2 of 3 changes failed (1 applied: 0 added, 0 changed, 1 removed).",
     ]
     assert (result.added, result.changed, result.removed, result.ok) == (0, 0, 1, False)
@@ -104,7 +105,8 @@ def test_a_change_not_attempted_is_listed_and_counted_apart_from_the_failures() 
     )
     assert render_apply(result) == [
         "Failed:",
-        "  ! bot:PagerBot in incident-response: Throttled: Rate exceeded.",
+        "  ! ~ bot:PagerBot: Member -> Administrator (replace: bots cannot be updated in place) "
+        "in incident-response: Throttled: Rate exceeded.",
         "Not attempted:",
         "  - Carol@Example.com in incident-response: not attempted: adding an administrator "
         "failed first",
@@ -163,8 +165,9 @@ def test_a_failed_replace_after_its_delete_says_the_member_is_absent_now() -> No
     failed = ChangeResult(PROMOTE, "ServiceFailure", "The service failed.", left_absent=True)
     result = ApplyResult((failed, ChangeResult(REMOVE)))
     assert render_apply(result)[3] == (
-        "  ! bot:PagerBot in incident-response: removed as Member, not added back as "
-        "Administrator (absent now: apply again adds it): ServiceFailure: The service failed."
+        "  ! ~ bot:PagerBot: Member -> Administrator (replace: bots cannot be updated in place) "
+        "in incident-response: removed as Member, not added back as Administrator "
+        "(absent now: apply again adds it): ServiceFailure: The service failed."
     )
     data = apply_to_data(result, verified=(), timings=Timings())
     assert [(c["outcome"], c["left_absent"]) for c in data["changes"]] == [
@@ -178,7 +181,8 @@ def test_a_failed_replace_after_its_delete_says_the_member_is_absent_now() -> No
     ]
     plain = ChangeResult(PROMOTE, "ServiceFailure", "The service failed.")
     assert render_apply(ApplyResult((plain,)))[1] == (
-        "  ! bot:PagerBot in incident-response: ServiceFailure: The service failed."
+        "  ! ~ bot:PagerBot: Member -> Administrator (replace: bots cannot be updated in place) "
+        "in incident-response: ServiceFailure: The service failed."
     )
 
 
@@ -222,7 +226,8 @@ def test_an_incomplete_apply_lists_and_counts_changes_found_so_already() -> None
         "  already + bob@example.com (Member) in incident-response (already present)",
         "  already - Carol@Example.com (Member) in incident-response (already gone)",
         "Failed:",
-        "  ! bot:PagerBot in incident-response: Throttled: Rate exceeded.",
+        "  ! ~ bot:PagerBot: Member -> Administrator (replace: bots cannot be updated in place) "
+        "in incident-response: Throttled: Rate exceeded.",
         "Apply incomplete: 1 of 3 changes failed (2 applied: 0 added, 0 changed, 0 removed, "
         "1 already present, 1 already gone).",
     ]
@@ -277,7 +282,7 @@ def test_an_interrupted_apply_shows_failures_and_reasons_as_the_json_has_them() 
         "Applied before the interrupt:",
         "  - Carol@Example.com (Member) in incident-response",
         "Failed:",
-        "  ! bob@example.com in incident-response: Throttled: Rate exceeded. "
+        "  ! + bob@example.com (Member) in incident-response: Throttled: Rate exceeded. "
         "(not tried again: interrupted after 2 attempts)",
         "Not attempted:",
         "  ~ amy@example.com in incident-response: not attempted: adding an administrator "

@@ -125,7 +125,8 @@ def test_an_apply_failure_message_from_the_endpoint_is_shown_not_obeyed() -> Non
     result = ChangeResult(ALICE, "Evil", f"{CLEAR}\rApply complete!")
     lines = render_apply(ApplyResult((result,)))
     assert lines[1] == (
-        "  ! alice@example.com in incident-response: Evil: \\x1b[2J\\x1b[H\\rApply complete!"
+        "  ! + alice@example.com (Administrator) in incident-response: Evil: "
+        "\\x1b[2J\\x1b[H\\rApply complete!"
     )
 
 
