@@ -36,6 +36,9 @@ NEVER_WRITTEN = {
     # `protected` items share the shape of `unmanaged`'s, whose `protected: true` marks
     # the protected ones among them; every item of `protected` is one, so none has it
     "targets[].protected[].protected",
+    # `held` items (protected members declared with a lower role, kept elevated) share
+    # that shape too, and every one is protected
+    "targets[].held[].protected",
     # merge-plans' only, of shards made with different options: test_merge_plans_origin
     # validates that file against the schema
     "origin.differs",
@@ -50,7 +53,8 @@ def day(offset: int) -> str:
 def governed(emulator: EmulatorServer, write_desired: WriteDesired) -> None:
     """ops prunes: dave protected through @oncall until tomorrow, erin's entry ended,
     alice's grant has an until, a reason and a ticket (its end, after dave's, leaves ops
-    below its own min_administrators: `refusal`), carol protected and undeclared; dev
+    below its own min_administrators: `refusal`), carol protected and undeclared; desk
+declares carol, protected and live an administrator, a member (kept elevated: `held`); dev
     does not prune: frank's entry ended (kept), carol protected and undeclared, bob
     undeclared; lab's own `safety: {max_removals: 0}` refuses hank's removal; a meeting
     that ended; a full meeting whose only presenter is swapped (`full_swap`, its own
@@ -66,6 +70,7 @@ def governed(emulator: EmulatorServer, write_desired: WriteDesired) -> None:
             ],
             "dev": [("bob", "Member"), ("carol", "Member"), ("frank", "Member")],
             "lab": [("carol", "Member"), ("hank", "Member")],
+            "desk": [("carol", "Administrator")],
         },
     )
     seed["meetings"] = [
@@ -112,6 +117,8 @@ def governed(emulator: EmulatorServer, write_desired: WriteDesired) -> None:
                       - {{member: frank@example.com, until: {day(-2)}}}
                   lab:
                     safety: {{max_removals: 0}}
+                    members: [carol@example.com]
+                  desk:
                     members: [carol@example.com]
                 meetings:
                   old:
