@@ -54,7 +54,7 @@ def governed(emulator: EmulatorServer, write_desired: WriteDesired) -> None:
     """ops prunes: dave protected through @oncall until tomorrow, erin's entry ended,
     alice's grant has an until, a reason and a ticket (its end, after dave's, leaves ops
     below its own min_administrators: `refusal`), carol protected and undeclared; desk
-declares carol, protected and live an administrator, a member (kept elevated: `held`); dev
+    declares carol, protected and live an administrator, a member (kept elevated: `held`); dev
     does not prune: frank's entry ended (kept), carol protected and undeclared, bob
     undeclared; lab's own `safety: {max_removals: 0}` refuses hank's removal; a meeting
     that ended; a full meeting whose only presenter is swapped (`full_swap`, its own
