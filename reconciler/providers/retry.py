@@ -9,7 +9,9 @@ Retried: HTTP 429 (``ThrottledClientException``, ``ThrottlingException``, ...), 
 (refused, reset, timed out; a failed TLS handshake gets as few attempts as a refused
 connection, its message saying what it means: ``tls_failure``). Every other
 ``ClientError`` becomes ``AwsError`` at once, as does any other error of botocore's
-during the call (credentials that could not be refreshed: ``setup_errors.call_problem``).
+during the call (credentials that could not be refreshed: ``setup_errors.call_problem``)
+but ``ParamValidationError``: a request the model refuses is the tool's bug, an internal
+error (tests/e2e/test_internal_error_redacted.py).
 A call an attempt of which lost its answer after sending (``ANSWER_LOST``), or, a write
 (``is_write``), was answered with a 5xx (the service or a gateway failed: it may have done
 so once the write was made), and that fails for good says it may have been made
@@ -45,6 +47,7 @@ from botocore.exceptions import (
     EndpointConnectionError,
     HTTPClientError,
     NoCredentialsError,
+    ParamValidationError,
     ReadTimeoutError,
     SSLError,
 )
@@ -314,6 +317,8 @@ def call_with_retry(
             again = not_tried_again(message, retry)
             failed = _failure(operation, code, again, context, lost, answered_5xx)
             policy.sleep(delay)
+        except ParamValidationError:
+            raise  # a request the API's model refuses: the tool's bug, said as one
         except BotoCoreError as exc:
             # raised by botocore before the request went: credentials that could not be
             # refreshed (an SSO session, a credential_process that stopped answering),

@@ -57,7 +57,7 @@ def test_a_channel_whose_every_change_failed_is_not_read_again(
     before = calls()
     run = cli("apply", "--auto-approve")
     assert run.exit_code == 1
-    assert "user:bob in refused: ResourceLimitExceeded" in run.stdout
+    assert "+ user:bob (DEFAULT) in refused: ResourceLimitExceeded" in run.stdout
     made = {k: v - before.get(k, 0) for k, v in calls().items()}
     # the plan: 2 scans (DEFAULT, HIDDEN) per channel; verification: only `fine` again
     assert made["ListChannelMemberships"] == 2 * 2 + 2

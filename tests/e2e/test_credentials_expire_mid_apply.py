@@ -77,9 +77,10 @@ def test_credentials_failing_mid_replace_name_the_member_left_absent(
     run = cli("apply", "--auto-approve", "--out", "result.json")
     assert "Internal error" not in run.stderr, run.stderr
     assert run.exit_code == 1, run.stdout + run.stderr
-    (failed,) = [line for line in run.lines if line.startswith("  ! bot:B0 in small: ")]
+    (failed,) = [line for line in run.lines if line.startswith("  ! ~ bot:B0: ")]
     assert failed == (
-        "  ! bot:B0 in small: removed as Member, not added back as Administrator "
+        "  ! ~ bot:B0: Member -> Administrator (replace: bots cannot be updated in place) "
+        "in small: removed as Member, not added back as Administrator "
         "(absent now: apply again adds it): Credentials: Error when retrieving credentials "
         "from custom-process: token expired (renew the credentials, then run again)"
     )

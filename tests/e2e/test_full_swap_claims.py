@@ -92,7 +92,7 @@ def test_the_warning_says_what_apply_does(
     swap = (plan.get("full_swap") or [None])[0]
     first = cli(*UNPACED, "apply", "--auto-approve")
     refused = {
-        line.split()[1]
+        line.split()[2]  # "! + EMAIL (role) in T: ..." (Q-CW-1)
         for line in first.stdout.splitlines()
         if "LimitExceeded" in line and line.lstrip().startswith("! ")
     }
