@@ -147,11 +147,17 @@ def test_a_bot_whose_delete_answer_was_lost_may_be_absent(
 
 
 def test_a_bot_delete_that_failed_without_a_lost_answer_is_still_there(
-    emulator: EmulatorServer, seed, write_desired: WriteDesired, cli: Cli
+    emulator: EmulatorServer,
+    seed,
+    write_desired: WriteDesired,
+    cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The other side: a delete refused every time (throttled past the budget: no answer
     lost) left it there. (A 5xx is no refusal: it may have been made,
-    test_write_answered_5xx.)"""
+    test_write_answered_5xx.) A budget of 2 attempts: with the default 10, the pacer's
+    slowing after each 429 (down to its floor, a call every 5 s) made this test 106 s."""
+    monkeypatch.setenv("CHIME_RECONCILER_RETRY_ATTEMPTS", "2")
     seed(
         users=("u0",),
         bots=("B0",),
