@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from reconciler import kinds
 from reconciler.plan import Action, Plan, TargetPlan
+from reconciler.prose import counted
 from reconciler.refs import TargetKey
 
 
@@ -90,7 +91,7 @@ def crowded_lines(plan: Plan) -> list[str]:
         return []
     n = len(found)
     head = (
-        f"{n} target{' is' if n == 1 else 's are'} full of members no file declares: "
+        f"{counted(n, 'target')} {'is' if n == 1 else 'are'} full of members no file declares: "
         "apply will fail for the adds over the maximum, and running it again will not help:"
     )
     return [head, *(c.message() for c in found)]

@@ -29,7 +29,7 @@ from reconciler import kinds
 from reconciler.apply_places import Indexed, floor, making_room
 from reconciler.create_batches import create_batches
 from reconciler.plan import Action, Change, Plan, TargetPlan
-from reconciler.prose import with_article
+from reconciler.prose import counted, with_article
 from reconciler.refs import MemberRef, TargetKey
 
 NAMED = 3  # members named in a message; the rest are counted
@@ -243,7 +243,7 @@ def full_swap_lines(plan: Plan) -> list[str]:
         return []
     n = len(found)
     head = (
-        f"{n} target{' has adds that do' if n == 1 else 's have adds that do'} not fit, and "
+        f"{counted(n, 'target')} {'has' if n == 1 else 'have'} adds that do not fit, and "
         "apply cannot make a place for them first: it will fail for some of them:"
     )
     return [head, *(s.message() for s in found)]

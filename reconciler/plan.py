@@ -16,6 +16,7 @@ from reconciler.live import LiveMember
 
 if TYPE_CHECKING:  # governance.expiry needs the desired model, not the plan
     from reconciler.governance.expiry import Expiring
+from reconciler.prose import counted, number
 from reconciler.refs import MemberKind, MemberRef, Provenance, TargetKey
 from reconciler.shard import Shard
 
@@ -172,7 +173,8 @@ class PlanSummary:
     def line(self) -> str:
         if not self.total:
             return "No changes. Chime memberships match the desired state."
-        return f"Plan: {self.add:,} to add, {self.change:,} to change, {self.remove:,} to remove."
+        counts = f"{number(self.add)} to add, {number(self.change)} to change"
+        return f"Plan: {counts}, {number(self.remove)} to remove."
 
 
 @dataclass(frozen=True)
@@ -217,12 +219,12 @@ class Plan:
         state (parts of it could not be planned), nor reads as if its changes go ahead:
         apply refuses a plan with errors as a whole."""
         n = len(self.errors)
-        errors = f"{n:,} error{'' if n == 1 else 's'} {errors_at}"
+        errors = f"{counted(n, 'error')} {errors_at}"
         if n and not self.summary.total:
             return f"No changes planned, but the plan is incomplete: {errors}."
         drift = len(self.drift)
         if drift and not self.summary.total:
-            members = f"{drift:,} {self._drift_word(drift)}"
+            members = f"{number(drift)} {self._drift_word(drift)}"
             line = f"No changes, but Chime has {members} the desired state does not declare."
         else:
             line = self.summary.line()

@@ -1,6 +1,7 @@
 """Small pieces of English for messages built from a kind's words: the indefinite article
 of a noun phrase, so that no message writes "a " before a word it did not choose ("a room",
-"an app instance"), and a list joined with "and"."""
+"an app instance"), a list joined with "and", and a count as every message writes it
+("1,200 members")."""
 
 from __future__ import annotations
 
@@ -27,3 +28,15 @@ def capitalized(phrase: str) -> str:
 def listed(items: Sequence[str]) -> str:
     """``items`` joined as prose: "rooms", "rooms and groups", "rooms, channels and groups"."""
     return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else "".join(items)
+
+
+def number(n: int) -> str:
+    """A count as every message writes it: thousands separated ("1,200"), as a user
+    compares the plan's ``Plan: 1,200 to add`` with the apply's ``1,200 added``."""
+    return f"{n:,}"
+
+
+def counted(n: int, one: str, many: str = "") -> str:
+    """``n`` and its noun: "1 change", "1,200 changes" (``many``: the plural when it is
+    not ``one`` + "s")."""
+    return f"{number(n)} {one if n == 1 else many or one + 's'}"

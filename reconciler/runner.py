@@ -35,6 +35,7 @@ import click
 from reconciler.early_stop import STOPPED_EARLY, serves
 from reconciler.errors import DesiredStateError, ReconcilerError
 from reconciler.interrupt import EXIT_INTERRUPTED, STARTING, raise_if_pressed, record_presses
+from reconciler.prose import counted
 from reconciler.redact import redact
 from reconciler.render.safe import shown
 
@@ -105,7 +106,7 @@ def report_error(exc: ReconcilerError) -> None:
         for problem in exc.problems:
             click.echo(shown(str(problem)), err=True)
         n = len(exc.problems)
-        click.echo(f"Desired state is invalid: {n} error{'' if n == 1 else 's'}.", err=True)
+        click.echo(f"Desired state is invalid: {counted(n, 'error')}.", err=True)
         return
     for line in str(exc).splitlines() or [type(exc).__name__]:
         click.echo(f"Error: {shown(redact(line))}", err=True)

@@ -22,6 +22,7 @@ from reconciler.governance.expiry import Expiring
 from reconciler.importer import listed
 from reconciler.kinds import RoleValue
 from reconciler.plan import Plan
+from reconciler.prose import counted, number
 from reconciler.providers.base import Undeclarable
 from reconciler.put_back import put_back
 from reconciler.refs import MemberRef, TargetKey
@@ -58,7 +59,7 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
         n = len(plan.errors)
         raise AdoptError(
             "\n".join(plan.errors)
-            + f"\nNothing was adopted: the plan has {n} error{'' if n == 1 else 's'} (above); "
+            + f"\nNothing was adopted: the plan has {counted(n, 'error')} (above); "
             "fix them and run import --adopt again."
         )
     adoptions, skipped, kept = _adoptions(session, plan, _undeclarable(session))
@@ -98,7 +99,7 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
         n = len(again.errors)
         raise AdoptError(  # their lines are the edited files', not the files put back
             "\n".join(again.errors) + f"\nNothing was adopted: the edited files gave the plan "
-            f"{n} error{'' if n == 1 else 's'} (above, at the lines of the files as edited); "
+            f"{counted(n, 'error')} (above, at the lines of the files as edited); "
             "the files are back as they were."
         )
     adopted = {(a.file, a.key_line) for a in adoptions}
@@ -246,11 +247,8 @@ def _report(adopted: list[Adopted]) -> None:
     n = sum(len(a.refs) for a in adoptions)
     files = sorted({a.file for a in adoptions})
     roles = Counter(a.list_key for a in adoptions for _ in a.refs)
-    counts = ", ".join(f"{roles[k]} to {k}" for k in sorted(roles))
-    click.echo(
-        f"Adopted {n} member{'' if n == 1 else 's'} into {len(files)} "
-        f"file{'' if len(files) == 1 else 's'} ({counts}):"
-    )
+    counts = ", ".join(f"{number(roles[k])} to {k}" for k in sorted(roles))
+    click.echo(f"Adopted {counted(n, 'member')} into {counted(len(files), 'file')} ({counts}):")
     for m in sorted(adopted, key=lambda m: (m.adoption.file, m.line, m.adoption.list_key)):
         a = m.adoption
         refs = ", ".join(listed(r) for r in a.refs)

@@ -47,6 +47,7 @@ from reconciler.closed_output import (
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.plan import Plan
 from reconciler.planfile import load_plan
+from reconciler.prose import counted
 from reconciler.render import render_plan
 from reconciler.render.apply import (
     NOT_VERIFIED,
@@ -88,7 +89,7 @@ class PlanErrorsError(ReconcilerError):
     @classmethod
     def counting(cls, n: int) -> PlanErrorsError:
         return cls(
-            f"Nothing was applied: the plan has {n} error{'s' if n > 1 else ''} (above). "
+            f"Nothing was applied: the plan has {counted(n, 'error')} (above). "
             f"Fix {'them' if n > 1 else 'it'} and run apply again."
         )
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from reconciler import atomic_file, interrupt, link_out
 from reconciler.cli.context import AppContext
 from reconciler.desired import files as source_files
-from reconciler.desired.loader import SETTINGS, not_a_mapping
+from reconciler.desired.files import SETTINGS
+from reconciler.desired.loader import not_a_mapping
 from reconciler.desired.messages import located
 from reconciler.desired.model import DesiredState
 from reconciler.desired.yamlpos import Document, parse

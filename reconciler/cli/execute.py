@@ -31,6 +31,7 @@ from reconciler.errors import ReconcilerError
 from reconciler.kinds import RoleValue
 from reconciler.live import LiveTarget
 from reconciler.plan import Action, Change, Plan, TargetPlan
+from reconciler.prose import counted
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.render.apply import (
     NOT_VERIFIED,
@@ -317,7 +318,7 @@ def verify(session: Session, plan: Plan, applied: Applied) -> tuple[Unverified, 
     if missing:
         n = len(missing)
         click.echo(
-            f"Verification: {n} applied change{'' if n == 1 else 's'} not found in the live "
+            f"Verification: {counted(n, 'applied change')} not found in the live "
             "state after apply (the live state moved during the apply?); run plan again:",
             err=True,
         )

@@ -7,6 +7,7 @@ them apart and saying where the document lists them."""
 from __future__ import annotations
 
 from reconciler.plan import Plan
+from reconciler.prose import counted
 from reconciler.render.safe import shown
 
 FIELDS = {"errors": "errors", "refusals": "safety.violations"}  # the JSON document's
@@ -20,11 +21,11 @@ def problem_lines(plan: Plan, fmt: str, *, refused: bool, noun: str = "plan") ->
     parts, fields = [], []
     if plan.errors:
         n = len(plan.errors)
-        parts.append(f"has {n} error{'' if n == 1 else 's'}")
+        parts.append(f"has {counted(n, 'error')}")
         fields.append(FIELDS["errors"])
     if refusals:
         n = len(refusals)
-        parts.append(f"is refused by {n} safety rule{'' if n == 1 else 's'}")
+        parts.append(f"is refused by {counted(n, 'safety rule')}")
         fields.append(FIELDS["refusals"])
     if not parts:
         return []

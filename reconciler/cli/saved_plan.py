@@ -29,6 +29,7 @@ from reconciler.plancheck import compare
 from reconciler.plandecode import origin_differs
 from reconciler.planfile import PlanFileError, read_origin
 from reconciler.planner import expiry_notes
+from reconciler.prose import counted
 from reconciler.providers import EnvironmentIds
 from reconciler.redact import has_secrets, redact_url
 from reconciler.refs import TargetKey
@@ -57,7 +58,7 @@ class SavedPlanErrorsError(ReconcilerError):
 
     def __str__(self) -> str:
         n = len(self.errors)
-        lines = [f"Nothing was applied: the saved plan has {n} error{'s' if n > 1 else ''}:"]
+        lines = [f"Nothing was applied: the saved plan has {counted(n, 'error')}:"]
         lines += [f"  {e}" for e in self.errors]
         return "\n".join([*lines, f"Fix {'them' if n > 1 else 'it'}, then run plan again."])
 

@@ -19,12 +19,13 @@ from reconciler.errors import DesiredStateError, Problem, UsageError
 from reconciler.governance import policy
 from reconciler.governance.expiry import as_of, expiring
 from reconciler.governance.grant import parse_duration
+from reconciler.prose import counted
 from reconciler.refs import Location
 from reconciler.runner import on_interrupt
 
 
 def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n:,} {noun}s"
+    return counted(n, noun)
 
 
 @click.command()
@@ -85,7 +86,7 @@ def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
             words = kinds.get(target.key.kind).words
             where = f"{words.scope} {target.key.scope}{prune}"
             n = len(target.members)
-            members = f"{n:,} {words.member[0 if n == 1 else 1]}"
+            members = counted(n, *words.member)
             name = f"{words.noun} {target.key.name}"
             click.echo(f"  {name} ({where}): {members}  [{target.location}]")
     click.echo(

@@ -2,7 +2,8 @@
 
 Every ``*.yaml`` / ``*.yml`` under the directory, recursively, in sorted order of their
 path relative to it; a name ending in another case of those (``rooms.YAML``, saved by a
-Windows tool) is an error that says to rename it, never skipped without a word. Hidden
+Windows tool) is an error that says to rename it (or, when that name exists too, to
+merge the two), never skipped without a word. Hidden
 files and directories (``.git``, ``.x.yaml``) are skipped; symbolic links to directories
 are not followed. Only regular files inside the directory are read: a symbolic link to a
 file elsewhere in it is read, one that leaves it (to ``/etc/passwd``, say, in a pull
@@ -23,6 +24,10 @@ from reconciler.refs import Location
 from reconciler.regular_file import read_regular
 
 SUFFIXES = (".yaml", ".yml")
+# the files read as settings and restrictions (at the top of the directory); every other
+# file is a members file
+SETTINGS = ("settings.yaml", "settings.yml")
+RESTRICTIONS = ("restrictions.yaml", "restrictions.yml")
 CANNOT_READ = "cannot read file: "
 NAME_NOT_UTF8 = "the file or folder name is not valid UTF-8: rename it"
 
@@ -76,7 +81,7 @@ def _read(directory: Path, relative: str) -> SourceFile:
     if not _is_utf8(relative):
         return SourceFile(relative, str(path), None, NAME_NOT_UTF8)
     if not relative.endswith(SUFFIXES):  # rooms.YAML: its rooms would not be in force
-        return SourceFile(relative, str(path), None, _not_lower_case(path.name))
+        return SourceFile(relative, str(path), None, _not_lower_case(path, relative))
     try:
         real = os.path.realpath(path)
         if os.path.commonpath([real, os.path.realpath(directory)]) != os.path.realpath(directory):
@@ -90,12 +95,44 @@ def _read(directory: Path, relative: str) -> SourceFile:
         return SourceFile(relative, str(path), None, CANNOT_READ + why)
 
 
-def _not_lower_case(name: str) -> str:
-    stem, dot, extension = name.rpartition(".")
-    return (
-        "only names ending in .yaml or .yml (lower case) are read: "
-        f"rename it to {stem}{dot}{extension.lower()}"
-    )
+def _not_lower_case(path: Path, relative: str) -> str:
+    """What to do with ``rooms.YAML``: rename it to ``rooms.yaml``, or, when that name
+    exists too, merge the two; ``Settings.YML`` at the top: rename it to ``settings.yml``,
+    the name read as the settings, or merge it into the settings file there."""
+    stem, dot, extension = path.name.rpartition(".")
+    lower = f"{stem}{dot}{extension.lower()}"
+    names = _read_as(lower, relative)
+    renamed = lower if names == (lower,) else path.name.lower()
+    read = "only names ending in .yaml or .yml (lower case) are read"
+    taken = [name for name in names if name in _names_in(path.parent)]
+    if not taken:
+        return f"{read}: rename it to {renamed}"
+    merge = f"{read}, and {taken[0]} exists too: merge this file into it"
+    if names == (lower,):
+        return (
+            f"{merge}, or rename it to another name ending in .{extension.lower()} (not "
+            f"{lower}: that would overwrite it)"
+        )
+    return f"{merge} (keep one {names[0].partition('.')[0]} file)"
+
+
+def _read_as(name: str, relative: str) -> tuple[str, ...]:
+    """The names read as the file ``name`` would be (at ``relative``): ``SETTINGS`` for
+    ``settings.yml`` at the top of the directory, in any case; else ``name`` alone."""
+    if "/" not in relative:
+        for names in (SETTINGS, RESTRICTIONS):
+            if name.lower() in names:
+                return names
+    return (name,)
+
+
+def _names_in(folder: Path) -> set[str]:
+    """The names in ``folder`` as written (``rooms.yaml`` is not there when only
+    ``rooms.YAML`` is, even on a disk that ignores case); none when it cannot be listed."""
+    try:
+        return set(os.listdir(folder))
+    except OSError:
+        return set()
 
 
 def _is_utf8(relative: str) -> bool:

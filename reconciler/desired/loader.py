@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from reconciler import collector, kinds
 from reconciler.channel_refs import parse_bearer, parse_protected
 from reconciler.desired import files as source_files
+from reconciler.desired.files import RESTRICTIONS, SETTINGS
 from reconciler.desired.found import Found, found_in
 from reconciler.desired.groups import GroupDef
 from reconciler.desired.member_entries import remembered_parses
@@ -50,8 +51,6 @@ from reconciler.kinds import Kind, sections
 from reconciler.prose import listed
 from reconciler.refs import Location, MemberRef
 
-SETTINGS = ("settings.yaml", "settings.yml")
-RESTRICTIONS = ("restrictions.yaml", "restrictions.yml")
 SPECIAL_FILES = {  # file name -> kind of file; every other file is a rooms file
     **dict.fromkeys(SETTINGS, "settings"),
     **dict.fromkeys(RESTRICTIONS, "restrictions"),

@@ -28,6 +28,7 @@ from reconciler.import_declared import Declared
 from reconciler.importers import Imported, ImportRequest, Wanted
 from reconciler.kinds.channels import CHANNEL
 from reconciler.path_checks import is_dir
+from reconciler.prose import counted
 from reconciler.providers.all_channels import ChannelsRead, read_channels
 from reconciler.render.safe import shown
 
@@ -177,7 +178,7 @@ class ChannelsImport:
         n = len(channels.files)
         return Imported(
             files=channels.files,
-            wrote=[f"Wrote {n} channel file{'' if n == 1 else 's'} under {out}."] if n else [],
+            wrote=[f"Wrote {counted(n, 'channel file')} under {out}."] if n else [],
             report=left_lines(channels),
             expect="No changes." if n else None,
         )

@@ -24,6 +24,7 @@ from reconciler.importer import (
 )
 from reconciler.importers import Imported, ImportRequest, Wanted
 from reconciler.parallel import pmap
+from reconciler.prose import counted
 from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.chime_api import Room
 from reconciler.render.safe import shown
@@ -92,7 +93,7 @@ class RoomsImport:
         options = ImportOptions(default, self.request.prune, self.found.shared)
         files = directory_files(rooms, options, write_settings=settings_path is None, leave=leave)
         n = len(files) - (settings_path is None)
-        written = f"{n} room file{'' if n == 1 else 's'}"
+        written = counted(n, "room file")
         if settings_path is None:
             written += f" and {out / 'settings.yaml'}"
         else:
@@ -178,9 +179,9 @@ def _summary(rooms: Sequence[ImportedRoom], accounts: Sequence[str]) -> str:
     if hooks:
         notes.append(f"{hooks} webhook{'' if hooks == 1 else 's'} left out")
     if left:
-        notes.append(f"{left} member{'' if left == 1 else 's'} left out: see the comments")
+        notes.append(f"{counted(left, 'member')} left out: see the comments")
     extra = f"; {'; '.join(notes)}" if notes else ""
     return (
-        f"Imported {n} room{'' if n == 1 else 's'} ({m} membership{'' if m == 1 else 's'}"
+        f"Imported {counted(n, 'room')} ({counted(m, 'membership')}"
         f"{extra}) from {where} {shown(', '.join(accounts))}."
     )

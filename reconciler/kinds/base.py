@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from reconciler.prose import article
+from reconciler.prose import article, counted
 from reconciler.refs import MemberKind, MemberRef
 
 RoleValue = Hashable  # a role of some kind: compared with ==, hashed, never inspected
@@ -105,7 +105,7 @@ class Words:
     def count(self, n: int) -> str:
         """``n`` targets of the kind: ``1 room``, ``2 channel moderator lists``."""
         one, many = self.counted if self.counted[0] else (self.noun, self.plural)
-        return f"{n:,} {one if n == 1 else many}"
+        return counted(n, one, many)
 
     @property
     def entry_noun(self) -> str:

@@ -38,6 +38,7 @@ from typing import Any
 from reconciler.apply_result import IN_FLIGHT, ApplyResult, ChangeResult, Unverified
 from reconciler.interrupt import NOT_STARTED, NOT_STARTED_MESSAGE
 from reconciler.plan import Action, Change
+from reconciler.prose import counted, number
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown
 from reconciler.render.text import SYMBOLS, change_line
@@ -203,10 +204,13 @@ def applied_counts(result: ApplyResult) -> str:
         r.outcome == "failed" and r.error_code not in (NOT_STARTED, IN_FLIGHT)
         for r in result.results
     )
-    failures = f", {failed} failed" if failed else ""
-    in_flight = f", {flying} in flight (may have been made)" if flying else ""
+    failures = f", {number(failed)} failed" if failed else ""
+    in_flight = f", {number(flying)} in flight (may have been made)" if flying else ""
     rest = result.total - done - failed - flying
-    return f"{done} of {result.total} changes applied{failures}{in_flight}, {rest} not applied"
+    return (
+        f"{number(done)} of {number(result.total)} changes applied{failures}{in_flight}, "
+        f"{number(rest)} not applied"
+    )
 
 
 def _already_parts(result: ApplyResult) -> list[str]:
@@ -214,7 +218,7 @@ def _already_parts(result: ApplyResult) -> list[str]:
     meanwhile, so applied without being added or removed by this apply; and ``1 found
     made when tried again after a lost answer`` (counted as added or removed)."""
     return [
-        f"{n} {what}"
+        f"{number(n)} {what}"
         for n, what in (
             (result.already_present, "already present"),
             (result.already_gone, "already gone"),
@@ -232,8 +236,13 @@ def _already(result: ApplyResult) -> str:
 
 def _counts(result: ApplyResult) -> str:
     """``2 added, 1 changed, 0 removed, 1 already gone``: every change applied, once."""
-    done = [f"{result.added} added", f"{result.changed} changed", f"{result.removed} removed"]
-    return ", ".join(done + _already_parts(result))
+    return ", ".join([_made(result), *_already_parts(result)])
+
+
+def _made(result: ApplyResult) -> str:
+    """``1,200 added, 1 changed, 0 removed``."""
+    made = (result.added, "added"), (result.changed, "changed"), (result.removed, "removed")
+    return ", ".join(f"{number(n)} {what}" for n, what in made)
 
 
 @dataclass(frozen=True)
@@ -260,7 +269,7 @@ class Checked:
         if self.unknown:
             return "applied, not verified"
         n = self.missing
-        return f"{n} applied change{'' if n == 1 else 's'} not found when verified"
+        return f"{counted(n, 'applied change')} not found when verified"
 
 
 VERIFIED = Checked()  # every change done found so, or nothing to check (a watch)
@@ -274,10 +283,7 @@ def render_apply(result: ApplyResult, checked: Checked = VERIFIED) -> list[str]:
     then what was not attempted because of it, then ``Apply incomplete`` with the counts
     (as the JSON result's ``failed`` and ``skipped``)."""
     if result.ok:
-        memberships = (
-            f"Memberships: {result.added} added, {result.changed} changed, "
-            f"{result.removed} removed{_already(result)}."
-        )
+        memberships = f"Memberships: {_made(result)}{_already(result)}."
         if not checked.holds:
             return [f"Apply incomplete: {checked.shortfall}. {memberships}"]
         return [f"Apply complete! {memberships}"]
@@ -291,11 +297,11 @@ def render_apply(result: ApplyResult, checked: Checked = VERIFIED) -> list[str]:
         lines += ["Failed:", *(failure_line(r) for r in failed)]
     if skipped:
         lines += ["Not attempted:", *(_skipped_line(r) for r in skipped)]
-    not_attempted = f", {len(skipped)} not attempted" if skipped else ""
+    not_attempted = f", {number(len(skipped))} not attempted" if skipped else ""
     return [
         *lines,
-        f"Apply incomplete: {len(failed)} of {result.total} changes failed{not_attempted} "
-        f"({len(done)} applied: {_counts(result)}).",
+        f"Apply incomplete: {number(len(failed))} of {number(result.total)} changes failed"
+        f"{not_attempted} ({number(len(done))} applied: {_counts(result)}).",
     ]
 
 

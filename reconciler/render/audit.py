@@ -23,6 +23,7 @@ from rich.text import Text
 from reconciler import kinds
 from reconciler.audit import Audit, AuditRow, Status, to_json
 from reconciler.kinds import RoleValue
+from reconciler.prose import counted
 from reconciler.refs import MemberKind
 from reconciler.render.columns import pad, widths
 from reconciler.render.json import indented
@@ -114,7 +115,7 @@ def summary_line(audit: Audit) -> str:
 
 
 def _count(audit: Audit, n: int) -> str:
-    return f"{n} {audit.words.noun if n == 1 else audit.words.plural}"
+    return counted(n, audit.words.noun, audit.words.plural)
 
 
 def _several_scopes(audit: Audit) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from reconciler.governance.expiry import Expiring
 from reconciler.live import LiveMember
 from reconciler.plan import TargetPlan
+from reconciler.prose import counted, number
 
 LABEL = "not in the desired state"
 RESOLVE_HINT = "Resolve with `import --adopt` (into the files) or `prune: true` (removes them)."
@@ -33,12 +34,11 @@ def drift_phrase(targets: Iterable[TargetPlan]) -> str:
         others = len(members) - elevated
         parts = []
         if elevated:
-            parts.append(f"{elevated} {kind.words.elevated[0 if elevated == 1 else 1]}")
+            parts.append(counted(elevated, *kind.words.elevated))
         if others:
-            parts.append(f"{others} {kind.words.member[0 if others == 1 else 1]}")
-        n = len(group)
-        where = kind.words.entry_noun if n == 1 else kind.words.entry_plural
-        phrases.append(f"{', '.join(parts)} in {n} {where}")
+            parts.append(counted(others, *kind.words.member))
+        where = counted(len(group), kind.words.entry_noun, kind.words.entry_plural)
+        phrases.append(f"{', '.join(parts)} in {where}")
     return "; ".join(phrases)
 
 
@@ -89,7 +89,7 @@ def _extend(n: int) -> str:
 
 def _whose(n: int) -> str:
     """``the 1 whose entry expired``, ``the 2 whose entries expired``."""
-    return f"the {n} whose {'entry' if n == 1 else 'entries'} expired"
+    return f"the {number(n)} whose {'entry' if n == 1 else 'entries'} expired"
 
 
 def prune_words(targets: Iterable[TargetPlan]) -> str:
@@ -108,7 +108,7 @@ def prune_words(targets: Iterable[TargetPlan]) -> str:
             f"(keeps {it}: settings.yaml protects {it}; {they} then listed as protected, "
             "not as drift)"
         )
-    return f"(removes them, but keeps the {kept} that settings.yaml protects)"
+    return f"(removes them, but keeps the {number(kept)} that settings.yaml protects)"
 
 
 def drift_lines(targets: Iterable[TargetPlan], expired: Iterable[Expiring] = ()) -> list[str]:

@@ -13,6 +13,7 @@ from rich.console import Console
 
 from reconciler import kinds
 from reconciler.governance.explain import Explanation, TargetExplanation, seconds, to_json
+from reconciler.prose import counted
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown_values
 
@@ -61,4 +62,4 @@ def summary_line(e: Explanation) -> str:
 
 
 def _n(count: int) -> str:
-    return f"{count} target{'' if count == 1 else 's'}"
+    return counted(count, "target")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from reconciler.governance.expiry import until_of
 from reconciler.governance.grant import Grant
 from reconciler.plan import Action, Change, Plan
+from reconciler.prose import counted
 from reconciler.refs import Provenance
 
 
@@ -58,7 +59,7 @@ def kept_lines(plan: Plan) -> list[str]:
     if not plan.expired_kept:
         return []
     n = len(plan.expired_kept)
-    head = f"{n} expired membership{' is' if n == 1 else 's are'} still in Chime:"
+    head = f"{counted(n, 'expired membership')} {'is' if n == 1 else 'are'} still in Chime:"
     return [head, *(e.kept_message() for e in plan.expired_kept)]
 
 
@@ -68,5 +69,5 @@ def expiring_lines(plan: Plan) -> list[str]:
         return []
     n = len(plan.expiring)
     verb = "ends" if n == 1 else "end"
-    head = f"{n} membership{'' if n == 1 else 's'} {verb} within {plan.expiry_warning_days} days:"
+    head = f"{counted(n, 'membership')} {verb} within {plan.expiry_warning_days} days:"
     return [head, *(e.message() for e in plan.expiring)]

@@ -18,6 +18,7 @@ from reconciler import kinds
 from reconciler.crowded import crowded_lines
 from reconciler.full_swap import full_swap_lines
 from reconciler.plan import Action, Plan, TargetPlan
+from reconciler.prose import counted, number
 from reconciler.render.drift import LABEL as DRIFT_LABEL
 from reconciler.render.drift import drift_first, drift_phrase, resolve_hint
 from reconciler.render.governance import expiring_lines, has_grant, kept_lines
@@ -143,9 +144,9 @@ class MarkdownRenderer:
         return t.key.name + qualifier
 
     def _row(self, t: TargetPlan) -> str:
-        counts = " | ".join(str(_count(t, a)) for a in Action)
+        counts = " | ".join(number(_count(t, a)) for a in Action)
         label = md_escape(self._label(t, t.kind.words.qualifier))
-        return f"| {label} | {counts} | {len(t.unmanaged)} |\n"
+        return f"| {label} | {counts} | {number(len(t.unmanaged))} |\n"
 
     def _details(self, t: TargetPlan) -> str:
         lines: list[str] = []
@@ -199,7 +200,8 @@ def _fit(head: str, sections: Sequence[_Section], limit: int) -> str:
             out.append(s.header + "".join(kept) + s.footer)
             used += fixed
         if len(kept) < len(s.items):
-            dropped.append(f"{len(s.items) - len(kept)} of {len(s.items)} {s.what}")
+            left_out = number(len(s.items) - len(kept))
+            dropped.append(f"{left_out} of {number(len(s.items))} {s.what}")
     if dropped:
         out.append(
             f"> [!NOTE]\n> Truncated to stay under {limit:,} characters: "
@@ -214,7 +216,7 @@ def _errors_header(n: int) -> str:
     what = (
         "1 error: apply changes nothing until it is"
         if n == 1
-        else (f"{n} errors: apply changes nothing until they are")
+        else (f"{number(n)} errors: apply changes nothing until they are")
     )
     return f"> [!CAUTION]\n> **{what} fixed:**\n>\n"
 
@@ -231,11 +233,11 @@ _WORDS = {Action.CREATE: "to add", Action.UPDATE: "to change", Action.DELETE: "t
 
 
 def _counts(t: TargetPlan) -> str:
-    parts = [f"{_count(t, a)} {w}" for a, w in _WORDS.items() if _count(t, a)]
+    parts = [f"{number(_count(t, a))} {w}" for a, w in _WORDS.items() if _count(t, a)]
     if t.drift:
-        parts.append(f"{len(t.drift)} {DRIFT_LABEL}")
+        parts.append(f"{number(len(t.drift))} {DRIFT_LABEL}")
     if t.protected:
-        parts.append(f"{len(t.protected)} protected")
+        parts.append(f"{number(len(t.protected))} protected")
     return ", ".join(parts)
 
 
@@ -243,7 +245,7 @@ def _unchanged(rest: list[TargetPlan]) -> str:
     unmanaged = sum(len(t.unmanaged) for t in rest)
     line = f"{targets_phrase(rest)} unchanged"
     if unmanaged:
-        line += f" ({unmanaged} unmanaged {'member' if unmanaged == 1 else 'members'})"
+        line += f" ({counted(unmanaged, 'unmanaged member')})"
     return line + ".\n\n"
 
 

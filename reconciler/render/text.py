@@ -30,6 +30,7 @@ from reconciler.governance.grant import PROTECTION
 from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
 from reconciler.plan import Action, Change, Plan, TargetPlan
+from reconciler.prose import number
 from reconciler.refs import Provenance
 from reconciler.render.columns import cell_len, fitting_end
 from reconciler.render.drift import LABEL as DRIFT_LABEL
@@ -246,7 +247,7 @@ def _unchanged_line(targets: list[TargetPlan]) -> str:
     line = f"{targets_phrase(targets)} unchanged."
     with_unmanaged = sum(bool(t.unmanaged) for t in targets)
     if with_unmanaged:
-        line = f"{line[:-1]} ({with_unmanaged} with unmanaged members, which -v lists)."
+        line = f"{line[:-1]} ({number(with_unmanaged)} with unmanaged members, which -v lists)."
     return line
 
 
