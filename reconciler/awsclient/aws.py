@@ -25,7 +25,7 @@ from typing import Any
 import botocore.session
 from botocore.config import Config
 from botocore.context import get_context
-from botocore.exceptions import BotoCoreError, ProfileNotFound
+from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 from botocore.loaders import create_loader
 from botocore.useragent import UserAgentString
 
@@ -163,10 +163,11 @@ def _client(
     session: botocore.session.Session,
 ) -> Any:
     keys: dict[str, Any] = {"aws_access_key_id": None, "aws_secret_access_key": None}
-    if endpoint_url and session.get_credentials() is None:
+    found, frozen = _credentials(session)
+    if endpoint_url and not found:
         keys = {"aws_access_key_id": DUMMY_ACCESS_KEY, "aws_secret_access_key": DUMMY_SECRET_KEY}
     else:  # what the client signs with: never shown (redact)
-        _register(session.get_credentials())
+        _register(frozen)
     client = session.create_client(  # the arguments boto3's Session.client passes on
         service,
         region_name=region or "us-east-1",
@@ -184,9 +185,23 @@ def _client(
     return client
 
 
-def _register(credentials: Any) -> None:
+def _credentials(session: botocore.session.Session) -> tuple[bool, Any]:
+    """Whether the session has credentials, and them, frozen: had now (a role assumed, a
+    credential_process run, a web identity's token file read).
+
+    Raises ``UsageError`` for credentials that cannot be had: STS refusing the role
+    (``ClientError``), a token file missing (``OSError``), an answer without them (a page:
+    ``KeyError``) (QA-DL Q-DL-1); botocore's own errors go to ``make_client``."""
+    try:
+        credentials = session.get_credentials()
+        frozen = credentials.get_frozen_credentials() if credentials is not None else None
+    except (ClientError, OSError, KeyError) as exc:
+        raise UsageError(setup_problem(exc, credentials=True)) from exc
+    return credentials is not None, frozen
+
+
+def _register(frozen: Any) -> None:
     """The credentials a client signs with (and the environment's), for ``redact``."""
-    frozen = credentials.get_frozen_credentials() if credentials is not None else None
     if frozen is None:
         register_credentials()
     else:
