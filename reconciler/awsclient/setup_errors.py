@@ -12,6 +12,8 @@ client is made they stop the command with one line (``setup_problem``); during a
 
 from __future__ import annotations
 
+import os
+
 from botocore import exceptions
 from botocore.exceptions import ClientError
 
@@ -57,6 +59,10 @@ MAX_MESSAGE = 300  # characters of STS's message: a page's would be longer
 
 CREDENTIALS_HINT = "check --profile (or AWS_PROFILE), the AWS_* variables and ~/.aws"
 CONFIG_HINT = "check AWS_CONFIG_FILE (else ~/.aws/config) and the AWS_* variables"
+# the shared credentials file that does not parse (QA-DL Q-DL-6)
+CREDENTIALS_FILE_HINT = (
+    "check AWS_SHARED_CREDENTIALS_FILE (else ~/.aws/credentials) and the AWS_* variables"
+)
 
 
 def getting_credentials(exc: BaseException, operation: str | None = None) -> bool:
@@ -103,7 +109,25 @@ def setup_problem(exc: BaseException, credentials: bool = False) -> str:
         return f"AWS credentials: {redact(said)} ({CREDENTIALS_HINT})"
     if credentials or is_credentials(exc):
         return f"AWS credentials: {one_line(exc)} ({CREDENTIALS_HINT})"
-    return f"AWS configuration: {one_line(exc)} ({CONFIG_HINT})"
+    hint = CREDENTIALS_FILE_HINT if _in_credentials_file(exc) else CONFIG_HINT
+    return f"AWS configuration: {one_line(exc)} ({hint})"
+
+
+def _in_credentials_file(exc: BaseException) -> bool:
+    """Whether ``exc`` is about the shared credentials file (botocore reads it as it reads
+    the config file, and names either "config file")."""
+    if not isinstance(exc, exceptions.ConfigParseError):
+        return False
+    path = exc.kwargs.get("path")
+    chosen = os.environ.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials"
+    return bool(path) and _same_file(str(path), os.path.expandvars(os.path.expanduser(chosen)))
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
 
 
 def call_problem(exc: BaseException) -> tuple[str, str]:
