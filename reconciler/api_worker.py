@@ -84,6 +84,7 @@ def serve(spec: dict[str, Any], stdin: BinaryIO, stdout: BinaryIO) -> None:
         region=spec.get("region"),
         endpoint_url=spec.get("endpoint_url"),
         parallelism=int(spec.get("parallelism", 8)),
+        isolated=bool(spec.get("isolated", False)),
     )
     lock = threading.Lock()
 

@@ -13,7 +13,8 @@ predictable (each HTTP request is one attempt we decided on and logged).
 
 Credentials: the usual chain (environment, ``--profile``, shared files, instance roles).
 With ``endpoint_url`` (an emulator) and no credentials configured, dummy credentials are
-used so that no AWS account is needed.
+used so that no AWS account is needed. An ``isolated`` session and its clients (the
+demo's, talking only to its own emulator) read no AWS configuration at all.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 import botocore.session
 from botocore.config import Config
 from botocore.context import get_context
-from botocore.exceptions import BotoCoreError, ProfileNotFound
+from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 from botocore.loaders import create_loader
 from botocore.useragent import UserAgentString
 
@@ -67,7 +68,7 @@ def client_config(parallelism: int = 8, validate: bool = True) -> Config:
 
 
 def make_session(
-    profile: str | None = None, region: str | None = "us-east-1"
+    profile: str | None = None, region: str | None = "us-east-1", *, isolated: bool = False
 ) -> botocore.session.Session:
     """The botocore session of a run, as boto3's ``Session(profile_name=, region_name=)``
     makes it: one is shared by the clients of every service a run uses (``make_client``),
@@ -75,8 +76,13 @@ def make_session(
     service. Clients are made from it on one thread at a time (botocore's session is not
     documented as thread-safe; the clients it makes are).
 
+    ``isolated``: a session that reads no AWS configuration (``isolated_session``), the
+    profile not used.
+
     Raises ``UsageError`` for an unknown profile, and for a configuration botocore cannot
     read (``setup_errors.setup_problem``)."""
+    if isolated:
+        return isolated_session(region)
     session = _READ_AHEAD.pop() if _READ_AHEAD else _botocore_session()
     _as_boto3(session)
     try:
@@ -95,6 +101,24 @@ def make_session(
         raise UsageError(f"AWS profile {named!r} not found") from exc
     except BotoCoreError as exc:  # a config file that does not parse, ... (Q-CZ-2)
         raise UsageError(setup_problem(exc)) from exc
+    return session
+
+
+def isolated_session(region: str | None = "us-east-1") -> botocore.session.Session:
+    """A session that reads no AWS configuration: no config or credentials file, no
+    profile, no ``AWS_*`` variable (each setting its default; ``region`` given): the
+    demo's, whose clients talk only to its own emulator with the dummy credentials, so
+    that a machine's AWS setup, broken or not, does not matter (QA-DL Q-DL-5)."""
+    session = _botocore_session()
+    _as_boto3(session)
+    variables = session.session_var_map
+    for name, (config_name, _env, default, typecast) in list(variables.items()):
+        variables[name] = (config_name, None, default, typecast)
+    session.set_config_variable("config_file", os.devnull)  # not a file: none is read
+    session.set_config_variable("credentials_file", os.devnull)
+    if region is not None:
+        session.set_config_variable("region", region)
+    use_orjson(session.get_component("data_loader"))
     return session
 
 
@@ -135,10 +159,12 @@ def make_client(
     endpoint_url: str | None = None,
     parallelism: int = 8,
     session: botocore.session.Session | None = None,
+    isolated: bool = False,
 ) -> Any:
     """A botocore client for ``service`` (``chime``, ``chime-sdk-messaging``, ...), made
     from ``session`` (the run's, from ``make_session``: it holds the profile, and
-    ``profile`` is not used) or else from a session of its own.
+    ``profile`` is not used) or else from a session of its own. ``isolated``: it signs
+    with the dummy credentials and reads no AWS configuration (``isolated_session``).
 
     Thread-safe: one client is shared by the ``parallelism`` worker threads.
     Raises ``UsageError`` for an unknown profile, and for credentials or settings botocore
@@ -146,9 +172,9 @@ def make_client(
     ``AWS_DEFAULTS_MODE``: ``setup_errors.setup_problem``).
     """
     if session is None:
-        session = make_session(profile, region)
+        session = make_session(profile, region, isolated=isolated)
     try:
-        return _client(service, region, endpoint_url, parallelism, session)
+        return _client(service, region, endpoint_url, parallelism, session, isolated)
     except ValueError:  # a malformed endpoint URL or region name: the caller names its option
         raise
     except BotoCoreError as exc:
@@ -161,12 +187,14 @@ def _client(
     endpoint_url: str | None,
     parallelism: int,
     session: botocore.session.Session,
+    isolated: bool = False,
 ) -> Any:
     keys: dict[str, Any] = {"aws_access_key_id": None, "aws_secret_access_key": None}
-    if endpoint_url and session.get_credentials() is None:
+    found, frozen = (False, None) if isolated else _credentials(session)
+    if isolated or (endpoint_url and not found):
         keys = {"aws_access_key_id": DUMMY_ACCESS_KEY, "aws_secret_access_key": DUMMY_SECRET_KEY}
     else:  # what the client signs with: never shown (redact)
-        _register(session.get_credentials())
+        _register(frozen)
     client = session.create_client(  # the arguments boto3's Session.client passes on
         service,
         region_name=region or "us-east-1",
@@ -184,9 +212,23 @@ def _client(
     return client
 
 
-def _register(credentials: Any) -> None:
+def _credentials(session: botocore.session.Session) -> tuple[bool, Any]:
+    """Whether the session has credentials, and them, frozen: had now (a role assumed, a
+    credential_process run, a web identity's token file read).
+
+    Raises ``UsageError`` for credentials that cannot be had: STS refusing the role
+    (``ClientError``), a token file missing (``OSError``), an answer without them (a page:
+    ``KeyError``) (QA-DL Q-DL-1); botocore's own errors go to ``make_client``."""
+    try:
+        credentials = session.get_credentials()
+        frozen = credentials.get_frozen_credentials() if credentials is not None else None
+    except (ClientError, OSError, KeyError) as exc:
+        raise UsageError(setup_problem(exc, credentials=True)) from exc
+    return credentials is not None, frozen
+
+
+def _register(frozen: Any) -> None:
     """The credentials a client signs with (and the environment's), for ``redact``."""
-    frozen = credentials.get_frozen_credentials() if credentials is not None else None
     if frozen is None:
         register_credentials()
     else:

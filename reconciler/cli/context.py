@@ -43,6 +43,9 @@ class AppContext:
     rates: dict[str, float | None] = field(default_factory=dict)  # --rate QUOTA=N
     api_process: str = "auto"  # --api-process: auto, on, off (``providers/api_process.py``)
     explicit: frozenset[str] = frozenset()  # global options given (command line or env)
+    # the clients read no AWS configuration and sign with dummy credentials: the demo's,
+    # against its own emulator (``awsclient.aws.isolated_session``, QA-DL Q-DL-5)
+    isolated: bool = False
     _pacer: Pacer | None = field(default=None, init=False, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     _session: Any = field(default=None, init=False, repr=False)  # botocore's, made once
@@ -164,13 +167,14 @@ class AppContext:
                 register_endpoint(check_endpoint_url(self.endpoint_url))
             try:
                 if self._session is None:
-                    self._session = make_session(self.profile, self.region)
+                    self._session = make_session(self.profile, self.region, isolated=self.isolated)
                 client = make_client(
                     service,
                     region=region,
                     endpoint_url=self.endpoint_url,
                     parallelism=self.parallelism,
                     session=self._session,
+                    isolated=self.isolated,
                 )
             except ValueError as exc:  # botocore: a malformed endpoint URL or region name
                 where = "--region" if region == self.region else f"the ARN's region {region!r}"
@@ -185,6 +189,7 @@ class AppContext:
                     endpoint_url=self.endpoint_url,
                     parallelism=self.parallelism,
                     verbose=self.verbose,
+                    isolated=self.isolated,
                 )
                 client = OffloadedClient(client, spec, start_at, wait=self.api_process == "on")
             self._clients[key] = client

@@ -65,7 +65,8 @@ def demo(app: AppContext, seed_file: Path | None) -> None:
     out = app.console()
     seed = load_seed(seed_file) if seed_file else _sample_seed()
     with EmulatorServer(seed=seed) as emulator:
-        demo_app = dataclasses.replace(app, endpoint_url=emulator.url)
+        # its clients read no AWS configuration: a machine's, broken or not, is not needed
+        demo_app = dataclasses.replace(app, endpoint_url=emulator.url, isolated=True)
         source = seed_file if seed_file else "sample rooms"
         out.print(f"Chime API emulator listening on {emulator.url} (seeded with {source})")
         session = Session.open(demo_app)

@@ -212,10 +212,12 @@ def spec_of(
     endpoint_url: str | None,
     parallelism: int,
     verbose: int,
+    isolated: bool = False,
 ) -> dict[str, Any]:
     """What the second process needs to make the same client (``make_client``'s
     arguments) and log its calls as the run does (-vv)."""
     return {
+        "isolated": isolated,
         "service": service,
         "profile": profile,
         "region": region,

@@ -9,9 +9,10 @@ Retried: HTTP 429 (``ThrottledClientException``, ``ThrottlingException``, ...), 
 (refused, reset, timed out; a failed TLS handshake gets as few attempts as a refused
 connection, its message saying what it means: ``tls_failure``). Every other
 ``ClientError`` becomes ``AwsError`` at once, as does any other error of botocore's
-during the call (credentials that could not be refreshed: ``setup_errors.call_problem``)
-but ``ParamValidationError``: a request the model refuses is the tool's bug, an internal
-error (tests/e2e/test_internal_error_redacted.py).
+during the call (credentials that could not be refreshed: ``setup_errors.call_problem``;
+a role STS did not let assume again is a ``ClientError`` of AssumeRole's, not the call's
+answer: ``setup_errors.getting_credentials``) but ``ParamValidationError``: a request the
+model refuses is the tool's bug, an internal error (tests/e2e/test_internal_error_redacted.py).
 A call an attempt of which lost its answer after sending (``ANSWER_LOST``), or, a write
 (``is_write``), was answered with a 5xx (the service or a gateway failed: it may have done
 so once the write was made), and that fails for good says it may have been made
@@ -54,7 +55,7 @@ from botocore.exceptions import (
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from reconciler import interrupt
-from reconciler.awsclient.setup_errors import call_problem
+from reconciler.awsclient.setup_errors import call_problem, getting_credentials
 from reconciler.errors import AwsError
 from reconciler.logs import LOGGER
 from reconciler.pacing import Pacer, QuotaKey, Stopped
@@ -269,6 +270,11 @@ def call_with_retry(
             )
             raise AwsError(operation, "NoCredentials", hint, context) from exc
         except (ClientError, HTTPClientError, BotoConnectionError) as exc:
+            if getting_credentials(exc, operation):
+                # botocore's own call for the credentials (STS's AssumeRole, refreshed
+                # near their expiry) failed: this call was not sent (QA-DL Q-DL-2)
+                code, message = call_problem(exc)
+                raise _failure(operation, code, message, context, lost, answered_5xx) from exc
             if pacer is not None and ticket is not None:
                 if is_throttling(exc):
                     pacer.throttled(ticket)

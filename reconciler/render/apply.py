@@ -41,7 +41,7 @@ from reconciler.plan import Action, Change
 from reconciler.prose import counted, number
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown
-from reconciler.render.text import SYMBOLS, change_line
+from reconciler.render.text import change_line
 
 FORMAT_VERSION = "1"
 # a role changed by delete and create, stopped between the two
@@ -306,11 +306,11 @@ def render_apply(result: ApplyResult, checked: Checked = VERIFIED) -> list[str]:
 
 
 def _skipped_line(r: ChangeResult) -> str:
-    """``  - bob@example.com in incident: not attempted: adding an administrator to this
-    room failed first``, marked as the plan marks the change (``~`` a demotion or a
-    capability change, ``-`` a removal: QA-D Q-D-5)."""
-    symbol = SYMBOLS[r.change.action]
-    return shown(f"  {symbol} {r.change.member} in {r.change.target}: {r.error_message}")
+    """``  - bob@example.com (Administrator) in incident: not attempted: adding an
+    administrator to this room failed first``: the change named as the plan and the
+    failed lines name it (QA-DL Q-DL-4: a channel's moderator removal is not its
+    membership's, a meeting's capability change not the attendee's removal)."""
+    return shown(f"  {_done_change(r.change)}: {r.error_message}")
 
 
 STOPPED_BY_INTERRUPT = "interrupted"

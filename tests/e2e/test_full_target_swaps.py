@@ -129,7 +129,8 @@ def test_a_full_meeting_keeps_its_only_presenter_when_the_new_one_cannot_be_adde
         for line in run.lines
     ), run.stdout
     assert (
-        "  - p0@example.com in full: not attempted: adding a presenter to this meeting failed first"
+        "  - p0@example.com (audio SendReceive, video SendReceive, content SendReceive) in full: "
+        "not attempted: adding a presenter to this meeting failed first"
     ) in run.lines
     assert emulator.meetings.attendees_of(MEETING)["p0@example.com"] == PRESENTER
 

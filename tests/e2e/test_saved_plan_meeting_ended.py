@@ -19,6 +19,7 @@ NOTE = (
     "existed): the meetings API does not find it; left out"
 )
 LEFT_OUT = "not applied: the meeting has ended since the plan was made (left out)"
+CAPABILITIES = "audio SendReceive, video SendReceive, content SendReceive"  # as the plan names them
 
 
 @pytest.fixture
@@ -66,8 +67,8 @@ def test_a_meeting_ended_since_the_plan_is_left_out_and_the_rest_applied(
         "Applied:",
         "  ok + bob@example.com (Member) in ops",
         "Not attempted:",
-        f"  + alice@example.com in bridge: {LEFT_OUT}",
-        f"  - mallory@example.com in bridge: {LEFT_OUT}",
+        f"  + alice@example.com ({CAPABILITIES}) in bridge: {LEFT_OUT}",
+        f"  - mallory@example.com ({CAPABILITIES}) in bridge: {LEFT_OUT}",
         "Apply incomplete: 0 of 3 changes failed, 2 not attempted "
         "(1 applied: 1 added, 0 changed, 0 removed).",
     ]
@@ -110,8 +111,8 @@ def test_a_saved_plan_of_only_an_ended_meeting_applies_nothing_and_says_so(
     assert run.exit_code == 1, run.stdout + run.stderr
     assert run.lines == [
         "Not attempted:",
-        f"  + alice@example.com in bridge: {LEFT_OUT}",
-        f"  - mallory@example.com in bridge: {LEFT_OUT}",
+        f"  + alice@example.com ({CAPABILITIES}) in bridge: {LEFT_OUT}",
+        f"  - mallory@example.com ({CAPABILITIES}) in bridge: {LEFT_OUT}",
         "Apply incomplete: 0 of 2 changes failed, 2 not attempted "
         "(0 applied: 0 added, 0 changed, 0 removed).",
     ]

@@ -63,8 +63,8 @@ def test_a_room_whose_new_administrator_failed_keeps_its_old_one(
     run = cli(*UNPACED, "apply", "--auto-approve")
     assert run.exit_code == 1, run.stdout + run.stderr
     assert skipped(run) == [
-        "  - bob@example.com in incident: not attempted: adding an administrator "
-        "to this room failed first"
+        "  - bob@example.com (Administrator) in incident: not attempted: adding an "
+        "administrator to this room failed first"
     ]
     assert emulator.backend.room_members(
         "11111111-2222-3333-4444-555555555555", "room-incident"
@@ -112,7 +112,9 @@ def test_a_channel_at_its_moderator_limit_keeps_the_moderator_it_would_replace(
     run = cli(*UNPACED, "apply", "--auto-approve")
     assert run.exit_code == 1, run.stdout + run.stderr
     assert skipped(run) == [
-        "  - user:u0000 in ops: not attempted: adding a moderator to this channel failed first"
+        # the moderator removal, named apart from the membership's (QA-DL Q-DL-4)
+        "  - user:u0000 (Moderator) in ops: not attempted: adding a moderator to this channel "
+        "failed first"
     ]
     assert f"{INSTANCE}/user/{uid(0)}" in emulator.messaging.channel_moderators(OPS)
 
@@ -150,7 +152,7 @@ def test_a_meeting_whose_new_presenter_failed_keeps_its_old_one(
     run = cli(*UNPACED, "apply", "--auto-approve")
     assert run.exit_code == 1, run.stdout + run.stderr
     assert skipped(run) == [
-        "  - alice@example.com in bridge: not attempted: adding a presenter to this "
-        "meeting failed first"
+        "  - alice@example.com (audio SendReceive, video SendReceive, content SendReceive) in "
+        "bridge: not attempted: adding a presenter to this meeting failed first"
     ]
     assert set(emulator.meetings.attendees_of(MEETING)) == {"alice@example.com"}

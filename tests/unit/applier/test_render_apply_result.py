@@ -108,8 +108,8 @@ def test_a_change_not_attempted_is_listed_and_counted_apart_from_the_failures() 
         "  ! ~ bot:PagerBot: Member -> Administrator (replace: bots cannot be updated in place) "
         "in incident-response: Throttled: Rate exceeded.",
         "Not attempted:",
-        "  - Carol@Example.com in incident-response: not attempted: adding an administrator "
-        "failed first",
+        "  - Carol@Example.com (Member) in incident-response: not attempted: adding an "
+        "administrator failed first",
         "Apply incomplete: 1 of 2 changes failed, 1 not attempted "
         "(0 applied: 0 added, 0 changed, 0 removed).",
     ]
@@ -127,8 +127,8 @@ def test_a_change_not_attempted_is_marked_as_the_plan_marks_it() -> None:
         )
     )
     assert render_apply(result)[3] == (
-        "  ~ amy@example.com in incident-response: not attempted: adding an administrator "
-        "failed first"
+        "  ~ amy@example.com: Administrator -> Member in incident-response: not attempted: "
+        "adding an administrator failed first"
     )
 
 
@@ -285,8 +285,8 @@ def test_an_interrupted_apply_shows_failures_and_reasons_as_the_json_has_them() 
         "  ! + bob@example.com (Member) in incident-response: Throttled: Rate exceeded. "
         "(not tried again: interrupted after 2 attempts)",
         "Not attempted:",
-        "  ~ amy@example.com in incident-response: not attempted: adding an administrator "
-        "to this room failed first",
+        "  ~ amy@example.com: Administrator -> ? in incident-response: not attempted: adding "
+        "an administrator to this room failed first",
         "Not applied:",
         "  ~ bot:PagerBot: Member -> Administrator (replace: bots cannot be updated in place) "
         "in incident-response (removed, not added back: absent now)",
