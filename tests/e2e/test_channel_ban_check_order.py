@@ -4,7 +4,8 @@ boto3 client and the emulator over HTTP).
 
 Each kind reads the bans it needs before its own user check, the memberships kind first:
 a user that only the moderators kind's ban listing shows (read after the memberships
-kind's check) is checked once."""
+kind's check) is checked once. A declared user who does not exist is a member the plan
+would add until the check says otherwise: its channel's bans are read too."""
 
 from __future__ import annotations
 
@@ -70,3 +71,26 @@ def test_a_ban_spares_the_user_check_of_the_kind_that_reads_it_first(
     counted = calls()
     assert counted["ListChannelBans"] == 2  # dev's and side's
     assert sum(counted.get(c, 0) for c in CHECKS) == checks
+
+
+def test_a_declared_user_who_does_not_exist_costs_its_channels_bans(
+    emulator: EmulatorServer,
+    write_desired: Callable[..., Any],
+    cli: Any,
+    calls: Callable[[], dict[str, int]],
+) -> None:
+    """ops declares what it has, and u777, whom no AppInstanceUser has: the plan reads
+    ops' bans (read before the check) and fails on u777; a channel in sync costs none."""
+    seed(emulator)
+    chat = (
+        "channels:\n"
+        f"  ops: {{members: [user:{uid(1)}, user:{uid(2)}, user:u777], hidden: [user:{uid(5)}],"
+        f" moderators: [user:{uid(1)}]}}\n"
+        f"  side: {{members: [user:{uid(1)}]}}\n"
+    )
+    run = plan(write_desired, cli, chat)
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert any("no AppInstanceUser 'u777' in " in line for line in run.lines), run.stdout
+    counted = calls()
+    assert counted["ListChannelBans"] == 1  # ops only
+    assert sum(counted.get(c, 0) for c in CHECKS) == 1
