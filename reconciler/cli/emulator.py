@@ -97,6 +97,13 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "batch calls 1/s per channel, ..., answered 429 ThrottledClientException).",
 )
 @click.option(
+    "--error-type-header/--no-error-type-header",
+    default=True,
+    show_default=True,
+    help="Name each error's code in the x-amzn-ErrorType header (NotFoundException); "
+    "without it botocore reads the body's Code (NotFound), as AWS may answer.",
+)
+@click.option(
     "--fault-operation",
     "fault_operations",
     multiple=True,
@@ -126,6 +133,7 @@ def emulator(
     item_error_rate: float,
     tps: float | None,
     quotas: bool,
+    error_type_header: bool,
     fault_operations: tuple[str, ...],
     fault_seed: int,
 ) -> None:
@@ -159,8 +167,9 @@ def emulator(
     GET /_emulator/calls/bearers (messaging calls per bearer and resource),
     POST /_emulator/calls/reset, GET /_emulator/state, POST /_emulator/reset [seed],
     GET|POST /_emulator/faults {latency_ms, throttle_rate, error_rate, conflict_rate,
-    item_error_rate, tps, seed, quotas, operations}, POST /_emulator/meetings/ID/end
-    (the meeting ends), GET /_emulator/meetings/join-tokens (every JoinToken issued).
+    item_error_rate, tps, seed, quotas, operations, error_type_header}, POST
+    /_emulator/meetings/ID/end (the meeting ends), GET /_emulator/meetings/join-tokens
+    (every JoinToken issued).
 
     With -v, one line per request on stderr: operation, HTTP status, latency, method
     and path (`ListRoomMemberships 200 1.2 ms GET /accounts/ACCOUNT/rooms/ROOM/memberships`).
@@ -178,6 +187,7 @@ def emulator(
         tps=tps,
         seed=fault_seed,
         quotas=quotas,
+        error_type_header=error_type_header,
         operations=fault_operations,
     )
     if not is_loopback(host):

@@ -312,7 +312,9 @@ class _ChannelsBase:
             for m in lt.members:
                 self.dir.member_arns[(lt.key.scope, m.ref)] = m.member_id
         arns = {(t.key, dm.ref): self._arn(t.key.scope, dm.ref) for t in scope for dm in t.members}
-        # the bans first: a banned user exists, and costs no user check (QA-DA Q-DA-1)
+        # the bans first: a banned user exists, and costs no user check (QA-DA Q-DA-1);
+        # this kind's bans only: the other kind's, read after, spare its own checks only
+        # (QA-DO Q-DO-2; a user found missing has cost its channel's bans: Q-DO-3)
         banned = self._banned(scope, live, arns, siblings)
         missing = self._missing_users(scope)
         resolved: dict[tuple[str, MemberRef], str] = {}

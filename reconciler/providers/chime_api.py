@@ -7,6 +7,7 @@ Each listing asks for the largest page the API allows and follows ``NextToken`` 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -123,6 +124,8 @@ class ChimeApi(PacedApi):
         super().__init__(retry, pacer)
         self.client = client
         self.live_member = LiveMembers()
+        self._everyone: dict[str, dict[str, User]] = {}  # account -> email_key -> user
+        self._everyone_lock = threading.Lock()  # one listing of an account at a time
 
     def keys(self, operation: str) -> Sequence[QuotaKey]:
         return CHIME_QUOTA
@@ -142,7 +145,9 @@ class ChimeApi(PacedApi):
 
     def list_accounts(self, user_email: str | None = None) -> list[str]:
         """Every account id ListAccounts shows (only those with this user, given an
-        e-mail), sorted."""
+        e-mail), sorted. An e-mail that no filtered listing finds (``_spellings``) is
+        looked for in every account's users (``everyone``), as ``find_user_by_email``
+        does: an exact filter misses ``Carol@Example.com`` written in lower case."""
         ids: set[str] = set()
         for spelling in _spellings(user_email) if user_email else (None,):
             extra = {"UserEmail": spelling} if spelling else {}
@@ -157,6 +162,9 @@ class ChimeApi(PacedApi):
                 ids.update(str(a["AccountId"]) for a in items)
             if ids:
                 break
+        if user_email and not ids:
+            want = email_key(user_email)
+            ids = {a for a in self.list_accounts() if want in self.everyone(a)}
         return sorted(ids)
 
     # -- rooms ---------------------------------------------------------------------------
@@ -221,7 +229,10 @@ class ChimeApi(PacedApi):
         """ListUsers filtered by ``UserEmail``: the address as written, then, if that
         finds no one and it has capitals, in lower case. AWS does not say whether the
         filter ignores case; this way ``Carol@Example.com`` finds carol@example.com under
-        either reading, as the sweep of ``user_pages`` (which ignores case) would."""
+        either reading, as the sweep of ``user_pages`` (which ignores case) would. When
+        both miss, the account's listing settles it (``everyone``: an exact filter misses
+        a user stored as ``Carol@Example.com`` however the address is written in lower
+        case or capitals; QA-DO Q-DO-1)."""
         want = email_key(email)
         for spelling in _spellings(email):
             resp = self._call(
@@ -234,7 +245,24 @@ class ChimeApi(PacedApi):
             for u in resp.get("Users", []):
                 if email_key(str(u.get("PrimaryEmail", ""))) == want:
                     return _user(u)
-        return None
+        return self.everyone(account).get(want)
+
+    def everyone(self, account: str) -> dict[str, User]:
+        """The account's users by ``email_key``: all of ``user_pages``, read once however
+        many addresses ask (until ``forget_users``); those asking meanwhile wait for it."""
+        with self._everyone_lock:
+            if account not in self._everyone:
+                users: dict[str, User] = {}
+                for page, _ in self.user_pages(account):
+                    for u in page:
+                        users.setdefault(email_key(u.email), u)
+                self._everyone[account] = users
+            return self._everyone[account]
+
+    def forget_users(self) -> None:
+        """Drop the listings ``everyone`` keeps: a new run (``apply --watch``) reads afresh."""
+        with self._everyone_lock:
+            self._everyone.clear()
 
     def user_pages(self, account: str) -> Iterator[tuple[list[User], bool]]:
         """ListUsers pages of 200: ``(users, more_pages)``; stop iterating to stop calling."""

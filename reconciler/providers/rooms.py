@@ -87,6 +87,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         Unresolvable rooms and members become located ``LiveProblem``s; an AWS failure
         (after retries) raises ``AwsError``. What ``prefetch`` started is used here, once."""
         ahead, self._ahead = self._ahead, None
+        self.api.forget_users()  # a listing of users is the run's: read afresh each round
         try:
             live = self._read(desired, only, ahead)
         except BaseException:

@@ -236,3 +236,34 @@ def test_verbose_logs_one_line_per_request_with_operation_status_and_latency(
     ]
     latencies = [float(m.group(3)) for m in parsed if m]
     assert latencies[0] >= 30 and latencies[1] >= 30  # the injected latency is in it
+
+
+def test_no_error_type_header_flag_answers_errors_with_the_body_code_only(
+    chime_client: Any,
+) -> None:
+    """QA-DO Q-DO-5: the switch had no flag and the help's faults keys left it out."""
+    process = start("--port", "0", "--no-error-type-header")
+    try:
+        found = FIRST_LINE.match(first_line(process))
+        assert found
+        chime = chime_client(found.group(1))
+        with pytest.raises(chime.exceptions.ClientError) as raised:
+            chime.list_rooms(AccountId=ACCOUNT)
+        status, _, body = request(found.group(1), "GET", "/_emulator/faults")
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+    assert raised.value.response["Error"]["Code"] == "NotFound"  # not NotFoundException
+    assert (status, body["error_type_header"]) == (200, False)
+
+
+def test_help_names_every_faults_key_of_the_admin_api() -> None:
+    from reconciler.emulator.faults import FaultConfig
+
+    done = CliRunner().invoke(cli, ["emulator", "--help"], prog_name="chime-reconciler")
+    text = " ".join(done.output.split())
+    listed = re.search(r"/_emulator/faults \{([^}]*)\}", text)
+    assert done.exit_code == 0 and listed
+    keys = {k.strip() for k in listed.group(1).split(",")}
+    assert keys == set(FaultConfig().to_dict()), keys
+    assert "--no-error-type-header" in text

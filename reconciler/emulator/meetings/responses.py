@@ -92,6 +92,21 @@ def _item_user_id(item: Mapping[str, Any], i: int) -> str:
     return value
 
 
+def _item_capabilities(item: Mapping[str, Any], i: int) -> Capabilities | None:
+    """An item's Capabilities, checked as the model's shape has them (an object whose
+    Audio, Video and Content are required ``MediaCapabilities`` enum values): a violation
+    refuses the whole request, as ``_item_user_id``'s do and as UpdateAttendeeCapabilities
+    refuses them (QA-DO Q-DO-4). The combination rule (content receiving needs video
+    receiving), which only the text states, stays a per-item error."""
+    raw = item.get("Capabilities")
+    if raw is None:
+        return None
+    caps = from_api(raw)
+    if isinstance(caps, str):
+        raise BadRequestError(f"Attendees[{i}].{caps}.")
+    return caps
+
+
 def _capabilities(body: Mapping[str, Any], required: bool) -> Capabilities | None:
     raw = body.get("Capabilities")
     if raw is None:
@@ -141,10 +156,9 @@ def batch_create_attendee(backend: MeetingsBackend, req: Request, fate: Decision
         raise BadRequestError("Attendees is required.")
     if not isinstance(raw, list) or not all(isinstance(i, dict) for i in raw):
         raise BadRequestError("Attendees must be a list of CreateAttendeeRequestItem objects.")
-    items: list[tuple[str | None, Capabilities | str | None]] = []
-    for i, item in enumerate(raw):
-        caps = item.get("Capabilities")
-        items.append((_item_user_id(item, i), None if caps is None else from_api(caps)))
+    items: list[tuple[str | None, Capabilities | str | None]] = [
+        (_item_user_id(item, i), _item_capabilities(item, i)) for i, item in enumerate(raw)
+    ]
     created, errors = backend.batch_create_attendee(
         req.params["MeetingId"], items, fate.item_throttled
     )
