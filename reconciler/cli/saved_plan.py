@@ -186,9 +186,10 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
     desired = origin.get("desired")
     if desired and "desired_dir" not in app.explicit:
         if not is_dir(desired):  # not "Desired state is invalid" (QA3 Q19)
-            here = "" if Path(desired).is_absolute() else f" (from {Path.cwd()})"
-            raise UsageError(  # one line: a line break in the file's text escaped (Q-CZ-9)
-                f"{plan_file} was made with --desired {shown(desired)}, which is not a "
+            here = "" if Path(desired).is_absolute() else f" (from {shown(str(Path.cwd()))})"
+            raise UsageError(  # one line: a line break in the file's text escaped (Q-CZ-9),
+                # in the plan's name or the current directory's (Q-DM-3)
+                f"{shown(str(plan_file))} was made with --desired {shown(desired)}, which is not a "
                 f"directory here{here}; give --desired DIR: the directory the plan was made from"
             )
         if not _same_directory(desired, app):
