@@ -30,7 +30,7 @@ from reconciler.plandecode import origin_differs
 from reconciler.planfile import PlanFileError, read_origin
 from reconciler.planner import expiry_notes
 from reconciler.providers import EnvironmentIds
-from reconciler.redact import has_secrets, redact_url
+from reconciler.redact import check_endpoint_url, has_secrets, redact_url
 from reconciler.refs import TargetKey
 from reconciler.render.safe import shown
 
@@ -211,7 +211,9 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
                 "user, password and query values a plan file never stores; give "
                 "--endpoint-url to apply it"
             )
-        app.endpoint_url = endpoint
+        # checked before it is named: the note would name it reparsed (urllib drops a line
+        # break), the refusal as recorded, two URLs (Q-DM-4)
+        app.endpoint_url = check_endpoint_url(endpoint)
         used.append(f"--endpoint-url {redact_url(endpoint)}")
     region = origin.get("region")
     if region and "region" not in app.explicit and region != app.region:

@@ -89,3 +89,22 @@ def test_a_line_break_in_the_current_directory_stays_in_one_escaped_line(
         f"(from {workdir}/nl\\nError: Apply complete!); give --desired DIR: the directory the "
         "plan was made from"
     ]
+
+
+def test_a_line_break_in_the_recorded_endpoint_is_refused_before_it_is_announced(
+    ops: Any, cli: Any, workdir: Path
+) -> None:
+    """QA DM Q-DM-4: the note named the URL reparsed (the line break dropped), the error
+    below it the URL recorded: two different URLs. The recorded one is checked first."""
+    assert cli("plan", "--out", "p.json").exit_code == 0
+    data = json.loads((workdir / "p.json").read_text())
+    data["origin"]["endpoint_url"] = cli.endpoint_url + "/\nApply complete!"
+    (workdir / "p.json").write_text(json.dumps(data))
+    ops.emulator.reset_calls()
+    run = cli.raw("--desired", "desired-state", "apply", "p.json")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines == [
+        f"Error: --endpoint-url {cli.endpoint_url}/\\nApply complete!: it holds '\\n', ' ', "
+        "white space or a control character: give the URL without it"
+    ]
+    assert ops.emulator.calls() == {}
