@@ -81,8 +81,9 @@ def test_escapes_when_asked_for_them(depot: EmulatorServer, cli: Cli) -> None:
     [
         {"PYTHONIOENCODING": "ascii:surrogateescape"},
         {"LC_ALL": "C", "PYTHONUTF8": "0"},  # Python: stdout ascii with surrogateescape
+        {"PYTHONIOENCODING": "ascii:bogus"},  # a handler Python does not know (Q-DM-5)
     ],
-    ids=["surrogateescape", "c-locale"],
+    ids=["surrogateescape", "c-locale", "unknown-handler"],
 )
 def test_a_name_stdout_cannot_hold_is_the_same_error_whatever_its_errors_handler(
     depot: EmulatorServer, cli: Cli, environ: dict[str, str]
