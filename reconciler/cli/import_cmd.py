@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 import reconciler.kinds as kinds
-from reconciler import importers
+from reconciler import importers, path_checks
 from reconciler.cli.adopt import adopt
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import write_files
@@ -31,11 +31,16 @@ from reconciler.runner import on_interrupt
 def _out_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
     """``--out DIR`` as a Path; ``--out ""`` (a script's unset variable) is refused: as a
     Path it is ``.``, the current directory, written into and then read as a desired
-    state (QA4 R13)."""
+    state (QA4 R13). One that is there and no directory is refused as click refuses a
+    file: click lets a device through (``/dev/null``, or a link to it), whose folders were
+    then "File exists" (Q-DM-7)."""
     if value is None:
         return None
     if value == "":
         raise UsageError("--out: an empty value names no directory; give the folder to write into")
+    if path_checks.exists(value) and not path_checks.is_dir(value):
+        named = click.format_filename(value)
+        raise click.BadParameter(f"Directory {named!r} is not a directory.", ctx, param)
     return Path(value)
 
 
