@@ -7,6 +7,7 @@ prints it, or writes it under --out in one write, and says what they say.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -161,7 +162,7 @@ def import_(
         importer.read()
     if out is None:
         done = [importer.to_stdout() for _, importer in _in_file_order(chosen)]
-        click.echo("".join(d.document for d in done), nl=False)
+        _say("".join(d.document for d in done), nl=False)
         for d in done:
             for line in d.report:
                 click.echo(line, err=True)
@@ -202,10 +203,10 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> None:
     done = [made[kind.id] for kind, _ in _in_file_order(chosen)]
     for d in done:
         for line in d.wrote:
-            click.echo(line)
+            _say(line)
     for d in done:
         for line in d.report:
-            click.echo(line)
+            _say(line)
     try:
         load_desired(out)
     except DesiredStateError:
@@ -218,7 +219,14 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> None:
         raise
     expect = done[0].expect if done else None
     if expect is not None:
-        click.echo(f"Next: chime-reconciler --desired {out} plan   (expect: {expect})")
+        _say(f"Next: chime-reconciler --desired {out} plan   (expect: {expect})")
+
+
+def _say(text: str, nl: bool = True) -> None:
+    """``text`` to stdout as every command writes it: ``sys.stdout`` itself, whose
+    encoding refuses a name it cannot hold (``whole_writes``); ``click.echo`` alone
+    re-wraps an ASCII stdout as UTF-8 (Q-DM-6)."""
+    click.echo(text, nl=nl, file=sys.stdout)
 
 
 def _declared_targets(directory: Path) -> tuple[DesiredTarget, ...]:
