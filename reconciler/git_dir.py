@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from reconciler.path_checks import is_dir, is_file
+
 
 def metadata_folders(root: Path) -> list[str]:
     """The real paths of the git folders of the repository at ``root`` (none when there
     is no ``.git``, or it cannot be read)."""
     dot_git = root / ".git"
-    if dot_git.is_dir():
+    if is_dir(dot_git):  # a name too long for the system is none (Q-DM-1)
         return [os.path.realpath(dot_git)]
     git_dir = _pointed(dot_git, "gitdir:")
     if git_dir is None:
@@ -26,7 +28,7 @@ def metadata_folders(root: Path) -> list[str]:
 def _pointed(file: Path, prefix: str) -> Path | None:
     """The folder named in ``file`` after ``prefix`` (relative to ``file``'s folder);
     None when ``file`` is no such pointer."""
-    if not file.is_file():  # never a FIFO's endless wait
+    if not is_file(file):  # never a FIFO's endless wait
         return None
     try:
         text = file.read_text(encoding="utf-8").strip()

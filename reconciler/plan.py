@@ -138,6 +138,10 @@ class TargetPlan:
     # ``reconciler.full_swap`` warns with (Q-BB-1). A plan made now only: a
     # plan file does not keep it (its ``full_swap`` is written as it was made); None there
     minimum: int | None = field(default=None, compare=False)
+    # the ids of the target's live members as the planner read them, a plan made now only
+    # (a plan file does not keep them): a saved plan's id that one of them has is no
+    # member created again since, whatever the plan changes (``plancheck``, Q-DM-2)
+    live_ids: frozenset[str] = field(default=frozenset(), compare=False)
 
     @property
     def kind(self) -> Kind:

@@ -11,9 +11,11 @@ actions on the same members (by reference and id) with the same roles. A target 
 plan leaves unchanged is held to its id and its changes only: nothing is applied to it,
 so a live change there that calls for no change (someone joined a meeting that does not
 prune) makes none of the saved plan's changes wrong (QA-AE Q-AE-1). A change the fresh
-plan makes to the same member (by reference) with another id, where the saved id names
-no other member in the fresh plan, is stale, not an edit: the member was deleted and
-created again under its e-mail since (QA-CZ Q-CZ-7).
+plan makes to the same member (by reference) with another id, where the saved id is no
+longer in Chime (no member the fresh plan read or names has it), is stale, not an edit:
+the member was deleted and created again under its e-mail since (QA-CZ Q-CZ-7). A saved
+id that a member has now (another one, changed or not), or an empty or malformed one, is
+an edit (QA-DM Q-DM-2).
 
 A target the saved plan changes that a plan made now leaves out, of a kind whose targets
 end on their own (``Kind.ends``: a meeting), has ended since: that is not the plan going
@@ -30,7 +32,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from reconciler.plan import Change, Plan, TargetPlan
-from reconciler.refs import MemberRef, TargetKey
+from reconciler.refs import TargetKey
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def compare(
     again (or renamed) since the plan was made: stale. One declared with ``id:`` (which the
     desired-state digest pins) has that id now, so another in the file is an edit."""
     fresh_by_key = {t.key: t for t in fresh.targets}
-    known = _members(fresh)
+    known = _ids_now(fresh)
     stale: list[str] = []
     mismatches: list[str] = []
     ended: list[TargetPlan] = []
@@ -115,22 +117,23 @@ def compare(
     return Comparison(tuple(stale), tuple(mismatches), tuple(ended))
 
 
-def _members(plan: Plan) -> dict[str, MemberRef]:
-    """The member each id names in ``plan`` (its changes and live members)."""
-    found = {c.member_id: c.member for t in plan.targets for c in t.changes}
+def _ids_now(plan: Plan) -> frozenset[str]:
+    """The member ids in ``plan`` (made now): its changes', and every live member's of
+    the targets it read (``TargetPlan.live_ids``, the unchanged ones too)."""
+    found = {c.member_id for t in plan.targets for c in t.changes}
     for t in plan.targets:
-        found.update((m.member_id, m.ref) for m in (*t.unmanaged, *t.protected, *t.held))
-    return found
+        found.update(m.member_id for m in (*t.unmanaged, *t.protected, *t.held))
+        found.update(t.live_ids)
+    return frozenset(found)
 
 
 def _changes_differ(
-    saved: TargetPlan, fresh: TargetPlan, called: str, known: Mapping[str, MemberRef]
+    saved: TargetPlan, fresh: TargetPlan, called: str, known: frozenset[str]
 ) -> tuple[list[str], list[str]]:
     """Why ``saved``'s changes are not ``fresh``'s: stale (a member whose id in Chime
     is another now: deleted and created again under its e-mail since, Q-CZ-7), and
-    mismatches (the file says what the plan made now does not). ``known``: the member
-    each id names in the plan made now; a saved id that names another member there is
-    an edit, not Chime moving on."""
+    mismatches (the file says what the plan made now does not). ``known``: the member ids
+    Chime has now (``_ids_now``); a saved id among them is an edit, not Chime moving on."""
     ours = {_identity(c): c for c in fresh.changes}
     theirs = {_identity(c): c for c in saved.changes}
     recreated = _recreated(
@@ -159,14 +162,20 @@ def _changes_differ(
 
 
 def _recreated(
-    saved: list[Change], fresh: list[Change], known: Mapping[str, MemberRef]
+    saved: list[Change], fresh: list[Change], known: frozenset[str]
 ) -> list[tuple[Change, Change]]:
     """The saved changes that differ from a fresh one only in the member's id, each
-    with it, where the saved id names no other member now."""
+    with it, where the saved id is a well-formed one no member has now."""
     by_change = {_but_id(c): c for c in fresh}
     pairs = []
     for c in saved:
         f = by_change.get(_but_id(c))
-        if f is not None and known.get(c.member_id, c.member) == c.member:
+        if f is not None and _well_formed(c.member_id) and c.member_id not in known:
             pairs.append((c, f))
     return pairs
+
+
+def _well_formed(member_id: str) -> bool:
+    """Whether ``member_id`` could be an id Chime gave: not empty, no space or control
+    character (an empty one names nobody, so it is no member created again)."""
+    return bool(member_id) and member_id.isprintable() and not any(ch.isspace() for ch in member_id)

@@ -311,6 +311,7 @@ def plan_target(
         live_elevated=kind.elevated_count(map(_role, live.members)) if kind.elevated else None,
         max_members=live.max_members,
         held=tuple(held),
+        live_ids=frozenset(m.member_id for m in live.members),
     )
 
 

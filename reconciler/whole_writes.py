@@ -75,13 +75,15 @@ def _errors(errors: str) -> str:
     """The errors handler for stdout whose own is ``errors``: that one, and where it fails
     too, ``OutputNotEncodable``. Not only "strict" fails: "surrogateescape", the handler of
     a C locale without UTF-8 mode (``LC_ALL=C PYTHONUTF8=0``), writes back only the bytes
-    it stands for, and gave an "Internal error" for a name ``café`` (Q-CZ-6)."""
-    if errors == "strict":
-        return NOT_ENCODABLE
+    it stands for, and gave an "Internal error" for a name ``café`` (Q-CZ-6). One Python
+    does not know (``PYTHONIOENCODING=ascii:bogus``) is "strict": kept, its first failure
+    was an "Internal error ... LookupError" (Q-DM-5)."""
     try:
         own = codecs.lookup_error(errors)
-    except LookupError:  # unknown to Python: as it was (its first failure says so)
-        return errors
+    except LookupError:  # unknown to Python: it asks for no escapes
+        return NOT_ENCODABLE
+    if errors == "strict":
+        return NOT_ENCODABLE
 
     def handle(exc: UnicodeError) -> tuple[str | bytes, int]:
         try:

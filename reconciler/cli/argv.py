@@ -12,7 +12,11 @@
   kept: ``-auto-approve apply`` says ``--auto-approve is an option of apply, not a global
   one: put it after the command: chime-reconciler apply --auto-approve``. Never a command
   line of another command: ``plan --auto-approve`` says ``--auto-approve is an option of
-  apply; plan has no --auto-approve``.
+  apply; plan has no --auto-approve``. Another command option typed before the command
+  (and its value) is no command, and is moved after it too: ``--auto-approve --target
+  ops apply`` says ``... chime-reconciler apply --auto-approve --target ops``. A short
+  alias is its long option: ``-q apply`` says ``-q (--quiet) is an option of apply, ...``
+  (QA-DP Q-DP-2).
 * A misspelt command gets a suggestion, as a misspelt option does (``unknown_command``).
 
 Pure functions over lists of strings; ``ReconcilerGroup.parse_args`` calls ``normalise``.
@@ -56,18 +60,24 @@ class ArgvError(click.UsageError):
 
 @dataclass(frozen=True)
 class Options:
-    """The options of one command: each spelling, and whether it takes a value."""
+    """The options of one command: each spelling, whether it takes a value, and its long
+    spelling (``-q``: ``--quiet``; a long one is its own)."""
 
     takes_value: Mapping[str, bool]
+    long: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, command: click.Command, ctx: click.Context) -> Options:
         table: dict[str, bool] = {}
+        long: dict[str, str] = {}
         for param in command.get_params(ctx):
             if isinstance(param, click.Option):
-                for name in (*param.opts, *param.secondary_opts):
+                names = (*param.opts, *param.secondary_opts)
+                first = next((n for n in param.opts if n.startswith("--")), None)
+                for name in names:
                     table[name] = not (param.is_flag or param.count)
-        return cls(table)
+                    long[name] = name if name.startswith("--") or first is None else first
+        return cls(table, long)
 
     def __contains__(self, name: object) -> bool:
         return name in self.takes_value
@@ -82,19 +92,37 @@ class Holders:
     ctx: click.Context
     _table: dict[str, Options] | None = field(default=None, init=False)
 
-    def of(self, name: str) -> list[str]:
-        """The commands (not groups) that have the option ``name``, sorted."""
+    def _commands(self) -> dict[str, Options]:
         if self._table is None:
             self._table = {}
             for command_name in self.group.list_commands(self.ctx):
                 command = self.group.get_command(self.ctx, command_name)
                 if command is not None and not isinstance(command, click.Group):
                     self._table[command_name] = Options.of(command, self.ctx)
-        return sorted(c for c, options in self._table.items() if name in options)
+        return self._table
+
+    def of(self, name: str) -> list[str]:
+        """The commands (not groups) that have the option ``name``, sorted."""
+        return sorted(c for c, options in self._commands().items() if name in options)
 
     def takes_value(self, name: str) -> bool:
         """Whether ``name`` takes a value, in the commands that have it."""
-        return any(options.takes_value.get(name) for options in (self._table or {}).values())
+        return any(options.takes_value.get(name) for options in self._commands().values())
+
+    def spelled(self, name: str) -> str:
+        """``name`` as messages name it: a short alias with its long option, ``-q
+        (--quiet)``; a long option as it is."""
+        longs = {o.long[name] for o in self._commands().values() if name in o.long}
+        return name if longs in (set(), {name}) else f"{name} ({', '.join(sorted(longs))})"
+
+    def option(self, word: str) -> str | None:
+        """The option ``word`` (``--out=F``, ``-target``, ``-q``) names, as some command
+        spells it; None when it is no command's."""
+        name = word.partition("=")[0]
+        for spelling in (name, "-" + name) if _SINGLE_DASH_LONG.match(name) else (name,):
+            if self.of(spelling):
+                return spelling
+        return None
 
 
 def normalise(args: Sequence[str], group: click.Group, ctx: click.Context) -> list[str]:
@@ -140,7 +168,7 @@ def _after(
     lenient = ctx.resilient_parsing
     if not isinstance(command, click.Group):
         return _split(args, Options.of(command, ctx), glob, name, lenient, holders)
-    at = _command_at(args, glob)
+    at = _command_at(args, glob, None)
     own = Options.of(command, ctx)
     if at is None:
         return _split(args, own, glob, name, lenient, holders)
@@ -229,25 +257,62 @@ def _refuse_before(
     (``--auto-approve plan`` is no ``apply --auto-approve``). An option no command has is
     left to click (its own "did you mean")."""
     name, eq, _ = word.partition("=")
-    having = holders.of(name) if name.startswith("--") else []
+    having = holders.of(name)
     if not having:
         return
     value: list[str] = []
     if not eq and holders.takes_value(name) and after and not after[0].startswith("-"):
         value, after = [after[0]], after[1:]  # ``--out plan.json plan``: its value too
-    at = _command_at(after, glob)
+    at = _command_at(after, glob, holders)
+    spelled = holders.spelled(name)
     if at is None:
         raise ArgvError(
-            f"{name} is an option of {_listed(having)}, not a global one: put it after the command"
+            f"{spelled} is an option of {_listed(having)}, not a global one: put it after the "
+            "command"
         )
     typed = after[at]
     if typed not in having:
-        raise ArgvError(_not_of(name, having, typed))
-    line = [ROOT, *before, *after[: at + 1], word, *value, *after[at + 1 :]]
+        raise ArgvError(_not_of(name, having, typed, holders))
+    kept, moved = _misplaced(after[:at], typed, glob, holders)
+    line = [ROOT, *before, *kept, typed, word, *value, *moved, *after[at + 1 :]]
     raise ArgvError(
-        f"{name} is an option of {_listed(having)}, not a global one: put it after the "
+        f"{spelled} is an option of {_listed(having)}, not a global one: put it after the "
         f"command: {shlex.join(line)}"
     )
+
+
+def _misplaced(
+    words: Sequence[str], typed: str, glob: Options, holders: Holders
+) -> tuple[list[str], list[str]]:
+    """(the global options with their values, the command options with theirs) of
+    ``words``, typed between a misplaced option and the command ``typed``: those go
+    before the command in the line to copy, these after it. One ``typed`` does not have
+    is refused (``_not_of``), never moved into a line that fails again."""
+    kept: list[str] = []
+    moved: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        i += 1
+        option = (
+            holders.option(word) if word.startswith("-") and not _is_global(word, glob) else None
+        )
+        if option is None:
+            kept.append(word)
+            continue
+        having = holders.of(option)
+        if typed not in having:
+            raise ArgvError(_not_of(word.partition("=")[0], having, typed, holders))
+        moved.append(word)
+        if "=" not in word and holders.takes_value(option) and i < len(words):
+            moved.append(words[i])
+            i += 1
+    return kept, moved
+
+
+def _is_global(word: str, glob: Options) -> bool:
+    name = word.partition("=")[0]
+    return name in glob or "-" + name in glob or bool(_VERBOSE.match(name))
 
 
 def _refuse_elsewhere(word: str, command: str, holders: Holders) -> None:
@@ -255,18 +320,19 @@ def _refuse_elsewhere(word: str, command: str, holders: Holders) -> None:
     command has it: ``--auto-approve is an option of apply; validate has no
     --auto-approve``. An option no command has is left to click (its own "did you mean")."""
     name = word.partition("=")[0]
-    having = holders.of(name) if name.startswith("--") else []
+    having = holders.of(name)
     if having:
-        raise ArgvError(_not_of(name, having, command))
+        raise ArgvError(_not_of(name, having, command, holders))
 
 
-def _not_of(name: str, having: Sequence[str], command: str) -> str:
-    return f"{name} is an option of {_listed(having)}; {command} has no {name}"
+def _not_of(name: str, having: Sequence[str], command: str, holders: Holders) -> str:
+    return f"{holders.spelled(name)} is an option of {_listed(having)}; {command} has no {name}"
 
 
-def _command_at(words: Sequence[str], glob: Options) -> int | None:
+def _command_at(words: Sequence[str], glob: Options, holders: Holders | None) -> int | None:
     """Where the command is in ``words`` (what follows an option typed before it): the
-    first word that is neither a global option nor the value of one; None without one."""
+    first word that is neither an option (global, or with ``holders`` any command's) nor
+    the value of one; None without one."""
     i = 0
     while i < len(words):
         word = words[i]
@@ -275,7 +341,13 @@ def _command_at(words: Sequence[str], glob: Options) -> int | None:
         if not word.startswith("-") or word == "-":
             return i
         name = word.split("=", 1)[0]
-        takes = glob.takes_value.get(name) or glob.takes_value.get("-" + name)
+        if _is_global(word, glob):
+            takes = glob.takes_value.get(name) or glob.takes_value.get("-" + name)
+        elif holders is not None:
+            option = holders.option(word)
+            takes = option is not None and holders.takes_value(option)
+        else:
+            takes = False
         i += 2 if takes and "=" not in word else 1
     return None
 

@@ -24,6 +24,7 @@ from reconciler.logs import configure as configure_logging
 from reconciler.pacing import Pacer, parse_rate_option, resolve_rates
 from reconciler.providers.api_process import MODES, OFFLOADED, OffloadedClient, spec_of
 from reconciler.redact import check_endpoint_url, redact, register_endpoint, stored_url
+from reconciler.render.safe import shown
 from reconciler.timing import report_peak
 
 
@@ -178,7 +179,8 @@ class AppContext:
                 )
             except ValueError as exc:  # botocore: a malformed endpoint URL or region name
                 where = "--region" if region == self.region else f"the ARN's region {region!r}"
-                message = f"check --endpoint-url and {where}: {redact(str(exc))}"
+                # botocore quotes the region: a line break in it escaped, one line (Q-DM-3)
+                message = f"check --endpoint-url and {where}: {shown(redact(str(exc)))}"
                 raise UsageError(message) from None
             start_at = MODES[self.api_process] if service in OFFLOADED else None
             if start_at is not None:  # the rooms' calls: botocore's CPU in a second process

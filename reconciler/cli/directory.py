@@ -8,7 +8,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from reconciler import atomic_file, interrupt, link_out
+from reconciler import atomic_file, interrupt, link_out, path_checks
 from reconciler.cli.context import AppContext
 from reconciler.desired import files as source_files
 from reconciler.desired.files import SETTINGS
@@ -137,7 +137,7 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
         why = link_out.refusal(out / relative, out, str(out))
         if why is not None:
             raise UsageError(f"cannot write {out / relative}: {why}; nothing was written")
-    existing = [p for p in files if (out / p).exists()]
+    existing = [p for p in files if path_checks.exists(out / p)]  # too long: none (Q-DM-1)
     if existing and not force:
         n = len(existing)
         listed = ", ".join(str(out / p) for p in existing[:SHOW_FILES])
@@ -170,7 +170,7 @@ def make_folders(folder: Path, made: list[Path]) -> None:
     it is created, so that an interrupt leaves none unlisted; one found made meanwhile by
     someone else is not listed."""
     missing = []
-    while not folder.is_dir() and folder != folder.parent:
+    while not path_checks.is_dir(folder) and folder != folder.parent:
         missing.append(folder)
         folder = folder.parent
     for new in reversed(missing):
@@ -179,5 +179,5 @@ def make_folders(folder: Path, made: list[Path]) -> None:
             new.mkdir()
         except FileExistsError:
             made.remove(new)
-            if not new.is_dir():
+            if not path_checks.is_dir(new):
                 raise

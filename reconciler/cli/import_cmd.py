@@ -7,12 +7,13 @@ prints it, or writes it under --out in one write, and says what they say.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 import reconciler.kinds as kinds
-from reconciler import importers
+from reconciler import importers, path_checks
 from reconciler.cli.adopt import adopt
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import write_files
@@ -31,11 +32,16 @@ from reconciler.runner import on_interrupt
 def _out_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
     """``--out DIR`` as a Path; ``--out ""`` (a script's unset variable) is refused: as a
     Path it is ``.``, the current directory, written into and then read as a desired
-    state (QA4 R13)."""
+    state (QA4 R13). One that is there and no directory is refused as click refuses a
+    file: click lets a device through (``/dev/null``, or a link to it), whose folders were
+    then "File exists" (Q-DM-7)."""
     if value is None:
         return None
     if value == "":
         raise UsageError("--out: an empty value names no directory; give the folder to write into")
+    if path_checks.exists(value) and not path_checks.is_dir(value):
+        named = click.format_filename(value)
+        raise click.BadParameter(f"Directory {named!r} is not a directory.", ctx, param)
     return Path(value)
 
 
@@ -156,7 +162,7 @@ def import_(
         importer.read()
     if out is None:
         done = [importer.to_stdout() for _, importer in _in_file_order(chosen)]
-        click.echo("".join(d.document for d in done), nl=False)
+        _say("".join(d.document for d in done), nl=False)
         for d in done:
             for line in d.report:
                 click.echo(line, err=True)
@@ -197,10 +203,10 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> None:
     done = [made[kind.id] for kind, _ in _in_file_order(chosen)]
     for d in done:
         for line in d.wrote:
-            click.echo(line)
+            _say(line)
     for d in done:
         for line in d.report:
-            click.echo(line)
+            _say(line)
     try:
         load_desired(out)
     except DesiredStateError:
@@ -213,7 +219,14 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> None:
         raise
     expect = done[0].expect if done else None
     if expect is not None:
-        click.echo(f"Next: chime-reconciler --desired {out} plan   (expect: {expect})")
+        _say(f"Next: chime-reconciler --desired {out} plan   (expect: {expect})")
+
+
+def _say(text: str, nl: bool = True) -> None:
+    """``text`` to stdout as every command writes it: ``sys.stdout`` itself, whose
+    encoding refuses a name it cannot hold (``whole_writes``); ``click.echo`` alone
+    re-wraps an ASCII stdout as UTF-8 (Q-DM-6)."""
+    click.echo(text, nl=nl, file=sys.stdout)
 
 
 def _declared_targets(directory: Path) -> tuple[DesiredTarget, ...]:

@@ -31,7 +31,7 @@ from reconciler.planfile import PlanFileError, read_origin
 from reconciler.planner import expiry_notes
 from reconciler.prose import counted
 from reconciler.providers import EnvironmentIds
-from reconciler.redact import has_secrets, redact_url
+from reconciler.redact import check_endpoint_url, has_secrets, redact_url
 from reconciler.refs import TargetKey
 from reconciler.render.safe import shown
 
@@ -187,9 +187,10 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
     desired = origin.get("desired")
     if desired and "desired_dir" not in app.explicit:
         if not is_dir(desired):  # not "Desired state is invalid" (QA3 Q19)
-            here = "" if Path(desired).is_absolute() else f" (from {Path.cwd()})"
-            raise UsageError(  # one line: a line break in the file's text escaped (Q-CZ-9)
-                f"{plan_file} was made with --desired {shown(desired)}, which is not a "
+            here = "" if Path(desired).is_absolute() else f" (from {shown(str(Path.cwd()))})"
+            raise UsageError(  # one line: a line break in the file's text escaped (Q-CZ-9),
+                # in the plan's name or the current directory's (Q-DM-3)
+                f"{shown(str(plan_file))} was made with --desired {shown(desired)}, which is not a "
                 f"directory here{here}; give --desired DIR: the directory the plan was made from"
             )
         if not _same_directory(desired, app):
@@ -211,7 +212,9 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
                 "user, password and query values a plan file never stores; give "
                 "--endpoint-url to apply it"
             )
-        app.endpoint_url = endpoint
+        # checked before it is named: the note would name it reparsed (urllib drops a line
+        # break), the refusal as recorded, two URLs (Q-DM-4)
+        app.endpoint_url = check_endpoint_url(endpoint)
         used.append(f"--endpoint-url {redact_url(endpoint)}")
     region = origin.get("region")
     if region and "region" not in app.explicit and region != app.region:

@@ -27,7 +27,7 @@ from reconciler.errors import DesiredStateError
 from reconciler.import_declared import Declared
 from reconciler.importers import Imported, ImportRequest, Wanted
 from reconciler.kinds.channels import CHANNEL
-from reconciler.path_checks import is_dir
+from reconciler.path_checks import exists, is_dir
 from reconciler.prose import counted
 from reconciler.providers.all_channels import ChannelsRead, read_channels
 from reconciler.render.safe import shown
@@ -37,7 +37,7 @@ CHANNELS_DIR = "channels"
 
 def governing(app: AppContext, out: Path | None) -> DesiredState | None:
     """The desired state whose settings govern the imported files (None: none there)."""
-    where = out if out is not None and (out / "settings.yaml").exists() else app.desired_dir
+    where = out if out is not None and exists(out / "settings.yaml") else app.desired_dir
     if out is not None and where != out:
         return None  # a new directory: its settings.yaml will name no app instance
     sources, _ = source_files.discover(where) if is_dir(where) else ([], None)

@@ -80,6 +80,43 @@ ACCOUNT = "11111111-2222-3333-4444-555555555555"
             "Error: --out is an option of apply, import, merge-plans and plan, not a global "
             "one: put it after the command",
         ),
+        # another command option (and its value) before the command is no command, and is
+        # moved too: the line to copy works (QA-DP Q-DP-2)
+        (
+            ("--auto-approve", "--target", "incident", "apply"),
+            "Error: --auto-approve is an option of apply, not a global one: put it after the "
+            "command: chime-reconciler apply --auto-approve --target incident",
+        ),
+        (
+            ("--out", "p.json", "--desired", "d", "--target", "x", "plan", "-v"),
+            "Error: --out is an option of apply, import, merge-plans and plan, not a global "
+            "one: put it after the command: chime-reconciler --desired d plan --out p.json "
+            "--target x -v",
+        ),
+        (
+            ("--auto-approve", "--quiet", "apply"),
+            "Error: --auto-approve is an option of apply, not a global one: put it after the "
+            "command: chime-reconciler apply --auto-approve --quiet",
+        ),
+        (
+            ("--auto-approve", "-q", "apply"),
+            "Error: --auto-approve is an option of apply, not a global one: put it after the "
+            "command: chime-reconciler apply --auto-approve -q",
+        ),
+        (
+            ("--out", "p.json", "--auto-approve", "plan"),
+            "Error: --auto-approve is an option of apply; plan has no --auto-approve",
+        ),
+        # a short alias is its long option (QA-DP Q-DP-2)
+        (
+            ("-q", "apply"),
+            "Error: -q (--quiet) is an option of apply, not a global one: put it after the "
+            "command: chime-reconciler apply -q",
+        ),
+        (
+            ("plan", "-q"),
+            "Error: -q (--quiet) is an option of apply; plan has no -q",
+        ),
     ],
     ids=[
         "single-dash",
@@ -94,6 +131,13 @@ ACCOUNT = "11111111-2222-3333-4444-555555555555"
         "before-plan",
         "validate-format",
         "no-command",
+        "value-before-command",
+        "all-moved",
+        "two-flags",
+        "short-second",
+        "second-not-of-command",
+        "short-before",
+        "short-after-another",
     ],
 )
 def test_an_option_in_the_wrong_place_names_the_command_that_has_it(

@@ -659,3 +659,17 @@ def test_import_of_rooms_and_channels_writes_both_or_neither(
         "written (use --force to overwrite them)"
     )
     assert {p: p.read_bytes() if p.is_file() else None for p in out.rglob("*")} == before
+
+
+@pytest.mark.parametrize("device", ["/dev/null", "link-to-null"])
+def test_import_out_a_device_is_not_a_directory(
+    ops: Any, cli: Any, workdir: Path, device: str
+) -> None:
+    """QA DM Q-DM-7: ``--out /dev/null`` (or a link to it) said "cannot write
+    /dev/null/rooms/...: File exists"; click's check of a file lets a device through."""
+    (workdir / "link-to-null").symlink_to("/dev/null")
+    run = cli("import", "--out", device)
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines[-1] == (
+        f"Error: Invalid value for '--out': Directory '{device}' is not a directory."
+    )

@@ -59,3 +59,24 @@ def test_a_saved_plan_recording_a_directory_name_too_long_is_not_a_directory_her
         "here; give --desired DIR: the directory the plan was made from"
     ]
     assert ops.emulator.calls() == {}
+
+
+@pytest.mark.parametrize(
+    ("options", "out"),
+    [
+        ([], TOO_LONG),  # rooms and channels
+        (["--room", "incident"], TOO_LONG),  # rooms only
+        ([], f"{TOO_LONG}/x"),
+    ],
+)
+def test_import_out_with_a_name_too_long_cannot_write(
+    ops: Any, cli: Any, workdir: Path, options: list[str], out: str
+) -> None:
+    """QA DM Q-DM-1: ``import --out DIR`` with a component over 255 bytes was "Internal
+    error ... OSError: [Errno 36] File name too long"."""
+    run = cli("import", *options, "--out", out)
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert len(run.err_lines) == 1
+    assert run.err_lines[0].startswith(f"Error: cannot write {out}/")
+    assert run.err_lines[0].endswith(": File name too long; nothing was written")
+    assert list(workdir.iterdir()) == [workdir / "desired-state"]

@@ -81,8 +81,9 @@ def test_escapes_when_asked_for_them(depot: EmulatorServer, cli: Cli) -> None:
     [
         {"PYTHONIOENCODING": "ascii:surrogateescape"},
         {"LC_ALL": "C", "PYTHONUTF8": "0"},  # Python: stdout ascii with surrogateescape
+        {"PYTHONIOENCODING": "ascii:bogus"},  # a handler Python does not know (Q-DM-5)
     ],
-    ids=["surrogateescape", "c-locale"],
+    ids=["surrogateescape", "c-locale", "unknown-handler"],
 )
 def test_a_name_stdout_cannot_hold_is_the_same_error_whatever_its_errors_handler(
     depot: EmulatorServer, cli: Cli, environ: dict[str, str]
@@ -100,3 +101,12 @@ def test_a_name_stdout_cannot_hold_is_the_same_error_whatever_its_errors_handler
     )
     err = done.stderr.decode("utf-8", "backslashreplace").splitlines()
     assert (done.returncode, err) == (1, [f"{NOT_ENCODABLE}."])
+
+
+def test_import_refuses_a_name_stdout_cannot_hold_as_every_command_does(
+    depot: EmulatorServer, cli: Cli
+) -> None:
+    """QA DM Q-DM-6: import wrote UTF-8 whatever stdout's encoding (click re-wraps an
+    ASCII stdout), where every other command refuses the name, as the README says."""
+    code, out, err = in_ascii(cli, "import")
+    assert (code, out, err[-1]) == (1, "", f"{NOT_ENCODABLE}.")
