@@ -162,6 +162,8 @@ Environment:
   AWS_REGION                       --region
   AWS_DEFAULT_REGION               --region, when AWS_REGION is not set
   AWS_DATA_PATH                    botocore's extra model folders
+  AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE
+                                   boto3's files (named in their errors)
   NO_COLOR                         --no-color, when set (not empty)
   CI                               when set: no progress bar
   CHIME_RECONCILER_PROGRESS=1      progress lines where stderr is no terminal

@@ -246,8 +246,8 @@ def test_a_saved_plan_applies_and_a_meeting_ended_since_is_left_out(
     ended = cli("apply", "plan.json")  # not stale: left out, not applied (Q-CH-1)
     assert ended.exit_code == 1
     assert (
-        "  + carol@example.com in bridge: not applied: the meeting has ended since the plan "
-        "was made (left out)" in ended.lines
+        "  + carol@example.com (audio Receive, video Receive, content Receive) in bridge: "
+        "not applied: the meeting has ended since the plan was made (left out)" in ended.lines
     )
     bridge.reset()
     bridge.reset(
