@@ -467,7 +467,10 @@ def local_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """A server of ``handler`` on a free port of 127.0.0.1, in a thread, for as long as the
     block: its URL (a fake endpoint that answers as AWS or a proxy would not)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the serving loop's next look: every 10 ms, not socketserver's 0.5 s
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
