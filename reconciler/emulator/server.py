@@ -216,12 +216,16 @@ class EmulatorServer:
         port: int = 0,
         faults: FaultConfig | Mapping[str, Any] | None = None,
         request_log: RequestLog | None = None,
+        poll_interval: float = 0.05,
     ) -> None:
         """``seed``: a seed document (``load_seed``'s), a ``Seed``, or a YAML file's path;
         ``faults``: a ``FaultConfig`` or a mapping such as ``{"throttle_rate": 0.1}``;
-        ``request_log``: called with a ``RequestRecord`` once each response is written."""
+        ``request_log``: called with a ``RequestRecord`` once each response is written;
+        ``poll_interval``: seconds between the serving thread's looks for ``stop()``, which
+        waits up to that long (a test suite that starts one per test wants it short)."""
         self.app = EmulatorApp(seed, faults)
         self.request_log = request_log
+        self.poll_interval = poll_interval
         self._address = (host, port)
         self._httpd: _HttpServer | None = None
         self._thread: threading.Thread | None = None
@@ -236,7 +240,7 @@ class EmulatorServer:
         self._httpd = _HttpServer((host, port), self.app, ":" in host, self.request_log)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": self.poll_interval},
             name=f"chime-emulator-{self.port}",
             daemon=True,
         )

@@ -39,6 +39,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import botocore.loaders
+import botocore.session
 import pytest
 from click.testing import CliRunner
 
@@ -130,6 +132,44 @@ def seed_doc(
             }
         ]
     }
+
+
+# botocore's data loader of every run ``Cli`` makes in-process, one per AWS_DATA_PATH in
+# this process: each run makes its own botocore session, whose new loader listed the data
+# directories and read the service models, endpoints and rule sets again (~0.1 s a run,
+# thousands of runs). The loader only reads botocore's data files and caches what it read;
+# the session, its configuration, credentials and clients are each run's own as before.
+# (Only there: a test of how the tool makes its sessions, such as test_client_wire's, sees
+# the loaders as the tool makes them.)
+_LOADERS: dict[str | None, botocore.loaders.Loader] = {}
+_SHARING = [0]  # runs of ``Cli`` under way (their threads make sessions too)
+_SHARING_LOCK = threading.Lock()
+_create_loader = botocore.session.create_loader
+
+
+def _loader(search_path_string: str | None = None) -> botocore.loaders.Loader:
+    """botocore's ``create_loader``, but the process's one loader while a ``Cli`` run is
+    under way."""
+    with _SHARING_LOCK:
+        if not _SHARING[0]:
+            return _create_loader(search_path_string)
+        if search_path_string not in _LOADERS:
+            _LOADERS[search_path_string] = _create_loader(search_path_string)
+        return _LOADERS[search_path_string]
+
+
+botocore.session.create_loader = _loader
+
+
+@contextmanager
+def _shared_loaders() -> Iterator[None]:
+    with _SHARING_LOCK:
+        _SHARING[0] += 1
+    try:
+        yield
+    finally:
+        with _SHARING_LOCK:
+            _SHARING[0] -= 1
 
 
 @pytest.fixture
@@ -270,9 +310,10 @@ class Cli:
 
     def raw(self, *args: str) -> Run:
         """Like calling, without the ``--endpoint-url`` and ``--desired`` options."""
-        result = CliRunner().invoke(
-            root_command, list(args), catch_exceptions=False, prog_name="chime-reconciler"
-        )
+        with _shared_loaders():
+            result = CliRunner().invoke(
+                root_command, list(args), catch_exceptions=False, prog_name="chime-reconciler"
+            )
         return Run(result.exit_code, result.stdout, result.stderr)
 
     def subprocess(self, *args: str, raw: bool = False) -> Run:
@@ -426,7 +467,10 @@ def local_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """A server of ``handler`` on a free port of 127.0.0.1, in a thread, for as long as the
     block: its URL (a fake endpoint that answers as AWS or a proxy would not)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the serving loop's next look: every 10 ms, not socketserver's 0.5 s
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

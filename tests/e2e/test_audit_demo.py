@@ -24,7 +24,9 @@ ENV = {"CHIME_RECONCILER_RETRY_BASE_MS": "1", "CHIME_RECONCILER_RETRY_CAP_MS": "
 
 @pytest.fixture
 def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(seed=load_seed(ROOT / "reconciler" / "demo" / "seed.yaml")) as server:
+    with EmulatorServer(
+        seed=load_seed(ROOT / "reconciler" / "demo" / "seed.yaml"), poll_interval=0.005
+    ) as server:
         yield server
 
 

@@ -67,7 +67,7 @@ def emulator(tmp_path: Path) -> Iterator[EmulatorServer]:
     )
     path = tmp_path / "seed.yaml"
     path.write_text(yaml.safe_dump(seed), encoding="utf-8")
-    with EmulatorServer(seed=load_seed(path)) as server:
+    with EmulatorServer(seed=load_seed(path), poll_interval=0.005) as server:
         yield server
 
 

@@ -52,7 +52,9 @@ fake_github = _fake_github_module()
 
 @pytest.fixture
 def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(seed=load_seed(ROOT / "reconciler" / "demo" / "seed.yaml")) as server:
+    with EmulatorServer(
+        seed=load_seed(ROOT / "reconciler" / "demo" / "seed.yaml"), poll_interval=0.005
+    ) as server:
         yield server
 
 

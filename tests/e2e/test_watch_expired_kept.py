@@ -21,7 +21,7 @@ pytestmark = pytest.mark.e2e
 
 MEETING = "6f1c2a9e-0000-4000-8000-000000000001"
 ARN = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
-LEAD_S = 5  # bob's access ends this long after the watch starts: in a later round
+LEAD_S = 3  # bob's access ends this long after the watch starts: in a later round
 TARGETS = ("--target", "ops", "--target", "chan", "--target", "bridge")
 
 
@@ -121,7 +121,7 @@ def test_a_watch_says_once_that_an_access_which_ended_during_it_did_not_end(
 ) -> None:
     until = bob_until_soon(emulator, write_desired)
     result = cli(
-        "apply", "--auto-approve", "--watch", "--interval", "0.3", "--until", f"{LEAD_S + 4}s",
+        "apply", "--auto-approve", "--watch", "--interval", "0.3", "--until", f"{LEAD_S + 3}s",
         *TARGETS,
     )  # fmt: skip
     assert result.exit_code == 0, result.stdout + result.stderr
@@ -139,7 +139,7 @@ def test_a_watchs_json_lines_carry_the_expired_memberships_kept_in_the_round_the
 ) -> None:
     until = bob_until_soon(emulator, write_desired)
     result = cli(
-        "apply", "--auto-approve", "--watch", "--interval", "0.3", "--until", f"{LEAD_S + 4}s",
+        "apply", "--auto-approve", "--watch", "--interval", "0.3", "--until", f"{LEAD_S + 3}s",
         "--format", "json", *TARGETS,
     )  # fmt: skip
     assert result.exit_code == 0, result.stdout + result.stderr
@@ -185,7 +185,7 @@ def test_a_watchs_out_document_lists_the_expired_memberships_kept_each_once(
     until = bob_until_soon(emulator, write_desired)
     out = tmp_path / "watch.json"
     result = cli(
-        "apply", "--auto-approve", "--watch", "--interval", "0.3", "--until", f"{LEAD_S + 4}s",
+        "apply", "--auto-approve", "--watch", "--interval", "0.3", "--until", f"{LEAD_S + 3}s",
         "--format", "json", "--out", str(out), *TARGETS,
     )  # fmt: skip
     assert result.exit_code == 0, result.stdout + result.stderr
