@@ -276,6 +276,7 @@ class GitHub:
                     raw = reply.read()
                     status = int(reply.status)
                     link = reply.headers.get("Link")
+                    content_type = reply.headers.get("Content-Type")
             except urllib.error.HTTPError as exc:
                 raw = exc.read()
                 retry_after = _retry_after(exc.headers.get("Retry-After"))
@@ -298,13 +299,30 @@ class GitHub:
                     self.sleep(self._delay(attempt, None))
                     continue
                 raise GitHubError(method, path, None, str(reason)) from None
-            parsed = json.loads(raw.decode("utf-8")) if raw.strip() else None
+            parsed = _parsed(method, path, status, raw, content_type)
             return Response(status=status, data=parsed, next_url=parse_link_next(link))
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
             return min(retry_after, MAX_RETRY_AFTER)
         return float(self.backoff * 2 ** (attempt - 1))
+
+
+def _parsed(method: str, path: str, status: int, raw: bytes, content_type: str | None) -> Any:
+    """The JSON of a 2xx answer (None when empty); a web page (a proxy's or a sign-in page,
+    a GITHUB_API_URL that is the web UI's) is an API error, as any other failed call."""
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError both
+        kind = f"Content-Type: {content_type}" if content_type else "no Content-Type"
+        raise GitHubError(
+            method,
+            path,
+            status,
+            f"the answer is not JSON ({kind}): is GITHUB_API_URL the API's URL?",
+        ) from None
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -191,6 +191,22 @@ def test_validation_errors_carry_githubs_details(fake: FakeGitHub, github: GitHu
     )
 
 
+@pytest.mark.parametrize("page", [b"<html>unicorn</html>", b"\xff\xfe not text"])
+def test_an_answer_that_is_not_json_is_an_api_error(
+    fake: FakeGitHub, github: GitHub, page: bytes
+) -> None:
+    # Q-DV-1: a proxy's or a sign-in page (200, HTML) was "Internal error: JSONDecodeError"
+    fake.faults.append(Fault(200, page))
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    assert str(raised.value) == (
+        f"GitHub API GET {REPO}/issues failed: HTTP 200: the answer is not JSON "
+        "(Content-Type: text/html; charset=utf-8): is GITHUB_API_URL the API's URL?"
+    )
+
+
 def test_missing_permission_names_the_permissions_to_check(
     fake: FakeGitHub, github: GitHub
 ) -> None:
