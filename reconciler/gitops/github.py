@@ -29,6 +29,7 @@ JsonObject = dict[str, Any]
 _LINK = re.compile(r'<([^>]+)>\s*;\s*rel="([^"]+)"')
 _RETRY_ANY = frozenset({429})  # not processed by GitHub: safe to send again
 _RETRY_IDEMPOTENT = frozenset({500, 502, 503, 504})  # may have been processed
+_REPEATED_WRITE = frozenset({301, 302, 307, 308})  # a 303 is a GET of its answer
 
 
 class GitHubConfigError(UsageError):
@@ -47,7 +48,11 @@ class OffSiteRedirect(Exception):
 
 class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
     """urllib's redirect handling, except that a redirect leaving ``origin`` is refused
-    (urllib would copy the Authorization header to any host, https to http included)."""
+    (urllib would copy the Authorization header to any host, https to http included), and
+    that a write (POST, PATCH) redirected with 301, 302, 307 or 308 is sent again as it was,
+    its method and body kept, where urllib refuses a 307/308 and turns a 301/302 into a GET
+    without the body: GitHub says such a request "should be repeated verbatim" to the new
+    URL, and answers a write to a renamed or transferred repository with a 307 (Q-DV-2)."""
 
     def __init__(self, origin: str) -> None:
         self.origin = _origin(origin)
@@ -63,6 +68,16 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
     ) -> urllib.request.Request | None:
         if self.origin is None or _origin(newurl) != self.origin:
             raise OffSiteRedirect(code, newurl)
+        method = req.get_method()
+        if method not in ("GET", "HEAD") and code in _REPEATED_WRITE:
+            return urllib.request.Request(
+                newurl,
+                data=req.data,
+                headers=req.headers,
+                origin_req_host=req.origin_req_host,
+                unverifiable=True,
+                method=method,
+            )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fake_github import NAME, OWNER, TOKEN, FakeGitHub, Fault, recorded
+from fake_github import NAME, OWNER, REPO_ID, TOKEN, FakeGitHub, Fault, recorded
 
 from reconciler.gitops.github import GitHub, GitHubConfigError, GitHubError, parse_link_next
 
@@ -122,6 +122,31 @@ def test_a_redirect_within_the_api_is_followed_with_the_token(
 
     assert [r.line for r in fake.requests] == [f"GET {REPO}/issues", f"GET {REPO}/issues?moved=1"]
     assert fake.requests[1].headers["authorization"] == f"Bearer {TOKEN}"
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+@pytest.mark.parametrize("method", ["PATCH", "POST"])
+def test_a_write_redirected_within_the_api_is_sent_again_as_it_was(
+    fake: FakeGitHub, github: GitHub, status: int, method: str
+) -> None:
+    # Q-DV-2: a 307/308 was "HTTP 307: (no message)"; a 301/302 became a GET without the body.
+    # GitHub answers a write to a renamed or transferred repository with 307 to its new home.
+    number = fake.add_issue("x", "")["number"]
+    moved = f"/repositories/{REPO_ID}/issues/{number}"
+    path = github.repo_path(f"/issues/{number}")
+    if method == "POST":
+        moved, path = f"{moved}/comments", f"{path}/comments"
+    fake.faults.append(Fault(status, {}, {"Location": moved}))
+
+    answer = github.request(method, path, body={"body": "the plan"}).data
+
+    assert [(r.method, r.path, r.body) for r in fake.requests] == [
+        (method, path, {"body": "the plan"}),
+        (method, moved, {"body": "the plan"}),
+    ]
+    assert fake.requests[1].headers["authorization"] == f"Bearer {TOKEN}"
+    assert fake.requests[1].headers["content-type"] == "application/json"
+    assert answer["body"] == "the plan"
 
 
 def test_gateway_errors_on_reads_are_retried_with_backoff(
