@@ -98,17 +98,27 @@ def _origin(url: str) -> tuple[str, str | None, int | None] | None:
 class GitHubError(ReconcilerError):
     """A GitHub API call failed for good, with the HTTP status and GitHub's message."""
 
-    def __init__(self, method: str, path: str, status: int | None, message: str) -> None:
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        status: int | None,
+        message: str,
+        rate_limited: str | None = None,
+    ) -> None:
         self.method = method
         self.path = path
         self.status = status
         self.message = message
+        self.rate_limited = rate_limited  # when to try again: no permission is missing
         super().__init__(str(self))
 
     def __str__(self) -> str:
         status = f"HTTP {self.status}" if self.status is not None else "no response"
         hint = ""
-        if self.status in (401, 403, 404):
+        if self.rate_limited is not None:
+            hint = f" (rate limited: {self.rate_limited})"
+        elif self.status in (401, 403, 404):
             hint = (
                 " (check the job's `permissions:` — pull-requests: write for PR comments, "
                 "issues: write for drift issues, actions: read for workflow runs — and that "
@@ -294,12 +304,23 @@ class GitHub:
                     content_type = reply.headers.get("Content-Type")
             except urllib.error.HTTPError as exc:
                 raw = exc.read()
-                retry_after = _retry_after(exc.headers.get("Retry-After"))
-                throttled = exc.code == 403 and retry_after is not None  # secondary limit
-                if (exc.code in retryable or throttled) and attempt < self.attempts:
-                    self.sleep(self._delay(attempt, retry_after))
+                wait = _asked_wait(exc.code, exc.headers)
+                if wait is not None and wait > MAX_RETRY_AFTER:
+                    # GitHub telling us to give up: asking again meanwhile risks a ban
+                    raise GitHubError(
+                        method,
+                        path,
+                        exc.code,
+                        _error_message(raw),
+                        f"GitHub asks to wait {wait:.0f} s, more than the "
+                        f"{MAX_RETRY_AFTER:.0f} s this tool waits: "
+                        f"try again after {_utc(time.time() + wait)}",
+                    ) from None
+                if (exc.code in retryable or wait is not None) and attempt < self.attempts:
+                    self.sleep(wait if wait is not None else self._delay(attempt))
                     continue
-                raise GitHubError(method, path, exc.code, _error_message(raw)) from None
+                limited = None if wait is None else f"try again after {_utc(time.time() + wait)}"
+                raise GitHubError(method, path, exc.code, _error_message(raw), limited) from None
             except OffSiteRedirect as exc:
                 raise GitHubError(
                     method,
@@ -311,15 +332,13 @@ class GitHub:
             except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
                 reason = getattr(exc, "reason", exc)
                 if method in ("GET", "PATCH") and attempt < self.attempts:
-                    self.sleep(self._delay(attempt, None))
+                    self.sleep(self._delay(attempt))
                     continue
                 raise GitHubError(method, path, None, str(reason)) from None
             parsed = _parsed(method, path, status, raw, content_type)
             return Response(status=status, data=parsed, next_url=parse_link_next(link))
 
-    def _delay(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return min(retry_after, MAX_RETRY_AFTER)
+    def _delay(self, attempt: int) -> float:
         return float(self.backoff * 2 ** (attempt - 1))
 
 
@@ -338,6 +357,18 @@ def _parsed(method: str, path: str, status: int, raw: bytes, content_type: str |
             status,
             f"the answer is not JSON ({kind}): is GITHUB_API_URL the API's URL?",
         ) from None
+
+
+def _asked_wait(status: int, headers: Any) -> float | None:
+    """The seconds a rate-limited answer (403 or 429 with Retry-After: GitHub's secondary
+    limit) asks to wait before the call is sent again; None for any other answer."""
+    if status not in (403, 429):
+        return None
+    return _retry_after(headers.get("Retry-After"))
+
+
+def _utc(moment: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(moment))
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -188,6 +189,38 @@ def test_rate_limited_create_waits_retry_after_and_is_sent_again(
     assert created["number"] == 1
     assert sleeps == [3.0]
     assert [r.method for r in fake.requests] == ["POST", "POST"]
+
+
+@pytest.mark.parametrize("status", [429, 403])
+def test_a_retry_after_over_a_minute_gives_up_at_once_and_says_when(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float], status: int
+) -> None:
+    # Q-DV-5: it waited 60 s and asked again, 3 times, while GitHub said to wait an hour
+    fake.faults.append(
+        Fault(
+            status,
+            {"message": "You have exceeded a secondary rate limit."},
+            {"Retry-After": "3600"},
+        )
+    )
+    earliest = time.time() + 3600
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    latest = time.time() + 3600
+    said, _, when = str(raised.value).rpartition(": try again after ")
+    assert said == (
+        f"GitHub API GET {REPO}/issues failed: HTTP {status}: You have exceeded a secondary "
+        "rate limit. (rate limited: GitHub asks to wait 3600 s, more than the 60 s this tool "
+        "waits"
+    )
+    assert when in {utc(earliest), utc(latest)}
+    assert len(fake.requests) == 1 and sleeps == []
+
+
+def utc(moment: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC)", time.gmtime(moment))
 
 
 def test_reads_give_up_after_four_attempts(
