@@ -6,6 +6,7 @@ has: GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL (default https://api.git
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 import urllib.error
@@ -304,22 +305,22 @@ class GitHub:
                     content_type = reply.headers.get("Content-Type")
             except urllib.error.HTTPError as exc:
                 raw = exc.read()
-                wait = _asked_wait(exc.code, exc.headers)
-                if wait is not None and wait > MAX_RETRY_AFTER:
+                limit = _rate_limit(exc.code, exc.headers, time.time())
+                wait = None if limit is None else limit.wait
+                if limit is not None and wait is not None and wait > MAX_RETRY_AFTER:
                     # GitHub telling us to give up: asking again meanwhile risks a ban
                     raise GitHubError(
                         method,
                         path,
                         exc.code,
                         _error_message(raw),
-                        f"GitHub asks to wait {wait:.0f} s, more than the "
-                        f"{MAX_RETRY_AFTER:.0f} s this tool waits: "
-                        f"try again after {_utc(time.time() + wait)}",
+                        f"{limit.asked}, more than the {MAX_RETRY_AFTER:.0f} s this tool "
+                        f"waits: try again after {_utc(limit.until)}",
                     ) from None
                 if (exc.code in retryable or wait is not None) and attempt < self.attempts:
                     self.sleep(wait if wait is not None else self._delay(attempt))
                     continue
-                limited = None if wait is None else f"try again after {_utc(time.time() + wait)}"
+                limited = None if limit is None else limit.advice()
                 raise GitHubError(method, path, exc.code, _error_message(raw), limited) from None
             except OffSiteRedirect as exc:
                 raise GitHubError(
@@ -359,12 +360,39 @@ def _parsed(method: str, path: str, status: int, raw: bytes, content_type: str |
         ) from None
 
 
-def _asked_wait(status: int, headers: Any) -> float | None:
-    """The seconds a rate-limited answer (403 or 429 with Retry-After: GitHub's secondary
-    limit) asks to wait before the call is sent again; None for any other answer."""
+@dataclass(frozen=True)
+class _RateLimit:
+    """A rate-limited answer: how long GitHub asks to wait (None: not said), in words."""
+
+    wait: float | None
+    until: float  # when the wait ends (epoch seconds)
+    asked: str
+
+    def advice(self) -> str:
+        if self.wait is None:
+            return f"{self.asked}: try again later"
+        return f"try again after {_utc(self.until)}"
+
+
+def _rate_limit(status: int, headers: Any, now: float) -> _RateLimit | None:
+    """A 403 or 429 that GitHub's rate limits gave, with the wait it asks for: its
+    secondary limit's ``Retry-After``, or its primary limit used up (``x-ratelimit-
+    remaining: 0``) until ``x-ratelimit-reset``; None for any other answer (a 403 then
+    is a missing permission)."""
     if status not in (403, 429):
         return None
-    return _retry_after(headers.get("Retry-After"))
+    retry_after = _retry_after(headers.get("Retry-After"))
+    if retry_after is not None:
+        return _RateLimit(
+            retry_after, now + retry_after, f"GitHub asks to wait {retry_after:.0f} s"
+        )
+    if (headers.get("x-ratelimit-remaining") or "").strip() != "0":
+        return None
+    reset = _retry_after(headers.get("x-ratelimit-reset"))
+    if reset is None:
+        return _RateLimit(None, now, "GitHub's rate limit for this token is used up")
+    wait = max(0.0, reset - now)
+    return _RateLimit(wait, reset, f"GitHub's rate limit resets in {math.ceil(wait)} s")
 
 
 def _utc(moment: float) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 
@@ -217,6 +218,46 @@ def test_a_retry_after_over_a_minute_gives_up_at_once_and_says_when(
     )
     assert when in {utc(earliest), utc(latest)}
     assert len(fake.requests) == 1 and sleeps == []
+
+
+PRIMARY_LIMIT = {"message": "API rate limit exceeded for installation ID 1."}
+
+
+@pytest.mark.parametrize("status", [403, 429])
+def test_a_used_up_rate_limit_says_when_it_resets_not_to_check_permissions(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float], status: int
+) -> None:
+    # Q-DV-3: "HTTP 403: API rate limit exceeded ... (check the job's `permissions:` ...)"
+    reset = int(time.time()) + 3601
+    headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)}
+    fake.faults.append(Fault(status, PRIMARY_LIMIT, headers))
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    assert re.fullmatch(
+        re.escape(
+            f"GitHub API GET {REPO}/issues failed: HTTP {status}: API rate limit exceeded for "
+            "installation ID 1. (rate limited: GitHub's rate limit resets in "
+        )
+        + "360[01]"
+        + re.escape(f" s, more than the 60 s this tool waits: try again after {utc(reset)}"),
+        str(raised.value),
+    )
+    assert len(fake.requests) == 1 and sleeps == []
+
+
+def test_a_rate_limit_that_resets_within_a_minute_is_waited_for(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    reset = int(time.time()) + 5
+    headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)}
+    fake.faults.append(Fault(403, PRIMARY_LIMIT, headers))
+
+    assert github.get(github.repo_path("/issues")) == []
+
+    assert len(fake.requests) == 2
+    assert len(sleeps) == 1 and 3 <= sleeps[0] <= 5
 
 
 def utc(moment: float) -> str:
