@@ -15,9 +15,21 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from reconciler import atomic_file
+from reconciler.errors import ReconcilerError
 from reconciler.regular_file import NotRegularFile, read_regular
+from reconciler.render.safe import shown
 
 SIGNALS = {signal.SIGINT, signal.SIGTERM}  # held while the files are put back
+
+
+class NotPutBack(ReconcilerError):
+    """Files ``put_back`` could not give back, each with the reason (every other went back)."""
+
+    def __init__(self, failed: list[tuple[Path, str]]) -> None:
+        self.failed = failed
+        super().__init__(
+            ", ".join(f"{shown(str(path))} could not be put back ({why})" for path, why in failed)
+        )
 
 
 def put_back(
@@ -27,17 +39,24 @@ def put_back(
 ) -> None:
     """Each ``(path, bytes before)``: None, the file did not exist. Then each of
     ``folders`` (those the change created, innermost first) is removed if it is empty.
-    ``within``: as ``atomic_file.write_atomically`` (a file no longer there is left)."""
+    ``within``: as ``atomic_file.write_atomically`` (a file no longer there is left). A
+    file that cannot be put back (OSError) does not stop the others: ``NotPutBack`` names
+    each such file once the others are back."""
+    failed: list[tuple[Path, str]] = []
     held = None
     if threading.current_thread() is threading.main_thread():
         held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
     try:
         for path, before in files:
-            if before is None:
-                path.unlink(missing_ok=True)
-            else:
-                with contextlib.suppress(atomic_file.LeadsOut):  # the others still go back
+            try:
+                if before is None:
+                    path.unlink(missing_ok=True)
+                else:
                     atomic_file.write_atomically(path, before, within)
+            except atomic_file.LeadsOut:  # a link swapped in: what it leads to is not ours
+                pass
+            except OSError as exc:  # the others still go back
+                failed.append((path, str(exc.strerror or exc)))
         for folder in folders:
             with contextlib.suppress(OSError):  # not empty (or gone): not ours to remove
                 folder.rmdir()
@@ -45,6 +64,8 @@ def put_back(
         if held is not None:
             with contextlib.suppress(KeyboardInterrupt):  # raised by the call itself
                 signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    if failed:
+        raise NotPutBack(failed)
 
 
 def restorable(path: Path) -> list[tuple[Path, bytes | None]]:

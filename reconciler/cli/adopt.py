@@ -24,7 +24,7 @@ from reconciler.kinds import RoleValue
 from reconciler.plan import Plan
 from reconciler.prose import counted, number
 from reconciler.providers.base import Undeclarable
-from reconciler.put_back import put_back
+from reconciler.put_back import NotPutBack, put_back
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.render.safe import shown
 from reconciler.runner import Interrupted, interrupted_message
@@ -78,29 +78,34 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
     # the files the loader read (never through a link out of the folder), written only
     # there: a link swapped in since is refused as the file is written
     within = atomic_file.Within(app.desired_dir, str(app.desired_dir))
+    written: dict[Path, bytes] = {}  # each file written (or being written): its old bytes
     try:
         interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
-        for path, (_, edited) in edits.items():
+        for path, (original, edited) in edits.items():
+            written[path] = original
             try:
                 atomic_file.write_atomically(path, edited, within)
-            except atomic_file.LeadsOut as exc:
-                raise AdoptError(f"cannot write {shown(str(path))}: {exc}") from None
+            except OSError as exc:  # a link leading out too: this file was left as it was
+                del written[path]
+                why = exc if isinstance(exc, atomic_file.LeadsOut) else exc.strerror or exc
+                raise WriteFailed(f"cannot write {shown(str(path))}: {why}") from None
         load_desired(app.desired_dir, app.now)
         again = Session.open(app).plan(targets)
         interrupt.raise_if_pressed()  # ... nor one swallowed while they are checked
     except BaseException as exc:  # Ctrl-C included: every file back as it was
-        _restore(edits, within)
+        not_back = _restore(written, within)
         if isinstance(exc, KeyboardInterrupt):
-            raise Interrupted(interrupted_message("import --adopt", PUT_BACK)) from None
-        click.echo(f"{_failed(exc)}; they are back as they were.", err=True)
+            said = PUT_BACK if not not_back else f"nothing in Chime was changed; {not_back}"
+            raise Interrupted(interrupted_message("import --adopt", said)) from None
+        click.echo(f"{_failed(exc)}; {not_back or 'they are back as they were'}.", err=True)
         raise
     if again.errors:  # a safety net: what the plan refuses is skipped (_undeclarable)
-        _restore(edits, within)
+        not_back = _restore(written, within)
         n = len(again.errors)
         raise AdoptError(  # their lines are the edited files', not the files put back
             "\n".join(again.errors) + f"\nNothing was adopted: the edited files gave the plan "
             f"{counted(n, 'error')} (above, at the lines of the files as edited); "
-            "the files are back as they were."
+            f"{not_back or 'the files are back as they were'}."
         )
     adopted = {(a.file, a.key_line) for a in adoptions}
     left = [
@@ -110,11 +115,11 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
         and any((t.key, m.ref) not in kept for m in t.drift)
     ]
     if left:
-        _restore(edits, within)
+        not_back = _restore(written, within)
         raise AdoptError(
             "the edited files still leave members undeclared in "
             + ", ".join(listed(t.key.name) for t in left)
-            + "; the files are back as they were: add them by hand"
+            + f"; {not_back or 'the files are back as they were'}: add them by hand"
         )
     _report(adopted_at)
 
@@ -231,15 +236,26 @@ def _edits(adoptions: list[Adoption]) -> tuple[dict[Path, tuple[bytes, bytes]], 
     return edits, adopted
 
 
+class WriteFailed(AdoptError):
+    """An edited file could not be written (the files written before it are put back)."""
+
+
 def _failed(exc: BaseException) -> str:
+    if isinstance(exc, WriteFailed):
+        return "Writing the edited files failed"
     if isinstance(exc, DesiredStateError):
         return f"The edited files did not load ({BUG})"
     return "Checking the edited files failed"
 
 
-def _restore(edits: dict[Path, tuple[bytes, bytes]], within: atomic_file.Within) -> None:
-    """Every file edited (or being edited) as it was (``put_back``)."""
-    put_back(((path, original) for path, (original, _) in edits.items()), (), within)
+def _restore(written: dict[Path, bytes], within: atomic_file.Within) -> str:
+    """Every file written (or being written) as it was (``put_back``): "" when all are, or
+    which are not, and why (the others are)."""
+    try:
+        put_back(written.items(), (), within)
+    except NotPutBack as exc:
+        return f"{exc}, left as edited; the others are back as they were"
+    return ""
 
 
 def _report(adopted: list[Adopted]) -> None:

@@ -6,6 +6,7 @@ has: GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL (default https://api.git
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 import urllib.error
@@ -29,6 +30,7 @@ JsonObject = dict[str, Any]
 _LINK = re.compile(r'<([^>]+)>\s*;\s*rel="([^"]+)"')
 _RETRY_ANY = frozenset({429})  # not processed by GitHub: safe to send again
 _RETRY_IDEMPOTENT = frozenset({500, 502, 503, 504})  # may have been processed
+_REPEATED_WRITE = frozenset({301, 302, 307, 308})  # a 303 is a GET of its answer
 
 
 class GitHubConfigError(UsageError):
@@ -47,7 +49,11 @@ class OffSiteRedirect(Exception):
 
 class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
     """urllib's redirect handling, except that a redirect leaving ``origin`` is refused
-    (urllib would copy the Authorization header to any host, https to http included)."""
+    (urllib would copy the Authorization header to any host, https to http included), and
+    that a write (POST, PATCH) redirected with 301, 302, 307 or 308 is sent again as it was,
+    its method and body kept, where urllib refuses a 307/308 and turns a 301/302 into a GET
+    without the body: GitHub says such a request "should be repeated verbatim" to the new
+    URL, and answers a write to a renamed or transferred repository with a 307 (Q-DV-2)."""
 
     def __init__(self, origin: str) -> None:
         self.origin = _origin(origin)
@@ -63,6 +69,16 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
     ) -> urllib.request.Request | None:
         if self.origin is None or _origin(newurl) != self.origin:
             raise OffSiteRedirect(code, newurl)
+        method = req.get_method()
+        if method not in ("GET", "HEAD") and code in _REPEATED_WRITE:
+            return urllib.request.Request(
+                newurl,
+                data=req.data,
+                headers=req.headers,
+                origin_req_host=req.origin_req_host,
+                unverifiable=True,
+                method=method,
+            )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -83,17 +99,27 @@ def _origin(url: str) -> tuple[str, str | None, int | None] | None:
 class GitHubError(ReconcilerError):
     """A GitHub API call failed for good, with the HTTP status and GitHub's message."""
 
-    def __init__(self, method: str, path: str, status: int | None, message: str) -> None:
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        status: int | None,
+        message: str,
+        rate_limited: str | None = None,
+    ) -> None:
         self.method = method
         self.path = path
         self.status = status
         self.message = message
+        self.rate_limited = rate_limited  # when to try again: no permission is missing
         super().__init__(str(self))
 
     def __str__(self) -> str:
         status = f"HTTP {self.status}" if self.status is not None else "no response"
         hint = ""
-        if self.status in (401, 403, 404):
+        if self.rate_limited is not None:
+            hint = f" (rate limited: {self.rate_limited})"
+        elif self.status in (401, 403, 404):
             hint = (
                 " (check the job's `permissions:` — pull-requests: write for PR comments, "
                 "issues: write for drift issues, actions: read for workflow runs — and that "
@@ -276,14 +302,26 @@ class GitHub:
                     raw = reply.read()
                     status = int(reply.status)
                     link = reply.headers.get("Link")
+                    content_type = reply.headers.get("Content-Type")
             except urllib.error.HTTPError as exc:
                 raw = exc.read()
-                retry_after = _retry_after(exc.headers.get("Retry-After"))
-                throttled = exc.code == 403 and retry_after is not None  # secondary limit
-                if (exc.code in retryable or throttled) and attempt < self.attempts:
-                    self.sleep(self._delay(attempt, retry_after))
+                limit = _rate_limit(exc.code, exc.headers, time.time())
+                wait = None if limit is None else limit.wait
+                if limit is not None and wait is not None and wait > MAX_RETRY_AFTER:
+                    # GitHub telling us to give up: asking again meanwhile risks a ban
+                    raise GitHubError(
+                        method,
+                        path,
+                        exc.code,
+                        _error_message(raw),
+                        f"{limit.asked}, more than the {MAX_RETRY_AFTER:.0f} s this tool "
+                        f"waits: try again after {_utc(limit.until)}",
+                    ) from None
+                if (exc.code in retryable or wait is not None) and attempt < self.attempts:
+                    self.sleep(wait if wait is not None else self._delay(attempt))
                     continue
-                raise GitHubError(method, path, exc.code, _error_message(raw)) from None
+                limited = None if limit is None else limit.advice()
+                raise GitHubError(method, path, exc.code, _error_message(raw), limited) from None
             except OffSiteRedirect as exc:
                 raise GitHubError(
                     method,
@@ -295,16 +333,70 @@ class GitHub:
             except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
                 reason = getattr(exc, "reason", exc)
                 if method in ("GET", "PATCH") and attempt < self.attempts:
-                    self.sleep(self._delay(attempt, None))
+                    self.sleep(self._delay(attempt))
                     continue
                 raise GitHubError(method, path, None, str(reason)) from None
-            parsed = json.loads(raw.decode("utf-8")) if raw.strip() else None
+            parsed = _parsed(method, path, status, raw, content_type)
             return Response(status=status, data=parsed, next_url=parse_link_next(link))
 
-    def _delay(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return min(retry_after, MAX_RETRY_AFTER)
+    def _delay(self, attempt: int) -> float:
         return float(self.backoff * 2 ** (attempt - 1))
+
+
+def _parsed(method: str, path: str, status: int, raw: bytes, content_type: str | None) -> Any:
+    """The JSON of a 2xx answer (None when empty); a web page (a proxy's or a sign-in page,
+    a GITHUB_API_URL that is the web UI's) is an API error, as any other failed call."""
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError both
+        kind = f"Content-Type: {content_type}" if content_type else "no Content-Type"
+        raise GitHubError(
+            method,
+            path,
+            status,
+            f"the answer is not JSON ({kind}): is GITHUB_API_URL the API's URL?",
+        ) from None
+
+
+@dataclass(frozen=True)
+class _RateLimit:
+    """A rate-limited answer: how long GitHub asks to wait (None: not said), in words."""
+
+    wait: float | None
+    until: float  # when the wait ends (epoch seconds)
+    asked: str
+
+    def advice(self) -> str:
+        if self.wait is None:
+            return f"{self.asked}: try again later"
+        return f"try again after {_utc(self.until)}"
+
+
+def _rate_limit(status: int, headers: Any, now: float) -> _RateLimit | None:
+    """A 403 or 429 that GitHub's rate limits gave, with the wait it asks for: its
+    secondary limit's ``Retry-After``, or its primary limit used up (``x-ratelimit-
+    remaining: 0``) until ``x-ratelimit-reset``; None for any other answer (a 403 then
+    is a missing permission)."""
+    if status not in (403, 429):
+        return None
+    retry_after = _retry_after(headers.get("Retry-After"))
+    if retry_after is not None:
+        return _RateLimit(
+            retry_after, now + retry_after, f"GitHub asks to wait {retry_after:.0f} s"
+        )
+    if (headers.get("x-ratelimit-remaining") or "").strip() != "0":
+        return None
+    reset = _retry_after(headers.get("x-ratelimit-reset"))
+    if reset is None:
+        return _RateLimit(None, now, "GitHub's rate limit for this token is used up")
+    wait = max(0.0, reset - now)
+    return _RateLimit(wait, reset, f"GitHub's rate limit resets in {math.ceil(wait)} s")
+
+
+def _utc(moment: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(moment))
 
 
 def _retry_after(value: str | None) -> float | None:

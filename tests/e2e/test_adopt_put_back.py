@@ -5,7 +5,10 @@ slow Chime; in process, a failure raised where the edited files are checked)."""
 
 from __future__ import annotations
 
+import resource
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -102,3 +105,59 @@ def test_adopt_failing_while_it_checks_the_edited_files_puts_them_back(
     with pytest.raises(OSError):  # unexpected: the command line reports it as a bug
         cli("import", "--adopt")
     assert snapshot(desired) == before
+
+
+def files(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in directory.rglob("*.yaml")}
+
+
+FILE_SIZE_LIMIT = 1000  # bytes a file of the child may hold: a.yaml fits, big/b.yaml not
+PADDING = "".join(f"# note {i:03d}: {'x' * 60}\n" for i in range(16))  # about 1,100 bytes
+
+
+def test_adopt_that_cannot_write_a_file_names_it_and_puts_the_others_back(
+    seed: Any, write_desired: Any, workdir: Path
+) -> None:
+    # Q-DV-4: "Internal error ... PermissionError: ... '.b.yaml.d2e7137b.tmp'" (or "the
+    # output could not be written"): neither the file named nor the files said to be back.
+    # A file size limit (as a full disk, and for root too) makes big/b.yaml's write fail.
+    emulator = seed(
+        users=("alice", "bob", "carol"),
+        rooms={
+            "web": [("alice", "Administrator"), ("bob", "Member")],
+            "ops": [("alice", "Administrator"), ("carol", "Member")],
+        },
+    )
+    desired = write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "a.yaml": "rooms:\n  ops:\n    administrators: [alice@example.com]\n",
+            "big/b.yaml": f"{PADDING}rooms:\n  web:\n    administrators: [alice@example.com]\n",
+        }
+    )
+    assert len((desired / "big" / "b.yaml").read_bytes()) > FILE_SIZE_LIMIT
+    before = files(desired)
+    a_yaml = (desired / "a.yaml").stat().st_ctime_ns
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past it: EFBIG, no signal
+
+    adopt = ["--endpoint-url", emulator.url, "--desired", "desired-state", "import", "--adopt"]
+    done = subprocess.run(
+        [sys.executable, "-m", "reconciler", *adopt],
+        cwd=workdir,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limited,
+    )
+
+    assert files(desired) == before  # a.yaml, written first, is back byte for byte
+    assert (desired / "a.yaml").stat().st_ctime_ns != a_yaml  # (ops: written, put back)
+    assert (done.returncode, done.stdout) == (1, ""), done.stderr
+    assert done.stderr.splitlines() == [
+        "Writing the edited files failed; they are back as they were.",
+        "Error: cannot write desired-state/big/b.yaml: File too large",
+    ]

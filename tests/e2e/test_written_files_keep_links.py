@@ -115,7 +115,7 @@ def test_adopt_refuses_a_folder_swapped_for_a_link_while_it_writes(
     refused = cli("import", "--adopt")
     assert refused.exit_code == 1
     assert refused.err_lines == [
-        "Checking the edited files failed; they are back as they were.",
+        "Writing the edited files failed; they are back as they were.",
         "Error: cannot write desired-state/rooms.yaml: it leads out of desired-state "
         "through a symbolic link that changed while it was written (not followed)",
     ]

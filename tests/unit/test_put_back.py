@@ -7,8 +7,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from reconciler.atomic_file import write_atomically
-from reconciler.put_back import put_back, restorable
+from reconciler.put_back import NotPutBack, put_back, restorable
 
 
 def test_a_file_is_given_its_bytes_again_through_its_link(tmp_path: Path) -> None:
@@ -39,3 +41,19 @@ def test_a_fifo_is_not_read_and_has_nothing_to_put_back(tmp_path: Path) -> None:
     fifo = tmp_path / "rooms.yaml"
     os.mkfifo(fifo)
     assert restorable(fifo) == []  # returns at once: no writer is waited for
+
+
+def test_a_file_that_cannot_be_put_back_is_named_and_the_others_still_go_back(
+    tmp_path: Path,
+) -> None:
+    # Q-DV-4: the first OSError stopped it; the files after it stayed as edited, unnamed
+    lost = tmp_path / "gone" / "a.yaml"
+    other = tmp_path / "b.yaml"
+    other.write_text("rooms: {edited: {}}\n")
+    (tmp_path / "gone").write_text("a file where the folder was\n")
+
+    with pytest.raises(NotPutBack) as raised:
+        put_back([(lost, b"rooms: {}\n"), (other, b"rooms: {}\n")])
+
+    assert other.read_bytes() == b"rooms: {}\n"
+    assert str(raised.value) == f"{lost} could not be put back (Not a directory)"

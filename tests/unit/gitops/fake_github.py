@@ -310,9 +310,12 @@ def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             body = json.loads(raw) if raw else None
             headers = {k.lower(): v for k, v in self.headers.items()}
             status, data, extra = fake.handle(self.command, split.path, query, body, headers)
-            payload = json.dumps(data).encode()
+            # bytes: served as they are, as a web page (a proxy's or a sign-in page)
+            raw_page = isinstance(data, bytes)
+            payload = data if raw_page else json.dumps(data).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            kind = "text/html; charset=utf-8" if raw_page else "application/json; charset=utf-8"
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(payload)))
             for name, value in extra.items():
                 self.send_header(name, value)

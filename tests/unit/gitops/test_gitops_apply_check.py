@@ -171,6 +171,24 @@ def test_the_step_warns_and_lets_the_check_run_on_an_api_error(
     assert summary(tmp_path).startswith("### chime-reconciler drift\n\nWarning: cannot tell ")
 
 
+def test_the_step_warns_and_lets_the_check_run_on_a_web_page_for_an_answer(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    # Q-DV-1: "Internal error: JSONDecodeError", exit 1, no skip= output
+    fake.add_workflow_run("apply.yml", "in_progress")
+    fake.faults.append(Fault(200, b"<html>unicorn</html>"))
+
+    done, skip = run_step(fake, tmp_path)
+
+    assert (done.returncode, done.stderr, skip) == (0, "", "false")
+    assert done.stdout == (
+        "::warning title=Drift check runs::cannot tell whether an apply is in progress "
+        f"(GitHub API GET {RUNS} failed: HTTP 200: the answer is not JSON (Content-Type: "
+        "text/html; charset=utf-8): is GITHUB_API_URL the API's URL?): the drift check runs "
+        "as usual\n"
+    )
+
+
 def test_a_skip_runs_neither_the_plans_nor_the_drift_issue_job() -> None:
     # Each job after the check runs only when it said skip=false: on skip=true (and when it
     # failed, with no output) the shards job is skipped, so are the plan jobs that need it,
@@ -414,6 +432,24 @@ def test_the_drift_job_warns_and_writes_the_issue_on_an_api_error(
     )
     assert "Plan: 1 to add." in fake.issues[1]["body"]
     assert summary(tmp_path).startswith("### chime-reconciler drift\n\nWarning: cannot tell ")
+
+
+def test_the_drift_job_warns_and_writes_the_issue_on_a_web_page_for_an_answer(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    # Q-DV-1: "Internal error: JSONDecodeError", exit 1, the issue not written
+    fake.add_issue("Drift", f"{DRIFT_MARKER}\nold report", ["drift"])
+    run_id = this_run(fake)
+    fake.faults.append(Fault(200, b"<html>unicorn</html>"))
+
+    done = run_drift_step(fake, tmp_path, run_id, "2")
+
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith(
+        "::warning title=Drift check runs::cannot tell whether an apply ran during this check"
+    )
+    assert "failed: HTTP 200: the answer is not JSON (Content-Type: text/html" in done.stdout
+    assert "Plan: 1 to add." in fake.issues[1]["body"]
 
 
 def test_the_drift_job_may_read_workflow_runs() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Iterator
 
 import pytest
-from fake_github import NAME, OWNER, TOKEN, FakeGitHub, Fault, recorded
+from fake_github import NAME, OWNER, REPO_ID, TOKEN, FakeGitHub, Fault, recorded
 
 from reconciler.gitops.github import GitHub, GitHubConfigError, GitHubError, parse_link_next
 
@@ -124,6 +126,31 @@ def test_a_redirect_within_the_api_is_followed_with_the_token(
     assert fake.requests[1].headers["authorization"] == f"Bearer {TOKEN}"
 
 
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+@pytest.mark.parametrize("method", ["PATCH", "POST"])
+def test_a_write_redirected_within_the_api_is_sent_again_as_it_was(
+    fake: FakeGitHub, github: GitHub, status: int, method: str
+) -> None:
+    # Q-DV-2: a 307/308 was "HTTP 307: (no message)"; a 301/302 became a GET without the body.
+    # GitHub answers a write to a renamed or transferred repository with 307 to its new home.
+    number = fake.add_issue("x", "")["number"]
+    moved = f"/repositories/{REPO_ID}/issues/{number}"
+    path = github.repo_path(f"/issues/{number}")
+    if method == "POST":
+        moved, path = f"{moved}/comments", f"{path}/comments"
+    fake.faults.append(Fault(status, {}, {"Location": moved}))
+
+    answer = github.request(method, path, body={"body": "the plan"}).data
+
+    assert [(r.method, r.path, r.body) for r in fake.requests] == [
+        (method, path, {"body": "the plan"}),
+        (method, moved, {"body": "the plan"}),
+    ]
+    assert fake.requests[1].headers["authorization"] == f"Bearer {TOKEN}"
+    assert fake.requests[1].headers["content-type"] == "application/json"
+    assert answer["body"] == "the plan"
+
+
 def test_gateway_errors_on_reads_are_retried_with_backoff(
     fake: FakeGitHub, github: GitHub, sleeps: list[float]
 ) -> None:
@@ -165,6 +192,78 @@ def test_rate_limited_create_waits_retry_after_and_is_sent_again(
     assert [r.method for r in fake.requests] == ["POST", "POST"]
 
 
+@pytest.mark.parametrize("status", [429, 403])
+def test_a_retry_after_over_a_minute_gives_up_at_once_and_says_when(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float], status: int
+) -> None:
+    # Q-DV-5: it waited 60 s and asked again, 3 times, while GitHub said to wait an hour
+    fake.faults.append(
+        Fault(
+            status,
+            {"message": "You have exceeded a secondary rate limit."},
+            {"Retry-After": "3600"},
+        )
+    )
+    earliest = time.time() + 3600
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    latest = time.time() + 3600
+    said, _, when = str(raised.value).rpartition(": try again after ")
+    assert said == (
+        f"GitHub API GET {REPO}/issues failed: HTTP {status}: You have exceeded a secondary "
+        "rate limit. (rate limited: GitHub asks to wait 3600 s, more than the 60 s this tool "
+        "waits"
+    )
+    assert when in {utc(earliest), utc(latest)}
+    assert len(fake.requests) == 1 and sleeps == []
+
+
+PRIMARY_LIMIT = {"message": "API rate limit exceeded for installation ID 1."}
+
+
+@pytest.mark.parametrize("status", [403, 429])
+def test_a_used_up_rate_limit_says_when_it_resets_not_to_check_permissions(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float], status: int
+) -> None:
+    # Q-DV-3: "HTTP 403: API rate limit exceeded ... (check the job's `permissions:` ...)"
+    reset = int(time.time()) + 3601
+    headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)}
+    fake.faults.append(Fault(status, PRIMARY_LIMIT, headers))
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    assert re.fullmatch(
+        re.escape(
+            f"GitHub API GET {REPO}/issues failed: HTTP {status}: API rate limit exceeded for "
+            "installation ID 1. (rate limited: GitHub's rate limit resets in "
+        )
+        + "360[01]"
+        + re.escape(f" s, more than the 60 s this tool waits: try again after {utc(reset)}"),
+        str(raised.value),
+    )
+    assert len(fake.requests) == 1 and sleeps == []
+
+
+def test_a_rate_limit_that_resets_within_a_minute_is_waited_for(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    reset = int(time.time()) + 5
+    headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)}
+    fake.faults.append(Fault(403, PRIMARY_LIMIT, headers))
+
+    assert github.get(github.repo_path("/issues")) == []
+
+    assert len(fake.requests) == 2
+    assert len(sleeps) == 1 and 3 <= sleeps[0] <= 5
+
+
+def utc(moment: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC)", time.gmtime(moment))
+
+
 def test_reads_give_up_after_four_attempts(
     fake: FakeGitHub, github: GitHub, sleeps: list[float]
 ) -> None:
@@ -188,6 +287,22 @@ def test_validation_errors_carry_githubs_details(fake: FakeGitHub, github: GitHu
     assert str(raised.value) == (
         f"GitHub API POST {REPO}/issues/{number}/comments failed: HTTP 422: Validation Failed "
         "(body is too long (maximum is 65536 characters))"
+    )
+
+
+@pytest.mark.parametrize("page", [b"<html>unicorn</html>", b"\xff\xfe not text"])
+def test_an_answer_that_is_not_json_is_an_api_error(
+    fake: FakeGitHub, github: GitHub, page: bytes
+) -> None:
+    # Q-DV-1: a proxy's or a sign-in page (200, HTML) was "Internal error: JSONDecodeError"
+    fake.faults.append(Fault(200, page))
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    assert str(raised.value) == (
+        f"GitHub API GET {REPO}/issues failed: HTTP 200: the answer is not JSON "
+        "(Content-Type: text/html; charset=utf-8): is GITHUB_API_URL the API's URL?"
     )
 
 
