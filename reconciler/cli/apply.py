@@ -395,6 +395,7 @@ def _watch(
             check_unchanged(session, plan)  # nor did its targets move on (Q-CG-1)
         return True
 
+    runner: Watch | None = None
     try:  # SIGINT stops it even when it started ignored (a script's background job)
         with interrupt.heard():
             session = Session.open(app, shard)
@@ -402,6 +403,8 @@ def _watch(
             runner = Watch(session, targets, every, deadline, out, allow_unsafe, report=output)
             code = runner.run(first_round)
     except KeyboardInterrupt:  # each change made was printed as it was made
+        if runner is None or not runner.totals.results:  # while round 1 read (Q-DU-1)
+            raise ApplyInterrupted(NOTHING_APPLIED) from None
         raise ApplyInterrupted(WATCH_INTERRUPTED) from None
     if code == 0:
         output.check()

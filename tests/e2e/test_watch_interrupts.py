@@ -222,3 +222,23 @@ def test_a_watch_started_with_sigint_ignored_stops_on_kill_int_between_rounds(
     document = json.loads((workdir / "watch.json").read_text())
     assert document["watch"]["stopped"] is None
     assert any(c["member"] == "mallory@example.com" for c in document["changes"])
+
+
+def test_a_watch_interrupted_while_its_first_round_reads_says_nothing_was_applied(
+    world: EmulatorServer, workdir: Path
+) -> None:
+    """QA-DU Q-DU-1: Ctrl-C while round 1 still reads Chime: nothing applied, and the watch
+    says so as plain apply does; before, 'the changes it made are listed above' (none)."""
+    world.set_faults(latency_ms=LATENCY_MS)
+    child = Watching(world, workdir, *BRIDGE)
+    deadline = time.monotonic() + 15
+    while not world.app.timeline.snapshot()["calls"] and time.monotonic() < deadline:
+        time.sleep(0.01)  # the first read is in flight (each takes LATENCY_MS)
+    child.signal(signal.SIGINT)
+    code, lines, err = child.finish()
+    assert code == 130, err
+    assert not any(line.startswith("[") for line in lines)  # no change was made
+    assert err.rstrip().splitlines()[-1] == (
+        "Error: Interrupted before applying anything: nothing was applied."
+    ), err
+    assert world.meetings.attendees_of(MEETING).keys() == {"bob@example.com", "mallory@example.com"}
