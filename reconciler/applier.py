@@ -360,13 +360,15 @@ class _TargetRun:
 class _CreatesSent:
     """The ``Writer`` the creates go through: it notes the members a create call of which
     failed after its answer was lost (``AwsError.may_have_been_made``): they may have been
-    created, so a re-created one is not said to be absent. A call that returns after an
-    attempt lost its answer marks its items' ``Conflict`` so (``ItemError.answer_lost``):
-    most likely that attempt made them."""
+    created, so a re-created one is not said to be absent. A member carried by a call an
+    attempt of which lost its answer has its ``Conflict`` marked so
+    (``ItemError.answer_lost``), in that call or in any later one (its item retried after
+    a ``Throttled``, QA-DW Q-DW-1): most likely that attempt made it."""
 
     def __init__(self, provider: Writer) -> None:
         self._p = provider
         self._maybe: set[str] = set()
+        self._lost: set[str] = set()  # carried by a call that lost an answer
         self._lock = threading.Lock()
 
     def maybe(self, member_id: str) -> bool:
@@ -385,10 +387,14 @@ class _CreatesSent:
                 with self._lock:
                     self._maybe.update(member_id for member_id, _ in items)
             raise
-        if not watch.lost:
-            return errors
+        with self._lock:
+            if watch.lost:
+                self._lost.update(member_id for member_id, _ in items)
+            lost = set(self._lost)
         return {
-            member_id: replace(e, answer_lost=True) if e.code == CONFLICT else e
+            member_id: replace(e, answer_lost=True)
+            if e.code == CONFLICT and member_id in lost
+            else e
             for member_id, e in errors.items()
         }
 

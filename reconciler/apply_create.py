@@ -11,8 +11,9 @@ every item of that call.
 Another apply at the same time (or a person) may get there first, so the results say what
 happened: ``Conflict`` on create means the member is already there: its live role is read,
 and it is done and reported ``already present`` (not ``added``, and no update call) when
-the role matches (unless an earlier attempt of the call lost its answer: then that attempt
-most likely made it: ``added``, and said so); otherwise the role is set (in place, or by
+the role matches (unless an attempt of a call that carried it, this one or an earlier
+batch's, lost its answer: then that attempt most likely made it: ``added``, and said
+so); otherwise the role is set (in place, or by
 re-creation). A member found gone meanwhile is created again, so a bot whose role changes
 by re-creation is never left absent by a completed apply; those creates' transient item
 errors are retried with the same backoff and budgets as any item's.
