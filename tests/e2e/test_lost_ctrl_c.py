@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import ACCOUNT, Cli, WriteDesired
 
-from reconciler.cli.apply import NOTHING_APPLIED, WATCH_INTERRUPTED
+from reconciler.cli.apply import NOTHING_APPLIED
 from reconciler.emulator import EmulatorServer
 
 pytestmark = pytest.mark.e2e
@@ -182,7 +182,7 @@ def test_a_swallowed_ctrl_c_while_loading_stops_apply_watch_before_its_first_rou
         "1",
     )
     assert code == 130, err
-    assert err.splitlines()[-1] == f"Error: {WATCH_INTERRUPTED}"
+    assert err.splitlines()[-1] == f"Error: {NOTHING_APPLIED}"
     assert "alice@example.com" not in out  # no round applied anything
     no_writes(a_meeting)
 
