@@ -115,6 +115,10 @@ class Holders:
         longs = {o.long[name] for o in self._commands().values() if name in o.long}
         return name if longs in (set(), {name}) else f"{name} ({', '.join(sorted(longs))})"
 
+    def options_of(self, command: str) -> Options:
+        """The options of ``command`` (none for a group or an unknown name)."""
+        return self._commands().get(command, Options({}))
+
     def option(self, word: str) -> str | None:
         """The option ``word`` (``--out=F``, ``-target``, ``-q``) names, as some command
         spells it; None when it is no command's."""
@@ -235,6 +239,8 @@ def _two_dashes(
         return word
     if name in own or (glob is not None and name in glob):
         return word
+    if not eq and _short_flags(name, own, glob):
+        return word  # ``-qv``: -q and -v together, as click reads them (QA-EA Q-EA-2)
     long = "-" + name
     if long in own or (glob is not None and long in glob):
         return long + eq + value
@@ -244,6 +250,18 @@ def _two_dashes(
         return long + eq + value  # refused by ``_refuse_elsewhere``, naming the command
     known = [*own.takes_value, *(glob.takes_value if glob is not None else ())]
     raise ArgvError(_unknown(name, [k for k in known if k.startswith("--")]), command)
+
+
+def _short_flags(name: str, own: Options, glob: Options | None) -> bool:
+    """``-qv``: each letter a one-letter flag of the command or a global one."""
+    if not re.fullmatch(r"-[a-zA-Z]{2,}", name):
+        return False
+    flags = [f"-{c}" for c in name[1:]]
+    return all(
+        (f in own and not own.takes_value[f])
+        or (glob is not None and f in glob and not glob.takes_value.get(f, False))
+        for f in flags
+    )
 
 
 def _refuse_before(
@@ -297,7 +315,14 @@ def _misplaced(
         option = (
             holders.option(word) if word.startswith("-") and not _is_global(word, glob) else None
         )
+        if option is None and _short_flags(word, holders.options_of(typed), glob):
+            moved.append(word)  # ``-qv``: flags of the command, together
+            continue
         if option is None:
+            if word.startswith("-") and word not in ("-", "--") and not _is_global(word, glob):
+                # no option of any command: never kept in a line that fails again (Q-EA-1)
+                name = word.partition("=")[0]
+                raise ArgvError(_unknown_anywhere(name), ROOT)
             kept.append(word)
             continue
         having = holders.of(option)
@@ -365,6 +390,14 @@ def _unknown(name: str, known: Sequence[str]) -> str:
     close = difflib.get_close_matches("-" + name, known, n=1, cutoff=0.8)
     hint = f": did you mean '{close[0]}'?" if close else f", and there is no '-{name}' either."
     return f"No such option '{name}'. (Options are spelled with two dashes{hint})"
+
+
+def _unknown_anywhere(name: str) -> str:
+    """An option no command has, typed before the command: click's words, with the
+    Terraform hint where there is one."""
+    if name in TERRAFORM_HINTS:
+        return _unknown(name, ())
+    return f"No such option '{name}'."
 
 
 def unknown_command(name: str, names: Sequence[str]) -> str:

@@ -117,6 +117,18 @@ ACCOUNT = "11111111-2222-3333-4444-555555555555"
             ("plan", "-q"),
             "Error: -q (--quiet) is an option of apply; plan has no -q",
         ),
+        # an option no command has, between: refused, never kept in a line that fails
+        # again; one-letter flags of the command together are moved (QA-EA Q-EA-1)
+        (
+            ("--auto-approve", "-json", "apply"),
+            "Error: No such option '-json'. (A Terraform option: use --format json.)",
+        ),
+        (("--auto-approve", "--bogus", "apply"), "Error: No such option '--bogus'."),
+        (
+            ("--auto-approve", "-qv", "apply"),
+            "Error: --auto-approve is an option of apply, not a global one: put it after the "
+            "command: chime-reconciler apply --auto-approve -qv",
+        ),
     ],
     ids=[
         "single-dash",
@@ -138,6 +150,9 @@ ACCOUNT = "11111111-2222-3333-4444-555555555555"
         "second-not-of-command",
         "short-before",
         "short-after-another",
+        "terraform-between",
+        "unknown-between",
+        "short-flags-between",
     ],
 )
 def test_an_option_in_the_wrong_place_names_the_command_that_has_it(
@@ -146,6 +161,16 @@ def test_an_option_in_the_wrong_place_names_the_command_that_has_it(
     run = cli.raw(*args)
     assert (run.exit_code, run.stdout, run.err_lines[-1]) == (1, "", message)
     assert not any("there is no" in line for line in run.err_lines)
+
+
+def test_one_letter_flags_together_after_the_command_are_read_as_click_reads_them(
+    cli: Any,
+) -> None:
+    """QA-EA Q-EA-2: `apply -qv` is -q and -v; before, 'No such option '-qv'' and the
+    advice that options are spelled with two dashes."""
+    run = cli.raw("apply", "-qv", "--help")
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.startswith("Usage: chime-reconciler apply")
 
 
 def test_an_option_no_command_has_is_still_said_to_be_none(cli: Any) -> None:
