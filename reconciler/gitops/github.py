@@ -5,6 +5,7 @@ has: GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL (default https://api.git
 
 from __future__ import annotations
 
+import http.client
 import json
 import math
 import re
@@ -304,7 +305,10 @@ class GitHub:
                     link = reply.headers.get("Link")
                     content_type = reply.headers.get("Content-Type")
             except urllib.error.HTTPError as exc:
-                raw = exc.read()
+                try:
+                    raw = exc.read()
+                except http.client.HTTPException:  # an error answer cut short
+                    raw = b""
                 limit = _rate_limit(exc.code, exc.headers, time.time())
                 wait = None if limit is None else limit.wait
                 if limit is not None and wait is not None and wait > MAX_RETRY_AFTER:
@@ -330,8 +334,15 @@ class GitHub:
                     f"redirected off-site to {redact_url(exc.location)}: not followed "
                     "(the token is sent only to GITHUB_API_URL; set it to the API's own URL)",
                 ) from None
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-                reason = getattr(exc, "reason", exc)
+            except (
+                urllib.error.URLError,
+                TimeoutError,
+                ConnectionError,
+                http.client.HTTPException,  # an answer cut short or not HTTP (Q-DZ-3)
+            ) as exc:
+                reason: object = getattr(exc, "reason", exc)
+                if isinstance(exc, http.client.HTTPException):
+                    reason = f"{type(exc).__name__}: {exc}"
                 if method in ("GET", "PATCH") and attempt < self.attempts:
                     self.sleep(self._delay(attempt))
                     continue

@@ -406,3 +406,53 @@ def test_an_enterprise_api_url_with_a_path_is_kept() -> None:
 def test_api_url_defaults_to_github_com() -> None:
     github = GitHub.from_env({"GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "o/r"})
     assert github.api_url == "https://api.github.com"
+
+
+def raw_server(reply: bytes) -> int:
+    """A port on 127.0.0.1 that answers every connection with ``reply`` and closes."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+
+    def serve() -> None:
+        while True:
+            conn, _ = listener.accept()
+            conn.recv(65536)
+            conn.sendall(reply)
+            conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return int(listener.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("reply", "said", "tries"),
+    [
+        (b"garbage\r\n\r\n", "no response: BadStatusLine: garbage", 4),
+        (
+            b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"a":',
+            "no response: IncompleteRead: IncompleteRead(5 bytes read, 95 more expected)",
+            4,
+        ),
+        (
+            b'HTTP/1.1 403 Forbidden\r\nContent-Length: 100\r\n\r\n{"a":',
+            "HTTP 403: (empty response)",
+            1,
+        ),
+    ],
+    ids=["not-http", "cut-short", "error-cut-short"],
+)
+def test_an_answer_cut_short_or_not_http_is_an_api_error(
+    sleeps: list[float], reply: bytes, said: str, tries: int
+) -> None:
+    # Q-DZ-3: "Internal error (this is a bug ...): IncompleteRead" / BadStatusLine
+    port = raw_server(reply)
+    github = GitHub("o/r", "t", api_url=f"http://127.0.0.1:{port}", sleep=sleeps.append)
+
+    with pytest.raises(GitHubError) as raised:
+        github.get("/x")
+    assert str(raised.value).startswith(f"GitHub API GET /x failed: {said}")
+    assert len(sleeps) == tries - 1
