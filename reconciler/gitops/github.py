@@ -25,6 +25,7 @@ DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 PAGE_SIZE = 100  # the largest page GitHub's list endpoints serve
 MAX_RETRY_AFTER = 60.0  # seconds; a longer wait is GitHub telling us to give up
+SECONDARY_WAIT = 60.0  # the least wait GitHub asks for after a secondary limit, unsaid
 
 JsonObject = dict[str, Any]
 
@@ -309,17 +310,12 @@ class GitHub:
                     raw = exc.read()
                 except http.client.HTTPException:  # an error answer cut short
                     raw = b""
-                limit = _rate_limit(exc.code, exc.headers, time.time())
+                limit = _rate_limit(exc.code, exc.headers, raw, time.time())
                 wait = None if limit is None else limit.wait
-                if limit is not None and wait is not None and wait > MAX_RETRY_AFTER:
+                if limit is not None and limit.too_long():
                     # GitHub telling us to give up: asking again meanwhile risks a ban
                     raise GitHubError(
-                        method,
-                        path,
-                        exc.code,
-                        _error_message(raw),
-                        f"{limit.asked}, more than the {MAX_RETRY_AFTER:.0f} s this tool "
-                        f"waits: try again after {_utc(limit.until)}",
+                        method, path, exc.code, _error_message(raw), limit.given_up()
                     ) from None
                 if (exc.code in retryable or wait is not None) and attempt < self.attempts:
                     self.sleep(wait if wait is not None else self._delay(attempt))
@@ -378,6 +374,21 @@ class _RateLimit:
     wait: float | None
     until: float  # when the wait ends (epoch seconds)
     asked: str
+    at_least: bool = False  # ``wait`` is the least GitHub asks for
+
+    def too_long(self) -> bool:
+        """More than this tool waits (MAX_RETRY_AFTER): give up at once."""
+        if self.wait is None:
+            return False
+        return self.wait > MAX_RETRY_AFTER or (self.at_least and self.wait >= MAX_RETRY_AFTER)
+
+    def given_up(self) -> str:
+        longer = (
+            "longer than this tool waits"
+            if self.at_least
+            else f"more than the {MAX_RETRY_AFTER:.0f} s this tool waits"
+        )
+        return f"{self.asked}, {longer}: try again after {_utc(self.until)}"
 
     def advice(self) -> str:
         if self.wait is None:
@@ -385,11 +396,12 @@ class _RateLimit:
         return f"try again after {_utc(self.until)}"
 
 
-def _rate_limit(status: int, headers: Any, now: float) -> _RateLimit | None:
+def _rate_limit(status: int, headers: Any, raw: bytes, now: float) -> _RateLimit | None:
     """A 403 or 429 that GitHub's rate limits gave, with the wait it asks for: its
     secondary limit's ``Retry-After``, or its primary limit used up (``x-ratelimit-
-    remaining: 0``) until ``x-ratelimit-reset``; None for any other answer (a 403 then
-    is a missing permission)."""
+    remaining: 0``) until ``x-ratelimit-reset``, or else a message saying a secondary rate
+    limit was exceeded (at least a minute, GitHub's docs say); None for any other answer
+    (a 403 then is a missing permission)."""
     if status not in (403, 429):
         return None
     retry_after = _retry_after(headers.get("Retry-After"))
@@ -398,6 +410,9 @@ def _rate_limit(status: int, headers: Any, now: float) -> _RateLimit | None:
             retry_after, now + retry_after, f"GitHub asks to wait {retry_after:.0f} s"
         )
     if (headers.get("x-ratelimit-remaining") or "").strip() != "0":
+        if "secondary rate limit" in _error_message(raw).lower():
+            asked = f"GitHub's secondary rate limit asks to wait at least {SECONDARY_WAIT:.0f} s"
+            return _RateLimit(SECONDARY_WAIT, now + SECONDARY_WAIT, asked, at_least=True)
         return None
     reset = _retry_after(headers.get("x-ratelimit-reset"))
     if reset is None:

@@ -456,3 +456,26 @@ def test_an_answer_cut_short_or_not_http_is_an_api_error(
         github.get("/x")
     assert str(raised.value).startswith(f"GitHub API GET /x failed: {said}")
     assert len(sleeps) == tries - 1
+
+
+@pytest.mark.parametrize("status", [403, 429])
+def test_a_secondary_rate_limit_without_headers_gives_up_at_once_saying_so(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float], status: int
+) -> None:
+    # Q-DZ-1: "HTTP 403: You have exceeded a secondary rate limit. ... (check the job's
+    # `permissions:` ...)"; GitHub asks to wait at least a minute then, more than 60 s
+    message = "You have exceeded a secondary rate limit. Please wait a few minutes."
+    fake.faults.append(Fault(status, {"message": message}))
+    earliest = time.time() + 60
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    latest = time.time() + 60
+    said, _, when = str(raised.value).rpartition(": try again after ")
+    assert said == (
+        f"GitHub API GET {REPO}/issues failed: HTTP {status}: {message} (rate limited: "
+        "GitHub's secondary rate limit asks to wait at least 60 s, longer than this tool waits"
+    )
+    assert when in {utc(earliest), utc(latest)}
+    assert len(fake.requests) == 1 and sleeps == []
