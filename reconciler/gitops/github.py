@@ -5,6 +5,8 @@ has: GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL (default https://api.git
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import http.client
 import json
 import math
@@ -404,7 +406,7 @@ def _rate_limit(status: int, headers: Any, raw: bytes, now: float) -> _RateLimit
     (a 403 then is a missing permission)."""
     if status not in (403, 429):
         return None
-    retry_after = _retry_after(headers.get("Retry-After"))
+    retry_after = _retry_after(headers.get("Retry-After"), now)
     if retry_after is not None:
         return _RateLimit(
             retry_after, now + retry_after, f"GitHub asks to wait {retry_after:.0f} s"
@@ -414,7 +416,7 @@ def _rate_limit(status: int, headers: Any, raw: bytes, now: float) -> _RateLimit
             asked = f"GitHub's secondary rate limit asks to wait at least {SECONDARY_WAIT:.0f} s"
             return _RateLimit(SECONDARY_WAIT, now + SECONDARY_WAIT, asked, at_least=True)
         return None
-    reset = _retry_after(headers.get("x-ratelimit-reset"))
+    reset = _seconds(headers.get("x-ratelimit-reset"))
     if reset is None:
         return _RateLimit(None, now, "GitHub's rate limit for this token is used up")
     wait = max(0.0, reset - now)
@@ -425,7 +427,22 @@ def _utc(moment: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(moment))
 
 
-def _retry_after(value: str | None) -> float | None:
+def _retry_after(value: str | None, now: float) -> float | None:
+    """The seconds ``Retry-After`` asks to wait: a number of them, or an HTTP date
+    (RFC 9110 10.2.3, as a proxy may send it); None when it says neither."""
+    seconds = _seconds(value)
+    if seconds is not None or value is None:
+        return seconds
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:  # "-0000": UTC, RFC 5322 says
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return max(0.0, moment.timestamp() - now)
+
+
+def _seconds(value: str | None) -> float | None:
     if value is None:
         return None
     try:

@@ -479,3 +479,39 @@ def test_a_secondary_rate_limit_without_headers_gives_up_at_once_saying_so(
     )
     assert when in {utc(earliest), utc(latest)}
     assert len(fake.requests) == 1 and sleeps == []
+
+
+def http_date(moment: float) -> str:
+    return time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(moment))
+
+
+def test_a_retry_after_date_within_a_minute_is_waited_for(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    # Q-DZ-2: a Retry-After date was ignored: a 403 said to check permissions
+    headers = {"Retry-After": http_date(time.time() + 30)}
+    fake.faults.append(Fault(403, {"message": "x"}, headers))
+
+    assert github.get(github.repo_path("/issues")) == []
+
+    assert len(fake.requests) == 2
+    assert len(sleeps) == 1 and 28 <= sleeps[0] <= 30
+
+
+def test_a_retry_after_date_an_hour_ahead_gives_up_at_once(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    # Q-DZ-2: a 429 was asked again after 1, 2 and 4 s when told to wait an hour
+    until = int(time.time()) + 3600
+    fake.faults.append(Fault(429, {"message": "x"}, {"Retry-After": http_date(until)}))
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    assert re.fullmatch(
+        re.escape(f"GitHub API GET {REPO}/issues failed: HTTP 429: x (rate limited: ")
+        + r"GitHub asks to wait 3[56]\d\d s"
+        + re.escape(f", more than the 60 s this tool waits: try again after {utc(until)}"),
+        str(raised.value),
+    )
+    assert len(fake.requests) == 1 and sleeps == []
