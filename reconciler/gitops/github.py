@@ -390,12 +390,12 @@ class _RateLimit:
             if self.at_least
             else f"more than the {MAX_RETRY_AFTER:.0f} s this tool waits"
         )
-        return f"{self.asked}, {longer}: try again after {_utc(self.until)}"
+        return f"{self.asked}, {longer}: try again {_when(self.until)}"
 
     def advice(self) -> str:
         if self.wait is None:
             return f"{self.asked}: try again later"
-        return f"try again after {_utc(self.until)}"
+        return f"try again {_when(self.until)}"
 
 
 def _rate_limit(status: int, headers: Any, raw: bytes, now: float) -> _RateLimit | None:
@@ -409,7 +409,7 @@ def _rate_limit(status: int, headers: Any, raw: bytes, now: float) -> _RateLimit
     retry_after = _retry_after(headers.get("Retry-After"), now)
     if retry_after is not None:
         return _RateLimit(
-            retry_after, now + retry_after, f"GitHub asks to wait {retry_after:.0f} s"
+            retry_after, now + retry_after, f"GitHub asks to wait {_how_long(retry_after)}"
         )
     if (headers.get("x-ratelimit-remaining") or "").strip() != "0":
         if "secondary rate limit" in _error_message(raw).lower():
@@ -420,11 +420,21 @@ def _rate_limit(status: int, headers: Any, raw: bytes, now: float) -> _RateLimit
     if reset is None:
         return _RateLimit(None, now, "GitHub's rate limit for this token is used up")
     wait = max(0.0, reset - now)
-    return _RateLimit(wait, reset, f"GitHub's rate limit resets in {math.ceil(wait)} s")
+    return _RateLimit(wait, reset, f"GitHub's rate limit resets in {_how_long(wait)}")
 
 
-def _utc(moment: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(moment))
+LONGEST = 10 * 365 * 86400.0  # seconds; a wait longer than that is said in years only
+
+
+def _how_long(wait: float) -> str:
+    return f"{math.ceil(wait)} s" if wait <= LONGEST else "more than ten years"
+
+
+def _when(moment: float) -> str:
+    """ "after <that moment, UTC>", or "much later" for one past any date (inf, 1e20)."""
+    if not moment <= time.time() + LONGEST:
+        return "much later"
+    return f"after {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(moment))}"
 
 
 def _retry_after(value: str | None, now: float) -> float | None:
@@ -446,9 +456,10 @@ def _seconds(value: str | None) -> float | None:
     if value is None:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         return None
+    return None if math.isnan(seconds) else max(0.0, seconds)  # inf: too long to wait
 
 
 def _object(method: str, path: str, response: Response) -> JsonObject:

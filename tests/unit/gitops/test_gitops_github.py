@@ -515,3 +515,31 @@ def test_a_retry_after_date_an_hour_ahead_gives_up_at_once(
         str(raised.value),
     )
     assert len(fake.requests) == 1 and sleeps == []
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Retry-After": "inf"},
+        {"Retry-After": "1e20"},
+        {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1e20"},
+        {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "inf"},
+    ],
+    ids=["retry-after-inf", "retry-after-1e20", "reset-1e20", "reset-inf"],
+)
+def test_a_wait_too_long_to_tell_gives_up_at_once(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float], headers: dict[str, str]
+) -> None:
+    # Q-DZ-4: "Internal error ...: OverflowError: timestamp out of range", exit 1
+    fake.faults.append(Fault(429, {"message": "x"}, headers))
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    assert str(raised.value).startswith(
+        f"GitHub API GET {REPO}/issues failed: HTTP 429: x (rate limited: "
+    )
+    assert str(raised.value).endswith(
+        " years, more than the 60 s this tool waits: try again much later)"
+    )
+    assert len(fake.requests) == 1 and sleeps == []
