@@ -27,6 +27,7 @@ DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 PAGE_SIZE = 100  # the largest page GitHub's list endpoints serve
 MAX_RETRY_AFTER = 60.0  # seconds; a longer wait is GitHub telling us to give up
+SKEW_WAIT = 5.0  # seconds waited once for a rate limit whose reset is already past
 SECONDARY_WAIT = 60.0  # the least wait GitHub asks for after a secondary limit, unsaid
 
 JsonObject = dict[str, Any]
@@ -298,6 +299,7 @@ class GitHub:
             headers["Content-Type"] = "application/json"
         retryable = _RETRY_ANY | (_RETRY_IDEMPOTENT if method in ("GET", "PATCH") else set())
         attempt = 0
+        skew_waited = False  # a reset already past waited for once (Q-DZ-5)
         while True:
             attempt += 1
             request = urllib.request.Request(url, data=data, headers=headers, method=method)
@@ -314,6 +316,15 @@ class GitHub:
                     raw = b""
                 limit = _rate_limit(exc.code, exc.headers, raw, time.time())
                 wait = None if limit is None else limit.wait
+                if limit is not None and limit.once and skew_waited:
+                    raise GitHubError(
+                        method,
+                        path,
+                        exc.code,
+                        _error_message(raw),
+                        f"{limit.asked}: try again later",
+                    ) from None
+                skew_waited = skew_waited or (limit is not None and limit.once)
                 if limit is not None and limit.too_long():
                     # GitHub telling us to give up: asking again meanwhile risks a ban
                     raise GitHubError(
@@ -377,6 +388,7 @@ class _RateLimit:
     until: float  # when the wait ends (epoch seconds)
     asked: str
     at_least: bool = False  # ``wait`` is the least GitHub asks for
+    once: bool = False  # a guess (a reset already past): waited once, then given up
 
     def too_long(self) -> bool:
         """More than this tool waits (MAX_RETRY_AFTER): give up at once."""
@@ -419,7 +431,13 @@ def _rate_limit(status: int, headers: Any, raw: bytes, now: float) -> _RateLimit
     reset = _seconds(headers.get("x-ratelimit-reset"))
     if reset is None:
         return _RateLimit(None, now, "GitHub's rate limit for this token is used up")
-    wait = max(0.0, reset - now)
+    if reset <= now:  # the clocks differ: no telling how long, nor asking at once
+        asked = (
+            "GitHub's rate limit for this token is used up, its reset time already past here "
+            "(the clocks differ)"
+        )
+        return _RateLimit(SKEW_WAIT, now + SKEW_WAIT, asked, once=True)
+    wait = reset - now
     return _RateLimit(wait, reset, f"GitHub's rate limit resets in {_how_long(wait)}")
 
 

@@ -543,3 +543,31 @@ def test_a_wait_too_long_to_tell_gives_up_at_once(
         " years, more than the 60 s this tool waits: try again much later)"
     )
     assert len(fake.requests) == 1 and sleeps == []
+
+
+def test_a_rate_limit_reset_already_past_is_waited_for_once_then_said_later(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    # Q-DZ-5: asked 4 times back to back, then "try again after <ten minutes ago>"
+    headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.time()) - 600)}
+    fake.faults += [Fault(403, PRIMARY_LIMIT, headers)] * 3
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    assert str(raised.value) == (
+        f"GitHub API GET {REPO}/issues failed: HTTP 403: API rate limit exceeded for "
+        "installation ID 1. (rate limited: GitHub's rate limit for this token is used up, "
+        "its reset time already past here (the clocks differ): try again later)"
+    )
+    assert len(fake.requests) == 2 and sleeps == [5.0]
+
+
+def test_a_rate_limit_reset_already_past_is_asked_again_after_a_few_seconds(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.time()) - 600)}
+    fake.faults.append(Fault(403, PRIMARY_LIMIT, headers))
+
+    assert github.get(github.repo_path("/issues")) == []
+    assert sleeps == [5.0]
