@@ -84,6 +84,19 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
                 unverifiable=True,
                 method=method,
             )
+        if code == 303:  # "see other": its answer is a GET, whatever the method (PATCH too)
+            kept = {
+                k: v
+                for k, v in req.headers.items()
+                if k.lower() not in ("content-type", "content-length")
+            }
+            return urllib.request.Request(
+                newurl,
+                headers=kept,
+                origin_req_host=req.origin_req_host,
+                unverifiable=True,
+                method="GET",
+            )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 

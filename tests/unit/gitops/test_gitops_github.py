@@ -571,3 +571,20 @@ def test_a_rate_limit_reset_already_past_is_asked_again_after_a_few_seconds(
 
     assert github.get(github.repo_path("/issues")) == []
     assert sleeps == [5.0]
+
+
+@pytest.mark.parametrize("method", ["PATCH", "POST"])
+def test_a_write_answered_303_gets_its_answer_with_a_get(
+    fake: FakeGitHub, github: GitHub, method: str
+) -> None:
+    # Q-DZ-6: a PATCH answered 303 was "HTTP 303: (empty response)"
+    number = fake.add_issue("x", "")["number"]
+    answer = f"{REPO}/issues/{number}/comments"  # any page to GET
+    fake.faults.append(Fault(303, {}, {"Location": answer}))
+
+    got = github.request(method, github.repo_path(f"/issues/{number}"), body={"body": "b"}).data
+
+    assert [(r.method, r.path, r.body) for r in fake.requests][1:] == [("GET", answer, None)]
+    assert "content-type" not in fake.requests[1].headers
+    assert fake.requests[1].headers["authorization"] == f"Bearer {TOKEN}"
+    assert got == []
