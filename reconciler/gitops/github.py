@@ -347,7 +347,13 @@ class GitHub:
                     self.sleep(wait if wait is not None else self._delay(attempt))
                     continue
                 limited = None if limit is None else limit.advice()
-                raise GitHubError(method, path, exc.code, _error_message(raw), limited) from None
+                said = _error_message(raw)
+                if "infinite loop" in str(exc.msg):  # urllib's words for a redirect loop
+                    said = (
+                        "redirected in a loop (the same redirects again and again): "
+                        "not followed further"
+                    )
+                raise GitHubError(method, path, exc.code, said, limited) from None
             except OffSiteRedirect as exc:
                 raise GitHubError(
                     method,

@@ -588,3 +588,20 @@ def test_a_write_answered_303_gets_its_answer_with_a_get(
     assert "content-type" not in fake.requests[1].headers
     assert fake.requests[1].headers["authorization"] == f"Bearer {TOKEN}"
     assert got == []
+
+
+@pytest.mark.parametrize(("method", "status"), [("GET", 302), ("POST", 307)])
+def test_a_redirect_loop_says_it_is_a_loop(
+    fake: FakeGitHub, github: GitHub, method: str, status: int
+) -> None:
+    # Q-DZ-7: ended "HTTP 302: (empty response)"
+    fake.faults += [Fault(status, {}, {"Location": f"{REPO}/{'ab'[i % 2]}"}) for i in range(20)]
+
+    with pytest.raises(GitHubError) as raised:
+        github.request(method, github.repo_path("/issues"), body={"title": "t"})
+
+    assert str(raised.value) == (
+        f"GitHub API {method} {REPO}/issues failed: HTTP {status}: redirected in a loop "
+        "(the same redirects again and again): not followed further"
+    )
+    assert len(fake.requests) < 20
