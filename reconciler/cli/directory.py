@@ -8,6 +8,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+import click
+
 from reconciler import atomic_file, interrupt, link_out, path_checks
 from reconciler.cli.context import AppContext
 from reconciler.desired import files as source_files
@@ -22,7 +24,7 @@ from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.channel_directory import ChannelDirectory, channel_directory
 from reconciler.providers.registry import ProviderOptions
 from reconciler.providers.rooms import RoomsProvider
-from reconciler.put_back import put_back, restorable
+from reconciler.put_back import NotPutBack, put_back, restorable
 
 SHOW_FILES = 5  # existing files named in the refusal to overwrite
 
@@ -129,7 +131,8 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
     """Write ``files`` (path under ``out`` -> text); without ``force``, none at all when
     any exists already (a UsageError naming them). Failing or interrupted part way, none:
     the files written so far are put back as they were (removed, or their old bytes), and
-    the folders made for them (``out`` too) are removed again when empty. Each file is
+    the folders made for them (``out`` too) are removed again when empty (one that cannot
+    be put back is named after the failure, which a Ctrl-C stays). Each file is
     written as ``atomic_file`` writes (whole or not at all; a link followed, the mode
     kept) unless the link, or a folder's on the way, leads out of ``out``: then none at
     all (a UsageError naming the link)."""
@@ -160,8 +163,16 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
             except OSError as exc:
                 reason = exc.strerror or exc
                 raise UsageError(f"cannot write {path}: {reason}; nothing was written") from None
-    except BaseException:  # failed or interrupted (Ctrl-C) part way: as they were
-        put_back(reversed(written), reversed(made), within)
+    except BaseException as exc:  # failed or interrupted (Ctrl-C) part way: as they were
+        try:
+            put_back(reversed(written), reversed(made), within)
+        except NotPutBack as failed:  # the failure that started it is still the one said
+            left = f"{failed}, left as written; the others are back as they were"
+            if not isinstance(exc, UsageError):  # Ctrl-C: still an interrupt (exit 130)
+                click.echo(f"Error: {left}.", err=True)
+                raise exc from None
+            said = str(exc).removesuffix("; nothing was written")
+            raise UsageError(f"{said}; {left}") from None
         raise
 
 

@@ -406,3 +406,202 @@ def test_an_enterprise_api_url_with_a_path_is_kept() -> None:
 def test_api_url_defaults_to_github_com() -> None:
     github = GitHub.from_env({"GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "o/r"})
     assert github.api_url == "https://api.github.com"
+
+
+def raw_server(reply: bytes) -> int:
+    """A port on 127.0.0.1 that answers every connection with ``reply`` and closes."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+
+    def serve() -> None:
+        while True:
+            conn, _ = listener.accept()
+            conn.recv(65536)
+            conn.sendall(reply)
+            conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return int(listener.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("reply", "said", "tries"),
+    [
+        (b"garbage\r\n\r\n", "no response: BadStatusLine: garbage", 4),
+        (
+            b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"a":',
+            "no response: IncompleteRead: IncompleteRead(5 bytes read, 95 more expected)",
+            4,
+        ),
+        (
+            b'HTTP/1.1 403 Forbidden\r\nContent-Length: 100\r\n\r\n{"a":',
+            "HTTP 403: (empty response)",
+            1,
+        ),
+    ],
+    ids=["not-http", "cut-short", "error-cut-short"],
+)
+def test_an_answer_cut_short_or_not_http_is_an_api_error(
+    sleeps: list[float], reply: bytes, said: str, tries: int
+) -> None:
+    # Q-DZ-3: "Internal error (this is a bug ...): IncompleteRead" / BadStatusLine
+    port = raw_server(reply)
+    github = GitHub("o/r", "t", api_url=f"http://127.0.0.1:{port}", sleep=sleeps.append)
+
+    with pytest.raises(GitHubError) as raised:
+        github.get("/x")
+    assert str(raised.value).startswith(f"GitHub API GET /x failed: {said}")
+    assert len(sleeps) == tries - 1
+
+
+@pytest.mark.parametrize("status", [403, 429])
+def test_a_secondary_rate_limit_without_headers_gives_up_at_once_saying_so(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float], status: int
+) -> None:
+    # Q-DZ-1: "HTTP 403: You have exceeded a secondary rate limit. ... (check the job's
+    # `permissions:` ...)"; GitHub asks to wait at least a minute then, more than 60 s
+    message = "You have exceeded a secondary rate limit. Please wait a few minutes."
+    fake.faults.append(Fault(status, {"message": message}))
+    earliest = time.time() + 60
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    latest = time.time() + 60
+    said, _, when = str(raised.value).rpartition(": try again after ")
+    assert said == (
+        f"GitHub API GET {REPO}/issues failed: HTTP {status}: {message} (rate limited: "
+        "GitHub's secondary rate limit asks to wait at least 60 s, longer than this tool waits"
+    )
+    assert when in {utc(earliest), utc(latest)}
+    assert len(fake.requests) == 1 and sleeps == []
+
+
+def http_date(moment: float) -> str:
+    return time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(moment))
+
+
+def test_a_retry_after_date_within_a_minute_is_waited_for(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    # Q-DZ-2: a Retry-After date was ignored: a 403 said to check permissions
+    headers = {"Retry-After": http_date(time.time() + 30)}
+    fake.faults.append(Fault(403, {"message": "x"}, headers))
+
+    assert github.get(github.repo_path("/issues")) == []
+
+    assert len(fake.requests) == 2
+    assert len(sleeps) == 1 and 28 <= sleeps[0] <= 30
+
+
+def test_a_retry_after_date_an_hour_ahead_gives_up_at_once(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    # Q-DZ-2: a 429 was asked again after 1, 2 and 4 s when told to wait an hour
+    until = int(time.time()) + 3600
+    fake.faults.append(Fault(429, {"message": "x"}, {"Retry-After": http_date(until)}))
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    assert re.fullmatch(
+        re.escape(f"GitHub API GET {REPO}/issues failed: HTTP 429: x (rate limited: ")
+        + r"GitHub asks to wait 3[56]\d\d s"
+        + re.escape(f", more than the 60 s this tool waits: try again after {utc(until)}"),
+        str(raised.value),
+    )
+    assert len(fake.requests) == 1 and sleeps == []
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Retry-After": "inf"},
+        {"Retry-After": "1e20"},
+        {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1e20"},
+        {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "inf"},
+    ],
+    ids=["retry-after-inf", "retry-after-1e20", "reset-1e20", "reset-inf"],
+)
+def test_a_wait_too_long_to_tell_gives_up_at_once(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float], headers: dict[str, str]
+) -> None:
+    # Q-DZ-4: "Internal error ...: OverflowError: timestamp out of range", exit 1
+    fake.faults.append(Fault(429, {"message": "x"}, headers))
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    assert str(raised.value).startswith(
+        f"GitHub API GET {REPO}/issues failed: HTTP 429: x (rate limited: "
+    )
+    assert str(raised.value).endswith(
+        " years, more than the 60 s this tool waits: try again much later)"
+    )
+    assert len(fake.requests) == 1 and sleeps == []
+
+
+def test_a_rate_limit_reset_already_past_is_waited_for_once_then_said_later(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    # Q-DZ-5: asked 4 times back to back, then "try again after <ten minutes ago>"
+    headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.time()) - 600)}
+    fake.faults += [Fault(403, PRIMARY_LIMIT, headers)] * 3
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    assert str(raised.value) == (
+        f"GitHub API GET {REPO}/issues failed: HTTP 403: API rate limit exceeded for "
+        "installation ID 1. (rate limited: GitHub's rate limit for this token is used up, "
+        "its reset time already past here (the clocks differ): try again later)"
+    )
+    assert len(fake.requests) == 2 and sleeps == [5.0]
+
+
+def test_a_rate_limit_reset_already_past_is_asked_again_after_a_few_seconds(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.time()) - 600)}
+    fake.faults.append(Fault(403, PRIMARY_LIMIT, headers))
+
+    assert github.get(github.repo_path("/issues")) == []
+    assert sleeps == [5.0]
+
+
+@pytest.mark.parametrize("method", ["PATCH", "POST"])
+def test_a_write_answered_303_gets_its_answer_with_a_get(
+    fake: FakeGitHub, github: GitHub, method: str
+) -> None:
+    # Q-DZ-6: a PATCH answered 303 was "HTTP 303: (empty response)"
+    number = fake.add_issue("x", "")["number"]
+    answer = f"{REPO}/issues/{number}/comments"  # any page to GET
+    fake.faults.append(Fault(303, {}, {"Location": answer}))
+
+    got = github.request(method, github.repo_path(f"/issues/{number}"), body={"body": "b"}).data
+
+    assert [(r.method, r.path, r.body) for r in fake.requests][1:] == [("GET", answer, None)]
+    assert "content-type" not in fake.requests[1].headers
+    assert fake.requests[1].headers["authorization"] == f"Bearer {TOKEN}"
+    assert got == []
+
+
+@pytest.mark.parametrize(("method", "status"), [("GET", 302), ("POST", 307)])
+def test_a_redirect_loop_says_it_is_a_loop(
+    fake: FakeGitHub, github: GitHub, method: str, status: int
+) -> None:
+    # Q-DZ-7: ended "HTTP 302: (empty response)"
+    fake.faults += [Fault(status, {}, {"Location": f"{REPO}/{'ab'[i % 2]}"}) for i in range(20)]
+
+    with pytest.raises(GitHubError) as raised:
+        github.request(method, github.repo_path("/issues"), body={"title": "t"})
+
+    assert str(raised.value) == (
+        f"GitHub API {method} {REPO}/issues failed: HTTP {status}: redirected in a loop "
+        "(the same redirects again and again): not followed further"
+    )
+    assert len(fake.requests) < 20
