@@ -2,9 +2,9 @@
 
 Pure: a provider (``MemberFinder``) finds the member's live memberships in the targets
 it can list (``Whereabouts``); this module joins them with the desired state into sorted
-rows, and shapes the JSON document. It is the same for every kind: a row's note says what
-a plan does there, as the planner says it (``planner.plan_target``, as ``explain`` asks
-it), in the kind's words (``Kind.words``, ``Kind.role_text``).
+rows (``render/audit_json.py`` shapes them as JSON). It is the same for every kind: a
+row's note says what a plan does there, as the planner says it (``planner.plan_target``,
+as ``explain`` asks it), in the kind's words (``Kind.words``, ``Kind.role_text``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
 
 from reconciler import kinds
 from reconciler.declared_once import declared_twice
@@ -21,17 +20,12 @@ from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import ReconcilerError
 from reconciler.governance.expiry import protected_words, protection_ends
 from reconciler.governance.grant import Until
-from reconciler.kinds import Kind, RoleValue, Words
+from reconciler.kinds import RoleValue, Words
 from reconciler.live import LiveMember, LiveTarget
 from reconciler.plan import Action, Change, TargetPlan
 from reconciler.planner import plan_target, quiet_members
 from reconciler.refs import MemberKind, MemberRef, Provenance, TargetKey
 from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts
-
-# a string, as the plan's format_version; "2": a section row's ``where`` is a list, its
-# roles the plan's JSON (a meeting's capabilities object), every section key written and
-# a room row's ``note``
-JSON_VERSION = "2"
 
 
 class Status(StrEnum):
@@ -479,58 +473,3 @@ def _live_row(
         protected=desired is not None and member in desired.protected,
         changed=changed,
     )
-
-
-# -- JSON ----------------------------------------------------------------------------------
-
-
-def to_json(a: Audit) -> dict[str, Any]:
-    """The ``--format json`` document (stable keys; ``format_version`` changes if they do):
-    its keys are the kind's words (a room's: ``accounts``, ``rooms``, ``live_rooms``)."""
-    words = a.words
-    scope = _key(words.scope)
-    return {
-        "format_version": JSON_VERSION,
-        "member": str(a.member),
-        "kind": a.member.kind.value,
-        f"{scope}s": [{scope: x.scope, "member_ids": list(x.member_ids)} for x in a.lookups],
-        "desired_state": {"read": a.desired_read, "note": a.desired_note},
-        _key(words.plural): [_row_json(r) for r in a.rows],
-        "summary": {
-            f"live_{_key(words.plural)}": a.live_count,
-            f"declared_{_key(words.plural)}": a.declared_count,
-        },
-    }
-
-
-def _key(words: str) -> str:
-    return words.replace(" ", "_")
-
-
-def _row_json(r: AuditRow) -> dict[str, Any]:
-    kind = kinds.get(r.kind)
-    noun = _key(kind.words.noun)
-    return {
-        _key(kind.words.scope): r.scope,
-        noun: r.name,
-        f"{noun}_id": r.target_id,
-        "member_id": r.member_id,
-        "live_role": r.role_text(r.live_role),
-        "declared_role": r.role_text(r.declared_role),
-        "status": r.status.value,
-        "note": r.note,  # what a plan does there, as the text's NOTE column
-        "prune": r.prune,
-        "protected": r.protected,
-        "declared_at": [_provenance_json(p, kind, noun) for p in r.provenance],
-    }
-
-
-def _provenance_json(p: Provenance, kind: Kind, noun: str) -> dict[str, Any]:
-    where = p.where
-    return {
-        "role": kind.role_text(p.role),
-        "file": where.file,
-        "line": where.line,
-        "via": list(p.via),  # group names without `@`, as the plan's JSON writes them
-        f"{noun}_entry": str(p.declared_at),
-    }

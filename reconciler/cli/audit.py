@@ -10,7 +10,7 @@ from dataclasses import replace
 import click
 
 from reconciler import kinds
-from reconciler.audit import Audit, UnknownMemberError, audit, known, to_json
+from reconciler.audit import Audit, UnknownMemberError, audit, known
 from reconciler.audit_refusals import changed_targets, to_plan, with_refusals
 from reconciler.channel_refs import USER_PREFIX, parse_channel_member, user_instance
 from reconciler.cli.context import AppContext, pass_app
@@ -31,6 +31,7 @@ from reconciler.providers import open_providers
 from reconciler.providers.base import MemberFinder
 from reconciler.refs import MemberKind, MemberRef
 from reconciler.render.audit import render_audit, section_json, section_lines, section_title
+from reconciler.render.audit_json import to_json
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown
 from reconciler.runner import reads_only

@@ -21,10 +21,11 @@ from rich.table import Table
 from rich.text import Text
 
 from reconciler import kinds
-from reconciler.audit import Audit, AuditRow, Status, to_json
+from reconciler.audit import Audit, AuditRow, Status
 from reconciler.kinds import RoleValue
 from reconciler.prose import counted
 from reconciler.refs import MemberKind
+from reconciler.render.audit_json import to_json
 from reconciler.render.columns import pad, widths
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown, shown_values

@@ -10,13 +10,14 @@ from dataclasses import replace
 import pytest
 from rich.console import Console
 
-from reconciler.audit import Status, UnknownMemberError, audit, known, to_json
+from reconciler.audit import Status, UnknownMemberError, audit, known
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.kinds.channels import CHANNEL, DEFAULT
 from reconciler.kinds.rooms import ROOM
 from reconciler.live import LiveMember
 from reconciler.refs import Location, MemberKind, MemberRef, Provenance, Role, TargetKey, TargetKind
 from reconciler.render.audit import format_json, plain_lines, render_audit
+from reconciler.render.audit_json import to_json
 from reconciler.whereabouts import Found, ScopeLookup, Whereabouts
 
 ACC = "acc-1"
