@@ -39,13 +39,16 @@ from yaml.resolver import Resolver
 from reconciler.desired.shown import named
 from reconciler.desired.yamlpos import (
     LARGE,
+    MAP_TAG,
     MAX_NODES,
     MERGE_TAG,
     NULL_TAG,
+    SEQ_TAG,
     Document,
     Path,
     Positions,
     YamlIssue,
+    collection_tag_problem,
     lone_surrogate,
     scalar_value,
     surrogate_message,
@@ -122,11 +125,20 @@ class _Events:
             return self._scalar(event, path)
         if depth > MAX_DEPTH:
             raise _GiveUp
+        if kind is not SequenceStartEvent and kind is not MappingStartEvent:
+            raise _GiveUp  # an alias
+        if event.tag is not None:  # ``!!set {…}``, ``!foo […]``: refused, as yamlpos does
+            problem = collection_tag_problem(
+                event.tag, SEQ_TAG if kind is SequenceStartEvent else MAP_TAG
+            )
+            if problem is not None:
+                line = int(event.start_mark.line) + 1
+                self.issues.append(YamlIssue(line, path, problem, True))
+                self._skip(event)
+                return None
         if kind is SequenceStartEvent:
             return self._sequence(path, depth)
-        if kind is MappingStartEvent:
-            return self._mapping(path, depth)
-        raise _GiveUp  # an alias
+        return self._mapping(path, depth)
 
     def _scalar(self, event: Any, path: Path) -> Any:
         tag, value = self._tag(event), event.value

@@ -35,6 +35,8 @@ MAX_INT_BITS = 4_000  # about 1,200 digits: no setting needs more, and Python ca
 # an integer of over 4,300 digits (sys.int_info.default_max_str_digits)
 LARGE = 256 * 1024  # characters: a broken file this large is not parsed again in Python
 INT_TAG = "tag:yaml.org,2002:int"
+MAP_TAG = "tag:yaml.org,2002:map"
+SEQ_TAG = "tag:yaml.org,2002:seq"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 HINTS = (  # what a PyYAML problem usually means in a desired-state file
     ("'@'", 'quote group references: "@group"'),
@@ -250,6 +252,20 @@ def scalar_value(
     return value
 
 
+def collection_tag_problem(tag: str | None, default: str, aliased: bool = False) -> str | None:
+    """Why a mapping (``default`` MAP_TAG) or list (SEQ_TAG) tagged ``tag`` is not read,
+    or None for its own tag (or none): a tag on a collection is refused as on a scalar,
+    an unknown one (``!foo {…}``, ``!!python/tuple […]``) in PyYAML's words, and a known
+    one (``!!set``, ``!!omap``) because it would change what the collection holds."""
+    if tag is None or tag in ("!", default):
+        return None
+    note = " (the anchor's value on this line, used through an alias)" if aliased else ""
+    if tag not in yaml.SafeLoader.yaml_constructors:
+        return f"invalid YAML value: could not determine a constructor for the tag {tag!r}{note}"
+    what = "mapping" if default == MAP_TAG else "list"
+    return f"invalid YAML value: a {what} tagged {tag!r} is not read here (remove the tag){note}"
+
+
 class _Builder:
     def __init__(self, positions: Positions) -> None:
         self.positions = positions
@@ -274,6 +290,11 @@ class _Builder:
         try:
             if isinstance(node, ScalarNode):
                 return self._scalar(node, path)
+            default = SEQ_TAG if isinstance(node, SequenceNode) else MAP_TAG
+            problem = collection_tag_problem(node.tag, default, self.in_alias > 0)
+            if problem is not None:
+                self.issues.append(YamlIssue(_line(node), path, problem, True))
+                return None
             if id(node) in self.active:
                 self.issues.append(YamlIssue(_line(node), path, "recursive YAML alias", True))
                 return None
@@ -331,6 +352,10 @@ class _Builder:
             if not isinstance(source, MappingNode):
                 message = "'<<' (merge) needs a mapping or a list of mappings"
                 self.issues.append(YamlIssue(_line(source), path, message))
+                continue
+            problem = collection_tag_problem(source.tag, MAP_TAG)
+            if problem is not None:
+                self.issues.append(YamlIssue(_line(source), path, problem))
                 continue
             for key_node, value_node in source.value:
                 if key_node.tag == MERGE_TAG:

@@ -28,6 +28,7 @@ SAME = [
     "      reason: x\n    - b@x.io\n",
     "a: |\n  block\n  text\nb: >\n  folded\n  text\nc: plain\n  continued\n",
     "a: !!set {x, y}\nb: !!omap [{x: 1}]\n",
+    "a: !foo {x: [1]}\nb: !!python/tuple [1, 2]\nc: [!bar {y: 1}, ok]\nd: ! {z: !!seq []}\n",
     "=: 1\n<: 2\n",
 ]
 GIVES_UP = [

@@ -1,0 +1,79 @@
+"""Hostile or unusual YAML values in desired-state files (QA report EI): each is refused
+by validate at its file and line with a message that says what to do, or read as what
+the user wrote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from reconciler.cli.main import cli
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+
+
+def validate(root: Path) -> Any:
+    return CliRunner().invoke(cli, ["--desired", str(root), "validate"], catch_exceptions=False)
+
+
+@pytest.fixture
+def ds(tmp_path: Path) -> Path:
+    root = tmp_path / "ds"
+    root.mkdir()
+    (root / "settings.yaml").write_text(f"account: {ACCOUNT}\n")
+    return root
+
+
+# -- Q-EI-1: a tag on a mapping or a list is refused, as on a scalar --------------------
+
+
+def test_a_tag_on_a_mapping_or_a_list_is_refused_at_its_line(ds: Path) -> None:
+    (ds / "rooms.yaml").write_text(
+        "rooms:\n"
+        "  ops: !!python/object:os.system {members: [bob@example.com]}\n"
+        "  dev: !foo {members: [bob@example.com]}\n"
+        "  qa: {members: !!python/tuple [bob@example.com]}\n"
+        "  web: {members: [bob@example.com], administrators: !!omap [{a: 1}]}\n"
+        "  set: !!set {members}\n"
+    )
+    result = validate(ds)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{ds}/rooms.yaml:2: rooms.ops: invalid YAML value: could not determine a "
+        "constructor for the tag 'tag:yaml.org,2002:python/object:os.system'",
+        f"{ds}/rooms.yaml:3: rooms.dev: invalid YAML value: could not determine a "
+        "constructor for the tag '!foo'",
+        f"{ds}/rooms.yaml:4: rooms.qa.members: invalid YAML value: could not determine a "
+        "constructor for the tag 'tag:yaml.org,2002:python/tuple'",
+        f"{ds}/rooms.yaml:5: rooms.web.administrators: invalid YAML value: a list tagged "
+        "'tag:yaml.org,2002:omap' is not read here (remove the tag)",
+        f"{ds}/rooms.yaml:6: rooms.set: invalid YAML value: a mapping tagged "
+        "'tag:yaml.org,2002:set' is not read here (remove the tag)",
+        "Desired state is invalid: 5 errors.",
+    ]
+
+
+def test_a_tagged_mapping_used_through_an_alias_is_refused_at_each_use(ds: Path) -> None:
+    (ds / "rooms.yaml").write_text(
+        "rooms:\n  ops: &r !foo {members: [bob@example.com]}\n  dev: *r\n"
+    )
+    assert validate(ds).stderr.splitlines() == [
+        f"{ds}/rooms.yaml:2: rooms.ops: invalid YAML value: could not determine a "
+        "constructor for the tag '!foo'",
+        f"{ds}/rooms.yaml:2: rooms.dev: invalid YAML value: could not determine a "
+        "constructor for the tag '!foo' (the anchor's value on this line, used through "
+        "an alias)",
+        "Desired state is invalid: 2 errors.",
+    ]
+
+
+def test_a_collection_with_its_own_tag_or_the_plain_tag_is_read(ds: Path) -> None:
+    (ds / "rooms.yaml").write_text("rooms: !!map\n  ops: ! {members: !!seq [bob@example.com]}\n")
+    result = validate(ds)
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "Desired state is valid: 1 room, 1 membership in 2 files.\n",
+    )
