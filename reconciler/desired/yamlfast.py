@@ -42,6 +42,7 @@ from reconciler.desired.yamlpos import (
     MAP_TAG,
     MAX_NODES,
     MERGE_TAG,
+    NO_NAME_KEYS,
     NULL_TAG,
     SEQ_TAG,
     Document,
@@ -57,7 +58,6 @@ from reconciler.desired.yamlpos import (
 STR_TAG = "tag:yaml.org,2002:str"
 MAX_DEPTH = 64  # deeper than any desired-state file: left to yamlpos (its own limit)
 RESOLVERS = Resolver.yaml_implicit_resolvers  # first character -> the types it may start
-NULL_KEYS = ("", "~", "null", "Null", "NULL")
 
 
 class _GiveUp(Exception):
@@ -224,7 +224,7 @@ class _Events:
         value: str = event.value
         if tag == MERGE_TAG:
             raise _GiveUp
-        if tag == NULL_TAG and value in NULL_KEYS:
+        if tag == NULL_TAG and value in NO_NAME_KEYS:
             return ""
         escape = lone_surrogate(value)
         if escape:

@@ -5,8 +5,9 @@ that we can (1) record the line of every value and every mapping key by its *pat
 (``("rooms", "incident-response", "members", 2)``), (2) report duplicate keys, which
 PyYAML silently overwrites, and (3) turn every YAML problem into a located message.
 
-Mapping keys are always the key's text as written (``123:`` is the name ``"123"``):
-every key in a desired-state file is a name or a field name.
+Mapping keys are always the key's text as written (``123:`` is the name ``"123"``, and
+``null:`` the name ``"null"``): every key in a desired-state file is a name or a field
+name. ``~:`` and an empty key alone are no name (``""``: a room given by ``id:`` alone).
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ Path = tuple[str | int, ...]
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
 NULL_TAG = "tag:yaml.org,2002:null"
+# the keys that are no name (``~: {id: room-9}``, a room by id alone); ``null:`` is the
+# name "null", as ``yes:`` is "yes": a room or group may well be called that
+NO_NAME_KEYS = ("", "~")
 MAX_NODES = 200_000  # alias expansion budget ("billion laughs")
 MAX_INT_BITS = 4_000  # about 1,200 digits: no setting needs more, and Python cannot print
 # an integer of over 4,300 digits (sys.int_info.default_max_str_digits)
@@ -371,7 +375,7 @@ class _Builder:
             message = "a mapping key must be a plain name, not a list or mapping"
             self.issues.append(YamlIssue(_line(node), path, message))
             return None
-        if node.tag == NULL_TAG and node.value in ("", "~", "null", "Null", "NULL"):
+        if node.tag == NULL_TAG and node.value in NO_NAME_KEYS:
             return ""
         escape = lone_surrogate(str(node.value))
         if escape:

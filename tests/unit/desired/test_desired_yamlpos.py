@@ -30,8 +30,10 @@ def test_keys_are_names_as_written() -> None:
     assert doc.data == {"123": "a", "true": "b", "2024-01-01": "c"}
 
 
-def test_null_keys_are_empty_names() -> None:
+def test_a_tilde_or_empty_key_is_no_name_and_a_null_word_is_its_text() -> None:
     assert parse("~: 1\n").data == {"": 1}
+    assert parse("? \n: 1\n").data == {"": 1}
+    assert parse("null: 1\nNull: 2\nNULL: 3\n").data == {"null": 1, "Null": 2, "NULL": 3}
 
 
 def test_a_complex_key_is_an_issue() -> None:

@@ -77,3 +77,36 @@ def test_a_collection_with_its_own_tag_or_the_plain_tag_is_read(ds: Path) -> Non
         0,
         "Desired state is valid: 1 room, 1 membership in 2 files.\n",
     )
+
+
+# -- Q-EI-3: a room or group written null is named "null", as one written yes is "yes" --
+
+
+def test_a_room_or_group_written_null_is_named_by_its_text(ds: Path) -> None:
+    (ds / "rooms.yaml").write_text(
+        "groups:\n  null: [user1@example.com]\n"
+        'rooms:\n  null: {members: ["@null"]}\n  Null: {members: [user2@example.com]}\n'
+        "  NULL: {members: [user2@example.com]}\n  yes: {members: [user2@example.com]}\n"
+    )
+    result = validate(ds)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "Desired state is valid: 4 rooms, 4 memberships in 2 files.\n"
+
+
+def test_null_written_bare_and_quoted_is_one_name_declared_twice(ds: Path) -> None:
+    (ds / "rooms.yaml").write_text(
+        "rooms:\n  null: {members: [user1@example.com]}\n  'null': {members: [user2@example.com]}\n"
+    )
+    assert validate(ds).stderr.splitlines() == [
+        f"{ds}/rooms.yaml:3: rooms: duplicate key 'null' (first at line 2)",
+        "Desired state is invalid: 1 error.",
+    ]
+
+
+def test_a_room_written_tilde_is_still_no_name(ds: Path) -> None:
+    (ds / "a.yaml").write_text("rooms:\n  ~: {id: room-9, members: [user1@example.com]}\n")
+    (ds / "b.yaml").write_text("rooms:\n  ~: {members: [user2@example.com]}\n")
+    assert validate(ds).stderr.splitlines() == [
+        f'{ds}/b.yaml:2: rooms."": room has neither a name nor an id',
+        "Desired state is invalid: 1 error.",
+    ]
