@@ -42,6 +42,7 @@ INT_TAG = "tag:yaml.org,2002:int"
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+VALUE_TAG = "tag:yaml.org,2002:value"  # a bare ``=``: YAML 1.1's "value" type, not text
 HINTS = (  # what a PyYAML problem usually means in a desired-state file
     ("'@'", 'quote group references: "@group"'),
     ("'\\t'", "indent with spaces, not tabs"),
@@ -237,6 +238,8 @@ def scalar_value(
             return None
         if node.tag == INT_TAG and isinstance(exc, ValueError):  # over 4,300 digits
             problem = "the number is too large"
+        if node.tag == VALUE_TAG and node.value == "=":  # no constructor: say what to write
+            problem = f'a bare {node.value!r} is not text in YAML 1.1 (quote it: "{node.value}")'
         issues.append(YamlIssue(line, path, f"invalid YAML value: {problem}{note}", True))
         return None
     finally:

@@ -110,3 +110,20 @@ def test_a_room_written_tilde_is_still_no_name(ds: Path) -> None:
         f'{ds}/b.yaml:2: rooms."": room has neither a name nor an id',
         "Desired state is invalid: 1 error.",
     ]
+
+
+# -- Q-EI-5: a bare `=` (YAML 1.1's "value" type) says to quote it ---------------------
+
+
+def test_a_bare_equals_sign_as_a_value_says_to_quote_it(ds: Path) -> None:
+    (ds / "rooms.yaml").write_text(
+        "groups:\n  g: [=]\n"
+        "rooms:\n  =:\n    members: [=, '@g', {member: user1@example.com, reason: =}]\n"
+    )
+    quote = "invalid YAML value: a bare '=' is not text in YAML 1.1 (quote it: \"=\")"
+    assert validate(ds).stderr.splitlines() == [
+        f"{ds}/rooms.yaml:2: groups.g[0]: {quote}",
+        f'{ds}/rooms.yaml:5: rooms."=".members[0]: {quote}',
+        f'{ds}/rooms.yaml:5: rooms."=".members[2].reason: {quote}',
+        "Desired state is invalid: 3 errors.",
+    ]
