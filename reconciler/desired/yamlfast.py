@@ -10,7 +10,7 @@ rather than one table entry per item.
 The result is the one ``yamlpos``'s node walk gives (data, lines, issues, in the same
 order; ``tests/unit/desired/test_yamlfast.py`` compares the two). Whatever this path does
 not reproduce exactly (anchors and aliases, ``<<`` merges, several documents, a YAML error,
-the node budget, deep nesting) makes it give up (None): ``yamlpos`` then parses the text
+deep nesting) makes it give up (None): ``yamlpos`` then parses the text
 its own way, with its messages.
 """
 
@@ -40,7 +40,6 @@ from reconciler.desired.shown import named
 from reconciler.desired.yamlpos import (
     LARGE,
     MAP_TAG,
-    MAX_NODES,
     MERGE_TAG,
     NO_NAME_KEYS,
     NULL_TAG,
@@ -90,7 +89,6 @@ class _Events:
         self.next: Any = loader.get_event
         self.positions = Positions()
         self.issues: list[YamlIssue] = []
-        self.count = 0
         self.constructor = yaml.SafeLoader("")  # for the scalars that are not text
         self.strings: dict[str, str] = {}  # the same member is listed in many places
 
@@ -113,9 +111,8 @@ class _Events:
             raise _GiveUp
 
     def _line(self, event: Any) -> int:
-        """Count the node against the budget; its 1-based line."""
-        self.count += 1
-        if self.count > MAX_NODES or getattr(event, "anchor", None) is not None:
+        """The node's 1-based line (an anchor: given up, no alias is expanded here)."""
+        if getattr(event, "anchor", None) is not None:
             raise _GiveUp
         return int(event.start_mark.line) + 1
 
@@ -177,9 +174,6 @@ class _Events:
                 value = event.value
                 text = not event.implicit[0] or (value and value[0] not in RESOLVERS)
                 if text and (value.isascii() or lone_surrogate(value) is None):
-                    self.count += 1
-                    if self.count > MAX_NODES:
-                        raise _GiveUp
                     lines.append(event.start_mark.line + 1)
                     out.append(strings.setdefault(value, value))
                     continue
@@ -214,12 +208,10 @@ class _Events:
     def _key(self, event: Any, line: int, path: Path) -> str | None:
         """A key's name; None (an issue) for a key that is no name."""
         if type(event) is not ScalarEvent:
-            self.count -= 1  # yamlpos does not count a key's node
             self._skip(event)
             message = "a mapping key must be a plain name, not a list or mapping"
             self.issues.append(YamlIssue(line, path, message))
             return None
-        self.count -= 1
         tag = self._tag(event)
         value: str = event.value
         if tag == MERGE_TAG:

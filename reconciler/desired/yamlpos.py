@@ -34,7 +34,8 @@ NULL_TAG = "tag:yaml.org,2002:null"
 # the keys that are no name (``~: {id: room-9}``, a room by id alone); ``null:`` is the
 # name "null", as ``yes:`` is "yes": a room or group may well be called that
 NO_NAME_KEYS = ("", "~")
-MAX_NODES = 200_000  # alias expansion budget ("billion laughs")
+MAX_NODES = 200_000  # nodes repeated through aliases ("billion laughs"); the others are
+# bounded by the text's size, so a large file without aliases has no limit
 MAX_INT_BITS = 4_000  # about 1,200 digits: no setting needs more, and Python cannot print
 # an integer of over 4,300 digits (sys.int_info.default_max_str_digits)
 LARGE = 256 * 1024  # characters: a broken file this large is not parsed again in Python
@@ -144,7 +145,7 @@ def parse_nodes(text: str, fast: Callable[[str], Document | None] | None = None)
     except RecursionError:  # at the line of the deepest node reached
         return Document(None, positions, [YamlIssue(builder.where, (), TOO_DEEP)])
     except _Budget as exc:
-        message = f"too many YAML nodes (over {MAX_NODES:,}, aliases included)"
+        message = f"too many YAML nodes repeated through aliases (over {MAX_NODES:,})"
         return Document(None, positions, [YamlIssue(exc.line, (), message)])
     return Document(data, positions, builder.issues)
 
@@ -285,12 +286,13 @@ class _Builder:
         self.constructor = yaml.SafeLoader("")
 
     def build(self, node: Node, path: Path) -> Any:
-        self.count += 1
         alias = id(node) in self.built
         if not alias and not self.in_alias:
             self.where = _line(node)
-        if self.count > MAX_NODES:  # at the line that used the alias that blew it
-            raise _Budget(self.where)
+        else:  # a node an alias repeats: counted, at the line that used the alias
+            self.count += 1
+            if self.count > MAX_NODES:
+                raise _Budget(self.where)
         self.built.add(id(node))
         self.positions.values.setdefault(path, _line(node))
         self.in_alias += alias

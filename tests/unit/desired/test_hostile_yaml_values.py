@@ -127,3 +127,18 @@ def test_a_bare_equals_sign_as_a_value_says_to_quote_it(ds: Path) -> None:
         f'{ds}/rooms.yaml:5: rooms."=".members[2].reason: {quote}',
         "Desired state is invalid: 3 errors.",
     ]
+
+
+# -- Q-EI-4: a large file without aliases is read; only aliases have a node budget -------
+
+
+def test_one_file_of_200_rooms_at_aws_maximum_of_1000_members_is_valid(ds: Path) -> None:
+    rooms = "".join(
+        f"  room-{r:03d}:\n    members:\n"
+        + "".join(f"      - user{m}@example.com\n" for m in range(1000))
+        for r in range(200)
+    )
+    (ds / "rooms.yaml").write_text("rooms:\n" + rooms)
+    result = validate(ds)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "Desired state is valid: 200 rooms, 200,000 memberships in 2 files.\n"
