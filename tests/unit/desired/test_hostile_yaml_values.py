@@ -4,6 +4,8 @@ the user wrote."""
 
 from __future__ import annotations
 
+import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from reconciler.cli.main import cli
+from reconciler.desired.member_entries import GROUP_NAME_RE
+from reconciler.refs import MemberRef
 
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
 
@@ -142,3 +146,51 @@ def test_one_file_of_200_rooms_at_aws_maximum_of_1000_members_is_valid(ds: Path)
     result = validate(ds)
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == "Desired state is valid: 200 rooms, 200,000 memberships in 2 files.\n"
+
+
+# -- Q-EI-2: control and invisible characters in e-mail addresses and group names -------
+
+
+def test_control_and_invisible_characters_in_addresses_and_group_names_are_refused(
+    ds: Path,
+) -> None:
+    (ds / "rooms.yaml").write_text(
+        'groups:\n  "c\\x00": [user1@example.com]\n  "d\\u202e": [user1@example.com]\n'
+        'rooms:\n  ops:\n    members: ["\\x00@example.com", "a\\u202eb@example.com", '
+        '"\\x7f@example.com", "\\u200bbob@example.com", "@c\\u200b"]\n'
+    )
+    result = validate(ds)
+    assert result.exit_code == 1
+    invisible = "is a control or invisible character"
+    assert result.stderr.splitlines() == [
+        f'{ds}/rooms.yaml:2: groups."c\\u0000": group names may not contain control or '
+        "invisible characters ('\\x00'): 'c\\x00'",
+        f'{ds}/rooms.yaml:3: groups."d\\u202e": group names may not contain control or '
+        "invisible characters ('\\u202e'): 'd\\u202e'",
+        f"{ds}/rooms.yaml:6: rooms.ops.members[0]: malformed email address "
+        f"'\\x00@example.com' ('\\x00' {invisible})",
+        f"{ds}/rooms.yaml:6: rooms.ops.members[1]: malformed email address "
+        f"'a\\u202eb@example.com' ('\\u202e' {invisible})",
+        f"{ds}/rooms.yaml:6: rooms.ops.members[2]: malformed email address "
+        f"'\\x7f@example.com' ('\\x7f' {invisible})",
+        f"{ds}/rooms.yaml:6: rooms.ops.members[3]: malformed email address "
+        f"'\\u200bbob@example.com' ('\\u200b' {invisible})",
+        f"{ds}/rooms.yaml:6: rooms.ops.members[4]: malformed group reference '@c\\u200b'",
+        "Desired state is invalid: 7 errors.",
+    ]
+
+
+CONTROLS = [
+    chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in ("Cc", "Cf")
+]
+
+
+def test_every_control_or_format_character_makes_an_address_or_group_name_malformed() -> None:
+    # \t, \n, \r and the like are white space, refused as that
+    for c in CONTROLS:
+        for text in (f"a{c}b@example.com", f"ab@exa{c}mple.com"):
+            with pytest.raises(ValueError, match="malformed email address"):
+                MemberRef.parse(text)
+        assert not GROUP_NAME_RE.match(f"sre{c}"), repr(c)
+    assert str(MemberRef.parse("ünï@exämple.com")) == "ünï@exämple.com"
+    assert GROUP_NAME_RE.match("ünï-sre")
