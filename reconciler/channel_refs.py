@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from reconciler.refs import BOT_PREFIX, EMAIL_RE, MemberKind, MemberRef
+from reconciler.refs import BOT_PREFIX, EMAIL_RE, MemberKind, MemberRef, malformed_email
 
 USER_PREFIX = "user:"
 # botocore's AppInstanceUserId pattern, anchored
@@ -126,7 +126,7 @@ def parse_channel_member(text: str) -> MemberRef:
         if why is not None:
             raise ValueError(why)
         return ref
-    raise ValueError(f"malformed email address {text!r}")  # as rooms say it
+    raise ValueError(malformed_email(text))  # as rooms say it
 
 
 def parse_protected(text: str) -> MemberRef:

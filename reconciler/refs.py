@@ -42,12 +42,42 @@ class MemberKind(StrEnum):
     EXTERNAL = "External"
 
 
+# Unicode's control (Cc) and format (Cf) characters, as a character class's ranges: NUL,
+# DEL, ZERO WIDTH SPACE (U+200B), RIGHT-TO-LEFT OVERRIDE (U+202E), the tags (U+E0020-E007F)
+# ... show as nothing, or as something else, in an editor and a diff: no name holds one.
+# Those past U+FFFF apart: a JSON Schema's pattern (ECMA-262) cannot write them.
+CONTROL_BMP = (
+    r"\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    r"\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+)
+CONTROL = CONTROL_BMP + (
+    r"\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    r"\U000e0001\U000e0020-\U000e007f"
+)
+CONTROL_RE = re.compile(f"[{CONTROL}]")
+
+
+def _email_pattern(control: str) -> str:
+    local = rf'[^@\s"(),:;<>\[\]\\{control}]+'
+    label = rf'[^@\s"(),:;<>\[\]\\.{control}]+'  # one part of the domain
+    return rf"{local}@{label}(?:\.{label})+"  # a@b.c
+
+
 # The one e-mail rule (the loader, MemberRef.parse, the emulator's seeds): local@domain.tld
-# with no brackets, quotes or separators (any script), and a dot in the domain.
-_LOCAL = r'[^@\s"(),:;<>\[\]\\]+'
-_LABEL = r'[^@\s"(),:;<>\[\]\\.]+'  # one part of the domain
-EMAIL_PATTERN = rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL})+"  # a@b.c
-EMAIL_RE = re.compile(rf"^{EMAIL_PATTERN}$")
+# with no brackets, quotes, separators or control characters (any script), and a dot in the
+# domain. EMAIL_PATTERN is its JSON Schema form, without the controls past U+FFFF.
+EMAIL_PATTERN = _email_pattern(CONTROL_BMP)
+EMAIL_RE = re.compile(rf"^{_email_pattern(CONTROL)}\Z")  # \Z: not before a final \n
+
+
+def malformed_email(text: str) -> str:
+    """What is said of ``text``, which ``EMAIL_RE`` refuses: the control or invisible
+    character it holds, if any, by its escape (``\\u200b``: shown as nothing otherwise)."""
+    found = CONTROL_RE.search(text)
+    why = f" ({found.group()!r} is a control or invisible character)" if found else ""
+    return f"malformed email address {text!r}{why}"
+
+
 BOT_PREFIX = "bot:"
 WEBHOOK_PREFIX = "webhook:"
 CHANNEL_USER_PREFIXES = ("user:", "arn:")  # user:ID, AppInstanceUser ARNs (channel_refs)
@@ -109,7 +139,7 @@ class MemberRef:
                 "shared by every kind, take e-mail addresses and bot:NAME)"
             )
         if not EMAIL_RE.match(text):
-            raise ValueError(f"malformed email address {text!r}")
+            raise ValueError(malformed_email(text))
         return cls.user(text)
 
     # Written out rather than generated: the generated ones build a (kind, key) tuple per

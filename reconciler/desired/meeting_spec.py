@@ -40,6 +40,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from reconciler.capabilities import BUILTIN_PROFILES, Capabilities, problem
+from reconciler.desired.member_entries import GROUP_NAME_RE
 from reconciler.desired.messages import SETTINGS_DATA
 from reconciler.desired.owners import Owners
 from reconciler.desired.target_safety import TargetSafetySpec
@@ -92,7 +93,6 @@ MEETING_ID_RE = re.compile(rf"^\s*(?:{UUID_PATTERN}|{ENV_PATTERN})\s*$")
 ENV_RE = re.compile(r"^\s*\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}\s*$")
 PROFILE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 PROFILE_RULE = "a profile name starts with a letter, then letters, digits, '-' and '_'"
-GROUP_NAME_RE = re.compile(r"^[^\s@]\S*$")
 
 CapabilityValue = Literal["SendReceive", "Send", "Receive", "None"]
 

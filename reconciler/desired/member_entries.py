@@ -27,15 +27,18 @@ from pydantic import (
 from reconciler.channel_refs import parse_protected
 from reconciler.desired.spec_base import MAX_NAME_LENGTH, fail, too_long
 from reconciler.governance.entries import MAPPING_TAG, TEXT_TAG, EntryBase, which_entry
-from reconciler.refs import EMAIL_PATTERN, MemberRef
+from reconciler.refs import CONTROL, CONTROL_BMP, EMAIL_PATTERN, MemberRef
 
 GROUP_PREFIX = "@"
-GROUP_NAME_RE = re.compile(r"^[^\s@]\S*$")
-ENTRY_PATTERN = rf"^\s*(?:@[^\s@]\S*|[Bb][Oo][Tt]:.*\S.*|{EMAIL_PATTERN})\s*$"  # ECMA-262 safe
+# a group's name: no white space, no '@' first, no control or invisible character (refs)
+_GROUP_NAME = rf"[^\s@{CONTROL_BMP}][^\s{CONTROL_BMP}]*"  # ECMA-262 safe, for JSON Schema
+GROUP_NAME_PATTERN = rf"^{_GROUP_NAME}$"
+GROUP_NAME_RE = re.compile(rf"^[^\s@{CONTROL}][^\s{CONTROL}]*\Z")  # \Z: not before a \n
+ENTRY_PATTERN = rf"^\s*(?:@{_GROUP_NAME}|[Bb][Oo][Tt]:.*\S.*|{EMAIL_PATTERN})\s*$"  # ECMA-262 safe
 # settings.yaml's ``protected:`` takes a channel user too (``user:ID``, an ARN: their form is
 # left to validate, README says so); a malformed e-mail address is refused (QA5 Q5-9)
 PROTECTED_PATTERN = (
-    r"^\s*(?:@[^\s@]\S*|[Bb][Oo][Tt]:.*\S.*|[Uu][Ss][Ee][Rr]:.*|[Aa][Rr][Nn]:.*"
+    rf"^\s*(?:@{_GROUP_NAME}|[Bb][Oo][Tt]:.*\S.*|[Uu][Ss][Ee][Rr]:.*|[Aa][Rr][Nn]:.*"
     rf"|{EMAIL_PATTERN})\s*$"
 )
 

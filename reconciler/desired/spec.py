@@ -29,7 +29,13 @@ from pydantic_core import PydanticCustomError
 from reconciler.desired.app_instance_spec import AppInstanceSpec
 from reconciler.desired.grant_days import Days, days_form, either_form
 from reconciler.desired.meeting_spec import CustomProfiles
-from reconciler.desired.member_entries import GROUP_NAME_RE, GROUP_PREFIX, MemberList, ReferenceList
+from reconciler.desired.member_entries import (
+    GROUP_NAME_PATTERN,
+    GROUP_NAME_RE,
+    GROUP_PREFIX,
+    MemberList,
+    ReferenceList,
+)
 
 # what desired.loader and desired.resolve import from here (they were written before the split)
 from reconciler.desired.member_entries import Entry as Entry
@@ -49,6 +55,7 @@ from reconciler.governance.entries import (
 )
 from reconciler.governance.grant import DEFAULT_WARNING_DAYS
 from reconciler.pacing.quotas import check_rate, unknown_quota
+from reconciler.refs import CONTROL_RE
 
 
 def _group_name(value: str) -> str:
@@ -59,6 +66,10 @@ def _group_name(value: str) -> str:
     if not value.strip():
         raise fail("group_name", "a group needs a name")
     if not GROUP_NAME_RE.match(value):
+        control = CONTROL_RE.search(value)
+        if control:
+            what = f"control or invisible characters ({control.group()!r})"
+            raise fail("group_name", f"group names may not contain {what}: {value!r}")
         raise fail("group_name", f"group names may not contain spaces: {value!r}")
     return value
 
@@ -76,7 +87,7 @@ def _regex(value: str) -> str:
 GroupName = Annotated[
     str,
     AfterValidator(_group_name),
-    WithJsonSchema({"type": "string", "pattern": GROUP_NAME_RE.pattern}),
+    WithJsonSchema({"type": "string", "pattern": GROUP_NAME_PATTERN}),
 ]
 Regex = Annotated[
     str,

@@ -10,7 +10,7 @@ rather than one table entry per item.
 The result is the one ``yamlpos``'s node walk gives (data, lines, issues, in the same
 order; ``tests/unit/desired/test_yamlfast.py`` compares the two). Whatever this path does
 not reproduce exactly (anchors and aliases, ``<<`` merges, several documents, a YAML error,
-the node budget, deep nesting) makes it give up (None): ``yamlpos`` then parses the text
+deep nesting) makes it give up (None): ``yamlpos`` then parses the text
 its own way, with its messages.
 """
 
@@ -39,13 +39,16 @@ from yaml.resolver import Resolver
 from reconciler.desired.shown import named
 from reconciler.desired.yamlpos import (
     LARGE,
-    MAX_NODES,
+    MAP_TAG,
     MERGE_TAG,
+    NO_NAME_KEYS,
     NULL_TAG,
+    SEQ_TAG,
     Document,
     Path,
     Positions,
     YamlIssue,
+    collection_tag_problem,
     lone_surrogate,
     scalar_value,
     surrogate_message,
@@ -54,7 +57,6 @@ from reconciler.desired.yamlpos import (
 STR_TAG = "tag:yaml.org,2002:str"
 MAX_DEPTH = 64  # deeper than any desired-state file: left to yamlpos (its own limit)
 RESOLVERS = Resolver.yaml_implicit_resolvers  # first character -> the types it may start
-NULL_KEYS = ("", "~", "null", "Null", "NULL")
 
 
 class _GiveUp(Exception):
@@ -87,7 +89,6 @@ class _Events:
         self.next: Any = loader.get_event
         self.positions = Positions()
         self.issues: list[YamlIssue] = []
-        self.count = 0
         self.constructor = yaml.SafeLoader("")  # for the scalars that are not text
         self.strings: dict[str, str] = {}  # the same member is listed in many places
 
@@ -110,9 +111,8 @@ class _Events:
             raise _GiveUp
 
     def _line(self, event: Any) -> int:
-        """Count the node against the budget; its 1-based line."""
-        self.count += 1
-        if self.count > MAX_NODES or getattr(event, "anchor", None) is not None:
+        """The node's 1-based line (an anchor: given up, no alias is expanded here)."""
+        if getattr(event, "anchor", None) is not None:
             raise _GiveUp
         return int(event.start_mark.line) + 1
 
@@ -122,11 +122,20 @@ class _Events:
             return self._scalar(event, path)
         if depth > MAX_DEPTH:
             raise _GiveUp
+        if kind is not SequenceStartEvent and kind is not MappingStartEvent:
+            raise _GiveUp  # an alias
+        if event.tag is not None:  # ``!!set {…}``, ``!foo […]``: refused, as yamlpos does
+            problem = collection_tag_problem(
+                event.tag, SEQ_TAG if kind is SequenceStartEvent else MAP_TAG
+            )
+            if problem is not None:
+                line = int(event.start_mark.line) + 1
+                self.issues.append(YamlIssue(line, path, problem, True))
+                self._skip(event)
+                return None
         if kind is SequenceStartEvent:
             return self._sequence(path, depth)
-        if kind is MappingStartEvent:
-            return self._mapping(path, depth)
-        raise _GiveUp  # an alias
+        return self._mapping(path, depth)
 
     def _scalar(self, event: Any, path: Path) -> Any:
         tag, value = self._tag(event), event.value
@@ -165,9 +174,6 @@ class _Events:
                 value = event.value
                 text = not event.implicit[0] or (value and value[0] not in RESOLVERS)
                 if text and (value.isascii() or lone_surrogate(value) is None):
-                    self.count += 1
-                    if self.count > MAX_NODES:
-                        raise _GiveUp
                     lines.append(event.start_mark.line + 1)
                     out.append(strings.setdefault(value, value))
                     continue
@@ -202,17 +208,15 @@ class _Events:
     def _key(self, event: Any, line: int, path: Path) -> str | None:
         """A key's name; None (an issue) for a key that is no name."""
         if type(event) is not ScalarEvent:
-            self.count -= 1  # yamlpos does not count a key's node
             self._skip(event)
             message = "a mapping key must be a plain name, not a list or mapping"
             self.issues.append(YamlIssue(line, path, message))
             return None
-        self.count -= 1
         tag = self._tag(event)
         value: str = event.value
         if tag == MERGE_TAG:
             raise _GiveUp
-        if tag == NULL_TAG and value in NULL_KEYS:
+        if tag == NULL_TAG and value in NO_NAME_KEYS:
             return ""
         escape = lone_surrogate(value)
         if escape:

@@ -5,8 +5,9 @@ that we can (1) record the line of every value and every mapping key by its *pat
 (``("rooms", "incident-response", "members", 2)``), (2) report duplicate keys, which
 PyYAML silently overwrites, and (3) turn every YAML problem into a located message.
 
-Mapping keys are always the key's text as written (``123:`` is the name ``"123"``):
-every key in a desired-state file is a name or a field name.
+Mapping keys are always the key's text as written (``123:`` is the name ``"123"``, and
+``null:`` the name ``"null"``): every key in a desired-state file is a name or a field
+name. ``~:`` and an empty key alone are no name (``""``: a room given by ``id:`` alone).
 """
 
 from __future__ import annotations
@@ -30,12 +31,19 @@ Path = tuple[str | int, ...]
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
 NULL_TAG = "tag:yaml.org,2002:null"
-MAX_NODES = 200_000  # alias expansion budget ("billion laughs")
+# the keys that are no name (``~: {id: room-9}``, a room by id alone); ``null:`` is the
+# name "null", as ``yes:`` is "yes": a room or group may well be called that
+NO_NAME_KEYS = ("", "~")
+MAX_NODES = 200_000  # nodes repeated through aliases ("billion laughs"); the others are
+# bounded by the text's size, so a large file without aliases has no limit
 MAX_INT_BITS = 4_000  # about 1,200 digits: no setting needs more, and Python cannot print
 # an integer of over 4,300 digits (sys.int_info.default_max_str_digits)
 LARGE = 256 * 1024  # characters: a broken file this large is not parsed again in Python
 INT_TAG = "tag:yaml.org,2002:int"
+MAP_TAG = "tag:yaml.org,2002:map"
+SEQ_TAG = "tag:yaml.org,2002:seq"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+VALUE_TAG = "tag:yaml.org,2002:value"  # a bare ``=``: YAML 1.1's "value" type, not text
 HINTS = (  # what a PyYAML problem usually means in a desired-state file
     ("'@'", 'quote group references: "@group"'),
     ("'\\t'", "indent with spaces, not tabs"),
@@ -137,7 +145,7 @@ def parse_nodes(text: str, fast: Callable[[str], Document | None] | None = None)
     except RecursionError:  # at the line of the deepest node reached
         return Document(None, positions, [YamlIssue(builder.where, (), TOO_DEEP)])
     except _Budget as exc:
-        message = f"too many YAML nodes (over {MAX_NODES:,}, aliases included)"
+        message = f"too many YAML nodes repeated through aliases (over {MAX_NODES:,})"
         return Document(None, positions, [YamlIssue(exc.line, (), message)])
     return Document(data, positions, builder.issues)
 
@@ -231,6 +239,8 @@ def scalar_value(
             return None
         if node.tag == INT_TAG and isinstance(exc, ValueError):  # over 4,300 digits
             problem = "the number is too large"
+        if node.tag == VALUE_TAG and node.value == "=":  # no constructor: say what to write
+            problem = f'a bare {node.value!r} is not text in YAML 1.1 (quote it: "{node.value}")'
         issues.append(YamlIssue(line, path, f"invalid YAML value: {problem}{note}", True))
         return None
     finally:
@@ -250,6 +260,20 @@ def scalar_value(
     return value
 
 
+def collection_tag_problem(tag: str | None, default: str, aliased: bool = False) -> str | None:
+    """Why a mapping (``default`` MAP_TAG) or list (SEQ_TAG) tagged ``tag`` is not read,
+    or None for its own tag (or none): a tag on a collection is refused as on a scalar,
+    an unknown one (``!foo {…}``, ``!!python/tuple […]``) in PyYAML's words, and a known
+    one (``!!set``, ``!!omap``) because it would change what the collection holds."""
+    if tag is None or tag in ("!", default):
+        return None
+    note = " (the anchor's value on this line, used through an alias)" if aliased else ""
+    if tag not in yaml.SafeLoader.yaml_constructors:
+        return f"invalid YAML value: could not determine a constructor for the tag {tag!r}{note}"
+    what = "mapping" if default == MAP_TAG else "list"
+    return f"invalid YAML value: a {what} tagged {tag!r} is not read here (remove the tag){note}"
+
+
 class _Builder:
     def __init__(self, positions: Positions) -> None:
         self.positions = positions
@@ -262,18 +286,24 @@ class _Builder:
         self.constructor = yaml.SafeLoader("")
 
     def build(self, node: Node, path: Path) -> Any:
-        self.count += 1
         alias = id(node) in self.built
         if not alias and not self.in_alias:
             self.where = _line(node)
-        if self.count > MAX_NODES:  # at the line that used the alias that blew it
-            raise _Budget(self.where)
+        else:  # a node an alias repeats: counted, at the line that used the alias
+            self.count += 1
+            if self.count > MAX_NODES:
+                raise _Budget(self.where)
         self.built.add(id(node))
         self.positions.values.setdefault(path, _line(node))
         self.in_alias += alias
         try:
             if isinstance(node, ScalarNode):
                 return self._scalar(node, path)
+            default = SEQ_TAG if isinstance(node, SequenceNode) else MAP_TAG
+            problem = collection_tag_problem(node.tag, default, self.in_alias > 0)
+            if problem is not None:
+                self.issues.append(YamlIssue(_line(node), path, problem, True))
+                return None
             if id(node) in self.active:
                 self.issues.append(YamlIssue(_line(node), path, "recursive YAML alias", True))
                 return None
@@ -332,6 +362,10 @@ class _Builder:
                 message = "'<<' (merge) needs a mapping or a list of mappings"
                 self.issues.append(YamlIssue(_line(source), path, message))
                 continue
+            problem = collection_tag_problem(source.tag, MAP_TAG)
+            if problem is not None:
+                self.issues.append(YamlIssue(_line(source), path, problem))
+                continue
             for key_node, value_node in source.value:
                 if key_node.tag == MERGE_TAG:
                     entries.extend(self._merge_sources(value_node, path, seen | {id(source)}))
@@ -346,7 +380,7 @@ class _Builder:
             message = "a mapping key must be a plain name, not a list or mapping"
             self.issues.append(YamlIssue(_line(node), path, message))
             return None
-        if node.tag == NULL_TAG and node.value in ("", "~", "null", "Null", "NULL"):
+        if node.tag == NULL_TAG and node.value in NO_NAME_KEYS:
             return ""
         escape = lone_surrogate(str(node.value))
         if escape:

@@ -28,7 +28,9 @@ SAME = [
     "      reason: x\n    - b@x.io\n",
     "a: |\n  block\n  text\nb: >\n  folded\n  text\nc: plain\n  continued\n",
     "a: !!set {x, y}\nb: !!omap [{x: 1}]\n",
+    "a: !foo {x: [1]}\nb: !!python/tuple [1, 2]\nc: [!bar {y: 1}, ok]\nd: ! {z: !!seq []}\n",
     "=: 1\n<: 2\n",
+    "a: [=, b, {c: =}]\nd: =\n",
 ]
 GIVES_UP = [
     'a: "\\ud800"\n"\\udfff": 1\nb: [x, "\\ud800y"]\n',  # libyaml refuses the escape

@@ -1,0 +1,196 @@
+"""Hostile or unusual YAML values in desired-state files (QA report EI): each is refused
+by validate at its file and line with a message that says what to do, or read as what
+the user wrote."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from reconciler.cli.main import cli
+from reconciler.desired.member_entries import GROUP_NAME_RE
+from reconciler.refs import MemberRef
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+
+
+def validate(root: Path) -> Any:
+    return CliRunner().invoke(cli, ["--desired", str(root), "validate"], catch_exceptions=False)
+
+
+@pytest.fixture
+def ds(tmp_path: Path) -> Path:
+    root = tmp_path / "ds"
+    root.mkdir()
+    (root / "settings.yaml").write_text(f"account: {ACCOUNT}\n")
+    return root
+
+
+# -- Q-EI-1: a tag on a mapping or a list is refused, as on a scalar --------------------
+
+
+def test_a_tag_on_a_mapping_or_a_list_is_refused_at_its_line(ds: Path) -> None:
+    (ds / "rooms.yaml").write_text(
+        "rooms:\n"
+        "  ops: !!python/object:os.system {members: [bob@example.com]}\n"
+        "  dev: !foo {members: [bob@example.com]}\n"
+        "  qa: {members: !!python/tuple [bob@example.com]}\n"
+        "  web: {members: [bob@example.com], administrators: !!omap [{a: 1}]}\n"
+        "  set: !!set {members}\n"
+    )
+    result = validate(ds)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{ds}/rooms.yaml:2: rooms.ops: invalid YAML value: could not determine a "
+        "constructor for the tag 'tag:yaml.org,2002:python/object:os.system'",
+        f"{ds}/rooms.yaml:3: rooms.dev: invalid YAML value: could not determine a "
+        "constructor for the tag '!foo'",
+        f"{ds}/rooms.yaml:4: rooms.qa.members: invalid YAML value: could not determine a "
+        "constructor for the tag 'tag:yaml.org,2002:python/tuple'",
+        f"{ds}/rooms.yaml:5: rooms.web.administrators: invalid YAML value: a list tagged "
+        "'tag:yaml.org,2002:omap' is not read here (remove the tag)",
+        f"{ds}/rooms.yaml:6: rooms.set: invalid YAML value: a mapping tagged "
+        "'tag:yaml.org,2002:set' is not read here (remove the tag)",
+        "Desired state is invalid: 5 errors.",
+    ]
+
+
+def test_a_tagged_mapping_used_through_an_alias_is_refused_at_each_use(ds: Path) -> None:
+    (ds / "rooms.yaml").write_text(
+        "rooms:\n  ops: &r !foo {members: [bob@example.com]}\n  dev: *r\n"
+    )
+    assert validate(ds).stderr.splitlines() == [
+        f"{ds}/rooms.yaml:2: rooms.ops: invalid YAML value: could not determine a "
+        "constructor for the tag '!foo'",
+        f"{ds}/rooms.yaml:2: rooms.dev: invalid YAML value: could not determine a "
+        "constructor for the tag '!foo' (the anchor's value on this line, used through "
+        "an alias)",
+        "Desired state is invalid: 2 errors.",
+    ]
+
+
+def test_a_collection_with_its_own_tag_or_the_plain_tag_is_read(ds: Path) -> None:
+    (ds / "rooms.yaml").write_text("rooms: !!map\n  ops: ! {members: !!seq [bob@example.com]}\n")
+    result = validate(ds)
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "Desired state is valid: 1 room, 1 membership in 2 files.\n",
+    )
+
+
+# -- Q-EI-3: a room or group written null is named "null", as one written yes is "yes" --
+
+
+def test_a_room_or_group_written_null_is_named_by_its_text(ds: Path) -> None:
+    (ds / "rooms.yaml").write_text(
+        "groups:\n  null: [user1@example.com]\n"
+        'rooms:\n  null: {members: ["@null"]}\n  Null: {members: [user2@example.com]}\n'
+        "  NULL: {members: [user2@example.com]}\n  yes: {members: [user2@example.com]}\n"
+    )
+    result = validate(ds)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "Desired state is valid: 4 rooms, 4 memberships in 2 files.\n"
+
+
+def test_null_written_bare_and_quoted_is_one_name_declared_twice(ds: Path) -> None:
+    (ds / "rooms.yaml").write_text(
+        "rooms:\n  null: {members: [user1@example.com]}\n  'null': {members: [user2@example.com]}\n"
+    )
+    assert validate(ds).stderr.splitlines() == [
+        f"{ds}/rooms.yaml:3: rooms: duplicate key 'null' (first at line 2)",
+        "Desired state is invalid: 1 error.",
+    ]
+
+
+def test_a_room_written_tilde_is_still_no_name(ds: Path) -> None:
+    (ds / "a.yaml").write_text("rooms:\n  ~: {id: room-9, members: [user1@example.com]}\n")
+    (ds / "b.yaml").write_text("rooms:\n  ~: {members: [user2@example.com]}\n")
+    assert validate(ds).stderr.splitlines() == [
+        f'{ds}/b.yaml:2: rooms."": room has neither a name nor an id',
+        "Desired state is invalid: 1 error.",
+    ]
+
+
+# -- Q-EI-5: a bare `=` (YAML 1.1's "value" type) says to quote it ---------------------
+
+
+def test_a_bare_equals_sign_as_a_value_says_to_quote_it(ds: Path) -> None:
+    (ds / "rooms.yaml").write_text(
+        "groups:\n  g: [=]\n"
+        "rooms:\n  =:\n    members: [=, '@g', {member: user1@example.com, reason: =}]\n"
+    )
+    quote = "invalid YAML value: a bare '=' is not text in YAML 1.1 (quote it: \"=\")"
+    assert validate(ds).stderr.splitlines() == [
+        f"{ds}/rooms.yaml:2: groups.g[0]: {quote}",
+        f'{ds}/rooms.yaml:5: rooms."=".members[0]: {quote}',
+        f'{ds}/rooms.yaml:5: rooms."=".members[2].reason: {quote}',
+        "Desired state is invalid: 3 errors.",
+    ]
+
+
+# -- Q-EI-4: a large file without aliases is read; only aliases have a node budget -------
+
+
+def test_one_file_of_200_rooms_at_aws_maximum_of_1000_members_is_valid(ds: Path) -> None:
+    rooms = "".join(
+        f"  room-{r:03d}:\n    members:\n"
+        + "".join(f"      - user{m}@example.com\n" for m in range(1000))
+        for r in range(200)
+    )
+    (ds / "rooms.yaml").write_text("rooms:\n" + rooms)
+    result = validate(ds)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "Desired state is valid: 200 rooms, 200,000 memberships in 2 files.\n"
+
+
+# -- Q-EI-2: control and invisible characters in e-mail addresses and group names -------
+
+
+def test_control_and_invisible_characters_in_addresses_and_group_names_are_refused(
+    ds: Path,
+) -> None:
+    (ds / "rooms.yaml").write_text(
+        'groups:\n  "c\\x00": [user1@example.com]\n  "d\\u202e": [user1@example.com]\n'
+        'rooms:\n  ops:\n    members: ["\\x00@example.com", "a\\u202eb@example.com", '
+        '"\\x7f@example.com", "\\u200bbob@example.com", "@c\\u200b"]\n'
+    )
+    result = validate(ds)
+    assert result.exit_code == 1
+    invisible = "is a control or invisible character"
+    assert result.stderr.splitlines() == [
+        f'{ds}/rooms.yaml:2: groups."c\\u0000": group names may not contain control or '
+        "invisible characters ('\\x00'): 'c\\x00'",
+        f'{ds}/rooms.yaml:3: groups."d\\u202e": group names may not contain control or '
+        "invisible characters ('\\u202e'): 'd\\u202e'",
+        f"{ds}/rooms.yaml:6: rooms.ops.members[0]: malformed email address "
+        f"'\\x00@example.com' ('\\x00' {invisible})",
+        f"{ds}/rooms.yaml:6: rooms.ops.members[1]: malformed email address "
+        f"'a\\u202eb@example.com' ('\\u202e' {invisible})",
+        f"{ds}/rooms.yaml:6: rooms.ops.members[2]: malformed email address "
+        f"'\\x7f@example.com' ('\\x7f' {invisible})",
+        f"{ds}/rooms.yaml:6: rooms.ops.members[3]: malformed email address "
+        f"'\\u200bbob@example.com' ('\\u200b' {invisible})",
+        f"{ds}/rooms.yaml:6: rooms.ops.members[4]: malformed group reference '@c\\u200b'",
+        "Desired state is invalid: 7 errors.",
+    ]
+
+
+CONTROLS = [
+    chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in ("Cc", "Cf")
+]
+
+
+def test_every_control_or_format_character_makes_an_address_or_group_name_malformed() -> None:
+    # \t, \n, \r and the like are white space, refused as that
+    for c in CONTROLS:
+        for text in (f"a{c}b@example.com", f"ab@exa{c}mple.com"):
+            with pytest.raises(ValueError, match="malformed email address"):
+                MemberRef.parse(text)
+        assert not GROUP_NAME_RE.match(f"sre{c}"), repr(c)
+    assert str(MemberRef.parse("ünï@exämple.com")) == "ünï@exämple.com"
+    assert GROUP_NAME_RE.match("ünï-sre")
