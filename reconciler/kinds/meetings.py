@@ -45,6 +45,7 @@ from reconciler.desired.meeting_spec import (
     profile_of,
     written_id,
 )
+from reconciler.external_ids import RESERVED_PREFIX
 from reconciler.kinds.base import EntryPath, Kind, RoleValue, Words
 from reconciler.refs import BOT_PREFIX, EMAIL_RE, MemberKind, MemberRef
 
@@ -77,6 +78,20 @@ def meeting_member(text: str) -> MemberRef:
     if EMAIL_RE.match(stripped):
         return MemberRef.user(stripped)
     return MemberRef.external(stripped)
+
+
+def live_attendee(text: str) -> MemberRef:
+    """A live attendee by its ExternalUserId: one in AWS's reserved ``aws:`` prefix (in any
+    case) is AWS's own (``MemberKind.AWS``: a media pipeline's ``aws:MediaPipeline-...``;
+    no caller can create one, so none is declared: the meeting kind never manages them);
+    any other as ``meeting_member`` reads it, and one AWS would not have taken from a
+    caller as it is (an ExternalUserId compared as written)."""
+    if text.lower().startswith(RESERVED_PREFIX):
+        return MemberRef.aws(text)
+    try:
+        return meeting_member(text)
+    except ValueError:  # not one AWS would have accepted: shown as it is
+        return MemberRef.external(text)
 
 
 def external_user_id(ref: MemberRef) -> str:
@@ -239,7 +254,10 @@ MEETING = MeetingKind(
     member_parser=meeting_member,
     max_members=MAX_MEETING_ATTENDEES,
     member_problem=attendee_ref_problem,
-    never_managed=frozenset(),
+    # AWS's own attendees (``aws:MediaPipeline-...``: recording, transcription, a live
+    # connector): listed as unmanaged, never changed or removed, never drift (as a room's
+    # webhooks)
+    never_managed=frozenset({MemberKind.AWS}),
     in_place=frozenset(MemberKind),
     batch_size=MEETING_BATCH,
     batch_by_role=False,
