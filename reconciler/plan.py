@@ -227,7 +227,9 @@ class Plan:
         if n and not self.summary.total:
             return f"No changes planned, but the plan is incomplete: {errors}."
         drift = len(self.drift)
-        if drift and not self.summary.total:
+        if self.left_out and not self.summary.total:
+            line = self._left_out_line()
+        elif drift and not self.summary.total:
             members = f"{number(drift)} {self._drift_word(drift)}"
             line = f"No changes, but Chime has {members} the desired state does not declare."
         else:
@@ -237,6 +239,18 @@ class Plan:
         if n:
             line = f"{line.removesuffix('.')}, but {errors}: apply refuses this plan."
         return line
+
+    def _left_out_line(self) -> str:
+        """A saved plan whose every change is to targets that ended since it was made
+        (``left_out``, Q-EC-3): nothing can be applied, which is no match with Chime."""
+        words = {c.kind.words.plural for c in self.left_out}
+        where = words.pop() if len(words) == 1 else "targets"
+        n = len(self.left_out)
+        are = "is" if n == 1 else "are"
+        return (
+            f"No changes can be applied: the plan's {counted(n, 'change')} {are} to {where} "
+            "that have ended since it was made (left out)."
+        )
 
     def _drift_word(self, n: int) -> str:
         """What ``n`` members no file declares are called: the word of their kind when

@@ -34,12 +34,15 @@ class Role(StrEnum):
 class MemberKind(StrEnum):
     """What a member is, as the Chime API names it (``Member.MemberType``); ``EXTERNAL``
     is a meeting attendee named by an ExternalUserId that is neither an e-mail address
-    nor ``bot:NAME`` (compared as written)."""
+    nor ``bot:NAME`` (compared as written); ``AWS`` is a meeting attendee AWS added itself
+    (an ExternalUserId in its reserved ``aws:`` prefix, which no caller may create: a media
+    capture, concatenation or live-connector pipeline's ``aws:MediaPipeline-...``)."""
 
     USER = "User"
     BOT = "Bot"
     WEBHOOK = "Webhook"
     EXTERNAL = "External"
+    AWS = "AWS"
 
 
 # Unicode's control (Cc) and format (Cf) characters, as a character class's ranges: NUL,
@@ -118,6 +121,11 @@ class MemberRef:
     @classmethod
     def external(cls, text: str) -> MemberRef:
         return cls(MemberKind.EXTERNAL, text.strip(), text.strip())
+
+    @classmethod
+    def aws(cls, text: str) -> MemberRef:
+        """An attendee AWS added itself, by its ExternalUserId exactly as AWS gave it."""
+        return cls(MemberKind.AWS, text, text)
 
     @classmethod
     def parse(cls, text: str) -> MemberRef:

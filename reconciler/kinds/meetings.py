@@ -45,6 +45,7 @@ from reconciler.desired.meeting_spec import (
     profile_of,
     written_id,
 )
+from reconciler.external_ids import RESERVED_PREFIX
 from reconciler.kinds.base import EntryPath, Kind, RoleValue, Words
 from reconciler.refs import BOT_PREFIX, EMAIL_RE, MemberKind, MemberRef
 
@@ -63,20 +64,43 @@ PRESENTING = frozenset(
 
 
 def meeting_member(text: str) -> MemberRef:
-    """An attendee as written: ``bot:NAME``, an e-mail address (compared ignoring case),
-    or any other ExternalUserId (compared as written). ValueError for what AWS refuses as
-    an ExternalUserId (not 2 to 64 characters, or ``aws:...``)."""
+    """An attendee as written (white space around it aside): ``bot:NAME``, an e-mail
+    address (compared ignoring case), or any other ExternalUserId (compared as written).
+    ``bot:NAME`` is exactly that: ``bot:`` in lower case, then a name with no white space
+    around it (the ExternalUserId it is created with, as a group's ``bot:NAME`` is); any
+    other spelling (``Bot:Recorder``, ``bot: Recorder``) is an ExternalUserId as written
+    (Q-EC-2). ValueError for what AWS refuses as an ExternalUserId (not 2 to 64
+    characters, or ``aws:...``)."""
     stripped = text.strip()
     if not stripped:
         raise ValueError("empty attendee reference")
     found = attendee_problem(stripped)
     if found:
         raise ValueError(found)
-    if stripped.lower().startswith(BOT_PREFIX) and stripped[len(BOT_PREFIX) :].strip():
-        return MemberRef.bot(stripped[len(BOT_PREFIX) :])
+    name = stripped[len(BOT_PREFIX) :]
+    if stripped.startswith(BOT_PREFIX) and name and name == name.strip():
+        return MemberRef.bot(name)
     if EMAIL_RE.match(stripped):
         return MemberRef.user(stripped)
     return MemberRef.external(stripped)
+
+
+def live_attendee(text: str) -> MemberRef:
+    """A live attendee by its ExternalUserId: one in AWS's reserved ``aws:`` prefix (in any
+    case) is AWS's own (``MemberKind.AWS``: a media pipeline's ``aws:MediaPipeline-...``;
+    no caller can create one, so none is declared: the meeting kind never manages them);
+    any other as ``meeting_member`` reads it, and one AWS would not have taken from a
+    caller as it is, or with white space around it, as an ExternalUserId compared exactly
+    as AWS holds it."""
+    if text.lower().startswith(RESERVED_PREFIX):
+        return MemberRef.aws(text)
+    exact = MemberRef(MemberKind.EXTERNAL, text, text)
+    if text != text.strip():  # AWS keeps white space around it: no declared one (Q-EC-2)
+        return exact
+    try:
+        return meeting_member(text)
+    except ValueError:  # not one AWS would have accepted: shown as it is
+        return exact
 
 
 def external_user_id(ref: MemberRef) -> str:
@@ -239,7 +263,10 @@ MEETING = MeetingKind(
     member_parser=meeting_member,
     max_members=MAX_MEETING_ATTENDEES,
     member_problem=attendee_ref_problem,
-    never_managed=frozenset(),
+    # AWS's own attendees (``aws:MediaPipeline-...``: recording, transcription, a live
+    # connector): listed as unmanaged, never changed or removed, never drift (as a room's
+    # webhooks)
+    never_managed=frozenset({MemberKind.AWS}),
     in_place=frozenset(MemberKind),
     batch_size=MEETING_BATCH,
     batch_by_role=False,

@@ -38,7 +38,7 @@ from reconciler.desired.meeting_spec import (
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import NOT_FOUND_CODES, AwsError, TargetGone, not_found
 from reconciler.kinds import RoleValue
-from reconciler.kinds.meetings import MEETING, external_user_id, meeting_member
+from reconciler.kinds.meetings import MEETING, external_user_id, live_attendee
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Refusal
 from reconciler.pacing.pacer import Pacer
 from reconciler.parallel import pmap
@@ -396,10 +396,11 @@ def _profile(caps: Capabilities) -> str:
 
 
 def _live(a: Attendee) -> LiveMember:
-    try:
-        ref = meeting_member(a.external_user_id)
-    except ValueError:  # not one AWS would have accepted: shown as it is
-        ref = MemberRef.external(a.external_user_id or a.attendee_id)
+    ref = (
+        live_attendee(a.external_user_id)
+        if a.external_user_id
+        else MemberRef.external(a.attendee_id)
+    )
     return LiveMember(ref=ref, member_id=a.attendee_id, kind=ref.kind, role=a.capabilities)
 
 

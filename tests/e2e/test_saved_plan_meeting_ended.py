@@ -116,3 +116,24 @@ def test_a_saved_plan_of_only_an_ended_meeting_applies_nothing_and_says_so(
         "Apply incomplete: 0 of 2 changes failed, 2 not attempted "
         "(0 applied: 0 added, 0 changed, 0 removed).",
     ]
+
+
+def test_a_saved_plan_of_only_an_ended_meeting_never_says_chime_matches(
+    planned: EmulatorServer, cli: Cli
+) -> None:
+    """Without ``--quiet`` (Q-EC-3): the closing line says why nothing can be applied, not
+    "No changes. Chime memberships match the desired state." (they do not)."""
+    planned.backend.create_room_membership(ACCOUNT, "room-ops", "uid-bob")
+    assert cli("plan", "--out", "plan.json").exit_code == 0  # the meeting's changes only
+    planned.meetings.end_meeting(MEETING)
+    run = cli("apply", "plan.json", "--auto-approve")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert "No changes. Chime memberships match the desired state." not in run.lines
+    assert (
+        "No changes can be applied: the plan's 2 changes are to meetings that have ended "
+        "since it was made (left out)."
+    ) in run.lines
+    assert run.lines[-1] == (
+        "Apply incomplete: 0 of 2 changes failed, 2 not attempted "
+        "(0 applied: 0 added, 0 changed, 0 removed)."
+    )

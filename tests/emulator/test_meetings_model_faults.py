@@ -281,9 +281,9 @@ def test_seeded_ids_are_derived_when_not_given_and_stable() -> None:
         ),
         (
             "meetings:\n  - external_meeting_id: x42\n    attendees:\n"
-            "      - {external_user_id: 'aws:bot'}\n",
-            ":4: meetings[0].attendees[0].external_user_id: external_user_id must not start "
-            "with the reserved prefix 'aws:'",
+            "      - {external_user_id: 'aws:b~t'}\n",
+            ":4: meetings[0].attendees[0].external_user_id: external_user_id must match the "
+            "pattern",
         ),
         (
             "meetings:\n  - external_meeting_id: x42\n    ended: maybe\n",

@@ -415,3 +415,20 @@ def test_a_meeting_answers_only_in_the_control_region_that_created_it(
     with pytest.raises(frankfurt.exceptions.NotFoundException):
         frankfurt.list_attendees(MeetingId=MEETING)
     assert emulator.state()["meetings"][0]["region"] == "us-east-1"
+
+
+def test_a_seeded_attendee_of_awss_own_is_listed_and_no_caller_can_create_one(
+    boto3_session: boto3.session.Session, emulator: EmulatorServer
+) -> None:
+    """AWS adds ``aws:MediaPipeline-...`` itself (a media pipeline; Q-EC-1): the seed holds
+    it, ListAttendees lists it, CreateAttendee refuses the prefix to a caller."""
+    doc = meeting_seed(attendees=1)
+    pipeline = {"external_user_id": "aws:MediaPipeline-4ae1f"}
+    doc["meetings"][0]["attendees"].append(pipeline)
+    emulator.reset(doc)
+    client = meetings_client(boto3_session, emulator.url)
+    listed = client.list_attendees(MeetingId=MEETING)["Attendees"]
+    assert "aws:MediaPipeline-4ae1f" in [a["ExternalUserId"] for a in listed]
+    with pytest.raises(client.exceptions.BadRequestException) as info:
+        client.create_attendee(MeetingId=MEETING, ExternalUserId="aws:MediaPipeline-9")
+    assert "reserved prefix 'aws:'" in str(info.value)

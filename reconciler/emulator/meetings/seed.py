@@ -11,10 +11,16 @@ meetings:
       content: {max_resolution: None}             # None, FHD or UHD (None: content off)
     region: us-east-1                             # optional: the control region that created it
     attendees:                                    # at most 250 (at most max_count)
-      - external_user_id: alice@example.com       # 2-64 characters, not aws:..., unique
+      - external_user_id: alice@example.com       # 2-64 characters, unique
         id: 0b0e...                               # optional AttendeeId (derived)
         capabilities: {audio: SendReceive, video: SendReceive, content: SendReceive}
+      - external_user_id: aws:MediaPipeline-4ae1f # AWS's own attendee (a media pipeline)
 ```
+
+An ``external_user_id`` in AWS's reserved ``aws:`` prefix is an attendee AWS added itself
+(a media capture, concatenation or live-connector pipeline joins as
+``aws:MediaPipeline-<id>``): CreateAttendee and BatchCreateAttendee refuse that prefix to
+any caller, as AWS does, so the seed is the only way in.
 
 ``capabilities`` is optional (all ``SendReceive``, as AWS defaults); given, it names all
 three axes and follows AWS's rule (content SendReceive or Receive needs video SendReceive
@@ -44,8 +50,10 @@ from reconciler.external_ids import (
     MAX_LENGTH,
     MIN_LENGTH,
     RESERVED_PREFIX,
+    Broken,
     Rule,
     broken_rule,
+    disallowed_character,
 )
 
 UUID_RE = re.compile(r"^[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}$")
@@ -86,9 +94,13 @@ class SeedReader(Protocol):
     def claim(self, ident: str, path: str) -> str: ...
 
 
-def external_id_problem(value: str, what: str) -> str | None:
-    """Why AWS would refuse ``value`` as an ExternalUserId / ExternalMeetingId, or None."""
+def external_id_problem(value: str, what: str, reserved: bool = False) -> str | None:
+    """Why AWS would refuse ``value`` as an ExternalUserId / ExternalMeetingId, or None.
+    ``reserved``: the ``aws:`` prefix is allowed (an attendee AWS adds itself)."""
     broken = broken_rule(value)
+    if reserved and broken is not None and broken.rule is Rule.RESERVED:
+        bad = disallowed_character(value)  # the length is right: the characters remain
+        broken = None if bad is None else Broken(Rule.CHARACTER, value, bad)
     if broken is None:
         return None
     if broken.rule is Rule.LENGTH:
@@ -191,7 +203,9 @@ def _attendee(
 ) -> SeedAttendee:
     value = reader.mapping(raw, path, ("id", "external_user_id", "capabilities"))
     external = reader.text(value, "external_user_id", path, required=True) or ""
-    found = external_id_problem(external, "external_user_id")
+    # ``aws:...``: an attendee AWS added itself (a media pipeline's), which CreateAttendee
+    # refuses to any caller; the meeting may hold one all the same
+    found = external_id_problem(external, "external_user_id", reserved=True)
     if found:
         raise reader.fail(f"{path}.external_user_id", found)
     if external in seen:  # the idempotency token: one attendee per ExternalUserId
