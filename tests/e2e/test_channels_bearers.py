@@ -225,6 +225,30 @@ def test_shards_run_at_once_never_share_a_bearer(
     assert used == [{bearer_arn("r0"), bearer_arn("r2")}, {bearer_arn("r1"), bearer_arn("r3")}]
 
 
+def test_a_saved_shard_plan_is_applied_as_its_own_shards_bearers(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, calls: Any
+) -> None:
+    """QA-EF Q-EF-1: `apply plan-K.json` of a plan saved under --shard K/2 calls as shard
+    K's bearers only (r0 and r2, r1 and r3), as `apply --shard K/2` does, not as all four:
+    N jobs applying their shard plans at once never share a bearer's quota."""
+    seed(emulator)
+    desired(write_desired, FOUR)
+    for k in (1, 2):
+        run = cli("plan", "--shard", f"{k}/2", "--out", f"plan-{k}.json")
+        assert run.exit_code == 0, run.stdout + run.stderr
+    emulator.set_faults(quotas=True)
+    used = []
+    for k in (1, 2):
+        emulator.reset_calls()
+        run = cli("apply", f"plan-{k}.json", "-q")
+        assert run.exit_code == 0, run.stdout + run.stderr
+        assert run.stdout.startswith("Apply complete! Memberships: "), run.stdout
+        assert "Throttled" not in calls()
+        used.append(set(emulator.bearer_calls()))
+    assert used == [{bearer_arn("r0"), bearer_arn("r2")}, {bearer_arn("r1"), bearer_arn("r3")}]
+    assert cli("plan", "--detailed-exitcode").exit_code == 0  # both shards applied
+
+
 def test_a_bearer_that_is_not_an_admin_is_named_in_the_error(
     emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
 ) -> None:
