@@ -381,6 +381,51 @@ def test_a_bot_bearer_that_names_no_bot_is_an_error_at_its_line_and_the_rest_is_
     assert "  + bob@example.com (audio SendReceive" in run.stdout  # the meeting is planned
 
 
+@pytest.mark.parametrize(
+    ("bearers", "line", "twice"),
+    [
+        (f"bearers: [bot:Reconciler, {INSTANCE}/bot/bot-r]", 4, ("bot:Reconciler", "ARN")),
+        (
+            f"bearers:\n      - {INSTANCE}/bot/bot-r\n      - user:r0\n      - bot:Reconciler",
+            7,
+            ("ARN", "bot:Reconciler"),
+        ),
+    ],
+)
+def test_a_bot_bearer_given_by_its_name_and_by_its_arn_is_an_error_at_its_line(
+    emulator: EmulatorServer,
+    write_desired: Callable[..., Path],
+    cli: Any,
+    bearers: str,
+    line: int,
+    twice: tuple[str, str],
+) -> None:
+    """QA-ED Q-ED-1: it was planned and applied silently as one bearer fewer than written.
+    validate cannot know it (a bot's name is resolved by ListAppInstanceBots); plan does,
+    at the second entry's line, and its app instance's channels are not planned."""
+    seed(emulator)
+    state = emulator.state()
+    state["app_instances"][0]["bots"] = [{"id": "bot-r", "name": "Reconciler"}]
+    state["app_instances"][0]["admins"] += ["bot-r"]
+    emulator.reset(state)
+    desired(write_desired, bearers.replace("\n", "\n" + " " * 16))
+    assert cli("validate").exit_code == 0  # offline: the name is not the ARN's id
+    for command in (("plan",), ("apply", "--auto-approve")):
+        run = cli("--rate", "messaging.bearer=200", *command)
+        assert run.exit_code == 1, run.stdout + run.stderr
+        errors = [x for x in (run.stdout + run.stderr).splitlines() if x.startswith("Error: ")]
+        names = " and ".join(f"{INSTANCE}/bot/bot-r" if t == "ARN" else t for t in twice)
+        assert errors[0] == (
+            f"Error: desired-state/settings.yaml:{line}: {names} are the same AppInstanceBot, "
+            "listed twice in `bearers`: list it once"
+        )
+        assert "  + user:new" not in run.stdout  # the app instance's channels: not planned
+    assert emulator.messaging.channel_members(channel_arn(0)).keys() == {
+        bearer_arn("u00"),
+        bearer_arn("u01"),
+    }
+
+
 def test_import_reads_each_channel_as_one_bearer_and_round_trips(
     emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, calls: Any
 ) -> None:
