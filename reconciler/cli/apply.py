@@ -218,7 +218,11 @@ def apply(
         made_at = use_origin(app, plan_file)
     try:  # a Ctrl-C before the first change: nothing applied, exit 130
         # a saved plan is read by its ids (``load_fresh``): nothing to read ahead
-        session = Session.open(app, shard, read_ahead=None if plan_file else targets)
+        # and as the bearers of the shard it was planned in, as that shard's jobs call
+        bearers_of = saved.shard if saved is not None else None
+        session = Session.open(
+            app, shard, read_ahead=None if plan_file else targets, bearers_of=bearers_of
+        )
         with interrupt.graceful(notify):  # Ctrl-C while planning: nothing applied, exit 130
             try:
                 if plan_file is not None and saved is not None:

@@ -47,10 +47,13 @@ class Session:
         app: AppContext,
         shard: Shard | None = None,
         read_ahead: Collection[str] | None = None,
+        bearers_of: Shard | None = None,
     ) -> Session:
         """``read_ahead``: the next ``read`` is ``plan(read_ahead)`` (its --target names;
         none: every target): start reading its targets while the desired state loads,
-        those of each file once it is loaded (``cli.read_ahead``)."""
+        those of each file once it is loaded (``cli.read_ahead``). ``bearers_of``: the
+        shard whose share of the bearers the calls are made as, when the desired state
+        is not sharded (``shard``'s otherwise): a saved shard plan's own (Q-EF-1)."""
         progress = ProgressBar(app.console(stderr=True))
 
         def options_for(rates: Rates) -> ProviderOptions:
@@ -60,7 +63,7 @@ class Session:
                 parallelism=app.parallelism,
                 progress=progress.advance,
                 pacer=app.pacer(rates),  # the run's one pacer, made on the first call
-                shard=shard,
+                shard=shard if shard is not None else bearers_of,
             )
 
         now = app.now  # a bad CHIME_RECONCILER_NOW is refused before any read

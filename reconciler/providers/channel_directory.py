@@ -67,7 +67,12 @@ class ChannelDirectory:
         setting = self.settings.get(instance)
         if setting is None:
             raise AwsError("ChimeBearer", "NoBearer", f"no bearer for app instance {instance}")
-        written = {self._bearer_arn(instance, r): r for r in setting.bearers}
+        written: dict[str, MemberRef] = {}
+        for ref in setting.bearers:
+            arn = self._bearer_arn(instance, ref)
+            if arn in written:  # a bot by its name and by its ARN: known once resolved
+                raise self._listed_twice(instance, written[arn], ref)
+            written[arn] = ref
         found = Spread(share(list(written), self.shard))
         with self._lock:
             self._written.setdefault(instance, written)
@@ -92,6 +97,17 @@ class ChannelDirectory:
             )
             raise BearerNotFound(instance, lines.get(ref), f"bearer {ref}: {what}")
         return found[0]
+
+    def _listed_twice(self, instance: str, first: MemberRef, again: MemberRef) -> BearerNotFound:
+        """One AppInstanceBot given twice in ``bearers:``, as ``bot:NAME`` and by its ARN
+        (the other spellings of one bearer twice are refused offline: ``validate``): an
+        error at the second's line, as validate's (QA-ED Q-ED-1)."""
+        names = " and ".join(_as_written(r) for r in (first, again))
+        return BearerNotFound(
+            instance,
+            self._bearer_lines(instance).get(again),
+            f"{names} are the same AppInstanceBot, listed twice in `bearers`: list it once",
+        )
 
     def _bearer_lines(self, instance: str) -> dict[MemberRef, Location]:
         """Where settings.yaml writes each bearer of ``instance`` (none where its lines are
@@ -303,6 +319,11 @@ class BearerNotFound(ReconcilerError):
         self.instance = instance
         self.location = location
         self.reason = reason
+
+
+def _as_written(ref: MemberRef) -> str:
+    """A bearer as settings.yaml writes it: ``bot:NAME``, or a bot's ARN alone."""
+    return ref.key if bot_arn(ref) is not None else str(ref)
 
 
 _DIRECTORY = "_channel_directory"

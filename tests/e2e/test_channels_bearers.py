@@ -225,6 +225,30 @@ def test_shards_run_at_once_never_share_a_bearer(
     assert used == [{bearer_arn("r0"), bearer_arn("r2")}, {bearer_arn("r1"), bearer_arn("r3")}]
 
 
+def test_a_saved_shard_plan_is_applied_as_its_own_shards_bearers(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, calls: Any
+) -> None:
+    """QA-EF Q-EF-1: `apply plan-K.json` of a plan saved under --shard K/2 calls as shard
+    K's bearers only (r0 and r2, r1 and r3), as `apply --shard K/2` does, not as all four:
+    N jobs applying their shard plans at once never share a bearer's quota."""
+    seed(emulator)
+    desired(write_desired, FOUR)
+    for k in (1, 2):
+        run = cli("plan", "--shard", f"{k}/2", "--out", f"plan-{k}.json")
+        assert run.exit_code == 0, run.stdout + run.stderr
+    emulator.set_faults(quotas=True)
+    used = []
+    for k in (1, 2):
+        emulator.reset_calls()
+        run = cli("apply", f"plan-{k}.json", "-q")
+        assert run.exit_code == 0, run.stdout + run.stderr
+        assert run.stdout.startswith("Apply complete! Memberships: "), run.stdout
+        assert "Throttled" not in calls()
+        used.append(set(emulator.bearer_calls()))
+    assert used == [{bearer_arn("r0"), bearer_arn("r2")}, {bearer_arn("r1"), bearer_arn("r3")}]
+    assert cli("plan", "--detailed-exitcode").exit_code == 0  # both shards applied
+
+
 def test_a_bearer_that_is_not_an_admin_is_named_in_the_error(
     emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
 ) -> None:
@@ -355,6 +379,51 @@ def test_a_bot_bearer_that_names_no_bot_is_an_error_at_its_line_and_the_rest_is_
         f"'NoBot' in {INSTANCE}: check the name"
     ]
     assert "  + bob@example.com (audio SendReceive" in run.stdout  # the meeting is planned
+
+
+@pytest.mark.parametrize(
+    ("bearers", "line", "twice"),
+    [
+        (f"bearers: [bot:Reconciler, {INSTANCE}/bot/bot-r]", 4, ("bot:Reconciler", "ARN")),
+        (
+            f"bearers:\n      - {INSTANCE}/bot/bot-r\n      - user:r0\n      - bot:Reconciler",
+            7,
+            ("ARN", "bot:Reconciler"),
+        ),
+    ],
+)
+def test_a_bot_bearer_given_by_its_name_and_by_its_arn_is_an_error_at_its_line(
+    emulator: EmulatorServer,
+    write_desired: Callable[..., Path],
+    cli: Any,
+    bearers: str,
+    line: int,
+    twice: tuple[str, str],
+) -> None:
+    """QA-ED Q-ED-1: it was planned and applied silently as one bearer fewer than written.
+    validate cannot know it (a bot's name is resolved by ListAppInstanceBots); plan does,
+    at the second entry's line, and its app instance's channels are not planned."""
+    seed(emulator)
+    state = emulator.state()
+    state["app_instances"][0]["bots"] = [{"id": "bot-r", "name": "Reconciler"}]
+    state["app_instances"][0]["admins"] += ["bot-r"]
+    emulator.reset(state)
+    desired(write_desired, bearers.replace("\n", "\n" + " " * 16))
+    assert cli("validate").exit_code == 0  # offline: the name is not the ARN's id
+    for command in (("plan",), ("apply", "--auto-approve")):
+        run = cli("--rate", "messaging.bearer=200", *command)
+        assert run.exit_code == 1, run.stdout + run.stderr
+        errors = [x for x in (run.stdout + run.stderr).splitlines() if x.startswith("Error: ")]
+        names = " and ".join(f"{INSTANCE}/bot/bot-r" if t == "ARN" else t for t in twice)
+        assert errors[0] == (
+            f"Error: desired-state/settings.yaml:{line}: {names} are the same AppInstanceBot, "
+            "listed twice in `bearers`: list it once"
+        )
+        assert "  + user:new" not in run.stdout  # the app instance's channels: not planned
+    assert emulator.messaging.channel_members(channel_arn(0)).keys() == {
+        bearer_arn("u00"),
+        bearer_arn("u01"),
+    }
 
 
 def test_import_reads_each_channel_as_one_bearer_and_round_trips(
