@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from rich.table import Table
 
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.execute import ApplyInterrupted, execute
+from reconciler.cli.moment import refuse_for_apply
 from reconciler.cli.pipeline import Session
 from reconciler.emulator.seed import load_seed
 from reconciler.emulator.server import EmulatorServer
@@ -49,6 +51,8 @@ def demo(app: AppContext, seed_file: Path | None) -> None:
                                declares, in rooms without prune) is still listed
 
     and prints the API calls the emulator served. No AWS account or credentials needed.
+    `until:` is evaluated at the current time: as apply, demo refuses --now (and
+    CHIME_RECONCILER_NOW).
     Run it from the repository root (or point --desired at the example directory).
 
     \b
@@ -57,6 +61,9 @@ def demo(app: AppContext, seed_file: Path | None) -> None:
       chime-reconciler demo --seed my-seed.yaml --desired my-desired-state
       chime-reconciler -v demo                  # plans with provenance
     """
+    if "now" in app.explicit:  # its apply, as apply's own, evaluates `until:` at the clock
+        # a bad CHIME_RECONCILER_NOW is said here too, before the emulator starts
+        raise refuse_for_apply(app.now, app.now_from_env is not None, datetime.now(UTC), demo=True)
     if not is_dir(app.desired_dir):
         raise UsageError(
             f"demo plans the example desired state, and {app.desired_dir}/ is not a "
