@@ -23,6 +23,9 @@ from reconciler.render import render_plan
 from reconciler.runner import Interrupted, interrupted_message, on_interrupt
 
 SAMPLE_SEED = "seed.yaml"
+# its apply step, as a person would type it: the plan was printed just above, so --quiet,
+# whose output (the outcome, or the plan's summary line when nothing changes) demo prints
+APPLY = "chime-reconciler apply --auto-approve --quiet"
 # what an interrupted demo did not change (its apply interrupted too: apply's own "run
 # plan to see what is left" does not hold once the emulator is gone)
 UNCHANGED = "nothing outside its own emulator was changed, and the emulator has stopped"
@@ -45,10 +48,12 @@ def demo(app: AppContext, seed_file: Path | None) -> None:
     person would:
 
     \b
-      1. plan                  shows the changes
-      2. apply --auto-approve  makes them, in the fewest API calls
-      3. plan                  no changes; the drift it leaves (members no file
-                               declares, in rooms without prune) is still listed
+      1. plan                          shows the changes
+      2. apply --auto-approve --quiet  makes them, in the fewest API calls
+                                       (--quiet: the plan is the one above)
+      3. plan                          no changes; the drift it leaves (members
+                                       no file declares, in rooms without
+                                       prune) is still listed
 
     and prints the API calls the emulator served. No AWS account or credentials needed.
     `until:` is evaluated at the current time: as apply, demo refuses --now (and
@@ -84,10 +89,10 @@ def demo(app: AppContext, seed_file: Path | None) -> None:
         if first.errors or first.violations:
             click.get_current_context().exit(1)
 
-        _step(out, "chime-reconciler apply --auto-approve", blank=False)  # apply prints one
+        _step(out, APPLY, blank=False)  # execute prints one
         before = emulator.calls()
         try:
-            converged = execute(session, first, out) if first.has_changes else True
+            converged = execute(session, first, out)
         except ApplyInterrupted:  # what was applied is listed; the emulator goes with it
             raise Interrupted(interrupted_message("demo", UNCHANGED)) from None
         applied_calls = _diff(emulator.calls(), before)

@@ -32,7 +32,7 @@ def test_demo_plans_applies_and_then_has_no_changes(monkeypatch: pytest.MonkeyPa
     steps = [i for i, line in enumerate(lines) if line.startswith("$ chime-reconciler")]
     assert [lines[i] for i in steps] == [
         "$ chime-reconciler plan",
-        "$ chime-reconciler apply --auto-approve",
+        "$ chime-reconciler apply --auto-approve --quiet",
         "$ chime-reconciler plan",
     ]
     first, applying, again = (
