@@ -160,10 +160,11 @@ def _member_ref(member: str, desired: DesiredState | None) -> MemberRef:
         declared = {t.key.kind for t in desired.targets} if desired is not None else set()
         refs = _refs(member)
         ref = next((refs[k] for k in refs if k in declared), None)
-        if ref is None:
-            raise UsageError(
-                f"MEMBER {member!r}: {exc} (give an e-mail address or bot:NAME)"
-            ) from None
+        if ref is None:  # user:ID where channels are audited (settings.yaml's app_instances)
+            forms = "an e-mail address, bot:NAME or user:ID"
+            if desired is None or not desired.app_instances:
+                forms = "an e-mail address or bot:NAME"
+            raise UsageError(f"MEMBER {member!r}: {exc} (give {forms})") from None
         return ref
 
 

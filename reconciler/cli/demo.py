@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from rich.table import Table
 
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.execute import ApplyInterrupted, execute
+from reconciler.cli.moment import refuse_for_apply
 from reconciler.cli.pipeline import Session
 from reconciler.emulator.seed import load_seed
 from reconciler.emulator.server import EmulatorServer
@@ -21,6 +23,9 @@ from reconciler.render import render_plan
 from reconciler.runner import Interrupted, interrupted_message, on_interrupt
 
 SAMPLE_SEED = "seed.yaml"
+# its apply step, as a person would type it: the plan was printed just above, so --quiet,
+# whose output (the outcome, or the plan's summary line when nothing changes) demo prints
+APPLY = "chime-reconciler apply --auto-approve --quiet"
 # what an interrupted demo did not change (its apply interrupted too: apply's own "run
 # plan to see what is left" does not hold once the emulator is gone)
 UNCHANGED = "nothing outside its own emulator was changed, and the emulator has stopped"
@@ -43,12 +48,16 @@ def demo(app: AppContext, seed_file: Path | None) -> None:
     person would:
 
     \b
-      1. plan                  shows the changes
-      2. apply --auto-approve  makes them, in the fewest API calls
-      3. plan                  no changes; the drift it leaves (members no file
-                               declares, in rooms without prune) is still listed
+      1. plan                          shows the changes
+      2. apply --auto-approve --quiet  makes them, in the fewest API calls
+                                       (--quiet: the plan is the one above)
+      3. plan                          no changes; the drift it leaves (members
+                                       no file declares, in rooms without
+                                       prune) is still listed
 
     and prints the API calls the emulator served. No AWS account or credentials needed.
+    `until:` is evaluated at the current time: as apply, demo refuses --now (and
+    CHIME_RECONCILER_NOW).
     Run it from the repository root (or point --desired at the example directory).
 
     \b
@@ -57,6 +66,9 @@ def demo(app: AppContext, seed_file: Path | None) -> None:
       chime-reconciler demo --seed my-seed.yaml --desired my-desired-state
       chime-reconciler -v demo                  # plans with provenance
     """
+    if "now" in app.explicit:  # its apply, as apply's own, evaluates `until:` at the clock
+        # a bad CHIME_RECONCILER_NOW is said here too, before the emulator starts
+        raise refuse_for_apply(app.now, app.now_from_env is not None, datetime.now(UTC), demo=True)
     if not is_dir(app.desired_dir):
         raise UsageError(
             f"demo plans the example desired state, and {app.desired_dir}/ is not a "
@@ -77,10 +89,10 @@ def demo(app: AppContext, seed_file: Path | None) -> None:
         if first.errors or first.violations:
             click.get_current_context().exit(1)
 
-        _step(out, "chime-reconciler apply --auto-approve", blank=False)  # apply prints one
+        _step(out, APPLY, blank=False)  # execute prints one
         before = emulator.calls()
         try:
-            converged = execute(session, first, out) if first.has_changes else True
+            converged = execute(session, first, out)
         except ApplyInterrupted:  # what was applied is listed; the emulator goes with it
             raise Interrupted(interrupted_message("demo", UNCHANGED)) from None
         applied_calls = _diff(emulator.calls(), before)

@@ -68,7 +68,12 @@ class Applied:
 
 def execute(session: Session, plan: Plan, out: Console) -> bool:
     """Apply ``plan``, verify, print the outcome (as verified: Q-AH-3); True when
-    everything converged."""
+    everything converged. With nothing to change, the plan's summary line instead, as
+    ``apply --quiet`` prints it (``demo``'s apply step: Q-EH-3)."""
+    if not plan.has_changes:
+        out.print()
+        out.print(plan.summary_line(), highlight=False, markup=False)
+        return True
     applied = run_changes(session, plan)
 
     def close(checked: Checked) -> None:

@@ -46,7 +46,9 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
     try:
         refs = member_refs(member)
     except ValueError as exc:
-        raise UsageError(f"MEMBER {member!r}: {exc} (give an e-mail address or bot:NAME)") from None
+        raise UsageError(
+            f"MEMBER {member!r}: {exc} (give an e-mail address, bot:NAME or user:ID)"
+        ) from None
     session = Session.open(app)
     unknown = unknown_target_errors(session.desired.targets, targets)
     if unknown:

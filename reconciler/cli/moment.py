@@ -8,7 +8,8 @@ the clock), and where ``apply`` allows another one than the clock: nowhere.
   ``show`` or ``merge-plans`` (QA3 Q13);
 - ``apply`` refuses either (``refuse_for_apply``): a moment in the future would end access
   before its ``until:``, one in the past would give back access that has ended (QA3 Q23).
-  ``plan --now`` previews; ``apply`` applies what the clock calls for.
+  ``plan --now`` previews; ``apply`` applies what the clock calls for. ``demo``, which
+  runs ``apply --auto-approve``, refuses either too, before its emulator starts (Q-EH-1).
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ def from_environment(text: str) -> dt.datetime:
         raise UsageError(f"{NOW_ENV}={text}: {exc}") from None
 
 
-def refuse_for_apply(moment: dt.datetime, from_env: bool, clock: dt.datetime) -> UsageError:
+def refuse_for_apply(
+    moment: dt.datetime, from_env: bool, clock: dt.datetime, *, demo: bool = False
+) -> UsageError:
     """Why ``apply`` does not evaluate ``until:`` at ``moment`` (given as --now, or in the
-    environment when ``from_env``) rather than at ``clock``."""
+    environment when ``from_env``) rather than at ``clock``; ``demo``: why ``demo``, which
+    applies as ``apply --auto-approve`` does, does not start."""
     shown = moment_text(moment)
     clock = clock.replace(microsecond=0)
     given = f"{NOW_ENV}={shown}" if from_env else f"--now {shown}"
@@ -40,6 +44,12 @@ def refuse_for_apply(moment: dt.datetime, from_env: bool, clock: dt.datetime) ->
     else:
         harm = "in the past: it would give back access whose `until:` has passed"
     undo = f"unset {NOW_ENV}" if from_env else "leave --now out"
+    if demo:
+        return UsageError(
+            f"demo applies as `apply --auto-approve` does, which evaluates `until:` at the "
+            f"current time ({moment_text(clock)}), not at {given}: that moment is {harm}; "
+            f"the demo did not start. To run it, {undo}"
+        )
     return UsageError(
         f"apply evaluates `until:` at the current time ({moment_text(clock)}), not at "
         f"{given}: that moment is {harm}; nothing was applied. Preview it with "

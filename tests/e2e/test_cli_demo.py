@@ -32,7 +32,7 @@ def test_demo_plans_applies_and_then_has_no_changes(monkeypatch: pytest.MonkeyPa
     steps = [i for i, line in enumerate(lines) if line.startswith("$ chime-reconciler")]
     assert [lines[i] for i in steps] == [
         "$ chime-reconciler plan",
-        "$ chime-reconciler apply --auto-approve",
+        "$ chime-reconciler apply --auto-approve --quiet",
         "$ chime-reconciler plan",
     ]
     first, applying, again = (
@@ -75,3 +75,65 @@ def test_demo_outside_the_repository_says_where_to_run_it(
         "here: run it from the repository root, or give --desired DIR"
     ]
     assert result.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "given", "harm", "undo"),
+    [
+        (
+            ["--now", "2099-01-01"],
+            {},
+            "--now 2099-01-01",
+            "in the future: applied now, it would end access before its `until:`",
+            "leave --now out",
+        ),
+        (
+            [],
+            {"CHIME_RECONCILER_NOW": "2020-01-01"},
+            "CHIME_RECONCILER_NOW=2020-01-01",
+            "in the past: it would give back access whose `until:` has passed",
+            "unset CHIME_RECONCILER_NOW",
+        ),
+    ],
+)
+def test_demo_refuses_a_now_as_apply_does_before_its_emulator_starts(
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    env: dict[str, str],
+    given: str,
+    harm: str,
+    undo: str,
+) -> None:
+    # its apply step is `apply --auto-approve`, which refuses --now: the demo showed an
+    # apply made as of --now instead, that the command it names never makes (Q-EH-1)
+    monkeypatch.chdir(REPO)
+    monkeypatch.delenv("CHIME_RECONCILER_NOW", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(cli, [*args, "demo"], catch_exceptions=False)
+    assert (result.exit_code, result.stdout) == (1, "")  # no emulator started
+    clock = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
+    assert re.fullmatch(
+        re.escape("Error: demo applies as `apply --auto-approve` does, which evaluates ")
+        + re.escape("`until:` at the current time (")
+        + clock
+        + re.escape(
+            f"), not at {given}: that moment is {harm}; the demo did not start. To run it, {undo}"
+        )
+        + "\n",
+        result.stderr,
+    )
+
+
+def test_demo_with_a_bad_now_variable_says_so_before_its_emulator_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # it was said after "Chime API emulator listening on ..." (Q-EH-2)
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("CHIME_RECONCILER_NOW", "garbage")
+    result = CliRunner().invoke(cli, ["demo"], catch_exceptions=False)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        "Error: CHIME_RECONCILER_NOW=garbage: expected a date (2027-03-31) or a date and "
+        "time with a zone (2027-03-31T18:00:00Z), got 'garbage'"
+    ]
