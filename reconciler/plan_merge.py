@@ -78,8 +78,10 @@ def merge_plans(plans: Sequence[tuple[str, Plan]]) -> Plan:
         violations=_violations(ordered, targets),
         errors=_messages(e for p in ordered for e in p.errors),
         desired_digest=first.desired_digest,
-        expiring=tuple(sorted({e for p in ordered for e in p.expiring})),
-        expired_kept=tuple(sorted({e for p in ordered for e in p.expired_kept})),
+        # each item is of a target, so of one shard: none to drop (two bots of one name
+        # still in a room are two expired memberships, as the whole plan counts them)
+        expiring=tuple(sorted(e for p in ordered for e in p.expiring)),
+        expired_kept=tuple(sorted(e for p in ordered for e in p.expired_kept)),
         expiry_warning_days=first.expiry_warning_days,
         notices=_messages(n for p in ordered for n in p.notices),
         unmanaged_is_drift=first.unmanaged_is_drift,

@@ -259,6 +259,20 @@ def test_admins_and_moderators_cannot_be_banned(sdk: tuple[Any, Any], who: str, 
     assert [b["Member"]["Arn"] for b in bans] == [MALLORY]
 
 
+def test_a_banned_user_cannot_be_made_a_moderator(sdk: tuple[Any, Any]) -> None:
+    # Q-EG-4: as AWS, so that a tool that asks for it fails here too (MALLORY is banned)
+    messaging, _ = sdk
+    with pytest.raises(messaging.exceptions.BadRequestException) as info:
+        messaging.create_channel_moderator(
+            ChannelArn=INCIDENT, ChannelModeratorArn=MALLORY, ChimeBearer=ADMIN
+        )
+    assert info.value.response["Error"]["Message"] == (
+        f"{MALLORY} is banned from channel {INCIDENT}."
+    )
+    listed = messaging.list_channel_moderators(ChannelArn=INCIDENT, ChimeBearer=ADMIN)
+    assert [m["Moderator"]["Arn"] for m in listed["ChannelModerators"]] == [ALICE]
+
+
 def test_moderators_need_not_be_members_and_are_listed_in_order(sdk: tuple[Any, Any]) -> None:
     messaging, _ = sdk
     reply = messaging.create_channel_moderator(

@@ -10,7 +10,6 @@ import pytest
 
 from reconciler import interrupt
 from reconciler.pacing import Pacer, QuotaKey
-from reconciler.pacing.bucket import BETA, MIN_CALLS
 from reconciler.pacing.pacer import Stopped
 
 CHIME = QuotaKey("chime")
@@ -183,13 +182,13 @@ def test_a_lone_429_is_retried_but_slows_nothing() -> None:
 
 def test_dense_429s_slow_a_bucket_below_what_was_served() -> None:
     """Configured at 10/s, the service serves 5/s: two 429s within a second decrease the
-    rate to BETA times the rate served over that second."""
+    rate to 0.7 times (BETA) the rate served over that second."""
     clock = FakeClock()
     p = pacer(clock, chime=10.0)
     serve(p, clock, CHIME, 5, latency=0.2)  # 5 served in a second
     throttle_after(p, clock, CHIME, latency=0.0)
     after = throttle_after(p, clock, CHIME, latency=0.0)
-    assert after == pytest.approx(BETA * 5, rel=0.15)
+    assert after == pytest.approx(3.5, rel=0.15)  # 0.7 x 5/s
     assert p.stats().decreases == 1
     assert p.stats().throttled == 2
 
@@ -242,12 +241,12 @@ def test_the_rate_grows_back_to_the_quota_and_never_above() -> None:
 
 def test_an_unknown_quota_is_found_when_most_calls_are_throttled() -> None:
     """Unpaced, with a service that serves 10/s and throttles the rest: once half of a
-    second's calls (at least MIN_CALLS) are 429s, the bucket paces below what was served
+    second's calls (at least 8: MIN_CALLS) are 429s, the bucket paces below what was served
     (measured over the whole second, so never above it)."""
     clock = FakeClock()
     p = pacer(clock, chime=None)
     clock.advance(1.0)
-    for i in range(MIN_CALLS * 4):  # a call every 25 ms; the service serves 10/s
+    for i in range(32):  # a call every 25 ms; the service serves 10/s
         ticket = p.acquire(CHIME)
         clock.advance(0.025)
         if i % 4 == 0:
@@ -258,10 +257,45 @@ def test_an_unknown_quota_is_found_when_most_calls_are_throttled() -> None:
             break
     found = p.rate(CHIME)
     assert found is not None
-    assert 0 < found <= BETA * 10.0
+    assert 0 < found <= 7.0  # 0.7 x 10/s
     # and it grows back, flat near what was served: within ten seconds, past it
     clock.advance(10.0)
     assert (p.rate(CHIME) or 0.0) > 10.0
+
+
+def test_an_unknown_quota_starts_pacing_at_the_eighth_call_of_a_window_not_before() -> None:
+    """Q-EG-7: half the calls answered 429, 40 a second: the first 7 outcomes are too few
+    to say a quota is there (MIN_CALLS, 8); the 8th starts pacing."""
+    clock = FakeClock()
+    p = pacer(clock, chime=None)
+    clock.advance(1.0)
+    unpaced = []
+    for i in range(8):
+        ticket = p.acquire(CHIME)
+        clock.advance(0.025)
+        if i % 2 == 0:
+            p.served(ticket)
+        else:
+            p.throttled(ticket)
+        unpaced.append(p.rate(CHIME) is None)
+    assert unpaced == [True] * 7 + [False]
+
+
+def test_429s_within_a_window_of_a_decrease_do_not_decrease_again() -> None:
+    """Q-EG-7: the 429s answered within a second of a decrease were just answered by it
+    (the service's bucket still drained): one decrease, not one per pair of them."""
+    clock = FakeClock()
+    p = pacer(clock, chime=10.0)
+    serve(p, clock, CHIME, 5, latency=0.2)  # 5 served in a second
+    throttle_after(p, clock, CHIME, latency=0.0)
+    decreased = throttle_after(p, clock, CHIME, latency=0.0)
+    assert decreased == pytest.approx(3.5, rel=0.15)  # 0.7 x 5/s
+    at = clock.now
+    after = [throttle_after(p, clock, CHIME, latency=0.0) for _ in range(3)]
+    assert clock.now < at + 1.0  # all three within the window (a second at 3.5/s)
+    assert p.stats().decreases == 1
+    assert p.stats().throttled == 5
+    assert min(after) >= decreased  # growing back, never cut again
 
 
 def test_a_few_429s_among_many_served_calls_do_not_start_pacing() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hypothesis import strategies as st
@@ -9,7 +11,8 @@ from planner_builders import ACCOUNT, member_id
 
 from reconciler.declared_once import identity
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget, Safety
-from reconciler.live import LiveMember, LiveState, LiveTarget
+from reconciler.governance.grant import Grant, Until
+from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.plan import Action, Change, Plan, SafetyViolation, TargetPlan
 from reconciler.refs import (
     Location,
@@ -44,12 +47,31 @@ keys = st.builds(
     TargetKey, st.just(TargetKind.ROOM), st.sampled_from(SCOPES), st.sampled_from(ROOMS)
 )
 
+# the moment a dated world is planned at, and the ``until:``s its entries may have: ended,
+# ending within the warning window (14 days), ending after it
+NOW = dt.datetime(2027, 3, 1, tzinfo=dt.UTC)
+UNTILS = tuple(
+    Until(NOW + dt.timedelta(days=d), f"{(NOW + dt.timedelta(days=d)).date()}") for d in (-2, 3, 60)
+)
+
 
 @st.composite
-def desired_members(draw: st.DrawFn, line: int) -> tuple[DesiredMember, ...]:
+def desired_members(
+    draw: st.DrawFn, line: int, *, dated: bool = False
+) -> tuple[DesiredMember, ...]:
     chosen = draw(st.dictionaries(refs, roles, max_size=6))
+    # one path each; dated: one or two, each with no until or one of UNTILS
+    untils = st.none() | st.sampled_from(UNTILS)
+    paths = st.lists(untils, min_size=1, max_size=2, unique=True) if dated else st.just([None])
     members = [
-        DesiredMember(r, role, (Provenance(role, Location("d.yaml", line)),))
+        DesiredMember(
+            r,
+            role,
+            tuple(
+                Provenance(role, Location("d.yaml", line), grant=Grant(u) if u else None)
+                for u in draw(paths)
+            ),
+        )
         for r, role in chosen.items()
     ]
     return tuple(sorted(members, key=lambda m: m.ref))
@@ -59,6 +81,7 @@ def desired_members(draw: st.DrawFn, line: int) -> tuple[DesiredMember, ...]:
 class World:
     desired: DesiredState
     live: LiveState
+    now: dt.datetime | None = None  # a dated world's: plan it at this moment
 
 
 @st.composite
@@ -67,11 +90,15 @@ def worlds(
     *,
     prune: bool | None = None,
     protect: bool = True,
+    dated: bool = False,
 ) -> World:
     """A desired state and a live state over the same few rooms, users and bots.
 
     ``prune``: force pruning on or off in every room (None: random per room);
-    ``protect``: whether some members may be protected.
+    ``protect``: whether some members may be protected;
+    ``dated``: entries may have an ``until:`` (ended, ending soon, or later: ``UNTILS``),
+    the live state has notices on some targets (a target left out), and the world is
+    planned at ``World.now``.
     """
     target_keys = draw(st.lists(keys, unique=True, max_size=4))
     targets = tuple(
@@ -79,14 +106,16 @@ def worlds(
             k,
             None,
             draw(st.booleans()) if prune is None else prune,
-            draw(desired_members(line=i + 1)),
+            draw(desired_members(line=i + 1, dated=dated)),
             Location("d.yaml", i + 1),
         )
         for i, k in enumerate(sorted(target_keys))
     )
     live_keys = draw(st.lists(st.sampled_from(target_keys), unique=True)) if target_keys else []
     live_keys += draw(st.lists(keys.filter(lambda k: k not in target_keys), max_size=1))
-    live_targets = {k: draw(live_targets_for(k)) for k in live_keys}
+    # dated: the live rooms hold their declared members too (whose entries may end)
+    declared_in = {t.key: [m.ref for m in t.members] for t in targets} if dated else {}
+    live_targets = {k: draw(live_targets_for(k, declared_in.get(k, ()))) for k in live_keys}
 
     # protected: mostly members that are live somewhere, so that the planner meets them
     present = sorted(
@@ -104,15 +133,23 @@ def worlds(
     declared = {m.ref for t in targets for m in t.members}
     unresolved = draw(st.frozensets(st.sampled_from(sorted(declared)))) if declared else set()
     ids = {r: member_id(r) for r in declared if r not in unresolved}
-    return World(desired, LiveState(live_targets, ids, ()))
+    noted = draw(st.lists(st.sampled_from(targets), unique=True)) if dated and targets else []
+    notices = tuple(
+        LiveProblem(t.key, t.location, f"room {t.key.name!r} is left out (a note)") for t in noted
+    )
+    live = LiveState(live_targets, ids, (), notices=notices)
+    return World(desired, live, NOW if dated else None)
 
 
 @st.composite
-def live_targets_for(draw: st.DrawFn, key: TargetKey) -> LiveTarget:
-    members = [
-        LiveMember(r, member_id(r), r.kind, role)
-        for r, role in draw(st.dictionaries(refs, roles, max_size=6)).items()
-    ]
+def live_targets_for(
+    draw: st.DrawFn, key: TargetKey, declared: Sequence[MemberRef] = ()
+) -> LiveTarget:
+    """A live room; ``declared``: members it holds as well (unless drawn with a role)."""
+    chosen = draw(st.dictionaries(refs, roles, max_size=6))
+    for r in declared:
+        chosen.setdefault(r, draw(roles))
+    members = [LiveMember(r, member_id(r), r.kind, role) for r, role in chosen.items()]
     members += [
         LiveMember(r, member_id(r), MemberKind.WEBHOOK, role)
         for r, role in draw(

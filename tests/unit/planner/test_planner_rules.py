@@ -385,6 +385,25 @@ def test_a_target_at_the_maximum_with_a_protected_member_kept_is_over_it() -> No
     assert full_room(prune=False) == []
 
 
+def test_over_the_maximum_names_three_kept_members_and_counts_the_others() -> None:
+    # Q-EG-5: five protected members no file declares kept in a full room: three named,
+    # "and 2 more", so that the user knows how many to free
+    team = [f"m{i}@example.com" for i in range(1_000)]
+    guards = [f"guard{i}@example.com" for i in range(1, 6)]
+    d = desired_state(
+        desired_target("ops", *(want(m) for m in team), prune=True, line=3), protected=guards
+    )
+    live = [live_member(m) for m in team[1:]] + [live_member(g, ADMIN) for g in guards]
+    p = plan(d, live_state(d, live_target("ops", *live)))
+    assert p.targets == ()
+    assert p.errors == (
+        f"{FILE}:3: room 'ops' would have 1,005 members after this apply, more than AWS's "
+        "maximum of 1,000: 1,000 declared, and 5 kept that no file declares there "
+        "(guard1@example.com: protected, guard2@example.com: protected, "
+        "guard3@example.com: protected, and 2 more); apply would fail for the 5 over it",
+    )
+
+
 def test_members_someone_else_added_do_not_count_where_pruning_is_off() -> None:
     # breakglass unprotected and undeclared, prune off: someone else's member, unmanaged;
     # AWS refuses the add over the maximum at apply (as when the target fills up meanwhile)

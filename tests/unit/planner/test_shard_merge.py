@@ -3,6 +3,7 @@ targets, and the shards' plans merging into exactly the plan of the whole (hypot
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import pytest
@@ -11,10 +12,12 @@ from hypothesis import strategies as st
 from planner_strategies import World, worlds
 
 from reconciler.errors import UsageError
+from reconciler.governance.expiry import Expiring
+from reconciler.governance.grant import Until
 from reconciler.plan import Plan, TargetPlan
 from reconciler.plan_merge import MergeError, merge_plans
 from reconciler.planner import plan
-from reconciler.refs import TargetKey
+from reconciler.refs import Location, MemberRef, Role, TargetKey
 from reconciler.safety import removal_limit
 from reconciler.shard import Shard, shard_of
 
@@ -24,22 +27,28 @@ target_keys = st.builds(TargetKey, st.sampled_from(["room", "channel", "meeting"
 
 
 def sharded(w: World, shard: Shard) -> Plan:
-    """What ``plan --shard`` makes: the plan of the shard's targets only."""
+    """What ``plan --shard`` makes: the plan of the shard's targets only, from what its
+    provider read (their notices, not the other shards')."""
     mine = tuple(t for t in w.desired.targets if shard.holds(t.key))
     limit = removal_limit(w.desired.safety, {t.key: t.safety for t in mine if t.safety})
-    made = plan(replace(w.desired, targets=mine), w.live)
+    notices = tuple(n for n in w.live.notices if n.target is None or shard.holds(n.target))
+    live = replace(w.live, notices=notices)
+    made = plan(replace(w.desired, targets=mine), live, now=w.now)
     return replace(made, shard=shard, removal_limit=limit)
 
 
 @PROFILE
-@given(worlds(), st.integers(1, 5))
+@given(st.booleans().flatmap(lambda dated: worlds(dated=dated)), st.integers(1, 5))
 def test_the_shards_merged_are_the_plan_of_the_whole(w: World, count: int) -> None:
-    whole = plan(w.desired, w.live)
+    # dated worlds (half): entries ending soon or ended, notes on targets, planned at w.now,
+    # so that expiring, expired_kept and notices are not all empty (Q-EG-1)
+    whole = plan(w.desired, w.live, now=w.now)
     parts = [sharded(w, Shard(k, count)) for k in range(1, count + 1)]
     merged = merge_plans([(f"plan-{p.shard}.json", p) for p in reversed(parts)])
     assert merged.targets == whole.targets
     assert merged.errors == whole.errors
     assert merged.expiring == whole.expiring
+    assert merged.expired_kept == whole.expired_kept
     assert merged.notices == whole.notices
     assert merged.summary == whole.summary
     assert merged.drifted == whole.drifted
@@ -158,3 +167,49 @@ def test_one_id_in_two_scopes_of_a_kind_whose_ids_are_per_scope_is_two_targets()
     s2 = room_plan(Shard(2, 2), "ops-by-id", "room-9", scope="22222222-0000-0000-0000-000000000000")
     merged = merge_plans([("s1.json", s1), ("s2.json", s2)])
     assert [t.key.name for t in merged.targets] == ["ops", "ops-by-id"]
+
+
+# --- the notes of every shard, not only the first's (QA-EG Q-EG-1) -------------------------
+
+
+def test_every_shards_ending_soon_ended_and_left_out_notes_are_in_the_merged_plan() -> None:
+    def notes(shard: Shard, name: str, line: int) -> Plan:
+        key = TargetKey("room", ACCOUNT, name)
+        assert shard.holds(key)
+        soon = Until(dt.datetime(2027, 3, 4, tzinfo=dt.UTC), "2027-03-04")
+        ended = Until(dt.datetime(2027, 2, 27, tzinfo=dt.UTC), "2027-02-27")
+        at = Location("d.yaml", line)
+        alice, bob = MemberRef.user("alice@example.com"), MemberRef.user("bob@example.com")
+        return Plan(
+            (TargetPlan(key, f"id-{name}", "fp", ()),),
+            desired_digest="d",
+            shard=shard,
+            expiring=(Expiring(soon, key, alice, at, 3, Role.MEMBER),),
+            expired_kept=(Expiring(ended, key, bob, at, -2, Role.MEMBER),),
+            notices=(f"d.yaml:{line}: room {name!r} is left out (a note)",),
+        )
+
+    one, two = notes(Shard(1, 2), "room-0", 9), notes(Shard(2, 2), "room-5", 3)
+    merged = merge_plans([("s2.json", two), ("s1.json", one)])
+    assert [(e.target.name, str(e.member)) for e in merged.expiring] == [
+        ("room-0", "alice@example.com"),
+        ("room-5", "alice@example.com"),
+    ]
+    assert [(e.target.name, str(e.member)) for e in merged.expired_kept] == [
+        ("room-0", "bob@example.com"),
+        ("room-5", "bob@example.com"),
+    ]
+    assert merged.notices == (  # in file and line order
+        "d.yaml:3: room 'room-5' is left out (a note)",
+        "d.yaml:9: room 'room-0' is left out (a note)",
+    )
+
+
+def test_two_bots_of_one_name_still_in_a_room_are_two_expired_memberships_merged_too() -> None:
+    # found by the property above: `plan` lists each live bot, merge-plans kept one
+    key = TargetKey("room", ACCOUNT, "room-0")
+    ended = Until(dt.datetime(2027, 2, 27, tzinfo=dt.UTC), "2027-02-27")
+    zed = Expiring(ended, key, MemberRef.bot("Zed"), Location("d.yaml", 2), -2, Role.MEMBER)
+    one = Plan((), desired_digest="d", shard=Shard(1, 2), expired_kept=(zed, zed))
+    merged = merge_plans([("s1.json", one), ("s2.json", empty(Shard(2, 2)))])
+    assert merged.expired_kept == (zed, zed)

@@ -86,6 +86,31 @@ def test_throttling_and_server_errors_are_retried(code: str, status: int) -> Non
     assert len(fn.calls) == 2
 
 
+@pytest.mark.parametrize("code", ["TooManyRequests", "SlowDown"])
+def test_a_429_under_a_code_not_known_as_throttling_is_retried(code: str) -> None:
+    # Q-EG-6: a gateway or proxy in front of the API answers 429 with its own code
+    p, slept = policy()
+    fn = Flaky(client_error(code, 429), client_error(code, 429))
+    assert call_with_retry(p, "ListRooms", fn) == "ok"
+    assert len(fn.calls) == 3
+    assert len(slept) == 2
+
+
+def test_throttles_and_server_errors_mixed_stop_at_the_attempts_in_all() -> None:
+    # Q-EG-6: 3 attempts, so 9 in all (THROTTLE_FACTOR): 8 throttles then 503s, the
+    # call gives up at the 9th attempt though only 1 of its 3 other failures was reached
+    p, slept = policy(attempts=3)
+    throttled = client_error("ThrottlingException", 429)
+    fn = Flaky(*[throttled] * 8, *[client_error("ServiceUnavailableException", 503, "later")] * 5)
+    with pytest.raises(AwsError) as info:
+        call_with_retry(p, "ListRooms", fn)
+    assert str(info.value) == (
+        "ListRooms failed: ServiceUnavailableException: later (gave up after 9 attempts)"
+    )
+    assert len(fn.calls) == 9
+    assert len(slept) == 8
+
+
 def test_connection_errors_are_retried() -> None:
     p, _ = policy()
     fn = Flaky(EndpointConnectionError(endpoint_url="http://127.0.0.1:1"))

@@ -119,6 +119,22 @@ def test_member_names_that_look_like_markup_are_printed_as_written() -> None:
     assert "  + [bold]x[/]@example.com (Administrator)" in out.getvalue().splitlines()
 
 
+def test_every_note_is_printed_not_only_the_first() -> None:
+    # Q-EG-3: two meetings that have ended, each left out of the plan with a note
+    ended = "has ended (or never existed): the meetings API does not find it; left out"
+    notes = (
+        f"desired-state/meetings.yaml:3: meeting standup (id m-1) {ended}",
+        f"desired-state/meetings.yaml:9: meeting retro (id m-2) {ended}",
+    )
+    assert render_text(replace(NO_CHANGES, notices=notes)).splitlines()[-5:] == [
+        "",
+        f"Note: desired-state/meetings.yaml:3: meeting standup (id m-1) {ended}",
+        f"Note: desired-state/meetings.yaml:9: meeting retro (id m-2) {ended}",
+        "",
+        "No changes. Chime memberships match the desired state.",
+    ]
+
+
 def test_a_plan_with_errors_never_says_chime_matches() -> None:
     incomplete = Plan(targets=(), errors=("desired-state/a.yaml:3: no Chime user with e-mail x",))
     assert render_text(incomplete).splitlines()[-1] == (
