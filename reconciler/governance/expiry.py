@@ -270,12 +270,24 @@ def protections_ending(
     pruned target; ``TargetPlan.held``: declared with a lower role) whose protection, a
     ``protected:`` group entry, ends within ``days`` days: its end removes them (QA-K
     Q-K-1) or demotes them (QA-AO Q-AO-4)."""
-    ends = {r: e.until for r, e in desired.protected_until if not e.until.expired(now)}
+    ends = {
+        r: e.until
+        for r, e in desired.protected_until
+        if not e.until.expired(now) and days_left(e.until, now) <= days
+    }
+    return _protections_kept(ends, planned, now)
+
+
+def _protections_kept(
+    ends: dict[MemberRef, Until], planned: Iterable[TargetPlan], now: dt.datetime
+) -> tuple[Expiring, ...]:
+    """For each target of ``planned`` that keeps a member only because it is protected
+    (``TargetPlan.protected``, ``held``), the end of that protection among ``ends``."""
     found = []
     for tp in planned:
         for lm in (*tp.protected, *tp.held):
             until = ends.get(lm.ref)
-            if until is None or days_left(until, now) > days:
+            if until is None:
                 continue
             at, left = _protection_at(until), days_left(until, now)
             found.append(Expiring(until, tp.key, lm.ref, at, left, lm.role, True))
@@ -330,13 +342,22 @@ def ended_between(
     keys: Iterable[TargetKey],
     since: dt.datetime,
     now: dt.datetime,
+    planned: Iterable[TargetPlan] | None = None,
 ) -> tuple[Expiring, ...]:
     """The paths of the targets ``keys`` (of ``desired`` as of ``now``) that ended after
     ``since`` and by ``now``, and the ``protected:`` group entries that did: why a plan
-    made at ``since`` is not the plan made now."""
+    made at ``since`` is not the plan made now. ``planned``: that plan (a saved plan's
+    targets, the plan a confirmation waited on); a protection's end is then listed only
+    where it kept the member because it was protected, as its warning named it (QA-EE
+    Q-EE-6); without it, in every target of ``keys`` that does not declare the member
+    (which targets to plan again)."""
     wanted = set(keys)
     mine = [t for t in desired.targets if t.key in wanted]
-    found: set[Expiring] = set(_protections_between(desired, mine, since, now, now))
+    if planned is None:
+        found: set[Expiring] = set(_protections_between(desired, mine, since, now, now))
+    else:
+        ends = {r: e.until for r, e in desired.protected_until if since < e.until.instant <= now}
+        found = set(_protections_kept(ends, (tp for tp in planned if tp.key in wanted), now))
     for t in mine:
         for m in (*t.members, *t.expired):
             for p in m.expired:
@@ -344,3 +365,10 @@ def ended_between(
                 if until is not None and since < until.instant <= now:
                     found.add(Expiring(until, t.key, m.ref, p.declared_at, 0, p.role))
     return tuple(sorted(found))
+
+
+def passed_words(ended: Iterable[Expiring]) -> str:
+    """``an `until:` has passed`` or ``3 `until:`s have passed``: the entries written with
+    an ``until:`` (each once, however many targets its end changes), not the ends listed."""
+    n = len({e.set_at for e in ended})
+    return "an `until:` has passed" if n == 1 else f"{n} `until:`s have passed"
