@@ -98,7 +98,9 @@ class Expiring:
     until: Until
     target: TargetKey
     member: MemberRef
-    declared_at: Location  # the target's list entry
+    # the entry that puts the member in the target, as the path's provenance has it: the
+    # target's list entry, or for a protection the ``protected:`` entry (QA-EE Q-EE-7)
+    declared_at: Location
     days_left: int
     role: Hashable = field(compare=False)  # a role of the target's kind
     # a ``protected:`` group entry (not a grant of ``role``): its end removes or demotes
@@ -209,14 +211,14 @@ def _protections_between(
     """The ``protected:`` group entries ending after ``since`` and by ``by``, for each of
     ``targets`` that does not declare the member (where the end may remove it) or
     declares it with a role that is not elevated (where it may demote it: QA-AO Q-AO-4)."""
-    ends = [(r, e.until) for r, e in desired.protected_until if since < e.until.instant <= by]
+    ends = [(r, e) for r, e in desired.protected_until if since < e.until.instant <= by]
     found = []
     for t in targets:
         kind = kinds.get(t.key.kind)
-        for ref, until in ends:
+        for ref, end in ends:
             m = t.member(ref)
             if m is None or (kind.elevated and not kind.is_elevated(m.role)):
-                at = until.location or t.location
+                until, at = end.until, end.entry or end.until.location or t.location
                 found.append(Expiring(until, t.key, ref, at, days_left(until, now), None, True))
     return found
 
@@ -271,7 +273,7 @@ def protections_ending(
     ``protected:`` group entry, ends within ``days`` days: its end removes them (QA-K
     Q-K-1) or demotes them (QA-AO Q-AO-4)."""
     ends = {
-        r: e.until
+        r: e
         for r, e in desired.protected_until
         if not e.until.expired(now) and days_left(e.until, now) <= days
     }
@@ -279,18 +281,19 @@ def protections_ending(
 
 
 def _protections_kept(
-    ends: dict[MemberRef, Until], planned: Iterable[TargetPlan], now: dt.datetime
+    ends: dict[MemberRef, Ending], planned: Iterable[TargetPlan], now: dt.datetime
 ) -> tuple[Expiring, ...]:
     """For each target of ``planned`` that keeps a member only because it is protected
-    (``TargetPlan.protected``, ``held``), the end of that protection among ``ends``."""
+    (``TargetPlan.protected``, ``held``), the end of that protection among ``ends``,
+    declared at the ``protected:`` entry, as its provenance is once it ended."""
     found = []
     for tp in planned:
         for lm in (*tp.protected, *tp.held):
-            until = ends.get(lm.ref)
-            if until is None:
+            end = ends.get(lm.ref)
+            if end is None:
                 continue
-            at, left = _protection_at(until), days_left(until, now)
-            found.append(Expiring(until, tp.key, lm.ref, at, left, lm.role, True))
+            at, left = end.entry or _protection_at(end.until), days_left(end.until, now)
+            found.append(Expiring(end.until, tp.key, lm.ref, at, left, lm.role, True))
     return tuple(sorted(found))
 
 
@@ -356,7 +359,7 @@ def ended_between(
     if planned is None:
         found: set[Expiring] = set(_protections_between(desired, mine, since, now, now))
     else:
-        ends = {r: e.until for r, e in desired.protected_until if since < e.until.instant <= now}
+        ends = {r: e for r, e in desired.protected_until if since < e.until.instant <= now}
         found = set(_protections_kept(ends, (tp for tp in planned if tp.key in wanted), now))
     for t in mine:
         for m in (*t.members, *t.expired):

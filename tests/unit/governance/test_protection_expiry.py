@@ -416,3 +416,56 @@ def test_an_ended_protection_is_named_only_where_the_plan_made_before_kept_the_m
         f"{tmp_path}/ops.yaml:3"
     ]
     assert passed_words(ended) == "an `until:` has passed"
+
+
+def test_expiring_declared_at_is_the_entry_and_until_at_the_line_the_warning_names(
+    tmp_path: Path,
+) -> None:
+    """QA-EE Q-EE-7: JSON ``expiring[].declared_at`` is the entry that puts the member in
+    the target, as in the provenance: the room's list entry for a path (here through
+    groups), the ``protected:`` entry for a protection (it was the member's line in the
+    group); ``until_at`` is where the ``until:`` is written, the line the text's
+    "declared at" names."""
+    state = load(
+        tmp_path,
+        {
+            **ONCALL,
+            "ops.yaml": """
+                groups:
+                  oncall:
+                    - {member: dave@example.com, until: 2027-03-03, reason: on-call week}
+                  outer:
+                    - {member: "@inner", until: 2027-03-04}
+                  inner: [carol@example.com]
+                rooms:
+                  ops:
+                    prune: true
+                    administrators: [alice@example.com]
+                    members: ["@outer"]
+                """,
+        },
+    )
+    live = room_live(state, alice=Role.ADMINISTRATOR, carol=Role.MEMBER, dave=Role.MEMBER)
+    made = plan(state, live, now=at("2027-03-01T12:00:00"))
+    lines = render_text(made).splitlines()
+    assert (
+        "  dave@example.com in room ops: protected until 2027-03-03 (2 days left), declared at "
+        f"{tmp_path}/ops.yaml:3"
+    ) in lines
+    assert (
+        "  carol@example.com in room ops: Member until 2027-03-04 (3 days left), declared at "
+        f"{tmp_path}/ops.yaml:5"
+    ) in lines
+    items = {e["member"]: (e["declared_at"], e["until_at"]) for e in plan_to_data(made)["expiring"]}
+    assert items == {
+        "dave@example.com": (f"{tmp_path}/settings.yaml:2", f"{tmp_path}/ops.yaml:3"),
+        "carol@example.com": (f"{tmp_path}/ops.yaml:11", f"{tmp_path}/ops.yaml:5"),
+    }
+    # as the provenance of the removals once they have ended
+    after = plan_to_data(plan(state, live, now=at("2027-03-05T00:00:00")))
+    paths = {
+        c["member"]: (p["declared_at"], p["until_at"])
+        for c in after["targets"][0]["changes"]
+        for p in c["provenance"]
+    }
+    assert paths == items
