@@ -139,14 +139,18 @@ def plan(
         errors.extend(unknown_target_errors(desired.targets, targets))
 
     days = desired.policy.expiry_warning_days
+    # an end in a target left out (an ended meeting, one not read) changes nothing: only
+    # the planned targets' ends are warned of (QA-EE Q-EE-2)
+    keys = {tp.key for tp in planned}
+    kept = [t for t in selected if t.key in keys]
     return Plan(
         targets=tuple(planned),
         violations=check(planned, desired.safety, {t.key: t.safety for t in selected if t.safety}),
         errors=tuple(_unique(errors)),
         desired_digest=desired.digest,
-        expiring=_expiring(desired, selected, planned, now),
+        expiring=_expiring(desired, kept, planned, now),
         expiry_warning_days=days,
-        expired_kept=kept_after_expiry(selected, planned, now) if now is not None else (),
+        expired_kept=kept_after_expiry(kept, planned, now) if now is not None else (),
         notices=tuple(_unique(_problem_messages(notices))),
     )
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError
-from reconciler.governance.expiry import Expiring, as_of, ended_between
+from reconciler.governance.expiry import Expiring, as_of, ended_between, passed_words
 from reconciler.governance.grant import moment_text
 from reconciler.plan import Plan
 
@@ -27,8 +27,7 @@ class ExpiredWhileConfirmingError(ReconcilerError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        n = len(self.ended)
-        what = "an `until:` has passed" if n == 1 else f"{n} `until:`s have passed"
+        what = passed_words(self.ended)
         head = (
             f"The plan was made at {moment_text(self.made)}; while the confirmation waited "
             f"{what}, so the desired state calls for other changes, and nothing was applied:"
@@ -53,6 +52,6 @@ def check_still_due(
     keys = {t.key for t in plan.targets if t.changes}
     if not keys or now <= made:
         return
-    ended = ended_between(as_of(session.desired, now), keys, made, now)
+    ended = ended_between(as_of(session.desired, now), keys, made, now, plan.targets)
     if ended:
         raise ExpiredWhileConfirmingError(made, ended)

@@ -20,7 +20,7 @@ from reconciler.cli.context import AppContext
 from reconciler.cli.pipeline import Session
 from reconciler.cli.plan_again import plan_again
 from reconciler.errors import ReconcilerError, UsageError
-from reconciler.governance.expiry import Expiring, ended_between, ending_between
+from reconciler.governance.expiry import Expiring, ended_between, ending_between, passed_words
 from reconciler.governance.grant import moment_text, parse_moment
 from reconciler.loopback import is_loopback_url
 from reconciler.path_checks import is_dir
@@ -154,8 +154,7 @@ class ExpiredSincePlanError(ReconcilerError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        n = len(self.ended)
-        what = "an `until:` has passed" if n == 1 else f"{n} `until:`s have passed"
+        what = passed_words(self.ended)
         made = (
             f"as of --now {moment_text(self.made)}"
             if self.given
@@ -274,13 +273,20 @@ def _recorded_now(
         raise PlanFileError(plan_file, f"origin.{key}: {exc}") from None
 
 
-def _ended_since_made(session: Session, plan_file: Path, keys: set[TargetKey]) -> ExpiredSince:
+def _ended_since_made(
+    session: Session,
+    plan_file: Path,
+    keys: set[TargetKey],
+    saved: Sequence[TargetPlan] | None = None,
+) -> ExpiredSince:
     """When a plan made as of the clock was made (its ``made_at``), and the ``until:`` of
-    the targets ``keys`` that passed since (none: the file has no ``made_at``)."""
+    the targets ``keys`` that passed since (none: the file has no ``made_at``); ``saved``:
+    the plan's targets, whose protected members are those a protection's end changes
+    (``ended_between``)."""
     made = _recorded_now(read_origin(plan_file), plan_file, "made_at")
     if made is None:
         return None, ()
-    return made, ended_between(session.desired, keys, made, session.app.now)
+    return made, ended_between(session.desired, keys, made, session.app.now, saved)
 
 
 def load_fresh(
@@ -324,7 +330,9 @@ def load_fresh(
         raise StalePlanError(again.moved_on)
     mismatches = again.comparison.mismatches
     if mismatches:
-        _other_moment(session, plan_file, keys, made_at, mismatches, again.fresh.targets)
+        _other_moment(
+            session, plan_file, keys, made_at, mismatches, again.fresh.targets, saved.targets
+        )
         raise EditedPlanError(mismatches)
     # a target that ended since (a meeting): its changes left out, reported not applied
     left_out = tuple(c for t in again.comparison.ended for c in t.changes)
@@ -363,11 +371,13 @@ def _other_moment(
     made_at: dt.datetime | None,
     mismatches: Sequence[str],
     fresh: Sequence[TargetPlan],
+    saved: Sequence[TargetPlan],
 ) -> None:
     """Raise when the saved plan differs from the plan made now (``fresh``: its
     targets) because it evaluated `until:` at another moment: its --now (``made_at``)
     that has not come yet (naming the ends that change ``fresh``), or one (or the clock
-    when it was made) some ``until:`` passed since."""
+    when it was made) some ``until:`` passed since (naming the ends that change
+    ``saved``, the saved plan's targets: a protection only where it kept the member)."""
     now = session.app.now  # the clock: apply takes no --now (``moment``)
     targets = session.desired
     if made_at is not None and made_at > now:
@@ -380,11 +390,11 @@ def _other_moment(
             raise NotYetError(made_at, now, pending, mismatches)
         return
     if made_at is not None:
-        ended = ended_between(targets, keys, made_at, now)
+        ended = ended_between(targets, keys, made_at, now, saved)
         if ended:
             raise ExpiredSincePlanError(made_at, ended, mismatches, given=True)
         return
-    made, ended = _ended_since_made(session, plan_file, keys)
+    made, ended = _ended_since_made(session, plan_file, keys, saved)
     if made is not None and ended:
         raise ExpiredSincePlanError(made, ended, mismatches)
 

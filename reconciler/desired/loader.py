@@ -119,6 +119,7 @@ def _load(directory: Path, now: dt.datetime | None, found: Found | None) -> Desi
         protected=resolved.protected | tool,
         # the tool itself is protected for good, whatever group entries name it too
         protected_until=tuple((r, u) for r, u in resolved.protected_until if r not in tool),
+        protection_ends=tuple((r, u) for r, u in resolved.protection_ends if r not in tool),
         rates=loader.declared.rates,
         digest=source_files.digest(sources),
         files=tuple(s.display for s in sources),

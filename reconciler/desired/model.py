@@ -162,6 +162,10 @@ class DesiredState:
     # path's until, reason and ticket; ``governance.expiry.as_of`` stops protecting them
     # after it
     protected_until: tuple[tuple[MemberRef, Ending], ...] = ()
+    # every group entry with an ``until`` on a path ``protected:`` reaches a member by
+    # (each once per member), those another path outlasts too: ``validate`` warns of
+    # each that has expired
+    protection_ends: tuple[tuple[MemberRef, Ending], ...] = ()
     # the moment ``governance.expiry.as_of`` took the paths expired then out at (None: not
     # yet): as of it again is the same state, not another walk of every path
     as_of: dt.datetime | None = None

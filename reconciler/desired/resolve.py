@@ -145,6 +145,7 @@ class Resolved:
     problems: tuple[Problem, ...]
     owned: tuple[Ownership, ...] = ()
     protected_until: tuple[tuple[MemberRef, Ending], ...] = ()
+    protection_ends: tuple[tuple[MemberRef, Ending], ...] = ()
 
 
 def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
@@ -215,27 +216,27 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
             problems.append(located(*where, too_many))
         if not t.unidentified:
             targets.append(target)
+    paths = _protection_paths(d.protected, expander)
     return Resolved(
         targets=tuple(sorted(targets, key=lambda t: t.key)),
         safety=Safety(**d.safety.model_dump()) if d.safety is not None else Safety(),
         protected=frozenset(expander.refs(d.protected)),
         problems=tuple(problems),
         owned=_owned(targets, d.groups.values()),
-        protected_until=_protected_until(d.protected, expander),
+        protected_until=_protected_until(paths),
+        protection_ends=_protection_ends(paths),
     )
 
 
-def _protected_until(
+def _protection_paths(
     entries: Iterable[EntryAt], expander: Expander
-) -> tuple[tuple[MemberRef, Ending], ...]:
-    """Members ``protected:`` reaches only through group entries with an ``until``: the
-    path declared last (``governance.expiry.as_of`` stops protecting them after its
-    ``until``), with its reason and ticket (QA-AO Q-AO-3). A member named directly, or by
-    one path without an ``until``, is protected for good and not listed."""
-    ends: dict[MemberRef, Ending | None] = {}
+) -> list[tuple[MemberRef, Ending | None]]:
+    """Every path ``protected:`` reaches a member by, in order: how it ends (None: it
+    does not, a member named directly or through group entries without ``until``)."""
+    paths: list[tuple[MemberRef, Ending | None]] = []
     for at in entries:
         if isinstance(at.entry, MemberRef):
-            ends[at.entry] = None
+            paths.append((at.entry, None))
             continue
         for reached in expander.members(at.entry.name):
             g = combine([at.grant, reached.grant])
@@ -244,12 +245,37 @@ def _protected_until(
                 if g.until is not None
                 else None
             )
-            if reached.ref not in ends:
-                ends[reached.ref] = end
-            elif (old := ends[reached.ref]) is not None:
-                later = max(old, end, key=attrgetter("until")) if end is not None else None
-                ends[reached.ref] = later
+            paths.append((reached.ref, end))
+    return paths
+
+
+def _protected_until(
+    paths: Iterable[tuple[MemberRef, Ending | None]],
+) -> tuple[tuple[MemberRef, Ending], ...]:
+    """Members ``protected:`` reaches only through group entries with an ``until``: the
+    path declared last (``governance.expiry.as_of`` stops protecting them after its
+    ``until``), with its reason and ticket (QA-AO Q-AO-3). A member named directly, or by
+    one path without an ``until``, is protected for good and not listed."""
+    ends: dict[MemberRef, Ending | None] = {}
+    for ref, end in paths:
+        if ref not in ends:
+            ends[ref] = end
+        elif (old := ends[ref]) is not None:
+            ends[ref] = max(old, end, key=attrgetter("until")) if end is not None else None
     return tuple(sorted(((r, e) for r, e in ends.items() if e is not None), key=_first))
+
+
+def _protection_ends(
+    paths: Iterable[tuple[MemberRef, Ending | None]],
+) -> tuple[tuple[MemberRef, Ending], ...]:
+    """Every group entry with an ``until`` on a path ``protected:`` reaches a member by,
+    each once per member (by where its ``until`` is written), whether or not another path
+    protects the member longer: ``validate`` says which have expired (QA-EE Q-EE-5)."""
+    ends: dict[tuple[MemberRef, Location | None], Ending] = {}
+    for ref, end in paths:
+        if end is not None:
+            ends.setdefault((ref, end.until.location), end)
+    return tuple(sorted(((r, e) for (r, _), e in ends.items()), key=_first))
 
 
 def _first(item: tuple[MemberRef, Ending]) -> MemberRef:

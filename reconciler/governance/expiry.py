@@ -98,7 +98,9 @@ class Expiring:
     until: Until
     target: TargetKey
     member: MemberRef
-    declared_at: Location  # the target's list entry
+    # the entry that puts the member in the target, as the path's provenance has it: the
+    # target's list entry, or for a protection the ``protected:`` entry (QA-EE Q-EE-7)
+    declared_at: Location
     days_left: int
     role: Hashable = field(compare=False)  # a role of the target's kind
     # a ``protected:`` group entry (not a grant of ``role``): its end removes or demotes
@@ -209,14 +211,14 @@ def _protections_between(
     """The ``protected:`` group entries ending after ``since`` and by ``by``, for each of
     ``targets`` that does not declare the member (where the end may remove it) or
     declares it with a role that is not elevated (where it may demote it: QA-AO Q-AO-4)."""
-    ends = [(r, e.until) for r, e in desired.protected_until if since < e.until.instant <= by]
+    ends = [(r, e) for r, e in desired.protected_until if since < e.until.instant <= by]
     found = []
     for t in targets:
         kind = kinds.get(t.key.kind)
-        for ref, until in ends:
+        for ref, end in ends:
             m = t.member(ref)
             if m is None or (kind.elevated and not kind.is_elevated(m.role)):
-                at = until.location or t.location
+                until, at = end.until, end.entry or end.until.location or t.location
                 found.append(Expiring(until, t.key, ref, at, days_left(until, now), None, True))
     return found
 
@@ -270,15 +272,28 @@ def protections_ending(
     pruned target; ``TargetPlan.held``: declared with a lower role) whose protection, a
     ``protected:`` group entry, ends within ``days`` days: its end removes them (QA-K
     Q-K-1) or demotes them (QA-AO Q-AO-4)."""
-    ends = {r: e.until for r, e in desired.protected_until if not e.until.expired(now)}
+    ends = {
+        r: e
+        for r, e in desired.protected_until
+        if not e.until.expired(now) and days_left(e.until, now) <= days
+    }
+    return _protections_kept(ends, planned, now)
+
+
+def _protections_kept(
+    ends: dict[MemberRef, Ending], planned: Iterable[TargetPlan], now: dt.datetime
+) -> tuple[Expiring, ...]:
+    """For each target of ``planned`` that keeps a member only because it is protected
+    (``TargetPlan.protected``, ``held``), the end of that protection among ``ends``,
+    declared at the ``protected:`` entry, as its provenance is once it ended."""
     found = []
     for tp in planned:
         for lm in (*tp.protected, *tp.held):
-            until = ends.get(lm.ref)
-            if until is None or days_left(until, now) > days:
+            end = ends.get(lm.ref)
+            if end is None:
                 continue
-            at, left = _protection_at(until), days_left(until, now)
-            found.append(Expiring(until, tp.key, lm.ref, at, left, lm.role, True))
+            at, left = end.entry or _protection_at(end.until), days_left(end.until, now)
+            found.append(Expiring(end.until, tp.key, lm.ref, at, left, lm.role, True))
     return tuple(sorted(found))
 
 
@@ -330,13 +345,22 @@ def ended_between(
     keys: Iterable[TargetKey],
     since: dt.datetime,
     now: dt.datetime,
+    planned: Iterable[TargetPlan] | None = None,
 ) -> tuple[Expiring, ...]:
     """The paths of the targets ``keys`` (of ``desired`` as of ``now``) that ended after
     ``since`` and by ``now``, and the ``protected:`` group entries that did: why a plan
-    made at ``since`` is not the plan made now."""
+    made at ``since`` is not the plan made now. ``planned``: that plan (a saved plan's
+    targets, the plan a confirmation waited on); a protection's end is then listed only
+    where it kept the member because it was protected, as its warning named it (QA-EE
+    Q-EE-6); without it, in every target of ``keys`` that does not declare the member
+    (which targets to plan again)."""
     wanted = set(keys)
     mine = [t for t in desired.targets if t.key in wanted]
-    found: set[Expiring] = set(_protections_between(desired, mine, since, now, now))
+    if planned is None:
+        found: set[Expiring] = set(_protections_between(desired, mine, since, now, now))
+    else:
+        ends = {r: e for r, e in desired.protected_until if since < e.until.instant <= now}
+        found = set(_protections_kept(ends, (tp for tp in planned if tp.key in wanted), now))
     for t in mine:
         for m in (*t.members, *t.expired):
             for p in m.expired:
@@ -344,3 +368,10 @@ def ended_between(
                 if until is not None and since < until.instant <= now:
                     found.add(Expiring(until, t.key, m.ref, p.declared_at, 0, p.role))
     return tuple(sorted(found))
+
+
+def passed_words(ended: Iterable[Expiring]) -> str:
+    """``an `until:` has passed`` or ``3 `until:`s have passed``: the entries written with
+    an ``until:`` (each once, however many targets its end changes), not the ends listed."""
+    n = len({e.set_at for e in ended})
+    return "an `until:` has passed" if n == 1 else f"{n} `until:`s have passed"

@@ -22,7 +22,7 @@ from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.desired.shown import named
 from reconciler.desired.yamlpos import Positions
 from reconciler.errors import Problem
-from reconciler.governance.grant import days_left, latest_allowed
+from reconciler.governance.grant import Ending, days_left, latest_allowed
 from reconciler.refs import Location, MemberRef, Provenance
 
 EVERY_ROLE = "*"  # the key of a limit for every role
@@ -164,21 +164,37 @@ def expired_notes(targets: Iterable[DesiredTarget]) -> list[str]:
 
 
 def protection_notes(desired: DesiredState, now: dt.datetime, days: int) -> list[str]:
-    """The ``protected:`` group entries ending within ``days`` days of ``now`` or ended by
-    then, for a member whose protection they are (``DesiredState.protected_until``): such
-    an entry is in no target's paths (``expired_notes``), and its end removes or demotes
-    the member where the plan kept it for it (the plan warns of it, target by target).
-    Ending soon first, then ended; each once, in the members' order."""
-    soon, ended = [], []
+    """The ``protected:`` group entries ending within ``days`` days of ``now``, for a
+    member whose protection they are (``DesiredState.protected_until``: their end removes
+    or demotes the member where the plan kept it for it, and the plan warns of it, target
+    by target), and every such entry ended by then (``DesiredState.protection_ends``:
+    the entry can go, though another protects the member longer: QA-EE Q-EE-5); such an
+    entry is in no target's paths (``expired_notes``). Ending soon first, then ended;
+    each once, in the members' order."""
+    soon = []
     for ref, end in sorted(desired.protected_until, key=lambda item: item[0]):
-        until = end.until
-        chain = " > ".join(f"@{g}" for g in end.via)
-        who = f"{ref} (protected: via {chain})" if chain else f"{ref} (protected:)"
-        at = until.location or end.entry or Location("settings.yaml", 0)
-        if until.expired(now):
-            note = f"protection expired {until}, declared at {at}: the entry can be removed"
-            ended.append(f"{who}: {note}")
-        elif (left := days_left(until, now)) <= days:
+        left = days_left(end.until, now)
+        if not end.until.expired(now) and left <= days:
             when = "ends today" if left <= 0 else f"{left} day{'' if left == 1 else 's'} left"
-            soon.append(f"{who}: protected until {until} ({when}), declared at {at}")
+            soon.append(
+                f"{_protected(ref, end)}: protected until {end.until} ({when}), "
+                f"declared at {_at(end)}"
+            )
+    ended = [
+        f"{_protected(ref, end)}: protection expired {end.until}, declared at {_at(end)}: "
+        "the entry can be removed"
+        for ref, end in desired.protection_ends
+        if end.until.expired(now)
+    ]
     return soon + ended
+
+
+def _protected(ref: MemberRef, end: Ending) -> str:
+    """``dave@example.com (protected: via @oncall)``: the member and its protection's way."""
+    chain = " > ".join(f"@{g}" for g in end.via)
+    return f"{ref} (protected: via {chain})" if chain else f"{ref} (protected:)"
+
+
+def _at(end: Ending) -> Location:
+    """Where a protection's ``until`` is written."""
+    return end.until.location or end.entry or Location("settings.yaml", 0)

@@ -708,3 +708,27 @@ def test_validate_warns_about_protected_group_entries_that_end_soon_or_expired(
         "Warning: zoe@example.com (protected: via @oncall): protection expired 2027-03-05, "
         "declared at desired-state/oncall.yaml:3: the entry can be removed"
     )
+
+
+@pytest.mark.parametrize(
+    "other",
+    ["{member: dave@example.com, until: 2027-03-25, reason: week 2}", "dave@example.com"],
+    ids=["another-ends-later", "another-for-good"],
+)
+def test_validate_warns_of_an_expired_protected_group_entry_another_protection_outlasts(
+    repo: Path, other: str
+) -> None:
+    # Q-EE-5: dave's @oncall entry expired, and @oncall2 protects him longer (or for
+    # good): validate said nothing of the expired entry, as it does of any other
+    write_codeowners(repo)
+    settings(repo, 'protected: ["@oncall", "@oncall2"]\n')
+    (repo / "desired-state" / "oncall.yaml").write_text(
+        "groups:\n  oncall:\n    - {member: dave@example.com, until: 2027-03-01, reason: week 1}\n"
+        f"  oncall2:\n    - {other}\n"
+    )
+    result = run("--now", "2027-03-10", "validate")
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stderr.splitlines() if "(protected:" in line] == [
+        "Warning: dave@example.com (protected: via @oncall): protection expired 2027-03-01, "
+        "declared at desired-state/oncall.yaml:3: the entry can be removed"
+    ]

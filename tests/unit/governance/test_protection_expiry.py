@@ -23,7 +23,7 @@ from reconciler.capabilities import Capabilities
 from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
-from reconciler.governance.expiry import ending_between
+from reconciler.governance.expiry import as_of, ended_between, ending_between, passed_words
 from reconciler.kinds import MEETING
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, MODERATOR
 from reconciler.kinds.meetings import meeting_member
@@ -370,3 +370,102 @@ def test_a_protected_presenter_no_file_declares_after_its_grant_ends_stays_an_at
     # content Send alone, with video off: the content goes (Receive would need video)
     sender = Capabilities("SendReceive", "None", "Send")
     assert MEETING.without_elevation(sender) == Capabilities("SendReceive", "None", "None")
+
+
+def test_an_ended_protection_is_named_only_where_the_plan_made_before_kept_the_member(
+    tmp_path: Path,
+) -> None:
+    """What a saved plan refused after an `until:`, or a confirmation that waited past
+    one, lists (QA-EE Q-EE-6): dave's protection ended; web does not declare him either,
+    but he is not there, so its end changed nothing there."""
+    state = load(
+        tmp_path,
+        {
+            **ONCALL,
+            "ops.yaml": """
+                groups:
+                  oncall:
+                    - {member: dave@example.com, until: 2027-03-03, reason: on-call week}
+                rooms:
+                  ops:
+                    prune: true
+                    administrators: [alice@example.com]
+                  web:
+                    prune: true
+                    administrators: [alice@example.com]
+                """,
+        },
+    )
+    ops, web = (t.key for t in state.targets)
+
+    def member(name: str) -> LiveMember:
+        ref = MemberRef.user(f"{name}@example.com")
+        return LiveMember(ref, f"id-{name}", ref.kind, Role.ADMINISTRATOR)
+
+    live = LiveState(
+        {
+            ops: LiveTarget(ops, "room-ops", (member("alice"), member("dave"))),
+            web: LiveTarget(web, "room-web", (member("alice"),)),
+        }
+    )
+    since, now = at("2027-03-02T00:00:00"), at("2027-03-05T00:00:00")
+    before = plan(state, live, now=since)
+    ended = ended_between(as_of(state, now), (ops, web), since, now, before.targets)
+    assert [e.ended_message() for e in ended] == [
+        "dave@example.com in room ops: protected until 2027-03-03, declared at "
+        f"{tmp_path}/ops.yaml:3"
+    ]
+    assert passed_words(ended) == "an `until:` has passed"
+
+
+def test_expiring_declared_at_is_the_entry_and_until_at_the_line_the_warning_names(
+    tmp_path: Path,
+) -> None:
+    """QA-EE Q-EE-7: JSON ``expiring[].declared_at`` is the entry that puts the member in
+    the target, as in the provenance: the room's list entry for a path (here through
+    groups), the ``protected:`` entry for a protection (it was the member's line in the
+    group); ``until_at`` is where the ``until:`` is written, the line the text's
+    "declared at" names."""
+    state = load(
+        tmp_path,
+        {
+            **ONCALL,
+            "ops.yaml": """
+                groups:
+                  oncall:
+                    - {member: dave@example.com, until: 2027-03-03, reason: on-call week}
+                  outer:
+                    - {member: "@inner", until: 2027-03-04}
+                  inner: [carol@example.com]
+                rooms:
+                  ops:
+                    prune: true
+                    administrators: [alice@example.com]
+                    members: ["@outer"]
+                """,
+        },
+    )
+    live = room_live(state, alice=Role.ADMINISTRATOR, carol=Role.MEMBER, dave=Role.MEMBER)
+    made = plan(state, live, now=at("2027-03-01T12:00:00"))
+    lines = render_text(made).splitlines()
+    assert (
+        "  dave@example.com in room ops: protected until 2027-03-03 (2 days left), declared at "
+        f"{tmp_path}/ops.yaml:3"
+    ) in lines
+    assert (
+        "  carol@example.com in room ops: Member until 2027-03-04 (3 days left), declared at "
+        f"{tmp_path}/ops.yaml:5"
+    ) in lines
+    items = {e["member"]: (e["declared_at"], e["until_at"]) for e in plan_to_data(made)["expiring"]}
+    assert items == {
+        "dave@example.com": (f"{tmp_path}/settings.yaml:2", f"{tmp_path}/ops.yaml:3"),
+        "carol@example.com": (f"{tmp_path}/ops.yaml:11", f"{tmp_path}/ops.yaml:5"),
+    }
+    # as the provenance of the removals once they have ended
+    after = plan_to_data(plan(state, live, now=at("2027-03-05T00:00:00")))
+    paths = {
+        c["member"]: (p["declared_at"], p["until_at"])
+        for c in after["targets"][0]["changes"]
+        for p in c["provenance"]
+    }
+    assert paths == items
