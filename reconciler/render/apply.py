@@ -196,20 +196,25 @@ def interrupted_summary(result: ApplyResult) -> str:
 def applied_counts(result: ApplyResult) -> str:
     """``3 of 13 changes applied, 10 not applied``; with ``, 1 failed`` before the last
     when some failed (as the JSON result and the ``Failed:`` list count them: a call
-    waiting to be tried again at the interrupt included), and ``, 2 in flight (may have
-    been made)`` when a second interrupt quit without waiting for them."""
+    waiting to be tried again at the interrupt included), ``, 2 not attempted`` when
+    some were not attempted because another failed first (the ``Not attempted:`` list,
+    counted apart as a finished apply's summary counts them: QA-EJ Q-EJ-2), and ``, 2 in
+    flight (may have been made)`` when a second interrupt quit without waiting for them;
+    ``not applied``: the changes the stop did not start (the ``Not applied:`` list)."""
     done = sum(r.ok for r in result.results)
     flying = sum(r.error_code == IN_FLIGHT for r in result.results)
     failed = sum(
         r.outcome == "failed" and r.error_code not in (NOT_STARTED, IN_FLIGHT)
         for r in result.results
     )
+    skipped = sum(r.outcome == "skipped" for r in result.results)
     failures = f", {number(failed)} failed" if failed else ""
+    not_attempted = f", {number(skipped)} not attempted" if skipped else ""
     in_flight = f", {number(flying)} in flight (may have been made)" if flying else ""
-    rest = result.total - done - failed - flying
+    rest = result.total - done - failed - skipped - flying
     return (
-        f"{number(done)} of {number(result.total)} changes applied{failures}{in_flight}, "
-        f"{number(rest)} not applied"
+        f"{number(done)} of {number(result.total)} changes applied{failures}"
+        f"{not_attempted}{in_flight}, {number(rest)} not applied"
     )
 
 

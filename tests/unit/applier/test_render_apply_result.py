@@ -304,10 +304,58 @@ def test_an_interrupted_apply_shows_failures_and_reasons_as_the_json_has_them() 
             True,
         ),
     ]
-    # the closing line counts them as the JSON result does: 1 failed, 2 not applied
+    # the closing line counts them as the JSON result does (1 failed, 2 skipped), the
+    # skipped as the lists above it do: 1 not attempted, 1 not applied (QA-EJ Q-EJ-2)
     summary = data["summary"]
     assert (summary["ok"], summary["failed"], summary["skipped"]) == (1, 1, 2)
     assert interrupted_summary(result) == (
-        "Interrupted: 1 of 4 changes applied, 1 failed, 2 not applied; "
+        "Interrupted: 1 of 4 changes applied, 1 failed, 1 not attempted, 1 not applied; "
         "run plan to see what is left."
     )
+
+
+def test_the_interrupted_closing_line_counts_each_list_above_it() -> None:
+    """QA-EJ Q-EJ-2: the changes not attempted (an administrator's add failed first)
+    were counted "not applied" with those the interrupt did not start, so the closing
+    line disagreed with the ``Not applied:`` list above it; they are counted apart, as a
+    finished apply's summary counts them, and in the lists' order (in flight last but
+    one)."""
+    demote = change(Action.UPDATE, MemberRef.user("amy@example.com"), Role.ADMINISTRATOR, None)
+    result = ApplyResult(
+        (
+            ChangeResult(ADD),
+            ChangeResult(PROMOTE, "ServiceFailure", "Internal error."),
+            ChangeResult(demote, "Skipped", "not attempted: adding an administrator failed"),
+            ChangeResult(REMOVE, "InFlight", "in flight when a second interrupt quit"),
+        )
+    )
+    lines = render_interrupted(result)
+    assert _counted(lines) == {
+        "Applied before the interrupt:": 1,
+        "Failed:": 1,
+        "Not attempted:": 1,
+        "In flight when it quit (may have been made; plan shows):": 1,
+    }
+    assert interrupted_summary(result) == (
+        "Interrupted: 1 of 4 changes applied, 1 failed, 1 not attempted, 1 in flight (may "
+        "have been made), 0 not applied; run plan to see what is left."
+    )
+    stopped = ChangeResult(REMOVE, "Interrupted", "not started: interrupted")
+    only = ApplyResult((ChangeResult(demote, "Skipped", "not attempted: ..."), stopped))
+    assert interrupted_summary(only) == (
+        "Interrupted: 0 of 2 changes applied, 1 not attempted, 1 not applied; run plan to "
+        "see what is left."
+    )
+
+
+def _counted(lines: list[str]) -> dict[str, int]:
+    """How many lines each list (``Failed:``, ...) of ``render_interrupted`` holds."""
+    counts: dict[str, int] = {}
+    header = ""
+    for line in lines:
+        if line.startswith("  "):
+            counts[header] += 1
+        else:
+            header = line
+            counts[header] = 0
+    return counts
