@@ -51,6 +51,12 @@ STARTING = "Interrupted while starting: nothing was changed."  # before any comm
 SECOND = "Interrupted again: quitting at once; run plan to see what was applied.\n"
 # a second signal that ``graceful``'s ``second`` reports on: what it says follows
 SECOND_SAYING = "Interrupted again: quitting at once, without waiting for the calls in flight.\n"
+# a second signal once the calls are done and the run says and writes its own result
+# (``graceful``'s ``finishing``): that is left to end, then it exits 130 (QA-EJ Q-EJ-1)
+SECOND_FINISHING = (
+    "Interrupted again: the calls are done; saying and writing what was applied, then "
+    "quitting (press Ctrl-C again to quit at once).\n"
+)
 
 
 class NotStarted(AwsError):
@@ -122,14 +128,22 @@ def cancelled_by(event: threading.Event) -> Iterator[None]:
 
 @contextmanager
 def graceful(
-    notify: Callable[[str], None], second: Callable[[], None] | None = None
+    notify: Callable[[str], None],
+    second: Callable[[], None] | None = None,
+    finishing: Callable[[], bool] | None = None,
 ) -> Iterator[None]:
     """SIGINT and SIGTERM set ``STOP`` (``notify`` says so once); a second one exits the
     process at once with 130, once ``second`` (given) has said and written what is known
     by then: it runs in the signal handler, so it takes no lock, makes no call and waits
     for nothing (a third signal meanwhile exits without it). Outside the main thread (or
     without signals) it does nothing. ``STOP`` is clear on entry (set, if a Ctrl-C was
-    recorded before: nothing starts) and on exit."""
+    recorded before: nothing starts) and on exit.
+
+    ``finishing`` (given) says whether the run is already saying and writing its own
+    result (its calls done: what it applied, the --out file): a second signal then says
+    so (``SECOND_FINISHING``) and lets it end of itself (exit 130, as after the first),
+    instead of exiting in the middle of it with nothing said or written (QA-EJ Q-EJ-1);
+    a third quits at once."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -147,6 +161,9 @@ def graceful(
                 os.write(2, SECOND.encode())
                 os._exit(EXIT_INTERRUPTED)
             quitting = True
+            if finishing is not None and finishing():
+                os.write(2, SECOND_FINISHING.encode())
+                return
             os.write(2, SECOND_SAYING.encode())
             with contextlib.suppress(BaseException):  # whatever it met, quit all the same
                 second()

@@ -131,11 +131,16 @@ def run_changes(
     A second interrupt quits at once (``interrupt.graceful``), without waiting for the
     calls in flight; while the changes are applied, it first says and tells ``stopped``
     what the results recorded so far show (``Ledger``): the changes applied, those whose
-    call was in flight (may have been made) and those not started (``quit_now``)."""
+    call was in flight (may have been made) and those not started (``quit_now``); once
+    the calls are done and the plan still being written out (``meanwhile``), what they
+    did. Once this says and writes that itself, a second interrupt lets it finish and
+    end with exit 130, as after the first (QA-EJ Q-EJ-1: it quit in the middle, nothing
+    said and no --out result)."""
     started = time.monotonic()
     early = EarlyReads(session)
     ledger = Ledger(plan)
-    applying = True  # the second interrupt reports from the ledger until the apply ends
+    done: Applied | None = None  # the calls done: what they did
+    saying = False  # what was applied is being said and written here (not by quit_now)
 
     def progress(r: ChangeResult) -> None:
         ledger.record(r)
@@ -143,18 +148,19 @@ def run_changes(
 
     def quit_now() -> None:
         """The second interrupt, in its signal handler: what is known, then exit."""
-        if not applying:  # the apply's own result is being said and written
-            return
-        result = ledger.snapshot()
-        say_quitting(result, err)
+        known = done if done is not None else Applied(ledger.snapshot(), elapsed())
+        say_quitting(known.result, err)
         if stopped is not None:
-            stopped(Applied(result, time.monotonic() - started), STOPPED_BY_INTERRUPT)
-        click.echo(f"Error: {interrupted_summary(result)}", err=True)
+            stopped(known, STOPPED_BY_INTERRUPT)
+        click.echo(f"Error: {interrupted_summary(known.result)}", err=True)
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
 
-    with interrupt.graceful(notify, quit_now):
+    def elapsed() -> float:
+        return time.monotonic() - started
+
+    with interrupt.graceful(notify, quit_now, finishing=lambda: saying):
         aside = _Aside(meanwhile) if meanwhile is not None else None
         kinds = sorted({t.key.kind for t in plan.targets})
         try:
@@ -167,10 +173,11 @@ def run_changes(
                     safety=session.desired.safety_for,
                     finished=early,
                 )
+            done = Applied(result, elapsed(), dict(early.read))
         finally:
-            applying = False
             failed = aside.wait() if aside is not None else None
-        applied = Applied(result, time.monotonic() - started, dict(early.read))
+            saying = True
+        applied = done
         if isinstance(failed, BrokenPipeError):
             closed = stopped_by_closed_output(result)
             if stopped is not None:

@@ -233,9 +233,11 @@ class Watch:
                         ledger = Ledger(plan)
                         applying = time.monotonic()
                         quit_now = QuitNow(self, ledger, number, at, planned, applying, news)
-                        applying_round.enter_context(interrupt.graceful(notify, quit_now))
+                        applying_round.enter_context(
+                            interrupt.graceful(notify, quit_now, finishing=quit_now.finishing)
+                        )
                         result = self._apply(plan, ledger)
-                        quit_now.applying = False  # the round is reported as it ends
+                        quit_now.applying = False  # the round reports itself (Q-EJ-1)
                         applied = time.monotonic() - applying
                         if self.unheard:  # the output was closed while it applied
                             cut = (

@@ -29,7 +29,9 @@ class QuitNow:
     recorded so far show (``Ledger``: the changes applied, those whose call was in flight,
     those not started) is said, the round is reported (the JSON line, the --out document
     of the whole watch) and the error line ends it; then the process exits (130). Once
-    the round's apply is over (``applying`` False), the round reports itself."""
+    the round's apply is over (``applying`` False), the round reports itself: a second
+    interrupt then lets it (``finishing``), and the watch ends with exit 130 as after the
+    first (QA-EJ Q-EJ-1: it quit with the round neither said nor written)."""
 
     watch: Watch
     ledger: Ledger
@@ -40,9 +42,11 @@ class QuitNow:
     news: News
     applying: bool = True
 
+    def finishing(self) -> bool:
+        """The round's apply is over: it is being reported (``interrupt.graceful``)."""
+        return not self.applying
+
     def __call__(self) -> None:
-        if not self.applying:
-            return
         result = self.ledger.snapshot()
         say_quitting(result, self.watch.out.stderr)
         timings = Timings(self.planned, time.monotonic() - self.started)
