@@ -456,11 +456,11 @@ def test_quiet_apply_of_a_plan_with_errors_names_them_above_its_last_line(
 ) -> None:
     """--quiet prints no plan: the errors its last line points to ("(above)") are printed
     on stderr all the same (they were not: nothing was above)."""
-    write_desired({"rooms.yaml": "rooms:\n  incident: {members: [ghost\u202e@example.com]}\n"})
+    write_desired({"rooms.yaml": "rooms:\n  incident: {members: [ghost@example.com]}\n"})
     run = cli("apply", "--auto-approve", "--quiet")
     assert (run.exit_code, run.stdout) == (1, "")
     assert run.err_lines == [
-        "Error: desired-state/rooms.yaml:2: no Chime user with e-mail ghost\\u202e@example.com "
+        "Error: desired-state/rooms.yaml:2: no Chime user with e-mail ghost@example.com "
         f"in account {ACCOUNT}",
         "Error: Nothing was applied: the plan has 1 error (above). Fix it and run apply again.",
     ]
