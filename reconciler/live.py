@@ -55,6 +55,10 @@ class LiveProblem:
     target: TargetKey | None
     location: Location | None
     message: str
+    # an error of the settings, not of the target: a ``bearers:`` entry not found or listed
+    # twice (its line); ``explain`` gives it as why the target was not read, and fails with
+    # it, as ``plan`` and ``audit`` do (QA-EL Q-EL-1)
+    of_settings: bool = False
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message

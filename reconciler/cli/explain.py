@@ -8,7 +8,7 @@ import click
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import target_option, text_or_json_option
 from reconciler.cli.pipeline import Session
-from reconciler.errors import UsageError
+from reconciler.errors import ReconcilerError, UsageError
 from reconciler.governance.explaining import explain, member_refs
 from reconciler.planner import plan as make_plan
 from reconciler.refs import MemberKind
@@ -65,6 +65,10 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
             f"{meeting} declares or has an attendee with that ExternalUserId"
         )
     render_explain(result, fmt, app.console())
+    # an error of the settings (a bearer not found): the answer, then the error, exit 1
+    errors = dict.fromkeys(str(p) for p in live.problems if p.of_settings)
+    if errors:
+        raise ReconcilerError("\n".join(errors))
 
 
 COMMANDS = [explain_command]

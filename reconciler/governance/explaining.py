@@ -48,6 +48,8 @@ def explain(
     planned = {t.key: t for t in plan.targets}
     # targets read and left out, not an error (a meeting that has ended): why
     left_out = {n.target: n.message for n in live.notices if n.target is not None}
+    # targets not read for an error of the settings (a bearer not found): the located error
+    unread = {p.target: str(p) for p in live.problems if p.of_settings and p.target is not None}
     shown = []
     for t in sorted(select(desired.targets, targets or None), key=lambda t: t.key):
         ref = refs.get(t.key.kind)
@@ -66,6 +68,8 @@ def explain(
         one = _target(ref, t, live, tp, now, ref in desired.protected, refused)
         if one.outcome is Outcome.NOT_READ and t.key in left_out:
             one = replace(one, outcome=Outcome.ENDED, detail=left_out[t.key])
+        elif one.outcome is Outcome.NOT_READ and t.key in unread:
+            one = replace(one, detail=unread[t.key])
         if one.outcome in OUTCOMES.values():  # a change: is the plan refused for it?
             one = replace(one, refused_by=refusing(plan.violations, t.key))
         ends = protection_ends(desired, ref)

@@ -166,7 +166,7 @@ class _ChannelsBase:
             except BearerNotFound as exc:
                 broken.add(instance)
                 problems += [
-                    LiveProblem(t.key, exc.location, exc.reason)
+                    LiveProblem(t.key, exc.location, exc.reason, of_settings=True)
                     for t in scope
                     if t.key.scope == instance
                 ]
