@@ -337,6 +337,8 @@ def _unchanged(
     # unpruned and protected (``unmanaged_protected``): kept because the target does not
     # prune, whether or not the protection ends; a protection without an end says so, as
     # it would in a pruned target (QA-AU Q-AU-1: never "removed after it" here)
+    if member.kind in kind.never_managed and words.never_managed_why:  # AWS's own (Q-EK-2)
+        return f"not declared: kept, {words.never_managed_why}"
     if member in tp.unmanaged_protected:
         if ends is not None:
             return f"not declared: {words.kept_unpruned}"

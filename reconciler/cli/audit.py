@@ -113,7 +113,7 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     sections = [s for s in sections if s.lookups or s.rows]  # something to look in
     if document is None:  # a member only the sections can take (user:ID, an attendee)
         found_none = not any(s.rows for s in sections) and not blind
-        if ref.kind is MemberKind.EXTERNAL and found_none:
+        if ref.kind in (MemberKind.EXTERNAL, MemberKind.AWS) and found_none:
             raise UsageError(  # as explain refuses it
                 f"MEMBER {member!r} is not an e-mail address, bot:NAME or user:ID, and no "
                 "declared meeting declares or has an attendee with that ExternalUserId"
@@ -191,7 +191,7 @@ def _finders(
         if kind.id not in wanted:
             continue  # nothing to look in: no provider, no client
         try:
-            ref = kind.parse_member(member)
+            ref = kind.lookup_member(member)
         except ValueError:
             continue
         provider = open_providers([kind.id], options)[kind.id]

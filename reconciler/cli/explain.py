@@ -58,7 +58,7 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
     result = explain(member.strip(), refs, session.desired, live, planned, app.now, targets=targets)
     # a target named with --target is shown anyway: whether MEMBER is there decides
     found = any(t.declarations or t.live_role is not None for t in result.targets)
-    if not found and all(r.kind is MemberKind.EXTERNAL for r in refs.values()):
+    if not found and all(r.kind in (MemberKind.EXTERNAL, MemberKind.AWS) for r in refs.values()):
         meeting = "meeting given with --target" if targets else "declared meeting"
         raise UsageError(
             f"MEMBER {member!r} is not an e-mail address, bot:NAME or user:ID, and no "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reconciler.desired.member_entries import Entry, GroupRef
 from reconciler.desired.messages import closest, located
@@ -39,6 +39,9 @@ class GroupDef:
     path: Path
     entries: tuple[EntryAt, ...]
     owners: tuple[str, ...] = ()
+    # entries written otherwise than the reference they read as (``Bot:X`` is ``bot:X``),
+    # by index: their text, which a kind reading references as written reads (Q-EK-1)
+    written: Mapping[str | int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,7 @@ class Reached:
     via: tuple[str, ...]
     location: Location
     grant: Grant = NO_GRANT  # the group entries' on the way, combined
+    written: str | None = None  # the entry's text where not ``ref``'s spelling (GroupDef)
 
 
 def undefined(
@@ -195,12 +199,17 @@ class Expander:
             return ()
         self.active.add(name)
         out: list[Reached] = []
-        for at in self.groups[name].entries:
+        group = self.groups[name]
+        written = group.written.get if group.written else None
+        for at in group.entries:
             if isinstance(at.entry, MemberRef):
-                out.append(Reached(at.entry, (name,), at.location, at.grant))
+                text = written(at.index) if written is not None else None
+                out.append(Reached(at.entry, (name,), at.location, at.grant, text))
             else:
                 out.extend(
-                    Reached(r.ref, (name, *r.via), r.location, _through(at.grant, r.grant))
+                    Reached(
+                        r.ref, (name, *r.via), r.location, _through(at.grant, r.grant), r.written
+                    )
                     for r in self.members(at.entry.name)
                 )
         self.active.discard(name)

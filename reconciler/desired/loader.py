@@ -24,7 +24,7 @@ from reconciler.channel_refs import parse_bearer, parse_protected
 from reconciler.desired import files as source_files
 from reconciler.desired.files import RESTRICTIONS, SETTINGS
 from reconciler.desired.found import Found, found_in
-from reconciler.desired.groups import GroupDef
+from reconciler.desired.groups import EntryAt, GroupDef
 from reconciler.desired.member_entries import remembered_parses
 from reconciler.desired.messages import SETTINGS_DATA, located, validate
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
@@ -346,7 +346,8 @@ class _Loader:
                 continue
             listed = [(list_path, zip(count(), group_entries, repeat(None)))]
             entries = _flat(self._entries(MemberRef.parse, listed, display, positions))
-            self.declared.groups[name] = GroupDef(name, location, path, entries, owners)
+            written = _respelled(entries, group_entries)
+            self.declared.groups[name] = GroupDef(name, location, path, entries, owners, written)
         for section, section_kinds in sections().items():
             targets: dict[str, BaseModel] = getattr(model, section)
             for key, spec in targets.items():
@@ -524,6 +525,21 @@ def _flat(lists: Iterable[EntryList]) -> tuple[RoleEntry, ...]:
 
 def _under_any(loc: KeyPath, prefixes: list[KeyPath]) -> bool:
     return any(loc[: len(p)] == p for p in prefixes)
+
+
+def _respelled(entries: Iterable[EntryAt], values: list[Any]) -> dict[str | int, str]:
+    """A group's entries written otherwise than the reference they read as (``Bot:X``,
+    ``bot: X`` read as ``bot:X``), by index: their text as written, white space around it
+    aside, for a kind that reads a reference as written (a meeting, Q-EK-1)."""
+    written: dict[str | int, str] = {}
+    for at in entries:
+        if not isinstance(at.entry, MemberRef) or type(at.index) is not int:
+            continue
+        value = values[at.index]
+        text = (value if type(value) is str else text_of(value)).strip()
+        if text != str(at.entry):
+            written[at.index] = text
+    return written
 
 
 def _group_parts(value: Any) -> tuple[list[Any], tuple[str, ...]]:

@@ -17,7 +17,15 @@ from operator import attrgetter
 from pydantic import BaseModel
 
 from reconciler import kinds
-from reconciler.desired.groups import EntryAt, Expander, GroupDef, cycles, too_deep, undefined
+from reconciler.desired.groups import (
+    EntryAt,
+    Expander,
+    GroupDef,
+    Reached,
+    cycles,
+    too_deep,
+    undefined,
+)
 from reconciler.desired.member_entries import Entry
 from reconciler.desired.messages import located
 from reconciler.desired.model import DesiredMember, DesiredTarget, Policy, Safety
@@ -303,6 +311,17 @@ def _owned(targets: Iterable[DesiredTarget], groups: Iterable[GroupDef]) -> tupl
     return tuple(sorted(owned, key=lambda o: (o.location, o.what)))
 
 
+def _as_written(kind: Kind, reached: Reached) -> MemberRef:
+    """A group's entry written otherwise than its reference (``Bot:X``) as ``kind`` reads
+    that text: a room's ``bot:X``, a meeting's ExternalUserId as written (Q-EK-1); the
+    group's reference where the kind refuses the text (its member check reports it)."""
+    assert reached.written is not None
+    try:
+        return kind.parse_member(reached.written)
+    except ValueError:
+        return reached.ref
+
+
 def _target(
     key: TargetKey,
     t: TargetDef,
@@ -353,7 +372,8 @@ def _target(
             for reached in expander.members(entry.name):
                 both = combine([grant, reached.grant])
                 dated = dated or both.until is not None
-                add(reached.ref, Provenance(role, at, reached.via, reached.location, both), alone)
+                ref = reached.ref if reached.written is None else _as_written(t.kind, reached)
+                add(ref, Provenance(role, at, reached.via, reached.location, both), alone)
     if more:  # members with several paths: made again from all of them, in order found
         members = [m for m in members if m.ref not in more]
         text = t.kind.role_text

@@ -158,6 +158,8 @@ class TargetExplanation:
         if o is Outcome.REMOVE:
             return "the plan removes it (prune is on)"
         if o is Outcome.KEPT:
+            if self.detail:  # a member the kind never manages
+                return f"kept: {self.detail}"
             return "kept: not declared, and this target does not prune"
         if o is Outcome.PROTECTED:
             if self.protected_until:

@@ -89,7 +89,7 @@ def member_refs(text: str) -> dict[str, MemberRef]:
     first_error: ValueError | None = None
     for kind in kinds.all_kinds():
         try:
-            refs[kind.id] = kind.parse_member(text)
+            refs[kind.id] = kind.lookup_member(text)
         except ValueError as exc:
             first_error = first_error or exc
     if not refs and first_error is not None:
@@ -124,6 +124,8 @@ def _target(
     # a protection that ended (a ``protected:`` group entry's until:): why the plan
     # removes or demotes it, as the plan says (QA-AO Q-AO-3)
     paths += tuple(p for p in change.provenance if p.protection) if change is not None else ()
+    if outcome is Outcome.KEPT and member.kind in kind.never_managed:
+        detail = kind.words.never_managed_why  # AWS's own attendee (Q-EK-2)
     if outcome in (Outcome.NOT_PLANNED, Outcome.UNRESOLVED) and refused:
         detail = refused
     elif outcome is Outcome.IN_SYNC and refused and _differ(lm, dm):

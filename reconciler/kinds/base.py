@@ -76,6 +76,9 @@ class Words:
     # and the JSON key of a target's id in its section ("": ``<entry noun>_id``)
     not_in: str = ""
     kept_unpruned: str = "kept (prune off)"
+    # why a member of a kind ``never_managed`` lists is kept (`explain`, `audit`), where
+    # it is not prune ("": as any undeclared member)
+    never_managed_why: str = ""
     changes: str = ""
     listing: str = ""  # "Chime SDK messaging channels"
     id_key: str = ""  # "channel_arn"
@@ -195,6 +198,9 @@ class Kind:
 
     # -- members -------------------------------------------------------------------------
     member_parser: Callable[[str], MemberRef] = MemberRef.parse
+    # MEMBER as ``explain`` and ``audit`` read it, where it may be a member no file can
+    # declare (a meeting's ``aws:...`` attendee); None: as ``member_parser`` reads it
+    lookup_parser: Callable[[str], MemberRef] | None = None
     never_managed: frozenset[MemberKind] = frozenset()  # listed, never changed
     in_place: frozenset[MemberKind] = frozenset()  # whose role changes in place
     # AWS's most members of one target: declaring more is an error at the target, not a
@@ -329,6 +335,13 @@ class Kind:
     def parse_member(self, text: str) -> MemberRef:
         """A member reference as written; ValueError with a user-facing message."""
         return self.member_parser(text)
+
+    def lookup_member(self, text: str) -> MemberRef:
+        """MEMBER of ``explain`` / ``audit``: a member reference as written, or one the
+        kind never manages (``lookup_parser``); ValueError with a user-facing message."""
+        if self.lookup_parser is None:
+            return self.parse_member(text)
+        return self.lookup_parser(text)
 
     # -- roles ---------------------------------------------------------------------------
 

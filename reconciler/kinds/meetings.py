@@ -85,6 +85,17 @@ def meeting_member(text: str) -> MemberRef:
     return MemberRef.external(stripped)
 
 
+def looked_up_attendee(text: str) -> MemberRef:
+    """An attendee as ``explain`` and ``audit`` read MEMBER: one in AWS's ``aws:`` prefix
+    (in any case) is AWS's own (``MemberKind.AWS``, white space around it aside: never
+    declared nor managed, but a meeting may have it, Q-EK-2); any other as
+    ``meeting_member`` reads it."""
+    stripped = text.strip()
+    if stripped.lower().startswith(RESERVED_PREFIX):
+        return MemberRef.aws(stripped)
+    return meeting_member(text)
+
+
 def live_attendee(text: str) -> MemberRef:
     """A live attendee by its ExternalUserId: one in AWS's reserved ``aws:`` prefix (in any
     case) is AWS's own (``MemberKind.AWS``: a media pipeline's ``aws:MediaPipeline-...``;
@@ -237,6 +248,7 @@ MEETING = MeetingKind(
         members="attendees",
         member=("attendee", "attendees"),
         kept_as="an attendee",
+        never_managed_why="AWS's own attendee (never managed)",
         id_key="id",  # audit's JSON: the id Chime answered to (``meeting_id`` is the scope)
         scope_column=False,  # each meeting is its own scope: its id, in MEETING ID
         id_prose="`meeting_id`",
@@ -261,6 +273,7 @@ MEETING = MeetingKind(
     ends=True,  # AWS ends every meeting: ``apply --watch`` watches meetings
     apply_minimum=1,  # a meeting is never left without a presenter while it is changed
     member_parser=meeting_member,
+    lookup_parser=looked_up_attendee,  # explain/audit: AWS's own attendees too
     max_members=MAX_MEETING_ATTENDEES,
     member_problem=attendee_ref_problem,
     # AWS's own attendees (``aws:MediaPipeline-...``: recording, transcription, a live
