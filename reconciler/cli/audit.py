@@ -298,15 +298,15 @@ def _render(
 
 def _refused(app: AppContext, desired: DesiredState | None, audits: list[Audit]) -> list[Audit]:
     """``audits`` with the safety rules that refuse the plan where it changes the member
-    (QA-CJ Q-CJ-2): those targets read in full (the rows' reads stop at the member) and
-    planned, as `plan` would plan them."""
-    keys = changed_targets(audits)
-    if desired is None or not keys:
+    (QA-CJ Q-CJ-2, Q-EE-1): every declared target read in full (the rows' reads stop at
+    the member) and planned, as `plan` plans them, for the plan-wide ``max_removals``
+    counts the removals of all of them."""
+    if desired is None or not changed_targets(audits):
         return audits
     mine = to_plan(desired, audits)  # by the ids found: the scope is not listed again
     options = replace(provider_options(app, desired), desired=mine)
-    providers = open_providers(sorted({k.kind for k in keys}), options)
-    live = merged(p.read(mine, only=keys) for p in providers.values())
+    providers = open_providers(sorted({t.key.kind for t in mine.targets}), options)
+    live = merged(p.read(mine) for p in providers.values())
     violations = make_plan(mine, live, now=app.now).violations
     return [with_refusals(a, violations) for a in audits]
 
