@@ -55,6 +55,9 @@ class LiveProblem:
     target: TargetKey | None
     location: Location | None
     message: str
+    # the id the target was looked for by, where it was read and left out (a meeting
+    # that has ended: its ``${VARIABLE}`` read); None otherwise
+    target_id: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message
