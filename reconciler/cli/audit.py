@@ -12,7 +12,12 @@ import click
 from reconciler import kinds
 from reconciler.audit import Audit, UnknownMemberError, audit, known
 from reconciler.audit_refusals import changed_targets, to_plan, with_refusals
-from reconciler.channel_refs import USER_PREFIX, parse_channel_member, user_instance
+from reconciler.channel_refs import (
+    USER_PREFIX,
+    parse_channel_member,
+    same_member,
+    user_instance,
+)
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import provider_options, settings_account
 from reconciler.cli.options import accounts_given, text_or_json_option
@@ -97,6 +102,7 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     for the role (pages of 99, read until the member is found). ListAccounts only when
     no account is known otherwise.
     """
+    member = same_member(member)  # user:EMAIL: the e-mail, for every kind (Q-EE-9)
     desired, note = _desired(app)
     ref = _member_ref(member, desired)
     desired = _of_its_instance(member, desired)
