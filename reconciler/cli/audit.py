@@ -100,7 +100,9 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     API calls per account: ListUsers (UserEmail filter) once, or ListBots (pages of 99);
     ListRooms with MemberId (pages of 99); ListRoomMemberships for each of those rooms,
     for the role (pages of 99, read until the member is found). ListAccounts only when
-    no account is known otherwise.
+    no account is known otherwise. Where a plan changes MEMBER, every declared target is
+    then read in full and planned, as plan reads them, to ask the safety rules (a plan
+    they refuse changes nothing: the NOTE says so).
     """
     member = same_member(member)  # user:EMAIL: the e-mail, for every kind (Q-EE-9)
     desired, note = _desired(app)
