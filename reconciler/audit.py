@@ -22,7 +22,7 @@ from reconciler.governance.expiry import protected_words, protection_ends
 from reconciler.governance.grant import Until
 from reconciler.kinds import RoleValue, Words
 from reconciler.live import LiveMember, LiveTarget
-from reconciler.plan import Action, Change, TargetPlan
+from reconciler.plan import Action, TargetPlan
 from reconciler.planner import plan_target, quiet_members
 from reconciler.refs import MemberKind, MemberRef, Provenance, TargetKey
 from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts
@@ -54,10 +54,13 @@ class AuditRow:
     status: Status
     note: str = ""  # what a plan does here, in words (the planner's answer)
     protected: bool = False  # settings.yaml `protected:` (never removed or demoted)
-    # the declared target, where the planner takes an elevated role of the member there
-    # (``planned_change``): its safety rules may refuse the plan (``audit_refusals``,
-    # QA-CJ Q-CJ-2); None: no such change
+    # the declared target, where the planner changes the member (adds, removes, changes
+    # its role: ``planned_change``): the plan's safety rules may refuse the plan with it
+    # (``audit_refusals``, QA-CJ Q-CJ-2, Q-EE-1); None: no change
     changed: TargetKey | None = field(default=None, compare=False)
+    # the declared target the row is of (None: not declared), by the id Chime has it by
+    # (``target_id``): what ``audit_refusals`` reads it by, not by its name again
+    declared: TargetKey | None = field(default=None, compare=False)
 
     def role_text(self, role: RoleValue | None) -> str | None:
         return kinds.get(self.kind).role_text(role) if role is not None else None
@@ -181,6 +184,7 @@ def audit(
                 note=note,
                 protected=guarded,
                 changed=dt.key if changed else None,
+                declared=dt.key,
             )
         )
     # by scope and name, live and declared together (a target's kinds in their order: a
@@ -276,13 +280,14 @@ def planned_change(
     alongside: Sequence[Found] = (),
 ) -> tuple[str, bool]:
     """What a plan does about ``member`` in the declared target ``dt``, in words, and
-    whether it takes away an elevated role in a kind with a minimum of them (a room's
-    administrators: ``Kind.minimum_setting``), which a safety rule may refuse: the
-    planner's answer for the target as Chime has the member there (``live``; None: not
-    in it, and ``member_id`` its id in the scope, None when Chime has no such member;
-    ``refused``: the provider refuses it there, a ban). ``alongside``: the member's other
-    live memberships in that target (meeting attendees whose e-mails differ only in case),
-    which the planner sees with it, as plan does (Q-BJ-1): the answer is ``live``'s own."""
+    whether it changes the member there (adds it, removes it, changes its role), which the
+    plan's safety rules may refuse (Q-EE-1: a plain member's removal too, and an add, as
+    explain says it): the planner's answer for the target as Chime has the member there
+    (``live``; None: not in it, and ``member_id`` its id in the scope, None when Chime has
+    no such member; ``refused``: the provider refuses it there, a ban). ``alongside``:
+    the member's other live memberships in that target (meeting attendees whose e-mails
+    differ only in case), which the planner sees with it, as plan does (Q-BJ-1): the
+    answer is ``live``'s own."""
     kind = kinds.get(dt.key.kind)
     words = kind.words
     lm: LiveMember | None = replace(live.membership, ref=member) if live is not None else None
@@ -303,18 +308,14 @@ def planned_change(
     def this(ref: MemberRef, its_id: str) -> bool:  # ``lm`` itself, not another spelling
         return ref == member and (not alongside or lm is None or its_id == lm.member_id)
 
-    def lowers(c: Change) -> bool:  # fewer elevated members, which may go below a minimum
-        lost = kind.is_elevated(c.role_before) and not kind.is_elevated(c.role_after)
-        return lost and kind.minimum_setting is not None
-
     change = next((c for c in tp.changes if this(c.member, c.member_id)), None)
     if change is not None and change.action is Action.CREATE:
-        return f"declared, not in {words.not_in or 'the ' + words.entry_noun}: plan adds it", False
+        return f"declared, not in {words.not_in or 'the ' + words.entry_noun}: plan adds it", True
     if change is not None and change.action is Action.UPDATE:
         what = words.changes or words.role
-        return f"plan changes the {what} to {kind.role_text(change.role_after)}", lowers(change)
+        return f"plan changes the {what} to {kind.role_text(change.role_after)}", True
     if change is not None:
-        return "not declared: plan removes it (prune)", lowers(change)
+        return "not declared: plan removes it (prune)", True
     return _unchanged(member, dt, tp, lm, ends, this, refused, why), False
 
 
@@ -474,4 +475,5 @@ def _live_row(
         note=note,
         protected=desired is not None and member in desired.protected,
         changed=changed,
+        declared=dt.key if dt is not None else None,
     )

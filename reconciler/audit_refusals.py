@@ -1,10 +1,10 @@
-"""What audit adds to a row whose change the plan refuses (QA-CJ Q-CJ-2): the planner
-takes the member's elevated role in a target (``AuditRow.changed``: removed or demoted,
-in a kind with a minimum of them, a room's administrators), but a safety rule refuses
-the plan with it (``safety.refusing``: a room's ``min_administrators``, say), so apply
-makes none. Pure: the CLI reads those targets in full and plans them (``to_plan``: by
-the ids audit found them by, so that a target declared by name costs no second listing of
-its scope, ListRooms); this says it."""
+"""What audit adds to a row whose change the plan refuses (QA-CJ Q-CJ-2, Q-EE-1): the
+planner changes the member in a target (``AuditRow.changed``: adds it, removes it, changes
+its role), but a safety rule refuses the plan (``safety.refusing``: the plan-wide
+``max_removals``, that target's ``min_administrators``, say), so apply makes none. The
+plan-wide rules count the removals of every declared target, so the CLI reads them all
+in full and plans them as `plan` does (``to_plan``: by the ids audit found them by, so that
+a target declared by name costs no second listing of its scope, ListRooms); this says it."""
 
 from __future__ import annotations
 
@@ -19,22 +19,20 @@ from reconciler.safety import refusing
 
 
 def changed_targets(audits: Iterable[Audit]) -> set[TargetKey]:
-    """The declared targets where the plan takes some row's member's elevated role: the
-    ones to read in full and plan, to ask the safety rules."""
+    """The declared targets where the plan changes some row's member: none, and there
+    is nothing to ask the safety rules about."""
     return {r.changed for a in audits for r in a.rows if r.changed is not None}
 
 
 def to_plan(desired: DesiredState, audits: Iterable[Audit]) -> DesiredState:
-    """``desired`` with only the ``changed_targets`` of ``audits``, each declared by name
-    given the id Chime has it by, as a row found it (the live target the member is in):
-    read by it, as one declared by id is, not found again by its name."""
-    audits = tuple(audits)
-    keys = changed_targets(audits)
-    ids = {r.changed: r.target_id for a in audits for r in a.rows if r.changed and r.target_id}
+    """``desired`` (every target: the plan-wide rules count them all, Q-EE-1), each
+    declared by name given the id Chime has it by where a row found it (the live target
+    the member is in, or the one of that name): read by it, as one declared by id is, not
+    found again by its name."""
+    ids = {r.declared: r.target_id for a in audits for r in a.rows if r.declared and r.target_id}
     targets = tuple(
         replace(t, target_id=ids[t.key]) if t.target_id is None and t.key in ids else t
         for t in desired.targets
-        if t.key in keys
     )
     return replace(desired, targets=targets)
 

@@ -32,6 +32,18 @@ _BOT_ARN_RE = re.compile(
 )
 
 
+def same_member(text: str) -> str:
+    """MEMBER as every kind reads it: ``user:EMAIL`` is the e-mail address (the channel
+    user whose id is the address is the same member, ``channel_user``), so that the rooms
+    and meetings find it as the channels do (Q-EE-9); any other text as it is."""
+    stripped = text.strip()
+    if stripped.lower().startswith(USER_PREFIX):
+        rest = stripped[len(USER_PREFIX) :].strip()
+        if EMAIL_RE.match(rest):
+            return rest
+    return text
+
+
 def channel_user(user_id: str) -> MemberRef:
     """The reference of the AppInstanceUser with this id."""
     if EMAIL_RE.match(user_id):

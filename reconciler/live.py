@@ -59,6 +59,9 @@ class LiveProblem:
     # twice (its line); ``explain`` gives it as why the target was not read, and fails with
     # it, as ``plan`` and ``audit`` do (QA-EL Q-EL-1)
     of_settings: bool = False
+    # the id the target was looked for by, where it was read and left out (a meeting
+    # that has ended: its ``${VARIABLE}`` read); None otherwise
+    target_id: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message

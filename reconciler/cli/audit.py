@@ -12,7 +12,12 @@ import click
 from reconciler import kinds
 from reconciler.audit import Audit, UnknownMemberError, audit, known
 from reconciler.audit_refusals import changed_targets, to_plan, with_refusals
-from reconciler.channel_refs import USER_PREFIX, parse_channel_member, user_instance
+from reconciler.channel_refs import (
+    USER_PREFIX,
+    parse_channel_member,
+    same_member,
+    user_instance,
+)
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import provider_options, settings_account
 from reconciler.cli.options import accounts_given, text_or_json_option
@@ -95,8 +100,11 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     API calls per account: ListUsers (UserEmail filter) once, or ListBots (pages of 99);
     ListRooms with MemberId (pages of 99); ListRoomMemberships for each of those rooms,
     for the role (pages of 99, read until the member is found). ListAccounts only when
-    no account is known otherwise.
+    no account is known otherwise. Where a plan changes MEMBER, every declared target is
+    then read in full and planned, as plan reads them, to ask the safety rules (a plan
+    they refuse changes nothing: the NOTE says so).
     """
+    member = same_member(member)  # user:EMAIL: the e-mail, for every kind (Q-EE-9)
     desired, note = _desired(app)
     ref = _member_ref(member, desired)
     desired = _of_its_instance(member, desired)
@@ -299,15 +307,15 @@ def _render(
 
 def _refused(app: AppContext, desired: DesiredState | None, audits: list[Audit]) -> list[Audit]:
     """``audits`` with the safety rules that refuse the plan where it changes the member
-    (QA-CJ Q-CJ-2): those targets read in full (the rows' reads stop at the member) and
-    planned, as `plan` would plan them."""
-    keys = changed_targets(audits)
-    if desired is None or not keys:
+    (QA-CJ Q-CJ-2, Q-EE-1): every declared target read in full (the rows' reads stop at
+    the member) and planned, as `plan` plans them, for the plan-wide ``max_removals``
+    counts the removals of all of them."""
+    if desired is None or not changed_targets(audits):
         return audits
     mine = to_plan(desired, audits)  # by the ids found: the scope is not listed again
     options = replace(provider_options(app, desired), desired=mine)
-    providers = open_providers(sorted({k.kind for k in keys}), options)
-    live = merged(p.read(mine, only=keys) for p in providers.values())
+    providers = open_providers(sorted({t.key.kind for t in mine.targets}), options)
+    live = merged(p.read(mine) for p in providers.values())
     violations = make_plan(mine, live, now=app.now).violations
     return [with_refusals(a, violations) for a in audits]
 

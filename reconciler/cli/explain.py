@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from reconciler.channel_refs import same_member
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import target_option, text_or_json_option
 from reconciler.cli.pipeline import Session
@@ -43,6 +44,7 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
     text that is no e-mail address, bot:NAME or user:ID and no declared meeting's
     attendee (an ExternalUserId) either.
     """
+    member = same_member(member)  # user:EMAIL: the e-mail, for every kind (Q-EE-9)
     try:
         refs = member_refs(member)
     except ValueError as exc:

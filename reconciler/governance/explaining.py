@@ -47,7 +47,7 @@ def explain(
     AppInstanceUser ARN: the channels of other app instances, ``Kind.elsewhere``)."""
     planned = {t.key: t for t in plan.targets}
     # targets read and left out, not an error (a meeting that has ended): why
-    left_out = {n.target: n.message for n in live.notices if n.target is not None}
+    left_out = {n.target: n for n in live.notices if n.target is not None}
     # targets not read for an error of the settings (a bearer not found): the located error
     unread = {p.target: str(p) for p in live.problems if p.of_settings and p.target is not None}
     shown = []
@@ -66,8 +66,12 @@ def explain(
         else:
             refused = refusal_in(live.refused.get((tp.target_id, ref), ()), t.key)
         one = _target(ref, t, live, tp, now, ref in desired.protected, refused)
+        if one.outcome is Outcome.NOT_READ and refused:  # the plan's located reason (Q-EE-4)
+            one = replace(one, detail=refused)
         if one.outcome is Outcome.NOT_READ and t.key in left_out:
-            one = replace(one, outcome=Outcome.ENDED, detail=left_out[t.key])
+            gone = left_out[t.key]  # shown by the id it was looked for by (Q-EE-3)
+            one = replace(one, outcome=Outcome.ENDED, detail=gone.message)
+            one = replace(one, target_id=gone.target_id or one.target_id)
         elif one.outcome is Outcome.NOT_READ and t.key in unread:
             one = replace(one, detail=unread[t.key])
         if one.outcome in OUTCOMES.values():  # a change: is the plan refused for it?
@@ -139,7 +143,9 @@ def _target(
         scope=t.key.scope,
         scope_label=kind.words.scope,
         # the id Chime answered to (a meeting's ``${VARIABLE}`` resolved), as `plan` shows
-        target_id=(lt.target_id if lt is not None else None) or t.target_id,
+        # it; not read: the id declared, never a ``${VARIABLE}``'s text (Q-EE-3)
+        target_id=(lt.target_id if lt is not None else None)
+        or (kind.written_id(t.target_id) if t.target_id else None),
         location=t.location,
         owners=t.owners,
         prune=t.prune,

@@ -308,6 +308,11 @@ class Kind:
         value = getattr(spec, self.id_field, None)
         return None if value is None else str(value)
 
+    def written_id(self, target_id: str) -> str | None:
+        """``target_id`` as declared, where it is an id (what explain shows of a target
+        not read): itself, for most kinds."""
+        return target_id
+
     def id_aliases(self, target_id: str, environ: Mapping[str, str]) -> tuple[str, ...]:
         """The other values ``--target`` selects a target whose id is ``target_id`` by,
         read from ``environ`` at the edge (the loader): none for most kinds."""

@@ -135,6 +135,10 @@ def profiles(settings: BaseModel | None) -> dict[str, Capabilities]:
 class MeetingKind(Kind):
     """``Kind`` with roles that are capability triples named by profiles."""
 
+    def written_id(self, target_id: str) -> str | None:
+        """None for a ``${VARIABLE}`` (the text names a variable, not an id: Q-EE-3)."""
+        return None if env_name(target_id) is not None else target_id
+
     def id_aliases(self, target_id: str, environ: Mapping[str, str]) -> tuple[str, ...]:
         """The meeting id ``${VARIABLE}`` holds (the id the plan's header shows), as it
         holds it and in lower case, and a literal id in lower case (``canonical_id``): a

@@ -130,7 +130,7 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
         for t, reading in zip(found, readings, strict=True):
             if reading is None:
                 shown = f"meeting {t.key.name} (id {ids[t.key]}) {ENDED}"
-                notices.append(LiveProblem(t.key, t.location, shown))
+                notices.append(LiveProblem(t.key, t.location, shown, target_id=ids[t.key]))
                 continue
             features, members = reading
             most = _own_maximum(features)

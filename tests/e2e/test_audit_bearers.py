@@ -101,20 +101,30 @@ def test_audit_spreads_its_listings_over_the_bearers_with_the_same_result(
         # c200 declares u01 and Chime has it in no such channel: looked for by name (QA
         # round two, D13: the note said "plan adds it"); it is in every other one
         # its PUBLIC channels' 3 pages, then the PRIVATE listing's one (QA-AL Q-AL-1)
-        "ListChannels": 2 * (3 + 1),
         # the plan removes u01, c001's one moderator, which min_moderators refuses: audit
-        # reads c001 in full and plans it, as `plan` would, to say so (QA-CJ Q-CJ-2): by
-        # the ARN it found c001 by (not listing the channels again to find it by name),
-        # its description and its moderators
-        "DescribeChannel": 2,
-        "ListChannelModerators": 2,
+        # reads every declared channel in full and plans them, as `plan` would, to say so
+        # (QA-CJ Q-CJ-2; all of them, for the plan-wide max_removals counts every
+        # channel's removals: Q-EE-1): c000 and c001 by the ARN it found them by, c200
+        # (which it did not find) by listing the channels again; each one's description,
+        # memberships, moderators and bans, and the bearer's own description
+        "ListChannels": 2 * (3 + 1) * 2,  # the rows', then the plan's
+        "DescribeChannel": 2 * 2,
+        "ListChannelModerators": 2 * 2,
+        "ListChannelMemberships": 2 * 4,
+        "ListChannelBans": 2,
+        "DescribeAppInstanceUser": 2,
     }
     # one bearer made every call; with two or more, the first listed the memberships and
     # the second the moderated channels (bearers beyond the listings have nothing to do);
     # the first lists the app instance's channels
-    channels = {INSTANCE: 2 * (3 + 1), f"{INSTANCE}/channel/c001": 2 * 2}
-    assert one[3] == {bearer_arn("r0"): {AUDITED: 2 * (3 + 2)} | channels}
-    spread = {bearer_arn("r0"): {AUDITED: 2 * 3} | channels, bearer_arn("r1"): {AUDITED: 2 * 2}}
+    # (the plan's reads of c000 and c001 go to the bearers as `plan` spreads them)
+    channels = {INSTANCE: 2 * (3 + 1) * 2, f"{INSTANCE}/channel/c000": 8}
+    c001 = {f"{INSTANCE}/channel/c001": 10}
+    assert one[3] == {bearer_arn("r0"): {AUDITED: 2 * (3 + 2)} | channels | c001}
+    spread = {
+        bearer_arn("r0"): {AUDITED: 2 * 3} | channels,
+        bearer_arn("r1"): {AUDITED: 2 * 2} | c001,
+    }
     assert two[3] == spread and four[3] == spread
 
 

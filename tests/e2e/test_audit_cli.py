@@ -146,7 +146,10 @@ def test_audit_calls_list_users_once_and_reads_each_room_of_the_member(
     # ListRoomMemberships: ops, web, random one page each; big two (121 members, alice
     # last: found on the second page); ListRooms: alice's rooms, then the account's, for
     # incident, declared by name, which she is not in (Q-AU-5: is it there?)
-    assert emulator.calls() == {"ListUsers": 1, "ListRooms": 2, "ListRoomMemberships": 5}
+    # then, as the plan changes alice (big, incident), every declared room read in full
+    # and planned to ask the safety rules (Q-EE-1): ops, web, incident, old one page each,
+    # big two; ListRooms once more for old (declared by name, which no row found)
+    assert emulator.calls() == {"ListUsers": 1, "ListRooms": 3, "ListRoomMemberships": 5 + 6}
 
 
 def test_audit_stops_reading_a_room_once_the_member_is_found(
@@ -164,7 +167,11 @@ def test_audit_stops_reading_a_room_once_the_member_is_found(
     row = next(line for line in result.stdout.splitlines() if line.startswith("big "))
     assert row.split()[:4] == ["big", "r-big", "Member", "Administrator"]
     # ops, web, random and big one page each: big's second page (22 members) is not read
-    assert emulator.calls() == {"ListUsers": 1, "ListRooms": 2, "ListRoomMemberships": 4}
+    # for the row (only for the plan, below)
+    # then, as the plan changes alice (big, incident), every declared room read in full
+    # and planned to ask the safety rules (Q-EE-1): ops, web, incident, old one page each,
+    # big two; ListRooms once more for old (declared by name, which no row found)
+    assert emulator.calls() == {"ListUsers": 1, "ListRooms": 3, "ListRoomMemberships": 4 + 6}
 
 
 def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, desired: Path) -> None:
@@ -247,7 +254,10 @@ def test_audit_of_a_bot_resolves_it_with_list_bots(emulator: EmulatorServer, des
         "",
         "bot:PagerBot is in 1 room in Chime; the desired state declares it in 1 room.",
     ]
-    assert emulator.calls() == {"ListBots": 1, "ListRooms": 2, "ListRoomMemberships": 1}
+    # the plan adds it to ops: every declared room read in full and planned, to ask the
+    # safety rules (Q-EE-1): ops, web, incident, old one page each, big two; ListRooms
+    # once more, for the rooms declared by name that no row found
+    assert emulator.calls() == {"ListBots": 1, "ListRooms": 3, "ListRoomMemberships": 1 + 6}
 
 
 def test_audit_of_a_member_no_account_has_and_no_file_declares_exits_1(
@@ -402,8 +412,11 @@ def test_audit_of_a_declared_room_chime_does_not_have_says_the_plan_reports_it(
     assert "declared, not in the room: plan adds it" in rows["inc"]
     assert "plan adds it" not in rows["absent"] + rows["gone"]
     # bob's rooms, then the account's rooms (absent, by name), which answer for the rooms
-    # declared by id too: no GetRoom (Q-AX-4)
-    assert emulator.calls() == {"ListUsers": 1, "ListRooms": 2, "ListRoomMemberships": 2}
+    # declared by id too: no GetRoom (Q-AX-4); then, as the plan adds bob to inc, the
+    # rooms read and planned as `plan` does, to ask the safety rules (Q-EE-1): the
+    # account's rooms and its users listed again (the plan resolves names and e-mails),
+    # and the rooms Chime has read in full
+    assert emulator.calls() == {"ListUsers": 2, "ListRooms": 3, "ListRoomMemberships": 2 + 2}
 
 
 def test_audit_asks_getroom_for_rooms_declared_by_id_only_when_it_lists_none(
@@ -423,10 +436,13 @@ def test_audit_asks_getroom_for_rooms_declared_by_id_only_when_it_lists_none(
     rows = {line.split()[0]: line for line in result.stdout.splitlines()[4:6]}
     assert "declared, but Chime has no room with id room-nope: plan reports it" in rows["gone"]
     assert "declared, not in the room: plan adds it" in rows["inc"]
+    # then, as the plan adds bob to inc, the declared rooms read and planned as `plan`
+    # does, to ask the safety rules (Q-EE-1): by the ids declared (no listing), the
+    # account's users listed again (the plan resolves e-mails), memberships read in full
     assert emulator.calls() == {
-        "ListUsers": 1,
+        "ListUsers": 1 + 1,
         "ListRooms": 1,
-        "ListRoomMemberships": 2,
+        "ListRoomMemberships": 2 + 2,
         "GetRoom": 2,
     }
 

@@ -6,6 +6,7 @@ client and the emulator over HTTP."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import Cli, WriteDesired
@@ -85,8 +86,10 @@ def test_audit_lists_the_declared_meetings_a_member_attends(
     assert notes(cli, "mallory@example.com") == [
         ("bridge", MEETING, "not declared: plan removes it (prune)")
     ]
-    # only the declared meeting is read (there is no ListMeetings): once an audit
-    assert (bridge.calls()["GetMeeting"], bridge.calls()["ListAttendees"]) == (4, 4)
+    # only the declared meeting is read (there is no ListMeetings): once an audit, and
+    # once more where the plan changes the member (each of the 4 here), to plan it for the
+    # safety rules (Q-EE-1)
+    assert (bridge.calls()["GetMeeting"], bridge.calls()["ListAttendees"]) == (8, 8)
 
 
 def test_a_member_in_no_declared_meeting_is_still_an_unknown_member(
@@ -184,3 +187,20 @@ def test_audit_has_no_scope_column_for_meetings_in_several_meetings(
         assert header.split()[:4] == ["MEETING", "MEETING", "ID", "LIVE"], run.stdout
         assert "MEETING_ID" not in run.stdout
         assert rows[0].startswith(f"bridge   {MEETING}  audio Receive"), run.stdout
+
+
+def test_audit_json_kind_of_an_external_user_id_is_external_as_the_readme_says(
+    bridge: EmulatorServer, cli: Cli, write_desired: WriteDesired
+) -> None:
+    """Q-EE-8: an attendee named by an ExternalUserId that is no e-mail is neither a
+    `User` nor a `Bot`; the JSON says `External`, and the README lists it."""
+    write_desired({"meetings.yaml": BRIDGE + "      dial-in-7: {profile: viewer}\n"})
+    run = cli("audit", "dial-in-7", "--format", "json")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    doc = json.loads(run.stdout)
+    assert (doc["member"], doc["kind"]) == ("dial-in-7", "External")
+    readme = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
+    assert (
+        "`kind` (`User` or `Bot`; `External` for a meeting attendee's ExternalUserId that is "
+        "no e-mail address, `audit dial-in-7`)"
+    ) in readme

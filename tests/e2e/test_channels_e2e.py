@@ -471,6 +471,11 @@ REFUSED = (
     "not declared: plan removes it (prune), but the plan is refused: [ops] Would leave 0 "
     "moderators (now 1), fewer than the minimum of 1 (safety.min_moderators)"
 )
+# the type change is in the entry whose plan min_moderators refuses: said as for the
+# moderator's removal, as explain says it (Q-EE-1)
+RETYPED = "plan changes the type to HIDDEN" + REFUSED.removeprefix(
+    "not declared: plan removes it (prune)"
+)
 WIDE = len(REFUSED) + 2  # the NOTE column is as wide as its longest note
 
 
@@ -510,7 +515,7 @@ def test_audit_lists_a_members_channels_and_what_the_desired_state_says(
         + "declared, not in Chime: plan adds it".ljust(WIDE)
         + "desired-state/chat.yaml:6",
         "ops      ops         DEFAULT    HIDDEN    "
-        + "plan changes the type to HIDDEN".ljust(WIDE)
+        + RETYPED.ljust(WIDE)
         + "desired-state/chat.yaml:4",
         # Q-CJ-2: the removal is planned, but min_moderators (1) refuses the plan of ops
         "ops      ops         Moderator  -         " + REFUSED.ljust(WIDE) + "-",

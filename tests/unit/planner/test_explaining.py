@@ -54,7 +54,8 @@ def test_a_target_not_read_and_a_named_target_without_the_member() -> None:
         (
             "ops",
             Outcome.NOT_READ,
-            "live state not read: the target was not read from Chime (see `plan`)",
+            # the plan's own error at the target's line (Q-EE-4)
+            "live state not read: room 'ops' was not read from Chime; it is left out of this plan",
         ),
     ]
     assert outcomes("bob@example.com", d, live, targets=["web"]) == [
