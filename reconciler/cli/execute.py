@@ -147,9 +147,15 @@ def run_changes(
         session.progress.advance(r)
 
     def quit_now() -> None:
-        """The second interrupt, in its signal handler: what is known, then exit."""
+        """The second interrupt, in its signal handler: what is known, then exit. While
+        the plan is still being written to stdout (a slow reader), what is known goes to
+        stderr and stdout is cut: said on stdout, its lines mixed with the rest of the
+        plan's (QA-EM Q-EM-1)."""
         known = done if done is not None else Applied(ledger.snapshot(), elapsed())
-        say_quitting(known.result, err)
+        writing = not err and aside is not None and aside.thread.is_alive()
+        if writing:
+            mute_stdout()
+        say_quitting(known.result, err or writing)
         if stopped is not None:
             stopped(known, STOPPED_BY_INTERRUPT)
         click.echo(f"Error: {interrupted_summary(known.result)}", err=True)
@@ -160,6 +166,7 @@ def run_changes(
     def elapsed() -> float:
         return time.monotonic() - started
 
+    aside: _Aside | None = None  # writing the plan out (``meanwhile``)
     with interrupt.graceful(notify, quit_now, finishing=lambda: saying):
         aside = _Aside(meanwhile) if meanwhile is not None else None
         kinds = sorted({t.key.kind for t in plan.targets})

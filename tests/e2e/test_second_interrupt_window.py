@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,54 @@ def test_a_second_signal_while_the_plan_is_still_written_out_says_and_writes_the
     hook(monkeypatch, execute._Aside, "wait", ctrl_c)
     run = cli("--parallelism", "1", "apply", "--auto-approve", "--out", "result.json")
     said_and_written(cli, workdir, run, capfd.readouterr().err, interrupt.SECOND_SAYING)
+
+
+def test_a_second_signal_while_a_slow_reader_takes_the_plan_says_it_on_stderr_unmixed(
+    world: None,
+    cli: Cli,
+    workdir: Path,
+    exits: None,
+    first_mid_apply: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """QA-EM Q-EM-1: the calls done and the plan's writer still blocked on a slow reader:
+    what was applied was said on stdout, its lines mixed with the rest of the plan's. It
+    is said on stderr (stdout is cut: the process quits at once), in full, once."""
+    released = threading.Event()
+    writers: list[threading.Thread] = []
+    real_init = execute._Aside.__init__
+
+    def blocked_writer(self: execute._Aside, fn: Callable[[], None]) -> None:
+        def slow() -> None:  # the reader has not read yet
+            released.wait(10)
+            fn()
+
+        real_init(self, slow)
+        writers.append(self.thread)
+
+    monkeypatch.setattr(execute._Aside, "__init__", blocked_writer)
+    hook(monkeypatch, execute._Aside, "wait", ctrl_c)
+    try:
+        run = cli("--parallelism", "1", "apply", "--auto-approve", "--out", "result.json")
+    finally:
+        released.set()
+        for thread in writers:
+            thread.join(10)
+    assert run.exit_code == 130, run.stderr
+    assert SECTIONS[0] not in run.lines  # nothing of it on stdout, amid the plan
+    listed = sections(run.err_lines)
+    assert run.err_lines.count(SECTIONS[0]) == 1
+    assert len(listed[SECTIONS[0]]) == FIRST_AFTER
+    assert len(listed[SECTIONS[0]]) + len(listed.get(SECTIONS[1], [])) == TOTAL
+    assert run.err_lines[-1] == (
+        f"Error: Interrupted: {FIRST_AFTER} of {TOTAL} changes applied, "
+        f"{TOTAL - FIRST_AFTER} not applied; run plan to see what is left."
+    )
+    document = json.loads((workdir / "result.json").read_text())
+    outcomes = [c["outcome"] for c in document["changes"]]
+    assert (outcomes.count("ok"), outcomes.count("skipped")) == (FIRST_AFTER, TOTAL - FIRST_AFTER)
+    assert capfd.readouterr().err == interrupt.SECOND_SAYING
 
 
 def test_a_second_signal_while_the_apply_says_what_it_applied_lets_it_finish(
