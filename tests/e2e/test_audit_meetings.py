@@ -202,5 +202,6 @@ def test_audit_json_kind_of_an_external_user_id_is_external_as_the_readme_says(
     readme = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
     assert (
         "`kind` (`User` or `Bot`; `External` for a meeting attendee's ExternalUserId that is "
-        "no e-mail address, `audit dial-in-7`)"
+        "no e-mail address, `audit dial-in-7`; `AWS` for AWS's own attendee, `audit "
+        "aws:MediaPipeline-1234`)"
     ) in readme

@@ -4,6 +4,9 @@ e-mail address (Q-EK-2); one no declared meeting has is refused as ``dial-in-8``
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from conftest import Cli, WriteDesired
 
@@ -62,6 +65,17 @@ def test_audit_shows_awss_own_attendee_kept_in_its_meeting(
     row = next(line for line in run.lines if line.startswith("bridge "))
     assert row.split()[:2] == ["bridge", MEETING]
     assert "not declared: kept, AWS's own attendee (never managed)" in row
+
+
+def test_audit_json_names_awss_own_attendee_kind_aws_as_the_readme_lists_it(
+    recorded: EmulatorServer, cli: Cli
+) -> None:
+    """QA-EM Q-EM-2: the JSON's ``kind`` is ``AWS``, which README's list of kinds left out."""
+    run = cli("audit", PIPELINE, "--format", "json")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert (json.loads(run.stdout)["kind"]) == "AWS"
+    readme = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
+    assert "`AWS` for AWS's own attendee, `audit aws:MediaPipeline-1234`" in readme
 
 
 @pytest.mark.parametrize("command", ["explain", "audit"])
