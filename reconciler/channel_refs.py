@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from reconciler.errors import UsageError
 from reconciler.refs import BOT_PREFIX, EMAIL_RE, MemberKind, MemberRef, malformed_email
 
 USER_PREFIX = "user:"
@@ -30,6 +31,19 @@ _USER_ARN_RE = re.compile(
 _BOT_ARN_RE = re.compile(
     r"^(?P<instance>arn:aws:chime:[a-z0-9-]+:\d{12}:app-instance/[^/]+)/bot/(?P<id>[^/\s]+)$"
 )
+
+
+# members only a meeting names, by an ExternalUserId: no other kind looks them up
+ATTENDEE_ONLY = frozenset({MemberKind.EXTERNAL, MemberKind.AWS})
+
+
+def no_such_attendee(member: str, meeting: str = "declared meeting") -> UsageError:
+    """``explain`` and ``audit`` of an ExternalUserId (``ATTENDEE_ONLY``) that no
+    ``meeting`` declares or has."""
+    return UsageError(
+        f"MEMBER {member!r} is not an e-mail address, bot:NAME or user:ID, and no "
+        f"{meeting} declares or has an attendee with that ExternalUserId"
+    )
 
 
 def same_member(text: str) -> str:

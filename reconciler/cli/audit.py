@@ -13,7 +13,9 @@ from reconciler import kinds
 from reconciler.audit import Audit, UnknownMemberError, audit, known
 from reconciler.audit_refusals import changed_targets, to_plan, with_refusals
 from reconciler.channel_refs import (
+    ATTENDEE_ONLY,
     USER_PREFIX,
+    no_such_attendee,
     parse_channel_member,
     same_member,
     user_instance,
@@ -34,7 +36,7 @@ from reconciler.path_checks import exists
 from reconciler.planner import plan as make_plan
 from reconciler.providers import open_providers
 from reconciler.providers.base import MemberFinder
-from reconciler.refs import MemberKind, MemberRef
+from reconciler.refs import MemberRef
 from reconciler.render.audit import render_audit, section_json, section_lines, section_title
 from reconciler.render.audit_json import to_json
 from reconciler.render.json import indented
@@ -121,11 +123,8 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     sections = [s for s in sections if s.lookups or s.rows]  # something to look in
     if document is None:  # a member only the sections can take (user:ID, an attendee)
         found_none = not any(s.rows for s in sections) and not blind
-        if ref.kind in (MemberKind.EXTERNAL, MemberKind.AWS) and found_none:
-            raise UsageError(  # as explain refuses it
-                f"MEMBER {member!r} is not an e-mail address, bot:NAME or user:ID, and no "
-                "declared meeting declares or has an attendee with that ExternalUserId"
-            )
+        if ref.kind in ATTENDEE_ONLY and found_none:
+            raise no_such_attendee(member)  # as explain refuses it
         if not sections and not blind:
             raise UsageError(
                 f"MEMBER {member!r} is an AppInstanceUser, and settings.yaml names no "

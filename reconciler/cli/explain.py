@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import click
 
-from reconciler.channel_refs import same_member
+from reconciler.channel_refs import ATTENDEE_ONLY, no_such_attendee, same_member
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import target_option, text_or_json_option
 from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.governance.explaining import explain, member_refs
 from reconciler.planner import plan as make_plan
-from reconciler.refs import MemberKind
 from reconciler.render.explain import render_explain
 from reconciler.runner import reads_only
 from reconciler.target_select import unknown_target_errors
@@ -60,12 +59,9 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
     result = explain(member.strip(), refs, session.desired, live, planned, app.now, targets=targets)
     # a target named with --target is shown anyway: whether MEMBER is there decides
     found = any(t.declarations or t.live_role is not None for t in result.targets)
-    if not found and all(r.kind in (MemberKind.EXTERNAL, MemberKind.AWS) for r in refs.values()):
+    if not found and all(r.kind in ATTENDEE_ONLY for r in refs.values()):
         meeting = "meeting given with --target" if targets else "declared meeting"
-        raise UsageError(
-            f"MEMBER {member!r} is not an e-mail address, bot:NAME or user:ID, and no "
-            f"{meeting} declares or has an attendee with that ExternalUserId"
-        )
+        raise no_such_attendee(member, meeting)
     render_explain(result, fmt, app.console())
     # an error of the settings (a bearer not found): the answer, then the error, exit 1
     errors = dict.fromkeys(str(p) for p in live.problems if p.of_settings)
