@@ -30,6 +30,25 @@
 # PR comment shows it instead of an older commit's plan.
 set -euo pipefail
 
+# The command runs in the background, in a process group of its own, and this script
+# waits for it: a cancel (GitHub's runner sends SIGINT, then SIGTERM, to the step's shell
+# only, which is this script when the step `exec`s it) is forwarded to the command, once,
+# so that it stops as it does on Ctrl-C (apply: says what it applied, exit 130), and the
+# outputs and job summary below are still written. The traps are set before anything
+# else: a cancel that comes before the command starts means it is not started (exit
+# 130); one that comes while it starts (after the fork, before its pid is known here) is
+# forwarded as soon as the pid is known.
+tool_pid=""
+signals=0
+cancelled="" # the first signal's name, once one came
+forward() {
+    signals=$((signals + 1))
+    cancelled="${cancelled:-$1}"
+    if [[ -n "$tool_pid" ]]; then kill -s "$1" "$tool_pid" 2>/dev/null || true; fi
+}
+trap 'forward INT' INT
+trap 'forward TERM' TERM
+
 : "${INPUT_COMMAND:?}" "${OUT_DIR:?}"
 CHIME_BIN="${CHIME_BIN:-chime-reconciler}"
 PYTHON="${PYTHON:-python3}"
@@ -106,20 +125,6 @@ with open(sys.argv[2], "w", encoding="utf-8", errors="surrogateescape") as out:
     fi
 fi
 
-# The command runs in the background, in a process group of its own, and this script
-# waits for it: a cancel (GitHub's runner sends SIGINT, then SIGTERM, to the step's shell
-# only, which is this script when the step `exec`s it) is forwarded to the command, once,
-# so that it stops as it does on Ctrl-C (apply: says what it applied, exit 130), and the
-# outputs and job summary below are still written. Its stdout and stderr go through FIFOs
-# to `tee`, so that both stream to the log while it runs and are complete once it ends.
-tool_pid=""
-signals=0
-forward() {
-    signals=$((signals + 1))
-    if [[ -n "$tool_pid" ]]; then kill -s "$1" "$tool_pid" 2>/dev/null || true; fi
-}
-trap 'forward INT' INT
-trap 'forward TERM' TERM
 await() { # waits for process $1 to end, also through a forwarded signal; sets status
     local before
     while :; do
@@ -129,6 +134,8 @@ await() { # waits for process $1 to end, also through a forwarded signal; sets s
         if [[ "$signals" == "$before" ]]; then return; fi # else a trap ended the wait
     done
 }
+# The command's stdout and stderr go through FIFOs to `tee`, so that both stream to the
+# log while it runs and are complete once it ends.
 run_tool() { # stdout to $1, stderr to the log and stderr.txt; sets code
     local out="$1" fifo="$OUT_DIR/stderr.fifo" tee_pid
     shift
@@ -136,12 +143,20 @@ run_tool() { # stdout to $1, stderr to the log and stderr.txt; sets code
     mkfifo "$fifo"
     tee "$stderr_file" <"$fifo" >&2 &
     tee_pid=$!
-    set -m # its own process group: a Ctrl-C in a terminal reaches it once, through forward
-    "$CHIME_BIN" "$@" >"$out" 2>"$fifo" &
-    tool_pid=$!
-    set +m
-    await "$tool_pid"
-    code="$status"
+    if [[ -n "$cancelled" ]]; then # cancelled before it started: not started
+        echo "chime-reconciler action: cancelled (SIG$cancelled) before $INPUT_COMMAND started; it was not run" >"$fifo"
+        : >"$out" # (a FIFO's reader waits for a writer to open it)
+        code=130
+    else
+        set -m # its own process group: a Ctrl-C in a terminal reaches it once, through forward
+        "$CHIME_BIN" "$@" >"$out" 2>"$fifo" &
+        tool_pid=$!
+        set +m
+        # a signal whose trap ran after the fork but before tool_pid was set
+        if [[ -n "$cancelled" ]]; then kill -s "$cancelled" "$tool_pid" 2>/dev/null || true; fi
+        await "$tool_pid"
+        code="$status"
+    fi
     await "$tee_pid"
     rm -f "$fifo"
 }

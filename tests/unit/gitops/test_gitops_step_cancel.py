@@ -44,10 +44,24 @@ def step_runs(workflow: str, command: str) -> list[str]:
     ]
 
 
-def cancel_step(tmp_path: Path, run: str, signals: list[signal.Signals]) -> tuple[int, float]:
+# a stand-in Python that splits INPUT_ARGS slowly: says it started, then takes 1 s
+SLOW_PYTHON = """#!/usr/bin/env bash
+echo started > "$SPLIT_STARTED"
+sleep 1
+exec "$REAL_PYTHON" "$@"
+"""
+
+
+def cancel_step(
+    tmp_path: Path, run: str, signals: list[signal.Signals], *, during_split: bool = False
+) -> tuple[int, float]:
     """Runs the step's `run:` as GitHub's runner does, sends it ``signals`` (2 s apart
-    at most) once the tool has started; returns the step's exit code and the seconds from
-    the first signal to its end."""
+    at most) once the tool has started (``during_split``: once the step is splitting its
+    args, before the tool starts); returns the step's exit code and the seconds from the
+    first signal to its end."""
+    python = tmp_path / "python"
+    python.write_text(SLOW_PYTHON)
+    python.chmod(0o755)
     stub = tmp_path / "chime-reconciler"
     stub.write_text(STUB)
     stub.chmod(0o755)
@@ -56,7 +70,9 @@ def cancel_step(tmp_path: Path, run: str, signals: list[signal.Signals]) -> tupl
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_"))}
     env.update(
         CHIME_BIN=str(stub),
-        PYTHON=sys.executable,
+        PYTHON=str(python) if during_split else sys.executable,
+        REAL_PYTHON=sys.executable,
+        SPLIT_STARTED=str(tmp_path / "split-started"),
         STUB_STARTED=str(tmp_path / "started"),
         INPUT_COMMAND="apply",
         INPUT_ARGS="--auto-approve",
@@ -73,8 +89,9 @@ def cancel_step(tmp_path: Path, run: str, signals: list[signal.Signals]) -> tupl
     )
     try:
         deadline = time.monotonic() + 20
-        while not (tmp_path / "started").exists():
-            assert time.monotonic() < deadline, "the tool never started"
+        ready = tmp_path / ("split-started" if during_split else "started")
+        while not ready.exists():
+            assert time.monotonic() < deadline, f"never got to {ready.name}"
             assert step.poll() is None, step.communicate()
             time.sleep(0.05)
         first = time.monotonic()
@@ -128,3 +145,24 @@ def test_the_composite_action_execs_run_step_too() -> None:
     # directory: a cancel during them has nothing to stop)
     last = run.strip().splitlines()[-1]
     assert last.split("#")[0].strip().startswith("exec bash "), run
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_cancel_before_the_tool_starts_means_it_is_not_started(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    """The cancel comes while the step still reads its inputs (here: splitting INPUT_ARGS,
+    made to take 1 s). The step must not die without outputs, nor start an apply that
+    nobody then stops: it writes its outputs and summary, and the tool never starts.
+    (The same flag forwards a cancel whose trap runs between the tool's fork and its pid
+    being known, the window a loaded CI machine once hit.)"""
+    (run,) = step_runs("apply.yml", "apply")
+    code, seconds = cancel_step(tmp_path, run, [sig], during_split=True)
+
+    assert seconds < 3
+    assert code == 1  # the step fails
+    assert not (tmp_path / "started").exists(), "the tool was started after the cancel"
+    assert "exit-code=130" in (tmp_path / "github_output").read_text().splitlines()
+    summary = (tmp_path / "summary.md").read_text()
+    assert "### chime-reconciler apply (exit 130)" in summary
+    assert f"cancelled ({sig.name}) before apply started; it was not run" in summary
