@@ -17,7 +17,9 @@
 #   INPUT_KEY        optional, plan only: names this plan (e.g. staging) when a job plans
 #                    several desired states: plan.md's marker carries it and its heading
 #                    names it, so that `gitops pr-comment` keeps one comment per key
-#   OUT_DIR          where plan.md / plan.json / output.txt go
+#   OUT_DIR          where plan.md / plan.json / output.txt go; or, unset:
+#   OUT_ROOT         a new directory below it is made for them (the composite action: one
+#                    per use), here, after the traps below are set
 # `plan` always runs as `plan --format markdown --detailed-exitcode --out OUT_DIR/plan.json`
 # with the Markdown in OUT_DIR/plan.md; a plan that fails before it can plan (invalid
 # desired state, AWS unreachable, a bad option: no Markdown) gets its error messages
@@ -35,9 +37,11 @@ set -euo pipefail
 # only, which is this script when the step `exec`s it) is forwarded to the command, once,
 # so that it stops as it does on Ctrl-C (apply: says what it applied, exit 130), and the
 # outputs and job summary below are still written. The traps are set before anything
-# else: a cancel that comes before the command starts means it is not started (exit
-# 130); one that comes while it starts (after the fork, before its pid is known here) is
-# forwarded as soon as the pid is known.
+# else and kept to the end: a cancel that comes before the command starts means it is not
+# started (exit 130); one that comes while it starts (after the fork, before its pid is
+# known here) is forwarded as soon as the pid is known; one that comes after it ended
+# changes nothing (its exit code, outputs and summary are written as they would be), but
+# for the `show` of a cut plan below, which is forwarded it as the command is.
 tool_pid=""
 signals=0
 cancelled="" # the first signal's name, once one came
@@ -49,7 +53,12 @@ forward() {
 trap 'forward INT' INT
 trap 'forward TERM' TERM
 
-: "${INPUT_COMMAND:?}" "${OUT_DIR:?}"
+: "${INPUT_COMMAND:?}"
+if [[ -z "${OUT_DIR:-}" ]]; then
+    : "${OUT_ROOT:?OUT_DIR or OUT_ROOT must be set}"
+    mkdir -p "$OUT_ROOT"
+    OUT_DIR="$(mktemp -d "$OUT_ROOT/run-XXXXXX")"
+fi
 CHIME_BIN="${CHIME_BIN:-chime-reconciler}"
 PYTHON="${PYTHON:-python3}"
 GITHUB_OUTPUT="${GITHUB_OUTPUT:-/dev/null}"
@@ -69,6 +78,7 @@ if [[ -n "$region" ]]; then global+=(--region "$region"); fi
 mkdir -p "$OUT_DIR"
 stderr_file="$OUT_DIR/stderr.txt"
 not_run="" # why the command is not run: inputs it cannot be run with
+not_started="" # why it was not started: cancelled before it started
 
 if [[ -n "${INPUT_VARIABLES:-}" ]]; then
     # NAME=value lines (a repository variable or the action's `variables` input): exported
@@ -129,10 +139,20 @@ await() { # waits for process $1 to end, also through a forwarded signal; sets s
     local before
     while :; do
         before="$signals"
-        wait "$1"
-        status=$?
+        status=0
+        wait "$1" || status=$?
         if [[ "$signals" == "$before" ]]; then return; fi # else a trap ended the wait
     done
+}
+spawn() { # runs "$@" in a process group of its own, forwarding signals; sets status
+    set -m # its own process group: a Ctrl-C in a terminal reaches it once, through forward
+    "$@" &
+    tool_pid=$!
+    set +m
+    # a signal whose trap ran after the fork but before tool_pid was set
+    if [[ -n "$cancelled" ]]; then kill -s "$cancelled" "$tool_pid" 2>/dev/null || true; fi
+    await "$tool_pid"
+    tool_pid="" # ended: a later signal is no longer its
 }
 # The command's stdout and stderr go through FIFOs to `tee`, so that both stream to the
 # log while it runs and are complete once it ends.
@@ -144,17 +164,12 @@ run_tool() { # stdout to $1, stderr to the log and stderr.txt; sets code
     tee "$stderr_file" <"$fifo" >&2 &
     tee_pid=$!
     if [[ -n "$cancelled" ]]; then # cancelled before it started: not started
-        echo "chime-reconciler action: cancelled (SIG$cancelled) before $INPUT_COMMAND started; it was not run" >"$fifo"
+        not_started="cancelled (SIG$cancelled) before $INPUT_COMMAND started; it was not run"
+        echo "chime-reconciler action: $not_started" >"$fifo"
         : >"$out" # (a FIFO's reader waits for a writer to open it)
         code=130
     else
-        set -m # its own process group: a Ctrl-C in a terminal reaches it once, through forward
-        "$CHIME_BIN" "$@" >"$out" 2>"$fifo" &
-        tool_pid=$!
-        set +m
-        # a signal whose trap ran after the fork but before tool_pid was set
-        if [[ -n "$cancelled" ]]; then kill -s "$cancelled" "$tool_pid" 2>/dev/null || true; fi
-        await "$tool_pid"
+        spawn "$CHIME_BIN" "$@" >"$out" 2>"$fifo"
         code="$status"
     fi
     await "$tee_pid"
@@ -188,20 +203,21 @@ else
     await "$out_tee_pid"
     rm -f "$out_fifo"
 fi
-trap - INT TERM
-set -e
+set -e # (the traps stay: a cancel from here on must not kill the step before its outputs)
 
 # `FILE:LINE: message` (the desired-state errors) as annotations on the file, which
 # GitHub wants relative to the checkout
 annotate() {
     local line file message
+    local -A relative=() # each file's path relative to the checkout: one realpath per file
     while IFS= read -r line; do
         if [[ "$line" =~ ^([^:]+):([0-9]+):\ (.+)$ && -f "${BASH_REMATCH[1]}" ]]; then
             file="${BASH_REMATCH[1]}"
-            if [[ -n "${GITHUB_WORKSPACE:-}" ]]; then
-                file="$(realpath -m --relative-to="$GITHUB_WORKSPACE" "$file" 2>/dev/null)" \
-                    || file="${BASH_REMATCH[1]}" # no GNU realpath (macOS): as printed
+            if [[ -n "${GITHUB_WORKSPACE:-}" && -z "${relative[$file]+set}" ]]; then
+                relative[$file]="$(realpath -m --relative-to="$GITHUB_WORKSPACE" "$file" 2>/dev/null)" \
+                    || relative[$file]="$file" # no GNU realpath (macOS): as printed
             fi
+            file="${relative[$file]:-$file}"
             file="${file//%/%25}"
             file="${file//,/%2C}"
             message="${BASH_REMATCH[3]//%/%25}"
@@ -219,6 +235,8 @@ if [[ "$INPUT_COMMAND" == plan ]]; then
             echo
             if [[ -n "$not_run" ]]; then
                 echo "**Error:** \`chime-reconciler plan\` was not run: the step's inputs are wrong:"
+            elif [[ -n "$not_started" ]]; then
+                echo "**Error:** \`chime-reconciler plan\` was not run: the run was cancelled before it started:"
             else
                 echo "**Error:** \`chime-reconciler plan\` exited $exited before it could make a plan:"
             fi
@@ -249,7 +267,11 @@ if [[ "$INPUT_COMMAND" == plan ]]; then
     if [[ -f "$OUT_DIR/plan.json" ]] && grep -q '^> Truncated to stay under' "$OUT_DIR/plan.md"; then
         echo
         echo "The Markdown plan above was cut; the whole plan (chime-reconciler show):"
-        "$CHIME_BIN" --no-color show "$OUT_DIR/plan.json" || true
+        if [[ -z "$cancelled" ]]; then # a cancel while it runs is forwarded to it
+            spawn "$CHIME_BIN" --no-color show "$OUT_DIR/plan.json"
+        else
+            echo "(not shown: the run was cancelled)"
+        fi
     fi
     cat "$OUT_DIR/plan.md" >>"$GITHUB_STEP_SUMMARY"
     echo "plan-markdown=$OUT_DIR/plan.md" >>"$GITHUB_OUTPUT"
@@ -260,7 +282,7 @@ if [[ "$INPUT_COMMAND" == plan ]]; then
     if [[ "$code" == 0 || "$code" == 2 ]]; then failed=false; fi
 else
     {
-        if [[ -n "$not_run" ]]; then
+        if [[ -n "$not_run$not_started" ]]; then
             echo "### chime-reconciler $INPUT_COMMAND (not run)"
         else
             echo "### chime-reconciler $INPUT_COMMAND (exit $code)"
@@ -277,7 +299,11 @@ fi
 echo "exit-code=$code" >>"$GITHUB_OUTPUT"
 
 if [[ "$failed" == true ]]; then
-    if [[ -z "$not_run" ]]; then echo "::error::chime-reconciler $INPUT_COMMAND exited $code"; fi
+    if [[ -n "$not_started" ]]; then
+        echo "::error::chime-reconciler action: $not_started"
+    elif [[ -z "$not_run" ]]; then
+        echo "::error::chime-reconciler $INPUT_COMMAND exited $code"
+    fi
     if [[ "${INPUT_FAIL:-true}" == true ]]; then exit 1; fi
 fi
 exit 0
