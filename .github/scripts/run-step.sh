@@ -10,10 +10,11 @@
 #   INPUT_ARGS       extra arguments, split as a shell would (quotes honoured, nothing
 #                    expanded)
 #   INPUT_FAIL       "true": exit 1 when the command fails (for plan: exit code 1)
-#   INPUT_VARIABLES  optional: lines NAME=value, each exported to the command's environment
-#                    (the ${NAME} of the desired state, e.g. meeting_id: ${INCIDENT_MEETING_ID});
-#                    values taken as written; blank lines and # comments skipped; a line
-#                    that is not NAME=value means the command does not run (below)
+#   INPUT_VARIABLES  optional: lines NAME=value, each put in the command's environment
+#                    (the ${NAME} of the desired state, e.g. meeting_id: ${INCIDENT_MEETING_ID}),
+#                    never in this script's own variables (a NAME such as OUT_DIR changes
+#                    nothing here); values taken as written; blank lines and # comments
+#                    skipped; a line that is not NAME=value means the command does not run
 #   INPUT_KEY        optional, plan only: names this plan (e.g. staging) when a job plans
 #                    several desired states: plan.md's marker carries it and its heading
 #                    names it, so that `gitops pr-comment` keeps one comment per key
@@ -80,9 +81,10 @@ stderr_file="$OUT_DIR/stderr.txt"
 not_run="" # why the command is not run: inputs it cannot be run with
 not_started="" # why it was not started: cancelled before it started
 
+tool_env=() # NAME=value words for `env`: the command's environment, never this script's
 if [[ -n "${INPUT_VARIABLES:-}" ]]; then
-    # NAME=value lines (a repository variable or the action's `variables` input): exported
-    # as written, nothing expanded. A bad line means the command is not run: a plan without
+    # NAME=value lines (a repository variable or the action's `variables` input): given to
+    # the command as written, nothing expanded. A bad line means the command is not run: a plan without
     # the variable would fail on every ${NAME} anyway, with a message that hides the cause.
     # The line is named by number only (a value is never echoed).
     number=0
@@ -91,7 +93,7 @@ if [[ -n "${INPUT_VARIABLES:-}" ]]; then
         line="${line%$'\r'}"
         if [[ "$line" =~ ^[[:space:]]*(#.*)?$ ]]; then continue; fi
         if [[ "$line" =~ ^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]]; then
-            export "${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"
+            tool_env+=("${BASH_REMATCH[1]}=${BASH_REMATCH[2]}")
         else
             not_run="variables line $number is not NAME=value (NAME: letters, digits and _, not starting with a digit)"
             break
@@ -144,9 +146,9 @@ await() { # waits for process $1 to end, also through a forwarded signal; sets s
         if [[ "$signals" == "$before" ]]; then return; fi # else a trap ended the wait
     done
 }
-spawn() { # runs "$@" in a process group of its own, forwarding signals; sets status
+spawn() { # runs "$@" with the variables, in a process group of its own, forwarding signals; sets status
     set -m # its own process group: a Ctrl-C in a terminal reaches it once, through forward
-    "$@" &
+    env "${tool_env[@]}" "$@" &
     tool_pid=$!
     set +m
     # a signal whose trap ran after the fork but before tool_pid was set

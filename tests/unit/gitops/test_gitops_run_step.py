@@ -327,3 +327,55 @@ def test_args_that_do_not_split_with_fail_false_give_the_error_as_the_plan(
     error = "chime-reconciler action: args: No closing quotation in '--target \"ops'"
     assert (tmp_path / "out/plan.md").read_text().endswith(f"```text\n{error}\n```\n")
     assert not (tmp_path / "out/plan.json").exists()
+
+
+# prints the value of the variable STUB_NAME names, as the command sees it
+NAMED_STUB = """#!/bin/sh
+eval "printf '%s\\\\n' \\"\\${$STUB_NAME-unset}\\"" > "$STUB_ARGS"
+echo "stdout of the stub"
+exit "$STUB_EXIT"
+"""
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["cancelled", "not_run", "stderr_file", "tool_env", "OUT_DIR", "CHIME_BIN", "PYTHON",
+     "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "INPUT_COMMAND", "PATH"],
+)  # fmt: skip
+def test_a_variable_named_as_the_steps_own_reaches_the_command_only(
+    tmp_path: Path, name: str
+) -> None:
+    """Q-EO-2: the lines were exported in run-step.sh's own shell, so that a name it uses
+    itself changed the step: `cancelled=INT` gave a false "cancelled (SIGINT)" with exit
+    130, `OUT_DIR=...` no outputs at all. Now they are the command's environment only."""
+    value = str(tmp_path / "elsewhere") if name != "cancelled" else "INT"
+    code, args, outputs = run_step(
+        tmp_path,
+        0,
+        NAMED_STUB,
+        INPUT_COMMAND="apply",
+        INPUT_ARGS="--auto-approve",
+        INPUT_VARIABLES=f"{name}={value}\n",
+        STUB_NAME=name,
+    )
+
+    assert args == [value]  # the command sees it
+    assert code == 0
+    assert outputs == {"output-file": f"{tmp_path}/out/output.txt", "exit-code": "0"}
+    assert (tmp_path / "summary.md").read_text() == (
+        "### chime-reconciler apply (exit 0)\n\n```text\nstdout of the stub\n```\n"
+    )
+    assert (tmp_path / "stdout.txt").read_text() == "stdout of the stub\n"
+    assert (tmp_path / "stderr.txt").read_text() == ""
+
+
+def test_a_variable_named_number_leaves_the_bad_lines_number_right(tmp_path: Path) -> None:
+    code, args, outputs = run_step(
+        tmp_path, 0, ENV_STUB, INPUT_COMMAND="apply", INPUT_VARIABLES="number=40\n1bad=2\n"
+    )
+
+    assert (code, args, outputs["exit-code"]) == (1, [], "1")
+    assert (tmp_path / "stdout.txt").read_text() == (
+        "::error::chime-reconciler action: variables line 2 is not NAME=value"
+        " (NAME: letters, digits and _, not starting with a digit)\n"
+    )
