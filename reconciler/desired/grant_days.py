@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from reconciler.desired.messages import describe
+from reconciler.desired.numbers import whole_number
 from reconciler.governance.entries import DAYS_MAPPING_TAG, DAYS_TAG
 
 MIN_DAYS = 1
@@ -31,7 +32,9 @@ def days_form(value: Any) -> str:
 
 def either_form(value: Any) -> Any:
     """A whole number or a mapping goes on to its form's checks; anything else is one error
-    naming both forms (a bool is YAML's true/false, not a number)."""
+    naming both forms (a bool is YAML's true/false, not a number; ``30.0`` is 30, as the
+    JSON Schema's integer is: ``reconciler.desired.numbers``)."""
+    value = whole_number(value)
     if isinstance(value, dict) or (isinstance(value, int) and not isinstance(value, bool)):
         return value
     message = (
@@ -40,4 +43,5 @@ def either_form(value: Any) -> Any:
     raise PydanticCustomError("grant_days", "{message}", {"message": message})
 
 
-Days = Annotated[int, Field(ge=MIN_DAYS)]
+# the bound before the validator: the integer's own, so the JSON Schema has it as `minimum`
+Days = Annotated[int, Field(ge=MIN_DAYS), BeforeValidator(whole_number)]

@@ -202,12 +202,17 @@ AttendeeRef = Annotated[
         examples=["alice@example.com", "@sre", "dial-in-42"],
     ),
 ]
-_PROFILE_FIELD = Field(
-    description="A capability profile: presenter, participant, viewer, or one of "
-    "`capability_profiles` in settings.yaml.",
-    examples=["presenter", "participant", "viewer"],
-)
-ProfileName = Annotated[str, AfterValidator(_named_profile), _PROFILE_FIELD]
+ProfileName = Annotated[
+    str,
+    AfterValidator(_named_profile),
+    Field(
+        description="A capability profile: presenter, participant, viewer, or one of "
+        "`capability_profiles` in settings.yaml.",
+        examples=["presenter", "participant", "viewer"],
+        # PROFILE_RULE, as validate refuses a name against it (QA-ET Q-ET-1)
+        json_schema_extra={"pattern": PROFILE_RE.pattern},
+    ),
+]
 MeetingId = Annotated[
     str,
     AfterValidator(_meeting_id),
@@ -317,15 +322,25 @@ def _custom_profile_name(name: str) -> str:
     return name
 
 
-def _not_builtin_names(schema: dict[str, Any]) -> None:
-    """A built-in's name, refused as a profile of one's own, for editors too (QA4 R11)."""
+def _custom_names(schema: dict[str, Any]) -> None:
+    """What ``_profile_name`` and ``_custom_profile_name`` refuse, for editors too: a name
+    against ``PROFILE_RULE`` (QA-ET Q-ET-1; pydantic leaves a dict key's pattern out), a
+    built-in's name (QA4 R11)."""
     names = schema["propertyNames"]
     assert isinstance(names, dict)
+    names["pattern"] = PROFILE_RE.pattern
     names["not"] = {"enum": list(BUILTIN_PROFILES)}
 
 
 CustomProfileName = Annotated[
-    str, AfterValidator(_profile_name), AfterValidator(_custom_profile_name), _PROFILE_FIELD
+    str,
+    AfterValidator(_profile_name),
+    AfterValidator(_custom_profile_name),
+    Field(
+        description=f"A name of your own for a capability profile ({PROFILE_RULE}), not "
+        f"a built-in one ({', '.join(BUILTIN_PROFILES)}).",
+        examples=["reviewer", "dial-in"],
+    ),
 ]
 CustomProfiles = Annotated[
     dict[CustomProfileName, CapabilityProfileSpec],
@@ -333,7 +348,7 @@ CustomProfiles = Annotated[
         default_factory=dict,
         description="Capability profiles for meetings' attendees, beside the built-in "
         "presenter, participant and viewer.",
-        json_schema_extra=_not_builtin_names,
+        json_schema_extra=_custom_names,
     ),
 ]
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from reconciler.desired.numbers import finite_numbers
 from reconciler.desired.restrictions_spec import restrictions_file_model
 from reconciler.desired.sections import members_file_model
 from reconciler.desired.settings_spec import settings_file_model
@@ -24,10 +25,12 @@ KINDS: dict[str, Callable[[], type[BaseModel]]] = {
 
 
 def json_schema(kind: str = "rooms") -> dict[str, Any]:
-    """The schema of one kind of desired-state file ("rooms", "settings", "restrictions")."""
+    """The schema of one kind of desired-state file ("rooms", "settings", "restrictions"):
+    its numbers finite, as ``validate`` reads them (``reconciler.desired.numbers``)."""
     generated = KINDS[kind]().model_json_schema()
     if kind == "settings":
         _settings_checks(generated["properties"])
+    finite_numbers(generated)
     return {"$schema": DRAFT, **generated}
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, Field, create_model
 
 from reconciler import kinds
+from reconciler.desired.numbers import Count
 from reconciler.desired.spec import SafetySpecBase, SettingsFileBase
 
 # (setting, default, description) of each kind's minimum, in registration order
@@ -40,8 +41,7 @@ def safety_model() -> type[BaseModel]:
 @lru_cache(maxsize=16)
 def _safety_model(minimums: Minimums) -> type[BaseModel]:
     fields: dict[str, Any] = {
-        name: (int, Field(default, ge=0, description=help or None))
-        for name, default, help in minimums
+        name: (Count, Field(default, description=help or None)) for name, default, help in minimums
     }
     model: type[BaseModel] = create_model(
         "SafetySpec", __base__=SafetySpecBase, __doc__=SafetySpecBase.__doc__, **fields

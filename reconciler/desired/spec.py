@@ -43,6 +43,7 @@ from reconciler.desired.member_entries import GroupRef as GroupRef
 from reconciler.desired.member_entries import entry_parser as entry_parser
 from reconciler.desired.member_entries import remembered_entries as remembered_entries
 from reconciler.desired.model import DEFAULT_MAX_REMOVAL_FRACTION, DEFAULT_MAX_REMOVALS
+from reconciler.desired.numbers import Count
 from reconciler.desired.owners import Owner, Owners  # noqa: F401 (re-exported)
 from reconciler.desired.patterns import PatternError, compile_pattern
 from reconciler.desired.spec_base import Id, NonBlank, Strict, fail, short
@@ -139,7 +140,7 @@ class RoomSpec(Strict):
 class SafetySpecBase(Strict):
     """Limits beyond which a plan is refused."""
 
-    max_removals: int = Field(DEFAULT_MAX_REMOVALS, ge=0)
+    max_removals: Count = Field(DEFAULT_MAX_REMOVALS)
     max_removal_fraction: float = Field(DEFAULT_MAX_REMOVAL_FRACTION, ge=0.0, le=1.0)
 
 
@@ -200,8 +201,8 @@ class SettingsFileBase(Strict):
         description="Every path to an elevated role (administrators, moderators, presenters) "
         "needs a `reason:` or a `ticket:`.",
     )
-    expiry_warning_days: int = Field(
-        DEFAULT_WARNING_DAYS, ge=0, description="`plan` warns about entries ending this soon."
+    expiry_warning_days: Count = Field(
+        DEFAULT_WARNING_DAYS, description="`plan` warns about entries ending this soon."
     )
     max_grant_days: GrantDays | None = Field(
         None,

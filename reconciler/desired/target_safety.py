@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from reconciler.desired.model import safety_settings
+from reconciler.desired.numbers import Count
 from reconciler.desired.spec_base import doc_text
 from reconciler.prose import capitalized
 
@@ -36,9 +37,8 @@ class TargetSafetySpec(BaseModel):
     # what a target of this section is called in messages, after its article
     a_noun: ClassVar[str] = "a target"
 
-    max_removals: int | None = Field(
+    max_removals: Count | None = Field(
         None,
-        ge=0,
         description="Most removals in this target; they then leave the plan-wide count.",
     )
     max_removal_fraction: float | None = Field(
@@ -71,10 +71,9 @@ def _built(section_kinds: tuple[Kind, ...]) -> type[TargetSafetySpec]:
     noun = first.words.entry_noun
     minimums: dict[str, Any] = {
         k.minimum_setting: (
-            int | None,
+            Count | None,
             Field(
                 None,
-                ge=0,
                 description=f"Fewest {k.words.elevated[1]} a plan may leave in this {noun}.",
             ),
         )

@@ -235,3 +235,40 @@ def test_validate_verbose_counts_members_in_the_kinds_words(tmp_path: Path) -> N
     assert lines[0].startswith("  meeting bridge (meeting_id 6f1c2a9e-0000-4000-8000-000000000001")
     assert lines[0].endswith("): 2 attendees  [" + str(tmp_path / "m.yaml") + ":2]")
     assert "): 1 attendee  [" in lines[1]
+
+
+def test_validate_reads_a_whole_float_as_its_number_and_refuses_nan(tmp_path: Path) -> None:
+    # QA-ET Q-ET-2: JSON has one kind of number, so the schema (and an editor) takes 1.0 as
+    # the integer 1: validate does too, and refuses what the schema refuses (1.5, .nan)
+    (tmp_path / "settings.yaml").write_text(
+        "account: '1111'\nsafety: {max_removals: 3.0, min_administrators: 2.0}\n"
+        "max_grant_days: {administrators: 30.0}\nexpiry_warning_days: 7.0\n"
+    )
+    rooms = tmp_path / "r.yaml"
+    rooms.write_text(
+        "rooms:\n  r:\n    members: [a@example.com]\n    safety: {max_removals: 1.0}\n"
+    )
+    result = run("--desired", str(tmp_path), "validate")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "Desired state is valid: 1 room, 1 membership in 2 files.\n"
+    state = load_desired(tmp_path)
+    read = [
+        state.safety.max_removals,
+        state.safety.minimum("min_administrators"),
+        state.policy.expiry_warning_days,
+        *dict(state.policy.max_grant_days).values(),
+        *dict(state.targets[0].safety).values(),
+    ]
+    assert read == [3, 2, 7, 30, 1]
+    assert {type(value) for value in read} == {int}
+    rooms.write_text(
+        "rooms:\n  r:\n    members: [a@example.com]\n"
+        "    safety: {max_removals: 1.5, max_removal_fraction: .nan}\n"
+    )
+    result = run("--desired", str(tmp_path), "validate")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{rooms}:4: rooms.r.safety.max_removals: expected a whole number, got the number 1.5",
+        f"{rooms}:4: rooms.r.safety.max_removal_fraction: must be at most 1.0, got nan",
+        "Desired state is invalid: 2 errors.",
+    ]

@@ -119,7 +119,7 @@ EXPECTED: dict[str, list[str]] = {
         "bad-safety/settings.yaml:3: safety.max_removals: must be at least 0, got -1",
         "bad-safety/settings.yaml:4: safety.max_removal_fraction: must be at most 1.0, got 1.5",
         "bad-safety/settings.yaml:5: safety.min_administrators: "
-        "expected a whole number, got the number 1.0",
+        "expected a whole number, got the number 1.5",
         "bad-safety/settings.yaml:6: safety: "
         "unknown key 'max_removal' (did you mean 'max_removals'?)",
     ],

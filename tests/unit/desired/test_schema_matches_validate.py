@@ -1,11 +1,13 @@
 """`schema` refuses what `validate` refuses in settings.yaml's `rates:` and
 `max_grant_days:` and in a meeting's `meeting_id` (QA3 Q21: editors showed these files as
-fine), in `protected:` and an app instance's `bearer:`/`bearers:` (QA5 Q5-9), and accepts
-what it accepts."""
+fine), in `protected:` and an app instance's `bearer:`/`bearers:` (QA5 Q5-9), in a
+capability profile's name and in every number (QA-ET Q-ET-1, Q-ET-2), and accepts what it
+accepts; and suggests no value it then refuses (its `examples`)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from click.testing import CliRunner
 
 from reconciler.cli.main import cli
 from reconciler.desired.loader import load_desired
+from reconciler.desired.schema_export import KINDS
 from reconciler.errors import DesiredStateError
 
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
@@ -53,6 +56,12 @@ def validate_accepts(tmp_path: Path, settings: dict[str, Any], meetings: str) ->
         # QA4 R11: a built-in profile's name for a custom profile
         ({"capability_profiles": {"presenter": dict(PROFILE)}}, False),
         ({"capability_profiles": {"Presenter": dict(PROFILE)}}, True),
+        # QA-ET Q-ET-1: a name against the rule (a letter, then letters, digits, - and _)
+        ({"capability_profiles": {"1on1": dict(PROFILE)}}, False),
+        ({"capability_profiles": {"a b": dict(PROFILE)}}, False),
+        ({"capability_profiles": {"é": dict(PROFILE)}}, False),
+        ({"capability_profiles": {"-x": dict(PROFILE)}}, False),
+        ({"capability_profiles": {"on-call_2": dict(PROFILE)}}, True),
         ({"max_grant_days": {"admins": 3}}, False),
         ({"max_grant_days": {"administrators": 0}}, False),
         ({"rates": {"chime": None, "meetings": 0.5}}, True),
@@ -133,6 +142,14 @@ def validate_accepts_file(tmp_path: Path, document: str) -> bool:
             True,
         ),
         (f'meetings: {{m: {{meeting_id: "{MEETING_ID}", attendees: {{"xy": viewer}}}}}}', True),
+        # QA-ET Q-ET-1: an attendee's profile named against the rule
+        (f'meetings: {{m: {{meeting_id: "{MEETING_ID}", attendees: {{"xy": 1on1}}}}}}', False),
+        (f'meetings: {{m: {{meeting_id: "{MEETING_ID}", attendees: {{"xy": "a b"}}}}}}', False),
+        (
+            f'meetings: {{m: {{meeting_id: "{MEETING_ID}", '
+            'attendees: {"xy": {profile: "-x"}}}}',
+            False,
+        ),
     ],
 )
 def test_single_values_schema_and_validate_agree(
@@ -185,6 +202,137 @@ def test_protected_and_bearers_schema_and_validate_agree(
     (tmp_path / "g.yaml").write_text(yaml.safe_dump(groups))
     assert validate_accepts(tmp_path, settings, MEETING_ID) is valid
     assert schema("settings").is_valid({"account": ACCOUNT, **settings}) is valid
+
+
+def resolved(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    return root["$defs"][ref.rsplit("/", 1)[1]] if ref else node
+
+
+ANY = None  # a mapping's key of one's own (a room's name, a quota's), in a path below
+
+
+def numbers(
+    node: dict[str, Any], root: dict[str, Any], path: tuple[str | None, ...] = ()
+) -> Iterator[tuple[tuple[str | None, ...], str]]:
+    """Every number the schema takes: its path of keys, and "integer" or "number"."""
+    node = resolved(node, root)
+    if node.get("type") in ("integer", "number"):
+        yield path, node["type"]
+    for key, value in node.get("properties", {}).items():
+        yield from numbers(value, root, (*path, key))
+    for value in [*node.get("anyOf", []), *node.get("oneOf", [])]:
+        yield from numbers(value, root, path)
+    for value in [node.get("additionalProperties"), *node.get("patternProperties", {}).values()]:
+        if isinstance(value, dict):
+            yield from numbers(value, root, (*path, ANY))
+
+
+def every_number() -> list[tuple[str, tuple[str | None, ...], str]]:
+    found = []
+    for kind in ("rooms", "settings"):
+        document = json.loads(CliRunner().invoke(cli, ["schema", "--file", kind]).stdout)
+        found += [(kind, path, type_) for path, type_ in numbers(document, document)]
+    return found
+
+
+# QA-ET Q-ET-2: JSON (and so JSON Schema, and an editor's check) has one kind of number,
+# so "type": "integer" takes 1.0; and a minimum or maximum lets NaN by. Whole numbers
+# (1.0) are read as such; NaN and infinities are refused by both.
+INTEGER_CASES = [(1, True), (1.0, True), (2.5, False), (-1, False), (-1.0, False)]
+INTEGER_CASES += [(float("nan"), False), (float("inf"), False), (True, False), ("1", False)]
+NUMBER_CASES = [(0.5, True), (1, True), (-0.5, False), (float("nan"), False)]
+NUMBER_CASES += [(float("inf"), False), (float("-inf"), False), (False, False), ("0.5", False)]
+NUMBERS = every_number()
+
+
+def test_every_number_the_schemas_take_is_checked_below() -> None:
+    # a new number setting is checked by the test below without another line
+    assert len(NUMBERS) >= 22
+    assert ("settings", ("safety", "max_removals"), "integer") in NUMBERS
+    assert ("rooms", ("rooms", ANY, "safety", "max_removals"), "integer") in NUMBERS
+    assert ("rooms", ("meetings", ANY, "safety", "max_removal_fraction"), "number") in NUMBERS
+    assert ("settings", ("rates", ANY), "number") in NUMBERS
+    assert ("settings", ("max_grant_days",), "integer") in NUMBERS
+
+
+def number_document(kind: str, path: tuple[str | None, ...], value: Any) -> dict[str, Any]:
+    """The smallest file of ``kind`` with ``value`` at ``path`` (a room, channel or meeting
+    as it must be besides)."""
+    named = {"rates": "chime", "rooms": "r", "channels": "c", "meetings": "m"}
+    keys = [named[path[i - 1]] if key is ANY else key for i, key in enumerate(path)]
+    document: dict[str, Any] = {"account": ACCOUNT} if kind == "settings" else {}
+    place = document
+    for key in keys[:-1]:
+        place = place.setdefault(key, {})
+    place[keys[-1]] = value
+    if keys[0] == "meetings":
+        document["meetings"]["m"]["meeting_id"] = MEETING_ID
+    return document
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "value", "valid"),
+    [
+        pytest.param(
+            kind, path, value, valid, id=f"{kind}:{'.'.join(k or '*' for k in path)}={value!r}"
+        )
+        for kind, path, type_ in NUMBERS
+        for value, valid in (INTEGER_CASES if type_ == "integer" else NUMBER_CASES)
+    ],
+)
+def test_numbers_schema_and_validate_agree(
+    tmp_path: Path, kind: str, path: tuple[str | None, ...], value: Any, valid: bool
+) -> None:
+    document = number_document(kind, path, value)
+    instance = f"{{c: {{arn: {INSTANCE}, bearer: 'user:r'}}}}"
+    settings = f"account: '{ACCOUNT}'\napp_instances: {instance}\n"
+    (tmp_path / "settings.yaml").write_text(
+        yaml.safe_dump(document) if kind == "settings" else settings
+    )
+    if kind == "rooms":
+        (tmp_path / "a.yaml").write_text(yaml.safe_dump(document))
+    try:
+        load_desired(tmp_path)
+        accepted = True
+    except DesiredStateError:
+        accepted = False
+    assert (accepted, schema(kind).is_valid(document)) == (valid, valid)
+
+
+def suggested(node: Any, root: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Any]]:
+    """Each ``examples`` value of the schema, with the schema that offers it."""
+    if isinstance(node, dict):
+        for example in node.get("examples", []):
+            yield node, example
+        node = node.values()
+    if isinstance(node, list | type({}.values())):
+        for value in node:
+            yield from suggested(value, root)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_schema_suggests_no_value_it_refuses(kind: str) -> None:
+    # QA-ET Q-ET-1: a custom profile's name offered presenter, participant and viewer,
+    # which the same schema refuses there (editors complete `examples`)
+    document = json.loads(CliRunner().invoke(cli, ["schema", "--file", kind]).stdout)
+    refused = [
+        example
+        for offered, example in suggested(document, document)
+        if not jsonschema.Draft202012Validator(
+            {**offered, "$defs": document.get("$defs", {})}
+        ).is_valid(example)
+    ]
+    assert refused == []
+
+
+def test_a_custom_profile_name_is_described_as_one() -> None:
+    names = json.loads(CliRunner().invoke(cli, ["schema", "--file", "settings"]).stdout)[
+        "properties"
+    ]["capability_profiles"]["propertyNames"]
+    assert names["pattern"] == "^[A-Za-z][A-Za-z0-9_-]*$"
+    assert "presenter" not in names["examples"]
+    assert names["description"].startswith("A name of your own for a capability profile")
 
 
 def test_the_readme_names_every_key_a_file_other_than_settings_takes(tmp_path: Path) -> None:

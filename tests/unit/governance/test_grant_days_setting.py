@@ -34,7 +34,13 @@ def problems(tmp_path: Path, setting: str) -> list[str]:
         ("true", f"max_grant_days: {EITHER} true"),
         ("[1]", f"max_grant_days: {EITHER} a list"),
         ("1e308", f"max_grant_days: {EITHER} the string '1e308'"),  # YAML 1.1: not a number
-        ("1.0e+308", f"max_grant_days: {EITHER} the number 1e+308"),
+        # QA-ET Q-ET-2: 1.0e+308 is a whole number, as to the schema; these are not
+        ("1.5e+0", f"max_grant_days: {EITHER} the number 1.5"),
+        (".inf", f"max_grant_days: {EITHER} the number inf"),
+        (
+            "{administrators: .nan}",
+            "max_grant_days.administrators: expected a whole number, got the number nan",
+        ),
         ("'30'", f"max_grant_days: {EITHER} the string '30'"),
         ("-5", "max_grant_days: must be at least 1, got -5"),
         ("0", "max_grant_days: must be at least 1, got 0"),

@@ -1,0 +1,55 @@
+"""Numbers in the desired-state files, as JSON Schema can say them (QA-ET Q-ET-2).
+
+JSON has one kind of number: to a JSON Schema validator (and to an editor's, which reads
+YAML into JavaScript numbers) ``1.0`` is the integer 1, and NaN passes every ``minimum``
+and ``maximum`` (each comparison with it is false). So that the schema refuses what
+``validate`` refuses, and accepts what it accepts:
+
+- ``whole_number``: a setting that is a whole number (``Count``, and ``max_grant_days``'s
+  days) reads a YAML float with no fractional part (``1.0``) as that number, as
+  ``"type": "integer"`` accepts it; ``1.5``, ``.nan``, ``.inf`` and ``true`` stay refused
+  (``expected a whole number, got ...``).
+- ``finite_numbers``: the schema of every other number refuses NaN and the infinities, as
+  ``validate`` does (``reconciler.desired.schema_export`` applies it to each file's schema).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
+
+# NaN, the one number both at least 0 and below 0 to a validator (it compares false)
+_NAN = {"type": "number", "minimum": 0, "exclusiveMaximum": 0}
+_LARGEST = sys.float_info.max  # beyond it, only the infinities
+
+
+def whole_number(value: Any) -> Any:
+    """A float with no fractional part (``1.0``) as the whole number it is; any other
+    value as it is, for the field's own check."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# the bound before the validator: the integer's own, so the JSON Schema has it as `minimum`
+# (after it, or on an optional field's union, pydantic writes a `ge` no validator reads)
+Count = Annotated[int, Field(ge=0), BeforeValidator(whole_number)]
+
+
+def finite_numbers(schema: Any) -> None:
+    """Every ``"type": "number"`` in ``schema`` (in place) refuses NaN and the infinities."""
+    if isinstance(schema, list):
+        for value in schema:
+            finite_numbers(value)
+    if not isinstance(schema, dict):
+        return
+    for value in schema.values():
+        finite_numbers(value)
+    if schema.get("type") == "number":
+        if "minimum" not in schema and "exclusiveMinimum" not in schema:
+            schema["minimum"] = -_LARGEST
+        if "maximum" not in schema and "exclusiveMaximum" not in schema:
+            schema["maximum"] = _LARGEST
+        schema["not"] = {"$comment": "NaN", **_NAN}
