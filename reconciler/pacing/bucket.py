@@ -172,7 +172,7 @@ class Bucket:
     def served(self, granted_at: float, started_at: float, now: float) -> None:
         """A request granted at ``granted_at`` that started at ``started_at`` was answered
         (not 429) at ``now``."""
-        window = self._window(now)
+        window = self.window(now)
         self._record(now, False, window)
         self._served_since += 1
         # the calls served since the last decrease, by their starts (the service counts a
@@ -255,7 +255,7 @@ class Bucket:
         429 at ``now``. Returns the new rate when this decreases it, None when it does not.
         """
         rate = self.rate(now)
-        window = self._window(now)
+        window = self.window(now)
         recent = self._record(now, True, window)
         if granted_at <= self.decreased_at or now < self.decreased_at + window:
             return None  # sent at the old rate, or just answered by the last decrease
@@ -321,7 +321,8 @@ class Bucket:
         self.tat = now + 1.0 / new
         return new
 
-    def _window(self, now: float) -> float:
+    def window(self, now: float) -> float:
+        """Seconds over which outcomes are judged at ``now``: ``WINDOW``, or two intervals."""
         rate = self.rate(now)
         return WINDOW if rate is None else max(WINDOW, 2.0 / rate)
 

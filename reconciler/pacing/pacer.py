@@ -10,6 +10,12 @@ them as 429s.
     pacer.throttled(ticket)                       # it was answered 429
     pacer.release(ticket)                         # in any case, once the call is over
 
+A 429 does not say which quota refused it. It slows the narrowest quota the call counted
+against (a channel's, not its bearer's: ``Quota.within``); a wider one only once it is
+shown to be the one refusing: within its window, 429s from calls on two different
+narrower keys (two channels), or from a call that counted against no narrower one (see
+``throttled``). So one channel's batch quota does not slow its bearer's other channels.
+
 A shallow bucket (a quota of one call a second or less, ``bucket.py``) is held by one call
 at a time, from its grant until ``release``: the next call on it waits for the answer and
 starts ``1 / rate`` after it, so no delay on the way makes two calls reach the service
@@ -24,6 +30,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -51,6 +58,19 @@ class Ticket:
     granted: float  # when it was granted (reserved)
     reserved: tuple[float, ...]  # the interval reserved in each key's bucket (0: unpaced)
     holds: bool = False  # it was made the holder of a shallow bucket (``release`` lets go)
+
+
+@dataclass
+class _Refusal:
+    """A 429 on a call counted against a key: when it was answered, the narrower keys of
+    that call (``()``: none), the call's grant and start, and whether the key was slowed
+    for it (``Bucket.throttled``) yet."""
+
+    at: float
+    narrower: tuple[QuotaKey, ...]
+    granted: float
+    start: float
+    charged: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +115,7 @@ class Pacer:
         self._answered = threading.Condition(self._lock)
         self._buckets: dict[QuotaKey, Bucket] = {}
         self._holders: dict[QuotaKey, Ticket] = {}  # shallow buckets: the call holding each
+        self._refusals: dict[QuotaKey, deque[_Refusal]] = {}  # each key's 429s, a window's
         self._granted = 0
         self._waited = 0.0
         self._throttled = 0
@@ -226,18 +247,48 @@ class Pacer:
                 self._bucket(key).served(ticket.granted, ticket.at, now)
 
     def throttled(self, ticket: Ticket) -> None:
-        """The call ``ticket`` granted was answered 429: slow its buckets (the answer does
-        not say which quota it hit, so every one the call counted against)."""
+        """The call ``ticket`` granted was answered 429: slow the buckets of the quota that
+        refused it. The answer does not say which one that was, so each key is judged by
+        the 429s it saw within its window (``Bucket.window``): a key the call counted
+        against no narrower key under (a channel's quota, or a bearer's for a call that
+        counts against its bearer's alone) is slowed at once, as it is the narrowest
+        quota of the call; a wider key (the bearer of a channel call, ``Quota.within``)
+        only once its 429s come from calls on two different narrower keys (two channels,
+        or a channel's batch and write quotas), or from a call with none: that is the
+        evidence it is the one refusing. Its 429s not charged yet are then charged too,
+        so that a bearer quota lower than configured is found as any other. Until then
+        the narrower quota slows, and the bearer keeps serving its other channels."""
         with self._lock:
             now = self._clock()
             self._throttled += 1
             for key in ticket.keys:
-                bucket = self._bucket(key)
-                before = bucket.rate(now)
-                after = bucket.throttled(ticket.granted, ticket.at, now)
-                if after is not None:
-                    was = f"{before:.3g}/s" if before is not None else "unpaced"
-                    log.debug("pacing %s: throttled; %.3g requests/s (was %s)", key, after, was)
+                narrower = tuple(k for k in ticket.keys if BY_NAME[k.quota].within == key.quota)
+                for refusal in self._charge(
+                    key, _Refusal(now, narrower, ticket.granted, ticket.at)
+                ):
+                    bucket = self._bucket(key)
+                    before = bucket.rate(now)
+                    after = bucket.throttled(refusal.granted, refusal.start, now)
+                    if after is not None:
+                        was = f"{before:.3g}/s" if before is not None else "unpaced"
+                        log.debug("pacing %s: throttled; %.3g requests/s (was %s)", key, after, was)
+
+    def _charge(self, key: QuotaKey, refusal: _Refusal) -> list[_Refusal]:
+        """``key``'s 429s to slow its bucket for now (``throttled``; the lock held):
+        ``refusal`` and those of the window before it not charged yet, once there is
+        evidence ``key`` is refusing; none before."""
+        recent = self._refusals.setdefault(key, deque())
+        window = self._bucket(key).window(refusal.at)
+        while recent and recent[0].at <= refusal.at - window:
+            recent.popleft()
+        recent.append(refusal)
+        sources = {r.narrower for r in recent}
+        if () not in sources and len(sources) < 2:
+            return []  # one narrower quota's 429s: that quota is slowed, not this one
+        due = [r for r in recent if not r.charged]
+        for r in due:
+            r.charged = True
+        return due
 
     def rate(self, key: QuotaKey) -> float | None:
         """The rate ``key`` is paced at now (None: unpaced)."""

@@ -35,6 +35,9 @@ class Quota:
     rate: float | None  # requests per second, AWS's default; None: none documented
     scope: str  # what one bucket of this quota covers
     regional: Mapping[str, float] = field(default_factory=dict)  # region -> default there
+    # the wider quota every call counted against this one also counts against (a
+    # channel's quotas: its bearer's), in the same call's keys; None: the widest
+    within: str | None = None
 
     def default(self, region: str | None) -> float | None:
         return self.regional.get(region or "", self.rate)
@@ -48,18 +51,36 @@ QUOTAS: tuple[Quota, ...] = (
         "a bearer (ChimeBearer): every chime-sdk-messaging call",
         {"eu-central-1": 5.0},
     ),
-    Quota("messaging.channel-batch", 1.0, "a channel: BatchCreateChannelMembership"),
+    Quota(
+        "messaging.channel-batch",
+        1.0,
+        "a channel: BatchCreateChannelMembership",
+        within="messaging.bearer",
+    ),
     Quota(
         "messaging.channel-write",
         15.0,
         "a channel: membership, moderator and ban creates and deletes",
         {"eu-central-1": 10.0},
+        within="messaging.bearer",
     ),
-    Quota("messaging.channel-list", 15.0, "a channel: its membership, moderator, ban lists"),
-    Quota("messaging.user-list", 15.0, "an AppInstanceUser: the channels it is in or moderates"),
-    Quota("messaging.list-channels", 10.0, "an app instance: ListChannels"),
+    Quota(
+        "messaging.channel-list",
+        15.0,
+        "a channel: its membership, moderator, ban lists",
+        within="messaging.bearer",
+    ),
+    Quota(
+        "messaging.user-list",
+        15.0,
+        "an AppInstanceUser: the channels it is in or moderates",
+        within="messaging.bearer",
+    ),
+    Quota(
+        "messaging.list-channels", 10.0, "an app instance: ListChannels", within="messaging.bearer"
+    ),
     Quota("identity", 50.0, "the AWS account: chime-sdk-identity calls"),
-    Quota("identity.list-users", 10.0, "the AWS account: ListAppInstanceUsers"),
+    Quota("identity.list-users", 10.0, "the AWS account: ListAppInstanceUsers", within="identity"),
     Quota("meetings", 10.0, "an operation: chime-sdk-meetings meeting and attendee calls"),
 )
 BY_NAME: dict[str, Quota] = {q.name: q for q in QUOTAS}
