@@ -47,9 +47,11 @@ def no_such_attendee(member: str, meeting: str = "declared meeting") -> UsageErr
 
 
 def same_member(text: str) -> str:
-    """MEMBER as every kind reads it: ``user:EMAIL`` is the e-mail address (the channel
-    user whose id is the address is the same member, ``channel_user``), so that the rooms
-    and meetings find it as the channels do (Q-EE-9); any other text as it is."""
+    """MEMBER as the rooms read it (``explain``, ``audit``): ``user:EMAIL`` is the e-mail
+    address (the channel user whose id is the address is the same member,
+    ``channel_user``), so that the rooms find it as the channels do (Q-EE-9); any other
+    text as it is. Not the meetings': an ExternalUserId is the text as written, and
+    ``user:bob@example.com`` is an attendee of its own (Q-EQ-1)."""
     stripped = text.strip()
     if stripped.lower().startswith(USER_PREFIX):
         rest = stripped[len(USER_PREFIX) :].strip()

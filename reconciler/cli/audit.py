@@ -17,7 +17,6 @@ from reconciler.channel_refs import (
     USER_PREFIX,
     no_such_attendee,
     parse_channel_member,
-    same_member,
     user_instance,
 )
 from reconciler.cli.context import AppContext, pass_app
@@ -106,7 +105,6 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     then read in full and planned, as plan reads them, to ask the safety rules (a plan
     they refuse changes nothing: the NOTE says so).
     """
-    member = same_member(member)  # user:EMAIL: the e-mail, for every kind (Q-EE-9)
     desired, note = _desired(app)
     ref = _member_ref(member, desired)
     desired = _of_its_instance(member, desired)

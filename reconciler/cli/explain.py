@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from reconciler.channel_refs import ATTENDEE_ONLY, no_such_attendee, same_member
+from reconciler.channel_refs import ATTENDEE_ONLY, no_such_attendee
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import target_option, text_or_json_option
 from reconciler.cli.pipeline import Session
@@ -43,7 +43,6 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
     text that is no e-mail address, bot:NAME or user:ID and no declared meeting's
     attendee (an ExternalUserId) either.
     """
-    member = same_member(member)  # user:EMAIL: the e-mail, for every kind (Q-EE-9)
     try:
         refs = member_refs(member)
     except ValueError as exc:
@@ -56,7 +55,7 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
         raise UsageError(unknown[0])
     live = session.read(session.scope(targets))
     planned = make_plan(session.desired, live, targets=targets or None, now=app.now)
-    result = explain(member.strip(), refs, session.desired, live, planned, app.now, targets=targets)
+    result = explain(member, refs, session.desired, live, planned, app.now, targets=targets)
     # a target named with --target is shown anyway: whether MEMBER is there decides
     found = any(t.declarations or t.live_role is not None for t in result.targets)
     if not found and all(r.kind in ATTENDEE_ONLY for r in refs.values()):

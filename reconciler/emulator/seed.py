@@ -223,7 +223,11 @@ class _SeedParser:
             raise self.fail(_join(path, key), f"expected a list, got {_kind(items)}")
         return items
 
-    def text(self, value: dict[str, Any], key: str, path: str, required: bool) -> str | None:
+    def text(
+        self, value: dict[str, Any], key: str, path: str, required: bool, exact: bool = False
+    ) -> str | None:
+        """The string at ``key``, white space around it dropped; ``exact``: as written
+        (an ExternalUserId, which AWS keeps with its white space, Q-EQ-3)."""
         raw = value.get(key)
         where = _join(path, key)
         if raw is None:
@@ -232,7 +236,7 @@ class _SeedParser:
             return None
         if not isinstance(raw, str) or not raw.strip():
             raise self.fail(where, f"expected a non-empty string, got {_kind(raw)}")
-        return raw.strip()
+        return raw if exact else raw.strip()
 
     def claim(self, ident: str, path: str) -> str:
         if ident in self.ids:

@@ -88,11 +88,16 @@ def meeting_member(text: str) -> MemberRef:
 def looked_up_attendee(text: str) -> MemberRef:
     """An attendee as ``explain`` and ``audit`` read MEMBER: one in AWS's ``aws:`` prefix
     (in any case) is AWS's own (``MemberKind.AWS``, white space around it aside: never
-    declared nor managed, but a meeting may have it, Q-EK-2); any other as
-    ``meeting_member`` reads it."""
+    declared nor managed, but a meeting may have it, Q-EK-2); one with white space around
+    it is that ExternalUserId exactly, as ``live_attendee`` reads a live one (no declared
+    attendee is: the plan removes it under prune, Q-EQ-2); any other as
+    ``meeting_member`` reads it (``user:EMAIL`` too: the ExternalUserId as written,
+    Q-EQ-1)."""
     stripped = text.strip()
     if stripped.lower().startswith(RESERVED_PREFIX):
         return MemberRef.aws(stripped)
+    if stripped and text != stripped:
+        return MemberRef(MemberKind.EXTERNAL, text, text)
     return meeting_member(text)
 
 

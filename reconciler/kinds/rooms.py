@@ -7,6 +7,7 @@ is a delete plus a create); BatchCreateRoomMembership takes 50 members of any ro
 
 from __future__ import annotations
 
+from reconciler.channel_refs import same_member
 from reconciler.desired.spec import RoomSpec
 from reconciler.kinds.base import Kind, RoleList, RoleValue, Words
 from reconciler.refs import MemberKind, MemberRef, Role, TargetKind
@@ -15,6 +16,13 @@ ROOM_BATCH = 50  # BatchCreateRoomMembership: MembershipItemList max 50 (botocor
 # AWS's quota "Memberships per room" (docs.aws.amazon.com/general/latest/gr/chime.html):
 # a room declaring more is an error of validate and plan, not 1 failure per member at apply
 MAX_ROOM_MEMBERS = 1_000
+
+
+def looked_up_member(text: str) -> MemberRef:
+    """MEMBER of ``explain`` and ``audit`` as a room reads it: as written
+    (``MemberRef.parse``), ``user:EMAIL`` being the e-mail (``same_member``)."""
+    return MemberRef.parse(same_member(text))
+
 
 ROOM = Kind(
     id=TargetKind.ROOM.value,
@@ -42,6 +50,7 @@ ROOM = Kind(
     elevated=frozenset({Role.ADMINISTRATOR}),
     minimum_setting="min_administrators",
     member_parser=MemberRef.parse,
+    lookup_parser=looked_up_member,  # explain/audit: user:EMAIL is the e-mail (Q-EE-9)
     never_managed=frozenset({MemberKind.WEBHOOK}),
     in_place=frozenset({MemberKind.USER}),
     max_members=MAX_ROOM_MEMBERS,

@@ -176,3 +176,21 @@ def test_a_seed_nested_too_deeply_below_its_first_line_names_that_line(tmp_path:
     with pytest.raises(SeedError) as info:
         load_seed(path)
     assert str(info.value) == f"{path}:3: invalid YAML: nesting is too deep"
+
+
+def test_a_seeded_external_user_id_keeps_its_white_space(tmp_path: Path) -> None:
+    """AWS and CreateAttendee keep the white space around an ExternalUserId, so the seed
+    does too: ``dial-in-7 `` and ``dial-in-7`` are two attendees (QA-EQ Q-EQ-3)."""
+    path = write(
+        tmp_path,
+        "meetings:\n"
+        "  - id: 6f1c2a9e-0000-4000-8000-00000000000a\n"
+        "    external_meeting_id: ws\n"
+        "    attendees:\n"
+        '      - external_user_id: "dial-in-7 "\n'
+        '      - external_user_id: "dial-in-7"\n'
+        '      - external_user_id: " x"\n',
+    )
+    (meeting,) = parse_seed(load_seed(path)).meetings
+    assert [a.external_user_id for a in meeting.attendees] == ["dial-in-7 ", "dial-in-7", " x"]
+    assert len({a.id for a in meeting.attendees}) == 3

@@ -94,6 +94,27 @@ def test_external_user_id_is_an_idempotency_token(meetings: Any) -> None:
     assert len(meetings.list_attendees(MeetingId=MEETING)["Attendees"]) == 4
 
 
+def test_a_seeded_external_user_id_is_held_as_written(
+    boto3_session: boto3.session.Session, emulator: EmulatorServer
+) -> None:
+    """The seed keeps white space around an ExternalUserId, as CreateAttendee and AWS do:
+    ``dial-in-7 `` is listed so, and is the attendee CreateAttendee answers for it
+    (QA-EQ Q-EQ-3)."""
+    seed = meeting_seed()
+    seed["meetings"][0]["attendees"] = [
+        {"external_user_id": "dial-in-7 "},
+        {"external_user_id": "dial-in-7"},
+    ]
+    emulator.reset(seed)
+    meetings = meetings_client(boto3_session, emulator.url)
+    listed = meetings.list_attendees(MeetingId=MEETING)["Attendees"]
+    assert sorted(a["ExternalUserId"] for a in listed) == ["dial-in-7", "dial-in-7 "]
+    padded = next(a for a in listed if a["ExternalUserId"] == "dial-in-7 ")
+    again = meetings.create_attendee(MeetingId=MEETING, ExternalUserId="dial-in-7 ")
+    assert again["Attendee"]["AttendeeId"] == padded["AttendeeId"]
+    assert len(meetings.list_attendees(MeetingId=MEETING)["Attendees"]) == 2
+
+
 def test_a_deleted_attendee_is_gone_and_coming_back_gets_a_new_id_and_token(
     meetings: Any,
 ) -> None:

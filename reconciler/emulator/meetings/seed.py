@@ -89,7 +89,9 @@ class SeedReader(Protocol):
 
     def items(self, value: dict[str, Any], key: str, path: str) -> list[Any]: ...
 
-    def text(self, value: dict[str, Any], key: str, path: str, required: bool) -> str | None: ...
+    def text(
+        self, value: dict[str, Any], key: str, path: str, required: bool, exact: bool = False
+    ) -> str | None: ...
 
     def claim(self, ident: str, path: str) -> str: ...
 
@@ -202,7 +204,8 @@ def _attendee(
     seen: dict[str, str],
 ) -> SeedAttendee:
     value = reader.mapping(raw, path, ("id", "external_user_id", "capabilities"))
-    external = reader.text(value, "external_user_id", path, required=True) or ""
+    # as written: AWS keeps an ExternalUserId's white space (``dial-in-7 ``), as CreateAttendee does
+    external = reader.text(value, "external_user_id", path, required=True, exact=True) or ""
     # ``aws:...``: an attendee AWS added itself (a media pipeline's), which CreateAttendee
     # refuses to any caller; the meeting may hold one all the same
     found = external_id_problem(external, "external_user_id", reserved=True)

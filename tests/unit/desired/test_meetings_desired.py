@@ -16,8 +16,8 @@ from reconciler.desired.loader import load_desired
 from reconciler.desired.meeting_spec import ATTENDEE_PATTERN, attendee_problem
 from reconciler.desired.model import DesiredState
 from reconciler.errors import DesiredStateError
-from reconciler.kinds import MEETING
-from reconciler.kinds.meetings import meeting_member
+from reconciler.kinds import MEETING, ROOM
+from reconciler.kinds.meetings import live_attendee, meeting_member
 from reconciler.live import LiveMember, LiveState, LiveTarget
 from reconciler.plan import Action
 from reconciler.planner import plan
@@ -303,6 +303,15 @@ def test_attendee_references_are_emails_bots_or_any_external_user_id() -> None:
     dial = meeting_member("Dial-In-7")
     assert (dial.kind, dial.key, str(dial)) == (MemberKind.EXTERNAL, "Dial-In-7", "Dial-In-7")
     assert meeting_member("dial-in-7") != dial  # compared as written
+
+
+@pytest.mark.parametrize("text", ["user:bob@example.com", "dial-in-7 ", " x", " bob@example.com"])
+def test_explain_and_audit_read_member_as_the_live_attendee_it_names(text: str) -> None:
+    """MEMBER of explain and audit is the ExternalUserId as written, the one plan compares
+    a live attendee by (QA-EQ Q-EQ-1, Q-EQ-2); the rooms read user:EMAIL as the e-mail."""
+    assert MEETING.lookup_member(text) == live_attendee(text)
+    assert MEETING.lookup_member(text) == MemberRef(MemberKind.EXTERNAL, text, text)
+    assert ROOM.lookup_member("user:bob@example.com") == MemberRef.user("bob@example.com")
 
 
 CAPS = st.builds(Capabilities, *(st.sampled_from(VALUES) for _ in range(3))).filter(
