@@ -6,6 +6,7 @@ The real CLI, boto3 and the emulator."""
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 import time
 from collections.abc import Callable
 
@@ -14,6 +15,7 @@ from conftest import Cli, WriteDesired
 from test_meetings_cli import BRIDGE, MEETING, bridge, later
 from test_watch_exit_code import WATCH, stamped
 
+from reconciler.cli import pipeline
 from reconciler.emulator import EmulatorServer
 
 pytestmark = pytest.mark.e2e
@@ -58,6 +60,49 @@ def test_an_edit_to_the_files_is_applied_by_the_next_round_and_never_undone(
         said
     )
     assert not any("- zed" in s for s in said)
+    assert said[-1] == "Every meeting in scope has ended: nothing left to watch."
+
+
+def test_files_caught_half_written_are_loaded_once_written(
+    bridge: EmulatorServer,
+    cli: Cli,
+    write_desired: WriteDesired,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A round that comes while a file is being saved in place (truncated, its text not
+    written yet: an editor, a git pull) loads it once written; it loaded the empty file
+    and stopped the watch (exit 1, "--watch needs at least one meeting in scope"), which
+    a loaded machine hit between the truncation and the write of write_desired's edit.
+    The round is held at the truncated file by the hook: the save ends during its wait."""
+    path = write_desired({}) / "meetings.yaml"
+    written = textwrap.dedent(BRIDGE + f"      {ZED}: viewer\n").lstrip("\n")
+    waits: list[float] = []
+
+    def saved_meanwhile(seconds: float) -> None:
+        if not waits:
+            assert path.read_text() == ""  # the round found the file half written
+            path.write_text(written)
+        waits.append(seconds)
+
+    monkeypatch.setattr(pipeline, "settle_sleep", saved_meanwhile)
+    kept: list[bool] = []
+
+    def save_in_place_then_end() -> None:
+        wait_for(lambda: "alice@example.com" in bridge.meetings.attendees_of(MEETING))
+        path.write_text("")  # the save under way: the text comes in saved_meanwhile
+        kept.append(wait_for(lambda: ZED in bridge.meetings.attendees_of(MEETING)))
+        bridge.meetings.end_meeting(MEETING)
+
+    thread = later(0, save_in_place_then_end)
+    result = cli(*WATCH, "--until", "30s")
+    thread.join(15)
+    said = stamped(result.lines)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert kept == [True]
+    assert waits == [pipeline.SETTLE_S] * 2  # read again until it read the same
+    assert [s for s in said if "changed: reloaded" in s] == [
+        "The desired-state files in desired-state changed: reloaded."
+    ]
     assert said[-1] == "Every meeting in scope has ended: nothing left to watch."
 
 
