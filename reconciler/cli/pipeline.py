@@ -4,10 +4,11 @@ compute the plan. Wiring only: the logic lives in the loader, provider and plann
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from reconciler import collector
+from reconciler import collector, interrupt
 from reconciler.cli.context import AppContext
 from reconciler.cli.progress import ProgressBar
 from reconciler.cli.read_ahead import ReadAhead
@@ -25,6 +26,10 @@ from reconciler.safety import removal_limit
 from reconciler.shard import Shard
 from reconciler.target_select import select
 from reconciler.timing import timed
+
+SETTLE_S = 0.1  # apply --watch: changed files are loaded once they read the same this far apart
+SETTLE_MAX_S = 5.0  # files rewritten all the while are loaded as they are after this long
+settle_sleep = interrupt.sleep  # (a Ctrl-C cuts the wait short)
 
 
 @dataclass
@@ -95,8 +100,20 @@ class Session:
         """Load the desired state again (as of ``app.now``) when its files changed since
         it was loaded (their digest): True when it did. ``DesiredStateError`` when they
         no longer load (the state loaded before is kept). ``apply --watch``, each round."""
-        sources, _ = source_files.discover(self.app.desired_dir)
-        if source_files.digest(sources) == self.desired.digest:
+        seen = self._files_digest()
+        if seen == self.desired.digest:
+            return False
+        # files still being written (an editor saving in place, a git pull: a file
+        # truncated, its text not written yet) are not loaded half written: once they read
+        # the same SETTLE_S apart (at most SETTLE_MAX_S of waiting)
+        deadline = time.monotonic() + SETTLE_MAX_S
+        while True:
+            settle_sleep(SETTLE_S)
+            now = self._files_digest()
+            if now == seen or interrupt.stopped() or time.monotonic() >= deadline:
+                break
+            seen = now
+        if now == self.desired.digest:  # changed, then back as they were
             return False
         with timed("load", own_thread=True), collector.paused(freeze=True):
             desired = as_of(load_desired(self.app.desired_dir, self.app.now), self.app.now)
@@ -105,6 +122,10 @@ class Session:
         kinds = {t.key.kind for t in self.desired.targets} - self.providers.keys()
         self.providers.update(open_providers(kinds, self.options))
         return True
+
+    def _files_digest(self) -> str:
+        sources, _ = source_files.discover(self.app.desired_dir)
+        return source_files.digest(sources)
 
     def provider(self, kind_id: str) -> Provider:
         """The provider of a kind, opened on first use (a saved plan may name kinds the

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +29,13 @@ SECRETS = ("AKIAEXAMPLEUSER", "s3cr3t-Pa55")
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-def closed_port() -> int:
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port that refuses connections, held for the test (bound, never listening): a port
+    closed again at once could be taken meanwhile by another test's emulator (-n 2)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+        yield int(s.getsockname()[1])
 
 
 def secret_url(host_port: str) -> str:
@@ -41,10 +45,10 @@ def secret_url(host_port: str) -> str:
 
 
 def test_credentials_in_an_unreachable_endpoint_url_are_never_echoed(
-    write_desired: Any, cli: Any
+    write_desired: Any, cli: Any, closed_port: int
 ) -> None:
     write_desired({"rooms.yaml": ROOMS})
-    url = secret_url(f"127.0.0.1:{closed_port()}")
+    url = secret_url(f"127.0.0.1:{closed_port}")
     run = cli.raw("--endpoint-url", url, "--desired", "desired-state", "-vv", "plan")
     assert run.exit_code == 1
     assert "EndpointConnectionError" in run.stderr  # the error is there, redacted
@@ -143,12 +147,12 @@ def test_an_endpoint_url_without_http_is_refused_without_echoing_it(
     ],
 )
 def test_a_user_holding_an_at_sign_is_masked_whole(
-    write_desired: Any, cli: Any, userinfo: str, parts: tuple[str, ...]
+    write_desired: Any, cli: Any, closed_port: int, userinfo: str, parts: tuple[str, ...]
 ) -> None:
     """Q-BE-2: a URL's user info ends at the last "@" before the host (RFC 3986, as
     urlsplit reads it); the part of the user after its first "@" was shown."""
     write_desired({"rooms.yaml": ROOMS})
-    port = closed_port()
+    port = closed_port
     url = f"http://{userinfo}@127.0.0.1:{port}/"
     run = cli.raw("--endpoint-url", url, "--desired", "desired-state", "-vv", "plan")
     assert run.exit_code == 1
@@ -157,9 +161,11 @@ def test_a_user_holding_an_at_sign_is_masked_whole(
         assert part not in run.stdout + run.stderr
 
 
-def test_an_endpoint_url_without_a_user_is_shown_as_it_is(write_desired: Any, cli: Any) -> None:
+def test_an_endpoint_url_without_a_user_is_shown_as_it_is(
+    write_desired: Any, cli: Any, closed_port: int
+) -> None:
     write_desired({"rooms.yaml": ROOMS})
-    port = closed_port()
+    port = closed_port
     url = f"http://127.0.0.1:{port}/"
     run = cli.raw("--endpoint-url", url, "--desired", "desired-state", "plan")
     assert run.exit_code == 1

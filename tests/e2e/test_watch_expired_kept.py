@@ -22,6 +22,9 @@ pytestmark = pytest.mark.e2e
 MEETING = "6f1c2a9e-0000-4000-8000-000000000001"
 ARN = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
 LEAD_S = 3  # bob's access ends this long after the watch starts: in a later round
+# the leads tried in turn: a machine so busy that the watch's first round was planned
+# after bob's until makes the case again with the next (a quiet machine waits 2-3 s)
+LEADS_S = (LEAD_S, 10, 30)
 TARGETS = ("--target", "ops", "--target", "chan", "--target", "bridge")
 
 
@@ -99,6 +102,24 @@ def bob_until_soon(
     return written
 
 
+def watched_across_the_until(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Cli, *args: str
+) -> tuple[str, Any]:
+    """``bob_until_soon``, then ``apply --watch ARGS`` until 3 s after bob's until: his
+    ``until`` as written and the run, whose first round was planned before the until (an
+    unstamped line saying "expired" is that plan's, made after it: made again)."""
+    for lead in LEADS_S:
+        until = bob_until_soon(emulator, write_desired, lead)
+        result = cli(
+            "apply", "--auto-approve", "--watch", "--interval", "0.3", "--until", f"{lead + 3}s",
+            *args, *TARGETS,
+        )  # fmt: skip
+        said = result.stdout.splitlines() + result.stderr.splitlines()
+        if not any("expired" in line for line in said if not line.startswith(("[", "{"))):
+            break
+    return until, result
+
+
 def kept_warnings(lines: list[str], until: str) -> list[str]:
     """The watch's stamped warnings of an expired membership still in Chime, unstamped."""
     head = "Warning: an expired membership is still in Chime: "
@@ -119,11 +140,7 @@ def kept_warnings(lines: list[str], until: str) -> list[str]:
 def test_a_watch_says_once_that_an_access_which_ended_during_it_did_not_end(
     emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Cli
 ) -> None:
-    until = bob_until_soon(emulator, write_desired)
-    result = cli(
-        "apply", "--auto-approve", "--watch", "--interval", "0.3", "--until", f"{LEAD_S + 3}s",
-        *TARGETS,
-    )  # fmt: skip
+    until, result = watched_across_the_until(emulator, write_desired, cli)
     assert result.exit_code == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert not any("expired" in line for line in lines if not line.startswith("[")), (
@@ -137,11 +154,7 @@ def test_a_watch_says_once_that_an_access_which_ended_during_it_did_not_end(
 def test_a_watchs_json_lines_carry_the_expired_memberships_kept_in_the_round_they_end(
     emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Cli
 ) -> None:
-    until = bob_until_soon(emulator, write_desired)
-    result = cli(
-        "apply", "--auto-approve", "--watch", "--interval", "0.3", "--until", f"{LEAD_S + 3}s",
-        "--format", "json", *TARGETS,
-    )  # fmt: skip
+    until, result = watched_across_the_until(emulator, write_desired, cli, "--format", "json")
     assert result.exit_code == 0, result.stdout + result.stderr
     kept_warnings(result.stderr.splitlines(), until)  # the stamped lines go to stderr
     rounds: list[dict[str, Any]] = [json.loads(line) for line in result.stdout.splitlines()]
@@ -182,12 +195,10 @@ def test_a_watchs_out_document_lists_the_expired_memberships_kept_each_once(
 ) -> None:
     """A reader of ``--out`` sees what the JSON lines and the stamped warnings said: every
     expired membership still in Chime, found in a later round, once, before ``watch``."""
-    until = bob_until_soon(emulator, write_desired)
     out = tmp_path / "watch.json"
-    result = cli(
-        "apply", "--auto-approve", "--watch", "--interval", "0.3", "--until", f"{LEAD_S + 3}s",
-        "--format", "json", "--out", str(out), *TARGETS,
-    )  # fmt: skip
+    until, result = watched_across_the_until(
+        emulator, write_desired, cli, "--format", "json", "--out", str(out)
+    )
     assert result.exit_code == 0, result.stdout + result.stderr
     rounds: list[dict[str, Any]] = [json.loads(line) for line in result.stdout.splitlines()]
     (line,) = [r["expired_kept"] for r in rounds if "expired_kept" in r]
