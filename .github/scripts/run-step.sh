@@ -147,8 +147,13 @@ await() { # waits for process $1 to end, also through a forwarded signal; sets s
     done
 }
 spawn() { # runs "$@" with the variables, in a process group of its own, forwarding signals; sets status
+    local command
+    # found on this script's PATH, not on a PATH the variables give the command (env
+    # would look it up there); a name not found is left to env to report (exit 127)
+    command="$(type -P -- "$1")" || command="$1"
+    shift
     set -m # its own process group: a Ctrl-C in a terminal reaches it once, through forward
-    env "${tool_env[@]}" "$@" &
+    env "${tool_env[@]}" "$command" "$@" &
     tool_pid=$!
     set +m
     # a signal whose trap ran after the fork but before tool_pid was set

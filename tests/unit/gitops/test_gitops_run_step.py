@@ -37,8 +37,8 @@ def run_step(
         OUT_DIR=str(tmp_path / "out"),
         GITHUB_OUTPUT=str(tmp_path / "github_output"),
         GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"),
-        **inputs,
     )
+    env.update(inputs)  # (may replace the ones above)
     done = subprocess.run(
         ["bash", str(SCRIPT)],
         env=env,
@@ -367,6 +367,27 @@ def test_a_variable_named_as_the_steps_own_reaches_the_command_only(
     )
     assert (tmp_path / "stdout.txt").read_text() == "stdout of the stub\n"
     assert (tmp_path / "stderr.txt").read_text() == ""
+
+
+def test_a_path_variable_leaves_the_tool_found_on_the_steps_own_path(tmp_path: Path) -> None:
+    """Q-EX-1: the workflows call the tool by its name (no CHIME_BIN), found on the
+    runner's PATH; a variables line `PATH=...` made `env` look for it on the new PATH
+    (exit 127, "env: 'chime-reconciler': No such file or directory"). The command is
+    found on the step's PATH and sees the PATH the line gives."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    code, args, outputs = run_step(
+        bin_dir,
+        0,
+        NAMED_STUB,
+        INPUT_COMMAND="apply",
+        INPUT_VARIABLES="PATH=/usr/bin:/bin\n",
+        STUB_NAME="PATH",
+        CHIME_BIN="",  # the workflows' way: the name, looked up on PATH
+        PATH=f"{bin_dir}:{os.environ['PATH']}",
+    )
+
+    assert (code, args, outputs["exit-code"]) == (0, ["/usr/bin:/bin"], "0")
 
 
 def test_a_variable_named_number_leaves_the_bad_lines_number_right(tmp_path: Path) -> None:

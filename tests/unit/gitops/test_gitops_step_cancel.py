@@ -62,19 +62,27 @@ def cancel_step(
     *,
     during_split: bool = False,
     command: str = "apply",
+    script: str | None = None,
+    go: str = "split-go",
     **inputs: str,
 ) -> tuple[int, float]:
     """Runs the step's `run:` as GitHub's runner does, sends it ``signals`` (2 s apart
     at most) once the tool has started (``during_split``: once the step is splitting its
     args, before the tool starts, which it then lets go on); returns the step's exit code
-    and the seconds from the first signal to its end. Its stdout goes to step-stdout.txt."""
+    and the seconds from the first signal to its end. Its stdout goes to step-stdout.txt.
+    ``script``: run-step.sh's text to run instead of the repository's; ``go``: the file
+    touched once the first signal is sent (a hook in it may wait for that)."""
     python = tmp_path / "python"
     python.write_text(SLOW_PYTHON)
     python.chmod(0o755)
     stub = tmp_path / "chime-reconciler"
     stub.write_text(STUB)
     stub.chmod(0o755)
-    (tmp_path / ".github").symlink_to(ROOT / ".github")
+    if script is None:
+        (tmp_path / ".github").symlink_to(ROOT / ".github")
+    else:  # the step runs this text as run-step.sh
+        shutil.copytree(ROOT / ".github", tmp_path / ".github")
+        (tmp_path / ".github" / "scripts" / "run-step.sh").write_text(script)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_"))}
     env.update(
         CHIME_BIN=str(stub),
@@ -97,7 +105,7 @@ def cancel_step(
         first = time.monotonic()
         for sig in signals:
             step.send_signal(sig)  # the step's shell only, as the runner does
-            (tmp_path / "split-go").touch()  # the signal is pending in the step by now
+            (tmp_path / go).touch()  # the signal is pending in the step by now
             try:
                 step.wait(timeout=2)
                 break
@@ -168,12 +176,15 @@ def test_cancelling_the_apply_step_stops_the_tool_gracefully_and_reports_it(
 
 
 def test_the_composite_action_execs_run_step_too() -> None:
+    """Q-EX-3: the action's step does nothing before the `exec` (run-step.sh makes its
+    directory itself, after its traps): a command before it (`mkdir`, `mktemp`) would
+    swallow a cancel that lands while it runs, and the tool would start anyway."""
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     (run,) = [s["run"] for s in action["runs"]["steps"] if s.get("id") == "run"]
-    # the script is the step's last command, exec'd (the lines before it make its
-    # directory: a cancel during them has nothing to stop)
-    last = run.strip().splitlines()[-1]
-    assert last.split("#")[0].strip().startswith("exec bash "), run
+    commands = [
+        line.split("#")[0].strip() for line in run.splitlines() if line.split("#")[0].strip()
+    ]
+    assert commands == ['exec bash "$ACTION_PATH/.github/scripts/run-step.sh"'], run
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
@@ -182,9 +193,7 @@ def test_a_cancel_before_the_tool_starts_means_it_is_not_started(
 ) -> None:
     """The cancel comes while the step still reads its inputs (here: splitting INPUT_ARGS,
     made to take 1 s). The step must not die without outputs, nor start an apply that
-    nobody then stops: it writes its outputs and summary, and the tool never starts.
-    (The same flag forwards a cancel whose trap runs between the tool's fork and its pid
-    being known, the window a loaded CI machine once hit.)"""
+    nobody then stops: it writes its outputs and summary, and the tool never starts."""
     (run,) = step_runs("apply.yml", "apply")
     code, seconds = cancel_step(tmp_path, run, [sig], during_split=True)
 
@@ -195,6 +204,37 @@ def test_a_cancel_before_the_tool_starts_means_it_is_not_started(
     summary = (tmp_path / "summary.md").read_text()
     assert "### chime-reconciler apply (not run)" in summary
     assert f"cancelled ({sig.name}) before apply started; it was not run" in summary
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_cancel_after_the_tools_fork_before_its_pid_is_known_is_forwarded(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    """Stop 37's CI: on a loaded machine the cancel's trap ran after the tool was forked
+    but before `tool_pid=$!`, so nothing was forwarded and the step waited for the tool
+    to end by itself. The window is held open here: in a copy of run-step.sh, a hook
+    between the fork and `tool_pid=$!` waits for the test's go file, touched once the
+    signal is sent (the trap runs in that window, between the hook's commands)."""
+    text = (ROOT / ".github" / "scripts" / "run-step.sh").read_text()
+    fork = '    env "${tool_env[@]}" "$command" "$@" &\n'
+    assert text.count(fork) == 1, "the fork line moved: update this test"
+    hook = 'while [[ ! -e "$FORK_GO" ]]; do sleep 0.05; done # the window, held open\n'
+    (run,) = step_runs("apply.yml", "apply")
+    code, seconds = cancel_step(
+        tmp_path,
+        run,
+        [sig],
+        script=text.replace(fork, fork + "    " + hook),
+        go="fork-go",
+        FORK_GO=str(tmp_path / "fork-go"),
+    )
+
+    assert seconds < 20, "the cancel was not forwarded: the tool ran its 30 s"
+    assert code == 1
+    assert "exit-code=130" in (tmp_path / "github_output").read_text().splitlines()
+    summary = (tmp_path / "summary.md").read_text()
+    assert f"Interrupted by {sig.name}: 3 of 10 changes applied" in summary
+    assert "never interrupted" not in summary
 
 
 def test_a_plan_cancelled_before_it_started_does_not_say_it_exited(tmp_path: Path) -> None:
