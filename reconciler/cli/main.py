@@ -17,6 +17,7 @@ from reconciler import __version__
 from reconciler.cli import commands
 from reconciler.cli.argv import ArgvError, normalise, unknown_command
 from reconciler.cli.context import AppContext
+from reconciler.cli.given import given_as
 from reconciler.closed_output import (
     EXIT_OUTPUT_CLOSED,
     OutputClosed,
@@ -268,6 +269,7 @@ def cli(ctx: click.Context, /, **options: Any) -> None:
     app = AppContext.from_options(now_from_env=from_env, **options)
     sources = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
     app.explicit = frozenset(n for n in options if ctx.get_parameter_source(n) in sources)
+    app.given = {p.name: given_as(ctx, p) for p in ctx.command.params if p.name is not None}
     ctx.obj = app
     ctx.call_on_close(app.close)  # the second process of --api-process, if one started
 
