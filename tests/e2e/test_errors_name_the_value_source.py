@@ -1,10 +1,13 @@
 """An error about an option's value names where the value came from: the flag typed, or
 the environment variable that supplied it (click's ``ParameterSource``). A bad region
-inherited from AWS_REGION was reported as `--region`, which the user never gave (Q-EV-1)."""
+inherited from AWS_REGION was reported as `--region`, which the user never gave (Q-EV-1);
+a bad `--desired` / `--api-process` typed on the command line as coming from a variable
+that was not set (Q-EV-2)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from conftest import Cli, Scenario
@@ -100,3 +103,79 @@ def test_a_bad_endpoint_url_names_the_flag_or_the_variable(
         monkeypatch.setenv(name, value)
     run = cli.raw(*args, "--desired", "desired-state", "plan")
     assert (run.exit_code, run.stdout, run.err_lines) == (1, "", [expected])
+
+
+FILE = "not-a-dir"  # a file in the working directory, given as --desired
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "expected"),
+    [
+        (
+            {},
+            ["--desired", FILE, "validate"],
+            f"Error: Invalid value for '--desired': Directory '{FILE}' is a file.",
+        ),
+        (
+            {},
+            ["validate", "--desired", FILE],
+            f"Error: Invalid value for '--desired': Directory '{FILE}' is a file.",
+        ),
+        (
+            {"CHIME_RECONCILER_DESIRED": FILE},
+            ["validate"],
+            f"Error: Invalid value for 'CHIME_RECONCILER_DESIRED': Directory '{FILE}' is a file.",
+        ),
+        (
+            {"CHIME_RECONCILER_DESIRED": FILE},
+            ["--desired", f"./{FILE}", "validate"],
+            f"Error: Invalid value for '--desired': Directory './{FILE}' is a file.",
+        ),
+        (
+            {},
+            ["plan", "--api-process", "ON"],
+            "Error: Invalid value for '--api-process': 'ON' is not one of 'auto', 'off', 'on'.",
+        ),
+        (
+            {},
+            ["--api-process", "", "plan"],
+            "Error: Invalid value for '--api-process': '' is not one of 'auto', 'off', 'on'.",
+        ),
+        (
+            {"CHIME_RECONCILER_API_PROCESS": "ON"},
+            ["plan"],
+            "Error: Invalid value for 'CHIME_RECONCILER_API_PROCESS': 'ON' is not one of "
+            "'auto', 'off', 'on'.",
+        ),
+        (
+            {"CHIME_RECONCILER_API_PROCESS": "on"},
+            ["plan", "--api-process", "ON"],
+            "Error: Invalid value for '--api-process': 'ON' is not one of 'auto', 'off', 'on'.",
+        ),
+    ],
+    ids=[
+        "desired-flag",
+        "desired-flag-after-command",
+        "desired-env",
+        "desired-flag-over-env",
+        "api-process-flag",
+        "api-process-empty-flag",
+        "api-process-env",
+        "api-process-flag-over-env",
+    ],
+)
+def test_a_refused_value_names_the_flag_or_the_variable_that_gave_it(
+    cli: Cli,
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    args: list[str],
+    expected: str,
+) -> None:
+    (workdir / FILE).write_text("", encoding="utf-8")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    run = cli.raw(*args)
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.err_lines[-1] == expected
+    assert [line for line in run.err_lines if line.startswith("Error:")] == [expected]
