@@ -134,16 +134,21 @@ def register_credentials(*values: str | None) -> None:
             _secrets.update(found)
 
 
-def check_endpoint_url(url: str) -> str:
-    """``url`` if botocore can use it; else UsageError quoting it redacted."""
+def check_endpoint_url(url: str, given: str = "--endpoint-url") -> str:
+    """``url`` if botocore can use it; else UsageError quoting it redacted, named as it
+    was ``given``: ``--endpoint-url URL``, or ``CHIME_RECONCILER_ENDPOINT_URL=URL``."""
+
+    def named(value: str) -> str:
+        return f"{given} {value}" if given.startswith("-") else f"{given}={value}"
+
     if not url.strip().lower().startswith(("http://", "https://")):  # "not a url" too
-        raise UsageError("--endpoint-url must start with http:// or https://")
+        raise UsageError(f"{given} must start with http:// or https://")
     odd = sorted({c for c in url if _no_url_character(c)})
     if odd:  # a newline split the error into two lines; a space was sent as %20 (Q-CF-7)
         escaped = "".join(repr(c)[1:-1] if c in odd and c != " " else c for c in url)
         held = ", ".join(map(repr, odd))
         raise UsageError(
-            f"--endpoint-url {redact_url(escaped)}: it holds {held}, white space or a control "
+            f"{named(redact_url(escaped))}: it holds {held}, white space or a control "
             "character: give the URL without it"
         )
     shown = redact_url(url)
@@ -151,15 +156,15 @@ def check_endpoint_url(url: str) -> str:
         parts = urllib.parse.urlsplit(url)
         port = parts.port  # ValueError when out of range or not a number, or a bad IPv6
     except ValueError as exc:
-        raise UsageError(f"--endpoint-url {shown}: {exc}") from None
+        raise UsageError(f"{named(shown)}: {exc}") from None
     if not parts.hostname:
-        raise UsageError(f"--endpoint-url {shown}: no host")
+        raise UsageError(f"{named(shown)}: no host")
     if port == 0:
-        raise UsageError(f"--endpoint-url {shown}: port 0 is not a port to connect to")
+        raise UsageError(f"{named(shown)}: port 0 is not a port to connect to")
     for part, mark, value, breaks in _CUT_PARTS:
         if getattr(parts, value):
             raise UsageError(
-                f"--endpoint-url {shown}: an endpoint URL cannot have a {part}: botocore "
+                f"{named(shown)}: an endpoint URL cannot have a {part}: botocore "
                 f"sends it in the wrong place and {breaks}; give the URL without '{mark}...'"
             )
     return url

@@ -44,6 +44,9 @@ class AppContext:
     rates: dict[str, float | None] = field(default_factory=dict)  # --rate QUOTA=N
     api_process: str = "auto"  # --api-process: auto, on, off (``providers/api_process.py``)
     explicit: frozenset[str] = frozenset()  # global options given (command line or env)
+    # what an error about a global option's value names: the flag typed (``--region``),
+    # else the variable that gave it (``AWS_REGION``), by parameter (``cli.given``)
+    given: dict[str, str] = field(default_factory=dict)
     # the clients read no AWS configuration and sign with dummy credentials: the demo's,
     # against its own emulator (``awsclient.aws.isolated_session``, QA-DL Q-DL-5)
     isolated: bool = False
@@ -106,6 +109,11 @@ class AppContext:
             **when,
         )
 
+    def given_as(self, name: str) -> str:
+        """What an error about global option ``name``'s value names (``region``:
+        ``--region``, or ``AWS_REGION`` when that variable gave it)."""
+        return self.given.get(name) or "--" + name.replace("_", "-")
+
     def origin(self) -> dict[str, str | None]:
         """What a saved plan records of this run, for ``apply FILE`` to use."""
         return {
@@ -165,7 +173,8 @@ class AppContext:
             if key in self._clients:
                 return self._clients[key]
             if self.endpoint_url:
-                register_endpoint(check_endpoint_url(self.endpoint_url))
+                url = check_endpoint_url(self.endpoint_url, self.given_as("endpoint_url"))
+                register_endpoint(url)
             try:
                 if self._session is None:
                     self._session = make_session(self.profile, self.region, isolated=self.isolated)
@@ -178,9 +187,11 @@ class AppContext:
                     isolated=self.isolated,
                 )
             except ValueError as exc:  # botocore: a malformed endpoint URL or region name
-                where = "--region" if region == self.region else f"the ARN's region {region!r}"
+                ours = region == self.region
+                where = self.given_as("region") if ours else f"the ARN's region {region!r}"
                 # botocore quotes the region: a line break in it escaped, one line (Q-DM-3)
-                message = f"check --endpoint-url and {where}: {shown(redact(str(exc)))}"
+                endpoint = self.given_as("endpoint_url")
+                message = f"check {endpoint} and {where}: {shown(redact(str(exc)))}"
                 raise UsageError(message) from None
             start_at = MODES[self.api_process] if service in OFFLOADED else None
             if start_at is not None:  # the rooms' calls: botocore's CPU in a second process

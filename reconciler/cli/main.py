@@ -17,6 +17,7 @@ from reconciler import __version__
 from reconciler.cli import commands
 from reconciler.cli.argv import ArgvError, normalise, unknown_command
 from reconciler.cli.context import AppContext
+from reconciler.cli.given import given_as, option
 from reconciler.closed_output import (
     EXIT_OUTPUT_CLOSED,
     OutputClosed,
@@ -177,7 +178,7 @@ Environment:
 
 
 @click.group(cls=ReconcilerGroup, context_settings=CONTEXT_SETTINGS, epilog=ENVIRONMENT)
-@click.option(
+@option(
     "--desired",
     "desired_dir",
     default="desired-state",
@@ -187,28 +188,28 @@ Environment:
     type=click.Path(file_okay=False),
     help="Directory of desired-state YAML files.",
 )
-@click.option(
+@option(
     "--endpoint-url",
     envvar="CHIME_RECONCILER_ENDPOINT_URL",
     show_envvar=True,
     help="Send every AWS call here (the emulator, or a compatible endpoint).",
 )
-@click.option("--profile", envvar="AWS_PROFILE", show_envvar=True, help="AWS profile to use.")
-@click.option(
+@option("--profile", envvar="AWS_PROFILE", show_envvar=True, help="AWS profile to use.")
+@option(
     "--region",
     default="us-east-1",
     show_default=True,
     envvar=["AWS_REGION", "AWS_DEFAULT_REGION"],  # click takes the first one set
     help="AWS region: this option, else AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1.",
 )
-@click.option(
+@option(
     "--parallelism",
     default=8,
     show_default=True,
     type=click.IntRange(1, 64),
     help="Targets read and applied at once.",
 )
-@click.option(
+@option(
     "--api-process",
     type=click.Choice(sorted(MODES)),
     default="auto",
@@ -219,7 +220,7 @@ Environment:
     f"CPU is not spent in this one: `auto` starts it at a run's {AUTO_AT:,}th call (a large "
     "read), `on` at the first, `off` never. Calls made while it starts are made here.",
 )
-@click.option(
+@option(
     "--now",
     envvar="CHIME_RECONCILER_NOW",
     metavar="WHEN",
@@ -227,7 +228,7 @@ Environment:
     "(2027-03-31, its first moment in UTC) or a date and time with a zone. A preview: "
     "apply refuses it (it applies what the clock calls for). Env: CHIME_RECONCILER_NOW.",
 )
-@click.option(
+@option(
     "--rate",
     "rates",
     multiple=True,
@@ -237,8 +238,8 @@ Environment:
     + ", ".join(q.name for q in QUOTAS)
     + ".",
 )
-@click.option("--no-color", is_flag=True, help="Never colour output (also: NO_COLOR env).")
-@click.option("-v", "--verbose", count=True, help="More detail: provenance, API calls (-vv).")
+@option("--no-color", is_flag=True, help="Never colour output (also: NO_COLOR env).")
+@option("-v", "--verbose", count=True, help="More detail: provenance, API calls (-vv).")
 @click.version_option(__version__, prog_name="chime-reconciler")
 @click.pass_context
 def cli(ctx: click.Context, /, **options: Any) -> None:
@@ -268,6 +269,7 @@ def cli(ctx: click.Context, /, **options: Any) -> None:
     app = AppContext.from_options(now_from_env=from_env, **options)
     sources = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
     app.explicit = frozenset(n for n in options if ctx.get_parameter_source(n) in sources)
+    app.given = {p.name: given_as(ctx, p) for p in ctx.command.params if p.name is not None}
     ctx.obj = app
     ctx.call_on_close(app.close)  # the second process of --api-process, if one started
 
