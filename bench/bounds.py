@@ -11,7 +11,8 @@ Per command (each command is a new session: nothing is cached between commands):
   bound is the best of these knowing the listing order in advance:
   ``min over p of p + r(p)`` (r(p): wanted e-mails not on the first p pages; r(P) = 0
   once the sweep has read all P pages). It is at most ``min(k, ceil(users / 200))``;
-- ListBots: ceil(bots / 99) per account if a declared bot was not revealed by a listing;
+- ListBots: ceil(bots / 99) per account if a bot is declared, even one a listing revealed
+  (bot names are not unique: a name several bots have is a plan error, Q-EU-1);
 - BatchCreateRoomMembership: ceil(adds / 50) per room;
 - UpdateRoomMembership: one per role change; DeleteRoomMembership: one per removal;
 - verification after apply: ceil(max(m', 1) / 99) ListRoomMemberships per changed room,
@@ -126,7 +127,7 @@ def read_bound(world: World, limits: Limits) -> Calls:
     wanted = unrevealed(rooms)
     users = {m for m in wanted if not is_bot(m)}
     calls[LIST_USERS] = user_resolution_bound(world.users, users, limits.users_page)
-    if wanted - users:
+    if any(is_bot(m) for r in rooms for m in (r.desired or {})):
         calls[LIST_BOTS] = pages(len(world.bots), limits.bots_page)
     return calls
 

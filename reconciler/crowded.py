@@ -5,9 +5,9 @@ file declares them (protected ones where it prunes, a channel's bearer), exceed 
 maximum (``planner.over_maximum``). Members no file declares in a target that does not
 prune, protected or not, are not counted there: they are someone else's and may leave
 by apply time. When they are still there, the plan's adds over the maximum are refused by
-AWS (LimitExceeded) on this apply and on every later one until someone leaves, the target
-prunes, or fewer are declared: ``crowded`` says so, as a warning, from the plan's own
-numbers (the live count, the changes, the target's maximum: the kind's, or its own, a
+AWS (the kind's ``full_error``) on this apply and on every later one until someone leaves,
+the target prunes, or fewer are declared: ``crowded`` says so, as a warning, from the
+plan's own numbers (the live count, the changes, the target's maximum: the kind's, or its own, a
 meeting's MaxCount).
 """
 
@@ -38,7 +38,8 @@ class Crowded:
 
     def message(self) -> str:
         """``meeting 'm1' (id ...) would have 3 attendees after this apply, ...``."""
-        words = kinds.get(self.target.kind).words
+        kind = kinds.get(self.target.kind)
+        words = kind.words
         whose = f"the {words.noun}'s own" if self.own_maximum else "AWS's"
         members = words.members
         fix = "declare fewer, or remove some of them in Chime"
@@ -49,7 +50,8 @@ class Crowded:
             f"{self.after:,} {members} after this apply, more than {whose} maximum of "
             f"{self.maximum:,}: {self.undeclared:,} of them no file declares and the plan "
             f"keeps; AWS will refuse {self.refused:,} of the plan's {self.adds:,} "
-            f"add{'' if self.adds == 1 else 's'} to it (LimitExceeded) on this apply and "
+            f"add{'' if self.adds == 1 else 's'} to it{kind.full_error_note} on this "
+            "apply and "
             f"every later one while they stay. To converge: {fix}."
         )
 

@@ -5,11 +5,11 @@ member that stays (a meeting's only presenter) would make.
 The applier makes places for the creates first (``reconciler.apply_places``): it removes
 the members without an elevated role, then elevated ones only while the target keeps its
 floor of them. A place that only a removal under the floor would make is not made before
-the creates: AWS refuses the adds over the maximum (LimitExceeded), the elevated member
-is kept when an elevated add is among those refused. ``full_swap`` finds these from the
-plan's own numbers, running that same rule as if every call succeeded but the adds AWS
-refuses: it accepts them first come, first served (in the order the applier sends them,
-``reconciler.create_batches``) up to the maximum. Running it apply after
+the creates: AWS refuses the adds over the maximum (the kind's ``full_error``), the
+elevated member is kept when an elevated add is among those refused. ``full_swap`` finds
+these from the plan's own numbers, running that same rule as if every call succeeded but
+the adds AWS refuses: it accepts them first come, first served (in the order the applier
+sends them, ``reconciler.create_batches``) up to the maximum. Running it apply after
 apply, it tells whether a later apply completes the plan (an accepted add is elevated, or
 no refused one is: the old member goes then) or none does (Q-AX-1). The floor is apply's:
 a kind's minimum setting (a room's ``min_administrators``: ``TargetPlan.minimum``, which
@@ -60,7 +60,8 @@ class FullSwap:
     def message(self) -> str:
         """``meeting 'bridge' (id ...) has no place for 1 of its 2 adds (...): ... ``, then
         what this apply and the later ones do, as far as the plan knows."""
-        words = kinds.get(self.target.kind).words
+        kind = kinds.get(self.target.kind)
+        words = kind.words
         one = words.elevated[0]
         whose = f"the {words.noun}'s own" if self.own_maximum else "AWS's"
         n = len(self.adds)
@@ -76,8 +77,8 @@ class FullSwap:
             f"{which} ({_count(self.live_count, words.member)} now, {whose} maximum of "
             f"{self.maximum:,}) and the plan swaps its last {one} that stays: apply keeps "
             f"{held} while it changes the {words.noun}, so it removes {kept} only after the "
-            f"adds, and AWS will refuse {_names(self.refused_adds or self.adds)} "
-            "(LimitExceeded)"
+            f"adds, and AWS will refuse {_names(self.refused_adds or self.adds)}"
+            f"{kind.full_error_note}"
         )
         advice = (
             f"To converge: make a place first (apply with "
@@ -134,7 +135,7 @@ class _Round:
 def _one_apply(tp: TargetPlan, minimum: int | None) -> _Round:
     """``tp`` applied as ``reconciler.applier`` orders it, with AWS accepting the creates
     first come, first served (in the order ``create_batches`` sends them) up to the
-    maximum and refusing the rest (LimitExceeded)."""
+    maximum and refusing the rest (the kind's ``full_error``)."""
     kind = tp.kind
     most = tp.maximum if tp.maximum is not None else tp.live_count + len(tp.changes)
     indexed = list(enumerate(tp.changes))

@@ -268,13 +268,13 @@ class _SeedParser:
                 "give one of them an id",
             )
         account_id = self.claim(given or derived_id("account", name), _join(path, "id"))
-        seen: dict[str, str] = {}  # email or bot/webhook name -> path
+        seen: dict[str, str] = {}  # email or webhook name -> path
         users = tuple(
             self.user(account_id, item, f"{path}.users[{i}]", seen)
             for i, item in enumerate(self.items(value, "users", path))
         )
         bots = tuple(
-            self.bot(account_id, item, f"{path}.bots[{i}]", seen)
+            self.bot(account_id, item, f"{path}.bots[{i}]")
             for i, item in enumerate(self.items(value, "bots", path))
         )
         webhooks = tuple(
@@ -299,7 +299,7 @@ class _SeedParser:
             raise self.fail(where, f"unknown email_filter {raw!r} (expected {options})") from None
 
     def once(self, seen: dict[str, str], key: str, path: str, what: str) -> None:
-        """Refuse a second email, bot name or webhook name in one account."""
+        """Refuse a second email or webhook name in one account."""
         if key in seen:
             raise self.fail(path, f"duplicate {what} (also at {seen[key]})")
         seen[key] = path
@@ -315,10 +315,12 @@ class _SeedParser:
         ident = given or derived_id(account_id, "user", email.lower())
         return SeedUser(self.claim(ident, _join(path, "id")), email, name)
 
-    def bot(self, account_id: str, raw: object, path: str, seen: dict[str, str]) -> SeedBot:
+    def bot(self, account_id: str, raw: object, path: str) -> SeedBot:
         value = self.mapping(raw, path, ("id", "name"))
         name = self.text(value, "name", path, required=True) or ""
-        self.once(seen, "bot " + name, path, f"bot name {name!r}")
+        # not ``once``: two bots may share a name, as at AWS (CreateBot's DisplayName is not
+        # unique); each then needs an ``id:`` (the derived one would be the same), and a
+        # membership's ``bot:NAME`` naming both is an error (``_MemberIndex``)
         given = self.text(value, "id", path, required=False)
         ident = given or derived_id(account_id, "bot", name)
         return SeedBot(self.claim(ident, _join(path, "id")), name)
@@ -358,6 +360,11 @@ class _SeedParser:
             where = f"{path}.memberships[{i}]"
             entry = self.mapping(item, where, ("member", "role"))
             ref = self.text(entry, "member", where, required=True) or ""
+            named = members.bots_named(ref)
+            if len(named) > 1:
+                raise self.fail(
+                    _join(where, "member"), f"{ref!r} names {len(named)} bots: give a bot's id"
+                )
             member_id = members.resolve(ref)
             if member_id is None:
                 raise self.fail(
@@ -389,13 +396,23 @@ class _MemberIndex:
         webhooks: tuple[SeedWebhook, ...],
     ) -> None:
         self.by_email = {u.email.lower(): u.id for u in users}
-        self.bots = {b.name: b.id for b in bots}
+        self.bots: dict[str, list[str]] = {}  # names are not unique (as at AWS)
+        for b in bots:
+            self.bots.setdefault(b.name, []).append(b.id)
         self.webhooks = {w.name: w.id for w in webhooks}
         self.ids = {u.id for u in users} | {b.id for b in bots} | {w.id for w in webhooks}
 
+    def bots_named(self, ref: str) -> list[str]:
+        """The ids of the bots a ``bot:NAME`` reference names (none for another reference)."""
+        if not ref.lower().startswith(BOT_PREFIX):
+            return []
+        return self.bots.get(ref[len(BOT_PREFIX) :].strip(), [])
+
     def resolve(self, ref: str) -> str | None:
+        """The member's id; None: no such member, or a ``bot:NAME`` several bots have."""
         if ref.lower().startswith(BOT_PREFIX):
-            return self.bots.get(ref[len(BOT_PREFIX) :].strip())
+            named = self.bots_named(ref)
+            return named[0] if len(named) == 1 else None
         if ref.lower().startswith(WEBHOOK_PREFIX):
             return self.webhooks.get(ref[len(WEBHOOK_PREFIX) :].strip())
         if ref in self.ids:

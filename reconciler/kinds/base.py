@@ -206,6 +206,11 @@ class Kind:
     # AWS's most members of one target: declaring more is an error at the target, not a
     # failure per member over the limit at apply (None: no documented limit)
     max_members: int | None = None
+    # the error code AWS answers an add over ``max_members`` with (per item in a batch
+    # create, or the call's): what the plan's warnings of a full target name, so that they
+    # name the code apply then prints ("ResourceLimitExceeded" for a room or a channel,
+    # "LimitExceeded" for a meeting; "": none named)
+    full_error: str = ""
     # why AWS would refuse a member however it is reached (through a group too), or None:
     # ``validate`` checks every member it expands, as plan's reading does
     member_problem: Callable[[MemberRef], str | None] | None = None
@@ -290,6 +295,12 @@ class Kind:
     def no_scope_why(self, spec: BaseModel, settings: BaseModel | None) -> str:
         """Why ``scope_of`` found no scope for this entry (the error at its key)."""
         return self.no_scope_message
+
+    @property
+    def full_error_note(self) -> str:
+        """`` (ResourceLimitExceeded)``: ``full_error`` as the warnings of a full target put
+        it after the adds AWS refuses; "" without one."""
+        return f" ({self.full_error})" if self.full_error else ""
 
     @property
     def id_key_text(self) -> str:

@@ -146,6 +146,7 @@ CHANNEL = ChannelKind(
         own_member="the bearer",
     ),
     max_members=MAX_CHANNEL_MEMBERS,
+    full_error="ResourceLimitExceeded",  # AWS's error code for an add over it
     role_lists=(RoleList("members", DEFAULT), RoleList("hidden", HIDDEN)),
     roles=(DEFAULT, HIDDEN),
     ranked=False,  # DEFAULT and HIDDEN conflict
@@ -179,6 +180,7 @@ CHANNEL_MODERATOR = ChannelKind(
         own_member="the bearer",
     ),
     max_members=MAX_CHANNEL_MODERATORS,
+    full_error="ResourceLimitExceeded",  # AWS's error code for an add over it
     role_lists=(RoleList("moderators", MODERATOR),),
     roles=(MODERATOR,),
     ranked=True,

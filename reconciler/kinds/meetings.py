@@ -284,6 +284,7 @@ MEETING = MeetingKind(
     member_parser=meeting_member,
     lookup_parser=looked_up_attendee,  # explain/audit: AWS's own attendees too
     max_members=MAX_MEETING_ATTENDEES,
+    full_error="LimitExceeded",  # AWS's error code for an add over it
     member_problem=attendee_ref_problem,
     # AWS's own attendees (``aws:MediaPipeline-...``: recording, transcription, a live
     # connector): listed as unmanaged, never changed or removed, never drift (as a room's

@@ -54,6 +54,7 @@ ROOM = Kind(
     never_managed=frozenset({MemberKind.WEBHOOK}),
     in_place=frozenset({MemberKind.USER}),
     max_members=MAX_ROOM_MEMBERS,
+    full_error="ResourceLimitExceeded",  # AWS's error code for an add over it
     batch_size=ROOM_BATCH,
     batch_by_role=False,
     apply_phase=0,

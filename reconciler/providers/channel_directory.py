@@ -17,6 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
+from reconciler.bot_names import several_bots
 from reconciler.channel_refs import bot_arn, user_id_of
 from reconciler.desired.model import AppInstanceSetting, DesiredState
 from reconciler.errors import FORBIDDEN_CODES, AwsError, ReconcilerError
@@ -167,14 +168,13 @@ class ChannelDirectory:
         per app instance); "": a user, or a bot name at most one bot has."""
         if ref.kind is not MemberKind.BOT:
             return ""
-        named = sorted(self.bots(instance).get(ref.key, []))
-        if len(named) < 2:
-            return ""
-        return (
-            f"{len(named)} AppInstanceBots named {ref.key!r} in {instance} "
-            f"({', '.join(named)}): bot names are not unique, and a channel names "
-            "a bot by its name only: rename one of them (UpdateAppInstanceBot) to "
-            "manage it here"
+        return several_bots(
+            ref,
+            self.bots(instance).get(ref.key, []),
+            "AppInstanceBots",
+            instance,
+            "channel",
+            "rename one of them (UpdateAppInstanceBot) to manage it here",
         )
 
     def bearer_by_name(self, instance: str, ref: MemberRef) -> str:

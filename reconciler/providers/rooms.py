@@ -8,8 +8,10 @@ Reading costs, for the rooms in scope (see ``read``):
     rooms read in parallel (``parallelism`` threads sharing one client);
   - users: what any room's listing revealed (e-mail -> member id) is free; the rest are
     resolved by ``resolve.resolve_emails`` (lookups or a sweep, whichever its rule picks);
-  - bots: what the listings revealed is free; ListBots (99 a page) once per account if a
-    declared bot is still unresolved.
+  - bots: ListBots (99 a page) once per account that declares a bot, even one a listing
+    revealed: bot names are not unique, and a ``bot:NAME`` several bots have is an error
+    where it is declared, its room not planned (``reconciler.bot_names``), whatever rooms
+    are in scope.
 Resolutions (room ids, member ids) are cached for the provider's lifetime, so re-reading
 the rooms an apply touched (``read(desired, only=touched)``) costs only their listings.
 ``prefetch`` starts the first read's ListRooms and listings while the desired state is
@@ -23,6 +25,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from operator import attrgetter
 from typing import Any, TypeVar
 
+from reconciler.bot_names import several_bots
 from reconciler.declared_once import compared, declared_twice
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import NOT_FOUND_CODES, AwsError, not_found
@@ -46,6 +49,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _REF = attrgetter("ref")
+# what to do about a ``bot:NAME`` several bots have: Chime cannot rename a bot
+BOT_FIX = (
+    "Chime cannot rename a bot (UpdateBot only disables it): declare one whose name is its own"
+)
 
 
 class RoomsProvider(ClientProvider[ChimeApi]):
@@ -54,6 +61,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
     kind = ROOM.id
     _room_ids: dict[TargetKey, str]
     _member_ids: dict[tuple[str, MemberRef], str]
+    _bots: dict[str, list[Bot]]  # account -> its bots (ListBots, once a run)
     _ahead: RoomReadAhead | None
 
     def open_api(self, client: Any, retry: RetryPolicy, pacer: Pacer | None) -> ChimeApi:
@@ -62,6 +70,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
     def started(self) -> None:
         self._room_ids = {}
         self._member_ids = {}
+        self._bots = {}
         self._ahead = None
 
     # -- reading ahead, while the desired state loads --------------------------------------
@@ -146,14 +155,18 @@ class RoomsProvider(ClientProvider[ChimeApi]):
                 if t.key not in targets:  # not found: done all the same
                     self.progress(t.key)
         live_scope = [t for t in found if t.key in targets]
-        scoped = self._resolve_members(live_scope, targets.values(), problems)
+        scoped, ambiguous = self._resolve_members(live_scope, targets.values(), problems)
+        # not planned: which bot it declares is an error (each at its line): planned, it
+        # would keep or add whichever bot a listing showed, and prune the other (Q-EU-1)
+        unplanned = {k: Unplanned(None, p.message) for k, p in twice.items()}
+        unplanned |= {k: Unplanned(targets.pop(k), why) for k, why in ambiguous.items()}
         return LiveState(
             targets=targets,
             member_ids=_unambiguous(scoped),
             problems=_dedupe(problems),
             scoped_member_ids=scoped,
             elsewhere_ids=elsewhere,
-            unplanned={k: Unplanned(None, p.message) for k, p in twice.items()},
+            unplanned=unplanned,
         )
 
     def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:
@@ -234,9 +247,10 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         scope: Sequence[DesiredTarget],
         live: Iterable[LiveTarget],
         problems: list[LiveProblem],
-    ) -> dict[tuple[str, MemberRef], str]:
-        """Member ids of the declared members, per account: from the listings first, then
-        the API."""
+    ) -> tuple[dict[tuple[str, MemberRef], str], dict[TargetKey, str]]:
+        """Member ids of the declared members, per account: users from the listings first,
+        then the API; bots from ListBots. And the rooms declaring a ``bot:NAME`` several
+        bots of the account have, each with the first such error (not planned)."""
         for account, member in _revealed(live):  # what the listings revealed is free
             if member.kind is not MemberKind.WEBHOOK:
                 self._member_ids[(account, member.ref)] = member.member_id
@@ -248,24 +262,30 @@ class RoomsProvider(ClientProvider[ChimeApi]):
             declared[t.key.scope].update(zip(map(id, refs), refs, strict=True))
         resolved: dict[tuple[str, MemberRef], str] = {}
         unknown: dict[tuple[str, MemberRef], str] = {}  # the problem with each
+        ambiguous_refs: set[tuple[str, MemberRef]] = set()  # a name several bots have
         for account, by_id in sorted(declared.items()):
             refs = list(dict.fromkeys(by_id.values()))
             missing = [r for r in refs if (account, r) not in self._member_ids]
             self._lookup_users(account, [r for r in missing if r.kind is MemberKind.USER])
-            unclear = self._lookup_bots(account, [r for r in missing if r.kind is MemberKind.BOT])
+            unclear = self._lookup_bots(account, [r for r in refs if r.kind is MemberKind.BOT])
             for ref in sorted(refs):
                 mid = self._member_ids.get((account, ref))
-                if mid is not None:
+                if mid is not None and ref not in unclear:
                     resolved[(account, ref)] = mid
                 else:
                     unknown[(account, ref)] = unclear.get(ref) or _no_member(ref, account)
+                    if ref in unclear:
+                        ambiguous_refs.add((account, ref))
+        ambiguous: dict[TargetKey, str] = {}
         if unknown:  # reported where each was declared
             for t in scope:
                 for dm in t.members:
                     message = unknown.get((t.key.scope, dm.ref))
                     if message is not None:
                         problems.append(_problem(t, _where(dm), message))
-        return resolved
+                        if (t.key.scope, dm.ref) in ambiguous_refs:
+                            ambiguous.setdefault(t.key, message)
+        return resolved, ambiguous
 
     def _lookup_users(self, account: str, refs: Sequence[MemberRef]) -> None:
         emails = {r.key: r.display for r in refs}
@@ -275,22 +295,23 @@ class RoomsProvider(ClientProvider[ChimeApi]):
                 self._member_ids[(account, r)] = users[r.key].user_id
 
     def _lookup_bots(self, account: str, refs: Sequence[MemberRef]) -> dict[MemberRef, str]:
-        """Resolve bots by display name; return the ambiguous ones with a message."""
+        """Resolve bots by display name (ListBots, once per account: a listing that showed
+        a bot of that name does not tell whether another has it); return the ambiguous
+        ones with the plan's message, forgetting any id a listing gave them."""
         if not refs:
             return {}
-        bots: dict[str, list[Bot]] = defaultdict(list)
-        for bot in self.api.list_bots(account):
-            bots[bot.display_name.strip()].append(bot)
+        bots: dict[str, list[str]] = defaultdict(list)
+        for bot in self.list_bots(account):
+            bots[bot.display_name.strip()].append(bot.bot_id)
         unclear: dict[MemberRef, str] = {}
         for r in refs:
-            matches = sorted(bots.get(r.key, []))
-            if len(matches) == 1:
-                self._member_ids[(account, r)] = matches[0].bot_id
-            elif matches:
-                ids = ", ".join(b.bot_id for b in matches)
-                unclear[r] = (
-                    f"{len(matches)} Chime bots named {r.display} in account {account} ({ids})"
-                )
+            ids = bots.get(r.key, [])
+            why = several_bots(r, ids, "Chime bots", f"account {account}", "room", BOT_FIX)
+            if why:
+                unclear[r] = why
+                self._member_ids.pop((account, r), None)
+            elif ids:
+                self._member_ids[(account, r)] = ids[0]
         return unclear
 
     def _pmap(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
@@ -378,7 +399,11 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         return self.api.find_user_by_email(account, email)
 
     def list_bots(self, account: str) -> list[Bot]:
-        return self.api.list_bots(account)
+        """The account's bots: ListBots once per account and run (the plan's reading and
+        ``audit``'s lookup of a bot share it)."""
+        if account not in self._bots:
+            self._bots[account] = self.api.list_bots(account)
+        return self._bots[account]
 
 
 def _revealed(live: Iterable[LiveTarget]) -> Iterator[tuple[str, LiveMember]]:

@@ -149,7 +149,13 @@ def test_audit_calls_list_users_once_and_reads_each_room_of_the_member(
     # then, as the plan changes alice (big, incident), every declared room read in full
     # and planned to ask the safety rules (Q-EE-1): ops, web, incident, old one page each,
     # big two; ListRooms once more for old (declared by name, which no row found)
-    assert emulator.calls() == {"ListUsers": 1, "ListRooms": 3, "ListRoomMemberships": 5 + 6}
+    # ListBots: the plan of the declared rooms resolves their bots (Q-EU-1)
+    assert emulator.calls() == {
+        "ListBots": 1,
+        "ListUsers": 1,
+        "ListRooms": 3,
+        "ListRoomMemberships": 5 + 6,
+    }
 
 
 def test_audit_stops_reading_a_room_once_the_member_is_found(
@@ -171,7 +177,13 @@ def test_audit_stops_reading_a_room_once_the_member_is_found(
     # then, as the plan changes alice (big, incident), every declared room read in full
     # and planned to ask the safety rules (Q-EE-1): ops, web, incident, old one page each,
     # big two; ListRooms once more for old (declared by name, which no row found)
-    assert emulator.calls() == {"ListUsers": 1, "ListRooms": 3, "ListRoomMemberships": 4 + 6}
+    # ListBots: the plan of the declared rooms resolves their bots (Q-EU-1)
+    assert emulator.calls() == {
+        "ListBots": 1,
+        "ListUsers": 1,
+        "ListRooms": 3,
+        "ListRoomMemberships": 4 + 6,
+    }
 
 
 def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, desired: Path) -> None:
@@ -256,8 +268,9 @@ def test_audit_of_a_bot_resolves_it_with_list_bots(emulator: EmulatorServer, des
     ]
     # the plan adds it to ops: every declared room read in full and planned, to ask the
     # safety rules (Q-EE-1): ops, web, incident, old one page each, big two; ListRooms
-    # once more, for the rooms declared by name that no row found
-    assert emulator.calls() == {"ListBots": 1, "ListRooms": 3, "ListRoomMemberships": 1 + 6}
+    # once more, for the rooms declared by name that no row found; ListBots once more, by
+    # that plan, which resolves the declared bots whatever the listings showed (Q-EU-1)
+    assert emulator.calls() == {"ListBots": 2, "ListRooms": 3, "ListRoomMemberships": 1 + 6}
 
 
 def test_audit_of_a_member_no_account_has_and_no_file_declares_exits_1(

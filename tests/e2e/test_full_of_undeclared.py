@@ -85,8 +85,8 @@ def test_a_full_room_of_undeclared_members_is_warned_of(
     message = (
         "room 'big' (id room-big) would have 1,001 members after this apply, more than "
         "AWS's maximum of 1,000: 1,000 of them no file declares and the plan keeps; AWS "
-        "will refuse 1 of the plan's 1 add to it (LimitExceeded) on this apply and every "
-        "later one while they stay. To converge: let it prune (`prune: true`), declare "
+        "will refuse 1 of the plan's 1 add to it (ResourceLimitExceeded) on this apply and "
+        "every later one while they stay. To converge: let it prune (`prune: true`), declare "
         "fewer, or remove some of them in Chime."
     )
     planned = cli("plan")
@@ -117,6 +117,11 @@ def test_a_full_room_of_undeclared_members_is_warned_of(
     markdown = cli("plan", "--format", "markdown")
     assert "> [!WARNING]\n> **1 target is full of members no file declares" in markdown.stdout
     assert "room 'big' (id room-big) would have 1,001 members" in markdown.stdout
+    # Q-EU-3: apply then fails with the code the warning named
+    applied = cli("apply", "--auto-approve")
+    assert applied.exit_code == 1, applied.stdout + applied.stderr
+    [failed] = [line for line in applied.lines if line.startswith("  ! + newbie@example.com")]
+    assert " in big: ResourceLimitExceeded: " in failed
 
 
 def test_a_meeting_at_its_own_max_count_with_undeclared_attendees_is_warned_of(

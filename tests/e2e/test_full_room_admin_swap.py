@@ -32,9 +32,9 @@ MESSAGE = (
     "room 'full' (id room-full) has no place for 1 of its 2 adds (1,000 members now, AWS's "
     "maximum of 1,000) and the plan swaps its last administrator that stays: apply keeps 1 "
     "administrator while it changes the room, so it removes u0@example.com only after the "
-    "adds, and AWS will refuse zoe@example.com (LimitExceeded), u0@example.com kept, on "
-    "this apply and every later one: running it again will not help. To converge: make a "
-    "place first (apply with 1 member fewer), or keep another member an administrator "
+    "adds, and AWS will refuse zoe@example.com (ResourceLimitExceeded), u0@example.com kept, "
+    "on this apply and every later one: running it again will not help. To converge: make "
+    "a place first (apply with 1 member fewer), or keep another member an administrator "
     "meanwhile."
 )
 
@@ -109,7 +109,7 @@ def test_a_full_room_whose_only_administrator_is_replaced_is_warned_of_and_conve
         failed = cli("apply", *how)
         assert failed.exit_code == 1, failed.stdout + failed.stderr
         warned = failed.lines[failed.lines.index(HEAD) + 1]
-        assert "refuse zoe@example.com (LimitExceeded), u0@example.com kept, on" in warned
+        assert "refuse zoe@example.com (ResourceLimitExceeded), u0@example.com kept, on" in warned
         assert any(
             line.startswith("  ! + zoe@example.com (Administrator) in full: ResourceLimitExceeded")
             for line in failed.lines

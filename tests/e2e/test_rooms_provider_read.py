@@ -140,7 +140,9 @@ def test_read_returns_members_with_kind_role_and_ids(emulator: EmulatorServer) -
         MemberRef.user("u0@example.com"): "uid-0",
         MemberRef.bot("PagerBot"): "bid-PagerBot",
     }
-    assert calls(emulator) == {"ListRoomMemberships": 1, "ListRooms": 1}
+    # a declared bot costs ListBots all the same: a listing does not tell whether another
+    # bot has its name (Q-EU-1)
+    assert calls(emulator) == {"ListBots": 1, "ListRoomMemberships": 1, "ListRooms": 1}
 
 
 def test_read_follows_every_page_of_a_150_member_room(emulator: EmulatorServer) -> None:
@@ -167,7 +169,7 @@ def test_read_cost_is_the_lower_bound_across_many_rooms(emulator: EmulatorServer
     }
 
 
-def test_members_seen_in_any_room_listing_cost_no_lookup(emulator: EmulatorServer) -> None:
+def test_listed_users_cost_no_lookup_and_bots_one_list_bots(emulator: EmulatorServer) -> None:
     emulator.reset(
         seed(
             users=5,
@@ -181,7 +183,8 @@ def test_members_seen_in_any_room_listing_cost_no_lookup(emulator: EmulatorServe
         MemberRef.user("u1@example.com"): "uid-1",
         MemberRef.bot("PagerBot"): "bid-PagerBot",
     }
-    assert calls(emulator) == {"ListRoomMemberships": 2, "ListRooms": 1}
+    # users only: a declared bot costs ListBots, once (Q-EU-1: bot names are not unique)
+    assert calls(emulator) == {"ListBots": 1, "ListRoomMemberships": 2, "ListRooms": 1}
 
 
 def test_one_unlisted_user_costs_one_lookup(emulator: EmulatorServer) -> None:

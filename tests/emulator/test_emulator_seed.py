@@ -58,6 +58,19 @@ def write(tmp_path: Path, text: str) -> Path:
             "SEED:6: accounts[0].rooms[0].memberships[0].member: "
             "no user, bot or webhook 'bot:Nope' in account a",
         ),
+        (  # Q-EU-1: two bots of one name need an id each (the derived one is the same)
+            "accounts:\n  - id: a\n    name: X\n    bots:\n"
+            "      - {name: Pager}\n      - {name: Pager}\n",
+            f"SEED:6: accounts[0].bots[1].id: duplicate id {derived_id('a', 'bot', 'Pager')!r} "
+            "(also used at accounts[0].bots[0].id)",
+        ),
+        (  # Q-EU-1: and a membership naming both by name is an error
+            "accounts:\n  - id: a\n    name: X\n    bots:\n"
+            "      - {id: b1, name: Pager}\n      - {id: b2, name: Pager}\n"
+            "    rooms:\n      - name: r\n        memberships: [{member: 'bot:Pager'}]\n",
+            "SEED:9: accounts[0].rooms[0].memberships[0].member: "
+            "'bot:Pager' names 2 bots: give a bot's id",
+        ),
         (
             "accounts:\n  - id: a\n    name: X\n    users:\n      - {id: a, email: a@b.co}\n",
             "SEED:5: accounts[0].users[0].id: duplicate id 'a' (also used at accounts[0].id)",
@@ -194,3 +207,23 @@ def test_a_seeded_external_user_id_keeps_its_white_space(tmp_path: Path) -> None
     (meeting,) = parse_seed(load_seed(path)).meetings
     assert [a.external_user_id for a in meeting.attendees] == ["dial-in-7 ", "dial-in-7", " x"]
     assert len({a.id for a in meeting.attendees}) == 3
+
+
+def test_two_bots_may_share_a_name_as_at_aws() -> None:
+    """Q-EU-1: CreateBot's DisplayName is not unique; the seed refused a second bot of one
+    name, so no test could build that estate. Each has its id; memberships name them so."""
+    seed = parse_seed(
+        {
+            "accounts": [
+                {
+                    "id": "a",
+                    "name": "X",
+                    "bots": [{"id": "b1", "name": "Pager"}, {"id": "b2", "name": "Pager"}],
+                    "rooms": [{"name": "r", "memberships": [{"member": "b1"}, {"member": "b2"}]}],
+                }
+            ]
+        }
+    )
+    (account,) = seed.accounts
+    assert [(b.id, b.name) for b in account.bots] == [("b1", "Pager"), ("b2", "Pager")]
+    assert [m.member_id for m in account.rooms[0].memberships] == ["b1", "b2"]

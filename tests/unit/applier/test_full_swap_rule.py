@@ -155,7 +155,7 @@ def test_a_full_room_whose_only_administrator_is_replaced_is_warned_of() -> None
     assert (found.floor, found.keeps, found.applies) == (1, True, None)
     message = found.message()
     assert message.startswith("room 'ops' (id ops) has no place for its add (1,000 members now")
-    assert "AWS will refuse b@x.io (LimitExceeded), a@x.io kept, on this apply and every" in (
+    assert "AWS will refuse b@x.io (ResourceLimitExceeded), a@x.io kept, on this apply and" in (
         message
     )
     assert message.endswith("or keep another member an administrator meanwhile.")
@@ -301,7 +301,9 @@ def test_the_warning_names_three_members_then_counts_the_rest() -> None:
     assert found is not None and found.refused == 4
     message = found.message()
     assert "it removes a1@x.io, a2@x.io, a3@x.io and 1 more only after the adds" in message
-    assert "AWS will refuse b1@x.io, b2@x.io, b3@x.io and 1 more (LimitExceeded)" in message
+    assert "AWS will refuse b1@x.io, b2@x.io, b3@x.io and 1 more (ResourceLimitExceeded)" in (
+        message
+    )
 
 
 def test_a_members_removal_already_made_frees_the_place_so_no_administrator_goes_first() -> None:

@@ -52,9 +52,14 @@ def test_two_bots_with_the_declared_name_are_reported_as_ambiguous() -> None:
     client = TwoPagerBots()
     live = RoomsProvider(client, retry=RetryPolicy(attempts=1)).read(DesiredState((target,)))
     assert [str(p) for p in live.problems] == [
-        "desired-state/rooms.yaml:6: 2 Chime bots named PagerBot in account acct-1 (bot-1, bot-2)"
+        "desired-state/rooms.yaml:6: 2 Chime bots named 'PagerBot' in account acct-1 (bot-1, "
+        "bot-2): bot names are not unique, and a room names a bot by its name only: Chime "
+        "cannot rename a bot (UpdateBot only disables it): declare one whose name is its own"
     ]
     assert live.member_ids == {MemberRef.bot("DeployBot"): "bot-3"}
+    # Q-EU-1: not planned (no bot picked, none pruned), as a channel is
+    assert list(live.targets) == []
+    assert list(live.unplanned) == [target.key]
     assert client.calls == ["ListRoomMemberships", "ListBots"]
 
 
