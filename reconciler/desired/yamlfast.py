@@ -2,10 +2,10 @@
 
 ``yamlpos`` composes a node tree and walks it, resolving and constructing every scalar in
 Python: at a million member entries that is most of the loading time. Desired-state files
-are mostly plain names in lists, so here libyaml's events (``CSafeLoader``) become the data
-directly, a scalar whose first character no implicit YAML type can start with (``a``, not
-``1``, ``t`` or ``~``) is its own text, and a list's item lines are kept in one array
-rather than one table entry per item.
+are mostly plain names in lists, so here libyaml's events (``yaml12``'s ``CSafeLoader``:
+numbers as YAML 1.2 reads them) become the data directly, a scalar whose first character
+no implicit YAML type can start with (``a``, not ``1``, ``t`` or ``~``) is its own text,
+and a list's item lines are kept in one array rather than one table entry per item.
 
 The result is the one ``yamlpos``'s node walk gives (data, lines, issues, in the same
 order; ``tests/unit/desired/test_yamlfast.py`` compares the two). Whatever this path does
@@ -34,9 +34,9 @@ from yaml.events import (
     StreamStartEvent,
 )
 from yaml.nodes import ScalarNode
-from yaml.resolver import Resolver
 
 from reconciler.desired.shown import named
+from reconciler.desired.yaml12 import CSafeLoader12, SafeLoader12
 from reconciler.desired.yamlpos import (
     LARGE,
     MAP_TAG,
@@ -56,7 +56,7 @@ from reconciler.desired.yamlpos import (
 
 STR_TAG = "tag:yaml.org,2002:str"
 MAX_DEPTH = 64  # deeper than any desired-state file: left to yamlpos (its own limit)
-RESOLVERS = Resolver.yaml_implicit_resolvers  # first character -> the types it may start
+RESOLVERS = SafeLoader12.yaml_implicit_resolvers  # first character -> the types it may start
 
 
 class _GiveUp(Exception):
@@ -67,7 +67,7 @@ def parse_fast(text: str) -> Document | None:
     """The document, or None when the usual path must parse ``text``. A YAML error in a
     text over ``LARGE`` is raised (libyaml's message, as ``yamlpos.compose`` gives it),
     rather than parse a large broken file a second time."""
-    loader_class = getattr(yaml, "CSafeLoader", None)
+    loader_class = CSafeLoader12  # numbers as YAML 1.2 reads them, as yamlpos does
     if loader_class is None or None in RESOLVERS:  # no libyaml, or a wildcard resolver
         return None
     loader = loader_class(text)
@@ -89,7 +89,7 @@ class _Events:
         self.next: Any = loader.get_event
         self.positions = Positions()
         self.issues: list[YamlIssue] = []
-        self.constructor = yaml.SafeLoader("")  # for the scalars that are not text
+        self.constructor = SafeLoader12("")  # for the scalars that are not text
         self.strings: dict[str, str] = {}  # the same member is listed in many places
 
     def document(self) -> Document:

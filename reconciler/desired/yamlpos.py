@@ -1,6 +1,7 @@
 """Read YAML into plain data plus a separate table of source lines (no keys injected).
 
-PyYAML composes the text into nodes (SafeLoader); we build the plain data ourselves so
+PyYAML composes the text into nodes (``yaml12``'s SafeLoader: numbers as YAML 1.2 reads
+them); we build the plain data ourselves so
 that we can (1) record the line of every value and every mapping key by its *path*
 (``("rooms", "incident-response", "members", 2)``), (2) report duplicate keys, which
 PyYAML silently overwrites, and (3) turn every YAML problem into a located message.
@@ -25,6 +26,7 @@ from reconciler.desired.editor_lines import hidden_break, line_at
 from reconciler.desired.long_key import long_key_message
 from reconciler.desired.nesting import MAX_NESTING, TOO_DEEP, TooDeep, deeper_than, reading_line
 from reconciler.desired.shown import named
+from reconciler.desired.yaml12 import CSafeLoader12, SafeLoader12
 from reconciler.governance.grant import UNTIL_EXAMPLES, date_problem
 
 Path = tuple[str | int, ...]
@@ -155,7 +157,7 @@ def compose(text: str) -> Node | None:
     again in pure Python, whose messages are the ones we report on every machine, unless
     the text is over ``LARGE``: then libyaml's message (with its line) is reported, rather
     than spend seconds per megabyte parsing a broken file a second time."""
-    fast = getattr(yaml, "CSafeLoader", None)
+    fast = CSafeLoader12  # numbers as YAML 1.2 reads them (``yaml12``)
     if fast is not None:
         try:
             deep = deeper_than(text, fast, MAX_NESTING)
@@ -165,7 +167,7 @@ def compose(text: str) -> Node | None:
         except yaml.YAMLError:
             if len(text) > LARGE:
                 raise
-    loader = yaml.SafeLoader(text)
+    loader = SafeLoader12(text)
     try:
         return loader.get_single_node()
     except RecursionError:
@@ -215,7 +217,7 @@ def surrogate_message(what: str, escape: str) -> str:
 
 
 def scalar_value(
-    constructor: yaml.SafeLoader,
+    constructor: SafeLoader12,
     node: ScalarNode,
     path: Path,
     issues: list[YamlIssue],
@@ -283,7 +285,7 @@ class _Builder:
         self.built: set[int] = set()  # nodes built once: met again, they are an alias
         self.in_alias = 0  # > 0 while an alias is expanded
         self.where = 1  # line of the last node written where it is (not through an alias)
-        self.constructor = yaml.SafeLoader("")
+        self.constructor = SafeLoader12("")
 
     def build(self, node: Node, path: Path) -> Any:
         alias = id(node) in self.built

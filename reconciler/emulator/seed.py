@@ -36,6 +36,7 @@ from typing import Any
 import yaml
 
 from reconciler.desired.nesting import TooDeep
+from reconciler.desired.yaml12 import SafeLoader12
 from reconciler.desired.yamlpos import compose
 from reconciler.emulator.errors import SeedError
 from reconciler.emulator.meetings.seed import SeedMeeting, parse_meetings
@@ -130,7 +131,7 @@ def _read_seed(path: str | Path) -> tuple[dict[str, Any], Seed]:
         node = _compose(text)
         if node is not None:
             _positions(node, "", lines, source, set())
-        doc = yaml.SafeLoader("").construct_document(node) if node is not None else {}
+        doc = SafeLoader12("").construct_document(node) if node is not None else {}
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise SeedError(source, f"invalid YAML: {exc.problem}", line=line) from exc
@@ -154,7 +155,7 @@ def _compose(text: str) -> yaml.Node | None:
     try:
         return compose(text)
     except RecursionError:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=SafeLoader12)
 
 
 def _positions(

@@ -7,6 +7,7 @@ accepts; and suggests no value it then refuses (its `examples`)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,49 @@ def test_meeting_id_schema_and_validate_agree(tmp_path: Path, meeting_id: str, v
     assert schema("rooms").is_valid(document) is valid
 
 
+class _Yaml12(yaml.SafeLoader):
+    """An editor's reading (yaml-language-server: YAML 1.2's core schema) of numbers,
+    written here from the spec, not taken from the loader under test (QA-EW Q-EW-1:
+    fed PyYAML's YAML 1.1 reading, the schema could never disagree with ``validate``)."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in entries if not tag.endswith((":int", ":float"))]
+        for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+def _core_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = str(node.value)
+    base = {"0o": 8, "0x": 16}.get(text[:2], 10)
+    return int(text[2:] if base != 10 else text, base)
+
+
+def _core_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
+    text = str(node.value).lower()
+    return float(text.replace(".inf", "inf").replace(".nan", "nan"))
+
+
+_Yaml12.add_constructor("tag:yaml.org,2002:int", _core_int)
+_Yaml12.add_constructor("tag:yaml.org,2002:float", _core_float)
+for _tag, _pattern, _firsts in (  # YAML 1.2.2, 10.3.2 (the core schema's tag resolution)
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+.0123456789",
+    ),
+):
+    for _first in _firsts:
+        _Yaml12.yaml_implicit_resolvers.setdefault(_first, []).append(
+            (f"tag:yaml.org,2002:{_tag}", re.compile(_pattern))
+        )
+
+
+def editor_reading(text: str) -> Any:
+    return yaml.load(text, Loader=_Yaml12)
+
+
 def validate_accepts_file(tmp_path: Path, document: str) -> bool:
     (tmp_path / "settings.yaml").write_text(f"account: '{ACCOUNT}'\n")
     (tmp_path / "a.yaml").write_text(document)
@@ -155,7 +199,7 @@ def validate_accepts_file(tmp_path: Path, document: str) -> bool:
 def test_single_values_schema_and_validate_agree(
     tmp_path: Path, document: str, valid: bool
 ) -> None:
-    assert schema("rooms").is_valid(yaml.safe_load(document)) is validate_accepts_file(
+    assert schema("rooms").is_valid(editor_reading(document)) is validate_accepts_file(
         tmp_path, document
     )
     assert validate_accepts_file(tmp_path, document) is valid
@@ -298,6 +342,53 @@ def test_numbers_schema_and_validate_agree(
     except DesiredStateError:
         accepted = False
     assert (accepted, schema(kind).is_valid(document)) == (valid, valid)
+
+
+# QA-EW Q-EW-1: a number as written, and what an editor (YAML 1.2) reads it as; YAML 1.1
+# (PyYAML's own) read 017 as 15, 1:30 as 90, 0b11 as 3, 1_0 as 10, and 1e3 as text
+SPELLINGS = [
+    ("1e3", 1000.0),
+    ("1.0e3", 1000.0),
+    ("1.5e0", 1.5),
+    ("017", 17),
+    ("0o17", 15),
+    ("0x10", 16),
+    ("1:30", "1:30"),
+    ("0b11", "0b11"),
+    ("1_0", "1_0"),
+    ("-.5", -0.5),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), SPELLINGS)
+def test_the_editor_reading_here_is_yaml_1_2s(text: str, value: Any) -> None:
+    assert editor_reading(f"v: {text}") == {"v": value}
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "text"),
+    [
+        pytest.param(kind, path, text, id=f"{kind}:{'.'.join(k or '*' for k in path)}={text}")
+        for kind, path, _ in NUMBERS
+        for text, _ in SPELLINGS
+    ],
+)
+def test_number_spellings_schema_and_validate_agree(
+    tmp_path: Path, kind: str, path: tuple[str | None, ...], text: str
+) -> None:
+    """``validate`` reads the text; the schema gets what an editor reads in it."""
+    written = yaml.safe_dump(number_document(kind, path, "NUMBER")).replace("NUMBER", text)
+    instance = f"{{c: {{arn: {INSTANCE}, bearer: 'user:r'}}}}"
+    settings = f"account: '{ACCOUNT}'\napp_instances: {instance}\n"
+    (tmp_path / "settings.yaml").write_text(written if kind == "settings" else settings)
+    if kind == "rooms":
+        (tmp_path / "a.yaml").write_text(written)
+    try:
+        load_desired(tmp_path)
+        accepted = True
+    except DesiredStateError:
+        accepted = False
+    assert accepted is schema(kind).is_valid(editor_reading(written))
 
 
 def suggested(node: Any, root: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Any]]:

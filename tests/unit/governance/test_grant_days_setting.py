@@ -33,7 +33,9 @@ def problems(tmp_path: Path, setting: str) -> list[str]:
         ("1.5", f"max_grant_days: {EITHER} the number 1.5"),
         ("true", f"max_grant_days: {EITHER} true"),
         ("[1]", f"max_grant_days: {EITHER} a list"),
-        ("1e308", f"max_grant_days: {EITHER} the string '1e308'"),  # YAML 1.1: not a number
+        # QA-EW Q-EW-1: read as YAML 1.2 reads it, as an editor does (1e3 is 1000, 1:30 text)
+        ("1:30", f"max_grant_days: {EITHER} the string '1:30'"),
+        ("1.5e0", f"max_grant_days: {EITHER} the number 1.5"),
         # QA-ET Q-ET-2: 1.0e+308 is a whole number, as to the schema; these are not
         ("1.5e+0", f"max_grant_days: {EITHER} the number 1.5"),
         (".inf", f"max_grant_days: {EITHER} the number inf"),
