@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import yaml
 
+from reconciler.desired.yaml12 import CORE_FLOAT, CORE_INT
 from reconciler.render.safe import UNSAFE, shown
 
 LINE_BREAKS = "\n\r\x85\u2028\u2029"  # what YAML 1.1 reads as the end of a line
@@ -11,12 +12,16 @@ LINE_BREAKS = "\n\r\x85\u2028\u2029"  # what YAML 1.1 reads as the end of a line
 
 def scalar(text: str) -> str:
     """``text`` as one line of YAML: plain where YAML reads it back unchanged as a string,
-    quoted (and escaped) otherwise."""
+    quoted (and escaped) otherwise. PyYAML's dumper decides by YAML 1.1; the desired
+    state is read by YAML 1.2's numbers (``desired/yaml12``), so text that is a number
+    only there (``1e3``, ``0o17``) is quoted too (QA-EZ Q-EZ-1)."""
     if UNSAFE.search(text):
         return quoted(text)
     plain = yaml.safe_dump(text, allow_unicode=True, width=1 << 30)
     plain = plain.removesuffix("\n").removesuffix("\n...")
-    return plain if not any(c in plain for c in LINE_BREAKS) else quoted(text)
+    if any(c in plain for c in LINE_BREAKS) or CORE_INT.match(plain) or CORE_FLOAT.match(plain):
+        return quoted(text)
+    return plain
 
 
 def quoted(text: str) -> str:

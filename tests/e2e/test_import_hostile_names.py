@@ -85,3 +85,35 @@ def test_scalars_and_comments_with_format_characters_are_escaped_and_read_back()
     )
     assert not RAW.search(doc)
     assert yaml.safe_load(doc) == {"channels": {}}  # the name stays in its comment line
+
+
+def test_ids_that_are_numbers_to_yaml_1_2_are_quoted_so_import_then_plan_has_no_changes(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    """QA-EZ Q-EZ-1: the desired state reads numbers as YAML 1.2 does, but `import` chose
+    plain or quoted by PyYAML's YAML 1.1 dumper, so a room id `1e3` or `0o17` was written
+    plain, read back as 1000.0 or 15, and the files it wrote failed to load."""
+    member = [{"member": "u0@example.com", "role": "Administrator"}]
+    emulator.reset(
+        {
+            "accounts": [
+                {
+                    "id": ACC,
+                    "name": "Corp",
+                    "users": [{"id": "uid-0", "email": "u0@example.com"}],
+                    "rooms": [
+                        {"id": room_id, "name": "ops", "memberships": member}
+                        for room_id in ("1e3", "0o17", "1.0e3")
+                    ],
+                }
+            ]
+        }
+    )
+    desired = tmp_path / "ds"
+    imported = run(emulator, tmp_path / "none", "import", "--account", ACC, "--out", str(desired))
+    assert imported.exit_code == 0, imported.output
+    assert 'id: "1e3"  # name: ops' in (desired / "rooms" / "ops-1e3.yaml").read_text()
+
+    planned = run(emulator, desired, "plan", "--detailed-exitcode")
+    assert planned.exit_code == 0, planned.output
+    assert "No changes." in planned.stdout

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
+from reconciler.desired.yamlpos import parse
 from reconciler.importer import (
     ImportedRoom,
     ImportOptions,
@@ -379,6 +380,10 @@ def test_slug_is_a_safe_file_name(text: str, expected: str) -> None:
         ("bot:PagerBot", "bot:PagerBot"),
         ("true", "'true'"),
         ("123", "'123'"),
+        ("1e3", '"1e3"'),  # a number to YAML 1.2, which the desired state is read by
+        ("0o17", '"0o17"'),
+        ("1.0e3", '"1.0e3"'),
+        ("1:30", "'1:30'"),  # a string to YAML 1.2, a number to 1.1: quoted all the same
         ("a: b", "'a: b'"),
         ("#general", "'#general'"),
         ("two\nlines", '"two\\nlines"'),
@@ -396,6 +401,11 @@ def test_scalar_reads_back_as_the_same_string_as_value_and_as_key(text: str) -> 
     assert not any(c in scalar(text) for c in "\n\r\x85\u2028\u2029")
     assert yaml.safe_load(f"k: {scalar(text)}") == {"k": text}
     assert yaml.safe_load(f"{scalar(text)}: 1") == {text: 1}
+    # and by the reader the desired state is read with (YAML 1.2's numbers)
+    read = parse(f"k: {scalar(text)}\nl:\n  - {scalar(text)}\n")
+    assert (read.data, read.issues) == ({"k": text, "l": [text]}, [])
+    read = parse(f"{scalar(text)}: 1\n")
+    assert (read.data, read.issues) == ({text: 1}, [])
 
 
 names = st.text(
