@@ -70,9 +70,9 @@ def test_the_environment_variable_is_refused_the_same_way(
     monkeypatch.setenv("CHIME_RECONCILER_ENDPOINT_URL", f"http://{host}?flag")
     ops.emulator.reset_calls()
     run = cli.raw("--desired", "desired-state", "plan")
-    assert (run.exit_code, run.err_lines) == (
+    assert (run.exit_code, run.err_lines) == (  # the variable named, not the flag (Q-EV-1)
         1,
-        [f"Error: --endpoint-url http://{host}?flag: {QUERY_REFUSED}"],
+        [f"Error: CHIME_RECONCILER_ENDPOINT_URL=http://{host}?flag: {QUERY_REFUSED}"],
     )
     assert ops.emulator.calls() == {}
 
