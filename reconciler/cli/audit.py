@@ -11,7 +11,7 @@ import click
 
 from reconciler import kinds
 from reconciler.audit import Audit, UnknownMemberError, audit, known
-from reconciler.audit_refusals import changed_targets, to_plan, with_refusals
+from reconciler.audit_refusals import changed_targets, to_plan, with_refusals, with_unplanned
 from reconciler.channel_refs import (
     ATTENDEE_ONLY,
     USER_PREFIX,
@@ -306,7 +306,9 @@ def _refused(app: AppContext, desired: DesiredState | None, audits: list[Audit])
     """``audits`` with the safety rules that refuse the plan where it changes the member
     (QA-CJ Q-CJ-2, Q-EE-1): every declared target read in full (the rows' reads stop at
     the member) and planned, as `plan` plans them, for the plan-wide ``max_removals``
-    counts the removals of all of them."""
+    counts the removals of all of them. A row changed in a target that read shows the
+    plan refuses as a whole (``LiveState.unplanned``, as ``explain`` reads it: Q-EY-1)
+    says ``not planned: WHY`` instead."""
     if desired is None or not changed_targets(audits):
         return audits
     mine = to_plan(desired, audits)  # by the ids found: the scope is not listed again
@@ -314,7 +316,7 @@ def _refused(app: AppContext, desired: DesiredState | None, audits: list[Audit])
     providers = open_providers(sorted({t.key.kind for t in mine.targets}), options)
     live = merged(p.read(mine) for p in providers.values())
     violations = make_plan(mine, live, now=app.now).violations
-    return [with_refusals(a, violations) for a in audits]
+    return [with_refusals(with_unplanned(a, live.unplanned), violations) for a in audits]
 
 
 def _desired(app: AppContext) -> tuple[DesiredState | None, str]:
