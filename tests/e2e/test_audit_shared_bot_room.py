@@ -97,8 +97,16 @@ def test_audit_says_not_planned_for_a_room_naming_a_shared_bot_name(
     explain = cli("explain", "bob@example.com").stdout
     assert f"  plan: {WHY}" in explain.splitlines()
 
+    emulator.reset_calls()
     run = cli("audit", "bot:Pager")
     assert run.exit_code == 0, run.stderr
+    # ListBots once: the bots listed to find bot:Pager's ids are the plan's (Q-EY-3)
+    assert emulator.calls() == {
+        "ListBots": 1,
+        "ListUsers": 1,
+        "ListRooms": 4,
+        "ListRoomMemberships": 4,
+    }
     assert _rows(run.stdout) == [
         ["ops", "r1", "Member", "Member", WHY, "Member via @oncall at desired-state/groups.yaml:3"],
         ["ops2", "r2", "-", "Member", WHY, "Member at desired-state/rooms.yaml:9"],
