@@ -155,7 +155,7 @@ def audit(
         if there is not None and there.problem:  # a plan fails on it (Q-AX-3)
             row = replace(row, note=f"declared, but {there.problem}: plan reports it", changed=None)
         if dt is not None and dt.key in unplanned:
-            row = replace(row, note=_not_planned(unplanned[dt.key]), changed=None)
+            row = replace(row, note=not_planned(unplanned[dt.key]), changed=None)
         rows.append(row)
     for dt in targets:
         dm = dt.member(member)
@@ -165,7 +165,7 @@ def audit(
         member_id = ids.get(dt.key.scope)
         there = absent.get(dt.key, NotThere(dt.key, dt.target_id))
         note, changed = (
-            (_not_planned(unplanned[dt.key]), False)
+            (not_planned(unplanned[dt.key]), False)
             if dt.key in unplanned
             else _not_there(member, dt, there, member_id, desired)
         )
@@ -210,7 +210,7 @@ def known(a: Audit) -> Audit:
     return a
 
 
-def _not_planned(reason: str) -> str:
+def not_planned(reason: str) -> str:
     """The note of a row in a target the plan refuses: the plan's own reason."""
     return f"not planned: {reason}"
 

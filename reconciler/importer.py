@@ -9,8 +9,9 @@ prune on or off, because
 - every user (by e-mail) and bot (``bot:NAME``) is written with its live role;
 - webhooks are left out with a comment (the planner never manages them);
 - a member the files cannot name (a user without an e-mail address, a second bot of the
-  same name in one room) is left out with a comment, and the room is written with
-  ``prune: false`` so that no plan removes it;
+  same name in one room, a bot whose name another bot of the account has: the plan refuses
+  a room naming it, QA-EY Q-EY-2) is left out with a comment, and the room is written
+  with ``prune: false`` so that no plan removes it;
 - a room whose name is not unique where its key must be (in one account, counting the
   rooms of that account not imported; in one file for stdout), or is blank, gets ``id:``
   and a label as its key; one whose name is longer than a key may be gets ``id:`` and
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reconciler.desired.member_entries import parse_entry
 from reconciler.desired.model import DesiredTarget
@@ -46,12 +47,15 @@ _SLUG_DROP = re.compile(r"[^a-z0-9._-]+")
 
 @dataclass(frozen=True, order=True)
 class ImportedRoom:
-    """One live room as read from Chime, with every membership (sorted)."""
+    """One live room as read from Chime, with every membership (sorted); ``twins``: each
+    of its bots' names that several bots of the account have, with the plan's error for a
+    room naming it (``bot_names.several_bots``): such a bot is left out."""
 
     account: str
     name: str
     room_id: str
     members: tuple[LiveMember, ...]
+    twins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -94,12 +98,15 @@ def room_entries(room: ImportedRoom) -> RoomEntries:
     chosen: dict[MemberRef, LiveMember] = {}
     webhooks: list[LiveMember] = []
     left_out: list[LeftOut] = []
+    twins = dict(room.twins)
     # the planner matches the first live member of a reference in this order
     for m in sorted(room.members, key=lambda m: (m.ref.kind, m.ref.key, m.member_id)):
         if m.kind is MemberKind.WEBHOOK:
             webhooks.append(m)
         elif not _nameable(m):
             left_out.append(LeftOut(m, _why_unnameable(m)))
+        elif m.kind is MemberKind.BOT and m.ref.key in twins:
+            left_out.append(LeftOut(m, twins[m.ref.key]))
         elif m.ref in chosen:
             first = chosen[m.ref]
             why = f"the same name as member id {first.member_id}, which is written"
@@ -114,6 +121,17 @@ def room_entries(room: ImportedRoom) -> RoomEntries:
         webhooks=tuple(sorted(webhooks, key=lambda m: (m.ref.key, m.member_id))),
         left_out=tuple(left_out),
     )
+
+
+def twin_warnings(rooms: Iterable[ImportedRoom]) -> list[str]:
+    """One warning for each room and bot name of it that several bots of the account have
+    (``ImportedRoom.twins``): the membership is left out, so a plan shows it as drift."""
+    return [
+        f"Warning: {MemberRef.bot(name)} in room {shown(room.name)} (id "
+        f"{shown(room.room_id)}) is left out: {shown(why)}"
+        for room in rooms
+        for name, why in room.twins
+    ]
 
 
 def _nameable(m: LiveMember) -> bool:

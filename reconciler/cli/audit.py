@@ -4,14 +4,14 @@ member (``MemberFinder``) looks, and the one join lives in ``reconciler.audit``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 import click
 
 from reconciler import kinds
 from reconciler.audit import Audit, UnknownMemberError, audit, known
-from reconciler.audit_refusals import changed_targets, to_plan, with_refusals
+from reconciler.audit_refusals import changed_targets, to_plan, with_refusals, with_unplanned
 from reconciler.channel_refs import (
     ATTENDEE_ONLY,
     USER_PREFIX,
@@ -34,7 +34,7 @@ from reconciler.live import merged
 from reconciler.path_checks import exists
 from reconciler.planner import plan as make_plan
 from reconciler.providers import open_providers
-from reconciler.providers.base import MemberFinder
+from reconciler.providers.base import MemberFinder, Provider
 from reconciler.refs import MemberRef
 from reconciler.render.audit import render_audit, section_json, section_lines, section_title
 from reconciler.render.audit_json import to_json
@@ -109,7 +109,7 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     ref = _member_ref(member, desired)
     desired = _of_its_instance(member, desired)
     progress = ProgressBar(app.console(stderr=True))
-    finders, readers = _finders(app, member, desired)
+    finders, readers, opened = _finders(app, member, desired)
     document = finders.pop(DOCUMENT, None)
     sections = [
         audit(its, finder.where(its, desired, (), progress), desired, desired_note=note)
@@ -128,7 +128,7 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
                 f"MEMBER {member!r} is an AppInstanceUser, and settings.yaml names no "
                 "app_instances to look in"
             )
-        _render(app, ref, fmt, None, _refused(app, desired, sections), blind, desired, note)
+        _render(app, ref, fmt, None, _refused(app, desired, sections, opened), blind, desired, note)
         return
     finder, own = document
     try:
@@ -140,9 +140,9 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
             if blind:  # nor where audit could look: not "unknown" for a kind it cannot
                 raise UsageError(f"{exc}, where audit can look; {_not_audited(blind)}") from None
             raise
-        _render(app, ref, fmt, None, _refused(app, desired, sections), blind, desired, note)
+        _render(app, ref, fmt, None, _refused(app, desired, sections, opened), blind, desired, note)
         return
-    result, *sections = _refused(app, desired, [result, *sections])
+    result, *sections = _refused(app, desired, [result, *sections], opened)
     if not sections and not blind and not (fmt == "json" and _section_keys(desired)):
         render_audit(result, fmt, app.console())
         return
@@ -182,13 +182,16 @@ def _refs(member: str) -> dict[str, MemberRef]:
 
 def _finders(
     app: AppContext, member: str, desired: DesiredState | None
-) -> tuple[dict[str, tuple[MemberFinder, MemberRef]], list[Kind]]:
+) -> tuple[dict[str, tuple[MemberFinder, MemberRef]], list[Kind], dict[str, Provider]]:
     """The providers that can find MEMBER's memberships (``MemberFinder``), by kind id,
     each with MEMBER as its kind reads it (a kind that cannot read it is left out); and
     the kinds to audit that read MEMBER but whose own provider is no finder: audit cannot
     look there unless another kind's finder does (``Whereabouts.kinds``: the channels'
-    looks for their moderators too), and then says so."""
+    looks for their moderators too), and then says so. And the finders' providers the
+    plan's read (``_refused``) reuses (``plans_after_finding``), by kind id, so that what
+    a finder listed (a room's bots) is not listed again (Q-EY-3)."""
     options = provider_options(app, desired)
+    opened: dict[str, Provider] = {}
     finders: dict[str, tuple[MemberFinder, MemberRef]] = {}
     readers: list[Kind] = []
     wanted = _kinds_to_audit(desired)
@@ -202,9 +205,11 @@ def _finders(
         provider = open_providers([kind.id], options)[kind.id]
         if isinstance(provider, MemberFinder):
             finders[kind.id] = (provider, ref)
+            if getattr(provider, "plans_after_finding", False):
+                opened[kind.id] = provider
         else:
             readers.append(kind)
-    return finders, readers
+    return finders, readers, opened
 
 
 def _not_audited(blind: Sequence[Kind]) -> str:
@@ -302,19 +307,30 @@ def _render(
         console.out(shown(f"{ref}: {_not_audited(blind)}"), highlight=False)
 
 
-def _refused(app: AppContext, desired: DesiredState | None, audits: list[Audit]) -> list[Audit]:
+def _refused(
+    app: AppContext,
+    desired: DesiredState | None,
+    audits: list[Audit],
+    opened: Mapping[str, Provider],
+) -> list[Audit]:
     """``audits`` with the safety rules that refuse the plan where it changes the member
     (QA-CJ Q-CJ-2, Q-EE-1): every declared target read in full (the rows' reads stop at
     the member) and planned, as `plan` plans them, for the plan-wide ``max_removals``
-    counts the removals of all of them."""
+    counts the removals of all of them. A row changed in a target that read shows the
+    plan refuses as a whole (``LiveState.unplanned``, as ``explain`` reads it: Q-EY-1)
+    says ``not planned: WHY`` instead. A kind's provider the finders ``opened`` reads it
+    (its run's lists kept: a room's bots, listed once an account, Q-EY-3); another kind's
+    is opened here."""
     if desired is None or not changed_targets(audits):
         return audits
     mine = to_plan(desired, audits)  # by the ids found: the scope is not listed again
     options = replace(provider_options(app, desired), desired=mine)
-    providers = open_providers(sorted({t.key.kind for t in mine.targets}), options)
-    live = merged(p.read(mine) for p in providers.values())
+    wanted = sorted({t.key.kind for t in mine.targets})
+    providers = open_providers([k for k in wanted if k not in opened], options)
+    providers |= {k: opened[k] for k in wanted if k in opened}
+    live = merged(providers[k].read(mine) for k in wanted)
     violations = make_plan(mine, live, now=app.now).violations
-    return [with_refusals(a, violations) for a in audits]
+    return [with_refusals(with_unplanned(a, live.unplanned), violations) for a in audits]
 
 
 def _desired(app: AppContext) -> tuple[DesiredState | None, str]:

@@ -164,7 +164,7 @@ def import_(
         done = [importer.to_stdout() for _, importer in _in_file_order(chosen)]
         _say("".join(d.document for d in done), nl=False)
         for d in done:
-            for line in d.report:
+            for line in (*d.warnings, *d.report):
                 click.echo(line, err=True)
         return
     _write_directory(out, chosen, force)
@@ -204,6 +204,9 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> None:
     for d in done:
         for line in d.wrote:
             _say(line)
+    for d in done:
+        for line in d.warnings:
+            click.echo(line, err=True)
     for d in done:
         for line in d.report:
             _say(line)

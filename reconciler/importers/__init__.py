@@ -53,7 +53,8 @@ class Imported:
     """What ``import`` writes of one kind, and says.
 
     ``document``: the text for stdout; ``files``: path under ``--out`` -> text; ``wrote``:
-    lines said once every file is written; ``report``: lines said after every kind's
+    lines said once every file is written; ``warnings``: lines said on stderr before the
+    report; ``report``: lines said after every kind's
     ``wrote`` (for stdout: on stderr); ``expect``: what a plan of ``--out`` shows next (the
     ``Next:`` line, from the first kind imported; None: no such line); ``invalid_note``:
     explain an ``--out`` that does not load once written (its problems follow)."""
@@ -61,6 +62,7 @@ class Imported:
     document: str = ""
     files: Mapping[str, str] = field(default_factory=dict)
     wrote: Sequence[str] = ()
+    warnings: Sequence[str] = ()
     report: Sequence[str] = ()
     expect: str | None = None
     invalid_note: bool = False

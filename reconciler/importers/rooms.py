@@ -3,10 +3,12 @@ their memberships read, and the text ``reconciler.importer`` makes of them."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from reconciler.bot_names import several_bots
 from reconciler.cli.context import AppContext
 from reconciler.cli.directory import left_as_they_are, open_directory, settings_account
 from reconciler.cli.progress import ProgressBar
@@ -21,12 +23,15 @@ from reconciler.importer import (
     room_entries,
     shared_names,
     stdout_document,
+    twin_warnings,
 )
 from reconciler.importers import Imported, ImportRequest, Wanted
 from reconciler.parallel import pmap
 from reconciler.prose import counted
 from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.chime_api import Room
+from reconciler.providers.rooms import BOT_FIX
+from reconciler.refs import MemberKind
 from reconciler.render.safe import shown
 
 
@@ -70,7 +75,9 @@ class RoomsImport:
         _, default = settings_account(self.app.desired_dir)
         text = stdout_document(read.rooms, ImportOptions(default, self.request.prune, read.shared))
         return Imported(
-            document=text, report=[_summary(read.rooms, self.accounts), *_gone(read.gone)]
+            document=text,
+            warnings=twin_warnings(read.rooms),
+            report=[_summary(read.rooms, self.accounts), *_gone(read.gone)],
         )
 
     def to_directory(self, out: Path, declared: Sequence[DesiredTarget]) -> Imported:
@@ -103,7 +110,13 @@ class RoomsImport:
         if leave:
             report.append(_left_as_they_are(leave))
         expect = "no changes to the rooms written" if leave else "No changes."
-        return Imported(files=files, report=report, expect=expect if n else None, invalid_note=True)
+        return Imported(
+            files=files,
+            warnings=twin_warnings(imported),
+            report=report,
+            expect=expect if n else None,
+            invalid_note=True,
+        )
 
 
 def _accounts(app: AppContext, provider: RoomsDirectory, given: Iterable[str]) -> list[str]:
@@ -151,7 +164,38 @@ def _read(
     with progress.task("Reading memberships", len(listed)):
         read = pmap(read_one, listed, parallelism)
     gone = [item for item, room in zip(listed, read, strict=True) if room is None]
-    return RoomsRead(sorted(r for r in read if r is not None), shared, gone)
+    rooms = _with_twins(provider, [r for r in read if r is not None])
+    return RoomsRead(sorted(rooms), shared, gone)
+
+
+def _with_twins(provider: RoomsDirectory, rooms: Sequence[ImportedRoom]) -> list[ImportedRoom]:
+    """``rooms``, each with its bots' names that several bots of its account have, as the
+    plan refuses a room naming one (``ImportedRoom.twins``, QA-EY Q-EY-2): ListBots once
+    per account where a room read has a bot (a twin in no room read makes the name as
+    ambiguous to the plan); none elsewhere."""
+    accounts = sorted(
+        {r.account for r in rooms if any(m.kind is MemberKind.BOT for m in r.members)}
+    )
+    ids: dict[str, dict[str, list[str]]] = {}
+    for account in accounts:
+        named: dict[str, list[str]] = defaultdict(list)
+        for bot in provider.list_bots(account):
+            named[bot.display_name.strip()].append(bot.bot_id)
+        ids[account] = named
+    result = []
+    for room in rooms:
+        twins: dict[str, str] = {}
+        for m in room.members:
+            if m.kind is not MemberKind.BOT or m.ref.key in twins:
+                continue
+            bots = ids[room.account].get(m.ref.key, [])
+            why = several_bots(
+                m.ref, bots, "Chime bots", f"account {room.account}", "room", BOT_FIX
+            )
+            if why:
+                twins[m.ref.key] = why
+        result.append(replace(room, twins=tuple(sorted(twins.items()))) if twins else room)
+    return result
 
 
 def _gone(gone: Sequence[tuple[str, Room]]) -> list[str]:

@@ -3,7 +3,7 @@ paced and retried, the threads it may use and the read-progress callback."""
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from reconciler.pacing import Pacer
 from reconciler.providers.base import ReadProgress
@@ -14,6 +14,11 @@ ApiT = TypeVar("ApiT")
 
 class ClientProvider(Generic[ApiT]):
     """The common start of a provider; ``open_api`` wraps the client in the kind's API."""
+
+    # audit plans with the very instance that found the member (``MemberFinder.where``),
+    # keeping what it listed for the run (a room's bots: ListBots once an account, QA-EY
+    # Q-EY-3); False: the plan's read opens its own
+    plans_after_finding: ClassVar[bool] = False
 
     def __init__(
         self,

@@ -59,6 +59,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
     """Amazon Chime rooms (service ``chime``). One instance per command run."""
 
     kind = ROOM.id
+    plans_after_finding = True  # its bots, listed to find a bot:NAME, are the plan's too
     _room_ids: dict[TargetKey, str]
     _member_ids: dict[tuple[str, MemberRef], str]
     _bots: dict[str, list[Bot]]  # account -> its bots (ListBots, once a run)

@@ -268,9 +268,10 @@ def test_audit_of_a_bot_resolves_it_with_list_bots(emulator: EmulatorServer, des
     ]
     # the plan adds it to ops: every declared room read in full and planned, to ask the
     # safety rules (Q-EE-1): ops, web, incident, old one page each, big two; ListRooms
-    # once more, for the rooms declared by name that no row found; ListBots once more, by
-    # that plan, which resolves the declared bots whatever the listings showed (Q-EU-1)
-    assert emulator.calls() == {"ListBots": 2, "ListRooms": 3, "ListRoomMemberships": 1 + 6}
+    # once more, for the rooms declared by name that no row found; ListBots once: that plan
+    # resolves the declared bots whatever the listings showed (Q-EU-1), by the bots audit
+    # listed to find the bot's ids (the same provider: Q-EY-3)
+    assert emulator.calls() == {"ListBots": 1, "ListRooms": 3, "ListRoomMemberships": 1 + 6}
 
 
 def test_audit_of_a_member_no_account_has_and_no_file_declares_exits_1(

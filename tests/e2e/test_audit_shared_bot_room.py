@@ -1,0 +1,114 @@
+"""A room declaring a ``bot:NAME`` two Chime bots of the account share is not planned
+(Q-EU-1); `audit` says so on each of its rows, as `explain` does, with the plan's own
+error, never "plan adds it" (QA-EY Q-EY-1): both read the provider's ``unplanned``.
+Through the CLI, boto3 and the emulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+WHY = (
+    f"not planned: 2 Chime bots named 'Pager' in account {ACCOUNT} (b1, b2): bot names are "
+    "not unique, and a room names a bot by its name only: Chime cannot rename a bot "
+    "(UpdateBot only disables it): declare one whose name is its own"
+)
+
+
+def _estate(emulator: EmulatorServer, write_desired: Any) -> None:
+    admin = {"member": "alice@example.com", "role": "Administrator"}
+    emulator.reset(
+        {
+            "accounts": [
+                {
+                    "id": ACCOUNT,
+                    "name": "Example Corp",
+                    "users": [
+                        {"id": "ua", "email": "alice@example.com"},
+                        {"id": "ub", "email": "bob@example.com"},
+                    ],
+                    "bots": [
+                        {"id": "b1", "name": "Pager"},
+                        {"id": "b2", "name": "Pager"},
+                        {"id": "b3", "name": "Solo"},
+                    ],
+                    "rooms": [
+                        {"id": "r1", "name": "ops", "memberships": [admin, {"member": "b1"}]},
+                        {"id": "r2", "name": "ops2", "memberships": [admin]},
+                        {"id": "r3", "name": "calm", "memberships": [admin]},
+                    ],
+                }
+            ]
+        }
+    )
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "groups.yaml": 'groups:\n  oncall:\n    members: ["bot:Pager", bob@example.com]\n',
+            "rooms.yaml": """
+                rooms:
+                  ops:
+                    prune: true
+                    administrators: [alice@example.com]
+                    members: ["@oncall"]
+                  ops2:
+                    prune: true
+                    administrators: [alice@example.com]
+                    members: ["bot:Pager"]
+                  calm:
+                    prune: true
+                    administrators: [alice@example.com]
+                    members: ["bot:Solo"]
+            """,
+        }
+    )
+
+
+def _rows(out: str) -> list[list[str]]:
+    """Each table row's cells (split on runs of 2+ spaces), the header left out."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("ROOM "))
+    rows = []
+    for line in lines[start + 1 :]:
+        if not line.strip():
+            break
+        rows.append([c for c in line.split("  ") if c.strip()])
+    return [[c.strip() for c in r] for r in rows]
+
+
+def test_audit_says_not_planned_for_a_room_naming_a_shared_bot_name(
+    emulator: EmulatorServer, write_desired: Any, cli: Any
+) -> None:
+    _estate(emulator, write_desired)
+    plan = cli("plan")
+    assert plan.exit_code == 1
+
+    run = cli("audit", "bob@example.com")
+    assert run.exit_code == 0, run.stderr
+    assert _rows(run.stdout) == [
+        ["ops", "r1", "-", "Member", WHY, "Member via @oncall at desired-state/groups.yaml:3"]
+    ]
+    explain = cli("explain", "bob@example.com").stdout
+    assert f"  plan: {WHY}" in explain.splitlines()
+
+    emulator.reset_calls()
+    run = cli("audit", "bot:Pager")
+    assert run.exit_code == 0, run.stderr
+    # ListBots once: the bots listed to find bot:Pager's ids are the plan's (Q-EY-3)
+    assert emulator.calls() == {
+        "ListBots": 1,
+        "ListUsers": 1,
+        "ListRooms": 4,
+        "ListRoomMemberships": 4,
+    }
+    assert _rows(run.stdout) == [
+        ["ops", "r1", "Member", "Member", WHY, "Member via @oncall at desired-state/groups.yaml:3"],
+        ["ops2", "r2", "-", "Member", WHY, "Member at desired-state/rooms.yaml:9"],
+    ]
+    assert "plan adds it" not in run.stdout

@@ -1,0 +1,106 @@
+"""`import` of a room holding a bot whose name another Chime bot of the account has
+(QA-EY Q-EY-2): the plan refuses a room naming such a ``bot:NAME`` (Q-EU-1), so import
+leaves the membership out with a comment and a warning naming the room and the bots, and
+writes the room with ``prune: false``; the plan right after shows it as drift, not an
+error. ListBots once per account, only where a room read has a bot. The real CLI, boto3
+and the emulator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+WHY = (
+    f"2 Chime bots named 'Pager' in account {ACCOUNT} (b1, b2): bot names are not unique, "
+    "and a room names a bot by its name only: Chime cannot rename a bot (UpdateBot only "
+    "disables it): declare one whose name is its own"
+)
+DRIFT = "No changes, but Chime has {} the desired state does not declare."
+
+
+def _seed(ops: list[str]) -> dict[str, Any]:
+    admin = {"member": "alice@example.com", "role": "Administrator"}
+    return {
+        "accounts": [
+            {
+                "id": ACCOUNT,
+                "name": "Example Corp",
+                "users": [{"id": "ua", "email": "alice@example.com"}],
+                "bots": [
+                    {"id": "b1", "name": "Pager"},
+                    {"id": "b2", "name": "Pager"},
+                    {"id": "b3", "name": "Solo"},
+                ],
+                "rooms": [
+                    {
+                        "id": "r1",
+                        "name": "ops",
+                        "memberships": [admin, *({"member": b} for b in ops)],
+                    },
+                    {"id": "r3", "name": "calm", "memberships": [admin]},
+                ],
+            }
+        ]
+    }
+
+
+def _imported(emulator: EmulatorServer, cli: Any, ops: list[str]) -> tuple[Any, str]:
+    emulator.reset(_seed(ops))
+    emulator.reset_calls()
+    run = cli.raw(
+        "--endpoint-url",
+        emulator.url,
+        "--desired",
+        "none",
+        "import",
+        "--account",
+        ACCOUNT,
+        "--out",
+        "ds",
+    )
+    assert run.exit_code == 0, run.stderr
+    return run, (Path(cli.workdir) / "ds" / "rooms" / "ops.yaml").read_text(encoding="utf-8")
+
+
+def test_import_leaves_out_a_bot_whose_name_another_bot_has_and_plan_shows_drift(
+    emulator: EmulatorServer, cli: Any
+) -> None:
+    run, text = _imported(emulator, cli, ["b1", "b3"])
+    assert emulator.calls() == {"ListRooms": 1, "ListRoomMemberships": 2, "ListBots": 1}
+    assert run.stderr.splitlines() == [f"Warning: bot:Pager in room ops (id r1) is left out: {WHY}"]
+    ops = yaml.safe_load(text)["rooms"]["ops"]
+    assert ops["members"] == ["bot:Solo"]
+    assert ops["prune"] is False
+    assert f"    # Left out: Bot Pager (id b1, Member): {WHY}." in text.splitlines()
+    plan = cli.raw("--endpoint-url", emulator.url, "--desired", "ds", "plan")
+    assert plan.exit_code == 0, plan.stdout + plan.stderr
+    assert "    not in the desired state: bot:Pager (Member)" in plan.lines
+    assert plan.lines[-1] == DRIFT.format("1 member")
+
+
+def test_import_leaves_out_both_bots_of_one_name_in_one_room(
+    emulator: EmulatorServer, cli: Any
+) -> None:
+    run, text = _imported(emulator, cli, ["b1", "b2"])
+    assert run.stderr.splitlines() == [f"Warning: bot:Pager in room ops (id r1) is left out: {WHY}"]
+    assert yaml.safe_load(text)["rooms"]["ops"]["members"] == []
+    lines = text.splitlines()
+    assert f"    # Left out: Bot Pager (id b1, Member): {WHY}." in lines
+    assert f"    # Left out: Bot Pager (id b2, Member): {WHY}." in lines
+    plan = cli.raw("--endpoint-url", emulator.url, "--desired", "ds", "plan")
+    assert plan.exit_code == 0, plan.stdout + plan.stderr
+    assert plan.lines[-1] == DRIFT.format("2 members")
+
+
+def test_import_of_rooms_without_bots_lists_no_bots(emulator: EmulatorServer, cli: Any) -> None:
+    run, _ = _imported(emulator, cli, [])
+    assert emulator.calls() == {"ListRooms": 1, "ListRoomMemberships": 2}
+    assert "Warning" not in run.stderr
