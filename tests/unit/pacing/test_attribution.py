@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from fake_clock import FakeClock
 
 from reconciler.pacing import Pacer, QuotaKey
 
@@ -18,17 +19,6 @@ WRITE_A = QuotaKey("messaging.channel-write", "arn:channel/a")
 WRITE_B = QuotaKey("messaging.channel-write", "arn:channel/b")
 IDENTITY = QuotaKey("identity")
 LIST_USERS = QuotaKey("identity.list-users")
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def make(clock: FakeClock, rates: dict[str, float | None]) -> Pacer:

@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from fake_clock import FakeClock
 
 from reconciler import interrupt
 from reconciler.pacing import Pacer, QuotaKey
@@ -19,24 +20,6 @@ CHANNEL_B = QuotaKey("messaging.channel-batch", "arn:channel/b")
 WRITE_B = QuotaKey("messaging.channel-write", "arn:channel/b")
 IDENTITY = QuotaKey("identity")
 LIST_USERS = QuotaKey("identity.list-users")
-
-
-class FakeClock:
-    """Time that moves only when someone sleeps (one thread)."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def pacer(clock: FakeClock, **rates: float | None) -> Pacer:
