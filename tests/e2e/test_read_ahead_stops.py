@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hung_child import why_still_running, with_stacks
 
 pytestmark = pytest.mark.e2e
 
@@ -89,7 +90,7 @@ def start(workdir: Path, endpoint: str, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "reconciler", *argv],
         cwd=workdir,
-        env=env,
+        env=with_stacks(env),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -101,9 +102,10 @@ def finish(child: subprocess.Popen[str], timeout: float = PATIENCE_S) -> tuple[i
     try:
         out, err = child.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        child.kill()
-        child.communicate()
-        pytest.fail(f"still running {timeout} s later: it waits for the reads ahead")
+        pytest.fail(
+            f"still running {timeout} s later: it waits for the reads ahead\n"
+            + why_still_running(child)
+        )
     return child.returncode, out, err
 
 
