@@ -9,7 +9,9 @@ not unique in its ``channels:`` mapping (one app instance's file; every app inst
 for stdout) gets ``arn:`` and a label as its key, never a key taken. Elastic channels are
 left out with a comment (they are not managed). A bot whose name is not unique in the
 app instance (another bot has it, in the channels written or not) cannot be named: it is
-left out with a comment, and the channel is written with ``prune: false``. The app
+left out with a comment, and the channel is written with ``prune: false``; so is the
+second of two users of one list whose AppInstanceUserIds are one e-mail address in
+different case (a file names an e-mail address in any case: QA-FD Q-FD-1). The app
 instance's bearers are left out with a comment (the tool's own identity: never drift,
 never removed), as ``import --adopt`` leaves them out.
 """
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from reconciler.importer import COMMAND
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR
 from reconciler.live import LiveMember
-from reconciler.refs import MemberKind
+from reconciler.refs import MemberKind, MemberRef
 from reconciler.render.safe import shown
 from reconciler.target_yaml import Listed, TargetText, target_lines
 
@@ -50,17 +52,44 @@ def _ambiguous_bots(channels: Sequence[ImportedChannel]) -> set[str]:
     return {name for name, found in arns.items() if len(found) > 1}
 
 
+def left_out(channel: ImportedChannel, ambiguous: set[str]) -> list[tuple[LiveMember, str]]:
+    """The members of a channel its file cannot name, each with its comment: a bot whose
+    name several bots have (``ambiguous``); and a second AppInstanceUser of one list
+    whose id is the same e-mail address in other case (AWS's ids are case-sensitive, a
+    file names an e-mail address in any case: it names the first in code-point order,
+    the one the plan keeps for it, QA-FD Q-FD-1)."""
+    left = []
+    for members in (channel.members, channel.moderators):
+        first: dict[MemberRef, LiveMember] = {}
+        for m in sorted(members, key=lambda m: (m.ref, m.ref.display, m.member_id)):
+            if m.kind is MemberKind.BOT and m.ref.key in ambiguous:
+                why = "several AppInstanceBots have this name."
+                left.append(
+                    (m, f"Left out: bot {shown(m.ref.display)} ({shown(m.member_id)}): {why}")
+                )
+                continue
+            kept = first.setdefault(m.ref, m)
+            if kept is not m:
+                left.append(
+                    (
+                        m,
+                        f"Left out: user {shown(m.ref.display)} ({shown(m.member_id)}): its "
+                        f"AppInstanceUserId differs only in case from "
+                        f"{shown(kept.ref.display)}'s, and a file names an e-mail address in "
+                        "any case (one member).",
+                    )
+                )
+    return left
+
+
 def channel_lines(
     channel: ImportedChannel, key: str, label: str | None, prune: bool, ambiguous: set[str]
 ) -> list[str]:
     """The lines of one channel under ``channels:``."""
-    left = [
-        m
-        for m in (*channel.members, *channel.moderators)
-        if m.kind is MemberKind.BOT and m.ref.key in ambiguous
-    ]
+    left = left_out(channel, ambiguous)
+    out = {m for m, _ in left}
     found = ((CHANNEL.id, channel.members), (CHANNEL_MODERATOR.id, channel.moderators))
-    written = {(kind, m.role, m.ref) for kind, members in found for m in members if m not in left}
+    written = [(kind, m.role, m.ref) for kind, members in found for m in members if m not in out]
     return target_lines(
         CHANNEL.section,
         TargetText(
@@ -73,11 +102,7 @@ def channel_lines(
             held="members left out below: pruning would remove them" if left else "",
             prune=prune,
             own=[m.ref for m in channel.bearers],
-            left_out=[
-                f"Left out: bot {shown(m.ref.display)} ({shown(m.member_id)}): several "
-                "AppInstanceBots have this name."
-                for m in left
-            ],
+            left_out=[text for _, text in left],
         ),
     )
 
@@ -97,6 +122,17 @@ class InstanceChannels:
     def managed(self) -> tuple[ImportedChannel, ...]:
         """The channels written (elastic ones are left out with a comment)."""
         return tuple(c for c in self.channels if not c.elastic)
+
+    @property
+    def ambiguous(self) -> set[str]:
+        """The bot names of the app instance the files cannot name: several bots have
+        each, in these channels or not."""
+        return _ambiguous_bots(self.managed) | self.several_bots
+
+    @property
+    def left_out(self) -> int:
+        """How many members of the channels written are left out with a comment."""
+        return sum(len(left_out(c, self.ambiguous)) for c in self.managed)
 
 
 def channel_keys(channels: Sequence[ImportedChannel]) -> dict[ImportedChannel, str]:
@@ -153,7 +189,7 @@ def sections_document(sections: Sequence[InstanceChannels], *, prune: bool = Fal
     if not managed:
         return "\n".join([*lines, "channels: {}", ""])
     keys = channel_keys([c for _, c in managed])
-    ambiguous = {s.instance: _ambiguous_bots(s.managed) | s.several_bots for s in sections}
+    ambiguous = {s.instance: s.ambiguous for s in sections}
     lines.append("channels:")
     order = {s.instance: i for i, s in enumerate(sections)}
     for s, c in sorted(

@@ -75,6 +75,7 @@ class ChannelImport:
     document: str  # every file's channels under one `channels:` key, for stdout
     left: tuple[DesiredTarget, ...]  # their declarations, in key order
     gone: tuple[tuple[str, str], ...] = ()  # (name, arn): deleted while read, left out
+    left_out: int = 0  # members of the channels written left out with a comment
 
 
 def _split(
@@ -128,7 +129,8 @@ def documents(
             written.append(section)
     document = sections_document(written, prune=prune) if written else ""
     ordered = sorted(left, key=lambda t: (t.key.name.casefold(), t.key.name, str(t.location)))
-    return ChannelImport(files, document, tuple(ordered), tuple(gone))
+    left_out = sum(s.left_out for s in written)
+    return ChannelImport(files, document, tuple(ordered), tuple(gone), left_out)
 
 
 def left_lines(channels: ChannelImport) -> list[str]:
@@ -176,9 +178,11 @@ class ChannelsImport:
         r = self.request
         channels = documents(self.desired, self.found, r.prune, out, r.force)
         n = len(channels.files)
+        left = channels.left_out
+        note = f" ({counted(left, 'member')} left out: see the comments)" if left else ""
         return Imported(
             files=channels.files,
-            wrote=[f"Wrote {counted(n, 'channel file')} under {out}."] if n else [],
+            wrote=[f"Wrote {counted(n, 'channel file')} under {out}{note}."] if n else [],
             report=left_lines(channels),
             expect="No changes." if n else None,
         )

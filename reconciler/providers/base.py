@@ -187,11 +187,13 @@ class MemberFinder(Protocol):
 @runtime_checkable
 class Undeclarable(Protocol):
     """A provider some of whose live members a file cannot declare (optional; ``import
-    --adopt``): the reference the plan shows would be a plan error once written."""
+    --adopt``): the reference the plan shows would be a plan error once written, or would
+    name another live member of the target as well."""
 
     def undeclarable(self, target: TargetKey, member: MemberRef) -> str:
         """Why declaring ``member`` (a live member's reference, as the plan shows it) in
-        ``target`` gives the plan an error, as the plan says it; "" when it does not."""
+        ``target`` gives the plan an error, as the plan says it, or does not declare that
+        member alone; "" when it does."""
         ...
 
 

@@ -96,6 +96,9 @@ class _ChannelsBase:
         self.dir = directory
         self.api = directory.api
         self.progress = progress
+        # the user references several members of one channel have (ids that are one
+        # e-mail address in different case), with those ids: ``undeclarable``
+        self._spelled: dict[tuple[TargetKey, MemberRef], list[str]] = {}
 
     # -- what each kind lists ------------------------------------------------------------
 
@@ -233,6 +236,7 @@ class _ChannelsBase:
             return None
         listed = self.list_members(channel, self.dir.bearer_for(channel, key.scope))
         listing = self.dir.as_written(key.scope, distinct_bots(listed))
+        self._spelled.update(_spelled_twice(key, listing))
         if self.progress is not None:
             self.progress(key)
         return listing
@@ -417,6 +421,13 @@ class _ChannelsBase:
                     "channel names a bot by its name only"
                 )
             member = MemberRef.bot(name)
+        ids = self._spelled.get((target, member))
+        if ids is not None:
+            return (
+                f"the {self.kind.words.entry_noun} has {len(ids)} AppInstanceUsers whose ids "
+                f"are this e-mail address in different case ({', '.join(ids)}), and a file "
+                "names an e-mail address in any case: it can declare one of them only"
+            )
         return self.dir.several_bots(target.scope, member)
 
     def _bot_arns(self, instance: str, ref: MemberRef) -> list[str]:
@@ -510,6 +521,19 @@ class ChannelsProvider(_ChannelsBase):
         return self.api.membership_type(
             target_id, member_id, self.dir.bearer_for(target_id, target.scope)
         )
+
+
+def _spelled_twice(
+    key: TargetKey, members: Sequence[LiveMember]
+) -> dict[tuple[TargetKey, MemberRef], list[str]]:
+    """The user references several members of ``members`` (one channel's listing) have:
+    AppInstanceUserIds are case-sensitive, and an id that is an e-mail address is that
+    address, compared ignoring case (QA-FD Q-FD-1), with the ids in code-point order."""
+    ids: dict[MemberRef, list[str]] = defaultdict(list)
+    for m in members:
+        if m.kind is MemberKind.USER:
+            ids[m.ref].append(m.member_id.rpartition("/")[2])
+    return {(key, ref): sorted(found) for ref, found in ids.items() if len(found) > 1}
 
 
 def _estimate(t: DesiredTarget) -> int:
