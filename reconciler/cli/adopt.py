@@ -186,10 +186,13 @@ def _adoptions(
                 why = undeclarable(tp.key, m.ref)
                 if why:  # e.g. a bot:NAME another bot of the app instance has (Q-BZ-1)
                     noun = kind.words.noun
-                    skipped.append(f"{m.ref} in {noun} {tp.key.name}: {why}; not adopted")
+                    line = f"{m.ref} in {noun} {tp.key.name}: {why}; not adopted"
+                    if line not in skipped:  # two bots of one name in a room: said once
+                        skipped.append(line)
                     kept.add((tp.key, m.ref))
                     continue
-                refs.append(str(m.ref))
+                if str(m.ref) not in refs:  # an entry is written once (Q-FD-2)
+                    refs.append(str(m.ref))
             if refs:
                 location = target.location
                 adoptions.append(

@@ -301,19 +301,38 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         ones with the plan's message, forgetting any id a listing gave them."""
         if not refs:
             return {}
-        bots: dict[str, list[str]] = defaultdict(list)
-        for bot in self.list_bots(account):
-            bots[bot.display_name.strip()].append(bot.bot_id)
         unclear: dict[MemberRef, str] = {}
         for r in refs:
-            ids = bots.get(r.key, [])
-            why = several_bots(r, ids, "Chime bots", f"account {account}", "room", BOT_FIX)
+            why = self._several_bots(account, r)
             if why:
                 unclear[r] = why
                 self._member_ids.pop((account, r), None)
-            elif ids:
+            elif ids := self._bot_ids(account).get(r.key, []):
                 self._member_ids[(account, r)] = ids[0]
         return unclear
+
+    def _bot_ids(self, account: str) -> dict[str, list[str]]:
+        """The account's bots' ids by name (``list_bots``: ListBots once a run)."""
+        bots: dict[str, list[str]] = defaultdict(list)
+        for bot in self.list_bots(account):
+            bots[bot.display_name.strip()].append(bot.bot_id)
+        return bots
+
+    def _several_bots(self, account: str, ref: MemberRef) -> str:
+        """Why a room of ``account`` declaring ``ref`` is not planned, as the plan says it:
+        a ``bot:NAME`` several bots of the account have; "": a user, or a bot name at most
+        one bot has."""
+        if ref.kind is not MemberKind.BOT:
+            return ""
+        ids = self._bot_ids(account).get(ref.key, [])
+        return several_bots(ref, ids, "Chime bots", f"account {account}", "room", BOT_FIX)
+
+    def undeclarable(self, target: TargetKey, member: MemberRef) -> str:
+        """``Undeclarable``: a ``bot:NAME`` several bots of the room's account have (the
+        listing ``import`` leaves such a bot out by): declared, the plan refuses the room
+        with this message (QA-FD Q-FD-2: ``import --adopt`` wrote it, and nothing was
+        adopted)."""
+        return self._several_bots(target.scope, member)
 
     def _pmap(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         return iter(pmap(fn, items, self.parallelism))
