@@ -8,6 +8,7 @@ prints it, or writes it under --out in one write, and says what they say.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -22,8 +23,9 @@ from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredTarget
 from reconciler.errors import DesiredStateError, UsageError
-from reconciler.importers import ImportRequest, KindImport, Wanted
+from reconciler.importers import Imported, ImportRequest, KindImport, Wanted
 from reconciler.kinds import Kind
+from reconciler.prose import counted
 from reconciler.runner import on_interrupt
 
 # -- import --------------------------------------------------------------------------------
@@ -222,7 +224,20 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> None:
         raise
     expect = done[0].expect if done else None
     if expect is not None:
+        expect = _with_left_out(expect, done)
         _say(f"Next: chime-reconciler --desired {out} plan   (expect: {expect})")
+
+
+def _with_left_out(expect: str, done: Sequence[Imported]) -> str:
+    """What the next plan shows: ``expect``, and the members the files left out with a
+    comment, which it shows as drift (exit 2 with --detailed-exitcode: QA-FD Q-FD-3)."""
+    left = sum(d.left_out for d in done)
+    if not left:
+        return expect
+    return (
+        f"{expect.rstrip('.')}, but Chime has {counted(left, 'member')} the desired state "
+        "does not declare: those left out"
+    )
 
 
 def _say(text: str, nl: bool = True) -> None:

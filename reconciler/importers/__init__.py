@@ -56,8 +56,10 @@ class Imported:
     lines said once every file is written; ``warnings``: lines said on stderr before the
     report; ``report``: lines said after every kind's
     ``wrote`` (for stdout: on stderr); ``expect``: what a plan of ``--out`` shows next (the
-    ``Next:`` line, from the first kind imported; None: no such line); ``invalid_note``:
-    explain an ``--out`` that does not load once written (its problems follow)."""
+    ``Next:`` line, from the first kind imported; None: no such line); ``left_out``: the
+    live members the files written leave out with a comment, which that plan shows as
+    members the desired state does not declare; ``invalid_note``: explain an ``--out``
+    that does not load once written (its problems follow)."""
 
     document: str = ""
     files: Mapping[str, str] = field(default_factory=dict)
@@ -65,6 +67,7 @@ class Imported:
     warnings: Sequence[str] = ()
     report: Sequence[str] = ()
     expect: str | None = None
+    left_out: int = 0
     invalid_note: bool = False
 
 

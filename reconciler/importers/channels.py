@@ -185,4 +185,5 @@ class ChannelsImport:
             wrote=[f"Wrote {counted(n, 'channel file')} under {out}{note}."] if n else [],
             report=left_lines(channels),
             expect="No changes." if n else None,
+            left_out=left,
         )

@@ -115,6 +115,7 @@ class RoomsImport:
             warnings=twin_warnings(imported),
             report=report,
             expect=expect if n else None,
+            left_out=sum(len(room_entries(r).left_out) for r in imported),
             invalid_note=True,
         )
 

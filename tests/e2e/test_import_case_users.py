@@ -75,6 +75,10 @@ def test_import_prune_leaves_out_the_other_spelling_and_apply_removes_no_one(
         "Wrote 1 channel file under desired-state (1 member left out: see the comments)."
         in run.lines
     )
+    assert run.lines[-1] == (  # QA-FD Q-FD-3: it promised `No changes.`
+        "Next: chime-reconciler --desired desired-state plan   (expect: No changes, but "
+        "Chime has 1 member the desired state does not declare: those left out)"
+    )
     plan = cli(*UNPACED, "plan", "--detailed-exitcode")
     assert plan.exit_code == 2, plan.stdout
     assert plan.lines[-1] == NOT_DECLARED

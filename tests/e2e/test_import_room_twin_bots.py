@@ -154,3 +154,19 @@ def test_adopt_of_only_bots_whose_name_another_bot_has_adopts_nothing_and_says_w
         "Error: Nothing was adopted: 1 member not in the desired state cannot be adopted (above).",
     ]
     assert (Path(cli.workdir) / "ds" / "rooms" / "ops.yaml").read_text() == text
+
+
+def test_import_that_leaves_members_out_expects_the_drift_plan_shows(
+    emulator: EmulatorServer, cli: Any
+) -> None:
+    """The `Next:` line promised `No changes.` where the plan it names then says Chime has
+    members the desired state does not declare (exit 2 with --detailed-exitcode; QA-FD
+    Q-FD-3): it says what that plan says."""
+    run, _ = _imported(emulator, cli, ["b1", "b2"])
+    assert run.lines[-1] == (
+        "Next: chime-reconciler --desired ds plan   (expect: No changes, but Chime has 2 "
+        "members the desired state does not declare: those left out)"
+    )
+    plan = cli.raw("--endpoint-url", emulator.url, "--desired", "ds", "plan", "--detailed-exitcode")
+    assert plan.exit_code == 2, plan.stdout + plan.stderr
+    assert plan.lines[-1] == DRIFT.format("2 members")
