@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import yaml
 
 from reconciler.desired.yaml12 import CORE_FLOAT, CORE_INT
@@ -24,9 +27,26 @@ def scalar(text: str) -> str:
     return plain
 
 
+# a ``\UXXXXXXXX`` escape PyYAML wrote, not a backslash it escaped (``\\U...``)
+_WIDE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\U([0-9A-F]{8})")
+
+
 def quoted(text: str) -> str:
     """``text`` as a double-quoted YAML scalar on one line, with every control, format and
     separator character escaped (YAML writes format characters such as U+202E raw): the
-    same name when read back, in a block or a flow collection (``import --adopt``)."""
+    same name when read back, in a block or a flow collection (``import --adopt``).
+    PyYAML escapes every character past U+FFFF there; one that shows (an emoji, a
+    mathematical letter) is written as it is, as ``import`` writes it (QA-FD Q-FD-4)."""
     dumped = yaml.safe_dump(text, allow_unicode=True, width=1 << 30, default_style='"')
-    return shown(dumped.removesuffix("\n"))  # its escapes are YAML's too: read back as is
+    dumped = _WIDE_ESCAPE.sub(_visible, dumped.removesuffix("\n"))
+    return shown(dumped)  # its escapes are YAML's too: read back as is
+
+
+def _visible(match: re.Match[str]) -> str:
+    """A wide escape (backslash, ``U``, eight hex digits) as its character where that
+    character shows: not a control, format, private-use, unassigned or separator one
+    (Unicode categories C* and Z*)."""
+    char = chr(int(match[2], 16))
+    if unicodedata.category(char)[0] in "CZ":
+        return match[0]
+    return match[1] + char

@@ -338,3 +338,23 @@ def test_a_live_name_is_written_as_import_writes_it_and_read_back(ref: str, writ
     assert block.endswith(f"    - {written}\n")
     for text in (flow, block):
         assert yaml.safe_load(text)["rooms"]["ops"]["members"] == ["a@example.com", ref]
+
+
+@pytest.mark.parametrize(
+    ("ref", "written"),
+    [
+        ("bot:\u03a9mega \U0001f916", '"bot:\u03a9mega \U0001f916"'),  # QA-FD Q-FD-4
+        ("bot:\U0001d4d0 \\U0001F916", '"bot:\U0001d4d0 \\\\U0001F916"'),  # a backslash
+        ("bot:tag\U000e0041", '"bot:tag\\U000E0041"'),  # a format character: escaped
+        ("bot:private\U000f0000", '"bot:private\\U000F0000"'),  # nothing to see: escaped
+    ],
+)
+def test_a_character_past_u_ffff_is_written_as_it_is_unless_it_is_invisible(
+    ref: str, written: str
+) -> None:
+    """adopt wrote an emoji as `\\U0001F916` where import writes the emoji (PyYAML escapes
+    every character past U+FFFF in a double-quoted string): the escapes are for control,
+    format and other invisible characters only."""
+    flow = edit("rooms:\n  ops:\n    members: [a@example.com]\n", (2, "members", (ref,)))
+    assert flow == f"rooms:\n  ops:\n    members: [a@example.com, {written}]\n"
+    assert yaml.safe_load(flow)["rooms"]["ops"]["members"] == ["a@example.com", ref]
