@@ -160,12 +160,12 @@ def _adoptions(
         if not tp.drift or target is None:
             continue
         kind = tp.kind
-        listed: set[object] = set()
+        placed: set[object] = set()
         live: dict[Expiring, list[RoleValue]] = {}  # the roles Chime has them in
         for m in tp.drift:  # its entry expired: adding another would undo the expiry
             e = expired.get((tp.key, m.ref))
             if e is not None:
-                listed.add(m)
+                placed.add(m)
                 live.setdefault(e, []).append(m.role)
         for e, roles in live.items():  # a channel: once, not per role
             line = _expired_line(e, roles)
@@ -174,19 +174,21 @@ def _adoptions(
         for rl in kind.role_lists:
             refs = []
             for m in tp.drift:
-                if m.role != rl.role or m in listed:
+                if m.role != rl.role or m in placed:
                     continue
-                listed.add(m)
+                placed.add(m)
+                # named as the report names them: a space at either end shows (Q-FD-5)
+                who, where = listed(str(m.ref)), listed(tp.key.name)
                 try:
                     kind.parse_member(str(m.ref))
                 except ValueError:
-                    skipped.append(f"{m.ref} in {tp.key.name}: not a reference a file can hold")
+                    skipped.append(f"{who} in {where}: not a reference a file can hold")
                     kept.add((tp.key, m.ref))
                     continue
                 why = undeclarable(tp.key, m.ref)
                 if why:  # e.g. a bot:NAME another bot of the app instance has (Q-BZ-1)
                     noun = kind.words.noun
-                    line = f"{m.ref} in {noun} {tp.key.name}: {why}; not adopted"
+                    line = f"{who} in {noun} {where}: {why}; not adopted"
                     if line not in skipped:  # two bots of one name in a room: said once
                         skipped.append(line)
                     kept.add((tp.key, m.ref))
@@ -199,12 +201,12 @@ def _adoptions(
                     Adoption(location.file, location.line, kind.section, rl.key, tuple(refs))
                 )
         for m in tp.drift:
-            if m not in listed:
+            if m not in placed:
                 role = kind.role_text(m.role)
                 why = f"no list holds the role {role}"
                 if not kind.role_lists:  # a meeting's attendees: a mapping, never edited
                     why = f"import --adopt does not write {kind.words.members} ({role})"
-                skipped.append(f"{m.ref} in {tp.key.name}: {why}")
+                skipped.append(f"{listed(str(m.ref))} in {listed(tp.key.name)}: {why}")
                 kept.add((tp.key, m.ref))
     return adoptions, skipped, kept
 
@@ -215,8 +217,8 @@ def _expired_line(e: Expiring, live: Sequence[RoleValue]) -> str:
     kind = kinds.get(e.target.kind)
     roles = ", ".join(dict.fromkeys(kind.role_text(r) for r in live))
     return (
-        f"{e.member} in {kind.words.noun} {e.target.name}: its entry at {e.set_at} "
-        f"expired {e.until} and Chime still has it ({roles}): extend its "
+        f"{listed(str(e.member))} in {kind.words.noun} {listed(e.target.name)}: its entry "
+        f"at {e.set_at} expired {e.until} and Chime still has it ({roles}): extend its "
         "until: to keep the access, or remove it from Chime (prune: true) to end it; "
         "not adopted"
     )

@@ -418,6 +418,24 @@ def test_meeting_drift_is_not_offered_to_import_adopt_which_refuses_it(
     assert (files / "m.yaml").read_text() == text
 
 
+def test_adopts_warning_quotes_an_external_user_id_with_a_space_at_its_end(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    """`Warning: dial-in-7  in bridge: ...`: the ExternalUserId's trailing space did not
+    show (QA-FD Q-FD-5); it is double-quoted as adopt's report prints such a name."""
+    text = f"meetings:\n  bridge:\n    meeting_id: {MEETING}\n"
+    text += "    attendees:\n      alice@example.com: presenter\n"
+    write_desired({"m.yaml": text})
+    alice = {"audio": "SendReceive", "video": "SendReceive", "content": "SendReceive"}
+    emulator.reset({"meetings": [meeting([("alice@example.com", alice), ("dial-in-7 ", MUTED)])]})
+    adopted = cli("import", "--adopt")
+    assert adopted.exit_code == 1
+    assert adopted.err_lines[0] == (
+        'Warning: "dial-in-7 " in bridge: import --adopt does not write attendees '
+        "(audio Receive, video None, content None)"
+    )
+
+
 @pytest.mark.parametrize("ids", [(FIRST_ID, LAST_ID), (LAST_ID, FIRST_ID)])
 @pytest.mark.parametrize(
     ("spellings", "kept", "removed"),
