@@ -59,7 +59,7 @@ def left_out(channel: ImportedChannel, ambiguous: set[str]) -> list[tuple[LiveMe
     file names an e-mail address in any case: it names the first in code-point order,
     the one the plan keeps for it, QA-FD Q-FD-1)."""
     left = []
-    for members in (channel.members, channel.moderators):
+    for kind, members in ((CHANNEL, channel.members), (CHANNEL_MODERATOR, channel.moderators)):
         first: dict[MemberRef, LiveMember] = {}
         for m in sorted(members, key=lambda m: (m.ref, m.ref.display, m.member_id)):
             if m.kind is MemberKind.BOT and m.ref.key in ambiguous:
@@ -73,7 +73,8 @@ def left_out(channel: ImportedChannel, ambiguous: set[str]) -> list[tuple[LiveMe
                 left.append(
                     (
                         m,
-                        f"Left out: user {shown(m.ref.display)} ({shown(m.member_id)}): its "
+                        f"Left out: user {shown(m.ref.display)} ({shown(m.member_id)}, "
+                        f"{kind.role_text(m.role)}): its "
                         f"AppInstanceUserId differs only in case from "
                         f"{shown(kept.ref.display)}'s, and a file names an e-mail address in "
                         "any case (one member).",

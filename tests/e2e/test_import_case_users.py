@@ -25,8 +25,8 @@ OPS = f"{CHAT}/channel/ops"
 UPPER, LOWER = f"{CHAT}/user/Carol@Example.com", f"{CHAT}/user/carol@example.com"
 NOT_DECLARED = "No changes, but Chime has 1 member the desired state does not declare."
 WHY = (
-    f"user carol@example.com ({LOWER}): its AppInstanceUserId differs only in case from "
-    "Carol@Example.com's, and a file names an e-mail address in any case"
+    f"user carol@example.com ({LOWER}, DEFAULT): its AppInstanceUserId differs only in case "
+    "from Carol@Example.com's, and a file names an e-mail address in any case"
 )
 
 
