@@ -26,6 +26,7 @@ no new attempt or page starts, and a backoff or a wait for the quota ends at onc
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import signal
 import threading
@@ -42,6 +43,11 @@ NOT_STARTED_MESSAGE = "not started: interrupted"
 STOP = threading.Event()
 PRESSED = threading.Event()  # a Ctrl-C (or SIGTERM) came in this process, lost or not
 POLL_S = 0.05  # how often a wait on a thread's own event looks at STOP as well
+# ``wake_main_thread``: the signal that wakes the main thread out of a blocking call so that
+# a SIGINT's (SIGTERM's) handler runs; its own handler does nothing
+NUDGE = signal.SIGRTMIN + 1
+NUDGE_AFTER_S = (0.02, 0.1, 0.5, 2.0)  # after a SIGINT (SIGTERM) whose handler has not run
+_runs = 0  # how many times ``_recorded`` or ``graceful``'s handler ran (``wake_main_thread``)
 _local = threading.local()  # .event: the thread's own stop (``cancelled_by``), or absent
 FIRST = (
     "Interrupted: finishing the calls in flight and starting no new ones "
@@ -155,6 +161,8 @@ def graceful(
 
     def first(signum: int, frame: FrameType | None) -> None:
         nonlocal quitting
+        global _runs
+        _runs += 1
         PRESSED.set()
         if STOP.is_set():
             if quitting or second is None:
@@ -181,8 +189,75 @@ def graceful(
 
 
 def _recorded(signum: int, frame: FrameType | None) -> None:
+    global _runs
+    _runs += 1
     PRESSED.set()
     raise KeyboardInterrupt
+
+
+def _above_stdio(fd: int) -> int:
+    """``fd`` moved to 3 or above (close-on-exec): a standard stream that was closed when
+    the process started (``>&-``) is not taken by it (``reconciler.closed_output``)."""
+    if fd > 2:
+        return fd
+    moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3)
+    os.close(fd)
+    return moved
+
+
+def _nothing(signum: int, frame: FrameType | None) -> None:
+    """``NUDGE``'s handler: the signal only ends the main thread's blocking call."""
+
+
+def wake_main_thread() -> None:
+    """A SIGINT or SIGTERM whose handler did not run is not left waiting for a blocking
+    call to end (the process's entry point calls it once, from the main thread).
+
+    Python runs a signal's handler (``_recorded``: ``KeyboardInterrupt``) in the main
+    thread, between two bytecodes; a signal that interrupts a blocking call (a socket read)
+    ends it with EINTR, and the handler runs then. But one that comes after the last look
+    for signals and before the call blocks (a few microseconds; on a loaded machine, any
+    time the process is preempted there) is only recorded by the C-level handler: the call
+    blocks as if nothing came, and the handler runs when it ends, after the read timeout
+    (30 s: an `audit` waiting for its first answer, Ctrl-C'd, hung that long). So a
+    thread reads the signals' numbers Python writes (``signal.set_wakeup_fd``) and, while
+    none of our handlers ran since, sends ``NUDGE`` to the main thread a few times
+    (``NUDGE_AFTER_S``): its call ends with EINTR, and the pending handler runs (Python
+    retries a call a handler let go on, PEP 475). Nothing when the wakeup fd is already
+    someone else's."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    watched = {int(signal.SIGINT), int(signal.SIGTERM)}
+    r, w = (_above_stdio(fd) for fd in os.pipe())  # not 0-2: a closed stdout stays closed
+    os.set_blocking(w, False)
+    try:
+        theirs = signal.set_wakeup_fd(w, warn_on_full_buffer=False)
+    except (ValueError, OSError):
+        theirs = -2
+    if theirs != -1:  # someone else's (or none possible): left as it was
+        if theirs >= 0:
+            signal.set_wakeup_fd(theirs)
+        os.close(r)
+        os.close(w)
+        return
+    signal.signal(NUDGE, _nothing)
+    main = threading.main_thread().ident
+    assert main is not None
+
+    def watch() -> None:
+        # never this thread's: the kernel gives them to the main thread (or another)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, NUDGE})
+        while data := os.read(r, 64):
+            if not watched.intersection(data):
+                continue
+            runs = _runs
+            for delay in NUDGE_AFTER_S:
+                time.sleep(delay)
+                if _runs != runs:  # its handler ran
+                    break
+                signal.pthread_kill(main, NUDGE)
+
+    threading.Thread(target=watch, name="signal-wake", daemon=True).start()
 
 
 def record_presses() -> None:

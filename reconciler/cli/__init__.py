@@ -36,6 +36,9 @@ def entry() -> NoReturn:
     A Ctrl-C before ``main`` handles its own (``reconciler.runner.run``): one line, 130.
     What goes to stdout is written whole, or the command fails (``reconciler.whole_writes``)."""
     try:
+        from reconciler.interrupt import wake_main_thread
+
+        wake_main_thread()  # a signal just before a blocking read is not left waiting
         write_stdout_whole()
         run_then_exit(main)
     except KeyboardInterrupt:
