@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from reconciler import atomic_file, interrupt, jsondoc
 from reconciler.atomic_file import write_atomically
 from reconciler.errors import UsageError
+from reconciler.governance.grant import parse_moment
 from reconciler.plan import Plan
 from reconciler.plandecode import (
     ORIGIN_DIFFERS,
@@ -141,6 +143,13 @@ def read_origin(path: Path | str) -> dict[str, str]:
         return origin_from(data)
     except CorruptPlan as exc:
         raise PlanFileError(path, f"the file is corrupt: {exc}") from None
+
+
+def plan_made_at(path: Path | str) -> datetime | None:
+    """When the saved plan at ``path`` was made (its ``origin.made_at``; a merged plan's is
+    its earliest shard's), or None: it records none, or is no plan read here (``read_origin``)."""
+    text = read_origin(path).get("made_at")
+    return None if text is None else parse_moment(text)  # read_origin checked it
 
 
 def load_plan(path: Path | str) -> Plan:

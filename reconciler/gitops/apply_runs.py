@@ -18,7 +18,11 @@ leaves the issue as it is when a run of apply.yml is in progress, or was created
 since this drift run started (``GET .../actions/runs/{GITHUB_RUN_ID}``: its
 ``run_started_at``), or ended since (a completed run's ``updated_at``: a run that waited
 for the environment's reviewers keeps its old ``created_at`` and ``run_started_at`` when it
-is approved, Q-BR-6), among the workflow's 100 newest runs.
+is approved, Q-BR-6), among the workflow's 100 newest runs. "Since" is from the plans'
+making when that is earlier (their ``origin.made_at``; a merged plan's is its earliest
+shard's): GitHub resets ``run_started_at`` when a run is re-run, and "Re-run failed jobs"
+merges the shards' plans of the first attempt with the failed shard's new one, so an apply
+between the two would not be seen (Q-FA-1).
 
 An API error never skips the check: a token without ``actions: read`` or a renamed workflow
 must not hide drift for good, so the check then runs as usual, with a warning.
@@ -88,13 +92,14 @@ class ApplyCheck:
 class ApplyRecheck:
     """What the drift job does with the issue after the plans: leave it as it is, when
     ``run_url`` is an apply's run in progress or that began during this check (``since``:
-    this drift run's start); otherwise write it (``error`` says why GitHub could not tell,
-    when it could not)."""
+    this drift run's start, or when its plans were made when that is earlier); otherwise
+    write it (``error`` says why GitHub could not tell, when it could not)."""
 
     workflow: str
-    since: datetime | None = None  # this drift run's start
+    since: datetime | None = None  # this drift run's start, or its plans' when earlier
     run_url: str | None = None
     error: str | None = None
+    started: datetime | None = None  # this run's attempt's start, when later than ``since``
 
     @property
     def skip(self) -> bool:
@@ -111,9 +116,16 @@ class ApplyRecheck:
                 f"cannot tell whether an apply ran during this check ({self.error}): "
                 "the drift issue is written as usual"
             )
+        if self.started is not None:
+            moment = (
+                f"the plans were made ({_utc(self.since)}; this run's attempt started "
+                f"later, at {_utc(self.started)})"
+            )
+        else:
+            moment = f"this check started ({_utc(self.since)})"
         return (
-            f"No {self.workflow} run is in progress, or began or ended since this check "
-            f"started ({_utc(self.since)}): the drift issue is written."
+            f"No {self.workflow} run is in progress, or began or ended since {moment}: "
+            "the drift issue is written."
         )
 
 
@@ -197,16 +209,26 @@ def check_apply(github: GitHub, workflow: str = DEFAULT_WORKFLOW) -> ApplyCheck:
         return ApplyCheck(workflow, error=str(exc))
 
 
-def check_apply_during(github: GitHub, workflow: str, run_id: str) -> ApplyRecheck:
+def check_apply_during(
+    github: GitHub, workflow: str, run_id: str, plans_made: datetime | None = None
+) -> ApplyRecheck:
     """Before the drift issue is written: leave it (an apply's run is in progress, or was
-    created or started since the drift run ``run_id`` started) or write it (none, or GitHub
-    could not tell)."""
+    created or started, or ended, since the drift run ``run_id`` started, or since
+    ``plans_made`` when that is earlier: a re-run's plans of its first attempt) or write it
+    (none, or GitHub could not tell)."""
     since = None
     try:
         active = find_active_run(github, workflow)
         if active is not None:
             return ApplyRecheck(workflow, run_url=active.url)
-        since = run_start(github, run_id)
-        return ApplyRecheck(workflow, since, run_url=find_run_since(github, workflow, since))
+        since = started = run_start(github, run_id)
+        if plans_made is not None and plans_made < started:
+            since = plans_made
+        return ApplyRecheck(
+            workflow,
+            since,
+            run_url=find_run_since(github, workflow, since),
+            started=started if since != started else None,
+        )
     except GitHubError as exc:
         return ApplyRecheck(workflow, since, error=str(exc))

@@ -29,7 +29,7 @@ from reconciler.gitops.plan_keys import (
     names_a_rejected_key,
     plan_marker,
 )
-from reconciler.planfile import load_plan
+from reconciler.planfile import load_plan, plan_made_at
 from reconciler.runner import on_interrupt, run
 
 ENV_HELP = (
@@ -224,7 +224,8 @@ def pr_comment(
     metavar="WORKFLOW",
     help="Before writing, ask GitHub again: leave the issue as it is when a run of this "
     "workflow (e.g. apply.yml) is in progress, or was created or started, or ended, "
-    "since this run (GITHUB_RUN_ID) started.",
+    "since this run (GITHUB_RUN_ID) started, or since --plan-file was made when earlier "
+    "(a re-run).",
 )
 @on_interrupt(
     "gitops drift",
@@ -253,8 +254,10 @@ def drift(
     With --apply-workflow, exit 0 or 2 first asks whether an apply ran
     during this check (drift.yml's plans): when a run of that workflow is
     in progress, or was created or started, or ended, since this run
-    (GITHUB_RUN_ID) started, the issue is left as it is, and the log and
-    the job summary say so (exit 0; exit 1 after a plan made with exit 1).
+    (GITHUB_RUN_ID) started, or since --plan-file was made when that is
+    earlier (a re-run merging its first attempt's plans), the issue is
+    left as it is, and the log and the job summary say so (exit 0; exit 1
+    after a plan made with exit 1).
     When GitHub cannot tell (an API error), it warns and writes the issue
     as usual.
 
@@ -280,12 +283,14 @@ def drift(
     run_id = env.get("GITHUB_RUN_ID") or None
     if apply_workflow is not None and run_id is None:
         raise UsageError("--apply-workflow needs GITHUB_RUN_ID: the drift run to compare with")
+    # a re-run's plans may be its first attempt's: an apply since them counts (Q-FA-1)
+    plans_made = plan_made_at(made) if apply_workflow is not None and made is not None else None
     # exit 0 reads it too: a plan without drift may list memberships that end soon
     markdown = _read_body(body_file) if body_file is not None else ""
     with Outputs(env) as outputs:
         github = GitHub.from_env(env)
         if apply_workflow is not None and run_id is not None:
-            recheck = check_apply_during(github, apply_workflow, run_id)
+            recheck = check_apply_during(github, apply_workflow, run_id, plans_made)
             if recheck.skip:
                 _say_skipped(env, str(recheck))
                 if drifted is not None:

@@ -26,6 +26,7 @@ from reconciler.gitops.apply_runs import (
 )
 from reconciler.gitops.bodies import DRIFT_MARKER
 from reconciler.gitops.github import GitHub
+from reconciler.governance.grant import parse_moment
 
 ROOT = Path(__file__).parents[3]
 DRIFT = yaml.safe_load((ROOT / ".github" / "workflows" / "drift.yml").read_text())
@@ -302,6 +303,58 @@ def test_with_no_apply_since_the_check_started_the_issue_is_written(
         f"No apply.yml run is in progress, or began or ended since this check started "
         f"({START}): the drift issue is written."
     )
+
+
+PLANS_MADE = "2026-12-03T06:19:00Z"  # the first attempt's plans (a merged plan: the earliest)
+RERUN = "2026-12-03T09:00:00Z"  # "Re-run failed jobs": GitHub resets run_started_at
+
+
+def re_run(fake: FakeGitHub) -> str:
+    """The drift run, started at START and re-run at RERUN; its GITHUB_RUN_ID."""
+    run = fake.add_workflow_run("drift.yml", "in_progress", created_at=START)
+    run.update(run_started_at=RERUN, run_attempt=2)
+    return str(run["id"])
+
+
+def test_a_re_run_finds_an_apply_that_ran_since_its_plans_were_made(
+    fake: FakeGitHub, github: GitHub
+) -> None:
+    """Q-FA-1: the re-run merges the first attempt's plans; an apply that ran after they
+    were made, and ended before the re-run started, leaves the issue as it is."""
+    run_id = re_run(fake)
+    apply = fake.add_workflow_run("apply.yml", "completed", created_at=DURING)
+    apply.update(updated_at="2026-12-03T06:25:00Z")
+
+    check = check_apply_during(github, "apply.yml", run_id, parse_moment(PLANS_MADE))
+
+    assert check.skip and check.run_url == apply["html_url"]
+
+
+def test_a_re_run_without_an_apply_since_its_plans_were_made_writes_the_issue(
+    fake: FakeGitHub, github: GitHub
+) -> None:
+    run_id = re_run(fake)
+    fake.add_workflow_run("apply.yml", "completed", created_at=BEFORE)
+
+    check = check_apply_during(github, "apply.yml", run_id, parse_moment(PLANS_MADE))
+
+    assert not check.skip and check.error is None
+    assert str(check) == (
+        "No apply.yml run is in progress, or began or ended since the plans were made "
+        f"({PLANS_MADE}; this run's attempt started later, at {RERUN}): the drift issue is "
+        "written."
+    )
+
+
+def test_plans_made_after_the_run_started_compare_with_its_start(
+    fake: FakeGitHub, github: GitHub
+) -> None:
+    run_id = this_run(fake)
+    apply = fake.add_workflow_run("apply.yml", "completed", created_at="2026-12-03T06:18:00Z")
+
+    check = check_apply_during(github, "apply.yml", run_id, parse_moment(PLANS_MADE))
+
+    assert check.skip and check.run_url == apply["html_url"]
 
 
 def test_an_api_error_when_asking_again_writes_the_issue_and_says_why(
