@@ -13,9 +13,7 @@ from reconciler import kinds
 from reconciler.audit import Audit, UnknownMemberError, audit, known
 from reconciler.audit_refusals import changed_targets, to_plan, with_refusals, with_unplanned
 from reconciler.channel_refs import (
-    ATTENDEE_ONLY,
     USER_PREFIX,
-    no_such_attendee,
     parse_channel_member,
     user_instance,
 )
@@ -41,6 +39,7 @@ from reconciler.render.audit_json import to_json
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown
 from reconciler.runner import reads_only
+from reconciler.unknown_attendee import refuse_unknown_attendee
 
 # the kind whose audit is the JSON document itself (``format_version`` 1 was the rooms'
 # audit): every other kind's is a section after it (``channels`` in JSON)
@@ -120,9 +119,9 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     blind = [k for k in readers if k.id not in looked]
     sections = [s for s in sections if s.lookups or s.rows]  # something to look in
     if document is None:  # a member only the sections can take (user:ID, an attendee)
-        found_none = not any(s.rows for s in sections) and not blind
-        if ref.kind in ATTENDEE_ONLY and found_none:
-            raise no_such_attendee(member)  # as explain refuses it
+        if not blind:  # as explain refuses it: not declared, never was, not live
+            live = any(s.rows for s in sections)
+            refuse_unknown_attendee(member, [ref], desired.targets if desired else (), live)
         if not sections and not blind:
             raise UsageError(
                 f"MEMBER {member!r} is an AppInstanceUser, and settings.yaml names no "

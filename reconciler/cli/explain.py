@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import click
 
-from reconciler.channel_refs import ATTENDEE_ONLY, no_such_attendee
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import target_option, text_or_json_option
 from reconciler.cli.pipeline import Session
@@ -14,7 +13,8 @@ from reconciler.governance.explaining import explain, member_refs
 from reconciler.planner import plan as make_plan
 from reconciler.render.explain import render_explain
 from reconciler.runner import reads_only
-from reconciler.target_select import unknown_target_errors
+from reconciler.target_select import select, unknown_target_errors
+from reconciler.unknown_attendee import refuse_unknown_attendee
 
 
 @click.command("explain", short_help="Why MEMBER is (or is not) in each target, and until when.")
@@ -57,10 +57,13 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
     planned = make_plan(session.desired, live, targets=targets or None, now=app.now)
     result = explain(member, refs, session.desired, live, planned, app.now, targets=targets)
     # a target named with --target is shown anyway: whether MEMBER is there decides
-    found = any(t.declarations or t.live_role is not None for t in result.targets)
-    if not found and all(r.kind in ATTENDEE_ONLY for r in refs.values()):
-        meeting = "meeting given with --target" if targets else "declared meeting"
-        raise no_such_attendee(member, meeting)
+    refuse_unknown_attendee(
+        member,
+        refs.values(),
+        select(session.desired.targets, targets or None),
+        live=any(t.live_role is not None for t in result.targets),
+        meeting="meeting given with --target" if targets else "declared meeting",
+    )
     render_explain(result, fmt, app.console())
     # an error of the settings (a bearer not found): the answer, then the error, exit 1
     errors = dict.fromkeys(str(p) for p in live.problems if p.of_settings)

@@ -57,15 +57,23 @@ class Owned:
     owners: tuple[str, ...]
 
 
+def distinct(owners: Iterable[str], spelled: dict[str, str] | None = None) -> dict[str, str]:
+    """Each owner once, in the order given: owners that differ in letter case alone are
+    one (GitHub logins, team slugs and e-mail addresses ignore case), the first spelling
+    kept (QA Q-CJ-8; ``explain`` too, QA-FC Q-FC-3). ``spelled``: those already seen,
+    added to. Keyed by the casefolded owner."""
+    found = {} if spelled is None else spelled
+    for owner in owners:
+        found.setdefault(owner.casefold(), owner)
+    return found
+
+
 def lines(owned: Iterable[Owned]) -> list[str]:
-    """One ``/path owner...`` line per file, sorted by path, each owner once (sorted).
-    Owners that differ in letter case alone are one (GitHub logins, team slugs and
-    e-mail addresses ignore case): the first spelling is written (QA Q-CJ-8)."""
+    """One ``/path owner...`` line per file, sorted by path, each owner once (sorted:
+    ``distinct``)."""
     by_path: dict[str, dict[str, str]] = {}
     for item in owned:
-        spelled = by_path.setdefault(item.path, {})
-        for owner in item.owners:
-            spelled.setdefault(owner.casefold(), owner)
+        distinct(item.owners, by_path.setdefault(item.path, {}))
     return [
         f"{pattern(path)} {' '.join(owners[key] for key in sorted(owners))}"
         for path, owners in sorted(by_path.items())

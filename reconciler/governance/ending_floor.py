@@ -16,6 +16,7 @@ from reconciler.governance.expiry import Expiring, until_of
 from reconciler.governance.grant import Until
 from reconciler.kinds.base import RoleConflict
 from reconciler.plan import TargetPlan
+from reconciler.refs import MemberRef
 from reconciler.safety import elevated_after
 
 
@@ -25,7 +26,8 @@ def below_minimum(
     """``found`` with ``Expiring.refusal`` said for each ending after which its target
     would have fewer elevated members than its minimum: those the plan made now leaves
     (``TargetPlan.live_elevated`` and its changes), less those every ending by then
-    removes or demotes."""
+    removes or demotes. Said of the ends that take an elevated member away then (QA-FC
+    Q-FC-1), not of a later end of a path that is not elevated."""
     by_key = {t.key: t for t in targets}
     said: dict[Expiring, str] = {}
     for tp in planned:
@@ -35,13 +37,17 @@ def below_minimum(
         if t is None or not mine or tp.minimum is None or tp.live_elevated is None:
             continue
         now = elevated_after(tp, tp.live_elevated)
+        before: set[MemberRef] = set()  # the elevated members gone by the previous end
         for until in sorted({e.until for e in mine}):
-            lost = sum(_loses(kind, t.prune, m, until) for m in t.members)
-            lost += sum(  # protections ending by then, of members kept elevated
-                e.protection and kind.is_elevated(e.role) and e.until <= until for e in mine
-            )
-            after = now - lost
-            if after >= tp.minimum or after >= now:
+            gone = {m.ref for m in t.members if _loses(kind, t.prune, m, until)}
+            gone |= {  # protections ending by then, of members kept elevated
+                e.member
+                for e in mine
+                if e.protection and kind.is_elevated(e.role) and e.until <= until
+            }
+            taken, before = gone - before, gone
+            after = now - len(gone)
+            if not taken or after >= tp.minimum or after >= now:
                 continue
             one, many = kind.words.elevated
             setting = str(kind.minimum_setting)
@@ -54,7 +60,7 @@ def below_minimum(
                 f"its end leaves {after} {one if after == 1 else many}, fewer than the "
                 f"minimum of {tp.minimum} ({where}): the plan is then refused"
             )
-            said.update((e, refusal) for e in mine if e.until == until)
+            said.update((e, refusal) for e in mine if e.until == until and e.member in taken)
     if not said:
         return tuple(found)
     return tuple(dataclasses.replace(e, refusal=said.get(e, "")) for e in found)

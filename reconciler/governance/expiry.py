@@ -12,7 +12,7 @@ Pure: ``now`` is given (the CLI passes ``--now`` or the clock).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass, field, replace
 
 import reconciler.kinds as kinds
@@ -186,7 +186,8 @@ def ending_between(
     ``now`` and by ``later``, and the ``protected:`` group entries that do: why a plan
     made as of ``later`` may not be the plan made now. ``planned``: the plan made now of
     those targets; then only the ends that change it, by the rule of its "ends within"
-    warning (``expiring(planned=True)``, ``protections_ending``: QA-CY Q-CY-12)."""
+    warning (``expiring(planned=True)``, ``protections_ending``: QA-CY Q-CY-12), and an
+    end in a target that does not prune that stops a change it makes (QA-FC Q-FC-2)."""
     wanted = set(keys)
     days = (later - now).days + 1
     mine = [t for t in desired.targets if t.key in wanted]
@@ -194,8 +195,8 @@ def ending_between(
         paths = expiring(mine, now, days)
         protections = _protections_between(desired, mine, now, later, now)
     else:
-        paths = expiring(mine, now, days, planned=True)
         kept = [tp for tp in planned if tp.key in wanted]
+        paths = expiring(mine, now, days, planned=True, changed=changed_members(kept))
         protections = list(protections_ending(desired, kept, now, days))
     found = {e for e in (*paths, *protections) if now < e.until.instant <= later}
     return tuple(sorted(found))
@@ -298,13 +299,19 @@ def _protections_kept(
 
 
 def expiring(
-    targets: Iterable[DesiredTarget], now: dt.datetime, days: int, *, planned: bool = False
+    targets: Iterable[DesiredTarget],
+    now: dt.datetime,
+    days: int,
+    *,
+    planned: bool = False,
+    changed: Collection[tuple[TargetKey, MemberRef]] = frozenset(),
 ) -> tuple[Expiring, ...]:
     """Paths still declared at ``now`` that end within ``days`` days (of ``targets`` as
     of ``now``), soonest first; one notice per member, target and ``until``. ``planned``:
     only those whose end changes what a plan does, as the plan warns (not an end that
     leaves the member with no path in a target that does not prune: it stays there,
-    unmanaged, QA-CJ Q-CJ-3)."""
+    unmanaged, QA-CJ Q-CJ-3, unless the plan made now changes it, ``changed``:
+    ``changed_members``; then the plan made after the end does not)."""
     found: dict[tuple[TargetKey, MemberRef, Until], Expiring] = {}
     for t in targets:
         if not t.dated:
@@ -316,13 +323,21 @@ def expiring(
                 until = p.grant.until if p.grant is not None else None  # until_of, inline
                 if until is None or until.expired(now) or days_left(until, now) > days:
                     continue
-                if not _changes_at(kind, m, until, removes):
+                gone = removes or (t.key, m.ref) in changed  # an end leaving no path
+                if not _changes_at(kind, m, until, gone):
                     continue  # other paths keep the member as it is (QA-F Q-F-1)
                 key = (t.key, m.ref, until)
                 if key not in found:
                     left = days_left(until, now)
                     found[key] = Expiring(until, t.key, m.ref, p.declared_at, left, p.role)
     return tuple(sorted(found.values()))
+
+
+def changed_members(planned: Iterable[TargetPlan]) -> frozenset[tuple[TargetKey, MemberRef]]:
+    """The members a plan changes in each of its targets (adds, updates, removes): where
+    the target does not prune, an end that leaves one of them no path changes that plan
+    (the plan made after it leaves the member as it is), as no other end there does."""
+    return frozenset((tp.key, c.member) for tp in planned for c in tp.changes)
 
 
 def _changes_at(kind: kinds.Kind, m: DesiredMember, until: Until, removes: bool = True) -> bool:
@@ -353,16 +368,22 @@ def ended_between(
     targets, the plan a confirmation waited on); a protection's end is then listed only
     where it kept the member because it was protected, as its warning named it (QA-EE
     Q-EE-6); without it, in every target of ``keys`` that does not declare the member
-    (which targets to plan again)."""
+    (which targets to plan again). With it, an end that left the member no path in a
+    target that does not prune only where that plan changes the member (QA-FC Q-FC-2:
+    ``changed_members``); elsewhere the member stays as it was, unmanaged."""
     wanted = set(keys)
     mine = [t for t in desired.targets if t.key in wanted]
+    changed: Collection[tuple[TargetKey, MemberRef]] = ()
     if planned is None:
         found: set[Expiring] = set(_protections_between(desired, mine, since, now, now))
     else:
+        kept = [tp for tp in planned if tp.key in wanted]
         ends = {r: e for r, e in desired.protected_until if since < e.until.instant <= now}
-        found = set(_protections_kept(ends, (tp for tp in planned if tp.key in wanted), now))
+        found = set(_protections_kept(ends, kept, now))
+        changed = changed_members(kept)
     for t in mine:
-        for m in (*t.members, *t.expired):
+        gone = [m for m in t.expired if planned is None or t.prune or (t.key, m.ref) in changed]
+        for m in (*t.members, *gone):
             for p in m.expired:
                 until = until_of(p)
                 if until is not None and since < until.instant <= now:

@@ -10,6 +10,7 @@ from operator import attrgetter
 
 from reconciler import kinds
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
+from reconciler.governance import codeowners
 from reconciler.governance.expiry import protection_ends
 from reconciler.governance.explain import Declaration, Explanation, Outcome, TargetExplanation
 from reconciler.governance.grant import NO_GRANT
@@ -147,7 +148,7 @@ def _target(
         target_id=(lt.target_id if lt is not None else None)
         or (kind.written_id(t.target_id) if t.target_id else None),
         location=t.location,
-        owners=t.owners,
+        owners=tuple(codeowners.distinct(t.owners).values()),  # each once, as CODEOWNERS
         prune=t.prune,
         declared_role=text(dm.role) if dm is not None else None,
         declarations=tuple(_declaration(p, kind) for p in paths),

@@ -28,7 +28,8 @@ from reconciler.render.text import change_line, describe_provenance, live_member
 
 MARKER = "<!-- chime-reconciler-plan -->"
 EXPIRING_MARKER = "<!-- chime-reconciler-expiring -->"  # the drift issue looks for it
-EXPIRING_HEADER = f"{EXPIRING_MARKER}\n> [!NOTE]\n"
+NOTE = "> [!NOTE]\n"
+EXPIRING_HEADER = f"{EXPIRING_MARKER}\n{NOTE}"
 # Before the drift note of a plan with no changes: its only drift is members no file
 # declares, which apply leaves alone; the drift issue looks for it to say what does resolve it
 UNDECLARED_ONLY_MARKER = "<!-- chime-reconciler-undeclared-only -->"
@@ -103,7 +104,9 @@ class MarkdownRenderer:
             ),
             _Section(
                 "expiring",
-                EXPIRING_HEADER if plan.expiring or plan.expired_kept else "",
+                # marked only for memberships that end soon: access that expired but
+                # stays ends no more (QA-FC Q-FC-5: its drift issue would never close)
+                EXPIRING_HEADER if plan.expiring else NOTE if plan.expired_kept else "",
                 tuple(_expiring(plan)),
                 "\n",
             ),

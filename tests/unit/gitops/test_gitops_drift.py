@@ -206,3 +206,23 @@ def test_the_title_follows_the_report_when_drift_and_ending_soon_alternate(
     assert len(fake.issues) == 1
     # the same report again writes nothing, title included
     assert sync_drift_issue(github, 0, EXPIRING_PLAN, run_url=RUN).action == "unchanged"
+
+
+KEPT_PLAN = (  # `drift: changes-only`: exit 0; the access expired but stays (no prune)
+    f"{PLAN_MARKER}\n### Chime membership plan\n\n**No changes, but Chime has 1 member the "
+    "desired state does not declare.**\n\n> [!NOTE]\n"
+    "> **1 expired membership is still in Chime:**\n>\n"
+    "> - grace@example.com in room watercooler: Member expired 2026-12-01, declared at "
+    "ds/rooms.yaml:5; still a member: this room does not prune\n"
+)
+
+
+def test_an_expired_membership_still_in_chime_is_not_ending_soon(
+    fake: FakeGitHub, github: GitHub
+) -> None:
+    # QA-FC Q-FC-5: not "Chime memberships end soon (no drift)", an issue that would stay
+    # open for good: with no drift and nothing ending soon the drift issue closes
+    sync_drift_issue(github, 0, EXPIRING_PLAN, run_url=RUN)
+    assert sync_drift_issue(github, 0, KEPT_PLAN, run_url=RUN).action == "closed"
+    assert fake.issues[1]["title"] == EXPIRING_TITLE  # as it was opened, now closed
+    assert fake.issues[1]["state"] == "closed"

@@ -14,6 +14,7 @@ from planner_builders import ADMIN, MEMBER, lines, live_member, live_state, live
 
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
+from reconciler.gitops.bodies import lists_expiring
 from reconciler.governance.expiry import as_of
 from reconciler.plan import Action
 from reconciler.planfile import plan_from_data
@@ -341,3 +342,16 @@ def test_a_removal_names_the_last_path_that_ended(desired_dir: Path) -> None:
     assert render_text(p).splitlines()[1] == (
         f"  - dave@example.com (Member): expired 2027-03-31, declared at {desired_dir}/rooms.yaml:6"
     )
+
+
+def test_an_expired_member_kept_is_not_marked_as_ending_soon(desired_dir: Path) -> None:
+    """QA-FC Q-FC-5: the note on access that expired but stays (a room that does not
+    prune) has no "ends soon" marker: under `drift: changes-only` the drift check would
+    open "Chime memberships end soon (no drift)" for it, an issue no later plan closes."""
+    d = load(desired_dir, prune=False)
+    # bob expired on 2027-03-15; alice's end (2027-03-31) is 15 days away: not soon
+    md = render_markdown(plan(d, everyone_live(d), now=at("2027-03-16T08:00:00")))
+    assert "\n\n> [!NOTE]\n> **1 expired membership is still in Chime:**\n" in md
+    assert not lists_expiring(md)
+    # with a membership ending soon too, the note is marked
+    assert lists_expiring(render_markdown(plan(d, everyone_live(d), now=at("2027-03-20"))))
