@@ -7,7 +7,8 @@ answers, each channel's bans (ListChannelBans, once per channel a run, whichever
 need them), bots by name (ListAppInstanceBots once per app instance) and member ARNs by
 reference. Users no listing
 revealed are checked to exist by the cheaper of ListAppInstanceUsers pages and
-DescribeAppInstanceUser per user (``resolve.py``)."""
+DescribeAppInstanceUser per user (``resolve.py``), every user a page shows known from
+then on."""
 
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ class ChannelDirectory:
         self._private_refused: set[str] = set()  # instances whose PRIVATE listing was refused
         self._users: dict[str, dict[str, bool]] = defaultdict(dict)  # instance -> ARN -> exists
         self._users_lock = threading.Lock()  # one check of a user at a time, once per run
+        self._swept: set[str] = set()  # instances whose ListAppInstanceUsers was read to the end
         self.member_arns: dict[tuple[str, MemberRef], str] = {}
 
     def learn(self, desired: DesiredState) -> None:
@@ -198,13 +200,12 @@ class ChannelDirectory:
         ListAppInstanceUsers pages or DescribeAppInstanceUser per user, whichever the
         resolver's rule picks (``resolve.resolve_cheapest``) by the time each takes at the
         identity quotas, knowing the users the listings showed are listed too; each user
-        checked once a run."""
+        checked once a run, and none once a sweep has shown them all (``_user_pages``)."""
         with self._users_lock:
             known = self._users[instance]
-            ask = {arn: arn for arn in sorted(set(users)) if arn not in known}
-            pages = (
-                ([(a, True) for a in arns], more) for arns, more in self.api.user_pages(instance)
-            )
+            swept = instance in self._swept  # every user listed: the rest do not exist
+            ask = {arn: arn for arn in sorted(set(users)) if arn not in known and not swept}
+            pages = self._user_pages(instance)
             page, lookup = self.api.identity_seconds()
             costs = Costs(page, lookup, self._existing_users(instance), PAGE)
             found = resolve_cheapest(
@@ -216,7 +217,20 @@ class ChannelDirectory:
             )
             for arn in ask:
                 known[arn] = arn in found
-            return {arn for arn in users if not known[arn]}
+            return {arn for arn in users if not known.get(arn, False)}
+
+    def _user_pages(self, instance: str) -> Iterator[tuple[list[tuple[str, bool]], bool]]:
+        """ListAppInstanceUsers' pages, read as asked for (under ``_users_lock``): every
+        user a page shows is known to exist from then on, not only the ones asked for, and
+        once the last page is read every user of the app instance is known (QA-FB Q-FB-2:
+        the other channel kind looked up a user the first kind's pages had shown)."""
+        known = self._users[instance]
+        for arns, more in self.api.user_pages(instance):
+            for arn in arns:
+                known[arn] = True
+            if not more:
+                self._swept.add(instance)
+            yield [(a, True) for a in arns], more
 
     def _existing_users(self, instance: str) -> int:
         """How many of ``instance``'s users are known to exist: the ones the listings
