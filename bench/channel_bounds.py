@@ -24,13 +24,15 @@ Per command (a fresh session each), for the channels declared:
 - verification after apply: the changed channels' membership scans (not their bans), and
   the moderator listings of channels whose moderators changed, as they are afterwards;
 - the check that declared users exist (``chime-sdk-identity``), once a run per channel
-  kind, memberships first: the users that kind declares and no listing read so far
-  showed (nor an earlier check: its pages show every user on them, all of them when it
-  read the last page) are found by ListAppInstanceUsers pages (in the app
-  instance's order, page size from botocore's ``chime-sdk-identity`` model), then one
-  DescribeAppInstanceUser per user still unfound, with the number of pages that takes
-  the least TIME at AWS's identity quotas (pages one after another at 10/s, lookups in
-  parallel within 50/s): the cheapest way in time, knowing where the users are.
+  kind, memberships first: the users that kind declares and no listing of the run shows
+  (the channels' members and moderators: the moderators' listings are read before the
+  memberships' check, when it has users to check) nor an earlier check showed (its
+  pages show every user on them; all of them, when it read the last page) are found by
+  ListAppInstanceUsers pages (in the app instance's order, page size from botocore's
+  ``chime-sdk-identity`` model), then one DescribeAppInstanceUser per user still
+  unfound, with the number of pages that takes the least TIME at AWS's identity quotas
+  (pages one after another at 10/s, lookups in parallel within 50/s): the cheapest way
+  in time, knowing where the users are.
 """
 
 from __future__ import annotations
@@ -129,12 +131,11 @@ def read_bound(world: ChannelWorld, limits: MessagingLimits) -> Calls:
 
 def user_checks(world: ChannelWorld, limits: MessagingLimits) -> list[Calls]:
     """The identity calls of the check, per channel kind (memberships, then moderators):
-    the second checks none of the users the first one's pages showed."""
-    shown = {m for c in world.channels for m in c.live}
+    a user any listing shows costs neither, nor one the first check's pages showed."""
+    shown = {m for c in world.channels for m in (*c.live, *c.live_moderators)}
     declared = {m for c in world.channels for m in c.desired}
     first, swept = _cheapest_check(world.users, declared - shown, limits)
-    shown |= declared | {m for c in world.channels for m in c.live_moderators}
-    shown |= set(world.users[: swept * limits.users_page])
+    shown |= declared | set(world.users[: swept * limits.users_page])
     moderators = {m for c in world.channels for m in c.moderators}
     if swept == pages(len(world.users), limits.users_page):  # every user listed
         moderators = set()
