@@ -24,12 +24,15 @@ Per command (a fresh session each), for the channels declared:
 - verification after apply: the changed channels' membership scans (not their bans), and
   the moderator listings of channels whose moderators changed, as they are afterwards;
 - the check that declared users exist (``chime-sdk-identity``), once a run per channel
-  kind, memberships first: the users that kind declares and no listing read so far
-  showed (nor an earlier check) are found by ListAppInstanceUsers pages (in the app
-  instance's order, page size from botocore's ``chime-sdk-identity`` model), then one
-  DescribeAppInstanceUser per user still unfound, with the number of pages that takes
-  the least TIME at AWS's identity quotas (pages one after another at 10/s, lookups in
-  parallel within 50/s): the cheapest way in time, knowing where the users are.
+  kind, memberships first: the users that kind declares and no listing of the run shows
+  (the channels' members and moderators: the moderators' listings are read before the
+  memberships' check, when it has users to check) nor an earlier check showed (its
+  pages show every user on them; all of them, when it read the last page) are found by
+  ListAppInstanceUsers pages (in the app instance's order, page size from botocore's
+  ``chime-sdk-identity`` model), then one DescribeAppInstanceUser per user still
+  unfound, with the number of pages that takes the least TIME at AWS's identity quotas
+  (pages one after another at 10/s, lookups in parallel within 50/s): the cheapest way
+  in time, knowing where the users are.
 """
 
 from __future__ import annotations
@@ -127,21 +130,25 @@ def read_bound(world: ChannelWorld, limits: MessagingLimits) -> Calls:
 
 
 def user_checks(world: ChannelWorld, limits: MessagingLimits) -> list[Calls]:
-    """The identity calls of the check, per channel kind (memberships, then moderators)."""
-    shown = {m for c in world.channels for m in c.live}
+    """The identity calls of the check, per channel kind (memberships, then moderators):
+    a user any listing shows costs neither, nor one the first check's pages showed."""
+    shown = {m for c in world.channels for m in (*c.live, *c.live_moderators)}
     declared = {m for c in world.channels for m in c.desired}
-    checks = [_cheapest_check(world.users, declared - shown, limits)]
-    shown |= declared | {m for c in world.channels for m in c.live_moderators}
+    first, swept = _cheapest_check(world.users, declared - shown, limits)
+    shown |= declared | set(world.users[: swept * limits.users_page])
     moderators = {m for c in world.channels for m in c.moderators}
-    checks.append(_cheapest_check(world.users, moderators - shown, limits))
-    return checks
+    if swept == pages(len(world.users), limits.users_page):  # every user listed
+        moderators = set()
+    return [first, _cheapest_check(world.users, moderators - shown, limits)[0]]
 
 
-def _cheapest_check(users: tuple[str, ...], wanted: set[str], limits: MessagingLimits) -> Calls:
+def _cheapest_check(
+    users: tuple[str, ...], wanted: set[str], limits: MessagingLimits
+) -> tuple[Calls, int]:
     """The pages p, then lookups of the users still unfound, that take the least time
-    (the fewest calls among equals); users in ListAppInstanceUsers order."""
+    (the fewest calls among equals); users in ListAppInstanceUsers order. With p."""
     if not wanted:
-        return {}
+        return {}, 0
     index = {u: i for i, u in enumerate(users)}
     last_pages = pages(len(users), limits.users_page)
     # where each wanted user is listed, in order (one not listed: after every page)
@@ -156,7 +163,7 @@ def _cheapest_check(users: tuple[str, ...], wanted: set[str], limits: MessagingL
 
     best = min(range(last_pages + 1), key=cost)
     lookups = 0 if best == last_pages else remaining(best)
-    return {op: n for op, n in ((LIST_USERS, best), (DESCRIBE_USER, lookups)) if n}
+    return {op: n for op, n in ((LIST_USERS, best), (DESCRIBE_USER, lookups)) if n}, best
 
 
 def identity_seconds(bound: Calls, limits: MessagingLimits) -> float:

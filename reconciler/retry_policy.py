@@ -201,8 +201,8 @@ def is_write(operation: str) -> bool:
 
 
 def answer_lost(message: str, status: int | None = None) -> str:
-    """``message`` of a call an attempt of which lost its answer after it was sent: ``...
-    (an answer was lost: the call may have been made; plan shows)``; or, a write, was
+    """``message`` of a write an attempt of which lost its answer after it was sent: ``...
+    (an answer was lost: the call may have been made; plan shows)``; or was
     answered with a 5xx ``status`` (the service or a gateway failed, perhaps once the
     write was made): ``... (answered 502: the call may have been made; plan shows)``."""
     why = "an answer was lost" if status is None else f"answered {status}"

@@ -54,14 +54,20 @@ def _channels(options: ProviderOptions) -> Provider:
     from reconciler.providers.channel_directory import channel_directory
     from reconciler.providers.channels import ChannelsProvider
 
-    return ChannelsProvider(channel_directory(options), progress=options.progress)
+    directory = channel_directory(options)
+    provider = ChannelsProvider(directory, progress=options.progress)
+    directory.lists(CHANNEL.id, provider.list_members)  # open in this run: it reads
+    return provider
 
 
 def _moderators(options: ProviderOptions) -> Provider:
     from reconciler.providers.channel_directory import channel_directory
     from reconciler.providers.channel_moderators import ModeratorsProvider
 
-    return ModeratorsProvider(channel_directory(options), progress=options.progress)
+    directory = channel_directory(options)
+    provider = ModeratorsProvider(directory, progress=options.progress)
+    directory.lists(CHANNEL_MODERATOR.id, provider.list_members)  # the memberships read ahead
+    return provider
 
 
 registry.register(MEETING.id, _meetings)

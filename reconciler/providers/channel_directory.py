@@ -4,10 +4,12 @@ user checked once: the messaging and identity API, each app instance's bearers a
 channel each works on (``spread.py``), channel ARNs by name (ListChannels, 50 a page, once
 per app instance and Privacy, PUBLIC then PRIVATE, as its first bearer), DescribeChannel
 answers, each channel's bans (ListChannelBans, once per channel a run, whichever kinds
-need them), bots by name (ListAppInstanceBots once per app instance) and member ARNs by
-reference. Users no listing
+need them), bots by name (ListAppInstanceBots once per app instance), member ARNs by
+reference, and the moderators' listings the memberships kind reads ahead for its user
+check (``read_ahead``, each taken once by the moderators kind's read). Users no listing
 revealed are checked to exist by the cheaper of ListAppInstanceUsers pages and
-DescribeAppInstanceUser per user (``resolve.py``)."""
+DescribeAppInstanceUser per user (``resolve.py``), every user a page shows known from
+then on."""
 
 from __future__ import annotations
 
@@ -54,7 +56,54 @@ class ChannelDirectory:
         self._private_refused: set[str] = set()  # instances whose PRIVATE listing was refused
         self._users: dict[str, dict[str, bool]] = defaultdict(dict)  # instance -> ARN -> exists
         self._users_lock = threading.Lock()  # one check of a user at a time, once per run
+        self._swept: set[str] = set()  # instances whose ListAppInstanceUsers was read to the end
         self.member_arns: dict[tuple[str, MemberRef], str] = {}
+        # each kind's listing of a channel (by channel ARN, as its bearer), its read's
+        # listings, and those the other kind read ahead for it (``read_ahead``)
+        self._listers: dict[str, Callable[[str, str], list[LiveMember]]] = {}
+        self._taken: dict[str, set[str]] = defaultdict(set)  # kind -> channels its reads listed
+        self._ahead: dict[tuple[str, str], list[LiveMember]] = {}  # (kind, channel) -> listing
+
+    def lists(self, kind: str, lister: Callable[[str, str], list[LiveMember]]) -> None:
+        """``kind``'s provider is open in this run (``providers._channels``): ``lister``
+        lists its members of a channel (channel ARN, bearer ARN), for ``read_ahead``."""
+        with self._lock:
+            self._listers[kind] = lister
+
+    def listing(
+        self, kind: str, channel: str, instance: str, lister: Callable[[str, str], list[LiveMember]]
+    ) -> list[LiveMember]:
+        """``channel``'s listing for ``kind``'s read: the one the other kind read ahead for
+        it this run (taken once), or ``lister``'s now, as the channel's bearer."""
+        with self._lock:
+            ahead = self._ahead.pop((kind, channel), None)
+            self._taken[kind].add(channel)
+        if ahead is not None:
+            return ahead
+        return lister(channel, self.bearer_for(channel, instance))
+
+    def read_ahead(self, kind: str, channel: str, instance: str) -> list[LiveMember] | None:
+        """``kind``'s listing of ``channel``, read now (as the channel's bearer) for
+        ``kind``'s read later in this run, which takes it instead of listing it
+        (``listing``): the memberships kind's user check then knows the users the
+        moderators' listings show, at no call more (QA-FB Q-FB-1). None, and no call, when
+        ``kind`` has no provider open or its read listed the channel already."""
+        with self._lock:
+            lister = self._listers.get(kind)
+            if lister is None or channel in self._taken[kind]:
+                return None
+            if (kind, channel) in self._ahead:
+                return self._ahead[(kind, channel)]
+        found = lister(channel, self.bearer_for(channel, instance))
+        with self._lock:
+            return self._ahead.setdefault((kind, channel), found)
+
+    def drop_ahead(self, kind: str) -> None:
+        """Forget what was read ahead for ``kind`` and not taken by its read (a channel it
+        did not list after all): never a listing for a later read."""
+        with self._lock:
+            for key in [k for k in self._ahead if k[0] == kind]:
+                del self._ahead[key]
 
     def learn(self, desired: DesiredState) -> None:
         for s in desired.app_instances:
@@ -193,18 +242,23 @@ class ChannelDirectory:
             f"settings.yaml name it {ref}"
         )
 
+    def unknown_users(self, instance: str, users: Collection[str]) -> bool:
+        """Whether any of ``users`` (AppInstanceUser ARNs) is still to check this run."""
+        with self._users_lock:
+            known = self._users[instance]
+            return instance not in self._swept and any(arn not in known for arn in users)
+
     def missing_users(self, instance: str, users: Collection[str]) -> set[str]:
         """Which of ``users`` (AppInstanceUser ARNs no listing revealed) do not exist:
         ListAppInstanceUsers pages or DescribeAppInstanceUser per user, whichever the
         resolver's rule picks (``resolve.resolve_cheapest``) by the time each takes at the
         identity quotas, knowing the users the listings showed are listed too; each user
-        checked once a run."""
+        checked once a run, and none once a sweep has shown them all (``_user_pages``)."""
         with self._users_lock:
             known = self._users[instance]
-            ask = {arn: arn for arn in sorted(set(users)) if arn not in known}
-            pages = (
-                ([(a, True) for a in arns], more) for arns, more in self.api.user_pages(instance)
-            )
+            swept = instance in self._swept  # every user listed: the rest do not exist
+            ask = {arn: arn for arn in sorted(set(users)) if arn not in known and not swept}
+            pages = self._user_pages(instance)
             page, lookup = self.api.identity_seconds()
             costs = Costs(page, lookup, self._existing_users(instance), PAGE)
             found = resolve_cheapest(
@@ -216,7 +270,20 @@ class ChannelDirectory:
             )
             for arn in ask:
                 known[arn] = arn in found
-            return {arn for arn in users if not known[arn]}
+            return {arn for arn in users if not known.get(arn, False)}
+
+    def _user_pages(self, instance: str) -> Iterator[tuple[list[tuple[str, bool]], bool]]:
+        """ListAppInstanceUsers' pages, read as asked for (under ``_users_lock``): every
+        user a page shows is known to exist from then on, not only the ones asked for, and
+        once the last page is read every user of the app instance is known (QA-FB Q-FB-2:
+        the other channel kind looked up a user the first kind's pages had shown)."""
+        known = self._users[instance]
+        for arns, more in self.api.user_pages(instance):
+            for arn in arns:
+                known[arn] = True
+            if not more:
+                self._swept.add(instance)
+            yield [(a, True) for a in arns], more
 
     def _existing_users(self, instance: str) -> int:
         """How many of ``instance``'s users are known to exist: the ones the listings

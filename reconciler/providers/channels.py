@@ -19,12 +19,16 @@ Reading costs, for the channels in scope (both kinds share one ``ChannelDirector
   - the verification after apply lists a changed channel's members (or moderators)
     again, not its bans;
   - users the listings revealed cost nothing (the AppInstanceUser ARN is built from the
-    id); a declared user no listing revealed (one a plan would add) is checked to exist,
-    once a run: ListAppInstanceUsers pages (50) or DescribeAppInstanceUser per user,
-    whichever the rule of ``resolve.py`` picks (at most twice the fewer), so that a
-    mistyped id is a plan error, not a failed item halfway through an apply; bots are
-    looked up by ListAppInstanceBots once per app instance that declares one (a name two
-    bots share is an error where it is declared: bot names are not unique).
+    id): the memberships kind, when it has users to check, reads the moderators'
+    listings of its channels first, which the moderators kind's read then takes
+    (``ChannelDirectory.read_ahead``); a declared user no listing revealed (one a plan
+    would add) is checked to exist, once a run (a ListAppInstanceUsers page read shows
+    every user on it, the last page all of them): ListAppInstanceUsers pages (50) or
+    DescribeAppInstanceUser per user, whichever the rule of ``resolve.py`` picks (at
+    most twice the fewer), so that a mistyped id is a plan error, not a failed item
+    halfway through an apply; bots are looked up by ListAppInstanceBots once per app
+    instance that declares one (a name two bots share is an error where it is declared:
+    bot names are not unique).
 Every messaging call is made as one of the app instance's bearers and paced under AWS's
 quotas by the run's pacer (``ProviderOptions.pacer``). With several ``bearers:``, each
 channel is read and written by exactly one of them for the whole run (``spread.py``), so a
@@ -35,7 +39,7 @@ ListChannels (paced per app instance anyway) is made by the first.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from reconciler.channel_refs import channel_user, malformed_id, user_id_of
@@ -117,6 +121,12 @@ class _ChannelsBase:
     # -- reading -------------------------------------------------------------------------
 
     def read(self, desired: DesiredState, only: Collection[TargetKey] | None = None) -> LiveState:
+        try:
+            return self._read_scope(desired, only)
+        finally:
+            self.dir.drop_ahead(self.kind.id)  # read ahead for it and not taken: never after
+
+    def _read_scope(self, desired: DesiredState, only: Collection[TargetKey] | None) -> LiveState:
         self.dir.learn(desired)
         scope = [
             t
@@ -141,7 +151,13 @@ class _ChannelsBase:
                     self.progress(t.key)
         live = [t for t in scope if t.key in targets]
         siblings = {t.key: t for t in desired.targets if t.key.kind == self.sibling.id}
-        resolved, refused = self._resolve_members(live, targets, problems, siblings)
+        # the channels the other kind reads in this run too (its target in scope)
+        shared = [
+            targets[t.key]
+            for t in live
+            if (sk := self._sibling_key(t.key)) in siblings and (only is None or sk in only)
+        ]
+        resolved, refused = self._resolve_members(live, targets, problems, siblings, shared)
         # not planned: which bot it declares is an error (Q-AL-3); read all the same
         unplanned = {
             key: Unplanned(targets.pop(key), why) for key, why in self._ambiguous_bots(live).items()
@@ -234,12 +250,20 @@ class _ChannelsBase:
                 )
             )
             return None
-        listed = self.list_members(channel, self.dir.bearer_for(channel, key.scope))
-        listing = self.dir.as_written(key.scope, distinct_bots(listed))
+        if target is not None:  # a plan's read: what the other kind read ahead, if it did
+            listed = self.dir.listing(self.kind.id, channel, key.scope, self.list_members)
+        else:  # read_ids (a verification): listed now, always
+            listed = self.list_members(channel, self.dir.bearer_for(channel, key.scope))
+        listing = self._shaped(key.scope, listed)
         self._spelled.update(_spelled_twice(key, listing))
         if self.progress is not None:
             self.progress(key)
         return listing
+
+    def _shaped(self, instance: str, listed: Sequence[LiveMember]) -> list[LiveMember]:
+        """A channel's listing as the plan knows its members (``distinct_bots``,
+        ``ChannelDirectory.as_written``)."""
+        return self.dir.as_written(instance, distinct_bots(listed))
 
     def _undescribable(self, key: TargetKey, channel: str) -> str:
         """Why a channel its bearer may not describe is not planned (QA-CI Q-CI-2): AWS's
@@ -308,19 +332,20 @@ class _ChannelsBase:
         live: Mapping[TargetKey, LiveTarget],
         problems: list[LiveProblem],
         siblings: Mapping[TargetKey, DesiredTarget],
+        shared: Sequence[LiveTarget] = (),
     ) -> tuple[dict[tuple[str, MemberRef], str], dict[tuple[str, MemberRef], Refusal]]:
         """Each declared member's ARN, in its app instance; and the members a ban keeps
         out of a channel, by channel ARN, with why (``LiveState.refused``: the planner adds
-        them to neither kind of that channel, though their ARN resolves)."""
+        them to neither kind of that channel, though their ARN resolves). ``shared``: the
+        channels the other kind reads in this run too (their listings may spare checks)."""
         for lt in live.values():  # what the listings revealed is free
-            for m in lt.members:
-                self.dir.member_arns[(lt.key.scope, m.ref)] = m.member_id
+            self._revealed(lt.key.scope, lt.members)
         arns = {(t.key, dm.ref): self._arn(t.key.scope, dm.ref) for t in scope for dm in t.members}
         # the bans first: a banned user exists, and costs no user check (QA-DA Q-DA-1);
         # this kind's bans only: the other kind's, read after, spare its own checks only
         # (QA-DO Q-DO-2; a user found missing has cost its channel's bans: Q-DO-3)
         banned = self._banned(scope, live, arns, siblings)
-        missing = self._missing_users(scope)
+        missing = self._missing_users(scope, shared)
         resolved: dict[tuple[str, MemberRef], str] = {}
         refused: dict[tuple[str, MemberRef], Refusal] = {}
         for t in scope:
@@ -372,10 +397,43 @@ class _ChannelsBase:
         bans = self._pmap(lambda lt: self.dir.bans(lt.target_id, lt.key.scope), adding)
         return {lt.key: set(found) for lt, found in zip(adding, bans, strict=True)}
 
-    def _missing_users(self, scope: Sequence[DesiredTarget]) -> set[str]:
+    def _revealed(self, instance: str, members: Iterable[LiveMember]) -> None:
+        """What a listing shows costs nothing: its members' ARNs, known from then on."""
+        for m in members:
+            self.dir.member_arns[(instance, m.ref)] = m.member_id
+
+    def _missing_users(
+        self, scope: Sequence[DesiredTarget], shared: Sequence[LiveTarget] = ()
+    ) -> set[str]:
         """The declared users no listing revealed (the ones a plan would add) that are not
         AppInstanceUsers, by ARN: a plan error before anything is applied. A user the
-        channel bans listings showed is known to exist (``ChannelDirectory.bans``)."""
+        channel bans listings showed is known to exist (``ChannelDirectory.bans``). When
+        some are still to check, the other kind's listings of the ``shared`` channels,
+        which its read takes later in the run, are read first (QA-FB Q-FB-1: a declared
+        member whom the channel's moderators listing shows was looked up)."""
+        unrevealed = self._unrevealed(scope)
+        if shared and any(self.dir.unknown_users(i, arns) for i, arns in unrevealed.items()):
+            self._read_sibling_ahead(shared)
+            unrevealed = self._unrevealed(scope)
+        missing: set[str] = set()
+        for instance, users in sorted(unrevealed.items()):
+            missing |= self.dir.missing_users(instance, users)
+        return missing
+
+    def _read_sibling_ahead(self, shared: Sequence[LiveTarget]) -> None:
+        """The other kind's listings of ``shared``, in parallel, each as its channel's
+        bearer, for that kind's read to take (``ChannelDirectory.read_ahead``: none for a
+        channel it has listed already); what they show is known from now."""
+
+        def ahead(lt: LiveTarget) -> list[LiveMember] | None:
+            return self.dir.read_ahead(self.sibling.id, lt.target_id, lt.key.scope)
+
+        for lt, listed in zip(shared, self._pmap(ahead, shared), strict=True):
+            if listed is not None:
+                self._revealed(lt.key.scope, self._shaped(lt.key.scope, listed))
+
+    def _unrevealed(self, scope: Sequence[DesiredTarget]) -> dict[str, set[str]]:
+        """The declared users' ARNs no listing revealed, by app instance."""
         unrevealed: dict[str, set[str]] = defaultdict(set)
         for t in scope:
             for dm in t.members:
@@ -386,10 +444,7 @@ class _ChannelsBase:
                     and malformed_id(dm.ref) is None  # not asked: reported as malformed
                 ):
                     unrevealed[t.key.scope].add(f"{t.key.scope}/user/{user_id_of(dm.ref)}")
-        missing: set[str] = set()
-        for instance, users in sorted(unrevealed.items()):
-            missing |= self.dir.missing_users(instance, users)
-        return missing
+        return unrevealed
 
     def _ambiguous_bots(self, scope: Sequence[DesiredTarget]) -> dict[TargetKey, str]:
         """The channels declaring a ``bot:NAME`` that several bots of the app instance have

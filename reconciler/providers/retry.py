@@ -13,9 +13,9 @@ during the call (credentials that could not be refreshed: ``setup_errors.call_pr
 a role STS did not let assume again is a ``ClientError`` of AssumeRole's, not the call's
 answer: ``setup_errors.getting_credentials``) but ``ParamValidationError``: a request the
 model refuses is the tool's bug, an internal error (tests/e2e/test_internal_error_redacted.py).
-A call an attempt of which lost its answer after sending (``ANSWER_LOST``), or, a write
-(``is_write``), was answered with a 5xx (the service or a gateway failed: it may have done
-so once the write was made), and that fails for good says it may have been made
+A write (``is_write``) an attempt of which lost its answer after sending (``ANSWER_LOST``),
+or was answered with a 5xx (the service or a gateway failed: it may have done so once the
+write was made), and that fails for good says it may have been made
 (``AwsError.may_have_been_made``, and its message), whatever the last attempt's error:
 never as a call that was not made; one that ends otherwise (a batch's items answered
 ``Conflict``) is told to the callers watching it (``reconciler.providers.lost_answers``).
@@ -234,8 +234,8 @@ def call_with_retry(
     retry = 0  # failed attempts
     errors = 0  # of which not throttling
     failed: AwsError | None = None  # the last attempt's failure, while it is retried
-    lost = False  # an attempt's answer was lost after it was sent: it may have been made
-    answered_5xx = 0  # or, a write, the status of a 5xx answer to one: the same
+    lost = False  # a write's answer was lost after it was sent: it may have been made
+    answered_5xx = 0  # or the status of a 5xx answer to it: the same
     writes = is_write(operation)
 
     def stopped() -> AwsError:
@@ -296,9 +296,10 @@ def call_with_retry(
             status = status_of(exc)
             if isinstance(exc, ClientError) and error_code(exc) in SERVER_ERROR_CODES:
                 status = max(status, 500)
-            if isinstance(exc, ANSWER_LOST) or (writes and status >= 500):
-                # a 5xx does not say the write was not made: the service (or a gateway in
-                # front of it) may have failed once it was
+            if writes and (isinstance(exc, ANSWER_LOST) or status >= 500):
+                # a write whose answer was lost, or was a 5xx (the service, or a gateway
+                # in front of it, may have failed once it was made), may have been made;
+                # a read changes nothing, whatever its answer (QA-FB Q-FB-3)
                 if isinstance(exc, ANSWER_LOST):
                     lost = True
                 elif not answered_5xx:
@@ -342,8 +343,8 @@ def call_with_retry(
 def _failure(
     operation: str, code: str, message: str, context: str, lost: bool, status: int = 0
 ) -> AwsError:
-    """The call's failure; one an attempt of which lost its answer (or, a write, was
-    answered with a 5xx ``status``) says it may have been made (``answer_lost``)."""
+    """The call's failure; a write an attempt of which lost its answer (or was answered
+    with a 5xx ``status``) says it may have been made (``answer_lost``)."""
     if not lost and not status:
         return AwsError(operation, code, message, context)
     message = answer_lost(message, None if lost else status)

@@ -145,3 +145,48 @@ def test_a_type_change_whose_create_answer_was_lost_is_not_said_absent(
     assert emulator.messaging.channel_members(C2)[f"{INSTANCE}/user/u051"] == "HIDDEN"
     plan = cli("plan", "--detailed-exitcode")
     assert plan.exit_code == 0, plan.stdout + plan.stderr
+
+
+def test_a_read_whose_answer_was_lost_does_not_say_it_may_have_been_made(
+    emulator: EmulatorServer,
+    write_desired: WriteDesired,
+    cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """QA-FB Q-FB-3: a plan whose ListChannelMemberships lost its answer failed with `(an
+    answer was lost: the call may have been made; plan shows)`, a note about writes: a
+    read changes nothing. It fails as a read answered 5xx does: `(gave up after 1
+    attempt)`, and nothing more."""
+    emulator.reset(
+        {
+            "app_instances": [
+                {
+                    "arn": INSTANCE,
+                    "name": "chat",
+                    "admins": ["r0"],
+                    "users": [{"id": "r0"}, {"id": "u050"}],
+                    "channels": [{"name": "c2", "id": "c2", "members": ["u050"]}],
+                }
+            ]
+        }
+    )
+    write_desired(
+        {
+            "settings.yaml": f"app_instances:\n  chat:\n    arn: {INSTANCE}\n    bearer: user:r0\n",
+            "chat.yaml": "channels:\n  c2:\n    members: [user:u050]\n",
+        }
+    )
+    port = int(emulator.url.rsplit(":", 1)[1].rstrip("/"))
+    proxy = DyingProxy(port, b"/memberships?")
+    monkeypatch.setenv("CHIME_RECONCILER_RETRY_ATTEMPTS", "1")
+    try:
+        run = Cli(f"http://127.0.0.1:{proxy.port}", cli.workdir)("plan")
+    finally:
+        proxy.close()
+    assert run.exit_code == 1, run.stdout + run.stderr
+    (error,) = [line for line in run.err_lines if line.startswith("Error: ")]
+    assert error.startswith(
+        f"Error: ListChannelMemberships failed (channel {C2}): ConnectionClosedError: "
+    ), error
+    assert error.endswith(". (gave up after 1 attempt)"), error
+    assert "may have been made" not in run.stdout + run.stderr

@@ -29,8 +29,9 @@ LIMITS = MessagingLimits.from_model()
 
 def tool_check(world: ChannelWorld) -> dict[str, int]:
     """The identity calls the tool's rule makes for the memberships' check: the users
-    declared and not shown by any channel listing, knowing the shown ones exist."""
-    shown = {m for c in world.channels for m in c.live}
+    declared and not shown by any channel listing (members, and moderators: read before
+    the check, QA-FB Q-FB-1), knowing the shown ones exist."""
+    shown = {m for c in world.channels for m in (*c.live, *c.live_moderators)}
     wanted = sorted({m for c in world.channels for m in c.desired} - shown)
     calls = {LIST_USERS: 0, DESCRIBE_USER: 0}
     users = world.users

@@ -315,6 +315,19 @@ def test_a_call_whose_answer_was_lost_says_it_may_have_been_made(
     assert info.value.message.endswith(note) is made
 
 
+@pytest.mark.parametrize("operation", ["ListChannelMemberships", "DescribeAppInstanceUser"])
+def test_a_read_whose_answer_was_lost_does_not_say_it_may_have_been_made(operation: str) -> None:
+    """QA-FB Q-FB-3: a read changes nothing: its lost answer fails as its 5xx does, and
+    tells no watcher (a Conflict after it is no write's doing)."""
+    p, _ = policy(attempts=1)
+    lost = ConnectionClosedError(endpoint_url="http://127.0.0.1:1")
+    with lost_answers.watching() as watch, pytest.raises(AwsError) as info:
+        call_with_retry(p, operation, Flaky(lost))
+    assert not info.value.may_have_been_made
+    assert info.value.message.endswith("(gave up after 1 attempt)"), info.value.message
+    assert not watch.lost
+
+
 @pytest.mark.parametrize(
     ("operation", "code", "status", "made"),
     [
