@@ -104,3 +104,12 @@ def test_plan_refuses_a_member_in_1001_rooms_before_any_call(
         f"{ACCOUNT}, more than AWS's maximum of 1,000: apply would fail for the 1 over it"
     ) in result.output
     assert "127.0.0.1:9" not in result.output
+
+
+def test_rooms_where_its_entries_expired_do_not_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rooms = "groups:\n  everyone: [alice@example.com]\nrooms:\n" + rooms_of(1000)
+    rooms += "  r1000:\n    members: [{member: alice@example.com, until: 2020-01-01}]\n"
+    result = run(tmp_path, rooms, monkeypatch, "validate")
+    assert result.exit_code == 0, result.output
