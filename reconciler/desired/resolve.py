@@ -29,6 +29,7 @@ from reconciler.desired.groups import (
 from reconciler.desired.member_entries import Entry
 from reconciler.desired.messages import located
 from reconciler.desired.model import DesiredMember, DesiredTarget, Policy, Safety
+from reconciler.desired.per_member import TargetsPerMember
 from reconciler.desired.spec import GroupRef, SettingsFileBase
 from reconciler.desired.yamlpos import Path
 from reconciler.errors import Problem
@@ -172,6 +173,7 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
     by_key: dict[TargetKey, Location] = {}
     by_id: dict[tuple[str, str, str], tuple[Location, str]] = {}  # and the id as written
     twice: set[tuple[str, int, Path]] = set()  # reported once for a section's kinds
+    per_member = TargetsPerMember()
     for t in _taken(d):
         noun = t.kind.words.noun
         scope = t.kind.scope_of(t.spec, d.settings)
@@ -224,6 +226,8 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
             problems.append(located(*where, too_many))
         if not t.unidentified:
             targets.append(target)
+            per_member.add(t.kind, target, t.path, _declared_refs(target, now))
+    problems += per_member.problems()
     paths = _protection_paths(d.protected, expander)
     return Resolved(
         targets=tuple(sorted(targets, key=lambda t: t.key)),
@@ -426,6 +430,13 @@ def _too_many(kind: Kind, name: str, target: DesiredTarget, now: dt.datetime | N
     )
 
 
+def _declared_refs(target: DesiredTarget, now: dt.datetime | None) -> Iterator[MemberRef]:
+    """The members of ``target`` still declared at ``now``."""
+    if now is None or not target.dated:
+        return map(_ref, target.members)
+    return (m.ref for m in target.members if not all(_ended(p, now) for p in m.provenance))
+
+
 def _ended(p: Provenance, now: dt.datetime) -> bool:
     until = p.grant.until if p.grant is not None else None
     return until is not None and until.expired(now)
@@ -445,6 +456,7 @@ def _in_ref_order(members: list[DesiredMember]) -> tuple[DesiredMember, ...]:
     return tuple(members)
 
 
+_ref: Callable[[DesiredMember], MemberRef] = attrgetter("ref")
 _ref_key: Callable[[DesiredMember], str] = attrgetter("ref.key")
 _ref_kind: Callable[[DesiredMember], str] = attrgetter("ref.kind")
 _UNSEEN = object()  # no role: not in a dict

@@ -40,7 +40,7 @@ from reconciler.emulator.records import (
     Room,
     User,
 )
-from reconciler.emulator.seed import MAX_MEMBERSHIPS_PER_ROOM, ROLES, Seed
+from reconciler.emulator.seed import MAX_MEMBERSHIPS_PER_ROOM, MAX_ROOMS_PER_MEMBER, ROLES, Seed
 from reconciler.emulator.state import AccountState, Clock, accounts_from, snapshot_of, utc_now
 
 MAX_BATCH_ITEMS = 50
@@ -313,6 +313,10 @@ class ChimeBackend:
         if len(table) >= MAX_MEMBERSHIPS_PER_ROOM:
             raise ResourceLimitExceededError(
                 f"Room {room.id} already has the maximum of {MAX_MEMBERSHIPS_PER_ROOM} memberships."
+            )
+        if len(state.rooms_of.get(member_id, ())) >= MAX_ROOMS_PER_MEMBER:
+            raise ResourceLimitExceededError(
+                f"Member {member_id} is already in the maximum of {MAX_ROOMS_PER_MEMBER} rooms."
             )
         membership = Membership(room.id, member, role, room.created_by, self._clock())
         table.put(member_id, membership)

@@ -45,6 +45,9 @@ from reconciler.emulator.records import EmailFilter
 from reconciler.refs import BOT_PREFIX, EMAIL_RE, WEBHOOK_PREFIX, Role
 
 MAX_MEMBERSHIPS_PER_ROOM = 1000
+# AWS's "Memberships per profile: 1,000" (https://docs.aws.amazon.com/general/latest/gr/chime.html):
+# the rooms of its account one user or bot may be in
+MAX_ROOMS_PER_MEMBER = 1000
 ROLES = tuple(role.value for role in Role)  # ("Administrator", "Member")
 ID_NAMESPACE = uuid.UUID("5c0e4c1e-0d1a-4f0c-9a57-c4d1e0e1a7e5")
 
@@ -284,9 +287,11 @@ class _SeedParser:
         )
         members = _MemberIndex(users, bots, webhooks)
         room_names: dict[str, int] = {}
+        rooms_of: dict[str, int] = {}  # user or bot id -> the rooms it is in so far
         rooms = []
         for i, item in enumerate(self.items(value, "rooms", path)):
-            rooms.append(self.room(account_id, members, room_names, item, f"{path}.rooms[{i}]"))
+            where = f"{path}.rooms[{i}]"
+            rooms.append(self.room(account_id, members, room_names, rooms_of, item, where))
         email_filter = self.email_filter(value, path)
         return SeedAccount(account_id, name, users, bots, webhooks, tuple(rooms), email_filter)
 
@@ -339,6 +344,7 @@ class _SeedParser:
         account_id: str,
         members: _MemberIndex,
         names: dict[str, int],
+        rooms_of: dict[str, int],
         raw: object,
         path: str,
     ) -> SeedRoom:
@@ -377,6 +383,13 @@ class _SeedParser:
                     _join(where, "member"), f"{ref!r} is already a member (at {seen[member_id]})"
                 )
             seen[member_id] = where
+            if member_id not in members.webhook_ids:
+                rooms_of[member_id] = rooms_of.get(member_id, 0) + 1
+                if rooms_of[member_id] > MAX_ROOMS_PER_MEMBER:
+                    raise self.fail(
+                        _join(where, "member"),
+                        f"{ref!r} would be in more than {MAX_ROOMS_PER_MEMBER} rooms",
+                    )
             role = self.text(entry, "role", where, required=False) or "Member"
             if role not in ROLES:
                 raise self.fail(
@@ -401,6 +414,7 @@ class _MemberIndex:
         for b in bots:
             self.bots.setdefault(b.name, []).append(b.id)
         self.webhooks = {w.name: w.id for w in webhooks}
+        self.webhook_ids = set(self.webhooks.values())  # not profiles: no per-member quota
         self.ids = {u.id for u in users} | {b.id for b in bots} | {w.id for w in webhooks}
 
     def bots_named(self, ref: str) -> list[str]:

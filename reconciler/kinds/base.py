@@ -206,6 +206,10 @@ class Kind:
     # AWS's most members of one target: declaring more is an error at the target, not a
     # failure per member over the limit at apply (None: no documented limit)
     max_members: int | None = None
+    # AWS's most targets of one scope one member may be in (a room's "Memberships per
+    # profile"): a member declared in more is an error of validate and plan at its entry in
+    # the first target over it (``desired.per_member``; None: no documented limit)
+    max_targets_per_member: int | None = None
     # the error code AWS answers an add over ``max_members`` with (per item in a batch
     # create, or the call's): what the plan's warnings of a full target name, so that they
     # name the code apply then prints ("ResourceLimitExceeded" for a room or a channel,

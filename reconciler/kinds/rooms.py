@@ -16,6 +16,8 @@ ROOM_BATCH = 50  # BatchCreateRoomMembership: MembershipItemList max 50 (botocor
 # AWS's quota "Memberships per room" (docs.aws.amazon.com/general/latest/gr/chime.html):
 # a room declaring more is an error of validate and plan, not 1 failure per member at apply
 MAX_ROOM_MEMBERS = 1_000
+# and "Memberships per profile": the rooms of its account one user or bot may be in
+MAX_ROOMS_PER_MEMBER = 1_000
 
 
 def looked_up_member(text: str) -> MemberRef:
@@ -54,6 +56,7 @@ ROOM = Kind(
     never_managed=frozenset({MemberKind.WEBHOOK}),
     in_place=frozenset({MemberKind.USER}),
     max_members=MAX_ROOM_MEMBERS,
+    max_targets_per_member=MAX_ROOMS_PER_MEMBER,
     full_error="ResourceLimitExceeded",  # AWS's error code for an add over it
     batch_size=ROOM_BATCH,
     batch_by_role=False,

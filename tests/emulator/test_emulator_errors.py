@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from emulator_http import request
-from emulator_seeds import ACCOUNT, account_seed, room_id, small_seed, user_id
+from emulator_seeds import ACCOUNT, account_seed, bot_id, room_id, small_seed, user_id
 
 from reconciler.emulator import EmulatorServer
 
@@ -176,6 +176,33 @@ def test_a_room_holds_at_most_1000_members(emulator: EmulatorServer, chime: Any)
     chime.delete_room_membership(**room, MemberId=user_id(0))
     chime.create_room_membership(**room, MemberId=user_id(1000))
     assert len(emulator.backend.room_members(ACCOUNT, room_id(0))) == 1000
+
+
+@pytest.mark.parametrize("member", [user_id(0), bot_id(0)])
+def test_a_user_or_bot_is_in_at_most_1000_rooms(
+    emulator: EmulatorServer, chime: Any, member: str
+) -> None:
+    # AWS's quota "Memberships per profile: 1,000" (general/latest/gr/chime.html)
+    members = {room_id(i): [(member, "Member")] for i in range(1000)}
+    emulator.reset(account_seed(users=1, bots=1, rooms=1001, members=members))
+    room = {"AccountId": ACCOUNT, "RoomId": room_id(1000)}
+    message = f"Member {member} is already in the maximum of 1000 rooms."
+    error = raised(chime.create_room_membership, **room, MemberId=member)
+    assert isinstance(error, chime.exceptions.ResourceLimitExceededException)
+    assert summary(error) == (
+        "ResourceLimitExceededException",
+        "ResourceLimitExceeded",
+        message,
+        400,
+    )
+    batch = chime.batch_create_room_membership(**room, MembershipItemList=[{"MemberId": member}])
+    assert batch["Errors"] == [
+        {"MemberId": member, "ErrorCode": "ResourceLimitExceeded", "ErrorMessage": message}
+    ]
+    assert emulator.backend.room_members(ACCOUNT, room_id(1000)) == {}
+    chime.delete_room_membership(AccountId=ACCOUNT, RoomId=room_id(0), MemberId=member)
+    chime.create_room_membership(**room, MemberId=member)
+    assert emulator.backend.room_members(ACCOUNT, room_id(1000)) == {member: "Member"}
 
 
 def test_throttling_is_a_429_throttled_client_exception(seeded: EmulatorServer, chime: Any) -> None:

@@ -148,6 +148,22 @@ def test_a_room_is_seeded_with_at_most_1000_members() -> None:
     )
 
 
+def test_a_user_or_bot_is_seeded_in_at_most_1000_rooms(tmp_path: Path) -> None:
+    # AWS's quota "Memberships per profile: 1,000"; room r1000 is at line 1006
+    head = "accounts:\n- id: a\n  name: X\n  bots: [{name: Pager}]\n  rooms:\n"
+    room = "  - {{name: r{}, memberships: [{{member: 'bot:Pager'}}]}}\n"
+    path = write(tmp_path, head + "".join(room.format(i) for i in range(1001)))
+    with pytest.raises(SeedError) as info:
+        parse_seed(load_seed(path))
+    assert str(info.value) == (
+        f"{path}:1006: accounts[0].rooms[1000].memberships[0].member: "
+        "'bot:Pager' would be in more than 1000 rooms"
+    )
+    path = write(tmp_path, head + "".join(room.format(i) for i in range(1000)))
+    (account,) = parse_seed(load_seed(path)).accounts
+    assert len(account.rooms) == 1000
+
+
 @pytest.mark.timeout(20)
 def test_a_seed_of_nested_aliases_is_refused_without_expanding_them(tmp_path: Path) -> None:
     # Eight levels of nine aliases: 9**8 (43 million) leaves if walked naively.

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from reconciler.cli.main import cli
 
-SETTINGS = "account: 11111111-2222-3333-4444-555555555555\n"
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+SETTINGS = f"account: {ACCOUNT}\n"
 
 
 def emails(n: int, start: int = 0) -> str:
@@ -55,3 +56,60 @@ def test_plan_refuses_it_before_any_call(tmp_path: Path, monkeypatch: pytest.Mon
     assert result.exit_code == 1
     assert "room 'big' declares 1,001 members, more than AWS's maximum of 1,000" in result.output
     assert "127.0.0.1:9" not in result.output
+
+
+# AWS's quota "Memberships per profile: 1,000" (docs.aws.amazon.com/general/latest/gr/chime.html):
+# one user or bot is in at most 1,000 rooms of its account (Q-FF-1)
+OTHER = "99999999-2222-3333-4444-555555555555"
+
+
+def rooms_of(n: int, entry: str = "members: ['@everyone']") -> str:
+    return "".join(f"  r{i:04d}:\n    {entry}\n" for i in range(n))
+
+
+def test_a_member_in_1001_rooms_of_an_account_is_an_error_at_the_1001st(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # through a group or directly, in any role; located at its entry in room r1000 (line 2005)
+    rooms = "groups:\n  everyone: [alice@example.com]\nrooms:\n" + rooms_of(1000)
+    rooms += "  r1000:\n    administrators: [bob@example.com, Alice@Example.com]\n"
+    result = run(tmp_path, rooms, monkeypatch, "validate")
+    assert result.exit_code == 1
+    assert (
+        "ds/r.yaml:2005: rooms.r1000: Alice@Example.com is declared in 1,001 rooms of account "
+        f"{ACCOUNT}, more than AWS's maximum of 1,000: apply would fail for the 1 over it"
+    ) in result.output
+    assert "bob@example.com" not in result.output
+
+
+def test_a_member_in_1000_rooms_of_an_account_is_valid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the quota is per account: a 1,001st room in another account is valid
+    rooms = "groups:\n  everyone: [alice@example.com]\nrooms:\n" + rooms_of(1000)
+    rooms += f"  other:\n    account: {OTHER}\n    members: [alice@example.com]\n"
+    result = run(tmp_path, rooms, monkeypatch, "validate")
+    assert result.exit_code == 0, result.output
+
+
+def test_plan_refuses_a_member_in_1001_rooms_before_any_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHIME_RECONCILER_ENDPOINT_URL", "http://127.0.0.1:9")
+    rooms = "rooms:\n" + rooms_of(1001, "members: [bot:Pager]")
+    result = run(tmp_path, rooms, monkeypatch, "plan")
+    assert result.exit_code == 1
+    assert (
+        "ds/r.yaml:2003: rooms.r1000: bot:Pager is declared in 1,001 rooms of account "
+        f"{ACCOUNT}, more than AWS's maximum of 1,000: apply would fail for the 1 over it"
+    ) in result.output
+    assert "127.0.0.1:9" not in result.output
+
+
+def test_rooms_where_its_entries_expired_do_not_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rooms = "groups:\n  everyone: [alice@example.com]\nrooms:\n" + rooms_of(1000)
+    rooms += "  r1000:\n    members: [{member: alice@example.com, until: 2020-01-01}]\n"
+    result = run(tmp_path, rooms, monkeypatch, "validate")
+    assert result.exit_code == 0, result.output
