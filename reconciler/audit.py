@@ -21,7 +21,7 @@ from reconciler.errors import ReconcilerError
 from reconciler.governance.expiry import protected_words, protection_ends
 from reconciler.governance.grant import Until
 from reconciler.kinds import RoleValue, Words
-from reconciler.live import LiveMember, LiveTarget
+from reconciler.live import LiveMember, LiveTarget, declared_match
 from reconciler.plan import Action, TargetPlan
 from reconciler.planner import plan_target, quiet_members
 from reconciler.refs import MemberKind, MemberRef, Provenance, TargetKey
@@ -385,11 +385,9 @@ def _together(found: Sequence[Found]) -> dict[_TargetOf, list[Found]]:
 
 def _declared_one(dm: DesiredMember, memberships: Sequence[LiveMember]) -> str:
     """The id of the live membership a declaration is matched with, as the planner
-    matches it (``planner.plan_target``): the one spelled as declared, else the first in
-    the planner's order (its spelling, then its id)."""
-    ordered = sorted(memberships, key=lambda m: (m.ref.display, m.member_id))
-    spelled = [m for m in ordered if m.ref.display == dm.ref.display]
-    return (spelled or ordered)[0].member_id
+    matches it (``live.declared_match``)."""
+    matched = declared_match(dm.ref, memberships)
+    return matched.member_id if matched is not None else ""
 
 
 def _targets(

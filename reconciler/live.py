@@ -26,6 +26,20 @@ class LiveMember:
 _role, _member_id = attrgetter("role"), attrgetter("member_id")
 
 
+def declared_match(declared: MemberRef, members: Iterable[LiveMember]) -> LiveMember | None:
+    """The live member the planner matches the declaration of ``declared`` with
+    (``planner.plan_target``): of those with its ref (meeting attendees whose e-mail
+    ExternalUserIds differ only in case share one), the one spelled as declared, else the
+    first in the planner's order (its spelling, then its id); the others are undeclared.
+    One rule for the provider's refusals, ``explain`` and ``audit`` (QA-FE Q-FE-1, 3)."""
+    found = sorted((m for m in members if m.ref == declared), key=_SPELLING_THEN_ID)
+    spelled = next((m for m in found if m.ref.display == declared.display), None)
+    return spelled or (found[0] if found else None)
+
+
+_SPELLING_THEN_ID = attrgetter("ref.display", "member_id")
+
+
 @dataclass(frozen=True)
 class LiveTarget:
     key: TargetKey

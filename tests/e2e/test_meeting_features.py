@@ -313,3 +313,50 @@ def test_a_refused_attendee_is_neither_planned_nor_explained_as_planned(
     }
     assert cli("apply", "--auto-approve").exit_code == 1
     assert emulator.meetings.attendees_of(MEETING) == {"p0@example.com": AUDIO_ONLY}
+
+
+def test_an_attendee_holding_just_what_is_declared_in_a_video_off_meeting_needs_no_change(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    """QA-FE Q-FE-1: joined without capabilities where video is off and content on, AWS
+    gives video Receive, content SendReceive, which no request may name. Declared as it
+    is, nothing is sent, so nothing is refused: plan, apply, explain and audit agree it is
+    in sync (plan was an error, exit 1, while explain said "in sync"). Declared otherwise,
+    the change is still refused."""
+    features = {"video": {"max_resolution": "None"}, "content": {"max_resolution": "FHD"}}
+    emulator.reset(
+        {
+            "meetings": [
+                {
+                    "id": MEETING,
+                    "external_meeting_id": "bridge",
+                    "features": features,
+                    "attendees": [{"external_user_id": "joiner@example.com"}],
+                }
+            ]
+        }
+    )
+    joined = "asjoined: {audio: SendReceive, video: Receive, content: SendReceive}"
+    profiles = f"capability_profiles:\n  {joined}\n"
+    declare(write_desired, {"joiner@example.com": "asjoined"}, profiles)
+    run = cli("plan", "--detailed-exitcode")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert not any(line.startswith("Error:") for line in run.lines), run.stdout
+    explained = cli("explain", "joiner@example.com")
+    assert "  plan: in sync: no change" in explained.lines, explained.stdout
+    audited = cli("audit", "joiner@example.com", "--format", "json")
+    assert audited.exit_code == 0, audited.stdout + audited.stderr
+    assert [r["note"] for r in json.loads(audited.stdout)["meetings"]] == ["declared"]
+    emulator.reset_calls()
+    applied = cli("apply", "--auto-approve")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    assert writes(emulator) == []
+    # declared otherwise: a request naming video Receive, which AWS refuses
+    other = "other: {audio: Receive, video: Receive, content: SendReceive}"
+    declare(write_desired, {"joiner@example.com": "other"}, f"capability_profiles:\n  {other}\n")
+    run = cli("plan")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert any(
+        line.startswith("Error: desired-state/m.yaml:6: meeting bridge: joiner@example.com:")
+        for line in run.lines
+    ), run.stdout

@@ -206,3 +206,56 @@ def test_seeded_attendees_must_fit_the_features(tmp_path: Path) -> None:
         "    features:\n      video: {max_resolution: None}\n"
     )
     assert parse_seed(load_seed(path)).meetings[0].features.video == "None"
+
+
+@pytest.mark.parametrize(
+    ("features", "held"),
+    [
+        (None, ALL),
+        ({"video": {"max_resolution": "None"}, "content": {"max_resolution": "None"}}, AUDIO_ONLY),
+        ({"content": {"max_resolution": "None"}}, VIDEO_ONLY),
+        (
+            {"video": {"max_resolution": "None"}, "content": {"max_resolution": "FHD"}},
+            {"Audio": "SendReceive", "Video": "Receive", "Content": "SendReceive"},
+        ),
+    ],
+)
+def test_a_seeded_attendee_without_capabilities_holds_what_create_attendee_gives_there(
+    boto3_session: boto3.session.Session,
+    emulator: EmulatorServer,
+    features: dict[str, Any] | None,
+    held: dict[str, str],
+) -> None:
+    """QA-FE Q-FE-5: it was all SendReceive, a seed error in a meeting with video off
+    ("capabilities: Video SendReceive is not allowed", of capabilities not given); and AWS's
+    documented default there (video Receive, content SendReceive) may be stated too."""
+    doc = seed(features)
+    doc["meetings"][0]["attendees"] = [
+        {"external_user_id": "joined"},
+        {"external_user_id": "stated", "capabilities": {k.lower(): v for k, v in held.items()}},
+    ]
+    client = client_for(boto3_session, emulator, doc)
+    listed = client.list_attendees(MeetingId=MEETING)["Attendees"]
+    assert {a["ExternalUserId"]: a["Capabilities"] for a in listed} == {
+        "joined": held,
+        "stated": held,
+    }
+    assert (
+        client.create_attendee(MeetingId=MEETING, ExternalUserId="new")["Attendee"]["Capabilities"]
+        == held
+    )
+
+
+def test_a_seed_naming_video_off_capabilities_other_than_the_default_is_still_refused() -> None:
+    doc = seed({"video": {"max_resolution": "None"}, "content": {"max_resolution": "FHD"}}, 1)
+    doc["meetings"][0]["attendees"][0]["capabilities"] = {
+        "audio": "SendReceive",
+        "video": "Receive",
+        "content": "Receive",
+    }
+    with pytest.raises(SeedError) as info:
+        parse_seed(doc)
+    assert str(info.value) == (
+        "<seed>: meetings[0].attendees[0].capabilities: Video Receive is not allowed: the "
+        "meeting was created with MeetingFeatures Video MaxResolution None"
+    )

@@ -61,6 +61,12 @@ class MeetingFeatures:
                 )
         return None
 
+    def holding_refusal(self, caps: Capabilities) -> str | None:
+        """Why the meeting cannot hold an attendee with ``caps``, or None: a request's
+        refusal (``refusal``), except for AWS's own default, which no request names (a
+        seed may state it: QA-FE Q-FE-5)."""
+        return None if caps == self.default_capabilities() else self.refusal(caps)
+
     def default_capabilities(self) -> Capabilities:
         """An attendee's capabilities when its create names none."""
         content = NONE if self.content == OFF else SEND_RECEIVE

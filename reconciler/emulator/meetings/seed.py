@@ -22,11 +22,14 @@ An ``external_user_id`` in AWS's reserved ``aws:`` prefix is an attendee AWS add
 ``aws:MediaPipeline-<id>``): CreateAttendee and BatchCreateAttendee refuse that prefix to
 any caller, as AWS does, so the seed is the only way in.
 
-``capabilities`` is optional (all ``SendReceive``, as AWS defaults); given, it names all
-three axes and follows AWS's rule (content SendReceive or Receive needs video SendReceive
-or Receive). Ids are UUIDs, as the model's pattern requires. ``features`` bounds the
-meeting's attendees as AWS does (``features.MeetingFeatures``): a seeded attendee must fit
-them too. ``region``: the meeting's control region; AWS answers its calls there only
+``capabilities`` is optional (what CreateAttendee gives an attendee without any there:
+all ``SendReceive`` in a meeting with every medium, ``MeetingFeatures.default_capabilities``
+where one is off); given, it names all three axes and follows AWS's rule (content
+SendReceive or Receive needs video SendReceive or Receive). Ids are UUIDs, as the model's
+pattern requires. ``features`` bounds the meeting's attendees as AWS does
+(``features.MeetingFeatures``): a seeded attendee must fit them too, or hold AWS's own
+default there (video Receive with video off and content on, which no request may name).
+``region``: the meeting's control region; AWS answers its calls there only
 (``MeetingsBackend.check_region``).
 """
 
@@ -153,8 +156,8 @@ def _meeting(
     attendees = []
     for i, item in enumerate(items):
         where = f"{path}.attendees[{i}]"
-        attendee = _attendee(reader, item, where, ident, derive, seen)
-        refused = features.refusal(attendee.capabilities)
+        attendee = _attendee(reader, item, where, ident, derive, seen, features)
+        refused = features.holding_refusal(attendee.capabilities)
         if refused:
             raise reader.fail(f"{where}.capabilities", refused)
         attendees.append(attendee)
@@ -202,6 +205,7 @@ def _attendee(
     meeting_id: str,
     derive: Derive,
     seen: dict[str, str],
+    features: MeetingFeatures,
 ) -> SeedAttendee:
     value = reader.mapping(raw, path, ("id", "external_user_id", "capabilities"))
     # as written: AWS keeps an ExternalUserId's white space (``dial-in-7 ``), as CreateAttendee does
@@ -219,13 +223,14 @@ def _attendee(
     seen[external] = path
     ident = _uuid(reader, value, path) or derive(meeting_id, "attendee", external)
     ident = reader.claim(ident, f"{path}.id")
-    return SeedAttendee(ident, external, _capabilities(reader, value, path))
+    caps = _capabilities(reader, value, path) or features.default_capabilities()
+    return SeedAttendee(ident, external, caps)
 
 
-def _capabilities(reader: SeedReader, value: dict[str, Any], path: str) -> Capabilities:
+def _capabilities(reader: SeedReader, value: dict[str, Any], path: str) -> Capabilities | None:
     raw = value.get("capabilities")
     if raw is None:
-        return Capabilities()
+        return None  # what CreateAttendee gives one without (``default_capabilities``)
     where = f"{path}.capabilities"
     caps = reader.mapping(raw, where, AXES)
     values = []
