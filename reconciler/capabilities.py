@@ -13,7 +13,7 @@ Pure values and rules shared by the emulator and the meetings kind:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SEND_RECEIVE, SEND, RECEIVE, NONE = "SendReceive", "Send", "Receive", "None"
 VALUES: tuple[str, ...] = (SEND_RECEIVE, SEND, RECEIVE, NONE)  # the model's enum order
@@ -37,6 +37,9 @@ class Capabilities:
     audio: str = SEND_RECEIVE
     video: str = SEND_RECEIVE
     content: str = SEND_RECEIVE
+    # the profile a file names them by at an attendee's entry (``kinds.meetings.profiles``),
+    # for messages only: never compared, hashed or shown (QA-FE Q-FE-4)
+    profile: str | None = field(default=None, compare=False, repr=False)
 
     def to_api(self) -> dict[str, str]:
         """As botocore's ``AttendeeCapabilities``."""

@@ -16,7 +16,7 @@ settings.yaml. An attendee's value may be the mapping ``{profile, until, reason,
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel
@@ -131,9 +131,11 @@ def attendee_ref_problem(ref: MemberRef) -> str | None:
 
 
 def profiles(settings: BaseModel | None) -> dict[str, Capabilities]:
-    """The built-in profiles and those of ``settings.yaml``."""
+    """The built-in profiles and those of ``settings.yaml``, each knowing its name (an
+    entry's role says which profile it was written as, ``Capabilities.profile``)."""
     custom = getattr(settings, "capability_profiles", None) or {}
-    return {**BUILTIN_PROFILES, **{name: spec.capabilities for name, spec in custom.items()}}
+    known = {**BUILTIN_PROFILES, **{name: spec.capabilities for name, spec in custom.items()}}
+    return {name: replace(caps, profile=name) for name, caps in known.items()}
 
 
 @dataclass(frozen=True)

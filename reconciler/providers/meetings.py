@@ -25,9 +25,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 
-from reconciler.capabilities import AXES, BUILTIN_PROFILES, NONE, Capabilities
+from reconciler.capabilities import (
+    AXES,
+    NONE,
+    RECEIVE,
+    SEND,
+    SEND_RECEIVE,
+    Capabilities,
+    problem,
+)
 from reconciler.declared_once import compared
 from reconciler.desired.meeting_spec import (
     attendee_problem,
@@ -396,15 +405,28 @@ def _media_refused(
         f"meeting was created without {media} (MeetingFeatures "
         f"{' and '.join(a.capitalize() for a in axes)} MaxResolution None): AWS refuses any "
         f"{media} capability but None there; give this attendee a profile with "
-        f"{' and '.join(f'{a} None' for a in axes)}"
+        f"{_advice(caps, axes)}"
     )
 
 
+def _advice(caps: Capabilities, axes: Sequence[str]) -> str:
+    """What a profile AWS takes there has on the refused ``axes`` (None), and, where that
+    breaks AWS's combination rule (``capabilities.problem``: content Receive or SendReceive
+    needs video), on content too: advice that ``validate`` then accepts (QA-FE Q-FE-2)."""
+    wanted = [f"{a} None" for a in axes]
+    if problem(replace(caps, **{a: NONE for a in axes})) is not None:
+        wanted.append(
+            f"content {SEND} or {NONE} (content {caps.content} needs video "
+            f"{SEND_RECEIVE} or {RECEIVE})"
+        )
+    return " and ".join(wanted)
+
+
 def _profile(caps: Capabilities) -> str:
-    """``profile NAME (capabilities) `` for a built-in profile, else the capabilities."""
-    named = [name for name, c in BUILTIN_PROFILES.items() if c == caps]
+    """``profile NAME (capabilities) `` for the profile the path's entry names, else the
+    capabilities."""
     shown = f"({caps}) "
-    return f"profile {named[0]} {shown}" if named else f"capabilities {shown}"
+    return f"profile {caps.profile} {shown}" if caps.profile else f"capabilities {shown}"
 
 
 def _live(a: Attendee) -> LiveMember:

@@ -224,7 +224,8 @@ def test_an_attendee_a_group_brings_is_reported_at_the_groups_line(
         "profile viewer (audio Receive, video Receive, content Receive) asks for video "
         "Receive, but the meeting was created without video (MeetingFeatures Video "
         "MaxResolution None): AWS refuses any video capability but None there; give this "
-        "attendee a profile with video None"
+        "attendee a profile with video None and content Send or None (content Receive needs "
+        "video SendReceive or Receive)"
     ) in run.lines
 
 
@@ -253,7 +254,8 @@ def test_an_attendee_two_entries_bring_is_reported_once_at_the_entry_asking_what
     refused = (
         "but the meeting was created without video (MeetingFeatures Video MaxResolution "
         "None): AWS refuses any video capability but None there; give this attendee a "
-        "profile with video None"
+        "profile with video None and content Send or None (content Receive needs video "
+        "SendReceive or Receive)"
     )
     assert sorted(line for line in run.lines if line.startswith("Error:")) == [
         "Error: desired-state/groups.yaml:3: meeting bridge: dan@example.com (through @sre): "
@@ -360,3 +362,52 @@ def test_an_attendee_holding_just_what_is_declared_in_a_video_off_meeting_needs_
         line.startswith("Error: desired-state/m.yaml:6: meeting bridge: joiner@example.com:")
         for line in run.lines
     ), run.stdout
+
+
+def test_the_advice_in_a_video_off_meeting_with_content_is_one_validate_accepts(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    """QA-FE Q-FE-2: "give this attendee a profile with video None" led to content Receive
+    without video, which validate refuses (AWS's combination rule): the advice names
+    content too; a profile following it validates and plans."""
+    seed(emulator, {"video": {"max_resolution": "None"}, "content": {"max_resolution": "FHD"}})
+    declare(write_desired, {"ann@example.com": "participant"})
+    run = cli("plan")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert (
+        "Error: desired-state/m.yaml:6: meeting bridge: ann@example.com: profile participant "
+        "(audio SendReceive, video SendReceive, content Receive) asks for video SendReceive, "
+        "but the meeting was created without video (MeetingFeatures Video MaxResolution "
+        "None): AWS refuses any video capability but None there; give this attendee a "
+        "profile with video None and content Send or None (content Receive needs video "
+        "SendReceive or Receive)"
+    ) in run.lines
+    followed = "capability_profiles:\n  novideo: {audio: SendReceive, video: None, content: Send}\n"
+    declare(write_desired, {"ann@example.com": "novideo"}, followed)
+    assert cli("validate").exit_code == 0
+    planned = cli("plan")
+    assert planned.exit_code == 0, planned.stdout + planned.stderr
+    assert "  + ann@example.com (audio SendReceive, video None, content Send)" in planned.lines
+
+
+def test_the_refusal_names_the_profile_written_at_the_line(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    """QA-FE Q-FE-4: a custom profile equal to a built-in one was named as the built-in
+    ("profile participant"), and any other custom one not at all ("capabilities (...)")."""
+    seed(emulator, {"video": {"max_resolution": "None"}, "content": {"max_resolution": "None"}})
+    custom = (
+        "capability_profiles:\n"
+        "  camera: {audio: SendReceive, video: SendReceive, content: Receive}\n"
+        "  sharer: {audio: Send, video: None, content: Send}\n"
+    )
+    declare(write_desired, {"x1@example.com": "camera", "x2@example.com": "sharer"}, custom)
+    run = cli("plan")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    errors = [line.split(" asks for ")[0] for line in run.lines if line.startswith("Error:")]
+    assert errors == [
+        "Error: desired-state/m.yaml:6: meeting bridge: x1@example.com: profile camera "
+        "(audio SendReceive, video SendReceive, content Receive)",
+        "Error: desired-state/m.yaml:7: meeting bridge: x2@example.com: profile sharer "
+        "(audio Send, video None, content Send)",
+    ]
