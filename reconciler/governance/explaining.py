@@ -15,14 +15,14 @@ from reconciler.governance.expiry import protection_ends
 from reconciler.governance.explain import Declaration, Explanation, Outcome, TargetExplanation
 from reconciler.governance.grant import NO_GRANT
 from reconciler.kinds import Kind
-from reconciler.live import LiveMember, LiveState, refusal_in
+from reconciler.live import LiveMember, LiveState, declared_match, refusal_in
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import MemberRef, Provenance
 from reconciler.safety import refusing
 from reconciler.target_select import select
 
 # the planner's order of live members with one ref (``planner._live_order``)
-_SPELLING_THEN_ID: Callable[[LiveMember], tuple[str, str]] = attrgetter("ref.display", "member_id")
+_ID: Callable[[LiveMember], str] = attrgetter("member_id")
 
 OUTCOMES = {
     Action.CREATE: Outcome.ADD,
@@ -114,14 +114,20 @@ def _target(
     kind = kinds.get(t.key.kind)
     text = kind.role_text
     dm = t.member(member)
-    gone = next((m for m in t.expired if m.ref == member), None)
-    paths = (dm.provenance + dm.expired) if dm is not None else ()
-    paths += gone.expired if gone is not None else ()
     lt = live.targets.get(t.key)
     unplanned = live.unplanned.get(t.key) if tp is None else None
     if unplanned is not None:  # the plan refuses it as a whole: as read, if read (Q-BJ-2)
         lt = unplanned.target
     lm = _live_member(member, dm, lt.members) if lt is not None else None
+    if dm is not None and lm is not None and lt is not None:
+        matched = declared_match(dm.ref, lt.members)
+        if matched is not None and matched.member_id != lm.member_id:
+            # another live spelling takes the declaration: this one is undeclared, as
+            # plan and audit treat it (QA-FE Q-FE-3)
+            dm = None
+    gone = next((m for m in t.expired if m.ref == member), None)
+    paths = (dm.provenance + dm.expired) if dm is not None else ()
+    paths += gone.expired if gone is not None else ()
     live_role = text(lm.role) if lm is not None else None
     outcome, detail, change = _outcome(member, dm, lm, lt is not None, tp)
     if unplanned is not None:
@@ -194,14 +200,10 @@ def _live_member(
 ) -> LiveMember | None:
     """The live member ``member`` names. Several share its ref when meeting attendees'
     e-mail ExternalUserIds differ only in case: the one spelled as MEMBER is written, else
-    the one the plan keeps for the declaration (spelled as declared, else the first in the
-    planner's order)."""
-    found = sorted((m for m in members if m.ref == member), key=_SPELLING_THEN_ID)
-    for spelling in (member.display, dm.ref.display if dm is not None else None):
-        spelled = next((m for m in found if m.ref.display == spelling), None)
-        if spelled is not None:
-            return spelled
-    return found[0] if found else None
+    the one the plan keeps for the declaration (``live.declared_match``)."""
+    found = [m for m in members if m.ref == member]
+    spelled = min((m for m in found if m.ref.display == member.display), default=None, key=_ID)
+    return spelled or declared_match(dm.ref if dm is not None else member, found)
 
 
 def _outcome(

@@ -67,4 +67,79 @@ def test_the_declared_spelling_is_in_sync_and_the_other_is_removed(standup: None
     text = cli(*NOW, "explain", "bob@example.com").lines
     assert text[-4:-2] == [f"  live: {PARTICIPANT}", "  plan: in sync: no change"]
     # the other spelling, asked for as written, is the attendee the plan removes
-    assert _standup(cli, "BOB@EXAMPLE.COM") == (TALK, VIEW, "remove")
+    # undeclared, as plan and audit say (QA-FE Q-FE-3): it was (TALK, VIEW, "remove")
+    assert _standup(cli, "BOB@EXAMPLE.COM") == (None, VIEW, "remove")
+
+
+def test_a_spelling_the_plan_removes_is_explained_undeclared_as_plan_and_audit_say(
+    emulator: EmulatorServer, write_desired: Any, cli: Any
+) -> None:
+    """QA-FE Q-FE-3: neither live spelling is the declared one (a group brings
+    alice@example.com): the plan keeps the first in its order (ALICE@EXAMPLE.COM) and
+    removes Alice@Example.com. explain Alice@Example.com said "declared in 1 target" with
+    the declared capabilities, while plan and audit said not declared."""
+    emulator.reset(
+        {
+            "accounts": [
+                {
+                    "id": "11111111-2222-3333-4444-555555555555",
+                    "name": "Ex",
+                    "users": [{"email": "alice@example.com"}],
+                }
+            ],
+            "meetings": [
+                {
+                    "id": MEETING,
+                    "external_meeting_id": "m3",
+                    "attendees": [
+                        {
+                            "external_user_id": "Alice@Example.com",
+                            "capabilities": {
+                                "audio": "Receive",
+                                "video": "None",
+                                "content": "None",
+                            },
+                        },
+                        {
+                            "external_user_id": "ALICE@EXAMPLE.COM",
+                            "capabilities": {
+                                "audio": "Receive",
+                                "video": "Receive",
+                                "content": "None",
+                            },
+                        },
+                    ],
+                }
+            ],
+        }
+    )
+    write_desired(
+        {
+            "settings.yaml": "prune: true\n",
+            "m.yaml": f"""
+                groups:
+                  g: [alice@example.com]
+                meetings:
+                  m3:
+                    meeting_id: {MEETING}
+                    attendees:
+                      "@g": viewer
+            """,
+        }
+    )
+    text = cli(*NOW, "explain", "Alice@Example.com").lines
+    assert "  live: audio Receive, video None, content None" in text
+    assert "  plan: the plan removes it (prune is on)" in text
+    assert "  capabilities: not declared" in text, text
+    assert text[-1] == "Alice@Example.com is declared in 0 targets and live in 1 target."
+    run = cli(*NOW, "explain", "Alice@Example.com", "--format", "json")
+    [target] = json.loads(run.stdout)["targets"]
+    assert (target["declared"], target["role"], target["plan"]["outcome"]) == (
+        False,
+        None,
+        "remove",
+    )
+    # the spelling the plan keeps still carries the declaration
+    kept = cli(*NOW, "explain", "ALICE@EXAMPLE.COM", "--format", "json")
+    [target] = json.loads(kept.stdout)["targets"]
+    assert (target["declared"], target["plan"]["outcome"]) == (True, "change")
