@@ -138,7 +138,7 @@ class MemberCreates:
             pending = [(i, c) for i, c, _, _ in retry]
             last = {i: (code, message) for i, _, code, message in retry}
         for i, c, err in conflicts:
-            self._conflict(i, c, err.message, err.answer_lost)
+            self._conflict(i, c, err.message, err.answer_lost, err.live_role)
 
     def _batches(self, items: Sequence[tuple[int, Change]]) -> list[list[tuple[int, Change]]]:
         return create_batches(self.kind, items)
@@ -181,12 +181,20 @@ class MemberCreates:
             log_retry("batch create", context, code, same[0][3], attempt, limit, delay, which)
         self.retry.sleep(delay)
 
-    def _conflict(self, i: int, c: Change, message: str, answer_lost: bool = False) -> None:
+    def _conflict(
+        self,
+        i: int,
+        c: Change,
+        message: str,
+        answer_lost: bool = False,
+        answered: RoleValue | None = None,
+    ) -> None:
         """The create met a member already there (another apply, at the same time?): read
-        its role; the same role is done (``already present``, no write; or, when an earlier
+        its role (first from the Conflict's answer, ``answered``, when it states it: no
+        read); the same role is done (``already present``, no write; or, when an earlier
         attempt of the call lost its answer, ``answer_lost``: most likely made by that
-        attempt, so done by this apply, and said so); another role is
-        set (in place, or by re-creation); gone again meanwhile, it is created again.
+        attempt, so done by this apply, and said so); another role is set (in place, or by
+        re-creation); gone again meanwhile, it is created again.
         Absent after a second ``Conflict`` too, the conflict is not its being there: it
         fails with the service's ``message`` and says so (``ABSENT_CONFLICTS``).
 
@@ -203,7 +211,10 @@ class MemberCreates:
         conflicted = True  # the role read next follows a Conflict
         try:
             while rounds < CONFLICT_ROUNDS:
-                role = self.p.member_role(self.tp.key, self.tp.target_id, c.member_id)
+                if answered is not None:  # as the create's answer gave it: no read
+                    role, answered = answered, None
+                else:
+                    role = self.p.member_role(self.tp.key, self.tp.target_id, c.member_id)
                 if role == want:
                     lost = already and answer_lost  # made by the attempt that lost its answer
                     self._done(i, c, already=already and not lost, answer_lost=lost)

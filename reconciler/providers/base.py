@@ -38,12 +38,16 @@ CONFLICT = "Conflict"
 class ItemError:
     """A per-item failure in a batch response (``Errors[]``): AWS ErrorCode and message.
     ``answer_lost``: an earlier attempt of the call lost its answer (it may have been
-    carried out): a ``Conflict`` is then most likely that attempt's own doing."""
+    carried out): a ``Conflict`` is then most likely that attempt's own doing.
+    ``live_role``: of a ``Conflict`` whose answer states the member's role now (a meeting
+    attendee BatchCreateAttendee answered with, unchanged): the applier need not read it
+    (QA-FE Q-FE-6)."""
 
     member_id: str
     code: str
     message: str
     answer_lost: bool = False
+    live_role: RoleValue | None = None
 
 
 def item_errors(resp: Mapping[str, Any], id_key: str) -> dict[str, ItemError]:

@@ -259,8 +259,9 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
     ) -> Mapping[str, ItemError]:
         """BatchCreateAttendee. ExternalUserId is AWS's idempotency token: an attendee
         already in the meeting (joined meanwhile) is answered unchanged; with capabilities
-        other than those asked for it is a ``Conflict`` item, which the applier settles as
-        for rooms (reads its capabilities, sets the declared ones)."""
+        other than those asked for it is a ``Conflict`` item carrying the capabilities the
+        answer gives (``ItemError.live_role``), which the applier settles as for rooms
+        without reading them again (sets the declared ones)."""
         try:
             made = self.api.batch_create(target_id, [(who, _caps(role)) for who, role in items])
         except AwsError as exc:
@@ -277,6 +278,7 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
                     a.external_user_id,
                     CONFLICT,
                     f"{a.external_user_id} is in the meeting already, as {a.capabilities}",
+                    live_role=a.capabilities,  # as answered: no GetAttendee to read it
                 )
         return errors
 

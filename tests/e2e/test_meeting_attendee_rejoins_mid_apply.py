@@ -283,3 +283,26 @@ def test_a_removed_attendee_is_verified_by_her_exact_spelling(
     assert "1 removed" in done.stdout, done.stdout
     assert set(attendees(emulator)) == {"Mallory@example.com"}
     assert result(workdir)["verified"] is True
+
+
+def test_an_attendee_who_joined_meanwhile_costs_no_read_the_create_answered(
+    bridge: None,
+    emulator: EmulatorServer,
+    write_desired: WriteDesired,
+    cli: Cli,
+    calls: Callable[[], dict[str, int]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """QA-FE Q-FE-6: BatchCreateAttendee answers with the attendee who joined meanwhile
+    (its AttendeeId and capabilities): apply sets the declared ones from that answer, at
+    the lower bound (BatchCreateAttendee + UpdateAttendeeCapabilities), not after a
+    GetAttendee reading them again."""
+    desire(write_desired, {"alice@example.com": "viewer", "bob@example.com": "viewer"}, False)
+    before(monkeypatch, emulator, "batch_create_attendee", rejoin(emulator, "bob@example.com"))
+    emulator.reset_calls()
+    done = cli("apply", "--auto-approve")
+    assert done.exit_code == 0, done.stdout + done.stderr
+    assert attendees(emulator)["bob@example.com"] == VIEWER_CAPS
+    made = calls()
+    assert "GetAttendee" not in made, made
+    assert (made["BatchCreateAttendee"], made["UpdateAttendeeCapabilities"]) == (1, 1), made
