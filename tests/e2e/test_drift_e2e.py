@@ -40,6 +40,22 @@ COMMENT_STEP = "Post or update the plan comment"
 HEAD_SHA = "0123456789abcdef0123456789abcdef01234567"
 
 
+# The emulator enforces no rate here (AWS's quotas are other tests' subject): the copied
+# settings.yaml says the messaging and meetings quotas are unknown (null, as `--rate
+# QUOTA=off`), so the workflow's steps, run as the workflow runs them, call unpaced
+# instead of at AWS's 10 calls a second (~1.5 s a plan of the demo's channel)
+UNPACED_RATES = (
+    "rates: {messaging.bearer: null, messaging.channel-list: null, "
+    "messaging.list-channels: null, meetings: null}\n"
+)
+
+
+def unpaced(desired: Path) -> None:
+    """Appends ``UNPACED_RATES`` to ``desired``'s settings.yaml."""
+    settings = desired / "settings.yaml"
+    settings.write_text(settings.read_text() + UNPACED_RATES)
+
+
 def _fake_github_module() -> ModuleType:
     path = ROOT / "tests" / "unit" / "gitops" / "fake_github.py"
     spec = importlib.util.spec_from_file_location("drift_e2e_fake_github", path)
@@ -75,6 +91,7 @@ class Workflow:
         self.tmp = tmp
         self.desired = tmp / "desired-state"
         shutil.copytree(ROOT / "desired-state", self.desired)
+        unpaced(self.desired)
         self.env = {
             k: v
             for k, v in os.environ.items()

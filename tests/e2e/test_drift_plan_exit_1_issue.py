@@ -37,6 +37,22 @@ FAILED_PLAN = "Drift check failed: the plan has errors or was refused as unsafe"
 JOBS = yaml.safe_load((GITHUB_DIR / "workflows" / "drift.yml").read_text())["jobs"]
 
 
+# The emulator enforces no rate here (AWS's quotas are other tests' subject): the copied
+# settings.yaml says the messaging and meetings quotas are unknown (null, as `--rate
+# QUOTA=off`), so the workflow's steps, run as the workflow runs them, call unpaced
+# instead of at AWS's 10 calls a second (~1.5 s a plan of the demo's channel)
+UNPACED_RATES = (
+    "rates: {messaging.bearer: null, messaging.channel-list: null, "
+    "messaging.list-channels: null, meetings: null}\n"
+)
+
+
+def unpaced(desired: Path) -> None:
+    """Appends ``UNPACED_RATES`` to ``desired``'s settings.yaml."""
+    settings = desired / "settings.yaml"
+    settings.write_text(settings.read_text() + UNPACED_RATES)
+
+
 def _fake_github_module() -> ModuleType:
     path = ROOT / "tests" / "unit" / "gitops" / "fake_github.py"
     spec = importlib.util.spec_from_file_location("drift_exit_1_fake_github", path)
@@ -96,6 +112,7 @@ class DriftRun:
         self.out = tmp / "out"
         self.desired = tmp / "desired-state"
         shutil.copytree(ROOT / "desired-state", self.desired)
+        unpaced(self.desired)
         self.github = github
         self.env = {
             k: v
