@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from conftest import UNPACED
 
 from reconciler.emulator import EmulatorServer
 
@@ -55,7 +56,7 @@ def test_a_channel_whose_every_change_failed_is_not_read_again(
         }
     )
     before = calls()
-    run = cli("apply", "--auto-approve")
+    run = cli(*UNPACED, "apply", "--auto-approve")
     assert run.exit_code == 1
     assert "+ user:bob (DEFAULT) in refused: ResourceLimitExceeded" in run.stdout
     made = {k: v - before.get(k, 0) for k, v in calls().items()}

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import pytest
+from conftest import UNPACED
 
 from reconciler.emulator import EmulatorServer
 
@@ -104,7 +105,7 @@ def test_an_ambiguous_name_is_not_taken_for_a_target_declared_twice(
     emulator: EmulatorServer, write_desired: Any, cli: Any
 ) -> None:
     _case(emulator, write_desired)
-    plan = cli("plan", "--format", "json")
+    plan = cli(*UNPACED, "plan", "--format", "json")
     doc = json.loads(plan.stdout)
     removed = {
         (t["kind"], t["name"]): {(c["action"], c["member"]) for c in t["changes"]}
@@ -117,7 +118,7 @@ def test_an_ambiguous_name_is_not_taken_for_a_target_declared_twice(
     assert "more than once" not in errors
     assert "2 Chime rooms named ops" in errors
 
-    run = cli("audit", "bob@example.com", "--format", "json")
+    run = cli(*UNPACED, "audit", "bob@example.com", "--format", "json")
     assert run.exit_code == 0, run.stderr
     audit = json.loads(run.stdout)
     assert [(r["room"], r["room_id"], r["note"]) for r in audit["rooms"]] == [
@@ -126,11 +127,11 @@ def test_an_ambiguous_name_is_not_taken_for_a_target_declared_twice(
     assert [(r["channel"], r["channel_arn"], r["note"]) for r in audit["channels"]] == [
         ("chat", CHAT_A, REMOVES)
     ]
-    text = cli("audit", "bob@example.com").stdout
+    text = cli(*UNPACED, "audit", "bob@example.com").stdout
     assert "more than once" not in text and REMOVES in text
 
     # explain agrees
-    run = cli("explain", "bob@example.com", "--format", "json")
+    run = cli(*UNPACED, "explain", "bob@example.com", "--format", "json")
     targets = {(t["kind"], t["name"]): t for t in json.loads(run.stdout)["targets"]}
     assert targets[("room", "ops-a")]["plan"]["outcome"] != "not-planned"
     assert targets[("channel", "chat-a")]["plan"]["outcome"] != "not-planned"
@@ -153,10 +154,10 @@ def test_a_live_room_is_the_entry_declaring_its_id_not_a_name_it_shares(
             """,
         }
     )
-    plan = json.loads(cli("plan", "--format", "json").stdout)
+    plan = json.loads(cli(*UNPACED, "plan", "--format", "json").stdout)
     assert [(t["name"], t["changes"]) for t in plan["targets"]] == [("ops-b", [])]
 
-    run = cli("audit", "alice@example.com", "--format", "json")
+    run = cli(*UNPACED, "audit", "alice@example.com", "--format", "json")
     assert run.exit_code == 0, run.stderr
     rows = {
         r["room_id"]: (r["note"], [d["line"] for d in r["declared_at"]])

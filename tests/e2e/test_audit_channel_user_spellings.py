@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+from conftest import UNPACED
 
 from reconciler.emulator import EmulatorServer
 
@@ -62,7 +63,7 @@ def _case(emulator: EmulatorServer, write_desired: Any, prune: bool) -> None:
 
 def _rows(cli: Any, member: str) -> dict[str, tuple[Any, Any, str]]:
     """Audit's channel rows of ``member``, by the spelling each NOTE names."""
-    run = cli("audit", member, "--format", "json")
+    run = cli(*UNPACED, "audit", member, "--format", "json")
     assert run.exit_code == 0, run.stderr
     rows = {}
     for r in json.loads(run.stdout)["channels"]:
@@ -78,7 +79,7 @@ def test_each_user_id_gets_the_plans_answer(
     emulator: EmulatorServer, write_desired: Any, cli: Any, prune: bool
 ) -> None:
     _case(emulator, write_desired, prune)
-    plan = cli("plan", "--format", "json")
+    plan = cli(*UNPACED, "plan", "--format", "json")
     [target] = [t for t in json.loads(plan.stdout)["targets"] if t["kind"] == "channel"]
     changes = {(c["action"], c["member"], c["member_id"]) for c in target["changes"]}
     if prune:  # the one spelled as declared is kept, the other removed
@@ -97,6 +98,6 @@ def test_each_user_id_gets_the_plans_answer(
     assert rows[UPPER] == ("DEFAULT" if prune else "HIDDEN", None, undeclared)
 
     # the text rows say which AppInstanceUser each is, too
-    text = cli("audit", UPPER).stdout
+    text = cli(*UNPACED, "audit", UPPER).stdout
     assert f"{UPPER} (id {CHAT}/user/{UPPER})" in text
     assert f"{LOWER} (id {CHAT}/user/{LOWER})" in text

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import UNPACED
 
 from reconciler.cli.main import cli
 from reconciler.emulator import EmulatorServer, load_seed
@@ -82,7 +83,7 @@ def desired(tmp_path: Path) -> Path:
 def audit(emulator: EmulatorServer, desired: Path, member: str) -> dict[str, Any]:
     argv = ["--endpoint-url", emulator.url, "--desired", str(desired)]
     run = CliRunner(env=ENV).invoke(
-        cli, [*argv, "audit", member, "--format", "json"], catch_exceptions=False
+        cli, [*argv, *UNPACED, "audit", member, "--format", "json"], catch_exceptions=False
     )
     assert (run.exit_code, run.stderr) == (0, ""), run.stdout + run.stderr
     doc: dict[str, Any] = json.loads(run.stdout)

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Cli, WriteDesired
+from conftest import UNPACED, Cli, WriteDesired
 
 from reconciler.emulator import EmulatorServer
 
@@ -55,7 +55,7 @@ def bridge(
 
 
 def notes(cli: Cli, member: str) -> list[tuple[str, str | None, str]]:
-    run = cli("audit", member, "--format", "json")
+    run = cli(*UNPACED, "audit", member, "--format", "json")
     assert run.exit_code == 0, run.stdout + run.stderr
     return [(r["meeting"], r["id"], r["note"]) for r in json.loads(run.stdout)["meetings"]]
 
@@ -63,7 +63,7 @@ def notes(cli: Cli, member: str) -> list[tuple[str, str | None, str]]:
 def test_audit_lists_the_declared_meetings_a_member_attends(
     bridge: EmulatorServer, cli: Cli
 ) -> None:
-    run = cli("audit", "bob@example.com")
+    run = cli(*UNPACED, "audit", "bob@example.com")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert run.lines[0] == "bob@example.com in meetings:"
     assert run.lines[1].split()[:4] == ["MEETING", "MEETING", "ID", "LIVE"]
@@ -95,7 +95,7 @@ def test_audit_lists_the_declared_meetings_a_member_attends(
 def test_a_member_in_no_declared_meeting_is_still_an_unknown_member(
     bridge: EmulatorServer, cli: Cli
 ) -> None:
-    run = cli("audit", "zed@example.com")
+    run = cli(*UNPACED, "audit", "zed@example.com")
     assert run.exit_code == 1
     assert "unknown member zed@example.com" in run.stderr
 
@@ -122,15 +122,15 @@ def test_audit_takes_an_attendee_that_is_no_email_as_explain_does(
             ]
         }
     )
-    run = cli("audit", "dial-in-7", "--format", "json")
+    run = cli(*UNPACED, "audit", "dial-in-7", "--format", "json")
     assert run.exit_code == 0, run.stdout + run.stderr
     rows = json.loads(run.stdout)["meetings"]
     assert [(r["meeting"], r["id"]) for r in rows] == [("bridge", MEETING)]
     assert rows[0]["note"].startswith("plan changes the capabilities to")
-    text = cli("audit", "dial-in-7")
+    text = cli(*UNPACED, "audit", "dial-in-7")
     assert text.exit_code == 0, text.stdout + text.stderr
     assert text.lines[0] == "dial-in-7 in meetings:"
-    stranger = cli("audit", "dial-in-8")
+    stranger = cli(*UNPACED, "audit", "dial-in-8")
     assert stranger.exit_code == 1
     assert (
         "MEMBER 'dial-in-8' is not an e-mail address, bot:NAME or user:ID, and no declared "
@@ -180,7 +180,7 @@ def test_audit_has_no_scope_column_for_meetings_in_several_meetings(
         }
     )
     for member in ("bob@example.com", "dial-in-7"):
-        run = cli("audit", member)
+        run = cli(*UNPACED, "audit", member)
         assert run.exit_code == 0, run.stdout + run.stderr
         at = run.lines.index(f"{member} in meetings:")
         header, *rows = run.lines[at + 1 : at + 3]
@@ -195,7 +195,7 @@ def test_audit_json_kind_of_an_external_user_id_is_external_as_the_readme_says(
     """Q-EE-8: an attendee named by an ExternalUserId that is no e-mail is neither a
     `User` nor a `Bot`; the JSON says `External`, and the README lists it."""
     write_desired({"meetings.yaml": BRIDGE + "      dial-in-7: {profile: viewer}\n"})
-    run = cli("audit", "dial-in-7", "--format", "json")
+    run = cli(*UNPACED, "audit", "dial-in-7", "--format", "json")
     assert run.exit_code == 0, run.stdout + run.stderr
     doc = json.loads(run.stdout)
     assert (doc["member"], doc["kind"]) == ("dial-in-7", "External")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from conftest import UNPACED
 from test_channels_e2e import SETTINGS, chat_seed, uid
 
 from reconciler.emulator import EmulatorServer
@@ -40,7 +41,7 @@ def seed(emulator: EmulatorServer) -> None:
 
 def plan(write_desired: Callable[..., Any], cli: Any, chat: str) -> Any:
     write_desired({"settings.yaml": SETTINGS, "chat.yaml": chat})
-    return cli("plan")
+    return cli(*UNPACED, "plan")
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from conftest import UNPACED
 from test_channels_e2e import INSTANCE, SETTINGS, arn, chat_seed, uid
 
 from reconciler.emulator import EmulatorServer
@@ -58,7 +59,7 @@ def test_a_banned_member_declared_a_moderator_too_is_neither_listed_nor_counted(
             moderators: [user:{uid(9)}]
         """,
     )
-    run = cli("plan", "--target", "ops")
+    run = cli(*UNPACED, "plan", "--target", "ops")
     assert run.exit_code == 1
     assert run.lines == [
         f"# channel ops (app instance {INSTANCE}, id {OPS})",
@@ -74,7 +75,7 @@ def test_a_banned_member_declared_a_moderator_too_is_neither_listed_nor_counted(
         "",
         "Plan: 1 to add, 0 to change, 1 to remove, but 2 errors above: apply refuses this plan.",
     ]
-    doc = json.loads(cli("plan", "--target", "ops", "--format", "json").stdout)
+    doc = json.loads(cli(*UNPACED, "plan", "--target", "ops", "--format", "json").stdout)
     assert doc["summary"] == {"add": 1, "change": 0, "remove": 1}
     # a channel's memberships have no elevated role (its moderators are their own target)
     assert [(t["kind"], t["live_elevated"]) for t in doc["targets"]] == [
@@ -84,7 +85,7 @@ def test_a_banned_member_declared_a_moderator_too_is_neither_listed_nor_counted(
     assert [
         (t["kind"], c["action"], c["member"]) for t in doc["targets"] for c in t["changes"]
     ] == [("channel", "create", "user:u003"), ("channel", "delete", "user:u002")]
-    refused = cli("apply", "--auto-approve", "--target", "ops")
+    refused = cli(*UNPACED, "apply", "--auto-approve", "--target", "ops")
     assert refused.exit_code == 1
     unchanged(emulator)
 
@@ -102,7 +103,7 @@ def test_a_member_banned_from_one_channel_is_not_added_there_when_another_channe
           side: {{members: [user:{uid(1)}, user:{uid(9)}]}}
         """,
     )
-    run = cli("plan")
+    run = cli(*UNPACED, "plan")
     assert run.exit_code == 1
     assert run.lines == [
         f"# channel side (app instance {INSTANCE}, id {SIDE})",
@@ -115,7 +116,7 @@ def test_a_member_banned_from_one_channel_is_not_added_there_when_another_channe
         "",
         "Plan: 1 to add, 0 to change, 0 to remove, but 1 error above: apply refuses this plan.",
     ]
-    applied = cli("apply", "--auto-approve", "--target", "side")
+    applied = cli(*UNPACED, "apply", "--auto-approve", "--target", "side")
     assert applied.exit_code == 0, applied.stdout + applied.stderr
     assert emulator.messaging.channel_members(SIDE) == {arn(1): "DEFAULT", arn(9): "DEFAULT"}
     assert emulator.messaging.channel_members(OPS) == {arn(1): "DEFAULT", arn(2): "DEFAULT"}
@@ -137,7 +138,9 @@ def test_a_banned_moderator_the_channel_does_not_declare_a_member_is_found_too(
             moderators: [user:{uid(1)}]
         """,
     )
-    granted = cli("plan", "--target", "ops")  # a member made a moderator: no ban to look for
+    granted = cli(
+        *UNPACED, "plan", "--target", "ops"
+    )  # a member made a moderator: no ban to look for
     assert granted.exit_code == 0, granted.stdout + granted.stderr
     assert "  + user:u001 (Moderator)" in granted.lines
     assert "ListChannelBans" not in calls()
@@ -150,7 +153,7 @@ def test_a_banned_moderator_the_channel_does_not_declare_a_member_is_found_too(
             moderators: [user:{uid(1)}, user:{uid(9)}]
         """,
     )
-    run = cli("plan", "--target", "ops")
+    run = cli(*UNPACED, "plan", "--target", "ops")
     assert run.exit_code == 1
     assert "  + user:u009 (Moderator)" not in run.lines
     assert run.lines[-3:] == [
@@ -160,7 +163,7 @@ def test_a_banned_moderator_the_channel_does_not_declare_a_member_is_found_too(
         "Plan: 1 to add, 0 to change, 0 to remove, but 1 error above: apply refuses this plan.",
     ]
     assert calls()["ListChannelBans"] == 1
-    assert cli("apply", "--auto-approve", "--target", "ops").exit_code == 1
+    assert cli(*UNPACED, "apply", "--auto-approve", "--target", "ops").exit_code == 1
     unchanged(emulator)
 
 
@@ -182,7 +185,7 @@ def test_a_channel_whose_members_and_moderators_both_need_its_bans_lists_them_on
             moderators: [user:{uid(1)}, user:{uid(4)}, user:{uid(9)}]
         """,
     )
-    run = cli("plan", "--target", "ops")
+    run = cli(*UNPACED, "plan", "--target", "ops")
     assert run.exit_code == 1
     assert "  + user:u003 (DEFAULT)" in run.lines and "  + user:u004 (Moderator)" in run.lines
     assert sum(" is banned from channel 'ops'" in line for line in run.lines) == 2
@@ -204,7 +207,7 @@ def test_a_banned_member_costs_no_user_check_the_bans_listing_shows_it_exists(
           ops: {{members: [user:{uid(1)}, user:{uid(2)}, user:{uid(3)}, user:{uid(9)}]}}
         """,
     )
-    run = cli("plan", "--target", "ops")
+    run = cli(*UNPACED, "plan", "--target", "ops")
     assert run.exit_code == 1
     assert "  + user:u003 (DEFAULT)" in run.lines
     assert sum(" is banned from channel 'ops'" in line for line in run.lines) == 1
@@ -230,7 +233,7 @@ def test_explain_and_audit_say_the_member_is_banned(
           side: {{members: [user:{uid(1)}, user:{uid(9)}, zed@example.com]}}
         """,
     )
-    explained = cli("explain", f"user:{uid(9)}")
+    explained = cli(*UNPACED, "explain", f"user:{uid(9)}")
     assert explained.exit_code == 0, explained.stdout + explained.stderr
     notes = [line.strip() for line in explained.lines if line.strip().startswith("plan:")]
     assert notes == [
@@ -240,7 +243,7 @@ def test_explain_and_audit_say_the_member_is_banned(
         f"moderator {BANNED}",
     ]
     before = calls().get("ListChannelBans", 0)
-    audited = cli("audit", f"user:{uid(9)}", "--format", "json")
+    audited = cli(*UNPACED, "audit", f"user:{uid(9)}", "--format", "json")
     assert audited.exit_code == 0, audited.stdout + audited.stderr
     rows = [
         (r["channel"], r["declared"], r["note"]) for r in json.loads(audited.stdout)["channels"]
@@ -255,10 +258,10 @@ def test_explain_and_audit_say_the_member_is_banned(
     # again as `plan` reads them, to ask the safety rules (Q-EE-1)
     assert calls()["ListChannelBans"] - before == 2 + 2
     before = calls()["ListChannelBans"]
-    member = cli("audit", f"user:{uid(1)}")  # in both channels it is declared in: no ban
+    member = cli(*UNPACED, "audit", f"user:{uid(1)}")  # in both channels it is declared in: no ban
     assert member.exit_code == 0, member.stdout + member.stderr
     assert calls()["ListChannelBans"] == before
-    nobody = cli("audit", "zed@example.com", "--format", "json")  # no AppInstanceUser
+    nobody = cli(*UNPACED, "audit", "zed@example.com", "--format", "json")  # no AppInstanceUser
     assert nobody.exit_code == 0, nobody.stdout + nobody.stderr
     assert [(r["channel"], r["note"]) for r in json.loads(nobody.stdout)["channels"]] == [
         ("side", "declared, but no such user or bot in Chime: plan reports it")
@@ -285,7 +288,7 @@ def test_audits_reading_of_the_channels_that_declare_the_member_is_a_step_with_p
         """,
     )
     monkeypatch.setenv("CHIME_RECONCILER_PROGRESS", "1")
-    run = cli.subprocess("audit", f"user:{uid(9)}")
+    run = cli.subprocess(*UNPACED, "audit", f"user:{uid(9)}")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert [line.split(" in ")[0] for line in run.err_lines] == [
         "Reading channel memberships: 2/2",  # its memberships and its moderated channels

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Iterator
 
 import pytest
-from conftest import Cli, WriteDesired
+from conftest import UNPACED, Cli, WriteDesired
 
 from reconciler.emulator import EmulatorServer
 
@@ -80,7 +80,7 @@ def test_a_failed_type_change_says_which_change_failed(
     emulator.reset(SEED)
     _desired(write_desired, "a@example.com, b@example.com")
     emulator.set_faults(conflict_rate=1.0, operations=["DeleteChannelMembership"])
-    run = cli("apply", "--auto-approve")
+    run = cli(*UNPACED, "apply", "--auto-approve")
     assert run.exit_code == 1, run.stdout + run.stderr
     at = run.lines.index("Applied:")
     assert run.lines[at : at + 4] == [
@@ -214,7 +214,7 @@ def test_a_type_change_whose_delete_was_made_and_answered_conflict_goes_on(
     (change,) = json.loads((cli.workdir / "result.json").read_text())["changes"]
     assert (change["outcome"], change["left_absent"], change["verified"]) == ("ok", False, True)
     emulator.set_faults()
-    assert cli("plan", "--detailed-exitcode").exit_code == 0
+    assert cli(*UNPACED, "plan", "--detailed-exitcode").exit_code == 0
 
 
 def test_a_type_change_whose_delete_was_not_made_and_answered_conflict_is_not_said_absent(

@@ -6,7 +6,7 @@ boto3 client, the emulator over HTTP."""
 
 from __future__ import annotations
 
-from conftest import Cli, Run, WriteDesired
+from conftest import UNPACED, Cli, Run, WriteDesired
 from test_apply_verify_scope import INSTANCE, SETTINGS
 
 from reconciler.emulator import EmulatorServer
@@ -34,7 +34,7 @@ def plan(
         }
     )
     write_desired({"settings.yaml": SETTINGS, "chat.yaml": chat})
-    run = cli(*args, "plan")
+    run = cli(*UNPACED, *args, "plan")
     assert run.exit_code == 0, run.stdout + run.stderr
     return run
 

@@ -148,7 +148,7 @@ def test_a_converged_channel_plans_no_changes(
                 """,
         }
     )
-    run = cli("plan", "--detailed-exitcode")
+    run = cli(*UNPACED, "plan", "--detailed-exitcode")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert run.lines[-1] == "No changes. Chime memberships match the desired state."
 
@@ -180,7 +180,7 @@ def test_groups_emails_bots_and_types_plan_with_their_own_words(
                 """,
         }
     )
-    run = cli("plan")
+    run = cli(*UNPACED, "plan")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert run.lines == [
         f"# channel ops (app instance {INSTANCE}, id {OPS})",
@@ -195,7 +195,7 @@ def test_groups_emails_bots_and_types_plan_with_their_own_words(
         "",
         "Plan: 3 to add, 1 to change, 1 to remove.",
     ]
-    applied = cli("apply", "--auto-approve")
+    applied = cli(*UNPACED, "apply", "--auto-approve")
     assert applied.exit_code == 0, applied.stdout + applied.stderr
     assert emulator.messaging.channel_members(OPS) == {
         f"{INSTANCE}/user/alice@example.com": "DEFAULT",
@@ -203,7 +203,7 @@ def test_groups_emails_bots_and_types_plan_with_their_own_words(
         arn(2): "DEFAULT",
     }
     assert emulator.messaging.channel_moderators(OPS) == [arn(1), f"{INSTANCE}/bot/bot-1"]
-    assert cli("plan", "--detailed-exitcode").exit_code == 0
+    assert cli(*UNPACED, "plan", "--detailed-exitcode").exit_code == 0
 
 
 def test_a_banned_member_is_reported_never_added_and_the_ban_stays(
@@ -220,7 +220,7 @@ def test_a_banned_member_is_reported_never_added_and_the_ban_stays(
                 """,
         }
     )
-    run = cli("plan")
+    run = cli(*UNPACED, "plan")
     assert run.exit_code == 1
     assert (
         "desired-state/chat.yaml:3: user:u009 is banned from channel 'ops': not added "
@@ -256,7 +256,7 @@ def test_bans_are_listed_only_where_a_plan_would_add_someone(
                 """,
         }
     )
-    run = cli("plan")  # side: u003 HIDDEN -> DEFAULT, a type change, not an add
+    run = cli(*UNPACED, "plan")  # side: u003 HIDDEN -> DEFAULT, a type change, not an add
     assert run.exit_code == 0, run.stdout + run.stderr
     assert "ListChannelBans" not in calls()
     write_desired(
@@ -268,7 +268,7 @@ def test_bans_are_listed_only_where_a_plan_would_add_someone(
                 """,
         }
     )
-    refused = cli("plan")
+    refused = cli(*UNPACED, "plan")
     assert refused.exit_code == 1
     assert "user:u009 is banned from channel 'ops': not added" in refused.stdout
     assert calls()["ListChannelBans"] == 1  # ops only
@@ -293,7 +293,7 @@ def test_an_elastic_channel_is_reported_as_not_managed(
                 """,
         }
     )
-    run = cli("plan")
+    run = cli(*UNPACED, "plan")
     assert run.exit_code == 1
     assert (
         f"desired-state/chat.yaml:2: channel 'ops' ({OPS}) is an elastic channel: elastic "
@@ -320,7 +320,7 @@ def test_the_bearer_is_never_removed_even_where_pruning_is_on(
                 """,
         }
     )
-    run = cli("apply", "--auto-approve")
+    run = cli(*UNPACED, "apply", "--auto-approve")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert emulator.messaging.channel_members(OPS) == {bearer: "DEFAULT", arn(2): "DEFAULT"}
     assert emulator.messaging.channel_moderators(OPS) == [bearer, arn(2)]
@@ -342,7 +342,7 @@ def test_target_selects_channels_by_name(
                 """,
         }
     )
-    run = cli("apply", "--auto-approve", "--target", "other")
+    run = cli(*UNPACED, "apply", "--auto-approve", "--target", "other")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert emulator.messaging.channel_members(OPS) == {}
     assert emulator.messaging.channel_members(f"{INSTANCE}/channel/other") == {arn(2): "DEFAULT"}
@@ -385,7 +385,7 @@ def test_bad_channel_declarations_are_located_errors(
     write_desired: Callable[..., Any], cli: Any, chat: str, message: str
 ) -> None:
     write_desired({"settings.yaml": SETTINGS, "chat.yaml": chat})
-    run = cli("validate")
+    run = cli(*UNPACED, "validate")
     assert run.exit_code == 1
     assert message in run.stdout + run.stderr, run.stdout + run.stderr
 
@@ -504,7 +504,7 @@ def test_audit_lists_a_members_channels_and_what_the_desired_state_says(
                 """,
         }
     )
-    run = cli("audit", f"user:{uid(1)}")
+    run = cli(*UNPACED, "audit", f"user:{uid(1)}")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert run.lines == [
         "user:u001 in Chime SDK messaging channels:",
@@ -523,7 +523,7 @@ def test_audit_lists_a_members_channels_and_what_the_desired_state_says(
         + "channel not in the desired state".ljust(WIDE)
         + "-",
     ]
-    as_json = cli("audit", f"user:{uid(1)}", "--format", "json")
+    as_json = cli(*UNPACED, "audit", f"user:{uid(1)}", "--format", "json")
     assert as_json.exit_code == 0
     assert '"note": "channel not in the desired state"' in as_json.stdout
 
@@ -535,13 +535,13 @@ def test_audit_of_a_bot_no_chime_account_has_lists_its_channels(
     (it was "unknown member", exit 1, although a channel has it)."""
     emulator.reset(chat_seed([small(members=["bot-1", uid(1)])]))
     write_desired({"settings.yaml": SETTINGS})
-    run = cli("audit", "bot:PagerBot")
+    run = cli(*UNPACED, "audit", "bot:PagerBot")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert run.lines == [
         "bot:PagerBot in Chime SDK messaging channels:",
         "CHANNEL  CHANNEL ID  LIVE     DECLARED  NOTE                              WHERE",
         "ops      ops         DEFAULT  -         channel not in the desired state  -",
     ]
-    gone = cli("audit", "bot:NoSuchBot")
+    gone = cli(*UNPACED, "audit", "bot:NoSuchBot")
     assert gone.exit_code == 1
     assert "unknown member bot:NoSuchBot" in gone.stderr

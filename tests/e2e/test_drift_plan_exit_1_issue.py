@@ -37,6 +37,22 @@ FAILED_PLAN = "Drift check failed: the plan has errors or was refused as unsafe"
 JOBS = yaml.safe_load((GITHUB_DIR / "workflows" / "drift.yml").read_text())["jobs"]
 
 
+# The emulator enforces no rate here (AWS's quotas are other tests' subject): the copied
+# settings.yaml says the messaging and meetings quotas are unknown (null, as `--rate
+# QUOTA=off`), so the workflow's steps, run as the workflow runs them, call unpaced
+# instead of at AWS's 10 calls a second (~1.5 s a plan of the demo's channel)
+UNPACED_RATES = (
+    "rates: {messaging.bearer: null, messaging.channel-list: null, "
+    "messaging.list-channels: null, meetings: null}\n"
+)
+
+
+def unpaced(desired: Path) -> None:
+    """Appends ``UNPACED_RATES`` to ``desired``'s settings.yaml."""
+    settings = desired / "settings.yaml"
+    settings.write_text(settings.read_text() + UNPACED_RATES)
+
+
 def _fake_github_module() -> ModuleType:
     path = ROOT / "tests" / "unit" / "gitops" / "fake_github.py"
     spec = importlib.util.spec_from_file_location("drift_exit_1_fake_github", path)
@@ -65,6 +81,23 @@ def github() -> Iterator[Any]:
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def applied(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The emulator's state once apply.yml's step has applied desired-state/ to the demo
+    seed (run-step.sh, as ``DriftRun.apply``), made once a module: a test starts from it
+    with ``DriftRun.applied`` (a reset, milliseconds) instead of an apply of its own (the
+    same state, seconds). The tests change only their own emulator and files."""
+    server = fake_github.FakeGitHub().start()
+    try:
+        with EmulatorServer(
+            seed=load_seed(ROOT / "reconciler" / "demo" / "seed.yaml"), poll_interval=0.005
+        ) as emulator:
+            DriftRun(tmp_path_factory.mktemp("applied"), emulator, server).apply()
+            return emulator.state()
+    finally:
+        server.stop()
+
+
 def _step(job: str, name_part: str) -> dict[str, Any]:
     (step,) = [s for s in JOBS[job]["steps"] if name_part in s.get("name", "")]
     return dict(step)
@@ -75,9 +108,11 @@ class DriftRun:
 
     def __init__(self, tmp: Path, emulator: EmulatorServer, github: Any) -> None:
         self.tmp = tmp
+        self.emulator = emulator
         self.out = tmp / "out"
         self.desired = tmp / "desired-state"
         shutil.copytree(ROOT / "desired-state", self.desired)
+        unpaced(self.desired)
         self.github = github
         self.env = {
             k: v
@@ -116,6 +151,10 @@ class DriftRun:
         env = {**self.env, "INPUT_COMMAND": "apply", "INPUT_ARGS": "--auto-approve"}
         code, outputs, log = self._bash(".github/scripts/run-step.sh", env)
         assert (code, outputs.get("exit-code")) == (0, "0"), log
+
+    def applied(self, state: dict[str, Any]) -> None:
+        """Chime as ``apply`` leaves it: ``state``, the ``applied`` fixture's."""
+        self.emulator.reset(state)
 
     def plans(self, count: int) -> list[dict[str, str]]:
         """The plan jobs' plan steps (their `env:` as drift.yml has it); each plan file is
@@ -176,10 +215,10 @@ def bot_issue(github: Any, title: str) -> dict[str, Any]:
 
 
 def test_an_unsafe_drift_plan_updates_the_no_drift_issue_and_fails(
-    tmp_path: Path, emulator: EmulatorServer, github: Any
+    tmp_path: Path, emulator: EmulatorServer, github: Any, applied: dict[str, Any]
 ) -> None:
     run = DriftRun(tmp_path, emulator, github)
-    run.apply()
+    run.applied(applied)
     bot_issue(github, EXPIRING_TITLE)  # the check before: no drift, memberships end soon
     for user in ["carol", "erin", "frank", "grace", "heidi", "ivan", "mallory"]:
         chime(emulator).create_room_membership(
@@ -205,10 +244,10 @@ def test_an_unsafe_drift_plan_updates_the_no_drift_issue_and_fails(
 
 
 def test_a_plan_error_with_drift_opens_the_issue_listing_both(
-    tmp_path: Path, emulator: EmulatorServer, github: Any
+    tmp_path: Path, emulator: EmulatorServer, github: Any, applied: dict[str, Any]
 ) -> None:
     run = DriftRun(tmp_path, emulator, github)
-    run.apply()
+    run.applied(applied)
     chime(emulator).create_room_membership(
         AccountId=ACCOUNT,
         RoomId="room-incident-response",
@@ -235,10 +274,10 @@ def test_a_plan_error_with_drift_opens_the_issue_listing_both(
 
 
 def test_a_plan_error_without_drift_never_leaves_a_no_drift_title(
-    tmp_path: Path, emulator: EmulatorServer, github: Any
+    tmp_path: Path, emulator: EmulatorServer, github: Any, applied: dict[str, Any]
 ) -> None:
     run = DriftRun(tmp_path, emulator, github)
-    run.apply()
+    run.applied(applied)
     bot_issue(github, EXPIRING_TITLE)
     # heidi and grace, added by hand to rooms without prune, leave: no drift is left
     left = [("web-releases", "heidi"), ("announcements", "grace"), ("watercooler", "grace")]
@@ -278,12 +317,12 @@ def test_a_desired_state_that_does_not_load_leaves_the_issue_and_fails(
 
 @pytest.mark.parametrize("shards", [1, 2])
 def test_with_drift_changes_only_a_plan_error_beside_undeclared_members_is_no_drift(
-    tmp_path: Path, emulator: EmulatorServer, github: Any, shards: int
+    tmp_path: Path, emulator: EmulatorServer, github: Any, applied: dict[str, Any], shards: int
 ) -> None:
     """Q-BR-1: with settings.yaml `drift: changes-only`, members no file declares are not
     drift, also when the plan exited 1 (the merged plan, or a single shard's, says so)."""
     run = DriftRun(tmp_path, emulator, github)
-    run.apply()
+    run.applied(applied)
     settings = run.desired / "settings.yaml"
     settings.write_text(settings.read_text() + "drift: changes-only\n")
     chime(emulator).create_room_membership(

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+from conftest import UNPACED
 
 from reconciler.emulator import EmulatorServer
 
@@ -82,10 +83,10 @@ def test_explain_says_why_a_channel_was_not_read_and_fails_with_the_located_erro
     estate: None, write_desired: Any, cli: Any, bearers: list[str], error: str
 ) -> None:
     files(write_desired, bearers)
-    plan = cli(*NOW, "plan")
+    plan = cli(*UNPACED, *NOW, "plan")
     assert plan.exit_code == 1
     assert f"Error: {error}" in (plan.stdout + plan.stderr).splitlines()
-    run = cli(*NOW, "explain", "user:u1")
+    run = cli(*UNPACED, *NOW, "explain", "user:u1")
     assert run.exit_code == 1, run.stdout + run.stderr
     assert run.stderr.splitlines() == [f"Error: {error}"]
     assert run.stdout.splitlines() == [
@@ -107,7 +108,7 @@ def test_explain_says_why_a_channel_was_not_read_and_fails_with_the_located_erro
         "",
         "user:u1 is declared in 2 targets and live in 1 target.",
     ]
-    run = cli(*NOW, "explain", "user:u1", "--format", "json")
+    run = cli(*UNPACED, *NOW, "explain", "user:u1", "--format", "json")
     assert run.exit_code == 1
     assert run.stderr.splitlines() == [f"Error: {error}"]
     c1 = json.loads(run.stdout)["targets"][0]
@@ -123,7 +124,7 @@ def test_explain_of_the_other_app_instance_alone_is_not_failed_by_its_bearers(
 ) -> None:
     """--target d1: chat-1's channels are not read, its bearers not looked up."""
     files(write_desired, CASES[1][0])
-    run = cli(*NOW, "explain", "user:u1", "--target", "d1")
+    run = cli(*UNPACED, *NOW, "explain", "user:u1", "--target", "d1")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert run.stderr == ""
     assert "  plan: in sync: no change" in run.stdout.splitlines()

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+from conftest import UNPACED
 
 from reconciler.emulator import EmulatorServer
 
@@ -95,7 +96,7 @@ def scenario(emulator: EmulatorServer, write_desired: Any) -> None:
 
 
 def test_explain_covers_channels_moderators_and_meetings(scenario: None, cli: Any) -> None:
-    run = cli(*NOW, "explain", "alice@example.com")
+    run = cli(*UNPACED, *NOW, "explain", "alice@example.com")
     assert run.exit_code == 0, run.stderr
     chat = f"(app instance {INSTANCE}, id {INSTANCE}/channel/ch-1)"
     assert run.lines == [
@@ -133,7 +134,7 @@ def test_explain_covers_channels_moderators_and_meetings(scenario: None, cli: An
 
 
 def test_explain_an_expired_attendee_and_channel_member_in_json(scenario: None, cli: Any) -> None:
-    run = cli(*NOW, "explain", "carol@example.com", "--format", "json")
+    run = cli(*UNPACED, *NOW, "explain", "carol@example.com", "--format", "json")
     assert run.exit_code == 0, run.stderr
     doc = json.loads(run.stdout)
     got = [
@@ -153,7 +154,7 @@ def test_explain_an_expired_attendee_and_channel_member_in_json(scenario: None, 
          "remove"),
     ]  # fmt: skip
     assert doc["summary"] == {"declared": 0, "live": 2}
-    text = cli(*NOW, "explain", "carol@example.com", "--target", "bridge")
+    text = cli(*UNPACED, *NOW, "explain", "carol@example.com", "--target", "bridge")
     assert text.lines[2:] == [
         f"# meeting bridge (meeting_id {MEETING}, id {MEETING})",
         f"  declared in {D}/meetings.yaml:2; owners: @bob",
@@ -168,7 +169,9 @@ def test_explain_an_expired_attendee_and_channel_member_in_json(scenario: None, 
 
 
 def test_explain_json_gives_capabilities_as_the_json_plan_does(scenario: None, cli: Any) -> None:
-    run = cli(*NOW, "explain", "alice@example.com", "--target", "bridge", "--format", "json")
+    run = cli(
+        *UNPACED, *NOW, "explain", "alice@example.com", "--target", "bridge", "--format", "json"
+    )
     assert run.exit_code == 0, run.stderr
     (target,) = json.loads(run.stdout)["targets"]
     presenter = {"audio": "SendReceive", "video": "SendReceive", "content": "SendReceive"}
@@ -176,7 +179,7 @@ def test_explain_json_gives_capabilities_as_the_json_plan_does(scenario: None, c
     assert target["role"] == presenter
     assert [p["role"] for p in target["paths"]] == [viewer, presenter]
     assert target["live"]["role"] == viewer
-    plan = cli(*NOW, "plan", "--target", "bridge", "--format", "json")
+    plan = cli(*UNPACED, *NOW, "plan", "--target", "bridge", "--format", "json")
     (change,) = [
         c
         for t in json.loads(plan.stdout)["targets"]
@@ -186,7 +189,14 @@ def test_explain_json_gives_capabilities_as_the_json_plan_does(scenario: None, c
     assert (change["role_before"], change["role_after"]) == (target["live"]["role"], target["role"])
     # a room's or channel's role stays its name
     chat = cli(
-        *NOW, "explain", "alice@example.com", "--target", "incident-chat", "--format", "json"
+        *UNPACED,
+        *NOW,
+        "explain",
+        "alice@example.com",
+        "--target",
+        "incident-chat",
+        "--format",
+        "json",
     )
     assert [t["role"] for t in json.loads(chat.stdout)["targets"]] == ["DEFAULT", "Moderator"]
 
@@ -194,7 +204,7 @@ def test_explain_json_gives_capabilities_as_the_json_plan_does(scenario: None, c
 def test_the_meetings_plan_removes_the_expired_attendee_and_says_why(
     scenario: None, cli: Any
 ) -> None:
-    run = cli(*NOW, "plan", "--target", "bridge")
+    run = cli(*UNPACED, *NOW, "plan", "--target", "bridge")
     assert run.exit_code == 0, run.stderr
     assert run.lines[:4] == [
         f"# meeting bridge (meeting_id {MEETING}, id {MEETING})",
@@ -217,7 +227,7 @@ def test_codeowners_names_the_owners_of_channel_and_meeting_files(
     scenario: None, cli: Any, workdir: Any
 ) -> None:
     (workdir / ".git").mkdir()
-    run = cli("codeowners", "--stdout")
+    run = cli(*UNPACED, "codeowners", "--stdout")
     assert (run.exit_code, run.lines) == (
         0,
         [
@@ -231,11 +241,11 @@ def test_validate_requires_reasons_for_presenters_and_moderators_and_limits_each
     scenario: None, cli: Any, workdir: Any, write_desired: Any
 ) -> None:
     (workdir / ".git").mkdir()
-    assert cli("codeowners").exit_code == 0
+    assert cli(*UNPACED, "codeowners").exit_code == 0
     settings = FILES["settings.yaml"] + "    require_reason: true\n"
     meetings = FILES["meetings.yaml"] + "          dave@example.com: presenter\n"
     write_desired({"settings.yaml": settings, "meetings.yaml": meetings})
-    run = cli(*NOW, "validate", "--max-duration", "presenters=3d", "--max-duration",
+    run = cli(*UNPACED, *NOW, "validate", "--max-duration", "presenters=3d", "--max-duration",
               "moderators=30d")  # fmt: skip
     assert (run.exit_code, run.err_lines) == (
         1,
@@ -255,8 +265,8 @@ def test_validate_warns_about_expired_and_soon_ending_entries_of_every_kind(
     scenario: None, cli: Any, workdir: Any
 ) -> None:
     (workdir / ".git").mkdir()
-    assert cli("codeowners").exit_code == 0
-    run = cli(*NOW, "validate")
+    assert cli(*UNPACED, "codeowners").exit_code == 0
+    run = cli(*UNPACED, *NOW, "validate")
     assert (run.exit_code, run.err_lines) == (
         0,
         [

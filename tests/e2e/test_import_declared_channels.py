@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import UNPACED
 
 from reconciler.emulator import EmulatorServer, load_seed
 
@@ -31,7 +32,7 @@ def demo(emulator: EmulatorServer, workdir: Path) -> Path:
 def test_import_into_a_directory_declaring_the_channel_writes_no_channel_file(
     demo: Path, cli: Any
 ) -> None:
-    run = cli("import", "--out", "desired-state")
+    run = cli(*UNPACED, "import", "--out", "desired-state")
     assert run.exit_code == 0, run.stderr
     assert not (demo / "channels").exists()
     assert not any("channel file" in line for line in run.lines)
@@ -49,7 +50,7 @@ def test_import_preview_prints_declared_channels_as_it_prints_declared_rooms(
     printed the rooms the files declare already; README: channels are left "as rooms are",
     and rooms are left only with --out DIR. The preview now has both kinds, declared or not,
     and names nothing as left."""
-    run = cli("import")
+    run = cli(*UNPACED, "import")
     assert run.exit_code == 0, run.stderr
     doc = yaml.safe_load(run.stdout)
     assert {"incident-response", "watercooler"} <= set(doc["rooms"])  # declared, and not
@@ -66,16 +67,16 @@ def test_import_of_a_room_by_name_imports_that_room_only_and_reads_no_channel(
 ) -> None:
     """--room is "only this room" (--help): no channel is read, named or written, though
     settings.yaml names an app instance (it read and named them all before)."""
-    run = cli("import", "--room", "watercooler")
+    run = cli(*UNPACED, "import", "--room", "watercooler")
     assert run.exit_code == 0, run.stderr
     assert "channel" not in run.stdout + run.stderr
     assert run.stdout.startswith("# Imported from Chime") and "watercooler" in run.stdout
-    written = cli("import", "--room", "watercooler", "--out", "imported")
+    written = cli(*UNPACED, "import", "--room", "watercooler", "--out", "imported")
     assert written.exit_code == 0, written.stderr
     assert "channel" not in written.stdout + written.stderr
     assert sorted(p.name for p in Path("imported").iterdir()) == ["rooms", "settings.yaml"]
     made = calls()
     assert not any("Channel" in op or "AppInstance" in op for op in made), made
-    everything = cli("import")  # without --room: the channels too
+    everything = cli(*UNPACED, "import")  # without --room: the channels too
     assert "\nchannels:\n  incident-chat:\n" in everything.stdout
     assert calls()["ListChannels"] == 2  # PUBLIC, then PRIVATE

@@ -10,6 +10,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from conftest import UNPACED
 from test_cli_shard import N, scenario
 from test_closed_output import piped
 
@@ -27,8 +28,10 @@ def origin_of(workdir: Path, name: str) -> dict[str, Any]:
 
 
 def plan_shards(cli: Any, *options: str) -> None:
+    """The N shards' plans; unpaced (``UNPACED``), as test_cli_shard makes them: the
+    emulator enforces no rate here, and what these tests check is the plans' origin."""
     for k in range(1, N + 1):
-        run = cli(*options, "plan", "--shard", f"{k}/{N}", "--out", f"plan-{k}.json")
+        run = cli(*UNPACED, *options, "plan", "--shard", f"{k}/{N}", "--out", f"plan-{k}.json")
         assert run.exit_code == 0, run.stderr
 
 
@@ -48,13 +51,13 @@ def test_a_merged_plan_has_the_shards_origin_and_apply_file_uses_it(
         "made_at": min(shards, key=lambda o: o["made_at"])["made_at"],  # the first shard's
     }
     # no --endpoint-url given: the merged plan's own, as for any saved plan
-    applied = cli.raw("apply", "merged.json")
+    applied = cli.raw(*UNPACED, "apply", "merged.json")
     assert applied.exit_code == 0, applied.stdout + applied.stderr
     assert applied.err_lines[0] == (
         f"Using the saved plan's --endpoint-url {cli.endpoint_url} (give the option to override)."
     )
     assert applied.lines[-1].startswith("Apply complete!")
-    assert cli("plan", "--detailed-exitcode").exit_code == 0
+    assert cli(*UNPACED, "plan", "--detailed-exitcode").exit_code == 0
 
 
 def test_shards_made_with_different_endpoints_merge_with_none_and_say_so(
@@ -73,7 +76,7 @@ def test_shards_made_with_different_endpoints_merge_with_none_and_say_so(
         "Saved the merged plan to merged.json.",
     ]
     assert origin_of(workdir, "merged.json")["endpoint_url"] is None
-    applied = cli("apply", "merged.json")  # --endpoint-url given
+    applied = cli(*UNPACED, "apply", "merged.json")  # --endpoint-url given
     assert applied.exit_code == 0, applied.stdout + applied.stderr
 
 
@@ -113,7 +116,7 @@ def test_a_merged_plan_of_shards_with_different_endpoints_needs_the_option_to_ap
         "records none: give --endpoint-url to apply it"
     ]
     assert scenario.state() == before
-    applied = cli("--region", "us-east-1", "apply", "--auto-approve", "merged.json")
+    applied = cli(*UNPACED, "--region", "us-east-1", "apply", "--auto-approve", "merged.json")
     assert applied.exit_code == 0, applied.stdout + applied.stderr
     assert applied.lines[-1].startswith("Apply complete!")
 
@@ -122,7 +125,7 @@ def test_shards_made_as_of_different_moments_are_not_merged(
     scenario: EmulatorServer, cli: Any, workdir: Path
 ) -> None:
     plan_shards(cli)
-    assert cli("--now", "2099-01-01", "plan", "--shard", f"2/{N}", "--out", "plan-2.json")
+    assert cli(*UNPACED, "--now", "2099-01-01", "plan", "--shard", f"2/{N}", "--out", "plan-2.json")
     merged = cli("merge-plans", *FILES, "--out", "merged.json")
     assert merged.exit_code == 1
     assert merged.stdout == ""

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from conftest import UNPACED
 from test_create_retries_e2e import CHAT_SEED, CHAT_SETTINGS, INSTANCE, MEMBERS
 
 import reconciler.cli.execute as execute
@@ -40,7 +41,7 @@ def test_a_moderator_made_meanwhile_is_already_present_not_a_failure(
 
     monkeypatch.setattr(execute, "run_apply", meanwhile)
     emulator.reset_calls()
-    run = cli("apply", "--auto-approve")
+    run = cli(*UNPACED, "apply", "--auto-approve")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert run.lines[-1] == (
         "Apply complete! Memberships: 1 added, 0 changed, 0 removed (1 already present)."
@@ -52,7 +53,9 @@ def test_a_moderator_made_meanwhile_is_already_present_not_a_failure(
     counted = calls()
     assert counted["CreateChannelModerator"] == 2  # u3's, and u2's answered Conflict: no retry
     monkeypatch.setattr(execute, "run_apply", apply)
-    assert cli("plan").lines[-1] == "No changes. Chime memberships match the desired state."
+    assert (
+        cli(*UNPACED, "plan").lines[-1] == "No changes. Chime memberships match the desired state."
+    )
 
 
 def test_the_emulator_answers_conflict_for_a_moderator_already_there(
@@ -114,7 +117,7 @@ def test_a_conflict_for_another_reason_is_reported_as_the_services_answer(
     write_desired({"settings.yaml": CHAT_SETTINGS, "chat.yaml": CHAT})
     emulator.set_faults(conflict_rate=1.0, operations=["CreateChannelModerator"])
     emulator.reset_calls()
-    run = cli("apply", "--auto-approve")
+    run = cli(*UNPACED, "apply", "--auto-approve")
     assert run.exit_code == 1
     why = (
         "Conflict: The request could not be processed because of conflict in the current "

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import pytest
+from conftest import UNPACED
 
 from reconciler.emulator import EmulatorServer
 
@@ -102,7 +103,7 @@ def _twice(emulator: EmulatorServer, write_desired: Any) -> None:
 
 def _notes(cli: Any, member: str) -> list[tuple[str, str]]:
     """(target name, NOTE) of every row of `audit MEMBER --format json`."""
-    run = cli("audit", member, "--format", "json")
+    run = cli(*UNPACED, "audit", member, "--format", "json")
     assert run.exit_code == 0, run.stderr
     doc = json.loads(run.stdout)
     rows = [(r["room"], r["note"]) for r in doc["rooms"]]
@@ -115,7 +116,7 @@ def test_targets_declared_twice_are_not_planned_in_audit_and_explain(
 ) -> None:
     monkeypatch.setenv("BP_MEETING", MEETING)  # the meeting's second entry: ${BP_MEETING}
     _twice(emulator, write_desired)
-    plan = cli("plan")
+    plan = cli(*UNPACED, "plan")
     assert plan.exit_code == 1
     assert "No changes planned, but the plan is incomplete" in plan.stdout + plan.stderr
 
@@ -139,7 +140,7 @@ def test_targets_declared_twice_are_not_planned_in_audit_and_explain(
     assert "(also as ops-copy at " in dict(alice)["ops"]
 
     # explain lists the room declared twice too (not read: the plan refuses it unread)
-    run = cli("explain", "bob@example.com", "--format", "json")
+    run = cli(*UNPACED, "explain", "bob@example.com", "--format", "json")
     assert run.exit_code == 0, run.stderr
     targets = {(t["kind"], t["name"]): t for t in json.loads(run.stdout)["targets"]}
     room = targets[("room", "ops")]
@@ -147,7 +148,7 @@ def test_targets_declared_twice_are_not_planned_in_audit_and_explain(
     assert room["live"] == {"role": None, "read": False}
     assert targets[("channel", "chat")]["live"] == {"role": "DEFAULT", "read": True}
     assert all(t["plan"]["outcome"] == "not-planned" for t in targets.values())
-    text = cli("explain", "bob@example.com").stdout
+    text = cli(*UNPACED, "explain", "bob@example.com").stdout
     assert "# room ops (" in text and "  live: not read" in text
 
 
@@ -193,16 +194,16 @@ def test_a_channel_naming_a_shared_bot_name_is_not_planned_in_audit_and_explain(
     emulator: EmulatorServer, write_desired: Any, cli: Any
 ) -> None:
     _shared_bot(emulator, write_desired)
-    assert cli("plan").exit_code == 1
+    assert cli(*UNPACED, "plan").exit_code == 1
 
     for member in ("bob@example.com", "bot:PagerBot"):
         [(name, note)] = _notes(cli, member)
         assert name == "ops" and note.startswith(f"not planned: {SEVERAL} in {INSTANCE}"), note
 
-        run = cli("explain", member, "--format", "json")
+        run = cli(*UNPACED, "explain", member, "--format", "json")
         assert run.exit_code == 0, run.stderr
         [target] = json.loads(run.stdout)["targets"]
         assert target["live"] == {"role": "DEFAULT", "read": True}, member
         assert target["plan"]["outcome"] == "not-planned"
         assert target["plan"]["note"].startswith(f"not planned: {SEVERAL}")
-    assert "neither declared nor live" not in cli("explain", "bob@example.com").stdout
+    assert "neither declared nor live" not in cli(*UNPACED, "explain", "bob@example.com").stdout

@@ -151,28 +151,6 @@ def test_a_watch_says_once_that_an_access_which_ended_during_it_did_not_end(
     assert "bob@example.com" in emulator.meetings.attendees_of(MEETING)  # not pruned
 
 
-def test_a_watchs_json_lines_carry_the_expired_memberships_kept_in_the_round_they_end(
-    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Cli
-) -> None:
-    until, result = watched_across_the_until(emulator, write_desired, cli, "--format", "json")
-    assert result.exit_code == 0, result.stdout + result.stderr
-    kept_warnings(result.stderr.splitlines(), until)  # the stamped lines go to stderr
-    rounds: list[dict[str, Any]] = [json.loads(line) for line in result.stdout.splitlines()]
-    carrying = [r for r in rounds if "expired_kept" in r]
-    assert len(carrying) == 1, result.stdout  # once: the round whose plan first had them
-    assert carrying[0]["watch"]["round"] > 1
-    assert list(carrying[0])[-2:] == ["expired_kept", "watch"]
-    items = carrying[0]["expired_kept"]
-    assert sorted((i["kind"], i["target"], i["member"]) for i in items) == [
-        ("channel", "chan", "bob@example.com"),
-        ("meeting", "bridge", "bob@example.com"),
-        ("room", "ops", "bob@example.com"),
-    ]
-    assert {i["until"] for i in items} == {until}
-    assert all(i["days_left"] <= 0 for i in items)
-    assert rounds[-1]["watch"]["stopped"] == "until"
-
-
 def test_an_access_ended_before_the_watch_is_the_first_rounds_warning_and_json_line(
     emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Cli
 ) -> None:
@@ -190,17 +168,34 @@ def test_an_access_ended_before_the_watch_is_the_first_rounds_warning_and_json_l
     assert [len(r.get("expired_kept", ())) for r in rounds] == [3] + [0] * (len(rounds) - 1)
 
 
-def test_a_watchs_out_document_lists_the_expired_memberships_kept_each_once(
+def test_a_watchs_json_lines_and_out_document_carry_the_expired_memberships_kept_once(
     emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Cli, tmp_path: Path
 ) -> None:
-    """A reader of ``--out`` sees what the JSON lines and the stamped warnings said: every
-    expired membership still in Chime, found in a later round, once, before ``watch``."""
+    """One watch across the until, ``--format json --out``: its JSON lines carry the
+    expired memberships still in Chime in the round they end, once, and a reader of
+    ``--out`` sees what the JSON lines and the stamped warnings said: every one, found in a
+    later round, once, before ``watch``."""
     out = tmp_path / "watch.json"
     until, result = watched_across_the_until(
         emulator, write_desired, cli, "--format", "json", "--out", str(out)
     )
     assert result.exit_code == 0, result.stdout + result.stderr
+    kept_warnings(result.stderr.splitlines(), until)  # the stamped lines go to stderr
     rounds: list[dict[str, Any]] = [json.loads(line) for line in result.stdout.splitlines()]
+    carrying = [r for r in rounds if "expired_kept" in r]
+    assert len(carrying) == 1, result.stdout  # once: the round whose plan first had them
+    assert carrying[0]["watch"]["round"] > 1
+    assert list(carrying[0])[-2:] == ["expired_kept", "watch"]
+    items = carrying[0]["expired_kept"]
+    assert sorted((i["kind"], i["target"], i["member"]) for i in items) == [
+        ("channel", "chan", "bob@example.com"),
+        ("meeting", "bridge", "bob@example.com"),
+        ("room", "ops", "bob@example.com"),
+    ]
+    assert {i["until"] for i in items} == {until}
+    assert all(i["days_left"] <= 0 for i in items)
+    assert rounds[-1]["watch"]["stopped"] == "until"
+    # the --out document
     (line,) = [r["expired_kept"] for r in rounds if "expired_kept" in r]
     document = json.loads(out.read_text())
     assert list(document)[-2:] == ["expired_kept", "watch"]
