@@ -242,6 +242,21 @@ class ChannelDirectory:
             f"settings.yaml name it {ref}"
         )
 
+    def reveal(self, instance: str, members: Iterable[LiveMember]) -> None:
+        """What a listing shows costs nothing: its members' ARNs, known from then on, by
+        reference (``member_arns``). A user's only when its id is exactly the one its
+        reference names (``user_id_of``): an AppInstanceUserId is case-sensitive, and a
+        reference names an e-mail-shaped id in lower case, so a listed
+        ``Alice@example.com`` is not the ARN of a declared ``user:alice@example.com``
+        (QA-FH Q-FH-1, 2: that other user was added, or taken to exist); it is known to
+        exist all the same."""
+        for m in members:
+            if m.kind is MemberKind.USER and m.member_id != f"{instance}/user/{user_id_of(m.ref)}":
+                with self._users_lock:
+                    self._users[instance][m.member_id] = True
+            else:
+                self.member_arns[(instance, m.ref)] = m.member_id
+
     def unknown_users(self, instance: str, users: Collection[str]) -> bool:
         """Whether any of ``users`` (AppInstanceUser ARNs) is still to check this run."""
         with self._users_lock:
