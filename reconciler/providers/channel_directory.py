@@ -57,6 +57,8 @@ class ChannelDirectory:
         self._users: dict[str, dict[str, bool]] = defaultdict(dict)  # instance -> ARN -> exists
         self._users_lock = threading.Lock()  # one check of a user at a time, once per run
         self._swept: set[str] = set()  # instances whose ListAppInstanceUsers was read to the end
+        # instance -> its ListAppInstanceUsers listing, where the last check left it
+        self._pagers: dict[str, Iterator[tuple[list[str], bool]]] = {}
         self.member_arns: dict[tuple[str, MemberRef], str] = {}
         # each kind's listing of a channel (by channel ARN, as its bearer), its read's
         # listings, and those the other kind read ahead for it (``read_ahead``)
@@ -291,9 +293,20 @@ class ChannelDirectory:
         """ListAppInstanceUsers' pages, read as asked for (under ``_users_lock``): every
         user a page shows is known to exist from then on, not only the ones asked for, and
         once the last page is read every user of the app instance is known (QA-FB Q-FB-2:
-        the other channel kind looked up a user the first kind's pages had shown)."""
+        the other channel kind looked up a user the first kind's pages had shown). A later
+        check goes on from the page after the last one read: the pages read show known
+        users only (QA-FH Q-FH-3: the moderators kind's check read page 1 again). A listing
+        that fails is started again by the next check."""
         known = self._users[instance]
-        for arns, more in self.api.user_pages(instance):
+        pager = self._pagers.setdefault(instance, self.api.user_pages(instance))
+        while True:
+            try:
+                arns, more = next(pager)
+            except StopIteration:
+                return
+            except BaseException:
+                self._pagers.pop(instance, None)
+                raise
             for arn in arns:
                 known[arn] = True
             if not more:
