@@ -131,7 +131,9 @@ def read_bound(world: ChannelWorld, limits: MessagingLimits) -> Calls:
 
 def user_checks(world: ChannelWorld, limits: MessagingLimits) -> list[Calls]:
     """The identity calls of the check, per channel kind (memberships, then moderators):
-    a user any listing shows costs neither, nor one the first check's pages showed."""
+    a user any listing shows costs neither, nor one the first check's pages showed; the
+    second check's pages go on after the first's (QA-FH Q-FH-3: they are never read
+    again)."""
     shown = {m for c in world.channels for m in (*c.live, *c.live_moderators)}
     declared = {m for c in world.channels for m in c.desired}
     first, swept = _cheapest_check(world.users, declared - shown, limits)
@@ -139,7 +141,8 @@ def user_checks(world: ChannelWorld, limits: MessagingLimits) -> list[Calls]:
     moderators = {m for c in world.channels for m in c.moderators}
     if swept == pages(len(world.users), limits.users_page):  # every user listed
         moderators = set()
-    return [first, _cheapest_check(world.users, moderators - shown, limits)[0]]
+    unread = world.users[swept * limits.users_page :]
+    return [first, _cheapest_check(unread, moderators - shown, limits)[0]]
 
 
 def _cheapest_check(

@@ -57,6 +57,8 @@ class ChannelDirectory:
         self._users: dict[str, dict[str, bool]] = defaultdict(dict)  # instance -> ARN -> exists
         self._users_lock = threading.Lock()  # one check of a user at a time, once per run
         self._swept: set[str] = set()  # instances whose ListAppInstanceUsers was read to the end
+        # instance -> its ListAppInstanceUsers listing, where the last check left it
+        self._pagers: dict[str, Iterator[tuple[list[str], bool]]] = {}
         self.member_arns: dict[tuple[str, MemberRef], str] = {}
         # each kind's listing of a channel (by channel ARN, as its bearer), its read's
         # listings, and those the other kind read ahead for it (``read_ahead``)
@@ -242,6 +244,21 @@ class ChannelDirectory:
             f"settings.yaml name it {ref}"
         )
 
+    def reveal(self, instance: str, members: Iterable[LiveMember]) -> None:
+        """What a listing shows costs nothing: its members' ARNs, known from then on, by
+        reference (``member_arns``). A user's only when its id is exactly the one its
+        reference names (``user_id_of``): an AppInstanceUserId is case-sensitive, and a
+        reference names an e-mail-shaped id in lower case, so a listed
+        ``Alice@example.com`` is not the ARN of a declared ``user:alice@example.com``
+        (QA-FH Q-FH-1, 2: that other user was added, or taken to exist); it is known to
+        exist all the same."""
+        for m in members:
+            if m.kind is MemberKind.USER and m.member_id != f"{instance}/user/{user_id_of(m.ref)}":
+                with self._users_lock:
+                    self._users[instance][m.member_id] = True
+            else:
+                self.member_arns[(instance, m.ref)] = m.member_id
+
     def unknown_users(self, instance: str, users: Collection[str]) -> bool:
         """Whether any of ``users`` (AppInstanceUser ARNs) is still to check this run."""
         with self._users_lock:
@@ -276,9 +293,20 @@ class ChannelDirectory:
         """ListAppInstanceUsers' pages, read as asked for (under ``_users_lock``): every
         user a page shows is known to exist from then on, not only the ones asked for, and
         once the last page is read every user of the app instance is known (QA-FB Q-FB-2:
-        the other channel kind looked up a user the first kind's pages had shown)."""
+        the other channel kind looked up a user the first kind's pages had shown). A later
+        check goes on from the page after the last one read: the pages read show known
+        users only (QA-FH Q-FH-3: the moderators kind's check read page 1 again). A listing
+        that fails is started again by the next check."""
         known = self._users[instance]
-        for arns, more in self.api.user_pages(instance):
+        pager = self._pagers.setdefault(instance, self.api.user_pages(instance))
+        while True:
+            try:
+                arns, more = next(pager)
+            except StopIteration:
+                return
+            except BaseException:
+                self._pagers.pop(instance, None)
+                raise
             for arn in arns:
                 known[arn] = True
             if not more:

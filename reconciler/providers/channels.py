@@ -345,7 +345,8 @@ class _ChannelsBase:
         # this kind's bans only: the other kind's, read after, spare its own checks only
         # (QA-DO Q-DO-2; a user found missing has cost its channel's bans: Q-DO-3)
         banned = self._banned(scope, live, arns, siblings)
-        missing = self._missing_users(scope, shared)
+        listed = _listed_here(scope, live)
+        missing = self._missing_users(scope, shared, listed)
         resolved: dict[tuple[str, MemberRef], str] = {}
         refused: dict[tuple[str, MemberRef], Refusal] = {}
         for t in scope:
@@ -363,14 +364,14 @@ class _ChannelsBase:
                 elif arn is None:
                     message = f"no AppInstanceBot named {dm.ref.key!r} in {instance}"
                     problems.append(LiveProblem(t.key, _where(dm, t), message))
-                elif arn in missing:
+                elif arn in missing and (t.key, dm.ref) not in listed:
                     message = f"no AppInstanceUser {user_id_of(dm.ref)!r} in {instance}"
                     problems.append(LiveProblem(t.key, _where(dm, t), message))
                 elif arn in banned.get(t.key, set()):
                     bans = tuple(channel_bans.problems(t, dm, sibling, _where))
                     refused[(live[t.key].target_id, dm.ref)] = bans
                     problems.extend(bans)
-                else:
+                elif (t.key, dm.ref) not in listed:  # a listed one is matched, not added
                     resolved[(instance, dm.ref)] = arn
         return resolved, refused
 
@@ -398,23 +399,26 @@ class _ChannelsBase:
         return {lt.key: set(found) for lt, found in zip(adding, bans, strict=True)}
 
     def _revealed(self, instance: str, members: Iterable[LiveMember]) -> None:
-        """What a listing shows costs nothing: its members' ARNs, known from then on."""
-        for m in members:
-            self.dir.member_arns[(instance, m.ref)] = m.member_id
+        """What a listing shows costs nothing (``ChannelDirectory.reveal``)."""
+        self.dir.reveal(instance, members)
 
     def _missing_users(
-        self, scope: Sequence[DesiredTarget], shared: Sequence[LiveTarget] = ()
+        self,
+        scope: Sequence[DesiredTarget],
+        shared: Sequence[LiveTarget] = (),
+        listed: Collection[tuple[TargetKey, MemberRef]] = (),
     ) -> set[str]:
         """The declared users no listing revealed (the ones a plan would add) that are not
         AppInstanceUsers, by ARN: a plan error before anything is applied. A user the
         channel bans listings showed is known to exist (``ChannelDirectory.bans``). When
         some are still to check, the other kind's listings of the ``shared`` channels,
         which its read takes later in the run, are read first (QA-FB Q-FB-1: a declared
-        member whom the channel's moderators listing shows was looked up)."""
-        unrevealed = self._unrevealed(scope)
+        member whom the channel's moderators listing shows was looked up). ``listed``: the
+        declared members their own channel's listing shows (``_listed_here``), not checked."""
+        unrevealed = self._unrevealed(scope, listed)
         if shared and any(self.dir.unknown_users(i, arns) for i, arns in unrevealed.items()):
             self._read_sibling_ahead(shared)
-            unrevealed = self._unrevealed(scope)
+            unrevealed = self._unrevealed(scope, listed)
         missing: set[str] = set()
         for instance, users in sorted(unrevealed.items()):
             missing |= self.dir.missing_users(instance, users)
@@ -432,8 +436,11 @@ class _ChannelsBase:
             if listed is not None:
                 self._revealed(lt.key.scope, self._shaped(lt.key.scope, listed))
 
-    def _unrevealed(self, scope: Sequence[DesiredTarget]) -> dict[str, set[str]]:
-        """The declared users' ARNs no listing revealed, by app instance."""
+    def _unrevealed(
+        self, scope: Sequence[DesiredTarget], listed: Collection[tuple[TargetKey, MemberRef]] = ()
+    ) -> dict[str, set[str]]:
+        """The declared users' ARNs no listing revealed, by app instance, but for those
+        their own channel lists (``listed``)."""
         unrevealed: dict[str, set[str]] = defaultdict(set)
         for t in scope:
             for dm in t.members:
@@ -441,6 +448,7 @@ class _ChannelsBase:
                 if (
                     dm.ref.kind is MemberKind.USER
                     and key not in self.dir.member_arns
+                    and (t.key, dm.ref) not in listed
                     and malformed_id(dm.ref) is None  # not asked: reported as malformed
                 ):
                     unrevealed[t.key.scope].add(f"{t.key.scope}/user/{user_id_of(dm.ref)}")
@@ -599,3 +607,19 @@ def _estimate(t: DesiredTarget) -> int:
 
 def _where(dm: DesiredMember, t: DesiredTarget) -> Location:
     return dm.provenance[0].where if dm.provenance else t.location
+
+
+def _listed_here(
+    scope: Sequence[DesiredTarget], live: Mapping[TargetKey, LiveTarget]
+) -> set[tuple[TargetKey, MemberRef]]:
+    """The declared members their own channel's listing shows (the planner matches them by
+    reference: no change adds them), whatever the spelling of the id listed: such a member
+    is not checked to exist. Only there: another channel's listing of a case-twin id is a
+    different AppInstanceUser (``ChannelDirectory.reveal``, QA-FH Q-FH-1, 2)."""
+    found: set[tuple[TargetKey, MemberRef]] = set()
+    for t in scope:
+        lt = live.get(t.key)
+        if lt is not None:
+            shown = {m.ref for m in lt.members}
+            found.update((t.key, dm.ref) for dm in t.members if dm.ref in shown)
+    return found

@@ -173,3 +173,30 @@ def test_after_a_whole_sweep_no_user_is_checked_again(
         "ListChannelBans": 1,
         "ListAppInstanceUsers": 1,
     }
+
+
+def test_the_moderators_check_goes_on_after_the_pages_read(
+    emulator: EmulatorServer,
+    write_desired: Callable[..., Any],
+    cli: Any,
+    calls: Callable[[], dict[str, int]],
+) -> None:
+    """QA-FH Q-FH-3: 150 users, 3 pages; 7 new members on page 1 (the memberships kind's
+    check reads it), 20 new moderators on page 2: the moderators kind's check reads page 2,
+    not page 1 again (every user on it known): 2 ListAppInstanceUsers, not 3."""
+    ids = [f"u{i:03d}" for i in range(149)]
+    world = seed(0, [{"name": "ops", "id": "ops", "members": ["u010"]}])
+    world["app_instances"][0]["users"] += [{"id": u} for u in ids]
+    emulator.reset(world)
+    members = ", ".join(f"user:{u}" for u in ["u010", *ids[1:8]])
+    moderators = ", ".join(f"user:{u}" for u in ids[60:80])
+    chat = f"channels:\n  ops: {{members: [{members}], moderators: [{moderators}]}}\n"
+    planned, made = run(emulator, write_desired, cli, calls, chat, "plan")
+    assert planned.exit_code == 0, planned.stdout + planned.stderr
+    assert planned.lines[-1] == "Plan: 27 to add, 0 to change, 0 to remove."
+    assert made == {
+        **READS,
+        "ListChannelModerators": 1,
+        "ListChannelBans": 1,
+        "ListAppInstanceUsers": 2,
+    }

@@ -20,7 +20,7 @@ from bench.channel_bounds import (
     identity_seconds,
     user_checks,
 )
-from bench.channel_world import ChannelWorld, channel_estate
+from bench.channel_world import Channel, ChannelWorld, channel_estate
 from reconciler.providers.messaging_api import PAGE
 from reconciler.providers.resolve import Costs, resolve_cheapest
 
@@ -107,3 +107,19 @@ def test_where_hindsight_wins_the_rule_stays_under_twice_the_bound(drift: float)
             continue
         spent = identity_seconds(tool_check(world), LIMITS)
         assert spent <= 1.8 * identity_seconds(bound_check(world), LIMITS) + 1e-9, members
+
+
+def test_the_moderators_check_goes_on_after_the_pages_read() -> None:
+    """QA-FH Q-FH-3: 150 users (3 pages); 7 new members on page 1, 20 new moderators on
+    page 2: a page each, page 1 not read again by the moderators' check."""
+    users = ("reconciler", *(f"u{i:03d}" for i in range(149)))
+    channel = Channel(
+        name="c0",
+        channel_id="c0",
+        live={"u010": "DEFAULT"},
+        live_moderators=(),
+        desired={u: "DEFAULT" for u in ("u010", *(f"u{i:03d}" for i in range(1, 8)))},
+        moderators=tuple(f"u{i:03d}" for i in range(60, 80)),
+    )
+    world = ChannelWorld(users=users, channels=(channel,))
+    assert user_checks(world, LIMITS) == [{LIST_USERS: 1}, {LIST_USERS: 1}]
