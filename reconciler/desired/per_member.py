@@ -11,7 +11,7 @@ some member is over.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from reconciler.desired.messages import located
 from reconciler.desired.model import DesiredTarget
@@ -38,7 +38,11 @@ class TargetsPerMember:
         self._counts.setdefault(scope, Counter()).update(refs)
         self._targets.append((scope, target, path))
 
-    def problems(self) -> list[Problem]:
+    def problems(self, declared: Callable[[DesiredTarget], Iterable[MemberRef]]) -> list[Problem]:
+        """One located error per member over its kind's maximum in a scope, at its entry
+        in the first target over it; ``declared``: a target's members still declared (as
+        ``add`` was given them: an entry whose grants have all ended does not count, nor
+        is it where the count goes over)."""
         over = {
             scope: {ref for ref, n in counts.items() if n > most}
             for scope, counts in self._counts.items()
@@ -52,8 +56,9 @@ class TargetsPerMember:
             refs = over[scope]
             kind = self._kinds[scope]
             most = kind.max_targets_per_member or 0
+            counted = refs.intersection(declared(target))
             for member in target.members:
-                if member.ref not in refs:
+                if member.ref not in counted:
                     continue
                 n = seen[scope, member.ref] = seen.get((scope, member.ref), 0) + 1
                 if n == most + 1:

@@ -227,7 +227,7 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
         if not t.unidentified:
             targets.append(target)
             per_member.add(t.kind, target, t.path, _declared_refs(target, now))
-    problems += per_member.problems()
+    problems += per_member.problems(lambda target: _declared_refs(target, now))
     paths = _protection_paths(d.protected, expander)
     return Resolved(
         targets=tuple(sorted(targets, key=lambda t: t.key)),

@@ -113,3 +113,18 @@ def test_rooms_where_its_entries_expired_do_not_count(
     rooms += "  r1000:\n    members: [{member: alice@example.com, until: 2020-01-01}]\n"
     result = run(tmp_path, rooms, monkeypatch, "validate")
     assert result.exit_code == 0, result.output
+
+
+def test_the_error_is_at_the_first_room_over_the_maximum_after_expired_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Q-FG-1: an expired entry before it does not count, so r1000 is alice's 1,000th room
+    # (within the quota) and r1001 her 1,001st (line 2005), not r1000 (line 2003)
+    rooms = "rooms:\n  r_old:\n    members: [{member: alice@example.com, until: 2020-01-01}]\n"
+    rooms += "".join(f"  r{i:04d}:\n    members: [alice@example.com]\n" for i in range(1, 1002))
+    result = run(tmp_path, rooms, monkeypatch, "validate")
+    assert result.exit_code == 1
+    assert (
+        "ds/r.yaml:2005: rooms.r1001: alice@example.com is declared in 1,001 rooms of account "
+        f"{ACCOUNT}, more than AWS's maximum of 1,000: apply would fail for the 1 over it"
+    ) in result.output
