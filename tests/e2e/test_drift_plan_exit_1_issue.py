@@ -23,6 +23,7 @@ from typing import Any
 import boto3
 import pytest
 import yaml
+from unpaced_settings import unpaced
 
 from reconciler.emulator import EmulatorServer, load_seed
 from reconciler.gitops.bodies import DRIFT_MARKER, DRIFT_TITLE, EXPIRING_TITLE
@@ -35,22 +36,6 @@ BIN = Path(sys.executable).parent
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
 FAILED_PLAN = "Drift check failed: the plan has errors or was refused as unsafe"
 JOBS = yaml.safe_load((GITHUB_DIR / "workflows" / "drift.yml").read_text())["jobs"]
-
-
-# The emulator enforces no rate here (AWS's quotas are other tests' subject): the copied
-# settings.yaml says the messaging and meetings quotas are unknown (null, as `--rate
-# QUOTA=off`), so the workflow's steps, run as the workflow runs them, call unpaced
-# instead of at AWS's 10 calls a second (~1.5 s a plan of the demo's channel)
-UNPACED_RATES = (
-    "rates: {messaging.bearer: null, messaging.channel-list: null, "
-    "messaging.list-channels: null, meetings: null}\n"
-)
-
-
-def unpaced(desired: Path) -> None:
-    """Appends ``UNPACED_RATES`` to ``desired``'s settings.yaml."""
-    settings = desired / "settings.yaml"
-    settings.write_text(settings.read_text() + UNPACED_RATES)
 
 
 def _fake_github_module() -> ModuleType:
