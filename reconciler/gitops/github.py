@@ -18,7 +18,7 @@ from typing import Any
 
 from reconciler import __version__
 from reconciler.errors import ReconcilerError, UsageError
-from reconciler.gitops.rate_limits import rate_limit
+from reconciler.gitops.rate_limits import UNAVAILABLE, rate_limit, server_retry_after
 from reconciler.redact import redact_url
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -119,19 +119,21 @@ class GitHubError(ReconcilerError):
         status: int | None,
         message: str,
         rate_limited: str | None = None,
+        label: str = "rate limited",
     ) -> None:
         self.method = method
         self.path = path
         self.status = status
         self.message = message
         self.rate_limited = rate_limited  # when to try again: no permission is missing
+        self.label = label  # what made GitHub ask to wait: "rate limited", "unavailable"
         super().__init__(str(self))
 
     def __str__(self) -> str:
         status = f"HTTP {self.status}" if self.status is not None else "no response"
         hint = ""
         if self.rate_limited is not None:
-            hint = f" (rate limited: {self.rate_limited})"
+            hint = f" ({self.label}: {self.rate_limited})"
         elif self.status in (401, 403, 404):
             hint = (
                 " (check the job's `permissions:` — pull-requests: write for PR comments, "
@@ -323,6 +325,9 @@ class GitHub:
                 except http.client.HTTPException:  # an error answer cut short
                     raw = b""
                 limit = rate_limit(exc.code, exc.headers, _error_message(raw), time.time())
+                if limit is None and exc.code in retryable:
+                    # a 503's Retry-After (RFC 9110), honoured where the call is sent again
+                    limit = server_retry_after(exc.code, exc.headers, time.time())
                 wait = None if limit is None else limit.wait
                 if limit is not None and limit.once and skew_waited:
                     raise GitHubError(
@@ -336,12 +341,19 @@ class GitHub:
                 if limit is not None and limit.too_long():
                     # GitHub telling us to give up: asking again meanwhile risks a ban
                     raise GitHubError(
-                        method, path, exc.code, _error_message(raw), limit.given_up()
+                        method,
+                        path,
+                        exc.code,
+                        _error_message(raw),
+                        limit.given_up(),
+                        limit.label,
                     ) from None
                 if (exc.code in retryable or wait is not None) and attempt < self.attempts:
                     self.sleep(wait if wait is not None else self._delay(attempt))
                     continue
-                limited = None if limit is None else limit.advice()
+                # a server error still failing after its waits has no "try again after"
+                advise = limit is not None and limit.label != UNAVAILABLE
+                limited = limit.advice() if advise and limit is not None else None
                 said = _error_message(raw)
                 if "infinite loop" in str(exc.msg):  # urllib's words for a redirect loop
                     said = (

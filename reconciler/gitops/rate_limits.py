@@ -1,7 +1,8 @@
 """GitHub's rate limits, read from a 403 or 429 answer: how long GitHub asks to wait
 (``Retry-After`` in seconds or as an HTTP date, ``x-ratelimit-reset``, a secondary limit's
 message), and whether that is more than this tool waits (then it gives up at once, saying
-when to try again). Pure: the client (``github.py``) asks, and waits or gives up."""
+when to try again); and the ``Retry-After`` of a server error (a 503 may carry one, RFC
+9110 15.6.4). Pure: the client (``github.py``) asks, and waits or gives up."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 MAX_RETRY_AFTER = 60.0  # seconds; a longer wait is GitHub telling us to give up
 SKEW_WAIT = 5.0  # seconds waited once for a rate limit whose reset is already past
 SECONDARY_WAIT = 60.0  # the least wait GitHub asks for after a secondary limit, unsaid
+UNAVAILABLE = "unavailable"  # the label of a server error's Retry-After
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class RateLimit:
     asked: str
     at_least: bool = False  # ``wait`` is the least GitHub asks for
     once: bool = False  # a guess (a reset already past): waited once, then given up
+    label: str = "rate limited"  # what the error's hint calls it
 
     def too_long(self) -> bool:
         """More than this tool waits (MAX_RETRY_AFTER): give up at once."""
@@ -76,6 +79,19 @@ def rate_limit(status: int, headers: Any, message: str, now: float) -> RateLimit
         return RateLimit(SKEW_WAIT, now + SKEW_WAIT, asked, once=True)
     wait = reset - now
     return RateLimit(wait, reset, f"GitHub's rate limit resets in {_how_long(wait)}")
+
+
+def server_retry_after(status: int, headers: Any, now: float) -> RateLimit | None:
+    """A server error's (5xx) ``Retry-After``: how long GitHub, or a proxy before it, asks
+    to wait before the call is sent again; None when it says nothing. The caller decides
+    whether the call may be sent again at all (a POST may have been processed)."""
+    if not 500 <= status <= 599:
+        return None
+    retry_after = _retry_after(headers.get("Retry-After"), now)
+    if retry_after is None:
+        return None
+    asked = f"GitHub asks to wait {_how_long(retry_after)}"
+    return RateLimit(retry_after, now + retry_after, asked, label=UNAVAILABLE)
 
 
 LONGEST = 10 * 365 * 86400.0  # seconds; a wait longer than that is said in years only

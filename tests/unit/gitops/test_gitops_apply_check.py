@@ -158,7 +158,7 @@ def test_the_step_warns_and_lets_the_check_run_on_an_api_error(
     fake: FakeGitHub, tmp_path: Path
 ) -> None:
     fake.add_workflow_run("apply.yml", "in_progress")
-    # every retry fails; Retry-After: 0, so the four attempts take no 1 + 2 + 4 s of backoff
+    # every retry fails; Retry-After: 0, so the four attempts wait 0 s, not 1 + 2 + 4 s
     fake.faults += [Fault(502, {"message": "Server Error"}, {"Retry-After": "0"})] * 4
 
     done, skip = run_step(fake, tmp_path)
@@ -473,7 +473,7 @@ def test_the_drift_job_warns_and_writes_the_issue_on_an_api_error(
     fake.add_issue("Drift", f"{DRIFT_MARKER}\nold report", ["drift"])
     run_id = this_run(fake)
     fake.add_workflow_run("apply.yml", "completed", created_at=DURING)
-    # every retry fails; Retry-After: 0, so the four attempts take no 1 + 2 + 4 s of backoff
+    # every retry fails; Retry-After: 0, so the four attempts wait 0 s, not 1 + 2 + 4 s
     fake.faults += [Fault(502, {"message": "Server Error"}, {"Retry-After": "0"})] * 4
 
     done = run_drift_step(fake, tmp_path, run_id, "2")

@@ -162,6 +162,65 @@ def test_gateway_errors_on_reads_are_retried_with_backoff(
     assert sleeps == [1.0, 2.0]
 
 
+def test_a_read_waits_the_retry_after_a_503_asks_for_not_the_backoff(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    # RFC 9110: a 503 may say when to try again; the backoff (1, 2, 4 s) ignored it
+    fake.faults += [
+        Fault(503, {"message": "x"}, {"Retry-After": "3"}),
+        Fault(502, {"message": "Server Error"}, {"Retry-After": "0"}),
+    ]
+
+    assert github.get(github.repo_path("/issues")) == []
+
+    assert len(fake.requests) == 3
+    assert sleeps == [3.0, 0.0]
+
+
+def test_a_503_asking_for_more_than_a_minute_gives_up_at_once_and_says_so(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    fake.faults.append(Fault(503, {"message": "Unavailable"}, {"Retry-After": "3600"}))
+    earliest = time.time() + 3600
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    latest = time.time() + 3600
+    said, _, when = str(raised.value).rpartition(": try again after ")
+    assert said == (
+        f"GitHub API GET {REPO}/issues failed: HTTP 503: Unavailable (unavailable: GitHub "
+        "asks to wait 3600 s, more than the 60 s this tool waits"
+    )
+    assert when in {utc(earliest), utc(latest)}
+    assert len(fake.requests) == 1 and sleeps == []
+
+
+def test_a_server_error_failing_after_its_retry_afters_says_no_when(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    fake.faults += [Fault(502, {"message": "Server Error"}, {"Retry-After": "0"})] * 4
+
+    with pytest.raises(GitHubError) as raised:
+        github.get(github.repo_path("/issues"))
+
+    assert str(raised.value) == f"GitHub API GET {REPO}/issues failed: HTTP 502: Server Error"
+    assert len(fake.requests) == 4 and sleeps == [0.0, 0.0, 0.0]
+
+
+def test_a_create_is_not_repeated_after_a_503_with_retry_after(
+    fake: FakeGitHub, github: GitHub, sleeps: list[float]
+) -> None:
+    # it may have been processed: a Retry-After does not make it safe to send again
+    fake.faults.append(Fault(503, {"message": "x"}, {"Retry-After": "1"}))
+
+    with pytest.raises(GitHubError) as raised:
+        github.post(github.repo_path("/issues"), {"title": "t"})
+
+    assert str(raised.value) == f"GitHub API POST {REPO}/issues failed: HTTP 503: x"
+    assert len(fake.requests) == 1 and sleeps == []
+
+
 def test_a_create_is_not_repeated_after_a_gateway_error(
     fake: FakeGitHub, github: GitHub, sleeps: list[float]
 ) -> None:
