@@ -23,6 +23,7 @@ from reconciler.governance.grant import UNTIL_EXAMPLES, moment_text, parse_momen
 from reconciler.logs import configure as configure_logging
 from reconciler.pacing import Pacer, parse_rate_option, resolve_rates
 from reconciler.providers.api_process import MODES, OFFLOADED, OffloadedClient, spec_of
+from reconciler.providers.retry import name_endpoint
 from reconciler.redact import check_endpoint_url, redact, register_endpoint, stored_url
 from reconciler.render.safe import shown
 from reconciler.timing import report_peak
@@ -175,6 +176,7 @@ class AppContext:
             if self.endpoint_url:
                 url = check_endpoint_url(self.endpoint_url, self.given_as("endpoint_url"))
                 register_endpoint(url)
+            name_endpoint(self.given_as("endpoint_url"))  # for an HTML page's error
             try:
                 if self._session is None:
                     self._session = make_session(self.profile, self.region, isolated=self.isolated)

@@ -123,6 +123,15 @@ def error_code(exc: ClientError) -> str:
 MAX_MESSAGE = 300  # characters of an error's message shown; AWS's are far shorter
 _HTML = re.compile(r"\s*<(!doctype\s+html|html|head|body)\b", re.IGNORECASE)
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+_endpoint_given_as = "--endpoint-url"  # what an HTML page's error says to check
+
+
+def name_endpoint(given_as: str) -> None:
+    """Where this run's endpoint URL came from (``--endpoint-url``, or
+    ``CHIME_RECONCILER_ENDPOINT_URL`` when that variable gave it), for the error of an
+    endpoint that answers HTML pages to name what the user set (Q-EZ-2)."""
+    global _endpoint_given_as
+    _endpoint_given_as = given_as
 
 
 def _message(exc: ClientError) -> str:
@@ -159,7 +168,8 @@ def error_message(exc: ClientError, answered: bool = False) -> str:
 
 def _html_answer(status: object, kind: str, page: str, answered: bool = False) -> str:
     """``Not Found: the endpoint answered an HTML page (text/html, title: Error
-    response), not the Chime API; check --endpoint-url``; once the endpoint answered
+    response), not the Chime API; check --endpoint-url`` (or the variable that gave it,
+    ``name_endpoint``); once the endpoint answered
     other calls with the API (``answered``), not a wrong URL: ``Bad Gateway: an HTML page
     (text/html) came instead of the Chime API's answer (a gateway or proxy on the way:
     the endpoint answered this run's other calls)``."""
@@ -179,7 +189,7 @@ def _html_answer(status: object, kind: str, page: str, answered: bool = False) -
         )
     return (
         f"{phrase}the endpoint answered an HTML page{f' ({about})' if about else ''}, "
-        "not the Chime API; check --endpoint-url"
+        f"not the Chime API; check {_endpoint_given_as}"
     )
 
 

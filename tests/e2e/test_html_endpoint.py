@@ -69,3 +69,26 @@ def test_an_endpoint_answering_html_is_one_line(
         ": 404: Not Found: the endpoint answered an HTML page (text/html;charset=utf-8, "
         "title: Error response), not the Chime API; check --endpoint-url"
     ), errors[0]
+
+
+@pytest.mark.parametrize("command", [("plan",), ("audit", "alice@example.com")])
+def test_an_endpoint_from_the_variable_names_the_variable(
+    ops: Any,
+    workdir: Path,
+    html_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+    command: tuple[str, ...],
+) -> None:
+    # Q-EZ-2: the URL came from CHIME_RECONCILER_ENDPOINT_URL, and the error said to check
+    # an --endpoint-url the user never typed
+    monkeypatch.setenv("CHIME_RECONCILER_RETRY_ATTEMPTS", "1")
+    monkeypatch.setenv("CHIME_RECONCILER_ENDPOINT_URL", html_endpoint)
+    cli = Cli(html_endpoint, workdir)
+    run = cli.subprocess("--desired", str(workdir / "desired-state"), *command, raw=True)
+    assert run.exit_code == 1, run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, run.stderr
+    assert errors[0].endswith(
+        ": 404: Not Found: the endpoint answered an HTML page (text/html;charset=utf-8, "
+        "title: Error response), not the Chime API; check CHIME_RECONCILER_ENDPOINT_URL"
+    ), errors[0]
