@@ -67,7 +67,10 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
         click.echo(f"Warning: {shown(line)}", err=True)
     if not adoptions:
         if skipped:  # drift there is, and none of it could be adopted
-            n = len(skipped)
+            # counted as the plan counts drift: two bots of one name in a room are two
+            # members, though their warning is said once
+            declared = {t.key for t in session.desired.targets}
+            n = sum(len(tp.drift) for tp in plan.targets if tp.key in declared)
             raise AdoptError(
                 f"Nothing was adopted: {n} member{'' if n == 1 else 's'} not in the desired "
                 "state cannot be adopted (above)."

@@ -143,15 +143,19 @@ def test_adopt_skips_a_bot_whose_name_another_bot_has_and_adopts_the_rest(
     assert plan.lines[-1] == DRIFT.format("2 members")
 
 
+@pytest.mark.parametrize(("bots", "count"), [(["b1"], "1 member"), (["b1", "b2"], "2 members")])
 def test_adopt_of_only_bots_whose_name_another_bot_has_adopts_nothing_and_says_why(
-    emulator: EmulatorServer, cli: Any
+    emulator: EmulatorServer, cli: Any, bots: list[str], count: str
 ) -> None:
-    _, text = _imported(emulator, cli, ["b1"])
+    # both Pagers in the room: one warning (they share a name), but two members left out,
+    # as the plan counts them; it said 1 (the warnings, deduplicated)
+    _, text = _imported(emulator, cli, bots)
     adopt = _adopt(emulator, cli)
     assert adopt.exit_code == 1
     assert adopt.stderr.splitlines() == [
         f"Warning: bot:Pager in room ops: {WHY}; not adopted",
-        "Error: Nothing was adopted: 1 member not in the desired state cannot be adopted (above).",
+        f"Error: Nothing was adopted: {count} not in the desired state cannot be adopted "
+        "(above).",
     ]
     assert (Path(cli.workdir) / "ds" / "rooms" / "ops.yaml").read_text() == text
 
