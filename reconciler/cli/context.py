@@ -51,6 +51,11 @@ class AppContext:
     # the clients read no AWS configuration and sign with dummy credentials: the demo's,
     # against its own emulator (``awsclient.aws.isolated_session``, QA-DL Q-DL-5)
     isolated: bool = False
+    # when this run started (the clock, always): a plan made with --now records it as its
+    # made_at, the moment before Chime was read, not when the plan was saved
+    started: dt.datetime = field(
+        default_factory=lambda: dt.datetime.now(dt.UTC), init=False, repr=False
+    )
     _pacer: Pacer | None = field(default=None, init=False, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     _session: Any = field(default=None, init=False, repr=False)  # botocore's, made once
@@ -126,8 +131,10 @@ class AppContext:
             # the moment `until:` was evaluated at, when given (--now): else the clock's
             "now": moment_text(self.now) if "now" in self.explicit else None,
             # when it was made (the clock's moment `until:` was evaluated at, without
-            # --now): apply FILE says which `until:` passed since (``saved_plan``)
-            "made_at": moment_text(dt.datetime.now(dt.UTC) if "now" in self.explicit else self.now),
+            # --now; with it, the run's start, before Chime was read): apply FILE says
+            # which `until:` passed since (``saved_plan``); the drift job compares applies
+            # that ran meanwhile with it (``gitops.apply_runs``)
+            "made_at": moment_text(self.started if "now" in self.explicit else self.now),
         }
 
     def global_args(self) -> list[str]:

@@ -433,3 +433,22 @@ def test_a_plan_with_changes_warns_of_what_ends_soon_in_targets_it_leaves_unchan
     assert run.exit_code == 0, run.stderr
     assert run.lines[-1] == "Apply complete! Memberships: 1 added, 0 changed, 0 removed."
     assert [line for line in run.lines if "days left" in line] == warned
+
+
+def test_a_plan_made_with_now_records_when_it_started_not_when_it_was_saved(
+    ops: Any, cli: Cli, workdir: Path, emulator: Any
+) -> None:
+    # From QA-FA's fixer: with --now, made_at was the clock when the plan was saved, after
+    # Chime was read, so an apply made during that read looked to the drift job as if it
+    # came before the plan. Every call now takes 0.4 s: made_at is before the first one.
+    emulator.set_faults(latency_ms=400)
+    try:
+        before = dt.datetime.now(dt.UTC)
+        saved = cli("--now", "2099-03-26", "plan", "--out", "p.json")
+        after = dt.datetime.now(dt.UTC)
+    finally:
+        emulator.set_faults()
+    assert saved.exit_code == 0, saved.stderr
+    made_at = instant(json.loads((workdir / "p.json").read_text())["origin"]["made_at"])
+    assert after - before > dt.timedelta(seconds=0.8)  # at least two rounds of calls
+    assert before <= made_at < before + dt.timedelta(seconds=0.6), (before, made_at, after)
