@@ -7,7 +7,10 @@ not in the room), two fifths role changes (declared Member, live Administrator: 
 demotion), the rest removals (live members not declared; rooms are pruned). The first
 three declared members of a room are Administrators. Rooms overlap in the pool (room i
 starts ``stride`` users after room i - 1), so most members to add are revealed by some
-other room's listing, as in a real estate where people are in several rooms.
+other room's listing, as in a real estate where people are in several rooms. The pool
+is made larger where it must be for no user to be in more rooms, live or declared, than
+AWS allows a member (1,000 rooms: ``MAX_ROOMS_PER_MEMBER``), which the tool and the
+emulator refuse.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bench.world import ADMIN, MEMBER, Room, World
+from reconciler.kinds.rooms import MAX_ROOMS_PER_MEMBER
 
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
 ADMINS = 3
@@ -47,12 +51,15 @@ def estate(rooms: int, members: int, drift: float, pool: int | None = None) -> W
     size = pool or max(2 * members, members + d.removes + 1)
     if size < members + d.removes:
         raise ValueError(f"a pool of {size} users cannot fill rooms of {members} and strays")
+    width = members + d.removes
+    if pool is None:
+        size = _pool_size(rooms, width, size)
     users = tuple(email(n) for n in range(size))
     stride = max(1, size // rooms)
     out = []
     for i in range(rooms):
         start = (i * stride) % size
-        window = [users[(start + j) % size] for j in range(members + d.removes)]
+        window = [users[(start + j) % size] for j in range(width)]
         team, strays = window[:members], window[members:]
         desired = {m: ADMIN if j < ADMINS else MEMBER for j, m in enumerate(team)}
         live = dict(desired)
@@ -72,3 +79,34 @@ def estate(rooms: int, members: int, drift: float, pool: int | None = None) -> W
         max_removals=max(removals, 10),
         max_removal_fraction=1.0,
     )
+
+
+def _most_rooms(rooms: int, width: int, size: int) -> int:
+    """The most rooms one user of a pool of ``size`` is in, each room holding the
+    ``width`` users from its start (``stride`` apart), as ``estate`` lays them out."""
+    stride = max(1, size // rooms)
+    covered = [0] * (size + 1)  # a difference array over the pool, windows wrapping
+    for i in range(rooms):
+        start = (i * stride) % size
+        end = start + width
+        covered[start] += 1
+        if end <= size:
+            covered[end] -= 1
+        else:
+            covered[size] -= 1
+            covered[0] += 1
+            covered[end - size] -= 1
+    most = running = 0
+    for n in covered[:size]:
+        running += n
+        most = max(most, running)
+    return most
+
+
+def _pool_size(rooms: int, width: int, least: int) -> int:
+    """``least``, or a larger pool where a user would otherwise be in more than
+    ``MAX_ROOMS_PER_MEMBER`` rooms (more than about 1,000 rooms of 1,000 members)."""
+    size = max(least, -(-rooms * width // MAX_ROOMS_PER_MEMBER))
+    while _most_rooms(rooms, width, size) > MAX_ROOMS_PER_MEMBER:
+        size += max(1, size // 100)
+    return size

@@ -154,8 +154,7 @@ def test_adopt_of_only_bots_whose_name_another_bot_has_adopts_nothing_and_says_w
     assert adopt.exit_code == 1
     assert adopt.stderr.splitlines() == [
         f"Warning: bot:Pager in room ops: {WHY}; not adopted",
-        f"Error: Nothing was adopted: {count} not in the desired state cannot be adopted "
-        "(above).",
+        f"Error: Nothing was adopted: {count} not in the desired state cannot be adopted (above).",
     ]
     assert (Path(cli.workdir) / "ds" / "rooms" / "ops.yaml").read_text() == text
 

@@ -5,6 +5,7 @@ naive script beside it. The full-size scenarios are run by hand (README, Benchma
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,16 @@ def test_an_estate_drifts_each_room_by_the_share_asked() -> None:
         d = diff(room)
         assert (len(d.adds), len(d.updates), len(d.deletes)) == (2, 2, 1)
     assert world.expected_summary() == {"add": 8, "change": 8, "remove": 4}
+
+
+def test_an_estate_past_1000_rooms_keeps_each_user_in_at_most_1000() -> None:
+    # 1,100 rooms of 1,000 from a pool of 2,000 put each user in about 1,100 rooms: AWS's
+    # limit is 1,000 rooms a member, which validate and the emulator refuse (Q-FF-1)
+    world = estate(1100, 1000, 0.05)
+    rooms_of = Counter(u for room in world.rooms for u in {*room.live, *room.desired})
+    assert max(rooms_of.values()) <= 1000
+    assert len(estate(1000, 1000, 0.05).users) == 2000  # the README's estates: unchanged
+    assert len(estate(300, 200, 0.05).users) == 400
 
 
 def test_the_harness_measures_plan_apply_and_the_naive_script() -> None:
