@@ -225,6 +225,7 @@ class AppContext:
         for client in clients:
             if isinstance(client, OffloadedClient):
                 report_peak("api_process", client.close())
+        name_endpoint("--endpoint-url")  # this run's spelling ends with it (in-process runs)
 
     def console(self, stderr: bool = False) -> Console:
         """A rich console: colour only on a terminal; with --no-color / NO_COLOR no escape
