@@ -104,6 +104,14 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "without it botocore reads the body's Code (NotFound), as AWS may answer.",
 )
 @click.option(
+    "--whole-call-limit",
+    is_flag=True,
+    help="Refuse a whole BatchCreateAttendee or BatchCreateChannelMembership call whose new "
+    "members do not all fit in the meeting or channel (LimitExceededException, "
+    "ResourceLimitExceededException), as the models allow AWS to, instead of only the "
+    "items over the maximum.",
+)
+@click.option(
     "--fault-operation",
     "fault_operations",
     multiple=True,
@@ -134,6 +142,7 @@ def emulator(
     tps: float | None,
     quotas: bool,
     error_type_header: bool,
+    whole_call_limit: bool,
     fault_operations: tuple[str, ...],
     fault_seed: int,
 ) -> None:
@@ -167,7 +176,8 @@ def emulator(
     GET /_emulator/calls/bearers (messaging calls per bearer and resource),
     POST /_emulator/calls/reset, GET /_emulator/state, POST /_emulator/reset [seed],
     GET|POST /_emulator/faults {latency_ms, throttle_rate, error_rate, conflict_rate,
-    item_error_rate, tps, seed, quotas, operations, error_type_header}, POST
+    item_error_rate, tps, seed, quotas, operations, error_type_header,
+    whole_call_limit}, POST
     /_emulator/meetings/ID/end (the meeting ends), GET /_emulator/meetings/join-tokens
     (every JoinToken issued).
 
@@ -188,6 +198,7 @@ def emulator(
         seed=fault_seed,
         quotas=quotas,
         error_type_header=error_type_header,
+        whole_call_limit=whole_call_limit,
         operations=fault_operations,
     )
     if not is_loopback(host):

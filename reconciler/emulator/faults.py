@@ -24,6 +24,11 @@ interleave calls to different operations. Knobs (``FaultConfig``):
 - ``error_type_header``: false leaves the ``x-amzn-ErrorType`` header out of error
   answers, so botocore takes the code from the body (``NotFound``, not
   ``NotFoundException``): AWS does not document the header for these services;
+- ``whole_call_limit``: a BatchCreateAttendee or BatchCreateChannelMembership call some
+  of whose new members would take the target over its maximum is refused whole
+  (``LimitExceededException``, ``ResourceLimitExceededException``: 400, nothing made), as
+  the models allow AWS to; false (the default): only the items over it are refused, per
+  item, first come, first served (the emulator's choice: the models do not say which);
 - ``operations``: the operations ``throttle_rate``, ``error_rate``, ``conflict_rate`` and
   ``item_error_rate`` apply to (``["CreateChannelModerator"]``: only that call fails);
   empty, every operation;
@@ -51,7 +56,7 @@ from reconciler.emulator.errors import (
 )
 
 RATES = ("throttle_rate", "error_rate", "item_error_rate", "conflict_rate")
-SWITCHES = ("quotas", "error_type_header")  # true or false
+SWITCHES = ("quotas", "error_type_header", "whole_call_limit")  # true or false
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class FaultConfig:
     operations: tuple[str, ...] = ()  # the random faults' operations; empty: all
     conflict_rate: float = 0.0
     error_type_header: bool = True  # false: error answers without x-amzn-ErrorType
+    whole_call_limit: bool = False  # true: a batch create over the maximum refused whole
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "operations", _operations(self.operations))
@@ -160,6 +166,7 @@ class Decision:
     latency_s: float
     error: ChimeError | None
     item_error_rate: float
+    whole_call_limit: bool = False  # FaultConfig.whole_call_limit
 
     def item_throttled(self, index: int) -> bool:
         """Whether batch item ``index`` of this call fails with ErrorCode Throttled."""
@@ -220,7 +227,15 @@ class FaultInjector:
         elif conflicts and drawn("conflict", config.conflict_rate):
             error = ConflictError(CONFLICT_MESSAGE)
         items = config.item_error_rate if random else 0.0
-        return Decision(operation, nth, config.seed, config.latency_ms / 1000.0, error, items)
+        return Decision(
+            operation,
+            nth,
+            config.seed,
+            config.latency_ms / 1000.0,
+            error,
+            items,
+            config.whole_call_limit,
+        )
 
     def _refill_full(self) -> None:
         quota = self._config.quota

@@ -25,6 +25,7 @@ NO_FAULTS = {
     "operations": [],
     "conflict_rate": 0.0,
     "error_type_header": True,
+    "whole_call_limit": False,
 }
 
 
