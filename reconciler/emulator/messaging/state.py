@@ -23,6 +23,7 @@ from reconciler.emulator.messaging.records import (
     HiddenListing,
     Identity,
     MembershipType,
+    NonUserAnswer,
 )
 from reconciler.emulator.messaging.seed import SeedAppInstance, SeedChannel
 from reconciler.emulator.paging import Table
@@ -61,6 +62,8 @@ class InstanceState:
     admins: Table[Identity] = field(default_factory=Table)  # by ARN
     channels: Table[ChannelState] = field(default_factory=Table)  # by ARN
     hidden_listing: HiddenListing = HiddenListing.HIDDEN  # what Type=HIDDEN lists
+    # what the per-user listings answer for an ARN that is no user or bot of it
+    non_user_answer: NonUserAnswer = NonUserAnswer.BAD_REQUEST
 
     def identity(self, arn: str) -> Identity | None:
         """The user or bot with this ARN, as an ``Identity``."""
@@ -93,6 +96,7 @@ class MessagingState:
             for item in seed:
                 state = InstanceState(AppInstance(item.arn, item.name, now))
                 state.hidden_listing = item.hidden_listing
+                state.non_user_answer = item.non_user_answer
                 for u in item.users:
                     state.users.put(u.arn, AppInstanceUser(u.arn, u.id, u.name, now))
                 for b in item.bots:
@@ -231,6 +235,11 @@ def _instance_doc(s: InstanceState) -> dict[str, Any]:
         "arn": s.instance.arn,
         "name": s.instance.name,
         **(listing if s.hidden_listing is not HiddenListing.HIDDEN else {}),
+        **(
+            {"non_user_answer": s.non_user_answer.value}
+            if s.non_user_answer is not NonUserAnswer.BAD_REQUEST
+            else {}
+        ),
         "admins": [a.arn for a in s.admins.values()],
         "users": [{"id": u.id, "name": u.name} for u in s.users.values()],
         "bots": [{"id": b.id, "name": b.name} for b in s.bots.values()],
