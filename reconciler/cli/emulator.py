@@ -112,6 +112,13 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "items over the maximum.",
 )
 @click.option(
+    "--retry-after",
+    type=click.IntRange(0, 3600),
+    metavar="SECONDS",
+    help="Send this Retry-After header with every 503 ServiceUnavailableException, as "
+    "chime-sdk-meetings models it (RetryAfterSeconds).  [default: none]",
+)
+@click.option(
     "--fault-operation",
     "fault_operations",
     multiple=True,
@@ -143,6 +150,7 @@ def emulator(
     quotas: bool,
     error_type_header: bool,
     whole_call_limit: bool,
+    retry_after: int | None,
     fault_operations: tuple[str, ...],
     fault_seed: int,
 ) -> None:
@@ -177,7 +185,7 @@ def emulator(
     POST /_emulator/calls/reset, GET /_emulator/state, POST /_emulator/reset [seed],
     GET|POST /_emulator/faults {latency_ms, throttle_rate, error_rate, conflict_rate,
     item_error_rate, tps, seed, quotas, operations, error_type_header,
-    whole_call_limit}, POST
+    whole_call_limit, retry_after}, POST
     /_emulator/meetings/ID/end (the meeting ends), GET /_emulator/meetings/join-tokens
     (every JoinToken issued).
 
@@ -199,6 +207,7 @@ def emulator(
         quotas=quotas,
         error_type_header=error_type_header,
         whole_call_limit=whole_call_limit,
+        retry_after=retry_after,
         operations=fault_operations,
     )
     if not is_loopback(host):

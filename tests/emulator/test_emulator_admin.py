@@ -26,6 +26,7 @@ NO_FAULTS = {
     "conflict_rate": 0.0,
     "error_type_header": True,
     "whole_call_limit": False,
+    "retry_after": None,
 }
 
 
