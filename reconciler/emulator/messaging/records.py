@@ -33,6 +33,16 @@ class NonUserAnswer(StrEnum):
     FORBIDDEN = "Forbidden"
 
 
+class NoChannelAnswer(StrEnum):
+    """What a channel's operations (DescribeChannel, ...) answer for a channel ARN of the
+    app instance that names no channel (an app instance's ``no_channel_answer:`` in a
+    seed): AWS documents no NotFoundException for them. ``NotFound`` (the emulator's
+    default), or ``Forbidden``."""
+
+    NOT_FOUND = "NotFound"
+    FORBIDDEN = "Forbidden"
+
+
 class Privacy(StrEnum):
     PUBLIC = "PUBLIC"
     PRIVATE = "PRIVATE"

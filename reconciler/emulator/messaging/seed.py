@@ -7,6 +7,7 @@ app_instances:
     name: chat                                  # optional (default: the id)
     hidden_listing: HIDDEN                      # or ALL: what Type=HIDDEN lists
     non_user_answer: BadRequest                 # or Forbidden: a per-user listing of no user
+    no_channel_answer: NotFound                 # or Forbidden: a channel ARN of no channel
     admins: [reconciler]                        # user ids, bot ids or bot:NAME
     users: [{id: reconciler}, {id: alice, name: Alice}]   # name optional (default: id)
     bots: [{id: bot-1, name: PagerBot}]         # id optional (derived from the name)
@@ -51,6 +52,7 @@ from reconciler.emulator.messaging.records import (
     ElasticConfig,
     HiddenListing,
     Mode,
+    NoChannelAnswer,
     NonUserAnswer,
     Privacy,
 )
@@ -100,6 +102,8 @@ class SeedAppInstance:
     hidden_listing: HiddenListing = HiddenListing.HIDDEN
     # the per-user listings' answer for an ARN that is no user or bot (records.NonUserAnswer)
     non_user_answer: NonUserAnswer = NonUserAnswer.BAD_REQUEST
+    # a channel's operations' answer for an ARN of no channel (records.NoChannelAnswer)
+    no_channel_answer: NoChannelAnswer = NoChannelAnswer.NOT_FOUND
 
 
 class Parser(Protocol):
@@ -132,6 +136,7 @@ def _instance(p: Parser, raw: object, path: str) -> SeedAppInstance:
             "name",
             "hidden_listing",
             "non_user_answer",
+            "no_channel_answer",
             "admins",
             "users",
             "bots",
@@ -190,7 +195,12 @@ def _instance(p: Parser, raw: object, path: str) -> SeedAppInstance:
         channels.append(channel)
     listing = _enum(p, value, "hidden_listing", path, HiddenListing, HiddenListing.HIDDEN)
     answer = _enum(p, value, "non_user_answer", path, NonUserAnswer, NonUserAnswer.BAD_REQUEST)
-    return SeedAppInstance(arn, name, tuple(admins), users, bots, tuple(channels), listing, answer)
+    no_channel = _enum(
+        p, value, "no_channel_answer", path, NoChannelAnswer, NoChannelAnswer.NOT_FOUND
+    )
+    return SeedAppInstance(
+        arn, name, tuple(admins), users, bots, tuple(channels), listing, answer, no_channel
+    )
 
 
 def _users(p: Parser, value: dict[str, Any], path: str, child: Any) -> tuple[SeedInstanceUser, ...]:
