@@ -21,7 +21,8 @@ memberships before its moderators; ``reconciler.apply_order``). Within a target
    step 3. Re-creations go ahead of the new members (in the batches; in a target the
    new members would not fit in, in calls of their own, retries and all, before the new
    members'): each takes back the place its own delete freed, so a new member, never one
-   that was there, is refused at the maximum;
+   that was there, is refused at the maximum. The creates over the places left go out
+   after the others, in calls of their own (``reconciler.apply_create``);
 3. demotions (in place, or re-created as in step 2);
 4. removals of elevated members.
 
@@ -187,13 +188,15 @@ class _TargetRun:
         )
         early = late if self._may_demote_early(len(late), promoted - lost) else []
         recreate = self._delete_for_recreate(recreated + early)
-        if recreate and creates and self._short_of_places(deletes, len(creates)):
+        places = self._places(deletes)
+        if recreate and creates and places is not None and len(creates) > places:
             # each re-creation takes back the place its own delete freed, before any new
             # member can take it: they go first, retries and all, then the new members
             self._creates.create(recreate)
-            self._creates.create(creates)
-        else:  # places for all: re-creations ahead in the same batches
-            self._creates.create(recreate + creates)
+            self._creates.create(creates, self._places(deletes))
+        else:  # re-creations ahead in the same batches (each has its own place back)
+            more = None if places is None else places + len(recreate)
+            self._creates.create(recreate + creates, more)
         elevated_adds = [
             self.results[i]
             for i, c in creates + raises
@@ -247,15 +250,16 @@ class _TargetRun:
             minimum=self.minimum,
         )
 
-    def _short_of_places(self, deletes: Sequence[tuple[int, Change]], creates: int) -> bool:
-        """Whether the target lacks places for ``creates`` new members (``TargetPlan.maximum``,
-        counted from the plan's live count and the removals done): then a new member
-        could take the place a re-creation's delete freed."""
+    def _places(self, deletes: Sequence[tuple[int, Change]]) -> int | None:
+        """The places the target has for new members (``TargetPlan.maximum``, counted from
+        the plan's live count and the removals done; None: no maximum). Fewer than the
+        creates: a new member could take the place a re-creation's delete freed, and
+        the creates over them go out apart (``reconciler.apply_create``, Q-FM-1)."""
         most = self.tp.maximum
         if most is None:
-            return False
+            return None
         freed = sum(self.results[i].ok for i, _ in deletes if i in self.results)
-        return self.tp.live_count - freed + creates > most
+        return max(0, most - (self.tp.live_count - freed))
 
     def _may_demote_early(self, demoted: int, promoted: int) -> bool:
         """Whether ``demoted`` elevated members (re-created: bots in rooms) may lose their

@@ -3,7 +3,15 @@ a member someone else put there first. The order of the creates among the target
 changes is ``reconciler.applier``'s.
 
 Creates go out in batches of ``Kind.batch_size``, one batch per ``Kind.batch_key`` of the
-role (channels: one membership type per call). Per-item batch errors with a transient
+role (channels: one membership type per call). In a target with fewer places than creates
+(``places``, counted by the applier), the creates that fit go first, in calls of their own
+(retries and all), and the rest after them, once the places those made are counted again:
+so an add over the maximum is never in a call with adds that fit. The models list a
+whole-call limit error for BatchCreateAttendee (``LimitExceededException``) and
+BatchCreateChannelMembership (``ResourceLimitExceededException``), and say nowhere that
+AWS refuses only the items over the maximum (the emulator's choice, by default): so the
+adds that fit are made, and the plan's predictions (``reconciler.full_swap``,
+``reconciler.crowded``) hold, either way (Q-FM-1). Per-item batch errors with a transient
 code are retried with backoff, re-batching only those items; other per-item codes fail
 that member only. A whole call failing for good (after the provider's retries) fails
 every item of that call.
@@ -26,7 +34,7 @@ from typing import Protocol
 
 from reconciler import interrupt
 from reconciler.apply_gone import GoneTarget
-from reconciler.create_batches import create_batches, role_after
+from reconciler.create_batches import create_batches, role_after, sent_order
 from reconciler.errors import NOT_FOUND_CODES as NOT_FOUND_CODES  # the applier's, too
 from reconciler.errors import AwsError, TargetGone
 from reconciler.kinds import RoleValue
@@ -86,10 +94,38 @@ class MemberCreates:
         self.kind = tp.kind
         self.p = provider
         self.retry = retry
-        self._done = done
+        self._given = done
+        self._made = 0  # creates done so far (made, or there already)
 
-    def create(self, items: Sequence[tuple[int, Change]]) -> None:
-        """Batch-create ``items`` with their ``role_after``; retry transient item errors."""
+    def _done(
+        self,
+        i: int,
+        c: Change,
+        code: str | None = None,
+        message: str = "",
+        already: bool = False,
+        answer_lost: bool = False,
+        gone: bool = False,
+    ) -> None:
+        if code is None:
+            self._made += 1
+        self._given(i, c, code, message, already, answer_lost, gone)
+
+    def create(self, items: Sequence[tuple[int, Change]], places: int | None = None) -> None:
+        """Batch-create ``items`` with their ``role_after``; retry transient item errors.
+        ``places``: how many new members the target has room for (None: no maximum
+        known); the creates past them go out only after those before them are done, in
+        calls of their own, once no place is left (Q-FM-1)."""
+        order = sent_order(self.kind, items)
+        while places is not None and 0 < places < len(order):
+            fits, order = order[:places], order[places:]
+            made = self._made
+            self._create(fits)
+            places -= self._made - made  # a create that failed left its place free
+        if order:
+            self._create(order)
+
+    def _create(self, items: Sequence[tuple[int, Change]]) -> None:
         pending = list(items)
         conflicts: list[tuple[int, Change, ItemError]] = []
         last: dict[int, tuple[str, str]] = {}  # the code and message a retried item failed with

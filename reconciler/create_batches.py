@@ -1,7 +1,12 @@
 """The order and grouping in which apply sends a target's creates (``create_batches``):
 pure, so that the planner's ``reconciler.full_swap`` can read which adds AWS accepts at a
 maximum from the same rule the applier (``reconciler.apply_create``) follows, without
-importing the providers and botocore."""
+importing the providers and botocore.
+
+Where a target has fewer places than creates, the applier sends the first ``places`` of
+``sent_order`` in calls of their own, then the rest (``reconciler.apply_create``), so that
+which adds AWS takes does not depend on whether it refuses only the items over the maximum
+or the whole call (Q-FM-1)."""
 
 from __future__ import annotations
 
@@ -25,6 +30,11 @@ def create_batches(kind: Kind, items: Sequence[Item]) -> list[list[Item]]:
         groups.setdefault(kind.batch_key(role_after(c)), []).append((i, c))
     size = max(1, kind.batch_size)
     return [g[s : s + size] for g in groups.values() for s in range(0, len(g), size)]
+
+
+def sent_order(kind: Kind, items: Sequence[Item]) -> list[Item]:
+    """``items`` in the order their create calls send them (``create_batches``)."""
+    return [x for batch in create_batches(kind, items) for x in batch]
 
 
 def role_after(c: Change) -> RoleValue:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 from reconciler import kinds
 from reconciler.apply_places import Indexed, floor, making_room
-from reconciler.create_batches import create_batches
+from reconciler.create_batches import sent_order
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.prose import counted, with_article
 from reconciler.refs import MemberRef, TargetKey
@@ -135,7 +135,9 @@ class _Round:
 def _one_apply(tp: TargetPlan, minimum: int | None) -> _Round:
     """``tp`` applied as ``reconciler.applier`` orders it, with AWS accepting the creates
     first come, first served (in the order ``create_batches`` sends them) up to the
-    maximum and refusing the rest (the kind's ``full_error``)."""
+    maximum and refusing the rest (the kind's ``full_error``): the applier sends those
+    over the maximum in calls of their own, so this holds whether AWS refuses them item by
+    item or the whole call (``reconciler.apply_create``, Q-FM-1)."""
     kind = tp.kind
     most = tp.maximum if tp.maximum is not None else tp.live_count + len(tp.changes)
     indexed = list(enumerate(tp.changes))
@@ -159,7 +161,7 @@ def _one_apply(tp: TargetPlan, minimum: int | None) -> _Round:
         )
     }
     places = max(0, most - (tp.live_count - len(early)))
-    sent = [x for batch in create_batches(kind, creates) for x in batch]
+    sent = sent_order(kind, creates)
     refused = sent[places:]
     keeps = any(kind.is_elevated(c.role_after) for _, c in refused)
     waits = {i for i, c in indexed if c.is_demotion or c.action is Action.DELETE} - early

@@ -7,6 +7,12 @@ parallel threads, one call can be throttled many times in a row while the others
 through. So a call gives up after ``attempts`` failures other than throttling (3 for an
 endpoint that cannot be reached), or after ``throttle_limit`` attempts in all (three times
 ``attempts`` unless set).
+
+An answer that says when to try again (a ``Retry-After`` header: chime-sdk-meetings models
+it on ServiceUnavailableException, ``RetryAfterSeconds``) is waited for at least that long
+(``RetryPolicy.wait``), up to ``RetryPolicy.longest_asked`` (``MAX_RETRY_AFTER``, or the
+backoff's cap when that is longer); asked to wait longer, the call gives up at once and
+says so (``asked_too_long``) rather than come back sooner than told.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import os
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 
 from reconciler import interrupt
 from reconciler.errors import UsageError
@@ -40,6 +47,10 @@ DEFAULT_CONNECT_ATTEMPTS = 3
 MAX_DELAY_MS = 3_600_000
 MAX_ATTEMPTS = 1000
 MAX_DOUBLINGS = 64  # ceiling(): base * 2**64 is past any cap
+
+# The longest Retry-After a call waits for (unless the backoff's cap is longer): past it
+# the service is not coming back soon, and a run would hang on one call.
+MAX_RETRY_AFTER = 60.0  # seconds
 
 THROTTLE_FACTOR = 3  # attempts in all, against ``attempts`` for other transient errors
 THROTTLING_CODES = frozenset(
@@ -131,6 +142,18 @@ class RetryPolicy:
     def delay(self, retry: int) -> float:
         return self.rng.uniform(0.0, self.ceiling(retry))
 
+    @property
+    def longest_asked(self) -> float:
+        """The longest wait an answer's ``Retry-After`` may ask for and get."""
+        return max(MAX_RETRY_AFTER, self.cap)
+
+    def wait(self, retry: int, asked: float | None = None) -> float:
+        """The delay before retry ``retry``: the backoff's (``delay``), or the
+        ``Retry-After`` the failed answer ``asked`` for (seconds) when that is longer.
+        ``asked`` beyond ``longest_asked`` is the caller's to refuse (``asked_too_long``)."""
+        delay = self.delay(retry)
+        return delay if asked is None else max(delay, asked)
+
     def backoff(self, retry: int) -> None:
         self.sleep(self.delay(retry))
 
@@ -152,6 +175,33 @@ def _setting(
         what = "a whole number" if parse is int else "a number of milliseconds"
         raise UsageError(f"{name} must be {what} from {least} to {most}, got {text!r}")
     return value
+
+
+def retry_after(value: str | None, now: float) -> float | None:
+    """The seconds a ``Retry-After`` header's ``value`` asks to wait (RFC 9110: whole
+    seconds, or an HTTP date, against ``now`` in epoch seconds; a date past is 0); None
+    when there is none or it is neither."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # RFC 9110's IMF-fixdate is GMT
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+def asked_too_long(message: str, asked: float, longest: float) -> str:
+    """``message`` of an answer whose ``Retry-After`` asks for longer than this tool waits:
+    ``... (the service asks to retry after 300 s, more than the 60 s this tool waits)``."""
+    return (
+        f"{message} (the service asks to retry after {asked:,.0f} s, more than the "
+        f"{longest:,.0f} s this tool waits)"
+    )
 
 
 def item_attempts(policy: RetryPolicy, code: str) -> int:

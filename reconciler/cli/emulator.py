@@ -104,6 +104,21 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "without it botocore reads the body's Code (NotFound), as AWS may answer.",
 )
 @click.option(
+    "--whole-call-limit",
+    is_flag=True,
+    help="Refuse a whole BatchCreateAttendee or BatchCreateChannelMembership call whose new "
+    "members do not all fit in the meeting or channel (LimitExceededException, "
+    "ResourceLimitExceededException), as the models allow AWS to, instead of only the "
+    "items over the maximum.",
+)
+@click.option(
+    "--retry-after",
+    type=click.IntRange(0, 3600),
+    metavar="SECONDS",
+    help="Send this Retry-After header with every 503 ServiceUnavailableException, as "
+    "chime-sdk-meetings models it (RetryAfterSeconds).  [default: none]",
+)
+@click.option(
     "--fault-operation",
     "fault_operations",
     multiple=True,
@@ -134,6 +149,8 @@ def emulator(
     tps: float | None,
     quotas: bool,
     error_type_header: bool,
+    whole_call_limit: bool,
+    retry_after: int | None,
     fault_operations: tuple[str, ...],
     fault_seed: int,
 ) -> None:
@@ -167,7 +184,8 @@ def emulator(
     GET /_emulator/calls/bearers (messaging calls per bearer and resource),
     POST /_emulator/calls/reset, GET /_emulator/state, POST /_emulator/reset [seed],
     GET|POST /_emulator/faults {latency_ms, throttle_rate, error_rate, conflict_rate,
-    item_error_rate, tps, seed, quotas, operations, error_type_header}, POST
+    item_error_rate, tps, seed, quotas, operations, error_type_header,
+    whole_call_limit, retry_after}, POST
     /_emulator/meetings/ID/end (the meeting ends), GET /_emulator/meetings/join-tokens
     (every JoinToken issued).
 
@@ -188,6 +206,8 @@ def emulator(
         seed=fault_seed,
         quotas=quotas,
         error_type_header=error_type_header,
+        whole_call_limit=whole_call_limit,
+        retry_after=retry_after,
         operations=fault_operations,
     )
     if not is_loopback(host):

@@ -311,11 +311,13 @@ class EmulatorApp:
 
     def _error(self, exc: ChimeError) -> HttpResponse:
         data = json.dumps({"Code": exc.code, "Message": exc.message}).encode()
-        if not self.injector.config.error_type_header:  # botocore reads the body's Code
-            return HttpResponse(exc.status, self._headers(len(data)), data)
-        return HttpResponse(
-            exc.status, self._headers(len(data), ("x-amzn-ErrorType", exc.name)), data
-        )
+        config = self.injector.config
+        extra: list[tuple[str, str]] = []
+        if config.error_type_header:  # else botocore reads the body's Code
+            extra.append(("x-amzn-ErrorType", exc.name))
+        if exc.status == 503 and config.retry_after is not None:  # RetryAfterSeconds
+            extra.append(("Retry-After", str(config.retry_after)))
+        return HttpResponse(exc.status, self._headers(len(data), *extra), data)
 
 
 def encode(payload: Mapping[str, Any], service: str = "") -> bytes:

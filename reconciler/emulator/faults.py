@@ -24,6 +24,14 @@ interleave calls to different operations. Knobs (``FaultConfig``):
 - ``error_type_header``: false leaves the ``x-amzn-ErrorType`` header out of error
   answers, so botocore takes the code from the body (``NotFound``, not
   ``NotFoundException``): AWS does not document the header for these services;
+- ``whole_call_limit``: a BatchCreateAttendee or BatchCreateChannelMembership call some
+  of whose new members would take the target over its maximum is refused whole
+  (``LimitExceededException``, ``ResourceLimitExceededException``: 400, nothing made), as
+  the models allow AWS to; false (the default): only the items over it are refused, per
+  item, first come, first served (the emulator's choice: the models do not say which);
+- ``retry_after``: whole seconds every 503 answer (ServiceUnavailableException: injected,
+  or the emulator's own) carries in a ``Retry-After`` header, as chime-sdk-meetings models
+  it (``RetryAfterSeconds``); null (the default): no header;
 - ``operations``: the operations ``throttle_rate``, ``error_rate``, ``conflict_rate`` and
   ``item_error_rate`` apply to (``["CreateChannelModerator"]``: only that call fails);
   empty, every operation;
@@ -51,7 +59,7 @@ from reconciler.emulator.errors import (
 )
 
 RATES = ("throttle_rate", "error_rate", "item_error_rate", "conflict_rate")
-SWITCHES = ("quotas", "error_type_header")  # true or false
+SWITCHES = ("quotas", "error_type_header", "whole_call_limit")  # true or false
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,8 @@ class FaultConfig:
     operations: tuple[str, ...] = ()  # the random faults' operations; empty: all
     conflict_rate: float = 0.0
     error_type_header: bool = True  # false: error answers without x-amzn-ErrorType
+    whole_call_limit: bool = False  # true: a batch create over the maximum refused whole
+    retry_after: int | None = None  # seconds: the Retry-After header of 503 answers
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "operations", _operations(self.operations))
@@ -88,6 +98,7 @@ class FaultConfig:
         for name in SWITCHES:
             if not isinstance(getattr(self, name), bool):
                 raise FaultConfigError(f"{name} must be true or false, got {getattr(self, name)!r}")
+        _retry_after(self.retry_after)
         if self.tps is not None and self.tps < 0:
             raise FaultConfigError(f"tps must be positive (0 or null: no quota), got {self.tps}")
 
@@ -116,6 +127,8 @@ class FaultConfig:
                     raise FaultConfigError(f"seed must be an integer, got {value!r}")
             elif key == "tps" and value is None:
                 pass
+            elif key == "retry_after":
+                _retry_after(value)
             elif key == "operations":
                 value = _operations(value)
             elif not isinstance(value, int | float) or isinstance(value, bool):
@@ -133,6 +146,20 @@ class FaultConfig:
     def faults(self, operation: str) -> bool:
         """Whether the random faults apply to ``operation``."""
         return not self.operations or operation in self.operations
+
+
+MAX_RETRY_AFTER = 3600  # seconds: an hour, as the tool's own longest backoff
+
+
+def _retry_after(value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise FaultConfigError(f"retry_after must be whole seconds or null, got {value!r}")
+    if not 0 <= value <= MAX_RETRY_AFTER:
+        raise FaultConfigError(
+            f"retry_after must be between 0 and {MAX_RETRY_AFTER} seconds, got {value}"
+        )
 
 
 def _operations(value: Any) -> tuple[str, ...]:
@@ -160,6 +187,7 @@ class Decision:
     latency_s: float
     error: ChimeError | None
     item_error_rate: float
+    whole_call_limit: bool = False  # FaultConfig.whole_call_limit
 
     def item_throttled(self, index: int) -> bool:
         """Whether batch item ``index`` of this call fails with ErrorCode Throttled."""
@@ -220,7 +248,15 @@ class FaultInjector:
         elif conflicts and drawn("conflict", config.conflict_rate):
             error = ConflictError(CONFLICT_MESSAGE)
         items = config.item_error_rate if random else 0.0
-        return Decision(operation, nth, config.seed, config.latency_ms / 1000.0, error, items)
+        return Decision(
+            operation,
+            nth,
+            config.seed,
+            config.latency_ms / 1000.0,
+            error,
+            items,
+            config.whole_call_limit,
+        )
 
     def _refill_full(self) -> None:
         quota = self._config.quota

@@ -369,6 +369,19 @@ class ChannelDirectory:
         with self._lock:
             return instance in self._private_refused
 
+    def listed_without(self, instance: str, channel: str, bearer: str) -> bool:
+        """Whether this run has listed ``instance``'s channels, PRIVATE ones too, as
+        ``bearer`` (the right of an AppInstanceAdmin, who may describe any channel), and
+        ``channel`` was not among them (QA-FM Q-FM-4). No call: False where the run made
+        no such listing."""
+        lister = self.bearer(instance)
+        with self._lock:
+            listed = self._channels.get(instance)
+            refused = instance in self._private_refused
+        if listed is None or refused or lister != bearer:
+            return False
+        return all(channel not in arns for arns in listed.values())
+
     def no_instance(self, instance: str, exc: AwsError) -> str:
         """What a channel's error says when its app instance's ListChannels answered
         NotFound: that app instance, and where settings.yaml names it."""

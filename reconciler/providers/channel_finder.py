@@ -18,7 +18,8 @@ An e-mail's AppInstanceUserId is looked for as ``user_id_from: email`` makes it 
 case) and as written (on the command line, in the files): Chime's ids are case-sensitive,
 and the plan matches a live member whatever its case. The first page of a user's
 memberships is asked for first, on its own; refused, the user is in no channel there
-and its moderated channels are not asked for (one refused call, not two); answered, the
+and its moderated channels are not asked for (one refused call, not two; refused 403,
+also one identity check, ``_raise_unless_no_user``); answered, the
 rest of both listings go at once as above. A bot is listed by ListAppInstanceBots, so both
 of its listings go at once from the start.
 
@@ -37,7 +38,14 @@ from typing import Any, NamedTuple
 
 from reconciler.channel_refs import USER_PREFIX, channel_user, user_id_of
 from reconciler.desired.model import DesiredState, DesiredTarget
-from reconciler.errors import BAD_REQUEST_CODES, NOT_FOUND_CODES, AwsError, UsageError, known_value
+from reconciler.errors import (
+    BAD_REQUEST_CODES,
+    FORBIDDEN_CODES,
+    NOT_FOUND_CODES,
+    AwsError,
+    UsageError,
+    known_value,
+)
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, MODERATOR
 from reconciler.live import LiveMember
 from reconciler.parallel import pmap
@@ -47,7 +55,11 @@ from reconciler.providers.messaging_api import TYPES
 from reconciler.refs import MemberKind, MemberRef, TargetKey
 from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts, names_to_resolve
 
-# How the per-user listings answer for a user the app instance does not have.
+# How the per-user listings answer for a user the app instance does not have. Neither is
+# documented (their models list no NotFoundException); AWS answers 403 for an invalid
+# user ARN in an input parameter (aws/amazon-chime-sdk-js#1148), as it does for a bearer
+# not allowed to list: a 403 is read as "no user" only once the identity API (no bearer)
+# has shown the user missing (``_no_user``).
 NOT_A_USER = BAD_REQUEST_CODES | NOT_FOUND_CODES
 MEMBERSHIPS = "ListChannelMembershipsForAppInstanceUser"
 MODERATED = "ListChannelsModeratedByAppInstanceUser"
@@ -336,7 +348,7 @@ def _begin(found: ChannelDirectory, ref: MemberRef, listing: Listing) -> _Begun 
     try:
         return _Begun(next(pages, []), pages)
     except AwsError as exc:
-        _raise_unless_no_user(exc, ref)
+        _raise_unless_no_user(found, exc, ref, listing)
         return None
 
 
@@ -366,16 +378,36 @@ def _roles(
             for m in page
         ]
     except AwsError as exc:
-        _raise_unless_no_user(exc, ref)
+        _raise_unless_no_user(found, exc, ref, listing)
         return []
 
 
-def _raise_unless_no_user(exc: AwsError, ref: MemberRef) -> None:
+def _raise_unless_no_user(
+    found: ChannelDirectory, exc: AwsError, ref: MemberRef, listing: Listing
+) -> None:
     """A user that is no AppInstanceUser of this app instance (an e-mail of a room member,
     a user:ID of another app instance) is in none of its channels; every other error
-    stays one (``channels_where`` says when no app instance has a user:ID)."""
-    if exc.code not in NOT_A_USER or ref.kind is not MemberKind.USER:
+    stays one (``channels_where`` says when no app instance has a user:ID). Refused
+    BadRequest or NotFound: no such user. Refused 403 (ForbiddenException): no such user
+    only when the identity API shows it missing (``_no_user``); a user that exists, or
+    a check that fails, leaves the 403 what it says, a bearer not allowed to list."""
+    if ref.kind is not MemberKind.USER:
         raise exc
+    if exc.code in NOT_A_USER:
+        return
+    if exc.code in FORBIDDEN_CODES and _no_user(found, listing):
+        return
+    raise exc
+
+
+def _no_user(found: ChannelDirectory, listing: Listing) -> bool:
+    """Whether ``listing``'s subject is no AppInstanceUser of its app instance, as
+    ``ChannelDirectory.missing_users`` reads it (ListAppInstanceUsers or
+    DescribeAppInstanceUser, without a bearer); False when that check fails."""
+    try:
+        return listing.subject in found.missing_users(listing.instance, [listing.subject])
+    except AwsError:
+        return False
 
 
 def _type(membership: dict[str, Any], subject: str) -> str:

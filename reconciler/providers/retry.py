@@ -7,7 +7,9 @@ predictable and each retry is logged (logger ``reconciler``, debug level).
 Retried: HTTP 429 (``ThrottledClientException``, ``ThrottlingException``, ...), HTTP 5xx
 (``ServiceUnavailableException``, ``ServiceFailureException``, ...) and connection errors
 (refused, reset, timed out; a failed TLS handshake gets as few attempts as a refused
-connection, its message saying what it means: ``tls_failure``). Every other
+connection, its message saying what it means: ``tls_failure``). An answer's
+``Retry-After`` (chime-sdk-meetings' 503, ``RetryAfterSeconds``) is waited for at least,
+within ``RetryPolicy.longest_asked``; a longer one gives up at once, saying so. Every other
 ``ClientError`` becomes ``AwsError`` at once, as does any other error of botocore's
 during the call (credentials that could not be refreshed: ``setup_errors.call_problem``;
 a role STS did not let assume again is a ``ClientError`` of AssumeRole's, not the call's
@@ -38,6 +40,7 @@ import http
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -75,11 +78,13 @@ from reconciler.retry_policy import (  # the pure policy, re-exported for the pr
     TRANSIENT_CODES,
     RetryPolicy,
     answer_lost,
+    asked_too_long,
     gave_up,
     is_write,
     item_attempts,
     log_retry,
     not_tried_again,
+    retry_after,
 )
 
 __all__ = [
@@ -325,11 +330,16 @@ def call_with_retry(
                     if isinstance(exc, UNREACHABLE)
                     else policy.attempts
                 )
-            if not transient or count >= limit or retry >= policy.throttle_limit:
+            asked = asked_wait(exc) if transient else None
+            too_long = asked is not None and asked > policy.longest_asked
+            if too_long:  # not coming back soon: no retry sooner than told
+                assert asked is not None
+                message = asked_too_long(message, asked, policy.longest_asked)
+            if not transient or too_long or count >= limit or retry >= policy.throttle_limit:
                 if transient:
                     message = gave_up(message, retry)
                 raise _failure(operation, code, message, context, lost, answered_5xx) from exc
-            delay = policy.delay(retry)
+            delay = policy.wait(retry, asked)
             log_retry(operation, context, code, message, count, limit, delay)
             again = not_tried_again(message, retry)
             failed = _failure(operation, code, again, context, lost, answered_5xx)
@@ -348,6 +358,15 @@ def call_with_retry(
             if answered is not None:
                 answered.set()
             return result
+
+
+def asked_wait(exc: Exception) -> float | None:
+    """The seconds an error answer's ``Retry-After`` header asks to wait (None: none)."""
+    if not isinstance(exc, ClientError):
+        return None
+    headers = exc.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+    value = headers.get("retry-after")  # botocore gives the names in lower case
+    return retry_after(value if isinstance(value, str) else None, time.time())
 
 
 def _failure(

@@ -25,6 +25,8 @@ NO_FAULTS = {
     "operations": [],
     "conflict_rate": 0.0,
     "error_type_header": True,
+    "whole_call_limit": False,
+    "retry_after": None,
 }
 
 

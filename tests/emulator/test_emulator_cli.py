@@ -196,6 +196,8 @@ def test_fault_settings_from_flags_read_back_as_from_the_admin_api() -> None:
             "operations": ["ListRooms", "GetRoom"],
             "conflict_rate": 0.5,
             "error_type_header": True,
+            "whole_call_limit": False,
+            "retry_after": None,
         },
     )
     assert isinstance(body["latency_ms"], float)

@@ -176,10 +176,12 @@ def test_admin_api_is_never_faulted_or_counted(seeded: EmulatorServer, chime: An
         (
             {"jitter": 1},
             "unknown fault setting 'jitter' (expected any of: conflict_rate, error_rate, "
-            "error_type_header, item_error_rate, latency_ms, operations, quotas, seed, "
-            "throttle_rate, tps)",
+            "error_type_header, item_error_rate, latency_ms, operations, quotas, "
+            "retry_after, seed, throttle_rate, tps, whole_call_limit)",
         ),
         ({"error_type_header": 0}, "error_type_header must be true or false, got 0"),
+        ({"retry_after": 1.5}, "retry_after must be whole seconds or null, got 1.5"),
+        ({"retry_after": 3601}, "retry_after must be between 0 and 3600 seconds, got 3601"),
         (
             {"operations": "ListRooms"},
             "operations must be a list of operation names, got 'ListRooms'",
@@ -211,6 +213,8 @@ def test_fault_numbers_are_floats_however_given() -> None:
         "operations": [],
         "conflict_rate": 0.0,
         "error_type_header": True,
+        "whole_call_limit": False,
+        "retry_after": None,
     }
     assert all(isinstance(config.to_dict()[k], float) for k in ("latency_ms", "tps"))
     with pytest.raises(FaultConfigError) as info:

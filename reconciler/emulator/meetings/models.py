@@ -185,11 +185,15 @@ class MeetingsBackend:
         meeting_id: str,
         items: Sequence[tuple[str | None, Capabilities | str | None]],
         item_throttled: Callable[[int], bool] = lambda _: False,
+        whole_call_limit: bool = False,
     ) -> tuple[list[Attendee], list[AttendeeError]]:
         """Create each (ExternalUserId, capabilities or the problem with them) item.
 
         ``item_throttled(i)`` says whether item ``i`` fails with ErrorCode ``Throttling``
-        (fault injection); such items are not applied.
+        (fault injection); such items are not applied. At the meeting's maximum, the items
+        over it fail with ``LimitExceeded``, first come, first served; with
+        ``whole_call_limit``, the call is refused instead (``LimitExceededException``,
+        nothing made) when its new attendees do not all fit.
         """
         if not 1 <= len(items) <= MAX_BATCH_ATTENDEES:
             raise BadRequestError(
@@ -199,6 +203,14 @@ class MeetingsBackend:
         errors: list[AttendeeError] = []
         with self._lock:
             state = self._live_meeting(meeting_id)
+            new = {e for e, _ in items if e is not None and e not in state.by_external}
+            most = state.meeting.features.most
+            if whole_call_limit and len(state.attendees) + len(new) > most:
+                raise LimitExceededError(
+                    f"The meeting {state.meeting.id} has room for "
+                    f"{max(0, most - len(state.attendees))} more of its maximum of "
+                    f"{most} attendees, not {len(new)}."
+                )
             for i, (external_user_id, caps) in enumerate(items):
                 if item_throttled(i):
                     errors.append(AttendeeError(external_user_id, "Throttling", "Rate exceeded."))

@@ -160,7 +160,7 @@ def batch_create_attendee(backend: MeetingsBackend, req: Request, fate: Decision
         (_item_user_id(item, i), _item_capabilities(item, i)) for i, item in enumerate(raw)
     ]
     created, errors = backend.batch_create_attendee(
-        req.params["MeetingId"], items, fate.item_throttled
+        req.params["MeetingId"], items, fate.item_throttled, fate.whole_call_limit
     )
     error_body = []
     for e in errors:

@@ -32,6 +32,7 @@ from reconciler.emulator.messaging.records import (
     Identity,
     MembershipType,
     Mode,
+    NonUserAnswer,
     Privacy,
 )
 from reconciler.emulator.messaging.state import ChannelState, InstanceState, check_arn
@@ -39,6 +40,8 @@ from reconciler.emulator.paging import check_max_results, decode_token, page_of
 
 _CHANNEL_IDS = uuid.UUID("6a0d3e52-8f55-4c1b-9d0e-0c5b2f6e8a11")
 ELASTIC_REGION = "us-east-1"
+# AWS's 403 for an invalid user ARN in an input parameter (aws/amazon-chime-sdk-js#1148)
+NON_USER_FORBIDDEN = "An invalid app instance user ARN was supplied for the input parameter."
 
 
 class MessagingBackend(ChannelOperations):
@@ -148,6 +151,8 @@ class MessagingBackend(ChannelOperations):
                 f"{bearer} may list only its own channels: it is not an AppInstanceAdmin."
             )
         if state.identity(subject) is None:
+            if state.non_user_answer is NonUserAnswer.FORBIDDEN:  # AWS's, for a bad user ARN
+                raise ForbiddenError(NON_USER_FORBIDDEN)
             raise BadRequestError(
                 f"{subject} is not an AppInstanceUser or bot of {state.instance.arn}."
             )

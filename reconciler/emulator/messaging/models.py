@@ -224,9 +224,14 @@ class ChannelOperations(MessagingState):
         kind: str | None,
         bearer: str,
         item_throttled: Callable[[int], bool] = lambda _: False,
+        whole_call_limit: bool = False,
     ) -> tuple[list[ChannelMembership], list[ItemError], Identity, MembershipType]:
         """Add each member with one type; return the added, the per-item errors, the
-        inviter and the type. ``item_throttled(i)``: item ``i`` fails with ``Throttled``."""
+        inviter and the type. ``item_throttled(i)``: item ``i`` fails with ``Throttled``.
+        At the channel's maximum the items over it fail with ``ResourceLimitExceeded``,
+        first come, first served; with ``whole_call_limit`` the call is refused instead
+        (``ResourceLimitExceededException``, nothing made) when its new members do not
+        all fit."""
         if not 1 <= len(member_arns) <= MAX_BATCH_MEMBERS:
             raise BadRequestError(
                 f"MemberArns has {len(member_arns)} items; "
@@ -237,6 +242,13 @@ class ChannelOperations(MessagingState):
         errors: list[ItemError] = []
         with self._on_channel(channel_arn, bearer) as (state, cs, caller):
             self._may_add(caller, cs, wanted, member_arns)
+            new = {arn for arn in member_arns if arn not in cs.types}
+            if whole_call_limit and cs.member_count + len(new) > MAX_MEMBERS_PER_CHANNEL:
+                raise ResourceLimitExceededError(
+                    f"Channel {cs.channel.arn} has room for "
+                    f"{max(0, MAX_MEMBERS_PER_CHANNEL - cs.member_count)} more of its "
+                    f"maximum of {MAX_MEMBERS_PER_CHANNEL} members, not {len(new)}."
+                )
             for i, arn in enumerate(member_arns):
                 if item_throttled(i):
                     errors.append(ItemError(arn, "Throttled", "Rate exceeded."))

@@ -22,6 +22,27 @@ class HiddenListing(StrEnum):
     ALL = "ALL"
 
 
+class NonUserAnswer(StrEnum):
+    """What the per-user listings (ListChannelMembershipsForAppInstanceUser,
+    ListChannelsModeratedByAppInstanceUser) answer for an ARN that is no user or bot of
+    the app instance (an app instance's ``non_user_answer:`` in a seed): AWS documents
+    neither. ``BadRequest`` (the emulator's default), or ``Forbidden`` with the message
+    AWS gives for an invalid user ARN in an input parameter (aws/amazon-chime-sdk-js#1148)."""
+
+    BAD_REQUEST = "BadRequest"
+    FORBIDDEN = "Forbidden"
+
+
+class NoChannelAnswer(StrEnum):
+    """What a channel's operations (DescribeChannel, ...) answer for a channel ARN of the
+    app instance that names no channel (an app instance's ``no_channel_answer:`` in a
+    seed): AWS documents no NotFoundException for them. ``NotFound`` (the emulator's
+    default), or ``Forbidden``."""
+
+    NOT_FOUND = "NotFound"
+    FORBIDDEN = "Forbidden"
+
+
 class Privacy(StrEnum):
     PUBLIC = "PUBLIC"
     PRIVATE = "PRIVATE"

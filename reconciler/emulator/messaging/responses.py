@@ -220,6 +220,7 @@ def batch_create_channel_membership(b: MessagingBackend, req: Request, fate: Dec
         _string(req.body, "Type"),
         bearer(req),
         fate.item_throttled,
+        fate.whole_call_limit,
     )
     return 200, {
         "BatchChannelMemberships": {

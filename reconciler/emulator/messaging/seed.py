@@ -6,6 +6,8 @@ app_instances:
   - arn: arn:aws:chime:us-east-1:111122223333:app-instance/chat-1   # or id: chat-1
     name: chat                                  # optional (default: the id)
     hidden_listing: HIDDEN                      # or ALL: what Type=HIDDEN lists
+    non_user_answer: BadRequest                 # or Forbidden: a per-user listing of no user
+    no_channel_answer: NotFound                 # or Forbidden: a channel ARN of no channel
     admins: [reconciler]                        # user ids, bot ids or bot:NAME
     users: [{id: reconciler}, {id: alice, name: Alice}]   # name optional (default: id)
     bots: [{id: bot-1, name: PagerBot}]         # id optional (derived from the name)
@@ -46,7 +48,14 @@ from reconciler.emulator.messaging.limits import (
     MAX_MODERATORS_PER_CHANNEL,
     MAX_USERS_PER_APP_INSTANCE,
 )
-from reconciler.emulator.messaging.records import ElasticConfig, HiddenListing, Mode, Privacy
+from reconciler.emulator.messaging.records import (
+    ElasticConfig,
+    HiddenListing,
+    Mode,
+    NoChannelAnswer,
+    NonUserAnswer,
+    Privacy,
+)
 from reconciler.sdk_regions import region_problem
 
 SEED_AWS_ACCOUNT = "123456789012"  # the account of app instances given by `id:` only
@@ -91,6 +100,10 @@ class SeedAppInstance:
     channels: tuple[SeedChannel, ...]
     # ListChannelMemberships Type=HIDDEN: HIDDEN members only, or ALL (records.HiddenListing)
     hidden_listing: HiddenListing = HiddenListing.HIDDEN
+    # the per-user listings' answer for an ARN that is no user or bot (records.NonUserAnswer)
+    non_user_answer: NonUserAnswer = NonUserAnswer.BAD_REQUEST
+    # a channel's operations' answer for an ARN of no channel (records.NoChannelAnswer)
+    no_channel_answer: NoChannelAnswer = NoChannelAnswer.NOT_FOUND
 
 
 class Parser(Protocol):
@@ -115,7 +128,20 @@ def _derived(*parts: str) -> str:
 
 def _instance(p: Parser, raw: object, path: str) -> SeedAppInstance:
     value = p.mapping(
-        raw, path, ("arn", "id", "name", "hidden_listing", "admins", "users", "bots", "channels")
+        raw,
+        path,
+        (
+            "arn",
+            "id",
+            "name",
+            "hidden_listing",
+            "non_user_answer",
+            "no_channel_answer",
+            "admins",
+            "users",
+            "bots",
+            "channels",
+        ),
     )
     arn = p.text(value, "arn", path, required=False)
     ident = p.text(value, "id", path, required=False)
@@ -168,7 +194,13 @@ def _instance(p: Parser, raw: object, path: str) -> SeedAppInstance:
                 )
         channels.append(channel)
     listing = _enum(p, value, "hidden_listing", path, HiddenListing, HiddenListing.HIDDEN)
-    return SeedAppInstance(arn, name, tuple(admins), users, bots, tuple(channels), listing)
+    answer = _enum(p, value, "non_user_answer", path, NonUserAnswer, NonUserAnswer.BAD_REQUEST)
+    no_channel = _enum(
+        p, value, "no_channel_answer", path, NoChannelAnswer, NoChannelAnswer.NOT_FOUND
+    )
+    return SeedAppInstance(
+        arn, name, tuple(admins), users, bots, tuple(channels), listing, answer, no_channel
+    )
 
 
 def _users(p: Parser, value: dict[str, Any], path: str, child: Any) -> tuple[SeedInstanceUser, ...]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from reconciler.emulator.errors import BadRequestError, NotFoundError
+from reconciler.emulator.errors import BadRequestError, ForbiddenError, NotFoundError
 from reconciler.emulator.messaging.arns import CHIME_ARN_RE, parent_instance
 from reconciler.emulator.messaging.records import (
     AppInstance,
@@ -23,11 +23,15 @@ from reconciler.emulator.messaging.records import (
     HiddenListing,
     Identity,
     MembershipType,
+    NoChannelAnswer,
+    NonUserAnswer,
 )
 from reconciler.emulator.messaging.seed import SeedAppInstance, SeedChannel
 from reconciler.emulator.paging import Table
 
 Clock = Callable[[], datetime]
+# a channel ARN of no channel, where the app instance is seeded to answer 403
+NO_CHANNEL_FORBIDDEN = "User is not authorized to perform this action on the channel."
 
 
 def utc_now() -> datetime:
@@ -61,6 +65,10 @@ class InstanceState:
     admins: Table[Identity] = field(default_factory=Table)  # by ARN
     channels: Table[ChannelState] = field(default_factory=Table)  # by ARN
     hidden_listing: HiddenListing = HiddenListing.HIDDEN  # what Type=HIDDEN lists
+    # what the per-user listings answer for an ARN that is no user or bot of it
+    non_user_answer: NonUserAnswer = NonUserAnswer.BAD_REQUEST
+    # what a channel's operations answer for an ARN of it that names no channel
+    no_channel_answer: NoChannelAnswer = NoChannelAnswer.NOT_FOUND
 
     def identity(self, arn: str) -> Identity | None:
         """The user or bot with this ARN, as an ``Identity``."""
@@ -93,6 +101,8 @@ class MessagingState:
             for item in seed:
                 state = InstanceState(AppInstance(item.arn, item.name, now))
                 state.hidden_listing = item.hidden_listing
+                state.non_user_answer = item.non_user_answer
+                state.no_channel_answer = item.no_channel_answer
                 for u in item.users:
                     state.users.put(u.arn, AppInstanceUser(u.arn, u.id, u.name, now))
                 for b in item.bots:
@@ -149,6 +159,9 @@ class MessagingState:
         check_arn(arn, "ChannelArn")
         cs = self._channels.get(arn)
         if cs is None:
+            owner = self.instance_of_member(arn)
+            if owner is not None and owner.no_channel_answer is NoChannelAnswer.FORBIDDEN:
+                raise ForbiddenError(NO_CHANNEL_FORBIDDEN)
             raise NotFoundError(f"Channel {arn} not found.")
         state = self._instances.get(cs.channel.instance_arn)
         assert state is not None
@@ -231,6 +244,16 @@ def _instance_doc(s: InstanceState) -> dict[str, Any]:
         "arn": s.instance.arn,
         "name": s.instance.name,
         **(listing if s.hidden_listing is not HiddenListing.HIDDEN else {}),
+        **(
+            {"non_user_answer": s.non_user_answer.value}
+            if s.non_user_answer is not NonUserAnswer.BAD_REQUEST
+            else {}
+        ),
+        **(
+            {"no_channel_answer": s.no_channel_answer.value}
+            if s.no_channel_answer is not NoChannelAnswer.NOT_FOUND
+            else {}
+        ),
         "admins": [a.arn for a in s.admins.values()],
         "users": [{"id": u.id, "name": u.name} for u in s.users.values()],
         "bots": [{"id": b.id, "name": b.name} for b in s.bots.values()],

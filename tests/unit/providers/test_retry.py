@@ -23,6 +23,7 @@ from reconciler.pacing import Stopped
 from reconciler.providers import lost_answers
 from reconciler.providers.retry import RetryPolicy, call_with_retry
 from reconciler.redact import register_credentials
+from reconciler.retry_policy import retry_after
 
 
 def client_error(
@@ -562,3 +563,30 @@ def test_credentials_failing_after_a_lost_answer_say_the_call_may_have_been_made
         call_with_retry(policy()[0], "CreateChannelMembership", fn)
     assert len(fn.calls) == 2
     assert info.value.may_have_been_made
+
+
+@pytest.mark.parametrize(
+    ("value", "asked"),
+    [
+        ("10", 10.0),
+        (" 0 ", 0.0),
+        ("Thu, 01 Jan 1970 00:00:30 GMT", 20.0),  # an HTTP date, 20 s after "now" (10)
+        ("Thu, 01 Jan 1970 00:00:05 GMT", 0.0),  # past: no wait
+        (None, None),
+        ("", None),
+        ("-3", None),
+        ("1.5", None),
+        ("soon", None),
+    ],
+)
+def test_a_retry_after_header_is_read_as_seconds_or_a_date(
+    value: str | None, asked: float | None
+) -> None:
+    assert retry_after(value, 10.0) == asked
+
+
+def test_a_retry_after_is_waited_for_when_longer_than_the_backoff() -> None:
+    p, _ = policy()
+    assert p.wait(1, 3.0) == 3.0
+    assert 0.0 <= p.wait(1, 0.0) <= p.ceiling(1)  # shorter than the backoff: the backoff
+    assert p.longest_asked == 60.0
