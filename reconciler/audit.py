@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from reconciler import kinds
+from reconciler.audit_expiry import with_expiry
 from reconciler.declared_once import declared_twice
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import ReconcilerError
@@ -314,9 +315,9 @@ def planned_change(
     if change is not None and change.action is Action.UPDATE:
         what = words.changes or words.role
         return f"plan changes the {what} to {kind.role_text(change.role_after)}", True
-    if change is not None:
-        return "not declared: plan removes it (prune)", True
-    return _unchanged(member, dt, tp, lm, ends, this, refused, why), False
+    if change is not None:  # an entry that ended says so (Q-FN-3)
+        return with_expiry("not declared: plan removes it (prune)", dt, member), True
+    return with_expiry(_unchanged(member, dt, tp, lm, ends, this, refused, why), dt, member), False
 
 
 def _unchanged(

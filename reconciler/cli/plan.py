@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -18,6 +19,7 @@ from reconciler.cli.options import (
 )
 from reconciler.cli.pipeline import Session
 from reconciler.cli.plan_problems import problem_lines
+from reconciler.cli.policy_errors import governance_problems
 from reconciler.closed_output import written
 from reconciler.plan import Plan
 from reconciler.planfile import check_writable, save_plan
@@ -64,6 +66,9 @@ def plan(
       chime-reconciler plan --detailed-exitcode             # exit 2: changes
       chime-reconciler plan --shard 2/3 --out plan-2.json   # job 2 of a CI matrix
 
+    What `validate` refuses (settings.yaml max_grant_days, require_reason, a CODEOWNERS
+    out of date) is an error of the plan too (exit 1).
+
     A plan that removes too much or leaves a target without enough administrators or
     moderators is printed, then refused (exit 1) unless --allow-unsafe.
     """
@@ -72,6 +77,11 @@ def plan(
         check_writable(out)  # before reading Chime: not after minutes of it
     session = Session.open(app, shard, read_ahead=targets)
     result = session.plan(targets)
+    # what validate refuses, and apply.yml's validate step with it: errors here too
+    found = governance_problems(session.desired, app.now, app.desired_dir, session.scope(targets))
+    if found:
+        errors = tuple(dict.fromkeys([*result.errors, *(str(p) for p in found)]))
+        result = replace(result, errors=errors)
     with timed("render"):
         shown = written(  # a closed stdout (`| head`): the --out file is still written
             lambda: render_plan(

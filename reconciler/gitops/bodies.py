@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from reconciler.gitops.plan_keys import name_plan, plan_marker, without_plan_marker
+from reconciler.gitops.plan_keys import check_key, name_plan, plan_marker, without_plan_marker
 from reconciler.render.markdown import EXPIRING_MARKER, MARKER, UNDECLARED_ONLY_MARKER
 
 PLAN_MARKER = MARKER  # the first line of every Markdown plan
@@ -22,6 +22,20 @@ DRIFT_TITLE = "Drift: live Chime memberships differ from desired-state"
 EXPIRING_TITLE = "Chime memberships end soon (no drift)"  # the same issue, nothing drifted
 # the same issue, when the plan was made but exited 1 and shows no drift (Q-BH-1)
 FAILED_PLAN_TITLE = "Drift check failed: the plan has errors or was refused as unsafe"
+
+
+def drift_marker(key: str | None) -> str:
+    """The marker of the drift issue of the plans keyed ``key`` (the composite action's
+    ``comment-key``: one issue per desired state, as one PR comment); None: the plain
+    marker, which a keyed marker never starts with (QA-FN Q-FN-4)."""
+    return DRIFT_MARKER if key is None else f"<!-- chime-reconciler-drift key={check_key(key)} -->"
+
+
+def keyed_title(title: str, key: str | None) -> str:
+    """The drift issue's ``title``, naming the key (``[staging] Drift: ...``)."""
+    return title if key is None else f"[{check_key(key)}] {title}"
+
+
 FULL_PLAN_HINT = "the full plan is in the workflow run's job summary"
 _FENCE = "```"
 NO_OUTPUT = "_The plan produced no output._"
@@ -75,11 +89,13 @@ def has_marker(body: str | None, marker: str) -> bool:
     return body is not None and body.lstrip().startswith(marker)
 
 
-def _plan_text(plan_markdown: str) -> str:
+def _plan_text(plan_markdown: str, key: str | None = None) -> str:
     """The plan without the renderer's marker line and outer blank lines, or a placeholder
-    when nothing is left."""
-    markdown = strip_marker(plan_markdown, PLAN_MARKER).strip("\n")
-    return markdown or NO_OUTPUT
+    when nothing is left; with a ``key``, without its keyed marker and its heading naming
+    the key (as the PR comment's)."""
+    if key is None:
+        return strip_marker(plan_markdown, PLAN_MARKER).strip("\n") or NO_OUTPUT
+    return name_plan(without_plan_marker(plan_markdown).strip("\n") or NO_OUTPUT, key)
 
 
 def _compose(header: str, markdown: str, footer: str, limit: int) -> str:
@@ -137,12 +153,16 @@ def pr_comment_body(
 
 
 def drift_issue_body(
-    plan_markdown: str, *, run_url: str | None = None, limit: int = MAX_BODY_CHARS
+    plan_markdown: str,
+    *,
+    run_url: str | None = None,
+    limit: int = MAX_BODY_CHARS,
+    key: str | None = None,
 ) -> str:
     """The drift issue: marker, what happened and what to do, then the Markdown plan. When
     the only drift is members no file declares (the plan has no changes), apply does not
-    resolve it, and the header says what does."""
-    markdown = _plan_text(plan_markdown)
+    resolve it, and the header says what does. ``key``: the plan's (``drift_marker``)."""
+    markdown = _plan_text(plan_markdown, key)
     detected = f"The [scheduled plan]({run_url})" if run_url else "The scheduled plan"
     if lists_undeclared_only(plan_markdown):
         found = (
@@ -161,7 +181,7 @@ def drift_issue_body(
             "run the apply workflow to restore the desired state."
         )
     header = (
-        f"{DRIFT_MARKER}\n{found} This issue is updated by every drift check and closed by "
+        f"{drift_marker(key)}\n{found} This issue is updated by every drift check and closed by "
         "the first one that finds no drift.\n\n"
     )
     return _compose(header, markdown, "", limit)
@@ -173,6 +193,7 @@ def failed_plan_issue_body(
     drifted: bool,
     run_url: str | None = None,
     limit: int = MAX_BODY_CHARS,
+    key: str | None = None,
 ) -> str:
     """The drift issue when the plan was made but exited 1 (errors, or refused as unsafe):
     a caution first, pointing at the plan's own error and safety callouts (the first
@@ -185,16 +206,17 @@ def failed_plan_issue_body(
         "below), so apply refuses it as it stands, and every drift check fails until this "
         "is fixed.\n\n"
     )
+    marker = drift_marker(key)
     if drifted:
-        body = drift_issue_body(plan_markdown, run_url=run_url, limit=limit - len(caution))
-        return body.replace(f"{DRIFT_MARKER}\n", f"{DRIFT_MARKER}\n{caution}", 1)
+        body = drift_issue_body(plan_markdown, run_url=run_url, limit=limit - len(caution), key=key)
+        return body.replace(f"{marker}\n", f"{marker}\n{caution}", 1)
     header = (
-        f"{DRIFT_MARKER}\n{caution}"
+        f"{marker}\n{caution}"
         f"{detected} found no drift in what it could plan; the targets its errors name could "
         "not be planned, so drift there is unknown. This issue is updated by every drift "
         "check and closed by the first one that finds no drift.\n\n"
     )
-    return _compose(header, _plan_text(plan_markdown), "", limit)
+    return _compose(header, _plan_text(plan_markdown, key), "", limit)
 
 
 def lists_expiring(plan_markdown: str) -> bool:
@@ -230,14 +252,18 @@ _OPEN_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")  # CommonMark: a fenced code bl
 
 
 def expiring_issue_body(
-    plan_markdown: str, *, run_url: str | None = None, limit: int = MAX_BODY_CHARS
+    plan_markdown: str,
+    *,
+    run_url: str | None = None,
+    limit: int = MAX_BODY_CHARS,
+    key: str | None = None,
 ) -> str:
     """The drift issue when nothing drifted but memberships end within the warning
     window: the same issue (marker), saying what to review before they expire."""
-    markdown = _plan_text(plan_markdown)
+    markdown = _plan_text(plan_markdown, key)
     detected = f"The [scheduled plan]({run_url})" if run_url else "The scheduled plan"
     header = (
-        DRIFT_MARKER + "\n"
+        drift_marker(key) + "\n"
         f"{detected} found no drift, but memberships listed below end soon (`until:` in "
         "`desired-state/`). Extend them in a pull request if they are still needed; "
         "otherwise the plan after they end removes them (where pruning is on). This issue "

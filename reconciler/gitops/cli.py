@@ -219,6 +219,16 @@ def pr_comment(
 )
 @click.option("--label", default=DEFAULT_LABEL, show_default=True, help="The issue's label.")
 @click.option(
+    "--key",
+    default=None,
+    metavar="NAME",
+    help="Names the desired state (e.g. staging) when one repository checks several: one "
+    "drift issue per key, its title and heading naming it; a check never updates or "
+    "closes another key's issue. Default: the key the plan's first line names (the "
+    "composite action's comment-key), else none (the one unkeyed drift issue). A key is "
+    f"{KEY_RULE} characters.",
+)
+@click.option(
     "--apply-workflow",
     default=None,
     metavar="WORKFLOW",
@@ -237,6 +247,7 @@ def drift(
     body_file: Path | None,
     plan_file: str,
     label: str,
+    key: str | None,
     apply_workflow: str | None,
 ) -> None:
     """Open, update or close the drift issue after a scheduled plan.
@@ -287,6 +298,12 @@ def drift(
     plans_made = plan_made_at(made) if apply_workflow is not None and made is not None else None
     # exit 0 reads it too: a plan without drift may list memberships that end soon
     markdown = _read_body(body_file) if body_file is not None else ""
+    if key is not None:
+        try:
+            check_key(key)
+        except ValueError as exc:
+            raise UsageError(f"--key: {exc}") from None
+    key = key if key is not None else key_of(markdown)  # one issue per key (Q-FN-4)
     with Outputs(env) as outputs:
         github = GitHub.from_env(env)
         if apply_workflow is not None and run_id is not None:
@@ -302,11 +319,16 @@ def drift(
                 click.echo(str(recheck))
         if drifted is not None:
             outcome = report_failed_plan(
-                github, markdown, drifted=drifted, run_url=run_url_from_env(env), label=label
+                github,
+                markdown,
+                drifted=drifted,
+                run_url=run_url_from_env(env),
+                label=label,
+                key=key,
             )
         else:
             outcome = sync_drift_issue(
-                github, exit_code, markdown, run_url=run_url_from_env(env), label=label
+                github, exit_code, markdown, run_url=run_url_from_env(env), label=label, key=key
             )
         click.echo(str(outcome))
         if outcome.issues:

@@ -28,15 +28,16 @@ from typing import Literal
 from reconciler.errors import ReconcilerError
 from reconciler.gitops.authors import by_a_person
 from reconciler.gitops.bodies import (
-    DRIFT_MARKER,
     DRIFT_TITLE,
     EXPIRING_TITLE,
     FAILED_PLAN_TITLE,
     drift_issue_body,
+    drift_marker,
     drift_resolved_comment,
     expiring_issue_body,
     failed_plan_issue_body,
     has_marker,
+    keyed_title,
     lists_expiring,
 )
 from reconciler.gitops.github import GitHub, JsonObject
@@ -101,9 +102,12 @@ class DriftOutcome:
         return f"Drift issue {self.action}: {listed}"
 
 
-def open_drift_issues(github: GitHub, label: str = DEFAULT_LABEL) -> Iterator[JsonObject]:
-    """Our open drift issues, oldest first (pull requests, which the API lists too, issues
-    without the marker and issues a person wrote are skipped)."""
+def open_drift_issues(
+    github: GitHub, label: str = DEFAULT_LABEL, key: str | None = None
+) -> Iterator[JsonObject]:
+    """Our open drift issues of the plans keyed ``key`` (None: unkeyed), oldest first
+    (pull requests, which the API lists too, issues without that marker, among them other
+    keys', and issues a person wrote are skipped)."""
     params: dict[str, str | int] = {
         "state": "open",
         "labels": label,
@@ -113,7 +117,7 @@ def open_drift_issues(github: GitHub, label: str = DEFAULT_LABEL) -> Iterator[Js
     for issue in github.paginate(github.repo_path("/issues"), params):
         if (
             "pull_request" not in issue
-            and has_marker(issue.get("body"), DRIFT_MARKER)
+            and has_marker(issue.get("body"), drift_marker(key))
             and not by_a_person(issue)
         ):
             yield issue
@@ -126,16 +130,18 @@ def sync_drift_issue(
     *,
     run_url: str | None = None,
     label: str = DEFAULT_LABEL,
+    key: str | None = None,
 ) -> DriftOutcome:
-    """Bring the drift issue in line with a plan's exit code (see the module docstring)."""
+    """Bring the drift issue in line with a plan's exit code (see the module docstring).
+    ``key``: the plan's (``plan_keys.key_of``): each key has its issue, as its PR comment."""
     if exit_code == 2:
-        body = drift_issue_body(plan_markdown, run_url=run_url)
-        return _report(github, IssueText(DRIFT_TITLE, body), label)
+        body = drift_issue_body(plan_markdown, run_url=run_url, key=key)
+        return _report(github, IssueText(keyed_title(DRIFT_TITLE, key), body), label, key)
     if exit_code == 0 and lists_expiring(plan_markdown):  # no drift, but access ends soon
-        body = expiring_issue_body(plan_markdown, run_url=run_url)
-        return _report(github, IssueText(EXPIRING_TITLE, body), label)
+        body = expiring_issue_body(plan_markdown, run_url=run_url, key=key)
+        return _report(github, IssueText(keyed_title(EXPIRING_TITLE, key), body), label, key)
     if exit_code == 0:
-        return _close_drift(github, drift_resolved_comment(run_url), label)
+        return _close_drift(github, drift_resolved_comment(run_url), label, key)
     raise PlanFailedError(exit_code)
 
 
@@ -146,14 +152,15 @@ def report_failed_plan(
     drifted: bool,
     run_url: str | None = None,
     label: str = DEFAULT_LABEL,
+    key: str | None = None,
 ) -> DriftOutcome:
     """A plan made but exited 1 (errors, or refused as unsafe): open or update the drift
     issue with it, a caution at its top. Titled as drift when the plan shows drift
     (``drifted``: what ``plan --detailed-exitcode`` reports as drift), else as a failed
     check: never "(no drift)", whose issue would otherwise stay open unchanged."""
-    title = DRIFT_TITLE if drifted else FAILED_PLAN_TITLE
-    body = failed_plan_issue_body(plan_markdown, drifted=drifted, run_url=run_url)
-    return _report(github, IssueText(title, body), label)
+    title = keyed_title(DRIFT_TITLE if drifted else FAILED_PLAN_TITLE, key)
+    body = failed_plan_issue_body(plan_markdown, drifted=drifted, run_url=run_url, key=key)
+    return _report(github, IssueText(title, body), label, key)
 
 
 @dataclass(frozen=True)
@@ -164,8 +171,8 @@ class IssueText:
     body: str
 
 
-def _report(github: GitHub, text: IssueText, label: str) -> DriftOutcome:
-    existing = next(open_drift_issues(github, label), None)
+def _report(github: GitHub, text: IssueText, label: str, key: str | None) -> DriftOutcome:
+    existing = next(open_drift_issues(github, label, key), None)
     if existing is None:
         created = github.post(
             github.repo_path("/issues"),
@@ -184,9 +191,9 @@ def _report(github: GitHub, text: IssueText, label: str) -> DriftOutcome:
     return DriftOutcome("updated", (_ref(updated),))
 
 
-def _close_drift(github: GitHub, comment: str, label: str) -> DriftOutcome:
+def _close_drift(github: GitHub, comment: str, label: str, key: str | None) -> DriftOutcome:
     closed = []
-    for issue in list(open_drift_issues(github, label)):
+    for issue in list(open_drift_issues(github, label, key)):
         number = int(issue["number"])
         github.post(github.repo_path(f"/issues/{number}/comments"), {"body": comment})
         patched = github.patch(

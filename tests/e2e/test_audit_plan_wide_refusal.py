@@ -60,13 +60,18 @@ def test_audit_of_a_plain_members_removal_says_the_plan_is_refused(
         f"  plan: the plan removes it (prune is on), but the plan is refused: {TOO_MANY} "
         "(apply changes nothing without --allow-unsafe)"
     ) in explained.lines
-    for member in ("carol@example.com", "bob@example.com"):  # the same answer for both
+    # the same answer for both; bob's says that his entry expired (QA-FN Q-FN-3)
+    expired = "expired 2027-03-01 (declared at desired-state/rooms.yaml:5): "
+    for member, note in (
+        ("carol@example.com", REMOVED),
+        ("bob@example.com", expired + REMOVED.removeprefix("not declared: ")),
+    ):
         run = cli(*NOW, "audit", member)
         assert (run.exit_code, run.stderr) == (0, "")
         row = next(line for line in run.lines if line.startswith("ops "))
-        assert REMOVED in row, member
+        assert note in row, member
         doc = json.loads(cli(*NOW, "audit", member, "--format", "json").stdout)
-        assert [r["note"] for r in doc["rooms"]] == [REMOVED], member
+        assert [r["note"] for r in doc["rooms"]] == [note], member
 
 
 def test_audit_counts_the_removals_of_targets_the_member_is_not_changed_in(

@@ -70,10 +70,12 @@ def test_audit_says_the_plan_is_refused_for_the_room(both_end: None, cli: Any) -
     run = cli(*AFTER, "audit", "alice@example.com")
     assert run.exit_code == 0, run.stdout + run.stderr
     row = next(line for line in run.lines if line.startswith("ops "))
-    assert "not declared: plan removes it (prune), but the plan is refused:" in row
+    # her entry expired, and audit says so (QA-FN Q-FN-3)
+    expired = "expired 2027-03-31 (declared at desired-state/rooms.yaml:5, reason: rotation)"
+    assert f"{expired}: plan removes it (prune), but the plan is refused:" in row
     doc = json.loads(cli(*AFTER, "audit", "alice@example.com", "--format", "json").stdout)
     [ops] = doc["rooms"]
-    assert ops["note"] == f"not declared: plan removes it (prune), but the plan is refused: {RULE}"
+    assert ops["note"] == f"{expired}: plan removes it (prune), but the plan is refused: {RULE}"
 
 
 def test_the_warning_before_says_the_end_makes_the_plan_refused(both_end: None, cli: Any) -> None:

@@ -4,6 +4,8 @@ in tests/e2e/test_drift_e2e.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -39,7 +41,8 @@ def test_the_shard_count_defaults_to_one() -> None:
     [("1", "[1]"), ("3", "[1,2,3]"), ("64", f"[{','.join(map(str, range(1, 65)))}]")],
 )
 def test_n_shards_make_a_matrix_of_1_to_n(shards: str, indexes: str, tmp_path: Path) -> None:
-    assert run_matrix(shards, tmp_path)[:2] == (0, f"count={shards}\nindexes={indexes}\n")
+    code, outputs, _ = run_matrix(shards, tmp_path)
+    assert (code, outputs.splitlines()[:2]) == (0, [f"count={shards}", f"indexes={indexes}"])
 
 
 @pytest.mark.parametrize("shards", ["0", "65", "a", "-1", "1/2", "", "3 ", "007"])
@@ -56,6 +59,7 @@ def test_each_plan_job_plans_its_shard_and_the_drift_job_merges_them() -> None:
     (step,) = [s for s in plan["steps"] if s.get("id") == "plan"]
     assert step["env"]["INPUT_ARGS"] == (
         "--shard ${{ matrix.shard }}/${{ needs.shards.outputs.count }}"
+        " --now ${{ needs.shards.outputs.now }}"
     )
     drift = DRIFT["jobs"]["drift"]
     # apply-check: test_gitops_apply_check.py; shards: N, to name a plan job that made no plan
@@ -75,3 +79,21 @@ def test_the_drift_job_asks_for_no_more_than_it_uses() -> None:
     download = "actions/download-artifact@"
     (step,) = [s for s in job["steps"] if s.get("uses", "").startswith(download)]
     assert "github-token" not in step["with"]
+
+
+def test_every_shard_evaluates_until_at_the_check_s_one_moment(tmp_path: Path) -> None:
+    """QA-FN Q-FN-2: plan jobs run minutes apart (runners queue), and "Re-run failed jobs"
+    re-plans a shard hours later; each evaluating `until:` at its own clock, an entry ending
+    in between was reported as running in some targets and ended in others. The shards job
+    gives one moment (kept on a re-run of failed jobs), which every plan job passes as
+    --now: merge-plans then takes the shards as made at one moment."""
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    code, outputs, _ = run_matrix("3", tmp_path)
+    after = dt.datetime.now(dt.UTC)
+    assert code == 0
+    (now,) = [line.split("=", 1)[1] for line in outputs.splitlines() if line.startswith("now=")]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", now), now
+    assert before <= dt.datetime.fromisoformat(now.replace("Z", "+00:00")) <= after
+    assert DRIFT["jobs"]["shards"]["outputs"]["now"] == "${{ steps.shards.outputs.now }}"
+    (step,) = [s for s in DRIFT["jobs"]["plan"]["steps"] if s.get("id") == "plan"]
+    assert "--now ${{ needs.shards.outputs.now }}" in step["env"]["INPUT_ARGS"]

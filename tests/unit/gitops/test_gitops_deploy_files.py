@@ -14,6 +14,8 @@ import boto3
 import pytest
 import yaml
 
+from reconciler.cli.codeowners import CANDIDATES
+
 ROOT = Path(__file__).parents[3]
 IAM = ROOT / "deploy" / "iam"
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -213,6 +215,18 @@ def test_pre_commit_hooks_run_validate_and_codeowners_once_when_desired_state_ch
         assert re.search(hook["files"], ".github/CODEOWNERS")  # validate checks it is current
         assert not re.search(hook["files"], "reconciler/planner.py")
         assert not re.search(hook["files"], "docs/CODEOWNERS.md")
+
+
+def test_pr_plan_runs_on_every_file_validate_reads() -> None:
+    """A PR that only edits CODEOWNERS (a rule below the generated block) is checked: the
+    validate job fails on it, as apply.yml's validate step would after the merge (QA-FN
+    Q-FN-5); the pre-commit hooks' files are the same ones."""
+    paths = workflow("plan.yml")[True]["pull_request"]["paths"]  # `on:` is YAML's True
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert "desired-state/**" in paths
+    for candidate in CANDIDATES:  # where GitHub (and validate) reads CODEOWNERS
+        assert candidate in paths, candidate
+        assert all(re.search(hook["files"], candidate) for hook in hooks), candidate
 
 
 def test_pr_plan_runs_after_validate_even_when_it_fails_so_the_comment_is_current() -> None:

@@ -300,8 +300,9 @@ def test_audit_says_a_protected_moderator_whose_entry_ended_is_removed(tmp_path:
     [change] = [c for c in plan(state, live, now=now).changes if c.member == alice]
     assert (change.action.value, change.role_before) == ("delete", MODERATOR)
     rows = audit(alice, found, state).rows
+    ended = f"expired 2027-03-01 (declared at {tmp_path / 'chat.yaml'}:6)"  # QA-FN Q-FN-3
     assert [(r.kind, r.note) for r in rows if r.live_role is not None] == [
-        (CHANNEL_MODERATOR.id, "not declared: plan removes it (prune)")
+        (CHANNEL_MODERATOR.id, f"{ended}: plan removes it (prune)")
     ]
 
 

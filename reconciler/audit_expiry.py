@@ -1,0 +1,40 @@
+"""audit's words for a member that no file declares any more in a target because every
+entry of it there has ended (``DesiredTarget.expired``, ``governance.expiry.as_of``): the
+NOTE says the entry expired, when, where its ``until:`` is written, with its reason and
+ticket, as plan's removal (``expired 2027-03-01, declared at FILE:LINE``) and explain say
+it; not ``not declared``, which reads as a member added by hand (QA-FN Q-FN-3). The same
+for every kind, pruned or not: what the plan then does follows (``plan removes it
+(prune)``, ``kept (prune off)``)."""
+
+from __future__ import annotations
+
+from reconciler.desired.model import DesiredTarget
+from reconciler.governance.expiry import until_of
+from reconciler.governance.grant import Grant
+from reconciler.refs import MemberRef
+
+NOT_DECLARED = "not declared: "
+
+
+def with_expiry(note: str, dt: DesiredTarget, member: MemberRef) -> str:
+    """``note`` (the planner's answer for a member ``dt`` does not declare) with
+    ``not declared`` replaced by why: its entry expired (``expired_words``); as it is when
+    no entry of the member there has ended."""
+    said = expired_words(dt, member) if note.startswith(NOT_DECLARED) else None
+    return note if said is None else f"{said}: {note.removeprefix(NOT_DECLARED)}"
+
+
+def expired_words(dt: DesiredTarget, member: MemberRef) -> str | None:
+    """``expired 2027-03-01 (declared at FILE:LINE, reason: audit, ticket OPS-1)``: the
+    last of the member's ended paths in ``dt`` (the one that ended its access, as plan's
+    removal names it), or None when ``dt`` declared it by no path that ended."""
+    gone = next((m for m in dt.expired if m.ref == member), None)
+    ended = [(until, p) for p in (gone.expired if gone else ()) if (until := until_of(p))]
+    if not ended:
+        return None
+    until, last = max(ended, key=lambda e: e[0].instant)
+    what = "protection expired" if last.protection else "expired"
+    grant = last.grant or Grant()
+    details = Grant(None, grant.reason, grant.ticket).describe()
+    where = f"declared at {until.location or last.where}" + (f", {details}" if details else "")
+    return f"{what} {until} ({where})"
