@@ -348,3 +348,17 @@ def test_the_timeline_summary_says_when_the_calls_came_and_how_many_at_once() ->
     }
     assert harness.timeline_summary(calls[:1], 10.0, 0.7, made=3)["partial"] is True
     assert harness.timeline_summary([], 10.0, 0.7, made=0) is None
+
+
+def test_throttled_calls_do_not_make_the_timeline_partial() -> None:
+    # the emulator counts a 429 under its operation and under Throttled, its timeline
+    # once: a throttled run kept every call (QA-FI Q-FI-4)
+    args = harness.parser().parse_args(
+        [
+            *("--rooms", "12", "--members", "4", "--drift", "0", "--tps", "4"),
+            *("--unknown-quota", "--no-apply", "--no-naive"),
+        ]
+    )
+    plan = harness.run(args)["plan"]
+    assert plan["throttled"] > 0 and plan["problems"] == []
+    assert plan["timeline"]["partial"] is False
