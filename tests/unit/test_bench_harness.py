@@ -362,3 +362,25 @@ def test_throttled_calls_do_not_make_the_timeline_partial() -> None:
     plan = harness.run(args)["plan"]
     assert plan["throttled"] > 0 and plan["problems"] == []
     assert plan["timeline"]["partial"] is False
+
+
+def test_the_plans_quota_ideal_has_no_batch_calls() -> None:
+    # a plan makes no BatchCreateChannelMembership: apply's 1/s a channel is no floor of
+    # its time (QA-FI Q-FI-2: 1 channel of 260, drift 1.0: 2.6 s, not 1.8 s)
+    args = harness.parser().parse_args(
+        ["--channels", "1", "--channel-members", "260", "--drift", "1.0", "--quotas"]
+    )
+    sc = harness.build(args)
+    read, applied = sc.read_bound, sc.apply_bound
+    assert "BatchCreateChannelMembership" not in read
+    messaging = sum(n for op, n in read.items() if op in channel_bounds.MESSAGING_OPS)
+    identity = channel_bounds.identity_seconds(read, MessagingLimits.from_model())
+    assert (messaging, identity) == (12, pytest.approx(0.6))
+    assert harness.ideal(read, "plan", sc, args) == pytest.approx(1.2 + 0.6)
+    # apply's 3 batch calls on the one channel: 2 s at 1/s, whatever its other calls
+    assert applied["BatchCreateChannelMembership"] == 3
+    busiest = sum(n for op, n in applied.items() if op in channel_bounds.MESSAGING_OPS)
+    apply_identity = channel_bounds.identity_seconds(applied, MessagingLimits.from_model())
+    assert harness.ideal(applied, "apply", sc, args) == pytest.approx(
+        max(busiest / 10, 2.0) + apply_identity
+    )
