@@ -19,7 +19,8 @@ way: ``LOWER_BOUND_IS``), calls answered 429, and the peak RSS of the process. W
 ``--tps N`` the CLI is told the quota (``--rate Q=N`` for every quota Q it paces: the
 emulator's ``tps`` is one bucket for every call) unless ``--unknown-quota``; told, rooms
 and channels together or several bearers are refused (the CLI paces them apart, so they
-would share the one bucket). The ideal time is the lower bound's calls less one over the
+would share the one bucket), and so is ``--quotas`` (AWS's quotas, some lower than N,
+would be enforced as well). The ideal time is the lower bound's calls less one over the
 quota (``--tps``: the first call waits for nothing; with ``--quotas``, AWS's documented
 messaging quotas: the
 busiest bearer's calls at 10 calls/s, each channel's calls made by one bearer; a channel's
@@ -351,6 +352,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "harness.py: --tps counts every call in one bucket, and the CLI paces rooms, "
             "channels and each bearer apart: with --tps, give channels alone and one bearer, "
             "or add --unknown-quota"
+        )
+    if told_the_quota(args) and args.quotas:
+        raise SystemExit(
+            f"harness.py: --tps tells the CLI that every quota allows {args.tps:g} calls/s, "
+            "and --quotas keeps AWS's documented quotas too, some lower (a channel's batch "
+            "calls: 1/s): give one of them, or add --unknown-quota"
         )
     try:
         sc = build(args)

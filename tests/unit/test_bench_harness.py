@@ -249,6 +249,12 @@ def test_option_values_out_of_range_are_argparse_errors(
             "channels and each bearer apart: with --tps, give channels alone and one bearer, "
             "or add --unknown-quota",
         ),
+        (
+            ["--channels", "1", "--quotas", "--tps", "20"],
+            "harness.py: --tps tells the CLI that every quota allows 20 calls/s, "
+            "and --quotas keeps AWS's documented quotas too, some lower (a channel's batch "
+            "calls: 1/s): give one of them, or add --unknown-quota",
+        ),
     ],
 )
 def test_option_values_the_emulator_refuses_are_one_line_too(
