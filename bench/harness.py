@@ -20,11 +20,11 @@ way: ``LOWER_BOUND_IS``), calls answered 429, and the peak RSS of the process. W
 emulator's ``tps`` is one bucket for every call) unless ``--unknown-quota``; told, rooms
 and channels together or several bearers are refused (the CLI paces them apart, so they
 would share the one bucket), and so is ``--quotas`` (AWS's quotas, some lower than N,
-would be enforced as well). The ideal time is the lower bound's calls less one over the
-quota (``--tps``: the first call waits for nothing; with ``--quotas``, AWS's documented
-messaging quotas: the
-busiest bearer's calls at 10 calls/s, each channel's calls made by one bearer; a channel's
-one batch call a second), or their latency spread over ``--parallelism`` threads.
+would be enforced as well). The ideal time is the longest of the floors that apply: the
+lower bound's calls less one over the quota (``--tps``: the first call waits for nothing;
+with ``--quotas``, AWS's documented messaging quotas: the busiest bearer's calls at 10
+calls/s, each channel's calls made by one bearer; apply's batch calls on one channel, one a
+second), and their latency spread over ``--parallelism`` threads.
 
 Exit status 1 when a command fails, a count (retries of 429s apart) is above or below its
 bound (any count, ListUsers too), or a call was throttled although the CLI was told the
@@ -248,19 +248,21 @@ def above_or_below(calls: Calls, throttled: int, bound: Calls, told: bool) -> li
 
 
 def ideal(calls: Calls, step: str, sc: Scenario, args: argparse.Namespace) -> float | None:
-    """Seconds the lower bound's calls need at best: at the quota (``--tps``: the calls but
-    the first over it, the pacer's floor; or AWS's documented messaging quotas with
-    ``--quotas``), or their latency spread over the threads."""
+    """Seconds the lower bound's calls need at best: the longest of the floors that apply,
+    the quota's (``--tps``: the calls but the first over it, the pacer's floor; AWS's
+    documented messaging quotas with ``--quotas``) and the latency's (``--latency-ms``:
+    each call's latency, spread over the ``--parallelism`` threads)."""
     total = sum(calls.values())
+    floors = []
     if args.tps:  # the pacer's floor: the first call waits for nothing
-        return float(max(total - 1, 0) / args.tps)
+        floors.append(float(max(total - 1, 0) / args.tps))
     if args.quotas:
         at_quota = sc.quota_seconds(calls, step, args.bearers)
         if at_quota is not None:
-            return at_quota
+            floors.append(at_quota)
     if args.latency_ms:
-        return float(total * args.latency_ms / 1000 / args.parallelism)
-    return None
+        floors.append(float(total * args.latency_ms / 1000 / args.parallelism))
+    return max(floors, default=None)
 
 
 def measure(

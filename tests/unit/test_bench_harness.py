@@ -390,3 +390,31 @@ def test_the_plans_quota_ideal_has_no_batch_calls() -> None:
     assert harness.ideal(applied, "apply", sc, args) == pytest.approx(
         max(busiest / 10, 2.0) + apply_identity
     )
+
+
+def test_the_ideal_is_the_longest_floor_the_quota_or_the_latency() -> None:
+    # 21 calls at 10/s on one thread of 300 ms each: 6.3 s, not the quota's 2.0 s (QA-FI
+    # Q-FI-3: vs_ideal 4.1 for a thread that was busy the whole time)
+    args = harness.parser().parse_args(
+        [
+            *("--rooms", "20", "--members", "20", "--drift", "0.1", "--tps", "10"),
+            *("--latency-ms", "300", "--parallelism", "1"),
+        ]
+    )
+    sc = harness.build(args)
+    assert sum(sc.read_bound.values()) == 21
+    assert harness.ideal(sc.read_bound, "plan", sc, args) == pytest.approx(6.3)
+    args.parallelism = 8  # 0.79 s of latency on 8 threads: the quota's 2.0 s
+    assert harness.ideal(sc.read_bound, "plan", sc, args) == pytest.approx(2.0)
+    # --quotas (the CLI not told --tps): the longer of the two quotas' floors
+    quotas = harness.parser().parse_args(
+        [
+            *("--channels", "1", "--channel-members", "260", "--drift", "1.0", "--quotas"),
+            *("--tps", "5", "--unknown-quota"),
+        ]
+    )
+    sc = harness.build(quotas)
+    read = sc.read_bound
+    assert harness.ideal(read, "plan", sc, quotas) == pytest.approx((sum(read.values()) - 1) / 5)
+    quotas.tps = 100
+    assert harness.ideal(read, "plan", sc, quotas) == pytest.approx(1.8)
