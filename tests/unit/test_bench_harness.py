@@ -418,3 +418,35 @@ def test_the_ideal_is_the_longest_floor_the_quota_or_the_latency() -> None:
     assert harness.ideal(read, "plan", sc, quotas) == pytest.approx((sum(read.values()) - 1) / 5)
     quotas.tps = 100
     assert harness.ideal(read, "plan", sc, quotas) == pytest.approx(1.8)
+
+
+@pytest.mark.parametrize(("rooms", "members"), [(4, 5), (10, 10)])
+def test_a_drift_a_room_cannot_take_is_refused_not_turned_into_demotions(
+    rooms: int, members: int
+) -> None:
+    # 1.0 of 10 members: 4 adds and 4 demotions after 3 Administrators overlap; the adds
+    # became demotions, 0 or 30 adds of 8 or 40 (QA-FI Q-FI-6)
+    with pytest.raises(ValueError, match=f"rooms of {members} members cannot take a drift of 1"):
+        estate(rooms, members, 1.0)
+    args = harness.parser().parse_args(
+        ["--rooms", str(rooms), "--members", str(members), "--drift", "1.0"]
+    )
+    with pytest.raises(SystemExit, match=r"^harness\.py: rooms of"):
+        harness.run(args)
+
+
+@pytest.mark.parametrize(
+    ("rooms", "members", "drift"),
+    [(300, 200, 0.05), (1000, 1000, 0.05), (300, 20, 0.1), (4, 20, 0.25), (3, 14, 1.0)],
+)
+def test_every_room_drifts_as_described(rooms: int, members: int, drift: float) -> None:
+    # the README's scenarios (and the largest drift of a small room) build the estate the
+    # README describes: two fifths adds, two fifths demotions, the rest removals, a room
+    want = Drift.of(members, drift)
+    for room in estate(rooms, members, drift).rooms:
+        d = diff(room)
+        assert (len(d.adds), len(d.updates), len(d.deletes)) == (
+            want.adds,
+            want.updates,
+            want.removes,
+        )
