@@ -64,6 +64,7 @@ from reconciler.emulator.messaging.limits import (  # noqa: E402
 from reconciler.pacing.quotas import QUOTAS  # noqa: E402
 
 THROTTLED = "Throttled"
+MEMBERS = 50  # a room's, and a channel's, when not given
 ENV = {
     "CI": "1",
     "NO_COLOR": "1",
@@ -315,10 +316,13 @@ def build(args: argparse.Namespace) -> Scenario:
     """The scenario the options describe: rooms, channels or both."""
     parts = []
     if args.rooms:
-        parts.append(rooms_part(estate(args.rooms, args.members, args.drift)))
+        members = MEMBERS if args.members is None else args.members
+        parts.append(rooms_part(estate(args.rooms, members, args.drift)))
     if args.channels:
-        world = channel_estate(args.channels, args.channel_members, args.drift, args.bearers)
-        parts.append(channels_part(world))
+        members = MEMBERS if args.channel_members is None else args.channel_members
+        parts.append(
+            channels_part(channel_estate(args.channels, members, args.drift, args.bearers))
+        )
     return scenario(parts)
 
 
@@ -331,12 +335,32 @@ def byte_compile() -> None:
     compileall.compile_dir(ROOT / "reconciler", quiet=1)
 
 
+def unused(args: argparse.Namespace) -> str | None:
+    """An option given that the scenario would not use, said as a refusal; else None."""
+    if args.unknown_quota and not args.tps:
+        return "--unknown-quota: there is no quota to keep from the CLI without --tps"
+    if args.channel_members is not None and not args.channels:
+        return "--channel-members: for a channel scenario (--channels)"
+    if args.members is not None and args.channels and not args.rooms:
+        return "--members: for rooms (--rooms; with --channels alone there are none)"
+    return None
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     byte_compile()
     if args.parallelism < 1:
         raise SystemExit("harness.py: --parallelism >= 1")
     if args.bearers < 1 or (args.bearers > 1 and not args.channels):
-        raise SystemExit("--bearers N: at least 1, and for a channel scenario (--channels)")
+        raise SystemExit(
+            "harness.py: --bearers N: at least 1, and for a channel scenario (--channels)"
+        )
+    problem = unused(args)
+    if problem:
+        raise SystemExit(f"harness.py: {problem}")
+    if args.rooms is None:
+        args.rooms = 0 if args.channels else 100
+    args.members = MEMBERS if args.members is None else args.members
+    args.channel_members = MEMBERS if args.channel_members is None else args.channel_members
     if args.bearers > MAX_ADMINS_PER_APP_INSTANCE:
         raise SystemExit(
             f"harness.py: --bearers {args.bearers}: an app instance has at most "
@@ -347,8 +371,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             f"harness.py: --channel-members {args.channel_members}: a channel has at most "
             f"{MAX_MEMBERS_PER_CHANNEL:,} members"
         )
-    if args.rooms is None:
-        args.rooms = 0 if args.channels else 100
     if told_the_quota(args) and args.channels and (args.rooms or args.bearers > 1):
         raise SystemExit(
             "harness.py: --tps counts every call in one bucket, and the CLI paces rooms, "
@@ -412,7 +434,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     "apply", [*top, "apply", "--auto-approve"], 0, sc.apply_bound, sc, emu,
                     work, args,
                 )  # fmt: skip
-            if args.naive:
+            if args.naive and args.apply:  # no apply, nothing to compare the script with
                 emu.seed(sc.seed(), faults)
                 before = emu.calls()
                 started = time.perf_counter()
@@ -456,9 +478,9 @@ def at_least_zero(text: str) -> float:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--rooms", type=int, default=None, help="rooms (default 100; 0 with --channels)")
-    p.add_argument("--members", type=int, default=50, help="members per room (default 50)")
+    p.add_argument("--members", type=int, default=None, help="per room (default 50)")
     p.add_argument("--channels", type=int, default=0, help="channels of one app instance")
-    p.add_argument("--channel-members", type=int, default=50, help="per channel (default 50)")
+    p.add_argument("--channel-members", type=int, default=None, help="per channel (default 50)")
     p.add_argument("--drift", type=float, default=0.05, help="share drifted (default 0.05)")
     p.add_argument("--latency-ms", type=at_least_zero, default=0.0, help="per call, emulator side")
     p.add_argument("--tps", type=positive, default=None, help="the emulator's requests/s quota")
@@ -466,7 +488,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--unknown-quota", action="store_true", help="do not tell the CLI --tps")
     p.add_argument("--parallelism", type=int, default=8, help="the CLI's (default 8)")
     p.add_argument("--bearers", type=int, default=1, help="per app instance (default 1)")
-    p.add_argument("--no-apply", dest="apply", action="store_false", help="plan only")
+    p.add_argument(
+        "--no-apply", dest="apply", action="store_false", help="plan only (no naive script)"
+    )
     p.add_argument("--no-naive", dest="naive", action="store_false", help="skip the script")
     return p
 

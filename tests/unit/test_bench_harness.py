@@ -255,6 +255,23 @@ def test_option_values_out_of_range_are_argparse_errors(
             "and --quotas keeps AWS's documented quotas too, some lower (a channel's batch "
             "calls: 1/s): give one of them, or add --unknown-quota",
         ),
+        # options the scenario would not use (QA-FI Q-FI-5)
+        (
+            ["--rooms", "2", "--unknown-quota"],
+            "harness.py: --unknown-quota: there is no quota to keep from the CLI without --tps",
+        ),
+        (
+            ["--rooms", "2", "--channel-members", "7"],
+            "harness.py: --channel-members: for a channel scenario (--channels)",
+        ),
+        (
+            ["--channels", "1", "--members", "5"],
+            "harness.py: --members: for rooms (--rooms; with --channels alone there are none)",
+        ),
+        (
+            ["--rooms", "2", "--bearers", "3"],
+            "harness.py: --bearers N: at least 1, and for a channel scenario (--channels)",
+        ),
     ],
 )
 def test_option_values_the_emulator_refuses_are_one_line_too(
@@ -450,3 +467,12 @@ def test_every_room_drifts_as_described(rooms: int, members: int, drift: float) 
             want.updates,
             want.removes,
         )
+
+
+def test_plan_only_runs_no_naive_script() -> None:
+    # --no-apply: there is no apply to compare the naive script with (QA-FI Q-FI-5)
+    args = harness.parser().parse_args(["--rooms", "2", "--members", "3", "--no-apply"])
+    result = harness.run(args)
+    assert result["plan"]["problems"] == []
+    assert "apply" not in result and "naive" not in result
+    assert result["scenario"]["members"] == 3 and result["scenario"]["channel_members"] is None
