@@ -24,7 +24,8 @@ would be enforced as well). The ideal time is the longest of the floors that app
 lower bound's calls less one over the quota (``--tps``: the first call waits for nothing;
 with ``--quotas``, AWS's documented messaging quotas: the busiest bearer's calls at 10
 calls/s, each channel's calls made by one bearer; apply's batch calls on one channel, one a
-second), and their latency spread over ``--parallelism`` threads.
+second), and their latency spread over ``--parallelism`` threads. The quota ideal assumes
+more threads than bearers (``scenario.ideal_assumes`` says so when they are not).
 
 Exit status 1 when a command fails, a count (retries of 429s apart) is above or below its
 bound (any count, ListUsers too), or a call was throttled although the CLI was told the
@@ -135,6 +136,23 @@ LOWER_BOUND_IS = (
     "(ListAppInstanceUsers, DescribeAppInstanceUser): the calls of its fastest way at AWS's "
     "identity quotas, knowing where the users are, which may be more calls than the fewest"
 )
+
+
+def ideal_assumes(args: argparse.Namespace) -> str | None:
+    """What the quota ideal takes for granted that these options do not give, said for
+    the JSON's reader; None when nothing. Under ``--quotas`` each bearer is paced at its
+    own 10/s whatever the threads, but a thread waiting for one bearer's quota (or for a
+    channel's next batch call, a second) serves no other meanwhile: the ideal assumes a
+    thread for each bearer and one to spare."""
+    if not (args.quotas and args.channels) or args.parallelism > args.bearers:
+        return None
+    bearers = f"{args.bearers} bearer" + ("s" if args.bearers > 1 else "")
+    return (
+        f"--parallelism {args.parallelism} with {bearers}: the ideal assumes more threads "
+        "than bearers (a thread waiting for one bearer's quota, or out a channel's second "
+        "between batch calls, serves no other meanwhile), so vs_ideal counts the missing "
+        "threads too"
+    )
 
 
 def told_the_quota(args: argparse.Namespace) -> bool:
@@ -405,6 +423,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "told_the_quota": told_the_quota(args),
             "changes": expected,
             "lower_bound_is": LOWER_BOUND_IS,
+            "ideal_assumes": ideal_assumes(args),
         }
     }
     with tempfile.TemporaryDirectory(prefix="chime-harness-") as tmp:

@@ -476,3 +476,25 @@ def test_plan_only_runs_no_naive_script() -> None:
     assert result["plan"]["problems"] == []
     assert "apply" not in result and "naive" not in result
     assert result["scenario"]["members"] == 3 and result["scenario"]["channel_members"] is None
+
+
+def test_the_json_says_when_the_quota_ideal_assumes_more_threads_than_given() -> None:
+    # one thread, 2 bearers: a thread waiting for one bearer's quota serves no other, so
+    # vs_ideal would count the missing threads; the reader is told (QA-FI Q-FI-7)
+    args = harness.parser().parse_args(
+        [
+            *("--channels", "2", "--channel-members", "4", "--drift", "0", "--quotas"),
+            *("--bearers", "2", "--parallelism", "1", "--no-apply"),
+        ]
+    )
+    result = harness.run(args)
+    assert result["plan"]["problems"] == []
+    assert result["scenario"]["ideal_assumes"] == (
+        "--parallelism 1 with 2 bearers: the ideal assumes more threads than bearers (a "
+        "thread waiting for one bearer's quota, or out a channel's second between batch "
+        "calls, serves no other meanwhile), so vs_ideal counts the missing threads too"
+    )
+    more = harness.parser().parse_args(["--channels", "2", "--quotas", "--bearers", "4"])
+    assert harness.ideal_assumes(more) is None  # 8 threads, 4 bearers
+    more.parallelism = 4
+    assert (harness.ideal_assumes(more) or "").startswith("--parallelism 4 with 4 bearers:")
