@@ -10,7 +10,8 @@ It starts the emulator (``chime-reconciler emulator``, its own process), seeds i
 generated estate (rooms: ``bench/estate.py``, rooms x members, a share drifted; channels:
 ``bench/channel_world.py``, one app instance's channels x members, a share drifted: adds,
 removals, HIDDEN type changes, a moderator grant), writes the desired state, then runs
-``plan`` and ``apply --auto-approve`` through the CLI, each in its own process, and the
+``plan`` and ``apply --auto-approve`` through the CLI, each in its own process (then one
+more ``plan``, to see that apply converged: ``after_apply``, its calls apart), and the
 naive sequential boto3 scripts (``bench/naive.py``, ``bench/naive_channels.py``) from the
 same starting state. For each: wall time, API calls per operation (the emulator's
 counters), the lower bound (``bench/bounds.py``, ``bench/channel_bounds.py``: the fewest
@@ -28,8 +29,8 @@ second), and their latency spread over ``--parallelism`` threads. The quota idea
 more threads than bearers (``scenario.ideal_assumes`` says so when they are not).
 
 Exit status 1 when a command fails, a count (retries of 429s apart) is above or below its
-bound (any count, ListUsers too), or a call was throttled although the CLI was told the
-quota.
+bound (any count, ListUsers too), a call was throttled although the CLI was told the
+quota, or the plan after apply found changes left (``apply.converged`` false).
 """
 
 from __future__ import annotations
@@ -330,6 +331,24 @@ def measure(
     }
 
 
+def after_apply(top: Sequence[str], emu: Emulator, work: Path) -> dict[str, Any]:
+    """One more ``plan --detailed-exitcode`` after apply, on the same emulator: exit 0 and
+    no change when apply converged. Its calls are its own, apart from apply's."""
+    before = emu.calls()
+    out = work / "after-apply.out"
+    step = run_cli([*top, "plan", "--format", "json", "--detailed-exitcode"], out)
+    calls = delta(before, emu.calls())
+    throttled = calls.pop(THROTTLED, 0)
+    return {
+        "exit_code": step["exit_code"],
+        "wall_s": step["wall_s"],
+        "summary": plan_summary(out.read_text()),
+        "calls": calls,
+        "calls_total": sum(calls.values()),
+        "throttled": throttled,
+    }
+
+
 def build(args: argparse.Namespace) -> Scenario:
     """The scenario the options describe: rooms, channels or both."""
     parts = []
@@ -453,6 +472,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     "apply", [*top, "apply", "--auto-approve"], 0, sc.apply_bound, sc, emu,
                     work, args,
                 )  # fmt: skip
+                again = after_apply(top, emu, work)
+                result["after_apply"] = again
+                result["apply"]["converged"] = again["exit_code"] == 0
+                if again["exit_code"] == 2:  # changes left
+                    result["apply"]["problems"].append(
+                        f"not converged: a plan after apply exits 2, summary {again['summary']}"
+                    )
+                elif again["exit_code"] != 0:
+                    tail = (work / "after-apply.err").read_text()[-600:]
+                    result["apply"]["problems"].append(
+                        f"a plan after apply: exit code {again['exit_code']}: {tail}"
+                    )
             if args.naive and args.apply:  # no apply, nothing to compare the script with
                 emu.seed(sc.seed(), faults)
                 before = emu.calls()

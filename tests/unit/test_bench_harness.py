@@ -60,6 +60,11 @@ def test_the_harness_measures_plan_apply_and_the_naive_script() -> None:
     assert 0 < timeline["first_call_s"] <= timeline["last_answer_s"] < plan["wall_s"]
     assert timeline["after_last_answer_s"] > 0 and timeline["partial"] is False
     assert timeline["in_flight"] > 0
+    # a plan after apply: no change (apply converged), its calls apart from apply's
+    again = result["after_apply"]
+    assert apply["converged"] is True and again["exit_code"] == 0
+    assert again["summary"] == {"add": 0, "change": 0, "remove": 0}
+    assert again["calls"] == {"ListRoomMemberships": 3, "ListRooms": 1}
     # the naive script: one create per member added, a lookup per unknown e-mail
     assert naive["calls"]["CreateRoomMembership"] == 6
     assert naive["calls_total"] > apply["calls_total"]
@@ -498,3 +503,24 @@ def test_the_json_says_when_the_quota_ideal_assumes_more_threads_than_given() ->
     assert harness.ideal_assumes(more) is None  # 8 threads, 4 bearers
     more.parallelism = 4
     assert (harness.ideal_assumes(more) or "").startswith("--parallelism 4 with 4 bearers:")
+
+
+def test_an_apply_that_did_not_converge_is_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the estate seeded again before the plan after apply: it finds the drift again
+    args = harness.parser().parse_args(["--rooms", "2", "--members", "5", "--drift", "0.4"])
+    args.naive = False
+    seed = harness.build(args).seed()
+    real = harness.after_apply
+
+    def undone(top: list[str], emu: harness.Emulator, work: Path) -> dict[str, object]:
+        emu.seed(seed, {})
+        return real(top, emu, work)
+
+    monkeypatch.setattr(harness, "after_apply", undone)
+    result = harness.run(args)
+    assert result["apply"]["converged"] is False
+    assert result["after_apply"]["exit_code"] == 2
+    [problem] = result["apply"]["problems"]
+    assert problem == (
+        "not converged: a plan after apply exits 2, summary {'add': 0, 'change': 0, 'remove': 4}"
+    )
