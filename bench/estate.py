@@ -5,12 +5,13 @@
 Per room, ``d = round(drift * members)`` differences: two fifths adds (declared members
 not in the room), two fifths role changes (declared Member, live Administrator: a
 demotion), the rest removals (live members not declared; rooms are pruned). The first
-three declared members of a room are Administrators. Rooms overlap in the pool (room i
-starts ``stride`` users after room i - 1), so most members to add are revealed by some
-other room's listing, as in a real estate where people are in several rooms. The pool
-is made larger where it must be for no user to be in more rooms, live or declared, than
-AWS allows a member (1,000 rooms: ``MAX_ROOMS_PER_MEMBER``), which the tool and the
-emulator refuse.
+three declared members of a room are Administrators; a drift whose adds and demotions do
+not fit beside them (rooms of at most 10 members, at a high share) is refused. Rooms
+overlap in the pool (room i starts ``stride`` users after room i - 1), so most members to
+add are revealed by some other room's listing, as in a real estate where people are in
+several rooms. The pool is made larger where it must be for no user to be in more rooms,
+live or declared, than AWS allows a member (1,000 rooms: ``MAX_ROOMS_PER_MEMBER``),
+which the tool and the emulator refuse.
 """
 
 from __future__ import annotations
@@ -48,6 +49,14 @@ def estate(rooms: int, members: int, drift: float, pool: int | None = None) -> W
     if not 0.0 <= drift <= 1.0:
         raise ValueError(f"drift is a share between 0 and 1, not {drift}")
     d = Drift.of(members, drift)
+    if d.updates and ADMINS + d.updates > members - d.adds:
+        # the demotions (after the Administrators) would reach the members to add, and
+        # turn adds into demotions: not the estate asked for
+        raise ValueError(
+            f"rooms of {members} members cannot take a drift of {drift:g}: its {d.adds} adds "
+            f"and {d.updates} demotions a room need {ADMINS + d.updates + d.adds} members "
+            f"(the first {ADMINS} are Administrators)"
+        )
     size = pool or max(2 * members, members + d.removes + 1)
     if size < members + d.removes:
         raise ValueError(f"a pool of {size} users cannot fill rooms of {members} and strays")

@@ -10,7 +10,8 @@ It starts the emulator (``chime-reconciler emulator``, its own process), seeds i
 generated estate (rooms: ``bench/estate.py``, rooms x members, a share drifted; channels:
 ``bench/channel_world.py``, one app instance's channels x members, a share drifted: adds,
 removals, HIDDEN type changes, a moderator grant), writes the desired state, then runs
-``plan`` and ``apply --auto-approve`` through the CLI, each in its own process, and the
+``plan`` and ``apply --auto-approve`` through the CLI, each in its own process (then one
+more ``plan``, to see that apply converged: ``after_apply``, its calls apart), and the
 naive sequential boto3 scripts (``bench/naive.py``, ``bench/naive_channels.py``) from the
 same starting state. For each: wall time, API calls per operation (the emulator's
 counters), the lower bound (``bench/bounds.py``, ``bench/channel_bounds.py``: the fewest
@@ -19,15 +20,17 @@ way: ``LOWER_BOUND_IS``), calls answered 429, and the peak RSS of the process. W
 ``--tps N`` the CLI is told the quota (``--rate Q=N`` for every quota Q it paces: the
 emulator's ``tps`` is one bucket for every call) unless ``--unknown-quota``; told, rooms
 and channels together or several bearers are refused (the CLI paces them apart, so they
-would share the one bucket). The ideal time is the lower bound's calls less one over the
-quota (``--tps``: the first call waits for nothing; with ``--quotas``, AWS's documented
-messaging quotas: the
-busiest bearer's calls at 10 calls/s, each channel's calls made by one bearer; a channel's
-one batch call a second), or their latency spread over ``--parallelism`` threads.
+would share the one bucket), and so is ``--quotas`` (AWS's quotas, some lower than N,
+would be enforced as well). The ideal time is the longest of the floors that apply: the
+lower bound's calls less one over the quota (``--tps``: the first call waits for nothing;
+with ``--quotas``, AWS's documented messaging quotas: the busiest bearer's calls at 10
+calls/s, each channel's calls made by one bearer; apply's batch calls on one channel, one a
+second), and their latency spread over ``--parallelism`` threads. The quota ideal assumes
+more threads than bearers (``scenario.ideal_assumes`` says so when they are not).
 
 Exit status 1 when a command fails, a count (retries of 429s apart) is above or below its
-bound (any count, ListUsers too), or a call was throttled although the CLI was told the
-quota.
+bound (any count, ListUsers too), a call was throttled although the CLI was told the
+quota, or the plan after apply found changes left (``apply.converged`` false).
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ from reconciler.emulator.messaging.limits import (  # noqa: E402
 from reconciler.pacing.quotas import QUOTAS  # noqa: E402
 
 THROTTLED = "Throttled"
+MEMBERS = 50  # a room's, and a channel's, when not given
 ENV = {
     "CI": "1",
     "NO_COLOR": "1",
@@ -133,6 +137,23 @@ LOWER_BOUND_IS = (
     "(ListAppInstanceUsers, DescribeAppInstanceUser): the calls of its fastest way at AWS's "
     "identity quotas, knowing where the users are, which may be more calls than the fewest"
 )
+
+
+def ideal_assumes(args: argparse.Namespace) -> str | None:
+    """What the quota ideal takes for granted that these options do not give, said for
+    the JSON's reader; None when nothing. Under ``--quotas`` each bearer is paced at its
+    own 10/s whatever the threads, but a thread waiting for one bearer's quota (or for a
+    channel's next batch call, a second) serves no other meanwhile: the ideal assumes a
+    thread for each bearer and one to spare."""
+    if not (args.quotas and args.channels) or args.parallelism > args.bearers:
+        return None
+    bearers = f"{args.bearers} bearer" + ("s" if args.bearers > 1 else "")
+    return (
+        f"--parallelism {args.parallelism} with {bearers}: the ideal assumes more threads "
+        "than bearers (a thread waiting for one bearer's quota, or out a channel's second "
+        "between batch calls, serves no other meanwhile), so vs_ideal counts the missing "
+        "threads too"
+    )
 
 
 def told_the_quota(args: argparse.Namespace) -> bool:
@@ -247,19 +268,21 @@ def above_or_below(calls: Calls, throttled: int, bound: Calls, told: bool) -> li
 
 
 def ideal(calls: Calls, step: str, sc: Scenario, args: argparse.Namespace) -> float | None:
-    """Seconds the lower bound's calls need at best: at the quota (``--tps``: the calls but
-    the first over it, the pacer's floor; or AWS's documented messaging quotas with
-    ``--quotas``), or their latency spread over the threads."""
+    """Seconds the lower bound's calls need at best: the longest of the floors that apply,
+    the quota's (``--tps``: the calls but the first over it, the pacer's floor; AWS's
+    documented messaging quotas with ``--quotas``) and the latency's (``--latency-ms``:
+    each call's latency, spread over the ``--parallelism`` threads)."""
     total = sum(calls.values())
+    floors = []
     if args.tps:  # the pacer's floor: the first call waits for nothing
-        return float(max(total - 1, 0) / args.tps)
+        floors.append(float(max(total - 1, 0) / args.tps))
     if args.quotas:
         at_quota = sc.quota_seconds(calls, step, args.bearers)
         if at_quota is not None:
-            return at_quota
+            floors.append(at_quota)
     if args.latency_ms:
-        return float(total * args.latency_ms / 1000 / args.parallelism)
-    return None
+        floors.append(float(total * args.latency_ms / 1000 / args.parallelism))
+    return max(floors, default=None)
 
 
 def measure(
@@ -278,8 +301,9 @@ def measure(
     cpu_after = emu.cpu_seconds()
     calls = delta(before, emu.calls())
     launched = step.pop("launched")
-    timeline = timeline_summary(emu.timeline(), launched, step["wall_s"], sum(calls.values()))
+    # a 429 is counted twice, under its operation and under Throttled; served once
     throttled = calls.pop(THROTTLED, 0)
+    timeline = timeline_summary(emu.timeline(), launched, step["wall_s"], sum(calls.values()))
     low = sum(bound.values())
     best = ideal(bound, name, sc, args)
     problems = above_or_below(calls, throttled, bound, told_the_quota(args))
@@ -307,14 +331,35 @@ def measure(
     }
 
 
+def after_apply(top: Sequence[str], emu: Emulator, work: Path) -> dict[str, Any]:
+    """One more ``plan --detailed-exitcode`` after apply, on the same emulator: exit 0 and
+    no change when apply converged. Its calls are its own, apart from apply's."""
+    before = emu.calls()
+    out = work / "after-apply.out"
+    step = run_cli([*top, "plan", "--format", "json", "--detailed-exitcode"], out)
+    calls = delta(before, emu.calls())
+    throttled = calls.pop(THROTTLED, 0)
+    return {
+        "exit_code": step["exit_code"],
+        "wall_s": step["wall_s"],
+        "summary": plan_summary(out.read_text()),
+        "calls": calls,
+        "calls_total": sum(calls.values()),
+        "throttled": throttled,
+    }
+
+
 def build(args: argparse.Namespace) -> Scenario:
     """The scenario the options describe: rooms, channels or both."""
     parts = []
     if args.rooms:
-        parts.append(rooms_part(estate(args.rooms, args.members, args.drift)))
+        members = MEMBERS if args.members is None else args.members
+        parts.append(rooms_part(estate(args.rooms, members, args.drift)))
     if args.channels:
-        world = channel_estate(args.channels, args.channel_members, args.drift, args.bearers)
-        parts.append(channels_part(world))
+        members = MEMBERS if args.channel_members is None else args.channel_members
+        parts.append(
+            channels_part(channel_estate(args.channels, members, args.drift, args.bearers))
+        )
     return scenario(parts)
 
 
@@ -327,12 +372,32 @@ def byte_compile() -> None:
     compileall.compile_dir(ROOT / "reconciler", quiet=1)
 
 
+def unused(args: argparse.Namespace) -> str | None:
+    """An option given that the scenario would not use, said as a refusal; else None."""
+    if args.unknown_quota and not args.tps:
+        return "--unknown-quota: there is no quota to keep from the CLI without --tps"
+    if args.channel_members is not None and not args.channels:
+        return "--channel-members: for a channel scenario (--channels)"
+    if args.members is not None and args.channels and not args.rooms:
+        return "--members: for rooms (--rooms; with --channels alone there are none)"
+    return None
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     byte_compile()
     if args.parallelism < 1:
         raise SystemExit("harness.py: --parallelism >= 1")
     if args.bearers < 1 or (args.bearers > 1 and not args.channels):
-        raise SystemExit("--bearers N: at least 1, and for a channel scenario (--channels)")
+        raise SystemExit(
+            "harness.py: --bearers N: at least 1, and for a channel scenario (--channels)"
+        )
+    problem = unused(args)
+    if problem:
+        raise SystemExit(f"harness.py: {problem}")
+    if args.rooms is None:
+        args.rooms = 0 if args.channels else 100
+    args.members = MEMBERS if args.members is None else args.members
+    args.channel_members = MEMBERS if args.channel_members is None else args.channel_members
     if args.bearers > MAX_ADMINS_PER_APP_INSTANCE:
         raise SystemExit(
             f"harness.py: --bearers {args.bearers}: an app instance has at most "
@@ -343,13 +408,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             f"harness.py: --channel-members {args.channel_members}: a channel has at most "
             f"{MAX_MEMBERS_PER_CHANNEL:,} members"
         )
-    if args.rooms is None:
-        args.rooms = 0 if args.channels else 100
     if told_the_quota(args) and args.channels and (args.rooms or args.bearers > 1):
         raise SystemExit(
             "harness.py: --tps counts every call in one bucket, and the CLI paces rooms, "
             "channels and each bearer apart: with --tps, give channels alone and one bearer, "
             "or add --unknown-quota"
+        )
+    if told_the_quota(args) and args.quotas:
+        raise SystemExit(
+            f"harness.py: --tps tells the CLI that every quota allows {args.tps:g} calls/s, "
+            "and --quotas keeps AWS's documented quotas too, some lower (a channel's batch "
+            "calls: 1/s): give one of them, or add --unknown-quota"
         )
     try:
         sc = build(args)
@@ -373,6 +442,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "told_the_quota": told_the_quota(args),
             "changes": expected,
             "lower_bound_is": LOWER_BOUND_IS,
+            "ideal_assumes": ideal_assumes(args),
         }
     }
     with tempfile.TemporaryDirectory(prefix="chime-harness-") as tmp:
@@ -402,7 +472,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     "apply", [*top, "apply", "--auto-approve"], 0, sc.apply_bound, sc, emu,
                     work, args,
                 )  # fmt: skip
-            if args.naive:
+                again = after_apply(top, emu, work)
+                result["after_apply"] = again
+                result["apply"]["converged"] = again["exit_code"] == 0
+                if again["exit_code"] == 2:  # changes left
+                    result["apply"]["problems"].append(
+                        f"not converged: a plan after apply exits 2, summary {again['summary']}"
+                    )
+                elif again["exit_code"] != 0:
+                    tail = (work / "after-apply.err").read_text()[-600:]
+                    result["apply"]["problems"].append(
+                        f"a plan after apply: exit code {again['exit_code']}: {tail}"
+                    )
+            if args.naive and args.apply:  # no apply, nothing to compare the script with
                 emu.seed(sc.seed(), faults)
                 before = emu.calls()
                 started = time.perf_counter()
@@ -446,9 +528,9 @@ def at_least_zero(text: str) -> float:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--rooms", type=int, default=None, help="rooms (default 100; 0 with --channels)")
-    p.add_argument("--members", type=int, default=50, help="members per room (default 50)")
+    p.add_argument("--members", type=int, default=None, help="per room (default 50)")
     p.add_argument("--channels", type=int, default=0, help="channels of one app instance")
-    p.add_argument("--channel-members", type=int, default=50, help="per channel (default 50)")
+    p.add_argument("--channel-members", type=int, default=None, help="per channel (default 50)")
     p.add_argument("--drift", type=float, default=0.05, help="share drifted (default 0.05)")
     p.add_argument("--latency-ms", type=at_least_zero, default=0.0, help="per call, emulator side")
     p.add_argument("--tps", type=positive, default=None, help="the emulator's requests/s quota")
@@ -456,7 +538,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--unknown-quota", action="store_true", help="do not tell the CLI --tps")
     p.add_argument("--parallelism", type=int, default=8, help="the CLI's (default 8)")
     p.add_argument("--bearers", type=int, default=1, help="per app instance (default 1)")
-    p.add_argument("--no-apply", dest="apply", action="store_false", help="plan only")
+    p.add_argument(
+        "--no-apply", dest="apply", action="store_false", help="plan only (no naive script)"
+    )
     p.add_argument("--no-naive", dest="naive", action="store_false", help="skip the script")
     return p
 

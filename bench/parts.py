@@ -74,12 +74,14 @@ def channels_part(world: ChannelWorld) -> Part:
 
     def quota_seconds(bound: Calls, step: str, bearers: int) -> float:
         # every messaging call counts against its bearer's quota, each channel's against
-        # the one bearer given that channel (the busiest bearer sets the pace); one
-        # channel's batch calls against the channel's own (1/s), whatever the bearers; the
-        # users' check (identity quotas) waits for the listings that tell which users
+        # the one bearer given that channel (the busiest bearer sets the pace); apply's
+        # batch calls on one channel against the channel's own (1/s), whatever the
+        # bearers (a plan makes none); the users' check (identity quotas) waits for the
+        # listings that tell which users
         calls = sum(n for op, n in bound.items() if op in channel_bounds.MESSAGING_OPS)
         busiest = channel_bounds.busiest_bearer(calls, loads[step], bearers)
-        messaging = max(busiest / bearer_rate, max(batches - 1, 0) / batch_rate)
+        batch_calls = batches if step == "apply" else 0
+        messaging = max(busiest / bearer_rate, max(batch_calls - 1, 0) / batch_rate)
         return messaging + channel_bounds.identity_seconds(bound, limits)
 
     summary = world.expected_summary()

@@ -60,6 +60,11 @@ def test_the_harness_measures_plan_apply_and_the_naive_script() -> None:
     assert 0 < timeline["first_call_s"] <= timeline["last_answer_s"] < plan["wall_s"]
     assert timeline["after_last_answer_s"] > 0 and timeline["partial"] is False
     assert timeline["in_flight"] > 0
+    # a plan after apply: no change (apply converged), its calls apart from apply's
+    again = result["after_apply"]
+    assert apply["converged"] is True and again["exit_code"] == 0
+    assert again["summary"] == {"add": 0, "change": 0, "remove": 0}
+    assert again["calls"] == {"ListRoomMemberships": 3, "ListRooms": 1}
     # the naive script: one create per member added, a lookup per unknown e-mail
     assert naive["calls"]["CreateRoomMembership"] == 6
     assert naive["calls_total"] > apply["calls_total"]
@@ -249,6 +254,29 @@ def test_option_values_out_of_range_are_argparse_errors(
             "channels and each bearer apart: with --tps, give channels alone and one bearer, "
             "or add --unknown-quota",
         ),
+        (
+            ["--channels", "1", "--quotas", "--tps", "20"],
+            "harness.py: --tps tells the CLI that every quota allows 20 calls/s, "
+            "and --quotas keeps AWS's documented quotas too, some lower (a channel's batch "
+            "calls: 1/s): give one of them, or add --unknown-quota",
+        ),
+        # options the scenario would not use (QA-FI Q-FI-5)
+        (
+            ["--rooms", "2", "--unknown-quota"],
+            "harness.py: --unknown-quota: there is no quota to keep from the CLI without --tps",
+        ),
+        (
+            ["--rooms", "2", "--channel-members", "7"],
+            "harness.py: --channel-members: for a channel scenario (--channels)",
+        ),
+        (
+            ["--channels", "1", "--members", "5"],
+            "harness.py: --members: for rooms (--rooms; with --channels alone there are none)",
+        ),
+        (
+            ["--rooms", "2", "--bearers", "3"],
+            "harness.py: --bearers N: at least 1, and for a channel scenario (--channels)",
+        ),
     ],
 )
 def test_option_values_the_emulator_refuses_are_one_line_too(
@@ -348,3 +376,151 @@ def test_the_timeline_summary_says_when_the_calls_came_and_how_many_at_once() ->
     }
     assert harness.timeline_summary(calls[:1], 10.0, 0.7, made=3)["partial"] is True
     assert harness.timeline_summary([], 10.0, 0.7, made=0) is None
+
+
+def test_throttled_calls_do_not_make_the_timeline_partial() -> None:
+    # the emulator counts a 429 under its operation and under Throttled, its timeline
+    # once: a throttled run kept every call (QA-FI Q-FI-4)
+    args = harness.parser().parse_args(
+        [
+            *("--rooms", "12", "--members", "4", "--drift", "0", "--tps", "4"),
+            *("--unknown-quota", "--no-apply", "--no-naive"),
+        ]
+    )
+    plan = harness.run(args)["plan"]
+    assert plan["throttled"] > 0 and plan["problems"] == []
+    assert plan["timeline"]["partial"] is False
+
+
+def test_the_plans_quota_ideal_has_no_batch_calls() -> None:
+    # a plan makes no BatchCreateChannelMembership: apply's 1/s a channel is no floor of
+    # its time (QA-FI Q-FI-2: 1 channel of 260, drift 1.0: 2.6 s, not 1.8 s)
+    args = harness.parser().parse_args(
+        ["--channels", "1", "--channel-members", "260", "--drift", "1.0", "--quotas"]
+    )
+    sc = harness.build(args)
+    read, applied = sc.read_bound, sc.apply_bound
+    assert "BatchCreateChannelMembership" not in read
+    messaging = sum(n for op, n in read.items() if op in channel_bounds.MESSAGING_OPS)
+    identity = channel_bounds.identity_seconds(read, MessagingLimits.from_model())
+    assert (messaging, identity) == (12, pytest.approx(0.6))
+    assert harness.ideal(read, "plan", sc, args) == pytest.approx(1.2 + 0.6)
+    # apply's 3 batch calls on the one channel: 2 s at 1/s, whatever its other calls
+    assert applied["BatchCreateChannelMembership"] == 3
+    busiest = sum(n for op, n in applied.items() if op in channel_bounds.MESSAGING_OPS)
+    apply_identity = channel_bounds.identity_seconds(applied, MessagingLimits.from_model())
+    assert harness.ideal(applied, "apply", sc, args) == pytest.approx(
+        max(busiest / 10, 2.0) + apply_identity
+    )
+
+
+def test_the_ideal_is_the_longest_floor_the_quota_or_the_latency() -> None:
+    # 21 calls at 10/s on one thread of 300 ms each: 6.3 s, not the quota's 2.0 s (QA-FI
+    # Q-FI-3: vs_ideal 4.1 for a thread that was busy the whole time)
+    args = harness.parser().parse_args(
+        [
+            *("--rooms", "20", "--members", "20", "--drift", "0.1", "--tps", "10"),
+            *("--latency-ms", "300", "--parallelism", "1"),
+        ]
+    )
+    sc = harness.build(args)
+    assert sum(sc.read_bound.values()) == 21
+    assert harness.ideal(sc.read_bound, "plan", sc, args) == pytest.approx(6.3)
+    args.parallelism = 8  # 0.79 s of latency on 8 threads: the quota's 2.0 s
+    assert harness.ideal(sc.read_bound, "plan", sc, args) == pytest.approx(2.0)
+    # --quotas (the CLI not told --tps): the longer of the two quotas' floors
+    quotas = harness.parser().parse_args(
+        [
+            *("--channels", "1", "--channel-members", "260", "--drift", "1.0", "--quotas"),
+            *("--tps", "5", "--unknown-quota"),
+        ]
+    )
+    sc = harness.build(quotas)
+    read = sc.read_bound
+    assert harness.ideal(read, "plan", sc, quotas) == pytest.approx((sum(read.values()) - 1) / 5)
+    quotas.tps = 100
+    assert harness.ideal(read, "plan", sc, quotas) == pytest.approx(1.8)
+
+
+@pytest.mark.parametrize(("rooms", "members"), [(4, 5), (10, 10)])
+def test_a_drift_a_room_cannot_take_is_refused_not_turned_into_demotions(
+    rooms: int, members: int
+) -> None:
+    # 1.0 of 10 members: 4 adds and 4 demotions after 3 Administrators overlap; the adds
+    # became demotions, 0 or 30 adds of 8 or 40 (QA-FI Q-FI-6)
+    with pytest.raises(ValueError, match=f"rooms of {members} members cannot take a drift of 1"):
+        estate(rooms, members, 1.0)
+    args = harness.parser().parse_args(
+        ["--rooms", str(rooms), "--members", str(members), "--drift", "1.0"]
+    )
+    with pytest.raises(SystemExit, match=r"^harness\.py: rooms of"):
+        harness.run(args)
+
+
+@pytest.mark.parametrize(
+    ("rooms", "members", "drift"),
+    [(300, 200, 0.05), (1000, 1000, 0.05), (300, 20, 0.1), (4, 20, 0.25), (3, 14, 1.0)],
+)
+def test_every_room_drifts_as_described(rooms: int, members: int, drift: float) -> None:
+    # the README's scenarios (and the largest drift of a small room) build the estate the
+    # README describes: two fifths adds, two fifths demotions, the rest removals, a room
+    want = Drift.of(members, drift)
+    for room in estate(rooms, members, drift).rooms:
+        d = diff(room)
+        assert (len(d.adds), len(d.updates), len(d.deletes)) == (
+            want.adds,
+            want.updates,
+            want.removes,
+        )
+
+
+def test_plan_only_runs_no_naive_script() -> None:
+    # --no-apply: there is no apply to compare the naive script with (QA-FI Q-FI-5)
+    args = harness.parser().parse_args(["--rooms", "2", "--members", "3", "--no-apply"])
+    result = harness.run(args)
+    assert result["plan"]["problems"] == []
+    assert "apply" not in result and "naive" not in result
+    assert result["scenario"]["members"] == 3 and result["scenario"]["channel_members"] is None
+
+
+def test_the_json_says_when_the_quota_ideal_assumes_more_threads_than_given() -> None:
+    # one thread, 2 bearers: a thread waiting for one bearer's quota serves no other, so
+    # vs_ideal would count the missing threads; the reader is told (QA-FI Q-FI-7)
+    args = harness.parser().parse_args(
+        [
+            *("--channels", "2", "--channel-members", "4", "--drift", "0", "--quotas"),
+            *("--bearers", "2", "--parallelism", "1", "--no-apply"),
+        ]
+    )
+    result = harness.run(args)
+    assert result["plan"]["problems"] == []
+    assert result["scenario"]["ideal_assumes"] == (
+        "--parallelism 1 with 2 bearers: the ideal assumes more threads than bearers (a "
+        "thread waiting for one bearer's quota, or out a channel's second between batch "
+        "calls, serves no other meanwhile), so vs_ideal counts the missing threads too"
+    )
+    more = harness.parser().parse_args(["--channels", "2", "--quotas", "--bearers", "4"])
+    assert harness.ideal_assumes(more) is None  # 8 threads, 4 bearers
+    more.parallelism = 4
+    assert (harness.ideal_assumes(more) or "").startswith("--parallelism 4 with 4 bearers:")
+
+
+def test_an_apply_that_did_not_converge_is_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the estate seeded again before the plan after apply: it finds the drift again
+    args = harness.parser().parse_args(["--rooms", "2", "--members", "5", "--drift", "0.4"])
+    args.naive = False
+    seed = harness.build(args).seed()
+    real = harness.after_apply
+
+    def undone(top: list[str], emu: harness.Emulator, work: Path) -> dict[str, object]:
+        emu.seed(seed, {})
+        return real(top, emu, work)
+
+    monkeypatch.setattr(harness, "after_apply", undone)
+    result = harness.run(args)
+    assert result["apply"]["converged"] is False
+    assert result["after_apply"]["exit_code"] == 2
+    [problem] = result["apply"]["problems"]
+    assert problem == (
+        "not converged: a plan after apply exits 2, summary {'add': 0, 'change': 0, 'remove': 4}"
+    )
