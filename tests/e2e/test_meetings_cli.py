@@ -349,7 +349,7 @@ def test_watch_is_bounded_by_until(bridge: EmulatorServer, cli: Cli) -> None:
         (("--interval", "5"), "Error: --interval and --until go with --watch"),
         (("--watch", "--until", "soon"), "Error: --until soon: expected a duration"),
         (("--watch", "plan.json"), "Error: --watch plans every round"),
-        (("--watch", "--target", "nope"), "Error: --watch needs at least one meeting in scope"),
+        (("--watch", "--target", "nope"), "Error: Nothing was applied: the plan has 1 error"),
     ],
 )
 def test_watch_usage_errors(
