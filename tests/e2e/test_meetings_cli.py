@@ -500,6 +500,29 @@ def test_a_meeting_of_another_control_region_is_reported_as_not_found(
     assert "has ended (or never existed): the meetings API does not find it; left out" in (
         elsewhere.stdout
     )
-    assert "No changes." in elsewhere.stdout
+    assert "No changes, but nothing was compared" in elsewhere.stdout  # Q-FO-9
     here = cli("--region", "us-east-1", "plan")
     assert "Plan: 2 to add, 1 to change, 1 to remove." in here.lines, here.stdout
+
+
+def test_a_plan_whose_every_meeting_is_left_out_does_not_claim_a_match(
+    bridge: EmulatorServer, cli: Cli
+) -> None:
+    """Q-FO-9: every target in scope left out (a mistyped --region: each meeting "has
+    ended (or never existed)"): nothing was compared, so the closing line says so instead
+    of "Chime memberships match the desired state"; not an error, and no change is due
+    (exit 0, --detailed-exitcode 0), apply's too; a Markdown plan points below."""
+    closing = (
+        "No changes, but nothing was compared: 1 meeting in scope was left out (the note "
+        "above), and no other target is in scope."
+    )
+    planned = cli("--region", "eu-central-1", "plan", "--detailed-exitcode")
+    assert planned.exit_code == 0, planned.stderr
+    assert planned.lines[-1] == closing
+    assert "match the desired state" not in planned.stdout
+    applied = cli("--region", "eu-central-1", "apply", "--auto-approve")
+    assert applied.exit_code == 0, applied.stderr
+    assert applied.lines[-1] == closing
+    markdown = cli("--region", "eu-central-1", "plan", "--format", "markdown").stdout
+    assert f"**{closing.replace('above', 'below')}**" in markdown
+    assert len(bridge.meetings.attendees_of(MEETING)) == 2  # nothing applied
