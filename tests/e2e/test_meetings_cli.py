@@ -526,3 +526,19 @@ def test_a_plan_whose_every_meeting_is_left_out_does_not_claim_a_match(
     markdown = cli("--region", "eu-central-1", "plan", "--format", "markdown").stdout
     assert f"**{closing.replace('above', 'below')}**" in markdown
     assert len(bridge.meetings.attendees_of(MEETING)) == 2  # nothing applied
+
+
+def test_the_markdown_plan_names_the_meeting_a_variable_chose(
+    bridge: EmulatorServer, cli: Cli, workdir: Path
+) -> None:
+    """Q-FO-8: the PR comment (``plan --format markdown``, ``show --format markdown``)
+    shows the id ``meeting_id: ${INCIDENT_MEETING_ID}`` held, as the text plan's header
+    does, in the table and the details' summary, with ``--target`` too: a variable naming
+    the wrong bridge is seen where the removals are approved."""
+    label = f"bridge (meeting_id ${{INCIDENT_MEETING_ID}}, id {MEETING})"
+    for args in ((), ("--target", "bridge")):
+        markdown = cli("plan", "--format", "markdown", *args, "--out", "plan.json").stdout
+        assert f"| {label.replace('_', chr(92) + '_')} | 2 | 1 | 1 |" in markdown
+        assert f"<summary>meeting {label}: 2 to add, 1 to change, 1 to remove" in markdown
+        shown = cli("show", "--format", "markdown", str(workdir / "plan.json")).stdout
+        assert f"<summary>meeting {label}:" in shown
