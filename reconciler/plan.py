@@ -229,6 +229,8 @@ class Plan:
         drift = len(self.drift)
         if self.left_out and not self.summary.total:
             line = self._left_out_line()
+        elif self.notices and not self.targets:
+            line = self._nothing_compared_line(errors_at)
         elif drift and not self.summary.total:
             members = f"{number(drift)} {self._drift_word(drift)}"
             line = f"No changes, but Chime has {members} the desired state does not declare."
@@ -250,6 +252,20 @@ class Plan:
         return (
             f"No changes can be applied: the plan's {counted(n, 'change')} {are} to {where} "
             "that have ended since it was made (left out)."
+        )
+
+    def _nothing_compared_line(self, notes_at: str) -> str:
+        """Every target in scope was left out (each a notice: a meeting that has ended, or
+        of another ``--region``) and none planned: nothing was compared with Chime, which
+        is no match with it (Q-FO-9). Not an error: no change is due (exit 0)."""
+        n = len(self.notices)
+        ending = [k.words for k in kinds.all_kinds() if k.ends]  # only those leave one out
+        one, many = (ending[0].noun, ending[0].plural) if len(ending) == 1 else ("target", "")
+        were = "was" if n == 1 else "were"
+        return (
+            f"No changes, but nothing was compared: {counted(n, one, many)} in scope {were} "
+            f"left out (the {'note' if n == 1 else 'notes'} {notes_at}), and no other target "
+            "is in scope."
         )
 
     def _drift_word(self, n: int) -> str:

@@ -5,6 +5,9 @@ the plan's header shows for it; a value that is not a meeting id is never matche
 offered as "did you mean", so never shown): the loader reads it once, into
 ``DesiredTarget.aliases``. The id Chime gave a target declared by name is not known
 before its scope is read, so it is not matched: the error says so, and to give the name.
+An id is compared as its kind compares ids (``Kind.normal_id``): a meeting id in any case
+selects its meeting, as AWS takes a meeting id in any case (botocore's ``GuidString``,
+``[a-fA-F0-9]...``: Q-FO-1); a name is compared exactly.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection, Iterable
 
+from reconciler import kinds
 from reconciler.desired.model import DesiredTarget
 from reconciler.prose import with_article
 
@@ -26,12 +30,21 @@ def matched_by(t: DesiredTarget) -> set[str]:
     return names
 
 
+def selects(t: DesiredTarget, name: str) -> bool:
+    """Whether ``--target name`` selects ``t``: its name exactly, or one of its ids and
+    aliases as its kind compares ids (``Kind.normal_id``: a meeting id in any case)."""
+    if name == t.key.name:
+        return True
+    normal = kinds.get(t.key.kind).normal_id
+    return normal(name) in {normal(value) for value in matched_by(t) - {t.key.name}}
+
+
 def select(declared: Iterable[DesiredTarget], names: Collection[str] | None) -> list[DesiredTarget]:
-    """The declared targets ``names`` select (``matched_by``); all when None."""
+    """The declared targets ``names`` select (``selects``); all when None."""
     if names is None:
         return list(declared)
     wanted = set(names)
-    return [t for t in declared if not wanted.isdisjoint(matched_by(t))]
+    return [t for t in declared if any(selects(t, name) for name in wanted)]
 
 
 def unknown_target_errors(
@@ -47,9 +60,9 @@ def unknown_target_errors(
     known = set().union(*(matched_by(t) for t in declared))
     by_name_only = any(t.target_id is None for t in declared)
     messages = []
-    for name in sorted(set(names) - known):
-        hint = difflib.get_close_matches(name, sorted(known), n=1)
-        suffix = f" (did you mean {hint[0]!r}?)" if hint else ""
+    for name in sorted(n for n in set(names) if not any(selects(t, n) for t in declared)):
+        hint = close_match(name, known)
+        suffix = f" (did you mean {hint!r}?)" if hint else ""
         if by_name_only:
             suffix += (
                 f"; {option} takes {with_article(noun)}'s name (its key in the YAML) or the "
@@ -57,3 +70,14 @@ def unknown_target_errors(
             )
         messages.append(f"{option} {name}: no {noun} named {name!r} is declared{suffix}")
     return messages
+
+
+def close_match(name: str, known: Iterable[str]) -> str | None:
+    """The declared value closest to ``name``, compared ignoring case (an id typed in
+    upper case is offered the id it is closest to, not one that shares its case: Q-FO-1),
+    as written; None when none is close."""
+    folded: dict[str, str] = {}
+    for value in sorted(known):
+        folded.setdefault(value.casefold(), value)
+    hint = difflib.get_close_matches(name.casefold(), sorted(folded), n=1)
+    return folded[hint[0]] if hint else None

@@ -404,7 +404,16 @@ def _watch(
         with interrupt.heard():
             session = Session.open(app, shard)
             every = DEFAULT_INTERVAL if interval is None else interval
-            runner = Watch(session, targets, every, deadline, out, allow_unsafe, report=output)
+            runner = Watch(
+                session,
+                targets,
+                every,
+                deadline,
+                out,
+                allow_unsafe,
+                report=output,
+                report_idle=output.idle,
+            )
             code = runner.run(first_round)
     except KeyboardInterrupt:  # each change made was printed as it was made
         if runner is None or not runner.totals.results:  # while round 1 read (Q-DU-1)

@@ -57,6 +57,7 @@ from reconciler.governance.expiry import as_of
 from reconciler.governance.grant import DATE_SHAPE, parse_end
 from reconciler.kinds import all_kinds, get
 from reconciler.plan import Plan
+from reconciler.prose import counted
 from reconciler.refs import TargetKey
 from reconciler.render.apply import (
     ABSENT_NOW,
@@ -70,7 +71,7 @@ from reconciler.render.apply import (
 from reconciler.render.safe import shown
 from reconciler.render.text import change_line
 from reconciler.render.watch import Round, Stop, WatchTotals, incomplete
-from reconciler.target_select import select
+from reconciler.target_select import select, unknown_target_errors
 
 DEFAULT_UNTIL = timedelta(hours=24)  # AWS ends every meeting after 24 hours
 DEFAULT_INTERVAL = 10.0  # seconds
@@ -133,20 +134,43 @@ class Watch:
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     sleep: Callable[[float], None] = sliced_sleep
     report: Callable[[Round], str | None] = _no_report  # a line to say, or None
+    # ... and when it has nothing to watch (``idle``): the --out file of no round
+    report_idle: Callable[[], str | None] = lambda: None
     totals: WatchTotals = field(default_factory=WatchTotals)  # its exit code's
     unheard: bool = False  # its output was closed while it applied (``_tell``)
     failure: str | None = None  # ... or could not be written (a full disk): why
 
     def meeting_keys(self) -> set[TargetKey]:
-        """The targets in scope whose kind ends on its own (``Kind.ends``: meetings)."""
-        chosen = select(self.session.desired.targets, self.targets or None)
+        """The targets in scope whose kind ends on its own (``Kind.ends``: meetings). None
+        (an empty set) when a ``--target`` names no declared target (the first round's plan
+        then says so, as apply's does: Q-FO-2) or when the ``--shard`` holds none of those
+        declared (``idle``); an error when the desired state declares none in scope."""
+        desired = self.session.desired
+        chosen = select(desired.targets, self.targets or None)
         keys = {t.key for t in chosen if get(t.key.kind).ends}
-        if not keys:
-            ending = [k for k in all_kinds() if k.ends]
-            nouns = " or ".join(k.words.noun for k in ending)
-            sections = ", ".join(f"{k.section}: ..." for k in ending)
-            raise UsageError(f"--watch needs at least one {nouns} in scope ({sections})")
-        return keys
+        if keys or unknown_target_errors(desired.targets, self.targets) or self.idle():
+            return keys
+        ending = [k for k in all_kinds() if k.ends]
+        nouns = " or ".join(k.words.noun for k in ending)
+        sections = ", ".join(f"{k.section}: ..." for k in ending)
+        raise UsageError(f"--watch needs at least one {nouns} in scope ({sections})")
+
+    def idle(self) -> str | None:
+        """What a watch whose ``--shard`` holds no target that ends says (it has nothing
+        to watch: it stops, exit 0, as an apply of that shard has nothing to do), when the
+        other shards hold some; None otherwise (Q-FO-2)."""
+        shard = self.session.shard
+        if shard is None or any(get(t.key.kind).ends for t in self.session.desired.targets):
+            return None
+        elsewhere = [t for t in self.session.desired.elsewhere if get(t.key.kind).ends]
+        if not elsewhere:
+            return None
+        words = get(elsewhere[0].key.kind).words
+        declared = counted(len(elsewhere), words.noun, words.plural)
+        return (
+            f"Shard {shard} holds no {words.noun} (the {declared} declared "
+            f"{'is' if len(elsewhere) == 1 else 'are'} in other shards): nothing to watch."
+        )
 
     def scope(self) -> list[str]:
         """--target names, or the name of every target that ends (meetings): a watch
@@ -186,6 +210,11 @@ class Watch:
     def _rounds(self, first_round: Callable[[Plan], bool]) -> int:
         keys = self.meeting_keys()
         names = self.scope()
+        if (idle := self.idle()) is not None:
+            self.say(idle)
+            if (said := self.report_idle()) is not None:
+                self.say(said)
+            return 0
         first = True
         heard = Heard()  # the notices and warnings said: each once
         number = 0
@@ -195,6 +224,9 @@ class Watch:
             at, started = self.clock(), time.monotonic()
             if not first and self._refresh(at):  # the files as they are now
                 keys, names = self.meeting_keys(), self.scope()
+                if (idle := self.idle()) is not None:  # the files moved them elsewhere
+                    self.say(idle)
+                    return self.end_idle()
             error = None
             try:
                 plan = self.session.plan(names)
@@ -297,6 +329,10 @@ class Watch:
             self.say("Every meeting in scope has ended: nothing left to watch.")
         else:
             self.say("Watch stopped: --until reached.")
+        return self.end_idle()
+
+    def end_idle(self) -> int:
+        """0, or 1 (said) when the rounds so far left it incomplete (``end``)."""
         why = incomplete(self.totals)
         if why is not None:
             self.say(why)

@@ -41,6 +41,19 @@ class WatchOutput:
         self.unwritten = None
         return None
 
+    def idle(self) -> str | None:
+        """A watch that had nothing to watch (its ``--shard`` holds no meeting) writes the
+        file of no round, as an apply of that shard writes its result: a CI step that
+        uploads it finds it (Q-FO-2). Why it could not, or None."""
+        if self.result_file is None:
+            return None
+        try:
+            atomic_file.write_atomically(self.result_file, watch_document(self.totals))
+        except OSError as exc:
+            self.unwritten = str(exc.strerror or exc)
+            return f"Error: {self._cannot()}"
+        return None
+
     def check(self) -> None:
         """``UsageError`` (exit 1) when the file does not hold the last round."""
         if self.unwritten is not None:

@@ -25,6 +25,7 @@ from reconciler.desired import files as source_files
 from reconciler.desired.files import RESTRICTIONS, SETTINGS
 from reconciler.desired.found import Found, found_in
 from reconciler.desired.groups import EntryAt, GroupDef
+from reconciler.desired.listed_twice import listed_twice
 from reconciler.desired.member_entries import remembered_parses
 from reconciler.desired.messages import SETTINGS_DATA, located, validate
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
@@ -345,7 +346,9 @@ class _Loader:
                 self.problems.append(located(display, location.line, path, message))
                 continue
             listed = [(list_path, zip(count(), group_entries, repeat(None)))]
-            entries = _flat(self._entries(MemberRef.parse, listed, display, positions))
+            entries = _flat(
+                self._entries(MemberRef.parse, listed, display, positions, in_group=True)
+            )
             written = _respelled(entries, group_entries)
             self.declared.groups[name] = GroupDef(name, location, path, entries, owners, written)
         for section, section_kinds in sections().items():
@@ -449,6 +452,7 @@ class _Loader:
         lists: Iterable[tuple[KeyPath, Iterable[tuple[str | int, Any, Hashable]]]],
         display: str,
         positions: Positions,
+        in_group: bool = False,
     ) -> tuple[EntryList, ...]:
         """Parse validated member entries, list by list (``Kind.entry_lists``: a list's
         path, its entries ``(index, value, role)``): a reference, or its mapping form with
@@ -461,6 +465,7 @@ class _Loader:
         texts, first_texts = self.texts.setdefault(parse_member, {}), self.first_texts
         for within, items in lists:
             in_list = seen.setdefault(within, {})
+            first_written: dict[str, str] = {}  # an entry's text where first listed
             lines = positions.items.get(within)
             listed = len(lines) if lines is not None else 0
             entries: list[Entry] = []
@@ -488,9 +493,11 @@ class _Loader:
                 first = in_list.setdefault(same, line)
                 if len(in_list) == listed_before:
                     as_listed = False
-                    message = f"{str(entry)!r} is listed twice (first at line {first})"
+                    first_text = first_written.get(same, text)
+                    message = listed_twice(text, entry, first, first_text, in_group)
                     self.problems.append(located(display, line, (*within, index), message))
                     continue
+                first_written.setdefault(same, text)
                 entries.append(entry)
                 at.append(line)
                 indices.append(index)

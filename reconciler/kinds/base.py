@@ -328,6 +328,12 @@ class Kind:
         not read): itself, for most kinds."""
         return target_id
 
+    def scope_is_variable(self, scope: str) -> bool:
+        """Whether ``scope`` as written names a variable the run reads (a meeting's
+        ``meeting_id: ${VARIABLE}``) rather than an id: the id it held is then shown
+        wherever the target is named, the Markdown plan too (Q-FO-8). False for most."""
+        return False
+
     def id_aliases(self, target_id: str, environ: Mapping[str, str]) -> tuple[str, ...]:
         """The other values ``--target`` selects a target whose id is ``target_id`` by,
         read from ``environ`` at the edge (the loader): none for most kinds."""

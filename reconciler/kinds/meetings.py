@@ -146,6 +146,9 @@ class MeetingKind(Kind):
         """None for a ``${VARIABLE}`` (the text names a variable, not an id: Q-EE-3)."""
         return None if env_name(target_id) is not None else target_id
 
+    def scope_is_variable(self, scope: str) -> bool:
+        return env_name(scope) is not None
+
     def id_aliases(self, target_id: str, environ: Mapping[str, str]) -> tuple[str, ...]:
         """The meeting id ``${VARIABLE}`` holds (the id the plan's header shows), as it
         holds it and in lower case, and a literal id in lower case (``canonical_id``): a

@@ -141,9 +141,14 @@ class MarkdownRenderer:
 
     def _label(self, t: TargetPlan, qualifier: str = "") -> str:
         """``name``, its ``qualifier`` (`` (moderators)``), then its scope when the plan
-        spans several."""
+        spans several, or when it is a variable (``${VARIABLE}``), with the id it held, as
+        the text plan's header shows it: the reviewer sees which meeting the run chose
+        (Q-FO-8)."""
+        scope = f"{t.kind.words.scope} {t.key.scope}"
+        if t.kind.scope_is_variable(t.key.scope):
+            return f"{t.key.name}{qualifier} ({scope}, id {t.target_id})"
         if self._with_account:
-            return f"{t.key.name}{qualifier} ({t.kind.words.scope} {t.key.scope})"
+            return f"{t.key.name}{qualifier} ({scope})"
         return t.key.name + qualifier
 
     def _row(self, t: TargetPlan) -> str:

@@ -49,7 +49,8 @@ def test_an_end_in_an_ended_meeting_is_not_warned(ended: None, cli: Any) -> None
         f"Note: desired-state/bridge.yaml:2: meeting bridge (id {MEETING}) has ended (or "
         "never existed): the meetings API does not find it; left out",
         "",
-        "No changes. Chime memberships match the desired state.",
+        "No changes, but nothing was compared: 1 meeting in scope was left out (the note "
+        "above), and no other target is in scope.",
     ]
 
 

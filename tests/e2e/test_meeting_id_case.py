@@ -127,3 +127,77 @@ def test_validate_finds_one_meeting_id_written_in_two_cases(
         f"at desired-state/a.yaml:2 (as '{UPPER}')",
         "Desired state is invalid: 1 error.",
     ]
+
+
+SECOND = "6f1c2a9e-0000-4000-8000-000000000002"
+
+
+@pytest.fixture
+def two_bridges(
+    emulator: EmulatorServer, write_desired: WriteDesired, monkeypatch: pytest.MonkeyPatch
+) -> EmulatorServer:
+    """Q-FO-1's estate: one meeting by ``${VARIABLE}`` holding the id in lower case, the
+    other by a literal id written in upper case; each misses one attendee."""
+    emulator.reset(
+        {
+            "meetings": [
+                {"id": MEETING, "external_meeting_id": "m1"},
+                {"id": SECOND, "external_meeting_id": "m2"},
+            ]
+        }
+    )
+    monkeypatch.setenv("INCIDENT_MEETING_ID", MEETING)
+    write_desired(
+        {
+            "m.yaml": "meetings:\n  incident-bridge:\n"
+            + one("${INCIDENT_MEETING_ID}")
+            + "  second:\n"
+            + one(SECOND.upper(), "dial-in-7")
+        }
+    )
+    return emulator
+
+
+@pytest.mark.parametrize(
+    ("typed", "selected"),
+    [
+        (UPPER, "incident-bridge"),  # the variable holds it in lower case
+        (SECOND, "second"),  # written in upper case
+        ("6F1c2A9e" + MEETING[8:], "incident-bridge"),  # mixed
+    ],
+)
+def test_target_takes_a_meeting_id_in_any_case(
+    two_bridges: EmulatorServer, cli: Cli, typed: str, selected: str
+) -> None:
+    """Q-FO-1: ``--target`` matches a meeting id as AWS does, in any case (botocore's
+    ``GuidString`` is ``[a-fA-F0-9]...``): never "no target named" for a declared meeting,
+    nor "did you mean" the other one; plan, explain and apply alike."""
+    planned = cli("plan", "--target", typed)
+    assert planned.exit_code == 0, planned.stderr
+    assert "no target named" not in planned.stderr
+    assert [line for line in planned.lines if line.startswith("# meeting")] == [
+        next(line for line in cli("plan").lines if line.startswith(f"# meeting {selected} "))
+    ]
+    member = "alice@example.com" if selected == "incident-bridge" else "dial-in-7"
+    explained = cli("explain", "--target", typed, member)
+    assert explained.exit_code == 0, explained.stderr
+    assert f"# meeting {selected} " in explained.stdout
+    applied = cli("apply", "--auto-approve", "--target", typed)
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    wanted = MEETING if selected == "incident-bridge" else SECOND
+    other = SECOND if wanted == MEETING else MEETING
+    assert set(two_bridges.meetings.attendees_of(wanted)) == {member}
+    assert two_bridges.meetings.attendees_of(other) == {}
+
+
+def test_did_you_mean_compares_a_meeting_id_ignoring_case(
+    two_bridges: EmulatorServer, cli: Cli
+) -> None:
+    """Q-FO-1: a mistyped id in upper case is offered the declared id closest to it
+    ignoring case, not one that happens to share its case."""
+    typo = MEETING.upper()[:-2] + "1X"  # one character off the first meeting's id
+    planned = cli("plan", "--target", typo)
+    assert planned.exit_code == 1
+    assert planned.lines[0] == (
+        f"Error: --target {typo}: no target named {typo!r} is declared (did you mean {MEETING!r}?)"
+    )

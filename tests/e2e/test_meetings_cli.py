@@ -349,7 +349,7 @@ def test_watch_is_bounded_by_until(bridge: EmulatorServer, cli: Cli) -> None:
         (("--interval", "5"), "Error: --interval and --until go with --watch"),
         (("--watch", "--until", "soon"), "Error: --until soon: expected a duration"),
         (("--watch", "plan.json"), "Error: --watch plans every round"),
-        (("--watch", "--target", "nope"), "Error: --watch needs at least one meeting in scope"),
+        (("--watch", "--target", "nope"), "Error: Nothing was applied: the plan has 1 error"),
     ],
 )
 def test_watch_usage_errors(
@@ -500,6 +500,45 @@ def test_a_meeting_of_another_control_region_is_reported_as_not_found(
     assert "has ended (or never existed): the meetings API does not find it; left out" in (
         elsewhere.stdout
     )
-    assert "No changes." in elsewhere.stdout
+    assert "No changes, but nothing was compared" in elsewhere.stdout  # Q-FO-9
     here = cli("--region", "us-east-1", "plan")
     assert "Plan: 2 to add, 1 to change, 1 to remove." in here.lines, here.stdout
+
+
+def test_a_plan_whose_every_meeting_is_left_out_does_not_claim_a_match(
+    bridge: EmulatorServer, cli: Cli
+) -> None:
+    """Q-FO-9: every target in scope left out (a mistyped --region: each meeting "has
+    ended (or never existed)"): nothing was compared, so the closing line says so instead
+    of "Chime memberships match the desired state"; not an error, and no change is due
+    (exit 0, --detailed-exitcode 0), apply's too; a Markdown plan points below."""
+    closing = (
+        "No changes, but nothing was compared: 1 meeting in scope was left out (the note "
+        "above), and no other target is in scope."
+    )
+    planned = cli("--region", "eu-central-1", "plan", "--detailed-exitcode")
+    assert planned.exit_code == 0, planned.stderr
+    assert planned.lines[-1] == closing
+    assert "match the desired state" not in planned.stdout
+    applied = cli("--region", "eu-central-1", "apply", "--auto-approve")
+    assert applied.exit_code == 0, applied.stderr
+    assert applied.lines[-1] == closing
+    markdown = cli("--region", "eu-central-1", "plan", "--format", "markdown").stdout
+    assert f"**{closing.replace('above', 'below')}**" in markdown
+    assert len(bridge.meetings.attendees_of(MEETING)) == 2  # nothing applied
+
+
+def test_the_markdown_plan_names_the_meeting_a_variable_chose(
+    bridge: EmulatorServer, cli: Cli, workdir: Path
+) -> None:
+    """Q-FO-8: the PR comment (``plan --format markdown``, ``show --format markdown``)
+    shows the id ``meeting_id: ${INCIDENT_MEETING_ID}`` held, as the text plan's header
+    does, in the table and the details' summary, with ``--target`` too: a variable naming
+    the wrong bridge is seen where the removals are approved."""
+    label = f"bridge (meeting_id ${{INCIDENT_MEETING_ID}}, id {MEETING})"
+    for args in ((), ("--target", "bridge")):
+        markdown = cli("plan", "--format", "markdown", *args, "--out", "plan.json").stdout
+        assert f"| {label.replace('_', chr(92) + '_')} | 2 | 1 | 1 |" in markdown
+        assert f"<summary>meeting {label}: 2 to add, 1 to change, 1 to remove" in markdown
+        shown = cli("show", "--format", "markdown", str(workdir / "plan.json")).stdout
+        assert f"<summary>meeting {label}:" in shown

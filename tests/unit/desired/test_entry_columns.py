@@ -103,7 +103,7 @@ def test_entries_are_the_same_member_by_kind_and_key_not_by_text(tmp_path: Path)
     file = tmp_path / "r.yaml"
     assert [str(p) for p in raised.value.problems] == [
         f"{file}:7: rooms.ops.members[2]: 'A@Example.COM' is listed twice (first at line 5)",
-        f"{file}:8: rooms.ops.members[3]: 'bot:a@example.com' is listed twice (first at line 6)",
+        f"{file}:8: rooms.ops.members[3]: 'BOT:a@example.com' is listed twice (first at line 6)",
     ]
     (tmp_path / "r.yaml").write_text(
         "rooms:\n  ops:\n    account: a\n    members: [a@example.com, bot:a@example.com]\n"
