@@ -344,6 +344,12 @@ class ChannelDirectory:
             self._channels[instance] = dict(by_name)
         return dict(by_name)
 
+    def several_named(self, instance: str, name: str) -> str:
+        """Why a channel declared by ``name`` is not planned, as the plan says it: several
+        channels of ``instance`` have that name (ListChannels, once a run); "": one or
+        none has it. Raises ``AwsError`` as ``channel_arns`` does."""
+        return several_named(instance, name, self.channel_arns(instance).get(name, []))
+
     def _listed(self, instance: str) -> Iterator[dict[str, Any]]:
         """Every channel the first bearer may see: ListChannels with ``Privacy=PUBLIC``,
         then ``Privacy=PRIVATE`` (each paged), the two filters AWS documents (QA-AL
@@ -402,6 +408,18 @@ class ChannelDirectory:
                     users.setdefault(arn, True)
         with self._lock:
             return self._banned.setdefault(channel, found)
+
+
+def several_named(instance: str, name: str, arns: Collection[str]) -> str:
+    """The plan's error on a channel declared by ``name`` that the channels ``arns`` of
+    ``instance`` all have (``plan``, ``explain`` and ``audit`` say it alike); "": one
+    channel or none has it."""
+    if len(arns) < 2:
+        return ""
+    return (
+        f"{len(arns)} channels named {name} in app instance {instance} "
+        f"({', '.join(sorted(arns))}): give the channel's arn"
+    )
 
 
 class BearerNotFound(ReconcilerError):

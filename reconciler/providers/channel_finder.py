@@ -28,7 +28,9 @@ it: no such user or bot, no such channel, an elastic channel (not managed) or a 
 (ListChannelBans, as the channel's bearer; ListChannels first, once per app instance, for
 a channel declared by name), only there and only for a member that exists (for one that
 does not, ListChannels alone, to name the channel by its id), so a member in every
-channel that declares it costs none."""
+channel that declares it costs none. A member in a channel whose name an entry declares
+(no ARN) costs ListChannels once per app instance too: a name several channels share is
+the plan's error on that entry (``_unplanned``), not a channel it plans."""
 
 from __future__ import annotations
 
@@ -132,14 +134,28 @@ def _unplanned(
     found: ChannelDirectory, ref: MemberRef, desired: DesiredState, live: Iterable[Found]
 ) -> Iterator[tuple[TargetKey, str]]:
     """The declared channels ``ref`` is in (live, or declared) that the plan refuses as a
-    whole, and why: one declaring a ``bot:NAME`` several AppInstanceBots have (Q-BJ-2).
-    Costs ListAppInstanceBots once per app instance where such a channel declares a bot."""
+    whole, and why: one declared by a name that ``ref``'s live channel has and that
+    several channels have (Q-FP-1: the row is of no entry the plan plans; costs
+    ListChannels once per app instance where a live channel has the name of a channel
+    declared by name), or one declaring a ``bot:NAME`` several AppInstanceBots have
+    (Q-BJ-2; costs ListAppInstanceBots once per app instance where such a channel
+    declares a bot)."""
+    live = list(live)
     here = {(r.kind, r.scope, x) for r in live for x in (r.target_id, r.name)}
+    names = {(r.kind, r.scope, r.name) for r in live if r.key is None}
     for t in desired.targets:
         instance = t.key.scope
         mine = (t.key.kind, instance, t.target_id or t.key.name) in here
         if t.key.kind not in KINDS or not (mine or t.member(ref) is not None):
             continue
+        if t.target_id is None and (t.key.kind, instance, t.key.name) in names:
+            try:
+                several = found.several_named(instance, t.key.name)
+            except AwsError:  # an app instance Chime does not have: the plan reports it
+                continue
+            if several:
+                yield t.key, several
+                continue
         for dm in t.members:
             try:
                 why = found.several_bots(instance, dm.ref)

@@ -52,7 +52,7 @@ from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Refu
 from reconciler.parallel import pmap
 from reconciler.providers import channel_bans
 from reconciler.providers.base import ItemError, ReadProgress, Steps
-from reconciler.providers.channel_directory import BearerNotFound, ChannelDirectory
+from reconciler.providers.channel_directory import BearerNotFound, ChannelDirectory, several_named
 from reconciler.providers.channel_finder import channels_where
 from reconciler.providers.messaging_api import PAGE
 from reconciler.providers.target_gone import gone_on, unless_gone
@@ -300,10 +300,7 @@ class _ChannelsBase:
                 message = self._no_channel(t.key, listed)
                 problems.append(LiveProblem(t.key, t.location, message))
             else:
-                message = (
-                    f"{len(matches)} channels named {t.key.name} in app instance {t.key.scope} "
-                    f"({', '.join(matches)}): give the channel's arn"
-                )
+                message = several_named(t.key.scope, t.key.name, matches)
                 problems.append(LiveProblem(t.key, t.location, message))
         return arns
 
