@@ -14,8 +14,8 @@ then on."""
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -197,6 +197,12 @@ class ChannelDirectory:
             else m
             for m in members
         ]
+
+    def shaped(self, instance: str, listed: Sequence[LiveMember]) -> list[LiveMember]:
+        """A channel's listing (of one kind) as the plan knows its members: bots sharing a
+        name by their ARNs (``distinct_bots``), a bot bearer given by its ARN so
+        (``as_written``). ``audit`` names the rows it finds in a channel so too."""
+        return self.as_written(instance, distinct_bots(listed))
 
     def bearer_for(self, channel: str, instance: str) -> str:
         """The one bearer that reads and writes ``channel`` in this run."""
@@ -408,6 +414,21 @@ class ChannelDirectory:
                     users.setdefault(arn, True)
         with self._lock:
             return self._banned.setdefault(channel, found)
+
+
+def distinct_bots(members: Sequence[LiveMember]) -> list[LiveMember]:
+    """``members`` (one channel's listing), each bot whose name another bot of the listing
+    shares named by its ARN (``bot:arn:…/bot/ID``), not by that name: AWS's bot names are
+    not unique (QA-AL Q-AL-3), and two bots under one reference would be one member to the
+    plan (one kept, the other removed as if it were the declared one) and to the
+    verification after the apply."""
+    names = Counter(m.ref for m in members if m.kind is MemberKind.BOT)
+    return [
+        LiveMember(MemberRef.bot(m.member_id), m.member_id, m.kind, m.role)
+        if m.kind is MemberKind.BOT and names[m.ref] > 1
+        else m
+        for m in members
+    ]
 
 
 def several_named(instance: str, name: str, arns: Collection[str]) -> str:

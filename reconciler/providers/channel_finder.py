@@ -34,7 +34,9 @@ the plan's error on that entry (``_unplanned``), not a channel it plans."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from reconciler.channel_refs import USER_PREFIX, channel_user, user_id_of
@@ -214,7 +216,24 @@ def live_roles(
         found_roles = pmap(roles, rest, found.parallelism)
     present = {x.instance for x in rest}
     absent = {s.arn for s in desired.app_instances if s.arn not in present}
-    return [role for roles in found_roles for role in roles], absent
+    return _as_planned(found, [role for roles in found_roles for role in roles]), absent
+
+
+def _as_planned(found: ChannelDirectory, roles: list[Found]) -> list[Found]:
+    """``roles``, each named as the plan names it in its channel's listing of its kind
+    (``ChannelDirectory.shaped``, Q-FP-9): one of two bots of a name both in the channel,
+    and a bot bearer settings.yaml gives by its ARN, by the ARN (the bearer is then the
+    tool itself to the planner: protected, never removed). The listings found every bot
+    of ``ref``'s name, so the channel's twins are among ``roles``."""
+    channels: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for i, r in enumerate(roles):
+        channels[(r.kind, r.scope, r.target_id)].append(i)
+    out = list(roles)
+    for (_, instance, _), at in channels.items():
+        shaped = found.shaped(instance, [roles[i].membership for i in at])
+        for i, m in zip(at, shaped, strict=True):
+            out[i] = replace(roles[i], membership=m)
+    return out
 
 
 def absences(

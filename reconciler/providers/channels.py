@@ -38,7 +38,7 @@ ListChannels (paced per app instance anyway) is made by the first.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -70,21 +70,6 @@ def live_ref(identity: Mapping[str, Any]) -> tuple[MemberRef, MemberKind, str]:
     if head.endswith("/bot"):
         return MemberRef.bot(str(identity.get("Name") or ident)), MemberKind.BOT, arn
     return channel_user(ident), MemberKind.USER, arn
-
-
-def distinct_bots(members: Sequence[LiveMember]) -> list[LiveMember]:
-    """``members`` (one channel's listing), each bot whose name another bot of the listing
-    shares named by its ARN (``bot:arn:…/bot/ID``), not by that name: AWS's bot names are
-    not unique (QA-AL Q-AL-3), and two bots under one reference would be one member to the
-    plan (one kept, the other removed as if it were the declared one) and to the
-    verification after the apply."""
-    names = Counter(m.ref for m in members if m.kind is MemberKind.BOT)
-    return [
-        LiveMember(MemberRef.bot(m.member_id), m.member_id, m.kind, m.role)
-        if m.kind is MemberKind.BOT and names[m.ref] > 1
-        else m
-        for m in members
-    ]
 
 
 class _ChannelsBase:
@@ -261,9 +246,8 @@ class _ChannelsBase:
         return listing
 
     def _shaped(self, instance: str, listed: Sequence[LiveMember]) -> list[LiveMember]:
-        """A channel's listing as the plan knows its members (``distinct_bots``,
-        ``ChannelDirectory.as_written``)."""
-        return self.dir.as_written(instance, distinct_bots(listed))
+        """A channel's listing as the plan knows its members (``ChannelDirectory.shaped``)."""
+        return self.dir.shaped(instance, listed)
 
     def _undescribable(self, key: TargetKey, channel: str) -> str:
         """Why a channel its bearer may not describe is not planned (QA-CI Q-CI-2): AWS's
