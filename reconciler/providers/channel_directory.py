@@ -431,6 +431,12 @@ def distinct_bots(members: Sequence[LiveMember]) -> list[LiveMember]:
     ]
 
 
+def no_channel(arn: str) -> str:
+    """The plan's error on a channel declared by ``arn`` that Chime does not have
+    (DescribeChannel: NotFound); ``audit`` says it alike."""
+    return f"no channel {arn}"
+
+
 def several_named(instance: str, name: str, arns: Collection[str]) -> str:
     """The plan's error on a channel declared by ``name`` that the channels ``arns`` of
     ``instance`` all have (``plan``, ``explain`` and ``audit`` say it alike); "": one

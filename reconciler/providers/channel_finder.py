@@ -46,7 +46,7 @@ from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, MODER
 from reconciler.live import LiveMember
 from reconciler.parallel import pmap
 from reconciler.providers.base import Steps
-from reconciler.providers.channel_directory import ChannelDirectory
+from reconciler.providers.channel_directory import ChannelDirectory, no_channel
 from reconciler.providers.messaging_api import TYPES
 from reconciler.refs import MemberKind, MemberRef, TargetKey
 from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts, names_to_resolve
@@ -305,6 +305,8 @@ def absences(
             result[key] = NotThere(result[key].key, c, refused=BANNED, because=NEVER_LIFTED)
         elif note is not None:
             gone = note == NO_CHANNEL and key in by_name  # listed, but no longer there
+            if note == NO_CHANNEL and not gone:  # declared by its ARN, not by a name
+                note = f"Chime has {no_channel(c)}"  # as the plan says it (Q-FP-10)
             result[key] = NotThere(result[key].key, None if gone else c, problem=note)
     # a channel entry declares both kinds: what is found of it holds for each
     return known + [

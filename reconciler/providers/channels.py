@@ -52,7 +52,12 @@ from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Refu
 from reconciler.parallel import pmap
 from reconciler.providers import channel_bans
 from reconciler.providers.base import ItemError, ReadProgress, Steps
-from reconciler.providers.channel_directory import BearerNotFound, ChannelDirectory, several_named
+from reconciler.providers.channel_directory import (
+    BearerNotFound,
+    ChannelDirectory,
+    no_channel,
+    several_named,
+)
 from reconciler.providers.channel_finder import channels_where
 from reconciler.providers.messaging_api import PAGE
 from reconciler.providers.target_gone import gone_on, unless_gone
@@ -223,7 +228,7 @@ class _ChannelsBase:
             problems.append(LiveProblem(key, location, self._undescribable(key, channel)))
             return None
         if described is None:
-            problems.append(LiveProblem(key, location, f"no channel {channel}"))
+            problems.append(LiveProblem(key, location, no_channel(channel)))
             return None
         if described.get("ElasticChannelConfiguration"):
             problems.append(
