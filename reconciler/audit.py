@@ -187,15 +187,24 @@ def audit(
                 declared=dt.key,
             )
         )
-    # by scope and name, live and declared together (a target's kinds in their order: a
-    # channel's membership before its moderation)
+    # by scope as shown (settings.yaml's label of an app instance, else its id: Q-FP-8) and
+    # name, live and declared together (a target's kinds in their order: a channel's
+    # membership before its moderation)
+    labels = {a.scope: a.label for a in found.lookups if a.label}
     rows.sort(
-        key=lambda r: (r.scope, r.name.casefold(), r.name, r.target_id or "", r.member_id or "")
+        key=lambda r: (
+            labels.get(r.scope, r.scope),
+            r.scope,
+            r.name.casefold(),
+            r.name,
+            r.target_id or "",
+            r.member_id or "",
+        )
     )
     return Audit(
         member=member,
         kinds=found.kinds,
-        lookups=tuple(sorted(found.lookups, key=lambda a: a.scope)),
+        lookups=tuple(sorted(found.lookups, key=lambda a: (a.label or a.scope, a.scope))),
         desired_read=desired is not None,
         desired_note=desired_note,
         rows=tuple(rows),
