@@ -454,6 +454,18 @@ class _ChannelsBase:
                 ambiguous[t.key] = why
         return ambiguous
 
+    def spellings(self, target: TargetKey, member: MemberRef) -> tuple[MemberRef, ...]:
+        """``Spellings``: a ``bot:NAME`` as the plan may name the bots of that name in a
+        channel's listing, by their ARNs (``ChannelDirectory.shaped``: two of that name in
+        it, or a bearer given by its ARN; QA-FP Q-FP-2). ListAppInstanceBots, once a run."""
+        if member.kind is not MemberKind.BOT or member.key.startswith("arn:"):
+            return ()
+        try:
+            arns = self.dir.bots(target.scope).get(member.key, [])
+        except AwsError:  # an app instance Chime does not have: the plan reports it
+            return ()
+        return tuple(MemberRef.bot(arn) for arn in sorted(arns))
+
     def undeclarable(self, target: TargetKey, member: MemberRef) -> str:
         """``Undeclarable``: a ``bot:NAME`` that several AppInstanceBots of the app instance
         have (``ChannelDirectory.several_bots``, the listing ``import`` leaves such a bot
