@@ -12,6 +12,7 @@ from reconciler.cli.options import target_option, text_or_json_option
 from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.governance.explaining import explain, member_refs
+from reconciler.live import LiveState
 from reconciler.planner import plan as make_plan
 from reconciler.providers.base import Spellings
 from reconciler.refs import MemberRef, TargetKey
@@ -67,7 +68,7 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
         planned,
         app.now,
         targets=targets,
-        spellings=_spellings(session, refs, targets),
+        spellings=_spellings(session, refs, targets, live),
     )
     # a target named with --target is shown anyway: whether MEMBER is there decides
     refuse_unknown_attendee(
@@ -85,15 +86,22 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
 
 
 def _spellings(
-    session: Session, refs: Mapping[str, MemberRef], targets: tuple[str, ...]
+    session: Session, refs: Mapping[str, MemberRef], targets: tuple[str, ...], live: LiveState
 ) -> dict[TargetKey, tuple[MemberRef, ...]]:
     """By declared target, the other references its provider's live state may name MEMBER
-    by (``Spellings``: the bots of a ``bot:NAME``, by their ARNs; QA-FP Q-FP-2)."""
+    by (``Spellings``: the bots of a ``bot:NAME``, by their ARNs; QA-FP Q-FP-2), asked only
+    of a target read without MEMBER by its own reference but with a member the plan names
+    by another kind of reference than a file's (``bot:arn:…``): no call otherwise."""
     out: dict[TargetKey, tuple[MemberRef, ...]] = {}
     for t in select(session.desired.targets, targets or None):
         provider = session.providers.get(t.key.kind)
         ref = refs.get(t.key.kind)
-        if ref is not None and isinstance(provider, Spellings):
+        unplanned = live.unplanned.get(t.key)
+        lt = unplanned.target if unplanned is not None else live.targets.get(t.key)
+        if ref is None or lt is None or not isinstance(provider, Spellings):
+            continue
+        refs_there = {m.ref for m in lt.members}
+        if ref not in refs_there and any(r.kind is ref.kind and r != ref for r in refs_there):
             out[t.key] = provider.spellings(t.key, ref)
     return out
 
