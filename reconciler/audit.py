@@ -188,15 +188,24 @@ def audit(
                 declared=dt.key,
             )
         )
-    # by scope and name, live and declared together (a target's kinds in their order: a
-    # channel's membership before its moderation)
+    # by scope as shown (settings.yaml's label of an app instance, else its id: Q-FP-8) and
+    # name, live and declared together (a target's kinds in their order: a channel's
+    # membership before its moderation)
+    labels = {a.scope: a.label for a in found.lookups if a.label}
     rows.sort(
-        key=lambda r: (r.scope, r.name.casefold(), r.name, r.target_id or "", r.member_id or "")
+        key=lambda r: (
+            labels.get(r.scope, r.scope),
+            r.scope,
+            r.name.casefold(),
+            r.name,
+            r.target_id or "",
+            r.member_id or "",
+        )
     )
     return Audit(
         member=member,
         kinds=found.kinds,
-        lookups=tuple(sorted(found.lookups, key=lambda a: a.scope)),
+        lookups=tuple(sorted(found.lookups, key=lambda a: (a.label or a.scope, a.scope))),
         desired_read=desired is not None,
         desired_note=desired_note,
         rows=tuple(rows),
@@ -435,9 +444,13 @@ def _live_row(
     refused: str = "",
     alongside: Sequence[Found] = (),
 ) -> AuditRow:
-    dm = dt.member(member) if dt is not None else None
-    mine = (f.membership, *(g.membership for g in alongside))
-    if dm is not None and alongside and _declared_one(dm, mine) != f.membership.member_id:
+    # the member as the provider names this membership where the plan names it otherwise
+    # (a channel's bot by its ARN: one of two of a name, a bearer: Q-FP-9): planned so
+    its = f.membership.ref if f.membership.ref != member else member
+    same = tuple(g for g in alongside if g.membership.ref == its)
+    dm = dt.member(its) if dt is not None else None
+    mine = (f.membership, *(g.membership for g in same))
+    if dm is not None and same and _declared_one(dm, mine) != f.membership.member_id:
         dm = None  # another live spelling of it takes the declaration (Q-BJ-1)
     role = f.membership.role
     note = ""
@@ -455,11 +468,12 @@ def _live_row(
         else:
             status = Status.ROLE_DIFFERS
         note, change = planned_change(
-            member, dt, f, None, desired, refused=bool(refused), why=refused, alongside=alongside
+            its, dt, f, None, desired, refused=bool(refused), why=refused, alongside=same
         )
         changed = dt.key if change else None
-    if alongside:  # which of them this row is: its spelling and id in Chime
-        note = f"{f.membership.ref.display} (id {f.membership.member_id}): {note}"
+    if alongside:  # which of them this row is: its spelling (a bot: its name) and id in Chime
+        spelled = f.membership.ref if its is member else member
+        note = f"{spelled.display} (id {f.membership.member_id}): {note}"
     return AuditRow(
         kind=f.kind,
         scope=f.scope,
@@ -472,7 +486,7 @@ def _live_row(
         prune=dt.prune if dt is not None else None,
         status=status,
         note=note,
-        protected=desired is not None and member in desired.protected,
+        protected=desired is not None and its in desired.protected,
         changed=changed,
         declared=dt.key if dt is not None else None,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import NamedTuple
 
 import click
 
@@ -33,6 +34,7 @@ from reconciler.path_checks import exists
 from reconciler.planner import plan as make_plan
 from reconciler.providers import open_providers
 from reconciler.providers.base import MemberFinder, Provider
+from reconciler.providers.registry import ProviderOptions
 from reconciler.refs import MemberRef
 from reconciler.render.audit import render_audit, section_json, section_lines, section_title
 from reconciler.render.audit_json import to_json
@@ -181,14 +183,16 @@ def _refs(member: str) -> dict[str, MemberRef]:
 
 def _finders(
     app: AppContext, member: str, desired: DesiredState | None
-) -> tuple[dict[str, tuple[MemberFinder, MemberRef]], list[Kind], dict[str, Provider]]:
+) -> tuple[dict[str, tuple[MemberFinder, MemberRef]], list[Kind], _Opened]:
     """The providers that can find MEMBER's memberships (``MemberFinder``), by kind id,
     each with MEMBER as its kind reads it (a kind that cannot read it is left out); and
     the kinds to audit that read MEMBER but whose own provider is no finder: audit cannot
     look there unless another kind's finder does (``Whereabouts.kinds``: the channels'
     looks for their moderators too), and then says so. And the finders' providers the
     plan's read (``_refused``) reuses (``plans_after_finding``), by kind id, so that what
-    a finder listed (a room's bots) is not listed again (Q-EY-3)."""
+    a finder listed (a room's bots) is not listed again (Q-EY-3), with the options they
+    were opened with (what a run's providers share, a channel directory, is kept on them:
+    Q-FP-5)."""
     options = provider_options(app, desired)
     opened: dict[str, Provider] = {}
     finders: dict[str, tuple[MemberFinder, MemberRef]] = {}
@@ -208,7 +212,15 @@ def _finders(
                 opened[kind.id] = provider
         else:
             readers.append(kind)
-    return finders, readers, opened
+    return finders, readers, _Opened(opened, options)
+
+
+class _Opened(NamedTuple):
+    """The finders' providers the plan's read reuses, by kind id, and the options they
+    were opened with."""
+
+    providers: Mapping[str, Provider]
+    options: ProviderOptions
 
 
 def _not_audited(blind: Sequence[Kind]) -> str:
@@ -310,7 +322,7 @@ def _refused(
     app: AppContext,
     desired: DesiredState | None,
     audits: list[Audit],
-    opened: Mapping[str, Provider],
+    opened: _Opened,
 ) -> list[Audit]:
     """``audits`` with the safety rules that refuse the plan where it changes the member
     (QA-CJ Q-CJ-2, Q-EE-1): every declared target read in full (the rows' reads stop at
@@ -323,10 +335,11 @@ def _refused(
     if desired is None or not changed_targets(audits):
         return audits
     mine = to_plan(desired, audits)  # by the ids found: the scope is not listed again
-    options = replace(provider_options(app, desired), desired=mine)
+    # the finders' options: what their run listed and described is not asked again (Q-FP-5)
+    options = opened.options.of(mine)
     wanted = sorted({t.key.kind for t in mine.targets})
-    providers = open_providers([k for k in wanted if k not in opened], options)
-    providers |= {k: opened[k] for k in wanted if k in opened}
+    providers = open_providers([k for k in wanted if k not in opened.providers], options)
+    providers |= {k: opened.providers[k] for k in wanted if k in opened.providers}
     live = merged(providers[k].read(mine) for k in wanted)
     violations = make_plan(mine, live, now=app.now).violations
     return [with_refusals(with_unplanned(a, live.unplanned), violations) for a in audits]

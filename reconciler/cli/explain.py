@@ -3,6 +3,8 @@ only: the join lives in ``reconciler.governance.explaining``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import click
 
 from reconciler.cli.context import AppContext, pass_app
@@ -10,7 +12,10 @@ from reconciler.cli.options import target_option, text_or_json_option
 from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.governance.explaining import explain, member_refs
+from reconciler.live import LiveState
 from reconciler.planner import plan as make_plan
+from reconciler.providers.base import Spellings
+from reconciler.refs import MemberRef, TargetKey
 from reconciler.render.explain import render_explain
 from reconciler.runner import reads_only
 from reconciler.target_select import select, unknown_target_errors
@@ -55,7 +60,16 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
         raise UsageError(unknown[0])
     live = session.read(session.scope(targets))
     planned = make_plan(session.desired, live, targets=targets or None, now=app.now)
-    result = explain(member, refs, session.desired, live, planned, app.now, targets=targets)
+    result = explain(
+        member,
+        refs,
+        session.desired,
+        live,
+        planned,
+        app.now,
+        targets=targets,
+        spellings=_spellings(session, refs, targets, live),
+    )
     # a target named with --target is shown anyway: whether MEMBER is there decides
     refuse_unknown_attendee(
         member,
@@ -69,6 +83,27 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
     errors = dict.fromkeys(str(p) for p in live.problems if p.of_settings)
     if errors:
         raise ReconcilerError("\n".join(errors))
+
+
+def _spellings(
+    session: Session, refs: Mapping[str, MemberRef], targets: tuple[str, ...], live: LiveState
+) -> dict[TargetKey, tuple[MemberRef, ...]]:
+    """By declared target, the other references its provider's live state may name MEMBER
+    by (``Spellings``: the bots of a ``bot:NAME``, by their ARNs; QA-FP Q-FP-2), asked only
+    of a target read without MEMBER by its own reference but with a member the plan names
+    by another kind of reference than a file's (``bot:arn:…``): no call otherwise."""
+    out: dict[TargetKey, tuple[MemberRef, ...]] = {}
+    for t in select(session.desired.targets, targets or None):
+        provider = session.providers.get(t.key.kind)
+        ref = refs.get(t.key.kind)
+        unplanned = live.unplanned.get(t.key)
+        lt = unplanned.target if unplanned is not None else live.targets.get(t.key)
+        if ref is None or lt is None or not isinstance(provider, Spellings):
+            continue
+        refs_there = {m.ref for m in lt.members}
+        if ref not in refs_there and any(r.kind is ref.kind and r != ref for r in refs_there):
+            out[t.key] = provider.spellings(t.key, ref)
+    return out
 
 
 COMMANDS = [explain_command]

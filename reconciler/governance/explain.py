@@ -127,6 +127,9 @@ class TargetExplanation:
     # REMOVE): the change is planned, and apply makes none without --allow-unsafe (QA-CJ
     # Q-CJ-2). Empty: nothing refuses it
     refused_by: tuple[SafetyViolation, ...] = ()
+    # the member as the plan names it in this target, where that is not MEMBER: one of the
+    # bots of MEMBER's name, by its ARN (QA-FP Q-FP-2); one section each. None: MEMBER
+    live_as: str | None = None
 
     @property
     def is_read(self) -> bool:
@@ -192,11 +195,13 @@ class Explanation:
 
     @property
     def declared(self) -> int:
-        return sum(t.declared_role is not None for t in self.targets)
+        """The targets declaring the member (one with a section for each of the bots of
+        its name counts once)."""
+        return len({(t.kind, t.scope, t.name) for t in self.targets if t.declared_role is not None})
 
     @property
     def live(self) -> int:
-        return sum(t.live_role is not None for t in self.targets)
+        return len({(t.kind, t.scope, t.name) for t in self.targets if t.live_role is not None})
 
 
 def to_json(e: Explanation) -> dict[str, Any]:
@@ -223,7 +228,8 @@ def _target_json(t: TargetExplanation, now: dt.datetime) -> dict[str, Any]:
         "declared": t.declared_role is not None,
         "role": _or(t.declared_json, t.declared_role),
         "paths": [_declaration_json(d, now) for d in t.declarations],
-        "live": {"role": _or(t.live_json, t.live_role), "read": t.is_read},
+        "live": {"role": _or(t.live_json, t.live_role), "read": t.is_read}
+        | ({"as": t.live_as} if t.live_as is not None else {}),
         "plan": {
             "outcome": t.outcome.value,
             "note": t.note,

@@ -4,7 +4,7 @@ plan made from both. Pure: the CLI reads and plans; this joins them for one memb
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from operator import attrgetter
 
@@ -15,9 +15,9 @@ from reconciler.governance.expiry import protection_ends
 from reconciler.governance.explain import Declaration, Explanation, Outcome, TargetExplanation
 from reconciler.governance.grant import NO_GRANT
 from reconciler.kinds import Kind
-from reconciler.live import LiveMember, LiveState, declared_match, refusal_in
+from reconciler.live import LiveMember, LiveProblem, LiveState, declared_match, refusal_in
 from reconciler.plan import Action, Change, Plan, TargetPlan
-from reconciler.refs import MemberRef, Provenance
+from reconciler.refs import MemberRef, Provenance, TargetKey
 from reconciler.safety import refusing
 from reconciler.target_select import select
 
@@ -40,12 +40,17 @@ def explain(
     now: dt.datetime,
     *,
     targets: Collection[str] | None = None,
+    spellings: Mapping[TargetKey, Sequence[MemberRef]] | None = None,
 ) -> Explanation:
     """Every declared target (or those named in ``targets``) where the member is declared,
     was declared (expired), or is live; a target named in ``targets`` is shown anyway.
     ``refs``: the member as each kind reads ``member`` (kind id -> ref); targets of a kind
     that cannot read it are left out, and so are those ``member`` says it is not of (an
-    AppInstanceUser ARN: the channels of other app instances, ``Kind.elsewhere``)."""
+    AppInstanceUser ARN: the channels of other app instances, ``Kind.elsewhere``).
+    ``spellings``: by target, the other references its live state may name the member by
+    (``providers.base.Spellings``: the bots of a ``bot:NAME``, by their ARNs); where the
+    live state has the member by none of ``refs`` but by those, each is a section of its
+    own, planned as the plan names it (QA-FP Q-FP-2)."""
     planned = {t.key: t for t in plan.targets}
     # targets read and left out, not an error (a meeting that has ended): why
     left_out = {n.target: n for n in live.notices if n.target is not None}
@@ -56,35 +61,91 @@ def explain(
         ref = refs.get(t.key.kind)
         if ref is None or kinds.get(t.key.kind).elsewhere(member, t.key.scope) is not None:
             continue
-        tp = planned.get(t.key)
-        unplanned = live.unplanned.get(t.key) if tp is None else None
-        # why the plan refuses the target, or this member of it (``LiveState.refused``: the
-        # provider's reason, the plan's error at the member's line)
-        if unplanned is not None:  # refused as a whole by the provider (Q-BJ-2)
-            refused = unplanned.why
-        elif tp is None:
-            refused = _refused(t, plan.errors)
-        else:
-            refused = refusal_in(live.refused.get((tp.target_id, ref), ()), t.key)
-        one = _target(ref, t, live, tp, now, ref in desired.protected, refused)
-        if one.outcome is Outcome.NOT_READ and refused:  # the plan's located reason (Q-EE-4)
-            one = replace(one, detail=refused)
-        if one.outcome is Outcome.NOT_READ and t.key in left_out:
-            gone = left_out[t.key]  # shown by the id it was looked for by (Q-EE-3)
-            one = replace(one, outcome=Outcome.ENDED, detail=gone.message)
-            one = replace(one, target_id=gone.target_id or one.target_id)
-        elif one.outcome is Outcome.NOT_READ and t.key in unread:
-            one = replace(one, detail=unread[t.key])
-        if one.outcome in OUTCOMES.values():  # a change: is the plan refused for it?
-            one = replace(one, refused_by=refusing(plan.violations, t.key))
-        ends = protection_ends(desired, ref)
-        if one.outcome is Outcome.PROTECTED and ends is not None:
-            one = replace(one, protected_until=str(ends))
-        # a target refused unread may have the member: said so, not left out (Q-BJ-2)
-        unknown = one.outcome is Outcome.NOT_PLANNED and not one.read
-        if targets or one.declarations or one.live_role is not None or unknown:
-            shown.append(one)
+        for one in _sections(ref, t, live, plan, planned, desired, now, spellings or {}):
+            one = _located(one, t, left_out, unread)
+            if targets or one.declarations or one.live_role is not None or _unknown(one):
+                shown.append(one)
     return Explanation(member, now, tuple(shown))
+
+
+def _unknown(one: TargetExplanation) -> bool:
+    """A target refused unread may have the member: said so, not left out (Q-BJ-2)."""
+    return one.outcome is Outcome.NOT_PLANNED and not one.read
+
+
+def _located(
+    one: TargetExplanation,
+    t: DesiredTarget,
+    left_out: Mapping[TargetKey, LiveProblem],
+    unread: Mapping[TargetKey, str],
+) -> TargetExplanation:
+    """``one`` not read: why, where the read says it (a meeting that ended, an error of
+    the settings)."""
+    if one.outcome is Outcome.NOT_READ and t.key in left_out:
+        gone = left_out[t.key]  # shown by the id it was looked for by (Q-EE-3)
+        one = replace(one, outcome=Outcome.ENDED, detail=gone.message)
+        one = replace(one, target_id=gone.target_id or one.target_id)
+    elif one.outcome is Outcome.NOT_READ and t.key in unread:
+        one = replace(one, detail=unread[t.key])
+    return one
+
+
+def _sections(
+    ref: MemberRef,
+    t: DesiredTarget,
+    live: LiveState,
+    plan: Plan,
+    planned: Mapping[TargetKey, TargetPlan],
+    desired: DesiredState,
+    now: dt.datetime,
+    spellings: Mapping[TargetKey, Sequence[MemberRef]],
+) -> list[TargetExplanation]:
+    """The member in ``t``: one section; or, where the live state has it by none of its
+    own reference but by others (``spellings``: bots of its name, by their ARNs), one for
+    each of those it has, as the plan names it there."""
+    tp = planned.get(t.key)
+    unplanned = live.unplanned.get(t.key) if tp is None else None
+    lt = unplanned.target if unplanned is not None else live.targets.get(t.key)
+    others: list[MemberRef] = []
+    if lt is not None and not any(m.ref == ref for m in lt.members):
+        there = {m.ref for m in lt.members}
+        others = [r for r in spellings.get(t.key, ()) if r != ref and r in there]
+    if not others:
+        return [_section(ref, t, live, plan, tp, desired, now)]
+    return [_section(ref, t, live, plan, tp, desired, now, as_live=r) for r in others]
+
+
+def _section(
+    ref: MemberRef,
+    t: DesiredTarget,
+    live: LiveState,
+    plan: Plan,
+    tp: TargetPlan | None,
+    desired: DesiredState,
+    now: dt.datetime,
+    as_live: MemberRef | None = None,
+) -> TargetExplanation:
+    """The member ``ref`` in ``t`` (``as_live``: as the plan names it there, where that is
+    not ``ref``)."""
+    its = as_live or ref
+    unplanned = live.unplanned.get(t.key) if tp is None else None
+    # why the plan refuses the target, or this member of it (``LiveState.refused``: the
+    # provider's reason, the plan's error at the member's line)
+    if unplanned is not None:  # refused as a whole by the provider (Q-BJ-2)
+        refused = unplanned.why
+    elif tp is None:
+        refused = _refused(t, plan.errors)
+    else:
+        refused = refusal_in(live.refused.get((tp.target_id, its), ()), t.key)
+    one = _target(ref, t, live, tp, now, its in desired.protected, refused, as_live)
+    if one.outcome is Outcome.NOT_READ and refused:  # the plan's located reason (Q-EE-4)
+        one = replace(one, detail=refused)
+    if one.outcome in OUTCOMES.values():  # a change: is the plan refused for it?
+        one = replace(one, refused_by=refusing(plan.violations, t.key))
+    ends = protection_ends(desired, its)
+    if one.outcome is Outcome.PROTECTED and ends is not None:
+        one = replace(one, protected_until=str(ends))
+    return one
 
 
 def member_refs(text: str) -> dict[str, MemberRef]:
@@ -110,15 +171,19 @@ def _target(
     now: dt.datetime,
     protected: bool = False,
     refused: str = "",
+    as_live: MemberRef | None = None,
 ) -> TargetExplanation:
+    """``member`` in ``t``: declared as ``member``, live and planned as ``as_live`` where
+    the plan names it so there (one of the bots of its name: QA-FP Q-FP-2)."""
     kind = kinds.get(t.key.kind)
     text = kind.role_text
     dm = t.member(member)
+    its = as_live or member
     lt = live.targets.get(t.key)
     unplanned = live.unplanned.get(t.key) if tp is None else None
     if unplanned is not None:  # the plan refuses it as a whole: as read, if read (Q-BJ-2)
         lt = unplanned.target
-    lm = _live_member(member, dm, lt.members) if lt is not None else None
+    lm = _live_member(its, dm, lt.members) if lt is not None else None
     if dm is not None and lm is not None and lt is not None:
         matched = declared_match(dm.ref, lt.members)
         if matched is not None and matched.member_id != lm.member_id:
@@ -129,7 +194,7 @@ def _target(
     paths = (dm.provenance + dm.expired) if dm is not None else ()
     paths += gone.expired if gone is not None else ()
     live_role = text(lm.role) if lm is not None else None
-    outcome, detail, change = _outcome(member, dm, lm, lt is not None, tp)
+    outcome, detail, change = _outcome(its, dm, lm, lt is not None, tp)
     if unplanned is not None:
         outcome, detail, change = Outcome.NOT_PLANNED, unplanned.why, None
     # a protection that ended (a ``protected:`` group entry's until:): why the plan
@@ -166,6 +231,7 @@ def _target(
         role_word=kind.words.role,
         changed_to=_changed_to(change, dm, kind),
         read=lt is not None,
+        live_as=str(as_live) if as_live is not None else None,
     )
 
 

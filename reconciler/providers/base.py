@@ -201,6 +201,18 @@ class Undeclarable(Protocol):
         ...
 
 
+@runtime_checkable
+class Spellings(Protocol):
+    """A provider whose live state may name a member otherwise than a file names it
+    (optional; ``explain``): a channel's bot by its ARN where two bots of its name are in
+    it, or where settings.yaml gives it as a bearer by its ARN."""
+
+    def spellings(self, target: TargetKey, member: MemberRef) -> tuple[MemberRef, ...]:
+        """The other references the live state of ``target`` may name ``member`` by (the
+        plan's names of each Chime member ``member`` is); () when none."""
+        ...
+
+
 class RoomsDirectory(Protocol):
     """Look-ups over a Chime account's rooms, users and bots, for ``audit`` and ``import``
     (not for plan or apply): the CLI reaches them through this, never a boto3 client."""

@@ -14,8 +14,8 @@ then on."""
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -198,6 +198,12 @@ class ChannelDirectory:
             for m in members
         ]
 
+    def shaped(self, instance: str, listed: Sequence[LiveMember]) -> list[LiveMember]:
+        """A channel's listing (of one kind) as the plan knows its members: bots sharing a
+        name by their ARNs (``distinct_bots``), a bot bearer given by its ARN so
+        (``as_written``). ``audit`` names the rows it finds in a channel so too."""
+        return self.as_written(instance, distinct_bots(listed))
+
     def bearer_for(self, channel: str, instance: str) -> str:
         """The one bearer that reads and writes ``channel`` in this run."""
         return self.spread(instance).bearer(channel)
@@ -344,6 +350,12 @@ class ChannelDirectory:
             self._channels[instance] = dict(by_name)
         return dict(by_name)
 
+    def several_named(self, instance: str, name: str) -> str:
+        """Why a channel declared by ``name`` is not planned, as the plan says it: several
+        channels of ``instance`` have that name (ListChannels, once a run); "": one or
+        none has it. Raises ``AwsError`` as ``channel_arns`` does."""
+        return several_named(instance, name, self.channel_arns(instance).get(name, []))
+
     def _listed(self, instance: str) -> Iterator[dict[str, Any]]:
         """Every channel the first bearer may see: ListChannels with ``Privacy=PUBLIC``,
         then ``Privacy=PRIVATE`` (each paged), the two filters AWS documents (QA-AL
@@ -415,6 +427,39 @@ class ChannelDirectory:
                     users.setdefault(arn, True)
         with self._lock:
             return self._banned.setdefault(channel, found)
+
+
+def distinct_bots(members: Sequence[LiveMember]) -> list[LiveMember]:
+    """``members`` (one channel's listing), each bot whose name another bot of the listing
+    shares named by its ARN (``bot:arn:…/bot/ID``), not by that name: AWS's bot names are
+    not unique (QA-AL Q-AL-3), and two bots under one reference would be one member to the
+    plan (one kept, the other removed as if it were the declared one) and to the
+    verification after the apply."""
+    names = Counter(m.ref for m in members if m.kind is MemberKind.BOT)
+    return [
+        LiveMember(MemberRef.bot(m.member_id), m.member_id, m.kind, m.role)
+        if m.kind is MemberKind.BOT and names[m.ref] > 1
+        else m
+        for m in members
+    ]
+
+
+def no_channel(arn: str) -> str:
+    """The plan's error on a channel declared by ``arn`` that Chime does not have
+    (DescribeChannel: NotFound); ``audit`` says it alike."""
+    return f"no channel {arn}"
+
+
+def several_named(instance: str, name: str, arns: Collection[str]) -> str:
+    """The plan's error on a channel declared by ``name`` that the channels ``arns`` of
+    ``instance`` all have (``plan``, ``explain`` and ``audit`` say it alike); "": one
+    channel or none has it."""
+    if len(arns) < 2:
+        return ""
+    return (
+        f"{len(arns)} channels named {name} in app instance {instance} "
+        f"({', '.join(sorted(arns))}): give the channel's arn"
+    )
 
 
 class BearerNotFound(ReconcilerError):

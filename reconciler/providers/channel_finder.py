@@ -29,11 +29,15 @@ it: no such user or bot, no such channel, an elastic channel (not managed) or a 
 (ListChannelBans, as the channel's bearer; ListChannels first, once per app instance, for
 a channel declared by name), only there and only for a member that exists (for one that
 does not, ListChannels alone, to name the channel by its id), so a member in every
-channel that declares it costs none."""
+channel that declares it costs none. A member in a channel whose name an entry declares
+(no ARN) costs ListChannels once per app instance too: a name several channels share is
+the plan's error on that entry (``_unplanned``), not a channel it plans."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from reconciler.channel_refs import USER_PREFIX, channel_user, user_id_of
@@ -50,7 +54,7 @@ from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, MODER
 from reconciler.live import LiveMember
 from reconciler.parallel import pmap
 from reconciler.providers.base import Steps
-from reconciler.providers.channel_directory import ChannelDirectory
+from reconciler.providers.channel_directory import ChannelDirectory, no_channel
 from reconciler.providers.messaging_api import TYPES
 from reconciler.refs import MemberKind, MemberRef, TargetKey
 from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts, names_to_resolve
@@ -144,14 +148,28 @@ def _unplanned(
     found: ChannelDirectory, ref: MemberRef, desired: DesiredState, live: Iterable[Found]
 ) -> Iterator[tuple[TargetKey, str]]:
     """The declared channels ``ref`` is in (live, or declared) that the plan refuses as a
-    whole, and why: one declaring a ``bot:NAME`` several AppInstanceBots have (Q-BJ-2).
-    Costs ListAppInstanceBots once per app instance where such a channel declares a bot."""
+    whole, and why: one declared by a name that ``ref``'s live channel has and that
+    several channels have (Q-FP-1: the row is of no entry the plan plans; costs
+    ListChannels once per app instance where a live channel has the name of a channel
+    declared by name), or one declaring a ``bot:NAME`` several AppInstanceBots have
+    (Q-BJ-2; costs ListAppInstanceBots once per app instance where such a channel
+    declares a bot)."""
+    live = list(live)
     here = {(r.kind, r.scope, x) for r in live for x in (r.target_id, r.name)}
+    names = {(r.kind, r.scope, r.name) for r in live if r.key is None}
     for t in desired.targets:
         instance = t.key.scope
         mine = (t.key.kind, instance, t.target_id or t.key.name) in here
         if t.key.kind not in KINDS or not (mine or t.member(ref) is not None):
             continue
+        if t.target_id is None and (t.key.kind, instance, t.key.name) in names:
+            try:
+                several = found.several_named(instance, t.key.name)
+            except AwsError:  # an app instance Chime does not have: the plan reports it
+                continue
+            if several:
+                yield t.key, several
+                continue
         for dm in t.members:
             try:
                 why = found.several_bots(instance, dm.ref)
@@ -210,7 +228,24 @@ def live_roles(
         found_roles = pmap(roles, rest, found.parallelism)
     present = {x.instance for x in rest}
     absent = {s.arn for s in desired.app_instances if s.arn not in present}
-    return [role for roles in found_roles for role in roles], absent
+    return _as_planned(found, [role for roles in found_roles for role in roles]), absent
+
+
+def _as_planned(found: ChannelDirectory, roles: list[Found]) -> list[Found]:
+    """``roles``, each named as the plan names it in its channel's listing of its kind
+    (``ChannelDirectory.shaped``, Q-FP-9): one of two bots of a name both in the channel,
+    and a bot bearer settings.yaml gives by its ARN, by the ARN (the bearer is then the
+    tool itself to the planner: protected, never removed). The listings found every bot
+    of ``ref``'s name, so the channel's twins are among ``roles``."""
+    channels: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for i, r in enumerate(roles):
+        channels[(r.kind, r.scope, r.target_id)].append(i)
+    out = list(roles)
+    for (_, instance, _), at in channels.items():
+        shaped = found.shaped(instance, [roles[i].membership for i in at])
+        for i, m in zip(at, shaped, strict=True):
+            out[i] = replace(roles[i], membership=m)
+    return out
 
 
 def absences(
@@ -282,6 +317,8 @@ def absences(
             result[key] = NotThere(result[key].key, c, refused=BANNED, because=NEVER_LIFTED)
         elif note is not None:
             gone = note == NO_CHANNEL and key in by_name  # listed, but no longer there
+            if note == NO_CHANNEL and not gone:  # declared by its ARN, not by a name
+                note = f"Chime has {no_channel(c)}"  # as the plan says it (Q-FP-10)
             result[key] = NotThere(result[key].key, None if gone else c, problem=note)
     # a channel entry declares both kinds: what is found of it holds for each
     return known + [

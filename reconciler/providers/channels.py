@@ -38,7 +38,7 @@ ListChannels (paced per app instance anyway) is made by the first.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -52,7 +52,12 @@ from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Refu
 from reconciler.parallel import pmap
 from reconciler.providers import channel_bans
 from reconciler.providers.base import ItemError, ReadProgress, Steps
-from reconciler.providers.channel_directory import BearerNotFound, ChannelDirectory
+from reconciler.providers.channel_directory import (
+    BearerNotFound,
+    ChannelDirectory,
+    no_channel,
+    several_named,
+)
 from reconciler.providers.channel_finder import channels_where
 from reconciler.providers.messaging_api import PAGE
 from reconciler.providers.target_gone import gone_on, unless_gone
@@ -70,21 +75,6 @@ def live_ref(identity: Mapping[str, Any]) -> tuple[MemberRef, MemberKind, str]:
     if head.endswith("/bot"):
         return MemberRef.bot(str(identity.get("Name") or ident)), MemberKind.BOT, arn
     return channel_user(ident), MemberKind.USER, arn
-
-
-def distinct_bots(members: Sequence[LiveMember]) -> list[LiveMember]:
-    """``members`` (one channel's listing), each bot whose name another bot of the listing
-    shares named by its ARN (``bot:arn:…/bot/ID``), not by that name: AWS's bot names are
-    not unique (QA-AL Q-AL-3), and two bots under one reference would be one member to the
-    plan (one kept, the other removed as if it were the declared one) and to the
-    verification after the apply."""
-    names = Counter(m.ref for m in members if m.kind is MemberKind.BOT)
-    return [
-        LiveMember(MemberRef.bot(m.member_id), m.member_id, m.kind, m.role)
-        if m.kind is MemberKind.BOT and names[m.ref] > 1
-        else m
-        for m in members
-    ]
 
 
 class _ChannelsBase:
@@ -238,7 +228,7 @@ class _ChannelsBase:
             problems.append(LiveProblem(key, location, self._undescribable(key, channel)))
             return None
         if described is None:
-            problems.append(LiveProblem(key, location, f"no channel {channel}"))
+            problems.append(LiveProblem(key, location, no_channel(channel)))
             return None
         if described.get("ElasticChannelConfiguration"):
             problems.append(
@@ -261,9 +251,8 @@ class _ChannelsBase:
         return listing
 
     def _shaped(self, instance: str, listed: Sequence[LiveMember]) -> list[LiveMember]:
-        """A channel's listing as the plan knows its members (``distinct_bots``,
-        ``ChannelDirectory.as_written``)."""
-        return self.dir.as_written(instance, distinct_bots(listed))
+        """A channel's listing as the plan knows its members (``ChannelDirectory.shaped``)."""
+        return self.dir.shaped(instance, listed)
 
     def _undescribable(self, key: TargetKey, channel: str) -> str:
         """Why a channel its bearer may not describe is not planned (QA-CI Q-CI-2): AWS's
@@ -312,10 +301,7 @@ class _ChannelsBase:
                 message = self._no_channel(t.key, listed)
                 problems.append(LiveProblem(t.key, t.location, message))
             else:
-                message = (
-                    f"{len(matches)} channels named {t.key.name} in app instance {t.key.scope} "
-                    f"({', '.join(matches)}): give the channel's arn"
-                )
+                message = several_named(t.key.scope, t.key.name, matches)
                 problems.append(LiveProblem(t.key, t.location, message))
         return arns
 
@@ -479,6 +465,18 @@ class _ChannelsBase:
             if why:
                 ambiguous[t.key] = why
         return ambiguous
+
+    def spellings(self, target: TargetKey, member: MemberRef) -> tuple[MemberRef, ...]:
+        """``Spellings``: a ``bot:NAME`` as the plan may name the bots of that name in a
+        channel's listing, by their ARNs (``ChannelDirectory.shaped``: two of that name in
+        it, or a bearer given by its ARN; QA-FP Q-FP-2). ListAppInstanceBots, once a run."""
+        if member.kind is not MemberKind.BOT or member.key.startswith("arn:"):
+            return ()
+        try:
+            arns = self.dir.bots(target.scope).get(member.key, [])
+        except AwsError:  # an app instance Chime does not have: the plan reports it
+            return ()
+        return tuple(MemberRef.bot(arn) for arn in sorted(arns))
 
     def undeclarable(self, target: TargetKey, member: MemberRef) -> str:
         """``Undeclarable``: a ``bot:NAME`` that several AppInstanceBots of the app instance

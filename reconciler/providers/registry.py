@@ -9,7 +9,7 @@ provider itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from reconciler.desired.model import DesiredState
@@ -35,6 +35,18 @@ class ProviderOptions:
     shard: Shard | None = None  # --shard K/N: a provider may keep to its share of a quota
     # clients in another region than ``client``'s (None: every call in ``client``'s)
     regional: RegionalClients | None = None
+
+    def of(self, desired: DesiredState) -> ProviderOptions:
+        """These options for ``desired``, in the same run: what the run's providers keep on
+        them kept too (the channels' directory: its ListChannels, DescribeChannel, bans and
+        bots), so that a provider opened now reuses what one opened before found (audit's
+        plan-wide read of what its finders found: QA-FP Q-FP-5)."""
+        out = replace(self, desired=desired)
+        named = {f.name for f in fields(self)}
+        for key, value in vars(self).items():
+            if key not in named:
+                object.__setattr__(out, key, value)  # frozen: the run's caches, as set
+        return out
 
 
 ProviderFactory = Callable[[ProviderOptions], Provider]

@@ -50,6 +50,8 @@ def target_lines(t: TargetExplanation, e: Explanation) -> list[str]:
     out.append(f"  {t.role_word}: {t.declared_role or 'not declared'}")
     out.extend(f"    {d.describe(e.now)}" for d in t.declarations)
     live = t.live_role or ("not read" if not t.is_read else "not a member")
+    if t.live_as is not None:  # which of the bots of MEMBER's name this section is
+        live += f" (as {t.live_as})"
     out.append(f"  live: {live}")
     out.append(f"  plan: {t.note}")
     return out

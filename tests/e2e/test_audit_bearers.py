@@ -105,9 +105,10 @@ def test_audit_spreads_its_listings_over_the_bearers_with_the_same_result(
         # reads every declared channel in full and plans them, as `plan` would, to say so
         # (QA-CJ Q-CJ-2; all of them, for the plan-wide max_removals counts every
         # channel's removals: Q-EE-1): c000 and c001 by the ARN it found them by, c200
-        # (which it did not find) by listing the channels again; each one's description,
-        # memberships, moderators and bans, and the bearer's own description
-        "ListChannels": 2 * (3 + 1) * 2,  # the rows', then the plan's
+        # (which it did not find) by the rows' listing of the channels, not listed again
+        # (QA-FP Q-FP-5); each one's description, memberships, moderators and bans, and
+        # the bearer's own description
+        "ListChannels": 2 * (3 + 1),  # the rows', which the plan's read reuses
         "DescribeChannel": 2 * 2,
         "ListChannelModerators": 2 * 2,
         "ListChannelMemberships": 2 * 4,
@@ -117,15 +118,24 @@ def test_audit_spreads_its_listings_over_the_bearers_with_the_same_result(
     # one bearer made every call; with two or more, the first listed the memberships and
     # the second the moderated channels (bearers beyond the listings have nothing to do);
     # the first lists the app instance's channels
-    # (the plan's reads of c000 and c001 go to the bearers as `plan` spreads them)
-    channels = {INSTANCE: 2 * (3 + 1) * 2, f"{INSTANCE}/channel/c000": 8}
+    # (the plan's reads of c000 and c001 go to the bearers as `plan` spreads them, after
+    # the listings)
+    channels = {INSTANCE: 2 * (3 + 1), f"{INSTANCE}/channel/c000": 8}
     c001 = {f"{INSTANCE}/channel/c001": 10}
     assert one[3] == {bearer_arn("r0"): {AUDITED: 2 * (3 + 2)} | channels | c001}
     spread = {
         bearer_arn("r0"): {AUDITED: 2 * 3} | channels,
         bearer_arn("r1"): {AUDITED: 2 * 2} | c001,
     }
-    assert two[3] == spread and four[3] == spread
+    assert two[3] == spread
+    # the plan's read spreads its channels with the listings' spread (one a run, as plan's:
+    # Q-FP-5): with four bearers, to the two the listings left idle
+    assert four[3] == {
+        bearer_arn("r0"): {AUDITED: 2 * 3, INSTANCE: 2 * (3 + 1)},
+        bearer_arn("r1"): {AUDITED: 2 * 2},
+        bearer_arn("r2"): {f"{INSTANCE}/channel/c000": 8},
+        bearer_arn("r3"): c001,
+    }
 
 
 def test_a_bot_is_audited_by_the_bearers_as_well(

@@ -102,9 +102,10 @@ def test_same_named_channels_are_told_apart_by_app_instance_and_id(
     assert run.lines[-3:] == [
         "APP INSTANCE  CHANNEL        CHANNEL ID        LIVE     DECLARED  "
         "NOTE                              WHERE",
-        "ops           incident-chat  incident-chat-eu  DEFAULT  -         "
-        "channel not in the desired state  -",
+        # by the label shown, not by ARN (QA-FP Q-FP-8: ops's is eu-central-1's)
         "chat          incident-chat  incident-chat     DEFAULT  -         "
+        "channel not in the desired state  -",
+        "ops           incident-chat  incident-chat-eu  DEFAULT  -         "
         "channel not in the desired state  -",
     ]
 
@@ -320,6 +321,6 @@ def test_json_where_is_a_list_of_paths_empty_when_nothing_declares_the_member(
     assert declared["where"] == ["desired-state/chat.yaml:4", "desired-state/groups.yaml:2"]
     text = cli(*UNPACED, "audit", "alice@example.com")  # the text keeps its placeholder and commas
     assert [line.split("  ")[-1] for line in text.lines[-2:]] == [
-        "-",
         "desired-state/chat.yaml:4, desired-state/groups.yaml:2",
+        "-",
     ]

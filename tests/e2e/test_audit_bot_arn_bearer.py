@@ -1,0 +1,88 @@
+"""QA-FP Q-FP-9: a bearer settings.yaml gives by its AppInstanceBot ARN is the tool itself
+to the plan (protected, never removed, never listed). `audit bot:NAME` says so on its row,
+`not declared: kept, protected (never removed)`, as plan and explain have it, whether the
+bot's name is its own or one of two bots of that name is the bearer; never `plan removes
+it (prune)`. The CLI, the real boto3 client and the emulator."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from conftest import UNPACED
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
+BOT_1, BOT_2, BOT_3 = (f"{INSTANCE}/bot/bot-{i}" for i in (1, 2, 3))
+KEPT = "not declared: kept, protected (never removed)"
+REMOVES = "not declared: plan removes it (prune)"
+
+
+@pytest.fixture(autouse=True)
+def estate(emulator: EmulatorServer) -> None:
+    emulator.reset(
+        {
+            "app_instances": [
+                {
+                    "arn": INSTANCE,
+                    "admins": ["r0", "bot-1", "bot-2"],
+                    "users": [{"id": "r0"}, {"id": "alice"}],
+                    "bots": [{"id": "bot-1", "name": "PagerBot"},
+                             {"id": "bot-2", "name": "Twin"},
+                             {"id": "bot-3", "name": "Twin"}],
+                    "channels": [
+                        {"name": "ops", "id": "ops", "members": ["alice", "bot-1"]},
+                        {"name": "twins", "id": "twins", "members": ["alice", "bot-2", "bot-3"]},
+                    ],
+                }
+            ]
+        }
+    )  # fmt: skip
+
+
+def _desired(write_desired: Any, bearer: str) -> None:
+    write_desired(
+        {
+            "settings.yaml": f"""
+                app_instances:
+                  chat: {{arn: {INSTANCE}, bearers: ["{bearer}", "user:r0"]}}
+                safety: {{max_removal_fraction: 1.0}}
+            """,
+            "c.yaml": """
+                channels:
+                  ops: {prune: true, members: [user:alice]}
+                  twins: {prune: true, members: [user:alice]}
+            """,
+        }
+    )
+
+
+def _rows(cli: Any, member: str) -> list[tuple[str, str, bool]]:
+    run = cli(*UNPACED, "audit", member, "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    return [(r["channel"], r["note"], r["protected"]) for r in json.loads(run.stdout)["channels"]]
+
+
+def test_a_bot_bearer_by_arn_is_kept_in_audit_as_in_the_plan(write_desired: Any, cli: Any) -> None:
+    _desired(write_desired, BOT_1)
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stderr
+    assert "PagerBot" not in plan.stdout and BOT_1 not in plan.stdout  # the bearer: quiet
+    assert _rows(cli, "bot:PagerBot") == [("ops", KEPT, True)]
+
+
+def test_the_bearer_of_two_bots_of_one_name_is_kept_its_twin_removed(
+    write_desired: Any, cli: Any
+) -> None:
+    _desired(write_desired, BOT_2)
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stderr
+    assert f"- bot:{BOT_3} (DEFAULT)" in plan.stdout and BOT_2 not in plan.stdout
+    assert _rows(cli, "bot:Twin") == [
+        ("twins", f"Twin (id {BOT_2}): {KEPT}", True),
+        ("twins", f"Twin (id {BOT_3}): {REMOVES}", False),
+    ]
