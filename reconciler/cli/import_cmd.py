@@ -223,7 +223,9 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> None:
             )
         raise
     expect = done[0].expect if done else None
-    if expect is not None:
+    if any(d.unplannable for d in done):
+        _say(f"Next: fix the entries named above, then: chime-reconciler --desired {out} plan")
+    elif expect is not None:
         expect = _with_left_out(expect, done)
         _say(f"Next: chime-reconciler --desired {out} plan   (expect: {expect})")
 

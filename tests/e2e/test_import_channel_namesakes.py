@@ -1,0 +1,89 @@
+"""import --out where several live channels of an app instance share a name (QA-FP): an
+entry declaring that name by name declares none of them (the plan refuses it), so import
+writes each with `arn:` and a label, names the entry to fix, and promises no `No changes.`
+(Q-FP-11). The real CLI against the emulator over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import UNPACED
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+CHAT = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
+SETTINGS = f'app_instances:\n  chat: {{arn: "{CHAT}", bearer: user:r0}}\n'
+
+
+def _seed(channels: list[dict[str, Any]]) -> dict[str, Any]:
+    users = ["r0", "alice", "bob", "frank"]
+    return {
+        "app_instances": [
+            {
+                "arn": CHAT,
+                "name": "chat",
+                "admins": ["r0"],
+                "users": [{"id": u} for u in users],
+                "channels": channels,
+            }
+        ]
+    }
+
+
+def _only(member: str) -> dict[str, list[str]]:
+    return {"members": [member], "hidden": [], "moderators": []}
+
+
+def _written(desired: Path) -> dict[str, Any]:
+    text = (desired / "channels" / "chat.yaml").read_text(encoding="utf-8")
+    return dict(yaml.safe_load(text)["channels"])
+
+
+def test_an_entry_by_a_name_two_channels_have_declares_neither_and_both_are_written(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Q-FP-11: a second `lobby` created after the import: both were "declared already"
+    at the one line, the new one written nowhere, and `No changes.` promised where the plan
+    says `2 channels named lobby`."""
+    emulator.reset(
+        _seed(
+            [
+                {"name": "lobby", "id": "lobby", "members": ["alice"]},
+                {"name": "lobby", "id": "lobby-2", "members": ["frank"]},
+            ]
+        )
+    )
+    desired = write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "chat.yaml": "channels:\n  lobby:\n    members: [user:alice]\n",
+        }
+    )
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stderr
+    written = _written(desired)
+    assert written == {
+        "lobby (lobby)": {"arn": f"{CHAT}/channel/lobby", **_only("user:alice")},
+        "lobby (lobby-2)": {"arn": f"{CHAT}/channel/lobby-2", **_only("user:frank")},
+    }
+    assert not any(line.startswith("Left ") for line in run.lines), run.lines
+    assert (
+        "Note: desired-state/chat.yaml:2: channel lobby is declared by name, and 2 channels "
+        f"of app instance {CHAT} have that name ({CHAT}/channel/lobby, "
+        f"{CHAT}/channel/lobby-2): it declares none of them, so both are written with its "
+        "arn:. Remove that entry (or give it one channel's arn:) before plan."
+    ) in run.lines
+    assert not any("No changes" in line for line in run.lines), run.lines
+    assert run.lines[-1] == (
+        "Next: fix the entries named above, then: chime-reconciler --desired desired-state plan"
+    )
+    (desired / "chat.yaml").unlink()  # as the note says
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stderr
+    assert plan.lines[-1] == "No changes. Chime memberships match the desired state."
