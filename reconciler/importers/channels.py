@@ -151,8 +151,13 @@ def documents(
             wanted, declared, ambiguous = _split(desired, s.arn, channels, rewritten)
             unclear.extend(ambiguous)
         left.extend(declared)
+        names = Counter(c.name for c in channels)
         section = InstanceChannels(
-            s.arn, s.label if several else None, tuple(wanted), got.several_bots
+            s.arn,
+            s.label if several else None,
+            tuple(wanted),
+            got.several_bots,
+            frozenset(name for name, n in names.items() if n > 1),
         )
         if section.managed:  # an elastic channel alone is no channel to write
             files[relative] = sections_document([section], prune=prune)

@@ -87,3 +87,63 @@ def test_an_entry_by_a_name_two_channels_have_declares_neither_and_both_are_writ
     plan = cli(*UNPACED, "plan")
     assert plan.exit_code == 0, plan.stderr
     assert plan.lines[-1] == "No changes. Chime memberships match the desired state."
+
+
+def test_a_channel_named_like_one_declared_already_is_written_with_its_arn(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Q-FP-4 (a): dup-1 declared by its arn, dup-2 was written as `dup:` by name (no
+    other `dup` among the channels written), and the plan right after refused it."""
+    emulator.reset(
+        _seed(
+            [
+                {"name": "dup", "id": "dup-1", "members": ["alice"]},
+                {"name": "dup", "id": "dup-2", "members": ["bob"]},
+            ]
+        )
+    )
+    desired = write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "c.yaml": f'channels:\n  "dup (dup-1)":\n    arn: {CHAT}/channel/dup-1\n'
+            "    members: [user:alice]\n",
+        }
+    )
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stderr
+    assert _written(desired) == {
+        "dup (dup-2)": {"arn": f"{CHAT}/channel/dup-2", **_only("user:bob")}
+    }
+    assert run.lines[-1].endswith("(expect: No changes.)"), run.lines
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stderr
+    assert plan.lines[-1] == "No changes. Chime memberships match the desired state."
+
+
+def test_a_channel_named_like_an_elastic_one_is_written_with_its_arn(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Q-FP-4 (b): the elastic `town-hall` is left out, and the regular one was written
+    as `town-hall:` by name, which the plan refused (`2 channels named town-hall`)."""
+    elastic = {
+        "maximum_sub_channels": 10,
+        "target_memberships_per_sub_channel": 100,
+        "minimum_membership_percentage": 10,
+    }
+    emulator.reset(
+        _seed(
+            [
+                {"name": "town-hall", "id": "th", "elastic": elastic},
+                {"name": "town-hall", "id": "th-reg", "members": ["alice"]},
+            ]
+        )
+    )
+    desired = write_desired({"settings.yaml": SETTINGS})
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stderr
+    assert _written(desired) == {
+        "town-hall (th-reg)": {"arn": f"{CHAT}/channel/th-reg", **_only("user:alice")}
+    }
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stderr
+    assert plan.lines[-1] == "No changes. Chime memberships match the desired state."
