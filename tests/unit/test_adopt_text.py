@@ -221,7 +221,7 @@ def test_a_block_list_followed_by_a_comment_line_and_another_room() -> None:
 def test_a_block_list_on_the_last_line_of_a_file_without_a_final_newline() -> None:
     text = "rooms:\n  ops:\n    members:\n    - a@example.com"
     assert edit(text, (2, "members", ("b@example.com", "bot:B"))) == (
-        'rooms:\n  ops:\n    members:\n    - a@example.com\n    - b@example.com\n    - bot:B\n'
+        "rooms:\n  ops:\n    members:\n    - a@example.com\n    - b@example.com\n    - bot:B\n"
     )
 
 
