@@ -145,6 +145,17 @@ class InstanceChannels:
         """How many members of the channels written are left out with a comment."""
         return sum(len(left_out(c, self.ambiguous)) for c in self.managed)
 
+    @property
+    def left_out_words(self) -> Counter[tuple[str, str]]:
+        """``left_out`` by the word of each one's kind (``member``, ``moderator``), as the
+        plan counts them (QA-FP Q-FP-7)."""
+        found: Counter[tuple[str, str]] = Counter()
+        for c in self.managed:
+            for m, _ in left_out(c, self.ambiguous):
+                kind = CHANNEL_MODERATOR if m in c.moderators else CHANNEL
+                found[kind.words.member] += 1
+        return found
+
 
 def channel_keys(
     channels: Sequence[ImportedChannel], namesakes: Collection[ImportedChannel] = ()

@@ -71,6 +71,9 @@ class Imported:
     left_out: int = 0
     invalid_note: bool = False
     unplannable: bool = False
+    # ``left_out`` by the word of each one's kind where not all are members (the plan's
+    # words for its drift: ``2 members and 1 moderator``)
+    left_out_words: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
 
 class KindImport(Protocol):

@@ -12,8 +12,8 @@ directory whose settings.yaml names ``app_instances`` stops the import before an
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -78,6 +78,7 @@ class ChannelImport:
     gone: tuple[tuple[str, str], ...] = ()  # (name, arn): deleted while read, left out
     left_out: int = 0  # members of the channels written left out with a comment
     unclear: tuple[Unclear, ...] = ()  # entries by a name several channels have
+    left_out_words: Mapping[tuple[str, str], int] = field(default_factory=dict)  # by kind
 
 
 def _split(
@@ -165,7 +166,12 @@ def documents(
     document = sections_document(written, prune=prune) if written else ""
     ordered = sorted(left, key=lambda t: (t.key.name.casefold(), t.key.name, str(t.location)))
     left_out = sum(s.left_out for s in written)
-    return ChannelImport(files, document, tuple(ordered), tuple(gone), left_out, tuple(unclear))
+    words: Counter[tuple[str, str]] = Counter()
+    for section in written:
+        words.update(section.left_out_words)
+    return ChannelImport(
+        files, document, tuple(ordered), tuple(gone), left_out, tuple(unclear), dict(words)
+    )
 
 
 def left_lines(channels: ChannelImport) -> list[str]:
@@ -222,5 +228,6 @@ class ChannelsImport:
             report=left_lines(channels),
             expect="No changes." if n else None,
             left_out=left,
+            left_out_words=channels.left_out_words,
             unplannable=bool(channels.unclear),
         )

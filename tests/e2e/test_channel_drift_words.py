@@ -51,3 +51,39 @@ def test_the_closing_line_counts_moderators_apart_from_members(
     assert run.lines[-1] == (
         "No changes, but Chime has 2 members and 1 moderator the desired state does not declare."
     )
+
+
+def test_import_expects_the_words_the_plan_says(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """A twin bot import leaves out, a member and a moderator of the channel: import's
+    `expect:` says what the plan right after says, in the same words."""
+    emulator.reset(
+        {
+            "app_instances": [
+                {
+                    "arn": CHAT,
+                    "admins": ["r0"],
+                    "users": [{"id": u} for u in ("r0", "alice")],
+                    "bots": [{"id": "bot-1", "name": "Twin"}, {"id": "bot-2", "name": "Twin"}],
+                    "channels": [
+                        {"name": "ops", "id": "ops", "members": ["alice", "bot-1"],
+                         "moderators": ["bot-1"]},
+                    ],
+                }
+            ]
+        }
+    )  # fmt: skip
+    write_desired(
+        {"settings.yaml": f"app_instances:\n  chat: {{arn: '{CHAT}', bearer: user:r0}}\n"}
+    )
+    said = "Chime has 1 member and 1 moderator the desired state does not declare"
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert run.lines[-1] == (
+        f"Next: chime-reconciler --desired desired-state plan   (expect: No changes, but {said}: "
+        "those left out)"
+    )
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stdout + plan.stderr
+    assert plan.lines[-1] == f"No changes, but {said}."
