@@ -8,7 +8,7 @@ written ends as the line before it.
 * a block list (``- a`` lines) gains ``- c`` lines after its last item, at its indent
   (before the comment lines that may follow it);
 * a missing list key is added: ``, administrators: [c]`` in a flow mapping, or an
-  ``administrators: [c]`` line under the target's key in a block mapping.
+  ``administrators: [c]`` line after the target's last key and value in a block mapping.
 
 A list, or target, shared through a YAML anchor (``&name`` that a ``*name`` or ``<<: *name``
 uses) is never edited: the members would go to every place that uses it. An anchor no
@@ -33,7 +33,7 @@ from reconciler.desired.yamlpos import LINE_BREAK
 from reconciler.errors import ReconcilerError
 from reconciler.importer import listed
 from reconciler.line_breaks import newline_at
-from reconciler.yaml_scalar import quoted
+from reconciler.yaml_scalar import quoted, scalar
 
 # an e-mail written plain: it starts with a letter or digit (no YAML indicator) and holds
 # nothing YAML reads otherwise
@@ -66,10 +66,25 @@ class Adopted:
 
 
 def yaml_ref(ref: str) -> str:
-    """A member reference as a YAML flow scalar: plain for an e-mail, else double-quoted
-    as ``import`` writes it, every control, format and separator character escaped
-    (``"bot:evil\\u202egnp.exe"``: nothing a diff would reorder or hide)."""
-    return ref if _PLAIN.match(ref) else quoted(ref)
+    """A member reference as a YAML flow scalar: plain where ``import`` writes it plain
+    (``user:bob``, an e-mail: ``scalar``), nothing in it is escaped and it reads back
+    so in a flow list (the same text in a flow list as in a block list: QA-FP Q-FP-6),
+    else double-quoted, every
+    control, format and separator character escaped (``"bot:evil\\u202egnp.exe"``:
+    nothing a diff would reorder or hide)."""
+    written = quoted(ref)
+    if _PLAIN.match(ref) or (scalar(ref) == ref and written == f'"{ref}"' and _flows(ref)):
+        return ref
+    return written
+
+
+def _flows(ref: str) -> bool:
+    """``ref`` written plain reads back as itself in a flow list, as in a block one (a
+    ``:`` makes PyYAML's flow parser stop at some characters after it: ``bot:?``)."""
+    try:
+        return bool(yaml.safe_load(f"[{ref}, x]") == [ref, "x"])
+    except yaml.YAMLError:
+        return False
 
 
 def adopt_file(original: bytes, adoptions: Sequence[Adoption]) -> tuple[bytes, list[Adopted]]:
@@ -162,9 +177,12 @@ def _insertion(
         last_key, last_value = target.value[-1]
         at = max(_content_end(text, last_key), _content_end(text, last_value))
         return at, ", " + entry, 2
+    # after the target's last key and value (the file's order of keys: QA-FP Q-FP-6)
     indent = target.value[0][0].start_mark.column
-    at = _line_end(text, target_key.end_mark.index)
-    return at, f"{' ' * indent}{a.list_key}: [{items}]{newline_at(text, at)}", 0
+    at = _line_end(text, _content_end(text, target) - 1)
+    nl = newline_at(text, at)
+    lead = nl if at == len(text) and not text.endswith(tuple(BREAKS)) else ""  # no final one
+    return at, f"{lead}{' ' * indent}{a.list_key}: [{items}]{nl}", len(lead)
 
 
 def _shared(a: Adoption, where: Node, what: str, anchor: str) -> AdoptError:

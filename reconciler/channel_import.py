@@ -6,7 +6,8 @@ no changes. Users are written as ``user:ID`` (an id that is an e-mail address as
 address, the form groups use), bots as ``bot:NAME``; DEFAULT members under ``members``,
 HIDDEN under ``hidden``, then ``moderators``; each list sorted. A channel whose name is
 not unique in its ``channels:`` mapping (one app instance's file; every app instance's
-for stdout) gets ``arn:`` and a label as its key, never a key taken. Elastic channels are
+for stdout), or in its app instance (another channel has it there, declared already or
+elastic), gets ``arn:`` and a label as its key, never a key taken. Elastic channels are
 left out with a comment (they are not managed). A bot whose name is not unique in the
 app instance (another bot has it, in the channels written or not) cannot be named: it is
 left out with a comment, and the channel is written with ``prune: false``; so is the
@@ -19,7 +20,7 @@ never removed), as ``import --adopt`` leaves them out.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from reconciler.importer import COMMAND
@@ -118,6 +119,15 @@ class InstanceChannels:
     label: str | None
     channels: tuple[ImportedChannel, ...]
     several_bots: frozenset[str] = frozenset()
+    # names several channels of the app instance have (ListChannels: written, elastic or
+    # declared already): the plan finds none of them by that name, so they get arn:
+    shared_names: frozenset[str] = frozenset()
+
+    @property
+    def namesakes(self) -> set[ImportedChannel]:
+        """The channels written whose name another channel of the app instance has."""
+        names = Counter(c.name for c in self.channels)
+        return {c for c in self.managed if names[c.name] > 1 or c.name in self.shared_names}
 
     @property
     def managed(self) -> tuple[ImportedChannel, ...]:
@@ -135,15 +145,32 @@ class InstanceChannels:
         """How many members of the channels written are left out with a comment."""
         return sum(len(left_out(c, self.ambiguous)) for c in self.managed)
 
+    @property
+    def left_out_words(self) -> Counter[tuple[str, str]]:
+        """``left_out`` by the word of each one's kind (``member``, ``moderator``), as the
+        plan counts them (QA-FP Q-FP-7)."""
+        found: Counter[tuple[str, str]] = Counter()
+        for c in self.managed:
+            for m, _ in left_out(c, self.ambiguous):
+                kind = CHANNEL_MODERATOR if m in c.moderators else CHANNEL
+                found[kind.words.member] += 1
+        return found
 
-def channel_keys(channels: Sequence[ImportedChannel]) -> dict[ImportedChannel, str]:
+
+def channel_keys(
+    channels: Sequence[ImportedChannel], namesakes: Collection[ImportedChannel] = ()
+) -> dict[ImportedChannel, str]:
     """The mapping key of each channel (they share one ``channels:`` mapping): its name
-    where the name is unique and not blank, otherwise a label ``NAME (ID)``, and the
-    channel is written with ``arn:``. Plain names are taken first, so a label never takes
-    a real name, nor another label (``NAME (ID) (ID)`` then)."""
+    where the name is unique and not blank and the channel is none of ``namesakes``
+    (whose name another channel of its app instance has, written or not), otherwise a
+    label ``NAME (ID)``, and the channel is written with ``arn:``. Plain names are taken
+    first, so a label never takes a real name, nor another label (``NAME (ID) (ID)``
+    then)."""
     ordered = sorted(channels)
     names = Counter(c.name for c in ordered)
-    keys = {c: c.name for c in ordered if names[c.name] == 1 and c.name.strip()}
+    keys = {
+        c: c.name for c in ordered if names[c.name] == 1 and c.name.strip() and c not in namesakes
+    }
     taken = set(keys.values())
     for c in ordered:
         if c in keys:
@@ -189,7 +216,7 @@ def sections_document(sections: Sequence[InstanceChannels], *, prune: bool = Fal
     managed = [(s, c) for s in sections for c in s.managed]
     if not managed:
         return "\n".join([*lines, "channels: {}", ""])
-    keys = channel_keys([c for _, c in managed])
+    keys = channel_keys([c for _, c in managed], {c for s in sections for c in s.namesakes})
     ambiguous = {s.instance: s.ambiguous for s in sections}
     lines.append("channels:")
     order = {s.instance: i for i, s in enumerate(sections)}

@@ -1,7 +1,9 @@
 """Which live targets a desired state declares already, for any kind (``import`` leaves
 them as they are): a target declared with its id (``Kind.id_field``) by that id, in its
 scope where ids are per scope (``Kind.id_per_scope``); any other by its name in its scope
-(in the whole kind where names are not per scope, ``Kind.names_per_scope``)."""
+(in the whole kind where names are not per scope, ``Kind.names_per_scope``), unless
+several live targets there have that name: then it declares none of them, as the plan
+refuses it (``ambiguous``)."""
 
 from __future__ import annotations
 
@@ -36,10 +38,21 @@ class Declared:
                 found.by_name.setdefault(found._name_key(t.key.scope, t.key.name), t)
         return found
 
-    def find(self, scope: str, target_id: str, name: str) -> DesiredTarget | None:
-        """The declaration of the live target ``target_id`` named ``name`` in ``scope``."""
+    def find(
+        self, scope: str, target_id: str, name: str, namesakes: int = 1
+    ) -> DesiredTarget | None:
+        """The declaration of the live target ``target_id`` named ``name`` in ``scope``;
+        ``namesakes``: how many live targets have that name there (a declaration by a
+        name several have declares none of them: ``ambiguous``)."""
         by_id = self.by_id.get(self._id_key(scope, target_id))
-        return by_id or self.by_name.get(self._name_key(scope, name))
+        if by_id is not None or namesakes > 1:
+            return by_id
+        return self.by_name.get(self._name_key(scope, name))
+
+    def ambiguous(self, scope: str, name: str, namesakes: int) -> DesiredTarget | None:
+        """The declaration by ``name`` in ``scope`` when ``namesakes`` (> 1) live targets
+        have that name there: it names none of them, and the plan refuses it."""
+        return self.by_name.get(self._name_key(scope, name)) if namesakes > 1 else None
 
     def _id_key(self, scope: str, target_id: str) -> tuple[str, str]:
         return (scope if self.kind.id_per_scope else "", target_id)

@@ -16,7 +16,7 @@ from reconciler.live import LiveMember
 
 if TYPE_CHECKING:  # governance.expiry needs the desired model, not the plan
     from reconciler.governance.expiry import Expiring
-from reconciler.prose import counted, number
+from reconciler.prose import counted, listed, number
 from reconciler.refs import MemberKind, MemberRef, Provenance, TargetKey
 from reconciler.shard import Shard
 
@@ -232,8 +232,10 @@ class Plan:
         elif self.notices and not self.targets:
             line = self._nothing_compared_line(errors_at)
         elif drift and not self.summary.total:
-            members = f"{number(drift)} {self._drift_word(drift)}"
-            line = f"No changes, but Chime has {members} the desired state does not declare."
+            line = (
+                f"No changes, but Chime has {self._drift_counts()} the desired state does "
+                "not declare."
+            )
         else:
             line = self.summary.line()
         if self.shard is not None:
@@ -268,13 +270,16 @@ class Plan:
             "is in scope."
         )
 
-    def _drift_word(self, n: int) -> str:
-        """What ``n`` members no file declares are called: the word of their kind when
-        they are all of kinds that share one (``attendees``, as the drift hint says),
-        else ``members``."""
-        words = {t.kind.words.member for t in self.targets if t.drift}
-        one, many = words.pop() if len(words) == 1 else ("member", "members")
-        return one if n == 1 else many
+    def _drift_counts(self) -> str:
+        """The members no file declares, in their kinds' words: ``6 members``, ``2
+        attendees``; ``5 members and 1 moderator`` where kinds' words differ (a channel's
+        moderators are no members: QA-FP Q-FP-7), in the kinds' order."""
+        counts: dict[tuple[str, str], int] = {}
+        for t in sorted(self.targets, key=lambda t: t.key.kind):
+            if t.drift:
+                word = t.kind.words.member
+                counts[word] = counts.get(word, 0) + len(t.drift)
+        return listed([counted(n, *word) for word, n in counts.items()])
 
     @property
     def drifted(self) -> bool:

@@ -25,7 +25,7 @@ from reconciler.desired.model import DesiredTarget
 from reconciler.errors import DesiredStateError, UsageError
 from reconciler.importers import Imported, ImportRequest, KindImport, Wanted
 from reconciler.kinds import Kind
-from reconciler.prose import counted
+from reconciler.prose import counted, listed
 from reconciler.runner import on_interrupt
 
 # -- import --------------------------------------------------------------------------------
@@ -223,7 +223,9 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> None:
             )
         raise
     expect = done[0].expect if done else None
-    if expect is not None:
+    if any(d.unplannable for d in done):
+        _say(f"Next: fix the entries named above, then: chime-reconciler --desired {out} plan")
+    elif expect is not None:
         expect = _with_left_out(expect, done)
         _say(f"Next: chime-reconciler --desired {out} plan   (expect: {expect})")
 
@@ -231,12 +233,17 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> None:
 def _with_left_out(expect: str, done: Sequence[Imported]) -> str:
     """What the next plan shows: ``expect``, and the members the files left out with a
     comment, which it shows as drift (exit 2 with --detailed-exitcode: QA-FD Q-FD-3)."""
-    left = sum(d.left_out for d in done)
-    if not left:
+    words: dict[tuple[str, str], int] = {}
+    for d in done:
+        for word, n in (d.left_out_words or {("member", "members"): d.left_out}).items():
+            if n:
+                words[word] = words.get(word, 0) + n
+    if not words:
         return expect
+    left = listed([counted(n, *word) for word, n in words.items()])
     return (
-        f"{expect.rstrip('.')}, but Chime has {counted(left, 'member')} the desired state "
-        "does not declare: those left out"
+        f"{expect.rstrip('.')}, but Chime has {left} the desired state does not declare: "
+        "those left out"
     )
 
 

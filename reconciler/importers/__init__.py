@@ -59,7 +59,8 @@ class Imported:
     ``Next:`` line, from the first kind imported; None: no such line); ``left_out``: the
     live members the files written leave out with a comment, which that plan shows as
     members the desired state does not declare; ``invalid_note``: explain an ``--out``
-    that does not load once written (its problems follow)."""
+    that does not load once written (its problems follow); ``unplannable``: the next plan
+    of ``--out`` fails until an entry the report names is fixed (no ``expect`` then)."""
 
     document: str = ""
     files: Mapping[str, str] = field(default_factory=dict)
@@ -69,6 +70,10 @@ class Imported:
     expect: str | None = None
     left_out: int = 0
     invalid_note: bool = False
+    unplannable: bool = False
+    # ``left_out`` by the word of each one's kind where not all are members (the plan's
+    # words for its drift: ``2 members and 1 moderator``)
+    left_out_words: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
 
 class KindImport(Protocol):

@@ -11,8 +11,9 @@ directory whose settings.yaml names ``app_instances`` stops the import before an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -76,22 +77,50 @@ class ChannelImport:
     left: tuple[DesiredTarget, ...]  # their declarations, in key order
     gone: tuple[tuple[str, str], ...] = ()  # (name, arn): deleted while read, left out
     left_out: int = 0  # members of the channels written left out with a comment
+    unclear: tuple[Unclear, ...] = ()  # entries by a name several channels have
+    left_out_words: Mapping[tuple[str, str], int] = field(default_factory=dict)  # by kind
 
 
 def _split(
     desired: DesiredState, instance: str, channels: list[ImportedChannel], rewritten: str | None
-) -> tuple[list[ImportedChannel], list[DesiredTarget]]:
-    """The channels no file declares, and those a file declares (with its declaration):
-    one the file being rewritten declares (``--force``) counts as undeclared."""
+) -> tuple[list[ImportedChannel], list[DesiredTarget], list[Unclear]]:
+    """The channels no file declares, those a file declares (with its declaration), and
+    the declarations by a name several of ``channels`` have (each with their arns): such
+    an entry declares none of them (the plan refuses it), so they are written with
+    ``arn:``. One the file being rewritten declares (``--force``) counts as undeclared."""
     declared = Declared.of(CHANNEL, desired.targets, except_in=rewritten)
+    names = Counter(c.name for c in channels)
     wanted, left = [], []
+    unclear: dict[DesiredTarget, list[str]] = {}
     for c in channels:
-        target = declared.find(instance, c.arn, c.name)
-        if target is None:
-            wanted.append(c)
-        else:
+        target = declared.find(instance, c.arn, c.name, names[c.name])
+        if target is not None:
             left.append(target)
-    return wanted, left
+            continue
+        wanted.append(c)
+        entry = declared.ambiguous(instance, c.name, names[c.name])
+        if entry is not None:
+            unclear.setdefault(entry, []).append(c.arn)
+    return wanted, left, [Unclear(t, tuple(sorted(arns))) for t, arns in unclear.items()]
+
+
+@dataclass(frozen=True)
+class Unclear:
+    """A declaration by a name several channels of its app instance have (``arns``)."""
+
+    target: DesiredTarget
+    arns: tuple[str, ...]
+
+    @property
+    def line(self) -> str:
+        n = len(self.arns)
+        return (
+            f"Note: {self.target.location}: channel {shown(self.target.key.name)} is declared "
+            f"by name, and {n} channels of app instance {shown(self.target.key.scope)} have "
+            f"that name ({', '.join(shown(a) for a in self.arns)}): it declares none of "
+            f"them, so {'both are' if n == 2 else 'each is'} written with its arn:. Remove "
+            "that entry (or give it one channel's arn:) before plan."
+        )
 
 
 def documents(
@@ -110,6 +139,7 @@ def documents(
     files = {}
     written: list[InstanceChannels] = []
     left: list[DesiredTarget] = []
+    unclear: list[Unclear] = []
     gone: list[tuple[str, str]] = []
     for s, got in read_.items():
         channels = got.channels
@@ -119,10 +149,16 @@ def documents(
         wanted: list[ImportedChannel] = channels  # a preview: every one, as every room
         declared: list[DesiredTarget] = []
         if out is not None:
-            wanted, declared = _split(desired, s.arn, channels, rewritten)
+            wanted, declared, ambiguous = _split(desired, s.arn, channels, rewritten)
+            unclear.extend(ambiguous)
         left.extend(declared)
+        names = Counter(c.name for c in channels)
         section = InstanceChannels(
-            s.arn, s.label if several else None, tuple(wanted), got.several_bots
+            s.arn,
+            s.label if several else None,
+            tuple(wanted),
+            got.several_bots,
+            frozenset(name for name, n in names.items() if n > 1),
         )
         if section.managed:  # an elastic channel alone is no channel to write
             files[relative] = sections_document([section], prune=prune)
@@ -130,7 +166,12 @@ def documents(
     document = sections_document(written, prune=prune) if written else ""
     ordered = sorted(left, key=lambda t: (t.key.name.casefold(), t.key.name, str(t.location)))
     left_out = sum(s.left_out for s in written)
-    return ChannelImport(files, document, tuple(ordered), tuple(gone), left_out)
+    words: Counter[tuple[str, str]] = Counter()
+    for section in written:
+        words.update(section.left_out_words)
+    return ChannelImport(
+        files, document, tuple(ordered), tuple(gone), left_out, tuple(unclear), dict(words)
+    )
 
 
 def left_lines(channels: ChannelImport) -> list[str]:
@@ -140,6 +181,7 @@ def left_lines(channels: ChannelImport) -> list[str]:
     if channels.left:
         named = [(t.key.name, t.location) for t in channels.left]
         lines.append(left_as_they_are("channel", named))
+    lines.extend(u.line for u in channels.unclear)
     for name, arn in channels.gone:
         lines.append(
             f"Note: channel {shown(name)} ({shown(arn)}) was deleted while importing: left out."
@@ -186,4 +228,6 @@ class ChannelsImport:
             report=left_lines(channels),
             expect="No changes." if n else None,
             left_out=left,
+            left_out_words=channels.left_out_words,
+            unplannable=bool(channels.unclear),
         )

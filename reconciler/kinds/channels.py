@@ -9,7 +9,7 @@ Two kinds share the ``channels:`` section (DESIGN.md's kinds table):
   and applied after the memberships (phase 1), one call each; ``safety.min_moderators``.
 
 Both are scoped by app instance ARN: the channel's ``app_instance`` label in settings.yaml's
-``app_instances`` (or the only one there).
+``app_instances`` (or the only one there, or the one its ``arn:`` names).
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ HIDDEN = "HIDDEN"
 MODERATOR = "Moderator"
 NO_APP_INSTANCE = (
     "channel has no app instance: set `app_instance:` to a label of settings.yaml's "
-    "`app_instances` (needed when there are several), or define one there"
+    "`app_instances` (needed when there are several, unless the channel's `arn:` names "
+    "one), or define one there"
 )
 
 
@@ -85,6 +86,13 @@ class ChannelKind(Kind):
     def no_scope_why(self, spec: BaseModel, settings: BaseModel | None) -> str:
         instances: dict[str, Any] = getattr(settings, "app_instances", None) or {}
         label = getattr(spec, "app_instance", None)
+        own = getattr(spec, "arn", None)
+        if label is None and own is not None and "/channel/" in own:
+            return (
+                f"channel has no app instance: its arn: names app instance "
+                f"{own.rpartition('/channel/')[0]}, which settings.yaml's `app_instances` "
+                "does not define: define it there"
+            )
         if label is None or label in instances:
             return self.no_scope_message
         known = ", ".join(repr(k) for k in sorted(instances))
@@ -99,13 +107,25 @@ class ChannelKind(Kind):
 
 def _instance(spec: BaseModel, settings: BaseModel | None) -> tuple[str, str] | None:
     """The label and ARN of the channel's app instance: its ``app_instance``, or the only
-    one settings.yaml defines; None when there is none."""
+    one settings.yaml defines, or the one its ``arn:`` names (QA-FP Q-FP-12); None when
+    there is none."""
     instances: dict[str, Any] = getattr(settings, "app_instances", None) or {}
     label = getattr(spec, "app_instance", None)
     if label is None and len(instances) == 1:
         label = next(iter(instances))
+    if label is None:
+        label = _named_by_arn(getattr(spec, "arn", None), instances)
     found = instances.get(label) if label is not None else None
     return None if found is None else (str(label), str(found.arn))
+
+
+def _named_by_arn(own: str | None, instances: Mapping[str, Any]) -> str | None:
+    """The label of the app instance a channel's ``arn:`` names (its ARN before
+    ``/channel/``), if settings.yaml defines it once."""
+    if own is None:
+        return None
+    labels = [k for k, v in instances.items() if own.rpartition("/channel/")[0] == str(v.arn)]
+    return labels[0] if len(labels) == 1 else None
 
 
 _COMMON: dict[str, Any] = {

@@ -240,10 +240,16 @@ class _ChannelsBase:
                 )
             )
             return None
-        if target is not None:  # a plan's read: what the other kind read ahead, if it did
-            listed = self.dir.listing(self.kind.id, channel, key.scope, self.list_members)
-        else:  # read_ids (a verification): listed now, always
-            listed = self.list_members(channel, self.dir.bearer_for(channel, key.scope))
+        try:
+            if target is not None:  # a plan's read: what the other kind read ahead, if it did
+                listed = self.dir.listing(self.kind.id, channel, key.scope, self.list_members)
+            else:  # read_ids (a verification): listed now, always
+                listed = self.list_members(channel, self.dir.bearer_for(channel, key.scope))
+        except AwsError as exc:
+            if exc.code not in FORBIDDEN_CODES or target is None:
+                raise
+            problems.append(LiveProblem(key, location, self._unlistable(key, channel, exc)))
+            return None
         listing = self._shaped(key.scope, listed)
         self._spelled.update(_spelled_twice(key, listing))
         if self.progress is not None:
@@ -275,6 +281,19 @@ class _ChannelsBase:
             "(DescribeChannel: ForbiddenException): AWS lets only an AppInstanceAdmin "
             "describe a PRIVATE channel, not its moderators or members (every bearer must "
             "be one, CreateAppInstanceAdmin)"
+        )
+
+    def _unlistable(self, key: TargetKey, channel: str, exc: AwsError) -> str:
+        """Why a channel whose members its bearer may not list (though it described it)
+        is not planned (QA-FP Q-FP-3): a plain member of a PUBLIC channel may not list its
+        HIDDEN members nor its moderators. One text for both kinds (ListChannelMemberships,
+        ListChannelModerators): the channel's entry is one error."""
+        bearer = self.dir.written(key.scope, self.dir.bearer_for(channel, key.scope))
+        return (
+            f"channel {key.name} ({channel}): its bearer {bearer} may not list its HIDDEN "
+            f"members and moderators ({exc.code}): AWS lets only an AppInstanceAdmin or a "
+            "moderator of the channel list them, not a plain member (every bearer must be an "
+            "AppInstanceAdmin, CreateAppInstanceAdmin)"
         )
 
     def _resolve_channels(
@@ -428,7 +447,12 @@ class _ChannelsBase:
         channel it has listed already); what they show is known from now."""
 
         def ahead(lt: LiveTarget) -> list[LiveMember] | None:
-            return self.dir.read_ahead(self.sibling.id, lt.target_id, lt.key.scope)
+            try:
+                return self.dir.read_ahead(self.sibling.id, lt.target_id, lt.key.scope)
+            except AwsError as exc:
+                if exc.code not in FORBIDDEN_CODES:
+                    raise
+                return None  # the other kind's read lists it, and says so at its line
 
         for lt, listed in zip(shared, self._pmap(ahead, shared), strict=True):
             if listed is not None:

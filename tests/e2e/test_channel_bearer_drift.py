@@ -129,7 +129,7 @@ def test_adopt_does_not_write_the_bearer_into_the_files(
     assert (run.exit_code, run.stderr) == (0, "")
     assert run.lines[0] == "Adopted 1 member into 1 file (1 to members):"
     text = chat.read_text()
-    assert 'members: [user:alice, user:bob, "user:mallory"]' in text
+    assert "members: [user:alice, user:bob, user:mallory]" in text
     assert "reconciler" not in text
     again = cli(*UNPACED, "plan", "--detailed-exitcode")
     assert (again.exit_code, again.lines) == (0, IN_SYNC)

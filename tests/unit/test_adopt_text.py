@@ -33,7 +33,7 @@ def test_a_flow_list_gains_entries_after_its_last_item_and_comments_stay() -> No
         rooms:
           ops:   # on call
             administrators: [alice@example.com]  # leads
-            members: ["@sre", grace@example.com, "bot:Pager Bot"]
+            members: ["@sre", grace@example.com, bot:Pager Bot]
         """
     )
 
@@ -92,7 +92,8 @@ def test_a_missing_list_is_added_in_block_and_flow_mappings() -> None:
             },
         }
     }
-    assert "    administrators: [mallory@example.com]\n    prune: false" in result
+    # after the room's last key, as the file orders them (QA-FP Q-FP-6)
+    assert "    members: [a@example.com]\n    administrators: [mallory@example.com]\n" in result
 
 
 def test_a_list_that_is_not_a_list_is_refused_and_nothing_changes() -> None:
@@ -220,7 +221,7 @@ def test_a_block_list_followed_by_a_comment_line_and_another_room() -> None:
 def test_a_block_list_on_the_last_line_of_a_file_without_a_final_newline() -> None:
     text = "rooms:\n  ops:\n    members:\n    - a@example.com"
     assert edit(text, (2, "members", ("b@example.com", "bot:B"))) == (
-        'rooms:\n  ops:\n    members:\n    - a@example.com\n    - b@example.com\n    - "bot:B"\n'
+        "rooms:\n  ops:\n    members:\n    - a@example.com\n    - b@example.com\n    - bot:B\n"
     )
 
 
@@ -240,7 +241,7 @@ def test_the_lines_reported_are_those_edited_when_edits_above_move_them() -> Non
     )
     result = edit(text, *adoptions).splitlines()
     lines = adopted_lines(text, *adoptions)
-    assert lines == [9, 6, 3]
+    assert lines == [10, 5, 7]
     assert [result[n - 1].strip() for n in lines] == [
         "administrators: [e@example.com]",
         "- b@example.com",
@@ -282,11 +283,11 @@ def test_a_file_with_lone_cr_line_endings_gains_lines_ending_in_cr_at_the_lines_
     )
     assert made == (
         "rooms:\r  ops:\r    members:\r      - a@example.com\r      - b@example.com\r"
-        "      - grace@example.com\r  web:\r    administrators: [ivan@example.com]\r"
-        "    members: [c@example.com]\r"
+        "      - grace@example.com\r  web:\r    members: [c@example.com]\r"
+        "    administrators: [ivan@example.com]\r"
     )
     assert [(a.adoption.list_key, a.line) for a in adopted] == [
-        ("administrators", 8),
+        ("administrators", 9),
         ("members", 6),
     ]
 
@@ -302,7 +303,7 @@ def test_a_line_written_into_a_file_of_mixed_endings_ends_as_the_line_before_it(
     )
     assert made == (
         "rooms:\r\n  ops:\r    members:\n      - a@example.com\r\n      - grace@example.com\r\n"
-        "  web:\n    members: [ivan@example.com]\n    prune: true\r"
+        "  web:\n    prune: true\r    members: [ivan@example.com]\r"
     )
 
 
@@ -343,7 +344,7 @@ def test_a_live_name_is_written_as_import_writes_it_and_read_back(ref: str, writ
 @pytest.mark.parametrize(
     ("ref", "written"),
     [
-        ("bot:\u03a9mega \U0001f916", '"bot:\u03a9mega \U0001f916"'),  # QA-FD Q-FD-4
+        ("bot:\u03a9mega \U0001f916", "bot:\u03a9mega \U0001f916"),  # QA-FD Q-FD-4: plain
         ("bot:\U0001d4d0 \\U0001F916", '"bot:\U0001d4d0 \\\\U0001F916"'),  # a backslash
         ("bot:tag\U000e0041", '"bot:tag\\U000E0041"'),  # a format character: escaped
         ("bot:private\U000f0000", '"bot:private\\U000F0000"'),  # nothing to see: escaped
@@ -358,3 +359,52 @@ def test_a_character_past_u_ffff_is_written_as_it_is_unless_it_is_invisible(
     flow = edit("rooms:\n  ops:\n    members: [a@example.com]\n", (2, "members", (ref,)))
     assert flow == f"rooms:\n  ops:\n    members: [a@example.com, {written}]\n"
     assert yaml.safe_load(flow)["rooms"]["ops"]["members"] == ["a@example.com", ref]
+
+
+def test_channel_members_are_written_plain_as_import_writes_them_and_new_lists_go_last() -> None:
+    """QA-FP Q-FP-6: adopt wrote `"user:bob"` (double-quoted) beside `user:alice`, where
+    import writes `- user:bob`; and it put the new `hidden:` and `moderators:` lists above
+    `app_instance:`, out of the file's order of keys (and of the lines reported)."""
+    text = textwrap.dedent(
+        """\
+        channels:
+          ops:
+            app_instance: chat
+            members: [user:alice, bot:PagerBot]   # core
+          lobby:
+            app_instance: chat
+            members:
+              - user:alice
+        """
+    )
+    made, adopted = adopt_all(
+        text,
+        [
+            Adoption("f.yaml", 2, "channels", "members", ("user:bob",)),
+            Adoption("f.yaml", 2, "channels", "hidden", ("user:carol",)),
+            Adoption("f.yaml", 2, "channels", "moderators", ("user:alice",)),
+            Adoption("f.yaml", 5, "channels", "members", ("user:frank", "bot:a,b")),
+        ],
+    )
+    assert made == textwrap.dedent(
+        """\
+        channels:
+          ops:
+            app_instance: chat
+            members: [user:alice, bot:PagerBot, user:bob]   # core
+            hidden: [user:carol]
+            moderators: [user:alice]
+          lobby:
+            app_instance: chat
+            members:
+              - user:alice
+              - user:frank
+              - "bot:a,b"
+        """
+    )
+    assert [(a.adoption.list_key, a.line) for a in adopted] == [
+        ("members", 11),
+        ("members", 4),
+        ("hidden", 5),
+        ("moderators", 6),
+    ]

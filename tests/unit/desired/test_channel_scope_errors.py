@@ -91,3 +91,34 @@ def test_a_blank_value_still_must_not_be_blank(
     assert "ds/chat.yaml:3: channels.ops.app_instance: must not be blank" in problems(
         Path("ds"), SETTINGS, chat
     )
+
+
+def test_a_channel_given_by_arn_takes_the_app_instance_its_arn_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA-FP Q-FP-12: with several app instances, a channel given by `arn:` needed
+    `app_instance:` too (`channel has no app instance`), though its ARN names one."""
+    monkeypatch.chdir(tmp_path)
+    root = Path("ds")
+    root.mkdir()
+    (root / "settings.yaml").write_text(TWO_INSTANCES)
+    (root / "chat.yaml").write_text(
+        f"channels:\n  y:\n    arn: '{ARN}ops/channel/lobby'\n    members: [user:a]\n"
+        "    moderators: [user:a]\n"
+    )
+    desired = load_desired(root)
+    assert {(t.key.kind, t.key.scope, t.target_id) for t in desired.targets} == {
+        (kind, f"{ARN}ops", f"{ARN}ops/channel/lobby") for kind in ("channel", "channel-moderator")
+    }
+
+
+def test_a_channel_whose_arn_names_no_app_instance_of_settings_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    chat = f"channels:\n  y:\n    arn: '{ARN}eu/channel/lobby'\n    members: [user:a]\n"
+    assert problems(Path("ds"), TWO_INSTANCES, chat) == [
+        "ds/chat.yaml:2: channels.y: channel has no app instance: its arn: names app "
+        f"instance {ARN}eu, which settings.yaml's `app_instances` does not define: define "
+        "it there"
+    ]

@@ -1,0 +1,149 @@
+"""import --out where several live channels of an app instance share a name (QA-FP): an
+entry declaring that name by name declares none of them (the plan refuses it), so import
+writes each with `arn:` and a label, names the entry to fix, and promises no `No changes.`
+(Q-FP-11). The real CLI against the emulator over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import UNPACED
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+CHAT = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
+SETTINGS = f'app_instances:\n  chat: {{arn: "{CHAT}", bearer: user:r0}}\n'
+
+
+def _seed(channels: list[dict[str, Any]]) -> dict[str, Any]:
+    users = ["r0", "alice", "bob", "frank"]
+    return {
+        "app_instances": [
+            {
+                "arn": CHAT,
+                "name": "chat",
+                "admins": ["r0"],
+                "users": [{"id": u} for u in users],
+                "channels": channels,
+            }
+        ]
+    }
+
+
+def _only(member: str) -> dict[str, list[str]]:
+    return {"members": [member], "hidden": [], "moderators": []}
+
+
+def _written(desired: Path) -> dict[str, Any]:
+    text = (desired / "channels" / "chat.yaml").read_text(encoding="utf-8")
+    return dict(yaml.safe_load(text)["channels"])
+
+
+def test_an_entry_by_a_name_two_channels_have_declares_neither_and_both_are_written(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Q-FP-11: a second `lobby` created after the import: both were "declared already"
+    at the one line, the new one written nowhere, and `No changes.` promised where the plan
+    says `2 channels named lobby`."""
+    emulator.reset(
+        _seed(
+            [
+                {"name": "lobby", "id": "lobby", "members": ["alice"]},
+                {"name": "lobby", "id": "lobby-2", "members": ["frank"]},
+            ]
+        )
+    )
+    desired = write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "chat.yaml": "channels:\n  lobby:\n    members: [user:alice]\n",
+        }
+    )
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stderr
+    written = _written(desired)
+    assert written == {
+        "lobby (lobby)": {"arn": f"{CHAT}/channel/lobby", **_only("user:alice")},
+        "lobby (lobby-2)": {"arn": f"{CHAT}/channel/lobby-2", **_only("user:frank")},
+    }
+    assert not any(line.startswith("Left ") for line in run.lines), run.lines
+    assert (
+        "Note: desired-state/chat.yaml:2: channel lobby is declared by name, and 2 channels "
+        f"of app instance {CHAT} have that name ({CHAT}/channel/lobby, "
+        f"{CHAT}/channel/lobby-2): it declares none of them, so both are written with its "
+        "arn:. Remove that entry (or give it one channel's arn:) before plan."
+    ) in run.lines
+    assert not any("No changes" in line for line in run.lines), run.lines
+    assert run.lines[-1] == (
+        "Next: fix the entries named above, then: chime-reconciler --desired desired-state plan"
+    )
+    (desired / "chat.yaml").unlink()  # as the note says
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stderr
+    assert plan.lines[-1] == "No changes. Chime memberships match the desired state."
+
+
+def test_a_channel_named_like_one_declared_already_is_written_with_its_arn(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Q-FP-4 (a): dup-1 declared by its arn, dup-2 was written as `dup:` by name (no
+    other `dup` among the channels written), and the plan right after refused it."""
+    emulator.reset(
+        _seed(
+            [
+                {"name": "dup", "id": "dup-1", "members": ["alice"]},
+                {"name": "dup", "id": "dup-2", "members": ["bob"]},
+            ]
+        )
+    )
+    desired = write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "c.yaml": f'channels:\n  "dup (dup-1)":\n    arn: {CHAT}/channel/dup-1\n'
+            "    members: [user:alice]\n",
+        }
+    )
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stderr
+    assert _written(desired) == {
+        "dup (dup-2)": {"arn": f"{CHAT}/channel/dup-2", **_only("user:bob")}
+    }
+    assert run.lines[-1].endswith("(expect: No changes.)"), run.lines
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stderr
+    assert plan.lines[-1] == "No changes. Chime memberships match the desired state."
+
+
+def test_a_channel_named_like_an_elastic_one_is_written_with_its_arn(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Q-FP-4 (b): the elastic `town-hall` is left out, and the regular one was written
+    as `town-hall:` by name, which the plan refused (`2 channels named town-hall`)."""
+    elastic = {
+        "maximum_sub_channels": 10,
+        "target_memberships_per_sub_channel": 100,
+        "minimum_membership_percentage": 10,
+    }
+    emulator.reset(
+        _seed(
+            [
+                {"name": "town-hall", "id": "th", "elastic": elastic},
+                {"name": "town-hall", "id": "th-reg", "members": ["alice"]},
+            ]
+        )
+    )
+    desired = write_desired({"settings.yaml": SETTINGS})
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stderr
+    assert _written(desired) == {
+        "town-hall (th-reg)": {"arn": f"{CHAT}/channel/th-reg", **_only("user:alice")}
+    }
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stderr
+    assert plan.lines[-1] == "No changes. Chime memberships match the desired state."
