@@ -292,9 +292,7 @@ class _Builder:
         if not alias and not self.in_alias:
             self.where = _line(node)
         else:  # a node an alias repeats: counted, at the line that used the alias
-            self.count += 1
-            if self.count > MAX_NODES:
-                raise _Budget(self.where)
+            self.spend(1)
         self.built.add(id(node))
         self.positions.values.setdefault(path, _line(node))
         self.in_alias += alias
@@ -321,6 +319,13 @@ class _Builder:
         finally:
             self.in_alias -= alias
 
+    def spend(self, nodes: int) -> None:
+        """Count ``nodes`` repeated through an alias (or a ``<<:`` merge) against
+        ``MAX_NODES``: over it, the alias bomb is refused at the line that ran over."""
+        self.count += nodes
+        if self.count > MAX_NODES:
+            raise _Budget(self.where)
+
     def _scalar(self, node: ScalarNode, path: Path) -> Any:
         aliased = self.in_alias > 0
         return scalar_value(self.constructor, node, path, self.issues, aliased)
@@ -328,10 +333,13 @@ class _Builder:
     def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
-        merged: list[tuple[str, Node, int]] = []
+        merged: list[tuple[str, Node, int, int]] = []
         for key_node, value_node in node.value:
             if key_node.tag == MERGE_TAG:
-                merged.extend(self._merge_sources(value_node, path))
+                if not self.in_alias:
+                    self.where = _line(key_node)
+                sources = self._merge_sources(value_node, path)
+                merged.extend((*entry, self.where) for entry in sources)
                 continue
             key = self._key(key_node, path)
             if key is None:
@@ -345,8 +353,9 @@ class _Builder:
             if not self.in_alias:
                 self.where = _line(key_node)
             result[key] = self.build(value_node, (*path, key))
-        for key, value_node, line in merged:  # `<<: *base`: explicit keys win, first merge too
+        for key, value_node, line, merge_line in merged:  # explicit keys win, first merge too
             if key not in result:
+                self.where = merge_line
                 self.positions.keys[(*path, key)] = line
                 result[key] = self.build(value_node, (*path, key))
         return result
@@ -354,9 +363,17 @@ class _Builder:
     def _merge_sources(
         self, node: Node, path: Path, seen: frozenset[int] = frozenset()
     ) -> list[tuple[str, Node, int]]:
+        """The keys ``<<:`` merges from ``node`` (a mapping or a list of them), nested
+        merges flattened. A source merged before (through an alias) is a repetition: it
+        and each entry it gives count against the alias budget, as an alias's nodes do
+        (ten ``<<: [*m, *m, ...]`` levels would otherwise be 10^10 entries)."""
         sources = node.value if isinstance(node, SequenceNode) else [node]
         entries: list[tuple[str, Node, int]] = []
         for source in sources:
+            repeated = self.in_alias > 0 or id(source) in self.built
+            self.built.add(id(source))
+            if repeated:
+                self.spend(1 + len(source.value) if isinstance(source, MappingNode) else 1)
             if id(source) in seen or id(source) in self.active:
                 self.issues.append(YamlIssue(_line(source), path, "recursive YAML alias"))
                 continue

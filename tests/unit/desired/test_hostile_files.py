@@ -192,6 +192,33 @@ def test_an_alias_bomb_is_reported_at_the_line_that_expands_it(ds: Path) -> None
     assert time.monotonic() - started < 10
 
 
+def merge_bomb(levels: int) -> str:
+    """624 bytes at 8 levels: each ``<<:`` merges ten copies of the level below."""
+    text = "rooms:\n  base0: &m0 {members: [a@example.com]}\n"
+    for i in range(1, levels + 1):
+        text += f"  base{i}: &m{i}\n    <<: [" + ", ".join([f"*m{i - 1}"] * 10) + "]\n"
+    return text
+
+
+@pytest.mark.parametrize("levels", [7, 8])
+def test_nested_merge_keys_count_against_the_alias_budget(ds: Path, levels: int) -> None:
+    (ds / "x.yaml").write_text(merge_bomb(levels))
+    started = time.monotonic()
+    # base5's merge repeats base0 100,000 times (a mapping and its key each): the budget
+    # runs out at its `<<:` (line 12), as a plain alias bomb's does
+    assert problems(ds) == [
+        f"{ds}/x.yaml:12: too many YAML nodes repeated through aliases (over 200,000)"
+    ]
+    assert time.monotonic() - started < 1
+
+
+def test_a_few_levels_of_merges_are_read_as_before(ds: Path) -> None:
+    (ds / "x.yaml").write_text(merge_bomb(4))
+    targets = load_desired(ds).targets
+    assert sorted(target.key.name for target in targets) == [f"base{i}" for i in range(5)]
+    assert {target.members for target in targets} == {targets[0].members}
+
+
 def test_the_node_budget_counts_the_nodes_aliases_repeat_not_those_written_out() -> None:
     text = "a: &a [" + ", ".join(["1"] * 1000) + "]\n"
     text += "".join(f"k{i}: [{', '.join(['1'] * 99)}]\n" for i in range(2000))  # 200,000
