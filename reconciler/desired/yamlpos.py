@@ -26,6 +26,7 @@ from reconciler.desired.editor_lines import hidden_break, line_at
 from reconciler.desired.long_key import long_key_message
 from reconciler.desired.nesting import MAX_NESTING, TOO_DEEP, TooDeep, deeper_than, reading_line
 from reconciler.desired.shown import named
+from reconciler.desired.tagged import tagged_problem
 from reconciler.desired.yaml12 import CSafeLoader12, SafeLoader12
 from reconciler.governance.grant import UNTIL_EXAMPLES, date_problem
 
@@ -41,7 +42,6 @@ MAX_NODES = 200_000  # nodes repeated through aliases ("billion laughs"); the ot
 MAX_INT_BITS = 4_000  # about 1,200 digits: no setting needs more, and Python cannot print
 # an integer of over 4,300 digits (sys.int_info.default_max_str_digits)
 LARGE = 256 * 1024  # characters: a broken file this large is not parsed again in Python
-INT_TAG = "tag:yaml.org,2002:int"
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -239,8 +239,7 @@ def scalar_value(
             )
             issues.append(YamlIssue(line, path, problem + note, True))
             return None
-        if node.tag == INT_TAG and isinstance(exc, ValueError):  # over 4,300 digits
-            problem = "the number is too large"
+        problem = tagged_problem(node.tag, str(node.value), exc) or problem  # `!!int "abc"`
         if node.tag == VALUE_TAG and node.value == "=":  # no constructor: say what to write
             problem = f'a bare {node.value!r} is not text in YAML 1.1 (quote it: "{node.value}")'
         issues.append(YamlIssue(line, path, f"invalid YAML value: {problem}{note}", True))
