@@ -13,6 +13,7 @@ name. ``~:`` and an empty key alone are no name (``""``: a room given by ``id:``
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from array import array
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from reconciler.desired.long_key import long_key_message
 from reconciler.desired.nesting import MAX_NESTING, TOO_DEEP, TooDeep, deeper_than, reading_line
 from reconciler.desired.shown import named
 from reconciler.desired.tagged import tagged_problem
+from reconciler.desired.written import as_written
 from reconciler.desired.yaml12 import CSafeLoader12, SafeLoader12
 from reconciler.governance.grant import UNTIL_EXAMPLES, date_problem
 
@@ -41,6 +43,7 @@ MAX_NODES = 200_000  # nodes repeated through aliases ("billion laughs"); the ot
 # bounded by the text's size, so a large file without aliases has no limit
 MAX_INT_BITS = 4_000  # about 1,200 digits: no setting needs more, and Python cannot print
 # an integer of over 4,300 digits (sys.int_info.default_max_str_digits)
+MAX_WRITTEN = 256  # characters of a timestamp kept to quote back (``.000…`` may be long)
 LARGE = 256 * 1024  # characters: a broken file this large is not parsed again in Python
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -250,6 +253,8 @@ def scalar_value(
         constructor.constructed_objects.clear()
         constructor.recursive_objects.clear()
         constructor.deep_construct = False
+    if isinstance(value, dt.datetime) and value.tzinfo is None:  # quoted back as written
+        return as_written(value, str(node.value)) if len(node.value) <= MAX_WRITTEN else value
     problem = None
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
         problem = "invalid YAML value: the number is too large"

@@ -252,3 +252,27 @@ def test_a_tagged_value_its_tag_cannot_read_says_why(ds: Path, value: str, reaso
         f"{ds}/settings.yaml:3: safety.max_removals: invalid YAML value: {reason}",
         "Desired state is invalid: 1 error.",
     ]
+
+
+# -- Q-FL-3: a date and time without a zone is quoted back as the file has it --------------
+
+
+def test_a_zoneless_until_is_quoted_as_written(ds: Path) -> None:
+    (ds / "x.yaml").write_text(
+        "rooms:\n  ops:\n    members:\n"
+        "    - {member: a@example.com, until: 2027-03-31 18:00:00}\n"
+        "    - {member: b@example.com, until: 2027-3-1t8:00:00.5}\n"
+        "    - {member: c@example.com, until: 2027-01-01 10:00}\n"
+        "    - {member: d@example.com, until: 2027-03-31T18:00:00}\n"
+    )
+    result = validate(ds)
+    assert result.exit_code == 1
+    fix = "has no time zone: add one (2027-03-31T18:00:00Z or +02:00), or give a date"
+    assert result.stderr.splitlines()[:-1] == [
+        f"{ds}/x.yaml:4: rooms.ops.members[0].until: '2027-03-31 18:00:00' {fix}",
+        f"{ds}/x.yaml:5: rooms.ops.members[1].until: '2027-3-1t8:00:00.5' {fix}",
+        f"{ds}/x.yaml:6: rooms.ops.members[2].until: '2027-01-01 10:00' {fix}",
+        f"{ds}/x.yaml:7: rooms.ops.members[3].until: '2027-03-31T18:00:00' {fix}",
+    ]
+    for line in result.stderr.splitlines()[:-1]:  # what the message quotes, the file has
+        assert line.split("'")[1] in (ds / "x.yaml").read_text()
