@@ -276,3 +276,26 @@ def test_a_zoneless_until_is_quoted_as_written(ds: Path) -> None:
     ]
     for line in result.stderr.splitlines()[:-1]:  # what the message quotes, the file has
         assert line.split("'")[1] in (ds / "x.yaml").read_text()
+
+
+# -- Q-FL-4: a removal fraction that is not finite says so, not "at most 1.0" --------------
+
+
+@pytest.mark.parametrize("number", [".nan", ".inf", "-.inf"])
+def test_a_fraction_that_is_not_finite_is_refused_as_such(ds: Path, number: str) -> None:
+    (ds / "settings.yaml").write_text(
+        f"account: {ACCOUNT}\nsafety:\n  max_removal_fraction: {number}\n"
+    )
+    (ds / "x.yaml").write_text(
+        "rooms:\n  watercooler:\n    members: [a@example.com]\n"
+        f"    safety: {{max_removal_fraction: {number}}}\n"
+    )
+    result = validate(ds)
+    shown = {".nan": "nan", ".inf": "inf", "-.inf": "-inf"}[number]
+    why = f"expected a number from 0 to 1, got the number {shown} (not finite)"
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{ds}/settings.yaml:3: safety.max_removal_fraction: {why}",
+        f"{ds}/x.yaml:4: rooms.watercooler.safety.max_removal_fraction: {why}",
+        "Desired state is invalid: 2 errors.",
+    ]
