@@ -406,3 +406,38 @@ def test_a_10_mb_string_where_a_boolean_belongs_is_not_echoed(ds: Path) -> None:
     (problem,) = problems(ds)
     assert len(problem) < 300
     assert "a string of 10,000,000 characters ('yyyy" in problem
+
+
+# -- Q-FL-2: a file saved as UTF-16 or UTF-32 is said to be one ----------------------------
+
+ROOMS_TEXT = "rooms:\n  watercooler:\n    members: [a@example.com]\n    # café\n"
+
+
+@pytest.mark.parametrize(
+    ("codec", "name"),
+    [
+        ("utf-16-le", "UTF-16"),  # no byte order mark: valid UTF-8, a NUL after each letter
+        ("utf-16-be", "UTF-16"),
+        ("utf-16", "UTF-16"),  # with a byte order mark
+        ("utf-32", "UTF-32"),
+        ("utf-32-le", "UTF-32"),
+        ("utf-32-be", "UTF-32"),
+    ],
+)
+def test_a_file_in_utf16_or_utf32_is_said_to_be_one(ds: Path, codec: str, name: str) -> None:
+    (ds / "x.yaml").write_bytes(ROOMS_TEXT.encode(codec))
+    result = validate(ds)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{ds}/x.yaml:1: not valid UTF-8 text: the file looks like {name} (save it as UTF-8)",
+        "Desired state is invalid: 1 error.",
+    ]
+
+
+def test_latin1_and_a_raw_nul_keep_their_own_messages(ds: Path) -> None:
+    (ds / "x.yaml").write_bytes(ROOMS_TEXT.encode("latin-1"))
+    (ds / "y.yaml").write_bytes(b"\x00rooms: {}\n")
+    assert problems(ds) == [
+        f"{ds}/x.yaml:4: not valid UTF-8 text",
+        f"{ds}/y.yaml:1: unacceptable character #x0000: special characters are not allowed",
+    ]
