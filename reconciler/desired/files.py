@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler.desired.editor_lines import line_at
+from reconciler.desired.wide_text import wide_encoding
 from reconciler.errors import Problem
 from reconciler.refs import Location
 from reconciler.regular_file import read_regular
@@ -146,8 +147,13 @@ def _is_utf8(relative: str) -> bool:
 
 
 def decode(source: SourceFile) -> tuple[str | None, Problem | None]:
-    """The file's text (UTF-8, an optional BOM dropped), or a located problem."""
+    """The file's text (UTF-8, an optional BOM dropped), or a located problem: a file in
+    UTF-16 or UTF-32 is said to be one, at its first line."""
     assert source.content is not None
+    wide = wide_encoding(source.content)
+    if wide is not None:
+        message = f"not valid UTF-8 text: the file looks like {wide} (save it as UTF-8)"
+        return None, Problem(Location(source.display, 1), message)
     try:
         return source.content.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:

@@ -30,6 +30,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -41,7 +42,7 @@ from pydantic_core import PydanticCustomError
 
 from reconciler.capabilities import BUILTIN_PROFILES, Capabilities, problem
 from reconciler.desired.member_entries import GROUP_NAME_RE
-from reconciler.desired.messages import SETTINGS_DATA
+from reconciler.desired.messages import SETTINGS_DATA, describe
 from reconciler.desired.owners import Owners
 from reconciler.desired.target_safety import TargetSafetySpec
 from reconciler.external_ids import (
@@ -58,10 +59,12 @@ from reconciler.governance.entries import (
     PROFILE_TAG,
     EntryBase,
     GrantFields,
+    either_form,
     which_attendee,
     without_key,
 )
 
+PROFILE = "a capability profile"  # what an attendee's value names
 UUID_PATTERN = r"[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}"
 # Variables that carry a job's credentials are never read for a meeting id (QA-AA Q-AA-1:
 # the value of ``${AWS_SESSION_TOKEN}`` reached the PR comment): a name starting with one
@@ -194,6 +197,22 @@ def _settings_profiles(info: ValidationInfo) -> dict[str, Any]:
     return profiles if isinstance(profiles, dict) else {}
 
 
+def _profile_text(value: Any) -> Any:
+    """An attendee's value that is neither a name nor a mapping (``5``, ``yes``, a list):
+    refused as what the value may be, not as a string to quote (QA-FL Q-FL-7: quoted, ``5``
+    is no profile either)."""
+    if isinstance(value, str):
+        return value
+    raise _fail("profile", f"expected {either_form('profile', PROFILE)}, got {describe(value)}")
+
+
+def _profile_key_text(value: Any) -> Any:
+    """The ``profile:`` of an attendee's mapping, which must be a profile's name."""
+    if isinstance(value, str):
+        return value
+    raise _fail("profile", f"expected {PROFILE}, got {describe(value)}")
+
+
 AttendeeRef = Annotated[
     str,
     AfterValidator(_attendee),
@@ -230,18 +249,19 @@ MeetingId = Annotated[
 class AttendeeMapping(GrantFields):
     """An attendee with until when, why and which ticket (only `profile` is required)."""
 
-    profile: ProfileName
+    profile: Annotated[ProfileName, BeforeValidator(_profile_key_text)]
 
     @model_validator(mode="before")
     @classmethod
     def _needs_profile(cls, data: Any) -> Any:
         if isinstance(data, dict) and "profile" not in data:
-            raise _fail("attendee_entry", without_key("profile", "a capability profile", data))
+            raise _fail("attendee_entry", without_key("profile", PROFILE, data))
         return data
 
 
 AttendeeValue = Annotated[
-    Annotated[ProfileName, Tag(PROFILE_TAG)] | Annotated[AttendeeMapping, Tag(ATTENDEE_TAG)],
+    Annotated[ProfileName, BeforeValidator(_profile_text), Tag(PROFILE_TAG)]
+    | Annotated[AttendeeMapping, Tag(ATTENDEE_TAG)],
     Discriminator(which_attendee),
 ]
 

@@ -9,16 +9,21 @@ and ``maximum`` (each comparison with it is false). So that the schema refuses w
   days) reads a YAML float with no fractional part (``1.0``) as that number, as
   ``"type": "integer"`` accepts it; ``1.5``, ``.nan``, ``.inf`` and ``true`` stay refused
   (``expected a whole number, got ...``).
+- ``Fraction``: a share from 0 to 1 (``max_removal_fraction``); ``.nan`` is refused as
+  the number that is not finite it is, not as above 1 (QA-FL Q-FL-4: NaN fails every
+  bound, so pydantic's ``le`` said ``must be at most 1.0, got nan``).
 - ``finite_numbers``: the schema of every other number refuses NaN and the infinities, as
   ``validate`` does (``reconciler.desired.schema_export`` applies it to each file's schema).
 """
 
 from __future__ import annotations
 
+import math
 import sys
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 # NaN, the one number both at least 0 and below 0 to a validator (it compares false)
 _NAN = {"type": "number", "minimum": 0, "exclusiveMaximum": 0}
@@ -36,6 +41,17 @@ def whole_number(value: Any) -> Any:
 # the bound before the validator: the integer's own, so the JSON Schema has it as `minimum`
 # (after it, or on an optional field's union, pydantic writes a `ge` no validator reads)
 Count = Annotated[int, Field(ge=0), BeforeValidator(whole_number)]
+
+
+def finite_fraction(value: Any) -> Any:
+    """``value`` as it is, unless it is a float that is not finite (``.nan``, ``.inf``)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        message = f"expected a number from 0 to 1, got the number {value} (not finite)"
+        raise PydanticCustomError("fraction", "{message}", {"message": message})
+    return value
+
+
+Fraction = Annotated[float, Field(ge=0.0, le=1.0), BeforeValidator(finite_fraction)]
 
 
 def finite_numbers(schema: Any) -> None:

@@ -43,7 +43,7 @@ from reconciler.desired.member_entries import GroupRef as GroupRef
 from reconciler.desired.member_entries import entry_parser as entry_parser
 from reconciler.desired.member_entries import remembered_entries as remembered_entries
 from reconciler.desired.model import DEFAULT_MAX_REMOVAL_FRACTION, DEFAULT_MAX_REMOVALS
-from reconciler.desired.numbers import Count
+from reconciler.desired.numbers import Count, Fraction
 from reconciler.desired.owners import Owner, Owners  # noqa: F401 (re-exported)
 from reconciler.desired.patterns import PatternError, compile_pattern
 from reconciler.desired.spec_base import Id, NonBlank, Strict, fail, short
@@ -141,7 +141,7 @@ class SafetySpecBase(Strict):
     """Limits beyond which a plan is refused."""
 
     max_removals: Count = Field(DEFAULT_MAX_REMOVALS)
-    max_removal_fraction: float = Field(DEFAULT_MAX_REMOVAL_FRACTION, ge=0.0, le=1.0)
+    max_removal_fraction: Fraction = Field(DEFAULT_MAX_REMOVAL_FRACTION)
 
 
 def _quota_name(name: str) -> str:

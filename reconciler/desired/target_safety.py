@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from reconciler.desired.model import safety_settings
-from reconciler.desired.numbers import Count
+from reconciler.desired.numbers import Count, Fraction
 from reconciler.desired.spec_base import doc_text
 from reconciler.prose import capitalized
 
@@ -41,10 +41,8 @@ class TargetSafetySpec(BaseModel):
         None,
         description="Most removals in this target; they then leave the plan-wide count.",
     )
-    max_removal_fraction: float | None = Field(
+    max_removal_fraction: Fraction | None = Field(
         None,
-        ge=0.0,
-        le=1.0,
         description="Largest share of this target's members a plan may remove.",
     )
 

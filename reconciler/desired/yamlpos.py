@@ -13,6 +13,7 @@ name. ``~:`` and an empty key alone are no name (``""``: a room given by ``id:``
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from array import array
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from reconciler.desired.editor_lines import hidden_break, line_at
 from reconciler.desired.long_key import long_key_message
 from reconciler.desired.nesting import MAX_NESTING, TOO_DEEP, TooDeep, deeper_than, reading_line
 from reconciler.desired.shown import named
+from reconciler.desired.tagged import tagged_problem
+from reconciler.desired.written import as_written
 from reconciler.desired.yaml12 import CSafeLoader12, SafeLoader12
 from reconciler.governance.grant import UNTIL_EXAMPLES, date_problem
 
@@ -40,8 +43,8 @@ MAX_NODES = 200_000  # nodes repeated through aliases ("billion laughs"); the ot
 # bounded by the text's size, so a large file without aliases has no limit
 MAX_INT_BITS = 4_000  # about 1,200 digits: no setting needs more, and Python cannot print
 # an integer of over 4,300 digits (sys.int_info.default_max_str_digits)
+MAX_WRITTEN = 256  # characters of a timestamp kept to quote back (``.000…`` may be long)
 LARGE = 256 * 1024  # characters: a broken file this large is not parsed again in Python
-INT_TAG = "tag:yaml.org,2002:int"
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -239,8 +242,7 @@ def scalar_value(
             )
             issues.append(YamlIssue(line, path, problem + note, True))
             return None
-        if node.tag == INT_TAG and isinstance(exc, ValueError):  # over 4,300 digits
-            problem = "the number is too large"
+        problem = tagged_problem(node.tag, str(node.value), exc) or problem  # `!!int "abc"`
         if node.tag == VALUE_TAG and node.value == "=":  # no constructor: say what to write
             problem = f'a bare {node.value!r} is not text in YAML 1.1 (quote it: "{node.value}")'
         issues.append(YamlIssue(line, path, f"invalid YAML value: {problem}{note}", True))
@@ -251,6 +253,8 @@ def scalar_value(
         constructor.constructed_objects.clear()
         constructor.recursive_objects.clear()
         constructor.deep_construct = False
+    if isinstance(value, dt.datetime) and value.tzinfo is None:  # quoted back as written
+        return as_written(value, str(node.value)) if len(node.value) <= MAX_WRITTEN else value
     problem = None
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
         problem = "invalid YAML value: the number is too large"
@@ -292,9 +296,7 @@ class _Builder:
         if not alias and not self.in_alias:
             self.where = _line(node)
         else:  # a node an alias repeats: counted, at the line that used the alias
-            self.count += 1
-            if self.count > MAX_NODES:
-                raise _Budget(self.where)
+            self.spend(1)
         self.built.add(id(node))
         self.positions.values.setdefault(path, _line(node))
         self.in_alias += alias
@@ -321,6 +323,13 @@ class _Builder:
         finally:
             self.in_alias -= alias
 
+    def spend(self, nodes: int) -> None:
+        """Count ``nodes`` repeated through an alias (or a ``<<:`` merge) against
+        ``MAX_NODES``: over it, the alias bomb is refused at the line that ran over."""
+        self.count += nodes
+        if self.count > MAX_NODES:
+            raise _Budget(self.where)
+
     def _scalar(self, node: ScalarNode, path: Path) -> Any:
         aliased = self.in_alias > 0
         return scalar_value(self.constructor, node, path, self.issues, aliased)
@@ -328,10 +337,13 @@ class _Builder:
     def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
-        merged: list[tuple[str, Node, int]] = []
+        merged: list[tuple[str, Node, int, int]] = []
         for key_node, value_node in node.value:
             if key_node.tag == MERGE_TAG:
-                merged.extend(self._merge_sources(value_node, path))
+                if not self.in_alias:
+                    self.where = _line(key_node)
+                sources = self._merge_sources(value_node, path)
+                merged.extend((*entry, self.where) for entry in sources)
                 continue
             key = self._key(key_node, path)
             if key is None:
@@ -345,8 +357,9 @@ class _Builder:
             if not self.in_alias:
                 self.where = _line(key_node)
             result[key] = self.build(value_node, (*path, key))
-        for key, value_node, line in merged:  # `<<: *base`: explicit keys win, first merge too
+        for key, value_node, line, merge_line in merged:  # explicit keys win, first merge too
             if key not in result:
+                self.where = merge_line
                 self.positions.keys[(*path, key)] = line
                 result[key] = self.build(value_node, (*path, key))
         return result
@@ -354,9 +367,17 @@ class _Builder:
     def _merge_sources(
         self, node: Node, path: Path, seen: frozenset[int] = frozenset()
     ) -> list[tuple[str, Node, int]]:
+        """The keys ``<<:`` merges from ``node`` (a mapping or a list of them), nested
+        merges flattened. A source merged before (through an alias) is a repetition: it
+        and each entry it gives count against the alias budget, as an alias's nodes do
+        (ten ``<<: [*m, *m, ...]`` levels would otherwise be 10^10 entries)."""
         sources = node.value if isinstance(node, SequenceNode) else [node]
         entries: list[tuple[str, Node, int]] = []
         for source in sources:
+            repeated = self.in_alias > 0 or id(source) in self.built
+            self.built.add(id(source))
+            if repeated:
+                self.spend(1 + len(source.value) if isinstance(source, MappingNode) else 1)
             if id(source) in seen or id(source) in self.active:
                 self.issues.append(YamlIssue(_line(source), path, "recursive YAML alias"))
                 continue

@@ -110,10 +110,13 @@ def without_key(key: str, what: str, data: dict[Any, Any]) -> str:
     if typo is not None:
         return f"unknown key {named(typo)} (did you mean {key!r}?)"
     keys = ", ".join("".join(clipped(str(k))) for k in data) or "none"
-    return (
-        f"expected {what}, or a mapping with `{key}:` (and `until:`, `reason:`, `ticket:`), "
-        f"got a mapping with keys: {keys}"
-    )
+    return f"expected {either_form(key, what)}, got a mapping with keys: {keys}"
+
+
+def either_form(key: str, what: str) -> str:
+    """What an entry may be: ``what`` (a member reference, a capability profile), or its
+    mapping form with ``key`` and the grant's keys."""
+    return f"{what}, or a mapping with `{key}:` (and `until:`, `reason:`, `ticket:`)"
 
 
 def _fail(message: str) -> PydanticCustomError:

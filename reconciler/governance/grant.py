@@ -52,7 +52,7 @@ def parse_until(value: object, location: Location | None = None) -> Until:
     """A YAML value (a date, an aware datetime, or such text) as an Until.
 
     Raises ValueError with a user-facing message, quoting the text as written."""
-    written = None
+    written = getattr(value, "written", None)  # YAML's datetime, with its text (``written``)
     if isinstance(value, str):
         written = value.strip()
         value = _from_text(written)

@@ -45,6 +45,7 @@ from reconciler.desired.meeting_spec import (
     profile_of,
     written_id,
 )
+from reconciler.desired.messages import closest
 from reconciler.external_ids import RESERVED_PREFIX
 from reconciler.kinds.base import EntryPath, Kind, RoleValue, Words
 from reconciler.refs import BOT_PREFIX, EMAIL_RE, MemberKind, MemberRef
@@ -138,6 +139,18 @@ def profiles(settings: BaseModel | None) -> dict[str, Capabilities]:
     return {name: replace(caps, profile=name) for name, caps in known.items()}
 
 
+def unknown_profile(profile: str, known: list[str]) -> str:
+    """Why ``profile`` is refused: the known one it is likely a slip of (``Viewer``), or
+    the known ones and where to add it."""
+    suggestion = closest(profile, known)
+    if suggestion is not None:
+        return f"unknown capability profile {profile!r} (did you mean {suggestion!r}?)"
+    return (
+        f"unknown capability profile {profile!r} (known: {', '.join(known)}; "
+        "add yours under capability_profiles in settings.yaml)"
+    )
+
+
 @dataclass(frozen=True)
 class MeetingKind(Kind):
     """``Kind`` with roles that are capability triples named by profiles."""
@@ -185,12 +198,7 @@ class MeetingKind(Kind):
             # a name against the rule passed validation only because settings.yaml
             # defines it: reported there, once (Q-CH-5)
             if profile not in known and PROFILE_RE.match(profile):
-                names = ", ".join(sorted(known))
-                yield (
-                    ("attendees", text),
-                    f"unknown capability profile {profile!r} (known: {names}; "
-                    "add yours under capability_profiles in settings.yaml)",
-                )
+                yield ("attendees", text), unknown_profile(profile, sorted(known))
 
     def limit_keys(self, role: RoleValue) -> tuple[str, ...]:
         return (PRESENTERS, ATTENDEES) if self.is_elevated(role) else (ATTENDEES,)

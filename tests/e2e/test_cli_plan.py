@@ -240,6 +240,22 @@ def test_target_that_is_not_declared_is_an_error_before_any_call(
     assert calls() == {}
 
 
+def test_an_over_long_target_is_shown_by_its_first_80_characters_and_length(
+    ops: Any, cli: Any, calls: Calls
+) -> None:
+    # QA-FL Q-FL-5: a 100,000-character --target was echoed whole, twice (200 KB)
+    run = cli("plan", "--target", "a" * 100_000)
+    shown = "a" * 80
+    assert run.lines[0] == (
+        f"Error: --target {shown}…(100,000 characters): no target named '{shown}'…(100,000 "
+        "characters) is declared; --target takes a target's name (its key in the YAML) or "
+        "the id written there, not the id Chime gave a target declared by name"
+    )
+    assert len(run.stdout) + len(run.stderr) < 1000
+    assert run.exit_code == 1
+    assert calls() == {}
+
+
 def test_invalid_desired_state_is_reported_by_location_without_any_aws_call(
     ops: Any, write_desired: Any, cli: Any, calls: Calls
 ) -> None:

@@ -192,6 +192,33 @@ def test_an_alias_bomb_is_reported_at_the_line_that_expands_it(ds: Path) -> None
     assert time.monotonic() - started < 10
 
 
+def merge_bomb(levels: int) -> str:
+    """624 bytes at 8 levels: each ``<<:`` merges ten copies of the level below."""
+    text = "rooms:\n  base0: &m0 {members: [a@example.com]}\n"
+    for i in range(1, levels + 1):
+        text += f"  base{i}: &m{i}\n    <<: [" + ", ".join([f"*m{i - 1}"] * 10) + "]\n"
+    return text
+
+
+@pytest.mark.parametrize("levels", [7, 8])
+def test_nested_merge_keys_count_against_the_alias_budget(ds: Path, levels: int) -> None:
+    (ds / "x.yaml").write_text(merge_bomb(levels))
+    started = time.monotonic()
+    # base5's merge repeats base0 100,000 times (a mapping and its key each): the budget
+    # runs out at its `<<:` (line 12), as a plain alias bomb's does
+    assert problems(ds) == [
+        f"{ds}/x.yaml:12: too many YAML nodes repeated through aliases (over 200,000)"
+    ]
+    assert time.monotonic() - started < 1
+
+
+def test_a_few_levels_of_merges_are_read_as_before(ds: Path) -> None:
+    (ds / "x.yaml").write_text(merge_bomb(4))
+    targets = load_desired(ds).targets
+    assert sorted(target.key.name for target in targets) == [f"base{i}" for i in range(5)]
+    assert {target.members for target in targets} == {targets[0].members}
+
+
 def test_the_node_budget_counts_the_nodes_aliases_repeat_not_those_written_out() -> None:
     text = "a: &a [" + ", ".join(["1"] * 1000) + "]\n"
     text += "".join(f"k{i}: [{', '.join(['1'] * 99)}]\n" for i in range(2000))  # 200,000
@@ -379,3 +406,38 @@ def test_a_10_mb_string_where_a_boolean_belongs_is_not_echoed(ds: Path) -> None:
     (problem,) = problems(ds)
     assert len(problem) < 300
     assert "a string of 10,000,000 characters ('yyyy" in problem
+
+
+# -- Q-FL-2: a file saved as UTF-16 or UTF-32 is said to be one ----------------------------
+
+ROOMS_TEXT = "rooms:\n  watercooler:\n    members: [a@example.com]\n    # café\n"
+
+
+@pytest.mark.parametrize(
+    ("codec", "name"),
+    [
+        ("utf-16-le", "UTF-16"),  # no byte order mark: valid UTF-8, a NUL after each letter
+        ("utf-16-be", "UTF-16"),
+        ("utf-16", "UTF-16"),  # with a byte order mark
+        ("utf-32", "UTF-32"),
+        ("utf-32-le", "UTF-32"),
+        ("utf-32-be", "UTF-32"),
+    ],
+)
+def test_a_file_in_utf16_or_utf32_is_said_to_be_one(ds: Path, codec: str, name: str) -> None:
+    (ds / "x.yaml").write_bytes(ROOMS_TEXT.encode(codec))
+    result = validate(ds)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{ds}/x.yaml:1: not valid UTF-8 text: the file looks like {name} (save it as UTF-8)",
+        "Desired state is invalid: 1 error.",
+    ]
+
+
+def test_latin1_and_a_raw_nul_keep_their_own_messages(ds: Path) -> None:
+    (ds / "x.yaml").write_bytes(ROOMS_TEXT.encode("latin-1"))
+    (ds / "y.yaml").write_bytes(b"\x00rooms: {}\n")
+    assert problems(ds) == [
+        f"{ds}/x.yaml:4: not valid UTF-8 text",
+        f"{ds}/y.yaml:1: unacceptable character #x0000: special characters are not allowed",
+    ]

@@ -194,3 +194,108 @@ def test_every_control_or_format_character_makes_an_address_or_group_name_malfor
         assert not GROUP_NAME_RE.match(f"sre{c}"), repr(c)
     assert str(MemberRef.parse("ünï@exämple.com")) == "ünï@exämple.com"
     assert GROUP_NAME_RE.match("ünï-sre")
+
+
+# -- Q-FL-1: a scalar its explicit tag cannot read gets the reason in words ----------------
+
+UNTIL = "a date (2027-03-31) or a date and time with a zone (2027-03-31T18:00:00Z)"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (
+            '!!timestamp "2027-01-01 25:00"',
+            f"'2027-01-01 25:00' tagged !!timestamp is not a date: expected {UNTIL}",
+        ),
+        ('!!timestamp "bad"', f"'bad' tagged !!timestamp is not a date: expected {UNTIL}"),
+        ('!!timestamp ""', f"'' tagged !!timestamp is not a date: expected {UNTIL}"),
+        ("!!timestamp 1", f"'1' tagged !!timestamp is not a date: expected {UNTIL}"),
+    ],
+)
+def test_an_explicit_timestamp_that_is_none_says_so(ds: Path, value: str, reason: str) -> None:
+    (ds / "x.yaml").write_text(
+        f"rooms:\n  watercooler:\n    members: [{{member: a@example.com, until: {value}}}]\n"
+    )
+    result = validate(ds)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{ds}/x.yaml:3: rooms.watercooler.members[0].until: invalid YAML value: {reason}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ('!!int "abc"', "'abc' tagged !!int is not a whole number"),
+        ("!!int 1.5", "'1.5' tagged !!int is not a whole number"),
+        ('!!int "0xZZ"', "'0xZZ' tagged !!int is not a whole number"),
+        ('!!int ""', "'' tagged !!int is not a whole number"),
+        ('!!int "-"', "'-' tagged !!int is not a whole number"),
+        (f'!!int "{"9" * 5000}"', "the number is too large"),
+        ("!!float abc", "'abc' tagged !!float is not a number"),
+        ("!!bool maybe", "'maybe' tagged !!bool is not true or false"),
+        ('!!bool ""', "'' tagged !!bool is not true or false"),
+        ('!!bool "\\u202e"', "'\\u202e' tagged !!bool is not true or false"),
+        ('!!binary "abc"', "'abc' tagged !!binary is not base64 data"),
+        (
+            f'!!int "{"x" * 300}"',
+            f"'{'x' * 80}'…(300 characters) tagged !!int is not a whole number",
+        ),
+    ],
+)
+def test_a_tagged_value_its_tag_cannot_read_says_why(ds: Path, value: str, reason: str) -> None:
+    (ds / "settings.yaml").write_text(f"account: {ACCOUNT}\nsafety:\n  max_removals: {value}\n")
+    result = validate(ds)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{ds}/settings.yaml:3: safety.max_removals: invalid YAML value: {reason}",
+        "Desired state is invalid: 1 error.",
+    ]
+
+
+# -- Q-FL-3: a date and time without a zone is quoted back as the file has it --------------
+
+
+def test_a_zoneless_until_is_quoted_as_written(ds: Path) -> None:
+    (ds / "x.yaml").write_text(
+        "rooms:\n  ops:\n    members:\n"
+        "    - {member: a@example.com, until: 2027-03-31 18:00:00}\n"
+        "    - {member: b@example.com, until: 2027-3-1t8:00:00.5}\n"
+        "    - {member: c@example.com, until: 2027-01-01 10:00}\n"
+        "    - {member: d@example.com, until: 2027-03-31T18:00:00}\n"
+    )
+    result = validate(ds)
+    assert result.exit_code == 1
+    fix = "has no time zone: add one (2027-03-31T18:00:00Z or +02:00), or give a date"
+    assert result.stderr.splitlines()[:-1] == [
+        f"{ds}/x.yaml:4: rooms.ops.members[0].until: '2027-03-31 18:00:00' {fix}",
+        f"{ds}/x.yaml:5: rooms.ops.members[1].until: '2027-3-1t8:00:00.5' {fix}",
+        f"{ds}/x.yaml:6: rooms.ops.members[2].until: '2027-01-01 10:00' {fix}",
+        f"{ds}/x.yaml:7: rooms.ops.members[3].until: '2027-03-31T18:00:00' {fix}",
+    ]
+    for line in result.stderr.splitlines()[:-1]:  # what the message quotes, the file has
+        assert line.split("'")[1] in (ds / "x.yaml").read_text()
+
+
+# -- Q-FL-4: a removal fraction that is not finite says so, not "at most 1.0" --------------
+
+
+@pytest.mark.parametrize("number", [".nan", ".inf", "-.inf"])
+def test_a_fraction_that_is_not_finite_is_refused_as_such(ds: Path, number: str) -> None:
+    (ds / "settings.yaml").write_text(
+        f"account: {ACCOUNT}\nsafety:\n  max_removal_fraction: {number}\n"
+    )
+    (ds / "x.yaml").write_text(
+        "rooms:\n  watercooler:\n    members: [a@example.com]\n"
+        f"    safety: {{max_removal_fraction: {number}}}\n"
+    )
+    result = validate(ds)
+    shown = {".nan": "nan", ".inf": "inf", "-.inf": "-inf"}[number]
+    why = f"expected a number from 0 to 1, got the number {shown} (not finite)"
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{ds}/settings.yaml:3: safety.max_removal_fraction: {why}",
+        f"{ds}/x.yaml:4: rooms.watercooler.safety.max_removal_fraction: {why}",
+        "Desired state is invalid: 2 errors.",
+    ]

@@ -126,8 +126,7 @@ def test_located_errors_for_meetings(tmp_path: Path) -> None:
         "desired-state/m.yaml:3: meetings.bridge.meeting_id: expected a meeting id (a UUID) "
         "or ${ENVIRONMENT_VARIABLE}, got 'incident-42'",
         "desired-state/m.yaml:7: meetings.standup.attendees.alice@example.com: unknown "
-        "capability profile 'presenterr' (known: broken, fine, participant, presenter, typo, "
-        "viewer; add yours under capability_profiles in settings.yaml)",
+        "capability profile 'presenterr' (did you mean 'presenter'?)",
         "desired-state/m.yaml:8: meetings.standup.attendees.aws:bot: ExternalUserIds "
         "starting with 'aws:' are reserved by AWS",
         "desired-state/m.yaml:9: meetings.standup.attendees.x: an ExternalUserId has 2 to 64 "
@@ -292,8 +291,7 @@ def test_an_unknown_profile_is_located_at_its_attendee(tmp_path: Path) -> None:
     )
     assert found == [
         "desired-state/m.yaml:5: meetings.standup.attendees.alice@example.com: unknown "
-        "capability profile 'presenterr' (known: participant, presenter, viewer; add yours "
-        "under capability_profiles in settings.yaml)"
+        "capability profile 'presenterr' (did you mean 'presenter'?)"
     ]
 
 

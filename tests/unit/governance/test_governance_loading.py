@@ -190,7 +190,7 @@ def test_bad_mapping_entries_are_located_at_their_key(tmp_path: Path) -> None:
     ) == [
         "rooms.yaml:3: rooms.ops.owners[0]: owner 'not a user' is not a GitHub user "
         "(alice or @alice), a team (org/team) or an e-mail address",
-        "rooms.yaml:6: rooms.ops.administrators[0].until: '2027-03-31T18:00:00' has no time "
+        "rooms.yaml:6: rooms.ops.administrators[0].until: '2027-03-31 18:00:00' has no time "
         "zone: add one (2027-03-31T18:00:00Z or +02:00), or give a date",
         "rooms.yaml:7: rooms.ops.administrators[1].member: malformed email address 'bob@'",
         "rooms.yaml:8: rooms.ops.administrators[2]: unknown key 'memebr' (did you mean 'member'?)",

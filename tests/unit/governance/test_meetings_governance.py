@@ -164,6 +164,45 @@ def test_an_unknown_profile_in_the_mapping_form_is_located_at_its_attendee(
     ]
 
 
+def test_an_attendee_value_that_is_no_name_is_told_what_it_may_be(tmp_path: Path) -> None:
+    # QA-FL Q-FL-7: "expected a string, got the number 5 (quote it)", and quoted, '5' is
+    # no profile either; a case slip in a profile's name is suggested its known spelling
+    files = {
+        "m.yaml": f"""
+        meetings:
+          m:
+            meeting_id: {MEETING_ID}
+            attendees:
+              bob@example.com: 5
+              d@example.com: yes
+              c@example.com: [viewer]
+              e@example.com:
+              f@example.com: {{profile: 5}}
+              g@example.com: Viewer
+              h@example.com: {{profile: Presenter, until: 2027-03-31}}
+              i@example.com: viewer
+        """
+    }
+    with pytest.raises(DesiredStateError) as caught:
+        load_desired(write(tmp_path, files))
+    either = (
+        "expected a capability profile, or a mapping with `profile:` (and `until:`, "
+        "`reason:`, `ticket:`), got"
+    )
+    assert [str(p).replace(f"{tmp_path}/", "") for p in caught.value.problems] == [
+        f"m.yaml:5: meetings.m.attendees.bob@example.com: {either} the number 5",
+        f"m.yaml:6: meetings.m.attendees.d@example.com: {either} true",
+        f"m.yaml:7: meetings.m.attendees.c@example.com: {either} a list",
+        f"m.yaml:8: meetings.m.attendees.e@example.com: {either} nothing",
+        "m.yaml:9: meetings.m.attendees.f@example.com.profile: expected a capability "
+        "profile, got the number 5",
+        "m.yaml:10: meetings.m.attendees.g@example.com: unknown capability profile "
+        "'Viewer' (did you mean 'viewer'?)",
+        "m.yaml:11: meetings.m.attendees.h@example.com: unknown capability profile "
+        "'Presenter' (did you mean 'presenter'?)",
+    ]
+
+
 def test_a_broken_attendee_does_not_hide_the_other_attendees_problems(tmp_path: Path) -> None:
     # QA D21: an unknown key in one attendee's mapping dropped every attendee of the
     # meeting, so the unknown profile of another came only in a second run.
@@ -190,7 +229,7 @@ def test_a_broken_attendee_does_not_hide_the_other_attendees_problems(tmp_path: 
         "m.yaml:4: meetings.b.attendees.alice@example.com: unknown key 'profle' "
         "(did you mean 'profile'?)",
         "m.yaml:4: meetings.b.attendees.dan@example.com: unknown capability profile "
-        f"'presentr' {known}",
+        "'presentr' (did you mean 'presenter'?)",
         "m.yaml:8: meetings.c.attendees.erin@example.com.until: expected a date (2027-03-31) "
         "or a date and time with a zone (2027-03-31T18:00:00Z), got 'someday'",
         "m.yaml:9: meetings.c.attendees.frank@example.com: unknown capability profile "
