@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Collection
 from pathlib import Path
 
-from reconciler.cli import codeowners
 from reconciler.desired.model import DesiredState
 from reconciler.errors import Problem
 from reconciler.governance import policy
@@ -27,6 +26,8 @@ def governance_problems(
     """The policy's problems of the targets ``keys`` (None: every target of ``state``),
     with the settings' limits, then CODEOWNERS's (of the whole desired state: a shard's
     ``state`` keeps every ``owners:``)."""
+    from reconciler.cli import codeowners  # its command's module: not at start-up (--help)
+
     targets = [t for t in state.targets if keys is None or t.key in keys]
     limits = policy.Limits(dict(state.policy.max_grant_days))
     problems = policy.check(targets, now, limits, state.policy.require_reason)
