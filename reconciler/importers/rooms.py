@@ -77,7 +77,8 @@ class RoomsImport:
         return Imported(
             document=text,
             warnings=twin_warnings(read.rooms),
-            report=[_summary(read.rooms, self.accounts), *_gone(read.gone)],
+            summary=_summary(read.rooms, self.accounts),
+            report=_gone(read.gone),
         )
 
     def to_directory(self, out: Path, declared: Sequence[DesiredTarget]) -> Imported:
@@ -106,12 +107,14 @@ class RoomsImport:
         else:
             written += f" (kept {settings_path})"
         imported = [r for r in rooms if r not in leave]  # the others are left as they are
-        report = [f"{_summary(imported, accounts)} Wrote {written}.", *_gone(self.found.gone)]
+        report = _gone(self.found.gone)
         if leave:
             report.append(_left_as_they_are(leave))
         expect = "no changes to the rooms written" if leave else "No changes."
         return Imported(
             files=files,
+            summary=_summary(imported, accounts),
+            written=written,
             warnings=twin_warnings(imported),
             report=report,
             expect=expect if n else None,
@@ -227,6 +230,6 @@ def _summary(rooms: Sequence[ImportedRoom], accounts: Sequence[str]) -> str:
         notes.append(f"{counted(left, 'member')} left out: see the comments")
     extra = f"; {'; '.join(notes)}" if notes else ""
     return (
-        f"Imported {counted(n, 'room')} ({counted(m, 'membership')}"
-        f"{extra}) from {where} {shown(', '.join(accounts))}."
+        f"{counted(n, 'room')} ({counted(m, 'membership')}"
+        f"{extra}) from {where} {shown(', '.join(accounts))}"
     )
