@@ -302,7 +302,7 @@ def _refuse_before(
     (``--auto-approve plan`` is no ``apply --auto-approve``). An option no command has is
     left to click (its own "did you mean")."""
     name, eq, _ = word.partition("=")
-    flags = _flags_of(name, holders)
+    flags = _flags_of(name, glob, holders)
     having = sorted(set.intersection(*(set(holders.of(f)) for f in flags))) if flags else []
     if not having:
         return
@@ -326,12 +326,14 @@ def _refuse_before(
     raise ArgvError(f"{is_one} after the command: {shlex.join(line)}")
 
 
-def _flags_of(name: str, holders: Holders) -> list[str]:
+def _flags_of(name: str, glob: Options, holders: Holders) -> list[str]:
     """The options ``name`` stands for: itself, or, for one-letter flags typed together
-    that no command has as one word (``-qq``), each flag once."""
+    that no command has as one word (``-qq``), each flag once that is not a global one
+    (``-vv``: none, it is the global -v twice)."""
     if holders.of(name) or not re.fullmatch(r"-[a-zA-Z]{2,}", name):
         return [name]
-    return list(dict.fromkeys("-" + letter for letter in name[1:]))
+    flags = dict.fromkeys("-" + letter for letter in name[1:])
+    return [f for f in flags if f not in glob]
 
 
 def _misplaced(

@@ -190,6 +190,14 @@ def test_one_letter_flags_together_before_the_command_are_each_placed(
     assert not any("two dashes" in line for line in run.err_lines)
 
 
+@pytest.mark.parametrize("command", ["validate", "plan"])
+def test_the_global_v_twice_before_any_command_is_still_global(command: str, cli: Any) -> None:
+    """`-vv validate`: -v is global (and some commands' own too); never taken for a
+    command's flag typed before it."""
+    run = cli.raw("-vv", "--desired", "nowhere", command)
+    assert not any("not a global one" in ln or "has no" in ln for ln in run.err_lines)
+
+
 def test_one_letter_flags_together_after_the_command_are_read_as_click_reads_them(
     cli: Any,
 ) -> None:
