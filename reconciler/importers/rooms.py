@@ -10,7 +10,12 @@ from pathlib import Path
 
 from reconciler.bot_names import several_bots
 from reconciler.cli.context import AppContext
-from reconciler.cli.directory import left_as_they_are, open_directory, settings_account
+from reconciler.cli.directory import (
+    left_as_they_are,
+    open_directory,
+    settings_account,
+    settings_has,
+)
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired.model import DesiredTarget
 from reconciler.errors import TargetGone, UsageError
@@ -66,9 +71,18 @@ class RoomsImport:
         provider = open_directory(self.app)
         self.accounts = _accounts(self.app, provider, self.request.scopes)
         progress = ProgressBar(self.app.console(stderr=True))
-        self.found = _read(
-            provider, self.accounts, self.request.names, self.app.parallelism, progress
-        )
+        try:
+            self.found = _read(
+                provider, self.accounts, self.request.names, self.app.parallelism, progress
+            )
+        except NoSuchRoom as exc:
+            # a channel's name given to --room (QA-FK Q-FK-6): say where channels come from
+            if not settings_has(self.app.desired_dir, "app_instances"):
+                raise
+            raise NoSuchRoom(
+                f"{exc}: --room imports rooms only; the channels are imported by `import` "
+                "without --room"
+            ) from None
 
     def to_stdout(self) -> Imported:
         read = self.found
@@ -136,6 +150,10 @@ def _accounts(app: AppContext, provider: RoomsDirectory, given: Iterable[str]) -
     return found
 
 
+class NoSuchRoom(UsageError):
+    """A room ``--room`` names that Chime does not have."""
+
+
 def _read(
     provider: RoomsDirectory,
     accounts: Sequence[str],
@@ -152,7 +170,7 @@ def _read(
         if missing:
             where = "account" if len(accounts) == 1 else "accounts"
             names = ", ".join(sorted(missing))
-            raise UsageError(f"no Chime room named {names} in {where} {', '.join(accounts)}")
+            raise NoSuchRoom(f"no Chime room named {names} in {where} {', '.join(accounts)}")
         listed = [(a, r) for a, r in listed if r.name in chosen or r.room_id in chosen]
 
     def read_one(item: tuple[str, Room]) -> ImportedRoom | None:

@@ -83,7 +83,10 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], int, str]] = [
         no_desired,
         ["--desired", "desired-state", "apply", "p.json", "--target", "ops"],
         1,
-        "Error: --target cannot be combined with a saved plan: plan again",
+        # what to run instead, not "plan again" (QA-FK Q-FK-6)
+        "Error: --target cannot be combined with a saved plan, which applies exactly what "
+        "it planned: run `apply --target ops` without p.json, or `plan --target ops --out "
+        "FILE` and then `apply FILE`",
     ),
     (
         "bad-region",
