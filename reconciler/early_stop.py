@@ -7,6 +7,7 @@ a Ctrl-C while the command line itself loads can ask it."""
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Sequence
 
 SERVER = "emulator"
@@ -44,3 +45,16 @@ def command_of(argv: Sequence[str]) -> str | None:
 def serves(argv: Sequence[str]) -> bool:
     """Whether ``argv`` (the words after the program) runs the emulator."""
     return command_of(argv) == SERVER
+
+
+def heard_from_the_start(argv: Sequence[str]) -> None:
+    """For ``emulator`` (``argv``: the words after the program), SIGINT and SIGTERM stop
+    it from the process's first line on: one started as a script's background job
+    inherits SIGINT ignored (``cmd &``), and a ``kill -INT`` while it starts (its
+    command line loading, its seed read) would otherwise be lost and leave it serving.
+    Each raises ``KeyboardInterrupt`` (Python's own handler, which
+    ``interrupt.record_presses`` then takes over), which says ``STOPPED_EARLY`` and exits
+    0 until the emulator listens (QA-FK Q-FK-10). Other commands are left as they are."""
+    if serves(argv):
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.default_int_handler)

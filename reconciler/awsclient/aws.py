@@ -34,7 +34,7 @@ from reconciler import __version__, httpheaders
 from reconciler.awsclient import signing
 from reconciler.awsclient.fastparse import FastParserFactory, timestamp_text
 from reconciler.awsclient.model_files import use_orjson
-from reconciler.awsclient.setup_errors import setup_problem
+from reconciler.awsclient.setup_errors import profile_not_found, setup_problem
 from reconciler.errors import UsageError
 from reconciler.logs import log_api_call
 from reconciler.redact import declare_public, register_credentials
@@ -68,7 +68,11 @@ def client_config(parallelism: int = 8, validate: bool = True) -> Config:
 
 
 def make_session(
-    profile: str | None = None, region: str | None = "us-east-1", *, isolated: bool = False
+    profile: str | None = None,
+    region: str | None = "us-east-1",
+    *,
+    isolated: bool = False,
+    profile_given_as: str = "--profile",
 ) -> botocore.session.Session:
     """The botocore session of a run, as boto3's ``Session(profile_name=, region_name=)``
     makes it: one is shared by the clients of every service a run uses (``make_client``),
@@ -79,8 +83,10 @@ def make_session(
     ``isolated``: a session that reads no AWS configuration (``isolated_session``), the
     profile not used.
 
-    Raises ``UsageError`` for an unknown profile, and for a configuration botocore cannot
-    read (``setup_errors.setup_problem``)."""
+    Raises ``UsageError`` for an unknown profile, naming where its name came from
+    (``profile_given_as``: the option or variable that gave ``profile``; without one, the
+    variable botocore read), and for a configuration botocore cannot read
+    (``setup_errors.setup_problem``)."""
     if isolated:
         return isolated_session(region)
     session = _READ_AHEAD.pop() if _READ_AHEAD else _botocore_session()
@@ -98,7 +104,8 @@ def make_session(
         session.get_scoped_config()
     except ProfileNotFound as exc:
         named = exc.kwargs.get("profile", profile)
-        raise UsageError(f"AWS profile {named!r} not found") from exc
+        source = profile_given_as if profile is not None else _profile_variable()
+        raise UsageError(profile_not_found(str(named), source)) from exc
     except BotoCoreError as exc:  # a config file that does not parse, ... (Q-CZ-2)
         raise UsageError(setup_problem(exc)) from exc
     return session
@@ -288,6 +295,11 @@ def _as_boto3(session: botocore.session.Session) -> None:
 
 # botocore's variables of the profile, the first one set wins (its ``configprovider``)
 PROFILE_VARIABLES = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
+
+
+def _profile_variable() -> str:
+    """The variable botocore took the profile's name from (the first one set)."""
+    return next((n for n in PROFILE_VARIABLES if os.environ.get(n)), "AWS_PROFILE")
 
 
 def _profile_variables_set(session: botocore.session.Session) -> None:

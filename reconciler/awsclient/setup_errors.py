@@ -137,3 +137,20 @@ def call_problem(exc: BaseException) -> tuple[str, str]:
     if is_credentials(exc):
         return "Credentials", f"{one_line(exc)} (renew the credentials, then run again)"
     return type(exc).__name__, one_line(exc)
+
+
+def _file(variable: str, default: str) -> str:
+    """The file botocore reads: the variable's (named), else its default."""
+    named = os.environ.get(variable)
+    return f"{named} ({variable})" if named else default
+
+
+def profile_not_found(profile: str, source: str) -> str:
+    """``AWS_PROFILE: no AWS profile 'nope' in ~/.aws/config or ~/.aws/credentials``:
+    where the profile's name came from (``source``: --profile, or the variable that gave
+    it) and the files looked in (QA-FK Q-FK-3)."""
+    config = _file("AWS_CONFIG_FILE", "~/.aws/config")
+    credentials = _file("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")
+    return (
+        f"{source}: no AWS profile {redact(profile)!r} in {redact(config)} or {redact(credentials)}"
+    )

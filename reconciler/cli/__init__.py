@@ -1,5 +1,6 @@
 """The command line. Each command lives in its own module and only wires things together."""
 
+import os
 import sys
 from typing import NoReturn
 
@@ -7,8 +8,10 @@ from typing import NoReturn
 # line, with no traceback: everything it loads is loaded under this ``try``, the
 # interrupt handling itself included (hence the literal line and code here).
 try:
+    from reconciler.early_stop import STOPPED_EARLY, heard_from_the_start, serves
+
+    heard_from_the_start(sys.argv[1:])  # first thing: it loads nothing (Q-FK-10)
     from reconciler import collector
-    from reconciler.early_stop import STOPPED_EARLY, serves  # early: it loads nothing
     from reconciler.interrupt import record_presses
     from reconciler.process_exit import run_then_exit
     from reconciler.whole_writes import install as write_stdout_whole
@@ -22,12 +25,25 @@ try:
     with collector.paused(freeze=True):
         from reconciler.cli.main import main
         from reconciler.runner import interrupted_while_starting
-except KeyboardInterrupt:
+except BaseException as exc:
+    # a Ctrl-C, also one Python wrapped on its way (in a class's ``__set_name__``:
+    # RuntimeError, its cause the KeyboardInterrupt)
+    chain: BaseException | None = exc
+    while chain is not None and not isinstance(chain, KeyboardInterrupt):
+        chain = chain.__cause__
+    if chain is None:
+        raise
     if "serves" in globals() and serves(sys.argv[1:]):  # Ctrl-C is how an emulator stops
         sys.stderr.write(STOPPED_EARLY + "\n")
-        raise SystemExit(0) from None
-    sys.stderr.write("Interrupted while starting: nothing was changed.\n")  # interrupt.STARTING
-    raise SystemExit(130) from None  # interrupt.EXIT_INTERRUPTED
+        code = 0
+    else:
+        sys.stderr.write("Interrupted while starting: nothing was changed.\n")  # STARTING
+        code = 130  # interrupt.EXIT_INTERRUPTED
+    # ended here, not by Python's exit: a KeyboardInterrupt that went through some C code
+    # that runs Python source (as the command line loads) leaves the interpreter marked to
+    # end by SIGINT, whatever the code (an emulator stopped early exited -2, not 0)
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def entry() -> NoReturn:

@@ -4,6 +4,7 @@ every change's outcome (text, or JSON with --format json / --out RESULT.json).""
 from __future__ import annotations
 
 import contextlib
+import shlex
 import sys
 import time
 from datetime import UTC, datetime
@@ -212,8 +213,7 @@ def apply(
     saved: Plan | None = None  # the saved plan, read before anything else
     if plan_file is not None:
         if targets or shard:
-            option = "--target" if targets else "--shard"
-            raise UsageError(f"{option} cannot be combined with a saved plan: plan again")
+            raise UsageError(_not_with_a_saved_plan(plan_file, targets, shard_text))
         saved = load_plan(plan_file)  # its own errors, not the desired state's (Q-I-2)
         made_at = use_origin(app, plan_file)
     try:  # a Ctrl-C before the first change: nothing applied, exit 130
@@ -362,6 +362,23 @@ def apply(
         raise OutputClosed(f"apply's result was not all written. {outcome}")
     if not result.ok or verified:
         ctx.exit(1)
+
+
+def _not_with_a_saved_plan(
+    plan_file: Path, targets: tuple[str, ...], shard_text: str | None
+) -> str:
+    """``--target`` (``--shard``) with a saved plan, which is applied as it was planned:
+    what to run instead, with the options as typed (QA-FK Q-FK-6: "plan again")."""
+    if targets:
+        option, words = "--target", [w for t in targets for w in ("--target", t)]
+    else:
+        option, words = "--shard", ["--shard", shard_text or ""]
+    given = shlex.join(words)
+    return (
+        f"{option} cannot be combined with a saved plan, which applies exactly what it "
+        f"planned: run `apply {given}` without {shlex.quote(str(plan_file))}, or `plan "
+        f"{given} --out FILE` and then `apply FILE`"
+    )
 
 
 def _watch(

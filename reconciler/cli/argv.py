@@ -16,7 +16,8 @@
   (and its value) is no command, and is moved after it too: ``--auto-approve --target
   ops apply`` says ``... chime-reconciler apply --auto-approve --target ops``. A short
   alias is its long option: ``-q apply`` says ``-q (--quiet) is an option of apply, ...``
-  (QA-DP Q-DP-2).
+  (QA-DP Q-DP-2). One-letter flags typed together before the command are each placed:
+  ``-qv apply`` gives ``chime-reconciler -v apply -q`` (QA-FK Q-FK-9).
 * A misspelt command gets a suggestion, as a misspelt option does (``unknown_command``).
 
 Pure functions over lists of strings; ``ReconcilerGroup.parse_args`` calls ``normalise``.
@@ -140,6 +141,10 @@ def normalise(args: Sequence[str], group: click.Group, ctx: click.Context) -> li
         word = args[i]
         if word == "--" or not word.startswith("-") or word == "-":
             break
+        grouped = _grouped_before(word, glob, holders)
+        if grouped is not None and not ctx.resilient_parsing:  # ``-qv apply`` (Q-FK-9)
+            ours, theirs = grouped
+            _refuse_before(theirs, [*args[:i], *ours], args[i + 1 :], glob, holders)
         word = _two_dashes(word, glob, None, ROOT, ctx.resilient_parsing, holders)
         out.append(word)
         i += 1
@@ -264,6 +269,28 @@ def _short_flags(name: str, own: Options, glob: Options | None) -> bool:
     )
 
 
+def _grouped_before(word: str, glob: Options, holders: Holders) -> tuple[list[str], str] | None:
+    """``-qv`` typed before the command, one-letter flags together, some a command's
+    (``-q``: apply's) and the others global (``-v``): (the global ones, together, to keep
+    before the command: ``["-v"]``, or none; the command's, together: ``-q``). None when
+    ``word`` is not such a group (a global option, ``-vv``, a single-dash long option)."""
+    if not re.fullmatch(r"-[a-zA-Z]{2,}", word) or word in glob or _VERBOSE.match(word):
+        return None
+    ours: list[str] = []
+    theirs: list[str] = []
+    for letter in word[1:]:
+        flag = "-" + letter
+        if flag in glob and not glob.takes_value[flag]:
+            ours.append(letter)
+        elif holders.of(flag) and not holders.takes_value(flag):
+            theirs.append(letter)
+        else:
+            return None  # no group of flags: a word ``_two_dashes`` answers
+    if not theirs:
+        return None
+    return (["-" + "".join(ours)] if ours else []), "-" + "".join(theirs)
+
+
 def _refuse_before(
     word: str, before: Sequence[str], after: Sequence[str], glob: Options, holders: Holders
 ) -> None:
@@ -275,28 +302,38 @@ def _refuse_before(
     (``--auto-approve plan`` is no ``apply --auto-approve``). An option no command has is
     left to click (its own "did you mean")."""
     name, eq, _ = word.partition("=")
-    having = holders.of(name)
+    flags = _flags_of(name, glob, holders)
+    having = sorted(set.intersection(*(set(holders.of(f)) for f in flags))) if flags else []
     if not having:
         return
     value: list[str] = []
     if not eq and holders.takes_value(name) and after and not after[0].startswith("-"):
         value, after = [after[0]], after[1:]  # ``--out plan.json plan``: its value too
     at = _command_at(after, glob, holders)
-    spelled = holders.spelled(name)
+    spelled = _listed([holders.spelled(f) for f in flags])
+    is_one = (
+        f"{spelled} is an option of {_listed(having)}, not a global one: put it"
+        if len(flags) == 1
+        else f"{spelled} are options of {_listed(having)}, not global ones: put them"
+    )
     if at is None:
-        raise ArgvError(
-            f"{spelled} is an option of {_listed(having)}, not a global one: put it after the "
-            "command"
-        )
+        raise ArgvError(f"{is_one} after the command")
     typed = after[at]
     if typed not in having:
         raise ArgvError(_not_of(name, having, typed, holders))
     kept, moved = _misplaced(after[:at], typed, glob, holders)
     line = [ROOT, *before, *kept, typed, word, *value, *moved, *after[at + 1 :]]
-    raise ArgvError(
-        f"{spelled} is an option of {_listed(having)}, not a global one: put it after the "
-        f"command: {shlex.join(line)}"
-    )
+    raise ArgvError(f"{is_one} after the command: {shlex.join(line)}")
+
+
+def _flags_of(name: str, glob: Options, holders: Holders) -> list[str]:
+    """The options ``name`` stands for: itself, or, for one-letter flags typed together
+    that no command has as one word (``-qq``), each flag once that is not a global one
+    (``-vv``: none, it is the global -v twice)."""
+    if holders.of(name) or not re.fullmatch(r"-[a-zA-Z]{2,}", name):
+        return [name]
+    flags = dict.fromkeys("-" + letter for letter in name[1:])
+    return [f for f in flags if f not in glob]
 
 
 def _misplaced(

@@ -186,7 +186,12 @@ class AppContext:
             name_endpoint(self.given_as("endpoint_url"))  # for an HTML page's error
             try:
                 if self._session is None:
-                    self._session = make_session(self.profile, self.region, isolated=self.isolated)
+                    self._session = make_session(
+                        self.profile,
+                        self.region,
+                        isolated=self.isolated,
+                        profile_given_as=self.given_as("profile"),
+                    )
                 client = make_client(
                     service,
                     region=region,

@@ -12,9 +12,11 @@ import click
 
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import FiniteFloatRange, verbose_option_for
+from reconciler.early_stop import STOPPED_EARLY
 from reconciler.emulator import EmulatorServer, FaultConfig, is_loopback
 from reconciler.emulator.seed import read_seed
 from reconciler.emulator.server import RequestLog, RequestRecord
+from reconciler.interrupt import raise_if_pressed
 
 
 def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -195,7 +197,6 @@ def emulator(
     Runs until Ctrl-C or SIGTERM, then exits 0 (also when stopped while it starts,
     before it listens: "Chime API emulator stopped before it started serving.").
     """
-    seed = read_seed(seed_file) if seed_file is not None else None
     faults = FaultConfig(
         latency_ms=latency_ms,
         throttle_rate=throttle_rate,
@@ -210,6 +211,24 @@ def emulator(
         retry_after=retry_after,
         operations=fault_operations,
     )
+    # SIGINT and SIGTERM are heard from the process's start, even when it started with
+    # SIGINT ignored (``early_stop.heard_from_the_start``): one until it listens stops it
+    # before it served (Q-FK-10)
+    try:
+        server = _started(app, host, port, seed_file, faults)
+    except KeyboardInterrupt:
+        click.echo(STOPPED_EARLY, err=True)
+        return
+    _serve(server)
+
+
+def _started(
+    app: AppContext, host: str, port: int, seed_file: Path | None, faults: FaultConfig
+) -> EmulatorServer:
+    """The emulator listening; ``KeyboardInterrupt`` when a Ctrl-C or SIGTERM came
+    meanwhile, even one a library swallowed on its way (the process then ends: its
+    serving thread is a daemon)."""
+    seed = read_seed(seed_file) if seed_file is not None else None
     if not is_loopback(host):
         click.echo(
             f"Warning: binding to {host}, which is not a loopback address: anyone who can "
@@ -220,10 +239,16 @@ def emulator(
     server = EmulatorServer(seed=seed, host=host, port=port, faults=faults, request_log=log)
     try:
         server.start()
+        raise_if_pressed()
     except OSError as exc:
         raise click.ClickException(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}"
         ) from None
+    return server
+
+
+def _serve(server: EmulatorServer) -> None:
+    """Serve until Ctrl-C or SIGTERM."""
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

@@ -166,8 +166,10 @@ def import_(
         done = [importer.to_stdout() for _, importer in _in_file_order(chosen)]
         _say("".join(d.document for d in done), nl=False)
         for d in done:
-            for line in (*d.warnings, *d.report):
+            for line in d.warnings:
                 click.echo(line, err=True)
+        for line in (*_summary_line(done), *(line for d in done for line in d.report)):
+            click.echo(line, err=True)
         return
     _write_directory(out, chosen, force)
 
@@ -209,6 +211,8 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> None:
     for d in done:
         for line in d.warnings:
             click.echo(line, err=True)
+    for line in _summary_line(done, written=True):
+        _say(line)
     for d in done:
         for line in d.report:
             _say(line)
@@ -228,6 +232,25 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> None:
     elif expect is not None:
         expect = _with_left_out(expect, done)
         _say(f"Next: chime-reconciler --desired {out} plan   (expect: {expect})")
+
+
+def _summary_line(done: Sequence[Imported], written: bool = False) -> list[str]:
+    """The one line that says what every kind imported (``Imported 5 rooms (...) from
+    account 1111... and 1 channel (...) from 1 app instance.``) and, ``written``, the files
+    each wrote (`` Wrote 5 room files (kept DIR/settings.yaml) and 1 channel file under
+    DIR.``); none when no kind says (QA-FK Q-FK-4)."""
+    summaries = [d.summary for d in done if d.summary]
+    if not summaries:
+        return []
+    line = f"Imported {_and(summaries)}."
+    files = [d.written for d in done if d.written]
+    if written and files:
+        line += f" Wrote {_and(files)}."
+    return [line]
+
+
+def _and(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def _with_left_out(expect: str, done: Sequence[Imported]) -> str:

@@ -160,6 +160,7 @@ Environment:
   CHIME_RECONCILER_NOW             --now WHEN (when `until:` is evaluated)
   CHIME_RECONCILER_API_PROCESS     --api-process auto|on|off
   AWS_PROFILE                      --profile (keys: boto3's usual variables)
+  AWS_DEFAULT_PROFILE              the profile, when neither gives one
   AWS_REGION                       --region
   AWS_DEFAULT_REGION               --region, when AWS_REGION is not set
   AWS_DATA_PATH                    botocore's extra model folders

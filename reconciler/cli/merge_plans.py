@@ -11,6 +11,7 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import saved_plan_options, verbose_option
 from reconciler.cli.plan import EXIT_CHANGES
 from reconciler.cli.plan_problems import problem_lines
+from reconciler.cli.saved_note import saved_note
 from reconciler.closed_output import written
 from reconciler.merge_origin import merged_origin
 from reconciler.plan_merge import merge_plans as merge
@@ -66,7 +67,7 @@ def merge_plans(
         save_plan(merged, out, origin=origin)
         for note in notes:
             click.echo(note, err=True)
-        click.echo(f"Saved the merged plan to {out}.", err=True)
+        click.echo(saved_note(out, merged, app, "merged plan"), err=True)
     ctx = click.get_current_context()
     shown.end()  # a closed output: 141; one that could not be written (a full disk): 1
     if merged.errors or merged.violations:

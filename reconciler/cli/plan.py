@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,18 +19,14 @@ from reconciler.cli.options import (
 from reconciler.cli.pipeline import Session
 from reconciler.cli.plan_problems import problem_lines
 from reconciler.cli.policy_errors import governance_problems
+from reconciler.cli.saved_note import saved_note
 from reconciler.closed_output import written
-from reconciler.plan import Plan
 from reconciler.planfile import check_writable, save_plan
-from reconciler.redact import has_secrets
-from reconciler.redirected import redirected
-from reconciler.regular_file import not_regular
 from reconciler.render import render_plan
 from reconciler.runner import reads_only
 from reconciler.timing import timed
 
 EXIT_CHANGES = 2
-PROG = "chime-reconciler"
 
 
 @click.command()
@@ -98,45 +93,13 @@ def plan(
             click.echo(line, err=True)
     if out is not None:
         save_plan(result, out, origin=app.origin())
-        click.echo(_saved_note(out, result, app), err=True)
+        click.echo(saved_note(out, result, app), err=True)
     ctx = click.get_current_context()
     shown.end()  # a closed output: 141; one that could not be written (a full disk): 1
     if result.errors or refused:
         ctx.exit(1)
     if detailed_exitcode and result.drifted:
         ctx.exit(EXIT_CHANGES)
-
-
-def _saved_note(out: Path, result: Plan, app: AppContext) -> str:
-    what = not_regular(out)
-    if what is not None:  # `--out /dev/null`: no `apply /dev/null` to copy (Q-CE-4)
-        return (
-            f"Wrote the plan to {out}: {what}, from which apply cannot read it back; give "
-            "--out a regular file to apply exactly this plan."
-        )
-    # `--out /dev/stdout > plan.json`: the plan is in plan.json, the file apply must read
-    behind = redirected(out)
-    named = str(out) if behind is None else behind.name
-    saved = str(out) if behind is None or named is None else f"{out} ({named})"
-    if result.errors:
-        return f"Saved the plan to {saved}; it has errors, so apply will refuse it."
-    if not result.has_changes:
-        return f"Saved the plan to {saved}; it has no changes to apply."
-    if named is None:
-        return (
-            f"Saved the plan to {out}, into the file it leads to, whose name cannot be "
-            "found (deleted or renamed since): to apply exactly this plan, give apply that "
-            "file by its name (or --out a file's name)."
-        )
-    unsafe = ["--allow-unsafe"] if result.violations else []
-    words = [PROG, *app.global_args(), "apply", *unsafe, named]
-    note = f"Saved the plan to {saved}. Apply exactly this plan with:\n  {shlex.join(words)}"
-    if app.endpoint_url and has_secrets(app.endpoint_url):
-        note += (
-            "\n(with your --endpoint-url in full: its user, password and query values are "
-            "never printed, nor stored in the plan file)"
-        )
-    return note
 
 
 COMMANDS = [plan]

@@ -52,7 +52,11 @@ class Wanted(enum.Enum):
 class Imported:
     """What ``import`` writes of one kind, and says.
 
-    ``document``: the text for stdout; ``files``: path under ``--out`` -> text; ``wrote``:
+    ``document``: the text for stdout; ``files``: path under ``--out`` -> text;
+    ``summary``: what was imported, for the one ``Imported ...`` line that counts every
+    kind (``5 rooms (20 memberships) from account 1111...``; "": none); ``written``: the
+    files under ``--out``, for its ``Wrote ...`` (``5 room files (kept DIR/settings.yaml)``;
+    "": none); ``wrote``:
     lines said once every file is written; ``warnings``: lines said on stderr before the
     report; ``report``: lines said after every kind's
     ``wrote`` (for stdout: on stderr); ``expect``: what a plan of ``--out`` shows next (the
@@ -64,6 +68,8 @@ class Imported:
 
     document: str = ""
     files: Mapping[str, str] = field(default_factory=dict)
+    summary: str = ""
+    written: str = ""
     wrote: Sequence[str] = ()
     warnings: Sequence[str] = ()
     report: Sequence[str] = ()

@@ -13,12 +13,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import click
 
-from reconciler.channel_import import ImportedChannel, InstanceChannels, sections_document
+from reconciler.channel_import import (
+    ImportedChannel,
+    InstanceChannels,
+    left_out,
+    sections_document,
+)
 from reconciler.cli.context import AppContext
 from reconciler.cli.directory import left_as_they_are, open_channels, settings_has
 from reconciler.desired import files as source_files
@@ -79,6 +84,50 @@ class ChannelImport:
     left_out: int = 0  # members of the channels written left out with a comment
     unclear: tuple[Unclear, ...] = ()  # entries by a name several channels have
     left_out_words: Mapping[tuple[str, str], int] = field(default_factory=dict)  # by kind
+    counts: Counts = field(default_factory=lambda: Counts())
+
+    def summary(self, instances: int) -> str:
+        """``1 channel (3 memberships, 1 moderator; the bearer left out) from 1 app
+        instance``: what ``import`` says it imported, with the rooms (QA-FK Q-FK-4)."""
+        c = self.counts
+        counts = counted(c.memberships, "membership")
+        if c.moderators:
+            counts += f", {counted(c.moderators, 'moderator')}"
+        notes = []
+        if c.bearers:
+            notes.append(
+                "the bearer left out" if c.bearers == 1 else f"{c.bearers} bearers left out"
+            )
+        if self.left_out:
+            notes.append(f"{counted(self.left_out, 'member')} left out: see the comments")
+        extra = f"; {'; '.join(notes)}" if notes else ""
+        where = "app instance" if instances == 1 else "app instances"
+        return f"{counted(c.channels, 'channel')} ({counts}{extra}) from {instances} {where}"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What the files (or the document) declare of the channels imported: channels,
+    memberships and moderators written, and the app instances' bearers left out."""
+
+    channels: int = 0
+    memberships: int = 0
+    moderators: int = 0
+    bearers: int = 0
+
+    @classmethod
+    def of(cls, sections: Sequence[InstanceChannels]) -> Counts:
+        channels = members = moderators = 0
+        bearers: set[str] = set()
+        for section in sections:
+            for c in section.managed:
+                left = len(left_out(c, section.ambiguous))
+                left_members = len(left_out(replace(c, moderators=()), section.ambiguous))
+                channels += 1
+                members += len(c.members) - left_members
+                moderators += len(c.moderators) - (left - left_members)
+                bearers.update(b.member_id for b in c.bearers)
+        return cls(channels, members, moderators, len(bearers))
 
 
 def _split(
@@ -165,12 +214,19 @@ def documents(
             written.append(section)
     document = sections_document(written, prune=prune) if written else ""
     ordered = sorted(left, key=lambda t: (t.key.name.casefold(), t.key.name, str(t.location)))
-    left_out = sum(s.left_out for s in written)
+    omitted = sum(s.left_out for s in written)
     words: Counter[tuple[str, str]] = Counter()
     for section in written:
         words.update(section.left_out_words)
     return ChannelImport(
-        files, document, tuple(ordered), tuple(gone), left_out, tuple(unclear), dict(words)
+        files,
+        document,
+        tuple(ordered),
+        tuple(gone),
+        omitted,
+        tuple(unclear),
+        dict(words),
+        Counts.of(written),
     )
 
 
@@ -212,7 +268,11 @@ class ChannelsImport:
     def to_stdout(self) -> Imported:
         assert self.desired is not None  # wanted
         channels = documents(self.desired, self.found, self.request.prune)
-        return Imported(document=channels.document, report=left_lines(channels))
+        return Imported(
+            document=channels.document,
+            summary=channels.summary(len(self.desired.app_instances)),
+            report=left_lines(channels),
+        )
 
     def to_directory(self, out: Path, declared: Sequence[DesiredTarget]) -> Imported:
         """``declared``: unused (the governing desired state is ``out``'s)."""
@@ -221,10 +281,10 @@ class ChannelsImport:
         channels = documents(self.desired, self.found, r.prune, out, r.force)
         n = len(channels.files)
         left = channels.left_out
-        note = f" ({counted(left, 'member')} left out: see the comments)" if left else ""
         return Imported(
             files=channels.files,
-            wrote=[f"Wrote {counted(n, 'channel file')} under {out}{note}."] if n else [],
+            summary=channels.summary(len(self.desired.app_instances)),
+            written=f"{counted(n, 'channel file')} under {out}" if n else "",
             report=left_lines(channels),
             expect="No changes." if n else None,
             left_out=left,

@@ -10,7 +10,12 @@ from pathlib import Path
 
 from reconciler.bot_names import several_bots
 from reconciler.cli.context import AppContext
-from reconciler.cli.directory import left_as_they_are, open_directory, settings_account
+from reconciler.cli.directory import (
+    left_as_they_are,
+    open_directory,
+    settings_account,
+    settings_has,
+)
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired.model import DesiredTarget
 from reconciler.errors import TargetGone, UsageError
@@ -66,9 +71,18 @@ class RoomsImport:
         provider = open_directory(self.app)
         self.accounts = _accounts(self.app, provider, self.request.scopes)
         progress = ProgressBar(self.app.console(stderr=True))
-        self.found = _read(
-            provider, self.accounts, self.request.names, self.app.parallelism, progress
-        )
+        try:
+            self.found = _read(
+                provider, self.accounts, self.request.names, self.app.parallelism, progress
+            )
+        except NoSuchRoom as exc:
+            # a channel's name given to --room (QA-FK Q-FK-6): say where channels come from
+            if not settings_has(self.app.desired_dir, "app_instances"):
+                raise
+            raise NoSuchRoom(
+                f"{exc}: --room imports rooms only; the channels are imported by `import` "
+                "without --room"
+            ) from None
 
     def to_stdout(self) -> Imported:
         read = self.found
@@ -77,7 +91,8 @@ class RoomsImport:
         return Imported(
             document=text,
             warnings=twin_warnings(read.rooms),
-            report=[_summary(read.rooms, self.accounts), *_gone(read.gone)],
+            summary=_summary(read.rooms, self.accounts),
+            report=_gone(read.gone),
         )
 
     def to_directory(self, out: Path, declared: Sequence[DesiredTarget]) -> Imported:
@@ -106,12 +121,14 @@ class RoomsImport:
         else:
             written += f" (kept {settings_path})"
         imported = [r for r in rooms if r not in leave]  # the others are left as they are
-        report = [f"{_summary(imported, accounts)} Wrote {written}.", *_gone(self.found.gone)]
+        report = _gone(self.found.gone)
         if leave:
             report.append(_left_as_they_are(leave))
         expect = "no changes to the rooms written" if leave else "No changes."
         return Imported(
             files=files,
+            summary=_summary(imported, accounts),
+            written=written,
             warnings=twin_warnings(imported),
             report=report,
             expect=expect if n else None,
@@ -133,6 +150,10 @@ def _accounts(app: AppContext, provider: RoomsDirectory, given: Iterable[str]) -
     return found
 
 
+class NoSuchRoom(UsageError):
+    """A room ``--room`` names that Chime does not have."""
+
+
 def _read(
     provider: RoomsDirectory,
     accounts: Sequence[str],
@@ -149,7 +170,7 @@ def _read(
         if missing:
             where = "account" if len(accounts) == 1 else "accounts"
             names = ", ".join(sorted(missing))
-            raise UsageError(f"no Chime room named {names} in {where} {', '.join(accounts)}")
+            raise NoSuchRoom(f"no Chime room named {names} in {where} {', '.join(accounts)}")
         listed = [(a, r) for a, r in listed if r.name in chosen or r.room_id in chosen]
 
     def read_one(item: tuple[str, Room]) -> ImportedRoom | None:
@@ -227,6 +248,6 @@ def _summary(rooms: Sequence[ImportedRoom], accounts: Sequence[str]) -> str:
         notes.append(f"{counted(left, 'member')} left out: see the comments")
     extra = f"; {'; '.join(notes)}" if notes else ""
     return (
-        f"Imported {counted(n, 'room')} ({counted(m, 'membership')}"
-        f"{extra}) from {where} {shown(', '.join(accounts))}."
+        f"{counted(n, 'room')} ({counted(m, 'membership')}"
+        f"{extra}) from {where} {shown(', '.join(accounts))}"
     )

@@ -36,3 +36,22 @@ def fitting_end(text: str, start: int, room: int) -> int:
             break
         end += 1
     return max(end, start + 1)
+
+
+def value_lines(value: str, room: int) -> list[str]:
+    """``value`` (an ARN, an id) in pieces of at most ``room`` columns: whole when it
+    fits; else each piece ends before a ``/`` or after a ``:`` where one falls in it (the
+    ARN's own parts kept whole), else where the room ends."""
+    pieces: list[str] = []
+    start = 0
+    while cell_len(value[start:]) > room:
+        end = fitting_end(value, start, room)
+        slash = value.rfind("/", start + 1, end + 1)
+        colon = value.rfind(":", start, end)
+        cut = max(slash, colon + 1 if colon >= 0 else -1)
+        if cut <= start:
+            cut = end
+        pieces.append(value[start:cut])
+        start = cut
+    pieces.append(value[start:])
+    return pieces

@@ -35,8 +35,11 @@ EXPIRING_HEADER = f"{EXPIRING_MARKER}\n{NOTE}"
 UNDECLARED_ONLY_MARKER = "<!-- chime-reconciler-undeclared-only -->"
 HEADING = "### Chime membership plan"
 MAX_CHARS = 60_000
+# "Not declared": members no file declares (drift); "Unmanaged": those of kinds never
+# managed (webhooks), kept apart as the text plan keeps them (QA-FK Q-FK-2)
 TABLE_HEADER = (
-    "| {what} | Add | Change | Remove | Unmanaged |\n| --- | ---: | ---: | ---: | ---: |\n"
+    "| {what} | Add | Change | Remove | Not declared | Unmanaged |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: |\n"
 )
 NOTE_RESERVE = 500  # room kept for the truncation note
 
@@ -154,7 +157,8 @@ class MarkdownRenderer:
     def _row(self, t: TargetPlan) -> str:
         counts = " | ".join(number(_count(t, a)) for a in Action)
         label = md_escape(self._label(t, t.kind.words.qualifier))
-        return f"| {label} | {counts} | {number(len(t.unmanaged))} |\n"
+        drift, unmanaged = len(t.drift), len(t.unmanaged) - len(t.drift)
+        return f"| {label} | {counts} | {number(drift)} | {number(unmanaged)} |\n"
 
     def _details(self, t: TargetPlan) -> str:
         lines: list[str] = []
@@ -250,6 +254,8 @@ def _counts(t: TargetPlan) -> str:
 
 
 def _unchanged(rest: list[TargetPlan]) -> str:
+    """``2 rooms unchanged (1 unmanaged member).``: a target with drift is never among
+    them (it has a row), so these are members of kinds never managed (webhooks)."""
     unmanaged = sum(len(t.unmanaged) for t in rest)
     line = f"{targets_phrase(rest)} unchanged"
     if unmanaged:

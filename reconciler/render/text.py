@@ -32,7 +32,7 @@ from reconciler.live import LiveMember
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.prose import number
 from reconciler.refs import Provenance
-from reconciler.render.columns import cell_len, fitting_end
+from reconciler.render.columns import cell_len, fitting_end, value_lines
 from reconciler.render.drift import LABEL as DRIFT_LABEL
 from reconciler.render.drift import drift_first, drift_lines
 from reconciler.render.governance import (
@@ -253,24 +253,42 @@ def _unchanged_line(targets: list[TargetPlan]) -> str:
 
 def fit_header(line: Text, width: int) -> list[Text]:
     """``# room NAME (account A, id I)`` wider than ``width`` as ``# room NAME`` then,
-    indented, ``account A, id I`` (as many of its parts on a line as fit). Other lines as
-    they are."""
+    indented, ``account A, id I`` (as many of its parts on a line as fit, each comma
+    after its part). A part wider than a line (a channel's ``app instance ARN``) puts its
+    label on a line and its value on the next, deeper, with no comma (``value_lines``):
+    the ARN whole where it fits, else cut before a ``/`` or after a ``:``; never a comma
+    alone on a line (QA-FK Q-FK-8). Other lines as they are."""
     plain = line.plain
     if cell_len(plain) <= width or not plain.startswith("# ") or not plain.endswith(")"):
         return [line]
     head, sep, details = plain[:-1].partition(" (")
     if not sep:
         return [line]
-    out = [Text(head, style=line.style)]
+    room = width - len(NOTE_INDENT)
+    parts = details.split(", ")
+    lines: list[str] = []
     current = ""
-    for part in details.split(", "):
-        joined = f"{current}, {part}" if current else part
-        if current and len(NOTE_INDENT) + cell_len(joined) > width:
-            out.append(Text(f"{NOTE_INDENT}{current},", style=NOTE_STYLE))
-            joined = part
-        current = joined
-    out.append(Text(f"{NOTE_INDENT}{current}", style=NOTE_STYLE))
-    return out
+    for n, part in enumerate(parts, 1):
+        comma = "," if n < len(parts) else ""
+        if current and cell_len(f"{current}, {part}{comma}") <= room:
+            current = f"{current}, {part}"
+            continue
+        if current:
+            lines.append(NOTE_INDENT + current + ",")
+        current = part
+        if cell_len(part + comma) > room:  # alone too wide: label, then the value below
+            label, space, value = part.rpartition(" ")
+            deeper = NOTE_INDENT + " " * HANGING
+            if space and label:
+                lines.append(NOTE_INDENT + label)
+            else:
+                value, deeper = part, NOTE_INDENT
+            # no comma: on lines of its own the part ends plainly, and its value is whole
+            lines.extend(deeper + v for v in value_lines(value, width - len(deeper)))
+            current = ""
+    if current:
+        lines.append(NOTE_INDENT + current)
+    return [Text(head, style=line.style), *(Text(ln, style=NOTE_STYLE) for ln in lines)]
 
 
 HANGING = 2  # extra indent of a wrapped line's continuation

@@ -4,6 +4,7 @@ process, `python -m reconciler`), ends with a message and exit 1 (a bad command 
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable
@@ -82,7 +83,10 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], int, str]] = [
         no_desired,
         ["--desired", "desired-state", "apply", "p.json", "--target", "ops"],
         1,
-        "Error: --target cannot be combined with a saved plan: plan again",
+        # what to run instead, not "plan again" (QA-FK Q-FK-6)
+        "Error: --target cannot be combined with a saved plan, which applies exactly what "
+        "it planned: run `apply --target ops` without p.json, or `plan --target ops --out "
+        "FILE` and then `apply FILE`",
     ),
     (
         "bad-region",
@@ -142,11 +146,17 @@ def test_malformed_endpoint_url_is_a_usage_error(cli: Any, workdir: Path) -> Non
     assert run.exit_code == 1
 
 
+def searched() -> str:
+    """The files an unknown profile's error names: the test's own (``workdir``)."""
+    config, credentials = os.environ["AWS_CONFIG_FILE"], os.environ["AWS_SHARED_CREDENTIALS_FILE"]
+    return f"{config} (AWS_CONFIG_FILE) or {credentials} (AWS_SHARED_CREDENTIALS_FILE)"
+
+
 def test_an_unknown_profile_is_a_usage_error_naming_it(ops: Any, cli: Any) -> None:
     # the run's one botocore session (shared by every service's client) reads the profile
     run = cli.raw("--profile", "nope", "--desired", "desired-state", "plan")
     assert (run.exit_code, run.stdout) == (1, "")
-    assert run.err_lines == ["Error: AWS profile 'nope' not found"]
+    assert run.err_lines == [f"Error: --profile: no AWS profile 'nope' in {searched()}"]
 
 
 CHANNELS = {
@@ -172,7 +182,7 @@ def test_an_unknown_profile_is_named_when_channels_are_declared(
     write_desired(CHANNELS)
     run = cli.subprocess("--profile", "nope", "--desired", "desired-state", *command, raw=True)
     assert (run.exit_code, run.stdout) == (1, "")
-    assert run.err_lines == ["Error: AWS profile 'nope' not found"]
+    assert run.err_lines == [f"Error: --profile: no AWS profile 'nope' in {searched()}"]
 
 
 def test_validate_needs_no_aws_profile(
@@ -186,7 +196,10 @@ def test_validate_needs_no_aws_profile(
     assert run.exit_code == 0, run.stderr
     assert run.stdout.startswith("Desired state is valid: 1 channel")
     run = cli.subprocess("--desired", "desired-state", "plan", raw=True)
-    assert (run.exit_code, run.err_lines) == (1, ["Error: AWS profile 'elsewhere' not found"])
+    assert (run.exit_code, run.err_lines) == (
+        1,
+        [f"Error: AWS_PROFILE: no AWS profile 'elsewhere' in {searched()}"],
+    )
 
 
 def test_refused_connection_fails_fast_with_a_clear_message(

@@ -163,6 +163,41 @@ def test_an_option_in_the_wrong_place_names_the_command_that_has_it(
     assert not any("there is no" in line for line in run.err_lines)
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("-qv", "apply"),
+            "Error: -q (--quiet) is an option of apply, not a global one: put it after the "
+            "command: chime-reconciler -v apply -q",
+        ),
+        (
+            ("-vq", "--desired", "d", "apply", "--target", "x"),
+            "Error: -q (--quiet) is an option of apply, not a global one: put it after the "
+            "command: chime-reconciler -v --desired d apply -q --target x",
+        ),
+        (("-qv", "plan"), "Error: -q (--quiet) is an option of apply; plan has no -q"),
+    ],
+    ids=["qv", "vq-words-kept", "qv-plan"],
+)
+def test_one_letter_flags_together_before_the_command_are_each_placed(
+    args: tuple[str, ...], message: str, cli: Any
+) -> None:
+    """QA-FK Q-FK-9: `-qv apply` is -q (apply's) and -v (global), as `apply -qv` is;
+    before, 'No such option '-qv'' and the advice that options take two dashes."""
+    run = cli.raw(*args)
+    assert (run.exit_code, run.stdout, run.err_lines[-1]) == (1, "", message)
+    assert not any("two dashes" in line for line in run.err_lines)
+
+
+@pytest.mark.parametrize("command", ["validate", "plan"])
+def test_the_global_v_twice_before_any_command_is_still_global(command: str, cli: Any) -> None:
+    """`-vv validate`: -v is global (and some commands' own too); never taken for a
+    command's flag typed before it."""
+    run = cli.raw("-vv", "--desired", "nowhere", command)
+    assert not any("not a global one" in ln or "has no" in ln for ln in run.err_lines)
+
+
 def test_one_letter_flags_together_after_the_command_are_read_as_click_reads_them(
     cli: Any,
 ) -> None:

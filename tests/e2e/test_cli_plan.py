@@ -93,10 +93,10 @@ def test_plan_markdown_has_the_marker_and_the_summary_table(ops: Any, cli: Any) 
         "> **Not in the desired state:** 1 member in 1 room.",
         "> Resolve with `import --adopt` (into the files) or `prune: true` (removes them).",
         "",
-        "| Room | Add | Change | Remove | Unmanaged |",
-        "| --- | ---: | ---: | ---: | ---: |",
-        "| incident | 2 | 1 | 1 | 1 |",
-        "| releases | 1 | 0 | 0 | 1 |",
+        "| Room | Add | Change | Remove | Not declared | Unmanaged |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| incident | 2 | 1 | 1 | 0 | 1 |",
+        "| releases | 1 | 0 | 0 | 1 | 0 |",  # a member no file declares, no webhook
         "",
         "1 room unchanged.",
     ]

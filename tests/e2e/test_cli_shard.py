@@ -177,7 +177,11 @@ def test_apply_of_a_saved_shard_plan_keeps_to_its_shard(
     }
     refused = cli(*UNPACED, "apply", "p3.json", "--shard", f"3/{N}")
     assert refused.exit_code == 1
-    assert "--shard cannot be combined with a saved plan" in refused.stderr
+    assert refused.err_lines == [
+        "Error: --shard cannot be combined with a saved plan, which applies exactly what it "
+        f"planned: run `apply --shard 3/{N}` without p3.json, or `plan --shard 3/{N} --out "
+        "FILE` and then `apply FILE`"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ that was not set (Q-EV-2)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -179,3 +180,35 @@ def test_a_refused_value_names_the_flag_or_the_variable_that_gave_it(
     assert (run.exit_code, run.stdout) == (1, "")
     assert run.err_lines[-1] == expected
     assert [line for line in run.err_lines if line.startswith("Error:")] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "named"),
+    [
+        ({"AWS_PROFILE": "nope"}, [], "AWS_PROFILE"),
+        ({"AWS_DEFAULT_PROFILE": "nope"}, [], "AWS_DEFAULT_PROFILE"),
+        ({"AWS_PROFILE": "dev"}, ["--profile", "nope"], "--profile"),
+    ],
+    ids=["aws-profile", "aws-default-profile", "flag-over-env"],
+)
+def test_an_unknown_profile_names_where_its_name_came_from_and_the_files_searched(
+    ops: Scenario,
+    cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    args: list[str],
+    named: str,
+) -> None:
+    # Q-FK-3: the same "AWS profile 'nope' not found" for all three, no file named
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    config, credentials = os.environ["AWS_CONFIG_FILE"], os.environ["AWS_SHARED_CREDENTIALS_FILE"]
+    run = cli(*args, "plan")
+    assert (run.exit_code, run.stdout, run.err_lines) == (
+        1,
+        "",
+        [
+            f"Error: {named}: no AWS profile 'nope' in {config} (AWS_CONFIG_FILE) or "
+            f"{credentials} (AWS_SHARED_CREDENTIALS_FILE)"
+        ],
+    )

@@ -103,12 +103,16 @@ def test_import_again_with_an_elastic_channel_leaves_the_channels_as_they_are(
     again = cli(*UNPACED, "import", "--out", "desired-state")
     assert again.exit_code == 0, again.stdout + again.stderr
     assert again.lines == [
+        "Imported 0 channels (0 memberships) from 2 app instances.",
         "Left 1 channel as it is, declared already: "
-        "incident-chat (desired-state/channels/chat.yaml:5)."
+        "incident-chat (desired-state/channels/chat.yaml:5).",
     ]
     assert (channels / "chat.yaml").read_text() == text
     preview = cli(*UNPACED, "import")  # every channel (Q-M-3), and still no `channels: {}` for ops
-    assert (preview.exit_code, preview.stderr) == (0, "")
+    assert (preview.exit_code, preview.stderr) == (
+        0,
+        "Imported 1 channel (1 membership) from 2 app instances.\n",
+    )
     assert list(yaml.safe_load(preview.stdout)["channels"]) == ["incident-chat"]
     assert "town-hall" in preview.stdout and "only-elastic" not in preview.stdout
 

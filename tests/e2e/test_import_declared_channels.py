@@ -80,3 +80,40 @@ def test_import_of_a_room_by_name_imports_that_room_only_and_reads_no_channel(
     everything = cli(*UNPACED, "import")  # without --room: the channels too
     assert "\nchannels:\n  incident-chat:\n" in everything.stdout
     assert calls()["ListChannels"] == 2  # PUBLIC, then PRIVATE
+
+
+ACCOUNT = "11111111-2222-3333-4444-555555555555"
+ROOMS = f"5 rooms (20 memberships; 1 webhook left out) from account {ACCOUNT}"
+CHANNEL = "1 channel (3 memberships, 1 moderator; the bearer left out) from 1 app instance"
+
+
+def test_import_counts_the_channels_it_imports_with_the_rooms(demo: Path, cli: Any) -> None:
+    """QA-FK Q-FK-4: the summary counted the rooms only, though stdout had the channel too;
+    with --out the channel's own line came first and counted nothing it imported."""
+    run = cli(*UNPACED, "import")
+    assert run.exit_code == 0, run.stderr
+    assert run.err_lines == [f"Imported {ROOMS} and {CHANNEL}."]
+    fresh = Path("fresh")
+    fresh.mkdir()
+    shutil.copy(demo / "settings.yaml", fresh / "settings.yaml")
+    written = cli(*UNPACED, "--desired", "fresh", "import", "--out", "fresh")
+    assert written.exit_code == 0, written.stderr
+    assert written.lines[0] == (
+        f"Imported {ROOMS} and {CHANNEL}. Wrote 5 room files (kept fresh/settings.yaml) and "
+        "1 channel file under fresh."
+    )
+    assert not any(line.startswith("Wrote ") for line in written.lines)
+
+
+def test_import_room_naming_a_channel_says_rooms_only(demo: Path, cli: Any) -> None:
+    """QA-FK Q-FK-6: `import --room incident-chat` (a channel the desired state declares)
+    said only that no room has that name."""
+    run = cli(*UNPACED, "import", "--room", "incident-chat")
+    assert (run.exit_code, run.stdout, run.err_lines) == (
+        1,
+        "",
+        [
+            f"Error: no Chime room named incident-chat in account {ACCOUNT}: --room imports "
+            "rooms only; the channels are imported by `import` without --room"
+        ],
+    )

@@ -39,9 +39,13 @@ def test_a_merged_plan_has_the_shards_origin_and_apply_file_uses_it(
     scenario: EmulatorServer, cli: Any, workdir: Path
 ) -> None:
     plan_shards(cli)
-    merged = cli("merge-plans", *FILES, "--out", "merged.json")
+    merged = cli.raw("merge-plans", *FILES, "--out", "merged.json")
     assert merged.exit_code == 0, merged.stderr
-    assert merged.err_lines == ["Saved the merged plan to merged.json."]
+    # as after plan --out, the command that applies it (QA-FK Q-FK-5)
+    assert merged.err_lines == [
+        "Saved the merged plan to merged.json. Apply exactly this plan with:",
+        "  chime-reconciler apply merged.json",
+    ]
     shards = [origin_of(workdir, f) for f in FILES]
     assert origin_of(workdir, "merged.json") == {
         "desired": str(workdir / "desired-state"),
@@ -73,7 +77,9 @@ def test_shards_made_with_different_endpoints_merge_with_none_and_say_so(
         "Note: the shards' plans were made with different --endpoint-url (plan-1.json, "
         f"plan-3.json: {cli.endpoint_url}; plan-2.json: http://127.0.0.1:9): the merged plan "
         "records none; give --endpoint-url to apply it.",
-        "Saved the merged plan to merged.json.",
+        "Saved the merged plan to merged.json. Apply exactly this plan with:",
+        f"  chime-reconciler --desired desired-state --endpoint-url {cli.endpoint_url} apply "
+        "merged.json",
     ]
     assert origin_of(workdir, "merged.json")["endpoint_url"] is None
     applied = cli(*UNPACED, "apply", "merged.json")  # --endpoint-url given
@@ -121,6 +127,16 @@ def test_a_merged_plan_of_shards_with_different_endpoints_needs_the_option_to_ap
     assert applied.lines[-1].startswith("Apply complete!")
 
 
+def test_a_merged_plan_without_changes_says_so_as_plan_out_does(
+    scenario: EmulatorServer, cli: Any, workdir: Path
+) -> None:
+    plan_shards(cli)
+    assert cli(*UNPACED, "apply", "--auto-approve").exit_code == 0
+    plan_shards(cli)
+    merged = cli.raw("merge-plans", *FILES, "--out", "merged.json")
+    assert merged.err_lines == ["Saved the merged plan to merged.json; it has no changes to apply."]
+
+
 def test_shards_made_as_of_different_moments_are_not_merged(
     scenario: EmulatorServer, cli: Any, workdir: Path
 ) -> None:
@@ -142,5 +158,8 @@ def test_merge_plans_out_into_a_closed_output_still_saves_the_merged_plan(
 ) -> None:
     plan_shards(cli)
     run = piped(cli, "merge-plans", *FILES, "--out", "merged.json")
-    assert (run.code, run.err_lines) == (141, ["Saved the merged plan to merged.json."])
+    assert (run.code, run.err_lines[0]) == (
+        141,
+        "Saved the merged plan to merged.json. Apply exactly this plan with:",
+    )
     assert origin_of(workdir, "merged.json")["endpoint_url"] == cli.endpoint_url

@@ -297,7 +297,7 @@ def test_text_uses_the_kinds_words_and_role_text(tmp_path: Path) -> None:
 
 def test_markdown_names_the_kind(tmp_path: Path) -> None:
     text = format_plan(toy_plan(tmp_path), "markdown")
-    assert "| Toy | Add | Change | Remove | Unmanaged |" in text
+    assert "| Toy | Add | Change | Remove | Not declared | Unmanaged |" in text
     assert "<details><summary>toy kite: 1 to change, 1 to remove</summary>" in text
 
 

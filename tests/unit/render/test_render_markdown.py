@@ -10,9 +10,11 @@ from render_samples import (
     ALICE,
     CAROL,
     FP,
+    GLASS,
     INCIDENT,
     NO_CHANGES,
     PLAN,
+    QUIET,
     UNSAFE,
     room,
 )
@@ -46,9 +48,9 @@ def test_plan_has_marker_summary_table_and_details() -> None:
         ">",
         GHOST,
         "",
-        "| Room | Add | Change | Remove | Unmanaged |",
-        "| --- | ---: | ---: | ---: | ---: |",
-        "| incident-response | 1 | 2 | 1 | 1 |",
+        "| Room | Add | Change | Remove | Not declared | Unmanaged |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| incident-response | 1 | 2 | 1 | 0 | 1 |",
         "",
         "2 rooms unchanged (1 unmanaged member).",
         "",
@@ -94,7 +96,7 @@ def test_safety_refusal_is_a_caution_callout_right_after_the_errors() -> None:
         "> - \\[incident-response\\] Would leave 0 administrators (now 1), fewer than the "
         "minimum of 1 (safety.min\\_administrators)",
         "",
-        "| Room | Add | Change | Remove | Unmanaged |",
+        "| Room | Add | Change | Remove | Not declared | Unmanaged |",
     ]
 
 
@@ -112,7 +114,7 @@ def test_no_changes() -> None:
 def test_names_are_escaped_in_the_table_and_the_summary() -> None:
     t = replace(INCIDENT, key=room("a|b_<c>"), unmanaged=(), protected=())
     text = render_markdown(Plan((t,)))
-    assert "| a\\|b\\_\\<c\\> | 1 | 2 | 1 | 0 |" in text.splitlines()
+    assert "| a\\|b\\_\\<c\\> | 1 | 2 | 1 | 0 | 0 |" in text.splitlines()
     assert "<details><summary>room a|b_&lt;c&gt;: 1 to add, 2 to change, 1 to remove</summary>" in (
         text.splitlines()
     )
@@ -191,8 +193,8 @@ def test_rooms_of_the_same_name_in_two_accounts_are_told_apart() -> None:
     twin = replace(INCIDENT, key=replace(INCIDENT.key, scope=other), target_id="room-9")
     lines = render_markdown(Plan((INCIDENT, twin))).splitlines()
     assert [line for line in lines if line.startswith(("| incident", "<details>"))] == [
-        f"| incident-response (account {ACCOUNT}) | 1 | 2 | 1 | 1 |",
-        f"| incident-response (account {other}) | 1 | 2 | 1 | 1 |",
+        f"| incident-response (account {ACCOUNT}) | 1 | 2 | 1 | 0 | 1 |",
+        f"| incident-response (account {other}) | 1 | 2 | 1 | 0 | 1 |",
         f"<details><summary>room incident-response (account {ACCOUNT}): 1 to add, 2 to change, "
         "1 to remove, 1 protected</summary>",
         f"<details><summary>room incident-response (account {other}): 1 to add, 2 to change, "
@@ -219,3 +221,15 @@ def test_errors_are_a_caution_that_apply_changes_nothing_and_the_headline_points
         "> - a.yaml:1: no Chime user with e-mail x@example.com",
         "> - b.yaml:2: no room named y",
     ]
+
+
+def test_members_no_file_declares_are_counted_apart_from_webhooks() -> None:
+    """QA-FK Q-FK-2: "Unmanaged" counted a member no file declares (drift, perhaps an
+    administrator added out of band) together with the webhooks a reviewer takes as
+    harmless; the details kept them apart."""
+    grace = replace(GLASS, ref=MemberRef.user("grace@example.com"), member_id="u-grace")
+    drifted = replace(INCIDENT, unmanaged=(ALERTS, grace), protected=())
+    quiet = replace(QUIET, unmanaged=(ALERTS, grace))
+    lines = render_markdown(replace(PLAN, targets=(drifted, quiet), errors=())).splitlines()
+    assert "| incident-response | 1 | 2 | 1 | 1 | 1 |" in lines
+    assert "| quiet | 0 | 0 | 0 | 1 | 1 |" in lines

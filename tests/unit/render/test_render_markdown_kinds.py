@@ -24,10 +24,10 @@ def test_a_channel_and_its_moderators_have_rows_a_reader_tells_apart() -> None:
     plan = Plan((target(CHANNEL.id, DEFAULT), target(CHANNEL_MODERATOR.id, MODERATOR)))
     rows = [line for line in render_markdown(plan).splitlines() if line.startswith("| ")]
     assert rows == [
-        "| Target | Add | Change | Remove | Unmanaged |",
-        "| --- | ---: | ---: | ---: | ---: |",
-        "| incident-chat | 1 | 0 | 0 | 0 |",
-        "| incident-chat (moderators) | 1 | 0 | 0 | 0 |",
+        "| Target | Add | Change | Remove | Not declared | Unmanaged |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| incident-chat | 1 | 0 | 0 | 0 | 0 |",
+        "| incident-chat (moderators) | 1 | 0 | 0 | 0 | 0 |",
     ]
     assert CHANNEL_MODERATOR.words.qualifier == " (moderators)"
     assert CHANNEL.words.qualifier == ""
@@ -44,5 +44,5 @@ def test_with_several_scopes_the_qualifier_stays_next_to_the_name() -> None:
     rows = [line for line in render_markdown(plan).splitlines() if line.startswith("| ")]
     assert rows[-1] == (  # as the README shows it: `incident-chat (moderators)`, then where
         "| incident-chat (moderators) (app instance arn:aws:chime:us-east-1:111122223333:"
-        "app-instance/chat-1) | 1 | 0 | 0 | 0 |"
+        "app-instance/chat-1) | 1 | 0 | 0 | 0 | 0 |"
     )
