@@ -29,7 +29,7 @@ from reconciler.governance.expiry import as_of
 from reconciler.governance.explaining import member_refs
 from reconciler.kinds import Kind
 from reconciler.kinds.rooms import ROOM
-from reconciler.live import merged
+from reconciler.live import LiveState, merged
 from reconciler.path_checks import exists
 from reconciler.planner import plan as make_plan
 from reconciler.providers import open_providers
@@ -42,6 +42,7 @@ from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown
 from reconciler.runner import reads_only
 from reconciler.unknown_attendee import refuse_unknown_attendee
+from reconciler.whereabouts import Whereabouts
 
 # the kind whose audit is the JSON document itself (``format_version`` 1 was the rooms'
 # audit): every other kind's is a section after it (``channels`` in JSON)
@@ -112,10 +113,11 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     progress = ProgressBar(app.console(stderr=True))
     finders, readers, opened = _finders(app, member, desired)
     document = finders.pop(DOCUMENT, None)
-    sections = [
-        audit(its, finder.where(its, desired, (), progress), desired, desired_note=note)
-        for finder, its in finders.values()
-    ]
+    seen = [(its, finder.where(its, desired, (), progress)) for finder, its in finders.values()]
+    sections = [audit(its, where, desired, desired_note=note) for its, where in seen]
+    # what a finder read in full to find the member (the declared meetings): the plan's
+    # read reuses it (Q-FO-6)
+    opened = opened.reading(where for _, where in seen)
     # a kind whose provider is no finder, and that no finder looked in for it
     looked = {DOCUMENT, *(k for s in sections for k in s.kinds)}
     blind = [k for k in readers if k.id not in looked]
@@ -216,11 +218,18 @@ def _finders(
 
 
 class _Opened(NamedTuple):
-    """The finders' providers the plan's read reuses, by kind id, and the options they
-    were opened with."""
+    """The finders' providers the plan's read reuses, by kind id, the options they were
+    opened with, and what they read in full to find the member (``Whereabouts.read``: the
+    declared meetings), with the kinds each read is of."""
 
     providers: Mapping[str, Provider]
     options: ProviderOptions
+    reads: tuple[tuple[frozenset[str], LiveState], ...] = ()
+
+    def reading(self, found: Iterable[Whereabouts]) -> _Opened:
+        """These, with the full reads of ``found``."""
+        reads = tuple((frozenset(w.kinds), w.read) for w in found if w.read is not None)
+        return self._replace(reads=self.reads + reads)
 
 
 def _not_audited(blind: Sequence[Kind]) -> str:
@@ -329,18 +338,23 @@ def _refused(
     the member) and planned, as `plan` plans them, for the plan-wide ``max_removals``
     counts the removals of all of them. A row changed in a target that read shows the
     plan refuses as a whole (``LiveState.unplanned``, as ``explain`` reads it: Q-EY-1)
-    says ``not planned: WHY`` instead. A kind's provider the finders ``opened`` reads it
-    (its run's lists kept: a room's bots, listed once an account, Q-EY-3); another kind's
-    is opened here."""
+    says ``not planned: WHY`` instead. A kind a finder read in full to find the member
+    (the declared meetings) is not read again (Q-FO-6); a kind's provider the finders
+    ``opened`` reads it (its run's lists kept: a room's bots, listed once an account,
+    Q-EY-3); another kind's is opened here."""
     if desired is None or not changed_targets(audits):
         return audits
     mine = to_plan(desired, audits)  # by the ids found: the scope is not listed again
     # the finders' options: what their run listed and described is not asked again (Q-FP-5)
     options = opened.options.of(mine)
     wanted = sorted({t.key.kind for t in mine.targets})
+    # read in full by a finder (every declared meeting): not read again (Q-FO-6)
+    reads = [r for kinds_of, r in opened.reads if kinds_of & set(wanted)]
+    read = {k for kinds_of, _ in opened.reads for k in kinds_of}
+    wanted = [k for k in wanted if k not in read]
     providers = open_providers([k for k in wanted if k not in opened.providers], options)
     providers |= {k: opened.providers[k] for k in wanted if k in opened.providers}
-    live = merged(providers[k].read(mine) for k in wanted)
+    live = merged([*reads, *(providers[k].read(mine) for k in wanted)])
     violations = make_plan(mine, live, now=app.now).violations
     return [with_refusals(with_unplanned(a, live.unplanned), violations) for a in audits]
 
