@@ -36,6 +36,7 @@ from reconciler.providers import open_providers
 from reconciler.providers.base import MemberFinder, Provider
 from reconciler.providers.registry import ProviderOptions
 from reconciler.refs import MemberRef
+from reconciler.refused_targets import refused_targets
 from reconciler.render.audit import render_audit, section_json, section_lines, section_title
 from reconciler.render.audit_json import to_json
 from reconciler.render.json import indented
@@ -336,15 +337,33 @@ def _refused(
     """``audits`` with the safety rules that refuse the plan where it changes the member
     (QA-CJ Q-CJ-2, Q-EE-1): every declared target read in full (the rows' reads stop at
     the member) and planned, as `plan` plans them, for the plan-wide ``max_removals``
-    counts the removals of all of them. A row changed in a target that read shows the
-    plan refuses as a whole (``LiveState.unplanned``, as ``explain`` reads it: Q-EY-1)
-    says ``not planned: WHY`` instead. A kind a finder read in full to find the member
-    (the declared meetings) is not read again (Q-FO-6); a kind's provider the finders
-    ``opened`` reads it (its run's lists kept: a room's bots, listed once an account,
-    Q-EY-3); another kind's is opened here."""
-    if desired is None or not changed_targets(audits):
+    counts the removals of all of them. A row in a target that plan refuses as a whole
+    says ``not planned: WHY`` instead, with the plan's reason, by the rule ``explain``
+    reads it by (``refused_targets``: a room naming a ``bot:NAME`` two bots share, Q-EY-1;
+    a meeting over its maximum, Q-FO-3). A kind a finder read in full to find the member
+    (the declared meetings) is not read again (Q-FO-6), and is planned even where the
+    plan changes the member nowhere (its rows are then the plan's, at no cost); a kind's
+    provider the finders ``opened`` reads it (its run's lists kept: a room's bots, listed
+    once an account, Q-EY-3); another kind's is opened here."""
+    if desired is None:
         return audits
-    mine = to_plan(desired, audits)  # by the ids found: the scope is not listed again
+    if changed_targets(audits):
+        mine = to_plan(desired, audits)  # by the ids found: the scope is not listed again
+        live = _read_all(mine, opened)
+    elif opened.reads:  # the targets read in full already: planned, nothing read
+        read = {k for kinds_of, _ in opened.reads for k in kinds_of}
+        mine = replace(desired, targets=tuple(t for t in desired.targets if t.key.kind in read))
+        live = merged(r for _, r in opened.reads)
+    else:
+        return audits
+    plan = make_plan(mine, live, now=app.now)
+    refused = refused_targets(mine.targets, live, plan)
+    return [with_refusals(with_unplanned(a, refused), plan.violations) for a in audits]
+
+
+def _read_all(mine: DesiredState, opened: _Opened) -> LiveState:
+    """Every target of ``mine`` read in full, as plan reads them: the finders' full reads
+    as they are, the rest by the finders' providers or new ones on their options."""
     # the finders' options: what their run listed and described is not asked again (Q-FP-5)
     options = opened.options.of(mine)
     wanted = sorted({t.key.kind for t in mine.targets})
@@ -354,9 +373,7 @@ def _refused(
     wanted = [k for k in wanted if k not in read]
     providers = open_providers([k for k in wanted if k not in opened.providers], options)
     providers |= {k: opened.providers[k] for k in wanted if k in opened.providers}
-    live = merged([*reads, *(providers[k].read(mine) for k in wanted)])
-    violations = make_plan(mine, live, now=app.now).violations
-    return [with_refusals(with_unplanned(a, live.unplanned), violations) for a in audits]
+    return merged([*reads, *(providers[k].read(mine) for k in wanted)])
 
 
 def _desired(app: AppContext) -> tuple[DesiredState | None, str]:

@@ -18,6 +18,7 @@ from reconciler.kinds import Kind
 from reconciler.live import LiveMember, LiveProblem, LiveState, declared_match, refusal_in
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import MemberRef, Provenance, TargetKey
+from reconciler.refused_targets import error_at
 from reconciler.safety import refusing
 from reconciler.target_select import select
 
@@ -304,10 +305,6 @@ def _outcome(
 
 
 def _refused(t: DesiredTarget, errors: Iterable[str]) -> str:
-    """The plan's error at the target's declaration (why it is not planned), or ""."""
-    return _error_at(t.location, errors)
-
-
-def _error_at(location: object, errors: Iterable[str]) -> str:
-    at = f"{location}: "
-    return next((e[len(at) :] for e in errors if e.startswith(at)), "")
+    """The plan's error at the target's declaration (why it is not planned), or "": the
+    rule audit shares (``refused_targets``)."""
+    return error_at(t.location, errors)
