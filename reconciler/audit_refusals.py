@@ -17,8 +17,9 @@ from dataclasses import replace
 
 from reconciler.audit import Audit, AuditRow, not_planned
 from reconciler.desired.model import DesiredState
-from reconciler.plan import SafetyViolation
-from reconciler.refs import TargetKey
+from reconciler.plan import SafetyViolation, TargetPlan
+from reconciler.refs import MemberRef, TargetKey
+from reconciler.refused_adds import refused_add
 from reconciler.safety import refusing
 
 
@@ -73,3 +74,20 @@ def _row(r: AuditRow, violations: tuple[SafetyViolation, ...]) -> AuditRow:
         return r
     said = "; ".join(v.message for v in rules)
     return replace(r, note=f"{r.note}, but the plan is refused: {said}")
+
+
+def with_refused_adds(a: Audit, targets: Mapping[TargetKey, TargetPlan]) -> Audit:
+    """``a`` with ``, but AWS will refuse it: WARNING`` after the note of each row the plan
+    adds the member in (not live, changed) where the plan warns that AWS will refuse that
+    add (``refused_adds``: a full target, QA-FO Q-FO-4), as ``explain`` says it;
+    ``targets``: the plan's, by key."""
+    rows = tuple(_refused_add(r, a.member, targets) for r in a.rows)
+    return a if rows == a.rows else replace(a, rows=rows)
+
+
+def _refused_add(
+    r: AuditRow, member: MemberRef, targets: Mapping[TargetKey, TargetPlan]
+) -> AuditRow:
+    tp = targets.get(r.changed) if r.changed is not None and r.live_role is None else None
+    why = refused_add(tp, member) if tp is not None else ""
+    return replace(r, note=f"{r.note}, but {why}") if why else r

@@ -12,7 +12,13 @@ import click
 
 from reconciler import kinds
 from reconciler.audit import Audit, UnknownMemberError, audit, known
-from reconciler.audit_refusals import changed_targets, to_plan, with_refusals, with_unplanned
+from reconciler.audit_refusals import (
+    changed_targets,
+    to_plan,
+    with_refusals,
+    with_refused_adds,
+    with_unplanned,
+)
 from reconciler.channel_refs import (
     USER_PREFIX,
     parse_channel_member,
@@ -358,7 +364,11 @@ def _refused(
         return audits
     plan = make_plan(mine, live, now=app.now)
     refused = refused_targets(mine.targets, live, plan)
-    return [with_refusals(with_unplanned(a, refused), plan.violations) for a in audits]
+    planned = {tp.key: tp for tp in plan.targets}
+    return [
+        with_refusals(with_refused_adds(with_unplanned(a, refused), planned), plan.violations)
+        for a in audits
+    ]
 
 
 def _read_all(mine: DesiredState, opened: _Opened) -> LiveState:

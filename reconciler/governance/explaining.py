@@ -18,6 +18,7 @@ from reconciler.kinds import Kind
 from reconciler.live import LiveMember, LiveProblem, LiveState, declared_match, refusal_in
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import MemberRef, Provenance, TargetKey
+from reconciler.refused_adds import refused_add
 from reconciler.refused_targets import error_at
 from reconciler.safety import refusing
 from reconciler.target_select import select
@@ -143,6 +144,8 @@ def _section(
         one = replace(one, detail=refused)
     if one.outcome in OUTCOMES.values():  # a change: is the plan refused for it?
         one = replace(one, refused_by=refusing(plan.violations, t.key))
+    if one.outcome is Outcome.ADD and tp is not None:  # does AWS refuse it? (Q-FO-4)
+        one = replace(one, refused_add=refused_add(tp, its))
     ends = protection_ends(desired, its)
     if one.outcome is Outcome.PROTECTED and ends is not None:
         one = replace(one, protected_until=str(ends))
