@@ -199,7 +199,7 @@ def section_lines(audit: Audit) -> list[str]:
             r.role_text(r.live_role) or EMPTY,
             r.role_text(r.declared_role) or EMPTY,
             r.note,
-            ", ".join(str(p.where) for p in r.provenance) or EMPTY,
+            _where(r) or EMPTY,
         )
         scope = labels.get(r.scope, r.scope)
         table.append(tuple(shown(c) for c in ((scope, *cells) if several else cells)))
@@ -208,6 +208,14 @@ def section_lines(audit: Audit) -> list[str]:
         GAP.join(pad(cell, w) for cell, w in zip(line[:-1], sizes, strict=True)) + GAP + line[-1]
         for line in table
     ]
+
+
+def _where(r: AuditRow) -> str:
+    """Each path that declares the member there, as a room row's WHERE gives it (QA-FK
+    Q-FK-1): ``ROLE via @group > @inner at FILE:LINE``, the role in the kind's words, or
+    ``ROLE at FILE:LINE`` for the target's own entry."""
+    role_text = kinds.get(r.kind).role_text
+    return "; ".join(p.describe(role_text) for p in r.provenance)
 
 
 def _role_json(kind: str, role: RoleValue | None) -> Any:
@@ -230,6 +238,18 @@ def section_json(audit: Audit) -> list[dict[str, Any]]:
                 "live": _role_json(r.kind, r.live_role),
                 "declared": _role_json(r.kind, r.declared_role),
                 "where": [str(p.where) for p in r.provenance],
+                # each path as a room row's ``declared_at`` has it (QA-FK Q-FK-1): the role
+                # as the plan's JSON writes it, the group chain, the target's entry
+                "declared_at": [
+                    {
+                        "role": _role_json(r.kind, p.role),
+                        "file": p.where.file,
+                        "line": p.where.line,
+                        "via": list(p.via),
+                        "entry": str(p.declared_at),
+                    }
+                    for p in r.provenance
+                ],
                 "note": r.note,
                 "protected": r.protected,
             }
