@@ -43,7 +43,7 @@ from reconciler.providers.base import MemberFinder, Provider
 from reconciler.providers.registry import ProviderOptions
 from reconciler.refs import MemberRef
 from reconciler.refused_targets import refused_targets
-from reconciler.render.audit import render_audit, section_json, section_lines, section_title
+from reconciler.render.audit import render_audit, render_section, section_json
 from reconciler.render.audit_json import to_json
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown
@@ -325,9 +325,7 @@ def _render(
     for i, section in enumerate(sections):
         if document is not None or i:
             console.out("", highlight=False)
-        console.out(shown(section_title(section)), highlight=False)
-        for line in section_lines(section):
-            console.out(line, highlight=False)
+        render_section(section, console)  # fitted to a terminal, as the document's
     if blind:
         if document is not None or sections:
             console.out("", highlight=False)
