@@ -5,9 +5,10 @@ its role), but a safety rule refuses the plan (``safety.refusing``: the plan-wid
 plan-wide rules count the removals of every declared target, so the CLI reads them all
 in full and plans them as `plan` does (``to_plan``: by the ids audit found them by, so that
 a target declared by name costs no second listing of its scope, ListRooms); this says it.
-The same read tells which targets the plan refuses as a whole (``LiveState.unplanned``,
-as ``explain`` reads it: a room declaring a ``bot:NAME`` two bots share, Q-EY-1): a row
-there changes nothing, and says the plan's reason (``with_unplanned``)."""
+The same plan tells which targets it refuses as a whole (``refused_targets``, as
+``explain`` reads it: a room declaring a ``bot:NAME`` two bots share, Q-EY-1; a meeting the
+plan would take over its maximum, Q-FO-3): a row there changes nothing, and says the plan's
+reason (``with_unplanned``)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from dataclasses import replace
 
 from reconciler.audit import Audit, AuditRow, not_planned
 from reconciler.desired.model import DesiredState
-from reconciler.live import Unplanned
-from reconciler.plan import SafetyViolation
-from reconciler.refs import TargetKey
+from reconciler.plan import SafetyViolation, TargetPlan
+from reconciler.refs import MemberRef, TargetKey
+from reconciler.refused_adds import refused_add
 from reconciler.safety import refusing
 
 
@@ -41,14 +42,14 @@ def to_plan(desired: DesiredState, audits: Iterable[Audit]) -> DesiredState:
     return replace(desired, targets=targets)
 
 
-def with_unplanned(a: Audit, unplanned: Mapping[TargetKey, Unplanned]) -> Audit:
-    """``a`` with each row of a declared target the plan refuses as a whole (the
-    provider's ``unplanned``, read as the plan reads it) saying so: ``not planned: WHY``,
-    no change (so no safety rule refuses it either)."""
+def with_unplanned(a: Audit, unplanned: Mapping[TargetKey, str]) -> Audit:
+    """``a`` with each row of a declared target the plan refuses as a whole
+    (``refused_targets``: the target and the plan's reason) saying so: ``not planned:
+    WHY``, no change (so no safety rule refuses it either)."""
     if not any(r.declared in unplanned for r in a.rows if r.declared is not None):
         return a
     rows = tuple(
-        replace(r, note=not_planned(unplanned[r.declared].why), changed=None)
+        replace(r, note=not_planned(unplanned[r.declared]), changed=None)
         if r.declared is not None and r.declared in unplanned
         else r
         for r in a.rows
@@ -73,3 +74,20 @@ def _row(r: AuditRow, violations: tuple[SafetyViolation, ...]) -> AuditRow:
         return r
     said = "; ".join(v.message for v in rules)
     return replace(r, note=f"{r.note}, but the plan is refused: {said}")
+
+
+def with_refused_adds(a: Audit, targets: Mapping[TargetKey, TargetPlan]) -> Audit:
+    """``a`` with ``, but AWS will refuse it: WARNING`` after the note of each row the plan
+    adds the member in (not live, changed) where the plan warns that AWS will refuse that
+    add (``refused_adds``: a full target, QA-FO Q-FO-4), as ``explain`` says it;
+    ``targets``: the plan's, by key."""
+    rows = tuple(_refused_add(r, a.member, targets) for r in a.rows)
+    return a if rows == a.rows else replace(a, rows=rows)
+
+
+def _refused_add(
+    r: AuditRow, member: MemberRef, targets: Mapping[TargetKey, TargetPlan]
+) -> AuditRow:
+    tp = targets.get(r.changed) if r.changed is not None and r.live_role is None else None
+    why = refused_add(tp, member) if tp is not None else ""
+    return replace(r, note=f"{r.note}, but {why}") if why else r

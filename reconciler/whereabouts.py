@@ -5,10 +5,10 @@ by ``reconciler.audit``."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reconciler.desired.model import DesiredTarget
-from reconciler.live import LiveMember
+from reconciler.live import LiveMember, LiveState
 from reconciler.refs import TargetKey
 
 
@@ -75,6 +75,11 @@ class Whereabouts:
     # (``names_to_resolve``), with the id of the one target Chime has of that name, as the
     # plan resolves it; a name several targets share (or none) is not here (Q-BU-1)
     named: tuple[tuple[TargetKey, str], ...] = ()
+    # the provider's read of every declared target of ``kinds``, in full, as plan reads
+    # them, where it made one to find the member (a meeting's GetMeeting and every page of
+    # ListAttendees): audit's plan-wide read reuses it, not reading them twice (QA-FO
+    # Q-FO-6). None: its reads stop at the member (a room's)
+    read: LiveState | None = field(default=None, compare=False)
 
 
 def names_to_resolve(

@@ -12,7 +12,13 @@ import click
 
 from reconciler import kinds
 from reconciler.audit import Audit, UnknownMemberError, audit, known
-from reconciler.audit_refusals import changed_targets, to_plan, with_refusals, with_unplanned
+from reconciler.audit_refusals import (
+    changed_targets,
+    to_plan,
+    with_refusals,
+    with_refused_adds,
+    with_unplanned,
+)
 from reconciler.channel_refs import (
     USER_PREFIX,
     parse_channel_member,
@@ -29,19 +35,21 @@ from reconciler.governance.expiry import as_of
 from reconciler.governance.explaining import member_refs
 from reconciler.kinds import Kind
 from reconciler.kinds.rooms import ROOM
-from reconciler.live import merged
+from reconciler.live import LiveState, merged
 from reconciler.path_checks import exists
 from reconciler.planner import plan as make_plan
 from reconciler.providers import open_providers
 from reconciler.providers.base import MemberFinder, Provider
 from reconciler.providers.registry import ProviderOptions
 from reconciler.refs import MemberRef
-from reconciler.render.audit import render_audit, section_json, section_lines, section_title
+from reconciler.refused_targets import refused_targets
+from reconciler.render.audit import render_audit, render_section, section_json
 from reconciler.render.audit_json import to_json
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown
 from reconciler.runner import reads_only
 from reconciler.unknown_attendee import refuse_unknown_attendee
+from reconciler.whereabouts import Whereabouts
 
 # the kind whose audit is the JSON document itself (``format_version`` 1 was the rooms'
 # audit): every other kind's is a section after it (``channels`` in JSON)
@@ -112,10 +120,11 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     progress = ProgressBar(app.console(stderr=True))
     finders, readers, opened = _finders(app, member, desired)
     document = finders.pop(DOCUMENT, None)
-    sections = [
-        audit(its, finder.where(its, desired, (), progress), desired, desired_note=note)
-        for finder, its in finders.values()
-    ]
+    seen = [(its, finder.where(its, desired, (), progress)) for finder, its in finders.values()]
+    sections = [audit(its, where, desired, desired_note=note) for its, where in seen]
+    # what a finder read in full to find the member (the declared meetings): the plan's
+    # read reuses it (Q-FO-6)
+    opened = opened.reading(where for _, where in seen)
     # a kind whose provider is no finder, and that no finder looked in for it
     looked = {DOCUMENT, *(k for s in sections for k in s.kinds)}
     blind = [k for k in readers if k.id not in looked]
@@ -216,11 +225,18 @@ def _finders(
 
 
 class _Opened(NamedTuple):
-    """The finders' providers the plan's read reuses, by kind id, and the options they
-    were opened with."""
+    """The finders' providers the plan's read reuses, by kind id, the options they were
+    opened with, and what they read in full to find the member (``Whereabouts.read``: the
+    declared meetings), with the kinds each read is of."""
 
     providers: Mapping[str, Provider]
     options: ProviderOptions
+    reads: tuple[tuple[frozenset[str], LiveState], ...] = ()
+
+    def reading(self, found: Iterable[Whereabouts]) -> _Opened:
+        """These, with the full reads of ``found``."""
+        reads = tuple((frozenset(w.kinds), w.read) for w in found if w.read is not None)
+        return self._replace(reads=self.reads + reads)
 
 
 def _not_audited(blind: Sequence[Kind]) -> str:
@@ -309,9 +325,7 @@ def _render(
     for i, section in enumerate(sections):
         if document is not None or i:
             console.out("", highlight=False)
-        console.out(shown(section_title(section)), highlight=False)
-        for line in section_lines(section):
-            console.out(line, highlight=False)
+        render_section(section, console)  # fitted to a terminal, as the document's
     if blind:
         if document is not None or sections:
             console.out("", highlight=False)
@@ -327,22 +341,47 @@ def _refused(
     """``audits`` with the safety rules that refuse the plan where it changes the member
     (QA-CJ Q-CJ-2, Q-EE-1): every declared target read in full (the rows' reads stop at
     the member) and planned, as `plan` plans them, for the plan-wide ``max_removals``
-    counts the removals of all of them. A row changed in a target that read shows the
-    plan refuses as a whole (``LiveState.unplanned``, as ``explain`` reads it: Q-EY-1)
-    says ``not planned: WHY`` instead. A kind's provider the finders ``opened`` reads it
-    (its run's lists kept: a room's bots, listed once an account, Q-EY-3); another kind's
-    is opened here."""
-    if desired is None or not changed_targets(audits):
+    counts the removals of all of them. A row in a target that plan refuses as a whole
+    says ``not planned: WHY`` instead, with the plan's reason, by the rule ``explain``
+    reads it by (``refused_targets``: a room naming a ``bot:NAME`` two bots share, Q-EY-1;
+    a meeting over its maximum, Q-FO-3). A kind a finder read in full to find the member
+    (the declared meetings) is not read again (Q-FO-6), and is planned even where the
+    plan changes the member nowhere (its rows are then the plan's, at no cost); a kind's
+    provider the finders ``opened`` reads it (its run's lists kept: a room's bots, listed
+    once an account, Q-EY-3); another kind's is opened here."""
+    if desired is None:
         return audits
-    mine = to_plan(desired, audits)  # by the ids found: the scope is not listed again
+    if changed_targets(audits):
+        mine = to_plan(desired, audits)  # by the ids found: the scope is not listed again
+        live = _read_all(mine, opened)
+    elif opened.reads:  # the targets read in full already: planned, nothing read
+        read = {k for kinds_of, _ in opened.reads for k in kinds_of}
+        mine = replace(desired, targets=tuple(t for t in desired.targets if t.key.kind in read))
+        live = merged(r for _, r in opened.reads)
+    else:
+        return audits
+    plan = make_plan(mine, live, now=app.now)
+    refused = refused_targets(mine.targets, live, plan)
+    planned = {tp.key: tp for tp in plan.targets}
+    return [
+        with_refusals(with_refused_adds(with_unplanned(a, refused), planned), plan.violations)
+        for a in audits
+    ]
+
+
+def _read_all(mine: DesiredState, opened: _Opened) -> LiveState:
+    """Every target of ``mine`` read in full, as plan reads them: the finders' full reads
+    as they are, the rest by the finders' providers or new ones on their options."""
     # the finders' options: what their run listed and described is not asked again (Q-FP-5)
     options = opened.options.of(mine)
     wanted = sorted({t.key.kind for t in mine.targets})
+    # read in full by a finder (every declared meeting): not read again (Q-FO-6)
+    reads = [r for kinds_of, r in opened.reads if kinds_of & set(wanted)]
+    read = {k for kinds_of, _ in opened.reads for k in kinds_of}
+    wanted = [k for k in wanted if k not in read]
     providers = open_providers([k for k in wanted if k not in opened.providers], options)
     providers |= {k: opened.providers[k] for k in wanted if k in opened.providers}
-    live = merged(providers[k].read(mine) for k in wanted)
-    violations = make_plan(mine, live, now=app.now).violations
-    return [with_refusals(with_unplanned(a, live.unplanned), violations) for a in audits]
+    return merged([*reads, *(providers[k].read(mine) for k in wanted)])
 
 
 def _desired(app: AppContext) -> tuple[DesiredState | None, str]:

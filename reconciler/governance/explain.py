@@ -130,6 +130,9 @@ class TargetExplanation:
     # the member as the plan names it in this target, where that is not MEMBER: one of the
     # bots of MEMBER's name, by its ARN (QA-FP Q-FP-2); one section each. None: MEMBER
     live_as: str | None = None
+    # the plan's warning that AWS will refuse this add (``refused_adds``: a full target),
+    # after the note: ``..., but AWS will refuse it: ...`` (QA-FO Q-FO-4). "": none
+    refused_add: str = ""
 
     @property
     def is_read(self) -> bool:
@@ -141,6 +144,8 @@ class TargetExplanation:
     @property
     def note(self) -> str:
         note = self._note()
+        if self.refused_add:
+            note = f"{note}, but {self.refused_add}"
         if not self.refused_by:
             return note
         rules = "; ".join(v.message for v in self.refused_by)

@@ -18,6 +18,8 @@ from reconciler.kinds import Kind
 from reconciler.live import LiveMember, LiveProblem, LiveState, declared_match, refusal_in
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import MemberRef, Provenance, TargetKey
+from reconciler.refused_adds import refused_add
+from reconciler.refused_targets import error_at
 from reconciler.safety import refusing
 from reconciler.target_select import select
 
@@ -142,6 +144,8 @@ def _section(
         one = replace(one, detail=refused)
     if one.outcome in OUTCOMES.values():  # a change: is the plan refused for it?
         one = replace(one, refused_by=refusing(plan.violations, t.key))
+    if one.outcome is Outcome.ADD and tp is not None:  # does AWS refuse it? (Q-FO-4)
+        one = replace(one, refused_add=refused_add(tp, its))
     ends = protection_ends(desired, its)
     if one.outcome is Outcome.PROTECTED and ends is not None:
         one = replace(one, protected_until=str(ends))
@@ -304,10 +308,6 @@ def _outcome(
 
 
 def _refused(t: DesiredTarget, errors: Iterable[str]) -> str:
-    """The plan's error at the target's declaration (why it is not planned), or ""."""
-    return _error_at(t.location, errors)
-
-
-def _error_at(location: object, errors: Iterable[str]) -> str:
-    at = f"{location}: "
-    return next((e[len(at) :] for e in errors if e.startswith(at)), "")
+    """The plan's error at the target's declaration (why it is not planned), or "": the
+    rule audit shares (``refused_targets``)."""
+    return error_at(t.location, errors)

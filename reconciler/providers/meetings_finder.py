@@ -60,7 +60,7 @@ def meetings_where(
         # declared, not attending: named by the id Chime answered to (as `plan` shows it)
         no = REFUSED if refused else ""
         absent.append(NotThere(t.key, lt.target_id, refused=no, because=refused))
-    return Whereabouts(KINDS, lookups, found, tuple(absent), tuple(refusals.items()))
+    return Whereabouts(KINDS, lookups, found, tuple(absent), tuple(refusals.items()), read=live)
 
 
 def _ids(live: LiveState, scope: str, member: MemberRef) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ pipes, tests), or JSON. The plain form::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
@@ -147,27 +148,50 @@ def _cells(audit: Audit, r: AuditRow) -> list[str]:
 
 def _table(audit: Audit) -> Table:
     """The terminal table: the target's id under its name, one declaration a line."""
+    return _fitted_table(
+        audit, audit.words.noun.upper(), _several_scopes(audit), lambda s: s, lambda i: i
+    )
+
+
+def _fitted_table(
+    audit: Audit,
+    noun: str,
+    several: bool,
+    scope: Callable[[str], str],
+    target_id: Callable[[str], str],
+) -> Table:
+    """A terminal table of ``audit``'s rows, the document's and a section's alike: the
+    target's id (as ``target_id`` shows it) under its name, one declaration a line, and
+    the scope (as ``scope`` shows it) where ``several``. Every column wraps at words and
+    folds a word wider than it, so the table fits the terminal's width and nothing is cut
+    (QA-FK Q-FK-7: a NOTE was ``decla…`` at 60 columns)."""
     table = Table(show_edge=False, header_style="bold")
-    several = _several_scopes(audit)
     if several:
         table.add_column(audit.words.scope.upper(), overflow="fold")
-    table.add_column(audit.words.noun.upper(), overflow="fold")
-    table.add_column("LIVE", no_wrap=True)
-    table.add_column("DECLARED", no_wrap=True)
-    table.add_column("NOTE")
+    table.add_column(noun, overflow="fold")
+    # a role of one word (Administrator) kept whole while it can be; a meeting's
+    # capabilities wrap at words
+    roles = [r.role_text(x) or EMPTY for r in audit.rows for x in (r.live_role, r.declared_role)]
+    whole = not any(" " in role for role in roles)
+    table.add_column("LIVE", overflow="fold", no_wrap=whole)
+    table.add_column("DECLARED", overflow="fold", no_wrap=whole)
+    table.add_column("NOTE", overflow="fold")
     table.add_column("WHERE", overflow="fold")
     for r in audit.rows:
-        name = escape(r.name) + (f"\n[dim]{escape(r.target_id)}[/]" if r.target_id else "")
+        name = escape(r.name)
+        if r.target_id:
+            name += f"\n[dim]{escape(target_id(r.target_id))}[/]"
         style = STATUS_STYLES[r.status]
         note = escape(r.note or EMPTY)
+        role_text = kinds.get(r.kind).role_text
         cells = [
             name,
-            r.role_text(r.live_role) or EMPTY,
-            r.role_text(r.declared_role) or EMPTY,
+            escape(r.role_text(r.live_role) or EMPTY),
+            escape(r.role_text(r.declared_role) or EMPTY),
             f"[{style}]{note}[/]" if style else note,
-            "\n".join(escape(p.describe()) for p in r.provenance) or EMPTY,
+            "\n".join(escape(p.describe(role_text)) for p in r.provenance) or EMPTY,
         ]
-        table.add_row(*([escape(r.scope)] if several else []), *cells)
+        table.add_row(*([escape(scope(r.scope))] if several else []), *cells)
     return table
 
 
@@ -178,6 +202,34 @@ def section_title(audit: Audit) -> str:
     """The section's first line: ``MEMBER in Chime SDK messaging channels:``."""
     words = audit.words
     return f"{audit.member} in {words.listing or words.plural}:"
+
+
+def render_section(audit: Audit, console: Console) -> None:
+    """A section after the document's table, as the document's is rendered (QA-FK
+    Q-FK-7): its title, then its rows in a table fitted to a terminal's width, else in
+    plain aligned columns (``section_lines``)."""
+    if not console.is_terminal:
+        console.out(shown(section_title(audit)), highlight=False)
+        for line in section_lines(audit):
+            console.out(line, highlight=False)
+        return
+    audit = shown_values(audit)  # nothing from live state or files is raw: render/safe.py
+    _print_fitted(console, section_title(audit))
+    if not audit.rows:
+        console.print(f"No {audit.words.entry_plural}.", highlight=False)
+        return
+    words = audit.words
+    labels = {a.scope: a.label for a in audit.lookups if a.label}
+    several = words.scope_column and len({r.scope for r in audit.rows}) > 1
+    console.print(
+        _fitted_table(
+            audit,
+            words.entry_noun.upper(),
+            several,
+            lambda s: labels.get(s, s),
+            lambda i: i.rsplit("/", 1)[-1],
+        )
+    )
 
 
 def section_lines(audit: Audit) -> list[str]:
@@ -199,7 +251,7 @@ def section_lines(audit: Audit) -> list[str]:
             r.role_text(r.live_role) or EMPTY,
             r.role_text(r.declared_role) or EMPTY,
             r.note,
-            ", ".join(str(p.where) for p in r.provenance) or EMPTY,
+            _where(r) or EMPTY,
         )
         scope = labels.get(r.scope, r.scope)
         table.append(tuple(shown(c) for c in ((scope, *cells) if several else cells)))
@@ -208,6 +260,14 @@ def section_lines(audit: Audit) -> list[str]:
         GAP.join(pad(cell, w) for cell, w in zip(line[:-1], sizes, strict=True)) + GAP + line[-1]
         for line in table
     ]
+
+
+def _where(r: AuditRow) -> str:
+    """Each path that declares the member there, as a room row's WHERE gives it (QA-FK
+    Q-FK-1): ``ROLE via @group > @inner at FILE:LINE``, the role in the kind's words, or
+    ``ROLE at FILE:LINE`` for the target's own entry."""
+    role_text = kinds.get(r.kind).role_text
+    return "; ".join(p.describe(role_text) for p in r.provenance)
 
 
 def _role_json(kind: str, role: RoleValue | None) -> Any:
@@ -230,6 +290,18 @@ def section_json(audit: Audit) -> list[dict[str, Any]]:
                 "live": _role_json(r.kind, r.live_role),
                 "declared": _role_json(r.kind, r.declared_role),
                 "where": [str(p.where) for p in r.provenance],
+                # each path as a room row's ``declared_at`` has it (QA-FK Q-FK-1): the role
+                # as the plan's JSON writes it, the group chain, the target's entry
+                "declared_at": [
+                    {
+                        "role": _role_json(r.kind, p.role),
+                        "file": p.where.file,
+                        "line": p.where.line,
+                        "via": list(p.via),
+                        "entry": str(p.declared_at),
+                    }
+                    for p in r.provenance
+                ],
                 "note": r.note,
                 "protected": r.protected,
             }

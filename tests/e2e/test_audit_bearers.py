@@ -85,13 +85,14 @@ def test_audit_spreads_its_listings_over_the_bearers_with_the_same_result(
         "user:u01 in Chime SDK messaging channels:",
         f"CHANNEL  CHANNEL ID  LIVE       DECLARED   {'NOTE':{WIDTH}}  WHERE",
         f"c000     c000        HIDDEN     HIDDEN     {'declared':{WIDTH}}  "
-        "desired-state/chat.yaml:2",
+        "HIDDEN at desired-state/chat.yaml:2",
         f"c000     c000        Moderator  -          {'not declared: kept':{WIDTH}}  -",
     ]
     assert len(one[0].splitlines()) == 2 + CHANNELS + MODERATED + 1  # and c200, not in Chime
     absent = "declared, but Chime has no channel of that name: plan reports it"
     assert one[0].splitlines()[-1] == (
-        f"c200     -           -          Moderator  {absent:{WIDTH}}  desired-state/chat.yaml:4"
+        f"c200     -           -          Moderator  {absent:{WIDTH}}  "
+        "Moderator at desired-state/chat.yaml:4"
     )
     # the same rows, the same document, the same calls (two runs each), none throttled
     assert two[:3] == one[:3] and four[:3] == one[:3]

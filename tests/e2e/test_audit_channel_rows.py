@@ -208,7 +208,8 @@ def test_an_app_instance_user_id_with_capitals_is_audited_as_the_plan_sees_it(
         assert run.exit_code == 0, run.stderr
         assert run.lines[-2:] == [
             "CHANNEL        CHANNEL ID     LIVE     DECLARED  NOTE      WHERE",
-            "incident-chat  incident-chat  DEFAULT  DEFAULT   declared  desired-state/chat.yaml:4",
+            "incident-chat  incident-chat  DEFAULT  DEFAULT   declared  "
+            "DEFAULT at desired-state/chat.yaml:4",
         ]
 
 
@@ -266,7 +267,7 @@ def test_a_declared_channel_chime_has_is_named_by_its_id_though_the_member_is_no
             "-",
             "DEFAULT",
             "declared, but Chime has no channel of that name: plan reports it",
-            "desired-state/chat.yaml:7",
+            "DEFAULT at desired-state/chat.yaml:7",
         ],
         [
             "incident-chat",
@@ -274,7 +275,7 @@ def test_a_declared_channel_chime_has_is_named_by_its_id_though_the_member_is_no
             "-",
             "DEFAULT",
             "declared, not in Chime: plan adds it",
-            "desired-state/chat.yaml:4",
+            "DEFAULT at desired-state/chat.yaml:4",
         ],
     ]
     as_json = cli(*UNPACED, "audit", "user:u1", "--format", "json")
@@ -319,8 +320,29 @@ def test_json_where_is_a_list_of_paths_empty_when_nothing_declares_the_member(
     assert (undeclared["declared"], undeclared["where"]) == (None, [])
     declared = rows[(CHAT, "incident-chat")]
     assert declared["where"] == ["desired-state/chat.yaml:4", "desired-state/groups.yaml:2"]
-    text = cli(*UNPACED, "audit", "alice@example.com")  # the text keeps its placeholder and commas
+    # each path as a room row's declared_at has it: role, group chain, the channel's entry
+    # (Q-FK-1)
+    assert declared["declared_at"] == [
+        {
+            "role": "DEFAULT",
+            "file": "desired-state/chat.yaml",
+            "line": 4,
+            "via": [],
+            "entry": "desired-state/chat.yaml:4",
+        },
+        {
+            "role": "DEFAULT",
+            "file": "desired-state/groups.yaml",
+            "line": 2,
+            "via": ["responders"],
+            "entry": "desired-state/chat.yaml:4",
+        },
+    ]
+    assert undeclared["declared_at"] == []
+    # the text keeps its placeholder; each path as a room row's WHERE gives it (Q-FK-1)
+    text = cli(*UNPACED, "audit", "alice@example.com")
     assert [line.split("  ")[-1] for line in text.lines[-2:]] == [
-        "desired-state/chat.yaml:4, desired-state/groups.yaml:2",
+        "DEFAULT at desired-state/chat.yaml:4; DEFAULT via @responders at "
+        "desired-state/groups.yaml:2",
         "-",
     ]

@@ -221,7 +221,7 @@ def test_audit_and_explain_of_an_arn_look_in_its_own_app_instance_only(
     )
     assert cli(*UNPACED, "audit", own).lines[-2:] == [
         "CHANNEL  CHANNEL ID  LIVE     DECLARED  NOTE      WHERE",
-        "ops      ops         DEFAULT  DEFAULT   declared  desired-state/chat.yaml:4",
+        "ops      ops         DEFAULT  DEFAULT   declared  DEFAULT at desired-state/chat.yaml:4",
     ]
 
     explained = cli(*UNPACED, "explain", foreign)

@@ -513,10 +513,10 @@ def test_audit_lists_a_members_channels_and_what_the_desired_state_says(
         # Q-M-7: Chime has `new` (id new), though u001 is not in it yet
         "new      new         -          DEFAULT   "
         + "declared, not in Chime: plan adds it".ljust(WIDE)
-        + "desired-state/chat.yaml:6",
+        + "DEFAULT at desired-state/chat.yaml:6",
         "ops      ops         DEFAULT    HIDDEN    "
         + RETYPED.ljust(WIDE)
-        + "desired-state/chat.yaml:4",
+        + "HIDDEN at desired-state/chat.yaml:4",
         # Q-CJ-2: the removal is planned, but min_moderators (1) refuses the plan of ops
         "ops      ops         Moderator  -         " + REFUSED.ljust(WIDE) + "-",
         "side     side        HIDDEN     -         "

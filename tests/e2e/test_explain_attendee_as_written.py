@@ -86,9 +86,10 @@ def test_audit_of_user_email_in_a_meeting_is_that_attendee(user_prefixed: None, 
     run = cli("audit", "user:bob@example.com")
     assert (run.exit_code, run.stderr) == (0, "")
     at = run.lines.index("user:bob@example.com in meetings:")
-    row = run.lines[at + 2].split()
-    assert row[:2] == ["m6", MEETING]
-    assert row[-2:] == ["declared", "desired-state/m.yaml:6"]
+    row = run.lines[at + 2]
+    assert row.split()[:2] == ["m6", MEETING]
+    # WHERE as a room row's: the role, then where (Q-FK-1)
+    assert row.endswith(f"declared  {VIEWER} at desired-state/m.yaml:6")
     doc = json.loads(cli("audit", "user:bob@example.com", "--format", "json").stdout)
     assert [(m["meeting"], m["live"], m["declared"], m["note"]) for m in doc["meetings"]] == [
         ("m6", RECEIVE, RECEIVE, "declared")
