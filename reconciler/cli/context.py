@@ -17,6 +17,7 @@ from rich.console import Console
 
 from reconciler import interrupt
 from reconciler.awsclient.aws import make_client, make_session
+from reconciler.awsclient.endpoint_source import configured_endpoint_variable
 from reconciler.cli.moment import from_environment
 from reconciler.errors import UsageError
 from reconciler.governance.grant import UNTIL_EXAMPLES, moment_text, parse_moment
@@ -59,6 +60,7 @@ class AppContext:
     _pacer: Pacer | None = field(default=None, init=False, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     _session: Any = field(default=None, init=False, repr=False)  # botocore's, made once
+    _endpoint_variables: list[str] = field(default_factory=list, init=False, repr=False)
     _making: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @property
@@ -183,7 +185,8 @@ class AppContext:
             if self.endpoint_url:
                 url = check_endpoint_url(self.endpoint_url, self.given_as("endpoint_url"))
                 register_endpoint(url)
-            name_endpoint(self.given_as("endpoint_url"))  # for an HTML page's error
+            # for an HTML page's error: the option or variable that gave the URL
+            name_endpoint(self._endpoint_named(service))
             try:
                 if self._session is None:
                     self._session = make_session(
@@ -221,6 +224,18 @@ class AppContext:
                 client = OffloadedClient(client, spec, start_at, wait=self.api_process == "on")
             self._clients[key] = client
             return client
+
+    def _endpoint_named(self, service: str) -> str:
+        """What gave this run's endpoint URLs: ``--endpoint-url`` (or the variable that
+        gave it), else the AWS_ENDPOINT_URL* variables botocore read for the services
+        made so far (``AWS_ENDPOINT_URL_CHIME``), else ``--endpoint-url`` (AWS's own)."""
+        if self.endpoint_url:
+            return self.given_as("endpoint_url")
+        if not self.isolated:  # the demo's clients read no AWS configuration
+            found = configured_endpoint_variable(service, os.environ)
+            if found is not None and found not in self._endpoint_variables:
+                self._endpoint_variables.append(found)
+        return " and ".join(self._endpoint_variables) or "--endpoint-url"
 
     def close(self) -> None:
         """End what the run started: the second processes of ``--api-process``. With

@@ -92,3 +92,27 @@ def test_an_endpoint_from_the_variable_names_the_variable(
         ": 404: Not Found: the endpoint answered an HTML page (text/html;charset=utf-8, "
         "title: Error response), not the Chime API; check CHIME_RECONCILER_ENDPOINT_URL"
     ), errors[0]
+
+
+@pytest.mark.parametrize(
+    "variable", ["AWS_ENDPOINT_URL_CHIME", "AWS_ENDPOINT_URL"], ids=["service", "global"]
+)
+def test_an_endpoint_botocore_took_from_its_variable_names_the_variable(
+    ops: Any,
+    workdir: Path,
+    html_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+) -> None:
+    # QA-FQ Q-FQ-2: no --endpoint-url at all, botocore read AWS_ENDPOINT_URL_CHIME, and
+    # the error said to check an --endpoint-url the user never gave
+    monkeypatch.setenv("CHIME_RECONCILER_RETRY_ATTEMPTS", "1")
+    monkeypatch.setenv(variable, html_endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    cli = Cli(html_endpoint, workdir)
+    run = cli.subprocess("--desired", str(workdir / "desired-state"), "plan", raw=True)
+    assert run.exit_code == 1, run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, run.stderr
+    assert errors[0].endswith(f"not the Chime API; check {variable}"), errors[0]
