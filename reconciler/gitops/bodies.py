@@ -22,6 +22,8 @@ DRIFT_TITLE = "Drift: live Chime memberships differ from desired-state"
 EXPIRING_TITLE = "Chime memberships end soon (no drift)"  # the same issue, nothing drifted
 # the same issue, when the plan was made but exited 1 and shows no drift (Q-BH-1)
 FAILED_PLAN_TITLE = "Drift check failed: the plan has errors or was refused as unsafe"
+# the same, when its only errors are governance errors: every target was planned (Q-FR-2)
+GOVERNANCE_TITLE = "Drift check failed: desired-state breaks its governance rules"
 
 
 def drift_marker(key: str | None) -> str:
@@ -194,28 +196,40 @@ def failed_plan_issue_body(
     run_url: str | None = None,
     limit: int = MAX_BODY_CHARS,
     key: str | None = None,
+    governance: bool = False,
 ) -> str:
     """The drift issue when the plan was made but exited 1 (errors, or refused as unsafe):
     a caution first, pointing at the plan's own error and safety callouts (the first
     sections of the Markdown plan, so never cut off), then the drift issue as for exit 2
-    when the plan shows drift (``drifted``), else a note that drift is only partly known."""
+    when the plan shows drift (``drifted``), else a note that drift is only partly known.
+    ``governance``: its only errors are governance errors and no safety rule refused it:
+    every target was planned, so drift is known; the desired state breaks its rules."""
     detected = f"The [scheduled plan]({run_url})" if run_url else "The scheduled plan"
+    why = (
+        "`desired-state/` breaks its governance rules (the errors below: settings.yaml "
+        "`max_grant_days`, `require_reason`, or CODEOWNERS, as `validate` checks them)"
+        if governance
+        else "it has errors or was refused as unsafe (the callouts below)"
+    )
     caution = (
         "> [!CAUTION]\n"
-        f"> {detected} exited 1: it has errors or was refused as unsafe (the callouts "
-        "below), so apply refuses it as it stands, and every drift check fails until this "
-        "is fixed.\n\n"
+        f"> {detected} exited 1: {why}, so apply refuses it as it stands, and every drift "
+        "check fails until this is fixed.\n\n"
     )
     marker = drift_marker(key)
     if drifted:
         body = drift_issue_body(plan_markdown, run_url=run_url, limit=limit - len(caution), key=key)
         return body.replace(f"{marker}\n", f"{marker}\n{caution}", 1)
-    header = (
-        f"{marker}\n{caution}"
-        f"{detected} found no drift in what it could plan; the targets its errors name could "
-        "not be planned, so drift there is unknown. This issue is updated by every drift "
-        "check and closed by the first one that finds no drift.\n\n"
+    found = (
+        f"{detected} planned every target and found no drift: Chime matches `desired-state/`. "
+        "Fix the errors in a pull request; this issue is updated by every drift check and "
+        "closed by the first one that finds no drift and no error.\n\n"
+        if governance
+        else f"{detected} found no drift in what it could plan; the targets its errors name "
+        "could not be planned, so drift there is unknown. This issue is updated by every "
+        "drift check and closed by the first one that finds no drift.\n\n"
     )
+    header = f"{marker}\n{caution}{found}"
     return _compose(header, _plan_text(plan_markdown, key), "", limit)
 
 
