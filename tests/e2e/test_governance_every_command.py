@@ -3,12 +3,15 @@
 as errors of its plan, as `plan` does: `apply` without a file refuses (exit 1, nothing
 applied, the errors located), `apply --watch` before its first round, `import --adopt`
 adopts nothing (QA-FR Q-FR-1). A plan whose only errors are governance errors is not
-called incomplete: every target was planned (Q-FR-2). The CLI, the real boto3 client and
-the emulator over HTTP."""
+called incomplete: every target was planned (Q-FR-2). A CODEOWNERS that cannot be read is
+one more error of the plan, which is still printed and saved (Q-FR-6). The CLI, the real
+boto3 client and the emulator over HTTP."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -121,3 +124,60 @@ def test_adopt_refuses_what_plan_refuses(
     assert TOO_LONG in run.stderr
     assert "Nothing was adopted: the plan has 1 error" in run.stderr
     assert (cli.workdir / "desired-state" / "rooms.yaml").read_text() == before
+
+
+def test_unreadable_codeowners_is_an_error_of_the_plan(
+    seed: Callable[..., Any], write_desired: Callable[..., Path], cli: Any, workdir: Path
+) -> None:
+    seed(users=("alice", "carol"), rooms={"ops": [("alice", "Administrator")]})
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "rooms.yaml": """
+                rooms:
+                  ops:
+                    owners: [example-org/sre]
+                    administrators: [alice@example.com]
+                    members: [carol@example.com]
+                """,
+        }
+    )
+    subprocess.run(["git", "init", "-q", str(workdir)], check=True)
+    assert cli("codeowners").exit_code == 0
+    owners = workdir / ".github" / "CODEOWNERS"
+    owners.write_bytes(b"# Owner: Jos\xe9\n" + owners.read_bytes())
+    subprocess.run(["git", "-C", str(workdir), "add", "-A"], check=True)
+    run = cli("plan", "--format", "markdown", "--out", "plan.json")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert "| ops |" in run.stdout  # the plan is printed
+    assert "> - cannot read .github/CODEOWNERS: 'utf-8' codec can't decode" in run.stdout
+    saved = json.loads((workdir / "plan.json").read_text())
+    assert saved["summary"] == {"add": 1, "change": 0, "remove": 0}
+    assert saved["governance_errors"][0].startswith("cannot read .github/CODEOWNERS")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_codeowners_not_a_file_is_an_error_of_the_plan(
+    seed: Callable[..., Any], write_desired: Callable[..., Path], cli: Any, workdir: Path, kind: str
+) -> None:
+    """A FIFO is refused without being opened (no hang), a folder alike: the plan is made."""
+    seed(users=("alice",), rooms={"ops": []})
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "rooms.yaml": "rooms:\n  ops:\n    owners: [example-org/sre]\n"
+            "    administrators: [alice@example.com]\n",
+        }
+    )
+    subprocess.run(["git", "init", "-q", str(workdir)], check=True)
+    owners = workdir / ".github" / "CODEOWNERS"
+    owners.parent.mkdir()
+    if kind == "fifo":
+        os.mkfifo(owners)
+    else:
+        owners.mkdir()
+    run = cli("plan")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert "+ alice@example.com (Administrator)" in run.stdout
+    assert any(line.startswith("Error: cannot read .github/CODEOWNERS") for line in run.lines)
+    assert "1 governance error above: apply refuses this plan." in run.lines[-1]
