@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from reconciler.gitops.plan_keys import check_key, name_plan, plan_marker, without_plan_marker
+from reconciler.gitops.plan_keys import (
+    check_key,
+    key_of,
+    name_plan,
+    plan_marker,
+    without_plan_marker,
+)
 from reconciler.render.markdown import EXPIRING_MARKER, MARKER, UNDECLARED_ONLY_MARKER
 
 PLAN_MARKER = MARKER  # the first line of every Markdown plan
@@ -89,6 +95,39 @@ def strip_marker(markdown: str, marker: str) -> str:
 def has_marker(body: str | None, marker: str) -> bool:
     """Whether a comment or issue body is ours: it starts with ``marker``."""
     return body is not None and body.lstrip().startswith(marker)
+
+
+def is_drift_issue_of(body: str | None, key: str | None) -> bool:
+    """Whether an issue body is the drift issue of the plans keyed ``key`` (None: the
+    unkeyed ones): it starts with that key's marker (``drift_marker``); or, written before
+    drift issues were keyed (QA-FN Q-FN-4), with the plain marker and holding, on a line of
+    its own outside code blocks, the plan marker of the key that wrote it (a keyed plan's
+    first line, which that version left in the body): that key's issue, not the unkeyed
+    check's (QA-FR Q-FR-3)."""
+    if body is None:
+        return False
+    if key is not None and has_marker(body, drift_marker(key)):
+        return True
+    if not has_marker(body, DRIFT_MARKER):
+        return False
+    written_by = _legacy_key(body)
+    return written_by == key
+
+
+def _legacy_key(body: str) -> str | None:
+    """The key of the first keyed plan marker on a line of its own outside code blocks
+    in a plain-marker drift issue's body (None: there is none)."""
+    fence: re.Pattern[str] | None = None
+    for line in body.splitlines():
+        if fence is not None:
+            if fence.fullmatch(line):
+                fence = None
+        elif opened := _OPEN_FENCE.match(line):
+            run = opened.group(1)
+            fence = re.compile(rf" {{0,3}}{re.escape(run[0])}{{{len(run)},}}[ \t]*")
+        elif (found := key_of(line)) is not None:
+            return found
+    return None
 
 
 def _plan_text(plan_markdown: str, key: str | None = None) -> str:

@@ -33,11 +33,10 @@ from reconciler.gitops.bodies import (
     FAILED_PLAN_TITLE,
     GOVERNANCE_TITLE,
     drift_issue_body,
-    drift_marker,
     drift_resolved_comment,
     expiring_issue_body,
     failed_plan_issue_body,
-    has_marker,
+    is_drift_issue_of,
     keyed_title,
     lists_expiring,
 )
@@ -118,7 +117,7 @@ def open_drift_issues(
     for issue in github.paginate(github.repo_path("/issues"), params):
         if (
             "pull_request" not in issue
-            and has_marker(issue.get("body"), drift_marker(key))
+            and is_drift_issue_of(issue.get("body"), key)
             and not by_a_person(issue)
         ):
             yield issue
