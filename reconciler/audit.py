@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from reconciler import kinds
-from reconciler.audit_expiry import with_expiry
+from reconciler.audit_expiry import expired_words, with_expiry
 from reconciler.declared_once import declared_twice
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import ReconcilerError
@@ -323,7 +323,10 @@ def planned_change(
         return f"declared, not in {words.not_in or 'the ' + words.entry_noun}: plan adds it", True
     if change is not None and change.action is Action.UPDATE:
         what = words.changes or words.role
-        return f"plan changes the {what} to {kind.role_text(change.role_after)}", True
+        note = f"plan changes the {what} to {kind.role_text(change.role_after)}"
+        # a protected member whose every entry there ended is demoted: why, first (Q-FR-5)
+        said = expired_words(dt, member) if dt.member(member) is None else None
+        return (note if said is None else f"{said}: {note}"), True
     if change is not None:  # an entry that ended says so (Q-FN-3)
         return with_expiry("not declared: plan removes it (prune)", dt, member), True
     return with_expiry(_unchanged(member, dt, tp, lm, ends, this, refused, why), dt, member), False

@@ -203,6 +203,9 @@ class Plan:
     unmanaged_is_drift: bool = True
     # --shard K/N: the plan-wide removal limit, for merge-plans to check over all shards
     removal_limit: RemovalLimit | None = None
+    # those of ``errors`` that are governance errors (what validate refuses: settings.yaml
+    # max_grant_days, require_reason, CODEOWNERS): every target was planned all the same
+    governance_errors: tuple[str, ...] = ()
 
     @property
     def changes(self) -> tuple[Change, ...]:
@@ -221,10 +224,13 @@ class Plan:
         """The closing line every renderer prints (``errors_at``: where that renderer
         lists the errors). A plan with errors never claims that Chime matches the desired
         state (parts of it could not be planned), nor reads as if its changes go ahead:
-        apply refuses a plan with errors as a whole."""
+        apply refuses a plan with errors as a whole. When its only errors are governance
+        errors (``governance_errors``) every target was planned: the line says what the
+        plan found, then that apply refuses it (QA-FR Q-FR-2)."""
         n = len(self.errors)
-        errors = f"{counted(n, 'error')} {errors_at}"
-        if n and not self.summary.total:
+        planning = n - len(self.governance_errors)  # those that left something unplanned
+        errors = f"{counted(n, 'error' if planning else 'governance error')} {errors_at}"
+        if planning and not self.summary.total:
             return f"No changes planned, but the plan is incomplete: {errors}."
         drift = len(self.drift)
         if self.left_out and not self.summary.total:
@@ -241,7 +247,8 @@ class Plan:
         if self.shard is not None:
             line = f"{line.removesuffix('.')} (shard {self.shard} of the targets)."
         if n:
-            line = f"{line.removesuffix('.')}, but {errors}: apply refuses this plan."
+            but = "; and" if " but " in line else ", but"  # no second "but" (drift's)
+            line = f"{line.removesuffix('.')}{but} {errors}: apply refuses this plan."
         return line
 
     def _left_out_line(self) -> str:

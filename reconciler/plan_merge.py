@@ -77,6 +77,7 @@ def merge_plans(plans: Sequence[tuple[str, Plan]]) -> Plan:
         targets=targets,
         violations=_violations(ordered, targets),
         errors=_messages(e for p in ordered for e in p.errors),
+        governance_errors=_messages(e for p in ordered for e in p.governance_errors),
         desired_digest=first.desired_digest,
         # each item is of a target, so of one shard: none to drop (two bots of one name
         # still in a room are two expired memberships, as the whole plan counts them)

@@ -142,6 +142,12 @@ def _plan(d: dict[str, Any], layout: _Layout) -> Plan:
             for i, v in enumerate(_list(safety, "violations", "safety"))
         ),
         errors=tuple(_as(str, e, f"errors[{i}]") for i, e in enumerate(_list(d, "errors", ""))),
+        governance_errors=tuple(
+            _as(str, e, f"governance_errors[{i}]")
+            for i, e in enumerate(
+                _list(d, "governance_errors", "") if "governance_errors" in d else []
+            )
+        ),
         desired_digest=_field(d, "desired_digest", "", str),
         expiring=_expiring(d),
         expired_kept=_expiring(d, "expired_kept"),

@@ -75,6 +75,7 @@ def plan_to_data(plan: Plan, origin: JsonObject | None = None) -> JsonObject:
             "violations": [_violation(v) for v in plan.violations],
         },
         "errors": list(plan.errors),
+        **({"governance_errors": list(plan.governance_errors)} if plan.governance_errors else {}),
         "desired_digest": plan.desired_digest,
         **_expiring(plan),
         **_over_maximum(plan),

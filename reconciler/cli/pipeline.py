@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from reconciler import collector, interrupt
 from reconciler.cli.context import AppContext
+from reconciler.cli.policy_errors import governance_problems
 from reconciler.cli.progress import ProgressBar
 from reconciler.cli.read_ahead import ReadAhead
 from reconciler.desired import files as source_files
@@ -174,9 +175,18 @@ class Session:
     def plan(
         self, targets: Collection[str] | None = None, label: str = "Reading memberships"
     ) -> Plan:
-        live = self.read(self.scope(targets), label)
+        scope = self.scope(targets)
+        # what validate refuses (settings.yaml max_grant_days, require_reason, CODEOWNERS)
+        # is an error of every plan, whichever command makes it: plan, apply, a watch's
+        # rounds, a plan made again, import --adopt, demo (QA-FR Q-FR-1)
+        found = governance_problems(self.desired, self.app.now, self.app.desired_dir, scope)
+        governance = tuple(dict.fromkeys(str(p) for p in found))
+        live = self.read(scope, label)
         with timed("plan"):
             made = make_plan(self.desired, live, targets=targets or None, now=self.app.now)
+        if governance:
+            errors = tuple(dict.fromkeys([*made.errors, *governance]))
+            made = replace(made, errors=errors, governance_errors=governance)
         limit = None
         if self.shard is not None:  # merge-plans checks it over every shard's targets
             overrides = {t.key: t.safety for t in self.desired.targets if t.safety}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -18,7 +17,6 @@ from reconciler.cli.options import (
 )
 from reconciler.cli.pipeline import Session
 from reconciler.cli.plan_problems import problem_lines
-from reconciler.cli.policy_errors import governance_problems
 from reconciler.cli.saved_note import saved_note
 from reconciler.closed_output import written
 from reconciler.planfile import check_writable, save_plan
@@ -71,12 +69,7 @@ def plan(
     if out is not None:
         check_writable(out)  # before reading Chime: not after minutes of it
     session = Session.open(app, shard, read_ahead=targets)
-    result = session.plan(targets)
-    # what validate refuses, and apply.yml's validate step with it: errors here too
-    found = governance_problems(session.desired, app.now, app.desired_dir, session.scope(targets))
-    if found:
-        errors = tuple(dict.fromkeys([*result.errors, *(str(p) for p in found)]))
-        result = replace(result, errors=errors)
+    result = session.plan(targets)  # with what validate refuses as errors (Session.plan)
     with timed("render"):
         shown = written(  # a closed stdout (`| head`): the --out file is still written
             lambda: render_plan(

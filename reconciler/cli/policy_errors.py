@@ -12,7 +12,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from reconciler.desired.model import DesiredState
-from reconciler.errors import Problem
+from reconciler.errors import Problem, UsageError
 from reconciler.governance import policy
 from reconciler.refs import TargetKey
 
@@ -26,9 +26,20 @@ def governance_problems(
     """The policy's problems of the targets ``keys`` (None: every target of ``state``),
     with the settings' limits, then CODEOWNERS's (of the whole desired state: a shard's
     ``state`` keeps every ``owners:``)."""
-    from reconciler.cli import codeowners  # its command's module: not at start-up (--help)
-
     targets = [t for t in state.targets if keys is None or t.key in keys]
     limits = policy.Limits(dict(state.policy.max_grant_days))
     problems = policy.check(targets, now, limits, state.policy.require_reason)
-    return problems + codeowners.problems(state, desired_dir)
+    return problems + _codeowners_problems(state, desired_dir)
+
+
+def _codeowners_problems(state: DesiredState, desired_dir: Path) -> list[Problem]:
+    """CODEOWNERS's problems, a CODEOWNERS that cannot be read (not UTF-8, a FIFO, a
+    folder) or an owned file outside the repository among them: one more error of the
+    plan, which is still made, printed and saved (QA-FR Q-FR-6), where validate and
+    ``codeowners`` stop on it as a usage error."""
+    from reconciler.cli import codeowners  # its command's module: not at start-up (--help)
+
+    try:
+        return codeowners.problems(state, desired_dir)
+    except UsageError as exc:
+        return [Problem(None, str(exc).removesuffix("; nothing was changed"))]

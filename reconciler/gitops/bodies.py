@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from reconciler.gitops.plan_keys import check_key, name_plan, plan_marker, without_plan_marker
+from reconciler.gitops.plan_keys import (
+    check_key,
+    key_of,
+    name_plan,
+    plan_marker,
+    without_plan_marker,
+)
 from reconciler.render.markdown import EXPIRING_MARKER, MARKER, UNDECLARED_ONLY_MARKER
 
 PLAN_MARKER = MARKER  # the first line of every Markdown plan
@@ -22,6 +28,8 @@ DRIFT_TITLE = "Drift: live Chime memberships differ from desired-state"
 EXPIRING_TITLE = "Chime memberships end soon (no drift)"  # the same issue, nothing drifted
 # the same issue, when the plan was made but exited 1 and shows no drift (Q-BH-1)
 FAILED_PLAN_TITLE = "Drift check failed: the plan has errors or was refused as unsafe"
+# the same, when its only errors are governance errors: every target was planned (Q-FR-2)
+GOVERNANCE_TITLE = "Drift check failed: desired-state breaks its governance rules"
 
 
 def drift_marker(key: str | None) -> str:
@@ -87,6 +95,39 @@ def strip_marker(markdown: str, marker: str) -> str:
 def has_marker(body: str | None, marker: str) -> bool:
     """Whether a comment or issue body is ours: it starts with ``marker``."""
     return body is not None and body.lstrip().startswith(marker)
+
+
+def is_drift_issue_of(body: str | None, key: str | None) -> bool:
+    """Whether an issue body is the drift issue of the plans keyed ``key`` (None: the
+    unkeyed ones): it starts with that key's marker (``drift_marker``); or, written before
+    drift issues were keyed (QA-FN Q-FN-4), with the plain marker and holding, on a line of
+    its own outside code blocks, the plan marker of the key that wrote it (a keyed plan's
+    first line, which that version left in the body): that key's issue, not the unkeyed
+    check's (QA-FR Q-FR-3)."""
+    if body is None:
+        return False
+    if key is not None and has_marker(body, drift_marker(key)):
+        return True
+    if not has_marker(body, DRIFT_MARKER):
+        return False
+    written_by = _legacy_key(body)
+    return written_by == key
+
+
+def _legacy_key(body: str) -> str | None:
+    """The key of the first keyed plan marker on a line of its own outside code blocks
+    in a plain-marker drift issue's body (None: there is none)."""
+    fence: re.Pattern[str] | None = None
+    for line in body.splitlines():
+        if fence is not None:
+            if fence.fullmatch(line):
+                fence = None
+        elif opened := _OPEN_FENCE.match(line):
+            run = opened.group(1)
+            fence = re.compile(rf" {{0,3}}{re.escape(run[0])}{{{len(run)},}}[ \t]*")
+        elif (found := key_of(line)) is not None:
+            return found
+    return None
 
 
 def _plan_text(plan_markdown: str, key: str | None = None) -> str:
@@ -194,28 +235,40 @@ def failed_plan_issue_body(
     run_url: str | None = None,
     limit: int = MAX_BODY_CHARS,
     key: str | None = None,
+    governance: bool = False,
 ) -> str:
     """The drift issue when the plan was made but exited 1 (errors, or refused as unsafe):
     a caution first, pointing at the plan's own error and safety callouts (the first
     sections of the Markdown plan, so never cut off), then the drift issue as for exit 2
-    when the plan shows drift (``drifted``), else a note that drift is only partly known."""
+    when the plan shows drift (``drifted``), else a note that drift is only partly known.
+    ``governance``: its only errors are governance errors and no safety rule refused it:
+    every target was planned, so drift is known; the desired state breaks its rules."""
     detected = f"The [scheduled plan]({run_url})" if run_url else "The scheduled plan"
+    why = (
+        "`desired-state/` breaks its governance rules (the errors below: settings.yaml "
+        "`max_grant_days`, `require_reason`, or CODEOWNERS, as `validate` checks them)"
+        if governance
+        else "it has errors or was refused as unsafe (the callouts below)"
+    )
     caution = (
         "> [!CAUTION]\n"
-        f"> {detected} exited 1: it has errors or was refused as unsafe (the callouts "
-        "below), so apply refuses it as it stands, and every drift check fails until this "
-        "is fixed.\n\n"
+        f"> {detected} exited 1: {why}, so apply refuses it as it stands, and every drift "
+        "check fails until this is fixed.\n\n"
     )
     marker = drift_marker(key)
     if drifted:
         body = drift_issue_body(plan_markdown, run_url=run_url, limit=limit - len(caution), key=key)
         return body.replace(f"{marker}\n", f"{marker}\n{caution}", 1)
-    header = (
-        f"{marker}\n{caution}"
-        f"{detected} found no drift in what it could plan; the targets its errors name could "
-        "not be planned, so drift there is unknown. This issue is updated by every drift "
-        "check and closed by the first one that finds no drift.\n\n"
+    found = (
+        f"{detected} planned every target and found no drift: Chime matches `desired-state/`. "
+        "Fix the errors in a pull request; this issue is updated by every drift check and "
+        "closed by the first one that finds no drift and no error.\n\n"
+        if governance
+        else f"{detected} found no drift in what it could plan; the targets its errors name "
+        "could not be planned, so drift there is unknown. This issue is updated by every "
+        "drift check and closed by the first one that finds no drift.\n\n"
     )
+    header = f"{marker}\n{caution}{found}"
     return _compose(header, _plan_text(plan_markdown, key), "", limit)
 
 

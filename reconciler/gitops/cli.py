@@ -290,7 +290,13 @@ def drift(
             f"--body-file is required when the plan {_MADE[exit_code]} (--exit-code {exit_code})"
         )
     # exit 1 with a plan: its drift as plan --detailed-exitcode would have said (Q-BH-1)
-    drifted = load_plan(made).drifted if exit_code == 1 and made is not None else None
+    drifted, governance = None, False
+    if exit_code == 1 and made is not None:
+        made_plan = load_plan(made)
+        drifted = made_plan.drifted
+        # only governance errors: every target was planned, drift is known (Q-FR-2)
+        governance = bool(made_plan.errors) and not made_plan.violations
+        governance = governance and made_plan.errors == made_plan.governance_errors
     run_id = env.get("GITHUB_RUN_ID") or None
     if apply_workflow is not None and run_id is None:
         raise UsageError("--apply-workflow needs GITHUB_RUN_ID: the drift run to compare with")
@@ -325,6 +331,7 @@ def drift(
                 run_url=run_url_from_env(env),
                 label=label,
                 key=key,
+                governance=governance,
             )
         else:
             outcome = sync_drift_issue(

@@ -31,12 +31,12 @@ from reconciler.gitops.bodies import (
     DRIFT_TITLE,
     EXPIRING_TITLE,
     FAILED_PLAN_TITLE,
+    GOVERNANCE_TITLE,
     drift_issue_body,
-    drift_marker,
     drift_resolved_comment,
     expiring_issue_body,
     failed_plan_issue_body,
-    has_marker,
+    is_drift_issue_of,
     keyed_title,
     lists_expiring,
 )
@@ -117,7 +117,7 @@ def open_drift_issues(
     for issue in github.paginate(github.repo_path("/issues"), params):
         if (
             "pull_request" not in issue
-            and has_marker(issue.get("body"), drift_marker(key))
+            and is_drift_issue_of(issue.get("body"), key)
             and not by_a_person(issue)
         ):
             yield issue
@@ -153,13 +153,19 @@ def report_failed_plan(
     run_url: str | None = None,
     label: str = DEFAULT_LABEL,
     key: str | None = None,
+    governance: bool = False,
 ) -> DriftOutcome:
     """A plan made but exited 1 (errors, or refused as unsafe): open or update the drift
     issue with it, a caution at its top. Titled as drift when the plan shows drift
     (``drifted``: what ``plan --detailed-exitcode`` reports as drift), else as a failed
-    check: never "(no drift)", whose issue would otherwise stay open unchanged."""
-    title = keyed_title(DRIFT_TITLE if drifted else FAILED_PLAN_TITLE, key)
-    body = failed_plan_issue_body(plan_markdown, drifted=drifted, run_url=run_url, key=key)
+    check: never "(no drift)", whose issue would otherwise stay open unchanged.
+    ``governance``: its only errors are governance errors (every target was planned, no
+    safety refusal): the issue stays open, titled and worded so (QA-FR Q-FR-2)."""
+    failed = GOVERNANCE_TITLE if governance else FAILED_PLAN_TITLE
+    title = keyed_title(DRIFT_TITLE if drifted else failed, key)
+    body = failed_plan_issue_body(
+        plan_markdown, drifted=drifted, run_url=run_url, key=key, governance=governance
+    )
     return _report(github, IssueText(title, body), label, key)
 
 

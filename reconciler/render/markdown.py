@@ -77,7 +77,7 @@ class MarkdownRenderer:
         sections = [
             _Section(  # first: apply refuses the whole plan while one is left
                 "errors",
-                _errors_header(len(plan.errors)),
+                _errors_header(len(plan.errors), governance=plan.errors == plan.governance_errors),
                 tuple(f"> - {md_escape(e)}\n" for e in plan.errors),
                 "\n",
             ),
@@ -223,12 +223,14 @@ def _fit(head: str, sections: Sequence[_Section], limit: int) -> str:
     return "".join(out).rstrip("\n") + "\n"
 
 
-def _errors_header(n: int) -> str:
-    """The errors' callout: a plan with one is refused by apply as a whole."""
+def _errors_header(n: int, *, governance: bool = False) -> str:
+    """The errors' callout: a plan with one is refused by apply as a whole. ``governance``:
+    they are all governance errors (``Plan.governance_errors``): every target was planned."""
+    noun = "governance error" if governance else "error"
     what = (
-        "1 error: apply changes nothing until it is"
+        f"1 {noun}: apply changes nothing until it is"
         if n == 1
-        else (f"{number(n)} errors: apply changes nothing until they are")
+        else (f"{number(n)} {noun}s: apply changes nothing until they are")
     )
     return f"> [!CAUTION]\n> **{what} fixed:**\n>\n"
 

@@ -327,3 +327,33 @@ def test_with_drift_changes_only_a_plan_error_beside_undeclared_members_is_no_dr
     assert (issue["title"], issue["state"]) == (FAILED_PLAN, "open")
     assert "found no drift in what it could plan" in issue["body"]
     assert "nothing else to change" not in issue["body"]
+
+
+@pytest.mark.parametrize("shards", [1, 2])
+def test_governance_errors_alone_are_no_unknown_drift(
+    tmp_path: Path, emulator: EmulatorServer, github: Any, applied: dict[str, Any], shards: int
+) -> None:
+    """Q-FR-2: a plan whose only errors are governance errors (here settings.yaml
+    `max_grant_days`) planned every target: the issue says it found no drift and that the
+    desired state breaks its rules, never that drift is unknown; it stays open (apply
+    refuses the desired state) until a check finds no drift and no error."""
+    run = DriftRun(tmp_path, emulator, github)
+    run.applied(applied)
+    settings = run.desired / "settings.yaml"
+    settings.write_text(
+        settings.read_text() + "drift: changes-only\nmax_grant_days: {administrators: 30}\n"
+    )
+    bot_issue(github, DRIFT_TITLE)
+
+    done = run.check(shards=shards)
+
+    assert done.returncode == 1
+    (issue,) = github.issues.values()
+    title = "Drift check failed: desired-state breaks its governance rules"
+    assert (issue["title"], issue["state"]) == (title, "open")
+    body = issue["body"]
+    assert "could not be planned" not in body and "unknown" not in body
+    assert "exited 1: `desired-state/` breaks its governance rules" in body
+    assert "planned every target and found no drift" in body
+    assert "governance errors below: apply refuses this plan." in body
+    assert "grants in administrators may last at most 30 days" in body

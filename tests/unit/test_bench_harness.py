@@ -524,3 +524,15 @@ def test_an_apply_that_did_not_converge_is_a_problem(monkeypatch: pytest.MonkeyP
     assert problem == (
         "not converged: a plan after apply exits 2, summary {'add': 0, 'change': 0, 'remove': 4}"
     )
+
+
+def test_the_readme_says_what_a_small_drift_builds() -> None:
+    """QA-FR Q-FR-7: the harness's defaults (50 members at 0.05: 2 differences a room)
+    build removals only, not 'two fifths adds, two fifths demotions'; the README says so,
+    and what --members 100 builds, as Drift.of builds them."""
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    assert Drift.of(50, 0.05) == Drift(0, 0, 2)
+    assert Drift.of(100, 0.05) == Drift(2, 2, 1)
+    assert "under 3 differences a room are all removals" in readme
+    assert "50 members at 0.05, 2 a room, exercise removals only" in readme
+    assert "`--members 100` makes 5 a room, 2 adds, 2 demotions, 1 removal" in readme

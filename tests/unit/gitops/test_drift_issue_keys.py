@@ -80,3 +80,36 @@ def test_key_option_names_the_issue_of_an_unkeyed_plan(fake: FakeGitHub, tmp_pat
     assert fake.issues[1]["title"] == f"[production] {DRIFT_TITLE}"
     done = run(fake, tmp_path, "drift", "--exit-code", "2", "--body-file", body, "--key", "a b")
     assert done.returncode == 1 and "--key: a plan key is" in done.stderr
+
+
+def legacy_body(key: str, report: str) -> str:
+    """A keyed check's drift issue as the version before keyed drift issues wrote it: the
+    plain marker, the header, then the plan with its keyed marker line (only the plain
+    plan marker was stripped)."""
+    return (
+        f"{DRIFT_MARKER}\nThe scheduled plan found live Chime memberships that differ.\n\n"
+        f"{plan_marker(key)}\n{DRIFT}{report}"
+    )
+
+
+def test_a_keyed_check_takes_over_its_issue_from_before_keys(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    """QA-FR Q-FR-3: after the upgrade, a check keyed `staging` updates and closes the
+    issue it wrote before (plain marker, its plan's keyed marker in the body), rather than
+    opening a second one and leaving the old one open for ever; another key's old issue and
+    an unkeyed check leave it alone."""
+    old = fake.add_issue(DRIFT_TITLE, legacy_body("staging", "- carol\n"), labels=["drift"])
+    other = fake.add_issue(DRIFT_TITLE, legacy_body("production", "- dave\n"), labels=["drift"])
+    unkeyed = plan(tmp_path, "plain", None, CLEAN)
+    assert drift(fake, tmp_path, 0, unkeyed) == "No drift and no open drift issue: nothing to do.\n"
+    staging = plan(tmp_path, "staging", "staging", DRIFT + "- erin\n")
+    assert drift(fake, tmp_path, 2, staging).startswith(f"Drift issue updated: #{old['number']}")
+    body = fake.issues[old["number"]]["body"]
+    assert body.startswith("<!-- chime-reconciler-drift key=staging -->\n") and "- erin" in body
+    assert len(fake.issues) == 2
+    assert drift(fake, tmp_path, 0, plan(tmp_path, "staging", "staging", CLEAN)).startswith(
+        f"Drift issue closed: #{old['number']}"
+    )
+    assert fake.issues[other["number"]]["state"] == "open"
+    assert "- dave" in fake.issues[other["number"]]["body"]

@@ -229,6 +229,15 @@ def test_pr_plan_runs_on_every_file_validate_reads() -> None:
         assert all(re.search(hook["files"], candidate) for hook in hooks), candidate
 
 
+def test_apply_runs_on_a_push_that_only_repairs_codeowners() -> None:
+    """apply.yml's validate step stops an apply on a stale CODEOWNERS; the pull request
+    that repairs it touches only CODEOWNERS, and its merge must apply main (QA-FR Q-FR-4)."""
+    paths = workflow("apply.yml")[True]["push"]["paths"]  # `on:` is YAML's True
+    assert "desired-state/**" in paths
+    for candidate in CANDIDATES:
+        assert candidate in paths, candidate
+
+
 def test_pr_plan_runs_after_validate_even_when_it_fails_so_the_comment_is_current() -> None:
     job = workflow("plan.yml")["jobs"]["plan"]
     assert job["needs"] == "validate"
