@@ -9,7 +9,7 @@ open code fence is closed, and a note says where the full plan is.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from reconciler.gitops.plan_keys import (
     check_key,
@@ -117,15 +117,8 @@ def is_drift_issue_of(body: str | None, key: str | None) -> bool:
 def _legacy_key(body: str) -> str | None:
     """The key of the first keyed plan marker on a line of its own outside code blocks
     in a plain-marker drift issue's body (None: there is none)."""
-    fence: re.Pattern[str] | None = None
-    for line in body.splitlines():
-        if fence is not None:
-            if fence.fullmatch(line):
-                fence = None
-        elif opened := _OPEN_FENCE.match(line):
-            run = opened.group(1)
-            fence = re.compile(rf" {{0,3}}{re.escape(run[0])}{{{len(run)},}}[ \t]*")
-        elif (found := key_of(line)) is not None:
+    for line in _outside_code(body):
+        if (found := key_of(line)) is not None:
             return found
     return None
 
@@ -288,17 +281,21 @@ def lists_undeclared_only(plan_markdown: str) -> bool:
 
 def _has_marker_line(plan_markdown: str, marker: str) -> bool:
     """``marker`` on a line of its own, outside code blocks."""
+    return any(line.rstrip() == marker for line in _outside_code(plan_markdown))
+
+
+def _outside_code(text: str) -> Iterator[str]:
+    """The lines of ``text`` outside its fenced code blocks (CommonMark's fences)."""
     fence: re.Pattern[str] | None = None  # the line that closes the open code block
-    for line in plan_markdown.splitlines():
+    for line in text.splitlines():
         if fence is not None:
             if fence.fullmatch(line):
                 fence = None
         elif opened := _OPEN_FENCE.match(line):
             run = opened.group(1)
             fence = re.compile(rf" {{0,3}}{re.escape(run[0])}{{{len(run)},}}[ \t]*")
-        elif line.rstrip() == marker:
-            return True
-    return False
+        else:
+            yield line
 
 
 _OPEN_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")  # CommonMark: a fenced code block opens
