@@ -451,6 +451,7 @@ def test_import_writes_channels_and_the_round_trip_plans_no_changes(
     assert (left.exit_code, left.lines) == (
         0,
         [
+            "Imported 0 channels (0 memberships) from 1 app instance.",  # QA-FK Q-FK-4
             "Left 4 channels as they are, declared already: "
             "empty (desired-state/channels/chat.yaml:4), ops (desired-state/channels/chat.yaml:8), "
             "twin (twin-1) (desired-state/channels/chat.yaml:18), "
@@ -460,7 +461,11 @@ def test_import_writes_channels_and_the_round_trip_plans_no_changes(
     assert (workdir / "desired-state" / "channels" / "chat.yaml").read_text() == text
     # Q-M-3: a preview to stdout has every channel, declared or not, as it has every room
     preview = cli(*UNPACED, "import")
-    assert (preview.exit_code, preview.stdout, preview.stderr) == (0, text, "")
+    imported = (
+        "Imported 4 channels (6 memberships, 1 moderator; the bearer left out) from 1 app "
+        "instance.\n"
+    )
+    assert (preview.exit_code, preview.stdout, preview.stderr) == (0, text, imported)
     assert cli(*UNPACED, "import", "--out", "desired-state", "--force").exit_code == 0
     assert (workdir / "desired-state" / "channels" / "chat.yaml").read_text() == text
     assert cli(*UNPACED, "plan", "--detailed-exitcode").exit_code == 0
