@@ -54,6 +54,8 @@ class ChannelDirectory:
         self._bots: dict[str, dict[str, list[str]]] = {}  # instance -> bot name -> ARNs
         self._unlisted: dict[str, AwsError] = {}  # instance -> why ListChannels failed
         self._private_refused: set[str] = set()  # instances whose PRIVATE listing was refused
+        # (instance, bearer) -> whether it may list PRIVATE channels (None: no telling)
+        self._admins: dict[tuple[str, str], bool | None] = {}
         self._users: dict[str, dict[str, bool]] = defaultdict(dict)  # instance -> ARN -> exists
         self._users_lock = threading.Lock()  # one check of a user at a time, once per run
         self._swept: set[str] = set()  # instances whose ListAppInstanceUsers was read to the end
@@ -393,6 +395,32 @@ class ChannelDirectory:
         if listed is None or refused or lister != bearer:
             return False
         return all(channel not in arns for arns in listed.values())
+
+    def no_such_channel(self, instance: str, channel: str, bearer: str) -> bool | None:
+        """After ``bearer`` was answered 403 for DescribeChannel of ``channel``: whether
+        that is most likely AWS's answer for a channel it does not have, because
+        ``bearer`` may list ``instance``'s PRIVATE channels (an AppInstanceAdmin's right,
+        who may describe any channel) (QA-FQ Q-FQ-1). Where this run listed them as
+        ``bearer``, that listing tells, at no call (``listed_without``; a channel in it, or
+        a listing refused, is not "no such channel"); else one ListChannels call of one
+        PRIVATE channel as ``bearer``, once a run per bearer: refused (ForbiddenException),
+        it is no admin: False; failed otherwise: None, no telling."""
+        lister = self.bearer(instance)
+        with self._lock:
+            listed = instance in self._channels and lister == bearer
+            if not listed and (instance, bearer) in self._admins:
+                return self._admins[instance, bearer]
+        if listed:
+            return self.listed_without(instance, channel, bearer)
+        admin: bool | None
+        try:
+            self.api.lists_one(instance, bearer, PRIVATE)
+            admin = True
+        except AwsError as exc:
+            admin = False if exc.code in FORBIDDEN_CODES else None
+        with self._lock:
+            self._admins[instance, bearer] = admin
+        return admin
 
     def no_instance(self, instance: str, exc: AwsError) -> str:
         """What a channel's error says when its app instance's ListChannels answered
