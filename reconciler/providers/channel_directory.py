@@ -422,6 +422,45 @@ class ChannelDirectory:
             self._admins[instance, bearer] = admin
         return admin
 
+    def undescribable(self, instance: str, channel: str) -> str:
+        """Why ``channel``'s bearer was answered 403 for DescribeChannel, as the plan and
+        ``audit`` say it (QA-CI Q-CI-2): AWS's role table allows DescribeChannel of a
+        PRIVATE channel to AppInstanceAdmins only. Where the bearer may list the app
+        instance's PRIVATE channels (an admin's right: this run's listing shows it without
+        this channel, or one call after the 403 tells, ``no_such_channel``), the 403 is
+        most likely AWS's answer for a channel it does not have (its model lists no
+        NotFound): the ``arn:`` is named (QA-FM Q-FM-4, QA-FQ Q-FQ-1); where that call
+        fails otherwise, both causes are."""
+        arn = self.bearer_for(channel, instance)
+        bearer = self.written(instance, arn)
+        missing = self.no_such_channel(instance, channel, arn)
+        if missing and self.listed_without(instance, channel, arn):
+            return (
+                f"DescribeChannel answered ForbiddenException to its bearer {bearer}, which "
+                "has just listed the app instance's channels, PRIVATE ones too (an "
+                "AppInstanceAdmin's right), without this one: most likely no such channel "
+                "exists: check the `arn:`"
+            )
+        if missing:
+            return (
+                f"DescribeChannel answered ForbiddenException to its bearer {bearer}, which "
+                "may list the app instance's PRIVATE channels (an AppInstanceAdmin's right, "
+                "who may describe any channel): most likely no such channel exists: check "
+                "the `arn:`"
+            )
+        if missing is None:
+            return (
+                f"DescribeChannel answered ForbiddenException to its bearer {bearer}: no "
+                "such channel (check the `arn:`), or the bearer is not an AppInstanceAdmin, "
+                "who alone may describe a PRIVATE channel (every bearer must be one, "
+                "CreateAppInstanceAdmin)"
+            )
+        return (
+            f"its bearer {bearer} may not describe it (DescribeChannel: ForbiddenException): "
+            "AWS lets only an AppInstanceAdmin describe a PRIVATE channel, not its "
+            "moderators or members (every bearer must be one, CreateAppInstanceAdmin)"
+        )
+
     def no_instance(self, instance: str, exc: AwsError) -> str:
         """What a channel's error says when its app instance's ListChannels answered
         NotFound: that app instance, and where settings.yaml names it."""

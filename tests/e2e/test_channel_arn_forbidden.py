@@ -149,3 +149,21 @@ def test_a_typod_arn_whose_check_fails_names_both_causes(
         "bearer is not an AppInstanceAdmin, who alone may describe a PRIVATE channel "
         "(every bearer must be one, CreateAppInstanceAdmin)"
     ) in planned.lines, planned.stdout
+
+
+def test_audit_of_a_typod_arn_names_the_arn_and_shows_the_rest(
+    emulator: EmulatorServer, workdir: Path, cli: Cli
+) -> None:
+    """QA-FQ Q-FQ-1: ``audit`` ended at the 403 with the bearer blamed; now its rows say
+    what the plan says of the channel, and the other sections are shown."""
+    emulator.reset(demo_seed())
+    arn_only_desired(workdir)
+    audited = cli(*UNPACED, "audit", "alice@example.com")
+    assert audited.exit_code == 0, audited.stdout + audited.stderr
+    assert "must be an AppInstanceAdmin" not in audited.stdout + audited.stderr
+    rows = [line for line in audited.lines if "no-such-channel" in line]
+    assert len(rows) == 2, audited.stdout  # her DEFAULT membership and her moderator role
+    for row in rows:
+        assert "which may list the app instance's PRIVATE channels" in row, row
+        assert "most likely no such channel exists: check the `arn:`" in row, row
+    assert "alice@example.com is in 2 rooms in Chime" in audited.stdout
