@@ -11,7 +11,10 @@ whole-call limit error for BatchCreateAttendee (``LimitExceededException``) and
 BatchCreateChannelMembership (``ResourceLimitExceededException``), and say nowhere that
 AWS refuses only the items over the maximum (the emulator's choice, by default): so the
 adds that fit are made, and the plan's predictions (``reconciler.full_swap``,
-``reconciler.crowded``) hold, either way (Q-FM-1). Per-item batch errors with a transient
+``reconciler.crowded``) hold, either way (Q-FM-1). A round of those that fit that the
+service fails (an outage, a throttling storm) and that makes nothing ends the rounds: the
+rest go in one call, so the calls stay bounded by the retry budget, not by it times the
+adds (Q-FQ-5). Per-item batch errors with a transient
 code are retried with backoff, re-batching only those items; other per-item codes fail
 that member only. A whole call failing for good (after the provider's retries) fails
 every item of that call.
@@ -96,6 +99,8 @@ class MemberCreates:
         self.retry = retry
         self._given = done
         self._made = 0  # creates done so far (made, or there already)
+        # a create call failed as a whole, or items gave up on transient errors, since set
+        self._failing = False
 
     def _done(
         self,
@@ -115,12 +120,17 @@ class MemberCreates:
         """Batch-create ``items`` with their ``role_after``; retry transient item errors.
         ``places``: how many new members the target has room for (None: no maximum
         known); the creates past them go out only after those before them are done, in
-        calls of their own, once no place is left (Q-FM-1)."""
+        calls of their own, once no place is left (Q-FM-1). When the service fails a
+        round of those that fit (a whole call, or items giving up on transient errors)
+        and nothing was made, the rest go out together, sharing one retry budget, not a
+        budget each (Q-FQ-5)."""
         order = sent_order(self.kind, items)
         while places is not None and 0 < places < len(order):
             fits, order = order[:places], order[places:]
-            made = self._made
+            made, self._failing = self._made, False
             self._create(fits)
+            if self._made == made and self._failing:
+                break  # the service is failing them: the rest share one budget (Q-FQ-5)
             places -= self._made - made  # a create that failed left its place free
         if order:
             self._create(order)
@@ -150,6 +160,7 @@ class MemberCreates:
                         self.gone.skip(i, c)
                     continue
                 except AwsError as exc:
+                    self._failing = True
                     for i, c in chunk:
                         self._not_retried(i, c, exc, last.get(i), attempt - 1)
                     continue
@@ -168,6 +179,7 @@ class MemberCreates:
             retry = [x for x in again if attempt < item_attempts(self.retry, x[2])]
             for i, c, code, message in again:
                 if (i, c, code, message) not in retry:
+                    self._failing = True
                     self._done(i, c, code, gave_up(message, attempt))
             if retry and not self._wait_to_retry(retry, attempt):
                 break  # interrupted: each is done (failed), none is tried again

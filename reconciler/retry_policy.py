@@ -23,11 +23,11 @@ import os
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 
 from reconciler import interrupt
 from reconciler.errors import UsageError
 from reconciler.logs import LOGGER
+from reconciler.retry_after import retry_after as retry_after  # the providers', too
 
 log = logging.getLogger(LOGGER)
 
@@ -175,24 +175,6 @@ def _setting(
         what = "a whole number" if parse is int else "a number of milliseconds"
         raise UsageError(f"{name} must be {what} from {least} to {most}, got {text!r}")
     return value
-
-
-def retry_after(value: str | None, now: float) -> float | None:
-    """The seconds a ``Retry-After`` header's ``value`` asks to wait (RFC 9110: whole
-    seconds, or an HTTP date, against ``now`` in epoch seconds; a date past is 0); None
-    when there is none or it is neither."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # RFC 9110's IMF-fixdate is GMT
-        return None
-    return max(0.0, when.timestamp() - now)
 
 
 def asked_too_long(message: str, asked: float, longest: float) -> str:

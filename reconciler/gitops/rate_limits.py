@@ -6,12 +6,12 @@ when to try again); and the ``Retry-After`` of a server error (a 503 may carry o
 
 from __future__ import annotations
 
-import datetime
-import email.utils
 import math
 import time
 from dataclasses import dataclass
 from typing import Any
+
+from reconciler.retry_after import number, retry_after
 
 MAX_RETRY_AFTER = 60.0  # seconds; a longer wait is GitHub telling us to give up
 SKEW_WAIT = 5.0  # seconds waited once for a rate limit whose reset is already past
@@ -58,17 +58,15 @@ def rate_limit(status: int, headers: Any, message: str, now: float) -> RateLimit
     (a 403 then is a missing permission). ``message``: the answer's error message."""
     if status not in (403, 429):
         return None
-    retry_after = _retry_after(headers.get("Retry-After"), now)
-    if retry_after is not None:
-        return RateLimit(
-            retry_after, now + retry_after, f"GitHub asks to wait {_how_long(retry_after)}"
-        )
+    wait = retry_after(headers.get("Retry-After"), now)
+    if wait is not None:
+        return RateLimit(wait, now + wait, f"GitHub asks to wait {_how_long(wait)}")
     if (headers.get("x-ratelimit-remaining") or "").strip() != "0":
         if "secondary rate limit" in message.lower():
             asked = f"GitHub's secondary rate limit asks to wait at least {SECONDARY_WAIT:.0f} s"
             return RateLimit(SECONDARY_WAIT, now + SECONDARY_WAIT, asked, at_least=True)
         return None
-    reset = _seconds(headers.get("x-ratelimit-reset"))
+    reset = number(headers.get("x-ratelimit-reset"))
     if reset is None:
         return RateLimit(None, now, "GitHub's rate limit for this token is used up")
     if reset <= now:  # the clocks differ: no telling how long, nor asking at once
@@ -87,11 +85,11 @@ def server_retry_after(status: int, headers: Any, now: float) -> RateLimit | Non
     whether the call may be sent again at all (a POST may have been processed)."""
     if not 500 <= status <= 599:
         return None
-    retry_after = _retry_after(headers.get("Retry-After"), now)
-    if retry_after is None:
+    wait = retry_after(headers.get("Retry-After"), now)
+    if wait is None:
         return None
-    asked = f"GitHub asks to wait {_how_long(retry_after)}"
-    return RateLimit(retry_after, now + retry_after, asked, label=UNAVAILABLE)
+    asked = f"GitHub asks to wait {_how_long(wait)}"
+    return RateLimit(wait, now + wait, asked, label=UNAVAILABLE)
 
 
 LONGEST = 10 * 365 * 86400.0  # seconds; a wait longer than that is said in years only
@@ -106,28 +104,3 @@ def _when(moment: float) -> str:
     if not moment <= time.time() + LONGEST:
         return "much later"
     return f"after {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(moment))}"
-
-
-def _retry_after(value: str | None, now: float) -> float | None:
-    """The seconds ``Retry-After`` asks to wait: a number of them, or an HTTP date
-    (RFC 9110 10.2.3, as a proxy may send it); None when it says neither."""
-    seconds = _seconds(value)
-    if seconds is not None or value is None:
-        return seconds
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:  # "-0000": UTC, RFC 5322 says
-        moment = moment.replace(tzinfo=datetime.UTC)
-    return max(0.0, moment.timestamp() - now)
-
-
-def _seconds(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    return None if math.isnan(seconds) else max(0.0, seconds)  # inf: too long to wait

@@ -54,6 +54,8 @@ class ChannelDirectory:
         self._bots: dict[str, dict[str, list[str]]] = {}  # instance -> bot name -> ARNs
         self._unlisted: dict[str, AwsError] = {}  # instance -> why ListChannels failed
         self._private_refused: set[str] = set()  # instances whose PRIVATE listing was refused
+        # (instance, bearer) -> whether it may list PRIVATE channels (None: no telling)
+        self._admins: dict[tuple[str, str], bool | None] = {}
         self._users: dict[str, dict[str, bool]] = defaultdict(dict)  # instance -> ARN -> exists
         self._users_lock = threading.Lock()  # one check of a user at a time, once per run
         self._swept: set[str] = set()  # instances whose ListAppInstanceUsers was read to the end
@@ -393,6 +395,71 @@ class ChannelDirectory:
         if listed is None or refused or lister != bearer:
             return False
         return all(channel not in arns for arns in listed.values())
+
+    def no_such_channel(self, instance: str, channel: str, bearer: str) -> bool | None:
+        """After ``bearer`` was answered 403 for DescribeChannel of ``channel``: whether
+        that is most likely AWS's answer for a channel it does not have, because
+        ``bearer`` may list ``instance``'s PRIVATE channels (an AppInstanceAdmin's right,
+        who may describe any channel) (QA-FQ Q-FQ-1). Where this run listed them as
+        ``bearer``, that listing tells, at no call (``listed_without``; a channel in it, or
+        a listing refused, is not "no such channel"); else one ListChannels call of one
+        PRIVATE channel as ``bearer``, once a run per bearer: refused (ForbiddenException),
+        it is no admin: False; failed otherwise: None, no telling."""
+        lister = self.bearer(instance)
+        with self._lock:
+            listed = instance in self._channels and lister == bearer
+            if not listed and (instance, bearer) in self._admins:
+                return self._admins[instance, bearer]
+        if listed:
+            return self.listed_without(instance, channel, bearer)
+        admin: bool | None
+        try:
+            self.api.lists_one(instance, bearer, PRIVATE)
+            admin = True
+        except AwsError as exc:
+            admin = False if exc.code in FORBIDDEN_CODES else None
+        with self._lock:
+            self._admins[instance, bearer] = admin
+        return admin
+
+    def undescribable(self, instance: str, channel: str) -> str:
+        """Why ``channel``'s bearer was answered 403 for DescribeChannel, as the plan and
+        ``audit`` say it (QA-CI Q-CI-2): AWS's role table allows DescribeChannel of a
+        PRIVATE channel to AppInstanceAdmins only. Where the bearer may list the app
+        instance's PRIVATE channels (an admin's right: this run's listing shows it without
+        this channel, or one call after the 403 tells, ``no_such_channel``), the 403 is
+        most likely AWS's answer for a channel it does not have (its model lists no
+        NotFound): the ``arn:`` is named (QA-FM Q-FM-4, QA-FQ Q-FQ-1); where that call
+        fails otherwise, both causes are."""
+        arn = self.bearer_for(channel, instance)
+        bearer = self.written(instance, arn)
+        missing = self.no_such_channel(instance, channel, arn)
+        if missing and self.listed_without(instance, channel, arn):
+            return (
+                f"DescribeChannel answered ForbiddenException to its bearer {bearer}, which "
+                "has just listed the app instance's channels, PRIVATE ones too (an "
+                "AppInstanceAdmin's right), without this one: most likely no such channel "
+                "exists: check the `arn:`"
+            )
+        if missing:
+            return (
+                f"DescribeChannel answered ForbiddenException to its bearer {bearer}, which "
+                "may list the app instance's PRIVATE channels (an AppInstanceAdmin's right, "
+                "who may describe any channel): most likely no such channel exists: check "
+                "the `arn:`"
+            )
+        if missing is None:
+            return (
+                f"DescribeChannel answered ForbiddenException to its bearer {bearer}: no "
+                "such channel (check the `arn:`), or the bearer is not an AppInstanceAdmin, "
+                "who alone may describe a PRIVATE channel (every bearer must be one, "
+                "CreateAppInstanceAdmin)"
+            )
+        return (
+            f"its bearer {bearer} may not describe it (DescribeChannel: ForbiddenException): "
+            "AWS lets only an AppInstanceAdmin describe a PRIVATE channel, not its "
+            "moderators or members (every bearer must be one, CreateAppInstanceAdmin)"
+        )
 
     def no_instance(self, instance: str, exc: AwsError) -> str:
         """What a channel's error says when its app instance's ListChannels answered

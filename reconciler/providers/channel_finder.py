@@ -345,8 +345,14 @@ def _why_not(
 ) -> str | None:
     """Why the plan will not add ``subject`` to ``channel``, read as the plan reads it
     (DescribeChannel): no such channel, an elastic channel (not managed), or a ban
-    (ListChannelBans); None: the plan adds it."""
-    described = found.describe(channel, instance)
+    (ListChannelBans); None: the plan adds it. A 403 is the plan's error on it too, not
+    the audit's end (``ChannelDirectory.undescribable``, QA-FQ Q-FQ-1)."""
+    try:
+        described = found.describe(channel, instance)
+    except AwsError as exc:
+        if exc.code not in FORBIDDEN_CODES:
+            raise
+        return found.undescribable(instance, channel)
     if described is None:
         return NO_CHANNEL
     if described.get("ElasticChannelConfiguration"):

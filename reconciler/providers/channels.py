@@ -261,27 +261,9 @@ class _ChannelsBase:
         return self.dir.shaped(instance, listed)
 
     def _undescribable(self, key: TargetKey, channel: str) -> str:
-        """Why a channel its bearer may not describe is not planned (QA-CI Q-CI-2): AWS's
-        role table allows DescribeChannel of a PRIVATE channel to AppInstanceAdmins only.
-        Where the run has just listed the app instance's PRIVATE channels as that bearer
-        (an admin's right) without this one, the 403 is most likely AWS's answer for a
-        channel it does not have (its model lists no NotFound): the ``arn:`` is named
-        (QA-FM Q-FM-4)."""
-        arn = self.dir.bearer_for(channel, key.scope)
-        bearer = self.dir.written(key.scope, arn)
-        if self.dir.listed_without(key.scope, channel, arn):
-            return (
-                f"channel {key.name} ({channel}): DescribeChannel answered "
-                f"ForbiddenException to its bearer {bearer}, which has just listed the app "
-                "instance's channels, PRIVATE ones too (an AppInstanceAdmin's right), "
-                "without this one: most likely no such channel exists: check the `arn:`"
-            )
-        return (
-            f"channel {key.name} ({channel}): its bearer {bearer} may not describe it "
-            "(DescribeChannel: ForbiddenException): AWS lets only an AppInstanceAdmin "
-            "describe a PRIVATE channel, not its moderators or members (every bearer must "
-            "be one, CreateAppInstanceAdmin)"
-        )
+        """Why a channel its bearer may not describe is not planned (QA-CI Q-CI-2,
+        ``ChannelDirectory.undescribable``)."""
+        return f"channel {key.name} ({channel}): {self.dir.undescribable(key.scope, channel)}"
 
     def _unlistable(self, key: TargetKey, channel: str, exc: AwsError) -> str:
         """Why a channel whose members its bearer may not list (though it described it)

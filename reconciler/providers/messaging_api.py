@@ -130,6 +130,13 @@ class MessagingApi(PacedApi):
             )
         )  # fmt: skip
 
+    def lists_one(self, instance: str, bearer: str, privacy: str) -> None:
+        """One ListChannels call of the app instance's channels of one ``Privacy``, one
+        channel at most: whether ``bearer`` may list them at all (PRIVATE: an
+        AppInstanceAdmin's right). Raises ``AwsError`` as any call does."""
+        self._call_as("ListChannels", bearer, (CHANNELS, instance), f"app instance {instance}",
+                      AppInstanceArn=instance, Privacy=privacy, MaxResults=1)  # fmt: skip
+
     def describe_channel(self, channel: str, bearer: str) -> dict[str, Any] | None:
         try:
             found = self._call_as("DescribeChannel", bearer, None, f"channel {channel}",

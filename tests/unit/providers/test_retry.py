@@ -574,9 +574,13 @@ def test_credentials_failing_after_a_lost_answer_say_the_call_may_have_been_made
         ("Thu, 01 Jan 1970 00:00:05 GMT", 0.0),  # past: no wait
         (None, None),
         ("", None),
-        ("-3", None),
-        ("1.5", None),
+        ("-3", 0.0),
+        ("1.5", 1.5),  # Q-FQ-3: decimal seconds, as the GitHub client reads them
+        ("Thursday, 01-Jan-70 00:00:30 GMT", 20.0),  # RFC 850
+        ("Thu Jan  1 00:00:30 1970", 20.0),  # asctime: no zone, GMT (RFC 9110 5.6.7)
+        ("Thu, 01 Jan 1970 00:00:30 -0000", 20.0),  # no zone given: GMT
         ("soon", None),
+        ("nan", None),
     ],
 )
 def test_a_retry_after_header_is_read_as_seconds_or_a_date(
