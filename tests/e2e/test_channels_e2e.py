@@ -455,7 +455,7 @@ def test_import_writes_channels_and_the_round_trip_plans_no_changes(
             "Left 4 channels as they are, declared already: "
             "empty (desired-state/channels/chat.yaml:4), ops (desired-state/channels/chat.yaml:8), "
             "twin (twin-1) (desired-state/channels/chat.yaml:18), "
-            "twin (twin-2) (desired-state/channels/chat.yaml:24)."
+            "twin (twin-2) (desired-state/channels/chat.yaml:24).",
         ],
     )
     assert (workdir / "desired-state" / "channels" / "chat.yaml").read_text() == text
