@@ -75,6 +75,10 @@ class Audit:
     desired_read: bool
     desired_note: str  # the directory and file count, or why it was not read
     rows: tuple[AuditRow, ...]
+    # the declared targets the finder could not take for the one the plan plans (a name
+    # several targets share: the plan's error, QA-FT Q-FT-1, Q-FT-5): a row's id is not
+    # theirs, and ``audit_refusals.to_plan`` leaves them as declared, for the plan to say
+    unresolved: frozenset[TargetKey] = field(default=frozenset(), compare=False)
 
     @property
     def live_count(self) -> int:
@@ -209,6 +213,7 @@ def audit(
         desired_read=desired is not None,
         desired_note=desired_note,
         rows=tuple(rows),
+        unresolved=frozenset(dict(found.unplanned)) | {a.key for a in found.absent if a.problem},
     )
 
 
