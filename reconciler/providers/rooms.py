@@ -40,6 +40,7 @@ from reconciler.providers.paced import ClientProvider
 from reconciler.providers.read_ahead import Listing, RoomReadAhead
 from reconciler.providers.resolve import resolve_emails
 from reconciler.providers.retry import RetryPolicy
+from reconciler.providers.room_names import several_rooms_named
 from reconciler.providers.rooms_finder import rooms_where
 from reconciler.providers.target_gone import gone_on
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
@@ -235,11 +236,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
                     msg = f"no Chime room named {t.key.name} in account {account}"
                     problems.append(_problem(t, t.location, msg))
                 else:
-                    listed = ", ".join(r.room_id for r in matches)
-                    msg = (
-                        f"{len(matches)} Chime rooms named {t.key.name} in account {account} "
-                        f"({listed}): give the room's id"
-                    )
+                    msg = several_rooms_named(account, t.key.name, [r.room_id for r in matches])
                     problems.append(_problem(t, t.location, msg))
         return ids
 
