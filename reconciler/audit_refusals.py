@@ -53,11 +53,12 @@ def to_plan(desired: DesiredState, audits: Iterable[Audit]) -> DesiredState:
 def with_unplanned(a: Audit, unplanned: Mapping[TargetKey, str]) -> Audit:
     """``a`` with each row of a declared target the plan refuses as a whole
     (``refused_targets``: the target and the plan's reason) saying so: ``not planned:
-    WHY``, no change (so no safety rule refuses it either)."""
+    WHY``, no change (so no safety rule refuses it either), after which of the member's
+    memberships there the row is, where Chime has it more than once (``AuditRow.which``)."""
     if not any(r.declared in unplanned for r in a.rows if r.declared is not None):
         return a
     rows = tuple(
-        replace(r, note=not_planned(unplanned[r.declared]), changed=None)
+        replace(r, note=r.which + not_planned(unplanned[r.declared]), changed=None)
         if r.declared is not None and r.declared in unplanned
         else r
         for r in a.rows
