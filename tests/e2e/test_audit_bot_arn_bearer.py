@@ -116,3 +116,22 @@ def test_a_channel_declaring_a_name_two_bots_share_shows_the_declaration_on_each
     assert where == [[("c.yaml", 2)], [("c.yaml", 2)]]
     text = cli(*UNPACED, "audit", "bot:Twin").stdout
     assert f"Twin (id {BOT_2}): not planned" in text and "c.yaml:2" in text
+
+
+@pytest.mark.parametrize("bot", [BOT_3, BOT_2])
+def test_audit_takes_a_bot_by_its_arn_as_plan_prints_it(
+    emulator: EmulatorServer, write_desired: Any, cli: Any, bot: str
+) -> None:
+    """QA-FT Q-FT-4: plan names one of two bots of a name by its ARN (`- bot:arn:…`), and
+    explain takes that spelling: audit takes it too, and audits that bot's channels."""
+    _desired(write_desired, BOT_2)
+    plan = cli(*UNPACED, "plan")
+    assert f"- bot:{BOT_3} (DEFAULT)" in plan.stdout
+    emulator.reset_calls()
+    run = cli(*UNPACED, "audit", f"bot:{bot}", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    assert not {"ListAccounts", "ListBots", "ListRooms"} & set(emulator.calls())  # no room's
+    rows = [(r["channel"], r["note"]) for r in json.loads(run.stdout)["channels"]]
+    assert rows == [("twins", REMOVES if bot == BOT_3 else KEPT)]
+    text = cli(*UNPACED, "audit", f"bot:{bot}")
+    assert text.exit_code == 0 and "twins" in text.stdout
