@@ -85,7 +85,9 @@ def rooms(emulator: EmulatorServer, write_desired: Any) -> None:
 
 
 @pytest.mark.usefixtures("rooms")
-def test_audit_counts_no_removals_in_a_room_whose_name_is_shared(cli: Any) -> None:
+def test_audit_counts_no_removals_in_a_room_whose_name_is_shared(
+    emulator: EmulatorServer, cli: Any
+) -> None:
     plan = cli(*UNPACED, "plan")
     assert SEVERAL_ROOMS in plan.stdout + plan.stderr
     assert "Too many removals" not in plan.stdout + plan.stderr  # 1 removal: alice from x
@@ -98,8 +100,11 @@ def test_audit_counts_no_removals_in_a_room_whose_name_is_shared(cli: Any) -> No
         "room-d2": f"not planned: {SEVERAL_ROOMS}",
     }
 
+    emulator.reset_calls()
     run = cli(*UNPACED, "audit", "alice@example.com", "--format", "json")
     assert run.exit_code == 0, run.stderr
+    # hers (MemberId), and the account's once: the plan's read takes the finder's listing
+    assert emulator.calls()["ListRooms"] == 2
     notes = {r["room_id"]: r["note"] for r in json.loads(run.stdout)["rooms"]}
     assert notes["room-x"] == "not declared: plan removes it (prune)"  # the plan's only removal
     several = "declared, but 2 Chime rooms have that name (room-d1, room-d2): plan reports it"
