@@ -62,6 +62,9 @@ class AuditRow:
     # the declared target the row is of (None: not declared), by the id Chime has it by
     # (``target_id``): what ``audit_refusals`` reads it by, not by its name again
     declared: TargetKey | None = field(default=None, compare=False)
+    # where Chime has the member more than once in the target, which of them the row is,
+    # as its note begins (``Twin (id arn:…/bot/bot-2): ``); "" otherwise
+    which: str = field(default="", compare=False)
 
     def role_text(self, role: RoleValue | None) -> str | None:
         return kinds.get(self.kind).role_text(role) if role is not None else None
@@ -75,6 +78,10 @@ class Audit:
     desired_read: bool
     desired_note: str  # the directory and file count, or why it was not read
     rows: tuple[AuditRow, ...]
+    # the declared targets the finder could not take for the one the plan plans (a name
+    # several targets share: the plan's error, QA-FT Q-FT-1, Q-FT-5): a row's id is not
+    # theirs, and ``audit_refusals.to_plan`` leaves them as declared, for the plan to say
+    unresolved: frozenset[TargetKey] = field(default=frozenset(), compare=False)
 
     @property
     def live_count(self) -> int:
@@ -156,7 +163,7 @@ def audit(
         if there is not None and there.problem:  # a plan fails on it (Q-AX-3)
             row = replace(row, note=f"declared, but {there.problem}: plan reports it", changed=None)
         if dt is not None and dt.key in unplanned:
-            row = replace(row, note=not_planned(unplanned[dt.key]), changed=None)
+            row = _unplanned_row(row, member, f, dt, unplanned[dt.key])
         rows.append(row)
     for dt in targets:
         dm = dt.member(member)
@@ -209,6 +216,7 @@ def audit(
         desired_read=desired is not None,
         desired_note=desired_note,
         rows=tuple(rows),
+        unresolved=frozenset(dict(found.unplanned)) | {a.key for a in found.absent if a.problem},
     )
 
 
@@ -474,9 +482,7 @@ def _live_row(
             its, dt, f, None, desired, refused=bool(refused), why=refused, alongside=same
         )
         changed = dt.key if change else None
-    if alongside:  # which of them this row is: its spelling (a bot: its name) and id in Chime
-        spelled = f.membership.ref if its is member else member
-        note = f"{spelled.display} (id {f.membership.member_id}): {note}"
+    which = _which(member, f, alongside)
     return AuditRow(
         kind=f.kind,
         scope=f.scope,
@@ -488,8 +494,41 @@ def _live_row(
         provenance=dm.provenance if dm is not None else (),
         prune=dt.prune if dt is not None else None,
         status=status,
-        note=note,
+        note=which + note,
         protected=desired is not None and its in desired.protected,
         changed=changed,
         declared=dt.key if dt is not None else None,
+        which=which,
     )
+
+
+def _which(member: MemberRef, f: Found, alongside: Sequence[Found]) -> str:
+    """Where Chime has the member more than once in a target, which of them ``f``'s row
+    is: its spelling (a bot: its name) and id in Chime, ``Twin (id arn:…/bot/bot-2): ``;
+    else ""."""
+    if not alongside:
+        return ""
+    its = f.membership.ref
+    spelled = its if its == member else member
+    return f"{spelled.display} (id {f.membership.member_id}): "
+
+
+def _unplanned_row(
+    row: AuditRow,
+    member: MemberRef,
+    f: Found,
+    dt: DesiredTarget,
+    why: str,
+) -> AuditRow:
+    """``row``, of a target the plan refuses as a whole (``why``): ``not planned: WHY``,
+    no change, beginning with which of the member's memberships there it is
+    (``AuditRow.which``); and declared as MEMBER is declared there where the row's own spelling is
+    not (a ``bot:NAME`` two bots share, each row by its ARN: QA-FT Q-FT-2), as
+    ``explain`` shows each of them declared."""
+    row = replace(row, note=row.which + not_planned(why), changed=None)
+    other = row.declared_role is None and f.membership.ref != member  # spelled otherwise
+    dm = dt.member(member) if other else None
+    if dm is None:
+        return row
+    status = Status.IN_SYNC if dm.role == row.live_role else Status.ROLE_DIFFERS
+    return replace(row, declared_role=dm.role, provenance=dm.provenance, status=status)

@@ -33,8 +33,16 @@ def to_plan(desired: DesiredState, audits: Iterable[Audit]) -> DesiredState:
     """``desired`` (every target: the plan-wide rules count them all, Q-EE-1), each
     declared by name given the id Chime has it by where a row found it (the live target
     the member is in, or the one of that name): read by it, as one declared by id is, not
-    found again by its name."""
-    ids = {r.declared: r.target_id for a in audits for r in a.rows if r.declared and r.target_id}
+    found again by its name. One the finder could not take for the target the plan plans
+    (``Audit.unresolved``: a name several targets share) is left as declared: the plan's
+    read resolves it as `plan` does, and refuses it as `plan` does, planning nothing
+    there and reading none of them (QA-FT Q-FT-1, Q-FT-5)."""
+    ids = {
+        r.declared: r.target_id
+        for a in audits
+        for r in a.rows
+        if r.declared and r.target_id and r.declared not in a.unresolved
+    }
     targets = tuple(
         replace(t, target_id=ids[t.key]) if t.target_id is None and t.key in ids else t
         for t in desired.targets
@@ -45,11 +53,12 @@ def to_plan(desired: DesiredState, audits: Iterable[Audit]) -> DesiredState:
 def with_unplanned(a: Audit, unplanned: Mapping[TargetKey, str]) -> Audit:
     """``a`` with each row of a declared target the plan refuses as a whole
     (``refused_targets``: the target and the plan's reason) saying so: ``not planned:
-    WHY``, no change (so no safety rule refuses it either)."""
+    WHY``, no change (so no safety rule refuses it either), after which of the member's
+    memberships there the row is, where Chime has it more than once (``AuditRow.which``)."""
     if not any(r.declared in unplanned for r in a.rows if r.declared is not None):
         return a
     rows = tuple(
-        replace(r, note=not_planned(unplanned[r.declared]), changed=None)
+        replace(r, note=r.which + not_planned(unplanned[r.declared]), changed=None)
         if r.declared is not None and r.declared in unplanned
         else r
         for r in a.rows

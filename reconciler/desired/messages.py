@@ -20,6 +20,7 @@ from pydantic_core import ErrorDetails
 
 from reconciler.desired.arns import FORMS
 from reconciler.desired.shown import SHOWN, clipped, named
+from reconciler.desired.written import WrittenDateTime
 from reconciler.desired.yamlpos import Path, Positions
 from reconciler.errors import Problem
 from reconciler.governance.entries import strip_tags
@@ -124,6 +125,10 @@ def describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
+    if isinstance(value, WrittenDateTime):  # as the file has it, not isoformat's (Q-FT-3)
+        return f"the date and time {value.written!r}"
+    if isinstance(value, datetime.datetime):
+        return f"the date and time {value.isoformat()}"
     if isinstance(value, datetime.date):
         return f"the date {value.isoformat()}"
     if isinstance(value, bytes):

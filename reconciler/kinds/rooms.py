@@ -7,7 +7,7 @@ is a delete plus a create); BatchCreateRoomMembership takes 50 members of any ro
 
 from __future__ import annotations
 
-from reconciler.channel_refs import same_member
+from reconciler.channel_refs import bot_instance, same_member
 from reconciler.desired.spec import RoomSpec
 from reconciler.kinds.base import Kind, RoleList, RoleValue, Words
 from reconciler.refs import MemberKind, MemberRef, Role, TargetKind
@@ -22,8 +22,13 @@ MAX_ROOMS_PER_MEMBER = 1_000
 
 def looked_up_member(text: str) -> MemberRef:
     """MEMBER of ``explain`` and ``audit`` as a room reads it: as written
-    (``MemberRef.parse``), ``user:EMAIL`` being the e-mail (``same_member``)."""
-    return MemberRef.parse(same_member(text))
+    (``MemberRef.parse``), ``user:EMAIL`` being the e-mail (``same_member``). An
+    AppInstanceBot's ARN (``bot:arn:…/bot/ID``, as plan names one of two channel bots of a
+    name) is no room's bot: not looked for in rooms (QA-FT Q-FT-4)."""
+    ref = MemberRef.parse(same_member(text))
+    if ref.kind is MemberKind.BOT and bot_instance(ref.key) is not None:
+        raise ValueError(f"{text.strip()!r} is an AppInstanceBot, a channel's: no room has it")
+    return ref
 
 
 ROOM = Kind(

@@ -40,7 +40,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import replace
 from typing import Any, NamedTuple
 
-from reconciler.channel_refs import USER_PREFIX, channel_user, user_id_of
+from reconciler.channel_refs import USER_PREFIX, bot_arn, bot_instance, channel_user, user_id_of
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import (
     BAD_REQUEST_CODES,
@@ -363,7 +363,13 @@ def _why_not(
 def _subjects(
     found: ChannelDirectory, ref: MemberRef, desired: DesiredState, instance: str
 ) -> list[str]:
-    """The ARNs ``ref`` may have in ``instance``: its bots of that name, or its user ARNs."""
+    """The ARNs ``ref`` may have in ``instance``: its bots of that name (a bot named by
+    its ARN, ``bot:arn:…/bot/ID`` as plan names one of two bots of a name: that bot, in
+    its own app instance, where Chime has it: QA-FT Q-FT-4), or its user ARNs."""
+    arn = bot_arn(ref)
+    if arn is not None:
+        listed = found.bots(instance).values() if bot_instance(arn) == instance else ()
+        return [arn] if any(arn in arns for arns in listed) else []
     if ref.kind is MemberKind.BOT:
         return found.bots(instance).get(ref.key, [])
     return [f"{instance}/user/{i}" for i in user_ids(ref, desired, instance)]
@@ -373,6 +379,8 @@ def _subject(found: ChannelDirectory, instance: str, ref: MemberRef) -> str | No
     """The ARN a ban of ``ref`` names in ``instance`` (None: no such bot, or several)."""
     if ref.kind is not MemberKind.BOT:
         return f"{instance}/user/{user_id_of(ref)}"
+    if bot_arn(ref) is not None:  # named by its ARN: that bot
+        return bot_arn(ref)
     bots = found.bots(instance).get(ref.key, [])
     return bots[0] if len(bots) == 1 else None
 

@@ -40,6 +40,7 @@ from reconciler.providers.paced import ClientProvider
 from reconciler.providers.read_ahead import Listing, RoomReadAhead
 from reconciler.providers.resolve import resolve_emails
 from reconciler.providers.retry import RetryPolicy
+from reconciler.providers.room_names import several_rooms_named
 from reconciler.providers.rooms_finder import rooms_where
 from reconciler.providers.target_gone import gone_on
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
@@ -64,6 +65,9 @@ class RoomsProvider(ClientProvider[ChimeApi]):
     _member_ids: dict[tuple[str, MemberRef], str]
     _bots: dict[str, list[Bot]]  # account -> its bots (ListBots, once a run)
     _ahead: RoomReadAhead | None
+    # account -> its rooms as a full ListRooms showed them to audit's finder (``where``):
+    # the plan's read after it takes them once, not listing the account again (QA-FT Q-FT-5)
+    _listed: dict[str, list[Room]]
 
     def open_api(self, client: Any, retry: RetryPolicy, pacer: Pacer | None) -> ChimeApi:
         return ChimeApi(client, retry, pacer)
@@ -73,6 +77,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         self._member_ids = {}
         self._bots = {}
         self._ahead = None
+        self._listed = {}
 
     # -- reading ahead, while the desired state loads --------------------------------------
 
@@ -217,7 +222,11 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         for account, targets in sorted(by_name.items()):
             rooms: dict[str, list[Room]] = defaultdict(list)
             try:
-                in_account = self.api.list_rooms(account) if ahead is None else ahead.rooms(account)
+                in_account = self._listed.pop(account, None)
+                if in_account is None:
+                    in_account = (
+                        self.api.list_rooms(account) if ahead is None else ahead.rooms(account)
+                    )
             except AwsError as exc:
                 if not no_account(exc):
                     raise
@@ -235,11 +244,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
                     msg = f"no Chime room named {t.key.name} in account {account}"
                     problems.append(_problem(t, t.location, msg))
                 else:
-                    listed = ", ".join(r.room_id for r in matches)
-                    msg = (
-                        f"{len(matches)} Chime rooms named {t.key.name} in account {account} "
-                        f"({listed}): give the room's id"
-                    )
+                    msg = several_rooms_named(account, t.key.name, [r.room_id for r in matches])
                     problems.append(_problem(t, t.location, msg))
         return ids
 
@@ -399,7 +404,10 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         member_id: str | None = None,
         on_page: Callable[[list[Room]], None] | None = None,
     ) -> list[Room]:
-        return self.api.list_rooms(account, member_id, on_page)
+        rooms = self.api.list_rooms(account, member_id, on_page)
+        if member_id is None:  # every room of the account: the next read's listing too
+            self._listed[account] = rooms
+        return rooms
 
     def list_memberships(self, account: str, room_id: str) -> list[LiveMember]:
         # a room deleted since ListRooms: GetRoom tells it from an account not found

@@ -16,6 +16,7 @@ from reconciler.kinds.rooms import ROOM
 from reconciler.parallel import pmap
 from reconciler.providers.base import RoomsDirectory, Steps
 from reconciler.providers.chime_api import Room
+from reconciler.providers.room_names import several_rooms_named
 from reconciler.refs import MemberKind, MemberRef, TargetKey
 from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts, names_to_resolve
 
@@ -44,7 +45,8 @@ def rooms_where(
     why = tuple(absences(directory, declared, found, listed))
     rooms = [t for t in desired.targets if t.key.kind == ROOM.id] if desired else []
     named = tuple(_named(listed, names_to_resolve(found, rooms)))
-    return Whereabouts((ROOM.id,), lookups, found, why, named=named)
+    unplanned = tuple(_shared_names(listed, found, rooms, why))
+    return Whereabouts((ROOM.id,), lookups, found, why, unplanned=unplanned, named=named)
 
 
 class _Listings:
@@ -71,6 +73,28 @@ def _named(listed: _Listings, targets: Sequence[DesiredTarget]) -> Iterator[tupl
         ids = listed(t.key.scope).get(t.key.name, [])
         if len(ids) == 1:
             yield t.key, ids[0]
+
+
+def _shared_names(
+    listed: _Listings,
+    found: Sequence[Found],
+    rooms: Sequence[DesiredTarget],
+    absent: Sequence[NotThere],
+) -> Iterator[tuple[TargetKey, str]]:
+    """The rooms declared by a name that a room the member is in has and that several
+    Chime rooms of its account have, with the plan's error on that entry (QA-FT Q-FT-5:
+    the plan plans none of them, so a row there is of no entry the plan plans); one the
+    member is declared in says so already (``absences``: ``declared, but 2 Chime rooms
+    have that name``). Costs ListRooms once an account where the member is in a room whose
+    name a room entry declares (shared with ``absences``)."""
+    said = {a.key for a in absent if a.problem}
+    names = {(f.scope, f.name) for f in found if f.key is None}
+    for t in rooms:
+        key = t.key
+        if t.target_id is None and key not in said and (key.scope, key.name) in names:
+            ids = sorted(listed(key.scope).get(key.name, []))
+            if len(ids) > 1:
+                yield key, several_rooms_named(key.scope, key.name, ids)
 
 
 def _declaring(

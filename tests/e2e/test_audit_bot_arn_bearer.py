@@ -86,3 +86,52 @@ def test_the_bearer_of_two_bots_of_one_name_is_kept_its_twin_removed(
         ("twins", f"Twin (id {BOT_2}): {KEPT}", True),
         ("twins", f"Twin (id {BOT_3}): {REMOVES}", False),
     ]
+
+
+def test_a_channel_declaring_a_name_two_bots_share_shows_the_declaration_on_each_row(
+    write_desired: Any, cli: Any
+) -> None:
+    """QA-FT Q-FT-2: twins declares bot:Twin, a name two bots share: the plan refuses the
+    channel. Each twin's row says so with the plan's reason, begins with which twin it is,
+    and shows the declaration (DECLARED, WHERE), as explain shows it for each twin."""
+    _desired(write_desired, BOT_2)
+    write_desired(
+        {
+            "c.yaml": """
+                channels:
+                  twins: {prune: true, members: [user:alice, bot:Twin]}
+            """
+        }
+    )
+    run = cli(*UNPACED, "audit", "bot:Twin", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    rows = json.loads(run.stdout)["channels"]
+    assert [r["note"].split(": not planned: ")[0] for r in rows] == [
+        f"Twin (id {BOT_2})",
+        f"Twin (id {BOT_3})",
+    ]
+    assert all("2 AppInstanceBots named 'Twin'" in r["note"] for r in rows)
+    assert [r["declared"] for r in rows] == ["DEFAULT", "DEFAULT"]
+    where = [[(w["file"].rsplit("/", 1)[-1], w["line"]) for w in r["declared_at"]] for r in rows]
+    assert where == [[("c.yaml", 2)], [("c.yaml", 2)]]
+    text = cli(*UNPACED, "audit", "bot:Twin").stdout
+    assert f"Twin (id {BOT_2}): not planned" in text and "c.yaml:2" in text
+
+
+@pytest.mark.parametrize("bot", [BOT_3, BOT_2])
+def test_audit_takes_a_bot_by_its_arn_as_plan_prints_it(
+    emulator: EmulatorServer, write_desired: Any, cli: Any, bot: str
+) -> None:
+    """QA-FT Q-FT-4: plan names one of two bots of a name by its ARN (`- bot:arn:…`), and
+    explain takes that spelling: audit takes it too, and audits that bot's channels."""
+    _desired(write_desired, BOT_2)
+    plan = cli(*UNPACED, "plan")
+    assert f"- bot:{BOT_3} (DEFAULT)" in plan.stdout
+    emulator.reset_calls()
+    run = cli(*UNPACED, "audit", f"bot:{bot}", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    assert not {"ListAccounts", "ListBots", "ListRooms"} & set(emulator.calls())  # no room's
+    rows = [(r["channel"], r["note"]) for r in json.loads(run.stdout)["channels"]]
+    assert rows == [("twins", REMOVES if bot == BOT_3 else KEPT)]
+    text = cli(*UNPACED, "audit", f"bot:{bot}")
+    assert text.exit_code == 0 and "twins" in text.stdout

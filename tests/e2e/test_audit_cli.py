@@ -148,12 +148,13 @@ def test_audit_calls_list_users_once_and_reads_each_room_of_the_member(
     # incident, declared by name, which she is not in (Q-AU-5: is it there?)
     # then, as the plan changes alice (big, incident), every declared room read in full
     # and planned to ask the safety rules (Q-EE-1): ops, web, incident, old one page each,
-    # big two; ListRooms once more for old (declared by name, which no row found)
+    # big two; no ListRooms more for old (declared by name, which no row found): the
+    # plan's read takes the account's listing audit made (Q-FT-5)
     # ListBots: the plan of the declared rooms resolves their bots (Q-EU-1)
     assert emulator.calls() == {
         "ListBots": 1,
         "ListUsers": 1,
-        "ListRooms": 3,
+        "ListRooms": 2,
         "ListRoomMemberships": 5 + 6,
     }
 
@@ -176,12 +177,13 @@ def test_audit_stops_reading_a_room_once_the_member_is_found(
     # for the row (only for the plan, below)
     # then, as the plan changes alice (big, incident), every declared room read in full
     # and planned to ask the safety rules (Q-EE-1): ops, web, incident, old one page each,
-    # big two; ListRooms once more for old (declared by name, which no row found)
+    # big two; no ListRooms more for old (declared by name, which no row found): the
+    # plan's read takes the account's listing audit made (Q-FT-5)
     # ListBots: the plan of the declared rooms resolves their bots (Q-EU-1)
     assert emulator.calls() == {
         "ListBots": 1,
         "ListUsers": 1,
-        "ListRooms": 3,
+        "ListRooms": 2,
         "ListRoomMemberships": 4 + 6,
     }
 
@@ -267,11 +269,11 @@ def test_audit_of_a_bot_resolves_it_with_list_bots(emulator: EmulatorServer, des
         "bot:PagerBot is in 1 room in Chime; the desired state declares it in 1 room.",
     ]
     # the plan adds it to ops: every declared room read in full and planned, to ask the
-    # safety rules (Q-EE-1): ops, web, incident, old one page each, big two; ListRooms
-    # once more, for the rooms declared by name that no row found; ListBots once: that plan
-    # resolves the declared bots whatever the listings showed (Q-EU-1), by the bots audit
-    # listed to find the bot's ids (the same provider: Q-EY-3)
-    assert emulator.calls() == {"ListBots": 1, "ListRooms": 3, "ListRoomMemberships": 1 + 6}
+    # safety rules (Q-EE-1): ops, web, incident, old one page each, big two; the rooms
+    # declared by name that no row found by the account's listing audit made (Q-FT-5);
+    # ListBots once: that plan resolves the declared bots whatever the listings showed
+    # (Q-EU-1), by the bots audit listed to find the bot's ids (the same provider: Q-EY-3)
+    assert emulator.calls() == {"ListBots": 1, "ListRooms": 2, "ListRoomMemberships": 1 + 6}
 
 
 def test_audit_of_a_member_no_account_has_and_no_file_declares_exits_1(
@@ -427,10 +429,10 @@ def test_audit_of_a_declared_room_chime_does_not_have_says_the_plan_reports_it(
     assert "plan adds it" not in rows["absent"] + rows["gone"]
     # bob's rooms, then the account's rooms (absent, by name), which answer for the rooms
     # declared by id too: no GetRoom (Q-AX-4); then, as the plan adds bob to inc, the
-    # rooms read and planned as `plan` does, to ask the safety rules (Q-EE-1): the
-    # account's rooms and its users listed again (the plan resolves names and e-mails),
-    # and the rooms Chime has read in full
-    assert emulator.calls() == {"ListUsers": 2, "ListRooms": 3, "ListRoomMemberships": 2 + 2}
+    # rooms read and planned as `plan` does, to ask the safety rules (Q-EE-1): its users
+    # listed again (the plan resolves e-mails), the names by the account's listing audit
+    # made (Q-FT-5), and the rooms Chime has read in full
+    assert emulator.calls() == {"ListUsers": 2, "ListRooms": 2, "ListRoomMemberships": 2 + 2}
 
 
 def test_audit_asks_getroom_for_rooms_declared_by_id_only_when_it_lists_none(

@@ -100,11 +100,12 @@ def test_audit_says_not_planned_for_a_room_naming_a_shared_bot_name(
     emulator.reset_calls()
     run = cli("audit", "bot:Pager")
     assert run.exit_code == 0, run.stderr
-    # ListBots once: the bots listed to find bot:Pager's ids are the plan's (Q-EY-3)
+    # ListBots once: the bots listed to find bot:Pager's ids are the plan's (Q-EY-3); the
+    # account's rooms listed by audit are the plan's too (Q-FT-5)
     assert emulator.calls() == {
         "ListBots": 1,
         "ListUsers": 1,
-        "ListRooms": 4,
+        "ListRooms": 3,
         "ListRoomMemberships": 4,
     }
     assert _rows(run.stdout) == [

@@ -278,6 +278,28 @@ def test_a_zoneless_until_is_quoted_as_written(ds: Path) -> None:
         assert line.split("'")[1] in (ds / "x.yaml").read_text()
 
 
+def test_a_zoneless_date_and_time_where_text_is_expected_is_quoted_as_written(ds: Path) -> None:
+    """QA-FT Q-FT-3: under reason:, ticket: or as a member, the same scalar is quoted as
+    the file has it too, not in isoformat's T form (the ticket's spaces kept)."""
+    (ds / "x.yaml").write_text(
+        "rooms:\n  ops:\n    members:\n"
+        "    - {member: z@example.com, until: 2027-03-31 18:00:00, reason: 2027-03-31 18:00:00,"
+        " ticket: 2027-03-31   18:00:00}\n"
+        "    - 2027-03-31 18:00:00\n"
+    )
+    result = validate(ds)
+    assert result.exit_code == 1
+    got = "expected a string, got the date and time"
+    lines = result.stderr.splitlines()[:-1]
+    assert lines[1:] == [
+        f"{ds}/x.yaml:4: rooms.ops.members[0].reason: {got} '2027-03-31 18:00:00' (quote it)",
+        f"{ds}/x.yaml:4: rooms.ops.members[0].ticket: {got} '2027-03-31   18:00:00' (quote it)",
+        f"{ds}/x.yaml:5: rooms.ops.members[1]: {got} '2027-03-31 18:00:00' (quote it)",
+    ]
+    for line in lines:  # what the message quotes, the file has
+        assert line.split("'")[1] in (ds / "x.yaml").read_text()
+
+
 # -- Q-FL-4: a removal fraction that is not finite says so, not "at most 1.0" --------------
 
 
