@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from conftest import ACCOUNT
 from test_meetings_cli import MEETING, MUTED, meeting
@@ -84,6 +85,8 @@ def test_no_change_with_governance_errors_is_not_incomplete(
     assert "> **1 governance error: apply changes nothing until it is fixed:**" in markdown.stdout
     saved = json.loads((cli.workdir / "plan.json").read_text())
     assert saved["errors"] == saved["governance_errors"] != []
+    schema = json.loads(cli("schema", "--file", "plan").stdout)  # the published one
+    jsonschema.Draft202012Validator(schema).validate(saved)
 
 
 def test_watch_refuses_before_its_first_round(

@@ -42,6 +42,9 @@ NEVER_WRITTEN = {
     # merge-plans' only, of shards made with different options: test_merge_plans_origin
     # validates that file against the schema
     "origin.differs",
+    # a plan with governance errors (QA-FR Q-FR-2) is refused, not this scenario's:
+    # test_governance_every_command validates such a file against the schema
+    "governance_errors",
 }
 
 
