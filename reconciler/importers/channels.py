@@ -34,7 +34,7 @@ from reconciler.import_declared import Declared
 from reconciler.importers import Imported, ImportRequest, Wanted
 from reconciler.kinds.channels import CHANNEL
 from reconciler.path_checks import exists, is_dir
-from reconciler.prose import counted
+from reconciler.prose import counted, listed
 from reconciler.providers.all_channels import ChannelsRead, read_channels
 from reconciler.render.safe import shown
 
@@ -98,8 +98,10 @@ class ChannelImport:
             notes.append(
                 "the bearer left out" if c.bearers == 1 else f"{c.bearers} bearers left out"
             )
-        if self.left_out:
-            notes.append(f"{counted(self.left_out, 'member')} left out: see the comments")
+        if self.left_out:  # in the words the plan counts them (QA-FS Q-FS-2)
+            words = self.left_out_words or {("member", "members"): self.left_out}
+            left = listed([counted(n, *word) for word, n in words.items() if n])
+            notes.append(f"{left} left out: see the comments")
         extra = f"; {'; '.join(notes)}" if notes else ""
         where = "app instance" if instances == 1 else "app instances"
         return f"{counted(c.channels, 'channel')} ({counts}{extra}) from {instances} {where}"
