@@ -85,6 +85,7 @@ class ChannelImport:
     unclear: tuple[Unclear, ...] = ()  # entries by a name several channels have
     left_out_words: Mapping[tuple[str, str], int] = field(default_factory=dict)  # by kind
     counts: Counts = field(default_factory=lambda: Counts())
+    unread: tuple[str, ...] = ()  # channels the bearer may not read, why: left out
 
     def summary(self, instances: int) -> str:
         """``1 channel (3 memberships, 1 moderator; the bearer left out) from 1 app
@@ -192,9 +193,11 @@ def documents(
     left: list[DesiredTarget] = []
     unclear: list[Unclear] = []
     gone: list[tuple[str, str]] = []
+    unread: list[str] = []
     for s, got in read_.items():
         channels = got.channels
         gone.extend(got.gone)
+        unread.extend(got.unread)
         relative = f"{CHANNELS_DIR}/{s.label}.yaml"
         rewritten = str(out / relative) if out is not None and force else None
         wanted: list[ImportedChannel] = channels  # a preview: every one, as every room
@@ -229,6 +232,7 @@ def documents(
         tuple(unclear),
         dict(words),
         Counts.of(written),
+        tuple(unread),
     )
 
 
@@ -244,6 +248,9 @@ def left_lines(channels: ChannelImport) -> list[str]:
         lines.append(
             f"Note: channel {shown(name)} ({shown(arn)}) was deleted while importing: left out."
         )
+    # as the plan says it, at the bearer's settings.yaml line; the rest is imported, and
+    # import exits 1 (QA-FS Q-FS-4)
+    lines.extend(f"Error: {shown(why)}; not imported." for why in channels.unread)
     return lines
 
 
@@ -274,6 +281,7 @@ class ChannelsImport:
             document=channels.document,
             summary=channels.summary(len(self.desired.app_instances)),
             report=left_lines(channels),
+            failed=bool(channels.unread),
         )
 
     def to_directory(self, out: Path, declared: Sequence[DesiredTarget]) -> Imported:
@@ -292,4 +300,5 @@ class ChannelsImport:
             left_out=left,
             left_out_words=channels.left_out_words,
             unplannable=bool(channels.unclear),
+            failed=bool(channels.unread),
         )

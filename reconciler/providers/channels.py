@@ -248,7 +248,7 @@ class _ChannelsBase:
         except AwsError as exc:
             if exc.code not in FORBIDDEN_CODES or target is None:
                 raise
-            problems.append(LiveProblem(key, location, self._unlistable(key, channel, exc)))
+            problems.append(LiveProblem(key, location, self.unlistable(key, channel, exc)))
             return None
         listing = self._shaped(key.scope, listed)
         self._spelled.update(_spelled_twice(key, listing))
@@ -265,7 +265,7 @@ class _ChannelsBase:
         ``ChannelDirectory.undescribable``)."""
         return f"channel {key.name} ({channel}): {self.dir.undescribable(key.scope, channel)}"
 
-    def _unlistable(self, key: TargetKey, channel: str, exc: AwsError) -> str:
+    def unlistable(self, key: TargetKey, channel: str, exc: AwsError) -> str:
         """Why a channel whose members its bearer may not list (though it described it)
         is not planned (QA-FP Q-FP-3): a plain member of a PUBLIC channel may not list its
         HIDDEN members nor its moderators. One text for both kinds (ListChannelMemberships,
