@@ -65,9 +65,11 @@ def left_out(channel: ImportedChannel, ambiguous: set[str]) -> list[tuple[LiveMe
         for m in sorted(members, key=lambda m: (m.ref, m.ref.display, m.member_id)):
             if m.kind is MemberKind.BOT and m.ref.key in ambiguous:
                 why = "several AppInstanceBots have this name."
-                left.append(
-                    (m, f"Left out: bot {shown(m.ref.display)} ({shown(m.member_id)}): {why}")
-                )
+                # a moderator entry says it is one: the same bot's membership has its own
+                # line (QA-FS Q-FS-2)
+                role = f", {kind.role_text(m.role)}" if kind is CHANNEL_MODERATOR else ""
+                bot = f"bot {shown(m.ref.display)} ({shown(m.member_id)}{role})"
+                left.append((m, f"Left out: {bot}: {why}"))
                 continue
             kept = first.setdefault(m.ref, m)
             if kept is not m:

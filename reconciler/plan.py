@@ -237,6 +237,8 @@ class Plan:
             line = self._left_out_line()
         elif self.notices and not self.targets:
             line = self._nothing_compared_line(errors_at)
+        elif self.shard is not None and not self.targets:
+            return self._empty_shard_line(errors)
         elif drift and not self.summary.total:
             line = (
                 f"No changes, but Chime has {self._drift_counts()} the desired state does "
@@ -276,6 +278,18 @@ class Plan:
             f"left out (the {'note' if n == 1 else 'notes'} {notes_at}), and no other target "
             "is in scope."
         )
+
+    def _empty_shard_line(self, errors: str) -> str:
+        """``--shard K/N`` that holds no target (every declared one hashes to another
+        shard): nothing was read or compared, which is no match with Chime, as with
+        ``_nothing_compared_line`` (QA-FS Q-FS-5). Not an error: no change is due (exit 0)."""
+        line = (
+            f"No changes, but nothing was compared: shard {self.shard} holds no target "
+            "(every target declared is in another shard)."
+        )
+        if self.errors:
+            line = f"{line.removesuffix('.')}; and {errors}: apply refuses this plan."
+        return line
 
     def _drift_counts(self) -> str:
         """The members no file declares, in their kinds' words: ``6 members``, ``2

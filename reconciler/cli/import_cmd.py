@@ -170,8 +170,10 @@ def import_(
                 click.echo(line, err=True)
         for line in (*_summary_line(done), *(line for d in done for line in d.report)):
             click.echo(line, err=True)
-        return
-    _write_directory(out, chosen, force)
+    else:
+        done = _write_directory(out, chosen, force)
+    if any(d.failed for d in done):  # some targets unread: each said, the rest imported
+        click.get_current_context().exit(1)
 
 
 Chosen = list[tuple[Kind, KindImport]]
@@ -197,7 +199,7 @@ def _in_file_order(chosen: Chosen) -> Chosen:
     return sorted(chosen, key=lambda ki: sections.index(ki[0].section))
 
 
-def _write_directory(out: Path, chosen: Chosen, force: bool) -> None:
+def _write_directory(out: Path, chosen: Chosen, force: bool) -> list[Imported]:
     declared = _declared_targets(out)
     made = {kind.id: importer.to_directory(out, declared) for kind, importer in chosen}
     files = {path: text for kind, _ in chosen for path, text in made[kind.id].files.items()}
@@ -232,6 +234,7 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> None:
     elif expect is not None:
         expect = _with_left_out(expect, done)
         _say(f"Next: chime-reconciler --desired {out} plan   (expect: {expect})")
+    return done
 
 
 def _summary_line(done: Sequence[Imported], written: bool = False) -> list[str]:

@@ -34,7 +34,7 @@ from reconciler.import_declared import Declared
 from reconciler.importers import Imported, ImportRequest, Wanted
 from reconciler.kinds.channels import CHANNEL
 from reconciler.path_checks import exists, is_dir
-from reconciler.prose import counted
+from reconciler.prose import counted, listed
 from reconciler.providers.all_channels import ChannelsRead, read_channels
 from reconciler.render.safe import shown
 
@@ -85,6 +85,7 @@ class ChannelImport:
     unclear: tuple[Unclear, ...] = ()  # entries by a name several channels have
     left_out_words: Mapping[tuple[str, str], int] = field(default_factory=dict)  # by kind
     counts: Counts = field(default_factory=lambda: Counts())
+    unread: tuple[str, ...] = ()  # channels the bearer may not read, why: left out
 
     def summary(self, instances: int) -> str:
         """``1 channel (3 memberships, 1 moderator; the bearer left out) from 1 app
@@ -98,8 +99,10 @@ class ChannelImport:
             notes.append(
                 "the bearer left out" if c.bearers == 1 else f"{c.bearers} bearers left out"
             )
-        if self.left_out:
-            notes.append(f"{counted(self.left_out, 'member')} left out: see the comments")
+        if self.left_out:  # in the words the plan counts them (QA-FS Q-FS-2)
+            words = self.left_out_words or {("member", "members"): self.left_out}
+            left = listed([counted(n, *word) for word, n in words.items() if n])
+            notes.append(f"{left} left out: see the comments")
         extra = f"; {'; '.join(notes)}" if notes else ""
         where = "app instance" if instances == 1 else "app instances"
         return f"{counted(c.channels, 'channel')} ({counts}{extra}) from {instances} {where}"
@@ -190,9 +193,11 @@ def documents(
     left: list[DesiredTarget] = []
     unclear: list[Unclear] = []
     gone: list[tuple[str, str]] = []
+    unread: list[str] = []
     for s, got in read_.items():
         channels = got.channels
         gone.extend(got.gone)
+        unread.extend(got.unread)
         relative = f"{CHANNELS_DIR}/{s.label}.yaml"
         rewritten = str(out / relative) if out is not None and force else None
         wanted: list[ImportedChannel] = channels  # a preview: every one, as every room
@@ -227,6 +232,7 @@ def documents(
         tuple(unclear),
         dict(words),
         Counts.of(written),
+        tuple(unread),
     )
 
 
@@ -242,6 +248,9 @@ def left_lines(channels: ChannelImport) -> list[str]:
         lines.append(
             f"Note: channel {shown(name)} ({shown(arn)}) was deleted while importing: left out."
         )
+    # as the plan says it, at the bearer's settings.yaml line; the rest is imported, and
+    # import exits 1 (QA-FS Q-FS-4)
+    lines.extend(f"Error: {shown(why)}; not imported." for why in channels.unread)
     return lines
 
 
@@ -272,6 +281,7 @@ class ChannelsImport:
             document=channels.document,
             summary=channels.summary(len(self.desired.app_instances)),
             report=left_lines(channels),
+            failed=bool(channels.unread),
         )
 
     def to_directory(self, out: Path, declared: Sequence[DesiredTarget]) -> Imported:
@@ -290,4 +300,5 @@ class ChannelsImport:
             left_out=left,
             left_out_words=channels.left_out_words,
             unplannable=bool(channels.unclear),
+            failed=bool(channels.unread),
         )

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reconciler.channel_import import ImportedChannel
-from reconciler.errors import NOT_FOUND_CODES, TargetGone
+from reconciler.errors import FORBIDDEN_CODES, NOT_FOUND_CODES, AwsError, TargetGone
+from reconciler.kinds.channels import CHANNEL
 from reconciler.parallel import pmap
 from reconciler.providers.channel_directory import ChannelDirectory
 from reconciler.providers.channel_moderators import ModeratorsProvider
 from reconciler.providers.channels import ChannelsProvider
 from reconciler.providers.target_gone import gone_on
-from reconciler.refs import MemberKind
+from reconciler.refs import MemberKind, TargetKey
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,10 @@ class ChannelsRead:
     channels: list[ImportedChannel]
     gone: list[tuple[str, str]]
     several_bots: frozenset[str] = frozenset()
+    # channels the bearer may not describe or list (a bearer that is no AppInstanceAdmin),
+    # each as the plan says it, naming the bearer's settings.yaml line: left out, the rest
+    # read (QA-FS Q-FS-4)
+    unread: tuple[str, ...] = ()
 
 
 def read_channels(dir_: ChannelDirectory, instance: str) -> ChannelsRead:
@@ -39,8 +44,24 @@ def read_channels(dir_: ChannelDirectory, instance: str) -> ChannelsRead:
     spread.assign((arn, 1) for _, arn in listed)  # sizes unknown: as many channels each
     listed = spread.interleave(sorted(listed, key=lambda na: na[1]), lambda na: na[1])
 
+    unread: dict[str, str] = {}  # arn -> why
+
     def read_one(item: tuple[str, str]) -> ImportedChannel | None:
         name, arn = item
+        key = TargetKey(CHANNEL.id, instance, name)
+        try:
+            return read_readable(name, arn)
+        except AwsError as exc:
+            if exc.code not in FORBIDDEN_CODES:
+                raise
+            if exc.operation == "DescribeChannel":
+                why = f"channel {name} ({arn}): {dir_.undescribable(instance, arn)}"
+            else:
+                why = members_of.unlistable(key, arn, exc)
+            unread[arn] = why
+            return None
+
+    def read_readable(name: str, arn: str) -> ImportedChannel | None:
         described = dir_.describe(arn, instance)
         if described is None:  # deleted since ListChannels
             return None
@@ -68,9 +89,12 @@ def read_channels(dir_: ChannelDirectory, instance: str) -> ChannelsRead:
         )
 
     read = pmap(read_one, listed, dir_.parallelism)
-    gone = sorted(item for item, c in zip(listed, read, strict=True) if c is None)
+    gone = sorted(
+        item for item, c in zip(listed, read, strict=True) if c is None and item[1] not in unread
+    )
     channels = sorted(c for c in read if c is not None)
-    return ChannelsRead(channels, gone, _several_bots(dir_, instance, channels))
+    why = tuple(unread[arn] for _, arn in sorted(listed) if arn in unread)
+    return ChannelsRead(channels, gone, _several_bots(dir_, instance, channels), why)
 
 
 def _several_bots(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -67,6 +67,9 @@ class ChannelDirectory:
         self._listers: dict[str, Callable[[str, str], list[LiveMember]]] = {}
         self._taken: dict[str, set[str]] = defaultdict(set)  # kind -> channels its reads listed
         self._ahead: dict[tuple[str, str], list[LiveMember]] = {}  # (kind, channel) -> listing
+        # channel -> the bots any kind's listing of it showed this run (ARN -> reference):
+        # a bot is named by its ARN where another of its name is in the channel
+        self._bots_in: dict[str, dict[str, MemberRef]] = defaultdict(dict)
 
     def lists(self, kind: str, lister: Callable[[str, str], list[LiveMember]]) -> None:
         """``kind``'s provider is open in this run (``providers._channels``): ``lister``
@@ -200,11 +203,30 @@ class ChannelDirectory:
             for m in members
         ]
 
-    def shaped(self, instance: str, listed: Sequence[LiveMember]) -> list[LiveMember]:
+    def shaped(
+        self, instance: str, listed: Sequence[LiveMember], channel: str | None = None
+    ) -> list[LiveMember]:
         """A channel's listing (of one kind) as the plan knows its members: bots sharing a
         name by their ARNs (``distinct_bots``), a bot bearer given by its ARN so
-        (``as_written``). ``audit`` names the rows it finds in a channel so too."""
-        return self.as_written(instance, distinct_bots(listed))
+        (``as_written``). ``audit`` names the rows it finds in a channel so too. With
+        ``channel``, a bot is named by its ARN where another bot of its name is in any
+        listing of that channel read this run (``saw``): its memberships' or its
+        moderators', so a twin's moderator row is named as its membership rows are (QA-FS
+        Q-FS-3)."""
+        if channel is None:
+            return self.as_written(instance, distinct_bots(listed))
+        self.saw(channel, listed)
+        with self._lock:
+            others = dict(self._bots_in[channel])
+        return self.as_written(instance, distinct_bots(listed, others))
+
+    def saw(self, channel: str, listed: Iterable[LiveMember]) -> None:
+        """Remember the bots a listing of ``channel`` shows (``shaped``)."""
+        with self._lock:
+            seen = self._bots_in[channel]
+            for m in listed:
+                if m.kind is MemberKind.BOT:
+                    seen.setdefault(m.member_id, m.ref)
 
     def bearer_for(self, channel: str, instance: str) -> str:
         """The one bearer that reads and writes ``channel`` in this run."""
@@ -496,13 +518,16 @@ class ChannelDirectory:
             return self._banned.setdefault(channel, found)
 
 
-def distinct_bots(members: Sequence[LiveMember]) -> list[LiveMember]:
+def distinct_bots(
+    members: Sequence[LiveMember], others: Mapping[str, MemberRef] | None = None
+) -> list[LiveMember]:
     """``members`` (one channel's listing), each bot whose name another bot of the listing
     shares named by its ARN (``bot:arn:…/bot/ID``), not by that name: AWS's bot names are
     not unique (QA-AL Q-AL-3), and two bots under one reference would be one member to the
     plan (one kept, the other removed as if it were the declared one) and to the
     verification after the apply."""
-    names = Counter(m.ref for m in members if m.kind is MemberKind.BOT)
+    bots = {m.member_id: m.ref for m in members if m.kind is MemberKind.BOT}
+    names = Counter({**(others or {}), **bots}.values())  # ``others``: the channel's other bots
     return [
         LiveMember(MemberRef.bot(m.member_id), m.member_id, m.kind, m.role)
         if m.kind is MemberKind.BOT and names[m.ref] > 1

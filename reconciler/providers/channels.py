@@ -248,24 +248,43 @@ class _ChannelsBase:
         except AwsError as exc:
             if exc.code not in FORBIDDEN_CODES or target is None:
                 raise
-            problems.append(LiveProblem(key, location, self._unlistable(key, channel, exc)))
+            problems.append(LiveProblem(key, location, self.unlistable(key, channel, exc)))
             return None
-        listing = self._shaped(key.scope, listed)
+        if target is not None and any(m.kind is MemberKind.BOT for m in listed):
+            self._sibling_bots(key.scope, channel)
+        listing = self._shaped(key.scope, listed, channel)
         self._spelled.update(_spelled_twice(key, listing))
         if self.progress is not None:
             self.progress(key)
         return listing
 
-    def _shaped(self, instance: str, listed: Sequence[LiveMember]) -> list[LiveMember]:
-        """A channel's listing as the plan knows its members (``ChannelDirectory.shaped``)."""
-        return self.dir.shaped(instance, listed)
+    def _shaped(
+        self, instance: str, listed: Sequence[LiveMember], channel: str
+    ) -> list[LiveMember]:
+        """A channel's listing as the plan knows its members (``ChannelDirectory.shaped``:
+        a bot by its ARN where another of its name is in the channel, in either kind)."""
+        return self.dir.shaped(instance, listed, channel)
+
+    def _sibling_bots(self, instance: str, channel: str) -> None:
+        """The bots the other kind's listing of ``channel`` shows, known before this
+        kind's listing is shaped, whichever kind reads first: read ahead for that kind's
+        read to take (no call more where it lists the channel; none where it has), so a
+        twin moderator and its membership are named alike (QA-FS Q-FS-3)."""
+        try:
+            ahead = self.dir.read_ahead(self.sibling.id, channel, instance)
+        except AwsError as exc:
+            if exc.code not in FORBIDDEN_CODES:
+                raise
+            return  # the other kind's read lists it, and says so at its line
+        if ahead is not None:
+            self.dir.saw(channel, ahead)
 
     def _undescribable(self, key: TargetKey, channel: str) -> str:
         """Why a channel its bearer may not describe is not planned (QA-CI Q-CI-2,
         ``ChannelDirectory.undescribable``)."""
         return f"channel {key.name} ({channel}): {self.dir.undescribable(key.scope, channel)}"
 
-    def _unlistable(self, key: TargetKey, channel: str, exc: AwsError) -> str:
+    def unlistable(self, key: TargetKey, channel: str, exc: AwsError) -> str:
         """Why a channel whose members its bearer may not list (though it described it)
         is not planned (QA-FP Q-FP-3): a plain member of a PUBLIC channel may not list its
         HIDDEN members nor its moderators. One text for both kinds (ListChannelMemberships,
@@ -438,7 +457,7 @@ class _ChannelsBase:
 
         for lt, listed in zip(shared, self._pmap(ahead, shared), strict=True):
             if listed is not None:
-                self._revealed(lt.key.scope, self._shaped(lt.key.scope, listed))
+                self._revealed(lt.key.scope, self._shaped(lt.key.scope, listed, lt.target_id))
 
     def _unrevealed(
         self, scope: Sequence[DesiredTarget], listed: Collection[tuple[TargetKey, MemberRef]] = ()

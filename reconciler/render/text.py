@@ -133,9 +133,10 @@ class TextRenderer:
 
     def _target(self, t: TargetPlan) -> list[Text]:
         words = t.kind.words
-        out = [
-            Text(
-                f"# {words.noun} {t.key.name} ({words.scope} {t.key.scope}, id {t.target_id})",
+        out: list[Text] = [
+            TargetHeader(
+                f"# {words.noun} {t.key.name}",
+                f"{words.scope} {t.key.scope}, id {t.target_id}",
                 style=HEADER_STYLE,
             )
         ]
@@ -251,19 +252,28 @@ def _unchanged_line(targets: list[TargetPlan]) -> str:
     return line
 
 
+class TargetHeader(Text):
+    """A target's header, ``# NOUN NAME (DETAILS)``, which knows where its name ends:
+    a name may hold `` (`` itself (``lobby (lobby-1)``, as import labels a shared name),
+    so the header is never parsed back at a `` (`` (QA-FS Q-FS-1)."""
+
+    def __init__(self, head: str, details: str, *, style: str) -> None:
+        super().__init__(f"{head} ({details})", style=style)
+        self.head = head
+        self.details = details
+
+
 def fit_header(line: Text, width: int) -> list[Text]:
-    """``# room NAME (account A, id I)`` wider than ``width`` as ``# room NAME`` then,
-    indented, ``account A, id I`` (as many of its parts on a line as fit, each comma
-    after its part). A part wider than a line (a channel's ``app instance ARN``) puts its
-    label on a line and its value on the next, deeper, with no comma (``value_lines``):
-    the ARN whole where it fits, else cut before a ``/`` or after a ``:``; never a comma
-    alone on a line (QA-FK Q-FK-8). Other lines as they are."""
-    plain = line.plain
-    if cell_len(plain) <= width or not plain.startswith("# ") or not plain.endswith(")"):
+    """A target's header (``TargetHeader``) ``# room NAME (account A, id I)`` wider than
+    ``width`` as ``# room NAME`` then, indented, ``account A, id I`` (as many of its parts
+    on a line as fit, each comma after its part). A part wider than a line (a channel's
+    ``app instance ARN``) puts its label on a line and its value on the next, deeper, with
+    no comma (``value_lines``): the ARN whole where it fits, else cut before a ``/`` or
+    after a ``:``; never a comma alone on a line (QA-FK Q-FK-8). The name stays whole
+    on the first line, whatever it holds (QA-FS Q-FS-1). Other lines as they are."""
+    if not isinstance(line, TargetHeader) or cell_len(line.plain) <= width:
         return [line]
-    head, sep, details = plain[:-1].partition(" (")
-    if not sep:
-        return [line]
+    head, details = line.head, line.details
     room = width - len(NOTE_INDENT)
     parts = details.split(", ")
     lines: list[str] = []

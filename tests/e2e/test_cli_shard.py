@@ -278,3 +278,34 @@ def test_merged_shards_are_refused_when_the_whole_plan_breaks_max_removals(
     assert applied.exit_code == 1
     assert f"Error: refusing this plan: {refusal}" in applied.lines
     assert emulator.state() == before
+
+
+def test_a_shard_that_holds_no_target_says_nothing_was_compared(
+    scenario: EmulatorServer, cli: Any
+) -> None:
+    """QA-FS Q-FS-5: a shard with none of the 14 targets closed with "No changes. Chime
+    memberships match the desired state", though it read and compared nothing."""
+    count = 40
+    taken = {shard_of(TargetKey("room", ACCOUNT, r), count) for r in ROOMS}
+    taken |= {shard_of(TargetKey("channel", INSTANCE, c), count) for c in CHANNELS}
+    empty = min(set(range(1, count + 1)) - taken)
+    said = (
+        f"No changes, but nothing was compared: shard {empty}/{count} holds no target "
+        "(every target declared is in another shard)."
+    )
+    run = cli(*UNPACED, "plan", "--shard", f"{empty}/{count}", "--detailed-exitcode")
+    assert run.exit_code == 0, run.stderr  # no change is due, nothing failed
+    assert run.lines[-1] == said
+    assert "match" not in run.stdout
+    markdown = cli(*UNPACED, "plan", "--shard", f"{empty}/{count}", "--format", "markdown")
+    assert f"**{said}**" in markdown.stdout
+    applied = cli(*UNPACED, "apply", "--shard", f"{empty}/{count}", "--auto-approve")
+    assert applied.exit_code == 0, applied.stderr
+    assert said in applied.stdout
+    # a shard that holds targets still says what it found
+    full = min(taken)
+    assert (
+        cli(*UNPACED, "plan", "--shard", f"{full}/{count}")
+        .lines[-1]
+        .endswith(f"(shard {full}/{count} of the targets).")
+    )

@@ -186,3 +186,39 @@ def test_adopt_of_two_same_named_bots_in_one_channel_writes_neither_by_its_arn(
     assert "arn:" not in (settings / "ops.yaml").read_text(encoding="utf-8")
     plan = cli(*UNPACED, "plan")
     assert plan.exit_code == 0, plan.stdout
+
+
+def test_a_twin_bot_left_out_as_a_moderator_is_counted_and_named_as_one(
+    emulator: EmulatorServer, settings: Path, cli: Any
+) -> None:
+    """QA-FS Q-FS-2: the summary said "3 members left out" where one is a moderator entry
+    (the Next line and the plan right after say "2 members and 1 moderator"), and the
+    moderator's comment did not say it was one."""
+    emulator.reset(
+        _seed(
+            [
+                {
+                    "name": "solo",
+                    "id": "solo",
+                    "members": ["reconciler", "alice@example.com", "bot-t1", "bot-t2"],
+                    "moderators": ["reconciler", "bot-t1", "alice@example.com"],
+                }
+            ]
+        )
+    )
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stderr
+    assert "2 members and 1 moderator left out: see the comments" in run.stdout
+    assert "members left out" not in run.stdout.replace("2 members and 1 moderator left", "")
+    assert "Chime has 2 members and 1 moderator the desired state does not declare" in (run.stdout)
+    text = (settings / "channels" / "chat.yaml").read_text(encoding="utf-8")
+    assert f"Left out: bot Twin ({CHAT}/bot/bot-t1): several" in text  # the membership
+    assert f"Left out: bot Twin ({CHAT}/bot/bot-t2): several" in text
+    assert f"Left out: bot Twin ({CHAT}/bot/bot-t1, Moderator): several" in text
+    plan = cli(*UNPACED, "plan")
+    assert plan.lines[-1] == (
+        "No changes, but Chime has 2 members and 1 moderator the desired state does not declare."
+    )
+    # to stdout, the same summary
+    preview = cli(*UNPACED, "--desired", "desired-state", "import")
+    assert "2 members and 1 moderator left out" in preview.stdout + preview.stderr

@@ -4,10 +4,18 @@ anywhere; a room's puts `account …,` and `id …` on the next lines, as before
 
 from __future__ import annotations
 
-from rich.text import Text
+import io
+from dataclasses import replace
 
+import pytest
+from render_samples import ACCOUNT, ALICE, FP
+from rich.console import Console
+
+from reconciler.plan import Action, Change, Plan, TargetPlan
+from reconciler.refs import MemberKind, MemberRef, TargetKey
+from reconciler.render import render_plan
 from reconciler.render.columns import cell_len, value_lines
-from reconciler.render.text import fit_header, wrap_hanging
+from reconciler.render.text import HEADER_STYLE, TargetHeader, fit_header, wrap_hanging
 
 INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
 CHANNEL = f"{INSTANCE}/channel/incident-chat"
@@ -15,9 +23,11 @@ HEADER = f"# channel incident-chat (app instance {INSTANCE}, id {CHANNEL})"
 
 
 def _printed(line: str, width: int) -> list[str]:
-    """As ``TextRenderer.run`` prints a line on a terminal of ``width`` columns."""
+    """As ``TextRenderer.run`` prints a target's header on a terminal of ``width`` columns."""
+    head, _, details = line[:-1].partition(" (")  # these sample names hold no " ("
+    header = TargetHeader(head, details, style=HEADER_STYLE)
     return [
-        piece.plain for part in fit_header(Text(line), width) for piece in wrap_hanging(part, width)
+        piece.plain for part in fit_header(header, width) for piece in wrap_hanging(part, width)
     ]
 
 
@@ -66,3 +76,57 @@ def test_a_value_is_cut_at_its_separators_then_where_it_must() -> None:
         "/channel/incident-chat",
     ]
     assert value_lines("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
+
+
+# QA-FS Q-FS-1: import labels a shared name `NAME (ID)`; its header was cut at the name's
+# own " (" (`# channel lobby`, then `    lobby-1) (app instance`), at every width where it
+# did not fit whole.
+SHARED_ROOM = TargetKey("room", ACCOUNT, "dup (room-dup-1)")
+SHARED_CHANNEL = TargetKey("channel", INSTANCE, "lobby (lobby-1)")
+DAVE = Change(
+    Action.CREATE,
+    SHARED_CHANNEL,
+    MemberRef.user("dave"),
+    f"{INSTANCE}/user/dave",
+    MemberKind.USER,
+    None,
+    "DEFAULT",
+)
+
+
+def _on_terminal(plan: Plan, width: int) -> list[str]:
+    out = io.StringIO()
+    console = Console(
+        file=out, width=width, force_terminal=True, color_system=None, highlight=False
+    )
+    render_plan(plan, "text", console=console)
+    return out.getvalue().splitlines()
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+def test_a_name_holding_a_parenthesis_stays_whole_at_any_width(width: int) -> None:
+    room = TargetPlan(SHARED_ROOM, "room-dup-1", FP, (replace(ALICE, target=SHARED_ROOM),))
+    channel = TargetPlan(SHARED_CHANNEL, f"{INSTANCE}/channel/lobby-1", FP, (DAVE,))
+    lines = _on_terminal(Plan((room, channel)), width)
+    room_header = f"# room dup (room-dup-1) (account {ACCOUNT}, id room-dup-1)"
+    if width >= len(room_header):  # it fits: whole, as before
+        assert room_header in lines
+    else:
+        at = lines.index("# room dup (room-dup-1)")
+        details = _details(lines, at)  # at 40 columns the account id itself is cut
+        assert details.startswith("account 1") and details.endswith(" id room-dup-1"), lines
+    # a channel's header (its ARNs) never fits in 120 columns: the name on a line, whole
+    at = lines.index("# channel lobby (lobby-1)")
+    assert _details(lines, at) == f"app instance {INSTANCE} id {INSTANCE}/channel/lobby-1", lines
+    assert all(cell_len(line) <= width for line in lines), (width, lines)
+
+
+def _details(lines: list[str], at: int) -> str:
+    """The indented lines under the header at ``at``, joined as one."""
+    details = []
+    for line in lines[at + 1 :]:
+        if not line.startswith("    "):
+            break
+        details.append(line.strip())
+    # a part on lines of its own has no comma; a value cut at "/" or after ":" is rejoined
+    return " ".join(details).replace(",", "").replace(" /", "/").replace(": ", ":")
