@@ -212,6 +212,12 @@ class Plan:
         return tuple(c for t in self.targets for c in t.changes)
 
     @property
+    def only_governance_errors(self) -> bool:
+        """It has errors, and each is a governance error: every target was planned
+        (QA-FR Q-FR-2). By membership, not order: merged shards list them in turn."""
+        return bool(self.errors) and set(self.errors) <= set(self.governance_errors)
+
+    @property
     def summary(self) -> PlanSummary:
         cs = self.changes
         return PlanSummary(
@@ -228,7 +234,8 @@ class Plan:
         errors (``governance_errors``) every target was planned: the line says what the
         plan found, then that apply refuses it (QA-FR Q-FR-2)."""
         n = len(self.errors)
-        planning = n - len(self.governance_errors)  # those that left something unplanned
+        # errors that left something unplanned (not governance errors only)
+        planning = bool(self.errors) and not self.only_governance_errors
         errors = f"{counted(n, 'error' if planning else 'governance error')} {errors_at}"
         if planning and not self.summary.total:
             return f"No changes planned, but the plan is incomplete: {errors}."

@@ -37,7 +37,7 @@ except BaseException as exc:
         sys.stderr.write(STOPPED_EARLY + "\n")
         code = 0
     else:
-        sys.stderr.write("Interrupted while starting: nothing was changed.\n")  # STARTING
+        sys.stderr.write("Interrupted while starting: nothing was changed.\n")  # interrupt.STARTING
         code = 130  # interrupt.EXIT_INTERRUPTED
     # ended here, not by Python's exit: a KeyboardInterrupt that went through some C code
     # that runs Python source (as the command line loads) leaves the interpreter marked to

@@ -208,9 +208,6 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> list[Imported]:
         write_files(out, files, force)
     done = [made[kind.id] for kind, _ in _in_file_order(chosen)]
     for d in done:
-        for line in d.wrote:
-            _say(line)
-    for d in done:
         for line in d.warnings:
             click.echo(line, err=True)
     for line in _summary_line(done, written=True):
@@ -245,15 +242,11 @@ def _summary_line(done: Sequence[Imported], written: bool = False) -> list[str]:
     summaries = [d.summary for d in done if d.summary]
     if not summaries:
         return []
-    line = f"Imported {_and(summaries)}."
+    line = f"Imported {listed(summaries)}."
     files = [d.written for d in done if d.written]
     if written and files:
-        line += f" Wrote {_and(files)}."
+        line += f" Wrote {listed(files)}."
     return [line]
-
-
-def _and(parts: Sequence[str]) -> str:
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def _with_left_out(expect: str, done: Sequence[Imported]) -> str:

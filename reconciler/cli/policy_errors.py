@@ -1,5 +1,6 @@
-"""The governance errors ``validate`` finds that ``plan`` reports too, as errors of the
-plan (located, exit 1): grants longer than settings.yaml ``max_grant_days``, elevated
+"""The governance errors ``validate`` finds that every plan ``Session.plan`` makes reports
+too (plan, apply, its watch rounds and re-plans, import --adopt, demo), as errors of the
+plan (located, exit 1; QA-FR Q-FR-1): grants longer than settings.yaml ``max_grant_days``, elevated
 paths without a reason under ``require_reason: true``, and a CODEOWNERS out of date with
 the ``owners:`` (checked as validate checks it: in the git repository above the desired
 state, none outside one). A PR's plan comment then shows the errors that apply.yml's

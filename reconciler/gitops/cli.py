@@ -295,8 +295,7 @@ def drift(
         made_plan = load_plan(made)
         drifted = made_plan.drifted
         # only governance errors: every target was planned, drift is known (Q-FR-2)
-        governance = bool(made_plan.errors) and not made_plan.violations
-        governance = governance and made_plan.errors == made_plan.governance_errors
+        governance = made_plan.only_governance_errors and not made_plan.violations
     run_id = env.get("GITHUB_RUN_ID") or None
     if apply_workflow is not None and run_id is None:
         raise UsageError("--apply-workflow needs GITHUB_RUN_ID: the drift run to compare with")

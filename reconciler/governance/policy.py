@@ -1,4 +1,5 @@
-"""Policy checks `validate` runs on the resolved desired state (pure; ``now`` is given):
+"""Policy checks `validate` runs on the resolved desired state, and every plan that
+``Session.plan`` makes (``cli/policy_errors.py``) (pure; ``now`` is given):
 
 - ``max_grant_days`` (settings.yaml) or ``validate --max-duration``: a grant may last at
   most that many days from today, per list key (``administrators``, ``members``, ...) or

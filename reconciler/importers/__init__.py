@@ -52,25 +52,23 @@ class Wanted(enum.Enum):
 class Imported:
     """What ``import`` writes of one kind, and says.
 
-    ``document``: the text for stdout; ``files``: path under ``--out`` -> text;
-    ``summary``: what was imported, for the one ``Imported ...`` line that counts every
-    kind (``5 rooms (20 memberships) from account 1111...``; "": none); ``written``: the
-    files under ``--out``, for its ``Wrote ...`` (``5 room files (kept DIR/settings.yaml)``;
-    "": none); ``wrote``:
-    lines said once every file is written; ``warnings``: lines said on stderr before the
-    report; ``report``: lines said after every kind's
-    ``wrote`` (for stdout: on stderr); ``expect``: what a plan of ``--out`` shows next (the
-    ``Next:`` line, from the first kind imported; None: no such line); ``left_out``: the
-    live members the files written leave out with a comment, which that plan shows as
-    members the desired state does not declare; ``invalid_note``: explain an ``--out``
-    that does not load once written (its problems follow); ``unplannable``: the next plan
-    of ``--out`` fails until an entry the report names is fixed (no ``expect`` then)."""
+    ``document``: the text for stdout; ``files``: path under ``--out`` -> text; ``summary``:
+    what was imported, for the one ``Imported ...`` line that counts every kind (``5 rooms
+    (20 memberships) from account 1111...``; "": none); ``written``: the files under
+    ``--out``, for its ``Wrote ...`` (``5 room files (kept DIR/settings.yaml)``; "": none);
+    ``warnings``: lines said on stderr before the report; ``report``: lines said after that
+    ``Imported ...`` line (for stdout: on stderr); ``expect``: what a plan of ``--out``
+    shows next (the ``Next:`` line, from the first kind imported; None: no such line);
+    ``left_out``: the live members the files written leave out with a comment, which that
+    plan shows as members the desired state does not declare; ``invalid_note``: explain an
+    ``--out`` that does not load once written (its problems follow); ``unplannable``: the
+    next plan of ``--out`` fails until an entry the report names is fixed (no ``expect``
+    then)."""
 
     document: str = ""
     files: Mapping[str, str] = field(default_factory=dict)
     summary: str = ""
     written: str = ""
-    wrote: Sequence[str] = ()
     warnings: Sequence[str] = ()
     report: Sequence[str] = ()
     expect: str | None = None

@@ -77,7 +77,7 @@ class MarkdownRenderer:
         sections = [
             _Section(  # first: apply refuses the whole plan while one is left
                 "errors",
-                _errors_header(len(plan.errors), governance=plan.errors == plan.governance_errors),
+                _errors_header(len(plan.errors), governance=plan.only_governance_errors),
                 tuple(f"> - {md_escape(e)}\n" for e in plan.errors),
                 "\n",
             ),
