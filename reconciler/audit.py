@@ -89,7 +89,15 @@ class Audit:
 
     @property
     def declared_count(self) -> int:
-        return sum(r.declared_role is not None for r in self.rows)
+        """The targets declaring the member: a target's twin rows, each declared, are one
+        (QA-FU Q-FU-4)."""
+        return len(
+            {
+                (r.kind, r.scope, r.declared or r.target_id)
+                for r in self.rows
+                if r.declared_role is not None
+            }
+        )
 
     @property
     def unknown(self) -> bool:

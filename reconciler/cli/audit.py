@@ -21,6 +21,7 @@ from reconciler.audit_refusals import (
 )
 from reconciler.channel_refs import (
     USER_PREFIX,
+    bot_arn,
     parse_channel_member,
     user_instance,
 )
@@ -134,8 +135,9 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
             live = any(s.rows for s in sections)
             refuse_unknown_attendee(member, [ref], desired.targets if desired else (), live)
         if not sections and not blind:
+            what = "AppInstanceBot" if bot_arn(ref) else "AppInstanceUser"
             raise UsageError(
-                f"MEMBER {member!r} is an AppInstanceUser, and settings.yaml names no "
+                f"MEMBER {member!r} is an {what}, and settings.yaml names no "
                 "app_instances to look in"
             )
         _render(app, ref, fmt, None, _refused(app, desired, sections, opened), blind, desired, note)

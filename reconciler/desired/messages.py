@@ -125,8 +125,9 @@ def describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    if isinstance(value, WrittenDateTime):  # as the file has it, not isoformat's (Q-FT-3)
-        return f"the date and time {value.written!r}"
+    written = getattr(value, "written", None)  # a value computed from one has none
+    if isinstance(value, WrittenDateTime) and written:  # as the file has it (Q-FT-3)
+        return f"the date and time {written!r}"
     if isinstance(value, datetime.datetime):
         return f"the date and time {value.isoformat()}"
     if isinstance(value, datetime.date):

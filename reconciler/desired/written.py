@@ -1,9 +1,10 @@
-"""A date and time without a zone as YAML read it, with its text as written.
+"""A date and time as YAML read it, with its text as written.
 
 YAML turns a plain ``2027-03-31 18:00:00`` into a datetime, and ``isoformat`` would show
 it back as ``2027-03-31T18:00:00``, a text the file does not hold (``grep`` finds nothing:
-QA-FL Q-FL-3). Such a value is refused (``until:`` needs a zone), so the message quotes
-``written``, the scalar's text."""
+QA-FL Q-FL-3); ``2027-03-31 18:00:00Z`` as ``2027-03-31T18:00:00+00:00`` (QA-FU Q-FU-2).
+Where such a value is refused (``until:`` without a zone; a date and time where text is
+expected), the message quotes ``written``, the scalar's text."""
 
 from __future__ import annotations
 

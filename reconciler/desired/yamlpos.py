@@ -253,7 +253,7 @@ def scalar_value(
         constructor.constructed_objects.clear()
         constructor.recursive_objects.clear()
         constructor.deep_construct = False
-    if isinstance(value, dt.datetime) and value.tzinfo is None:  # quoted back as written
+    if isinstance(value, dt.datetime):  # quoted back as written, zone or none (Q-FU-2)
         return as_written(value, str(node.value)) if len(node.value) <= MAX_WRITTEN else value
     problem = None
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:

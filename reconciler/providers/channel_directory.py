@@ -56,6 +56,8 @@ class ChannelDirectory:
         self._private_refused: set[str] = set()  # instances whose PRIVATE listing was refused
         # (instance, bearer) -> whether it may list PRIVATE channels (None: no telling)
         self._admins: dict[tuple[str, str], bool | None] = {}
+        # (instance, bearer) -> held across its one probe, so that 403s at once wait for it
+        self._probing: dict[tuple[str, str], threading.Lock] = {}
         self._users: dict[str, dict[str, bool]] = defaultdict(dict)  # instance -> ARN -> exists
         self._users_lock = threading.Lock()  # one check of a user at a time, once per run
         self._swept: set[str] = set()  # instances whose ListAppInstanceUsers was read to the end
@@ -430,19 +432,22 @@ class ChannelDirectory:
         lister = self.bearer(instance)
         with self._lock:
             listed = instance in self._channels and lister == bearer
-            if not listed and (instance, bearer) in self._admins:
-                return self._admins[instance, bearer]
+            probing = self._probing.setdefault((instance, bearer), threading.Lock())
         if listed:
             return self.listed_without(instance, channel, bearer)
-        admin: bool | None
-        try:
-            self.api.lists_one(instance, bearer, PRIVATE)
-            admin = True
-        except AwsError as exc:
-            admin = False if exc.code in FORBIDDEN_CODES else None
-        with self._lock:
-            self._admins[instance, bearer] = admin
-        return admin
+        with probing:  # one probe per bearer: a 403 arriving meanwhile waits for its answer
+            with self._lock:
+                if (instance, bearer) in self._admins:
+                    return self._admins[instance, bearer]
+            admin: bool | None
+            try:
+                self.api.lists_one(instance, bearer, PRIVATE)
+                admin = True
+            except AwsError as exc:
+                admin = False if exc.code in FORBIDDEN_CODES else None
+            with self._lock:
+                self._admins[instance, bearer] = admin
+            return admin
 
     def undescribable(self, instance: str, channel: str) -> str:
         """Why ``channel``'s bearer was answered 403 for DescribeChannel, as the plan and

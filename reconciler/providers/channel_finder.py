@@ -116,6 +116,8 @@ def channels_where(
     everywhere = all(i.arn in absent for i in desired.app_instances)
     if not roles and not declared and everywhere and ref.key.startswith(USER_PREFIX):
         raise NoSuchUserError(ref, desired)
+    if not roles and not declared:
+        _refuse_unknown_bot_arn(found, ref, desired)
     lookups = tuple(
         ScopeLookup(
             i.arn, () if i.arn in absent else tuple(_subjects(found, ref, desired, i.arn)), i.label
@@ -358,6 +360,27 @@ def _why_not(
     if described.get("ElasticChannelConfiguration"):
         return ELASTIC
     return BANNED if subject in found.bans(channel, instance) else None
+
+
+def _refuse_unknown_bot_arn(found: ChannelDirectory, ref: MemberRef, desired: DesiredState) -> None:
+    """A ``bot:arn:…/bot/ID`` that is in no channel and no file is unknown (exit 1, as a
+    ``bot:NAME`` no account has, QA-FU Q-FU-1) where its app instance is none of
+    settings.yaml's, or ListAppInstanceBots of it (read by ``_subjects``) does not list it."""
+    arn = bot_arn(ref)
+    if arn is None:
+        return
+    instance = bot_instance(arn)
+    setting = next((i for i in desired.app_instances if i.arn == instance), None)
+    if setting is None:
+        named = ", ".join(i.arn for i in desired.app_instances)
+        raise UsageError(
+            f"unknown member {ref}: its app instance {instance} is not one settings.yaml's "
+            f"app_instances names ({named})"
+        )
+    if not any(arn in arns for arns in found.bots(setting.arn).values()):
+        raise UsageError(
+            f"unknown member {ref}: no AppInstanceBot with that ARN in app instance {setting.label}"
+        )
 
 
 def _subjects(

@@ -135,3 +135,41 @@ def test_audit_takes_a_bot_by_its_arn_as_plan_prints_it(
     assert rows == [("twins", REMOVES if bot == BOT_3 else KEPT)]
     text = cli(*UNPACED, "audit", f"bot:{bot}")
     assert text.exit_code == 0 and "twins" in text.stdout
+
+
+@pytest.mark.parametrize(
+    ("bot", "said"),
+    [
+        (f"{INSTANCE}/bot/bot-9", "no AppInstanceBot with that ARN in app instance chat"),
+        (
+            "arn:aws:chime:us-east-1:111122223333:app-instance/other/bot/x",
+            "app instance arn:aws:chime:us-east-1:111122223333:app-instance/other is not one",
+        ),
+    ],
+)
+def test_audit_of_a_bot_arn_chime_does_not_have_is_an_unknown_member(
+    write_desired: Any, cli: Any, bot: str, said: str
+) -> None:
+    """QA-FU Q-FU-1: a typo'd `bot:arn:…/bot/ID` (or one of an app instance settings.yaml
+    does not name) is an unknown member, exit 1, as `bot:NAME` and `user:ID` are; never
+    "No channels." and exit 0."""
+    _desired(write_desired, BOT_2)
+    run = cli(*UNPACED, "audit", f"bot:{bot}")
+    assert run.exit_code == 1, run.stdout
+    assert f"unknown member bot:{bot}" in run.stderr and said in run.stderr
+    assert "No channels" not in run.stdout
+
+
+def test_audit_of_a_bot_arn_without_app_instances_names_it_an_app_instance_bot(
+    write_desired: Any, cli: Any
+) -> None:
+    """QA-FU Q-FU-1 (related): with no app_instances in settings.yaml, the refusal names
+    the member an AppInstanceBot, not an AppInstanceUser."""
+    write_desired(
+        {
+            "settings.yaml": "account: '11111111-2222-3333-4444-555555555555'\n",
+        }
+    )
+    run = cli(*UNPACED, "audit", f"bot:{BOT_3}")
+    assert run.exit_code == 1
+    assert "is an AppInstanceBot, and settings.yaml names no app_instances" in run.stderr

@@ -5,6 +5,7 @@ Through the CLI, boto3 and the emulator."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -113,3 +114,53 @@ def test_audit_says_not_planned_for_a_room_naming_a_shared_bot_name(
         ["ops2", "r2", "-", "Member", WHY, "Member at desired-state/rooms.yaml:9"],
     ]
     assert "plan adds it" not in run.stdout
+
+
+def test_both_twins_in_a_room_declaring_their_name_take_the_declaration(
+    emulator: EmulatorServer, write_desired: Any, cli: Any
+) -> None:
+    """QA-FU Q-FU-4: a room declares bot:Pager and has both Chime bots of that name: each
+    twin's row is declared there (DECLARED Member, FILE:LINE, status against its live
+    role), as explain shows each twin and as a channel's twin rows are (Q-FT-2); never
+    the first twin `in-sync` and the other `not-declared`."""
+    admin = {"member": "alice@example.com", "role": "Administrator"}
+    emulator.reset(
+        {
+            "accounts": [
+                {
+                    "id": ACCOUNT,
+                    "name": "Example Corp",
+                    "users": [{"id": "ua", "email": "alice@example.com"}],
+                    "bots": [{"id": "b1", "name": "Pager"}, {"id": "b2", "name": "Pager"}],
+                    "rooms": [
+                        {
+                            "id": "room-t",
+                            "name": "tw",
+                            "memberships": [admin, {"member": "b1"}, {"member": "b2"}],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+    write_desired(
+        {
+            "settings.yaml": f"account: '{ACCOUNT}'\n",
+            "r.yaml": """
+                rooms:
+                  tw: {prune: true, administrators: [alice@example.com], members: ["bot:Pager"]}
+            """,
+        }
+    )
+    run = cli("audit", "bot:Pager", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    doc = json.loads(run.stdout)
+    rows = doc["rooms"]
+    assert len(rows) == 2, rows
+    assert doc["summary"]["declared_rooms"] == 1  # one room, both twins declared in it
+    assert [r["declared_role"] for r in rows] == ["Member", "Member"]
+    assert [r["status"] for r in rows] == ["in-sync", "in-sync"]
+    assert [[w["line"] for w in r["declared_at"]] for r in rows] == [[2], [2]]
+    assert all(WHY in r["note"] for r in rows)
+    text = cli("audit", "bot:Pager").stdout
+    assert text.count("r.yaml:2") == 2, text

@@ -167,3 +167,44 @@ def test_audit_of_a_typod_arn_names_the_arn_and_shows_the_rest(
         assert "which may list the app instance's PRIVATE channels" in row, row
         assert "most likely no such channel exists: check the `arn:`" in row, row
     assert "alice@example.com is in 2 rooms in Chime" in audited.stdout
+
+
+INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
+
+
+@pytest.mark.parametrize("command", [["plan"], ["audit", "user:alice"]])
+def test_403s_at_once_make_one_listing_per_bearer(
+    emulator: EmulatorServer, write_desired: Any, cli: Cli, calls: Any, command: list[str]
+) -> None:
+    """QA-FU Q-FU-3: twelve typo'd ``arn:``s described at once (--parallelism 8, each
+    call slowed so that their 403s overlap) make one ListChannels as their one bearer,
+    not one per 403 that arrived before the first check's answer; every error names
+    the ARN."""
+    emulator.reset(
+        {
+            "app_instances": [
+                {
+                    "arn": INSTANCE,
+                    "admins": ["r0"],
+                    "no_channel_answer": "Forbidden",
+                    "users": [{"id": "r0"}, {"id": "alice"}],
+                    "channels": [{"name": "ops", "id": "ops", "members": ["alice"]}],
+                }
+            ]
+        }
+    )
+    entries = "".join(
+        f"  c{i}: {{arn: {INSTANCE}/channel/nope{i}, members: [user:alice]}}\n"
+        for i in range(1, 13)
+    )
+    write_desired(
+        {
+            "settings.yaml": f"app_instances:\n  chat: {{arn: {INSTANCE}, bearers: [user:r0]}}\n",
+            "c.yaml": f"channels:\n{entries}",
+        }
+    )
+    emulator.set_faults(latency_ms=100)
+    run = cli(*UNPACED, "--parallelism", "8", *command)
+    assert run.exit_code in (0, 1), run.stdout + run.stderr
+    assert calls().get("ListChannels") == 1
+    assert (run.stdout + run.stderr).count("most likely no such channel exists") >= 12

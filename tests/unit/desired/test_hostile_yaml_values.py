@@ -300,6 +300,27 @@ def test_a_zoneless_date_and_time_where_text_is_expected_is_quoted_as_written(ds
         assert line.split("'")[1] in (ds / "x.yaml").read_text()
 
 
+def test_a_zoned_date_and_time_where_text_is_expected_is_quoted_as_written(ds: Path) -> None:
+    """QA-FU Q-FU-2: one with a zone (`Z`, an offset, a lower-case `t`, a fraction) is
+    quoted as the file has it too, not re-spelt by isoformat (`+00:00`, `.500000`)."""
+    (ds / "x.yaml").write_text(
+        "rooms:\n  ops:\n    members:\n"
+        "    - {member: z@example.com, until: 2027-03-31, reason: 2027-03-31t18:00:00.5-05:00,"
+        " ticket: 2027-03-31 18:00:00Z}\n"
+        "    - 2027-03-31 18:00:00Z\n"
+    )
+    result = validate(ds)
+    assert result.exit_code == 1
+    got = "expected a string, got the date and time"
+    lines = result.stderr.splitlines()[:-1]
+    assert lines == [
+        f"{ds}/x.yaml:4: rooms.ops.members[0].reason: {got} '2027-03-31t18:00:00.5-05:00' "
+        "(quote it)",
+        f"{ds}/x.yaml:4: rooms.ops.members[0].ticket: {got} '2027-03-31 18:00:00Z' (quote it)",
+        f"{ds}/x.yaml:5: rooms.ops.members[1]: {got} '2027-03-31 18:00:00Z' (quote it)",
+    ]
+
+
 # -- Q-FL-4: a removal fraction that is not finite says so, not "at most 1.0" --------------
 
 
