@@ -47,7 +47,8 @@ class ToyImport:
     def to_directory(self, out: Path, declared: Sequence[DesiredTarget]) -> Imported:
         return Imported(
             files={"settings.yaml": "account: acc-1\n", "toys/kite.yaml": self.text()},
-            wrote=["Wrote 1 toy file."],
+            summary="1 toy",  # the one line every kind's counts share (QA-FK Q-FK-4)
+            written="1 toy file",
             expect="No changes.",
         )
 
@@ -88,6 +89,6 @@ def test_import_writes_a_registered_kind_under_out(tmp_path: Path) -> None:
     assert (run.exit_code, run.stderr) == (0, ""), run.output
     assert (out / "toys" / "kite.yaml").read_text() == KITE
     assert run.stdout.splitlines() == [
-        "Wrote 1 toy file.",
+        "Imported 1 toy. Wrote 1 toy file.",
         f"Next: chime-reconciler --desired {out} plan   (expect: No changes.)",
     ]
