@@ -15,7 +15,7 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import DesiredStateError, Problem, UsageError
-from reconciler.git_tracked import tracked
+from reconciler.git_tracked import tracked, untracked
 from reconciler.governance import codeowners
 from reconciler.governance.codeowners import MarkerError, Ownership
 from reconciler.refs import Location
@@ -173,10 +173,31 @@ def problems(desired: DesiredState, desired_dir: Path) -> list[Problem]:
         current = codeowners.is_current(text, lines)
     except MarkerError as exc:
         return [Problem(Location(target.shown(), exc.line), exc.message)]
+    owned_untracked = untracked_owned(desired, target.root)
     if current:
         untracked = _untracked_path(target) if lines else None
-        return [Problem(None, _untracked(untracked))] if untracked else []
-    return stale(target, text, lines)
+        return ([Problem(None, _untracked(untracked))] if untracked else []) + owned_untracked
+    return stale(target, text, lines) + owned_untracked
+
+
+def untracked_owned(desired: DesiredState, root: Path) -> list[Problem]:
+    """The files with `owners:` that git does not track (QA Q-FW-1), each once at the
+    line of the first thing it declares with owners: CODEOWNERS names them, but a commit
+    would not hold them, and CI's validate of that commit (a clean clone) finds CODEOWNERS
+    out of date. None when git cannot tell."""
+    first: dict[Path, Problem] = {}
+    for owned in desired.owned:
+        path = Path(owned.location.file)
+        if owned.owners and path.resolve() not in first:
+            shown_path = _shown(path)
+            why = (
+                f"{owned.what}: the file is not tracked by git: CODEOWNERS names it "
+                "(its `owners:`), but the commit will not have it, so CI's validate would "
+                f"find CODEOWNERS out of date; stage it (git add {shown_path})"
+            )
+            first[path.resolve()] = Problem(owned.location, why)
+    missing = untracked(root, list(first)) or []
+    return [first[p] for p in missing]
 
 
 def stale(target: Target, text: str, lines: list[str]) -> list[Problem]:
@@ -355,6 +376,9 @@ def codeowners_command(
             f"{target.shown()}:{exc.line}: {exc.message}; nothing was written"
         ) from None
     owned = len({o.location.file for o in desired.owned if o.owners})
+    forgotten = untracked_owned(desired, target.root) if file is None else []
+    for problem in forgotten:  # named in CODEOWNERS, not in the commit (Q-FW-1)
+        click.echo(f"Warning: {problem}", err=True)
     if not lines and not text and not os.path.lexists(target.file):
         click.echo(
             f"There is no {target.shown()}, and none is needed: the desired state has no `owners:`."
@@ -362,6 +386,8 @@ def codeowners_command(
         return
     if codeowners.is_current(text, lines):  # line endings alone are never rewritten
         click.echo(f"{target.shown()} is up to date ({_files(owned)} with owners).")
+        if forgotten and exit_code:  # the commit stops until the files are staged
+            click.get_current_context().exit(1)
         return
     if check:
         raise UsageError("\n".join(map(str, stale(target, text, lines))))

@@ -122,3 +122,29 @@ def test_validate_asks_git_about_a_linked_codeowners_and_its_file(repo: Path) ->
     assert untracked.stderr.splitlines()[0].startswith(".github/CODEOWNERS is not tracked by git: ")
     subprocess.run(["git", "add", ".github/CODEOWNERS"], check=True)
     assert run(hook("validate")).exit_code == 0
+
+
+def test_a_file_with_owners_git_does_not_track_stops_both_hooks(repo: Path) -> None:
+    """Q-FW-1: CODEOWNERS named a desired-state file the commit did not hold; both hooks
+    passed, and CI's validate of the commit (a clean clone) found CODEOWNERS out of date."""
+    run(hook("codeowners"))
+    subprocess.run(["git", "add", "-A"], check=True)
+    scratch = "rooms:\n  scratch:\n    owners: [carol]\n    members: [a@example.com]\n"
+    (repo / "desired-state" / "scratch.yaml").write_text(scratch)  # forgotten: untracked
+    run(hook("codeowners"))
+    subprocess.run(["git", "add", ".github/CODEOWNERS"], check=True)
+
+    why = (
+        "desired-state/scratch.yaml:2: room scratch: the file is not tracked by git: "
+        "CODEOWNERS names it (its `owners:`), but the commit will not have it, so CI's "
+        "validate would find CODEOWNERS out of date; stage it (git add desired-state/scratch.yaml)"
+    )
+    validated = run(hook("validate"))
+    assert (validated.exit_code, validated.stderr.splitlines()[0]) == (1, why)
+    codeowners_hook = run(hook("codeowners"))
+    assert codeowners_hook.exit_code == 1
+    assert codeowners_hook.stderr == f"Warning: {why}\n"
+
+    subprocess.run(["git", "add", "desired-state/scratch.yaml"], check=True)
+    assert run(hook("validate")).exit_code == 0
+    assert run(hook("codeowners")).exit_code == 0
