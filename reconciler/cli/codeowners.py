@@ -176,7 +176,8 @@ def problems(desired: DesiredState, desired_dir: Path) -> list[Problem]:
     owned_untracked = untracked_owned(desired, target.root)
     if current:
         untracked = _untracked_path(target) if lines else None
-        return ([Problem(None, _untracked(untracked))] if untracked else []) + owned_untracked
+        why = [Problem(None, _untracked(target.root, *untracked))] if untracked else []
+        return why + owned_untracked
     return stale(target, text, lines) + owned_untracked
 
 
@@ -193,7 +194,7 @@ def untracked_owned(desired: DesiredState, root: Path) -> list[Problem]:
             why = (
                 f"{owned.what}: the file is not tracked by git: CODEOWNERS names it "
                 "(its `owners:`), but the commit will not have it, so CI's validate would "
-                f"find CODEOWNERS out of date; stage it (git add {shown_path})"
+                f"find CODEOWNERS out of date; stage it ({git_add(root, path, shown_path)})"
             )
             first[path.resolve()] = Problem(owned.location, why)
     missing = untracked(root, list(first)) or []
@@ -240,8 +241,8 @@ def _below(rule: codeowners.Later) -> str:
     )
 
 
-def _untracked_path(target: Target) -> str | None:
-    """The CODEOWNERS path git does not track, as shown; None when git tracks each one
+def _untracked_path(target: Target) -> tuple[Path, str] | None:
+    """The CODEOWNERS path git does not track, and as shown; None when git tracks each one
     (or cannot tell). git knows no path through a link: a ``.github`` linked to
     ``config/github`` (inside the repository: ``_link_refusal``) holds
     ``config/github/CODEOWNERS`` for git, the file ``codeowners`` writes. So git is asked
@@ -249,17 +250,31 @@ def _untracked_path(target: Target) -> str | None:
     itself, about the file it leads to as well."""
     real, link = target.file.resolve(), target.file.parent.resolve() / target.file.name
     if tracked(target.root, real) is False:
-        return _shown(real)
+        return real, _shown(real)
     if link != real and tracked(target.root, link) is False:
-        return _shown_link(link)
+        return link, _shown_link(link)
     return None
 
 
-def _untracked(shown_path: str) -> str:
+def _untracked(root: Path, path: Path, shown_path: str) -> str:
     return (
         f"{shown_path} is not tracked by git: GitHub reads only the committed file, so "
-        f"the owners' reviews would not be required; stage it (git add {shown_path})"
+        f"the owners' reviews would not be required; stage it ({git_add(root, path, shown_path)})"
     )
+
+
+def git_add(root: Path, path: Path, shown_path: str) -> str:
+    """The command that stages ``path`` (shown as ``shown_path``), run from the current
+    directory: ``git add PATH`` inside the repository at ``root``; outside it, git would
+    find no repository there, so ``git -C ROOT add PATH-IN-ROOT`` (QA Q-FW-2)."""
+    here, top = Path.cwd().resolve(), root.resolve()
+    if here == top or top in here.parents:
+        return f"git add {shown_path}"
+    try:
+        inside = Path(os.path.abspath(path)).relative_to(top).as_posix()
+    except ValueError:
+        inside = path.resolve().relative_to(top).as_posix()
+    return f"git -C {_shown(root)} add {inside}"
 
 
 def unchecked(desired: DesiredState, desired_dir: Path) -> str | None:
@@ -405,8 +420,8 @@ def codeowners_command(
     click.echo(f"Wrote {target.shown()}: {_files(owned)} with owners{_made(count, moved)}.")
     if exit_code:
         click.echo(
-            f"{target.shown()} was out of date and has been written: stage it (git add "
-            f"{target.shown()}) and commit again.",
+            f"{target.shown()} was out of date and has been written: stage it "
+            f"({git_add(target.root, target.file, target.shown())}) and commit again.",
             err=True,
         )
         click.get_current_context().exit(1)

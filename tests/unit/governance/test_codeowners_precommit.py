@@ -148,3 +148,21 @@ def test_a_file_with_owners_git_does_not_track_stops_both_hooks(repo: Path) -> N
     subprocess.run(["git", "add", "desired-state/scratch.yaml"], check=True)
     assert run(hook("validate")).exit_code == 0
     assert run(hook("codeowners")).exit_code == 0
+
+
+def test_the_hint_stages_the_file_from_outside_the_repository(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Q-FW-2: from a folder outside the repository the hint said `git add
+    REPO/.github/CODEOWNERS`, which git refuses there (not a git repository)."""
+    subprocess.run(["git", "add", "-A"], check=True)
+    run(hook("codeowners"))
+    monkeypatch.chdir(repo.parent)
+    desired = f"{repo.name}/desired-state"
+
+    refused = run(["--desired", desired, *hook("validate")])
+    hint = f"(git -C {repo.name} add .github/CODEOWNERS)"
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines()[0].endswith(f"stage it {hint}")
+    subprocess.run(hint.strip("()").split(), check=True)  # works from here
+    assert run(["--desired", desired, *hook("validate")]).exit_code == 0
