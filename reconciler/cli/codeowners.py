@@ -15,7 +15,7 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import DesiredStateError, Problem, UsageError
-from reconciler.git_tracked import tracked, untracked
+from reconciler.git_tracked import tracked, unanswered, untracked
 from reconciler.governance import codeowners
 from reconciler.governance.codeowners import MarkerError, Ownership
 from reconciler.refs import Location
@@ -279,10 +279,21 @@ def git_add(root: Path, path: Path, shown_path: str) -> str:
 
 def unchecked(desired: DesiredState, desired_dir: Path) -> str | None:
     """validate's warning when `owners:` are declared outside any git repository: no
-    CODEOWNERS there to check (a checkout without .git, an image)."""
-    if not desired.owned or repository_root(desired_dir) is not None:
+    CODEOWNERS there to check (a checkout without .git, an image); or in one git cannot
+    answer for (not on PATH, "dubious ownership"): whether CODEOWNERS and the owned files
+    are tracked is not checked."""
+    if not desired.owned:
         return None
-    return f"owners: not checked against CODEOWNERS: no git repository above {desired_dir}"
+    root = repository_root(desired_dir)
+    if root is None:
+        return f"owners: not checked against CODEOWNERS: no git repository above {desired_dir}"
+    why = unanswered(root)  # QA Q-FW-6: the tracking checks were skipped silently
+    if why is None:
+        return None
+    return (
+        "owners: CODEOWNERS and the files with owners not checked to be tracked by git: "
+        f"git could not tell ({why})"
+    )
 
 
 def _shown(path: Path) -> str:

@@ -166,3 +166,18 @@ def test_the_hint_stages_the_file_from_outside_the_repository(
     assert refused.stderr.splitlines()[0].endswith(f"stage it {hint}")
     subprocess.run(hint.strip("()").split(), check=True)  # works from here
     assert run(["--desired", desired, *hook("validate")]).exit_code == 0
+
+
+def test_validate_warns_when_git_cannot_tell_what_it_tracks(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Q-FW-6: with no git on PATH the "not tracked" check was skipped without a word."""
+    run(hook("codeowners"))  # written, not staged
+    monkeypatch.setenv("PATH", str(tmp_path_factory.mktemp("no-git")))
+
+    result = run(hook("validate"))
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "Warning: owners: CODEOWNERS and the files with owners not checked to be tracked "
+        "by git: git could not tell (no git command on PATH)\n"
+    )
