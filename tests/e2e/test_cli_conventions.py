@@ -316,6 +316,16 @@ def test_fish_inserts_a_target_name_with_a_comma_whole(write_desired: Any, workd
     assert offered == ["ops,night"]
 
 
+def test_a_global_options_name_after_the_command_completes(workdir: Path) -> None:
+    """Q-FW-3: global options are accepted after the command, but `validate --de<TAB>`
+    and `plan --end<TAB>` completed nothing."""
+    assert _complete("chime-reconciler validate --de", workdir) == ["plain,--desired"]
+    assert _complete("chime-reconciler plan --end", workdir) == ["plain,--endpoint-url"]
+    offered = _complete("chime-reconciler validate --", workdir)
+    assert offered[:2] == ["plain,--max-duration", "plain,--help"]  # its own first
+    assert {"plain,--desired", "plain,--now", "plain,--verbose"} <= set(offered)
+
+
 def test_completion_prints_each_shells_script(workdir: Path) -> None:
     for shell, needle in [
         ("bash", "_CHIME_RECONCILER_COMPLETE=bash_complete"),
