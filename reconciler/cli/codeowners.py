@@ -15,7 +15,7 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import DesiredStateError, Problem, UsageError
-from reconciler.git_tracked import tracked
+from reconciler.git_tracked import tracked, unanswered, untracked
 from reconciler.governance import codeowners
 from reconciler.governance.codeowners import MarkerError, Ownership
 from reconciler.refs import Location
@@ -173,10 +173,32 @@ def problems(desired: DesiredState, desired_dir: Path) -> list[Problem]:
         current = codeowners.is_current(text, lines)
     except MarkerError as exc:
         return [Problem(Location(target.shown(), exc.line), exc.message)]
+    owned_untracked = untracked_owned(desired, target.root)
     if current:
         untracked = _untracked_path(target) if lines else None
-        return [Problem(None, _untracked(untracked))] if untracked else []
-    return stale(target, text, lines)
+        why = [Problem(None, _untracked(target.root, *untracked))] if untracked else []
+        return why + owned_untracked
+    return stale(target, text, lines) + owned_untracked
+
+
+def untracked_owned(desired: DesiredState, root: Path) -> list[Problem]:
+    """The files with `owners:` that git does not track (QA Q-FW-1), each once at the
+    line of the first thing it declares with owners: CODEOWNERS names them, but a commit
+    would not hold them, and CI's validate of that commit (a clean clone) finds CODEOWNERS
+    out of date. None when git cannot tell."""
+    first: dict[Path, Problem] = {}
+    for owned in desired.owned:
+        path = Path(owned.location.file)
+        if owned.owners and path.resolve() not in first:
+            shown_path = _shown(path)
+            why = (
+                f"{owned.what}: the file is not tracked by git: CODEOWNERS names it "
+                "(its `owners:`), but the commit will not have it, so CI's validate would "
+                f"find CODEOWNERS out of date; stage it ({git_add(root, path, shown_path)})"
+            )
+            first[path.resolve()] = Problem(owned.location, why)
+    missing = untracked(root, list(first)) or []
+    return [first[p] for p in missing]
 
 
 def stale(target: Target, text: str, lines: list[str]) -> list[Problem]:
@@ -219,8 +241,8 @@ def _below(rule: codeowners.Later) -> str:
     )
 
 
-def _untracked_path(target: Target) -> str | None:
-    """The CODEOWNERS path git does not track, as shown; None when git tracks each one
+def _untracked_path(target: Target) -> tuple[Path, str] | None:
+    """The CODEOWNERS path git does not track, and as shown; None when git tracks each one
     (or cannot tell). git knows no path through a link: a ``.github`` linked to
     ``config/github`` (inside the repository: ``_link_refusal``) holds
     ``config/github/CODEOWNERS`` for git, the file ``codeowners`` writes. So git is asked
@@ -228,25 +250,50 @@ def _untracked_path(target: Target) -> str | None:
     itself, about the file it leads to as well."""
     real, link = target.file.resolve(), target.file.parent.resolve() / target.file.name
     if tracked(target.root, real) is False:
-        return _shown(real)
+        return real, _shown(real)
     if link != real and tracked(target.root, link) is False:
-        return _shown_link(link)
+        return link, _shown_link(link)
     return None
 
 
-def _untracked(shown_path: str) -> str:
+def _untracked(root: Path, path: Path, shown_path: str) -> str:
     return (
         f"{shown_path} is not tracked by git: GitHub reads only the committed file, so "
-        f"the owners' reviews would not be required; stage it (git add {shown_path})"
+        f"the owners' reviews would not be required; stage it ({git_add(root, path, shown_path)})"
     )
+
+
+def git_add(root: Path, path: Path, shown_path: str) -> str:
+    """The command that stages ``path`` (shown as ``shown_path``), run from the current
+    directory: ``git add PATH`` inside the repository at ``root``; outside it, git would
+    find no repository there, so ``git -C ROOT add PATH-IN-ROOT`` (QA Q-FW-2)."""
+    here, top = Path.cwd().resolve(), root.resolve()
+    if here == top or top in here.parents:
+        return f"git add {shown_path}"
+    try:
+        inside = Path(os.path.abspath(path)).relative_to(top).as_posix()
+    except ValueError:
+        inside = path.resolve().relative_to(top).as_posix()
+    return f"git -C {_shown(root)} add {inside}"
 
 
 def unchecked(desired: DesiredState, desired_dir: Path) -> str | None:
     """validate's warning when `owners:` are declared outside any git repository: no
-    CODEOWNERS there to check (a checkout without .git, an image)."""
-    if not desired.owned or repository_root(desired_dir) is not None:
+    CODEOWNERS there to check (a checkout without .git, an image); or in one git cannot
+    answer for (not on PATH, "dubious ownership"): whether CODEOWNERS and the owned files
+    are tracked is not checked."""
+    if not desired.owned:
         return None
-    return f"owners: not checked against CODEOWNERS: no git repository above {desired_dir}"
+    root = repository_root(desired_dir)
+    if root is None:
+        return f"owners: not checked against CODEOWNERS: no git repository above {desired_dir}"
+    why = unanswered(root)  # QA Q-FW-6: the tracking checks were skipped silently
+    if why is None:
+        return None
+    return (
+        "owners: CODEOWNERS and the files with owners not checked to be tracked by git: "
+        f"git could not tell ({why})"
+    )
 
 
 def _shown(path: Path) -> str:
@@ -355,6 +402,9 @@ def codeowners_command(
             f"{target.shown()}:{exc.line}: {exc.message}; nothing was written"
         ) from None
     owned = len({o.location.file for o in desired.owned if o.owners})
+    forgotten = untracked_owned(desired, target.root) if file is None else []
+    for problem in forgotten:  # named in CODEOWNERS, not in the commit (Q-FW-1)
+        click.echo(f"Warning: {problem}", err=True)
     if not lines and not text and not os.path.lexists(target.file):
         click.echo(
             f"There is no {target.shown()}, and none is needed: the desired state has no `owners:`."
@@ -362,6 +412,8 @@ def codeowners_command(
         return
     if codeowners.is_current(text, lines):  # line endings alone are never rewritten
         click.echo(f"{target.shown()} is up to date ({_files(owned)} with owners).")
+        if forgotten and exit_code:  # the commit stops until the files are staged
+            click.get_current_context().exit(1)
         return
     if check:
         raise UsageError("\n".join(map(str, stale(target, text, lines))))
@@ -379,8 +431,8 @@ def codeowners_command(
     click.echo(f"Wrote {target.shown()}: {_files(owned)} with owners{_made(count, moved)}.")
     if exit_code:
         click.echo(
-            f"{target.shown()} was out of date and has been written: stage it (git add "
-            f"{target.shown()}) and commit again.",
+            f"{target.shown()} was out of date and has been written: stage it "
+            f"({git_add(target.root, target.file, target.shown())}) and commit again.",
             err=True,
         )
         click.get_current_context().exit(1)

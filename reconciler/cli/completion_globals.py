@@ -11,7 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from click.shell_completion import CompletionItem, ShellComplete, _resolve_context
+from click.shell_completion import (
+    CompletionItem,
+    ShellComplete,
+    _is_incomplete_option,
+    _resolve_context,
+)
 
 
 def global_option(ctx: click.Context, name: str) -> click.Option | None:
@@ -39,5 +44,28 @@ class GlobalOptionValues(ShellComplete):
             name, _, value = incomplete.partition("=")
         option = global_option(ctx, name) if name.startswith("-") else None
         if option is None:
-            return super().get_completions(args, incomplete)
+            return super().get_completions(args, incomplete) + global_names(ctx, args, incomplete)
         return option.shell_complete(ctx, value)
+
+
+def global_names(ctx: click.Context, args: list[str], incomplete: str) -> list[CompletionItem]:
+    """The root group's option names an option typed after the command may be (``plan
+    --de<TAB>``: ``--desired``; QA Q-FW-3), those the command has not itself; none
+    before the command (click offers them), or while an option's value is awaited."""
+    if ctx.parent is None or not incomplete.startswith("-") or "=" in incomplete:
+        return []
+    own = [p for p in ctx.command.get_params(ctx) if isinstance(p, click.Option)]
+    if any(_is_incomplete_option(ctx, args, p) for p in own):
+        return []
+    taken = {n for p in own for n in (*p.opts, *p.secondary_opts)}
+    root = ctx.find_root()
+    return [
+        CompletionItem(name, help=param.help)
+        for param in root.command.get_params(root)
+        if isinstance(param, click.Option) and not param.hidden
+        for name in (*param.opts, *param.secondary_opts)
+        if name.startswith("--")
+        and name.startswith(incomplete)
+        and name not in taken
+        and name not in ("--help", "--version")
+    ]

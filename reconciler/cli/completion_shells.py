@@ -147,7 +147,11 @@ add_completion_class(Zsh, "zsh")
 
 
 class Fish(GlobalOptionValues, FishComplete):
-    pass
+    # click's script, but a candidate is split at its first comma only (``TYPE,VALUE``):
+    # fish's ``string split ","`` cut a room named ``ops,night`` to ``ops`` (QA Q-FW-5)
+    source_template = FishComplete.source_template.replace(
+        'string split "," $completion', 'string split --max 1 "," $completion'
+    )
 
 
 add_completion_class(Fish, "fish")

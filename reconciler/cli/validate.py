@@ -33,7 +33,7 @@ def plural(n: int, noun: str) -> str:
     "--max-duration",
     "max_durations",
     multiple=True,
-    metavar="[KEY=]DAYS",
+    metavar="[KEY=]DURATION",
     help="Refuse grants longer than this from today (90d, 12w), for every role or for one "
     "list key (administrators=30d; repeatable). Overrides settings.yaml max_grant_days.",
 )

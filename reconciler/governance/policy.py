@@ -24,6 +24,7 @@ from reconciler.desired.shown import named
 from reconciler.desired.yamlpos import Positions
 from reconciler.errors import Problem
 from reconciler.governance.grant import Ending, days_left, latest_allowed
+from reconciler.prose import counted
 from reconciler.refs import Location, MemberRef, Provenance
 
 EVERY_ROLE = "*"  # the key of a limit for every role
@@ -100,7 +101,7 @@ def _too_long(p: Provenance, now: dt.datetime, days: int) -> str | None:
 
 def _limit(key: str, days: int, source: str) -> str:
     which = "grants" if key == EVERY_ROLE else f"grants in {key}"
-    return f"{which} may last at most {days} days ({source})"
+    return f"{which} may last at most {counted(days, 'day')} ({source})"
 
 
 def _has_reason(p: Provenance) -> bool:

@@ -281,6 +281,51 @@ def test_an_empty_word_at_the_cursor_keeps_the_desired_after_it(workdir: Path) -
     ]
 
 
+def test_fish_inserts_a_target_name_with_a_comma_whole(write_desired: Any, workdir: Path) -> None:
+    """Q-FW-5: the fish script split each `TYPE,VALUE` answer at every comma, so a room
+    `ops,night` was offered as `ops`. fish is not installed here: its ``string split``
+    is applied as the printed script calls it (``--max N`` splits at the first N only)."""
+    write_desired(
+        {
+            "settings.yaml": "account: acc-1\n",
+            "rooms.yaml": 'rooms:\n  "ops,night": {members: [a@example.com]}\n',
+        }
+    )
+    script = CliRunner().invoke(root, ["completion", "fish"], prog_name="chime-reconciler")
+    (split,) = re.findall(r"set -l metadata \(string split (.*) \$completion\)", script.output)
+    most = re.fullmatch(r'(?:--max (\d+) )?","', split)
+    assert most is not None, split
+    maxsplit = int(most.group(1)) if most.group(1) else -1
+    env = {
+        **os.environ,
+        "COMP_WORDS": "chime-reconciler plan --target ",
+        "COMP_CWORD": "",  # fish passes the word itself (`commandline -t`)
+        "_CHIME_RECONCILER_COMPLETE": "fish_complete",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "reconciler"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    answers = done.stdout.splitlines()
+    offered = [answer.split(",", maxsplit)[1] for answer in answers]
+    assert offered == ["ops,night"]
+
+
+def test_a_global_options_name_after_the_command_completes(workdir: Path) -> None:
+    """Q-FW-3: global options are accepted after the command, but `validate --de<TAB>`
+    and `plan --end<TAB>` completed nothing."""
+    assert _complete("chime-reconciler validate --de", workdir) == ["plain,--desired"]
+    assert _complete("chime-reconciler plan --end", workdir) == ["plain,--endpoint-url"]
+    offered = _complete("chime-reconciler validate --", workdir)
+    assert offered[:2] == ["plain,--max-duration", "plain,--help"]  # its own first
+    assert {"plain,--desired", "plain,--now", "plain,--verbose"} <= set(offered)
+
+
 def test_completion_prints_each_shells_script(workdir: Path) -> None:
     for shell, needle in [
         ("bash", "_CHIME_RECONCILER_COMPLETE=bash_complete"),

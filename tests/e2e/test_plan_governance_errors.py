@@ -74,6 +74,8 @@ def test_plan_reports_codeowners_out_of_date(
         }
     )
     subprocess.run(["git", "init", "-q", str(workdir)], check=True)
+    # the owned file is tracked (one git does not track is an error too: Q-FW-1)
+    subprocess.run(["git", "-C", str(workdir), "add", "desired-state"], check=True)
     run = cli("plan", "--format", "markdown", "--detailed-exitcode")
     assert run.exit_code == 1, run.stdout + run.stderr
     missing = ".github/CODEOWNERS is missing the owners the desired state names"

@@ -122,3 +122,62 @@ def test_validate_asks_git_about_a_linked_codeowners_and_its_file(repo: Path) ->
     assert untracked.stderr.splitlines()[0].startswith(".github/CODEOWNERS is not tracked by git: ")
     subprocess.run(["git", "add", ".github/CODEOWNERS"], check=True)
     assert run(hook("validate")).exit_code == 0
+
+
+def test_a_file_with_owners_git_does_not_track_stops_both_hooks(repo: Path) -> None:
+    """Q-FW-1: CODEOWNERS named a desired-state file the commit did not hold; both hooks
+    passed, and CI's validate of the commit (a clean clone) found CODEOWNERS out of date."""
+    run(hook("codeowners"))
+    subprocess.run(["git", "add", "-A"], check=True)
+    scratch = "rooms:\n  scratch:\n    owners: [carol]\n    members: [a@example.com]\n"
+    (repo / "desired-state" / "scratch.yaml").write_text(scratch)  # forgotten: untracked
+    run(hook("codeowners"))
+    subprocess.run(["git", "add", ".github/CODEOWNERS"], check=True)
+
+    why = (
+        "desired-state/scratch.yaml:2: room scratch: the file is not tracked by git: "
+        "CODEOWNERS names it (its `owners:`), but the commit will not have it, so CI's "
+        "validate would find CODEOWNERS out of date; stage it (git add desired-state/scratch.yaml)"
+    )
+    validated = run(hook("validate"))
+    assert (validated.exit_code, validated.stderr.splitlines()[0]) == (1, why)
+    codeowners_hook = run(hook("codeowners"))
+    assert codeowners_hook.exit_code == 1
+    assert codeowners_hook.stderr == f"Warning: {why}\n"
+
+    subprocess.run(["git", "add", "desired-state/scratch.yaml"], check=True)
+    assert run(hook("validate")).exit_code == 0
+    assert run(hook("codeowners")).exit_code == 0
+
+
+def test_the_hint_stages_the_file_from_outside_the_repository(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Q-FW-2: from a folder outside the repository the hint said `git add
+    REPO/.github/CODEOWNERS`, which git refuses there (not a git repository)."""
+    subprocess.run(["git", "add", "-A"], check=True)
+    run(hook("codeowners"))
+    monkeypatch.chdir(repo.parent)
+    desired = f"{repo.name}/desired-state"
+
+    refused = run(["--desired", desired, *hook("validate")])
+    hint = f"(git -C {repo.name} add .github/CODEOWNERS)"
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines()[0].endswith(f"stage it {hint}")
+    subprocess.run(hint.strip("()").split(), check=True)  # works from here
+    assert run(["--desired", desired, *hook("validate")]).exit_code == 0
+
+
+def test_validate_warns_when_git_cannot_tell_what_it_tracks(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Q-FW-6: with no git on PATH the "not tracked" check was skipped without a word."""
+    run(hook("codeowners"))  # written, not staged
+    monkeypatch.setenv("PATH", str(tmp_path_factory.mktemp("no-git")))
+
+    result = run(hook("validate"))
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "Warning: owners: CODEOWNERS and the files with owners not checked to be tracked "
+        "by git: git could not tell (no git command on PATH)\n"
+    )

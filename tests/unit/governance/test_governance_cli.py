@@ -376,6 +376,15 @@ def test_validate_warns_about_expired_and_soon_ending_entries(repo: Path) -> Non
     ]
 
 
+def test_max_duration_names_a_duration_and_one_day_in_the_singular(repo: Path) -> None:
+    """Q-FW-4: --help showed `[KEY=]DAYS`, yet a bare number of days is refused; and a
+    limit of 1 day read "at most 1 days"."""
+    write_codeowners(repo)
+    assert "--max-duration [KEY=]DURATION" in run("validate", "--help").stdout
+    result = run(*NOW, "validate", "--max-duration", "members=1d")
+    assert "grants in members may last at most 1 day (--max-duration)" in result.stderr
+
+
 def test_max_duration_refuses_longer_grants_and_grants_without_until(repo: Path) -> None:
     write_codeowners(repo)
     result = run(*NOW, "validate", "--max-duration", "90d")
