@@ -5,6 +5,8 @@ The saved-plan file (``save_plan`` / ``load_plan``) lives in ``reconciler.planfi
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -299,15 +301,8 @@ class Plan:
         return line
 
     def _drift_counts(self) -> str:
-        """The members no file declares, in their kinds' words: ``6 members``, ``2
-        attendees``; ``5 members and 1 moderator`` where kinds' words differ (a channel's
-        moderators are no members: QA-FP Q-FP-7), in the kinds' order."""
-        counts: dict[tuple[str, str], int] = {}
-        for t in sorted(self.targets, key=lambda t: t.key.kind):
-            if t.drift:
-                word = t.kind.words.member
-                counts[word] = counts.get(word, 0) + len(t.drift)
-        return listed([counted(n, *word) for word, n in counts.items()])
+        """The members no file declares, in their kinds' words (``drift_words``)."""
+        return drift_words(self.targets)
 
     @property
     def drifted(self) -> bool:
@@ -327,3 +322,20 @@ class Plan:
     @property
     def has_changes(self) -> bool:
         return any(t.changes for t in self.targets)
+
+
+def drift_words(targets: Iterable[TargetPlan]) -> str:
+    """The members no file declares in ``targets``, in their kinds' words: ``6 members``,
+    ``2 attendees``; ``5 members and 1 moderator`` where kinds' words differ (a channel's
+    moderators are no members: QA-FP Q-FP-7), in the kinds' order. Plan's closing line
+    and ``import --adopt`` count them so (QA-FX Q-FX-1)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for t in sorted(targets, key=lambda t: t.key.kind):
+        counts[t.kind.words.member] += len(t.drift)
+    return counted_words(counts)
+
+
+def counted_words(counts: Mapping[tuple[str, str], int]) -> str:
+    """Counts by a kind's word (``member``, ``moderator``) as prose, in the order given,
+    zeros left out: ``1 member and 1 moderator``."""
+    return listed([counted(n, *word) for word, n in counts.items() if n])
