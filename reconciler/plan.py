@@ -192,6 +192,9 @@ class Plan:
     expiring: tuple[Expiring, ...] = ()  # paths ending within the warning window
     # members whose entries all expired, left in place because their target does not prune
     expired_kept: tuple[Expiring, ...] = ()
+    # drift members ``import --adopt`` refuses as a file cannot name them alone (a bot
+    # whose name another bot has: the provider's ``Undeclarable``), for the drift hint
+    unadoptable: tuple[tuple[TargetKey, MemberRef], ...] = ()
     expiry_warning_days: int = DEFAULT_WARNING_DAYS
     # targets left out without failing the plan (a meeting that has ended): located notes
     notices: tuple[str, ...] = ()

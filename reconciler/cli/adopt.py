@@ -23,7 +23,6 @@ from reconciler.importer import listed
 from reconciler.kinds import RoleValue
 from reconciler.plan import Plan, counted_words, drift_words
 from reconciler.prose import counted, number
-from reconciler.providers.base import Undeclarable
 from reconciler.put_back import NotPutBack, put_back
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.render.safe import shown
@@ -62,7 +61,7 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
             + f"\nNothing was adopted: the plan has {counted(n, 'error')} (above); "
             "fix them and run import --adopt again."
         )
-    adoptions, skipped, kept = _adoptions(session, plan, _undeclarable(session))
+    adoptions, skipped, kept = _adoptions(session, plan, session.undeclarable)
     for line in skipped:  # live names and file names: visible escapes, never raw
         click.echo(f"Warning: {shown(line)}", err=True)
     if not adoptions:
@@ -93,7 +92,7 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
                 why = exc if isinstance(exc, atomic_file.LeadsOut) else exc.strerror or exc
                 raise WriteFailed(f"cannot write {shown(str(path))}: {why}") from None
         load_desired(app.desired_dir, app.now)
-        again = Session.open(app).plan(targets)
+        again = Session.open(app).plan(targets, hint=False)
         interrupt.raise_if_pressed()  # ... nor one swallowed while they are checked
     except BaseException as exc:  # Ctrl-C included: every file back as it was
         not_back = _restore(written, within)
@@ -132,19 +131,6 @@ def _declared_at(session: Session, key: object) -> tuple[str, int] | None:
         if t.key == key:
             return (t.location.file, t.location.line)
     return None
-
-
-def _undeclarable(session: Session) -> Callable[[TargetKey, MemberRef], str]:
-    """Why a live member, written into its target, would give the plan an error ("":
-    it would not), as its kind's provider says (``Undeclarable``; none: never)."""
-
-    def why(target: TargetKey, member: MemberRef) -> str:
-        provider = session.provider(target.kind)
-        if isinstance(provider, Undeclarable):
-            return provider.undeclarable(target, member)
-        return ""
-
-    return why
 
 
 def _adoptions(

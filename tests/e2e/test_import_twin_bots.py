@@ -289,3 +289,43 @@ def test_nothing_adopted_counts_twin_bots_moderator_as_a_moderator(
         "Error: Nothing was adopted: 2 members and 1 moderator not in the desired state "
         "cannot be adopted (above)."
     ) in adopt.stderr
+
+
+def test_drift_hint_does_not_offer_adopt_for_twin_bots_adopt_refuses(
+    emulator: EmulatorServer, settings: Path, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """The plan said `Resolve with import --adopt` for two bots of one name, and adopt then
+    ended `Nothing was adopted` (QA-FX Q-FX-5): the hint now uses adopt's own rule, in
+    text and Markdown; other drift beside them is still offered to adopt."""
+    emulator.reset(
+        _seed(
+            [
+                {
+                    "name": "ops",
+                    "id": "ops",
+                    "members": ["alice@example.com", "bot-t1", "bot-t2"],
+                    "moderators": ["bot-t1"],
+                }
+            ]
+        )
+    )
+    alice = "channels:\n  ops: {app_instance: chat, members: [alice@example.com]}\n"
+    write_desired({"ops.yaml": alice})
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stderr
+    hint = next(line for line in plan.lines if line.startswith("Resolve"))
+    assert hint == (
+        "Resolve with `prune: true` (removes them), or in Chime (rename one of two bots of a "
+        "name); `import --adopt` cannot write them: a file cannot name them alone (its "
+        "warnings say why)."
+    )
+    markdown = cli(*UNPACED, "plan", "--format", "markdown").stdout
+    assert f"> {hint}" in markdown
+    # alice is drift adopt can write: offered, the twins named as not
+    write_desired({"ops.yaml": "channels:\n  ops: {app_instance: chat, members: []}\n"})
+    plan = cli(*UNPACED, "plan")
+    hint = next(line for line in plan.lines if line.startswith("Resolve"))
+    assert hint == (
+        "Resolve with `import --adopt` (into the files; not the 3 a file cannot name alone: "
+        "its warnings say why) or `prune: true` (removes them)."
+    )
