@@ -183,6 +183,11 @@ class PlanSummary:
         return f"Plan: {counts}, {number(self.remove)} to remove."
 
 
+# a plan of a desired state that declares no target: nothing was read or compared, which
+# is no match with Chime, as with ``_nothing_compared_line``; no change is due (exit 0)
+NOTHING_DECLARED = "No changes, but nothing was compared: the desired state declares no target."
+
+
 @dataclass(frozen=True)
 class Plan:
     targets: tuple[TargetPlan, ...]  # sorted by key
@@ -251,6 +256,8 @@ class Plan:
             line = self._nothing_compared_line(errors_at)
         elif self.shard is not None and not self.targets:
             return self._empty_shard_line(errors)
+        elif not self.targets:  # none declared in scope: no match claimed (QA-FX Q-FX-3)
+            line = NOTHING_DECLARED
         elif drift and not self.summary.total:
             line = (
                 f"No changes, but Chime has {self._drift_counts()} the desired state does "
