@@ -55,6 +55,7 @@ class Adoption:
     section: str  # "rooms"
     list_key: str  # "administrators"
     refs: tuple[str, ...]  # as written: "grace@example.com", "bot:PagerBot"
+    word: tuple[str, str] = ("member", "members")  # its kind's ``words.member``
 
 
 @dataclass(frozen=True)

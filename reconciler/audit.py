@@ -160,13 +160,17 @@ def audit(
     matched: set[int] = set()
     index = _Index(targets)
     together = _together(found.found)
+    places: dict[tuple[str, str], list[Found]] = defaultdict(list)
+    for f in found.found:
+        places[(f.scope, f.target_id)].append(f)
     for f in sorted(found.found):
         dt = index.match(f)
         if dt is not None:
             matched.add(id(dt))
         why = refusals.get(dt.key, "") if dt is not None else ""
         alongside = tuple(g for g in together[_target_of(f)] if g is not f)
-        row = _live_row(member, f, dt, desired, why, alongside)
+        twinned = _twinned(f, places[(f.scope, f.target_id)])
+        row = _live_row(member, f, dt, desired, why, alongside, twinned)
         there = absent.get(dt.key) if dt is not None else None
         if there is not None and there.problem:  # a plan fails on it (Q-AX-3)
             row = replace(row, note=f"declared, but {there.problem}: plan reports it", changed=None)
@@ -462,6 +466,7 @@ def _live_row(
     desired: DesiredState | None,
     refused: str = "",
     alongside: Sequence[Found] = (),
+    twinned: bool = False,
 ) -> AuditRow:
     # the member as the provider names this membership where the plan names it otherwise
     # (a channel's bot by its ARN: one of two of a name, a bearer: Q-FP-9): planned so
@@ -490,7 +495,7 @@ def _live_row(
             its, dt, f, None, desired, refused=bool(refused), why=refused, alongside=same
         )
         changed = dt.key if change else None
-    which = _which(member, f, alongside)
+    which = _which(member, f, alongside, twinned)
     return AuditRow(
         kind=f.kind,
         scope=f.scope,
@@ -510,11 +515,20 @@ def _live_row(
     )
 
 
-def _which(member: MemberRef, f: Found, alongside: Sequence[Found]) -> str:
-    """Where Chime has the member more than once in a target, which of them ``f``'s row
-    is: its spelling (a bot: its name) and id in Chime, ``Twin (id arn:…/bot/bot-2): ``;
-    else ""."""
-    if not alongside:
+def _twinned(f: Found, there: Sequence[Found]) -> bool:
+    """Whether Chime has the member under another id in ``f``'s live target in any of
+    its listings (``there``: every row of that target id, of any kind): a channel's
+    moderator row of one of two bots of a name in its memberships, as the plan names it by
+    its ARN (QA-FS Q-FS-3, QA-FX Q-FX-2)."""
+    return any(g.membership.member_id != f.membership.member_id for g in there)
+
+
+def _which(member: MemberRef, f: Found, alongside: Sequence[Found], twinned: bool = False) -> str:
+    """Where Chime has the member more than once in a target (``alongside``, or under
+    another id in another listing of it: ``twinned``), which of them ``f``'s row is: its
+    spelling (a bot: its name) and id in Chime, ``Twin (id arn:…/bot/bot-2): ``; else
+    ""."""
+    if not alongside and not twinned:
         return ""
     its = f.membership.ref
     spelled = its if its == member else member

@@ -5,6 +5,8 @@ The saved-plan file (``save_plan`` / ``load_plan``) lives in ``reconciler.planfi
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -181,6 +183,11 @@ class PlanSummary:
         return f"Plan: {counts}, {number(self.remove)} to remove."
 
 
+# a plan of a desired state that declares no target: nothing was read or compared, which
+# is no match with Chime, as with ``_nothing_compared_line``; no change is due (exit 0)
+NOTHING_DECLARED = "No changes, but nothing was compared: the desired state declares no target."
+
+
 @dataclass(frozen=True)
 class Plan:
     targets: tuple[TargetPlan, ...]  # sorted by key
@@ -190,6 +197,9 @@ class Plan:
     expiring: tuple[Expiring, ...] = ()  # paths ending within the warning window
     # members whose entries all expired, left in place because their target does not prune
     expired_kept: tuple[Expiring, ...] = ()
+    # drift members ``import --adopt`` refuses as a file cannot name them alone (a bot
+    # whose name another bot has: the provider's ``Undeclarable``), for the drift hint
+    unadoptable: tuple[tuple[TargetKey, MemberRef], ...] = ()
     expiry_warning_days: int = DEFAULT_WARNING_DAYS
     # targets left out without failing the plan (a meeting that has ended): located notes
     notices: tuple[str, ...] = ()
@@ -246,6 +256,8 @@ class Plan:
             line = self._nothing_compared_line(errors_at)
         elif self.shard is not None and not self.targets:
             return self._empty_shard_line(errors)
+        elif not self.targets:  # none declared in scope: no match claimed (QA-FX Q-FX-3)
+            line = NOTHING_DECLARED
         elif drift and not self.summary.total:
             line = (
                 f"No changes, but Chime has {self._drift_counts()} the desired state does "
@@ -299,15 +311,8 @@ class Plan:
         return line
 
     def _drift_counts(self) -> str:
-        """The members no file declares, in their kinds' words: ``6 members``, ``2
-        attendees``; ``5 members and 1 moderator`` where kinds' words differ (a channel's
-        moderators are no members: QA-FP Q-FP-7), in the kinds' order."""
-        counts: dict[tuple[str, str], int] = {}
-        for t in sorted(self.targets, key=lambda t: t.key.kind):
-            if t.drift:
-                word = t.kind.words.member
-                counts[word] = counts.get(word, 0) + len(t.drift)
-        return listed([counted(n, *word) for word, n in counts.items()])
+        """The members no file declares, in their kinds' words (``drift_words``)."""
+        return drift_words(self.targets)
 
     @property
     def drifted(self) -> bool:
@@ -327,3 +332,20 @@ class Plan:
     @property
     def has_changes(self) -> bool:
         return any(t.changes for t in self.targets)
+
+
+def drift_words(targets: Iterable[TargetPlan]) -> str:
+    """The members no file declares in ``targets``, in their kinds' words: ``6 members``,
+    ``2 attendees``; ``5 members and 1 moderator`` where kinds' words differ (a channel's
+    moderators are no members: QA-FP Q-FP-7), in the kinds' order. Plan's closing line
+    and ``import --adopt`` count them so (QA-FX Q-FX-1)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for t in sorted(targets, key=lambda t: t.key.kind):
+        counts[t.kind.words.member] += len(t.drift)
+    return counted_words(counts)
+
+
+def counted_words(counts: Mapping[tuple[str, str], int]) -> str:
+    """Counts by a kind's word (``member``, ``moderator``) as prose, in the order given,
+    zeros left out: ``1 member and 1 moderator``."""
+    return listed([counted(n, *word) for word, n in counts.items() if n])

@@ -83,6 +83,7 @@ def merge_plans(plans: Sequence[tuple[str, Plan]]) -> Plan:
         # still in a room are two expired memberships, as the whole plan counts them)
         expiring=tuple(sorted(e for p in ordered for e in p.expiring)),
         expired_kept=tuple(sorted(e for p in ordered for e in p.expired_kept)),
+        unadoptable=tuple(x for p in ordered for x in p.unadoptable),
         expiry_warning_days=first.expiry_warning_days,
         notices=_messages(n for p in ordered for n in p.notices),
         unmanaged_is_drift=first.unmanaged_is_drift,

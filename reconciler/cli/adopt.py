@@ -21,9 +21,8 @@ from reconciler.errors import DesiredStateError, UsageError
 from reconciler.governance.expiry import Expiring
 from reconciler.importer import listed
 from reconciler.kinds import RoleValue
-from reconciler.plan import Plan
+from reconciler.plan import Plan, counted_words, drift_words
 from reconciler.prose import counted, number
-from reconciler.providers.base import Undeclarable
 from reconciler.put_back import NotPutBack, put_back
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.render.safe import shown
@@ -62,18 +61,18 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
             + f"\nNothing was adopted: the plan has {counted(n, 'error')} (above); "
             "fix them and run import --adopt again."
         )
-    adoptions, skipped, kept = _adoptions(session, plan, _undeclarable(session))
+    adoptions, skipped, kept = _adoptions(session, plan, session.undeclarable)
     for line in skipped:  # live names and file names: visible escapes, never raw
         click.echo(f"Warning: {shown(line)}", err=True)
     if not adoptions:
         if skipped:  # drift there is, and none of it could be adopted
             # counted as the plan counts drift: two bots of one name in a room are two
-            # members, though their warning is said once
+            # members, though their warning is said once; a moderator is no member
             declared = {t.key for t in session.desired.targets}
-            n = sum(len(tp.drift) for tp in plan.targets if tp.key in declared)
+            drifted = drift_words(tp for tp in plan.targets if tp.key in declared)
             raise AdoptError(
-                f"Nothing was adopted: {n} member{'' if n == 1 else 's'} not in the desired "
-                "state cannot be adopted (above)."
+                f"Nothing was adopted: {drifted} not in the desired state cannot be "
+                "adopted (above)."
             )
         click.echo("Nothing to adopt: Chime has no member the desired state does not declare.")
         return
@@ -93,7 +92,7 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
                 why = exc if isinstance(exc, atomic_file.LeadsOut) else exc.strerror or exc
                 raise WriteFailed(f"cannot write {shown(str(path))}: {why}") from None
         load_desired(app.desired_dir, app.now)
-        again = Session.open(app).plan(targets)
+        again = Session.open(app).plan(targets, hint=False)
         interrupt.raise_if_pressed()  # ... nor one swallowed while they are checked
     except BaseException as exc:  # Ctrl-C included: every file back as it was
         not_back = _restore(written, within)
@@ -132,19 +131,6 @@ def _declared_at(session: Session, key: object) -> tuple[str, int] | None:
         if t.key == key:
             return (t.location.file, t.location.line)
     return None
-
-
-def _undeclarable(session: Session) -> Callable[[TargetKey, MemberRef], str]:
-    """Why a live member, written into its target, would give the plan an error ("":
-    it would not), as its kind's provider says (``Undeclarable``; none: never)."""
-
-    def why(target: TargetKey, member: MemberRef) -> str:
-        provider = session.provider(target.kind)
-        if isinstance(provider, Undeclarable):
-            return provider.undeclarable(target, member)
-        return ""
-
-    return why
 
 
 def _adoptions(
@@ -201,7 +187,14 @@ def _adoptions(
             if refs:
                 location = target.location
                 adoptions.append(
-                    Adoption(location.file, location.line, kind.section, rl.key, tuple(refs))
+                    Adoption(
+                        location.file,
+                        location.line,
+                        kind.section,
+                        rl.key,
+                        tuple(refs),
+                        kind.words.member,
+                    )
                 )
         for m in tp.drift:
             if m not in placed:
@@ -268,11 +261,13 @@ def _restore(written: dict[Path, bytes], within: atomic_file.Within) -> str:
 
 def _report(adopted: list[Adopted]) -> None:
     adoptions = [m.adoption for m in adopted]
-    n = sum(len(a.refs) for a in adoptions)
+    words: Counter[tuple[str, str]] = Counter()  # in the plan's order: the kinds'
+    for a in adoptions:
+        words[a.word] += len(a.refs)
     files = sorted({a.file for a in adoptions})
     roles = Counter(a.list_key for a in adoptions for _ in a.refs)
     counts = ", ".join(f"{number(roles[k])} to {k}" for k in sorted(roles))
-    click.echo(f"Adopted {counted(n, 'member')} into {counted(len(files), 'file')} ({counts}):")
+    click.echo(f"Adopted {counted_words(words)} into {counted(len(files), 'file')} ({counts}):")
     for m in sorted(adopted, key=lambda m: (m.adoption.file, m.line, m.adoption.list_key)):
         a = m.adoption
         refs = ", ".join(listed(r) for r in a.refs)

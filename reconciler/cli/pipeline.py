@@ -22,7 +22,8 @@ from reconciler.pacing import Rates
 from reconciler.plan import Plan, TargetPlan
 from reconciler.planner import plan as make_plan
 from reconciler.providers import Provider, ProviderOptions, open_providers
-from reconciler.refs import TargetKey
+from reconciler.providers.base import Undeclarable
+from reconciler.refs import MemberRef, TargetKey
 from reconciler.safety import removal_limit
 from reconciler.shard import Shard
 from reconciler.target_select import select
@@ -173,7 +174,11 @@ class Session:
         return found
 
     def plan(
-        self, targets: Collection[str] | None = None, label: str = "Reading memberships"
+        self,
+        targets: Collection[str] | None = None,
+        label: str = "Reading memberships",
+        *,
+        hint: bool = True,
     ) -> Plan:
         scope = self.scope(targets)
         # what validate refuses (settings.yaml max_grant_days, require_reason, CODEOWNERS)
@@ -192,7 +197,29 @@ class Session:
             overrides = {t.key: t.safety for t in self.desired.targets if t.safety}
             limit = removal_limit(self.desired.safety, overrides)
         drift = self.desired.unmanaged_is_drift
+        if hint:  # the drift hint's (a plan never shown needs none: no ListBots for it)
+            made = replace(made, unadoptable=self.unadoptable(made))
         return replace(made, shard=self.shard, unmanaged_is_drift=drift, removal_limit=limit)
+
+    def unadoptable(self, plan: Plan) -> tuple[tuple[TargetKey, MemberRef], ...]:
+        """The plan's drift members ``import --adopt`` refuses: a file naming one would
+        give the plan an error or name another member too, as its kind's provider says
+        (``Undeclarable``; none: every one adoptable). Adopt and the drift hint share it
+        (QA-FX Q-FX-5)."""
+        return tuple(
+            (t.key, m.ref)
+            for t in plan.targets
+            for m in dict.fromkeys(t.drift)
+            if self.undeclarable(t.key, m.ref)
+        )
+
+    def undeclarable(self, target: TargetKey, member: MemberRef) -> str:
+        """Why a live member, written into its target, would give the plan an error ("":
+        it would not), as its kind's provider says (``Undeclarable``)."""
+        provider = self.provider(target.kind)
+        if isinstance(provider, Undeclarable):
+            return provider.undeclarable(target, member)
+        return ""
 
     def scope(self, targets: Collection[str] | None) -> set[TargetKey] | None:
         """The keys of the targets named with --target, by name or by id (all when none

@@ -293,7 +293,8 @@ class ChannelsImport:
         left = channels.left_out
         return Imported(
             files=channels.files,
-            summary=channels.summary(len(self.desired.app_instances)),
+            # none written: said of no kind (QA-FX Q-FX-4)
+            summary=channels.summary(len(self.desired.app_instances)) if n else "",
             written=f"{counted(n, 'channel file')} under {out}" if n else "",
             report=left_lines(channels),
             expect="No changes." if n else None,

@@ -115,10 +115,10 @@ class RoomsImport:
         options = ImportOptions(default, self.request.prune, self.found.shared)
         files = directory_files(rooms, options, write_settings=settings_path is None, leave=leave)
         n = len(files) - (settings_path is None)
-        written = counted(n, "room file")
+        written = counted(n, "room file") if n else ""  # none: said of no kind (Q-FX-4)
         if settings_path is None:
-            written += f" and {out / 'settings.yaml'}"
-        else:
+            written = f"{written} and {out / 'settings.yaml'}" if n else str(out / "settings.yaml")
+        elif n:
             written += f" (kept {settings_path})"
         imported = [r for r in rooms if r not in leave]  # the others are left as they are
         report = _gone(self.found.gone)
@@ -127,7 +127,7 @@ class RoomsImport:
         expect = "no changes to the rooms written" if leave else "No changes."
         return Imported(
             files=files,
-            summary=_summary(imported, accounts),
+            summary=_summary(imported, accounts) if imported else "",
             written=written,
             warnings=twin_warnings(imported),
             report=report,

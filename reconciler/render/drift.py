@@ -10,6 +10,7 @@ from reconciler.governance.expiry import Expiring
 from reconciler.live import LiveMember
 from reconciler.plan import TargetPlan
 from reconciler.prose import counted, number
+from reconciler.refs import MemberRef, TargetKey
 
 LABEL = "not in the desired state"
 RESOLVE_HINT = "Resolve with `import --adopt` (into the files) or `prune: true` (removes them)."
@@ -42,27 +43,43 @@ def drift_phrase(targets: Iterable[TargetPlan]) -> str:
     return "; ".join(phrases)
 
 
-def resolve_hint(targets: Iterable[TargetPlan], expired: Iterable[Expiring] = ()) -> str:
+def resolve_hint(
+    targets: Iterable[TargetPlan],
+    expired: Iterable[Expiring] = (),
+    unadoptable: Iterable[tuple[TargetKey, MemberRef]] = (),
+) -> str:
     """How to resolve the drift: ``import --adopt`` only where it can write the members
     (a kind with member lists; not a meeting's attendees mapping, nor a member whose own
     entry expired, ``expired``: the plan's ``expired_kept``, which adopt refuses as it
-    would undo the expiry: QA-CJ Q-CJ-6); ``prune: true`` removes them, but for the
-    protected ones (``prune_words``)."""
+    would undo the expiry: QA-CJ Q-CJ-6; nor one a file cannot name alone,
+    ``unadoptable``: the plan's, by adopt's own rule, QA-FX Q-FX-5); ``prune: true``
+    removes them, but for the protected ones (``prune_words``)."""
     targets = list(targets)
     ended = {(e.target, e.member) for e in expired}
+    cannot = set(unadoptable) - ended
     lapsed = sum((t.key, m.ref) in ended for t in targets for m in t.drift)
+    unnamed = sum((t.key, m.ref) in cannot for t in targets for m in t.drift)
+    refused = ended | cannot
     kinds = {
         t.key.kind: t.kind
         for t in targets
-        if any((t.key, m.ref) not in ended for m in t.drift)  # drift adopt may write
+        if any((t.key, m.ref) not in refused for m in t.drift)  # drift adopt may write
     }
     prune = prune_words(targets)
-    if not kinds:  # only members whose entry expired: adopt's own hint
+    if not kinds and not unnamed:  # only members whose entry expired: adopt's own hint
         return f"{EXPIRED_HINT} {prune}."
+    if not kinds:  # none adopt can write: prune, or Chime itself
+        besides = f" (or by extending the `until:` of {_whose(lapsed)})" if lapsed else ""
+        them = "it: a file cannot name it" if unnamed == 1 else "them: a file cannot name them"
+        return (
+            f"Resolve with `prune: true` {prune}{besides}, or in Chime (rename one of two "
+            f"bots of a name); `import --adopt` cannot write {them} alone (its warnings say "
+            "why)."
+        )
     by_hand = sorted(
         f"{k.words.plural}' {k.words.members}" for k in kinds.values() if not k.role_lists
     )
-    extend = _extend(lapsed)
+    extend = "; not ".join(x for x in (_extend(lapsed), _unnamed(unnamed)) if x)
     if not by_hand:
         besides = f"; not {extend}" if extend else ""
         return RESOLVE_HINT.replace(REMOVES, prune).replace("files)", f"files{besides})")
@@ -78,6 +95,14 @@ def resolve_hint(targets: Iterable[TargetPlan], expired: Iterable[Expiring] = ()
         f"Resolve with `import --adopt` (into the files; not {which}: declare those by hand"
         f"{besides}) or `prune: true` {prune}."
     )
+
+
+def _unnamed(n: int) -> str:
+    """``the 1 a file cannot name alone (import --adopt's warnings say why)``; "" for
+    none."""
+    if not n:
+        return ""
+    return f"the {number(n)} a file cannot name alone: its warnings say why"
 
 
 def _extend(n: int) -> str:
@@ -111,12 +136,16 @@ def prune_words(targets: Iterable[TargetPlan]) -> str:
     return f"(removes them, but keeps the {number(kept)} that settings.yaml protects)"
 
 
-def drift_lines(targets: Iterable[TargetPlan], expired: Iterable[Expiring] = ()) -> list[str]:
+def drift_lines(
+    targets: Iterable[TargetPlan],
+    expired: Iterable[Expiring] = (),
+    unadoptable: Iterable[tuple[TargetKey, MemberRef]] = (),
+) -> list[str]:
     """``Not in the desired state: 1 administrator in 1 room.`` and how to resolve it
     (``expired``: the plan's ``expired_kept``, see ``resolve_hint``)."""
     targets = list(targets)
     first = f"{LABEL[:1].upper()}{LABEL[1:]}: {drift_phrase(targets)}."
-    return [first, resolve_hint(targets, expired)]
+    return [first, resolve_hint(targets, expired, unadoptable)]
 
 
 def drift_first(t: TargetPlan) -> list[LiveMember]:

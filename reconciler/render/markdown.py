@@ -120,7 +120,7 @@ class MarkdownRenderer:
                     ("" if plan.has_changes else f"{UNDECLARED_ONLY_MARKER}\n")
                     + "> [!WARNING]\n> **Not in the desired state:** "
                     f"{md_escape(drift_phrase(plan.targets))}.\n"
-                    f"> {resolve_hint(plan.targets, plan.expired_kept)}\n\n",
+                    f"> {resolve_hint(plan.targets, plan.expired_kept, plan.unadoptable)}\n\n",
                 )
                 if plan.drift
                 else (),

@@ -104,7 +104,7 @@ class TextRenderer:
                 out.extend(Text(f"{CHANGE_INDENT}{line}") for line in warning[1:])
                 out.append(Text())
         if plan.drift:
-            first, hint = drift_lines(plan.targets, plan.expired_kept)
+            first, hint = drift_lines(plan.targets, plan.expired_kept, plan.unadoptable)
             out += [Text(first, style=DRIFT_STYLE), Text(hint), Text()]
         for notice in plan.notices:
             out.append(Text.assemble(("Note:", HEADER_STYLE), f" {notice}"))

@@ -6,6 +6,7 @@ against the emulator over HTTP."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -70,3 +71,19 @@ def test_a_twin_bots_moderator_row_is_named_by_its_arn(scenario: EmulatorServer,
     assert applied.exit_code == 0, applied.stdout + applied.stderr
     again = cli(*UNPACED, "plan", "--detailed-exitcode")
     assert again.exit_code == 0, again.stdout
+
+
+def test_audit_says_which_twin_bot_the_moderator_row_is(
+    scenario: EmulatorServer, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """audit's moderator row had no `Twin (id ARN): ` prefix, as only bot-t1 moderates, so
+    it did not say whose moderator role the plan removes (QA-FX Q-FX-2); the plan names
+    it by its ARN as another Twin is in the channel's memberships: audit now says so too."""
+    prefix = f"Twin (id {T1.removeprefix('bot:')}): "
+    rows = json.loads(cli(*UNPACED, "audit", "bot:Twin", "--format", "json").stdout)
+    moderator = [r for r in rows["channels"] if r["live"] == "Moderator"]
+    assert [r["note"] for r in moderator] == [f"{prefix}not declared: plan removes it (prune)"]
+    monkeypatch.setenv("COLUMNS", "300")  # the table's NOTE column whole
+    text = cli(*UNPACED, "audit", "bot:Twin").stdout
+    row = next(line for line in text.splitlines() if " Moderator " in line)
+    assert prefix in row

@@ -461,3 +461,22 @@ def test_a_room_in_an_account_chime_does_not_have_is_an_error_at_its_line(
     ) in run.lines
     # incident, releases, quiet: planned as before; the closing line says apply refuses it
     assert run.lines[-1] == f"{ops.plan[-1][:-1]}, but 1 error above: apply refuses this plan."
+
+
+NOTHING_DECLARED = "No changes, but nothing was compared: the desired state declares no target."
+
+
+def test_a_desired_state_declaring_no_target_does_not_claim_chime_matches_it(
+    ops: Any, write_desired: Any, cli: Any
+) -> None:
+    """Only settings.yaml, while Chime has rooms: the plan said `Chime memberships match
+    the desired state` though it compared nothing (QA-FX Q-FX-3). Now it says so, as the
+    empty shard does; no change is due (exit 0, and 0 with --detailed-exitcode)."""
+    root = write_desired({})
+    (root / "rooms.yaml").unlink()
+    for args in (("plan",), ("plan", "--detailed-exitcode"), ("apply", "--auto-approve")):
+        run = cli(*args)
+        assert run.exit_code == 0, run.stdout + run.stderr
+        assert run.lines[-1] == NOTHING_DECLARED
+    markdown = cli("plan", "--format", "markdown")
+    assert f"**{NOTHING_DECLARED}**" in markdown.stdout

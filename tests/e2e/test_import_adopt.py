@@ -345,8 +345,8 @@ def test_adopt_refuses_a_channel_member_and_moderator_whose_entries_expired(
             "desired-state/chat.yaml:4 " + tail.format("DEFAULT"),
             "Warning: alice@example.com in channel moderators incident-chat: its entry at "
             "desired-state/chat.yaml:9 " + tail.format("Moderator"),
-            "Error: Nothing was adopted: 2 members not in the desired state cannot be "
-            "adopted (above).",
+            "Error: Nothing was adopted: 1 member and 1 moderator not in the desired state "
+            "cannot be adopted (above).",
         ],
     )
     assert (root / "chat.yaml").read_bytes() == original

@@ -222,3 +222,110 @@ def test_a_twin_bot_left_out_as_a_moderator_is_counted_and_named_as_one(
     # to stdout, the same summary
     preview = cli(*UNPACED, "--desired", "desired-state", "import")
     assert "2 members and 1 moderator left out" in preview.stdout + preview.stderr
+
+
+def test_adopt_counts_a_channels_moderators_as_moderators_as_the_plan_does(
+    emulator: EmulatorServer, settings: Path, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Plan said `1 member and 1 moderator`, adopt `Adopted 2 members` (QA-FX Q-FX-1):
+    a channel's moderator is no member; adopt now counts each kind in the plan's word."""
+    seed = _seed(
+        [
+            {
+                "name": "ops",
+                "id": "ops",
+                "members": ["alice@example.com", "bob@example.com"],
+                "moderators": ["alice@example.com"],
+            }
+        ]
+    )
+    seed["app_instances"][0]["users"].append({"id": "bob@example.com"})
+    emulator.reset(seed)
+    write_desired(
+        {
+            "ops.yaml": "channels:\n  ops:\n    app_instance: chat\n    prune: false\n"
+            "    members: [alice@example.com]\n"
+        }
+    )
+    plan = cli(*UNPACED, "plan")
+    assert plan.lines[-1] == (
+        "No changes, but Chime has 1 member and 1 moderator the desired state does not declare."
+    )
+    adopt = cli(*UNPACED, "import", "--adopt")
+    assert adopt.exit_code == 0, adopt.stderr
+    assert adopt.lines[0] == (
+        "Adopted 1 member and 1 moderator into 1 file (1 to members, 1 to moderators):"
+    )
+
+
+def test_nothing_adopted_counts_twin_bots_moderator_as_a_moderator(
+    emulator: EmulatorServer, settings: Path, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Two twin bots as members, one as moderator: plan counts `2 members and 1
+    moderator`, and adopt's refusal now says the same, not `3 members` (QA-FX Q-FX-1)."""
+    emulator.reset(
+        _seed(
+            [
+                {
+                    "name": "ops",
+                    "id": "ops",
+                    "members": ["alice@example.com", "bot-t1", "bot-t2"],
+                    "moderators": ["bot-t1"],
+                }
+            ]
+        )
+    )
+    write_desired(
+        {
+            "ops.yaml": "channels:\n  ops:\n    app_instance: chat\n    prune: false\n"
+            "    members: [alice@example.com]\n"
+        }
+    )
+    plan = cli(*UNPACED, "plan")
+    assert "2 members and 1 moderator the desired state" in plan.lines[-1]
+    adopt = cli(*UNPACED, "import", "--adopt")
+    assert adopt.exit_code == 1
+    assert (
+        "Error: Nothing was adopted: 2 members and 1 moderator not in the desired state "
+        "cannot be adopted (above)."
+    ) in adopt.stderr
+
+
+def test_drift_hint_does_not_offer_adopt_for_twin_bots_adopt_refuses(
+    emulator: EmulatorServer, settings: Path, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """The plan said `Resolve with import --adopt` for two bots of one name, and adopt then
+    ended `Nothing was adopted` (QA-FX Q-FX-5): the hint now uses adopt's own rule, in
+    text and Markdown; other drift beside them is still offered to adopt."""
+    emulator.reset(
+        _seed(
+            [
+                {
+                    "name": "ops",
+                    "id": "ops",
+                    "members": ["alice@example.com", "bot-t1", "bot-t2"],
+                    "moderators": ["bot-t1"],
+                }
+            ]
+        )
+    )
+    alice = "channels:\n  ops: {app_instance: chat, members: [alice@example.com]}\n"
+    write_desired({"ops.yaml": alice})
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stderr
+    hint = next(line for line in plan.lines if line.startswith("Resolve"))
+    assert hint == (
+        "Resolve with `prune: true` (removes them), or in Chime (rename one of two bots of a "
+        "name); `import --adopt` cannot write them: a file cannot name them alone (its "
+        "warnings say why)."
+    )
+    markdown = cli(*UNPACED, "plan", "--format", "markdown").stdout
+    assert f"> {hint}" in markdown
+    # alice is drift adopt can write: offered, the twins named as not
+    write_desired({"ops.yaml": "channels:\n  ops: {app_instance: chat, members: []}\n"})
+    plan = cli(*UNPACED, "plan")
+    hint = next(line for line in plan.lines if line.startswith("Resolve"))
+    assert hint == (
+        "Resolve with `import --adopt` (into the files; not the 3 a file cannot name alone: "
+        "its warnings say why) or `prune: true` (removes them)."
+    )

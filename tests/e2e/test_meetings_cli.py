@@ -413,7 +413,8 @@ def test_meeting_drift_is_not_offered_to_import_adopt_which_refuses_it(
     assert adopted.err_lines == [
         "Warning: bob@example.com in bridge: import --adopt does not write attendees "
         "(audio Receive, video None, content None)",
-        "Error: Nothing was adopted: 1 member not in the desired state cannot be adopted (above).",
+        "Error: Nothing was adopted: 1 attendee not in the desired state cannot be "
+        "adopted (above).",
     ]
     assert (files / "m.yaml").read_text() == text
 

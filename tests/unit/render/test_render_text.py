@@ -72,7 +72,9 @@ def test_no_changes_says_so() -> None:
 
 
 def test_empty_plan_is_just_the_closing_line() -> None:
-    assert render_text(Plan(())) == "No changes. Chime memberships match the desired state.\n"
+    assert render_text(Plan(())) == (
+        "No changes, but nothing was compared: the desired state declares no target.\n"
+    )
 
 
 def test_safety_refusals_come_after_the_plan() -> None:
