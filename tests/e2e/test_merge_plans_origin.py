@@ -202,3 +202,24 @@ def test_the_merge_note_names_the_options_the_file_does_not_record(
         "were planned with (the file records none) added to:",
         "  chime-reconciler --desired desired-state --region us-east-1 apply merged.json",
     ]
+
+
+def test_a_saved_plan_applied_in_another_region_is_refused(
+    scenario: EmulatorServer, cli: Any, workdir: Path
+) -> None:
+    """QA-FV Q-FV-2 (b): applied with another --region than the file records, a plan's
+    meetings are not found there, and apply called each "ended since the plan was made":
+    refused, before any call, naming the plan's region."""
+    plan_shards(cli)
+    assert cli("merge-plans", *FILES, "--out", "merged.json").exit_code == 0
+    assert cli(*UNPACED, "plan", "--out", "whole.json").exit_code == 0
+    for name in ("merged.json", "whole.json"):
+        applied = cli.raw("--region", "eu-west-1", "apply", name)
+        assert applied.exit_code == 1
+        assert applied.err_lines == [
+            f"Error: {name} was made with --region us-east-1, and this run has --region "
+            "eu-west-1: a saved plan applies where it was made (in another region a meeting "
+            "is not found, as if it had ended); give --region us-east-1 to apply it, or plan "
+            "again in eu-west-1"
+        ]
+    assert cli(*UNPACED, "plan", "--detailed-exitcode").exit_code == 2  # nothing applied
