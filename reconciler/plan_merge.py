@@ -18,16 +18,14 @@ Files made before the limit was kept: each shard's own plan-wide refusals.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from reconciler.declared_once import repeated
 from reconciler.errors import UsageError
+from reconciler.message_order import in_file_order
 from reconciler.plan import Plan, RemovalLimit, SafetyViolation, TargetPlan
 from reconciler.safety import over_removal_limit
 from reconciler.shard import Shard
-
-_LOCATED = re.compile(r"^(.*?):(\d+): ")
 
 
 class MergeError(UsageError):
@@ -76,8 +74,8 @@ def merge_plans(plans: Sequence[tuple[str, Plan]]) -> Plan:
     return Plan(
         targets=targets,
         violations=_violations(ordered, targets),
-        errors=_messages(e for p in ordered for e in p.errors),
-        governance_errors=_messages(e for p in ordered for e in p.governance_errors),
+        errors=in_file_order(e for p in ordered for e in p.errors),
+        governance_errors=in_file_order(e for p in ordered for e in p.governance_errors),
         desired_digest=first.desired_digest,
         # each item is of a target, so of one shard: none to drop (two bots of one name
         # still in a room are two expired memberships, as the whole plan counts them)
@@ -85,7 +83,7 @@ def merge_plans(plans: Sequence[tuple[str, Plan]]) -> Plan:
         expired_kept=tuple(sorted(e for p in ordered for e in p.expired_kept)),
         unadoptable=tuple(x for p in ordered for x in p.unadoptable),
         expiry_warning_days=first.expiry_warning_days,
-        notices=_messages(n for p in ordered for n in p.notices),
+        notices=in_file_order(n for p in ordered for n in p.notices),
         unmanaged_is_drift=first.unmanaged_is_drift,
     )
 
@@ -127,14 +125,3 @@ def _shard(name: str, plan: Plan) -> Shard:
     if plan.shard is None:
         raise MergeError(f"{name} was not made with --shard K/N: there is nothing to merge")
     return plan.shard
-
-
-def _messages(messages: Iterable[str]) -> tuple[str, ...]:
-    """Located messages in file and line order (as the planner orders them), then the
-    others; each once."""
-
-    def order(text: str) -> tuple[int, str, int, str]:
-        found = _LOCATED.match(text)
-        return (0, found[1], int(found[2]), text) if found else (1, "", 0, text)
-
-    return tuple(sorted(set(messages), key=order))

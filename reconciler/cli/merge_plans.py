@@ -67,7 +67,7 @@ def merge_plans(
         save_plan(merged, out, origin=origin)
         for note in notes:
             click.echo(note, err=True)
-        click.echo(saved_note(out, merged, app, "merged plan"), err=True)
+        click.echo(saved_note(out, merged, app, "merged plan", origin), err=True)
     ctx = click.get_current_context()
     shown.end()  # a closed output: 141; one that could not be written (a full disk): 1
     if merged.errors or merged.violations:

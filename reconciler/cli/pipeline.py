@@ -18,6 +18,7 @@ from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.governance.expiry import as_of
 from reconciler.live import LiveState, LiveTarget, merged
+from reconciler.message_order import in_file_order
 from reconciler.pacing import Rates
 from reconciler.plan import Plan, TargetPlan
 from reconciler.planner import plan as make_plan
@@ -189,8 +190,8 @@ class Session:
         live = self.read(scope, label)
         with timed("plan"):
             made = make_plan(self.desired, live, targets=targets or None, now=self.app.now)
-        if governance:
-            errors = tuple(dict.fromkeys([*made.errors, *governance]))
+        if governance:  # in the planner's order, file and line, as merge-plans lists them
+            errors = in_file_order([*made.errors, *governance])
             made = replace(made, errors=errors, governance_errors=governance)
         limit = None
         if self.shard is not None:  # merge-plans checks it over every shard's targets

@@ -4,8 +4,11 @@ Q-FK-5: ``merge-plans`` said only that it saved the file)."""
 
 from __future__ import annotations
 
+import os
 import shlex
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from reconciler.cli.context import AppContext
 from reconciler.plan import Plan
@@ -16,10 +19,18 @@ from reconciler.regular_file import not_regular
 PROG = "chime-reconciler"
 
 
-def saved_note(out: Path, result: Plan, app: AppContext, what: str = "plan") -> str:
+def saved_note(
+    out: Path,
+    result: Plan,
+    app: AppContext,
+    what: str = "plan",
+    origin: Mapping[str, Any] | None = None,
+) -> str:
     """What stderr says of a plan ``--out`` saved (``what``: ``plan``, ``merged plan``):
-    the command that applies exactly it, with the global options this run was given; or
-    why there is none (no changes, errors, a file apply cannot read back)."""
+    the command that applies exactly it, with the global options this run was given (a
+    merged plan: the --desired, --endpoint-url, --region its ``origin`` records, those of
+    the shards, not the merge run's: Q-FV-2); or why there is none (no changes, errors, a
+    file apply cannot read back)."""
     kind = not_regular(out)
     if kind is not None:  # `--out /dev/null`: no `apply /dev/null` to copy (Q-CE-4)
         return (
@@ -41,11 +52,53 @@ def saved_note(out: Path, result: Plan, app: AppContext, what: str = "plan") -> 
             "file by its name (or --out a file's name)."
         )
     unsafe = ["--allow-unsafe"] if result.violations else []
-    words = [PROG, *app.global_args(), "apply", *unsafe, named]
-    note = f"Saved the {what} to {saved}. Apply exactly this plan with:\n  {shlex.join(words)}"
-    if app.endpoint_url and has_secrets(app.endpoint_url):
+    options, missing = (app.global_args(), []) if origin is None else _origin_args(app, origin)
+    words = [PROG, *options, "apply", *unsafe, named]
+    how = "Apply exactly this plan with"
+    if missing:  # not recorded (the shards differ, or were not saved with --out)
+        how = (
+            f"Apply it with the {', '.join(missing)} its shards were planned with (the file "
+            "records none) added to"
+        )
+    note = f"Saved the {what} to {saved}. {how}:\n  {shlex.join(words)}"
+    if app.endpoint_url and has_secrets(app.endpoint_url) and "--endpoint-url" in options:
         note += (
             "\n(with your --endpoint-url in full: its user, password and query values are "
             "never printed, nor stored in the plan file)"
         )
     return note
+
+
+# an origin key and its option
+_ORIGIN = (("desired", "--desired"), ("endpoint_url", "--endpoint-url"), ("region", "--region"))
+
+
+def _origin_args(app: AppContext, origin: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """A merged plan's global options: each the origin records, as recorded (the merge run
+    may be another job, elsewhere, with another region); one it does not, as this run was
+    given it, else listed as missing; then this run's others (--profile, --rate, ...)."""
+    own = app.global_args()
+    pairs = list(zip(own[::2], own[1::2], strict=True))  # --rate may come more than once
+    mine = dict(pairs)
+    args: list[str] = []
+    missing = []
+    for key, option in _ORIGIN:
+        value = origin.get(key)
+        if key == "desired" and value:
+            value = _near(value)
+        if key == "endpoint_url" and value and has_secrets(value):
+            value = None  # stored masked: apply needs it in full
+        value = value or mine.get(option)
+        if value:
+            args += [option, value]
+        else:
+            missing.append(option)
+    taken = {option for _, option in _ORIGIN}
+    others = [a for o, v in pairs if o not in taken for a in (o, v)]
+    return [*args, *others], missing
+
+
+def _near(desired: str) -> str:
+    """The recorded (absolute) --desired, relative when it is under this directory."""
+    relative = os.path.relpath(desired)
+    return desired if relative.startswith("..") else relative

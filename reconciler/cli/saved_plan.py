@@ -176,7 +176,8 @@ class ExpiredSincePlanError(ReconcilerError):
 
 def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
     """The --desired, --endpoint-url and --region the saved plan was made with, unless
-    given now (on the command line or in the environment). Returns the --now it was made
+    given now (on the command line or in the environment; a --region other than the
+    recorded one is refused: ``_refuse_other_region``). Returns the --now it was made
     with (None: as of the clock then): never used to apply it (apply evaluates `until:`
     at the clock, ``reconciler.cli.moment``), only to say why a plan made now differs."""
     origin = read_origin(plan_file)
@@ -216,7 +217,9 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
         app.endpoint_url = check_endpoint_url(endpoint)
         used.append(f"--endpoint-url {redact_url(endpoint)}")
     region = origin.get("region")
-    if region and "region" not in app.explicit and region != app.region:
+    if region and region != app.region:
+        if "region" in app.explicit:  # a meeting answers only its region: elsewhere "ended"
+            _refuse_other_region(app, plan_file, region)
         app.region = region
         used.append(f"--region {region}")
     if used:
@@ -247,6 +250,18 @@ def _refuse_unknown_origin(app: AppContext, plan_file: Path, differs: list[str])
             f"{plan_file} merges shards planned with different {options}, so it records "
             f"{neither}: give {options} to apply it"
         )
+
+
+def _refuse_other_region(app: AppContext, plan_file: Path, region: str) -> None:
+    """A saved plan applied in another region than it was made in: the live state it was
+    compared with is not there (a meeting answers only its control region, so apply called
+    every live meeting ended and left it out: QA-FV Q-FV-2). Refused, before any call."""
+    raise UsageError(
+        f"{plan_file} was made with --region {region}, and this run has "
+        f"{app.given_as('region')} {app.region}: a saved plan applies where it was made (in "
+        f"another region a meeting is not found, as if it had ended); give --region {region} "
+        f"to apply it, or plan again in {app.region}"
+    )
 
 
 def _same_directory(desired: str, app: AppContext) -> bool:

@@ -41,10 +41,12 @@ def test_a_merged_plan_has_the_shards_origin_and_apply_file_uses_it(
     plan_shards(cli)
     merged = cli.raw("merge-plans", *FILES, "--out", "merged.json")
     assert merged.exit_code == 0, merged.stderr
-    # as after plan --out, the command that applies it (QA-FK Q-FK-5)
+    # as after plan --out, the command that applies it (QA-FK Q-FK-5), with the options
+    # the shards' files record (Q-FV-2): not the merge run's
     assert merged.err_lines == [
         "Saved the merged plan to merged.json. Apply exactly this plan with:",
-        "  chime-reconciler apply merged.json",
+        f"  chime-reconciler --desired desired-state --endpoint-url {cli.endpoint_url} "
+        "--region us-east-1 apply merged.json",
     ]
     shards = [origin_of(workdir, f) for f in FILES]
     assert origin_of(workdir, "merged.json") == {
@@ -78,8 +80,8 @@ def test_shards_made_with_different_endpoints_merge_with_none_and_say_so(
         f"plan-3.json: {cli.endpoint_url}; plan-2.json: http://127.0.0.1:9): the merged plan "
         "records none; give --endpoint-url to apply it.",
         "Saved the merged plan to merged.json. Apply exactly this plan with:",
-        f"  chime-reconciler --desired desired-state --endpoint-url {cli.endpoint_url} apply "
-        "merged.json",
+        f"  chime-reconciler --desired desired-state --endpoint-url {cli.endpoint_url} "
+        "--region us-east-1 apply merged.json",
     ]
     assert origin_of(workdir, "merged.json")["endpoint_url"] is None
     applied = cli(*UNPACED, "apply", "merged.json")  # --endpoint-url given
@@ -163,3 +165,61 @@ def test_merge_plans_out_into_a_closed_output_still_saves_the_merged_plan(
         "Saved the merged plan to merged.json. Apply exactly this plan with:",
     )
     assert origin_of(workdir, "merged.json")["endpoint_url"] == cli.endpoint_url
+
+
+def test_the_merge_note_gives_the_shards_region_not_the_merge_runs(
+    scenario: EmulatorServer, cli: Any, workdir: Path
+) -> None:
+    """QA-FV Q-FV-2 (b): merged by a job in another region, the printed command still
+    applies the plan where it was made, and runs as printed."""
+    plan_shards(cli)
+    merged = cli.raw("--region", "eu-west-1", "merge-plans", *FILES, "--out", "merged.json")
+    assert merged.exit_code == 0, merged.stderr
+    command = merged.err_lines[1].split()
+    assert command == [
+        "chime-reconciler",
+        *("--desired", "desired-state", "--endpoint-url", cli.endpoint_url),
+        *("--region", "us-east-1", "apply", "merged.json"),
+    ]
+    applied = cli.raw(*UNPACED, *command[1:])
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    assert applied.lines[-1].startswith("Apply complete!")
+
+
+def test_the_merge_note_names_the_options_the_file_does_not_record(
+    scenario: EmulatorServer, cli: Any, workdir: Path
+) -> None:
+    """QA-FV Q-FV-2 (a): shards planned with different --endpoint-url, merged without
+    it: the note does not claim an exact command apply would refuse."""
+    plan_shards(cli)
+    data = json.loads((workdir / "plan-2.json").read_text())
+    data["origin"]["endpoint_url"] = "http://127.0.0.1:9"  # another runner's emulator
+    (workdir / "plan-2.json").write_text(json.dumps(data))
+    merged = cli.raw("merge-plans", *FILES, "--out", "merged.json")
+    assert merged.exit_code == 0, merged.stderr
+    assert merged.err_lines[1:] == [
+        "Saved the merged plan to merged.json. Apply it with the --endpoint-url its shards "
+        "were planned with (the file records none) added to:",
+        "  chime-reconciler --desired desired-state --region us-east-1 apply merged.json",
+    ]
+
+
+def test_a_saved_plan_applied_in_another_region_is_refused(
+    scenario: EmulatorServer, cli: Any, workdir: Path
+) -> None:
+    """QA-FV Q-FV-2 (b): applied with another --region than the file records, a plan's
+    meetings are not found there, and apply called each "ended since the plan was made":
+    refused, before any call, naming the plan's region."""
+    plan_shards(cli)
+    assert cli("merge-plans", *FILES, "--out", "merged.json").exit_code == 0
+    assert cli(*UNPACED, "plan", "--out", "whole.json").exit_code == 0
+    for name in ("merged.json", "whole.json"):
+        applied = cli.raw("--region", "eu-west-1", "apply", name)
+        assert applied.exit_code == 1
+        assert applied.err_lines == [
+            f"Error: {name} was made with --region us-east-1, and this run has --region "
+            "eu-west-1: a saved plan applies where it was made (in another region a meeting "
+            "is not found, as if it had ended); give --region us-east-1 to apply it, or plan "
+            "again in eu-west-1"
+        ]
+    assert cli(*UNPACED, "plan", "--detailed-exitcode").exit_code == 2  # nothing applied

@@ -1,0 +1,22 @@
+"""The one order of a plan's messages (errors, governance errors, notices): located ones
+(``file:line: ...``) by file and line, then the others; each once. The planner lists its
+errors so; a plan adding the governance errors (``cli.pipeline``) and ``merge-plans``
+(``plan_merge``) both sort with this, so a plan's errors read the same whether it was
+made whole or merged from shards (QA-FV Q-FV-1)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_LOCATED = re.compile(r"^(.*?):(\d+): ")
+
+
+def in_file_order(messages: Iterable[str]) -> tuple[str, ...]:
+    """``messages`` once each, located ones by file and line, then the others."""
+
+    def order(text: str) -> tuple[int, str, int, str]:
+        found = _LOCATED.match(text)
+        return (0, found[1], int(found[2]), text) if found else (1, "", 0, text)
+
+    return tuple(sorted(set(messages), key=order))

@@ -1,0 +1,54 @@
+"""A plan with planning errors and governance errors together lists them in one order,
+file and line, whether made whole or merged from its shards (QA-FV Q-FV-1: the whole plan
+put the governance errors last, merge-plans sorted them in). The real CLI, boto3 and the
+emulator (the shard scenario of test_cli_shard)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import UNPACED
+from test_cli_shard import ACCOUNT, INSTANCE, seed
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+DESIRED = {
+    "settings.yaml": f"""
+        account: {ACCOUNT}
+        max_grant_days: {{moderators: 30}}
+        app_instances:
+          chat: {{arn: {INSTANCE}, bearer: user:reconciler}}
+        """,
+    # a governance error: a moderator without `until:`
+    "a.yaml": "channels:\n  ops:\n    members: [user:alice, user:bob]\n"
+    "    moderators: [user:bob]\n",
+    # a planning error: no such room
+    "b.yaml": "rooms:\n  nosuchroom:\n    members: [bob@example.com]\n",
+}
+
+
+def test_a_plans_errors_are_in_file_order_whole_and_merged(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, workdir: Path
+) -> None:
+    seed(emulator)
+    write_desired(DESIRED)
+    whole = cli(*UNPACED, "plan", "--format", "json", "--out", "whole.json")
+    assert whole.exit_code == 1, whole.stderr
+    errors = json.loads(whole.stdout)["errors"]
+    assert [e.split(":")[0].rsplit("/", 1)[-1] for e in errors] == ["a.yaml", "b.yaml"]
+    for n in (1, 2):
+        files = [f"plan-{k}.json" for k in range(1, n + 1)]
+        for k, name in enumerate(files, 1):
+            cli(*UNPACED, "plan", "--shard", f"{k}/{n}", "--out", name)
+        for fmt in ("json", "text", "markdown"):
+            merged = cli("merge-plans", *files, "--format", fmt)
+            assert merged.exit_code == 1
+            assert merged.stdout == cli("show", "whole.json", "--format", fmt).stdout
+    text = cli(*UNPACED, "plan").stdout
+    assert text.index("a.yaml:4:") < text.index("b.yaml:2:")
