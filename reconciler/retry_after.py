@@ -10,6 +10,10 @@ import datetime
 import math
 from email.utils import parsedate_to_datetime
 
+# The longest Retry-After either client waits for (the AWS client's backoff cap may be
+# longer): past it the service is not coming back soon, and a run would hang on one call.
+MAX_RETRY_AFTER = 60.0  # seconds
+
 
 def retry_after(value: str | None, now: float) -> float | None:
     """The seconds ``value`` asks to wait, against ``now`` in epoch seconds (a number below

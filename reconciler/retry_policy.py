@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from reconciler import interrupt
 from reconciler.errors import UsageError
 from reconciler.logs import LOGGER
+from reconciler.retry_after import MAX_RETRY_AFTER
 from reconciler.retry_after import retry_after as retry_after  # the providers', too
 
 log = logging.getLogger(LOGGER)
@@ -48,9 +49,6 @@ MAX_DELAY_MS = 3_600_000
 MAX_ATTEMPTS = 1000
 MAX_DOUBLINGS = 64  # ceiling(): base * 2**64 is past any cap
 
-# The longest Retry-After a call waits for (unless the backoff's cap is longer): past it
-# the service is not coming back soon, and a run would hang on one call.
-MAX_RETRY_AFTER = 60.0  # seconds
 
 THROTTLE_FACTOR = 3  # attempts in all, against ``attempts`` for other transient errors
 THROTTLING_CODES = frozenset(

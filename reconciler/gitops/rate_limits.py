@@ -11,9 +11,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.retry_after import number, retry_after
+from reconciler.retry_after import MAX_RETRY_AFTER, number, retry_after
 
-MAX_RETRY_AFTER = 60.0  # seconds; a longer wait is GitHub telling us to give up
 SKEW_WAIT = 5.0  # seconds waited once for a rate limit whose reset is already past
 SECONDARY_WAIT = 60.0  # the least wait GitHub asks for after a secondary limit, unsaid
 UNAVAILABLE = "unavailable"  # the label of a server error's Retry-After
