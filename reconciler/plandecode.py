@@ -151,6 +151,7 @@ def _plan(d: dict[str, Any], layout: _Layout) -> Plan:
         desired_digest=_field(d, "desired_digest", "", str),
         expiring=_expiring(d),
         expired_kept=_expiring(d, "expired_kept"),
+        unadoptable=_unadoptable(listed, targets, layout.targets),
         expiry_warning_days=_optional_int(d, "expiry_warning_days", "") or DEFAULT_WARNING_DAYS,
         notices=tuple(
             _as(str, n, f"notices[{i}]")
@@ -158,6 +159,20 @@ def _plan(d: dict[str, Any], layout: _Layout) -> Plan:
         ),
         **{"unmanaged_is_drift": _counts_as_drift(d), **_shard(d)},
     )
+
+
+def _unadoptable(
+    listed: list[Any], targets: tuple[TargetPlan, ...], name: str
+) -> tuple[tuple[TargetKey, MemberRef], ...]:
+    """The drift members ``import --adopt`` refuses (``Plan.unadoptable``): those marked
+    ``"unadoptable": true`` in a target's ``unmanaged`` (optional, added within version
+    2: a plan saved before says none, and its drift hint offers adopt for them)."""
+    found = []
+    for i, (raw, t) in enumerate(zip(listed, targets, strict=True)):
+        for j, (item, m) in enumerate(zip(raw["unmanaged"], t.unmanaged, strict=True)):
+            if _as(bool, item.get("unadoptable", False), f"{name}[{i}].unmanaged[{j}].unadoptable"):
+                found.append((t.key, m.ref))
+    return tuple(found)
 
 
 def _once_each(targets: tuple[TargetPlan, ...], name: str) -> None:

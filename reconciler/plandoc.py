@@ -16,7 +16,8 @@ Version 2 (schema: ``reconciler/render/plan.schema.json``)::
                                "member_id", "role_before", "role_after",
                                "provenance": [{"role", "declared_at", "via",
                                                "location"}]}],
-                  "unmanaged": [...],  # "protected": true on a protected one
+                  "unmanaged": [...],  # "protected": true on a protected one,
+                                       # "unadoptable": true on one import --adopt refuses
                   "protected": [...],
                   "held": [...]}],  # only when some protected members are kept elevated
      "safety": {"safe", "violations": [{"rule", "kind", "scope", "name", "message",
@@ -48,7 +49,7 @@ from reconciler.governance.plan_json import expiring_json, grant_json
 from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
 from reconciler.plan import Change, Plan, SafetyViolation, TargetPlan
-from reconciler.refs import MemberRef, Provenance
+from reconciler.refs import MemberRef, Provenance, TargetKey
 
 FORMAT_VERSION = "2"
 READABLE_VERSIONS = ("1", "2")
@@ -69,7 +70,7 @@ def plan_to_data(plan: Plan, origin: JsonObject | None = None) -> JsonObject:
             "elevated": sum(t.kind.is_elevated(m.role) for t in plan.targets for m in t.drift),
             **({} if plan.unmanaged_is_drift else {"counts_as_drift": False}),
         },
-        "targets": [_target(t) for t in plan.targets],
+        "targets": [_target(t, frozenset(plan.unadoptable)) for t in plan.targets],
         "safety": {
             "safe": plan.safe,
             "violations": [_violation(v) for v in plan.violations],
@@ -180,7 +181,10 @@ def _swap(s: FullSwap) -> JsonObject:
     }
 
 
-def _target(t: TargetPlan) -> JsonObject:
+def _target(t: TargetPlan, unadoptable: frozenset[tuple[TargetKey, MemberRef]]) -> JsonObject:
+    """One target; ``unadoptable``: the plan's drift members ``import --adopt`` refuses
+    (``Plan.unadoptable``), marked on their ``unmanaged`` items so that a saved plan's
+    drift hint (``show``, ``merge-plans``) is the live one (QA-LD Q-LD-5)."""
     kind = t.kind
     guarded = set(t.unmanaged_protected)
     own = {} if t.max_members is None else {"max_members": t.max_members}
@@ -195,7 +199,9 @@ def _target(t: TargetPlan) -> JsonObject:
         **own,
         "changes": [_change(kind, c) for c in t.changes],
         "unmanaged": [
-            _live_member(kind, m) | ({"protected": True} if m.ref in guarded else {})
+            _live_member(kind, m)
+            | ({"protected": True} if m.ref in guarded else {})
+            | ({"unadoptable": True} if (t.key, m.ref) in unadoptable else {})
             for m in t.unmanaged
         ],
         "protected": [_live_member(kind, m) for m in t.protected],

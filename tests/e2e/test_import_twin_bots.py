@@ -6,6 +6,7 @@ CLI against the emulator over HTTP."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,10 @@ from typing import Any
 import pytest
 import yaml
 from conftest import UNPACED
+from jsonschema import Draft202012Validator
 
 from reconciler.emulator import EmulatorServer
+from reconciler.render.json import load_schema
 
 pytestmark = pytest.mark.e2e
 
@@ -329,3 +332,76 @@ def test_drift_hint_does_not_offer_adopt_for_twin_bots_adopt_refuses(
         "Resolve with `import --adopt` (into the files; not the 3 a file cannot name alone: "
         "its warnings say why) or `prune: true` (removes them)."
     )
+
+
+def test_saved_json_and_merged_plans_keep_which_drift_adopt_refuses(
+    emulator: EmulatorServer, settings: Path, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """QA-LD Q-LD-5 (Q-FX-5's saved side): `show` of a plan saved with --out, and
+    `merge-plans` of its shards, said `Resolve with import --adopt` for two bots of one name
+    (adopt refuses them), as the plan file did not say which drift adopt refuses. It now
+    marks them (`"unadoptable": true` on their `unmanaged` items), so show and merge-plans
+    give the live plan's hint, in text and Markdown."""
+    seed = _seed(
+        [
+            {
+                "name": "ops",
+                "id": "ops",
+                "members": ["alice@example.com", "bot-t1", "bot-t2"],
+                "moderators": ["bot-t1"],
+            },
+            # bob: drift adopt can write, in the other shard
+            {"name": "dev", "id": "dev", "members": ["alice@example.com", "bob@example.com"]},
+        ]
+    )
+    seed["app_instances"][0]["users"].append({"id": "bob@example.com"})
+    emulator.reset(seed)
+    write_desired(
+        {
+            "ops.yaml": "channels:\n  ops: {app_instance: chat, members: [alice@example.com]}\n"
+            "  dev: {app_instance: chat, members: [alice@example.com]}\n"
+        }
+    )
+    for fmt in ("text", "markdown"):
+        live = cli(*UNPACED, "plan", "--format", fmt, "--out", f"whole-{fmt}.json")
+        assert live.exit_code == 0, live.stderr
+        assert "`import --adopt` (into the files; not the 3 a file cannot name alone" in (
+            live.stdout
+        )
+        shown = cli(*UNPACED, "show", f"whole-{fmt}.json", "--format", fmt)
+        assert shown.exit_code == 0, shown.stderr
+        assert _hint(shown.stdout) == _hint(live.stdout)
+    document = json.loads(cli(*UNPACED, "plan", "--format", "json").stdout)
+    flagged = {
+        (t["kind"], t["name"], m["member"])
+        for t in document["targets"]
+        for m in t["unmanaged"]
+        if m.get("unadoptable")
+    }
+    assert flagged == {
+        ("channel", "ops", f"bot:{CHAT}/bot/bot-t1"),
+        ("channel", "ops", f"bot:{CHAT}/bot/bot-t2"),
+        ("channel-moderator", "ops", f"bot:{CHAT}/bot/bot-t1"),
+    }
+    Draft202012Validator(load_schema()).validate(document)
+    # the shards: ops (the twins) in one, dev (bob) in the other; merged, the whole hint
+    files = []
+    for k in (1, 2):
+        run = cli(*UNPACED, "plan", "--shard", f"{k}/2", "--out", f"part-{k}.json")
+        assert run.exit_code == 0, run.stderr
+        files.append(f"part-{k}.json")
+    whole = cli(*UNPACED, "show", "whole-text.json").stdout
+    for fmt in ("text", "markdown"):
+        merged = cli(*UNPACED, "merge-plans", *files, "--format", fmt)
+        assert merged.exit_code == 0, merged.stderr
+        one = cli(*UNPACED, "show", "whole-text.json", "--format", fmt)
+        assert merged.stdout == one.stdout
+    assert _hint(whole) == (
+        "Resolve with `import --adopt` (into the files; not the 3 a file cannot name alone: "
+        "its warnings say why) or `prune: true` (removes them)."
+    )
+
+
+def _hint(output: str) -> str:
+    """The drift hint's line (`Resolve ...`, a Markdown callout's `> Resolve ...`)."""
+    return next(line for line in output.splitlines() if line.lstrip("> ").startswith("Resolve"))

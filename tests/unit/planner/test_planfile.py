@@ -314,6 +314,27 @@ def test_a_protected_unmanaged_member_is_marked_and_read_back(tmp_path: Path) ->
     )
 
 
+def test_drift_import_adopt_refuses_is_marked_and_read_back(tmp_path: Path) -> None:
+    """`"unadoptable": true` on the drift `import --adopt` refuses (``Plan.unadoptable``,
+    QA-LD Q-LD-5: `show` then gives the plan's drift hint); absent on the others, and in
+    older files, which read as none."""
+    d = desired_state(desired_target("ops", prune=False))
+    twin, erin = live_member("bot:Twin"), live_member("erin@example.com")
+    made = plan(d, live_state(d, room("ops", twin, erin)))
+    p = dataclasses.replace(made, unadoptable=((made.targets[0].key, twin.ref),))
+    data = json.loads(render_json(p))
+    assert [m.get("unadoptable") for m in data["targets"][0]["unmanaged"]] == [True, None]
+    Draft202012Validator(load_schema()).validate(data)
+    assert round_trip(p) == p
+    del data["targets"][0]["unmanaged"][0]["unadoptable"]  # as a plan saved before it
+    (tmp_path / "old.json").write_text(json.dumps(data), encoding="utf-8")
+    assert load_plan(tmp_path / "old.json").unadoptable == ()
+    data["targets"][0]["unmanaged"][1]["unadoptable"] = "yes"
+    assert load_error(tmp_path, json.dumps(data)) == (
+        'the file is corrupt: targets[0].unmanaged[1].unadoptable: expected bool, got "yes"'
+    )
+
+
 def test_a_live_name_with_a_lone_surrogate_is_saved_escaped_as_plan_json_prints_it(
     tmp_path: Path,
 ) -> None:
