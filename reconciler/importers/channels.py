@@ -30,7 +30,7 @@ from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError
-from reconciler.import_declared import Declared
+from reconciler.import_declared import Declared, Unclear
 from reconciler.importers import Imported, ImportRequest, Wanted
 from reconciler.kinds.channels import CHANNEL
 from reconciler.path_checks import exists, is_dir
@@ -153,26 +153,7 @@ def _split(
         entry = declared.ambiguous(instance, c.name, names[c.name])
         if entry is not None:
             unclear.setdefault(entry, []).append(c.arn)
-    return wanted, left, [Unclear(t, tuple(sorted(arns))) for t, arns in unclear.items()]
-
-
-@dataclass(frozen=True)
-class Unclear:
-    """A declaration by a name several channels of its app instance have (``arns``)."""
-
-    target: DesiredTarget
-    arns: tuple[str, ...]
-
-    @property
-    def line(self) -> str:
-        n = len(self.arns)
-        return (
-            f"Note: {self.target.location}: channel {shown(self.target.key.name)} is declared "
-            f"by name, and {n} channels of app instance {shown(self.target.key.scope)} have "
-            f"that name ({', '.join(shown(a) for a in self.arns)}): it declares none of "
-            f"them, so {'both are' if n == 2 else 'each is'} written with its arn:. Remove "
-            "that entry (or give it one channel's arn:) before plan."
-        )
+    return wanted, left, [Unclear(CHANNEL, t, tuple(sorted(a))) for t, a in unclear.items()]
 
 
 def documents(
