@@ -229,10 +229,13 @@ def left_lines(channels: ChannelImport) -> list[str]:
         lines.append(
             f"Note: channel {shown(name)} ({shown(arn)}) was deleted while importing: left out."
         )
-    # as the plan says it, at the bearer's settings.yaml line; the rest is imported, and
-    # import exits 1 (QA-FS Q-FS-4)
-    lines.extend(f"Error: {shown(why)}; not imported." for why in channels.unread)
     return lines
+
+
+def error_lines(channels: ChannelImport) -> list[str]:
+    """The channels the bearer may not read, as the plan says them, at the bearer's
+    settings.yaml line: left out, the rest imported, and import exits 1 (QA-FS Q-FS-4)."""
+    return [f"Error: {shown(why)}; not imported." for why in channels.unread]
 
 
 class ChannelsImport:
@@ -263,6 +266,7 @@ class ChannelsImport:
             summary=channels.summary(len(self.desired.app_instances)),
             report=left_lines(channels),
             failed=bool(channels.unread),
+            errors=error_lines(channels),
         )
 
     def to_directory(self, out: Path, declared: Sequence[DesiredTarget]) -> Imported:
@@ -283,4 +287,5 @@ class ChannelsImport:
             left_out_words=channels.left_out_words,
             unplannable=bool(channels.unclear),
             failed=bool(channels.unread),
+            errors=error_lines(channels),
         )

@@ -76,6 +76,11 @@ def test_import_names_the_bearer_and_imports_the_rest(scenario: Path, cli: Any) 
     ) in said
     assert "not imported." in said
     assert "ListChannelMemberships failed" not in said
+    # an error is said on stderr, as every command says it, not with the report on
+    # stdout (QA-LD Q-LD-6)
+    assert "Error: channel lobby (" in run.stderr
+    assert "Error" not in run.stdout, run.stdout
+    assert run.lines[0].startswith("Imported 1 room (1 membership)"), run.lines
     # the rest is imported: the room, and the channel alice may list
     assert (scenario / "rooms").is_dir()
     channels = yaml.safe_load((scenario / "channels" / "chat.yaml").read_text(encoding="utf-8"))
