@@ -86,6 +86,7 @@ class ChannelImport:
     left_out_words: Mapping[tuple[str, str], int] = field(default_factory=dict)  # by kind
     counts: Counts = field(default_factory=lambda: Counts())
     unread: tuple[str, ...] = ()  # channels the bearer may not read, why: left out
+    unlisted: tuple[str, ...] = ()  # app instances whose PRIVATE channels were not seen
 
     def summary(self, instances: int) -> str:
         """``1 channel (3 memberships, 1 moderator; the bearer left out) from 1 app
@@ -175,10 +176,13 @@ def documents(
     unclear: list[Unclear] = []
     gone: list[tuple[str, str]] = []
     unread: list[str] = []
+    unlisted: list[str] = []
     for s, got in read_.items():
         channels = got.channels
         gone.extend(got.gone)
         unread.extend(got.unread)
+        if got.private_refused_to:
+            unlisted.append(_private_unlisted(s, got.private_refused_to))
         relative = f"{CHANNELS_DIR}/{s.label}.yaml"
         rewritten = str(out / relative) if out is not None and force else None
         wanted: list[ImportedChannel] = channels  # a preview: every one, as every room
@@ -214,6 +218,20 @@ def documents(
         dict(words),
         Counts.of(written),
         tuple(unread),
+        tuple(unlisted),
+    )
+
+
+def _private_unlisted(instance: AppInstanceSetting, bearer: str) -> str:
+    """The warning for an app instance whose PRIVATE channels its bearer may not list
+    (ListChannels' ``Privacy=PRIVATE`` refused, ForbiddenException): AWS tells not how
+    many there are, so import cannot say which it leaves out (QA-LD Q-LD-8)."""
+    return (
+        f"Warning: app instance {shown(instance.label)} ({shown(instance.arn)}): its bearer "
+        f"{shown(bearer)} may not list its PRIVATE channels (ListChannels: "
+        "ForbiddenException; AWS lists them to AppInstanceAdmins only), so none of them is "
+        "imported, however many there are: only the PUBLIC channels are. Make every bearer "
+        "an AppInstanceAdmin (CreateAppInstanceAdmin) and import again."
     )
 
 
@@ -263,6 +281,7 @@ class ChannelsImport:
         channels = documents(self.desired, self.found, self.request.prune)
         return Imported(
             document=channels.document,
+            warnings=channels.unlisted,
             summary=channels.summary(len(self.desired.app_instances)),
             report=left_lines(channels),
             failed=bool(channels.unread),
@@ -278,6 +297,7 @@ class ChannelsImport:
         left = channels.left_out
         return Imported(
             files=channels.files,
+            warnings=channels.unlisted,
             # none written: said of no kind (QA-FX Q-FX-4)
             summary=channels.summary(len(self.desired.app_instances)) if n else "",
             written=f"{counted(n, 'channel file')} under {out}" if n else "",
