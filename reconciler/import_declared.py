@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from reconciler.desired.model import DesiredTarget
 from reconciler.kinds import Kind
+from reconciler.render.safe import shown
 
 
 @dataclass
@@ -59,3 +60,33 @@ class Declared:
 
     def _name_key(self, scope: str, name: str) -> tuple[str, str]:
         return (scope if self.kind.names_per_scope else "", name)
+
+
+@dataclass(frozen=True)
+class Unclear:
+    """A declaration by a name several live targets of its scope have (``ids``): it
+    declares none of them (``Declared.ambiguous``), so each written is written with its
+    id (``written``: those, where not all of ``ids``), and the entry must go before plan
+    (QA-FP Q-FP-11 for channels, QA-LD Q-LD-7 for rooms)."""
+
+    kind: Kind
+    target: DesiredTarget
+    ids: tuple[str, ...]
+    written: tuple[str, ...] | None = None
+
+    @property
+    def line(self) -> str:
+        words, n, id_key = self.kind.words, len(self.ids), f"{self.kind.id_field}:"
+        if self.written is None or set(self.written) == set(self.ids):
+            which = "both are" if n == 2 else "each is"
+        else:
+            some = len(self.written)
+            which = f"{', '.join(shown(i) for i in self.written)} {'is' if some == 1 else 'are'}"
+        return (
+            f"Note: {self.target.location}: {words.entry_noun} {shown(self.target.key.name)} "
+            f"is declared by name, and {n} {words.entry_plural} of {words.scope} "
+            f"{shown(self.target.key.scope)} have that name "
+            f"({', '.join(shown(i) for i in self.ids)}): it declares none of them, so "
+            f"{which} written with its {id_key}. Remove that entry (or give it one "
+            f"{words.entry_noun}'s {id_key}) before plan."
+        )

@@ -18,19 +18,20 @@ prune on or off, because
   its id as its key.
 
 Importing into a desired-state directory leaves out the rooms it declares already
-(``declared_rooms``): a second declaration would make the directory invalid.
+(``declared_rooms``): a second declaration would make the directory invalid. An entry by a
+name several live rooms of its account have declares none of them (``unclear_rooms``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reconciler.desired.member_entries import parse_entry
 from reconciler.desired.model import DesiredTarget
 from reconciler.desired.spec_base import MAX_NAME_LENGTH
-from reconciler.import_declared import Declared
+from reconciler.import_declared import Declared, Unclear
 from reconciler.kinds.rooms import ROOM
 from reconciler.live import LiveMember
 from reconciler.refs import MemberKind, MemberRef, Role
@@ -361,15 +362,57 @@ def directory_paths(rooms: Sequence[ImportedRoom]) -> dict[ImportedRoom, str]:
     return room_paths(rooms, len({r.account for r in rooms}) > 1)
 
 
+Namesakes = Mapping[tuple[str, str], tuple[str, ...]]
+"""(account, name) -> the ids of the live rooms of that account with that name, where
+several have it (every room of the account, whether imported or not: ``--room``)."""
+
+
+def namesakes(rooms: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The ``Namesakes`` of ``rooms``, given as (account, name, room id)."""
+    ids: dict[tuple[str, str], list[str]] = {}
+    for account, name, room_id in rooms:
+        ids.setdefault((account, name), []).append(room_id)
+    return {pair: tuple(sorted(found)) for pair, found in ids.items() if len(found) > 1}
+
+
 def declared_rooms(
-    rooms: Iterable[ImportedRoom], targets: Iterable[DesiredTarget]
+    rooms: Iterable[ImportedRoom], targets: Iterable[DesiredTarget], shared: Namesakes
 ) -> dict[ImportedRoom, DesiredTarget]:
     """The live rooms a desired state declares already, with the declaration: a room
-    declared with ``id:`` by its id, any other by its name, in the same account."""
+    declared with ``id:`` by its id, any other by its name, in the same account, unless
+    several live rooms of the account have that name (``shared``): such an entry declares
+    none of them, as the plan refuses it (``unclear_rooms``)."""
     declared = Declared.of(ROOM, targets)
     found: dict[ImportedRoom, DesiredTarget] = {}
     for r in rooms:
-        target = declared.find(r.account, r.room_id, r.name)
+        several = len(shared.get((r.account, r.name), ())) or 1
+        target = declared.find(r.account, r.room_id, r.name, several)
         if target is not None:
             found[r] = target
     return found
+
+
+def unclear_rooms(
+    rooms: Iterable[ImportedRoom],
+    targets: Iterable[DesiredTarget],
+    shared: Namesakes,
+    leave: Collection[ImportedRoom] = (),
+) -> list[Unclear]:
+    """The entries by a name several live rooms of the account have (``shared``) where
+    ``rooms`` has one of them: each declares none of them (the plan refuses it), so the
+    rooms not in ``leave`` (declared by id) are written with ``id:``, and the entry must
+    go before plan (QA-LD Q-LD-7, as Q-FP-11 for channels)."""
+    declared = Declared.of(ROOM, targets)
+    written: dict[DesiredTarget, tuple[tuple[str, str], list[str]]] = {}
+    for r in sorted(rooms):
+        pair = (r.account, r.name)
+        entry = declared.ambiguous(r.account, r.name, len(shared.get(pair, ())))
+        if entry is not None:
+            ids = written.setdefault(entry, (pair, []))[1]
+            if r not in leave:
+                ids.append(r.room_id)
+    return [
+        Unclear(ROOM, entry, shared[pair], tuple(ids))
+        for entry, (pair, ids) in written.items()
+        if ids
+    ]

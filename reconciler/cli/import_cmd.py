@@ -170,6 +170,7 @@ def import_(
                 click.echo(line, err=True)
         for line in (*_summary_line(done), *(line for d in done for line in d.report)):
             click.echo(line, err=True)
+        _say_errors(done)
     else:
         done = _write_directory(out, chosen, force)
     if any(d.failed for d in done):  # some targets unread: each said, the rest imported
@@ -215,6 +216,7 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> list[Imported]:
     for d in done:
         for line in d.report:
             _say(line)
+    _say_errors(done)
     try:
         load_desired(out)
     except DesiredStateError:
@@ -232,6 +234,14 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> list[Imported]:
         expect = _with_left_out(expect, done)
         _say(f"Next: chime-reconciler --desired {out} plan   (expect: {expect})")
     return done
+
+
+def _say_errors(done: Sequence[Imported]) -> None:
+    """Every kind's ``Error:`` lines, on stderr as every command says its errors (with
+    --out, the report before them is on stdout: QA-LD Q-LD-6)."""
+    for d in done:
+        for line in d.errors:
+            click.echo(line, err=True)
 
 
 def _summary_line(done: Sequence[Imported], written: bool = False) -> list[str]:

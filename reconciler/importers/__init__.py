@@ -78,9 +78,11 @@ class Imported:
     # ``left_out`` by the word of each one's kind where not all are members (the plan's
     # words for its drift: ``2 members and 1 moderator``)
     left_out_words: Mapping[tuple[str, str], int] = field(default_factory=dict)
-    # some targets could not be read (their errors are in ``report``): the rest is
-    # imported, and import exits 1
+    # some targets could not be read (each said in ``errors``): the rest is imported, and
+    # import exits 1
     failed: bool = False
+    # ``Error: ...`` lines, said on stderr after the report (with --out too: QA-LD Q-LD-6)
+    errors: Sequence[str] = ()
 
 
 class KindImport(Protocol):

@@ -30,7 +30,7 @@ from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError
-from reconciler.import_declared import Declared
+from reconciler.import_declared import Declared, Unclear
 from reconciler.importers import Imported, ImportRequest, Wanted
 from reconciler.kinds.channels import CHANNEL
 from reconciler.path_checks import exists, is_dir
@@ -86,6 +86,7 @@ class ChannelImport:
     left_out_words: Mapping[tuple[str, str], int] = field(default_factory=dict)  # by kind
     counts: Counts = field(default_factory=lambda: Counts())
     unread: tuple[str, ...] = ()  # channels the bearer may not read, why: left out
+    unlisted: tuple[str, ...] = ()  # app instances whose PRIVATE channels were not seen
 
     def summary(self, instances: int) -> str:
         """``1 channel (3 memberships, 1 moderator; the bearer left out) from 1 app
@@ -153,26 +154,7 @@ def _split(
         entry = declared.ambiguous(instance, c.name, names[c.name])
         if entry is not None:
             unclear.setdefault(entry, []).append(c.arn)
-    return wanted, left, [Unclear(t, tuple(sorted(arns))) for t, arns in unclear.items()]
-
-
-@dataclass(frozen=True)
-class Unclear:
-    """A declaration by a name several channels of its app instance have (``arns``)."""
-
-    target: DesiredTarget
-    arns: tuple[str, ...]
-
-    @property
-    def line(self) -> str:
-        n = len(self.arns)
-        return (
-            f"Note: {self.target.location}: channel {shown(self.target.key.name)} is declared "
-            f"by name, and {n} channels of app instance {shown(self.target.key.scope)} have "
-            f"that name ({', '.join(shown(a) for a in self.arns)}): it declares none of "
-            f"them, so {'both are' if n == 2 else 'each is'} written with its arn:. Remove "
-            "that entry (or give it one channel's arn:) before plan."
-        )
+    return wanted, left, [Unclear(CHANNEL, t, tuple(sorted(a))) for t, a in unclear.items()]
 
 
 def documents(
@@ -194,10 +176,13 @@ def documents(
     unclear: list[Unclear] = []
     gone: list[tuple[str, str]] = []
     unread: list[str] = []
+    unlisted: list[str] = []
     for s, got in read_.items():
         channels = got.channels
         gone.extend(got.gone)
         unread.extend(got.unread)
+        if got.private_refused_to:
+            unlisted.append(_private_unlisted(s, got.private_refused_to))
         relative = f"{CHANNELS_DIR}/{s.label}.yaml"
         rewritten = str(out / relative) if out is not None and force else None
         wanted: list[ImportedChannel] = channels  # a preview: every one, as every room
@@ -233,6 +218,20 @@ def documents(
         dict(words),
         Counts.of(written),
         tuple(unread),
+        tuple(unlisted),
+    )
+
+
+def _private_unlisted(instance: AppInstanceSetting, bearer: str) -> str:
+    """The warning for an app instance whose PRIVATE channels its bearer may not list
+    (ListChannels' ``Privacy=PRIVATE`` refused, ForbiddenException): AWS tells not how
+    many there are, so import cannot say which it leaves out (QA-LD Q-LD-8)."""
+    return (
+        f"Warning: app instance {shown(instance.label)} ({shown(instance.arn)}): its bearer "
+        f"{shown(bearer)} may not list its PRIVATE channels (ListChannels: "
+        "ForbiddenException; AWS lists them to AppInstanceAdmins only), so none of them is "
+        "imported, however many there are: only the PUBLIC channels are. Make every bearer "
+        "an AppInstanceAdmin (CreateAppInstanceAdmin) and import again."
     )
 
 
@@ -248,10 +247,13 @@ def left_lines(channels: ChannelImport) -> list[str]:
         lines.append(
             f"Note: channel {shown(name)} ({shown(arn)}) was deleted while importing: left out."
         )
-    # as the plan says it, at the bearer's settings.yaml line; the rest is imported, and
-    # import exits 1 (QA-FS Q-FS-4)
-    lines.extend(f"Error: {shown(why)}; not imported." for why in channels.unread)
     return lines
+
+
+def error_lines(channels: ChannelImport) -> list[str]:
+    """The channels the bearer may not read, as the plan says them, at the bearer's
+    settings.yaml line: left out, the rest imported, and import exits 1 (QA-FS Q-FS-4)."""
+    return [f"Error: {shown(why)}; not imported." for why in channels.unread]
 
 
 class ChannelsImport:
@@ -279,9 +281,11 @@ class ChannelsImport:
         channels = documents(self.desired, self.found, self.request.prune)
         return Imported(
             document=channels.document,
+            warnings=channels.unlisted,
             summary=channels.summary(len(self.desired.app_instances)),
             report=left_lines(channels),
             failed=bool(channels.unread),
+            errors=error_lines(channels),
         )
 
     def to_directory(self, out: Path, declared: Sequence[DesiredTarget]) -> Imported:
@@ -293,6 +297,7 @@ class ChannelsImport:
         left = channels.left_out
         return Imported(
             files=channels.files,
+            warnings=channels.unlisted,
             # none written: said of no kind (QA-FX Q-FX-4)
             summary=channels.summary(len(self.desired.app_instances)) if n else "",
             written=f"{counted(n, 'channel file')} under {out}" if n else "",
@@ -302,4 +307,5 @@ class ChannelsImport:
             left_out_words=channels.left_out_words,
             unplannable=bool(channels.unclear),
             failed=bool(channels.unread),
+            errors=error_lines(channels),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reconciler.bot_names import several_bots
@@ -22,13 +22,16 @@ from reconciler.errors import TargetGone, UsageError
 from reconciler.importer import (
     ImportedRoom,
     ImportOptions,
+    Namesakes,
     declared_rooms,
     directory_files,
     directory_paths,
+    namesakes,
     room_entries,
     shared_names,
     stdout_document,
     twin_warnings,
+    unclear_rooms,
 )
 from reconciler.importers import Imported, ImportRequest, Wanted
 from reconciler.parallel import pmap
@@ -49,6 +52,8 @@ class RoomsRead:
     rooms: list[ImportedRoom]
     shared: frozenset[tuple[str, str]]
     gone: list[tuple[str, Room]]  # (account, room)
+    # the ids of the live rooms of each shared name (of every room of the account)
+    namesakes: Namesakes = field(default_factory=dict)
 
 
 class RoomsImport:
@@ -107,11 +112,15 @@ class RoomsImport:
         # declared in the very file this import writes is imported again over it; others
         # are still left.
         paths = directory_paths(rooms)
+        shared = self.found.namesakes
         leave = {
             room: target
-            for room, target in declared_rooms(rooms, declared).items()
+            for room, target in declared_rooms(rooms, declared, shared).items()
             if not force or target.location.file != str(out / paths[room])
         }
+        # an entry by a name several live rooms have declares none of them (the plan
+        # refuses it): they are written with id:, and the entry named (QA-LD Q-LD-7)
+        unclear = unclear_rooms(rooms, declared, shared, leave)
         options = ImportOptions(default, self.request.prune, self.found.shared)
         files = directory_files(rooms, options, write_settings=settings_path is None, leave=leave)
         n = len(files) - (settings_path is None)
@@ -124,6 +133,7 @@ class RoomsImport:
         report = _gone(self.found.gone)
         if leave:
             report.append(_left_as_they_are(leave))
+        report.extend(u.line for u in unclear)
         expect = "no changes to the rooms written" if leave else "No changes."
         return Imported(
             files=files,
@@ -134,6 +144,7 @@ class RoomsImport:
             expect=expect if n else None,
             left_out=sum(len(room_entries(r).left_out) for r in imported),
             invalid_note=True,
+            unplannable=bool(unclear),
         )
 
 
@@ -164,6 +175,7 @@ def _read(
     listed = [(a, r) for a in accounts for r in provider.list_rooms(a)]
     # counted over every room of the account, not only those --room picks (Q-AQ-1)
     shared = shared_names((a, r.name) for a, r in listed)
+    ids = namesakes((a, r.name, r.room_id) for a, r in listed)
     if wanted:
         chosen = set(wanted)
         missing = chosen - {r.name for _, r in listed} - {r.room_id for _, r in listed}
@@ -187,7 +199,7 @@ def _read(
         read = pmap(read_one, listed, parallelism)
     gone = [item for item, room in zip(listed, read, strict=True) if room is None]
     rooms = _with_twins(provider, [r for r in read if r is not None])
-    return RoomsRead(sorted(rooms), shared, gone)
+    return RoomsRead(sorted(rooms), shared, gone, ids)
 
 
 def _with_twins(provider: RoomsDirectory, rooms: Sequence[ImportedRoom]) -> list[ImportedRoom]:

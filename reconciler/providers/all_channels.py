@@ -29,6 +29,10 @@ class ChannelsRead:
     # each as the plan says it, naming the bearer's settings.yaml line: left out, the rest
     # read (QA-FS Q-FS-4)
     unread: tuple[str, ...] = ()
+    # the bearer ListChannels was called as, as settings.yaml writes it and where, when
+    # AWS refused it the PRIVATE listing (no AppInstanceAdmin): PRIVATE channels, however
+    # many, are not seen, so not read (QA-LD Q-LD-8); "": both listings answered
+    private_refused_to: str = ""
 
 
 def read_channels(dir_: ChannelDirectory, instance: str) -> ChannelsRead:
@@ -36,7 +40,9 @@ def read_channels(dir_: ChannelDirectory, instance: str) -> ChannelsRead:
     ListChannels, then per channel DescribeChannel, both membership scans and the
     moderators (no bans: import declares no one). The app instance's bearers are left out
     of both lists (the tool's own identity: plans never list it), and kept apart. A
-    channel deleted since ListChannels is left out, and named in ``gone`` (Q-AQ-2)."""
+    channel deleted since ListChannels is left out, and named in ``gone`` (Q-AQ-2); the
+    PRIVATE channels, where the bearer may not list them, are not seen at all
+    (``private_refused_to``)."""
     members_of, moderators_of = ChannelsProvider(dir_), ModeratorsProvider(dir_)
     listed = [(name, arn) for name, arns in dir_.channel_arns(instance).items() for arn in arns]
     spread = dir_.spread(instance)
@@ -94,7 +100,8 @@ def read_channels(dir_: ChannelDirectory, instance: str) -> ChannelsRead:
     )
     channels = sorted(c for c in read if c is not None)
     why = tuple(unread[arn] for _, arn in sorted(listed) if arn in unread)
-    return ChannelsRead(channels, gone, _several_bots(dir_, instance, channels), why)
+    refused = dir_.lister(instance) if dir_.private_refused(instance) else ""
+    return ChannelsRead(channels, gone, _several_bots(dir_, instance, channels), why, refused)
 
 
 def _several_bots(

@@ -76,6 +76,11 @@ def test_import_names_the_bearer_and_imports_the_rest(scenario: Path, cli: Any) 
     ) in said
     assert "not imported." in said
     assert "ListChannelMemberships failed" not in said
+    # an error is said on stderr, as every command says it, not with the report on
+    # stdout (QA-LD Q-LD-6)
+    assert "Error: channel lobby (" in run.stderr
+    assert "Error" not in run.stdout, run.stdout
+    assert run.lines[0].startswith("Imported 1 room (1 membership)"), run.lines
     # the rest is imported: the room, and the channel alice may list
     assert (scenario / "rooms").is_dir()
     channels = yaml.safe_load((scenario / "channels" / "chat.yaml").read_text(encoding="utf-8"))
@@ -85,3 +90,49 @@ def test_import_names_the_bearer_and_imports_the_rest(scenario: Path, cli: Any) 
     assert preview.exit_code == 1
     assert "Error: channel lobby (" in preview.stderr
     assert "news:" in preview.stdout
+
+
+WARNING = (
+    f"Warning: app instance chat ({CHAT}): its bearer user:alice "
+    "(desired-state/settings.yaml:5) may not list its PRIVATE channels (ListChannels: "
+    "ForbiddenException; AWS lists them to AppInstanceAdmins only), so none of them is "
+    "imported, however many there are: only the PUBLIC channels are. Make every bearer an "
+    "AppInstanceAdmin (CreateAppInstanceAdmin) and import again."
+)
+
+
+def test_import_says_a_bearer_may_not_list_the_private_channels(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """QA-LD Q-LD-8: a bearer that is no AppInstanceAdmin is refused ListChannels'
+    PRIVATE listing; import left out every PRIVATE channel without a word, and exited 0
+    as if it had imported them all."""
+    emulator.reset(
+        {
+            "app_instances": [
+                {
+                    "arn": CHAT,
+                    "name": "chat",
+                    "admins": ["reconciler"],  # alice is not one
+                    "users": [{"id": u} for u in ("reconciler", "alice", "bob")],
+                    "channels": [
+                        {"name": "news", "id": "news", "members": ["alice", "bob"]}
+                        | {"moderators": ["alice"]},
+                        {"name": "secret", "id": "secret", "members": ["alice", "bob"]}
+                        | {"moderators": ["alice"], "privacy": "PRIVATE"},
+                    ],
+                }
+            ],
+        }
+    )
+    settings = SETTINGS.replace(f"account: {ACCOUNT}\n", "")
+    desired = write_desired({"settings.yaml": "# no account: channels only\n" + settings})
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert WARNING in run.err_lines, run.stderr
+    channels = yaml.safe_load((desired / "channels" / "chat.yaml").read_text(encoding="utf-8"))
+    assert set(channels["channels"]) == {"news"}
+    preview = cli(*UNPACED, "import")  # to stdout alike
+    assert preview.exit_code == 0, preview.stderr
+    assert WARNING in preview.err_lines, preview.stderr
+    assert "secret" not in preview.stdout

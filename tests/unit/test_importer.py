@@ -21,6 +21,7 @@ from reconciler.importer import (
     declared_rooms,
     directory_files,
     listed,
+    namesakes,
     room_entries,
     room_keys,
     room_paths,
@@ -28,6 +29,7 @@ from reconciler.importer import (
     shared_names,
     slug,
     stdout_document,
+    unclear_rooms,
 )
 from reconciler.live import LiveMember, LiveState, LiveTarget
 from reconciler.planner import plan
@@ -331,16 +333,30 @@ def test_declared_rooms_match_by_id_else_by_name_within_the_account() -> None:
     )
     ops, web, db = room("ops"), room("web"), room("db")
     db2, ops2 = room("db", account=ACC2), room("ops", account=ACC2)
-    renamed = room("ops", room_id="rid-other")  # a second room named ops: matched by name
 
-    found = declared_rooms([ops, web, db, db2, ops2, renamed], desired.targets)
+    found = declared_rooms([ops, web, db, db2, ops2], desired.targets, {})
 
     assert {r: str(t.location) for r, t in found.items()} == {
         ops: f"{desired.files[0]}:2",
-        renamed: f"{desired.files[0]}:2",
         web: f"{desired.files[0]}:3",
         db2: f"{desired.files[1]}:2",
     }
+
+
+def test_an_entry_by_a_name_two_live_rooms_share_declares_neither() -> None:
+    """QA-LD Q-LD-7: `ops:` by name took both live rooms named ops as its own."""
+    desired = load({"settings.yaml": f"account: {ACC}\n", "a.yaml": "rooms:\n  ops: {}\n"})
+    ops, renamed = room("ops"), room("ops", room_id="rid-other")
+    shared = namesakes([(ACC, "ops", ops.room_id), (ACC, "ops", "rid-other")])
+
+    assert declared_rooms([ops, renamed], desired.targets, shared) == {}
+    (unclear,) = unclear_rooms([ops, renamed], desired.targets, shared)
+    assert unclear.line == (
+        f"Note: {desired.files[0]}:2: room ops is declared by name, and 2 rooms of account "
+        f"{ACC} have that name ({', '.join(sorted([ops.room_id, 'rid-other']))}): it "
+        "declares none of them, so both are written with its id:. Remove that entry (or "
+        "give it one room's id:) before plan."
+    )
 
 
 def test_directory_files_leave_out_the_rooms_declared_already_but_keep_their_keys() -> None:
