@@ -143,8 +143,11 @@ def _split(
     ``arn:``. One the file being rewritten declares (``--force``) counts as undeclared."""
     declared = Declared.of(CHANNEL, desired.targets, except_in=rewritten)
     names = Counter(c.name for c in channels)
+    namesakes: dict[str, list[str]] = {}
+    for c in channels:
+        namesakes.setdefault(c.name, []).append(c.arn)
     wanted, left = [], []
-    unclear: dict[DesiredTarget, list[str]] = {}
+    unclear: dict[DesiredTarget, tuple[str, list[str]]] = {}
     for c in channels:
         target = declared.find(instance, c.arn, c.name, names[c.name])
         if target is not None:
@@ -153,8 +156,15 @@ def _split(
         wanted.append(c)
         entry = declared.ambiguous(instance, c.name, names[c.name])
         if entry is not None:
-            unclear.setdefault(entry, []).append(c.arn)
-    return wanted, left, [Unclear(CHANNEL, t, tuple(sorted(a))) for t, a in unclear.items()]
+            unclear.setdefault(entry, (c.name, []))[1].append(c.arn)
+    return (
+        wanted,
+        left,
+        [
+            Unclear(CHANNEL, t, tuple(sorted(namesakes[name])), tuple(sorted(arns)))
+            for t, (name, arns) in unclear.items()
+        ],
+    )
 
 
 def documents(

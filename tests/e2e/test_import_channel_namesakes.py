@@ -147,3 +147,35 @@ def test_a_channel_named_like_an_elastic_one_is_written_with_its_arn(
     plan = cli(*UNPACED, "plan")
     assert plan.exit_code == 0, plan.stderr
     assert plan.lines[-1] == "No changes. Chime memberships match the desired state."
+
+
+def test_the_note_counts_a_namesake_declared_by_arn_already(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """An entry by the name two channels share, one of them declared by its arn already:
+    the note said "1 channels ... have that name" naming only the one it wrote. It counts
+    both, as the plan does, and says which one is written."""
+    emulator.reset(
+        _seed(
+            [
+                {"name": "lobby", "id": "lobby", "members": ["alice"]},
+                {"name": "lobby", "id": "lobby-2", "members": ["frank"]},
+            ]
+        )
+    )
+    write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "a.yaml": f'channels:\n  "lobby (lobby)":\n    arn: {CHAT}/channel/lobby\n'
+            "    members: [user:alice]\n",
+            "chat.yaml": "channels:\n  lobby:\n    members: [user:alice]\n",
+        }
+    )
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stderr
+    assert (
+        "Note: desired-state/chat.yaml:2: channel lobby is declared by name, and 2 channels "
+        f"of app instance {CHAT} have that name ({CHAT}/channel/lobby, "
+        f"{CHAT}/channel/lobby-2): it declares none of them, so {CHAT}/channel/lobby-2 is "
+        "written with its arn:. Remove that entry (or give it one channel's arn:) before plan."
+    ) in run.lines, run.lines
