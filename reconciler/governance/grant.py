@@ -102,8 +102,8 @@ def _describe(value: object) -> str:
         return "nothing"
     if isinstance(value, bool):
         return f"a boolean ({str(value).lower()})"
-    if isinstance(value, int | float):
-        return f"a number ({value})"
+    if isinstance(value, int | float):  # 1e400 as written, not as inf (QA-LD Q-LD-2)
+        return f"a number ({getattr(value, 'written', value)})"
     return f"a {type(value).__name__}"
 
 
