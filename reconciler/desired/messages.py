@@ -25,6 +25,7 @@ from reconciler.desired.written import WrittenDateTime, not_finite
 from reconciler.desired.yamlpos import Path, Positions
 from reconciler.errors import Problem
 from reconciler.governance.entries import strip_tags
+from reconciler.quoted import quoted
 from reconciler.refs import Location
 
 _PLAIN_KEY = re.compile(r"^[\w@+:-][\w@+:.-]*$")  # \w: letters of any script
@@ -225,7 +226,7 @@ def humanise(
         form = FORMS.get(str(ctx.get("pattern")))
         if form is None:
             return path, "must not be blank"  # NON_BLANK: the one other pattern
-        return path, f"expected {form}, got {value!r}"
+        return path, f"expected {form}, got {quoted(str(value))}"
     if "message" in ctx:  # our own PydanticCustomError
         return path, str(ctx["message"])
     text = str(error["msg"]).removeprefix("Value error, ")

@@ -32,6 +32,7 @@ from reconciler.desired.tagged import tagged_problem
 from reconciler.desired.written import as_written, float_as_written
 from reconciler.desired.yaml12 import CSafeLoader12, SafeLoader12
 from reconciler.governance.grant import UNTIL_EXAMPLES, date_problem
+from reconciler.quoted import quoted
 
 Path = tuple[str | int, ...]
 
@@ -238,7 +239,7 @@ def scalar_value(
         problem = getattr(exc, "problem", None) or str(exc)
         if node.tag == TIMESTAMP_TAG and isinstance(exc, ValueError):  # 2027-02-30
             problem = (
-                f"invalid date {node.value!r} ({date_problem(exc)}): expected "
+                f"invalid date {quoted(node.value)} ({date_problem(exc)}): expected "
                 f"{UNTIL_EXAMPLES}, or quotes around text that is not a date"
             )
             issues.append(YamlIssue(line, path, problem + note, True))

@@ -394,3 +394,40 @@ def test_a_number_too_large_is_quoted_as_written_not_as_inf(ds: Path) -> None:
         ]
     )
     assert "inf (" not in result.stderr  # never Python's spelling
+
+
+# -- Q-LD-4: a long value is quoted cut short, as a long name or --target is ---------------
+
+
+def test_a_long_value_is_quoted_cut_short_with_its_length(ds: Path) -> None:
+    """A 300-character ``until:`` was quoted back whole (a line of 400 characters); so was
+    a date-shaped one, twice (Python's own message quoted it again), and a meeting id.
+    Now each is its first 80 characters and its length."""
+    x, date, zeros = "x" * 300, "2027-02-30" + "y" * 300, "2027-03-31 18:00:00" + "0" * 300
+    (ds / "x.yaml").write_text(
+        "rooms:\n  watercooler:\n    members:\n"
+        f'      - {{member: a@example.com, until: "{x}"}}\n'
+        f'      - {{member: b@example.com, until: "{date}"}}\n'
+        f'      - {{member: c@example.com, until: "{zeros}"}}\n'
+        f"      - {{member: d@example.com, until: !!timestamp '{date}'}}\n"
+        f"meetings:\n  m:\n    meeting_id: '{x}'\n    attendees: {{a@example.com: viewer}}\n"
+    )
+    result = validate(ds)
+    assert result.exit_code == 1
+    errors = result.stderr.splitlines()
+    assert errors[-1] == "Desired state is invalid: 5 errors."
+    assert not [e for e in errors if any(c * 81 in e for c in "xy0")]  # none quoted whole
+    expected = "expected a date (2027-03-31) or a date and time with a zone (2027-03-31T18:00:00Z)"
+    assert errors[:3] == [
+        f"{ds}/x.yaml:4: rooms.watercooler.members[0].until: {expected}, "
+        f"got {x[:80]!r}…(300 characters)",
+        f"{ds}/x.yaml:5: rooms.watercooler.members[1].until: {expected}, "
+        f"got {date[:80]!r}…(310 characters)",
+        f"{ds}/x.yaml:6: rooms.watercooler.members[2].until: {expected}, "
+        f"got {zeros[:80]!r}…(319 characters) (not a date and time in ISO 8601)",
+    ]
+    assert f"{date[:80]!r}…(310 characters)" in errors[3]
+    assert errors[4] == (
+        f"{ds}/x.yaml:10: meetings.m.meeting_id: expected a meeting id (a UUID) or "
+        f"${{ENVIRONMENT_VARIABLE}}, got {x[:80]!r}…(300 characters)"
+    )
