@@ -85,7 +85,21 @@ class Audit:
 
     @property
     def live_count(self) -> int:
-        return sum(r.live_role is not None for r in self.rows)
+        """The targets Chime has the member in: a target's twin rows (two bots of one
+        name, each in it) are one, as in ``declared_count`` (QA-LD Q-LD-3)."""
+        return len({(r.kind, r.scope, r.target_id or r.name) for r in self.rows if r.live_role})
+
+    @property
+    def live_by_member(self) -> dict[str, int]:
+        """The targets each member id is in, by id, when the member audited names several
+        in one scope (two bots of one name); else empty."""
+        if all(len(a.member_ids) < 2 for a in self.lookups):
+            return {}
+        seen: dict[str, set[tuple[str, str, str]]] = {}
+        for r in self.rows:
+            if r.live_role is not None and r.member_id is not None:
+                seen.setdefault(r.member_id, set()).add((r.kind, r.scope, r.target_id or r.name))
+        return {m: len(targets) for m, targets in seen.items()} if len(seen) > 1 else {}
 
     @property
     def declared_count(self) -> int:

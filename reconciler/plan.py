@@ -208,6 +208,8 @@ class Plan:
     left_out: tuple[Change, ...] = ()
     # --shard K/N: only the targets of this shard were planned (``reconciler.shard``)
     shard: Shard | None = None
+    # --shard K/N: no shard holds a target, the desired state declaring none (QA-LD Q-LD-1)
+    none_declared: bool = False
     # settings.yaml `drift:` (False: changes-only): whether members no file declares make
     # plan --detailed-exitcode exit 2; kept so that merged shards decide as one plan would
     unmanaged_is_drift: bool = True
@@ -250,14 +252,16 @@ class Plan:
         if planning and not self.summary.total:
             return f"No changes planned, but the plan is incomplete: {errors}."
         drift = len(self.drift)
+        in_shard = self.shard is not None  # the line names the shard
         if self.left_out and not self.summary.total:
             line = self._left_out_line()
         elif self.notices and not self.targets:
             line = self._nothing_compared_line(errors_at)
-        elif self.shard is not None and not self.targets:
+        elif self.shard is not None and not self.targets and not self.none_declared:
             return self._empty_shard_line(errors)
         elif not self.targets:  # none declared in scope: no match claimed (QA-FX Q-FX-3)
-            line = NOTHING_DECLARED
+            line = NOTHING_DECLARED  # in every shard alike: none holds one (QA-LD Q-LD-1)
+            in_shard = False
         elif drift and not self.summary.total:
             line = (
                 f"No changes, but Chime has {self._drift_counts()} the desired state does "
@@ -265,7 +269,7 @@ class Plan:
             )
         else:
             line = self.summary.line()
-        if self.shard is not None:
+        if in_shard:
             line = f"{line.removesuffix('.')} (shard {self.shard} of the targets)."
         if n:
             but = "; and" if " but " in line else ", but"  # no second "but" (drift's)
@@ -300,7 +304,8 @@ class Plan:
 
     def _empty_shard_line(self, errors: str) -> str:
         """``--shard K/N`` that holds no target (every declared one hashes to another
-        shard): nothing was read or compared, which is no match with Chime, as with
+        shard; when none is declared, ``NOTHING_DECLARED`` instead: QA-LD Q-LD-1): nothing
+        was read or compared, which is no match with Chime, as with
         ``_nothing_compared_line`` (QA-FS Q-FS-5). Not an error: no change is due (exit 0)."""
         line = (
             f"No changes, but nothing was compared: shard {self.shard} holds no target "

@@ -246,6 +246,9 @@ def _shard(d: dict[str, Any]) -> dict[str, Any]:
         "shard": shard,
         "unmanaged_is_drift": _field(s, "unmanaged_is_drift", "shard", bool),
         "removal_limit": _removal_limit(s),
+        "none_declared": _field(s, "none_declared", "shard", bool)
+        if "none_declared" in s
+        else False,
     }
 
 

@@ -31,7 +31,8 @@ Version 2 (schema: ``reconciler/render/plan.schema.json``)::
                     "adds", "refused", "refused_adds", "kept", "keeps", "applies",
                     "minimum", "message"}],  # adds that do not fit
      "shard": {"index", "count", "unmanaged_is_drift",   # only with plan --shard K/N
-               "max_removals", "own_max_removals": [{"kind", "scope", "name"}]}}
+               "max_removals", "own_max_removals": [{"kind", "scope", "name"}],
+               "none_declared": true}}  # only when the desired state declares no target
 
 Roles are written as their kind writes them (``Kind.role_json``: "Administrator" for
 rooms). Version 1 (``rooms[]`` with ``account``, ``live_administrators``; violations
@@ -108,6 +109,7 @@ def _shard(plan: Plan) -> JsonObject:
             "count": plan.shard.count,
             "unmanaged_is_drift": plan.unmanaged_is_drift,
             **limit,
+            **({"none_declared": True} if plan.none_declared else {}),
         }
     }
 

@@ -200,7 +200,15 @@ class Session:
         drift = self.desired.unmanaged_is_drift
         if hint:  # the drift hint's (a plan never shown needs none: no ListBots for it)
             made = replace(made, unadoptable=self.unadoptable(made))
-        return replace(made, shard=self.shard, unmanaged_is_drift=drift, removal_limit=limit)
+        # no shard holds a target: the desired state declares none (QA-LD Q-LD-1)
+        none = self.shard is not None and not self.desired.targets and not self.desired.elsewhere
+        return replace(
+            made,
+            shard=self.shard,
+            none_declared=none,
+            unmanaged_is_drift=drift,
+            removal_limit=limit,
+        )
 
     def unadoptable(self, plan: Plan) -> tuple[tuple[TargetKey, MemberRef], ...]:
         """The plan's drift members ``import --adopt`` refuses: a file naming one would

@@ -63,6 +63,7 @@ from reconciler.governance.entries import (
     which_attendee,
     without_key,
 )
+from reconciler.quoted import quoted
 
 PROFILE = "a capability profile"  # what an attendee's value names
 UUID_PATTERN = r"[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}"
@@ -169,14 +170,14 @@ def _meeting_id(value: str) -> str:
     if not MEETING_ID_RE.match(value):
         raise _fail(
             "meeting_id",
-            f"expected a meeting id (a UUID) or ${{ENVIRONMENT_VARIABLE}}, got {value!r}",
+            f"expected a meeting id (a UUID) or ${{ENVIRONMENT_VARIABLE}}, got {quoted(value)}",
         )
     return value.strip()
 
 
 def _profile_name(value: str) -> str:
     if not PROFILE_RE.match(value):
-        raise _fail("profile", f"{PROFILE_RULE}, got {value!r}")
+        raise _fail("profile", f"{PROFILE_RULE}, got {quoted(value)}")
     return value
 
 
@@ -186,7 +187,7 @@ def _named_profile(value: str, info: ValidationInfo) -> str:
     not once more at every attendee naming it (Q-CH-5)."""
     if PROFILE_RE.match(value) or value in _settings_profiles(info):
         return value
-    raise _fail("profile", f"{PROFILE_RULE}, got {value!r}")
+    raise _fail("profile", f"{PROFILE_RULE}, got {quoted(value)}")
 
 
 def _settings_profiles(info: ValidationInfo) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import re
 import types
 from collections.abc import Mapping, Sequence
@@ -20,10 +21,11 @@ from pydantic_core import ErrorDetails
 
 from reconciler.desired.arns import FORMS
 from reconciler.desired.shown import SHOWN, clipped, named
-from reconciler.desired.written import WrittenDateTime
+from reconciler.desired.written import WrittenDateTime, not_finite
 from reconciler.desired.yamlpos import Path, Positions
 from reconciler.errors import Problem
 from reconciler.governance.entries import strip_tags
+from reconciler.quoted import quoted
 from reconciler.refs import Location
 
 _PLAIN_KEY = re.compile(r"^[\w@+:-][\w@+:.-]*$")  # \w: letters of any script
@@ -115,6 +117,8 @@ def describe(value: Any) -> str:
         return "nothing"
     if isinstance(value, bool):
         return str(value).lower()
+    if isinstance(value, float) and not math.isfinite(value):  # as written (Q-LD-2)
+        return not_finite(value)
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, str):
@@ -192,7 +196,10 @@ def humanise(
     path = _line_path(loc)
     got = describe(value)
     if kind == "string_type":
-        return path, f"expected a string, got {got}{_string_hint(value)}"
+        hint = _string_hint(value)
+        if hint and got.endswith(")"):  # one note: `1e400 (too large: ...; quote it)`
+            return path, f"expected a string, got {got[:-1]}; {hint[2:]}"
+        return path, f"expected a string, got {got}{hint}"
     if kind == "bool_type":
         return path, f"expected true or false, got {got}"
     if kind in ("int_type", "int_from_float", "int_parsing"):
@@ -219,7 +226,7 @@ def humanise(
         form = FORMS.get(str(ctx.get("pattern")))
         if form is None:
             return path, "must not be blank"  # NON_BLANK: the one other pattern
-        return path, f"expected {form}, got {value!r}"
+        return path, f"expected {form}, got {quoted(str(value))}"
     if "message" in ctx:  # our own PydanticCustomError
         return path, str(ctx["message"])
     text = str(error["msg"]).removeprefix("Value error, ")

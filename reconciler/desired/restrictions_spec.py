@@ -16,6 +16,7 @@ from reconciler.desired.spec import Regex
 from reconciler.desired.spec_base import NonBlank, Strict, doc_text, fail
 from reconciler.kinds.base import Kind
 from reconciler.prose import capitalized, listed
+from reconciler.quoted import quoted
 
 
 class RestrictionsFileBase(Strict):
@@ -27,7 +28,7 @@ class RestrictionsFileBase(Strict):
 def _rule_path(value: str) -> str:
     why = never_matches(value)
     if why:
-        raise fail("path", f"path {value!r} can never match a desired-state file: {why}")
+        raise fail("path", f"path {quoted(value)} can never match a desired-state file: {why}")
     return value
 
 

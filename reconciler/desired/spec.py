@@ -12,6 +12,7 @@ and bearers), ``meeting_spec``, ``channels``, ``target_safety``.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -48,6 +49,7 @@ from reconciler.desired.owners import Owner, Owners  # noqa: F401 (re-exported)
 from reconciler.desired.patterns import PatternError, compile_pattern
 from reconciler.desired.spec_base import Id, NonBlank, Strict, fail, short
 from reconciler.desired.target_safety import TargetSafetySpec
+from reconciler.desired.written import not_finite
 from reconciler.governance.entries import (
     DAYS_MAPPING_TAG,
     DAYS_TAG,
@@ -167,6 +169,11 @@ def _not_a_switch(value: object) -> object:
             "expected a number of requests per second, or null for an unknown quota "
             f"(`--rate QUOTA=off`), got {str(value).lower()}",
         )
+    if isinstance(value, float) and not math.isfinite(value):  # as written (QA-LD Q-LD-2)
+        problem = (
+            f"a rate is a positive number of requests per second or null, not {not_finite(value)}"
+        )
+        raise PydanticCustomError("rate", "{message}", {"message": problem})
     return value
 
 

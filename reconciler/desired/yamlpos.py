@@ -14,6 +14,7 @@ name. ``~:`` and an empty key alone are no name (``""``: a room given by ``id:``
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from array import array
 from collections.abc import Callable
@@ -28,9 +29,10 @@ from reconciler.desired.long_key import long_key_message
 from reconciler.desired.nesting import MAX_NESTING, TOO_DEEP, TooDeep, deeper_than, reading_line
 from reconciler.desired.shown import named
 from reconciler.desired.tagged import tagged_problem
-from reconciler.desired.written import as_written
+from reconciler.desired.written import as_written, float_as_written
 from reconciler.desired.yaml12 import CSafeLoader12, SafeLoader12
 from reconciler.governance.grant import UNTIL_EXAMPLES, date_problem
+from reconciler.quoted import quoted
 
 Path = tuple[str | int, ...]
 
@@ -237,7 +239,7 @@ def scalar_value(
         problem = getattr(exc, "problem", None) or str(exc)
         if node.tag == TIMESTAMP_TAG and isinstance(exc, ValueError):  # 2027-02-30
             problem = (
-                f"invalid date {node.value!r} ({date_problem(exc)}): expected "
+                f"invalid date {quoted(node.value)} ({date_problem(exc)}): expected "
                 f"{UNTIL_EXAMPLES}, or quotes around text that is not a date"
             )
             issues.append(YamlIssue(line, path, problem + note, True))
@@ -255,6 +257,8 @@ def scalar_value(
         constructor.deep_construct = False
     if isinstance(value, dt.datetime):  # quoted back as written, zone or none (Q-FU-2)
         return as_written(value, str(node.value)) if len(node.value) <= MAX_WRITTEN else value
+    if isinstance(value, float) and not math.isfinite(value):  # 1e400 (QA-LD Q-LD-2)
+        return float_as_written(value, node.value) if len(node.value) <= MAX_WRITTEN else value
     problem = None
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
         problem = "invalid YAML value: the number is too large"

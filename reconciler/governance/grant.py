@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from reconciler.quoted import quoted
 from reconciler.refs import Location
 
 UTC = dt.UTC
@@ -59,7 +60,7 @@ def parse_until(value: object, location: Location | None = None) -> Until:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(
-                f"{written or value.isoformat()!r} has no time zone: add one "
+                f"{quoted(written or value.isoformat())} has no time zone: add one "
                 "(2027-03-31T18:00:00Z or +02:00), or give a date"
             )
         text = value.isoformat().replace("+00:00", "Z")
@@ -80,12 +81,12 @@ def _from_text(text: str) -> object:
     README shows them: the other spellings Python reads (``20270331``, ``2027-W13``,
     ``2027-W13-1``) are refused as what they are not, rather than read as another moment."""
     if not DATE_SHAPE.match(text):
-        raise ValueError(f"expected {UNTIL_EXAMPLES}, got {text!r}")
+        raise ValueError(f"expected {UNTIL_EXAMPLES}, got {quoted(text)}")
     try:
         return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
     except ValueError as exc:
         why = date_problem(exc)  # 2027-02-30: day is out of range for month
-        raise ValueError(f"expected {UNTIL_EXAMPLES}, got {text!r} ({why})") from None
+        raise ValueError(f"expected {UNTIL_EXAMPLES}, got {quoted(text)} ({why})") from None
 
 
 def date_problem(exc: Exception) -> str:
@@ -94,6 +95,8 @@ def date_problem(exc: Exception) -> str:
     about timedelta objects."""
     if str(exc).startswith("offset must be a timedelta"):
         return "the zone offset must be between -23:59 and +23:59"
+    if str(exc).startswith("Invalid isoformat string"):  # the text again: quoted once
+        return "not a date and time in ISO 8601"
     return str(exc)
 
 
@@ -102,8 +105,8 @@ def _describe(value: object) -> str:
         return "nothing"
     if isinstance(value, bool):
         return f"a boolean ({str(value).lower()})"
-    if isinstance(value, int | float):
-        return f"a number ({value})"
+    if isinstance(value, int | float):  # 1e400 as written, not as inf (QA-LD Q-LD-2)
+        return f"a number ({getattr(value, 'written', value)})"
     return f"a {type(value).__name__}"
 
 
@@ -112,7 +115,7 @@ def parse_moment(text: str) -> dt.datetime:
     value = _from_text(text.strip())
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"{text.strip()!r} has no time zone: add one (Z or +02:00)")
+            raise ValueError(f"{quoted(text.strip())} has no time zone: add one (Z or +02:00)")
         try:
             return value.astimezone(UTC)
         except OverflowError:
@@ -147,7 +150,7 @@ def parse_duration(text: str) -> int:
     range says its bound."""
     match = DURATION_RE.match(text)
     if not match:
-        raise ValueError(f"expected a duration such as 90d or 12w, got {text!r}")
+        raise ValueError(f"expected a duration such as 90d or 12w, got {quoted(text)}")
     digits, unit = match.group(1).lstrip("0"), match.group(2).lower()
     if not digits:
         raise ValueError("must be at least 1 day")

@@ -107,11 +107,14 @@ def header_lines(audit: Audit) -> list[str]:
 
 
 def summary_line(audit: Audit) -> str:
-    live = _count(audit, audit.live_count)
+    live = f"{_count(audit, audit.live_count)} in Chime"
+    each = audit.live_by_member  # two bots of one name: each one's own (QA-LD Q-LD-3)
+    if each:
+        live = f"{live} ({', '.join(f'{m} in {n}' for m, n in sorted(each.items()))})"
     if not audit.desired_read:
-        return f"{audit.member} is in {live} in Chime."
+        return f"{audit.member} is in {live}."
     return (
-        f"{audit.member} is in {live} in Chime; the desired state declares it in "
+        f"{audit.member} is in {live}; the desired state declares it in "
         f"{_count(audit, audit.declared_count)}."
     )
 

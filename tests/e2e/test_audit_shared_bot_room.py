@@ -164,3 +164,53 @@ def test_both_twins_in_a_room_declaring_their_name_take_the_declaration(
     assert all(WHY in r["note"] for r in rows)
     text = cli("audit", "bot:Pager").stdout
     assert text.count("r.yaml:2") == 2, text
+
+
+def test_twins_in_the_same_rooms_are_counted_by_room_and_each_bot_said_apart(
+    emulator: EmulatorServer, write_desired: Any, cli: Any
+) -> None:
+    """QA-LD Q-LD-3: two bots named Pager, both in rooms one and two, b1 in three too:
+    the summary said "in 5 rooms" (a row per twin) where Chime has them in 3. Now it
+    counts the rooms, and says each bot's own count."""
+    admin = {"member": "alice@example.com", "role": "Administrator"}
+    both = [admin, {"member": "b1"}, {"member": "b2"}]
+    emulator.reset(
+        {
+            "accounts": [
+                {
+                    "id": ACCOUNT,
+                    "name": "Example Corp",
+                    "users": [{"id": "ua", "email": "alice@example.com"}],
+                    "bots": [{"id": "b1", "name": "Pager"}, {"id": "b2", "name": "Pager"}],
+                    "rooms": [
+                        {"id": "r1", "name": "one", "memberships": both},
+                        {"id": "r2", "name": "two", "memberships": both},
+                        {"id": "r3", "name": "three", "memberships": [admin, {"member": "b1"}]},
+                    ],
+                }
+            ]
+        }
+    )
+    write_desired(
+        {
+            "settings.yaml": f"account: '{ACCOUNT}'\n",
+            "r.yaml": """
+                rooms:
+                  one: {administrators: [alice@example.com], members: ["bot:Pager"]}
+                  two: {administrators: [alice@example.com]}
+            """,
+        }
+    )
+    run = cli("audit", "bot:Pager")
+    assert run.exit_code == 0, run.stderr
+    assert len(_rows(run.stdout)) == 5  # a row per twin and room, as before
+    assert run.stdout.splitlines()[-1] == (
+        "bot:Pager is in 3 rooms in Chime (b1 in 3, b2 in 2); the desired state declares it "
+        "in 1 room."
+    )
+    doc = json.loads(cli("audit", "bot:Pager", "--format", "json").stdout)
+    assert doc["summary"] == {"live_rooms": 3, "declared_rooms": 1}
+    # one bot of a name: its rooms, no count per bot
+    assert cli("audit", "alice@example.com").stdout.splitlines()[-1] == (
+        "alice@example.com is in 3 rooms in Chime; the desired state declares it in 2 rooms."
+    )

@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 from conftest import UNPACED
+from jsonschema import Draft202012Validator
 
 from reconciler.emulator import EmulatorServer
 from reconciler.refs import TargetKey
+from reconciler.render.json import load_schema
 from reconciler.shard import shard_of
 
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
@@ -309,3 +311,47 @@ def test_a_shard_that_holds_no_target_says_nothing_was_compared(
         .lines[-1]
         .endswith(f"(shard {full}/{count} of the targets).")
     )
+
+
+def test_every_shard_of_a_desired_state_declaring_no_target_says_so(
+    scenario: EmulatorServer, write_desired: Callable[..., Path], workdir: Path, cli: Any
+) -> None:
+    """QA-LD Q-LD-1: with only settings.yaml (Chime has rooms and channels), each shard
+    said "holds no target (every target declared is in another shard)", and there are
+    none. Now each says what the unsharded plan says, in text, Markdown, `apply --shard`,
+    `show` and `apply` of its saved plan; exit 0 (under --detailed-exitcode too)."""
+    root = write_desired({})
+    for name in ("rooms.yaml", "chat.yaml"):
+        (root / name).unlink()
+    nothing = "No changes, but nothing was compared: the desired state declares no target."
+    assert cli(*UNPACED, "plan").lines[-1] == nothing  # the unsharded plan's (Q-FX-3)
+    for k in (1, 2):
+        run = cli(
+            *UNPACED, "plan", "--shard", f"{k}/2", "--detailed-exitcode", "--out", f"{k}.json"
+        )
+        assert run.exit_code == 0, run.stderr
+        assert run.lines[-1] == nothing
+        assert "another shard" not in run.stdout
+        markdown = cli(*UNPACED, "plan", "--shard", f"{k}/2", "--format", "markdown")
+        assert f"**{nothing}**" in markdown.stdout
+        applied = cli(*UNPACED, "apply", "--shard", f"{k}/2", "--auto-approve")
+        assert applied.exit_code == 0, applied.stderr
+        assert applied.lines[-1] == nothing
+        for fmt in ("text", "markdown"):
+            shown = cli(*UNPACED, "show", f"{k}.json", "--format", fmt)
+            assert nothing in shown.stdout and "another shard" not in shown.stdout
+        assert cli(*UNPACED, "apply", f"{k}.json").stdout.splitlines()[-1] == nothing
+        document = json.loads((workdir / f"{k}.json").read_text())
+        assert document["targets"] == [] and document["shard"]["none_declared"] is True
+        Draft202012Validator(load_schema()).validate(document)
+    merged = cli(*UNPACED, "merge-plans", "1.json", "2.json")
+    assert merged.exit_code == 0 and merged.lines[-1] == nothing
+    # a desired state that declares targets, none in this shard, keeps its line (Q-FS-5)
+    write_desired({"rooms.yaml": "rooms:\n  r0: {administrators: [alice@example.com]}\n"})
+    empty = 2 if shard_of(TargetKey("room", ACCOUNT, "r0"), 2) == 1 else 1
+    run = cli(*UNPACED, "plan", "--shard", f"{empty}/2", "--out", "e.json")
+    assert run.lines[-1] == (
+        f"No changes, but nothing was compared: shard {empty}/2 holds no target "
+        "(every target declared is in another shard)."
+    )
+    assert "none_declared" not in json.loads((workdir / "e.json").read_text())["shard"]

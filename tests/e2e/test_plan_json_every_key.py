@@ -45,6 +45,9 @@ NEVER_WRITTEN = {
     # a plan with governance errors (QA-FR Q-FR-2) is refused, not this scenario's:
     # test_governance_every_command validates such a file against the schema
     "governance_errors",
+    # a shard's plan of a desired state that declares no target, not this scenario's:
+    # test_cli_shard validates such a file against the schema (QA-LD Q-LD-1)
+    "shard.none_declared",
 }
 
 

@@ -270,6 +270,6 @@ def test_validate_reads_a_whole_float_as_its_number_and_refuses_nan(tmp_path: Pa
     assert result.stderr.splitlines() == [
         f"{rooms}:4: rooms.r.safety.max_removals: expected a whole number, got the number 1.5",
         f"{rooms}:4: rooms.r.safety.max_removal_fraction: expected a number from 0 to 1, "
-        "got the number nan (not finite)",
+        "got the number .nan (not finite)",
         "Desired state is invalid: 2 errors.",
     ]

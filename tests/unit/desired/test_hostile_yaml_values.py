@@ -334,11 +334,100 @@ def test_a_fraction_that_is_not_finite_is_refused_as_such(ds: Path, number: str)
         f"    safety: {{max_removal_fraction: {number}}}\n"
     )
     result = validate(ds)
-    shown = {".nan": "nan", ".inf": "inf", "-.inf": "-inf"}[number]
-    why = f"expected a number from 0 to 1, got the number {shown} (not finite)"
+    why = f"expected a number from 0 to 1, got the number {number} (not finite)"  # Q-LD-2
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{ds}/settings.yaml:3: safety.max_removal_fraction: {why}",
         f"{ds}/x.yaml:4: rooms.watercooler.safety.max_removal_fraction: {why}",
         "Desired state is invalid: 2 errors.",
     ]
+
+
+# -- Q-LD-2: a number too large to be one is quoted as the file writes it, not as inf ------
+
+
+def test_a_number_too_large_is_quoted_as_written_not_as_inf(ds: Path) -> None:
+    """``1e400`` reads as infinity: it was refused as ``got the number inf (not
+    finite)``, a text the file does not hold. Every field quotes the file's text and
+    says why, on both reading paths (plain, and through an anchor: ``yamlpos``)."""
+    (ds / "settings.yaml").write_text(
+        f"account: {ACCOUNT}\n"
+        "safety:\n  max_removal_fraction: 1e400\n  max_removals: 1.0E+400\n"
+        "max_grant_days: {administrators: -1e400}\n"
+        "rates: {meetings: 1e400}\n"
+    )
+    (ds / "x.yaml").write_text(
+        "rooms:\n  watercooler:\n"
+        "    members:\n"
+        "      - {member: a@example.com, until: 1e400, reason: 1e400}\n"
+        "      - 1e400\n"
+        "    safety: &s {max_removal_fraction: !!float '1e400', max_removals: -.Inf}\n"
+        "  lobby: {members: [a@example.com], safety: *s}\n"
+    )
+    result = validate(ds)
+    big = "the number 1e400 (too large: YAML reads it as infinity"
+    fraction = "expected a number from 0 to 1, got"
+    whole = "expected a whole number, got"
+    rate = "a rate is a positive number of requests per second or null, not"
+    assert result.exit_code == 1
+    errors = result.stderr.splitlines()
+    assert errors[-1] == "Desired state is invalid: 11 errors."
+    assert sorted(e.replace(f"{ds}/", "") for e in errors[:-1]) == sorted(
+        [
+            f"settings.yaml:3: safety.max_removal_fraction: {fraction} {big})",
+            f"settings.yaml:4: safety.max_removals: {whole} the number 1.0E+400 (too large: "
+            "YAML reads it as infinity)",
+            "settings.yaml:5: max_grant_days.administrators: "
+            f"{whole} the number -1e400 (too large: YAML reads it as minus infinity)",
+            f"settings.yaml:6: rates.meetings: {rate} {big})",
+            "x.yaml:4: rooms.watercooler.members[0].until: expected a date (2027-03-31) or a "
+            "date and time with a zone (2027-03-31T18:00:00Z), got a number (1e400)",
+            f"x.yaml:4: rooms.watercooler.members[0].reason: expected a string, got {big}; "
+            "quote it)",
+            f"x.yaml:5: rooms.watercooler.members[1]: expected a string, got {big}; quote it)",
+            f"x.yaml:6: rooms.watercooler.safety.max_removal_fraction: {fraction} {big})",
+            f"x.yaml:6: rooms.watercooler.safety.max_removals: {whole} the number -.Inf "
+            "(not finite)",
+            # through the alias: at the anchor's line, as every aliased value
+            f"x.yaml:6: rooms.lobby.safety.max_removal_fraction: {fraction} {big})",
+            f"x.yaml:6: rooms.lobby.safety.max_removals: {whole} the number -.Inf (not finite)",
+        ]
+    )
+    assert "inf (" not in result.stderr  # never Python's spelling
+
+
+# -- Q-LD-4: a long value is quoted cut short, as a long name or --target is ---------------
+
+
+def test_a_long_value_is_quoted_cut_short_with_its_length(ds: Path) -> None:
+    """A 300-character ``until:`` was quoted back whole (a line of 400 characters); so was
+    a date-shaped one, twice (Python's own message quoted it again), and a meeting id.
+    Now each is its first 80 characters and its length."""
+    x, date, zeros = "x" * 300, "2027-02-30" + "y" * 300, "2027-03-31 18:00:00" + "0" * 300
+    (ds / "x.yaml").write_text(
+        "rooms:\n  watercooler:\n    members:\n"
+        f'      - {{member: a@example.com, until: "{x}"}}\n'
+        f'      - {{member: b@example.com, until: "{date}"}}\n'
+        f'      - {{member: c@example.com, until: "{zeros}"}}\n'
+        f"      - {{member: d@example.com, until: !!timestamp '{date}'}}\n"
+        f"meetings:\n  m:\n    meeting_id: '{x}'\n    attendees: {{a@example.com: viewer}}\n"
+    )
+    result = validate(ds)
+    assert result.exit_code == 1
+    errors = result.stderr.splitlines()
+    assert errors[-1] == "Desired state is invalid: 5 errors."
+    assert not [e for e in errors if any(c * 81 in e for c in "xy0")]  # none quoted whole
+    expected = "expected a date (2027-03-31) or a date and time with a zone (2027-03-31T18:00:00Z)"
+    assert errors[:3] == [
+        f"{ds}/x.yaml:4: rooms.watercooler.members[0].until: {expected}, "
+        f"got {x[:80]!r}…(300 characters)",
+        f"{ds}/x.yaml:5: rooms.watercooler.members[1].until: {expected}, "
+        f"got {date[:80]!r}…(310 characters)",
+        f"{ds}/x.yaml:6: rooms.watercooler.members[2].until: {expected}, "
+        f"got {zeros[:80]!r}…(319 characters) (not a date and time in ISO 8601)",
+    ]
+    assert f"{date[:80]!r}…(310 characters)" in errors[3]
+    assert errors[4] == (
+        f"{ds}/x.yaml:10: meetings.m.meeting_id: expected a meeting id (a UUID) or "
+        f"${{ENVIRONMENT_VARIABLE}}, got {x[:80]!r}…(300 characters)"
+    )

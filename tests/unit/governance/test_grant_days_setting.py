@@ -38,10 +38,12 @@ def problems(tmp_path: Path, setting: str) -> list[str]:
         ("1.5e0", f"max_grant_days: {EITHER} the number 1.5"),
         # QA-ET Q-ET-2: 1.0e+308 is a whole number, as to the schema; these are not
         ("1.5e+0", f"max_grant_days: {EITHER} the number 1.5"),
-        (".inf", f"max_grant_days: {EITHER} the number inf"),
+        # QA-LD Q-LD-2: as the file writes it
+        (".inf", f"max_grant_days: {EITHER} the number .inf (not finite)"),
         (
             "{administrators: .nan}",
-            "max_grant_days.administrators: expected a whole number, got the number nan",
+            "max_grant_days.administrators: expected a whole number, got the number .nan "
+            "(not finite)",
         ),
         ("'30'", f"max_grant_days: {EITHER} the string '30'"),
         ("-5", "max_grant_days: must be at least 1, got -5"),
