@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from reconciler import kinds
-from reconciler.audit_expiry import expired_words, with_expiry
+from reconciler.audit_expiry import change_words, with_expiry
 from reconciler.declared_once import declared_twice
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import ReconcilerError
@@ -358,8 +358,9 @@ def planned_change(
     if change is not None and change.action is Action.UPDATE:
         what = words.changes or words.role
         note = f"plan changes the {what} to {kind.role_text(change.role_after)}"
-        # a protected member whose every entry there ended is demoted: why, first (Q-FR-5)
-        said = expired_words(dt, member) if dt.member(member) is None else None
+        # the entry whose end demotes it: why, first, as plan says it (Q-FR-5; QA-FZ
+        # Q-FZ-1: also where another path keeps the member there)
+        said = change_words(change)
         return (note if said is None else f"{said}: {note}"), True
     if change is not None:  # an entry that ended says so (Q-FN-3)
         return with_expiry("not declared: plan removes it (prune)", dt, member), True

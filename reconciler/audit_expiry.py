@@ -4,14 +4,16 @@ NOTE says the entry expired, when, where its ``until:`` is written, with its rea
 ticket, as plan's removal (``expired 2027-03-01, declared at FILE:LINE``) and explain say
 it; not ``not declared``, which reads as a member added by hand (QA-FN Q-FN-3). The same
 for every kind, pruned or not: what the plan then does follows (``plan removes it
-(prune)``, ``kept (prune off)``)."""
+(prune)``, ``kept (prune off)``). Where the plan demotes the member, the words are its
+change's (``change_words``): also where another path keeps the member (QA-FZ Q-FZ-1)."""
 
 from __future__ import annotations
 
 from reconciler.desired.model import DesiredTarget
-from reconciler.governance.expiry import until_of
-from reconciler.governance.grant import Grant
-from reconciler.refs import MemberRef
+from reconciler.governance.expiry import ended_by, until_of
+from reconciler.governance.grant import Grant, Until
+from reconciler.plan import Change
+from reconciler.refs import MemberRef, Provenance
 
 NOT_DECLARED = "not declared: "
 
@@ -32,7 +34,19 @@ def expired_words(dt: DesiredTarget, member: MemberRef) -> str | None:
     ended = [(until, p) for p in (gone.expired if gone else ()) if (until := until_of(p))]
     if not ended:
         return None
-    until, last = max(ended, key=lambda e: e[0].instant)
+    return _words(*max(ended, key=lambda e: e[0].instant))
+
+
+def change_words(c: Change) -> str | None:
+    """``expired 2027-01-15 (declared at FILE:LINE, reason: rotation)``, or ``protection
+    expired ...``: the path whose end makes the plan's change ``c`` (a removal, a
+    demotion), as plan's change names it (``governance.expiry.ended_by``); None when no
+    path of it ended."""
+    ended = ended_by(c)
+    return _words(*ended) if ended is not None else None
+
+
+def _words(until: Until, last: Provenance) -> str:
     what = "protection expired" if last.protection else "expired"
     grant = last.grant or Grant()
     details = Grant(None, grant.reason, grant.ticket).describe()

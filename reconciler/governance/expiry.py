@@ -25,7 +25,7 @@ from reconciler.governance.grant import (
     days_left,
 )
 from reconciler.kinds.base import RoleConflict
-from reconciler.plan import TargetPlan
+from reconciler.plan import Action, Change, TargetPlan
 from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
 FOREVER_UNTIL = Until(FOREVER, "")
@@ -33,6 +33,26 @@ FOREVER_UNTIL = Until(FOREVER, "")
 
 def until_of(p: Provenance) -> Until | None:
     return p.grant.until if p.grant is not None else None
+
+
+def ended_by(c: Change) -> tuple[Until, Provenance] | None:
+    """The path whose end makes the change ``c`` (a removal or a demotion), with its
+    ``until``; None when no path of it ended (an add never is one). A removal is the last
+    path's ending, whatever role it gave (an Administrator entry ended, the member live as
+    Member: QA-E Q-E-2; one path ended in January and the last in March: March's, QA-F
+    Q-F-2); a demotion the last of its live role's. A ``protected:`` group entry that
+    ended is one of them (``protection_path``). What plan's change says
+    (``render.governance.expired_note``) and audit's NOTE (``audit_expiry``)."""
+    if c.action is Action.CREATE:
+        return None
+    ended = [
+        (until, p)
+        for p in c.provenance
+        if p.expired
+        and (until := until_of(p)) is not None
+        and (c.action is Action.DELETE or p.role == c.role_before)
+    ]
+    return max(ended, key=lambda e: e[0].instant) if ended else None
 
 
 def is_expired(p: Provenance, now: dt.datetime) -> bool:

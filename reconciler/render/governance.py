@@ -4,9 +4,9 @@ expiry, and the memberships that end soon."""
 
 from __future__ import annotations
 
-from reconciler.governance.expiry import until_of
+from reconciler.governance.expiry import ended_by
 from reconciler.governance.grant import Grant
-from reconciler.plan import Action, Change, Plan
+from reconciler.plan import Change, Plan
 from reconciler.prose import counted
 from reconciler.refs import Provenance
 
@@ -34,22 +34,12 @@ def has_grant(p: Provenance) -> bool:
 
 def expired_note(c: Change) -> str:
     """Why a removal or a demotion happens when an entry expired: ``expired 2027-03-31,
-    declared at FILE:LINE`` (where that ``until`` is written), or "" when no path ended."""
-    if c.action is Action.CREATE:
+    declared at FILE:LINE`` (where that ``until`` is written), or "" when no path ended
+    (``governance.expiry.ended_by``)."""
+    ended = ended_by(c)
+    if ended is None:
         return ""
-    # a removal is the last path's ending, whatever role it gave (an Administrator entry
-    # ended, the member live as Member: QA-E Q-E-2; one path ended in January and the
-    # last in March: March's, QA-F Q-F-2); a demotion the last of its live role's
-    ended = [
-        (until, p)
-        for p in c.provenance
-        if p.expired
-        and (until := until_of(p)) is not None
-        and (c.action is Action.DELETE or p.role == c.role_before)
-    ]
-    if not ended:
-        return ""
-    until, last = max(ended, key=lambda e: e[0].instant)
+    until, last = ended
     what = "protection expired" if last.protection else "expired"  # protected: (QA-K Q-K-1)
     return f"{what} {until}, declared at {until.location or last.where}"
 
