@@ -19,7 +19,7 @@ from reconciler.audit_expiry import change_words, with_expiry
 from reconciler.declared_once import declared_twice
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import ReconcilerError
-from reconciler.governance.expiry import protected_words, protection_ends
+from reconciler.governance.expiry import lapsed, protected_words, protection_ends
 from reconciler.governance.grant import Until
 from reconciler.kinds import RoleValue, Words
 from reconciler.live import LiveMember, LiveTarget, declared_match
@@ -344,9 +344,10 @@ def planned_change(
     ids = {member: lm.member_id if lm is not None else member_id}
     quiet = quiet_members(desired).get(dt.key.scope, frozenset())
     no = (member,) if refused else ()
-    tp = plan_target(
-        dt, target, {r: i for r, i in ids.items() if i is not None}, desired.protected, quiet, no
-    )
+    # a protection that ended: the change says so, as plan's does (QA-FZ Q-FZ-4)
+    lost = lapsed(desired, desired.as_of) if desired.as_of is not None else {}
+    found = {r: i for r, i in ids.items() if i is not None}
+    tp = plan_target(dt, target, found, desired.protected, quiet, no, lost)
     ends = protection_ends(desired, member)
 
     def this(ref: MemberRef, its_id: str) -> bool:  # ``lm`` itself, not another spelling
@@ -358,12 +359,13 @@ def planned_change(
     if change is not None and change.action is Action.UPDATE:
         what = words.changes or words.role
         note = f"plan changes the {what} to {kind.role_text(change.role_after)}"
-        # the entry whose end demotes it: why, first, as plan says it (Q-FR-5; QA-FZ
-        # Q-FZ-1: also where another path keeps the member there)
+        # the entry (or protection) whose end demotes it: why, first, as plan says it
+        # (Q-FR-5; QA-FZ Q-FZ-1: also where another path keeps the member there)
         said = change_words(change)
         return (note if said is None else f"{said}: {note}"), True
-    if change is not None:  # an entry that ended says so (Q-FN-3)
-        return with_expiry("not declared: plan removes it (prune)", dt, member), True
+    if change is not None:  # an entry (or protection) that ended says so (Q-FN-3, Q-FZ-4)
+        said = change_words(change)
+        return f"{said or 'not declared'}: plan removes it (prune)", True
     return with_expiry(_unchanged(member, dt, tp, lm, ends, this, refused, why), dt, member), False
 
 

@@ -4,8 +4,10 @@ NOTE says the entry expired, when, where its ``until:`` is written, with its rea
 ticket, as plan's removal (``expired 2027-03-01, declared at FILE:LINE``) and explain say
 it; not ``not declared``, which reads as a member added by hand (QA-FN Q-FN-3). The same
 for every kind, pruned or not: what the plan then does follows (``plan removes it
-(prune)``, ``kept (prune off)``). Where the plan demotes the member, the words are its
-change's (``change_words``): also where another path keeps the member (QA-FZ Q-FZ-1)."""
+(prune)``, ``kept (prune off)``). Where the plan removes or demotes the member, the words
+are its change's (``change_words``): a demotion whose elevated entry ended while another
+path keeps the member (QA-FZ Q-FZ-1), a ``protected:`` group entry that ended (``protection
+expired ...``, QA-FZ Q-FZ-4)."""
 
 from __future__ import annotations
 

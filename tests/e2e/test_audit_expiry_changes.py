@@ -1,9 +1,16 @@
-"""QA-FZ Q-FZ-1: where the plan demotes a member because an entry ended, audit's NOTE
-says which entry (when, where its `until:` is written, its reason) before what the plan
-does, as plan's change and explain say it: a temporary Administrator (a meeting's
-presenter) whose elevated entry ended while another path keeps the member there (it said
-only `plan changes the role to Member`). The CLI, the real boto3 client and the emulator
-over HTTP; text and JSON."""
+"""QA-FZ Q-FZ-1, Q-FZ-4: where the plan demotes or removes a member because an entry
+ended, audit's NOTE says which entry (when, where its `until:` is written, its reason)
+before what the plan does, as plan's change and explain say it:
+
+* a temporary Administrator (a meeting's presenter) whose elevated entry ended while
+  another path keeps the member there (Q-FZ-1: it said only `plan changes the role to
+  Member`);
+* a member kept only by a `protected:` group entry that ended: `protection expired ...`,
+  removed where the room prunes, or demoted where it is declared lower (Q-FZ-4: it said
+  `not declared: plan removes it (prune)`, as of a member added by hand, and `plan changes
+  the role to Member`).
+
+The CLI, the real boto3 client and the emulator over HTTP; text and JSON."""
 
 from __future__ import annotations
 
@@ -78,3 +85,70 @@ def test_a_temporary_elevation_that_ended_is_named(
     )
     text = cli("--now", "2027-01-21", "audit", "carol@example.com")
     assert f"expired 2027-01-15 (declared at {R}:7, reason: rotation): plan changes" in text.stdout
+
+
+PROTECTED = {"settings.yaml": f'account: {ACCOUNT}\nprotected: ["@oncall"]\n'}
+ENDED = f"protection expired 2026-12-10 (declared at {R}:3, reason: on-call week)"
+
+
+def test_a_protection_that_ended_is_named_where_the_plan_removes_it(
+    seed: Callable[..., Any], write_desired: Callable[..., Path], cli: Any
+) -> None:
+    seed(users=("alice", "dave"), rooms={"ops": [("alice", "Administrator"), ("dave", "Member")]})
+    write_desired(
+        PROTECTED
+        | {
+            "r.yaml": """
+                groups:
+                  oncall:
+                    - {member: dave@example.com, until: 2026-12-10, reason: on-call week}
+                rooms:
+                  ops:
+                    prune: true
+                    administrators: [alice@example.com]
+                """
+        }
+    )
+    before = cli("--now", "2026-12-09", "audit", "dave@example.com")
+    assert "not declared: kept, protected until 2026-12-10 (removed after it)" in before.stdout
+    plan = cli("--now", "2026-12-11", "plan")
+    assert f"dave@example.com (Member): protection expired 2026-12-10, declared at {R}:3" in (
+        plan.stdout
+    )
+    run = cli("--now", "2026-12-11", "audit", "dave@example.com", "--format", "json")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    (row,) = json.loads(run.stdout)["rooms"]
+    assert row["note"] == f"{ENDED}: plan removes it (prune)"
+    assert row["status"] == "not-declared"
+    text = cli("--now", "2026-12-11", "audit", "dave@example.com")
+    assert f"{ENDED}: plan removes it (prune)" in text.stdout
+
+
+def test_a_protection_that_ended_is_named_where_the_plan_demotes(
+    seed: Callable[..., Any], write_desired: Callable[..., Path], cli: Any
+) -> None:
+    seed(
+        users=("alice", "carol"),
+        rooms={"ops": [("alice", "Administrator"), ("carol", "Administrator")]},
+    )
+    write_desired(
+        PROTECTED
+        | {
+            "r.yaml": """
+                groups:
+                  oncall:
+                    - {member: alice@example.com, until: 2026-12-10, reason: on-call week}
+                rooms:
+                  ops:
+                    prune: true
+                    administrators: [carol@example.com]
+                    members: [alice@example.com]
+                """
+        }
+    )
+    before = cli("--now", "2026-12-09", "audit", "alice@example.com")
+    assert "declared Member: kept, protected until 2026-12-10 (demoted after it)" in before.stdout
+    run = cli("--now", "2026-12-11", "audit", "alice@example.com", "--format", "json")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    (row,) = json.loads(run.stdout)["rooms"]
+    assert row["note"] == f"{ENDED}: plan changes the role to Member"
