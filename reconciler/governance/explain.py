@@ -71,8 +71,10 @@ class Declaration:
         until = self.grant.until
         if self.expired and until is not None:
             text = f"expired {until}: {text}"
-            if until.location not in (None, self.where, self.entry):
-                text += f" (until set at {until.location})"
+        # an until written elsewhere (an outer group's entry): the line to edit to extend
+        # it, before its end as after it (QA-FZ Q-FZ-2)
+        if until is not None and until.location not in (None, self.where, self.entry):
+            text += f" (until set at {until.location})"
         details = _grant_details(self.grant, now, with_until=not self.expired)
         return f"{text}, {details}" if details else text
 

@@ -97,6 +97,17 @@ def test_until_set_on_a_middle_group_entry_names_its_line() -> None:
     )
 
 
+def test_a_running_until_set_on_an_outer_group_entry_names_its_line() -> None:
+    """QA-FZ Q-FZ-2: the line to edit to extend the grant, before its end too."""
+    until = parse_until("2027-03-31", Location(SRE, 3))
+    via = ("outer", "inner")
+    d = Declaration("Member", Location(SRE, 11), Location(SRE, 6), via, Grant(until), False)
+    assert d.describe(NOW) == (
+        f"Member via @outer > @inner at {SRE}:6 (from {SRE}:11) (until set at {SRE}:3), "
+        "until 2027-03-31 (30 days left)"
+    )
+
+
 def test_nothing_to_explain() -> None:
     assert lines(Explanation("zed@example.com", NOW, ())) == [
         "Explaining zed@example.com as of 2027-03-01T09:00:00Z.",
