@@ -59,5 +59,11 @@ def expiring_lines(plan: Plan) -> list[str]:
         return []
     n = len(plan.expiring)
     verb = "ends" if n == 1 else "end"
-    head = f"{counted(n, 'membership')} {verb} within {plan.expiry_warning_days} days:"
+    head = f"{counted(n, 'membership')} {verb} {window_words(plan.expiry_warning_days)}:"
     return [head, *(e.message() for e in plan.expiring)]
+
+
+def window_words(days: int) -> str:
+    """``within 14 days``, ``within 1 day``; ``today`` for 0 (``expiry_warning_days: 0``
+    warns only of the entries that end today: QA-FZ Q-FZ-3)."""
+    return f"within {counted(days, 'day')}" if days > 0 else "today"
