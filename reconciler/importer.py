@@ -206,11 +206,11 @@ def needs_id(room: ImportedRoom, key: str) -> bool:
     return key != room.name
 
 
-def slug(text: str) -> str:
+def slug(text: str, empty: str = "room") -> str:
     """A file-name-safe, lower-case form of ``text`` (``Incident Response`` → ``incident-
-    response``); ``room`` when nothing is left."""
+    response``; never a path: no ``/``, no ``..``); ``empty`` when nothing is left."""
     s = _SLUG_DROP.sub("-", text.casefold()).strip("-._")
-    return s[:SLUG_MAX].rstrip("-._") or "room"
+    return s[:SLUG_MAX].rstrip("-._") or empty
 
 
 def room_paths(rooms: Sequence[ImportedRoom], several_accounts: bool) -> dict[ImportedRoom, str]:

@@ -31,6 +31,7 @@ from reconciler.desired.loader import load_desired
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError
 from reconciler.import_declared import Declared, Unclear
+from reconciler.importer import slug
 from reconciler.importers import Imported, ImportRequest, Wanted
 from reconciler.kinds.channels import CHANNEL
 from reconciler.path_checks import exists, is_dir
@@ -180,6 +181,7 @@ def documents(
     not, as the preview has every room; no file, and no ``channels: {}`` document, for an
     app instance with none (elastic channels are never written)."""
     several = len(desired.app_instances) > 1
+    taken: set[str] = set()  # the files of this import, case-folded
     files = {}
     written: list[InstanceChannels] = []
     left: list[DesiredTarget] = []
@@ -193,7 +195,7 @@ def documents(
         unread.extend(got.unread)
         if got.private_refused_to:
             unlisted.append(_private_unlisted(s, got.private_refused_to))
-        relative = f"{CHANNELS_DIR}/{s.label}.yaml"
+        relative = _channel_file(s, taken)
         rewritten = str(out / relative) if out is not None and force else None
         wanted: list[ImportedChannel] = channels  # a preview: every one, as every room
         declared: list[DesiredTarget] = []
@@ -230,6 +232,21 @@ def documents(
         tuple(unread),
         tuple(unlisted),
     )
+
+
+def _channel_file(instance: AppInstanceSetting, taken: set[str]) -> str:
+    """The file (relative to --out) of ``instance``'s channels: ``channels/<slug of its
+    label>.yaml``, never a path out of --out (QA-FY Q-FY-9: a label ``../../x`` wrote
+    ``../../x.yaml``), else ``channels/<slug>-2.yaml`` and so on where this import takes
+    that name for another app instance (``chat``, ``Chat``: one file where case is not
+    told apart)."""
+    stem = f"{CHANNELS_DIR}/{slug(instance.label, 'channels')}"
+    relative, n = f"{stem}.yaml", 1
+    while relative.casefold() in taken:
+        n += 1
+        relative = f"{stem}-{n}.yaml"
+    taken.add(relative.casefold())
+    return relative
 
 
 def _private_unlisted(instance: AppInstanceSetting, bearer: str) -> str:

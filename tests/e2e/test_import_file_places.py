@@ -1,0 +1,126 @@
+"""Where `import --out DIR` writes its files (QA-FY): never outside DIR, whatever an
+app instance's label holds (Q-FY-9); never over a file that declares something else (a
+hand-edited channel file, Q-FY-1; another account's room of the same name, Q-FY-7); a
+file where a folder goes is named as such (Q-FY-11); and the `Next:` command can be
+pasted (Q-FY-13). The real CLI and boto3 against the emulator over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import UNPACED
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+A = "11111111-2222-3333-4444-555555555555"
+B = "22222222-2222-3333-4444-555555555555"
+NO_CHANGES = "No changes. Chime memberships match the desired state."
+CHAT = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
+
+
+def _chat_seed() -> dict[str, Any]:
+    return {
+        "accounts": [
+            {
+                "id": A,
+                "name": "Example Corp",
+                "users": [{"id": "alice-id", "email": "alice@example.com"}],
+                "rooms": [
+                    {"id": "r1", "name": "ops", "memberships": [{"member": "alice@example.com"}]}
+                ],
+            }
+        ],
+        "app_instances": [
+            {
+                "arn": CHAT,
+                "name": "chat",
+                "admins": ["reconciler"],
+                "users": [{"id": "reconciler"}, {"id": "a-b"}, {"id": "x@y"}],
+                "channels": [{"name": "ops", "id": "ch-1", "members": ["a-b"]}],
+            }
+        ],
+    }
+
+
+def _settings(label: str) -> str:
+    return (
+        f"account: {A}\napp_instances:\n"
+        f'  "{label}": {{arn: "{CHAT}", bearer: "user:reconciler", user_id_from: email}}\n'
+    )
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize(
+    ("label", "name"),
+    [
+        ("../../escape", "escape"),
+        ("a/b", "a-b"),
+        ("/tmp/abs", "tmp-abs"),
+        ("Chat Team", "chat-team"),
+    ],
+)
+def test_a_label_is_made_a_file_name_inside_the_directory(
+    emulator: EmulatorServer,
+    write_desired: Callable[..., Path],
+    cli: Any,
+    workdir: Path,
+    label: str,
+    name: str,
+) -> None:
+    """Q-FY-9: the label was the path: `../../escape` wrote the channel file two folders
+    above DIR/channels, outside DIR, while saying "under DIR" and promising No changes."""
+    emulator.reset(_chat_seed())
+    desired = write_desired({"settings.yaml": _settings(label)})
+    before = _files(workdir)
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stderr
+    assert _files(desired) == [f"channels/{name}.yaml", "rooms/ops.yaml", "settings.yaml"]
+    assert _files(workdir) == sorted(
+        [*before, f"desired-state/channels/{name}.yaml", "desired-state/rooms/ops.yaml"]
+    )
+    plan = cli(*UNPACED, "plan")
+    assert (plan.exit_code, plan.lines[-1]) == (0, NO_CHANGES), plan.stderr
+
+
+def test_labels_differing_in_case_get_two_names(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Q-FY-9 (note): `chat` and `Chat` are one file on a case-insensitive file system."""
+    seed = _chat_seed()
+    other = dict(seed["app_instances"][0], arn=f"{CHAT}2", name="chat2")
+    seed["app_instances"].append(other)
+    emulator.reset(seed)
+    desired = write_desired(
+        {
+            "settings.yaml": _settings("chat")
+            + f'  Chat: {{arn: "{CHAT}2", bearer: "user:reconciler", user_id_from: email}}\n'
+        }
+    )
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stderr
+    assert sorted(p.name for p in (desired / "channels").iterdir()) == ["chat-2.yaml", "chat.yaml"]
+
+
+def test_write_refuses_a_path_out_of_the_directory(workdir: Path) -> None:
+    """Q-FY-9: a `..` in a path is refused as a link out of DIR is, with nothing written
+    (it was refused, if at all, as "a symbolic link that changed while it was written")."""
+    from reconciler.cli.directory import write_files
+    from reconciler.errors import UsageError
+
+    out = workdir / "out"
+    out.mkdir()
+    with pytest.raises(UsageError) as refused:
+        write_files(out, {"rooms/ops.yaml": "rooms: {}\n", "channels/../../x.yaml": "x"}, False)
+    assert str(refused.value) == (
+        f"cannot write {out}/channels/../../x.yaml: it is not a path inside {out}; nothing "
+        "was written"
+    )
+    assert list(workdir.rglob("*")) == [out]
