@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import UNPACED
 
 from reconciler.emulator import EmulatorServer
@@ -124,3 +125,77 @@ def test_write_refuses_a_path_out_of_the_directory(workdir: Path) -> None:
         "was written"
     )
     assert list(workdir.rglob("*")) == [out]
+
+
+def _two_accounts() -> dict[str, Any]:
+    return {
+        "accounts": [
+            {
+                "id": A,
+                "name": "A",
+                "users": [{"id": "dave-id", "email": "dave@example.com"}],
+                "rooms": [
+                    {
+                        "id": "room-ne",
+                        "name": "noemail",
+                        "memberships": [{"member": "dave@example.com", "role": "Administrator"}],
+                    }
+                ],
+            },
+            {
+                "id": B,
+                "name": "B",
+                "users": [{"id": "x-zed", "email": "zed@example.com"}],
+                "rooms": [
+                    {
+                        "id": "r2-ne",
+                        "name": "noemail",
+                        "memberships": [{"member": "zed@example.com"}],
+                    }
+                ],
+            },
+        ]
+    }
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_second_account_never_writes_over_the_first_ones_room_of_that_name(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, force: bool
+) -> None:
+    """Q-FY-7: account B's room `noemail` went to rooms/noemail.yaml, account A's: refused,
+    and with --force A's room was declared nowhere any more, without a word."""
+    emulator.reset(_two_accounts())
+    desired = write_desired({"settings.yaml": f"account: {A}\n"})
+    assert cli(*UNPACED, "import", "--out", "desired-state").exit_code == 0
+    first = (desired / "rooms" / "noemail.yaml").read_text(encoding="utf-8")
+    extra = ("--force",) if force else ()
+    run = cli(*UNPACED, "import", "--out", "desired-state", "--account", B, *extra)
+    assert run.exit_code == 0, run.stderr
+    assert (desired / "rooms" / "noemail.yaml").read_text(encoding="utf-8") == first
+    second = yaml.safe_load((desired / "rooms" / "noemail-r2-ne.yaml").read_text(encoding="utf-8"))
+    assert second["rooms"]["noemail"]["account"] == B
+    plan = cli(*UNPACED, "plan")
+    assert (plan.exit_code, plan.lines[-1]) == (0, NO_CHANGES), plan.stderr
+
+
+def test_a_room_differing_in_case_gets_its_own_file(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Q-FY-7: `--room Weird` (a room created after `weird` was imported) went to
+    rooms/weird.yaml; with --force room `weird` was declared nowhere any more."""
+    seed = _two_accounts()
+    seed["accounts"] = seed["accounts"][:1]
+    rooms = seed["accounts"][0]["rooms"]
+    rooms.append({"id": "r1", "name": "weird", "memberships": [{"member": "dave@example.com"}]})
+    emulator.reset(seed)
+    desired = write_desired({"settings.yaml": f"account: {A}\n"})
+    assert cli(*UNPACED, "import", "--out", "desired-state").exit_code == 0
+    rooms.append({"id": "r3", "name": "Weird", "memberships": [{"member": "dave@example.com"}]})
+    emulator.reset(seed)
+    weird = (desired / "rooms" / "weird.yaml").read_text(encoding="utf-8")
+    run = cli(*UNPACED, "import", "--out", "desired-state", "--room", "Weird", "--force")
+    assert run.exit_code == 0, run.stderr
+    assert (desired / "rooms" / "weird.yaml").read_text(encoding="utf-8") == weird
+    assert list(yaml.safe_load((desired / "rooms" / "weird-r3.yaml").read_text())["rooms"]) == [
+        "Weird"
+    ]
