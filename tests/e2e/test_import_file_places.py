@@ -127,6 +127,52 @@ def test_write_refuses_a_path_out_of_the_directory(workdir: Path) -> None:
     assert list(workdir.rglob("*")) == [out]
 
 
+def test_a_channel_created_after_the_import_goes_into_a_new_file(
+    emulator: EmulatorServer,
+    write_desired: Callable[..., Path],
+    cli: Any,
+    boto3_session: Any,
+) -> None:
+    """Q-FY-1: importing again failed on the existing channels/chat.yaml (nothing imported,
+    a new room neither), and --force dropped the hand edits of that file."""
+    emulator.reset(_chat_seed())
+    desired = write_desired({"settings.yaml": _settings("chat")})
+    assert cli(*UNPACED, "import", "--out", "desired-state").exit_code == 0
+    chat = desired / "channels" / "chat.yaml"
+    edited = chat.read_text(encoding="utf-8").replace(
+        "    members:", "    prune: true\n    members:"
+    )
+    assert "prune: true" in edited
+    chat.write_text(edited, encoding="utf-8")
+    messaging = boto3_session.client("chime-sdk-messaging", endpoint_url=emulator.url)
+    messaging.create_channel(
+        AppInstanceArn=CHAT,
+        Name="fresh",
+        ClientRequestToken="t1",
+        ChimeBearer=f"{CHAT}/user/reconciler",
+        MemberArns=[f"{CHAT}/user/a-b"],
+        ModeratorArns=[f"{CHAT}/user/x@y"],
+    )
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stderr
+    assert chat.read_text(encoding="utf-8") == edited
+    fresh = yaml.safe_load((desired / "channels" / "chat-2.yaml").read_text(encoding="utf-8"))
+    assert list(fresh["channels"]) == ["fresh"]
+    assert "Left 1 channel as it is, declared already: ops (desired-state/channels/chat.yaml:" in (
+        run.stdout
+    )
+    plan = cli(*UNPACED, "plan")
+    assert (plan.exit_code, plan.lines[-1]) == (0, NO_CHANGES), plan.stderr
+    # --force refreshes the file of its default name, and leaves the other as it is
+    again = cli(*UNPACED, "import", "--out", "desired-state", "--force")
+    assert again.exit_code == 0, again.stderr
+    assert "prune: true" not in chat.read_text(encoding="utf-8")  # imported again over it
+    assert (
+        "Left 1 channel as it is, declared already: fresh (desired-state/channels/chat-2.yaml:4)."
+        in again.lines
+    )
+
+
 def _two_accounts() -> dict[str, Any]:
     return {
         "accounts": [
@@ -199,3 +245,29 @@ def test_a_room_differing_in_case_gets_its_own_file(
     assert list(yaml.safe_load((desired / "rooms" / "weird-r3.yaml").read_text())["rooms"]) == [
         "Weird"
     ]
+
+
+def test_a_second_channel_of_a_declared_name_is_imported_beside_the_file(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Q-FY-1: with channels/chat.yaml where import put it, a second `ops` gave "1 file
+    exists already" (exit 1), not the README's Note naming the entry that declares neither."""
+    seed = _chat_seed()
+    emulator.reset(seed)
+    desired = write_desired({"settings.yaml": _settings("chat")})
+    assert cli(*UNPACED, "import", "--out", "desired-state").exit_code == 0
+    channels = seed["app_instances"][0]["channels"]
+    channels.append({"name": "ops", "id": "ch-2", "members": ["x@y"]})
+    emulator.reset(seed)
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stderr
+    assert run.lines[-2].startswith(
+        "Note: desired-state/channels/chat.yaml:4: channel ops is declared by name, and 2 "
+        "channels of app instance"
+    )
+    assert (
+        run.lines[-1]
+        == "Next: fix the entries named above, then: chime-reconciler --desired desired-state plan"
+    )
+    written = yaml.safe_load((desired / "channels" / "chat-2.yaml").read_text(encoding="utf-8"))
+    assert list(written["channels"]) == ["ops (ch-1)", "ops (ch-2)"]
