@@ -162,7 +162,13 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
         for relative, text in files.items():
             path = out / relative
             try:
-                make_folders(path.parent, made)
+                try:
+                    make_folders(path.parent, made)
+                except FileExistsError as exc:  # a file where a folder goes (Q-FY-11)
+                    there = exc.filename or path.parent
+                    raise UsageError(
+                        f"cannot write {path}: {there} is a file, not a folder; nothing was written"
+                    ) from None
                 written.extend(restorable(path))
                 atomic_file.write_atomically(path, text, within)
             except OSError as exc:

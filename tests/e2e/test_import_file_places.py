@@ -247,6 +247,25 @@ def test_a_room_differing_in_case_gets_its_own_file(
     ]
 
 
+def test_a_file_where_a_folder_goes_is_named(
+    emulator: EmulatorServer, cli: Any, workdir: Path
+) -> None:
+    """Q-FY-11: "cannot write DIR/rooms/ops.yaml: File exists", where DIR/rooms is a file."""
+    emulator.reset(_two_accounts())
+    out = workdir / "out"
+    out.mkdir()
+    (out / "rooms").write_text("", encoding="utf-8")
+    run = cli(*UNPACED, "import", "--out", "out", "--account", A)
+    assert (run.exit_code, run.err_lines) == (
+        1,
+        [
+            "Error: cannot write out/rooms/noemail.yaml: out/rooms is a file, not a folder; "
+            "nothing was written"
+        ],
+    )
+    assert _files(out) == ["rooms"]
+
+
 def test_a_second_channel_of_a_declared_name_is_imported_beside_the_file(
     emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
 ) -> None:
