@@ -7,6 +7,7 @@ prints it, or writes it under --out in one write, and says what they say.
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ from reconciler.errors import DesiredStateError, UsageError
 from reconciler.importers import Imported, ImportRequest, KindImport, Wanted
 from reconciler.kinds import Kind
 from reconciler.prose import counted, listed
+from reconciler.render.safe import shown
 from reconciler.runner import on_interrupt
 
 # -- import --------------------------------------------------------------------------------
@@ -229,11 +231,12 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> list[Imported]:
             )
         raise
     expect = done[0].expect if done else None
+    named = shown(shlex.quote(str(out)))  # pasted, one argument (QA-FY Q-FY-13)
     if any(d.unplannable for d in done):
-        _say(f"Next: fix the entries named above, then: chime-reconciler --desired {out} plan")
+        _say(f"Next: fix the entries named above, then: chime-reconciler --desired {named} plan")
     elif expect is not None:
         expect = _with_left_out(expect, done)
-        _say(f"Next: chime-reconciler --desired {out} plan   (expect: {expect})")
+        _say(f"Next: chime-reconciler --desired {named} plan   (expect: {expect})")
     return done
 
 

@@ -266,6 +266,16 @@ def test_a_file_where_a_folder_goes_is_named(
     assert _files(out) == ["rooms"]
 
 
+def test_the_next_command_quotes_the_directory(emulator: EmulatorServer, cli: Any) -> None:
+    """Q-FY-13: `--desired my dir plan`, pasted, ran `--desired my` with stray arguments."""
+    emulator.reset(_two_accounts())
+    run = cli(*UNPACED, "import", "--out", "my dir", "--account", A)
+    assert run.exit_code == 0, run.stderr
+    assert run.lines[-1] == (
+        "Next: chime-reconciler --desired 'my dir' plan   (expect: No changes.)"
+    )
+
+
 def test_a_second_channel_of_a_declared_name_is_imported_beside_the_file(
     emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
 ) -> None:
