@@ -206,17 +206,27 @@ def needs_id(room: ImportedRoom, key: str) -> bool:
     return key != room.name
 
 
-def slug(text: str) -> str:
+def slug(text: str, empty: str = "room") -> str:
     """A file-name-safe, lower-case form of ``text`` (``Incident Response`` → ``incident-
-    response``); ``room`` when nothing is left."""
+    response``; never a path: no ``/``, no ``..``); ``empty`` when nothing is left."""
     s = _SLUG_DROP.sub("-", text.casefold()).strip("-._")
-    return s[:SLUG_MAX].rstrip("-._") or "room"
+    return s[:SLUG_MAX].rstrip("-._") or empty
 
 
-def room_paths(rooms: Sequence[ImportedRoom], several_accounts: bool) -> dict[ImportedRoom, str]:
+Blocked = Callable[["ImportedRoom", str], bool]
+"""Whether a room may not be written at a path (relative to --out): a file there declares
+another target (``reconciler.import_paths``)."""
+
+
+def room_paths(
+    rooms: Sequence[ImportedRoom],
+    several_accounts: bool,
+    blocked: Blocked = lambda room, path: False,
+) -> dict[ImportedRoom, str]:
     """``rooms/<slug>.yaml`` per room (``rooms/<account>/<slug>.yaml`` with several
     accounts); rooms whose slugs collide all get ``-<room id>`` appended (and a counter
-    if that is not enough)."""
+    if that is not enough), and so does a room whose path is ``blocked`` (QA-FY Q-FY-7:
+    another account's room of that name, or a name differing in case, in DIR already)."""
 
     def folder(r: ImportedRoom) -> str:
         return f"{ROOMS_DIR}/{slug(r.account)}" if several_accounts else ROOMS_DIR
@@ -236,10 +246,13 @@ def room_paths(rooms: Sequence[ImportedRoom], several_accounts: bool) -> dict[Im
     taken: set[tuple[str, str]] = set()
     paths: dict[ImportedRoom, str] = {}
     for r in ordered:
-        name, n = names[r], 1
-        while (folder(r), name) in taken:
+        base = names[r]
+        if blocked(r, f"{folder(r)}/{base}.yaml") and not base.endswith(f"-{slug(r.room_id)}"):
+            base = f"{base}-{slug(r.room_id)}"
+        name, n = base, 1
+        while (folder(r), name) in taken or blocked(r, f"{folder(r)}/{name}.yaml"):
             n += 1
-            name = f"{names[r]}-{n}"
+            name = f"{base}-{n}"
         taken.add((folder(r), name))
         paths[r] = f"{folder(r)}/{name}.yaml"
     return paths
@@ -342,6 +355,7 @@ def directory_files(
     *,
     write_settings: bool,
     leave: Collection[ImportedRoom] = (),
+    blocked: Blocked = lambda room, path: False,
 ) -> dict[str, str]:
     """Relative path → text for an import into a directory: one file per room (so a team
     can move its rooms into its own folder with ``git mv``), and settings.yaml with
@@ -351,15 +365,17 @@ def directory_files(
     files: dict[str, str] = {}
     if write_settings:
         files[SETTINGS_FILE] = settings_document(options.default_account)
-    for room, path in directory_paths(rooms).items():
+    for room, path in directory_paths(rooms, blocked).items():
         if room not in leave:
             files[path] = rooms_document([room], options, keys)
     return dict(sorted(files.items()))
 
 
-def directory_paths(rooms: Sequence[ImportedRoom]) -> dict[ImportedRoom, str]:
+def directory_paths(
+    rooms: Sequence[ImportedRoom], blocked: Blocked = lambda room, path: False
+) -> dict[ImportedRoom, str]:
     """The file of each room in an import into a directory (relative to it)."""
-    return room_paths(rooms, len({r.account for r in rooms}) > 1)
+    return room_paths(rooms, len({r.account for r in rooms}) > 1, blocked)
 
 
 Namesakes = Mapping[tuple[str, str], tuple[str, ...]]

@@ -137,6 +137,11 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
     kept) unless the link, or a folder's on the way, leads out of ``out``: then none at
     all (a UsageError naming the link)."""
     for relative in files:
+        if Path(relative).is_absolute() or ".." in Path(relative).parts:
+            # a name made a path never leaves DIR, as a link may not (QA-FY Q-FY-9)
+            raise UsageError(
+                f"cannot write {out / relative}: it is not a path inside {out}; nothing was written"
+            )
         why = link_out.refusal(out / relative, out, str(out))
         if why is not None:
             raise UsageError(f"cannot write {out / relative}: {why}; nothing was written")
@@ -157,7 +162,13 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
         for relative, text in files.items():
             path = out / relative
             try:
-                make_folders(path.parent, made)
+                try:
+                    make_folders(path.parent, made)
+                except FileExistsError as exc:  # a file where a folder goes (Q-FY-11)
+                    there = exc.filename or path.parent
+                    raise UsageError(
+                        f"cannot write {path}: {there} is a file, not a folder; nothing was written"
+                    ) from None
                 written.extend(restorable(path))
                 atomic_file.write_atomically(path, text, within)
             except OSError as exc:

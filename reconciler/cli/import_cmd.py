@@ -7,6 +7,7 @@ prints it, or writes it under --out in one write, and says what they say.
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ from reconciler.errors import DesiredStateError, UsageError
 from reconciler.importers import Imported, ImportRequest, KindImport, Wanted
 from reconciler.kinds import Kind
 from reconciler.prose import counted, listed
+from reconciler.render.safe import shown
 from reconciler.runner import on_interrupt
 
 # -- import --------------------------------------------------------------------------------
@@ -137,8 +139,9 @@ def import_(
 
     Channels (Chime SDK messaging) are imported too when the settings.yaml that governs
     the files (DIR's, or the --desired directory's for stdout) names `app_instances`: one
-    file per app instance, DIR/channels/LABEL.yaml, the channels DIR declares already left
-    as they are, as its rooms are (stdout has every channel, as it has every room); with
+    file per app instance, DIR/channels/LABEL.yaml (LABEL-2.yaml for the channels created
+    since: a file is never written over), the channels DIR declares already left as they
+    are, as its rooms are (stdout has every channel, as it has every room); with
     no account known, only channels are imported. With --room, only the rooms named
     are imported: no channel is read or written. To stdout, nothing is imported when
     settings.yaml names `app_instances` and the --desired directory is not valid (its
@@ -228,11 +231,12 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> list[Imported]:
             )
         raise
     expect = done[0].expect if done else None
+    named = shown(shlex.quote(str(out)))  # pasted, one argument (QA-FY Q-FY-13)
     if any(d.unplannable for d in done):
-        _say(f"Next: fix the entries named above, then: chime-reconciler --desired {out} plan")
+        _say(f"Next: fix the entries named above, then: chime-reconciler --desired {named} plan")
     elif expect is not None:
         expect = _with_left_out(expect, done)
-        _say(f"Next: chime-reconciler --desired {out} plan   (expect: {expect})")
+        _say(f"Next: chime-reconciler --desired {named} plan   (expect: {expect})")
     return done
 
 

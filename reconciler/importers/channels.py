@@ -3,7 +3,8 @@
 
 Channels are imported when the settings.yaml that will govern the files names
 ``app_instances`` (the --out directory's, or the --desired directory's for stdout): one
-file per app instance, ``channels/LABEL.yaml`` under --out. Channels the --out directory
+file per app instance, ``channels/LABEL.yaml`` under --out (``_channel_file``: the label
+made a file name, and a new file beside one there). Channels the --out directory
 declares already (by name or by arn) are left as they are, as its rooms are; a preview to
 stdout prints every channel, as it prints every room. To stdout, an invalid --desired
 directory whose settings.yaml names ``app_instances`` stops the import before any call.
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import click
 
+from reconciler import import_paths
 from reconciler.channel_import import (
     ImportedChannel,
     InstanceChannels,
@@ -31,6 +33,7 @@ from reconciler.desired.loader import load_desired
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError
 from reconciler.import_declared import Declared, Unclear
+from reconciler.importer import slug
 from reconciler.importers import Imported, ImportRequest, Wanted
 from reconciler.kinds.channels import CHANNEL
 from reconciler.path_checks import exists, is_dir
@@ -174,12 +177,14 @@ def documents(
     out: Path | None = None,
     force: bool = False,
 ) -> ChannelImport:
-    """For ``out``, a file (``channels/LABEL.yaml``) for each app instance with channels
+    """For ``out``, a file (``_channel_file``) for each app instance with channels
     ``out`` does not declare yet (with ``force``, those of the file written are imported
     again over it); for stdout (no ``out``), one document with every channel, declared or
     not, as the preview has every room; no file, and no ``channels: {}`` document, for an
     app instance with none (elastic channels are never written)."""
     several = len(desired.app_instances) > 1
+    in_files = import_paths.by_file(desired.targets)
+    taken: set[str] = set()  # the files of this import, case-folded
     files = {}
     written: list[InstanceChannels] = []
     left: list[DesiredTarget] = []
@@ -193,8 +198,7 @@ def documents(
         unread.extend(got.unread)
         if got.private_refused_to:
             unlisted.append(_private_unlisted(s, got.private_refused_to))
-        relative = f"{CHANNELS_DIR}/{s.label}.yaml"
-        rewritten = str(out / relative) if out is not None and force else None
+        relative, rewritten = _channel_file(s, out, force, in_files, taken)
         wanted: list[ImportedChannel] = channels  # a preview: every one, as every room
         declared: list[DesiredTarget] = []
         if out is not None:
@@ -230,6 +234,44 @@ def documents(
         tuple(unread),
         tuple(unlisted),
     )
+
+
+def _channel_file(
+    instance: AppInstanceSetting,
+    out: Path | None,
+    force: bool,
+    declared: Mapping[str, Sequence[DesiredTarget]],
+    taken: set[str],
+) -> tuple[str, str | None]:
+    """The file (relative to ``out``) of ``instance``'s channels, and the path of the file
+    written again (``--force``), whose declarations count as undeclared (None: none):
+    ``channels/<slug of its label>.yaml``, never a path out of ``out`` (QA-FY Q-FY-9: a
+    label ``../../x`` wrote ``../../x.yaml``), else ``channels/<slug>-2.yaml`` and so on.
+    A file there already is never written over (QA-FY Q-FY-1: the channels created since
+    the first import go into a new file, and the hand edits stay), but with ``--force``
+    one that declares channels of ``instance`` only (a refresh); a name this import
+    takes for another app instance (``chat``, ``Chat``: one file where case is not told
+    apart) is passed over too."""
+    stem = f"{CHANNELS_DIR}/{slug(instance.label, 'channels')}"
+    relative, n = f"{stem}.yaml", 1
+    while True:
+        if relative.casefold() not in taken:
+            path = out / relative if out is not None else None
+            if path is None or not import_paths.is_there(path):
+                break
+            own = [t for t in declared.get(str(path), ()) if _ours(t, instance)]
+            if force and not import_paths.declares_others(path, declared, own):
+                taken.add(relative.casefold())
+                return relative, str(path)
+        n += 1
+        relative = f"{stem}-{n}.yaml"
+    taken.add(relative.casefold())
+    return relative, None
+
+
+def _ours(target: DesiredTarget, instance: AppInstanceSetting) -> bool:
+    """Whether ``target`` is one of ``instance``'s (a channel, its moderator list)."""
+    return target.key.scope == instance.arn
 
 
 def _private_unlisted(instance: AppInstanceSetting, bearer: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from reconciler import import_paths
 from reconciler.bot_names import several_bots
 from reconciler.cli.context import AppContext
 from reconciler.cli.directory import (
@@ -111,18 +112,29 @@ class RoomsImport:
         # only the rooms created since (and keeps every hand edit). With --force, a room
         # declared in the very file this import writes is imported again over it; others
         # are still left.
-        paths = directory_paths(rooms)
         shared = self.found.namesakes
+        found = declared_rooms(rooms, declared, shared)
+        in_files = import_paths.by_file(declared)
+
+        def blocked(room: ImportedRoom, relative: str) -> bool:
+            # a file declaring another room (another account's, a case twin) is never
+            # written over, even with --force: the room gets another name (Q-FY-7)
+            own = [found[room]] if room in found else []
+            return import_paths.declares_others(out / relative, in_files, own)
+
+        paths = directory_paths(rooms, blocked)
         leave = {
             room: target
-            for room, target in declared_rooms(rooms, declared, shared).items()
+            for room, target in found.items()
             if not force or target.location.file != str(out / paths[room])
         }
         # an entry by a name several live rooms have declares none of them (the plan
         # refuses it): they are written with id:, and the entry named (QA-LD Q-LD-7)
         unclear = unclear_rooms(rooms, declared, shared, leave)
         options = ImportOptions(default, self.request.prune, self.found.shared)
-        files = directory_files(rooms, options, write_settings=settings_path is None, leave=leave)
+        files = directory_files(
+            rooms, options, write_settings=settings_path is None, leave=leave, blocked=blocked
+        )
         n = len(files) - (settings_path is None)
         written = counted(n, "room file") if n else ""  # none: said of no kind (Q-FX-4)
         if settings_path is None:

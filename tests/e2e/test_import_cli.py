@@ -594,8 +594,8 @@ def test_import_that_cannot_write_removes_the_folders_it_made_and_only_those(
     failed = run(emulator, tmp_path / "none", "import", "--out", str(out))
     assert failed.exit_code == 1
     assert failed.stderr == (
-        f"Error: cannot write {out / 'rooms' / ACC2 / 'ops.yaml'}: File exists; "
-        "nothing was written\n"
+        f"Error: cannot write {out / 'rooms' / ACC2 / 'ops.yaml'}: {out / 'rooms' / ACC2} "
+        "is a file, not a folder; nothing was written\n"  # not "File exists" (Q-FY-11)
     )
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
     assert folders_under(out) == (["rooms", f"rooms/{ACC}"] if yours else ["rooms"])
