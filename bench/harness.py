@@ -27,6 +27,11 @@ with ``--quotas``, AWS's documented messaging quotas: the busiest bearer's calls
 calls/s, each channel's calls made by one bearer; apply's batch calls on one channel, one a
 second), and their latency spread over ``--parallelism`` threads. The quota ideal assumes
 more threads than bearers (``scenario.ideal_assumes`` says so when they are not).
+``vs_ideal`` is the whole command's wall time, launch to exit, over the ideal: issue 13's
+targets are on it. ``calls_span_vs_ideal`` is the span of its calls alone (first arrival to
+last answer, from the emulator's timeline) over the ideal: start-up, loading before the
+first call and the work after the last answer left out, so a reader can tell a start-up
+miss from a pacing miss.
 
 Exit status 1 when a command fails, a count (retries of 429s apart) is above or below its
 bound (any count, ListUsers too), a call was throttled although the CLI was told the
@@ -234,6 +239,20 @@ def timeline_summary(
     }
 
 
+def calls_span_vs_ideal(timeline: Mapping[str, Any] | None, best: float | None) -> float | None:
+    """The calls' own span, from the first call's arrival to the last answer (the
+    emulator's timeline), against the ideal: what ``vs_ideal`` (the whole command, from its
+    launch to its exit: the headline, which the targets use) would be without the start-up
+    before the first call (Python, the imports, loading) and the work after the last answer
+    (planning, printing, exiting). A pacing miss shows here; a start-up miss only in
+    ``vs_ideal``. None without an ideal or calls, or when the emulator kept fewer calls than
+    were made (the first ones are then not known)."""
+    if not best or timeline is None or timeline["partial"]:
+        return None
+    span = float(timeline["last_answer_s"]) - float(timeline["first_call_s"])
+    return round(span / best, 3)
+
+
 def plan_summary(stdout: str) -> dict[str, int] | None:
     """The ``summary`` of a JSON plan."""
     try:
@@ -325,7 +344,9 @@ def measure(
         "lower_bound_total": low,
         "throttled": throttled,
         "ideal_s": None if best is None else round(best, 3),
+        # the whole command against the ideal: the headline, the targets' ratio
         "vs_ideal": None if not best else round(step["wall_s"] / best, 3),
+        "calls_span_vs_ideal": calls_span_vs_ideal(timeline, best),
         "timeline": timeline,
         "problems": problems,
     }

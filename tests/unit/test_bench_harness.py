@@ -82,6 +82,37 @@ def test_told_the_quota_nothing_is_throttled() -> None:
     assert "apply" in result and result["apply"]["problems"] == []
 
 
+def test_the_json_tells_the_calls_span_from_the_whole_commands_time() -> None:
+    # QA-GC Q-GC-1: on a short quota-bound run the CLI's start-up (0.5-1 s before its
+    # first call) is a large share of an ideal of a few seconds; vs_ideal (the whole
+    # command: the targets' ratio) counts it, calls_span_vs_ideal (first call to last
+    # answer) does not, so a start-up miss and a pacing miss can be told apart
+    args = harness.parser().parse_args(
+        ["--rooms", "12", "--members", "4", "--drift", "0", "--tps", "20", "--no-apply"]
+    )
+    plan = harness.run(args)["plan"]
+    timeline, ideal = plan["timeline"], plan["ideal_s"]
+    assert plan["vs_ideal"] == round(plan["wall_s"] / ideal, 3)
+    span = timeline["last_answer_s"] - timeline["first_call_s"]
+    assert plan["calls_span_vs_ideal"] == round(span / ideal, 3)
+    assert 0.9 < plan["calls_span_vs_ideal"] < plan["vs_ideal"]
+    # paced at the quota, the calls' span is near the ideal, whatever the start-up took
+    assert plan["calls_span_vs_ideal"] < 1.5
+    # the README says which ratio the targets use
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    assert "The targets (`bench/table.py`, the table below) are on `vs_ideal`" in readme
+    assert "`calls_span_vs_ideal` leaves out the start-up" in readme
+
+
+def test_the_calls_span_ratio_needs_an_ideal_and_every_call() -> None:
+    timeline = {"first_call_s": 0.9, "last_answer_s": 8.9, "partial": False}
+    assert harness.calls_span_vs_ideal(timeline, 8.0) == 1.0
+    assert harness.calls_span_vs_ideal(timeline, None) is None  # no quota, no latency
+    assert harness.calls_span_vs_ideal(None, 8.0) is None  # no call made
+    # the emulator kept the last calls only: the first one's arrival is not known
+    assert harness.calls_span_vs_ideal({**timeline, "partial": True}, 8.0) is None
+
+
 def test_a_channel_estate_drifts_each_channel_by_the_share_asked() -> None:
     world = channel_estate(3, 20, 0.25)  # d = 5: 2 adds, 2 removals, 1 type change
     for c in world.channels:
