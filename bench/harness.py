@@ -68,6 +68,7 @@ from reconciler.emulator.messaging.limits import (  # noqa: E402
     MAX_ADMINS_PER_APP_INSTANCE,
     MAX_MEMBERS_PER_CHANNEL,
 )
+from reconciler.kinds.rooms import MAX_ROOM_MEMBERS  # noqa: E402
 from reconciler.pacing.quotas import QUOTAS  # noqa: E402
 
 THROTTLED = "Throttled"
@@ -423,6 +424,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         raise SystemExit(
             f"harness.py: --bearers {args.bearers}: an app instance has at most "
             f"{MAX_ADMINS_PER_APP_INSTANCE} admins"
+        )
+    if args.rooms and args.members > MAX_ROOM_MEMBERS:
+        raise SystemExit(
+            f"harness.py: --members {args.members}: a room has at most {MAX_ROOM_MEMBERS:,} members"
         )
     if args.channels and args.channel_members > MAX_MEMBERS_PER_CHANNEL:
         raise SystemExit(

@@ -276,6 +276,16 @@ def test_option_values_out_of_range_are_argparse_errors(
             "harness.py: --channel-members 10001: a channel has at most 10,000 members",
         ),
         (
+            ["--rooms", "1", "--members", "1001"],
+            "harness.py: --members 1001: a room has at most 1,000 members",
+        ),
+        (
+            ["--rooms", "1", "--members", "1000", "--drift", "0.002"],
+            "harness.py: rooms of 1000 members cannot take a drift of 0.002: its 2 removals "
+            "and 0 adds a room leave 1,002 members in it live, and a room has at most 1,000: "
+            "give at most 998 members, or a drift with no more removals than adds a room",
+        ),
+        (
             ["--channels", "1", "--bearers", "101"],
             "harness.py: --bearers 101: an app instance has at most 100 admins",
         ),
@@ -503,6 +513,33 @@ def test_every_room_drifts_as_described(rooms: int, members: int, drift: float) 
             want.updates,
             want.removes,
         )
+
+
+@pytest.mark.parametrize("members", [996, 997, 998, 999, 1000])
+def test_no_room_of_an_estate_holds_more_than_awss_1000_members(members: int) -> None:
+    # QA-GC Q-GC-2: --members 1000 --drift 0.002 made 2 removals and no add a room, 1,002
+    # members live, and the emulator refused the seed; every drift either builds rooms of
+    # at most 1,000 members, declared and live, or is refused up front
+    for permille in range(0, 61):
+        try:
+            world = estate(2, members, permille / 1000)
+        except ValueError as exc:
+            assert "a room has at most 1,000" in str(exc)
+            continue
+        for room in world.rooms:
+            assert len(room.live) <= 1000 and len(room.desired) <= 1000
+    with pytest.raises(ValueError, match="a room has at most 1,000 members, not 1,001"):
+        estate(1, 1001, 0.05)
+
+
+def test_a_full_room_with_a_small_drift_the_emulator_takes() -> None:
+    # 3 differences: 1 add, 1 demotion, 1 removal; 1,000 members live and declared
+    args = harness.parser().parse_args(
+        ["--rooms", "1", "--members", "1000", "--drift", "0.003", "--no-apply"]
+    )
+    result = harness.run(args)
+    assert result["plan"]["problems"] == []
+    assert result["scenario"]["changes"] == {"add": 1, "change": 1, "remove": 1}
 
 
 def test_plan_only_runs_no_naive_script() -> None:
