@@ -416,8 +416,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     problem = unused(args)
     if problem:
         raise SystemExit(f"harness.py: {problem}")
-    if args.rooms is None:
-        args.rooms = 0 if args.channels else 100
+    if args.rooms is None:  # rooms by default unless channels are given (0 too: none)
+        args.rooms = 0 if args.channels is not None else 100
+    args.channels = args.channels or 0
     args.members = MEMBERS if args.members is None else args.members
     args.channel_members = MEMBERS if args.channel_members is None else args.channel_members
     if args.bearers > MAX_ADMINS_PER_APP_INSTANCE:
@@ -553,9 +554,13 @@ def at_least_zero(text: str) -> float:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--rooms", type=int, default=None, help="rooms (default 100; 0 with --channels)")
+    p.add_argument(
+        "--rooms", type=int, default=None, help="rooms (default 100; 0 when --channels is given)"
+    )
     p.add_argument("--members", type=int, default=None, help="per room (default 50)")
-    p.add_argument("--channels", type=int, default=0, help="channels of one app instance")
+    p.add_argument(
+        "--channels", type=int, default=None, help="channels of one app instance (default 0)"
+    )
     p.add_argument("--channel-members", type=int, default=None, help="per channel (default 50)")
     p.add_argument("--drift", type=float, default=0.05, help="share drifted (default 0.05)")
     p.add_argument("--latency-ms", type=at_least_zero, default=0.0, help="per call, emulator side")

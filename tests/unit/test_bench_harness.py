@@ -301,6 +301,9 @@ def test_option_values_out_of_range_are_argparse_errors(
             "and --quotas keeps AWS's documented quotas too, some lower (a channel's batch "
             "calls: 1/s): give one of them, or add --unknown-quota",
         ),
+        # --channels 0 alone asks for no channels, not the default rooms (QA-GC Q-GC-3)
+        (["--channels", "0"], "harness.py: a scenario has rooms, channels or both"),
+        (["--rooms", "0"], "harness.py: a scenario has rooms, channels or both"),
         # options the scenario would not use (QA-FI Q-FI-5)
         (
             ["--rooms", "2", "--unknown-quota"],
@@ -540,6 +543,35 @@ def test_a_full_room_with_a_small_drift_the_emulator_takes() -> None:
     result = harness.run(args)
     assert result["plan"]["problems"] == []
     assert result["scenario"]["changes"] == {"add": 1, "change": 1, "remove": 1}
+
+
+def test_rooms_with_no_channels_run_rooms_alone() -> None:
+    # --channels 0 beside --rooms: the rooms asked for, no channel
+    args = harness.parser().parse_args(
+        ["--rooms", "2", "--members", "3", "--channels", "0", "--no-apply"]
+    )
+    result = harness.run(args)
+    assert result["plan"]["problems"] == []
+    assert (result["scenario"]["rooms"], result["scenario"]["channels"]) == (2, 0)
+    assert set(result["plan"]["calls"]) == {"ListRooms", "ListRoomMemberships"}
+
+
+def test_the_readmes_example_of_too_few_threads_says_its_drift() -> None:
+    # QA-GC Q-GC-3: the README's 8 channels of 60 on 4 bearers against an ideal of 4.25 s
+    # is at drift 0.2 (the default 0.05 gives 3.05 s); it says so
+    args = harness.parser().parse_args(
+        [
+            *("--channels", "8", "--channel-members", "60", "--drift", "0.2", "--quotas"),
+            *("--bearers", "4", "--parallelism", "1"),
+        ]
+    )
+    sc = harness.build(args)
+    assert harness.ideal(sc.apply_bound, "apply", sc, args) == pytest.approx(4.25)
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    assert (
+        "8 channels of 60 on 4 bearers at `--drift 0.2`, apply: 5.6 s at `--parallelism 32`, "
+        "21.9 s at 1, against an ideal of 4.25 s" in readme
+    )
 
 
 def test_plan_only_runs_no_naive_script() -> None:
