@@ -11,7 +11,10 @@ overlap in the pool (room i starts ``stride`` users after room i - 1), so most m
 add are revealed by some other room's listing, as in a real estate where people are in
 several rooms. The pool is made larger where it must be for no user to be in more rooms,
 live or declared, than AWS allows a member (1,000 rooms: ``MAX_ROOMS_PER_MEMBER``),
-which the tool and the emulator refuse.
+which the tool and the emulator refuse. A room holds at most AWS's 1,000 members
+(``MAX_ROOM_MEMBERS``), declared and live: live it has ``members - adds + removals``, so a
+drift whose removals outnumber its adds (under 3 differences a room: all removals) is
+refused in rooms at or near that maximum, as are rooms of more than 1,000 members.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bench.world import ADMIN, MEMBER, Room, World
-from reconciler.kinds.rooms import MAX_ROOMS_PER_MEMBER
+from reconciler.kinds.rooms import MAX_ROOM_MEMBERS, MAX_ROOMS_PER_MEMBER
 
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
 ADMINS = 3
@@ -48,7 +51,20 @@ def estate(rooms: int, members: int, drift: float, pool: int | None = None) -> W
         raise ValueError("an estate has at least one room of one member")
     if not 0.0 <= drift <= 1.0:
         raise ValueError(f"drift is a share between 0 and 1, not {drift}")
+    if members > MAX_ROOM_MEMBERS:
+        raise ValueError(f"a room has at most {MAX_ROOM_MEMBERS:,} members, not {members:,}")
     d = Drift.of(members, drift)
+    live_size = members - d.adds + d.removes
+    if live_size > MAX_ROOM_MEMBERS:
+        # the strays to remove come on top of the declared members still in the room:
+        # more than AWS's maximum, which the emulator refuses to seed
+        raise ValueError(
+            f"rooms of {members} members cannot take a drift of {drift:g}: its {d.removes} "
+            f"removals and {d.adds} adds a room leave {live_size:,} members in it live, and a room "
+            f"has at most {MAX_ROOM_MEMBERS:,}: give at most "
+            f"{MAX_ROOM_MEMBERS - d.removes + d.adds} members, or a drift with no more "
+            "removals than adds a room"
+        )
     if d.updates and ADMINS + d.updates > members - d.adds:
         # the demotions (after the Administrators) would reach the members to add, and
         # turn adds into demotions: not the estate asked for

@@ -202,9 +202,14 @@ HEADER = (
 )
 
 
+def only_keys() -> list[str]:
+    """The scenarios ``--only`` names: each scenario's key, and the two bearers rows'."""
+    return [s.key for s in SCENARIOS] + ["bearers"]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    keys = [s.key for s in SCENARIOS] + ["bearers"]
+    keys = only_keys()
     p.add_argument("--only", help=f"comma-separated: {','.join(keys)} (default: all)")
     p.add_argument("--json", type=Path, help="also write the harness's results here")
     args = p.parse_args(argv)

@@ -82,6 +82,37 @@ def test_told_the_quota_nothing_is_throttled() -> None:
     assert "apply" in result and result["apply"]["problems"] == []
 
 
+def test_the_json_tells_the_calls_span_from_the_whole_commands_time() -> None:
+    # QA-GC Q-GC-1: on a short quota-bound run the CLI's start-up (0.5-1 s before its
+    # first call) is a large share of an ideal of a few seconds; vs_ideal (the whole
+    # command: the targets' ratio) counts it, calls_span_vs_ideal (first call to last
+    # answer) does not, so a start-up miss and a pacing miss can be told apart
+    args = harness.parser().parse_args(
+        ["--rooms", "12", "--members", "4", "--drift", "0", "--tps", "20", "--no-apply"]
+    )
+    plan = harness.run(args)["plan"]
+    timeline, ideal = plan["timeline"], plan["ideal_s"]
+    assert plan["vs_ideal"] == round(plan["wall_s"] / ideal, 3)
+    span = timeline["last_answer_s"] - timeline["first_call_s"]
+    assert plan["calls_span_vs_ideal"] == round(span / ideal, 3)
+    assert 0.9 < plan["calls_span_vs_ideal"] < plan["vs_ideal"]
+    # paced at the quota, the calls' span is near the ideal, whatever the start-up took
+    assert plan["calls_span_vs_ideal"] < 1.5
+    # the README says which ratio the targets use
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    assert "The targets (`bench/table.py`, the table below) are on `vs_ideal`" in readme
+    assert "`calls_span_vs_ideal` leaves out the start-up" in readme
+
+
+def test_the_calls_span_ratio_needs_an_ideal_and_every_call() -> None:
+    timeline = {"first_call_s": 0.9, "last_answer_s": 8.9, "partial": False}
+    assert harness.calls_span_vs_ideal(timeline, 8.0) == 1.0
+    assert harness.calls_span_vs_ideal(timeline, None) is None  # no quota, no latency
+    assert harness.calls_span_vs_ideal(None, 8.0) is None  # no call made
+    # the emulator kept the last calls only: the first one's arrival is not known
+    assert harness.calls_span_vs_ideal({**timeline, "partial": True}, 8.0) is None
+
+
 def test_a_channel_estate_drifts_each_channel_by_the_share_asked() -> None:
     world = channel_estate(3, 20, 0.25)  # d = 5: 2 adds, 2 removals, 1 type change
     for c in world.channels:
@@ -245,6 +276,16 @@ def test_option_values_out_of_range_are_argparse_errors(
             "harness.py: --channel-members 10001: a channel has at most 10,000 members",
         ),
         (
+            ["--rooms", "1", "--members", "1001"],
+            "harness.py: --members 1001: a room has at most 1,000 members",
+        ),
+        (
+            ["--rooms", "1", "--members", "1000", "--drift", "0.002"],
+            "harness.py: rooms of 1000 members cannot take a drift of 0.002: its 2 removals "
+            "and 0 adds a room leave 1,002 members in it live, and a room has at most 1,000: "
+            "give at most 998 members, or a drift with no more removals than adds a room",
+        ),
+        (
             ["--channels", "1", "--bearers", "101"],
             "harness.py: --bearers 101: an app instance has at most 100 admins",
         ),
@@ -260,6 +301,9 @@ def test_option_values_out_of_range_are_argparse_errors(
             "and --quotas keeps AWS's documented quotas too, some lower (a channel's batch "
             "calls: 1/s): give one of them, or add --unknown-quota",
         ),
+        # --channels 0 alone asks for no channels, not the default rooms (QA-GC Q-GC-3)
+        (["--channels", "0"], "harness.py: a scenario has rooms, channels or both"),
+        (["--rooms", "0"], "harness.py: a scenario has rooms, channels or both"),
         # options the scenario would not use (QA-FI Q-FI-5)
         (
             ["--rooms", "2", "--unknown-quota"],
@@ -472,6 +516,62 @@ def test_every_room_drifts_as_described(rooms: int, members: int, drift: float) 
             want.updates,
             want.removes,
         )
+
+
+@pytest.mark.parametrize("members", [996, 997, 998, 999, 1000])
+def test_no_room_of_an_estate_holds_more_than_awss_1000_members(members: int) -> None:
+    # QA-GC Q-GC-2: --members 1000 --drift 0.002 made 2 removals and no add a room, 1,002
+    # members live, and the emulator refused the seed; every drift either builds rooms of
+    # at most 1,000 members, declared and live, or is refused up front
+    for permille in range(0, 61):
+        try:
+            world = estate(2, members, permille / 1000)
+        except ValueError as exc:
+            assert "a room has at most 1,000" in str(exc)
+            continue
+        for room in world.rooms:
+            assert len(room.live) <= 1000 and len(room.desired) <= 1000
+    with pytest.raises(ValueError, match="a room has at most 1,000 members, not 1,001"):
+        estate(1, 1001, 0.05)
+
+
+def test_a_full_room_with_a_small_drift_the_emulator_takes() -> None:
+    # 3 differences: 1 add, 1 demotion, 1 removal; 1,000 members live and declared
+    args = harness.parser().parse_args(
+        ["--rooms", "1", "--members", "1000", "--drift", "0.003", "--no-apply"]
+    )
+    result = harness.run(args)
+    assert result["plan"]["problems"] == []
+    assert result["scenario"]["changes"] == {"add": 1, "change": 1, "remove": 1}
+
+
+def test_rooms_with_no_channels_run_rooms_alone() -> None:
+    # --channels 0 beside --rooms: the rooms asked for, no channel
+    args = harness.parser().parse_args(
+        ["--rooms", "2", "--members", "3", "--channels", "0", "--no-apply"]
+    )
+    result = harness.run(args)
+    assert result["plan"]["problems"] == []
+    assert (result["scenario"]["rooms"], result["scenario"]["channels"]) == (2, 0)
+    assert set(result["plan"]["calls"]) == {"ListRooms", "ListRoomMemberships"}
+
+
+def test_the_readmes_example_of_too_few_threads_says_its_drift() -> None:
+    # QA-GC Q-GC-3: the README's 8 channels of 60 on 4 bearers against an ideal of 4.25 s
+    # is at drift 0.2 (the default 0.05 gives 3.05 s); it says so
+    args = harness.parser().parse_args(
+        [
+            *("--channels", "8", "--channel-members", "60", "--drift", "0.2", "--quotas"),
+            *("--bearers", "4", "--parallelism", "1"),
+        ]
+    )
+    sc = harness.build(args)
+    assert harness.ideal(sc.apply_bound, "apply", sc, args) == pytest.approx(4.25)
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    assert (
+        "8 channels of 60 on 4 bearers at `--drift 0.2`, apply: 5.6 s at `--parallelism 32`, "
+        "21.9 s at 1, against an ideal of 4.25 s" in readme
+    )
 
 
 def test_plan_only_runs_no_naive_script() -> None:

@@ -72,3 +72,12 @@ def test_four_bearers_are_checked_on_the_read_phase_against_one() -> None:
     assert "--bearers 4`" in line
     assert "read 4.0x faster than with 1 bearer >= 3.5x: yes" in line
     assert "(the whole plan command: 3.4x);" in line
+
+
+def test_the_bench_readme_lists_every_only_key() -> None:
+    # QA-GC Q-GC-3: bench/README.md's list left out channels-4
+    readme = " ".join(
+        (Path(__file__).resolve().parents[2] / "bench" / "README.md").read_text().split()
+    )
+    listed = readme.split("`--only KEY,...` for some: ", 1)[1].split("; `--json FILE`", 1)[0]
+    assert [k.strip(" `") for k in listed.split(",")] == table.only_keys()
