@@ -23,7 +23,7 @@ from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredTarget
 from reconciler.errors import DesiredStateError, UsageError
-from reconciler.importers import Imported, ImportRequest, KindImport, Wanted
+from reconciler.importers import NO_CHANGES, Imported, ImportRequest, KindImport, Wanted
 from reconciler.kinds import Kind
 from reconciler.prose import counted, listed
 from reconciler.runner import on_interrupt
@@ -227,13 +227,36 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> list[Imported]:
                 err=True,
             )
         raise
-    expect = done[0].expect if done else None
+    expect = _expectation(out, chosen, made, declared, files)
     if any(d.unplannable for d in done):
         _say(f"Next: fix the entries named above, then: chime-reconciler --desired {out} plan")
     elif expect is not None:
         expect = _with_left_out(expect, done)
         _say(f"Next: chime-reconciler --desired {out} plan   (expect: {expect})")
     return done
+
+
+def _expectation(
+    out: Path,
+    chosen: Chosen,
+    made: dict[str, Imported],
+    declared: Sequence[DesiredTarget],
+    files: dict[str, str],
+) -> str | None:
+    """What the next plan of ``out`` shows, for the ``Next:`` line: None where no kind wrote
+    a target; ``No changes.`` where every kind that wrote says so and ``out`` declared
+    nothing this import leaves as it is; else only the kinds written are promised (``no
+    changes to the rooms and channels written``): a target left as it is, of any kind (a
+    channel, a meeting), may have drift or changes (QA-FY Q-FY-6)."""
+    wrote = [(kind, made[kind.id]) for kind, _ in _in_file_order(chosen)]
+    wrote = [(kind, d) for kind, d in wrote if d.expect is not None]
+    if not wrote:
+        return None
+    rewritten = {str(out / path) for path in files}
+    kept = any(t.location.file not in rewritten for t in declared)
+    if not kept and all(d.expect == NO_CHANGES for _, d in wrote):
+        return NO_CHANGES
+    return f"no changes to the {listed([kind.words.plural for kind, _ in wrote])} written"
 
 
 def _say_errors(done: Sequence[Imported]) -> None:

@@ -31,7 +31,7 @@ from reconciler.desired.loader import load_desired
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError
 from reconciler.import_declared import Declared, Unclear
-from reconciler.importers import Imported, ImportRequest, Wanted
+from reconciler.importers import NO_CHANGES, Imported, ImportRequest, Wanted
 from reconciler.kinds.channels import CHANNEL
 from reconciler.path_checks import exists, is_dir
 from reconciler.prose import counted, listed
@@ -312,7 +312,7 @@ class ChannelsImport:
             summary=channels.summary(len(self.desired.app_instances)) if n else "",
             written=f"{counted(n, 'channel file')} under {out}" if n else "",
             report=left_lines(channels),
-            expect="No changes." if n else None,
+            expect=NO_CHANGES if n else None,
             left_out=left,
             left_out_words=channels.left_out_words,
             unplannable=bool(channels.unclear),
