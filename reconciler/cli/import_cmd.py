@@ -7,6 +7,7 @@ prints it, or writes it under --out in one write, and says what they say.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,10 +20,12 @@ from reconciler.cli.adopt import adopt
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import write_files
 from reconciler.cli.options import accounts_given
+from reconciler.cli.policy_errors import governance_problems
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredTarget
 from reconciler.errors import DesiredStateError, UsageError
+from reconciler.governance.expiry import as_of
 from reconciler.importers import NO_CHANGES, Imported, ImportRequest, KindImport, Wanted
 from reconciler.kinds import Kind
 from reconciler.prose import counted, listed
@@ -125,7 +128,7 @@ def import_(
     directory (or importing again) adopts only the rooms it lacks, and hand edits stay;
     DIR must be valid for that. Any other file in the way is not overwritten unless
     --force, which also imports again the rooms of the files it writes (a refresh). The
-    directory is validated afterwards.
+    directory is validated afterwards, as validate does (an error: exit 1).
 
     \b
     Examples:
@@ -172,7 +175,7 @@ def import_(
             click.echo(line, err=True)
         _say_errors(done)
     else:
-        done = _write_directory(out, chosen, force)
+        done = _write_directory(out, chosen, force, app.now)
     if any(d.failed for d in done):  # some targets unread: each said, the rest imported
         click.get_current_context().exit(1)
 
@@ -200,7 +203,7 @@ def _in_file_order(chosen: Chosen) -> Chosen:
     return sorted(chosen, key=lambda ki: sections.index(ki[0].section))
 
 
-def _write_directory(out: Path, chosen: Chosen, force: bool) -> list[Imported]:
+def _write_directory(out: Path, chosen: Chosen, force: bool, now: dt.datetime) -> list[Imported]:
     declared = _declared_targets(out)
     made = {kind.id: importer.to_directory(out, declared) for kind, importer in chosen}
     files = {path: text for kind, _ in chosen for path, text in made[kind.id].files.items()}
@@ -218,7 +221,7 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> list[Imported]:
             _say(line)
     _say_errors(done)
     try:
-        load_desired(out)
+        written = load_desired(out, now)
     except DesiredStateError:
         if any(d.invalid_note for d in done):
             click.echo(
@@ -227,6 +230,16 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> list[Imported]:
                 err=True,
             )
         raise
+    # validated as validate and every plan validate it: settings.yaml's max_grant_days,
+    # require_reason, CODEOWNERS (QA-FY Q-FY-4); no `Next:` promise then, exit 1
+    problems = governance_problems(as_of(written, now), now, out)
+    if problems:
+        click.echo(
+            f"The files are written, but {out} breaks its governance rules now (validate "
+            "and apply refuse it): fix the problems below, then run plan.",
+            err=True,
+        )
+        raise DesiredStateError(problems)
     expect = _expectation(out, chosen, made, declared, files)
     if any(d.unplannable for d in done):
         _say(f"Next: fix the entries named above, then: chime-reconciler --desired {out} plan")
