@@ -21,10 +21,12 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import write_files
 from reconciler.cli.options import accounts_given
 from reconciler.cli.policy_errors import governance_problems
+from reconciler.closed_output import Shown
+from reconciler.closed_output import written as written_out
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredTarget
-from reconciler.errors import DesiredStateError, UsageError
+from reconciler.errors import DesiredStateError, ReconcilerError, UsageError
 from reconciler.governance.expiry import as_of
 from reconciler.importers import NO_CHANGES, Imported, ImportRequest, KindImport, Wanted
 from reconciler.kinds import Kind
@@ -214,11 +216,12 @@ def _write_directory(out: Path, chosen: Chosen, force: bool, now: dt.datetime) -
     for d in done:
         for line in d.warnings:
             click.echo(line, err=True)
+    said = _Said()
     for line in _summary_line(done, written=True):
-        _say(line)
+        said.say(line)
     for d in done:
         for line in d.report:
-            _say(line)
+            said.say(line)
     _say_errors(done)
     try:
         written = load_desired(out, now)
@@ -229,6 +232,7 @@ def _write_directory(out: Path, chosen: Chosen, force: bool, now: dt.datetime) -
                 "fix the problems below, then run plan.",
                 err=True,
             )
+        said.tell()
         raise
     # validated as validate and every plan validate it: settings.yaml's max_grant_days,
     # require_reason, CODEOWNERS (QA-FY Q-FY-4); no `Next:` promise then, exit 1
@@ -239,13 +243,15 @@ def _write_directory(out: Path, chosen: Chosen, force: bool, now: dt.datetime) -
             "and apply refuse it): fix the problems below, then run plan.",
             err=True,
         )
+        said.tell()
         raise DesiredStateError(problems)
     expect = _expectation(out, chosen, made, declared, files)
     if any(d.unplannable for d in done):
-        _say(f"Next: fix the entries named above, then: chime-reconciler --desired {out} plan")
+        said.say(f"Next: fix the entries named above, then: chime-reconciler --desired {out} plan")
     elif expect is not None:
         expect = _with_left_out(expect, done)
-        _say(f"Next: chime-reconciler --desired {out} plan   (expect: {expect})")
+        said.say(f"Next: chime-reconciler --desired {out} plan   (expect: {expect})")
+    said.end()
     return done
 
 
@@ -270,6 +276,34 @@ def _expectation(
     if not kept and all(d.expect == NO_CHANGES for _, d in wrote):
         return NO_CHANGES
     return f"no changes to the {listed([kind.words.plural for kind, _ in wrote])} written"
+
+
+class _Said:
+    """What ``import --out`` says on stdout, after its files are written: where stdout does
+    not take a line (closed, a full disk), the rest is not tried, and the command ends
+    saying on stderr what it wrote, its first line (``Imported ... Wrote ...``), as apply
+    says what it applied (exit 1; a closed pipe 141: QA-FY Q-FY-12)."""
+
+    def __init__(self) -> None:
+        self.shown = Shown()
+        self.first = ""
+
+    def say(self, line: str) -> None:
+        self.first = self.first or line
+        if self.shown:
+            self.shown = written_out(lambda: _say(line))
+
+    def lost(self) -> ReconcilerError | None:
+        return None if self.shown else self.shown.error(self.first)
+
+    def tell(self) -> None:
+        """Before another error ends the command: the lost lines' error, on stderr."""
+        if (lost := self.lost()) is not None:
+            click.echo(f"Error: {lost}", err=True)
+
+    def end(self) -> None:
+        if (lost := self.lost()) is not None:
+            raise lost
 
 
 def _say_errors(done: Sequence[Imported]) -> None:
