@@ -21,7 +21,9 @@ written (No space left on device).`` and exits 1, never "Internal error"; so doe
 standard output closed from the start (``>&-``, ``hold_closed_stdout``): ``(stdout is
 closed)``, for a command that writes to it; ``apply``
 stops as for a closed output, says on stderr what it applied, writes its ``--out`` result
-and ends with that line and what it did (``OutputFailed``, exit 1).
+and ends with that line and what it did (``OutputFailed``, exit 1). ``import --out``,
+whose files are written before it speaks, ends so with what it wrote; ``import --adopt``
+puts the files it edited back and says so (``Shown.error``; QA-FY Q-FY-12).
 
 Before, click answered a closed pipe with exit 1 and nothing said, and an apply stopped
 part-way without a word.
@@ -141,6 +143,13 @@ class Shown:
 
     def __bool__(self) -> bool:
         return not self.closed and self.failure is None
+
+    def error(self, what: str) -> ReconcilerError:
+        """Not written (false), for a command that changed something: the error that says
+        ``what`` on stderr (``OutputFailed``, exit 1; closed: ``OutputClosed``, exit 141)."""
+        if self.failure is not None:
+            return OutputFailed(self.failure, what)
+        return OutputClosed(what)
 
     def end(self) -> None:
         """Closed: exit 141, nothing said; could not be written: ``OutputFailed`` (exit 1);

@@ -15,6 +15,7 @@ from reconciler import atomic_file, interrupt
 from reconciler.adopt import BUG, Adopted, AdoptError, Adoption, adopt_file
 from reconciler.cli.context import AppContext
 from reconciler.cli.pipeline import Session
+from reconciler.closed_output import written as to_stdout
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredTarget
 from reconciler.errors import DesiredStateError, UsageError
@@ -123,7 +124,14 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
             + ", ".join(listed(t.key.name) for t in left)
             + f"; {not_back or 'the files are back as they were'}: add them by hand"
         )
-    _report(adopted_at)
+    # the report is what says the files changed: when stdout does not take it (closed, a
+    # full disk), they are put back, as when adopting fails (QA-FY Q-FY-12)
+    reported = to_stdout(lambda: _report(adopted_at))
+    if not reported:
+        not_back = _restore(written, within)
+        raise reported.error(
+            f"nothing was adopted; {not_back or 'the files are back as they were'}."
+        )
 
 
 def _declared_at(session: Session, key: object) -> tuple[str, int] | None:

@@ -7,6 +7,7 @@ prints it, or writes it under --out in one write, and says what they say.
 
 from __future__ import annotations
 
+import datetime as dt
 import shlex
 import sys
 from collections.abc import Sequence
@@ -20,11 +21,15 @@ from reconciler.cli.adopt import adopt
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import write_files
 from reconciler.cli.options import accounts_given
+from reconciler.cli.policy_errors import governance_problems
+from reconciler.closed_output import Shown
+from reconciler.closed_output import written as written_out
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredTarget
-from reconciler.errors import DesiredStateError, UsageError
-from reconciler.importers import Imported, ImportRequest, KindImport, Wanted
+from reconciler.errors import DesiredStateError, ReconcilerError, UsageError
+from reconciler.governance.expiry import as_of
+from reconciler.importers import NO_CHANGES, Imported, ImportRequest, KindImport, Wanted
 from reconciler.kinds import Kind
 from reconciler.prose import counted, listed
 from reconciler.render.safe import shown
@@ -127,7 +132,7 @@ def import_(
     directory (or importing again) adopts only the rooms it lacks, and hand edits stay;
     DIR must be valid for that. Any other file in the way is not overwritten unless
     --force, which also imports again the rooms of the files it writes (a refresh). The
-    directory is validated afterwards.
+    directory is validated afterwards, as validate does (an error: exit 1).
 
     \b
     Examples:
@@ -175,7 +180,7 @@ def import_(
             click.echo(line, err=True)
         _say_errors(done)
     else:
-        done = _write_directory(out, chosen, force)
+        done = _write_directory(out, chosen, force, app.now)
     if any(d.failed for d in done):  # some targets unread: each said, the rest imported
         click.get_current_context().exit(1)
 
@@ -203,7 +208,7 @@ def _in_file_order(chosen: Chosen) -> Chosen:
     return sorted(chosen, key=lambda ki: sections.index(ki[0].section))
 
 
-def _write_directory(out: Path, chosen: Chosen, force: bool) -> list[Imported]:
+def _write_directory(out: Path, chosen: Chosen, force: bool, now: dt.datetime) -> list[Imported]:
     declared = _declared_targets(out)
     made = {kind.id: importer.to_directory(out, declared) for kind, importer in chosen}
     files = {path: text for kind, _ in chosen for path, text in made[kind.id].files.items()}
@@ -214,14 +219,15 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> list[Imported]:
     for d in done:
         for line in d.warnings:
             click.echo(line, err=True)
+    said = _Said()
     for line in _summary_line(done, written=True):
-        _say(line)
+        said.say(line)
     for d in done:
         for line in d.report:
-            _say(line)
+            said.say(line)
     _say_errors(done)
     try:
-        load_desired(out)
+        written = load_desired(out, now)
     except DesiredStateError:
         if any(d.invalid_note for d in done):
             click.echo(
@@ -229,15 +235,81 @@ def _write_directory(out: Path, chosen: Chosen, force: bool) -> list[Imported]:
                 "fix the problems below, then run plan.",
                 err=True,
             )
+        said.tell()
         raise
-    expect = done[0].expect if done else None
+    # validated as validate and every plan validate it: settings.yaml's max_grant_days,
+    # require_reason, CODEOWNERS (QA-FY Q-FY-4); no `Next:` promise then, exit 1
+    problems = governance_problems(as_of(written, now), now, out)
+    if problems:
+        click.echo(
+            f"The files are written, but {out} breaks its governance rules now (validate "
+            "and apply refuse it): fix the problems below, then run plan.",
+            err=True,
+        )
+        said.tell()
+        raise DesiredStateError(problems)
+    expect = _expectation(out, chosen, made, declared, files)
     named = shown(shlex.quote(str(out)))  # pasted, one argument (QA-FY Q-FY-13)
     if any(d.unplannable for d in done):
-        _say(f"Next: fix the entries named above, then: chime-reconciler --desired {named} plan")
+        said.say(
+            f"Next: fix the entries named above, then: chime-reconciler --desired {named} plan"
+        )
     elif expect is not None:
         expect = _with_left_out(expect, done)
-        _say(f"Next: chime-reconciler --desired {named} plan   (expect: {expect})")
+        said.say(f"Next: chime-reconciler --desired {named} plan   (expect: {expect})")
+    said.end()
     return done
+
+
+def _expectation(
+    out: Path,
+    chosen: Chosen,
+    made: dict[str, Imported],
+    declared: Sequence[DesiredTarget],
+    files: dict[str, str],
+) -> str | None:
+    """What the next plan of ``out`` shows, for the ``Next:`` line: None where no kind wrote
+    a target; ``No changes.`` where every kind that wrote says so and ``out`` declared
+    nothing this import leaves as it is; else only the kinds written are promised (``no
+    changes to the rooms and channels written``): a target left as it is, of any kind (a
+    channel, a meeting), may have drift or changes (QA-FY Q-FY-6)."""
+    wrote = [(kind, made[kind.id]) for kind, _ in _in_file_order(chosen)]
+    wrote = [(kind, d) for kind, d in wrote if d.expect is not None]
+    if not wrote:
+        return None
+    rewritten = {str(out / path) for path in files}
+    kept = any(t.location.file not in rewritten for t in declared)
+    if not kept and all(d.expect == NO_CHANGES for _, d in wrote):
+        return NO_CHANGES
+    return f"no changes to the {listed([kind.words.plural for kind, _ in wrote])} written"
+
+
+class _Said:
+    """What ``import --out`` says on stdout, after its files are written: where stdout does
+    not take a line (closed, a full disk), the rest is not tried, and the command ends
+    saying on stderr what it wrote, its first line (``Imported ... Wrote ...``), as apply
+    says what it applied (exit 1; a closed pipe 141: QA-FY Q-FY-12)."""
+
+    def __init__(self) -> None:
+        self.shown = Shown()
+        self.first = ""
+
+    def say(self, line: str) -> None:
+        self.first = self.first or line
+        if self.shown:
+            self.shown = written_out(lambda: _say(line))
+
+    def lost(self) -> ReconcilerError | None:
+        return None if self.shown else self.shown.error(self.first)
+
+    def tell(self) -> None:
+        """Before another error ends the command: the lost lines' error, on stderr."""
+        if (lost := self.lost()) is not None:
+            click.echo(f"Error: {lost}", err=True)
+
+    def end(self) -> None:
+        if (lost := self.lost()) is not None:
+            raise lost
 
 
 def _say_errors(done: Sequence[Imported]) -> None:
@@ -252,9 +324,9 @@ def _summary_line(done: Sequence[Imported], written: bool = False) -> list[str]:
     """The one line that says what every kind imported (``Imported 5 rooms (...) from
     account 1111... and 1 channel (...) from 1 app instance.``) and, ``written``, the files
     each wrote (`` Wrote 5 room files (kept DIR/settings.yaml) and 1 channel file under
-    DIR.``); none when no kind says (QA-FK Q-FK-4). A kind that imported nothing into
-    ``--out`` says nothing (no ``0 channels``), and where none did, the line says so:
-    ``Nothing imported.`` (QA-FX Q-FX-4)."""
+    DIR.``); none when no kind says (QA-FK Q-FK-4). A kind that imported nothing says
+    nothing (no ``0 channels``: QA-FY Q-FY-8), and where none did, ``--out``'s line says
+    so: ``Nothing imported.`` (QA-FX Q-FX-4)."""
     summaries = [d.summary for d in done if d.summary]
     files = [d.written for d in done if d.written]
     if not summaries and not (written and done):

@@ -48,6 +48,9 @@ class Wanted(enum.Enum):
     FALLBACK = "fallback"
 
 
+NO_CHANGES = "No changes."
+
+
 @dataclass(frozen=True)
 class Imported:
     """What ``import`` writes of one kind, and says.
@@ -58,7 +61,9 @@ class Imported:
     ``--out``, for its ``Wrote ...`` (``5 room files (kept DIR/settings.yaml)``; "": none);
     ``warnings``: lines said on stderr before the report; ``report``: lines said after that
     ``Imported ...`` line (for stdout: on stderr); ``expect``: what a plan of ``--out``
-    shows next (the ``Next:`` line, from the first kind imported; None: no such line);
+    shows next of the targets written (``NO_CHANGES``; None: none written), which the
+    ``Next:`` line says of every kind written, weakened where ``--out`` declares targets
+    left as they are (QA-FY Q-FY-6);
     ``left_out``: the live members the files written leave out with a comment, which that
     plan shows as members the desired state does not declare; ``invalid_note``: explain an
     ``--out`` that does not load once written (its problems follow); ``unplannable``: the

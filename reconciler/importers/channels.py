@@ -34,7 +34,7 @@ from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTa
 from reconciler.errors import DesiredStateError
 from reconciler.import_declared import Declared, Unclear
 from reconciler.importer import slug
-from reconciler.importers import Imported, ImportRequest, Wanted
+from reconciler.importers import NO_CHANGES, Imported, ImportRequest, Wanted
 from reconciler.kinds.channels import CHANNEL
 from reconciler.path_checks import exists, is_dir
 from reconciler.prose import counted, listed
@@ -90,6 +90,7 @@ class ChannelImport:
     counts: Counts = field(default_factory=lambda: Counts())
     unread: tuple[str, ...] = ()  # channels the bearer may not read, why: left out
     unlisted: tuple[str, ...] = ()  # app instances whose PRIVATE channels were not seen
+    elastic: tuple[tuple[str, str], ...] = ()  # (name, arn): elastic, never written
 
     def summary(self, instances: int) -> str:
         """``1 channel (3 memberships, 1 moderator; the bearer left out) from 1 app
@@ -192,6 +193,7 @@ def documents(
     gone: list[tuple[str, str]] = []
     unread: list[str] = []
     unlisted: list[str] = []
+    elastic: list[tuple[str, str]] = []
     for s, got in read_.items():
         channels = got.channels
         gone.extend(got.gone)
@@ -205,6 +207,7 @@ def documents(
             wanted, declared, ambiguous = _split(desired, s.arn, channels, rewritten)
             unclear.extend(ambiguous)
         left.extend(declared)
+        elastic.extend(sorted((c.name, c.arn) for c in wanted if c.elastic))
         names = Counter(c.name for c in channels)
         section = InstanceChannels(
             s.arn,
@@ -233,6 +236,7 @@ def documents(
         Counts.of(written),
         tuple(unread),
         tuple(unlisted),
+        tuple(elastic),
     )
 
 
@@ -289,12 +293,19 @@ def _private_unlisted(instance: AppInstanceSetting, bearer: str) -> str:
 
 def left_lines(channels: ChannelImport) -> list[str]:
     """The channels left as they are, declared already (as import says of rooms), and
-    those left out because they were deleted while import read them."""
+    those left out: elastic, or deleted while import read them."""
     lines = []
     if channels.left:
         named = [(t.key.name, t.location) for t in channels.left]
         lines.append(left_as_they_are("channel", named))
     lines.extend(u.line for u in channels.unclear)
+    # named though no file says so: an app instance with no other channel gets no file
+    # (QA-FY Q-FY-8)
+    for name, arn in channels.elastic:
+        lines.append(
+            f"Note: channel {shown(name)} ({shown(arn)}) is an elastic channel (not managed): "
+            "left out."
+        )
     for name, arn in channels.gone:
         lines.append(
             f"Note: channel {shown(name)} ({shown(arn)}) was deleted while importing: left out."
@@ -334,7 +345,10 @@ class ChannelsImport:
         return Imported(
             document=channels.document,
             warnings=channels.unlisted,
-            summary=channels.summary(len(self.desired.app_instances)),
+            # none imported: said of no kind, not `0 channels` (QA-FY Q-FY-8)
+            summary=channels.summary(len(self.desired.app_instances))
+            if channels.counts.channels
+            else "",
             report=left_lines(channels),
             failed=bool(channels.unread),
             errors=error_lines(channels),
@@ -354,7 +368,7 @@ class ChannelsImport:
             summary=channels.summary(len(self.desired.app_instances)) if n else "",
             written=f"{counted(n, 'channel file')} under {out}" if n else "",
             report=left_lines(channels),
-            expect="No changes." if n else None,
+            expect=NO_CHANGES if n else None,
             left_out=left,
             left_out_words=channels.left_out_words,
             unplannable=bool(channels.unclear),

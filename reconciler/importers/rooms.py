@@ -34,7 +34,7 @@ from reconciler.importer import (
     twin_warnings,
     unclear_rooms,
 )
-from reconciler.importers import Imported, ImportRequest, Wanted
+from reconciler.importers import NO_CHANGES, Imported, ImportRequest, Wanted
 from reconciler.parallel import pmap
 from reconciler.prose import counted
 from reconciler.providers.base import RoomsDirectory
@@ -146,14 +146,13 @@ class RoomsImport:
         if leave:
             report.append(_left_as_they_are(leave))
         report.extend(u.line for u in unclear)
-        expect = "no changes to the rooms written" if leave else "No changes."
         return Imported(
             files=files,
             summary=_summary(imported, accounts) if imported else "",
             written=written,
             warnings=twin_warnings(imported),
             report=report,
-            expect=expect if n else None,
+            expect=NO_CHANGES if n else None,
             left_out=sum(len(room_entries(r).left_out) for r in imported),
             invalid_note=True,
             unplannable=bool(unclear),

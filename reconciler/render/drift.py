@@ -21,7 +21,9 @@ EXPIRED_HINT = "Resolve by extending their `until:` (to keep the access) or with
 
 def drift_phrase(targets: Iterable[TargetPlan]) -> str:
     """``1 administrator, 2 members in 2 rooms`` (``; `` between kinds); elevated members
-    first, in the kind's own word for them."""
+    first, in the kind's own word for them, where the files declare them in a list of
+    their own (``role_lists``); a kind with none (a meeting's mapping of profiles) counts
+    them all in its member word, as the plan's last line does (QA-FY Q-FY-3)."""
     by_kind: dict[str, list[TargetPlan]] = {}
     for t in targets:
         if t.drift:
@@ -31,7 +33,8 @@ def drift_phrase(targets: Iterable[TargetPlan]) -> str:
         group = by_kind[kind_id]
         kind = group[0].kind
         members = [m for t in group for m in t.drift]
-        elevated = sum(kind.is_elevated(m.role) for m in members) if kind.words.elevated[0] else 0
+        by_role = kind.words.elevated[0] and kind.role_lists
+        elevated = sum(kind.is_elevated(m.role) for m in members) if by_role else 0
         others = len(members) - elevated
         parts = []
         if elevated:

@@ -102,19 +102,49 @@ def test_import_again_with_an_elastic_channel_leaves_the_channels_as_they_are(
     assert "town-hall" in text and "elastic channel" in text
     again = cli(*UNPACED, "import", "--out", "desired-state")
     assert again.exit_code == 0, again.stdout + again.stderr
+    notes = [  # each elastic channel named, with or without a file (QA-FY Q-FY-8)
+        f"Note: channel {name} ({arn}) is an elastic channel (not managed): left out."
+        for name, arn in [
+            ("town-hall", f"{CHAT}/channel/town-hall"),
+            ("only-elastic", f"{OPS}/channel/oe"),
+        ]
+    ]
     assert again.lines == [
         "Nothing imported.",  # no `0 channels (0 memberships)`: QA-FX Q-FX-4
         "Left 1 channel as it is, declared already: "
         "incident-chat (desired-state/channels/chat.yaml:5).",
+        *notes,
     ]
     assert (channels / "chat.yaml").read_text() == text
     preview = cli(*UNPACED, "import")  # every channel (Q-M-3), and still no `channels: {}` for ops
-    assert (preview.exit_code, preview.stderr) == (
+    assert (preview.exit_code, preview.err_lines) == (
         0,
-        "Imported 1 channel (1 membership) from 2 app instances.\n",
+        ["Imported 1 channel (1 membership) from 2 app instances.", *notes],
     )
     assert list(yaml.safe_load(preview.stdout)["channels"]) == ["incident-chat"]
     assert "town-hall" in preview.stdout and "only-elastic" not in preview.stdout
+
+
+def test_an_elastic_channel_left_out_is_named_though_no_file_comments_it(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, workdir: Path
+) -> None:
+    """QA-FY Q-FY-8: an app instance whose only channel is elastic gets no file, so the
+    comment that names it is nowhere: `import --out` said `Nothing imported.` and the
+    preview `Imported 0 channels (0 memberships) from 1 app instance.`, town-hall unnamed."""
+    emulator.reset(seed([{"name": "town-hall", "id": "th", "elastic": ELASTIC}], []))
+    write_desired({"settings.yaml": SETTINGS})
+    note = (
+        f"Note: channel town-hall ({CHAT}/channel/th) is an elastic channel (not managed): "
+        "left out."
+    )
+    written = cli(*UNPACED, "import", "--out", "desired-state")
+    preview = cli(*UNPACED, "import")
+
+    assert (written.exit_code, written.stderr) == (0, "")
+    assert written.lines == ["Nothing imported.", note]
+    assert not (workdir / "desired-state" / "channels").exists()
+    assert (preview.exit_code, preview.stdout) == (0, "")
+    assert preview.err_lines == [note]  # and no `0 channels (0 memberships)`
 
 
 def test_import_gives_a_label_that_no_channel_is_named(

@@ -543,3 +543,29 @@ def test_the_markdown_plan_names_the_meeting_a_variable_chose(
         assert f"<summary>meeting {label}: 2 to add, 1 to change, 1 to remove" in markdown
         shown = cli("show", "--format", "markdown", str(workdir / "plan.json")).stdout
         assert f"<summary>meeting {label}:" in shown
+
+
+def test_meeting_drift_of_a_presenter_is_counted_in_attendees_as_the_last_line_counts_it(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA-FY Q-FY-3: an undeclared attendee who may share content was "1 presenter in 1
+    # meeting" in the drift line and "1 attendee" in the plan's last line and in adopt's
+    # count. A meeting's attendees are a mapping of profiles, no role list: the drift line
+    # counts them in attendees, as the README says.
+    monkeypatch.setenv("INCIDENT_MEETING_ID", MEETING)
+    text = "meetings:\n  bridge:\n    meeting_id: ${INCIDENT_MEETING_ID}\n"
+    text += "    attendees:\n      alice@example.com: presenter\n"
+    write_desired({"m.yaml": text})
+    alice = {"audio": "SendReceive", "video": "SendReceive", "content": "SendReceive"}
+    emulator.reset({"meetings": [meeting([("alice@example.com", alice), ("dial-in-7", alice)])]})
+
+    planned = cli("plan", "--detailed-exitcode")
+    markdown = cli("plan", "--format", "markdown")
+
+    assert planned.exit_code == 2
+    assert planned.lines[-4] == "Not in the desired state: 1 attendee in 1 meeting."
+    assert planned.lines[-1] == (
+        "No changes, but Chime has 1 attendee the desired state does not declare."
+    )
+    assert "1 attendee in 1 meeting" in markdown.stdout
+    assert "presenter in" not in planned.stdout + markdown.stdout
