@@ -177,13 +177,17 @@ def audit(
     places: dict[tuple[str, str], list[Found]] = defaultdict(list)
     for f in found.found:
         places[(f.scope, f.target_id)].append(f)
+    # a bot:NAME several bots of a scope have: each of its rows there says which bot it
+    # is, in every target, as plan and explain name them (QA-LD Q-LD-9)
+    several = {a.scope for a in found.lookups if len(a.member_ids) > 1}
+    twins = several if member.kind is MemberKind.BOT else set()
     for f in sorted(found.found):
         dt = index.match(f)
         if dt is not None:
             matched.add(id(dt))
         why = refusals.get(dt.key, "") if dt is not None else ""
         alongside = tuple(g for g in together[_target_of(f)] if g is not f)
-        twinned = _twinned(f, places[(f.scope, f.target_id)])
+        twinned = f.scope in twins or _twinned(f, places[(f.scope, f.target_id)])
         row = _live_row(member, f, dt, desired, why, alongside, twinned)
         there = absent.get(dt.key) if dt is not None else None
         if there is not None and there.problem:  # a plan fails on it (Q-AX-3)

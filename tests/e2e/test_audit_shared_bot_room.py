@@ -105,7 +105,8 @@ def test_audit_says_not_planned_for_a_room_naming_a_shared_bot_name(
     # are not planned (Q-EY-3); so no row changes, and no plan is read (QA-LD Q-LD-10:
     # the finder says it, where the plan used to, read in full)
     assert emulator.calls() == {"ListBots": 1, "ListRooms": 3, "ListRoomMemberships": 1}
-    b1 = WHY
+    # b1's row says it is b1, one of the two (QA-LD Q-LD-9)
+    b1 = f"Pager (id b1): {WHY}"
     assert _rows(run.stdout) == [
         ["ops", "r1", "Member", "Member", b1, "Member via @oncall at desired-state/groups.yaml:3"],
         ["ops2", "r2", "-", "Member", WHY, "Member at desired-state/rooms.yaml:9"],
@@ -245,6 +246,53 @@ def _twins_in_one_two_three(emulator: EmulatorServer, write_desired: Any) -> Non
             """,
         }
     )
+
+
+def test_every_row_of_a_twin_bot_says_which_bot_it_is(
+    emulator: EmulatorServer, write_desired: Any, cli: Any
+) -> None:
+    """QA-LD Q-LD-9: the row of room three, where only b1 is, said "room not in the
+    desired state" without saying it is b1, where the rows of rooms both are in did."""
+    _twins_in_one_two_three(emulator, write_desired)
+    run = cli("audit", "bot:Pager")
+    assert run.exit_code == 0, run.stderr
+    rows = _rows(run.stdout)
+    assert [r[:3] for r in rows] == [["one", "r1", "Member"]] * 2 + [
+        ["three", "r3", "Member"],
+        ["two", "r2", "Member"],
+        ["two", "r2", "Member"],
+    ]
+    assert rows[2] == [
+        "three",
+        "r3",
+        "Member",
+        "-",
+        "Pager (id b1): room not in the desired state",
+        "-",
+    ]
+    assert [r[4].split(": ")[0] for r in rows] == [
+        "Pager (id b1)",
+        "Pager (id b2)",
+        "Pager (id b1)",
+        "Pager (id b1)",
+        "Pager (id b2)",
+    ]
+    # a bot whose name is its own: no id on its rows
+    emulator.reset(
+        {
+            "accounts": [
+                {
+                    "id": ACCOUNT,
+                    "name": "Example Corp",
+                    "bots": [{"id": "b3", "name": "Solo"}],
+                    "rooms": [{"id": "r3", "name": "three", "memberships": [{"member": "b3"}]}],
+                }
+            ]
+        }
+    )
+    assert _rows(cli("audit", "bot:Solo").stdout) == [
+        ["three", "r3", "Member", "-", "room not in the desired state", "-"]
+    ]
 
 
 def test_a_room_declaring_a_twin_name_is_not_planned_in_audit_as_in_plan(
