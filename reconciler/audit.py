@@ -10,7 +10,7 @@ as ``explain`` asks it), in the kind's words (``Kind.words``, ``Kind.role_text``
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -177,13 +177,17 @@ def audit(
     places: dict[tuple[str, str], list[Found]] = defaultdict(list)
     for f in found.found:
         places[(f.scope, f.target_id)].append(f)
+    # a bot:NAME several bots of a scope have: each of its rows there says which bot it
+    # is, in every target, as plan and explain name them (QA-LD Q-LD-9)
+    several = {a.scope for a in found.lookups if len(a.member_ids) > 1}
+    twins = several if member.kind is MemberKind.BOT else set()
     for f in sorted(found.found):
         dt = index.match(f)
         if dt is not None:
             matched.add(id(dt))
         why = refusals.get(dt.key, "") if dt is not None else ""
         alongside = tuple(g for g in together[_target_of(f)] if g is not f)
-        twinned = _twinned(f, places[(f.scope, f.target_id)])
+        twinned = f.scope in twins or _twinned(f, places[(f.scope, f.target_id)])
         row = _live_row(member, f, dt, desired, why, alongside, twinned)
         there = absent.get(dt.key) if dt is not None else None
         if there is not None and there.problem:  # a plan fails on it (Q-AX-3)
@@ -241,7 +245,7 @@ def audit(
         lookups=tuple(sorted(found.lookups, key=lambda a: (a.label or a.scope, a.scope))),
         desired_read=desired is not None,
         desired_note=desired_note,
-        rows=tuple(rows),
+        rows=twins_declared(tuple(rows), unplanned),
         unresolved=frozenset(dict(found.unplanned)) | {a.key for a in found.absent if a.problem},
     )
 
@@ -530,6 +534,36 @@ def _live_row(
         declared=dt.key if dt is not None else None,
         which=which,
     )
+
+
+def twins_declared(
+    rows: tuple[AuditRow, ...], unplanned: Mapping[TargetKey, str]
+) -> tuple[AuditRow, ...]:
+    """``rows``, where the member is in a refused target more than once (a room's two
+    bots of the declared ``bot:NAME``) and one row took the declaration: the others take
+    it too (role, FILE:LINE, status against their live role), as no plan matches it with
+    one of them and ``explain`` shows each declared (QA-FU Q-FU-4; a channel's, by ARN:
+    ``_unplanned_row``). ``audit`` calls it for the targets its finder knows the plan
+    refuses (QA-LD Q-LD-10), ``audit_refusals`` for those the plan itself refuses."""
+    taken = {
+        (r.declared, r.target_id): r
+        for r in rows
+        if r.which and r.declared in unplanned and r.declared_role is not None
+    }
+
+    def declared(r: AuditRow) -> AuditRow:
+        took = taken.get((r.declared, r.target_id))
+        if took is None or not r.which or r.declared_role is not None:
+            return r
+        same = took.declared_role == r.live_role
+        return replace(
+            r,
+            declared_role=took.declared_role,
+            provenance=took.provenance,
+            status=Status.IN_SYNC if same else Status.ROLE_DIFFERS,
+        )
+
+    return tuple(declared(r) for r in rows)
 
 
 def _twinned(f: Found, there: Sequence[Found]) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from reconciler.audit import Audit, AuditRow, Status, not_planned
+from reconciler.audit import Audit, AuditRow, not_planned, twins_declared
 from reconciler.desired.model import DesiredState
 from reconciler.plan import SafetyViolation, TargetPlan
 from reconciler.refs import MemberRef, TargetKey
@@ -63,36 +63,7 @@ def with_unplanned(a: Audit, unplanned: Mapping[TargetKey, str]) -> Audit:
         else r
         for r in a.rows
     )
-    return replace(a, rows=_twins_declared(rows, unplanned))
-
-
-def _twins_declared(
-    rows: tuple[AuditRow, ...], unplanned: Mapping[TargetKey, str]
-) -> tuple[AuditRow, ...]:
-    """``rows``, where the member is in a refused target more than once (a room's two
-    bots of the declared ``bot:NAME``) and one row took the declaration: the others take
-    it too (role, FILE:LINE, status against their live role), as no plan matches it with
-    one of them and ``explain`` shows each declared (QA-FU Q-FU-4; a channel's, by ARN:
-    ``audit._unplanned_row``)."""
-    taken = {
-        (r.declared, r.target_id): r
-        for r in rows
-        if r.which and r.declared in unplanned and r.declared_role is not None
-    }
-
-    def declared(r: AuditRow) -> AuditRow:
-        took = taken.get((r.declared, r.target_id))
-        if took is None or not r.which or r.declared_role is not None:
-            return r
-        same = took.declared_role == r.live_role
-        return replace(
-            r,
-            declared_role=took.declared_role,
-            provenance=took.provenance,
-            status=Status.IN_SYNC if same else Status.ROLE_DIFFERS,
-        )
-
-    return tuple(declared(r) for r in rows)
+    return replace(a, rows=twins_declared(rows, unplanned))
 
 
 def with_refusals(a: Audit, violations: Iterable[SafetyViolation]) -> Audit:

@@ -20,7 +20,14 @@ from __future__ import annotations
 import re
 
 from reconciler.errors import UsageError
-from reconciler.refs import BOT_PREFIX, EMAIL_RE, MemberKind, MemberRef, malformed_email
+from reconciler.refs import (
+    BOT_PREFIX,
+    CONTROL_RE,
+    EMAIL_RE,
+    MemberKind,
+    MemberRef,
+    malformed_email,
+)
 
 USER_PREFIX = "user:"
 # botocore's AppInstanceUserId pattern, anchored
@@ -157,6 +164,13 @@ def parse_channel_member(text: str) -> MemberRef:
     raise ValueError(malformed_email(text))  # as rooms say it
 
 
+PROTECTED_FORMS = (
+    "`protected:` takes e-mail addresses, bot:NAME, @group, and channel users as user:ID "
+    "or AppInstanceUser ARNs; a meeting attendee whose ExternalUserId is none of these "
+    "cannot be protected"
+)
+
+
 def parse_protected(text: str) -> MemberRef:
     """An entry of settings.yaml's ``protected:``: any kind's member reference, an e-mail
     address or ``bot:NAME`` (``MemberRef.parse``), or a channel user (``user:ID`` or an
@@ -164,4 +178,11 @@ def parse_protected(text: str) -> MemberRef:
     with a user-facing message."""
     if text.strip().lower().startswith((USER_PREFIX, "arn:")):
         return parse_channel_member(text)
-    return MemberRef.parse(text)
+    try:
+        return MemberRef.parse(text)
+    except ValueError as exc:
+        if not text.strip() or "@" in text or ":" in text or CONTROL_RE.search(text):
+            raise  # blank, or a slip of an address or a reference: as it says
+        # an id (``dial-in-7``, a meeting attendee's ExternalUserId): say what is taken,
+        # and that such an attendee is out of reach (QA-GD Q-GD-2)
+        raise ValueError(f"{exc} ({PROTECTED_FORMS})") from None

@@ -35,7 +35,7 @@ BEARER_PATTERN = (
 def _bearer(value: str, info: ValidationInfo) -> str:
     if not isinstance(value, str) or not value.strip():
         raise fail("member_ref", "empty member reference")
-    short(value)
+    short(value, "the bearer")
     if value.strip().startswith(GROUP_PREFIX):
         raise fail("member_ref", "the bearer is one user or bot, not a group")
     if value.strip().casefold().startswith(WEBHOOK_PREFIX):

@@ -17,7 +17,7 @@ from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.arns import CHANNEL_ARN
 from reconciler.desired.member_entries import entry_present, entry_valid, member_list
 from reconciler.desired.owners import Owners
-from reconciler.desired.spec_base import Id, Strict, trimmed
+from reconciler.desired.spec_base import Label, Strict, trimmed
 from reconciler.desired.target_safety import TargetSafetySpec
 
 ChannelReference = Annotated[
@@ -45,7 +45,7 @@ class ChannelSpec(Strict):
     arn: Annotated[str, Field(pattern=CHANNEL_ARN), BeforeValidator(trimmed)] | None = Field(
         None, description="The channel's ARN: manage this channel whatever its name."
     )
-    app_instance: Id | None = Field(  # a label, read trimmed as ids are (QA-DB L-DB-3)
+    app_instance: Label | None = Field(  # a label, read trimmed as ids are (QA-DB L-DB-3)
         None,
         description="A label of settings.yaml's `app_instances` (optional when only one is "
         "defined).",

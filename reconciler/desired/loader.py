@@ -239,7 +239,10 @@ class _Loader:
         if kind == "settings":
             self.settings_data = doc.data
             settings = settings_file_model()
-            model = self._validated(settings, doc, display, lost, special_file_hints())
+            # its own profiles' names, to refuse one that is another's in another case
+            context = {SETTINGS_DATA: self.settings_data}
+            hints = special_file_hints()
+            model = self._validated(settings, doc, display, lost, hints, context)
             if isinstance(model, SettingsFileBase):
                 self._settings(model, display, doc.positions)
         elif kind == "restrictions":

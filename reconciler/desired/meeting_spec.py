@@ -24,7 +24,9 @@ ticket}`` (only ``profile`` required): the fields of a room's or channel's mappi
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -331,26 +333,58 @@ class CapabilityProfileSpec(_Strict):
         return Capabilities(self.audio, self.video, self.content)
 
 
-def _custom_profile_name(name: str) -> str:
-    """A profile of one's own may not take a built-in's name: an error at its key, the
-    other custom profiles still known (QA-E Q-E-1)."""
+def case_twin(name: str, profiles: Mapping[Any, Any]) -> str | None:
+    """The built-in profile, or the custom one before ``name`` in ``profiles``, that
+    ``name`` is in another case (``Viewer``: ``viewer``), or None. An attendee's profile is
+    named exactly, and a name that differs only in case reads as that one in a review:
+    ``alice: Viewer`` made alice a presenter (QA-GD Q-GD-1)."""
+    folded = name.casefold()
+    earlier = itertools.takewhile(lambda other: other != name, profiles)
+    for other in [*BUILTIN_PROFILES, *earlier]:
+        if isinstance(other, str) and other != name and other.casefold() == folded:
+            return other
+    return None
+
+
+def _custom_profile_name(name: str, info: ValidationInfo) -> str:
+    """A profile of one's own may not take a built-in's name, nor in another case that
+    of a built-in or of a profile before it: an error at its key, the other custom
+    profiles still known (QA-E Q-E-1)."""
     if name in BUILTIN_PROFILES:
         raise _fail(
             "profile",
             f"{name!r} is a built-in profile ({', '.join(BUILTIN_PROFILES)}): "
             "give yours another name",
         )
+    twin = case_twin(name, _settings_profiles(info))
+    if twin in BUILTIN_PROFILES:
+        raise _fail(
+            "profile",
+            f"{name!r} is the built-in profile {twin!r} in another case: give yours another name",
+        )
+    if twin is not None:
+        raise _fail(
+            "profile",
+            f"{name!r} is the profile {twin!r} in another case: give one of them another name",
+        )
     return name
+
+
+# a built-in's name in any case (JSON Schema's patterns have no flag for it)
+BUILTIN_IN_ANY_CASE = "^(?:{})$".format(
+    "|".join("".join(f"[{c.upper()}{c}]" for c in name) for name in BUILTIN_PROFILES)
+)
 
 
 def _custom_names(schema: dict[str, Any]) -> None:
     """What ``_profile_name`` and ``_custom_profile_name`` refuse, for editors too: a name
     against ``PROFILE_RULE`` (QA-ET Q-ET-1; pydantic leaves a dict key's pattern out), a
-    built-in's name (QA4 R11)."""
+    built-in's name in any case (QA4 R11, QA-GD Q-GD-1; another custom profile's in
+    another case is not a rule a schema can state)."""
     names = schema["propertyNames"]
     assert isinstance(names, dict)
     names["pattern"] = PROFILE_RE.pattern
-    names["not"] = {"enum": list(BUILTIN_PROFILES)}
+    names["not"] = {"pattern": BUILTIN_IN_ANY_CASE}
 
 
 CustomProfileName = Annotated[

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from reconciler.capabilities import BUILTIN_PROFILES
-from reconciler.desired.meeting_spec import PROFILE_RE
+from reconciler.desired.meeting_spec import PROFILE_RE, case_twin
 from reconciler.desired.restrictions_spec import RestrictionsFileBase
 from reconciler.desired.sections import MembersFileBase
 from reconciler.desired.spec import SettingsFileBase
@@ -85,11 +85,14 @@ def drop(model: type[BaseModel], data: dict[str, Any], loc: KeyPath) -> Dropped:
         return Dropped(group=str(loc[1])) if top == "groups" else Dropped()
     if issubclass(model, SettingsFileBase) and top == PROFILES and len(loc) >= 2:
         profiles = data[top]
-        if isinstance(profiles, dict) and (loc[1] in BUILTIN_PROFILES or _bad_name(loc[1])):
+        if isinstance(profiles, dict) and (
+            loc[1] in BUILTIN_PROFILES or _bad_name(loc[1]) or case_twin(str(loc[1]), profiles)
+        ):
             # named as a built-in (refused whatever it holds): dropped, the attendees
             # naming it get the built-in, and the other profiles stay (QA-E Q-E-1); a
-            # name against the rule (``1on1``) is dropped too: a stand-in under the same
-            # name would fail again, and take the other profiles with it (QA-J Q-J-2)
+            # name against the rule (``1on1``), or another's in another case (``Viewer``),
+            # is dropped too: a stand-in under the same name would fail again, and take
+            # the other profiles with it (QA-J Q-J-2)
             profiles.pop(loc[1], None)
             return Dropped()
         if isinstance(profiles, dict) and loc[1] in profiles:

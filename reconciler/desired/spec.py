@@ -47,7 +47,7 @@ from reconciler.desired.model import DEFAULT_MAX_REMOVAL_FRACTION, DEFAULT_MAX_R
 from reconciler.desired.numbers import Count, Fraction
 from reconciler.desired.owners import Owner, Owners  # noqa: F401 (re-exported)
 from reconciler.desired.patterns import PatternError, compile_pattern
-from reconciler.desired.spec_base import Id, NonBlank, Strict, fail, short
+from reconciler.desired.spec_base import Account, Id, NonBlank, Strict, fail, short
 from reconciler.desired.target_safety import TargetSafetySpec
 from reconciler.desired.written import not_finite
 from reconciler.governance.entries import (
@@ -125,7 +125,7 @@ class RoomSpec(Strict):
     """One room. The mapping key is its name in Chime; with `id:` the key is a label."""
 
     id: Id | None = Field(None, description="The room's id: manage this room whatever its name.")
-    account: Id | None = Field(
+    account: Account | None = Field(
         None, description="Chime account id (default: `account` in settings.yaml)."
     )
     prune: bool | None = Field(
@@ -191,7 +191,7 @@ class SettingsFileBase(Strict):
 
     model_config = ConfigDict(title="chime-reconciler settings.yaml")
 
-    account: Id | None = Field(None, description="Default Chime account id.")
+    account: Account | None = Field(None, description="Default Chime account id.")
     prune: bool = Field(False, description="Default `prune` of every room.")
     # ``settings_spec.settings_file_model`` types it with the kinds' minimums
     safety: Any = None

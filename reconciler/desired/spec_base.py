@@ -5,6 +5,7 @@ errors, whose message is the user's text as given (``fail``)."""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
@@ -48,12 +49,22 @@ def too_long_text(length: int, what: str) -> str:
     return f"{what} is too long: {length:,} characters, at most {MAX_NAME_LENGTH}"
 
 
-def short(value: str) -> str:
-    """``value``, or the error of a name too long (``too_long``)."""
-    error = too_long(value, "the name")
+def short(value: str, what: str = "the name") -> str:
+    """``value``, or the error of a ``what`` too long (``too_long``)."""
+    error = too_long(value, what)
     if error:
         raise error
     return value
+
+
+def at_most_256(what: str) -> Callable[[str], str]:
+    """``short`` for a value that is no name: ``the id is too long`` (QA-GD Q-GD-3: an id,
+    an account or a label was "the name")."""
+
+    def check(value: str) -> str:
+        return short(value, what)
+
+    return check
 
 
 # the pattern before the validator: so it is the string's own constraint, and the JSON
@@ -71,5 +82,19 @@ def trimmed(value: object) -> object:
 # as member references and import's settings account are: a stray space would otherwise
 # name no room, with an invisible cause (QA-CF Q-CF-6); the pattern before the trimming,
 # so the JSON Schema keeps it
-Id = Annotated[str, Field(pattern=NON_BLANK), BeforeValidator(trimmed), AfterValidator(short)]
+Id = Annotated[
+    str, Field(pattern=NON_BLANK), BeforeValidator(trimmed), AfterValidator(at_most_256("the id"))
+]
+Account = Annotated[
+    str,
+    Field(pattern=NON_BLANK),
+    BeforeValidator(trimmed),
+    AfterValidator(at_most_256("the account")),
+]
+Label = Annotated[  # of an entry of settings.yaml (a channel's `app_instance:`)
+    str,
+    Field(pattern=NON_BLANK),
+    BeforeValidator(trimmed),
+    AfterValidator(at_most_256("the label")),
+]
 TargetName = Annotated[str, AfterValidator(short)]  # a room's (channel's, ...) key

@@ -39,7 +39,7 @@ from reconciler.parallel import pmap
 from reconciler.prose import counted
 from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.chime_api import Room
-from reconciler.providers.rooms import BOT_FIX
+from reconciler.providers.room_bots import BOT_FIX
 from reconciler.refs import MemberKind
 from reconciler.render.safe import shown
 

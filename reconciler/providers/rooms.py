@@ -25,7 +25,6 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from operator import attrgetter
 from typing import Any, TypeVar
 
-from reconciler.bot_names import several_bots
 from reconciler.declared_once import compared, declared_twice
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import NOT_FOUND_CODES, AwsError, not_found
@@ -40,6 +39,7 @@ from reconciler.providers.paced import ClientProvider
 from reconciler.providers.read_ahead import Listing, RoomReadAhead
 from reconciler.providers.resolve import resolve_emails
 from reconciler.providers.retry import RetryPolicy
+from reconciler.providers.room_bots import bot_ids, several_room_bots
 from reconciler.providers.room_names import several_rooms_named
 from reconciler.providers.rooms_finder import rooms_where
 from reconciler.providers.target_gone import gone_on
@@ -50,10 +50,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _REF = attrgetter("ref")
-# what to do about a ``bot:NAME`` several bots have: Chime cannot rename a bot
-BOT_FIX = (
-    "Chime cannot rename a bot (UpdateBot only disables it): declare one whose name is its own"
-)
 
 
 class RoomsProvider(ClientProvider[ChimeApi]):
@@ -318,10 +314,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
 
     def _bot_ids(self, account: str) -> dict[str, list[str]]:
         """The account's bots' ids by name (``list_bots``: ListBots once a run)."""
-        bots: dict[str, list[str]] = defaultdict(list)
-        for bot in self.list_bots(account):
-            bots[bot.display_name.strip()].append(bot.bot_id)
-        return bots
+        return bot_ids(self.list_bots(account))
 
     def _several_bots(self, account: str, ref: MemberRef) -> str:
         """Why a room of ``account`` declaring ``ref`` is not planned, as the plan says it:
@@ -329,8 +322,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         one bot has."""
         if ref.kind is not MemberKind.BOT:
             return ""
-        ids = self._bot_ids(account).get(ref.key, [])
-        return several_bots(ref, ids, "Chime bots", f"account {account}", "room", BOT_FIX)
+        return several_room_bots(ref, self._bot_ids(account), account)
 
     def undeclarable(self, target: TargetKey, member: MemberRef) -> str:
         """``Undeclarable``: a ``bot:NAME`` several bots of the room's account have (the

@@ -16,6 +16,7 @@ from reconciler.kinds.rooms import ROOM
 from reconciler.parallel import pmap
 from reconciler.providers.base import RoomsDirectory, Steps
 from reconciler.providers.chime_api import Room
+from reconciler.providers.room_bots import bot_ids, several_room_bots
 from reconciler.providers.room_names import several_rooms_named
 from reconciler.refs import MemberKind, MemberRef, TargetKey
 from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts, names_to_resolve
@@ -45,8 +46,13 @@ def rooms_where(
     why = tuple(absences(directory, declared, found, listed))
     rooms = [t for t in desired.targets if t.key.kind == ROOM.id] if desired else []
     named = tuple(_named(listed, names_to_resolve(found, rooms)))
-    unplanned = tuple(_shared_names(listed, found, rooms, why))
-    return Whereabouts((ROOM.id,), lookups, found, why, unplanned=unplanned, named=named)
+    unplanned = dict(_shared_names(listed, found, rooms, why))
+    looked = {a.scope for a in lookups}
+    for key, reason in _shared_bots(directory, member, found, rooms, looked, why):
+        unplanned.setdefault(key, reason)  # a room of a name several have is not read
+    return Whereabouts(
+        (ROOM.id,), lookups, found, why, unplanned=tuple(unplanned.items()), named=named
+    )
 
 
 class _Listings:
@@ -95,6 +101,38 @@ def _shared_names(
             ids = sorted(listed(key.scope).get(key.name, []))
             if len(ids) > 1:
                 yield key, several_rooms_named(key.scope, key.name, ids)
+
+
+def _shared_bots(
+    directory: RoomsDirectory,
+    member: MemberRef,
+    found: Sequence[Found],
+    rooms: Sequence[DesiredTarget],
+    accounts: set[str],
+    absent: Sequence[NotThere],
+) -> Iterator[tuple[TargetKey, str]]:
+    """The declared rooms of ``accounts`` the member is in or declared in that declare a
+    ``bot:NAME`` several bots of their account have, with the plan's error on the first
+    such entry: the plan refuses the room as a whole, whether or not it changes the member
+    there (QA-LD Q-LD-10: a room declaring ``bot:Pager``, both Pager bots in it, said one
+    "declared" and the other "kept (prune off)", though the plan plans neither). One whose
+    problem is said already (``absences``: no room, several of its name) is left out, as
+    the plan reads no room for it. Costs ListBots once an account where such a room
+    declares a bot (the plan's listing too)."""
+    said = {a.key for a in absent if a.problem}
+    here = {(f.scope, x) for f in found for x in (f.target_id, f.name)}
+    for t in rooms:
+        key = t.key
+        if key.scope not in accounts or key in said:
+            continue
+        mine = (key.scope, t.target_id or key.name) in here
+        bots = [dm.ref for dm in t.members if dm.ref.kind is MemberKind.BOT]
+        if not bots or not (mine or t.member(member) is not None):
+            continue
+        ids = bot_ids(directory.list_bots(key.scope))
+        why = next((w for w in (several_room_bots(r, ids, key.scope) for r in bots) if w), "")
+        if why:
+            yield key, why
 
 
 def _declaring(

@@ -101,16 +101,14 @@ def test_audit_says_not_planned_for_a_room_naming_a_shared_bot_name(
     emulator.reset_calls()
     run = cli("audit", "bot:Pager")
     assert run.exit_code == 0, run.stderr
-    # ListBots once: the bots listed to find bot:Pager's ids are the plan's (Q-EY-3); the
-    # account's rooms listed by audit are the plan's too (Q-FT-5)
-    assert emulator.calls() == {
-        "ListBots": 1,
-        "ListUsers": 1,
-        "ListRooms": 3,
-        "ListRoomMemberships": 4,
-    }
+    # ListBots once: the bots listed to find bot:Pager's ids tell the rooms declaring it
+    # are not planned (Q-EY-3); so no row changes, and no plan is read (QA-LD Q-LD-10:
+    # the finder says it, where the plan used to, read in full)
+    assert emulator.calls() == {"ListBots": 1, "ListRooms": 3, "ListRoomMemberships": 1}
+    # b1's row says it is b1, one of the two (QA-LD Q-LD-9)
+    b1 = f"Pager (id b1): {WHY}"
     assert _rows(run.stdout) == [
-        ["ops", "r1", "Member", "Member", WHY, "Member via @oncall at desired-state/groups.yaml:3"],
+        ["ops", "r1", "Member", "Member", b1, "Member via @oncall at desired-state/groups.yaml:3"],
         ["ops2", "r2", "-", "Member", WHY, "Member at desired-state/rooms.yaml:9"],
     ]
     assert "plan adds it" not in run.stdout
@@ -214,3 +212,121 @@ def test_twins_in_the_same_rooms_are_counted_by_room_and_each_bot_said_apart(
     assert cli("audit", "alice@example.com").stdout.splitlines()[-1] == (
         "alice@example.com is in 3 rooms in Chime; the desired state declares it in 2 rooms."
     )
+
+
+def _twins_in_one_two_three(emulator: EmulatorServer, write_desired: Any) -> None:
+    """Two bots named Pager: both in rooms one and two, b1 in three too; room one declares
+    bot:Pager (prune off), two declares neither, three is not declared."""
+    admin = {"member": "alice@example.com", "role": "Administrator"}
+    both = [admin, {"member": "b1"}, {"member": "b2"}]
+    emulator.reset(
+        {
+            "accounts": [
+                {
+                    "id": ACCOUNT,
+                    "name": "Example Corp",
+                    "users": [{"id": "ua", "email": "alice@example.com"}],
+                    "bots": [{"id": "b1", "name": "Pager"}, {"id": "b2", "name": "Pager"}],
+                    "rooms": [
+                        {"id": "r1", "name": "one", "memberships": both},
+                        {"id": "r2", "name": "two", "memberships": both},
+                        {"id": "r3", "name": "three", "memberships": [admin, {"member": "b1"}]},
+                    ],
+                }
+            ]
+        }
+    )
+    write_desired(
+        {
+            "settings.yaml": f"account: '{ACCOUNT}'\n",
+            "r.yaml": """
+                rooms:
+                  one: {administrators: [alice@example.com], members: ["bot:Pager"]}
+                  two: {administrators: [alice@example.com]}
+            """,
+        }
+    )
+
+
+def test_every_row_of_a_twin_bot_says_which_bot_it_is(
+    emulator: EmulatorServer, write_desired: Any, cli: Any
+) -> None:
+    """QA-LD Q-LD-9: the row of room three, where only b1 is, said "room not in the
+    desired state" without saying it is b1, where the rows of rooms both are in did."""
+    _twins_in_one_two_three(emulator, write_desired)
+    run = cli("audit", "bot:Pager")
+    assert run.exit_code == 0, run.stderr
+    rows = _rows(run.stdout)
+    assert [r[:3] for r in rows] == [["one", "r1", "Member"]] * 2 + [
+        ["three", "r3", "Member"],
+        ["two", "r2", "Member"],
+        ["two", "r2", "Member"],
+    ]
+    assert rows[2] == [
+        "three",
+        "r3",
+        "Member",
+        "-",
+        "Pager (id b1): room not in the desired state",
+        "-",
+    ]
+    assert [r[4].split(": ")[0] for r in rows] == [
+        "Pager (id b1)",
+        "Pager (id b2)",
+        "Pager (id b1)",
+        "Pager (id b1)",
+        "Pager (id b2)",
+    ]
+    # a bot whose name is its own: no id on its rows
+    emulator.reset(
+        {
+            "accounts": [
+                {
+                    "id": ACCOUNT,
+                    "name": "Example Corp",
+                    "bots": [{"id": "b3", "name": "Solo"}],
+                    "rooms": [{"id": "r3", "name": "three", "memberships": [{"member": "b3"}]}],
+                }
+            ]
+        }
+    )
+    assert _rows(cli("audit", "bot:Solo").stdout) == [
+        ["three", "r3", "Member", "-", "room not in the desired state", "-"]
+    ]
+
+
+def test_a_room_declaring_a_twin_name_is_not_planned_in_audit_as_in_plan(
+    emulator: EmulatorServer, write_desired: Any, cli: Any
+) -> None:
+    """QA-LD Q-LD-10: room one declares bot:Pager and has both bots; the plan refuses it
+    (an error at its line, nothing planned there), but nothing there changed, so audit did
+    not ask the plan: b1's row said "declared" and b2's "not declared: kept (prune off)".
+    Now both say the plan's reason, each declared there (as explain shows), and so does
+    every other member's row of that room."""
+    _twins_in_one_two_three(emulator, write_desired)
+    plan = cli("plan")
+    assert plan.exit_code == 1
+    assert (
+        f"desired-state/r.yaml:2: {WHY.removeprefix('not planned: ')}" in plan.stderr + plan.stdout
+    )
+
+    run = cli("audit", "bot:Pager")
+    assert run.exit_code == 0, run.stderr
+    where = "Member at desired-state/r.yaml:2"
+    assert _rows(run.stdout)[:2] == [
+        ["one", "r1", "Member", "Member", f"Pager (id b1): {WHY}", where],
+        ["one", "r1", "Member", "Member", f"Pager (id b2): {WHY}", where],
+    ]
+    doc = json.loads(cli("audit", "bot:Pager", "--format", "json").stdout)
+    assert [r["status"] for r in doc["rooms"][:2]] == ["in-sync", "in-sync"]
+
+    alice = _rows(cli("audit", "alice@example.com").stdout)
+    assert alice[0] == [
+        "one",
+        "r1",
+        "Administrator",
+        "Administrator",
+        WHY,
+        "Administrator at desired-state/r.yaml:2",
+    ]
+    assert alice[2][4] == "declared"  # room two is planned

@@ -320,20 +320,40 @@ def test_an_e_mail_of_10_mb_is_refused_without_echoing_it(ds: Path) -> None:
     )
 
 
+HUGE = "x" * 100_000
+CHAT_ARN = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
+
+
 @pytest.mark.parametrize(
-    ("text", "where"),
+    ("file", "text", "where", "what"),
     [
-        ("rooms:\n  ? " + "r" * 100_000 + "\n  : {members: [a@example.com]}\n", "2: rooms"),
-        ("groups:\n  ? " + "g" * 100_000 + "\n  : [a@example.com]\n", "2: groups"),
-        ("rooms:\n  ops: {id: " + "i" * 100_000 + "}\n", "2: rooms.ops.id"),
-        ("rooms:\n  ops: {account: " + "a" * 100_000 + "}\n", "2: rooms.ops.account"),
+        ("r.yaml", f"rooms:\n  ? {HUGE}\n  : {{members: [a@example.com]}}\n", "2: rooms", "name"),
+        ("r.yaml", f"groups:\n  ? {HUGE}\n  : [a@example.com]\n", "2: groups", "name"),
+        # QA-GD Q-GD-3: an id, an account, a label was "the name"
+        ("r.yaml", f"rooms:\n  ops: {{id: {HUGE}}}\n", "2: rooms.ops.id", "id"),
+        ("r.yaml", f"rooms:\n  ops: {{account: {HUGE}}}\n", "2: rooms.ops.account", "account"),
+        ("settings.yaml", f"account: {HUGE}\n", "1: account", "account"),
+        (
+            "r.yaml",
+            f"channels:\n  ops: {{app_instance: {HUGE}, members: [a@example.com]}}\n",
+            "2: channels.ops.app_instance",
+            "label",
+        ),
+        (
+            "settings.yaml",
+            f"app_instances:\n  chat:\n    arn: {CHAT_ARN}\n    bearer: user:{HUGE[5:]}\n",
+            "4: app_instances.chat.bearer",
+            "bearer",
+        ),
     ],
 )
-def test_a_huge_name_is_refused_without_echoing_it(ds: Path, text: str, where: str) -> None:
-    (ds / "r.yaml").write_text(text)
+def test_a_huge_name_is_refused_without_echoing_it(
+    ds: Path, file: str, text: str, where: str, what: str
+) -> None:
+    (ds / file).write_text(text)
     (problem,) = problems(ds)
-    assert problem.startswith(f"{ds}/r.yaml:{where}")
-    assert problem.endswith("the name is too long: 100,000 characters, at most 256")
+    assert problem.startswith(f"{ds}/{file}:{where}")
+    assert problem.endswith(f": the {what} is too long: 100,000 characters, at most 256")
 
 
 def test_a_name_over_the_limit_is_cut_short_in_every_message_that_names_it(ds: Path) -> None:

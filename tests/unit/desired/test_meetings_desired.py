@@ -189,6 +189,44 @@ def test_a_profile_named_as_a_built_in_leaves_the_other_custom_profiles_known(
     ]
 
 
+def test_a_custom_profile_named_as_another_in_another_case_is_refused(tmp_path: Path) -> None:
+    """QA-GD Q-GD-1: ``Viewer: {...SendReceive}`` was a new profile, so ``alice: Viewer``
+    made alice a presenter where a review reads a viewer. A name that is a built-in's, or a
+    custom profile's before it, in another case is refused at its key; the others stay
+    known, and an attendee naming it is told which profile it is not."""
+    found = problems(
+        tmp_path,
+        {
+            "settings.yaml": """
+            capability_profiles:
+              reviewer: {audio: SendReceive, video: Receive, content: Receive}
+              Viewer: {audio: SendReceive, video: SendReceive, content: SendReceive}
+              PARTICIPANT: {audio: Receive, video: Receive, content: Receive}
+              Reviewer: {audio: SendReceive, video: SendReceive, content: SendReceive}
+            """,
+            "m.yaml": """
+            meetings:
+              bridge:
+                meeting_id: 6f1c2a9e-0000-4000-8000-000000000002
+                attendees:
+                  alice@example.com: Viewer
+                  dial-in-7: viewer
+                  bob@example.com: reviewer
+            """,
+        },
+    )
+    assert found == [
+        "desired-state/m.yaml:5: meetings.bridge.attendees.alice@example.com: unknown "
+        "capability profile 'Viewer' (did you mean 'viewer'?)",
+        "desired-state/settings.yaml:3: capability_profiles.Viewer: 'Viewer' is the "
+        "built-in profile 'viewer' in another case: give yours another name",
+        "desired-state/settings.yaml:4: capability_profiles.PARTICIPANT: 'PARTICIPANT' is "
+        "the built-in profile 'participant' in another case: give yours another name",
+        "desired-state/settings.yaml:5: capability_profiles.Reviewer: 'Reviewer' is the "
+        "profile 'reviewer' in another case: give one of them another name",
+    ]
+
+
 @pytest.mark.parametrize("name", ["1on1", "1", "_x", "-x"])
 def test_a_profile_name_against_the_rule_is_one_error_that_states_it_and_keeps_the_others(
     tmp_path: Path, name: str

@@ -56,7 +56,10 @@ def validate_accepts(tmp_path: Path, settings: dict[str, Any], meetings: str) ->
         ({"rates": {"chime": 0.001}}, True),
         # QA4 R11: a built-in profile's name for a custom profile
         ({"capability_profiles": {"presenter": dict(PROFILE)}}, False),
-        ({"capability_profiles": {"Presenter": dict(PROFILE)}}, True),
+        # QA-GD Q-GD-1: in another case too
+        ({"capability_profiles": {"Presenter": dict(PROFILE)}}, False),
+        ({"capability_profiles": {"vIEWER": dict(PROFILE)}}, False),
+        ({"capability_profiles": {"viewers": dict(PROFILE)}}, True),
         # QA-ET Q-ET-1: a name against the rule (a letter, then letters, digits, - and _)
         ({"capability_profiles": {"1on1": dict(PROFILE)}}, False),
         ({"capability_profiles": {"a b": dict(PROFILE)}}, False),

@@ -213,6 +213,24 @@ def test_protected_takes_plain_references_only(tmp_path: Path) -> None:
     ]
 
 
+def test_protected_says_a_meeting_attendee_of_another_id_cannot_be_protected(
+    tmp_path: Path,
+) -> None:
+    """QA-GD Q-GD-2: ``dial-in-7`` (a meeting attendee's ExternalUserId) was only "malformed
+    email address": the error says what `protected:` takes and that such an attendee is
+    out of reach; a slip of an address is told as before."""
+    assert problems(
+        tmp_path,
+        {"settings.yaml": f"account: {ACCOUNT}\nprotected: [dial-in-7, bob@example]\n"},
+    ) == [
+        "settings.yaml:2: protected[0]: malformed email address 'dial-in-7' (`protected:` "
+        "takes e-mail addresses, bot:NAME, @group, and channel users as user:ID or "
+        "AppInstanceUser ARNs; a meeting attendee whose ExternalUserId is none of these "
+        "cannot be protected)",
+        "settings.yaml:2: protected[1]: malformed email address 'bob@example'",
+    ]
+
+
 def test_protected_with_until_says_how_a_protection_is_made_to_end(tmp_path: Path) -> None:
     """Q-CJ-7: it said only "expected a string, got a mapping"."""
     settings = "protected:\n  - {member: bob@example.com, until: 2027-01-01}\n  - '@ok'\n"
