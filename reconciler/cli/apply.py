@@ -66,6 +66,9 @@ from reconciler.shard import Shard
 
 PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted:"
 NOTHING_APPLIED = "Interrupted before applying anything: nothing was applied."
+# a second signal while nothing is applied yet (reading and planning, the re-read after
+# 'yes'): it quits at once, and says what one signal's error says (QA-GA Q-GA-1)
+NOTHING_APPLIED_AGAIN = f"Interrupted again: quitting at once.\nError: {NOTHING_APPLIED}\n"
 NOTHING_APPLIED_CLOSED = "apply stopped before applying anything: nothing was applied."
 WATCH_INTERRUPTED = (
     "Interrupted: the watch stopped; run plan to see what is left (the changes it made are "
@@ -223,7 +226,8 @@ def apply(
         session = Session.open(
             app, shard, read_ahead=None if plan_file else targets, bearers_of=bearers_of
         )
-        with interrupt.graceful(notify):  # Ctrl-C while planning: nothing applied, exit 130
+        # Ctrl-C while planning: nothing applied, exit 130
+        with interrupt.graceful(notify, again=NOTHING_APPLIED_AGAIN):
             try:
                 if plan_file is not None and saved is not None:
                     plan = load_fresh(session, saved, plan_file, made_at)
@@ -444,7 +448,7 @@ def _watch(
 def _unchanged_since_asked(session: Session, plan: Plan) -> None:
     """``check_unchanged`` after the question; a Ctrl-C while it reads: nothing applied,
     exit 130, as while planning."""
-    with interrupt.graceful(notify):
+    with interrupt.graceful(notify, again=NOTHING_APPLIED_AGAIN):
         try:
             check_unchanged(session, plan)
         except ReconcilerError:
