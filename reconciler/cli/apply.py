@@ -59,6 +59,7 @@ from reconciler.render.apply import (
     Timings,
     render_apply,
     render_apply_json,
+    render_unmade,
 )
 from reconciler.render.text import quiet_lines
 from reconciler.runner import began
@@ -354,6 +355,8 @@ def apply(
             mute_stdout()
     if result_file is not None:
         _write(result_file, document)
+    if unwritten and fmt != "json":  # the changes not made, named where they are read
+        _say_unmade(result, checked, plan_shown=shows)
     if unread is not None and unwritten:  # said before the output's own error
         with contextlib.suppress(OSError):
             click.echo(f"Error: {VerificationFailed(unread)}", err=True)
@@ -456,6 +459,17 @@ def _unchanged_since_asked(session: Session, plan: Plan) -> None:
                 raise
         if interrupt.requested():
             raise ApplyInterrupted(NOTHING_APPLIED)
+
+
+def _say_unmade(result: ApplyResult, checked: Checked, plan_shown: bool) -> None:
+    """The output (stdout) was closed or could not be written once the changes were made:
+    the changes that failed and those not attempted, each with why, on stderr, before the
+    error's closing line counts them (QA-GA Q-GA-3: only the count was said); with no plan
+    written before them (--quiet), what was applied as well."""
+    lines = render_unmade(result) if plan_shown else render_apply(result, checked)[:-1]
+    with contextlib.suppress(OSError):  # stderr gone too: nobody to tell
+        for line in lines:
+            click.echo(line, err=True)
 
 
 def _check_writable(path: Path) -> None:
