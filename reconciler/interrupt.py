@@ -137,6 +137,7 @@ def graceful(
     notify: Callable[[str], None],
     second: Callable[[], None] | None = None,
     finishing: Callable[[], bool] | None = None,
+    again: str = SECOND,
 ) -> Iterator[None]:
     """SIGINT and SIGTERM set ``STOP`` (``notify`` says so once); a second one exits the
     process at once with 130, once ``second`` (given) has said and written what is known
@@ -149,7 +150,11 @@ def graceful(
     result (its calls done: what it applied, the --out file): a second signal then says
     so (``SECOND_FINISHING``) and lets it end of itself (exit 130, as after the first),
     instead of exiting in the middle of it with nothing said or written (QA-EJ Q-EJ-1);
-    a third quits at once."""
+    a third quits at once.
+
+    ``again``: what a second signal says when there is no ``second``, as it quits: by
+    default, that something may have been applied; a phase that changes nothing (apply
+    still reading and planning) says that nothing was (QA-GA Q-GA-1)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -166,7 +171,7 @@ def graceful(
         PRESSED.set()
         if STOP.is_set():
             if quitting or second is None:
-                os.write(2, SECOND.encode())
+                os.write(2, (again if second is None else SECOND).encode())
                 os._exit(EXIT_INTERRUPTED)
             quitting = True
             if finishing is not None and finishing():

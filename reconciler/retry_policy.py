@@ -21,12 +21,13 @@ import logging
 import math
 import os
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reconciler import interrupt
 from reconciler.errors import UsageError
 from reconciler.logs import LOGGER
+from reconciler.prose import listed
 from reconciler.retry_after import MAX_RETRY_AFTER
 from reconciler.retry_after import retry_after as retry_after  # the providers', too
 
@@ -230,12 +231,17 @@ def is_write(operation: str) -> bool:
     return not operation.startswith(READ_PREFIXES)
 
 
-def answer_lost(message: str, status: int | None = None) -> str:
+def answer_lost(message: str, statuses: Sequence[int] | None = None) -> str:
     """``message`` of a write an attempt of which lost its answer after it was sent: ``...
     (an answer was lost: the call may have been made; plan shows)``; or was
-    answered with a 5xx ``status`` (the service or a gateway failed, perhaps once the
-    write was made): ``... (answered 502: the call may have been made; plan shows)``."""
-    why = "an answer was lost" if status is None else f"answered {status}"
+    answered with a 5xx (the service or a gateway failed, perhaps once the write was
+    made): ``... (answered 502: the call may have been made; plan shows)``, each status
+    its attempts met, in that order: ``(answered 500 and 503: ...)`` (QA-GA Q-GA-2: the
+    first's status said with the last's error)."""
+    if statuses is None:
+        why = "an answer was lost"
+    else:
+        why = f"answered {listed([str(s) for s in statuses])}"
     return f"{message} ({why}: the call may have been made; plan shows)"
 
 

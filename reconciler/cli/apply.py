@@ -59,6 +59,7 @@ from reconciler.render.apply import (
     Timings,
     render_apply,
     render_apply_json,
+    render_unmade,
 )
 from reconciler.render.text import quiet_lines
 from reconciler.runner import began
@@ -66,6 +67,9 @@ from reconciler.shard import Shard
 
 PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted:"
 NOTHING_APPLIED = "Interrupted before applying anything: nothing was applied."
+# a second signal while nothing is applied yet (reading and planning, the re-read after
+# 'yes'): it quits at once, and says what one signal's error says (QA-GA Q-GA-1)
+NOTHING_APPLIED_AGAIN = f"Interrupted again: quitting at once.\nError: {NOTHING_APPLIED}\n"
 NOTHING_APPLIED_CLOSED = "apply stopped before applying anything: nothing was applied."
 WATCH_INTERRUPTED = (
     "Interrupted: the watch stopped; run plan to see what is left (the changes it made are "
@@ -223,7 +227,8 @@ def apply(
         session = Session.open(
             app, shard, read_ahead=None if plan_file else targets, bearers_of=bearers_of
         )
-        with interrupt.graceful(notify):  # Ctrl-C while planning: nothing applied, exit 130
+        # Ctrl-C while planning: nothing applied, exit 130
+        with interrupt.graceful(notify, again=NOTHING_APPLIED_AGAIN):
             try:
                 if plan_file is not None and saved is not None:
                     plan = load_fresh(session, saved, plan_file, made_at)
@@ -350,6 +355,8 @@ def apply(
             mute_stdout()
     if result_file is not None:
         _write(result_file, document)
+    if unwritten and fmt != "json":  # the changes not made, named where they are read
+        _say_unmade(result, checked, plan_shown=shows)
     if unread is not None and unwritten:  # said before the output's own error
         with contextlib.suppress(OSError):
             click.echo(f"Error: {VerificationFailed(unread)}", err=True)
@@ -444,7 +451,7 @@ def _watch(
 def _unchanged_since_asked(session: Session, plan: Plan) -> None:
     """``check_unchanged`` after the question; a Ctrl-C while it reads: nothing applied,
     exit 130, as while planning."""
-    with interrupt.graceful(notify):
+    with interrupt.graceful(notify, again=NOTHING_APPLIED_AGAIN):
         try:
             check_unchanged(session, plan)
         except ReconcilerError:
@@ -452,6 +459,17 @@ def _unchanged_since_asked(session: Session, plan: Plan) -> None:
                 raise
         if interrupt.requested():
             raise ApplyInterrupted(NOTHING_APPLIED)
+
+
+def _say_unmade(result: ApplyResult, checked: Checked, plan_shown: bool) -> None:
+    """The output (stdout) was closed or could not be written once the changes were made:
+    the changes that failed and those not attempted, each with why, on stderr, before the
+    error's closing line counts them (QA-GA Q-GA-3: only the count was said); with no plan
+    written before them (--quiet), what was applied as well."""
+    lines = render_unmade(result) if plan_shown else render_apply(result, checked)[:-1]
+    with contextlib.suppress(OSError):  # stderr gone too: nobody to tell
+        for line in lines:
+            click.echo(line, err=True)
 
 
 def _check_writable(path: Path) -> None:

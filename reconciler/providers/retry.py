@@ -250,7 +250,8 @@ def call_with_retry(
     errors = 0  # of which not throttling
     failed: AwsError | None = None  # the last attempt's failure, while it is retried
     lost = False  # a write's answer was lost after it was sent: it may have been made
-    answered_5xx = 0  # or the status of a 5xx answer to it: the same
+    # or the statuses of its 5xx answers (in the order met): the same
+    answered_5xx: list[int] = []
     writes = is_write(operation)
 
     def stopped() -> AwsError:
@@ -317,8 +318,8 @@ def call_with_retry(
                 # a read changes nothing, whatever its answer (QA-FB Q-FB-3)
                 if isinstance(exc, ANSWER_LOST):
                     lost = True
-                elif not answered_5xx:
-                    answered_5xx = status
+                elif status not in answered_5xx:  # each said: the error shown is the
+                    answered_5xx.append(status)  # last's, not the first's (QA-GA Q-GA-2)
                 lost_answers.noted()  # a success or a Conflict after it may be its doing
             if is_throttling(exc):
                 count, limit = retry, policy.throttle_limit
@@ -370,11 +371,16 @@ def asked_wait(exc: Exception) -> float | None:
 
 
 def _failure(
-    operation: str, code: str, message: str, context: str, lost: bool, status: int = 0
+    operation: str,
+    code: str,
+    message: str,
+    context: str,
+    lost: bool,
+    statuses: Sequence[int] = (),
 ) -> AwsError:
     """The call's failure; a write an attempt of which lost its answer (or was answered
-    with a 5xx ``status``) says it may have been made (``answer_lost``)."""
-    if not lost and not status:
+    with a 5xx: ``statuses``) says it may have been made (``answer_lost``)."""
+    if not lost and not statuses:
         return AwsError(operation, code, message, context)
-    message = answer_lost(message, None if lost else status)
+    message = answer_lost(message, None if lost else statuses)
     return AwsError(operation, code, message, context, may_have_been_made=True)

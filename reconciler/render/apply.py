@@ -295,19 +295,27 @@ def render_apply(result: ApplyResult, checked: Checked = VERIFIED) -> list[str]:
     failed = [r for r in result.failed if r.outcome != "skipped"]
     skipped = [r for r in result.failed if r.outcome == "skipped"]
     done = [r for r in result.results if r.ok]
-    lines = []
-    if done:
-        lines += ["Applied:", *_done_lines(done)]
-    if failed:
-        lines += ["Failed:", *(failure_line(r) for r in failed)]
-    if skipped:
-        lines += ["Not attempted:", *(_skipped_line(r) for r in skipped)]
+    lines = ["Applied:", *_done_lines(done)] if done else []
+    lines += render_unmade(result)
     not_attempted = f", {number(len(skipped))} not attempted" if skipped else ""
     return [
         *lines,
         f"Apply incomplete: {number(len(failed))} of {number(result.total)} changes failed"
         f"{not_attempted} ({number(len(done))} applied: {_counts(result)}).",
     ]
+
+
+def render_unmade(result: ApplyResult) -> list[str]:
+    """What ``render_apply`` lists of the changes not made: ``Failed:`` (each with its
+    error) and ``Not attempted:`` (each with why), with none of the ``Applied:`` list."""
+    failed = [r for r in result.failed if r.outcome != "skipped"]
+    skipped = [r for r in result.failed if r.outcome == "skipped"]
+    lines = []
+    if failed:
+        lines += ["Failed:", *(failure_line(r) for r in failed)]
+    if skipped:
+        lines += ["Not attempted:", *(_skipped_line(r) for r in skipped)]
+    return lines
 
 
 def _skipped_line(r: ChangeResult) -> str:

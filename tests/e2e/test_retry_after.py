@@ -112,3 +112,55 @@ def test_plan_says_when_aws_asks_for_a_longer_wait_than_it_makes(
         planned.stderr,
         re.M,
     ), planned.stderr
+
+
+def statuses_seed(operation: str, statuses: list[int]) -> int:
+    """A fault seed whose first ``operation`` calls (error_rate 1) answer ``statuses``."""
+    for seed in range(1000):
+        injector = FaultInjector(FaultConfig(error_rate=1.0, seed=seed))
+        fates = [injector.decide(operation).error for _ in statuses]
+        if [f.status if f is not None else None for f in fates] == statuses:
+            return seed
+    raise AssertionError("no such seed")
+
+
+def test_a_write_answered_500_then_503_says_both_statuses_with_the_503s_error(
+    emulator: EmulatorServer, write_desired: WriteDesired, cli: Cli
+) -> None:
+    """QA-GA Q-GA-2: a removal answered 500, then 503 with a Retry-After longer than the
+    tool waits, said ``ServiceUnavailableException: ... (answered 500: ...)``: the last
+    answer's error with the first's status. Each status is said."""
+    emulator.reset(
+        {
+            "accounts": [{"id": ACCOUNT, "name": "X"}],
+            "meetings": [
+                {
+                    "id": MEETING,
+                    "external_meeting_id": "bridge-1",
+                    "attendees": [{"external_user_id": "x0"}],
+                }
+            ],
+        }
+    )
+    emulator.set_faults(
+        error_rate=1.0,
+        operations=["DeleteAttendee"],
+        seed=statuses_seed("DeleteAttendee", [500, 503]),
+        retry_after=600,
+    )
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "m.yaml": f"meetings:\n  bridge:\n    meeting_id: {MEETING}\n    prune: true\n"
+            "    attendees: {}\n",
+        }
+    )
+    applied = cli(*UNPACED, "apply", "--auto-approve")
+    assert applied.exit_code == 1, applied.stdout + applied.stderr
+    failed = [line for line in applied.lines if line.startswith("  ! - x0 ")]
+    assert len(failed) == 1, applied.lines
+    assert failed[0].endswith(
+        ": ServiceUnavailableException: The service is unavailable (injected fault). (the "
+        "service asks to retry after 600 s, more than the 60 s this tool waits) (gave up after "
+        "2 attempts) (answered 500 and 503: the call may have been made; plan shows)"
+    ), failed[0]

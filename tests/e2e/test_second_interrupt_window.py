@@ -5,11 +5,13 @@ is driven in-process by a hook at that point (no sleep races the tool): the firs
 once two changes are recorded (the worker waits until the handler has seen it), the
 second while the plan is still being written out (``_Aside.wait``) or while the apply
 says what it applied (``render_interrupted``), or while a round of ``apply --watch`` is
-reported. The process's exit (``os._exit``) is the
+reported; or while apply still reads and plans, before anything is applied (QA-GA Q-GA-1).
+The process's exit (``os._exit``) is the
 test's ``SystemExit``, so that the command ends as the process would."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -26,6 +28,7 @@ from reconciler import interrupt
 from reconciler.apply_ledger import Ledger
 from reconciler.apply_result import ChangeResult
 from reconciler.cli import execute, watch
+from reconciler.cli.pipeline import Session
 from reconciler.emulator import EmulatorServer
 from reconciler.render.watch import Round
 
@@ -261,3 +264,43 @@ def test_a_second_signal_while_a_watch_round_is_reported_lets_it_finish(
     assert outcomes.count("skipped") == len(outcomes) - FIRST_AFTER > 0
     assert (document["complete"], document["watch"]["rounds"]) == (False, 1)
     assert capfd.readouterr().err == interrupt.SECOND_FINISHING
+
+
+APPLY = importlib.import_module("reconciler.cli.apply")  # the module, not its command
+
+
+@pytest.mark.parametrize("saved", [False, True], ids=["planning", "checking a saved plan"])
+def test_a_second_signal_while_apply_still_reads_says_nothing_was_applied(
+    world: None,
+    cli: Cli,
+    exits: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    saved: bool,
+) -> None:
+    """QA-GA Q-GA-1: a second signal while apply still reads and plans (or checks a saved
+    plan against the live state) said "run plan to see what was applied", with no closing
+    line, though nothing was: it says nothing was applied, as one signal's error does."""
+
+    def twice() -> None:
+        ctrl_c()
+        ctrl_c()
+
+    args: tuple[str, ...] = ("apply", "--auto-approve")
+    if saved:
+        assert cli("plan", "--out", "plan.json").exit_code == 0
+        hook(monkeypatch, APPLY, "load_fresh", twice)
+        args = ("apply", "plan.json")
+    else:
+        hook(monkeypatch, Session, "plan", twice)
+    capfd.readouterr()
+    run = cli(*args)
+    assert run.exit_code == 130, run.stderr
+    assert run.err_lines[-1] == interrupt.FIRST
+    assert capfd.readouterr().err == (
+        "Interrupted again: quitting at once.\n"
+        "Error: Interrupted before applying anything: nothing was applied.\n"
+    )
+    interrupt.PRESSED.clear()  # a new process: its own Ctrl-Cs only
+    left = [s for s in cli("plan").lines if s.startswith("  + ")]  # the hook fired once
+    assert len(left) == TOTAL  # nothing was applied

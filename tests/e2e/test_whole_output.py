@@ -117,3 +117,65 @@ def test_a_reader_that_ends_part_way_through_a_document_gives_141(
             child.wait()
     assert taken == whole.encode()[:100]
     assert (child.returncode, err) == (141, b"")  # was: exit 0 (2), as if read whole
+
+
+FAILED_PROMOTION = (
+    "  ! ~ alice@example.com: Member -> Administrator in incident: ServiceFailureException: "
+    "The service failed (injected fault). (gave up after 1 attempt) (answered 500: the call "
+    "may have been made; plan shows)"
+)
+CUT_INCOMPLETE = (
+    f"{TOO_LARGE}: apply's result was not all written. Apply incomplete: 1 of 5 changes "
+    "failed (4 applied: 3 added, 0 changed, 1 removed)."
+)
+
+
+def cut_apply(cli: Cli, out: Path, size: int, *args: str) -> tuple[int, list[str]]:
+    """``apply --auto-approve ARGS > OUT`` with alice's promotion failing (one attempt)
+    and a file-size limit of ``size`` bytes: the exit status and stderr's lines."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    with out.open("wb") as stdout:
+        done = subprocess.run(
+            [sys.executable, "-m", "reconciler", *cli.argv(["apply", "--auto-approve", *args])],
+            cwd=cli.workdir,
+            env={**os.environ, "CHIME_RECONCILER_RETRY_ATTEMPTS": "1"},
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            preexec_fn=limit,
+            text=True,
+            timeout=SUBPROCESS_TIMEOUT,
+        )
+    return done.returncode, done.stderr.splitlines()
+
+
+def test_an_apply_with_failures_whose_result_is_cut_names_them_on_stderr(
+    ops: Any, cli: Cli, tmp_path: Path
+) -> None:
+    """QA-GA Q-GA-3: the plan written whole, the outcome not (a full disk, a reader that
+    ended): stderr said only how many changes failed, not which, nor why. It lists them
+    (their ``Failed:`` lines, as the outcome would have), then the closing line; what was
+    applied is the rest of the plan, written before."""
+    ops.emulator.set_faults(error_rate=1.0, operations=["UpdateRoomMembership"])
+    plan = cli.subprocess("plan").stdout  # what apply writes before its outcome
+    out = tmp_path / "out"
+    code, err = cut_apply(cli, out, len(plan.encode()))  # the plan fits, not a byte more
+    assert out.read_text() == plan  # the plan went out whole; its outcome did not
+    assert (code, err) == (1, ["Failed:", FAILED_PROMOTION, CUT_INCOMPLETE])
+
+
+def test_a_quiet_apply_with_failures_whose_result_is_cut_names_all_on_stderr(
+    ops: Any, cli: Cli, tmp_path: Path
+) -> None:
+    """The same with --quiet: no plan went out before, so what was applied is listed too."""
+    ops.emulator.set_faults(error_rate=1.0, operations=["UpdateRoomMembership"])
+    out = tmp_path / "out"
+    code, err = cut_apply(cli, out, 0, "--quiet")
+    assert out.read_text() == ""
+    assert code == 1
+    assert err[0] == "Applied:"
+    assert err[-3:] == ["Failed:", FAILED_PROMOTION, CUT_INCOMPLETE]
+    assert len(err) == 1 + 4 + 3, err  # the 4 changes applied, each named
