@@ -61,3 +61,44 @@ def test_a_short_profile_and_region_are_quoted_whole(tmp_path: Path) -> None:
         f"{tmp_path}/settings.yaml:2: app_instances.c2.arn: Chime SDK messaging exists only "
         "in us-east-1 and eu-central-1, not us-west-2",
     ]
+
+
+def test_a_long_number_too_large_to_be_a_float_is_quoted_cut_short(tmp_path: Path) -> None:
+    """Q-GE-2: a plain decimal of 400 digits is infinity as 1e400 is, but over 256
+    characters its text was dropped and the message said ``the number inf (not
+    finite)``, a text the file does not hold. Now every number field says it is too
+    large, its text cut to the first 80 and its length; so does a whole number of 401
+    digits (quoted whole before), and until: (``got a number (…)``)."""
+    big = "1" + "0" * 400 + ".0"
+    head = big[:80]
+    (tmp_path / "settings.yaml").write_text(
+        "account: 11111111-2222-3333-4444-555555555555\n"
+        f"safety: {{max_removal_fraction: {big}, max_removals: -{big}}}\n"
+        f"rates: {{meetings: {big}, chime: 1{'0' * 400}}}\n"
+    )
+    (tmp_path / "x.yaml").write_text(
+        "rooms:\n  w:\n    members:\n"
+        f"      - {{member: a@example.com, until: {big}, reason: {big}}}\n"
+    )
+    result = validate(tmp_path)
+    assert result.exit_code == 1
+    errors = result.stderr.splitlines()
+    assert errors[-1] == "Desired state is invalid: 6 errors."
+    assert "inf (" not in result.stderr  # never Python's spelling
+    assert not [e for e in errors if "0" * 81 in e]  # none quoted whole
+    large = f"the number {head}…(403 characters) (too large: YAML reads it as infinity"
+    assert sorted(e.replace(f"{tmp_path}/", "") for e in errors[:-1]) == sorted(
+        [
+            f"settings.yaml:2: safety.max_removal_fraction: expected a number from 0 to 1, "
+            f"got {large})",
+            "settings.yaml:2: safety.max_removals: expected a whole number, got the number "
+            f"-{head[:79]}…(404 characters) (too large: YAML reads it as minus infinity)",
+            "settings.yaml:3: rates.meetings: a rate is a positive number of requests per "
+            f"second or null, not {large})",
+            f"settings.yaml:3: rates.chime: expected a number, got the number {head}…(401 "
+            "characters)",
+            "x.yaml:4: rooms.w.members[0].until: expected a date (2027-03-31) or a date and "
+            f"time with a zone (2027-03-31T18:00:00Z), got a number ({head}…(403 characters))",
+            f"x.yaml:4: rooms.w.members[0].reason: expected a string, got {large}; quote it)",
+        ]
+    )
