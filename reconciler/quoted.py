@@ -15,3 +15,11 @@ def quoted(text: str) -> str:
     if len(text) <= SHOWN:
         return repr(text)
     return f"{text[:SHOWN]!r}…({len(text):,} characters)"
+
+
+def cut(text: str) -> str:
+    """``text`` as it is (a message shows it bare: ``not us-west-2``), or its first
+    ``SHOWN`` characters and its length: ``xxxx…(300 characters)``."""
+    if len(text) <= SHOWN:
+        return text
+    return f"{text[:SHOWN]}…({len(text):,} characters)"

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from reconciler.quoted import cut
+
 SERVICES = ("chime-sdk-messaging", "chime-sdk-identity")
 FIRST = "us-east-1"  # named first: the emulator's default region
 
@@ -34,4 +36,4 @@ def region_problem(region: str) -> str | None:
     regions = sdk_regions()
     if region in regions:
         return None
-    return f"Chime SDK messaging exists only in {' and '.join(regions)}, not {region}"
+    return f"Chime SDK messaging exists only in {' and '.join(regions)}, not {cut(region)}"

@@ -37,6 +37,7 @@ from reconciler.governance.explaining import member_refs
 from reconciler.kinds import Kind
 from reconciler.kinds.rooms import ROOM
 from reconciler.live import LiveState, merged
+from reconciler.member_argument import refuse_long_member
 from reconciler.path_checks import exists
 from reconciler.planner import plan as make_plan
 from reconciler.providers import open_providers
@@ -115,6 +116,7 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
     then read in full and planned, as plan reads them, to ask the safety rules (a plan
     they refuse changes nothing: the NOTE says so).
     """
+    refuse_long_member(member)  # before the desired state is read (Q-GE-3)
     desired, note = _desired(app)
     ref = _member_ref(member, desired)
     desired = _of_its_instance(member, desired)

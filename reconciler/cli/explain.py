@@ -13,6 +13,7 @@ from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.governance.explaining import explain, member_refs
 from reconciler.live import LiveState
+from reconciler.member_argument import refuse_long_member
 from reconciler.planner import plan as make_plan
 from reconciler.providers.base import Spellings
 from reconciler.refs import MemberRef, TargetKey
@@ -48,6 +49,7 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
     text that is no e-mail address, bot:NAME or user:ID and no declared meeting's
     attendee (an ExternalUserId) either.
     """
+    refuse_long_member(member)  # Q-GE-3
     try:
         refs = member_refs(member)
     except ValueError as exc:

@@ -25,7 +25,7 @@ from reconciler.desired.written import WrittenDateTime, not_finite
 from reconciler.desired.yamlpos import Path, Positions
 from reconciler.errors import Problem
 from reconciler.governance.entries import strip_tags
-from reconciler.quoted import quoted
+from reconciler.quoted import cut, quoted
 from reconciler.refs import Location
 
 _PLAIN_KEY = re.compile(r"^[\w@+:-][\w@+:.-]*$")  # \w: letters of any script
@@ -119,8 +119,8 @@ def describe(value: Any) -> str:
         return str(value).lower()
     if isinstance(value, float) and not math.isfinite(value):  # as written (Q-LD-2)
         return not_finite(value)
-    if isinstance(value, int | float):
-        return f"the number {value}"
+    if isinstance(value, int | float):  # 400 digits: the first 80 and the length (Q-GE-2)
+        return f"the number {cut(str(value))}"
     if isinstance(value, str):
         if len(value) > SHOWN:  # a 10 MB value is not printed back
             return f"a string of {len(value):,} characters ({value[:SHOWN]!r}…)"

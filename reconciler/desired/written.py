@@ -9,11 +9,15 @@ expected), the message quotes ``written``, the scalar's text.
 
 So too a number that is not finite: ``1e400`` is read as infinity, and was quoted back
 as ``the number inf``, a text the file does not hold (QA-LD Q-LD-2); every number field
-refuses it, and the message quotes ``1e400`` and says that it is too large."""
+refuses it, and the message quotes ``1e400`` and says that it is too large; a text over
+80 characters (a plain decimal of 400 digits is infinity too) by its first 80 and its
+length (``reconciler.quoted``: QA-GE Q-GE-2)."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from reconciler.quoted import cut
 
 
 class WrittenDateTime(dt.datetime):
@@ -47,11 +51,11 @@ _SPELLED = (".inf", ".nan")
 
 def not_finite(value: float) -> str:
     """A float that is not finite, for "got ..." messages: its text as the file has it
-    (``.inf``, ``1e400``), and why no setting takes it."""
+    (``.inf``, ``1e400``, ``10000…(403 characters)``), and why no setting takes it."""
     written = getattr(value, "written", None)
     if not written:  # a value computed from one, or not read from a file
         return f"the number {value} (not finite)"
     if written.lstrip("+-").lower() in _SPELLED:
         return f"the number {written} (not finite)"
     infinity = "minus infinity" if value < 0 else "infinity"
-    return f"the number {written} (too large: YAML reads it as {infinity})"
+    return f"the number {cut(written)} (too large: YAML reads it as {infinity})"

@@ -258,7 +258,7 @@ def scalar_value(
     if isinstance(value, dt.datetime):  # quoted back as written, zone or none (Q-FU-2)
         return as_written(value, str(node.value)) if len(node.value) <= MAX_WRITTEN else value
     if isinstance(value, float) and not math.isfinite(value):  # 1e400 (QA-LD Q-LD-2)
-        return float_as_written(value, node.value) if len(node.value) <= MAX_WRITTEN else value
+        return float_as_written(value, node.value)  # any length: quoted cut short (Q-GE-2)
     problem = None
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
         problem = "invalid YAML value: the number is too large"

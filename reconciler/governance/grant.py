@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from reconciler.quoted import quoted
+from reconciler.quoted import cut, quoted
 from reconciler.refs import Location
 
 UTC = dt.UTC
@@ -106,7 +106,7 @@ def _describe(value: object) -> str:
     if isinstance(value, bool):
         return f"a boolean ({str(value).lower()})"
     if isinstance(value, int | float):  # 1e400 as written, not as inf (QA-LD Q-LD-2)
-        return f"a number ({getattr(value, 'written', value)})"
+        return f"a number ({cut(str(getattr(value, 'written', value)))})"  # long: Q-GE-2
     return f"a {type(value).__name__}"
 
 

@@ -48,6 +48,7 @@ from reconciler.desired.meeting_spec import (
 from reconciler.desired.messages import closest
 from reconciler.external_ids import RESERVED_PREFIX
 from reconciler.kinds.base import EntryPath, Kind, RoleValue, Words
+from reconciler.quoted import quoted
 from reconciler.refs import BOT_PREFIX, EMAIL_RE, MemberKind, MemberRef
 
 MEETING_BATCH = 100  # BatchCreateAttendee: Attendees 1-100 (botocore model)
@@ -144,9 +145,9 @@ def unknown_profile(profile: str, known: list[str]) -> str:
     the known ones and where to add it."""
     suggestion = closest(profile, known)
     if suggestion is not None:
-        return f"unknown capability profile {profile!r} (did you mean {suggestion!r}?)"
+        return f"unknown capability profile {quoted(profile)} (did you mean {suggestion!r}?)"
     return (
-        f"unknown capability profile {profile!r} (known: {', '.join(known)}; "
+        f"unknown capability profile {quoted(profile)} (known: {', '.join(known)}; "
         "add yours under capability_profiles in settings.yaml)"
     )
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from reconciler.errors import UsageError
+from reconciler.quoted import cut, quoted
 
 OFF = "off"  # an override meaning "no known quota": unpaced until a 429 says otherwise
 # The slowest rate a user may configure: one call every 1,000 s (~17 minutes). Well below
@@ -122,9 +123,10 @@ def unknown_quota(name: str) -> str | None:
     return f"unknown quota {name!r}{hint}; known: {', '.join(BY_NAME)}"
 
 
-def check_rate(value: float | None, none: str = "null") -> str | None:
+def check_rate(value: float | None, none: str = "null", written: str = "") -> str | None:
     """An error message if ``value`` is not a usable rate (finite and at least
-    ``MIN_RATE``, or None, which is written ``none``)."""
+    ``MIN_RATE``, or None, which is written ``none``); ``written``: the text it was read
+    from, if known (``--rate``)."""
     if value is None or (math.isfinite(value) and value >= MIN_RATE):
         return None
     if math.isfinite(value) and value > 0:
@@ -132,7 +134,25 @@ def check_rate(value: float | None, none: str = "null") -> str | None:
             f"a rate is at least {MIN_RATE:g} requests per second (one call every ~17 "
             f"minutes) or {none}, not {value:g}"
         )
-    return f"a rate is a positive number of requests per second or {none}, not {value:g}"
+    return (
+        f"a rate is a positive number of requests per second or {none}, "
+        f"not {_shown(value, written)}"
+    )
+
+
+def _shown(value: float, written: str) -> str:
+    """``value`` as ``:g`` shows it; one that is not finite as it was written (``1e400``
+    was refused as ``inf``, a text the command line did not hold: QA-GE), cut when long,
+    and why when it is no spelling of infinity."""
+    if not written or math.isfinite(value):
+        return f"{value:g}"
+    if written.lstrip("+-").lower() in _NOT_FINITE:
+        return cut(written)
+    infinity = "minus infinity" if value < 0 else "infinity"
+    return f"{cut(written)} (too large: it reads as {infinity})"
+
+
+_NOT_FINITE = ("inf", "infinity", "nan")  # Python's spellings (float() reads them)
 
 
 def parse_rate_option(text: str) -> tuple[str, float | None]:
@@ -140,21 +160,24 @@ def parse_rate_option(text: str) -> tuple[str, float | None]:
     name, sep, value = text.partition("=")
     name, value = name.strip(), value.strip()
     if not sep or not name or not value:
-        raise UsageError(f"--rate takes QUOTA=N (requests per second) or QUOTA=off, not {text!r}")
+        raise UsageError(
+            f"--rate takes QUOTA=N (requests per second) or QUOTA=off, not {quoted(text)}"
+        )
+    given = cut(text)  # a long one: its first 80 characters and its length
     problem = unknown_quota(name)
     if problem:
-        raise UsageError(f"--rate {text}: {problem}")
+        raise UsageError(f"--rate {given}: {problem}")
     if value.lower() == OFF:
         return name, None
     try:
         rate: float | None = float(value)
     except ValueError:
         raise UsageError(
-            f"--rate {text}: {value!r} is not a number of requests per second"
+            f"--rate {given}: {quoted(value)} is not a number of requests per second"
         ) from None
-    problem = check_rate(rate, OFF)
+    problem = check_rate(rate, OFF, value)
     if problem:
-        raise UsageError(f"--rate {text}: {problem}")
+        raise UsageError(f"--rate {given}: {problem}")
     return name, rate
 
 

@@ -57,6 +57,23 @@ def test_rate_option(text: str, expected: tuple[str, float | None]) -> None:
         # QA4 R15: so slow that the next call would wait for days: a typo, refused
         ("chime=0.0000001", "--rate chime=0.0000001: a rate is at least 0.001 requests"),
         ("chime=1e-300", "--rate chime=1e-300: a rate is at least 0.001 requests"),
+        # QA-GE: 1e400 is infinity to float(): said as written, not as "inf"
+        (
+            "chime=1e400",
+            "--rate chime=1e400: a rate is a positive number of requests per second or off, "
+            "not 1e400 (too large: it reads as infinity)",
+        ),
+        (
+            "chime=-1E+400",
+            "--rate chime=-1E+400: a rate is a positive number of requests per second or "
+            "off, not -1E+400 (too large: it reads as minus infinity)",
+        ),
+        (
+            "chime=" + "1" * 400,
+            f"--rate chime={'1' * 74}…(406 characters): a rate is a positive number of "
+            f"requests per second or off, not {'1' * 80}…(400 characters) (too large: it "
+            "reads as infinity)",
+        ),
     ],
 )
 def test_bad_rate_options_say_what_is_wrong(text: str, message: str) -> None:

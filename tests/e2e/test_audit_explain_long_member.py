@@ -1,0 +1,57 @@
+"""`audit MEMBER` and `explain MEMBER` with a MEMBER longer than any member reference can be
+(QA-GE Q-GE-3): it was looked up and quoted back whole, twice in one line (765 characters
+for 312); now it is refused before any call, cut to its first 80 characters, as a desired
+state's file refuses such a reference. Over the emulator and the real boto3 client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conftest import ACCOUNT, Cli, WriteDesired
+
+pytestmark = pytest.mark.e2e
+
+LONG = "x" * 300 + "@example.com"  # 312 characters
+
+
+@pytest.fixture
+def ready(seed: Callable[..., Any], write_desired: WriteDesired) -> None:
+    seed(users=("alice",), rooms={"ops": [("alice", "Member")]})
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            "rooms.yaml": "rooms:\n  ops:\n    members: [alice@example.com]\n",
+        }
+    )
+
+
+@pytest.mark.parametrize("command", ["audit", "explain"])
+def test_a_member_too_long_to_be_one_is_refused_cut_short(
+    cli: Cli, ready: None, calls: Callable[[], dict[str, int]], command: str
+) -> None:
+    before = calls()
+    run = cli(command, LONG)
+    assert run.exit_code == 1
+    assert run.stdout == ""
+    assert run.err_lines == [
+        f"Error: MEMBER {LONG[:80]!r}…: the member reference is too long: 312 characters, "
+        "at most 256"
+    ]
+    assert calls() == before  # refused before any call
+
+
+@pytest.mark.parametrize("command", ["audit", "explain"])
+def test_a_member_of_the_longest_length_is_still_looked_up(
+    cli: Cli, ready: None, command: str
+) -> None:
+    """256 characters can be a reference: looked up as before (unknown, or not here)."""
+    member = "y" * 244 + "@example.com"
+    run = cli(command, member)
+    if command == "audit":
+        assert run.exit_code == 1
+        assert run.err_lines[0].startswith(f"Error: unknown member {member}: no Chime user")
+    else:
+        assert run.exit_code == 0
+        assert run.lines[-1] == f"{member} is neither declared nor live in any declared target."

@@ -1,0 +1,104 @@
+"""Values a message quotes back, cut to their first 80 characters and their length
+(QA-GE): a long capability profile and a long ARN region were quoted whole (Q-GE-1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from reconciler.cli.main import cli
+
+X = "x" * 300
+
+
+def validate(root: Path) -> Any:
+    return CliRunner().invoke(cli, ["--desired", str(root), "validate"], catch_exceptions=False)
+
+
+def test_a_long_profile_and_a_long_arn_region_are_quoted_cut_short(tmp_path: Path) -> None:
+    """Q-GE-1: lines of 409 and 477 characters, the 300 x's whole; now the first 80 and
+    the length, as for until: and meeting_id."""
+    (tmp_path / "settings.yaml").write_text(
+        f'app_instances:\n  c2: {{arn: "arn:aws:chime:{X}:111122223333:app-instance/c", '
+        "bearer: user:r}\n"
+    )
+    (tmp_path / "m.yaml").write_text(
+        "meetings:\n  m1:\n    meeting_id: 3b8c3c4e-1111-2222-3333-444455556666\n"
+        f'    attendees:\n      alice@example.com: "{X}"\n'
+        f'      bob@example.com: {{profile: "{X}", until: 2027-01-01}}\n'
+    )
+    result = validate(tmp_path)
+    assert result.exit_code == 1
+    errors = result.stderr.splitlines()
+    assert not [e for e in errors if "x" * 81 in e]  # none quoted whole
+    known = "(known: participant, presenter, viewer; add yours under capability_profiles"
+    assert errors[:3] == [
+        f"{tmp_path}/m.yaml:5: meetings.m1.attendees.alice@example.com: unknown capability "
+        f"profile {X[:80]!r}…(300 characters) {known} in settings.yaml)",
+        f"{tmp_path}/m.yaml:6: meetings.m1.attendees.bob@example.com: unknown capability "
+        f"profile {X[:80]!r}…(300 characters) {known} in settings.yaml)",
+        f"{tmp_path}/settings.yaml:2: app_instances.c2.arn: Chime SDK messaging exists only "
+        f"in us-east-1 and eu-central-1, not {X[:80]}…(300 characters)",
+    ]
+
+
+def test_a_short_profile_and_region_are_quoted_whole(tmp_path: Path) -> None:
+    """Below 80 characters nothing changes: 'Viewer' and us-west-2 as written."""
+    (tmp_path / "settings.yaml").write_text(
+        'app_instances:\n  c2: {arn: "arn:aws:chime:us-west-2:111122223333:app-instance/c", '
+        "bearer: user:r}\n"
+    )
+    (tmp_path / "m.yaml").write_text(
+        "meetings:\n  m1:\n    meeting_id: 3b8c3c4e-1111-2222-3333-444455556666\n"
+        "    attendees:\n      alice@example.com: Viewer\n"
+    )
+    errors = validate(tmp_path).stderr.splitlines()
+    assert errors[:2] == [
+        f"{tmp_path}/m.yaml:5: meetings.m1.attendees.alice@example.com: unknown capability "
+        "profile 'Viewer' (did you mean 'viewer'?)",
+        f"{tmp_path}/settings.yaml:2: app_instances.c2.arn: Chime SDK messaging exists only "
+        "in us-east-1 and eu-central-1, not us-west-2",
+    ]
+
+
+def test_a_long_number_too_large_to_be_a_float_is_quoted_cut_short(tmp_path: Path) -> None:
+    """Q-GE-2: a plain decimal of 400 digits is infinity as 1e400 is, but over 256
+    characters its text was dropped and the message said ``the number inf (not
+    finite)``, a text the file does not hold. Now every number field says it is too
+    large, its text cut to the first 80 and its length; so does a whole number of 401
+    digits (quoted whole before), and until: (``got a number (…)``)."""
+    big = "1" + "0" * 400 + ".0"
+    head = big[:80]
+    (tmp_path / "settings.yaml").write_text(
+        "account: 11111111-2222-3333-4444-555555555555\n"
+        f"safety: {{max_removal_fraction: {big}, max_removals: -{big}}}\n"
+        f"rates: {{meetings: {big}, chime: 1{'0' * 400}}}\n"
+    )
+    (tmp_path / "x.yaml").write_text(
+        "rooms:\n  w:\n    members:\n"
+        f"      - {{member: a@example.com, until: {big}, reason: {big}}}\n"
+    )
+    result = validate(tmp_path)
+    assert result.exit_code == 1
+    errors = result.stderr.splitlines()
+    assert errors[-1] == "Desired state is invalid: 6 errors."
+    assert "inf (" not in result.stderr  # never Python's spelling
+    assert not [e for e in errors if "0" * 81 in e]  # none quoted whole
+    large = f"the number {head}…(403 characters) (too large: YAML reads it as infinity"
+    assert sorted(e.replace(f"{tmp_path}/", "") for e in errors[:-1]) == sorted(
+        [
+            f"settings.yaml:2: safety.max_removal_fraction: expected a number from 0 to 1, "
+            f"got {large})",
+            "settings.yaml:2: safety.max_removals: expected a whole number, got the number "
+            f"-{head[:79]}…(404 characters) (too large: YAML reads it as minus infinity)",
+            "settings.yaml:3: rates.meetings: a rate is a positive number of requests per "
+            f"second or null, not {large})",
+            f"settings.yaml:3: rates.chime: expected a number, got the number {head}…(401 "
+            "characters)",
+            "x.yaml:4: rooms.w.members[0].until: expected a date (2027-03-31) or a date and "
+            f"time with a zone (2027-03-31T18:00:00Z), got a number ({head}…(403 characters))",
+            f"x.yaml:4: rooms.w.members[0].reason: expected a string, got {large}; quote it)",
+        ]
+    )
