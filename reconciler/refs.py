@@ -83,6 +83,7 @@ def malformed_email(text: str) -> str:
 
 BOT_PREFIX = "bot:"
 WEBHOOK_PREFIX = "webhook:"
+EMPTY_REFERENCE = "empty member reference"  # nothing given (after stripping)
 CHANNEL_USER_PREFIXES = ("user:", "arn:")  # user:ID, AppInstanceUser ARNs (channel_refs)
 
 
@@ -132,7 +133,7 @@ class MemberRef:
         """Parse ``email`` or ``bot:NAME``. Raises ValueError with a user-facing message."""
         text = text.strip()
         if not text:
-            raise ValueError("empty member reference")
+            raise ValueError(EMPTY_REFERENCE)
         if text.lower().startswith(BOT_PREFIX):
             name = text[len(BOT_PREFIX) :].strip()
             if not name:

@@ -14,19 +14,20 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import os
 import sys
 import time
 from collections.abc import Iterator
 
-ENV = "CHIME_RECONCILER_TIMINGS"
+from reconciler import env_flag
+
+ENV = env_flag.TIMINGS  # on: 1 (or true, yes, on)
 
 
 @contextlib.contextmanager
 def timed(phase: str, own_thread: bool = False) -> Iterator[None]:
     """``own_thread``: the CPU time of the calling thread only (other threads work
     meanwhile), not of the whole process."""
-    if os.environ.get(ENV) != "1":
+    if not env_flag.is_on(ENV):
         yield
         return
     clock = time.thread_time if own_thread else time.process_time
@@ -56,7 +57,7 @@ def report_peak(name: str, peak: float | None) -> None:
     """With CHIME_RECONCILER_TIMINGS=1, ``timing-rss: NAME 45.2MB``: the peak resident
     memory of a process the run started (``--api-process``'s), which the harness adds to
     the run's own."""
-    if peak is not None and os.environ.get(ENV) == "1":
+    if peak is not None and env_flag.is_on(ENV):
         print(f"timing-rss: {name} {peak:.1f}MB", file=sys.stderr)
 
 
@@ -66,5 +67,5 @@ def _report_peak() -> None:
         print(f"timing: peak_rss {peak:.1f}MB", file=sys.stderr)
 
 
-if os.environ.get(ENV) == "1":
+if env_flag.is_on(ENV):
     atexit.register(_report_peak)

@@ -99,6 +99,18 @@ class PlanErrorsError(ReconcilerError):
         )
 
 
+class PlanRefusedError(ReconcilerError):
+    """The plan breaks the safety rules and --allow-unsafe was not given: never applied.
+    Said on stderr as the errors' case is (Q-GB-2: exit 1 with nothing said there)."""
+
+    @classmethod
+    def counting(cls, n: int) -> PlanRefusedError:
+        return cls(
+            f"Nothing was applied: the plan is refused by {counted(n, 'safety rule')} "
+            "(above). To apply it all the same, run apply again with --allow-unsafe."
+        )
+
+
 @click.command()
 @click.argument("plan_file", required=False, type=click.Path(path_type=Path))
 @click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
@@ -264,7 +276,7 @@ def apply(
         if plan.errors:
             raise PlanErrorsError.counting(len(plan.errors))
         if plan.violations and not allow_unsafe:
-            ctx.exit(1)
+            raise PlanRefusedError.counting(len(plan.violations))
         planned = time.monotonic() - started
         if plan.has_changes and asks:
             _confirm(err=fmt == "json")
@@ -416,7 +428,7 @@ def _watch(
         if plan.errors:
             raise PlanErrorsError.counting(len(plan.errors))
         if plan.violations and not allow_unsafe:
-            return False
+            raise PlanRefusedError.counting(len(plan.violations))
         if asks:
             _confirm(err=output.json_lines)
             check_still_due(session, plan)  # no until: passed while it waited (Q-K-3)

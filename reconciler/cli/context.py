@@ -15,7 +15,7 @@ from typing import Any
 import click
 from rich.console import Console
 
-from reconciler import interrupt
+from reconciler import env_flag, interrupt
 from reconciler.awsclient.aws import make_client, make_session
 from reconciler.awsclient.endpoint_source import configured_endpoint_variable
 from reconciler.cli.moment import from_environment
@@ -84,6 +84,9 @@ class AppContext:
         # CHIME_RECONCILER_DESIRED) as unset (the default); an empty option is a script's
         # unset variable (`--desired "$DIR"`, which read `.` recursively; `--now "$WHEN"`,
         # which was taken as a --now of this instant)
+        for flag in env_flag.FLAGS:  # `=true`, `=maybe`: refused, not silently off (Q-GB-4)
+            if (wrong := env_flag.problem(flag)) is not None:
+                raise UsageError(wrong)
         if o["desired_dir"] == "":
             raise empty_option(
                 "--desired",

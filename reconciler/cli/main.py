@@ -169,6 +169,7 @@ Environment:
   NO_COLOR                         --no-color, when set (not empty)
   CI                               when set: no progress bar
   CHIME_RECONCILER_PROGRESS=1      progress lines where stderr is no terminal
+                                   (1/true/on, 0/false/off; else an error)
   CHIME_RECONCILER_RETRY_BASE_MS   first retry backoff in ms (default 200)
   CHIME_RECONCILER_RETRY_CAP_MS    longest backoff in ms (default 20000)
   CHIME_RECONCILER_RETRY_ATTEMPTS  attempts on 5xx (default 10; 3x throttled)

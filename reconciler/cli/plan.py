@@ -86,7 +86,7 @@ def plan(
             click.echo(line, err=True)
     if out is not None:
         save_plan(result, out, origin=app.origin())
-        click.echo(saved_note(out, result, app), err=True)
+        click.echo(saved_note(out, result, app, allow_unsafe=allow_unsafe), err=True)
     ctx = click.get_current_context()
     shown.end()  # a closed output: 141; one that could not be written (a full disk): 1
     if result.errors or refused:

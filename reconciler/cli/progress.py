@@ -6,7 +6,8 @@
 * With ``--no-color`` or ``NO_COLOR`` on a terminal: no cursor movement at all; a step
   that took noticeable time says so in one plain line when it ends.
 * Not on a terminal (pipes, CI logs), or with ``CI`` set: nothing, unless
-  ``CHIME_RECONCILER_PROGRESS=1``, which writes one plain line per finished step.
+  ``CHIME_RECONCILER_PROGRESS=1`` (or ``true``, ``yes``, ``on``: ``env_flag``), which
+  writes one plain line per finished step.
 
 ``advance`` is safe to call from worker threads. rich's progress display is imported only
 where a bar may be drawn (a terminal): elsewhere a step's count and time are kept here.
@@ -23,6 +24,8 @@ from typing import TYPE_CHECKING, cast
 
 from rich.console import Console
 
+from reconciler import env_flag
+
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
@@ -31,7 +34,7 @@ DELAY_S = 0.5  # a step shorter than this shows no progress
 
 class ProgressBar:
     def __init__(self, console: Console, delay_s: float = DELAY_S) -> None:
-        forced = os.environ.get("CHIME_RECONCILER_PROGRESS") == "1"
+        forced = env_flag.is_on(env_flag.PROGRESS)
         on_terminal = console.is_terminal and not os.environ.get("CI")
         self.enabled = forced or on_terminal
         self.live = on_terminal and not console.no_color  # cursor movement

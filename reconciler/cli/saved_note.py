@@ -1,6 +1,8 @@
 """The lines ``plan --out`` and ``merge-plans --out`` print on stderr once the plan is
 saved: the exact command to apply it, with the global options that were used (QA-FK
-Q-FK-5: ``merge-plans`` said only that it saved the file)."""
+Q-FK-5: ``merge-plans`` said only that it saved the file); of a plan the safety rules
+refuse, that apply refuses it too, before the command that overrides them (Q-GB-1: the
+note was a ready-to-paste ``apply --allow-unsafe`` and all stderr said)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import Any
 
 from reconciler.cli.context import AppContext
 from reconciler.plan import Plan
+from reconciler.prose import counted
 from reconciler.redact import has_secrets
 from reconciler.redirected import redirected
 from reconciler.regular_file import not_regular
@@ -25,12 +28,14 @@ def saved_note(
     app: AppContext,
     what: str = "plan",
     origin: Mapping[str, Any] | None = None,
+    allow_unsafe: bool = False,
 ) -> str:
     """What stderr says of a plan ``--out`` saved (``what``: ``plan``, ``merged plan``):
     the command that applies exactly it, with the global options this run was given (a
     merged plan: the --desired, --endpoint-url, --region its ``origin`` records, those of
     the shards, not the merge run's: Q-FV-2); or why there is none (no changes, errors, a
-    file apply cannot read back)."""
+    file apply cannot read back). A plan that breaks the safety rules says so: refused
+    (the run's exit 1) unless ``allow_unsafe`` overrode them, as apply must too."""
     kind = not_regular(out)
     if kind is not None:  # `--out /dev/null`: no `apply /dev/null` to copy (Q-CE-4)
         return (
@@ -54,19 +59,29 @@ def saved_note(
     unsafe = ["--allow-unsafe"] if result.violations else []
     options, missing = (app.global_args(), []) if origin is None else _origin_args(app, origin)
     words = [PROG, *options, "apply", *unsafe, named]
-    how = "Apply exactly this plan with"
+    missed = f"the {', '.join(missing)} its shards were planned with (the file records none)"
+    head, how = f"Saved the {what} to {saved}.", "Apply exactly this plan with"
     if missing:  # not recorded (the shards differ, or were not saved with --out)
-        how = (
-            f"Apply it with the {', '.join(missing)} its shards were planned with (the file "
-            "records none) added to"
-        )
-    note = f"Saved the {what} to {saved}. {how}:\n  {shlex.join(words)}"
+        how = f"Apply it with {missed} added to"
+    if result.violations:
+        breaks = f"Saved the {what} to {saved}; it breaks {_rules(result)}"
+        head = f"{breaks}, overridden by --allow-unsafe (apply needs it too)."
+    if result.violations and not allow_unsafe:
+        head = f"{breaks}, so apply refuses it."
+        how = "To override the safety rules and apply it all the same"
+        how += f", add {missed} to" if missing else ""
+    note = f"{head} {how}:\n  {shlex.join(words)}"
     if app.endpoint_url and has_secrets(app.endpoint_url) and "--endpoint-url" in options:
         note += (
             "\n(with your --endpoint-url in full: its user, password and query values are "
             "never printed, nor stored in the plan file)"
         )
     return note
+
+
+def _rules(result: Plan) -> str:
+    """``1 safety rule``, ``2 safety rules``: the refusals the plan lists."""
+    return counted(len(result.violations), "safety rule")
 
 
 # an origin key and its option

@@ -17,7 +17,7 @@ from reconciler.governance.grant import NO_GRANT
 from reconciler.kinds import Kind
 from reconciler.live import LiveMember, LiveProblem, LiveState, declared_match, refusal_in
 from reconciler.plan import Action, Change, Plan, TargetPlan
-from reconciler.refs import MemberRef, Provenance, TargetKey
+from reconciler.refs import EMPTY_REFERENCE, MemberRef, Provenance, TargetKey
 from reconciler.refused_adds import refused_add
 from reconciler.refused_targets import error_at
 from reconciler.safety import refusing
@@ -154,7 +154,10 @@ def _section(
 
 def member_refs(text: str) -> dict[str, MemberRef]:
     """``text`` as each registered kind reads a member (an e-mail address, ``bot:NAME``,
-    ...); raises ValueError (the first kind's message) when no kind can read it."""
+    ...); raises ValueError (the first kind's message) when no kind can read it, and
+    for an empty ``text`` the one reason there is (not a kind's "malformed email": Q-GB-5)."""
+    if not text.strip():
+        raise ValueError(EMPTY_REFERENCE)
     refs: dict[str, MemberRef] = {}
     first_error: ValueError | None = None
     for kind in kinds.all_kinds():

@@ -367,6 +367,12 @@ def test_saved_plan_is_refused_when_the_desired_files_changed_since(
     assert set(calls()) <= READS
 
 
+REFUSED = (
+    "Error: Nothing was applied: the plan is refused by 2 safety rules (above). To apply it "
+    "all the same, run apply again with --allow-unsafe."
+)
+
+
 def a_crowd_to_prune(seed: Any, write_desired: Any) -> None:
     """12 members of crowd, all declared away but u00 (an administrator): 11 removals, over
     the default safety limits."""
@@ -398,6 +404,8 @@ def test_unsafe_plan_is_not_applied_unless_allowed(
         "--allow-unsafe is given.",
     ]
     assert refused.exit_code == 1
+    # the outcome on stderr, as for a plan with errors (QA-GB Q-GB-2: nothing was said there)
+    assert refused.err_lines == [REFUSED]
     assert len(members("crowd")) == 12
     allowed = cli("apply", "--auto-approve", "--allow-unsafe")
     assert allowed.lines[-7:] == [
@@ -481,7 +489,19 @@ def test_quiet_apply_of_an_unsafe_plan_says_why_it_is_refused(
         # where the limits come from and the override, as without --quiet (QA-B Q-B-2)
         "This plan breaks the safety rules (settings.yaml `safety:`); apply refuses it unless "
         "--allow-unsafe is given.",
+        REFUSED,
     ]
+    assert len(members("crowd")) == 12
+
+
+def test_apply_of_a_saved_refused_plan_says_nothing_was_applied_on_stderr(
+    seed: Any, write_desired: Any, cli: Any, members: Members
+) -> None:
+    a_crowd_to_prune(seed, write_desired)
+    assert cli("plan", "--out", "p.json").exit_code == 1
+    refused = cli("apply", "p.json")
+    assert refused.exit_code == 1
+    assert refused.err_lines[-1] == REFUSED
     assert len(members("crowd")) == 12
 
 

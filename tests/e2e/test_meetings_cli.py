@@ -360,6 +360,25 @@ def test_watch_usage_errors(
     assert message in result.stderr
 
 
+def test_a_watch_whose_first_round_is_refused_says_nothing_was_applied(
+    emulator: EmulatorServer, cli: Cli, write_desired: WriteDesired
+) -> None:
+    # the safety refusal on stderr, as the errors' (QA-GB Q-GB-2: exit 1, nothing said)
+    write_desired(
+        {
+            "m.yaml": f"meetings:\n  bridge:\n    meeting_id: {MEETING}\n    prune: true\n"
+            "    attendees: {alice@example.com: presenter}\n"
+        }
+    )
+    crowd = [(f"guest{i:02d}@example.com", MUTED) for i in range(12)]
+    emulator.reset({"meetings": [meeting(crowd)]})
+    result = cli("apply", "--auto-approve", "--watch", "--until", "1m")
+    assert result.exit_code == 1
+    assert result.err_lines[-1].startswith("Error: Nothing was applied: the plan is refused by ")
+    assert result.err_lines[-1].endswith("run apply again with --allow-unsafe.")
+    assert len(emulator.meetings.attendees_of(MEETING)) == 12
+
+
 def test_removals_are_paced_under_the_meetings_quota(
     emulator: EmulatorServer, cli: Cli, write_desired: WriteDesired
 ) -> None:
