@@ -122,17 +122,19 @@ def unknown_quota(name: str) -> str | None:
     return f"unknown quota {name!r}{hint}; known: {', '.join(BY_NAME)}"
 
 
-def check_rate(value: float | None, none: str = "null") -> str | None:
+def check_rate(value: float | None, none: str = "null", text: str | None = None) -> str | None:
     """An error message if ``value`` is not a usable rate (finite and at least
-    ``MIN_RATE``, or None, which is written ``none``)."""
+    ``MIN_RATE``, or None, which is written ``none``); ``text``: the value as the user
+    wrote it, quoted rather than what it parses to (``1e400``, not ``inf``: QA-GE Q-GE-6)."""
     if value is None or (math.isfinite(value) and value >= MIN_RATE):
         return None
+    given = f"{value:g}" if text is None else text
     if math.isfinite(value) and value > 0:
         return (
             f"a rate is at least {MIN_RATE:g} requests per second (one call every ~17 "
-            f"minutes) or {none}, not {value:g}"
+            f"minutes) or {none}, not {given}"
         )
-    return f"a rate is a positive number of requests per second or {none}, not {value:g}"
+    return f"a rate is a positive number of requests per second or {none}, not {given}"
 
 
 def parse_rate_option(text: str) -> tuple[str, float | None]:
@@ -152,7 +154,7 @@ def parse_rate_option(text: str) -> tuple[str, float | None]:
         raise UsageError(
             f"--rate {text}: {value!r} is not a number of requests per second"
         ) from None
-    problem = check_rate(rate, OFF)
+    problem = check_rate(rate, OFF, value)
     if problem:
         raise UsageError(f"--rate {text}: {problem}")
     return name, rate

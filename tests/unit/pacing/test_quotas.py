@@ -57,6 +57,17 @@ def test_rate_option(text: str, expected: tuple[str, float | None]) -> None:
         # QA4 R15: so slow that the next call would wait for days: a typo, refused
         ("chime=0.0000001", "--rate chime=0.0000001: a rate is at least 0.001 requests"),
         ("chime=1e-300", "--rate chime=1e-300: a rate is at least 0.001 requests"),
+        # QA-GE Q-GE-6: the value as written, not what it parses to (inf)
+        (
+            "chime=1e400",
+            "--rate chime=1e400: a rate is a positive number of requests per "
+            "second or off, not 1e400",
+        ),
+        (
+            "chime=1e-400",
+            "--rate chime=1e-400: a rate is a positive number of requests per "
+            "second or off, not 1e-400",
+        ),
     ],
 )
 def test_bad_rate_options_say_what_is_wrong(text: str, message: str) -> None:
