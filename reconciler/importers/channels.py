@@ -151,22 +151,31 @@ def _split(
     for c in channels:
         namesakes.setdefault(c.name, []).append(c.arn)
     wanted, left = [], []
-    unclear: dict[DesiredTarget, tuple[str, list[str]]] = {}
+    # an entry by a shared name is named whether or not a channel is written now: the
+    # plan refuses it (QA-GE Q-GE-4)
+    unclear: dict[DesiredTarget, tuple[str, list[str], list[str]]] = {}
     for c in channels:
         target = declared.find(instance, c.arn, c.name, names[c.name])
         if target is not None:
             left.append(target)
-            continue
-        wanted.append(c)
+        else:
+            wanted.append(c)
         entry = declared.ambiguous(instance, c.name, names[c.name])
         if entry is not None:
-            unclear.setdefault(entry, (c.name, []))[1].append(c.arn)
+            _, written, kept = unclear.setdefault(entry, (c.name, [], []))
+            (written if target is None else kept).append(c.arn)
     return (
         wanted,
         left,
         [
-            Unclear(CHANNEL, t, tuple(sorted(namesakes[name])), tuple(sorted(arns)))
-            for t, (name, arns) in unclear.items()
+            Unclear(
+                CHANNEL,
+                t,
+                tuple(sorted(namesakes[name])),
+                tuple(sorted(written)),
+                tuple(sorted(kept)),
+            )
+            for t, (name, written, kept) in unclear.items()
         ],
     )
 
