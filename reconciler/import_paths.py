@@ -37,12 +37,13 @@ def declares_others(
 def holds_more(path: Path) -> bool:
     """Whether the file at ``path`` holds anything but targets' sections (``rooms:``,
     ``channels:``, ...): ``groups:``, ``owners:``, any other key with a value, or text
-    that is no YAML mapping (kept: only a file of targets is ever written over)."""
-    if not is_there(path):
-        return False
+    that is no YAML mapping (kept: only a file of targets is ever written over). One that
+    cannot be read (a folder there, no permission) is the write's to refuse, as before."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeError, yaml.YAMLError):
+    except OSError:
+        return False
+    except (UnicodeError, yaml.YAMLError):
         return True
     if data is None:
         return False
