@@ -287,6 +287,23 @@ def _ours(target: DesiredTarget, instance: AppInstanceSetting) -> bool:
     return target.key.scope == instance.arn
 
 
+# up to this many channel files written are named, not said "under DIR" (QA-LD Q-LD-12)
+NAMED_FILES = 3
+
+
+def _written(out: Path, files: Mapping[str, object]) -> str:
+    """The channel files written, for the summary line: named, where few (one an app
+    instance), as the file may be ``channels/chat-2.yaml`` beside a kept one (QA-LD
+    Q-LD-12: ``1 channel file under DIR`` did not say which); else counted under ``out``;
+    "" for none (said of no kind: QA-FX Q-FX-4)."""
+    n = len(files)
+    if not n:
+        return ""
+    if n > NAMED_FILES:
+        return f"{counted(n, 'channel file')} under {out}"
+    return f"{counted(n, 'channel file')} ({', '.join(str(out / f) for f in sorted(files))})"
+
+
 def _private_unlisted(instance: AppInstanceSetting, bearer: str) -> str:
     """The warning for an app instance whose PRIVATE channels its bearer may not list
     (ListChannels' ``Privacy=PRIVATE`` refused, ForbiddenException): AWS tells not how
@@ -375,7 +392,7 @@ class ChannelsImport:
             warnings=channels.unlisted,
             # none written: said of no kind (QA-FX Q-FX-4)
             summary=channels.summary(len(self.desired.app_instances)) if n else "",
-            written=f"{counted(n, 'channel file')} under {out}" if n else "",
+            written=_written(out, channels.files),
             report=left_lines(channels),
             expect=NO_CHANGES if n else None,
             left_out=left,

@@ -155,6 +155,10 @@ def test_a_channel_created_after_the_import_goes_into_a_new_file(
     )
     run = cli(*UNPACED, "import", "--out", "desired-state")
     assert run.exit_code == 0, run.stderr
+    # the summary says where the new channel went (QA-LD Q-LD-12: "1 channel file under DIR")
+    assert run.lines[0].endswith(" Wrote 1 channel file (desired-state/channels/chat-2.yaml)."), (
+        run.lines
+    )
     assert chat.read_text(encoding="utf-8") == edited
     fresh = yaml.safe_load((desired / "channels" / "chat-2.yaml").read_text(encoding="utf-8"))
     assert list(fresh["channels"]) == ["fresh"]
