@@ -63,7 +63,8 @@ class AuditRow:
     # (``target_id``): what ``audit_refusals`` reads it by, not by its name again
     declared: TargetKey | None = field(default=None, compare=False)
     # where Chime has the member more than once in the target, which of them the row is,
-    # as its note begins (``Twin (id arn:…/bot/bot-2): ``); "" otherwise
+    # as its note begins (``Twin (id arn:…/bot/bot-2)``, then ": " and the note where there
+    # is one: ``noted``); "" otherwise
     which: str = field(default="", compare=False)
 
     def role_text(self, role: RoleValue | None) -> str | None:
@@ -528,7 +529,7 @@ def _live_row(
         provenance=dm.provenance if dm is not None else (),
         prune=dt.prune if dt is not None else None,
         status=status,
-        note=which + note,
+        note=noted(which, note),
         protected=desired is not None and its in desired.protected,
         changed=changed,
         declared=dt.key if dt is not None else None,
@@ -577,13 +578,20 @@ def _twinned(f: Found, there: Sequence[Found]) -> bool:
 def _which(member: MemberRef, f: Found, alongside: Sequence[Found], twinned: bool = False) -> str:
     """Where Chime has the member more than once in a target (``alongside``, or under
     another id in another listing of it: ``twinned``), which of them ``f``'s row is: its
-    spelling (a bot: its name) and id in Chime, ``Twin (id arn:…/bot/bot-2): ``; else
+    spelling (a bot: its name) and id in Chime, ``Twin (id arn:…/bot/bot-2)``; else
     ""."""
     if not alongside and not twinned:
         return ""
     its = f.membership.ref
     spelled = its if its == member else member
-    return f"{spelled.display} (id {f.membership.member_id}): "
+    return f"{spelled.display} (id {f.membership.member_id})"
+
+
+def noted(which: str, note: str) -> str:
+    """A row's note: which twin it is (``_which``), then what a plan does there, where
+    there is either; the twin alone where there is nothing to say (no desired state),
+    not ``Twin (id …): `` with nothing after it (QA-GE Q-GE-5)."""
+    return f"{which}: {note}" if which and note else which or note
 
 
 def _unplanned_row(
@@ -598,7 +606,7 @@ def _unplanned_row(
     (``AuditRow.which``); and declared as MEMBER is declared there where the row's own spelling is
     not (a ``bot:NAME`` two bots share, each row by its ARN: QA-FT Q-FT-2), as
     ``explain`` shows each of them declared."""
-    row = replace(row, note=row.which + not_planned(why), changed=None)
+    row = replace(row, note=noted(row.which, not_planned(why)), changed=None)
     other = row.declared_role is None and f.membership.ref != member  # spelled otherwise
     dm = dt.member(member) if other else None
     if dm is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from reconciler.audit import Audit, AuditRow, not_planned, twins_declared
+from reconciler.audit import Audit, AuditRow, not_planned, noted, twins_declared
 from reconciler.desired.model import DesiredState
 from reconciler.plan import SafetyViolation, TargetPlan
 from reconciler.refs import MemberRef, TargetKey
@@ -58,7 +58,7 @@ def with_unplanned(a: Audit, unplanned: Mapping[TargetKey, str]) -> Audit:
     if not any(r.declared in unplanned for r in a.rows if r.declared is not None):
         return a
     rows = tuple(
-        replace(r, note=r.which + not_planned(unplanned[r.declared]), changed=None)
+        replace(r, note=noted(r.which, not_planned(unplanned[r.declared])), changed=None)
         if r.declared is not None and r.declared in unplanned
         else r
         for r in a.rows

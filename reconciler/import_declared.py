@@ -66,27 +66,38 @@ class Declared:
 class Unclear:
     """A declaration by a name several live targets of its scope have (``ids``): it
     declares none of them (``Declared.ambiguous``), so each written is written with its
-    id (``written``: those, where not all of ``ids``), and the entry must go before plan
-    (QA-FP Q-FP-11 for channels, QA-LD Q-LD-7 for rooms)."""
+    own id (``written``: those, where not all of ``ids``; none where each is declared by
+    its id already, ``kept``), and the entry must go before plan (QA-FP Q-FP-11 for
+    channels, QA-LD Q-LD-7 for rooms; QA-GE Q-GE-4: whether or not any is written now)."""
 
     kind: Kind
     target: DesiredTarget
     ids: tuple[str, ...]
     written: tuple[str, ...] | None = None
+    kept: tuple[str, ...] = ()
 
     @property
     def line(self) -> str:
         words, n, id_key = self.kind.words, len(self.ids), f"{self.kind.id_field}:"
+        fix = f"Remove that entry (or give it one {words.entry_noun}'s {id_key}) before plan."
         if self.written is None or set(self.written) == set(self.ids):
-            which = "both are" if n == 2 else "each is"
-        else:
+            which = "so both are written" if n == 2 else "so each is written"
+            how = f", each with its own {id_key}"
+        elif self.written:
             some = len(self.written)
-            which = f"{', '.join(shown(i) for i in self.written)} {'is' if some == 1 else 'are'}"
+            which = f"so {', '.join(shown(i) for i in self.written)} "
+            which += "is written" if some == 1 else "are written"
+            how = f" with its own {id_key}" if some == 1 else f", each with its own {id_key}"
+        else:  # each is declared by its id already: the entry alone is in the way
+            kept = self.kept if set(self.kept) != set(self.ids) else ()
+            which = "and each is" if not kept else f"and {', '.join(shown(i) for i in kept)}"
+            which += "" if not kept else (" is" if len(kept) == 1 else " are")
+            how = f" declared by {id_key} already"
+            fix = "Remove that entry before plan."
         return (
             f"Note: {self.target.location}: {words.entry_noun} {shown(self.target.key.name)} "
             f"is declared by name, and {n} {words.entry_plural} of {words.scope} "
             f"{shown(self.target.key.scope)} have that name "
-            f"({', '.join(shown(i) for i in self.ids)}): it declares none of them, so "
-            f"{which} written with its {id_key}. Remove that entry (or give it one "
-            f"{words.entry_noun}'s {id_key}) before plan."
+            f"({', '.join(shown(i) for i in self.ids)}): it declares none of them, "
+            f"{which}{how}. {fix}"
         )

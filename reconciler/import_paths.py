@@ -1,8 +1,9 @@
 """Where ``import --out DIR`` may write a file without dropping what DIR declares (QA-FY
 Q-FY-1, Q-FY-7): a file there is written over only when every target it declares is one
-this import writes into it again (``--force``'s refresh); one that declares another target
-(another account's room of the same name, a hand-edited channel file) is never replaced,
-and the import takes another name beside it."""
+this import writes into it again (``--force``'s refresh) and it holds nothing but targets;
+one that declares another target (another account's room of the same name, a hand-edited
+channel file) or anything else (``groups:``, ``owners:``: QA-LD Q-LD-11) is never
+replaced, and the import takes another name beside it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import os
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
+import yaml
+
+from reconciler import kinds
 from reconciler.desired.model import DesiredTarget
 
 
@@ -25,8 +29,28 @@ def declares_others(
     path: Path, declared: Mapping[str, Collection[DesiredTarget]], own: Collection[object]
 ) -> bool:
     """Whether the file at ``path`` declares a target not in ``own`` (those written into it
-    again): writing over it would drop that declaration without a word."""
-    return any(t not in own for t in declared.get(str(path), ()))
+    again), or anything but targets (``holds_more``): writing over it would drop that
+    declaration without a word."""
+    return any(t not in own for t in declared.get(str(path), ())) or holds_more(path)
+
+
+def holds_more(path: Path) -> bool:
+    """Whether the file at ``path`` holds anything but targets' sections (``rooms:``,
+    ``channels:``, ...): ``groups:``, ``owners:``, any other key with a value, or text
+    that is no YAML mapping (kept: only a file of targets is ever written over). One that
+    cannot be read (a folder there, no permission) is the write's to refuse, as before."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError:
+        return False
+    except (UnicodeError, yaml.YAMLError):
+        return True
+    if data is None:
+        return False
+    if not isinstance(data, dict):
+        return True
+    sections = set(kinds.sections())
+    return any(key not in sections and value is not None for key, value in data.items())
 
 
 def is_there(path: Path) -> bool:

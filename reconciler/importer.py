@@ -417,18 +417,18 @@ def unclear_rooms(
     """The entries by a name several live rooms of the account have (``shared``) where
     ``rooms`` has one of them: each declares none of them (the plan refuses it), so the
     rooms not in ``leave`` (declared by id) are written with ``id:``, and the entry must
-    go before plan (QA-LD Q-LD-7, as Q-FP-11 for channels)."""
+    go before plan (QA-LD Q-LD-7, as Q-FP-11 for channels), even where every one is in
+    ``leave`` (QA-GE Q-GE-4)."""
     declared = Declared.of(ROOM, targets)
-    written: dict[DesiredTarget, tuple[tuple[str, str], list[str]]] = {}
+    found: dict[DesiredTarget, tuple[tuple[str, str], list[str], list[str]]] = {}
     for r in sorted(rooms):
         pair = (r.account, r.name)
         entry = declared.ambiguous(r.account, r.name, len(shared.get(pair, ())))
         if entry is not None:
-            ids = written.setdefault(entry, (pair, []))[1]
-            if r not in leave:
-                ids.append(r.room_id)
+            _, written, kept = found.setdefault(entry, (pair, [], []))
+            (kept if r in leave else written).append(r.room_id)
+    # named whether or not a room is written now: the plan refuses the entry (QA-GE Q-GE-4)
     return [
-        Unclear(ROOM, entry, shared[pair], tuple(ids))
-        for entry, (pair, ids) in written.items()
-        if ids
+        Unclear(ROOM, entry, shared[pair], tuple(written), tuple(kept))
+        for entry, (pair, written, kept) in found.items()
     ]

@@ -151,22 +151,31 @@ def _split(
     for c in channels:
         namesakes.setdefault(c.name, []).append(c.arn)
     wanted, left = [], []
-    unclear: dict[DesiredTarget, tuple[str, list[str]]] = {}
+    # an entry by a shared name is named whether or not a channel is written now: the
+    # plan refuses it (QA-GE Q-GE-4)
+    unclear: dict[DesiredTarget, tuple[str, list[str], list[str]]] = {}
     for c in channels:
         target = declared.find(instance, c.arn, c.name, names[c.name])
         if target is not None:
             left.append(target)
-            continue
-        wanted.append(c)
+        else:
+            wanted.append(c)
         entry = declared.ambiguous(instance, c.name, names[c.name])
         if entry is not None:
-            unclear.setdefault(entry, (c.name, []))[1].append(c.arn)
+            _, written, kept = unclear.setdefault(entry, (c.name, [], []))
+            (written if target is None else kept).append(c.arn)
     return (
         wanted,
         left,
         [
-            Unclear(CHANNEL, t, tuple(sorted(namesakes[name])), tuple(sorted(arns)))
-            for t, (name, arns) in unclear.items()
+            Unclear(
+                CHANNEL,
+                t,
+                tuple(sorted(namesakes[name])),
+                tuple(sorted(written)),
+                tuple(sorted(kept)),
+            )
+            for t, (name, written, kept) in unclear.items()
         ],
     )
 
@@ -278,6 +287,23 @@ def _ours(target: DesiredTarget, instance: AppInstanceSetting) -> bool:
     return target.key.scope == instance.arn
 
 
+# up to this many channel files written are named, not said "under DIR" (QA-LD Q-LD-12)
+NAMED_FILES = 3
+
+
+def _written(out: Path, files: Mapping[str, object]) -> str:
+    """The channel files written, for the summary line: named, where few (one an app
+    instance), as the file may be ``channels/chat-2.yaml`` beside a kept one (QA-LD
+    Q-LD-12: ``1 channel file under DIR`` did not say which); else counted under ``out``;
+    "" for none (said of no kind: QA-FX Q-FX-4)."""
+    n = len(files)
+    if not n:
+        return ""
+    if n > NAMED_FILES:
+        return f"{counted(n, 'channel file')} under {out}"
+    return f"{counted(n, 'channel file')} ({', '.join(str(out / f) for f in sorted(files))})"
+
+
 def _private_unlisted(instance: AppInstanceSetting, bearer: str) -> str:
     """The warning for an app instance whose PRIVATE channels its bearer may not list
     (ListChannels' ``Privacy=PRIVATE`` refused, ForbiddenException): AWS tells not how
@@ -366,7 +392,7 @@ class ChannelsImport:
             warnings=channels.unlisted,
             # none written: said of no kind (QA-FX Q-FX-4)
             summary=channels.summary(len(self.desired.app_instances)) if n else "",
-            written=f"{counted(n, 'channel file')} under {out}" if n else "",
+            written=_written(out, channels.files),
             report=left_lines(channels),
             expect=NO_CHANGES if n else None,
             left_out=left,

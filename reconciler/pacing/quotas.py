@@ -144,6 +144,8 @@ def _shown(value: float, written: str) -> str:
     """``value`` as ``:g`` shows it; one that is not finite as it was written (``1e400``
     was refused as ``inf``, a text the command line did not hold: QA-GE), cut when long,
     and why when it is no spelling of infinity."""
+    if written and value == 0 and any(c in "123456789" for c in written.partition("e")[0]):
+        return f"{cut(written)} (too small: it reads as 0)"  # 1e-400 (QA-GE Q-GE-6)
     if not written or math.isfinite(value):
         return f"{value:g}"
     if written.lstrip("+-").lower() in _NOT_FINITE:

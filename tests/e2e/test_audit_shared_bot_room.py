@@ -295,6 +295,34 @@ def test_every_row_of_a_twin_bot_says_which_bot_it_is(
     ]
 
 
+def test_without_a_desired_state_a_twin_row_names_its_bot_and_nothing_after(
+    emulator: EmulatorServer, write_desired: Any, cli: Any
+) -> None:
+    """QA-GE Q-GE-5: with no desired state there is nothing to say of a row, and each twin
+    row's note was a dangling ``Pager (id b1): `` (JSON too); now ``Pager (id b1)``."""
+    _twins_in_one_two_three(emulator, write_desired)
+    args = ("--endpoint-url", cli.endpoint_url, "--desired", "nowhere")
+    run = cli.raw(*args, "audit", "bot:Pager", "--account", ACCOUNT)
+    assert run.exit_code == 0, run.stderr
+    assert [r[4] for r in _rows(run.stdout)] == [
+        "Pager (id b1)",
+        "Pager (id b2)",
+        "Pager (id b1)",
+        "Pager (id b1)",
+        "Pager (id b2)",
+    ]
+    doc = json.loads(
+        cli.raw(*args, "audit", "bot:Pager", "--account", ACCOUNT, "--format", "json").stdout
+    )
+    assert [r["note"] for r in doc["rooms"]] == [
+        "Pager (id b1)",
+        "Pager (id b2)",
+        "Pager (id b1)",
+        "Pager (id b1)",
+        "Pager (id b2)",
+    ]
+
+
 def test_a_room_declaring_a_twin_name_is_not_planned_in_audit_as_in_plan(
     emulator: EmulatorServer, write_desired: Any, cli: Any
 ) -> None:

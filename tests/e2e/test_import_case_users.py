@@ -73,7 +73,8 @@ def test_import_prune_leaves_out_the_other_spelling_and_apply_removes_no_one(
     assert f"    # Left out: {WHY} (one member)." in text.splitlines()
     assert run.lines[0] == (  # QA-FK Q-FK-4: one line counts the channels too
         "Imported 1 channel (1 membership; 1 member left out: see the "
-        "comments) from 1 app instance. Wrote 1 channel file under desired-state."
+        "comments) from 1 app instance. Wrote 1 channel file "
+        "(desired-state/channels/chat.yaml)."
     )
     assert run.lines[-1] == (  # QA-FD Q-FD-3: it promised `No changes.`
         "Next: chime-reconciler --desired desired-state plan   (expect: No changes, but "

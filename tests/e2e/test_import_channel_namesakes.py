@@ -76,11 +76,22 @@ def test_an_entry_by_a_name_two_channels_have_declares_neither_and_both_are_writ
     assert (
         "Note: desired-state/chat.yaml:2: channel lobby is declared by name, and 2 channels "
         f"of app instance {CHAT} have that name ({CHAT}/channel/lobby, "
-        f"{CHAT}/channel/lobby-2): it declares none of them, so both are written with its "
-        "arn:. Remove that entry (or give it one channel's arn:) before plan."
+        f"{CHAT}/channel/lobby-2): it declares none of them, so both are written, each with "
+        "its own arn:. Remove that entry (or give it one channel's arn:) before plan."
     ) in run.lines
     assert not any("No changes" in line for line in run.lines), run.lines
     assert run.lines[-1] == (
+        "Next: fix the entries named above, then: chime-reconciler --desired desired-state plan"
+    )
+    again = cli(*UNPACED, "import", "--out", "desired-state")  # both declared by arn: now
+    assert again.exit_code == 0, again.stderr
+    assert (  # the entry is still in the plan's way (QA-GE Q-GE-4)
+        "Note: desired-state/chat.yaml:2: channel lobby is declared by name, and 2 channels "
+        f"of app instance {CHAT} have that name ({CHAT}/channel/lobby, "
+        f"{CHAT}/channel/lobby-2): it declares none of them, and each is declared by arn: "
+        "already. Remove that entry before plan."
+    ) in again.lines, again.lines
+    assert again.lines[-1] == (
         "Next: fix the entries named above, then: chime-reconciler --desired desired-state plan"
     )
     (desired / "chat.yaml").unlink()  # as the note says
@@ -178,5 +189,6 @@ def test_the_note_counts_a_namesake_declared_by_arn_already(
         "Note: desired-state/chat.yaml:2: channel lobby is declared by name, and 2 channels "
         f"of app instance {CHAT} have that name ({CHAT}/channel/lobby, "
         f"{CHAT}/channel/lobby-2): it declares none of them, so {CHAT}/channel/lobby-2 is "
-        "written with its arn:. Remove that entry (or give it one channel's arn:) before plan."
+        "written with its own arn:. Remove that entry (or give it one channel's arn:) before "
+        "plan."
     ) in run.lines, run.lines

@@ -155,6 +155,10 @@ def test_a_channel_created_after_the_import_goes_into_a_new_file(
     )
     run = cli(*UNPACED, "import", "--out", "desired-state")
     assert run.exit_code == 0, run.stderr
+    # the summary says where the new channel went (QA-LD Q-LD-12: "1 channel file under DIR")
+    assert run.lines[0].endswith(" Wrote 1 channel file (desired-state/channels/chat-2.yaml)."), (
+        run.lines
+    )
     assert chat.read_text(encoding="utf-8") == edited
     fresh = yaml.safe_load((desired / "channels" / "chat-2.yaml").read_text(encoding="utf-8"))
     assert list(fresh["channels"]) == ["fresh"]
@@ -300,3 +304,27 @@ def test_a_second_channel_of_a_declared_name_is_imported_beside_the_file(
     )
     written = yaml.safe_load((desired / "channels" / "chat-2.yaml").read_text(encoding="utf-8"))
     assert list(written["channels"]) == ["ops (ch-1)", "ops (ch-2)"]
+
+
+def test_force_never_writes_over_a_file_of_groups(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """QA-LD Q-LD-11: a file that holds only groups (owners) at the path import chooses
+    (rooms/ops.yaml, channels/chat.yaml) declared no target, so --force wrote over it and
+    the groups were gone. Now it is kept, and the import takes another name beside it."""
+    emulator.reset(_chat_seed())
+    groups = "groups:\n  oncall:\n    members: [alice@example.com]\n"
+    owners = "groups:\n  team:\n    owners: ['@org/chat']\n    members: [alice@example.com]\n"
+    desired = write_desired(
+        {"settings.yaml": _settings("chat"), "rooms/ops.yaml": groups, "channels/chat.yaml": owners}
+    )
+    run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
+    assert run.exit_code == 0, run.stderr
+    assert (desired / "rooms" / "ops.yaml").read_text(encoding="utf-8") == groups
+    assert (desired / "channels" / "chat.yaml").read_text(encoding="utf-8") == owners
+    room = yaml.safe_load((desired / "rooms" / "ops-r1.yaml").read_text(encoding="utf-8"))
+    assert list(room["rooms"]) == ["ops"]
+    channel = yaml.safe_load((desired / "channels" / "chat-2.yaml").read_text(encoding="utf-8"))
+    assert list(channel["channels"]) == ["ops"]
+    plan = cli(*UNPACED, "plan")
+    assert (plan.exit_code, plan.lines[-1]) == (0, NO_CHANGES), plan.stderr

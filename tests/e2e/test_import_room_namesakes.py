@@ -48,8 +48,8 @@ def _seed() -> dict[str, Any]:
 
 NOTE = (
     "Note: desired-state/ops.yaml:2: room ops is declared by name, and 2 rooms of account "
-    f"{ACCOUNT} have that name (r-ops1, r-ops2): it declares none of them, so {{}} written "
-    "with its id:. Remove that entry (or give it one room's id:) before plan."
+    f"{ACCOUNT} have that name (r-ops1, r-ops2): it declares none of them, {{}}. Remove that "
+    "entry (or give it one room's id:) before plan."
 )
 NEXT = "Next: fix the entries named above, then: chime-reconciler --desired desired-state plan"
 
@@ -80,7 +80,7 @@ def test_an_entry_by_a_shared_room_name_declares_neither_and_both_are_written(
     run = cli("import", "--out", "desired-state")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert not any(line.startswith("Left ") for line in run.lines), run.lines
-    assert NOTE.format("both are") in run.lines
+    assert NOTE.format("so both are written, each with its own id:") in run.lines
     assert not any("No changes" in line for line in run.lines), run.lines
     assert run.lines[-1] == NEXT
     assert _rooms(workdir) == {
@@ -102,6 +102,25 @@ def test_with_room_by_id_only_that_room_is_written_and_the_entry_named(
 ) -> None:
     run = cli("import", "--room", "r-ops2", "--out", "desired-state")
     assert run.exit_code == 0, run.stdout + run.stderr
-    assert NOTE.format("r-ops2 is") in run.lines
+    assert NOTE.format("so r-ops2 is written with its own id:") in run.lines
     assert run.lines[-1] == NEXT
     assert list(_rooms(workdir)) == ["ops (r-ops2)"]
+
+
+def test_importing_again_with_both_declared_by_id_still_names_the_entry(
+    ops: Path, cli: Cli
+) -> None:
+    # QA-GE Q-GE-4: the entry is still in the way of the plan though no room is written
+    # this time, so the note and the Next line that says so come again
+    assert cli("import", "--out", "desired-state").exit_code == 0
+    run = cli("import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert (
+        "Note: desired-state/ops.yaml:2: room ops is declared by name, and 2 rooms of account "
+        f"{ACCOUNT} have that name (r-ops1, r-ops2): it declares none of them, and each is "
+        "declared by id: already. Remove that entry before plan."
+    ) in run.lines, run.lines
+    assert not any("No changes" in line for line in run.lines), run.lines
+    assert run.lines[-1] == NEXT
+    plan = cli("plan")  # which the plan refuses, as said
+    assert "2 Chime rooms named ops in account" in plan.stderr + plan.stdout

@@ -354,8 +354,8 @@ def test_an_entry_by_a_name_two_live_rooms_share_declares_neither() -> None:
     assert unclear.line == (
         f"Note: {desired.files[0]}:2: room ops is declared by name, and 2 rooms of account "
         f"{ACC} have that name ({', '.join(sorted([ops.room_id, 'rid-other']))}): it "
-        "declares none of them, so both are written with its id:. Remove that entry (or "
-        "give it one room's id:) before plan."
+        "declares none of them, so both are written, each with its own id:. Remove that "
+        "entry (or give it one room's id:) before plan."
     )
 
 

@@ -74,6 +74,15 @@ def test_rate_option(text: str, expected: tuple[str, float | None]) -> None:
             f"requests per second or off, not {'1' * 80}…(400 characters) (too large: it "
             "reads as infinity)",
         ),
+        (  # QA-GE Q-GE-6: zero to float(), said as written
+            "chime=1e-400",
+            "--rate chime=1e-400: a rate is a positive number of requests per second or "
+            "off, not 1e-400 (too small: it reads as 0)",
+        ),
+        (
+            "chime=0",
+            "--rate chime=0: a rate is a positive number of requests per second or off, not 0",
+        ),
     ],
 )
 def test_bad_rate_options_say_what_is_wrong(text: str, message: str) -> None:
