@@ -230,7 +230,7 @@ def test_target_that_is_not_declared_is_an_error_before_any_call(
 ) -> None:
     run = cli("plan", "--target", "nosuch", "--detailed-exitcode")
     assert run.lines == [
-        "Error: --target nosuch: no target named 'nosuch' is declared; --target takes a "
+        "Error: --target: no target named 'nosuch' is declared; --target takes a "
         "target's name (its key in the YAML) or the id written there, not the id Chime gave "
         "a target declared by name",
         "",
@@ -247,11 +247,25 @@ def test_an_over_long_target_is_shown_by_its_first_80_characters_and_length(
     run = cli("plan", "--target", "a" * 100_000)
     shown = "a" * 80
     assert run.lines[0] == (
-        f"Error: --target {shown}…(100,000 characters): no target named '{shown}'…(100,000 "
+        f"Error: --target: no target named '{shown}'…(100,000 "
         "characters) is declared; --target takes a target's name (its key in the YAML) or "
         "the id written there, not the id Chime gave a target declared by name"
     )
     assert len(run.stdout) + len(run.stderr) < 1000
+    assert run.exit_code == 1
+    assert calls() == {}
+
+
+def test_a_target_of_the_longest_name_length_is_quoted_once_and_cut(
+    ops: Any, cli: Any, calls: Calls
+) -> None:
+    # QA-LD Q-LD-14: a 256-character --target (a name's longest) was quoted whole, twice
+    run = cli("plan", "--target", "b" * 256)
+    assert run.lines[0] == (
+        f"Error: --target: no target named {'b' * 80!r}…(256 characters) is declared; "
+        "--target takes a target's name (its key in the YAML) or the id written there, not "
+        "the id Chime gave a target declared by name"
+    )
     assert run.exit_code == 1
     assert calls() == {}
 
