@@ -25,6 +25,7 @@ from reconciler.kinds import RoleValue, Words
 from reconciler.live import LiveMember, LiveTarget, declared_match
 from reconciler.plan import Action, TargetPlan
 from reconciler.planner import plan_target, quiet_members
+from reconciler.quoted import cut
 from reconciler.refs import MemberKind, MemberRef, Provenance, TargetKey
 from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts
 
@@ -135,16 +136,14 @@ class UnknownMemberError(ReconcilerError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        what = (
-            f"bot named {self.member.display}"
-            if self.member.kind is MemberKind.BOT
-            else f"user with e-mail {self.member.display}"
-        )
+        # the member quoted once, cut short (a 256-character e-mail was quoted whole twice)
+        what = "bot by that name" if self.member.kind is MemberKind.BOT else "user with that e-mail"
+        member = cut(str(self.member))
         if not self.accounts:
-            return f"unknown member {self.member}: no Chime {what} in any account"
+            return f"unknown member {member}: no Chime {what} in any account"
         where = "account" if len(self.accounts) == 1 else "accounts"
         return (
-            f"unknown member {self.member}: no Chime {what} in {where} "
+            f"unknown member {member}: no Chime {what} in {where} "
             f"{', '.join(self.accounts)}, and the desired state does not declare it"
         )
 

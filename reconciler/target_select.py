@@ -17,8 +17,8 @@ from collections.abc import Collection, Iterable
 
 from reconciler import kinds
 from reconciler.desired.model import DesiredTarget
-from reconciler.desired.shown import clipped, named
 from reconciler.prose import with_article
+from reconciler.quoted import quoted
 
 
 def matched_by(t: DesiredTarget) -> set[str]:
@@ -69,8 +69,8 @@ def unknown_target_errors(
                 f"; {option} takes {with_article(noun)}'s name (its key in the YAML) or the "
                 f"id written there, not the id Chime gave {with_article(noun)} declared by name"
             )
-        shown = "".join(clipped(name))  # a 100,000-character value: its first 80 and length
-        messages.append(f"{option} {shown}: no {noun} named {named(name)} is declared{suffix}")
+        # quoted once, cut short (a 100,000-character value: its first 80 and its length)
+        messages.append(f"{option}: no {noun} named {quoted(name)} is declared{suffix}")
     return messages
 
 

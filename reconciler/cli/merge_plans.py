@@ -12,6 +12,7 @@ from reconciler.cli.options import saved_plan_options, verbose_option
 from reconciler.cli.plan import EXIT_CHANGES
 from reconciler.cli.plan_problems import problem_lines
 from reconciler.cli.saved_note import saved_note
+from reconciler.cli.stdout_seen import stdout_seen
 from reconciler.closed_output import written
 from reconciler.merge_origin import merged_origin
 from reconciler.plan_merge import merge_plans as merge
@@ -71,7 +72,7 @@ def merge_plans(
     ctx = click.get_current_context()
     shown.end()  # a closed output: 141; one that could not be written (a full disk): 1
     if merged.errors or merged.violations:
-        if fmt != "text":
+        if fmt != "text" or not stdout_seen():  # the output holds them: stdout may be a file
             for line in problem_lines(merged, fmt, refused=True, noun="merged plan"):
                 click.echo(line, err=True)
         ctx.exit(1)

@@ -18,6 +18,7 @@ from reconciler.cli.options import (
 from reconciler.cli.pipeline import Session
 from reconciler.cli.plan_problems import problem_lines
 from reconciler.cli.saved_note import saved_note
+from reconciler.cli.stdout_seen import stdout_seen
 from reconciler.closed_output import written
 from reconciler.planfile import check_writable, save_plan
 from reconciler.render import render_plan
@@ -81,7 +82,7 @@ def plan(
             )
         )
     refused = bool(result.violations) and not allow_unsafe
-    if fmt != "text":  # the document holds them; say so where a person looks (stdout: a file)
+    if fmt != "text" or not stdout_seen():  # say so where a person looks (stdout: a file)
         for line in problem_lines(result, fmt, refused=refused):
             click.echo(line, err=True)
     if out is not None:

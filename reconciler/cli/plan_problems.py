@@ -1,5 +1,6 @@
 """What ``plan`` and ``merge-plans`` say on stderr about a plan with errors or a safety
-refusal when stdout holds a document (``--format markdown|json``, often a file): each
+refusal when stdout holds a document (``--format markdown|json``, often a file), or the
+text plan where it is not seen (``plan > plan.txt``: ``stdout_seen``): each
 error as the text plan prints it, located (``FILE:LINE: message``, which CI turns into an
 annotation on that line, .github/scripts/run-step.sh), each refusal, then one line counting
 them apart and saying where the document lists them."""

@@ -283,8 +283,8 @@ def test_audit_of_a_member_no_account_has_and_no_file_declares_exits_1(
     result = run(emulator, desired, "nobody@example.com")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
-        "Error: unknown member nobody@example.com: no Chime user with e-mail "
-        f"nobody@example.com in account {ACC}, and the desired state does not declare it\n"
+        "Error: unknown member nobody@example.com: no Chime user with that e-mail "
+        f"in account {ACC}, and the desired state does not declare it\n"
     )
 
 

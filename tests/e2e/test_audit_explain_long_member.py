@@ -51,7 +51,11 @@ def test_a_member_of_the_longest_length_is_still_looked_up(
     run = cli(command, member)
     if command == "audit":
         assert run.exit_code == 1
-        assert run.err_lines[0].startswith(f"Error: unknown member {member}: no Chime user")
+        # QA-LD Q-LD-14: quoted once, cut to its first 80 (it was quoted whole, twice)
+        assert run.err_lines == [
+            f"Error: unknown member {member[:80]}…(256 characters): no Chime user with that "
+            f"e-mail in account {ACCOUNT}, and the desired state does not declare it"
+        ]
     else:
         assert run.exit_code == 0
         assert run.lines[-1] == f"{member} is neither declared nor live in any declared target."

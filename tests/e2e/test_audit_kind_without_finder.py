@@ -95,7 +95,7 @@ def test_a_member_only_such_a_kind_declares_is_not_called_unknown_without_a_word
     result = cli("audit", "ann@example.com")
     assert result.exit_code == 1
     assert result.err_lines == [
-        f"Error: unknown member ann@example.com: no Chime user with e-mail ann@example.com "
+        f"Error: unknown member ann@example.com: no Chime user with that e-mail "
         f"in account {ACCOUNT}, and the desired state does not declare it, where audit can look; "
         f"{NOT_AUDITED}"
     ]

@@ -83,7 +83,7 @@ def test_a_mistyped_user_is_a_located_plan_error_and_apply_changes_nothing(chat:
     shown = planned.stdout + planned.stderr
     assert f"no AppInstanceUser 'u1O1' in {INSTANCE}" in shown
     assert "chat.yaml:6" in shown  # the line that declares it
-    errors = [line for line in shown.splitlines() if "AppInstanceUser" in line]
+    errors = [line for line in planned.lines if "AppInstanceUser" in line]  # the plan's
     assert len(errors) == 1, shown  # the real user u101 is no error
     # two users no listing revealed: two lookups (0.04 s at AWS's 50/s) take less time
     # than one ListAppInstanceUsers page (0.1 s at 10/s); u000 (listed) costs nothing

@@ -298,7 +298,7 @@ def test_a_private_channel_hidden_from_a_bearer_that_is_not_an_admin_names_the_b
     )
     run = cli("plan")
     assert run.exit_code == 1
-    errors = [x for x in (run.stdout + run.stderr).splitlines() if x.startswith("Error: ")]
+    errors = [x for x in run.stdout.splitlines() if x.startswith("Error: ")]
     assert errors == [
         f"Error: desired-state/chat.yaml:2: no channel named c00 in app instance {INSTANCE}, "
         "or none its bearer user:r0 (desired-state/settings.yaml:4) may see: ListChannels shows "
@@ -322,7 +322,7 @@ def test_a_channel_name_no_listing_has_is_unknown_for_an_admin_bearer(
     )
     run = cli("plan")
     assert run.exit_code == 1
-    errors = [x for x in (run.stdout + run.stderr).splitlines() if x.startswith("Error: ")]
+    errors = [x for x in run.stdout.splitlines() if x.startswith("Error: ")]
     assert errors == [
         f"Error: desired-state/chat.yaml:2: no channel named C00 in app instance {INSTANCE}: "
         "ListChannels lists none of that name, PUBLIC or PRIVATE (names are matched exactly, "
@@ -379,7 +379,7 @@ def test_a_bot_bearer_that_names_no_bot_is_an_error_at_its_line_and_the_rest_is_
     )
     run = cli("--rate", "messaging.bearer=200", "plan")
     assert run.exit_code == 1
-    errors = [x for x in (run.stdout + run.stderr).splitlines() if x.startswith("Error: ")]
+    errors = [x for x in run.stdout.splitlines() if x.startswith("Error: ")]
     assert errors == [
         f"Error: desired-state/settings.yaml:{line}: bearer bot:NoBot: no AppInstanceBot named "
         f"'NoBot' in {INSTANCE}: check the name"

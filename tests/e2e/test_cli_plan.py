@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import pty
+import subprocess
+import sys
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
@@ -230,7 +234,7 @@ def test_target_that_is_not_declared_is_an_error_before_any_call(
 ) -> None:
     run = cli("plan", "--target", "nosuch", "--detailed-exitcode")
     assert run.lines == [
-        "Error: --target nosuch: no target named 'nosuch' is declared; --target takes a "
+        "Error: --target: no target named 'nosuch' is declared; --target takes a "
         "target's name (its key in the YAML) or the id written there, not the id Chime gave "
         "a target declared by name",
         "",
@@ -247,11 +251,25 @@ def test_an_over_long_target_is_shown_by_its_first_80_characters_and_length(
     run = cli("plan", "--target", "a" * 100_000)
     shown = "a" * 80
     assert run.lines[0] == (
-        f"Error: --target {shown}…(100,000 characters): no target named '{shown}'…(100,000 "
+        f"Error: --target: no target named '{shown}'…(100,000 "
         "characters) is declared; --target takes a target's name (its key in the YAML) or "
         "the id written there, not the id Chime gave a target declared by name"
     )
     assert len(run.stdout) + len(run.stderr) < 1000
+    assert run.exit_code == 1
+    assert calls() == {}
+
+
+def test_a_target_of_the_longest_name_length_is_quoted_once_and_cut(
+    ops: Any, cli: Any, calls: Calls
+) -> None:
+    # QA-LD Q-LD-14: a 256-character --target (a name's longest) was quoted whole, twice
+    run = cli("plan", "--target", "b" * 256)
+    assert run.lines[0] == (
+        f"Error: --target: no target named {'b' * 80!r}…(256 characters) is declared; "
+        "--target takes a target's name (its key in the YAML) or the id written there, not "
+        "the id Chime gave a target declared by name"
+    )
     assert run.exit_code == 1
     assert calls() == {}
 
@@ -325,6 +343,50 @@ def test_unsafe_plan_is_printed_then_refused_with_its_numbers(crowd: None, cli: 
         "--allow-unsafe is given.",
     ]
     assert run.exit_code == 1
+
+
+CROWD_REFUSAL = (
+    "Error: refusing this plan: [crowd] Too many removals: 83.33% is over 25.00% (10/12) "
+    "(safety.max_removal_fraction)"
+)
+
+
+def plan_to(cli: Any, stdout: Any, stderr: Any) -> int:
+    """``plan`` in a child process whose stdout and stderr are the files given."""
+    argv = [sys.executable, "-m", "reconciler", *cli.argv(["plan"])]
+    return subprocess.run(
+        argv, cwd=cli.workdir, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr, timeout=60
+    ).returncode
+
+
+def test_a_refused_text_plan_into_a_file_says_so_on_stderr(crowd: None, cli: Any) -> None:
+    """QA-LD Q-LD-13: `plan > plan.txt` of a refused plan printed nothing on the terminal
+    but exit 1; now stderr names the refusal, as with --format markdown|json."""
+    with (cli.workdir / "plan.txt").open("w") as out, (cli.workdir / "err.txt").open("w") as err:
+        code = plan_to(cli, out, err)
+    assert code == 1
+    assert (cli.workdir / "err.txt").read_text().splitlines() == [
+        CROWD_REFUSAL,
+        "Error: the plan is refused by 1 safety rule (above, and in the text output); exit 1.",
+    ]
+    text = (cli.workdir / "plan.txt").read_text().splitlines()
+    assert text[: len(CROWD_PLAN)] == CROWD_PLAN and CROWD_REFUSAL in text  # as before
+
+
+def test_a_refused_text_plan_seen_is_not_said_twice(crowd: None, cli: Any) -> None:
+    """With stderr into the same file (`> log 2>&1`), or stdout on a terminal, the plan's
+    own refusal is seen: stderr does not repeat it."""
+    with (cli.workdir / "log.txt").open("w") as log:
+        assert plan_to(cli, log, subprocess.STDOUT) == 1
+    assert (cli.workdir / "log.txt").read_text().count(CROWD_REFUSAL) == 1
+    master, slave = pty.openpty()
+    try:
+        with (cli.workdir / "err.txt").open("w") as err:
+            assert plan_to(cli, slave, err) == 1
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert (cli.workdir / "err.txt").read_text() == ""
 
 
 def test_a_refused_plan_as_a_document_is_not_said_to_have_errors(

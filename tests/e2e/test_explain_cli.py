@@ -144,7 +144,7 @@ def test_explain_unknown_target_or_member_is_a_usage_error(scenario: None, cli: 
     assert (bad_target.exit_code, bad_target.err_lines) == (
         1,
         [
-            "Error: --target nope: no target named 'nope' is declared; --target takes a "
+            "Error: --target: no target named 'nope' is declared; --target takes a "
             "target's name (its key in the YAML) or the id written there, not the id Chime "
             "gave a target declared by name"
         ],

@@ -209,7 +209,7 @@ def test_adopt_of_a_room_no_file_declares_names_the_option_typed(
     assert (run.exit_code, run.err_lines) == (
         1,
         [
-            "Error: --room releasse: no room named 'releasse' is declared (did you mean "
+            "Error: --room: no room named 'releasse' is declared (did you mean "
             "'releases'?); --room takes a room's name (its key in the YAML) or the id written "
             "there, not the id Chime gave a room declared by name"
         ],

@@ -70,7 +70,7 @@ def test_adopt_names_the_kind_declared(channels_only: None, cli: Any) -> None:
     assert (run.exit_code, run.err_lines) == (
         1,
         [
-            "Error: --room incident-chatt: no channel named 'incident-chatt' is declared (did "
+            "Error: --room: no channel named 'incident-chatt' is declared (did "
             "you mean 'incident-chat'?); --room takes a channel's name (its key in the YAML) "
             "or the id written there, not the id Chime gave a channel declared by name"
         ],

@@ -199,5 +199,5 @@ def test_did_you_mean_compares_a_meeting_id_ignoring_case(
     planned = cli("plan", "--target", typo)
     assert planned.exit_code == 1
     assert planned.lines[0] == (
-        f"Error: --target {typo}: no target named {typo!r} is declared (did you mean {MEETING!r}?)"
+        f"Error: --target: no target named {typo!r} is declared (did you mean {MEETING!r}?)"
     )

@@ -139,7 +139,7 @@ def test_target_neither_suggests_nor_matches_a_value_that_is_no_meeting_id(
 
     typo = "postgres://admin:hunter@db.internal/prod"
     near = refused(typo)
-    assert near[0] == "Error: --target GUESS: no target named 'GUESS' is declared"
+    assert near[0] == "Error: --target: no target named 'GUESS' is declared"
     assert value not in "\n".join(near)
     assert refused(value) == near  # the exact value answers as any other guess
     assert refused("bridge") != near  # the meeting's name still selects it

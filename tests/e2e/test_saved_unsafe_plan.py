@@ -20,6 +20,11 @@ def unsafe(ops: Any, write_desired: Any) -> Any:
     return ops
 
 
+REFUSAL = (
+    "Error: refusing this plan: Too many removals: 2 is over the limit of 0 (safety.max_removals)"
+)
+
+
 def command(cli: Any, file: str) -> str:
     return f"  chime-reconciler --endpoint-url {cli.endpoint_url} apply --allow-unsafe {file}"
 
@@ -27,7 +32,9 @@ def command(cli: Any, file: str) -> str:
 def test_plan_out_of_a_refused_plan_says_apply_refuses_it(unsafe: Any, cli: Any) -> None:
     run = cli.raw("--endpoint-url", cli.endpoint_url, "plan", "--out", "p.json")
     assert run.exit_code == 1
-    assert run.err_lines == [
+    assert run.err_lines == [  # stdout is no terminal: stderr names the refusal (Q-LD-13)
+        REFUSAL,
+        "Error: the plan is refused by 1 safety rule (above, and in the text output); exit 1.",
         "Saved the plan to p.json; it breaks 1 safety rule, so apply refuses it. To override "
         "the safety rules and apply it all the same:",
         command(cli, "p.json"),
@@ -60,4 +67,7 @@ def test_merge_plans_out_of_a_refused_plan_says_apply_refuses_it(unsafe: Any, cl
         "override the safety rules and apply it all the same:",
         "  chime-reconciler --desired desired-state --endpoint-url "
         f"{cli.endpoint_url} --region us-east-1 apply --allow-unsafe m.json",
+        REFUSAL,
+        "Error: the merged plan is refused by 1 safety rule (above, and in the text output); "
+        "exit 1.",
     ]

@@ -44,7 +44,7 @@ def test_the_id_chime_gave_a_room_declared_by_name_is_refused_saying_why(
     run = cli("plan", "--target", "room-incident")
     assert run.exit_code == 1
     assert run.lines[0] == (
-        "Error: --target room-incident: no target named 'room-incident' is declared (did you "
+        "Error: --target: no target named 'room-incident' is declared (did you "
         "mean 'incident'?); --target takes a target's name (its key in the YAML) or the id "
         "written there, not the id Chime gave a target declared by name"
     )

@@ -148,19 +148,18 @@ def test_member_unknown_to_chime_and_to_the_files_is_an_error_naming_the_account
     with pytest.raises(UnknownMemberError) as caught:
         known(audit(ALICE, where([ScopeLookup(ACC, ()), ScopeLookup(ACC2, ())], []), state()))
     assert str(caught.value) == (
-        "unknown member alice@example.com: no Chime user with e-mail alice@example.com in "
+        "unknown member alice@example.com: no Chime user with that e-mail in "
         "accounts acc-1, acc-2, and the desired state does not declare it"
     )
     bot = MemberRef.bot("PagerBot")
     with pytest.raises(UnknownMemberError) as caught:
         known(audit(bot, where([ScopeLookup(ACC, ())], []), None))
     assert str(caught.value) == (
-        "unknown member bot:PagerBot: no Chime bot named PagerBot in account acc-1, "
+        "unknown member bot:PagerBot: no Chime bot by that name in account acc-1, "
         "and the desired state does not declare it"
     )
     assert str(UnknownMemberError(ALICE, [])) == (
-        "unknown member alice@example.com: no Chime user with e-mail alice@example.com "
-        "in any account"
+        "unknown member alice@example.com: no Chime user with that e-mail in any account"
     )
 
 

@@ -510,7 +510,7 @@ def test_an_unknown_target_is_explained_with_the_nouns_article(tmp_path: Path) -
         d = desired(tmp_path, "toys:\n  kite: {space: sky}\n")
         [message] = unknown_target_errors(d.targets, ["kyte"], "--room", "ox")
     assert message == (
-        "--room kyte: no ox named 'kyte' is declared (did you mean 'kite'?); --room takes an "
+        "--room: no ox named 'kyte' is declared (did you mean 'kite'?); --room takes an "
         "ox's name (its key in the YAML) or the id written there, not the id Chime gave an "
         "ox declared by name"
     )

@@ -32,7 +32,7 @@ def test_the_plan_does_not_depend_on_the_environment(
         monkeypatch.setenv("M", variable)
     unresolved = plan(_desired(), LIVE, targets=[ID])
     assert unresolved.targets == ()
-    assert unresolved.errors == (f"--target {ID}: no target named {ID!r} is declared",)
+    assert unresolved.errors == (f"--target: no target named {ID!r} is declared",)
     resolved = plan(_desired((ID,)), LIVE, targets=[ID])
     assert [t.key for t in resolved.targets] == [KEY]
     assert resolved.errors == ()

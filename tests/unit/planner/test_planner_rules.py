@@ -275,9 +275,9 @@ def test_target_option_with_an_unknown_name_is_an_error_with_a_suggestion() -> N
         "not the id Chime gave a target declared by name"
     )
     assert p.errors == (
-        "--target incident-respons: no target named 'incident-respons' is declared "
+        "--target: no target named 'incident-respons' is declared "
         "(did you mean 'incident-response'?)" + not_live_ids,
-        "--target nothing-like-it: no target named 'nothing-like-it' is declared" + not_live_ids,
+        "--target: no target named 'nothing-like-it' is declared" + not_live_ids,
     )
 
 
@@ -289,7 +289,7 @@ def test_target_option_with_some_targets_declared_by_name_explains_the_ids_chime
     p = plan(d, live, targets=["room-ops"])
     assert p.targets == ()
     [error] = p.errors
-    assert error.startswith("--target room-ops: no target named 'room-ops' is declared")
+    assert error.startswith("--target: no target named 'room-ops' is declared")
     assert error.endswith(
         "; --target takes a target's name (its key in the YAML) or the id written there, "
         "not the id Chime gave a target declared by name"
@@ -299,9 +299,7 @@ def test_target_option_with_some_targets_declared_by_name_explains_the_ids_chime
 def test_target_option_with_every_target_declared_by_id_says_only_what_is_unknown() -> None:
     d = desired_state(desired_target("ops", target_id="room-1"))
     p = plan(d, live_state(d, live_target("ops")), targets=["room-2"])
-    assert p.errors == (
-        "--target room-2: no target named 'room-2' is declared (did you mean 'room-1'?)",
-    )
+    assert p.errors == ("--target: no target named 'room-2' is declared (did you mean 'room-1'?)",)
 
 
 def test_target_option_keeps_only_the_problems_of_the_named_targets() -> None:
