@@ -22,6 +22,8 @@
 # to refuse: that commit's desired state is the head's.
 #   GITHUB_SHA     the commit checked out (the run's)
 #   GITHUB_EVENT_NAME, GITHUB_RUN_ATTEMPT   as GitHub sets them (push, 1: a push's own run)
+#   GITHUB_REF     the run's ref: a run of another ref whose desired state is not the
+#                  head's is refused (no run of BRANCH is queued to apply it); unset: BRANCH
 #   BRANCH         the branch (default main)       DESIRED  desired-state directory
 #   REMOTE         where to fetch the head (default origin)   (default desired-state)
 #   DEPTH          how many commits back from the head to look for GITHUB_SHA (default 200)
@@ -65,6 +67,13 @@ if [[ -n "$ours" && "$ours" == "$theirs" ]]; then
     echo "$BRANCH has moved on to $head, with the same $DESIRED/ as $GITHUB_SHA: applying it."
     echo "apply=true" >>"$GITHUB_OUTPUT"
     exit 0
+fi
+# Superseded holds only for a run of BRANCH itself: a run dispatched on another branch
+# (one cut before BRANCH's last merge) has no run of BRANCH queued behind it.
+ref="${GITHUB_REF:-refs/heads/$BRANCH}"
+if [[ "$ref" != "refs/heads/$BRANCH" ]]; then
+    if [[ "$ref" == refs/heads/* ]]; then on="branch ${ref#refs/heads/}"; else on="$ref"; fi
+    refuse "this run is for $on, not $BRANCH: its commit $GITHUB_SHA's $DESIRED/ differs from $BRANCH's head $head, and no run of $BRANCH is known to apply $BRANCH. Nothing was applied. To apply $BRANCH as it is, run the apply workflow on $BRANCH (Actions > apply > Run workflow, branch $BRANCH)."
 fi
 event="${GITHUB_EVENT_NAME:-}"
 attempt="${GITHUB_RUN_ATTEMPT:-}"

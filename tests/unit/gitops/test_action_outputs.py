@@ -27,8 +27,9 @@ exit 2
 """
 
 
-def run_action(tmp_path: Path, desired: str) -> dict[str, str]:
-    """One use of the action (command plan) in a job whose runner.temp is tmp_path/temp."""
+def run_action(tmp_path: Path, desired: str, **job_env: str) -> dict[str, str]:
+    """One use of the action (command plan) in a job whose runner.temp is tmp_path/temp;
+    ``job_env``: the caller's workflow- or job-level ``env:``, which its steps inherit."""
     (step,) = [s for s in ACTION["runs"]["steps"] if s.get("id") == "run"]
     stub = tmp_path / "chime-reconciler"
     stub.write_text(STUB)
@@ -41,6 +42,8 @@ def run_action(tmp_path: Path, desired: str) -> dict[str, str]:
         "inputs.fail-on-error": "false",
     }
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_"))}
+    env.pop("OUT_DIR", None)
+    env.update(job_env)
     for name, value in step["env"].items():
         env[name] = re.sub(r"\$\{\{ ([\w.-]+) \}\}", lambda m: values.get(m[1], ""), value)
     output = tmp_path / f"output-{desired}"
@@ -66,3 +69,21 @@ def test_two_uses_in_one_job_keep_each_ones_outputs(tmp_path: Path) -> None:
     for outputs in (staging, production):
         assert outputs["exit-code"] == "2"
         assert Path(outputs["plan-file"]).is_relative_to(tmp_path / "temp")
+
+
+def test_two_uses_keep_their_outputs_when_the_caller_s_workflow_sets_out_dir(
+    tmp_path: Path,
+) -> None:
+    """Q-GJ-2: plan.yml sets `env: OUT_DIR` for the whole workflow; a workflow adapted from
+    it that uses the action twice (staging, production) inherits it in the action's steps.
+    The action still writes each use to a directory of its own: the first use's
+    plan-markdown and plan-file name its own plan, and the caller's OUT_DIR is untouched."""
+    shared = tmp_path / "workspace" / ".chime-reconciler"
+    staging = run_action(tmp_path, "staging", OUT_DIR=str(shared))
+    production = run_action(tmp_path, "production", OUT_DIR=str(shared))
+
+    assert staging["plan-markdown"] != production["plan-markdown"]
+    assert "plan of staging" in Path(staging["plan-markdown"]).read_text()
+    assert '"staging"' in Path(staging["plan-file"]).read_text()
+    assert "plan of production" in Path(production["plan-markdown"]).read_text()
+    assert not shared.exists()

@@ -188,7 +188,9 @@ def test_a_dispatched_run_overtaken_by_a_merge_is_superseded(tmp_path: Path) -> 
     """Q-BR-5: not "a re-run of an older apply run": the merge's push run applies main."""
     a, b = two_merges(tmp_path)
 
-    code, log, _, output = run_for_a(tmp_path, a, "workflow_dispatch", "1")
+    code, log, _, output = run_for_a(
+        tmp_path, a, "workflow_dispatch", "1", GITHUB_REF="refs/heads/main"
+    )
 
     assert (code, output) == (0, "apply=false\n")
     assert "re-run" not in log
@@ -196,6 +198,24 @@ def test_a_dispatched_run_overtaken_by_a_merge_is_superseded(tmp_path: Path) -> 
         f"superseded by {b}: newer pushes to main changed desired-state/ since "
         f"this dispatched run's commit {a}" in log
     )
+
+
+def test_a_run_dispatched_on_another_branch_behind_main_is_refused(tmp_path: Path) -> None:
+    """Q-GJ-3: Run workflow with the branch left on `release` (cut before main's last
+    merge): no run of main is queued to apply it, so it is not "superseded"; it is
+    refused, naming the branch to run it on, and nothing is applied."""
+    a, b = two_merges(tmp_path)
+
+    code, log, summary, output = run_for_a(
+        tmp_path, a, "workflow_dispatch", "1", GITHUB_REF="refs/heads/release"
+    )
+
+    assert (code, output) == (1, "")
+    assert "superseded" not in log and "nothing needs doing" not in log
+    message = "this run is for branch release, not main"
+    assert f"::error::{message}" in log and f"main's head {b}" in log
+    assert "run the apply workflow on main (Actions > apply > Run workflow" in log
+    assert message in summary and "Nothing was applied." in summary
 
 
 def test_a_scheduled_run_overtaken_by_a_merge_is_superseded(tmp_path: Path) -> None:

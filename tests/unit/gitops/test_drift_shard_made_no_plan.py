@@ -140,7 +140,36 @@ def test_a_shard_that_made_no_plan_fails_its_job_and_is_named_by_the_merge(
     assert str(checkout.root) not in markdown
 
 
+def drift_job_runs(skip: str, shards: str, plan: str) -> bool:
+    """The drift job's `if:` as GitHub evaluates it, in a run not cancelled: apply-check's
+    `skip` output, and the shards and plan jobs' results (success, failure, skipped)."""
+    needs = {
+        "needs.apply-check.outputs.skip": skip,
+        "needs.shards.result": shards,
+        "needs.plan.result": plan,
+    }
+    m = re.fullmatch(r"\$\{\{ (.+) \}\}", JOBS["drift"]["if"])
+    assert m, JOBS["drift"]["if"]
+    for term in (t.strip() for t in m[1].split("&&")):
+        if term == "!cancelled()":
+            continue
+        compare = re.fullmatch(r"([\w.-]+) == '(\w*)'", term)
+        assert compare, term
+        if needs[compare[1]] != compare[2]:
+            return False
+    return True
+
+
 def test_the_drift_job_still_runs_after_a_failed_plan_job() -> None:
     assert JOBS["drift"]["needs"] == ["apply-check", "shards", "plan"]
-    assert JOBS["drift"]["if"] == "${{ !cancelled() && needs.apply-check.outputs.skip == 'false' }}"
+    assert drift_job_runs(skip="false", shards="success", plan="failure")
+    assert drift_job_runs(skip="false", shards="success", plan="success")
+    assert not drift_job_runs(skip="true", shards="skipped", plan="skipped")
     assert JOBS["plan"]["strategy"]["fail-fast"] is False
+
+
+def test_the_drift_job_does_not_run_when_the_shards_job_failed() -> None:
+    """Q-GJ-4: CHIME_DRIFT_SHARDS=0 fails the shards job with its own clear error; no plan
+    job runs, and the drift job does not either (it would fail a second time, blaming the
+    shards' plans and their merge)."""
+    assert not drift_job_runs(skip="false", shards="failure", plan="skipped")

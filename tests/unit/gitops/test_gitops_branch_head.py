@@ -7,9 +7,11 @@ workflow's checkout (shallow, at the run's commit) sees its origin."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).parents[3]
@@ -101,3 +103,70 @@ def test_apply_yml_checks_the_head_right_before_it_applies() -> None:
     runs = [str(s.get("run", "")).split("#")[0].strip() for s in steps]
     at = runs.index(".github/scripts/require-branch-head.sh")
     assert steps[at + 1]["env"]["INPUT_COMMAND"] == "apply"
+
+
+def run_apply_yml_check(work: Path, tmp_path: Path, sha: str, **github: str) -> tuple[int, str]:
+    """apply.yml's head-check step as GitHub runs it: its `env:` with `${{ a || b }}`
+    filled in from ``github`` (the first non-empty value; absent: empty), then its script
+    in the run's checkout ``work``."""
+    steps = yaml.safe_load((ROOT / ".github/workflows/apply.yml").read_text())["jobs"]["apply"][
+        "steps"
+    ]
+    (step,) = [s for s in steps if s.get("run") == ".github/scripts/require-branch-head.sh"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    for name, value in step.get("env", {}).items():
+        m = re.fullmatch(r"\$\{\{ (.+?) \}\}", value)
+        assert m, value
+        names = [part.strip() for part in m[1].split("||")]
+        env[name] = next((github[n] for n in names if github.get(n)), "")
+    env.update(
+        GITHUB_SHA=sha,
+        GITHUB_REF=f"refs/heads/{github['github.ref_name']}",
+        GITHUB_EVENT_NAME=github["github.event_name"],
+        GITHUB_RUN_ATTEMPT="1",
+        GITHUB_OUTPUT=str(tmp_path / "output"),
+        GIT_CONFIG_GLOBAL=str(tmp_path / "gitconfig"),
+    )
+    (tmp_path / "gitconfig").write_text('[protocol "file"]\n\tallow = always\n')
+    done = subprocess.run(  # the step's run, the script from this checkout
+        ["bash", str(ROOT / step["run"])], cwd=work, env=env, capture_output=True, text=True
+    )
+    output = tmp_path / "output"
+    return done.returncode, done.stdout + done.stderr + (
+        output.read_text() if output.exists() else ""
+    )
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"github.event_name": "push", "github.event.repository.default_branch": "master"},
+        {
+            "github.event_name": "workflow_dispatch",
+            "github.event.repository.default_branch": "master",
+        },
+        {"github.event_name": "schedule"},  # a schedule's event names no repository
+    ],
+)
+def test_a_repository_whose_default_branch_is_master_applies_its_head(
+    event: dict[str, str], tmp_path: Path
+) -> None:
+    """Q-GJ-1: deploy/README says to change only `branches: [main]` (and the trust policy)
+    when the default branch is not main; apply.yml's head check then follows that branch,
+    not a `main` the repository does not have."""
+    origin = tmp_path / "origin"
+    git(tmp_path, "init", "-q", "-b", "master", str(origin))
+    git(origin, "config", "uploadpack.allowAnySHA1InWant", "true")
+    head = commit(origin, "desired-state/rooms.yaml", "rooms: {}\n", "A")
+
+    code, log = run_apply_yml_check(
+        checkout_at(tmp_path, origin, head),
+        tmp_path,
+        head,
+        **event,
+        **{"github.ref_name": "master"},
+    )
+
+    assert code == 0, log
+    assert f"Commit {head} is the head of master." in log
+    assert "apply=true" in log
