@@ -14,9 +14,10 @@ line, and is neither added nor changed to them (``LiveState.refused``). ``read_i
 the maximum it was made with.
 
 ``meeting_id: ${VARIABLE}`` is read from the environment here, when plan or apply runs;
-unset (or empty), it is a located error. A meeting the API does not find (it has ended:
-AWS forgets ended meetings) is a located *notice*: it is left out of the plan without
-failing the other targets.
+unset (or empty), it is a located error. A meeting two entries name once their ids are
+resolved (``declared_once``) is reported then, and not read. A meeting the API does not
+find (it has ended: AWS forgets ended meetings) is a located *notice*: it is left out of
+the plan without failing the other targets.
 
 JoinTokens never reach this module's values: see ``meetings_api``.
 """
@@ -37,7 +38,7 @@ from reconciler.capabilities import (
     Capabilities,
     problem,
 )
-from reconciler.declared_once import compared
+from reconciler.declared_once import compared, declared_twice
 from reconciler.desired.meeting_spec import (
     attendee_problem,
     canonical_id,
@@ -54,6 +55,7 @@ from reconciler.live import (
     LiveState,
     LiveTarget,
     Refusal,
+    Unplanned,
     declared_match,
 )
 from reconciler.pacing.pacer import Pacer
@@ -136,9 +138,17 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
             if meeting_id is not None:
                 ids[t.key] = meeting_id
         # the other shards' meetings (``declared_once.compared``): their ids cost no call
-        others = ((t, _meeting_id(t)[0]) for t in compared(scope, desired.elsewhere))
-        elsewhere = {t.key: meeting_id for t, meeting_id in others if meeting_id is not None}
-        found = [t for t in scope if t.key in ids]
+        others = compared(scope, desired.elsewhere)
+        resolved = ((t, _meeting_id(t)[0]) for t in others)
+        elsewhere = {t.key: meeting_id for t, meeting_id in resolved if meeting_id is not None}
+        # a meeting declared twice is reported now, and not read: the planner's own check
+        # (``declared_once``) would refuse it after reading it (QA-GI Q-GI-11)
+        twice = declared_twice(scope, {**elsewhere, **ids}, others)
+        problems += twice.values()
+        if self.progress is not None:
+            for refused_key in twice:
+                self.progress(refused_key)
+        found = [t for t in scope if t.key in ids and t.key not in twice]
         readings = self._pmap(lambda t: self._read_meeting(t.key, ids[t.key]), found)
         targets: dict[TargetKey, LiveTarget] = {}
         scoped: dict[tuple[str, MemberRef], str] = {}
@@ -187,6 +197,7 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
             notices=tuple(notices),
             elsewhere_ids=elsewhere,
             refused=refusals,
+            unplanned={k: Unplanned(None, p.message) for k, p in twice.items()},
         )
 
     def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:

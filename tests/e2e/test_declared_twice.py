@@ -244,3 +244,54 @@ def test_two_variables_holding_two_meetings_are_planned_as_two(
     run = cli(*UNPACED, "plan", "--detailed-exitcode")
     assert run.exit_code == 2, run.stdout + run.stderr
     assert f"# meeting c (meeting_id ${{OTHER_ID}}, id {other})" in run.lines
+
+
+def test_a_meeting_declared_twice_is_not_read(
+    emulator: EmulatorServer,
+    write_desired: WriteDesired,
+    cli: Cli,
+    calls: Callable[[], dict[str, int]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """QA-GI Q-GI-11: both ids are known before any call (a literal, a variable's value),
+    so the meeting the plan refuses is not read, as a room declared twice is not; the
+    meeting declared once beside it is read at the bound (1 GetMeeting, 1 ListAttendees)."""
+    other = "6f1c2a9e-0000-4000-8000-000000000003"
+    monkeypatch.setenv("MEET_A", other)
+    third = {"id": other, "external_meeting_id": "third", "attendees": []}
+    seed: dict[str, Any] = {"meetings": [*MEETING_SEED["meetings"], third]}
+    emulator.reset(seed)
+    write_desired(
+        {
+            "m.yaml": f"""
+                meetings:
+                  a:
+                    meeting_id: ${{MEET_A}}
+                    attendees: {{alice@example.com: presenter}}
+                  b:
+                    meeting_id: {other.upper()}
+                    attendees: {{bob@example.com: viewer}}
+                  once:
+                    meeting_id: {MEETING}
+                    attendees: {{alice@example.com: presenter}}
+                """
+        }
+    )
+    run = cli(*UNPACED, "plan")
+    errors = [line for line in run.lines if line.startswith("Error: ")]
+    assert (run.exit_code, errors) == (
+        1,
+        [
+            f"Error: desired-state/m.yaml:2: meeting {other} is declared more than once "
+            "(also as b at desired-state/m.yaml:5); declare it once",
+            f"Error: desired-state/m.yaml:5: meeting {other} is declared more than once "
+            "(also as a at desired-state/m.yaml:2); declare it once",
+        ],
+    )
+    assert calls() == {"GetMeeting": 1, "ListAttendees": 1}
+    # explain and audit still say why the plan refuses it
+    run = cli(*UNPACED, "explain", "bob@example.com", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    targets = {t["name"]: t for t in json.loads(run.stdout)["targets"]}
+    assert targets["b"]["plan"]["outcome"] == "not-planned"
+    assert "is declared more than once" in targets["b"]["plan"]["note"]
