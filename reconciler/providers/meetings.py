@@ -3,9 +3,11 @@ operations the applier drives (BatchCreateAttendee, UpdateAttendeeCapabilities,
 DeleteAttendee).
 
 Reading costs one GetMeeting call and ceil(max(A, 1) / 100) ListAttendees calls per
-meeting of A attendees, meetings read in parallel. Nothing else: a meeting is named by id,
-and an attendee's ExternalUserId is what the desired state says (an e-mail, ``bot:NAME``
-or any text). GetMeeting gives the meeting's ``MeetingFeatures``: its own attendee maximum
+meeting of A attendees, meetings read in parallel; a meeting read again in the same run
+(``apply --watch``'s rounds) costs its ListAttendees only (``_read_meeting``). Nothing
+else: a meeting is named by id, and an attendee's ExternalUserId is what the desired
+state says (an e-mail, ``bot:NAME`` or any text). GetMeeting gives the meeting's
+``MeetingFeatures``: its own attendee maximum
 (``LiveTarget.max_members``, which the planner and the applier use instead of AWS's 250)
 and the media it was created without: a declared attendee whose capabilities ask for
 video or content there (AWS refuses them, 400) is a located problem at the attendee's
@@ -92,11 +94,13 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
     kind = MEETING.id
 
     ids: AttendeeIds  # the AttendeeIds of the ExternalUserIds this run has seen (read or made)
+    features: dict[str, MeetingFeatures]  # by meeting id, as GetMeeting answered this run
 
     def started(self) -> None:
         # made before any reader thread: one made on first use by two threads at once was
         # two maps, and the AttendeeIds one recorded were lost (QA-AE Q-AE-2)
         self.ids = AttendeeIds()
+        self.features = {}
 
     def open_api(self, client: Any, retry: RetryPolicy, pacer: Pacer | None) -> MeetingsApi:
         return MeetingsApi(client, retry, pacer)
@@ -231,10 +235,17 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
     def _read_meeting(
         self, key: TargetKey, meeting_id: str
     ) -> tuple[MeetingFeatures, list[LiveMember]] | None:
-        """The meeting's features and attendees (None: it has ended, or never existed)."""
-        features = self._unless_gone(key, lambda: self.api.get_meeting(meeting_id))
+        """The meeting's features and attendees (None: it has ended, or never existed).
+        The features are read once a run (``apply --watch``: once a watch, not once a
+        round): only CreateMeeting sets them, and no call of the meetings API changes them
+        (AWS does not say so in words; its API has no such call). Whether the meeting is
+        still there is the listing's NotFound, each read."""
+        features = self.features.get(meeting_id)
         if features is None:
-            return None
+            features = self._unless_gone(key, lambda: self.api.get_meeting(meeting_id))
+            if features is None:
+                return None
+            self.features[meeting_id] = features
         members = self._read(key, meeting_id)
         return None if members is None else (features, members)
 
