@@ -113,6 +113,10 @@ def test_as_a_user_runs_it_an_infinite_attempt_count_is_no_internal_error(
             "Error: Invalid value for '--interval': 'inf' is not a finite number.",
         ),
         (
+            ("--interval", "abc"),
+            "Error: Invalid value for '--interval': 'abc' is not a number.",
+        ),
+        (
             ("--interval", "0"),
             "Error: Invalid value for '--interval': 0.0 is not in the range x>=0.1.",
         ),

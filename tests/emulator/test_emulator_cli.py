@@ -159,6 +159,7 @@ RATES = ("--throttle-rate", "--error-rate", "--conflict-rate", "--item-error-rat
         (("--tps", "nan"), "--tps': 'nan' is not a finite number."),
         (("--tps", "inf"), "--tps': 'inf' is not a finite number."),
         (("--tps", "-inf"), "--tps': -inf is not in the range x>0."),
+        (("--error-rate", "half"), "--error-rate': 'half' is not a number."),
     ],
 )
 def test_a_fault_option_that_is_not_a_finite_number_is_a_usage_error(
