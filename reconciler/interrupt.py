@@ -65,6 +65,16 @@ SECOND_FINISHING = (
 )
 
 
+# the first signal once the run's calls are done and it says and writes its own result
+# (``saying``): it is left to end, then exits 130 (QA-GH Q-GH-3: it died with "Interrupted."
+# and no --out result, a JSON document on stdout cut in the middle)
+FINISHING = (
+    "Interrupted: the calls are done; saying and writing what was applied, then quitting "
+    "(press Ctrl-C again to quit at once)."
+)
+QUITTING = "Interrupted again: quitting at once.\n"
+
+
 class NotStarted(AwsError):
     """A call not started because of an interrupt: its change was not applied."""
 
@@ -191,6 +201,41 @@ def graceful(
         for s, handler in previous.items():
             signal.signal(s, handler)
         STOP.clear()
+
+
+@contextmanager
+def saying(last_line: Callable[[], str]) -> Iterator[None]:
+    """Meanwhile the run's calls are done and it says and writes its own result (the
+    closing lines, the --out file, a JSON document on stdout): a first SIGINT or SIGTERM
+    says ``FINISHING`` and lets it end (recorded in ``PRESSED``: the run then ends with
+    exit 130, ``pressed()``); a second one says ``QUITTING`` and ``last_line()`` and exits
+    130 at once (a slow reader of stdout is not waited for). Both are written with
+    ``os.write``: a handler must not re-enter a stream the main thread is writing. Outside
+    the main thread it does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    heard = False
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        nonlocal heard
+        global _runs
+        _runs += 1
+        PRESSED.set()
+        if not heard:
+            heard = True
+            os.write(2, f"{FINISHING}\n".encode())
+            return
+        with contextlib.suppress(BaseException):  # whatever it met, quit all the same
+            os.write(2, f"{QUITTING}Error: {last_line()}\n".encode())
+        os._exit(EXIT_INTERRUPTED)
+
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, before in previous.items():
+            signal.signal(s, before)
 
 
 def _recorded(signum: int, frame: FrameType | None) -> None:

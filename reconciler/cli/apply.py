@@ -71,6 +71,8 @@ NOTHING_APPLIED = "Interrupted before applying anything: nothing was applied."
 # 'yes'): it quits at once, and says what one signal's error says (QA-GA Q-GA-1)
 NOTHING_APPLIED_AGAIN = f"Interrupted again: quitting at once.\nError: {NOTHING_APPLIED}\n"
 NOTHING_APPLIED_CLOSED = "apply stopped before applying anything: nothing was applied."
+# a signal once the changes were made and verified, while apply said its outcome
+SAYING_INTERRUPTED = "Interrupted while apply said its outcome, once its calls were done:"
 WATCH_INTERRUPTED = (
     "Interrupted: the watch stopped; run plan to see what is left (the changes it made are "
     "listed above)."
@@ -352,30 +354,42 @@ def apply(
     except ReconcilerError as exc:  # Chime unreachable or failing after the writes
         verified, unread = None, exc
     checked = NOT_VERIFIED if unread is not None else Checked.of(verified)
-    close(checked)
     timings = Timings(planned, applied.seconds, time.monotonic() - verify_started)
     document = render_apply_json(result, verified=verified, timings=timings, verify_error=unread)
-    if fmt == "json" and not unwritten:
-        try:
-            click.echo(document, nl=False)
-        except BrokenPipeError:
-            unwritten = True
-            mute_stdout()
-        except OSError as exc:
-            failure = output_failure_of(exc)
-            unwritten = True
-            mute_stdout()
-    if result_file is not None:
-        _write(result_file, document)
-    if unwritten and fmt != "json":  # the changes not made, named where they are read
-        _say_unmade(result, checked, plan_shown=shows)
-    if unread is not None and unwritten:  # said before the output's own error
+    outcome = render_apply(result, checked)[-1] if acted else "nothing to apply."
+    interrupted = f"{SAYING_INTERRUPTED} {outcome}"
+    unwritable: UsageError | None = None  # the --out file could not be written
+    # a signal from here on lets the outcome be said and written whole, then exit 130
+    # (QA-GH Q-GH-3); the --out result first, the file CI reads after a cancel
+    with interrupt.saying(lambda: interrupted):
+        if result_file is not None:
+            try:
+                _write(result_file, document)
+            except UsageError as exc:  # raised once the outcome is said, as before
+                unwritable = exc
+        close(checked)
+        if fmt == "json" and not unwritten:
+            try:
+                click.echo(document, nl=False)
+            except BrokenPipeError:
+                unwritten = True
+                mute_stdout()
+            except OSError as exc:
+                failure = output_failure_of(exc)
+                unwritten = True
+                mute_stdout()
+        if unwritable is not None:
+            raise unwritable
+        if unwritten and fmt != "json":  # the changes not made, named where they are read
+            _say_unmade(result, checked, plan_shown=shows)
+    if unread is not None and (unwritten or interrupt.pressed()):  # before the own error
         with contextlib.suppress(OSError):
             click.echo(f"Error: {VerificationFailed(unread)}", err=True)
     elif unread is not None:
         raise VerificationFailed(unread)
+    if interrupt.pressed():
+        raise ApplyInterrupted(interrupted)
     if unwritten:
-        outcome = render_apply(result, checked)[-1] if acted else "nothing to apply."
         if failure is not None:
             raise OutputFailed(failure, f"apply's result was not all written. {outcome}")
         raise OutputClosed(f"apply's result was not all written. {outcome}")

@@ -51,7 +51,13 @@ from reconciler.cli.options import FiniteFloatRange
 from reconciler.cli.pipeline import Session
 from reconciler.cli.watch_news import Heard, News
 from reconciler.cli.watch_quit import QuitNow
-from reconciler.closed_output import OutputClosed, OutputFailed, mute_stdout, output_failure_of
+from reconciler.closed_output import (
+    OutputClosed,
+    OutputFailed,
+    failed_output,
+    mute_stdout,
+    output_failure_of,
+)
 from reconciler.errors import AwsError, DesiredStateError, UsageError
 from reconciler.governance.expiry import as_of
 from reconciler.governance.grant import DATE_SHAPE, parse_end
@@ -67,6 +73,7 @@ from reconciler.render.apply import (
     already_note,
     applied_counts,
     failure_line,
+    render_interrupted,
 )
 from reconciler.render.safe import shown
 from reconciler.render.text import change_line
@@ -197,6 +204,10 @@ class Watch:
     def _closed(self) -> OutputClosed | OutputFailed:
         mute_stdout()
         results = ApplyResult(tuple(self.totals.results))
+        if not self.out.stderr:  # the lines that listed each change went with the output
+            failure = self.failure
+            cause = "the output was closed" if failure is None else failed_output(failure)
+            self._say_unmade(results, cause)
         if not results.total:
             what = "the watch stopped before applying anything: nothing was applied."
         else:
@@ -206,6 +217,16 @@ class Watch:
                 f"{applied_counts(results)}; run plan to see what is left."
             )
         return OutputClosed(what) if self.failure is None else OutputFailed(self.failure, what)
+
+    @staticmethod
+    def _say_unmade(results: ApplyResult, cause: str) -> None:
+        """The watch stopped by its closed (or full) output, which was where each change
+        was said as it was made: what every round applied, failed (with why), did not
+        attempt and did not start, on stderr, before the closing line counts them, as
+        plain apply lists them (QA-GH Q-GH-1: the counts alone)."""
+        with contextlib.suppress(OSError):  # stderr gone too: nobody to tell
+            for line in render_interrupted(results, cause):
+                click.echo(line, err=True)
 
     def _rounds(self, first_round: Callable[[Plan], bool]) -> int:
         keys = self.meeting_keys()

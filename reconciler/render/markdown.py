@@ -25,6 +25,7 @@ from reconciler.render.governance import expiring_lines, has_grant, kept_lines
 from reconciler.render.limits import limits_source
 from reconciler.render.safe import html_text, md_inline, shown_values
 from reconciler.render.text import change_line, describe_provenance, live_member, targets_phrase
+from reconciler.render.twin_bots import twin_bots
 
 MARKER = "<!-- chime-reconciler-plan -->"
 EXPIRING_MARKER = "<!-- chime-reconciler-expiring -->"  # the drift issue looks for it
@@ -162,8 +163,9 @@ class MarkdownRenderer:
 
     def _details(self, t: TargetPlan) -> str:
         lines: list[str] = []
+        twins = twin_bots(t)  # two bots of one name: each by its id too (Q-GH-2)
         for c in t.changes:
-            lines.append(change_line(c).plain.strip())
+            lines.append(change_line(c, twins).plain.strip())
             if self.verbose:
                 lines.extend(f"  # {describe_provenance(t.kind, p)}" for p in c.provenance)
             else:  # why each change is there: its until, reason and ticket, or its expiry
@@ -171,10 +173,12 @@ class MarkdownRenderer:
                 lines.extend(f"  # {describe_provenance(t.kind, p)}" for p in shown)
         drift = set(t.drift)
         lines.extend(
-            f"  {DRIFT_LABEL if m in drift else 'unmanaged'}: {live_member(t.kind, m)}"
+            f"  {DRIFT_LABEL if m in drift else 'unmanaged'}: {live_member(t.kind, m, twins)}"
             for m in drift_first(t)
         )
-        lines.extend(f"  protected: {live_member(t.kind, m)}, left unchanged" for m in t.protected)
+        lines.extend(
+            f"  protected: {live_member(t.kind, m, twins)}, left unchanged" for m in t.protected
+        )
         body = "\n".join(lines)
         fence = _fence(body)
         summary = html_text(f"{t.kind.words.noun} {self._label(t)}: {_counts(t)}")

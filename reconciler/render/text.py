@@ -31,7 +31,7 @@ from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.prose import number
-from reconciler.refs import Provenance
+from reconciler.refs import MemberRef, Provenance
 from reconciler.render.columns import cell_len, fitting_end, value_lines
 from reconciler.render.drift import LABEL as DRIFT_LABEL
 from reconciler.render.drift import drift_first, drift_lines
@@ -44,6 +44,7 @@ from reconciler.render.governance import (
 )
 from reconciler.render.limits import limits_source
 from reconciler.render.safe import shown, shown_values
+from reconciler.render.twin_bots import named, twin_bots
 
 SYMBOLS = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-"}
 STYLES = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.DELETE: "red"}
@@ -140,22 +141,23 @@ class TextRenderer:
                 style=HEADER_STYLE,
             )
         ]
+        twins = twin_bots(t)  # two bots of one name: each by its id too (Q-GH-2)
         for change in t.changes:
-            out.append(change_line(change))
+            out.append(change_line(change, twins))
             if self.verbose:
                 out.extend(Text(s, style=NOTE_STYLE) for s in _why(change))
         drift = set(t.drift)
         for m in drift_first(t):
             if m in drift:
-                line = f"{NOTE_INDENT}{DRIFT_LABEL}: {live_member(t.kind, m)}"
+                line = f"{NOTE_INDENT}{DRIFT_LABEL}: {live_member(t.kind, m, twins)}"
                 out.append(Text(line, style=DRIFT_STYLE))
             else:
-                line = f"{NOTE_INDENT}unmanaged: {live_member(t.kind, m)}"
+                line = f"{NOTE_INDENT}unmanaged: {live_member(t.kind, m, twins)}"
                 out.append(Text(line, style=NOTE_STYLE))
         for m in t.protected:
             out.append(
                 Text(
-                    f"{NOTE_INDENT}protected: {live_member(t.kind, m)}, left unchanged",
+                    f"{NOTE_INDENT}protected: {live_member(t.kind, m, twins)}, left unchanged",
                     style=NOTE_STYLE,
                 )
             )
@@ -179,16 +181,18 @@ def quiet_lines(plan: Plan, *, allow_unsafe: bool = False) -> list[str]:
     return [*(shown(f"Warning: unsafe plan: {v}") for v in plan.violations), ALLOWED_HINT]
 
 
-def change_line(c: Change) -> Text:
-    """``  + alice@example.com (Administrator)`` and the like, the symbol coloured."""
+def change_line(c: Change, twins: frozenset[MemberRef] = frozenset()) -> Text:
+    """``  + alice@example.com (Administrator)`` and the like, the symbol coloured; one of
+    ``twins`` (``twin_bots``) with its id, ``- bot:Pager (id b1) (Member)``."""
     symbol = SYMBOLS[c.action]
     kind = c.kind
+    member = named(c.member, c.member_id, twins)
     if c.action is Action.CREATE:
-        body = f"{c.member} ({_role(kind, c.role_after)})"
+        body = f"{member} ({_role(kind, c.role_after)})"
     elif c.action is Action.DELETE:
-        body = f"{c.member} ({_role(kind, c.role_before)})"
+        body = f"{member} ({_role(kind, c.role_before)})"
     else:
-        body = f"{c.member}: {_role(kind, c.role_before)} -> {_role(kind, c.role_after)}"
+        body = f"{member}: {_role(kind, c.role_before)} -> {_role(kind, c.role_after)}"
         if not kind.updates_in_place(c.member_kind):
             body += kind.words.replace_note
     note = expired_note(c)
@@ -226,9 +230,9 @@ def _why(c: Change) -> list[str]:
     return [f"{DETAIL_INDENT}{describe_provenance(c.kind, p)}" for p in c.provenance]
 
 
-def live_member(kind: Kind, m: LiveMember) -> str:
-    """``webhook:Alerts (Member)``."""
-    return f"{m.ref} ({kind.role_text(m.role)})"
+def live_member(kind: Kind, m: LiveMember, twins: frozenset[MemberRef] = frozenset()) -> str:
+    """``webhook:Alerts (Member)``; one of ``twins``: ``bot:Pager (id b2) (Member)``."""
+    return f"{named(m.ref, m.member_id, twins)} ({kind.role_text(m.role)})"
 
 
 def _role(kind: Kind, role: RoleValue | None) -> str:

@@ -189,3 +189,42 @@ def test_a_closed_stderr_ends_as_a_closed_stdout_does(ops: Any, cli: Cli, workdi
         os.close(write_end)
     assert done.returncode == 141
     assert (workdir / "imported.yaml").read_text() == whole.stdout
+
+
+def test_a_watch_stopped_by_its_closed_output_names_the_changes_not_made(
+    bridge: EmulatorServer, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA-GH Q-GH-1: the lines that said each change as it was made went into the closed
+    output; the watch's closing line counted the changes that failed and were not applied,
+    and named none. Now they are listed on stderr (the failed ones with why), as plain
+    apply lists them."""
+    monkeypatch.setenv("CHIME_RECONCILER_RETRY_ATTEMPTS", "1")
+    writes = ["BatchCreateAttendee", "CreateAttendee", "UpdateAttendeeCapabilities"]
+    bridge.set_faults(latency_ms=300, error_rate=1, operations=[*writes, "DeleteAttendee"])
+    run = piped(
+        cli,
+        *("--parallelism", "1", "apply", "--auto-approve", "--quiet", "--watch"),
+        *("--interval", "0.2", "--until", "60s"),
+        until="[",  # the first change said: `| head` has what it wanted
+    )
+    assert run.code == 141
+    found = re.fullmatch(
+        re.escape(f"{CLOSED}the watch stopped after 1 round: 0 of 4 changes applied, ")
+        + r"(\d) failed, (\d) not applied; run plan to see what is left\.",
+        run.err_lines[-1],
+    )
+    assert found, run.err_lines
+    listed = run.err_lines[:-1]
+    failed = listed[listed.index("Failed:") + 1 : listed.index("Not applied:")]
+    assert len(failed) == int(found[1]) >= 1, listed
+    assert all("ServiceFailureException" in line or "Unavailable" in line for line in failed)
+    not_applied = listed[listed.index("Not applied:") + 1 :]
+    assert len(not_applied) == int(found[2]), listed
+    named = [line.split()[2] for line in failed] + [line.split()[1] for line in not_applied]
+    named = [name.rstrip(":") for name in named]
+    assert sorted(named) == [
+        "alice@example.com",
+        "bob@example.com",
+        "carol@example.com",
+        "mallory@example.com",
+    ]

@@ -1,0 +1,121 @@
+"""QA-GH Q-GH-3: a Ctrl-C or SIGTERM once every call was made and verified, while apply
+wrote its outcome to a slow reader of stdout (a pager, a log shipper), killed it with
+`Interrupted.`: exit 130, no --out result (the file CI reads after a cancel), and a
+`--format json` document on stdout cut at the pipe's 64 KiB. Now the first signal says so
+and lets the outcome be said and written whole (the --out result first), then exit 130;
+a second quits at once, the result written all the same.
+
+A real child process over the emulator: its stdout a pipe nobody reads until the signal
+was sent, and the JSON document longer than the pipe holds, so that the child is blocked
+writing it when the signal comes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ACCOUNT
+
+from reconciler import interrupt
+from reconciler.cli.apply import SAYING_INTERRUPTED
+
+pytestmark = pytest.mark.e2e
+
+ROOMS = 3
+PER_ROOM = 120  # 360 adds: a JSON result of well over 64 KiB
+CLOSING = f"Apply complete! Memberships: {ROOMS * PER_ROOM} added, 0 changed, 0 removed."
+
+
+@pytest.fixture
+def big(seed: Any, write_desired: Any) -> None:
+    users = [f"u{i}" for i in range(ROOMS * PER_ROOM)]
+    seed(users=users, rooms={f"r{r}": [] for r in range(ROOMS)})
+    rooms = "".join(
+        f"  r{r}: {{members: ["
+        + ", ".join(f"u{r * PER_ROOM + i}@example.com" for i in range(PER_ROOM))
+        + "]}\n"
+        for r in range(ROOMS)
+    )
+    write_desired({"settings.yaml": f"account: '{ACCOUNT}'\n", "rooms.yaml": "rooms:\n" + rooms})
+
+
+def blocked_writing(emulator: Any, workdir: Path, *signals: int) -> tuple[int, str, str]:
+    """`apply --auto-approve --format json --out result.json` in a child whose stdout is
+    read only once ``signals`` were sent (stderr is read all along), sent once its closing
+    line is on stderr and it is blocked writing the document; its exit code, stdout and
+    stderr."""
+    argv = [sys.executable, "-m", "reconciler", "--endpoint-url", emulator.url]
+    argv += ["--desired", "desired-state", "apply", "--auto-approve", "--format", "json"]
+    argv += ["--out", "result.json"]
+    proc = subprocess.Popen(
+        argv,
+        cwd=workdir,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    err: list[str] = []
+    closed = threading.Event()
+
+    def read_err() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            err.append(line)
+            if line.startswith("Apply complete!"):
+                closed.set()
+
+    reader = threading.Thread(target=read_err, daemon=True)
+    reader.start()
+    try:
+        assert closed.wait(120), "".join(err)
+        time.sleep(1.0)  # writing the document, blocked on the full pipe
+        assert proc.poll() is None
+        for signum in signals:
+            proc.send_signal(signum)
+            time.sleep(0.5)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    reader.join(5)
+    return proc.returncode, out, "".join(err)
+
+
+def test_a_signal_while_apply_writes_its_outcome_lets_it_finish(
+    big: None, emulator: Any, workdir: Path
+) -> None:
+    code, out, err = blocked_writing(emulator, workdir, signal.SIGTERM)
+    assert code == 130, err
+    document = json.loads(out)  # whole, not cut at 64 KiB
+    assert len(out) > 65536
+    assert (document["complete"], len(document["changes"])) == (True, ROOMS * PER_ROOM)
+    assert json.loads((workdir / "result.json").read_text()) == document
+    lines = err.splitlines()
+    assert interrupt.FINISHING in lines
+    assert lines[-1] == f"Error: {SAYING_INTERRUPTED} {CLOSING}"
+
+
+def test_a_second_signal_there_quits_with_the_result_written(
+    big: None, emulator: Any, workdir: Path
+) -> None:
+    code, out, err = blocked_writing(emulator, workdir, signal.SIGINT, signal.SIGTERM)
+    assert code == 130, err
+    assert len(out) < 70000  # cut: it did not wait for the reader
+    document = json.loads((workdir / "result.json").read_text())
+    assert (document["complete"], len(document["changes"])) == (True, ROOMS * PER_ROOM)
+    lines = err.splitlines()
+    assert lines[-3:] == [
+        interrupt.FINISHING,
+        interrupt.QUITTING.strip(),
+        f"Error: {SAYING_INTERRUPTED} {CLOSING}",
+    ]
