@@ -145,7 +145,8 @@ def import_(
     Channels (Chime SDK messaging) are imported too when the settings.yaml that governs
     the files (DIR's, or the --desired directory's for stdout) names `app_instances`: one
     file per app instance, DIR/channels/LABEL.yaml (LABEL-2.yaml for the channels created
-    since: a file is never written over), the channels DIR declares already left as they
+    since: a file is never written over; --force writes LABEL.yaml again when it declares
+    only channels read now), the channels DIR declares already left as they
     are, as its rooms are (stdout has every channel, as it has every room); with
     no account known, only channels are imported. With --room, only the rooms named
     are imported: no channel is read or written. To stdout, nothing is imported when

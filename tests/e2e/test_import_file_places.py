@@ -328,3 +328,56 @@ def test_force_never_writes_over_a_file_of_groups(
     assert list(channel["channels"]) == ["ops"]
     plan = cli(*UNPACED, "plan")
     assert (plan.exit_code, plan.lines[-1]) == (0, NO_CHANGES), plan.stderr
+
+
+def _two_channels_seed() -> dict[str, Any]:
+    return {
+        "accounts": [],
+        "app_instances": [
+            {
+                "arn": CHAT,
+                "name": "chat",
+                "admins": ["reconciler"],
+                "users": [{"id": u} for u in ("reconciler", "alice", "bob", "carol")],
+                "channels": [
+                    {"name": "pub", "id": "ch-1", "members": ["alice", "bob"]}
+                    | {"moderators": ["alice"]},
+                    {"name": "ops", "id": "ch-3", "members": ["alice", "bob"]}
+                    | {"hidden": ["carol"]},
+                ],
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize("case", ["unreadable", "not-in-chime"])
+def test_force_keeps_a_channel_file_declaring_a_channel_not_read(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, case: str
+) -> None:
+    """Q-GF-2: --force wrote channels/chat.yaml again from what it read, so a channel it
+    declared that this import did not read (its HIDDEN list refused to a bearer that is no
+    AppInstanceAdmin; one Chime has not) was declared nowhere any more, though import said
+    only "not imported" and promised No changes."""
+    emulator.reset(_two_channels_seed())
+    settings = f'app_instances:\n  chat: {{arn: "{CHAT}", bearer: "user:reconciler"}}\n'
+    desired = write_desired({"settings.yaml": settings})
+    assert cli(*UNPACED, "import", "--out", "desired-state").exit_code == 0
+    chat = desired / "channels" / "chat.yaml"
+    if case == "unreadable":  # a bearer that is a plain member may not list ops' HIDDEN
+        (desired / "settings.yaml").write_text(
+            settings.replace("user:reconciler", "user:alice"), encoding="utf-8"
+        )
+        missing = "ops"
+    else:
+        with chat.open("a", encoding="utf-8") as f:
+            f.write("  gone:\n    members: [user:bob]\n")
+        missing = "gone"
+    before = chat.read_text(encoding="utf-8")
+    run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
+    assert chat.read_text(encoding="utf-8") == before  # every declaration kept
+    assert "Note: desired-state/channels/chat.yaml is not written again (--force): it " in (
+        run.stdout
+    )
+    assert f"it declares {missing} (desired-state/channels/chat.yaml:" in run.stdout
+    assert "which this import did not read" in run.stdout
+    assert not (desired / "channels" / "chat-2.yaml").exists()  # nothing new to write
