@@ -17,18 +17,17 @@ import click
 
 import reconciler.kinds as kinds
 from reconciler import importers, path_checks
+from reconciler.cli import import_governance
 from reconciler.cli.adopt import adopt
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import write_files
 from reconciler.cli.options import accounts_given
-from reconciler.cli.policy_errors import governance_problems
 from reconciler.closed_output import Shown
 from reconciler.closed_output import written as written_out
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
-from reconciler.desired.model import DesiredTarget
+from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError, ReconcilerError, UsageError
-from reconciler.governance.expiry import as_of
 from reconciler.importers import NO_CHANGES, Imported, ImportRequest, KindImport, Wanted
 from reconciler.kinds import Kind
 from reconciler.prose import counted, listed
@@ -169,6 +168,10 @@ def import_(
         adopt(app, rooms)
         return
     chosen = _chosen(app, ImportRequest(accounts, rooms, out, force, prune))
+    # before any call: DIR as it is, and the moment its until: is evaluated at, where it
+    # has any (a bad CHIME_RECONCILER_NOW fails no other import: QA-GF Q-GF-3)
+    before = import_governance.state_before(out) if out is not None else None
+    now = import_governance.moment(app, before) if out is not None else None
     for _, importer in chosen:  # every kind is read before anything is written or said
         importer.read()
     if out is None:
@@ -181,7 +184,8 @@ def import_(
             click.echo(line, err=True)
         _say_errors(done)
     else:
-        done = _write_directory(out, chosen, force, app.now)
+        assert now is not None
+        done = _write_directory(out, chosen, force, now, before)
     if any(d.failed for d in done):  # some targets unread: each said, the rest imported
         click.get_current_context().exit(1)
 
@@ -209,8 +213,10 @@ def _in_file_order(chosen: Chosen) -> Chosen:
     return sorted(chosen, key=lambda ki: sections.index(ki[0].section))
 
 
-def _write_directory(out: Path, chosen: Chosen, force: bool, now: dt.datetime) -> list[Imported]:
-    declared = _declared_targets(out)
+def _write_directory(
+    out: Path, chosen: Chosen, force: bool, now: dt.datetime, before: DesiredState | None
+) -> list[Imported]:
+    declared = before.targets if before is not None else _declared_targets(out)
     made = {kind.id: importer.to_directory(out, declared) for kind, importer in chosen}
     files = {path: text for kind, _ in chosen for path, text in made[kind.id].files.items()}
     # one write: failing or interrupted part way, none of the kinds' files
@@ -239,22 +245,31 @@ def _write_directory(out: Path, chosen: Chosen, force: bool, now: dt.datetime) -
         said.tell()
         raise
     # validated as validate and every plan validate it: settings.yaml's max_grant_days,
-    # require_reason, CODEOWNERS (QA-FY Q-FY-4); no `Next:` promise then, exit 1
-    problems = governance_problems(as_of(written, now), now, out)
-    if problems:
+    # require_reason (QA-FY Q-FY-4), for the files written; what the other files broke
+    # already is said as DIR's (QA-GF Q-GF-1); CODEOWNERS where import changed owners:
+    # (QA-GF Q-GF-7); the import's problems: no `Next:` promise, exit 1
+    judged = import_governance.judge(before, written, out, now, {str(out / p) for p in files})
+    if judged.found:
+        click.echo(
+            f"{out} broke its governance rules before this import, in files it did not "
+            "write (validate and apply refuse it): fix the problems below, then run plan.",
+            err=True,
+        )
+        for problem in judged.found:
+            click.echo(str(problem), err=True)
+    if judged.made:
         click.echo(
             f"The files are written, but {out} breaks its governance rules now (validate "
             "and apply refuse it): fix the problems below, then run plan.",
             err=True,
         )
         said.tell()
-        raise DesiredStateError(problems)
+        raise DesiredStateError(judged.made)
     expect = _expectation(out, chosen, made, declared, files)
     named = shown(shlex.quote(str(out)))  # pasted, one argument (QA-FY Q-FY-13)
-    if any(d.unplannable for d in done):
-        said.say(
-            f"Next: fix the entries named above, then: chime-reconciler --desired {named} plan"
-        )
+    if any(d.unplannable for d in done) or judged.found:
+        what = "entries" if any(d.unplannable for d in done) else "problems"
+        said.say(f"Next: fix the {what} named above, then: chime-reconciler --desired {named} plan")
     elif expect is not None:
         expect = _with_left_out(expect, done)
         said.say(f"Next: chime-reconciler --desired {named} plan   (expect: {expect})")
