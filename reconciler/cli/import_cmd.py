@@ -304,19 +304,29 @@ class _Said:
     """What ``import --out`` says on stdout, after its files are written: where stdout does
     not take a line (closed, a full disk), the rest is not tried, and the command ends
     saying on stderr what it wrote, its first line (``Imported ... Wrote ...``), as apply
-    says what it applied (exit 1; a closed pipe 141: QA-FY Q-FY-12)."""
+    says what it applied (exit 1; a closed pipe 141: QA-FY Q-FY-12), after the lost
+    lines that ask for a look or an action (``Note: ... Remove that entry before plan.``,
+    ``Next: fix ...``: QA-GF Q-GF-8), as apply says its Failed lines."""
 
     def __init__(self) -> None:
         self.shown = Shown()
         self.first = ""
+        self.asking: list[str] = []  # lines lost that ask for a look or an action
 
     def say(self, line: str) -> None:
         self.first = self.first or line
         if self.shown:
             self.shown = written_out(lambda: _say(line))
+        if not self.shown and line != self.first and _asks(line):
+            self.asking.append(line)
 
     def lost(self) -> ReconcilerError | None:
-        return None if self.shown else self.shown.error(self.first)
+        if self.shown:
+            return None
+        for line in self.asking:
+            click.echo(line, err=True)
+        self.asking = []
+        return self.shown.error(self.first)
 
     def tell(self) -> None:
         """Before another error ends the command: the lost lines' error, on stderr."""
@@ -326,6 +336,13 @@ class _Said:
     def end(self) -> None:
         if (lost := self.lost()) is not None:
             raise lost
+
+
+def _asks(line: str) -> bool:
+    """Whether a line of import's report is one to say on stderr when stdout lost it: a
+    ``Note:`` (an entry to remove before plan, a file kept, a channel left out) or ``Next:
+    fix ...``; not the ``Left ... as they are`` lines, nor a ``Next:`` promise."""
+    return line.startswith(("Note: ", "Next: fix "))
 
 
 def _say_errors(done: Sequence[Imported]) -> None:
