@@ -381,3 +381,23 @@ def test_force_keeps_a_channel_file_declaring_a_channel_not_read(
     assert f"it declares {missing} (desired-state/channels/chat.yaml:" in run.stdout
     assert "which this import did not read" in run.stdout
     assert not (desired / "channels" / "chat-2.yaml").exists()  # nothing new to write
+
+
+def test_a_link_to_nothing_where_a_folder_goes_is_named(
+    emulator: EmulatorServer, cli: Any, workdir: Path
+) -> None:
+    """Q-GF-6: DIR/rooms a symbolic link to a missing DIR/nowhere was said "a file, not a
+    folder", where `ls` finds no file."""
+    emulator.reset(_two_accounts())
+    out = workdir / "out"
+    out.mkdir()
+    (out / "rooms").symlink_to("nowhere")
+    run = cli(*UNPACED, "import", "--out", "out", "--account", A)
+    assert (run.exit_code, run.err_lines) == (
+        1,
+        [
+            "Error: cannot write out/rooms/noemail.yaml: out/rooms is a symbolic link to "
+            "out/nowhere, which does not exist; nothing was written"
+        ],
+    )
+    assert (out / "rooms").is_symlink() and not (out / "nowhere").exists()
