@@ -401,3 +401,35 @@ def test_a_link_to_nothing_where_a_folder_goes_is_named(
         ],
     )
     assert (out / "rooms").is_symlink() and not (out / "nowhere").exists()
+
+
+def test_a_channels_only_import_that_leaves_dir_invalid_says_so(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Q-GF-5: `The files are written, but DIR is not a valid desired state now` was said
+    only when rooms were imported: a channels-only import (no account) whose file did not
+    load was followed by the loader's errors alone. (A channel name longer than the loader
+    takes, which the emulator lets a seed have, is such a file.)"""
+    emulator.reset(
+        {
+            "accounts": [],
+            "app_instances": [
+                {
+                    "arn": CHAT,
+                    "name": "chat",
+                    "admins": ["reconciler"],
+                    "users": [{"id": "reconciler"}, {"id": "alice"}],
+                    "channels": [{"name": "x" * 300, "id": "ch-1", "members": ["alice"]}],
+                }
+            ],
+        }
+    )
+    settings = f'app_instances:\n  chat: {{arn: "{CHAT}", bearer: "user:reconciler"}}\n'
+    desired = write_desired({"settings.yaml": settings})
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 1
+    assert (desired / "channels" / "chat.yaml").exists()
+    assert run.err_lines[0] == (
+        "The files are written, but desired-state is not a valid desired state now: fix the "
+        "problems below, then run plan."
+    ), run.err_lines
