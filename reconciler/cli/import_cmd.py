@@ -82,7 +82,8 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> P
 @click.option(
     "--force",
     is_flag=True,
-    help="Overwrite files in the way, and import again the rooms of the files it writes.",
+    help="Overwrite files in the way, and import again the rooms and channels of the files "
+    "it writes (channels/LABEL.yaml too, when every channel it declares is read).",
 )
 @click.option(
     "--prune",
@@ -131,7 +132,8 @@ def import_(
     directory (or importing again) adopts only the rooms it lacks, and hand edits stay;
     DIR must be valid for that. Any other file in the way is not overwritten unless
     --force, which also imports again the rooms of the files it writes (a refresh). The
-    directory is validated afterwards, as validate does (an error: exit 1).
+    directory is validated afterwards, as validate does (an error: exit 1), its governance
+    rules for the files written (what DIR's other files broke before is said apart).
 
     \b
     Examples:

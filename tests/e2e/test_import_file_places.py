@@ -433,3 +433,12 @@ def test_a_channels_only_import_that_leaves_dir_invalid_says_so(
         "The files are written, but desired-state is not a valid desired state now: fix the "
         "problems below, then run plan."
     ), run.err_lines
+
+
+def test_help_says_force_refreshes_channel_files_too(cli: Any) -> None:
+    """QA-GF (note to Q-GF-2): `import --help` said --force imports again "the rooms of the
+    files it writes", and of channels that "a file is never written over"."""
+    run = cli("import", "--help")
+    text = " ".join(run.stdout.split())
+    assert "import again the rooms and channels of the files it writes" in text
+    assert "--force writes LABEL.yaml again when it declares only channels read now" in text
