@@ -79,7 +79,12 @@ class Unclear:
     @property
     def line(self) -> str:
         words, n, id_key = self.kind.words, len(self.ids), f"{self.kind.id_field}:"
-        fix = f"Remove that entry (or give it one {words.entry_noun}'s {id_key}) before plan."
+        # each named is written with its id: the entry may take the id of one only with
+        # that one's new file gone (QA-GF Q-GF-4: else it is declared twice)
+        fix = (
+            f"Remove that entry (or give it the {id_key} of a {words.entry_noun} written and "
+            f"delete that {words.entry_noun}'s new file) before plan."
+        )
         if self.written is None or set(self.written) == set(self.ids):
             which = "so both are written" if n == 2 else "so each is written"
             how = f", each with its own {id_key}"

@@ -25,6 +25,7 @@ from reconciler.providers.channel_directory import ChannelDirectory, channel_dir
 from reconciler.providers.registry import ProviderOptions
 from reconciler.providers.rooms import RoomsProvider
 from reconciler.put_back import NotPutBack, put_back, restorable
+from reconciler.render.safe import shown
 
 SHOW_FILES = 5  # existing files named in the refusal to overwrite
 
@@ -165,9 +166,9 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
                 try:
                     make_folders(path.parent, made)
                 except FileExistsError as exc:  # a file where a folder goes (Q-FY-11)
-                    there = exc.filename or path.parent
+                    there = Path(exc.filename or path.parent)
                     raise UsageError(
-                        f"cannot write {path}: {there} is a file, not a folder; nothing was written"
+                        f"cannot write {path}: {_not_a_folder(there)}; nothing was written"
                     ) from None
                 written.extend(restorable(path))
                 atomic_file.write_atomically(path, text, within)
@@ -185,6 +186,18 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
             said = str(exc).removesuffix("; nothing was written")
             raise UsageError(f"{said}; {left}") from None
         raise
+
+
+def _not_a_folder(there: Path) -> str:
+    """Why ``there`` (where a folder goes) cannot be made one: a file is there, or a
+    symbolic link to nothing (QA-GF Q-GF-6: said "a file" of one, where `ls` finds none)."""
+    if there.is_symlink() and not path_checks.exists(there):
+        try:
+            to = there.parent / os.readlink(there)  # as the link's folder reads it
+        except OSError:
+            return f"{there} is a symbolic link to nothing"
+        return f"{there} is a symbolic link to {shown(str(to))}, which does not exist"
+    return f"{there} is a file, not a folder"
 
 
 def make_folders(folder: Path, made: list[Path]) -> None:

@@ -17,18 +17,17 @@ import click
 
 import reconciler.kinds as kinds
 from reconciler import importers, path_checks
+from reconciler.cli import import_governance
 from reconciler.cli.adopt import adopt
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import write_files
 from reconciler.cli.options import accounts_given
-from reconciler.cli.policy_errors import governance_problems
 from reconciler.closed_output import Shown
 from reconciler.closed_output import written as written_out
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
-from reconciler.desired.model import DesiredTarget
+from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError, ReconcilerError, UsageError
-from reconciler.governance.expiry import as_of
 from reconciler.importers import NO_CHANGES, Imported, ImportRequest, KindImport, Wanted
 from reconciler.kinds import Kind
 from reconciler.prose import counted, listed
@@ -83,7 +82,8 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> P
 @click.option(
     "--force",
     is_flag=True,
-    help="Overwrite files in the way, and import again the rooms of the files it writes.",
+    help="Overwrite files in the way, and import again the rooms and channels of the files "
+    "it writes (channels/LABEL.yaml too, when every channel it declares is read).",
 )
 @click.option(
     "--prune",
@@ -132,7 +132,8 @@ def import_(
     directory (or importing again) adopts only the rooms it lacks, and hand edits stay;
     DIR must be valid for that. Any other file in the way is not overwritten unless
     --force, which also imports again the rooms of the files it writes (a refresh). The
-    directory is validated afterwards, as validate does (an error: exit 1).
+    directory is validated afterwards, as validate does (an error: exit 1), its governance
+    rules for the files written (what DIR's other files broke before is said apart).
 
     \b
     Examples:
@@ -145,7 +146,8 @@ def import_(
     Channels (Chime SDK messaging) are imported too when the settings.yaml that governs
     the files (DIR's, or the --desired directory's for stdout) names `app_instances`: one
     file per app instance, DIR/channels/LABEL.yaml (LABEL-2.yaml for the channels created
-    since: a file is never written over), the channels DIR declares already left as they
+    since: a file is never written over; --force writes LABEL.yaml again when it declares
+    only channels read now), the channels DIR declares already left as they
     are, as its rooms are (stdout has every channel, as it has every room); with
     no account known, only channels are imported. With --room, only the rooms named
     are imported: no channel is read or written. To stdout, nothing is imported when
@@ -168,6 +170,10 @@ def import_(
         adopt(app, rooms)
         return
     chosen = _chosen(app, ImportRequest(accounts, rooms, out, force, prune))
+    # before any call: DIR as it is, and the moment its until: is evaluated at, where it
+    # has any (a bad CHIME_RECONCILER_NOW fails no other import: QA-GF Q-GF-3)
+    before = import_governance.state_before(out) if out is not None else None
+    now = import_governance.moment(app, before) if out is not None else None
     for _, importer in chosen:  # every kind is read before anything is written or said
         importer.read()
     if out is None:
@@ -180,7 +186,8 @@ def import_(
             click.echo(line, err=True)
         _say_errors(done)
     else:
-        done = _write_directory(out, chosen, force, app.now)
+        assert now is not None
+        done = _write_directory(out, chosen, force, now, before)
     if any(d.failed for d in done):  # some targets unread: each said, the rest imported
         click.get_current_context().exit(1)
 
@@ -208,8 +215,10 @@ def _in_file_order(chosen: Chosen) -> Chosen:
     return sorted(chosen, key=lambda ki: sections.index(ki[0].section))
 
 
-def _write_directory(out: Path, chosen: Chosen, force: bool, now: dt.datetime) -> list[Imported]:
-    declared = _declared_targets(out)
+def _write_directory(
+    out: Path, chosen: Chosen, force: bool, now: dt.datetime, before: DesiredState | None
+) -> list[Imported]:
+    declared = before.targets if before is not None else _declared_targets(out)
     made = {kind.id: importer.to_directory(out, declared) for kind, importer in chosen}
     files = {path: text for kind, _ in chosen for path, text in made[kind.id].files.items()}
     # one write: failing or interrupted part way, none of the kinds' files
@@ -229,7 +238,7 @@ def _write_directory(out: Path, chosen: Chosen, force: bool, now: dt.datetime) -
     try:
         written = load_desired(out, now)
     except DesiredStateError:
-        if any(d.invalid_note for d in done):
+        if files:  # whichever kind wrote them (QA-GF Q-GF-5: said of the rooms' alone)
             click.echo(
                 f"The files are written, but {out} is not a valid desired state now: "
                 "fix the problems below, then run plan.",
@@ -238,22 +247,31 @@ def _write_directory(out: Path, chosen: Chosen, force: bool, now: dt.datetime) -
         said.tell()
         raise
     # validated as validate and every plan validate it: settings.yaml's max_grant_days,
-    # require_reason, CODEOWNERS (QA-FY Q-FY-4); no `Next:` promise then, exit 1
-    problems = governance_problems(as_of(written, now), now, out)
-    if problems:
+    # require_reason (QA-FY Q-FY-4), for the files written; what the other files broke
+    # already is said as DIR's (QA-GF Q-GF-1); CODEOWNERS where import changed owners:
+    # (QA-GF Q-GF-7); the import's problems: no `Next:` promise, exit 1
+    judged = import_governance.judge(before, written, out, now, {str(out / p) for p in files})
+    if judged.found:
+        click.echo(
+            f"{out} broke its governance rules before this import, in files it did not "
+            "write (validate and apply refuse it): fix the problems below, then run plan.",
+            err=True,
+        )
+        for problem in judged.found:
+            click.echo(str(problem), err=True)
+    if judged.made:
         click.echo(
             f"The files are written, but {out} breaks its governance rules now (validate "
             "and apply refuse it): fix the problems below, then run plan.",
             err=True,
         )
         said.tell()
-        raise DesiredStateError(problems)
+        raise DesiredStateError(judged.made)
     expect = _expectation(out, chosen, made, declared, files)
     named = shown(shlex.quote(str(out)))  # pasted, one argument (QA-FY Q-FY-13)
-    if any(d.unplannable for d in done):
-        said.say(
-            f"Next: fix the entries named above, then: chime-reconciler --desired {named} plan"
-        )
+    if any(d.unplannable for d in done) or judged.found:
+        what = "entries" if any(d.unplannable for d in done) else "problems"
+        said.say(f"Next: fix the {what} named above, then: chime-reconciler --desired {named} plan")
     elif expect is not None:
         expect = _with_left_out(expect, done)
         said.say(f"Next: chime-reconciler --desired {named} plan   (expect: {expect})")
@@ -288,19 +306,29 @@ class _Said:
     """What ``import --out`` says on stdout, after its files are written: where stdout does
     not take a line (closed, a full disk), the rest is not tried, and the command ends
     saying on stderr what it wrote, its first line (``Imported ... Wrote ...``), as apply
-    says what it applied (exit 1; a closed pipe 141: QA-FY Q-FY-12)."""
+    says what it applied (exit 1; a closed pipe 141: QA-FY Q-FY-12), after the lost
+    lines that ask for a look or an action (``Note: ... Remove that entry before plan.``,
+    ``Next: fix ...``: QA-GF Q-GF-8), as apply says its Failed lines."""
 
     def __init__(self) -> None:
         self.shown = Shown()
         self.first = ""
+        self.asking: list[str] = []  # lines lost that ask for a look or an action
 
     def say(self, line: str) -> None:
         self.first = self.first or line
         if self.shown:
             self.shown = written_out(lambda: _say(line))
+        if not self.shown and line != self.first and _asks(line):
+            self.asking.append(line)
 
     def lost(self) -> ReconcilerError | None:
-        return None if self.shown else self.shown.error(self.first)
+        if self.shown:
+            return None
+        for line in self.asking:
+            click.echo(line, err=True)
+        self.asking = []
+        return self.shown.error(self.first)
 
     def tell(self) -> None:
         """Before another error ends the command: the lost lines' error, on stderr."""
@@ -310,6 +338,13 @@ class _Said:
     def end(self) -> None:
         if (lost := self.lost()) is not None:
             raise lost
+
+
+def _asks(line: str) -> bool:
+    """Whether a line of import's report is one to say on stderr when stdout lost it: a
+    ``Note:`` (an entry to remove before plan, a file kept, a channel left out) or ``Next:
+    fix ...``; not the ``Left ... as they are`` lines, nor a ``Next:`` promise."""
+    return line.startswith(("Note: ", "Next: fix "))
 
 
 def _say_errors(done: Sequence[Imported]) -> None:

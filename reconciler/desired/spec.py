@@ -77,6 +77,37 @@ def _group_name(value: str) -> str:
     return value
 
 
+def _label(value: str) -> str:
+    """An ``app_instances`` label: no white space at either end, which a channel's
+    ``app_instance:`` is read without, so no channel could name it (QA-GF Q-GF-5)."""
+    if value != value.strip():
+        raise fail(
+            "app_instance_label",
+            f"an app instance's label may not start or end with white space (a channel's "
+            f"`app_instance:` is read without it): {value!r}; write {value.strip()!r}",
+        )
+    return value
+
+
+InstanceLabel = Annotated[NonBlank, AfterValidator(_label)]
+
+
+def _one_label_an_instance(found: dict[str, AppInstanceSpec]) -> dict[str, AppInstanceSpec]:
+    """One label an app instance: two labels of one ARN import its channels twice, into
+    two files declaring each channel twice (QA-GF Q-GF-5)."""
+    labels: dict[str, list[str]] = {}
+    for label, spec in found.items():
+        labels.setdefault(spec.arn, []).append(label)
+    for arn, same in labels.items():
+        if len(same) > 1:
+            named = ", ".join(repr(label) for label in sorted(same))
+            raise fail(
+                "app_instance_label",
+                f"labels {named} name one app instance ({arn}): give it one label",
+            )
+    return found
+
+
 def _regex(value: str) -> str:
     try:
         compile_pattern(value)
@@ -198,7 +229,9 @@ class SettingsFileBase(Strict):
     protected: ReferenceList = Field(
         default_factory=list, description="Members never removed or demoted."
     )
-    app_instances: dict[NonBlank, AppInstanceSpec] = Field(
+    app_instances: Annotated[
+        dict[InstanceLabel, AppInstanceSpec], AfterValidator(_one_label_an_instance)
+    ] = Field(
         default_factory=dict,
         description="Chime SDK app instances by label: the channels' scopes (channels name "
         "one with `app_instance:`).",

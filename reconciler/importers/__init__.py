@@ -65,8 +65,7 @@ class Imported:
     ``Next:`` line says of every kind written, weakened where ``--out`` declares targets
     left as they are (QA-FY Q-FY-6);
     ``left_out``: the live members the files written leave out with a comment, which that
-    plan shows as members the desired state does not declare; ``invalid_note``: explain an
-    ``--out`` that does not load once written (its problems follow); ``unplannable``: the
+    plan shows as members the desired state does not declare; ``unplannable``: the
     next plan of ``--out`` fails until an entry the report names is fixed (no ``expect``
     then)."""
 
@@ -78,7 +77,6 @@ class Imported:
     report: Sequence[str] = ()
     expect: str | None = None
     left_out: int = 0
-    invalid_note: bool = False
     unplannable: bool = False
     # ``left_out`` by the word of each one's kind where not all are members (the plan's
     # words for its drift: ``2 members and 1 moderator``)

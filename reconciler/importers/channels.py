@@ -91,6 +91,7 @@ class ChannelImport:
     unread: tuple[str, ...] = ()  # channels the bearer may not read, why: left out
     unlisted: tuple[str, ...] = ()  # app instances whose PRIVATE channels were not seen
     elastic: tuple[tuple[str, str], ...] = ()  # (name, arn): elastic, never written
+    kept: tuple[str, ...] = ()  # notes: files --force kept, as they declare channels not read
 
     def summary(self, instances: int) -> str:
         """``1 channel (3 memberships, 1 moderator; the bearer left out) from 1 app
@@ -203,13 +204,16 @@ def documents(
     unread: list[str] = []
     unlisted: list[str] = []
     elastic: list[tuple[str, str]] = []
+    kept: list[str] = []  # files --force does not write over: they declare a channel not read
     for s, got in read_.items():
         channels = got.channels
         gone.extend(got.gone)
         unread.extend(got.unread)
         if got.private_refused_to:
             unlisted.append(_private_unlisted(s, got.private_refused_to))
-        relative, rewritten = _channel_file(s, out, force, in_files, taken)
+        relative, rewritten, not_read = _channel_file(s, out, force, in_files, taken, channels)
+        if not_read is not None:
+            kept.append(not_read)
         wanted: list[ImportedChannel] = channels  # a preview: every one, as every room
         declared: list[DesiredTarget] = []
         if out is not None:
@@ -246,6 +250,7 @@ def documents(
         tuple(unread),
         tuple(unlisted),
         tuple(elastic),
+        tuple(kept),
     )
 
 
@@ -255,31 +260,69 @@ def _channel_file(
     force: bool,
     declared: Mapping[str, Sequence[DesiredTarget]],
     taken: set[str],
-) -> tuple[str, str | None]:
-    """The file (relative to ``out``) of ``instance``'s channels, and the path of the file
-    written again (``--force``), whose declarations count as undeclared (None: none):
+    channels: Sequence[ImportedChannel] = (),
+) -> tuple[str, str | None, str | None]:
+    """The file (relative to ``out``) of ``instance``'s channels, the path of the file
+    written again (``--force``), whose declarations count as undeclared (None: none), and
+    the note for a file ``--force`` keeps as it declares channels not read (None: none):
     ``channels/<slug of its label>.yaml``, never a path out of ``out`` (QA-FY Q-FY-9: a
     label ``../../x`` wrote ``../../x.yaml``), else ``channels/<slug>-2.yaml`` and so on.
     A file there already is never written over (QA-FY Q-FY-1: the channels created since
     the first import go into a new file, and the hand edits stay), but with ``--force``
-    one that declares channels of ``instance`` only (a refresh); a name this import
-    takes for another app instance (``chat``, ``Chat``: one file where case is not told
-    apart) is passed over too."""
+    one whose every declaration is of a channel of ``instance`` read now (``channels``),
+    so written again (a refresh): one declaring a channel this import did not read (its
+    bearer may not, or Chime has none of that name) is kept, as the refresh would drop
+    that declaration (QA-GF Q-GF-2). A name this import takes for another app instance
+    (``chat``, ``Chat``: one file where case is not told apart) is passed over too."""
     stem = f"{CHANNELS_DIR}/{slug(instance.label, 'channels')}"
     relative, n = f"{stem}.yaml", 1
+    note: str | None = None
     while True:
         if relative.casefold() not in taken:
             path = out / relative if out is not None else None
             if path is None or not import_paths.is_there(path):
                 break
-            own = [t for t in declared.get(str(path), ()) if _ours(t, instance)]
+            mine = [t for t in declared.get(str(path), ()) if _ours(t, instance)]
+            own = _read_again(mine, instance, channels)
             if force and not import_paths.declares_others(path, declared, own):
                 taken.add(relative.casefold())
-                return relative, str(path)
+                return relative, str(path), None
+            if force and note is None and not import_paths.declares_others(path, declared, mine):
+                note = _not_refreshed(path, [t for t in mine if t not in own])
         n += 1
         relative = f"{stem}-{n}.yaml"
     taken.add(relative.casefold())
-    return relative, None
+    return relative, None, note
+
+
+def _read_again(
+    targets: Sequence[DesiredTarget],
+    instance: AppInstanceSetting,
+    channels: Sequence[ImportedChannel],
+) -> list[DesiredTarget]:
+    """Those of ``targets`` (``instance``'s channels a file declares, and their
+    moderators) that declare a channel read now and written again (an elastic one never
+    is)."""
+    found = Declared.of(CHANNEL, targets)
+    names = Counter(c.name for c in channels)
+    again = [
+        found.find(instance.arn, c.arn, c.name, names[c.name]) for c in channels if not c.elastic
+    ]
+    entries = [a.location for a in again if a is not None]  # its moderators' target too
+    return [t for t in targets if t.location in entries]
+
+
+def _not_refreshed(path: Path, unread: Sequence[DesiredTarget]) -> str:
+    """The note for a file ``--force`` does not write again: it declares ``unread``,
+    channels this import did not read (QA-GF Q-GF-2)."""
+    entries = {t.location: t.key.name for t in unread}  # a channel and its moderators: one
+    named = listed([f"{shown(name)} ({where})" for where, name in entries.items()])
+    return (
+        f"Note: {path} is not written again (--force): it declares {named}, which this "
+        "import did not read (not imported, or no such channel in Chime), and a refresh "
+        "would drop that declaration: it is kept as it is, and a channel it does not "
+        "declare goes into a new file beside it."
+    )
 
 
 def _ours(target: DesiredTarget, instance: AppInstanceSetting) -> bool:
@@ -325,6 +368,7 @@ def left_lines(channels: ChannelImport) -> list[str]:
         named = [(t.key.name, t.location) for t in channels.left]
         lines.append(left_as_they_are("channel", named))
     lines.extend(u.line for u in channels.unclear)
+    lines.extend(channels.kept)
     # named though no file says so: an app instance with no other channel gets no file
     # (QA-FY Q-FY-8)
     for name, arn in channels.elastic:

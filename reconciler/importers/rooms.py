@@ -154,7 +154,6 @@ class RoomsImport:
             report=report,
             expect=NO_CHANGES if n else None,
             left_out=sum(len(room_entries(r).left_out) for r in imported),
-            invalid_note=True,
             unplannable=bool(unclear),
         )
 

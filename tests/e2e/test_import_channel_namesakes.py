@@ -77,7 +77,8 @@ def test_an_entry_by_a_name_two_channels_have_declares_neither_and_both_are_writ
         "Note: desired-state/chat.yaml:2: channel lobby is declared by name, and 2 channels "
         f"of app instance {CHAT} have that name ({CHAT}/channel/lobby, "
         f"{CHAT}/channel/lobby-2): it declares none of them, so both are written, each with "
-        "its own arn:. Remove that entry (or give it one channel's arn:) before plan."
+        "its own arn:. Remove that entry (or give it the arn: of a channel written and "
+        "delete that channel's new file) before plan."
     ) in run.lines
     assert not any("No changes" in line for line in run.lines), run.lines
     assert run.lines[-1] == (
@@ -189,6 +190,6 @@ def test_the_note_counts_a_namesake_declared_by_arn_already(
         "Note: desired-state/chat.yaml:2: channel lobby is declared by name, and 2 channels "
         f"of app instance {CHAT} have that name ({CHAT}/channel/lobby, "
         f"{CHAT}/channel/lobby-2): it declares none of them, so {CHAT}/channel/lobby-2 is "
-        "written with its own arn:. Remove that entry (or give it one channel's arn:) before "
-        "plan."
+        "written with its own arn:. Remove that entry (or give it the arn: of a channel "
+        "written and delete that channel's new file) before plan."
     ) in run.lines, run.lines

@@ -328,3 +328,117 @@ def test_force_never_writes_over_a_file_of_groups(
     assert list(channel["channels"]) == ["ops"]
     plan = cli(*UNPACED, "plan")
     assert (plan.exit_code, plan.lines[-1]) == (0, NO_CHANGES), plan.stderr
+
+
+def _two_channels_seed() -> dict[str, Any]:
+    return {
+        "accounts": [],
+        "app_instances": [
+            {
+                "arn": CHAT,
+                "name": "chat",
+                "admins": ["reconciler"],
+                "users": [{"id": u} for u in ("reconciler", "alice", "bob", "carol")],
+                "channels": [
+                    {"name": "pub", "id": "ch-1", "members": ["alice", "bob"]}
+                    | {"moderators": ["alice"]},
+                    {"name": "ops", "id": "ch-3", "members": ["alice", "bob"]}
+                    | {"hidden": ["carol"]},
+                ],
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize("case", ["unreadable", "not-in-chime"])
+def test_force_keeps_a_channel_file_declaring_a_channel_not_read(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, case: str
+) -> None:
+    """Q-GF-2: --force wrote channels/chat.yaml again from what it read, so a channel it
+    declared that this import did not read (its HIDDEN list refused to a bearer that is no
+    AppInstanceAdmin; one Chime has not) was declared nowhere any more, though import said
+    only "not imported" and promised No changes."""
+    emulator.reset(_two_channels_seed())
+    settings = f'app_instances:\n  chat: {{arn: "{CHAT}", bearer: "user:reconciler"}}\n'
+    desired = write_desired({"settings.yaml": settings})
+    assert cli(*UNPACED, "import", "--out", "desired-state").exit_code == 0
+    chat = desired / "channels" / "chat.yaml"
+    if case == "unreadable":  # a bearer that is a plain member may not list ops' HIDDEN
+        (desired / "settings.yaml").write_text(
+            settings.replace("user:reconciler", "user:alice"), encoding="utf-8"
+        )
+        missing = "ops"
+    else:
+        with chat.open("a", encoding="utf-8") as f:
+            f.write("  gone:\n    members: [user:bob]\n")
+        missing = "gone"
+    before = chat.read_text(encoding="utf-8")
+    run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
+    assert chat.read_text(encoding="utf-8") == before  # every declaration kept
+    assert "Note: desired-state/channels/chat.yaml is not written again (--force): it " in (
+        run.stdout
+    )
+    assert f"it declares {missing} (desired-state/channels/chat.yaml:" in run.stdout
+    assert "which this import did not read" in run.stdout
+    assert not (desired / "channels" / "chat-2.yaml").exists()  # nothing new to write
+
+
+def test_a_link_to_nothing_where_a_folder_goes_is_named(
+    emulator: EmulatorServer, cli: Any, workdir: Path
+) -> None:
+    """Q-GF-6: DIR/rooms a symbolic link to a missing DIR/nowhere was said "a file, not a
+    folder", where `ls` finds no file."""
+    emulator.reset(_two_accounts())
+    out = workdir / "out"
+    out.mkdir()
+    (out / "rooms").symlink_to("nowhere")
+    run = cli(*UNPACED, "import", "--out", "out", "--account", A)
+    assert (run.exit_code, run.err_lines) == (
+        1,
+        [
+            "Error: cannot write out/rooms/noemail.yaml: out/rooms is a symbolic link to "
+            "out/nowhere, which does not exist; nothing was written"
+        ],
+    )
+    assert (out / "rooms").is_symlink() and not (out / "nowhere").exists()
+
+
+def test_a_channels_only_import_that_leaves_dir_invalid_says_so(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Q-GF-5: `The files are written, but DIR is not a valid desired state now` was said
+    only when rooms were imported: a channels-only import (no account) whose file did not
+    load was followed by the loader's errors alone. (A channel name longer than the loader
+    takes, which the emulator lets a seed have, is such a file.)"""
+    emulator.reset(
+        {
+            "accounts": [],
+            "app_instances": [
+                {
+                    "arn": CHAT,
+                    "name": "chat",
+                    "admins": ["reconciler"],
+                    "users": [{"id": "reconciler"}, {"id": "alice"}],
+                    "channels": [{"name": "x" * 300, "id": "ch-1", "members": ["alice"]}],
+                }
+            ],
+        }
+    )
+    settings = f'app_instances:\n  chat: {{arn: "{CHAT}", bearer: "user:reconciler"}}\n'
+    desired = write_desired({"settings.yaml": settings})
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 1
+    assert (desired / "channels" / "chat.yaml").exists()
+    assert run.err_lines[0] == (
+        "The files are written, but desired-state is not a valid desired state now: fix the "
+        "problems below, then run plan."
+    ), run.err_lines
+
+
+def test_help_says_force_refreshes_channel_files_too(cli: Any) -> None:
+    """QA-GF (note to Q-GF-2): `import --help` said --force imports again "the rooms of the
+    files it writes", and of channels that "a file is never written over"."""
+    run = cli("import", "--help")
+    text = " ".join(run.stdout.split())
+    assert "import again the rooms and channels of the files it writes" in text
+    assert "--force writes LABEL.yaml again when it declares only channels read now" in text

@@ -49,7 +49,7 @@ def _seed() -> dict[str, Any]:
 NOTE = (
     "Note: desired-state/ops.yaml:2: room ops is declared by name, and 2 rooms of account "
     f"{ACCOUNT} have that name (r-ops1, r-ops2): it declares none of them, {{}}. Remove that "
-    "entry (or give it one room's id:) before plan."
+    "entry (or give it the id: of a room written and delete that room's new file) before plan."
 )
 NEXT = "Next: fix the entries named above, then: chime-reconciler --desired desired-state plan"
 
@@ -124,3 +124,20 @@ def test_importing_again_with_both_declared_by_id_still_names_the_entry(
     assert run.lines[-1] == NEXT
     plan = cli("plan")  # which the plan refuses, as said
     assert "2 Chime rooms named ops in account" in plan.stderr + plan.stdout
+
+
+def test_the_notes_other_way_gives_a_valid_directory(ops: Path, cli: Cli, workdir: Path) -> None:
+    """Q-GF-4: the Note's alternative "(or give it one room's id:)" gave an invalid
+    directory, the room being written with that id: in its new file too ("room id 'r-ops1'
+    is already declared"); now it says to delete that room's new file, which gives a
+    valid one."""
+    assert cli("import", "--out", "desired-state").exit_code == 0
+    (ops / "ops.yaml").write_text(
+        "rooms:\n  ops:\n    id: r-ops1\n    members: [alice@example.com]\n", encoding="utf-8"
+    )
+    (new,) = [
+        f for f in (ops / "rooms").glob("*.yaml") if "id: r-ops1" in f.read_text(encoding="utf-8")
+    ]
+    new.unlink()  # as the note says now
+    validated = cli("validate")
+    assert validated.exit_code == 0, validated.stdout + validated.stderr

@@ -355,7 +355,7 @@ def test_an_entry_by_a_name_two_live_rooms_share_declares_neither() -> None:
         f"Note: {desired.files[0]}:2: room ops is declared by name, and 2 rooms of account "
         f"{ACC} have that name ({', '.join(sorted([ops.room_id, 'rid-other']))}): it "
         "declares none of them, so both are written, each with its own id:. Remove that "
-        "entry (or give it one room's id:) before plan."
+        "entry (or give it the id: of a room written and delete that room's new file) before plan."
     )
 
 

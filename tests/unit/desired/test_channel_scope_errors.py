@@ -122,3 +122,42 @@ def test_a_channel_whose_arn_names_no_app_instance_of_settings_says_so(
         f"instance {ARN}eu, which settings.yaml's `app_instances` does not define: define "
         "it there"
     ]
+
+
+def _settings_problems(root: Path, settings: str) -> list[str]:
+    root.mkdir()
+    (root / "settings.yaml").write_text(settings)
+    with pytest.raises(DesiredStateError) as caught:
+        load_desired(root)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_label_with_white_space_at_either_end_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA-GF Q-GF-5: label " sp " passed validate, but a channel's `app_instance:` is read
+    stripped, so no file could name it: import wrote channel files that did not load."""
+    monkeypatch.chdir(tmp_path)
+    settings = f"app_instances:\n  ' sp ': {{arn: '{ARN}ai8', bearer: 'user:r'}}\n"
+    assert _settings_problems(Path("ds"), settings) == [
+        'ds/settings.yaml:2: app_instances." sp ": an app instance\'s label may not start or '
+        "end with white space (a channel's `app_instance:` is read without it): ' sp '; "
+        "write 'sp'"
+    ]
+
+
+def test_two_labels_of_one_app_instance_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA-GF Q-GF-5: labels chat and chat2 of one ARN passed validate; import read the app
+    instance twice and wrote two files declaring each channel twice."""
+    monkeypatch.chdir(tmp_path)
+    settings = (
+        "app_instances:\n"
+        f"  chat: {{arn: '{ARN}chat', bearer: 'user:r'}}\n"
+        f"  chat2: {{arn: '{ARN}chat', bearer: 'user:r'}}\n"
+    )
+    assert _settings_problems(Path("ds"), settings) == [
+        f"ds/settings.yaml:1: app_instances: labels 'chat', 'chat2' name one app instance "
+        f"({ARN}chat): give it one label"
+    ]
