@@ -278,11 +278,14 @@ def protection_ends(desired: DesiredState, member: MemberRef) -> Until | None:
 
 
 def protected_words(until: Until | None, never: str) -> str:
-    """``protected (never removed)``, or ``protected until 2027-03-31 (removed after it)``
-    for a protection that ends (``never``: "removed", "demoted")."""
+    """``protected (never removed)``, or ``protected until 2027-03-31 (declared at
+    FILE:LINE; removed after it)`` for a protection that ends (``never``: "removed",
+    "demoted"): where its ``until:`` is written, the line to edit to extend it, as the
+    ended one's words say it (QA-GG Q-GG-1)."""
     if until is None:
         return f"protected (never {never})"
-    return f"protected until {until} ({never} after it)"
+    where = f"declared at {until.location}; " if until.location else ""
+    return f"protected until {until} ({where}{never} after it)"
 
 
 def protection_path(end: Ending, role: Hashable) -> Provenance:
