@@ -47,7 +47,15 @@ from reconciler.desired.model import DEFAULT_MAX_REMOVAL_FRACTION, DEFAULT_MAX_R
 from reconciler.desired.numbers import Count, Fraction
 from reconciler.desired.owners import Owner, Owners  # noqa: F401 (re-exported)
 from reconciler.desired.patterns import PatternError, compile_pattern
-from reconciler.desired.spec_base import Account, Id, NonBlank, Strict, fail, short
+from reconciler.desired.spec_base import (
+    Account,
+    Id,
+    LabelKey,
+    NonBlank,
+    Strict,
+    fail,
+    short,
+)
 from reconciler.desired.target_safety import TargetSafetySpec
 from reconciler.desired.written import not_finite
 from reconciler.governance.entries import (
@@ -198,7 +206,7 @@ class SettingsFileBase(Strict):
     protected: ReferenceList = Field(
         default_factory=list, description="Members never removed or demoted."
     )
-    app_instances: dict[NonBlank, AppInstanceSpec] = Field(
+    app_instances: dict[LabelKey, AppInstanceSpec] = Field(
         default_factory=dict,
         description="Chime SDK app instances by label: the channels' scopes (channels name "
         "one with `app_instance:`).",
