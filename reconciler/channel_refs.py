@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from reconciler.errors import UsageError
+from reconciler.quoted import quoted
 from reconciler.refs import (
     BOT_PREFIX,
     CONTROL_RE,
@@ -48,7 +49,7 @@ def no_such_attendee(member: str, meeting: str = "declared meeting") -> UsageErr
     """``explain`` and ``audit`` of an ExternalUserId (``ATTENDEE_ONLY``) that no
     ``meeting`` declares or has."""
     return UsageError(
-        f"MEMBER {member!r} is not an e-mail address, bot:NAME or user:ID, and no "
+        f"MEMBER {quoted(member)} is not an e-mail address, bot:NAME or user:ID, and no "
         f"{meeting} declares or has an attendee with that ExternalUserId"
     )
 

@@ -252,7 +252,13 @@ def plan_target(
             ):
                 held.append(lm)  # declared with a lower role: kept, and not listed
             else:
-                why = _protection_ended(unprotected, dm.ref, lm.role)
+                # the protection held the live role only where this is a demotion: not a
+                # promotion or a type change it never kept (QA-GG Q-GG-5)
+                why = (
+                    _protection_ended(unprotected, dm.ref, lm.role)
+                    if kind.is_removal(lm.role, dm.role)
+                    else ()
+                )
                 changes.append(
                     Change(
                         Action.UPDATE,

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from reconciler.fastinit import slot_init
+from reconciler.quoted import quoted
 
 if TYPE_CHECKING:  # governance.grant imports Location from here
     from reconciler.governance.grant import Grant
@@ -78,7 +79,7 @@ def malformed_email(text: str) -> str:
     character it holds, if any, by its escape (``\\u200b``: shown as nothing otherwise)."""
     found = CONTROL_RE.search(text)
     why = f" ({found.group()!r} is a control or invisible character)" if found else ""
-    return f"malformed email address {text!r}{why}"
+    return f"malformed email address {quoted(text)}{why}"
 
 
 BOT_PREFIX = "bot:"

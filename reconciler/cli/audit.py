@@ -43,6 +43,7 @@ from reconciler.planner import plan as make_plan
 from reconciler.providers import open_providers
 from reconciler.providers.base import MemberFinder, Provider
 from reconciler.providers.registry import ProviderOptions
+from reconciler.quoted import quoted
 from reconciler.refs import MemberRef
 from reconciler.refused_targets import refused_targets
 from reconciler.render.audit import render_audit, render_section, section_json
@@ -139,7 +140,7 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
         if not sections and not blind:
             what = "AppInstanceBot" if bot_arn(ref) else "AppInstanceUser"
             raise UsageError(
-                f"MEMBER {member!r} is an {what}, and settings.yaml names no "
+                f"MEMBER {quoted(member)} is an {what}, and settings.yaml names no "
                 "app_instances to look in"
             )
         _render(app, ref, fmt, None, _refused(app, desired, sections, opened), blind, desired, note)
@@ -175,7 +176,7 @@ def _member_ref(member: str, desired: DesiredState | None) -> MemberRef:
             try:  # user:ID or an AppInstanceUser ARN: channels only
                 return parse_channel_member(member)
             except ValueError as channel_exc:
-                raise UsageError(f"MEMBER {member!r}: {channel_exc}") from None
+                raise UsageError(f"MEMBER {quoted(member)}: {channel_exc}") from None
         declared = {t.key.kind for t in desired.targets} if desired is not None else set()
         refs = _refs(member)
         ref = next((refs[k] for k in refs if k in declared), None)
@@ -183,7 +184,7 @@ def _member_ref(member: str, desired: DesiredState | None) -> MemberRef:
             forms = "an e-mail address, bot:NAME or user:ID"
             if desired is None or not desired.app_instances:
                 forms = "an e-mail address or bot:NAME"
-            raise UsageError(f"MEMBER {member!r}: {exc} (give {forms})") from None
+            raise UsageError(f"MEMBER {quoted(member)}: {exc} (give {forms})") from None
         return ref
 
 
@@ -262,7 +263,7 @@ def _of_its_instance(member: str, desired: DesiredState | None) -> DesiredState 
     if not any(i.arn == instance for i in desired.app_instances):
         named = ", ".join(i.arn for i in desired.app_instances)
         raise UsageError(
-            f"MEMBER {member!r} is a user of app instance {instance}, which settings.yaml's "
+            f"MEMBER {quoted(member)} is a user of app instance {instance}, which settings.yaml's "
             f"app_instances does not name ({named})"
         )
     own = [

@@ -16,6 +16,7 @@ from reconciler.live import LiveState
 from reconciler.member_argument import refuse_long_member
 from reconciler.planner import plan as make_plan
 from reconciler.providers.base import Spellings
+from reconciler.quoted import quoted
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.render.explain import render_explain
 from reconciler.runner import reads_only
@@ -54,7 +55,7 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
         refs = member_refs(member)
     except ValueError as exc:
         raise UsageError(
-            f"MEMBER {member!r}: {exc} (give an e-mail address, bot:NAME or user:ID)"
+            f"MEMBER {quoted(member)}: {exc} (give an e-mail address, bot:NAME or user:ID)"
         ) from None
     session = Session.open(app)
     unknown = unknown_target_errors(session.desired.targets, targets)

@@ -130,7 +130,7 @@ def attendee_problem(text: str) -> str | None:
     if broken.rule is Rule.LENGTH:
         return (
             f"an ExternalUserId has {MIN_LENGTH} to {MAX_LENGTH} characters,"
-            f" {stripped!r} has {len(stripped)}"
+            f" {quoted(stripped)} has {len(stripped)}"
         )
     if broken.rule is Rule.RESERVED:
         return f"ExternalUserIds starting with {RESERVED_PREFIX!r} are reserved by AWS"

@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 from reconciler import kinds
 from reconciler.desired.restrictions import never_matches
 from reconciler.desired.spec import Regex
-from reconciler.desired.spec_base import NonBlank, Strict, doc_text, fail
+from reconciler.desired.spec_base import IdEntry, NonBlank, Strict, doc_text, fail
 from reconciler.kinds.base import Kind
 from reconciler.prose import capitalized, listed
 from reconciler.quoted import quoted
@@ -69,7 +69,7 @@ def _parts(sections: tuple[tuple[str, Kind], ...]) -> tuple[type[BaseModel], typ
     by_id = [f"{k.words.a_noun}'s {k.id_key_text}" for _, k in with_ids]
     ids_fields: dict[str, Any] = {
         name: (
-            list[NonBlank],
+            list[IdEntry],
             Field(
                 default_factory=list,
                 description=f"{capitalized(k.words.noun)} {k.words.id_word[1]} ({k.id_key_text}) "
@@ -79,7 +79,7 @@ def _parts(sections: tuple[tuple[str, Kind], ...]) -> tuple[type[BaseModel], typ
         for name, k in with_ids
     } | {
         name: (
-            list[NonBlank],
+            list[IdEntry],
             Field(
                 default_factory=list,
                 description=f"The `{k.scope_field}:` values (as written, or as resolved) "

@@ -47,7 +47,15 @@ from reconciler.desired.model import DEFAULT_MAX_REMOVAL_FRACTION, DEFAULT_MAX_R
 from reconciler.desired.numbers import Count, Fraction
 from reconciler.desired.owners import Owner, Owners  # noqa: F401 (re-exported)
 from reconciler.desired.patterns import PatternError, compile_pattern
-from reconciler.desired.spec_base import Account, Id, NonBlank, Strict, fail, short
+from reconciler.desired.spec_base import (
+    Account,
+    Id,
+    LabelKey,
+    NonBlank,
+    Strict,
+    fail,
+    short,
+)
 from reconciler.desired.target_safety import TargetSafetySpec
 from reconciler.desired.written import not_finite
 from reconciler.governance.entries import (
@@ -89,7 +97,7 @@ def _label(value: str) -> str:
     return value
 
 
-InstanceLabel = Annotated[NonBlank, AfterValidator(_label)]
+InstanceLabel = Annotated[LabelKey, AfterValidator(_label)]
 
 
 def _one_label_an_instance(found: dict[str, AppInstanceSpec]) -> dict[str, AppInstanceSpec]:

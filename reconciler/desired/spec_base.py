@@ -98,3 +98,7 @@ Label = Annotated[  # of an entry of settings.yaml (a channel's `app_instance:`)
     AfterValidator(at_most_256("the label")),
 ]
 TargetName = Annotated[str, AfterValidator(short)]  # a room's (channel's, ...) key
+# as written (not trimmed), and no name either (QA-GG Q-GG-4): settings.yaml's
+# `app_instances:` keys, the labels channels name; restrictions.yaml's `ids:` entries
+LabelKey = Annotated[str, Field(pattern=NON_BLANK), AfterValidator(at_most_256("the label"))]
+IdEntry = Annotated[str, Field(pattern=NON_BLANK), AfterValidator(at_most_256("the id"))]

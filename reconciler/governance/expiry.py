@@ -36,8 +36,9 @@ def until_of(p: Provenance) -> Until | None:
 
 
 def ended_by(c: Change) -> tuple[Until, Provenance] | None:
-    """The path whose end makes the change ``c`` (a removal or a demotion), with its
-    ``until``; None when no path of it ended (an add never is one). A removal is the last
+    """The path whose end makes the change ``c`` (a removal, a demotion, a type change a
+    ``hidden:`` entry's end makes: ``_makes``), with its ``until``; None when no path of
+    it ended (an add never is one). A removal is the last
     path's ending, whatever role it gave (an Administrator entry ended, the member live as
     Member: QA-E Q-E-2; one path ended in January and the last in March: March's, QA-F
     Q-F-2); a demotion the last of its live role's. A ``protected:`` group entry that
@@ -48,11 +49,30 @@ def ended_by(c: Change) -> tuple[Until, Provenance] | None:
     ended = [
         (until, p)
         for p in c.provenance
-        if p.expired
-        and (until := until_of(p)) is not None
-        and (c.action is Action.DELETE or p.role == c.role_before)
+        if p.expired and (until := until_of(p)) is not None and _makes(c, p)
     ]
     return max(ended, key=lambda e: e[0].instant) if ended else None
+
+
+def _makes(c: Change, p: Provenance) -> bool:
+    """Whether the end of ``p`` (a path of ``c`` that ended) makes the change ``c``: with
+    ``p`` still running the plan would not make it. Any ended path of a removal; for a
+    role change, one of the live role whose role, with the running paths', would not give
+    the new one (an Administrator entry ended: a demotion; a channel's ``hidden:`` entry
+    ended: HIDDEN -> DEFAULT), not an old Member entry of a member now promoted (QA-GG
+    Q-GG-5); a ``protected:`` group entry, which keeps elevated roles only, for a
+    demotion only."""
+    if c.action is Action.DELETE:
+        return True
+    if p.role != c.role_before:
+        return False
+    if p.protection:
+        return c.is_demotion
+    running = [q.role for q in c.provenance if not q.expired]
+    try:
+        return c.kind.combine([*running, p.role]) != c.role_after
+    except RoleConflict:
+        return True  # the two could not both hold: the ended one's end settles it
 
 
 def is_expired(p: Provenance, now: dt.datetime) -> bool:
@@ -258,11 +278,14 @@ def protection_ends(desired: DesiredState, member: MemberRef) -> Until | None:
 
 
 def protected_words(until: Until | None, never: str) -> str:
-    """``protected (never removed)``, or ``protected until 2027-03-31 (removed after it)``
-    for a protection that ends (``never``: "removed", "demoted")."""
+    """``protected (never removed)``, or ``protected until 2027-03-31 (declared at
+    FILE:LINE; removed after it)`` for a protection that ends (``never``: "removed",
+    "demoted"): where its ``until:`` is written, the line to edit to extend it, as the
+    ended one's words say it (QA-GG Q-GG-1)."""
     if until is None:
         return f"protected (never {never})"
-    return f"protected until {until} ({never} after it)"
+    where = f"declared at {until.location}; " if until.location else ""
+    return f"protected until {until} ({where}{never} after it)"
 
 
 def protection_path(end: Ending, role: Hashable) -> Provenance:

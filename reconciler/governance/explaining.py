@@ -11,9 +11,9 @@ from operator import attrgetter
 from reconciler import kinds
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.governance import codeowners
-from reconciler.governance.expiry import protection_ends
+from reconciler.governance.expiry import protection_path
 from reconciler.governance.explain import Declaration, Explanation, Outcome, TargetExplanation
-from reconciler.governance.grant import NO_GRANT
+from reconciler.governance.grant import NO_GRANT, Ending
 from reconciler.kinds import Kind
 from reconciler.live import LiveMember, LiveProblem, LiveState, declared_match, refusal_in
 from reconciler.plan import Action, Change, Plan, TargetPlan
@@ -139,16 +139,16 @@ def _section(
         refused = _refused(t, plan.errors)
     else:
         refused = refusal_in(live.refused.get((tp.target_id, its), ()), t.key)
-    one = _target(ref, t, live, tp, now, its in desired.protected, refused, as_live)
+    ending = dict(desired.protected_until).get(its)  # a protection that ends
+    one = _target(ref, t, live, tp, now, its in desired.protected, refused, as_live, ending)
     if one.outcome is Outcome.NOT_READ and refused:  # the plan's located reason (Q-EE-4)
         one = replace(one, detail=refused)
     if one.outcome in OUTCOMES.values():  # a change: is the plan refused for it?
         one = replace(one, refused_by=refusing(plan.violations, t.key))
     if one.outcome is Outcome.ADD and tp is not None:  # does AWS refuse it? (Q-FO-4)
         one = replace(one, refused_add=refused_add(tp, its))
-    ends = protection_ends(desired, its)
-    if one.outcome is Outcome.PROTECTED and ends is not None:
-        one = replace(one, protected_until=str(ends))
+    if one.outcome is Outcome.PROTECTED and ending is not None:
+        one = replace(one, protected_until=str(ending.until))
     return one
 
 
@@ -179,9 +179,11 @@ def _target(
     protected: bool = False,
     refused: str = "",
     as_live: MemberRef | None = None,
+    ending: Ending | None = None,
 ) -> TargetExplanation:
     """``member`` in ``t``: declared as ``member``, live and planned as ``as_live`` where
-    the plan names it so there (one of the bots of its name: QA-FP Q-FP-2)."""
+    the plan names it so there (one of the bots of its name: QA-FP Q-FP-2); ``ending``:
+    its protection's end, where a ``protected:`` group entry's ``until:`` ends it."""
     kind = kinds.get(t.key.kind)
     text = kind.role_text
     dm = t.member(member)
@@ -216,6 +218,9 @@ def _target(
     guarded = protected and outcome in (Outcome.ABSENT, Outcome.IN_SYNC)
     if guarded and lm is not None and (dm is None or kind.is_removal(lm.role, dm.role)):
         outcome = Outcome.PROTECTED  # a bearer, or declared lower: kept, not listed
+    if outcome is Outcome.PROTECTED and ending is not None and lm is not None:
+        # the running protection, its way and where its until: is written (QA-GG Q-GG-1)
+        paths += (replace(protection_path(ending, lm.role), expired=False),)
     return TargetExplanation(
         kind=kind.id,
         name=t.key.name,

@@ -221,7 +221,17 @@ def describe_provenance(kind: Kind, p: Provenance) -> str:
         text = f"via {chain} at {p.where} as {role}"
     else:
         text = f"declared at {p.declared_at} as {role}"
-    return f"{expired_prefix(p)}{text}{grant_text(p)}"
+    return f"{expired_prefix(p)}{text}{until_set_at(p)}{grant_text(p)}"
+
+
+def until_set_at(p: Provenance) -> str:
+    """`` (until set at FILE:LINE)`` where the path's ``until`` is written on another line
+    than the member's and its target entry's (an outer group's entry): the line to edit
+    to extend it, as ``explain`` says it (QA-FZ Q-FZ-2, QA-GG Q-GG-6); "" otherwise."""
+    until = p.grant.until if p.grant is not None else None
+    if until is None or until.location in (None, p.where, p.declared_at):
+        return ""
+    return f" (until set at {until.location})"
 
 
 def _why(c: Change) -> list[str]:

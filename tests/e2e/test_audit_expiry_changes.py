@@ -110,7 +110,10 @@ def test_a_protection_that_ended_is_named_where_the_plan_removes_it(
         }
     )
     before = cli("--now", "2026-12-09", "audit", "dave@example.com")
-    assert "not declared: kept, protected until 2026-12-10 (removed after it)" in before.stdout
+    assert (
+        f"not declared: kept, protected until 2026-12-10 (declared at {R}:3; removed after it)"
+        in before.stdout
+    )
     plan = cli("--now", "2026-12-11", "plan")
     assert f"dave@example.com (Member): protection expired 2026-12-10, declared at {R}:3" in (
         plan.stdout
@@ -147,7 +150,10 @@ def test_a_protection_that_ended_is_named_where_the_plan_demotes(
         }
     )
     before = cli("--now", "2026-12-09", "audit", "alice@example.com")
-    assert "declared Member: kept, protected until 2026-12-10 (demoted after it)" in before.stdout
+    assert (
+        f"declared Member: kept, protected until 2026-12-10 (declared at {R}:3; demoted after it)"
+        in before.stdout
+    )
     run = cli("--now", "2026-12-11", "audit", "alice@example.com", "--format", "json")
     assert run.exit_code == 0, run.stdout + run.stderr
     (row,) = json.loads(run.stdout)["rooms"]

@@ -59,3 +59,17 @@ def test_a_member_of_the_longest_length_is_still_looked_up(
     else:
         assert run.exit_code == 0
         assert run.lines[-1] == f"{member} is neither declared nor live in any declared target."
+
+
+@pytest.mark.parametrize("command", ["audit", "explain"])
+def test_a_long_malformed_member_is_quoted_cut_short(cli: Cli, ready: None, command: str) -> None:
+    """QA-GG Q-GG-2: 200 characters that are no e-mail address were quoted whole twice (a
+    481-character line); now each quote is its first 80 characters and its length."""
+    member = "x" * 200
+    run = cli(command, member)
+    assert run.exit_code == 1
+    shown = f"{member[:80]!r}…(200 characters)"
+    assert run.err_lines[0].startswith(
+        f"Error: MEMBER {shown}: malformed email address {shown} (give an e-mail address"
+    ), run.stderr
+    assert len(run.err_lines[0]) < 300

@@ -42,3 +42,20 @@ def test_a_running_path_names_the_outer_until_line(
     assert f"{PATH}, until 2027-02-01 (43 days left), reason: outer-r, ticket IN-2" in run.stdout
     ended = cli("--now", "2027-02-02", "explain", "frank@example.com")
     assert f"expired 2027-02-01: {PATH}, reason: outer-r, ticket IN-2" in ended.stdout
+
+
+def test_plan_v_and_markdown_name_the_outer_until_line(
+    seed: Callable[..., Any], write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """QA-GG Q-GG-6: `plan -v` and the Markdown plan (the PR comment) say it too."""
+    seed(users=("alice", "frank"), rooms={"web": [("alice", "Administrator")]})
+    write_desired(FILES)
+    line = (
+        f"via @outer > @inner at {R}:5 as Member (until set at {R}:3), until 2027-02-01, "
+        "reason: outer-r, ticket IN-2"
+    )
+    text = cli("--now", "2026-12-20", "-v", "plan")
+    assert text.exit_code == 0, text.stdout + text.stderr
+    assert f"      {line}" in text.lines
+    markdown = cli("--now", "2026-12-20", "plan", "--format", "markdown")
+    assert f"  # {line}" in markdown.lines

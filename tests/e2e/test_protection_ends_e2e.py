@@ -61,7 +61,10 @@ def oncall(emulator: EmulatorServer, write_desired: Callable[..., Path]) -> str:
 def test_audit_says_until_when_the_member_is_protected(oncall: str, cli: Any) -> None:
     run = cli("audit", "dave@example.com", "--now", oncall)
     assert run.exit_code == 0, run.stdout + run.stderr
-    assert f"not declared: kept, protected until {oncall} (removed after it)" in run.stdout
+    assert (
+        f"not declared: kept, protected until {oncall} (declared at desired-state/ops.yaml:3; "
+        "removed after it)"
+    ) in run.stdout
     assert "never removed" not in run.stdout
 
 
@@ -218,3 +221,45 @@ def test_a_protected_presenters_grant_that_ended_is_taken_away_in_a_meeting(
     assert "  plan: kept: protected (settings.yaml `protected:`, or an app instance's bearer)" in (
         after.lines
     )
+
+
+def test_explain_lists_the_running_protection_and_where_its_until_is(
+    cli: Any, emulator: EmulatorServer, write_desired: Callable[..., Path]
+) -> None:
+    """QA-GG Q-GG-1: a running `protected:` group entry is a path in explain (text and
+    JSON), with the line of the outer group's `until:` to edit; audit names it too."""
+    emulator.reset(
+        seed_doc(
+            users=("alice", "dave"),
+            rooms={"ops": [("alice", "Administrator"), ("dave", "Member")]},
+        )
+    )
+    write_desired(
+        {
+            "settings.yaml": f'account: {ACCOUNT}\nprune: true\nprotected: ["@outer"]\n',
+            "r.yaml": """
+                groups:
+                  outer:
+                    - {member: "@inner", until: 2026-12-20, reason: outer-r}
+                  inner:
+                    - {member: dave@example.com, until: 2027-01-15, ticket: IN-2}
+                rooms:
+                  ops:
+                    administrators: [alice@example.com]
+                """,
+        }
+    )
+    r = "desired-state/r.yaml"
+    run = cli("--now", "2026-12-10", "explain", "dave@example.com")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert (
+        "    protected (a `protected:` group entry) via @outer > @inner at "
+        f"{r}:5 (from desired-state/settings.yaml:3) (until set at {r}:3), "
+        "until 2026-12-20 (10 days left), reason: outer-r, ticket IN-2"
+    ) in run.lines
+    got = cli("--now", "2026-12-10", "explain", "dave@example.com", "--format", "json")
+    (target,) = json.loads(got.stdout)["targets"]
+    (path,) = target["paths"]
+    assert (path["protection"], path["until_at"], path["expired"]) == (True, f"{r}:3", False)
+    audit = cli("--now", "2026-12-10", "audit", "dave@example.com")
+    assert f"protected until 2026-12-20 (declared at {r}:3; removed after it)" in audit.stdout

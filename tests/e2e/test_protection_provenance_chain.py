@@ -21,6 +21,7 @@ PATH = (
     "expired 2027-03-01, protected (a `protected:` group entry) via @outer > @inner at "
     "desired-state/rooms.yaml:2"
 )
+UNTIL_AT = " (until set at desired-state/rooms.yaml:4)"  # QA-GG Q-GG-6
 
 
 @pytest.fixture
@@ -57,11 +58,11 @@ def test_an_expired_protection_is_worded_with_its_group_chain(nested: None, cli:
     assert verbose.lines[1:3] == [
         "  - bob@example.com (Administrator): protection expired 2027-03-01, declared at "
         "desired-state/rooms.yaml:4",
-        f"      {PATH}, reason: rota",
+        f"      {PATH}{UNTIL_AT}, reason: rota",
     ]
     assert not any("as Administrator" in line for line in verbose.lines)
     markdown = cli(*NOW, "plan", "--format", "markdown").stdout.splitlines()
-    assert f"  # {PATH}, reason: rota" in markdown
+    assert f"  # {PATH}{UNTIL_AT}, reason: rota" in markdown
     doc = json.loads(cli(*NOW, "plan", "--format", "json").stdout)
     [why] = doc["targets"][0]["changes"][0]["provenance"]
     assert (why["via"], why["location"], why["declared_at"]) == (

@@ -339,6 +339,19 @@ CHAT_ARN = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
             "2: channels.ops.app_instance",
             "label",
         ),
+        # QA-GG Q-GG-4: settings.yaml's label of an app instance, restrictions.yaml's ids
+        (
+            "settings.yaml",
+            f"app_instances:\n  ? {HUGE}\n  : {{arn: {CHAT_ARN}, bearer: user:r}}\n",
+            "2: app_instances.",
+            "label",
+        ),
+        (
+            "restrictions.yaml",
+            f"restrictions:\n  - {{path: r.yaml, rooms: [a], ids: {{rooms: [{HUGE}]}}}}\n",
+            "2: restrictions[0].ids.rooms[0]",
+            "id",
+        ),
         (
             "settings.yaml",
             f"app_instances:\n  chat:\n    arn: {CHAT_ARN}\n    bearer: user:{HUGE[5:]}\n",

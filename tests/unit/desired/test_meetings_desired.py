@@ -139,6 +139,34 @@ def test_located_errors_for_meetings(tmp_path: Path) -> None:
     ]
 
 
+def test_a_long_external_user_id_is_quoted_cut_short(tmp_path: Path) -> None:
+    """QA-GG Q-GG-2: the key was cut, then the message quoted the whole value again."""
+    long = "x" * 300
+    found = problems(
+        tmp_path,
+        {
+            "m.yaml": f"""
+            meetings:
+              m:
+                meeting_id: 6f1c2a9e-0000-4000-8000-000000000001
+                attendees: {{"{long}": viewer}}
+            """
+        },
+    )
+    assert found == [
+        f"desired-state/m.yaml:4: meetings.m.attendees.{long[:80]}…(300 characters): an "
+        f"ExternalUserId has 2 to 64 characters, {long[:80]!r}…(300 characters) has 300"
+    ]
+
+
+def test_a_long_malformed_email_is_quoted_cut_short(tmp_path: Path) -> None:
+    """QA-GG Q-GG-2: an e-mail member too malformed to read, quoted as every long value."""
+    long = "x" * 200
+    rooms = f"rooms:\n  ops:\n    account: a1\n    members: [{long}]\n"
+    (found,) = problems(tmp_path, {"r.yaml": rooms})
+    assert found.endswith(f"malformed email address {long[:80]!r}…(200 characters)"), found
+
+
 def test_a_custom_profile_cannot_take_a_built_in_name(tmp_path: Path) -> None:
     found = problems(
         tmp_path,
