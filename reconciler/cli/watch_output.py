@@ -24,9 +24,15 @@ class WatchOutput:
     unwritten: str | None = None  # why the last write of result_file failed
 
     def __call__(self, r: Round) -> str | None:
-        """Write round ``r``; a line for the watch to say when the file cannot be."""
+        """Write round ``r``: the file first, so that a round whose line finds stdout
+        closed (its reader ended: ``| head -1``) is in it all the same (Q-GI-4); a line
+        for the watch to say when the file cannot be written."""
+        said = self._record(r)
         if self.json_lines:
             click.echo(round_line(r), nl=False)  # flushed: a reader sees each round
+        return said
+
+    def _record(self, r: Round) -> str | None:
         if self.result_file is None:
             return None
         self.totals.add(r)
