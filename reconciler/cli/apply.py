@@ -66,6 +66,12 @@ from reconciler.runner import began
 from reconciler.shard import Shard
 
 PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted:"
+# a watch whose first round has nothing to change asks all the same: its later rounds
+# apply without asking, on the strength of this answer (Q-GI-10)
+WATCH_PROMPT = (
+    "Keep the watch going, applying each later round's changes without asking? "
+    "Only 'yes' will be accepted:"
+)
 NOTHING_APPLIED = "Interrupted before applying anything: nothing was applied."
 # a second signal while nothing is applied yet (reading and planning, the re-read after
 # 'yes'): it quits at once, and says what one signal's error says (QA-GA Q-GA-1)
@@ -417,7 +423,7 @@ def _watch(
     out = app.console(stderr=output.json_lines)
 
     def first_round(plan: Plan) -> bool:
-        asks = plan.has_changes and not auto_approve
+        asks = not auto_approve  # nothing to change now: later rounds may (Q-GI-10)
         if not quiet or asks:
             render_plan(
                 plan, "text", verbose=app.verbose > 0, console=out, allow_unsafe=allow_unsafe
@@ -429,7 +435,9 @@ def _watch(
             raise PlanErrorsError.counting(len(plan.errors))
         if plan.violations and not allow_unsafe:
             raise PlanRefusedError.counting(len(plan.violations))
-        if asks:
+        if asks and not plan.has_changes:
+            _confirm(err=output.json_lines, prompt=WATCH_PROMPT)
+        elif asks:
             _confirm(err=output.json_lines)
             check_still_due(session, plan)  # no until: passed while it waited (Q-K-3)
             check_unchanged(session, plan)  # nor did its targets move on (Q-CG-1)
@@ -499,7 +507,7 @@ def _write(path: Path, document: str) -> None:
         ) from None
 
 
-def _confirm(*, err: bool = False) -> None:
+def _confirm(*, err: bool = False, prompt: str = PROMPT) -> None:
     if not is_a_terminal(sys.stdin):  # closed (`<&-`: None) too (Q-CZ-10)
         raise UsageError(
             "apply needs confirmation but stdin is not a terminal; "
@@ -507,7 +515,7 @@ def _confirm(*, err: bool = False) -> None:
         )
     try:
         click.echo(err=err)
-        click.echo(f"{PROMPT} ", nl=False, err=err)
+        click.echo(f"{prompt} ", nl=False, err=err)
         answer = sys.stdin.readline()
     except KeyboardInterrupt:  # Ctrl-C at the question: as before the plan was made
         click.echo(err=err)
