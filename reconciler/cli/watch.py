@@ -51,6 +51,7 @@ from reconciler.cli.options import FiniteFloatRange
 from reconciler.cli.pipeline import Session
 from reconciler.cli.watch_news import Heard, News
 from reconciler.cli.watch_quit import QuitNow
+from reconciler.cli.watch_refusal import refusal_lines
 from reconciler.closed_output import OutputClosed, OutputFailed, mute_stdout, output_failure_of
 from reconciler.errors import AwsError, DesiredStateError, UsageError
 from reconciler.governance.expiry import as_of
@@ -247,9 +248,7 @@ class Watch:
                     news = heard.news(plan)  # its plan showed them
                 else:
                     if plan.errors or (plan.violations and not self.allow_unsafe):
-                        for line in (*plan.errors, *(str(v) for v in plan.violations)):
-                            self.say(f"Error: {line}")
-                        return 1
+                        return self._refused(plan, number, at, time.monotonic() - started)
                     news = heard.news(plan)
                     for line in news.lines():
                         self.say(line)
@@ -299,6 +298,17 @@ class Watch:
             if stopped is not None:
                 return self.end(stopped)
             self.sleep(min(self.interval, remaining))
+
+    def _refused(self, plan: Plan, number: int, at: datetime, planned: float) -> int:
+        """A later round's plan has errors or breaks the safety rules: said, the round
+        written (``stopped: "refused"``, nothing applied), exit 1 (Q-GI-7)."""
+        for line in refusal_lines(plan, number):
+            self.say(line)
+        done = Round(number, at, ApplyResult(()), Timings(planned, 0.0), stopped="refused")
+        self.totals.add(done)
+        if (said := self.report(done)) is not None:
+            self.say(said)
+        return 1
 
     def _refresh(self, now: datetime) -> bool:
         """Before a round after the first: the desired state as of ``now`` (the clock: an

@@ -12,8 +12,9 @@ format_version "1") with a ``watch`` object added after its other keys.
 
 ``verified`` is always null: a watch does not re-read what it changed (the next round
 plans again, and applies again what did not hold). ``stopped`` is ``"ended"`` (every
-meeting in scope has ended), ``"until"`` (--until reached), or null: the watch goes on
-(or stopped otherwise: an error, exit 1; Ctrl-C, exit 130). A watch that stopped ends
+meeting in scope has ended), ``"until"`` (--until reached), ``"refused"`` (a later
+round's plan had errors or broke the safety rules: exit 1), or null: the watch goes on
+(or stopped otherwise: another error, exit 1; Ctrl-C, exit 130). A watch that stopped ends
 with exit 1 when the whole watch's ``complete`` is false (``incomplete``)."""
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ from reconciler.render.apply import STOPPED_BY_INTERRUPT, Timings, apply_to_data
 from reconciler.render.json import compact, indented
 from reconciler.render.safe import json_text, shown
 
-Stop = Literal["ended", "until"]  # every meeting in scope has ended; --until reached
+# every meeting in scope has ended; --until reached; a later round's plan had errors or
+# broke the safety rules (exit 1: nothing of it applied, Q-GI-7)
+Stop = Literal["ended", "until", "refused"]
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,8 @@ def incomplete(totals: WatchTotals) -> str | None:
         )
     if totals.last is not None and totals.last.error is not None:
         return "Watch incomplete: the last round could not read the meetings (see above)."
+    if totals.last is not None and totals.last.stopped == "refused":
+        return "Watch incomplete: the last round's plan was refused (see above)."
     return None
 
 
