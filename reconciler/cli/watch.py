@@ -382,7 +382,7 @@ class Watch:
                 absent = f" ({ABSENT_NOW})" if r.left_absent else ""
                 self._tell(f"{where}: not applied:{change_line(r.change).plain}{absent}")
             elif r.outcome == "skipped":  # not attempted: an elevated add failed first
-                self._tell(f"{where}: {r.change.member}: {r.error_message}")
+                self._tell(f"{where}:{change_line(r.change).plain}: {r.error_message}")
             else:
                 self._tell(f"{where}: failed:{failure_line(r)[3:]}")
 

@@ -122,19 +122,19 @@ def incomplete(totals: WatchTotals) -> str | None:
     round was made and the last round's reading did not fail. The watch's exit code is 1
     when it ends incomplete; its document's ``complete`` is false. Counted: the attempts
     that did not succeed, the changes they were attempts at, and of those, the ones a
-    later round made and the ones still not made (named)."""
-    attempts = sum(not r.ok for r in totals.results)
-    if attempts:
+    later round made and the ones still not made (named); the changes never attempted
+    apart."""
+    unmade = [r for r in totals.results if not r.ok]
+    if unmade:
         made, still = not_made(totals)
-        changes, rounds = len(made) + len(still), totals.failed_rounds
         parts = [
             f"{what}: {shown(_names(rs))}"
             for what, rs in (("made in a later round", made), ("not made", still))
             if rs
         ]
         return (
-            f"Watch incomplete: {_count(attempts, 'attempt')} at {_count(changes, 'change')} "
-            f"did not succeed, in {_count(rounds, 'round')} (each is listed above); "
+            f"Watch incomplete: {_unmade_counts(unmade)}, in "
+            f"{_count(totals.failed_rounds, 'round')} (each is listed above); "
             f"{'; '.join(parts)}."
         )
     if totals.last is not None and totals.last.error is not None:
@@ -142,6 +142,25 @@ def incomplete(totals: WatchTotals) -> str | None:
     if totals.last is not None and totals.last.stopped == "refused":
         return "Watch incomplete: the last round's plan was refused (see above)."
     return None
+
+
+def _unmade_counts(unmade: list[ChangeResult]) -> str:
+    """``2 attempts at 1 change failed and 1 change was not attempted``: the attempts
+    made and the changes they were at, then the changes never attempted (another change
+    failed first, the meeting was found gone, an interrupt or a closed output came
+    first), told apart as apply's ``Apply incomplete`` tells them (Q-GI-1)."""
+    tried = [r for r in unmade if r.outcome == "failed" and r.error_code != NOT_STARTED]
+    tried_keys = {(r.change.target, r.change.member) for r in tried}
+    untried = {(r.change.target, r.change.member) for r in unmade} - tried_keys
+    parts = []
+    if tried:
+        parts.append(
+            f"{_count(len(tried), 'attempt')} at {_count(len(tried_keys), 'change')} failed"
+        )
+    if untried:
+        were = "was" if len(untried) == 1 else "were"
+        parts.append(f"{_count(len(untried), 'change')} {were} not attempted")
+    return " and ".join(parts)
 
 
 def _kept_json(kept: Sequence[Expiring]) -> list[dict[str, Any]]:
