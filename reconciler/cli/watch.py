@@ -152,9 +152,23 @@ class Watch:
         if keys or unknown_target_errors(desired.targets, self.targets) or self.idle():
             return keys
         ending = [k for k in all_kinds() if k.ends]
-        nouns = " or ".join(k.words.noun for k in ending)
         sections = ", ".join(f"{k.section}: ..." for k in ending)
-        raise UsageError(f"--watch needs at least one {nouns} in scope ({sections})")
+        raise UsageError(f"--watch needs at least one {_ending_nouns()} in scope ({sections})")
+
+    def _rescope(self) -> tuple[set[TargetKey], list[str]] | None:
+        """After the files changed: ``meeting_keys`` and ``scope`` as they are now; None
+        (said, stamped) when they declare none in scope any more: the watch stops, exit 1,
+        as for files that no longer load (Q-GI-2; not start-up's command-line refusal)."""
+        try:
+            return self.meeting_keys(), self.scope()
+        except UsageError:
+            where = shown(str(self.session.app.desired_dir))
+            self.say(
+                f"Error: the desired-state files in {where} changed and declare no "
+                f"{_ending_nouns()} in scope any more; the watch stopped (nothing more is "
+                "applied)."
+            )
+            return None
 
     def idle(self) -> str | None:
         """What a watch whose ``--shard`` holds no target that ends says (it has nothing
@@ -224,7 +238,9 @@ class Watch:
             number += 1
             at, started = self.clock(), time.monotonic()
             if not first and self._refresh(at):  # the files as they are now
-                keys, names = self.meeting_keys(), self.scope()
+                if (scoped := self._rescope()) is None:
+                    return 1
+                keys, names = scoped
                 if (idle := self.idle()) is not None:  # the files moved them elsewhere
                     self.say(idle)
                     return self.end_idle()
@@ -398,6 +414,11 @@ class Watch:
     def say(self, text: str) -> None:
         stamp = self.clock().strftime("%H:%M:%S")
         self.out.print(f"[{stamp}] {text}", markup=False, highlight=False)
+
+
+def _ending_nouns() -> str:
+    """``meeting``: the nouns of the kinds that end on their own, joined by "or"."""
+    return " or ".join(k.words.noun for k in all_kinds() if k.ends)
 
 
 def interval_option(f: Callable[..., object]) -> Callable[..., object]:
