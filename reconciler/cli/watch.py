@@ -243,6 +243,8 @@ class Watch:
                 keys, names = scoped
                 if (idle := self.idle()) is not None:  # the files moved them elsewhere
                     self.say(idle)
+                    if (said := self.report_idle()) is not None:  # stopped: "idle"
+                        self.say(said)
                     return self.end_idle()
             error = None
             try:

@@ -13,9 +13,11 @@ format_version "1") with a ``watch`` object added after its other keys.
 ``verified`` is always null: a watch does not re-read what it changed (the next round
 plans again, and applies again what did not hold). ``stopped`` is ``"ended"`` (every
 meeting in scope has ended), ``"until"`` (--until reached), ``"refused"`` (a later
-round's plan had errors or broke the safety rules: exit 1), or null: the watch goes on
-(or stopped otherwise: another error, exit 1; Ctrl-C, exit 130). A watch that stopped ends
-with exit 1 when the whole watch's ``complete`` is false (``incomplete``)."""
+round's plan had errors or broke the safety rules: exit 1), in ``--out`` ``"idle"`` (its
+``--shard`` holds no meeting, at start or once the files changed: exit 0), or null: the
+watch goes on (or stopped otherwise: another error, exit 1; Ctrl-C, exit 130). A watch
+that stopped ends with exit 1 when the whole watch's ``complete`` is false
+(``incomplete``)."""
 
 from __future__ import annotations
 
@@ -74,6 +76,7 @@ class WatchTotals:
     apply_s: float = 0.0
     last: Round | None = None
     kept: list[Expiring] = field(default_factory=list)  # every round's, each once
+    idle: bool = False  # it stopped with nothing to watch: its --shard holds no meeting
 
     def add(self, r: Round) -> None:
         self.started_at = self.started_at or r.at
@@ -206,7 +209,7 @@ def watch_document(totals: WatchTotals) -> str:
         "rounds": totals.rounds,
         "failed_reads": totals.failed_reads,
         "last_round_at": None if last is None else _utc(last.at),
-        "stopped": None if last is None else last.stopped,
+        "stopped": "idle" if totals.idle else None if last is None else last.stopped,
         # the changes (a member of a target) an attempt of which did not succeed: made
         # by a later round, or not made (``summary`` counts every attempt)
         "made_later": len(made),
