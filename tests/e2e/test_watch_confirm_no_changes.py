@@ -31,7 +31,11 @@ def test_without_a_terminal_a_watch_with_nothing_to_change_yet_is_refused(
     result = cli(*WATCH)
     assert result.exit_code == 1, result.stdout + result.stderr
     assert "No changes." in result.stdout
-    assert "needs confirmation but stdin is not a terminal" in result.stderr
+    # Q-GI-8: a watch cannot apply a saved plan: only --auto-approve is offered
+    assert result.err_lines[-1] == (
+        "Error: apply --watch needs confirmation but stdin is not a terminal; run with "
+        "--auto-approve"
+    )
     assert "Watch stopped" not in result.stdout + result.stderr  # no round after the first
 
 

@@ -169,7 +169,8 @@ def test_watch_out_into_a_missing_folder_is_refused_before_any_call(
     result = cli(*WATCH, "--out", "nodir/r.json")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.err_lines == [
-        "Error: cannot write the apply result to nodir/r.json: no such folder: nodir; "
+        # Q-GI-8: the watch result, as every later message of the watch calls it
+        "Error: cannot write the watch result to nodir/r.json: no such folder: nodir; "
         "nothing was applied"
     ]
     assert bridge.calls() == {}
