@@ -296,7 +296,13 @@ class Watch:
                             )
                             timings = Timings(planned, applied)
                             partial = Round(
-                                number, at, result, timings, cut=cut, kept=news.expired_kept
+                                number,
+                                at,
+                                result,
+                                timings,
+                                cut=cut,
+                                kept=news.expired_kept,
+                                notices=news.notices,
                             )
                             self._stop_unheard(partial)
                     live = {t.key for t in plan.targets}
@@ -307,7 +313,16 @@ class Watch:
                 if interrupt.pressed():  # interrupted: the watch did not stop of itself
                     stopped = None
                 timings = Timings(planned, applied)
-                done = Round(number, at, result, timings, error, stopped, kept=news.expired_kept)
+                done = Round(
+                    number,
+                    at,
+                    result,
+                    timings,
+                    error,
+                    stopped,
+                    kept=news.expired_kept,
+                    notices=news.notices,
+                )
                 self.totals.add(done)
                 said = self.report(done)
                 if said is not None:

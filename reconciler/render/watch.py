@@ -2,10 +2,12 @@
 format_version "1") with a ``watch`` object added after its other keys.
 
 - ``--format json``: one line per round on stdout (JSON Lines), the changes that round
-  made, ``expired_kept`` when its plan was the first to have an expired membership still
-  in Chime, and ``watch{round, at, error, stopped}``;
+  made, ``notices`` (a meeting found ended) and ``expired_kept`` (an expired membership
+  still in Chime) when its plan was the first to have them, and ``watch{round, at, error,
+  stopped}``;
 - ``--out RESULT.json``: one document, the whole watch so far (every round's changes in
-  order, their counts and seconds added up), ``expired_kept`` when any round's plan had
+  order, their counts and seconds added up), ``notices`` (every one found, each once),
+  ``expired_kept`` when any round's plan had
   an expired membership still in Chime (every one the watch has found, each once, in the
   order found) and ``watch{started_at, rounds, failed_reads, last_round_at, stopped,
   made_later, not_made}``, written again after every round.
@@ -61,6 +63,9 @@ class Round:
     # the expired memberships still in Chime (their targets do not prune) that its plan
     # was the first of the watch's to have (``reconciler.cli.watch_news``)
     kept: tuple[Expiring, ...] = ()
+    # the notices (a meeting found ended: located, as the plan's ``notices``) that its plan
+    # was the first of the watch's to have (Q-GI-9)
+    notices: tuple[str, ...] = ()
 
 
 @dataclass
@@ -77,6 +82,7 @@ class WatchTotals:
     last: Round | None = None
     kept: list[Expiring] = field(default_factory=list)  # every round's, each once
     idle: bool = False  # it stopped with nothing to watch: its --shard holds no meeting
+    notices: list[str] = field(default_factory=list)  # every round's, each once
 
     def add(self, r: Round) -> None:
         self.started_at = self.started_at or r.at
@@ -88,6 +94,7 @@ class WatchTotals:
         self.apply_s += r.timings.apply_s
         self.last = r
         self.kept.extend(r.kept)
+        self.notices.extend(r.notices)
 
 
 def round_line(r: Round) -> str:
@@ -97,6 +104,8 @@ def round_line(r: Round) -> str:
     have, items as in the plan's ``expired_kept``."""
     data = _to_data(r.result, r.timings, r.cut)
     data["complete"] = data["complete"] and r.error is None
+    if r.notices:
+        data["notices"] = list(r.notices)
     if r.kept:
         data["expired_kept"] = _kept_json(r.kept)
     data["watch"] = {"round": r.number, "at": _utc(r.at), "error": r.error, "stopped": r.stopped}
@@ -202,6 +211,8 @@ def watch_document(totals: WatchTotals) -> str:
     data = _to_data(ApplyResult(tuple(totals.results)), timings, None if last is None else last.cut)
     data["complete"] = incomplete(totals) is None
     made, still = not_made(totals)
+    if totals.notices:
+        data["notices"] = list(totals.notices)
     if totals.kept:
         data["expired_kept"] = _kept_json(totals.kept)
     data["watch"] = {
