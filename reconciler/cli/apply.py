@@ -66,6 +66,12 @@ from reconciler.runner import began
 from reconciler.shard import Shard
 
 PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted:"
+# a watch whose first round has nothing to change asks all the same: its later rounds
+# apply without asking, on the strength of this answer (Q-GI-10)
+WATCH_PROMPT = (
+    "Keep the watch going, applying each later round's changes without asking? "
+    "Only 'yes' will be accepted:"
+)
 NOTHING_APPLIED = "Interrupted before applying anything: nothing was applied."
 # a second signal while nothing is applied yet (reading and planning, the re-read after
 # 'yes'): it quits at once, and says what one signal's error says (QA-GA Q-GA-1)
@@ -196,7 +202,8 @@ def apply(
     later round made it) or the last round could not read the meetings. The first round
     is confirmed as above; later ones are not. --format json makes stdout one JSON
     result per round, one a line (the rest goes to stderr); --out RESULT.json holds the
-    whole watch so far, replaced whole after each round.
+    whole watch so far, replaced whole after each round. A first round with nothing to
+    change asks all the same (later rounds may change Chime).
 
     Exit codes: 0 applied (or nothing to do); 1 error, refused, stale, or some changes
     failed (each is listed; running apply again converges, but for adds to a full
@@ -221,7 +228,7 @@ def apply(
         raise refuse_for_apply(app.now, app.now_from_env is not None, datetime.now(UTC))
     shard = shard_from(shard_text, targets)
     if result_file is not None:
-        _check_writable(result_file)  # bad input changes nothing: before any call
+        _check_writable(result_file, "watch" if watch else "apply")  # before any call
     began("apply")  # from here on apply says what a Ctrl-C left undone
     if watch:
         output = WatchOutput(fmt == "json", result_file)
@@ -431,7 +438,7 @@ def _watch(
     out = app.console(stderr=output.json_lines)
 
     def first_round(plan: Plan) -> bool:
-        asks = plan.has_changes and not auto_approve
+        asks = not auto_approve  # nothing to change now: later rounds may (Q-GI-10)
         if not quiet or asks:
             render_plan(
                 plan, "text", verbose=app.verbose > 0, console=out, allow_unsafe=allow_unsafe
@@ -443,8 +450,10 @@ def _watch(
             raise PlanErrorsError.counting(len(plan.errors))
         if plan.violations and not allow_unsafe:
             raise PlanRefusedError.counting(len(plan.violations))
-        if asks:
-            _confirm(err=output.json_lines)
+        if asks and not plan.has_changes:
+            _confirm(err=output.json_lines, prompt=WATCH_PROMPT, watch=True)
+        elif asks:
+            _confirm(err=output.json_lines, watch=True)
             check_still_due(session, plan)  # no until: passed while it waited (Q-K-3)
             check_unchanged(session, plan)  # nor did its targets move on (Q-CG-1)
         return True
@@ -498,10 +507,11 @@ def _say_unmade(result: ApplyResult, checked: Checked, plan_shown: bool) -> None
             click.echo(line, err=True)
 
 
-def _check_writable(path: Path) -> None:
+def _check_writable(path: Path, what: str) -> None:
+    """``what``: ``apply``, or ``watch`` (as the watch's later errors name its file)."""
     reason = atomic_file.problem(path)
     if reason is not None:
-        raise UsageError(f"cannot write the apply result to {path}: {reason}; nothing was applied")
+        raise UsageError(f"cannot write the {what} result to {path}: {reason}; nothing was applied")
 
 
 def _write(path: Path, document: str) -> None:
@@ -513,15 +523,22 @@ def _write(path: Path, document: str) -> None:
         ) from None
 
 
-def _confirm(*, err: bool = False) -> None:
+def _confirm(*, err: bool = False, prompt: str = PROMPT, watch: bool = False) -> None:
+    """``watch``: a watch, which cannot apply a saved plan, is told only of --auto-approve
+    (Q-GI-8)."""
     if not is_a_terminal(sys.stdin):  # closed (`<&-`: None) too (Q-CZ-10)
+        if watch:
+            raise UsageError(
+                "apply --watch needs confirmation but stdin is not a terminal; "
+                "run with --auto-approve"
+            )
         raise UsageError(
             "apply needs confirmation but stdin is not a terminal; "
             "run with --auto-approve, or apply a saved plan file"
         )
     try:
         click.echo(err=err)
-        click.echo(f"{PROMPT} ", nl=False, err=err)
+        click.echo(f"{prompt} ", nl=False, err=err)
         answer = sys.stdin.readline()
     except KeyboardInterrupt:  # Ctrl-C at the question: as before the plan was made
         click.echo(err=err)

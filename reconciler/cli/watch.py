@@ -51,6 +51,7 @@ from reconciler.cli.options import FiniteFloatRange
 from reconciler.cli.pipeline import Session
 from reconciler.cli.watch_news import Heard, News
 from reconciler.cli.watch_quit import QuitNow
+from reconciler.cli.watch_refusal import refusal_lines
 from reconciler.closed_output import (
     OutputClosed,
     OutputFailed,
@@ -158,9 +159,23 @@ class Watch:
         if keys or unknown_target_errors(desired.targets, self.targets) or self.idle():
             return keys
         ending = [k for k in all_kinds() if k.ends]
-        nouns = " or ".join(k.words.noun for k in ending)
         sections = ", ".join(f"{k.section}: ..." for k in ending)
-        raise UsageError(f"--watch needs at least one {nouns} in scope ({sections})")
+        raise UsageError(f"--watch needs at least one {_ending_nouns()} in scope ({sections})")
+
+    def _rescope(self) -> tuple[set[TargetKey], list[str]] | None:
+        """After the files changed: ``meeting_keys`` and ``scope`` as they are now; None
+        (said, stamped) when they declare none in scope any more: the watch stops, exit 1,
+        as for files that no longer load (Q-GI-2; not start-up's command-line refusal)."""
+        try:
+            return self.meeting_keys(), self.scope()
+        except UsageError:
+            where = shown(str(self.session.app.desired_dir))
+            self.say(
+                f"Error: the desired-state files in {where} changed and declare no "
+                f"{_ending_nouns()} in scope any more; the watch stopped (nothing more is "
+                "applied)."
+            )
+            return None
 
     def idle(self) -> str | None:
         """What a watch whose ``--shard`` holds no target that ends says (it has nothing
@@ -244,9 +259,13 @@ class Watch:
             number += 1
             at, started = self.clock(), time.monotonic()
             if not first and self._refresh(at):  # the files as they are now
-                keys, names = self.meeting_keys(), self.scope()
+                if (scoped := self._rescope()) is None:
+                    return 1
+                keys, names = scoped
                 if (idle := self.idle()) is not None:  # the files moved them elsewhere
                     self.say(idle)
+                    if (said := self.report_idle()) is not None:  # stopped: "idle"
+                        self.say(said)
                     return self.end_idle()
             error = None
             try:
@@ -268,9 +287,7 @@ class Watch:
                     news = heard.news(plan)  # its plan showed them
                 else:
                     if plan.errors or (plan.violations and not self.allow_unsafe):
-                        for line in (*plan.errors, *(str(v) for v in plan.violations)):
-                            self.say(f"Error: {line}")
-                        return 1
+                        return self._refused(plan, number, at, time.monotonic() - started)
                     news = heard.news(plan)
                     for line in news.lines():
                         self.say(line)
@@ -300,7 +317,13 @@ class Watch:
                             )
                             timings = Timings(planned, applied)
                             partial = Round(
-                                number, at, result, timings, cut=cut, kept=news.expired_kept
+                                number,
+                                at,
+                                result,
+                                timings,
+                                cut=cut,
+                                kept=news.expired_kept,
+                                notices=news.notices,
                             )
                             self._stop_unheard(partial)
                     live = {t.key for t in plan.targets}
@@ -311,7 +334,16 @@ class Watch:
                 if interrupt.pressed():  # interrupted: the watch did not stop of itself
                     stopped = None
                 timings = Timings(planned, applied)
-                done = Round(number, at, result, timings, error, stopped, kept=news.expired_kept)
+                done = Round(
+                    number,
+                    at,
+                    result,
+                    timings,
+                    error,
+                    stopped,
+                    kept=news.expired_kept,
+                    notices=news.notices,
+                )
                 self.totals.add(done)
                 said = self.report(done)
                 if said is not None:
@@ -320,6 +352,17 @@ class Watch:
             if stopped is not None:
                 return self.end(stopped)
             self.sleep(min(self.interval, remaining))
+
+    def _refused(self, plan: Plan, number: int, at: datetime, planned: float) -> int:
+        """A later round's plan has errors or breaks the safety rules: said, the round
+        written (``stopped: "refused"``, nothing applied), exit 1 (Q-GI-7)."""
+        for line in refusal_lines(plan, number):
+            self.say(line)
+        done = Round(number, at, ApplyResult(()), Timings(planned, 0.0), stopped="refused")
+        self.totals.add(done)
+        if (said := self.report(done)) is not None:
+            self.say(said)
+        return 1
 
     def _refresh(self, now: datetime) -> bool:
         """Before a round after the first: the desired state as of ``now`` (the clock: an
@@ -393,7 +436,7 @@ class Watch:
                 absent = f" ({ABSENT_NOW})" if r.left_absent else ""
                 self._tell(f"{where}: not applied:{change_line(r.change).plain}{absent}")
             elif r.outcome == "skipped":  # not attempted: an elevated add failed first
-                self._tell(f"{where}: {r.change.member}: {r.error_message}")
+                self._tell(f"{where}:{change_line(r.change).plain}: {r.error_message}")
             else:
                 self._tell(f"{where}: failed:{failure_line(r)[3:]}")
 
@@ -409,6 +452,11 @@ class Watch:
     def say(self, text: str) -> None:
         stamp = self.clock().strftime("%H:%M:%S")
         self.out.print(f"[{stamp}] {text}", markup=False, highlight=False)
+
+
+def _ending_nouns() -> str:
+    """``meeting``: the nouns of the kinds that end on their own, joined by "or"."""
+    return " or ".join(k.words.noun for k in all_kinds() if k.ends)
 
 
 def interval_option(f: Callable[..., object]) -> Callable[..., object]:

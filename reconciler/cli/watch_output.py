@@ -24,9 +24,15 @@ class WatchOutput:
     unwritten: str | None = None  # why the last write of result_file failed
 
     def __call__(self, r: Round) -> str | None:
-        """Write round ``r``; a line for the watch to say when the file cannot be."""
+        """Write round ``r``: the file first, so that a round whose line finds stdout
+        closed (its reader ended: ``| head -1``) is in it all the same (Q-GI-4); a line
+        for the watch to say when the file cannot be written."""
+        said = self._record(r)
         if self.json_lines:
             click.echo(round_line(r), nl=False)  # flushed: a reader sees each round
+        return said
+
+    def _record(self, r: Round) -> str | None:
         if self.result_file is None:
             return None
         self.totals.add(r)
@@ -42,16 +48,19 @@ class WatchOutput:
         return None
 
     def idle(self) -> str | None:
-        """A watch that had nothing to watch (its ``--shard`` holds no meeting) writes the
-        file of no round, as an apply of that shard writes its result: a CI step that
-        uploads it finds it (Q-FO-2). Why it could not, or None."""
+        """A watch that had nothing to watch (its ``--shard`` holds no meeting, at start or
+        once the files changed) writes the file as it is (no round, at start), as an apply
+        of that shard writes its result: a CI step that uploads it finds it (Q-FO-2),
+        ``stopped: "idle"`` (Q-GI-3). Why it could not, or None."""
         if self.result_file is None:
             return None
+        self.totals.idle = True  # ``stopped: "idle"``: it ended, with nothing to watch
         try:
             atomic_file.write_atomically(self.result_file, watch_document(self.totals))
         except OSError as exc:
             self.unwritten = str(exc.strerror or exc)
             return f"Error: {self._cannot()}"
+        self.unwritten = None
         return None
 
     def check(self) -> None:

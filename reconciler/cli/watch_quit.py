@@ -50,7 +50,14 @@ class QuitNow:
         result = self.ledger.snapshot()
         say_quitting(result, self.watch.out.stderr)
         timings = Timings(self.planned, time.monotonic() - self.started)
-        partial = Round(self.number, self.at, result, timings, kept=self.news.expired_kept)
+        partial = Round(
+            self.number,
+            self.at,
+            result,
+            timings,
+            kept=self.news.expired_kept,
+            notices=self.news.notices,
+        )
         self.watch.totals.add(partial)
         with contextlib.suppress(Exception):  # whatever it meets, the error line follows
             said = self.watch.report(partial)

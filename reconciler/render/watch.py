@@ -2,19 +2,24 @@
 format_version "1") with a ``watch`` object added after its other keys.
 
 - ``--format json``: one line per round on stdout (JSON Lines), the changes that round
-  made, ``expired_kept`` when its plan was the first to have an expired membership still
-  in Chime, and ``watch{round, at, error, stopped}``;
+  made, ``notices`` (a meeting found ended) and ``expired_kept`` (an expired membership
+  still in Chime) when its plan was the first to have them, and ``watch{round, at, error,
+  stopped}``;
 - ``--out RESULT.json``: one document, the whole watch so far (every round's changes in
-  order, their counts and seconds added up), ``expired_kept`` when any round's plan had
+  order, their counts and seconds added up), ``notices`` (every one found, each once),
+  ``expired_kept`` when any round's plan had
   an expired membership still in Chime (every one the watch has found, each once, in the
   order found) and ``watch{started_at, rounds, failed_reads, last_round_at, stopped,
   made_later, not_made}``, written again after every round.
 
 ``verified`` is always null: a watch does not re-read what it changed (the next round
 plans again, and applies again what did not hold). ``stopped`` is ``"ended"`` (every
-meeting in scope has ended), ``"until"`` (--until reached), or null: the watch goes on
-(or stopped otherwise: an error, exit 1; Ctrl-C, exit 130). A watch that stopped ends
-with exit 1 when the whole watch's ``complete`` is false (``incomplete``)."""
+meeting in scope has ended), ``"until"`` (--until reached), ``"refused"`` (a later
+round's plan had errors or broke the safety rules: exit 1), in ``--out`` ``"idle"`` (its
+``--shard`` holds no meeting, at start or once the files changed: exit 0), or null: the
+watch goes on (or stopped otherwise: another error, exit 1; Ctrl-C, exit 130). A watch
+that stopped ends with exit 1 when the whole watch's ``complete`` is false
+(``incomplete``)."""
 
 from __future__ import annotations
 
@@ -34,7 +39,9 @@ from reconciler.render.apply import STOPPED_BY_INTERRUPT, Timings, apply_to_data
 from reconciler.render.json import compact, indented
 from reconciler.render.safe import json_text, shown
 
-Stop = Literal["ended", "until"]  # every meeting in scope has ended; --until reached
+# every meeting in scope has ended; --until reached; a later round's plan had errors or
+# broke the safety rules (exit 1: nothing of it applied, Q-GI-7)
+Stop = Literal["ended", "until", "refused"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,9 @@ class Round:
     # the expired memberships still in Chime (their targets do not prune) that its plan
     # was the first of the watch's to have (``reconciler.cli.watch_news``)
     kept: tuple[Expiring, ...] = ()
+    # the notices (a meeting found ended: located, as the plan's ``notices``) that its plan
+    # was the first of the watch's to have (Q-GI-9)
+    notices: tuple[str, ...] = ()
 
 
 @dataclass
@@ -71,6 +81,8 @@ class WatchTotals:
     apply_s: float = 0.0
     last: Round | None = None
     kept: list[Expiring] = field(default_factory=list)  # every round's, each once
+    idle: bool = False  # it stopped with nothing to watch: its --shard holds no meeting
+    notices: list[str] = field(default_factory=list)  # every round's, each once
 
     def add(self, r: Round) -> None:
         self.started_at = self.started_at or r.at
@@ -82,6 +94,7 @@ class WatchTotals:
         self.apply_s += r.timings.apply_s
         self.last = r
         self.kept.extend(r.kept)
+        self.notices.extend(r.notices)
 
 
 def round_line(r: Round) -> str:
@@ -91,6 +104,8 @@ def round_line(r: Round) -> str:
     have, items as in the plan's ``expired_kept``."""
     data = _to_data(r.result, r.timings, r.cut)
     data["complete"] = data["complete"] and r.error is None
+    if r.notices:
+        data["notices"] = list(r.notices)
     if r.kept:
         data["expired_kept"] = _kept_json(r.kept)
     data["watch"] = {"round": r.number, "at": _utc(r.at), "error": r.error, "stopped": r.stopped}
@@ -119,24 +134,45 @@ def incomplete(totals: WatchTotals) -> str | None:
     round was made and the last round's reading did not fail. The watch's exit code is 1
     when it ends incomplete; its document's ``complete`` is false. Counted: the attempts
     that did not succeed, the changes they were attempts at, and of those, the ones a
-    later round made and the ones still not made (named)."""
-    attempts = sum(not r.ok for r in totals.results)
-    if attempts:
+    later round made and the ones still not made (named); the changes never attempted
+    apart."""
+    unmade = [r for r in totals.results if not r.ok]
+    if unmade:
         made, still = not_made(totals)
-        changes, rounds = len(made) + len(still), totals.failed_rounds
         parts = [
             f"{what}: {shown(_names(rs))}"
             for what, rs in (("made in a later round", made), ("not made", still))
             if rs
         ]
         return (
-            f"Watch incomplete: {_count(attempts, 'attempt')} at {_count(changes, 'change')} "
-            f"did not succeed, in {_count(rounds, 'round')} (each is listed above); "
+            f"Watch incomplete: {_unmade_counts(unmade)}, in "
+            f"{_count(totals.failed_rounds, 'round')} (each is listed above); "
             f"{'; '.join(parts)}."
         )
     if totals.last is not None and totals.last.error is not None:
         return "Watch incomplete: the last round could not read the meetings (see above)."
+    if totals.last is not None and totals.last.stopped == "refused":
+        return "Watch incomplete: the last round's plan was refused (see above)."
     return None
+
+
+def _unmade_counts(unmade: list[ChangeResult]) -> str:
+    """``2 attempts at 1 change failed and 1 change was not attempted``: the attempts
+    made and the changes they were at, then the changes never attempted (another change
+    failed first, the meeting was found gone, an interrupt or a closed output came
+    first), told apart as apply's ``Apply incomplete`` tells them (Q-GI-1)."""
+    tried = [r for r in unmade if r.outcome == "failed" and r.error_code != NOT_STARTED]
+    tried_keys = {(r.change.target, r.change.member) for r in tried}
+    untried = {(r.change.target, r.change.member) for r in unmade} - tried_keys
+    parts = []
+    if tried:
+        parts.append(
+            f"{_count(len(tried), 'attempt')} at {_count(len(tried_keys), 'change')} failed"
+        )
+    if untried:
+        were = "was" if len(untried) == 1 else "were"
+        parts.append(f"{_count(len(untried), 'change')} {were} not attempted")
+    return " and ".join(parts)
 
 
 def _kept_json(kept: Sequence[Expiring]) -> list[dict[str, Any]]:
@@ -175,6 +211,8 @@ def watch_document(totals: WatchTotals) -> str:
     data = _to_data(ApplyResult(tuple(totals.results)), timings, None if last is None else last.cut)
     data["complete"] = incomplete(totals) is None
     made, still = not_made(totals)
+    if totals.notices:
+        data["notices"] = list(totals.notices)
     if totals.kept:
         data["expired_kept"] = _kept_json(totals.kept)
     data["watch"] = {
@@ -182,7 +220,7 @@ def watch_document(totals: WatchTotals) -> str:
         "rounds": totals.rounds,
         "failed_reads": totals.failed_reads,
         "last_round_at": None if last is None else _utc(last.at),
-        "stopped": None if last is None else last.stopped,
+        "stopped": "idle" if totals.idle else None if last is None else last.stopped,
         # the changes (a member of a target) an attempt of which did not succeed: made
         # by a later round, or not made (``summary`` counts every attempt)
         "made_later": len(made),

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import SUBPROCESS_TIMEOUT, Cli
-from test_meetings_cli import MEETING, bridge
+from test_meetings_cli import MEETING, bridge, later
 
 from reconciler.emulator import EmulatorServer
 
@@ -152,6 +152,39 @@ def test_a_watch_of_json_lines_stops_when_its_reader_ends(bridge: EmulatorServer
         f"{CLOSED}the watch stopped after 2 rounds: 4 of 4 changes applied, 0 not applied; "
         "run plan to see what is left."
     )
+
+
+def test_a_round_of_json_lines_whose_reader_ended_is_still_in_out(
+    bridge: EmulatorServer, cli: Cli, boto3_session: Any
+) -> None:
+    """Q-GI-4: round 2 removes a joiner, then finds stdout closed: its change, made in
+    Chime, is in --out all the same (the record a CI job uploads)."""
+    client = boto3_session.client("chime-sdk-meetings", endpoint_url=bridge.url)
+
+    def eve_joins() -> None:  # once round 1 has read the meeting: round 2 removes her
+        while "alice@example.com" not in bridge.meetings.attendees_of(MEETING):
+            time.sleep(0.02)
+        client.create_attendee(MeetingId=MEETING, ExternalUserId="eve@example.com")
+
+    joiner = later(0, eve_joins)
+    run = piped(
+        cli,
+        *("apply", "--auto-approve", "--watch", "--interval", "1.5", "--until", "60s"),
+        *("--format", "json", "--out", "w.json"),
+        until="{",  # round 1's line
+    )
+    joiner.join(5)
+    assert run.code == 141
+    assert "eve@example.com" not in bridge.meetings.attendees_of(MEETING)
+    assert run.err_lines[-1] == (
+        f"{CLOSED}the watch stopped after 2 rounds: 5 of 5 changes applied, 0 not applied; "
+        "run plan to see what is left."
+    )
+    document = json.loads((cli.workdir / "w.json").read_text())
+    assert document["watch"]["rounds"] == 2
+    assert document["summary"]["changes"] == 5
+    eve = [c for c in document["changes"] if c["member"] == "eve@example.com"]
+    assert [(c["action"], c["outcome"]) for c in eve] == [("delete", "ok")]
 
 
 def test_plan_out_into_a_closed_output_still_saves_the_plan(

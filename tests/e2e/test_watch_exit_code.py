@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Cli
-from test_meetings_cli import MEETING, bridge, later
+from conftest import Cli, WriteDesired
+from test_meetings_cli import MEETING, bridge, later, meeting
 
 from reconciler.emulator import EmulatorServer
 
@@ -54,7 +54,7 @@ def test_a_change_that_failed_in_one_round_makes_the_watch_exit_1_though_a_later
     assert said[-2:] == [
         "Every meeting in scope has ended: nothing left to watch.",
         # QA3 Q26: two failed attempts at one change, which a later round made
-        "Watch incomplete: 2 attempts at 1 change did not succeed, in 2 rounds (each is "
+        "Watch incomplete: 2 attempts at 1 change failed, in 2 rounds (each is "
         "listed above); made in a later round: mallory@example.com in bridge.",
     ]
     assert any(s.startswith("meeting bridge: failed:") and "mallory" in s for s in said)
@@ -65,6 +65,49 @@ def test_a_change_that_failed_in_one_round_makes_the_watch_exit_1_though_a_later
     assert document["complete"] is False  # the exit code and the document agree
     assert (document["summary"]["changes"], document["summary"]["failed"]) == (6, 2)  # attempts
     assert (document["watch"]["made_later"], document["watch"]["not_made"]) == (1, 0)  # changes
+
+
+def test_changes_not_attempted_are_not_counted_as_attempts(
+    emulator: EmulatorServer,
+    cli: Cli,
+    write_desired: WriteDesired,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Q-GI-1: a presenter swap whose add fails: bob's add is attempted (and fails) each
+    round, alice's removal never is; the last line tells them apart, and the removal's
+    line says what it was."""
+    monkeypatch.setenv("CHIME_RECONCILER_RETRY_ATTEMPTS", "1")
+    monkeypatch.setenv("INCIDENT_MEETING_ID", MEETING)
+    write_desired(
+        {
+            "meetings.yaml": """
+                meetings:
+                  small:
+                    meeting_id: ${INCIDENT_MEETING_ID}
+                    prune: true
+                    attendees:
+                      bob@example.com: presenter
+                """
+        }
+    )
+    presenter = {"audio": "SendReceive", "video": "SendReceive", "content": "SendReceive"}
+    emulator.reset({"meetings": [meeting([("alice@example.com", presenter)])]})
+    emulator.set_faults(error_rate=1.0, operations=["BatchCreateAttendee"])
+    result = cli("apply", "--auto-approve", "--watch", "--interval", "0.5", "--until", "1s")
+    said = stamped(result.lines)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    rounds = sum(s.startswith("meeting small: failed:") for s in said)
+    assert rounds >= 2
+    assert said[-1] == (
+        f"Watch incomplete: {rounds} attempts at 1 change failed and 1 change was not "
+        f"attempted, in {rounds} rounds (each is listed above); not made: bob@example.com "
+        "in small, alice@example.com in small."
+    )
+    assert (
+        "meeting small:  - alice@example.com (audio SendReceive, video SendReceive, content "
+        "SendReceive): not attempted: adding a presenter to this meeting failed first"
+    ) in said
+    assert "alice@example.com" in emulator.meetings.attendees_of(MEETING)
 
 
 def test_a_watch_whose_last_round_could_not_read_exits_1(

@@ -69,6 +69,11 @@ def test_watch_format_json_is_a_line_per_round_and_out_the_whole_watch(
     assert [r["watch"]["stopped"] for r in rounds] == [None] * (len(rounds) - 1) + ["ended"]
     assert all(r["format_version"] == "1" and r["verified"] is None for r in rounds)
     assert all(r["watch"]["error"] is None and r["complete"] for r in rounds)
+    # Q-GI-9: the round that found the meeting ended says so, as the plan's JSON does
+    assert [r.get("notices") for r in rounds[:-1]] == [None] * (len(rounds) - 1)
+    [ended] = rounds[-1]["notices"]
+    assert ended.startswith("desired-state/meetings.yaml:") and "meeting bridge" in ended
+    assert "has ended" in ended and ended in result.stderr
     first = rounds[0]["changes"]
     assert {(c["action"], c["member"]) for c in first} >= {("create", "alice@example.com")}
     eve = [c for r in rounds for c in r["changes"] if c["member"] == "eve@example.com"]
@@ -84,6 +89,7 @@ def test_watch_format_json_is_a_line_per_round_and_out_the_whole_watch(
     assert document["summary"]["changes"] == len(every)
     assert document["summary"]["removed"] == sum(r["summary"]["removed"] for r in rounds)
     assert document["complete"] is True and document["verified"] is None
+    assert document["notices"] == [ended]
     assert document["watch"]["rounds"] == len(rounds)
     assert document["watch"]["failed_reads"] == 0
     assert document["watch"]["started_at"] == rounds[0]["watch"]["at"]
@@ -169,7 +175,8 @@ def test_watch_out_into_a_missing_folder_is_refused_before_any_call(
     result = cli(*WATCH, "--out", "nodir/r.json")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.err_lines == [
-        "Error: cannot write the apply result to nodir/r.json: no such folder: nodir; "
+        # Q-GI-8: the watch result, as every later message of the watch calls it
+        "Error: cannot write the watch result to nodir/r.json: no such folder: nodir; "
         "nothing was applied"
     ]
     assert bridge.calls() == {}

@@ -155,3 +155,25 @@ def test_an_until_that_passes_during_the_watch_ends_that_access(
     assert result.exit_code == 0, result.stdout + result.stderr
     assert gone == [True]  # an apply run then would remove him: the watch does too
     assert any(s.startswith("meeting bridge:  - zed@example.com") for s in said)
+
+
+def test_files_edited_to_declare_no_meeting_stop_the_watch_saying_so(
+    bridge: EmulatorServer, cli: Cli, write_desired: WriteDesired
+) -> None:
+    """Q-GI-2: the files still load but declare no meeting any more: a stamped error that
+    says the watch stopped, not start-up's command-line refusal."""
+
+    def no_meeting_left() -> None:
+        wait_for(lambda: "alice@example.com" in bridge.meetings.attendees_of(MEETING))
+        write_desired({"meetings.yaml": "groups:\n  sre: [alice@example.com]\n"})
+
+    thread = later(0, no_meeting_left)
+    result = cli(*WATCH, "--until", "30s")
+    thread.join(15)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert result.stderr == ""
+    assert stamped(result.lines)[-2:] == [
+        "The desired-state files in desired-state changed: reloaded.",
+        "Error: the desired-state files in desired-state changed and declare no meeting in "
+        "scope any more; the watch stopped (nothing more is applied).",
+    ]

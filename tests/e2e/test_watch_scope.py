@@ -88,6 +88,7 @@ def test_a_shard_without_a_meeting_has_nothing_to_watch(
     document = json.loads((workdir / f"w{k}.json").read_text())
     assert document["complete"] is True
     assert document["watch"]["rounds"] == 0
+    assert document["watch"]["stopped"] == "idle"  # not null: a running or failed watch's
     other = runs[3 - k]
     assert other.exit_code == 0, other.stdout + other.stderr
     assert set(estate.meetings.attendees_of(MEETING)) == {"bob@example.com"}

@@ -1,0 +1,27 @@
+"""What a later round of ``apply --watch`` says when its plan has errors or breaks the
+safety rules (without --allow-unsafe): the watch stops there, exit 1, and says so first,
+as it does for files that no longer load, with what lets it go on (Q-GI-7)."""
+
+from __future__ import annotations
+
+from reconciler.plan import Plan
+from reconciler.prose import counted
+from reconciler.render.limits import limits_source
+
+STOPPED = "the watch stopped (nothing more is applied)"
+
+
+def refusal_lines(plan: Plan, number: int) -> list[str]:
+    """The lines (each to be stamped): why round ``number`` stops the watch, then the
+    plan's errors and the safety rules it breaks."""
+    if plan.errors:
+        why = f"round {number}'s plan has {counted(len(plan.errors), 'error')}"
+    else:
+        source = limits_source(plan.violations)
+        why = (
+            f"round {number}'s plan breaks the safety rules ({source}), which a watch "
+            "applies only with --allow-unsafe"
+        )
+    lines = [f"Error: {why}; {STOPPED}:"]
+    lines.extend(f"Error: {line}" for line in (*plan.errors, *(str(v) for v in plan.violations)))
+    return lines
