@@ -389,6 +389,19 @@ def test_a_refused_text_plan_seen_is_not_said_twice(crowd: None, cli: Any) -> No
     assert (cli.workdir / "err.txt").read_text() == ""
 
 
+def test_a_refused_text_plan_through_a_pipe_is_said_once(crowd: None, cli: Any) -> None:
+    """QA-GK Q-GK-3: stdout and stderr as two pipes read into one log (a GitHub Actions
+    step, `plan | tee plan.txt`): the reader of stdout shows the plan's refusal, so stderr
+    does not list it a second time."""
+    argv = [sys.executable, "-m", "reconciler", *cli.argv(["plan"])]
+    run = subprocess.run(
+        argv, cwd=cli.workdir, stdin=subprocess.DEVNULL, capture_output=True, timeout=60
+    )
+    assert run.returncode == 1
+    assert run.stdout.decode().count(CROWD_REFUSAL) == 1
+    assert run.stderr.decode() == ""
+
+
 def test_a_refused_plan_as_a_document_is_not_said_to_have_errors(
     crowd: None, write_desired: Any, cli: Any
 ) -> None:
