@@ -402,6 +402,20 @@ def test_a_refused_text_plan_through_a_pipe_is_said_once(crowd: None, cli: Any) 
     assert run.stderr.decode() == ""
 
 
+def test_a_refused_plan_its_output_not_written_claims_no_output(crowd: None, cli: Any) -> None:
+    """QA-GK Q-GK-4: stdout on a full disk (`> /dev/full`) or closed: the plan's refusal
+    was said "above, and in the text output; exit 1." though no output was written; now
+    only what happened is said (the exit is that of the output's fate)."""
+    with open("/dev/full", "w") as full, (cli.workdir / "err.txt").open("w") as err:
+        code = plan_to(cli, full, err)
+    assert code == 1
+    said = (cli.workdir / "err.txt").read_text()
+    assert "in the text output" not in said and CROWD_REFUSAL not in said
+    assert said.splitlines() == [
+        "Error: the output could not be written (No space left on device)."
+    ]
+
+
 def test_a_refused_plan_as_a_document_is_not_said_to_have_errors(
     crowd: None, write_desired: Any, cli: Any
 ) -> None:
