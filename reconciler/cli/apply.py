@@ -14,6 +14,7 @@ import click
 
 from reconciler import atomic_file, interrupt
 from reconciler.apply_result import ApplyResult, left_out
+from reconciler.cli.apply_stops import stderr_lines
 from reconciler.cli.confirm_clock import check_still_due
 from reconciler.cli.confirm_live import check_unchanged
 from reconciler.cli.context import AppContext, is_a_terminal, pass_app
@@ -61,7 +62,6 @@ from reconciler.render.apply import (
     render_apply_json,
     render_unmade,
 )
-from reconciler.render.text import quiet_lines
 from reconciler.runner import began
 from reconciler.shard import Shard
 
@@ -272,9 +272,11 @@ def apply(
         meanwhile = meanwhile and not stdout_closed_at_start()
         if shows and not meanwhile:
             show()
-        if not shows:  # --quiet: errors, refusals and overrides still show in a CI log
-            for line in quiet_lines(plan, allow_unsafe=allow_unsafe):
-                click.echo(line, err=True)
+        # --quiet: errors, refusals and overrides still show in a CI log; the plan in a
+        # file (apply > apply.log): what stops it is said on stderr too (Q-GK-2)
+        said = stderr_lines(plan, allow_unsafe=allow_unsafe, shown=shows, on_stdout=fmt != "json")
+        for line in said:
+            click.echo(line, err=True)
         if plan.errors:
             raise PlanErrorsError.counting(len(plan.errors))
         if plan.violations and not allow_unsafe:
@@ -436,9 +438,13 @@ def _watch(
             render_plan(
                 plan, "text", verbose=app.verbose > 0, console=out, allow_unsafe=allow_unsafe
             )
-        else:  # as apply --quiet: what stops it (or was overridden) still shows
-            for line in quiet_lines(plan, allow_unsafe=allow_unsafe):
-                click.echo(line, err=True)
+        # as apply --quiet: what stops it (or was overridden) still shows (Q-GK-2)
+        on_stdout = not output.json_lines
+        said = stderr_lines(
+            plan, allow_unsafe=allow_unsafe, shown=not quiet or asks, on_stdout=on_stdout
+        )
+        for line in said:
+            click.echo(line, err=True)
         if plan.errors:
             raise PlanErrorsError.counting(len(plan.errors))
         if plan.violations and not allow_unsafe:

@@ -416,6 +416,22 @@ def test_a_refused_plan_its_output_not_written_claims_no_output(crowd: None, cli
     ]
 
 
+def test_apply_of_a_refused_plan_into_a_file_says_why_on_stderr(crowd: None, cli: Any) -> None:
+    """QA-GK Q-GK-2: `apply > apply.log` of a refused plan said only "Nothing was applied:
+    the plan is refused by 1 safety rule (above)" on the terminal, with nothing above it;
+    now the refusal is listed first, as plan does (and apply --quiet)."""
+    argv = [sys.executable, "-m", "reconciler", *cli.argv(["apply", "--auto-approve"])]
+    with (cli.workdir / "out.txt").open("w") as out, (cli.workdir / "err.txt").open("w") as err:
+        code = subprocess.run(
+            argv, cwd=cli.workdir, stdin=subprocess.DEVNULL, stdout=out, stderr=err, timeout=60
+        ).returncode
+    assert code == 1
+    said = (cli.workdir / "err.txt").read_text().splitlines()
+    assert said[0] == CROWD_REFUSAL
+    assert said[-1].startswith("Error: Nothing was applied: the plan is refused by 1 safety rule")
+    assert (cli.workdir / "out.txt").read_text().count(CROWD_REFUSAL) == 1  # as before
+
+
 def test_a_refused_plan_as_a_document_is_not_said_to_have_errors(
     crowd: None, write_desired: Any, cli: Any
 ) -> None:
@@ -519,10 +535,10 @@ def test_a_plan_with_errors_in_markdown_says_so_on_stderr_and_its_saved_file_is_
     assert run.exit_code == 1
     assert "no Chime user with e-mail nobody@example.com" in run.stdout
     assert run.err_lines == [  # located: CI makes an annotation on the file's line
+        "Saved the plan to p.json; it has errors, so apply will refuse it.",
         "desired-state/rooms.yaml:1: no Chime user with e-mail nobody@example.com in account "
         f"{ACCOUNT}",
         "Error: the plan has 1 error (above, and in the markdown output); exit 1.",
-        "Saved the plan to p.json; it has errors, so apply will refuse it.",
     ]
     assert "**No changes planned, but the plan is incomplete: 1 error below.**" in run.stdout
 
