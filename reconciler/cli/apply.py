@@ -94,10 +94,13 @@ class PlanErrorsError(ReconcilerError):
     """The plan could not be made whole (unknown members, missing rooms): never applied."""
 
     @classmethod
-    def counting(cls, n: int) -> PlanErrorsError:
+    def counting(cls, n: int, refusals: int = 0) -> PlanErrorsError:
+        """``refusals``: the safety rules that refuse it too, counted apart (Q-GK-5)."""
+        refused = f" and is refused by {counted(refusals, 'safety rule')}" if refusals else ""
+        unsafe = ", with --allow-unsafe to apply it all the same" if refusals else ""
         return cls(
-            f"Nothing was applied: the plan has {counted(n, 'error')} (above). "
-            f"Fix {'them' if n > 1 else 'it'} and run apply again."
+            f"Nothing was applied: the plan has {counted(n, 'error')}{refused} (above). "
+            f"Fix {'them' if n > 1 else 'it'} and run apply again{unsafe}."
         )
 
 
@@ -278,7 +281,9 @@ def apply(
         for line in said:
             click.echo(line, err=True)
         if plan.errors:
-            raise PlanErrorsError.counting(len(plan.errors))
+            raise PlanErrorsError.counting(
+                len(plan.errors), 0 if allow_unsafe else len(plan.violations)
+            )
         if plan.violations and not allow_unsafe:
             raise PlanRefusedError.counting(len(plan.violations))
         planned = time.monotonic() - started
@@ -446,7 +451,9 @@ def _watch(
         for line in said:
             click.echo(line, err=True)
         if plan.errors:
-            raise PlanErrorsError.counting(len(plan.errors))
+            raise PlanErrorsError.counting(
+                len(plan.errors), 0 if allow_unsafe else len(plan.violations)
+            )
         if plan.violations and not allow_unsafe:
             raise PlanRefusedError.counting(len(plan.violations))
         if asks:

@@ -461,6 +461,29 @@ def test_a_refused_plan_as_a_document_is_not_said_to_have_errors(
     )
 
 
+def test_apply_quiet_and_plan_out_name_both_an_error_and_a_refusal(
+    crowd: None, write_desired: Any, cli: Any
+) -> None:
+    """QA-GK Q-GK-5: a plan with an error that the safety rules also refuse: apply --quiet,
+    its closing line and plan --out's note named the error only, so that the next run's
+    refusal came as a surprise; now they name both, as plan's stderr does."""
+    write_desired({"more.yaml": "rooms: {crowd2: {members: [nobody@example.com]}}"})
+    run = cli("apply", "--auto-approve", "--quiet")
+    assert run.exit_code == 1
+    assert run.err_lines[0].startswith("Error: desired-state/more.yaml:1: no Chime room named")
+    assert CROWD_REFUSAL in run.err_lines
+    assert run.err_lines[-1] == (
+        "Error: Nothing was applied: the plan has 1 error and is refused by 1 safety rule "
+        "(above). Fix it and run apply again, with --allow-unsafe to apply it all the same."
+    )
+    saved = cli("plan", "--out", "p.json")
+    assert saved.exit_code == 1
+    assert (
+        "Saved the plan to p.json; it has errors and breaks 1 safety rule, so apply will "
+        "refuse it." in saved.err_lines
+    )
+
+
 def test_allow_unsafe_plans_what_safety_would_refuse(crowd: None, cli: Any) -> None:
     run = cli("plan", "--allow-unsafe")
     assert run.lines == [
