@@ -25,6 +25,8 @@ from reconciler.refs import (
     BOT_PREFIX,
     CONTROL_RE,
     EMAIL_RE,
+    NO_BOT_NAME,
+    MalformedMember,
     MemberKind,
     MemberRef,
     malformed_email,
@@ -129,6 +131,12 @@ def parse_bearer(text: str) -> MemberRef:
     return parse_channel_member(text)
 
 
+def malformed_user_id(text: str) -> MalformedMember:
+    """A ``user:ID`` or AppInstanceUser ARN whose id is malformed (``why``: Q-GK-6)."""
+    why = "malformed AppInstanceUserId"
+    return MalformedMember(f"{why} in {text!r}", why)
+
+
 def parse_channel_member(text: str) -> MemberRef:
     """``user:ID``, ``bot:NAME``, an AppInstanceUser ARN or an e-mail address. Raises
     ValueError with a user-facing message."""
@@ -137,7 +145,7 @@ def parse_channel_member(text: str) -> MemberRef:
     if lowered.startswith(USER_PREFIX):
         user_id = text[len(USER_PREFIX) :].strip()
         if not USER_ID_RE.match(user_id):
-            raise ValueError(f"malformed AppInstanceUserId in {text!r}")
+            raise malformed_user_id(text)
         return channel_user(user_id)
     if lowered.startswith("arn:"):
         found = _USER_ARN_RE.match(text)
@@ -149,12 +157,12 @@ def parse_channel_member(text: str) -> MemberRef:
         if found is None:
             raise ValueError(f"{text!r} is not an AppInstanceUser ARN (name bots as bot:NAME)")
         if not USER_ID_RE.match(found["id"]):
-            raise ValueError(f"malformed AppInstanceUserId in {text!r}")
+            raise malformed_user_id(text)
         return channel_user(found["id"])
     if lowered.startswith(BOT_PREFIX):
         name = text[len(BOT_PREFIX) :].strip()
         if not name:
-            raise ValueError(f"bot reference {text!r} has no bot name")
+            raise MalformedMember(f"bot reference {text!r} has no bot name", NO_BOT_NAME)
         return MemberRef.bot(name)
     if EMAIL_RE.match(text):
         ref = MemberRef.user(text)
@@ -162,7 +170,7 @@ def parse_channel_member(text: str) -> MemberRef:
         if why is not None:
             raise ValueError(why)
         return ref
-    raise ValueError(malformed_email(text))  # as rooms say it
+    raise malformed_email(text)  # as rooms say it
 
 
 PROTECTED_FORMS = (

@@ -74,12 +74,35 @@ EMAIL_PATTERN = _email_pattern(CONTROL_BMP)
 EMAIL_RE = re.compile(rf"^{_email_pattern(CONTROL)}\Z")  # \Z: not before a final \n
 
 
-def malformed_email(text: str) -> str:
+class MalformedMember(ValueError):
+    """A member's text that cannot be read: ``str`` quotes the text (a file's value, the
+    message names it); ``why`` says what is wrong without it, for a message that quoted
+    the text already (``MEMBER 'aaa…'…(250 characters): malformed email address``: QA-GK
+    Q-GK-6, where it was quoted twice in one line)."""
+
+    def __init__(self, message: str, why: str) -> None:
+        super().__init__(message)
+        self.why = why
+
+
+NO_BOT_NAME = "a bot reference with no bot name"
+NO_WEBHOOKS = "webhooks are never managed"
+
+
+def why_unread(exc: ValueError) -> str:
+    """What is wrong with a member's text, without the text when the message can leave it
+    out (``MalformedMember``); else the whole message."""
+    return exc.why if isinstance(exc, MalformedMember) else str(exc)
+
+
+def malformed_email(text: str) -> MalformedMember:
     """What is said of ``text``, which ``EMAIL_RE`` refuses: the control or invisible
     character it holds, if any, by its escape (``\\u200b``: shown as nothing otherwise)."""
     found = CONTROL_RE.search(text)
     why = f" ({found.group()!r} is a control or invisible character)" if found else ""
-    return f"malformed email address {quoted(text)}{why}"
+    return MalformedMember(
+        f"malformed email address {quoted(text)}{why}", f"malformed email address{why}"
+    )
 
 
 BOT_PREFIX = "bot:"
@@ -138,10 +161,10 @@ class MemberRef:
         if text.lower().startswith(BOT_PREFIX):
             name = text[len(BOT_PREFIX) :].strip()
             if not name:
-                raise ValueError(f"bot reference {text!r} has no bot name")
+                raise MalformedMember(f"bot reference {text!r} has no bot name", NO_BOT_NAME)
             return cls.bot(name)
         if text.lower().startswith(WEBHOOK_PREFIX):
-            raise ValueError(f"webhooks are never managed: {text!r}")
+            raise MalformedMember(f"webhooks are never managed: {text!r}", NO_WEBHOOKS)
         if text.lower().startswith(CHANNEL_USER_PREFIXES):  # no e-mail has a ':' before '@'
             raise ValueError(
                 f"{text!r} names a channel user: only {_user_id_lists()} and settings.yaml's "
@@ -149,7 +172,7 @@ class MemberRef:
                 "shared by every kind, take e-mail addresses and bot:NAME)"
             )
         if not EMAIL_RE.match(text):
-            raise ValueError(malformed_email(text))
+            raise malformed_email(text)
         return cls.user(text)
 
     # Written out rather than generated: the generated ones build a (kind, key) tuple per

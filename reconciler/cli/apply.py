@@ -14,6 +14,7 @@ import click
 
 from reconciler import atomic_file, interrupt
 from reconciler.apply_result import ApplyResult, left_out
+from reconciler.cli.apply_stops import stderr_lines
 from reconciler.cli.confirm_clock import check_still_due
 from reconciler.cli.confirm_live import check_unchanged
 from reconciler.cli.context import AppContext, is_a_terminal, pass_app
@@ -61,7 +62,6 @@ from reconciler.render.apply import (
     render_apply_json,
     render_unmade,
 )
-from reconciler.render.text import quiet_lines
 from reconciler.runner import began
 from reconciler.shard import Shard
 
@@ -100,10 +100,13 @@ class PlanErrorsError(ReconcilerError):
     """The plan could not be made whole (unknown members, missing rooms): never applied."""
 
     @classmethod
-    def counting(cls, n: int) -> PlanErrorsError:
+    def counting(cls, n: int, refusals: int = 0) -> PlanErrorsError:
+        """``refusals``: the safety rules that refuse it too, counted apart (Q-GK-5)."""
+        refused = f" and is refused by {counted(refusals, 'safety rule')}" if refusals else ""
+        unsafe = ", with --allow-unsafe to apply it all the same" if refusals else ""
         return cls(
-            f"Nothing was applied: the plan has {counted(n, 'error')} (above). "
-            f"Fix {'them' if n > 1 else 'it'} and run apply again."
+            f"Nothing was applied: the plan has {counted(n, 'error')}{refused} (above). "
+            f"Fix {'them' if n > 1 else 'it'} and run apply again{unsafe}."
         )
 
 
@@ -279,11 +282,15 @@ def apply(
         meanwhile = meanwhile and not stdout_closed_at_start()
         if shows and not meanwhile:
             show()
-        if not shows:  # --quiet: errors, refusals and overrides still show in a CI log
-            for line in quiet_lines(plan, allow_unsafe=allow_unsafe):
-                click.echo(line, err=True)
+        # --quiet: errors, refusals and overrides still show in a CI log; the plan in a
+        # file (apply > apply.log): what stops it is said on stderr too (Q-GK-2)
+        said = stderr_lines(plan, allow_unsafe=allow_unsafe, shown=shows, on_stdout=fmt != "json")
+        for line in said:
+            click.echo(line, err=True)
         if plan.errors:
-            raise PlanErrorsError.counting(len(plan.errors))
+            raise PlanErrorsError.counting(
+                len(plan.errors), 0 if allow_unsafe else len(plan.violations)
+            )
         if plan.violations and not allow_unsafe:
             raise PlanRefusedError.counting(len(plan.violations))
         planned = time.monotonic() - started
@@ -443,11 +450,17 @@ def _watch(
             render_plan(
                 plan, "text", verbose=app.verbose > 0, console=out, allow_unsafe=allow_unsafe
             )
-        else:  # as apply --quiet: what stops it (or was overridden) still shows
-            for line in quiet_lines(plan, allow_unsafe=allow_unsafe):
-                click.echo(line, err=True)
+        # as apply --quiet: what stops it (or was overridden) still shows (Q-GK-2)
+        on_stdout = not output.json_lines
+        said = stderr_lines(
+            plan, allow_unsafe=allow_unsafe, shown=not quiet or asks, on_stdout=on_stdout
+        )
+        for line in said:
+            click.echo(line, err=True)
         if plan.errors:
-            raise PlanErrorsError.counting(len(plan.errors))
+            raise PlanErrorsError.counting(
+                len(plan.errors), 0 if allow_unsafe else len(plan.violations)
+            )
         if plan.violations and not allow_unsafe:
             raise PlanRefusedError.counting(len(plan.violations))
         if asks and not plan.has_changes:

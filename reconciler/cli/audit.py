@@ -44,7 +44,7 @@ from reconciler.providers import open_providers
 from reconciler.providers.base import MemberFinder, Provider
 from reconciler.providers.registry import ProviderOptions
 from reconciler.quoted import quoted
-from reconciler.refs import MemberRef
+from reconciler.refs import MemberRef, why_unread
 from reconciler.refused_targets import refused_targets
 from reconciler.render.audit import render_audit, render_section, section_json
 from reconciler.render.audit_json import to_json
@@ -176,7 +176,7 @@ def _member_ref(member: str, desired: DesiredState | None) -> MemberRef:
             try:  # user:ID or an AppInstanceUser ARN: channels only
                 return parse_channel_member(member)
             except ValueError as channel_exc:
-                raise UsageError(f"MEMBER {quoted(member)}: {channel_exc}") from None
+                raise UsageError(f"MEMBER {quoted(member)}: {why_unread(channel_exc)}") from None
         declared = {t.key.kind for t in desired.targets} if desired is not None else set()
         refs = _refs(member)
         ref = next((refs[k] for k in refs if k in declared), None)
@@ -184,7 +184,7 @@ def _member_ref(member: str, desired: DesiredState | None) -> MemberRef:
             forms = "an e-mail address, bot:NAME or user:ID"
             if desired is None or not desired.app_instances:
                 forms = "an e-mail address or bot:NAME"
-            raise UsageError(f"MEMBER {quoted(member)}: {exc} (give {forms})") from None
+            raise UsageError(f"MEMBER {quoted(member)}: {why_unread(exc)} (give {forms})") from None
         return ref
 
 

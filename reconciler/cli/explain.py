@@ -17,7 +17,7 @@ from reconciler.member_argument import refuse_long_member
 from reconciler.planner import plan as make_plan
 from reconciler.providers.base import Spellings
 from reconciler.quoted import quoted
-from reconciler.refs import MemberRef, TargetKey
+from reconciler.refs import MemberRef, TargetKey, why_unread
 from reconciler.render.explain import render_explain
 from reconciler.runner import reads_only
 from reconciler.target_select import select, unknown_target_errors
@@ -55,7 +55,8 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
         refs = member_refs(member)
     except ValueError as exc:
         raise UsageError(
-            f"MEMBER {quoted(member)}: {exc} (give an e-mail address, bot:NAME or user:ID)"
+            f"MEMBER {quoted(member)}: {why_unread(exc)} (give an e-mail address, bot:NAME or "
+            "user:ID)"
         ) from None
     session = Session.open(app)
     unknown = unknown_target_errors(session.desired.targets, targets)

@@ -82,14 +82,15 @@ def plan(
             )
         )
     refused = bool(result.violations) and not allow_unsafe
-    if fmt != "text" or not stdout_seen():  # say so where a person looks (stdout: a file)
-        for line in problem_lines(result, fmt, refused=refused):
-            click.echo(line, err=True)
     if out is not None:
         save_plan(result, out, origin=app.origin())
         click.echo(saved_note(out, result, app, allow_unsafe=allow_unsafe), err=True)
     ctx = click.get_current_context()
     shown.end()  # a closed output: 141; one that could not be written (a full disk): 1
+    # only now is it known that the output holds them and that the exit is 1 (Q-GK-4)
+    if fmt != "text" or not stdout_seen():  # say so where a person looks (stdout: a file)
+        for line in problem_lines(result, fmt, refused=refused):
+            click.echo(line, err=True)
     if result.errors or refused:
         ctx.exit(1)
     if detailed_exitcode and result.drifted:

@@ -46,8 +46,9 @@ def saved_note(
     behind = redirected(out)
     named = str(out) if behind is None else behind.name
     saved = str(out) if behind is None or named is None else f"{out} ({named})"
-    if result.errors:
-        return f"Saved the {what} to {saved}; it has errors, so apply will refuse it."
+    if result.errors:  # and the safety rules it breaks, not overridden (Q-GK-5)
+        breaks = f" and breaks {_rules(result)}" if result.violations and not allow_unsafe else ""
+        return f"Saved the {what} to {saved}; it has errors{breaks}, so apply will refuse it."
     if not result.has_changes:
         return f"Saved the {what} to {saved}; it has no changes to apply."
     if named is None:

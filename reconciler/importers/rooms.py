@@ -40,6 +40,7 @@ from reconciler.prose import counted
 from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.chime_api import Room
 from reconciler.providers.room_bots import BOT_FIX
+from reconciler.quoted import quoted
 from reconciler.refs import MemberKind
 from reconciler.render.safe import shown
 
@@ -191,7 +192,8 @@ def _read(
         missing = chosen - {r.name for _, r in listed} - {r.room_id for _, r in listed}
         if missing:
             where = "account" if len(accounts) == 1 else "accounts"
-            names = ", ".join(sorted(missing))
+            # each quoted, cut when long: a newline or comma in one is no other value (Q-GK-1)
+            names = ", ".join(quoted(name) for name in sorted(missing))
             raise NoSuchRoom(f"no Chime room named {names} in {where} {', '.join(accounts)}")
         listed = [(a, r) for a, r in listed if r.name in chosen or r.room_id in chosen]
 

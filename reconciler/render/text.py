@@ -166,19 +166,20 @@ class TextRenderer:
 
 def quiet_lines(plan: Plan, *, allow_unsafe: bool = False) -> list[str]:
     """What a plan that is not shown (``apply --quiet``) still says, for a CI log: its
-    errors (nothing is applied), else each safety rule it breaks, refused (with
+    errors (nothing is applied), then each safety rule it breaks (QA-GK Q-GK-5: not
+    only the errors, or the next run's refusal was never mentioned), refused (with
     ``UNSAFE_HINT``: where the limits are set, and the override), or overridden by
     --allow-unsafe (with ``ALLOWED_HINT``)."""
-    if plan.errors:
-        return [shown(f"Error: {error}") for error in plan.errors]
+    errors = [shown(f"Error: {error}") for error in plan.errors]
     if not plan.violations:
-        return []
+        return errors
     if not allow_unsafe:
         return [
+            *errors,
             *(shown(f"Error: refusing this plan: {v}") for v in plan.violations),
             UNSAFE_HINT.format(source=limits_source(plan.violations)),
         ]
-    return [*(shown(f"Warning: unsafe plan: {v}") for v in plan.violations), ALLOWED_HINT]
+    return [*errors, *(shown(f"Warning: unsafe plan: {v}") for v in plan.violations), ALLOWED_HINT]
 
 
 def change_line(c: Change, twins: frozenset[MemberRef] = frozenset()) -> Text:

@@ -64,12 +64,20 @@ def test_a_member_of_the_longest_length_is_still_looked_up(
 @pytest.mark.parametrize("command", ["audit", "explain"])
 def test_a_long_malformed_member_is_quoted_cut_short(cli: Cli, ready: None, command: str) -> None:
     """QA-GG Q-GG-2: 200 characters that are no e-mail address were quoted whole twice (a
-    481-character line); now each quote is its first 80 characters and its length."""
+    481-character line); QA-GK Q-GK-6: then cut, but still twice (and a user:ID whole,
+    twice); now MEMBER is quoted once, its first 80 characters and its length."""
     member = "x" * 200
     run = cli(command, member)
     assert run.exit_code == 1
     shown = f"{member[:80]!r}…(200 characters)"
     assert run.err_lines[0].startswith(
-        f"Error: MEMBER {shown}: malformed email address {shown} (give an e-mail address"
-    ), run.stderr
-    assert len(run.err_lines[0]) < 300
+        f"Error: MEMBER {shown}: malformed email address (give an e-mail address"
+    )
+    assert run.err_lines[0].count("x" * 80) == 1 and len(run.err_lines[0]) < 200
+    user = "user:" + "u" * 250
+    run = cli(command, user)
+    assert run.exit_code == 1
+    assert run.err_lines[0].startswith(
+        f"Error: MEMBER {user[:80]!r}…(255 characters): malformed AppInstanceUserId"
+    )
+    assert run.err_lines[0].count("u" * 75) == 1 and len(run.err_lines[0]) < 200

@@ -86,7 +86,10 @@ def test_plan_names_the_private_channel_its_moderator_bearer_may_not_describe(
     assert run.exit_code == 1, run.stdout + run.stderr
     assert "Traceback" not in run.stdout + run.stderr
     errors = [x for x in (run.stdout + run.stderr).splitlines() if x.startswith("Error: ")]
-    assert errors == [REFUSED]
+    assert errors == [
+        REFUSED,
+        "Error: the plan has 1 error (above, and in the text output); exit 1.",
+    ]
     assert "+ user:eve (DEFAULT)" in run.stdout  # lobby, PUBLIC: planned
     assert "incident-chat" not in run.stdout.replace(PRIVATE, "")
 
@@ -97,8 +100,9 @@ def test_apply_refuses_the_plan_and_changes_nothing(cli: Any, emulator: Emulator
     assert run.exit_code == 1, run.stdout + run.stderr
     assert "Traceback" not in run.stdout + run.stderr
     assert REFUSED in run.stdout.splitlines()
-    assert run.err_lines == [
-        "Error: Nothing was applied: the plan has 1 error (above). Fix it and run apply again."
+    assert run.err_lines == [  # stdout is no terminal: the error on stderr too (Q-GK-2)
+        REFUSED,
+        "Error: Nothing was applied: the plan has 1 error (above). Fix it and run apply again.",
     ]
     for channel in (PRIVATE, LOBBY):
         assert set(emulator.messaging.channel_members(channel)) == {user("carol"), user("bob")}

@@ -389,6 +389,49 @@ def test_a_refused_text_plan_seen_is_not_said_twice(crowd: None, cli: Any) -> No
     assert (cli.workdir / "err.txt").read_text() == ""
 
 
+def test_a_refused_text_plan_through_a_pipe_is_said_once(crowd: None, cli: Any) -> None:
+    """QA-GK Q-GK-3: stdout and stderr as two pipes read into one log (a GitHub Actions
+    step, `plan | tee plan.txt`): the reader of stdout shows the plan's refusal, so stderr
+    does not list it a second time."""
+    argv = [sys.executable, "-m", "reconciler", *cli.argv(["plan"])]
+    run = subprocess.run(
+        argv, cwd=cli.workdir, stdin=subprocess.DEVNULL, capture_output=True, timeout=60
+    )
+    assert run.returncode == 1
+    assert run.stdout.decode().count(CROWD_REFUSAL) == 1
+    assert run.stderr.decode() == ""
+
+
+def test_a_refused_plan_its_output_not_written_claims_no_output(crowd: None, cli: Any) -> None:
+    """QA-GK Q-GK-4: stdout on a full disk (`> /dev/full`) or closed: the plan's refusal
+    was said "above, and in the text output; exit 1." though no output was written; now
+    only what happened is said (the exit is that of the output's fate)."""
+    with open("/dev/full", "w") as full, (cli.workdir / "err.txt").open("w") as err:
+        code = plan_to(cli, full, err)
+    assert code == 1
+    said = (cli.workdir / "err.txt").read_text()
+    assert "in the text output" not in said and CROWD_REFUSAL not in said
+    assert said.splitlines() == [
+        "Error: the output could not be written (No space left on device)."
+    ]
+
+
+def test_apply_of_a_refused_plan_into_a_file_says_why_on_stderr(crowd: None, cli: Any) -> None:
+    """QA-GK Q-GK-2: `apply > apply.log` of a refused plan said only "Nothing was applied:
+    the plan is refused by 1 safety rule (above)" on the terminal, with nothing above it;
+    now the refusal is listed first, as plan does (and apply --quiet)."""
+    argv = [sys.executable, "-m", "reconciler", *cli.argv(["apply", "--auto-approve"])]
+    with (cli.workdir / "out.txt").open("w") as out, (cli.workdir / "err.txt").open("w") as err:
+        code = subprocess.run(
+            argv, cwd=cli.workdir, stdin=subprocess.DEVNULL, stdout=out, stderr=err, timeout=60
+        ).returncode
+    assert code == 1
+    said = (cli.workdir / "err.txt").read_text().splitlines()
+    assert said[0] == CROWD_REFUSAL
+    assert said[-1].startswith("Error: Nothing was applied: the plan is refused by 1 safety rule")
+    assert (cli.workdir / "out.txt").read_text().count(CROWD_REFUSAL) == 1  # as before
+
+
 def test_a_refused_plan_as_a_document_is_not_said_to_have_errors(
     crowd: None, write_desired: Any, cli: Any
 ) -> None:
@@ -415,6 +458,29 @@ def test_a_refused_plan_as_a_document_is_not_said_to_have_errors(
     assert (
         "**Plan: 0 to add, 0 to change, 10 to remove, but 1 error below: apply refuses this "
         "plan.**" in both.stdout
+    )
+
+
+def test_apply_quiet_and_plan_out_name_both_an_error_and_a_refusal(
+    crowd: None, write_desired: Any, cli: Any
+) -> None:
+    """QA-GK Q-GK-5: a plan with an error that the safety rules also refuse: apply --quiet,
+    its closing line and plan --out's note named the error only, so that the next run's
+    refusal came as a surprise; now they name both, as plan's stderr does."""
+    write_desired({"more.yaml": "rooms: {crowd2: {members: [nobody@example.com]}}"})
+    run = cli("apply", "--auto-approve", "--quiet")
+    assert run.exit_code == 1
+    assert run.err_lines[0].startswith("Error: desired-state/more.yaml:1: no Chime room named")
+    assert CROWD_REFUSAL in run.err_lines
+    assert run.err_lines[-1] == (
+        "Error: Nothing was applied: the plan has 1 error and is refused by 1 safety rule "
+        "(above). Fix it and run apply again, with --allow-unsafe to apply it all the same."
+    )
+    saved = cli("plan", "--out", "p.json")
+    assert saved.exit_code == 1
+    assert (
+        "Saved the plan to p.json; it has errors and breaks 1 safety rule, so apply will "
+        "refuse it." in saved.err_lines
     )
 
 
@@ -492,10 +558,10 @@ def test_a_plan_with_errors_in_markdown_says_so_on_stderr_and_its_saved_file_is_
     assert run.exit_code == 1
     assert "no Chime user with e-mail nobody@example.com" in run.stdout
     assert run.err_lines == [  # located: CI makes an annotation on the file's line
+        "Saved the plan to p.json; it has errors, so apply will refuse it.",
         "desired-state/rooms.yaml:1: no Chime user with e-mail nobody@example.com in account "
         f"{ACCOUNT}",
         "Error: the plan has 1 error (above, and in the markdown output); exit 1.",
-        "Saved the plan to p.json; it has errors, so apply will refuse it.",
     ]
     assert "**No changes planned, but the plan is incomplete: 1 error below.**" in run.stdout
 

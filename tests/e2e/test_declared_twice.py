@@ -157,7 +157,7 @@ def test_one_target_declared_twice_is_a_plan_error_at_both_entries_and_nothing_i
     assert (applied.exit_code, applied.lines, applied.err_lines) == (
         1,
         [*errors, "", INCOMPLETE],
-        [NOTHING_APPLIED],
+        [*errors, NOTHING_APPLIED],  # stdout no terminal: the errors on stderr too (Q-GK-2)
     )
     assert written(calls) == {}
     assert state() == before

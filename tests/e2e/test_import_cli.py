@@ -383,7 +383,27 @@ def test_import_of_an_unknown_room_is_an_error(emulator: EmulatorServer, tmp_pat
         emulator, tmp_path / "none", "import", "--account", ACC, "--room", "nope", "--room", "ops"
     )
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == f"Error: no Chime room named nope in account {ACC}\n"
+    assert result.stderr == f"Error: no Chime room named 'nope' in account {ACC}\n"
+
+
+def test_import_of_an_unknown_room_quotes_each_value_cut(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    """QA-GK Q-GK-1: a --room value naming no room was echoed whole and bare (300
+    characters on one line; a newline put the rest on a line of its own; `'ops, dev'`
+    read as two values); now each is quoted, a long one cut to 80 and its length."""
+    emulator.reset(small_seed())
+    long = "y" * 300
+    for values, named in (
+        ((long,), f"{'y' * 80!r}…(300 characters)"),
+        (("a\nb",), "'a\\nb'"),
+        (("ops, dev", "nope"), "'nope', 'ops, dev'"),
+        (("",), "''"),
+    ):
+        rooms = [a for v in values for a in ("--room", v)]
+        result = run(emulator, tmp_path / "none", "import", "--account", ACC, *rooms)
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == f"Error: no Chime room named {named} in account {ACC}\n"
 
 
 def test_import_into_a_desired_state_leaves_the_rooms_it_declares_as_they_are(

@@ -113,7 +113,7 @@ def test_import_room_naming_a_channel_says_rooms_only(demo: Path, cli: Any) -> N
         1,
         "",
         [
-            f"Error: no Chime room named incident-chat in account {ACCOUNT}: --room imports "
+            f"Error: no Chime room named 'incident-chat' in account {ACCOUNT}: --room imports "
             "rooms only; the channels are imported by `import` without --room"
         ],
     )

@@ -13,7 +13,7 @@ from reconciler.emulator import EmulatorServer
 pytestmark = pytest.mark.e2e
 
 CHAT = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
-MALFORMED = "malformed email address 'x'"
+MALFORMED = "malformed email address"  # MEMBER is quoted once (Q-GK-6)
 
 
 @pytest.fixture

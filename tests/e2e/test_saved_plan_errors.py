@@ -50,9 +50,9 @@ def test_a_saved_plan_with_an_error_in_a_target_without_changes_is_refused(
     assert saved.exit_code == 1
     assert f"Error: {NOBODY}" in saved.lines
     assert saved.err_lines == [  # stdout is no terminal: stderr names the error (Q-LD-13)
-        NOBODY,
-        "Error: the plan has 1 error (above, and in the text output); exit 1.",
         "Saved the plan to p.json; it has errors, so apply will refuse it.",
+        NOBODY,  # once the plan is known written (Q-GK-4)
+        "Error: the plan has 1 error (above, and in the text output); exit 1.",
     ]
     assert refused_before_any_call(ops, cli, calls, "p.json") == [
         "Error: Nothing was applied: the saved plan has 1 error:",

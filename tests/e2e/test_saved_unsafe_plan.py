@@ -33,11 +33,11 @@ def test_plan_out_of_a_refused_plan_says_apply_refuses_it(unsafe: Any, cli: Any)
     run = cli.raw("--endpoint-url", cli.endpoint_url, "plan", "--out", "p.json")
     assert run.exit_code == 1
     assert run.err_lines == [  # stdout is no terminal: stderr names the refusal (Q-LD-13)
-        REFUSAL,
-        "Error: the plan is refused by 1 safety rule (above, and in the text output); exit 1.",
         "Saved the plan to p.json; it breaks 1 safety rule, so apply refuses it. To override "
         "the safety rules and apply it all the same:",
         command(cli, "p.json"),
+        REFUSAL,  # once the plan is known written (Q-GK-4)
+        "Error: the plan is refused by 1 safety rule (above, and in the text output); exit 1.",
     ]
     refused = cli.raw("apply", "p.json")  # as the note says
     assert refused.exit_code == 1
