@@ -197,7 +197,9 @@ def humanise(
     got = describe(value)
     if kind == "string_type":
         hint = _string_hint(value)
-        if hint and got.endswith(")"):  # one note: `1e400 (too large: ...; quote it)`
+        not_a_number = isinstance(value, float) and not math.isfinite(value)
+        if hint and not_a_number:  # one note: `1e400 (too large: ...; quote it)`, but a
+            # cut number's `…(100 characters)` keeps its own parenthesis (reread item 24)
             return path, f"expected a string, got {got[:-1]}; {hint[2:]}"
         return path, f"expected a string, got {got}{hint}"
     if kind == "bool_type":

@@ -102,3 +102,20 @@ def test_a_long_number_too_large_to_be_a_float_is_quoted_cut_short(tmp_path: Pat
             f"x.yaml:4: rooms.w.members[0].reason: expected a string, got {large}; quote it)",
         ]
     )
+
+
+def test_a_long_whole_number_given_for_text_keeps_its_length_apart_from_the_hint(
+    tmp_path: Path,
+) -> None:
+    """A member of 100 digits: the "quote it" hint went inside the length's parenthesis,
+    ``…(100 characters; quote it)``, a merge meant for ``1e400 (too large: ...)`` only."""
+    digits = "1" * 100
+    (tmp_path / "settings.yaml").write_text("account: 11111111-2222-3333-4444-555555555555\n")
+    (tmp_path / "x.yaml").write_text(f"rooms:\n  w:\n    members: [{digits}]\n")
+    result = validate(tmp_path)
+    assert result.exit_code == 1
+    said = [e for e in result.stderr.splitlines() if "expected a string" in e]
+    assert said == [
+        f"{tmp_path}/x.yaml:3: rooms.w.members[0]: expected a string, got the number "
+        f"{digits[:80]}…(100 characters) (quote it)"
+    ], result.stderr
