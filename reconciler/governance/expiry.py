@@ -35,6 +35,22 @@ def until_of(p: Provenance) -> Until | None:
     return p.grant.until if p.grant is not None else None
 
 
+def until_elsewhere(until: Until | None, *own: Location | None) -> Location | None:
+    """Where ``until`` is written when that is none of ``own`` (the path's own lines: the
+    member's, its target entry's), i.e. an outer group's entry: the line to edit to
+    extend it (QA-FZ Q-FZ-2); None when it is written on one of them, or nowhere known.
+    The one rule of ``explain``'s and the plan's "(until set at FILE:LINE)"."""
+    if until is None or until.location is None or until.location in own:
+        return None
+    return until.location
+
+
+def until_set_at(until: Until | None, *own: Location | None) -> str:
+    """`` (until set at FILE:LINE)`` by ``until_elsewhere``'s rule; "" otherwise."""
+    at = until_elsewhere(until, *own)
+    return f" (until set at {at})" if at is not None else ""
+
+
 def ended_by(c: Change) -> tuple[Until, Provenance] | None:
     """The path whose end makes the change ``c`` (a removal, a demotion, a type change a
     ``hidden:`` entry's end makes: ``_makes``), with its ``until``; None when no path of

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from reconciler.governance.expiry import until_set_at
 from reconciler.governance.grant import PROTECTION, Grant, Until, days_left
 from reconciler.governance.plan_json import instant
 from reconciler.plan import SafetyViolation
@@ -73,8 +74,7 @@ class Declaration:
             text = f"expired {until}: {text}"
         # an until written elsewhere (an outer group's entry): the line to edit to extend
         # it, before its end as after it (QA-FZ Q-FZ-2)
-        if until is not None and until.location not in (None, self.where, self.entry):
-            text += f" (until set at {until.location})"
+        text += until_set_at(until, self.where, self.entry)
         details = _grant_details(self.grant, now, with_until=not self.expired)
         return f"{text}, {details}" if details else text
 
