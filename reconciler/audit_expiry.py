@@ -12,7 +12,7 @@ expired ...``, QA-FZ Q-FZ-4)."""
 from __future__ import annotations
 
 from reconciler.desired.model import DesiredTarget
-from reconciler.governance.expiry import ended_by, until_of
+from reconciler.governance.expiry import ended_by, ended_words, until_of
 from reconciler.governance.grant import Grant, Until
 from reconciler.plan import Change
 from reconciler.refs import MemberRef, Provenance
@@ -49,8 +49,8 @@ def change_words(c: Change) -> str | None:
 
 
 def _words(until: Until, last: Provenance) -> str:
-    what = "protection expired" if last.protection else "expired"
+    what, at = ended_words(until, last)
     grant = last.grant or Grant()
     details = Grant(None, grant.reason, grant.ticket).describe()
-    where = f"declared at {until.location or last.where}" + (f", {details}" if details else "")
-    return f"{what} {until} ({where})"
+    where = f"declared at {at}" + (f", {details}" if details else "")
+    return f"{what} ({where})"

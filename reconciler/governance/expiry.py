@@ -70,6 +70,16 @@ def ended_by(c: Change) -> tuple[Until, Provenance] | None:
     return max(ended, key=lambda e: e[0].instant) if ended else None
 
 
+def ended_words(until: Until, last: Provenance) -> tuple[str, Location]:
+    """What ended and where its ``until`` is written, for an ended path (``ended_by``):
+    (``expired 2027-03-31`` or ``protection expired 2027-03-31`` for a ``protected:``
+    group entry, QA-K Q-K-1; the ``until``'s line, or the member's). Plan's change words
+    them ``…, declared at FILE:LINE`` (``render.governance.expired_note``), audit's NOTE
+    ``… (declared at FILE:LINE, reason: …)`` (``audit_expiry``)."""
+    what = "protection expired" if last.protection else "expired"
+    return f"{what} {until}", until.location or last.where
+
+
 def _makes(c: Change, p: Provenance) -> bool:
     """Whether the end of ``p`` (a path of ``c`` that ended) makes the change ``c``: with
     ``p`` still running the plan would not make it. Any ended path of a removal; for a
