@@ -296,10 +296,15 @@ def lapsed(desired: DesiredState, now: dt.datetime) -> dict[MemberRef, Ending]:
     return {r: e for r, e in desired.protected_until if e.until.expired(now)}
 
 
+def protection_ending(desired: DesiredState, member: MemberRef) -> Ending | None:
+    """The end of ``member``'s protection (its ``protected:`` group entries), with its
+    path: None when it is protected for good, or not at all."""
+    return dict(desired.protected_until).get(member)
+
+
 def protection_ends(desired: DesiredState, member: MemberRef) -> Until | None:
-    """When ``member``'s protection ends (its ``protected:`` group entries): None when it
-    is protected for good, or not at all."""
-    end = dict(desired.protected_until).get(member)
+    """When ``member``'s protection ends (``protection_ending``'s ``until``)."""
+    end = protection_ending(desired, member)
     return end.until if end is not None else None
 
 
