@@ -148,7 +148,7 @@ def _section(
     if one.outcome is Outcome.ADD and tp is not None:  # does AWS refuse it? (Q-FO-4)
         one = replace(one, refused_add=refused_add(tp, its))
     if one.outcome is Outcome.PROTECTED and ending is not None:
-        one = replace(one, protected_until=str(ending.until))
+        one = replace(one, protected_until=ending.until)
     return one
 
 
