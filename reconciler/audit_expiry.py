@@ -20,6 +20,12 @@ from reconciler.refs import MemberRef, Provenance
 NOT_DECLARED = "not declared: "
 
 
+def undeclared(why: str) -> str:
+    """``not declared: WHY``: audit's NOTE for a live member the target does not declare,
+    in the one form ``with_expiry`` knows to replace."""
+    return f"{NOT_DECLARED}{why}"
+
+
 def with_expiry(note: str, dt: DesiredTarget, member: MemberRef) -> str:
     """``note`` (the planner's answer for a member ``dt`` does not declare) with
     ``not declared`` replaced by why: its entry expired (``expired_words``); as it is when
