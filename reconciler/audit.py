@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from reconciler import kinds
-from reconciler.audit_expiry import change_words, with_expiry
+from reconciler.audit_expiry import change_words, undeclared, with_expiry
 from reconciler.declared_once import declared_twice
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.errors import ReconcilerError
@@ -368,8 +368,8 @@ def planned_change(
         said = change_words(change)
         return (note if said is None else f"{said}: {note}"), True
     if change is not None:  # an entry (or protection) that ended says so (Q-FN-3, Q-FZ-4)
-        said = change_words(change)
-        return f"{said or 'not declared'}: plan removes it (prune)", True
+        said, removes = change_words(change), "plan removes it (prune)"
+        return (undeclared(removes) if said is None else f"{said}: {removes}"), True
     return with_expiry(_unchanged(member, dt, tp, lm, ends, this, refused, why), dt, member), False
 
 
@@ -388,23 +388,23 @@ def _unchanged(
     words = kind.words
     # kept by its protection: removed once it ends, if it ends
     if any(this(m.ref, m.member_id) for m in tp.protected):
-        return f"not declared: kept, {protected_words(ends, 'removed')}"
+        return undeclared(f"kept, {protected_words(ends, 'removed')}")
     # unpruned and protected (``unmanaged_protected``): kept because the target does not
     # prune, whether or not the protection ends; a protection without an end says so, as
     # it would in a pruned target (QA-AU Q-AU-1: never "removed after it" here)
     if member.kind in kind.never_managed and words.never_managed_why:  # AWS's own (Q-EK-2)
-        return f"not declared: kept, {words.never_managed_why}"
+        return undeclared(f"kept, {words.never_managed_why}")
     if member in tp.unmanaged_protected:
         if ends is not None:
-            return f"not declared: {words.kept_unpruned}"
-        return f"not declared: kept, {protected_words(None, 'removed')}"
+            return undeclared(words.kept_unpruned)
+        return undeclared(f"kept, {protected_words(None, 'removed')}")
     if any(this(m.ref, m.member_id) for m in tp.unmanaged):
-        return f"not declared: {words.kept_unpruned}"
+        return undeclared(words.kept_unpruned)
     dm = dt.member(member)
     if lm is None:
         return "declared, but Chime has no such member: plan reports it"
     if dm is None:  # the tool itself there (a bearer): kept, never listed
-        return f"not declared: kept, {protected_words(ends, 'removed')}"
+        return undeclared(f"kept, {protected_words(ends, 'removed')}")
     if lm.role == dm.role:
         return "declared"
     declared = kind.role_text(dm.role)

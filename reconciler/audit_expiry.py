@@ -12,12 +12,18 @@ expired ...``, QA-FZ Q-FZ-4)."""
 from __future__ import annotations
 
 from reconciler.desired.model import DesiredTarget
-from reconciler.governance.expiry import ended_by, until_of
+from reconciler.governance.expiry import ended_by, ended_words, until_of
 from reconciler.governance.grant import Grant, Until
 from reconciler.plan import Change
 from reconciler.refs import MemberRef, Provenance
 
 NOT_DECLARED = "not declared: "
+
+
+def undeclared(why: str) -> str:
+    """``not declared: WHY``: audit's NOTE for a live member the target does not declare,
+    in the one form ``with_expiry`` knows to replace."""
+    return f"{NOT_DECLARED}{why}"
 
 
 def with_expiry(note: str, dt: DesiredTarget, member: MemberRef) -> str:
@@ -49,8 +55,8 @@ def change_words(c: Change) -> str | None:
 
 
 def _words(until: Until, last: Provenance) -> str:
-    what = "protection expired" if last.protection else "expired"
+    what, at = ended_words(until, last)
     grant = last.grant or Grant()
     details = Grant(None, grant.reason, grant.ticket).describe()
-    where = f"declared at {until.location or last.where}" + (f", {details}" if details else "")
-    return f"{what} {until} ({where})"
+    where = f"declared at {at}" + (f", {details}" if details else "")
+    return f"{what} ({where})"

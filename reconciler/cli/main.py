@@ -169,11 +169,13 @@ Environment:
   NO_COLOR                         --no-color, when set (not empty)
   CI                               when set: no progress bar
   CHIME_RECONCILER_PROGRESS=1      progress lines where stderr is no terminal
-                                   (1/true/on, 0/false/off; else an error)
+                                   (on: 1/true/yes/on; off: 0/false/no/off;
+                                   any other value is an error)
   CHIME_RECONCILER_RETRY_BASE_MS   first retry backoff in ms (default 200)
   CHIME_RECONCILER_RETRY_CAP_MS    longest backoff in ms (default 20000)
   CHIME_RECONCILER_RETRY_ATTEMPTS  attempts on 5xx (default 10; 3x throttled)
-  CHIME_RECONCILER_TIMINGS=1       phase times on stderr (bench/harness.py)
+  CHIME_RECONCILER_TIMINGS=1       phase times on stderr (bench/harness.py;
+                                   values as for PROGRESS, others an error)
   _CHIME_RECONCILER_COMPLETE       shell completion: see `completion --help`
   COMP_WORDS, COMP_CWORD           the line being completed (its script sets)
 """

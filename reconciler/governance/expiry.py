@@ -35,6 +35,22 @@ def until_of(p: Provenance) -> Until | None:
     return p.grant.until if p.grant is not None else None
 
 
+def until_elsewhere(until: Until | None, *own: Location | None) -> Location | None:
+    """Where ``until`` is written when that is none of ``own`` (the path's own lines: the
+    member's, its target entry's), i.e. an outer group's entry: the line to edit to
+    extend it (QA-FZ Q-FZ-2); None when it is written on one of them, or nowhere known.
+    The one rule of ``explain``'s and the plan's "(until set at FILE:LINE)"."""
+    if until is None or until.location is None or until.location in own:
+        return None
+    return until.location
+
+
+def until_set_at(until: Until | None, *own: Location | None) -> str:
+    """`` (until set at FILE:LINE)`` by ``until_elsewhere``'s rule; "" otherwise."""
+    at = until_elsewhere(until, *own)
+    return f" (until set at {at})" if at is not None else ""
+
+
 def ended_by(c: Change) -> tuple[Until, Provenance] | None:
     """The path whose end makes the change ``c`` (a removal, a demotion, a type change a
     ``hidden:`` entry's end makes: ``_makes``), with its ``until``; None when no path of
@@ -52,6 +68,16 @@ def ended_by(c: Change) -> tuple[Until, Provenance] | None:
         if p.expired and (until := until_of(p)) is not None and _makes(c, p)
     ]
     return max(ended, key=lambda e: e[0].instant) if ended else None
+
+
+def ended_words(until: Until, last: Provenance) -> tuple[str, Location]:
+    """What ended and where its ``until`` is written, for an ended path (``ended_by``):
+    (``expired 2027-03-31`` or ``protection expired 2027-03-31`` for a ``protected:``
+    group entry, QA-K Q-K-1; the ``until``'s line, or the member's). Plan's change words
+    them ``…, declared at FILE:LINE`` (``render.governance.expired_note``), audit's NOTE
+    ``… (declared at FILE:LINE, reason: …)`` (``audit_expiry``)."""
+    what = "protection expired" if last.protection else "expired"
+    return f"{what} {until}", until.location or last.where
 
 
 def _makes(c: Change, p: Provenance) -> bool:
@@ -270,10 +296,15 @@ def lapsed(desired: DesiredState, now: dt.datetime) -> dict[MemberRef, Ending]:
     return {r: e for r, e in desired.protected_until if e.until.expired(now)}
 
 
+def protection_ending(desired: DesiredState, member: MemberRef) -> Ending | None:
+    """The end of ``member``'s protection (its ``protected:`` group entries), with its
+    path: None when it is protected for good, or not at all."""
+    return dict(desired.protected_until).get(member)
+
+
 def protection_ends(desired: DesiredState, member: MemberRef) -> Until | None:
-    """When ``member``'s protection ends (its ``protected:`` group entries): None when it
-    is protected for good, or not at all."""
-    end = dict(desired.protected_until).get(member)
+    """When ``member``'s protection ends (``protection_ending``'s ``until``)."""
+    end = protection_ending(desired, member)
     return end.until if end is not None else None
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from reconciler.governance.expiry import protected_words, until_set_at
 from reconciler.governance.grant import PROTECTION, Grant, Until, days_left
 from reconciler.governance.plan_json import instant
 from reconciler.plan import SafetyViolation
@@ -73,8 +74,7 @@ class Declaration:
             text = f"expired {until}: {text}"
         # an until written elsewhere (an outer group's entry): the line to edit to extend
         # it, before its end as after it (QA-FZ Q-FZ-2)
-        if until is not None and until.location not in (None, self.where, self.entry):
-            text += f" (until set at {until.location})"
+        text += until_set_at(until, self.where, self.entry)
         details = _grant_details(self.grant, now, with_until=not self.expired)
         return f"{text}, {details}" if details else text
 
@@ -114,7 +114,7 @@ class TargetExplanation:
     # the planner's error for UNRESOLVED / REFUSED / NOT_READ / NOT_PLANNED; the notice for ENDED
     detail: str = ""
     role_word: str = "role"  # the kind's word for a role (a meeting's: "capabilities")
-    protected_until: str = ""  # when a protection through a group entry ends ("": never)
+    protected_until: Until | None = None  # when a protection through a group entry ends
     # the role a change makes it (CHANGE), when that is not ``declared_role``: a protected
     # member no file declares, losing an elevated role that ended (QA-AO Q-AO-2)
     changed_to: str | None = None
@@ -172,11 +172,8 @@ class TargetExplanation:
                 return f"kept: {self.detail}"
             return "kept: not declared, and this target does not prune"
         if o is Outcome.PROTECTED:
-            if self.protected_until:
-                return (
-                    f"kept: protected until {self.protected_until} (a `protected:` group "
-                    "entry's until:; removed or demoted after it)"
-                )
+            if self.protected_until is not None:  # where that until is, as audit says it
+                return f"kept: {protected_words(self.protected_until, 'removed or demoted')}"
             return "kept: protected (settings.yaml `protected:`, or an app instance's bearer)"
         if o is Outcome.REFUSED:
             return (

@@ -11,7 +11,7 @@ from operator import attrgetter
 from reconciler import kinds
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
 from reconciler.governance import codeowners
-from reconciler.governance.expiry import protection_path
+from reconciler.governance.expiry import protection_ending, protection_path
 from reconciler.governance.explain import Declaration, Explanation, Outcome, TargetExplanation
 from reconciler.governance.grant import NO_GRANT, Ending
 from reconciler.kinds import Kind
@@ -139,7 +139,7 @@ def _section(
         refused = _refused(t, plan.errors)
     else:
         refused = refusal_in(live.refused.get((tp.target_id, its), ()), t.key)
-    ending = dict(desired.protected_until).get(its)  # a protection that ends
+    ending = protection_ending(desired, its)  # a protection that ends
     one = _target(ref, t, live, tp, now, its in desired.protected, refused, as_live, ending)
     if one.outcome is Outcome.NOT_READ and refused:  # the plan's located reason (Q-EE-4)
         one = replace(one, detail=refused)
@@ -148,7 +148,7 @@ def _section(
     if one.outcome is Outcome.ADD and tp is not None:  # does AWS refuse it? (Q-FO-4)
         one = replace(one, refused_add=refused_add(tp, its))
     if one.outcome is Outcome.PROTECTED and ending is not None:
-        one = replace(one, protected_until=str(ending.until))
+        one = replace(one, protected_until=ending.until)
     return one
 
 

@@ -4,7 +4,7 @@ expiry, and the memberships that end soon."""
 
 from __future__ import annotations
 
-from reconciler.governance.expiry import ended_by
+from reconciler.governance.expiry import ended_by, ended_words
 from reconciler.governance.grant import Grant
 from reconciler.plan import Change, Plan
 from reconciler.prose import counted
@@ -39,9 +39,8 @@ def expired_note(c: Change) -> str:
     ended = ended_by(c)
     if ended is None:
         return ""
-    until, last = ended
-    what = "protection expired" if last.protection else "expired"  # protected: (QA-K Q-K-1)
-    return f"{what} {until}, declared at {until.location or last.where}"
+    what, where = ended_words(*ended)
+    return f"{what}, declared at {where}"
 
 
 def kept_lines(plan: Plan) -> list[str]:

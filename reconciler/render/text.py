@@ -26,6 +26,8 @@ from rich.text import Text
 from reconciler import kinds
 from reconciler.crowded import crowded_lines
 from reconciler.full_swap import full_swap_lines
+from reconciler.governance.expiry import until_of
+from reconciler.governance.expiry import until_set_at as set_at
 from reconciler.governance.grant import PROTECTION
 from reconciler.kinds import Kind, RoleValue
 from reconciler.live import LiveMember
@@ -229,10 +231,7 @@ def until_set_at(p: Provenance) -> str:
     """`` (until set at FILE:LINE)`` where the path's ``until`` is written on another line
     than the member's and its target entry's (an outer group's entry): the line to edit
     to extend it, as ``explain`` says it (QA-FZ Q-FZ-2, QA-GG Q-GG-6); "" otherwise."""
-    until = p.grant.until if p.grant is not None else None
-    if until is None or until.location in (None, p.where, p.declared_at):
-        return ""
-    return f" (until set at {until.location})"
+    return set_at(until_of(p), p.where, p.declared_at)
 
 
 def _why(c: Change) -> list[str]:

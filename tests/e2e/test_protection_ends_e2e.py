@@ -133,10 +133,11 @@ def test_a_plan_saved_past_the_end_of_a_protection_that_demotes_has_not_come_yet
 
 
 def test_explain_says_until_when_the_member_is_protected(oncall: str, cli: Any) -> None:
+    """With the line of that until:, in audit's words for a running protection (reread-12)."""
     run = cli("explain", "dave@example.com", "--now", oncall)
     assert run.exit_code == 0, run.stdout + run.stderr
     assert (
-        f"  plan: kept: protected until {oncall} (a `protected:` group entry's until:; "
+        f"  plan: kept: protected until {oncall} (declared at desired-state/ops.yaml:3; "
         "removed or demoted after it)"
     ) in run.lines
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from reconciler import env_flag
 from reconciler.cli.main import ENVIRONMENT
 
 README = Path(__file__).parents[2] / "README.md"
@@ -36,3 +37,23 @@ def _help() -> set[str]:
 
 def test_the_readme_table_lists_the_variables_help_lists() -> None:
     assert _readme_table() == _help()
+
+
+def _help_of(variable: str) -> str:
+    """The help text of ``variable`` in --help's Environment: its line and those under it."""
+    lines = ENVIRONMENT.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith(f"  {variable}"))
+    rest = lines[start + 1 :]
+    end = next((i for i, ln in enumerate(rest) if not ln.startswith("   ")), len(rest))
+    return " ".join(ln.strip() for ln in [lines[start], *rest[:end]])
+
+
+def test_help_lists_every_value_the_flags_accept_and_that_others_are_refused() -> None:
+    """reread-20: --help said ``1/true/on, 0/false/off``, without the ``yes``/``no`` that
+    env_flag accepts and README lists, and nothing of TIMINGS' values."""
+    progress = _help_of(env_flag.PROGRESS)
+    said = set(re.findall(r"[a-z0-9]+", progress.split("(", 1)[1]))
+    assert (env_flag.ON | env_flag.OFF) - {""} <= said, progress
+    assert "error" in progress
+    timings = _help_of(env_flag.TIMINGS)
+    assert "as for PROGRESS" in timings and "error" in timings, timings
