@@ -266,7 +266,7 @@ def _write_directory(
             err=True,
         )
         said.tell()
-        raise DesiredStateError(judged.made)
+        raise DesiredStateError(judged.made, said=judged.found)
     expect = _expectation(out, chosen, made, declared, files)
     named = shown(shlex.quote(str(out)))  # pasted, one argument (QA-FY Q-FY-13)
     if any(d.unplannable for d in done) or judged.found:

@@ -142,6 +142,27 @@ def test_a_directory_broken_before_the_import_is_not_blamed_on_it(
     assert (desired / "rooms" / "dev.yaml").exists() is not dev  # written where not declared
 
 
+def test_the_closing_count_counts_every_problem_said_as_validate_does(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """QA-GL Q-GL-3: a hand file broken before the import (1 problem) and a room written
+    that breaks require_reason too (1): import said "Desired state is invalid: 1 error."
+    under both, where validate counts 2."""
+    seed = _seed()
+    dev = seed["accounts"][0]["rooms"][1]
+    dev["memberships"] = [{"member": "carol@example.com", "role": "Administrator"}]
+    emulator.reset(seed)
+    desired = _broken(write_desired, dev=False)
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    validated = cli("validate")
+    assert (desired / "rooms" / "dev.yaml").exists()
+    assert run.exit_code == 1, run.stderr
+    assert validated.err_lines[-1] == "Desired state is invalid: 2 errors."
+    assert run.err_lines[-1] == validated.err_lines[-1], run.err_lines
+    said = [line for line in run.err_lines if line.startswith("desired-state/")]
+    assert sorted(said) == sorted(validated.err_lines[:-1])  # each said once
+
+
 @pytest.mark.parametrize("dated", [False, True])
 def test_a_bad_now_fails_only_an_import_into_a_directory_evaluating_until(
     emulator: EmulatorServer,
