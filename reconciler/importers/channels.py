@@ -310,12 +310,15 @@ def _read_again(
 ) -> list[DesiredTarget]:
     """Those of ``targets`` (``instance``'s channels a file declares, and their
     moderators) that declare a channel read now and written again (an elastic one never
-    is)."""
+    is), or that declare by name channels read now that share it: each of those is
+    written again with its ``arn:`` (QA-GL Q-GL-2: such an entry was "not read", and the
+    file kept, with a note saying so, where the refresh replaces it by them)."""
     found = Declared.of(CHANNEL, targets)
     names = Counter(c.name for c in channels)
     again = [
         found.find(instance.arn, c.arn, c.name, names[c.name]) for c in channels if not c.elastic
     ]
+    again += [found.ambiguous(instance.arn, c.name, names[c.name]) for c in channels]
     entries = [a.location for a in again if a is not None]  # its moderators' target too
     return [t for t in targets if t.location in entries]
 

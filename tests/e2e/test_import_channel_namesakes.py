@@ -142,6 +142,32 @@ def test_the_note_s_advice_keeps_the_other_namesake_written_into_the_same_file(
     assert plan.lines[-1] == "No changes. Chime memberships match the desired state."
 
 
+def test_force_refreshes_a_file_whose_entry_names_channels_read_that_share_it(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """QA-GL Q-GL-2: with --force, channels/chat.yaml declaring `lobby` by name, now the
+    name of two channels read: the file was kept with a note saying `lobby` was "not read
+    (not imported, or no such channel in Chime)", right after the note saying both were
+    written. Both were read: the file is written again, each with its arn:."""
+    lobby = {"name": "lobby", "id": "lobby", "members": ["alice"]}
+    emulator.reset(_seed([lobby]))
+    desired = write_desired({"settings.yaml": SETTINGS})
+    assert cli(*UNPACED, "import", "--out", "desired-state").exit_code == 0
+    emulator.reset(_seed([lobby, {"name": "lobby", "id": "lobby-2", "members": ["frank"]}]))
+    run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
+    assert run.exit_code == 0, run.stderr
+    assert not any("did not read" in line for line in run.lines + run.err_lines), run.lines
+    assert not any(line.startswith("Note:") for line in run.lines), run.lines
+    assert not (desired / "channels" / "chat-2.yaml").exists()
+    assert _written(desired) == {
+        "lobby (lobby)": {"arn": f"{CHAT}/channel/lobby", **_only("user:alice")},
+        "lobby (lobby-2)": {"arn": f"{CHAT}/channel/lobby-2", **_only("user:frank")},
+    }
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stderr
+    assert plan.lines[-1] == "No changes. Chime memberships match the desired state."
+
+
 def test_a_channel_named_like_one_declared_already_is_written_with_its_arn(
     emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
 ) -> None:
