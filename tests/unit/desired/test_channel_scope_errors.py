@@ -155,9 +155,11 @@ def test_two_labels_of_one_app_instance_are_refused(
     settings = (
         "app_instances:\n"
         f"  chat: {{arn: '{ARN}chat', bearer: 'user:r'}}\n"
+        f"  other: {{arn: '{ARN}x', bearer: 'user:r'}}\n"
         f"  chat2: {{arn: '{ARN}chat', bearer: 'user:r'}}\n"
     )
+    # QA-GL Q-GL-7: at the second label's line, naming the first's (was: line 1)
     assert _settings_problems(Path("ds"), settings) == [
-        f"ds/settings.yaml:1: app_instances: labels 'chat', 'chat2' name one app instance "
-        f"({ARN}chat): give it one label"
+        "ds/settings.yaml:4: app_instances.chat2: names the app instance of label 'chat' "
+        f"(ds/settings.yaml:2), {ARN}chat: give it one label"
     ]
