@@ -90,7 +90,7 @@ def malformed_id(ref: MemberRef) -> str | None:
     if ref.kind is not MemberKind.USER or USER_ID_RE.match(user_id_of(ref)):
         return None
     if ref.key.startswith(USER_PREFIX):
-        return f"malformed AppInstanceUserId in {str(ref)!r}"
+        return f"malformed AppInstanceUserId in {quoted(str(ref))}"
     return (
         f"malformed AppInstanceUserId {user_id_of(ref)!r}: `user_id_from: email` cannot map "
         "this address to an id AWS takes (1-64 of A-Z a-z 0-9 : - _ . @, starting and ending "
@@ -137,7 +137,7 @@ def parse_channel_member(text: str) -> MemberRef:
     if lowered.startswith(USER_PREFIX):
         user_id = text[len(USER_PREFIX) :].strip()
         if not USER_ID_RE.match(user_id):
-            raise ValueError(f"malformed AppInstanceUserId in {text!r}")
+            raise ValueError(f"malformed AppInstanceUserId in {quoted(text)}")
         return channel_user(user_id)
     if lowered.startswith("arn:"):
         found = _USER_ARN_RE.match(text)
@@ -148,7 +148,7 @@ def parse_channel_member(text: str) -> MemberRef:
             )
         if found is None:
             raise ValueError(f"{text!r} is not an AppInstanceUser ARN (name bots as bot:NAME)")
-        if not USER_ID_RE.match(found["id"]):
+        if not USER_ID_RE.match(found["id"]):  # an ARN is shown whole: its end is the id
             raise ValueError(f"malformed AppInstanceUserId in {text!r}")
         return channel_user(found["id"])
     if lowered.startswith(BOT_PREFIX):

@@ -141,7 +141,7 @@ class MemberRef:
                 raise ValueError(f"bot reference {text!r} has no bot name")
             return cls.bot(name)
         if text.lower().startswith(WEBHOOK_PREFIX):
-            raise ValueError(f"webhooks are never managed: {text!r}")
+            raise ValueError(f"webhooks are never managed: {quoted(text)}")
         if text.lower().startswith(CHANNEL_USER_PREFIXES):  # no e-mail has a ':' before '@'
             raise ValueError(
                 f"{text!r} names a channel user: only {_user_id_lists()} and settings.yaml's "

@@ -66,6 +66,7 @@ from reconciler.governance.entries import (
 )
 from reconciler.governance.grant import DEFAULT_WARNING_DAYS
 from reconciler.pacing.quotas import check_rate, unknown_quota
+from reconciler.quoted import quoted
 from reconciler.refs import CONTROL_RE
 
 
@@ -92,7 +93,7 @@ def _label(value: str) -> str:
         raise fail(
             "app_instance_label",
             f"an app instance's label may not start or end with white space (a channel's "
-            f"`app_instance:` is read without it): {value!r}; write {value.strip()!r}",
+            f"`app_instance:` is read without it): {quoted(value)}; write {quoted(value.strip())}",
         )
     return value
 

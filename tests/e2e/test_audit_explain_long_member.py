@@ -73,3 +73,23 @@ def test_a_long_malformed_member_is_quoted_cut_short(cli: Cli, ready: None, comm
         f"Error: MEMBER {shown}: malformed email address {shown} (give an e-mail address"
     ), run.stderr
     assert len(run.err_lines[0]) < 300
+
+
+@pytest.mark.parametrize(
+    ("command", "member", "why"),
+    [
+        ("audit", "user:" + "x" * 200 + " y", "malformed AppInstanceUserId in"),
+        ("explain", "user:" + "x" * 200 + " y", "malformed AppInstanceUserId in"),
+        ("audit", "webhook:" + "x" * 200, "webhooks are never managed:"),
+    ],
+)
+def test_a_long_user_id_or_webhook_is_quoted_cut_short(
+    cli: Cli, ready: None, command: str, member: str, why: str
+) -> None:
+    """QA-GL Q-GL-6: a malformed user:ID and a webhook were still quoted whole after the
+    MEMBER (a 357- and a 401-character line); audit's user:ID refusal had no hint."""
+    run = cli(command, member)
+    assert run.exit_code == 1
+    shown = f"{member[:80]!r}…({len(member)} characters)"
+    assert run.err_lines[0].startswith(f"Error: MEMBER {shown}: {why} {shown} (give "), run.stderr
+    assert len(run.err_lines[0]) < 300
