@@ -92,7 +92,7 @@ def malformed_id(ref: MemberRef) -> str | None:
     if ref.kind is not MemberKind.USER or USER_ID_RE.match(user_id_of(ref)):
         return None
     if ref.key.startswith(USER_PREFIX):
-        return f"malformed AppInstanceUserId in {str(ref)!r}"
+        return f"malformed AppInstanceUserId in {quoted(str(ref))}"
     return (
         f"malformed AppInstanceUserId {user_id_of(ref)!r}: `user_id_from: email` cannot map "
         "this address to an id AWS takes (1-64 of A-Z a-z 0-9 : - _ . @, starting and ending "
@@ -131,10 +131,12 @@ def parse_bearer(text: str) -> MemberRef:
     return parse_channel_member(text)
 
 
-def malformed_user_id(text: str) -> MalformedMember:
-    """A ``user:ID`` or AppInstanceUser ARN whose id is malformed (``why``: Q-GK-6)."""
+def malformed_user_id(text: str, *, whole: bool = False) -> MalformedMember:
+    """A ``user:ID`` or AppInstanceUser ARN whose id is malformed (``why``: Q-GK-6): a
+    long ``user:ID`` cut short (QA-GL Q-GL-6), an ARN ``whole`` (the id is its end)."""
     why = "malformed AppInstanceUserId"
-    return MalformedMember(f"{why} in {text!r}", why)
+    shown = repr(text) if whole else quoted(text)
+    return MalformedMember(f"{why} in {shown}", why)
 
 
 def parse_channel_member(text: str) -> MemberRef:
@@ -156,8 +158,8 @@ def parse_channel_member(text: str) -> MemberRef:
             )
         if found is None:
             raise ValueError(f"{text!r} is not an AppInstanceUser ARN (name bots as bot:NAME)")
-        if not USER_ID_RE.match(found["id"]):
-            raise malformed_user_id(text)
+        if not USER_ID_RE.match(found["id"]):  # an ARN is shown whole: its end is the id
+            raise malformed_user_id(text, whole=True)
         return channel_user(found["id"])
     if lowered.startswith(BOT_PREFIX):
         name = text[len(BOT_PREFIX) :].strip()

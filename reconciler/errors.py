@@ -35,8 +35,18 @@ class Problem:
 class DesiredStateError(ReconcilerError):
     """The desired-state files are invalid. Carries every problem found, not just the first."""
 
-    def __init__(self, problems: Sequence[Problem], targets: Sequence[DesiredTarget] = ()) -> None:
+    def __init__(
+        self,
+        problems: Sequence[Problem],
+        targets: Sequence[DesiredTarget] = (),
+        *,
+        said: Sequence[Problem] = (),
+    ) -> None:
         self.problems = tuple(problems)
+        # problems of the same desired state printed already (import's, of the files it did
+        # not write): not printed again, but counted in `Desired state is invalid: N errors.`
+        # (QA-GL Q-GL-3)
+        self.said = tuple(said)
         # the targets resolved in spite of the problems (the loader's): `validate` checks
         # them further, to report every problem in one run
         self.targets = tuple(targets)

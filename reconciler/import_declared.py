@@ -75,15 +75,18 @@ class Unclear:
     ids: tuple[str, ...]
     written: tuple[str, ...] | None = None
     kept: tuple[str, ...] = ()
+    new_file: str = "its new file"  # the file those written go into, where one for all
 
     @property
     def line(self) -> str:
         words, n, id_key = self.kind.words, len(self.ids), f"{self.kind.id_field}:"
         # each named is written with its id: the entry may take the id of one only with
-        # that one's new file gone (QA-GF Q-GF-4: else it is declared twice)
+        # that one's new entry gone (QA-GF Q-GF-4: else it is declared twice), which is a
+        # file of its own or an entry of a file holding others too (QA-GL Q-GL-1)
+        gone = words.written_as.format(noun=words.entry_noun, file=shown(self.new_file))
         fix = (
             f"Remove that entry (or give it the {id_key} of a {words.entry_noun} written and "
-            f"delete that {words.entry_noun}'s new file) before plan."
+            f"delete {gone}) before plan."
         )
         if self.written is None or set(self.written) == set(self.ids):
             which = "so both are written" if n == 2 else "so each is written"

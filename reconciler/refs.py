@@ -164,7 +164,7 @@ class MemberRef:
                 raise MalformedMember(f"bot reference {text!r} has no bot name", NO_BOT_NAME)
             return cls.bot(name)
         if text.lower().startswith(WEBHOOK_PREFIX):
-            raise MalformedMember(f"webhooks are never managed: {text!r}", NO_WEBHOOKS)
+            raise MalformedMember(f"webhooks are never managed: {quoted(text)}", NO_WEBHOOKS)
         if text.lower().startswith(CHANNEL_USER_PREFIXES):  # no e-mail has a ':' before '@'
             raise ValueError(
                 f"{text!r} names a channel user: only {_user_id_lists()} and settings.yaml's "

@@ -105,7 +105,7 @@ def report_error(exc: ReconcilerError) -> None:
     if isinstance(exc, DesiredStateError):
         for problem in exc.problems:
             click.echo(shown(str(problem)), err=True)
-        n = len(exc.problems)
+        n = len(exc.problems) + len(exc.said)
         click.echo(f"Desired state is invalid: {counted(n, 'error')}.", err=True)
         return
     for line in str(exc).splitlines() or [type(exc).__name__]:

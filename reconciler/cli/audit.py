@@ -169,21 +169,23 @@ def _member_ref(member: str, desired: DesiredState | None) -> MemberRef:
     or an AppInstanceUser ARN (channels only), else what the kind of a declared target
     reads (a meeting attendee's ExternalUserId, when meetings are declared); a UsageError
     when none reads it."""
+    # user:ID where channels are audited (settings.yaml's app_instances)
+    forms = "an e-mail address, bot:NAME or user:ID"
+    if desired is None or not desired.app_instances:
+        forms = "an e-mail address or bot:NAME"
     try:
         return MemberRef.parse(member)
     except ValueError as exc:
         if member.strip().lower().startswith((USER_PREFIX, "arn:")):
             try:  # user:ID or an AppInstanceUser ARN: channels only
                 return parse_channel_member(member)
-            except ValueError as channel_exc:
-                raise UsageError(f"MEMBER {quoted(member)}: {why_unread(channel_exc)}") from None
+            except ValueError as channel_exc:  # the hint too, as explain's (QA-GL Q-GL-6)
+                why = f"{why_unread(channel_exc)} (give {forms})"
+                raise UsageError(f"MEMBER {quoted(member)}: {why}") from None
         declared = {t.key.kind for t in desired.targets} if desired is not None else set()
         refs = _refs(member)
         ref = next((refs[k] for k in refs if k in declared), None)
-        if ref is None:  # user:ID where channels are audited (settings.yaml's app_instances)
-            forms = "an e-mail address, bot:NAME or user:ID"
-            if desired is None or not desired.app_instances:
-                forms = "an e-mail address or bot:NAME"
+        if ref is None:
             raise UsageError(f"MEMBER {quoted(member)}: {why_unread(exc)} (give {forms})") from None
         return ref
 

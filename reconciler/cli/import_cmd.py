@@ -266,8 +266,17 @@ def _write_directory(
             err=True,
         )
         said.tell()
-        raise DesiredStateError(judged.made)
+        raise DesiredStateError(judged.made, said=judged.found)
+    if judged.foreign:  # a scratch folder: not to be fixed by `codeowners` (QA-GL Q-GL-4)
+        click.echo(
+            f"Note: {out} declares no owners:, and the repository's CODEOWNERS names those "
+            f"of another desired state: a plan of {out} finds it out of date, a governance "
+            f"error apply refuses (not this import's; `codeowners` for {out} would empty it).",
+            err=True,
+        )
     expect = _expectation(out, chosen, made, declared, files)
+    if expect is not None and judged.foreign:
+        expect += ", and the CODEOWNERS error of the Note above"
     named = shown(shlex.quote(str(out)))  # pasted, one argument (QA-FY Q-FY-13)
     if any(d.unplannable for d in done) or judged.found:
         what = "entries" if any(d.unplannable for d in done) else "problems"

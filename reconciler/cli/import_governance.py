@@ -5,11 +5,12 @@ Q-FY-4), and what it is not to blame for:
   targets of the files written: those problems are the import's (exit 1). The targets
   of the files it did not write that break it were so before the import (QA-GF Q-GF-1):
   said apart, as DIR's, the import's exit code left alone;
-* CODEOWNERS is checked only where the import changed DIR's ``owners:`` (a ``--force``
+* CODEOWNERS is the import's only where it changed DIR's ``owners:`` (a ``--force``
   refresh of a file that had some): the files import writes have none, so a CODEOWNERS
-  out of date with DIR is not its doing, and DIR may not be the directory CODEOWNERS is
-  made for (QA-GF Q-GF-7: a scratch folder of the repository, whose ``codeowners`` would
-  empty the repository's CODEOWNERS);
+  out of date with DIR is not its doing: DIR's, said apart as the policy's (QA-GL
+  Q-GL-4: said nowhere, and a plan promised that apply refused), or, where DIR owns
+  nothing, another desired state's (``foreign``: DIR is a scratch folder of the
+  repository, whose ``codeowners`` would empty the repository's CODEOWNERS, QA-GF Q-GF-7);
 * the moment ``until:`` is evaluated at is asked for only where DIR evaluates one
   (``max_grant_days``, an ``until:``), before any API call, so a bad
   ``CHIME_RECONCILER_NOW`` fails no other import (QA-GF Q-GF-3)."""
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reconciler.cli.context import AppContext
@@ -71,6 +72,9 @@ class Judged:
 
     made: list[Problem]
     found: list[Problem]
+    # CODEOWNERS's problems where DIR owns nothing: the repository's CODEOWNERS is made
+    # for another desired state, so a plan of DIR finds it out of date
+    foreign: list[Problem] = field(default_factory=list)
 
 
 def judge(
@@ -88,9 +92,12 @@ def judge(
     others = [t for t in after.targets if t.location.file not in written]
     made = policy.check(mine, now, limits, after.policy.require_reason)
     found = policy.check(others, now, limits, after.policy.require_reason)
+    owners = governance_problems(after, now, out, keys=())  # CODEOWNERS's only
     if before is not None and _owners(before) != _owners(after):
-        made += governance_problems(after, now, out, keys=())  # CODEOWNERS's only
-    return Judged(made, found)
+        return Judged(made + owners, found)
+    if _owners(after):
+        return Judged(made, found + owners)
+    return Judged(made, found, owners)
 
 
 def _owners(state: DesiredState) -> set[tuple[str, tuple[str, ...]]]:

@@ -25,6 +25,7 @@ from reconciler.desired import files as source_files
 from reconciler.desired.files import RESTRICTIONS, SETTINGS
 from reconciler.desired.found import Found, found_in
 from reconciler.desired.groups import EntryAt, GroupDef
+from reconciler.desired.instance_labels import labels_twice
 from reconciler.desired.listed_twice import listed_twice
 from reconciler.desired.member_entries import remembered_parses
 from reconciler.desired.messages import SETTINGS_DATA, located, validate
@@ -328,6 +329,7 @@ class _Loader:
         self.declared.safety = model.safety
         self.declared.rates = dict(model.rates)
         self.problems += policy.grant_key_problems(model.max_grant_days, display, positions)
+        self.problems += labels_twice(model.app_instances, display, positions)
         listed = [(("protected",), zip(count(), model.protected, repeat(None)))]
         self.declared.protected = _flat(self._entries(parse_protected, listed, display, positions))
 

@@ -66,6 +66,7 @@ from reconciler.governance.entries import (
 )
 from reconciler.governance.grant import DEFAULT_WARNING_DAYS
 from reconciler.pacing.quotas import check_rate, unknown_quota
+from reconciler.quoted import quoted
 from reconciler.refs import CONTROL_RE
 
 
@@ -92,28 +93,12 @@ def _label(value: str) -> str:
         raise fail(
             "app_instance_label",
             f"an app instance's label may not start or end with white space (a channel's "
-            f"`app_instance:` is read without it): {value!r}; write {value.strip()!r}",
+            f"`app_instance:` is read without it): {quoted(value)}; write {quoted(value.strip())}",
         )
     return value
 
 
 InstanceLabel = Annotated[LabelKey, AfterValidator(_label)]
-
-
-def _one_label_an_instance(found: dict[str, AppInstanceSpec]) -> dict[str, AppInstanceSpec]:
-    """One label an app instance: two labels of one ARN import its channels twice, into
-    two files declaring each channel twice (QA-GF Q-GF-5)."""
-    labels: dict[str, list[str]] = {}
-    for label, spec in found.items():
-        labels.setdefault(spec.arn, []).append(label)
-    for arn, same in labels.items():
-        if len(same) > 1:
-            named = ", ".join(repr(label) for label in sorted(same))
-            raise fail(
-                "app_instance_label",
-                f"labels {named} name one app instance ({arn}): give it one label",
-            )
-    return found
 
 
 def _regex(value: str) -> str:
@@ -237,9 +222,8 @@ class SettingsFileBase(Strict):
     protected: ReferenceList = Field(
         default_factory=list, description="Members never removed or demoted."
     )
-    app_instances: Annotated[
-        dict[InstanceLabel, AppInstanceSpec], AfterValidator(_one_label_an_instance)
-    ] = Field(
+    # one label an app instance: the loader's check (``instance_labels``), at the line
+    app_instances: dict[InstanceLabel, AppInstanceSpec] = Field(
         default_factory=dict,
         description="Chime SDK app instances by label: the channels' scopes (channels name "
         "one with `app_instance:`).",

@@ -140,12 +140,17 @@ class Counts:
 
 
 def _split(
-    desired: DesiredState, instance: str, channels: list[ImportedChannel], rewritten: str | None
+    desired: DesiredState,
+    instance: str,
+    channels: list[ImportedChannel],
+    rewritten: str | None,
+    new_file: str,
 ) -> tuple[list[ImportedChannel], list[DesiredTarget], list[Unclear]]:
     """The channels no file declares, those a file declares (with its declaration), and
     the declarations by a name several of ``channels`` have (each with their arns): such
     an entry declares none of them (the plan refuses it), so they are written with
-    ``arn:``. One the file being rewritten declares (``--force``) counts as undeclared."""
+    ``arn:``, into ``new_file``. One the file being rewritten declares (``--force``)
+    counts as undeclared."""
     declared = Declared.of(CHANNEL, desired.targets, except_in=rewritten)
     names = Counter(c.name for c in channels)
     namesakes: dict[str, list[str]] = {}
@@ -175,6 +180,7 @@ def _split(
                 tuple(sorted(namesakes[name])),
                 tuple(sorted(written)),
                 tuple(sorted(kept)),
+                new_file,
             )
             for t, (name, written, kept) in unclear.items()
         ],
@@ -217,7 +223,9 @@ def documents(
         wanted: list[ImportedChannel] = channels  # a preview: every one, as every room
         declared: list[DesiredTarget] = []
         if out is not None:
-            wanted, declared, ambiguous = _split(desired, s.arn, channels, rewritten)
+            wanted, declared, ambiguous = _split(
+                desired, s.arn, channels, rewritten, str(out / relative)
+            )
             unclear.extend(ambiguous)
         left.extend(declared)
         elastic.extend(sorted((c.name, c.arn) for c in wanted if c.elastic))
@@ -302,12 +310,15 @@ def _read_again(
 ) -> list[DesiredTarget]:
     """Those of ``targets`` (``instance``'s channels a file declares, and their
     moderators) that declare a channel read now and written again (an elastic one never
-    is)."""
+    is), or that declare by name channels read now that share it: each of those is
+    written again with its ``arn:`` (QA-GL Q-GL-2: such an entry was "not read", and the
+    file kept, with a note saying so, where the refresh replaces it by them)."""
     found = Declared.of(CHANNEL, targets)
     names = Counter(c.name for c in channels)
     again = [
         found.find(instance.arn, c.arn, c.name, names[c.name]) for c in channels if not c.elastic
     ]
+    again += [found.ambiguous(instance.arn, c.name, names[c.name]) for c in channels]
     entries = [a.location for a in again if a is not None]  # its moderators' target too
     return [t for t in targets if t.location in entries]
 

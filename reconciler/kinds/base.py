@@ -104,6 +104,11 @@ class Words:
     # misleads ("a" before "user ..."; "": "an" before a vowel, else "a")
     article: str = ""
     entry_article: str = ""
+    # what an import's namesake note (``Unclear``) says to delete where an entry by a
+    # shared name takes the id of a target written: ``{noun}`` the entry noun, ``{file}``
+    # the new file the written ones went into ("that room's new file": each room has its
+    # own; a channel's app instance has one for all: its entry there, QA-GL Q-GL-1)
+    written_as: str = "that {noun}'s new file"
 
     def count(self, n: int) -> str:
         """``n`` targets of the kind: ``1 room``, ``2 channel moderator lists``."""

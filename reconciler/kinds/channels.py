@@ -164,6 +164,7 @@ CHANNEL = ChannelKind(
         safety_note=": its memberships' and moderators' removals count together against "
         "its ``max_removals``",
         own_member="the bearer",
+        written_as="that {noun}'s entry (the one with that arn:) from {file}",
     ),
     max_members=MAX_CHANNEL_MEMBERS,
     full_error="ResourceLimitExceeded",  # AWS's error code for an add over it

@@ -229,9 +229,12 @@ def describe_provenance(kind: Kind, p: Provenance) -> str:
 
 def until_set_at(p: Provenance) -> str:
     """`` (until set at FILE:LINE)`` where the path's ``until`` is written on another line
-    than the member's and its target entry's (an outer group's entry): the line to edit
-    to extend it, as ``explain`` says it (QA-FZ Q-FZ-2, QA-GG Q-GG-6); "" otherwise."""
-    return set_at(until_of(p), p.where, p.declared_at)
+    than the one ``describe_provenance`` shows (an outer group's entry, or the target's
+    own entry of a group member, whose line only ``explain`` shows: QA-GL Q-GL-5): the
+    line to edit to extend it, as ``explain`` says it (QA-FZ Q-FZ-2, QA-GG Q-GG-6); ""
+    otherwise."""
+    shown = (p.where,) if p.protection or p.via else (p.where, p.declared_at)
+    return set_at(until_of(p), *shown)
 
 
 def _why(c: Change) -> list[str]:

@@ -81,3 +81,24 @@ def test_a_long_malformed_member_is_quoted_cut_short(cli: Cli, ready: None, comm
         f"Error: MEMBER {user[:80]!r}…(255 characters): malformed AppInstanceUserId"
     )
     assert run.err_lines[0].count("u" * 75) == 1 and len(run.err_lines[0]) < 200
+
+
+@pytest.mark.parametrize(
+    ("command", "member", "why"),
+    [
+        ("audit", "user:" + "x" * 200 + " y", "malformed AppInstanceUserId (give "),
+        ("explain", "user:" + "x" * 200 + " y", "malformed AppInstanceUserId (give "),
+        ("audit", "webhook:" + "x" * 200, "webhooks are never managed"),
+    ],
+)
+def test_a_long_user_id_or_webhook_is_quoted_cut_short(
+    cli: Cli, ready: None, command: str, member: str, why: str
+) -> None:
+    """QA-GL Q-GL-6: a malformed user:ID and a webhook were still quoted whole after the
+    MEMBER (a 357- and a 401-character line); audit's user:ID refusal had no hint. The
+    MEMBER is quoted once, cut short (Q-GK-6), and audit gives the hint explain gives."""
+    run = cli(command, member)
+    assert run.exit_code == 1
+    shown = f"{member[:80]!r}…({len(member)} characters)"
+    assert run.err_lines[0].startswith(f"Error: MEMBER {shown}: {why}"), run.stderr
+    assert run.err_lines[0].count("x" * 70) == 1 and len(run.err_lines[0]) < 300

@@ -59,3 +59,25 @@ def test_plan_v_and_markdown_name_the_outer_until_line(
     assert f"      {line}" in text.lines
     markdown = cli("--now", "2026-12-20", "plan", "--format", "markdown")
     assert f"  # {line}" in markdown.lines
+
+
+def test_plan_v_and_markdown_name_the_room_entry_s_until_line_of_a_group_member(
+    seed: Callable[..., Any], write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """QA-GL Q-GL-5: the until on the room's own entry (`@outer`, line 9) of a group member
+    was shown beside the member's line (5) with no pointer, as that line is explain's
+    `(from ...)`, which plan -v and the Markdown plan do not show."""
+    seed(users=("alice", "frank"), rooms={"web": [("alice", "Administrator")]})
+    room_until = FILES["r.yaml"].replace(
+        'members: ["@outer"]', 'members: [{member: "@outer", until: 2027-01-01, reason: room}]'
+    )
+    write_desired({**FILES, "r.yaml": room_until})
+    line = (
+        f"via @outer > @inner at {R}:5 as Member (until set at {R}:9), until 2027-01-01, "
+        "reason: room; outer-r, ticket IN-2"
+    )
+    text = cli("--now", "2026-12-20", "-v", "plan")
+    assert text.exit_code == 0, text.stdout + text.stderr
+    assert f"      {line}" in text.lines, text.lines
+    markdown = cli("--now", "2026-12-20", "plan", "--format", "markdown")
+    assert f"  # {line}" in markdown.lines, markdown.lines

@@ -78,7 +78,8 @@ def test_an_entry_by_a_name_two_channels_have_declares_neither_and_both_are_writ
         f"of app instance {CHAT} have that name ({CHAT}/channel/lobby, "
         f"{CHAT}/channel/lobby-2): it declares none of them, so both are written, each with "
         "its own arn:. Remove that entry (or give it the arn: of a channel written and "
-        "delete that channel's new file) before plan."
+        "delete that channel's entry (the one with that arn:) from "
+        "desired-state/channels/chat.yaml) before plan."
     ) in run.lines
     assert not any("No changes" in line for line in run.lines), run.lines
     assert run.lines[-1] == (
@@ -96,6 +97,72 @@ def test_an_entry_by_a_name_two_channels_have_declares_neither_and_both_are_writ
         "Next: fix the entries named above, then: chime-reconciler --desired desired-state plan"
     )
     (desired / "chat.yaml").unlink()  # as the note says
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stderr
+    assert plan.lines[-1] == "No changes. Chime memberships match the desired state."
+
+
+def test_the_note_s_advice_keeps_the_other_namesake_written_into_the_same_file(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """QA-GL Q-GL-1: a second `lobby` created after the first import: both namesakes go
+    into one new file, channels/chat-2.yaml, and the note said "delete that channel's new
+    file", which dropped the other one's declaration, and nothing said so. It names the
+    channel's entry in that file: deleting it alone leaves the other one declared."""
+    lobby = {"name": "lobby", "id": "lobby", "members": ["alice"]}
+    emulator.reset(_seed([lobby]))
+    desired = write_desired({"settings.yaml": SETTINGS})
+    assert cli(*UNPACED, "import", "--out", "desired-state").exit_code == 0
+    emulator.reset(_seed([lobby, {"name": "lobby", "id": "lobby-2", "members": ["frank"]}]))
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stderr
+    assert (
+        "Note: desired-state/channels/chat.yaml:4: channel lobby is declared by name, and 2 "
+        f"channels of app instance {CHAT} have that name ({CHAT}/channel/lobby, "
+        f"{CHAT}/channel/lobby-2): it declares none of them, so both are written, each with "
+        "its own arn:. Remove that entry (or give it the arn: of a channel written and "
+        "delete that channel's entry (the one with that arn:) from "
+        "desired-state/channels/chat-2.yaml) before plan."
+    ) in run.lines, run.lines
+    # as the note says: the entry takes lobby's arn:, lobby's new entry goes
+    first, second = desired / "channels" / "chat.yaml", desired / "channels" / "chat-2.yaml"
+    entries = yaml.safe_load(first.read_text(encoding="utf-8"))["channels"]
+    entries["lobby"]["arn"] = f"{CHAT}/channel/lobby"
+    first.write_text(yaml.safe_dump({"channels": entries}), encoding="utf-8")
+    new = yaml.safe_load(second.read_text(encoding="utf-8"))["channels"]
+    assert sorted(new) == ["lobby (lobby)", "lobby (lobby-2)"]
+    del new["lobby (lobby)"]
+    second.write_text(yaml.safe_dump({"channels": new}), encoding="utf-8")
+    again = cli(*UNPACED, "import", "--out", "desired-state")
+    assert again.exit_code == 0, again.stderr
+    assert not any(line.startswith("Imported") for line in again.lines), again.lines
+    assert any(line.startswith("Left 2 channels as they are") for line in again.lines)
+    plan = cli(*UNPACED, "plan")
+    assert plan.exit_code == 0, plan.stderr
+    assert plan.lines[-1] == "No changes. Chime memberships match the desired state."
+
+
+def test_force_refreshes_a_file_whose_entry_names_channels_read_that_share_it(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """QA-GL Q-GL-2: with --force, channels/chat.yaml declaring `lobby` by name, now the
+    name of two channels read: the file was kept with a note saying `lobby` was "not read
+    (not imported, or no such channel in Chime)", right after the note saying both were
+    written. Both were read: the file is written again, each with its arn:."""
+    lobby = {"name": "lobby", "id": "lobby", "members": ["alice"]}
+    emulator.reset(_seed([lobby]))
+    desired = write_desired({"settings.yaml": SETTINGS})
+    assert cli(*UNPACED, "import", "--out", "desired-state").exit_code == 0
+    emulator.reset(_seed([lobby, {"name": "lobby", "id": "lobby-2", "members": ["frank"]}]))
+    run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
+    assert run.exit_code == 0, run.stderr
+    assert not any("did not read" in line for line in run.lines + run.err_lines), run.lines
+    assert not any(line.startswith("Note:") for line in run.lines), run.lines
+    assert not (desired / "channels" / "chat-2.yaml").exists()
+    assert _written(desired) == {
+        "lobby (lobby)": {"arn": f"{CHAT}/channel/lobby", **_only("user:alice")},
+        "lobby (lobby-2)": {"arn": f"{CHAT}/channel/lobby-2", **_only("user:frank")},
+    }
     plan = cli(*UNPACED, "plan")
     assert plan.exit_code == 0, plan.stderr
     assert plan.lines[-1] == "No changes. Chime memberships match the desired state."
@@ -191,5 +258,6 @@ def test_the_note_counts_a_namesake_declared_by_arn_already(
         f"of app instance {CHAT} have that name ({CHAT}/channel/lobby, "
         f"{CHAT}/channel/lobby-2): it declares none of them, so {CHAT}/channel/lobby-2 is "
         "written with its own arn:. Remove that entry (or give it the arn: of a channel "
-        "written and delete that channel's new file) before plan."
+        "written and delete that channel's entry (the one with that arn:) from "
+        "desired-state/channels/chat.yaml) before plan."
     ) in run.lines, run.lines

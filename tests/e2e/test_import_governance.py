@@ -100,9 +100,50 @@ def test_import_into_a_scratch_folder_of_a_repository_with_owners(
     owners = (workdir / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
     run = cli(*UNPACED, "import", "--out", "scratch")
     assert run.exit_code == 0, run.stderr
-    assert "governance" not in run.stderr and "CODEOWNERS" not in run.stderr
-    assert run.lines[-1] == "Next: chime-reconciler --desired scratch plan   (expect: No changes.)"
+    assert "run `chime-reconciler codeowners`" not in run.stderr
+    # QA-GL Q-GL-4: a plan of scratch is refused for CODEOWNERS: said, not promised clean
+    assert run.err_lines == [
+        "Note: scratch declares no owners:, and the repository's CODEOWNERS names those of "
+        "another desired state: a plan of scratch finds it out of date, a governance error "
+        "apply refuses (not this import's; `codeowners` for scratch would empty it)."
+    ]
+    assert run.lines[-1] == (
+        "Next: chime-reconciler --desired scratch plan   "
+        "(expect: No changes., and the CODEOWNERS error of the Note above)"
+    )
+    plan = cli("--desired", "scratch", "plan")
+    assert plan.exit_code == 1
+    assert any("CODEOWNERS is out of date" in line for line in plan.err_lines), plan.err_lines
     assert (workdir / ".github" / "CODEOWNERS").read_text(encoding="utf-8") == owners
+
+
+def test_a_codeowners_out_of_date_before_the_import_is_said_as_the_directory_s(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, workdir: Path
+) -> None:
+    """QA-GL Q-GL-4: owners: changed by hand after `codeowners`: import said nothing of
+    it, exit 0, and promised `No changes to the rooms written` of a plan that exits 1 on
+    it. Said as DIR's before the import, as require_reason's, and no plan promised."""
+    emulator.reset(_seed())
+    rooms = (
+        "rooms:\n  ops:\n    owners: [alice]\n"
+        "    administrators: [alice@example.com]\n    members: [bob@example.com]\n"
+    )
+    desired = write_desired({"settings.yaml": f"account: {ACC}\n", "rooms.yaml": rooms})
+    subprocess.run(["git", "init", "-q", str(workdir)], check=True)
+    assert cli("codeowners").exit_code == 0
+    (desired / "rooms.yaml").write_text(rooms.replace("[alice]", "[alice, bob]"), "utf-8")
+    subprocess.run(["git", "-C", str(workdir), "add", "-A"], check=True)
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stderr
+    assert run.err_lines == [
+        "desired-state broke its governance rules before this import, in files it did not "
+        "write (validate and apply refuse it): fix the problems below, then run plan.",
+        ".github/CODEOWNERS is out of date with the desired state's owners: run "
+        "`chime-reconciler codeowners`",
+    ], run.err_lines
+    assert run.lines[-1] == (
+        "Next: fix the problems named above, then: chime-reconciler --desired desired-state plan"
+    )
 
 
 def _broken(write_desired: Callable[..., Path], *, dev: bool) -> Path:
@@ -140,6 +181,27 @@ def test_a_directory_broken_before_the_import_is_not_blamed_on_it(
         "Next: fix the problems named above, then: chime-reconciler --desired desired-state plan"
     )
     assert (desired / "rooms" / "dev.yaml").exists() is not dev  # written where not declared
+
+
+def test_the_closing_count_counts_every_problem_said_as_validate_does(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """QA-GL Q-GL-3: a hand file broken before the import (1 problem) and a room written
+    that breaks require_reason too (1): import said "Desired state is invalid: 1 error."
+    under both, where validate counts 2."""
+    seed = _seed()
+    dev = seed["accounts"][0]["rooms"][1]
+    dev["memberships"] = [{"member": "carol@example.com", "role": "Administrator"}]
+    emulator.reset(seed)
+    desired = _broken(write_desired, dev=False)
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    validated = cli("validate")
+    assert (desired / "rooms" / "dev.yaml").exists()
+    assert run.exit_code == 1, run.stderr
+    assert validated.err_lines[-1] == "Desired state is invalid: 2 errors."
+    assert run.err_lines[-1] == validated.err_lines[-1], run.err_lines
+    said = [line for line in run.err_lines if line.startswith("desired-state/")]
+    assert sorted(said) == sorted(validated.err_lines[:-1])  # each said once
 
 
 @pytest.mark.parametrize("dated", [False, True])

@@ -155,9 +155,24 @@ def test_two_labels_of_one_app_instance_are_refused(
     settings = (
         "app_instances:\n"
         f"  chat: {{arn: '{ARN}chat', bearer: 'user:r'}}\n"
+        f"  other: {{arn: '{ARN}x', bearer: 'user:r'}}\n"
         f"  chat2: {{arn: '{ARN}chat', bearer: 'user:r'}}\n"
     )
+    # QA-GL Q-GL-7: at the second label's line, naming the first's (was: line 1)
     assert _settings_problems(Path("ds"), settings) == [
-        f"ds/settings.yaml:1: app_instances: labels 'chat', 'chat2' name one app instance "
-        f"({ARN}chat): give it one label"
+        "ds/settings.yaml:4: app_instances.chat2: names the app instance of label 'chat' "
+        f"(ds/settings.yaml:2), {ARN}chat: give it one label"
     ]
+
+
+def test_a_long_label_is_quoted_cut_short(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """QA-GL Q-GL-6: a 251-character label with a trailing space was quoted whole, twice
+    (a 914-character line); each quote is now its first 80 characters and its length."""
+    monkeypatch.chdir(tmp_path)
+    label = "x" * 250 + " "
+    settings = f"app_instances:\n  '{label}': {{arn: '{ARN}ai8', bearer: 'user:r'}}\n"
+    (problem,) = _settings_problems(Path("ds"), settings)
+    assert problem.endswith(
+        f": {label[:80]!r}…(251 characters); write {label[:80]!r}…(250 characters)"
+    ), problem
+    assert len(problem) < 650  # the key path names it whole still (format_path's)
