@@ -286,11 +286,11 @@ class Watch:
                         return 1
                     news = heard.news(plan)  # its plan showed them
                 else:
-                    if plan.errors or (plan.violations and not self.allow_unsafe):
-                        return self._refused(plan, number, at, time.monotonic() - started)
-                    news = heard.news(plan)
+                    news = heard.news(plan)  # said even when the round is refused
                     for line in news.lines():
                         self.say(line)
+                    if plan.errors or (plan.violations and not self.allow_unsafe):
+                        return self._refused(plan, number, at, started, news)
                 first = False
             # Applying, and until the round is reported, a Ctrl-C or SIGTERM stops it as it
             # stops plain apply (``interrupt.graceful``): no new call starts, the calls in
@@ -353,12 +353,22 @@ class Watch:
                 return self.end(stopped)
             self.sleep(min(self.interval, remaining))
 
-    def _refused(self, plan: Plan, number: int, at: datetime, planned: float) -> int:
+    def _refused(self, plan: Plan, number: int, at: datetime, started: float, news: News) -> int:
         """A later round's plan has errors or breaks the safety rules: said, the round
-        written (``stopped: "refused"``, nothing applied), exit 1 (Q-GI-7)."""
+        written (``stopped: "refused"``, nothing applied, with the ``news`` its plan
+        brought: a meeting it found ended), exit 1 (Q-GI-7)."""
         for line in refusal_lines(plan, number):
             self.say(line)
-        done = Round(number, at, ApplyResult(()), Timings(planned, 0.0), stopped="refused")
+        timings = Timings(time.monotonic() - started, 0.0)
+        done = Round(
+            number,
+            at,
+            ApplyResult(()),
+            timings,
+            stopped="refused",
+            kept=news.expired_kept,
+            notices=news.notices,
+        )
         self.totals.add(done)
         if (said := self.report(done)) is not None:
             self.say(said)
