@@ -78,6 +78,7 @@ from reconciler.render.apply import (
 )
 from reconciler.render.safe import shown
 from reconciler.render.text import change_line
+from reconciler.render.twin_bots import of_change, plan_twins
 from reconciler.render.watch import Round, Stop, WatchTotals, incomplete
 from reconciler.target_select import select, unknown_target_errors
 
@@ -437,18 +438,21 @@ class Watch:
             interrupt.STOP.set()
 
     def _apply(self, plan: Plan, ledger: Ledger) -> ApplyResult:
+        twins = plan_twins(plan)  # two bots of one name: each by its id, as the plan
+
         def done(r: ChangeResult) -> None:
             ledger.record(r)  # what a second interrupt reports (``QuitNow``)
             where = f"{r.change.kind.words.noun} {r.change.target.name}"
+            line = change_line(r.change, of_change(twins, r.change)).plain
             if r.ok:
-                self._tell(f"{where}:{change_line(r.change).plain}{already_note(r)}")
+                self._tell(f"{where}:{line}{already_note(r)}")
             elif r.error_code == interrupt.NOT_STARTED:  # a Ctrl-C (or SIGTERM) came first
                 absent = f" ({ABSENT_NOW})" if r.left_absent else ""
-                self._tell(f"{where}: not applied:{change_line(r.change).plain}{absent}")
+                self._tell(f"{where}: not applied:{line}{absent}")
             elif r.outcome == "skipped":  # not attempted: an elevated add failed first
-                self._tell(f"{where}:{change_line(r.change).plain}: {r.error_message}")
+                self._tell(f"{where}:{line}: {r.error_message}")
             else:
-                self._tell(f"{where}: failed:{failure_line(r)[3:]}")
+                self._tell(f"{where}: failed:{failure_line(r, twins)[3:]}")
 
         kinds = sorted({t.key.kind for t in plan.targets})
         return run_apply(
