@@ -398,12 +398,16 @@ class Watch:
         return changed
 
     def end(self, stopped: Stop) -> int:
-        """Say why the watch stopped; 0, or 1 when it is incomplete: a change of any round
-        not made (even one a later round made), or the last round's reading failed."""
+        """Say why the watch stopped (every meeting ended, or --until; a refused round
+        says its own lines: ``_refused``); 0, or 1 when it is incomplete: a change of any
+        round not made (even one a later round made), the last round's reading failed or
+        its plan was refused (``incomplete``)."""
         if stopped == "ended":
             self.say("Every meeting in scope has ended: nothing left to watch.")
-        else:
+        elif stopped == "until":
             self.say("Watch stopped: --until reached.")
+        else:
+            raise AssertionError(f"a {stopped} round stops in _refused, not here")
         return self.end_idle()
 
     def end_idle(self) -> int:
