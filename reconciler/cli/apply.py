@@ -485,6 +485,7 @@ def _watch(
                 allow_unsafe,
                 report=output,
                 report_idle=output.idle,
+                totals=output.totals,  # one count of the rounds: the exit code's, --out's
             )
             code = runner.run(first_round)
     except KeyboardInterrupt:  # each change made was printed as it was made
