@@ -51,7 +51,7 @@ from reconciler.cli.options import FiniteFloatRange
 from reconciler.cli.pipeline import Session
 from reconciler.cli.watch_news import Heard, News
 from reconciler.cli.watch_quit import QuitNow
-from reconciler.cli.watch_refusal import refusal_lines
+from reconciler.cli.watch_refusal import STOPPED, refusal_lines
 from reconciler.closed_output import (
     OutputClosed,
     OutputFailed,
@@ -173,8 +173,7 @@ class Watch:
             where = shown(str(self.session.app.desired_dir))
             self.say(
                 f"Error: the desired-state files in {where} changed and declare no "
-                f"{_ending_nouns()} in scope any more; the watch stopped (nothing more is "
-                "applied)."
+                f"{_ending_nouns()} in scope any more; {STOPPED}."
             )
             return None
 
@@ -389,8 +388,7 @@ class Watch:
             changed = session.reload()
         except DesiredStateError:
             self.say(
-                f"Error: the desired-state files in {where} changed and no longer load; the "
-                "watch stopped (nothing more is applied):"
+                f"Error: the desired-state files in {where} changed and no longer load; {STOPPED}:"
             )
             raise
         if changed:
