@@ -75,7 +75,7 @@ WATCH_PROMPT = (
 NOTHING_APPLIED = "Interrupted before applying anything: nothing was applied."
 # a second signal while nothing is applied yet (reading and planning, the re-read after
 # 'yes'): it quits at once, and says what one signal's error says (QA-GA Q-GA-1)
-NOTHING_APPLIED_AGAIN = f"Interrupted again: quitting at once.\nError: {NOTHING_APPLIED}\n"
+NOTHING_APPLIED_AGAIN = f"{interrupt.QUITTING}Error: {NOTHING_APPLIED}\n"  # as ``saying()``
 NOTHING_APPLIED_CLOSED = "apply stopped before applying anything: nothing was applied."
 # a signal once the changes were made and verified, while apply said its outcome
 SAYING_INTERRUPTED = "Interrupted while apply said its outcome, once its calls were done:"
