@@ -37,6 +37,7 @@ from reconciler.cli.options import (
 )
 from reconciler.cli.pipeline import Session
 from reconciler.cli.saved_plan import load_fresh, use_origin
+from reconciler.cli.stderr_lines import say_on_stderr
 from reconciler.cli.watch import DEFAULT_INTERVAL, Watch, interval_option, parse_until
 from reconciler.cli.watch_output import WatchOutput
 from reconciler.closed_output import (
@@ -515,10 +516,7 @@ def _say_unmade(result: ApplyResult, checked: Checked, plan_shown: bool) -> None
     the changes that failed and those not attempted, each with why, on stderr, before the
     error's closing line counts them (QA-GA Q-GA-3: only the count was said); with no plan
     written before them (--quiet), what was applied as well."""
-    lines = render_unmade(result) if plan_shown else render_apply(result, checked)[:-1]
-    with contextlib.suppress(OSError):  # stderr gone too: nobody to tell
-        for line in lines:
-            click.echo(line, err=True)
+    say_on_stderr(render_unmade(result) if plan_shown else render_apply(result, checked)[:-1])
 
 
 def _check_writable(path: Path, what: str) -> None:

@@ -49,6 +49,7 @@ from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.cli.execute import notify
 from reconciler.cli.options import FiniteFloatRange
 from reconciler.cli.pipeline import Session
+from reconciler.cli.stderr_lines import say_on_stderr
 from reconciler.cli.watch_news import Heard, News
 from reconciler.cli.watch_quit import QuitNow
 from reconciler.cli.watch_refusal import STOPPED, refusal_lines
@@ -222,7 +223,7 @@ class Watch:
         if not self.out.stderr:  # the lines that listed each change went with the output
             failure = self.failure
             cause = "the output was closed" if failure is None else failed_output(failure)
-            self._say_unmade(results, cause)
+            self._list_rounds_on_stderr(results, cause)
         if not results.total:
             what = "the watch stopped before applying anything: nothing was applied."
         else:
@@ -234,14 +235,12 @@ class Watch:
         return OutputClosed(what) if self.failure is None else OutputFailed(self.failure, what)
 
     @staticmethod
-    def _say_unmade(results: ApplyResult, cause: str) -> None:
+    def _list_rounds_on_stderr(results: ApplyResult, cause: str) -> None:
         """The watch stopped by its closed (or full) output, which was where each change
         was said as it was made: what every round applied, failed (with why), did not
         attempt and did not start, on stderr, before the closing line counts them, as
         plain apply lists them (QA-GH Q-GH-1: the counts alone)."""
-        with contextlib.suppress(OSError):  # stderr gone too: nobody to tell
-            for line in render_interrupted(results, cause):
-                click.echo(line, err=True)
+        say_on_stderr(render_interrupted(results, cause))
 
     def _rounds(self, first_round: Callable[[Plan], bool]) -> int:
         keys = self.meeting_keys()
