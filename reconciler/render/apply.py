@@ -121,7 +121,7 @@ def already_note(r: ChangeResult) -> str:
     return " (already gone)" if r.change.action is Action.DELETE else " (already present)"
 
 
-def _done_lines(done: list[ChangeResult], twins: Twins) -> list[str]:
+def _done_lines(done: Sequence[ChangeResult], twins: Twins) -> list[str]:
     """One line per change done, or, past ``LIST_DONE``, one line per target with counts
     (the JSON result lists every one)."""
     if len(done) <= LIST_DONE:
@@ -146,6 +146,36 @@ def _done_change(c: Change, twins: Twins = frozenset(), *, safe: bool = True) ->
     return shown(line) if safe else line
 
 
+@dataclass(frozen=True)
+class Partition:
+    """An apply's results split as its lists name them (reread-34: one split for every
+    renderer): ``applied``; ``skipped`` (not attempted: another change failed first);
+    ``stopped`` (not started: an interrupt, a closed output); ``flying`` (in flight when a
+    second interrupt quit); ``failed``, the rest. ``unmade`` is every change not made but
+    those skipped, in plan order: the ``Failed:`` list of an apply no stop cut short."""
+
+    applied: tuple[ChangeResult, ...]
+    failed: tuple[ChangeResult, ...]
+    skipped: tuple[ChangeResult, ...]
+    stopped: tuple[ChangeResult, ...]
+    flying: tuple[ChangeResult, ...]
+    unmade: tuple[ChangeResult, ...]
+
+    @classmethod
+    def of(cls, result: ApplyResult) -> Partition:
+        rs = result.results
+        others = [r for r in rs if not r.ok]
+        cut = (NOT_STARTED, IN_FLIGHT)
+        return cls(
+            applied=tuple(r for r in rs if r.ok),
+            failed=tuple(r for r in others if r.outcome != "skipped" and r.error_code not in cut),
+            skipped=tuple(r for r in others if r.outcome == "skipped"),
+            stopped=tuple(r for r in others if r.error_code == NOT_STARTED),
+            flying=tuple(r for r in others if r.error_code == IN_FLIGHT),
+            unmade=tuple(r for r in others if r.outcome != "skipped"),
+        )
+
+
 def render_interrupted(
     result: ApplyResult, cause: str = "the interrupt", twins: Twins | None = None
 ) -> list[str]:
@@ -160,17 +190,14 @@ def render_interrupted(
     if twins is None:
         twins = changed_twins(r.change for r in result.results)
     lines = []
-    applied = [r for r in result.results if r.ok]
+    split = Partition.of(result)
+    applied, failed, skipped = split.applied, split.failed, split.skipped
+    stopped, flying = split.stopped, split.flying
     if applied:
         lines += [
             f"Applied before {cause}:",
             *(f"  {_done(r, twins)}{shown(already_note(r))}" for r in applied),
         ]
-    others = [r for r in result.results if not r.ok]
-    stopped = [r for r in others if r.error_code == NOT_STARTED]
-    flying = [r for r in others if r.error_code == IN_FLIGHT]
-    skipped = [r for r in others if r.outcome == "skipped" and r not in stopped]
-    failed = [r for r in others if r not in stopped and r not in skipped and r not in flying]
     if failed:
         lines += ["Failed:", *(failure_line(r, twins) for r in failed)]
     if skipped:
@@ -301,9 +328,8 @@ def render_apply(result: ApplyResult, checked: Checked = VERIFIED) -> list[str]:
         if not checked.holds:
             return [f"Apply incomplete: {checked.shortfall}. {memberships}"]
         return [f"Apply complete! {memberships}"]
-    failed = [r for r in result.failed if r.outcome != "skipped"]
-    skipped = [r for r in result.failed if r.outcome == "skipped"]
-    done = [r for r in result.results if r.ok]
+    split = Partition.of(result)
+    failed, skipped, done = split.unmade, split.skipped, split.applied
     twins = changed_twins(r.change for r in result.results)  # each named by its id too
     lines = ["Applied:", *_done_lines(done, twins)] if done else []
     lines += render_unmade(result)
@@ -319,8 +345,8 @@ def render_unmade(result: ApplyResult) -> list[str]:
     """What ``render_apply`` lists of the changes not made: ``Failed:`` (each with its
     error) and ``Not attempted:`` (each with why), with none of the ``Applied:`` list."""
     twins = changed_twins(r.change for r in result.results)
-    failed = [r for r in result.failed if r.outcome != "skipped"]
-    skipped = [r for r in result.failed if r.outcome == "skipped"]
+    split = Partition.of(result)
+    failed, skipped = split.unmade, split.skipped
     lines = []
     if failed:
         lines += ["Failed:", *(failure_line(r, twins) for r in failed)]
