@@ -451,7 +451,8 @@ class Watch:
                 absent = f" ({ABSENT_NOW})" if r.left_absent else ""
                 self._tell(f"{where}: not applied:{line}{absent}")
             elif r.outcome == "skipped":  # not attempted: an elevated add failed first
-                self._tell(f"{where}:{line}: {r.error_message}")
+                verdict, why = _verdict(r.error_message or "")
+                self._tell(f"{where}: {verdict}:{line}: {why}")
             else:
                 self._tell(f"{where}: failed:{failure_line(r, twins)[3:]}")
 
@@ -467,6 +468,16 @@ class Watch:
     def say(self, text: str) -> None:
         stamp = self.clock().strftime("%H:%M:%S")
         self.out.print(f"[{stamp}] {text}", markup=False, highlight=False)
+
+
+def _verdict(message: str) -> tuple[str, str]:
+    """``("not attempted", "adding a presenter ... failed first")`` from a skipped
+    change's message: the watch says the verdict before the change, as it says ``not
+    applied:`` and ``failed:`` (reread-33)."""
+    head, sep, why = message.partition(": ")
+    if sep and head in ("not attempted", "not applied"):
+        return head, why
+    return "not attempted", message
 
 
 def _ending_nouns() -> str:
