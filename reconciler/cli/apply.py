@@ -73,6 +73,11 @@ WATCH_PROMPT = (
     "Keep the watch going, applying each later round's changes without asking? "
     "Only 'yes' will be accepted:"
 )
+# ... and of a first round with changes: the answer licenses the later rounds too
+WATCH_CHANGES_PROMPT = (
+    "Do you want to perform these actions and keep the watch going, applying each later "
+    "round's changes without asking? Only 'yes' will be accepted:"
+)
 NOTHING_APPLIED = "Interrupted before applying anything: nothing was applied."
 # a second signal while nothing is applied yet (reading and planning, the re-read after
 # 'yes'): it quits at once, and says what one signal's error says (QA-GA Q-GA-1)
@@ -467,7 +472,7 @@ def _watch(
         if asks and not plan.has_changes:
             _confirm(err=output.json_lines, prompt=WATCH_PROMPT, watch=True)
         elif asks:
-            _confirm(err=output.json_lines, watch=True)
+            _confirm(err=output.json_lines, prompt=WATCH_CHANGES_PROMPT, watch=True)
             check_still_due(session, plan)  # no until: passed while it waited (Q-K-3)
             check_unchanged(session, plan)  # nor did its targets move on (Q-CG-1)
         return True
