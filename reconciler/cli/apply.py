@@ -37,6 +37,7 @@ from reconciler.cli.options import (
 )
 from reconciler.cli.pipeline import Session
 from reconciler.cli.saved_plan import load_fresh, use_origin
+from reconciler.cli.stderr_lines import say_on_stderr
 from reconciler.cli.watch import DEFAULT_INTERVAL, Watch, interval_option, parse_until
 from reconciler.cli.watch_output import WatchOutput
 from reconciler.closed_output import (
@@ -72,10 +73,15 @@ WATCH_PROMPT = (
     "Keep the watch going, applying each later round's changes without asking? "
     "Only 'yes' will be accepted:"
 )
+# ... and of a first round with changes: the answer licenses the later rounds too
+WATCH_CHANGES_PROMPT = (
+    "Do you want to perform these actions and keep the watch going, applying each later "
+    "round's changes without asking? Only 'yes' will be accepted:"
+)
 NOTHING_APPLIED = "Interrupted before applying anything: nothing was applied."
 # a second signal while nothing is applied yet (reading and planning, the re-read after
 # 'yes'): it quits at once, and says what one signal's error says (QA-GA Q-GA-1)
-NOTHING_APPLIED_AGAIN = f"Interrupted again: quitting at once.\nError: {NOTHING_APPLIED}\n"
+NOTHING_APPLIED_AGAIN = f"{interrupt.QUITTING}Error: {NOTHING_APPLIED}\n"  # as ``saying()``
 NOTHING_APPLIED_CLOSED = "apply stopped before applying anything: nothing was applied."
 # a signal once the changes were made and verified, while apply said its outcome
 SAYING_INTERRUPTED = "Interrupted while apply said its outcome, once its calls were done:"
@@ -466,7 +472,7 @@ def _watch(
         if asks and not plan.has_changes:
             _confirm(err=output.json_lines, prompt=WATCH_PROMPT, watch=True)
         elif asks:
-            _confirm(err=output.json_lines, watch=True)
+            _confirm(err=output.json_lines, prompt=WATCH_CHANGES_PROMPT, watch=True)
             check_still_due(session, plan)  # no until: passed while it waited (Q-K-3)
             check_unchanged(session, plan)  # nor did its targets move on (Q-CG-1)
         return True
@@ -485,6 +491,7 @@ def _watch(
                 allow_unsafe,
                 report=output,
                 report_idle=output.idle,
+                totals=output.totals,  # one count of the rounds: the exit code's, --out's
             )
             code = runner.run(first_round)
     except KeyboardInterrupt:  # each change made was printed as it was made
@@ -514,10 +521,7 @@ def _say_unmade(result: ApplyResult, checked: Checked, plan_shown: bool) -> None
     the changes that failed and those not attempted, each with why, on stderr, before the
     error's closing line counts them (QA-GA Q-GA-3: only the count was said); with no plan
     written before them (--quiet), what was applied as well."""
-    lines = render_unmade(result) if plan_shown else render_apply(result, checked)[:-1]
-    with contextlib.suppress(OSError):  # stderr gone too: nobody to tell
-        for line in lines:
-            click.echo(line, err=True)
+    say_on_stderr(render_unmade(result) if plan_shown else render_apply(result, checked)[:-1])
 
 
 def _check_writable(path: Path, what: str) -> None:

@@ -20,6 +20,7 @@ from reconciler.apply_gone import verified_gone
 from reconciler.apply_ledger import Ledger
 from reconciler.apply_result import ApplyResult, ChangeResult, Unverified
 from reconciler.cli.pipeline import Session
+from reconciler.cli.stderr_lines import say_on_stderr
 from reconciler.closed_output import (
     OutputClosed,
     OutputFailed,
@@ -231,9 +232,7 @@ def stopped_by_failed_output(result: ApplyResult, reason: str) -> OutputFailed:
     """The apply stopped because its output could not be written (a full disk): what it
     applied and what not, on stderr, and the error that says so (exit 1)."""
     mute_stdout()
-    with contextlib.suppress(OSError):  # stderr on the same full disk: nobody to tell
-        for line in render_interrupted(result, failed_output(reason)):
-            click.echo(line, err=True)
+    say_on_stderr(render_interrupted(result, failed_output(reason)))
     what = f"apply stopped; {applied_counts(result)}; run plan to see what is left."
     return OutputFailed(reason, what)
 

@@ -49,9 +49,10 @@ from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.cli.execute import notify
 from reconciler.cli.options import FiniteFloatRange
 from reconciler.cli.pipeline import Session
+from reconciler.cli.stderr_lines import say_on_stderr
 from reconciler.cli.watch_news import Heard, News
 from reconciler.cli.watch_quit import QuitNow
-from reconciler.cli.watch_refusal import refusal_lines
+from reconciler.cli.watch_refusal import STOPPED, refusal_lines
 from reconciler.closed_output import (
     OutputClosed,
     OutputFailed,
@@ -78,6 +79,7 @@ from reconciler.render.apply import (
 )
 from reconciler.render.safe import shown
 from reconciler.render.text import change_line
+from reconciler.render.twin_bots import of_change, plan_twins
 from reconciler.render.watch import Round, Stop, WatchTotals, incomplete
 from reconciler.target_select import select, unknown_target_errors
 
@@ -172,8 +174,7 @@ class Watch:
             where = shown(str(self.session.app.desired_dir))
             self.say(
                 f"Error: the desired-state files in {where} changed and declare no "
-                f"{_ending_nouns()} in scope any more; the watch stopped (nothing more is "
-                "applied)."
+                f"{_ending_nouns()} in scope any more; {STOPPED}."
             )
             return None
 
@@ -222,7 +223,7 @@ class Watch:
         if not self.out.stderr:  # the lines that listed each change went with the output
             failure = self.failure
             cause = "the output was closed" if failure is None else failed_output(failure)
-            self._say_unmade(results, cause)
+            self._list_rounds_on_stderr(results, cause)
         if not results.total:
             what = "the watch stopped before applying anything: nothing was applied."
         else:
@@ -234,14 +235,12 @@ class Watch:
         return OutputClosed(what) if self.failure is None else OutputFailed(self.failure, what)
 
     @staticmethod
-    def _say_unmade(results: ApplyResult, cause: str) -> None:
+    def _list_rounds_on_stderr(results: ApplyResult, cause: str) -> None:
         """The watch stopped by its closed (or full) output, which was where each change
         was said as it was made: what every round applied, failed (with why), did not
         attempt and did not start, on stderr, before the closing line counts them, as
         plain apply lists them (QA-GH Q-GH-1: the counts alone)."""
-        with contextlib.suppress(OSError):  # stderr gone too: nobody to tell
-            for line in render_interrupted(results, cause):
-                click.echo(line, err=True)
+        say_on_stderr(render_interrupted(results, cause))
 
     def _rounds(self, first_round: Callable[[Plan], bool]) -> int:
         keys = self.meeting_keys()
@@ -286,11 +285,11 @@ class Watch:
                         return 1
                     news = heard.news(plan)  # its plan showed them
                 else:
-                    if plan.errors or (plan.violations and not self.allow_unsafe):
-                        return self._refused(plan, number, at, time.monotonic() - started)
-                    news = heard.news(plan)
+                    news = heard.news(plan)  # said even when the round is refused
                     for line in news.lines():
                         self.say(line)
+                    if plan.errors or (plan.violations and not self.allow_unsafe):
+                        return self._refused(plan, number, at, started, news)
                 first = False
             # Applying, and until the round is reported, a Ctrl-C or SIGTERM stops it as it
             # stops plain apply (``interrupt.graceful``): no new call starts, the calls in
@@ -353,12 +352,22 @@ class Watch:
                 return self.end(stopped)
             self.sleep(min(self.interval, remaining))
 
-    def _refused(self, plan: Plan, number: int, at: datetime, planned: float) -> int:
+    def _refused(self, plan: Plan, number: int, at: datetime, started: float, news: News) -> int:
         """A later round's plan has errors or breaks the safety rules: said, the round
-        written (``stopped: "refused"``, nothing applied), exit 1 (Q-GI-7)."""
+        written (``stopped: "refused"``, nothing applied, with the ``news`` its plan
+        brought: a meeting it found ended), exit 1 (Q-GI-7)."""
         for line in refusal_lines(plan, number):
             self.say(line)
-        done = Round(number, at, ApplyResult(()), Timings(planned, 0.0), stopped="refused")
+        timings = Timings(time.monotonic() - started, 0.0)
+        done = Round(
+            number,
+            at,
+            ApplyResult(()),
+            timings,
+            stopped="refused",
+            kept=news.expired_kept,
+            notices=news.notices,
+        )
         self.totals.add(done)
         if (said := self.report(done)) is not None:
             self.say(said)
@@ -378,8 +387,7 @@ class Watch:
             changed = session.reload()
         except DesiredStateError:
             self.say(
-                f"Error: the desired-state files in {where} changed and no longer load; the "
-                "watch stopped (nothing more is applied):"
+                f"Error: the desired-state files in {where} changed and no longer load; {STOPPED}:"
             )
             raise
         if changed:
@@ -387,12 +395,16 @@ class Watch:
         return changed
 
     def end(self, stopped: Stop) -> int:
-        """Say why the watch stopped; 0, or 1 when it is incomplete: a change of any round
-        not made (even one a later round made), or the last round's reading failed."""
+        """Say why the watch stopped (every meeting ended, or --until; a refused round
+        says its own lines: ``_refused``); 0, or 1 when it is incomplete: a change of any
+        round not made (even one a later round made), the last round's reading failed or
+        its plan was refused (``incomplete``)."""
         if stopped == "ended":
             self.say("Every meeting in scope has ended: nothing left to watch.")
-        else:
+        elif stopped == "until":
             self.say("Watch stopped: --until reached.")
+        else:
+            raise AssertionError(f"a {stopped} round stops in _refused, not here")
         return self.end_idle()
 
     def end_idle(self) -> int:
@@ -427,18 +439,22 @@ class Watch:
             interrupt.STOP.set()
 
     def _apply(self, plan: Plan, ledger: Ledger) -> ApplyResult:
+        twins = plan_twins(plan)  # two bots of one name: each by its id, as the plan
+
         def done(r: ChangeResult) -> None:
             ledger.record(r)  # what a second interrupt reports (``QuitNow``)
             where = f"{r.change.kind.words.noun} {r.change.target.name}"
+            line = change_line(r.change, of_change(twins, r.change)).plain
             if r.ok:
-                self._tell(f"{where}:{change_line(r.change).plain}{already_note(r)}")
+                self._tell(f"{where}:{line}{already_note(r)}")
             elif r.error_code == interrupt.NOT_STARTED:  # a Ctrl-C (or SIGTERM) came first
                 absent = f" ({ABSENT_NOW})" if r.left_absent else ""
-                self._tell(f"{where}: not applied:{change_line(r.change).plain}{absent}")
+                self._tell(f"{where}: not applied:{line}{absent}")
             elif r.outcome == "skipped":  # not attempted: an elevated add failed first
-                self._tell(f"{where}:{change_line(r.change).plain}: {r.error_message}")
+                verdict, why = _verdict(r.error_message or "")
+                self._tell(f"{where}: {verdict}:{line}: {why}")
             else:
-                self._tell(f"{where}: failed:{failure_line(r)[3:]}")
+                self._tell(f"{where}: failed:{failure_line(r, twins)[3:]}")
 
         kinds = sorted({t.key.kind for t in plan.targets})
         return run_apply(
@@ -452,6 +468,16 @@ class Watch:
     def say(self, text: str) -> None:
         stamp = self.clock().strftime("%H:%M:%S")
         self.out.print(f"[{stamp}] {text}", markup=False, highlight=False)
+
+
+def _verdict(message: str) -> tuple[str, str]:
+    """``("not attempted", "adding a presenter ... failed first")`` from a skipped
+    change's message: the watch says the verdict before the change, as it says ``not
+    applied:`` and ``failed:`` (reread-33)."""
+    head, sep, why = message.partition(": ")
+    if sep and head in ("not attempted", "not applied"):
+        return head, why
+    return "not attempted", message
 
 
 def _ending_nouns() -> str:

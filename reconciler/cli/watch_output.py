@@ -20,6 +20,8 @@ from reconciler.render.watch import Round, WatchTotals, round_line, watch_docume
 class WatchOutput:
     json_lines: bool  # --format json
     result_file: Path | None  # --out
+    # the watch's own (``Watch.totals``, which adds each round before reporting it):
+    # one count of the rounds for its exit code and this document (reread-23)
     totals: WatchTotals = field(default_factory=WatchTotals)
     unwritten: str | None = None  # why the last write of result_file failed
 
@@ -35,7 +37,6 @@ class WatchOutput:
     def _record(self, r: Round) -> str | None:
         if self.result_file is None:
             return None
-        self.totals.add(r)
         if not r.result.total:  # a round that made changes is written, interrupted or not
             interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
         try:

@@ -42,6 +42,7 @@ from reconciler.prose import counted, number
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown
 from reconciler.render.text import change_line
+from reconciler.render.twin_bots import Twins, changed_twins, of_change
 
 FORMAT_VERSION = "1"
 # a role changed by delete and create, stopped between the two
@@ -62,15 +63,16 @@ class Timings:
         return self.plan_s + self.apply_s + self.verify_s
 
 
-def failure_line(r: ChangeResult) -> str:
+def failure_line(r: ChangeResult, twins: Twins = frozenset()) -> str:
     """``  ! + bob@example.com (Member) in incident-response: NotFound: Member not
     found``: the change named as the plan and the Applied lines name it (a channel's
     membership and its moderator grant are both ``in c``); for a change that failed after
     its delete half (``left_absent``): ``  ! ~ bot:PagerBot: Member -> Administrator
     (replace: ...) in web-releases: removed as Member, not added back as Administrator
-    (absent now: apply again adds it): ServiceFailureException: ...``."""
+    (absent now: apply again adds it): ServiceFailureException: ...``; one of ``twins``
+    named by its id too, as the plan names it."""
     detail = f"{r.error_code}: {r.error_message}" if r.error_message else f"{r.error_code}"
-    return shown(f"  ! {_done_change(r.change)}: {absent_note(r)}{detail}")
+    return shown(f"  ! {_done_change(r.change, twins)}: {absent_note(r)}{detail}")
 
 
 def absent_note(r: ChangeResult) -> str:
@@ -96,12 +98,12 @@ def unverified_line(u: Unverified) -> str:
     return shown(f"  ? {_done_change(u.change)}: {u.found}")
 
 
-def done_line(r: ChangeResult) -> str:
+def done_line(r: ChangeResult, twins: Twins = frozenset()) -> str:
     """``  ok + alice@example.com (Administrator) in incident-response``; a change found
     so already is marked with its outcome, as the JSON result has it, and named as the
     closing line counts it: ``  already - bob@example.com (Member) in ops (already
     gone)``."""
-    line = f"{change_line(r.change).plain.strip()} in {r.change.target}{already_note(r)}"
+    line = f"{_done_change(r.change, twins, safe=False)}{already_note(r)}"
     return shown(f"  {r.outcome} {line}")
 
 
@@ -119,11 +121,11 @@ def already_note(r: ChangeResult) -> str:
     return " (already gone)" if r.change.action is Action.DELETE else " (already present)"
 
 
-def _done_lines(done: list[ChangeResult]) -> list[str]:
+def _done_lines(done: Sequence[ChangeResult], twins: Twins) -> list[str]:
     """One line per change done, or, past ``LIST_DONE``, one line per target with counts
     (the JSON result lists every one)."""
     if len(done) <= LIST_DONE:
-        return [done_line(r) for r in done]
+        return [done_line(r, twins) for r in done]
     per_target: dict[str, list[ChangeResult]] = {}
     for r in done:
         per_target.setdefault(str(r.change.target), []).append(r)
@@ -133,48 +135,82 @@ def _done_lines(done: list[ChangeResult]) -> list[str]:
     ]
 
 
-def _done(r: ChangeResult) -> str:
+def _done(r: ChangeResult, twins: Twins) -> str:
     """``+ dave@example.com (Member) in incident``."""
-    return _done_change(r.change)
+    return _done_change(r.change, twins)
 
 
-def _done_change(c: Change) -> str:
-    return shown(f"{change_line(c).plain.strip()} in {c.target}")
+def _done_change(c: Change, twins: Twins = frozenset(), *, safe: bool = True) -> str:
+    """The change as the plan's line names it (a twin bot by its id too) and its target."""
+    line = f"{change_line(c, of_change(twins, c)).plain.strip()} in {c.target}"
+    return shown(line) if safe else line
 
 
-def render_interrupted(result: ApplyResult, cause: str = "the interrupt") -> list[str]:
+@dataclass(frozen=True)
+class Partition:
+    """An apply's results split as its lists name them (reread-34: one split for every
+    renderer): ``applied``; ``skipped`` (not attempted: another change failed first);
+    ``stopped`` (not started: an interrupt, a closed output); ``flying`` (in flight when a
+    second interrupt quit); ``failed``, the rest. ``unmade`` is every change not made but
+    those skipped, in plan order: the ``Failed:`` list of an apply no stop cut short."""
+
+    applied: tuple[ChangeResult, ...]
+    failed: tuple[ChangeResult, ...]
+    skipped: tuple[ChangeResult, ...]
+    stopped: tuple[ChangeResult, ...]
+    flying: tuple[ChangeResult, ...]
+    unmade: tuple[ChangeResult, ...]
+
+    @classmethod
+    def of(cls, result: ApplyResult) -> Partition:
+        rs = result.results
+        others = [r for r in rs if not r.ok]
+        cut = (NOT_STARTED, IN_FLIGHT)
+        return cls(
+            applied=tuple(r for r in rs if r.ok),
+            failed=tuple(r for r in others if r.outcome != "skipped" and r.error_code not in cut),
+            skipped=tuple(r for r in others if r.outcome == "skipped"),
+            stopped=tuple(r for r in others if r.error_code == NOT_STARTED),
+            flying=tuple(r for r in others if r.error_code == IN_FLIGHT),
+            unmade=tuple(r for r in others if r.outcome != "skipped"),
+        )
+
+
+def render_interrupted(
+    result: ApplyResult, cause: str = "the interrupt", twins: Twins | None = None
+) -> list[str]:
     """After an interrupt (or ``cause``): the changes applied; those that failed (with
     their error and message, as after a complete apply: a call waiting to be tried again
     says ``(not tried again: interrupted after 2 attempts)``); those not attempted because
     another failed first (with that reason); then those the stop did not start (a role
     changed by delete and create stopped between the two: absent now). After a second
     interrupt that quit without waiting for the calls in flight, those changes come before
-    the last list: ``In flight when it quit (may have been made; plan shows):``."""
+    the last list: ``In flight when it quit (may have been made; plan shows):``. Two
+    bots of one name (``twins``; by default those its changes name) each with its id."""
+    if twins is None:
+        twins = changed_twins(r.change for r in result.results)
     lines = []
-    applied = [r for r in result.results if r.ok]
+    split = Partition.of(result)
+    applied, failed, skipped = split.applied, split.failed, split.skipped
+    stopped, flying = split.stopped, split.flying
     if applied:
         lines += [
             f"Applied before {cause}:",
-            *(f"  {_done(r)}{shown(already_note(r))}" for r in applied),
+            *(f"  {_done(r, twins)}{shown(already_note(r))}" for r in applied),
         ]
-    others = [r for r in result.results if not r.ok]
-    stopped = [r for r in others if r.error_code == NOT_STARTED]
-    flying = [r for r in others if r.error_code == IN_FLIGHT]
-    skipped = [r for r in others if r.outcome == "skipped" and r not in stopped]
-    failed = [r for r in others if r not in stopped and r not in skipped and r not in flying]
     if failed:
-        lines += ["Failed:", *(failure_line(r) for r in failed)]
+        lines += ["Failed:", *(failure_line(r, twins) for r in failed)]
     if skipped:
-        lines += ["Not attempted:", *(_skipped_line(r) for r in skipped)]
+        lines += ["Not attempted:", *(_skipped_line(r, twins) for r in skipped)]
     if flying:
         lines.append(IN_FLIGHT_HEADER)
-        lines += [f"  {_done(r)}{shown(_half_done(r))}" for r in flying]
+        lines += [f"  {_done(r, twins)}{shown(_half_done(r))}" for r in flying]
     if stopped:
         lines.append("Not applied:")
         for r in stopped:
             # removed to be added back with its new role, and not added back
             absent = shown(f" ({ABSENT_NOW})") if r.left_absent else ""
-            lines.append(f"  {_done(r)}{absent}")
+            lines.append(f"  {_done(r, twins)}{absent}")
     return lines
 
 
@@ -292,10 +328,10 @@ def render_apply(result: ApplyResult, checked: Checked = VERIFIED) -> list[str]:
         if not checked.holds:
             return [f"Apply incomplete: {checked.shortfall}. {memberships}"]
         return [f"Apply complete! {memberships}"]
-    failed = [r for r in result.failed if r.outcome != "skipped"]
-    skipped = [r for r in result.failed if r.outcome == "skipped"]
-    done = [r for r in result.results if r.ok]
-    lines = ["Applied:", *_done_lines(done)] if done else []
+    split = Partition.of(result)
+    failed, skipped, done = split.unmade, split.skipped, split.applied
+    twins = changed_twins(r.change for r in result.results)  # each named by its id too
+    lines = ["Applied:", *_done_lines(done, twins)] if done else []
     lines += render_unmade(result)
     not_attempted = f", {number(len(skipped))} not attempted" if skipped else ""
     return [
@@ -308,22 +344,23 @@ def render_apply(result: ApplyResult, checked: Checked = VERIFIED) -> list[str]:
 def render_unmade(result: ApplyResult) -> list[str]:
     """What ``render_apply`` lists of the changes not made: ``Failed:`` (each with its
     error) and ``Not attempted:`` (each with why), with none of the ``Applied:`` list."""
-    failed = [r for r in result.failed if r.outcome != "skipped"]
-    skipped = [r for r in result.failed if r.outcome == "skipped"]
+    twins = changed_twins(r.change for r in result.results)
+    split = Partition.of(result)
+    failed, skipped = split.unmade, split.skipped
     lines = []
     if failed:
-        lines += ["Failed:", *(failure_line(r) for r in failed)]
+        lines += ["Failed:", *(failure_line(r, twins) for r in failed)]
     if skipped:
-        lines += ["Not attempted:", *(_skipped_line(r) for r in skipped)]
+        lines += ["Not attempted:", *(_skipped_line(r, twins) for r in skipped)]
     return lines
 
 
-def _skipped_line(r: ChangeResult) -> str:
+def _skipped_line(r: ChangeResult, twins: Twins) -> str:
     """``  - bob@example.com (Administrator) in incident: not attempted: adding an
     administrator to this room failed first``: the change named as the plan and the
     failed lines name it (QA-DL Q-DL-4: a channel's moderator removal is not its
     membership's, a meeting's capability change not the attendee's removal)."""
-    return shown(f"  {_done_change(r.change)}: {r.error_message}")
+    return shown(f"  {_done_change(r.change, twins)}: {r.error_message}")
 
 
 STOPPED_BY_INTERRUPT = "interrupted"

@@ -7,21 +7,47 @@ twin by its ARN already (``reconciler.channel_refs``): its lines differ as they 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
-from reconciler.plan import Action, TargetPlan
-from reconciler.refs import MemberKind, MemberRef
+from reconciler.plan import Action, Change, Plan, TargetPlan
+from reconciler.refs import MemberKind, MemberRef, TargetKey
 
 
 def twin_bots(t: TargetPlan) -> frozenset[MemberRef]:
     """The bots ``t``'s lines name more than once, under different ids: its live members
     the plan changes or removes, leaves unmanaged or keeps protected."""
-    ids: dict[MemberRef, set[str]] = defaultdict(set)
     live = [(c.member, c.member_id) for c in t.changes if c.action is not Action.CREATE]
     live += [(m.ref, m.member_id) for m in (*t.unmanaged, *t.protected)]
-    for ref, member_id in live:
+    return frozenset(ref for _, ref in _shared((t.key, ref, i) for ref, i in live))
+
+
+Twins = frozenset[tuple[TargetKey, MemberRef]]  # the twin bots of each target
+
+
+def changed_twins(changes: Iterable[Change]) -> Twins:
+    """The bots that two changes of one target (an apply's result lines: QA reread-32)
+    name under different ids."""
+    return _shared(
+        (c.target, c.member, c.member_id) for c in changes if c.action is not Action.CREATE
+    )
+
+
+def plan_twins(plan: Plan) -> Twins:
+    """``twin_bots`` of every target of ``plan``."""
+    return frozenset((t.key, ref) for t in plan.targets for ref in twin_bots(t))
+
+
+def of_change(twins: Twins, c: Change) -> frozenset[MemberRef]:
+    """What ``change_line`` takes: ``c``'s member when it is one of its target's twins."""
+    return frozenset({c.member}) if (c.target, c.member) in twins else frozenset()
+
+
+def _shared(live: Iterable[tuple[TargetKey, MemberRef, str]]) -> Twins:
+    ids: dict[tuple[TargetKey, MemberRef], set[str]] = defaultdict(set)
+    for target, ref, member_id in live:
         if ref.kind is MemberKind.BOT:
-            ids[ref].add(member_id)
-    return frozenset(ref for ref, found in ids.items() if len(found) > 1)
+            ids[(target, ref)].add(member_id)
+    return frozenset(key for key, found in ids.items() if len(found) > 1)
 
 
 def named(ref: MemberRef, member_id: str, twins: frozenset[MemberRef]) -> str:

@@ -131,7 +131,8 @@ def not_made(totals: WatchTotals) -> tuple[list[ChangeResult], list[ChangeResult
 
 def incomplete(totals: WatchTotals) -> str | None:
     """Why the watch so far is not complete, or None: it is when every change of every
-    round was made and the last round's reading did not fail. The watch's exit code is 1
+    round was made, the last round's reading did not fail and its plan was not refused
+    (Q-GI-7). The watch's exit code is 1
     when it ends incomplete; its document's ``complete`` is false. Counted: the attempts
     that did not succeed, the changes they were attempts at, and of those, the ones a
     later round made and the ones still not made (named); the changes never attempted

@@ -94,3 +94,20 @@ def test_the_drift_lines_of_two_bots_of_one_name_name_each_by_its_id(
         "bot:Pager (id b2) (Member)",
         "bot:Solo (Member)",
     ]
+
+
+def test_apply_names_each_twin_bot_by_its_id_in_its_result_lines(
+    twins: EmulatorServer, write_desired: Any, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # reread-32: the plan named each Pager by its id, apply's Failed: lines did not
+    rooms(write_desired, prune=True)
+    monkeypatch.setenv("CHIME_RECONCILER_RETRY_ATTEMPTS", "1")
+    twins.set_faults(error_rate=1.0, operations=["DeleteRoomMembership"])
+    run = cli("apply", "--auto-approve")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    failed = [line.split(" in one")[0] for line in run.lines if line.startswith("  ! ")]
+    assert failed == [
+        "  ! - bot:Pager (id b1) (Member)",
+        "  ! - bot:Pager (id b2) (Member)",
+        "  ! - bot:Solo (Member)",
+    ]

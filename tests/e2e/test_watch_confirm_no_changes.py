@@ -54,3 +54,19 @@ def test_on_a_terminal_a_yes_keeps_it_going(in_sync: EmulatorServer, cli: Cli) -
     assert run.exit_code == 0, run.stdout + run.stderr
     assert WATCH_PROMPT in run.stdout
     assert run.stdout.splitlines()[-1].endswith("] Watch stopped: --until reached.")
+
+
+def test_a_first_round_with_changes_asks_for_the_later_rounds_too(
+    bridge: EmulatorServer, cli: Cli
+) -> None:
+    # reread-18: it asked apply's plain question, though a yes lets later rounds apply
+    # unasked too, as the question of a round with nothing to change says
+    before = bridge.meetings.attendees_of(MEETING)
+    run = cli.on_terminal(*WATCH, answer="no")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert (
+        "Do you want to perform these actions and keep the watch going, applying each later "
+        "round's changes without asking? Only 'yes' will be accepted:"
+    ) in run.stdout
+    assert "Apply cancelled." in run.stdout
+    assert bridge.meetings.attendees_of(MEETING) == before

@@ -104,8 +104,8 @@ def test_changes_not_attempted_are_not_counted_as_attempts(
         "in small, alice@example.com in small."
     )
     assert (
-        "meeting small:  - alice@example.com (audio SendReceive, video SendReceive, content "
-        "SendReceive): not attempted: adding a presenter to this meeting failed first"
+        "meeting small: not attempted:  - alice@example.com (audio SendReceive, video "
+        "SendReceive, content SendReceive): adding a presenter to this meeting failed first"
     ) in said
     assert "alice@example.com" in emulator.meetings.attendees_of(MEETING)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from conftest import Cli, WriteDesired
-from test_meetings_cli import MEETING, bridge, later
+from test_meetings_cli import MEETING, OTHER, bridge, later
 from test_watch_exit_code import stamped
 
 from reconciler.emulator import EmulatorServer
@@ -81,3 +81,58 @@ def test_files_edited_into_plan_errors_stop_the_watch_saying_so(
     assert [r["watch"]["stopped"] for r in rounds] == [None, "refused"]
     document = json.loads((workdir / "w.json").read_text())
     assert (document["watch"]["rounds"], document["watch"]["stopped"]) == (2, "refused")
+
+
+TWO = """
+meetings:
+  bridge:
+    meeting_id: ${INCIDENT_MEETING_ID}
+    attendees: {alice@example.com: presenter}
+  standup:
+    meeting_id: %s
+    prune: true
+    attendees: {alice@example.com: presenter}
+"""
+
+
+def test_a_refused_round_still_says_the_meeting_it_found_ended(
+    emulator: EmulatorServer,
+    cli: Cli,
+    write_desired: WriteDesired,
+    boto3_session: Any,
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # reread-38: round 2 finds the bridge ended and its plan refused (a crowd joins the
+    # standup); the ended meeting was said nowhere, neither on stderr nor in --out
+    monkeypatch.setenv("INCIDENT_MEETING_ID", MEETING)
+    write_desired({"meetings.yaml": TWO % OTHER})
+    emulator.reset(
+        {
+            "meetings": [
+                {"id": MEETING, "external_meeting_id": "bridge", "attendees": []},
+                {"id": OTHER, "external_meeting_id": "standup", "attendees": []},
+            ]
+        }
+    )
+    client = boto3_session.client("chime-sdk-meetings", endpoint_url=emulator.url)
+
+    def crowd_joins_as_the_bridge_ends() -> None:
+        while "alice@example.com" not in emulator.meetings.attendees_of(OTHER):
+            time.sleep(0.02)
+        emulator.meetings.end_meeting(MEETING)
+        client.batch_create_attendee(
+            MeetingId=OTHER, Attendees=[{"ExternalUserId": u} for u in CROWD]
+        )
+
+    thread = later(0, crowd_joins_as_the_bridge_ends)
+    result = cli(*WATCH, "--format", "json", "--out", "w.json")
+    thread.join(10)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    rounds = [json.loads(line) for line in result.lines]
+    assert [r["watch"]["stopped"] for r in rounds] == [None, "refused"]
+    [ended] = rounds[-1]["notices"]
+    assert "meeting bridge" in ended and "has ended" in ended
+    assert any(line.endswith(ended) for line in result.err_lines)
+    document = json.loads((workdir / "w.json").read_text())
+    assert document["notices"] == [ended]
