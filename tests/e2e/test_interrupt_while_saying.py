@@ -83,7 +83,9 @@ def blocked_writing(emulator: Any, workdir: Path, *signals: int) -> tuple[int, s
         for signum in signals:
             proc.send_signal(signum)
             time.sleep(0.5)
-        out, _ = proc.communicate(timeout=60)
+        assert proc.stdout is not None  # not communicate(): it would read stderr too
+        out = proc.stdout.read()
+        proc.wait(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -102,7 +104,7 @@ def test_a_signal_while_apply_writes_its_outcome_lets_it_finish(
     assert json.loads((workdir / "result.json").read_text()) == document
     lines = err.splitlines()
     assert interrupt.FINISHING in lines
-    assert lines[-1] == f"Error: {SAYING_INTERRUPTED} {CLOSING}"
+    assert lines[-1] == f"Error: {SAYING_INTERRUPTED} {CLOSING}", err
 
 
 def test_a_second_signal_there_quits_with_the_result_written(
@@ -119,3 +121,41 @@ def test_a_second_signal_there_quits_with_the_result_written(
         interrupt.QUITTING.strip(),
         f"Error: {SAYING_INTERRUPTED} {CLOSING}",
     ]
+
+
+def test_a_second_signal_quits_at_once_when_stderr_is_the_stalled_pipe_too(
+    big: None, emulator: Any, workdir: Path
+) -> None:
+    """QA-GM Q-GM-3: with stderr on stdout's pipe (`2>&1 | reader`) and nobody reading,
+    the handlers blocked writing their lines to that pipe: the second signal did not quit
+    until the reader drained it (a pager left open: never). Now what does not fit is
+    dropped and the process quits at the second signal, the --out result written."""
+    argv = [sys.executable, "-m", "reconciler", "--endpoint-url", emulator.url]
+    argv += ["--desired", "desired-state", "apply", "--auto-approve", "--quiet"]
+    argv += ["--format", "json", "--out", "result.json"]
+    proc = subprocess.Popen(
+        argv,
+        cwd=workdir,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        result = workdir / "result.json"
+        deadline = time.monotonic() + 120
+        while not result.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)  # writing the document, blocked on the full pipe
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=5)  # not read meanwhile: it did not wait for the reader
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=30)
+    assert code == 130
+    document = json.loads(result.read_text())
+    assert (document["complete"], len(document["changes"])) == (True, ROOMS * PER_ROOM)
