@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,14 +49,20 @@ def big(seed: Any, write_desired: Any) -> None:
     write_desired({"settings.yaml": f"account: '{ACCOUNT}'\n", "rooms.yaml": "rooms:\n" + rooms})
 
 
-def blocked_writing(emulator: Any, workdir: Path, *signals: int) -> tuple[int, str, str]:
-    """`apply --auto-approve --format json --out result.json` in a child whose stdout is
-    read only once ``signals`` were sent (stderr is read all along), sent once its closing
-    line is on stderr and it is blocked writing the document; its exit code, stdout and
-    stderr."""
+def blocked_writing(
+    emulator: Any,
+    workdir: Path,
+    *signals: int,
+    out: str = "result.json",
+    planned: Callable[[], None] = lambda: None,
+) -> tuple[int, str, str]:
+    """`apply --auto-approve --format json --out OUT` in a child whose stdout is read only
+    once ``signals`` were sent (stderr is read all along), sent once its closing line is on
+    stderr and it is blocked writing the document; its exit code, stdout and stderr.
+    ``planned`` runs once its plan is shown, before it applies."""
     argv = [sys.executable, "-m", "reconciler", "--endpoint-url", emulator.url]
     argv += ["--desired", "desired-state", "apply", "--auto-approve", "--format", "json"]
-    argv += ["--out", "result.json"]
+    argv += ["--out", out]
     proc = subprocess.Popen(
         argv,
         cwd=workdir,
@@ -71,6 +79,8 @@ def blocked_writing(emulator: Any, workdir: Path, *signals: int) -> tuple[int, s
         assert proc.stderr is not None
         for line in proc.stderr:
             err.append(line)
+            if line.startswith("Plan:"):
+                planned()
             if line.startswith("Apply complete!"):
                 closed.set()
 
@@ -121,6 +131,31 @@ def test_a_second_signal_there_quits_with_the_result_written(
         interrupt.QUITTING.strip(),
         f"Error: {SAYING_INTERRUPTED} {CLOSING}",
     ]
+
+
+def test_a_signal_there_with_the_out_file_unwritable_says_both_and_exits_130(
+    big: None, emulator: Any, workdir: Path
+) -> None:
+    """QA-GM Q-GM-2: the --out folder gone while apply ran (a CI workspace cleaned), then a
+    signal while it said its outcome: it said "then quitting" but ended with exit 1 and
+    only the --out error. Now the --out error is said, then the interrupt's, exit 130."""
+    (workdir / "od").mkdir()
+    emulator.set_faults(latency_ms=200)  # the folder goes while it applies, well before --out
+    code, out, err = blocked_writing(
+        emulator,
+        workdir,
+        signal.SIGTERM,
+        out="od/result.json",
+        planned=lambda: shutil.rmtree(workdir / "od"),
+    )
+    assert code == 130, err
+    assert json.loads(out)["complete"] is True  # the document whole all the same
+    lines = err.splitlines()
+    assert lines[-3:] == [
+        interrupt.FINISHING,
+        "Error: cannot write the apply result to od/result.json: No such file or directory",
+        f"Error: {SAYING_INTERRUPTED} {CLOSING}",
+    ], err
 
 
 def test_a_second_signal_quits_at_once_when_stderr_is_the_stalled_pipe_too(
