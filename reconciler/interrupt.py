@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import select
 import signal
 import threading
 import time
@@ -73,6 +74,23 @@ FINISHING = (
     "(press Ctrl-C again to quit at once)."
 )
 QUITTING = "Interrupted again: quitting at once.\n"
+
+
+def _say(text: str) -> bool:
+    """``text`` on stderr from a signal handler, without blocking: written only when fd 2
+    has room now (a stalled pipe that stdout shares, ``2>&1 | less``, is not waited for:
+    the handler would block there, and a second signal with it, QA-GM Q-GM-3); dropped
+    otherwise. ``os.write``, not a stream: the main thread may be inside one. Whether it
+    was written."""
+    data = text.encode()[: select.PIPE_BUF]  # a free pipe slot takes that much whole
+    try:
+        poller = select.poll()
+        poller.register(2, select.POLLOUT)
+        if not any(events & select.POLLOUT for _, events in poller.poll(0)):
+            return False
+        return os.write(2, data) == len(data)
+    except OSError:
+        return False
 
 
 class NotStarted(AwsError):
@@ -181,13 +199,13 @@ def graceful(
         PRESSED.set()
         if STOP.is_set():
             if quitting or second is None:
-                os.write(2, (again if second is None else SECOND).encode())
+                _say(again if second is None else SECOND)
                 os._exit(EXIT_INTERRUPTED)
             quitting = True
             if finishing is not None and finishing():
-                os.write(2, SECOND_FINISHING.encode())
+                _say(SECOND_FINISHING)
                 return
-            os.write(2, SECOND_SAYING.encode())
+            _say(SECOND_SAYING)
             with contextlib.suppress(BaseException):  # whatever it met, quit all the same
                 second()
             os._exit(EXIT_INTERRUPTED)
@@ -209,31 +227,35 @@ def saying(last_line: Callable[[], str]) -> Iterator[None]:
     closing lines, the --out file, a JSON document on stdout): a first SIGINT or SIGTERM
     says ``FINISHING`` and lets it end (recorded in ``PRESSED``: the run then ends with
     exit 130, ``pressed()``); a second one says ``QUITTING`` and ``last_line()`` and exits
-    130 at once (a slow reader of stdout is not waited for). Both are written with
-    ``os.write``: a handler must not re-enter a stream the main thread is writing. Outside
-    the main thread it does nothing."""
+    130 at once (a slow reader of stdout is not waited for, nor one of stderr: ``_say``
+    drops what fd 2 has no room for; ``FINISHING`` dropped so is said once the block is
+    done, by the main thread, QA-GM Q-GM-3). Outside the main thread it does nothing."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     heard = False
+    unsaid = False  # FINISHING heard but not written: fd 2 was full then
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        nonlocal heard
+        nonlocal heard, unsaid
         global _runs
         _runs += 1
         PRESSED.set()
         if not heard:
             heard = True
-            os.write(2, f"{FINISHING}\n".encode())
+            unsaid = not _say(f"{FINISHING}\n")
             return
         with contextlib.suppress(BaseException):  # whatever it met, quit all the same
-            os.write(2, f"{QUITTING}Error: {last_line()}\n".encode())
+            _say(f"{QUITTING}Error: {last_line()}\n")
         os._exit(EXIT_INTERRUPTED)
 
     previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
+        if unsaid:  # blocking is fine here: a second signal still quits at once
+            with contextlib.suppress(OSError):
+                os.write(2, f"{FINISHING}\n".encode())
         for s, before in previous.items():
             signal.signal(s, before)
 

@@ -107,7 +107,13 @@ class ToyProvider:
         )
         return LiveTarget(key, toy_id_, found)
 
-    def read(self, desired: DesiredState, only: Collection[TargetKey] | None = None) -> LiveState:
+    def read(
+        self,
+        desired: DesiredState,
+        only: Collection[TargetKey] | None = None,
+        *,
+        twins: bool = False,
+    ) -> LiveState:
         targets: dict[TargetKey, LiveTarget] = {}
         problems: list[LiveProblem] = []
         scoped: dict[tuple[str, MemberRef], str] = {}

@@ -398,8 +398,11 @@ def apply(
                 failure = output_failure_of(exc)
                 unwritten = True
                 mute_stdout()
-        if unwritable is not None:
+        if unwritable is not None and not interrupt.pressed():
             raise unwritable
+        if unwritable is not None:  # said; the interrupt's own error and exit 130 follow
+            with contextlib.suppress(OSError):
+                click.echo(f"Error: {unwritable}", err=True)
         if unwritten and fmt != "json":  # the changes not made, named where they are read
             _say_unmade(result, checked, plan_shown=shows)
     if unread is not None and (unwritten or interrupt.pressed()):  # before the own error

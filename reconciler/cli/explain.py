@@ -62,7 +62,8 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
     unknown = unknown_target_errors(session.desired.targets, targets)
     if unknown:
         raise UsageError(unknown[0])
-    live = session.read(session.scope(targets))
+    # a meeting declared twice is read all the same: where the member is live (Q-GM-4)
+    live = session.read(session.scope(targets), twins=True)
     planned = make_plan(session.desired, live, targets=targets or None, now=app.now)
     result = explain(
         member,

@@ -22,20 +22,28 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class FiniteFloatRange(click.FloatRange):
     """``click.FloatRange`` without ``nan`` and ``inf``: ``nan`` passes every range check
-    (no comparison with it holds) and ``inf`` is no number of seconds."""
+    (no comparison with it holds) and ``inf`` is no number of seconds. Its refusals quote
+    the value as typed and say the bound in words (``'-1' is less than 0.1.``), not
+    click's ``-1.0 is not in the range x>=0.1.`` (QA-GM Q-GM-5)."""
 
     name = "finite float range"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         try:
-            float(value)
+            number = float(value)
         except (TypeError, ValueError):
             # click's own words, 'is not a valid finite float range', name its type (Q-GI-5)
             self.fail(f"{value!r} is not a number.", param, ctx)
-        number = super().convert(value, param, ctx)
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a finite number.", param, ctx)
-        return number
+        low, high = self.min, self.max
+        if low is not None and (number < low or (self.min_open and number == low)):
+            words = "is not more than" if self.min_open else "is less than"
+            self.fail(f"{value!r} {words} {low:g}.", param, ctx)
+        if high is not None and (number > high or (self.max_open and number == high)):
+            words = "is not less than" if self.max_open else "is more than"
+            self.fail(f"{value!r} {words} {high:g}.", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 def accounts_given(default: str) -> Callable[[click.Context, click.Parameter, Any], Any]:

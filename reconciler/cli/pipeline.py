@@ -138,14 +138,19 @@ class Session:
         return self.providers[kind_id]
 
     def read(
-        self, only: Collection[TargetKey] | None = None, label: str = "Reading memberships"
+        self,
+        only: Collection[TargetKey] | None = None,
+        label: str = "Reading memberships",
+        *,
+        twins: bool = False,
     ) -> LiveState:
+        """``twins``: targets declared twice read all the same (``Reader.read``)."""
         count = len(only) if only is not None else len(self.desired.targets)
         # the kinds reading ahead first: their calls are done before another kind's start
         first, self.reading_ahead = self.reading_ahead, frozenset()
         with self.progress.task(label, count), timed("read"):
             read = {
-                kind: self.providers[kind].read(self.desired, only=only)
+                kind: self.providers[kind].read(self.desired, only=only, twins=twins)
                 for kind in sorted(self.providers, key=lambda kind: kind not in first)
             }
             return merged(read[kind] for kind in self.providers)

@@ -64,7 +64,13 @@ class Reader(Protocol):
     """Reads live memberships. Methods raise ``reconciler.errors.AwsError`` when a whole
     call fails for good (retries of throttling, 5xx and connection errors are done)."""
 
-    def read(self, desired: DesiredState, only: Collection[TargetKey] | None = None) -> LiveState:
+    def read(
+        self,
+        desired: DesiredState,
+        only: Collection[TargetKey] | None = None,
+        *,
+        twins: bool = False,
+    ) -> LiveState:
         """Live memberships of the desired targets of this provider's kind in scope (all,
         or ``only`` these keys), keyed by the desired ``TargetKey``, with the declared
         members resolved to ids (``LiveState.scoped_member_ids``). Targets or members
@@ -76,7 +82,12 @@ class Reader(Protocol):
         (by key), so that the planner refuses this shard's entry of a target another shard
         declares too (a room by name and by ``id:``), as the run without --shard refuses
         both. Left empty, each shard plans its own entry; ``merge-plans`` still refuses
-        the two plans (``plan_merge``), but ``apply --shard`` of each does not."""
+        the two plans (``plan_merge``), but ``apply --shard`` of each does not.
+
+        ``twins``: a target declared twice that the provider refuses unread (for plan and
+        apply) is read all the same, still refused: explain and audit report where a
+        member is live (QA-GM Q-GM-4). A provider that reads such targets anyway ignores
+        it."""
         ...
 
     def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:

@@ -110,7 +110,13 @@ class _ChannelsBase:
 
     # -- reading -------------------------------------------------------------------------
 
-    def read(self, desired: DesiredState, only: Collection[TargetKey] | None = None) -> LiveState:
+    def read(
+        self,
+        desired: DesiredState,
+        only: Collection[TargetKey] | None = None,
+        *,
+        twins: bool = False,
+    ) -> LiveState:
         try:
             return self._read_scope(desired, only)
         finally:

@@ -120,7 +120,7 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
             assert desired is not None
             before, self.progress = self.progress, lambda _key: steps.advance()
             try:
-                return self.read(desired, keys)
+                return self.read(desired, keys, twins=True)
             finally:
                 self.progress = before
 
@@ -128,7 +128,16 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
 
     # -- reading -------------------------------------------------------------------------
 
-    def read(self, desired: DesiredState, only: Collection[TargetKey] | None = None) -> LiveState:
+    def read(
+        self,
+        desired: DesiredState,
+        only: Collection[TargetKey] | None = None,
+        *,
+        twins: bool = False,
+    ) -> LiveState:
+        """``twins``: a meeting declared twice is read all the same, once for its entries,
+        and still reported (audit and explain show where a person is live: QA-GM Q-GM-4);
+        plan and apply refuse it unread (Q-GI-11)."""
         scope = [
             t
             for t in desired.targets
@@ -149,11 +158,19 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
         # (``declared_once``) would refuse it after reading it (QA-GI Q-GI-11)
         twice = declared_twice(scope, {**elsewhere, **ids}, others)
         problems += twice.values()
+        found = [t for t in scope if t.key in ids and (twins or t.key not in twice)]
+        first: dict[str, DesiredTarget] = {}  # one read a meeting id, however many entries
+        for t in found:
+            first.setdefault(ids[t.key], t)
         if self.progress is not None:
+            read_keys = {t.key for t in first.values()}
             for refused_key in twice:
-                self.progress(refused_key)
-        found = [t for t in scope if t.key in ids and t.key not in twice]
-        readings = self._pmap(lambda t: self._read_meeting(t.key, ids[t.key]), found)
+                if refused_key not in read_keys:
+                    self.progress(refused_key)
+        unique = list(first.values())
+        read = self._pmap(lambda t: self._read_meeting(t.key, ids[t.key]), unique)
+        by_id = {ids[t.key]: reading for t, reading in zip(unique, read, strict=True)}
+        readings = [by_id[ids[t.key]] for t in found]
         targets: dict[TargetKey, LiveTarget] = {}
         scoped: dict[tuple[str, MemberRef], str] = {}
         refusals: dict[tuple[str, MemberRef], Refusal] = {}
@@ -201,7 +218,7 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
             notices=tuple(notices),
             elsewhere_ids=elsewhere,
             refused=refusals,
-            unplanned={k: Unplanned(None, p.message) for k, p in twice.items()},
+            unplanned={k: Unplanned(targets.get(k), p.message) for k, p in twice.items()},
         )
 
     def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:

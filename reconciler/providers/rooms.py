@@ -92,7 +92,13 @@ class RoomsProvider(ClientProvider[ChimeApi]):
 
     # -- reading -------------------------------------------------------------------------
 
-    def read(self, desired: DesiredState, only: Collection[TargetKey] | None = None) -> LiveState:
+    def read(
+        self,
+        desired: DesiredState,
+        only: Collection[TargetKey] | None = None,
+        *,
+        twins: bool = False,
+    ) -> LiveState:
         """Live memberships of the desired rooms in scope (all, or ``only`` these keys),
         keyed by the desired TargetKey, with the declared members resolved to ids.
         Unresolvable rooms and members become located ``LiveProblem``s; an AWS failure

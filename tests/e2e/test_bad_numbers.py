@@ -118,7 +118,11 @@ def test_as_a_user_runs_it_an_infinite_attempt_count_is_no_internal_error(
         ),
         (
             ("--interval", "0"),
-            "Error: Invalid value for '--interval': 0.0 is not in the range x>=0.1.",
+            "Error: Invalid value for '--interval': '0' is less than 0.1.",
+        ),
+        (  # the value as typed, not click's "-1.0 is not in the range x>=0.1." (Q-GM-5)
+            ("--interval", "-1"),
+            "Error: Invalid value for '--interval': '-1' is less than 0.1.",
         ),
         (("--until", "99999999h"), "Error: --until 99999999h: too far in the future"),
         (

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,14 +49,20 @@ def big(seed: Any, write_desired: Any) -> None:
     write_desired({"settings.yaml": f"account: '{ACCOUNT}'\n", "rooms.yaml": "rooms:\n" + rooms})
 
 
-def blocked_writing(emulator: Any, workdir: Path, *signals: int) -> tuple[int, str, str]:
-    """`apply --auto-approve --format json --out result.json` in a child whose stdout is
-    read only once ``signals`` were sent (stderr is read all along), sent once its closing
-    line is on stderr and it is blocked writing the document; its exit code, stdout and
-    stderr."""
+def blocked_writing(
+    emulator: Any,
+    workdir: Path,
+    *signals: int,
+    out: str = "result.json",
+    planned: Callable[[], None] = lambda: None,
+) -> tuple[int, str, str]:
+    """`apply --auto-approve --format json --out OUT` in a child whose stdout is read only
+    once ``signals`` were sent (stderr is read all along), sent once its closing line is on
+    stderr and it is blocked writing the document; its exit code, stdout and stderr.
+    ``planned`` runs once its plan is shown, before it applies."""
     argv = [sys.executable, "-m", "reconciler", "--endpoint-url", emulator.url]
     argv += ["--desired", "desired-state", "apply", "--auto-approve", "--format", "json"]
-    argv += ["--out", "result.json"]
+    argv += ["--out", out]
     proc = subprocess.Popen(
         argv,
         cwd=workdir,
@@ -71,6 +79,8 @@ def blocked_writing(emulator: Any, workdir: Path, *signals: int) -> tuple[int, s
         assert proc.stderr is not None
         for line in proc.stderr:
             err.append(line)
+            if line.startswith("Plan:"):
+                planned()
             if line.startswith("Apply complete!"):
                 closed.set()
 
@@ -83,7 +93,9 @@ def blocked_writing(emulator: Any, workdir: Path, *signals: int) -> tuple[int, s
         for signum in signals:
             proc.send_signal(signum)
             time.sleep(0.5)
-        out, _ = proc.communicate(timeout=60)
+        assert proc.stdout is not None  # not communicate(): it would read stderr too
+        out = proc.stdout.read()
+        proc.wait(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -102,7 +114,7 @@ def test_a_signal_while_apply_writes_its_outcome_lets_it_finish(
     assert json.loads((workdir / "result.json").read_text()) == document
     lines = err.splitlines()
     assert interrupt.FINISHING in lines
-    assert lines[-1] == f"Error: {SAYING_INTERRUPTED} {CLOSING}"
+    assert lines[-1] == f"Error: {SAYING_INTERRUPTED} {CLOSING}", err
 
 
 def test_a_second_signal_there_quits_with_the_result_written(
@@ -119,3 +131,66 @@ def test_a_second_signal_there_quits_with_the_result_written(
         interrupt.QUITTING.strip(),
         f"Error: {SAYING_INTERRUPTED} {CLOSING}",
     ]
+
+
+def test_a_signal_there_with_the_out_file_unwritable_says_both_and_exits_130(
+    big: None, emulator: Any, workdir: Path
+) -> None:
+    """QA-GM Q-GM-2: the --out folder gone while apply ran (a CI workspace cleaned), then a
+    signal while it said its outcome: it said "then quitting" but ended with exit 1 and
+    only the --out error. Now the --out error is said, then the interrupt's, exit 130."""
+    (workdir / "od").mkdir()
+    emulator.set_faults(latency_ms=200)  # the folder goes while it applies, well before --out
+    code, out, err = blocked_writing(
+        emulator,
+        workdir,
+        signal.SIGTERM,
+        out="od/result.json",
+        planned=lambda: shutil.rmtree(workdir / "od"),
+    )
+    assert code == 130, err
+    assert json.loads(out)["complete"] is True  # the document whole all the same
+    lines = err.splitlines()
+    assert lines[-3:] == [
+        interrupt.FINISHING,
+        "Error: cannot write the apply result to od/result.json: No such file or directory",
+        f"Error: {SAYING_INTERRUPTED} {CLOSING}",
+    ], err
+
+
+def test_a_second_signal_quits_at_once_when_stderr_is_the_stalled_pipe_too(
+    big: None, emulator: Any, workdir: Path
+) -> None:
+    """QA-GM Q-GM-3: with stderr on stdout's pipe (`2>&1 | reader`) and nobody reading,
+    the handlers blocked writing their lines to that pipe: the second signal did not quit
+    until the reader drained it (a pager left open: never). Now what does not fit is
+    dropped and the process quits at the second signal, the --out result written."""
+    argv = [sys.executable, "-m", "reconciler", "--endpoint-url", emulator.url]
+    argv += ["--desired", "desired-state", "apply", "--auto-approve", "--quiet"]
+    argv += ["--format", "json", "--out", "result.json"]
+    proc = subprocess.Popen(
+        argv,
+        cwd=workdir,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        result = workdir / "result.json"
+        deadline = time.monotonic() + 120
+        while not result.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)  # writing the document, blocked on the full pipe
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=5)  # not read meanwhile: it did not wait for the reader
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=30)
+    assert code == 130
+    document = json.loads(result.read_text())
+    assert (document["complete"], len(document["changes"])) == (True, ROOMS * PER_ROOM)

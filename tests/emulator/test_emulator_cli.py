@@ -154,11 +154,14 @@ RATES = ("--throttle-rate", "--error-rate", "--conflict-rate", "--item-error-rat
     ("args", "message"),
     [
         *(((o, "nan"), f"{o}': 'nan' is not a finite number.") for o in RATES),
-        *(((o, "inf"), f"{o}': inf is not in the range 0<=x<=1.") for o in RATES),
+        *(((o, "inf"), f"{o}': 'inf' is not a finite number.") for o in RATES),
+        *(((o, "2"), f"{o}': '2' is more than 1.") for o in RATES),  # as typed (Q-GM-5)
+        (("--error-rate", "-0.5"), "--error-rate': '-0.5' is less than 0."),
+        (("--tps", "0"), "--tps': '0' is not more than 0."),
         (("--error-rate", "NaN"), "--error-rate': 'NaN' is not a finite number."),
         (("--tps", "nan"), "--tps': 'nan' is not a finite number."),
         (("--tps", "inf"), "--tps': 'inf' is not a finite number."),
-        (("--tps", "-inf"), "--tps': -inf is not in the range x>0."),
+        (("--tps", "-inf"), "--tps': '-inf' is not a finite number."),
         (("--error-rate", "half"), "--error-rate': 'half' is not a number."),
     ],
 )

@@ -43,7 +43,7 @@ class FakeRooms:
         self.call_errors: dict[tuple[str, str], str] = {}  # (operation, member id) -> code
         self.kinds: dict[str, MemberKind] = {}
 
-    def read(self, desired: object, only: object = None) -> object:
+    def read(self, desired: object, only: object = None, *, twins: bool = False) -> object:
         raise NotImplementedError
 
     def can_update_role(self, kind: MemberKind) -> bool:
