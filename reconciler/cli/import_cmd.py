@@ -21,6 +21,7 @@ from reconciler.cli import import_governance
 from reconciler.cli.adopt import adopt
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import write_files
+from reconciler.cli.import_dir import load_at_run
 from reconciler.cli.options import accounts_given
 from reconciler.closed_output import Shown
 from reconciler.closed_output import written as written_out
@@ -172,7 +173,7 @@ def import_(
     chosen = _chosen(app, ImportRequest(accounts, rooms, out, force, prune))
     # before any call: DIR as it is, and the moment its until: is evaluated at, where it
     # has any (a bad CHIME_RECONCILER_NOW fails no other import: QA-GF Q-GF-3)
-    before = import_governance.state_before(out) if out is not None else None
+    before = import_governance.state_before(app, out) if out is not None else None
     now = import_governance.moment(app, before) if out is not None else None
     for _, importer in chosen:  # every kind is read before anything is written or said
         importer.read()
@@ -187,7 +188,7 @@ def import_(
         _say_errors(done)
     else:
         assert now is not None
-        done = _write_directory(out, chosen, force, now, before)
+        done = _write_directory(app, out, chosen, force, now, before)
     if any(d.failed for d in done):  # some targets unread: each said, the rest imported
         click.get_current_context().exit(1)
 
@@ -216,9 +217,14 @@ def _in_file_order(chosen: Chosen) -> Chosen:
 
 
 def _write_directory(
-    out: Path, chosen: Chosen, force: bool, now: dt.datetime, before: DesiredState | None
+    app: AppContext,
+    out: Path,
+    chosen: Chosen,
+    force: bool,
+    now: dt.datetime,
+    before: DesiredState | None,
 ) -> list[Imported]:
-    declared = before.targets if before is not None else _declared_targets(out)
+    declared = before.targets if before is not None else _declared_targets(app, out)
     made = {kind.id: importer.to_directory(out, declared) for kind, importer in chosen}
     files = {path: text for kind, _ in chosen for path, text in made[kind.id].files.items()}
     # one write: failing or interrupted part way, none of the kinds' files
@@ -396,14 +402,14 @@ def _say(text: str, nl: bool = True) -> None:
     click.echo(text, nl=nl, file=sys.stdout)
 
 
-def _declared_targets(directory: Path) -> tuple[DesiredTarget, ...]:
+def _declared_targets(app: AppContext, directory: Path) -> tuple[DesiredTarget, ...]:
     """What a desired-state directory declares: nothing when it has no files yet; an
     invalid one stops the import before anything is written."""
     sources, _ = source_files.discover(directory)
     if not sources:
         return ()
     try:
-        return load_desired(directory).targets
+        return load_at_run(app, directory).targets
     except DesiredStateError:
         click.echo(
             f"Nothing was written: {directory} is not a valid desired state, so the rooms it "

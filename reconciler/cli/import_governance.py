@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler.cli.context import AppContext
+from reconciler.cli.import_dir import load_at_run
 from reconciler.cli.policy_errors import governance_problems
 from reconciler.desired import files as source_files
-from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import DesiredStateError, Problem
 from reconciler.governance import policy
@@ -32,7 +32,7 @@ from reconciler.governance.expiry import as_of
 from reconciler.path_checks import is_dir
 
 
-def state_before(out: Path) -> DesiredState | None:
+def state_before(app: AppContext, out: Path) -> DesiredState | None:
     """DIR's desired state before the import (None: it has no files, or does not load:
     the import says so itself, before writing)."""
     if not is_dir(out):
@@ -41,7 +41,7 @@ def state_before(out: Path) -> DesiredState | None:
     if not sources:
         return None
     try:
-        return load_desired(out)
+        return load_at_run(app, out)
     except DesiredStateError:
         return None
 

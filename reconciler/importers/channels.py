@@ -28,8 +28,8 @@ from reconciler.channel_import import (
 )
 from reconciler.cli.context import AppContext
 from reconciler.cli.directory import left_as_they_are, open_channels, settings_has
+from reconciler.cli.import_dir import load_at_run
 from reconciler.desired import files as source_files
-from reconciler.desired.loader import load_desired
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError
 from reconciler.import_declared import Declared, Unclear
@@ -53,7 +53,7 @@ def governing(app: AppContext, out: Path | None) -> DesiredState | None:
     if not sources:
         return None
     try:
-        return load_desired(where)
+        return load_at_run(app, where)
     except DesiredStateError:
         if out is not None or not settings_has(where, "app_instances"):
             return None  # --out: the rooms import reports DIR's problems, and stops
