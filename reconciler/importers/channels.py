@@ -286,7 +286,7 @@ def _channel_file(
             own = _read_again(mine, instance, channels)
             if force and not import_paths.declares_others(path, declared, own):
                 taken.add(relative.casefold())
-                return relative, str(path), None
+                return relative, str(path), note  # the kept file's note too
             if force and note is None and not import_paths.declares_others(path, declared, mine):
                 note = _not_refreshed(path, [t for t in mine if t not in own])
         n += 1

@@ -442,3 +442,25 @@ def test_help_says_force_refreshes_channel_files_too(cli: Any) -> None:
     text = " ".join(run.stdout.split())
     assert "import again the rooms and channels of the files it writes" in text
     assert "--force writes LABEL.yaml again when it declares only channels read now" in text
+
+
+def test_force_says_why_a_file_is_kept_when_a_later_one_is_written_again(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """REREAD item 31: Q-GF-2's Note for the kept channels/chat.yaml was dropped as soon
+    as a channels/chat-2.yaml there could be written again (--force)."""
+    emulator.reset(_two_channels_seed())
+    settings = f'app_instances:\n  chat: {{arn: "{CHAT}", bearer: "user:reconciler"}}\n'
+    desired = write_desired({"settings.yaml": settings})
+    assert cli(*UNPACED, "import", "--out", "desired-state").exit_code == 0
+    chat = desired / "channels" / "chat.yaml"
+    with chat.open("a", encoding="utf-8") as f:
+        f.write("  gone:\n    members: [user:bob]\n")
+    before = chat.read_text(encoding="utf-8")
+    (desired / "channels" / "chat-2.yaml").write_text("# placeholder\n", encoding="utf-8")
+    run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
+    assert chat.read_text(encoding="utf-8") == before
+    assert "Note: desired-state/channels/chat.yaml is not written again (--force): it " in (
+        run.stdout
+    ), run.stdout
+    assert "it declares gone (desired-state/channels/chat.yaml:" in run.stdout
