@@ -25,6 +25,19 @@ def by_file(targets: Iterable[DesiredTarget]) -> dict[str, list[DesiredTarget]]:
     return found
 
 
+def kept(
+    path: Path, declared: Mapping[str, Collection[DesiredTarget]], again: Collection[object]
+) -> bool:
+    """Whether ``import --out`` must leave the file at ``path`` as it is and take another
+    name beside it, for every kind alike: the file declares a target not in ``again`` (those
+    this import writes into it again: none without ``--force``, as the targets DIR declares
+    are then left as they are), or holds anything but targets (``declares_others``). Any
+    other file at ``path`` (one whose every declaration is written again, or an empty one)
+    is in the way: written over with ``--force``, refused without it ("1 file exists
+    already ... use --force")."""
+    return is_there(path) and declares_others(path, declared, again)
+
+
 def declares_others(
     path: Path, declared: Mapping[str, Collection[DesiredTarget]], own: Collection[object]
 ) -> bool:

@@ -267,12 +267,14 @@ def _channel_file(
     the note for a file ``--force`` keeps as it declares channels not read (None: none):
     ``channels/<slug of its label>.yaml``, never a path out of ``out`` (QA-FY Q-FY-9: a
     label ``../../x`` wrote ``../../x.yaml``), else ``channels/<slug>-2.yaml`` and so on.
-    A file there already is never written over (QA-FY Q-FY-1: the channels created since
-    the first import go into a new file, and the hand edits stay), but with ``--force``
-    one whose every declaration is of a channel of ``instance`` read now (``channels``),
-    so written again (a refresh): one declaring a channel this import did not read (its
-    bearer may not, or Chime has none of that name) is kept, as the refresh would drop
-    that declaration (QA-GF Q-GF-2). A name this import takes for another app instance
+    A file there that declares anything is never written over (QA-FY Q-FY-1: the
+    channels created since the first import go into a new file, and the hand edits stay),
+    but with ``--force`` one whose every declaration is of a channel of ``instance`` read
+    now (``channels``), so written again (a refresh): one declaring a channel this import
+    did not read (its bearer may not, or Chime has none of that name) is kept, as the
+    refresh would drop that declaration (QA-GF Q-GF-2). A file declaring nothing (empty)
+    is in the way, as a room's is: ``--force`` writes over it (``import_paths.kept``).
+    A name this import takes for another app instance
     (``chat``, ``Chat``: one file where case is not told apart) is passed over too."""
     stem = f"{CHANNELS_DIR}/{slug(instance.label, 'channels')}"
     relative, n = f"{stem}.yaml", 1
@@ -280,13 +282,14 @@ def _channel_file(
     while True:
         if relative.casefold() not in taken:
             path = out / relative if out is not None else None
-            if path is None or not import_paths.is_there(path):
+            if path is None:
                 break
             mine = [t for t in declared.get(str(path), ()) if _ours(t, instance)]
-            own = _read_again(mine, instance, channels)
-            if force and not import_paths.declares_others(path, declared, own):
+            own = _read_again(mine, instance, channels) if force else []
+            if not import_paths.kept(path, declared, own):  # the rule of every kind
                 taken.add(relative.casefold())
-                return relative, str(path), note  # the kept file's note too
+                again = str(path) if force and import_paths.is_there(path) else None
+                return relative, again, note  # the kept file's note too
             if force and note is None and not import_paths.declares_others(path, declared, mine):
                 note = _not_refreshed(path, [t for t in mine if t not in own])
         n += 1

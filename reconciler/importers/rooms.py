@@ -119,9 +119,10 @@ class RoomsImport:
 
         def blocked(room: ImportedRoom, relative: str) -> bool:
             # a file declaring another room (another account's, a case twin) is never
-            # written over, even with --force: the room gets another name (Q-FY-7)
-            own = [found[room]] if room in found else []
-            return import_paths.declares_others(out / relative, in_files, own)
+            # written over, even with --force: the room gets another name (Q-FY-7); the
+            # rule of every kind (import_paths.kept)
+            again = [found[room]] if force and room in found else []
+            return import_paths.kept(out / relative, in_files, again)
 
         paths = directory_paths(rooms, blocked)
         leave = {

@@ -464,3 +464,30 @@ def test_force_says_why_a_file_is_kept_when_a_later_one_is_written_again(
         run.stdout
     ), run.stdout
     assert "it declares gone (desired-state/channels/chat.yaml:" in run.stdout
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_an_empty_file_is_in_the_way_for_rooms_and_channels_alike(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, force: bool
+) -> None:
+    """REREAD item 21: an empty rooms/ops.yaml was in the way ("1 file exists already",
+    --force wrote over it) where an empty channels/chat.yaml was passed over for a new
+    channels/chat-2.yaml: one rule now for every kind (import_paths.kept)."""
+    emulator.reset(_chat_seed())
+    desired = write_desired(
+        {"settings.yaml": _settings("chat"), "rooms/ops.yaml": "# empty\n"}
+        | {"channels/chat.yaml": "# empty\n"}
+    )
+    run = cli(*UNPACED, "import", "--out", "desired-state", *(["--force"] if force else []))
+    if force:
+        assert run.exit_code == 0, run.stderr
+        assert "ops:" in (desired / "channels" / "chat.yaml").read_text(encoding="utf-8")
+        assert "ops:" in (desired / "rooms" / "ops.yaml").read_text(encoding="utf-8")
+    else:
+        assert (run.exit_code, run.err_lines[-1]) == (
+            1,
+            "Error: 2 files exist already: desired-state/channels/chat.yaml, "
+            "desired-state/rooms/ops.yaml; nothing was written (use --force to overwrite "
+            "them)",
+        )
+    assert not (desired / "channels" / "chat-2.yaml").exists()
