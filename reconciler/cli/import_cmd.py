@@ -126,15 +126,20 @@ def import_(
 
     Without --out, one YAML document goes to stdout; rooms of the default account (the
     --desired directory's settings.yaml) carry no `account:` line. With --out DIR, each
-    room goes to DIR/rooms/NAME.yaml (DIR/rooms/ACCOUNT/NAME.yaml for several accounts),
-    ready to be moved into a team's folder, and DIR/settings.yaml names the account
-    unless DIR has a settings.yaml already (it is never changed). Rooms that DIR declares
-    already (by name, or by id) are left as they are, so importing into a managed
-    directory (or importing again) adopts only the rooms it lacks, and hand edits stay;
-    DIR must be valid for that. Any other file in the way is not overwritten unless
-    --force, which also imports again the rooms of the files it writes (a refresh). The
-    directory is validated afterwards, as validate does (an error: exit 1), its governance
-    rules for the files written (what DIR's other files broke before is said apart).
+    room goes to DIR/rooms/NAME.yaml (NAME: the room's name lower-cased, made safe;
+    DIR/rooms/ACCOUNT/NAME.yaml for several accounts; NAME-ROOMID.yaml where a file of
+    that name declares another room or holds more than rooms), ready to be moved into a
+    team's folder, and DIR/settings.yaml names the account unless DIR has a settings.yaml
+    already (it is never changed). Rooms that DIR declares already (by name, or by id)
+    are left as they are, so importing into a managed directory (or importing again)
+    adopts only the rooms it lacks, and hand edits stay; DIR must be valid for that. A
+    file that declares anything import does not write into it again, or holds more than
+    rooms and channels, is never written over, even with --force: import takes another
+    name beside it. Any other file in the way (an empty one too) is not overwritten
+    unless --force, which also imports again the rooms and channels of the files it
+    writes (a refresh). The directory is validated afterwards, as validate does (an
+    error: exit 1), its governance rules for the files written (what DIR's other files
+    broke before is said apart).
 
     \b
     Examples:
@@ -146,9 +151,10 @@ def import_(
 
     Channels (Chime SDK messaging) are imported too when the settings.yaml that governs
     the files (DIR's, or the --desired directory's for stdout) names `app_instances`: one
-    file per app instance, DIR/channels/LABEL.yaml (LABEL-2.yaml for the channels created
-    since: a file is never written over; --force writes LABEL.yaml again when it declares
-    only channels read now), the channels DIR declares already left as they
+    file per app instance, DIR/channels/LABEL.yaml (LABEL: the label lower-cased, made
+    safe; LABEL-2.yaml for the channels created since: a file that declares channels is
+    never written over; --force writes LABEL.yaml again when it declares only channels
+    read now), the channels DIR declares already left as they
     are, as its rooms are (stdout has every channel, as it has every room); with
     no account known, only channels are imported. With --room, only the rooms named
     are imported: no channel is read or written. To stdout, nothing is imported when

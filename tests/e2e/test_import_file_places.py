@@ -491,3 +491,15 @@ def test_an_empty_file_is_in_the_way_for_rooms_and_channels_alike(
             "them)",
         )
     assert not (desired / "channels" / "chat-2.yaml").exists()
+
+
+def test_help_names_the_files_import_writes_as_it_names_them(cli: Any) -> None:
+    """REREAD item 22: `import --help` said each room goes to DIR/rooms/NAME.yaml and that
+    --force overwrites any file in the way and imports again "the rooms" only, though a
+    file declaring another room is never written over (NAME-ROOMID.yaml) and --force
+    refreshes channel files too."""
+    text = " ".join(cli("import", "--help").stdout.split())
+    assert "NAME-ROOMID.yaml where a file of that name declares another room" in text
+    assert "is never written over, even with --force: import takes another name" in text
+    assert "imports again the rooms and channels of the files it writes (a refresh)" in text
+    assert "DIR/channels/LABEL.yaml (LABEL: the label lower-cased, made safe;" in text
