@@ -29,7 +29,7 @@ from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError, ReconcilerError, UsageError
-from reconciler.importers import NO_CHANGES, Imported, ImportRequest, KindImport, Wanted
+from reconciler.importers import Imported, ImportRequest, KindImport, Wanted
 from reconciler.kinds import Kind
 from reconciler.prose import counted, listed
 from reconciler.render.safe import shown
@@ -201,6 +201,9 @@ def import_(
 
 Chosen = list[tuple[Kind, KindImport]]
 
+# what the next plan of --out shows where it declares only what import wrote
+NO_CHANGES = "No changes."
+
 
 def _chosen(app: AppContext, request: ImportRequest) -> Chosen:
     """The importer of each kind this run imports, in the kinds' order (``all_kinds``):
@@ -299,17 +302,17 @@ def _expectation(
     files: dict[str, str],
 ) -> str | None:
     """What the next plan of ``out`` shows, for the ``Next:`` line: None where no kind wrote
-    a target; ``No changes.`` where every kind that wrote says so and ``out`` declared
-    nothing this import leaves as it is; else only the kinds written are promised (``no
-    changes to the rooms and channels written``): a target left as it is, of any kind (a
-    channel, a meeting), may have drift or changes (QA-FY Q-FY-6)."""
+    a target; ``No changes.`` where ``out`` declared nothing this import leaves as it is;
+    else only the kinds written are promised (``no changes to the rooms and channels
+    written``): a target left as it is, of any kind (a channel, a meeting), may have drift
+    or changes (QA-FY Q-FY-6)."""
     wrote = [(kind, made[kind.id]) for kind, _ in _in_file_order(chosen)]
-    wrote = [(kind, d) for kind, d in wrote if d.expect is not None]
+    wrote = [(kind, d) for kind, d in wrote if d.wrote_targets]
     if not wrote:
         return None
     rewritten = {str(out / path) for path in files}
     kept = any(t.location.file not in rewritten for t in declared)
-    if not kept and all(d.expect == NO_CHANGES for _, d in wrote):
+    if not kept:
         return NO_CHANGES
     return f"no changes to the {listed([kind.words.plural for kind, _ in wrote])} written"
 

@@ -48,9 +48,6 @@ class Wanted(enum.Enum):
     FALLBACK = "fallback"
 
 
-NO_CHANGES = "No changes."
-
-
 @dataclass(frozen=True)
 class Imported:
     """What ``import`` writes of one kind, and says.
@@ -60,14 +57,14 @@ class Imported:
     (20 memberships) from account 1111...``; "": none); ``written``: the files under
     ``--out``, for its ``Wrote ...`` (``5 room files (kept DIR/settings.yaml)``; "": none);
     ``warnings``: lines said on stderr before the report; ``report``: lines said after that
-    ``Imported ...`` line (for stdout: on stderr); ``expect``: what a plan of ``--out``
-    shows next of the targets written (``NO_CHANGES``; None: none written), which the
-    ``Next:`` line says of every kind written, weakened where ``--out`` declares targets
-    left as they are (QA-FY Q-FY-6);
+    ``Imported ...`` line (for stdout: on stderr); ``wrote_targets``: the files under
+    ``--out`` declare targets of this kind (not settings.yaml alone), which the ``Next:``
+    line promises the next plan shows no changes of, weakened where ``--out`` declares
+    targets left as they are (QA-FY Q-FY-6);
     ``left_out``: the live members the files written leave out with a comment, which that
     plan shows as members the desired state does not declare; ``unplannable``: the
-    next plan of ``--out`` fails until an entry the report names is fixed (no ``expect``
-    then)."""
+    next plan of ``--out`` fails until an entry the report names is fixed (then the
+    ``Next:`` line promises nothing, whatever ``wrote_targets``)."""
 
     document: str = ""
     files: Mapping[str, str] = field(default_factory=dict)
@@ -75,7 +72,7 @@ class Imported:
     written: str = ""
     warnings: Sequence[str] = ()
     report: Sequence[str] = ()
-    expect: str | None = None
+    wrote_targets: bool = False
     left_out: int = 0
     unplannable: bool = False
     # ``left_out`` by the word of each one's kind where not all are members (the plan's

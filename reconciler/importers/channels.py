@@ -34,7 +34,7 @@ from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTa
 from reconciler.errors import DesiredStateError
 from reconciler.import_declared import Declared, Unclear
 from reconciler.importer import slug
-from reconciler.importers import NO_CHANGES, Imported, ImportRequest, Wanted
+from reconciler.importers import Imported, ImportRequest, Wanted
 from reconciler.kinds.channels import CHANNEL
 from reconciler.path_checks import exists, is_dir
 from reconciler.prose import counted, listed
@@ -441,7 +441,7 @@ class ChannelsImport:
             summary=channels.summary(len(self.desired.app_instances)) if n else "",
             written=_written(out, channels.files),
             report=left_lines(channels),
-            expect=NO_CHANGES if n else None,
+            wrote_targets=bool(n),
             left_out=left,
             left_out_words=channels.left_out_words,
             unplannable=bool(channels.unclear),

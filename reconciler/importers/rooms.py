@@ -34,7 +34,7 @@ from reconciler.importer import (
     twin_warnings,
     unclear_rooms,
 )
-from reconciler.importers import NO_CHANGES, Imported, ImportRequest, Wanted
+from reconciler.importers import Imported, ImportRequest, Wanted
 from reconciler.parallel import pmap
 from reconciler.prose import counted
 from reconciler.providers.base import RoomsDirectory
@@ -154,7 +154,7 @@ class RoomsImport:
             written=written,
             warnings=twin_warnings(imported),
             report=report,
-            expect=NO_CHANGES if n else None,
+            wrote_targets=bool(n),
             left_out=sum(len(room_entries(r).left_out) for r in imported),
             unplannable=bool(unclear),
         )
