@@ -73,7 +73,7 @@ class Unclear:
     kind: Kind
     target: DesiredTarget
     ids: tuple[str, ...]
-    written: tuple[str, ...] | None = None
+    written: tuple[str, ...]
     kept: tuple[str, ...] = ()
 
     @property
@@ -85,7 +85,7 @@ class Unclear:
             f"Remove that entry (or give it the {id_key} of a {words.entry_noun} written and "
             f"delete that {words.entry_noun}'s new file) before plan."
         )
-        if self.written is None or set(self.written) == set(self.ids):
+        if set(self.written) == set(self.ids):
             which = "so both are written" if n == 2 else "so each is written"
             how = f", each with its own {id_key}"
         elif self.written:
