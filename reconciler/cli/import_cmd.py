@@ -373,7 +373,7 @@ def _say_errors(done: Sequence[Imported]) -> None:
 def _summary_line(done: Sequence[Imported], written: bool = False) -> list[str]:
     """The one line that says what every kind imported (``Imported 5 rooms (...) from
     account 1111... and 1 channel (...) from 1 app instance.``) and, ``written``, the files
-    each wrote (`` Wrote 5 room files (kept DIR/settings.yaml) and 1 channel file
+    each wrote (`` Wrote 5 room files under DIR (kept DIR/settings.yaml) and 1 channel file
     (DIR/channels/chat.yaml).``); none when no kind says (QA-FK Q-FK-4). A kind that
     imported nothing says nothing (no ``0 channels``: QA-FY Q-FY-8), and where none did,
     ``--out``'s line says so: ``Nothing imported.`` (QA-FX Q-FX-4)."""

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import enum
 import importlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from reconciler.desired.model import DesiredTarget
 from reconciler.kinds import CHANNEL, ROOM
+from reconciler.prose import counted
 
 if TYPE_CHECKING:
     from reconciler.cli.context import AppContext
@@ -48,6 +49,24 @@ class Wanted(enum.Enum):
     FALLBACK = "fallback"
 
 
+# up to this many files written of a kind are named, not said "under DIR" (QA-LD Q-LD-12)
+NAMED_FILES = 3
+
+
+def written_files(out: Path, files: Iterable[str], noun: str) -> str:
+    """The files of a kind written (``noun``: ``room file``), for the summary line: named,
+    where few, as one may be a new name beside a file kept (``channels/chat-2.yaml``,
+    ``rooms/ops-r1.yaml``: QA-LD Q-LD-12, ``1 channel file under DIR`` did not say which);
+    else counted under ``out``; "" for none (said of no kind: QA-FX Q-FX-4)."""
+    names = sorted(files)
+    n = len(names)
+    if not n:
+        return ""
+    if n > NAMED_FILES:
+        return f"{counted(n, noun)} under {out}"
+    return f"{counted(n, noun)} ({', '.join(str(out / f) for f in names)})"
+
+
 @dataclass(frozen=True)
 class Imported:
     """What ``import`` writes of one kind, and says.
@@ -55,7 +74,8 @@ class Imported:
     ``document``: the text for stdout; ``files``: path under ``--out`` -> text; ``summary``:
     what was imported, for the one ``Imported ...`` line that counts every kind (``5 rooms
     (20 memberships) from account 1111...``; "": none); ``written``: the files under
-    ``--out``, for its ``Wrote ...`` (``5 room files (kept DIR/settings.yaml)``; "": none);
+    ``--out``, for its ``Wrote ...`` (``5 room files under DIR (kept DIR/settings.yaml)``;
+    "": none);
     ``warnings``: lines said on stderr before the report; ``report``: lines said after that
     ``Imported ...`` line (for stdout: on stderr); ``wrote_targets``: the files under
     ``--out`` declare targets of this kind (not settings.yaml alone), which the ``Next:``

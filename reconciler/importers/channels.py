@@ -34,7 +34,7 @@ from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTa
 from reconciler.errors import DesiredStateError
 from reconciler.import_declared import Declared, Unclear
 from reconciler.importer import slug
-from reconciler.importers import Imported, ImportRequest, Wanted
+from reconciler.importers import Imported, ImportRequest, Wanted, written_files
 from reconciler.kinds.channels import CHANNEL
 from reconciler.path_checks import exists, is_dir
 from reconciler.prose import counted, listed
@@ -333,23 +333,6 @@ def _ours(target: DesiredTarget, instance: AppInstanceSetting) -> bool:
     return target.key.scope == instance.arn
 
 
-# up to this many channel files written are named, not said "under DIR" (QA-LD Q-LD-12)
-NAMED_FILES = 3
-
-
-def _written(out: Path, files: Mapping[str, object]) -> str:
-    """The channel files written, for the summary line: named, where few (one an app
-    instance), as the file may be ``channels/chat-2.yaml`` beside a kept one (QA-LD
-    Q-LD-12: ``1 channel file under DIR`` did not say which); else counted under ``out``;
-    "" for none (said of no kind: QA-FX Q-FX-4)."""
-    n = len(files)
-    if not n:
-        return ""
-    if n > NAMED_FILES:
-        return f"{counted(n, 'channel file')} under {out}"
-    return f"{counted(n, 'channel file')} ({', '.join(str(out / f) for f in sorted(files))})"
-
-
 def _private_unlisted(instance: AppInstanceSetting, bearer: str) -> str:
     """The warning for an app instance whose PRIVATE channels its bearer may not list
     (ListChannels' ``Privacy=PRIVATE`` refused, ForbiddenException): AWS tells not how
@@ -439,7 +422,7 @@ class ChannelsImport:
             warnings=channels.unlisted,
             # none written: said of no kind (QA-FX Q-FX-4)
             summary=channels.summary(len(self.desired.app_instances)) if n else "",
-            written=_written(out, channels.files),
+            written=written_files(out, channels.files, "channel file"),
             report=left_lines(channels),
             wrote_targets=bool(n),
             left_out=left,

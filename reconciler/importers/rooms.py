@@ -34,7 +34,7 @@ from reconciler.importer import (
     twin_warnings,
     unclear_rooms,
 )
-from reconciler.importers import Imported, ImportRequest, Wanted
+from reconciler.importers import Imported, ImportRequest, Wanted, written_files
 from reconciler.parallel import pmap
 from reconciler.prose import counted
 from reconciler.providers.base import RoomsDirectory
@@ -138,11 +138,13 @@ class RoomsImport:
             rooms, options, write_settings=settings_path is None, leave=leave, blocked=blocked
         )
         n = len(files) - (settings_path is None)
-        written = counted(n, "room file") if n else ""  # none: said of no kind (Q-FX-4)
+        # named where few, as one may be rooms/ops-<room id>.yaml beside a kept file
+        written = written_files(out, (f for f in files if f != "settings.yaml"), "room file")
         if settings_path is None:
             written = f"{written} and {out / 'settings.yaml'}" if n else str(out / "settings.yaml")
-        elif n:
-            written += f" (kept {settings_path})"
+        elif n:  # one parenthesis: (DIR/rooms/ops.yaml; kept DIR/settings.yaml)
+            kept = f"kept {settings_path})"
+            written = f"{written[:-1]}; {kept}" if written.endswith(")") else f"{written} ({kept}"
         imported = [r for r in rooms if r not in leave]  # the others are left as they are
         report = _gone(self.found.gone)
         if leave:
