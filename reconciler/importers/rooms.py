@@ -3,13 +3,11 @@ their memberships read, and the text ``reconciler.importer`` makes of them."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reconciler import import_paths
-from reconciler.bot_names import several_bots
 from reconciler.cli.context import AppContext
 from reconciler.cli.directory import (
     left_as_they_are,
@@ -39,7 +37,7 @@ from reconciler.parallel import pmap
 from reconciler.prose import counted
 from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.chime_api import Room
-from reconciler.providers.room_bots import BOT_FIX
+from reconciler.providers.room_bots import bot_ids, several_room_bots
 from reconciler.quoted import quoted
 from reconciler.refs import MemberKind
 from reconciler.render.safe import shown
@@ -225,22 +223,14 @@ def _with_twins(provider: RoomsDirectory, rooms: Sequence[ImportedRoom]) -> list
     accounts = sorted(
         {r.account for r in rooms if any(m.kind is MemberKind.BOT for m in r.members)}
     )
-    ids: dict[str, dict[str, list[str]]] = {}
-    for account in accounts:
-        named: dict[str, list[str]] = defaultdict(list)
-        for bot in provider.list_bots(account):
-            named[bot.display_name.strip()].append(bot.bot_id)
-        ids[account] = named
+    ids = {account: bot_ids(provider.list_bots(account)) for account in accounts}
     result = []
     for room in rooms:
         twins: dict[str, str] = {}
         for m in room.members:
             if m.kind is not MemberKind.BOT or m.ref.key in twins:
                 continue
-            bots = ids[room.account].get(m.ref.key, [])
-            why = several_bots(
-                m.ref, bots, "Chime bots", f"account {room.account}", "room", BOT_FIX
-            )
+            why = several_room_bots(m.ref, ids[room.account], room.account)
             if why:
                 twins[m.ref.key] = why
         result.append(replace(room, twins=tuple(sorted(twins.items()))) if twins else room)
