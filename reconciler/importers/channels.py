@@ -33,7 +33,6 @@ from reconciler.desired import files as source_files
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError
 from reconciler.import_declared import Declared, Unclear
-from reconciler.importer import slug
 from reconciler.importers import Imported, ImportRequest, Wanted, written_files
 from reconciler.kinds.channels import CHANNEL
 from reconciler.path_checks import exists, is_dir
@@ -276,10 +275,10 @@ def _channel_file(
     is in the way, as a room's is: ``--force`` writes over it (``import_paths.kept``).
     A name this import takes for another app instance
     (``chat``, ``Chat``: one file where case is not told apart) is passed over too."""
-    stem = f"{CHANNELS_DIR}/{slug(instance.label, 'channels')}"
-    relative, n = f"{stem}.yaml", 1
+    stem = f"{CHANNELS_DIR}/{import_paths.slug(instance.label, 'channels')}"
     note: str | None = None
-    while True:
+    for name in import_paths.numbered(stem):
+        relative = f"{name}.yaml"
         if relative.casefold() not in taken:
             path = out / relative if out is not None else None
             if path is None:
@@ -292,8 +291,6 @@ def _channel_file(
                 return relative, again, note  # the kept file's note too
             if force and note is None and not import_paths.declares_others(path, declared, mine):
                 note = _not_refreshed(path, [t for t in mine if t not in own])
-        n += 1
-        relative = f"{stem}-{n}.yaml"
     taken.add(relative.casefold())
     return relative, None, note
 
