@@ -106,3 +106,13 @@ class Unclear:
             f"({', '.join(shown(i) for i in self.ids)}): it declares none of them, "
             f"{which}{how}. {fix}"
         )
+
+
+def namesakes(targets: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The live targets several of which have a name in their scope, given as (scope,
+    name, id): (scope, name) -> their ids, sorted (rooms: ``importer.Namesakes``; channels:
+    one app instance's, scope "")."""
+    ids: dict[tuple[str, str], list[str]] = {}
+    for scope, name, target_id in targets:
+        ids.setdefault((scope, name), []).append(target_id)
+    return {pair: tuple(sorted(found)) for pair, found in ids.items() if len(found) > 1}

@@ -150,16 +150,6 @@ def _why_unnameable(m: LiveMember) -> str:
     return "its name cannot be written as a member reference"
 
 
-def shared_names(rooms: Iterable[tuple[str, str]]) -> frozenset[tuple[str, str]]:
-    """The (account, name) pairs given more than once: the names that several live rooms
-    of one account have (``ImportOptions.shared``)."""
-    seen: set[tuple[str, str]] = set()
-    shared: set[tuple[str, str]] = set()
-    for pair in rooms:
-        (shared if pair in seen else seen).add(pair)
-    return frozenset(shared)
-
-
 def room_keys(
     rooms: Iterable[ImportedRoom],
     scope: Callable[[ImportedRoom], str],
@@ -373,14 +363,6 @@ def directory_paths(
 Namesakes = Mapping[tuple[str, str], tuple[str, ...]]
 """(account, name) -> the ids of the live rooms of that account with that name, where
 several have it (every room of the account, whether imported or not: ``--room``)."""
-
-
-def namesakes(rooms: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], tuple[str, ...]]:
-    """The ``Namesakes`` of ``rooms``, given as (account, name, room id)."""
-    ids: dict[tuple[str, str], list[str]] = {}
-    for account, name, room_id in rooms:
-        ids.setdefault((account, name), []).append(room_id)
-    return {pair: tuple(sorted(found)) for pair, found in ids.items() if len(found) > 1}
 
 
 def declared_rooms(

@@ -32,7 +32,7 @@ from reconciler.cli.import_dir import load_at_run
 from reconciler.desired import files as source_files
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError
-from reconciler.import_declared import Declared, Unclear
+from reconciler.import_declared import Declared, Unclear, namesakes
 from reconciler.importers import Imported, ImportRequest, Wanted, written_files
 from reconciler.kinds.channels import CHANNEL
 from reconciler.path_checks import exists, is_dir
@@ -147,9 +147,7 @@ def _split(
     ``arn:``. One the file being rewritten declares (``--force``) counts as undeclared."""
     declared = Declared.of(CHANNEL, desired.targets, except_in=rewritten)
     names = Counter(c.name for c in channels)
-    namesakes: dict[str, list[str]] = {}
-    for c in channels:
-        namesakes.setdefault(c.name, []).append(c.arn)
+    shared = namesakes(("", c.name, c.arn) for c in channels)  # one scope: the instance
     wanted, left = [], []
     # an entry by a shared name is named whether or not a channel is written now: the
     # plan refuses it (QA-GE Q-GE-4)
@@ -171,7 +169,7 @@ def _split(
             Unclear(
                 CHANNEL,
                 t,
-                tuple(sorted(namesakes[name])),
+                shared[("", name)],
                 tuple(sorted(written)),
                 tuple(sorted(kept)),
             )

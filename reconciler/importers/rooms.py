@@ -18,6 +18,7 @@ from reconciler.cli.directory import (
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired.model import DesiredTarget
 from reconciler.errors import TargetGone, UsageError
+from reconciler.import_declared import namesakes
 from reconciler.importer import (
     ImportedRoom,
     ImportOptions,
@@ -25,9 +26,7 @@ from reconciler.importer import (
     declared_rooms,
     directory_files,
     directory_paths,
-    namesakes,
     room_entries,
-    shared_names,
     stdout_document,
     twin_warnings,
     unclear_rooms,
@@ -186,8 +185,8 @@ def _read(
 ) -> RoomsRead:
     listed = [(a, r) for a in accounts for r in provider.list_rooms(a)]
     # counted over every room of the account, not only those --room picks (Q-AQ-1)
-    shared = shared_names((a, r.name) for a, r in listed)
     ids = namesakes((a, r.name, r.room_id) for a, r in listed)
+    shared = frozenset(ids)  # the (account, name) pairs several rooms have
     if wanted:
         chosen = set(wanted)
         missing = chosen - {r.name for _, r in listed} - {r.room_id for _, r in listed}
