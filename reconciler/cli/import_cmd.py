@@ -21,11 +21,9 @@ from reconciler.cli import import_governance
 from reconciler.cli.adopt import adopt
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import write_files
-from reconciler.cli.import_dir import load_at_run
 from reconciler.cli.options import accounts_given
 from reconciler.closed_output import Shown
 from reconciler.closed_output import written as written_out
-from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError, ReconcilerError, UsageError
@@ -176,11 +174,12 @@ def import_(
             )
         adopt(app, rooms)
         return
-    chosen = _chosen(app, ImportRequest(accounts, rooms, out, force, prune))
-    # before any call: DIR as it is, and the moment its until: is evaluated at, where it
-    # has any (a bad CHIME_RECONCILER_NOW fails no other import: QA-GF Q-GF-3)
+    # before any call: DIR as it is (loaded once: every kind's importer is given it), and
+    # the moment its until: is evaluated at, where it has any (a bad CHIME_RECONCILER_NOW
+    # fails no other import: QA-GF Q-GF-3)
     before = import_governance.state_before(app, out) if out is not None else None
     now = import_governance.moment(app, before) if out is not None else None
+    chosen = _chosen(app, ImportRequest(accounts, rooms, out, force, prune, before))
     for _, importer in chosen:  # every kind is read before anything is written or said
         importer.read()
     if out is None:
@@ -233,7 +232,7 @@ def _write_directory(
     now: dt.datetime,
     before: DesiredState | None,
 ) -> list[Imported]:
-    declared = before.targets if before is not None else _declared_targets(app, out)
+    declared = before.targets if before is not None else ()
     made = {kind.id: importer.to_directory(out, declared) for kind, importer in chosen}
     files = {path: text for kind, _ in chosen for path, text in made[kind.id].files.items()}
     # one write: failing or interrupted part way, none of the kinds' files
@@ -409,23 +408,6 @@ def _say(text: str, nl: bool = True) -> None:
     encoding refuses a name it cannot hold (``whole_writes``); ``click.echo`` alone
     re-wraps an ASCII stdout as UTF-8 (Q-DM-6)."""
     click.echo(text, nl=nl, file=sys.stdout)
-
-
-def _declared_targets(app: AppContext, directory: Path) -> tuple[DesiredTarget, ...]:
-    """What a desired-state directory declares: nothing when it has no files yet; an
-    invalid one stops the import before anything is written."""
-    sources, _ = source_files.discover(directory)
-    if not sources:
-        return ()
-    try:
-        return load_at_run(app, directory).targets
-    except DesiredStateError:
-        click.echo(
-            f"Nothing was written: {directory} is not a valid desired state, so the rooms it "
-            "declares are unknown. Fix the problems below (or import into another directory):",
-            err=True,
-        )
-        raise
 
 
 COMMANDS = [import_]

@@ -21,6 +21,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
+
 from reconciler.cli.context import AppContext
 from reconciler.cli.import_dir import load_at_run
 from reconciler.cli.policy_errors import governance_problems
@@ -33,8 +35,8 @@ from reconciler.path_checks import is_dir
 
 
 def state_before(app: AppContext, out: Path) -> DesiredState | None:
-    """DIR's desired state before the import (None: it has no files, or does not load:
-    the import says so itself, before writing)."""
+    """DIR's desired state before the import, loaded once, before any call (None: it has
+    no files yet); an invalid one stops the import before anything is read or written."""
     if not is_dir(out):
         return None
     sources, _ = source_files.discover(out)
@@ -43,7 +45,12 @@ def state_before(app: AppContext, out: Path) -> DesiredState | None:
     try:
         return load_at_run(app, out)
     except DesiredStateError:
-        return None
+        click.echo(
+            f"Nothing was written: {out} is not a valid desired state, so the rooms it "
+            "declares are unknown. Fix the problems below (or import into another directory):",
+            err=True,
+        )
+        raise
 
 
 def moment(app: AppContext, before: DesiredState | None) -> dt.datetime:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from reconciler.desired.model import DesiredTarget
+from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.kinds import CHANNEL, ROOM
 from reconciler.prose import counted
 
@@ -31,13 +31,16 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ImportRequest:
     """What was asked: ``--account`` (the scopes to read), ``--room`` (target names or
-    ids: only those), ``--out``, ``--force``, ``--prune``."""
+    ids: only those), ``--out``, ``--force``, ``--prune``; ``before``: the ``--out``
+    directory's desired state as it is (None: no --out, or no files there yet), loaded
+    once by ``import`` before any call."""
 
     scopes: tuple[str, ...]
     names: tuple[str, ...]
     out: Path | None
     force: bool
     prune: bool
+    before: DesiredState | None = None
 
 
 class Wanted(enum.Enum):

@@ -43,19 +43,23 @@ from reconciler.render.safe import shown
 CHANNELS_DIR = "channels"
 
 
-def governing(app: AppContext, out: Path | None) -> DesiredState | None:
-    """The desired state whose settings govern the imported files (None: none there)."""
-    where = out if out is not None and exists(out / "settings.yaml") else app.desired_dir
-    if out is not None and where != out:
-        return None  # a new directory: its settings.yaml will name no app instance
+def governing(app: AppContext, request: ImportRequest) -> DesiredState | None:
+    """The desired state whose settings govern the imported files (None: none there):
+    the --out directory's, as import loaded it before any call (``request.before``; an
+    invalid one stopped the import there), where it has a settings.yaml; for stdout, the
+    --desired directory's."""
+    if request.out is not None:
+        # without a settings.yaml, the one import writes names no app instance
+        return request.before if exists(request.out / "settings.yaml") else None
+    where = app.desired_dir
     sources, _ = source_files.discover(where) if is_dir(where) else ([], None)
     if not sources:
         return None
     try:
         return load_at_run(app, where)
     except DesiredStateError:
-        if out is not None or not settings_has(where, "app_instances"):
-            return None  # --out: the rooms import reports DIR's problems, and stops
+        if not settings_has(where, "app_instances"):
+            return None
         # stdout: the channels wanted are unknown; never left out without a word (QA-CF
         # Q-CF-1)
         click.echo(
@@ -383,7 +387,7 @@ class ChannelsImport:
     def wanted(self) -> Wanted:
         if self.request.names:
             return Wanted.NO
-        self.desired = governing(self.app, self.request.out)
+        self.desired = governing(self.app, self.request)
         return Wanted.YES if self.desired is not None and self.desired.app_instances else Wanted.NO
 
     def read(self) -> None:

@@ -61,3 +61,19 @@ def test_import_takes_a_directory_validate_takes(
         ).read_text(encoding="utf-8")
     else:
         assert "ops:" in run.stdout
+
+
+def test_an_invalid_directory_stops_the_import_before_any_call(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """REREAD item 5: import loaded DIR up to three times; an invalid one was reported
+    only after every room and channel had been read. Now DIR is loaded once, first."""
+    emulator.reset(_seed())
+    write_desired({**FILES, "channels/chat.yaml": "channels:\n  ops: {members: [nobody]}\n"})
+    emulator.reset_calls()
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 1
+    assert run.err_lines[0].startswith(
+        "Nothing was written: desired-state is not a valid desired state"
+    ), run.err_lines
+    assert emulator.calls() == {}
