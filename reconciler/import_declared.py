@@ -73,7 +73,7 @@ class Unclear:
     kind: Kind
     target: DesiredTarget
     ids: tuple[str, ...]
-    written: tuple[str, ...] | None = None
+    written: tuple[str, ...]
     kept: tuple[str, ...] = ()
     new_file: str = "its new file"  # the file those written go into, where one for all
 
@@ -88,7 +88,7 @@ class Unclear:
             f"Remove that entry (or give it the {id_key} of a {words.entry_noun} written and "
             f"delete {gone}) before plan."
         )
-        if self.written is None or set(self.written) == set(self.ids):
+        if set(self.written) == set(self.ids):
             which = "so both are written" if n == 2 else "so each is written"
             how = f", each with its own {id_key}"
         elif self.written:
@@ -109,3 +109,13 @@ class Unclear:
             f"({', '.join(shown(i) for i in self.ids)}): it declares none of them, "
             f"{which}{how}. {fix}"
         )
+
+
+def namesakes(targets: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The live targets several of which have a name in their scope, given as (scope,
+    name, id): (scope, name) -> their ids, sorted (rooms: ``importer.Namesakes``; channels:
+    one app instance's, scope "")."""
+    ids: dict[tuple[str, str], list[str]] = {}
+    for scope, name, target_id in targets:
+        ids.setdefault((scope, name), []).append(target_id)
+    return {pair: tuple(sorted(found)) for pair, found in ids.items() if len(found) > 1}

@@ -7,14 +7,35 @@ replaced, and the import takes another name beside it."""
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Collection, Iterable, Mapping
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import yaml
 
 from reconciler import kinds
 from reconciler.desired.model import DesiredTarget
+
+# the longest file name import makes of a name (a room's, an account's, a label)
+SLUG_MAX = 80
+_SLUG_DROP = re.compile(r"[^a-z0-9._-]+")
+
+
+def slug(text: str, empty: str = "room") -> str:
+    """A file-name-safe, lower-case form of ``text`` (``Incident Response`` → ``incident-
+    response``; never a path: no ``/``, no ``..``); ``empty`` when nothing is left."""
+    s = _SLUG_DROP.sub("-", text.casefold()).strip("-._")
+    return s[:SLUG_MAX].rstrip("-._") or empty
+
+
+def numbered(base: str) -> Iterator[str]:
+    """The names import tries for a file, in turn, until one is free: ``base``, then
+    ``base-2``, ``base-3`` ... (the rooms' and the channels' alike)."""
+    yield base
+    for n in itertools.count(2):
+        yield f"{base}-{n}"
 
 
 def by_file(targets: Iterable[DesiredTarget]) -> dict[str, list[DesiredTarget]]:
@@ -23,6 +44,19 @@ def by_file(targets: Iterable[DesiredTarget]) -> dict[str, list[DesiredTarget]]:
     for t in targets:
         found.setdefault(t.location.file, []).append(t)
     return found
+
+
+def kept(
+    path: Path, declared: Mapping[str, Collection[DesiredTarget]], again: Collection[object]
+) -> bool:
+    """Whether ``import --out`` must leave the file at ``path`` as it is and take another
+    name beside it, for every kind alike: the file declares a target not in ``again`` (those
+    this import writes into it again: none without ``--force``, as the targets DIR declares
+    are then left as they are), or holds anything but targets (``declares_others``). Any
+    other file at ``path`` (one whose every declaration is written again, or an empty one)
+    is in the way: written over with ``--force``, refused without it ("1 file exists
+    already ... use --force")."""
+    return is_there(path) and declares_others(path, declared, again)
 
 
 def declares_others(

@@ -24,7 +24,6 @@ name several live rooms of its account have declares none of them (``unclear_roo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -32,6 +31,7 @@ from reconciler.desired.member_entries import parse_entry
 from reconciler.desired.model import DesiredTarget
 from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.import_declared import Declared, Unclear
+from reconciler.import_paths import numbered, slug
 from reconciler.kinds.rooms import ROOM
 from reconciler.live import LiveMember
 from reconciler.refs import MemberKind, MemberRef, Role
@@ -42,8 +42,6 @@ from reconciler.yaml_scalar import quoted, scalar
 COMMAND = "`chime-reconciler import`"
 ROOMS_DIR = "rooms"
 SETTINGS_FILE = "settings.yaml"
-SLUG_MAX = 80
-_SLUG_DROP = re.compile(r"[^a-z0-9._-]+")
 
 
 @dataclass(frozen=True, order=True)
@@ -152,16 +150,6 @@ def _why_unnameable(m: LiveMember) -> str:
     return "its name cannot be written as a member reference"
 
 
-def shared_names(rooms: Iterable[tuple[str, str]]) -> frozenset[tuple[str, str]]:
-    """The (account, name) pairs given more than once: the names that several live rooms
-    of one account have (``ImportOptions.shared``)."""
-    seen: set[tuple[str, str]] = set()
-    shared: set[tuple[str, str]] = set()
-    for pair in rooms:
-        (shared if pair in seen else seen).add(pair)
-    return frozenset(shared)
-
-
 def room_keys(
     rooms: Iterable[ImportedRoom],
     scope: Callable[[ImportedRoom], str],
@@ -206,13 +194,6 @@ def needs_id(room: ImportedRoom, key: str) -> bool:
     return key != room.name
 
 
-def slug(text: str, empty: str = "room") -> str:
-    """A file-name-safe, lower-case form of ``text`` (``Incident Response`` → ``incident-
-    response``; never a path: no ``/``, no ``..``); ``empty`` when nothing is left."""
-    s = _SLUG_DROP.sub("-", text.casefold()).strip("-._")
-    return s[:SLUG_MAX].rstrip("-._") or empty
-
-
 Blocked = Callable[["ImportedRoom", str], bool]
 """Whether a room may not be written at a path (relative to --out): a file there declares
 another target (``reconciler.import_paths``)."""
@@ -249,10 +230,11 @@ def room_paths(
         base = names[r]
         if blocked(r, f"{folder(r)}/{base}.yaml") and not base.endswith(f"-{slug(r.room_id)}"):
             base = f"{base}-{slug(r.room_id)}"
-        name, n = base, 1
-        while (folder(r), name) in taken or blocked(r, f"{folder(r)}/{name}.yaml"):
-            n += 1
-            name = f"{base}-{n}"
+        name = next(
+            name
+            for name in numbered(base)
+            if (folder(r), name) not in taken and not blocked(r, f"{folder(r)}/{name}.yaml")
+        )
         taken.add((folder(r), name))
         paths[r] = f"{folder(r)}/{name}.yaml"
     return paths
@@ -381,14 +363,6 @@ def directory_paths(
 Namesakes = Mapping[tuple[str, str], tuple[str, ...]]
 """(account, name) -> the ids of the live rooms of that account with that name, where
 several have it (every room of the account, whether imported or not: ``--room``)."""
-
-
-def namesakes(rooms: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], tuple[str, ...]]:
-    """The ``Namesakes`` of ``rooms``, given as (account, name, room id)."""
-    ids: dict[tuple[str, str], list[str]] = {}
-    for account, name, room_id in rooms:
-        ids.setdefault((account, name), []).append(room_id)
-    return {pair: tuple(sorted(found)) for pair, found in ids.items() if len(found) > 1}
 
 
 def declared_rooms(

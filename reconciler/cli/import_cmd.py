@@ -24,11 +24,10 @@ from reconciler.cli.directory import write_files
 from reconciler.cli.options import accounts_given
 from reconciler.closed_output import Shown
 from reconciler.closed_output import written as written_out
-from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError, ReconcilerError, UsageError
-from reconciler.importers import NO_CHANGES, Imported, ImportRequest, KindImport, Wanted
+from reconciler.importers import Imported, ImportRequest, KindImport, Wanted
 from reconciler.kinds import Kind
 from reconciler.prose import counted, listed
 from reconciler.render.safe import shown
@@ -125,15 +124,20 @@ def import_(
 
     Without --out, one YAML document goes to stdout; rooms of the default account (the
     --desired directory's settings.yaml) carry no `account:` line. With --out DIR, each
-    room goes to DIR/rooms/NAME.yaml (DIR/rooms/ACCOUNT/NAME.yaml for several accounts),
-    ready to be moved into a team's folder, and DIR/settings.yaml names the account
-    unless DIR has a settings.yaml already (it is never changed). Rooms that DIR declares
-    already (by name, or by id) are left as they are, so importing into a managed
-    directory (or importing again) adopts only the rooms it lacks, and hand edits stay;
-    DIR must be valid for that. Any other file in the way is not overwritten unless
-    --force, which also imports again the rooms of the files it writes (a refresh). The
-    directory is validated afterwards, as validate does (an error: exit 1), its governance
-    rules for the files written (what DIR's other files broke before is said apart).
+    room goes to DIR/rooms/NAME.yaml (NAME: the room's name lower-cased, made safe;
+    DIR/rooms/ACCOUNT/NAME.yaml for several accounts; NAME-ROOMID.yaml where a file of
+    that name declares another room or holds more than rooms), ready to be moved into a
+    team's folder, and DIR/settings.yaml names the account unless DIR has a settings.yaml
+    already (it is never changed). Rooms that DIR declares already (by name, or by id)
+    are left as they are, so importing into a managed directory (or importing again)
+    adopts only the rooms it lacks, and hand edits stay; DIR must be valid for that. A
+    file that declares anything import does not write into it again, or holds more than
+    rooms and channels, is never written over, even with --force: import takes another
+    name beside it. Any other file in the way (an empty one too) is not overwritten
+    unless --force, which also imports again the rooms and channels of the files it
+    writes (a refresh). The directory is validated afterwards, as validate does (an
+    error: exit 1), its governance rules for the files written (what DIR's other files
+    broke before is said apart).
 
     \b
     Examples:
@@ -145,9 +149,10 @@ def import_(
 
     Channels (Chime SDK messaging) are imported too when the settings.yaml that governs
     the files (DIR's, or the --desired directory's for stdout) names `app_instances`: one
-    file per app instance, DIR/channels/LABEL.yaml (LABEL-2.yaml for the channels created
-    since: a file is never written over; --force writes LABEL.yaml again when it declares
-    only channels read now), the channels DIR declares already left as they
+    file per app instance, DIR/channels/LABEL.yaml (LABEL: the label lower-cased, made
+    safe; LABEL-2.yaml for the channels created since: a file that declares channels is
+    never written over; --force writes LABEL.yaml again when it declares only channels
+    read now), the channels DIR declares already left as they
     are, as its rooms are (stdout has every channel, as it has every room); with
     no account known, only channels are imported. With --room, only the rooms named
     are imported: no channel is read or written. To stdout, nothing is imported when
@@ -169,11 +174,12 @@ def import_(
             )
         adopt(app, rooms)
         return
-    chosen = _chosen(app, ImportRequest(accounts, rooms, out, force, prune))
-    # before any call: DIR as it is, and the moment its until: is evaluated at, where it
-    # has any (a bad CHIME_RECONCILER_NOW fails no other import: QA-GF Q-GF-3)
-    before = import_governance.state_before(out) if out is not None else None
+    # before any call: DIR as it is (loaded once: every kind's importer is given it), and
+    # the moment its until: is evaluated at, where it has any (a bad CHIME_RECONCILER_NOW
+    # fails no other import: QA-GF Q-GF-3)
+    before = import_governance.state_before(app, out) if out is not None else None
     now = import_governance.moment(app, before) if out is not None else None
+    chosen = _chosen(app, ImportRequest(accounts, rooms, out, force, prune, before))
     for _, importer in chosen:  # every kind is read before anything is written or said
         importer.read()
     if out is None:
@@ -187,12 +193,15 @@ def import_(
         _say_errors(done)
     else:
         assert now is not None
-        done = _write_directory(out, chosen, force, now, before)
+        done = _write_directory(app, out, chosen, force, now, before)
     if any(d.failed for d in done):  # some targets unread: each said, the rest imported
         click.get_current_context().exit(1)
 
 
 Chosen = list[tuple[Kind, KindImport]]
+
+# what the next plan of --out shows where it declares only what import wrote
+NO_CHANGES = "No changes."
 
 
 def _chosen(app: AppContext, request: ImportRequest) -> Chosen:
@@ -216,9 +225,14 @@ def _in_file_order(chosen: Chosen) -> Chosen:
 
 
 def _write_directory(
-    out: Path, chosen: Chosen, force: bool, now: dt.datetime, before: DesiredState | None
+    app: AppContext,
+    out: Path,
+    chosen: Chosen,
+    force: bool,
+    now: dt.datetime,
+    before: DesiredState | None,
 ) -> list[Imported]:
-    declared = before.targets if before is not None else _declared_targets(out)
+    declared = before.targets if before is not None else ()
     made = {kind.id: importer.to_directory(out, declared) for kind, importer in chosen}
     files = {path: text for kind, _ in chosen for path, text in made[kind.id].files.items()}
     # one write: failing or interrupted part way, none of the kinds' files
@@ -296,17 +310,17 @@ def _expectation(
     files: dict[str, str],
 ) -> str | None:
     """What the next plan of ``out`` shows, for the ``Next:`` line: None where no kind wrote
-    a target; ``No changes.`` where every kind that wrote says so and ``out`` declared
-    nothing this import leaves as it is; else only the kinds written are promised (``no
-    changes to the rooms and channels written``): a target left as it is, of any kind (a
-    channel, a meeting), may have drift or changes (QA-FY Q-FY-6)."""
+    a target; ``No changes.`` where ``out`` declared nothing this import leaves as it is;
+    else only the kinds written are promised (``no changes to the rooms and channels
+    written``): a target left as it is, of any kind (a channel, a meeting), may have drift
+    or changes (QA-FY Q-FY-6)."""
     wrote = [(kind, made[kind.id]) for kind, _ in _in_file_order(chosen)]
-    wrote = [(kind, d) for kind, d in wrote if d.expect is not None]
+    wrote = [(kind, d) for kind, d in wrote if d.wrote_targets]
     if not wrote:
         return None
     rewritten = {str(out / path) for path in files}
     kept = any(t.location.file not in rewritten for t in declared)
-    if not kept and all(d.expect == NO_CHANGES for _, d in wrote):
+    if not kept:
         return NO_CHANGES
     return f"no changes to the {listed([kind.words.plural for kind, _ in wrote])} written"
 
@@ -367,7 +381,7 @@ def _say_errors(done: Sequence[Imported]) -> None:
 def _summary_line(done: Sequence[Imported], written: bool = False) -> list[str]:
     """The one line that says what every kind imported (``Imported 5 rooms (...) from
     account 1111... and 1 channel (...) from 1 app instance.``) and, ``written``, the files
-    each wrote (`` Wrote 5 room files (kept DIR/settings.yaml) and 1 channel file
+    each wrote (`` Wrote 5 room files under DIR (kept DIR/settings.yaml) and 1 channel file
     (DIR/channels/chat.yaml).``); none when no kind says (QA-FK Q-FK-4). A kind that
     imported nothing says nothing (no ``0 channels``: QA-FY Q-FY-8), and where none did,
     ``--out``'s line says so: ``Nothing imported.`` (QA-FX Q-FX-4)."""
@@ -403,23 +417,6 @@ def _say(text: str, nl: bool = True) -> None:
     encoding refuses a name it cannot hold (``whole_writes``); ``click.echo`` alone
     re-wraps an ASCII stdout as UTF-8 (Q-DM-6)."""
     click.echo(text, nl=nl, file=sys.stdout)
-
-
-def _declared_targets(directory: Path) -> tuple[DesiredTarget, ...]:
-    """What a desired-state directory declares: nothing when it has no files yet; an
-    invalid one stops the import before anything is written."""
-    sources, _ = source_files.discover(directory)
-    if not sources:
-        return ()
-    try:
-        return load_desired(directory).targets
-    except DesiredStateError:
-        click.echo(
-            f"Nothing was written: {directory} is not a valid desired state, so the rooms it "
-            "declares are unknown. Fix the problems below (or import into another directory):",
-            err=True,
-        )
-        raise
 
 
 COMMANDS = [import_]

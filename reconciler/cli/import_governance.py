@@ -22,10 +22,12 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
+
 from reconciler.cli.context import AppContext
+from reconciler.cli.import_dir import load_at_run
 from reconciler.cli.policy_errors import governance_problems
 from reconciler.desired import files as source_files
-from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import DesiredStateError, Problem
 from reconciler.governance import policy
@@ -33,18 +35,23 @@ from reconciler.governance.expiry import as_of
 from reconciler.path_checks import is_dir
 
 
-def state_before(out: Path) -> DesiredState | None:
-    """DIR's desired state before the import (None: it has no files, or does not load:
-    the import says so itself, before writing)."""
+def state_before(app: AppContext, out: Path) -> DesiredState | None:
+    """DIR's desired state before the import, loaded once, before any call (None: it has
+    no files yet); an invalid one stops the import before anything is read or written."""
     if not is_dir(out):
         return None
     sources, _ = source_files.discover(out)
     if not sources:
         return None
     try:
-        return load_desired(out)
+        return load_at_run(app, out)
     except DesiredStateError:
-        return None
+        click.echo(
+            f"Nothing was written: {out} is not a valid desired state, so the rooms it "
+            "declares are unknown. Fix the problems below (or import into another directory):",
+            err=True,
+        )
+        raise
 
 
 def moment(app: AppContext, before: DesiredState | None) -> dt.datetime:

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import enum
 import importlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from reconciler.desired.model import DesiredTarget
+from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.kinds import CHANNEL, ROOM
+from reconciler.prose import counted
 
 if TYPE_CHECKING:
     from reconciler.cli.context import AppContext
@@ -30,13 +31,16 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ImportRequest:
     """What was asked: ``--account`` (the scopes to read), ``--room`` (target names or
-    ids: only those), ``--out``, ``--force``, ``--prune``."""
+    ids: only those), ``--out``, ``--force``, ``--prune``; ``before``: the ``--out``
+    directory's desired state as it is (None: no --out, or no files there yet), loaded
+    once by ``import`` before any call."""
 
     scopes: tuple[str, ...]
     names: tuple[str, ...]
     out: Path | None
     force: bool
     prune: bool
+    before: DesiredState | None = None
 
 
 class Wanted(enum.Enum):
@@ -48,7 +52,22 @@ class Wanted(enum.Enum):
     FALLBACK = "fallback"
 
 
-NO_CHANGES = "No changes."
+# up to this many files written of a kind are named, not said "under DIR" (QA-LD Q-LD-12)
+NAMED_FILES = 3
+
+
+def written_files(out: Path, files: Iterable[str], noun: str) -> str:
+    """The files of a kind written (``noun``: ``room file``), for the summary line: named,
+    where few, as one may be a new name beside a file kept (``channels/chat-2.yaml``,
+    ``rooms/ops-r1.yaml``: QA-LD Q-LD-12, ``1 channel file under DIR`` did not say which);
+    else counted under ``out``; "" for none (said of no kind: QA-FX Q-FX-4)."""
+    names = sorted(files)
+    n = len(names)
+    if not n:
+        return ""
+    if n > NAMED_FILES:
+        return f"{counted(n, noun)} under {out}"
+    return f"{counted(n, noun)} ({', '.join(str(out / f) for f in names)})"
 
 
 @dataclass(frozen=True)
@@ -58,16 +77,17 @@ class Imported:
     ``document``: the text for stdout; ``files``: path under ``--out`` -> text; ``summary``:
     what was imported, for the one ``Imported ...`` line that counts every kind (``5 rooms
     (20 memberships) from account 1111...``; "": none); ``written``: the files under
-    ``--out``, for its ``Wrote ...`` (``5 room files (kept DIR/settings.yaml)``; "": none);
+    ``--out``, for its ``Wrote ...`` (``5 room files under DIR (kept DIR/settings.yaml)``;
+    "": none);
     ``warnings``: lines said on stderr before the report; ``report``: lines said after that
-    ``Imported ...`` line (for stdout: on stderr); ``expect``: what a plan of ``--out``
-    shows next of the targets written (``NO_CHANGES``; None: none written), which the
-    ``Next:`` line says of every kind written, weakened where ``--out`` declares targets
-    left as they are (QA-FY Q-FY-6);
+    ``Imported ...`` line (for stdout: on stderr); ``wrote_targets``: the files under
+    ``--out`` declare targets of this kind (not settings.yaml alone), which the ``Next:``
+    line promises the next plan shows no changes of, weakened where ``--out`` declares
+    targets left as they are (QA-FY Q-FY-6);
     ``left_out``: the live members the files written leave out with a comment, which that
     plan shows as members the desired state does not declare; ``unplannable``: the
-    next plan of ``--out`` fails until an entry the report names is fixed (no ``expect``
-    then)."""
+    next plan of ``--out`` fails until an entry the report names is fixed (then the
+    ``Next:`` line promises nothing, whatever ``wrote_targets``)."""
 
     document: str = ""
     files: Mapping[str, str] = field(default_factory=dict)
@@ -75,7 +95,7 @@ class Imported:
     written: str = ""
     warnings: Sequence[str] = ()
     report: Sequence[str] = ()
-    expect: str | None = None
+    wrote_targets: bool = False
     left_out: int = 0
     unplannable: bool = False
     # ``left_out`` by the word of each one's kind where not all are members (the plan's

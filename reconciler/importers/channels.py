@@ -28,13 +28,12 @@ from reconciler.channel_import import (
 )
 from reconciler.cli.context import AppContext
 from reconciler.cli.directory import left_as_they_are, open_channels, settings_has
+from reconciler.cli.import_dir import load_at_run
 from reconciler.desired import files as source_files
-from reconciler.desired.loader import load_desired
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError
-from reconciler.import_declared import Declared, Unclear
-from reconciler.importer import slug
-from reconciler.importers import NO_CHANGES, Imported, ImportRequest, Wanted
+from reconciler.import_declared import Declared, Unclear, namesakes
+from reconciler.importers import Imported, ImportRequest, Wanted, written_files
 from reconciler.kinds.channels import CHANNEL
 from reconciler.path_checks import exists, is_dir
 from reconciler.prose import counted, listed
@@ -44,19 +43,23 @@ from reconciler.render.safe import shown
 CHANNELS_DIR = "channels"
 
 
-def governing(app: AppContext, out: Path | None) -> DesiredState | None:
-    """The desired state whose settings govern the imported files (None: none there)."""
-    where = out if out is not None and exists(out / "settings.yaml") else app.desired_dir
-    if out is not None and where != out:
-        return None  # a new directory: its settings.yaml will name no app instance
+def governing(app: AppContext, request: ImportRequest) -> DesiredState | None:
+    """The desired state whose settings govern the imported files (None: none there):
+    the --out directory's, as import loaded it before any call (``request.before``; an
+    invalid one stopped the import there), where it has a settings.yaml; for stdout, the
+    --desired directory's."""
+    if request.out is not None:
+        # without a settings.yaml, the one import writes names no app instance
+        return request.before if exists(request.out / "settings.yaml") else None
+    where = app.desired_dir
     sources, _ = source_files.discover(where) if is_dir(where) else ([], None)
     if not sources:
         return None
     try:
-        return load_desired(where)
+        return load_at_run(app, where)
     except DesiredStateError:
-        if out is not None or not settings_has(where, "app_instances"):
-            return None  # --out: the rooms import reports DIR's problems, and stops
+        if not settings_has(where, "app_instances"):
+            return None
         # stdout: the channels wanted are unknown; never left out without a word (QA-CF
         # Q-CF-1)
         click.echo(
@@ -153,9 +156,7 @@ def _split(
     counts as undeclared."""
     declared = Declared.of(CHANNEL, desired.targets, except_in=rewritten)
     names = Counter(c.name for c in channels)
-    namesakes: dict[str, list[str]] = {}
-    for c in channels:
-        namesakes.setdefault(c.name, []).append(c.arn)
+    shared = namesakes(("", c.name, c.arn) for c in channels)  # one scope: the instance
     wanted, left = [], []
     # an entry by a shared name is named whether or not a channel is written now: the
     # plan refuses it (QA-GE Q-GE-4)
@@ -177,7 +178,7 @@ def _split(
             Unclear(
                 CHANNEL,
                 t,
-                tuple(sorted(namesakes[name])),
+                shared[("", name)],
                 tuple(sorted(written)),
                 tuple(sorted(kept)),
                 new_file,
@@ -275,30 +276,31 @@ def _channel_file(
     the note for a file ``--force`` keeps as it declares channels not read (None: none):
     ``channels/<slug of its label>.yaml``, never a path out of ``out`` (QA-FY Q-FY-9: a
     label ``../../x`` wrote ``../../x.yaml``), else ``channels/<slug>-2.yaml`` and so on.
-    A file there already is never written over (QA-FY Q-FY-1: the channels created since
-    the first import go into a new file, and the hand edits stay), but with ``--force``
-    one whose every declaration is of a channel of ``instance`` read now (``channels``),
-    so written again (a refresh): one declaring a channel this import did not read (its
-    bearer may not, or Chime has none of that name) is kept, as the refresh would drop
-    that declaration (QA-GF Q-GF-2). A name this import takes for another app instance
+    A file there that declares anything is never written over (QA-FY Q-FY-1: the
+    channels created since the first import go into a new file, and the hand edits stay),
+    but with ``--force`` one whose every declaration is of a channel of ``instance`` read
+    now (``channels``), so written again (a refresh): one declaring a channel this import
+    did not read (its bearer may not, or Chime has none of that name) is kept, as the
+    refresh would drop that declaration (QA-GF Q-GF-2). A file declaring nothing (empty)
+    is in the way, as a room's is: ``--force`` writes over it (``import_paths.kept``).
+    A name this import takes for another app instance
     (``chat``, ``Chat``: one file where case is not told apart) is passed over too."""
-    stem = f"{CHANNELS_DIR}/{slug(instance.label, 'channels')}"
-    relative, n = f"{stem}.yaml", 1
+    stem = f"{CHANNELS_DIR}/{import_paths.slug(instance.label, 'channels')}"
     note: str | None = None
-    while True:
+    for name in import_paths.numbered(stem):
+        relative = f"{name}.yaml"
         if relative.casefold() not in taken:
             path = out / relative if out is not None else None
-            if path is None or not import_paths.is_there(path):
+            if path is None:
                 break
             mine = [t for t in declared.get(str(path), ()) if _ours(t, instance)]
-            own = _read_again(mine, instance, channels)
-            if force and not import_paths.declares_others(path, declared, own):
+            own = _read_again(mine, instance, channels) if force else []
+            if not import_paths.kept(path, declared, own):  # the rule of every kind
                 taken.add(relative.casefold())
-                return relative, str(path), None
+                again = str(path) if force and import_paths.is_there(path) else None
+                return relative, again, note  # the kept file's note too
             if force and note is None and not import_paths.declares_others(path, declared, mine):
                 note = _not_refreshed(path, [t for t in mine if t not in own])
-        n += 1
-        relative = f"{stem}-{n}.yaml"
     taken.add(relative.casefold())
     return relative, None, note
 
@@ -339,23 +341,6 @@ def _not_refreshed(path: Path, unread: Sequence[DesiredTarget]) -> str:
 def _ours(target: DesiredTarget, instance: AppInstanceSetting) -> bool:
     """Whether ``target`` is one of ``instance``'s (a channel, its moderator list)."""
     return target.key.scope == instance.arn
-
-
-# up to this many channel files written are named, not said "under DIR" (QA-LD Q-LD-12)
-NAMED_FILES = 3
-
-
-def _written(out: Path, files: Mapping[str, object]) -> str:
-    """The channel files written, for the summary line: named, where few (one an app
-    instance), as the file may be ``channels/chat-2.yaml`` beside a kept one (QA-LD
-    Q-LD-12: ``1 channel file under DIR`` did not say which); else counted under ``out``;
-    "" for none (said of no kind: QA-FX Q-FX-4)."""
-    n = len(files)
-    if not n:
-        return ""
-    if n > NAMED_FILES:
-        return f"{counted(n, 'channel file')} under {out}"
-    return f"{counted(n, 'channel file')} ({', '.join(str(out / f) for f in sorted(files))})"
 
 
 def _private_unlisted(instance: AppInstanceSetting, bearer: str) -> str:
@@ -413,7 +398,7 @@ class ChannelsImport:
     def wanted(self) -> Wanted:
         if self.request.names:
             return Wanted.NO
-        self.desired = governing(self.app, self.request.out)
+        self.desired = governing(self.app, self.request)
         return Wanted.YES if self.desired is not None and self.desired.app_instances else Wanted.NO
 
     def read(self) -> None:
@@ -447,9 +432,9 @@ class ChannelsImport:
             warnings=channels.unlisted,
             # none written: said of no kind (QA-FX Q-FX-4)
             summary=channels.summary(len(self.desired.app_instances)) if n else "",
-            written=_written(out, channels.files),
+            written=written_files(out, channels.files, "channel file"),
             report=left_lines(channels),
-            expect=NO_CHANGES if n else None,
+            wrote_targets=bool(n),
             left_out=left,
             left_out_words=channels.left_out_words,
             unplannable=bool(channels.unclear),

@@ -3,13 +3,11 @@ their memberships read, and the text ``reconciler.importer`` makes of them."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reconciler import import_paths
-from reconciler.bot_names import several_bots
 from reconciler.cli.context import AppContext
 from reconciler.cli.directory import (
     left_as_they_are,
@@ -20,6 +18,7 @@ from reconciler.cli.directory import (
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired.model import DesiredTarget
 from reconciler.errors import TargetGone, UsageError
+from reconciler.import_declared import namesakes
 from reconciler.importer import (
     ImportedRoom,
     ImportOptions,
@@ -27,19 +26,17 @@ from reconciler.importer import (
     declared_rooms,
     directory_files,
     directory_paths,
-    namesakes,
     room_entries,
-    shared_names,
     stdout_document,
     twin_warnings,
     unclear_rooms,
 )
-from reconciler.importers import NO_CHANGES, Imported, ImportRequest, Wanted
+from reconciler.importers import Imported, ImportRequest, Wanted, written_files
 from reconciler.parallel import pmap
 from reconciler.prose import counted
 from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.chime_api import Room
-from reconciler.providers.room_bots import BOT_FIX
+from reconciler.providers.room_bots import bot_ids, several_room_bots
 from reconciler.quoted import quoted
 from reconciler.refs import MemberKind
 from reconciler.render.safe import shown
@@ -119,9 +116,10 @@ class RoomsImport:
 
         def blocked(room: ImportedRoom, relative: str) -> bool:
             # a file declaring another room (another account's, a case twin) is never
-            # written over, even with --force: the room gets another name (Q-FY-7)
-            own = [found[room]] if room in found else []
-            return import_paths.declares_others(out / relative, in_files, own)
+            # written over, even with --force: the room gets another name (Q-FY-7); the
+            # rule of every kind (import_paths.kept)
+            again = [found[room]] if force and room in found else []
+            return import_paths.kept(out / relative, in_files, again)
 
         paths = directory_paths(rooms, blocked)
         leave = {
@@ -137,11 +135,13 @@ class RoomsImport:
             rooms, options, write_settings=settings_path is None, leave=leave, blocked=blocked
         )
         n = len(files) - (settings_path is None)
-        written = counted(n, "room file") if n else ""  # none: said of no kind (Q-FX-4)
+        # named where few, as one may be rooms/ops-<room id>.yaml beside a kept file
+        written = written_files(out, (f for f in files if f != "settings.yaml"), "room file")
         if settings_path is None:
             written = f"{written} and {out / 'settings.yaml'}" if n else str(out / "settings.yaml")
-        elif n:
-            written += f" (kept {settings_path})"
+        elif n:  # one parenthesis: (DIR/rooms/ops.yaml; kept DIR/settings.yaml)
+            kept = f"kept {settings_path})"
+            written = f"{written[:-1]}; {kept}" if written.endswith(")") else f"{written} ({kept}"
         imported = [r for r in rooms if r not in leave]  # the others are left as they are
         report = _gone(self.found.gone)
         if leave:
@@ -153,7 +153,7 @@ class RoomsImport:
             written=written,
             warnings=twin_warnings(imported),
             report=report,
-            expect=NO_CHANGES if n else None,
+            wrote_targets=bool(n),
             left_out=sum(len(room_entries(r).left_out) for r in imported),
             unplannable=bool(unclear),
         )
@@ -185,8 +185,8 @@ def _read(
 ) -> RoomsRead:
     listed = [(a, r) for a in accounts for r in provider.list_rooms(a)]
     # counted over every room of the account, not only those --room picks (Q-AQ-1)
-    shared = shared_names((a, r.name) for a, r in listed)
     ids = namesakes((a, r.name, r.room_id) for a, r in listed)
+    shared = frozenset(ids)  # the (account, name) pairs several rooms have
     if wanted:
         chosen = set(wanted)
         missing = chosen - {r.name for _, r in listed} - {r.room_id for _, r in listed}
@@ -222,22 +222,14 @@ def _with_twins(provider: RoomsDirectory, rooms: Sequence[ImportedRoom]) -> list
     accounts = sorted(
         {r.account for r in rooms if any(m.kind is MemberKind.BOT for m in r.members)}
     )
-    ids: dict[str, dict[str, list[str]]] = {}
-    for account in accounts:
-        named: dict[str, list[str]] = defaultdict(list)
-        for bot in provider.list_bots(account):
-            named[bot.display_name.strip()].append(bot.bot_id)
-        ids[account] = named
+    ids = {account: bot_ids(provider.list_bots(account)) for account in accounts}
     result = []
     for room in rooms:
         twins: dict[str, str] = {}
         for m in room.members:
             if m.kind is not MemberKind.BOT or m.ref.key in twins:
                 continue
-            bots = ids[room.account].get(m.ref.key, [])
-            why = several_bots(
-                m.ref, bots, "Chime bots", f"account {room.account}", "room", BOT_FIX
-            )
+            why = several_room_bots(m.ref, ids[room.account], room.account)
             if why:
                 twins[m.ref.key] = why
         result.append(replace(room, twins=tuple(sorted(twins.items()))) if twins else room)

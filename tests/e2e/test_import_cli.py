@@ -120,7 +120,7 @@ def test_import_into_a_directory_then_plan_shows_no_changes_with_prune_off_and_o
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
         f"Imported 6 rooms ({BIG + 6} memberships; 2 webhooks left out) from account {ACC}. "
-        f"Wrote 6 room files and {out / 'settings.yaml'}.",
+        f"Wrote 6 room files under {out} and {out / 'settings.yaml'}.",
         f"Next: chime-reconciler --desired {out} plan   (expect: No changes.)",
     ]
     assert files_under(out) == [
@@ -354,7 +354,8 @@ def test_import_refuses_to_overwrite_files_unless_forced_and_keeps_settings(
     assert (forced.exit_code, forced.stderr) == (0, "")
     assert forced.stdout.splitlines()[0] == (
         f"Imported 2 rooms (4 memberships; 1 webhook left out) from account {ACC}. "
-        f"Wrote 2 room files (kept {out / 'settings.yaml'})."
+        f"Wrote 2 room files ({out / 'rooms/ops.yaml'}, {out / 'rooms/web.yaml'}; "
+        f"kept {out / 'settings.yaml'})."
     )
     assert (out / "settings.yaml").read_text() == settings
     assert "account:" not in (out / "rooms/ops.yaml").read_text()
@@ -423,7 +424,7 @@ def test_import_into_a_desired_state_leaves_the_rooms_it_declares_as_they_are(
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
         f"Imported 1 room (3 memberships; 1 webhook left out) from account {ACC}. "
-        f"Wrote 1 room file (kept {out / 'settings.yaml'}).",
+        f"Wrote 1 room file ({out / 'rooms/ops.yaml'}; kept {out / 'settings.yaml'}).",
         f"Left 1 room as it is, declared already: web ({out / 'teams/web.yaml'}:2).",
         f"Next: chime-reconciler --desired {out} plan   (expect: no changes to the rooms written)",
     ]

@@ -41,7 +41,10 @@ def test_import_out_says_on_stderr_what_it_wrote(ops: Any, cli: Cli, how: str) -
     assert (out / "rooms" / "incident.yaml").exists()
     said = f"Error: the output could not be written ({REASONS[how]}): Imported 3 rooms ("
     assert err[-1].startswith(said), err
-    assert err[-1].endswith(" Wrote 3 room files and imported/settings.yaml."), err
+    assert err[-1].endswith(
+        " Wrote 3 room files (imported/rooms/incident.yaml, imported/rooms/quiet.yaml, "
+        "imported/rooms/releases.yaml) and imported/settings.yaml."
+    ), err
 
 
 @pytest.mark.parametrize("how", ["closed", "full"])

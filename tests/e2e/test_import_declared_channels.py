@@ -99,8 +99,8 @@ def test_import_counts_the_channels_it_imports_with_the_rooms(demo: Path, cli: A
     written = cli(*UNPACED, "--desired", "fresh", "import", "--out", "fresh")
     assert written.exit_code == 0, written.stderr
     assert written.lines[0] == (
-        f"Imported {ROOMS} and {CHANNEL}. Wrote 5 room files (kept fresh/settings.yaml) and "
-        "1 channel file (fresh/channels/chat.yaml)."
+        f"Imported {ROOMS} and {CHANNEL}. Wrote 5 room files under fresh (kept "
+        "fresh/settings.yaml) and 1 channel file (fresh/channels/chat.yaml)."
     )
     assert not any(line.startswith("Wrote ") for line in written.lines)
 

@@ -442,3 +442,64 @@ def test_help_says_force_refreshes_channel_files_too(cli: Any) -> None:
     text = " ".join(run.stdout.split())
     assert "import again the rooms and channels of the files it writes" in text
     assert "--force writes LABEL.yaml again when it declares only channels read now" in text
+
+
+def test_force_says_why_a_file_is_kept_when_a_later_one_is_written_again(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """REREAD item 31: Q-GF-2's Note for the kept channels/chat.yaml was dropped as soon
+    as a channels/chat-2.yaml there could be written again (--force)."""
+    emulator.reset(_two_channels_seed())
+    settings = f'app_instances:\n  chat: {{arn: "{CHAT}", bearer: "user:reconciler"}}\n'
+    desired = write_desired({"settings.yaml": settings})
+    assert cli(*UNPACED, "import", "--out", "desired-state").exit_code == 0
+    chat = desired / "channels" / "chat.yaml"
+    with chat.open("a", encoding="utf-8") as f:
+        f.write("  gone:\n    members: [user:bob]\n")
+    before = chat.read_text(encoding="utf-8")
+    (desired / "channels" / "chat-2.yaml").write_text("# placeholder\n", encoding="utf-8")
+    run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
+    assert chat.read_text(encoding="utf-8") == before
+    assert "Note: desired-state/channels/chat.yaml is not written again (--force): it " in (
+        run.stdout
+    ), run.stdout
+    assert "it declares gone (desired-state/channels/chat.yaml:" in run.stdout
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_an_empty_file_is_in_the_way_for_rooms_and_channels_alike(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, force: bool
+) -> None:
+    """REREAD item 21: an empty rooms/ops.yaml was in the way ("1 file exists already",
+    --force wrote over it) where an empty channels/chat.yaml was passed over for a new
+    channels/chat-2.yaml: one rule now for every kind (import_paths.kept)."""
+    emulator.reset(_chat_seed())
+    desired = write_desired(
+        {"settings.yaml": _settings("chat"), "rooms/ops.yaml": "# empty\n"}
+        | {"channels/chat.yaml": "# empty\n"}
+    )
+    run = cli(*UNPACED, "import", "--out", "desired-state", *(["--force"] if force else []))
+    if force:
+        assert run.exit_code == 0, run.stderr
+        assert "ops:" in (desired / "channels" / "chat.yaml").read_text(encoding="utf-8")
+        assert "ops:" in (desired / "rooms" / "ops.yaml").read_text(encoding="utf-8")
+    else:
+        assert (run.exit_code, run.err_lines[-1]) == (
+            1,
+            "Error: 2 files exist already: desired-state/channels/chat.yaml, "
+            "desired-state/rooms/ops.yaml; nothing was written (use --force to overwrite "
+            "them)",
+        )
+    assert not (desired / "channels" / "chat-2.yaml").exists()
+
+
+def test_help_names_the_files_import_writes_as_it_names_them(cli: Any) -> None:
+    """REREAD item 22: `import --help` said each room goes to DIR/rooms/NAME.yaml and that
+    --force overwrites any file in the way and imports again "the rooms" only, though a
+    file declaring another room is never written over (NAME-ROOMID.yaml) and --force
+    refreshes channel files too."""
+    text = " ".join(cli("import", "--help").stdout.split())
+    assert "NAME-ROOMID.yaml where a file of that name declares another room" in text
+    assert "is never written over, even with --force: import takes another name" in text
+    assert "imports again the rooms and channels of the files it writes (a refresh)" in text
+    assert "DIR/channels/LABEL.yaml (LABEL: the label lower-cased, made safe;" in text

@@ -15,18 +15,17 @@ from hypothesis import strategies as st
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.desired.yamlpos import parse
+from reconciler.import_declared import namesakes
 from reconciler.importer import (
     ImportedRoom,
     ImportOptions,
     declared_rooms,
     directory_files,
     listed,
-    namesakes,
     room_entries,
     room_keys,
     room_paths,
     scalar,
-    shared_names,
     slug,
     stdout_document,
     unclear_rooms,
@@ -246,7 +245,8 @@ def test_same_room_name_in_two_accounts_needs_ids_in_one_document_only() -> None
 
 def test_a_name_other_rooms_of_the_account_share_needs_an_id_when_imported_alone() -> None:
     # Q-AQ-1: --room r-2 of two rooms named dup; the count is over every listed room
-    shared = shared_names([(ACC, "dup"), (ACC, "dup"), (ACC, "ops"), (ACC2, "ops")])
+    listed = [(ACC, "dup", "r-1"), (ACC, "dup", "r-2"), (ACC, "ops", "r-3"), (ACC2, "ops", "r-4")]
+    shared = frozenset(namesakes(listed))
     assert shared == {(ACC, "dup")}
     rooms = [room("dup", user("a@example.com"), room_id="r-2")]
     assert room_keys(rooms, lambda r: r.account, shared) == {rooms[0]: "dup (r-2)"}

@@ -49,7 +49,7 @@ class ToyImport:
             files={"settings.yaml": "account: acc-1\n", "toys/kite.yaml": self.text()},
             summary="1 toy",  # the one line every kind's counts share (QA-FK Q-FK-4)
             written="1 toy file",
-            expect="No changes.",
+            wrote_targets=True,
         )
 
 
