@@ -26,10 +26,12 @@ from reconciler.refs import (
     CONTROL_RE,
     EMAIL_RE,
     NO_BOT_NAME,
+    WEBHOOK_PREFIX,
     MalformedMember,
     MemberKind,
     MemberRef,
     malformed_email,
+    webhook_refused,
 )
 
 USER_PREFIX = "user:"
@@ -166,6 +168,8 @@ def parse_channel_member(text: str) -> MemberRef:
         if not name:
             raise MalformedMember(f"bot reference {text!r} has no bot name", NO_BOT_NAME)
         return MemberRef.bot(name)
+    if lowered.startswith(WEBHOOK_PREFIX):
+        raise webhook_refused(text)
     if EMAIL_RE.match(text):
         ref = MemberRef.user(text)
         why = malformed_id(ref)

@@ -95,6 +95,12 @@ def why_unread(exc: ValueError) -> str:
     return exc.why if isinstance(exc, MalformedMember) else str(exc)
 
 
+def webhook_refused(text: str) -> MalformedMember:
+    """A ``webhook:`` reference, which no kind manages: one message for every kind (a
+    channel's list said "malformed email address": QA-GN Q-GN-1/3)."""
+    return MalformedMember(f"{NO_WEBHOOKS}: {quoted(text)}", NO_WEBHOOKS)
+
+
 def malformed_email(text: str) -> MalformedMember:
     """What is said of ``text``, which ``EMAIL_RE`` refuses: the control or invisible
     character it holds, if any, by its escape (``\\u200b``: shown as nothing otherwise)."""
@@ -164,10 +170,10 @@ class MemberRef:
                 raise MalformedMember(f"bot reference {text!r} has no bot name", NO_BOT_NAME)
             return cls.bot(name)
         if text.lower().startswith(WEBHOOK_PREFIX):
-            raise MalformedMember(f"webhooks are never managed: {quoted(text)}", NO_WEBHOOKS)
+            raise webhook_refused(text)
         if text.lower().startswith(CHANNEL_USER_PREFIXES):  # no e-mail has a ':' before '@'
             raise ValueError(
-                f"{text!r} names a channel user: only {_user_id_lists()} and settings.yaml's "
+                f"{quoted(text)} names a channel user: only {_user_id_lists()} and settings.yaml's "
                 "`protected:` take user:ID and AppInstanceUser ARNs (a room and a group, "
                 "shared by every kind, take e-mail addresses and bot:NAME)"
             )

@@ -119,3 +119,28 @@ def test_a_long_whole_number_given_for_text_keeps_its_length_apart_from_the_hint
         f"{tmp_path}/x.yaml:3: rooms.w.members[0]: expected a string, got the number "
         f"{digits[:80]}…(100 characters) (quote it)"
     ], result.stderr
+
+
+def test_a_webhook_in_a_channel_and_a_long_user_id_in_a_room_say_why(tmp_path: Path) -> None:
+    """QA-GN Q-GN-3: `webhook:Deploys` among a channel's members said "malformed email
+    address", where a room says "webhooks are never managed"; Q-GN-2: a `user:ID` in a
+    room was quoted whole in "names a channel user"."""
+    user = "user:" + "u" * 120
+    (tmp_path / "settings.yaml").write_text(
+        "account: 11111111-2222-3333-4444-555555555555\n"
+        "app_instances:\n  chat: {arn: 'arn:aws:chime:us-east-1:111122223333:app-instance/"
+        "chat', bearer: user:reconciler}\n"
+    )
+    (tmp_path / "c.yaml").write_text("channels:\n  lobby:\n    members: ['webhook:Deploys']\n")
+    (tmp_path / "r.yaml").write_text(f"rooms:\n  ops:\n    members: ['{user}']\n")
+    result = validate(tmp_path)
+    assert result.exit_code == 1
+    errors = [e.replace(f"{tmp_path}/", "") for e in result.stderr.splitlines()]
+    assert (
+        "c.yaml:3: channels.lobby.members[0]: webhooks are never managed: "
+        "'webhook:Deploys'" in errors
+    ), errors
+    said = [e for e in errors if e.startswith("r.yaml:3:")]
+    assert len(said) == 1 and said[0].startswith(
+        f"r.yaml:3: rooms.ops.members[0]: {user[:80]!r}…(125 characters) names a channel user"
+    ), errors
