@@ -59,8 +59,9 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> P
     multiple=True,
     metavar="ID",
     callback=accounts_given("the --desired directory's settings.yaml account, else every account"),
-    help="Chime account to import (repeatable). Default: `account` in the --desired "
-    "directory's settings.yaml, else every account ListAccounts shows.",
+    help="Chime account to import (repeatable). Default: `account` in the settings.yaml "
+    "of --out DIR (where it has one), else of the --desired directory, else every account "
+    "ListAccounts shows.",
 )
 @click.option(
     "--room",

@@ -73,7 +73,8 @@ class RoomsImport:
 
     def read(self) -> None:
         provider = open_directory(self.app)
-        self.accounts = _accounts(self.app, provider, self.request.scopes)
+        where = _governing(self.app.desired_dir, self.request.out)
+        self.accounts = _accounts(where, provider, self.request.scopes)
         progress = ProgressBar(self.app.console(stderr=True))
         try:
             self.found = _read(
@@ -159,11 +160,20 @@ class RoomsImport:
         )
 
 
-def _accounts(app: AppContext, provider: RoomsDirectory, given: Iterable[str]) -> list[str]:
+def _governing(desired: Path, out: Path | None) -> Path:
+    """The directory whose settings.yaml's ``account:`` is the default: ``--out``'s where
+    it has a settings.yaml (as for channels, and as the files written there are read),
+    else the --desired directory's (QA-GO Q-GO-3)."""
+    if out is not None and settings_account(out)[0] is not None:
+        return out
+    return desired
+
+
+def _accounts(where: Path, provider: RoomsDirectory, given: Iterable[str]) -> list[str]:
     explicit = sorted({a.strip() for a in given if a.strip()})
     if explicit:
         return explicit
-    _, account = settings_account(app.desired_dir)
+    _, account = settings_account(where)
     if account:
         return [account]
     found = provider.list_accounts()
