@@ -174,10 +174,14 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
         targets: dict[TargetKey, LiveTarget] = {}
         scoped: dict[tuple[str, MemberRef], str] = {}
         refusals: dict[tuple[str, MemberRef], Refusal] = {}
+        unplanned = {k: Unplanned(None, p.message) for k, p in twice.items()}
         for t, reading in zip(found, readings, strict=True):
             if reading is None:
                 shown = f"meeting {t.key.name} (id {ids[t.key]}) {ENDED}"
                 notices.append(LiveProblem(t.key, t.location, shown, target_id=ids[t.key]))
+                if t.key in twice:  # read, and found ended: said beside the refusal (Q-GO-2)
+                    ended = LiveTarget(t.key, ids[t.key], ())
+                    unplanned[t.key] = Unplanned(ended, f"{twice[t.key].message}; and {shown}")
                 continue
             features, members = reading
             most = _own_maximum(features)
@@ -218,7 +222,9 @@ class MeetingsProvider(ClientProvider[MeetingsApi]):
             notices=tuple(notices),
             elsewhere_ids=elsewhere,
             refused=refusals,
-            unplanned={k: Unplanned(targets.get(k), p.message) for k, p in twice.items()},
+            unplanned={
+                k: Unplanned(targets[k], u.why) if k in targets else u for k, u in unplanned.items()
+            },
         )
 
     def read_ids(self, targets: Sequence[tuple[TargetKey, str]]) -> dict[TargetKey, LiveTarget]:
