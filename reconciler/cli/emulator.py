@@ -11,7 +11,7 @@ from types import FrameType
 import click
 
 from reconciler.cli.context import AppContext, pass_app
-from reconciler.cli.options import FiniteFloatRange, verbose_option_for
+from reconciler.cli.options import FiniteFloatRange, WordedIntRange, verbose_option_for
 from reconciler.early_stop import STOPPED_EARLY
 from reconciler.emulator import EmulatorServer, FaultConfig, is_loopback
 from reconciler.emulator.seed import read_seed
@@ -37,7 +37,7 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "--port",
     default=8642,
     show_default=True,
-    type=click.IntRange(0, 65535),
+    type=WordedIntRange(0, 65535),
     help="Port to listen on; 0 picks a free one (read it from the first line of output).",
 )
 @click.option(
@@ -51,7 +51,7 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "--latency-ms",
     default=0,
     show_default=True,
-    type=click.IntRange(0, 60_000),
+    type=WordedIntRange(0, 60_000),
     help="Delay added to every API call.",
 )
 @click.option(
@@ -115,7 +115,7 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
 )
 @click.option(
     "--retry-after",
-    type=click.IntRange(0, 3600),
+    type=WordedIntRange(0, 3600),
     metavar="SECONDS",
     help="Send this Retry-After header with every 503 ServiceUnavailableException, as "
     "chime-sdk-meetings models it (RetryAfterSeconds).  [default: none]",

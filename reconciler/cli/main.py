@@ -18,6 +18,7 @@ from reconciler.cli import commands
 from reconciler.cli.argv import ArgvError, normalise, unknown_command
 from reconciler.cli.context import AppContext
 from reconciler.cli.given import given_as, option
+from reconciler.cli.options import WordedIntRange
 from reconciler.closed_output import (
     EXIT_OUTPUT_CLOSED,
     OutputClosed,
@@ -210,7 +211,7 @@ Environment:
     "--parallelism",
     default=8,
     show_default=True,
-    type=click.IntRange(1, 64),
+    type=WordedIntRange(1, 64),
     help="Targets read and applied at once.",
 )
 @option(

@@ -30,7 +30,7 @@ class FiniteFloatRange(click.FloatRange):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         try:
-            number = float(value)
+            number = float(_no_underscore(value))
         except (TypeError, ValueError):
             # click's own words, 'is not a valid finite float range', name its type (Q-GI-5)
             self.fail(f"{value!r} is not a number.", param, ctx)
@@ -44,6 +44,34 @@ class FiniteFloatRange(click.FloatRange):
             words = "is not less than" if self.max_open else "is more than"
             self.fail(f"{value!r} {words} {high:g}.", param, ctx)
         return super().convert(value, param, ctx)
+
+
+class WordedIntRange(click.IntRange):
+    """``click.IntRange`` refusing as ``FiniteFloatRange`` does: the value quoted as typed,
+    the bound in words (``'-1' is less than 0.``), not click's ``-1 is not in the range
+    0<=x<=60000.``; a value that is no whole number says so (QA-GO Q-GO-1)."""
+
+    name = "whole number range"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            number = int(_no_underscore(value))
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a whole number.", param, ctx)
+        low, high = self.min, self.max
+        if low is not None and number < low:
+            self.fail(f"{value!r} is less than {low}.", param, ctx)
+        if high is not None and number > high:
+            self.fail(f"{value!r} is more than {high}.", param, ctx)
+        return super().convert(number, param, ctx)
+
+
+def _no_underscore(value: Any) -> Any:
+    """``value``, refused (ValueError) where it is text with an underscore: Python's
+    ``int()`` and ``float()`` read ``1_0`` as 10, which no user means (QA-GO Q-GO-1)."""
+    if isinstance(value, str) and "_" in value:
+        raise ValueError(value)
+    return value
 
 
 def accounts_given(default: str) -> Callable[[click.Context, click.Parameter, Any], Any]:

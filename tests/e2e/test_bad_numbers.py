@@ -234,3 +234,48 @@ def test_an_until_that_is_no_date_the_tool_reads_is_refused(
             "through that day, in UTC) or a time with a zone (2026-12-01T18:00:00Z)"
         ]
     assert calls() == {}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [  # as the float options say it (Q-GM-5), not click's "-1 is not in the range 0<=x<=..."
+        (
+            ("emulator", "--port", "7650", "--latency-ms", "-1"),
+            "Error: Invalid value for '--latency-ms': '-1' is less than 0.",
+        ),
+        (
+            ("emulator", "--port", "70000"),
+            "Error: Invalid value for '--port': '70000' is more than 65535.",
+        ),
+        (
+            ("emulator", "--port", "7650", "--retry-after", "3601"),
+            "Error: Invalid value for '--retry-after': '3601' is more than 3600.",
+        ),
+        (
+            ("--parallelism", "0", "plan"),
+            "Error: Invalid value for '--parallelism': '0' is less than 1.",
+        ),
+        (  # not click's "is not a valid integer range"
+            ("emulator", "--port", "7650", "--latency-ms", "1.5"),
+            "Error: Invalid value for '--latency-ms': '1.5' is not a whole number.",
+        ),
+        (  # Python's int() and float() read 1_0 as 10 (QA-GO Q-GO-1)
+            ("emulator", "--port", "7650", "--latency-ms", "1_0"),
+            "Error: Invalid value for '--latency-ms': '1_0' is not a whole number.",
+        ),
+        (
+            ("apply", "--auto-approve", "--watch", "--interval", "1_0"),
+            "Error: Invalid value for '--interval': '1_0' is not a number.",
+        ),
+    ],
+)
+def test_a_bad_whole_number_option_says_it_as_the_float_options_do(
+    bridge: EmulatorServer,
+    cli: Cli,
+    calls: Callable[[], dict[str, int]],
+    args: tuple[str, ...],
+    message: str,
+) -> None:
+    run = cli(*args)
+    assert (run.exit_code, run.stdout, run.err_lines[-1:]) == (1, "", [message])
+    assert calls() == {}
