@@ -11,7 +11,7 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import target_option, text_or_json_option
 from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError, UsageError
-from reconciler.governance.explaining import explain, member_refs
+from reconciler.governance.explaining import explain, read_member
 from reconciler.live import LiveState
 from reconciler.member_argument import refuse_long_member
 from reconciler.planner import plan as make_plan
@@ -52,16 +52,16 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
     """
     refuse_long_member(member)  # Q-GE-3
     try:
-        refs = member_refs(member)
+        refs, why = read_member(member)
     except ValueError as exc:
-        raise UsageError(
-            f"MEMBER {quoted(member)}: {why_unread(exc)} (give an e-mail address, bot:NAME or "
-            "user:ID)"
-        ) from None
+        raise _unread(member, exc) from None
     session = Session.open(app)
     unknown = unknown_target_errors(session.desired.targets, targets)
     if unknown:
         raise UsageError(unknown[0])
+    declared = {t.key.kind for t in session.desired.targets}
+    if why is not None and declared.isdisjoint(refs):  # read only by kinds none declares
+        raise _unread(member, why)  # as audit says it, before any call (QA-GP Q-GP-1)
     # a meeting declared twice is read all the same: where the member is live (Q-GM-4)
     live = session.read(session.scope(targets), twins=True)
     planned = make_plan(session.desired, live, targets=targets or None, now=app.now)
@@ -112,3 +112,11 @@ def _spellings(
 
 
 COMMANDS = [explain_command]
+
+
+def _unread(member: str, why: ValueError) -> UsageError:
+    """MEMBER that no kind declared reads: the first refusing kind's reason."""
+    return UsageError(
+        f"MEMBER {quoted(member)}: {why_unread(why)} (give an e-mail address, bot:NAME or "
+        "user:ID)"
+    )

@@ -58,7 +58,10 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> P
     "accounts",
     multiple=True,
     metavar="ID",
-    callback=accounts_given("the --desired directory's settings.yaml account, else every account"),
+    callback=accounts_given(
+        "the settings.yaml account of --out DIR, else of the --desired directory, else every "
+        "account"
+    ),
     help="Chime account to import (repeatable). Default: `account` in the settings.yaml "
     "of --out DIR (where it has one), else of the --desired directory, else every account "
     "ListAccounts shows.",

@@ -156,6 +156,13 @@ def member_refs(text: str) -> dict[str, MemberRef]:
     """``text`` as each registered kind reads a member (an e-mail address, ``bot:NAME``,
     ...); raises ValueError (the first kind's message) when no kind can read it, and
     for an empty ``text`` the one reason there is (not a kind's "malformed email": Q-GB-5)."""
+    return read_member(text)[0]
+
+
+def read_member(text: str) -> tuple[dict[str, MemberRef], ValueError | None]:
+    """``member_refs``, with the first refusing kind's reason (None when every kind reads
+    it): why the text is no member of the kinds that refuse it, for a desired state that
+    declares only those (QA-GP Q-GP-1: ``webhook:X`` is an ExternalUserId to meetings)."""
     if not text.strip():
         raise ValueError(EMPTY_REFERENCE)
     refs: dict[str, MemberRef] = {}
@@ -167,7 +174,7 @@ def member_refs(text: str) -> dict[str, MemberRef]:
             first_error = first_error or exc
     if not refs and first_error is not None:
         raise first_error
-    return refs
+    return refs, first_error
 
 
 def _target(

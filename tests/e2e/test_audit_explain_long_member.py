@@ -102,3 +102,26 @@ def test_a_long_user_id_or_webhook_is_quoted_cut_short(
     shown = f"{member[:80]!r}…({len(member)} characters)"
     assert run.err_lines[0].startswith(f"Error: MEMBER {shown}: {why}"), run.stderr
     assert run.err_lines[0].count("x" * 70) == 1 and len(run.err_lines[0]) < 300
+
+
+@pytest.mark.parametrize(
+    ("member", "why"),
+    [
+        ("webhook:Deploys", "webhooks are never managed (give "),
+        ("bot:", "a bot reference with no bot name"),
+    ],
+)
+@pytest.mark.parametrize("command", ["audit", "explain"])
+def test_a_member_no_declared_kind_reads_is_refused_alike_before_any_call(
+    cli: Cli, ready: None, emulator: Any, command: str, member: str, why: str
+) -> None:
+    """QA-GP Q-GP-1: with no meeting declared, `explain webhook:Deploys` read every target
+    (a meeting reads any ExternalUserId) and then blamed "no declared meeting", where audit
+    said "webhooks are never managed" before any call. Now both say the rooms' reason."""
+    before = emulator.calls()
+    run = cli(command, member)
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert run.err_lines[0].startswith(f"Error: MEMBER {member!r}: "), run.stderr
+    assert why in run.err_lines[0], run.stderr
+    assert "meeting" not in run.err_lines[0], run.stderr
+    assert emulator.calls() == before

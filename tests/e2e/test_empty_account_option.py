@@ -49,7 +49,8 @@ def test_import_account_empty_is_refused_and_writes_nothing(
     assert run.exit_code == 1
     assert run.stderr.splitlines() == [
         "Error: --account: an empty value names no account; give an account id, or leave "
-        "the option out for the --desired directory's settings.yaml account, else every account"
+        "the option out for the settings.yaml account of --out DIR, else of the --desired "
+        "directory, else every account"
     ]
     assert sorted(p.name for p in workdir.iterdir()) == before
 
