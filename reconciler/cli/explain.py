@@ -117,6 +117,5 @@ COMMANDS = [explain_command]
 def _unread(member: str, why: ValueError) -> UsageError:
     """MEMBER that no kind declared reads: the first refusing kind's reason."""
     return UsageError(
-        f"MEMBER {quoted(member)}: {why_unread(why)} (give an e-mail address, bot:NAME or "
-        "user:ID)"
+        f"MEMBER {quoted(member)}: {why_unread(why)} (give an e-mail address, bot:NAME or user:ID)"
     )
