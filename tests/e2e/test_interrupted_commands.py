@@ -57,12 +57,20 @@ def start(cwd: Path, argv: list[str], env: dict[str, str] | None = None) -> subp
     )
 
 
+def readable(fd: int) -> bool:
+    """``fd`` has something to read within PATIENCE_S. poll, not select: a worker of the
+    whole suite may hold file descriptors past select()'s 1,024 ("filedescriptor out of
+    range in select()", seen in a clean clone's run)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(PATIENCE_S * 1000))
+
+
 def interrupt_once_printing(child: subprocess.Popen[str], signum: int) -> tuple[int, str, str]:
     """Wait for the child's first output (more than a pipe holds is coming: it then waits
     for a reader), signal it, and read what it printed."""
     assert child.stdout is not None
-    readable, _, _ = select.select([child.stdout], [], [], PATIENCE_S)
-    assert readable, "printed nothing"
+    assert readable(child.stdout.fileno()), "printed nothing"
     child.send_signal(signum)
     return finish(child, timeout=PROMPT_S + 5)
 
@@ -288,8 +296,7 @@ def read_until(fd: int, text: str) -> str:
     """What the child wrote on ``fd`` up to and including ``text`` (unbuffered reads)."""
     seen = b""
     while text.encode() not in seen:
-        readable, _, _ = select.select([fd], [], [], PATIENCE_S)
-        assert readable, f"never printed {text!r}: {seen.decode()!r}"
+        assert readable(fd), f"never printed {text!r}: {seen.decode()!r}"
         chunk = os.read(fd, 65536)
         assert chunk, f"ended before {text!r}: {seen.decode()!r}"
         seen += chunk
