@@ -20,12 +20,12 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from reconciler.desired.arns import FORMS
-from reconciler.desired.shown import SHOWN, clipped, named
+from reconciler.desired.shown import clipped, named
 from reconciler.desired.written import WrittenDateTime, not_finite
 from reconciler.desired.yamlpos import Path, Positions
 from reconciler.errors import Problem
 from reconciler.governance.entries import strip_tags
-from reconciler.quoted import cut, quoted
+from reconciler.quoted import SHOWN, cut, quoted
 from reconciler.refs import Location
 
 _PLAIN_KEY = re.compile(r"^[\w@+:-][\w@+:.-]*$")  # \w: letters of any script

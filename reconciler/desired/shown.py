@@ -6,8 +6,7 @@ made an error line of 100,092 characters)."""
 from __future__ import annotations
 
 from reconciler.desired.spec_base import MAX_NAME_LENGTH
-
-SHOWN = 80  # characters of a value (or of a name over the limit) shown back in a message
+from reconciler.quoted import SHOWN  # one length for every value shown back (re-read item 1)
 
 
 def clipped(name: str) -> tuple[str, str]:
