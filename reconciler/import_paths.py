@@ -2,21 +2,20 @@
 Q-FY-1, Q-FY-7): a file there is written over only when every target it declares is one
 this import writes into it again (``--force``'s refresh) and it holds nothing but targets;
 one that declares another target (another account's room of the same name, a hand-edited
-channel file) or anything else (``groups:``, ``owners:``: QA-LD Q-LD-11) is never
-replaced, and the import takes another name beside it."""
+channel file) or groups (``groups:``, their ``owners:``: QA-LD Q-LD-11) is never
+replaced, and the import takes another name beside it. What each file declares is the
+loader's reading of it (``by_file``), never a second one."""
 
 from __future__ import annotations
 
 import itertools
 import os
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from reconciler import kinds
-from reconciler.desired.model import DesiredTarget
+from reconciler.desired.model import DesiredState, DesiredTarget
 
 # the longest file name import makes of a name (a room's, an account's, a label)
 SLUG_MAX = 80
@@ -38,53 +37,46 @@ def numbered(base: str) -> Iterator[str]:
         yield f"{base}-{n}"
 
 
-def by_file(targets: Iterable[DesiredTarget]) -> dict[str, list[DesiredTarget]]:
-    """The targets a desired state declares, by the file (its path as loaded) of each."""
+@dataclass(frozen=True)
+class InDir:
+    """What DIR declares, by file (its path as loaded), as the loader read it: the targets
+    of each file, and the files that define groups (``groups:``). Never read a second way
+    (QA-LE Q-LE-6: a second reading with PyYAML's YAML 1.1 took a file the loader reads
+    for another, one with a tab after a ``:``, as no file of targets)."""
+
+    targets: Mapping[str, Sequence[DesiredTarget]] = field(default_factory=dict)
+    grouped: frozenset[str] = frozenset()
+
+    def get(self, file: str, default: Sequence[DesiredTarget] = ()) -> Sequence[DesiredTarget]:
+        return self.targets.get(file, default)
+
+
+def by_file(state: DesiredState | None) -> InDir:
+    """What a desired state (DIR's before the import; None: no files) declares, by file."""
+    if state is None:
+        return InDir()
     found: dict[str, list[DesiredTarget]] = {}
-    for t in targets:
+    for t in state.targets:
         found.setdefault(t.location.file, []).append(t)
-    return found
+    return InDir(found, state.grouped)
 
 
-def kept(
-    path: Path, declared: Mapping[str, Collection[DesiredTarget]], again: Collection[object]
-) -> bool:
+def kept(path: Path, declared: InDir, again: Collection[object]) -> bool:
     """Whether ``import --out`` must leave the file at ``path`` as it is and take another
     name beside it, for every kind alike: the file declares a target not in ``again`` (those
     this import writes into it again: none without ``--force``, as the targets DIR declares
-    are then left as they are), or holds anything but targets (``declares_others``). Any
-    other file at ``path`` (one whose every declaration is written again, or an empty one)
-    is in the way: written over with ``--force``, refused without it ("1 file exists
-    already ... use --force")."""
+    are then left as they are), or defines groups. Any other file at ``path`` (one whose
+    every declaration is written again, or an empty one) is in the way: written over with
+    ``--force``, refused without it ("1 file exists already ... use --force")."""
     return is_there(path) and declares_others(path, declared, again)
 
 
-def declares_others(
-    path: Path, declared: Mapping[str, Collection[DesiredTarget]], own: Collection[object]
-) -> bool:
+def declares_others(path: Path, declared: InDir, own: Collection[object]) -> bool:
     """Whether the file at ``path`` declares a target not in ``own`` (those written into it
-    again), or anything but targets (``holds_more``): writing over it would drop that
-    declaration without a word."""
-    return any(t not in own for t in declared.get(str(path), ())) or holds_more(path)
-
-
-def holds_more(path: Path) -> bool:
-    """Whether the file at ``path`` holds anything but targets' sections (``rooms:``,
-    ``channels:``, ...): ``groups:``, ``owners:``, any other key with a value, or text
-    that is no YAML mapping (kept: only a file of targets is ever written over). One that
-    cannot be read (a folder there, no permission) is the write's to refuse, as before."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError:
-        return False
-    except (UnicodeError, yaml.YAMLError):
-        return True
-    if data is None:
-        return False
-    if not isinstance(data, dict):
-        return True
-    sections = set(kinds.sections())
-    return any(key not in sections and value is not None for key, value in data.items())
+    again), or defines groups: writing over it would drop that declaration without a
+    word."""
+    file = str(path)
+    return any(t not in own for t in declared.get(file)) or file in declared.grouped
 
 
 def is_there(path: Path) -> bool:

@@ -125,6 +125,7 @@ def _load(directory: Path, now: dt.datetime | None, found: Found | None) -> Desi
         rates=loader.declared.rates,
         digest=source_files.digest(sources),
         files=tuple(s.display for s in sources),
+        grouped=frozenset(g.location.file for g in loader.declared.groups.values()),
         owned=resolved.owned,
         policy=loader.declared.policy,
         drift=str(getattr(loader.declared.settings, "drift", "all")),

@@ -150,6 +150,9 @@ class DesiredState:
     protected: frozenset[MemberRef] = frozenset()
     digest: str = ""  # sha256 over the files' paths and bytes: a saved plan checks it
     files: tuple[str, ...] = ()
+    # the files (as ``files`` names them) that define groups (``groups:``), read by the
+    # loader as every file is: what ``import --out`` never writes over (QA-LE Q-LE-6)
+    grouped: frozenset[str] = frozenset()
     owned: tuple[Ownership, ...] = ()  # `owners:` of targets and groups, for CODEOWNERS
     policy: Policy = field(default_factory=Policy)  # settings.yaml governance keys
     rates: Mapping[str, float | None] = field(default_factory=dict)  # quota -> requests/s

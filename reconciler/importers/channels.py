@@ -201,7 +201,7 @@ def documents(
     not, as the preview has every room; no file, and no ``channels: {}`` document, for an
     app instance with none (elastic channels are never written)."""
     several = len(desired.app_instances) > 1
-    in_files = import_paths.by_file(desired.targets)
+    in_files = import_paths.by_file(desired)
     taken: set[str] = set()  # the files of this import, case-folded
     files = {}
     written: list[InstanceChannels] = []
@@ -267,7 +267,7 @@ def _channel_file(
     instance: AppInstanceSetting,
     out: Path | None,
     force: bool,
-    declared: Mapping[str, Sequence[DesiredTarget]],
+    declared: import_paths.InDir,
     taken: set[str],
     channels: Sequence[ImportedChannel] = (),
 ) -> tuple[str, str | None, str | None]:

@@ -113,7 +113,7 @@ class RoomsImport:
         # are still left.
         shared = self.found.namesakes
         found = declared_rooms(rooms, declared, shared)
-        in_files = import_paths.by_file(declared)
+        in_files = import_paths.by_file(self.request.before)  # ``declared``, by file
 
         def blocked(room: ImportedRoom, relative: str) -> bool:
             # a file declaring another room (another account's, a case twin) is never

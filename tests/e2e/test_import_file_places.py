@@ -503,3 +503,24 @@ def test_help_names_the_files_import_writes_as_it_names_them(cli: Any) -> None:
     assert "is never written over, even with --force: import takes another name" in text
     assert "imports again the rooms and channels of the files it writes (a refresh)" in text
     assert "DIR/channels/LABEL.yaml (LABEL: the label lower-cased, made safe;" in text
+
+
+def test_force_refreshes_a_file_the_loader_reads_as_targets_only(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """QA-LE Q-LE-6: whether a file holds more than targets was decided by reading it a
+    second time with PyYAML's YAML 1.1, which refuses a tab after `rooms:` that the
+    loader (and validate) read: the file was taken for one holding more, kept, and the
+    room not refreshed, without a word why. Now the loader's reading decides."""
+    emulator.reset(_chat_seed())
+    tabbed = "rooms:\t# a tab after the colon: YAML 1.2 reads it\n  ops:\n    members: []\n"
+    desired = write_desired({"settings.yaml": f"account: {A}\n", "rooms/ops.yaml": tabbed})
+    assert cli(*UNPACED, "validate").exit_code == 0
+    run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
+    assert run.exit_code == 0, run.stderr
+    assert "Left 1 room as they are" not in run.stdout
+    assert _files(desired) == ["rooms/ops.yaml", "settings.yaml"]
+    room = yaml.safe_load((desired / "rooms" / "ops.yaml").read_text(encoding="utf-8"))
+    assert room["rooms"]["ops"]["members"] == ["alice@example.com"]
+    plan = cli(*UNPACED, "plan")
+    assert (plan.exit_code, plan.lines[-1]) == (0, NO_CHANGES), plan.stderr
