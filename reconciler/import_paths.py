@@ -3,8 +3,10 @@ Q-FY-1, Q-FY-7): a file there is written over only when every target it declares
 this import writes into it again (``--force``'s refresh) and it holds nothing but targets;
 one that declares another target (another account's room of the same name, a hand-edited
 channel file) or groups (``groups:``, their ``owners:``: QA-LD Q-LD-11) is never
-replaced, and the import takes another name beside it. What each file declares is the
-loader's reading of it (``by_file``), never a second one."""
+replaced, and the import takes another name beside it; nor, with ``--force``, one that
+holds what import cannot read from Chime (``hand_edits``: ``owners:``, ``until:``, ...:
+QA-LE Q-LE-7), whose targets are left as they are, with a note (``not_refreshed``). What
+each file declares is the loader's reading of it (``by_file``), never a second one."""
 
 from __future__ import annotations
 
@@ -15,10 +17,16 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reconciler import kinds
 from reconciler.desired.model import DesiredState, DesiredTarget
+from reconciler.governance.grant import Grant
+from reconciler.prose import listed
+from reconciler.render.safe import shown
 
 # the longest file name import makes of a name (a room's, an account's, a label)
 SLUG_MAX = 80
+# the hand edits a note of a file --force keeps names, before "and N more"
+EDITS_SHOWN = 4
 _SLUG_DROP = re.compile(r"[^a-z0-9._-]+")
 
 
@@ -77,6 +85,52 @@ def declares_others(path: Path, declared: InDir, own: Collection[object]) -> boo
     word."""
     file = str(path)
     return any(t not in own for t in declared.get(file)) or file in declared.grouped
+
+
+def hand_edits(target: DesiredTarget) -> list[str]:
+    """What the declaration of ``target`` holds that import cannot read from Chime, so that
+    writing its file again from Chime (``--force``'s refresh) would drop it (QA-LE
+    Q-LE-7): its ``owners:`` and ``safety:``, a group entry (import writes each member
+    itself), a member's ``until:`` / ``reason:`` / ``ticket:`` (an ended one too: written
+    again, the member would have the role for good). Said of every kind alike, in the
+    words of the entry that declares it (``channel ops``); [] for what import wrote."""
+    of = f"{kinds.get(target.key.kind).words.entry_noun} {shown(target.key.name)}"
+    found: list[str] = []
+    if target.owners:
+        found.append(f"the owners: of {of}")
+    if target.safety:
+        found.append(f"the safety: of {of}")
+    paths = [(m.ref, p) for m in (*target.members, *target.expired) for p in m.provenance]
+    paths += [(m.ref, p) for m in target.members for p in m.expired]
+    groups = sorted({p.via[0] for _, p in paths if p.via})
+    found += [f"the group entry @{shown(g)} in {of}" for g in groups]
+    dated: dict[str, list[str]] = {}
+    for ref, p in paths:
+        if not p.via and p.grant is not None and not p.grant.empty:
+            keys = dated.setdefault(str(ref), [])
+            keys += [k for k in _grant_keys(p.grant) if k not in keys]
+    found += [f"the {'/'.join(k)} of {shown(ref)} in {of}" for ref, k in sorted(dated.items())]
+    return found
+
+
+def _grant_keys(grant: Grant) -> list[str]:
+    keys = [("until:", grant.until), ("reason:", grant.reason), ("ticket:", grant.ticket)]
+    return [key for key, value in keys if value is not None]
+
+
+def not_refreshed(path: Path, targets: Sequence[DesiredTarget]) -> str:
+    """The note for a file ``--force`` keeps as it holds ``hand_edits`` of ``targets``:
+    named, each once (a channel and its moderators share an entry), the first few."""
+    edits = list(dict.fromkeys(e for t in targets for e in hand_edits(t)))
+    shown_edits = edits[:EDITS_SHOWN]
+    if len(edits) > EDITS_SHOWN:
+        shown_edits.append(f"{len(edits) - EDITS_SHOWN} more")
+    return (
+        f"Note: {path} is not written again (--force): it holds {listed(shown_edits)}, "
+        "which import cannot read from Chime and a refresh would drop: it is kept as it "
+        "is. `chime-reconciler import --adopt` writes the members Chime has that it lacks "
+        "into it; to refresh it from Chime, remove those lines first."
+    )
 
 
 def is_there(path: Path) -> bool:

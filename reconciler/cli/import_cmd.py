@@ -86,7 +86,9 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> P
     "--force",
     is_flag=True,
     help="Overwrite files in the way, and import again the rooms and channels of the files "
-    "it writes (channels/LABEL.yaml too, when every channel it declares is read).",
+    "it writes (channels/LABEL.yaml too, when every channel it declares is read); never a "
+    "file holding what Chime does not have (owners:, until:, reason:, ticket:, safety:, a "
+    "group entry): it is kept, and a Note names those edits.",
 )
 @click.option(
     "--prune",
@@ -139,7 +141,11 @@ def import_(
     rooms and channels, is never written over, even with --force: import takes another
     name beside it. Any other file in the way (an empty one too) is not overwritten
     unless --force, which also imports again the rooms and channels of the files it
-    writes (a refresh). The directory is validated afterwards, as validate does (an
+    writes (a refresh). A refresh never drops a hand edit import cannot read from Chime:
+    a file whose rooms or channels hold owners:, a member's until:, reason: or ticket:,
+    safety: or a group entry is kept as it is (its targets left as they are), and a Note
+    names those edits; import --adopt writes Chime's new members into it. Comments in a
+    file written again are not kept. The directory is validated afterwards, as validate does (an
     error: exit 1), its governance rules for the files written (what DIR's other files
     broke before is said apart).
 

@@ -294,13 +294,21 @@ def _channel_file(
             if path is None:
                 break
             mine = [t for t in declared.get(str(path), ()) if _ours(t, instance)]
-            own = _read_again(mine, instance, channels) if force else []
+            read_again = _read_again(mine, instance, channels) if force else []
+            # one holding what import cannot read from Chime is kept (owners:, ...: Q-LE-7)
+            own = [t for t in read_again if not import_paths.hand_edits(t)]
             if not import_paths.kept(path, declared, own):  # the rule of every kind
                 taken.add(relative.casefold())
                 again = str(path) if force and import_paths.is_there(path) else None
                 return relative, again, note  # the kept file's note too
             if force and note is None and not import_paths.declares_others(path, declared, mine):
-                note = _not_refreshed(path, [t for t in mine if t not in own])
+                unread = [t for t in mine if t not in read_again]
+                edited = [t for t in read_again if t not in own]
+                note = (
+                    _not_refreshed(path, unread)
+                    if unread
+                    else import_paths.not_refreshed(path, edited)
+                )
     taken.add(relative.casefold())
     return relative, None, note
 

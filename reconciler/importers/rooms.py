@@ -114,12 +114,14 @@ class RoomsImport:
         shared = self.found.namesakes
         found = declared_rooms(rooms, declared, shared)
         in_files = import_paths.by_file(self.request.before)  # ``declared``, by file
+        edited = {room for room, t in found.items() if import_paths.hand_edits(t)}
 
         def blocked(room: ImportedRoom, relative: str) -> bool:
             # a file declaring another room (another account's, a case twin) is never
             # written over, even with --force: the room gets another name (Q-FY-7); the
-            # rule of every kind (import_paths.kept)
-            again = [found[room]] if force and room in found else []
+            # rule of every kind (import_paths.kept); nor is one holding what import
+            # cannot read from Chime (owners:, until:, ...: Q-LE-7): its room is left
+            again = [found[room]] if force and room in found and room not in edited else []
             return import_paths.kept(out / relative, in_files, again)
 
         paths = directory_paths(rooms, blocked)
@@ -147,6 +149,8 @@ class RoomsImport:
         report = _gone(self.found.gone)
         if leave:
             report.append(_left_as_they_are(leave))
+        if force:  # why --force did not refresh them
+            report.extend(_not_refreshed([t for r, t in leave.items() if r in edited]))
         report.extend(u.line for u in unclear)
         return Imported(
             files=files,
@@ -258,6 +262,15 @@ def _gone(gone: Sequence[tuple[str, Room]]) -> list[str]:
 def _left_as_they_are(leave: dict[ImportedRoom, DesiredTarget]) -> str:
     rooms = sorted(leave, key=lambda r: (r.account, r.name.casefold(), r.name, r.room_id))
     return left_as_they_are("room", [(r.name, leave[r].location) for r in rooms])
+
+
+def _not_refreshed(declared: Iterable[DesiredTarget]) -> list[str]:
+    """A note per file ``--force`` did not write again as it holds hand edits of these
+    rooms' declarations, which a refresh would drop (Q-LE-7)."""
+    by_file: dict[str, list[DesiredTarget]] = {}
+    for target in declared:
+        by_file.setdefault(target.location.file, []).append(target)
+    return [import_paths.not_refreshed(Path(f), ts) for f, ts in sorted(by_file.items())]
 
 
 def _summary(rooms: Sequence[ImportedRoom], accounts: Sequence[str]) -> str:
