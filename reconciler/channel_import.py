@@ -197,6 +197,14 @@ def channels_document(
     return sections_document([InstanceChannels(instance, label, tuple(channels))], prune=prune)
 
 
+def elastic_comment(channel: ImportedChannel) -> str:
+    """The comment line that names an elastic channel left out of a channels file."""
+    return (
+        f"# Left out: {shown(channel.name)} ({shown(channel.arn)}) is an elastic channel "
+        "(not managed)."
+    )
+
+
 def sections_document(sections: Sequence[InstanceChannels], *, prune: bool = False) -> str:
     """One desired-state document with the channels of these app instances under one
     ``channels:`` key (``channels: {}`` when none is written)."""
@@ -211,10 +219,7 @@ def sections_document(sections: Sequence[InstanceChannels], *, prune: bool = Fal
     for section in sections:
         for c in sorted(section.channels):
             if c.elastic:
-                lines.append(
-                    f"# Left out: {shown(c.name)} ({shown(c.arn)}) is an elastic channel "
-                    "(not managed)."
-                )
+                lines.append(elastic_comment(c))
     managed = [(s, c) for s in sections for c in s.managed]
     if not managed:
         return "\n".join([*lines, "channels: {}", ""])

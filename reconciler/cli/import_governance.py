@@ -24,15 +24,18 @@ from pathlib import Path
 
 import click
 
+from reconciler import importers, kinds
 from reconciler.cli.context import AppContext
+from reconciler.cli.directory import settings_has
 from reconciler.cli.import_dir import load_at_run
 from reconciler.cli.policy_errors import governance_problems
 from reconciler.desired import files as source_files
 from reconciler.desired.model import DesiredState
-from reconciler.errors import DesiredStateError, Problem
+from reconciler.errors import DesiredStateError, Problem, UsageError
 from reconciler.governance import policy
 from reconciler.governance.expiry import as_of
 from reconciler.path_checks import is_dir
+from reconciler.prose import listed
 
 
 def state_before(app: AppContext, out: Path) -> DesiredState | None:
@@ -47,11 +50,25 @@ def state_before(app: AppContext, out: Path) -> DesiredState | None:
         return load_at_run(app, out)
     except DesiredStateError:
         click.echo(
-            f"Nothing was written: {out} is not a valid desired state, so the rooms it "
-            "declares are unknown. Fix the problems below (or import into another directory):",
+            f"Nothing was written: {out} is not a valid desired state, so the "
+            f"{_imported_kinds(out)} it declares are unknown. Fix the problems below (or "
+            "import into another directory):",
             err=True,
         )
         raise
+
+
+def _imported_kinds(out: Path) -> str:
+    """What DIR declares that import compares with what it reads, in the kinds' words: the
+    kinds import imports whose scope DIR's settings.yaml names (``Kind.scope_setting``:
+    ``account``, ``app_instances``), or every one where it names none or cannot be read
+    (QA-LE Q-LE-8: "the rooms it declares" of a DIR of channels only)."""
+    importable = [k for k in kinds.all_kinds() if importers.importable(k.id)]
+    try:
+        named = [k for k in importable if settings_has(out, k.scope_setting)]
+    except UsageError:  # said by validate's errors below
+        named = []
+    return listed([k.words.plural for k in named or importable])
 
 
 def moment(app: AppContext, before: DesiredState | None) -> dt.datetime:

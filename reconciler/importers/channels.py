@@ -13,7 +13,7 @@ directory whose settings.yaml names ``app_instances`` stops the import before an
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from reconciler import import_paths
 from reconciler.channel_import import (
     ImportedChannel,
     InstanceChannels,
+    elastic_comment,
     left_out,
     sections_document,
 )
@@ -229,7 +230,12 @@ def documents(
             )
             unclear.extend(ambiguous)
         left.extend(declared)
-        elastic.extend(sorted((c.name, c.arn) for c in wanted if c.elastic))
+        # named unless a file of DIR names it already, as an import wrote it: a note on
+        # every import again said what nothing changed (QA-LE Q-LE-8)
+        theirs = {t.location.file for t in desired.targets if _ours(t, s)} if out else set()
+        elastic.extend(
+            sorted((c.name, c.arn) for c in wanted if c.elastic and not _commented(c, theirs))
+        )
         names = Counter(c.name for c in channels)
         section = InstanceChannels(
             s.arn,
@@ -261,6 +267,21 @@ def documents(
         tuple(elastic),
         tuple(kept),
     )
+
+
+def _commented(channel: ImportedChannel, files: Iterable[str]) -> bool:
+    """Whether one of ``files`` (DIR's, of the channel's app instance) has the comment an
+    import writes of the elastic ``channel`` (``elastic_comment``): a comment, which no
+    YAML reading sees, looked for as a line."""
+    line = elastic_comment(channel)
+    for file in sorted(files):
+        try:
+            text = Path(file).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if line in text.splitlines():
+            return True
+    return False
 
 
 def _channel_file(
@@ -355,9 +376,12 @@ def _private_unlisted(instance: AppInstanceSetting, bearer: str) -> str:
     """The warning for an app instance whose PRIVATE channels its bearer may not list
     (ListChannels' ``Privacy=PRIVATE`` refused, ForbiddenException): AWS tells not how
     many there are, so import cannot say which it leaves out (QA-LD Q-LD-8)."""
+    n = len(instance.bearers)
+    # with several bearers, which one was refused: ListChannels is the first's (Q-LE-8)
+    which = f", the first of its {n} bearers (ListChannels is called as it)," if n > 1 else ""
     return (
         f"Warning: app instance {shown(instance.label)} ({shown(instance.arn)}): its bearer "
-        f"{shown(bearer)} may not list its PRIVATE channels (ListChannels: "
+        f"{shown(bearer)}{which} may not list its PRIVATE channels (ListChannels: "
         "ForbiddenException; AWS lists them to AppInstanceAdmins only), so none of them is "
         "imported, however many there are: only the PUBLIC channels are. Make every bearer "
         "an AppInstanceAdmin (CreateAppInstanceAdmin) and import again."

@@ -474,6 +474,30 @@ def test_import_into_an_invalid_desired_state_writes_nothing(
     assert files_under(out) == ["mine.yaml", "settings.yaml"]
 
 
+def test_an_invalid_directory_of_channels_only_is_said_to_declare_channels(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    """QA-LE Q-LE-8 (a): a DIR of channels only was said to declare "rooms"; the kinds
+    named are those whose scope its settings.yaml names."""
+    emulator.reset(small_seed())
+    out = tmp_path / "d"
+    out.mkdir()
+    chat = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
+    (out / "settings.yaml").write_text(
+        f'app_instances:\n  chat: {{arn: "{chat}", bearer: "user:reconciler"}}\n'
+    )
+    (out / "mine.yaml").write_text("channels:\n  web: {members: [nobody]}\n")
+
+    result = run(emulator, out, "import", "--out", str(out))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"Nothing was written: {out} is not a valid desired state, so the channels it "
+        "declares are unknown. Fix the problems below (or import into another directory):"
+    )
+    assert files_under(out) == ["mine.yaml", "settings.yaml"]
+
+
 def test_import_again_adopts_only_new_rooms_and_keeps_hand_edits(
     emulator: EmulatorServer, tmp_path: Path
 ) -> None:

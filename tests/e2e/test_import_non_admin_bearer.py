@@ -136,3 +136,40 @@ def test_import_says_a_bearer_may_not_list_the_private_channels(
     assert preview.exit_code == 0, preview.stderr
     assert WARNING in preview.err_lines, preview.stderr
     assert "secret" not in preview.stdout
+
+
+def test_with_several_bearers_the_warning_says_which_was_refused(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """QA-LE Q-LE-8 (c): with `bearers:` a list, the warning named the first bearer as
+    "its bearer", as if it were the only one: now it says which of them ListChannels was
+    called as."""
+    emulator.reset(
+        {
+            "app_instances": [
+                {
+                    "arn": CHAT,
+                    "name": "chat",
+                    "admins": ["reconciler"],  # alice is not one
+                    "users": [{"id": u} for u in ("reconciler", "alice", "bob")],
+                    "channels": [
+                        {"name": "news", "id": "news", "members": ["alice", "bob"]}
+                        | {"moderators": ["alice"]},
+                        {"name": "secret", "id": "secret", "members": ["bob"]}
+                        | {"privacy": "PRIVATE"},
+                    ],
+                }
+            ],
+        }
+    )
+    settings = (
+        f"app_instances:\n  chat:\n    arn: {CHAT}\n    bearers: [user:alice, user:reconciler]\n"
+    )
+    write_desired({"settings.yaml": settings})
+    run = cli(*UNPACED, "import", "--out", "desired-state")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert (
+        f"Warning: app instance chat ({CHAT}): its bearer user:alice "
+        "(desired-state/settings.yaml:4), the first of its 2 bearers (ListChannels is called "
+        "as it), may not list its PRIVATE channels (ListChannels: "
+    ) in run.stderr, run.stderr
