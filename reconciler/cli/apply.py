@@ -63,6 +63,7 @@ from reconciler.render.apply import (
     render_apply_json,
     render_unmade,
 )
+from reconciler.render.limits import refused_by
 from reconciler.runner import began
 from reconciler.shard import Shard
 
@@ -108,7 +109,7 @@ class PlanErrorsError(ReconcilerError):
     @classmethod
     def counting(cls, n: int, refusals: int = 0) -> PlanErrorsError:
         """``refusals``: the safety rules that refuse it too, counted apart (Q-GK-5)."""
-        refused = f" and is refused by {counted(refusals, 'safety rule')}" if refusals else ""
+        refused = f" and {refused_by(refusals)}" if refusals else ""
         unsafe = ", with --allow-unsafe to apply it all the same" if refusals else ""
         return cls(
             f"Nothing was applied: the plan has {counted(n, 'error')}{refused} (above). "
@@ -123,7 +124,7 @@ class PlanRefusedError(ReconcilerError):
     @classmethod
     def counting(cls, n: int) -> PlanRefusedError:
         return cls(
-            f"Nothing was applied: the plan is refused by {counted(n, 'safety rule')} "
+            f"Nothing was applied: the plan {refused_by(n)} "
             "(above). To apply it all the same, run apply again with --allow-unsafe."
         )
 
