@@ -189,3 +189,30 @@ def test_the_verification_lines_name_each_twin_bot_by_its_id(
     assert [line for line in run.err_lines if line.startswith("  ? ")] == [
         "  ? - bot:Pager (id b1) (Member) in one: still there when read after the apply (as Member)"
     ]
+
+
+@pytest.mark.parametrize("prune", [True, False])
+def test_explain_shows_each_twin_bot_of_a_room_by_its_id(
+    twins: EmulatorServer, write_desired: Any, cli: Any, prune: bool
+) -> None:
+    """QA-LE Q-LE-9: `explain bot:Pager` of a room with two Pagers showed one section,
+    `live: Member`, for the first of them only: the other's role, and what the plan does
+    with it, were not said. Now one section for each, named as the plan names them."""
+    rooms(write_desired, prune=prune)
+    run = cli("explain", "bot:Pager")
+    assert run.exit_code == 0, run.stderr
+    outcome = (
+        "the plan removes it (prune is on)"
+        if prune
+        else ("kept: not declared, and this target does not prune")
+    )
+    lives = [line for line in run.lines if line.startswith(("  live:", "  plan:"))]
+    assert lives == [
+        "  live: Member (as bot:Pager (id b1))",
+        f"  plan: {outcome}",
+        "  live: Member (as bot:Pager (id b2))",
+        f"  plan: {outcome}",
+    ]
+    assert run.lines[-1].startswith(
+        "Of the desired state's targets, bot:Pager is declared in 0 and live in 1 "
+    )
