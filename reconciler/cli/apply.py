@@ -63,6 +63,8 @@ from reconciler.render.apply import (
     render_apply_json,
     render_unmade,
 )
+from reconciler.render.limits import refused_by
+from reconciler.render.twin_bots import Twins, plan_twins
 from reconciler.runner import began
 from reconciler.shard import Shard
 
@@ -108,7 +110,7 @@ class PlanErrorsError(ReconcilerError):
     @classmethod
     def counting(cls, n: int, refusals: int = 0) -> PlanErrorsError:
         """``refusals``: the safety rules that refuse it too, counted apart (Q-GK-5)."""
-        refused = f" and is refused by {counted(refusals, 'safety rule')}" if refusals else ""
+        refused = f" and {refused_by(refusals)}" if refusals else ""
         unsafe = ", with --allow-unsafe to apply it all the same" if refusals else ""
         return cls(
             f"Nothing was applied: the plan has {counted(n, 'error')}{refused} (above). "
@@ -123,7 +125,7 @@ class PlanRefusedError(ReconcilerError):
     @classmethod
     def counting(cls, n: int) -> PlanRefusedError:
         return cls(
-            f"Nothing was applied: the plan is refused by {counted(n, 'safety rule')} "
+            f"Nothing was applied: the plan {refused_by(n)} "
             "(above). To apply it all the same, run apply again with --allow-unsafe."
         )
 
@@ -339,6 +341,7 @@ def apply(
     else:
         applied = Applied(ApplyResult(()))
     result = ApplyResult(applied.result.results + left)
+    twins = plan_twins(plan)  # two bots of one name: each by its id, as the plan names them
     unwritten = False  # the output was closed after the changes: --out goes on
     failure: str | None = None  # or could not be written (a full disk): the same
 
@@ -352,7 +355,7 @@ def apply(
         try:
             if acted and (not quiet or asks):
                 closing.print()
-            lines = render_apply(result, checked) if acted else [plan.summary_line()]
+            lines = render_apply(result, checked, twins) if acted else [plan.summary_line()]
             for line in lines:
                 closing.print(line, highlight=False, markup=False)
         except BrokenPipeError:
@@ -404,7 +407,7 @@ def apply(
             with contextlib.suppress(OSError):
                 click.echo(f"Error: {unwritable}", err=True)
         if unwritten and fmt != "json":  # the changes not made, named where they are read
-            _say_unmade(result, checked, plan_shown=shows)
+            _say_unmade(result, checked, twins, plan_shown=shows)
     if unread is not None and (unwritten or interrupt.pressed()):  # before the own error
         with contextlib.suppress(OSError):
             click.echo(f"Error: {VerificationFailed(unread)}", err=True)
@@ -519,12 +522,13 @@ def _unchanged_since_asked(session: Session, plan: Plan) -> None:
             raise ApplyInterrupted(NOTHING_APPLIED)
 
 
-def _say_unmade(result: ApplyResult, checked: Checked, plan_shown: bool) -> None:
+def _say_unmade(result: ApplyResult, checked: Checked, twins: Twins, plan_shown: bool) -> None:
     """The output (stdout) was closed or could not be written once the changes were made:
     the changes that failed and those not attempted, each with why, on stderr, before the
     error's closing line counts them (QA-GA Q-GA-3: only the count was said); with no plan
     written before them (--quiet), what was applied as well."""
-    say_on_stderr(render_unmade(result) if plan_shown else render_apply(result, checked)[:-1])
+    unmade = render_unmade(result, twins)
+    say_on_stderr(unmade if plan_shown else render_apply(result, checked, twins)[:-1])
 
 
 def _check_writable(path: Path, what: str) -> None:

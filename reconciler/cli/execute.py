@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import click
 from rich.console import Console
@@ -46,6 +47,7 @@ from reconciler.render.apply import (
     render_interrupted,
     unverified_line,
 )
+from reconciler.render.twin_bots import Twins, plan_twins
 from reconciler.timing import timed
 
 VERIFYING = "Verifying: re-reading what changed"
@@ -79,7 +81,7 @@ def execute(session: Session, plan: Plan, out: Console) -> bool:
 
     def close(checked: Checked) -> None:
         out.print()
-        for line in render_apply(applied.result, checked):
+        for line in render_apply(applied.result, checked, plan_twins(plan)):
             out.print(line, highlight=False, markup=False)
 
     try:
@@ -100,6 +102,7 @@ VERIFY_INTERRUPTED = (
 # and the cause (``STOPPED_BY_INTERRUPT``, ``STOPPED_BY_CLOSED_OUTPUT``); apply writes its
 # --out result there.
 StoppedHook = Callable[[Applied, str], None]
+Name = TypeVar("Name")  # how the verification finds a member by name: its ref, or as spelt
 
 
 def run_changes(
@@ -138,6 +141,7 @@ def run_changes(
     end with exit 130, as after the first (QA-EJ Q-EJ-1: it quit in the middle, nothing
     said and no --out result)."""
     started = time.monotonic()
+    twins = plan_twins(plan)  # two bots of one name: each by its id, as the plan names them
     early = EarlyReads(session)
     ledger = Ledger(plan)
     done: Applied | None = None  # the calls done: what they did
@@ -156,7 +160,7 @@ def run_changes(
         writing = not err and aside is not None and aside.thread.is_alive()
         if writing:
             mute_stdout()
-        say_quitting(known.result, err or writing)
+        say_quitting(known.result, err or writing, twins)
         if stopped is not None:
             stopped(known, STOPPED_BY_INTERRUPT)
         click.echo(f"Error: {interrupted_summary(known.result)}", err=True)
@@ -187,12 +191,12 @@ def run_changes(
             saying = True
         applied = done
         if isinstance(failed, BrokenPipeError):
-            closed = stopped_by_closed_output(result)
+            closed = stopped_by_closed_output(result, twins)
             if stopped is not None:
                 stopped(applied, STOPPED_BY_CLOSED_OUTPUT)
             raise closed
         if (reason := output_failure(failed)) is not None:  # a full disk under stdout
-            full = stopped_by_failed_output(result, reason)
+            full = stopped_by_failed_output(result, reason, twins)
             if stopped is not None:
                 stopped(applied, STOPPED_BY_FAILED_OUTPUT)
             raise full
@@ -200,7 +204,7 @@ def run_changes(
             raise failed
         if interrupt.requested():
             click.echo(err=err)
-            for line in render_interrupted(result):
+            for line in render_interrupted(result, twins=twins):
                 click.echo(line, err=err)
             if stopped is not None:
                 stopped(applied, STOPPED_BY_INTERRUPT)
@@ -210,29 +214,31 @@ def run_changes(
     return applied
 
 
-def say_quitting(result: ApplyResult, err: bool) -> None:
+def say_quitting(result: ApplyResult, err: bool, twins: Twins | None = None) -> None:
     """What a second interrupt leaves (``render_interrupted``), as after the first."""
     with contextlib.suppress(Exception):  # the output gone: quit all the same
         click.echo(err=err)
-        for line in render_interrupted(result):
+        for line in render_interrupted(result, twins=twins):
             click.echo(line, err=err)
 
 
-def stopped_by_closed_output(result: ApplyResult) -> OutputClosed:
+def stopped_by_closed_output(result: ApplyResult, twins: Twins | None = None) -> OutputClosed:
     """The apply stopped because its output was closed: what it applied and what not
     (on stderr, the output being gone), and the error that says so."""
     mute_stdout()
     with contextlib.suppress(BrokenPipeError):  # stderr gone too: nobody to tell
-        for line in render_interrupted(result, "the output was closed"):
+        for line in render_interrupted(result, "the output was closed", twins):
             click.echo(line, err=True)
     return OutputClosed(f"apply stopped; {applied_counts(result)}; run plan to see what is left.")
 
 
-def stopped_by_failed_output(result: ApplyResult, reason: str) -> OutputFailed:
+def stopped_by_failed_output(
+    result: ApplyResult, reason: str, twins: Twins | None = None
+) -> OutputFailed:
     """The apply stopped because its output could not be written (a full disk): what it
     applied and what not, on stderr, and the error that says so (exit 1)."""
     mute_stdout()
-    say_on_stderr(render_interrupted(result, failed_output(reason)))
+    say_on_stderr(render_interrupted(result, failed_output(reason), twins))
     what = f"apply stopped; {applied_counts(result)}; run plan to see what is left."
     return OutputFailed(reason, what)
 
@@ -322,12 +328,13 @@ def verify(session: Session, plan: Plan, applied: Applied) -> tuple[Unverified, 
         key: {(m.ref, m.ref.display): m.role for m in target.members}
         for key, target in live.items()
     }
+    twins = plan_twins(plan)  # two bots of one name: each by its id, as the plan names them
     checked = (
         _unverified(
             r.change,
             roles.get(r.change.target),
-            by_ref.get(r.change.target, {}),
-            spelt.get(r.change.target, {}),
+            _by_name(r.change, twins, by_ref),
+            _by_name(r.change, twins, spelt),
         )
         for r in result.results
         if r.ok and r.change.target not in gone
@@ -341,8 +348,18 @@ def verify(session: Session, plan: Plan, applied: Applied) -> tuple[Unverified, 
             err=True,
         )
         for u in missing:
-            click.echo(unverified_line(u), err=True)
+            click.echo(unverified_line(u, twins), err=True)
     return missing
+
+
+def _by_name(
+    change: Change, twins: Twins, found: Mapping[TargetKey, Mapping[Name, RoleValue]]
+) -> Mapping[Name, RoleValue]:
+    """The members of ``change``'s target by name (``found``), or none where ``change``'s
+    member is one of two bots of that name there (``twins``): its id alone says whether
+    it is there; its namesake's role is not its own (QA-LE Q-LE-9: a twin removed was
+    "still there" for the other one)."""
+    return {} if (change.target, change.member) in twins else found.get(change.target, {})
 
 
 def _unverified(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from reconciler.plan import Plan
 from reconciler.prose import counted
+from reconciler.render.limits import refused_by
 from reconciler.render.safe import shown
 
 FIELDS = {"errors": "errors", "refusals": "safety.violations"}  # the JSON document's
@@ -25,8 +26,7 @@ def problem_lines(plan: Plan, fmt: str, *, refused: bool, noun: str = "plan") ->
         parts.append(f"has {counted(n, 'error')}")
         fields.append(FIELDS["errors"])
     if refusals:
-        n = len(refusals)
-        parts.append(f"is refused by {counted(n, 'safety rule')}")
+        parts.append(refused_by(len(refusals)))
         fields.append(FIELDS["refusals"])
     if not parts:
         return []

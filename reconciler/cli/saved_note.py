@@ -14,10 +14,10 @@ from typing import Any
 
 from reconciler.cli.context import AppContext
 from reconciler.plan import Plan
-from reconciler.prose import counted
 from reconciler.redact import has_secrets
 from reconciler.redirected import redirected
 from reconciler.regular_file import not_regular
+from reconciler.render.limits import refused_by
 
 PROG = "chime-reconciler"
 
@@ -47,8 +47,8 @@ def saved_note(
     named = str(out) if behind is None else behind.name
     saved = str(out) if behind is None or named is None else f"{out} ({named})"
     if result.errors:  # and the safety rules it breaks, not overridden (Q-GK-5)
-        breaks = f" and breaks {_rules(result)}" if result.violations and not allow_unsafe else ""
-        return f"Saved the {what} to {saved}; it has errors{breaks}, so apply will refuse it."
+        refused = f" and {_refused(result)}" if result.violations and not allow_unsafe else ""
+        return f"Saved the {what} to {saved}; it has errors{refused}, so apply will refuse it."
     if not result.has_changes:
         return f"Saved the {what} to {saved}; it has no changes to apply."
     if named is None:
@@ -65,10 +65,10 @@ def saved_note(
     if missing:  # not recorded (the shards differ, or were not saved with --out)
         how = f"Apply it with {missed} added to"
     if result.violations:
-        breaks = f"Saved the {what} to {saved}; it breaks {_rules(result)}"
-        head = f"{breaks}, overridden by --allow-unsafe (apply needs it too)."
+        refused = f"Saved the {what} to {saved}; it {_refused(result)}"
+        head = f"{refused}, overridden by --allow-unsafe (apply needs it too)."
     if result.violations and not allow_unsafe:
-        head = f"{breaks}, so apply refuses it."
+        head = f"{refused}, so apply will refuse it."
         how = "To override the safety rules and apply it all the same"
         how += f", add {missed} to" if missing else ""
     note = f"{head} {how}:\n  {shlex.join(words)}"
@@ -80,9 +80,9 @@ def saved_note(
     return note
 
 
-def _rules(result: Plan) -> str:
-    """``1 safety rule``, ``2 safety rules``: the refusals the plan lists."""
-    return counted(len(result.violations), "safety rule")
+def _refused(result: Plan) -> str:
+    """``is refused by 1 safety rule``: the refusals the plan lists."""
+    return refused_by(len(result.violations))
 
 
 # an origin key and its option

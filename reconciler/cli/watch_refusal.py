@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from reconciler.plan import Plan
 from reconciler.prose import counted
-from reconciler.render.limits import limits_source
+from reconciler.render.limits import limits_source, refused_by
 
 STOPPED = "the watch stopped (nothing more is applied)"
 
@@ -19,8 +19,8 @@ def refusal_lines(plan: Plan, number: int) -> list[str]:
     else:
         source = limits_source(plan.violations)
         why = (
-            f"round {number}'s plan breaks the safety rules ({source}), which a watch "
-            "applies only with --allow-unsafe"
+            f"round {number}'s plan {refused_by(len(plan.violations))} ({source}), which "
+            "only --allow-unsafe overrides in a watch"
         )
     lines = [f"Error: {why}; {STOPPED}:"]
     lines.extend(f"Error: {line}" for line in (*plan.errors, *(str(v) for v in plan.violations)))

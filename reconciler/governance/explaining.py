@@ -17,7 +17,7 @@ from reconciler.governance.grant import NO_GRANT, Ending
 from reconciler.kinds import Kind
 from reconciler.live import LiveMember, LiveProblem, LiveState, declared_match, refusal_in
 from reconciler.plan import Action, Change, Plan, TargetPlan
-from reconciler.refs import EMPTY_REFERENCE, MemberRef, Provenance, TargetKey
+from reconciler.refs import EMPTY_REFERENCE, MemberKind, MemberRef, Provenance, TargetKey
 from reconciler.refused_adds import refused_add
 from reconciler.refused_targets import error_at
 from reconciler.safety import refusing
@@ -104,10 +104,15 @@ def _sections(
 ) -> list[TargetExplanation]:
     """The member in ``t``: one section; or, where the live state has it by none of its
     own reference but by others (``spellings``: bots of its name, by their ARNs), one for
-    each of those it has, as the plan names it there."""
+    each of those it has, as the plan names it there; or, where it has several bots of
+    its name by that name (a room lists bots by name: QA-LE Q-LE-9), one for each, by its
+    id, as the plan names them (``bot:Pager (id b1)``)."""
     tp = planned.get(t.key)
     unplanned = live.unplanned.get(t.key) if tp is None else None
     lt = unplanned.target if unplanned is not None else live.targets.get(t.key)
+    ids = sorted({m.member_id for m in lt.members if m.ref == ref}) if lt is not None else []
+    if ref.kind is MemberKind.BOT and len(ids) > 1:
+        return [_section(ref, t, live, plan, tp, desired, now, live_id=i) for i in ids]
     others: list[MemberRef] = []
     if lt is not None and not any(m.ref == ref for m in lt.members):
         there = {m.ref for m in lt.members}
@@ -126,9 +131,10 @@ def _section(
     desired: DesiredState,
     now: dt.datetime,
     as_live: MemberRef | None = None,
+    live_id: str | None = None,
 ) -> TargetExplanation:
     """The member ``ref`` in ``t`` (``as_live``: as the plan names it there, where that is
-    not ``ref``)."""
+    not ``ref``; ``live_id``: the one of several bots of its name there)."""
     its = as_live or ref
     unplanned = live.unplanned.get(t.key) if tp is None else None
     # why the plan refuses the target, or this member of it (``LiveState.refused``: the
@@ -140,7 +146,9 @@ def _section(
     else:
         refused = refusal_in(live.refused.get((tp.target_id, its), ()), t.key)
     ending = protection_ending(desired, its)  # a protection that ends
-    one = _target(ref, t, live, tp, now, its in desired.protected, refused, as_live, ending)
+    one = _target(
+        ref, t, live, tp, now, its in desired.protected, refused, as_live, ending, live_id
+    )
     if one.outcome is Outcome.NOT_READ and refused:  # the plan's located reason (Q-EE-4)
         one = replace(one, detail=refused)
     if one.outcome in OUTCOMES.values():  # a change: is the plan refused for it?
@@ -187,6 +195,7 @@ def _target(
     refused: str = "",
     as_live: MemberRef | None = None,
     ending: Ending | None = None,
+    live_id: str | None = None,
 ) -> TargetExplanation:
     """``member`` in ``t``: declared as ``member``, live and planned as ``as_live`` where
     the plan names it so there (one of the bots of its name: QA-FP Q-FP-2); ``ending``:
@@ -199,7 +208,7 @@ def _target(
     unplanned = live.unplanned.get(t.key) if tp is None else None
     if unplanned is not None:  # the plan refuses it as a whole: as read, if read (Q-BJ-2)
         lt = unplanned.target
-    lm = _live_member(its, dm, lt.members) if lt is not None else None
+    lm = _live_member(its, dm, lt.members, live_id) if lt is not None else None
     if dm is not None and lm is not None and lt is not None:
         matched = declared_match(dm.ref, lt.members)
         if matched is not None and matched.member_id != lm.member_id:
@@ -250,7 +259,7 @@ def _target(
         role_word=kind.words.role,
         changed_to=_changed_to(change, dm, kind),
         read=lt is not None,
-        live_as=str(as_live) if as_live is not None else None,
+        live_as=str(as_live) if as_live is not None else _twin(its, lm, live_id),
     )
 
 
@@ -280,13 +289,25 @@ def _differ(lm: LiveMember | None, dm: DesiredMember | None) -> bool:
     return lm is not None and dm is not None and lm.role != dm.role
 
 
+def _twin(its: MemberRef, lm: LiveMember | None, live_id: str | None) -> str | None:
+    """``bot:Pager (id b1)``: the one of several bots of its name a section is, as the
+    plan names it (as ``render.twin_bots.named`` does); None for any other member."""
+    return f"{its} (id {lm.member_id})" if live_id is not None and lm is not None else None
+
+
 def _live_member(
-    member: MemberRef, dm: DesiredMember | None, members: Iterable[LiveMember]
+    member: MemberRef,
+    dm: DesiredMember | None,
+    members: Iterable[LiveMember],
+    live_id: str | None = None,
 ) -> LiveMember | None:
-    """The live member ``member`` names. Several share its ref when meeting attendees'
+    """The live member ``member`` names (``live_id``: the one of that id, one of several
+    bots of its name). Several share its ref when meeting attendees'
     e-mail ExternalUserIds differ only in case: the one spelled as MEMBER is written, else
     the one the plan keeps for the declaration (``live.declared_match``)."""
     found = [m for m in members if m.ref == member]
+    if live_id is not None:
+        return next((m for m in found if m.member_id == live_id), None)
     spelled = min((m for m in found if m.ref.display == member.display), default=None, key=_ID)
     return spelled or declared_match(dm.ref if dm is not None else member, found)
 

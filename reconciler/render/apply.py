@@ -92,10 +92,11 @@ def absent_note(r: ChangeResult) -> str:
     return f"removed as {before}, not added back as {after} (absent now: apply again adds it): "
 
 
-def unverified_line(u: Unverified) -> str:
+def unverified_line(u: Unverified, twins: Twins = frozenset()) -> str:
     """``  ? + bob@example.com (Member) in ops: not found as Member when read after the
-    apply (now: absent)``."""
-    return shown(f"  ? {_done_change(u.change)}: {u.found}")
+    apply (now: absent)``; one of ``twins`` (the plan's: ``plan_twins``) with its id, as
+    the plan named it (QA-LE Q-LE-9)."""
+    return shown(f"  ? {_done_change(u.change, twins)}: {u.found}")
 
 
 def done_line(r: ChangeResult, twins: Twins = frozenset()) -> str:
@@ -186,9 +187,8 @@ def render_interrupted(
     changed by delete and create stopped between the two: absent now). After a second
     interrupt that quit without waiting for the calls in flight, those changes come before
     the last list: ``In flight when it quit (may have been made; plan shows):``. Two
-    bots of one name (``twins``; by default those its changes name) each with its id."""
-    if twins is None:
-        twins = changed_twins(r.change for r in result.results)
+    bots of one name (``twins``: the plan's, and those its changes name) each with its id."""
+    twins = _twins(result, twins)
     lines = []
     split = Partition.of(result)
     applied, failed, skipped = split.applied, split.failed, split.skipped
@@ -317,7 +317,17 @@ VERIFIED = Checked()  # every change done found so, or nothing to check (a watch
 NOT_VERIFIED = Checked(unknown=True)  # the re-read failed or was interrupted
 
 
-def render_apply(result: ApplyResult, checked: Checked = VERIFIED) -> list[str]:
+def _twins(result: ApplyResult, twins: Twins | None) -> Twins:
+    """The bots to name by their ids: those of ``twins`` (the plan's: ``plan_twins``, which
+    knows the namesakes the plan leaves unmanaged or keeps protected: QA-LE Q-LE-9) and
+    those two of ``result``'s changes name."""
+    changed = changed_twins(r.change for r in result.results)
+    return changed if twins is None else twins | changed
+
+
+def render_apply(
+    result: ApplyResult, checked: Checked = VERIFIED, twins: Twins | None = None
+) -> list[str]:
     """``Apply complete! ...``; every write done but not verified (``checked``):
     ``Apply incomplete: applied, not verified. Memberships: ...`` (QA-AH Q-AH-3: as the
     JSON result's ``complete`` and the exit code); or what was done, then what failed,
@@ -330,9 +340,9 @@ def render_apply(result: ApplyResult, checked: Checked = VERIFIED) -> list[str]:
         return [f"Apply complete! {memberships}"]
     split = Partition.of(result)
     failed, skipped, done = split.unmade, split.skipped, split.applied
-    twins = changed_twins(r.change for r in result.results)  # each named by its id too
+    twins = _twins(result, twins)  # each named by its id too
     lines = ["Applied:", *_done_lines(done, twins)] if done else []
-    lines += render_unmade(result)
+    lines += render_unmade(result, twins)
     not_attempted = f", {number(len(skipped))} not attempted" if skipped else ""
     return [
         *lines,
@@ -341,10 +351,10 @@ def render_apply(result: ApplyResult, checked: Checked = VERIFIED) -> list[str]:
     ]
 
 
-def render_unmade(result: ApplyResult) -> list[str]:
+def render_unmade(result: ApplyResult, twins: Twins | None = None) -> list[str]:
     """What ``render_apply`` lists of the changes not made: ``Failed:`` (each with its
     error) and ``Not attempted:`` (each with why), with none of the ``Applied:`` list."""
-    twins = changed_twins(r.change for r in result.results)
+    twins = _twins(result, twins)
     split = Partition.of(result)
     failed, skipped = split.unmade, split.skipped
     lines = []

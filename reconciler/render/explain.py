@@ -13,7 +13,7 @@ from rich.console import Console
 
 from reconciler import kinds
 from reconciler.governance.explain import Explanation, TargetExplanation, seconds, to_json
-from reconciler.prose import counted
+from reconciler.prose import number
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown_values
 
@@ -57,11 +57,15 @@ def target_lines(t: TargetExplanation, e: Explanation) -> list[str]:
     return out
 
 
+OUTSIDE = "audit reads the rooms and channels outside them too"
+
+
 def summary_line(e: Explanation) -> str:
+    """The closing count, of the targets explain reads: the desired state's (QA-LE
+    Q-LE-9: "live in 1 target" read as all of Chime, where the bot was in another room)."""
     if not e.targets:
         return f"{e.member} is neither declared nor live in any declared target."
-    return f"{e.member} is declared in {_n(e.declared)} and live in {_n(e.live)}."
-
-
-def _n(count: int) -> str:
-    return counted(count, "target")
+    return (
+        f"Of the desired state's targets, {e.member} is declared in {number(e.declared)} and "
+        f"live in {number(e.live)} ({OUTSIDE})."
+    )

@@ -1,6 +1,8 @@
-"""Where the safety limits a plan breaks come from, for the line under the refusals:
-settings.yaml's ``safety:``, targets' own ``safety:`` in their files, or both. Derived from
-the violations (each names its setting: ``safety.max_removals`` or
+"""How a plan the safety rules refuse is said, in every line that says it (plan, apply,
+saved plans, a watch's round: QA-LE Q-LE-5, one verb): ``is refused by 2 safety rules``
+(``refused_by``); and where the limits it breaks come from, for the line under the
+refusals: settings.yaml's ``safety:``, targets' own ``safety:`` in their files, or both.
+Derived from the violations (each names its setting: ``safety.max_removals`` or
 ``rooms.all-hands.safety.max_removals``), so the line never blames the wrong file."""
 
 from __future__ import annotations
@@ -8,9 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from reconciler.plan import SafetyViolation
+from reconciler.prose import counted
 
 SETTINGS = "settings.yaml `safety:`"
 MAX_NAMED = 3  # owners named before "and N more"
+
+
+def refused_by(count: int) -> str:
+    """``is refused by 1 safety rule``, ``is refused by 2 safety rules``: the refusals of
+    a plan (``count`` of its violations), after its subject ("the plan", "it")."""
+    return f"is refused by {counted(count, 'safety rule')}"
 
 
 def limits_source(violations: Iterable[SafetyViolation], name: Callable[[str], str] = str) -> str:

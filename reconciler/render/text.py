@@ -44,7 +44,7 @@ from reconciler.render.governance import (
     grant_text,
     kept_lines,
 )
-from reconciler.render.limits import limits_source
+from reconciler.render.limits import limits_source, refused_by
 from reconciler.render.safe import shown, shown_values
 from reconciler.render.twin_bots import named, twin_bots
 
@@ -55,9 +55,7 @@ NOTE_STYLE = "dim"
 ERROR_STYLE = "bold red"
 WARNING_STYLE = "bold yellow"
 DRIFT_STYLE = "yellow"
-UNSAFE_HINT = (
-    "This plan breaks the safety rules ({source}); apply refuses it unless --allow-unsafe is given."
-)
+UNSAFE_HINT = "This plan {refused} ({source}): apply applies it only with --allow-unsafe."
 ALLOWED_HINT = "Proceeding anyway: --allow-unsafe was given."
 CHANGE_INDENT = "  "
 NOTE_INDENT = "    "
@@ -128,7 +126,7 @@ class TextRenderer:
             out.append(Text())
             for v in plan.violations:
                 out.append(Text.assemble(("Error:", ERROR_STYLE), f" refusing this plan: {v}"))
-            out.append(Text(UNSAFE_HINT.format(source=limits_source(plan.violations))))
+            out.append(Text(unsafe_hint(plan)))
         return out
 
     def _shows(self, t: TargetPlan) -> bool:
@@ -179,9 +177,18 @@ def quiet_lines(plan: Plan, *, allow_unsafe: bool = False) -> list[str]:
         return [
             *errors,
             *(shown(f"Error: refusing this plan: {v}") for v in plan.violations),
-            UNSAFE_HINT.format(source=limits_source(plan.violations)),
+            unsafe_hint(plan),
         ]
     return [*errors, *(shown(f"Warning: unsafe plan: {v}") for v in plan.violations), ALLOWED_HINT]
+
+
+def unsafe_hint(plan: Plan) -> str:
+    """``This plan is refused by 1 safety rule (settings.yaml `safety:`): apply applies it
+    only with --allow-unsafe.``: under the refusals, how many, where their limits are set,
+    and the override."""
+    return UNSAFE_HINT.format(
+        refused=refused_by(len(plan.violations)), source=limits_source(plan.violations)
+    )
 
 
 def change_line(c: Change, twins: frozenset[MemberRef] = frozenset()) -> Text:

@@ -2,7 +2,9 @@
 names are not unique): the plan names each by its id as well, ``bot:Pager (id b1)``, as
 audit names them (QA-LD Q-LD-9) and as the JSON plan's ``member_id`` tells them apart;
 before, a plan listed ``- bot:Pager (Member)`` twice (QA-GH Q-GH-2). A channel lists such a
-twin by its ARN already (``reconciler.channel_refs``): its lines differ as they are."""
+twin by its ARN already (``reconciler.channel_refs``): its lines differ as they are.
+Apply's lines take the plan's twins (``plan_twins``: a twin whose namesake the plan leaves
+unmanaged or keeps protected is one too, QA-LE Q-LE-9), not only those its changes name."""
 
 from __future__ import annotations
 

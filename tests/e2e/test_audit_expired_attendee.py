@@ -51,7 +51,10 @@ def test_an_attendee_whose_entry_expired_is_audited_as_it_is_explained(
 ) -> None:
     explained = cli("--now", "2027-03-08", "explain", "dial-in-7")
     assert explained.exit_code == 0, explained.stderr
-    assert explained.lines[-1] == "dial-in-7 is declared in 0 targets and live in 0 targets."
+    assert explained.lines[-1] == (
+        "Of the desired state's targets, dial-in-7 is declared in 0 and live in 0 "
+        "(audit reads the rooms and channels outside them too)."
+    )
     audited = cli("--now", "2027-03-08", "audit", "dial-in-7")
     assert (audited.exit_code, audited.stderr) == (0, "")
     assert audited.lines == ["dial-in-7 in meetings:", "No meetings."]

@@ -62,7 +62,8 @@ def test_audit_and_explain_show_an_attendee_live_in_a_meeting_declared_twice(
     assert "declared more than once" in audited.stdout + audited.stderr
     explained = cli("explain", "alice@example.com")
     assert explained.lines[-1] == (
-        "alice@example.com is declared in 1 target and live in 2 targets."
+        "Of the desired state's targets, alice@example.com is declared in 1 and live in 2 "
+        "(audit reads the rooms and channels outside them too)."
     ), explained.stdout
     assert "declared more than once" in explained.stdout + explained.stderr
     # plan still refuses it unread

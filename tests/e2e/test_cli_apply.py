@@ -400,8 +400,8 @@ def test_unsafe_plan_is_not_applied_unless_allowed(
         "(safety.max_removals)",
         "Error: refusing this plan: [crowd] Too many removals: 91.67% is over 25.00% (11/12) "
         "(safety.max_removal_fraction)",
-        "This plan breaks the safety rules (settings.yaml `safety:`); apply refuses it unless "
-        "--allow-unsafe is given.",
+        "This plan is refused by 2 safety rules (settings.yaml `safety:`): apply applies it "
+        "only with --allow-unsafe.",
     ]
     assert refused.exit_code == 1
     # the outcome on stderr, as for a plan with errors (QA-GB Q-GB-2: nothing was said there)
@@ -494,8 +494,8 @@ def test_quiet_apply_of_an_unsafe_plan_says_why_it_is_refused(
         "Error: refusing this plan: [crowd] Too many removals: 91.67% is over 25.00% (11/12) "
         "(safety.max_removal_fraction)",
         # where the limits come from and the override, as without --quiet (QA-B Q-B-2)
-        "This plan breaks the safety rules (settings.yaml `safety:`); apply refuses it unless "
-        "--allow-unsafe is given.",
+        "This plan is refused by 2 safety rules (settings.yaml `safety:`): apply applies it "
+        "only with --allow-unsafe.",
         REFUSED,
     ]
     assert len(members("crowd")) == 12

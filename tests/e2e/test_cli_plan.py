@@ -339,8 +339,8 @@ def test_unsafe_plan_is_printed_then_refused_with_its_numbers(crowd: None, cli: 
         "",
         "Error: refusing this plan: [crowd] Too many removals: 83.33% is over 25.00% (10/12) "
         "(safety.max_removal_fraction)",
-        "This plan breaks the safety rules (settings.yaml `safety:`); apply refuses it unless "
-        "--allow-unsafe is given.",
+        "This plan is refused by 1 safety rule (settings.yaml `safety:`): apply applies it "
+        "only with --allow-unsafe.",
     ]
     assert run.exit_code == 1
 
@@ -479,8 +479,8 @@ def test_apply_quiet_and_plan_out_name_both_an_error_and_a_refusal(
     saved = cli("plan", "--out", "p.json")
     assert saved.exit_code == 1
     assert (
-        "Saved the plan to p.json; it has errors and breaks 1 safety rule, so apply will "
-        "refuse it." in saved.err_lines
+        "Saved the plan to p.json; it has errors and is refused by 1 safety rule, so apply "
+        "will refuse it." in saved.err_lines
     )
 
 

@@ -71,7 +71,10 @@ def test_explain_of_user_email_in_a_meeting_is_that_attendee(user_prefixed: None
         f"  live: {VIEWER}",
         "  plan: in sync: no change",
         "",
-        "user:bob@example.com is declared in 1 target and live in 1 target.",
+        (
+            "Of the desired state's targets, user:bob@example.com is declared in 1 and live in 1 "
+            "(audit reads the rooms and channels outside them too)."
+        ),
     ]
     doc = json.loads(cli("explain", "user:bob@example.com", "--format", "json").stdout)
     assert doc["member"] == "user:bob@example.com"
@@ -79,7 +82,10 @@ def test_explain_of_user_email_in_a_meeting_is_that_attendee(user_prefixed: None
     # the e-mail is the other attendee, undeclared
     plain = cli("explain", "bob@example.com")
     assert f"  live: {ALL}" in plain.lines
-    assert plain.lines[-1] == "bob@example.com is declared in 0 targets and live in 1 target."
+    assert plain.lines[-1] == (
+        "Of the desired state's targets, bob@example.com is declared in 0 and live in 1 "
+        "(audit reads the rooms and channels outside them too)."
+    )
 
 
 def test_audit_of_user_email_in_a_meeting_is_that_attendee(user_prefixed: None, cli: Cli) -> None:
@@ -133,7 +139,10 @@ def test_explain_of_a_padded_attendee_is_the_one_the_plan_removes(
         f"  live: {ALL}",
         "  plan: the plan removes it (prune is on)",
         "",
-        f"{member} is declared in 0 targets and live in 1 target.",
+        (
+            f"Of the desired state's targets, {member} is declared in 0 and live in 1 "
+            "(audit reads the rooms and channels outside them too)."
+        ),
     ]
     doc = json.loads(cli("explain", member, "--format", "json").stdout)
     assert doc["member"] == member

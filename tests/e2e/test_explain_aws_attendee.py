@@ -54,7 +54,10 @@ def test_explain_shows_awss_own_attendee_kept_in_its_meeting(
     assert run.exit_code == 0, run.stdout + run.stderr
     assert f"# meeting bridge (meeting_id {MEETING}, id {MEETING})" in run.lines
     assert "  plan: kept: AWS's own attendee (never managed)" in run.lines
-    assert f"{PIPELINE} is declared in 0 targets and live in 1 target." in run.lines
+    assert (
+        f"Of the desired state's targets, {PIPELINE} is declared in 0 and live in 1 "
+        "(audit reads the rooms and channels outside them too)."
+    ) in run.lines
 
 
 def test_audit_shows_awss_own_attendee_kept_in_its_meeting(

@@ -106,7 +106,10 @@ def test_explain_says_why_a_channel_was_not_read_and_fails_with_the_located_erro
         "  live: DEFAULT",
         "  plan: in sync: no change",
         "",
-        "user:u1 is declared in 2 targets and live in 1 target.",
+        (
+            "Of the desired state's targets, user:u1 is declared in 2 and live in 1 "
+            "(audit reads the rooms and channels outside them too)."
+        ),
     ]
     run = cli(*UNPACED, *NOW, "explain", "user:u1", "--format", "json")
     assert run.exit_code == 1

@@ -69,7 +69,10 @@ def test_each_bot_of_the_name_is_shown_live_where_the_channel_is_not_declared_wi
     assert doc["summary"] == {"declared": 0, "live": 1}
     text = cli(*UNPACED, "explain", "bot:Twin").stdout
     assert f"live: DEFAULT (as bot:{BOT_2})" in text and f"live: DEFAULT (as bot:{BOT_3})" in text
-    assert "bot:Twin is declared in 0 targets and live in 1 target." in text
+    assert (
+        "Of the desired state's targets, bot:Twin is declared in 0 and live in 1 "
+        "(audit reads the rooms and channels outside them too)."
+    ) in text
 
 
 def test_a_channel_declaring_the_shared_name_shows_both_bots_live_and_not_planned(

@@ -131,7 +131,10 @@ def test_a_spelling_the_plan_removes_is_explained_undeclared_as_plan_and_audit_s
     assert "  live: audio Receive, video None, content None" in text
     assert "  plan: the plan removes it (prune is on)" in text
     assert "  capabilities: not declared" in text, text
-    assert text[-1] == "Alice@Example.com is declared in 0 targets and live in 1 target."
+    assert text[-1] == (
+        "Of the desired state's targets, Alice@Example.com is declared in 0 and live in 1 "
+        "(audit reads the rooms and channels outside them too)."
+    )
     run = cli(*NOW, "explain", "Alice@Example.com", "--format", "json")
     [target] = json.loads(run.stdout)["targets"]
     assert (target["declared"], target["role"], target["plan"]["outcome"]) == (

@@ -82,8 +82,12 @@ def test_explain_lists_each_room_with_paths_until_reason_live_role_and_plan(
         "  live: Member",
         "  plan: in sync: no change",
         "",
-        "alice@example.com is declared in 2 targets and live in 2 targets.",
-    ]  # lounge is live but not declared: `audit` lists rooms outside the desired state
+        (
+            "Of the desired state's targets, alice@example.com is declared in 2 and live in 2 "
+            "(audit reads the rooms and channels outside them too)."
+        ),
+    ]  # lounge is live but not declared: `audit` lists rooms outside the desired state, and
+    # the closing line says it counts the desired state's targets only (QA-LE Q-LE-9)
 
 
 def test_explain_says_why_an_expired_member_goes_and_where_it_stays(
@@ -105,7 +109,10 @@ def test_explain_says_why_an_expired_member_goes_and_where_it_stays(
         "  live: Member",
         "  plan: kept: not declared, and this target does not prune",
         "",
-        "carol@example.com is declared in 0 targets and live in 2 targets.",
+        (
+            "Of the desired state's targets, carol@example.com is declared in 0 and live in 2 "
+            "(audit reads the rooms and channels outside them too)."
+        ),
     ]
 
 
@@ -135,7 +142,10 @@ def test_explain_a_declared_member_chime_does_not_know(
     assert run.lines[-3:] == [
         "  plan: the plan cannot add it: Chime has no such member (see `plan`)",
         "",
-        "zed@example.com is declared in 1 target and live in 0 targets.",
+        (
+            "Of the desired state's targets, zed@example.com is declared in 1 and live in 0 "
+            "(audit reads the rooms and channels outside them too)."
+        ),
     ]
 
 

@@ -44,7 +44,10 @@ def test_text_shows_room_and_file_names_escaped(hostile: None, cli: Any) -> None
         "  live: Member",
         "  plan: in sync: no change",
         "",
-        "alice@example.com is declared in 1 target and live in 1 target.",
+        (
+            "Of the desired state's targets, alice@example.com is declared in 1 and live in 1 "
+            "(audit reads the rooms and channels outside them too)."
+        ),
     ]
 
 

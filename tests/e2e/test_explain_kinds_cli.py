@@ -129,7 +129,10 @@ def test_explain_covers_channels_moderators_and_meetings(scenario: None, cli: An
         "Receive -> "
         "audio SendReceive, video SendReceive, content SendReceive",
         "",
-        "alice@example.com is declared in 3 targets and live in 2 targets.",
+        (
+            "Of the desired state's targets, alice@example.com is declared in 3 and live in 2 "
+            "(audit reads the rooms and channels outside them too)."
+        ),
     ]
 
 
@@ -164,7 +167,10 @@ def test_explain_an_expired_attendee_and_channel_member_in_json(scenario: None, 
         "  live: audio Receive, video Receive, content Receive",
         "  plan: the plan removes it (prune is on)",
         "",
-        "carol@example.com is declared in 0 targets and live in 1 target.",
+        (
+            "Of the desired state's targets, carol@example.com is declared in 0 and live in 1 "
+            "(audit reads the rooms and channels outside them too)."
+        ),
     ]
 
 

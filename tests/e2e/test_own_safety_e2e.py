@@ -19,8 +19,8 @@ from reconciler.emulator import EmulatorServer
 def refused_by(owner: str) -> str:
     """The line under the refusals when the limit broken is ``owner``'s own ``safety:``."""
     return (
-        f"This plan breaks the safety rules (the `safety:` of {owner} in its file); apply "
-        "refuses it unless --allow-unsafe is given."
+        f"This plan is refused by 1 safety rule (the `safety:` of {owner} in its file): "
+        "apply applies it only with --allow-unsafe."
     )
 
 

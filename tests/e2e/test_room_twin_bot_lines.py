@@ -6,6 +6,7 @@ the bot's id. Through the CLI, boto3 and the emulator."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
@@ -111,3 +112,107 @@ def test_apply_names_each_twin_bot_by_its_id_in_its_result_lines(
         "  ! - bot:Pager (id b2) (Member)",
         "  ! - bot:Solo (Member)",
     ]
+
+
+def test_a_twin_whose_namesake_is_kept_protected_is_named_by_its_id_in_apply_lines(
+    emulator: EmulatorServer, write_desired: Any, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA-LE Q-LE-9: only one of the two Pagers changes (b2's Administrator came from an
+    entry that ended; b1 is kept, protected): the plan named b2 by its id, apply's Failed:
+    line did not (``! ~ bot:Pager: Administrator -> Member ...``), its namesake being no
+    change of the apply."""
+    emulator.reset(
+        {
+            "accounts": [
+                {
+                    "id": ACCOUNT,
+                    "name": "Example Corp",
+                    "users": [{"id": "u1", "email": "a@example.com"}],
+                    "bots": [{"id": "b1", "name": "Pager"}, {"id": "b2", "name": "Pager"}],
+                    "rooms": [
+                        {
+                            "id": "r1",
+                            "name": "one",
+                            "memberships": [
+                                {"member": "a@example.com", "role": "Administrator"},
+                                {"member": "b1"},
+                                {"member": "b2", "role": "Administrator"},
+                            ],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+    write_desired(
+        {
+            "settings.yaml": f"account: '{ACCOUNT}'\nprotected: [bot:Pager]\n",
+            "rooms.yaml": """
+                groups:
+                  admins:
+                    - {member: bot:Pager, until: 2020-01-01, reason: incident}
+                rooms:
+                  one: {prune: true, administrators: [a@example.com, '@admins']}
+                """,
+        }
+    )
+    monkeypatch.setenv("CHIME_RECONCILER_RETRY_ATTEMPTS", "1")
+    emulator.set_faults(error_rate=1.0, operations=["DeleteRoomMembership"])
+    run = cli("apply", "--auto-approve")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert "    protected: bot:Pager (id b1) (Member), left unchanged" in run.lines
+    failed = [line.split(": ")[0] for line in run.lines if line.startswith("  ! ")]
+    assert failed == ["  ! ~ bot:Pager (id b2)"]
+
+
+def test_the_verification_lines_name_each_twin_bot_by_its_id(
+    twins: EmulatorServer, write_desired: Any, cli: Any, chime: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA-LE Q-LE-9: a removal someone undid during the apply was named by the bot's
+    name alone after it (``? - bot:Pager (Member) in one: still there ...``), where the
+    plan named two Pagers by their ids; and the other Pager's removal, which held, was
+    said undone too (the re-read found a bot of its name: b1)."""
+    from reconciler.providers.rooms import RoomsProvider
+
+    rooms(write_desired, prune=True)
+    delete = RoomsProvider.delete_member
+
+    def delete_then_someone_adds_b1_back(self: RoomsProvider, *args: Any) -> Any:
+        done = delete(self, *args)
+        with contextlib.suppress(chime.exceptions.ConflictException):
+            chime.create_room_membership(AccountId=ACCOUNT, RoomId="r1", MemberId="b1")
+        return done
+
+    monkeypatch.setattr(RoomsProvider, "delete_member", delete_then_someone_adds_b1_back)
+    run = cli("apply", "--auto-approve")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert [line for line in run.err_lines if line.startswith("  ? ")] == [
+        "  ? - bot:Pager (id b1) (Member) in one: still there when read after the apply (as Member)"
+    ]
+
+
+@pytest.mark.parametrize("prune", [True, False])
+def test_explain_shows_each_twin_bot_of_a_room_by_its_id(
+    twins: EmulatorServer, write_desired: Any, cli: Any, prune: bool
+) -> None:
+    """QA-LE Q-LE-9: `explain bot:Pager` of a room with two Pagers showed one section,
+    `live: Member`, for the first of them only: the other's role, and what the plan does
+    with it, were not said. Now one section for each, named as the plan names them."""
+    rooms(write_desired, prune=prune)
+    run = cli("explain", "bot:Pager")
+    assert run.exit_code == 0, run.stderr
+    outcome = (
+        "the plan removes it (prune is on)"
+        if prune
+        else ("kept: not declared, and this target does not prune")
+    )
+    lives = [line for line in run.lines if line.startswith(("  live:", "  plan:"))]
+    assert lives == [
+        "  live: Member (as bot:Pager (id b1))",
+        f"  plan: {outcome}",
+        "  live: Member (as bot:Pager (id b2))",
+        f"  plan: {outcome}",
+    ]
+    assert run.lines[-1].startswith(
+        "Of the desired state's targets, bot:Pager is declared in 0 and live in 1 "
+    )

@@ -84,7 +84,10 @@ def test_explain_of_user_email_is_the_explain_of_the_email_in_rooms(
 ) -> None:
     run = cli("explain", "user:bob@example.com")
     assert (run.exit_code, run.stderr) == (0, "")
-    assert run.lines[-1] == "user:bob@example.com is declared in 1 target and live in 1 target."
+    assert run.lines[-1] == (
+        "Of the desired state's targets, user:bob@example.com is declared in 1 and live in 1 "
+        "(audit reads the rooms and channels outside them too)."
+    )
     plain = cli("explain", "bob@example.com").lines
     room = plain[plain.index("# room ops (account " + ACCOUNT + ", id room-ops)") : -1]
     assert run.lines[2:-1] == room

@@ -1,4 +1,4 @@
-"""A later round of `apply --watch` whose plan breaks the safety rules (a crowd joins a
+"""A later round of `apply --watch` whose plan the safety rules refuse (a crowd joins a
 locked-down meeting) or has errors (files edited into a desired state `validate`
 refuses) stops the watch, exit 1: it says that the watch stopped and what lets it go on,
 and `--out` has the round, `stopped: "refused"` (Q-GI-7). The real CLI, boto3 and the
@@ -48,8 +48,8 @@ def test_a_crowd_over_max_removals_stops_the_watch_saying_so(
     said = stamped(result.lines)
     stop = [s for s in said if s.startswith("Error: round 2's plan")]
     assert stop == [
-        "Error: round 2's plan breaks the safety rules (settings.yaml `safety:`), which a "
-        "watch applies only with --allow-unsafe; the watch stopped (nothing more is applied):"
+        "Error: round 2's plan is refused by 2 safety rules (settings.yaml `safety:`), which "
+        "only --allow-unsafe overrides in a watch; the watch stopped (nothing more is applied):"
     ]
     assert said.index(stop[0]) < said.index(
         "Error: Too many removals: 11 is over the limit of 10 (safety.max_removals)"

@@ -105,6 +105,29 @@ def test_apply_yml_checks_the_head_right_before_it_applies() -> None:
     assert steps[at + 1]["env"]["INPUT_COMMAND"] == "apply"
 
 
+def expression(text: str, github: dict[str, str]) -> str:
+    """A `${{ }}` expression of the forms apply.yml uses, as GitHub evaluates it: `a || b`
+    (the first non-empty), `a && b` (b where a is non-empty: `&&` binds first), names
+    (absent: empty), `name == 'text'` (true: "true")."""
+
+    def atom(part: str) -> str:
+        m = re.fullmatch(r"(\S+) == '([^']*)'", part.strip())
+        if m:
+            return "true" if github.get(m[1], "") == m[2] else ""
+        m = re.fullmatch(r"'([^']*)'", part.strip())
+        return m[1] if m else github.get(part.strip(), "")
+
+    def both(part: str) -> str:
+        value = ""
+        for operand in part.split("&&"):
+            value = atom(operand)
+            if not value:
+                return ""
+        return value
+
+    return next((v for part in text.split("||") if (v := both(part))), "")
+
+
 def run_apply_yml_check(work: Path, tmp_path: Path, sha: str, **github: str) -> tuple[int, str]:
     """apply.yml's head-check step as GitHub runs it: its `env:` with `${{ a || b }}`
     filled in from ``github`` (the first non-empty value; absent: empty), then its script
@@ -117,8 +140,7 @@ def run_apply_yml_check(work: Path, tmp_path: Path, sha: str, **github: str) -> 
     for name, value in step.get("env", {}).items():
         m = re.fullmatch(r"\$\{\{ (.+?) \}\}", value)
         assert m, value
-        names = [part.strip() for part in m[1].split("||")]
-        env[name] = next((github[n] for n in names if github.get(n)), "")
+        env[name] = expression(m[1], github)
     env.update(
         GITHUB_SHA=sha,
         GITHUB_REF=f"refs/heads/{github['github.ref_name']}",
@@ -170,3 +192,49 @@ def test_a_repository_whose_default_branch_is_master_applies_its_head(
     assert code == 0, log
     assert f"Commit {head} is the head of master." in log
     assert "apply=true" in log
+
+
+@pytest.mark.parametrize("default", ["main", "master"])
+def test_a_repository_that_applies_pushes_to_another_branch_applies_that_branchs_head(
+    default: str, tmp_path: Path
+) -> None:
+    """Q-LE-10: with `branches: [production]` in apply.yml, a push to production was
+    compared with the default branch's head: its desired state differs, so the push's own
+    run was refused ("this run is for branch production, not main"). A push's run now
+    compares with the pushed branch; a Run workflow on production still is refused where
+    the default branch is what the workflow applies."""
+    origin = tmp_path / "origin"
+    git(tmp_path, "init", "-q", "-b", default, str(origin))
+    git(origin, "config", "uploadpack.allowAnySHA1InWant", "true")
+    commit(origin, "desired-state/rooms.yaml", "rooms: {}\n", "A")
+    git(origin, "checkout", "-q", "-b", "production")
+    head = commit(origin, "desired-state/rooms.yaml", "rooms: {ops: {members: [ivan]}}\n", "P")
+    event = {"github.event.repository.default_branch": default, "github.ref_name": "production"}
+    (tmp_path / "push").mkdir()
+    (tmp_path / "dispatch").mkdir()
+
+    pushed = run_apply_yml_check(
+        checkout_at(tmp_path / "push", origin, head),
+        tmp_path / "push",
+        head,
+        **{**event, "github.event_name": "push"},
+    )
+    dispatched = run_apply_yml_check(
+        checkout_at(tmp_path / "dispatch", origin, head),
+        tmp_path / "dispatch",
+        head,
+        **{**event, "github.event_name": "workflow_dispatch"},
+    )
+
+    assert pushed[0] == 0, pushed[1]
+    assert f"Commit {head} is the head of production." in pushed[1]
+    assert "apply=true" in pushed[1]
+    assert dispatched[0] == 1
+    assert f"this run is for branch production, not {default}" in dispatched[1]
+
+
+def test_the_expression_reader_reads_as_github_does() -> None:
+    github = {"github.event_name": "push", "github.ref_name": "p", "d": "main"}
+    assert expression("github.event_name == 'push' && github.ref_name || d", github) == "p"
+    assert expression("github.event_name == 'schedule' && github.ref_name || d", github) == "main"
+    assert expression("missing || 'x'", github) == "x"

@@ -83,7 +83,10 @@ def test_text_lists_every_path_with_until_reason_and_live_role() -> None:
         "  live: Member",
         "  plan: kept: not declared, and this target does not prune",
         "",
-        "alice@example.com is declared in 1 target and live in 2 targets.",
+        (
+            "Of the desired state's targets, alice@example.com is declared in 1 and live in 2 "
+            "(audit reads the rooms and channels outside them too)."
+        ),
     ]
 
 

@@ -39,22 +39,22 @@ def hint(plan: Plan) -> str:
 
 def test_a_targets_own_limit_is_named_not_settings_yaml() -> None:
     assert hint(unsafe(ALL_HANDS)) == (
-        "This plan breaks the safety rules (the `safety:` of rooms.all-hands in its file); "
-        "apply refuses it unless --allow-unsafe is given."
+        "This plan is refused by 1 safety rule (the `safety:` of rooms.all-hands in its "
+        "file): apply applies it only with --allow-unsafe."
     )
 
 
 def test_a_per_target_rule_with_the_settings_yaml_limit_names_settings_yaml() -> None:
     assert hint(unsafe(FRACTION)) == (
-        "This plan breaks the safety rules (settings.yaml `safety:`); "
-        "apply refuses it unless --allow-unsafe is given."
+        "This plan is refused by 1 safety rule (settings.yaml `safety:`): "
+        "apply applies it only with --allow-unsafe."
     )
 
 
 def test_both_sources_are_named_when_both_are_broken() -> None:
     assert hint(unsafe(FRACTION, ALL_HANDS)) == (
-        "This plan breaks the safety rules (settings.yaml `safety:` and the `safety:` of "
-        "rooms.all-hands in its file); apply refuses it unless --allow-unsafe is given."
+        "This plan is refused by 2 safety rules (settings.yaml `safety:` and the `safety:` "
+        "of rooms.all-hands in its file): apply applies it only with --allow-unsafe."
     )
 
 
@@ -74,8 +74,8 @@ def test_several_targets_are_each_named_once_then_counted() -> None:
         for n in ("a", "b", "c")
     ]
     assert hint(unsafe(*own, *rooms)) == (
-        "This plan breaks the safety rules (the `safety:` of channels.big, rooms.a, rooms.b "
-        "and 1 more in their files); apply refuses it unless --allow-unsafe is given."
+        "This plan is refused by 5 safety rules (the `safety:` of channels.big, rooms.a, "
+        "rooms.b and 1 more in their files): apply applies it only with --allow-unsafe."
     )
 
 

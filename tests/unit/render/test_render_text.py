@@ -85,8 +85,8 @@ def test_safety_refusals_come_after_the_plan() -> None:
         "(safety.max_removals)",
         "Error: refusing this plan: [incident-response] Would leave 0 administrators (now 1), "
         "fewer than the minimum of 1 (safety.min_administrators)",
-        "This plan breaks the safety rules (settings.yaml `safety:`); apply refuses it unless "
-        "--allow-unsafe is given.",
+        "This plan is refused by 2 safety rules (settings.yaml `safety:`): apply applies it "
+        "only with --allow-unsafe.",
     ]
 
 
