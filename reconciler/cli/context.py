@@ -17,7 +17,7 @@ from rich.console import Console
 
 from reconciler import env_flag, interrupt
 from reconciler.awsclient.aws import make_client, make_session
-from reconciler.awsclient.closing import close_client
+from reconciler.awsclient.closing import close_client, close_session
 from reconciler.awsclient.endpoint_source import configured_endpoint_variable
 from reconciler.cli.moment import from_environment
 from reconciler.errors import UsageError
@@ -260,6 +260,8 @@ class AppContext:
                 report_peak("api_process", client.close())
             else:
                 close_client(client)
+        if self._session is not None:  # what its credential chain asked over HTTP
+            close_session(self._session)
         name_endpoint("--endpoint-url")  # this run's spelling ends with it (in-process runs)
 
     def console(self, stderr: bool = False) -> Console:

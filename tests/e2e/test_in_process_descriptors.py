@@ -15,11 +15,16 @@ writes it (apply, a saved plan applied), or makes its calls from a second proces
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import time
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+import pytest
+from conftest import local_server
 
 GHOST_ROOM = """
     rooms:
@@ -101,3 +106,52 @@ def test_the_demo_leaves_no_descriptor_open(cli: Any) -> None:
     run = cli.raw("--desired", str(example), "demo")
     assert (run.exit_code, run.stderr) == (0, "")
     assert opened_since(before) == {}
+
+
+class InstanceMetadata(BaseHTTPRequestHandler):
+    """An instance metadata service (IMDSv2) that gives a role's credentials."""
+
+    protocol_version = "HTTP/1.1"  # connections kept open, as the real one keeps them
+    ROLES = "/latest/meta-data/iam/security-credentials/"
+    CREDENTIALS = {
+        "Code": "Success",
+        "AccessKeyId": "AKIAIOSFODNN7EXAMPLE",
+        "SecretAccessKey": "instance-secret",
+        "Token": "instance-token",
+        "Expiration": "2099-01-01T00:00:00Z",
+    }
+
+    def answer(self, status: int, body: str = "") -> None:
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_PUT(self) -> None:  # the session token
+        self.answer(200, "imds-token")
+
+    def do_GET(self) -> None:
+        if self.path == self.ROLES:
+            self.answer(200, "reconciler-role")
+        elif self.path == self.ROLES + "reconciler-role":
+            self.answer(200, json.dumps(self.CREDENTIALS))
+        else:
+            self.answer(404)
+
+    def log_message(self, *args: Any) -> None:  # no line per request on stderr
+        pass
+
+
+def test_credentials_from_the_instance_leave_no_descriptor_open(
+    ops: Any, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the credential chain's connection to the instance metadata service stayed open
+    with local_server(InstanceMetadata) as url:
+        monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "false")
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", f"{url}/")
+        cli("plan")  # what a first run opens for the process's life, opened
+        before = descriptors()
+        runs = [cli("plan") for _ in range(2)]
+        assert [r.exit_code for r in runs] == [0, 0]
+        assert opened_since(before) == {}
