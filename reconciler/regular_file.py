@@ -51,7 +51,12 @@ def read_regular(path: str | Path, *, follow: bool = True, limit: int | None = N
         if exc.errno == errno.ENXIO:  # a socket cannot be opened at all: say what it is
             _check(path, os.stat(path, follow_symlinks=follow).st_mode)
         raise
-    with os.fdopen(fd, "rb") as fh:
+    try:
+        fh = os.fdopen(fd, "rb")
+    except BaseException:  # a directory (IsADirectoryError): the descriptor is still ours
+        os.close(fd)
+        raise
+    with fh:
         status = os.fstat(fd)
         _check(path, status.st_mode)
         if limit is None:

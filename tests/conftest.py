@@ -28,6 +28,7 @@ code as it is.
 from __future__ import annotations
 
 import compileall
+import os
 import py_compile
 import signal
 import threading
@@ -56,6 +57,11 @@ def pytest_configure(config: pytest.Config) -> None:
     the tests start get SIGINT at its default (a handler is reset to it by exec; an
     ignored signal is not). The controller byte-compiles the package (the docstring
     above says why)."""
+    # no test asks the machine's instance metadata service (169.254.169.254) for
+    # credentials: where one answers, each run's credential chain left a connection to
+    # it open in the test process (Q-LE-11), and a test's result did not depend on the
+    # machine; a test of the chain sets what it needs
+    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
     ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
     if ignored and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -17,6 +17,7 @@ from rich.console import Console
 
 from reconciler import env_flag, interrupt
 from reconciler.awsclient.aws import make_client, make_session
+from reconciler.awsclient.closing import close_client, close_session
 from reconciler.awsclient.endpoint_source import configured_endpoint_variable
 from reconciler.cli.moment import from_environment
 from reconciler.errors import UsageError
@@ -241,13 +242,26 @@ class AppContext:
         return " and ".join(self._endpoint_variables) or "--endpoint-url"
 
     def close(self) -> None:
-        """End what the run started: the second processes of ``--api-process``. With
-        CHIME_RECONCILER_TIMINGS=1, their peak memory goes to stderr (``timing``)."""
+        """End what the run started: the second processes of ``--api-process`` and the
+        clients' connections. With CHIME_RECONCILER_TIMINGS=1, the processes' peak memory
+        goes to stderr (``timing``).
+
+        A client's connections are closed here (``close_client``), not left to the
+        garbage collector: a botocore client is a cycle (its event hooks), which only the
+        collector frees, and the run moves what exists while it loads the desired state
+        out of the collector's reach (``collector.paused(freeze=True)``), the clients
+        made by then included. A run in a process of yours (``reconciler.cli.main()``, a
+        test's ``CliRunner``) left a socket per connection open until that process
+        ended."""
         with self._making:
             clients = list(self._clients.values())
         for client in clients:
             if isinstance(client, OffloadedClient):
                 report_peak("api_process", client.close())
+            else:
+                close_client(client)
+        if self._session is not None:  # what its credential chain asked over HTTP
+            close_session(self._session)
         name_endpoint("--endpoint-url")  # this run's spelling ends with it (in-process runs)
 
     def console(self, stderr: bool = False) -> Console:

@@ -79,6 +79,7 @@ def demo(app: AppContext, seed_file: Path | None) -> None:
     with EmulatorServer(seed=seed) as emulator:
         # its clients read no AWS configuration: a machine's, broken or not, is not needed
         demo_app = dataclasses.replace(app, endpoint_url=emulator.url, isolated=True)
+        click.get_current_context().call_on_close(demo_app.close)  # its clients, as app's
         source = seed_file if seed_file else "sample rooms"
         out.print(f"Chime API emulator listening on {emulator.url} (seeded with {source})")
         session = Session.open(demo_app)

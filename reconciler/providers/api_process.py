@@ -30,6 +30,7 @@ from typing import Any
 from botocore.exceptions import ConnectionClosedError
 
 from reconciler.api_worker import OK, PICKLED, frame, read_frame
+from reconciler.awsclient.closing import close_client
 from reconciler.timing import peak_rss_mb
 
 AUTO_AT = 1000  # --api-process auto: the call that starts it (a large read's)
@@ -139,6 +140,10 @@ class ApiProcess:
             self._proc.kill()
             self._proc.wait()
         self._reader.join(timeout=10)
+        if not self._reader.is_alive() and self._proc.stdout is not None:
+            # read to its end: closed here, not left to the collector, which may never
+            # free it (awsclient/closing.py says why)
+            self._proc.stdout.close()
 
 
 class OffloadedClient:
@@ -195,9 +200,11 @@ class OffloadedClient:
             return self.process
 
     def close(self) -> float | None:
-        """End the process, if one was started; its peak resident memory in MB."""
+        """End the process, if one was started, and close the client's connections; the
+        process's peak resident memory in MB."""
         with self._starting:
             process, self.process = self.process, None
+        close_client(self._client)
         if process is None:
             return None
         process.close()
