@@ -20,12 +20,12 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from reconciler.desired.arns import FORMS
-from reconciler.desired.shown import clipped, named
+from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.desired.written import WrittenDateTime, not_finite
 from reconciler.desired.yamlpos import Path, Positions
 from reconciler.errors import Problem
 from reconciler.governance.entries import strip_tags
-from reconciler.quoted import SHOWN, cut, quoted
+from reconciler.quoted import clip, cut, quoted
 from reconciler.refs import Location
 
 _PLAIN_KEY = re.compile(r"^[\w@+:-][\w@+:.-]*$")  # \w: letters of any script
@@ -45,7 +45,7 @@ def format_path(path: Path) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            head, rest = clipped(part)
+            head, rest = clip(part, MAX_NAME_LENGTH)
             text = head if _PLAIN_KEY.match(head) and ".." not in head else _quoted(head)
             out += f".{text}{rest}" if out else text + rest
     return out
@@ -122,9 +122,7 @@ def describe(value: Any) -> str:
     if isinstance(value, int | float):  # 400 digits: the first 80 and the length (Q-GE-2)
         return f"the number {cut(str(value))}"
     if isinstance(value, str):
-        if len(value) > SHOWN:  # a 10 MB value is not printed back
-            return f"a string of {len(value):,} characters ({value[:SHOWN]!r}…)"
-        return f"the string {value!r}"
+        return f"the string {quoted(value)}"  # 10 MB: its first 80 and length (Q-LE-1)
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -247,7 +245,7 @@ def _string_hint(value: Any) -> str:
 
 def unknown_key(key: str, root: type[BaseModel], parent: Path, hints: Mapping[str, str]) -> str:
     model = model_at(root, parent)
-    shown = named(key)
+    shown = quoted(key, MAX_NAME_LENGTH)
     valid = sorted(model.model_fields) if model else []
     if key in hints:
         return f"unknown key {shown} ({hints[key]})"

@@ -27,7 +27,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from reconciler.desired.editor_lines import hidden_break, line_at
 from reconciler.desired.long_key import long_key_message
 from reconciler.desired.nesting import MAX_NESTING, TOO_DEEP, TooDeep, deeper_than, reading_line
-from reconciler.desired.shown import named
+from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.desired.tagged import tagged_problem
 from reconciler.desired.written import as_written, float_as_written
 from reconciler.desired.yaml12 import CSafeLoader12, SafeLoader12
@@ -353,7 +353,8 @@ class _Builder:
             if key is None:
                 continue
             if key in first_line:
-                message = f"duplicate key {named(key)} (first at line {first_line[key]})"
+                shown = quoted(key, MAX_NAME_LENGTH)
+                message = f"duplicate key {shown} (first at line {first_line[key]})"
                 self.issues.append(YamlIssue(_line(key_node), path, message))
                 continue
             first_line[key] = _line(key_node)
