@@ -21,11 +21,11 @@ from pydantic_core import ErrorDetails
 
 from reconciler.desired.arns import FORMS
 from reconciler.desired.spec_base import MAX_NAME_LENGTH
-from reconciler.desired.written import WrittenDateTime, not_finite
+from reconciler.desired.written import WrittenDateTime, WrittenFloat, the_number
 from reconciler.desired.yamlpos import Path, Positions
 from reconciler.errors import Problem
 from reconciler.governance.entries import strip_tags
-from reconciler.quoted import clip, cut, quoted
+from reconciler.quoted import clip, quoted
 from reconciler.refs import Location
 
 _PLAIN_KEY = re.compile(r"^[\w@+:-][\w@+:.-]*$")  # \w: letters of any script
@@ -117,10 +117,8 @@ def describe(value: Any) -> str:
         return "nothing"
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, float) and not math.isfinite(value):  # as written (Q-LD-2)
-        return not_finite(value)
-    if isinstance(value, int | float):  # 400 digits: the first 80 and the length (Q-GE-2)
-        return f"the number {cut(str(value))}"
+    if isinstance(value, int | float):  # 1e400 as written (Q-LD-2), 400 digits cut (Q-GE-2)
+        return the_number(value)
     if isinstance(value, str):
         return f"the string {quoted(value)}"  # 10 MB: its first 80 and length (Q-LE-1)
     if isinstance(value, list):
@@ -195,7 +193,9 @@ def humanise(
     got = describe(value)
     if kind == "string_type":
         hint = _string_hint(value)
-        not_a_number = isinstance(value, float) and not math.isfinite(value)
+        not_a_number = isinstance(value, WrittenFloat) or (  # 1e400, 1e-400 (Q-LE-2)
+            isinstance(value, float) and not math.isfinite(value)
+        )
         if hint and not_a_number:  # one note: `1e400 (too large: ...; quote it)`, but a
             # cut number's `…(100 characters)` keeps its own parenthesis (reread item 24)
             return path, f"expected a string, got {got[:-1]}; {hint[2:]}"

@@ -19,6 +19,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from reconciler.desired.written import IT_READS, misread, number_words
 from reconciler.errors import UsageError
 from reconciler.quoted import cut, quoted
 
@@ -141,20 +142,16 @@ def check_rate(value: float | None, none: str = "null", written: str = "") -> st
 
 
 def _shown(value: float, written: str) -> str:
-    """``value`` as ``:g`` shows it; one that is not finite as it was written (``1e400``
-    was refused as ``inf``, a text the command line did not hold: QA-GE), cut when long,
-    and why when it is no spelling of infinity."""
-    if written and value == 0 and any(c in "123456789" for c in written.partition("e")[0]):
-        return f"{cut(written)} (too small: it reads as 0)"  # 1e-400 (QA-GE Q-GE-6)
-    if not written or math.isfinite(value):
-        return f"{value:g}"
-    if written.lstrip("+-").lower() in _NOT_FINITE:
-        return cut(written)
-    infinity = "minus infinity" if value < 0 else "infinity"
-    return f"{cut(written)} (too large: it reads as {infinity})"
-
-
-_NOT_FINITE = ("inf", "infinity", "nan")  # Python's spellings (float() reads them)
+    """``value`` as ``:g`` shows it; one that reads as another number as it was written
+    (``1e400`` was refused as ``inf``, a text the command line did not hold: QA-GE), in
+    the words of every number so refused (``number_words``: QA-LE Q-LE-2); ``written``:
+    the command line's text, else the file's (a ``WrittenFloat``'s)."""
+    if written and misread(value, written):
+        return number_words(written, value, IT_READS)
+    in_file = getattr(value, "written", "")
+    if in_file:
+        return number_words(in_file, value)
+    return f"{value:g}"
 
 
 def parse_rate_option(text: str) -> tuple[str, float | None]:
