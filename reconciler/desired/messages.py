@@ -39,13 +39,14 @@ def _quoted(key: str) -> str:
 
 def format_path(path: Path) -> str:
     """``("rooms", "ops", "members", 2)`` -> ``rooms.ops.members[2]``; odd keys quoted,
-    keys over the name limit cut short (``clipped``)."""
+    keys over 80 characters cut short, as every value shown back (``reconciler.quoted``:
+    a 250-character label was whole, QA-LE Q-LE-3)."""
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            head, rest = clip(part, MAX_NAME_LENGTH)
+            head, rest = clip(part)
             text = head if _PLAIN_KEY.match(head) and ".." not in head else _quoted(head)
             out += f".{text}{rest}" if out else text + rest
     return out
