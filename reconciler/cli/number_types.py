@@ -11,13 +11,7 @@ from typing import Any
 
 import click
 
-
-def number_text(value: Any) -> Any:
-    """``value``, refused (ValueError) where it is text with an underscore or a character
-    that is not ASCII (a digit of another script)."""
-    if isinstance(value, str) and ("_" in value or not value.isascii()):
-        raise ValueError(value)
-    return value
+from reconciler.typed_number import number_text
 
 
 class FiniteFloatRange(click.FloatRange):

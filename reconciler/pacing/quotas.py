@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from reconciler.desired.written import IT_READS, misread, number_words
 from reconciler.errors import UsageError
 from reconciler.quoted import cut, quoted
+from reconciler.typed_number import number_text
 
 OFF = "off"  # an override meaning "no known quota": unpaced until a 429 says otherwise
 # The slowest rate a user may configure: one call every 1,000 s (~17 minutes). Well below
@@ -169,7 +170,7 @@ def parse_rate_option(text: str) -> tuple[str, float | None]:
     if value.lower() == OFF:
         return name, None
     try:
-        rate: float | None = float(value)
+        rate: float | None = float(number_text(value))  # not ٨ (QA-LE Q-LE-4)
     except ValueError:
         raise UsageError(
             f"--rate {given}: {quoted(value)} is not a number of requests per second"

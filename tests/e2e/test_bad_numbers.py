@@ -66,6 +66,9 @@ def bridge(
         (ATTEMPTS, "2.5", WHOLE),
         (ATTEMPTS, "0", WHOLE),
         (ATTEMPTS, "1001", WHOLE),
+        (ATTEMPTS, "\u0668", WHOLE),  # an Arabic-Indic 8, which int() reads (QA-LE Q-LE-4)
+        (ATTEMPTS, "1_0", WHOLE),
+        (BASE, "\u0668", MILLISECONDS),
         (BASE, "nan", MILLISECONDS),
         (BASE, "inf", MILLISECONDS),
         (CAP, "nan", MILLISECONDS),
