@@ -133,12 +133,15 @@ def parse_bearer(text: str) -> MemberRef:
     return parse_channel_member(text)
 
 
-def malformed_user_id(text: str, *, whole: bool = False) -> MalformedMember:
-    """A ``user:ID`` or AppInstanceUser ARN whose id is malformed (``why``: Q-GK-6): a
-    long ``user:ID`` cut short (QA-GL Q-GL-6), an ARN ``whole`` (the id is its end)."""
+def malformed_user_id(text: str, *, in_arn: bool = False) -> MalformedMember:
+    """A ``user:ID`` or AppInstanceUser ARN whose id is malformed (``why``: Q-GK-6),
+    quoted by the one rule (``reconciler.quoted``: QA-GL Q-GL-6): ``user:ID`` whole, or
+    ``in_arn`` the id alone, the ARN's end, which a cut ARN would leave out (it was quoted
+    whole: QA-LE Q-LE-3)."""
     why = "malformed AppInstanceUserId"
-    shown = repr(text) if whole else quoted(text)
-    return MalformedMember(f"{why} in {shown}", why)
+    if in_arn:
+        return MalformedMember(f"{why} {quoted(text)} at the end of the AppInstanceUser ARN", why)
+    return MalformedMember(f"{why} in {quoted(text)}", why)
 
 
 def parse_channel_member(text: str) -> MemberRef:
@@ -155,13 +158,15 @@ def parse_channel_member(text: str) -> MemberRef:
         found = _USER_ARN_RE.match(text)
         if found is None and "/bot/" in text:
             raise ValueError(
-                f"{text!r} is an AppInstanceBot ARN: a channel names bots as bot:NAME only "
+                f"{quoted(text)} is an AppInstanceBot ARN: a channel names bots as bot:NAME only "
                 "(two bots of one name cannot be told apart: rename one, UpdateAppInstanceBot)"
             )
         if found is None:
-            raise ValueError(f"{text!r} is not an AppInstanceUser ARN (name bots as bot:NAME)")
-        if not USER_ID_RE.match(found["id"]):  # an ARN is shown whole: its end is the id
-            raise malformed_user_id(text, whole=True)
+            raise ValueError(
+                f"{quoted(text)} is not an AppInstanceUser ARN (name bots as bot:NAME)"
+            )
+        if not USER_ID_RE.match(found["id"]):  # the id, the ARN's end, is what to show
+            raise malformed_user_id(found["id"], in_arn=True)
         return channel_user(found["id"])
     if lowered.startswith(BOT_PREFIX):
         name = text[len(BOT_PREFIX) :].strip()

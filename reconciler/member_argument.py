@@ -2,19 +2,20 @@
 reference: over ``MAX_NAME_LENGTH`` characters it can be no member (an e-mail address has
 at most 254, an ExternalUserId 64), as a desired-state file refuses such a reference. It
 was looked up and quoted back whole, twice in one line (QA-GE Q-GE-3: a 312-character
-argument made a line of 765); now it is refused before any call, shown by its first
-``SHOWN`` characters. Pure."""
+argument made a line of 765); now it is refused before any call, quoted as every value is
+(``reconciler.quoted``: its first 80 characters and its length). Pure."""
 
 from __future__ import annotations
 
-from reconciler.desired.spec_base import MAX_NAME_LENGTH, too_long_text
+from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.errors import UsageError
-from reconciler.quoted import SHOWN
+from reconciler.quoted import quoted
 
 
 def refuse_long_member(member: str) -> None:
     """Raise a UsageError when ``member`` is longer than any member reference can be."""
     if len(member) > MAX_NAME_LENGTH:
         raise UsageError(
-            f"MEMBER {member[:SHOWN]!r}…: {too_long_text(len(member), 'the member reference')}"
+            f"MEMBER {quoted(member)}: the member reference is too long, at most "
+            f"{MAX_NAME_LENGTH} characters"
         )

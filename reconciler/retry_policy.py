@@ -30,6 +30,7 @@ from reconciler.logs import LOGGER
 from reconciler.prose import listed
 from reconciler.retry_after import MAX_RETRY_AFTER
 from reconciler.retry_after import retry_after as retry_after  # the providers', too
+from reconciler.typed_number import number_text
 
 log = logging.getLogger(LOGGER)
 
@@ -167,7 +168,7 @@ def _setting(
     if not text:
         return None
     try:
-        value = parse(text)
+        value = parse(number_text(text))  # not 1_0, nor ٨ (QA-LE Q-LE-4)
     except ValueError:
         value = math.nan
     if not least <= value <= most:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,66 +11,14 @@ import click
 from reconciler.cli.completion import complete_targets
 from reconciler.cli.context import AppContext, empty_option
 from reconciler.cli.kind_help import id_keys, target_nouns
+from reconciler.cli.number_types import FiniteFloatRange as FiniteFloatRange
+from reconciler.cli.number_types import WordedIntRange as WordedIntRange
 from reconciler.desired.model import minimum_defaults
 from reconciler.errors import UsageError
 from reconciler.render import FORMATS
 from reconciler.shard import Shard
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class FiniteFloatRange(click.FloatRange):
-    """``click.FloatRange`` without ``nan`` and ``inf``: ``nan`` passes every range check
-    (no comparison with it holds) and ``inf`` is no number of seconds. Its refusals quote
-    the value as typed and say the bound in words (``'-1' is less than 0.1.``), not
-    click's ``-1.0 is not in the range x>=0.1.`` (QA-GM Q-GM-5)."""
-
-    name = "finite float range"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        try:
-            number = float(_no_underscore(value))
-        except (TypeError, ValueError):
-            # click's own words, 'is not a valid finite float range', name its type (Q-GI-5)
-            self.fail(f"{value!r} is not a number.", param, ctx)
-        if not math.isfinite(number):
-            self.fail(f"{value!r} is not a finite number.", param, ctx)
-        low, high = self.min, self.max
-        if low is not None and (number < low or (self.min_open and number == low)):
-            words = "is not more than" if self.min_open else "is less than"
-            self.fail(f"{value!r} {words} {low:g}.", param, ctx)
-        if high is not None and (number > high or (self.max_open and number == high)):
-            words = "is not less than" if self.max_open else "is more than"
-            self.fail(f"{value!r} {words} {high:g}.", param, ctx)
-        return super().convert(value, param, ctx)
-
-
-class WordedIntRange(click.IntRange):
-    """``click.IntRange`` refusing as ``FiniteFloatRange`` does: the value quoted as typed,
-    the bound in words (``'-1' is less than 0.``), not click's ``-1 is not in the range
-    0<=x<=60000.``; a value that is no whole number says so (QA-GO Q-GO-1)."""
-
-    name = "whole number range"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        try:
-            number = int(_no_underscore(value))
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a whole number.", param, ctx)
-        low, high = self.min, self.max
-        if low is not None and number < low:
-            self.fail(f"{value!r} is less than {low}.", param, ctx)
-        if high is not None and number > high:
-            self.fail(f"{value!r} is more than {high}.", param, ctx)
-        return super().convert(number, param, ctx)
-
-
-def _no_underscore(value: Any) -> Any:
-    """``value``, refused (ValueError) where it is text with an underscore: Python's
-    ``int()`` and ``float()`` read ``1_0`` as 10, which no user means (QA-GO Q-GO-1)."""
-    if isinstance(value, str) and "_" in value:
-        raise ValueError(value)
-    return value
 
 
 def accounts_given(default: str) -> Callable[[click.Context, click.Parameter, Any], Any]:

@@ -20,12 +20,12 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from reconciler.desired.arns import FORMS
-from reconciler.desired.shown import clipped, named
-from reconciler.desired.written import WrittenDateTime, not_finite
+from reconciler.desired.spec_base import MAX_NAME_LENGTH
+from reconciler.desired.written import WrittenDateTime, WrittenFloat, the_number
 from reconciler.desired.yamlpos import Path, Positions
 from reconciler.errors import Problem
 from reconciler.governance.entries import strip_tags
-from reconciler.quoted import SHOWN, cut, quoted
+from reconciler.quoted import clip, quoted
 from reconciler.refs import Location
 
 _PLAIN_KEY = re.compile(r"^[\w@+:-][\w@+:.-]*$")  # \w: letters of any script
@@ -39,13 +39,14 @@ def _quoted(key: str) -> str:
 
 def format_path(path: Path) -> str:
     """``("rooms", "ops", "members", 2)`` -> ``rooms.ops.members[2]``; odd keys quoted,
-    keys over the name limit cut short (``clipped``)."""
+    keys over 80 characters cut short, as every value shown back (``reconciler.quoted``:
+    a 250-character label was whole, QA-LE Q-LE-3)."""
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            head, rest = clipped(part)
+            head, rest = clip(part)
             text = head if _PLAIN_KEY.match(head) and ".." not in head else _quoted(head)
             out += f".{text}{rest}" if out else text + rest
     return out
@@ -117,14 +118,10 @@ def describe(value: Any) -> str:
         return "nothing"
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, float) and not math.isfinite(value):  # as written (Q-LD-2)
-        return not_finite(value)
-    if isinstance(value, int | float):  # 400 digits: the first 80 and the length (Q-GE-2)
-        return f"the number {cut(str(value))}"
+    if isinstance(value, int | float):  # 1e400 as written (Q-LD-2), 400 digits cut (Q-GE-2)
+        return the_number(value)
     if isinstance(value, str):
-        if len(value) > SHOWN:  # a 10 MB value is not printed back
-            return f"a string of {len(value):,} characters ({value[:SHOWN]!r}…)"
-        return f"the string {value!r}"
+        return f"the string {quoted(value)}"  # 10 MB: its first 80 and length (Q-LE-1)
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -197,7 +194,9 @@ def humanise(
     got = describe(value)
     if kind == "string_type":
         hint = _string_hint(value)
-        not_a_number = isinstance(value, float) and not math.isfinite(value)
+        not_a_number = isinstance(value, WrittenFloat) or (  # 1e400, 1e-400 (Q-LE-2)
+            isinstance(value, float) and not math.isfinite(value)
+        )
         if hint and not_a_number:  # one note: `1e400 (too large: ...; quote it)`, but a
             # cut number's `…(100 characters)` keeps its own parenthesis (reread item 24)
             return path, f"expected a string, got {got[:-1]}; {hint[2:]}"
@@ -247,7 +246,7 @@ def _string_hint(value: Any) -> str:
 
 def unknown_key(key: str, root: type[BaseModel], parent: Path, hints: Mapping[str, str]) -> str:
     model = model_at(root, parent)
-    shown = named(key)
+    shown = quoted(key, MAX_NAME_LENGTH)
     valid = sorted(model.model_fields) if model else []
     if key in hints:
         return f"unknown key {shown} ({hints[key]})"

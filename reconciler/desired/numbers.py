@@ -25,7 +25,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-from reconciler.desired.written import not_finite
+from reconciler.desired.written import the_number
 
 # NaN, the one number both at least 0 and below 0 to a validator (it compares false)
 _NAN = {"type": "number", "minimum": 0, "exclusiveMaximum": 0}
@@ -48,7 +48,7 @@ Count = Annotated[int, Field(ge=0), BeforeValidator(whole_number)]
 def finite_fraction(value: Any) -> Any:
     """``value`` as it is, unless it is a float that is not finite (``.nan``, ``.inf``)."""
     if isinstance(value, float) and not math.isfinite(value):
-        message = f"expected a number from 0 to 1, got {not_finite(value)}"
+        message = f"expected a number from 0 to 1, got {the_number(value)}"
         raise PydanticCustomError("fraction", "{message}", {"message": message})
     return value
 

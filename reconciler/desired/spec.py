@@ -12,7 +12,6 @@ and bearers), ``meeting_spec``, ``channels``, ``target_safety``.
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -57,7 +56,6 @@ from reconciler.desired.spec_base import (
     short,
 )
 from reconciler.desired.target_safety import TargetSafetySpec
-from reconciler.desired.written import not_finite
 from reconciler.governance.entries import (
     DAYS_MAPPING_TAG,
     DAYS_TAG,
@@ -193,11 +191,10 @@ def _not_a_switch(value: object) -> object:
             "expected a number of requests per second, or null for an unknown quota "
             f"(`--rate QUOTA=off`), got {str(value).lower()}",
         )
-    if isinstance(value, float) and not math.isfinite(value):  # as written (QA-LD Q-LD-2)
-        problem = (
-            f"a rate is a positive number of requests per second or null, not {not_finite(value)}"
-        )
-        raise PydanticCustomError("rate", "{message}", {"message": problem})
+    if isinstance(value, float) and getattr(value, "written", None):  # 1e400, 1e-400 (Q-LE-2)
+        problem = check_rate(value)  # here: the validator after it sees a plain float
+        if problem:
+            raise PydanticCustomError("rate", "{message}", {"message": problem})
     return value
 
 

@@ -2,13 +2,14 @@
 be read, in words: PyYAML's constructors fail with whatever Python raises on the way
 (``'NoneType' object has no attribute 'groupdict'``, ``string index out of range``,
 ``could not convert string to float``, a bare ``'maybe'``), none of which says what is
-wrong (QA-FL Q-FL-1). The value is shown as ``shown.named`` shows a name: cut short
+wrong (QA-FL Q-FL-1). The value is shown as ``reconciler.quoted`` shows a name: cut short
 when long, escaped where it is not printable."""
 
 from __future__ import annotations
 
-from reconciler.desired.shown import named
+from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.governance.grant import UNTIL_EXAMPLES
+from reconciler.quoted import quoted
 
 YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 # what a value tagged ``!!<name>`` must be; ``!!timestamp`` says which forms it takes
@@ -44,4 +45,4 @@ def tagged_problem(tag: str, value: str, exc: Exception) -> str | None:
         return None
     if name == "int" and isinstance(exc, ValueError) and DIGIT_LIMIT in str(exc):
         return "the number is too large"
-    return f"{named(value)} tagged {shorthand(tag)} is not {MUST_BE[name]}"
+    return f"{quoted(value, MAX_NAME_LENGTH)} tagged {shorthand(tag)} is not {MUST_BE[name]}"

@@ -14,7 +14,6 @@ name. ``~:`` and an empty key alone are no name (``""``: a room given by ``id:``
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from array import array
 from collections.abc import Callable
@@ -27,9 +26,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from reconciler.desired.editor_lines import hidden_break, line_at
 from reconciler.desired.long_key import long_key_message
 from reconciler.desired.nesting import MAX_NESTING, TOO_DEEP, TooDeep, deeper_than, reading_line
-from reconciler.desired.shown import named
+from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.desired.tagged import tagged_problem
-from reconciler.desired.written import as_written, float_as_written
+from reconciler.desired.written import as_written, float_as_written, misread
 from reconciler.desired.yaml12 import CSafeLoader12, SafeLoader12
 from reconciler.governance.grant import UNTIL_EXAMPLES, date_problem
 from reconciler.quoted import quoted
@@ -257,8 +256,8 @@ def scalar_value(
         constructor.deep_construct = False
     if isinstance(value, dt.datetime):  # quoted back as written, zone or none (Q-FU-2)
         return as_written(value, str(node.value)) if len(node.value) <= MAX_WRITTEN else value
-    if isinstance(value, float) and not math.isfinite(value):  # 1e400 (QA-LD Q-LD-2)
-        return float_as_written(value, node.value)  # any length: quoted cut short (Q-GE-2)
+    if isinstance(value, float) and misread(value, node.value):  # 1e400 (QA-LD Q-LD-2),
+        return float_as_written(value, node.value)  # 1e-400 (Q-LE-2); cut short: Q-GE-2
     problem = None
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
         problem = "invalid YAML value: the number is too large"
@@ -353,7 +352,8 @@ class _Builder:
             if key is None:
                 continue
             if key in first_line:
-                message = f"duplicate key {named(key)} (first at line {first_line[key]})"
+                shown = quoted(key, MAX_NAME_LENGTH)
+                message = f"duplicate key {shown} (first at line {first_line[key]})"
                 self.issues.append(YamlIssue(_line(key_node), path, message))
                 continue
             first_line[key] = _line(key_node)

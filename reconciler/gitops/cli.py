@@ -10,6 +10,7 @@ from typing import TextIO
 
 import click
 
+from reconciler.cli.number_types import WordedIntRange
 from reconciler.errors import UsageError
 from reconciler.gitops.apply_runs import DEFAULT_WORKFLOW, check_apply, check_apply_during
 from reconciler.gitops.bodies import pr_comment_body, run_url_from_env
@@ -121,11 +122,11 @@ def gitops() -> None:
 
 
 @gitops.command("pr-comment", epilog=ENV_HELP)
-@click.option("--pr", "pr", required=True, type=click.IntRange(min=1), help="PR number.")
+@click.option("--pr", "pr", required=True, type=WordedIntRange(min=1), help="PR number.")
 @body_file_option
 @click.option(
     "--exit-code",
-    type=int,
+    type=WordedIntRange(),
     default=None,
     help="The plan's exit code; 1 adds a warning that the plan failed or was refused.",
 )
@@ -205,7 +206,7 @@ def pr_comment(
 @click.option(
     "--exit-code",
     required=True,
-    type=int,
+    type=WordedIntRange(),
     help="The exit code of plan --detailed-exitcode: 2 drift, 0 none, else failure.",
 )
 @body_file_option

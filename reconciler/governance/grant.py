@@ -17,7 +17,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from reconciler.quoted import cut, quoted
+from reconciler.desired.written import the_number
+from reconciler.quoted import quoted
 from reconciler.refs import Location
 
 UTC = dt.UTC
@@ -105,8 +106,8 @@ def _describe(value: object) -> str:
         return "nothing"
     if isinstance(value, bool):
         return f"a boolean ({str(value).lower()})"
-    if isinstance(value, int | float):  # 1e400 as written, not as inf (QA-LD Q-LD-2)
-        return f"a number ({cut(str(getattr(value, 'written', value)))})"  # long: Q-GE-2
+    if isinstance(value, int | float):  # 1e400 as written and why (QA-LD Q-LD-2, Q-LE-2)
+        return the_number(value)  # long: cut (Q-GE-2)
     return f"a {type(value).__name__}"
 
 

@@ -19,8 +19,10 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from reconciler.desired.written import IT_READS, misread, number_words
 from reconciler.errors import UsageError
 from reconciler.quoted import cut, quoted
+from reconciler.typed_number import number_text
 
 OFF = "off"  # an override meaning "no known quota": unpaced until a 429 says otherwise
 # The slowest rate a user may configure: one call every 1,000 s (~17 minutes). Well below
@@ -141,20 +143,16 @@ def check_rate(value: float | None, none: str = "null", written: str = "") -> st
 
 
 def _shown(value: float, written: str) -> str:
-    """``value`` as ``:g`` shows it; one that is not finite as it was written (``1e400``
-    was refused as ``inf``, a text the command line did not hold: QA-GE), cut when long,
-    and why when it is no spelling of infinity."""
-    if written and value == 0 and any(c in "123456789" for c in written.partition("e")[0]):
-        return f"{cut(written)} (too small: it reads as 0)"  # 1e-400 (QA-GE Q-GE-6)
-    if not written or math.isfinite(value):
-        return f"{value:g}"
-    if written.lstrip("+-").lower() in _NOT_FINITE:
-        return cut(written)
-    infinity = "minus infinity" if value < 0 else "infinity"
-    return f"{cut(written)} (too large: it reads as {infinity})"
-
-
-_NOT_FINITE = ("inf", "infinity", "nan")  # Python's spellings (float() reads them)
+    """``value`` as ``:g`` shows it; one that reads as another number as it was written
+    (``1e400`` was refused as ``inf``, a text the command line did not hold: QA-GE), in
+    the words of every number so refused (``number_words``: QA-LE Q-LE-2); ``written``:
+    the command line's text, else the file's (a ``WrittenFloat``'s)."""
+    if written and misread(value, written):
+        return number_words(written, value, IT_READS)
+    in_file = getattr(value, "written", "")
+    if in_file:
+        return number_words(in_file, value)
+    return f"{value:g}"
 
 
 def parse_rate_option(text: str) -> tuple[str, float | None]:
@@ -172,7 +170,7 @@ def parse_rate_option(text: str) -> tuple[str, float | None]:
     if value.lower() == OFF:
         return name, None
     try:
-        rate: float | None = float(value)
+        rate: float | None = float(number_text(value))  # not ٨ (QA-LE Q-LE-4)
     except ValueError:
         raise UsageError(
             f"--rate {given}: {quoted(value)} is not a number of requests per second"

@@ -36,8 +36,9 @@ def test_a_member_too_long_to_be_one_is_refused_cut_short(
     assert run.exit_code == 1
     assert run.stdout == ""
     assert run.err_lines == [
-        f"Error: MEMBER {LONG[:80]!r}…: the member reference is too long: 312 characters, "
-        "at most 256"
+        # quoted as every value is, with its length (QA-LE Q-LE-1: `'xxx…'…:`, no length)
+        f"Error: MEMBER {LONG[:80]!r}…(312 characters): the member reference is too long, "
+        "at most 256 characters"
     ]
     assert calls() == before  # refused before any call
 

@@ -66,6 +66,9 @@ def bridge(
         (ATTEMPTS, "2.5", WHOLE),
         (ATTEMPTS, "0", WHOLE),
         (ATTEMPTS, "1001", WHOLE),
+        (ATTEMPTS, "\u0668", WHOLE),  # an Arabic-Indic 8, which int() reads (QA-LE Q-LE-4)
+        (ATTEMPTS, "1_0", WHOLE),
+        (BASE, "\u0668", MILLISECONDS),
         (BASE, "nan", MILLISECONDS),
         (BASE, "inf", MILLISECONDS),
         (CAP, "nan", MILLISECONDS),
@@ -266,6 +269,40 @@ def test_an_until_that_is_no_date_the_tool_reads_is_refused(
         (
             ("apply", "--auto-approve", "--watch", "--interval", "1_0"),
             "Error: Invalid value for '--interval': '1_0' is not a number.",
+        ),
+        # every integer option by the one check, not click's "'x' is not a valid integer."
+        # (QA-LE Q-LE-4); only ASCII digits: int() and float() read an Arabic-Indic ٨ as 8
+        (
+            ("emulator", "--port", "7650", "--fault-seed", "x"),
+            "Error: Invalid value for '--fault-seed': 'x' is not a whole number.",
+        ),
+        (
+            ("gitops", "pr-comment", "--pr", "x", "--body-file", "plan.md"),
+            "Error: Invalid value for '--pr': 'x' is not a whole number.",
+        ),
+        (
+            ("gitops", "pr-comment", "--pr", "0", "--body-file", "plan.md"),
+            "Error: Invalid value for '--pr': '0' is less than 1.",
+        ),
+        (
+            ("gitops", "drift", "--exit-code", "two", "--body-file", "plan.md"),
+            "Error: Invalid value for '--exit-code': 'two' is not a whole number.",
+        ),
+        (
+            ("--parallelism", "\u0668", "plan"),
+            "Error: Invalid value for '--parallelism': '\u0668' is not a whole number.",
+        ),
+        (
+            ("emulator", "--port", "7650", "--latency-ms", "\uff11"),
+            "Error: Invalid value for '--latency-ms': '\uff11' is not a whole number.",
+        ),
+        (
+            ("apply", "--auto-approve", "--watch", "--interval", "\u0668"),
+            "Error: Invalid value for '--interval': '\u0668' is not a number.",
+        ),
+        (
+            ("emulator", "--port", "7650", "--tps", "\u0668"),
+            "Error: Invalid value for '--tps': '\u0668' is not a number.",
         ),
     ],
 )

@@ -97,8 +97,9 @@ CAN_NOT_MAP = (
         ("user:a/b", "malformed AppInstanceUserId in 'user:a/b'"),
         (
             f"{INSTANCE}/user/alice@example.com/../bob@example.com",
-            f"malformed AppInstanceUserId in '{INSTANCE}/user/alice@example.com/../"
-            "bob@example.com'",
+            # the id, the ARN's end, quoted by the one rule (QA-LE Q-LE-3: the ARN whole)
+            "malformed AppInstanceUserId 'alice@example.com/../bob@example.com' at the end of "
+            "the AppInstanceUser ARN",
         ),
         (
             "bob+tag@example.com",

@@ -379,9 +379,10 @@ def test_a_number_too_large_is_quoted_as_written_not_as_inf(ds: Path) -> None:
             "YAML reads it as infinity)",
             "settings.yaml:5: max_grant_days.administrators: "
             f"{whole} the number -1e400 (too large: YAML reads it as minus infinity)",
-            f"settings.yaml:6: rates.meetings: {rate} {big})",
+            # as --rate says it, no "the number" (QA-LE Q-LE-2)
+            f"settings.yaml:6: rates.meetings: {rate} {big.removeprefix('the number ')})",
             "x.yaml:4: rooms.watercooler.members[0].until: expected a date (2027-03-31) or a "
-            "date and time with a zone (2027-03-31T18:00:00Z), got a number (1e400)",
+            f"date and time with a zone (2027-03-31T18:00:00Z), got {big})",  # why (Q-LE-2)
             f"x.yaml:4: rooms.watercooler.members[0].reason: expected a string, got {big}; "
             "quote it)",
             f"x.yaml:5: rooms.watercooler.members[1]: expected a string, got {big}; quote it)",
@@ -394,6 +395,33 @@ def test_a_number_too_large_is_quoted_as_written_not_as_inf(ds: Path) -> None:
         ]
     )
     assert "inf (" not in result.stderr  # never Python's spelling
+
+
+def test_a_number_too_small_is_quoted_as_written_not_as_0(ds: Path) -> None:
+    """QA-LE Q-LE-2: ``1e-400`` reads as 0; a rate was refused as ``not 0``, a text the
+    file does not hold, where ``--rate meetings=1e-400`` quoted it and said why. Now the
+    file's number is said in the command line's words, and ``until: 1e400`` says why too
+    (it was ``got a number (1e400)``)."""
+    (ds / "settings.yaml").write_text(f"account: {ACCOUNT}\nrates: {{meetings: 1e-400}}\n")
+    (ds / "x.yaml").write_text(
+        "rooms:\n  w:\n    members:\n"
+        "      - {member: a@example.com, until: 1e-400}\n"
+        "      - {member: b@example.com, until: &u 1e400}\n"
+        "      - {member: c@example.com, until: *u}\n"
+    )
+    result = validate(ds)
+    until = "expected a date (2027-03-31) or a date and time with a zone (2027-03-31T18:00:00Z)"
+    big = "1e400 (too large: YAML reads it as infinity)"
+    assert result.exit_code == 1
+    assert [e.replace(f"{ds}/", "") for e in result.stderr.splitlines()] == [
+        "settings.yaml:2: rates.meetings: a rate is a positive number of requests per second "
+        "or null, not 1e-400 (too small: YAML reads it as 0)",
+        f"x.yaml:4: rooms.w.members[0].until: {until}, got the number 1e-400 (too small: "
+        "YAML reads it as 0)",
+        f"x.yaml:5: rooms.w.members[1].until: {until}, got the number {big}",
+        f"x.yaml:6: rooms.w.members[2].until: {until}, got the number {big}",
+        "Desired state is invalid: 4 errors.",
+    ]
 
 
 # -- Q-LD-4: a long value is quoted cut short, as a long name or --target is ---------------

@@ -68,7 +68,7 @@ def test_a_long_number_too_large_to_be_a_float_is_quoted_cut_short(tmp_path: Pat
     characters its text was dropped and the message said ``the number inf (not
     finite)``, a text the file does not hold. Now every number field says it is too
     large, its text cut to the first 80 and its length; so does a whole number of 401
-    digits (quoted whole before), and until: (``got a number (…)``)."""
+    digits (quoted whole before), and until: (``got the number …``)."""
     big = "1" + "0" * 400 + ".0"
     head = big[:80]
     (tmp_path / "settings.yaml").write_text(
@@ -94,11 +94,11 @@ def test_a_long_number_too_large_to_be_a_float_is_quoted_cut_short(tmp_path: Pat
             "settings.yaml:2: safety.max_removals: expected a whole number, got the number "
             f"-{head[:79]}…(404 characters) (too large: YAML reads it as minus infinity)",
             "settings.yaml:3: rates.meetings: a rate is a positive number of requests per "
-            f"second or null, not {large})",
+            f"second or null, not {large.removeprefix('the number ')})",
             f"settings.yaml:3: rates.chime: expected a number, got the number {head}…(401 "
             "characters)",
             "x.yaml:4: rooms.w.members[0].until: expected a date (2027-03-31) or a date and "
-            f"time with a zone (2027-03-31T18:00:00Z), got a number ({head}…(403 characters))",
+            f"time with a zone (2027-03-31T18:00:00Z), got {large})",
             f"x.yaml:4: rooms.w.members[0].reason: expected a string, got {large}; quote it)",
         ]
     )
@@ -144,3 +144,34 @@ def test_a_webhook_in_a_channel_and_a_long_user_id_in_a_room_say_why(tmp_path: P
     assert len(said) == 1 and said[0].startswith(
         f"r.yaml:3: rooms.ops.members[0]: {user[:80]!r}…(125 characters) names a channel user"
     ), errors
+
+
+def test_a_long_label_in_a_path_and_a_long_id_in_an_arn_are_cut_by_the_one_rule(
+    tmp_path: Path,
+) -> None:
+    """QA-LE Q-LE-3: a 250-character `app_instances:` label was quoted whole in the line's
+    key path (under the 256 of a name), and an AppInstanceUser ARN whole in "malformed
+    AppInstanceUserId": each by its first 80 characters and its length now, the ARN by
+    its id, the end that is wrong."""
+    label, user = "l" * 250, "u" * 120 + "/x"
+    instance = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
+    (tmp_path / "settings.yaml").write_text(
+        f'app_instances:\n  " {label} ": {{arn: "{instance}", bearer: user:r}}\n'
+    )
+    (tmp_path / "c.yaml").write_text(
+        f'channels:\n  x:\n    app_instance: " {label} "\n    members: ["{instance}/user/{user}"]\n'
+    )
+    result = validate(tmp_path)
+    assert result.exit_code == 1
+    errors = [e.replace(f"{tmp_path}/", "") for e in result.stderr.splitlines()]
+    assert not [e for e in errors if "l" * 81 in e or "u" * 81 in e]  # none quoted whole
+    assert (
+        "c.yaml:4: channels.x.members[0]: malformed AppInstanceUserId "
+        f"{user[:80]!r}…(122 characters) at the end of the AppInstanceUser ARN"
+    ) in errors
+    assert [e for e in errors if e.startswith("settings.yaml:2: ")] == [
+        f'settings.yaml:2: app_instances." {label[:79]}"…(252 characters): an app '
+        "instance's label may not start or end with white space (a channel's "
+        f"`app_instance:` is read without it): {' ' + label[:79]!r}…(252 characters); "
+        f"write {label[:80]!r}…(250 characters)"
+    ]

@@ -230,6 +230,6 @@ def test_a_bad_command_line_exits_1_as_the_main_cli_does(fake: FakeGitHub, tmp_p
     no_such_command = run(fake, tmp_path, "nosuch")
 
     assert bad_value.returncode == no_such_command.returncode == 1
-    assert "Invalid value for '--exit-code': 'x' is not a valid integer" in bad_value.stderr
+    assert "Invalid value for '--exit-code': 'x' is not a whole number." in bad_value.stderr
     assert "No such command 'nosuch'" in no_such_command.stderr
     assert fake.requests == []

@@ -89,7 +89,7 @@ def test_utc_is_written_with_z() -> None:
         (
             20270331,
             "expected a date (2027-03-31) or a date and time with a zone "
-            "(2027-03-31T18:00:00Z), got a number (20270331)",
+            "(2027-03-31T18:00:00Z), got the number 20270331",
         ),
         (
             None,

@@ -51,9 +51,15 @@ def test_rate_option(text: str, expected: tuple[str, float | None]) -> None:
         ("chime=", "--rate takes QUOTA=N"),
         ("chim=3", "--rate chim=3: unknown quota 'chim' (did you mean 'chime'?)"),
         ("chime=fast", "--rate chime=fast: 'fast' is not a number of requests per second"),
+        # an Arabic-Indic 8, which float() reads (QA-LE Q-LE-4)
+        ("chime=\u0668", "--rate chime=\u0668: '\u0668' is not a number of requests per second"),
         ("chime=0", "--rate chime=0: a rate is a positive number of requests per second or off"),
         ("chime=-2", "--rate chime=-2: a rate is a positive number"),
-        ("chime=inf", "--rate chime=inf: a rate is a positive number"),
+        (  # in the words of a file's .inf (QA-LE Q-LE-2)
+            "chime=inf",
+            "--rate chime=inf: a rate is a positive number of requests per second or off, "
+            "not inf (not finite)",
+        ),
         # QA4 R15: so slow that the next call would wait for days: a typo, refused
         ("chime=0.0000001", "--rate chime=0.0000001: a rate is at least 0.001 requests"),
         ("chime=1e-300", "--rate chime=1e-300: a rate is at least 0.001 requests"),

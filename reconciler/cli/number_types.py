@@ -1,0 +1,68 @@
+"""The number options' one check, for every command (QA-LE Q-LE-4): a value quoted as
+typed and the bound in words (``'-1' is less than 0.``), not click's ``-1 is not in the
+range 0<=x<=60000.`` or ``'x' is not a valid integer.``; and only the digits a user types
+on any keyboard: Python's ``int()`` and ``float()`` read ``1_0`` as 10 (QA-GO Q-GO-1) and
+``٨`` (an Arabic-Indic eight) as 8, which no option means. Pure."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import click
+
+from reconciler.typed_number import number_text
+
+
+class FiniteFloatRange(click.FloatRange):
+    """``click.FloatRange`` without ``nan`` and ``inf``: ``nan`` passes every range check
+    (no comparison with it holds) and ``inf`` is no number of seconds. Its refusals quote
+    the value as typed and say the bound in words (``'-1' is less than 0.1.``), not
+    click's ``-1.0 is not in the range x>=0.1.`` (QA-GM Q-GM-5)."""
+
+    name = "finite float range"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            number = float(number_text(value))
+        except (TypeError, ValueError):
+            # click's own words, 'is not a valid finite float range', name its type (Q-GI-5)
+            self.fail(f"{value!r} is not a number.", param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        low, high = self.min, self.max
+        if low is not None and (number < low or (self.min_open and number == low)):
+            words = "is not more than" if self.min_open else "is less than"
+            self.fail(f"{value!r} {words} {low:g}.", param, ctx)
+        if high is not None and (number > high or (self.max_open and number == high)):
+            words = "is not less than" if self.max_open else "is more than"
+            self.fail(f"{value!r} {words} {high:g}.", param, ctx)
+        return super().convert(number, param, ctx)
+
+
+class WordedIntRange(click.IntRange):
+    """``click.IntRange`` refusing as ``FiniteFloatRange`` does; a value that is no whole
+    number says so (QA-GO Q-GO-1). Without bounds, every whole number (``--fault-seed``,
+    ``gitops drift --exit-code``): the one type of every integer option."""
+
+    name = "whole number range"
+
+    def __init__(self, min: int | None = None, max: int | None = None) -> None:
+        super().__init__(min, max)
+        if min is None and max is None:  # help shows WHOLE NUMBER, and no `[x<=None]`
+            self.name = "whole number"
+
+    def _describe_range(self) -> str:
+        return "" if self.min is None and self.max is None else super()._describe_range()
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            number = int(number_text(value))
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a whole number.", param, ctx)
+        low, high = self.min, self.max
+        if low is not None and number < low:
+            self.fail(f"{value!r} is less than {low}.", param, ctx)
+        if high is not None and number > high:
+            self.fail(f"{value!r} is more than {high}.", param, ctx)
+        return super().convert(number, param, ctx)
