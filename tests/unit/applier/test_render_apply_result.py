@@ -359,3 +359,22 @@ def _counted(lines: list[str]) -> dict[str, int]:
             header = line
             counts[header] = 0
     return counts
+
+
+def test_a_failed_change_whose_answer_was_lost_is_not_marked_answer_lost() -> None:
+    """QA-GQ Q-GQ-7: README, `apply --format json`: `answer_lost` is true when this apply
+    made the change though an attempt's answer was lost. A failed change was not made: a
+    result marked so (a create retried after a lost answer, then refused) says
+    `answer_lost: false` in the JSON, and its failure line has no "found made" note; the
+    one made after a lost answer says true."""
+    failed = ChangeResult(ADD, "Forbidden", "Refused.", answer_lost=True)
+    made = ChangeResult(REMOVE, answer_lost=True)
+    result = ApplyResult((failed, made))
+    data = apply_to_data(result, verified=None, timings=Timings())
+    assert [(c["outcome"], c["answer_lost"]) for c in data["changes"]] == [
+        ("failed", False),
+        ("ok", True),
+    ]
+    lines = render_apply(result)
+    assert "  ! + bob@example.com (Member) in incident-response: Forbidden: Refused." in lines
+    assert not [line for line in lines if "bob@" in line and "found made" in line]

@@ -410,3 +410,25 @@ def test_members_someone_else_added_do_not_count_where_pruning_is_off() -> None:
     live = [live_member(m) for m in team[1:]] + [live_member("other@example.com")]
     p = plan(d, live_state(d, live_target("ops", *live)))
     assert p.errors == () and lines(p.changes) == ["create m0@example.com -->Member"]
+
+
+def test_over_the_maximum_counts_the_declared_members_refused_and_the_kept_ones() -> None:
+    """QA-GQ Q-GQ-2: 1,000 declared, ghost among them (Chime knows no such user: refused,
+    not added); live m2..m998 and two protected guards no file declares, kept: m0 and m1
+    added make 1,001. The message's counts add up to it: 1,000 declared, 1 of them
+    refused, and 2 kept."""
+    team = [f"m{i}@example.com" for i in range(999)]
+    guards = ["guard1@example.com", "guard2@example.com"]
+    d = desired_state(
+        desired_target("ops", *(want(m) for m in [*team, "ghost@example.com"]), prune=True, line=3),
+        protected=guards,
+    )
+    live = [live_member(m) for m in team[2:]] + [live_member(g, ADMIN) for g in guards]
+    p = plan(d, live_state(d, live_target("ops", *live), unresolved=["ghost@example.com"]))
+    assert p.targets == ()
+    assert (
+        f"{FILE}:3: room 'ops' would have 1,001 members after this apply, more than AWS's "
+        "maximum of 1,000: 1,000 declared, 1 of them refused by this plan (not added), and 2 "
+        "kept that no file declares there (guard1@example.com: protected, "
+        "guard2@example.com: protected); apply would fail for the 1 over it"
+    ) in p.errors

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator, ValidationError
-from render_samples import ALERTS, CAROL, FP, IR, NO_CHANGES, PAGER, PLAN, UNSAFE
+from render_samples import ALERTS, CAROL, FP, GLASS, IR, NO_CHANGES, PAGER, PLAN, QUIET, UNSAFE
 
+from reconciler.live import LiveMember
 from reconciler.plan import Plan, TargetPlan
-from reconciler.refs import MemberRef, Role
+from reconciler.refs import MemberKind, MemberRef, Role
 from reconciler.render.json import indented, load_schema, plan_to_data, render_json
 
 VALIDATOR = Draft202012Validator(load_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -205,3 +206,25 @@ def test_indented_json_is_the_text_the_stdlib_writes() -> None:
 def test_what_orjson_refuses_the_stdlib_writes() -> None:
     data = {"surrogate": "\ud800", "large": 2**70}
     assert indented(data) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def test_drift_counts_the_members_no_file_declares_and_the_elevated_ones() -> None:
+    """QA-GQ Q-GQ-8: ``test_document_content_and_key_order`` has no drift (its only
+    unmanaged member, a webhook, is never managed), so its `"drift"` of zeros holds for any
+    count. Here an undeclared Administrator and Member in one room, a Member in another,
+    a webhook beside them (not drift): 3 members, 1 elevated."""
+    heidi = LiveMember(MemberRef.user("heidi@example.com"), "u-heidi", MemberKind.USER, Role.MEMBER)
+    ivan = LiveMember(MemberRef.user("ivan@example.com"), "u-ivan", MemberKind.USER, Role.MEMBER)
+    p = Plan(
+        (
+            TargetPlan(IR, "room-1", FP, (), (ALERTS, GLASS, heidi), (), live_count=3),
+            replace(QUIET, unmanaged=(ALERTS, ivan), live_count=2),
+        )
+    )
+    assert json.loads(render_json(p))["drift"] == {"members": 3, "elevated": 1}
+    unreported = replace(p, unmanaged_is_drift=False)
+    assert json.loads(render_json(unreported))["drift"] == {
+        "members": 3,
+        "elevated": 1,
+        "counts_as_drift": False,
+    }
