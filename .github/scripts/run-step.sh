@@ -26,7 +26,9 @@
 # desired state, AWS unreachable, a bad option: no Markdown) gets its error messages
 # there instead, and exit code 1. Outputs (to $GITHUB_OUTPUT): exit-code, plan-markdown,
 # plan-file, output-file. The output and the error messages (stderr, also in OUT_DIR/stderr.txt) go to the job
-# summary; `FILE:LINE: message` errors become annotations on the file.
+# summary; `FILE:LINE: message` errors become annotations on the file: on stderr, bare or
+# as `Error: FILE:LINE: message`; on stdout (not plan's Markdown), as `Error: FILE:LINE:
+# message`, the way apply's text plan says a plan's errors (each annotation once).
 # Inputs it cannot use (a variables line that is not NAME=value, args that do not split)
 # mean the command is not run, and count as a command that failed (exit code 1): the same
 # outputs, and for plan a plan.md that gives the error, so that with INPUT_FAIL=false the
@@ -213,24 +215,41 @@ fi
 set -e # (the traps stay: a cancel from here on must not kill the step before its outputs)
 
 # `FILE:LINE: message` (the desired-state errors) as annotations on the file, which
-# GitHub wants relative to the checkout
+# GitHub wants relative to the checkout. On stderr bare (validate, plan) or after `Error: `
+# (apply --quiet / --format json); on stdout after `Error: ` only (apply's text plan says
+# a plan's errors so, Q-GS-1), never plan's stdout (Markdown, its errors on stderr too).
+# The same error said on both is annotated once.
 annotate() {
-    local line file message
+    local line file message annotation stream
     local -A relative=() # each file's path relative to the checkout: one realpath per file
-    while IFS= read -r line; do
-        if [[ "$line" =~ ^([^:]+):([0-9]+):\ (.+)$ && -f "${BASH_REMATCH[1]}" ]]; then
-            file="${BASH_REMATCH[1]}"
-            if [[ -n "${GITHUB_WORKSPACE:-}" && -z "${relative[$file]+set}" ]]; then
-                relative[$file]="$(realpath -m --relative-to="$GITHUB_WORKSPACE" "$file" 2>/dev/null)" \
-                    || relative[$file]="$file" # no GNU realpath (macOS): as printed
+    local -A said=()     # the annotations written
+    local sources=("$stderr_file")
+    if [[ "$INPUT_COMMAND" != plan && -f "$OUT_DIR/output.txt" ]]; then sources+=("$OUT_DIR/output.txt"); fi
+    for stream in "${sources[@]}"; do
+        while IFS= read -r line; do
+            if [[ "$line" == "Error: "* ]]; then
+                line="${line#Error: }"
+            elif [[ "$stream" != "$stderr_file" ]]; then
+                continue
             fi
-            file="${relative[$file]:-$file}"
-            file="${file//%/%25}"
-            file="${file//,/%2C}"
-            message="${BASH_REMATCH[3]//%/%25}"
-            echo "::error file=${file//:/%3A},line=${BASH_REMATCH[2]}::${message//$'\r'/%0D}"
-        fi
-    done <"$stderr_file"
+            if [[ "$line" =~ ^([^:]+):([0-9]+):\ (.+)$ && -f "${BASH_REMATCH[1]}" ]]; then
+                file="${BASH_REMATCH[1]}"
+                if [[ -n "${GITHUB_WORKSPACE:-}" && -z "${relative[$file]+set}" ]]; then
+                    relative[$file]="$(realpath -m --relative-to="$GITHUB_WORKSPACE" "$file" 2>/dev/null)" \
+                        || relative[$file]="$file" # no GNU realpath (macOS): as printed
+                fi
+                file="${relative[$file]:-$file}"
+                file="${file//%/%25}"
+                file="${file//,/%2C}"
+                message="${BASH_REMATCH[3]//%/%25}"
+                annotation="::error file=${file//:/%3A},line=${BASH_REMATCH[2]}::${message//$'\r'/%0D}"
+                if [[ -z "${said[$annotation]+set}" ]]; then
+                    said[$annotation]=1
+                    echo "$annotation"
+                fi
+            fi
+        done <"$stream"
+    done
 }
 if [[ "$code" != 0 && -z "$not_run" ]]; then annotate; fi
 

@@ -196,23 +196,55 @@ def drift_issue_body(
     """The drift issue: marker, what happened and what to do, then the Markdown plan. When
     the only drift is members no file declares (the plan has no changes), apply does not
     resolve it, and the header says what does. ``key``: the plan's (``drift_marker``)."""
+    return _drift_body(plan_markdown, run_url=run_url, limit=limit, key=key)
+
+
+def _drift_body(
+    plan_markdown: str,
+    *,
+    run_url: str | None,
+    limit: int,
+    key: str | None,
+    refused: bool = False,
+    partial: bool = False,
+) -> str:
+    """``drift_issue_body``; ``refused``: the plan exited 1, so apply refuses it as it
+    stands (the caution above says why); ``partial``: its errors left targets unplanned,
+    whose drift is unknown (QA-GS Q-GS-2: never "nothing else to change" then)."""
     markdown = _plan_text(plan_markdown, key)
     detected = f"The [scheduled plan]({run_url})" if run_url else "The scheduled plan"
+    where = " in what it could plan" if partial else ""
+    unknown = (
+        "; the targets its errors name could not be planned, so drift there is unknown"
+        if partial
+        else ""
+    )
     if lists_undeclared_only(plan_markdown):
         found = (
             f"{detected} found members in Chime that no file in `desired-state/` declares, "
-            "and nothing else to change.\n"
-            "Running the apply workflow does not resolve this: apply leaves members that no "
+            f"and nothing else to change{where}{unknown}.\n"
+            + ("Fix the errors in a pull request. " if partial else "")
+            + "Running the apply workflow does not resolve "
+            + ("the undeclared members" if partial else "this")
+            + ": apply leaves members that no "
             "file declares alone unless `prune: true` is set. Resolve it as the warning below "
             "says: declare them in a pull request (`chime-reconciler import --adopt` writes "
             "them into the files, where it can), or remove them (`prune: true` in a pull "
             "request, then apply; or in Chime)."
         )
     else:
+        if partial:
+            then = "Apply refuses this plan until the errors are fixed in a pull request; then "
+        elif refused:
+            then = "Apply refuses this plan as it stands (the caution above); once that is fixed, "
+        else:
+            then = ""
         found = (
-            f"{detected} found live Chime memberships that differ from `desired-state/`.\n"
-            "Either change the desired state in a pull request to accept the live state, or "
-            "run the apply workflow to restore the desired state."
+            f"{detected} found live Chime memberships that differ from `desired-state/`"
+            f"{where}{unknown}.\n"
+            f"{then}{'either' if then else 'Either'} change the desired state in a pull "
+            "request to accept the live state, or run the apply workflow to restore the "
+            "desired state."
         )
     header = (
         f"{drift_marker(key)}\n{found} This issue is updated by every drift check and closed by "
@@ -229,13 +261,18 @@ def failed_plan_issue_body(
     limit: int = MAX_BODY_CHARS,
     key: str | None = None,
     governance: bool = False,
+    partial: bool = False,
 ) -> str:
     """The drift issue when the plan was made but exited 1 (errors, or refused as unsafe):
     a caution first, pointing at the plan's own error and safety callouts (the first
     sections of the Markdown plan, so never cut off), then the drift issue as for exit 2
-    when the plan shows drift (``drifted``), else a note that drift is only partly known.
+    when the plan shows drift (``drifted``: saying that apply refuses the plan and, when
+    ``partial``, that drift is unknown where its errors are), else a note that drift is
+    only partly known.
     ``governance``: its only errors are governance errors and no safety rule refused it:
-    every target was planned, so drift is known; the desired state breaks its rules."""
+    every target was planned, so drift is known; the desired state breaks its rules.
+    ``partial``: it has errors other than governance errors, so the targets they name
+    were not planned (QA-GS Q-GS-2)."""
     detected = f"The [scheduled plan]({run_url})" if run_url else "The scheduled plan"
     why = (
         "`desired-state/` breaks its governance rules (the errors below: settings.yaml "
@@ -250,7 +287,14 @@ def failed_plan_issue_body(
     )
     marker = drift_marker(key)
     if drifted:
-        body = drift_issue_body(plan_markdown, run_url=run_url, limit=limit - len(caution), key=key)
+        body = _drift_body(
+            plan_markdown,
+            run_url=run_url,
+            limit=limit - len(caution),
+            key=key,
+            refused=True,
+            partial=partial,
+        )
         return body.replace(f"{marker}\n", f"{marker}\n{caution}", 1)
     found = (
         f"{detected} planned every target and found no drift: Chime matches `desired-state/`. "

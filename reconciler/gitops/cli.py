@@ -291,12 +291,14 @@ def drift(
             f"--body-file is required when the plan {_MADE[exit_code]} (--exit-code {exit_code})"
         )
     # exit 1 with a plan: its drift as plan --detailed-exitcode would have said (Q-BH-1)
-    drifted, governance = None, False
+    drifted, governance, partial = None, False, False
     if exit_code == 1 and made is not None:
         made_plan = load_plan(made)
         drifted = made_plan.drifted
         # only governance errors: every target was planned, drift is known (Q-FR-2)
         governance = made_plan.only_governance_errors and not made_plan.violations
+        # other errors: the targets they name were not planned, drift there unknown (Q-GS-2)
+        partial = bool(made_plan.errors) and not made_plan.only_governance_errors
     run_id = env.get("GITHUB_RUN_ID") or None
     if apply_workflow is not None and run_id is None:
         raise UsageError("--apply-workflow needs GITHUB_RUN_ID: the drift run to compare with")
@@ -332,6 +334,7 @@ def drift(
                 label=label,
                 key=key,
                 governance=governance,
+                partial=partial,
             )
         else:
             outcome = sync_drift_issue(

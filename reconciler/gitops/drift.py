@@ -154,17 +154,25 @@ def report_failed_plan(
     label: str = DEFAULT_LABEL,
     key: str | None = None,
     governance: bool = False,
+    partial: bool = False,
 ) -> DriftOutcome:
     """A plan made but exited 1 (errors, or refused as unsafe): open or update the drift
     issue with it, a caution at its top. Titled as drift when the plan shows drift
     (``drifted``: what ``plan --detailed-exitcode`` reports as drift), else as a failed
     check: never "(no drift)", whose issue would otherwise stay open unchanged.
     ``governance``: its only errors are governance errors (every target was planned, no
-    safety refusal): the issue stays open, titled and worded so (QA-FR Q-FR-2)."""
+    safety refusal): the issue stays open, titled and worded so (QA-FR Q-FR-2).
+    ``partial``: it has other errors, whose targets were not planned: drift there is
+    unknown, which the body says also when it shows drift (QA-GS Q-GS-2)."""
     failed = GOVERNANCE_TITLE if governance else FAILED_PLAN_TITLE
     title = keyed_title(DRIFT_TITLE if drifted else failed, key)
     body = failed_plan_issue_body(
-        plan_markdown, drifted=drifted, run_url=run_url, key=key, governance=governance
+        plan_markdown,
+        drifted=drifted,
+        run_url=run_url,
+        key=key,
+        governance=governance,
+        partial=partial,
     )
     return _report(github, IssueText(title, body), label, key)
 

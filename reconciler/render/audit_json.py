@@ -7,12 +7,13 @@ from typing import Any
 
 from reconciler import kinds
 from reconciler.audit import Audit, AuditRow
-from reconciler.kinds import Kind
+from reconciler.kinds import Kind, RoleValue
 from reconciler.refs import Provenance
 
 # a string, as the plan's format_version; "2": a section row's ``where`` is a list, its
 # roles the plan's JSON (a meeting's capabilities object), every section key written and
-# a room row's ``note``
+# a room row's ``note``; added within "2": a room row's ``live``, ``declared`` and
+# ``declared_at[].entry``, the names a section row gives the same facts
 JSON_VERSION = "2"
 
 
@@ -49,6 +50,10 @@ def _row_json(r: AuditRow) -> dict[str, Any]:
         "member_id": r.member_id,
         "live_role": r.role_text(r.live_role),
         "declared_role": r.role_text(r.declared_role),
+        # the same facts under the names a channel's or meeting's row (and explain) gives
+        # them (QA-GS Q-GS-3; added within "2", beside the room's own names above)
+        "live": _role(kind, r.live_role),
+        "declared": _role(kind, r.declared_role),
         "status": r.status.value,
         "note": r.note,  # what a plan does there, as the text's NOTE column
         "prune": r.prune,
@@ -65,4 +70,10 @@ def _provenance_json(p: Provenance, kind: Kind, noun: str) -> dict[str, Any]:
         "line": where.line,
         "via": list(p.via),  # group names without `@`, as the plan's JSON writes them
         f"{noun}_entry": str(p.declared_at),
+        "entry": str(p.declared_at),  # as a channel's row names it (QA-GS Q-GS-3)
     }
+
+
+def _role(kind: Kind, role: RoleValue | None) -> Any:
+    """A role as the plan's JSON writes it (``Kind.role_json``); None: no role."""
+    return None if role is None else kind.role_json(role)

@@ -207,6 +207,8 @@ def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, des
                 "member_id": "user-bob",
                 "live_role": "Administrator",
                 "declared_role": "Member",
+                "live": "Administrator",
+                "declared": "Member",
                 "status": "role-differs",
                 # bob is old's one administrator: `plan` refuses his demotion (QA-CJ
                 # Q-CJ-2), and audit says so as the plan does (reading old in full)
@@ -222,6 +224,7 @@ def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, des
                         "line": 15,
                         "via": [],
                         "room_entry": f"{rooms}:15",
+                        "entry": f"{rooms}:15",
                     }
                 ],
             },
@@ -232,6 +235,8 @@ def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, des
                 "member_id": "user-bob",
                 "live_role": "Member",
                 "declared_role": "Member",
+                "live": "Member",
+                "declared": "Member",
                 "status": "in-sync",
                 "note": "declared",
                 "prune": True,
@@ -243,6 +248,7 @@ def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, des
                         "line": 7,
                         "via": [],
                         "room_entry": f"{rooms}:7",
+                        "entry": f"{rooms}:7",
                     }
                 ],
             },

@@ -4,6 +4,7 @@ channel, the emulator seeded with reconciler/demo/seed.yaml), as a new user runs
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -101,3 +102,40 @@ def test_audit_reports_its_channel_listings_and_room_listings_as_plan_does(
         "Reading memberships: 2/2",
     ]
     assert "\x1b[" not in done.stderr and "Reading" not in done.stdout
+
+
+def test_room_and_channel_rows_give_the_live_role_and_entry_the_same_names(
+    emulator: EmulatorServer,
+) -> None:
+    """QA-GS Q-GS-3: in one `audit --format json` document a consumer reads the live and
+    declared role and each path's target entry under one name whatever the section:
+    `live`, `declared`, `declared_at[].entry` (a room row keeps its own names beside)."""
+    argv = ["--endpoint-url", emulator.url, "--desired", str(ROOT / "desired-state")]
+    result = CliRunner(env=ENV).invoke(
+        cli, [*argv, "audit", "alice@example.com", "--format", "json"], catch_exceptions=False
+    )
+    assert (result.exit_code, result.stderr) == (0, "")
+    document = json.loads(result.stdout)
+    rows = {section: document[section] for section in ("rooms", "channels")}
+    assert all(rows.values()), rows
+    by_name = {
+        section: [
+            (row["live"], row["declared"], [(p["role"], p["entry"]) for p in row["declared_at"]])
+            for row in section_rows
+        ]
+        for section, section_rows in rows.items()
+    }
+    assert by_name["rooms"] == [
+        (
+            row["live_role"],
+            row["declared_role"],
+            [(p["role"], p["room_entry"]) for p in row["declared_at"]],
+        )
+        for row in rows["rooms"]
+    ]
+    assert ("Member", "Member", [("Member", f"{ROOT}/desired-state/company.yaml:9")]) in by_name[
+        "rooms"
+    ]
+    assert ("DEFAULT", "DEFAULT", [("DEFAULT", f"{ROOT}/desired-state/chat.yaml:6")]) in by_name[
+        "channels"
+    ]

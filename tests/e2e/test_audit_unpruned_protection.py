@@ -114,8 +114,8 @@ def oncall(emulator: EmulatorServer, write_desired: WriteDesired) -> str:
 
 
 def _notes(document: Any) -> list[str]:
-    """Every row's note in audit's JSON, whatever section it is in (the rooms' rows have
-    none: their ``status`` and ``protected`` say it)."""
+    """Every row's note in audit's JSON, whatever section it is in (a row: the keys every
+    section's rows share, ``live`` and ``note``; QA-GS Q-GS-3 gave the rooms' rows ``live``)."""
     if isinstance(document, dict):
         found = [document["note"]] if "live" in document else []
         return found + [n for v in document.values() for n in _notes(v)]
@@ -144,6 +144,6 @@ def test_audit_does_not_promise_a_removal_where_nothing_prunes(oncall: str, cli:
 
     document = json.loads(cli("audit", "dave@example.com", "--format", "json").stdout)
     notes = _notes(document)
-    assert len(notes) == 2, document  # the channel's and the meeting's
+    assert len(notes) == 3, document  # the room's, the channel's and the meeting's
     assert all(n.startswith("not declared: kept") for n in notes), notes
     assert not any("removed after it" in n for n in notes), notes

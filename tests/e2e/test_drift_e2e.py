@@ -337,6 +337,28 @@ def test_a_plan_error_is_an_annotation_on_its_line_and_the_comment_says_apply_re
     ) in only["body"]
 
 
+@pytest.mark.parametrize("args", ["--auto-approve", "--auto-approve --quiet"])
+def test_a_plan_error_stopping_apply_yml_is_an_annotation_on_its_line(
+    tmp_path: Path, emulator: EmulatorServer, github: Any, args: str
+) -> None:
+    """Q-GS-1: apply.yml's apply step says a plan error (one only Chime reveals: a room
+    name it does not have) as `Error: FILE:LINE: message` (in the text plan on stdout, or
+    on stderr with --quiet); it is an annotation on that line, once, as in plan.yml."""
+    workflow = Workflow(tmp_path, emulator, github)
+    extra = workflow.desired / "extra.yaml"
+    extra.write_text("rooms:\n  newroom:\n    members: [nobody@example.com]\n")
+    apply = workflow.step(
+        "apply", INPUT_ARGS=args, INPUT_FAIL="false", GITHUB_WORKSPACE=str(tmp_path)
+    )
+    assert apply["exit-code"] == "1"
+    annotations = [line for line in workflow.last.stdout.splitlines() if line.startswith("::error")]
+    assert annotations == [
+        "::error file=desired-state/extra.yaml,line=2::"
+        f"no Chime room named newroom in account {ACCOUNT}",
+        "::error::chime-reconciler apply exited 1",
+    ]
+
+
 MERGE = ROOT / ".github" / "scripts" / "merge-shards.sh"
 
 

@@ -357,3 +357,54 @@ def test_governance_errors_alone_are_no_unknown_drift(
     assert "planned every target and found no drift" in body
     assert "governance errors below: apply refuses this plan." in body
     assert "grants in administrators may last at most 30 days" in body
+
+
+NEWROOM = "rooms:\n  newroom:\n    members: [nobody@example.com]\n"
+UNKNOWN = "the targets its errors name could not be planned, so drift there is unknown"
+
+
+def test_a_plan_error_beside_undeclared_members_says_drift_is_unknown_where_it_is(
+    tmp_path: Path, emulator: EmulatorServer, github: Any, applied: dict[str, Any]
+) -> None:
+    """Q-GS-2: applied, so the only drift left is members no file declares (grace, heidi),
+    and one target cannot be planned (a room Chime does not have): the issue never says
+    "nothing else to change", but that drift is unknown in the targets the errors name."""
+    run = DriftRun(tmp_path, emulator, github)
+    run.applied(applied)
+    (run.desired / "extra.yaml").write_text(NEWROOM)
+
+    done = run.check(shards=2)
+
+    assert done.returncode == 1
+    (issue,) = github.issues.values()
+    assert (issue["title"], issue["state"]) == (DRIFT_TITLE, "open")
+    body = issue["body"]
+    assert "nothing else to change." not in body
+    assert (
+        "found members in Chime that no file in `desired-state/` declares, and nothing else "
+        f"to change in what it could plan; {UNKNOWN}.\nFix the errors in a pull request. "
+        "Running the apply workflow does not resolve the undeclared members:"
+    ) in body
+    assert f"no Chime room named newroom in account {ACCOUNT}" in body
+
+
+def test_a_plan_error_beside_changes_says_drift_is_unknown_and_apply_refuses(
+    tmp_path: Path, emulator: EmulatorServer, github: Any
+) -> None:
+    """Q-GS-2: the demo seed as it is (changes to make) and a room Chime does not have:
+    the issue says drift is unknown there, and that apply refuses the plan until the errors
+    are fixed, not only "run the apply workflow to restore the desired state"."""
+    run = DriftRun(tmp_path, emulator, github)
+    (run.desired / "extra.yaml").write_text(NEWROOM)
+
+    done = run.check()
+
+    assert done.returncode == 1
+    (issue,) = github.issues.values()
+    assert (issue["title"], issue["state"]) == (DRIFT_TITLE, "open")
+    assert (
+        "found live Chime memberships that differ from `desired-state/` in what it could "
+        f"plan; {UNKNOWN}.\nApply refuses this plan until the errors are fixed in a pull "
+        "request; then either change the desired state in a pull request to accept the live "
+        "state, or run the apply workflow to restore the desired state."
+    ) in issue["body"]

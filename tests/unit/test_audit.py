@@ -293,6 +293,8 @@ def test_json_has_rooms_with_roles_status_and_declarations() -> None:
                     "member_id": "uid-alice",
                     "live_role": "Member",
                     "declared_role": "Administrator",
+                    "live": "Member",
+                    "declared": "Administrator",
                     "status": "role-differs",
                     "note": "plan changes the role to Administrator",
                     "prune": False,
@@ -304,6 +306,7 @@ def test_json_has_rooms_with_roles_status_and_declarations() -> None:
                             "line": 3,
                             "via": ["sre"],
                             "room_entry": "desired-state/rooms.yaml:6",
+                            "entry": "desired-state/rooms.yaml:6",
                         },
                         {
                             "role": "Member",
@@ -311,6 +314,7 @@ def test_json_has_rooms_with_roles_status_and_declarations() -> None:
                             "line": 4,
                             "via": [],
                             "room_entry": "desired-state/rooms.yaml:4",
+                            "entry": "desired-state/rooms.yaml:4",
                         },
                     ],
                 }

@@ -39,3 +39,25 @@ def test_every_key_of_the_plan_schema_is_named_in_the_readme_json_section() -> N
     schema = json.loads(SCHEMA.read_text())
     missing = sorted(p for p in set(keys(schema)) if p.rsplit(".", 1)[-1] not in named)
     assert missing == []
+
+
+def test_refusal_names_each_kinds_minimum_and_none_for_a_kind_without_one() -> None:
+    """QA-GS Q-GS-4: `expiring[].refusal` is set when an end takes a target below its
+    kind's minimum setting; the README and the schema name each kind's setting, and never
+    a kind without one (a meeting's presenters) as having a minimum."""
+    import reconciler.kinds as kinds
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index(START) : readme.index(END)]
+    start = section.index("`refusal`, the reason")
+    readme_text = section[start : section.index("the plan is then refused", start)]
+    schema = json.loads(SCHEMA.read_text())
+    refusal = schema["properties"]["expiring"]["items"]["properties"]["refusal"]
+    for text in (" ".join(readme_text.split()), refusal["description"]):
+        for kind in kinds.all_kinds():
+            many = kind.words.elevated[1]
+            if kind.minimum_setting is not None:
+                assert f"`{kind.minimum_setting}`" in text
+            elif many:
+                assert f"{kind.words.noun}'s {many}" not in text
+                assert f"{kind.words.noun} has no minimum" in text

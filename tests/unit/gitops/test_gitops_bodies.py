@@ -13,6 +13,7 @@ from reconciler.gitops.bodies import (
     UNDECLARED_ONLY_MARKER,
     drift_issue_body,
     drift_resolved_comment,
+    failed_plan_issue_body,
     has_marker,
     lists_expiring,
     lists_undeclared_only,
@@ -121,6 +122,21 @@ def test_drift_of_undeclared_members_only_says_apply_does_not_resolve_it() -> No
     assert "run the apply workflow to restore the desired state" in drift_issue_body(PLAN)
     # the marker's text inside a code block (a live name) is not the marker
     assert not lists_undeclared_only(f"{PLAN}```diff\n  {UNDECLARED_ONLY_MARKER}\n```\n")
+
+
+def test_a_refused_plan_showing_drift_says_apply_refuses_it_before_run_the_apply() -> None:
+    """Q-GS-2: a plan refused as unsafe (no error: every target planned) shows changes; the
+    body under the caution does not bid the reader to run the apply it refuses, nor say
+    drift is unknown anywhere."""
+    body = failed_plan_issue_body(PLAN, drifted=True, run_url=RUN)
+
+    assert (
+        "found live Chime memberships that differ from `desired-state/`.\nApply refuses this "
+        "plan as it stands (the caution above); once that is fixed, either change the desired "
+        "state in a pull request to accept the live state, or run the apply workflow to "
+        "restore the desired state."
+    ) in body
+    assert "unknown" not in body
 
 
 def test_resolved_comment_links_the_run() -> None:

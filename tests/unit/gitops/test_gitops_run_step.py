@@ -400,3 +400,29 @@ def test_a_variable_named_number_leaves_the_bad_lines_number_right(tmp_path: Pat
         "::error::chime-reconciler action: variables line 2 is not NAME=value"
         " (NAME: letters, digits and _, not starting with a digit)\n"
     )
+
+
+def test_an_error_on_stdout_or_after_error_is_annotated_once(tmp_path: Path) -> None:
+    """Q-GS-1: apply says a plan's errors as `Error: FILE:LINE: message`, in its text plan
+    (stdout) or on stderr (--quiet): each is an annotation, once; a bare `FILE:LINE:` on
+    stdout (a command's own output) is not."""
+    (tmp_path / "a.yaml").write_text("rooms: {}\n")
+    stub = (
+        "#!/bin/sh\n"
+        "echo 'Error: a.yaml:2: no Chime room named x'\n"
+        "echo 'a.yaml:5: a line of output'\n"
+        "echo 'Error: a.yaml:2: no Chime room named x' >&2\n"
+        "echo 'Error: a.yaml:3: no Chime room named y' >&2\n"
+        "exit 1\n"
+    )
+    run_step(tmp_path, 1, stub_text=stub, INPUT_COMMAND="apply")
+
+    annotations = [
+        line
+        for line in (tmp_path / "stdout.txt").read_text().splitlines()
+        if line.startswith("::error file=")
+    ]
+    assert annotations == [
+        "::error file=a.yaml,line=2::no Chime room named x",
+        "::error file=a.yaml,line=3::no Chime room named y",
+    ]
