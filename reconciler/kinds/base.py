@@ -215,10 +215,11 @@ class Kind:
     # profile"): a member declared in more is an error of validate and plan at its entry in
     # the first target over it (``desired.per_member``; None: no documented limit)
     max_targets_per_member: int | None = None
-    # the error code AWS answers an add over ``max_members`` with (per item in a batch
-    # create, or the call's): what the plan's warnings of a full target name, so that they
-    # name the code apply then prints ("ResourceLimitExceeded" for a room or a channel,
-    # "LimitExceeded" for a meeting; "": none named)
+    # the error code AWS answers an add over ``max_members`` with per item in a batch
+    # create: what the plan's warnings of a full target name, so that they name the code
+    # apply then prints ("ResourceLimitExceeded" for a room or a channel, "LimitExceeded"
+    # for a meeting; "": none named). Where AWS refuses the whole call instead, apply prints
+    # the call's code ("...Exception"), as README says (Q-GR-1)
     full_error: str = ""
     # why AWS would refuse a member however it is reached (through a group too), or None:
     # ``validate`` checks every member it expands, as plan's reading does
