@@ -32,7 +32,7 @@ from botocore.loaders import create_loader
 from botocore.useragent import UserAgentString
 
 from reconciler import __version__, httpheaders
-from reconciler.awsclient import signing
+from reconciler.awsclient import pools, signing
 from reconciler.awsclient.fastparse import FastParserFactory, timestamp_text
 from reconciler.awsclient.model_files import use_orjson
 from reconciler.awsclient.setup_errors import profile_not_found, setup_problem
@@ -217,6 +217,7 @@ def _client(
     client.meta.events.register("before-call", log_api_call)
     drop_idle_handlers(client)
     signing.install(client)  # the same signatures, for less CPU (signing.py)
+    pools.install(client)  # its pool and proxy found once per endpoint (pools.py)
     httpheaders.install()  # the same response headers, for less CPU (httpheaders.py)
     return client
 
