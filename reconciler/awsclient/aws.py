@@ -23,6 +23,7 @@ import os
 from importlib.metadata import version
 from typing import Any
 
+import botocore.handlers
 import botocore.session
 from botocore.config import Config
 from botocore.context import get_context
@@ -31,7 +32,7 @@ from botocore.loaders import create_loader
 from botocore.useragent import UserAgentString
 
 from reconciler import __version__, httpheaders
-from reconciler.awsclient import signing
+from reconciler.awsclient import pools, signing
 from reconciler.awsclient.fastparse import FastParserFactory, timestamp_text
 from reconciler.awsclient.model_files import use_orjson
 from reconciler.awsclient.setup_errors import profile_not_found, setup_problem
@@ -214,9 +215,55 @@ def _client(
         **keys,
     )
     client.meta.events.register("before-call", log_api_call)
+    drop_idle_handlers(client)
     signing.install(client)  # the same signatures, for less CPU (signing.py)
+    pools.install(client)  # its pool and proxy found once per endpoint (pools.py)
     httpheaders.install()  # the same response headers, for less CPU (httpheaders.py)
     return client
+
+
+# botocore's handlers, run for every call of every service, that change nothing in a
+# request of a service whose model has no member or operation with the trait named (by
+# the key of an operation's or a shape's definition): (event, handler, trait)
+IDLE_HANDLERS = (
+    # an idempotency token filled in where the caller gave none
+    ("before-parameter-build", botocore.handlers.generate_idempotent_uuid, "idempotencyToken"),
+    # a response checksum's validation mode member
+    (
+        "before-parameter-build",
+        botocore.handlers._handle_request_validation_mode_member,
+        "httpChecksum",
+    ),
+    # x-amz-api-version for an endpoint discovery operation
+    ("before-call", botocore.handlers.inject_api_version_header_if_needed, "endpointoperation"),
+)
+
+
+def drop_idle_handlers(client: Any) -> None:
+    """Unregister from ``client`` (its own copy of the session's handlers) the
+    ``IDLE_HANDLERS`` its service's model gives nothing to do: each is a function call per
+    API call that returns at once. Read from the model's definitions, every operation and
+    every shape and member, so a trait anywhere keeps its handler."""
+    model = client.meta.service_model._service_description
+    found = _traits(model, {trait for _, _, trait in IDLE_HANDLERS})
+    for event, handler, trait in IDLE_HANDLERS:
+        if trait not in found:
+            client.meta.events.unregister(event, handler)
+
+
+def _traits(model: dict[str, Any], wanted: set[str]) -> set[str]:
+    """Which of ``wanted`` are keys of an operation's, a shape's or a member's definition."""
+    found: set[str] = set()
+    for operation in model.get("operations", {}).values():
+        found.update(wanted.intersection(operation))
+    for shape in model.get("shapes", {}).values():
+        found.update(wanted.intersection(shape))
+        for member in shape.get("members", {}).values():
+            found.update(wanted.intersection(member))
+        for ref in ("member", "key", "value"):
+            if isinstance(shape.get(ref), dict):
+                found.update(wanted.intersection(shape[ref]))
+    return found
 
 
 def _credentials(session: botocore.session.Session) -> tuple[bool, Any]:

@@ -59,12 +59,28 @@ class FastRestJSONParser(RestJSONParser):  # type: ignore[misc]  # botocore is u
 
 
 class FastParserFactory(ResponseParserFactory):  # type: ignore[misc]
-    """botocore's factory, with ``FastRestJSONParser`` for the rest-json protocol."""
+    """botocore's factory, with ``FastRestJSONParser`` for the rest-json protocol, and one
+    parser per protocol made once: botocore asks for a new one for every response, and a
+    parser keeps nothing of a response (only the timestamp and blob parsers it is made
+    with), so each would be the same. Thread-safe (at worst one is made twice)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, Any] = {}
+
+    def set_parser_defaults(self, **kwargs: Any) -> None:
+        super().set_parser_defaults(**kwargs)
+        self._made = {}
 
     def create_parser(self, protocol_name: str) -> Any:
-        if protocol_name == "rest-json":
-            return FastRestJSONParser(**self._defaults)
-        return super().create_parser(protocol_name)
+        made = self._made.get(protocol_name)
+        if made is None:
+            if protocol_name == "rest-json":
+                made = FastRestJSONParser(**self._defaults)
+            else:
+                made = super().create_parser(protocol_name)
+            self._made[protocol_name] = made
+        return made
 
 
 class _Walks:

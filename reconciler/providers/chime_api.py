@@ -81,14 +81,26 @@ def live_member(item: Mapping[str, Any], context: str = "") -> LiveMember:
     return LiveMember(ref=ref, member_id=member_id, kind=kind, role=role)
 
 
+_Order = tuple[str, str, str, str, str]
+# a member's order joined (None: not joinable), its order, the member
+_Entry = tuple[str | None, _Order, LiveMember]
+
+
 class LiveMembers:
     """``live_member``, remembered: the same person with the same role in many rooms is one
     value (a million memberships of a few thousand people: a few thousand objects, not a
     million references, ids and e-mails), made once with its place in ``LiveMember``'s
-    order. Thread-safe (at worst a value is made twice)."""
+    order. Thread-safe (at worst a value is made twice).
+
+    Its place is kept twice: as ``_member_order``'s strings, and as one string, those
+    joined by NUL, which sorts as the strings do (NUL sorts before every other character)
+    and is compared in one step where the strings are compared one by one: a room's sort
+    took about a third of ``ordered``'s time. A member whose strings hold a NUL has no such
+    string (None), and the rooms are then sorted by the strings."""
 
     def __init__(self) -> None:
-        self._known: dict[tuple[Any, ...], tuple[_Order, LiveMember]] = {}
+        self._known: dict[tuple[Any, ...], _Entry] = {}
+        self._joined = True  # every member known has its joined order
 
     def __call__(self, item: Mapping[str, Any], context: str = "") -> LiveMember:
         return self.ordered([item], context)[0]
@@ -99,21 +111,49 @@ class LiveMembers:
         known = self._known
         entries = []
         for item in items:
-            member = item.get("Member", _NOTHING)
-            key = (
-                item.get("Role"),
-                member.get("MemberId"),
-                member.get("MemberType"),
-                member.get("Email"),
-                member.get("FullName"),
-            )
+            try:  # every field there (a page of AWS's): read by subscript, as ``_key`` reads
+                member = item["Member"]
+                key = (
+                    item["Role"],
+                    member["MemberId"],
+                    member["MemberType"],
+                    member["Email"],
+                    member["FullName"],
+                )
+            except (KeyError, TypeError):
+                key = _key(item)
             entry = known.get(key)
             if entry is None:
-                made = live_member(item, context)
-                entry = known.setdefault(key, (_member_order(made), made))
+                entry = known.setdefault(key, self._entry(item, context))
             entries.append(entry)
-        entries.sort(key=_FIRST)  # stable, by the order alone: as sorted(key=_member_order)
-        return [m for _, m in entries]
+        # stable, by the order alone: as sorted(key=_member_order)
+        if self._joined:
+            try:
+                return [m for _, _, m in sorted(entries, key=_FIRST)]
+            except TypeError:  # a member without its joined order, known meanwhile
+                pass
+        return [m for _, _, m in sorted(entries, key=_SECOND)]
+
+    def _entry(self, item: Mapping[str, Any], context: str) -> _Entry:
+        made = live_member(item, context)
+        order = _member_order(made)
+        joined = "\0".join(order)
+        if joined.count("\0") != len(order) - 1:  # a NUL inside: the strings decide
+            self._joined = False
+            return None, order, made
+        return joined, order, made
+
+
+def _key(item: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What ``live_member`` reads of ``item``: the key it is remembered by."""
+    member = item.get("Member", _NOTHING)
+    return (
+        item.get("Role"),
+        member.get("MemberId"),
+        member.get("MemberType"),
+        member.get("Email"),
+        member.get("FullName"),
+    )
 
 
 class ChimeApi(PacedApi):
@@ -344,8 +384,8 @@ class ChimeApi(PacedApi):
         )
 
 
-_Order = tuple[str, str, str, str, str]
 _FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 _NOTHING: Mapping[str, Any] = {}
 
 

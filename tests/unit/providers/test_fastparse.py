@@ -193,3 +193,19 @@ def test_errors_are_parsed_by_botocore() -> None:
     expected = RestJSONParser().parse(response(body, 404), shape)
     assert FastRestJSONParser().parse(response(body, 404), shape) == expected
     assert expected["Error"]["Message"] == "no such room"
+
+
+def test_one_parser_per_protocol_made_once() -> None:
+    from reconciler.awsclient.fastparse import FastParserFactory
+
+    factory = FastParserFactory()
+    factory.set_parser_defaults(timestamp_parser=timestamp_text)
+    first = factory.create_parser("rest-json")
+    assert type(first) is FastRestJSONParser
+    assert factory.create_parser("rest-json") is first
+    assert first._timestamp_parser is timestamp_text
+    other = factory.create_parser("query")
+    assert factory.create_parser("query") is other and other is not first
+    factory.set_parser_defaults(timestamp_parser=keep)  # new defaults: new parsers
+    again = factory.create_parser("rest-json")
+    assert again is not first and again._timestamp_parser is keep
