@@ -120,15 +120,18 @@ class RoomsImport:
         refresh = refreshes(rooms, options)  # what --force writes in place of an entry
         edited = {room for room, t in found.items() if import_paths.hand_edits(t, refresh[room])}
 
-        def blocked(room: ImportedRoom, relative: str) -> bool:
+        def blocked(room: ImportedRoom, relative: str, edits: bool = True) -> bool:
             # a file declaring another room (another account's, a case twin) is never
             # written over, even with --force: the room gets another name (Q-FY-7); the
             # rule of every kind (import_paths.kept); nor is one holding what import
             # cannot read from Chime (owners:, until:, ...: Q-LE-7): its room is left
-            again = force and room in found and room not in edited
+            again = force and room in found and not (edits and room in edited)
             return import_paths.kept(out / relative, in_files, [found[room]] if again else [])
 
         paths = directory_paths(rooms, blocked)
+        # where --force would have written each room again but for hand edits: a room
+        # declared anywhere else is left whatever it holds, with no note (QA-GT Q-GT-2)
+        unedited = directory_paths(rooms, lambda r, p: blocked(r, p, edits=False))
         leave = {
             room: target
             for room, target in found.items()
@@ -153,9 +156,8 @@ class RoomsImport:
         if leave:
             report.append(_left_as_they_are(leave))
         if force:  # why --force did not refresh them
-            report.extend(
-                _not_refreshed([(t, refresh[r]) for r, t in leave.items() if r in edited])
-            )
+            refreshable = [r for r in edited if found[r].location.file == str(out / unedited[r])]
+            report.extend(_not_refreshed([(found[r], refresh[r]) for r in refreshable]))
         report.extend(u.line for u in unclear)
         return Imported(
             files=files,

@@ -1,7 +1,9 @@
 """`import --out DIR --force` keeps a file whose entry holds a `prune:` or an `id:` /
 `arn:` the refresh would not write (QA-GT Q-GT-1: dropped without a word, so the room
-followed settings.yaml's prune, or was declared by name again). The real CLI and boto3
-against the emulator over HTTP."""
+followed settings.yaml's prune, or was declared by name again); and its Note is only for
+a file the refresh would have written again but for its hand edits (QA-GT Q-GT-2: a
+room declared in another file was "not written again", and "remove those lines first"
+refreshed nothing). The real CLI and boto3 against the emulator over HTTP."""
 
 from __future__ import annotations
 
@@ -119,3 +121,46 @@ def test_force_still_refreshes_a_prune_it_writes(
     assert run.exit_code == 0, run.stderr
     assert not any(line.startswith("Note:") for line in run.lines), run.lines
     assert "bob@example.com" in ops.read_text(encoding="utf-8")
+
+
+def test_no_note_for_a_room_declared_in_a_file_import_never_writes(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Q-GT-2: a room with `owners:` in team.yaml (beside another room) got the Note
+    "to refresh it from Chime, remove those lines first", which refreshed nothing:
+    --force writes only a room's own file. It keeps only the "Left ... as it is" line."""
+    emulator.reset(_seed())
+    desired = write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "team.yaml": "rooms:\n  ops:\n    owners: ['@org/sre']\n"
+            "    administrators: [alice@example.com]\n    members: [bob@example.com]\n",
+        }
+    )
+    run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
+    assert run.exit_code == 0, run.stderr
+    assert "Left 1 room as it is, declared already: ops (desired-state/team.yaml:2)." in run.lines
+    assert not any(line.startswith("Note:") for line in run.lines), run.lines
+    assert not (desired / "rooms" / "ops.yaml").exists()
+
+
+def test_no_note_for_a_room_file_that_declares_another_room_too(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Q-GT-2 at import's own path: rooms/ops.yaml declaring ops (with `owners:`) and dev
+    is never written again, edits or not: no Note promising a refresh."""
+    emulator.reset(_seed())
+    write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "rooms/ops.yaml": "rooms:\n  ops:\n    owners: ['@org/sre']\n"
+            "    administrators: [alice@example.com]\n    members: [bob@example.com]\n"
+            "  dev:\n    administrators: [alice@example.com]\n",
+        }
+    )
+    run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
+    assert run.exit_code == 0, run.stderr
+    assert (
+        "Left 1 room as it is, declared already: ops (desired-state/rooms/ops.yaml:2)."
+    ) in run.lines, run.lines
+    assert not any(line.startswith("Note:") for line in run.lines), run.lines
