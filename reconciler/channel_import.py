@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from reconciler.import_paths import Refresh
 from reconciler.importer import COMMAND
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR
 from reconciler.live import LiveMember
@@ -183,6 +184,18 @@ def channel_keys(
         keys[c] = key
         taken.add(key)
     return keys
+
+
+def refreshes(section: InstanceChannels, prune: bool) -> dict[ImportedChannel, Refresh]:
+    """What a channels file of ``section`` alone writes of each channel's entry besides its
+    members (its key, ``arn:``, ``prune:``), as ``sections_document`` writes it: what
+    ``--force``'s refresh would put in place of a declaration (QA-GT Q-GT-1)."""
+    keys = channel_keys(section.managed, section.namesakes)
+    found = {}
+    for c in section.managed:
+        held = bool(left_out(c, section.ambiguous))
+        found[c] = Refresh(keys[c], keys[c] != c.name, False if held else (True if prune else None))
+    return found
 
 
 def channels_document(

@@ -87,19 +87,38 @@ def declares_others(path: Path, declared: InDir, own: Collection[object]) -> boo
     return any(t not in own for t in declared.get(file)) or file in declared.grouped
 
 
-def hand_edits(target: DesiredTarget) -> list[str]:
+@dataclass(frozen=True)
+class Refresh:
+    """What ``--force``'s refresh writes of a target's entry besides its members: its key,
+    whether with the target's id (``id:``, ``arn:``), and its ``prune:`` (None: none)."""
+
+    key: str
+    with_id: bool = False
+    prune: bool | None = None
+
+
+def hand_edits(target: DesiredTarget, refresh: Refresh) -> list[str]:
     """What the declaration of ``target`` holds that import cannot read from Chime, so that
-    writing its file again from Chime (``--force``'s refresh) would drop it (QA-LE
-    Q-LE-7): its ``owners:`` and ``safety:``, a group entry (import writes each member
-    itself), a member's ``until:`` / ``reason:`` / ``ticket:`` (an ended one too: written
-    again, the member would have the role for good). Said of every kind alike, in the
-    words of the entry that declares it (``channel ops``); [] for what import wrote."""
-    of = f"{kinds.get(target.key.kind).words.entry_noun} {shown(target.key.name)}"
+    writing its file again from Chime (``--force``'s refresh, writing ``refresh``) would
+    drop it (QA-LE Q-LE-7): its ``owners:`` and ``safety:``, a ``prune:`` the refresh does
+    not write, an ``id:`` (``arn:``) it does not write under that key (QA-GT Q-GT-1: the
+    room then followed settings.yaml's prune, or was declared by name), a group entry
+    (import writes each member itself), a member's ``until:`` / ``reason:`` / ``ticket:``
+    (an ended one too: written again, the member would have the role for good). Said of
+    every kind alike, in the words of the entry that declares it (``channel ops``); []
+    for what import wrote."""
+    kind = kinds.get(target.key.kind)
+    of = f"{kind.words.entry_noun} {shown(target.key.name)}"
     found: list[str] = []
     if target.owners:
         found.append(f"the owners: of {of}")
     if target.safety:
         found.append(f"the safety: of {of}")
+    if target.own_prune is not None and target.own_prune != refresh.prune:
+        found.append(f"the prune: of {of}")
+    by_id = refresh.with_id and refresh.key == target.key.name
+    if target.target_id is not None and kind.id_field is not None and not by_id:
+        found.append(f"the {kind.id_field}: of {of}")
     paths = [(m.ref, p) for m in (*target.members, *target.expired) for p in m.provenance]
     paths += [(m.ref, p) for m in target.members for p in m.expired]
     groups = sorted({p.via[0] for _, p in paths if p.via})
@@ -118,10 +137,11 @@ def _grant_keys(grant: Grant) -> list[str]:
     return [key for key, value in keys if value is not None]
 
 
-def not_refreshed(path: Path, targets: Sequence[DesiredTarget]) -> str:
-    """The note for a file ``--force`` keeps as it holds ``hand_edits`` of ``targets``:
-    named, each once (a channel and its moderators share an entry), the first few."""
-    edits = list(dict.fromkeys(e for t in targets for e in hand_edits(t)))
+def not_refreshed(path: Path, targets: Sequence[tuple[DesiredTarget, Refresh]]) -> str:
+    """The note for a file ``--force`` keeps as it holds ``hand_edits`` of ``targets``
+    (each with what the refresh writes of it): named, each once (a channel and its
+    moderators share an entry), the first few."""
+    edits = list(dict.fromkeys(e for t, r in targets for e in hand_edits(t, r)))
     shown_edits = edits[:EDITS_SHOWN]
     if len(edits) > EDITS_SHOWN:
         shown_edits.append(f"{len(edits) - EDITS_SHOWN} more")

@@ -31,7 +31,7 @@ from reconciler.desired.member_entries import parse_entry
 from reconciler.desired.model import DesiredTarget
 from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.import_declared import Declared, Unclear
-from reconciler.import_paths import numbered, slug
+from reconciler.import_paths import Refresh, numbered, slug
 from reconciler.kinds.rooms import ROOM
 from reconciler.live import LiveMember
 from reconciler.refs import MemberKind, MemberRef, Role
@@ -351,6 +351,18 @@ def directory_files(
         if room not in leave:
             files[path] = rooms_document([room], options, keys)
     return dict(sorted(files.items()))
+
+
+def refreshes(rooms: Sequence[ImportedRoom], options: ImportOptions) -> dict[ImportedRoom, Refresh]:
+    """What an import into a directory writes of each room's entry besides its members
+    (its key, ``id:``, ``prune:``), as ``directory_files`` and ``room_lines`` write it:
+    what ``--force``'s refresh would put in place of a declaration (QA-GT Q-GT-1)."""
+    keys = room_keys(rooms, lambda r: r.account, options.shared)
+    found = {}
+    for room in rooms:
+        prune = False if room_entries(room).left_out else (True if options.prune else None)
+        found[room] = Refresh(keys[room], needs_id(room, keys[room]), prune)
+    return found
 
 
 def directory_paths(

@@ -323,7 +323,8 @@ def verify(session: Session, plan: Plan, applied: Applied) -> tuple[Unverified, 
     # ExternalUserId, listed by its AttendeeId), and a removal removes the member (an
     # attendee who joined again has a new AttendeeId): found by reference as well
     by_ref = {key: {m.ref: m.role for m in target.members} for key, target in live.items()}
-    # a removal, as spelt (attendees differing only in case are two: one may be kept)
+    # a removal, as spelt (attendees differing only in case are two: one may be kept), of a
+    # kind whose members' ids change (``Kind.member_ids_change``): others by id alone
     spelt = {
         key: {(m.ref, m.ref.display): m.role for m in target.members}
         for key, target in live.items()
@@ -334,7 +335,7 @@ def verify(session: Session, plan: Plan, applied: Applied) -> tuple[Unverified, 
             r.change,
             roles.get(r.change.target),
             _by_name(r.change, twins, by_ref),
-            _by_name(r.change, twins, spelt),
+            _by_name(r.change, twins, spelt) if r.change.kind.member_ids_change else {},
         )
         for r in result.results
         if r.ok and r.change.target not in gone

@@ -88,7 +88,8 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> P
     help="Overwrite files in the way, and import again the rooms and channels of the files "
     "it writes (channels/LABEL.yaml too, when every channel it declares is read); never a "
     "file holding what Chime does not have (owners:, until:, reason:, ticket:, safety:, a "
-    "group entry): it is kept, and a Note names those edits.",
+    "group entry, a prune: or id:/arn: it would not write): it is kept, and a Note names "
+    "those edits.",
 )
 @click.option(
     "--prune",
@@ -143,7 +144,8 @@ def import_(
     unless --force, which also imports again the rooms and channels of the files it
     writes (a refresh). A refresh never drops a hand edit import cannot read from Chime:
     a file whose rooms or channels hold owners:, a member's until:, reason: or ticket:,
-    safety: or a group entry is kept as it is (its targets left as they are), and a Note
+    safety:, a group entry, or a prune: or id: (arn:) the refresh would not write, is
+    kept as it is (its targets left as they are), and a Note
     names those edits; import --adopt writes Chime's new members into it. Comments in a
     file written again are not kept. The directory is validated afterwards, as validate does (an
     error: exit 1), its governance rules for the files written (what DIR's other files

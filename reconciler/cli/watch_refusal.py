@@ -13,15 +13,17 @@ STOPPED = "the watch stopped (nothing more is applied)"
 
 def refusal_lines(plan: Plan, number: int) -> list[str]:
     """The lines (each to be stamped): why round ``number`` stops the watch, then the
-    plan's errors and the safety rules it breaks."""
+    plan's errors and the safety rules it breaks, each as plan and apply say it (QA-GT
+    Q-GT-5: a round with both said only "has 1 error", and its refusals were bare)."""
+    refused = ""
+    if plan.violations:
+        refused = f"{refused_by(len(plan.violations))} ({limits_source(plan.violations)})"
     if plan.errors:
         why = f"round {number}'s plan has {counted(len(plan.errors), 'error')}"
+        why += f" and {refused}" if refused else ""
     else:
-        source = limits_source(plan.violations)
-        why = (
-            f"round {number}'s plan {refused_by(len(plan.violations))} ({source}), which "
-            "only --allow-unsafe overrides in a watch"
-        )
+        why = f"round {number}'s plan {refused}, which only --allow-unsafe overrides in a watch"
     lines = [f"Error: {why}; {STOPPED}:"]
-    lines.extend(f"Error: {line}" for line in (*plan.errors, *(str(v) for v in plan.violations)))
+    lines.extend(f"Error: {line}" for line in plan.errors)
+    lines.extend(f"Error: refusing this plan: {v}" for v in plan.violations)
     return lines

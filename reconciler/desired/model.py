@@ -135,6 +135,9 @@ class DesiredTarget:
     # what else ``--target`` selects it by: the value its id stands for when the run was
     # set up (a meeting's ``${VARIABLE}``: ``Kind.id_aliases``), filled in by the loader
     aliases: tuple[str, ...] = ()
+    # the target's own ``prune:`` as its entry declares it (None: it follows settings.yaml's
+    # ``prune``): what ``import --force`` must not drop (QA-GT Q-GT-1)
+    own_prune: bool | None = None
 
     def member(self, ref: MemberRef) -> DesiredMember | None:
         for m in self.members:

@@ -219,7 +219,7 @@ def resolve(d: Declarations, now: dt.datetime | None = None) -> Resolved:
             by_key[named] = t.location
         own_prune = t.kind.prune_of(t.spec)
         prune = d.prune if own_prune is None else own_prune
-        target, conflicts = _target(key, t, target_id, prune, expander, now)
+        target, conflicts = _target(key, t, target_id, (prune, own_prune), expander, now)
         problems += conflicts
         too_many = _too_many(t.kind, name, target, now)
         if too_many:
@@ -330,7 +330,7 @@ def _target(
     key: TargetKey,
     t: TargetDef,
     target_id: str | None,
-    prune: bool,
+    prunes: tuple[bool, bool | None],  # its prune, and its own ``prune:`` (None: none)
     expander: Expander,
     now: dt.datetime | None,
 ) -> tuple[DesiredTarget, list[Problem]]:
@@ -402,12 +402,13 @@ def _target(
     target = DesiredTarget(
         key=key,
         target_id=target_id,
-        prune=prune,
+        prune=prunes[0],
         members=_in_ref_order(members),
         location=t.location,
         owners=tuple(getattr(t.spec, "owners", ())),  # any kind whose spec has `owners:`
         safety=t.kind.safety_of(t.spec),
         dated=dated,
+        own_prune=prunes[1],
     )
     return target, problems
 

@@ -176,6 +176,9 @@ class Expiring:
     # administrators, fewer than the minimum of 1 (...): the plan is then refused``
     # (``governance.ending_floor``; "": nothing)
     refusal: str = field(default="", compare=False)
+    # the live member's id, for one kept after it expired (``kept_after_expiry``): two bots
+    # of one name are told apart by it (QA-GT Q-GT-6); "" where no live member is meant
+    member_id: str = ""
 
     @property
     def set_at(self) -> Location:
@@ -204,11 +207,12 @@ class Expiring:
             f"{self._what()} until {self.until}, declared at {self.set_at}"
         )
 
-    def kept_message(self) -> str:
-        """For an entry that expired but stays in Chime (its target does not prune)."""
+    def kept_message(self, member: str = "") -> str:
+        """For an entry that expired but stays in Chime (its target does not prune);
+        ``member``: how the plan names it (``bot:Pager (id b2)``), if not as written."""
         kind = kinds.get(self.target.kind)
         return (
-            f"{self.member} in {kind.words.noun} {self.target.name}: "
+            f"{member or self.member} in {kind.words.noun} {self.target.name}: "
             f"{kind.role_text(self.role)} expired {self.until}, declared at {self.set_at}; "
             f"still {kind.words.kept_as}: this {kind.words.entry_noun} does not prune"
         )
@@ -233,7 +237,17 @@ def kept_after_expiry(
             until = until_of(last)
             assert until is not None
             left = days_left(until, now)
-            found.append(Expiring(until, tp.key, lm.ref, last.declared_at, left, last.role))
+            found.append(
+                Expiring(
+                    until,
+                    tp.key,
+                    lm.ref,
+                    last.declared_at,
+                    left,
+                    last.role,
+                    member_id=lm.member_id,
+                )
+            )
     return tuple(sorted(found))
 
 

@@ -196,6 +196,9 @@ class Explanation:
     member: str
     now: dt.datetime
     targets: tuple[TargetExplanation, ...]  # sorted by kind, scope, name
+    # how many targets ``--target`` selected, the only ones read (None: no --target, every
+    # target of the desired state): what the closing count is of (QA-GT Q-GT-3)
+    given: int | None = None
 
     @property
     def declared(self) -> int:

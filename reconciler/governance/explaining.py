@@ -59,7 +59,8 @@ def explain(
     # targets not read for an error of the settings (a bearer not found): the located error
     unread = {p.target: str(p) for p in live.problems if p.of_settings and p.target is not None}
     shown = []
-    for t in sorted(select(desired.targets, targets or None), key=lambda t: t.key):
+    selected = sorted(select(desired.targets, targets or None), key=lambda t: t.key)
+    for t in selected:
         ref = refs.get(t.key.kind)
         if ref is None or kinds.get(t.key.kind).elsewhere(member, t.key.scope) is not None:
             continue
@@ -67,7 +68,7 @@ def explain(
             one = _located(one, t, left_out, unread)
             if targets or one.declarations or one.live_role is not None or _unknown(one):
                 shown.append(one)
-    return Explanation(member, now, tuple(shown))
+    return Explanation(member, now, tuple(shown), len(selected) if targets else None)
 
 
 def _unknown(one: TargetExplanation) -> bool:

@@ -71,6 +71,7 @@ def expiring_json(e: Expiring, role: Any) -> dict[str, Any]:
             "declared_at": str(e.declared_at),
             "until_at": str(e.set_at),
         }
+        | ({"member_id": e.member_id} if e.member_id else {})  # expired_kept's
         | ({"protection": True} if e.protection else {})
         | (
             {"refusal": e.refusal} if e.refusal else {}  # its end makes the plan refused
@@ -93,7 +94,10 @@ def expiring_from(d: dict[str, Any], member: MemberRef, role: Hashable) -> Expir
     refusal = d.get("refusal", "")
     if not isinstance(refusal, str):
         raise ValueError("refusal: expected a string")
-    return Expiring(until, key, member, at, days, role, protection, refusal)
+    member_id = d.get("member_id", "")
+    if not isinstance(member_id, str):
+        raise ValueError("member_id: expected a string")
+    return Expiring(until, key, member, at, days, role, protection, refusal, member_id)
 
 
 def _moment(value: Any) -> dt.datetime:

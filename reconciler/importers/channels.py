@@ -25,6 +25,7 @@ from reconciler.channel_import import (
     InstanceChannels,
     elastic_comment,
     left_out,
+    refreshes,
     sections_document,
 )
 from reconciler.cli.context import AppContext
@@ -34,11 +35,13 @@ from reconciler.desired import files as source_files
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError
 from reconciler.import_declared import Declared, Unclear, namesakes
+from reconciler.import_paths import Refresh
 from reconciler.importers import Imported, ImportRequest, Wanted, written_files
 from reconciler.kinds.channels import CHANNEL
 from reconciler.path_checks import exists, is_dir
 from reconciler.prose import counted, listed
 from reconciler.providers.all_channels import ChannelsRead, read_channels
+from reconciler.refs import Location
 from reconciler.render.safe import shown
 
 CHANNELS_DIR = "channels"
@@ -219,7 +222,13 @@ def documents(
         unread.extend(got.unread)
         if got.private_refused_to:
             unlisted.append(_private_unlisted(s, got.private_refused_to))
-        relative, rewritten, not_read = _channel_file(s, out, force, in_files, taken, channels)
+        names = Counter(c.name for c in channels)
+        shared = frozenset(name for name, n in names.items() if n > 1)
+        whole = InstanceChannels(s.arn, None, tuple(channels), got.several_bots, shared)
+        refresh = refreshes(whole, prune)  # what --force writes in place of an entry
+        relative, rewritten, not_read = _channel_file(
+            s, out, force, in_files, taken, (channels, refresh)
+        )
         if not_read is not None:
             kept.append(not_read)
         wanted: list[ImportedChannel] = channels  # a preview: every one, as every room
@@ -236,13 +245,8 @@ def documents(
         elastic.extend(
             sorted((c.name, c.arn) for c in wanted if c.elastic and not _commented(c, theirs))
         )
-        names = Counter(c.name for c in channels)
         section = InstanceChannels(
-            s.arn,
-            s.label if several else None,
-            tuple(wanted),
-            got.several_bots,
-            frozenset(name for name, n in names.items() if n > 1),
+            s.arn, s.label if several else None, tuple(wanted), got.several_bots, shared
         )
         if section.managed:  # an elastic channel alone is no channel to write
             files[relative] = sections_document([section], prune=prune)
@@ -290,7 +294,7 @@ def _channel_file(
     force: bool,
     declared: import_paths.InDir,
     taken: set[str],
-    channels: Sequence[ImportedChannel] = (),
+    read: tuple[Sequence[ImportedChannel], Mapping[ImportedChannel, Refresh]] = ((), {}),
 ) -> tuple[str, str | None, str | None]:
     """The file (relative to ``out``) of ``instance``'s channels, the path of the file
     written again (``--force``), whose declarations count as undeclared (None: none), and
@@ -300,9 +304,10 @@ def _channel_file(
     A file there that declares anything is never written over (QA-FY Q-FY-1: the
     channels created since the first import go into a new file, and the hand edits stay),
     but with ``--force`` one whose every declaration is of a channel of ``instance`` read
-    now (``channels``), so written again (a refresh): one declaring a channel this import
-    did not read (its bearer may not, or Chime has none of that name) is kept, as the
-    refresh would drop that declaration (QA-GF Q-GF-2). A file declaring nothing (empty)
+    now (``read``: with what the refresh writes of each), so written again (a refresh):
+    one declaring a channel this import did not read (its bearer may not, or Chime has
+    none of that name) is kept, as the refresh would drop that declaration (QA-GF
+    Q-GF-2). A file declaring nothing (empty)
     is in the way, as a room's is: ``--force`` writes over it (``import_paths.kept``).
     A name this import takes for another app instance
     (``chat``, ``Chat``: one file where case is not told apart) is passed over too."""
@@ -315,16 +320,16 @@ def _channel_file(
             if path is None:
                 break
             mine = [t for t in declared.get(str(path), ()) if _ours(t, instance)]
-            read_again = _read_again(mine, instance, channels) if force else []
+            read_again = _read_again(mine, instance, *read) if force else {}
             # one holding what import cannot read from Chime is kept (owners:, ...: Q-LE-7)
-            own = [t for t in read_again if not import_paths.hand_edits(t)]
+            own = [t for t, r in read_again.items() if not import_paths.hand_edits(t, r)]
             if not import_paths.kept(path, declared, own):  # the rule of every kind
                 taken.add(relative.casefold())
                 again = str(path) if force and import_paths.is_there(path) else None
                 return relative, again, note  # the kept file's note too
             if force and note is None and not import_paths.declares_others(path, declared, mine):
                 unread = [t for t in mine if t not in read_again]
-                edited = [t for t in read_again if t not in own]
+                edited = [(t, r) for t, r in read_again.items() if t not in own]
                 note = (
                     _not_refreshed(path, unread)
                     if unread
@@ -338,20 +343,27 @@ def _read_again(
     targets: Sequence[DesiredTarget],
     instance: AppInstanceSetting,
     channels: Sequence[ImportedChannel],
-) -> list[DesiredTarget]:
+    refresh: Mapping[ImportedChannel, Refresh],
+) -> dict[DesiredTarget, Refresh]:
     """Those of ``targets`` (``instance``'s channels a file declares, and their
-    moderators) that declare a channel read now and written again (an elastic one never
-    is), or that declare by name channels read now that share it: each of those is
-    written again with its ``arn:`` (QA-GL Q-GL-2: such an entry was "not read", and the
-    file kept, with a note saying so, where the refresh replaces it by them)."""
+    moderators) that declare a channel read now and written again (``refresh``: each
+    with what is written of its entry; an elastic one never is), or that declare by name
+    channels read now that share it: each of those is written again with its ``arn:``
+    (QA-GL Q-GL-2: such an entry was "not read", and the file kept, with a note saying
+    so, where the refresh replaces it by them); each with what is written in its place."""
     found = Declared.of(CHANNEL, targets)
     names = Counter(c.name for c in channels)
-    again = [
-        found.find(instance.arn, c.arn, c.name, names[c.name]) for c in channels if not c.elastic
-    ]
-    again += [found.ambiguous(instance.arn, c.name, names[c.name]) for c in channels]
-    entries = [a.location for a in again if a is not None]  # its moderators' target too
-    return [t for t in targets if t.location in entries]
+    again: dict[Location, Refresh] = {}
+    for c in channels:  # an entry by a shared name: as written in place of the first
+        r = refresh.get(c, Refresh(c.name))
+        if not c.elastic:
+            entry = found.find(instance.arn, c.arn, c.name, names[c.name])
+            if entry is not None:
+                again.setdefault(entry.location, r)  # its moderators' target too
+        entry = found.ambiguous(instance.arn, c.name, names[c.name])
+        if entry is not None:
+            again.setdefault(entry.location, r)
+    return {t: again[t.location] for t in targets if t.location in again}
 
 
 def _not_refreshed(path: Path, unread: Sequence[DesiredTarget]) -> str:

@@ -19,6 +19,7 @@ from reconciler.cli.progress import ProgressBar
 from reconciler.desired.model import DesiredTarget
 from reconciler.errors import TargetGone, UsageError
 from reconciler.import_declared import namesakes
+from reconciler.import_paths import Refresh
 from reconciler.importer import (
     ImportedRoom,
     ImportOptions,
@@ -26,6 +27,7 @@ from reconciler.importer import (
     declared_rooms,
     directory_files,
     directory_paths,
+    refreshes,
     room_entries,
     stdout_document,
     twin_warnings,
@@ -114,17 +116,22 @@ class RoomsImport:
         shared = self.found.namesakes
         found = declared_rooms(rooms, declared, shared)
         in_files = import_paths.by_file(self.request.before)  # ``declared``, by file
-        edited = {room for room, t in found.items() if import_paths.hand_edits(t)}
+        options = ImportOptions(default, self.request.prune, self.found.shared)
+        refresh = refreshes(rooms, options)  # what --force writes in place of an entry
+        edited = {room for room, t in found.items() if import_paths.hand_edits(t, refresh[room])}
 
-        def blocked(room: ImportedRoom, relative: str) -> bool:
+        def blocked(room: ImportedRoom, relative: str, edits: bool = True) -> bool:
             # a file declaring another room (another account's, a case twin) is never
             # written over, even with --force: the room gets another name (Q-FY-7); the
             # rule of every kind (import_paths.kept); nor is one holding what import
             # cannot read from Chime (owners:, until:, ...: Q-LE-7): its room is left
-            again = [found[room]] if force and room in found and room not in edited else []
-            return import_paths.kept(out / relative, in_files, again)
+            again = force and room in found and not (edits and room in edited)
+            return import_paths.kept(out / relative, in_files, [found[room]] if again else [])
 
         paths = directory_paths(rooms, blocked)
+        # where --force would have written each room again but for hand edits: a room
+        # declared anywhere else is left whatever it holds, with no note (QA-GT Q-GT-2)
+        unedited = directory_paths(rooms, lambda r, p: blocked(r, p, edits=False))
         leave = {
             room: target
             for room, target in found.items()
@@ -133,7 +140,6 @@ class RoomsImport:
         # an entry by a name several live rooms have declares none of them (the plan
         # refuses it): they are written with id:, and the entry named (QA-LD Q-LD-7)
         unclear = unclear_rooms(rooms, declared, shared, leave)
-        options = ImportOptions(default, self.request.prune, self.found.shared)
         files = directory_files(
             rooms, options, write_settings=settings_path is None, leave=leave, blocked=blocked
         )
@@ -150,7 +156,8 @@ class RoomsImport:
         if leave:
             report.append(_left_as_they_are(leave))
         if force:  # why --force did not refresh them
-            report.extend(_not_refreshed([t for r, t in leave.items() if r in edited]))
+            refreshable = [r for r in edited if found[r].location.file == str(out / unedited[r])]
+            report.extend(_not_refreshed([(found[r], refresh[r]) for r in refreshable]))
         report.extend(u.line for u in unclear)
         return Imported(
             files=files,
@@ -264,12 +271,13 @@ def _left_as_they_are(leave: dict[ImportedRoom, DesiredTarget]) -> str:
     return left_as_they_are("room", [(r.name, leave[r].location) for r in rooms])
 
 
-def _not_refreshed(declared: Iterable[DesiredTarget]) -> list[str]:
+def _not_refreshed(declared: Iterable[tuple[DesiredTarget, Refresh]]) -> list[str]:
     """A note per file ``--force`` did not write again as it holds hand edits of these
-    rooms' declarations, which a refresh would drop (Q-LE-7)."""
-    by_file: dict[str, list[DesiredTarget]] = {}
-    for target in declared:
-        by_file.setdefault(target.location.file, []).append(target)
+    rooms' declarations (each with what the refresh writes of it), which a refresh would
+    drop (Q-LE-7)."""
+    by_file: dict[str, list[tuple[DesiredTarget, Refresh]]] = {}
+    for target, refresh in declared:
+        by_file.setdefault(target.location.file, []).append((target, refresh))
     return [import_paths.not_refreshed(Path(f), ts) for f, ts in sorted(by_file.items())]
 
 

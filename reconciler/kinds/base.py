@@ -234,6 +234,11 @@ class Kind:
     # changes to one that ended since the plan was made, not refusing it as stale
     # (``plancheck``)
     ends: bool = False
+    # a member may be there again under another id (a meeting attendee who joins again
+    # gets a new AttendeeId): the check after apply then finds a removal or a change by the
+    # member as spelt; a member's id that never changes (a room's user or bot) is found by
+    # it alone (QA-GT Q-GT-7: a bot of the same name added meanwhile was the removed one)
+    member_ids_change: bool = False
 
     # -- desired state -------------------------------------------------------------------
 

@@ -294,6 +294,7 @@ MEETING = MeetingKind(
     elevated=PRESENTING,
     minimum_setting=None,
     ends=True,  # AWS ends every meeting: ``apply --watch`` watches meetings
+    member_ids_change=True,  # an attendee who joins again has a new AttendeeId
     apply_minimum=1,  # a meeting is never left without a presenter while it is changed
     member_parser=meeting_member,
     lookup_parser=looked_up_attendee,  # explain/audit: AWS's own attendees too

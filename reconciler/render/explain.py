@@ -62,10 +62,18 @@ OUTSIDE = "audit reads the rooms and channels outside them too"
 
 def summary_line(e: Explanation) -> str:
     """The closing count, of the targets explain reads: the desired state's (QA-LE
-    Q-LE-9: "live in 1 target" read as all of Chime, where the bot was in another room)."""
+    Q-LE-9: "live in 1 target" read as all of Chime, where the bot was in another room),
+    or those ``--target`` gave, and says which (QA-GT Q-GT-3: "of the desired state's
+    targets ... live in 0" where --target left out the room it was live in)."""
+    if e.given is None:
+        of, none = "the desired state's targets", "any declared target"
+    else:
+        n = e.given
+        of = f"the {number(n)} target{'' if n == 1 else 's'} given (--target)"
+        none = "the target given (--target)" if n == 1 else f"any of {of}"
     if not e.targets:
-        return f"{e.member} is neither declared nor live in any declared target."
+        return f"{e.member} is neither declared nor live in {none}."
     return (
-        f"Of the desired state's targets, {e.member} is declared in {number(e.declared)} and "
+        f"Of {of}, {e.member} is declared in {number(e.declared)} and "
         f"live in {number(e.live)} ({OUTSIDE})."
     )

@@ -9,6 +9,7 @@ from reconciler.governance.grant import Grant
 from reconciler.plan import Change, Plan
 from reconciler.prose import counted
 from reconciler.refs import Provenance
+from reconciler.render.twin_bots import named, plan_twins
 
 
 def grant_text(p: Provenance) -> str:
@@ -49,7 +50,16 @@ def kept_lines(plan: Plan) -> list[str]:
         return []
     n = len(plan.expired_kept)
     head = f"{counted(n, 'expired membership')} {'is' if n == 1 else 'are'} still in Chime:"
-    return [head, *(e.kept_message() for e in plan.expired_kept)]
+    twins = plan_twins(plan)  # two bots of one name: each with its id (QA-GT Q-GT-6)
+    return [
+        head,
+        *(
+            e.kept_message(named(e.member, e.member_id, frozenset({e.member})))
+            if (e.target, e.member) in twins
+            else e.kept_message()
+            for e in plan.expired_kept
+        ),
+    ]
 
 
 def expiring_lines(plan: Plan) -> list[str]:

@@ -22,7 +22,7 @@ from reconciler.prose import counted, number
 from reconciler.render.drift import LABEL as DRIFT_LABEL
 from reconciler.render.drift import drift_first, drift_phrase, resolve_hint
 from reconciler.render.governance import expiring_lines, has_grant, kept_lines
-from reconciler.render.limits import limits_source
+from reconciler.render.limits import limits_source, refused_by
 from reconciler.render.safe import html_text, md_inline, shown_values
 from reconciler.render.text import change_line, describe_provenance, live_member, targets_phrase
 from reconciler.render.twin_bots import twin_bots
@@ -75,6 +75,8 @@ class MarkdownRenderer:
         noun = kinds.get(ids.pop()).words.noun if len(ids) == 1 else "target"
         head = f"{MARKER}\n{HEADING}\n\n**{md_escape(plan.summary_line('below'))}**\n\n"
         source = limits_source(plan.violations, md_escape)
+        # the one verb and count of every line about them (QA-LE Q-LE-5, QA-GT Q-GT-4)
+        refused = f"> [!CAUTION]\n> **This plan {refused_by(len(plan.violations))}** ({source}): "
         sections = [
             _Section(  # first: apply refuses the whole plan while one is left
                 "errors",
@@ -84,12 +86,11 @@ class MarkdownRenderer:
             ),
             _Section(
                 "safety messages",
-                (
-                    f"> [!CAUTION]\n> **Breaks the safety rules** ({source}): "
-                    "allowed with `--allow-unsafe`.\n>\n"
+                refused
+                + (
+                    "proceeding anyway, as `--allow-unsafe` was given.\n>\n"
                     if self.allow_unsafe
-                    else f"> [!CAUTION]\n> **Refused by the safety rules** ({source}): "
-                    "apply refuses this plan unless `--allow-unsafe` is given.\n>\n"
+                    else "apply applies it only with `--allow-unsafe`.\n>\n"
                 ),
                 tuple(f"> - {md_escape(str(v))}\n" for v in plan.violations),
                 "\n",

@@ -220,7 +220,9 @@ def test_an_unsafe_drift_plan_updates_the_no_drift_issue_and_fails(
     assert body.startswith(f"{DRIFT_MARKER}\n> [!CAUTION]\n> The [scheduled plan](")
     assert "exited 1: it has errors or was refused as unsafe" in body
     assert "**Plan: 0 to add, 0 to change, 7 to remove.**" in body
-    assert body.index("**Refused by the safety rules**") < body.index("mallory@example.com")
+    assert body.index("**This plan is refused by 1 safety rule**") < body.index(
+        "mallory@example.com"
+    )
     assert f"Drift issue updated: #1 {issue['html_url']}" in done.stdout
     assert done.stderr.startswith(
         "Error: the plan exited 1: it has errors or was refused as unsafe; the drift issue "

@@ -168,8 +168,8 @@ def test_explain_an_expired_attendee_and_channel_member_in_json(scenario: None, 
         "  plan: the plan removes it (prune is on)",
         "",
         (
-            "Of the desired state's targets, carol@example.com is declared in 0 and live in 1 "
-            "(audit reads the rooms and channels outside them too)."
+            "Of the 1 target given (--target), carol@example.com is declared in 0 and live in "
+            "1 (audit reads the rooms and channels outside them too)."
         ),
     ]
 

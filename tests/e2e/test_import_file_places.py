@@ -167,10 +167,22 @@ def test_a_channel_created_after_the_import_goes_into_a_new_file(
     )
     plan = cli(*UNPACED, "plan")
     assert (plan.exit_code, plan.lines[-1]) == (0, NO_CHANGES), plan.stderr
-    # --force refreshes the file of its default name, and leaves the other as it is
+    # --force keeps the hand-written prune: (QA-GT Q-GT-1: it dropped it), and leaves the
+    # other as it is; without that edit, it refreshes the file of its default name
     again = cli(*UNPACED, "import", "--out", "desired-state", "--force")
     assert again.exit_code == 0, again.stderr
-    assert "prune: true" not in chat.read_text(encoding="utf-8")  # imported again over it
+    assert chat.read_text(encoding="utf-8") == edited
+    assert any(
+        line.startswith(
+            "Note: desired-state/channels/chat.yaml is not written again (--force): "
+            "it holds the prune: of channel ops, "
+        )
+        for line in again.lines
+    ), again.lines
+    chat.write_text("# mine\n" + edited.replace("    prune: true\n", ""), encoding="utf-8")
+    again = cli(*UNPACED, "import", "--out", "desired-state", "--force")
+    assert again.exit_code == 0, again.stderr
+    assert "# mine" not in chat.read_text(encoding="utf-8")  # imported again over it
     assert (
         "Left 1 channel as it is, declared already: fresh (desired-state/channels/chat-2.yaml:4)."
         in again.lines

@@ -52,7 +52,8 @@ def test_a_crowd_over_max_removals_stops_the_watch_saying_so(
         "only --allow-unsafe overrides in a watch; the watch stopped (nothing more is applied):"
     ]
     assert said.index(stop[0]) < said.index(
-        "Error: Too many removals: 11 is over the limit of 10 (safety.max_removals)"
+        "Error: refusing this plan: Too many removals: 11 is over the limit of 10 "
+        "(safety.max_removals)"
     )
     assert set(CROWD) <= set(bridge.meetings.attendees_of(MEETING))  # nothing applied
     document = json.loads((workdir / "w.json").read_text())
@@ -81,6 +82,43 @@ def test_files_edited_into_plan_errors_stop_the_watch_saying_so(
     assert [r["watch"]["stopped"] for r in rounds] == [None, "refused"]
     document = json.loads((workdir / "w.json").read_text())
     assert (document["watch"]["rounds"], document["watch"]["stopped"]) == (2, "refused")
+
+
+def test_a_round_with_errors_and_refusals_says_both(
+    bridge: EmulatorServer,
+    cli: Cli,
+    write_desired: WriteDesired,
+    boto3_session: Any,
+) -> None:
+    """QA-GT-5: a round whose plan has errors and is refused by safety rules said only
+    "has 1 error", and listed the refusals bare, where plan and apply say both, and each
+    refusal as "refusing this plan: ..."."""
+    client = boto3_session.client("chime-sdk-meetings", endpoint_url=bridge.url)
+
+    def both() -> None:
+        after_round_1(bridge)
+        client.batch_create_attendee(
+            MeetingId=MEETING, Attendees=[{"ExternalUserId": u} for u in CROWD]
+        )
+        write_desired({"settings.yaml": "require_reason: true\n"})
+
+    thread = later(0, both)
+    result = cli(*WATCH)
+    thread.join(10)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    said = stamped(result.lines)
+    stop = [s for s in said if s.startswith("Error: round 2's plan")]
+    assert stop == [
+        "Error: round 2's plan has 1 error and is refused by 2 safety rules (settings.yaml "
+        "`safety:`); the watch stopped (nothing more is applied):"
+    ], said
+    refusals = [s for s in said[said.index(stop[0]) :] if "Too many removals" in s]
+    assert refusals == [
+        "Error: refusing this plan: Too many removals: 11 is over the limit of 10 "
+        "(safety.max_removals)",
+        "Error: refusing this plan: [bridge] Too many removals: 78.57% is over 25.00% (11/14) "
+        "(safety.max_removal_fraction)",
+    ]
 
 
 TWO = """

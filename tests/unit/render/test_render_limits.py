@@ -88,13 +88,14 @@ def test_markdown_callout_names_the_source_with_names_escaped() -> None:
     )
     refused = render_markdown(unsafe(odd)).splitlines()  # below the plan's error callout
     assert refused[refused.index("> [!CAUTION]", 6) + 1] == (
-        "> **Refused by the safety rules** (the `safety:` of rooms.on\\_call in its file): "
-        "apply refuses this plan unless `--allow-unsafe` is given."
+        "> **This plan is refused by 1 safety rule** (the `safety:` of rooms.on\\_call in its "
+        "file): apply applies it only with `--allow-unsafe`."
     )
     allowed = render_markdown(unsafe(FRACTION, odd), allow_unsafe=True).splitlines()
     assert allowed[allowed.index("> [!CAUTION]", 6) + 1] == (
-        "> **Breaks the safety rules** (settings.yaml `safety:` and the `safety:` of "
-        "rooms.on\\_call in its file): allowed with `--allow-unsafe`."
+        "> **This plan is refused by 2 safety rules** (settings.yaml `safety:` and the "
+        "`safety:` of rooms.on\\_call in its file): proceeding anyway, as `--allow-unsafe` "
+        "was given."
     )
 
 

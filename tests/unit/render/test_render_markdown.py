@@ -89,8 +89,8 @@ def test_safety_refusal_is_a_caution_callout_right_after_the_errors() -> None:
         GHOST,
         "",
         "> [!CAUTION]",
-        "> **Refused by the safety rules** (settings.yaml `safety:`): apply refuses this plan "
-        "unless `--allow-unsafe` is given.",
+        "> **This plan is refused by 2 safety rules** (settings.yaml `safety:`): apply applies "
+        "it only with `--allow-unsafe`.",
         ">",
         "> - Too many removals: 2 is over the limit of 1 (safety.max\\_removals)",
         "> - \\[incident-response\\] Would leave 0 administrators (now 1), fewer than the "
@@ -180,11 +180,11 @@ def test_table_is_truncated_too_when_it_alone_is_too_long() -> None:
 def test_allowed_unsafe_plan_is_marked_as_allowed_not_refused() -> None:
     refused = render_markdown(UNSAFE)
     allowed = render_markdown(UNSAFE, allow_unsafe=True)
-    assert "**Refused by the safety rules**" in refused
-    assert "**Refused by the safety rules**" not in allowed
+    assert "apply applies it only with `--allow-unsafe`." in refused
+    assert "apply applies it only" not in allowed
     assert (
-        "**Breaks the safety rules** (settings.yaml `safety:`): allowed with `--allow-unsafe`."
-        in allowed
+        "**This plan is refused by 2 safety rules** (settings.yaml `safety:`): proceeding "
+        "anyway, as `--allow-unsafe` was given." in allowed
     )
 
 

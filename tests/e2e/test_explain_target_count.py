@@ -1,0 +1,65 @@
+"""QA-GT-3: `explain MEMBER --target T`'s closing count is of the targets --target gave,
+and says so: it said "Of the desired state's targets, bot:Solo is declared in 0 and live
+in 0" where the bot was live in another room of the desired state. The CLI, the real
+boto3 client and the emulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import UNPACED
+
+from reconciler.emulator import EmulatorServer
+
+pytestmark = pytest.mark.e2e
+
+A = "11111111-2222-3333-4444-555555555555"
+OUTSIDE = "(audit reads the rooms and channels outside them too)."
+
+
+@pytest.fixture(autouse=True)
+def twins(emulator: EmulatorServer, write_desired: Any) -> None:
+    admin = {"member": "a@example.com", "role": "Administrator"}
+    emulator.reset(
+        {
+            "accounts": [
+                {
+                    "id": A,
+                    "name": "Example Corp",
+                    "users": [{"id": "u1", "email": "a@example.com"}],
+                    "bots": [{"id": "b1", "name": "Pager"}, {"id": "b3", "name": "Solo"}],
+                    "rooms": [
+                        {"id": "r1", "name": "one", "memberships": [admin, {"member": "b3"}]},
+                        {"id": "r2", "name": "two", "memberships": [admin, {"member": "b1"}]},
+                        {"id": "r3", "name": "three", "memberships": [admin]},
+                    ],
+                }
+            ]
+        }
+    )
+    write_desired(
+        {
+            "settings.yaml": f"account: '{A}'\n",
+            "rooms.yaml": "rooms:\n"
+            "  one: {prune: false, administrators: [a@example.com]}\n"
+            "  two: {prune: false, administrators: [a@example.com]}\n"
+            "  three: {prune: false, administrators: [a@example.com]}\n",
+        }
+    )
+
+
+def test_the_count_names_the_targets_given(cli: Any) -> None:
+    run = cli(*UNPACED, "explain", "bot:Solo", "--target", "two")
+    assert run.exit_code == 0, run.stderr
+    assert run.lines[-1] == (
+        f"Of the 1 target given (--target), bot:Solo is declared in 0 and live in 0 {OUTSIDE}"
+    )
+    run = cli(*UNPACED, "explain", "bot:Solo", "--target", "two", "--target", "one")
+    assert run.lines[-1] == (
+        f"Of the 2 targets given (--target), bot:Solo is declared in 0 and live in 1 {OUTSIDE}"
+    )
+    run = cli(*UNPACED, "explain", "bot:Solo")  # without --target: every declared one
+    assert run.lines[-1] == (
+        f"Of the desired state's targets, bot:Solo is declared in 0 and live in 1 {OUTSIDE}"
+    )
