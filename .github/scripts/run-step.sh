@@ -26,7 +26,8 @@
 # desired state, AWS unreachable, a bad option: no Markdown) gets its error messages
 # there instead, and exit code 1. Outputs (to $GITHUB_OUTPUT): exit-code, plan-markdown,
 # plan-file, output-file. The output and the error messages (stderr, also in OUT_DIR/stderr.txt) go to the job
-# summary; `FILE:LINE: message` errors become annotations on the file: on stderr, bare or
+# summary; `FILE:LINE: message` errors become annotations on the file (the first 9: see
+# annotate below): on stderr, bare or
 # as `Error: FILE:LINE: message`; on stdout (not plan's Markdown), as `Error: FILE:LINE:
 # message`, the way apply's text plan says a plan's errors (each annotation once).
 # Inputs it cannot use (a variables line that is not NAME=value, args that do not split)
