@@ -26,7 +26,8 @@
 # desired state, AWS unreachable, a bad option: no Markdown) gets its error messages
 # there instead, and exit code 1. Outputs (to $GITHUB_OUTPUT): exit-code, plan-markdown,
 # plan-file, output-file. The output and the error messages (stderr, also in OUT_DIR/stderr.txt) go to the job
-# summary; `FILE:LINE: message` errors become annotations on the file: on stderr, bare or
+# summary; `FILE:LINE: message` errors become annotations on the file (the first 9: see
+# annotate below): on stderr, bare or
 # as `Error: FILE:LINE: message`; on stdout (not plan's Markdown), as `Error: FILE:LINE:
 # message`, the way apply's text plan says a plan's errors (each annotation once).
 # Inputs it cannot use (a variables line that is not NAME=value, args that do not split)
@@ -218,11 +219,31 @@ set -e # (the traps stay: a cancel from here on must not kill the step before it
 # GitHub wants relative to the checkout. On stderr bare (validate, plan) or after `Error: `
 # (apply --quiet / --format json); on stdout after `Error: ` only (apply's text plan says
 # a plan's errors so, Q-GS-1), never plan's stdout (Markdown, its errors on stderr too).
-# The same error said on both is annotated once.
+# The same error said on both is annotated once. GitHub keeps 10 error annotations per
+# step (actions/toolkit docs/problem-matchers.md, "Limitations"), the first ones written:
+# the first 9 errors are annotated, and the step's own error (written last, below) says
+# how many more are in its log, so that none is dropped without a word (Q-GX-3).
+ANNOTATED_MAX=9
+located=0 # the located errors found (each once)
+locate() { # FILE:LINE: message in $1, FILE one that exists (it may hold colons: Q-GX-4); sets where_file where_line where_message
+    local head="" rest="$1"
+    while [[ "$rest" =~ ^([^:]*):(.*)$ ]]; do
+        head+="${BASH_REMATCH[1]}"
+        rest="${BASH_REMATCH[2]}"
+        if [[ -n "$head" && "$rest" =~ ^([0-9]+):\ (.+)$ && -f "$head" ]]; then
+            where_file="$head"
+            where_line="${BASH_REMATCH[1]}"
+            where_message="${BASH_REMATCH[2]}"
+            return 0
+        fi
+        head+=":"
+    done
+    return 1
+}
 annotate() {
-    local line file message annotation stream
+    local line file message annotation stream where_file where_line where_message
     local -A relative=() # each file's path relative to the checkout: one realpath per file
-    local -A said=()     # the annotations written
+    local -A said=()     # the annotations found
     local sources=("$stderr_file")
     if [[ "$INPUT_COMMAND" != plan && -f "$OUT_DIR/output.txt" ]]; then sources+=("$OUT_DIR/output.txt"); fi
     for stream in "${sources[@]}"; do
@@ -232,8 +253,8 @@ annotate() {
             elif [[ "$stream" != "$stderr_file" ]]; then
                 continue
             fi
-            if [[ "$line" =~ ^([^:]+):([0-9]+):\ (.+)$ && -f "${BASH_REMATCH[1]}" ]]; then
-                file="${BASH_REMATCH[1]}"
+            if locate "$line"; then
+                file="$where_file"
                 if [[ -n "${GITHUB_WORKSPACE:-}" && -z "${relative[$file]+set}" ]]; then
                     relative[$file]="$(realpath -m --relative-to="$GITHUB_WORKSPACE" "$file" 2>/dev/null)" \
                         || relative[$file]="$file" # no GNU realpath (macOS): as printed
@@ -241,11 +262,12 @@ annotate() {
                 file="${relative[$file]:-$file}"
                 file="${file//%/%25}"
                 file="${file//,/%2C}"
-                message="${BASH_REMATCH[3]//%/%25}"
-                annotation="::error file=${file//:/%3A},line=${BASH_REMATCH[2]}::${message//$'\r'/%0D}"
+                message="${where_message//%/%25}"
+                annotation="::error file=${file//:/%3A},line=${where_line}::${message//$'\r'/%0D}"
                 if [[ -z "${said[$annotation]+set}" ]]; then
                     said[$annotation]=1
-                    echo "$annotation"
+                    located=$((located + 1))
+                    if ((located <= ANNOTATED_MAX)); then echo "$annotation"; fi
                 fi
             fi
         done <"$stream"
@@ -324,11 +346,17 @@ else
 fi
 echo "exit-code=$code" >>"$GITHUB_OUTPUT"
 
+unannotated="" # the errors past GitHub's 10 per step, said in the step's own error
+if ((located > ANNOTATED_MAX)); then
+    unannotated=": $located located errors, the first $ANNOTATED_MAX annotated; the other $((located - ANNOTATED_MAX)) are in this step's log (GitHub shows 10 error annotations per step)"
+    if [[ "$failed" != true ]]; then echo "::notice::chime-reconciler $INPUT_COMMAND exited $code$unannotated"; fi
+fi
+
 if [[ "$failed" == true ]]; then
     if [[ -n "$not_started" ]]; then
         echo "::error::chime-reconciler action: $not_started"
     elif [[ -z "$not_run" ]]; then
-        echo "::error::chime-reconciler $INPUT_COMMAND exited $code"
+        echo "::error::chime-reconciler $INPUT_COMMAND exited $code$unannotated"
     fi
     if [[ "${INPUT_FAIL:-true}" == true ]]; then exit 1; fi
 fi

@@ -192,11 +192,14 @@ def drift_issue_body(
     run_url: str | None = None,
     limit: int = MAX_BODY_CHARS,
     key: str | None = None,
+    undeclared: str | None = None,
 ) -> str:
     """The drift issue: marker, what happened and what to do, then the Markdown plan. When
     the only drift is members no file declares (the plan has no changes), apply does not
-    resolve it, and the header says what does. ``key``: the plan's (``drift_marker``)."""
-    return _drift_body(plan_markdown, run_url=run_url, limit=limit, key=key)
+    resolve it, and the header says what does. ``key``: the plan's (``drift_marker``).
+    ``undeclared``: those members in words (``2 members``) when the saved plan says they
+    are its only drift; else that is read from the Markdown's marker."""
+    return _drift_body(plan_markdown, run_url=run_url, limit=limit, key=key, undeclared=undeclared)
 
 
 def _drift_body(
@@ -207,10 +210,16 @@ def _drift_body(
     key: str | None,
     refused: bool = False,
     partial: bool = False,
+    unsafe: bool = False,
+    undeclared: str | None = None,
 ) -> str:
     """``drift_issue_body``; ``refused``: the plan exited 1, so apply refuses it as it
     stands (the caution above says why); ``partial``: its errors left targets unplanned,
-    whose drift is unknown (QA-GS Q-GS-2: never "nothing else to change" then)."""
+    whose drift is unknown (QA-GS Q-GS-2: never "nothing else to change" then);
+    ``unsafe``: its safety rules refuse it too, which fixing the errors leaves (QA-GX
+    Q-GX-1); ``undeclared``: the members no file declares, in words, when the saved plan
+    says they are its only drift: the Markdown cut at its limit may have lost the note
+    (and marker) that says so (QA-GX Q-GX-2)."""
     markdown = _plan_text(plan_markdown, key)
     detected = f"The [scheduled plan]({run_url})" if run_url else "The scheduled plan"
     where = " in what it could plan" if partial else ""
@@ -219,21 +228,34 @@ def _drift_body(
         if partial
         else ""
     )
-    if lists_undeclared_only(plan_markdown):
+    noted = lists_undeclared_only(plan_markdown)  # the plan below names them
+    if undeclared is not None or noted:
+        cut = (
+            ""
+            if noted
+            else " (the plan below was cut before its warning naming them; the job log has "
+            "the whole plan)"
+        )
         found = (
-            f"{detected} found members in Chime that no file in `desired-state/` declares, "
-            f"and nothing else to change{where}{unknown}.\n"
+            f"{detected} found {undeclared or 'members'} in Chime that no file in "
+            f"`desired-state/` declares{cut}, and nothing else to change{where}{unknown}.\n"
             + ("Fix the errors in a pull request. " if partial else "")
             + "Running the apply workflow does not resolve "
             + ("the undeclared members" if partial else "this")
             + ": apply leaves members that no "
-            "file declares alone unless `prune: true` is set. Resolve it as the warning below "
-            "says: declare them in a pull request (`chime-reconciler import --adopt` writes "
+            "file declares alone unless `prune: true` is set. Resolve it"
+            + (" as the warning below says" if noted else "")
+            + ": declare them in a pull request (`chime-reconciler import --adopt` writes "
             "them into the files, where it can), or remove them (`prune: true` in a pull "
             "request, then apply; or in Chime)."
         )
     else:
-        if partial:
+        if partial and unsafe:
+            then = (
+                "Apply refuses this plan until the errors are fixed in a pull request and its "
+                "safety refusal (the callouts below) is resolved; then "
+            )
+        elif partial:
             then = "Apply refuses this plan until the errors are fixed in a pull request; then "
         elif refused:
             then = "Apply refuses this plan as it stands (the caution above); once that is fixed, "
@@ -262,6 +284,8 @@ def failed_plan_issue_body(
     key: str | None = None,
     governance: bool = False,
     partial: bool = False,
+    unsafe: bool = False,
+    undeclared: str | None = None,
 ) -> str:
     """The drift issue when the plan was made but exited 1 (errors, or refused as unsafe):
     a caution first, pointing at the plan's own error and safety callouts (the first
@@ -272,7 +296,9 @@ def failed_plan_issue_body(
     ``governance``: its only errors are governance errors and no safety rule refused it:
     every target was planned, so drift is known; the desired state breaks its rules.
     ``partial``: it has errors other than governance errors, so the targets they name
-    were not planned (QA-GS Q-GS-2)."""
+    were not planned (QA-GS Q-GS-2).
+    ``unsafe``: its safety rules refuse it; ``undeclared``: as ``drift_issue_body``'s
+    (QA-GX Q-GX-1, Q-GX-2)."""
     detected = f"The [scheduled plan]({run_url})" if run_url else "The scheduled plan"
     why = (
         "`desired-state/` breaks its governance rules (the errors below: settings.yaml "
@@ -294,6 +320,8 @@ def failed_plan_issue_body(
             key=key,
             refused=True,
             partial=partial,
+            unsafe=unsafe,
+            undeclared=undeclared,
         )
         return body.replace(f"{marker}\n", f"{marker}\n{caution}", 1)
     found = (

@@ -41,6 +41,7 @@ from reconciler.gitops.bodies import (
     lists_expiring,
 )
 from reconciler.gitops.github import GitHub, JsonObject
+from reconciler.plan import Plan, drift_words
 
 DEFAULT_LABEL = "drift"
 DriftAction = Literal["opened", "updated", "unchanged", "closed", "none"]
@@ -131,11 +132,13 @@ def sync_drift_issue(
     run_url: str | None = None,
     label: str = DEFAULT_LABEL,
     key: str | None = None,
+    undeclared: str | None = None,
 ) -> DriftOutcome:
     """Bring the drift issue in line with a plan's exit code (see the module docstring).
-    ``key``: the plan's (``plan_keys.key_of``): each key has its issue, as its PR comment."""
+    ``key``: the plan's (``plan_keys.key_of``): each key has its issue, as its PR comment.
+    ``undeclared``: ``undeclared_only`` of the saved plan, when there is one."""
     if exit_code == 2:
-        body = drift_issue_body(plan_markdown, run_url=run_url, key=key)
+        body = drift_issue_body(plan_markdown, run_url=run_url, key=key, undeclared=undeclared)
         return _report(github, IssueText(keyed_title(DRIFT_TITLE, key), body), label, key)
     if exit_code == 0 and lists_expiring(plan_markdown):  # no drift, but access ends soon
         body = expiring_issue_body(plan_markdown, run_url=run_url, key=key)
@@ -155,6 +158,8 @@ def report_failed_plan(
     key: str | None = None,
     governance: bool = False,
     partial: bool = False,
+    unsafe: bool = False,
+    undeclared: str | None = None,
 ) -> DriftOutcome:
     """A plan made but exited 1 (errors, or refused as unsafe): open or update the drift
     issue with it, a caution at its top. Titled as drift when the plan shows drift
@@ -163,7 +168,9 @@ def report_failed_plan(
     ``governance``: its only errors are governance errors (every target was planned, no
     safety refusal): the issue stays open, titled and worded so (QA-FR Q-FR-2).
     ``partial``: it has other errors, whose targets were not planned: drift there is
-    unknown, which the body says also when it shows drift (QA-GS Q-GS-2)."""
+    unknown, which the body says also when it shows drift (QA-GS Q-GS-2).
+    ``unsafe``: its safety rules refuse it too (QA-GX Q-GX-1); ``undeclared``: as
+    ``sync_drift_issue``'s (QA-GX Q-GX-2)."""
     failed = GOVERNANCE_TITLE if governance else FAILED_PLAN_TITLE
     title = keyed_title(DRIFT_TITLE if drifted else failed, key)
     body = failed_plan_issue_body(
@@ -173,6 +180,8 @@ def report_failed_plan(
         key=key,
         governance=governance,
         partial=partial,
+        unsafe=unsafe,
+        undeclared=undeclared,
     )
     return _report(github, IssueText(title, body), label, key)
 
@@ -220,3 +229,12 @@ def _close_drift(github: GitHub, comment: str, label: str, key: str | None) -> D
 
 def _ref(issue: JsonObject) -> IssueRef:
     return IssueRef(int(issue["number"]), str(issue["html_url"]))
+
+
+def undeclared_only(plan: Plan) -> str | None:
+    """The members no file declares, in words (``2 members``), when they are the plan's
+    only drift (no changes): apply does not resolve that. Taken from the saved plan, since
+    the Markdown cut at its limit may have lost the note that says so (QA-GX Q-GX-2)."""
+    if plan.has_changes or not plan.drifted:
+        return None
+    return drift_words(plan.targets)

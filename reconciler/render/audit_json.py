@@ -13,7 +13,7 @@ from reconciler.refs import Provenance
 # a string, as the plan's format_version; "2": a section row's ``where`` is a list, its
 # roles the plan's JSON (a meeting's capabilities object), every section key written and
 # a room row's ``note``; added within "2": a room row's ``live``, ``declared`` and
-# ``declared_at[].entry``, the names a section row gives the same facts
+# ``declared_at[].entry``, the names a section row gives the same facts, and ``where``
 JSON_VERSION = "2"
 
 
@@ -54,6 +54,7 @@ def _row_json(r: AuditRow) -> dict[str, Any]:
         # them (QA-GS Q-GS-3; added within "2", beside the room's own names above)
         "live": _role(kind, r.live_role),
         "declared": _role(kind, r.declared_role),
+        "where": [str(p.where) for p in r.provenance],  # each path's FILE:LINE (Q-GX-5)
         "status": r.status.value,
         "note": r.note,  # what a plan does there, as the text's NOTE column
         "prune": r.prune,

@@ -209,6 +209,7 @@ def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, des
                 "declared_role": "Member",
                 "live": "Administrator",
                 "declared": "Member",
+                "where": [f"{rooms}:15"],
                 "status": "role-differs",
                 # bob is old's one administrator: `plan` refuses his demotion (QA-CJ
                 # Q-CJ-2), and audit says so as the plan does (reading old in full)
@@ -237,6 +238,7 @@ def test_audit_json_has_every_room_with_its_status(emulator: EmulatorServer, des
                 "declared_role": "Member",
                 "live": "Member",
                 "declared": "Member",
+                "where": [f"{rooms}:7"],
                 "status": "in-sync",
                 "note": "declared",
                 "prune": True,

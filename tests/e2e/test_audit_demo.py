@@ -125,6 +125,14 @@ def test_room_and_channel_rows_give_the_live_role_and_entry_the_same_names(
         ]
         for section, section_rows in rows.items()
     }
+    # each path's FILE:LINE, as every section's row gives it (Q-GX-5)
+    wheres = {
+        section: [
+            (row["where"], [f"{p['file']}:{p['line']}" for p in row["declared_at"]])
+            for row in section_rows
+        ]
+        for section, section_rows in rows.items()
+    }
     assert by_name["rooms"] == [
         (
             row["live_role"],
@@ -133,6 +141,8 @@ def test_room_and_channel_rows_give_the_live_role_and_entry_the_same_names(
         )
         for row in rows["rooms"]
     ]
+    assert all(where == paths for section in wheres.values() for where, paths in section)
+    assert ([f"{ROOT}/desired-state/teams/sre/sre.yaml:5"],) * 2 in wheres["rooms"]
     assert ("Member", "Member", [("Member", f"{ROOT}/desired-state/company.yaml:9")]) in by_name[
         "rooms"
     ]

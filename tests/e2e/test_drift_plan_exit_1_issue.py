@@ -383,7 +383,7 @@ def test_a_plan_error_beside_undeclared_members_says_drift_is_unknown_where_it_i
     body = issue["body"]
     assert "nothing else to change." not in body
     assert (
-        "found members in Chime that no file in `desired-state/` declares, and nothing else "
+        "found 2 members in Chime that no file in `desired-state/` declares, and nothing else "
         f"to change in what it could plan; {UNKNOWN}.\nFix the errors in a pull request. "
         "Running the apply workflow does not resolve the undeclared members:"
     ) in body
@@ -410,3 +410,64 @@ def test_a_plan_error_beside_changes_says_drift_is_unknown_and_apply_refuses(
         "request; then either change the desired state in a pull request to accept the live "
         "state, or run the apply workflow to restore the desired state."
     ) in issue["body"]
+
+
+def test_a_plan_error_beside_a_safety_refusal_says_apply_refuses_until_both_are_resolved(
+    tmp_path: Path, emulator: EmulatorServer, github: Any
+) -> None:
+    """Q-GX-1: the demo seed as it is (4 removals), `max_removals: 1` and a room Chime does
+    not have: fixing the error leaves the safety refusal, so the issue never says that
+    apply can restore the desired state once the errors are fixed."""
+    run = DriftRun(tmp_path, emulator, github)
+    settings = run.desired / "settings.yaml"
+    text = settings.read_text()
+    assert "max_removals: 10 " in text
+    settings.write_text(text.replace("max_removals: 10 ", "max_removals: 1 "))
+    (run.desired / "extra.yaml").write_text(NEWROOM)
+
+    done = run.check(shards=2)
+
+    assert done.returncode == 1
+    (issue,) = github.issues.values()
+    assert (issue["title"], issue["state"]) == (DRIFT_TITLE, "open")
+    body = issue["body"]
+    assert (
+        "found live Chime memberships that differ from `desired-state/` in what it could "
+        f"plan; {UNKNOWN}.\nApply refuses this plan until the errors are fixed in a pull "
+        "request and its safety refusal (the callouts below) is resolved; then either change "
+        "the desired state in a pull request to accept the live state, or run the apply "
+        "workflow to restore the desired state."
+    ) in body
+    assert "**Refused by the safety rules**" in body
+    assert f"no Chime room named newroom in account {ACCOUNT}" in body
+
+
+def test_undeclared_members_beside_errors_that_cut_the_plan_are_still_named(
+    tmp_path: Path, emulator: EmulatorServer, github: Any, applied: dict[str, Any]
+) -> None:
+    """Q-GX-2: applied (the only drift: grace and heidi, whom no file declares) and 460
+    rooms Chime does not have: the Markdown is cut at 60,000 characters before its drift
+    note; the issue still says that 2 members no file declares are the drift, which apply
+    does not resolve, never "run the apply workflow to restore the desired state"."""
+    run = DriftRun(tmp_path, emulator, github)
+    run.applied(applied)
+    rooms = "".join(
+        f"  missing-room-with-a-fairly-long-name-{n:04}:\n    members: [nobody@example.com]\n"
+        for n in range(1, 461)
+    )
+    (run.desired / "extra.yaml").write_text(f"rooms:\n{rooms}")
+
+    done = run.check()
+
+    assert done.returncode == 1
+    (issue,) = github.issues.values()
+    assert (issue["title"], issue["state"]) == (DRIFT_TITLE, "open")
+    body = issue["body"]
+    assert "> Truncated to stay under 60,000 characters:" in body
+    assert (
+        "found 2 members in Chime that no file in `desired-state/` declares (the plan below "
+        "was cut before its warning naming them; the job log has the whole plan), and nothing "
+        f"else to change in what it could plan; {UNKNOWN}.\nFix the errors in a pull request. "
+        "Running the apply workflow does not resolve the undeclared members:"
+    ) in body
+    assert "restore the desired state" not in body

@@ -295,6 +295,7 @@ def test_json_has_rooms_with_roles_status_and_declarations() -> None:
                     "declared_role": "Administrator",
                     "live": "Member",
                     "declared": "Administrator",
+                    "where": ["desired-state/g.yaml:3", f"{FILE}:4"],
                     "status": "role-differs",
                     "note": "plan changes the role to Administrator",
                     "prune": False,

@@ -232,3 +232,19 @@ def test_only_the_expiring_marker_on_its_own_line_outside_code_lists_expiring() 
     assert not lists_expiring(forged)
     assert lists_expiring(f"{forged}\n{EXPIRING_MARKER}\n> [!NOTE]\n")  # after the block
     assert not lists_expiring(f"{PLAN}~~~\n{EXPIRING_MARKER}\n~~~\n")
+
+
+def test_undeclared_members_from_the_saved_plan_are_named_when_the_markdown_lost_its_note() -> None:
+    """Q-GX-2: a Markdown plan cut before its drift note (and marker) whose saved plan says
+    the only drift is 2 members no file declares: the issue names them and says apply does
+    not resolve it, never "run the apply workflow to restore the desired state"."""
+    cut = f"{PLAN_MARKER}\n### Chime membership plan\n\n**No changes planned.**\n"
+    body = drift_issue_body(cut, undeclared="2 members")
+
+    assert (
+        "found 2 members in Chime that no file in `desired-state/` declares (the plan below "
+        "was cut before its warning naming them; the job log has the whole plan), and "
+        "nothing else to change.\nRunning the apply workflow does not resolve this"
+    ) in body
+    assert "restore the desired state" not in body
+    assert "as the warning below says" not in body

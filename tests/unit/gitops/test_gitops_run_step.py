@@ -426,3 +426,60 @@ def test_an_error_on_stdout_or_after_error_is_annotated_once(tmp_path: Path) -> 
         "::error file=a.yaml,line=2::no Chime room named x",
         "::error file=a.yaml,line=3::no Chime room named y",
     ]
+
+
+def _workflow_commands(tmp_path: Path) -> list[str]:
+    return [line for line in (tmp_path / "stdout.txt").read_text().splitlines() if line[:2] == "::"]
+
+
+def test_past_nine_located_errors_the_steps_own_error_says_how_many_are_in_the_log(
+    tmp_path: Path,
+) -> None:
+    """Q-GX-3: GitHub keeps 10 error annotations per step, the first ones written: 9 errors
+    are annotated, and the step's own error (the 10th) says how many more the log holds."""
+    (tmp_path / "a.yaml").write_text("rooms: {}\n")
+    errors = "\n".join(f"Error: a.yaml:{n}: no Chime room named r{n}" for n in range(1, 13))
+    code, _, _ = run_step(
+        tmp_path, 1, INPUT_COMMAND="apply", INPUT_FAIL="false", STUB_STDERR=errors
+    )
+
+    assert code == 0
+    assert _workflow_commands(tmp_path) == [
+        *(f"::error file=a.yaml,line={n}::no Chime room named r{n}" for n in range(1, 10)),
+        "::error::chime-reconciler apply exited 1: 12 located errors, the first 9 annotated;"
+        " the other 3 are in this step's log (GitHub shows 10 error annotations per step)",
+    ]
+    # every error is still in the log
+    assert all(f"r{n}" in (tmp_path / "stderr.txt").read_text() for n in range(1, 13))
+
+
+def test_nine_located_errors_are_all_annotated_and_the_steps_error_is_as_always(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.yaml").write_text("rooms: {}\n")
+    errors = "\n".join(f"a.yaml:{n}: bad {n}" for n in range(1, 10))
+    run_step(tmp_path, 1, INPUT_COMMAND="validate", INPUT_FAIL="false", STUB_STDERR=errors)
+
+    assert _workflow_commands(tmp_path) == [
+        *(f"::error file=a.yaml,line={n}::bad {n}" for n in range(1, 10)),
+        "::error::chime-reconciler validate exited 1",
+    ]
+
+
+def test_a_located_error_in_a_file_whose_name_holds_colons_is_annotated(tmp_path: Path) -> None:
+    """Q-GX-4: FILE is the part before a `:LINE: ` that is a file, not the part before the
+    first colon; a message holding `:N: ` is left whole."""
+    (tmp_path / "ds").mkdir()
+    (tmp_path / "ds" / "team:web:2.yaml").write_text("rooms: {}\n")
+    run_step(
+        tmp_path,
+        1,
+        INPUT_COMMAND="apply",
+        INPUT_FAIL="false",
+        STUB_STDERR="Error: ds/team:web:2.yaml:7: no Chime room named a:1: b\nds/x:3: no file",
+    )
+
+    assert _workflow_commands(tmp_path) == [
+        "::error file=ds/team%3Aweb%3A2.yaml,line=7::no Chime room named a:1: b",
+        "::error::chime-reconciler apply exited 1",
+    ]
