@@ -6,6 +6,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, Future, wait
 from typing import Any, TypeVar
@@ -14,6 +15,9 @@ from reconciler import interrupt
 
 T = TypeVar("T")
 R = TypeVar("R")
+# after a failure, how long the calls under way (stopped, each with at most its request in
+# flight) are waited for: a request that is never answered does not hold the error back
+STRAGGLERS_S = 1.5
 
 
 def pmap(fn: Callable[[T], R], items: Iterable[T], parallelism: int) -> list[R]:
@@ -21,11 +25,18 @@ def pmap(fn: Callable[[T], R], items: Iterable[T], parallelism: int) -> list[R]:
     With one item or ``parallelism`` 1 no thread is started.
 
     The first exception raised by ``fn`` (the first raised; of several raised by then,
-    the earliest item's) propagates at once, as does one raised in the caller while it
-    waits (Ctrl-C's ``KeyboardInterrupt``): the items not started are dropped, and the
-    calls of those under way stop at their next attempt, page or backoff
-    (``interrupt.cancelled_by``); they are not waited for, nor, on daemon threads, at
-    the process's exit."""
+    the earliest item's) propagates, as does one raised in the caller while it waits
+    (Ctrl-C's ``KeyboardInterrupt``): the items not started are dropped, and the calls of
+    those under way stop at their next attempt, page or backoff
+    (``interrupt.cancelled_by``). On a failure those under way are waited for (the
+    request each has in flight, up to ``STRAGGLERS_S``) before it propagates, so that no
+    thread of this map makes a call once its caller has gone on and the run has closed
+    its clients (QA-GU Q-GU-1: a call that had passed its last check opened a connection
+    nobody closed). On an interrupt they are not (nor, on daemon threads, at the
+    process's exit): a Ctrl-C exits at once, even with a request never answered in
+    flight. A closed client refuses to send (``awsclient.closing``): what is not waited
+    for opens no connection either. A caller that is itself stopped (its own
+    ``cancelled_by`` event: a map within a map's item) stops its items the same way."""
     items = list(items)
     if len(items) <= 1 or parallelism <= 1:
         return [fn(i) for i in items]
@@ -38,14 +49,21 @@ def pmap(fn: Callable[[T], R], items: Iterable[T], parallelism: int) -> list[R]:
 
     futures = [pool.submit(0, stoppable, item) for item in items]
     try:
-        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-        for future in futures:
-            failure = future.exception() if future in done else None
-            if failure is not None:
-                raise failure
-    except BaseException:
+        while True:
+            done, pending = wait(futures, interrupt.POLL_S, return_when=FIRST_EXCEPTION)
+            for future in futures:
+                failure = future.exception() if future in done else None
+                if failure is not None:
+                    raise failure
+            if not pending:
+                break
+            if interrupt.stopped():  # the caller's own stop: its items stop too
+                stop.set()
+    except BaseException as exc:
         stop.set()
-        pool.shutdown(cancel=True, wait=False)
+        interrupted = isinstance(exc, KeyboardInterrupt) or interrupt.requested()
+        interrupted = interrupted or interrupt.pressed()
+        pool.shutdown(cancel=True, wait=not interrupted, timeout=STRAGGLERS_S)
         raise
     pool.shutdown()
     return [f.result() for f in futures]
@@ -56,8 +74,10 @@ class PriorityPool:
     highest priority starts first (then the first submitted). ``shutdown(cancel=True)``
     cancels those not started.
 
-    Its threads are daemons: a caller that no longer wants a call's result (an error, an
-    interrupt) need not wait for it, not even at the process's exit."""
+    Its threads are daemons: a caller interrupted need not wait for a call under way,
+    not even at the process's exit. A caller that fails waits for them
+    (``shutdown(cancel=True)``, the calls stopped first): a call made after the run
+    closed its clients opened a connection nobody closed (QA-GU Q-GU-1)."""
 
     def __init__(self, parallelism: int, name: str) -> None:
         self._size = max(1, parallelism)
@@ -94,9 +114,12 @@ class PriorityPool:
             thread.start()
         return future
 
-    def shutdown(self, cancel: bool = False, wait: bool = True) -> None:
+    def shutdown(
+        self, cancel: bool = False, wait: bool = True, timeout: float | None = None
+    ) -> None:
         """No more calls; ``cancel``: those not started are cancelled; ``wait``: for the
-        calls started (and, without ``cancel``, for those waiting)."""
+        calls started (and, without ``cancel``, for those waiting), up to ``timeout``
+        seconds in all (None: as long as they take)."""
         with self._ready:
             self._closed = True
             left: list[tuple[float, int, Callable[[], None], Future[Any]]] = []
@@ -106,9 +129,11 @@ class PriorityPool:
         for *_, future in left:
             future.cancel()
         if wait:
+            deadline = None if timeout is None else time.monotonic() + timeout
             for thread in list(self._threads):
                 if thread.ident is not None:  # started (a submit may be starting one)
-                    thread.join()
+                    until = None if deadline is None else max(0.0, deadline - time.monotonic())
+                    thread.join(until)
 
     def _work(self) -> None:
         while True:

@@ -10,7 +10,9 @@ run (``reconciler.cli.main()`` called in a process of yours, the test suite's in
 runs) they never were freed, nor their sockets closed. Here each pool is closed as it is
 emptied out (as urllib3 1.x did): its idle connections now, one still in use when it is
 given back. So are the connections the run's credential chain opened (the instance
-metadata service's), which the run's botocore session keeps (``close_session``).
+metadata service's), which the run's botocore session keeps (``close_session``). A closed
+client (and credential fetcher) then refuses to send: a request made with it afterwards
+(a reader still under way when the run ended) fails without opening a connection.
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ FETCHERS = ("_role_fetcher", "_fetcher")
 
 
 def close_client(client: Any) -> None:
-    """Close ``client`` (a botocore client) and every connection of its pools."""
-    _pools_closed_when_dropped(getattr(getattr(client, "_endpoint", None), "http_session", None))
+    """Close ``client`` (a botocore client) and every connection of its pools; a request
+    made with it afterwards fails without connecting (``_refuse_new_connections``)."""
+    http = getattr(getattr(client, "_endpoint", None), "http_session", None)
+    _pools_closed_when_dropped(http)
     client.close()
+    _refuse_new_connections(http)
 
 
 def close_session(session: Any) -> None:
@@ -40,6 +45,7 @@ def close_session(session: Any) -> None:
             if http is not None:
                 _pools_closed_when_dropped(http)
                 http.close()
+                _refuse_new_connections(http)
 
 
 def _pools_closed_when_dropped(http: Any) -> None:
@@ -55,3 +61,22 @@ def _pools_closed_when_dropped(http: Any) -> None:
 
 def _close_pool(pool: Any) -> None:
     pool.close()
+
+
+class ClientClosed(RuntimeError):
+    """A request made with a client once the run closed it."""
+
+
+def _refuse_new_connections(http: Any) -> None:
+    """Have a closed botocore ``URLLib3Session`` refuse to send: it made a new pool, and a
+    connection in it, that nobody closed. A reader the run no longer waits for (one whose
+    request was never answered when another read failed, or after a Ctrl-C) may still try
+    one once its call ends (QA-GU Q-GU-1); it gets this error (botocore's
+    ``HTTPClientError``) and stops, as it would have at its next check."""
+    if http is None or not hasattr(http, "_get_connection_manager"):
+        return
+
+    def closed(*args: Any, **kwargs: Any) -> Any:
+        raise ClientClosed("the client was closed when the run ended")
+
+    http._get_connection_manager = closed

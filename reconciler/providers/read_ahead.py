@@ -19,10 +19,12 @@ A room (account, room id) is read ahead once: a second declaration of it (by the
 or by name once ListRooms names it) is an error ``read`` reports (``declared_once``), so
 neither is read further, and one not started yet is not started.
 
-Stopping: ``close(cancel=True)`` (the desired state turned out invalid, the run was
-interrupted, the read failed) drops what has not started and stops the calls under way at
-once: no further attempt, backoff wait or page (``interrupt.cancelled_by``); it does not
-wait for a request in flight (the pool's threads are daemons). A read ahead that fails for
+Stopping: ``stop()`` (the desired state turned out invalid, the run was interrupted, the
+read failed) drops what has not started and stops the calls under way at once: no further
+attempt, backoff wait or page (``interrupt.cancelled_by``); it waits for their requests in
+flight (up to ``parallel.STRAGGLERS_S``: one never answered does not hold the error back),
+so that none is made once the run has closed its clients (QA-GU Q-GU-1), except on an
+interrupt (a Ctrl-C exits at once; the pool's threads are daemons). A read ahead that fails for
 good (after its retries) stops the others as the sequential read stopped at its first
 failure: a failed ListRooms every read ahead, a failed room read the other room reads (the
 listings go on: their errors come first in ``read``); a read then finding a read stopped
@@ -39,7 +41,7 @@ from typing import Protocol, TypeVar
 
 from reconciler import interrupt
 from reconciler.live import LiveMember
-from reconciler.parallel import PriorityPool
+from reconciler.parallel import STRAGGLERS_S, PriorityPool
 from reconciler.providers.base import ReadProgress
 from reconciler.providers.chime_api import Room, no_account
 from reconciler.refs import TargetKey
@@ -157,7 +159,17 @@ class RoomReadAhead:
             progress(key)
         return members
 
-    def close(self, cancel: bool = False, wait: bool = True) -> None:
+    def stop(self) -> None:
+        """Nothing more is wanted (an error, an invalid desired state, an interrupt): drop
+        what has not started, stop the calls under way, and wait for their requests in
+        flight (up to ``STRAGGLERS_S``), unless interrupted (a Ctrl-C exits at once). Not
+        waited for, a call that had passed its last check made its request, on a new
+        connection, once the run had closed its clients: a socket nobody closed (QA-GU
+        Q-GU-1)."""
+        interrupted = interrupt.requested() or interrupt.pressed()
+        self.close(cancel=True, wait=not interrupted, timeout=STRAGGLERS_S)
+
+    def close(self, cancel: bool = False, wait: bool = True, timeout: float | None = None) -> None:
         """No more reads ahead; ``cancel``: drop those not started and stop those under way
         at their next attempt, page or backoff; ``wait``: for the requests in flight."""
         with self._lock:
@@ -165,7 +177,7 @@ class RoomReadAhead:
         if cancel:
             self._stop_all.set()
             self._stop_rooms.set()
-        self._pool.shutdown(cancel, wait)
+        self._pool.shutdown(cancel, wait, timeout)
 
     # -- the calls on the pool: stopped by their event, a failure stops the others -------
 

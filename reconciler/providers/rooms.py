@@ -85,10 +85,11 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         self._ahead.start(key, room_id, size)
 
     def cancel_prefetch(self) -> None:
-        """Drop the reads ahead not started yet, stop those under way; wait for none."""
+        """Drop the reads ahead not started yet, stop those under way and wait for their
+        requests in flight (none on an interrupt: ``RoomReadAhead.stop``)."""
         ahead, self._ahead = self._ahead, None
         if ahead is not None:
-            ahead.close(cancel=True, wait=False)
+            ahead.stop()
 
     # -- reading -------------------------------------------------------------------------
 
@@ -109,7 +110,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
             live = self._read(desired, only, ahead)
         except BaseException:
             if ahead is not None:  # an error, an interrupt: nothing more is wanted
-                ahead.close(cancel=True, wait=False)
+                ahead.stop()
             raise
         if ahead is not None:  # what this read did not use: stopped, its request awaited
             ahead.close(cancel=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
@@ -24,7 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import local_server
+from conftest import ACCOUNT, local_server
+
+from reconciler.emulator.errors import ServiceFailureError
 
 GHOST_ROOM = """
     rooms:
@@ -155,3 +158,106 @@ def test_credentials_from_the_instance_leave_no_descriptor_open(
         runs = [cli("plan") for _ in range(2)]
         assert [r.exit_code for r in runs] == [0, 0]
         assert opened_since(before) == {}
+
+
+class HeldReads:
+    """The emulator's ``ListRoomMemberships``, held: the room ``bad``'s read fails (500,
+    every attempt) once the other rooms' reads are all in flight, and those are answered
+    only when ``release`` is called, or ``HOLD_S`` after they arrived. So one parallel read
+    fails for good while the others' requests are under way, whatever the machine's load;
+    ``in_flight`` counts the requests not answered yet."""
+
+    HOLD_S = 0.5  # well within what a failed read waits for (parallel.STRAGGLERS_S)
+
+    def __init__(self, emulator: Any, others: int) -> None:
+        self.app = emulator.app
+        self.handle = self.app.handle
+        self.others = others
+        self.lock = threading.Condition()
+        self.arrived = 0
+        self.in_flight = 0
+        self.released = threading.Event()
+
+    def __call__(self, method: str, target: str, *args: Any) -> Any:
+        if method != "GET" or not target.split("?")[0].endswith("/memberships"):
+            return self.handle(method, target, *args)
+        if "/rooms/room-bad/" in target:
+            with self.lock:
+                self.lock.wait_for(lambda: self.arrived >= self.others, timeout=5)
+            return self.app.error(ServiceFailureError("The service failed."))
+        with self.lock:
+            self.arrived += 1
+            self.in_flight += 1
+            self.lock.notify_all()
+        try:
+            self.released.wait(self.HOLD_S)
+            return self.handle(method, target, *args)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["explain", "alice@example.com"], ["import", "--out", "imported"], ["plan"]],
+    ids=["explain", "import", "plan"],
+)
+def test_a_parallel_read_failing_waits_for_the_others_and_leaves_no_descriptor_open(
+    command: list[str],
+    seed: Any,
+    cli: Any,
+    write_desired: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # QA-GU Q-GU-1: the run ended (and closed its clients) with the other reads under way;
+    # one that had passed its last check then connected anew: a socket nobody closed
+    names = ["bad", "r1", "r2", "r3"]
+    emulator = seed(users=["alice"], rooms={n: [("alice", "Member")] for n in names})
+    rooms = "".join(
+        f"  {n}:\n    account: '{ACCOUNT}'\n    members: [alice@example.com]\n" for n in names
+    )
+    write_desired({"rooms.yaml": "rooms:\n" + rooms})
+    monkeypatch.setenv("CHIME_RECONCILER_RETRY_ATTEMPTS", "2")
+    cli("validate")  # what a first run opens for the process's life (its imports), opened
+    before = descriptors()
+    held = HeldReads(emulator, others=len(names) - 1)
+    monkeypatch.setattr(emulator.app, "handle", held)
+    try:
+        run = cli("--parallelism", "4", *command)
+        in_flight_at_return = held.in_flight
+    finally:
+        held.release()
+    assert run.exit_code == 1
+    assert "Error: ListRoomMemberships failed" in run.stderr + run.stdout
+    assert "ServiceFailureException" in run.stderr + run.stdout
+    # the other reads were waited for: none of the run's requests outlives it
+    assert in_flight_at_return == 0
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("pmap_")]
+    assert opened_since(before) == {}
+
+
+def test_a_client_closed_at_the_run_s_end_opens_no_connection(
+    seed: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a reader not waited for (its request never answered, a Ctrl-C) that tried a call
+    # once the run had closed its clients opened a connection nobody closed (Q-GU-1)
+    from botocore.exceptions import HTTPClientError
+
+    from reconciler.cli.context import AppContext
+
+    emulator = seed(users=["alice"])
+    for name, value in {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x"}.items():
+        monkeypatch.setenv(name, value)
+    app = AppContext(Path("."), emulator.url, None, "us-east-1", 1, True, 0)
+    client = app.client()
+    assert client.list_accounts()["Accounts"]
+    accepted = emulator.connections_accepted
+    before = descriptors()
+    app.close()
+    with pytest.raises(HTTPClientError, match="closed when the run ended"):
+        client.list_accounts()
+    assert emulator.connections_accepted == accepted
+    assert opened_since(before) == {}
