@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 
 from reconciler.errors import UsageError
-from reconciler.quoted import quoted
+from reconciler.member_argument import shown_member
+from reconciler.quoted import quoted, quoted_ends
 from reconciler.refs import (
     BOT_PREFIX,
     CONTROL_RE,
@@ -53,7 +54,7 @@ def no_such_attendee(member: str, meeting: str = "declared meeting") -> UsageErr
     """``explain`` and ``audit`` of an ExternalUserId (``ATTENDEE_ONLY``) that no
     ``meeting`` declares or has."""
     return UsageError(
-        f"MEMBER {quoted(member)} is not an e-mail address, bot:NAME or user:ID, and no "
+        f"MEMBER {shown_member(member)} is not an e-mail address, bot:NAME or user:ID, and no "
         f"{meeting} declares or has an attendee with that ExternalUserId"
     )
 
@@ -144,6 +145,23 @@ def malformed_user_id(text: str, *, in_arn: bool = False) -> MalformedMember:
     return MalformedMember(f"{why} in {quoted(text)}", why)
 
 
+BOT_ARN = (
+    "an AppInstanceBot ARN: a channel names bots as bot:NAME only "
+    "(two bots of one name cannot be told apart: rename one, UpdateAppInstanceBot)"
+)
+NOT_USER_ARN = "not an AppInstanceUser ARN (name bots as bot:NAME)"
+
+
+def wrong_arn(text: str) -> MalformedMember:
+    """An ARN that names no AppInstanceUser: quoted by its ends (``quoted_ends``), since
+    its end (``/bot/pager``, ``/users/bob``) is what is wrong, and ``why`` without it for
+    a message that quoted it already (``MEMBER 'arn:…': an AppInstanceBot ARN``: QA-GV
+    Q-GV-7, where its first 80 characters, inside the app instance's id, were quoted
+    twice)."""
+    why = BOT_ARN if "/bot/" in text else NOT_USER_ARN
+    return MalformedMember(f"{quoted_ends(text)} is {why}", why)
+
+
 def parse_channel_member(text: str) -> MemberRef:
     """``user:ID``, ``bot:NAME``, an AppInstanceUser ARN or an e-mail address. Raises
     ValueError with a user-facing message."""
@@ -156,15 +174,8 @@ def parse_channel_member(text: str) -> MemberRef:
         return channel_user(user_id)
     if lowered.startswith("arn:"):
         found = _USER_ARN_RE.match(text)
-        if found is None and "/bot/" in text:
-            raise ValueError(
-                f"{quoted(text)} is an AppInstanceBot ARN: a channel names bots as bot:NAME only "
-                "(two bots of one name cannot be told apart: rename one, UpdateAppInstanceBot)"
-            )
         if found is None:
-            raise ValueError(
-                f"{quoted(text)} is not an AppInstanceUser ARN (name bots as bot:NAME)"
-            )
+            raise wrong_arn(text)
         if not USER_ID_RE.match(found["id"]):  # the id, the ARN's end, is what to show
             raise malformed_user_id(found["id"], in_arn=True)
         return channel_user(found["id"])

@@ -3,19 +3,29 @@ reference: over ``MAX_NAME_LENGTH`` characters it can be no member (an e-mail ad
 at most 254, an ExternalUserId 64), as a desired-state file refuses such a reference. It
 was looked up and quoted back whole, twice in one line (QA-GE Q-GE-3: a 312-character
 argument made a line of 765); now it is refused before any call, quoted as every value is
-(``reconciler.quoted``: its first 80 characters and its length). Pure."""
+(``reconciler.quoted``: its first 80 characters and its length), an ARN by its ends
+(``shown_member``). Pure."""
 
 from __future__ import annotations
 
 from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.errors import UsageError
-from reconciler.quoted import quoted
+from reconciler.quoted import quoted, quoted_ends
 
 
 def refuse_long_member(member: str) -> None:
     """Raise a UsageError when ``member`` is longer than any member reference can be."""
     if len(member) > MAX_NAME_LENGTH:
         raise UsageError(
-            f"MEMBER {quoted(member)}: the member reference is too long, at most "
+            f"MEMBER {shown_member(member)}: the member reference is too long, at most "
             f"{MAX_NAME_LENGTH} characters"
         )
+
+
+def shown_member(member: str) -> str:
+    """MEMBER quoted in a message: an ARN by ``quoted_ends`` (whole up to 256 characters,
+    else both its ends: its end is what is wrong, QA-GV Q-GV-7), anything else by
+    ``quoted``."""
+    if member.strip().lower().startswith("arn:"):
+        return quoted_ends(member)
+    return quoted(member)

@@ -7,11 +7,16 @@ characters. So every scalar echoed back: up to ``limit`` characters whole, else 
 value, ``MAX_NAME_LENGTH`` (256) for a name or key, which any name that can be valid
 stays whole under (QA-CF Q-CF-3: a 100,000-character room name made an error line of
 100,092 characters). One formatter for every such message (QA-LE Q-LE-1: there were
-three, one without the length). Pure."""
+three, one without the length). An ARN is quoted by ``quoted_ends``: whole up to
+``ARN_LIMIT``, else by both its ends, for its end is the part that is wrong (QA-GV
+Q-GV-7: an app instance's ARN is 87 characters, so its first 80 never showed the
+``/bot/…`` of an AppInstanceBot ARN). Pure."""
 
 from __future__ import annotations
 
 SHOWN = 80  # characters of a value shown back in a message
+ARN_LIMIT = 256  # an ARN a message quotes is whole up to this (as a name: MAX_NAME_LENGTH)
+END = 40  # characters of each end of a longer ARN shown
 
 
 def clip(text: str, limit: int = SHOWN) -> tuple[str, str]:
@@ -33,3 +38,12 @@ def cut(text: str, limit: int = SHOWN) -> str:
     ``SHOWN`` characters and its length: ``xxxx…(300 characters)``."""
     head, rest = clip(text, limit)
     return head + rest
+
+
+def quoted_ends(text: str, limit: int = ARN_LIMIT) -> str:
+    """An ARN quoted: whole up to ``limit`` characters, else its first and its last ``END``
+    characters and its length, ``'arn:aws:chime:…'…'…/bot/pager'(300 characters)``: the end
+    of an ARN (the id, ``/bot/…``) is what a message about it is about."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:END]!r}…{text[-END:]!r}({len(text):,} characters)"

@@ -37,13 +37,12 @@ from reconciler.governance.explaining import member_refs
 from reconciler.kinds import Kind
 from reconciler.kinds.rooms import ROOM
 from reconciler.live import LiveState, merged
-from reconciler.member_argument import refuse_long_member
+from reconciler.member_argument import refuse_long_member, shown_member
 from reconciler.path_checks import exists
 from reconciler.planner import plan as make_plan
 from reconciler.providers import open_providers
 from reconciler.providers.base import MemberFinder, Provider
 from reconciler.providers.registry import ProviderOptions
-from reconciler.quoted import quoted
 from reconciler.refs import MemberRef, why_unread
 from reconciler.refused_targets import refused_targets
 from reconciler.render.audit import render_audit, render_section, section_json
@@ -140,7 +139,7 @@ def audit_command(app: AppContext, member: str, accounts: tuple[str, ...], fmt: 
         if not sections and not blind:
             what = "AppInstanceBot" if bot_arn(ref) else "AppInstanceUser"
             raise UsageError(
-                f"MEMBER {quoted(member)} is an {what}, and settings.yaml names no "
+                f"MEMBER {shown_member(member)} is an {what}, and settings.yaml names no "
                 "app_instances to look in"
             )
         _render(app, ref, fmt, None, _refused(app, desired, sections, opened), blind, desired, note)
@@ -181,12 +180,14 @@ def _member_ref(member: str, desired: DesiredState | None) -> MemberRef:
                 return parse_channel_member(member)
             except ValueError as channel_exc:  # the hint too, as explain's (QA-GL Q-GL-6)
                 why = f"{why_unread(channel_exc)} (give {forms})"
-                raise UsageError(f"MEMBER {quoted(member)}: {why}") from None
+                raise UsageError(f"MEMBER {shown_member(member)}: {why}") from None
         declared = {t.key.kind for t in desired.targets} if desired is not None else set()
         refs = _refs(member)
         ref = next((refs[k] for k in refs if k in declared), None)
         if ref is None:
-            raise UsageError(f"MEMBER {quoted(member)}: {why_unread(exc)} (give {forms})") from None
+            raise UsageError(
+                f"MEMBER {shown_member(member)}: {why_unread(exc)} (give {forms})"
+            ) from None
         return ref
 
 
@@ -265,8 +266,8 @@ def _of_its_instance(member: str, desired: DesiredState | None) -> DesiredState 
     if not any(i.arn == instance for i in desired.app_instances):
         named = ", ".join(i.arn for i in desired.app_instances)
         raise UsageError(
-            f"MEMBER {quoted(member)} is a user of app instance {instance}, which settings.yaml's "
-            f"app_instances does not name ({named})"
+            f"MEMBER {shown_member(member)} is a user of app instance {instance}, which "
+            f"settings.yaml's app_instances does not name ({named})"
         )
     own = [
         t for t in desired.targets if kinds.get(t.key.kind).elsewhere(member, t.key.scope) is None

@@ -10,7 +10,7 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem, get_completion_class
 
-from reconciler.cli.completion_shells import completion_words
+from reconciler.cli.completion_shells import NoLine, completion_words
 from reconciler.runner import on_interrupt
 
 PROG = "chime-reconciler"
@@ -63,7 +63,7 @@ def _desired_after_cursor() -> str | None:
         return None
     try:
         words, cword = completion_words(shell)
-    except (KeyError, ValueError):
+    except NoLine:
         return None
     words = words[cword + 1 :]
     found = None

@@ -18,6 +18,7 @@ from click.shell_completion import BashComplete, CompletionItem, add_completion_
 from reconciler.cli.completion_globals import GlobalOptionValues
 from reconciler.cli.completion_shells import (
     TypedLine,
+    WithLine,
     args_and_incomplete,
     open_quote,
     typed_line,
@@ -91,7 +92,7 @@ def quoted(text: str, quote: str = "") -> str:
     return SPECIAL.sub(r"\\\1", text)
 
 
-class Bash(GlobalOptionValues, BashComplete):
+class Bash(WithLine, GlobalOptionValues, BashComplete):
     source_template = SCRIPT
 
     def get_completion_args(self) -> tuple[list[str], str]:

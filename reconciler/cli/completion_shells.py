@@ -19,12 +19,14 @@ from dataclasses import dataclass
 
 from click.shell_completion import (
     FishComplete,
+    ShellComplete,
     ZshComplete,
     add_completion_class,
     split_arg_string,
 )
 
 from reconciler.cli.completion_globals import GlobalOptionValues
+from reconciler.typed_number import number_text
 
 SEPARATORS = " \t\n"
 # the characters of bash's COMP_WORDBREAKS that a word typed for this tool holds: an
@@ -49,11 +51,32 @@ class TypedLine:
         return self.words[self.cword] if self.cword < len(self.words) else ""
 
 
+class NoLine(ValueError):
+    """The shell passed no line to complete: ``COMP_WORDS`` or ``COMP_CWORD`` unset, or a
+    ``COMP_CWORD`` that is no word's index (``x``, empty, ``-1``, ``٨``: only a broken or
+    hand-made script passes one). Nothing is completed (QA-GV Q-GV-13: an internal error,
+    and ``٨`` read as 8)."""
+
+
+def _cword(text: str) -> int:
+    """``COMP_CWORD``: ASCII digits (``typed_number``'s check: Q-LE-4), 0 or more."""
+    try:
+        cword = int(number_text(text))
+    except ValueError:
+        raise NoLine(f"COMP_CWORD {text!r} is no word's index") from None
+    if cword < 0:
+        raise NoLine(f"COMP_CWORD {text!r} is no word's index")
+    return cword
+
+
 def typed_line(shell: str) -> TypedLine:
     """The line ``shell`` passed (``COMP_WORDS``, ``COMP_CWORD``); bash's pieces of one
-    word joined back. KeyError or ValueError when the shell passed no line."""
-    words = _raw_words(os.environ["COMP_WORDS"])
-    cword = int(os.environ["COMP_CWORD"])
+    word joined back. NoLine (a ValueError) when the shell passed no line."""
+    try:
+        words = _raw_words(os.environ["COMP_WORDS"])
+        cword = _cword(os.environ["COMP_CWORD"])
+    except KeyError as exc:
+        raise NoLine(f"{exc.args[0]} is not set") from None
     if shell == "bash":
         return _joined(words, cword)
     return TypedLine(words, cword, words[cword] if cword < len(words) else "")
@@ -62,7 +85,7 @@ def typed_line(shell: str) -> TypedLine:
 def completion_words(shell: str) -> tuple[list[str], int]:
     """The words of the line being completed, unquoted, an empty one kept in its place
     (bash's ``--desired``, ``=``, ``DIR`` joined back into ``--desired=DIR``), and the
-    index of the word at the cursor. KeyError or ValueError when the shell passed no
+    index of the word at the cursor. NoLine (a ValueError) when the shell passed no
     line."""
     line = typed_line(shell)
     return [unquoted(word) for word in line.words], line.cword
@@ -138,7 +161,18 @@ def args_and_incomplete(line: TypedLine) -> tuple[list[str], str]:
     return words[1 : line.cword], unquoted(line.word)
 
 
-class Zsh(GlobalOptionValues, ZshComplete):
+class WithLine(ShellComplete):
+    """A shell's completion that completes nothing (prints nothing, exit 0) when the shell
+    passed no line (``NoLine``), rather than an internal error."""
+
+    def complete(self) -> str:
+        try:
+            return super().complete()
+        except NoLine:
+            return ""
+
+
+class Zsh(WithLine, GlobalOptionValues, ZshComplete):
     def get_completion_args(self) -> tuple[list[str], str]:
         return args_and_incomplete(typed_line("zsh"))
 

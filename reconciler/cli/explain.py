@@ -13,10 +13,9 @@ from reconciler.cli.pipeline import Session
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.governance.explaining import explain, read_member
 from reconciler.live import LiveState
-from reconciler.member_argument import refuse_long_member
+from reconciler.member_argument import refuse_long_member, shown_member
 from reconciler.planner import plan as make_plan
 from reconciler.providers.base import Spellings
-from reconciler.quoted import quoted
 from reconciler.refs import MemberRef, TargetKey, why_unread
 from reconciler.render.explain import render_explain
 from reconciler.runner import reads_only
@@ -117,5 +116,6 @@ COMMANDS = [explain_command]
 def _unread(member: str, why: ValueError) -> UsageError:
     """MEMBER that no kind declared reads: the first refusing kind's reason."""
     return UsageError(
-        f"MEMBER {quoted(member)}: {why_unread(why)} (give an e-mail address, bot:NAME or user:ID)"
+        f"MEMBER {shown_member(member)}: {why_unread(why)} "
+        "(give an e-mail address, bot:NAME or user:ID)"
     )

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from reconciler.desired.messages import located
+from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.desired.yamlpos import Positions
 from reconciler.errors import Problem
 from reconciler.quoted import quoted
@@ -24,12 +25,13 @@ def labels_twice(found: Mapping[str, Any], display: str, positions: Positions) -
         if earlier == label:
             continue
         at = positions.line_of(("app_instances", earlier))
+        shown = quoted(earlier, MAX_NAME_LENGTH)  # a label, whole as a name (QA-GV Q-GV-8)
         problems.append(
             located(
                 display,
                 positions.line_of(("app_instances", label)),
                 ("app_instances", label),
-                f"names the app instance of label {quoted(earlier)} ({display}:{at}), "
+                f"names the app instance of label {shown} ({display}:{at}), "
                 f"{spec.arn}: give it one label",
             )
         )

@@ -29,6 +29,7 @@ from reconciler.desired.nesting import MAX_NESTING, TOO_DEEP, TooDeep, deeper_th
 from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.desired.tagged import tagged_problem
 from reconciler.desired.written import as_written, float_as_written, misread
+from reconciler.desired.written_number import number_as_written
 from reconciler.desired.yaml12 import CSafeLoader12, SafeLoader12
 from reconciler.governance.grant import UNTIL_EXAMPLES, date_problem
 from reconciler.quoted import quoted
@@ -266,7 +267,7 @@ def scalar_value(
     if problem:
         issues.append(YamlIssue(line, path, problem + note, True))
         return None
-    return value
+    return number_as_written(value, node.value)  # 0x10 quoted as written (QA-GV Q-GV-10)
 
 
 def collection_tag_problem(tag: str | None, default: str, aliased: bool = False) -> str | None:

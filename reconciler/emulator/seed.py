@@ -42,6 +42,7 @@ from reconciler.emulator.errors import SeedError
 from reconciler.emulator.meetings.seed import SeedMeeting, parse_meetings
 from reconciler.emulator.messaging.seed import SeedAppInstance, parse_app_instances
 from reconciler.emulator.records import EmailFilter
+from reconciler.emulator.seed_numbers import construct
 from reconciler.refs import BOT_PREFIX, EMAIL_RE, WEBHOOK_PREFIX, Role
 
 MAX_MEMBERSHIPS_PER_ROOM = 1000
@@ -134,7 +135,7 @@ def _read_seed(path: str | Path) -> tuple[dict[str, Any], Seed]:
         node = _compose(text)
         if node is not None:
             _positions(node, "", lines, source, set())
-        doc = SafeLoader12("").construct_document(node) if node is not None else {}
+        doc = construct(node) if node is not None else {}  # numbers as written (Q-GV-11)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise SeedError(source, f"invalid YAML: {exc.problem}", line=line) from exc
@@ -448,4 +449,7 @@ def _kind(value: object) -> str:
         return "an empty string"
     kinds = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean"}
     kinds |= {int: "an integer", float: "a number"}
-    return kinds.get(type(value), f"a {type(value).__name__}")
+    for kind, words in kinds.items():  # a number that keeps its text is one (Q-GV-11)
+        if type(value) is kind or (kind in (int, float) and type(value).__base__ is kind):
+            return words
+    return f"a {type(value).__name__}"

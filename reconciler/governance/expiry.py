@@ -26,6 +26,7 @@ from reconciler.governance.grant import (
 )
 from reconciler.kinds.base import RoleConflict
 from reconciler.plan import Action, Change, TargetPlan
+from reconciler.prose import counted
 from reconciler.refs import Location, MemberRef, Provenance, TargetKey
 
 FOREVER_UNTIL = Until(FOREVER, "")
@@ -252,7 +253,8 @@ def kept_after_expiry(
 
 
 def _days(n: int) -> str:
-    return f"{n} day{'' if n == 1 else 's'}"
+    """``1 day``, ``26,326 days``: separated as every count is (QA-GV Q-GV-16)."""
+    return counted(n, "day")
 
 
 def ending_between(

@@ -19,6 +19,7 @@ from reconciler.governance.expiry import protected_words, until_set_at
 from reconciler.governance.grant import PROTECTION, Grant, Until, days_left
 from reconciler.governance.plan_json import instant
 from reconciler.plan import SafetyViolation
+from reconciler.prose import counted
 from reconciler.refs import Location
 
 # a string, as the plan's and audit's format_version. "2": the key was ``version`` (the
@@ -94,7 +95,7 @@ def _left(until: Until, now: dt.datetime) -> str:
     days = days_left(until, now)
     if days <= 0:
         return "ends today"
-    return f"{days} day{'' if days == 1 else 's'} left"
+    return f"{counted(days, 'day')} left"  # 26,326 days, as every count (QA-GV Q-GV-16)
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,7 @@ def protection_notes(desired: DesiredState, now: dt.datetime, days: int) -> list
     for ref, end in sorted(desired.protected_until, key=lambda item: item[0]):
         left = days_left(end.until, now)
         if not end.until.expired(now) and left <= days:
-            when = "ends today" if left <= 0 else f"{left} day{'' if left == 1 else 's'} left"
+            when = "ends today" if left <= 0 else f"{counted(left, 'day')} left"  # Q-GV-16
             soon.append(
                 f"{_protected(ref, end)}: protected until {end.until} ({when}), "
                 f"declared at {_at(end)}"

@@ -17,6 +17,7 @@ from reconciler.cli.directory import (
 )
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired.model import DesiredTarget
+from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.errors import TargetGone, UsageError
 from reconciler.import_declared import namesakes
 from reconciler.import_paths import Refresh
@@ -213,8 +214,9 @@ def _read(
         missing = chosen - {r.name for _, r in listed} - {r.room_id for _, r in listed}
         if missing:
             where = "account" if len(accounts) == 1 else "accounts"
-            # each quoted, cut when long: a newline or comma in one is no other value (Q-GK-1)
-            names = ", ".join(quoted(name) for name in sorted(missing))
+            # each quoted, cut when longer than a name can be: a newline or comma in one is no
+            # other value (Q-GK-1), and a typo after character 80 is shown (QA-GV Q-GV-8)
+            names = ", ".join(quoted(name, MAX_NAME_LENGTH) for name in sorted(missing))
             raise NoSuchRoom(f"no Chime room named {names} in {where} {', '.join(accounts)}")
         listed = [(a, r) for a, r in listed if r.name in chosen or r.room_id in chosen]
 

@@ -260,13 +260,15 @@ def test_an_over_long_target_is_shown_by_its_first_80_characters_and_length(
     assert calls() == {}
 
 
-def test_a_target_of_the_longest_name_length_is_quoted_once_and_cut(
+def test_a_target_of_the_longest_name_length_is_quoted_once_and_whole(
     ops: Any, cli: Any, calls: Calls
 ) -> None:
-    # QA-LD Q-LD-14: a 256-character --target (a name's longest) was quoted whole, twice
+    # QA-LD Q-LD-14: a 256-character --target (a name's longest) was quoted whole, twice;
+    # once now, and whole as a name is up to 256 (README; QA-GV Q-GV-8: cut at 80, a typo
+    # after character 80 was not shown)
     run = cli("plan", "--target", "b" * 256)
     assert run.lines[0] == (
-        f"Error: --target: no target named {'b' * 80!r}…(256 characters) is declared; "
+        f"Error: --target: no target named {'b' * 256!r} is declared; "
         "--target takes a target's name (its key in the YAML) or the id written there, not "
         "the id Chime gave a target declared by name"
     )

@@ -165,7 +165,8 @@ def test_video_off_content_on_gives_the_documented_default_to_an_attendee_withou
     [
         (
             {"attendee": {"max_count": 0}},
-            "meetings[0].features.attendee.max_count: must be 1 to 250 (the model), got 0",
+            "meetings[0].features.attendee.max_count: must be 1 to 250 (the model), got the "
+            "number 0",
         ),
         (
             {"attendee": {"max_count": "50"}},

@@ -48,6 +48,7 @@ from reconciler.emulator.meetings.features import (
     VIDEO_RESOLUTIONS,
     MeetingFeatures,
 )
+from reconciler.emulator.seed_numbers import got, whole_number
 from reconciler.external_ids import (
     CHARACTERS,
     MAX_LENGTH,
@@ -172,12 +173,14 @@ def _features(reader: SeedReader, raw: object, path: str) -> MeetingFeatures:
     if value.get("attendee") is not None:
         where = f"{path}.attendee"
         attendee = reader.mapping(value["attendee"], where, ("max_count",))
-        max_count = attendee.get("max_count")
-        if isinstance(max_count, bool) or not isinstance(max_count, int):
-            raise reader.fail(f"{where}.max_count", f"expected an integer, got {max_count!r}")
+        given = attendee.get("max_count")
+        max_count = whole_number(given)  # 1e2 is 100, as in the desired state (Q-GV-11)
+        if max_count is None:
+            raise reader.fail(f"{where}.max_count", f"expected an integer, got {got(given)}")
         if not 1 <= max_count <= DEFAULT_MAX:
             raise reader.fail(
-                f"{where}.max_count", f"must be 1 to {DEFAULT_MAX} (the model), got {max_count}"
+                f"{where}.max_count",
+                f"must be 1 to {DEFAULT_MAX} (the model), got {got(given)}",
             )
     video = _resolution(reader, value, "video", path, VIDEO_RESOLUTIONS)
     content = _resolution(reader, value, "content", path, CONTENT_RESOLUTIONS)

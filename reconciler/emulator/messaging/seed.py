@@ -56,6 +56,7 @@ from reconciler.emulator.messaging.records import (
     NonUserAnswer,
     Privacy,
 )
+from reconciler.emulator.seed_numbers import got, whole_number
 from reconciler.sdk_regions import region_problem
 
 SEED_AWS_ACCOUNT = "123456789012"  # the account of app instances given by `id:` only
@@ -377,12 +378,13 @@ def _elastic(p: Parser, value: dict[str, Any], path: str) -> ElasticConfig | Non
     entry = p.mapping(raw, where, keys)
     numbers: list[int] = []
     for key, low, high in zip(keys, (2, 2, 1), (None, None, 40), strict=True):
-        number = entry.get(key)
-        if not isinstance(number, int) or isinstance(number, bool):
-            raise p.fail(f"{where}.{key}", f"expected an integer, got {number!r}")
+        given = entry.get(key)
+        number = whole_number(given)  # 1e2 is 100, as in the desired state (Q-GV-11)
+        if number is None:
+            raise p.fail(f"{where}.{key}", f"expected an integer, got {got(given)}")
         if number < low or (high is not None and number > high):
             bound = f"between {low} and {high}" if high else f"at least {low}"
-            raise p.fail(f"{where}.{key}", f"must be {bound}, got {number}")
+            raise p.fail(f"{where}.{key}", f"must be {bound}, got {got(given)}")
         numbers.append(number)
     return ElasticConfig(*numbers)
 

@@ -35,9 +35,9 @@ def problems(tmp_path: Path, setting: str) -> list[str]:
         ("[1]", f"max_grant_days: {EITHER} a list"),
         # QA-EW Q-EW-1: read as YAML 1.2 reads it, as an editor does (1e3 is 1000, 1:30 text)
         ("1:30", f"max_grant_days: {EITHER} the string '1:30'"),
-        ("1.5e0", f"max_grant_days: {EITHER} the number 1.5"),
+        ("1.5e0", f"max_grant_days: {EITHER} the number 1.5e0"),  # as written (Q-GV-10)
         # QA-ET Q-ET-2: 1.0e+308 is a whole number, as to the schema; these are not
-        ("1.5e+0", f"max_grant_days: {EITHER} the number 1.5"),
+        ("1.5e+0", f"max_grant_days: {EITHER} the number 1.5e+0"),
         # QA-LD Q-LD-2: as the file writes it
         (".inf", f"max_grant_days: {EITHER} the number .inf (not finite)"),
         (
