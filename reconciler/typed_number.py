@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 MAX_DIGITS = 100  # no number a user or a plan gives comes near: counts, days, line numbers
+LIMIT: int = 10**MAX_DIGITS  # the least number of more digits
 TOO_LARGE = f"too large (more than {MAX_DIGITS} digits)"
 
 
@@ -27,7 +28,7 @@ def number_text(value: Any) -> Any:
 def too_long(number: int) -> bool:
     """Whether ``number`` has more than ``MAX_DIGITS`` digits (no ``str()``: Python cannot
     write one of over 4,300)."""
-    return abs(number) >= 10**MAX_DIGITS
+    return abs(number) >= LIMIT
 
 
 def ascii_digits(text: str) -> bool:
