@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from reconciler.cli.main import cli
 from reconciler.desired.member_entries import GROUP_NAME_RE
 from reconciler.refs import MemberRef
+from reconciler.typed_number import TOO_LARGE
 
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
 
@@ -232,7 +233,7 @@ def test_an_explicit_timestamp_that_is_none_says_so(ds: Path, value: str, reason
         ('!!int "0xZZ"', "'0xZZ' tagged !!int is not a whole number"),
         ('!!int ""', "'' tagged !!int is not a whole number"),
         ('!!int "-"', "'-' tagged !!int is not a whole number"),
-        (f'!!int "{"9" * 5000}"', "the number is too large"),
+        (f'!!int "{"9" * 5000}"', f"the number {'9' * 80}…(5,000 characters) is {TOO_LARGE}"),
         ("!!float abc", "'abc' tagged !!float is not a number"),
         ("!!bool maybe", "'maybe' tagged !!bool is not true or false"),
         ('!!bool ""', "'' tagged !!bool is not true or false"),
