@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from reconciler.desired.messages import describe
 from reconciler.desired.numbers import whole_number
+from reconciler.desired.written import WrittenFloat
 from reconciler.governance.entries import DAYS_MAPPING_TAG, DAYS_TAG
 
 MIN_DAYS = 1
@@ -34,7 +35,8 @@ def either_form(value: Any) -> Any:
     """A whole number or a mapping goes on to its form's checks; anything else is one error
     naming both forms (a bool is YAML's true/false, not a number; ``30.0`` is 30, as the
     JSON Schema's integer is: ``reconciler.desired.numbers``)."""
-    value = whole_number(value)
+    if not isinstance(value, WrittenFloat):  # 1e-400 is no 0 here either (QA-GV Q-GV-3)
+        value = whole_number(value)
     if isinstance(value, dict) or (isinstance(value, int) and not isinstance(value, bool)):
         return value
     message = (
