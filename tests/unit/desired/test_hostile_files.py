@@ -272,6 +272,20 @@ def test_a_whole_number_a_saved_plan_could_not_hold_is_refused_at_its_line(
     assert validate(ds).exit_code == 0
 
 
+@pytest.mark.parametrize("key", ["rates: {meetings: %s}", "safety: {max_removal_fraction: %s}"])
+def test_an_integer_no_float_holds_is_too_large_not_expected_a_number(ds: Path, key: str) -> None:
+    """QA-GV Q-GV-14: 311 digits where a number belongs said "expected a number, got the
+    number 1000…", which contradicts itself; over the one bound, it is too large."""
+    number = "1" + "0" * 310
+    (ds / "settings.yaml").write_text(f"account: acc\n{key % number}\n")
+    path = "rates.meetings" if key.startswith("rates") else "safety.max_removal_fraction"
+    assert validate(ds).stderr.splitlines() == [
+        f"{ds}/settings.yaml:2: {path}: invalid YAML value: the number 1{'0' * 79}…(311 "
+        "characters) is too large (more than 100 digits)",
+        "Desired state is invalid: 1 error.",
+    ]
+
+
 def test_a_huge_integer_where_a_boolean_belongs_is_no_internal_error(ds: Path) -> None:
     (ds / "settings.yaml").write_text("account: acc\nprune: 0x" + "f" * 4000 + "\n")
     result = validate(ds)
