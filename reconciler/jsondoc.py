@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-MAX_INT_DIGITS = 100  # no number in a plan file comes near: counts, line numbers, versions
+from reconciler.typed_number import MAX_DIGITS
+
 MAX_DEPTH = 64  # a plan is 5 deep; deeper documents cannot be printed back safely either
 
 
@@ -21,7 +22,7 @@ class JsonDocumentError(ValueError):
 
 def _int(text: str) -> int:
     digits = len(text.lstrip("-"))
-    if digits > MAX_INT_DIGITS:
+    if digits > MAX_DIGITS:  # what the desired-state loader takes, no more (QA-GV Q-GV-1)
         raise JsonDocumentError(f"a number of {digits:,} digits")
     return int(text)
 

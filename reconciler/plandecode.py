@@ -32,6 +32,7 @@ from reconciler.refs import (
     email_key,
 )
 from reconciler.shard import Shard
+from reconciler.typed_number import whole_text
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
@@ -422,9 +423,10 @@ def _violation(d: Any, layout: _Layout, where: str) -> SafetyViolation:
 def _location(text: Any, where: str) -> Location:
     text = _as(str, text, where)
     file, sep, line = text.rpartition(":")
-    if not sep or not line.lstrip("-").isdigit():
+    number = whole_text(line, signed=True) if sep else None  # not ² nor ٨ (Q-GV-12)
+    if number is None:
         raise CorruptPlan(where, f"expected FILE:LINE, got {text!r}")
-    return Location(file, int(line))
+    return Location(file, number)
 
 
 def _role_or_none(d: dict[str, Any], k: Kind, key: str, where: str) -> RoleValue | None:

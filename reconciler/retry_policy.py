@@ -25,9 +25,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reconciler import interrupt
+from reconciler.desired.written import IT_READS, misread_words
 from reconciler.errors import UsageError
 from reconciler.logs import LOGGER
 from reconciler.prose import listed
+from reconciler.quoted import quoted
 from reconciler.retry_after import MAX_RETRY_AFTER
 from reconciler.retry_after import retry_after as retry_after  # the providers', too
 from reconciler.typed_number import number_text
@@ -167,13 +169,17 @@ def _setting(
     text = env.get(name, "").strip()
     if not text:
         return None
+    words = ""
     try:
         value = parse(number_text(text))  # not 1_0, nor ٨ (QA-LE Q-LE-4)
-    except ValueError:
+        words = misread_words(text, value, IT_READS)  # 1e400 and 1e-400: said why
+        words = "" if words == "not finite" else words  # `inf`, `nan`: they say so
+    except ValueError:  # 4,301 digits too: int() refuses them
         value = math.nan
-    if not least <= value <= most:
+    if words or not least <= value <= most:  # 1e-400: not 0 (QA-GV Q-GV-6), nor infinity
         what = "a whole number" if parse is int else "a number of milliseconds"
-        raise UsageError(f"{name} must be {what} from {least} to {most}, got {text!r}")
+        got = f"{quoted(text)} ({words})" if words else quoted(text)  # cut (Q-GV-5)
+        raise UsageError(f"{name} must be {what} from {least} to {most}, got {got}")
     return value
 
 

@@ -19,7 +19,7 @@ from reconciler.errors import UsageError
 from reconciler.refs import TargetKey
 
 MAX_SHARDS = 1000  # a matrix of more jobs than that is a mistake (GitHub allows 256)
-_FORM = re.compile(r"^\s*(\d{1,6})\s*/\s*(\d{1,6})\s*$")
+_FORM = re.compile(r"^\s*(\d{1,6})\s*/\s*(\d{1,6})\s*$", re.ASCII)  # ASCII digits only (Q-GV-2)
 
 
 def shard_of(key: TargetKey, count: int) -> int:

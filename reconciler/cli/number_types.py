@@ -11,7 +11,9 @@ from typing import Any
 
 import click
 
-from reconciler.typed_number import number_text
+from reconciler.desired.written import IT_READS, misread_words
+from reconciler.quoted import quoted
+from reconciler.typed_number import MAX_DIGITS, TOO_LARGE, ascii_digits, number_text
 
 
 class FiniteFloatRange(click.FloatRange):
@@ -23,20 +25,26 @@ class FiniteFloatRange(click.FloatRange):
     name = "finite float range"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        shown = _shown(value)
         try:
             number = float(number_text(value))
         except (TypeError, ValueError):
             # click's own words, 'is not a valid finite float range', name its type (Q-GI-5)
-            self.fail(f"{value!r} is not a number.", param, ctx)
+            self.fail(f"{shown} is not a number.", param, ctx)
+        # 1e400 and 1e-400, infinity and 0 to float(), in --rate's words (QA-GV Q-GV-6):
+        # neither is used, 0 where 0 is allowed no more than infinity
+        words = misread_words(value, number, IT_READS) if isinstance(value, str) else ""
+        if words and words != "not finite":
+            self.fail(f"{shown} is {words}.", param, ctx)
         if not math.isfinite(number):
-            self.fail(f"{value!r} is not a finite number.", param, ctx)
+            self.fail(f"{shown} is not a finite number.", param, ctx)
         low, high = self.min, self.max
         if low is not None and (number < low or (self.min_open and number == low)):
             words = "is not more than" if self.min_open else "is less than"
-            self.fail(f"{value!r} {words} {low:g}.", param, ctx)
+            self.fail(f"{shown} {words} {low:g}.", param, ctx)
         if high is not None and (number > high or (self.max_open and number == high)):
             words = "is not less than" if self.max_open else "is more than"
-            self.fail(f"{value!r} {words} {high:g}.", param, ctx)
+            self.fail(f"{shown} {words} {high:g}.", param, ctx)
         return super().convert(number, param, ctx)
 
 
@@ -56,13 +64,32 @@ class WordedIntRange(click.IntRange):
         return "" if self.min is None and self.max is None else super()._describe_range()
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        shown = _shown(value)
+        low, high = self.min, self.max
+        if isinstance(value, str) and _too_long(value):  # int() refuses 4,301 digits
+            negative = value.strip().startswith("-")  # as "not a whole number" (Q-GV-5)
+            if negative and low is not None:
+                self.fail(f"{shown} is less than {low}.", param, ctx)
+            if not negative and high is not None:
+                self.fail(f"{shown} is more than {high}.", param, ctx)
+            self.fail(f"{shown} is {TOO_LARGE}.", param, ctx)  # the one bound (Q-GV-1)
         try:
             number = int(number_text(value))
         except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a whole number.", param, ctx)
-        low, high = self.min, self.max
+            self.fail(f"{shown} is not a whole number.", param, ctx)
         if low is not None and number < low:
-            self.fail(f"{value!r} is less than {low}.", param, ctx)
+            self.fail(f"{shown} is less than {low}.", param, ctx)
         if high is not None and number > high:
-            self.fail(f"{value!r} is more than {high}.", param, ctx)
+            self.fail(f"{shown} is more than {high}.", param, ctx)
         return super().convert(number, param, ctx)
+
+
+def _shown(value: Any) -> str:
+    """``value`` quoted as typed, cut when long (``reconciler.quoted``: QA-GV Q-GV-5)."""
+    return quoted(value) if isinstance(value, str) else repr(value)
+
+
+def _too_long(text: str) -> bool:
+    """Whether ``text`` is a whole number of more than ``MAX_DIGITS`` digits."""
+    digits = text.strip().removeprefix("-").removeprefix("+")
+    return ascii_digits(digits) and len(digits) > MAX_DIGITS

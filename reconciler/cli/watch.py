@@ -85,7 +85,7 @@ from reconciler.target_select import select, unknown_target_errors
 
 DEFAULT_UNTIL = timedelta(hours=24)  # AWS ends every meeting after 24 hours
 DEFAULT_INTERVAL = 10.0  # seconds
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh])\s*$")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh])\s*$", re.ASCII)  # ASCII only (Q-GV-2)
 _UNITS = {"s": 1, "m": 60, "h": 3600}
 UNTIL_FORMS = (
     "a duration (90s, 30m, 2h), a date (2026-12-01: through that day, in UTC) or a time "

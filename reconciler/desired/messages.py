@@ -25,7 +25,7 @@ from reconciler.desired.written import WrittenDateTime, WrittenFloat, the_number
 from reconciler.desired.yamlpos import Path, Positions
 from reconciler.errors import Problem
 from reconciler.governance.entries import strip_tags
-from reconciler.quoted import clip, quoted
+from reconciler.quoted import clip, cut, quoted
 from reconciler.refs import Location
 
 _PLAIN_KEY = re.compile(r"^[\w@+:-][\w@+:.-]*$")  # \w: letters of any script
@@ -220,9 +220,9 @@ def humanise(
         least = ctx.get("min_length", 1)
         return path, f"an empty list: give at least {least} (or leave the key out)"
     if kind == "greater_than_equal":
-        return path, f"must be at least {ctx.get('ge')}, got {value}"
-    if kind == "less_than_equal":
-        return path, f"must be at most {ctx.get('le')}, got {value}"
+        return path, f"must be at least {ctx.get('ge')}, got {cut(str(value))}"
+    if kind == "less_than_equal":  # 200 digits: cut (QA-GV Q-GV-15)
+        return path, f"must be at most {ctx.get('le')}, got {cut(str(value))}"
     if kind == "string_pattern_mismatch":
         form = FORMS.get(str(ctx.get("pattern")))
         if form is None:

@@ -25,7 +25,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-from reconciler.desired.written import the_number
+from reconciler.desired.written import WrittenFloat, the_number
+from reconciler.typed_number import LIMIT, TOO_LARGE
 
 # NaN, the one number both at least 0 and below 0 to a validator (it compares false)
 _NAN = {"type": "number", "minimum": 0, "exclusiveMaximum": 0}
@@ -34,15 +35,26 @@ _LARGEST = sys.float_info.max  # beyond it, only the infinities
 
 def whole_number(value: Any) -> Any:
     """A float with no fractional part (``1.0``) as the whole number it is; any other
-    value as it is, for the field's own check."""
+    value as it is, for the field's own check. One read as a number it does not say
+    (``1e-400``, 0 to Python) is refused in the words of ``1.5``. One of more than
+    ``MAX_DIGITS`` digits (``1e100``) is refused, as the loader refuses such an integer:
+    a saved plan holding it would not be read back (QA-GV Q-GV-1)."""
+    if isinstance(value, WrittenFloat):  # 1e-400, 0 to Python but not in the file, and
+        # 1e400: refused as 1e-300 is, quoting the text (QA-GV Q-GV-3: it was 0, the rule off)
+        message = f"expected a whole number, got {the_number(value)}"
+        raise PydanticCustomError("whole_number", "{message}", {"message": message})
     if isinstance(value, float) and value.is_integer():
+        if abs(value) >= LIMIT:
+            message = f"{the_number(value)} is {TOO_LARGE}"
+            raise PydanticCustomError("whole_number", "{message}", {"message": message})
         return int(value)
     return value
 
 
-# the bound before the validator: the integer's own, so the JSON Schema has it as `minimum`
-# (after it, or on an optional field's union, pydantic writes a `ge` no validator reads)
-Count = Annotated[int, Field(ge=0), BeforeValidator(whole_number)]
+# the bounds before the validator: the integer's own, so the JSON Schema has them as
+# `minimum` and `exclusiveMaximum` (after it, or on an optional field's union, pydantic
+# writes a `ge` no validator reads); `lt` is the one bound of every whole number read
+Count = Annotated[int, Field(ge=0, lt=LIMIT), BeforeValidator(whole_number)]
 
 
 def finite_fraction(value: Any) -> Any:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.governance.grant import UNTIL_EXAMPLES
-from reconciler.quoted import quoted
+from reconciler.quoted import cut, quoted
+from reconciler.typed_number import TOO_LARGE
 
 YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 # what a value tagged ``!!<name>`` must be; ``!!timestamp`` says which forms it takes
@@ -44,5 +45,5 @@ def tagged_problem(tag: str, value: str, exc: Exception) -> str | None:
     if name is None or name not in MUST_BE:
         return None
     if name == "int" and isinstance(exc, ValueError) and DIGIT_LIMIT in str(exc):
-        return "the number is too large"
+        return f"the number {cut(value)} is {TOO_LARGE}"  # as one of 101 digits (Q-GV-1)
     return f"{quoted(value, MAX_NAME_LENGTH)} tagged {shorthand(tag)} is not {MUST_BE[name]}"

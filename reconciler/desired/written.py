@@ -71,14 +71,23 @@ def number_words(written: str, value: float, reads: str = YAML_READS) -> str:
     reads as another: ``1e400 (too large: YAML reads it as infinity)``, ``1e-400 (too
     small: YAML reads it as 0)``, ``.inf (not finite)``. The one wording of every number
     refused (QA-LE Q-LE-2: settings, ``--rate`` and ``until:`` said it three ways)."""
+    words = misread_words(written, value, reads)
+    return f"{cut(written)} ({words})" if words else cut(written)
+
+
+def misread_words(written: str, value: float, reads: str = YAML_READS) -> str:
+    """Why ``written`` is not the number it says: ``not finite`` (``.inf``, ``nan``),
+    ``too large: YAML reads it as infinity``, ``too small: YAML reads it as 0``; "" where
+    it reads as what it says. ``number_words``'s, and the number options' and retry
+    variables' (QA-GV Q-GV-6: they said it otherwise, or not at all)."""
     if written.strip().lstrip("+-").lower() in _SPELLED:
-        return f"{cut(written)} (not finite)"
+        return "not finite"
     if not math.isfinite(value):
         infinity = "minus infinity" if value < 0 else "infinity"
-        return f"{cut(written)} (too large: {reads} {infinity})"
+        return f"too large: {reads} {infinity}"
     if misread(value, written):
-        return f"{cut(written)} (too small: {reads} 0)"
-    return cut(written)
+        return f"too small: {reads} 0"
+    return ""
 
 
 def the_number(value: float) -> str:

@@ -32,7 +32,8 @@ from reconciler.desired.written import as_written, float_as_written, misread
 from reconciler.desired.written_number import number_as_written
 from reconciler.desired.yaml12 import CSafeLoader12, SafeLoader12
 from reconciler.governance.grant import UNTIL_EXAMPLES, date_problem
-from reconciler.quoted import quoted
+from reconciler.quoted import cut, quoted
+from reconciler.typed_number import TOO_LARGE, too_long
 
 Path = tuple[str | int, ...]
 
@@ -43,8 +44,6 @@ NULL_TAG = "tag:yaml.org,2002:null"
 NO_NAME_KEYS = ("", "~")
 MAX_NODES = 200_000  # nodes repeated through aliases ("billion laughs"); the others are
 # bounded by the text's size, so a large file without aliases has no limit
-MAX_INT_BITS = 4_000  # about 1,200 digits: no setting needs more, and Python cannot print
-# an integer of over 4,300 digits (sys.int_info.default_max_str_digits)
 MAX_WRITTEN = 256  # characters of a timestamp kept to quote back (``.000…`` may be long)
 LARGE = 256 * 1024  # characters: a broken file this large is not parsed again in Python
 MAP_TAG = "tag:yaml.org,2002:map"
@@ -260,8 +259,8 @@ def scalar_value(
     if isinstance(value, float) and misread(value, node.value):  # 1e400 (QA-LD Q-LD-2),
         return float_as_written(value, node.value)  # 1e-400 (Q-LE-2); cut short: Q-GE-2
     problem = None
-    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-        problem = "invalid YAML value: the number is too large"
+    if isinstance(value, int) and too_long(value):  # the saved plan's bound too (Q-GV-1)
+        problem = f"invalid YAML value: the number {cut(node.value)} is {TOO_LARGE}"
     elif isinstance(value, str) and (escape := lone_surrogate(value)):
         problem = surrogate_message("the text", escape)
     if problem:

@@ -13,6 +13,7 @@ from typing import Any
 from reconciler.governance.expiry import Expiring
 from reconciler.governance.grant import Grant, Until
 from reconciler.refs import Location, MemberRef, Provenance, TargetKey
+from reconciler.typed_number import whole_text
 
 GRANT_KEYS = ("until", "ends_at", "until_at", "reason", "ticket", "expired", "protection")
 
@@ -114,9 +115,10 @@ def _at(value: Any) -> Location | None:
     if value is None:
         return None
     file, sep, line = str(value).rpartition(":")
-    if not sep or not line.isdigit():
+    number = whole_text(line) if sep else None  # not ² nor ٨ (QA-GV Q-GV-12)
+    if number is None:
         raise ValueError(f"expected FILE:LINE, got {value!r}")
-    return Location(file, int(line))
+    return Location(file, number)
 
 
 def _text(d: dict[str, Any], key: str) -> str:

@@ -19,7 +19,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from reconciler.desired.written import IT_READS, misread, number_words
+from reconciler.desired.written import IT_READS, number_words
 from reconciler.errors import UsageError
 from reconciler.quoted import cut, quoted
 from reconciler.typed_number import number_text
@@ -134,7 +134,7 @@ def check_rate(value: float | None, none: str = "null", written: str = "") -> st
     if math.isfinite(value) and value > 0:
         return (
             f"a rate is at least {MIN_RATE:g} requests per second (one call every ~17 "
-            f"minutes) or {none}, not {value:g}"
+            f"minutes) or {none}, not {_shown(value, written)}"
         )
     return (
         f"a rate is a positive number of requests per second or {none}, "
@@ -143,16 +143,17 @@ def check_rate(value: float | None, none: str = "null", written: str = "") -> st
 
 
 def _shown(value: float, written: str) -> str:
-    """``value`` as ``:g`` shows it; one that reads as another number as it was written
-    (``1e400`` was refused as ``inf``, a text the command line did not hold: QA-GE), in
-    the words of every number so refused (``number_words``: QA-LE Q-LE-2); ``written``:
-    the command line's text, else the file's (a ``WrittenFloat``'s)."""
-    if written and misread(value, written):
+    """``value`` as it was written (``1e400`` was refused as ``inf``, a text the command
+    line did not hold: QA-GE; ``0.00099999999`` as ``:g`` rounds it, ``0.001``, the bound
+    it is below: QA-GV Q-GV-4), in the words of every number so refused where it reads as
+    another (``number_words``: QA-LE Q-LE-2); ``written``: the command line's text, else
+    the file's (a ``WrittenFloat``'s); else every digit Python needs to read it back."""
+    if written:
         return number_words(written, value, IT_READS)
     in_file = getattr(value, "written", "")
     if in_file:
         return number_words(in_file, value)
-    return f"{value:g}"
+    return repr(value) if math.isfinite(value) else f"{value:g}"
 
 
 def parse_rate_option(text: str) -> tuple[str, float | None]:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pytest
 from conftest import Cli, WriteDesired
 
+from reconciler.cli.watch import UNTIL_FORMS
 from reconciler.emulator import EmulatorServer
 
 pytestmark = pytest.mark.e2e
@@ -131,6 +132,10 @@ def test_as_a_user_runs_it_an_infinite_attempt_count_is_no_internal_error(
         (
             ("--until", "9999999999999999999999s"),
             "Error: --until 9999999999999999999999s: too far in the future",
+        ),
+        (  # an Arabic-Indic 8 was 8 seconds (QA-GV Q-GV-2): ASCII digits only
+            ("--until", "\u0668s"),
+            f"Error: --until \u0668s: expected {UNTIL_FORMS}",
         ),
     ],
 )

@@ -122,5 +122,11 @@ def test_a_rate_below_the_minimum_is_refused_at_its_line(write_desired, cli) -> 
     assert run.exit_code == 1
     assert run.err_lines == [
         "Error: --rate chime=0.0000001: a rate is at least 0.001 requests per second "
-        "(one call every ~17 minutes) or off, not 1e-07"
+        "(one call every ~17 minutes) or off, not 0.0000001"  # as typed (QA-GV Q-GV-4)
     ]
+    # the file's, with every digit it needs: not "not 0.001", the bound it is below
+    write_desired({"settings.yaml": "account: '1111'\nrates:\n  chime: 0.00099999999\n"})
+    assert cli("validate").err_lines[0] == (
+        "desired-state/settings.yaml:3: rates.chime: a rate is at least 0.001 requests per "
+        "second (one call every ~17 minutes) or null, not 0.00099999999"
+    )

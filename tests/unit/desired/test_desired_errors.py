@@ -17,6 +17,7 @@ import pytest
 
 from reconciler.desired.loader import load_desired
 from reconciler.errors import DesiredStateError
+from reconciler.typed_number import TOO_LARGE
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "desired"
 
@@ -515,7 +516,7 @@ def test_an_invalid_value_used_through_an_alias_gets_the_same_message(tmp_path: 
 
 def test_a_number_too_large_used_through_an_alias_is_too_large_there_too(tmp_path: Path) -> None:
     big = "9" * 5000
-    too_large = "invalid YAML value: the number is too large"
+    too_large = f"invalid YAML value: the number {'9' * 80}…(5,000 characters) is {TOO_LARGE}"
     (tmp_path / "settings.yaml").write_text(
         f"safety: {{max_removals: &n {big}, min_administrators: *n}}\n"
     )

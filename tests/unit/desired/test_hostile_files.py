@@ -19,6 +19,7 @@ from desired_files import problems
 from reconciler.cli.main import cli
 from reconciler.desired import yamlpos
 from reconciler.desired.loader import load_desired
+from reconciler.quoted import cut
 
 SECRET = "TOP-SECRET-TOKEN-4711"
 
@@ -242,7 +243,45 @@ def test_an_integer_beyond_pythons_digit_limit_is_a_located_error(ds: Path, numb
     result = validate(ds)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"{ds}/settings.yaml:3: safety.max_removals: invalid YAML value: the number is too large",
+        f"{ds}/settings.yaml:3: safety.max_removals: invalid YAML value: the number "
+        f"{cut(number)} is too large (more than 100 digits)",
+        "Desired state is invalid: 1 error.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [
+        ("1" + "0" * 100, f"invalid YAML value: the number 1{'0' * 79}…(101 characters)"),
+        ("-" + "9" * 101, f"invalid YAML value: the number -{'9' * 79}…(102 characters)"),
+        ("1e100", "the number 1e+100"),  # a float with no fraction: a whole number as well
+    ],
+)
+def test_a_whole_number_a_saved_plan_could_not_hold_is_refused_at_its_line(
+    ds: Path, number: str, shown: str
+) -> None:
+    """QA-GV Q-GV-1: ``max_removals`` of 101 digits passed validate, and the plan written
+    with it was "not a plan file" to apply, show and merge-plans: one bound, 100 digits."""
+    (ds / "settings.yaml").write_text(f"account: acc\nsafety:\n  max_removals: {number}\n")
+    result = validate(ds)
+    assert result.stderr.splitlines() == [
+        f"{ds}/settings.yaml:3: safety.max_removals: {shown} is too large (more than 100 digits)",
+        "Desired state is invalid: 1 error.",
+    ]
+    (ds / "settings.yaml").write_text(f"account: acc\nsafety:\n  max_removals: {'9' * 100}\n")
+    assert validate(ds).exit_code == 0
+
+
+@pytest.mark.parametrize("key", ["rates: {meetings: %s}", "safety: {max_removal_fraction: %s}"])
+def test_an_integer_no_float_holds_is_too_large_not_expected_a_number(ds: Path, key: str) -> None:
+    """QA-GV Q-GV-14: 311 digits where a number belongs said "expected a number, got the
+    number 1000…", which contradicts itself; over the one bound, it is too large."""
+    number = "1" + "0" * 310
+    (ds / "settings.yaml").write_text(f"account: acc\n{key % number}\n")
+    path = "rates.meetings" if key.startswith("rates") else "safety.max_removal_fraction"
+    assert validate(ds).stderr.splitlines() == [
+        f"{ds}/settings.yaml:2: {path}: invalid YAML value: the number 1{'0' * 79}…(311 "
+        "characters) is too large (more than 100 digits)",
         "Desired state is invalid: 1 error.",
     ]
 
@@ -251,7 +290,8 @@ def test_a_huge_integer_where_a_boolean_belongs_is_no_internal_error(ds: Path) -
     (ds / "settings.yaml").write_text("account: acc\nprune: 0x" + "f" * 4000 + "\n")
     result = validate(ds)
     assert result.stderr.splitlines() == [
-        f"{ds}/settings.yaml:2: prune: invalid YAML value: the number is too large",
+        f"{ds}/settings.yaml:2: prune: invalid YAML value: the number 0x{'f' * 78}…(4,002 "
+        "characters) is too large (more than 100 digits)",
         "Desired state is invalid: 1 error.",
     ]
 

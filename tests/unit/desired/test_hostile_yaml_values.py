@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from reconciler.cli.main import cli
 from reconciler.desired.member_entries import GROUP_NAME_RE
 from reconciler.refs import MemberRef
+from reconciler.typed_number import TOO_LARGE
 
 ACCOUNT = "11111111-2222-3333-4444-555555555555"
 
@@ -232,7 +233,7 @@ def test_an_explicit_timestamp_that_is_none_says_so(ds: Path, value: str, reason
         ('!!int "0xZZ"', "'0xZZ' tagged !!int is not a whole number"),
         ('!!int ""', "'' tagged !!int is not a whole number"),
         ('!!int "-"', "'-' tagged !!int is not a whole number"),
-        (f'!!int "{"9" * 5000}"', "the number is too large"),
+        (f'!!int "{"9" * 5000}"', f"the number {'9' * 80}…(5,000 characters) is {TOO_LARGE}"),
         ("!!float abc", "'abc' tagged !!float is not a number"),
         ("!!bool maybe", "'maybe' tagged !!bool is not true or false"),
         ('!!bool ""', "'' tagged !!bool is not true or false"),
@@ -422,6 +423,37 @@ def test_a_number_too_small_is_quoted_as_written_not_as_0(ds: Path) -> None:
         f"x.yaml:6: rooms.w.members[2].until: {until}, got the number {big}",
         "Desired state is invalid: 4 errors.",
     ]
+
+
+@pytest.mark.parametrize("small", ["1e-400", "-1e-400", "2e-324"])
+def test_a_whole_number_too_small_is_refused_not_read_as_0(ds: Path, small: str) -> None:
+    """QA-GV Q-GV-3: ``min_administrators: 1e-400`` was 0 (the rule off), ``max_removals``
+    0 (every removal refused), and ``max_grant_days`` said ``got 0``, where ``1e-300`` is
+    refused: each now says what ``1e-300`` says, quoting the file's text."""
+    (ds / "settings.yaml").write_text(
+        f"account: {ACCOUNT}\nsafety: {{max_removals: {small}, min_administrators: {small}}}\n"
+        f"expiry_warning_days: {small}\nmax_grant_days: {small}\n"
+    )
+    (ds / "x.yaml").write_text(
+        f"rooms:\n  w:\n    safety: {{max_removals: {small}}}\n    members: [a@example.com]\n"
+    )
+    result = validate(ds)
+    got = f"got the number {small} (too small: YAML reads it as 0)"
+    assert sorted(e.replace(f"{ds}/", "") for e in result.stderr.splitlines()) == sorted(
+        [
+            f"settings.yaml:2: safety.max_removals: expected a whole number, {got}",
+            f"settings.yaml:2: safety.min_administrators: expected a whole number, {got}",
+            f"settings.yaml:3: expiry_warning_days: expected a whole number, {got}",
+            "settings.yaml:4: max_grant_days: expected a whole number of days or a mapping of "
+            f"list keys to days, {got}",
+            f"x.yaml:3: rooms.w.safety.max_removals: expected a whole number, {got}",
+            "Desired state is invalid: 5 errors.",
+        ]
+    )
+    (ds / "settings.yaml").write_text(f"account: {ACCOUNT}\nmax_grant_days: {{members: {small}}}\n")
+    assert validate(ds).stderr.splitlines()[0] == (
+        f"{ds}/settings.yaml:2: max_grant_days.members: expected a whole number, {got}"
+    )
 
 
 # -- Q-LD-4: a long value is quoted cut short, as a long name or --target is ---------------

@@ -95,8 +95,9 @@ def test_a_long_number_too_large_to_be_a_float_is_quoted_cut_short(tmp_path: Pat
             f"-{head[:79]}…(404 characters) (too large: YAML reads it as minus infinity)",
             "settings.yaml:3: rates.meetings: a rate is a positive number of requests per "
             f"second or null, not {large.removeprefix('the number ')})",
-            f"settings.yaml:3: rates.chime: expected a number, got the number {head}…(401 "
-            "characters)",
+            # no "expected a number, got the number" (Q-GV-14): over the one bound (Q-GV-1)
+            f"settings.yaml:3: rates.chime: invalid YAML value: the number {head}…(401 "
+            "characters) is too large (more than 100 digits)",
             "x.yaml:4: rooms.w.members[0].until: expected a date (2027-03-31) or a date and "
             f"time with a zone (2027-03-31T18:00:00Z), got {large})",
             f"x.yaml:4: rooms.w.members[0].reason: expected a string, got {large}; quote it)",

@@ -48,6 +48,12 @@ def problems(tmp_path: Path, setting: str) -> list[str]:
         ("'30'", f"max_grant_days: {EITHER} the string '30'"),
         ("-5", "max_grant_days: must be at least 1, got -5"),
         ("0", "max_grant_days: must be at least 1, got 0"),
+        # --max-duration's bound, which means the same; a long one cut (QA-GV Q-GV-15)
+        ("100000", "max_grant_days: must be at most 99999, got 100000"),
+        ("{members: 100000}", "max_grant_days.members: must be at most 99999, got 100000"),
+        ("9" * 90, f"max_grant_days: must be at most 99999, got {'9' * 80}…(90 characters)"),
+        # 1e-400 is not 0 here either (QA-GV Q-GV-3)
+        ("1e-400", f"max_grant_days: {EITHER} the number 1e-400 (too small: YAML reads it as 0)"),
         (
             "{administrators: abc}",
             "max_grant_days.administrators: expected a whole number, got the string 'abc'",

@@ -63,6 +63,16 @@ def test_rate_option(text: str, expected: tuple[str, float | None]) -> None:
         # QA4 R15: so slow that the next call would wait for days: a typo, refused
         ("chime=0.0000001", "--rate chime=0.0000001: a rate is at least 0.001 requests"),
         ("chime=1e-300", "--rate chime=1e-300: a rate is at least 0.001 requests"),
+        (  # as typed, not as :g rounds it: "at least 0.001 ..., not 0.001" (QA-GV Q-GV-4)
+            "chime=0.00099999999",
+            "--rate chime=0.00099999999: a rate is at least 0.001 requests per second (one "
+            "call every ~17 minutes) or off, not 0.00099999999",
+        ),
+        (
+            "chime=0.0001234567",
+            "--rate chime=0.0001234567: a rate is at least 0.001 requests per second (one "
+            "call every ~17 minutes) or off, not 0.0001234567",
+        ),
         # QA-GE: 1e400 is infinity to float(): said as written, not as "inf"
         (
             "chime=1e400",

@@ -4,6 +4,7 @@ error, from `show` and `apply` alike."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -12,7 +13,10 @@ from click.testing import CliRunner
 from test_planfile import sample_plan
 
 from reconciler.cli.main import cli
+from reconciler.plan import RemovalLimit
 from reconciler.planfile import PlanFileError, load_plan, save_plan
+from reconciler.shard import Shard
+from reconciler.typed_number import MAX_DIGITS
 
 
 def refusal(path: Path) -> str:
@@ -41,6 +45,18 @@ def test_a_plan_with_an_integer_beyond_the_digit_limit_is_refused(
     assert refusal(path) == (
         f"Cannot use the saved plan {path}: not a plan file (a number of {digits:,} digits)"
     )
+
+
+def test_the_largest_whole_number_validate_takes_is_read_back_from_a_saved_plan(
+    tmp_path: Path,
+) -> None:
+    """QA-GV Q-GV-1: the plan reader reads back every number the loader takes (a shard's
+    ``max_removals`` of 100 digits), and the loader takes none it would refuse."""
+    largest = int("9" * MAX_DIGITS)
+    p = dataclasses.replace(
+        sample_plan(), shard=Shard(1, 2), removal_limit=RemovalLimit(largest, frozenset())
+    )
+    assert load_plan(save_plan(p, tmp_path / "plan.json")) == p
 
 
 def test_a_plan_whose_member_has_a_lone_surrogate_is_refused(tmp_path: Path) -> None:

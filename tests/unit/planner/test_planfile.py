@@ -17,6 +17,7 @@ from planner_strategies import World, plans, worlds
 
 from reconciler.errors import ReconcilerError
 from reconciler.full_swap import full_swaps
+from reconciler.governance.plan_json import grant_from
 from reconciler.kinds import ROOM
 from reconciler.plan import Action, Change, Plan, RemovalLimit, TargetPlan
 from reconciler.plandoc import plan_to_data
@@ -230,6 +231,28 @@ def test_bad_location_is_reported(tmp_path: Path) -> None:
         "the file is corrupt: targets[0].changes[0].provenance[0].declared_at: "
         "expected FILE:LINE, got 'nowhere'"
     )
+
+
+@pytest.mark.parametrize("line", ["\u00b2", "\u0668", "1" * 101, "--3", ""])
+def test_a_line_number_not_in_ascii_digits_is_corrupt_not_another_line(
+    tmp_path: Path, line: str
+) -> None:
+    """QA-GV Q-GV-12: ``²`` passed ``str.isdigit`` and ``int()`` raised (an internal
+    error); ``٨`` was read as line 8; a line of 101 digits is over the one bound."""
+    bad = saved(targets__0__changes__0__provenance__0__declared_at=f"rooms.yaml:{line}")
+    assert load_error(tmp_path, bad) == (
+        "the file is corrupt: targets[0].changes[0].provenance[0].declared_at: "
+        f"expected FILE:LINE, got {f'rooms.yaml:{line}'!r}"
+    )
+
+
+@pytest.mark.parametrize("line", ["\u00b2", "\u0668", "1" * 101])
+def test_a_grants_until_line_not_in_ascii_digits_is_refused(line: str) -> None:
+    """QA-GV Q-GV-12: a grant's ``until_at`` is read by the same check."""
+    path = {"until": "2099-01-01", "ends_at": "2099-01-01T00:00:00+00:00"}
+    with pytest.raises(ValueError, match="expected FILE:LINE"):
+        grant_from({**path, "until_at": f"rooms.yaml:{line}"})
+    assert grant_from({**path, "until_at": "rooms.yaml:12"})[0] is not None
 
 
 def test_bot_without_its_prefix_is_reported(tmp_path: Path) -> None:

@@ -84,6 +84,9 @@ def test_the_hash_is_of_scope_and_name_and_never_changes() -> None:
     assert all(shard_of(channel, n) == shard_of(moderators, n) for n in range(1, 20))
 
 
+TAKES = "--shard takes K/N, shard K of N counted from 1 (e.g. --shard 2/3), "
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -94,6 +97,9 @@ def test_the_hash_is_of_scope_and_name_and_never_changes() -> None:
         ("a/b", "--shard takes K/N, shard K of N counted from 1 (e.g. --shard 2/3), not 'a/b'"),
         ("2", "--shard takes K/N, shard K of N counted from 1 (e.g. --shard 2/3), not '2'"),
         ("-1/3", "--shard takes K/N, shard K of N counted from 1 (e.g. --shard 2/3), not '-1/3'"),
+        # Arabic-Indic 1 and 3 were shard 1/3 (QA-GV Q-GV-2): ASCII digits only
+        ("\u0661/\u0663", f"{TAKES}not '\u0661/\u0663'"),
+        ("1/\u0663", f"{TAKES}not '1/\u0663'"),
     ],
 )
 def test_a_bad_shard_is_a_usage_error(text: str, message: str) -> None:

@@ -248,6 +248,27 @@ def test_the_backoff_ceiling_of_a_late_retry_is_the_cap_not_an_overflow() -> Non
         ("CHIME_RECONCILER_RETRY_ATTEMPTS", "2.5", f"{WHOLE}, got '2.5'"),
         ("CHIME_RECONCILER_RETRY_ATTEMPTS", "inf", f"{WHOLE}, got 'inf'"),
         ("CHIME_RECONCILER_RETRY_ATTEMPTS", "1001", f"{WHOLE}, got '1001'"),
+        # cut by the one rule (QA-GV Q-GV-5); said why as --rate says it (QA-GV Q-GV-6)
+        (
+            "CHIME_RECONCILER_RETRY_CAP_MS",
+            "x" * 300,
+            f"{MILLISECONDS}, got '{'x' * 80}'…(300 characters)",
+        ),
+        (
+            "CHIME_RECONCILER_RETRY_ATTEMPTS",
+            "9" * 4301,
+            f"{WHOLE}, got '{'9' * 80}'…(4,301 characters)",
+        ),
+        (
+            "CHIME_RECONCILER_RETRY_BASE_MS",
+            "1e400",
+            f"{MILLISECONDS}, got '1e400' (too large: it reads as infinity)",
+        ),
+        (
+            "CHIME_RECONCILER_RETRY_BASE_MS",
+            "1e-400",
+            f"{MILLISECONDS}, got '1e-400' (too small: it reads as 0)",
+        ),
     ],
 )
 def test_bad_retry_settings_in_the_environment_are_a_usage_error(
