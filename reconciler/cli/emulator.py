@@ -133,7 +133,7 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "--fault-seed",
     default=0,
     show_default=True,
-    type=WordedIntRange(),
+    type=WordedIntRange(min=0),  # no negative number, as every whole-number option
     help="Seed of the fault decisions: the same calls meet the same faults on every run.",
 )
 @verbose_option_for("Log one line per request on stderr: operation, status, latency.")

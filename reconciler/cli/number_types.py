@@ -50,8 +50,9 @@ class FiniteFloatRange(click.FloatRange):
 
 class WordedIntRange(click.IntRange):
     """``click.IntRange`` refusing as ``FiniteFloatRange`` does; a value that is no whole
-    number says so (QA-GO Q-GO-1). Without bounds, every whole number (``--fault-seed``,
-    ``gitops drift --exit-code``): the one type of every integer option."""
+    number says so (QA-GO Q-GO-1). Without bounds, every whole number (no option: each
+    has its bounds, none takes a negative number, QA-GY Q-GY-2): the one type of every
+    integer option."""
 
     name = "whole number range"
 

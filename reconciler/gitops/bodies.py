@@ -209,13 +209,17 @@ def _drift_body(
     limit: int,
     key: str | None,
     refused: bool = False,
+    governance: bool = False,
     partial: bool = False,
     unsafe: bool = False,
     undeclared: str | None = None,
 ) -> str:
     """``drift_issue_body``; ``refused``: the plan exited 1, so apply refuses it as it
-    stands (the caution above says why); ``partial``: its errors left targets unplanned,
-    whose drift is unknown (QA-GS Q-GS-2: never "nothing else to change" then);
+    stands (the caution above says why), and a check that finds no drift but the same
+    errors exits 1 too: the issue stays open until one finds no drift and no error (QA-GY
+    Q-GY-3); ``governance``: its only errors are governance errors (every target planned),
+    which apply refuses until fixed in a pull request; ``partial``: its errors left targets
+    unplanned, whose drift is unknown (QA-GS Q-GS-2: never "nothing else to change" then);
     ``unsafe``: its safety rules refuse it too, which fixing the errors leaves (QA-GX
     Q-GX-1); ``undeclared``: the members no file declares, in words, when the saved plan
     says they are its only drift: the Markdown cut at its limit may have lost the note
@@ -230,6 +234,10 @@ def _drift_body(
     )
     noted = lists_undeclared_only(plan_markdown)  # the plan below names them
     if undeclared is not None or noted:
+        if governance:  # every target planned: nothing else to change, but apply refuses
+            where = (
+                " in Chime, but `desired-state/` breaks its governance rules (the caution above)"
+            )
         cut = (
             ""
             if noted
@@ -240,8 +248,13 @@ def _drift_body(
             f"{detected} found {undeclared or 'members'} in Chime that no file in "
             f"`desired-state/` declares{cut}, and nothing else to change{where}{unknown}.\n"
             + ("Fix the errors in a pull request. " if partial else "")
+            + (
+                "Fix the errors in a pull request: apply refuses this plan until then. "
+                if governance
+                else ""
+            )
             + "Running the apply workflow does not resolve "
-            + ("the undeclared members" if partial else "this")
+            + ("the undeclared members" if partial or governance else "this")
             + ": apply leaves members that no "
             "file declares alone unless `prune: true` is set. Resolve it"
             + (" as the warning below says" if noted else "")
@@ -255,7 +268,7 @@ def _drift_body(
                 "Apply refuses this plan until the errors are fixed in a pull request and its "
                 "safety refusal (the callouts below) is resolved; then "
             )
-        elif partial:
+        elif partial or governance:
             then = "Apply refuses this plan until the errors are fixed in a pull request; then "
         elif refused:
             then = "Apply refuses this plan as it stands (the caution above); once that is fixed, "
@@ -268,9 +281,10 @@ def _drift_body(
             "request to accept the live state, or run the apply workflow to restore the "
             "desired state."
         )
+    closed = "no drift and no error" if refused else "no drift"
     header = (
         f"{drift_marker(key)}\n{found} This issue is updated by every drift check and closed by "
-        "the first one that finds no drift.\n\n"
+        f"the first one that finds {closed}.\n\n"
     )
     return _compose(header, markdown, "", limit)
 
@@ -319,6 +333,7 @@ def failed_plan_issue_body(
             limit=limit - len(caution),
             key=key,
             refused=True,
+            governance=governance,
             partial=partial,
             unsafe=unsafe,
             undeclared=undeclared,

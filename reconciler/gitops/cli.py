@@ -34,6 +34,9 @@ from reconciler.gitops.plan_keys import (
 from reconciler.planfile import load_plan, plan_made_at
 from reconciler.runner import on_interrupt, run
 
+# a process's exit code, as the plan step's `exit-code` output gives it
+EXIT_CODE = WordedIntRange(0, 255)
+
 ENV_HELP = (
     "Environment: GITHUB_TOKEN, GITHUB_REPOSITORY (OWNER/NAME), GITHUB_API_URL "
     "(default https://api.github.com); GITHUB_SERVER_URL and GITHUB_RUN_ID name the run; "
@@ -127,7 +130,7 @@ def gitops() -> None:
 @body_file_option
 @click.option(
     "--exit-code",
-    type=WordedIntRange(),
+    type=EXIT_CODE,
     default=None,
     help="The plan's exit code; 1 adds a warning that the plan failed or was refused.",
 )
@@ -207,7 +210,7 @@ def pr_comment(
 @click.option(
     "--exit-code",
     required=True,
-    type=WordedIntRange(),
+    type=EXIT_CODE,
     help="The exit code of plan --detailed-exitcode: 2 drift, 0 none, else failure.",
 )
 @body_file_option

@@ -293,6 +293,24 @@ def test_an_until_that_is_no_date_the_tool_reads_is_refused(
             ("gitops", "drift", "--exit-code", "two", "--body-file", "plan.md"),
             "Error: Invalid value for '--exit-code': 'two' is not a whole number.",
         ),
+        # no whole-number option takes a negative number (QA-GY Q-GY-2): a seed of -1
+        # started the emulator, and -1 was read as a plan's exit code
+        (
+            ("emulator", "--port", "21601", "--fault-seed", "-1"),
+            "Error: Invalid value for '--fault-seed': '-1' is less than 0.",
+        ),
+        (
+            ("gitops", "drift", "--exit-code", "-1", "--body-file", "plan.md"),
+            "Error: Invalid value for '--exit-code': '-1' is less than 0.",
+        ),
+        (
+            ("gitops", "pr-comment", "--pr", "1", "--exit-code", "-1", "--body-file", "plan.md"),
+            "Error: Invalid value for '--exit-code': '-1' is less than 0.",
+        ),
+        (
+            ("gitops", "drift", "--exit-code", "256", "--body-file", "plan.md"),
+            "Error: Invalid value for '--exit-code': '256' is more than 255.",
+        ),
         (
             ("--parallelism", "\u0668", "plan"),
             "Error: Invalid value for '--parallelism': '\u0668' is not a whole number.",

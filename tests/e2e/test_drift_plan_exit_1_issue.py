@@ -390,6 +390,39 @@ def test_a_plan_error_beside_undeclared_members_says_drift_is_unknown_where_it_i
     assert f"no Chime room named newroom in account {ACCOUNT}" in body
 
 
+def test_governance_errors_beside_undeclared_members_say_fix_them_and_keep_the_issue_open(
+    tmp_path: Path, emulator: EmulatorServer, github: Any, applied: dict[str, Any]
+) -> None:
+    """Q-GY-3: applied, so the only drift left is members no file declares (grace, heidi),
+    and the desired state breaks a governance rule (settings.yaml `max_grant_days`): every
+    target was planned, so there is nothing else to change in Chime, but apply refuses the
+    plan. The issue said "and nothing else to change." unqualified, never said to fix the
+    errors, and promised to close at the first check finding no drift, which with the
+    error left still fails. It now says to fix them, and closes at no drift and no error."""
+    run = DriftRun(tmp_path, emulator, github)
+    run.applied(applied)
+    settings = run.desired / "settings.yaml"
+    settings.write_text(settings.read_text() + "max_grant_days: {administrators: 30}\n")
+
+    done = run.check(shards=2)
+
+    assert done.returncode == 1
+    (issue,) = github.issues.values()
+    assert (issue["title"], issue["state"]) == (DRIFT_TITLE, "open")
+    body = issue["body"]
+    assert "nothing else to change." not in body
+    assert "unknown" not in body  # every target was planned
+    assert (
+        "found 2 members in Chime that no file in `desired-state/` declares, and nothing else "
+        "to change in Chime, but `desired-state/` breaks its governance rules (the caution "
+        "above).\nFix the errors in a pull request: apply refuses this plan until then. "
+        "Running the apply workflow does not resolve the undeclared members:"
+    ) in body
+    assert "closed by the first one that finds no drift and no error." in body
+    assert "closed by the first one that finds no drift." not in body
+    assert "grants in administrators may last at most 30 days" in body
+
+
 def test_a_plan_error_beside_changes_says_drift_is_unknown_and_apply_refuses(
     tmp_path: Path, emulator: EmulatorServer, github: Any
 ) -> None:
@@ -438,7 +471,7 @@ def test_a_plan_error_beside_a_safety_refusal_says_apply_refuses_until_both_are_
         "the desired state in a pull request to accept the live state, or run the apply "
         "workflow to restore the desired state."
     ) in body
-    assert "**Refused by the safety rules**" in body
+    assert "**This plan is refused by 1 safety rule**" in body
     assert f"no Chime room named newroom in account {ACCOUNT}" in body
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from workflow_expression import expression
 
 ROOT = Path(__file__).parents[3]
 SCRIPT = ROOT / ".github" / "scripts" / "require-branch-head.sh"
@@ -103,29 +104,6 @@ def test_apply_yml_checks_the_head_right_before_it_applies() -> None:
     runs = [str(s.get("run", "")).split("#")[0].strip() for s in steps]
     at = runs.index(".github/scripts/require-branch-head.sh")
     assert steps[at + 1]["env"]["INPUT_COMMAND"] == "apply"
-
-
-def expression(text: str, github: dict[str, str]) -> str:
-    """A `${{ }}` expression of the forms apply.yml uses, as GitHub evaluates it: `a || b`
-    (the first non-empty), `a && b` (b where a is non-empty: `&&` binds first), names
-    (absent: empty), `name == 'text'` (true: "true")."""
-
-    def atom(part: str) -> str:
-        m = re.fullmatch(r"(\S+) == '([^']*)'", part.strip())
-        if m:
-            return "true" if github.get(m[1], "") == m[2] else ""
-        m = re.fullmatch(r"'([^']*)'", part.strip())
-        return m[1] if m else github.get(part.strip(), "")
-
-    def both(part: str) -> str:
-        value = ""
-        for operand in part.split("&&"):
-            value = atom(operand)
-            if not value:
-                return ""
-        return value
-
-    return next((v for part in text.split("||") if (v := both(part))), "")
 
 
 def run_apply_yml_check(work: Path, tmp_path: Path, sha: str, **github: str) -> tuple[int, str]:
