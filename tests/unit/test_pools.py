@@ -3,6 +3,9 @@ own answers, found once per scheme and authority."""
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 from botocore.httpsession import ProxyConfiguration
 from urllib3.poolmanager import PoolManager
@@ -45,6 +48,37 @@ def test_a_pool_urllib3_let_go_of_is_asked_for_again() -> None:
     for port in range(10):  # evicted: urllib3 keeps 10
         known.connection_from_url(f"http://127.0.0.1:{100 + port}/")
     assert known.connection_from_url(URLS[0]) is not again
+
+
+def _dropped(known: PoolManager, drop: str) -> bool:
+    """Whether the pool ``known`` gave for ``URLS[0]`` is freed once urllib3 lets it go
+    (``clear()``, or evicted by another host's): a pool closes its idle sockets only when
+    it is freed (urllib3 2.x), so one kept alive keeps them open."""
+    freed = weakref.ref(known.connection_from_url(URLS[0]))
+    if drop == "clear":
+        known.clear()
+    else:
+        known.connection_from_url("http://127.0.0.1:100/")
+    gc.collect()
+    return freed() is None
+
+
+@pytest.mark.parametrize("drop", ["clear", "evict"])
+def test_a_pool_urllib3_let_go_of_is_freed(drop: str) -> None:
+    known = PoolManager(num_pools=1)
+    known.__class__ = pools.KnownPools
+    assert _dropped(known, drop)
+    assert known.connection_from_url(URLS[0]) is known.connection_from_url(URLS[1])
+
+
+def test_a_closed_clients_pools_are_freed() -> None:
+    """A plain ``client.close()`` (not ``closing.close_client``) frees the client's pools."""
+    client = make_client("chime", endpoint_url="http://127.0.0.1:9")
+    manager = client._endpoint.http_session._manager
+    freed = weakref.ref(manager.connection_from_url(URLS[0]))
+    client.close()
+    gc.collect()
+    assert freed() is None
 
 
 @pytest.mark.parametrize(
