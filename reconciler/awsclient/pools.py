@@ -20,7 +20,8 @@ reads of a URL:
   A URL with anything unusual before its path (not ``http://`` or ``https://`` in lower
   case) is always asked of urllib3.
 
-``tests/unit/test_pools.py`` checks the answers against botocore's and urllib3's own.
+``tests/unit/test_pools.py`` checks the answers against botocore's and urllib3's own, and
+that a kept answer is not asked for again.
 """
 
 from __future__ import annotations

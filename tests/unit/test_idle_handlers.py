@@ -40,7 +40,7 @@ def test_traits_anywhere_in_a_model_keep_their_handlers() -> None:
     assert _traits({"operations": {"A": {}}, "shapes": {"X": {"type": "string"}}}, wanted) == set()
 
 
-def test_a_session_handler_list_is_left_as_it_was() -> None:
+def test_another_service_keeps_a_handler_a_chime_client_dropped() -> None:
     first = make_client("chime", endpoint_url="http://127.0.0.1:9")
     assert botocore.handlers.inject_api_version_header_if_needed not in _handlers(
         first, "before-call.chime.ListRooms"
