@@ -224,19 +224,26 @@ def _client(
 
 # botocore's handlers, run for every call of every service, that change nothing in a
 # request of a service whose model has no member or operation with the trait named (by
-# the key of an operation's or a shape's definition): (event, handler, trait)
+# the key of an operation's or a shape's definition): (event, handler's name in
+# botocore.handlers, trait). Named, not imported: some are private to botocore, and one it
+# renames or removes must not stop every command (IDLE_FOUND leaves it out: not dropped).
 IDLE_HANDLERS = (
     # an idempotency token filled in where the caller gave none
-    ("before-parameter-build", botocore.handlers.generate_idempotent_uuid, "idempotencyToken"),
+    ("before-parameter-build", "generate_idempotent_uuid", "idempotencyToken"),
     # a response checksum's validation mode member
-    (
-        "before-parameter-build",
-        botocore.handlers._handle_request_validation_mode_member,
-        "httpChecksum",
-    ),
+    ("before-parameter-build", "_handle_request_validation_mode_member", "httpChecksum"),
     # x-amz-api-version for an endpoint discovery operation
-    ("before-call", botocore.handlers.inject_api_version_header_if_needed, "endpointoperation"),
+    ("before-call", "inject_api_version_header_if_needed", "endpointoperation"),
 )
+
+
+def _found(named: tuple[tuple[str, str, str], ...]) -> tuple[tuple[str, Any, str], ...]:
+    """``(event, handler, trait)`` of each of ``named`` this botocore has."""
+    found = ((event, getattr(botocore.handlers, name, None), trait) for event, name, trait in named)
+    return tuple((event, handler, trait) for event, handler, trait in found if handler is not None)
+
+
+IDLE_FOUND = _found(IDLE_HANDLERS)
 
 
 def drop_idle_handlers(client: Any) -> None:
@@ -245,8 +252,8 @@ def drop_idle_handlers(client: Any) -> None:
     API call that returns at once. Read from the model's definitions, every operation and
     every shape and member, so a trait anywhere keeps its handler."""
     model = client.meta.service_model._service_description
-    found = _traits(model, {trait for _, _, trait in IDLE_HANDLERS})
-    for event, handler, trait in IDLE_HANDLERS:
+    found = _traits(model, {trait for _, _, trait in IDLE_FOUND})
+    for event, handler, trait in IDLE_FOUND:
         if trait not in found:
             client.meta.events.unregister(event, handler)
 

@@ -1,18 +1,21 @@
 """Closing a botocore client's connections when a run ends, whatever still refers to them.
 
-``client.close()`` alone does not: it empties the client's urllib3 pool managers, and
-urllib3 (2.x) then leaves each connection pool, with its open sockets, to be closed when
-the pool is freed. A pool is still referred to by the responses it gave (an error's,
-kept in a plan's error with its traceback), and those live as long as the run's other
-objects: the run moves what exists while it loads the desired state out of the garbage
-collector's reach (``collector.paused(freeze=True)``), so in a process that outlives the
-run (``reconciler.cli.main()`` called in a process of yours, the test suite's in-process
+A botocore client is a cycle (its event hooks): left alone, it and its pools are freed
+only by the garbage collector. ``client.close()`` alone does not close them either: it
+empties the client's urllib3 pool managers, and urllib3 (2.x) then leaves each
+connection pool, with its open sockets, to be closed when the pool is freed. A pool is
+still referred to by the responses it gave (an error's, kept in a plan's error with its
+traceback), and those live as long as the run's other objects: the run moves what exists
+while it loads the desired state out of the garbage collector's reach
+(``collector.paused(freeze=True)``), so in a process that outlives the run
+(``reconciler.cli.main()`` called in a process of yours, the test suite's in-process
 runs) they never were freed, nor their sockets closed. Here each pool is closed as it is
 emptied out (as urllib3 1.x did): its idle connections now, one still in use when it is
 given back. So are the connections the run's credential chain opened (the instance
-metadata service's), which the run's botocore session keeps (``close_session``). A closed
-client (and credential fetcher) then refuses to send: a request made with it afterwards
-(a reader still under way when the run ended) fails without opening a connection.
+metadata service's), which the run's botocore session keeps (``close_session``). A
+closed client (and credential fetcher) then refuses to send: a request made with it
+afterwards (a reader still under way when the run ended) fails without opening a
+connection.
 """
 
 from __future__ import annotations

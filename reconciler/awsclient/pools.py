@@ -14,15 +14,20 @@ reads of a URL:
 * the pool, per ``scheme://authority`` text: the pool urllib3 gave for it and its key, as
   long as urllib3 keeps that pool under that key (one lookup, as urllib3's own, which
   marks it recently used; a pool it let go of, evicted or cleared, is asked for again).
+  Only a weak reference to the pool is kept, and ``clear()`` forgets them all: a pool
+  urllib3 let go of is freed, and its idle sockets closed, as without this cache (urllib3
+  2.x closes a dropped pool only when it is freed; see ``closing.py``).
   A URL with anything unusual before its path (not ``http://`` or ``https://`` in lower
   case) is always asked of urllib3.
 
-``tests/unit/test_pools.py`` checks the answers against botocore's and urllib3's own.
+``tests/unit/test_pools.py`` checks the answers against botocore's and urllib3's own, and
+that a kept answer is not asked for again.
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
 from typing import Any
 
 from urllib3.poolmanager import PoolManager
@@ -46,8 +51,9 @@ def base(url: str) -> str | None:
 
 class KnownPools(PoolManager):
     """``PoolManager`` whose ``connection_from_url`` keeps, per base, the pool urllib3
-    gave and the key it keeps it under: the pool is returned while urllib3 still keeps
-    it under that key (looked up as urllib3 looks it up, which marks it recently used)."""
+    gave (a weak reference: urllib3's own is what keeps it alive) and the key it keeps it
+    under: the pool is returned while urllib3 still keeps it under that key (looked up as
+    urllib3 looks it up, which marks it recently used)."""
 
     def connection_from_url(self, url: str, pool_kwargs: dict[str, Any] | None = None) -> Any:
         if pool_kwargs is not None:
@@ -55,18 +61,23 @@ class KnownPools(PoolManager):
         base_ = base(url)
         if base_ is None:
             return super().connection_from_url(url)
-        known: dict[str, tuple[Any, Any]] = self.__dict__.setdefault("_by_base", {})
+        known: dict[str, tuple[Any, weakref.ref[Any]]] = self.__dict__.setdefault("_by_base", {})
         found = known.get(base_)
         if found is not None:
-            key, pool = found
-            if self.pools.get(key) is pool:
+            key, kept = found
+            pool = kept()
+            if pool is not None and self.pools.get(key) is pool:
                 return pool
         asked = self.__dict__.setdefault("_asked", threading.local())
         asked.key = None
         pool = super().connection_from_url(url)
         if asked.key is not None:
-            known[base_] = (asked.key, pool)
+            known[base_] = (asked.key, weakref.ref(pool))
         return pool
+
+    def clear(self) -> None:
+        self.__dict__.pop("_by_base", None)
+        super().clear()
 
     def connection_from_pool_key(self, pool_key: Any, request_context: dict[str, Any]) -> Any:
         pool = super().connection_from_pool_key(pool_key, request_context)

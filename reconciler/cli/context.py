@@ -244,15 +244,8 @@ class AppContext:
     def close(self) -> None:
         """End what the run started: the second processes of ``--api-process`` and the
         clients' connections. With CHIME_RECONCILER_TIMINGS=1, the processes' peak memory
-        goes to stderr (``timing``).
-
-        A client's connections are closed here (``close_client``), not left to the
-        garbage collector: a botocore client is a cycle (its event hooks), which only the
-        collector frees, and the run moves what exists while it loads the desired state
-        out of the collector's reach (``collector.paused(freeze=True)``), the clients
-        made by then included. A run in a process of yours (``reconciler.cli.main()``, a
-        test's ``CliRunner``) left a socket per connection open until that process
-        ended."""
+        goes to stderr (``timing``). Closes every client's connections and the session's
+        credential fetchers (awsclient/closing.py says why)."""
         with self._making:
             clients = list(self._clients.values())
         for client in clients:

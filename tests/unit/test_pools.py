@@ -3,6 +3,9 @@ own answers, found once per scheme and authority."""
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 from botocore.httpsession import ProxyConfiguration
 from urllib3.poolmanager import PoolManager
@@ -24,14 +27,23 @@ URLS = [
 ]
 
 
+def _not_asked(*_: object, **__: object) -> None:
+    raise AssertionError("asked again")
+
+
 @pytest.mark.parametrize("url", URLS)
-def test_the_pool_is_urllib3s(url: str) -> None:
+def test_the_pool_is_urllib3s(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     stock, known = PoolManager(), PoolManager()
     known.__class__ = pools.KnownPools
-    for _ in range(2):  # asked, then kept
-        mine, theirs = known.connection_from_url(url), stock.connection_from_url(url)
-        assert (mine.scheme, mine.host, mine.port) == (theirs.scheme, theirs.host, theirs.port)
-        assert mine is known.connection_from_url(url)
+    mine, theirs = known.connection_from_url(url), stock.connection_from_url(url)
+    assert (mine.scheme, mine.host, mine.port) == (theirs.scheme, theirs.host, theirs.port)
+    assert mine is known.connection_from_url(url)
+    monkeypatch.setattr(PoolManager, "connection_from_url", _not_asked)
+    if pools.base(url) is None:  # anything unusual before the path: urllib3 is asked
+        with pytest.raises(AssertionError, match="asked again"):
+            known.connection_from_url(url)
+    else:  # kept: urllib3 is not asked again
+        assert known.connection_from_url(url) is mine
 
 
 def test_a_pool_urllib3_let_go_of_is_asked_for_again() -> None:
@@ -47,14 +59,54 @@ def test_a_pool_urllib3_let_go_of_is_asked_for_again() -> None:
     assert known.connection_from_url(URLS[0]) is not again
 
 
+def _dropped(known: PoolManager, drop: str) -> bool:
+    """Whether the pool ``known`` gave for ``URLS[0]`` is freed once urllib3 lets it go
+    (``clear()``, or evicted by another host's): a pool closes its idle sockets only when
+    it is freed (urllib3 2.x), so one kept alive keeps them open."""
+    freed = weakref.ref(known.connection_from_url(URLS[0]))
+    if drop == "clear":
+        known.clear()
+    else:
+        known.connection_from_url("http://127.0.0.1:100/")
+    gc.collect()
+    return freed() is None
+
+
+@pytest.mark.parametrize("drop", ["clear", "evict"])
+def test_a_pool_urllib3_let_go_of_is_freed(drop: str) -> None:
+    known = PoolManager(num_pools=1)
+    known.__class__ = pools.KnownPools
+    assert _dropped(known, drop)
+    assert known.connection_from_url(URLS[0]) is known.connection_from_url(URLS[1])
+
+
+def test_a_closed_clients_pools_are_freed() -> None:
+    """A plain ``client.close()`` (not ``closing.close_client``) frees the client's pools."""
+    client = make_client("chime", endpoint_url="http://127.0.0.1:9")
+    manager = client._endpoint.http_session._manager
+    freed = weakref.ref(manager.connection_from_url(URLS[0]))
+    client.close()
+    gc.collect()
+    assert freed() is None
+
+
 @pytest.mark.parametrize(
     "proxies", [{}, {"https": "proxy.example:3128"}, {"http": "//p:1", "https": "https://p:2"}]
 )
 def test_the_proxy_is_botocores(proxies: dict[str, str]) -> None:
     stock, known = ProxyConfiguration(proxies=proxies), ProxyConfiguration(proxies=proxies)
-    known.proxy_url_for = pools._KnownProxy(known.proxy_url_for)  # type: ignore[method-assign]
+    asked: list[str] = []
+
+    def ask(url: str) -> str | None:
+        asked.append(url)
+        return stock.proxy_url_for(url)
+
+    known.proxy_url_for = pools._KnownProxy(ask)  # type: ignore[method-assign]
     for url in URLS * 2:
         assert known.proxy_url_for(url) == stock.proxy_url_for(url)
+    # once per scheme (http, https), and every time for a URL of neither in lower case
+    unusual = [url for url in URLS if pools.base(url) is None]
+    assert asked == [URLS[0], URLS[5], *unusual, *unusual]
 
 
 def test_base() -> None:
