@@ -36,6 +36,7 @@ from reconciler.refs import MemberKind, MemberRef, Role, TargetKey
 from reconciler.render import format_plan
 from reconciler.render.json import load_schema
 from reconciler.target_select import unknown_target_errors
+from reconciler.typed_number import LIMIT
 
 PEOPLE = frozenset(f"{n}@example.com" for n in ("ann", "bob", "cid", "dan", "eve", "fay"))
 
@@ -409,6 +410,7 @@ def test_a_kinds_minimum_is_a_setting_with_its_default_and_no_field_added(tmp_pa
         safety = json_schema("settings")["$defs"]["SafetySpec"]["properties"]
         assert safety["min_writers"] == {
             "default": 2,
+            "exclusiveMaximum": LIMIT,  # a count of more than 100 digits is refused (Q-GV-1)
             "minimum": 0,
             "title": "Min Writers",
             "type": "integer",
