@@ -20,12 +20,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from reconciler.desired.arns import FORMS
-from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.desired.written import WrittenDateTime, WrittenFloat, the_number
 from reconciler.desired.yamlpos import Path, Positions
 from reconciler.errors import Problem
 from reconciler.governance.entries import strip_tags
-from reconciler.quoted import clip, cut, quoted
+from reconciler.quoted import clip, cut, named, quoted
 from reconciler.refs import Location
 
 _PLAIN_KEY = re.compile(r"^[\w@+:-][\w@+:.-]*$")  # \w: letters of any script
@@ -246,7 +245,7 @@ def _string_hint(value: Any) -> str:
 
 def unknown_key(key: str, root: type[BaseModel], parent: Path, hints: Mapping[str, str]) -> str:
     model = model_at(root, parent)
-    shown = quoted(key, MAX_NAME_LENGTH)
+    shown = named(key)
     valid = sorted(model.model_fields) if model else []
     if key in hints:
         return f"unknown key {shown} ({hints[key]})"
