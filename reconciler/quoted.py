@@ -6,7 +6,9 @@ characters. So every scalar echoed back: up to ``limit`` characters whole, else 
 ``SHOWN`` and its length: ``'xxxx…'…(300 characters)``. The limit is ``SHOWN`` for a
 value, ``NAME_SHOWN`` (256, ``spec_base.MAX_NAME_LENGTH``) for a name or key, which any
 name that can be valid stays whole under (QA-CF Q-CF-3: a 100,000-character room name made
-an error line of 100,092 characters): ``named``. One formatter for every such message (QA-LE Q-LE-1:
+an error line of 100,092 characters): ``named``, in a message and in the key path a
+validate line starts with alike, so one key is spelt one way (Q-RR-3: the path cut it at
+80, the message beside it at 256). One formatter for every such message (QA-LE Q-LE-1:
 there were three, one without the length). An ARN is quoted by ``quoted_ends``: whole up to
 ``ARN_LIMIT``, else by both its ends, for its end is the part that is wrong (QA-GV
 Q-GV-7: an app instance's ARN is 87 characters, so its first 80 never showed the
