@@ -4,11 +4,12 @@ at most 254, an ExternalUserId 64), as a desired-state file refuses such a refer
 was looked up and quoted back whole, twice in one line (QA-GE Q-GE-3: a 312-character
 argument made a line of 765); now it is refused before any call, quoted as every value is
 (``reconciler.quoted``: its first 80 characters and its length), an ARN by its ends
-(``shown_member``). Pure."""
+(``shown_member``), in the words a file's too-long reference gets (``too_long_text``).
+Pure."""
 
 from __future__ import annotations
 
-from reconciler.desired.spec_base import MAX_NAME_LENGTH
+from reconciler.desired.spec_base import MAX_NAME_LENGTH, too_long_text
 from reconciler.errors import UsageError
 from reconciler.quoted import quoted, quoted_ends
 
@@ -16,10 +17,9 @@ from reconciler.quoted import quoted, quoted_ends
 def refuse_long_member(member: str) -> None:
     """Raise a UsageError when ``member`` is longer than any member reference can be."""
     if len(member) > MAX_NAME_LENGTH:
-        raise UsageError(
-            f"MEMBER {shown_member(member)}: the member reference is too long, at most "
-            f"{MAX_NAME_LENGTH} characters"
-        )
+        # in the words of every too-long value (Q-RR-9: it had its own, without the count)
+        too_long = too_long_text(len(member), "the member reference")
+        raise UsageError(f"MEMBER {shown_member(member)}: {too_long}")
 
 
 def shown_member(member: str) -> str:

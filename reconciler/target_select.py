@@ -17,9 +17,8 @@ from collections.abc import Collection, Iterable
 
 from reconciler import kinds
 from reconciler.desired.model import DesiredTarget
-from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.prose import with_article
-from reconciler.quoted import quoted
+from reconciler.quoted import named
 
 
 def matched_by(t: DesiredTarget) -> set[str]:
@@ -64,16 +63,16 @@ def unknown_target_errors(
     messages = []
     for name in sorted(n for n in set(names) if not any(selects(t, n) for t in declared)):
         hint = close_match(name, known)
-        # a name, so whole up to MAX_NAME_LENGTH as the hint beside it (QA-GV Q-GV-8)
-        suffix = f" (did you mean {quoted(hint, MAX_NAME_LENGTH)}?)" if hint else ""
+        # a name, so whole up to NAME_SHOWN as the hint beside it (QA-GV Q-GV-8)
+        suffix = f" (did you mean {named(hint)}?)" if hint else ""
         if by_name_only:
             suffix += (
                 f"; {option} takes {with_article(noun)}'s name (its key in the YAML) or the "
                 f"id written there, not the id Chime gave {with_article(noun)} declared by name"
             )
-        # quoted once, cut short over MAX_NAME_LENGTH (no name can be valid there: its first
+        # quoted once, cut short over NAME_SHOWN (no name can be valid there: its first
         # 80 and its length); a name of 106 characters whole, its typo shown (QA-GV Q-GV-8)
-        shown = quoted(name, MAX_NAME_LENGTH)
+        shown = named(name)
         messages.append(f"{option}: no {noun} named {shown} is declared{suffix}")
     return messages
 

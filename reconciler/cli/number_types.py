@@ -1,8 +1,7 @@
 """The number options' one check, for every command (QA-LE Q-LE-4): a value quoted as
 typed and the bound in words (``'-1' is less than 0.``), not click's ``-1 is not in the
-range 0<=x<=60000.`` or ``'x' is not a valid integer.``; and only the digits a user types
-on any keyboard: Python's ``int()`` and ``float()`` read ``1_0`` as 10 (QA-GO Q-GO-1) and
-``٨`` (an Arabic-Indic eight) as 8, which no option means. Pure."""
+range 0<=x<=60000.`` or ``'x' is not a valid integer.``. The text check (which digits a
+number may be typed in) is ``typed_number.number_text``; its docstring says why. Pure."""
 
 from __future__ import annotations
 

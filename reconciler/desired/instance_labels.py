@@ -9,10 +9,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from reconciler.desired.messages import located
-from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.desired.yamlpos import Positions
 from reconciler.errors import Problem
-from reconciler.quoted import quoted
+from reconciler.quoted import named
 
 
 def labels_twice(found: Mapping[str, Any], display: str, positions: Positions) -> list[Problem]:
@@ -25,7 +24,7 @@ def labels_twice(found: Mapping[str, Any], display: str, positions: Positions) -
         if earlier == label:
             continue
         at = positions.line_of(("app_instances", earlier))
-        shown = quoted(earlier, MAX_NAME_LENGTH)  # a label, whole as a name (QA-GV Q-GV-8)
+        shown = named(earlier)  # a label, whole as a name (QA-GV Q-GV-8)
         problems.append(
             located(
                 display,

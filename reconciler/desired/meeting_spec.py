@@ -65,7 +65,7 @@ from reconciler.governance.entries import (
     which_attendee,
     without_key,
 )
-from reconciler.quoted import quoted
+from reconciler.quoted import named, quoted
 
 PROFILE = "a capability profile"  # what an attendee's value names
 UUID_PATTERN = r"[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}"
@@ -130,7 +130,7 @@ def attendee_problem(text: str) -> str | None:
     if broken.rule is Rule.LENGTH:
         return (
             f"an ExternalUserId has {MIN_LENGTH} to {MAX_LENGTH} characters,"
-            f" {quoted(stripped)} has {len(stripped)}"
+            f" {named(stripped)} has {len(stripped)}"
         )
     if broken.rule is Rule.RESERVED:
         return f"ExternalUserIds starting with {RESERVED_PREFIX!r} are reserved by AWS"

@@ -20,12 +20,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from reconciler.desired.arns import FORMS
-from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.desired.written import WrittenDateTime, WrittenFloat, the_number
 from reconciler.desired.yamlpos import Path, Positions
 from reconciler.errors import Problem
 from reconciler.governance.entries import strip_tags
-from reconciler.quoted import clip, cut, quoted
+from reconciler.quoted import NAME_SHOWN, clip, cut, named, quoted
 from reconciler.refs import Location
 
 _PLAIN_KEY = re.compile(r"^[\w@+:-][\w@+:.-]*$")  # \w: letters of any script
@@ -39,14 +38,14 @@ def _quoted(key: str) -> str:
 
 def format_path(path: Path) -> str:
     """``("rooms", "ops", "members", 2)`` -> ``rooms.ops.members[2]``; odd keys quoted,
-    keys over 80 characters cut short, as every value shown back (``reconciler.quoted``:
-    a 250-character label was whole, QA-LE Q-LE-3)."""
+    keys over 256 characters cut short as a message names them (``reconciler.quoted.named``:
+    the path cut a 100-character key at 80, the message after it did not, Q-RR-3)."""
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            head, rest = clip(part)
+            head, rest = clip(part, NAME_SHOWN)
             text = head if _PLAIN_KEY.match(head) and ".." not in head else _quoted(head)
             out += f".{text}{rest}" if out else text + rest
     return out
@@ -246,7 +245,7 @@ def _string_hint(value: Any) -> str:
 
 def unknown_key(key: str, root: type[BaseModel], parent: Path, hints: Mapping[str, str]) -> str:
     model = model_at(root, parent)
-    shown = quoted(key, MAX_NAME_LENGTH)
+    shown = named(key)
     valid = sorted(model.model_fields) if model else []
     if key in hints:
         return f"unknown key {shown} ({hints[key]})"

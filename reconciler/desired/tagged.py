@@ -7,9 +7,8 @@ when long, escaped where it is not printable."""
 
 from __future__ import annotations
 
-from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.governance.grant import UNTIL_EXAMPLES
-from reconciler.quoted import cut, quoted
+from reconciler.quoted import cut, named
 from reconciler.typed_number import TOO_LARGE
 
 YAML_TAG_PREFIX = "tag:yaml.org,2002:"
@@ -46,4 +45,4 @@ def tagged_problem(tag: str, value: str, exc: Exception) -> str | None:
         return None
     if name == "int" and isinstance(exc, ValueError) and DIGIT_LIMIT in str(exc):
         return f"the number {cut(value)} is {TOO_LARGE}"  # as one of 101 digits (Q-GV-1)
-    return f"{quoted(value, MAX_NAME_LENGTH)} tagged {shorthand(tag)} is not {MUST_BE[name]}"
+    return f"{named(value)} tagged {shorthand(tag)} is not {MUST_BE[name]}"

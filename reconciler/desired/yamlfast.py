@@ -35,7 +35,6 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.desired.yaml12 import CSafeLoader12, SafeLoader12
 from reconciler.desired.yamlpos import (
     LARGE,
@@ -53,7 +52,7 @@ from reconciler.desired.yamlpos import (
     scalar_value,
     surrogate_message,
 )
-from reconciler.quoted import quoted
+from reconciler.quoted import named
 
 STR_TAG = "tag:yaml.org,2002:str"
 MAX_DEPTH = 64  # deeper than any desired-state file: left to yamlpos (its own limit)
@@ -196,7 +195,7 @@ class _Events:
                 self._skip(value_event)
                 continue
             if key in first_line:
-                shown = quoted(key, MAX_NAME_LENGTH)
+                shown = named(key)
                 message = f"duplicate key {shown} (first at line {first_line[key]})"
                 self.issues.append(YamlIssue(key_line, path, message))
                 self._skip(value_event)

@@ -26,13 +26,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from reconciler.desired.editor_lines import hidden_break, line_at
 from reconciler.desired.long_key import long_key_message
 from reconciler.desired.nesting import MAX_NESTING, TOO_DEEP, TooDeep, deeper_than, reading_line
-from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.desired.tagged import tagged_problem
 from reconciler.desired.written import as_written, float_as_written, misread
 from reconciler.desired.written_number import number_as_written
 from reconciler.desired.yaml12 import CSafeLoader12, SafeLoader12
 from reconciler.governance.grant import UNTIL_EXAMPLES, date_problem
-from reconciler.quoted import cut, quoted
+from reconciler.quoted import cut, named, quoted
 from reconciler.typed_number import TOO_LARGE, too_long
 
 Path = tuple[str | int, ...]
@@ -352,7 +351,7 @@ class _Builder:
             if key is None:
                 continue
             if key in first_line:
-                shown = quoted(key, MAX_NAME_LENGTH)
+                shown = named(key)
                 message = f"duplicate key {shown} (first at line {first_line[key]})"
                 self.issues.append(YamlIssue(_line(key_node), path, message))
                 continue

@@ -23,9 +23,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.governance.grant import Grant, parse_until
-from reconciler.quoted import cut, quoted
+from reconciler.quoted import named, named_bare
 from reconciler.refs import Location
 
 TEXT_TAG = "<reference>"
@@ -109,8 +108,8 @@ def without_key(key: str, what: str, data: dict[Any, Any]) -> str:
 
     typo = next((str(k) for k in data if closest(str(k), [key])), None)
     if typo is not None:
-        return f"unknown key {quoted(typo, MAX_NAME_LENGTH)} (did you mean {key!r}?)"
-    keys = ", ".join(cut(str(k), MAX_NAME_LENGTH) for k in data) or "none"
+        return f"unknown key {named(typo)} (did you mean {key!r}?)"
+    keys = ", ".join(named_bare(str(k)) for k in data) or "none"
     return f"expected {either_form(key, what)}, got a mapping with keys: {keys}"
 
 

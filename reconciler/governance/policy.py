@@ -20,12 +20,11 @@ from dataclasses import dataclass, field
 from reconciler import kinds
 from reconciler.desired.messages import closest, located
 from reconciler.desired.model import DesiredState, DesiredTarget
-from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.desired.yamlpos import Positions
 from reconciler.errors import Problem
 from reconciler.governance.grant import Ending, days_left, latest_allowed
 from reconciler.prose import counted
-from reconciler.quoted import quoted
+from reconciler.quoted import named
 from reconciler.refs import Location, MemberRef, Provenance
 
 EVERY_ROLE = "*"  # the key of a limit for every role
@@ -140,7 +139,7 @@ def grant_key_problems(
         suggestion = closest(key, known)
         hint = f"did you mean {suggestion!r}?" if suggestion else f"one of: {', '.join(known)}"
         path = ("max_grant_days", key)
-        message = f"unknown list key {quoted(key, MAX_NAME_LENGTH)} ({hint})"
+        message = f"unknown list key {named(key)} ({hint})"
         problems.append(located(file, positions.line_of(path), path, message))
     return problems
 

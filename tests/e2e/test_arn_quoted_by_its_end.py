@@ -84,5 +84,5 @@ def test_an_arn_too_long_shows_both_its_ends(
     assert run.exit_code == 1
     assert run.err_lines == [
         f"Error: MEMBER {arn[:40]!r}…{arn[-40:]!r}(302 characters): the member reference is "
-        "too long, at most 256 characters"
+        "too long: 302 characters, at most 256"
     ]

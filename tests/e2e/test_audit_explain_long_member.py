@@ -36,9 +36,11 @@ def test_a_member_too_long_to_be_one_is_refused_cut_short(
     assert run.exit_code == 1
     assert run.stdout == ""
     assert run.err_lines == [
-        # quoted as every value is, with its length (QA-LE Q-LE-1: `'xxx…'…:`, no length)
-        f"Error: MEMBER {LONG[:80]!r}…(312 characters): the member reference is too long, "
-        "at most 256 characters"
+        # quoted as every value is, with its length (QA-LE Q-LE-1: `'xxx…'…:`, no length),
+        # in the words of a file's too-long reference (Q-RR-9: "too long, at most 256
+        # characters" was its own)
+        f"Error: MEMBER {LONG[:80]!r}…(312 characters): the member reference is too long: "
+        "312 characters, at most 256"
     ]
     assert calls() == before  # refused before any call
 

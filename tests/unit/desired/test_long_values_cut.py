@@ -150,10 +150,11 @@ def test_a_webhook_in_a_channel_and_a_long_user_id_in_a_room_say_why(tmp_path: P
 def test_a_long_label_in_a_path_and_a_long_id_in_an_arn_are_cut_by_the_one_rule(
     tmp_path: Path,
 ) -> None:
-    """QA-LE Q-LE-3: a 250-character `app_instances:` label was quoted whole in the line's
-    key path (under the 256 of a name), and an AppInstanceUser ARN whole in "malformed
-    AppInstanceUserId": each by its first 80 characters and its length now, the ARN by
-    its id, the end that is wrong."""
+    """QA-LE Q-LE-3: an AppInstanceUser ARN was quoted whole in "malformed
+    AppInstanceUserId": by its id's first 80 characters and its length now, the end that is
+    wrong. A 250-character `app_instances:` label is a key, whole in the line's key path
+    (under the 256 of a name, as every key: Q-RR-3); its message quotes it as written, a
+    value, cut (QA-GL Q-GL-6: whole twice it made a line of 914 characters)."""
     label, user = "l" * 250, "u" * 120 + "/x"
     instance = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
     (tmp_path / "settings.yaml").write_text(
@@ -165,14 +166,42 @@ def test_a_long_label_in_a_path_and_a_long_id_in_an_arn_are_cut_by_the_one_rule(
     result = validate(tmp_path)
     assert result.exit_code == 1
     errors = [e.replace(f"{tmp_path}/", "") for e in result.stderr.splitlines()]
-    assert not [e for e in errors if "l" * 81 in e or "u" * 81 in e]  # none quoted whole
+    assert not [e for e in errors if "u" * 81 in e]  # the id not quoted whole
     assert (
         "c.yaml:4: channels.x.members[0]: malformed AppInstanceUserId "
         f"{user[:80]!r}…(122 characters) at the end of the AppInstanceUser ARN"
     ) in errors
     assert [e for e in errors if e.startswith("settings.yaml:2: ")] == [
-        f'settings.yaml:2: app_instances." {label[:79]}"…(252 characters): an app '
+        f'settings.yaml:2: app_instances." {label} ": an app '
         "instance's label may not start or end with white space (a channel's "
         f"`app_instance:` is read without it): {' ' + label[:79]!r}…(252 characters); "
         f"write {label[:80]!r}…(250 characters)"
+    ]
+
+
+def test_a_key_is_spelt_the_same_in_the_path_and_in_the_message(tmp_path: Path) -> None:
+    """QA re-read Q-RR-3: a key of 81-256 characters was cut to its first 80 in the path a
+    line starts with but whole in the message after it (duplicate key, unknown key), so
+    one key was spelt two ways in consecutive lines. A key is a name: whole up to 256 in
+    both (a room key, an attendee's reference)."""
+    room, user = "r" * 100, "b" * 100
+    (tmp_path / "settings.yaml").write_text("account: 11111111-2222-3333-4444-555555555555\n")
+    (tmp_path / "rooms.yaml").write_text(
+        f"rooms:\n  {room}:\n    members: [a@example.com]\n    bogus: 1\n"
+        f"  {room}:\n    members: [a@example.com]\n"
+    )
+    (tmp_path / "m.yaml").write_text(
+        "meetings:\n  m1:\n    meeting_id: 3b8c3c4e-1111-2222-3333-444455556666\n"
+        f"    attendees:\n      {user}: viewer\n"
+    )
+    result = validate(tmp_path)
+    assert result.exit_code == 1
+    errors = sorted(e.replace(f"{tmp_path}/", "") for e in result.stderr.splitlines()[:-1])
+    assert "…(" not in result.stderr  # no key of these is over 256: none is cut
+    assert errors == [
+        f"m.yaml:5: meetings.m1.attendees.{user}: an ExternalUserId has 2 to 64 "
+        f"characters, {user!r} has 100",
+        f"rooms.yaml:4: rooms.{room}: unknown key 'bogus' (expected one of: account, "
+        "administrators, id, members, owners, prune, safety)",
+        f"rooms.yaml:5: rooms: duplicate key {room!r} (first at line 2)",
     ]
