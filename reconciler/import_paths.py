@@ -22,6 +22,7 @@ from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.governance.grant import Grant
 from reconciler.prose import listed
 from reconciler.render.safe import shown
+from reconciler.target_yaml import Refresh
 
 # the longest file name import makes of a name (a room's, an account's, a label)
 SLUG_MAX = 80
@@ -85,16 +86,6 @@ def declares_others(path: Path, declared: InDir, own: Collection[object]) -> boo
     word."""
     file = str(path)
     return any(t not in own for t in declared.get(file)) or file in declared.grouped
-
-
-@dataclass(frozen=True)
-class Refresh:
-    """What ``--force``'s refresh writes of a target's entry besides its members: its key,
-    whether with the target's id (``id:``, ``arn:``), and its ``prune:`` (None: none)."""
-
-    key: str
-    with_id: bool = False
-    prune: bool | None = None
 
 
 def hand_edits(target: DesiredTarget, refresh: Refresh) -> list[str]:

@@ -35,7 +35,6 @@ from reconciler.desired import files as source_files
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError
 from reconciler.import_declared import Declared, Unclear, namesakes
-from reconciler.import_paths import Refresh
 from reconciler.importers import Imported, ImportRequest, Wanted, written_files
 from reconciler.kinds.channels import CHANNEL
 from reconciler.path_checks import exists, is_dir
@@ -43,6 +42,7 @@ from reconciler.prose import counted, listed
 from reconciler.providers.all_channels import ChannelsRead, read_channels
 from reconciler.refs import Location
 from reconciler.render.safe import shown
+from reconciler.target_yaml import Refresh
 
 CHANNELS_DIR = "channels"
 

@@ -19,7 +19,6 @@ from reconciler.cli.progress import ProgressBar
 from reconciler.desired.model import DesiredTarget
 from reconciler.errors import TargetGone, UsageError
 from reconciler.import_declared import namesakes
-from reconciler.import_paths import Refresh
 from reconciler.importer import (
     ImportedRoom,
     ImportOptions,
@@ -42,6 +41,7 @@ from reconciler.providers.room_bots import bot_ids, several_room_bots
 from reconciler.quoted import quoted
 from reconciler.refs import MemberKind
 from reconciler.render.safe import shown
+from reconciler.target_yaml import Refresh
 
 
 @dataclass(frozen=True)
