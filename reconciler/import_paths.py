@@ -88,16 +88,26 @@ def declares_others(path: Path, declared: InDir, own: Collection[object]) -> boo
     return any(t not in own for t in declared.get(file)) or file in declared.grouped
 
 
+HAND_EDITS = (
+    "owners:",
+    "a member's until:, reason: or ticket:",
+    "safety:",
+    "a group entry",
+    "a prune: or id: (arn:) the refresh would not write",
+)
+"""The hand edits ``hand_edits`` finds, as ``import --help`` lists them (one list: a new
+kind of edit goes here and in ``hand_edits``, QA-RR Q-RR-19)."""
+
+
 def hand_edits(target: DesiredTarget, refresh: Refresh) -> list[str]:
     """What the declaration of ``target`` holds that import cannot read from Chime, so that
     writing its file again from Chime (``--force``'s refresh, writing ``refresh``) would
-    drop it (QA-LE Q-LE-7): its ``owners:`` and ``safety:``, a ``prune:`` the refresh does
-    not write, an ``id:`` (``arn:``) it does not write under that key (QA-GT Q-GT-1: the
-    room then followed settings.yaml's prune, or was declared by name), a group entry
-    (import writes each member itself), a member's ``until:`` / ``reason:`` / ``ticket:``
-    (an ended one too: written again, the member would have the role for good). Said of
-    every kind alike, in the words of the entry that declares it (``channel ops``); []
-    for what import wrote."""
+    drop it (QA-LE Q-LE-7): each of ``HAND_EDITS``. An ``id:`` (``arn:``) counts when the
+    refresh does not write it under that key (QA-GT Q-GT-1: the room then followed
+    settings.yaml's prune, or was declared by name); a group entry as import writes each
+    member itself; an ended ``until:`` too (written again, the member would have the role
+    for good). Said of every kind alike, in the words of the entry that declares it
+    (``channel ops``); [] for what import wrote."""
     kind = kinds.get(target.key.kind)
     of = f"{kind.words.entry_noun} {shown(target.key.name)}"
     found: list[str] = []
