@@ -20,7 +20,7 @@ from pathlib import Path
 from reconciler import kinds
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.governance.grant import Grant
-from reconciler.prose import listed
+from reconciler.prose import listed_first
 from reconciler.render.safe import shown
 from reconciler.target_yaml import Refresh
 
@@ -143,11 +143,9 @@ def not_refreshed(path: Path, targets: Sequence[tuple[DesiredTarget, Refresh]]) 
     (each with what the refresh writes of it): named, each once (a channel and its
     moderators share an entry), the first few."""
     edits = list(dict.fromkeys(e for t, r in targets for e in hand_edits(t, r)))
-    shown_edits = edits[:EDITS_SHOWN]
-    if len(edits) > EDITS_SHOWN:
-        shown_edits.append(f"{len(edits) - EDITS_SHOWN} more")
     return (
-        f"Note: {path} is not written again (--force): it holds {listed(shown_edits)}, "
+        f"Note: {path} is not written again (--force): it holds "
+        f"{listed_first(edits, EDITS_SHOWN)}, "
         "which import cannot read from Chime and a refresh would drop: it is kept as it "
         "is. `chime-reconciler import --adopt` writes the members Chime has that it lacks "
         "into it; to refresh it from Chime, remove those lines first."
