@@ -138,14 +138,19 @@ def _grant_keys(grant: Grant) -> list[str]:
     return [key for key, value in keys if value is not None]
 
 
+def edits_named(targets: Sequence[tuple[DesiredTarget, Refresh]]) -> str:
+    """The ``hand_edits`` of ``targets`` (each with what the refresh writes of it), each
+    once (a channel and its moderators share an entry), the first few ("" for none)."""
+    edits = list(dict.fromkeys(e for t, r in targets for e in hand_edits(t, r)))
+    return listed_first(edits, EDITS_SHOWN)
+
+
 def not_refreshed(path: Path, targets: Sequence[tuple[DesiredTarget, Refresh]]) -> str:
     """The note for a file ``--force`` keeps as it holds ``hand_edits`` of ``targets``
     (each with what the refresh writes of it): named, each once (a channel and its
     moderators share an entry), the first few."""
-    edits = list(dict.fromkeys(e for t, r in targets for e in hand_edits(t, r)))
     return (
-        f"Note: {path} is not written again (--force): it holds "
-        f"{listed_first(edits, EDITS_SHOWN)}, "
+        f"Note: {path} is not written again (--force): it holds {edits_named(targets)}, "
         "which import cannot read from Chime and a refresh would drop: it is kept as it "
         "is. `chime-reconciler import --adopt` writes the members Chime has that it lacks "
         "into it; to refresh it from Chime, remove those lines first."

@@ -157,7 +157,7 @@ class RoomsImport:
             report.append(_left_as_they_are(leave))
         if force:  # why --force did not refresh them
             refreshable = [r for r in edited if found[r].location.file == str(out / unedited[r])]
-            report.extend(_not_refreshed([(found[r], refresh[r]) for r in refreshable]))
+            report.extend(_hand_edit_notes([(found[r], refresh[r]) for r in refreshable]))
         report.extend(u.line for u in unclear)
         return Imported(
             files=files,
@@ -271,7 +271,7 @@ def _left_as_they_are(leave: dict[ImportedRoom, DesiredTarget]) -> str:
     return left_as_they_are("room", [(r.name, leave[r].location) for r in rooms])
 
 
-def _not_refreshed(declared: Iterable[tuple[DesiredTarget, Refresh]]) -> list[str]:
+def _hand_edit_notes(declared: Iterable[tuple[DesiredTarget, Refresh]]) -> list[str]:
     """A note per file ``--force`` did not write again as it holds hand edits of these
     rooms' declarations (each with what the refresh writes of it), which a refresh would
     drop (Q-LE-7)."""

@@ -164,3 +164,29 @@ def test_force_keeps_a_channel_file_with_owners_and_a_reason(
     ) in run.lines, run.lines
     plan = cli(*UNPACED, "plan")
     assert (plan.exit_code, plan.lines[-1]) == (0, NO_CHANGES), plan.stderr
+
+
+def test_force_names_both_reasons_a_channel_file_is_kept(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Q-RR-18: a channel file that declares a channel this import did not read and holds a
+    hand edit was kept with a note naming only the unread channel: removed, the next
+    refresh was refused again, for the owners: no note had named."""
+    desired = _imported(emulator, write_desired, cli)
+    chat = desired / "channels" / "chat.yaml"
+    edited = (
+        "channels:\n  ops:\n    owners: [alice]\n    members: [user:a-b, user:c-d]\n"
+        "  gone:\n    members: [user:a-b]\n"
+    )
+    chat.write_text(edited, encoding="utf-8")
+    run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
+    assert run.exit_code == 0, run.stderr
+    assert chat.read_text(encoding="utf-8") == edited
+    assert (
+        "Note: desired-state/channels/chat.yaml is not written again (--force): it declares "
+        "gone (desired-state/channels/chat.yaml:5), which this import did not read (not "
+        "imported, or no such channel in Chime), and a refresh would drop that declaration; "
+        "it also holds the owners: of channel ops, which import cannot read from Chime and a "
+        "refresh would drop too: it is kept as it is, and a channel it does not declare goes "
+        "into a new file beside it."
+    ) in run.lines, run.lines
