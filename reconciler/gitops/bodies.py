@@ -214,6 +214,10 @@ def drift_issue_body(
     noted = lists_undeclared_only(plan_markdown)  # the plan below names them
     undeclared = facts.undeclared
     if undeclared is not None or noted:
+        if facts.governance:  # every target planned: nothing else to change, but apply refuses
+            where = (
+                " in Chime, but `desired-state/` breaks its governance rules (the caution above)"
+            )
         cut = (
             ""
             if noted
@@ -224,8 +228,13 @@ def drift_issue_body(
             f"{detected} found {undeclared or 'members'} in Chime that no file in "
             f"`desired-state/` declares{cut}, and nothing else to change{where}{unknown}.\n"
             + ("Fix the errors in a pull request. " if partial else "")
+            + (
+                "Fix the errors in a pull request: apply refuses this plan until then. "
+                if facts.governance
+                else ""
+            )
             + "Running the apply workflow does not resolve "
-            + ("the undeclared members" if partial else "this")
+            + ("the undeclared members" if partial or facts.governance else "this")
             + ": apply leaves members that no "
             "file declares alone unless `prune: true` is set. Resolve it"
             + (" as the warning below says" if noted else "")
@@ -242,9 +251,11 @@ def drift_issue_body(
             "request to accept the live state, or run the apply workflow to restore the "
             "desired state."
         )
+    # a failed plan: a check finding no drift but the same errors fails too (QA-GY Q-GY-3)
+    closed = "no drift and no error" if facts.failed else "no drift"
     header = (
         f"{drift_marker(key)}\n{found} This issue is updated by every drift check and closed by "
-        "the first one that finds no drift.\n\n"
+        f"the first one that finds {closed}.\n\n"
     )
     return _compose(header, markdown, "", limit)
 
@@ -254,8 +265,9 @@ def drift_issue_body(
 _REFUSED = "the callouts below"
 _THEN = {
     Refusal.NONE: "",
-    Refusal.AS_IT_STANDS: f"Apply refuses this plan as it stands ({_REFUSED}); once that is "
-    "fixed, ",
+    Refusal.SAFETY: f"Apply refuses this plan as it stands ({_REFUSED}); once that is fixed, ",
+    Refusal.GOVERNANCE: "Apply refuses this plan until the errors are fixed in a pull request; "
+    "then ",
     Refusal.ERRORS: "Apply refuses this plan until the errors are fixed in a pull request; then ",
     Refusal.ERRORS_AND_SAFETY: "Apply refuses this plan until the errors are fixed in a pull "
     f"request and its safety refusal ({_REFUSED}) is resolved; then ",

@@ -14,8 +14,10 @@ class Refusal(Enum):
     """Why apply refuses the plan the issue holds, which says what to do first."""
 
     NONE = "none"  # exit 2: apply applies it
-    # only governance errors, or a safety refusal (or both): every target was planned
-    AS_IT_STANDS = "as it stands"
+    SAFETY = "safety"  # refused as unsafe (governance errors too, maybe): every target planned
+    # only governance errors, no safety refusal: every target planned (QA-FR Q-FR-2), fixed
+    # in a pull request (QA-GY Q-GY-3)
+    GOVERNANCE = "governance"
     # errors that left the targets they name unplanned (drift there unknown: Q-GS-2) ...
     ERRORS = "errors"
     ERRORS_AND_SAFETY = "errors and safety"  # ... and a safety refusal too (Q-GX-1)
@@ -30,16 +32,20 @@ class Refusal(Enum):
 class PlanFacts:
     """``failed``: the plan was made but exited 1 (errors, or refused as unsafe);
     ``drifted``: it shows drift (what ``plan --detailed-exitcode`` reports as drift; for a
-    failed plan only); ``governance``: its only errors are governance errors and no safety
-    rule refused it (every target planned: QA-FR Q-FR-2); ``refusal``: why apply refuses
-    it; ``undeclared``: the members no file declares, in words (``2 members``), when they
-    are its only drift (``undeclared_only``: QA-GX Q-GX-2)."""
+    failed plan only); ``refusal``: why apply refuses it; ``undeclared``: the members no
+    file declares, in words (``2 members``), when they are its only drift
+    (``undeclared_only``: QA-GX Q-GX-2)."""
 
     failed: bool = False
     drifted: bool = False
-    governance: bool = False
     refusal: Refusal = Refusal.NONE
     undeclared: str | None = None
+
+    @property
+    def governance(self) -> bool:
+        """Its only errors are governance errors and no safety rule refused it: every
+        target was planned, and the desired state breaks its rules (QA-FR Q-FR-2)."""
+        return self.refusal is Refusal.GOVERNANCE
 
 
 NO_PLAN = PlanFacts()
@@ -54,19 +60,13 @@ def facts_of(plan: Plan | None, exit_code: int) -> PlanFacts:
     undeclared = undeclared_only(plan)
     if exit_code == 2:
         return PlanFacts(undeclared=undeclared)
-    # other errors than governance ones: the targets they name were not planned (Q-GS-2)
-    partial = bool(plan.errors) and not plan.only_governance_errors
-    if partial:
+    if plan.errors and not plan.only_governance_errors:  # targets unplanned (Q-GS-2)
         refusal = Refusal.ERRORS_AND_SAFETY if plan.violations else Refusal.ERRORS
+    elif plan.violations:
+        refusal = Refusal.SAFETY
     else:
-        refusal = Refusal.AS_IT_STANDS
-    return PlanFacts(
-        failed=True,
-        drifted=plan.drifted,
-        governance=plan.only_governance_errors and not plan.violations,
-        refusal=refusal,
-        undeclared=undeclared,
-    )
+        refusal = Refusal.GOVERNANCE
+    return PlanFacts(failed=True, drifted=plan.drifted, refusal=refusal, undeclared=undeclared)
 
 
 def undeclared_only(plan: Plan) -> str | None:

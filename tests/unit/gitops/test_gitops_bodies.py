@@ -129,7 +129,7 @@ def test_a_refused_plan_showing_drift_says_apply_refuses_it_before_run_the_apply
     """Q-GS-2: a plan refused as unsafe (no error: every target planned) shows changes; the
     body under the caution does not bid the reader to run the apply it refuses, nor say
     drift is unknown anywhere."""
-    facts = PlanFacts(failed=True, drifted=True, refusal=Refusal.AS_IT_STANDS)
+    facts = PlanFacts(failed=True, drifted=True, refusal=Refusal.SAFETY)
     body = failed_plan_issue_body(PLAN, facts, run_url=RUN)
 
     assert (
