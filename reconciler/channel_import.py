@@ -23,13 +23,12 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from reconciler.import_paths import Refresh
 from reconciler.importer import COMMAND
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR
 from reconciler.live import LiveMember
 from reconciler.refs import MemberKind, MemberRef
 from reconciler.render.safe import shown
-from reconciler.target_yaml import Listed, TargetText, target_lines
+from reconciler.target_yaml import Listed, Refresh, TargetText, target_lines
 
 
 @dataclass(frozen=True, order=True)
@@ -91,24 +90,28 @@ def channel_lines(
     channel: ImportedChannel, key: str, label: str | None, prune: bool, ambiguous: set[str]
 ) -> list[str]:
     """The lines of one channel under ``channels:``."""
+    return target_lines(CHANNEL.section, channel_text(channel, key, label, prune, ambiguous))
+
+
+def channel_text(
+    channel: ImportedChannel, key: str, label: str | None, prune: bool, ambiguous: set[str]
+) -> TargetText:
+    """What one channel's entry says (``channel_lines`` writes it)."""
     left = left_out(channel, ambiguous)
     out = {m for m, _ in left}
     found = ((CHANNEL.id, channel.members), (CHANNEL_MODERATOR.id, channel.moderators))
     written = [(kind, m.role, m.ref) for kind, members in found for m in members if m not in out]
-    return target_lines(
-        CHANNEL.section,
-        TargetText(
-            key=key,
-            name=channel.name,
-            target_id=channel.arn,
-            with_id=key != channel.name,
-            listed=[Listed(*e) for e in sorted(written, key=lambda e: e[2])],
-            scope=label,
-            held="members left out below: pruning would remove them" if left else "",
-            prune=prune,
-            own=[m.ref for m in channel.bearers],
-            left_out=[text for _, text in left],
-        ),
+    return TargetText(
+        key=key,
+        name=channel.name,
+        target_id=channel.arn,
+        with_id=key != channel.name,
+        listed=[Listed(*e) for e in sorted(written, key=lambda e: e[2])],
+        scope=label,
+        held="members left out below: pruning would remove them" if left else "",
+        prune=prune,
+        own=[m.ref for m in channel.bearers],
+        left_out=[text for _, text in left],
     )
 
 
@@ -191,11 +194,10 @@ def refreshes(section: InstanceChannels, prune: bool) -> dict[ImportedChannel, R
     members (its key, ``arn:``, ``prune:``), as ``sections_document`` writes it: what
     ``--force``'s refresh would put in place of a declaration (QA-GT Q-GT-1)."""
     keys = channel_keys(section.managed, section.namesakes)
-    found = {}
-    for c in section.managed:
-        held = bool(left_out(c, section.ambiguous))
-        found[c] = Refresh(keys[c], keys[c] != c.name, False if held else (True if prune else None))
-    return found
+    return {
+        c: channel_text(c, keys[c], section.label, prune, section.ambiguous).refresh
+        for c in section.managed
+    }
 
 
 def channels_document(

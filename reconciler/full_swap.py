@@ -29,7 +29,7 @@ from reconciler import kinds
 from reconciler.apply_places import Indexed, floor, making_room
 from reconciler.create_batches import sent_order
 from reconciler.plan import Action, Change, Plan, TargetPlan
-from reconciler.prose import counted, with_article
+from reconciler.prose import counted, listed_first, with_article
 from reconciler.refs import MemberRef, TargetKey
 
 NAMED = 3  # members named in a message; the rest are counted
@@ -115,10 +115,7 @@ def _count(n: int, noun: tuple[str, str]) -> str:
 
 
 def _names(members: Sequence[MemberRef]) -> str:
-    names = [str(m) for m in members[:NAMED]]
-    if len(members) > NAMED:
-        names.append(f"{len(members) - NAMED:,} more")
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return listed_first([str(m) for m in members[:NAMED]], NAMED, len(members))
 
 
 @dataclass(frozen=True)

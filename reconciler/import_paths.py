@@ -20,8 +20,9 @@ from pathlib import Path
 from reconciler import kinds
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.governance.grant import Grant
-from reconciler.prose import listed
+from reconciler.prose import listed_first
 from reconciler.render.safe import shown
+from reconciler.target_yaml import Refresh
 
 # the longest file name import makes of a name (a room's, an account's, a label)
 SLUG_MAX = 80
@@ -87,26 +88,26 @@ def declares_others(path: Path, declared: InDir, own: Collection[object]) -> boo
     return any(t not in own for t in declared.get(file)) or file in declared.grouped
 
 
-@dataclass(frozen=True)
-class Refresh:
-    """What ``--force``'s refresh writes of a target's entry besides its members: its key,
-    whether with the target's id (``id:``, ``arn:``), and its ``prune:`` (None: none)."""
-
-    key: str
-    with_id: bool = False
-    prune: bool | None = None
+HAND_EDITS = (
+    "owners:",
+    "a member's until:, reason: or ticket:",
+    "safety:",
+    "a group entry",
+    "a prune: or id: (arn:) the refresh would not write",
+)
+"""The hand edits ``hand_edits`` finds, as ``import --help`` lists them (one list: a new
+kind of edit goes here and in ``hand_edits``, QA-RR Q-RR-19)."""
 
 
 def hand_edits(target: DesiredTarget, refresh: Refresh) -> list[str]:
     """What the declaration of ``target`` holds that import cannot read from Chime, so that
     writing its file again from Chime (``--force``'s refresh, writing ``refresh``) would
-    drop it (QA-LE Q-LE-7): its ``owners:`` and ``safety:``, a ``prune:`` the refresh does
-    not write, an ``id:`` (``arn:``) it does not write under that key (QA-GT Q-GT-1: the
-    room then followed settings.yaml's prune, or was declared by name), a group entry
-    (import writes each member itself), a member's ``until:`` / ``reason:`` / ``ticket:``
-    (an ended one too: written again, the member would have the role for good). Said of
-    every kind alike, in the words of the entry that declares it (``channel ops``); []
-    for what import wrote."""
+    drop it (QA-LE Q-LE-7): each of ``HAND_EDITS``. An ``id:`` (``arn:``) counts when the
+    refresh does not write it under that key (QA-GT Q-GT-1: the room then followed
+    settings.yaml's prune, or was declared by name); a group entry as import writes each
+    member itself; an ended ``until:`` too (written again, the member would have the role
+    for good). Said of every kind alike, in the words of the entry that declares it
+    (``channel ops``); [] for what import wrote."""
     kind = kinds.get(target.key.kind)
     of = f"{kind.words.entry_noun} {shown(target.key.name)}"
     found: list[str] = []
@@ -137,16 +138,19 @@ def _grant_keys(grant: Grant) -> list[str]:
     return [key for key, value in keys if value is not None]
 
 
+def edits_named(targets: Sequence[tuple[DesiredTarget, Refresh]]) -> str:
+    """The ``hand_edits`` of ``targets`` (each with what the refresh writes of it), each
+    once (a channel and its moderators share an entry), the first few ("" for none)."""
+    edits = list(dict.fromkeys(e for t, r in targets for e in hand_edits(t, r)))
+    return listed_first(edits, EDITS_SHOWN)
+
+
 def not_refreshed(path: Path, targets: Sequence[tuple[DesiredTarget, Refresh]]) -> str:
     """The note for a file ``--force`` keeps as it holds ``hand_edits`` of ``targets``
     (each with what the refresh writes of it): named, each once (a channel and its
     moderators share an entry), the first few."""
-    edits = list(dict.fromkeys(e for t, r in targets for e in hand_edits(t, r)))
-    shown_edits = edits[:EDITS_SHOWN]
-    if len(edits) > EDITS_SHOWN:
-        shown_edits.append(f"{len(edits) - EDITS_SHOWN} more")
     return (
-        f"Note: {path} is not written again (--force): it holds {listed(shown_edits)}, "
+        f"Note: {path} is not written again (--force): it holds {edits_named(targets)}, "
         "which import cannot read from Chime and a refresh would drop: it is kept as it "
         "is. `chime-reconciler import --adopt` writes the members Chime has that it lacks "
         "into it; to refresh it from Chime, remove those lines first."

@@ -31,12 +31,12 @@ from reconciler.desired.member_entries import parse_entry
 from reconciler.desired.model import DesiredTarget
 from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.import_declared import Declared, Unclear
-from reconciler.import_paths import Refresh, numbered, slug
+from reconciler.import_paths import numbered, slug
 from reconciler.kinds.rooms import ROOM
 from reconciler.live import LiveMember
 from reconciler.refs import MemberKind, MemberRef, Role
 from reconciler.render.safe import shown
-from reconciler.target_yaml import Listed, TargetText, target_lines
+from reconciler.target_yaml import Listed, Refresh, TargetText, target_lines
 from reconciler.yaml_scalar import quoted, scalar
 
 COMMAND = "`chime-reconciler import`"
@@ -263,25 +263,27 @@ def _comment(text: str) -> str:
 
 def room_lines(entries: RoomEntries, key: str, options: ImportOptions) -> list[str]:
     """The lines of one room under ``rooms:`` (indented by two spaces)."""
+    return target_lines(ROOM.section, room_text(entries, key, options))
+
+
+def room_text(entries: RoomEntries, key: str, options: ImportOptions) -> TargetText:
+    """What one room's entry says (``room_lines`` writes it)."""
     room = entries.room
     listed = [Listed(ROOM.id, Role.ADMINISTRATOR, ref) for ref in entries.administrators]
     listed += [Listed(ROOM.id, Role.MEMBER, ref) for ref in entries.members]
     listed += [Listed(ROOM.id, hook.role, hook.ref) for hook in entries.webhooks]
     n = len(entries.left_out)
-    return target_lines(
-        ROOM.section,
-        TargetText(
-            key=key,
-            name=room.name,
-            target_id=room.room_id,
-            with_id=needs_id(room, key),
-            listed=listed,
-            key_note=f"id {_comment(room.room_id)}",
-            scope=room.account if room.account != options.default_account else None,
-            held=f"{n} member(s) left out below: pruning would remove them" if n else "",
-            prune=options.prune,
-            left_out=[_left_out_comment(out) for out in entries.left_out],
-        ),
+    return TargetText(
+        key=key,
+        name=room.name,
+        target_id=room.room_id,
+        with_id=needs_id(room, key),
+        listed=listed,
+        key_note=f"id {_comment(room.room_id)}",
+        scope=room.account if room.account != options.default_account else None,
+        held=f"{n} member(s) left out below: pruning would remove them" if n else "",
+        prune=options.prune,
+        left_out=[_left_out_comment(out) for out in entries.left_out],
     )
 
 
@@ -358,11 +360,7 @@ def refreshes(rooms: Sequence[ImportedRoom], options: ImportOptions) -> dict[Imp
     (its key, ``id:``, ``prune:``), as ``directory_files`` and ``room_lines`` write it:
     what ``--force``'s refresh would put in place of a declaration (QA-GT Q-GT-1)."""
     keys = room_keys(rooms, lambda r: r.account, options.shared)
-    found = {}
-    for room in rooms:
-        prune = False if room_entries(room).left_out else (True if options.prune else None)
-        found[room] = Refresh(keys[room], needs_id(room, keys[room]), prune)
-    return found
+    return {room: room_text(room_entries(room), keys[room], options).refresh for room in rooms}
 
 
 def directory_paths(

@@ -30,6 +30,16 @@ def listed(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else "".join(items)
 
 
+def listed_first(items: Sequence[str], most: int, total: int | None = None) -> str:
+    """The first ``most`` of ``items`` joined as prose, the rest counted: "a, b and c",
+    "a, b, c and 1,234 more" (QA-RR Q-RR-20: one wording for every list cut short).
+    ``total``: how many there are in all, when ``items`` holds only the first ones."""
+    n = len(items) if total is None else total
+    if n <= most:
+        return listed(items)
+    return listed([*items[:most], f"{number(n - most)} more"])
+
+
 def number(n: int) -> str:
     """A count as every message writes it: thousands separated ("1,200"), as a user
     compares the plan's ``Plan: 1,200 to add`` with the apply's ``1,200 added``."""

@@ -30,6 +30,16 @@ class Listed:
 
 
 @dataclass(frozen=True)
+class Refresh:
+    """What ``--force``'s refresh writes of a target's entry besides its members: its key,
+    whether with the target's id (``id:``, ``arn:``), and its ``prune:`` (None: none)."""
+
+    key: str
+    with_id: bool = False
+    prune: bool | None = None
+
+
+@dataclass(frozen=True)
 class TargetText:
     """What one target's YAML says.
 
@@ -53,6 +63,20 @@ class TargetText:
     own: Sequence[MemberRef] = ()
     left_out: Sequence[str] = ()
 
+    @property
+    def prune_written(self) -> bool | None:
+        """The ``prune:`` ``target_lines`` writes: false when ``held``, else true when
+        ``prune``, else none."""
+        if self.held:
+            return False
+        return True if self.prune else None
+
+    @property
+    def refresh(self) -> Refresh:
+        """What ``target_lines`` writes of this entry besides its members (QA-GT Q-GT-1):
+        what ``--force``'s refresh would put in place of a declaration."""
+        return Refresh(self.key, self.with_id, self.prune_written)
+
 
 def target_lines(section: str, target: TargetText) -> list[str]:
     """The lines of one target under the ``section:`` key (indented by two spaces)."""
@@ -67,9 +91,9 @@ def target_lines(section: str, target: TargetText) -> list[str]:
         )
     if target.scope is not None:
         lines.append(f"    {first.scope_field}: {scalar(target.scope)}")
-    if target.held:
+    if target.prune_written is False:
         lines.append(f"    prune: false  # {target.held}")
-    elif target.prune:
+    elif target.prune_written:
         lines.append("    prune: true")
     for kind in of_section:
         for rl in kind.role_lists:

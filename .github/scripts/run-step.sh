@@ -346,10 +346,11 @@ else
 fi
 echo "exit-code=$code" >>"$GITHUB_OUTPUT"
 
-unannotated="" # the errors past GitHub's 10 per step, said in the step's own error
+# the errors past GitHub's 10 per step, said in the step's own error (located errors come
+# only with a failed step: plan prints them only for a plan with errors, exit 1)
+unannotated=""
 if ((located > ANNOTATED_MAX)); then
     unannotated=": $located located errors, the first $ANNOTATED_MAX annotated; the other $((located - ANNOTATED_MAX)) are in this step's log (GitHub shows 10 error annotations per step)"
-    if [[ "$failed" != true ]]; then echo "::notice::chime-reconciler $INPUT_COMMAND exited $code$unannotated"; fi
 fi
 
 if [[ "$failed" == true ]]; then

@@ -27,6 +27,7 @@ from reconciler.closed_output import written as written_out
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError, ReconcilerError, UsageError
+from reconciler.import_paths import HAND_EDITS
 from reconciler.importers import Imported, ImportRequest, KindImport, Wanted
 from reconciler.kinds import Kind
 from reconciler.prose import counted, listed
@@ -87,9 +88,8 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> P
     is_flag=True,
     help="Overwrite files in the way, and import again the rooms and channels of the files "
     "it writes (channels/LABEL.yaml too, when every channel it declares is read); never a "
-    "file holding what Chime does not have (owners:, until:, reason:, ticket:, safety:, a "
-    "group entry, a prune: or id:/arn: it would not write): it is kept, and a Note names "
-    "those edits.",
+    f"file holding what Chime does not have ({', '.join(HAND_EDITS)}): it is kept, and a "
+    "Note names those edits.",
 )
 @click.option(
     "--prune",
@@ -142,11 +142,10 @@ def import_(
     rooms and channels, is never written over, even with --force: import takes another
     name beside it. Any other file in the way (an empty one too) is not overwritten
     unless --force, which also imports again the rooms and channels of the files it
-    writes (a refresh). A refresh never drops a hand edit import cannot read from Chime:
-    a file whose rooms or channels hold owners:, a member's until:, reason: or ticket:,
-    safety:, a group entry, or a prune: or id: (arn:) the refresh would not write, is
-    kept as it is (its targets left as they are), and a Note
-    names those edits; import --adopt writes Chime's new members into it. Comments in a
+    writes (a refresh). A refresh never drops a hand edit import cannot read from Chime
+    (those --force lists): a file whose rooms or channels hold one is kept as it is (its
+    targets left as they are), and a Note names those edits; import --adopt writes
+    Chime's new members into it. Comments in a
     file written again are not kept. The directory is validated afterwards, as validate does (an
     error: exit 1), its governance rules for the files written (what DIR's other files
     broke before is said apart).

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from reconciler.gitops.plan_facts import NO_PLAN, PlanFacts, Refusal
 from reconciler.gitops.plan_keys import (
     check_key,
     key_of,
@@ -192,40 +193,18 @@ def drift_issue_body(
     run_url: str | None = None,
     limit: int = MAX_BODY_CHARS,
     key: str | None = None,
-    undeclared: str | None = None,
+    facts: PlanFacts = NO_PLAN,
 ) -> str:
     """The drift issue: marker, what happened and what to do, then the Markdown plan. When
     the only drift is members no file declares (the plan has no changes), apply does not
     resolve it, and the header says what does. ``key``: the plan's (``drift_marker``).
-    ``undeclared``: those members in words (``2 members``) when the saved plan says they
-    are its only drift; else that is read from the Markdown's marker."""
-    return _drift_body(plan_markdown, run_url=run_url, limit=limit, key=key, undeclared=undeclared)
-
-
-def _drift_body(
-    plan_markdown: str,
-    *,
-    run_url: str | None,
-    limit: int,
-    key: str | None,
-    refused: bool = False,
-    governance: bool = False,
-    partial: bool = False,
-    unsafe: bool = False,
-    undeclared: str | None = None,
-) -> str:
-    """``drift_issue_body``; ``refused``: the plan exited 1, so apply refuses it as it
-    stands (the caution above says why), and a check that finds no drift but the same
-    errors exits 1 too: the issue stays open until one finds no drift and no error (QA-GY
-    Q-GY-3); ``governance``: its only errors are governance errors (every target planned),
-    which apply refuses until fixed in a pull request; ``partial``: its errors left targets
-    unplanned, whose drift is unknown (QA-GS Q-GS-2: never "nothing else to change" then);
-    ``unsafe``: its safety rules refuse it too, which fixing the errors leaves (QA-GX
-    Q-GX-1); ``undeclared``: the members no file declares, in words, when the saved plan
-    says they are its only drift: the Markdown cut at its limit may have lost the note
-    (and marker) that says so (QA-GX Q-GX-2)."""
+    ``facts``: the saved plan's (``plan_facts``): its ``undeclared`` says those members
+    are its only drift even when the Markdown cut at its limit lost the note (and marker)
+    that says so (QA-GX Q-GX-2); without it, that is read from the Markdown's marker.
+    Its ``refusal``: why apply refuses the plan (a failed plan's, under the caution)."""
     markdown = _plan_text(plan_markdown, key)
     detected = f"The [scheduled plan]({run_url})" if run_url else "The scheduled plan"
+    partial = facts.refusal.partial  # its errors left targets unplanned (QA-GS Q-GS-2)
     where = " in what it could plan" if partial else ""
     unknown = (
         "; the targets its errors name could not be planned, so drift there is unknown"
@@ -233,8 +212,9 @@ def _drift_body(
         else ""
     )
     noted = lists_undeclared_only(plan_markdown)  # the plan below names them
+    undeclared = facts.undeclared
     if undeclared is not None or noted:
-        if governance:  # every target planned: nothing else to change, but apply refuses
+        if facts.governance:  # every target planned: nothing else to change, but apply refuses
             where = (
                 " in Chime, but `desired-state/` breaks its governance rules (the caution above)"
             )
@@ -250,11 +230,11 @@ def _drift_body(
             + ("Fix the errors in a pull request. " if partial else "")
             + (
                 "Fix the errors in a pull request: apply refuses this plan until then. "
-                if governance
+                if facts.governance
                 else ""
             )
             + "Running the apply workflow does not resolve "
-            + ("the undeclared members" if partial or governance else "this")
+            + ("the undeclared members" if partial or facts.governance else "this")
             + ": apply leaves members that no "
             "file declares alone unless `prune: true` is set. Resolve it"
             + (" as the warning below says" if noted else "")
@@ -263,17 +243,7 @@ def _drift_body(
             "request, then apply; or in Chime)."
         )
     else:
-        if partial and unsafe:
-            then = (
-                "Apply refuses this plan until the errors are fixed in a pull request and its "
-                "safety refusal (the callouts below) is resolved; then "
-            )
-        elif partial or governance:
-            then = "Apply refuses this plan until the errors are fixed in a pull request; then "
-        elif refused:
-            then = "Apply refuses this plan as it stands (the caution above); once that is fixed, "
-        else:
-            then = ""
+        then = _THEN[facts.refusal]
         found = (
             f"{detected} found live Chime memberships that differ from `desired-state/`"
             f"{where}{unknown}.\n"
@@ -281,7 +251,8 @@ def _drift_body(
             "request to accept the live state, or run the apply workflow to restore the "
             "desired state."
         )
-    closed = "no drift and no error" if refused else "no drift"
+    # a failed plan: a check finding no drift but the same errors fails too (QA-GY Q-GY-3)
+    closed = "no drift and no error" if facts.failed else "no drift"
     header = (
         f"{drift_marker(key)}\n{found} This issue is updated by every drift check and closed by "
         f"the first one that finds {closed}.\n\n"
@@ -289,36 +260,41 @@ def _drift_body(
     return _compose(header, markdown, "", limit)
 
 
+# what a drift issue says to do first, by why apply refuses the plan: the refusal is in
+# the plan's callouts (its first sections, below the caution), for each alike
+_REFUSED = "the callouts below"
+_THEN = {
+    Refusal.NONE: "",
+    Refusal.SAFETY: f"Apply refuses this plan as it stands ({_REFUSED}); once that is fixed, ",
+    Refusal.GOVERNANCE: "Apply refuses this plan until the errors are fixed in a pull request; "
+    "then ",
+    Refusal.ERRORS: "Apply refuses this plan until the errors are fixed in a pull request; then ",
+    Refusal.ERRORS_AND_SAFETY: "Apply refuses this plan until the errors are fixed in a pull "
+    f"request and its safety refusal ({_REFUSED}) is resolved; then ",
+}
+
+
 def failed_plan_issue_body(
     plan_markdown: str,
+    facts: PlanFacts,
     *,
-    drifted: bool,
     run_url: str | None = None,
     limit: int = MAX_BODY_CHARS,
     key: str | None = None,
-    governance: bool = False,
-    partial: bool = False,
-    unsafe: bool = False,
-    undeclared: str | None = None,
 ) -> str:
-    """The drift issue when the plan was made but exited 1 (errors, or refused as unsafe):
-    a caution first, pointing at the plan's own error and safety callouts (the first
-    sections of the Markdown plan, so never cut off), then the drift issue as for exit 2
-    when the plan shows drift (``drifted``: saying that apply refuses the plan and, when
-    ``partial``, that drift is unknown where its errors are), else a note that drift is
-    only partly known.
-    ``governance``: its only errors are governance errors and no safety rule refused it:
-    every target was planned, so drift is known; the desired state breaks its rules.
-    ``partial``: it has errors other than governance errors, so the targets they name
-    were not planned (QA-GS Q-GS-2).
-    ``unsafe``: its safety rules refuse it; ``undeclared``: as ``drift_issue_body``'s
-    (QA-GX Q-GX-1, Q-GX-2)."""
+    """The drift issue when the plan was made but exited 1 (errors, or refused as unsafe;
+    ``facts``: its ``plan_facts.facts_of``): a caution first, pointing at the plan's own
+    error and safety callouts (the first sections of the Markdown plan, so never cut off),
+    then the drift issue as for exit 2 when the plan shows drift (saying why apply refuses
+    the plan and, when its errors left targets unplanned, that drift is unknown there),
+    else a note that drift is only partly known, or, its only errors governance errors,
+    that every target was planned and the desired state breaks its rules."""
     detected = f"The [scheduled plan]({run_url})" if run_url else "The scheduled plan"
     why = (
         "`desired-state/` breaks its governance rules (the errors below: settings.yaml "
         "`max_grant_days`, `require_reason`, or CODEOWNERS, as `validate` checks them)"
-        if governance
-        else "it has errors or was refused as unsafe (the callouts below)"
+        if facts.governance
+        else f"it has errors or was refused as unsafe ({_REFUSED})"
     )
     caution = (
         "> [!CAUTION]\n"
@@ -326,24 +302,16 @@ def failed_plan_issue_body(
         "check fails until this is fixed.\n\n"
     )
     marker = drift_marker(key)
-    if drifted:
-        body = _drift_body(
-            plan_markdown,
-            run_url=run_url,
-            limit=limit - len(caution),
-            key=key,
-            refused=True,
-            governance=governance,
-            partial=partial,
-            unsafe=unsafe,
-            undeclared=undeclared,
+    if facts.drifted:
+        body = drift_issue_body(
+            plan_markdown, run_url=run_url, limit=limit - len(caution), key=key, facts=facts
         )
         return body.replace(f"{marker}\n", f"{marker}\n{caution}", 1)
     found = (
         f"{detected} planned every target and found no drift: Chime matches `desired-state/`. "
         "Fix the errors in a pull request; this issue is updated by every drift check and "
         "closed by the first one that finds no drift and no error.\n\n"
-        if governance
+        if facts.governance
         else f"{detected} found no drift in what it could plan; the targets its errors name "
         "could not be planned, so drift there is unknown. This issue is updated by every "
         "drift check and closed by the first one that finds no drift.\n\n"

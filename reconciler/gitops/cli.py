@@ -21,9 +21,9 @@ from reconciler.gitops.drift import (
     PlanReportedError,
     report_failed_plan,
     sync_drift_issue,
-    undeclared_only,
 )
 from reconciler.gitops.github import GitHub
+from reconciler.gitops.plan_facts import facts_of
 from reconciler.gitops.plan_keys import (
     KEY_RULE,
     check_key,
@@ -295,18 +295,8 @@ def drift(
             f"--body-file is required when the plan {_MADE[exit_code]} (--exit-code {exit_code})"
         )
     # exit 1 with a plan: its drift as plan --detailed-exitcode would have said (Q-BH-1)
-    drifted, governance, partial, unsafe, undeclared = None, False, False, False, None
-    if exit_code in (1, 2) and made is not None:
-        made_plan = load_plan(made)
-        # its only drift is members no file declares: said also when the Markdown is cut
-        undeclared = undeclared_only(made_plan)  # (Q-GX-2)
-    if exit_code == 1 and made is not None:
-        drifted = made_plan.drifted
-        # only governance errors: every target was planned, drift is known (Q-FR-2)
-        governance = made_plan.only_governance_errors and not made_plan.violations
-        # other errors: the targets they name were not planned, drift there unknown (Q-GS-2)
-        partial = bool(made_plan.errors) and not made_plan.only_governance_errors
-        unsafe = bool(made_plan.violations)  # refused also once the errors are fixed (Q-GX-1)
+    read = exit_code in (1, 2) and made is not None
+    facts = facts_of(load_plan(made) if read and made is not None else None, exit_code)
     run_id = env.get("GITHUB_RUN_ID") or None
     if apply_workflow is not None and run_id is None:
         raise UsageError("--apply-workflow needs GITHUB_RUN_ID: the drift run to compare with")
@@ -326,25 +316,16 @@ def drift(
             recheck = check_apply_during(github, apply_workflow, run_id, plans_made)
             if recheck.skip:
                 _say_skipped(env, str(recheck))
-                if drifted is not None:
+                if facts.failed:
                     raise PlanReportedError(exit_code, None)
                 return
             if recheck.error is not None:
                 _warn_check_runs(env, str(recheck))
             else:
                 click.echo(str(recheck))
-        if drifted is not None:
+        if facts.failed:
             outcome = report_failed_plan(
-                github,
-                markdown,
-                drifted=drifted,
-                run_url=run_url_from_env(env),
-                label=label,
-                key=key,
-                governance=governance,
-                partial=partial,
-                unsafe=unsafe,
-                undeclared=undeclared,
+                github, markdown, facts, run_url=run_url_from_env(env), label=label, key=key
             )
         else:
             outcome = sync_drift_issue(
@@ -354,12 +335,12 @@ def drift(
                 run_url=run_url_from_env(env),
                 label=label,
                 key=key,
-                undeclared=undeclared,
+                facts=facts,
             )
         click.echo(str(outcome))
         if outcome.issues:
             outputs.write({"issue-url": outcome.issues[0].url})
-        if drifted is not None:
+        if facts.failed:
             raise PlanReportedError(exit_code, outcome)
 
 

@@ -41,7 +41,7 @@ from reconciler.gitops.bodies import (
     lists_expiring,
 )
 from reconciler.gitops.github import GitHub, JsonObject
-from reconciler.plan import Plan, drift_words
+from reconciler.gitops.plan_facts import NO_PLAN, PlanFacts
 
 DEFAULT_LABEL = "drift"
 DriftAction = Literal["opened", "updated", "unchanged", "closed", "none"]
@@ -132,13 +132,13 @@ def sync_drift_issue(
     run_url: str | None = None,
     label: str = DEFAULT_LABEL,
     key: str | None = None,
-    undeclared: str | None = None,
+    facts: PlanFacts = NO_PLAN,
 ) -> DriftOutcome:
     """Bring the drift issue in line with a plan's exit code (see the module docstring).
     ``key``: the plan's (``plan_keys.key_of``): each key has its issue, as its PR comment.
-    ``undeclared``: ``undeclared_only`` of the saved plan, when there is one."""
+    ``facts``: those of the saved plan, when there is one (``plan_facts.facts_of``)."""
     if exit_code == 2:
-        body = drift_issue_body(plan_markdown, run_url=run_url, key=key, undeclared=undeclared)
+        body = drift_issue_body(plan_markdown, run_url=run_url, key=key, facts=facts)
         return _report(github, IssueText(keyed_title(DRIFT_TITLE, key), body), label, key)
     if exit_code == 0 and lists_expiring(plan_markdown):  # no drift, but access ends soon
         body = expiring_issue_body(plan_markdown, run_url=run_url, key=key)
@@ -151,38 +151,20 @@ def sync_drift_issue(
 def report_failed_plan(
     github: GitHub,
     plan_markdown: str,
+    facts: PlanFacts,
     *,
-    drifted: bool,
     run_url: str | None = None,
     label: str = DEFAULT_LABEL,
     key: str | None = None,
-    governance: bool = False,
-    partial: bool = False,
-    unsafe: bool = False,
-    undeclared: str | None = None,
 ) -> DriftOutcome:
-    """A plan made but exited 1 (errors, or refused as unsafe): open or update the drift
-    issue with it, a caution at its top. Titled as drift when the plan shows drift
-    (``drifted``: what ``plan --detailed-exitcode`` reports as drift), else as a failed
-    check: never "(no drift)", whose issue would otherwise stay open unchanged.
-    ``governance``: its only errors are governance errors (every target was planned, no
-    safety refusal): the issue stays open, titled and worded so (QA-FR Q-FR-2).
-    ``partial``: it has other errors, whose targets were not planned: drift there is
-    unknown, which the body says also when it shows drift (QA-GS Q-GS-2).
-    ``unsafe``: its safety rules refuse it too (QA-GX Q-GX-1); ``undeclared``: as
-    ``sync_drift_issue``'s (QA-GX Q-GX-2)."""
-    failed = GOVERNANCE_TITLE if governance else FAILED_PLAN_TITLE
-    title = keyed_title(DRIFT_TITLE if drifted else failed, key)
-    body = failed_plan_issue_body(
-        plan_markdown,
-        drifted=drifted,
-        run_url=run_url,
-        key=key,
-        governance=governance,
-        partial=partial,
-        unsafe=unsafe,
-        undeclared=undeclared,
-    )
+    """A plan made but exited 1 (errors, or refused as unsafe; ``facts``: its
+    ``facts_of``): open or update the drift issue with it, a caution at its top. Titled as
+    drift when the plan shows drift, else as a failed check (its only errors governance
+    errors: so titled, QA-FR Q-FR-2): never "(no drift)", whose issue would otherwise stay
+    open unchanged."""
+    failed = GOVERNANCE_TITLE if facts.governance else FAILED_PLAN_TITLE
+    title = keyed_title(DRIFT_TITLE if facts.drifted else failed, key)
+    body = failed_plan_issue_body(plan_markdown, facts, run_url=run_url, key=key)
     return _report(github, IssueText(title, body), label, key)
 
 
@@ -229,12 +211,3 @@ def _close_drift(github: GitHub, comment: str, label: str, key: str | None) -> D
 
 def _ref(issue: JsonObject) -> IssueRef:
     return IssueRef(int(issue["number"]), str(issue["html_url"]))
-
-
-def undeclared_only(plan: Plan) -> str | None:
-    """The members no file declares, in words (``2 members``), when they are the plan's
-    only drift (no changes): apply does not resolve that. Taken from the saved plan, since
-    the Markdown cut at its limit may have lost the note that says so (QA-GX Q-GX-2)."""
-    if plan.has_changes or not plan.drifted:
-        return None
-    return drift_words(plan.targets)

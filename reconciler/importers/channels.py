@@ -35,7 +35,6 @@ from reconciler.desired import files as source_files
 from reconciler.desired.model import AppInstanceSetting, DesiredState, DesiredTarget
 from reconciler.errors import DesiredStateError
 from reconciler.import_declared import Declared, Unclear, namesakes
-from reconciler.import_paths import Refresh
 from reconciler.importers import Imported, ImportRequest, Wanted, written_files
 from reconciler.kinds.channels import CHANNEL
 from reconciler.path_checks import exists, is_dir
@@ -43,6 +42,7 @@ from reconciler.prose import counted, listed
 from reconciler.providers.all_channels import ChannelsRead, read_channels
 from reconciler.refs import Location
 from reconciler.render.safe import shown
+from reconciler.target_yaml import Refresh
 
 CHANNELS_DIR = "channels"
 
@@ -331,7 +331,7 @@ def _channel_file(
                 unread = [t for t in mine if t not in read_again]
                 edited = [(t, r) for t, r in read_again.items() if t not in own]
                 note = (
-                    _not_refreshed(path, unread)
+                    _not_read_note(path, unread, edited)
                     if unread
                     else import_paths.not_refreshed(path, edited)
                 )
@@ -366,15 +366,25 @@ def _read_again(
     return {t: again[t.location] for t in targets if t.location in again}
 
 
-def _not_refreshed(path: Path, unread: Sequence[DesiredTarget]) -> str:
+def _not_read_note(
+    path: Path, unread: Sequence[DesiredTarget], edited: Sequence[tuple[DesiredTarget, Refresh]]
+) -> str:
     """The note for a file ``--force`` does not write again: it declares ``unread``,
-    channels this import did not read (QA-GF Q-GF-2)."""
+    channels this import did not read (QA-GF Q-GF-2), and holds the hand edits of
+    ``edited`` too, if any, named as well (QA-RR Q-RR-18: else, the unread ones removed,
+    the next refresh was refused again for edits no note had named)."""
     entries = {t.location: t.key.name for t in unread}  # a channel and its moderators: one
     named = listed([f"{shown(name)} ({where})" for where, name in entries.items()])
+    edits = import_paths.edits_named(edited)
+    also = (
+        f"; it also holds {edits}, which import cannot read from Chime and a refresh would drop too"
+        if edits
+        else ""
+    )
     return (
         f"Note: {path} is not written again (--force): it declares {named}, which this "
         "import did not read (not imported, or no such channel in Chime), and a refresh "
-        "would drop that declaration: it is kept as it is, and a channel it does not "
+        f"would drop that declaration{also}: it is kept as it is, and a channel it does not "
         "declare goes into a new file beside it."
     )
 

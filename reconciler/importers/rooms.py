@@ -20,7 +20,6 @@ from reconciler.desired.model import DesiredTarget
 from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.errors import TargetGone, UsageError
 from reconciler.import_declared import namesakes
-from reconciler.import_paths import Refresh
 from reconciler.importer import (
     ImportedRoom,
     ImportOptions,
@@ -119,7 +118,10 @@ class RoomsImport:
         in_files = import_paths.by_file(self.request.before)  # ``declared``, by file
         options = ImportOptions(default, self.request.prune, self.found.shared)
         refresh = refreshes(rooms, options)  # what --force writes in place of an entry
-        edited = {room for room, t in found.items() if import_paths.hand_edits(t, refresh[room])}
+        # in found's order (a set's would change with the string-hash salt: Q-RR-25)
+        edited = dict.fromkeys(
+            r for r, t in found.items() if import_paths.hand_edits(t, refresh[r])
+        )
 
         def blocked(room: ImportedRoom, relative: str, edits: bool = True) -> bool:
             # a file declaring another room (another account's, a case twin) is never
@@ -156,9 +158,14 @@ class RoomsImport:
         report = _gone(self.found.gone)
         if leave:
             report.append(_left_as_they_are(leave))
-        if force:  # why --force did not refresh them
+        if force:  # why --force did not refresh them: a note per file, one room each
+            # (the one file import would write that room to: each room has its own)
             refreshable = [r for r in edited if found[r].location.file == str(out / unedited[r])]
-            report.extend(_not_refreshed([(found[r], refresh[r]) for r in refreshable]))
+            for r in sorted(refreshable, key=lambda r: found[r].location.file):
+                note = import_paths.not_refreshed(
+                    Path(found[r].location.file), [(found[r], refresh[r])]
+                )
+                report.append(note)
         report.extend(u.line for u in unclear)
         return Imported(
             files=files,
@@ -271,16 +278,6 @@ def _gone(gone: Sequence[tuple[str, Room]]) -> list[str]:
 def _left_as_they_are(leave: dict[ImportedRoom, DesiredTarget]) -> str:
     rooms = sorted(leave, key=lambda r: (r.account, r.name.casefold(), r.name, r.room_id))
     return left_as_they_are("room", [(r.name, leave[r].location) for r in rooms])
-
-
-def _not_refreshed(declared: Iterable[tuple[DesiredTarget, Refresh]]) -> list[str]:
-    """A note per file ``--force`` did not write again as it holds hand edits of these
-    rooms' declarations (each with what the refresh writes of it), which a refresh would
-    drop (Q-LE-7)."""
-    by_file: dict[str, list[tuple[DesiredTarget, Refresh]]] = {}
-    for target, refresh in declared:
-        by_file.setdefault(target.location.file, []).append((target, refresh))
-    return [import_paths.not_refreshed(Path(f), ts) for f, ts in sorted(by_file.items())]
 
 
 def _summary(rooms: Sequence[ImportedRoom], accounts: Sequence[str]) -> str:

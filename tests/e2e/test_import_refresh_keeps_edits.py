@@ -14,69 +14,11 @@ from typing import Any
 import pytest
 import yaml
 from conftest import UNPACED
+from import_refresh import imported, kept_with_note, plans_no_changes
 
 from reconciler.emulator import EmulatorServer
 
 pytestmark = pytest.mark.e2e
-
-A = "11111111-2222-3333-4444-555555555555"
-CHAT = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
-
-
-def _seed() -> dict[str, Any]:
-    return {
-        "accounts": [
-            {
-                "id": A,
-                "name": "Example Corp",
-                "users": [
-                    {"id": "alice-id", "email": "alice@example.com"},
-                    {"id": "bob-id", "email": "bob@example.com"},
-                ],
-                "rooms": [
-                    {
-                        "id": "r1",
-                        "name": "ops",
-                        "memberships": [
-                            {"member": "alice@example.com", "role": "Administrator"},
-                            {"member": "bob@example.com"},
-                        ],
-                    }
-                ],
-            }
-        ],
-        "app_instances": [
-            {
-                "arn": CHAT,
-                "name": "chat",
-                "admins": ["reconciler"],
-                "users": [{"id": "reconciler"}, {"id": "a-b"}, {"id": "c-d"}],
-                "channels": [{"name": "ops", "id": "ch-1", "members": ["a-b", "c-d"]}],
-            }
-        ],
-    }
-
-
-SETTINGS = (
-    f"account: {A}\napp_instances:\n"
-    f'  chat: {{arn: "{CHAT}", bearer: "user:reconciler", user_id_from: email}}\n'
-)
-
-
-def _imported(emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any) -> Path:
-    emulator.reset(_seed())
-    desired = write_desired({"settings.yaml": SETTINGS})
-    run = cli(*UNPACED, "import", "--out", "desired-state")
-    assert run.exit_code == 0, run.stderr
-    return desired
-
-
-NO_CHANGES = "No changes. Chime memberships match the desired state."
-ADOPT = (
-    "which import cannot read from Chime and a refresh would drop: it is kept as it is. "
-    "`chime-reconciler import --adopt` writes the members Chime has that it lacks into it; "
-    "to refresh it from Chime, remove those lines first."
-)
 
 
 def test_force_keeps_a_room_file_with_owners_and_reasons(
@@ -84,26 +26,21 @@ def test_force_keeps_a_room_file_with_owners_and_reasons(
 ) -> None:
     """Q-LE-7: the hand-edited file was written again from Chime: owners:, until: and
     reason: gone, without a word (and CODEOWNERS then out of date)."""
-    desired = _imported(emulator, write_desired, cli)
-    ops = desired / "rooms" / "ops.yaml"
+    desired = imported(emulator, write_desired, cli)
     edited = (
         "rooms:\n  ops:  # the SRE team's\n    owners: ['@example-org/sre']\n"
         "    administrators: [alice@example.com]\n"
         "    members:\n"
         "      - {member: bob@example.com, until: 2099-03-01, reason: quarterly audit}\n"
     )
-    ops.write_text(edited, encoding="utf-8")
-    run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
-    assert run.exit_code == 0, run.stderr
-    assert ops.read_text(encoding="utf-8") == edited
+    holds = "the owners: of room ops and the until:/reason: of bob@example.com in room ops"
+    run = kept_with_note(cli, desired, "rooms/ops.yaml", edited, holds)
     assert not (desired / "rooms" / "ops-r1.yaml").exists()
-    assert run.lines[-3:-1] == [
-        "Left 1 room as it is, declared already: ops (desired-state/rooms/ops.yaml:2).",
-        "Note: desired-state/rooms/ops.yaml is not written again (--force): it holds the "
-        "owners: of room ops and the until:/reason: of bob@example.com in room ops, " + ADOPT,
-    ]
-    plan = cli(*UNPACED, "plan")
-    assert (plan.exit_code, plan.lines[-1]) == (0, NO_CHANGES), plan.stderr
+    assert run.lines[-3] == (
+        "Left 1 room as it is, declared already: ops (desired-state/rooms/ops.yaml:2)."
+    )
+    assert run.lines[-2].startswith("Note: desired-state/rooms/ops.yaml"), run.lines
+    plans_no_changes(cli)
 
 
 def test_force_keeps_a_room_that_lists_a_group(
@@ -111,25 +48,17 @@ def test_force_keeps_a_room_that_lists_a_group(
 ) -> None:
     """Q-LE-7: a group entry, written again member by member, would no longer follow the
     group."""
-    desired = _imported(emulator, write_desired, cli)
-    ops = desired / "rooms" / "ops.yaml"
+    desired = imported(emulator, write_desired, cli)
     edited = "rooms:\n  ops:\n    administrators: [alice@example.com]\n    members: ['@oncall']\n"
-    ops.write_text(edited, encoding="utf-8")
     (desired / "groups.yaml").write_text("groups:\n  oncall: [bob@example.com]\n", encoding="utf-8")
-    run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
-    assert run.exit_code == 0, run.stderr
-    assert ops.read_text(encoding="utf-8") == edited
-    assert (
-        "Note: desired-state/rooms/ops.yaml is not written again (--force): it holds the "
-        "group entry @oncall in room ops, " + ADOPT
-    ) in run.lines
+    kept_with_note(cli, desired, "rooms/ops.yaml", edited, "the group entry @oncall in room ops")
 
 
 def test_force_still_refreshes_a_file_without_hand_edits(
     emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
 ) -> None:
     """What import wrote (comments aside) is written again from Chime, as before."""
-    desired = _imported(emulator, write_desired, cli)
+    desired = imported(emulator, write_desired, cli)
     ops = desired / "rooms" / "ops.yaml"
     ops.write_text(
         "rooms:\n  ops:\n    administrators: [alice@example.com]\n    members: []\n",
@@ -147,20 +76,38 @@ def test_force_keeps_a_channel_file_with_owners_and_a_reason(
 ) -> None:
     """Q-LE-7, channels alike: channels/chat.yaml with owners: and a member's reason: was
     written again from Chime."""
-    desired = _imported(emulator, write_desired, cli)
-    chat = desired / "channels" / "chat.yaml"
+    desired = imported(emulator, write_desired, cli)
     edited = (
         "channels:\n  ops:\n    owners: [alice]\n    members:\n      - user:a-b\n"
         "      - {member: user:c-d, reason: incident review}\n"
+    )
+    holds = "the owners: of channel ops and the reason: of user:c-d in channel ops"
+    kept_with_note(cli, desired, "channels/chat.yaml", edited, holds)
+    assert not (desired / "channels" / "chat-2.yaml").exists()
+    plans_no_changes(cli)
+
+
+def test_force_names_both_reasons_a_channel_file_is_kept(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """Q-RR-18: a channel file that declares a channel this import did not read and holds a
+    hand edit was kept with a note naming only the unread channel: removed, the next
+    refresh was refused again, for the owners: no note had named."""
+    desired = imported(emulator, write_desired, cli)
+    chat = desired / "channels" / "chat.yaml"
+    edited = (
+        "channels:\n  ops:\n    owners: [alice]\n    members: [user:a-b, user:c-d]\n"
+        "  gone:\n    members: [user:a-b]\n"
     )
     chat.write_text(edited, encoding="utf-8")
     run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
     assert run.exit_code == 0, run.stderr
     assert chat.read_text(encoding="utf-8") == edited
-    assert not (desired / "channels" / "chat-2.yaml").exists()
     assert (
-        "Note: desired-state/channels/chat.yaml is not written again (--force): it holds "
-        "the owners: of channel ops and the reason: of user:c-d in channel ops, " + ADOPT
+        "Note: desired-state/channels/chat.yaml is not written again (--force): it declares "
+        "gone (desired-state/channels/chat.yaml:5), which this import did not read (not "
+        "imported, or no such channel in Chime), and a refresh would drop that declaration; "
+        "it also holds the owners: of channel ops, which import cannot read from Chime and a "
+        "refresh would drop too: it is kept as it is, and a channel it does not declare goes "
+        "into a new file beside it."
     ) in run.lines, run.lines
-    plan = cli(*UNPACED, "plan")
-    assert (plan.exit_code, plan.lines[-1]) == (0, NO_CHANGES), plan.stderr

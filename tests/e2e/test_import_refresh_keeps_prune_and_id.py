@@ -13,20 +13,11 @@ from typing import Any
 
 import pytest
 from conftest import UNPACED
-from test_import_refresh_keeps_edits import (
-    ADOPT,
-    CHAT,
-    NO_CHANGES,
-    SETTINGS,
-    _imported,
-    _seed,
-)
+from import_refresh import CHAT, SETTINGS, A, imported, kept_with_note, plans_no_changes, seed
 
 from reconciler.emulator import EmulatorServer
 
 pytestmark = pytest.mark.e2e
-
-A = "11111111-2222-3333-4444-555555555555"
 
 
 def test_force_keeps_a_room_with_its_own_prune(
@@ -34,24 +25,16 @@ def test_force_keeps_a_room_with_its_own_prune(
 ) -> None:
     """Q-GT-1: `prune: false` in a room under settings.yaml's `prune: true` was dropped,
     and the next plan removed the member someone added in Chime."""
-    seed = _seed()
-    seed["accounts"][0]["users"].append({"id": "carol-id", "email": "carol@example.com"})
-    emulator.reset(seed)
+    seeded = seed()
+    seeded["accounts"][0]["users"].append({"id": "carol-id", "email": "carol@example.com"})
+    emulator.reset(seeded)
     desired = write_desired({"settings.yaml": SETTINGS + "prune: true\n"})
     assert cli(*UNPACED, "import", "--out", "desired-state").exit_code == 0
-    ops = desired / "rooms" / "ops.yaml"
     edited = (
         "rooms:\n  ops:  # id r1\n    prune: false   # people are added by hand in Chime\n"
         "    administrators: [alice@example.com]\n    members: [bob@example.com]\n"
     )
-    ops.write_text(edited, encoding="utf-8")
-    run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
-    assert run.exit_code == 0, run.stderr
-    assert ops.read_text(encoding="utf-8") == edited
-    assert (
-        "Note: desired-state/rooms/ops.yaml is not written again (--force): it holds the "
-        "prune: of room ops, " + ADOPT
-    ) in run.lines, run.lines
+    kept_with_note(cli, desired, "rooms/ops.yaml", edited, "the prune: of room ops")
     chime.create_room_membership(AccountId=A, RoomId="r1", MemberId="carol-id")
     plan = cli(*UNPACED, "plan")
     assert plan.exit_code == 0, plan.stderr
@@ -62,45 +45,32 @@ def test_force_keeps_a_room_declared_by_id_under_a_label(
     emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
 ) -> None:
     """Q-GT-1: `operations: {id: r1, ...}` was written again as `ops:` by name."""
-    desired = _imported(emulator, write_desired, cli)
-    ops = desired / "rooms" / "ops.yaml"
+    desired = imported(emulator, write_desired, cli)
     edited = (
         "rooms:\n  operations:\n    id: r1\n    administrators: [alice@example.com]\n"
         "    members: [bob@example.com]\n"
     )
-    ops.write_text(edited, encoding="utf-8")
-    run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
-    assert run.exit_code == 0, run.stderr
-    assert ops.read_text(encoding="utf-8") == edited
-    assert (
-        "Note: desired-state/rooms/ops.yaml is not written again (--force): it holds the "
-        "id: of room operations, " + ADOPT
-    ) in run.lines, run.lines
+    kept_with_note(cli, desired, "rooms/ops.yaml", edited, "the id: of room operations")
 
 
+@pytest.mark.parametrize(
+    ("edit", "holds"),
+    [
+        ("ops:\n    prune: false\n", "the prune: of channel ops"),
+        (f"operations:\n    arn: {CHAT}/channel/ch-1\n", "the arn: of channel operations"),
+    ],
+    ids=["prune", "arn"],
+)
 def test_force_keeps_a_channel_file_with_a_prune_or_an_arn(
-    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, edit: str, holds: str
 ) -> None:
     """Q-GT-1, channels alike: a channel's `prune: false`, and one declared by `arn:`
     under a label, were dropped by the refresh."""
-    desired = _imported(emulator, write_desired, cli)
-    chat = desired / "channels" / "chat.yaml"
-    for edit, said in [
-        ("ops:\n    prune: false\n", "the prune: of channel ops"),
-        (f"operations:\n    arn: {CHAT}/channel/ch-1\n", "the arn: of channel operations"),
-    ]:
-        edited = f"channels:\n  {edit}    members: [user:a-b, user:c-d]\n"
-        chat.write_text(edited, encoding="utf-8")
-        run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
-        assert run.exit_code == 0, run.stderr
-        assert chat.read_text(encoding="utf-8") == edited
-        assert not (desired / "channels" / "chat-2.yaml").exists()
-        assert (
-            "Note: desired-state/channels/chat.yaml is not written again (--force): it "
-            f"holds {said}, " + ADOPT
-        ) in run.lines, run.lines
-        plan = cli(*UNPACED, "plan")
-        assert (plan.exit_code, plan.lines[-1]) == (0, NO_CHANGES), plan.stderr
+    desired = imported(emulator, write_desired, cli)
+    edited = f"channels:\n  {edit}    members: [user:a-b, user:c-d]\n"
+    kept_with_note(cli, desired, "channels/chat.yaml", edited, holds)
+    assert not (desired / "channels" / "chat-2.yaml").exists()
+    plans_no_changes(cli)
 
 
 def test_force_still_refreshes_a_prune_it_writes(
@@ -108,7 +78,7 @@ def test_force_still_refreshes_a_prune_it_writes(
 ) -> None:
     """The `prune: true` an `import --prune` wrote is no hand edit for `--force --prune`:
     the file is written again."""
-    emulator.reset(_seed())
+    emulator.reset(seed())
     write_desired({"settings.yaml": SETTINGS})
     assert cli(*UNPACED, "import", "--out", "desired-state", "--prune").exit_code == 0
     ops = Path("desired-state") / "rooms" / "ops.yaml"
@@ -129,7 +99,7 @@ def test_no_note_for_a_room_declared_in_a_file_import_never_writes(
     """Q-GT-2: a room with `owners:` in team.yaml (beside another room) got the Note
     "to refresh it from Chime, remove those lines first", which refreshed nothing:
     --force writes only a room's own file. It keeps only the "Left ... as it is" line."""
-    emulator.reset(_seed())
+    emulator.reset(seed())
     desired = write_desired(
         {
             "settings.yaml": SETTINGS,
@@ -149,7 +119,7 @@ def test_no_note_for_a_room_file_that_declares_another_room_too(
 ) -> None:
     """Q-GT-2 at import's own path: rooms/ops.yaml declaring ops (with `owners:`) and dev
     is never written again, edits or not: no Note promising a refresh."""
-    emulator.reset(_seed())
+    emulator.reset(seed())
     write_desired(
         {
             "settings.yaml": SETTINGS,

@@ -344,3 +344,16 @@ def test_the_json_keys_of_a_channel_audit_have_no_spaces() -> None:
         (instance, "ops", arn)
     ]
     assert all(" " not in key for r in doc["channels"] for key in r)
+
+
+def test_the_old_names_of_a_rows_facts_go_at_format_version_3() -> None:
+    """Q-RR-24: a room row says each of three facts twice within "2" (``live_role`` and
+    ``live``, ...), for that version's consumers; the version after it drops the old
+    names, so that no consumer sees two keys for one fact for good."""
+    desired = state(target("ops", (ALICE, A, (declared(M, 4),))))
+    doc = to_json(audit(ALICE, where(FOUND, [live("ops", M)]), desired, desired_note=NOTE))
+    row = doc["rooms"][0]
+    old = {"live_role", "declared_role"} & row.keys()
+    old |= {"room_entry"} & row["declared_at"][0].keys()
+    kept = {"live_role", "declared_role", "room_entry"}
+    assert old == (kept if doc["format_version"] == "2" else set())

@@ -21,6 +21,7 @@ from reconciler.gitops.bodies import (
     run_url_from_env,
     truncate_markdown,
 )
+from reconciler.gitops.plan_facts import PlanFacts, Refusal
 
 RUN = "https://github.com/o/r/actions/runs/9"
 TOKENS = ["a", "é", " ", "-", "+", "`", "```", "\n", "<details>", "</details>", PLAN_MARKER]
@@ -128,11 +129,12 @@ def test_a_refused_plan_showing_drift_says_apply_refuses_it_before_run_the_apply
     """Q-GS-2: a plan refused as unsafe (no error: every target planned) shows changes; the
     body under the caution does not bid the reader to run the apply it refuses, nor say
     drift is unknown anywhere."""
-    body = failed_plan_issue_body(PLAN, drifted=True, run_url=RUN)
+    facts = PlanFacts(failed=True, drifted=True, refusal=Refusal.SAFETY)
+    body = failed_plan_issue_body(PLAN, facts, run_url=RUN)
 
     assert (
         "found live Chime memberships that differ from `desired-state/`.\nApply refuses this "
-        "plan as it stands (the caution above); once that is fixed, either change the desired "
+        "plan as it stands (the callouts below); once that is fixed, either change the desired "
         "state in a pull request to accept the live state, or run the apply workflow to "
         "restore the desired state."
     ) in body
@@ -239,7 +241,7 @@ def test_undeclared_members_from_the_saved_plan_are_named_when_the_markdown_lost
     the only drift is 2 members no file declares: the issue names them and says apply does
     not resolve it, never "run the apply workflow to restore the desired state"."""
     cut = f"{PLAN_MARKER}\n### Chime membership plan\n\n**No changes planned.**\n"
-    body = drift_issue_body(cut, undeclared="2 members")
+    body = drift_issue_body(cut, facts=PlanFacts(undeclared="2 members"))
 
     assert (
         "found 2 members in Chime that no file in `desired-state/` declares (the plan below "
