@@ -63,7 +63,7 @@ from reconciler.render.apply import (
     render_apply_json,
     render_unmade,
 )
-from reconciler.render.limits import refused_by
+from reconciler.render.limits import override, refused_by
 from reconciler.render.twin_bots import Twins, plan_twins
 from reconciler.runner import began
 from reconciler.shard import Shard
@@ -111,7 +111,7 @@ class PlanErrorsError(ReconcilerError):
     def counting(cls, n: int, refusals: int = 0) -> PlanErrorsError:
         """``refusals``: the safety rules that refuse it too, counted apart (Q-GK-5)."""
         refused = f" and {refused_by(refusals)}" if refusals else ""
-        unsafe = ", with --allow-unsafe to apply it all the same" if refusals else ""
+        unsafe = f"; {override()}" if refusals else ""
         return cls(
             f"Nothing was applied: the plan has {counted(n, 'error')}{refused} (above). "
             f"Fix {'them' if n > 1 else 'it'} and run apply again{unsafe}."
@@ -124,10 +124,7 @@ class PlanRefusedError(ReconcilerError):
 
     @classmethod
     def counting(cls, n: int) -> PlanRefusedError:
-        return cls(
-            f"Nothing was applied: the plan {refused_by(n)} "
-            "(above). To apply it all the same, run apply again with --allow-unsafe."
-        )
+        return cls(f"Nothing was applied: the plan {refused_by(n)} (above): {override()}.")
 
 
 @click.command()

@@ -17,7 +17,7 @@ from reconciler.plan import Plan
 from reconciler.redact import has_secrets
 from reconciler.redirected import redirected
 from reconciler.regular_file import not_regular
-from reconciler.render.limits import refused_by
+from reconciler.render.limits import override, refused_by
 
 PROG = "chime-reconciler"
 
@@ -65,10 +65,8 @@ def saved_note(
     if missing:  # not recorded (the shards differ, or were not saved with --out)
         how = f"Apply it with {missed} added to"
     if result.violations:
-        refused = f"Saved the {what} to {saved}; it {_refused(result)}"
-        head = f"{refused}, overridden by --allow-unsafe (apply needs it too)."
+        head = f"Saved the {what} to {saved}; it {_refused(result)}: {override()}."
     if result.violations and not allow_unsafe:
-        head = f"{refused}, so apply will refuse it."
         how = "To override the safety rules and apply it all the same"
         how += f", add {missed} to" if missing else ""
     note = f"{head} {how}:\n  {shlex.join(words)}"
