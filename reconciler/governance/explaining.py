@@ -20,6 +20,7 @@ from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import EMPTY_REFERENCE, MemberKind, MemberRef, Provenance, TargetKey
 from reconciler.refused_adds import refused_add
 from reconciler.refused_targets import error_at
+from reconciler.render.twin_bots import with_id
 from reconciler.safety import refusing
 from reconciler.target_select import select
 
@@ -292,8 +293,8 @@ def _differ(lm: LiveMember | None, dm: DesiredMember | None) -> bool:
 
 def _twin(its: MemberRef, lm: LiveMember | None, live_id: str | None) -> str | None:
     """``bot:Pager (id b1)``: the one of several bots of its name a section is, as the
-    plan names it (as ``render.twin_bots.named`` does); None for any other member."""
-    return f"{its} (id {lm.member_id})" if live_id is not None and lm is not None else None
+    plan names it (``twin_bots.with_id``); None for any other member."""
+    return with_id(its, lm.member_id) if live_id is not None and lm is not None else None
 
 
 def _live_member(

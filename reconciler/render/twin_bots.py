@@ -54,4 +54,10 @@ def _shared(live: Iterable[tuple[TargetKey, MemberRef, str]]) -> Twins:
 
 def named(ref: MemberRef, member_id: str, twins: frozenset[MemberRef]) -> str:
     """``bot:Pager (id b1)`` for one of ``twins``; else the member as written."""
-    return f"{ref} (id {member_id})" if ref in twins else str(ref)
+    return with_id(ref, member_id) if ref in twins else str(ref)
+
+
+def with_id(ref: MemberRef, member_id: str) -> str:
+    """``bot:Pager (id b1)``: one of two bots of one name, as every line names it (plan,
+    apply, explain, the expired entries kept)."""
+    return f"{ref} (id {member_id})"
