@@ -17,10 +17,10 @@ from reconciler.governance.grant import NO_GRANT, Ending
 from reconciler.kinds import Kind
 from reconciler.live import LiveMember, LiveProblem, LiveState, declared_match, refusal_in
 from reconciler.plan import Action, Change, Plan, TargetPlan
-from reconciler.refs import EMPTY_REFERENCE, MemberKind, MemberRef, Provenance, TargetKey
+from reconciler.refs import EMPTY_REFERENCE, MemberRef, Provenance, TargetKey
 from reconciler.refused_adds import refused_add
 from reconciler.refused_targets import error_at
-from reconciler.render.twin_bots import with_id
+from reconciler.render.twin_bots import twin_ids, with_id
 from reconciler.safety import refusing
 from reconciler.target_select import select
 
@@ -112,9 +112,9 @@ def _sections(
     tp = planned.get(t.key)
     unplanned = live.unplanned.get(t.key) if tp is None else None
     lt = unplanned.target if unplanned is not None else live.targets.get(t.key)
-    ids = sorted({m.member_id for m in lt.members if m.ref == ref}) if lt is not None else []
-    if ref.kind is MemberKind.BOT and len(ids) > 1:
-        return [_section(ref, t, live, plan, tp, desired, now, live_id=i) for i in ids]
+    twins = twin_ids(lt.members, ref) if lt is not None else []
+    if twins:
+        return [_section(ref, t, live, plan, tp, desired, now, live_id=i) for i in twins]
     others: list[MemberRef] = []
     if lt is not None and not any(m.ref == ref for m in lt.members):
         there = {m.ref for m in lt.members}
