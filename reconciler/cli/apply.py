@@ -331,14 +331,19 @@ def apply(
             except UsageError as exc:  # said; the stop's own error and exit code follow
                 click.echo(f"Error: {exc}", err=True)
 
+    twins = plan_twins(plan)  # two bots of one name: each by its id, as the plan names them
     if plan.has_changes:
         applied = run_changes(
-            session, plan, show if meanwhile else None, stopped=write_stopped, err=fmt == "json"
+            session,
+            plan,
+            show if meanwhile else None,
+            twins=twins,
+            stopped=write_stopped,
+            err=fmt == "json",
         )
     else:
         applied = Applied(ApplyResult(()))
     result = ApplyResult(applied.result.results + left)
-    twins = plan_twins(plan)  # two bots of one name: each by its id, as the plan names them
     unwritten = False  # the output was closed after the changes: --out goes on
     failure: str | None = None  # or could not be written (a full disk): the same
 
@@ -366,7 +371,7 @@ def apply(
     verify_started = time.monotonic()
     unread: ReconcilerError | None = None  # the re-read failed: the result is written all the same
     try:
-        verified = verify(session, plan, applied)
+        verified = verify(session, plan, applied, twins)
     except KeyboardInterrupt:  # the changes were made: the closing lines count them
         close(NOT_VERIFIED)
         write_stopped(applied, STOPPED_BY_INTERRUPT)
