@@ -357,7 +357,7 @@ def apply(
         try:
             if acted and (not quiet or asks):
                 closing.print()
-            lines = render_apply(result, checked, twins) if acted else [plan.summary_line()]
+            lines = render_apply(result, checked, twins=twins) if acted else [plan.summary_line()]
             for line in lines:
                 closing.print(line, highlight=False, markup=False)
         except BrokenPipeError:
@@ -381,7 +381,7 @@ def apply(
     checked = NOT_VERIFIED if unread is not None else Checked.of(verified)
     timings = Timings(planned, applied.seconds, time.monotonic() - verify_started)
     document = render_apply_json(result, verified=verified, timings=timings, verify_error=unread)
-    outcome = render_apply(result, checked)[-1] if acted else "nothing to apply."
+    outcome = render_apply(result, checked, twins=twins)[-1] if acted else "nothing to apply."
     interrupted = f"{SAYING_INTERRUPTED} {outcome}"
     unwritable: UsageError | None = None  # the --out file could not be written
     # a signal from here on lets the outcome be said and written whole, then exit 130
@@ -530,7 +530,7 @@ def _say_unmade(result: ApplyResult, checked: Checked, twins: Twins, plan_shown:
     error's closing line counts them (QA-GA Q-GA-3: only the count was said); with no plan
     written before them (--quiet), what was applied as well."""
     unmade = render_unmade(result, twins)
-    say_on_stderr(unmade if plan_shown else render_apply(result, checked, twins)[:-1])
+    say_on_stderr(unmade if plan_shown else render_apply(result, checked, twins=twins)[:-1])
 
 
 def _check_writable(path: Path, what: str) -> None:

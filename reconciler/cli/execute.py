@@ -82,7 +82,7 @@ def execute(session: Session, plan: Plan, out: Console) -> bool:
 
     def close(checked: Checked) -> None:
         out.print()
-        for line in render_apply(applied.result, checked, twins):
+        for line in render_apply(applied.result, checked, twins=twins):
             out.print(line, highlight=False, markup=False)
 
     try:
@@ -216,7 +216,7 @@ def run_changes(
     return applied
 
 
-def say_quitting(result: ApplyResult, err: bool, twins: Twins | None = None) -> None:
+def say_quitting(result: ApplyResult, err: bool, twins: Twins) -> None:
     """What a second interrupt leaves (``render_interrupted``), as after the first."""
     with contextlib.suppress(Exception):  # the output gone: quit all the same
         click.echo(err=err)
@@ -224,23 +224,21 @@ def say_quitting(result: ApplyResult, err: bool, twins: Twins | None = None) -> 
             click.echo(line, err=err)
 
 
-def stopped_by_closed_output(result: ApplyResult, twins: Twins | None = None) -> OutputClosed:
+def stopped_by_closed_output(result: ApplyResult, twins: Twins) -> OutputClosed:
     """The apply stopped because its output was closed: what it applied and what not
     (on stderr, the output being gone), and the error that says so."""
     mute_stdout()
     with contextlib.suppress(BrokenPipeError):  # stderr gone too: nobody to tell
-        for line in render_interrupted(result, "the output was closed", twins):
+        for line in render_interrupted(result, "the output was closed", twins=twins):
             click.echo(line, err=True)
     return OutputClosed(f"apply stopped; {applied_counts(result)}; run plan to see what is left.")
 
 
-def stopped_by_failed_output(
-    result: ApplyResult, reason: str, twins: Twins | None = None
-) -> OutputFailed:
+def stopped_by_failed_output(result: ApplyResult, reason: str, twins: Twins) -> OutputFailed:
     """The apply stopped because its output could not be written (a full disk): what it
     applied and what not, on stderr, and the error that says so (exit 1)."""
     mute_stdout()
-    say_on_stderr(render_interrupted(result, failed_output(reason), twins))
+    say_on_stderr(render_interrupted(result, failed_output(reason), twins=twins))
     what = f"apply stopped; {applied_counts(result)}; run plan to see what is left."
     return OutputFailed(reason, what)
 

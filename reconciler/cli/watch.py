@@ -244,7 +244,7 @@ class Watch:
         attempt and did not start, on stderr, before the closing line counts them, as
         plain apply lists them (QA-GH Q-GH-1: the counts alone); two bots of one name
         (``twins``) each by its id, as the rounds' own lines named them."""
-        say_on_stderr(render_interrupted(results, cause, twins))
+        say_on_stderr(render_interrupted(results, cause, twins=twins))
 
     def _rounds(self, first_round: Callable[[Plan], bool]) -> int:
         keys = self.meeting_keys()
