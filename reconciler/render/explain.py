@@ -13,7 +13,7 @@ from rich.console import Console
 
 from reconciler import kinds
 from reconciler.governance.explain import Explanation, TargetExplanation, seconds, to_json
-from reconciler.prose import number
+from reconciler.prose import counted, number
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown_values
 
@@ -69,7 +69,7 @@ def summary_line(e: Explanation) -> str:
         of, none = "the desired state's targets", "any declared target"
     else:
         n = e.given
-        of = f"the {number(n)} target{'' if n == 1 else 's'} given (--target)"
+        of = f"the {counted(n, 'target')} given (--target)"
         none = "the target given (--target)" if n == 1 else f"any of {of}"
     if not e.targets:
         return f"{e.member} is neither declared nor live in {none}."
