@@ -69,7 +69,10 @@ def explain(
             one = _located(one, t, left_out, unread)
             if targets or one.declarations or one.live_role is not None or _unknown(one):
                 shown.append(one)
-    return Explanation(member, now, tuple(shown), len(selected) if targets else None)
+    audited = any(kinds.get(k).audit_lists_all for k in refs if kinds.known(k))
+    return Explanation(
+        member, now, tuple(shown), len(selected) if targets else None, audited=audited
+    )
 
 
 def _unknown(one: TargetExplanation) -> bool:
