@@ -63,7 +63,7 @@ from reconciler.render.apply import (
     render_apply_json,
     render_unmade,
 )
-from reconciler.render.limits import refused_by
+from reconciler.render.limits import override, refused_by
 from reconciler.render.twin_bots import Twins, plan_twins
 from reconciler.runner import began
 from reconciler.shard import Shard
@@ -111,7 +111,7 @@ class PlanErrorsError(ReconcilerError):
     def counting(cls, n: int, refusals: int = 0) -> PlanErrorsError:
         """``refusals``: the safety rules that refuse it too, counted apart (Q-GK-5)."""
         refused = f" and {refused_by(refusals)}" if refusals else ""
-        unsafe = ", with --allow-unsafe to apply it all the same" if refusals else ""
+        unsafe = f"; {override()}" if refusals else ""
         return cls(
             f"Nothing was applied: the plan has {counted(n, 'error')}{refused} (above). "
             f"Fix {'them' if n > 1 else 'it'} and run apply again{unsafe}."
@@ -124,10 +124,7 @@ class PlanRefusedError(ReconcilerError):
 
     @classmethod
     def counting(cls, n: int) -> PlanRefusedError:
-        return cls(
-            f"Nothing was applied: the plan {refused_by(n)} "
-            "(above). To apply it all the same, run apply again with --allow-unsafe."
-        )
+        return cls(f"Nothing was applied: the plan {refused_by(n)} (above): {override()}.")
 
 
 @click.command()
@@ -334,14 +331,19 @@ def apply(
             except UsageError as exc:  # said; the stop's own error and exit code follow
                 click.echo(f"Error: {exc}", err=True)
 
+    twins = plan_twins(plan)  # two bots of one name: each by its id, as the plan names them
     if plan.has_changes:
         applied = run_changes(
-            session, plan, show if meanwhile else None, stopped=write_stopped, err=fmt == "json"
+            session,
+            plan,
+            show if meanwhile else None,
+            twins=twins,
+            stopped=write_stopped,
+            err=fmt == "json",
         )
     else:
         applied = Applied(ApplyResult(()))
     result = ApplyResult(applied.result.results + left)
-    twins = plan_twins(plan)  # two bots of one name: each by its id, as the plan names them
     unwritten = False  # the output was closed after the changes: --out goes on
     failure: str | None = None  # or could not be written (a full disk): the same
 
@@ -355,7 +357,7 @@ def apply(
         try:
             if acted and (not quiet or asks):
                 closing.print()
-            lines = render_apply(result, checked, twins) if acted else [plan.summary_line()]
+            lines = render_apply(result, checked, twins=twins) if acted else [plan.summary_line()]
             for line in lines:
                 closing.print(line, highlight=False, markup=False)
         except BrokenPipeError:
@@ -369,7 +371,7 @@ def apply(
     verify_started = time.monotonic()
     unread: ReconcilerError | None = None  # the re-read failed: the result is written all the same
     try:
-        verified = verify(session, plan, applied)
+        verified = verify(session, plan, applied, twins)
     except KeyboardInterrupt:  # the changes were made: the closing lines count them
         close(NOT_VERIFIED)
         write_stopped(applied, STOPPED_BY_INTERRUPT)
@@ -379,7 +381,7 @@ def apply(
     checked = NOT_VERIFIED if unread is not None else Checked.of(verified)
     timings = Timings(planned, applied.seconds, time.monotonic() - verify_started)
     document = render_apply_json(result, verified=verified, timings=timings, verify_error=unread)
-    outcome = render_apply(result, checked)[-1] if acted else "nothing to apply."
+    outcome = render_apply(result, checked, twins=twins)[-1] if acted else "nothing to apply."
     interrupted = f"{SAYING_INTERRUPTED} {outcome}"
     unwritable: UsageError | None = None  # the --out file could not be written
     # a signal from here on lets the outcome be said and written whole, then exit 130
@@ -528,7 +530,7 @@ def _say_unmade(result: ApplyResult, checked: Checked, twins: Twins, plan_shown:
     error's closing line counts them (QA-GA Q-GA-3: only the count was said); with no plan
     written before them (--quiet), what was applied as well."""
     unmade = render_unmade(result, twins)
-    say_on_stderr(unmade if plan_shown else render_apply(result, checked, twins)[:-1])
+    say_on_stderr(unmade if plan_shown else render_apply(result, checked, twins=twins)[:-1])
 
 
 def _check_writable(path: Path, what: str) -> None:

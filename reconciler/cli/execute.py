@@ -77,15 +77,16 @@ def execute(session: Session, plan: Plan, out: Console) -> bool:
         out.print()
         out.print(plan.summary_line(), highlight=False, markup=False)
         return True
-    applied = run_changes(session, plan)
+    twins = plan_twins(plan)  # two bots of one name: each by its id, as the plan names them
+    applied = run_changes(session, plan, twins=twins)
 
     def close(checked: Checked) -> None:
         out.print()
-        for line in render_apply(applied.result, checked, plan_twins(plan)):
+        for line in render_apply(applied.result, checked, twins=twins):
             out.print(line, highlight=False, markup=False)
 
     try:
-        missing = verify(session, plan, applied)
+        missing = verify(session, plan, applied, twins)
     except (ReconcilerError, KeyboardInterrupt):  # the changes were made: counted, then
         close(NOT_VERIFIED)
         raise
@@ -110,6 +111,7 @@ def run_changes(
     plan: Plan,
     meanwhile: Callable[[], None] | None = None,
     *,
+    twins: Twins,
     stopped: StoppedHook | None = None,
     err: bool = False,
 ) -> Applied:
@@ -130,7 +132,8 @@ def run_changes(
     written (a full disk: ``output_failure``), the same, and ``OutputFailed`` (exit 1).
 
     Stopped part-way either way, ``stopped`` is told what was done first; ``err``: what
-    was applied and what not goes to stderr (stdout is apply's JSON result).
+    was applied and what not goes to stderr (stdout is apply's JSON result). ``twins``:
+    the plan's (``plan_twins``), each named by its id in those lines, as the plan does.
 
     A second interrupt quits at once (``interrupt.graceful``), without waiting for the
     calls in flight; while the changes are applied, it first says and tells ``stopped``
@@ -141,7 +144,6 @@ def run_changes(
     end with exit 130, as after the first (QA-EJ Q-EJ-1: it quit in the middle, nothing
     said and no --out result)."""
     started = time.monotonic()
-    twins = plan_twins(plan)  # two bots of one name: each by its id, as the plan names them
     early = EarlyReads(session)
     ledger = Ledger(plan)
     done: Applied | None = None  # the calls done: what they did
@@ -214,7 +216,7 @@ def run_changes(
     return applied
 
 
-def say_quitting(result: ApplyResult, err: bool, twins: Twins | None = None) -> None:
+def say_quitting(result: ApplyResult, err: bool, twins: Twins) -> None:
     """What a second interrupt leaves (``render_interrupted``), as after the first."""
     with contextlib.suppress(Exception):  # the output gone: quit all the same
         click.echo(err=err)
@@ -222,23 +224,21 @@ def say_quitting(result: ApplyResult, err: bool, twins: Twins | None = None) -> 
             click.echo(line, err=err)
 
 
-def stopped_by_closed_output(result: ApplyResult, twins: Twins | None = None) -> OutputClosed:
+def stopped_by_closed_output(result: ApplyResult, twins: Twins) -> OutputClosed:
     """The apply stopped because its output was closed: what it applied and what not
     (on stderr, the output being gone), and the error that says so."""
     mute_stdout()
     with contextlib.suppress(BrokenPipeError):  # stderr gone too: nobody to tell
-        for line in render_interrupted(result, "the output was closed", twins):
+        for line in render_interrupted(result, "the output was closed", twins=twins):
             click.echo(line, err=True)
     return OutputClosed(f"apply stopped; {applied_counts(result)}; run plan to see what is left.")
 
 
-def stopped_by_failed_output(
-    result: ApplyResult, reason: str, twins: Twins | None = None
-) -> OutputFailed:
+def stopped_by_failed_output(result: ApplyResult, reason: str, twins: Twins) -> OutputFailed:
     """The apply stopped because its output could not be written (a full disk): what it
     applied and what not, on stderr, and the error that says so (exit 1)."""
     mute_stdout()
-    say_on_stderr(render_interrupted(result, failed_output(reason), twins))
+    say_on_stderr(render_interrupted(result, failed_output(reason), twins=twins))
     what = f"apply stopped; {applied_counts(result)}; run plan to see what is left."
     return OutputFailed(reason, what)
 
@@ -296,13 +296,16 @@ def notify(message: str) -> None:
     click.echo(message, err=True)
 
 
-def verify(session: Session, plan: Plan, applied: Applied) -> tuple[Unverified, ...] | None:
+def verify(
+    session: Session, plan: Plan, applied: Applied, twins: Twins
+) -> tuple[Unverified, ...] | None:
     """Re-read the targets with a change done (listings only, by id; those re-read while
     the apply went on are not read again) and check that every change the applier
     reported done is there: the member present with the planned role, or gone. The
     changes not found so (empty: all verified; each named on stderr, with what the re-read
     found), or None when no change was done (nothing to verify: a target whose every
-    change failed is not read again)."""
+    change failed is not read again). ``twins``: the plan's (``plan_twins``), found by
+    their ids alone and named by them."""
     result = applied.result
     touched = {r.change.target for r in result.results if r.ok}
     if not touched:
@@ -329,7 +332,6 @@ def verify(session: Session, plan: Plan, applied: Applied) -> tuple[Unverified, 
         key: {(m.ref, m.ref.display): m.role for m in target.members}
         for key, target in live.items()
     }
-    twins = plan_twins(plan)  # two bots of one name: each by its id, as the plan names them
     checked = (
         _unverified(
             r.change,

@@ -17,7 +17,7 @@ from reconciler.plan import Plan
 from reconciler.redact import has_secrets
 from reconciler.redirected import redirected
 from reconciler.regular_file import not_regular
-from reconciler.render.limits import refused_by
+from reconciler.render.limits import override, refused_by
 
 PROG = "chime-reconciler"
 
@@ -46,9 +46,10 @@ def saved_note(
     behind = redirected(out)
     named = str(out) if behind is None else behind.name
     saved = str(out) if behind is None or named is None else f"{out} ({named})"
+    refused = refused_by(len(result.violations))  # when it lists any
     if result.errors:  # and the safety rules it breaks, not overridden (Q-GK-5)
-        refused = f" and {_refused(result)}" if result.violations and not allow_unsafe else ""
-        return f"Saved the {what} to {saved}; it has errors{refused}, so apply will refuse it."
+        also = f" and {refused}" if result.violations and not allow_unsafe else ""
+        return f"Saved the {what} to {saved}; it has errors{also}, so apply will refuse it."
     if not result.has_changes:
         return f"Saved the {what} to {saved}; it has no changes to apply."
     if named is None:
@@ -65,10 +66,8 @@ def saved_note(
     if missing:  # not recorded (the shards differ, or were not saved with --out)
         how = f"Apply it with {missed} added to"
     if result.violations:
-        refused = f"Saved the {what} to {saved}; it {_refused(result)}"
-        head = f"{refused}, overridden by --allow-unsafe (apply needs it too)."
+        head = f"Saved the {what} to {saved}; it {refused}: {override()}."
     if result.violations and not allow_unsafe:
-        head = f"{refused}, so apply will refuse it."
         how = "To override the safety rules and apply it all the same"
         how += f", add {missed} to" if missing else ""
     note = f"{head} {how}:\n  {shlex.join(words)}"
@@ -78,11 +77,6 @@ def saved_note(
             "never printed, nor stored in the plan file)"
         )
     return note
-
-
-def _refused(result: Plan) -> str:
-    """``is refused by 1 safety rule``: the refusals the plan lists."""
-    return refused_by(len(result.violations))
 
 
 # an origin key and its option

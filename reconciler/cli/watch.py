@@ -79,7 +79,7 @@ from reconciler.render.apply import (
 )
 from reconciler.render.safe import shown
 from reconciler.render.text import change_line
-from reconciler.render.twin_bots import of_change, plan_twins
+from reconciler.render.twin_bots import Twins, of_change, plan_twins
 from reconciler.render.watch import Round, Stop, WatchTotals, incomplete
 from reconciler.target_select import select, unknown_target_errors
 
@@ -149,6 +149,9 @@ class Watch:
     totals: WatchTotals = field(default_factory=WatchTotals)  # its exit code's
     unheard: bool = False  # its output was closed while it applied (``_tell``)
     failure: str | None = None  # ... or could not be written (a full disk): why
+    # the twin bots of every round's plan (``plan_twins``; keyed by target, so their union
+    # is each round's): the stop paths' lists name them by their ids as each round did
+    twins: Twins = frozenset()
 
     def meeting_keys(self) -> set[TargetKey]:
         """The targets in scope whose kind ends on its own (``Kind.ends``: meetings). None
@@ -223,7 +226,7 @@ class Watch:
         if not self.out.stderr:  # the lines that listed each change went with the output
             failure = self.failure
             cause = "the output was closed" if failure is None else failed_output(failure)
-            self._list_rounds_on_stderr(results, cause)
+            self._list_rounds_on_stderr(results, cause, self.twins)
         if not results.total:
             what = "the watch stopped before applying anything: nothing was applied."
         else:
@@ -235,12 +238,13 @@ class Watch:
         return OutputClosed(what) if self.failure is None else OutputFailed(self.failure, what)
 
     @staticmethod
-    def _list_rounds_on_stderr(results: ApplyResult, cause: str) -> None:
+    def _list_rounds_on_stderr(results: ApplyResult, cause: str, twins: Twins) -> None:
         """The watch stopped by its closed (or full) output, which was where each change
         was said as it was made: what every round applied, failed (with why), did not
         attempt and did not start, on stderr, before the closing line counts them, as
-        plain apply lists them (QA-GH Q-GH-1: the counts alone)."""
-        say_on_stderr(render_interrupted(results, cause))
+        plain apply lists them (QA-GH Q-GH-1: the counts alone); two bots of one name
+        (``twins``) each by its id, as the rounds' own lines named them."""
+        say_on_stderr(render_interrupted(results, cause, twins=twins))
 
     def _rounds(self, first_round: Callable[[Plan], bool]) -> int:
         keys = self.meeting_keys()
@@ -440,6 +444,7 @@ class Watch:
 
     def _apply(self, plan: Plan, ledger: Ledger) -> ApplyResult:
         twins = plan_twins(plan)  # two bots of one name: each by its id, as the plan
+        self.twins |= twins  # ... and so in the lists a stop (``_closed``, ``QuitNow``) says
 
         def done(r: ChangeResult) -> None:
             ledger.record(r)  # what a second interrupt reports (``QuitNow``)

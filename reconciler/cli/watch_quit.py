@@ -48,7 +48,7 @@ class QuitNow:
 
     def __call__(self) -> None:
         result = self.ledger.snapshot()
-        say_quitting(result, self.watch.out.stderr)
+        say_quitting(result, self.watch.out.stderr, self.watch.twins)
         timings = Timings(self.planned, time.monotonic() - self.started)
         partial = Round(
             self.number,

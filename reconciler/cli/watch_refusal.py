@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from reconciler.plan import Plan
 from reconciler.prose import counted
-from reconciler.render.limits import limits_source, refused_by
+from reconciler.render.limits import limits_source, override, refused_by
 
 STOPPED = "the watch stopped (nothing more is applied)"
 
@@ -22,7 +22,7 @@ def refusal_lines(plan: Plan, number: int) -> list[str]:
         why = f"round {number}'s plan has {counted(len(plan.errors), 'error')}"
         why += f" and {refused}" if refused else ""
     else:
-        why = f"round {number}'s plan {refused}, which only --allow-unsafe overrides in a watch"
+        why = f"round {number}'s plan {refused}: {override()}"
     lines = [f"Error: {why}; {STOPPED}:"]
     lines.extend(f"Error: {line}" for line in plan.errors)
     lines.extend(f"Error: refusing this plan: {v}" for v in plan.violations)

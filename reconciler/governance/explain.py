@@ -200,6 +200,9 @@ class Explanation:
     # how many targets ``--target`` selected, the only ones read (None: no --target, every
     # target of the desired state): what the closing count is of (QA-GT Q-GT-3)
     given: int | None = None
+    # the member's kinds (those that read it) include one ``audit`` lists outside the
+    # desired state (``Kind.audit_lists_all``): the closing count points there (Q-RR-16)
+    audited: bool = False
 
     @property
     def declared(self) -> int:

@@ -17,9 +17,10 @@ from reconciler.governance.grant import NO_GRANT, Ending
 from reconciler.kinds import Kind
 from reconciler.live import LiveMember, LiveProblem, LiveState, declared_match, refusal_in
 from reconciler.plan import Action, Change, Plan, TargetPlan
-from reconciler.refs import EMPTY_REFERENCE, MemberKind, MemberRef, Provenance, TargetKey
+from reconciler.refs import EMPTY_REFERENCE, MemberRef, Provenance, TargetKey
 from reconciler.refused_adds import refused_add
 from reconciler.refused_targets import error_at
+from reconciler.render.twin_bots import twin_ids, with_id
 from reconciler.safety import refusing
 from reconciler.target_select import select
 
@@ -68,7 +69,10 @@ def explain(
             one = _located(one, t, left_out, unread)
             if targets or one.declarations or one.live_role is not None or _unknown(one):
                 shown.append(one)
-    return Explanation(member, now, tuple(shown), len(selected) if targets else None)
+    audited = any(kinds.get(k).audit_lists_all for k in refs if kinds.known(k))
+    return Explanation(
+        member, now, tuple(shown), len(selected) if targets else None, audited=audited
+    )
 
 
 def _unknown(one: TargetExplanation) -> bool:
@@ -111,9 +115,9 @@ def _sections(
     tp = planned.get(t.key)
     unplanned = live.unplanned.get(t.key) if tp is None else None
     lt = unplanned.target if unplanned is not None else live.targets.get(t.key)
-    ids = sorted({m.member_id for m in lt.members if m.ref == ref}) if lt is not None else []
-    if ref.kind is MemberKind.BOT and len(ids) > 1:
-        return [_section(ref, t, live, plan, tp, desired, now, live_id=i) for i in ids]
+    twins = twin_ids(lt.members, ref) if lt is not None else []
+    if twins:
+        return [_section(ref, t, live, plan, tp, desired, now, live_id=i) for i in twins]
     others: list[MemberRef] = []
     if lt is not None and not any(m.ref == ref for m in lt.members):
         there = {m.ref for m in lt.members}
@@ -292,8 +296,8 @@ def _differ(lm: LiveMember | None, dm: DesiredMember | None) -> bool:
 
 def _twin(its: MemberRef, lm: LiveMember | None, live_id: str | None) -> str | None:
     """``bot:Pager (id b1)``: the one of several bots of its name a section is, as the
-    plan names it (as ``render.twin_bots.named`` does); None for any other member."""
-    return f"{its} (id {lm.member_id})" if live_id is not None and lm is not None else None
+    plan names it (``twin_bots.with_id``); None for any other member."""
+    return with_id(its, lm.member_id) if live_id is not None and lm is not None else None
 
 
 def _live_member(

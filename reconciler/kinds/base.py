@@ -239,6 +239,11 @@ class Kind:
     # member as spelt; a member's id that never changes (a room's user or bot) is found by
     # it alone (QA-GT Q-GT-7: a bot of the same name added meanwhile was the removed one)
     member_ids_change: bool = False
+    # ``audit`` lists a member's targets of this kind in all of Chime, outside the desired
+    # state too (a user's rooms, an AppInstanceUser's channels; not meetings, which have no
+    # listing: audit reads the declared ones): explain's closing count, of the desired
+    # state's targets, says so (Q-RR-16) for a member of such a kind
+    audit_lists_all: bool = False
 
     # -- desired state -------------------------------------------------------------------
 

@@ -149,6 +149,7 @@ LISTING, ID_KEY = "Chime SDK messaging channels", "channel_arn"
 
 CHANNEL = ChannelKind(
     id="channel",
+    audit_lists_all=True,  # every channel of an AppInstanceUser (its memberships)
     words=Words(
         noun="channel",
         plural="channels",

@@ -33,6 +33,7 @@ def looked_up_member(text: str) -> MemberRef:
 
 ROOM = Kind(
     id=TargetKind.ROOM.value,
+    audit_lists_all=True,  # ListUserMemberships / every room of the account
     service="chime",
     words=Words(
         noun="room",

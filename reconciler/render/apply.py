@@ -178,7 +178,7 @@ class Partition:
 
 
 def render_interrupted(
-    result: ApplyResult, cause: str = "the interrupt", twins: Twins | None = None
+    result: ApplyResult, cause: str = "the interrupt", *, twins: Twins
 ) -> list[str]:
     """After an interrupt (or ``cause``): the changes applied; those that failed (with
     their error and message, as after a complete apply: a call waiting to be tried again
@@ -317,17 +317,15 @@ VERIFIED = Checked()  # every change done found so, or nothing to check (a watch
 NOT_VERIFIED = Checked(unknown=True)  # the re-read failed or was interrupted
 
 
-def _twins(result: ApplyResult, twins: Twins | None) -> Twins:
+def _twins(result: ApplyResult, twins: Twins) -> Twins:
     """The bots to name by their ids: those of ``twins`` (the plan's: ``plan_twins``, which
-    knows the namesakes the plan leaves unmanaged or keeps protected: QA-LE Q-LE-9) and
-    those two of ``result``'s changes name."""
-    changed = changed_twins(r.change for r in result.results)
-    return changed if twins is None else twins | changed
+    knows the namesakes the plan leaves unmanaged or keeps protected: QA-LE Q-LE-9; every
+    caller passes them, Q-RR-11: a watch's stop paths left them out) and those two of
+    ``result``'s changes name."""
+    return twins | changed_twins(r.change for r in result.results)
 
 
-def render_apply(
-    result: ApplyResult, checked: Checked = VERIFIED, twins: Twins | None = None
-) -> list[str]:
+def render_apply(result: ApplyResult, checked: Checked = VERIFIED, *, twins: Twins) -> list[str]:
     """``Apply complete! ...``; every write done but not verified (``checked``):
     ``Apply incomplete: applied, not verified. Memberships: ...`` (QA-AH Q-AH-3: as the
     JSON result's ``complete`` and the exit code); or what was done, then what failed,
@@ -351,7 +349,7 @@ def render_apply(
     ]
 
 
-def render_unmade(result: ApplyResult, twins: Twins | None = None) -> list[str]:
+def render_unmade(result: ApplyResult, twins: Twins) -> list[str]:
     """What ``render_apply`` lists of the changes not made: ``Failed:`` (each with its
     error) and ``Not attempted:`` (each with why), with none of the ``Applied:`` list."""
     twins = _twins(result, twins)

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from reconciler import kinds
 from reconciler.governance.explain import Explanation, TargetExplanation, seconds, to_json
-from reconciler.prose import number
+from reconciler.prose import counted, number
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown_values
 
@@ -57,23 +57,35 @@ def target_lines(t: TargetExplanation, e: Explanation) -> list[str]:
     return out
 
 
-OUTSIDE = "audit reads the rooms and channels outside them too"
+OTHERS = "explain without --target reads the others"
+OUTSIDE = "audit reads the rooms and channels outside them too"  # Kind.audit_lists_all's
+
+
+def outside(e: Explanation) -> str:
+    """Where the member's other targets are read, after the closing count: under
+    ``--target``, by explain without it; else, for a member of a kind ``audit`` lists in
+    all of Chime (``Kind.audit_lists_all``), by audit (``OUTSIDE``); else nowhere (a
+    meeting's attendee: audit reads the declared meetings only): nothing."""
+    if e.given is not None:
+        return f" ({OTHERS})"
+    return f" ({OUTSIDE})" if e.audited else ""
 
 
 def summary_line(e: Explanation) -> str:
     """The closing count, of the targets explain reads: the desired state's (QA-LE
     Q-LE-9: "live in 1 target" read as all of Chime, where the bot was in another room),
     or those ``--target`` gave, and says which (QA-GT Q-GT-3: "of the desired state's
-    targets ... live in 0" where --target left out the room it was live in)."""
+    targets ... live in 0" where --target left out the room it was live in); then where
+    the others are read (``outside``, Q-RR-16)."""
     if e.given is None:
         of, none = "the desired state's targets", "any declared target"
     else:
         n = e.given
-        of = f"the {number(n)} target{'' if n == 1 else 's'} given (--target)"
+        of = f"the {counted(n, 'target')} given (--target)"
         none = "the target given (--target)" if n == 1 else f"any of {of}"
     if not e.targets:
         return f"{e.member} is neither declared nor live in {none}."
     return (
         f"Of {of}, {e.member} is declared in {number(e.declared)} and "
-        f"live in {number(e.live)} ({OUTSIDE})."
+        f"live in {number(e.live)}{outside(e)}."
     )

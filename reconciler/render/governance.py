@@ -9,7 +9,7 @@ from reconciler.governance.grant import Grant
 from reconciler.plan import Change, Plan
 from reconciler.prose import counted
 from reconciler.refs import Provenance
-from reconciler.render.twin_bots import named, plan_twins
+from reconciler.render.twin_bots import plan_twins, with_id
 
 
 def grant_text(p: Provenance) -> str:
@@ -54,9 +54,7 @@ def kept_lines(plan: Plan) -> list[str]:
     return [
         head,
         *(
-            e.kept_message(named(e.member, e.member_id, frozenset({e.member})))
-            if (e.target, e.member) in twins
-            else e.kept_message()
+            e.kept_message(with_id(e.member, e.member_id) if (e.target, e.member) in twins else "")
             for e in plan.expired_kept
         ),
     ]

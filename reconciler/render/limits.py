@@ -1,9 +1,12 @@
 """How a plan the safety rules refuse is said, in every line that says it (plan, apply,
 saved plans, a watch's round: QA-LE Q-LE-5, one verb): ``is refused by 2 safety rules``
-(``refused_by``); and where the limits it breaks come from, for the line under the
-refusals: settings.yaml's ``safety:``, targets' own ``safety:`` in their files, or both.
-Derived from the violations (each names its setting: ``safety.max_removals`` or
-``rooms.all-hands.safety.max_removals``), so the line never blames the wrong file."""
+(``refused_by``), then what overrides them, in one wording too (``override``: ``apply
+applies it only with --allow-unsafe``, or ``proceeding anyway, as --allow-unsafe was
+given``; Q-RR-8: it was said six ways); and where the limits it breaks come from, for the
+line under the refusals: settings.yaml's ``safety:``, targets' own ``safety:`` in their
+files, or both. Derived from the violations (each names its setting:
+``safety.max_removals`` or ``rooms.all-hands.safety.max_removals``), so the line never
+blames the wrong file."""
 
 from __future__ import annotations
 
@@ -20,6 +23,21 @@ def refused_by(count: int) -> str:
     """``is refused by 1 safety rule``, ``is refused by 2 safety rules``: the refusals of
     a plan (``count`` of its violations), after its subject ("the plan", "it")."""
     return f"is refused by {counted(count, 'safety rule')}"
+
+
+ALLOW_UNSAFE = "--allow-unsafe"
+
+
+def override(*, allowed: bool = False, code: Callable[[str], str] = str) -> str:
+    """What follows ``refused_by`` (after a colon or a semicolon): ``apply applies it only
+    with --allow-unsafe``; ``allowed`` (the option given): ``proceeding anyway, as
+    --allow-unsafe was given``. ``code`` formats the option (Markdown: in backticks)."""
+    option = code(ALLOW_UNSAFE)
+    return (
+        f"proceeding anyway, as {option} was given"
+        if allowed
+        else f"apply applies it only with {option}"
+    )
 
 
 def limits_source(violations: Iterable[SafetyViolation], name: Callable[[str], str] = str) -> str:

@@ -22,7 +22,7 @@ from reconciler.prose import counted, number
 from reconciler.render.drift import LABEL as DRIFT_LABEL
 from reconciler.render.drift import drift_first, drift_phrase, resolve_hint
 from reconciler.render.governance import expiring_lines, has_grant, kept_lines
-from reconciler.render.limits import limits_source, refused_by
+from reconciler.render.limits import limits_source, override, refused_by
 from reconciler.render.safe import html_text, md_inline, shown_values
 from reconciler.render.text import change_line, describe_provenance, live_member, targets_phrase
 from reconciler.render.twin_bots import twin_bots
@@ -86,12 +86,7 @@ class MarkdownRenderer:
             ),
             _Section(
                 "safety messages",
-                refused
-                + (
-                    "proceeding anyway, as `--allow-unsafe` was given.\n>\n"
-                    if self.allow_unsafe
-                    else "apply applies it only with `--allow-unsafe`.\n>\n"
-                ),
+                f"{refused}{override(allowed=self.allow_unsafe, code=lambda o: f'`{o}`')}.\n>\n",
                 tuple(f"> - {md_escape(str(v))}\n" for v in plan.violations),
                 "\n",
             ),

@@ -44,7 +44,7 @@ from reconciler.render.governance import (
     grant_text,
     kept_lines,
 )
-from reconciler.render.limits import limits_source, refused_by
+from reconciler.render.limits import limits_source, override, refused_by
 from reconciler.render.safe import shown, shown_values
 from reconciler.render.twin_bots import named, twin_bots
 
@@ -55,8 +55,6 @@ NOTE_STYLE = "dim"
 ERROR_STYLE = "bold red"
 WARNING_STYLE = "bold yellow"
 DRIFT_STYLE = "yellow"
-UNSAFE_HINT = "This plan {refused} ({source}): apply applies it only with --allow-unsafe."
-ALLOWED_HINT = "Proceeding anyway: --allow-unsafe was given."
 CHANGE_INDENT = "  "
 NOTE_INDENT = "    "
 DETAIL_INDENT = "      "
@@ -121,7 +119,7 @@ class TextRenderer:
             for v in plan.violations:
                 out.append(Text.assemble(("Warning:", ERROR_STYLE), f" unsafe plan: {v}"))
             if not plan.errors:  # errors stop it all the same
-                out.append(Text(ALLOWED_HINT))
+                out.append(Text(unsafe_hint(plan, allowed=True)))
         elif plan.violations:
             out.append(Text())
             for v in plan.violations:
@@ -167,9 +165,9 @@ class TextRenderer:
 def quiet_lines(plan: Plan, *, allow_unsafe: bool = False) -> list[str]:
     """What a plan that is not shown (``apply --quiet``) still says, for a CI log: its
     errors (nothing is applied), then each safety rule it breaks (QA-GK Q-GK-5: not
-    only the errors, or the next run's refusal was never mentioned), refused (with
-    ``UNSAFE_HINT``: where the limits are set, and the override), or overridden by
-    --allow-unsafe (with ``ALLOWED_HINT``)."""
+    only the errors, or the next run's refusal was never mentioned), refused or
+    overridden by --allow-unsafe (with ``unsafe_hint``: where the limits are set, and the
+    override)."""
     errors = [shown(f"Error: {error}") for error in plan.errors]
     if not plan.violations:
         return errors
@@ -179,16 +177,17 @@ def quiet_lines(plan: Plan, *, allow_unsafe: bool = False) -> list[str]:
             *(shown(f"Error: refusing this plan: {v}") for v in plan.violations),
             unsafe_hint(plan),
         ]
-    return [*errors, *(shown(f"Warning: unsafe plan: {v}") for v in plan.violations), ALLOWED_HINT]
+    warnings = [shown(f"Warning: unsafe plan: {v}") for v in plan.violations]
+    return [*errors, *warnings, unsafe_hint(plan, allowed=True)]
 
 
-def unsafe_hint(plan: Plan) -> str:
+def unsafe_hint(plan: Plan, *, allowed: bool = False) -> str:
     """``This plan is refused by 1 safety rule (settings.yaml `safety:`): apply applies it
     only with --allow-unsafe.``: under the refusals, how many, where their limits are set,
-    and the override."""
-    return UNSAFE_HINT.format(
-        refused=refused_by(len(plan.violations)), source=limits_source(plan.violations)
-    )
+    and the override; ``allowed`` (--allow-unsafe given): ``...: proceeding anyway, as
+    --allow-unsafe was given.``"""
+    refused = refused_by(len(plan.violations))
+    return f"This plan {refused} ({limits_source(plan.violations)}): {override(allowed=allowed)}."
 
 
 def change_line(c: Change, twins: frozenset[MemberRef] = frozenset()) -> Text:

@@ -9,8 +9,9 @@ unmanaged or keeps protected is one too, QA-LE Q-LE-9), not only those its chang
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
+from reconciler.live import LiveMember
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import MemberKind, MemberRef, TargetKey
 
@@ -47,11 +48,29 @@ def of_change(twins: Twins, c: Change) -> frozenset[MemberRef]:
 def _shared(live: Iterable[tuple[TargetKey, MemberRef, str]]) -> Twins:
     ids: dict[tuple[TargetKey, MemberRef], set[str]] = defaultdict(set)
     for target, ref, member_id in live:
-        if ref.kind is MemberKind.BOT:
-            ids[(target, ref)].add(member_id)
-    return frozenset(key for key, found in ids.items() if len(found) > 1)
+        ids[(target, ref)].add(member_id)
+    return frozenset(key for key, found in ids.items() if _twinned(key[1], found))
+
+
+def twin_ids(members: Iterable[LiveMember], ref: MemberRef) -> list[str]:
+    """The ids, sorted, of the bots named ``ref`` among one target's ``members`` when they
+    are twins (explain's one section each, as the plan's lines name them); else []."""
+    ids = sorted({m.member_id for m in members if m.ref == ref})
+    return ids if _twinned(ref, ids) else []
+
+
+def _twinned(ref: MemberRef, ids: Collection[str]) -> bool:
+    """The rule: bots (a room lists them by name only) of one name under more than one
+    id, in one target."""
+    return ref.kind is MemberKind.BOT and len(ids) > 1
 
 
 def named(ref: MemberRef, member_id: str, twins: frozenset[MemberRef]) -> str:
     """``bot:Pager (id b1)`` for one of ``twins``; else the member as written."""
-    return f"{ref} (id {member_id})" if ref in twins else str(ref)
+    return with_id(ref, member_id) if ref in twins else str(ref)
+
+
+def with_id(ref: MemberRef, member_id: str) -> str:
+    """``bot:Pager (id b1)``: one of two bots of one name, as every line names it (plan,
+    apply, explain, the expired entries kept)."""
+    return f"{ref} (id {member_id})"

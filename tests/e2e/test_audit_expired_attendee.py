@@ -52,8 +52,8 @@ def test_an_attendee_whose_entry_expired_is_audited_as_it_is_explained(
     explained = cli("--now", "2027-03-08", "explain", "dial-in-7")
     assert explained.exit_code == 0, explained.stderr
     assert explained.lines[-1] == (
-        "Of the desired state's targets, dial-in-7 is declared in 0 and live in 0 "
-        "(audit reads the rooms and channels outside them too)."
+        # no audit hint: an attendee's meetings are the declared ones (Q-RR-16)
+        "Of the desired state's targets, dial-in-7 is declared in 0 and live in 0."
     )
     audited = cli("--now", "2027-03-08", "audit", "dial-in-7")
     assert (audited.exit_code, audited.stderr) == (0, "")

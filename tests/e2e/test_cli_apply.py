@@ -368,8 +368,8 @@ def test_saved_plan_is_refused_when_the_desired_files_changed_since(
 
 
 REFUSED = (
-    "Error: Nothing was applied: the plan is refused by 2 safety rules (above). To apply it "
-    "all the same, run apply again with --allow-unsafe."
+    "Error: Nothing was applied: the plan is refused by 2 safety rules (above): apply applies "
+    "it only with --allow-unsafe."
 )
 
 
@@ -414,7 +414,8 @@ def test_unsafe_plan_is_not_applied_unless_allowed(
         "Warning: unsafe plan: Too many removals: 11 is over the limit of 10 (safety.max_removals)",
         "Warning: unsafe plan: [crowd] Too many removals: 91.67% is over 25.00% (11/12) "
         "(safety.max_removal_fraction)",
-        "Proceeding anyway: --allow-unsafe was given.",
+        "This plan is refused by 2 safety rules (settings.yaml `safety:`): proceeding anyway, "
+        "as --allow-unsafe was given.",
         "",
         "Apply complete! Memberships: 0 added, 1 changed, 11 removed.",
     ]
@@ -433,7 +434,8 @@ def test_quiet_apply_of_an_unsafe_plan_still_says_it_was_allowed(
         "Warning: unsafe plan: Too many removals: 11 is over the limit of 10 (safety.max_removals)",
         "Warning: unsafe plan: [crowd] Too many removals: 91.67% is over 25.00% (11/12) "
         "(safety.max_removal_fraction)",
-        "Proceeding anyway: --allow-unsafe was given.",
+        "This plan is refused by 2 safety rules (settings.yaml `safety:`): proceeding anyway, "
+        "as --allow-unsafe was given.",
     ]
     assert allowed.lines[-1] == "Apply complete! Memberships: 0 added, 1 changed, 11 removed."
     assert members("crowd") == {"uid-u00": "Administrator"}
@@ -452,10 +454,10 @@ def test_plan_with_errors_is_not_applied_and_the_last_line_says_why(
     for extra in ((), ("--allow-unsafe",)):
         run = cli("apply", "--auto-approve", *extra)
         assert run.exit_code == 1
-        assert "Proceeding anyway" not in run.stdout
+        assert "proceeding anyway" not in run.stdout
         closing = (  # the safety rules counted too, unless overridden (Q-GK-5)
             "Error: Nothing was applied: the plan has 1 error and is refused by 2 safety rules "
-            "(above). Fix it and run apply again, with --allow-unsafe to apply it all the same."
+            "(above). Fix it and run apply again; apply applies it only with --allow-unsafe."
         )
         if extra:
             closing = (

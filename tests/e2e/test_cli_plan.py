@@ -476,7 +476,7 @@ def test_apply_quiet_and_plan_out_name_both_an_error_and_a_refusal(
     assert CROWD_REFUSAL in run.err_lines
     assert run.err_lines[-1] == (
         "Error: Nothing was applied: the plan has 1 error and is refused by 1 safety rule "
-        "(above). Fix it and run apply again, with --allow-unsafe to apply it all the same."
+        "(above). Fix it and run apply again; apply applies it only with --allow-unsafe."
     )
     saved = cli("plan", "--out", "p.json")
     assert saved.exit_code == 1
@@ -493,7 +493,8 @@ def test_allow_unsafe_plans_what_safety_would_refuse(crowd: None, cli: Any) -> N
         "",
         "Warning: unsafe plan: [crowd] Too many removals: 83.33% is over 25.00% (10/12) "
         "(safety.max_removal_fraction)",
-        "Proceeding anyway: --allow-unsafe was given.",
+        "This plan is refused by 1 safety rule (settings.yaml `safety:`): proceeding anyway, "
+        "as --allow-unsafe was given.",
     ]
     assert run.exit_code == 0
     assert cli("plan", "--allow-unsafe", "--detailed-exitcode").exit_code == 2

@@ -140,8 +140,8 @@ def test_explain_of_a_padded_attendee_is_the_one_the_plan_removes(
         "  plan: the plan removes it (prune is on)",
         "",
         (
-            f"Of the desired state's targets, {member} is declared in 0 and live in 1 "
-            "(audit reads the rooms and channels outside them too)."
+            # no audit hint: audit reads the declared meetings only (Q-RR-16)
+            f"Of the desired state's targets, {member} is declared in 0 and live in 1."
         ),
     ]
     doc = json.loads(cli("explain", member, "--format", "json").stdout)

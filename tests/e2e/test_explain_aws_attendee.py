@@ -55,8 +55,7 @@ def test_explain_shows_awss_own_attendee_kept_in_its_meeting(
     assert f"# meeting bridge (meeting_id {MEETING}, id {MEETING})" in run.lines
     assert "  plan: kept: AWS's own attendee (never managed)" in run.lines
     assert (
-        f"Of the desired state's targets, {PIPELINE} is declared in 0 and live in 1 "
-        "(audit reads the rooms and channels outside them too)."
+        f"Of the desired state's targets, {PIPELINE} is declared in 0 and live in 1."
     ) in run.lines
 
 

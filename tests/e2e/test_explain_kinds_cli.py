@@ -169,7 +169,7 @@ def test_explain_an_expired_attendee_and_channel_member_in_json(scenario: None, 
         "",
         (
             "Of the 1 target given (--target), carol@example.com is declared in 0 and live in "
-            "1 (audit reads the rooms and channels outside them too)."
+            "1 (explain without --target reads the others)."
         ),
     ]
 

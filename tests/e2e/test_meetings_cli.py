@@ -375,7 +375,7 @@ def test_a_watch_whose_first_round_is_refused_says_nothing_was_applied(
     result = cli("apply", "--auto-approve", "--watch", "--until", "1m")
     assert result.exit_code == 1
     assert result.err_lines[-1].startswith("Error: Nothing was applied: the plan is refused by ")
-    assert result.err_lines[-1].endswith("run apply again with --allow-unsafe.")
+    assert result.err_lines[-1].endswith(": apply applies it only with --allow-unsafe.")
     assert len(emulator.meetings.attendees_of(MEETING)) == 12
 
 

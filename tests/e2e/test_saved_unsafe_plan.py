@@ -33,8 +33,8 @@ def test_plan_out_of_a_refused_plan_says_apply_refuses_it(unsafe: Any, cli: Any)
     run = cli.raw("--endpoint-url", cli.endpoint_url, "plan", "--out", "p.json")
     assert run.exit_code == 1
     assert run.err_lines == [  # stdout is no terminal: stderr names the refusal (Q-LD-13)
-        "Saved the plan to p.json; it is refused by 1 safety rule, so apply will refuse it. "
-        "To override the safety rules and apply it all the same:",
+        "Saved the plan to p.json; it is refused by 1 safety rule: apply applies it only with "
+        "--allow-unsafe. To override the safety rules and apply it all the same:",
         command(cli, "p.json"),
         REFUSAL,  # once the plan is known written (Q-GK-4)
         "Error: the plan is refused by 1 safety rule (above, and in the text output); exit 1.",
@@ -49,8 +49,8 @@ def test_plan_out_with_allow_unsafe_says_apply_needs_it_too(unsafe: Any, cli: An
     run = cli.raw("--endpoint-url", cli.endpoint_url, "plan", "--allow-unsafe", "--out", "p.json")
     assert run.exit_code == 0
     assert run.err_lines == [
-        "Saved the plan to p.json; it is refused by 1 safety rule, overridden by --allow-unsafe "
-        "(apply needs it too). Apply exactly this plan with:",
+        "Saved the plan to p.json; it is refused by 1 safety rule: apply applies it only with "
+        "--allow-unsafe. Apply exactly this plan with:",
         command(cli, "p.json"),
     ]
 
@@ -63,8 +63,8 @@ def test_merge_plans_out_of_a_refused_plan_says_apply_refuses_it(unsafe: Any, cl
     )
     assert run.exit_code == 1
     assert run.err_lines == [
-        "Saved the merged plan to m.json; it is refused by 1 safety rule, so apply will "
-        "refuse it. To override the safety rules and apply it all the same:",
+        "Saved the merged plan to m.json; it is refused by 1 safety rule: apply applies it "
+        "only with --allow-unsafe. To override the safety rules and apply it all the same:",
         "  chime-reconciler --desired desired-state --endpoint-url "
         f"{cli.endpoint_url} --region us-east-1 apply --allow-unsafe m.json",
         REFUSAL,

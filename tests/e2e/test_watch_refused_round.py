@@ -48,8 +48,8 @@ def test_a_crowd_over_max_removals_stops_the_watch_saying_so(
     said = stamped(result.lines)
     stop = [s for s in said if s.startswith("Error: round 2's plan")]
     assert stop == [
-        "Error: round 2's plan is refused by 2 safety rules (settings.yaml `safety:`), which "
-        "only --allow-unsafe overrides in a watch; the watch stopped (nothing more is applied):"
+        "Error: round 2's plan is refused by 2 safety rules (settings.yaml `safety:`): apply "
+        "applies it only with --allow-unsafe; the watch stopped (nothing more is applied):"
     ]
     assert said.index(stop[0]) < said.index(
         "Error: refusing this plan: Too many removals: 11 is over the limit of 10 "

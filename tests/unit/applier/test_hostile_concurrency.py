@@ -28,7 +28,7 @@ def test_a_conflict_with_the_wanted_role_is_already_present_and_costs_no_update(
     result = run(fake, create("amy@x.io", A), create("bob@x.io"))
     assert ops(fake) == ["create", "list"]  # no UpdateRoomMembership
     assert (result.added, result.already_present) == (1, 1)
-    assert render_apply(result) == [
+    assert render_apply(result, twins=frozenset()) == [
         "Apply complete! Memberships: 1 added, 0 changed, 0 removed (1 already present)."
     ]
 
@@ -36,7 +36,7 @@ def test_a_conflict_with_the_wanted_role_is_already_present_and_costs_no_update(
 def test_a_delete_someone_else_did_first_is_already_gone() -> None:
     fake = FakeRooms({"ops": {"amy@x.io": M}})
     result = run(fake, delete("amy@x.io"), delete("gone@x.io"))
-    assert render_apply(result) == [
+    assert render_apply(result, twins=frozenset()) == [
         "Apply complete! Memberships: 0 added, 0 changed, 1 removed (1 already gone)."
     ]
 

@@ -30,11 +30,13 @@ REMOVE = change(Action.DELETE, MemberRef.user("Carol@Example.com"), Role.MEMBER,
 
 def test_success_closes_with_counts() -> None:
     result = ApplyResult((ChangeResult(ADD), ChangeResult(PROMOTE), ChangeResult(REMOVE)))
-    assert render_apply(result) == ["Apply complete! Memberships: 1 added, 1 changed, 1 removed."]
+    assert render_apply(result, twins=frozenset()) == [
+        "Apply complete! Memberships: 1 added, 1 changed, 1 removed."
+    ]
 
 
 def test_nothing_to_do_is_a_complete_apply() -> None:
-    assert render_apply(ApplyResult(())) == [
+    assert render_apply(ApplyResult(()), twins=frozenset()) == [
         "Apply complete! Memberships: 0 added, 0 changed, 0 removed."
     ]
 
@@ -43,15 +45,15 @@ def test_every_write_done_but_not_verified_is_not_complete() -> None:
     # QA-AH Q-AH-3: it said "Apply complete!" while the JSON result of the same run said
     # ``complete: false`` and apply exited 1; the counts stay as they were
     result = ApplyResult((ChangeResult(ADD), ChangeResult(PROMOTE), ChangeResult(REMOVE)))
-    assert render_apply(result, NOT_VERIFIED) == [
+    assert render_apply(result, NOT_VERIFIED, twins=frozenset()) == [
         "Apply incomplete: applied, not verified. Memberships: 1 added, 1 changed, 1 removed."
     ]
     missing = (Unverified(ADD), Unverified(REMOVE, Role.MEMBER))
-    assert render_apply(result, Checked.of(missing)) == [
+    assert render_apply(result, Checked.of(missing), twins=frozenset()) == [
         "Apply incomplete: 2 applied changes not found when verified. Memberships: 1 added, "
         "1 changed, 1 removed."
     ]
-    assert render_apply(result, Checked.of(missing[:1]))[0].startswith(
+    assert render_apply(result, Checked.of(missing[:1]), twins=frozenset())[0].startswith(
         "Apply incomplete: 1 applied change not found when verified. "
     )
 
@@ -69,7 +71,7 @@ def test_the_closing_line_says_complete_exactly_when_the_json_result_does() -> N
         data = apply_to_data(
             result, verified=verified, timings=Timings(), verify_error=verify_error
         )
-        said = render_apply(result, checked)[-1].startswith("Apply complete!")
+        said = render_apply(result, checked, twins=frozenset())[-1].startswith("Apply complete!")
         assert said is data["complete"], (checked, data["complete"])
 
 
@@ -81,7 +83,7 @@ def test_failures_are_listed_with_code_and_message_then_counted() -> None:
             ChangeResult(REMOVE),
         )
     )
-    assert render_apply(result) == [
+    assert render_apply(result, twins=frozenset()) == [
         "Applied:",
         "  ok - Carol@Example.com (Member) in incident-response",
         "Failed:",
@@ -103,7 +105,7 @@ def test_a_change_not_attempted_is_listed_and_counted_apart_from_the_failures() 
             ChangeResult(REMOVE, "Skipped", "not attempted: adding an administrator failed first"),
         )
     )
-    assert render_apply(result) == [
+    assert render_apply(result, twins=frozenset()) == [
         "Failed:",
         "  ! ~ bot:PagerBot: Member -> Administrator (replace: bots cannot be updated in place) "
         "in incident-response: Throttled: Rate exceeded.",
@@ -126,7 +128,7 @@ def test_a_change_not_attempted_is_marked_as_the_plan_marks_it() -> None:
             ChangeResult(demote, "Skipped", "not attempted: adding an administrator failed first"),
         )
     )
-    assert render_apply(result)[3] == (
+    assert render_apply(result, twins=frozenset())[3] == (
         "  ~ amy@example.com: Administrator -> Member in incident-response: not attempted: "
         "adding an administrator failed first"
     )
@@ -164,7 +166,7 @@ def test_a_failed_replace_after_its_delete_says_the_member_is_absent_now() -> No
     interrupted lists say so."""
     failed = ChangeResult(PROMOTE, "ServiceFailure", "The service failed.", left_absent=True)
     result = ApplyResult((failed, ChangeResult(REMOVE)))
-    assert render_apply(result)[3] == (
+    assert render_apply(result, twins=frozenset())[3] == (
         "  ! ~ bot:PagerBot: Member -> Administrator (replace: bots cannot be updated in place) "
         "in incident-response: removed as Member, not added back as Administrator "
         "(absent now: apply again adds it): ServiceFailure: The service failed."
@@ -175,12 +177,12 @@ def test_a_failed_replace_after_its_delete_says_the_member_is_absent_now() -> No
         ("ok", False),
     ]
     stopped = ChangeResult(PROMOTE, "Interrupted", "", left_absent=True)
-    assert render_interrupted(ApplyResult((stopped,)))[1:] == [
+    assert render_interrupted(ApplyResult((stopped,)), twins=frozenset())[1:] == [
         "  ~ bot:PagerBot: Member -> Administrator (replace: bots cannot be updated in place) "
         "in incident-response (removed, not added back: absent now)"
     ]
     plain = ChangeResult(PROMOTE, "ServiceFailure", "The service failed.")
-    assert render_apply(ApplyResult((plain,)))[1] == (
+    assert render_apply(ApplyResult((plain,)), twins=frozenset())[1] == (
         "  ! ~ bot:PagerBot: Member -> Administrator (replace: bots cannot be updated in place) "
         "in incident-response: ServiceFailure: The service failed."
     )
@@ -221,7 +223,7 @@ def test_an_incomplete_apply_lists_and_counts_changes_found_so_already() -> None
             ChangeResult(REMOVE, already=True),
         )
     )
-    assert render_apply(result) == [
+    assert render_apply(result, twins=frozenset()) == [
         "Applied:",
         "  already + bob@example.com (Member) in incident-response (already present)",
         "  already - Carol@Example.com (Member) in incident-response (already gone)",
@@ -240,7 +242,7 @@ def test_past_twenty_changes_done_the_per_target_counts_count_those_found_so_apa
     adds = [ChangeResult(change(Action.CREATE, user(i), None, Role.MEMBER)) for i in range(20)]
     gone = ChangeResult(change(Action.DELETE, user(99), Role.MEMBER, None), already=True)
     failed = ChangeResult(PROMOTE, "Throttled", "Rate exceeded.")
-    assert render_apply(ApplyResult((*adds, gone, failed)))[:2] == [
+    assert render_apply(ApplyResult((*adds, gone, failed)), twins=frozenset())[:2] == [
         "Applied:",
         "  ok incident-response: 20 added, 0 changed, 0 removed, 1 already gone",
     ]
@@ -251,7 +253,7 @@ def test_an_interrupted_apply_marks_the_changes_it_found_so_already() -> None:
     meanwhile is listed as applied, with what was found."""
     stopped = ChangeResult(PROMOTE, "Interrupted", "not started: interrupted")
     result = ApplyResult((ChangeResult(ADD, already=True), ChangeResult(REMOVE), stopped))
-    assert render_interrupted(result) == [
+    assert render_interrupted(result, twins=frozenset()) == [
         "Applied before the interrupt:",
         "  + bob@example.com (Member) in incident-response (already present)",
         "  - Carol@Example.com (Member) in incident-response",
@@ -278,7 +280,7 @@ def test_an_interrupted_apply_shows_failures_and_reasons_as_the_json_has_them() 
     )
     half = ChangeResult(PROMOTE, "Interrupted", "not started: interrupted", left_absent=True)
     result = ApplyResult((throttled, skipped, half, ChangeResult(REMOVE)))
-    assert render_interrupted(result) == [
+    assert render_interrupted(result, twins=frozenset()) == [
         "Applied before the interrupt:",
         "  - Carol@Example.com (Member) in incident-response",
         "Failed:",
@@ -329,7 +331,7 @@ def test_the_interrupted_closing_line_counts_each_list_above_it() -> None:
             ChangeResult(REMOVE, "InFlight", "in flight when a second interrupt quit"),
         )
     )
-    lines = render_interrupted(result)
+    lines = render_interrupted(result, twins=frozenset())
     assert _counted(lines) == {
         "Applied before the interrupt:": 1,
         "Failed:": 1,
@@ -375,6 +377,6 @@ def test_a_failed_change_whose_answer_was_lost_is_not_marked_answer_lost() -> No
         ("failed", False),
         ("ok", True),
     ]
-    lines = render_apply(result)
+    lines = render_apply(result, twins=frozenset())
     assert "  ! + bob@example.com (Member) in incident-response: Forbidden: Refused." in lines
     assert not [line for line in lines if "bob@" in line and "found made" in line]

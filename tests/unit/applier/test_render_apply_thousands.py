@@ -27,11 +27,11 @@ ALREADY = tuple(ChangeResult(remove(i), already=True) for i in range(1000))
 
 
 def test_a_complete_apply_counts_its_thousands() -> None:
-    assert render_apply(ApplyResult((*ADDED, *ALREADY))) == [
+    assert render_apply(ApplyResult((*ADDED, *ALREADY)), twins=frozenset()) == [
         "Apply complete! Memberships: 1,200 added, 0 changed, 0 removed (1,000 already gone)."
     ]
     missing = tuple(Unverified(r.change) for r in ADDED)
-    assert render_apply(ApplyResult(ADDED), Checked.of(missing)) == [
+    assert render_apply(ApplyResult(ADDED), Checked.of(missing), twins=frozenset()) == [
         "Apply incomplete: 1,200 applied changes not found when verified. "
         "Memberships: 1,200 added, 0 changed, 0 removed."
     ]
@@ -45,7 +45,7 @@ def test_a_failed_apply_counts_its_thousands() -> None:
         ChangeResult(remove(2000 + i), "Skipped", "not attempted: adding failed first")
         for i in range(1100)
     )
-    lines = render_apply(ApplyResult((*ADDED, *failed, *skipped)))
+    lines = render_apply(ApplyResult((*ADDED, *failed, *skipped)), twins=frozenset())
     assert lines[:2] == ["Applied:", "  ok big: 1,200 added, 0 changed, 0 removed"]
     assert lines[-1] == (
         "Apply incomplete: 1,000 of 3,300 changes failed, 1,100 not attempted "

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from reconciler.governance.explain import Declaration, Explanation, Outcome, TargetExplanation
 from reconciler.governance.grant import Grant, parse_until
 from reconciler.refs import Location
-from reconciler.render.explain import format_json, lines
+from reconciler.render.explain import format_json, lines, summary_line
 
 NOW = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
 SRE = "desired-state/teams/sre.yaml"
@@ -60,7 +61,7 @@ def sample() -> Explanation:
         live_role="Member",
         outcome=Outcome.KEPT,
     )
-    return Explanation("alice@example.com", NOW, (incident, lounge))
+    return Explanation("alice@example.com", NOW, (incident, lounge), audited=True)
 
 
 def test_text_lists_every_path_with_until_reason_and_live_role() -> None:
@@ -108,6 +109,20 @@ def test_a_running_until_set_on_an_outer_group_entry_names_its_line() -> None:
     assert d.describe(NOW) == (
         f"Member via @outer > @inner at {SRE}:6 (from {SRE}:11) (until set at {SRE}:3), "
         "until 2027-03-31 (30 days left)"
+    )
+
+
+def test_the_closing_count_points_where_the_other_targets_are_read() -> None:
+    """Q-RR-16: "(audit reads the rooms and channels outside them too)" closed every
+    explain: after a meeting's attendee too (audit reads the declared meetings only), and
+    under --target, where the targets left out are the desired state's own."""
+    e = sample()
+    head = "Of the desired state's targets, alice@example.com is declared in 1 and live in 2"
+    assert summary_line(e) == f"{head} (audit reads the rooms and channels outside them too)."
+    assert summary_line(replace(e, audited=False)) == f"{head}."
+    assert summary_line(replace(e, given=2)) == (
+        "Of the 2 targets given (--target), alice@example.com is declared in 1 and live in 2 "
+        "(explain without --target reads the others)."
     )
 
 

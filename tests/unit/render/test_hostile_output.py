@@ -123,7 +123,7 @@ def test_json_output_of_ascii_names_still_escapes_delete() -> None:
 
 def test_an_apply_failure_message_from_the_endpoint_is_shown_not_obeyed() -> None:
     result = ChangeResult(ALICE, "Evil", f"{CLEAR}\rApply complete!")
-    lines = render_apply(ApplyResult((result,)))
+    lines = render_apply(ApplyResult((result,)), twins=frozenset())
     assert lines[1] == (
         "  ! + alice@example.com (Administrator) in incident-response: Evil: "
         "\\x1b[2J\\x1b[H\\rApply complete!"

@@ -99,6 +99,17 @@ def test_markdown_callout_names_the_source_with_names_escaped() -> None:
     )
 
 
+def test_text_says_the_override_allowed_in_markdown_s_words() -> None:
+    """Q-RR-8: text said ``Proceeding anyway: --allow-unsafe was given.`` where Markdown
+    said ``...: proceeding anyway, as `--allow-unsafe` was given.``: one clause now, after
+    the same count and source."""
+    lines = render_text(replace(unsafe(FRACTION), errors=()), allow_unsafe=True).splitlines()
+    assert lines[-1] == (
+        "This plan is refused by 1 safety rule (settings.yaml `safety:`): proceeding anyway, "
+        "as --allow-unsafe was given."
+    )
+
+
 def test_json_gives_each_violation_its_setting() -> None:
     doc = json.loads(render_json(unsafe(FRACTION, ALL_HANDS)))
     assert [v["setting"] for v in doc["safety"]["violations"]] == [
