@@ -54,4 +54,4 @@ def test_not_ended_yet_names_only_the_ends_that_change_the_plan(
 
 def _days_to(day: str) -> str:
     left = (dt.date.fromisoformat(day) - dt.datetime.now(dt.UTC).date()).days
-    return f"{left} days"
+    return f"{left:,} days"  # thousands separated, as every count (Q-GV-16)

@@ -116,7 +116,7 @@ def test_a_rate_below_the_minimum_is_refused_at_its_line(write_desired, cli) -> 
     assert run.exit_code == 1
     assert run.err_lines[0] == (
         "desired-state/settings.yaml:3: rates.chime: a rate is at least 0.001 requests per "
-        "second (one call every ~17 minutes) or null, not 1e-300"
+        "second (one call every ~17 minutes) or null, not 1.0e-300"
     )
     run = cli("--rate", "chime=0.0000001", "plan")
     assert run.exit_code == 1
