@@ -28,7 +28,7 @@ from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR
 from reconciler.live import LiveMember
 from reconciler.refs import MemberKind, MemberRef
 from reconciler.render.safe import shown
-from reconciler.target_yaml import Listed, Refresh, TargetText, target_lines
+from reconciler.target_yaml import HELD, Listed, Refresh, TargetText, target_lines
 
 
 @dataclass(frozen=True, order=True)
@@ -108,7 +108,7 @@ def channel_text(
         with_id=key != channel.name,
         listed=[Listed(*e) for e in sorted(written, key=lambda e: e[2])],
         scope=label,
-        held="members left out below: pruning would remove them" if left else "",
+        held=f"members {HELD}" if left else "",
         prune=prune,
         own=[m.ref for m in channel.bearers],
         left_out=[text for _, text in left],

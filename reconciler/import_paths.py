@@ -20,9 +20,9 @@ from pathlib import Path
 from reconciler import kinds
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.governance.grant import Grant
-from reconciler.prose import listed_first
+from reconciler.prose import listed, listed_first
 from reconciler.render.safe import shown
-from reconciler.target_yaml import Refresh
+from reconciler.target_yaml import HELD, Refresh
 
 # the longest file name import makes of a name (a room's, an account's, a label)
 SLUG_MAX = 80
@@ -102,35 +102,104 @@ kind of edit goes here and in ``hand_edits``, QA-RR Q-RR-19)."""
 def hand_edits(target: DesiredTarget, refresh: Refresh) -> list[str]:
     """What the declaration of ``target`` holds that import cannot read from Chime, so that
     writing its file again from Chime (``--force``'s refresh, writing ``refresh``) would
-    drop it (QA-LE Q-LE-7): each of ``HAND_EDITS``. An ``id:`` (``arn:``) counts when the
-    refresh does not write it under that key (QA-GT Q-GT-1: the room then followed
-    settings.yaml's prune, or was declared by name); a group entry as import writes each
-    member itself; an ended ``until:`` too (written again, the member would have the role
-    for good). Said of every kind alike, in the words of the entry that declares it
-    (``channel ops``); [] for what import wrote."""
+    drop it (QA-LE Q-LE-7): each of ``HAND_EDITS``. Said of every kind alike, in the words
+    of the entry that declares it (``channel ops``); [] for what import wrote."""
+    return [text for text, _ in _edits(target, refresh)]
+
+
+def _edits(target: DesiredTarget, refresh: Refresh) -> list[tuple[str, str | None]]:
+    """``hand_edits``, each with what to do before a refresh writes the file again (None:
+    remove its lines). An ``id:`` (``arn:``) counts when the refresh does not write it
+    under that key (QA-GT Q-GT-1: the room then followed settings.yaml's prune, or was
+    declared by name), and is not a line to remove on its own: under a label it is what
+    ties the entry to the target (QA-GZ Q-GZ-2); a ``prune:`` only when import would not
+    have written it (``_own_prune``); a group entry as import writes each member itself;
+    an ended ``until:`` too (written again, the member would have the role for good)."""
     kind = kinds.get(target.key.kind)
     of = f"{kind.words.entry_noun} {shown(target.key.name)}"
-    found: list[str] = []
+    found: list[tuple[str, str | None]] = []
     if target.owners:
-        found.append(f"the owners: of {of}")
+        found.append((f"the owners: of {of}", None))
     if target.safety:
-        found.append(f"the safety: of {of}")
-    if target.own_prune is not None and target.own_prune != refresh.prune:
-        found.append(f"the prune: of {of}")
+        found.append((f"the safety: of {of}", None))
+    if target.own_prune is not None and not _own_prune(target, refresh):
+        # a prune: true --prune writes again, if given (unless a member is left out now)
+        again = target.own_prune and refresh.prune is None
+        step = (
+            f"remove the prune: of {of} (or refresh with --force --prune, which writes it)"
+            if again
+            else None
+        )
+        found.append((f"the prune: of {of}", step))
     by_id = refresh.with_id and refresh.key == target.key.name
     if target.target_id is not None and kind.id_field is not None and not by_id:
-        found.append(f"the {kind.id_field}: of {of}")
+        found.append((f"the {kind.id_field}: of {of}", _unpin(target, refresh, kind.id_field)))
     paths = [(m.ref, p) for m in (*target.members, *target.expired) for p in m.provenance]
     paths += [(m.ref, p) for m in target.members for p in m.expired]
     groups = sorted({p.via[0] for _, p in paths if p.via})
-    found += [f"the group entry @{shown(g)} in {of}" for g in groups]
+    found += [(f"the group entry @{shown(g)} in {of}", None) for g in groups]
     dated: dict[str, list[str]] = {}
     for ref, p in paths:
         if not p.via and p.grant is not None and not p.grant.empty:
             keys = dated.setdefault(str(ref), [])
             keys += [k for k in _grant_keys(p.grant) if k not in keys]
-    found += [f"the {'/'.join(k)} of {shown(ref)} in {of}" for ref, k in sorted(dated.items())]
+    found += [
+        (f"the {'/'.join(k)} of {shown(ref)} in {of}", None) for ref, k in sorted(dated.items())
+    ]
     return found
+
+
+def _unpin(target: DesiredTarget, refresh: Refresh, id_field: str) -> str:
+    """What makes an entry pinned by ``id:`` (``arn:``) one the refresh writes again in the
+    same file (QA-GZ Q-GZ-2: "remove those lines" left an entry by a label no room has,
+    and the refresh wrote the room into a second file): its key as import writes it, with
+    the id only where import writes one too."""
+    rename = f"rename the entry {shown(target.key.name)} to {shown(refresh.key)}"
+    if refresh.with_id:
+        return f"{rename} (as import names it), keeping its {id_field}:"
+    drop = f"remove its {id_field}: line"
+    if refresh.key == target.key.name:
+        return f"{drop} ({shown(target.key.name)})"
+    return f"{rename} (its name in Chime) and {drop}"
+
+
+_IMPORT_HELD = re.compile(rf"\s+prune:\s*false\s+#.*{re.escape(HELD)}\s*")
+
+
+def _own_prune(target: DesiredTarget, refresh: Refresh) -> bool:
+    """Whether the ``prune:`` of ``target``'s entry is one import wrote itself, so a
+    refresh may write in its place what import writes now (QA-GZ Q-GZ-1): the one the
+    refresh writes; ``import --prune``'s ``prune: true``, ``--prune`` given again; the
+    ``prune: false`` import writes for members it left out, with its comment (``HELD``),
+    those members gone or not."""
+    if target.own_prune == refresh.prune:
+        return True
+    if target.own_prune:
+        return refresh.pruning
+    return _held_by_import(target)
+
+
+def _held_by_import(target: DesiredTarget) -> bool:
+    """Whether ``target``'s entry has the ``prune: false`` line import writes, comment and
+    all: the loader keeps no comments, so the entry's lines are read for it (any doubt,
+    a file that does not read as UTF-8, a line written otherwise: no, a hand edit)."""
+    try:
+        lines = Path(target.location.file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeError):
+        return False
+    start = target.location.line - 1
+    if not 0 <= start < len(lines):
+        return False
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    for line in lines[start + 1 :]:
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        if len(line) - len(line.lstrip()) <= indent:  # the next entry
+            return False
+        if _IMPORT_HELD.fullmatch(line):
+            return True
+    return False
 
 
 def _grant_keys(grant: Grant) -> list[str]:
@@ -148,12 +217,21 @@ def edits_named(targets: Sequence[tuple[DesiredTarget, Refresh]]) -> str:
 def not_refreshed(path: Path, targets: Sequence[tuple[DesiredTarget, Refresh]]) -> str:
     """The note for a file ``--force`` keeps as it holds ``hand_edits`` of ``targets``
     (each with what the refresh writes of it): named, each once (a channel and its
-    moderators share an entry), the first few."""
+    moderators share an entry), the first few; then what to do for a refresh: remove
+    their lines, but for an ``id:`` (``arn:``) or a ``prune:`` that takes another step
+    (``_edits``: QA-GZ Q-GZ-2)."""
+    edits = dict(e for t, r in targets for e in _edits(t, r))
+    steps = list(dict.fromkeys(step for step in edits.values() if step is not None))
+    lines = [text for text, step in edits.items() if step is None]
+    if lines:
+        steps.insert(
+            0, f"remove {listed_first(lines, EDITS_SHOWN)}" if steps else "remove those lines"
+        )
     return (
         f"Note: {path} is not written again (--force): it holds {edits_named(targets)}, "
         "which import cannot read from Chime and a refresh would drop: it is kept as it "
         "is. `chime-reconciler import --adopt` writes the members Chime has that it lacks "
-        "into it; to refresh it from Chime, remove those lines first."
+        f"into it; to refresh it from Chime, {listed(steps)} first."
     )
 
 

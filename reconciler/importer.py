@@ -36,7 +36,7 @@ from reconciler.kinds.rooms import ROOM
 from reconciler.live import LiveMember
 from reconciler.refs import MemberKind, MemberRef, Role
 from reconciler.render.safe import shown
-from reconciler.target_yaml import Listed, Refresh, TargetText, target_lines
+from reconciler.target_yaml import HELD, Listed, Refresh, TargetText, target_lines
 from reconciler.yaml_scalar import quoted, scalar
 
 COMMAND = "`chime-reconciler import`"
@@ -281,7 +281,7 @@ def room_text(entries: RoomEntries, key: str, options: ImportOptions) -> TargetT
         listed=listed,
         key_note=f"id {_comment(room.room_id)}",
         scope=room.account if room.account != options.default_account else None,
-        held=f"{n} member(s) left out below: pruning would remove them" if n else "",
+        held=f"{n} member(s) {HELD}" if n else "",
         prune=options.prune,
         left_out=[_left_out_comment(out) for out in entries.left_out],
     )

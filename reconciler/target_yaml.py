@@ -19,6 +19,10 @@ from reconciler.refs import MemberRef
 from reconciler.render.safe import shown
 from reconciler.yaml_scalar import scalar
 
+HELD = "left out below: pruning would remove them"
+"""How the comment of the ``prune: false`` import writes for members it left out ends (each
+kind's ``TargetText.held``): what tells that line from a hand-written one (QA-GZ Q-GZ-1)."""
+
 
 @dataclass(frozen=True)
 class Listed:
@@ -32,11 +36,13 @@ class Listed:
 @dataclass(frozen=True)
 class Refresh:
     """What ``--force``'s refresh writes of a target's entry besides its members: its key,
-    whether with the target's id (``id:``, ``arn:``), and its ``prune:`` (None: none)."""
+    whether with the target's id (``id:``, ``arn:``), and its ``prune:`` (None: none);
+    ``pruning``: whether the import was given ``--prune``."""
 
     key: str
     with_id: bool = False
     prune: bool | None = None
+    pruning: bool = False  # import was given --prune (so a prune: true is its own)
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ class TargetText:
     def refresh(self) -> Refresh:
         """What ``target_lines`` writes of this entry besides its members (QA-GT Q-GT-1):
         what ``--force``'s refresh would put in place of a declaration."""
-        return Refresh(self.key, self.with_id, self.prune_written)
+        return Refresh(self.key, self.with_id, self.prune_written, self.prune)
 
 
 def target_lines(section: str, target: TargetText) -> list[str]:

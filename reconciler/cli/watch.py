@@ -360,7 +360,7 @@ class Watch:
         """A later round's plan has errors or breaks the safety rules: said, the round
         written (``stopped: "refused"``, nothing applied, with the ``news`` its plan
         brought: a meeting it found ended), exit 1 (Q-GI-7)."""
-        for line in refusal_lines(plan, number):
+        for line in refusal_lines(plan, number, self.allow_unsafe):
             self.say(line)
         timings = Timings(time.monotonic() - started, 0.0)
         done = Round(

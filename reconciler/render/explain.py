@@ -81,8 +81,9 @@ def summary_line(e: Explanation) -> str:
         of, none = "the desired state's targets", "any declared target"
     else:
         n = e.given
-        of = f"the {counted(n, 'target')} given (--target)"
-        none = "the target given (--target)" if n == 1 else f"any of {of}"
+        # what --target selects: one channel name selects its moderators too (QA-GZ Q-GZ-4)
+        of = f"the {counted(n, 'target')} selected by --target"
+        none = "the target selected by --target" if n == 1 else f"any of {of}"
     if not e.targets:
         return f"{e.member} is neither declared nor live in {none}."
     return (

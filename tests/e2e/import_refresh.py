@@ -22,7 +22,7 @@ NO_CHANGES = "No changes. Chime memberships match the desired state."
 ADOPT = (
     "which import cannot read from Chime and a refresh would drop: it is kept as it is. "
     "`chime-reconciler import --adopt` writes the members Chime has that it lacks into it; "
-    "to refresh it from Chime, remove those lines first."
+    "to refresh it from Chime, {then} first."
 )
 
 
@@ -71,16 +71,20 @@ def imported(emulator: EmulatorServer, write_desired: Callable[..., Path], cli: 
     return desired
 
 
-def kept_with_note(cli: Any, desired: Path, relative: str, edited: str, holds: str) -> Any:
+def kept_with_note(
+    cli: Any, desired: Path, relative: str, edited: str, holds: str, then: str = ""
+) -> Any:
     """Write ``edited`` into desired-state/``relative`` and refresh (``--force``): the file
-    is kept as it is, with the Note that it holds ``holds``; the run."""
+    is kept as it is, with the Note that it holds ``holds`` and that ``then`` (default:
+    "remove those lines") refreshes it; the run."""
     path = desired / relative
     path.write_text(edited, encoding="utf-8")
     run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
     assert run.exit_code == 0, run.stderr
     assert path.read_text(encoding="utf-8") == edited
     assert (
-        f"Note: desired-state/{relative} is not written again (--force): it holds {holds}, " + ADOPT
+        f"Note: desired-state/{relative} is not written again (--force): it holds {holds}, "
+        + ADOPT.format(then=then or "remove those lines")
     ) in run.lines, run.lines
     return run
 

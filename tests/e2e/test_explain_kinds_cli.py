@@ -168,7 +168,7 @@ def test_explain_an_expired_attendee_and_channel_member_in_json(scenario: None, 
         "  plan: the plan removes it (prune is on)",
         "",
         (
-            "Of the 1 target given (--target), carol@example.com is declared in 0 and live in "
+            "Of the 1 target selected by --target, carol@example.com is declared in 0 and live in "
             "1 (explain without --target reads the others)."
         ),
     ]
@@ -288,3 +288,12 @@ def test_validate_warns_about_expired_and_soon_ending_entries_of_every_kind(
             "can be removed",
         ],
     )
+
+
+def test_the_count_under_target_says_what_it_selects(scenario: None, cli: Any) -> None:
+    """QA-GZ-4: one --target naming a channel selects two targets (the channel and its
+    moderators), and the closing count said "Of the 2 targets selected by --target" though one
+    was given. Now it says what --target selected."""
+    run = cli(*UNPACED, *NOW, "explain", "bob@example.com", "--target", "incident-chat")
+    assert run.exit_code == 0, run.stderr
+    assert run.lines[-1].startswith("Of the 2 targets selected by --target, bob@example.com is")

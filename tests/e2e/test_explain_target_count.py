@@ -55,11 +55,11 @@ def test_the_count_names_the_targets_given(cli: Any) -> None:
     run = cli(*UNPACED, "explain", "bot:Solo", "--target", "two")
     assert run.exit_code == 0, run.stderr
     assert run.lines[-1] == (
-        f"Of the 1 target given (--target), bot:Solo is declared in 0 and live in 0 {OTHERS}"
+        f"Of the 1 target selected by --target, bot:Solo is declared in 0 and live in 0 {OTHERS}"
     )
     run = cli(*UNPACED, "explain", "bot:Solo", "--target", "two", "--target", "one")
     assert run.lines[-1] == (
-        f"Of the 2 targets given (--target), bot:Solo is declared in 0 and live in 1 {OTHERS}"
+        f"Of the 2 targets selected by --target, bot:Solo is declared in 0 and live in 1 {OTHERS}"
     )
     run = cli(*UNPACED, "explain", "bot:Solo")  # without --target: every declared one
     assert run.lines[-1] == (

@@ -42,34 +42,84 @@ def test_force_keeps_a_room_with_its_own_prune(
 
 
 def test_force_keeps_a_room_declared_by_id_under_a_label(
-    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, chime: Any
 ) -> None:
-    """Q-GT-1: `operations: {id: r1, ...}` was written again as `ops:` by name."""
-    desired = imported(emulator, write_desired, cli)
+    """Q-GT-1: `operations: {id: r1, ...}` was written again as `ops:` by name. QA-GZ-2:
+    the Note said "remove those lines first": without its id:, the entry declared a room
+    Chime does not have (plan: "no Chime room named operations"), and the refresh wrote
+    the room into a second file. Its advice now refreshes it in place."""
+    seeded = seed()
+    seeded["accounts"][0]["users"].append({"id": "carol-id", "email": "carol@example.com"})
+    emulator.reset(seeded)
+    desired = write_desired({"settings.yaml": SETTINGS})
+    assert cli(*UNPACED, "import", "--out", "desired-state").exit_code == 0
     edited = (
         "rooms:\n  operations:\n    id: r1\n    administrators: [alice@example.com]\n"
         "    members: [bob@example.com]\n"
     )
-    kept_with_note(cli, desired, "rooms/ops.yaml", edited, "the id: of room operations")
+    run = kept_with_note(
+        cli,
+        desired,
+        "rooms/ops.yaml",
+        edited,
+        "the id: of room operations",
+        "rename the entry operations to ops (its name in Chime) and remove its id: line",
+    )
+    assert not any("remove those lines" in line for line in run.lines)
+    ops = desired / "rooms" / "ops.yaml"
+    chime.create_room_membership(AccountId=A, RoomId="r1", MemberId="carol-id")
+    assert cli(*UNPACED, "import", "--adopt").exit_code == 0  # the Note's first way
+    assert "carol@example.com" in ops.read_text(encoding="utf-8")
+    plans_no_changes(cli)
+    ops.write_text(  # the Note's second way: as it says, then --force again
+        "rooms:\n  ops:\n    administrators: [alice@example.com]\n    members: [bob@example.com]\n",
+        encoding="utf-8",
+    )
+    run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
+    assert run.exit_code == 0, run.stderr
+    assert not any(line.startswith("Note:") for line in run.lines), run.lines
+    assert sorted(p.name for p in (desired / "rooms").iterdir()) == ["ops.yaml"]
+    assert "carol@example.com" in ops.read_text(encoding="utf-8")
+    plans_no_changes(cli)
 
 
 @pytest.mark.parametrize(
-    ("edit", "holds"),
+    ("edit", "holds", "then"),
     [
-        ("ops:\n    prune: false\n", "the prune: of channel ops"),
-        (f"operations:\n    arn: {CHAT}/channel/ch-1\n", "the arn: of channel operations"),
+        ("ops:\n    prune: false\n", "the prune: of channel ops", "remove those lines"),
+        (
+            f"operations:\n    arn: {CHAT}/channel/ch-1\n",
+            "the arn: of channel operations",
+            "rename the entry operations to ops (its name in Chime) and remove its arn: line",
+        ),
     ],
     ids=["prune", "arn"],
 )
 def test_force_keeps_a_channel_file_with_a_prune_or_an_arn(
-    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, edit: str, holds: str
+    emulator: EmulatorServer,
+    write_desired: Callable[..., Path],
+    cli: Any,
+    edit: str,
+    holds: str,
+    then: str,
 ) -> None:
     """Q-GT-1, channels alike: a channel's `prune: false`, and one declared by `arn:`
-    under a label, were dropped by the refresh."""
+    under a label, were dropped by the refresh. QA-GZ-2: the arn:'s Note said "remove
+    those lines first", which left an entry by a name no channel has, and a refresh
+    wrote the channel into channels/chat-2.yaml; done as it now says, it refreshes the
+    file in place."""
     desired = imported(emulator, write_desired, cli)
     edited = f"channels:\n  {edit}    members: [user:a-b, user:c-d]\n"
-    kept_with_note(cli, desired, "channels/chat.yaml", edited, holds)
+    kept_with_note(cli, desired, "channels/chat.yaml", edited, holds, then)
     assert not (desired / "channels" / "chat-2.yaml").exists()
+    plans_no_changes(cli)
+    chat = desired / "channels" / "chat.yaml"
+    chat.write_text("channels:\n  ops:\n    members: [user:a-b]\n", encoding="utf-8")
+    run = cli(*UNPACED, "import", "--out", "desired-state", "--force")
+    assert run.exit_code == 0, run.stderr
+    assert not any(line.startswith("Note:") for line in run.lines), run.lines
+    assert sorted(p.name for p in (desired / "channels").iterdir()) == ["chat.yaml"]
+    assert "user:c-d" in chat.read_text(encoding="utf-8")
     plans_no_changes(cli)
 
 
@@ -91,6 +141,25 @@ def test_force_still_refreshes_a_prune_it_writes(
     assert run.exit_code == 0, run.stderr
     assert not any(line.startswith("Note:") for line in run.lines), run.lines
     assert "bob@example.com" in ops.read_text(encoding="utf-8")
+
+
+def test_the_note_for_a_prune_true_names_the_refresh_that_keeps_it(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """QA-GZ-1: the `prune: true` of `import --prune`, refreshed without --prune: the Note
+    said to remove it; it now names --prune too, the refresh that writes it again."""
+    emulator.reset(seed())
+    desired = write_desired({"settings.yaml": SETTINGS})
+    assert cli(*UNPACED, "import", "--out", "desired-state", "--prune").exit_code == 0
+    ops = (desired / "rooms" / "ops.yaml").read_text(encoding="utf-8")
+    kept_with_note(
+        cli,
+        desired,
+        "rooms/ops.yaml",
+        ops,
+        "the prune: of room ops",
+        "remove the prune: of room ops (or refresh with --force --prune, which writes it)",
+    )
 
 
 def test_no_note_for_a_room_declared_in_a_file_import_never_writes(
@@ -134,3 +203,61 @@ def test_no_note_for_a_room_file_that_declares_another_room_too(
         "Left 1 room as it is, declared already: ops (desired-state/rooms/ops.yaml:2)."
     ) in run.lines, run.lines
     assert not any(line.startswith("Note:") for line in run.lines), run.lines
+
+
+def _twin_bots(emulator: EmulatorServer, write_desired: Callable[..., Path]) -> Path:
+    """Room ops with bot b1, one of two bots named Pager (left out by import, so its room
+    is written with `prune: false`), and a user carol not in it."""
+    seeded = seed()
+    account = seeded["accounts"][0]
+    account["users"].append({"id": "carol-id", "email": "carol@example.com"})
+    account["bots"] = [{"id": "b1", "name": "Pager"}, {"id": "b2", "name": "Pager"}]
+    account["rooms"][0]["memberships"].append({"member": "b1"})
+    emulator.reset(seeded)
+    desired = write_desired({"settings.yaml": SETTINGS})
+    return desired / "rooms" / "ops.yaml"
+
+
+@pytest.mark.parametrize("prune", [(), ("--prune",)], ids=["plain", "prune"])
+def test_force_refreshes_the_prune_false_import_wrote_for_a_left_out_member(
+    emulator: EmulatorServer,
+    write_desired: Callable[..., Path],
+    cli: Any,
+    chime: Any,
+    prune: tuple[str, ...],
+) -> None:
+    """QA-GZ-1: the `prune: false` import wrote for a left-out twin bot was taken for a
+    hand edit once the bot had left: the file was kept, its stale `# Left out` comment and
+    `prune: false` with it, without the member who joined since, and a Note said the line
+    was one "import cannot read from Chime"."""
+    ops = _twin_bots(emulator, write_desired)
+    assert cli(*UNPACED, "import", "--out", "desired-state", *prune).exit_code == 0
+    assert "    prune: false  # 1 member(s) left out below: pruning would remove them" in (
+        ops.read_text(encoding="utf-8").splitlines()
+    )
+    chime.delete_room_membership(AccountId=A, RoomId="r1", MemberId="b1")
+    chime.create_room_membership(AccountId=A, RoomId="r1", MemberId="carol-id")
+    run = cli(*UNPACED, "import", "--out", "desired-state", "--force", *prune)
+    assert run.exit_code == 0, run.stderr
+    assert not any(line.startswith("Note:") for line in run.lines), run.lines
+    text = ops.read_text(encoding="utf-8")
+    assert "carol@example.com" in text
+    assert "Left out" not in text
+    assert ("    prune: true" in text.splitlines()) == bool(prune)
+    assert "prune: false" not in text
+    plans_no_changes(cli)
+
+
+def test_force_keeps_a_hand_written_prune_false_beside_a_left_out_member(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, chime: Any
+) -> None:
+    """QA-GZ-1's other side: a `prune: false` without import's comment is a hand edit, kept
+    once the left-out member has gone."""
+    ops = _twin_bots(emulator, write_desired)
+    assert cli(*UNPACED, "import", "--out", "desired-state").exit_code == 0
+    chime.delete_room_membership(AccountId=A, RoomId="r1", MemberId="b1")
+    edited = ops.read_text(encoding="utf-8").replace(
+        "prune: false  # 1 member(s) left out below: pruning would remove them",
+        "prune: false  # people are added by hand",
+    )
+    kept_with_note(cli, ops.parent.parent, "rooms/ops.yaml", edited, "the prune: of room ops")

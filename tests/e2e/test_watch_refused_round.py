@@ -121,6 +121,43 @@ def test_a_round_with_errors_and_refusals_says_both(
     ]
 
 
+def test_with_allow_unsafe_a_round_with_errors_stops_for_them_alone(
+    bridge: EmulatorServer,
+    cli: Cli,
+    write_desired: WriteDesired,
+    boto3_session: Any,
+) -> None:
+    """QA-GZ-3: with --allow-unsafe, the round stops for its error alone, yet it said it
+    "is refused by 2 safety rules" and printed each as "Error: refusing this plan: ...".
+    Now it says what apply --allow-unsafe says: the error, and each broken rule as a
+    warning ("unsafe plan: ...")."""
+    client = boto3_session.client("chime-sdk-meetings", endpoint_url=bridge.url)
+
+    def both() -> None:
+        after_round_1(bridge)
+        client.batch_create_attendee(
+            MeetingId=MEETING, Attendees=[{"ExternalUserId": u} for u in CROWD]
+        )
+        write_desired({"settings.yaml": "require_reason: true\n"})
+
+    thread = later(0, both)
+    result = cli(*WATCH[:2], "--allow-unsafe", *WATCH[2:])
+    thread.join(10)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    said = stamped(result.lines)
+    stop = [s for s in said if s.startswith("Error: round 2's plan")]
+    assert stop == [
+        "Error: round 2's plan has 1 error; the watch stopped (nothing more is applied):"
+    ], said
+    assert not [s for s in said if "refus" in s]
+    unsafe = [s for s in said[said.index(stop[0]) :] if "Too many removals" in s]
+    assert unsafe == [
+        "Warning: unsafe plan: Too many removals: 11 is over the limit of 10 (safety.max_removals)",
+        "Warning: unsafe plan: [bridge] Too many removals: 78.57% is over 25.00% (11/14) "
+        "(safety.max_removal_fraction)",
+    ]
+
+
 TWO = """
 meetings:
   bridge:
