@@ -350,7 +350,10 @@ echo "exit-code=$code" >>"$GITHUB_OUTPUT"
 # only with a failed step: plan prints them only for a plan with errors, exit 1)
 unannotated=""
 if ((located > ANNOTATED_MAX)); then
-    unannotated=": $located located errors, the first $ANNOTATED_MAX annotated; the other $((located - ANNOTATED_MAX)) are in this step's log (GitHub shows 10 error annotations per step)"
+    others=$((located - ANNOTATED_MAX))
+    the_others="the other $others are"
+    if ((others == 1)); then the_others="the other one is"; fi
+    unannotated=": $located located errors, the first $ANNOTATED_MAX annotated; $the_others in this step's log (GitHub shows 10 error annotations per step)"
 fi
 
 if [[ "$failed" == true ]]; then

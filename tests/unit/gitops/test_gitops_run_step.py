@@ -453,6 +453,19 @@ def test_past_nine_located_errors_the_steps_own_error_says_how_many_are_in_the_l
     assert all(f"r{n}" in (tmp_path / "stderr.txt").read_text() for n in range(1, 13))
 
 
+def test_ten_located_errors_the_steps_own_error_says_the_other_one(tmp_path: Path) -> None:
+    """Q-HA-5: with 10 located errors, one is left for the log: 'the other one is', not
+    'the other 1 are'."""
+    (tmp_path / "a.yaml").write_text("rooms: {}\n")
+    errors = "\n".join(f"Error: a.yaml:{n}: no Chime room named r{n}" for n in range(1, 11))
+    run_step(tmp_path, 1, INPUT_COMMAND="plan", INPUT_FAIL="false", STUB_STDERR=errors)
+
+    assert _workflow_commands(tmp_path)[-1] == (
+        "::error::chime-reconciler plan exited 1: 10 located errors, the first 9 annotated;"
+        " the other one is in this step's log (GitHub shows 10 error annotations per step)"
+    )
+
+
 def test_nine_located_errors_are_all_annotated_and_the_steps_error_is_as_always(
     tmp_path: Path,
 ) -> None:
