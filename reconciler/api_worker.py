@@ -1,7 +1,8 @@
 """The second process that makes a run's API calls (``providers/api_process.py``): it makes
 the same botocore client the run would (``make_client``, from the spec on its first line of
 input) and answers each request frame with the client's answer or its error, several at
-once (``parallelism`` threads). It ends when its input ends (the run is over, or gone).
+once (``parallelism`` threads). It ends when its input ends (the run is over, or gone), at
+once: the calls it still has then are nobody's, and are not waited for.
 
     python -m reconciler.api_worker      # started by ApiProcess, never by hand
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 import marshal
+import os
 import pickle
 import signal
 import struct
@@ -97,13 +99,15 @@ def serve(spec: dict[str, Any], stdin: BinaryIO, stdout: BinaryIO) -> None:
     with lock:
         stdout.write(frame(marshal.dumps((0, OK, "ready"))))
         stdout.flush()
-    with ThreadPoolExecutor(max_workers=int(spec.get("parallelism", 8))) as pool:
-        while True:
-            payload = read_frame(stdin)
-            if payload is None:
-                break
-            call_id, method, params = marshal.loads(payload)
-            pool.submit(run, call_id, method, params)
+    pool = ThreadPoolExecutor(max_workers=int(spec.get("parallelism", 8)))
+    while (payload := read_frame(stdin)) is not None:
+        call_id, method, params = marshal.loads(payload)
+        pool.submit(run, call_id, method, params)
+    # Its input ended: the run waited for every answer it wanted before it closed it, or it
+    # is gone (a second Ctrl-C, a kill). The calls still under way are nobody's: not
+    # waited for (a request that is never answered would hold this process, and the run's
+    # stderr it shares, for its read timeout; Q-HA-2). ``main`` exits without them.
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def main() -> int:
@@ -116,7 +120,8 @@ def main() -> int:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     spec = json.loads(sys.stdin.buffer.readline())
     serve(spec, sys.stdin.buffer, sys.stdout.buffer)
-    return 0
+    sys.stderr.flush()
+    os._exit(0)  # not joining the calls still under way (``serve`` says why)
 
 
 if __name__ == "__main__":

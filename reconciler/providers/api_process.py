@@ -130,7 +130,10 @@ class ApiProcess:
         return ConnectionClosedError(endpoint_url=self._endpoint)
 
     def close(self) -> None:
-        """End the process: its input closed, it finishes the calls it has and exits."""
+        """End the process: its input closed, it exits at once (``api_worker``), not
+        waiting for the calls it still has: the run waited for every answer it wanted
+        before it ended (apply's writes in flight, on Ctrl-C too), and a read left under way
+        (an interrupt, a failed read) is nobody's (Q-HA-2: it held the run's exit 10 s)."""
         self.peak_rss_mb = peak_rss_mb(self._proc.pid)
         with self._send, contextlib.suppress(OSError):
             self._stdin.close()

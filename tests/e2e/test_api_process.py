@@ -5,7 +5,6 @@ a second process that dies is replaced by the run's own client."""
 
 from __future__ import annotations
 
-import io
 import json
 import marshal
 import os
@@ -194,13 +193,18 @@ def test_a_second_process_that_cannot_start_leaves_every_call_to_the_run(
         client.close()
 
 
-# the second process as ApiProcess starts it, writing the modules loaded at exit to a file
+# the second process as ApiProcess starts it, writing the modules loaded when its input
+# ends to a file (it then exits at once: os._exit, no atexit)
 WORKER = """
-import atexit, sys
+import sys
 out = sys.argv.pop(1)
-atexit.register(lambda: open(out, "w").write("\\n".join(sorted(sys.modules))))
-from reconciler.api_worker import main
-main()
+from reconciler import api_worker
+serve = api_worker.serve
+def serving(*args):
+    serve(*args)
+    open(out, "w").write("\\n".join(sorted(sys.modules)))
+api_worker.serve = serving
+api_worker.main()
 """
 
 
@@ -219,26 +223,23 @@ def test_the_second_process_imports_botocore_and_the_client_alone(
         verbose=0,
     )
     request = frame(marshal.dumps((1, "list_accounts", {})))
-    done = subprocess.run(
+    worker = subprocess.Popen(
         [sys.executable, "-c", WORKER, str(modules)],
-        input=json.dumps(spec).encode() + b"\n" + request,
-        capture_output=True,
-        timeout=60,
-        check=False,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
-    assert (done.returncode, done.stderr) == (0, b"")
-    answers = [marshal.loads(f) for f in _frames(done.stdout)]
+    assert worker.stdin is not None and worker.stdout is not None
+    worker.stdin.write(json.dumps(spec).encode() + b"\n" + request)
+    worker.stdin.flush()
+    # the run closes its input once it has the answers it waits for (then it exits at once)
+    frames = [read_frame(worker.stdout), read_frame(worker.stdout)]
+    out, err = worker.communicate(timeout=60)
+    assert (worker.returncode, err, out) == (0, b"", b"")
+    answers = [marshal.loads(f) for f in frames if f is not None]
     assert [(call_id, status) for call_id, status, _ in answers] == [(0, OK), (1, OK)]
     assert "Accounts" in answers[1][2]
     loaded = set(modules.read_text().split())
     assert {"botocore.client", "reconciler.awsclient.aws"} <= loaded
     heavy = ("pydantic", "yaml", "click", "rich", "reconciler.providers", "reconciler.kinds")
     assert sorted(m for m in loaded if m.startswith(heavy)) == []
-
-
-def _frames(data: bytes) -> list[bytes]:
-    stream = io.BytesIO(data)
-    frames = []
-    while (payload := read_frame(stream)) is not None:
-        frames.append(payload)
-    return frames
