@@ -13,7 +13,7 @@ from reconciler.target_yaml import TargetText, target_lines
 
 @pytest.mark.parametrize(
     ("held", "prune", "with_id"),
-    itertools.product(["", "1 member(s) left out"], [False, True], [False, True]),
+    list(itertools.product(["", "1 member(s) left out"], [False, True], [False, True])),
 )
 def test_the_refresh_is_what_the_lines_say(held: str, prune: bool, with_id: bool) -> None:
     text = TargetText(
