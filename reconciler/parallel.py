@@ -34,9 +34,10 @@ def pmap(fn: Callable[[T], R], items: Iterable[T], parallelism: int) -> list[R]:
     its clients (QA-GU Q-GU-1: a call that had passed its last check opened a connection
     nobody closed). On an interrupt they are not (nor, on daemon threads, at the
     process's exit): a Ctrl-C exits at once, even with a request never answered in
-    flight, and so does one that comes during that wait. A closed client refuses to send
-    (``awsclient.closing``): what is not waited for opens no connection either. A caller
-    that is itself stopped (its own
+    flight, and so does one that only sets ``interrupt.STOP`` (apply's: ``NotStarted``
+    is raised, as the items' next call would), and one that comes during that wait. A
+    closed client refuses to send (``awsclient.closing``): what is not waited for opens
+    no connection either. A caller that is itself stopped (its own
     ``cancelled_by`` event: a map within a map's item) stops its items the same way."""
     items = list(items)
     if len(items) <= 1 or parallelism <= 1:
@@ -58,7 +59,11 @@ def pmap(fn: Callable[[T], R], items: Iterable[T], parallelism: int) -> list[R]:
                     raise failure
             if not pending:
                 break
-            if interrupt.stopped():  # the caller's own stop: its items stop too
+            # an interrupt (apply's Ctrl-C, which only sets STOP) does not wait for a request
+            # in flight (QA-HA Q-HA-4: a saved plan's rooms waited for every answer)
+            if interrupt.requested():
+                raise interrupt.NotStarted("read")
+            if interrupt.stopped():  # the caller's own stop: its items stop, then end
                 stop.set()
     except BaseException as exc:
         stop.set()
