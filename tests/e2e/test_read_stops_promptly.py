@@ -3,6 +3,9 @@ flight are doing (QA-HA): the command line in this process (its signal handlers 
 main thread's), the emulator over real HTTP, boto3; the other rooms' reads are held by the
 emulator (answered only when the test ends), so each case is the same whatever the load.
 
+- Q-HA-1: a room read ahead that fails for good is the error 1.5 s later at most (the
+  calls under way stopped, their requests waited for that long), even when the rooms
+  before it in the read's order have not been answered.
 - Q-HA-3: a Ctrl-C (SIGTERM) that comes while a failed read waits for those requests
   ends the wait: apply exits 130 at once, not when the wait is over.
 - Q-HA-4: a Ctrl-C while apply reads a saved plan's rooms exits 130 at once, not once
@@ -96,6 +99,26 @@ def held(emulator: Any, monkeypatch: pytest.MonkeyPatch, *args: Any, **kwargs: A
     holding = Held(emulator, *args, **kwargs)
     monkeypatch.setattr(emulator.app, "handle", holding)
     return holding
+
+
+def test_a_failed_room_read_is_the_error_while_the_rooms_before_it_are_unanswered(
+    world: Any, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Q-HA-1: bad (one member) is the last the read takes; the three before it are never
+    # answered. The error came when they were (30 s: READ_TIMEOUT), not 1.5 s after bad's
+    # failure, as the other parallel reads give it.
+    emulator = world(["alice"])
+    holding = held(emulator, monkeypatch, failing="bad")
+    try:
+        run = cli("--parallelism", "4", "plan")
+        ended = time.monotonic()
+    finally:
+        holding.released.set()
+    assert run.exit_code == 1
+    assert "Error: ListRoomMemberships failed" in run.stderr, run.stderr
+    assert "room room-bad)" in run.stderr and "ServiceFailureException" in run.stderr
+    assert holding.failed_at is not None
+    assert ended - holding.failed_at < parallel.STRAGGLERS_S + PROMPT_S
 
 
 @pytest.mark.parametrize("saved", [False, True], ids=["apply", "apply PLAN_FILE"])
