@@ -34,8 +34,10 @@ def pmap(fn: Callable[[T], R], items: Iterable[T], parallelism: int) -> list[R]:
     its clients (QA-GU Q-GU-1: a call that had passed its last check opened a connection
     nobody closed). On an interrupt they are not (nor, on daemon threads, at the
     process's exit): a Ctrl-C exits at once, even with a request never answered in
-    flight. A closed client refuses to send (``awsclient.closing``): what is not waited
-    for opens no connection either. A caller that is itself stopped (its own
+    flight, and so does one that only sets ``interrupt.STOP`` (apply's: ``NotStarted``
+    is raised, as the items' next call would), and one that comes during that wait. A
+    closed client refuses to send (``awsclient.closing``): what is not waited for opens
+    no connection either. A caller that is itself stopped (its own
     ``cancelled_by`` event: a map within a map's item) stops its items the same way."""
     items = list(items)
     if len(items) <= 1 or parallelism <= 1:
@@ -57,7 +59,11 @@ def pmap(fn: Callable[[T], R], items: Iterable[T], parallelism: int) -> list[R]:
                     raise failure
             if not pending:
                 break
-            if interrupt.stopped():  # the caller's own stop: its items stop too
+            # an interrupt (apply's Ctrl-C, which only sets STOP) does not wait for a request
+            # in flight (QA-HA Q-HA-4: a saved plan's rooms waited for every answer)
+            if interrupt.requested():
+                raise interrupt.NotStarted("read")
+            if interrupt.stopped():  # the caller's own stop: its items stop, then end
                 stop.set()
     except BaseException as exc:
         stop.set()
@@ -119,7 +125,10 @@ class PriorityPool:
     ) -> None:
         """No more calls; ``cancel``: those not started are cancelled; ``wait``: for the
         calls started (and, without ``cancel``, for those waiting), up to ``timeout``
-        seconds in all (None: as long as they take)."""
+        seconds in all (None: as long as they take), and not past an interrupt: a Ctrl-C
+        (SIGTERM) that comes meanwhile ends the wait at once, as one that came before
+        would have spared it (QA-HA Q-HA-3: apply's, which only sets ``interrupt.STOP``,
+        waited for the rest of the 1.5 s after a failed read)."""
         with self._ready:
             self._closed = True
             left: list[tuple[float, int, Callable[[], None], Future[Any]]] = []
@@ -131,9 +140,17 @@ class PriorityPool:
         if wait:
             deadline = None if timeout is None else time.monotonic() + timeout
             for thread in list(self._threads):
-                if thread.ident is not None:  # started (a submit may be starting one)
-                    until = None if deadline is None else max(0.0, deadline - time.monotonic())
-                    thread.join(until)
+                if thread.ident is None:  # not started (a submit may be starting one)
+                    continue
+                while thread.is_alive():
+                    if interrupt.requested() or interrupt.pressed():
+                        return  # a Ctrl-C exits at once (QA-HA Q-HA-3): the threads are daemons
+                    slice_s = interrupt.POLL_S
+                    if deadline is not None:
+                        slice_s = min(slice_s, deadline - time.monotonic())
+                        if slice_s <= 0:
+                            return
+                    thread.join(slice_s)
 
     def _work(self) -> None:
         while True:

@@ -81,6 +81,9 @@ class RoomReadAhead:
         self._reads: dict[TargetKey, tuple[str, Future[Listing]]] = {}  # room id, its read
         self._rooms: dict[tuple[str, str], TargetKey] = {}  # (account, room id) -> reader
         self._twice: set[tuple[str, str]] = set()  # rooms declared twice: not read ahead
+        # rooms matched too soon (a later page named them again): their reads' failures
+        # fail nothing, even one that comes once the listing has ended (``_drop``)
+        self._dropped: set[TargetKey] = set()
         self._stop_rooms = threading.Event()  # the room reads stop (and pages, retries)
         self._stop_all = threading.Event()  # ... and the listings
         self._failure: BaseException | None = None  # the first read failed for good
@@ -110,7 +113,7 @@ class RoomReadAhead:
             started = self._listings.pop(account, None)
             if started is None:
                 started = self._submit_listing(self._list_rooms, account)
-        return self._result(started)
+        return self._result(started, self._stop_all)
 
     def members(
         self, key: TargetKey, room_id: str, size: int, progress: ReadProgress | None
@@ -136,17 +139,23 @@ class RoomReadAhead:
 
     def result(self, future: Future[T]) -> T:
         """The future's result; one stopped because another read failed for good raises
-        that failure (the error the sequential read would have stopped at)."""
-        return self._result(future)
+        that failure (the error the sequential read would have stopped at), as soon as it
+        has failed: not once the future is done (QA-HA Q-HA-1: a room before it in the
+        read's order never answered held the error back until its request timed out)."""
+        return self._result(future, self._stop_rooms)
 
-    def _result(self, future: Future[T]) -> T:
+    def _result(self, future: Future[T], stopped_by: threading.Event) -> T:
+        """``stopped_by``: the event that a failure stops the future's call with (a
+        listing's only at a failed listing: a failed room read leaves them going)."""
         try:
             while True:  # an interrupt (apply's Ctrl-C) does not wait for a request in flight
                 interrupt.check("read")
                 try:
                     return future.result(timeout=interrupt.POLL_S)
                 except TimeoutError:
-                    continue
+                    failure = self._failure
+                    if failure is not None and stopped_by.is_set():
+                        raise failure from None
         except (CancelledError, interrupt.NotStarted):
             failure = self._failure
             if failure is not None and not interrupt.requested():
@@ -205,6 +214,8 @@ class RoomReadAhead:
 
     def _failed(self, exc: BaseException, stop: threading.Event, key: TargetKey | None) -> None:
         with self._lock:
+            if key in self._dropped:  # its result is never used
+                return
             if key in self._early:  # held until the listing names its room once
                 self._early[key] = exc
                 return
@@ -275,6 +286,7 @@ class RoomReadAhead:
         result never used."""
         room_id, started = self._reads.pop(key)
         started.cancel()
+        self._dropped.add(key)
         if self._rooms.get((key.scope, room_id)) == key:
             del self._rooms[(key.scope, room_id)]
 

@@ -228,6 +228,52 @@ def test_the_failed_read_of_a_name_a_later_page_repeats_fails_nothing(
     assert list(live.targets) == [key("p105")]
 
 
+def test_the_failed_read_of_a_name_repeated_fails_nothing_when_it_fails_after_the_listing(
+    emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same, the read's failure coming once the listing has dropped it, while the read
+    waits for another room's answer: a failure that came then stopped that read with it
+    (the wait looks at the reads ahead's failure, QA-HA Q-HA-1)."""
+    from reconciler.emulator.errors import ServiceFailureError
+    from reconciler.providers import read_ahead
+
+    two_pages(emulator, rename={"room-p110": "p000"})
+    dropped, failed = threading.Event(), threading.Event()
+    drop, fail = read_ahead.RoomReadAhead._drop, read_ahead.RoomReadAhead._failed
+
+    def dropping(ahead: Any, *args: Any) -> None:
+        drop(ahead, *args)
+        dropped.set()
+
+    def failing(ahead: Any, *args: Any) -> None:
+        fail(ahead, *args)
+        failed.set()
+
+    monkeypatch.setattr(read_ahead.RoomReadAhead, "_drop", dropping)
+    monkeypatch.setattr(read_ahead.RoomReadAhead, "_failed", failing)
+    handle = emulator.app.handle
+
+    def held(method: str, target: str, *args: Any) -> Any:
+        if "/rooms/room-p000/memberships" in target:  # fails once the listing dropped it
+            assert dropped.wait(10)
+            return emulator.app.error(ServiceFailureError("The service failed."))
+        if "/rooms/room-p105/memberships" in target:  # answered once that failure is in
+            assert failed.wait(10)
+            time.sleep(0.3)  # the read waiting for it looks at the failures meanwhile
+        return handle(method, target, *args)
+
+    monkeypatch.setattr(emulator.app, "handle", held)
+    once = RetryPolicy(attempts=1, base=0.001, cap=0.005)
+    rooms = RoomsProvider(client(emulator), retry=once, parallelism=2)
+    rooms.prefetch(key("p000"), None)
+    rooms.prefetch(key("p105"), None)
+    live = rooms.read(desired_rooms("p000", "p105"))
+    assert [p.message for p in live.problems] == [
+        f"2 Chime rooms named p000 in account {ACCOUNT} (room-p000, room-p110): give the room's id"
+    ]
+    assert list(live.targets) == [key("p105")]
+
+
 def test_the_failed_read_of_a_room_the_listing_names_once_fails_the_read(
     emulator: EmulatorServer,
 ) -> None:
