@@ -168,15 +168,16 @@ _IMPORT_HELD = re.compile(rf"\s+prune:\s*false\s+#.*{re.escape(HELD)}\s*")
 
 def _own_prune(target: DesiredTarget, refresh: Refresh) -> bool:
     """Whether the ``prune:`` of ``target``'s entry is one import wrote itself, so a
-    refresh may write in its place what import writes now (QA-GZ Q-GZ-1): the one the
-    refresh writes; ``import --prune``'s ``prune: true``, ``--prune`` given again; the
-    ``prune: false`` import writes for members it left out, with its comment (``HELD``),
-    those members gone or not."""
-    if target.own_prune == refresh.prune:
+    refresh may write in its place what import writes now (QA-GZ Q-GZ-1): the ``prune:
+    false`` import writes for members it left out, with its comment (``HELD``), those
+    members gone or not; ``import --prune``'s ``prune: true``, ``--prune`` given again.
+    Told by its line, never by its value alone (QA-HB Q-HB-1: a hand-written ``prune:
+    false`` in a room where import still left a member out was taken for the one the
+    refresh writes, replaced by import's, and dropped by the next refresh once that
+    member had gone)."""
+    if _held_by_import(target):
         return True
-    if target.own_prune:
-        return refresh.pruning
-    return _held_by_import(target)
+    return bool(target.own_prune) and refresh.pruning
 
 
 def _held_by_import(target: DesiredTarget) -> bool:

@@ -261,3 +261,32 @@ def test_force_keeps_a_hand_written_prune_false_beside_a_left_out_member(
         "prune: false  # people are added by hand",
     )
     kept_with_note(cli, ops.parent.parent, "rooms/ops.yaml", edited, "the prune: of room ops")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["prune: false  # keep hand-added people", "prune: false"],
+    ids=["own-comment", "bare"],
+)
+def test_force_keeps_a_hand_written_prune_false_while_a_member_is_left_out(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, chime: Any, line: str
+) -> None:
+    """QA-HB-1: while import still left a member out (so the refresh writes `prune: false`
+    itself), a hand-written `prune: false` was taken for import's own: the file was written
+    again without a Note, the line replaced by import's (comment and all); once the member
+    left, the next refresh dropped it, and under settings.yaml's `prune: true` the plan
+    removed a member added by hand. Only import's own comment makes the line import's."""
+    ops = _twin_bots(emulator, write_desired)
+    settings = ops.parent.parent / "settings.yaml"
+    settings.write_text(SETTINGS + "prune: true\n", encoding="utf-8")
+    assert cli(*UNPACED, "import", "--out", "desired-state").exit_code == 0
+    edited = ops.read_text(encoding="utf-8").replace(
+        "prune: false  # 1 member(s) left out below: pruning would remove them", line
+    )
+    assert f"    {line}" in edited.splitlines()
+    kept_with_note(cli, ops.parent.parent, "rooms/ops.yaml", edited, "the prune: of room ops")
+    chime.delete_room_membership(AccountId=A, RoomId="r1", MemberId="b1")
+    kept_with_note(cli, ops.parent.parent, "rooms/ops.yaml", edited, "the prune: of room ops")
+    chime.create_room_membership(AccountId=A, RoomId="r1", MemberId="carol-id")
+    plan = cli(*UNPACED, "plan")
+    assert "- carol@example.com (Member)" not in plan.stdout, plan.stdout
