@@ -123,10 +123,13 @@ def _edits(target: DesiredTarget, refresh: Refresh) -> list[tuple[str, str | Non
     if target.safety:
         found.append((f"the safety: of {of}", None))
     if target.own_prune is not None and not _own_prune(target, refresh):
-        # a prune: true --prune writes again, if given (unless a member is left out now)
+        # a prune: true --prune writes again, if given (unless a member is left out now);
+        # but in every entry it writes, which the step says (QA-HB Q-HB-4: offered as the
+        # way to keep this one, it turned pruning on in every other room unasked)
         again = target.own_prune and refresh.prune is None
         step = (
-            f"remove the prune: of {of} (or refresh with --force --prune, which writes it)"
+            f"remove the prune: of {of} (or refresh with --force --prune, which writes "
+            "prune: true in this entry and in every other one it writes)"
             if again
             else None
         )

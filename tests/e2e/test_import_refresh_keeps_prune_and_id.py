@@ -158,7 +158,7 @@ def test_the_note_for_a_prune_true_names_the_refresh_that_keeps_it(
         "rooms/ops.yaml",
         ops,
         "the prune: of room ops",
-        "remove the prune: of room ops (or refresh with --force --prune, which writes it)",
+        ALL_PRUNE,
     )
 
 
@@ -290,3 +290,35 @@ def test_force_keeps_a_hand_written_prune_false_while_a_member_is_left_out(
     chime.create_room_membership(AccountId=A, RoomId="r1", MemberId="carol-id")
     plan = cli(*UNPACED, "plan")
     assert "- carol@example.com (Member)" not in plan.stdout, plan.stdout
+
+
+ALL_PRUNE = (
+    "remove the prune: of room ops (or refresh with --force --prune, which writes "
+    "prune: true in this entry and in every other one it writes)"
+)
+
+
+def test_the_note_for_a_prune_true_says_force_prune_writes_it_in_every_entry(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """QA-HB-4: for one room's hand-written `prune: true` the Note offered "refresh with
+    --force --prune, which writes it" as the way to keep it, and done so, the refresh wrote
+    `prune: true` into every other room too (pruning turned on where no one asked). The
+    Note now says so, and does what it says."""
+    seeded = seed()
+    seeded["accounts"][0]["rooms"].append(
+        {"id": "r2", "name": "dev", "memberships": [{"member": "bob@example.com"}]}
+    )
+    emulator.reset(seeded)
+    desired = write_desired({"settings.yaml": f"account: {A}\n"})
+    assert cli(*UNPACED, "import", "--out", "desired-state").exit_code == 0
+    ops = desired / "rooms" / "ops.yaml"
+    dev = desired / "rooms" / "dev.yaml"
+    assert "prune" not in dev.read_text(encoding="utf-8")
+    edited = ops.read_text(encoding="utf-8").replace("  # id r1\n", "  # id r1\n    prune: true\n")
+    assert "    prune: true" in edited.splitlines()
+    kept_with_note(cli, desired, "rooms/ops.yaml", edited, "the prune: of room ops", ALL_PRUNE)
+    run = cli(*UNPACED, "import", "--out", "desired-state", "--force", "--prune")
+    assert run.exit_code == 0, run.stderr
+    assert "    prune: true" in ops.read_text(encoding="utf-8").splitlines()
+    assert "    prune: true" in dev.read_text(encoding="utf-8").splitlines()
