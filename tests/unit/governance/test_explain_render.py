@@ -121,7 +121,7 @@ def test_the_closing_count_points_where_the_other_targets_are_read() -> None:
     assert summary_line(e) == f"{head} (audit reads the rooms and channels outside them too)."
     assert summary_line(replace(e, audited=False)) == f"{head}."
     assert summary_line(replace(e, given=2)) == (
-        "Of the 2 targets given (--target), alice@example.com is declared in 1 and live in 2 "
+        "Of the 2 targets selected by --target, alice@example.com is declared in 1 and live in 2 "
         "(explain without --target reads the others)."
     )
 
