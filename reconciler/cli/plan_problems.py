@@ -3,13 +3,14 @@ refusal when stdout holds a document (``--format markdown|json``, often a file),
 text plan where it is not seen (``plan > plan.txt``: ``stdout_seen``): each
 error as the text plan prints it, located (``FILE:LINE: message``, which CI turns into an
 annotation on that line, .github/scripts/run-step.sh), each refusal, then one line counting
-them apart and saying where the document lists them."""
+them apart, saying where the document lists them and, refused, the one override wording
+(``: apply applies it only with --allow-unsafe``; QA-HB Q-HB-2)."""
 
 from __future__ import annotations
 
 from reconciler.plan import Plan
 from reconciler.prose import counted
-from reconciler.render.limits import refused_by
+from reconciler.render.limits import override, refused_by
 from reconciler.render.safe import shown
 
 FIELDS = {"errors": "errors", "refusals": "safety.violations"}  # the JSON document's
@@ -33,5 +34,6 @@ def problem_lines(plan: Plan, fmt: str, *, refused: bool, noun: str = "plan") ->
     where = f"above, and in the {fmt} output"
     if fmt == "json":
         where += f"'s {' and '.join(fields)}"
-    lines.append(f"Error: the {noun} {' and '.join(parts)} ({where}); exit 1.")
+    how = f": {override()}" if refusals else ""  # as apply's closing line says it
+    lines.append(f"Error: the {noun} {' and '.join(parts)} ({where}){how}; exit 1.")
     return lines

@@ -314,7 +314,8 @@ def failed_plan_issue_body(
         if facts.governance
         else f"{detected} found no drift in what it could plan; the targets its errors name "
         "could not be planned, so drift there is unknown. This issue is updated by every "
-        "drift check and closed by the first one that finds no drift.\n\n"
+        # this check found no drift and left it open (QA-HB Q-HB-3)
+        "drift check and closed by the first one that finds no drift and no error.\n\n"
     )
     header = f"{marker}\n{caution}{found}"
     return _compose(header, _plan_text(plan_markdown, key), "", limit)

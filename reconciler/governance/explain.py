@@ -203,6 +203,9 @@ class Explanation:
     # the member's kinds (those that read it) include one ``audit`` lists outside the
     # desired state (``Kind.audit_lists_all``): the closing count points there (Q-RR-16)
     audited: bool = False
+    # under --target: the desired state has targets that it left out and that explain
+    # reads without it (of a kind that reads the member); else no "others" (QA-HB Q-HB-5)
+    others: bool = False
 
     @property
     def declared(self) -> int:

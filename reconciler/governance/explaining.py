@@ -62,17 +62,34 @@ def explain(
     shown = []
     selected = sorted(select(desired.targets, targets or None), key=lambda t: t.key)
     for t in selected:
-        ref = refs.get(t.key.kind)
-        if ref is None or kinds.get(t.key.kind).elsewhere(member, t.key.scope) is not None:
+        if not _reads(t, member, refs):
             continue
+        ref = refs[t.key.kind]
         for one in _sections(ref, t, live, plan, planned, desired, now, spellings or {}):
             one = _located(one, t, left_out, unread)
             if targets or one.declarations or one.live_role is not None or _unknown(one):
                 shown.append(one)
     audited = any(kinds.get(k).audit_lists_all for k in refs if kinds.known(k))
-    return Explanation(
-        member, now, tuple(shown), len(selected) if targets else None, audited=audited
+    chosen = {t.key for t in selected}
+    others = bool(targets) and any(
+        t.key not in chosen and _reads(t, member, refs) for t in desired.targets
     )
+    return Explanation(
+        member,
+        now,
+        tuple(shown),
+        len(selected) if targets else None,
+        audited=audited,
+        others=others,
+    )
+
+
+def _reads(t: DesiredTarget, member: str, refs: Mapping[str, MemberRef]) -> bool:
+    """Whether explain reads ``member`` in ``t``: its kind reads the member, and the
+    member is not of another scope (``Kind.elsewhere``)."""
+    if t.key.kind not in refs:
+        return False
+    return kinds.get(t.key.kind).elsewhere(member, t.key.scope) is None
 
 
 def _unknown(one: TargetExplanation) -> bool:

@@ -62,11 +62,12 @@ OUTSIDE = "audit reads the rooms and channels outside them too"  # Kind.audit_li
 
 
 def outside(e: Explanation) -> str:
-    """Where the member's other targets are read, after the closing count: under
-    ``--target``, by explain without it; else, for a member of a kind ``audit`` lists in
-    all of Chime (``Kind.audit_lists_all``), by audit (``OUTSIDE``); else nowhere (a
-    meeting's attendee: audit reads the declared meetings only): nothing."""
-    if e.given is not None:
+    """Where the member's other targets are read, after the closing count (and after
+    "neither declared nor live"): under ``--target`` that left some out, by explain
+    without it; else, for a member of a kind ``audit`` lists in all of Chime
+    (``Kind.audit_lists_all``), by audit (``OUTSIDE``); else nowhere (a meeting's
+    attendee: audit reads the declared meetings only): nothing."""
+    if e.others:  # --target left out targets of the desired state (QA-HB Q-HB-5)
         return f" ({OTHERS})"
     return f" ({OUTSIDE})" if e.audited else ""
 
@@ -85,7 +86,7 @@ def summary_line(e: Explanation) -> str:
         of = f"the {counted(n, 'target')} selected by --target"
         none = "the target selected by --target" if n == 1 else f"any of {of}"
     if not e.targets:
-        return f"{e.member} is neither declared nor live in {none}."
+        return f"{e.member} is neither declared nor live in {none}{outside(e)}."
     return (
         f"Of {of}, {e.member} is declared in {number(e.declared)} and "
         f"live in {number(e.live)}{outside(e)}."

@@ -28,11 +28,17 @@ def refused_by(count: int) -> str:
 ALLOW_UNSAFE = "--allow-unsafe"
 
 
-def override(*, allowed: bool = False, code: Callable[[str], str] = str) -> str:
+def override(
+    *, allowed: bool = False, stopped: bool = False, code: Callable[[str], str] = str
+) -> str:
     """What follows ``refused_by`` (after a colon or a semicolon): ``apply applies it only
     with --allow-unsafe``; ``allowed`` (the option given): ``proceeding anyway, as
-    --allow-unsafe was given``. ``code`` formats the option (Markdown: in backticks)."""
+    --allow-unsafe was given``; ``allowed`` and ``stopped`` (the plan has errors, so
+    nothing proceeds; QA-HB Q-HB-6): ``overridden by --allow-unsafe, but the errors above
+    stop it all the same``. ``code`` formats the option (Markdown: in backticks)."""
     option = code(ALLOW_UNSAFE)
+    if allowed and stopped:
+        return f"overridden by {option}, but the errors above stop it all the same"
     return (
         f"proceeding anyway, as {option} was given"
         if allowed

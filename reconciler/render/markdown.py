@@ -77,6 +77,10 @@ class MarkdownRenderer:
         source = limits_source(plan.violations, md_escape)
         # the one verb and count of every line about them (QA-LE Q-LE-5, QA-GT Q-GT-4)
         refused = f"> [!CAUTION]\n> **This plan {refused_by(len(plan.violations))}** ({source}): "
+        # with errors, --allow-unsafe overrides the rules but nothing proceeds (Q-HB-6)
+        overridden = override(
+            allowed=self.allow_unsafe, stopped=bool(plan.errors), code=lambda o: f"`{o}`"
+        )
         sections = [
             _Section(  # first: apply refuses the whole plan while one is left
                 "errors",
@@ -86,7 +90,7 @@ class MarkdownRenderer:
             ),
             _Section(
                 "safety messages",
-                f"{refused}{override(allowed=self.allow_unsafe, code=lambda o: f'`{o}`')}.\n>\n",
+                f"{refused}{overridden}.\n>\n",
                 tuple(f"> - {md_escape(str(v))}\n" for v in plan.violations),
                 "\n",
             ),

@@ -178,6 +178,8 @@ def quiet_lines(plan: Plan, *, allow_unsafe: bool = False) -> list[str]:
             unsafe_hint(plan),
         ]
     warnings = [shown(f"Warning: unsafe plan: {v}") for v in plan.violations]
+    if errors:  # errors stop it all the same: nothing proceeds, as the text plan says
+        return [*errors, *warnings]  # (QA-HB Q-HB-6)
     return [*errors, *warnings, unsafe_hint(plan, allowed=True)]
 
 

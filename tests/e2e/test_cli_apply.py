@@ -465,7 +465,35 @@ def test_plan_with_errors_is_not_applied_and_the_last_line_says_why(
                 "again."
             )
         assert run.err_lines[-1] == closing
+        # nothing proceeds: no "proceeding anyway" beside "Nothing was applied" (Q-HB-6)
+        assert "proceeding anyway" not in run.stderr
         assert not {"BatchCreateRoomMembership", "DeleteRoomMembership"} & set(calls())
+
+
+def test_quiet_apply_allow_unsafe_with_errors_does_not_say_it_proceeds(
+    ops: Any, write_desired: Any, cli: Any, calls: Calls
+) -> None:
+    """QA-HB Q-HB-6: ``apply --quiet --allow-unsafe`` of a plan with an error said "proceeding
+    anyway, as --allow-unsafe was given" right before "Nothing was applied"; like the text
+    plan, it now warns of the overridden rules only."""
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\nsafety: {{max_removals: 0}}\n",
+            "rooms.yaml": "rooms:\n  incident: {prune: true, members: [ghost@example.com]}\n",
+        }
+    )
+    run = cli("apply", "--auto-approve", "--quiet", "--allow-unsafe")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert "proceeding anyway" not in run.stderr
+    assert run.err_lines[0] == (
+        "Error: desired-state/rooms.yaml:2: no Chime user with e-mail ghost@example.com "
+        f"in account {ACCOUNT}"
+    )
+    assert run.err_lines[1].startswith("Warning: unsafe plan: Too many removals: 3 is over")
+    assert run.err_lines[-1] == (
+        "Error: Nothing was applied: the plan has 1 error (above). Fix it and run apply again."
+    )
+    assert not {"BatchCreateRoomMembership", "DeleteRoomMembership"} & set(calls())
 
 
 def test_quiet_apply_of_a_plan_with_errors_names_them_above_its_last_line(

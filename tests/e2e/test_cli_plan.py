@@ -369,7 +369,8 @@ def test_a_refused_text_plan_into_a_file_says_so_on_stderr(crowd: None, cli: Any
     assert code == 1
     assert (cli.workdir / "err.txt").read_text().splitlines() == [
         CROWD_REFUSAL,
-        "Error: the plan is refused by 1 safety rule (above, and in the text output); exit 1.",
+        "Error: the plan is refused by 1 safety rule (above, and in the text output): apply "
+        "applies it only with --allow-unsafe; exit 1.",
     ]
     text = (cli.workdir / "plan.txt").read_text().splitlines()
     assert text[: len(CROWD_PLAN)] == CROWD_PLAN and CROWD_REFUSAL in text  # as before
@@ -447,14 +448,14 @@ def test_a_refused_plan_as_a_document_is_not_said_to_have_errors(
     assert run.err_lines == [
         refusal,
         "Error: the plan is refused by 1 safety rule (above, and in the json output's "
-        "safety.violations); exit 1.",
+        "safety.violations): apply applies it only with --allow-unsafe; exit 1.",
     ]
     write_desired({"more.yaml": "rooms: {crowd2: {members: [nobody@example.com]}}"})
     both = cli("plan", "--format", "markdown")
     assert both.err_lines[1:] == [
         refusal,
         "Error: the plan has 1 error and is refused by 1 safety rule (above, and in the "
-        "markdown output); exit 1.",
+        "markdown output): apply applies it only with --allow-unsafe; exit 1.",
     ]
     assert both.err_lines[0].startswith("desired-state/more.yaml:1: no Chime room named crowd2")
     assert (

@@ -286,6 +286,9 @@ def test_a_plan_error_without_drift_never_leaves_a_no_drift_title(
     assert (issue["title"], issue["state"]) == (FAILED_PLAN, "open")
     assert "found no drift in what it could plan" in issue["body"]
     assert "left@example.com" in issue["body"]
+    # this very check found no drift and left it open: it says what closes it (Q-HB-3)
+    assert "closed by the first one that finds no drift and no error." in issue["body"]
+    assert "closed by the first one that finds no drift." not in issue["body"]
 
 
 def test_a_desired_state_that_does_not_load_leaves_the_issue_and_fails(

@@ -65,3 +65,21 @@ def test_the_count_names_the_targets_given(cli: Any) -> None:
     assert run.lines[-1] == (
         f"Of the desired state's targets, bot:Solo is declared in 0 and live in 1 {OUTSIDE}"
     )
+
+
+def test_a_target_selection_of_every_target_points_at_audit_not_the_others(cli: Any) -> None:
+    """QA-HB Q-HB-5: --target naming every target said "(explain without --target reads
+    the others)", where there are none; and "neither declared nor live" pointed nowhere,
+    though the member may be in a room outside the desired state."""
+    every = ("--target", "one", "--target", "two", "--target", "three")
+    run = cli(*UNPACED, "explain", "a@example.com", *every)
+    assert run.exit_code == 0, run.stderr
+    assert run.lines[-1] == (
+        "Of the 3 targets selected by --target, a@example.com is declared in 3 and live in 3 "
+        f"{OUTSIDE}"
+    )
+    nobody = cli(*UNPACED, "explain", "nobody@example.com")
+    assert nobody.exit_code == 0, nobody.stderr
+    assert nobody.lines[-1] == (
+        f"nobody@example.com is neither declared nor live in any declared target {OUTSIDE}"
+    )

@@ -37,7 +37,8 @@ def test_plan_out_of_a_refused_plan_says_apply_refuses_it(unsafe: Any, cli: Any)
         "--allow-unsafe. To override the safety rules and apply it all the same:",
         command(cli, "p.json"),
         REFUSAL,  # once the plan is known written (Q-GK-4)
-        "Error: the plan is refused by 1 safety rule (above, and in the text output); exit 1.",
+        "Error: the plan is refused by 1 safety rule (above, and in the text output): apply "
+        "applies it only with --allow-unsafe; exit 1.",
     ]
     refused = cli.raw("apply", "p.json")  # as the note says
     assert refused.exit_code == 1
@@ -68,6 +69,6 @@ def test_merge_plans_out_of_a_refused_plan_says_apply_refuses_it(unsafe: Any, cl
         "  chime-reconciler --desired desired-state --endpoint-url "
         f"{cli.endpoint_url} --region us-east-1 apply --allow-unsafe m.json",
         REFUSAL,
-        "Error: the merged plan is refused by 1 safety rule (above, and in the text output); "
-        "exit 1.",
+        "Error: the merged plan is refused by 1 safety rule (above, and in the text output): "
+        "apply applies it only with --allow-unsafe; exit 1.",
     ]

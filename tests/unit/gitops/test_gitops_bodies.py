@@ -125,6 +125,18 @@ def test_drift_of_undeclared_members_only_says_apply_does_not_resolve_it() -> No
     assert not lists_undeclared_only(f"{PLAN}```diff\n  {UNDECLARED_ONLY_MARKER}\n```\n")
 
 
+def test_a_failed_plan_without_drift_is_closed_only_by_a_check_without_errors() -> None:
+    """QA-HB Q-HB-3: the issue of a plan with errors and no drift said it is "closed by the
+    first one that finds no drift", though the check that wrote it found none and left it
+    open."""
+    facts = PlanFacts(failed=True, drifted=False, refusal=Refusal.ERRORS)
+    body = failed_plan_issue_body(PLAN, facts, run_url=RUN)
+
+    assert "found no drift in what it could plan" in body
+    assert "closed by the first one that finds no drift and no error.\n\n" in body
+    assert "finds no drift.\n" not in body
+
+
 def test_a_refused_plan_showing_drift_says_apply_refuses_it_before_run_the_apply() -> None:
     """Q-GS-2: a plan refused as unsafe (no error: every target planned) shows changes; the
     body under the caution does not bid the reader to run the apply it refuses, nor say

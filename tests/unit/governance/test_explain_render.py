@@ -120,9 +120,14 @@ def test_the_closing_count_points_where_the_other_targets_are_read() -> None:
     head = "Of the desired state's targets, alice@example.com is declared in 1 and live in 2"
     assert summary_line(e) == f"{head} (audit reads the rooms and channels outside them too)."
     assert summary_line(replace(e, audited=False)) == f"{head}."
+    assert summary_line(replace(e, given=2, others=True)) == (
+        "Of the 2 targets selected by --target, alice@example.com is declared in 1 and live in "
+        "2 (explain without --target reads the others)."
+    )
+    # --target selected every target: no others; audit reads the rest (QA-HB Q-HB-5)
     assert summary_line(replace(e, given=2)) == (
-        "Of the 2 targets selected by --target, alice@example.com is declared in 1 and live in 2 "
-        "(explain without --target reads the others)."
+        "Of the 2 targets selected by --target, alice@example.com is declared in 1 and live in "
+        "2 (audit reads the rooms and channels outside them too)."
     )
 
 
@@ -132,6 +137,12 @@ def test_nothing_to_explain() -> None:
         "",
         "zed@example.com is neither declared nor live in any declared target.",
     ]
+    # a member audit reads in all of Chime: where else it may be (QA-HB Q-HB-5)
+    audited = Explanation("zed@example.com", NOW, (), audited=True)
+    assert lines(audited)[-1] == (
+        "zed@example.com is neither declared nor live in any declared target (audit reads "
+        "the rooms and channels outside them too)."
+    )
 
 
 def test_json_document() -> None:

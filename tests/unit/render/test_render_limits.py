@@ -91,11 +91,25 @@ def test_markdown_callout_names_the_source_with_names_escaped() -> None:
         "> **This plan is refused by 1 safety rule** (the `safety:` of rooms.on\\_call in its "
         "file): apply applies it only with `--allow-unsafe`."
     )
-    allowed = render_markdown(unsafe(FRACTION, odd), allow_unsafe=True).splitlines()
-    assert allowed[allowed.index("> [!CAUTION]", 6) + 1] == (
+    allowed = render_markdown(
+        replace(unsafe(FRACTION, odd), errors=()), allow_unsafe=True
+    ).splitlines()
+    assert allowed[allowed.index("> [!CAUTION]") + 1] == (
         "> **This plan is refused by 2 safety rules** (settings.yaml `safety:` and the "
         "`safety:` of rooms.on\\_call in its file): proceeding anyway, as `--allow-unsafe` "
         "was given."
+    )
+
+
+def test_markdown_with_errors_does_not_say_allow_unsafe_proceeds() -> None:
+    """QA-HB Q-HB-6: with an error apply refuses the plan, --allow-unsafe or not; the
+    callout said "proceeding anyway" under "apply refuses this plan"."""
+    text = render_markdown(unsafe(FRACTION), allow_unsafe=True)
+    assert "proceeding anyway" not in text
+    lines = text.splitlines()
+    assert lines[lines.index("> [!CAUTION]", 6) + 1] == (
+        "> **This plan is refused by 1 safety rule** (settings.yaml `safety:`): overridden by "
+        "`--allow-unsafe`, but the errors above stop it all the same."
     )
 
 
