@@ -133,7 +133,17 @@ def start_step(tmp_path: Path, run: str, env: dict[str, str]) -> subprocess.Pope
             env=env,
             stdout=out,
             stderr=err,
+            preexec_fn=runner_signals,
         )
+
+
+def runner_signals() -> None:
+    """The step's shell gets SIGINT and SIGTERM at their defaults, as GitHub's runner
+    starts it: an ignored signal is inherited through exec and cannot be trapped, so a
+    test process that ignores SIGINT (a background job's, or one an earlier test left so)
+    would make the step deaf to the very cancel this file tests."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def wait_for(path: Path, step: subprocess.Popen[bytes], seconds: float = 60) -> None:
