@@ -17,7 +17,6 @@ from reconciler.cli.directory import (
 )
 from reconciler.cli.progress import ProgressBar
 from reconciler.desired.model import DesiredTarget
-from reconciler.desired.spec_base import MAX_NAME_LENGTH
 from reconciler.errors import TargetGone, UsageError
 from reconciler.import_declared import namesakes
 from reconciler.importer import (
@@ -39,7 +38,7 @@ from reconciler.prose import counted
 from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.chime_api import Room
 from reconciler.providers.room_bots import bot_ids, several_room_bots
-from reconciler.quoted import quoted
+from reconciler.quoted import named
 from reconciler.refs import MemberKind
 from reconciler.render.safe import shown
 
@@ -223,7 +222,7 @@ def _read(
             where = "account" if len(accounts) == 1 else "accounts"
             # each quoted, cut when longer than a name can be: a newline or comma in one is no
             # other value (Q-GK-1), and a typo after character 80 is shown (QA-GV Q-GV-8)
-            names = ", ".join(quoted(name, MAX_NAME_LENGTH) for name in sorted(missing))
+            names = ", ".join(named(name) for name in sorted(missing))
             raise NoSuchRoom(f"no Chime room named {names} in {where} {', '.join(accounts)}")
         listed = [(a, r) for a, r in listed if r.name in chosen or r.room_id in chosen]
 
