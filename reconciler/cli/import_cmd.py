@@ -94,7 +94,8 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> P
 @click.option(
     "--prune",
     is_flag=True,
-    help="Write `prune: true` in every room, so that later plans remove undeclared members.",
+    help="Write `prune: true` in every room and channel it writes (`prune: false` where it "
+    "leaves a member out), so that later plans remove undeclared members.",
 )
 @click.option(
     "--adopt",
