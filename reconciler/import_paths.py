@@ -93,7 +93,11 @@ HAND_EDITS = (
     "a member's until:, reason: or ticket:",
     "safety:",
     "a group entry",
-    "a prune: or id: (arn:) the refresh would not write",
+    # import's own prune: is told by its line, not by what the refresh writes (``_own_prune``:
+    # a hand prune: false is kept where import writes one too, QA-LF Q-LF-2)
+    "a prune: false without import's comment",
+    "a prune: true without --prune",
+    "an id: (arn:) the refresh would not write under that key",
 )
 """The hand edits ``hand_edits`` finds, as ``import --help`` lists them (one list: a new
 kind of edit goes here and in ``hand_edits``, QA-RR Q-RR-19)."""
