@@ -41,6 +41,7 @@ from reconciler.providers.room_bots import bot_ids, several_room_bots
 from reconciler.quoted import named
 from reconciler.refs import MemberKind
 from reconciler.render.safe import shown
+from reconciler.target_select import close_match
 
 
 @dataclass(frozen=True)
@@ -219,11 +220,7 @@ def _read(
         chosen = set(wanted)
         missing = chosen - {r.name for _, r in listed} - {r.room_id for _, r in listed}
         if missing:
-            where = "account" if len(accounts) == 1 else "accounts"
-            # each quoted, cut when longer than a name can be: a newline or comma in one is no
-            # other value (Q-GK-1), and a typo after character 80 is shown (QA-GV Q-GV-8)
-            names = ", ".join(named(name) for name in sorted(missing))
-            raise NoSuchRoom(f"no Chime room named {names} in {where} {', '.join(accounts)}")
+            raise NoSuchRoom(_not_found(missing, listed, accounts))
         listed = [(a, r) for a, r in listed if r.name in chosen or r.room_id in chosen]
 
     def read_one(item: tuple[str, Room]) -> ImportedRoom | None:
@@ -241,6 +238,22 @@ def _read(
     gone = [item for item, room in zip(listed, read, strict=True) if room is None]
     rooms = _with_twins(provider, [r for r in read if r is not None])
     return RoomsRead(sorted(rooms), shared, gone, ids)
+
+
+def _not_found(
+    missing: Iterable[str], listed: Sequence[tuple[str, Room]], accounts: Sequence[str]
+) -> str:
+    """The error for the names ``--room`` gave that no room ``listed`` has (by name or id):
+    each quoted, cut when longer than a name can be (a newline or comma in one is no other
+    value: Q-GK-1; a typo after character 80 is shown: QA-GV Q-GV-8), with the closest
+    name or id of a room read as plan's ``--target`` offers it (QA-LF Q-LF-3)."""
+    known = {r.name for _, r in listed} | {r.room_id for _, r in listed}
+    names = []
+    for name in sorted(missing):
+        hint = close_match(name, known)
+        names.append(f"{named(name)} (did you mean {named(hint)}?)" if hint else named(name))
+    where = "account" if len(accounts) == 1 else "accounts"
+    return f"no Chime room named {', '.join(names)} in {where} {', '.join(accounts)}"
 
 
 def _with_twins(provider: RoomsDirectory, rooms: Sequence[ImportedRoom]) -> list[ImportedRoom]:

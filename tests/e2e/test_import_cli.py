@@ -387,6 +387,27 @@ def test_import_of_an_unknown_room_is_an_error(emulator: EmulatorServer, tmp_pat
     assert result.stderr == f"Error: no Chime room named 'nope' in account {ACC}\n"
 
 
+def test_import_of_a_misspelt_room_says_did_you_mean(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    """QA-LF Q-LF-3: a misspelt --room name was "not found" with no suggestion, where plan's
+    --target and audit offer the nearest name; now each name gets the closest name or id
+    of a room read, in the same words (a name with none close gets none)."""
+    emulator.reset(small_seed())
+    result = run(emulator, tmp_path / "none", "import", "--account", ACC, "--room", "opz")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: no Chime room named 'opz' (did you mean 'ops'?) in account {ACC}\n"
+    )
+    rooms = ("--room", "nope", "--room", "r-webb", "--room", "OPS")
+    result = run(emulator, tmp_path / "none", "import", "--account", ACC, *rooms)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: no Chime room named 'OPS' (did you mean 'ops'?), 'nope', 'r-webb' (did you "
+        f"mean 'r-web'?) in account {ACC}\n"
+    )
+
+
 def test_import_of_an_unknown_room_quotes_each_value_cut(
     emulator: EmulatorServer, tmp_path: Path
 ) -> None:

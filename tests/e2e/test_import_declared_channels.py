@@ -107,13 +107,15 @@ def test_import_counts_the_channels_it_imports_with_the_rooms(demo: Path, cli: A
 
 def test_import_room_naming_a_channel_says_rooms_only(demo: Path, cli: Any) -> None:
     """QA-FK Q-FK-6: `import --room incident-chat` (a channel the desired state declares)
-    said only that no room has that name."""
+    said only that no room has that name. The closest room is offered too (QA-LF
+    Q-LF-3), as for any name no room has."""
     run = cli(*UNPACED, "import", "--room", "incident-chat")
     assert (run.exit_code, run.stdout, run.err_lines) == (
         1,
         "",
         [
-            f"Error: no Chime room named 'incident-chat' in account {ACCOUNT}: --room imports "
+            "Error: no Chime room named 'incident-chat' (did you mean 'incident-response'?) "
+            f"in account {ACCOUNT}: --room imports "
             "rooms only; the channels are imported by `import` without --room"
         ],
     )

@@ -55,7 +55,10 @@ def test_import_room_of_202_characters_not_in_chime_is_quoted_whole(
     wanted = "r" * 200 + "-y"
     run = cli("import", "--room", wanted)
     assert run.exit_code == 1
-    assert run.err_lines[-1] == (f"Error: no Chime room named {wanted!r} in account {ACCOUNT}")
+    assert run.err_lines[-1] == (
+        f"Error: no Chime room named {wanted!r} (did you mean {'r' * 200 + '-x'!r}?) in "
+        f"account {ACCOUNT}"
+    )
 
 
 def test_a_label_of_105_characters_named_twice_is_quoted_whole(
