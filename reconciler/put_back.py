@@ -43,9 +43,7 @@ def put_back(
     file that cannot be put back (OSError) does not stop the others: ``NotPutBack`` names
     each such file once the others are back."""
     failed: list[tuple[Path, str]] = []
-    held = None
-    if threading.current_thread() is threading.main_thread():
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    held = _held() if threading.current_thread() is threading.main_thread() else None
     try:
         for path, before in files:
             try:
@@ -66,6 +64,23 @@ def put_back(
                 signal.pthread_sigmask(signal.SIG_SETMASK, held)
     if failed:
         raise NotPutBack(failed)
+
+
+def _held() -> set[int | signal.Signals]:
+    """Block ``SIGNALS`` in this (the main) thread; the mask before. Python runs the
+    handler of a signal already pending as each call returns: its ``KeyboardInterrupt``
+    is dropped, as those that come while the files go back are. Raised by the call that
+    blocked them, it left them blocked for good (nothing then set the mask back; the
+    commands the process started later got them blocked: QA-LF Q-LF-13)."""
+    while True:
+        try:
+            before = signal.pthread_sigmask(signal.SIG_BLOCK, ())  # nothing changed yet
+            break
+        except KeyboardInterrupt:
+            continue
+    with contextlib.suppress(KeyboardInterrupt):  # blocked all the same
+        signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    return before
 
 
 def restorable(path: Path) -> list[tuple[Path, bytes | None]]:

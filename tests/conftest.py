@@ -32,6 +32,7 @@ import os
 import py_compile
 import signal
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -114,6 +115,63 @@ def chime_client(
 def chime(chime_client: ChimeClientFactory) -> Any:
     """A boto3 chime client for ``emulator``; one attempt per call (no retries)."""
     return chime_client()
+
+
+WATCHED = (signal.SIGINT, signal.SIGTERM)
+
+
+class SignalLeak(UserWarning):
+    """A test left SIGINT or SIGTERM as it did not find them (their handlers, or blocked in
+    the main thread): the tests after it in the same worker, and the commands they start,
+    would get them so (QA-LF Q-LF-13: a worker ran a test with SIGINT ignored)."""
+
+
+def _signal_state() -> tuple[object, ...]:
+    """The handlers of ``WATCHED`` and which of them the main thread blocks."""
+    handlers = tuple(signal.getsignal(s) for s in WATCHED)
+    return (*handlers, frozenset(signal.pthread_sigmask(signal.SIG_BLOCK, ())) & set(WATCHED))
+
+
+@pytest.fixture(autouse=True)
+def _signals_left_as_found(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that changes SIGINT's or SIGTERM's handler, or leaves them blocked, is
+    named in a warning (the run's warnings summary), and they are put back: a leak is
+    seen, and no later test inherits it; the run is not failed for it (which test leaks
+    may depend on the order the workers get them in)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = _signal_state()
+    yield
+    after = _signal_state()
+    if after == before:
+        return
+    for signum, handler in zip(WATCHED, before, strict=False):
+        if handler is not None:  # None: not set from Python, cannot be set back from it
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+    blocked = after[-1]
+    assert isinstance(blocked, frozenset)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked - before[-1])  # type: ignore[operator]
+    changed = [
+        f"{signal.Signals(s).name}: {_said(was)} -> {_said(now)}"
+        for s, was, now in zip(WATCHED, before, after, strict=False)
+        if was != now
+    ]
+    if blocked != before[-1]:
+        changed.append(f"blocked: {_said(before[-1])} -> {_said(blocked)}")
+    warnings.warn(
+        SignalLeak(f"{request.node.nodeid} changed {'; '.join(changed)} (put back)"),
+        stacklevel=1,
+    )
+
+
+def _said(value: object) -> str:
+    """A handler or a set of signals, as the warning names it."""
+    if isinstance(value, frozenset):
+        return "{" + ", ".join(sorted(signal.Signals(s).name for s in value)) + "}"
+    if isinstance(value, signal.Handlers):
+        return value.name
+    return getattr(value, "__qualname__", repr(value))
 
 
 @pytest.fixture(autouse=True)

@@ -20,15 +20,16 @@ or by name once ListRooms names it) is an error ``read`` reports (``declared_onc
 neither is read further, and one not started yet is not started.
 
 Stopping: ``stop()`` (the desired state turned out invalid, the run was interrupted, the
-read failed) drops what has not started and stops the calls under way at once: no further
-attempt, backoff wait or page (``interrupt.cancelled_by``); it waits for their requests in
-flight (up to ``parallel.STRAGGLERS_S``: one never answered does not hold the error back),
-so that none is made once the run has closed its clients (QA-GU Q-GU-1), except on an
-interrupt (a Ctrl-C exits at once; the pool's threads are daemons). A read ahead that fails for
-good (after its retries) stops the others as the sequential read stopped at its first
-failure: a failed ListRooms every read ahead, a failed room read the other room reads (the
-listings go on: their errors come first in ``read``); a read then finding a read stopped
-so gets that failure.
+read failed, or it succeeded without using them all) drops what has not started and stops
+the calls under way at once: no further attempt, backoff wait or page
+(``interrupt.cancelled_by``); it waits for their requests in flight (up to
+``parallel.STRAGGLERS_S``: one never answered does not hold the error back), so that none is
+made once the run has closed its clients (QA-GU Q-GU-1), except on an interrupt (a Ctrl-C
+exits at once; the pool's threads are daemons). A read ahead that fails for good (after its
+retries) stops the others as the sequential read stopped at its first failure: a failed
+ListRooms every read ahead, a failed room read the other room reads (the listings go on:
+their errors come first in ``read``); a read then finding a read stopped so gets that
+failure.
 """
 
 from __future__ import annotations
@@ -169,7 +170,8 @@ class RoomReadAhead:
         return members
 
     def stop(self) -> None:
-        """Nothing more is wanted (an error, an invalid desired state, an interrupt): drop
+        """Nothing more is wanted (an error, an invalid desired state, an interrupt, a read
+        done with what it did not use): drop
         what has not started, stop the calls under way, and wait for their requests in
         flight (up to ``STRAGGLERS_S``), unless interrupted (a Ctrl-C exits at once). Not
         waited for, a call that had passed its last check made its request, on a new

@@ -107,14 +107,13 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         ahead, self._ahead = self._ahead, None
         self.api.forget_users()  # a listing of users is the run's: read afresh each round
         try:
-            live = self._read(desired, only, ahead)
-        except BaseException:
-            if ahead is not None:  # an error, an interrupt: nothing more is wanted
+            return self._read(desired, only, ahead)
+        finally:
+            # nothing more is wanted (an error, an interrupt, or what this read did not
+            # use): stopped, its requests in flight awaited up to STRAGGLERS_S, as after a
+            # failure (QA-LF Q-LF-9: one never answered held a read that succeeded forever)
+            if ahead is not None:
                 ahead.stop()
-            raise
-        if ahead is not None:  # what this read did not use: stopped, its request awaited
-            ahead.close(cancel=True)
-        return live
 
     def _read(
         self,

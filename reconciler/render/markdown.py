@@ -5,7 +5,8 @@ update its own comment), a heading, the summary line, errors (apply refuses a pl
 one) and safety refusals as callouts, then notes, one table of the targets with changes,
 then each target's changes in a ``<details>`` block holding a ``diff`` code block. The
 whole stays under ``MAX_CHARS`` (GitHub refuses comments over 65,536 characters): what
-does not fit is left out, details first, and a note says what was left out.
+does not fit is left out, details first, and a note says what was left out; the closing
+notes (members no file declares, the targets unchanged) are always kept.
 """
 
 from __future__ import annotations
@@ -53,6 +54,12 @@ class _Section:
     header: str
     items: tuple[str, ...]
     footer: str = ""
+    # a closing note, short and never cut: room is kept for it while the sections before
+    # it are cut (QA-LF Q-LF-11: errors that filled the page left out the drift note)
+    whole: bool = False
+
+    def size(self) -> int:
+        return len(self.header) + sum(map(len, self.items)) + len(self.footer)
 
 
 class MarkdownRenderer:
@@ -125,6 +132,7 @@ class MarkdownRenderer:
                 )
                 if plan.drift
                 else (),
+                whole=True,
             ),
             _Section(
                 "notes",
@@ -138,7 +146,7 @@ class MarkdownRenderer:
                 tuple(self._row(t) for t in shown),
                 "\n",
             ),
-            _Section("unchanged summary", "", (_unchanged(rest),) if rest else ()),
+            _Section("unchanged summary", "", (_unchanged(rest),) if rest else (), whole=True),
             _Section(f"{noun} details", "", tuple(self._details(t) for t in shown)),
         ]
         return _fit(head, sections, self.max_chars)
@@ -198,17 +206,22 @@ def md_escape(text: str) -> str:
 
 
 def _fit(head: str, sections: Sequence[_Section], limit: int) -> str:
+    """``head`` and the sections, each losing items from its end, in order, once the
+    document would pass ``limit``; room is kept for the ``whole`` ones after it."""
     out = [head]
     used = len(head)
     budget = limit - NOTE_RESERVE
     dropped: list[str] = []
+    reserved = sum(s.size() for s in sections if s.whole and s.items)
     for s in sections:
         if not s.items:
             continue
+        if s.whole:
+            reserved -= s.size()
         fixed = len(s.header) + len(s.footer)
         kept: list[str] = []
         for item in s.items:
-            if used + fixed + len(item) > budget:
+            if used + fixed + len(item) > budget - reserved:
                 break
             kept.append(item)
             used += len(item)

@@ -482,9 +482,10 @@ def test_undeclared_members_beside_errors_that_cut_the_plan_are_still_named(
     tmp_path: Path, emulator: EmulatorServer, github: Any, applied: dict[str, Any]
 ) -> None:
     """Q-GX-2: applied (the only drift: grace and heidi, whom no file declares) and 460
-    rooms Chime does not have: the Markdown is cut at 60,000 characters before its drift
-    note; the issue still says that 2 members no file declares are the drift, which apply
-    does not resolve, never "run the apply workflow to restore the desired state"."""
+    rooms Chime does not have: the Markdown is cut at 60,000 characters (its errors), its
+    drift note kept (QA-LF Q-LF-11: it was cut before it); the issue still says that 2
+    members no file declares are the drift, which apply does not resolve, never "run the
+    apply workflow to restore the desired state"."""
     run = DriftRun(tmp_path, emulator, github)
     run.applied(applied)
     rooms = "".join(
@@ -501,9 +502,10 @@ def test_undeclared_members_beside_errors_that_cut_the_plan_are_still_named(
     body = issue["body"]
     assert "> Truncated to stay under 60,000 characters:" in body
     assert (
-        "found 2 members in Chime that no file in `desired-state/` declares (the plan below "
-        "was cut before its warning naming them; the job log has the whole plan), and nothing "
+        "found 2 members in Chime that no file in `desired-state/` declares, and nothing "
         f"else to change in what it could plan; {UNKNOWN}.\nFix the errors in a pull request. "
         "Running the apply workflow does not resolve the undeclared members:"
     ) in body
+    assert "Resolve it as the warning below says: declare them" in body
+    assert "> **Not in the desired state:** 2 members in 2 rooms.\n" in body
     assert "restore the desired state" not in body

@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import re
 import signal
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -203,6 +205,49 @@ def test_a_signal_to_the_whole_group_leaves_the_second_process_to_finish_its_cal
     assert {s[4:].split(" ")[0] for s in left} == not_done
 
 
+WRITES = {"BatchCreateRoomMembership", "CreateRoomMembership"}
+
+
+def _within(seconds: float, done: Callable[[], bool]) -> bool:
+    """Whether ``done()`` holds within ``seconds`` (asked every 10 ms)."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+class SlowCalls:
+    """The API calls that change Chime (not GET) that reach the emulator once ``start``
+    gave every call 3 s of latency (counted as they arrive, not as they are answered: each
+    is in flight from then)."""
+
+    def __init__(self, emulator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        self._on = False
+        self._count = 0
+        self._came = threading.Condition()
+        handle = emulator.app.handle
+
+        def counted(method: str, target: str, *args: Any) -> Any:
+            if self._on and method != "GET" and not target.startswith("/_emulator/"):
+                with self._came:
+                    self._count += 1
+                    self._came.notify_all()
+            return handle(method, target, *args)
+
+        monkeypatch.setattr(emulator.app, "handle", counted)
+
+    def start(self, emulator: Any) -> None:
+        emulator.set_faults(latency_ms=3000)
+        self._on = True  # after: every call counted has the latency
+
+    def arrived(self, n: int, timeout: float) -> bool:
+        """Whether ``n`` slow changes have come, waiting up to ``timeout`` seconds."""
+        with self._came:
+            return self._came.wait_for(lambda: self._count >= n, timeout)
+
+
 SECTIONS = (
     "Applied before the interrupt:",
     "In flight when it quit (may have been made; plan shows):",
@@ -227,18 +272,28 @@ def _sections(lines: list[str]) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("second", [signal.SIGTERM, signal.SIGINT])
 def test_a_second_signal_still_says_and_writes_what_was_applied(
-    slow_world: None, emulator: Any, workdir: Path, cli: Any, second: int
+    slow_world: None,
+    emulator: Any,
+    workdir: Path,
+    cli: Any,
+    calls: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    second: int,
 ) -> None:
     """QA-CG Q-CG-3: CI's cancel sends SIGINT, then SIGTERM; a call in flight outlasting
     the gap made the second signal quit with nothing said and no --out result, though
     changes were made before. It still quits at once (the calls in flight not waited
     for), but first says and writes what it had applied, which calls were in flight
     (may have been made) and what it did not start."""
+    slow = SlowCalls(emulator, monkeypatch)
     child = Child(emulator, workdir, "--out", "result.json")
     assert child.planned.wait(60), "the plan was never printed"
-    time.sleep(1.0)  # some rooms applied, at 250 ms a call
-    emulator.set_faults(latency_ms=3000)  # the calls started from now on stay in flight
-    time.sleep(0.6)
+    # some changes applied, at 250 ms a call (QA-LF Q-LF-12: a second's sleep, then 0.6 s,
+    # under load left none applied or none in flight)
+    assert _within(30, lambda: bool(set(calls()) & WRITES)), "no change was ever made"
+    slow.start(emulator)  # the calls started from now on stay in flight
+    # both threads are in such a call: each had its answers before, the changes they made
+    assert slow.arrived(2, timeout=30), "the slow calls never came"
     child.proc.send_signal(signal.SIGINT)
     time.sleep(0.3)
     child.proc.send_signal(second)

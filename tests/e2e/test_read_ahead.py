@@ -19,6 +19,7 @@ from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.emulator import EmulatorServer
 from reconciler.emulator.faults import _draw
 from reconciler.errors import AwsError
+from reconciler.parallel import STRAGGLERS_S
 from reconciler.providers import RetryPolicy, RoomsProvider, make_client
 from reconciler.refs import Location, TargetKey, TargetKind
 from reconciler.shard import shard_of
@@ -272,6 +273,45 @@ def test_the_failed_read_of_a_name_repeated_fails_nothing_when_it_fails_after_th
         f"2 Chime rooms named p000 in account {ACCOUNT} (room-p000, room-p110): give the room's id"
     ]
     assert list(live.targets) == [key("p105")]
+
+
+def test_a_read_ahead_left_unused_and_never_answered_does_not_hold_the_read_up(
+    emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read that succeeds waits for the reads ahead it did not use as a failed one does:
+    up to ``STRAGGLERS_S`` (QA-LF Q-LF-9: without a limit, a room read never answered
+    held the run's end up forever). Here the dropped read of a name a later page repeats
+    is never answered."""
+    two_pages(emulator, rename={"room-p110": "p000"})
+    asked, answer = threading.Event(), threading.Event()
+    handle = emulator.app.handle
+
+    def hung(method: str, target: str, *args: Any) -> Any:
+        if "/rooms/room-p000/memberships" in target:  # matched on page 1, dropped later
+            asked.set()
+            answer.wait(30)
+        return handle(method, target, *args)
+
+    monkeypatch.setattr(emulator.app, "handle", hung)
+    rooms = rooms_provider(emulator, parallelism=2)
+    rooms.prefetch(key("p000"), None)
+    rooms.prefetch(key("p105"), None)
+    result: list[Any] = []
+    reading = threading.Thread(
+        target=lambda: result.append(rooms.read(desired_rooms("p000", "p105"))), daemon=True
+    )
+    try:
+        began = time.monotonic()
+        reading.start()
+        reading.join(STRAGGLERS_S + 3)
+        took = time.monotonic() - began
+        assert asked.is_set()  # the read ahead was made, and is still unanswered
+        assert not reading.is_alive(), f"the read still waits after {took:.1f} s"
+    finally:
+        answer.set()
+    (live,) = result
+    assert list(live.targets) == [key("p105")]
+    assert len(live.problems) == 1
 
 
 def test_the_failed_read_of_a_room_the_listing_names_once_fails_the_read(

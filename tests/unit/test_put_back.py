@@ -5,7 +5,9 @@ the file a dangling link leads to (removed again, the link stays), nothing for a
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,3 +59,38 @@ def test_a_file_that_cannot_be_put_back_is_named_and_the_others_still_go_back(
 
     assert other.read_bytes() == b"rooms: {}\n"
     assert str(raised.value) == f"{lost} could not be put back (Not a directory)"
+
+
+def test_a_ctrl_c_pending_as_the_signals_are_held_leaves_them_unblocked_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA-LF Q-LF-13: a Ctrl-C pending when ``put_back`` blocked SIGINT and SIGTERM had its
+    handler run as that call returned (Python looks for signals then): the
+    ``KeyboardInterrupt`` it raised left them blocked for good, in a process that goes on
+    (``reconciler.cli.main()`` in yours, the suite), and in every command it started since.
+    Now it is dropped, as one coming while the files go back is, and they go back."""
+    from reconciler import put_back as module
+
+    real = signal.pthread_sigmask
+    pending = [True]
+
+    def sigmask(how: int, mask: Any) -> Any:
+        before = real(how, mask)
+        if how == signal.SIG_BLOCK and set(mask) and pending:
+            pending.clear()  # the pending Ctrl-C's handler, run as the call returns
+            raise KeyboardInterrupt
+        return before
+
+    monkeypatch.setattr(module.signal, "pthread_sigmask", sigmask)
+    written = tmp_path / "a.yaml"
+    written.write_text("rooms: {new: {}}\n")
+
+    try:
+        put_back([(written, b"rooms: {}\n")])
+    except KeyboardInterrupt:  # not left to end the test session
+        monkeypatch.undo()
+        blocked = {signal.SIGINT, signal.SIGTERM} & signal.pthread_sigmask(signal.SIG_BLOCK, ())
+        pytest.fail(f"KeyboardInterrupt raised, {sorted(blocked)} left blocked, nothing put back")
+    monkeypatch.undo()
+    assert written.read_bytes() == b"rooms: {}\n"
+    assert not {signal.SIGINT, signal.SIGTERM} & signal.pthread_sigmask(signal.SIG_BLOCK, ())

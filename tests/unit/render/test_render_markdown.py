@@ -13,13 +13,19 @@ from render_samples import (
     GLASS,
     INCIDENT,
     NO_CHANGES,
+    OPS,
     PLAN,
     QUIET,
     UNSAFE,
     room,
 )
 
-from reconciler.gitops.bodies import lists_expiring
+from reconciler.gitops.bodies import (
+    MAX_BODY_CHARS,
+    lists_expiring,
+    lists_undeclared_only,
+    pr_comment_body,
+)
 from reconciler.plan import Plan, TargetPlan
 from reconciler.refs import MemberRef
 from reconciler.render.markdown import (
@@ -234,3 +240,22 @@ def test_members_no_file_declares_are_counted_apart_from_webhooks() -> None:
     lines = render_markdown(replace(PLAN, targets=(drifted, quiet), errors=())).splitlines()
     assert "| incident-response | 1 | 2 | 1 | 1 | 1 |" in lines
     assert "| quiet | 0 | 0 | 0 | 1 | 1 |" in lines
+
+
+def test_a_plan_cut_by_its_errors_keeps_its_closing_notes_in_the_pr_comment() -> None:
+    """QA-LF Q-LF-11: errors that filled the page left out the note on the members no file
+    declares (and its marker), and the targets unchanged: the PR's reader was not told."""
+    grace = replace(GLASS, ref=MemberRef.user("grace@example.com"), member_id="u-grace")
+    drifted = replace(QUIET, unmanaged=(ALERTS, grace))
+    errors = tuple(
+        f"desired-state/z.yaml:{n}: no Chime room named room-{n:04}" for n in range(3000)
+    )
+    plan = replace(NO_CHANGES, targets=(OPS, drifted), errors=errors)
+
+    body = pr_comment_body(render_markdown(plan))
+
+    assert len(body) <= MAX_BODY_CHARS
+    assert "> Truncated to stay under 60,000 characters: " in body
+    assert lists_undeclared_only(body)
+    assert "> **Not in the desired state:** 1 administrator in 1 room.\n" in body
+    assert "1 room unchanged.\n" in body
