@@ -25,7 +25,7 @@ from reconciler.kinds import RoleValue, Words
 from reconciler.live import LiveMember, LiveTarget, declared_match
 from reconciler.plan import Action, TargetPlan
 from reconciler.planner import plan_target, quiet_members
-from reconciler.quoted import cut
+from reconciler.quoted import named_bare
 from reconciler.refs import MemberKind, MemberRef, Provenance, TargetKey
 from reconciler.whereabouts import Found, NotThere, ScopeLookup, Whereabouts
 
@@ -136,9 +136,10 @@ class UnknownMemberError(ReconcilerError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        # the member quoted once, cut short (a 256-character e-mail was quoted whole twice)
+        # the member shown once (a 256-character e-mail was quoted whole twice), as a name:
+        # whole up to 256 characters, as any reference (QA-LF Q-LF-5: it was cut at 80)
         what = "bot by that name" if self.member.kind is MemberKind.BOT else "user with that e-mail"
-        member = cut(str(self.member))
+        member = named_bare(str(self.member))
         if not self.accounts:
             return f"unknown member {member}: no Chime {what} in any account"
         where = "account" if len(self.accounts) == 1 else "accounts"

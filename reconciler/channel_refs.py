@@ -21,7 +21,7 @@ import re
 
 from reconciler.errors import UsageError
 from reconciler.member_argument import shown_member
-from reconciler.quoted import quoted, quoted_ends
+from reconciler.quoted import named, quoted_ends
 from reconciler.refs import (
     BOT_PREFIX,
     CONTROL_RE,
@@ -95,7 +95,7 @@ def malformed_id(ref: MemberRef) -> str | None:
     if ref.kind is not MemberKind.USER or USER_ID_RE.match(user_id_of(ref)):
         return None
     if ref.key.startswith(USER_PREFIX):
-        return f"malformed AppInstanceUserId in {quoted(str(ref))}"
+        return f"malformed AppInstanceUserId in {named(str(ref))}"
     return (
         f"malformed AppInstanceUserId {user_id_of(ref)!r}: `user_id_from: email` cannot map "
         "this address to an id AWS takes (1-64 of A-Z a-z 0-9 : - _ . @, starting and ending "
@@ -136,13 +136,14 @@ def parse_bearer(text: str) -> MemberRef:
 
 def malformed_user_id(text: str, *, in_arn: bool = False) -> MalformedMember:
     """A ``user:ID`` or AppInstanceUser ARN whose id is malformed (``why``: Q-GK-6),
-    quoted by the one rule (``reconciler.quoted``: QA-GL Q-GL-6): ``user:ID`` whole, or
-    ``in_arn`` the id alone, the ARN's end, which a cut ARN would leave out (it was quoted
-    whole: QA-LE Q-LE-3)."""
+    quoted by the one rule (``reconciler.quoted``: QA-GL Q-GL-6) as a name, whole up to 256
+    characters (a reference is a name: QA-LF Q-LF-4): ``user:ID``, or ``in_arn`` the id
+    alone, the ARN's end, which a cut ARN would leave out (it was quoted whole at any
+    length: QA-LE Q-LE-3)."""
     why = "malformed AppInstanceUserId"
     if in_arn:
-        return MalformedMember(f"{why} {quoted(text)} at the end of the AppInstanceUser ARN", why)
-    return MalformedMember(f"{why} in {quoted(text)}", why)
+        return MalformedMember(f"{why} {named(text)} at the end of the AppInstanceUser ARN", why)
+    return MalformedMember(f"{why} in {named(text)}", why)
 
 
 BOT_ARN = (

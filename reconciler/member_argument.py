@@ -2,7 +2,7 @@
 reference: over ``MAX_NAME_LENGTH`` characters it can be no member (an e-mail address has
 at most 254, an ExternalUserId 64), as a desired-state file refuses such a reference. It
 was looked up and quoted back whole, twice in one line (QA-GE Q-GE-3: a 312-character
-argument made a line of 765); now it is refused before any call, quoted as every value is
+argument made a line of 765); now it is refused before any call, quoted as every name is
 (``reconciler.quoted``: its first 80 characters and its length), an ARN by its ends
 (``shown_member``), in the words a file's too-long reference gets (``too_long_text``).
 Pure."""
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from reconciler.desired.spec_base import MAX_NAME_LENGTH, too_long_text
 from reconciler.errors import UsageError
-from reconciler.quoted import quoted, quoted_ends
+from reconciler.quoted import named, quoted_ends
 
 
 def refuse_long_member(member: str) -> None:
@@ -25,7 +25,8 @@ def refuse_long_member(member: str) -> None:
 def shown_member(member: str) -> str:
     """MEMBER quoted in a message: an ARN by ``quoted_ends`` (whole up to 256 characters,
     else both its ends: its end is what is wrong, QA-GV Q-GV-7), anything else by
-    ``quoted``."""
+    ``named``: a reference is a name, whole up to 256 characters (QA-LF Q-LF-5: it was
+    cut at 80, a value's limit)."""
     if member.strip().lower().startswith("arn:"):
         return quoted_ends(member)
-    return quoted(member)
+    return named(member)

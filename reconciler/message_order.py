@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_LOCATED = re.compile(r"^(.*?):(\d+): ")
+# ASCII digits only: ``\d`` is any script's (U+0661, an Arabic-Indic one), which took
+# ``x:\u0661: rooms.yaml:2: ...`` for file ``x`` at line 1 and ordered that file's lines
+# as text, 10 before 2 (QA-LF Q-LF-8)
+_LOCATED = re.compile(r"^(.*?):([0-9]+): ", re.ASCII)
 
 
 def in_file_order(messages: Iterable[str]) -> tuple[str, ...]:

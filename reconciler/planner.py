@@ -62,6 +62,7 @@ from reconciler.governance.grant import Ending
 from reconciler.kinds import RoleValue
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.plan import Action, Change, Plan, TargetPlan
+from reconciler.prose import listed_first
 from reconciler.refs import Location, MemberKind, MemberRef, Provenance
 from reconciler.safety import check
 from reconciler.target_select import select, unknown_target_errors
@@ -430,11 +431,12 @@ def over_maximum(
     if refused > 0:
         why += f", {refused:,} of them refused by this plan (not added)"
     if kept:
-        shown = ", ".join(
-            f"{m.ref}: {words.own_member if m.ref in quiet else 'protected'}" for m in kept[:3]
+        shown = listed_first(
+            [f"{m.ref}: {words.own_member if m.ref in quiet else 'protected'}" for m in kept[:3]],
+            3,
+            len(kept),
         )
-        more = f", and {len(kept) - 3:,} more" if len(kept) > 3 else ""
-        why += f", and {len(kept):,} kept that no file declares there ({shown}{more})"
+        why += f", and {len(kept):,} kept that no file declares there ({shown})"
     return (
         f"{words.noun} {desired.key.name!r} would have {after:,} {words.members} after this "
         f"apply, more than {_whose(tp)} maximum of {most:,}: {why}; apply would fail for the "

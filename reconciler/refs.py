@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from reconciler.fastinit import slot_init
-from reconciler.quoted import quoted
+from reconciler.quoted import named
 
 if TYPE_CHECKING:  # governance.grant imports Location from here
     from reconciler.governance.grant import Grant
@@ -97,17 +97,19 @@ def why_unread(exc: ValueError) -> str:
 
 def webhook_refused(text: str) -> MalformedMember:
     """A ``webhook:`` reference, which no kind manages: one message for every kind (a
-    channel's list said "malformed email address": QA-GN Q-GN-1/3)."""
-    return MalformedMember(f"{NO_WEBHOOKS}: {quoted(text)}", NO_WEBHOOKS)
+    channel's list said "malformed email address": QA-GN Q-GN-1/3), the reference quoted
+    as a name, whole up to 256 characters (QA-LF Q-LF-4: it was cut at 80)."""
+    return MalformedMember(f"{NO_WEBHOOKS}: {named(text)}", NO_WEBHOOKS)
 
 
 def malformed_email(text: str) -> MalformedMember:
     """What is said of ``text``, which ``EMAIL_RE`` refuses: the control or invisible
-    character it holds, if any, by its escape (``\\u200b``: shown as nothing otherwise)."""
+    character it holds, if any, by its escape (``\\u200b``: shown as nothing otherwise);
+    ``text`` quoted as a name, whole up to 256 characters (QA-LF Q-LF-4)."""
     found = CONTROL_RE.search(text)
     why = f" ({found.group()!r} is a control or invisible character)" if found else ""
     return MalformedMember(
-        f"malformed email address {quoted(text)}{why}", f"malformed email address{why}"
+        f"malformed email address {named(text)}{why}", f"malformed email address{why}"
     )
 
 
@@ -173,7 +175,7 @@ class MemberRef:
             raise webhook_refused(text)
         if text.lower().startswith(CHANNEL_USER_PREFIXES):  # no e-mail has a ':' before '@'
             raise ValueError(
-                f"{quoted(text)} names a channel user: only {_user_id_lists()} and settings.yaml's "
+                f"{named(text)} names a channel user: only {_user_id_lists()} and settings.yaml's "
                 "`protected:` take user:ID and AppInstanceUser ARNs (a room and a group, "
                 "shared by every kind, take e-mail addresses and bot:NAME)"
             )

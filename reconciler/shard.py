@@ -12,14 +12,14 @@ shard. Renaming a target (its YAML key) may move it to another shard. Pure.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 
 from reconciler.errors import UsageError
+from reconciler.quoted import cut, quoted
 from reconciler.refs import TargetKey
+from reconciler.typed_number import typed_whole
 
 MAX_SHARDS = 1000  # a matrix of more jobs than that is a mistake (GitHub allows 256)
-_FORM = re.compile(r"^\s*(\d{1,6})\s*/\s*(\d{1,6})\s*$", re.ASCII)  # ASCII digits only (Q-GV-2)
 
 
 def shard_of(key: TargetKey, count: int) -> int:
@@ -41,17 +41,22 @@ class Shard:
 
     @classmethod
     def parse(cls, text: str, option: str = "--shard") -> Shard:
-        """``K/N`` with 1 <= K <= N <= 1000; UsageError (exit 1) otherwise."""
-        found = _FORM.match(text)
-        if found is None:
+        """``K/N`` with 1 <= K <= N <= 1000; UsageError (exit 1) otherwise. K and N are
+        read by the one whole-number rule (``typed_number.typed_whole``: ``+1/3`` as
+        ``--parallelism +8``, ASCII digits only, Q-GV-2) and the value quoted by the one
+        quoting rule, cut when long (QA-LF Q-LF-7: a 10,000-character value was whole)."""
+        numbers = _numbers(text)
+        if numbers is None:
             raise UsageError(
-                f"{option} takes K/N, shard K of N counted from 1 (e.g. {option} 2/3), not {text!r}"
+                f"{option} takes K/N, shard K of N counted from 1 (e.g. {option} 2/3), "
+                f"not {quoted(text)}"
             )
-        index, count = int(found[1]), int(found[2])
-        if not 1 <= count <= MAX_SHARDS:
-            raise UsageError(f"{option} {text}: the number of shards N must be 1 to {MAX_SHARDS}")
-        if not 1 <= index <= count:
-            raise UsageError(f"{option} {text}: the shard K must be 1 to {count} (K/N, from 1)")
+        index, count = numbers
+        shown = cut(text)
+        if count is None or not 1 <= count <= MAX_SHARDS:
+            raise UsageError(f"{option} {shown}: the number of shards N must be 1 to {MAX_SHARDS}")
+        if index is None or not 1 <= index <= count:
+            raise UsageError(f"{option} {shown}: the shard K must be 1 to {count} (K/N, from 1)")
         return cls(index, count)
 
     def holds(self, key: TargetKey) -> bool:
@@ -59,3 +64,20 @@ class Shard:
 
     def __str__(self) -> str:
         return f"{self.index}/{self.count}"
+
+
+def _numbers(text: str) -> tuple[int | None, int | None] | None:
+    """K and N of ``K/N`` (None for one of more than ``MAX_DIGITS`` digits: out of range),
+    or None when ``text`` is not two whole numbers about one ``/``."""
+    parts = text.split("/")
+    if len(parts) != 2:
+        return None
+    numbers: list[int | None] = []
+    for part in parts:
+        try:
+            numbers.append(typed_whole(part))
+        except OverflowError:
+            numbers.append(None)
+        except ValueError:
+            return None
+    return numbers[0], numbers[1]

@@ -37,6 +37,22 @@ def ascii_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
+def too_many_digits(text: str) -> bool:
+    """Whether ``text`` is a whole number of more than ``MAX_DIGITS`` digits (as typed:
+    white space around it, one sign)."""
+    digits = text.strip().removeprefix("-").removeprefix("+")
+    return ascii_digits(digits) and len(digits) > MAX_DIGITS
+
+
+def typed_whole(text: str) -> int:
+    """The whole number ``text`` types, by the rule of every whole-number option (``+8``,
+    `` 8 ``, ``-1``; ASCII digits, no underscore: ``number_text``). ValueError when it is
+    none; OverflowError when it has more than ``MAX_DIGITS`` digits."""
+    if too_many_digits(text):
+        raise OverflowError(text)
+    return int(number_text(text))
+
+
 def whole_text(text: str, signed: bool = False) -> int | None:
     """The whole number ``text`` writes in ASCII digits (after one ``-`` where ``signed``)
     of at most ``MAX_DIGITS``, else None: a saved plan's ``FILE:LINE``."""

@@ -18,6 +18,7 @@ from reconciler.errors import DesiredStateError, Problem, UsageError
 from reconciler.git_tracked import tracked, unanswered, untracked
 from reconciler.governance import codeowners
 from reconciler.governance.codeowners import MarkerError, Ownership
+from reconciler.prose import listed_first
 from reconciler.refs import Location
 from reconciler.regular_file import NotRegularFile, read_regular
 from reconciler.render.safe import UNSAFE, shown
@@ -224,10 +225,9 @@ def stale(target: Target, text: str, lines: list[str]) -> list[Problem]:
 
 
 def _overrides(rule: codeowners.Later) -> str:
-    files = ", ".join(shown(f) for f in rule.overrides[:3])
-    more = f" and {len(rule.overrides) - 3} more" if len(rule.overrides) > 3 else ""
+    files = listed_first([shown(f) for f in rule.overrides[:3]], 3, len(rule.overrides))
     return (
-        f"`{shown(rule.rule)}` comes after the generated block and matches {files}{more}: "
+        f"`{shown(rule.rule)}` comes after the generated block and matches {files}: "
         "GitHub applies the last matching line, so it overrides the owners the desired "
         f"state names; {MOVE}"
     )

@@ -20,6 +20,7 @@ from reconciler.desired.model import DesiredState
 from reconciler.desired.yamlpos import Document, parse
 from reconciler.errors import UsageError
 from reconciler.importer import listed
+from reconciler.prose import listed_first
 from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.channel_directory import ChannelDirectory, channel_directory
 from reconciler.providers.registry import ProviderOptions
@@ -120,8 +121,9 @@ def left_as_they_are(noun: str, declared: Sequence[tuple[str, object]]) -> str:
     """``Left 2 rooms as they are, declared already: a (FILE:LINE), b (FILE:LINE).``: the
     (name, where declared) pairs in the order given, the first few named."""
     n = len(declared)
-    named = ", ".join(f"{listed(name)} ({where})" for name, where in declared[:SHOW_FILES])
-    named += f" and {n - SHOW_FILES} more" if n > SHOW_FILES else ""
+    named = listed_first(
+        [f"{listed(name)} ({where})" for name, where in declared[:SHOW_FILES]], SHOW_FILES, n
+    )
     return (
         f"Left {n} {noun}{'' if n == 1 else 's'} as {'it is' if n == 1 else 'they are'}, "
         f"declared already: {named}."
@@ -149,10 +151,9 @@ def write_files(out: Path, files: dict[str, str], force: bool) -> None:
     existing = [p for p in files if path_checks.exists(out / p)]  # too long: none (Q-DM-1)
     if existing and not force:
         n = len(existing)
-        listed = ", ".join(str(out / p) for p in existing[:SHOW_FILES])
-        listed += f" and {n - SHOW_FILES} more" if n > SHOW_FILES else ""
+        named = listed_first([str(out / p) for p in existing[:SHOW_FILES]], SHOW_FILES, n)
         raise UsageError(
-            f"{n} file{'' if n == 1 else 's'} exist{'s' if n == 1 else ''} already: {listed}; "
+            f"{n} file{'' if n == 1 else 's'} exist{'s' if n == 1 else ''} already: {named}; "
             "nothing was written (use --force to overwrite them)"
         )
     interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing

@@ -12,7 +12,7 @@ import click
 
 from reconciler.desired.written import IT_READS, misread_words
 from reconciler.quoted import quoted
-from reconciler.typed_number import MAX_DIGITS, TOO_LARGE, ascii_digits, number_text
+from reconciler.typed_number import TOO_LARGE, number_text, too_many_digits, typed_whole
 
 
 class FiniteFloatRange(click.FloatRange):
@@ -66,15 +66,15 @@ class WordedIntRange(click.IntRange):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         shown = _shown(value)
         low, high = self.min, self.max
-        if isinstance(value, str) and _too_long(value):  # int() refuses 4,301 digits
+        if isinstance(value, str) and too_many_digits(value):  # int() refuses 4,301 digits
             negative = value.strip().startswith("-")  # as "not a whole number" (Q-GV-5)
             if negative and low is not None:
                 self.fail(f"{shown} is less than {low}.", param, ctx)
             if not negative and high is not None:
                 self.fail(f"{shown} is more than {high}.", param, ctx)
             self.fail(f"{shown} is {TOO_LARGE}.", param, ctx)  # the one bound (Q-GV-1)
-        try:
-            number = int(number_text(value))
+        try:  # the one rule, --shard's too (QA-LF Q-LF-7)
+            number = typed_whole(value) if isinstance(value, str) else int(value)
         except (TypeError, ValueError):
             self.fail(f"{shown} is not a whole number.", param, ctx)
         if low is not None and number < low:
@@ -87,9 +87,3 @@ class WordedIntRange(click.IntRange):
 def _shown(value: Any) -> str:
     """``value`` quoted as typed, cut when long (``reconciler.quoted``: QA-GV Q-GV-5)."""
     return quoted(value) if isinstance(value, str) else repr(value)
-
-
-def _too_long(text: str) -> bool:
-    """Whether ``text`` is a whole number of more than ``MAX_DIGITS`` digits."""
-    digits = text.strip().removeprefix("-").removeprefix("+")
-    return ascii_digits(digits) and len(digits) > MAX_DIGITS

@@ -43,6 +43,7 @@ from reconciler.emulator.meetings.seed import SeedMeeting, parse_meetings
 from reconciler.emulator.messaging.seed import SeedAppInstance, parse_app_instances
 from reconciler.emulator.records import EmailFilter
 from reconciler.emulator.seed_numbers import construct
+from reconciler.quoted import named, named_bare, quoted
 from reconciler.refs import BOT_PREFIX, EMAIL_RE, WEBHOOK_PREFIX, Role
 
 MAX_MEMBERSHIPS_PER_ROOM = 1000
@@ -177,9 +178,9 @@ def _positions(
             key = str(key_node.value)
             line = key_node.start_mark.line + 1
             if key in seen:
-                where = f"{path}.{key}" if path else key
+                where = _join(path, named_bare(key))  # a key is a name (QA-LF Q-LF-6)
                 raise SeedError(
-                    source, f"duplicate key {key!r} (first on line {seen[key]})", where, line
+                    source, f"duplicate key {named(key)} (first on line {seen[key]})", where, line
                 )
             seen[key] = line
             child = f"{path}.{key}" if path else key
@@ -201,13 +202,16 @@ class _SeedParser:
         self.lines = lines
         self.ids: dict[str, str] = {}  # id -> path where first used
 
-    def fail(self, path: str, message: str) -> SeedError:
-        """A SeedError at ``path``, with the line of the nearest enclosing node we know."""
+    def fail(self, path: str, message: str, shown: str | None = None) -> SeedError:
+        """A SeedError at ``path`` (written ``shown``, if given: a long key cut), with the
+        line of the nearest enclosing node we know."""
         probe = path
         while probe and probe not in self.lines:
             cut = max(probe.rfind("."), probe.rfind("["))
             probe = probe[:cut] if cut > 0 else ""
-        return SeedError(self.source, message, path, self.lines.get(probe))
+        return SeedError(
+            self.source, message, path if shown is None else shown, self.lines.get(probe)
+        )
 
     def mapping(self, value: object, path: str, allowed: tuple[str, ...]) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -216,7 +220,8 @@ class _SeedParser:
             if key not in allowed:
                 raise self.fail(
                     _join(path, str(key)),
-                    f"unknown key {key!r} (expected one of: {', '.join(allowed)})",
+                    f"unknown key {named(str(key))} (expected one of: {', '.join(allowed)})",
+                    shown=_join(path, named_bare(str(key))),
                 )
         return value
 
@@ -245,7 +250,7 @@ class _SeedParser:
 
     def claim(self, ident: str, path: str) -> str:
         if ident in self.ids:
-            raise self.fail(path, f"duplicate id {ident!r} (also used at {self.ids[ident]})")
+            raise self.fail(path, f"duplicate id {named(ident)} (also used at {self.ids[ident]})")
         self.ids[ident] = path
         return ident
 
@@ -268,7 +273,7 @@ class _SeedParser:
         if given is None and derived_id("account", name) in self.ids:
             raise self.fail(
                 path,
-                f"duplicate account name {name!r} (also at "
+                f"duplicate account name {named(name)} (also at "
                 f"{self.ids[derived_id('account', name)].removesuffix('.id')}); "
                 "give one of them an id",
             )
@@ -303,7 +308,9 @@ class _SeedParser:
         except ValueError:
             options = " or ".join(m.value for m in EmailFilter)
             where = _join(path, "email_filter")
-            raise self.fail(where, f"unknown email_filter {raw!r} (expected {options})") from None
+            raise self.fail(
+                where, f"unknown email_filter {quoted(raw or '')} (expected {options})"
+            ) from None
 
     def once(self, seen: dict[str, str], key: str, path: str, what: str) -> None:
         """Refuse a second email or webhook name in one account."""
@@ -315,8 +322,8 @@ class _SeedParser:
         value = self.mapping(raw, path, ("id", "email", "name"))
         email = self.text(value, "email", path, required=True) or ""
         if not EMAIL_RE.match(email):
-            raise self.fail(_join(path, "email"), f"malformed email address {email!r}")
-        self.once(seen, "user " + email.lower(), path, f"email {email!r}")
+            raise self.fail(_join(path, "email"), f"malformed email address {named(email)}")
+        self.once(seen, "user " + email.lower(), path, f"email {named(email)}")
         name = self.text(value, "name", path, required=False) or email.split("@", 1)[0]
         given = self.text(value, "id", path, required=False)
         ident = given or derived_id(account_id, "user", email.lower())
@@ -335,7 +342,7 @@ class _SeedParser:
     def webhook(self, account_id: str, raw: object, path: str, seen: dict[str, str]) -> SeedWebhook:
         value = self.mapping(raw, path, ("id", "name"))
         name = self.text(value, "name", path, required=True) or ""
-        self.once(seen, "webhook " + name, path, f"webhook name {name!r}")
+        self.once(seen, "webhook " + name, path, f"webhook name {named(name)}")
         given = self.text(value, "id", path, required=False)
         ident = given or derived_id(account_id, "webhook", name)
         return SeedWebhook(self.claim(ident, _join(path, "id")), name)
@@ -368,20 +375,21 @@ class _SeedParser:
             where = f"{path}.memberships[{i}]"
             entry = self.mapping(item, where, ("member", "role"))
             ref = self.text(entry, "member", where, required=True) or ""
-            named = members.bots_named(ref)
-            if len(named) > 1:
+            bots = members.bots_named(ref)
+            if len(bots) > 1:
                 raise self.fail(
-                    _join(where, "member"), f"{ref!r} names {len(named)} bots: give a bot's id"
+                    _join(where, "member"), f"{named(ref)} names {len(bots)} bots: give a bot's id"
                 )
             member_id = members.resolve(ref)
             if member_id is None:
                 raise self.fail(
                     _join(where, "member"),
-                    f"no user, bot or webhook {ref!r} in account {account_id}",
+                    f"no user, bot or webhook {named(ref)} in account {account_id}",
                 )
             if member_id in seen:
                 raise self.fail(
-                    _join(where, "member"), f"{ref!r} is already a member (at {seen[member_id]})"
+                    _join(where, "member"),
+                    f"{named(ref)} is already a member (at {seen[member_id]})",
                 )
             seen[member_id] = where
             if member_id not in members.webhook_ids:
@@ -389,13 +397,13 @@ class _SeedParser:
                 if rooms_of[member_id] > MAX_ROOMS_PER_MEMBER:
                     raise self.fail(
                         _join(where, "member"),
-                        f"{ref!r} would be in more than {MAX_ROOMS_PER_MEMBER} rooms",
+                        f"{named(ref)} would be in more than {MAX_ROOMS_PER_MEMBER} rooms",
                     )
             role = self.text(entry, "role", where, required=False) or "Member"
             if role not in ROLES:
                 raise self.fail(
                     _join(where, "role"),
-                    f"unknown role {role!r} (expected Administrator or Member)",
+                    f"unknown role {quoted(role)} (expected Administrator or Member)",
                 )
             memberships.append(SeedMembership(member_id, role))
         return SeedRoom(ident, name, tuple(memberships))

@@ -23,7 +23,7 @@ from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.desired.yamlpos import Positions
 from reconciler.errors import Problem
 from reconciler.governance.grant import Ending, days_left, latest_allowed
-from reconciler.prose import counted
+from reconciler.prose import counted, listed_first
 from reconciler.quoted import named
 from reconciler.refs import Location, MemberRef, Provenance
 
@@ -109,9 +109,9 @@ def _has_reason(p: Provenance) -> bool:
 
 
 def _listed(items: list[str], most: int = 3) -> str:
-    if len(items) <= most:
-        return ", ".join(items)
-    return f"{', '.join(items[:most])} and {len(items) - most} more"
+    """The first ``most`` of ``items``, the rest counted, in the one wording of a list cut
+    short (``prose.listed_first``: QA-LF Q-LF-10)."""
+    return listed_first(items, most)
 
 
 def list_keys() -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from reconciler.plan import SafetyViolation
-from reconciler.prose import counted
+from reconciler.prose import counted, listed_first
 
 SETTINGS = "settings.yaml `safety:`"
 MAX_NAMED = 3  # owners named before "and N more"
@@ -53,9 +53,7 @@ def limits_source(violations: Iterable[SafetyViolation], name: Callable[[str], s
     owners = list(dict.fromkeys(o for v in violations if (o := v.owner) is not None))
     parts = [SETTINGS] if any(v.owner is None for v in violations) else []
     if owners:
-        named = ", ".join(name(o) for o in owners[:MAX_NAMED])
-        if len(owners) > MAX_NAMED:
-            named += f" and {len(owners) - MAX_NAMED} more"
+        named = listed_first([name(o) for o in owners[:MAX_NAMED]], MAX_NAMED, len(owners))
         files = "its file" if len(owners) == 1 else "their files"
         parts.append(f"the `safety:` of {named} in {files}")
     return " and ".join(parts)

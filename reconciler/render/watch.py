@@ -33,7 +33,7 @@ from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.governance.expiry import Expiring
 from reconciler.governance.plan_json import expiring_json
 from reconciler.interrupt import NOT_STARTED
-from reconciler.prose import counted, number
+from reconciler.prose import counted, listed_first
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.render.apply import STOPPED_BY_INTERRUPT, Timings, apply_to_data
 from reconciler.render.json import compact, indented
@@ -197,8 +197,7 @@ def _count(n: int, noun: str) -> str:
 def _names(results: list[ChangeResult], most: int = 3) -> str:
     """``bob@example.com in bridge, carol@example.com in bridge and 2 more``."""
     names = [f"{r.change.member} in {r.change.target.name}" for r in results[:most]]
-    more = len(results) - most
-    return ", ".join(names) + (f" and {number(more)} more" if more > 0 else "")
+    return listed_first(names, most, len(results))
 
 
 def watch_document(totals: WatchTotals) -> str:

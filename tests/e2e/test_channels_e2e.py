@@ -454,7 +454,7 @@ def test_import_writes_channels_and_the_round_trip_plans_no_changes(
             "Nothing imported.",  # no `0 channels (0 memberships)`: QA-FX Q-FX-4
             "Left 4 channels as they are, declared already: "
             "empty (desired-state/channels/chat.yaml:4), ops (desired-state/channels/chat.yaml:8), "
-            "twin (twin-1) (desired-state/channels/chat.yaml:18), "
+            "twin (twin-1) (desired-state/channels/chat.yaml:18) and "
             "twin (twin-2) (desired-state/channels/chat.yaml:24).",
         ],
     )

@@ -192,6 +192,12 @@ def test_apply_of_a_saved_shard_plan_keeps_to_its_shard(
         ("0/3", "--shard 0/3: the shard K must be 1 to 3 (K/N, from 1)"),
         ("4/3", "--shard 4/3: the shard K must be 1 to 3 (K/N, from 1)"),
         ("a/b", "--shard takes K/N, shard K of N counted from 1 (e.g. --shard 2/3), not 'a/b'"),
+        # QA-LF Q-LF-7: quoted whole (a 10,000-character line), now cut as every value
+        (
+            "x" * 10_000,
+            "--shard takes K/N, shard K of N counted from 1 (e.g. --shard 2/3), not "
+            f"{'x' * 80!r}…(10,000 characters)\n",
+        ),
     ],
 )
 @pytest.mark.parametrize("command", ["plan", "apply"])
@@ -201,7 +207,16 @@ def test_a_bad_shard_is_a_usage_error_exit_1(
     run = cli(*UNPACED, command, "--shard", value)
     assert run.exit_code == 1
     assert message in run.stderr
+    assert len(run.stderr) < 300
     assert calls() == {}  # refused before any call
+
+
+def test_a_shard_is_read_as_any_whole_number_option(scenario: EmulatorServer, cli: Any) -> None:
+    """QA-LF Q-LF-7: `--parallelism +8` is taken, `--shard +1/3` was refused; one rule."""
+    signed = cli(*UNPACED, "--parallelism", "+8", "plan", "--shard", f"+2/+{N}")
+    assert signed.exit_code == 0, signed.stderr
+    assert signed.stdout == cli(*UNPACED, "plan", "--shard", f"2/{N}").stdout
+    assert f"(shard 2/{N} of the targets)" in signed.stdout
 
 
 def test_shard_and_target_together_are_refused(scenario: EmulatorServer, cli: Any) -> None:

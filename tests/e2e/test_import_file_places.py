@@ -498,7 +498,7 @@ def test_an_empty_file_is_in_the_way_for_rooms_and_channels_alike(
     else:
         assert (run.exit_code, run.err_lines[-1]) == (
             1,
-            "Error: 2 files exist already: desired-state/channels/chat.yaml, "
+            "Error: 2 files exist already: desired-state/channels/chat.yaml and "
             "desired-state/rooms/ops.yaml; nothing was written (use --force to overwrite "
             "them)",
         )

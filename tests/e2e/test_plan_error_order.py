@@ -52,3 +52,26 @@ def test_a_plans_errors_are_in_file_order_whole_and_merged(
             assert merged.stdout == cli("show", "whole.json", "--format", fmt).stdout
     text = cli(*UNPACED, "plan").stdout
     assert text.index("a.yaml:4:") < text.index("b.yaml:2:")
+
+
+def test_a_file_named_with_a_non_ascii_digit_keeps_its_errors_in_line_order(
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+) -> None:
+    """QA-LF Q-LF-8: the order read ``FILE:LINE: `` with ``\\d+``, which takes an
+    Arabic-Indic digit (U+0661) for a line number: in ``x:\\u0661: rooms.yaml`` the line was
+    taken to be 1, and merge-plans ordered the errors at lines 2 and 10 as text, 10 first. ASCII
+    digits only now: the file is the whole name, its errors by their line."""
+    seed(emulator)
+    name = "x:\u0661: rooms.yaml"
+    members = "".join(f"      - m{i}@example.com\n" for i in range(6))
+    write_desired(
+        {
+            "settings.yaml": f"account: {ACCOUNT}\n",
+            name: f"rooms:\n  nosuch1:\n    members:\n{members}  nosuch2:\n    members: [b@x.io]\n",
+        }
+    )
+    assert cli(*UNPACED, "plan", "--shard", "1/1", "--out", "p.json").exit_code == 1
+    merged = cli("merge-plans", "p.json", "--format", "json")
+    assert merged.exit_code == 1, merged.stderr
+    errors = json.loads(merged.stdout)["errors"]
+    assert [e.split(f"{name}:", 1)[1].split(":", 1)[0] for e in errors] == ["2", "10"], errors

@@ -101,7 +101,7 @@ def test_changes_not_attempted_are_not_counted_as_attempts(
     assert said[-1] == (
         f"Watch incomplete: {rounds} attempts at 1 change failed and 1 change was not "
         f"attempted, in {rounds} rounds (each is listed above); not made: bob@example.com "
-        "in small, alice@example.com in small."
+        "in small and alice@example.com in small."
     )
     assert (
         "meeting small: not attempted:  - alice@example.com (audio SendReceive, video "

@@ -152,3 +152,67 @@ def test_timeline_places_each_call_served_on_the_shared_clock(
         assert before <= arrived <= answered <= after
     assert request(emulator.url, "POST", "/_emulator/timeline/reset")[2]["calls"] == []
     assert request(emulator.url, "GET", "/_emulator/timeline")[2]["calls"] == []
+
+
+LONG = "x" * 5000
+
+
+@pytest.mark.parametrize(
+    ("seed", "said"),
+    [
+        (
+            {LONG: 1},
+            f"{LONG[:80]}…(5,000 characters): unknown key {LONG[:80]!r}…(5,000 characters)",
+        ),
+        (
+            {
+                "accounts": [
+                    {"name": "X", "rooms": [{"name": "r", "memberships": [{"member": LONG}]}]}
+                ]
+            },
+            f"no user, bot or webhook {LONG[:80]!r}…(5,000 characters) in account",
+        ),
+        (
+            {"accounts": [{"name": "X", "users": [{"email": LONG}]}]},
+            f"malformed email address {LONG[:80]!r}…(5,000 characters)",
+        ),
+        (
+            {"accounts": [{"name": "X", "email_filter": LONG}]},
+            f"unknown email_filter {LONG[:80]!r}…(5,000 characters) (expected",
+        ),
+        (
+            {"meetings": [{"external_meeting_id": "mm", "region": LONG}]},
+            f"expected a region such as us-east-1, got {LONG[:80]!r}…(5,000 characters)",
+        ),
+        (
+            {"app_instances": [{"id": LONG}]},
+            f"malformed app instance id {LONG[:80]!r}…(5,000 characters)",
+        ),
+        (
+            {"app_instances": [{"arn": "arn:" + LONG}]},
+            f"malformed app instance ARN {('arn:' + LONG)[:40]!r}…{LONG[-40:]!r}(5,004 characters)",
+        ),
+    ],
+)
+def test_a_long_value_in_a_seed_is_quoted_cut_short(
+    emulator: EmulatorServer, seed: dict[str, Any], said: str
+) -> None:
+    """QA-LF Q-LF-6: the seed's refusals quoted a bad value whole, however long (a line of
+    10,077 characters for a 5,000-character key); now by the CLI's rule
+    (``reconciler.quoted``): a name whole up to 256 characters, a value up to 80, an ARN by
+    its ends, else the first 80 characters and the length."""
+    status, _, body = request(emulator.url, "POST", "/_emulator/reset", seed)
+    assert status == 400
+    assert said in body["Message"], body["Message"]
+    assert LONG[:81] not in body["Message"] and len(body["Message"]) < 400, body["Message"]
+
+
+def test_a_name_in_a_seed_is_quoted_whole_up_to_256_characters(emulator: EmulatorServer) -> None:
+    """A name, a key or a reference that can be valid stays whole (the CLI's ``named``)."""
+    member = "m" * 256
+    seed = {
+        "accounts": [{"name": "X", "rooms": [{"name": "r", "memberships": [{"member": member}]}]}]
+    }
+    status, _, body = request(emulator.url, "POST", "/_emulator/reset", seed)
+    assert status == 400
+    assert f"no user, bot or webhook {member!r} in account" in body["Message"], body["Message"]

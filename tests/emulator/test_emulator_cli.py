@@ -126,6 +126,23 @@ def test_a_bad_seed_file_is_an_error_naming_the_file(tmp_path: Path) -> None:
     assert err == f"Error: {seed}:3: accounts[0].users[0].email: malformed email address 'nope'\n"
 
 
+def test_a_bad_seed_file_quotes_a_long_value_cut_short(tmp_path: Path) -> None:
+    """QA-LF Q-LF-6: a 5,000-character role was quoted whole in the error line; now as the
+    CLI quotes a value: its first 80 characters and its length."""
+    seed, role = tmp_path / "seed.yaml", "r" * 5000
+    seed.write_text(
+        "accounts:\n  - name: X\n    users: [{email: a@example.com}]\n    rooms:\n"
+        f"      - {{name: ops, memberships: [{{member: a@example.com, role: {role}}}]}}\n"
+    )
+    process = start("--port", "0", "--seed", str(seed))
+    out, err = process.communicate(timeout=20)
+    assert (process.returncode, out) == (1, "")
+    assert err == (
+        f"Error: {seed}:5: accounts[0].rooms[0].memberships[0].role: unknown role "
+        f"{role[:80]!r}…(5,000 characters) (expected Administrator or Member)\n"
+    )
+
+
 def test_binding_elsewhere_than_loopback_warns(tmp_path: Path) -> None:
     # 192.0.2.1 (TEST-NET-1) is never a local address: the bind fails after the warning.
     process = start("--host", "192.0.2.1", "--port", "0")

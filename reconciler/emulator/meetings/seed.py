@@ -59,6 +59,7 @@ from reconciler.external_ids import (
     broken_rule,
     disallowed_character,
 )
+from reconciler.quoted import named
 
 UUID_RE = re.compile(r"^[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}$")
 CONTROL_REGION = "us-east-1"  # a seeded meeting's, unless it says ``region:``
@@ -142,11 +143,13 @@ def _meeting(
     ident = reader.claim(ident, f"{path}.id")
     ended = value.get("ended", False)
     if not isinstance(ended, bool):
-        raise reader.fail(f"{path}.ended", f"expected true or false, got {ended!r}")
+        raise reader.fail(f"{path}.ended", f"expected true or false, got {got(ended)}")
     features = _features(reader, value.get("features"), f"{path}.features")
     region = reader.text(value, "region", path, required=False) or CONTROL_REGION
     if not REGION_RE.match(region):
-        raise reader.fail(f"{path}.region", f"expected a region such as us-east-1, got {region!r}")
+        raise reader.fail(
+            f"{path}.region", f"expected a region such as us-east-1, got {got(region)}"
+        )
     items = reader.items(value, "attendees", path)
     if len(items) > features.most:
         raise reader.fail(
@@ -197,7 +200,9 @@ def _resolution(
     resolution = medium.get("max_resolution")
     if resolution not in allowed:
         shown = ", ".join(allowed)
-        raise reader.fail(f"{where}.max_resolution", f"expected one of {shown}, got {resolution!r}")
+        raise reader.fail(
+            f"{where}.max_resolution", f"expected one of {shown}, got {got(resolution)}"
+        )
     return str(resolution)
 
 
@@ -221,7 +226,7 @@ def _attendee(
     if external in seen:  # the idempotency token: one attendee per ExternalUserId
         raise reader.fail(
             f"{path}.external_user_id",
-            f"duplicate external_user_id {external!r} (also at {seen[external]})",
+            f"duplicate external_user_id {named(external)} (also at {seen[external]})",
         )
     seen[external] = path
     ident = _uuid(reader, value, path) or derive(meeting_id, "attendee", external)
@@ -254,5 +259,7 @@ def _capabilities(reader: SeedReader, value: dict[str, Any], path: str) -> Capab
 def _uuid(reader: SeedReader, value: dict[str, Any], path: str) -> str | None:
     given = reader.text(value, "id", path, required=False)
     if given is not None and not UUID_RE.match(given):
-        raise reader.fail(f"{path}.id", f"expected a UUID (the model's id pattern), got {given!r}")
+        raise reader.fail(
+            f"{path}.id", f"expected a UUID (the model's id pattern), got {got(given)}"
+        )
     return None if given is None else given.lower()  # as AWS makes ids: one id, one meeting

@@ -57,6 +57,8 @@ from reconciler.emulator.messaging.records import (
     Privacy,
 )
 from reconciler.emulator.seed_numbers import got, whole_number
+from reconciler.member_argument import shown_member
+from reconciler.quoted import named, quoted, quoted_ends
 from reconciler.sdk_regions import region_problem
 
 SEED_AWS_ACCOUNT = "123456789012"  # the account of app instances given by `id:` only
@@ -151,17 +153,17 @@ def _instance(p: Parser, raw: object, path: str) -> SeedAppInstance:
     if arn is None:
         assert ident is not None
         if not ID_RE.match(ident):
-            raise p.fail(f"{path}.id", f"malformed app instance id {ident!r}")
+            raise p.fail(f"{path}.id", f"malformed app instance id {named(ident)}")
         arn = instance_arn(DEFAULT_REGION, SEED_AWS_ACCOUNT, ident)
     parsed = parse_instance_arn(arn)
     if parsed is None:
         raise p.fail(
             f"{path}.arn",
-            f"malformed app instance ARN {arn!r} "
+            f"malformed app instance ARN {quoted_ends(arn)} "
             "(expected arn:aws:chime:REGION:ACCOUNT:app-instance/ID)",
         )
     if ident is not None and ident != parsed.id:
-        raise p.fail(f"{path}.id", f"id {ident!r} does not match the ARN's {parsed.id!r}")
+        raise p.fail(f"{path}.id", f"id {named(ident)} does not match the ARN's {named(parsed.id)}")
     problem = region_problem(parsed.region)  # as validate says it (Q-AL-2)
     if problem is not None:
         raise p.fail(f"{path}.arn", problem)
@@ -174,7 +176,7 @@ def _instance(p: Parser, raw: object, path: str) -> SeedAppInstance:
     for i, ref in enumerate(p.items(value, "admins", path)):
         admin = refs.resolve(p, ref, f"{path}.admins[{i}]")
         if admin in admins:
-            raise p.fail(f"{path}.admins[{i}]", f"{ref!r} is listed twice")
+            raise p.fail(f"{path}.admins[{i}]", f"{shown_member(str(ref))} is listed twice")
         admins.append(admin)
     if len(admins) > MAX_ADMINS_PER_APP_INSTANCE:
         raise p.fail(
@@ -217,7 +219,7 @@ def _users(p: Parser, value: dict[str, Any], path: str, child: Any) -> tuple[See
         entry = p.mapping(raw, where, ("id", "name"))
         ident = p.text(entry, "id", where, required=True) or ""
         if not ID_RE.match(ident):
-            raise p.fail(f"{where}.id", f"malformed AppInstanceUserId {ident!r}")
+            raise p.fail(f"{where}.id", f"malformed AppInstanceUserId {named(ident)}")
         arn = p.claim(child("user", ident), f"{where}.id")
         users.append(SeedInstanceUser(arn, ident, p.text(entry, "name", where, False) or ident))
     return tuple(users)
@@ -234,7 +236,7 @@ def _bots(p: Parser, value: dict[str, Any], path: str, child: Any) -> tuple[Seed
         name = p.text(entry, "name", where, required=True) or ""
         ident = p.text(entry, "id", where, required=False) or _derived(child("bot", ""), name)
         if not ID_RE.match(ident):
-            raise p.fail(f"{where}.id", f"malformed bot id {ident!r}")
+            raise p.fail(f"{where}.id", f"malformed bot id {named(ident)}")
         bots.append(SeedInstanceBot(p.claim(child("bot", ident), f"{where}.id"), ident, name))
     return tuple(bots)
 
@@ -257,16 +259,16 @@ class _Refs:
             raise p.fail(where, "expected a user id, bot id, bot:NAME or ARN")
         ref = ref.strip()
         if ref.lower().startswith(BOT_PREFIX):
-            named = self.by_bot_name.get(ref[len(BOT_PREFIX) :].strip(), [])
-            if len(named) > 1:
-                raise p.fail(where, f"{ref!r} names {len(named)} bots: give a bot's id")
-            found = named[0] if named else None
+            bots = self.by_bot_name.get(ref[len(BOT_PREFIX) :].strip(), [])
+            if len(bots) > 1:
+                raise p.fail(where, f"{named(ref)} names {len(bots)} bots: give a bot's id")
+            found = bots[0] if bots else None
         elif ref.startswith("arn:"):
             found = ref if ref in self.arns else None
         else:
             found = self.by_id.get(ref)
         if found is None:
-            raise p.fail(where, f"no user or bot {ref!r} in app instance {self.arn}")
+            raise p.fail(where, f"no user or bot {shown_member(ref)} in app instance {self.arn}")
         return found
 
 
@@ -306,7 +308,7 @@ def _channel(
         for i, ref in enumerate(p.items(value, key, path)):
             found = refs.resolve(p, ref, f"{path}.{key}[{i}]")
             if found in arns:
-                raise p.fail(f"{path}.{key}[{i}]", f"{ref!r} is listed twice")
+                raise p.fail(f"{path}.{key}[{i}]", f"{shown_member(str(ref))} is listed twice")
             arns.append(found)
         lists[key] = arns
     creator_ref = value.get("created_by")
@@ -344,13 +346,13 @@ def _channel_arn(
         if not given_arn.startswith(prefix):
             raise p.fail(f"{path}.arn", f"a channel ARN of this app instance starts {prefix}")
         if ident is not None and given_arn != prefix + ident:
-            raise p.fail(f"{path}.id", f"id {ident!r} does not match the ARN")
+            raise p.fail(f"{path}.id", f"id {named(ident)} does not match the ARN")
         ident = given_arn[len(prefix) :]
     occurrence = names.get(name, 0)
     names[name] = occurrence + 1
     ident = ident or _derived(instance, "channel", name, str(occurrence))
     if not ID_RE.match(ident):
-        raise p.fail(f"{path}.id", f"malformed ChannelId {ident!r}")
+        raise p.fail(f"{path}.id", f"malformed ChannelId {named(ident)}")
     return p.claim(prefix + ident, f"{path}.id")
 
 
@@ -362,7 +364,7 @@ def _enum(p: Parser, value: dict[str, Any], key: str, path: str, kind: Any, defa
         return kind(raw)
     except ValueError:
         options = " or ".join(m.value for m in kind)
-        raise p.fail(f"{path}.{key}", f"unknown {key} {raw!r} (expected {options})") from None
+        raise p.fail(f"{path}.{key}", f"unknown {key} {quoted(raw)} (expected {options})") from None
 
 
 def _elastic(p: Parser, value: dict[str, Any], path: str) -> ElasticConfig | None:

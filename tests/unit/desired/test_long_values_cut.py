@@ -143,18 +143,41 @@ def test_a_webhook_in_a_channel_and_a_long_user_id_in_a_room_say_why(tmp_path: P
     ), errors
     said = [e for e in errors if e.startswith("r.yaml:3:")]
     assert len(said) == 1 and said[0].startswith(
-        f"r.yaml:3: rooms.ops.members[0]: {user[:80]!r}…(125 characters) names a channel user"
-    ), errors
+        f"r.yaml:3: rooms.ops.members[0]: {user!r} names a channel user"
+    ), errors  # a reference is a name: whole up to 256 characters (QA-LF Q-LF-4)
+
+
+def test_a_reference_in_a_list_is_quoted_whole_up_to_256_characters(tmp_path: Path) -> None:
+    """QA-LF Q-LF-4: a malformed e-mail address, a webhook and a user:ID in a room's list
+    were cut at 80 characters, a value's limit; a reference is a name, whole up to 256 as
+    the README's quoting rule says (a longer one is refused as too long, not quoted)."""
+    email, webhook, user = "a" * 150 + "@example", "webhook:" + "w" * 200, "user:" + "u" * 250
+    (tmp_path / "settings.yaml").write_text("account: 11111111-2222-3333-4444-555555555555\n")
+    (tmp_path / "r.yaml").write_text(
+        f"rooms:\n  ops:\n    members: ['{email}', '{webhook}', '{user}', '{'b' * 300}@x.io']\n"
+    )
+    result = validate(tmp_path)
+    assert result.exit_code == 1
+    errors = [e.replace(f"{tmp_path}/", "") for e in result.stderr.splitlines()]
+    where = "r.yaml:3: rooms.ops.members"
+    assert errors[:3] == [
+        f"{where}[0]: malformed email address {email!r}",
+        f"{where}[1]: webhooks are never managed: {webhook!r}",
+        f"{where}[2]: {user!r} names a channel user: only a channel's own lists and "
+        "settings.yaml's `protected:` take user:ID and AppInstanceUser ARNs (a room and a "
+        "group, shared by every kind, take e-mail addresses and bot:NAME)",
+    ]
+    assert errors[3] == f"{where}[3]: the member reference is too long: 305 characters, at most 256"
 
 
 def test_a_long_label_in_a_path_and_a_long_id_in_an_arn_are_cut_by_the_one_rule(
     tmp_path: Path,
 ) -> None:
     """QA-LE Q-LE-3: an AppInstanceUser ARN was quoted whole in "malformed
-    AppInstanceUserId": by its id's first 80 characters and its length now, the end that is
-    wrong. A 250-character `app_instances:` label is a key, whole in the line's key path
-    (under the 256 of a name, as every key: Q-RR-3); its message quotes it as written, a
-    value, cut (QA-GL Q-GL-6: whole twice it made a line of 914 characters)."""
+    AppInstanceUserId": by its id now, the end that is wrong (whole up to 256 characters,
+    a name: QA-LF Q-LF-4). A 250-character `app_instances:` label is a key, whole in the
+    line's key path (under the 256 of a name, as every key: Q-RR-3); its message quotes it
+    as written, a value, cut (QA-GL Q-GL-6: whole twice it made a line of 914 characters)."""
     label, user = "l" * 250, "u" * 120 + "/x"
     instance = "arn:aws:chime:us-east-1:111122223333:app-instance/chat"
     (tmp_path / "settings.yaml").write_text(
@@ -166,10 +189,10 @@ def test_a_long_label_in_a_path_and_a_long_id_in_an_arn_are_cut_by_the_one_rule(
     result = validate(tmp_path)
     assert result.exit_code == 1
     errors = [e.replace(f"{tmp_path}/", "") for e in result.stderr.splitlines()]
-    assert not [e for e in errors if "u" * 81 in e]  # the id not quoted whole
-    assert (
+    assert not [e for e in errors if instance + "/user/" in e]  # not the whole ARN
+    assert (  # the id, a name: whole up to 256 characters (QA-LF Q-LF-4)
         "c.yaml:4: channels.x.members[0]: malformed AppInstanceUserId "
-        f"{user[:80]!r}…(122 characters) at the end of the AppInstanceUser ARN"
+        f"{user!r} at the end of the AppInstanceUser ARN"
     ) in errors
     assert [e for e in errors if e.startswith("settings.yaml:2: ")] == [
         f'settings.yaml:2: app_instances." {label} ": an app '

@@ -162,3 +162,20 @@ def test_which_rules_match_a_file_as_github_reads_them(rule: str, matched: tuple
     generated = ["/d/t/a\\ b.yaml @alice", "/d/x.yaml @bob"]
     text = f"{BEGIN}\n{generated[0]}\n{generated[1]}\n{END}\n{rule} @other\n"
     assert later(text, generated) == [Later(5, f"{rule} @other", matched)]
+
+
+def test_a_rule_overriding_two_files_names_them_as_every_short_list_is(repo: Path) -> None:
+    """QA-LF Q-LF-10: the files a later rule overrides were joined "a, b", where every
+    other list says "a and b" (``prose.listed_first``)."""
+    (repo / "desired-state" / "more.yaml").write_text(
+        "rooms:\n  dev:\n    owners: [example-org/dev]\n    members: [bob@example.com]\n"
+    )
+    assert run("codeowners").exit_code == 0
+    file = repo / ".github" / "CODEOWNERS"
+    file.write_text(file.read_text() + "* @default-team\n")
+    check = run("codeowners", "--check")
+    assert check.exit_code == 1
+    assert (
+        "`* @default-team` comes after the generated block and matches "
+        "desired-state/more.yaml and desired-state/rooms.yaml: GitHub applies"
+    ) in check.stderr, check.stderr

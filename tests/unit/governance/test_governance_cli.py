@@ -392,7 +392,7 @@ def test_max_duration_refuses_longer_grants_and_grants_without_until(repo: Path)
     assert result.stderr.splitlines() == [
         "desired-state/rooms.yaml:6: room ops: bob@example.com until 2027-12-31 ends after "
         "2027-05-30: grants may last at most 90 days (--max-duration)",
-        "desired-state/rooms.yaml:7: room ops: erin@example.com has no `until:`, "
+        "desired-state/rooms.yaml:7: room ops: erin@example.com has no `until:` and "
         "frank@example.com has no `until:`: grants may last at most 90 days (--max-duration)",
         "desired-state/rooms.yaml:9: room ops: carol@example.com has no `until:`: grants may "
         "last at most 90 days (--max-duration)",
@@ -419,7 +419,8 @@ def test_a_grant_ending_exactly_at_the_limit_passes(repo: Path) -> None:
 def test_three_members_of_one_entry_are_all_named_and_a_fourth_is_counted(repo: Path) -> None:
     # Q-AN-10: an error names up to three members, never "... and 0 more"
     members = [f"{name}@example.com" for name in ("ann", "ben", "cid", "dot")]
-    for count, tail in ((3, ""), (4, " and 1 more")):
+    # one wording for a list cut short (QA-LF Q-LF-10): "a, b and c", "a, b, c and 1 more"
+    for count, sep, tail in ((3, " and ", ""), (4, ", ", " and 1 more")):
         (repo / "desired-state" / "rooms.yaml").write_text(
             f"groups:\n  sre: [{', '.join(members[:count])}]\n"
             'rooms:\n  ops:\n    members: ["@sre"]\n'
@@ -427,16 +428,34 @@ def test_three_members_of_one_entry_are_all_named_and_a_fourth_is_counted(repo: 
         result = run(*NOW, "validate", "--max-duration", "90d")
         assert result.stderr.splitlines()[0] == (
             "desired-state/rooms.yaml:5: room ops: ann@example.com has no `until:`, "
-            "ben@example.com has no `until:`, cid@example.com has no `until:`"
+            f"ben@example.com has no `until:`{sep}cid@example.com has no `until:`"
             f"{tail}: grants may last at most 90 days (--max-duration)"
         )
+
+
+def test_the_members_counted_are_counted_as_every_message_counts(repo: Path) -> None:
+    """QA-LF Q-LF-10: the members past the third were counted without a thousands
+    separator ("and 1001 more"), where every other list cut short writes "1,001"."""
+    members = ", ".join(f"user:m{i}" for i in range(1004))  # a channel: over a room's 1,000
+    settings(
+        repo,
+        "app_instances:\n  chat: {arn: 'arn:aws:chime:us-east-1:111122223333:app-instance/"
+        "chat', bearer: user:r}\n",
+    )
+    (repo / "desired-state" / "rooms.yaml").write_text(
+        f"channels:\n  ops:\n    members: [{members}]\n"
+    )
+    result = run(*NOW, "validate", "--max-duration", "90d")
+    assert result.stderr.splitlines()[0].endswith(
+        "has no `until:` and 1,001 more: grants may last at most 90 days (--max-duration)"
+    ), result.stderr
 
 
 def test_max_grant_days_per_list_key_from_settings(repo: Path) -> None:
     write_codeowners(repo)
     settings(repo, "max_grant_days: {administrators: 400}\n")
     assert run(*NOW, "validate").stderr.splitlines() == [
-        "desired-state/rooms.yaml:7: room ops: erin@example.com has no `until:`, "
+        "desired-state/rooms.yaml:7: room ops: erin@example.com has no `until:` and "
         "frank@example.com has no `until:`: grants in administrators may last at most 400 "
         "days (settings.yaml max_grant_days)",
         "Desired state is invalid: 1 error.",
@@ -646,12 +665,12 @@ def test_a_member_on_one_line_directly_and_through_a_group_is_named_once(repo: P
     settings(repo, "require_reason: true\n")
     result = run(*NOW, "validate", "--max-duration", "90d")
     assert result.stderr.splitlines() == [
-        "desired-state/rooms.yaml:5: room ops: Administrator bob@example.com, "
+        "desired-state/rooms.yaml:5: room ops: Administrator bob@example.com and "
         "carol@example.com needs a reason: add `reason:` or `ticket:` to this entry "
         "(settings.yaml require_reason)",
-        "desired-state/rooms.yaml:5: room ops: bob@example.com has no `until:`, "
+        "desired-state/rooms.yaml:5: room ops: bob@example.com has no `until:` and "
         "carol@example.com has no `until:`: grants may last at most 90 days (--max-duration)",
-        "desired-state/rooms.yaml:6: room ops: bob@example.com has no `until:`, "
+        "desired-state/rooms.yaml:6: room ops: bob@example.com has no `until:` and "
         "carol@example.com has no `until:`: grants may last at most 90 days (--max-duration)",
         "Desired state is invalid: 3 errors.",
     ]

@@ -398,7 +398,7 @@ def test_over_the_maximum_names_three_kept_members_and_counts_the_others() -> No
         f"{FILE}:3: room 'ops' would have 1,005 members after this apply, more than AWS's "
         "maximum of 1,000: 1,000 declared, and 5 kept that no file declares there "
         "(guard1@example.com: protected, guard2@example.com: protected, "
-        "guard3@example.com: protected, and 2 more); apply would fail for the 5 over it",
+        "guard3@example.com: protected and 2 more); apply would fail for the 5 over it",
     )
 
 
@@ -429,6 +429,6 @@ def test_over_the_maximum_counts_the_declared_members_refused_and_the_kept_ones(
     assert (
         f"{FILE}:3: room 'ops' would have 1,001 members after this apply, more than AWS's "
         "maximum of 1,000: 1,000 declared, 1 of them refused by this plan (not added), and 2 "
-        "kept that no file declares there (guard1@example.com: protected, "
+        "kept that no file declares there (guard1@example.com: protected and "
         "guard2@example.com: protected); apply would fail for the 1 over it"
     ) in p.errors

@@ -96,7 +96,21 @@ TAKES = "--shard takes K/N, shard K of N counted from 1 (e.g. --shard 2/3), "
         ("1/1001", "--shard 1/1001: the number of shards N must be 1 to 1000"),
         ("a/b", "--shard takes K/N, shard K of N counted from 1 (e.g. --shard 2/3), not 'a/b'"),
         ("2", "--shard takes K/N, shard K of N counted from 1 (e.g. --shard 2/3), not '2'"),
-        ("-1/3", "--shard takes K/N, shard K of N counted from 1 (e.g. --shard 2/3), not '-1/3'"),
+        # a whole number as --parallelism reads one (QA-LF Q-LF-7): -1 is one, out of range
+        ("-1/3", "--shard -1/3: the shard K must be 1 to 3 (K/N, from 1)"),
+        ("1/2/3", f"{TAKES}not '1/2/3'"),
+        ("1/", f"{TAKES}not '1/'"),
+        ("1_0/20", f"{TAKES}not '1_0/20'"),
+        # more than 100 digits: too large, out of range, and cut as every value is
+        (
+            f"1/{'3' * 101}",
+            f"--shard 1/{'3' * 78}…(103 characters): the number of shards N must be 1 to 1000",
+        ),
+        (
+            f"{'1' * 101}/3",
+            f"--shard {'1' * 80}…(103 characters): the shard K must be 1 to 3 (K/N, from 1)",
+        ),
+        ("x" * 10_000, f"{TAKES}not {'x' * 80!r}…(10,000 characters)"),
         # Arabic-Indic 1 and 3 were shard 1/3 (QA-GV Q-GV-2): ASCII digits only
         ("\u0661/\u0663", f"{TAKES}not '\u0661/\u0663'"),
         ("1/\u0663", f"{TAKES}not '1/\u0663'"),
@@ -111,6 +125,10 @@ def test_a_bad_shard_is_a_usage_error(text: str, message: str) -> None:
 def test_parse_reads_k_of_n() -> None:
     assert Shard.parse("2/3") == Shard(2, 3)
     assert Shard.parse(" 1 / 1 ") == Shard(1, 1)
+    # QA-LF Q-LF-7: the one whole-number rule, as `--parallelism +8` (refused before)
+    assert Shard.parse("+1/3") == Shard(1, 3)
+    assert Shard.parse("+2/+3") == Shard(2, 3)
+    assert Shard.parse("002/0003") == Shard(2, 3)
     assert str(Shard(2, 3)) == "2/3"
 
 

@@ -137,3 +137,16 @@ def test_a_message_naming_no_setting_has_none() -> None:
     assert edited.setting is None
     assert edited.owner is None
     assert UNSAFE.violations[1].setting == "safety.min_administrators"
+
+
+def test_two_targets_are_named_as_every_short_list_is() -> None:
+    """QA-LF Q-LF-10: "rooms.a, rooms.b" where every other list says "a and b"
+    (``prose.listed_first``, the one wording of a list, cut short or not)."""
+    rooms = [
+        SafetyViolation("max_removals", room(n), f"[{n}] ... (rooms.{n}.safety.max_removals)")
+        for n in ("a", "b")
+    ]
+    assert hint(unsafe(*rooms)) == (
+        "This plan is refused by 2 safety rules (the `safety:` of rooms.a and rooms.b in "
+        "their files): apply applies it only with --allow-unsafe."
+    )
