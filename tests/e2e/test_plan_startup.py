@@ -1,6 +1,7 @@
 """A plan of rooms does not import what it does not use: start-up is a large part of a quick
 plan (README "Start-up"). boto3 (the client is botocore's, made as boto3 makes it), the
-other kinds' providers, the importer and the progress bar's display (no terminal here)."""
+other kinds' providers, the importer, audit's finders and the progress bar's display (no
+terminal here); nor, before its first call, what it prints the plan with."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ NOT_IMPORTED = (
     "reconciler.channel_import",
     "reconciler.importer",
     "rich.progress",
+    "reconciler.whereabouts",  # audit's finders
+    "reconciler.providers.rooms_finder",
 )
 
 # the CLI as `python -m reconciler` runs it, writing the modules loaded at exit to a file
