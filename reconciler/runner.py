@@ -37,7 +37,6 @@ from reconciler.errors import DesiredStateError, ReconcilerError
 from reconciler.interrupt import EXIT_INTERRUPTED, STARTING, raise_if_pressed, record_presses
 from reconciler.prose import counted
 from reconciler.redact import redact
-from reconciler.render.safe import shown
 
 EXIT_USAGE = 1  # a bad command line: exit 1 as Terraform does, from every entry point
 P = ParamSpec("P")
@@ -102,6 +101,8 @@ def reads_only(command: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 def report_error(exc: ReconcilerError) -> None:
     """The error on stderr: ``Error: ...`` lines, or the located lines `validate` prints."""
+    from reconciler.render.safe import shown  # here: the renderers are not a plan's start
+
     if isinstance(exc, DesiredStateError):
         for problem in exc.problems:
             click.echo(shown(str(problem)), err=True)
@@ -119,6 +120,8 @@ def report_bug(exc: BaseException, *, traceback_too: bool) -> None:
     endpoint URL with its password or a credential among them; and with control
     characters as visible escapes (``shown``), as every ``Error:`` line, so that what a
     hostile endpoint answered cannot drive the terminal."""
+    from reconciler.render.safe import shown  # (as report_error)
+
     message = f"{type(exc).__name__}: {exc}"
     prefix = "Internal error (this is a bug in chime-reconciler, please report it): "
     click.echo(shown(redact(prefix + message)), err=True)

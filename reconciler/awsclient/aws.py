@@ -35,6 +35,7 @@ from reconciler import __version__, httpheaders
 from reconciler.awsclient import pools, signing
 from reconciler.awsclient.fastparse import FastParserFactory, timestamp_text
 from reconciler.awsclient.model_files import use_orjson
+from reconciler.awsclient.service_names import answer_directly
 from reconciler.awsclient.setup_errors import profile_not_found, setup_problem
 from reconciler.errors import UsageError
 from reconciler.logs import log_api_call
@@ -99,7 +100,7 @@ def make_session(
             session.set_config_variable("profile", profile)
         if region is not None:
             session.set_config_variable("region", region)
-        use_orjson(session.get_component("data_loader"))
+        _quick_loader(session.get_component("data_loader"))
         # asked here as well: a session taken over from ``data_session`` has its loader
         # already, and the profile would otherwise be found missing by the first client
         session.get_scoped_config()
@@ -126,7 +127,7 @@ def isolated_session(region: str | None = "us-east-1") -> botocore.session.Sessi
     session.set_config_variable("credentials_file", os.devnull)
     if region is not None:
         session.set_config_variable("region", region)
-    use_orjson(session.get_component("data_loader"))
+    _quick_loader(session.get_component("data_loader"))
     return session
 
 
@@ -152,11 +153,18 @@ def data_session() -> botocore.session.Session:
     except BotoCoreError:  # ProfileNotFound, ConfigParseError, ...
         loader = create_loader(os.environ.get("AWS_DATA_PATH"))
         session.register_component("data_loader", loader)
-        use_orjson(loader)
+        _quick_loader(loader)
         return session
-    use_orjson(loader)
+    _quick_loader(loader)
     _READ_AHEAD[:] = [session]
     return session
+
+
+def _quick_loader(loader: Any) -> None:
+    """botocore's data loader, quicker: its JSON decoded by orjson (``model_files``), a
+    service's model found without listing every service (``service_names``)."""
+    use_orjson(loader)
+    answer_directly(loader)
 
 
 def make_client(

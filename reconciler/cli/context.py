@@ -9,11 +9,11 @@ import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
 from reconciler import env_flag, interrupt
 from reconciler.awsclient.aws import make_client, make_session
@@ -27,8 +27,12 @@ from reconciler.pacing import Pacer, parse_rate_option, resolve_rates
 from reconciler.providers.api_process import MODES, OFFLOADED, OffloadedClient, spec_of
 from reconciler.providers.retry import name_endpoint
 from reconciler.redact import check_endpoint_url, redact, register_endpoint, stored_url
-from reconciler.render.safe import shown
 from reconciler.timing import report_peak
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from reconciler.cli.progress import ProgressBar
 
 
 @dataclass
@@ -212,6 +216,8 @@ class AppContext:
                 where = self.given_as("region") if ours else f"the ARN's region {region!r}"
                 # botocore quotes the region: a line break in it escaped, one line (Q-DM-3)
                 endpoint = self.given_as("endpoint_url")
+                from reconciler.render.safe import shown  # (not a plan's start: README)
+
                 message = f"check {endpoint} and {where}: {shown(redact(str(exc)))}"
                 raise UsageError(message) from None
             start_at = MODES[self.api_process] if service in OFFLOADED else None
@@ -263,7 +269,7 @@ class AppContext:
         not rich's, which takes FORCE_COLOR or TTY_COMPATIBLE (often set for a whole CI job)
         as one, and would then colour a file, wrap its lines at 80 columns and draw progress
         bars into a log. Its width is the terminal's (or COLUMNS), see ``sane_width``."""
-        console = _Console(
+        console = _console_class()(
             stderr=stderr,
             force_terminal=is_a_terminal(sys.stderr if stderr else sys.stdout),
             no_color=self.no_color,
@@ -275,6 +281,17 @@ class AppContext:
         if console.width != sane_width(console.width):  # else it follows a terminal's resizes
             console.width = sane_width(console.width)
         return console
+
+    def progress(self) -> ProgressBar:
+        """Progress on stderr (``cli.progress``), its console made when it writes: where
+        it writes nothing (not a terminal), rich is not imported for it."""
+        from reconciler.cli.progress import ProgressBar
+
+        return ProgressBar.when_written(
+            lambda: self.console(stderr=True),
+            is_terminal=is_a_terminal(sys.stderr),
+            no_color=self.no_color,
+        )
 
 
 # the widths text is drawn at (columns): rich takes COLUMNS as it is, and at 0 it drew
@@ -298,13 +315,21 @@ def is_a_terminal(stream: Any) -> bool:
         return False
 
 
-class _Console(Console):
-    """A closed output is the command's to handle (``reconciler.closed_output``): rich's
-    own answer is ``SystemExit(1)``, which would hide what an apply did."""
+@cache
+def _console_class() -> type[Console]:
+    """rich's ``Console``, with a closed output the command's to handle: imported when a
+    console is first made (not before a plan's first call: README "Start-up and exit")."""
+    from rich.console import Console
 
-    def on_broken_pipe(self) -> None:
-        self.quiet = True  # nothing more is written through it
-        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+    class _Console(Console):
+        """A closed output is the command's to handle (``reconciler.closed_output``): rich's
+        own answer is ``SystemExit(1)``, which would hide what an apply did."""
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True  # nothing more is written through it
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    return _Console
 
 
 def _rate_text(rate: float | None) -> str:

@@ -15,10 +15,14 @@ from reconciler.cli.number_types import FiniteFloatRange as FiniteFloatRange
 from reconciler.cli.number_types import WordedIntRange as WordedIntRange
 from reconciler.desired.model import minimum_defaults
 from reconciler.errors import UsageError
-from reconciler.render import FORMATS
 from reconciler.shard import Shard
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# a plan's formats, as ``reconciler.render.FORMATS`` (which renders them) names them: not
+# imported from there, the renderers being no part of a plan's start (README "Start-up and
+# exit"); tests/unit/test_plan_formats.py checks that the two agree
+PLAN_FORMATS = ("text", "markdown", "json")
 
 
 def accounts_given(default: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
@@ -104,7 +108,7 @@ def format_option(f: F) -> F:
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(FORMATS),
+        type=click.Choice(PLAN_FORMATS),
         default="text",
         show_default=True,
         help="text for terminals, markdown for pull-request comments, json for machines.",

@@ -1,5 +1,10 @@
 """The steps plan, apply and demo share: load the desired state, read the live state,
-compute the plan. Wiring only: the logic lives in the loader, provider and planner."""
+compute the plan. Wiring only: the logic lives in the loader, provider and planner.
+
+What only planning needs (the planner, the plan's model, the governance checks, the
+expiry of entries) is imported by ``Session.plan`` and ``Session.open`` once the desired
+state is loaded, while the reads ahead are under way: after their first call, before their
+last answer (a plan's start: README "Start-up and exit")."""
 
 from __future__ import annotations
 
@@ -7,28 +12,25 @@ import contextlib
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from reconciler import collector, interrupt
 from reconciler.cli.context import AppContext
-from reconciler.cli.policy_errors import governance_problems
 from reconciler.cli.progress import ProgressBar
 from reconciler.cli.read_ahead import ReadAhead
 from reconciler.desired import files as source_files
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState, DesiredTarget
-from reconciler.governance.expiry import as_of
 from reconciler.live import LiveState, LiveTarget, merged
-from reconciler.message_order import in_file_order
 from reconciler.pacing import Rates
-from reconciler.plan import Plan, TargetPlan
-from reconciler.planner import plan as make_plan
 from reconciler.providers import Provider, ProviderOptions, open_providers
 from reconciler.providers.base import Undeclarable
 from reconciler.refs import MemberRef, TargetKey
-from reconciler.safety import removal_limit
 from reconciler.shard import Shard
-from reconciler.target_select import select
 from reconciler.timing import timed
+
+if TYPE_CHECKING:
+    from reconciler.plan import Plan, TargetPlan
 
 SETTLE_S = 0.1  # apply --watch: changed files are loaded once they read the same this far apart
 SETTLE_MAX_S = 5.0  # files rewritten all the while are loaded as they are after this long
@@ -62,7 +64,7 @@ class Session:
         those of each file once it is loaded (``cli.read_ahead``). ``bearers_of``: the
         shard whose share of the bearers the calls are made as, when the desired state
         is not sharded (``shard``'s otherwise): a saved shard plan's own (Q-EF-1)."""
-        progress = ProgressBar(app.console(stderr=True))
+        progress = app.progress()  # its console made when it writes (not here)
 
         def options_for(rates: Rates) -> ProviderOptions:
             return ProviderOptions(
@@ -84,7 +86,10 @@ class Session:
         try:
             with timed("load", own_thread=True), collector.paused(freeze=True):
                 with ahead.loading() if ahead is not None else contextlib.nullcontext():
-                    desired = as_of(load_desired(app.desired_dir, now, ahead), now)
+                    loaded = load_desired(app.desired_dir, now, ahead)
+                    from reconciler.governance.expiry import as_of  # loaded (module docstring)
+
+                    desired = as_of(loaded, now)
                 desired = _sharded(desired, shard)
             options = replace(options_for(desired.rates), desired=desired)
             # the kinds declared only: a kind no target has is not opened (no client, no
@@ -119,6 +124,8 @@ class Session:
         if now == self.desired.digest:  # changed, then back as they were
             return False
         with timed("load", own_thread=True), collector.paused(freeze=True):
+            from reconciler.governance.expiry import as_of
+
             desired = as_of(load_desired(self.app.desired_dir, self.app.now), self.app.now)
         self.desired = _sharded(desired, self.shard)
         self.options = replace(self.options, desired=self.desired)
@@ -186,6 +193,14 @@ class Session:
         *,
         hint: bool = True,
     ) -> Plan:
+        # imported here, before the reads are awaited (module docstring); as the command
+        # line's modules are (``collector.paused``)
+        with collector.paused(freeze=True):
+            from reconciler.cli.policy_errors import governance_problems
+            from reconciler.message_order import in_file_order
+            from reconciler.planner import plan as make_plan
+            from reconciler.safety import removal_limit
+
         scope = self.scope(targets)
         # what validate refuses (settings.yaml max_grant_days, require_reason, CODEOWNERS)
         # is an error of every plan, whichever command makes it: plan, apply, a watch's
@@ -240,6 +255,8 @@ class Session:
         are named): the planner's own choice."""
         if not targets:
             return None
+        from reconciler.target_select import select
+
         return {t.key for t in select(self.desired.targets, targets)}
 
 

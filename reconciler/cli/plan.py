@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from reconciler import collector
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import (
     allow_unsafe_option,
@@ -16,12 +17,6 @@ from reconciler.cli.options import (
     verbose_option,
 )
 from reconciler.cli.pipeline import Session
-from reconciler.cli.plan_problems import problem_lines
-from reconciler.cli.saved_note import saved_note
-from reconciler.cli.stdout_seen import stdout_seen
-from reconciler.closed_output import written
-from reconciler.planfile import check_writable, save_plan
-from reconciler.render import render_plan
 from reconciler.runner import reads_only
 from reconciler.timing import timed
 
@@ -68,8 +63,19 @@ def plan(
     """
     shard = shard_from(shard_text, targets)
     if out is not None:
+        from reconciler.planfile import check_writable
+
         check_writable(out)  # before reading Chime: not after minutes of it
     session = Session.open(app, shard, read_ahead=targets)
+    # what printing the plan needs: imported while the reads ahead are under way, after
+    # their first call, not before it (a plan's start: README "Start-up and exit")
+    with collector.paused(freeze=True):  # as the command line's own modules
+        from reconciler.cli.plan_problems import problem_lines
+        from reconciler.cli.saved_note import saved_note
+        from reconciler.cli.stdout_seen import stdout_seen
+        from reconciler.closed_output import written
+        from reconciler.planfile import save_plan
+        from reconciler.render import render_plan
     result = session.plan(targets)  # with what validate refuses as errors (Session.plan)
     with timed("render"):
         shown = written(  # a closed stdout (`| head`): the --out file is still written

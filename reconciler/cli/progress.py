@@ -11,6 +11,9 @@
 
 ``advance`` is safe to call from worker threads. rich's progress display is imported only
 where a bar may be drawn (a terminal): elsewhere a step's count and time are kept here.
+``ProgressBar.when_written`` makes its console only when it writes (a line, a bar): a run
+that shows no progress does not import rich before its first call (README "Start-up and
+exit").
 """
 
 from __future__ import annotations
@@ -19,14 +22,13 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, cast
-
-from rich.console import Console
 
 from reconciler import env_flag
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress, TaskID
 
 DELAY_S = 0.5  # a step shorter than this shows no progress
@@ -34,13 +36,35 @@ DELAY_S = 0.5  # a step shorter than this shows no progress
 
 class ProgressBar:
     def __init__(self, console: Console, delay_s: float = DELAY_S) -> None:
+        self._start(lambda: console, console.is_terminal, console.no_color, delay_s)
+
+    @classmethod
+    def when_written(
+        cls,
+        console: Callable[[], Console],
+        *,
+        is_terminal: bool,
+        no_color: bool,
+        delay_s: float = DELAY_S,
+    ) -> ProgressBar:
+        """A bar whose console (``console()``, whose ``is_terminal`` and ``no_color`` are
+        these) is made when the bar first writes: at once on a terminal (the bar), else
+        at the first line, if any."""
+        bar = cls.__new__(cls)
+        bar._start(console, is_terminal, no_color, delay_s)
+        return bar
+
+    def _start(
+        self, console: Callable[[], Console], is_terminal: bool, no_color: bool, delay_s: float
+    ) -> None:
         forced = env_flag.is_on(env_flag.PROGRESS)
-        on_terminal = console.is_terminal and not os.environ.get("CI")
+        on_terminal = is_terminal and not os.environ.get("CI")
         self.enabled = forced or on_terminal
-        self.live = on_terminal and not console.no_color  # cursor movement
+        self.live = on_terminal and not no_color  # cursor movement
         self.every_step = forced and not on_terminal  # a line per step, however quick
         self.delay_s = delay_s
-        self._console = console
+        self._make_console = console
+        self._made: Console | None = None
         self._lock = threading.Lock()
         self._muted = threading.local()
         self._shown = False
@@ -49,10 +73,16 @@ class ProgressBar:
         self._count_lock = threading.Lock()
         self._completed = 0  # the step's count and start (the line at its end)
         self._started = time.monotonic()
-        self._progress = _bar(console) if self.live else None  # the bar, on a terminal
+        self._progress = _bar(self._console) if self.live else None  # the bar, on a terminal
         self._task = cast("TaskID", 0)
         if self._progress is not None:
             self._task = self._progress.add_task("", total=0, visible=False)
+
+    @property
+    def _console(self) -> Console:
+        if self._made is None:
+            self._made = self._make_console()
+        return self._made
 
     @contextlib.contextmanager
     def task(self, description: str, total: int | None) -> Iterator[None]:

@@ -34,7 +34,7 @@ from reconciler.desired.resolve import Declarations, EntryList, RoleEntry, Targe
 from reconciler.desired.restrictions import Rule, compile_rules, id_violation, violation
 from reconciler.desired.restrictions_spec import RestrictionsFileBase, restrictions_file_model
 from reconciler.desired.salvage import Dropped, drop
-from reconciler.desired.sections import MembersFileBase, members_file_model
+from reconciler.desired.sections import MembersFileBase, members_file_model, section_of
 from reconciler.desired.settings_spec import settings_file_model
 from reconciler.desired.spec import (
     Entry,
@@ -254,7 +254,7 @@ class _Loader:
                 self.rules = compile_rules(model, display, doc.positions)
         else:
             context = {SETTINGS_DATA: self.settings_data}
-            members = members_file_model()
+            members = members_file_model(doc.data.keys())  # the sections it has
             model = self._validated(members, doc, display, lost, ROOMS_FILE_HINTS, context)
             if isinstance(model, MembersFileBase):
                 self._members_file(model, relative, display, doc.positions)
@@ -358,7 +358,7 @@ class _Loader:
             written = _respelled(entries, group_entries)
             self.declared.groups[name] = GroupDef(name, location, path, entries, owners, written)
         for section, section_kinds in sections().items():
-            targets: dict[str, BaseModel] = getattr(model, section)
+            targets = section_of(model, section)
             for key, spec in targets.items():
                 self._target(section, section_kinds, key, spec, relative, display, positions)
 

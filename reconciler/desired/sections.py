@@ -4,6 +4,7 @@ each a mapping of target name -> the kind's spec model."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import lru_cache
 from typing import Any
 
@@ -22,11 +23,26 @@ class MembersFileBase(Strict):
     model_config = ConfigDict(title="chime-reconciler desired-state file")
 
 
-def members_file_model() -> type[BaseModel]:
-    """The strict model of a members file for the kinds registered now."""
+def members_file_model(keys: Collection[object] | None = None) -> type[BaseModel]:
+    """The strict model of a members file for the kinds registered now. ``keys``: those of
+    the file it validates; when each is ``groups`` or a section, the model of those alone,
+    which validates that file as the whole model does (the same fields, in the same order;
+    the others' defaults are ``{}``: ``section_of``), without building the other sections'
+    validators (a plan of rooms builds no channel's nor meeting's: README "Start-up and
+    exit"); else the whole model, which names an unknown key against every section."""
+    registered = kinds.sections()
+    if keys is not None and all(k == "groups" or k in registered for k in keys):
+        registered = {name: ks for name, ks in registered.items() if name in keys}
     return _model(
-        tuple((name, section_spec(ks), ks[0].words.noun) for name, ks in kinds.sections().items())
+        tuple((name, section_spec(ks), ks[0].words.noun) for name, ks in registered.items())
     )
+
+
+def section_of(model: BaseModel, section: str) -> dict[str, BaseModel]:
+    """A members file's targets in ``section`` (none: a section its model leaves out, the
+    file not having it: ``members_file_model``)."""
+    targets: dict[str, BaseModel] = getattr(model, section, {})
+    return targets
 
 
 def section_spec(section_kinds: tuple[Kind, ...]) -> type[BaseModel]:

@@ -19,11 +19,11 @@ from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.kinds import RoleValue
 from reconciler.live import LiveState, LiveTarget
 from reconciler.refs import MemberRef, TargetKey
-from reconciler.whereabouts import Whereabouts
 
 if TYPE_CHECKING:
     from reconciler.live import LiveMember
     from reconciler.providers.chime_api import Bot, Room, User
+    from reconciler.whereabouts import Whereabouts  # audit's: not a plan's (README "Start-up")
 
 # Called from worker threads, once per target whose live memberships have been read.
 ReadProgress = Callable[[TargetKey], None]

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reconciler.declared_once import compared, declared_twice
 from reconciler.desired.model import DesiredMember, DesiredState, DesiredTarget
@@ -41,10 +41,11 @@ from reconciler.providers.resolve import resolve_emails
 from reconciler.providers.retry import RetryPolicy
 from reconciler.providers.room_bots import bot_ids, several_room_bots
 from reconciler.providers.room_names import several_rooms_named
-from reconciler.providers.rooms_finder import rooms_where
 from reconciler.providers.target_gone import gone_on
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
-from reconciler.whereabouts import Whereabouts
+
+if TYPE_CHECKING:
+    from reconciler.whereabouts import Whereabouts
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -389,6 +390,9 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         scopes: Sequence[str],
         steps: Steps,
     ) -> Whereabouts:
+        # audit's (``rooms_finder``, ``whereabouts``): imported here, not by a plan's start
+        from reconciler.providers.rooms_finder import rooms_where
+
         return rooms_where(self, member, scopes, steps, self.parallelism, desired)
 
     def list_accounts(self, user_email: str | None = None) -> list[str]:
