@@ -342,12 +342,26 @@ def match(desired: DesiredTarget, live: LiveTarget) -> Matched:
     # ExternalUserIds differ only in case, QA4 R14): the one spelled as declared is kept,
     # else the first in code-point order (never by the ids AWS gave them), and a change
     # to it names it as live spells it (``doubled``)
-    place = {m.ref: i for i, m in enumerate(desired.members)}
+    # Found by the ref's key, a str (hashed and compared in C, where a ``MemberRef``'s
+    # hash and equality are Python's), its kind compared after; by the ref itself where
+    # two declared members share a key (a bot named as a user's e-mail, one ref twice).
+    refs = list(map(_ref, desired.members))
+    place: dict[object, int] = {r.key: i for i, r in enumerate(refs)}
+    by_key = len(place) == len(refs)
+    if not by_key:
+        place = {r: i for i, r in enumerate(refs)}
     matched: list[LiveMember | None] = [None] * len(desired.members)
     undeclared: list[LiveMember] = []
     doubled: set[int] = set()
     for m in sorted(live.members, key=_live_order):
-        i = place.get(m.ref) if m.kind not in never else None
+        if m.kind in never:
+            i = None
+        elif by_key:
+            i = place.get(m.ref.key)
+            if i is not None and refs[i].kind is not m.ref.kind:
+                i = None
+        else:
+            i = place.get(m.ref)
         if i is None:
             undeclared.append(m)
             continue
@@ -508,7 +522,7 @@ def _whose(tp: TargetPlan) -> str:
     return "AWS's" if tp.max_members is None else f"the {tp.kind.words.noun}'s own"
 
 
-_role, _member_id = attrgetter("role"), attrgetter("member_id")
+_role, _member_id, _ref = attrgetter("role"), attrgetter("member_id"), attrgetter("ref")
 # a live member's order: its ref's (kind, key), then its spelling (two attendees whose
 # e-mails differ only in case: QA4 R14), then its id (attrgetter: in C)
 _live_order: Callable[[LiveMember], tuple[MemberKind, str, str, str]] = attrgetter(
