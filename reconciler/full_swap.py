@@ -199,6 +199,8 @@ def full_swap_target(tp: TargetPlan) -> FullSwap | None:
     minimum = kind.apply_minimum if kind.minimum_setting is None else tp.minimum
     if most is None or not creates or (minimum is None and kind.minimum_setting is not None):
         return None
+    if tp.live_count + len(creates) <= most:
+        return None  # a place for every add with no one removed first: none is refused
     deletes = [c for c in tp.changes if c.action is Action.DELETE]
     if tp.live_count + len(creates) - len(deletes) > most:
         return None  # over the maximum whatever the order: ``crowded``'s warning

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from operator import attrgetter
 
 from reconciler import kinds
@@ -63,7 +63,7 @@ from reconciler.kinds import RoleValue
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.prose import listed_first
-from reconciler.refs import Location, MemberKind, MemberRef, Provenance
+from reconciler.refs import Location, MemberKind, MemberRef, Provenance, TargetKey
 from reconciler.safety import check
 from reconciler.target_select import select, unknown_target_errors
 
@@ -74,6 +74,7 @@ def plan(
     *,
     targets: Collection[str] | None = None,
     now: datetime.datetime | None = None,
+    matched: Mapping[TargetKey, Matched] = {},
 ) -> Plan:
     """The plan that makes ``live`` match ``desired``.
 
@@ -126,7 +127,9 @@ def plan(
         quiet = desired.own_members_of(dt.key)  # the tool itself: kept, never listed
         member_ids = ids_by_scope[dt.key.scope]
         no: Collection[MemberRef] = refused.get(lt.target_id, frozenset())
-        tp = plan_target(dt, lt, member_ids, desired.protected, quiet, no, ended_protection)
+        tp = plan_target(
+            dt, lt, member_ids, desired.protected, quiet, no, ended_protection, matched.get(dt.key)
+        )
         # the floor apply keeps (``applier.apply``'s safety): full_swap warns with it
         tp = replace(tp, minimum=desired.safety_for(dt.key).minimum(tp.kind.minimum_setting))
         over = over_maximum(tp, lt, dt, desired.protected, quiet)
@@ -174,6 +177,7 @@ def plan_target(
     quiet: Collection[MemberRef] = frozenset(),
     refused: Collection[MemberRef] = frozenset(),
     unprotected: Mapping[MemberRef, Ending] = {},
+    matched: Matched | None = None,
 ) -> TargetPlan:
     """The changes for one target, with its unmanaged and protected members (those of
     ``protected`` that pruning would remove). A member of both ``protected`` and ``quiet``
@@ -188,37 +192,14 @@ def plan_target(
     files still declare, or, where none does, to ``Kind.without_elevation`` (in a kind
     whose every role is elevated, a channel's moderators, removed from it).
     ``unprotected``: members whose protection (a ``protected:`` group entry) ended, and
-    when: the change removing or demoting them says so."""
+    when: the change removing or demoting them says so. ``matched``: ``match(desired,
+    live)`` done before (while other targets were read), used when it is of these two."""
     kind = kinds.get(desired.key.kind)
-    # a tuple: ``in`` compares by identity first, in C, where a set would call the enum's
-    # ``__hash__`` (Python) for each of a million members
-    never = tuple(kind.never_managed)
-    # each declared member's place, taken by the first live member with its ref (in
-    # ``_live_order``); a second one with the same ref is undeclared: two hashes a member.
-    # Two live members spelled differently with one ref (meeting attendees whose e-mail
-    # ExternalUserIds differ only in case, QA4 R14): the one spelled as declared is kept,
-    # else the first in code-point order (never by the ids AWS gave them), and a change
-    # to it names it as live spells it (``doubled``)
-    place = {m.ref: i for i, m in enumerate(desired.members)}
-    matched: list[LiveMember | None] = [None] * len(desired.members)
-    undeclared: list[LiveMember] = []
-    doubled: set[int] = set()
-    for m in sorted(live.members, key=_live_order):
-        i = place.get(m.ref) if m.kind not in never else None
-        if i is None:
-            undeclared.append(m)
-            continue
-        first = matched[i]
-        if first is None:
-            matched[i] = m
-            continue
-        if m.ref.display != first.ref.display:
-            doubled.add(i)
-        if m.ref.display == desired.members[i].ref.display != first.ref.display:
-            undeclared.append(first)
-            matched[i] = m
-        else:
-            undeclared.append(m)
+    found = matched if matched is not None and matched.of(desired, live) else match(desired, live)
+    never = found.never
+    matched_to = found.members
+    undeclared = found.undeclared
+    doubled = found.doubled
 
     changes: list[Change] = []
     unmanaged: list[LiveMember] = []
@@ -226,7 +207,8 @@ def plan_target(
     held: list[LiveMember] = []  # declared lower, kept elevated: protected
     guarded: list[MemberRef] = []  # unmanaged, and protected: prune would keep them
 
-    for i, (dm, lm) in enumerate(zip(desired.members, matched, strict=True)):
+    for i in found.differing:  # the others are live as declared: nothing to do
+        dm, lm = desired.members[i], matched_to[i]
         if dm.ref.kind in never:
             continue  # never managed (the loader refuses them; this is a second guard)
         if lm is None:
@@ -312,17 +294,110 @@ def plan_target(
     return TargetPlan(
         key=desired.key,
         target_id=live.target_id,
-        fingerprint=live.fingerprint,
+        fingerprint=found.fingerprint,
         changes=tuple(sorted(changes, key=lambda c: (*c.sort_key, c.member_id))),
         unmanaged=tuple(sorted(unmanaged, key=_live_order)),
         protected=tuple(sorted(kept, key=_live_order)),
         unmanaged_protected=tuple(sorted(set(guarded))),
         live_count=len(live.members),
         # None for a kind without an elevated role (a channel's memberships): none to count
-        live_elevated=kind.elevated_count(map(_role, live.members)) if kind.elevated else None,
+        live_elevated=found.live_elevated,
         max_members=live.max_members,
         held=tuple(held),
-        live_ids=frozenset(m.member_id for m in live.members),
+        live_ids=found.live_ids,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Matched:
+    """A target's live members matched with its declared ones (``match``): the part of
+    ``plan_target`` that needs nothing but the two, done for one target while the others
+    are still read (``Session.read``); ``plan(matched=...)`` uses it for these two objects
+    only (``of``), and matches anew otherwise."""
+
+    desired: DesiredTarget
+    live: LiveTarget
+    never: tuple[MemberKind, ...]  # the kind's never-managed member types
+    members: list[LiveMember | None]  # per declared member (by place): its live one
+    undeclared: list[LiveMember]
+    doubled: set[int]  # declared members two live spellings match
+    # the declared members not live as declared (no live one, or another role), in order
+    differing: list[int]
+    fingerprint: str  # ``LiveTarget.fingerprint``
+    live_elevated: int | None  # ``TargetPlan.live_elevated``
+    live_ids: frozenset[str]  # ``TargetPlan.live_ids``
+
+    def of(self, desired: DesiredTarget, live: LiveTarget) -> bool:
+        return self.desired is desired and self.live is live
+
+
+def match(desired: DesiredTarget, live: LiveTarget) -> Matched:
+    """``desired``'s declared members matched with ``live``'s members (``Matched``)."""
+    kind = kinds.get(desired.key.kind)
+    # a tuple: ``in`` compares by identity first, in C, where a set would call the enum's
+    # ``__hash__`` (Python) for each of a million members
+    never = tuple(kind.never_managed)
+    # each declared member's place, taken by the first live member with its ref (in
+    # ``_live_order``); a second one with the same ref is undeclared: two hashes a member.
+    # Two live members spelled differently with one ref (meeting attendees whose e-mail
+    # ExternalUserIds differ only in case, QA4 R14): the one spelled as declared is kept,
+    # else the first in code-point order (never by the ids AWS gave them), and a change
+    # to it names it as live spells it (``doubled``)
+    # Found by the ref's key, a str (hashed and compared in C, where a ``MemberRef``'s
+    # hash and equality are Python's), its kind compared after; by the ref itself where
+    # two declared members share a key (a bot named as a user's e-mail, one ref twice).
+    refs = list(map(_ref, desired.members))
+    place: dict[object, int] = {r.key: i for i, r in enumerate(refs)}
+    by_key = len(place) == len(refs)
+    if not by_key:
+        place = {r: i for i, r in enumerate(refs)}
+    matched: list[LiveMember | None] = [None] * len(desired.members)
+    undeclared: list[LiveMember] = []
+    doubled: set[int] = set()
+    for m in sorted(live.members, key=_live_order):
+        if m.kind in never:
+            i = None
+        elif by_key:
+            i = place.get(m.ref.key)
+            if i is not None and refs[i].kind is not m.ref.kind:
+                i = None
+        else:
+            i = place.get(m.ref)
+        if i is None:
+            undeclared.append(m)
+            continue
+        first = matched[i]
+        if first is None:
+            matched[i] = m
+            continue
+        if m.ref.display != first.ref.display:
+            doubled.add(i)
+        if m.ref.display == desired.members[i].ref.display != first.ref.display:
+            undeclared.append(first)
+            matched[i] = m
+        else:
+            undeclared.append(m)
+
+    declared = desired.members
+    differing = [
+        i
+        for i, (dm, lm) in enumerate(zip(declared, matched, strict=True))
+        if lm is None or lm.role != dm.role
+    ]
+    # None for a kind without an elevated role (a channel's memberships): none to count
+    elevated = kind.elevated_count(map(_role, live.members)) if kind.elevated else None
+    ids = frozenset(map(_member_id, live.members))
+    return Matched(
+        desired,
+        live,
+        never,
+        matched,
+        undeclared,
+        doubled,
+        differing,
+        fingerprint=live.fingerprint,
+        live_elevated=elevated,
+        live_ids=ids,
     )
 
 
@@ -449,7 +524,7 @@ def _whose(tp: TargetPlan) -> str:
     return "AWS's" if tp.max_members is None else f"the {tp.kind.words.noun}'s own"
 
 
-_role = attrgetter("role")
+_role, _member_id, _ref = attrgetter("role"), attrgetter("member_id"), attrgetter("ref")
 # a live member's order: its ref's (kind, key), then its spelling (two attendees whose
 # e-mails differ only in case: QA4 R14), then its id (attrgetter: in C)
 _live_order: Callable[[LiveMember], tuple[MemberKind, str, str, str]] = attrgetter(

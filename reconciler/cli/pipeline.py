@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from reconciler import collector, interrupt
@@ -24,13 +24,14 @@ from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.live import LiveState, LiveTarget, merged
 from reconciler.pacing import Rates
 from reconciler.providers import Provider, ProviderOptions, open_providers
-from reconciler.providers.base import Undeclarable
+from reconciler.providers.base import ReadsEach, Undeclarable
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.shard import Shard
 from reconciler.timing import timed
 
 if TYPE_CHECKING:
     from reconciler.plan import Plan, TargetPlan
+    from reconciler.planner import Matched
 
 SETTLE_S = 0.1  # apply --watch: changed files are loaded once they read the same this far apart
 SETTLE_MAX_S = 5.0  # files rewritten all the while are loaded as they are after this long
@@ -50,6 +51,8 @@ class Session:
 
     shard: Shard | None = None  # --shard K/N: ``desired`` holds only its targets
     reading_ahead: frozenset[str] = frozenset()  # kinds whose next read has started
+    # the last read's targets, matched as each was read (``planner.match``): for its plan
+    matched: dict[TargetKey, Matched] = field(default_factory=dict)
 
     @classmethod
     def open(
@@ -150,17 +153,36 @@ class Session:
         label: str = "Reading memberships",
         *,
         twins: bool = False,
+        planned: bool = False,
     ) -> LiveState:
-        """``twins``: targets declared twice read all the same (``Reader.read``)."""
+        """``twins``: targets declared twice read all the same (``Reader.read``).
+        ``planned``: the plan is made of this read (``plan``): each target is matched
+        (``planner.match``) as soon as it is read, while the others are still read."""
         count = len(only) if only is not None else len(self.desired.targets)
         # the kinds reading ahead first: their calls are done before another kind's start
         first, self.reading_ahead = self.reading_ahead, frozenset()
+        self.matched = {}  # the targets of this read, matched as each is read (``listed``)
         with self.progress.task(label, count), timed("read"):
             read = {
-                kind: self.providers[kind].read(self.desired, only=only, twins=twins)
+                kind: self._read_kind(self.providers[kind], only, twins, planned)
                 for kind in sorted(self.providers, key=lambda kind: kind not in first)
             }
             return merged(read[kind] for kind in self.providers)
+
+    def _read_kind(
+        self, provider: Provider, only: Collection[TargetKey] | None, twins: bool, planned: bool
+    ) -> LiveState:
+        """A kind's live state; ``planned``: each target of a provider that says it as soon
+        as it is read (``ReadsEach``) matched meanwhile, while the others are still read:
+        the planner's per-target work that needs the target alone (``planner.match``)."""
+        if planned and isinstance(provider, ReadsEach):
+            return provider.read_each(self.desired, only, self._listed, twins=twins)
+        return provider.read(self.desired, only=only, twins=twins)
+
+    def _listed(self, desired: DesiredTarget, live: LiveTarget) -> None:
+        from reconciler.planner import match  # after the first call (module docstring)
+
+        self.matched[desired.key] = match(desired, live)
 
     def read_planned(
         self,
@@ -207,9 +229,12 @@ class Session:
         # rounds, a plan made again, import --adopt, demo (QA-FR Q-FR-1)
         found = governance_problems(self.desired, self.app.now, self.app.desired_dir, scope)
         governance = tuple(dict.fromkeys(str(p) for p in found))
-        live = self.read(scope, label)
+        live = self.read(scope, label, planned=True)
         with timed("plan"):
-            made = make_plan(self.desired, live, targets=targets or None, now=self.app.now)
+            made = make_plan(
+                self.desired, live, targets=targets or None, now=self.app.now, matched=self.matched
+            )
+        self.matched = {}
         if governance:  # in the planner's order, file and line, as merge-plans lists them
             errors = in_file_order([*made.errors, *governance])
             made = replace(made, errors=errors, governance_errors=governance)

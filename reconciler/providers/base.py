@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 # Called from worker threads, once per target whose live memberships have been read.
 ReadProgress = Callable[[TargetKey], None]
+# Called on the reading thread, once per target whose live state is in, during the read
+# (``ReadsEach``): the planner's per-target work is done meanwhile (``planner.match``).
+Listed = Callable[[DesiredTarget, LiveTarget], None]
 
 
 # ``ItemError.code`` of a member that is there already (the batch calls' ErrorCode): the
@@ -197,6 +200,22 @@ class MemberFinder(Protocol):
         that do not have the member will not get it, where that is known; ``steps`` shows
         the look-up's progress."""
         ...
+
+
+@runtime_checkable
+class ReadsEach(Protocol):
+    """A provider that hands each target's live state to ``listed`` as soon as it is
+    read (optional): ``read`` as ``Reader.read``, the targets it returns being the very
+    objects ``listed`` was given."""
+
+    def read_each(
+        self,
+        desired: DesiredState,
+        only: Collection[TargetKey] | None,
+        listed: Listed,
+        *,
+        twins: bool = False,
+    ) -> LiveState: ...
 
 
 @runtime_checkable

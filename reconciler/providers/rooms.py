@@ -33,7 +33,7 @@ from reconciler.kinds.rooms import ROOM, room_role
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Unplanned
 from reconciler.pacing import Pacer
 from reconciler.parallel import pmap
-from reconciler.providers.base import ItemError, Steps
+from reconciler.providers.base import ItemError, Listed, Steps
 from reconciler.providers.chime_api import Bot, ChimeApi, Room, User, no_account
 from reconciler.providers.paced import ClientProvider
 from reconciler.providers.read_ahead import Listing, RoomReadAhead
@@ -105,10 +105,22 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         keyed by the desired TargetKey, with the declared members resolved to ids.
         Unresolvable rooms and members become located ``LiveProblem``s; an AWS failure
         (after retries) raises ``AwsError``. What ``prefetch`` started is used here, once."""
+        return self.read_each(desired, only, None, twins=twins)
+
+    def read_each(
+        self,
+        desired: DesiredState,
+        only: Collection[TargetKey] | None,
+        listed: Listed | None,
+        *,
+        twins: bool = False,
+    ) -> LiveState:
+        """``read``, each room's ``LiveTarget`` handed to ``listed`` (on this thread) as
+        soon as its listing is in, in the order the rooms were started (``ReadsEach``)."""
         ahead, self._ahead = self._ahead, None
         self.api.forget_users()  # a listing of users is the run's: read afresh each round
         try:
-            return self._read(desired, only, ahead)
+            return self._read(desired, only, ahead, listed)
         finally:
             # nothing more is wanted (an error, an interrupt, or what this read did not
             # use): stopped, its requests in flight awaited up to STRAGGLERS_S, as after a
@@ -121,6 +133,7 @@ class RoomsProvider(ClientProvider[ChimeApi]):
         desired: DesiredState,
         only: Collection[TargetKey] | None,
         ahead: RoomReadAhead | None,
+        listed: Listed | None = None,
     ) -> LiveState:
         scope = [
             t for t in desired.targets if t.key.kind == ROOM.id and (only is None or t.key in only)
@@ -150,15 +163,21 @@ class RoomsProvider(ClientProvider[ChimeApi]):
                 ahead.members(t.key, room_ids[t.key], len(t.members), self.progress)
                 for t in longest
             ]
-            read = iter([ahead.result(f) for f in started])
-        listings = dict(zip([t.key for t in longest], read, strict=True))
+            read = (ahead.result(f) for f in started)
+        # each room's live state as its listing is in (the others still being read)
+        listings: dict[TargetKey, LiveTarget | None] = {}
+        for t, members in zip(longest, read, strict=True):
+            live = None if members is None else LiveTarget(t.key, room_ids[t.key], tuple(members))
+            listings[t.key] = live
+            if live is not None and listed is not None:
+                listed(t, live)
         targets: dict[TargetKey, LiveTarget] = {}
         for t in found:
-            members = listings[t.key]
-            if members is None:
+            room = listings[t.key]
+            if room is None:
                 problems.append(_problem(t, t.location, _no_room_id(t, room_ids[t.key])))
             else:
-                targets[t.key] = LiveTarget(t.key, room_ids[t.key], tuple(members))
+                targets[t.key] = room
         if self.progress is not None:
             for t in scope:
                 if t.key not in targets:  # not found: done all the same

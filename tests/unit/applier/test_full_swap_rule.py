@@ -361,3 +361,26 @@ def test_a_full_channels_moderator_swap_names_moderators_not_members() -> None:
         "To converge: make a place first (apply with 1 moderator fewer), or keep another "
         "moderator meanwhile."
     )
+
+
+@pytest.mark.parametrize("live", [0, 1, 2])
+def test_adds_with_a_place_each_are_not_warned_of_and_apply_is_not_simulated(
+    live: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Adds that fit with no one removed first: nothing is refused, so no warning, and
+    the rounds of apply are not run to find that out (a plan of 300 rooms x 200 members
+    spent 10 ms of its rendering there, after the last answer)."""
+    import reconciler.full_swap as full_swap
+
+    changes = (add("bob@example.com"), remove("alice@example.com"))
+    tp = meeting(*changes, live=live, presenters=min(live, 1), most=live + 1)
+    assert full_swap_target(tp) is None
+
+    def simulated(*_: object) -> None:
+        raise AssertionError("apply simulated for adds that fit")
+
+    monkeypatch.setattr(full_swap, "_one_apply", simulated)
+    assert full_swap_target(tp) is None
+    # one over: the rounds of apply decide (the only presenter swapped: refused)
+    with pytest.raises(AssertionError):
+        full_swap_target(meeting(*changes, live=live + 1, presenters=1, most=live + 1))
