@@ -15,6 +15,7 @@ from reconciler.cli.options import (
     target_option,
     verbose_option,
 )
+from reconciler.cli.out_file import check_outside_desired
 from reconciler.cli.pipeline import Session
 from reconciler.cli.plan_problems import problem_lines
 from reconciler.cli.saved_note import saved_note
@@ -69,6 +70,7 @@ def plan(
     shard = shard_from(shard_text, targets)
     if out is not None:
         check_writable(out)  # before reading Chime: not after minutes of it
+        check_outside_desired(out, app.desired_dir)
     session = Session.open(app, shard, read_ahead=targets)
     result = session.plan(targets)  # with what validate refuses as errors (Session.plan)
     with timed("render"):
