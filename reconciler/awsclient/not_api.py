@@ -17,6 +17,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+JSON_PROTOCOLS = ("rest-json", "json")  # the Chime APIs' (botocore's model metadata)
 KEPT = 100_000  # characters of the body kept for the message (a page's title)
 
 
@@ -25,9 +26,13 @@ class NotApiAnswer(ClientError):  # type: ignore[misc]  # botocore is untyped
 
 
 def check_answer(http_response: Any = None, model: Any = None, **_: Any) -> None:
-    """botocore ``after-call`` hook: raise ``NotApiAnswer`` for a 2xx answer whose body
-    is not a JSON object (an error status is botocore's ClientError already)."""
+    """botocore ``after-call`` hook: raise ``NotApiAnswer`` for a 2xx answer of a JSON
+    API whose body is not a JSON object (an error status is botocore's ClientError
+    already)."""
     if http_response is None or not 200 <= http_response.status_code < 300:
+        return
+    service = getattr(model, "service_model", None)
+    if getattr(service, "protocol", None) not in JSON_PROTOCOLS:  # an XML one's is no page
         return
     body = http_response.content or b""
     if not body or body[:1] == b"{" or body.lstrip()[:1] in (b"{", b""):
