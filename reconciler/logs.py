@@ -23,12 +23,15 @@ class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 def _redacted(record: logging.LogRecord) -> bool:
-    """The record with every credential ``redact`` knows masked (always kept)."""
+    """The record with every credential ``redact`` knows masked, and no GitHub workflow
+    command in it (``inert``: an API message may quote a name; QA-HD Q-HD-1)."""
     try:
         message = record.getMessage()
     except Exception:  # a record that cannot be formatted: left to logging
         return True
-    masked = redact(message)
+    from reconciler.render.safe import inert  # (render imports this module)
+
+    masked = inert(redact(message))
     if masked != message:
         record.msg, record.args = masked, None
     return True

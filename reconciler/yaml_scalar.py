@@ -8,7 +8,7 @@ import unicodedata
 import yaml
 
 from reconciler.desired.yaml12 import CORE_FLOAT, CORE_INT
-from reconciler.render.safe import UNSAFE, shown
+from reconciler.render.safe import LEGACY_COMMAND, UNSAFE, controls_shown, starts_command
 
 LINE_BREAKS = "\n\r\x85\u2028\u2029"  # what YAML 1.1 reads as the end of a line
 
@@ -17,8 +17,10 @@ def scalar(text: str) -> str:
     """``text`` as one line of YAML: plain where YAML reads it back unchanged as a string,
     quoted (and escaped) otherwise. PyYAML's dumper decides by YAML 1.1; the desired
     state is read by YAML 1.2's numbers (``desired/yaml12``), so text that is a number
-    only there (``1e3``, ``0o17``) is quoted too (QA-EZ Q-EZ-1)."""
-    if UNSAFE.search(text):
+    only there (``1e3``, ``0o17``) is quoted too (QA-EZ Q-EZ-1). Text that would be a
+    GitHub workflow command in a step log (``##[`` anywhere, ``::`` first: ``import``
+    prints its YAML there) is quoted, its ``##[`` escaped (QA-HD Q-HD-1)."""
+    if UNSAFE.search(text) or LEGACY_COMMAND in text or starts_command(text):
         return quoted(text)
     plain = yaml.safe_dump(text, allow_unicode=True, width=1 << 30)
     plain = plain.removesuffix("\n").removesuffix("\n...")
@@ -36,10 +38,13 @@ def quoted(text: str) -> str:
     separator character escaped (YAML writes format characters such as U+202E raw): the
     same name when read back, in a block or a flow collection (``import --adopt``).
     PyYAML escapes every character past U+FFFF there; one that shows (an emoji, a
-    mathematical letter) is written as it is, as ``import`` writes it (QA-FD Q-FD-4)."""
+    mathematical letter) is written as it is, as ``import`` writes it (QA-FD Q-FD-4).
+    ``##[`` is written ``#\\x23[``: the same name, but no workflow command in a step log
+    (QA-HD Q-HD-1); the quote first means no line starts with ``::``."""
     dumped = yaml.safe_dump(text, allow_unicode=True, width=1 << 30, default_style='"')
     dumped = _WIDE_ESCAPE.sub(_visible, dumped.removesuffix("\n"))
-    return shown(dumped)  # its escapes are YAML's too: read back as is
+    dumped = controls_shown(dumped)  # its escapes are YAML's too: read back as is
+    return dumped.replace(LEGACY_COMMAND, "#\\x23[")
 
 
 def _visible(match: re.Match[str]) -> str:

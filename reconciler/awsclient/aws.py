@@ -35,6 +35,7 @@ from reconciler import __version__, httpheaders
 from reconciler.awsclient import pools, signing
 from reconciler.awsclient.fastparse import FastParserFactory, timestamp_text
 from reconciler.awsclient.model_files import use_orjson
+from reconciler.awsclient.not_api import check_answer
 from reconciler.awsclient.service_names import answer_directly
 from reconciler.awsclient.setup_errors import profile_not_found, setup_problem
 from reconciler.errors import UsageError
@@ -223,6 +224,7 @@ def _client(
         **keys,
     )
     client.meta.events.register("before-call", log_api_call)
+    client.meta.events.register("after-call", check_answer)  # 200 with a page (not_api.py)
     drop_idle_handlers(client)
     signing.install(client)  # the same signatures, for less CPU (signing.py)
     pools.install(client)  # its pool and proxy found once per endpoint (pools.py)

@@ -35,6 +35,7 @@ from reconciler.cli.options import (
     text_or_json_option,
     verbose_option,
 )
+from reconciler.cli.out_file import check_outside_desired
 from reconciler.cli.pipeline import Session
 from reconciler.cli.saved_plan import load_fresh, use_origin
 from reconciler.cli.stderr_lines import say_on_stderr
@@ -237,6 +238,7 @@ def apply(
     shard = shard_from(shard_text, targets)
     if result_file is not None:
         _check_writable(result_file, "watch" if watch else "apply")  # before any call
+        check_outside_desired(result_file, app.desired_dir, "the result")
     began("apply")  # from here on apply says what a Ctrl-C left undone
     if watch:
         output = WatchOutput(fmt == "json", result_file)

@@ -9,6 +9,7 @@ import click
 
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import saved_plan_options, verbose_option
+from reconciler.cli.out_file import check_outside_desired
 from reconciler.cli.plan import EXIT_CHANGES
 from reconciler.cli.plan_problems import problem_lines
 from reconciler.cli.saved_note import saved_note
@@ -61,6 +62,9 @@ def merge_plans(
         check_writable(out)  # before anything is printed
     merged = merge([(str(f), load_plan(f)) for f in files])
     origin, notes = merged_origin([(str(f), read_origin(f)) for f in files])
+    if out is not None:  # the desired state its apply FILE reads, and the one given
+        check_outside_desired(out, app.desired_dir, "the merged plan")
+        check_outside_desired(out, origin.get("desired"), "the merged plan")
     shown = written(  # a closed stdout (`| head`): the --out file is still written
         lambda: render_plan(merged, fmt, verbose=app.verbose > 0, console=app.console())
     )

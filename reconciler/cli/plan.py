@@ -16,6 +16,7 @@ from reconciler.cli.options import (
     target_option,
     verbose_option,
 )
+from reconciler.cli.out_file import check_outside_desired
 from reconciler.cli.pipeline import Session
 from reconciler.runner import reads_only
 from reconciler.timing import timed
@@ -66,6 +67,7 @@ def plan(
         from reconciler.planfile import check_writable
 
         check_writable(out)  # before reading Chime: not after minutes of it
+        check_outside_desired(out, app.desired_dir)
     session = Session.open(app, shard, read_ahead=targets)
     # what printing the plan needs: imported while the reads ahead are under way, after
     # their first call, not before it (a plan's start: README "Start-up and exit")

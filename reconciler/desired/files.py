@@ -73,6 +73,21 @@ def discover(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
     return files, problems
 
 
+def would_read(directory: Path, path: Path) -> bool:
+    """Whether a file written at ``path`` would be read by ``discover(directory)``: a
+    ``*.yaml`` / ``*.yml`` name (any case) under it, in no hidden folder (QA-HD Q-HD-5:
+    ``plan --out desired-state/plan.yaml`` made the desired state invalid). Compared by
+    real location, as the file would be found."""
+    try:
+        root = Path(os.path.realpath(directory))
+        where = Path(os.path.realpath(path.parent)) / path.name
+        relative = where.relative_to(root)
+    except (OSError, ValueError):  # not under it
+        return False
+    hidden = any(part.startswith(".") for part in relative.parts)
+    return relative.parts != () and path.name.lower().endswith(SUFFIXES) and not hidden
+
+
 def _none_found(directory: Path, why: str) -> Problem:
     return Problem(None, f"no desired-state files found in {directory} ({why})")
 

@@ -183,9 +183,10 @@ def _error_message(raw: bytes) -> str:
 
 def check_api_url(url: str) -> str:
     """``url`` if requests can be sent under it (QA4 R9, as ``--endpoint-url`` is checked):
-    http(s), a host, a usable port, no query string or fragment (each request's path and
-    query are appended to it: ``/x?y/repos/...``); else GitHubConfigError, the URL shown
-    without user, password or query values."""
+    http(s), a host, a usable port, no user or password (QA-HD Q-HD-2: urllib sends none,
+    it looks ``user:password@host`` up as a host name), no query string or fragment (each
+    request's path and query are appended to it: ``/x?y/repos/...``); else
+    GitHubConfigError, the URL shown without user, password or query values."""
     shown = repr(redact_url(url))
     if not url.lower().startswith(("http://", "https://")):
         raise GitHubConfigError(
@@ -197,6 +198,11 @@ def check_api_url(url: str) -> str:
         port = parts.port  # ValueError when out of range or not a number
     except ValueError:
         raise GitHubConfigError(f"GITHUB_API_URL has a bad port: {shown}") from None
+    if "@" in parts.netloc:  # urllib would look ``user:password@host`` up as the host
+        raise GitHubConfigError(
+            f"GITHUB_API_URL {shown}: an API URL cannot hold a user or password: GitHub is "
+            "authenticated with GITHUB_TOKEN; give the URL without them"
+        )
     if not parts.hostname:
         raise GitHubConfigError(f"GITHUB_API_URL has no host: {shown}")
     if port == 0:

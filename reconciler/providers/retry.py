@@ -29,8 +29,10 @@ An error's message is one line (``error_message``): an endpoint that answers an 
 (a typo in --endpoint-url, a proxy) is said as ``Not Found: the endpoint answered an HTML
 page (text/html, title: Error response), not the Chime API; check --endpoint-url``, not
 the page; once the same endpoint has answered a call of the run with the API (the
-caller's ``answered``), a page is a gateway's or a proxy's on the way, and said so. Any
-other message of several lines is its first, capped at ``MAX_MESSAGE``.
+caller's ``answered``), a page is a gateway's or a proxy's on the way, and said so. A 2xx
+answer that is a page or other text, not JSON, is such an error too (``NotApiAnswer``,
+``awsclient/not_api.py``). Any other message of several lines is its first, capped at
+``MAX_MESSAGE``.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ from botocore.exceptions import (
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from reconciler import interrupt
+from reconciler.awsclient.not_api import NotApiAnswer
 from reconciler.awsclient.setup_errors import call_problem, getting_credentials
 from reconciler.errors import AwsError
 from reconciler.logs import LOGGER
@@ -168,7 +171,26 @@ def error_message(exc: ClientError, answered: bool = False) -> str:
     if is_html(exc):
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         return _html_answer(status, _content_type(exc), message, answered)
+    if isinstance(exc, NotApiAnswer):
+        return _not_json_answer(_content_type(exc), message, answered)
     return _one_line(message)
+
+
+def _not_json_answer(kind: str, body: str, answered: bool = False) -> str:
+    """A 2xx answer that is neither JSON nor a page (``NotApiAnswer``, QA-HD Q-HD-3):
+    ``the endpoint answered text that is not the Chime API's JSON (application/json:
+    'a.a.a…'); check --endpoint-url``."""
+    first = next((line.strip() for line in body.splitlines() if line.strip()), "")
+    about = ", ".join(x for x in (_cap(" ".join(kind.split()), 80), repr(_cap(first, 60))) if x)
+    if answered:
+        return (
+            f"text that is not the Chime API's JSON ({about}) came instead of its answer (a "
+            "gateway or proxy on the way: the endpoint answered this run's other calls)"
+        )
+    return (
+        f"the endpoint answered text that is not the Chime API's JSON ({about}); check "
+        f"{_endpoint_given_as}"
+    )
 
 
 def _html_answer(status: object, kind: str, page: str, answered: bool = False) -> str:
@@ -298,7 +320,7 @@ def call_with_retry(
                     pacer.served(ticket)
             transient = is_transient(exc)
             if isinstance(exc, ClientError):
-                html = is_html(exc)
+                html = is_html(exc) or isinstance(exc, NotApiAnswer)  # not the API's
                 if answered is not None and not html:
                     answered.set()  # the API's own error
                 api = answered is not None and answered.is_set()

@@ -4,16 +4,21 @@ Names, e-mails, ids and error messages come from Chime (anyone who can rename a 
 room) and from desired-state files (anyone who opens a pull request). Printed as they are,
 ``\\x1b[2J`` clears the screen, ``\\r`` and ``\\b`` overwrite what was printed, a newline or
 U+2028 starts a forged plan line, U+202E reverses text; in Markdown, ``|`` breaks a table,
-``</details>`` closes a block and ``@org/admins`` pings a team.
+``</details>`` closes a block and ``@org/admins`` pings a team. In a GitHub Actions step
+log (the workflows print plans, ``audit``, ``import`` and ``show`` there), ``##[error]``
+anywhere in a line and ``::error::`` at its start (after white space) are workflow
+commands: a fake annotation, ``##[add-mask]`` hiding words, ``##[stop-commands]`` turning
+off the annotations that follow (QA-HD Q-HD-1).
 
 - ``shown(text)``: every control, format and separator character (Unicode categories Cc,
   Cf, Zl, Zp, and lone surrogates) as a visible escape: ``\\x1b``, ``\\r``, ``\\u202e``;
+  and no workflow command (``inert``): ``##[`` as ``##\\[``, a leading ``::`` as ``:\\:``;
 - ``shown_values(value)``: the same for every string inside a plan, an audit, any frozen
   dataclass (enums and unchanged parts are kept as they are);
 - ``md_inline(text)`` and ``html_text(text)``: ``shown``, then escaped for Markdown inline
   text or HTML, with @mentions neutralised (``@&#8203;admins``, as Renovate does);
 - ``json_text(text)``: rendered JSON with the same characters as ``\\uXXXX`` escapes (the
-  same value, nothing raw on a terminal).
+  same value, nothing raw on a terminal), ``##[`` as ``#\\u0023[`` (no workflow command).
 """
 
 from __future__ import annotations
@@ -52,9 +57,38 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
-def shown(text: str) -> str:
-    """``text`` with every control, format and separator character as a visible escape."""
+def controls_shown(text: str) -> str:
+    """``text`` with every control, format and separator character as a visible escape
+    (and nothing else changed: YAML's double-quoted escapes are the same)."""
     return UNSAFE.sub(_escape, text) if UNSAFE.search(text) else text
+
+
+LEGACY_COMMAND = "##["  # GitHub's runner reads ``##[cmd]`` anywhere in a log line
+COMMAND_START = "::"  # and ``::cmd::`` at a line's start, after white space
+
+
+def starts_command(text: str) -> bool:
+    """Whether ``text``, printed at a line's start, would start a ``::cmd::`` there."""
+    return text.lstrip().startswith(COMMAND_START)
+
+
+def inert(text: str) -> str:
+    """``text`` that cannot form a GitHub workflow command in a log line: ``##[`` as
+    ``##\\[`` (no ``##[`` is left: each ``[`` after ``##`` gets the backslash) and a
+    ``::`` that starts it (after white space) as ``:\\:``, visible as the other escapes
+    are. Names from Chime reach the step logs (QA-HD Q-HD-1)."""
+    if LEGACY_COMMAND in text:
+        text = text.replace(LEGACY_COMMAND, "##\\[")
+    if starts_command(text):
+        at = len(text) - len(text.lstrip())
+        text = f"{text[:at]}:\\:{text[at + 2 :]}"
+    return text
+
+
+def shown(text: str) -> str:
+    """``text`` with every control, format and separator character as a visible escape,
+    and no workflow command in it (``inert``)."""
+    return inert(controls_shown(text))
 
 
 def neutralize_mentions(text: str) -> str:
@@ -80,6 +114,8 @@ def json_text(text: str) -> str:
     """Rendered JSON with format characters, C1 controls and separators escaped as
     ``\\uXXXX`` (json.dumps with ensure_ascii=False leaves them raw). ASCII text has none
     but DEL, looked for alone: the regex scan took most of a 24 MB plan's rendering."""
+    if LEGACY_COMMAND in text:  # the same string, read back; no ``##[`` in a step log
+        text = text.replace(LEGACY_COMMAND, "#\\u0023[")
     if text.isascii() and "\x7f" not in text:
         return text
     return _JSON_UNSAFE.sub(lambda m: _json_escape(m.group()), text)

@@ -187,6 +187,36 @@ def test_a_github_api_url_that_is_no_url_is_named(fake: FakeGitHub, tmp_path: Pa
     assert len(fake.requests) == before
 
 
+def test_a_github_api_url_with_a_password_is_refused_before_any_call(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    # QA-HD Q-HD-2: "user:password@host" was looked up as a host name (a resolver query
+    # carrying the password), reported as "Name or service not known"
+    (tmp_path / "plan.md").write_text(PLAN)
+    api_url = fake.env["GITHUB_API_URL"].replace("://", "://apiuser:apipassw0rd@", 1)
+    shown = fake.env["GITHUB_API_URL"].replace("://", "://***@", 1)
+    before = len(fake.requests)
+
+    done = run(
+        fake,
+        tmp_path,
+        "pr-comment",
+        "--pr",
+        "1",
+        "--body-file",
+        str(tmp_path / "plan.md"),
+        api_url=api_url,
+    )
+
+    assert (done.returncode, done.stdout, done.stderr) == (
+        1,
+        "",
+        f"Error: GITHUB_API_URL '{shown}': an API URL cannot hold a user or password: GitHub "
+        "is authenticated with GITHUB_TOKEN; give the URL without them\n",
+    )
+    assert len(fake.requests) == before
+
+
 def test_github_failure_exits_1_with_the_api_message(fake: FakeGitHub, tmp_path: Path) -> None:
     (tmp_path / "plan.md").write_text(PLAN)
 

@@ -447,6 +447,17 @@ def test_configuration_errors_say_what_is_missing(env: dict[str, str], message: 
             "to it; give the URL without them",
         ),
         ("http://h:99999/", "GITHUB_API_URL has a bad port: 'http://h:99999/'"),
+        (  # QA-HD Q-HD-2: urllib looked "apiuser:apipassw0rd@127.0.0.1" up as a host
+            "http://apiuser:apipassw0rd@127.0.0.1:1/api",
+            "GITHUB_API_URL 'http://***@127.0.0.1:1/api': an API URL cannot hold a user or "
+            "password: GitHub is authenticated with GITHUB_TOKEN; give the URL without them",
+        ),
+        (
+            "https://x-access-token@ghe.example.com/api/v3",
+            "GITHUB_API_URL 'https://***@ghe.example.com/api/v3': an API URL cannot hold a "
+            "user or password: GitHub is authenticated with GITHUB_TOKEN; give the URL "
+            "without them",
+        ),
     ],
 )
 def test_a_bad_api_url_is_a_configuration_error(url: str, message: str) -> None:
