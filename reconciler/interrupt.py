@@ -54,6 +54,11 @@ FIRST = (
     "Interrupted: finishing the calls in flight and starting no new ones "
     "(press Ctrl-C again to quit at once)."
 )
+# the first signal while apply still reads and plans, before any change: the reads under
+# way are dropped, not finished (QA-HC Q-HC-3: it said FIRST, then quit at once)
+READING = (
+    "Interrupted: stopping the reads; nothing will be applied (press Ctrl-C again to quit at once)."
+)
 STARTING = "Interrupted while starting: nothing was changed."  # before any command began
 SECOND = "Interrupted again: quitting at once; run plan to see what was applied.\n"
 # a second signal that ``graceful``'s ``second`` reports on: what it says follows
@@ -166,6 +171,7 @@ def graceful(
     second: Callable[[], None] | None = None,
     finishing: Callable[[], bool] | None = None,
     again: str = SECOND,
+    says: str = FIRST,
 ) -> Iterator[None]:
     """SIGINT and SIGTERM set ``STOP`` (``notify`` says so once); a second one exits the
     process at once with 130, once ``second`` (given) has said and written what is known
@@ -182,7 +188,9 @@ def graceful(
 
     ``again``: what a second signal says when there is no ``second``, as it quits: by
     default, that something may have been applied; a phase that changes nothing (apply
-    still reading and planning) says that nothing was (QA-GA Q-GA-1)."""
+    still reading and planning) says that nothing was (QA-GA Q-GA-1). ``says``: what the
+    first signal says (``notify``): by default, that the calls in flight are finished; a
+    phase that only reads says that the reads stop (``READING``, QA-HC Q-HC-3)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -210,7 +218,7 @@ def graceful(
                 second()
             os._exit(EXIT_INTERRUPTED)
         STOP.set()
-        notify(FIRST)
+        notify(says)
 
     previous = {s: signal.signal(s, first) for s in (signal.SIGINT, signal.SIGTERM)}
     try:

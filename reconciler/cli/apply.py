@@ -259,7 +259,7 @@ def apply(
             app, shard, read_ahead=None if plan_file else targets, bearers_of=bearers_of
         )
         # Ctrl-C while planning: nothing applied, exit 130
-        with interrupt.graceful(notify, again=NOTHING_APPLIED_AGAIN):
+        with interrupt.graceful(notify, again=NOTHING_APPLIED_AGAIN, says=interrupt.READING):
             try:
                 if plan_file is not None and saved is not None:
                     plan = load_fresh(session, saved, plan_file, made_at)
@@ -516,7 +516,7 @@ def _watch(
 def _unchanged_since_asked(session: Session, plan: Plan) -> None:
     """``check_unchanged`` after the question; a Ctrl-C while it reads: nothing applied,
     exit 130, as while planning."""
-    with interrupt.graceful(notify, again=NOTHING_APPLIED_AGAIN):
+    with interrupt.graceful(notify, again=NOTHING_APPLIED_AGAIN, says=interrupt.READING):
         try:
             check_unchanged(session, plan)
         except ReconcilerError:

@@ -14,6 +14,7 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import FiniteFloatRange, WordedIntRange, verbose_option_for
 from reconciler.early_stop import STOPPED_EARLY
 from reconciler.emulator import EmulatorServer, FaultConfig, is_loopback
+from reconciler.emulator.faults import unknown_operation
 from reconciler.emulator.seed import read_seed
 from reconciler.emulator.server import RequestLog, RequestRecord
 from reconciler.interrupt import raise_if_pressed
@@ -23,6 +24,20 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     if not value.strip():
         raise click.BadParameter("give an address to bind, such as 127.0.0.1.")
     return value.strip()
+
+
+def _operations(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The --fault-operation names, each an operation of the emulator: an error names the
+    option, as the other options' do (not the admin API's ``operations`` key)."""
+    for name in value:
+        if not name:
+            raise click.BadParameter("give an operation name, such as ListRooms.")
+        unknown = unknown_operation(name)
+        if unknown:
+            raise click.BadParameter(unknown)
+    return value
 
 
 @click.command("emulator")
@@ -124,6 +139,7 @@ def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "--fault-operation",
     "fault_operations",
     multiple=True,
+    callback=_operations,
     metavar="OPERATION",
     help="Apply --throttle-rate, --error-rate, --conflict-rate and --item-error-rate to this "
     "operation only "

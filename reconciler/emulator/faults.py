@@ -57,6 +57,7 @@ from reconciler.emulator.errors import (
     ServiceUnavailableError,
     ThrottledClientError,
 )
+from reconciler.quoted import named
 
 RATES = ("throttle_rate", "error_rate", "item_error_rate", "conflict_rate")
 SWITCHES = ("quotas", "error_type_header", "whole_call_limit")  # true or false
@@ -165,16 +166,26 @@ def _retry_after(value: Any) -> None:
 def _operations(value: Any) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise FaultConfigError(f"operations must be a list of operation names, got {value!r}")
-    from reconciler.emulator.urls import OPERATIONS  # the routes (they import this module)
-
     for name in value:
         if not isinstance(name, str) or not name:
             raise FaultConfigError(f"operations must be operation names, got {name!r}")
-        if name not in OPERATIONS:  # a typo would be a fault that never fires
-            hint = difflib.get_close_matches(name, OPERATIONS, n=1)
-            also = f" (did you mean {hint[0]}?)" if hint else ""
-            raise FaultConfigError(f"operations: the emulator has no operation {name!r}{also}")
+        unknown = unknown_operation(name)
+        if unknown:
+            raise FaultConfigError(f"operations: {unknown}")
     return tuple(value)
+
+
+def unknown_operation(name: str) -> str | None:
+    """Why ``name`` is no operation of the emulator (a typo would be a fault that never
+    fires), or None; the caller names where it came from (the admin API's ``operations``
+    key, the command line's --fault-operation)."""
+    from reconciler.emulator.urls import OPERATIONS  # the routes (they import this module)
+
+    if name in OPERATIONS:
+        return None
+    hint = difflib.get_close_matches(name, OPERATIONS, n=1)
+    also = f" (did you mean {hint[0]}?)" if hint else ""
+    return f"the emulator has no operation {named(name)}{also}"
 
 
 @dataclass(frozen=True)

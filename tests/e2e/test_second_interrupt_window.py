@@ -296,7 +296,7 @@ def test_a_second_signal_while_apply_still_reads_says_nothing_was_applied(
     capfd.readouterr()
     run = cli(*args)
     assert run.exit_code == 130, run.stderr
-    assert run.err_lines[-1] == interrupt.FIRST
+    assert run.err_lines[-1] == interrupt.READING
     assert capfd.readouterr().err == (
         "Interrupted again: quitting at once.\n"
         "Error: Interrupted before applying anything: nothing was applied.\n"

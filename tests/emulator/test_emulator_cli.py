@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from emulator_http import request
 
+from reconciler.cli.emulator import emulator as emulator_command
 from reconciler.cli.main import cli
 
 EXAMPLE = Path(__file__).parent / "seed-example.yaml"
@@ -293,3 +294,34 @@ def test_help_names_every_faults_key_of_the_admin_api() -> None:
     keys = {k.strip() for k in listed.group(1).split(",")}
     assert keys == set(FaultConfig().to_dict()), keys
     assert "--no-error-type-header" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("listrooms", "the emulator has no operation 'listrooms' (did you mean ListRooms?)"),
+        ("", "give an operation name, such as ListRooms."),
+        ("x" * 300, "the emulator has no operation '" + "x" * 80 + "'…(300 characters)"),
+    ],
+)
+def test_a_fault_operation_the_emulator_does_not_serve_is_an_error_naming_the_option(
+    name: str, message: str
+) -> None:
+    # QA-HC Q-HC-4: it named `operations:`, the admin API's key, not the option typed;
+    # refused before anything listens (a runner that got that far would block)
+    result = CliRunner().invoke(
+        cli, ["emulator", "--port", "0", "--fault-operation", name, "--error-rate", "0.5"]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for '--fault-operation': {message}"
+    )
+
+
+def test_the_readme_synopsis_names_every_emulator_option() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    synopsis = readme.split("### emulator — a local Chime API", 1)[1].split("```sh\n", 1)[1]
+    synopsis = synopsis.split("\n# ", 1)[0]
+    options = {o for p in emulator_command.params for o in p.opts if o.startswith("--")}
+    written = set(re.findall(r"--[a-z-]+", synopsis))
+    assert options - {"--help", "--verbose", "--error-type-header"} <= written
