@@ -118,6 +118,17 @@ def refusing(violations: Iterable[SafetyViolation], key: TargetKey) -> tuple[Saf
     return tuple(v for v in violations if v.target is None or _entry(v.target) == mine)
 
 
+def refused_elsewhere(
+    violations: Iterable[SafetyViolation], key: TargetKey
+) -> tuple[SafetyViolation, ...]:
+    """The rules of ``violations`` that ``refusing`` leaves out for ``key``: another
+    entry's own (its ``safety:``, its minimum). They refuse the whole plan all the same,
+    so apply changes nothing in ``key`` either; planned alone (``--target``) it is not
+    refused by them (QA-HF Q-HF-3)."""
+    mine = _entry(key)
+    return tuple(v for v in violations if v.target is not None and _entry(v.target) != mine)
+
+
 def _entry(key: TargetKey) -> Declared:
     return (kinds.get(key.kind).section, key.scope, key.name)
 

@@ -27,6 +27,7 @@ from reconciler import kinds
 from reconciler.desired.model import DesiredTarget
 from reconciler.prose import with_article
 from reconciler.quoted import named
+from reconciler.refs import TargetKey
 
 
 def matched_by(t: DesiredTarget) -> set[str]:
@@ -50,9 +51,10 @@ def kind_words() -> list[str]:
     return list(dict.fromkeys(k.words.entry_noun for k in kinds.all_kinds()))
 
 
-def qualified(t: DesiredTarget) -> str:
-    """``WORD:NAME``: the value that selects ``t`` (and targets of its entry) alone."""
-    return f"{word(t)}:{t.key.name}"
+def qualified(key: TargetKey) -> str:
+    """``WORD:NAME``: the value that selects the target ``key`` (and the targets of its
+    entry: a channel's moderators) and no target of another kind."""
+    return f"{kinds.get(key.kind).words.entry_noun}:{key.name}"
 
 
 def _unqualified(name: str) -> tuple[str, str] | None:
@@ -110,7 +112,7 @@ def ambiguous_target_errors(
     messages = []
     for name in sorted(set(names)):
         chosen = [t for t in declared if selects(t, name)]
-        forms = list(dict.fromkeys(qualified(t) for t in sorted(chosen, key=lambda t: t.key)))
+        forms = list(dict.fromkeys(qualified(t.key) for t in sorted(chosen, key=lambda t: t.key)))
         if len({word(t) for t in chosen}) < 2:
             continue
         given = " or ".join(f"{option} {named(form)}" for form in forms)
@@ -132,7 +134,7 @@ def unknown_target_errors(
     one is not matched (the plan's header shows that id)."""
     declared = list(declared)
     known = set().union(*(matched_by(t) for t in declared))
-    qualified_forms = {qualified(t) for t in declared}
+    qualified_forms = {qualified(t.key) for t in declared}
     by_name_only = any(t.target_id is None for t in declared)
     messages = []
     for name in sorted(n for n in set(names) if not any(selects(t, n) for t in declared)):
