@@ -84,7 +84,10 @@ def check(
                 SafetyViolation(
                     RULE_MAX_REMOVAL_FRACTION,
                     t.key,
-                    f"[{t.key}] Too many removals: {fraction:.2%} is over "
+                    # the kind named, as the plan's header names it: the settings-wide
+                    # fraction's words do not, and a room and a channel may share a name
+                    # (QA-HF Q-HF-2)
+                    f"[{t.kind.words.noun} {t.key}] Too many removals: {fraction:.2%} is over "
                     f"{target_safety.max_removal_fraction:.2%} ({n}/{t.live_count}"
                     f"{_comma(_demotions([t]))}) "
                     f"({setting})",
