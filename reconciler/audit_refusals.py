@@ -20,7 +20,8 @@ from reconciler.desired.model import DesiredState
 from reconciler.plan import SafetyViolation, TargetPlan
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.refused_adds import refused_add
-from reconciler.safety import refusing
+from reconciler.refused_elsewhere import elsewhere_note
+from reconciler.safety import refused_elsewhere, refusing
 
 
 def changed_targets(audits: Iterable[Audit]) -> set[TargetKey]:
@@ -68,7 +69,8 @@ def with_unplanned(a: Audit, unplanned: Mapping[TargetKey, str]) -> Audit:
 
 def with_refusals(a: Audit, violations: Iterable[SafetyViolation]) -> Audit:
     """``a`` with ``, but the plan is refused: RULE`` after the note of each row whose
-    change a rule of ``violations`` refuses."""
+    change a rule of ``violations`` refuses (``refusing``), or ``, but the plan is refused
+    by another target's rule: ...`` where only another target's does (Q-HF-3)."""
     violations = tuple(violations)
     if not violations:
         return a
@@ -79,8 +81,9 @@ def _row(r: AuditRow, violations: tuple[SafetyViolation, ...]) -> AuditRow:
     if r.changed is None:
         return r
     rules = refusing(violations, r.changed)
-    if not rules:
-        return r
+    if not rules:  # another target's own rule refuses the plan all the same (Q-HF-3)
+        elsewhere = elsewhere_note(refused_elsewhere(violations, r.changed), r.changed)
+        return replace(r, note=f"{r.note}, {elsewhere}") if elsewhere else r
     said = "; ".join(v.message for v in rules)
     return replace(r, note=f"{r.note}, but the plan is refused: {said}")
 

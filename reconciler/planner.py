@@ -65,7 +65,7 @@ from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.prose import listed_first
 from reconciler.refs import Location, MemberKind, MemberRef, Provenance, TargetKey
 from reconciler.safety import check
-from reconciler.target_select import select, unknown_target_errors
+from reconciler.target_select import select, target_errors
 
 
 def plan(
@@ -140,7 +140,7 @@ def plan(
 
     errors = _problem_messages(problems)
     if targets is not None:
-        errors.extend(unknown_target_errors(desired.targets, targets))
+        errors.extend(target_errors(desired.targets, targets))
 
     days = desired.policy.expiry_warning_days
     # an end in a target left out (an ended meeting, one not read) changes nothing: only

@@ -84,7 +84,10 @@ def check(
                 SafetyViolation(
                     RULE_MAX_REMOVAL_FRACTION,
                     t.key,
-                    f"[{t.key}] Too many removals: {fraction:.2%} is over "
+                    # the kind named, as the plan's header names it: the settings-wide
+                    # fraction's words do not, and a room and a channel may share a name
+                    # (QA-HF Q-HF-2)
+                    f"[{t.kind.words.noun} {t.key}] Too many removals: {fraction:.2%} is over "
                     f"{target_safety.max_removal_fraction:.2%} ({n}/{t.live_count}"
                     f"{_comma(_demotions([t]))}) "
                     f"({setting})",
@@ -116,6 +119,17 @@ def refusing(violations: Iterable[SafetyViolation], key: TargetKey) -> tuple[Saf
     of a change the plan makes there (QA-CJ Q-CJ-2)."""
     mine = _entry(key)
     return tuple(v for v in violations if v.target is None or _entry(v.target) == mine)
+
+
+def refused_elsewhere(
+    violations: Iterable[SafetyViolation], key: TargetKey
+) -> tuple[SafetyViolation, ...]:
+    """The rules of ``violations`` that ``refusing`` leaves out for ``key``: another
+    entry's own (its ``safety:``, its minimum). They refuse the whole plan all the same,
+    so apply changes nothing in ``key`` either; planned alone (``--target``) it is not
+    refused by them (QA-HF Q-HF-3)."""
+    mine = _entry(key)
+    return tuple(v for v in violations if v.target is not None and _entry(v.target) != mine)
 
 
 def _entry(key: TargetKey) -> Declared:

@@ -8,6 +8,14 @@ before its scope is read, so it is not matched: the error says so, and to give t
 An id is compared as its kind compares ids (``Kind.normal_id``): a meeting id in any case
 selects its meeting, as AWS takes a meeting id in any case (botocore's ``GuidString``,
 ``[a-fA-F0-9]...``: Q-FO-1); a name is compared exactly.
+
+Names are unique per kind only: a room, a channel and a meeting may share one. So a value
+may be qualified by the kind's word (``Words.entry_noun``: ``room:NAME``, ``channel:NAME``
+(the channel and its moderators, declared in one entry), ``meeting:NAME``), which selects
+only targets of that word; and an unqualified value that selects targets of more than one
+word is refused (``ambiguous_target_errors``), naming the qualified forms to give (QA-HF
+Q-HF-1). A value that is itself a declared name or id (a room named ``room:x``) still
+selects what it names.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from reconciler import kinds
 from reconciler.desired.model import DesiredTarget
 from reconciler.prose import with_article
 from reconciler.quoted import named
+from reconciler.refs import TargetKey
 
 
 def matched_by(t: DesiredTarget) -> set[str]:
@@ -31,9 +40,40 @@ def matched_by(t: DesiredTarget) -> set[str]:
     return names
 
 
+def word(t: DesiredTarget) -> str:
+    """The word that qualifies ``t`` in ``--target WORD:NAME``: its kind's entry noun
+    ("room", "channel": a channel's moderators too, "meeting")."""
+    return kinds.get(t.key.kind).words.entry_noun
+
+
+def kind_words() -> list[str]:
+    """Every registered kind's qualifying word (``word``), once each."""
+    return list(dict.fromkeys(k.words.entry_noun for k in kinds.all_kinds()))
+
+
+def qualified(key: TargetKey) -> str:
+    """``WORD:NAME``: the value that selects the target ``key`` (and the targets of its
+    entry: a channel's moderators) and no target of another kind."""
+    return f"{kinds.get(key.kind).words.entry_noun}:{key.name}"
+
+
+def _unqualified(name: str) -> tuple[str, str] | None:
+    """``(word, rest)`` when ``name`` is ``WORD:REST`` with a registered kind's word."""
+    head, colon, rest = name.partition(":")
+    return (head, rest) if colon and rest and head in kind_words() else None
+
+
 def selects(t: DesiredTarget, name: str) -> bool:
     """Whether ``--target name`` selects ``t``: its name exactly, or one of its ids and
-    aliases as its kind compares ids (``Kind.normal_id``: a meeting id in any case)."""
+    aliases as its kind compares ids (``Kind.normal_id``: a meeting id in any case), or
+    ``WORD:`` one of those where ``WORD`` is its kind's word (``word``)."""
+    if _matches(t, name):
+        return True
+    split = _unqualified(name)
+    return split is not None and split[0] == word(t) and _matches(t, split[1])
+
+
+def _matches(t: DesiredTarget, name: str) -> bool:
     if name == t.key.name:
         return True
     normal = kinds.get(t.key.kind).normal_id
@@ -48,6 +88,41 @@ def select(declared: Iterable[DesiredTarget], names: Collection[str] | None) -> 
     return [t for t in declared if any(selects(t, name) for name in wanted)]
 
 
+def target_errors(
+    declared: Iterable[DesiredTarget],
+    names: Iterable[str],
+    option: str = "--target",
+    noun: str = "target",
+) -> list[str]:
+    """Each value that selects no declared target (``unknown_target_errors``) and each
+    that selects targets of more than one kind (``ambiguous_target_errors``)."""
+    declared, names = list(declared), list(names)
+    return unknown_target_errors(declared, names, option, noun) + ambiguous_target_errors(
+        declared, names, option
+    )
+
+
+def ambiguous_target_errors(
+    declared: Iterable[DesiredTarget], names: Iterable[str], option: str = "--target"
+) -> list[str]:
+    """One message for each value that selects targets of more than one kind's word (a
+    room and a channel both named ``incident-chat``): which to give instead, qualified
+    (``room:incident-chat``), one ``option`` each to select several."""
+    declared = list(declared)
+    messages = []
+    for name in sorted(set(names)):
+        chosen = [t for t in declared if selects(t, name)]
+        forms = list(dict.fromkeys(qualified(t.key) for t in sorted(chosen, key=lambda t: t.key)))
+        if len({word(t) for t in chosen}) < 2:
+            continue
+        given = " or ".join(f"{option} {named(form)}" for form in forms)
+        messages.append(
+            f"{option}: {named(name)} names {len(forms)} targets of different kinds; give "
+            f"{given} (several {option} to select more than one)"
+        )
+    return messages
+
+
 def unknown_target_errors(
     declared: Iterable[DesiredTarget],
     names: Iterable[str],
@@ -59,10 +134,11 @@ def unknown_target_errors(
     one is not matched (the plan's header shows that id)."""
     declared = list(declared)
     known = set().union(*(matched_by(t) for t in declared))
+    qualified_forms = {qualified(t.key) for t in declared}
     by_name_only = any(t.target_id is None for t in declared)
     messages = []
     for name in sorted(n for n in set(names) if not any(selects(t, n) for t in declared)):
-        hint = close_match(name, known)
+        hint = close_match(name, qualified_forms if _unqualified(name) else known)
         # a name, so whole up to NAME_SHOWN as the hint beside it (QA-GV Q-GV-8)
         suffix = f" (did you mean {named(hint)}?)" if hint else ""
         if by_name_only:

@@ -19,7 +19,7 @@ from reconciler.providers.base import Spellings
 from reconciler.refs import MemberRef, TargetKey, why_unread
 from reconciler.render.explain import render_explain
 from reconciler.runner import reads_only
-from reconciler.target_select import select, unknown_target_errors
+from reconciler.target_select import select, target_errors
 from reconciler.unknown_attendee import refuse_unknown_attendee
 
 
@@ -55,7 +55,7 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
     except ValueError as exc:
         raise _unread(member, exc) from None
     session = Session.open(app)
-    unknown = unknown_target_errors(session.desired.targets, targets)
+    unknown = target_errors(session.desired.targets, targets)
     if unknown:
         raise UsageError(unknown[0])
     declared = {t.key.kind for t in session.desired.targets}

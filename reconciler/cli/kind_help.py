@@ -4,7 +4,7 @@ that a new kind is named with no help text edited."""
 
 from __future__ import annotations
 
-from reconciler import kinds
+from reconciler import kinds, target_select
 from reconciler.prose import with_article
 
 
@@ -23,3 +23,10 @@ def id_keys() -> list[str]:
     """The keys a target may be declared by id with: ``id``, ``arn``, ``meeting_id``."""
     keys = (k.id_field for ks in kinds.sections().values() for k in ks)
     return [key for key in dict.fromkeys(keys) if key is not None]
+
+
+def kind_examples() -> str:
+    """The kind-qualified forms of ``--target``, one a kind's word: "room:NAME,
+    channel:NAME or meeting:NAME" (``target_select.kind_words``)."""
+    forms = [f"{word}:NAME" for word in target_select.kind_words()]
+    return " or ".join(filter(None, [", ".join(forms[:-1]), forms[-1]]))

@@ -10,7 +10,7 @@ import click
 
 from reconciler.cli.completion import complete_targets
 from reconciler.cli.context import AppContext, empty_option
-from reconciler.cli.kind_help import id_keys, target_nouns
+from reconciler.cli.kind_help import id_keys, kind_examples, target_nouns
 from reconciler.cli.number_types import FiniteFloatRange as FiniteFloatRange
 from reconciler.cli.number_types import WordedIntRange as WordedIntRange
 from reconciler.desired.model import minimum_defaults
@@ -49,7 +49,9 @@ def target_option(f: F) -> F:
         help=f"Only this target ({target_nouns()}), by its name (the key in the YAML) or "
         f"the id written there ({', '.join(id_keys())}; for meeting_id: ${{VAR}}, the id "
         "the variable holds), repeatable. Not the id Chime gave a target declared by name: "
-        "give its name. Default: every declared target.",
+        "give its name. A name several kinds share is refused: qualify it with the kind, "
+        f"{kind_examples()} (e.g. --target channel:incident-chat). Default: every declared "
+        "target.",
     )(f)
 
 

@@ -81,7 +81,7 @@ from reconciler.render.safe import shown
 from reconciler.render.text import change_line
 from reconciler.render.twin_bots import Twins, of_change, plan_twins
 from reconciler.render.watch import Round, Stop, WatchTotals, incomplete
-from reconciler.target_select import select, unknown_target_errors
+from reconciler.target_select import select, target_errors
 
 DEFAULT_UNTIL = timedelta(hours=24)  # AWS ends every meeting after 24 hours
 DEFAULT_INTERVAL = 10.0  # seconds
@@ -161,7 +161,7 @@ class Watch:
         desired = self.session.desired
         chosen = select(desired.targets, self.targets or None)
         keys = {t.key for t in chosen if get(t.key.kind).ends}
-        if keys or unknown_target_errors(desired.targets, self.targets) or self.idle():
+        if keys or target_errors(desired.targets, self.targets) or self.idle():
             return keys
         ending = [k for k in all_kinds() if k.ends]
         sections = ", ".join(f"{k.section}: ..." for k in ending)

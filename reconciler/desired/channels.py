@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BeforeValidator, Field
 
 from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.arns import CHANNEL_ARN
+from reconciler.desired.given import Prune
 from reconciler.desired.member_entries import entry_present, entry_valid, member_list
 from reconciler.desired.owners import Owners
 from reconciler.desired.spec_base import Label, Strict, trimmed
@@ -50,7 +51,7 @@ class ChannelSpec(Strict):
         description="A label of settings.yaml's `app_instances` (optional when only one is "
         "defined).",
     )
-    prune: bool | None = Field(
+    prune: Prune = Field(
         None, description="Remove members and moderators not declared here (default: settings)."
     )
     members: ChannelMemberList = Field(default_factory=list, description="DEFAULT members.")

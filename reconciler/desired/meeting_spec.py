@@ -43,6 +43,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from reconciler.capabilities import BUILTIN_PROFILES, Capabilities, problem
+from reconciler.desired.given import Prune
 from reconciler.desired.member_entries import GROUP_NAME_RE
 from reconciler.desired.messages import SETTINGS_DATA, describe
 from reconciler.desired.owners import Owners
@@ -299,7 +300,7 @@ class MeetingSpec(_Strict):
     """One Chime SDK meeting (the API cannot list meetings: it is named by id)."""
 
     meeting_id: MeetingId
-    prune: bool | None = Field(
+    prune: Prune = Field(
         None, description="Remove attendees not declared here (default: settings.yaml)."
     )
     attendees: dict[AttendeeRef, AttendeeValue] = Field(

@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from reconciler.desired.app_instance_spec import AppInstanceSpec
+from reconciler.desired.given import Prune
 from reconciler.desired.grant_days import Days, days_form, either_form
 from reconciler.desired.meeting_spec import CustomProfiles
 from reconciler.desired.member_entries import (
@@ -150,7 +151,7 @@ class RoomSpec(Strict):
     account: Account | None = Field(
         None, description="Chime account id (default: `account` in settings.yaml)."
     )
-    prune: bool | None = Field(
+    prune: Prune = Field(
         None, description="Remove members not declared here (default: settings.yaml)."
     )
     administrators: MemberList = Field(default_factory=list)

@@ -130,6 +130,11 @@ class TargetExplanation:
     # REMOVE): the change is planned, and apply makes none without --allow-unsafe (QA-CJ
     # Q-CJ-2). Empty: nothing refuses it
     refused_by: tuple[SafetyViolation, ...] = ()
+    # what follows the note where ``refused_by`` is empty but another target's own rule
+    # refuses the plan all the same (``refused_elsewhere.elsewhere_note``), and those
+    # rules: apply changes nothing here either (QA-HF Q-HF-3). "" and (): none
+    elsewhere: str = ""
+    refused_elsewhere: tuple[SafetyViolation, ...] = ()
     # the member as the plan names it in this target, where that is not MEMBER: one of the
     # bots of MEMBER's name, by its ARN (QA-FP Q-FP-2); one section each. None: MEMBER
     live_as: str | None = None
@@ -150,7 +155,7 @@ class TargetExplanation:
         if self.refused_add:
             note = f"{note}, but {self.refused_add}"
         if not self.refused_by:
-            return note
+            return f"{note}, {self.elsewhere}" if self.elsewhere else note
         rules = "; ".join(v.message for v in self.refused_by)
         return (
             f"{note}, but the plan is refused: {rules} (apply changes nothing without "
@@ -248,7 +253,8 @@ def _target_json(t: TargetExplanation, now: dt.datetime) -> dict[str, Any]:
             "outcome": t.outcome.value,
             "note": t.note,
             "refused_by": [
-                {"rule": v.rule, "setting": v.setting, "message": v.message} for v in t.refused_by
+                {"rule": v.rule, "setting": v.setting, "message": v.message}
+                for v in (*t.refused_by, *t.refused_elsewhere)
             ],
         },
     }

@@ -19,9 +19,10 @@ from reconciler.live import LiveMember, LiveProblem, LiveState, declared_match, 
 from reconciler.plan import Action, Change, Plan, TargetPlan
 from reconciler.refs import EMPTY_REFERENCE, MemberRef, Provenance, TargetKey
 from reconciler.refused_adds import refused_add
+from reconciler.refused_elsewhere import elsewhere_note
 from reconciler.refused_targets import error_at
 from reconciler.render.twin_bots import twin_ids, with_id
-from reconciler.safety import refusing
+from reconciler.safety import refused_elsewhere, refusing
 from reconciler.target_select import select
 
 # the planner's order of live members with one ref (``planner._live_order``)
@@ -175,6 +176,9 @@ def _section(
         one = replace(one, detail=refused)
     if one.outcome in OUTCOMES.values():  # a change: is the plan refused for it?
         one = replace(one, refused_by=refusing(plan.violations, t.key))
+        if not one.refused_by:  # another target's own rule refuses the plan (Q-HF-3)
+            others = refused_elsewhere(plan.violations, t.key)
+            one = replace(one, refused_elsewhere=others, elsewhere=elsewhere_note(others, t.key))
     if one.outcome is Outcome.ADD and tp is not None:  # does AWS refuse it? (Q-FO-4)
         one = replace(one, refused_add=refused_add(tp, its))
     if one.outcome is Outcome.PROTECTED and ending is not None:

@@ -109,6 +109,25 @@ def run(emulator: EmulatorServer, desired: Path, *args: str) -> Result:
     return CliRunner(env=ENV).invoke(cli, argv, catch_exceptions=False)
 
 
+def table(*rows: tuple[str, ...]) -> list[str]:
+    """The lines of audit's table of ``rows`` (the header first): each column but the last
+    as wide as its widest cell, two spaces apart."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    return [
+        "  ".join([*(c.ljust(w) for c, w in zip(r, widths, strict=False)), r[-1]]) for r in rows
+    ]
+
+
+def refused_by_old(room: str) -> str:
+    """What a row whose change only room old's minimum refuses says after its note: apply
+    refuses the plan as a whole, so it changes nothing there either (QA-HF Q-HF-3)."""
+    return (
+        "but the plan is refused by another target's rule: [old] Would leave 0 administrators "
+        "(now 1), fewer than the minimum of 1 (safety.min_administrators) (apply changes "
+        f"nothing without --allow-unsafe; --target 'room:{room}' applies this room alone)"
+    )
+
+
 def test_audit_lists_every_room_with_live_and_declared_roles(
     emulator: EmulatorServer, desired: Path
 ) -> None:
@@ -120,18 +139,35 @@ def test_audit_lists_every_room_with_live_and_declared_roles(
         f"alice@example.com: user id user-alice in account {ACC}",
         f"Desired state: read from {desired} (2 files).",
         "",
-        "ROOM      ROOM ID     LIVE           DECLARED       NOTE"
-        "                                     WHERE",
-        "big       r-big       Member         Administrator  plan changes the role to Administrator"
-        f"   Administrator at {rooms}:13",
-        "incident  r-incident  -              Member         declared, not in the room: "
-        f"plan adds it  Member at {rooms}:11",
-        "ops       r-ops       Administrator  Administrator  declared"
-        f"                                 Administrator via @sre at {rooms}:2",
-        "random    r-random    Member         -              room not in the desired state"
-        "            -",
-        "web       r-web       Member         Member         declared"
-        f"                                 Member at {rooms}:9",
+        *table(
+            ("ROOM", "ROOM ID", "LIVE", "DECLARED", "NOTE", "WHERE"),
+            (
+                "big",
+                "r-big",
+                "Member",
+                "Administrator",
+                f"plan changes the role to Administrator, {refused_by_old('big')}",
+                f"Administrator at {rooms}:13",
+            ),
+            (
+                "incident",
+                "r-incident",
+                "-",
+                "Member",
+                f"declared, not in the room: plan adds it, {refused_by_old('incident')}",
+                f"Member at {rooms}:11",
+            ),
+            (
+                "ops",
+                "r-ops",
+                "Administrator",
+                "Administrator",
+                "declared",
+                f"Administrator via @sre at {rooms}:2",
+            ),
+            ("random", "r-random", "Member", "-", "room not in the desired state", "-"),
+            ("web", "r-web", "Member", "Member", "declared", f"Member at {rooms}:9"),
+        ),
         "",
         "alice@example.com is in 4 rooms in Chime; the desired state declares it in 4 rooms.",
     ]
@@ -269,10 +305,18 @@ def test_audit_of_a_bot_resolves_it_with_list_bots(emulator: EmulatorServer, des
         f"bot:PagerBot: bot id bot-pager in account {ACC}",
         f"Desired state: read from {desired} (2 files).",
         "",
-        "ROOM  ROOM ID  LIVE    DECLARED  NOTE                                     WHERE",
-        f"ops   r-ops    -       Member    declared, not in the room: plan adds it  "
-        f"Member at {rooms}:7",
-        "web   r-web    Member  -         not declared: kept (prune off)           -",
+        *table(
+            ("ROOM", "ROOM ID", "LIVE", "DECLARED", "NOTE", "WHERE"),
+            (
+                "ops",
+                "r-ops",
+                "-",
+                "Member",
+                f"declared, not in the room: plan adds it, {refused_by_old('ops')}",
+                f"Member at {rooms}:7",
+            ),
+            ("web", "r-web", "Member", "-", "not declared: kept (prune off)", "-"),
+        ),
         "",
         "bot:PagerBot is in 1 room in Chime; the desired state declares it in 1 room.",
     ]

@@ -481,7 +481,15 @@ REFUSED = (
 RETYPED = "plan changes the type to HIDDEN" + REFUSED.removeprefix(
     "not declared: plan removes it (prune)"
 )
-WIDE = len(REFUSED) + 2  # the NOTE column is as wide as its longest note
+# the add in new: only ops's minimum refuses the plan, which apply refuses as a whole, so
+# it adds nothing in new either (QA-HF Q-HF-3)
+ADDED = (
+    "declared, not in Chime: plan adds it, but the plan is refused by another target's rule: "
+    "[ops] Would leave 0 moderators (now 1), fewer than the minimum of 1 "
+    "(safety.min_moderators) (apply changes nothing without --allow-unsafe; --target "
+    "'channel:new' applies this channel alone)"
+)
+WIDE = len(ADDED) + 2  # the NOTE column is as wide as its longest note
 
 
 def test_audit_lists_a_members_channels_and_what_the_desired_state_says(
@@ -517,7 +525,7 @@ def test_audit_lists_a_members_channels_and_what_the_desired_state_says(
         # by channel name, live and declared together, as the rooms' rows (Q-AM-1)
         # Q-M-7: Chime has `new` (id new), though u001 is not in it yet
         "new      new         -          DEFAULT   "
-        + "declared, not in Chime: plan adds it".ljust(WIDE)
+        + ADDED.ljust(WIDE)
         + "DEFAULT at desired-state/chat.yaml:6",
         "ops      ops         DEFAULT    HIDDEN    "
         + RETYPED.ljust(WIDE)

@@ -398,7 +398,7 @@ def test_unsafe_plan_is_not_applied_unless_allowed(
         "",
         "Error: refusing this plan: Too many removals: 11 is over the limit of 10 "
         "(safety.max_removals)",
-        "Error: refusing this plan: [crowd] Too many removals: 91.67% is over 25.00% (11/12) "
+        "Error: refusing this plan: [room crowd] Too many removals: 91.67% is over 25.00% (11/12) "
         "(safety.max_removal_fraction)",
         "This plan is refused by 2 safety rules (settings.yaml `safety:`): apply applies it "
         "only with --allow-unsafe.",
@@ -412,7 +412,7 @@ def test_unsafe_plan_is_not_applied_unless_allowed(
         "Plan: 0 to add, 1 to change, 11 to remove.",
         "",
         "Warning: unsafe plan: Too many removals: 11 is over the limit of 10 (safety.max_removals)",
-        "Warning: unsafe plan: [crowd] Too many removals: 91.67% is over 25.00% (11/12) "
+        "Warning: unsafe plan: [room crowd] Too many removals: 91.67% is over 25.00% (11/12) "
         "(safety.max_removal_fraction)",
         "This plan is refused by 2 safety rules (settings.yaml `safety:`): proceeding anyway, "
         "as --allow-unsafe was given.",
@@ -432,7 +432,7 @@ def test_quiet_apply_of_an_unsafe_plan_still_says_it_was_allowed(
     assert allowed.exit_code == 0
     assert allowed.err_lines == [
         "Warning: unsafe plan: Too many removals: 11 is over the limit of 10 (safety.max_removals)",
-        "Warning: unsafe plan: [crowd] Too many removals: 91.67% is over 25.00% (11/12) "
+        "Warning: unsafe plan: [room crowd] Too many removals: 91.67% is over 25.00% (11/12) "
         "(safety.max_removal_fraction)",
         "This plan is refused by 2 safety rules (settings.yaml `safety:`): proceeding anyway, "
         "as --allow-unsafe was given.",
@@ -521,7 +521,7 @@ def test_quiet_apply_of_an_unsafe_plan_says_why_it_is_refused(
     assert refused.err_lines == [
         "Error: refusing this plan: Too many removals: 11 is over the limit of 10 "
         "(safety.max_removals)",
-        "Error: refusing this plan: [crowd] Too many removals: 91.67% is over 25.00% (11/12) "
+        "Error: refusing this plan: [room crowd] Too many removals: 91.67% is over 25.00% (11/12) "
         "(safety.max_removal_fraction)",
         # where the limits come from and the override, as without --quiet (QA-B Q-B-2)
         "This plan is refused by 2 safety rules (settings.yaml `safety:`): apply applies it "

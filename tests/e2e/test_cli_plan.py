@@ -339,7 +339,7 @@ def test_unsafe_plan_is_printed_then_refused_with_its_numbers(crowd: None, cli: 
     assert run.lines == [
         *CROWD_PLAN,
         "",
-        "Error: refusing this plan: [crowd] Too many removals: 83.33% is over 25.00% (10/12) "
+        "Error: refusing this plan: [room crowd] Too many removals: 83.33% is over 25.00% (10/12) "
         "(safety.max_removal_fraction)",
         "This plan is refused by 1 safety rule (settings.yaml `safety:`): apply applies it "
         "only with --allow-unsafe.",
@@ -348,7 +348,7 @@ def test_unsafe_plan_is_printed_then_refused_with_its_numbers(crowd: None, cli: 
 
 
 CROWD_REFUSAL = (
-    "Error: refusing this plan: [crowd] Too many removals: 83.33% is over 25.00% (10/12) "
+    "Error: refusing this plan: [room crowd] Too many removals: 83.33% is over 25.00% (10/12) "
     "(safety.max_removal_fraction)"
 )
 
@@ -439,7 +439,7 @@ def test_a_refused_plan_as_a_document_is_not_said_to_have_errors(
     crowd: None, write_desired: Any, cli: Any
 ) -> None:
     refusal = (
-        "Error: refusing this plan: [crowd] Too many removals: 83.33% is over 25.00% (10/12) "
+        "Error: refusing this plan: [room crowd] Too many removals: 83.33% is over 25.00% (10/12) "
         "(safety.max_removal_fraction)"
     )
     run = cli("plan", "--format", "json")
@@ -492,7 +492,7 @@ def test_allow_unsafe_plans_what_safety_would_refuse(crowd: None, cli: Any) -> N
     assert run.lines == [
         *CROWD_PLAN,
         "",
-        "Warning: unsafe plan: [crowd] Too many removals: 83.33% is over 25.00% (10/12) "
+        "Warning: unsafe plan: [room crowd] Too many removals: 83.33% is over 25.00% (10/12) "
         "(safety.max_removal_fraction)",
         "This plan is refused by 1 safety rule (settings.yaml `safety:`): proceeding anyway, "
         "as --allow-unsafe was given.",

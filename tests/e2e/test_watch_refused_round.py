@@ -116,7 +116,8 @@ def test_a_round_with_errors_and_refusals_says_both(
     assert refusals == [
         "Error: refusing this plan: Too many removals: 11 is over the limit of 10 "
         "(safety.max_removals)",
-        "Error: refusing this plan: [bridge] Too many removals: 78.57% is over 25.00% (11/14) "
+        "Error: refusing this plan: [meeting bridge] Too many removals: 78.57% is over 25.00% "
+        "(11/14) "
         "(safety.max_removal_fraction)",
     ]
 
@@ -153,7 +154,7 @@ def test_with_allow_unsafe_a_round_with_errors_stops_for_them_alone(
     unsafe = [s for s in said[said.index(stop[0]) :] if "Too many removals" in s]
     assert unsafe == [
         "Warning: unsafe plan: Too many removals: 11 is over the limit of 10 (safety.max_removals)",
-        "Warning: unsafe plan: [bridge] Too many removals: 78.57% is over 25.00% (11/14) "
+        "Warning: unsafe plan: [meeting bridge] Too many removals: 78.57% is over 25.00% (11/14) "
         "(safety.max_removal_fraction)",
     ]
 

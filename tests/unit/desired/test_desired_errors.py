@@ -288,6 +288,32 @@ def test_null_lists_suggest_writing_an_empty_list(tmp_path: Path) -> None:
     ]
 
 
+def test_an_empty_prune_or_safety_is_refused_not_taken_for_the_settings_default(
+    tmp_path: Path,
+) -> None:
+    """``prune:`` with nothing after it (meant as "off", or half-written) was read as left
+    out: settings.yaml's ``prune: true`` then pruned (QA-HF Q-HF-4)."""
+    (tmp_path / "settings.yaml").write_text(
+        "account: a\nprune: true\napp_instances:\n"
+        "  chat: {arn: 'arn:aws:chime:us-east-1:111122223333:app-instance/chat', "
+        "bearer: 'user:reconciler'}\n"
+    )
+    (tmp_path / "r.yaml").write_text(
+        "rooms:\n  ops:\n    prune:\n    safety:\n    members: [a@example.com]\n"
+        "channels:\n  chat:\n    prune:\n"
+        "meetings:\n  bridge:\n    meeting_id: 6f1c2a9e-0000-4000-8000-000000000001\n"
+        "    prune:\n"
+    )
+    prune = "expected true or false, got nothing (leave the key out for settings.yaml's prune:)"
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/r.yaml:3: rooms.ops.prune: {prune}",
+        f"{tmp_path}/r.yaml:4: rooms.ops.safety: expected a mapping, got nothing (leave the "
+        "key out for settings.yaml's safety:)",
+        f"{tmp_path}/r.yaml:8: channels.chat.prune: {prune}",
+        f"{tmp_path}/r.yaml:12: meetings.bridge.prune: {prune}",
+    ]
+
+
 def test_a_room_with_an_error_does_not_hide_errors_in_other_rooms(tmp_path: Path) -> None:
     (tmp_path / "r.yaml").write_text(
         "rooms:\n"

@@ -85,7 +85,7 @@ def test_own_fraction_and_minimum_replace_the_settings_for_that_room(tmp_path: P
     d = load(tmp_path, rooms)
     big = live_target("big", live_member("keep@example.com", ADMIN), *crowd("b", 10, admins=2))
     assert messages(d, big) == [
-        "[big] Too many removals: 90.91% is over 10.00% (10/11) "
+        "[room big] Too many removals: 90.91% is over 10.00% (10/11) "
         "(rooms.big.safety.max_removal_fraction)",
         "[big] Would leave 1 administrator (now 3), fewer than the minimum of 2 "
         "(rooms.big.safety.min_administrators)",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Callable, Hashable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -159,7 +160,7 @@ def test_a_channels_own_min_moderators_and_fraction_replace_the_settings(tmp_pat
     ]  # fmt: skip
     assert messages(planned(d, *lives)) == [
         # small's last moderator: the settings' min_moderators (1), its plan-wide count 1
-        "[big] Too many removals: 91.67% is over 50.00% (11/12) "
+        "[channel big] Too many removals: 91.67% is over 50.00% (11/12) "
         "(channels.big.safety.max_removal_fraction)",
         "[big] Would leave 1 moderator (now 3), fewer than the minimum of 2 "
         "(channels.big.safety.min_moderators)",
@@ -212,7 +213,7 @@ def test_a_meetings_own_fraction_replaces_the_settings(tmp_path: Path) -> None:
     d = load(tmp_path, MEETINGS.replace("{max_removals: 2, max_removal_fraction: 1.0}", own))
     assert messages(planned(d, *meeting_lives(1, 0))) == []  # 3 attendees: under 10
     assert messages(planned(d, *meeting_lives(8, 0))) == [
-        "[town-hall] Too many removals: 90.00% is over 10.00% (9/10, 1 of them a demotion "
+        "[meeting town-hall] Too many removals: 90.00% is over 10.00% (9/10, 1 of them a demotion "
         "as presenter) (meetings.town-hall.safety.max_removal_fraction)",
     ]
 
@@ -293,3 +294,32 @@ def test_the_schema_command_gives_each_kind_its_own_safety_settings() -> None:
     assert not schema.is_valid({"meetings": {"m": {**meeting, "safety": {"min_moderators": 1}}}})
     assert not schema.is_valid({"rooms": {"r": {"safety": {"min_moderators": 1}}}})
     assert not schema.is_valid({"channels": {"c": {"safety": {"max_removals": -1}}}})
+
+
+def test_the_settings_fraction_names_the_kind_of_a_room_and_a_channel_sharing_a_name(
+    tmp_path: Path,
+) -> None:
+    """Names are unique per kind only: the settings-wide fraction's refusal names the kind
+    as the plan's header does, so the room's and the channel's lines differ (QA-HF Q-HF-2)."""
+    d = load(
+        tmp_path,
+        """\
+        rooms:
+          big: {members: [keep@example.com]}
+        channels:
+          big: {members: [user:keep]}
+        """,
+    )
+    d = replace(d, safety=replace(d.safety, max_removals=100, max_removal_fraction=0.25))
+    room = TargetKey(kinds.ROOM.id, "acc-1", "big")
+    lives = [
+        live(room, MemberRef.parse, ("keep@example.com", "Member"),
+             *((f"r{i}@example.com", "Member") for i in range(10))),
+        live(channel_key(kinds.CHANNEL.id, "big"), parse_channel_member,
+             ("user:keep", DEFAULT), *users("c", 11, DEFAULT)),
+    ]  # fmt: skip
+    assert messages(planned(d, *lives)) == [
+        "[channel big] Too many removals: 91.67% is over 25.00% (11/12) "
+        "(safety.max_removal_fraction)",
+        "[room big] Too many removals: 90.91% is over 25.00% (10/11) (safety.max_removal_fraction)",
+    ]

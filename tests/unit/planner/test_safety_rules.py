@@ -124,7 +124,7 @@ def test_removal_fraction_over_the_limit_is_refused_with_the_numbers() -> None:
         SafetyViolation(
             "max_removal_fraction",
             key("incident-response"),
-            "[incident-response] Too many removals: 40.00% is over 25.00% (4/10) "
+            "[room incident-response] Too many removals: 40.00% is over 25.00% (4/10) "
             "(safety.max_removal_fraction)",
         ),
     )
@@ -133,7 +133,7 @@ def test_removal_fraction_over_the_limit_is_refused_with_the_numbers() -> None:
 def test_removal_fraction_counts_demotions() -> None:
     p = room_plan(keep=7, remove=2, demote=1, safety=replace(LENIENT, max_removal_fraction=0.25))
     assert p.violations[0].message == (
-        "[ops] Too many removals: 30.00% is over 25.00% "
+        "[room ops] Too many removals: 30.00% is over 25.00% "
         "(3/10, 1 of them a demotion from Administrator) (safety.max_removal_fraction)"
     )
 

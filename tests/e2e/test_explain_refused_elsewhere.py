@@ -1,0 +1,78 @@
+"""`explain` and `audit` of a member whose removal only another target's own `safety:`
+refuses: apply refuses the plan as a whole and changes nothing there either, so they say
+that the plan is refused by another target's rule, and how to apply this target alone;
+not "the plan removes it" (QA-HF Q-HF-3). The target's own and the plan-wide rules are
+said as before (QA-CJ Q-CJ-2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reconciler.emulator import EmulatorServer, load_seed
+
+pytestmark = pytest.mark.e2e
+
+DEMO_SEED = Path(__file__).parents[2] / "reconciler" / "demo" / "seed.yaml"
+SETTINGS = """
+    account: 11111111-2222-3333-4444-555555555555
+    protected: [breakglass@example.com]
+    """
+ROOMS = """
+    rooms:
+      incident-response:
+        prune: true
+        safety: {max_removals: 1}
+        administrators: [dave@example.com]
+        members: [alice@example.com, bob@example.com]
+      web-releases:
+        prune: true
+        administrators: [carol@example.com, frank@example.com]
+        members: [bot:PagerBot]
+    """
+OWN = (
+    "[incident-response] Too many removals: 2 is over this room's limit of 1 "
+    "(rooms.incident-response.safety.max_removals)"
+)
+ELSEWHERE = (
+    f"but the plan is refused by another target's rule: {OWN} (apply changes nothing "
+    "without --allow-unsafe; --target 'room:web-releases' applies this room alone)"
+)
+
+
+@pytest.fixture
+def refused(emulator: EmulatorServer, write_desired: Any) -> EmulatorServer:
+    emulator.reset(load_seed(DEMO_SEED))
+    write_desired({"settings.yaml": SETTINGS, "rooms.yaml": ROOMS})
+    return emulator
+
+
+def test_explain_says_another_targets_rule_refuses_the_plan(refused: Any, cli: Any) -> None:
+    run = cli("explain", "heidi@example.com")
+    assert run.exit_code == 0, run.stderr
+    plans = [line for line in run.lines if line.startswith("  plan: ")]
+    assert plans == [
+        f"  plan: the plan removes it (prune is on), but the plan is refused: {OWN} (apply "
+        "changes nothing without --allow-unsafe)",
+        f"  plan: the plan removes it (prune is on), {ELSEWHERE}",
+    ]
+    doc = json.loads(cli("explain", "heidi@example.com", "--format", "json").stdout)
+    web = next(t for t in doc["targets"] if t["name"] == "web-releases")
+    assert [r["message"] for r in web["plan"]["refused_by"]] == [OWN]
+
+
+def test_audit_says_so_and_apply_indeed_changes_nothing_there(refused: Any, cli: Any) -> None:
+    run = cli("audit", "heidi@example.com")
+    assert run.exit_code == 0, run.stderr
+    row = next(line for line in run.lines if line.startswith("web-releases "))
+    assert f"not declared: plan removes it (prune), {ELSEWHERE}" in row
+    applied = cli("apply", "--auto-approve")
+    assert applied.exit_code == 1
+    web = ("11111111-2222-3333-4444-555555555555", "room-web-releases")
+    assert "user-heidi" in refused.backend.room_members(*web)  # apply changed nothing
+    alone = cli("apply", "--auto-approve", "--target", "room:web-releases")
+    assert alone.exit_code == 0, alone.stdout + alone.stderr
+    assert "user-heidi" not in refused.backend.room_members(*web)  # removed, alone
