@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -266,15 +267,16 @@ def _untracked(root: Path, path: Path, shown_path: str) -> str:
 def git_add(root: Path, path: Path, shown_path: str) -> str:
     """The command that stages ``path`` (shown as ``shown_path``), run from the current
     directory: ``git add PATH`` inside the repository at ``root``; outside it, git would
-    find no repository there, so ``git -C ROOT add PATH-IN-ROOT`` (QA Q-FW-2)."""
+    find no repository there, so ``git -C ROOT add PATH-IN-ROOT`` (QA Q-FW-2). Paths
+    quoted for a shell: ``git add 'ds/my team.yaml'`` (QA-HE Q-HE-7)."""
     here, top = Path.cwd().resolve(), root.resolve()
     if here == top or top in here.parents:
-        return f"git add {shown_path}"
+        return f"git add {shlex.quote(shown_path)}"
     try:
         inside = Path(os.path.abspath(path)).relative_to(top).as_posix()
     except ValueError:
         inside = path.resolve().relative_to(top).as_posix()
-    return f"git -C {_shown(root)} add {inside}"
+    return f"git -C {shlex.quote(_shown(root))} add {shlex.quote(inside)}"
 
 
 def unchecked(desired: DesiredState, desired_dir: Path) -> str | None:
