@@ -420,6 +420,9 @@ def codeowners_command(
     if check:
         raise UsageError("\n".join(map(str, stale(target, text, lines))))
     interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
+    why = _output_problem(Path(target.shown()))  # as --file, named as shown: a read-only
+    if why is not None:  # checkout said `[Errno 30] ... .CODEOWNERS.968e558a.tmp` (QA-HE Q-HE-9)
+        raise UsageError(f"cannot write {target.shown()}: {why}; nothing was written")
     try:
         target.file.parent.mkdir(parents=True, exist_ok=True)
         # never left half written; a link is followed, unless it leads out (checked again
@@ -447,7 +450,9 @@ def _output_problem(file: Path) -> str | None:
     file: a mistyped folder is never made."""
     folder = file.parent
     if folder.name in (".github", "docs") and not folder.exists() and folder.parent.is_dir():
-        return None
+        if os.access(folder.parent, os.W_OK | os.X_OK):  # where it is made
+            return None
+        return f"the folder {_shown(folder.parent)} is not writable"
     return atomic_file.problem(file)
 
 
