@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -266,15 +267,16 @@ def _untracked(root: Path, path: Path, shown_path: str) -> str:
 def git_add(root: Path, path: Path, shown_path: str) -> str:
     """The command that stages ``path`` (shown as ``shown_path``), run from the current
     directory: ``git add PATH`` inside the repository at ``root``; outside it, git would
-    find no repository there, so ``git -C ROOT add PATH-IN-ROOT`` (QA Q-FW-2)."""
+    find no repository there, so ``git -C ROOT add PATH-IN-ROOT`` (QA Q-FW-2). Paths
+    quoted for a shell: ``git add 'ds/my team.yaml'`` (QA-HE Q-HE-7)."""
     here, top = Path.cwd().resolve(), root.resolve()
     if here == top or top in here.parents:
-        return f"git add {shown_path}"
+        return f"git add {shlex.quote(shown_path)}"
     try:
         inside = Path(os.path.abspath(path)).relative_to(top).as_posix()
     except ValueError:
         inside = path.resolve().relative_to(top).as_posix()
-    return f"git -C {_shown(root)} add {inside}"
+    return f"git -C {shlex.quote(_shown(root))} add {shlex.quote(inside)}"
 
 
 def unchecked(desired: DesiredState, desired_dir: Path) -> str | None:
@@ -418,6 +420,9 @@ def codeowners_command(
     if check:
         raise UsageError("\n".join(map(str, stale(target, text, lines))))
     interrupt.raise_if_pressed()  # a Ctrl-C swallowed on its way writes nothing
+    why = _output_problem(Path(target.shown()))  # as --file, named as shown: a read-only
+    if why is not None:  # checkout said `[Errno 30] ... .CODEOWNERS.968e558a.tmp` (QA-HE Q-HE-9)
+        raise UsageError(f"cannot write {target.shown()}: {why}; nothing was written")
     try:
         target.file.parent.mkdir(parents=True, exist_ok=True)
         # never left half written; a link is followed, unless it leads out (checked again
@@ -445,7 +450,9 @@ def _output_problem(file: Path) -> str | None:
     file: a mistyped folder is never made."""
     folder = file.parent
     if folder.name in (".github", "docs") and not folder.exists() and folder.parent.is_dir():
-        return None
+        if os.access(folder.parent, os.W_OK | os.X_OK):  # where it is made
+            return None
+        return f"the folder {_shown(folder.parent)} is not writable"
     return atomic_file.problem(file)
 
 

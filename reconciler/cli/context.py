@@ -118,7 +118,7 @@ class AppContext:
             region=o["region"],
             parallelism=o["parallelism"],
             # NO_COLOR set empty counts as unset (no-color.org; as every variable here)
-            no_color=bool(o["no_color"]) or bool(os.environ.get("NO_COLOR")),
+            no_color=bool(o["no_color"]) or bool(os.environ.get("NO_COLOR")) or dumb_term(),
             verbose=o["verbose"],
             rates=dict(parse_rate_option(r) for r in o.get("rates") or ()),
             api_process=o.get("api_process") or "auto",
@@ -264,11 +264,12 @@ class AppContext:
         name_endpoint("--endpoint-url")  # this run's spelling ends with it (in-process runs)
 
     def console(self, stderr: bool = False) -> Console:
-        """A rich console: colour only on a terminal; with --no-color / NO_COLOR no escape
-        sequence at all (no bold either). A terminal is the stream's own answer (isatty):
-        not rich's, which takes FORCE_COLOR or TTY_COMPATIBLE (often set for a whole CI job)
-        as one, and would then colour a file, wrap its lines at 80 columns and draw progress
-        bars into a log. Its width is the terminal's (or COLUMNS), see ``sane_width``."""
+        """A rich console: colour only on a terminal; with --no-color / NO_COLOR (or
+        TERM=dumb) no escape sequence at all (no bold either). A terminal is the stream's
+        own answer (isatty): not rich's, which takes FORCE_COLOR or TTY_COMPATIBLE (often
+        set for a whole CI job) as one, and would then colour a file, wrap its lines at 80
+        columns and draw progress bars into a log. Its width is the terminal's (or
+        COLUMNS), see ``sane_width``."""
         console = _console_class()(
             stderr=stderr,
             force_terminal=is_a_terminal(sys.stderr if stderr else sys.stdout),
@@ -308,6 +309,16 @@ def sane_width(width: int) -> int:
     return min(max(width, WIDTHS.start), WIDTHS.stop - 1)
 
 
+# terminals that take no escape sequence (Emacs's M-x shell, some CI runners' ptys): as
+# NO_COLOR, so a slow step says so in a plain line (rich draws nothing on them)
+DUMB_TERMS = ("dumb", "unknown")
+
+
+def dumb_term() -> bool:
+    """Whether TERM names a terminal without escape sequences (``DUMB_TERMS``)."""
+    return os.environ.get("TERM", "").lower() in DUMB_TERMS
+
+
 def is_a_terminal(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
@@ -324,6 +335,13 @@ def _console_class() -> type[Console]:
     class _Console(Console):
         """A closed output is the command's to handle (``reconciler.closed_output``): rich's
         own answer is ``SystemExit(1)``, which would hide what an apply did."""
+
+        @property
+        def is_dumb_terminal(self) -> bool:
+            """Never: rich then takes the width as 80 whatever COLUMNS or the terminal says
+            (QA-HE Q-HE-8). A TERM=dumb terminal is run as NO_COLOR (``dumb_term``): no
+            escape sequence, no cursor movement, its width the terminal's or COLUMNS."""
+            return False
 
         def on_broken_pipe(self) -> None:
             self.quiet = True  # nothing more is written through it

@@ -168,6 +168,7 @@ Environment:
   AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE
                                    boto3's files (named in their errors)
   NO_COLOR                         --no-color, when set (not empty)
+  TERM=dumb (or unknown)           as NO_COLOR: a terminal without escapes
   CI                               when set: no progress bar
   CHIME_RECONCILER_PROGRESS=1      progress lines where stderr is no terminal
                                    (on: 1/true/yes/on; off: 0/false/no/off;

@@ -76,10 +76,15 @@ def validate(app: AppContext, max_durations: tuple[str, ...]) -> None:
     )
     problems += reached_problems(state.targets)
     problems += codeowners.problems(state, app.desired_dir)
-    if problems:
-        raise DesiredStateError(problems)
+    # before the errors, as plan prints them: a grant that ends today is news to whoever
+    # fixes a policy error (QA-HE Q-HE-4: they were dropped while any error stood)
     for line in _warnings(state, app):
         click.echo(f"Warning: {line}", err=True)
+    if problems:
+        raise DesiredStateError(problems)
+    no_repository = unchecked(state, app.desired_dir)
+    if no_repository:
+        click.echo(f"Warning: {no_repository}", err=True)
     if app.verbose:
         for target in state.targets:
             prune = ", prune" if target.prune else ""
@@ -163,8 +168,7 @@ def _warnings(state: DesiredState, app: AppContext) -> list[str]:
     lines = [f"{e.message()}" for e in expiring(state.targets, app.now, days)]
     lines += policy.expired_notes(state.targets)
     lines += policy.protection_notes(state, app.now, days)  # in no target (Q-CY-7)
-    no_repository = unchecked(state, app.desired_dir)
-    return lines + ([no_repository] if no_repository else [])
+    return lines
 
 
 COMMANDS = [validate]

@@ -27,7 +27,8 @@ from reconciler.kinds import RoleValue
 from reconciler.prose import counted
 from reconciler.refs import MemberKind
 from reconciler.render.audit_json import to_json
-from reconciler.render.columns import pad, widths
+from reconciler.render.audit_narrow import block_lines, table_fits
+from reconciler.render.columns import cell_len, pad, widths
 from reconciler.render.json import indented
 from reconciler.render.safe import json_text, shown, shown_values
 from reconciler.render.text import wrap_hanging
@@ -59,7 +60,7 @@ def render_audit(audit: Audit, fmt: str, console: Console) -> None:
         _print_fitted(console, line)
     console.print()
     if audit.rows:
-        console.print(_table(audit))
+        _print_table(console, audit)
     else:
         console.print(f"No {audit.words.plural}.", highlight=False)
     console.print()
@@ -149,37 +150,33 @@ def _cells(audit: Audit, r: AuditRow) -> list[str]:
     return [r.scope, *cells] if _several_scopes(audit) else cells
 
 
-def _table(audit: Audit) -> Table:
+def _print_table(console: Console, audit: Audit) -> None:
     """The terminal table: the target's id under its name, one declaration a line."""
-    return _fitted_table(
-        audit, audit.words.noun.upper(), _several_scopes(audit), lambda s: s, lambda i: i
+    _print_fitted_rows(
+        console, audit, audit.words.noun.upper(), _several_scopes(audit), lambda s: s, lambda i: i
     )
 
 
-def _fitted_table(
+def _print_fitted_rows(
+    console: Console,
     audit: Audit,
     noun: str,
     several: bool,
     scope: Callable[[str], str],
     target_id: Callable[[str], str],
-) -> Table:
-    """A terminal table of ``audit``'s rows, the document's and a section's alike: the
-    target's id (as ``target_id`` shows it) under its name, one declaration a line, and
-    the scope (as ``scope`` shows it) where ``several``. Every column wraps at words and
-    folds a word wider than it, so the table fits the terminal's width and nothing is cut
-    (QA-FK Q-FK-7: a NOTE was ``decla…`` at 60 columns)."""
-    table = Table(show_edge=False, header_style="bold")
-    if several:
-        table.add_column(audit.words.scope.upper(), overflow="fold")
-    table.add_column(noun, overflow="fold")
+) -> None:
+    """``audit``'s rows on a terminal, the document's and a section's alike: the target's
+    id (as ``target_id`` shows it) under its name, one declaration a line, and the scope
+    (as ``scope`` shows it) where ``several``. A table where its columns fit the width,
+    each wrapping at words and folding a word wider than it, so nothing is cut (QA-FK
+    Q-FK-7: a NOTE was ``decla…`` at 60 columns); narrower, one block a row
+    (``audit_narrow``: at 40 columns the table left the name no width, QA-HE Q-HE-3)."""
+    headers = [noun, "LIVE", "DECLARED", "NOTE", "WHERE"]
     # a role of one word (Administrator) kept whole while it can be; a meeting's
     # capabilities wrap at words
     roles = [r.role_text(x) or EMPTY for r in audit.rows for x in (r.live_role, r.declared_role)]
-    whole = not any(" " in role for role in roles)
-    table.add_column("LIVE", overflow="fold", no_wrap=whole)
-    table.add_column("DECLARED", overflow="fold", no_wrap=whole)
-    table.add_column("NOTE", overflow="fold")
-    table.add_column("WHERE", overflow="fold")
+    widest = max(roles, key=cell_len) if not any(" " in role for role in roles) else None
+    rows: list[list[str]] = []
     for r in audit.rows:
         name = escape(r.name)
         if r.target_id:
@@ -194,8 +191,23 @@ def _fitted_table(
             f"[{style}]{note}[/]" if style else note,
             "\n".join(escape(p.describe(role_text)) for p in r.provenance) or EMPTY,
         ]
-        table.add_row(*([escape(scope(r.scope))] if several else []), *cells)
-    return table
+        rows.append([*cells, escape(scope(r.scope))] if several else cells)
+    if several:
+        headers.append(audit.words.scope.upper())
+    whole = [None, widest, widest, None, None, None][: len(headers)]
+    if not table_fits(console.width, headers, whole):
+        texts = [[Text.from_markup(cell) for cell in row] for row in rows]
+        for line in block_lines(headers, texts, console.width):
+            console.print(line, highlight=False, soft_wrap=True)
+        return
+    table = Table(show_edge=False, header_style="bold")
+    order = [len(headers) - 1, *range(len(headers) - 1)] if several else range(len(headers))
+    for i in order:
+        kept = whole[i] is not None
+        table.add_column(headers[i], overflow="fold", no_wrap=kept)
+    for row in rows:
+        table.add_row(*(row[i] for i in order))
+    console.print(table)
 
 
 # -- a section after the document's table (``MEMBER in Chime SDK messaging channels:``) ------
@@ -224,14 +236,13 @@ def render_section(audit: Audit, console: Console) -> None:
     words = audit.words
     labels = {a.scope: a.label for a in audit.lookups if a.label}
     several = words.scope_column and len({r.scope for r in audit.rows}) > 1
-    console.print(
-        _fitted_table(
-            audit,
-            words.entry_noun.upper(),
-            several,
-            lambda s: labels.get(s, s),
-            lambda i: i.rsplit("/", 1)[-1],
-        )
+    _print_fitted_rows(
+        console,
+        audit,
+        words.entry_noun.upper(),
+        several,
+        lambda s: labels.get(s, s),
+        lambda i: i.rsplit("/", 1)[-1],
     )
 
 

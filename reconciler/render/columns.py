@@ -41,7 +41,8 @@ def fitting_end(text: str, start: int, room: int) -> int:
 def value_lines(value: str, room: int) -> list[str]:
     """``value`` (an ARN, an id) in pieces of at most ``room`` columns: whole when it
     fits; else each piece ends before a ``/`` or after a ``:`` where one falls in it (the
-    ARN's own parts kept whole), else where the room ends."""
+    ARN's own parts kept whole), else after a ``-`` (a UUID's groups kept whole), else
+    where the room ends."""
     pieces: list[str] = []
     start = 0
     while cell_len(value[start:]) > room:
@@ -49,6 +50,8 @@ def value_lines(value: str, room: int) -> list[str]:
         slash = value.rfind("/", start + 1, end + 1)
         colon = value.rfind(":", start, end)
         cut = max(slash, colon + 1 if colon >= 0 else -1)
+        if cut <= start:  # an id (a UUID): after a ``-`` (QA-HE Q-HE-11)
+            cut = value.rfind("-", start, end) + 1
         if cut <= start:
             cut = end
         pieces.append(value[start:cut])

@@ -293,9 +293,10 @@ def fit_header(line: Text, width: int) -> list[Text]:
     ``width`` as ``# room NAME`` then, indented, ``account A, id I`` (as many of its parts
     on a line as fit, each comma after its part). A part wider than a line (a channel's
     ``app instance ARN``) puts its label on a line and its value on the next, deeper, with
-    no comma (``value_lines``): the ARN whole where it fits, else cut before a ``/`` or
-    after a ``:``; never a comma alone on a line (QA-FK Q-FK-8). The name stays whole
-    on the first line, whatever it holds (QA-FS Q-FS-1). Other lines as they are."""
+    no comma (``value_lines``): the ARN whole where it fits (at the label's own indent
+    when it fits only there), else cut before a ``/`` or after a ``:``; never a comma
+    alone on a line (QA-FK Q-FK-8). The name stays whole on the first line, whatever it
+    holds (QA-FS Q-FS-1). Other lines as they are."""
     if not isinstance(line, TargetHeader) or cell_len(line.plain) <= width:
         return [line]
     head, details = line.head, line.details
@@ -318,6 +319,9 @@ def fit_header(line: Text, width: int) -> list[Text]:
                 lines.append(NOTE_INDENT + label)
             else:
                 value, deeper = part, NOTE_INDENT
+            if cell_len(value) > width - len(deeper) >= cell_len(value) - HANGING:
+                deeper = NOTE_INDENT  # whole at the part's own indent rather than cut
+                # deeper (QA-HE Q-HE-11: an account id cut at 40 columns)
             # no comma: on lines of its own the part ends plainly, and its value is whole
             lines.extend(deeper + v for v in value_lines(value, width - len(deeper)))
             current = ""

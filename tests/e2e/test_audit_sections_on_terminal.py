@@ -76,3 +76,29 @@ def test_the_meetings_section_fits_the_terminal(
     assert "┃" in lines[at + 1]
     note = _column([line for line in lines[at + 1 :] if line], "NOTE")
     assert "planchangesthecapabilitiestoaudioReceive,videoReceive,contentReceive" in note
+
+
+@pytest.mark.parametrize("columns", [40, 50])
+def test_a_narrow_terminal_shows_each_room_as_a_block(
+    emulator: EmulatorServer, cli: Any, workdir: Path, columns: int
+) -> None:
+    """QA-HE Q-HE-3: at 40 columns the table kept ``Administrator`` whole and left the
+    ROOM, NOTE and WHERE columns no width (no room named at all); at 50 its headers were
+    cut (``ROO``/``M``). Too narrow for a table, each row is a block: the room, its id,
+    then each column's header and value."""
+    emulator.reset(load_seed(ROOT / "reconciler" / "demo" / "seed.yaml"))
+    shutil.copytree(ROOT / "desired-state", workdir / "desired-state")
+    lines = plain(on_pty(cli, ["--no-color", "audit", "dave@example.com"], columns))
+    assert all(cell_len(line) <= columns for line in lines)
+    assert not any("┃" in line or "│" in line for line in lines)  # no squeezed table
+    at = lines.index("Leadership")
+    assert lines[at + 1 : at + 5] == [
+        "  ROOM ID: room-leadership",
+        "  LIVE: Administrator",
+        "  DECLARED: Administrator",
+        "  NOTE: declared",
+    ]
+    where = "".join(line.strip() + " " for line in lines[at + 5 : at + 8])
+    assert "WHERE: Administrator via @leads > @sre-leads at" in where
+    assert "desired-state/teams/sre/sre.yaml:6" in where
+    assert "incident-response" in lines and "incident-chat" in lines

@@ -101,6 +101,18 @@ def test_at_60_columns_headers_put_their_details_on_the_next_line(ops: Any, cli:
     ]
 
 
+@pytest.mark.parametrize("env", [{}, {"COLUMNS": "60"}])
+def test_a_dumb_terminal_s_width_is_its_own_or_columns(
+    ops: Any, cli: Any, env: dict[str, str]
+) -> None:
+    """QA-HE Q-HE-8: with TERM=dumb rich took every terminal as 80 columns, whatever the
+    terminal or COLUMNS said: the plan's headers were not fitted to 60."""
+    columns = 80 if env else 60
+    lines = plain(on_pty(cli, ["plan"], columns, {"TERM": "dumb", **env}))
+    assert all(len(line) <= 60 for line in lines)
+    assert lines[:3] == ["# room incident", f"    account {ACCOUNT},", "    id room-incident"]
+
+
 def test_long_lines_wrap_at_words_on_a_terminal_and_stay_whole_in_a_pipe(
     ops: Any, cli: Any, write_desired: Any
 ) -> None:
@@ -151,13 +163,15 @@ def test_a_slow_audit_shows_a_labelled_bar(ops: Any, cli: Any) -> None:
     assert any("incident" in line and "Administrator" in line for line in plain(output))
 
 
-@pytest.mark.parametrize("how", ["--no-color", "NO_COLOR"])
+@pytest.mark.parametrize("how", ["--no-color", "NO_COLOR", "TERM=dumb"])
 def test_no_color_drops_cursor_movement_and_says_what_took_time_in_plain_lines(
     how: str, ops: Any, cli: Any
 ) -> None:
+    """TERM=dumb is run as NO_COLOR (QA-HE Q-HE-8: a slow step left only an empty line
+    on stderr, rich drawing no bar there and the plain line not written)."""
     ops.emulator.set_faults(latency_ms=250)
     args = ["--parallelism", "1", "apply", "--auto-approve"]
-    env = {"NO_COLOR": "1"} if how == "NO_COLOR" else {}
+    env = {"NO_COLOR": "1"} if how == "NO_COLOR" else {"TERM": "dumb"} if "=" in how else {}
     output = on_pty(cli, [how, *args] if how.startswith("--") else args, 80, env)
     assert "\x1b[" not in output  # no colour and no cursor movement at all
     steps = [line.split(" in ")[0] for line in plain(output) if " in " in line and ": " in line]

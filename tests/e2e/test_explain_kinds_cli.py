@@ -253,7 +253,7 @@ def test_validate_requires_reasons_for_presenters_and_moderators_and_limits_each
     write_desired({"settings.yaml": settings, "meetings.yaml": meetings})
     run = cli(*UNPACED, *NOW, "validate", "--max-duration", "presenters=3d", "--max-duration",
               "moderators=30d")  # fmt: skip
-    assert (run.exit_code, run.err_lines) == (
+    assert (run.exit_code, [line for line in run.err_lines if "Warning: " not in line]) == (
         1,
         [
             f"{D}/meetings.yaml:8: meeting bridge: alice@example.com until 2027-03-25 ends "
@@ -267,14 +267,18 @@ def test_validate_requires_reasons_for_presenters_and_moderators_and_limits_each
     )
 
 
+@pytest.mark.parametrize("invalid", [False, True])
 def test_validate_warns_about_expired_and_soon_ending_entries_of_every_kind(
-    scenario: None, cli: Any, workdir: Any
+    scenario: None, cli: Any, workdir: Any, invalid: bool
 ) -> None:
+    """With an error too (QA-HE Q-HE-4: a policy error dropped every warning), before
+    the errors, as plan gives them."""
     (workdir / ".git").mkdir()
     assert cli(*UNPACED, "codeowners").exit_code == 0
-    run = cli(*UNPACED, *NOW, "validate")
-    assert (run.exit_code, run.err_lines) == (
-        0,
+    more = ("--max-duration", "presenters=3d") if invalid else ()
+    run = cli(*UNPACED, *NOW, "validate", *more)
+    assert (run.exit_code, run.err_lines[:4]) == (
+        int(invalid),
         [
             "Warning: alice@example.com in meeting bridge: audio SendReceive, video "
             "SendReceive, content SendReceive until 2027-03-25 (5 days left), declared at "
@@ -287,6 +291,10 @@ def test_validate_warns_about_expired_and_soon_ending_entries_of_every_kind(
             f"content Receive expired 2027-03-01, declared at {D}/groups.yaml:4: the entry "
             "can be removed",
         ],
+    )
+    errors = [line for line in run.err_lines[4:] if not line.startswith("Warning: ")]
+    assert (len(errors), errors[-1:]) == (
+        (2, ["Desired state is invalid: 1 error."]) if invalid else (0, [])
     )
 
 

@@ -168,6 +168,32 @@ def test_the_hint_stages_the_file_from_outside_the_repository(
     assert run(["--desired", desired, *hook("validate")]).exit_code == 0
 
 
+@pytest.mark.parametrize("outside", [False, True])
+def test_the_hint_quotes_a_name_the_shell_would_split_or_expand(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, outside: bool
+) -> None:
+    """QA-HE Q-HE-7: `git add desired-state/my team.yaml`, copied, staged two other paths
+    (git: pathspec 'desired-state/my' did not match); `$`, `*`, `'` were expanded. The
+    hint, run by a shell as written, stages the file."""
+    run(hook("codeowners"))
+    subprocess.run(["git", "add", "-A"], check=True)
+    name = "my team's $HOME [1].yaml"
+    (repo / "desired-state" / name).write_text(ROOMS.replace("ops", "scratch"))
+    run(hook("codeowners"))
+    subprocess.run(["git", "add", ".github/CODEOWNERS"], check=True)
+    args = [*hook("validate")]
+    if outside:
+        monkeypatch.chdir(repo.parent)
+        args = ["--desired", f"{repo.name}/desired-state", *args]
+
+    refused = run(args)
+    first = refused.stderr.splitlines()[0]
+    assert refused.exit_code == 1 and "the file is not tracked by git" in first
+    command = first.rsplit("; stage it (", 1)[1].removesuffix(")")
+    subprocess.run(["sh", "-c", command], check=True)  # as a user pastes it
+    assert run(args).exit_code == 0
+
+
 def test_validate_warns_when_git_cannot_tell_what_it_tracks(
     repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

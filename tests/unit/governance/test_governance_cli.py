@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,11 @@ from reconciler.governance.codeowners import BEGIN, END
 
 ACCOUNT = "acct-1"
 NOW = ("--now", "2027-03-01T09:00:00Z")
+# validate warns of it at NOW, errors or not (QA-HE Q-HE-4)
+DAVE_EXPIRED = (
+    "Warning: dave@example.com in room ops: Member expired 2027-02-01, declared at "
+    "desired-state/rooms.yaml:10: the entry can be removed"
+)
 
 ROOMS = """
 rooms:
@@ -107,6 +113,63 @@ def test_codeowners_is_replaced_whole_and_keeps_its_permissions(repo: Path) -> N
     finally:
         os.umask(old)
     assert stat.S_IMODE((repo / ".github" / "CODEOWNERS").stat().st_mode) == 0o640
+
+
+def _read_only(monkeypatch: pytest.MonkeyPatch, *folders: Path) -> None:
+    """``folders`` not writable, as in a read-only checkout (root: as a user is refused)."""
+    for folder in folders:
+        folder.chmod(0o555)
+    if os.geteuid() == 0:
+        locked = {f.resolve() for f in folders}
+        real = os.access
+        monkeypatch.setattr(
+            os, "access", lambda p, m: Path(p).resolve() not in locked and real(p, m)
+        )
+
+
+@pytest.mark.parametrize("github", [True, False])
+def test_codeowners_in_a_read_only_checkout_says_so_in_one_line(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, github: bool
+) -> None:
+    """QA-HE Q-HE-9: `Error: cannot write .github/CODEOWNERS: [Errno 30] Read-only file
+    system: '.CODEOWNERS.968e558a.tmp'` (its temporary file's name), where plan --out
+    says the folder is not writable; and with no .github/, Errno 30 on making it."""
+    if github:
+        (repo / ".github").mkdir()
+    folders = [repo / ".github"] if github else [repo]
+    try:
+        with monkeypatch.context() as patch:
+            _read_only(patch, *folders)
+            result = run(*NOW, "codeowners")
+            docs = run(*NOW, "codeowners", "--file", "docs/CODEOWNERS")
+    finally:
+        for f in folders:
+            f.chmod(0o755)
+    folder = ".github" if github else "."
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"Error: cannot write .github/CODEOWNERS: the folder {folder} is not writable; "
+        "nothing was written\n",
+    )
+    assert sorted(p.name for p in repo.iterdir()) == sorted(
+        [".git", "desired-state", *([".github", "docs"] if github else [])]
+    )  # docs/ made and written where the root is writable
+    assert not github or list((repo / ".github").iterdir()) == []
+    if not github:  # docs/ to be made in a root that is not writable
+        assert (docs.exit_code, docs.stderr) == (
+            1,
+            "Error: cannot write docs/CODEOWNERS: the folder . is not writable; nothing "
+            "was written\n",
+        )
+    write_codeowners(repo)  # current: a read-only checkout may check it
+    try:
+        with monkeypatch.context() as patch:
+            _read_only(patch, repo / ".github")
+            current = run(*NOW, "codeowners")
+    finally:
+        (repo / ".github").chmod(0o755)
+    assert current.exit_code == 0
 
 
 def test_codeowners_follows_a_symlink_and_keeps_it(repo: Path) -> None:
@@ -244,8 +307,9 @@ def test_codeowners_refuses_a_folder_swapped_for_a_link_while_it_writes(
 
     def resolve_then_swap(path: Path) -> tuple[Path, bool]:
         found = real_resolve(path)
-        (repo / ".github").rename(repo / "github-moved")
-        (repo / ".github").symlink_to(elsewhere, target_is_directory=True)
+        if sys._getframe(1).f_code.co_name == "write_atomically":  # after every check
+            (repo / ".github").rename(repo / "github-moved")
+            (repo / ".github").symlink_to(elsewhere, target_is_directory=True)
         return found
 
     monkeypatch.setattr(atomic_file, "_resolve", resolve_then_swap)
@@ -341,6 +405,7 @@ def test_validate_reports_a_codeowners_out_of_date(repo: Path) -> None:
     assert (result.exit_code, result.stderr.splitlines()) == (
         1,
         [
+            DAVE_EXPIRED,
             ".github/CODEOWNERS is missing the owners the desired state names: run "
             "`chime-reconciler codeowners`",
             "Desired state is invalid: 1 error.",
@@ -352,7 +417,7 @@ def test_validate_reports_a_codeowners_out_of_date(repo: Path) -> None:
     rooms.write_text(rooms.read_text().replace("owners: [alice, ", "owners: ["))
     stale = run(*NOW, "validate")
     assert stale.exit_code == 1
-    assert stale.stderr.splitlines()[0] == (
+    assert stale.stderr.splitlines()[1] == (
         ".github/CODEOWNERS is out of date with the desired state's owners: run "
         "`chime-reconciler codeowners`"
     )
@@ -376,6 +441,23 @@ def test_validate_warns_about_expired_and_soon_ending_entries(repo: Path) -> Non
     ]
 
 
+def test_validate_warns_of_an_entry_ending_today_beside_a_policy_error(repo: Path) -> None:
+    """QA-HE Q-HE-4: any error (a max_grant_days one too) dropped every warning, so who
+    fixed the errors was not told that a grant ends today until they were gone."""
+    write_codeowners(repo)
+    settings(repo, "max_grant_days: 5\n")
+    result = run("--now", "2027-03-20T09:00:00Z", "validate")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        "Warning: alice@example.com in room ops: Administrator until 2027-03-20 (ends "
+        "today), declared at desired-state/rooms.yaml:5"
+    )
+    assert "Warning: dave@example.com in room ops: Member expired 2027-02-01" in lines[1]
+    assert "grants may last at most 5 days" in lines[2]
+    assert lines[-1].startswith("Desired state is invalid: ")
+
+
 def test_max_duration_names_a_duration_and_one_day_in_the_singular(repo: Path) -> None:
     """Q-FW-4: --help showed `[KEY=]DAYS`, yet a bare number of days is refused; and a
     limit of 1 day read "at most 1 days"."""
@@ -390,6 +472,7 @@ def test_max_duration_refuses_longer_grants_and_grants_without_until(repo: Path)
     result = run(*NOW, "validate", "--max-duration", "90d")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
+        DAVE_EXPIRED,  # QA-HE Q-HE-4: the warnings too, as plan gives them beside errors
         "desired-state/rooms.yaml:6: room ops: bob@example.com until 2027-12-31 ends after "
         "2027-05-30: grants may last at most 90 days (--max-duration)",
         "desired-state/rooms.yaml:7: room ops: erin@example.com has no `until:` and "
@@ -455,6 +538,7 @@ def test_max_grant_days_per_list_key_from_settings(repo: Path) -> None:
     write_codeowners(repo)
     settings(repo, "max_grant_days: {administrators: 400}\n")
     assert run(*NOW, "validate").stderr.splitlines() == [
+        DAVE_EXPIRED,
         "desired-state/rooms.yaml:7: room ops: erin@example.com has no `until:` and "
         "frank@example.com has no `until:`: grants in administrators may last at most 400 "
         "days (settings.yaml max_grant_days)",
@@ -463,6 +547,7 @@ def test_max_grant_days_per_list_key_from_settings(repo: Path) -> None:
     # --max-duration replaces the settings: per list key too
     result = run(*NOW, "validate", "--max-duration", "members=12w")
     assert result.stderr.splitlines() == [
+        DAVE_EXPIRED,
         "desired-state/rooms.yaml:9: room ops: carol@example.com has no `until:`: grants in "
         "members may last at most 84 days (--max-duration)",
         "Desired state is invalid: 1 error.",
@@ -476,6 +561,7 @@ def test_require_reason_for_elevated_roles(repo: Path) -> None:
     assert (result.exit_code, result.stderr.splitlines()) == (
         1,
         [
+            DAVE_EXPIRED,
             "desired-state/rooms.yaml:7: room ops: Administrator erin@example.com needs a "
             "reason: add `reason:` or `ticket:` to this entry (settings.yaml require_reason)",
             "Desired state is invalid: 1 error.",
@@ -629,7 +715,11 @@ def test_a_file_name_codeowners_cannot_write_is_refused_at_its_line(
     (repo / ".github" / "CODEOWNERS").write_text(f"{old}/desired-state/{name} @bob\n{END}\n")
     before = (repo / ".github" / "CODEOWNERS").read_bytes()
     checked = run(*NOW, "validate")
-    assert (checked.exit_code, checked.stdout, checked.stderr.splitlines()) == (1, "", expected)
+    assert (checked.exit_code, checked.stdout, checked.stderr.splitlines()) == (
+        1,
+        "",
+        [DAVE_EXPIRED, *expected],
+    )
     assert run("codeowners").exit_code == 1
     assert (repo / ".github" / "CODEOWNERS").read_bytes() == before
 
@@ -710,7 +800,7 @@ def test_check_and_validate_word_a_missing_or_stale_codeowners_alike(repo: Path)
         valid = run(*NOW, "validate")
         assert (valid.exit_code, valid.stderr.splitlines()) == (
             1,
-            [why, "Desired state is invalid: 1 error."],
+            [DAVE_EXPIRED, why, "Desired state is invalid: 1 error."],
         )
 
 

@@ -64,6 +64,27 @@ def test_a_room_header_is_as_before() -> None:
     ]
 
 
+@pytest.mark.parametrize("width", [40, 41])
+def test_a_room_header_keeps_the_account_id_whole_at_40_columns(width: int) -> None:
+    """QA-HE Q-HE-11: indented 6 under ``account``, the 36-character id was cut
+    (``…-5555555555`` / ``55``) at 40 and 41 columns, though it fits whole at 4."""
+    header = "# room announcements (account 11111111-2222-3333-4444-555555555555, id room-ann)"
+    assert _printed(header, width) == [
+        "# room announcements",
+        "    account",
+        "    11111111-2222-3333-4444-555555555555",
+        "    id room-ann",
+    ]
+
+
+def test_an_id_too_wide_for_any_line_is_cut_after_a_dash() -> None:
+    """QA-HE Q-HE-11: a UUID is cut between its groups, not at any character."""
+    assert value_lines("11111111-2222-3333-4444-555555555555", 20) == [
+        "11111111-2222-3333-",
+        "4444-555555555555",
+    ]
+
+
 def test_a_value_is_cut_at_its_separators_then_where_it_must() -> None:
     assert value_lines(CHANNEL, 80) == [CHANNEL]
     assert value_lines(CHANNEL, 40) == [
