@@ -21,7 +21,7 @@ from pathlib import Path
 from reconciler.desired.editor_lines import line_at
 from reconciler.desired.wide_text import wide_encoding
 from reconciler.errors import Problem
-from reconciler.os_text import has_lone_surrogate, text_of
+from reconciler.os_text import has_lone_surrogate, os_form, text_of
 from reconciler.refs import Location
 from reconciler.regular_file import read_regular
 from reconciler.render.safe import shown
@@ -75,7 +75,7 @@ def discover(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
         base = Path(root).relative_to(directory)
         for name in names:
             if name.lower().endswith(SUFFIXES) and not name.startswith("."):
-                relatives.append((base / name).as_posix())
+                relatives.append(text_of((base / name).as_posix()))  # Q-HE-6
     files = [_read(directory, relative) for relative in sorted(relatives)]
     for f in files:
         if f.content is None:
@@ -90,7 +90,8 @@ def _none_found(directory: Path, why: str) -> Problem:
 
 
 def _read(directory: Path, relative: str) -> SourceFile:
-    path = directory / relative
+    """``relative``: text (``os_text``); read at its path in the system's form."""
+    path = directory / os_form(relative)
     display = _text(path)  # as typed and shown by ls, in any locale (Q-HE-2)
     if not _is_utf8(relative):
         return SourceFile(relative, display, None, NAME_NOT_UTF8)
@@ -155,13 +156,11 @@ def _names_in(folder: Path) -> set[str]:
 
 
 def _is_utf8(relative: str) -> bool:
-    """False for a file or folder name of other bytes (``compañia.yaml`` in Latin-1): it
-    holds surrogate escapes, which a saved plan, JSON and CODEOWNERS cannot carry."""
-    try:
-        relative.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
+    """False for a file or folder name of other bytes (``compañia.yaml`` in Latin-1): its
+    text (``text_of``: its bytes, whatever the locale) holds surrogate escapes, which a
+    saved plan, JSON and CODEOWNERS cannot carry. A UTF-8 name is one in any locale: in
+    a C locale without UTF-8 mode Python hands it over as surrogate escapes too (Q-HE-6)."""
+    return not has_lone_surrogate(text_of(relative))
 
 
 def decode(source: SourceFile) -> tuple[str | None, Problem | None]:
@@ -196,7 +195,8 @@ def digest(files: list[SourceFile]) -> str:
     h = hashlib.sha256()
     for f in sorted(files, key=lambda f: f.relative):
         content = f.content or b""
-        h.update(os.fsencode(f.relative))  # never raises, whatever the name
+        # its bytes, whatever the locale (os.fsencode's in a UTF-8 one); never raises
+        h.update(f.relative.encode("utf-8", "surrogateescape"))
         h.update(b"\0%d\0" % len(content))
         h.update(content)
     return "sha256:" + h.hexdigest()
