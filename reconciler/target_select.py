@@ -19,6 +19,7 @@ from reconciler import kinds
 from reconciler.desired.model import DesiredTarget
 from reconciler.prose import with_article
 from reconciler.quoted import named
+from reconciler.unicode_form import form_note, twin_in
 
 
 def matched_by(t: DesiredTarget) -> set[str]:
@@ -65,6 +66,9 @@ def unknown_target_errors(
         hint = close_match(name, known)
         # a name, so whole up to NAME_SHOWN as the hint beside it (QA-GV Q-GV-8)
         suffix = f" (did you mean {named(hint)}?)" if hint else ""
+        if (twin := twin_in(name, known)) is not None:  # no "did you mean" alike (Q-HE-10)
+            note = form_note(name, twin, "typed", "declared")
+            suffix = f" (it differs from a declared {noun}'s name {note})"
         if by_name_only:
             suffix += (
                 f"; {option} takes {with_article(noun)}'s name (its key in the YAML) or the "
