@@ -197,9 +197,9 @@ def _shared(a: Adoption, where: Node, what: str, anchor: str) -> AdoptError:
 def _check(before: str, after: str, a: Adoption, key: Node) -> None:
     """The edited text parses and declares what ``before`` did, the list plus ``a.refs``:
     else the edit is adopt's bug, and it is refused before anything is written."""
-    old = yaml.safe_load(before)
+    old = _loaded(before)
     try:
-        new = yaml.safe_load(after)
+        new = _loaded(after)
     except yaml.YAMLError:
         new = _BROKEN
     name = yaml.SafeLoader("").construct_object(key, deep=True)
@@ -217,12 +217,52 @@ def _check(before: str, after: str, a: Adoption, key: Node) -> None:
 _BROKEN = object()
 
 
-class _Composer(yaml.SafeLoader):
-    """A composer that remembers the nodes anchored and those an alias (``*name``, ``<<:
-    *name``) uses: a node both is shared; an anchor no alias uses shares nothing."""
+def _loaded(text: str) -> Any:
+    """``text`` as libyaml reads it (the loader's parser: a tab inside a line taken,
+    Q-HE-5), else as PyYAML's own does (an escaped lone surrogate taken, as import
+    writes it); a YAMLError when neither reads it."""
+    try:
+        return yaml.load(text, Loader=_C_SAFE)
+    except yaml.YAMLError:
+        return yaml.safe_load(text)
+
+
+# libyaml's parser, the loader's (``reconciler.desired``): the pure-Python one refuses what
+# it takes, a tab before a comment or inside a line (``[a,\tb]``, ``key:\tvalue``), so a
+# file every other command read could not be adopted into (QA-HE Q-HE-5)
+_C_SAFE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _PythonEvents(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    """The pure-Python parser, where PyYAML has no libyaml (nor then has the loader)."""
 
     def __init__(self, text: str) -> None:
-        super().__init__(text)
+        yaml.reader.Reader.__init__(self, text)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+
+try:
+    from yaml.cyaml import CParser as _Events  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover (PyYAML built without libyaml)
+    _Events = _PythonEvents  # type: ignore[misc,assignment]
+
+
+class _Composer(
+    yaml.composer.Composer,
+    _Events,
+    yaml.constructor.SafeConstructor,
+    yaml.resolver.Resolver,
+):
+    """A composer that remembers the nodes anchored and those an alias (``*name``, ``<<:
+    *name``) uses: a node both is shared; an anchor no alias uses shares nothing. Python's
+    composer over the events of libyaml's parser (the loader's: ``_C_SAFE``)."""
+
+    def __init__(self, text: str) -> None:
+        _Events.__init__(self, text)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
         self.anchored: dict[int, str] = {}  # id(node) -> its anchor
         self.aliased: set[int] = set()  # id(node) of the nodes an alias stands for
 
@@ -231,7 +271,7 @@ class _Composer(yaml.SafeLoader):
             node = super().compose_node(parent, index)
             self.aliased.add(id(node))
             return node
-        anchor = self.peek_event().anchor  # type: ignore[no-untyped-call]
+        anchor = getattr(self.peek_event(), "anchor", None)
         node = super().compose_node(parent, index)
         if anchor is not None and node is not None:
             self.anchored[id(node)] = anchor
@@ -246,8 +286,11 @@ def _compose(text: str, file: str) -> tuple[Node | None, dict[int, str]]:
     composer = _Composer(text)
     try:
         root = composer.get_single_node()
-    except yaml.YAMLError as exc:
-        raise AdoptError(f"{file}: cannot be parsed, nothing was written: {exc}") from None
+    except yaml.YAMLError as exc:  # as the loader, which read it, never says: one line
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{file}:{mark.line + 1}" if mark is not None else file
+        why = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise AdoptError(f"{where}: cannot be parsed ({why}), nothing was written") from None
     finally:
         composer.dispose()
     return root, composer.shared

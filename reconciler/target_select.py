@@ -28,6 +28,7 @@ from reconciler.desired.model import DesiredTarget
 from reconciler.prose import with_article
 from reconciler.quoted import named
 from reconciler.refs import TargetKey
+from reconciler.unicode_form import form_note, twin_in
 
 
 def matched_by(t: DesiredTarget) -> set[str]:
@@ -141,6 +142,9 @@ def unknown_target_errors(
         hint = close_match(name, qualified_forms if _unqualified(name) else known)
         # a name, so whole up to NAME_SHOWN as the hint beside it (QA-GV Q-GV-8)
         suffix = f" (did you mean {named(hint)}?)" if hint else ""
+        if (twin := twin_in(name, known)) is not None:  # no "did you mean" alike (Q-HE-10)
+            note = form_note(name, twin, "typed", "declared")
+            suffix = f" (it differs from a declared {noun}'s name {note})"
         if by_name_only:
             suffix += (
                 f"; {option} takes {with_article(noun)}'s name (its key in the YAML) or the "

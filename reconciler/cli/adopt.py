@@ -22,6 +22,7 @@ from reconciler.errors import DesiredStateError, UsageError
 from reconciler.governance.expiry import Expiring
 from reconciler.importer import listed
 from reconciler.kinds import RoleValue
+from reconciler.os_text import os_form
 from reconciler.plan import Plan, counted_words, drift_words
 from reconciler.prose import counted, number
 from reconciler.put_back import NotPutBack, put_back
@@ -237,7 +238,7 @@ def _edits(adoptions: list[Adoption]) -> tuple[dict[Path, tuple[bytes, bytes]], 
     edits: dict[Path, tuple[bytes, bytes]] = {}
     adopted: list[Adopted] = []
     for file, items in by_file.items():
-        path = Path(file)
+        path = Path(os_form(file))  # a location is text (``os_text``)
         original = path.read_bytes()
         edited, made = adopt_file(original, items)
         edits[path] = (original, edited)

@@ -39,6 +39,7 @@ from reconciler.cli.out_file import check_outside_desired
 from reconciler.cli.pipeline import Session
 from reconciler.cli.saved_plan import load_fresh, use_origin
 from reconciler.cli.stderr_lines import say_on_stderr
+from reconciler.cli.system_path import SystemPath
 from reconciler.cli.watch import DEFAULT_INTERVAL, Watch, interval_option, parse_until
 from reconciler.cli.watch_output import WatchOutput
 from reconciler.closed_output import (
@@ -129,7 +130,7 @@ class PlanRefusedError(ReconcilerError):
 
 
 @click.command()
-@click.argument("plan_file", required=False, type=click.Path(path_type=Path))
+@click.argument("plan_file", required=False, type=SystemPath(path_type=Path))
 @click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
 @text_or_json_option(
     "json: stdout is the result document only (the plan goes to stderr); with --watch, "
@@ -138,7 +139,7 @@ class PlanRefusedError(ReconcilerError):
 @click.option(
     "--out",
     "result_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=SystemPath(dir_okay=False, path_type=Path),
     metavar="RESULT.json",
     help="Also write the JSON result (every change's outcome, summary, timings) here; with "
     "--watch, the whole watch so far, written again after each round.",

@@ -13,6 +13,7 @@ import click
 from reconciler import atomic_file, interrupt, link_out
 from reconciler.atomic_file import LeadsOut, Within, write_atomically
 from reconciler.cli.context import AppContext, pass_app
+from reconciler.cli.system_path import SystemPath
 from reconciler.desired.loader import load_desired
 from reconciler.desired.model import DesiredState
 from reconciler.errors import DesiredStateError, Problem, UsageError
@@ -309,7 +310,7 @@ def _shown(path: Path) -> str:
 @click.option(
     "--file",
     "file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=SystemPath(dir_okay=False, path_type=Path),
     help="CODEOWNERS file to write. Default: the one GitHub reads in the repository "
     "(.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS), else .github/CODEOWNERS.",
 )

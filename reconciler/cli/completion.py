@@ -11,6 +11,7 @@ import click
 from click.shell_completion import CompletionItem, get_completion_class
 
 from reconciler.cli.completion_shells import NoLine, completion_words
+from reconciler.os_text import os_form
 from reconciler.runner import on_interrupt
 
 PROG = "chime-reconciler"
@@ -44,7 +45,7 @@ def _desired_dir(ctx: click.Context) -> Path:
     # completed too: the last one, as when the command runs), else the environment
     after = _desired_after_cursor()
     if after:
-        return Path(after)
+        return Path(os_form(after))
     for c in (ctx, *_parents(ctx)):
         value = c.params.get("desired_dir")
         if value:

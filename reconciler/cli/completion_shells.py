@@ -26,6 +26,7 @@ from click.shell_completion import (
 )
 
 from reconciler.cli.completion_globals import GlobalOptionValues
+from reconciler.os_text import text_of
 from reconciler.typed_number import number_text
 
 SEPARATORS = " \t\n"
@@ -73,7 +74,8 @@ def typed_line(shell: str) -> TypedLine:
     """The line ``shell`` passed (``COMP_WORDS``, ``COMP_CWORD``); bash's pieces of one
     word joined back. NoLine (a ValueError) when the shell passed no line."""
     try:
-        words = _raw_words(os.environ["COMP_WORDS"])
+        # text, as the command line is (``os_text``): a C locale's ``ö`` completes too
+        words = _raw_words(text_of(os.environ["COMP_WORDS"]))
         cword = _cword(os.environ["COMP_CWORD"])
     except KeyError as exc:
         raise NoLine(f"{exc.args[0]} is not set") from None
@@ -186,6 +188,10 @@ class Fish(GlobalOptionValues, FishComplete):
     source_template = FishComplete.source_template.replace(
         'string split "," $completion', 'string split --max 1 "," $completion'
     )
+
+    def get_completion_args(self) -> tuple[list[str], str]:
+        args, incomplete = super().get_completion_args()
+        return args, text_of(incomplete)
 
 
 add_completion_class(Fish, "fish")

@@ -23,6 +23,7 @@ from reconciler.cli.moment import from_environment
 from reconciler.errors import UsageError
 from reconciler.governance.grant import UNTIL_EXAMPLES, moment_text, parse_moment
 from reconciler.logs import configure as configure_logging
+from reconciler.os_text import text_of
 from reconciler.pacing import Pacer, parse_rate_option, resolve_rates
 from reconciler.providers.api_process import MODES, OFFLOADED, OffloadedClient, spec_of
 from reconciler.providers.retry import name_endpoint
@@ -134,7 +135,7 @@ class AppContext:
         """What a saved plan records of this run, for ``apply FILE`` to use."""
         return {
             # absolute: `apply FILE` may run from another directory (QA3 Q19)
-            "desired": os.path.abspath(self.desired_dir),
+            "desired": text_of(os.path.abspath(self.desired_dir)),  # text (Q-HE-2)
             # never its user, password or query values: the file is uploaded, shared (Q2)
             "endpoint_url": stored_url(self.endpoint_url) if self.endpoint_url else None,
             "region": self.region,
@@ -152,7 +153,7 @@ class AppContext:
         (the endpoint URL as it may be printed: masked when it has secrets)."""
         endpoint = stored_url(self.endpoint_url) if self.endpoint_url else None
         given = [
-            ("desired_dir", "--desired", str(self.desired_dir)),
+            ("desired_dir", "--desired", text_of(str(self.desired_dir))),
             ("endpoint_url", "--endpoint-url", endpoint),
             ("profile", "--profile", self.profile),
             ("region", "--region", self.region),

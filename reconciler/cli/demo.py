@@ -15,6 +15,7 @@ from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.execute import ApplyInterrupted, execute
 from reconciler.cli.moment import refuse_for_apply
 from reconciler.cli.pipeline import Session
+from reconciler.cli.system_path import SystemPath
 from reconciler.emulator.seed import load_seed
 from reconciler.emulator.server import EmulatorServer
 from reconciler.errors import UsageError
@@ -35,7 +36,7 @@ UNCHANGED = "nothing outside its own emulator was changed, and the emulator has 
 @click.option(
     "--seed",
     "seed_file",
-    type=click.Path(dir_okay=False, path_type=Path),  # a missing one: as emulator says
+    type=SystemPath(dir_okay=False, path_type=Path),  # a missing one: as emulator says
     help="Emulator seed YAML (default: the bundled sample that goes with desired-state/).",
 )
 @pass_app

@@ -12,6 +12,7 @@ import click
 
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import FiniteFloatRange, WordedIntRange, verbose_option_for
+from reconciler.cli.system_path import SystemPath
 from reconciler.early_stop import STOPPED_EARLY
 from reconciler.emulator import EmulatorServer, FaultConfig, is_loopback
 from reconciler.emulator.faults import unknown_operation
@@ -58,7 +59,7 @@ def _operations(
 @click.option(
     "--seed",
     "seed_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=SystemPath(dir_okay=False, path_type=Path),
     help="YAML seed file: accounts with users, bots, webhooks, rooms and memberships; "
     "meetings with attendees; app instances with users, bots, admins and channels.",
 )

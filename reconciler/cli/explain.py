@@ -18,8 +18,10 @@ from reconciler.planner import plan as make_plan
 from reconciler.providers.base import Spellings
 from reconciler.refs import MemberRef, TargetKey, why_unread
 from reconciler.render.explain import render_explain
+from reconciler.render.safe import shown
 from reconciler.runner import reads_only
 from reconciler.target_select import select, target_errors
+from reconciler.unicode_form import form_note, twin_in
 from reconciler.unknown_attendee import refuse_unknown_attendee
 
 
@@ -83,6 +85,11 @@ def explain_command(app: AppContext, member: str, targets: tuple[str, ...], fmt:
         meeting="meeting given with --target" if targets else "declared meeting",
     )
     render_explain(result, fmt, app.console())
+    if not result.targets:  # "neither declared nor live": one spelled otherwise (Q-HE-10)
+        declared_as = (str(m.ref) for t in session.desired.targets for m in t.members)
+        if (twin := twin_in(member, declared_as)) is not None:
+            note = form_note(member, twin, "typed", "declared")
+            click.echo(f"Note: {shown(member)} differs from a declared member {note}.", err=True)
     # an error of the settings (a bearer not found): the answer, then the error, exit 1
     errors = dict.fromkeys(str(p) for p in live.problems if p.of_settings)
     if errors:

@@ -22,6 +22,7 @@ from reconciler.cli.adopt import adopt
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.directory import write_files
 from reconciler.cli.options import accounts_given
+from reconciler.cli.system_path import SystemPath
 from reconciler.closed_output import Shown
 from reconciler.closed_output import written as written_out
 from reconciler.desired.loader import load_desired
@@ -78,7 +79,7 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> P
 @click.option(
     "--out",
     metavar="DIR",
-    type=click.Path(file_okay=False),
+    type=SystemPath(file_okay=False),
     callback=_out_dir,
     help="Write files into DIR (one per room, and settings.yaml) instead of printing "
     "one YAML document.",

@@ -19,6 +19,7 @@ from reconciler.cli.argv import ArgvError, normalise, unknown_command
 from reconciler.cli.context import AppContext
 from reconciler.cli.given import given_as, option
 from reconciler.cli.options import WordedIntRange
+from reconciler.cli.system_path import SystemPath
 from reconciler.closed_output import (
     EXIT_OUTPUT_CLOSED,
     OutputClosed,
@@ -28,6 +29,7 @@ from reconciler.closed_output import (
     output_failure_of,
 )
 from reconciler.errors import ReconcilerError
+from reconciler.os_text import texts_of
 from reconciler.pacing import QUOTAS
 from reconciler.providers.api_process import AUTO_AT, MODES
 from reconciler.runner import report_error, run
@@ -59,7 +61,7 @@ class ReconcilerGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
-            return super().parse_args(ctx, normalise(args, self, ctx))
+            return super().parse_args(ctx, normalise(texts_of(args), self, ctx))
         except ArgvError as exc:
             where = None if exc.command is None else _context_of(ctx, exc.command.split())
             raise CommandLineError(exc.format_message(), where) from None
@@ -191,7 +193,7 @@ Environment:
     show_default=True,
     envvar="CHIME_RECONCILER_DESIRED",
     show_envvar=True,
-    type=click.Path(file_okay=False),
+    type=SystemPath(file_okay=False),
     help="Directory of desired-state YAML files.",
 )
 @option(

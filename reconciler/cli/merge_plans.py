@@ -14,6 +14,7 @@ from reconciler.cli.plan import EXIT_CHANGES
 from reconciler.cli.plan_problems import problem_lines
 from reconciler.cli.saved_note import saved_note
 from reconciler.cli.stdout_seen import stdout_seen
+from reconciler.cli.system_path import SystemPath
 from reconciler.closed_output import written
 from reconciler.merge_origin import merged_origin
 from reconciler.plan_merge import merge_plans as merge
@@ -23,7 +24,7 @@ from reconciler.runner import on_interrupt
 
 
 @click.command("merge-plans")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=SystemPath(path_type=Path))
 @saved_plan_options("Also save the merged plan to FILE (JSON, as plan --out writes it).")
 @verbose_option
 @pass_app

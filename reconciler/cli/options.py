@@ -13,6 +13,7 @@ from reconciler.cli.context import AppContext, empty_option
 from reconciler.cli.kind_help import id_keys, kind_examples, target_nouns
 from reconciler.cli.number_types import FiniteFloatRange as FiniteFloatRange
 from reconciler.cli.number_types import WordedIntRange as WordedIntRange
+from reconciler.cli.system_path import SystemPath
 from reconciler.desired.model import minimum_defaults
 from reconciler.errors import UsageError
 from reconciler.shard import Shard
@@ -91,7 +92,7 @@ def saved_plan_options(out_help: str) -> Callable[[F], F]:
         f = click.option("--detailed-exitcode", is_flag=True, help=DETAILED_EXITCODE_HELP)(f)
         f = format_option(f)
         return click.option(
-            "--out", type=click.Path(dir_okay=False, path_type=Path), help=out_help
+            "--out", type=SystemPath(dir_okay=False, path_type=Path), help=out_help
         )(f)
 
     return stack

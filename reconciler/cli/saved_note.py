@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.cli.context import AppContext
+from reconciler.os_text import os_form, text_of
 from reconciler.plan import Plan
 from reconciler.redact import has_secrets
 from reconciler.redirected import redirected
@@ -44,8 +45,9 @@ def saved_note(
         )
     # `--out /dev/stdout > plan.json`: the plan is in plan.json, the file apply must read
     behind = redirected(out)
-    named = str(out) if behind is None else behind.name
-    saved = str(out) if behind is None or named is None else f"{out} ({named})"
+    # as text, as typed: a path in a C locale holds lone surrogates (Q-HE-2)
+    named = text_of(str(out)) if behind is None else behind.name
+    saved = text_of(str(out)) if behind is None or named is None else f"{out} ({named})"
     refused = refused_by(len(result.violations))  # when it lists any
     if result.errors:  # and the safety rules it breaks, not overridden (Q-GK-5)
         also = f" and {refused}" if result.violations and not allow_unsafe else ""
@@ -110,5 +112,5 @@ def _origin_args(app: AppContext, origin: Mapping[str, Any]) -> tuple[list[str],
 
 def _near(desired: str) -> str:
     """The recorded (absolute) --desired, relative when it is under this directory."""
-    relative = os.path.relpath(desired)
+    relative = text_of(os.path.relpath(os_form(desired)))
     return desired if relative.startswith("..") else relative

@@ -23,6 +23,7 @@ from reconciler.errors import ReconcilerError, UsageError
 from reconciler.governance.expiry import Expiring, ended_between, ending_between, passed_words
 from reconciler.governance.grant import moment_text, parse_moment
 from reconciler.loopback import is_loopback_url
+from reconciler.os_text import os_form, text_of
 from reconciler.path_checks import is_dir
 from reconciler.plan import Plan, TargetPlan
 from reconciler.plancheck import compare
@@ -184,8 +185,9 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
     made_at = _recorded_now(origin, plan_file)
     _refuse_unknown_origin(app, plan_file, origin_differs(origin))
     used = []
-    desired = origin.get("desired")
+    desired = origin.get("desired")  # text: the system's form of it is another (Q-HE-2)
     if desired and "desired_dir" not in app.explicit:
+        desired = os_form(desired)
         if not is_dir(desired):  # not "Desired state is invalid" (QA3 Q19)
             here = "" if Path(desired).is_absolute() else f" (from {shown(str(Path.cwd()))})"
             raise UsageError(  # one line: a line break in the file's text escaped (Q-CZ-9),
@@ -195,7 +197,7 @@ def use_origin(app: AppContext, plan_file: Path) -> dt.datetime | None:
             )
         if not _same_directory(desired, app):
             app.desired_dir = _near(desired)
-            used.append(f"--desired {app.desired_dir}")
+            used.append(f"--desired {text_of(str(app.desired_dir))}")
     endpoint = origin.get("endpoint_url")
     if endpoint and "endpoint_url" not in app.explicit and endpoint != app.endpoint_url:
         if not is_loopback_url(endpoint):

@@ -8,13 +8,14 @@ import click
 
 from reconciler.cli.context import AppContext, pass_app
 from reconciler.cli.options import format_option, verbose_option
+from reconciler.cli.system_path import SystemPath
 from reconciler.planfile import load_plan
 from reconciler.render import render_plan
 from reconciler.runner import on_interrupt
 
 
 @click.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=SystemPath(path_type=Path))
 @format_option
 @verbose_option
 @pass_app

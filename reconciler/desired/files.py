@@ -21,8 +21,10 @@ from pathlib import Path
 from reconciler.desired.editor_lines import line_at
 from reconciler.desired.wide_text import wide_encoding
 from reconciler.errors import Problem
+from reconciler.os_text import has_lone_surrogate, os_form, text_of
 from reconciler.refs import Location
 from reconciler.regular_file import read_regular
+from reconciler.render.safe import shown
 
 SUFFIXES = (".yaml", ".yml")
 # the files read as settings and restrictions (at the top of the directory); every other
@@ -31,6 +33,12 @@ SETTINGS = ("settings.yaml", "settings.yml")
 RESTRICTIONS = ("restrictions.yaml", "restrictions.yml")
 CANNOT_READ = "cannot read file: "
 NAME_NOT_UTF8 = "the file or folder name is not valid UTF-8: rename it"
+# --desired below a folder whose name is not UTF-8 (Latin-1 ``caf\xe9``): the places of
+# its files (``declared_at``, ``origin.desired``) could not be written in a saved plan
+FOLDER_NOT_UTF8 = (
+    "the path of this folder is not valid UTF-8 text, so a plan could not record where its "
+    "files are: rename the folder whose name is not UTF-8"
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,10 @@ def discover(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
             return [], [_none_found(directory, "not a directory")]
     except OSError as exc:  # a name over 255 bytes: "File name too long" (Q-CZ-8)
         return [], [_none_found(directory, exc.strerror or str(exc))]
+    folder = os.path.abspath(directory)
+    if has_lone_surrogate(text_of(folder)):  # a saved plan could not record its places
+        its_bytes = os.fsencode(folder).decode("utf-8", "backslashreplace")  # caf\xe9
+        return [], [Problem(None, f"--desired {shown(its_bytes)}: {FOLDER_NOT_UTF8}")]
     problems: list[Problem] = []
 
     def unreadable(exc: OSError) -> None:
@@ -63,7 +75,7 @@ def discover(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
         base = Path(root).relative_to(directory)
         for name in names:
             if name.lower().endswith(SUFFIXES) and not name.startswith("."):
-                relatives.append((base / name).as_posix())
+                relatives.append(text_of((base / name).as_posix()))  # Q-HE-6
     files = [_read(directory, relative) for relative in sorted(relatives)]
     for f in files:
         if f.content is None:
@@ -89,26 +101,33 @@ def would_read(directory: Path, path: Path) -> bool:
 
 
 def _none_found(directory: Path, why: str) -> Problem:
-    return Problem(None, f"no desired-state files found in {directory} ({why})")
+    return Problem(None, f"no desired-state files found in {_text(directory)} ({why})")
 
 
 def _read(directory: Path, relative: str) -> SourceFile:
-    path = directory / relative
+    """``relative``: text (``os_text``); read at its path in the system's form."""
+    path = directory / os_form(relative)
+    display = _text(path)  # as typed and shown by ls, in any locale (Q-HE-2)
     if not _is_utf8(relative):
-        return SourceFile(relative, str(path), None, NAME_NOT_UTF8)
+        return SourceFile(relative, display, None, NAME_NOT_UTF8)
     if not relative.endswith(SUFFIXES):  # rooms.YAML: its rooms would not be in force
-        return SourceFile(relative, str(path), None, _not_lower_case(path, relative))
+        return SourceFile(relative, display, None, _not_lower_case(path, relative))
     try:
         real = os.path.realpath(path)
         if os.path.commonpath([real, os.path.realpath(directory)]) != os.path.realpath(directory):
             why = f"a symbolic link that leads out of {directory} (not followed)"
-            return SourceFile(relative, str(path), None, CANNOT_READ + why)
+            return SourceFile(relative, display, None, CANNOT_READ + why)
         # not following links: the file checked above is the file read, not a link
         # swapped in since
-        return SourceFile(relative, str(path), read_regular(real, follow=False))
+        return SourceFile(relative, display, read_regular(real, follow=False))
     except OSError as exc:  # NotRegularFile (a FIFO would block the read forever) too
         why = exc.strerror or type(exc).__name__
-        return SourceFile(relative, str(path), None, CANNOT_READ + why)
+        return SourceFile(relative, display, None, CANNOT_READ + why)
+
+
+def _text(path: Path) -> str:
+    """``path`` as text (``os_text``): a path holds lone surrogates in a C locale."""
+    return text_of(str(path))
 
 
 def _not_lower_case(path: Path, relative: str) -> str:
@@ -152,13 +171,11 @@ def _names_in(folder: Path) -> set[str]:
 
 
 def _is_utf8(relative: str) -> bool:
-    """False for a file or folder name of other bytes (``compañia.yaml`` in Latin-1): it
-    holds surrogate escapes, which a saved plan, JSON and CODEOWNERS cannot carry."""
-    try:
-        relative.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
+    """False for a file or folder name of other bytes (``compañia.yaml`` in Latin-1): its
+    text (``text_of``: its bytes, whatever the locale) holds surrogate escapes, which a
+    saved plan, JSON and CODEOWNERS cannot carry. A UTF-8 name is one in any locale: in
+    a C locale without UTF-8 mode Python hands it over as surrogate escapes too (Q-HE-6)."""
+    return not has_lone_surrogate(text_of(relative))
 
 
 def decode(source: SourceFile) -> tuple[str | None, Problem | None]:
@@ -193,7 +210,8 @@ def digest(files: list[SourceFile]) -> str:
     h = hashlib.sha256()
     for f in sorted(files, key=lambda f: f.relative):
         content = f.content or b""
-        h.update(os.fsencode(f.relative))  # never raises, whatever the name
+        # its bytes, whatever the locale (os.fsencode's in a UTF-8 one); never raises
+        h.update(f.relative.encode("utf-8", "surrogateescape"))
         h.update(b"\0%d\0" % len(content))
         h.update(content)
     return "sha256:" + h.hexdigest()

@@ -11,6 +11,7 @@ from typing import TextIO
 import click
 
 from reconciler.cli.number_types import WordedIntRange
+from reconciler.cli.system_path import SystemPath
 from reconciler.errors import UsageError
 from reconciler.gitops.apply_runs import DEFAULT_WORKFLOW, check_apply, check_apply_during
 from reconciler.gitops.bodies import pr_comment_body, run_url_from_env
@@ -108,7 +109,7 @@ def append_summary(env: Mapping[str, str], markdown: str) -> None:
 
 body_file_option = click.option(
     "--body-file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=SystemPath(dir_okay=False, path_type=Path),
     help="The Markdown plan (plan --format markdown).",
 )
 

@@ -44,6 +44,7 @@ from reconciler.providers.room_names import several_rooms_named
 from reconciler.providers.target_gone import gone_on
 from reconciler.quoted import named_bare
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
+from reconciler.unicode_form import form, form_note, twin_in
 
 if TYPE_CHECKING:
     from reconciler.whereabouts import Whereabouts
@@ -264,7 +265,15 @@ class RoomsProvider(ClientProvider[ChimeApi]):
                 if len(matches) == 1:
                     ids[t.key] = self._room_ids[t.key] = matches[0].room_id
                 elif not matches:
-                    msg = _no_room(account, t.key.name, rooms)
+                    if (twin := twin_in(t.key.name, rooms)) is not None:  # Q-HE-10
+                        # no "did you mean" a name that looks the same (QA-HE Q-HE-10)
+                        note = form_note(t.key.name, twin, "the file's", "Chime's")
+                        msg = (
+                            f"no Chime room named {t.key.name} in account {account} "
+                            f"(it differs from a room's name {note})"
+                        )
+                    else:
+                        msg = _no_room(account, t.key.name, rooms)
                     problems.append(_problem(t, t.location, msg))
                 else:
                     msg = several_rooms_named(account, t.key.name, [r.room_id for r in matches])
@@ -492,7 +501,18 @@ def _no_room_id(t: DesiredTarget, room_id: str) -> str:
 def _no_member(ref: MemberRef, account: str) -> str:
     if ref.kind is MemberKind.BOT:
         return f"no Chime bot named {ref.display} in account {account}"
-    return f"no Chime user with e-mail {ref.display} in account {account}"
+    return f"no Chime user with e-mail {ref.display} in account {account}{_form_of(ref)}"
+
+
+def _form_of(ref: MemberRef) -> str:
+    """What to know of an address not composed (NFC), as keyboards type it: Chime
+    compares addresses as written (Q-HE-10); nothing for one that is."""
+    if ref.display.isascii() or form(ref.display) == form("é"):
+        return ""
+    return (
+        f" (the address is written {form(ref.display)}: Chime compares addresses as written, "
+        "and one typed on a keyboard is composed, NFC)"
+    )
 
 
 def _dedupe(problems: Iterable[LiveProblem]) -> tuple[LiveProblem, ...]:

@@ -110,3 +110,45 @@ def test_import_refuses_a_name_stdout_cannot_hold_as_every_command_does(
     ASCII stdout), where every other command refuses the name, as the README says."""
     code, out, err = in_ascii(cli, "import")
     assert (code, out, err[-1]) == (1, "", f"{NOT_ENCODABLE}.")
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [{"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}],
+    ids=["ascii", "c-locale"],
+)
+def test_validate_refuses_a_name_stdout_cannot_hold_as_every_command_does(
+    depot: EmulatorServer, cli: Cli, environ: dict[str, str]
+) -> None:
+    """QA HE Q-HE-12: ``validate -v`` printed through click, which writes UTF-8 to an
+    ASCII stdout, where every other command refuses the name."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHON"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "reconciler", *cli.argv(["-v", "validate"])],
+        cwd=cli.workdir,
+        env={**kept, **environ},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=SUBPROCESS_TIMEOUT,
+    )
+    err = done.stderr.decode("utf-8", "backslashreplace").splitlines()
+    assert (done.returncode, err[-1:]) == (1, [f"{NOT_ENCODABLE}."])
+    assert "dépôt".encode() not in done.stdout
+
+
+def test_adopt_refuses_a_name_stdout_cannot_hold_and_puts_the_files_back(
+    depot: EmulatorServer, cli: Cli
+) -> None:
+    """QA HE Q-HE-12: ``import --adopt``'s report was written in UTF-8 to an ASCII stdout."""
+    depot.reset(
+        seed_doc(
+            users=("alice", "josé"), rooms={"dépôt": [("alice", "Member"), ("josé", "Member")]}
+        )
+    )
+    rooms = cli.workdir / "desired-state" / "rooms.yaml"
+    before = rooms.read_bytes()
+    code, out, err = in_ascii(cli, "import", "--adopt")
+    assert code == 1
+    assert err[-1] == f"{NOT_ENCODABLE}: nothing was adopted; the files are back as they were."
+    assert "jos" not in out  # the report's line is not written, in UTF-8 or otherwise
+    assert rooms.read_bytes() == before

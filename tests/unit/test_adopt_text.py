@@ -408,3 +408,35 @@ def test_channel_members_are_written_plain_as_import_writes_them_and_new_lists_g
         ("hidden", 5),
         ("moderators", 6),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "edited"),
+    [
+        ("members: [a@example.com]\t# c", "members: [a@example.com, b@example.com]\t# c"),
+        ("members: [a@example.com,\tx@example.com]", None),
+        ("members:\t[a@example.com]", "members:\t[a@example.com, b@example.com]"),
+        ("members: [a@example.com]\t", "members: [a@example.com, b@example.com]\t"),
+    ],
+)
+def test_a_tab_libyaml_takes_in_a_line_is_taken_too(line: str, edited: str | None) -> None:
+    """QA HE Q-HE-5: adopt parsed with the pure-Python parser, which refuses a tab the
+    loader's (libyaml) takes before a comment or inside a line: a file every other command
+    read could not be adopted into."""
+    text = f"rooms:\n  ops:\n    administrators: [z@example.com]\tx\n    {line}\n"
+    text = text.replace("\tx\n", "\t# boss\n")
+    out = adopt_all(text, [Adoption("f.yaml", 2, "rooms", "members", ("b@example.com",))])[0]
+    if edited is None:  # the list's last item kept, the new one after it
+        edited = line.replace("x@example.com]", "x@example.com, b@example.com]")
+    assert out == text.replace(line, edited)
+
+
+def test_a_file_that_cannot_be_parsed_is_one_located_line() -> None:
+    """QA HE Q-HE-5: PyYAML's five lines, the first naming no line, are one FILE:LINE."""
+    text = "rooms:\n  ops:\n    members: [a@example.com\n    x: ]\n"
+    with pytest.raises(AdoptError) as caught:
+        adopt_all(text, [Adoption("f.yaml", 2, "rooms", "members", ("b@example.com",))])
+    assert len(str(caught.value).splitlines()) == 1
+    assert re.match(
+        r"f\.yaml:\d+: cannot be parsed \(.+\), nothing was written$", str(caught.value)
+    )

@@ -1,0 +1,57 @@
+"""Words and paths as the operating system gives them, made text, and back.
+
+In a C locale without Python's UTF-8 mode (``LC_ALL=C PYTHONUTF8=0``: a container or CI
+image with no locale) Python decodes the command line, the environment and file names
+with ASCII, keeping each other byte as a lone surrogate ("surrogateescape"): ``josé``
+typed arrives as ``jos\\udcc3\\udca9``. Such a word names no room or user, and a path
+holding one cannot be written into a saved plan (QA-HE Q-HE-1, Q-HE-2, Q-HE-6).
+
+``text_of`` reads those bytes as UTF-8, what the user typed and what ``ls`` shows;
+``os_form`` is the other way, the form the operating system's calls take in this
+locale (in a UTF-8 one both return their argument). Bytes that are not UTF-8 (a Latin-1
+``caf\\xe9``) stay lone surrogates: ``has_lone_surrogate`` says so.
+"""
+
+from __future__ import annotations
+
+import sys
+
+_ENCODING = sys.getfilesystemencoding()
+_ERRORS = sys.getfilesystemencodeerrors()
+
+
+def text_of(word: str) -> str:
+    """``word`` (a command-line word, a file name) as text: the bytes the system gave for
+    it read as UTF-8; ``word`` itself when they are not UTF-8, or when it is text already
+    (a character the system's encoding cannot hold)."""
+    if word.isascii():
+        return word
+    try:
+        return word.encode(_ENCODING, _ERRORS).decode("utf-8")
+    except UnicodeError:
+        return word
+
+
+def os_form(text: str) -> str:
+    """``text`` (a path) as the system's calls take it: its UTF-8 bytes, decoded as the
+    system decodes a file name (``text_of``'s inverse); ``text`` itself in a UTF-8 locale."""
+    if text.isascii():
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode(_ENCODING, _ERRORS)
+    except UnicodeError:
+        return text
+
+
+def texts_of(words: list[str]) -> list[str]:
+    """Each of ``words`` as text (``text_of``)."""
+    return [text_of(word) for word in words]
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Whether ``text`` holds bytes that were not UTF-8 (kept as lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
