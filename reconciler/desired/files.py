@@ -24,7 +24,6 @@ from reconciler.errors import Problem
 from reconciler.os_text import has_lone_surrogate, os_form, text_of
 from reconciler.refs import Location
 from reconciler.regular_file import read_regular
-from reconciler.render.safe import shown
 
 SUFFIXES = (".yaml", ".yml")
 # the files read as settings and restrictions (at the top of the directory); every other
@@ -62,6 +61,8 @@ def discover(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
     folder = os.path.abspath(directory)
     if has_lone_surrogate(text_of(folder)):  # a saved plan could not record its places
         its_bytes = os.fsencode(folder).decode("utf-8", "backslashreplace")  # caf\xe9
+        from reconciler.render.safe import shown  # an error only (README "Start-up and exit")
+
         return [], [Problem(None, f"--desired {shown(its_bytes)}: {FOLDER_NOT_UTF8}")]
     problems: list[Problem] = []
 
