@@ -27,8 +27,11 @@ MASK = "***"
 # a URL's user info: up to the LAST "@" before the host (RFC 3986, as ``urlsplit`` reads
 # it), so a user holding an "@" (``http://a@b.io@host/``) is masked whole, not half. A
 # scheme starts only where a run of scheme characters starts (not at each letter after a
-# ``.`` or ``-``, as ``\b`` let it): one scan per run, linear in ``a.a.a…`` (QA-HD Q-HD-4)
-_USERINFO = re.compile(r"(?i)(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*://)[^\s/?#\"'<>]*@")
+# ``.`` or ``-``, as ``\b`` let it): one scan per run, linear in ``a.a.a…`` (QA-HD Q-HD-4).
+# A scheme starts with a letter: the run's head of other scheme characters (``-``, ``+``,
+# ``.``, digits: ``-https://``, ``1.https://``) is taken with it, still one scan per run
+# (QA-HI Q-HI-3)
+_USERINFO = re.compile(r"(?i)(?<![a-z0-9+.-])([0-9+.-]*[a-z][a-z0-9+.-]*://)[^\s/?#\"'<>]*@")
 MIN_CREDENTIAL = 8  # a real key or token is far longer; a short test value masks nothing
 _secrets: set[str] = set()
 _lock = threading.Lock()

@@ -33,3 +33,16 @@ def test_show_of_a_long_dotted_path_fails_at_once() -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("Error:")
     assert time.monotonic() - started < 3.0
+
+
+def test_urls_after_a_run_head_that_is_no_letter_are_masked() -> None:
+    # a scheme starts with a letter: "-", "+", "." or a digit before it once left the URL
+    # unmasked (QA-HI Q-HI-3)
+    for head in ("-", "+", ".", "..", "-1.", "1"):
+        url = f"{head}https://user:secretpass@h/"
+        assert redact(url) == f"{head}https://***@h/"
+    assert redact("-a" * 10_000 + "://u:p@h").endswith("://***@h")
+    for text in ("-" * 40_000, "-a" * 20_000, "1." * 20_000):
+        started = time.monotonic()
+        redact(text)
+        assert time.monotonic() - started < 1.0, text[:20]
