@@ -252,6 +252,8 @@ def apply(
             raise UsageError(_not_with_a_saved_plan(plan_file, targets, shard_text))
         saved = load_plan(plan_file)  # its own errors, not the desired state's (Q-I-2)
         made_at = use_origin(app, plan_file)
+        if result_file is not None:  # the desired state is now the plan's (Q-HI-1)
+            check_outside_desired(result_file, app.desired_dir, "the result")
     try:  # a Ctrl-C before the first change: nothing applied, exit 130
         # a saved plan is read by its ids (``load_fresh``): nothing to read ahead
         # and as the bearers of the shard it was planned in, as that shard's jobs call

@@ -72,3 +72,28 @@ def test_which_paths_the_desired_state_would_read(tmp_path: Path) -> None:
     assert not would_read(desired, desired / "plan.json")
     assert not would_read(desired, desired / ".hidden" / "x.yaml")
     assert not would_read(desired, tmp_path / "x.yaml")
+
+
+def test_apply_of_a_saved_plan_refuses_a_result_inside_the_plans_desired_state(
+    ops: Any, cli: Cli, workdir: Path, calls: Callable[[], dict[str, int]]
+) -> None:
+    # QA-HI Q-HI-1: the check ran against the default --desired, before apply took the
+    # saved plan's; the result was saved among the files every later command reads
+    (workdir / "desired-state").rename(workdir / "other")
+    planned = cli.raw(
+        "--endpoint-url", cli.endpoint_url, "--desired", "other", "plan", "--out", "p.json"
+    )
+    assert planned.exit_code == 0
+    before = calls()
+    out = Path("other/result.yaml")
+    run = cli.raw(
+        "--endpoint-url", cli.endpoint_url, "apply", "p.json", "--out", str(out), "--auto-approve"
+    )
+    assert run.exit_code == 1
+    assert run.stderr.splitlines()[-1] == (
+        f"Error: --out {out} is inside the desired state (other), which reads every "
+        "*.yaml and *.yml file under it: save the result elsewhere (or name it .json)"
+    )
+    assert not (workdir / out).exists()
+    assert "Apply" not in run.stdout
+    assert calls() == before  # refused before any call
