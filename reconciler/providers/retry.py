@@ -181,7 +181,18 @@ def _not_json_answer(kind: str, body: str, answered: bool = False) -> str:
     ``the endpoint answered text that is not the Chime API's JSON (application/json:
     'a.a.a…'); check --endpoint-url``."""
     first = next((line.strip() for line in body.splitlines() if line.strip()), "")
-    about = ", ".join(x for x in (_cap(" ".join(kind.split()), 80), repr(_cap(first, 60))) if x)
+    kind = _cap(" ".join(kind.split()), 80)
+    if not first:  # no body, or white space only (QA-HI Q-HI-4)
+        blank = "an empty body" if not body else "a body of white space only"
+        blank += f" ({kind})" if kind else ""
+        if answered:
+            return (
+                f"{blank} came instead of the Chime API's answer (a gateway or proxy on the "
+                "way: the endpoint answered this run's other calls)"
+            )
+        said = f"the endpoint answered {blank}, not the Chime API's JSON"
+        return f"{said}; check {_endpoint_given_as}"
+    about = ", ".join(x for x in (kind, repr(_cap(first, 60))) if x)
     if answered:
         return (
             f"text that is not the Chime API's JSON ({about}) came instead of its answer (a "

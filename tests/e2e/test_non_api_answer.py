@@ -79,14 +79,35 @@ def test_text_that_is_not_json_answered_200_names_the_endpoint(
     ), errors[0]
 
 
-def writes_answered_with_a_page(upstream: str) -> type[BaseHTTPRequestHandler]:
+@pytest.mark.parametrize(
+    ("body", "said"), [(b"\n", "a body of white space only"), (b"", "an empty body")]
+)
+def test_a_blank_answer_200_names_the_endpoint_not_an_empty_chime(
+    ops: Any, workdir: Path, body: bytes, said: str
+) -> None:
+    # QA-HI Q-HI-4: botocore reads it as {}: "no Chime room named ..." for every room
+    with local_server(answering(200, "text/plain", body)) as url:
+        run = Cli(url, workdir)("plan")
+    assert run.exit_code == 1
+    errors = [line for line in run.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, run.stderr
+    assert errors[0].endswith(
+        f": 200: the endpoint answered {said} (text/plain), not the Chime API's JSON; "
+        "check --endpoint-url"
+    ), errors[0]
+    assert "No changes" not in run.stdout + run.stderr
+
+
+def writes_answered_with_a_page(
+    upstream: str, kind: str = HTML, page: bytes = PAGE
+) -> type[BaseHTTPRequestHandler]:
     """A proxy: reads passed to ``upstream``, every write answered 200 with a page."""
 
     class Proxy(BaseHTTPRequestHandler):
         def _forward(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
-            status, kind, data = 200, HTML, PAGE
+            status, answer_kind, data = 200, kind, page
             if self.command == "GET":
                 headers = {
                     k: v
@@ -97,12 +118,12 @@ def writes_answered_with_a_page(upstream: str) -> type[BaseHTTPRequestHandler]:
                 try:
                     with urllib.request.urlopen(request, timeout=10) as answer:
                         status, data = answer.status, answer.read()
-                        kind = answer.headers.get("Content-Type", "application/json")
+                        answer_kind = answer.headers.get("Content-Type", "application/json")
                 except urllib.error.HTTPError as exc:
                     status, data = exc.code, exc.read()
-                    kind = exc.headers.get("Content-Type", "application/json")
+                    answer_kind = exc.headers.get("Content-Type", "application/json")
             self.send_response(status)
-            self.send_header("Content-Type", kind)
+            self.send_header("Content-Type", answer_kind)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -134,3 +155,23 @@ def test_writes_answered_200_with_a_page_are_failed_changes_not_made(
     assert "0 applied: 0 added, 0 changed, 0 removed" in run.stdout
     assert "Verification" not in run.stdout
     assert not any(name.startswith(("Create", "Update", "Delete", "Batch")) for name in calls())
+
+
+def test_writes_answered_200_with_no_body_are_failed_changes_not_made(
+    ops: Any, workdir: Path, calls: Callable[[], dict[str, int]]
+) -> None:
+    # QA-HI Q-HI-4: botocore read the empty answer as {}: every change counted as made
+    with local_server(writes_answered_with_a_page(ops.emulator.url, "text/plain", b"")) as proxy:
+        run = Cli(proxy, workdir)("apply", "--auto-approve")
+    assert run.exit_code == 1, run.stderr
+    failed = [line for line in run.stdout.splitlines() if line.startswith("  ! ")]
+    assert len(failed) >= 4, run.stdout  # the adds and the change (their answers are JSON)
+    assert all(
+        line.endswith(
+            ": 200: an empty body (text/plain) came instead of the Chime API's answer (a "
+            "gateway or proxy on the way: the endpoint answered this run's other calls)"
+        )
+        for line in failed
+    ), failed
+    assert "0 added, 0 changed" in run.stdout
+    assert not any(name.startswith(("Create", "Update", "Batch")) for name in calls())
