@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 
 from reconciler.errors import UsageError
-from reconciler.quoted import cut, quoted
+from reconciler.quoted import quoted
 from reconciler.refs import TargetKey
 from reconciler.typed_number import typed_whole
 
@@ -52,7 +52,7 @@ class Shard:
                 f"not {quoted(text)}"
             )
         index, count = numbers
-        shown = cut(text)
+        shown = quoted(text)  # bare, a CR typed about it split the error (QA-HI Q-HI-2)
         if count is None or not 1 <= count <= MAX_SHARDS:
             raise UsageError(f"{option} {shown}: the number of shards N must be 1 to {MAX_SHARDS}")
         if index is None or not 1 <= index <= count:

@@ -189,8 +189,11 @@ def test_apply_of_a_saved_shard_plan_keeps_to_its_shard(
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("0/3", "--shard 0/3: the shard K must be 1 to 3 (K/N, from 1)"),
-        ("4/3", "--shard 4/3: the shard K must be 1 to 3 (K/N, from 1)"),
+        ("0/3", "--shard '0/3': the shard K must be 1 to 3 (K/N, from 1)\n"),
+        ("4/3", "--shard '4/3': the shard K must be 1 to 3 (K/N, from 1)\n"),
+        # QA-HI Q-HI-2: a CR or VT about it (a CRLF file's value) split the line in two
+        ("0/3\r", "Error: --shard '0/3\\r': the shard K must be 1 to 3 (K/N, from 1)\n"),
+        ("4/3\x0b", "Error: --shard '4/3\\x0b': the shard K must be 1 to 3 (K/N, from 1)\n"),
         ("a/b", "--shard takes K/N, shard K of N counted from 1 (e.g. --shard 2/3), not 'a/b'"),
         # QA-LF Q-LF-7: quoted whole (a 10,000-character line), now cut as every value
         (
@@ -207,6 +210,7 @@ def test_a_bad_shard_is_a_usage_error_exit_1(
     run = cli(*UNPACED, command, "--shard", value)
     assert run.exit_code == 1
     assert message in run.stderr
+    assert len(run.stderr.splitlines()) == 1, run.stderr  # one Error: line
     assert len(run.stderr) < 300
     assert calls() == {}  # refused before any call
 

@@ -90,25 +90,31 @@ TAKES = "--shard takes K/N, shard K of N counted from 1 (e.g. --shard 2/3), "
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("0/3", "--shard 0/3: the shard K must be 1 to 3 (K/N, from 1)"),
-        ("4/3", "--shard 4/3: the shard K must be 1 to 3 (K/N, from 1)"),
-        ("1/0", "--shard 1/0: the number of shards N must be 1 to 1000"),
-        ("1/1001", "--shard 1/1001: the number of shards N must be 1 to 1000"),
+        ("0/3", "--shard '0/3': the shard K must be 1 to 3 (K/N, from 1)"),
+        ("4/3", "--shard '4/3': the shard K must be 1 to 3 (K/N, from 1)"),
+        ("1/0", "--shard '1/0': the number of shards N must be 1 to 1000"),
+        ("1/1001", "--shard '1/1001': the number of shards N must be 1 to 1000"),
         ("a/b", "--shard takes K/N, shard K of N counted from 1 (e.g. --shard 2/3), not 'a/b'"),
         ("2", "--shard takes K/N, shard K of N counted from 1 (e.g. --shard 2/3), not '2'"),
         # a whole number as --parallelism reads one (QA-LF Q-LF-7): -1 is one, out of range
-        ("-1/3", "--shard -1/3: the shard K must be 1 to 3 (K/N, from 1)"),
+        ("-1/3", "--shard '-1/3': the shard K must be 1 to 3 (K/N, from 1)"),
+        # a line break typed about it (a CRLF file's value) split the error in two lines
+        # (QA-HI Q-HI-2): quoted as every value
+        ("0/3\r", "--shard '0/3\\r': the shard K must be 1 to 3 (K/N, from 1)"),
+        ("4/3\x0b", "--shard '4/3\\x0b': the shard K must be 1 to 3 (K/N, from 1)"),
+        ("1/0\n", "--shard '1/0\\n': the number of shards N must be 1 to 1000"),
         ("1/2/3", f"{TAKES}not '1/2/3'"),
         ("1/", f"{TAKES}not '1/'"),
         ("1_0/20", f"{TAKES}not '1_0/20'"),
         # more than 100 digits: too large, out of range, and cut as every value is
         (
             f"1/{'3' * 101}",
-            f"--shard 1/{'3' * 78}…(103 characters): the number of shards N must be 1 to 1000",
+            f"--shard {'1/' + '3' * 78!r}…(103 characters): the number of shards N must be "
+            "1 to 1000",
         ),
         (
             f"{'1' * 101}/3",
-            f"--shard {'1' * 80}…(103 characters): the shard K must be 1 to 3 (K/N, from 1)",
+            f"--shard {'1' * 80!r}…(103 characters): the shard K must be 1 to 3 (K/N, from 1)",
         ),
         ("x" * 10_000, f"{TAKES}not {'x' * 80!r}…(10,000 characters)"),
         # Arabic-Indic 1 and 3 were shard 1/3 (QA-GV Q-GV-2): ASCII digits only
