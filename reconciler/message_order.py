@@ -13,13 +13,17 @@ from collections.abc import Iterable
 # ``x:\u0661: rooms.yaml:2: ...`` for file ``x`` at line 1 and ordered that file's lines
 # as text, 10 before 2 (QA-LF Q-LF-8)
 _LOCATED = re.compile(r"^(.*?):([0-9]+): ", re.ASCII)
+# a desired-state file's name ends in .yaml or .yml: the first ``:N: `` after such an end
+# is the location, so a name holding an ASCII ``:1: `` (``x:1: r.yaml``) is not file ``x``
+# at line 1 for all its errors (QA-HI Q-HI-5); else (no such name) the first ``:N: ``
+_IN_YAML = re.compile(r"^(.*?\.ya?ml):([0-9]+): ", re.ASCII | re.IGNORECASE)
 
 
 def in_file_order(messages: Iterable[str]) -> tuple[str, ...]:
     """``messages`` once each, located ones by file and line, then the others."""
 
     def order(text: str) -> tuple[int, str, int, str]:
-        found = _LOCATED.match(text)
+        found = _IN_YAML.match(text) or _LOCATED.match(text)
         return (0, found[1], int(found[2]), text) if found else (1, "", 0, text)
 
     return tuple(sorted(set(messages), key=order))

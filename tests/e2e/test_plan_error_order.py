@@ -54,15 +54,16 @@ def test_a_plans_errors_are_in_file_order_whole_and_merged(
     assert text.index("a.yaml:4:") < text.index("b.yaml:2:")
 
 
+# QA-HI Q-HI-5: an ASCII ":1: " in the name was the file "x" at line 1 as well
+@pytest.mark.parametrize("name", ["x:\u0661: rooms.yaml", "x:1: rooms.yaml", "x:1: r.yml"])
 def test_a_file_named_with_a_non_ascii_digit_keeps_its_errors_in_line_order(
-    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any
+    emulator: EmulatorServer, write_desired: Callable[..., Path], cli: Any, name: str
 ) -> None:
     """QA-LF Q-LF-8: the order read ``FILE:LINE: `` with ``\\d+``, which takes an
     Arabic-Indic digit (U+0661) for a line number: in ``x:\\u0661: rooms.yaml`` the line was
     taken to be 1, and merge-plans ordered the errors at lines 2 and 10 as text, 10 first. ASCII
     digits only now: the file is the whole name, its errors by their line."""
     seed(emulator)
-    name = "x:\u0661: rooms.yaml"
     members = "".join(f"      - m{i}@example.com\n" for i in range(6))
     write_desired(
         {
