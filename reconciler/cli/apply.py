@@ -22,7 +22,6 @@ from reconciler.cli.execute import (
     VERIFY_INTERRUPTED,
     Applied,
     ApplyInterrupted,
-    notify,
     run_changes,
     verify,
 )
@@ -37,6 +36,7 @@ from reconciler.cli.options import (
 )
 from reconciler.cli.out_file import check_outside_desired
 from reconciler.cli.pipeline import Session
+from reconciler.cli.reading_phase import NOTHING_APPLIED, reading
 from reconciler.cli.saved_plan import load_fresh, use_origin
 from reconciler.cli.stderr_lines import say_on_stderr
 from reconciler.cli.system_path import SystemPath
@@ -82,10 +82,6 @@ WATCH_CHANGES_PROMPT = (
     "Do you want to perform these actions and keep the watch going, applying each later "
     "round's changes without asking? Only 'yes' will be accepted:"
 )
-NOTHING_APPLIED = "Interrupted before applying anything: nothing was applied."
-# a second signal while nothing is applied yet (reading and planning, the re-read after
-# 'yes'): it quits at once, and says what one signal's error says (QA-GA Q-GA-1)
-NOTHING_APPLIED_AGAIN = f"{interrupt.QUITTING}Error: {NOTHING_APPLIED}\n"  # as ``saying()``
 NOTHING_APPLIED_CLOSED = "apply stopped before applying anything: nothing was applied."
 # a signal once the changes were made and verified, while apply said its outcome
 SAYING_INTERRUPTED = "Interrupted while apply said its outcome, once its calls were done:"
@@ -262,17 +258,11 @@ def apply(
             app, shard, read_ahead=None if plan_file else targets, bearers_of=bearers_of
         )
         # Ctrl-C while planning: nothing applied, exit 130
-        with interrupt.graceful(notify, again=NOTHING_APPLIED_AGAIN, says=interrupt.READING):
-            try:
-                if plan_file is not None and saved is not None:
-                    plan = load_fresh(session, saved, plan_file, made_at)
-                else:
-                    plan = session.plan(targets)
-            except ReconcilerError:
-                if not interrupt.requested():
-                    raise
-            if interrupt.requested():
-                raise ApplyInterrupted(NOTHING_APPLIED)
+        with reading():
+            if plan_file is not None and saved is not None:
+                plan = load_fresh(session, saved, plan_file, made_at)
+            else:
+                plan = session.plan(targets)
         asks = plan_file is None and not auto_approve
         shows = not quiet or asks
 
@@ -519,14 +509,8 @@ def _watch(
 def _unchanged_since_asked(session: Session, plan: Plan) -> None:
     """``check_unchanged`` after the question; a Ctrl-C while it reads: nothing applied,
     exit 130, as while planning."""
-    with interrupt.graceful(notify, again=NOTHING_APPLIED_AGAIN, says=interrupt.READING):
-        try:
-            check_unchanged(session, plan)
-        except ReconcilerError:
-            if not interrupt.requested():
-                raise
-        if interrupt.requested():
-            raise ApplyInterrupted(NOTHING_APPLIED)
+    with reading():
+        check_unchanged(session, plan)
 
 
 def _say_unmade(result: ApplyResult, checked: Checked, twins: Twins, plan_shown: bool) -> None:

@@ -49,6 +49,7 @@ from reconciler.apply_result import ApplyResult, ChangeResult
 from reconciler.cli.execute import notify
 from reconciler.cli.options import FiniteFloatRange
 from reconciler.cli.pipeline import Session
+from reconciler.cli.reading_phase import reading
 from reconciler.cli.stderr_lines import say_on_stderr
 from reconciler.cli.watch_news import Heard, News
 from reconciler.cli.watch_quit import QuitNow
@@ -272,7 +273,10 @@ class Watch:
                     return self.end_idle()
             error = None
             try:
-                plan = self.session.plan(names)
+                # round 1 reads as plain apply does: a Ctrl-C says that the reads stop and
+                # nothing will be applied (it said only the closing line)
+                with reading() if first else contextlib.nullcontext():
+                    plan = self.session.plan(names)
             except AwsError as exc:
                 if first:
                     raise

@@ -238,7 +238,11 @@ def test_a_watch_interrupted_while_its_first_round_reads_says_nothing_was_applie
     code, lines, err = child.finish()
     assert code == 130, err
     assert not any(line.startswith("[") for line in lines)  # no change was made
-    assert err.rstrip().splitlines()[-1] == (
-        "Error: Interrupted before applying anything: nothing was applied."
-    ), err
+    # and, as plain apply says it (QA-HC Q-HC-3), that the reads stop: the watch said
+    # only the closing line
+    assert err.rstrip().splitlines()[-2:] == [
+        "Interrupted: stopping the reads; nothing will be applied (press Ctrl-C again to "
+        "quit at once).",
+        "Error: Interrupted before applying anything: nothing was applied.",
+    ], err
     assert world.meetings.attendees_of(MEETING).keys() == {"bob@example.com", "mallory@example.com"}
