@@ -36,6 +36,15 @@ decides, a tie at page N itself going to the pages too (the ones left may be jus
 the known length: QA-DA Q-DA-2). So the cost is never more than a full sweep's N pages
 while N decides, and never more than twice the pages read after. With unit costs and no
 n (e-mails for rooms) the rule is the one above, to the call.
+
+Against hindsight (knowing where the keys are listed: ``bench/channel_bounds.py``) the
+rule is off when the keys it looks up before reading any page sit on the first pages:
+at most page size x lookup / page times the time (10x at the identity quotas: 50 keys
+listed first are 50 lookups, 1 s, where one page shows them in 0.1 s; QA-HG Q-HG-1).
+Reading a page first would find those, and cost a page more wherever they are not on it
+(every harness estate of one channel with 6 new users or more), and the order of a
+listing is not documented: so the rule takes the least time in the worst case and, with
+the keys as likely anywhere in the listing, on average.
 """
 
 from __future__ import annotations

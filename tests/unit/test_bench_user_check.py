@@ -5,6 +5,7 @@ the rule makes are the bound's, to the call, wherever an online rule can know th
 
 from __future__ import annotations
 
+import random
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -123,3 +124,60 @@ def test_the_moderators_check_goes_on_after_the_pages_read() -> None:
     )
     world = ChannelWorld(users=users, channels=(channel,))
     assert user_checks(world, LIMITS) == [{LIST_USERS: 1}, {LIST_USERS: 1}]
+
+
+def _one_channel(new: list[str], old: list[str], others: list[str]) -> ChannelWorld:
+    """One channel listing ``old`` that declares ``new`` too; the app instance lists
+    ``others``, ``new`` and ``old`` in the order of their names, then the bearer."""
+    users = (*sorted([*new, *old, *others]), "reconciler")
+    live = {u: "DEFAULT" for u in old}
+    channel = Channel("c0", "c0", live, (), {**live, **dict.fromkeys(new, "DEFAULT")}, ())
+    return ChannelWorld(users=users, channels=(channel,))
+
+
+# Where hindsight wins the most: a page shows 50 users in the time of 5 lookups.
+WORST = LIMITS.users_page * LIMITS.lookup_seconds / LIMITS.page_seconds
+
+
+def test_new_users_listed_first_are_looked_up_as_documented() -> None:
+    """QA-HG Q-HG-1 (README "Channels" and "Benchmarks"): 30 new members first in the
+    listing, beside 290 the channel shows: 30 lookups (0.6 s, less than the 7 pages the
+    listing holds at least), where its first page (0.1 s) shows them all: 6x the bound's
+    time; 50 first beside 500: 10x, the most. Beside 270 the pages take no longer than
+    the lookups, and page 1 finds them."""
+    new = [f"a{i:03d}" for i in range(30)]
+    world = _one_channel(new, [f"b{i:03d}" for i in range(290)], [])
+    assert bound_check(world) == {LIST_USERS: 1}
+    assert tool_check(world) == {DESCRIBE_USER: 30}
+    assert identity_seconds(tool_check(world), LIMITS) == pytest.approx(0.6)
+    world = _one_channel(new, [f"b{i:03d}" for i in range(270)], [])
+    assert tool_check(world) == bound_check(world) == {LIST_USERS: 1}
+    world = _one_channel([f"a{i:03d}" for i in range(50)], [f"b{i:03d}" for i in range(500)], [])
+    spent = identity_seconds(tool_check(world), LIMITS)
+    assert spent == pytest.approx(WORST * identity_seconds(bound_check(world), LIMITS))
+    assert round(WORST, 9) == 10
+
+
+@pytest.mark.parametrize("new", [1, 6, 10, 30, 49, 50, 51, 99, 120, 200])
+def test_wherever_the_new_users_sit_the_rule_stays_within_ten_times_the_bound(new: int) -> None:
+    """New users in a block at any page of the listing (first, last, between), or spread
+    over it, beside up to 800 users the channel shows: never more than 10x the bound's
+    time (README "Benchmarks"), and 10x where 50 sit first beside 500 or more."""
+    worst = 0.0
+    rng = random.Random(new)
+    for shown in range(0, 801, 10):
+        total = shown + new
+        blocks = [range(start, start + new) for start in range(0, total - new + 1, 25)]
+        spread = [sorted(rng.sample(range(total), new)) for _ in range(2)]
+        for at in [*blocks, *spread]:
+            listed = set(at)
+            new_users = [f"u{i:04d}" for i in range(total) if i in listed]
+            old = [f"u{i:04d}" for i in range(total) if i not in listed]
+            world = _one_channel(new_users, old, [])
+            ratio = identity_seconds(tool_check(world), LIMITS) / identity_seconds(
+                bound_check(world), LIMITS
+            )
+            assert ratio <= WORST + 1e-9, (shown, at)
+            worst = max(worst, ratio)
+    if new == 50:
+        assert worst == pytest.approx(WORST)
