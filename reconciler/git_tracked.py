@@ -4,6 +4,7 @@ not an untracked one in the working tree. Asks the ``git`` command; when it cann
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -61,7 +62,9 @@ def untracked(root: Path, files: list[Path]) -> list[Path] | None:
         return None
     if done.returncode != 0:
         return None
-    known = set(done.stdout.decode("utf-8", "surrogateescape").split("\0"))
+    # in the form the paths asked about are in (the system's: ``os.fsdecode``), not UTF-8
+    # text, which a C locale's ``d\udcc3\udca9`` never equals
+    known = set(os.fsdecode(done.stdout).split("\0"))
     return [f for f, r in relative.items() if r not in known]
 
 

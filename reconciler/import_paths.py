@@ -20,6 +20,7 @@ from pathlib import Path
 from reconciler import kinds
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.governance.grant import Grant
+from reconciler.os_text import path_text
 from reconciler.prose import listed, listed_first
 from reconciler.render.safe import shown
 from reconciler.target_yaml import HELD, Refresh
@@ -84,7 +85,7 @@ def declares_others(path: Path, declared: InDir, own: Collection[object]) -> boo
     """Whether the file at ``path`` declares a target not in ``own`` (those written into it
     again), or defines groups: writing over it would drop that declaration without a
     word."""
-    file = str(path)
+    file = path_text(path)  # as the loader names it
     return any(t not in own for t in declared.get(file)) or file in declared.grouped
 
 
@@ -192,7 +193,7 @@ def _held_by_import(target: DesiredTarget) -> bool:
     all: the loader keeps no comments, so the entry's lines are read for it (any doubt,
     a file that does not read as UTF-8, a line written otherwise: no, a hand edit)."""
     try:
-        lines = Path(target.location.file).read_text(encoding="utf-8").splitlines()
+        lines = target.location.path().read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeError):
         return False
     start = target.location.line - 1

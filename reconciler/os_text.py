@@ -43,6 +43,13 @@ def os_form(text: str) -> str:
         return text
 
 
+def path_text(path: object) -> str:
+    """``path`` (a ``Path`` or an OS-form string) as the text a desired-state location
+    holds (``Location.file``: the loader makes file names text, QA-HE Q-HE-6), so a path
+    made here can be compared with one the loader named (``text_of`` of its ``str``)."""
+    return text_of(str(path))
+
+
 def texts_of(words: list[str]) -> list[str]:
     """Each of ``words`` as text (``text_of``)."""
     return [text_of(word) for word in words]

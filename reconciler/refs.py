@@ -11,9 +11,11 @@ from collections.abc import Callable, Hashable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reconciler.fastinit import slot_init
+from reconciler.os_text import os_form
 from reconciler.quoted import named
 
 if TYPE_CHECKING:  # governance.grant imports Location from here
@@ -213,6 +215,12 @@ class Location:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
+
+    def path(self) -> Path:
+        """The file as the system's calls take it: ``file`` is text (``os_text``), which
+        in a C locale without UTF-8 mode cannot be opened or resolved as it is (QA REREAD
+        item 1: resolving the text was an Internal error)."""
+        return Path(os_form(self.file))
 
 
 @slot_init

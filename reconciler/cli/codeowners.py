@@ -20,6 +20,7 @@ from reconciler.errors import DesiredStateError, Problem, UsageError
 from reconciler.git_tracked import tracked, unanswered, untracked
 from reconciler.governance import codeowners
 from reconciler.governance.codeowners import MarkerError, Ownership
+from reconciler.os_text import text_of
 from reconciler.prose import listed_first
 from reconciler.refs import Location
 from reconciler.regular_file import NotRegularFile, read_regular
@@ -81,9 +82,9 @@ def _relative(desired: DesiredState, root: Path) -> list[tuple[Ownership, str]]:
     """Each `owners:` and its file's path from ``root``, with '/'."""
     items = []
     for owned in desired.owned:
-        path = Path(owned.location.file).resolve()
+        path = owned.location.path().resolve()
         try:
-            relative = path.relative_to(root).as_posix()
+            relative = text_of(path.relative_to(root).as_posix())  # as CODEOWNERS names it
         except ValueError:
             raise UsageError(
                 f"{owned.location.file} is outside the repository at {root}: "
@@ -191,7 +192,7 @@ def untracked_owned(desired: DesiredState, root: Path) -> list[Problem]:
     out of date. None when git cannot tell."""
     first: dict[Path, Problem] = {}
     for owned in desired.owned:
-        path = Path(owned.location.file)
+        path = owned.location.path()
         if owned.owners and path.resolve() not in first:
             shown_path = _shown(path)
             why = (
@@ -277,7 +278,7 @@ def git_add(root: Path, path: Path, shown_path: str) -> str:
         inside = Path(os.path.abspath(path)).relative_to(top).as_posix()
     except ValueError:
         inside = path.resolve().relative_to(top).as_posix()
-    return f"git -C {shlex.quote(_shown(root))} add {shlex.quote(inside)}"
+    return f"git -C {shlex.quote(_shown(root))} add {shlex.quote(text_of(inside))}"
 
 
 def unchecked(desired: DesiredState, desired_dir: Path) -> str | None:
@@ -301,9 +302,9 @@ def unchecked(desired: DesiredState, desired_dir: Path) -> str | None:
 
 def _shown(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return text_of(str(path.resolve().relative_to(Path.cwd().resolve())))
     except ValueError:
-        return str(path)
+        return text_of(str(path))
 
 
 @click.command("codeowners", short_help="Write the CODEOWNERS lines for `owners:`.")

@@ -31,6 +31,7 @@ from reconciler.errors import DesiredStateError, ReconcilerError, UsageError
 from reconciler.import_paths import HAND_EDITS
 from reconciler.importers import Imported, ImportRequest, KindImport, Wanted
 from reconciler.kinds import Kind
+from reconciler.os_text import path_text
 from reconciler.prose import counted, listed
 from reconciler.render.safe import shown
 from reconciler.runner import on_interrupt
@@ -277,7 +278,7 @@ def _write_directory(
     # require_reason (QA-FY Q-FY-4), for the files written; what the other files broke
     # already is said as DIR's (QA-GF Q-GF-1); CODEOWNERS where import changed owners:
     # (QA-GF Q-GF-7); the import's problems: no `Next:` promise, exit 1
-    judged = import_governance.judge(before, written, out, now, {str(out / p) for p in files})
+    judged = import_governance.judge(before, written, out, now, {path_text(out / p) for p in files})
     if judged.found:
         click.echo(
             f"{out} broke its governance rules before this import, in files it did not "
@@ -331,7 +332,7 @@ def _expectation(
     wrote = [(kind, d) for kind, d in wrote if d.wrote_targets]
     if not wrote:
         return None
-    rewritten = {str(out / path) for path in files}
+    rewritten = {path_text(out / path) for path in files}
     kept = any(t.location.file not in rewritten for t in declared)
     if not kept:
         return NO_CHANGES

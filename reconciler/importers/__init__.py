@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.kinds import CHANNEL, ROOM
+from reconciler.os_text import path_text
 from reconciler.prose import counted
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def written_files(out: Path, files: Iterable[str], noun: str) -> str:
         return ""
     if n > NAMED_FILES:
         return f"{counted(n, noun)} under {out}"
-    return f"{counted(n, noun)} ({', '.join(str(out / f) for f in names)})"
+    return f"{counted(n, noun)} ({', '.join(path_text(out / f) for f in names)})"
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from reconciler.errors import DesiredStateError
 from reconciler.import_declared import Declared, Unclear, namesakes
 from reconciler.importers import Imported, ImportRequest, Wanted, written_files
 from reconciler.kinds.channels import CHANNEL
+from reconciler.os_text import path_text
 from reconciler.path_checks import exists, is_dir
 from reconciler.prose import counted, listed
 from reconciler.providers.all_channels import ChannelsRead, read_channels
@@ -235,7 +236,7 @@ def documents(
         declared: list[DesiredTarget] = []
         if out is not None:
             wanted, declared, ambiguous = _split(
-                desired, s.arn, channels, rewritten, str(out / relative)
+                desired, s.arn, channels, rewritten, path_text(out / relative)
             )
             unclear.extend(ambiguous)
         left.extend(declared)
@@ -319,13 +320,13 @@ def _channel_file(
             path = out / relative if out is not None else None
             if path is None:
                 break
-            mine = [t for t in declared.get(str(path), ()) if _ours(t, instance)]
+            mine = [t for t in declared.get(path_text(path), ()) if _ours(t, instance)]
             read_again = _read_again(mine, instance, *read) if force else {}
             # one holding what import cannot read from Chime is kept (owners:, ...: Q-LE-7)
             own = [t for t, r in read_again.items() if not import_paths.hand_edits(t, r)]
             if not import_paths.kept(path, declared, own):  # the rule of every kind
                 taken.add(relative.casefold())
-                again = str(path) if force and import_paths.is_there(path) else None
+                again = path_text(path) if force and import_paths.is_there(path) else None
                 return relative, again, note  # the kept file's note too
             if force and note is None and not import_paths.declares_others(path, declared, mine):
                 unread = [t for t in mine if t not in read_again]

@@ -33,6 +33,7 @@ from reconciler.importer import (
     unclear_rooms,
 )
 from reconciler.importers import Imported, ImportRequest, Wanted, written_files
+from reconciler.os_text import path_text
 from reconciler.parallel import pmap
 from reconciler.prose import counted
 from reconciler.providers.base import RoomsDirectory
@@ -138,7 +139,7 @@ class RoomsImport:
         leave = {
             room: target
             for room, target in found.items()
-            if not force or target.location.file != str(out / paths[room])
+            if not force or target.location.file != path_text(out / paths[room])
         }
         # an entry by a name several live rooms have declares none of them (the plan
         # refuses it): they are written with id:, and the entry named (QA-LD Q-LD-7)
@@ -150,9 +151,10 @@ class RoomsImport:
         # named where few, as one may be rooms/ops-<room id>.yaml beside a kept file
         written = written_files(out, (f for f in files if f != "settings.yaml"), "room file")
         if settings_path is None:
-            written = f"{written} and {out / 'settings.yaml'}" if n else str(out / "settings.yaml")
+            settings = path_text(out / "settings.yaml")
+            written = f"{written} and {settings}" if n else settings
         elif n:  # one parenthesis: (DIR/rooms/ops.yaml; kept DIR/settings.yaml)
-            kept = f"kept {settings_path})"
+            kept = f"kept {path_text(settings_path)})"
             written = f"{written[:-1]}; {kept}" if written.endswith(")") else f"{written} ({kept}"
         imported = [r for r in rooms if r not in leave]  # the others are left as they are
         report = _gone(self.found.gone)
@@ -160,10 +162,12 @@ class RoomsImport:
             report.append(_left_as_they_are(leave))
         if force:  # why --force did not refresh them: a note per file, one room each
             # (the one file import would write that room to: each room has its own)
-            refreshable = [r for r in edited if found[r].location.file == str(out / unedited[r])]
+            refreshable = [
+                r for r in edited if found[r].location.file == path_text(out / unedited[r])
+            ]
             for r in sorted(refreshable, key=lambda r: found[r].location.file):
                 note = import_paths.not_refreshed(
-                    Path(found[r].location.file), [(found[r], refresh[r])]
+                    found[r].location.path(), [(found[r], refresh[r])]
                 )
                 report.append(note)
         report.extend(u.line for u in unclear)

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ACCOUNT, SUBPROCESS_TIMEOUT, seed_doc
@@ -78,3 +79,47 @@ def test_a_plan_saved_in_a_c_locale_names_the_file_and_applies_in_any(
     assert applied.returncode == 0, applied.stderr
     room = team.state()["accounts"][0]["rooms"][0]
     assert "uid-bob" in {m["member"] for m in room["memberships"]}
+
+
+def test_owners_in_a_file_named_in_utf8(team: EmulatorServer, workdir: Path) -> None:
+    """QA REREAD item 1: since Q-HE-6 a location is text, and codeowners opened it as a
+    path: validate, plan and codeowners were an Internal error for `owners:` in équipe.yaml.
+    Now they say what a UTF-8 locale says, write the file's rule, and pass once staged."""
+    (workdir / "ds" / "équipe.yaml").write_text(
+        'rooms:\n  ops:\n    owners: ["@org/sre"]\n    administrators: [alice@example.com]\n',
+        encoding="utf-8",
+    )
+    subprocess.run(["git", "init", "-q", str(workdir)], check=True)
+    c_said = run(team, workdir, "validate")
+    utf8_said = run(team, workdir, "validate", c_locale=False)
+    assert "Internal error" not in c_said.stderr, c_said.stderr
+    assert c_said.returncode == utf8_said.returncode == 1
+    assert c_said.stdout + c_said.stderr == utf8_said.stdout + utf8_said.stderr
+    assert "git add 'ds/équipe.yaml'" in c_said.stdout + c_said.stderr
+    wrote = run(team, workdir, "codeowners")
+    assert wrote.returncode == 0, wrote.stderr
+    codeowners = (workdir / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
+    assert "/ds/équipe.yaml @org/sre" in codeowners
+    subprocess.run(["git", "-C", str(workdir), "add", "-A"], check=True)
+    assert run(team, workdir, "validate").returncode == 0
+    assert run(team, workdir, "codeowners", "--check").returncode == 0
+
+
+def test_import_force_refreshes_a_folder_named_in_utf8(
+    team: EmulatorServer, workdir: Path, chime: Any
+) -> None:
+    """QA REREAD item 1: import compared the loader's text locations with its OS-form
+    `--out` paths, so in a C locale `import --out dépôt --force` took its own file for
+    another's, left the room as it was, and never wrote what Chime has now."""
+    (workdir / "ds").rename(workdir / "dépôt")
+    (workdir / "dépôt" / "équipe.yaml").unlink()
+    first = run(team, workdir, "--desired", "dépôt", "import", "--out", "dépôt")
+    assert first.returncode == 0, first.stderr
+    ops = workdir / "dépôt" / "rooms" / "ops.yaml"
+    assert "bob@example.com" not in ops.read_text(encoding="utf-8")
+    room = team.state()["accounts"][0]["rooms"][0]["id"]
+    chime.create_room_membership(AccountId=ACCOUNT, RoomId=room, MemberId="uid-bob")
+    again = run(team, workdir, "--desired", "dépôt", "import", "--out", "dépôt", "--force")
+    assert again.returncode == 0, again.stderr
+    assert "bob@example.com" in ops.read_text(encoding="utf-8"), again.stdout + again.stderr
+    assert sorted(p.name for p in ops.parent.iterdir()) == ["ops.yaml"]
