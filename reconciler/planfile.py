@@ -21,6 +21,7 @@ from reconciler import atomic_file, interrupt, jsondoc
 from reconciler.atomic_file import write_atomically
 from reconciler.errors import UsageError
 from reconciler.governance.grant import parse_moment
+from reconciler.os_text import path_text
 from reconciler.plan import Plan
 from reconciler.plandecode import (
     ORIGIN_DIFFERS,
@@ -40,7 +41,7 @@ class PlanFileError(UsageError):
     """A saved plan that cannot be used: missing, unreadable, corrupt or another version."""
 
     def __init__(self, path: Path | str, reason: str) -> None:
-        self.path = str(path)
+        self.path = path_text(path)  # shown as the text it is (``os_text``)
         self.reason = reason
         super().__init__(str(self))
 
@@ -83,7 +84,7 @@ class PlanWriteError(UsageError):
     """``plan --out FILE`` could not write FILE."""
 
     def __init__(self, path: Path | str, reason: str) -> None:
-        self.path = str(path)
+        self.path = path_text(path)  # shown as the text it is (``os_text``)
         self.reason = reason
         super().__init__(str(self))
 

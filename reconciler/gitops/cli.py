@@ -219,6 +219,7 @@ def pr_comment(
     "--plan-file",
     default="",
     metavar="FILE",
+    type=SystemPath(),  # "" stays "": no plan
     help="The saved plan (plan --out, merge-plans --out), when one was made. With "
     "--exit-code 1 it means the plan was made (errors, or refused as unsafe): the issue is "
     "written from --body-file, then exit 1. Empty or left out: no plan was made.",

@@ -118,3 +118,20 @@ def test_completing_a_target_typed_with_accents(ops: EmulatorServer, cli: Cli, s
     assert done.returncode == 0, done.stderr
     assert ROOM in done.stdout
     assert "quiet" not in done.stdout
+
+
+def test_gitops_drift_opens_a_plan_file_typed_with_accents(cli: Cli) -> None:
+    """QA REREAD item 2: `--plan-file` was a plain string, so the text `dé/plan.json` went
+    to open() as it is: an Internal error (ASCII cannot encode `é`). It is opened, and
+    named as typed."""
+    (cli.workdir / "dé").mkdir()
+    (cli.workdir / "dé" / "plan.json").write_text("{}", encoding="utf-8")
+    (cli.workdir / "body.md").write_text("drift\n", encoding="utf-8")
+    done = in_c_locale(
+        cli,
+        *("gitops", "drift", "--exit-code", "1", "--body-file", "body.md"),
+        *("--plan-file", "dé/plan.json"),
+    )
+    assert "Internal error" not in done.stderr, done.stderr
+    assert done.returncode == 1
+    assert "Cannot use the saved plan dé/plan.json: not a chime-reconciler plan" in done.stderr
