@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler import atomic_file
+from reconciler.os_text import text_of
 
 
 @dataclass(frozen=True)
 class Redirected:
     """An open file of this process: its name, relative to the current folder when under
-    it (``plan.json``); None when it has none to give (deleted or renamed since it was
+    it (``plan.json``), as text (``os_text``: what the user typed and pastes, QA REREAD
+    item 3); None when it has none to give (deleted or renamed since it was
     opened, or a file of another process's namespace)."""
 
     name: str | None
@@ -39,4 +41,4 @@ def redirected(path: Path) -> Redirected | None:
 def _shown(target: str) -> str:
     here = os.getcwd()
     inside = os.path.commonpath([here, target]) == here
-    return os.path.relpath(target, here) if inside else target
+    return text_of(os.path.relpath(target, here) if inside else target)

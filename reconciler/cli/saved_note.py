@@ -38,16 +38,17 @@ def saved_note(
     file apply cannot read back). A plan that breaks the safety rules says so: refused
     (the run's exit 1) unless ``allow_unsafe`` overrode them, as apply must too."""
     kind = not_regular(out)
+    shown_out = text_of(str(out))  # as text, as typed: in a C locale it holds lone surrogates
     if kind is not None:  # `--out /dev/null`: no `apply /dev/null` to copy (Q-CE-4)
         return (
-            f"Wrote the {what} to {out}: {kind}, from which apply cannot read it back; give "
+            f"Wrote the {what} to {shown_out}: {kind}, from which apply cannot read it back; give "
             "--out a regular file to apply exactly this plan."
         )
     # `--out /dev/stdout > plan.json`: the plan is in plan.json, the file apply must read
     behind = redirected(out)
-    # as text, as typed: a path in a C locale holds lone surrogates (Q-HE-2)
-    named = text_of(str(out)) if behind is None else behind.name
-    saved = text_of(str(out)) if behind is None or named is None else f"{out} ({named})"
+    # as text, as typed (Q-HE-2); the file behind, too (``Redirected.name``)
+    named = shown_out if behind is None else behind.name
+    saved = shown_out if behind is None or named is None else f"{shown_out} ({named})"
     refused = refused_by(len(result.violations))  # when it lists any
     if result.errors:  # and the safety rules it breaks, not overridden (Q-GK-5)
         also = f" and {refused}" if result.violations and not allow_unsafe else ""
@@ -56,7 +57,7 @@ def saved_note(
         return f"Saved the {what} to {saved}; it has no changes to apply."
     if named is None:
         return (
-            f"Saved the {what} to {out}, into the file it leads to, whose name cannot be "
+            f"Saved the {what} to {shown_out}, into the file it leads to, whose name cannot be "
             "found (deleted or renamed since): to apply exactly this plan, give apply that "
             "file by its name (or --out a file's name)."
         )

@@ -94,3 +94,37 @@ def test_a_folder_whose_name_is_not_utf8_is_refused_up_front(
         "plan could not record where its files are: rename the folder whose name is not UTF-8"
     )
     assert "Apply exactly this plan" not in done.stderr
+
+
+def test_a_plan_saved_through_dev_stdout_names_its_file_as_typed(
+    ops: EmulatorServer, workdir: Path
+) -> None:
+    """QA REREAD item 3: `plan --out /dev/stdout > dé.json` in a C locale named the file
+    behind stdout as the system gave it, lone surrogates and all: `apply
+    'd\\udcc3\\udca9.json'`, a file that does not exist. Now the command to copy names
+    dé.json, and runs as pasted."""
+    (workdir / "ds").mkdir()
+    (workdir / "ds" / "settings.yaml").write_text(SETTINGS, encoding="utf-8")
+    (workdir / "ds" / "rooms.yaml").write_text(ROOMS, encoding="utf-8")
+    words = ["--desired", "ds", "plan", "--out", "/dev/stdout"]
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHON"))}
+    env = kept | {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8"}
+    with open(workdir / "dé.json", "wb") as out:
+        saved = subprocess.run(
+            [sys.executable, "-m", "reconciler", "--endpoint-url", ops.url, *words],
+            cwd=workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.PIPE,
+            timeout=SUBPROCESS_TIMEOUT,
+            encoding="utf-8",
+            errors="backslashreplace",
+        )
+    assert saved.returncode == 0, saved.stderr
+    assert "/dev/stdout (dé.json)" in saved.stderr, saved.stderr
+    command = shlex.split(saved.stderr.strip().splitlines()[-1])
+    assert command[-2:] == ["apply", "dé.json"], saved.stderr
+    applied = run(ops, workdir, *command[1:], "--auto-approve", c_locale=True)
+    assert applied.returncode == 0, applied.stderr
+    assert "uid-bob" in {m["member"] for m in ops.state()["accounts"][0]["rooms"][0]["memberships"]}
