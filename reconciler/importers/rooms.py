@@ -43,6 +43,7 @@ from reconciler.quoted import named
 from reconciler.refs import MemberKind
 from reconciler.render.safe import shown
 from reconciler.target_select import close_match
+from reconciler.unicode_form import form_note, twin_in
 
 
 @dataclass(frozen=True)
@@ -250,10 +251,16 @@ def _not_found(
     """The error for the names ``--room`` gave that no room ``listed`` has (by name or id):
     each quoted, cut when longer than a name can be (a newline or comma in one is no other
     value: Q-GK-1; a typo after character 80 is shown: QA-GV Q-GV-8), with the closest
-    name or id of a room read as plan's ``--target`` offers it (QA-LF Q-LF-3)."""
+    name or id of a room read as plan's ``--target`` offers it (QA-LF Q-LF-3); for a name
+    that differs from a room's only in its Unicode form, that it does, not "did you mean"
+    what looks like the very name typed (QA-HE Q-HE-10, QA REREAD item 4)."""
     known = {r.name for _, r in listed} | {r.room_id for _, r in listed}
     names = []
     for name in sorted(missing):
+        if (twin := twin_in(name, known)) is not None:
+            note = form_note(name, twin, "typed", "Chime's")
+            names.append(f"{named(name)} (it differs from a room's name {note})")
+            continue
         hint = close_match(name, known)
         names.append(f"{named(name)} (did you mean {named(hint)}?)" if hint else named(name))
     where = "account" if len(accounts) == 1 else "accounts"

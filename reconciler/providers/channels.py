@@ -62,6 +62,7 @@ from reconciler.providers.channel_finder import channels_where
 from reconciler.providers.messaging_api import PAGE
 from reconciler.providers.target_gone import gone_on, unless_gone
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
+from reconciler.unicode_form import form_note, twin_in
 from reconciler.whereabouts import Whereabouts
 
 T = TypeVar("T")
@@ -341,6 +342,12 @@ class _ChannelsBase:
                 f"bearer {self.dir.lister(key.scope)} may see: ListChannels shows "
                 "PRIVATE channels to AppInstanceAdmins only (every bearer must be one, "
                 "CreateAppInstanceAdmin)"
+            )
+        if (twin := twin_in(key.name, listed)) is not None:  # QA-HE Q-HE-10, REREAD item 4
+            note = form_note(key.name, twin, "the file's", "Chime's")
+            return (
+                f"no channel named {key.name} in app instance {key.scope} (it differs from "
+                f"a channel's name {note})"
             )
         near = sorted(n for n in listed if n.casefold() == key.name.casefold())
         meant = f": did you mean {' or '.join(near)}?" if near else ""

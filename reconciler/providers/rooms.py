@@ -20,6 +20,7 @@ still loading (``read_ahead``): the same calls, sooner.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from operator import attrgetter
@@ -507,7 +508,7 @@ def _no_member(ref: MemberRef, account: str) -> str:
 def _form_of(ref: MemberRef) -> str:
     """What to know of an address not composed (NFC), as keyboards type it: Chime
     compares addresses as written (Q-HE-10); nothing for one that is."""
-    if ref.display.isascii() or form(ref.display) == form("é"):
+    if ref.display.isascii() or unicodedata.is_normalized("NFC", ref.display):
         return ""
     return (
         f" (the address is written {form(ref.display)}: Chime compares addresses as written, "

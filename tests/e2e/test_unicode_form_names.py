@@ -76,3 +76,48 @@ def test_an_address_written_decomposed(ops: Any, cli: Cli) -> None:
         "decomposed (NFD): Chime compares addresses as written, and one typed on a keyboard "
         "is composed, NFC)"
     ) in run.stderr
+
+
+def test_import_of_a_room_typed_decomposed(ops: Any, cli: Cli) -> None:
+    """QA REREAD item 4: `import --room` said `'öps-räum' (did you mean 'öps-räum'?)`."""
+    run = cli("import", "--room", NFD_ROOM)
+    assert run.exit_code != 0
+    note = ONLY_FORM.format("typed decomposed (NFD), Chime's composed (NFC)")
+    assert f"no Chime room named '{NFD_ROOM}' (it differs from a room's name {note})" in (
+        run.stderr
+    )
+    assert "did you mean" not in run.stderr
+
+
+CHAT = "arn:aws:chime:us-east-1:111122223333:app-instance/chat-1"
+
+
+def test_a_channel_key_written_decomposed(
+    emulator: EmulatorServer, write_desired: Any, cli: Cli
+) -> None:
+    """QA REREAD item 4: a channel's "no channel named" said nothing of the form."""
+    emulator.reset(
+        {
+            "app_instances": [
+                {
+                    "arn": CHAT,
+                    "admins": ["bot"],
+                    "users": [{"id": "bot"}, {"id": "u1"}],
+                    "channels": [{"name": ROOM, "id": "c1", "members": ["u1"]}],
+                }
+            ]
+        }
+    )
+    write_desired(
+        {
+            "settings.yaml": f"app_instances:\n  chat: {{arn: {CHAT}, bearer: user:bot}}\n",
+            "chat.yaml": f"channels:\n  {NFD_ROOM}: {{members: [user:u1]}}\n",
+        }
+    )
+    run = cli("plan")
+    assert run.exit_code == 1
+    note = ONLY_FORM.format("the file's decomposed (NFD), Chime's composed (NFC)")
+    assert (
+        f"no channel named {NFD_ROOM} in app instance {CHAT} (it differs from a channel's "
+        f"name {note})"
+    ) in run.stdout + run.stderr
