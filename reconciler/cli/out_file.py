@@ -9,11 +9,13 @@ from pathlib import Path
 
 from reconciler.desired.files import would_read
 from reconciler.errors import UsageError
+from reconciler.os_text import os_form
 
 
 def check_outside_desired(out: Path, desired: Path | str | None, what: str = "the plan") -> None:
     """UsageError when ``out`` is a file the desired state ``desired`` would read."""
-    if desired and would_read(Path(desired), out):
+    # a recorded --desired (a merged plan's origin) is text: given to the system in its form
+    if desired and would_read(Path(os_form(str(desired))), out):
         raise UsageError(
             f"--out {out} is inside the desired state ({desired}), which reads every *.yaml "
             f"and *.yml file under it: save {what} elsewhere (or name it .json)"

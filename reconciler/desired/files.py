@@ -90,12 +90,17 @@ def would_read(directory: Path, path: Path) -> bool:
     """Whether a file written at ``path`` would be read by ``discover(directory)``: a
     ``*.yaml`` / ``*.yml`` name (any case) under it, in no hidden folder (QA-HD Q-HD-5:
     ``plan --out desired-state/plan.yaml`` made the desired state invalid). Compared by
-    real location, as the file would be found."""
+    real location, as the file would be found. Both paths in the system's form
+    (``os_text.os_form``): a text one that the system's encoding cannot hold is an error,
+    never taken for "not under it" (QA REREAD item 6)."""
     try:
         root = Path(os.path.realpath(directory))
         where = Path(os.path.realpath(path.parent)) / path.name
+    except OSError:
+        return False
+    try:
         relative = where.relative_to(root)
-    except (OSError, ValueError):  # not under it
+    except ValueError:  # not under it
         return False
     hidden = any(part.startswith(".") for part in relative.parts)
     return relative.parts != () and path.name.lower().endswith(SUFFIXES) and not hidden

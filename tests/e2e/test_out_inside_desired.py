@@ -5,14 +5,18 @@ printed too) failed with ``unknown key 'format_version'``."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Cli
+from conftest import ACCOUNT, SUBPROCESS_TIMEOUT, Cli, seed_doc
 
 from reconciler.desired.files import would_read
+from reconciler.emulator import EmulatorServer
 
 pytestmark = pytest.mark.e2e
 
@@ -97,3 +101,39 @@ def test_apply_of_a_saved_plan_refuses_a_result_inside_the_plans_desired_state(
     assert not (workdir / out).exists()
     assert "Apply" not in run.stdout
     assert calls() == before  # refused before any call
+
+
+def test_merge_plans_refuses_the_recorded_desired_state_in_a_c_locale(
+    emulator: EmulatorServer, workdir: Path
+) -> None:
+    """QA REREAD item 6: a shard's recorded `--desired` is text (`dépôt`), and in
+    `LC_ALL=C PYTHONUTF8=0` it went to realpath as text: the UnicodeEncodeError was read
+    as "not under it", and `merge-plans --out dépôt/merged.yaml` saved the merged plan
+    among the desired-state files."""
+    emulator.reset(seed_doc(users=("alice",), rooms={"ops": [("alice", "Administrator")]}))
+    (workdir / "dépôt").mkdir()
+    (workdir / "dépôt" / "settings.yaml").write_text(f"account: {ACCOUNT}\n", encoding="utf-8")
+    (workdir / "dépôt" / "rooms.yaml").write_text(
+        "rooms:\n  ops:\n    administrators: [alice@example.com]\n", encoding="utf-8"
+    )
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHON"))}
+    env = kept | {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "reconciler", "--endpoint-url", emulator.url, *args],
+            cwd=workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=SUBPROCESS_TIMEOUT,
+            encoding="utf-8",
+            errors="backslashreplace",
+        )
+
+    shard = run("--desired", "dépôt", "plan", "--shard", "1/1", "--out", "shard-1.json")
+    assert shard.returncode == 0, shard.stderr
+    merged = run("merge-plans", "shard-1.json", "--out", "dépôt/merged.yaml")
+    assert merged.returncode == 1, merged.stderr
+    assert "is inside the desired state" in merged.stderr, merged.stderr
+    assert not (workdir / "dépôt" / "merged.yaml").exists()
