@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reconciler.desired.files import would_read
 from reconciler.errors import UsageError
-from reconciler.os_text import os_form
+from reconciler.os_text import os_form, path_text
 
 
 def check_outside_desired(out: Path, desired: Path | str | None, what: str = "the plan") -> None:
@@ -17,6 +17,7 @@ def check_outside_desired(out: Path, desired: Path | str | None, what: str = "th
     # a recorded --desired (a merged plan's origin) is text: given to the system in its form
     if desired and would_read(Path(os_form(str(desired))), out):
         raise UsageError(
-            f"--out {out} is inside the desired state ({desired}), which reads every *.yaml "
-            f"and *.yml file under it: save {what} elsewhere (or name it .json)"
+            f"--out {path_text(out)} is inside the desired state ({path_text(desired)}), which "
+            f"reads every *.yaml and *.yml file under it: save {what} elsewhere (or name it "
+            ".json)"
         )

@@ -67,7 +67,8 @@ def discover(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
     problems: list[Problem] = []
 
     def unreadable(exc: OSError) -> None:
-        where = exc.filename or str(directory)
+        # as text, as every path this module shows (``_text``: Q-HE-2, QA REREAD item 12)
+        where = text_of(os.fsdecode(exc.filename)) if exc.filename else _text(directory)
         problems.append(Problem(None, f"{where}: cannot read directory: {exc.strerror or exc}"))
 
     relatives: list[str] = []
@@ -121,7 +122,7 @@ def _read(directory: Path, relative: str) -> SourceFile:
     try:
         real = os.path.realpath(path)
         if os.path.commonpath([real, os.path.realpath(directory)]) != os.path.realpath(directory):
-            why = f"a symbolic link that leads out of {directory} (not followed)"
+            why = f"a symbolic link that leads out of {_text(directory)} (not followed)"
             return SourceFile(relative, display, None, CANNOT_READ + why)
         # not following links: the file checked above is the file read, not a link
         # swapped in since

@@ -123,3 +123,17 @@ def test_import_force_refreshes_a_folder_named_in_utf8(
     assert again.returncode == 0, again.stderr
     assert "bob@example.com" in ops.read_text(encoding="utf-8"), again.stdout + again.stderr
     assert sorted(p.name for p in ops.parent.iterdir()) == ["ops.yaml"]
+
+
+def test_a_link_out_of_a_folder_named_in_utf8_is_named_as_typed(
+    team: EmulatorServer, workdir: Path
+) -> None:
+    """QA REREAD item 12: the error named the folder in the system's form, which in a C
+    locale is `d\\udcc3\\udca9p\\udcc3\\udcb4t`, not what ls shows."""
+    (workdir / "ds").rename(workdir / "dépôt")
+    (workdir / "outside.yaml").write_text("rooms: {}\n", encoding="utf-8")
+    (workdir / "dépôt" / "link.yaml").symlink_to(workdir / "outside.yaml")
+    done = run(team, workdir, "--desired", "dépôt", "validate")
+    assert done.returncode == 1
+    said = done.stdout + done.stderr
+    assert "a symbolic link that leads out of dépôt (not followed)" in said, said

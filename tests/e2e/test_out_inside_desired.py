@@ -137,3 +137,12 @@ def test_merge_plans_refuses_the_recorded_desired_state_in_a_c_locale(
     assert merged.returncode == 1, merged.stderr
     assert "is inside the desired state" in merged.stderr, merged.stderr
     assert not (workdir / "dépôt" / "merged.yaml").exists()
+    # QA REREAD item 12: the paths named as typed, not `d\udcc3\udca9p\udcc3\udcb4t`
+    assert merged.stderr.startswith(
+        f"Error: --out dépôt/merged.yaml is inside the desired state ({workdir}/dépôt), "
+    ), merged.stderr
+    planned = run("--desired", "dépôt", "plan", "--out", "dépôt/plan.yaml")
+    assert planned.returncode == 1
+    assert planned.stderr.startswith(
+        "Error: --out dépôt/plan.yaml is inside the desired state (dépôt), "
+    ), planned.stderr
