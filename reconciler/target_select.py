@@ -14,8 +14,8 @@ may be qualified by the kind's word (``Words.entry_noun``: ``room:NAME``, ``chan
 (the channel and its moderators, declared in one entry), ``meeting:NAME``), which selects
 only targets of that word; and an unqualified value that selects targets of more than one
 word is refused (``ambiguous_target_errors``), naming the qualified forms to give (QA-HF
-Q-HF-1). A value that is itself a declared name or id (a room named ``room:x``) still
-selects what it names.
+Q-HF-1), and selects nothing (``select``: QA-HJ Q-HJ-6). A value that is itself a
+declared name or id (a room named ``room:x``) still selects what it names.
 """
 
 from __future__ import annotations
@@ -82,11 +82,29 @@ def _matches(t: DesiredTarget, name: str) -> bool:
 
 
 def select(declared: Iterable[DesiredTarget], names: Collection[str] | None) -> list[DesiredTarget]:
-    """The declared targets ``names`` select (``selects``); all when None."""
+    """The declared targets ``names`` select (``selects``) as ``--target`` values; all
+    when None. A value that selects targets of more than one kind (``ambiguous``) selects
+    none: it is refused (``ambiguous_target_errors``), and nothing is read or planned for
+    it, as for a value no target has (QA-HJ Q-HJ-6)."""
     if names is None:
         return list(declared)
+    declared = list(declared)
+    wanted = {name for name in names if not ambiguous(declared, name)}
+    return select_any_kind(declared, wanted)
+
+
+def select_any_kind(
+    declared: Iterable[DesiredTarget], names: Collection[str]
+) -> list[DesiredTarget]:
+    """The declared targets ``names`` select (``selects``), of every kind a value selects
+    (import --adopt's ``--room``: README)."""
     wanted = set(names)
     return [t for t in declared if any(selects(t, name) for name in wanted)]
+
+
+def ambiguous(declared: Iterable[DesiredTarget], name: str) -> bool:
+    """Whether ``name`` selects targets of more than one kind's word (``word``)."""
+    return len({word(t) for t in declared if selects(t, name)}) > 1
 
 
 def target_errors(
@@ -112,10 +130,10 @@ def ambiguous_target_errors(
     declared = list(declared)
     messages = []
     for name in sorted(set(names)):
+        if not ambiguous(declared, name):
+            continue
         chosen = [t for t in declared if selects(t, name)]
         forms = list(dict.fromkeys(qualified(t.key) for t in sorted(chosen, key=lambda t: t.key)))
-        if len({word(t) for t in chosen}) < 2:
-            continue
         given = " or ".join(f"{option} {named(form)}" for form in forms)
         messages.append(
             f"{option}: {named(name)} names {len(forms)} targets of different kinds; give "

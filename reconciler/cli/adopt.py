@@ -29,7 +29,7 @@ from reconciler.put_back import NotPutBack, put_back
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.render.safe import shown
 from reconciler.runner import Interrupted, interrupted_message
-from reconciler.target_select import select, unknown_target_errors
+from reconciler.target_select import select_any_kind, unknown_target_errors
 
 PUT_BACK = "nothing in Chime was changed, and the desired-state files are back as they were"
 
@@ -52,7 +52,7 @@ def _plan(session: Session, names: Collection[str], hint: bool = True) -> Plan:
     ``--target`` would be (QA-HJ Q-HJ-2); a name no target has is refused before."""
     if not names:
         return session.plan(hint=hint)
-    keys = {t.key for t in select(session.desired.targets, names)}
+    keys = {t.key for t in select_any_kind(session.desired.targets, names)}
     return session.plan(keys=keys, hint=hint)
 
 
