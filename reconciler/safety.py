@@ -21,7 +21,7 @@ declares (kinds sharing a section: a channel's memberships and its moderators) s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from reconciler import kinds
@@ -56,6 +56,7 @@ def check(
             capped.setdefault(declared(t), []).append(t)
     limit = removal_limit(safety, overrides)
     violations.extend(over_removal_limit(targets, limit))
+    label = _labels(targets)
 
     for t in targets:
         limits = own(t)
@@ -68,7 +69,7 @@ def check(
                 SafetyViolation(
                     RULE_MAX_REMOVALS,
                     t.key,
-                    f"[{t.key}] Too many removals: {together}{_paren(_demotions(group))} is "
+                    f"[{label(t)}] Too many removals: {together}{_paren(_demotions(group))} is "
                     f"over this {t.kind.words.entry_noun}'s limit of "
                     f"{target_safety.max_removals} "
                     f"({t.kind.section}.{t.key.name}.safety.{RULE_MAX_REMOVALS})",
@@ -87,7 +88,7 @@ def check(
                     # the kind named, as the plan's header names it: the settings-wide
                     # fraction's words do not, and a room and a channel may share a name
                     # (QA-HF Q-HF-2)
-                    f"[{t.kind.words.noun} {t.key}] Too many removals: {fraction:.2%} is over "
+                    f"[{t.kind.words.noun} {label(t)}] Too many removals: {fraction:.2%} is over "
                     f"{target_safety.max_removal_fraction:.2%} ({n}/{t.live_count}"
                     f"{_comma(_demotions([t]))}) "
                     f"({setting})",
@@ -104,12 +105,28 @@ def check(
                 SafetyViolation(
                     str(kind.minimum_setting),
                     t.key,
-                    f"[{t.key}] Would leave {after} {_elevated(kind, after)} (now {before}), "
+                    f"[{label(t)}] Would leave {after} {_elevated(kind, after)} (now {before}), "
                     f"fewer than the minimum of {minimum} "
                     f"({_where(t, str(kind.minimum_setting), limits)})",
                 )
             )
     return tuple(violations)
+
+
+def _labels(targets: tuple[TargetPlan, ...]) -> Callable[[TargetPlan], str]:
+    """A rule's ``[NAME]``: the target's name, and its scope where targets of its section
+    in several scopes share the name (two rooms ``web-releases`` of two accounts), so
+    that the rule of one is not read as the other's (QA-HJ Q-HJ-3)."""
+    scopes: dict[tuple[str, str], set[str]] = {}
+    for t in targets:
+        scopes.setdefault((t.kind.section, t.key.name), set()).add(t.key.scope)
+
+    def label(t: TargetPlan) -> str:
+        if len(scopes[(t.kind.section, t.key.name)]) < 2:
+            return str(t.key)
+        return f"{t.key} in {t.kind.words.scope} {t.key.scope}"
+
+    return label
 
 
 def refusing(violations: Iterable[SafetyViolation], key: TargetKey) -> tuple[SafetyViolation, ...]:

@@ -76,3 +76,71 @@ def test_audit_says_so_and_apply_indeed_changes_nothing_there(refused: Any, cli:
     alone = cli("apply", "--auto-approve", "--target", "room:web-releases")
     assert alone.exit_code == 0, alone.stdout + alone.stderr
     assert "user-heidi" not in refused.backend.room_members(*web)  # removed, alone
+
+
+OTHER = "22222222-2222-3333-4444-555555555555"
+OTHER_ROOM = f"""
+    rooms:
+      web-releases:
+        account: {OTHER}
+        prune: true
+        safety: {{max_removals: 1}}
+        administrators: [alice@example.com]
+    """
+
+
+@pytest.fixture
+def namesakes(emulator: EmulatorServer, write_desired: Any) -> EmulatorServer:
+    seed = load_seed(DEMO_SEED)
+    seed["accounts"].append(
+        {
+            "id": OTHER,
+            "name": "Other Corp",
+            "users": [
+                {"id": f"o-{n}", "email": f"{n}@example.com", "name": n}
+                for n in ("alice", "bob", "carol")
+            ],
+            "rooms": [
+                {
+                    "id": "room-o-web",
+                    "name": "web-releases",
+                    "memberships": [
+                        {"member": "alice@example.com", "role": "Administrator"},
+                        {"member": "bob@example.com", "role": "Member"},
+                        {"member": "carol@example.com", "role": "Member"},
+                    ],
+                }
+            ],
+        }
+    )
+    emulator.reset(seed)
+    write_desired(
+        {
+            "settings.yaml": SETTINGS,
+            "a.yaml": "\n    rooms:\n      web-releases:" + ROOMS.split("      web-releases:")[1],
+            "b.yaml": OTHER_ROOM,
+        }
+    )
+    return emulator
+
+
+def test_a_room_of_another_account_sharing_the_name_is_named_by_its_scope_and_no_target_offered(
+    namesakes: Any, cli: Any
+) -> None:
+    # QA-HJ Q-HJ-3: room:web-releases selects both rooms, so it is not offered; the rule
+    # names the other account's room by its account
+    rule = (
+        f"[web-releases in account {OTHER}] Too many removals: 2 is over this room's limit "
+        "of 1 (rooms.web-releases.safety.max_removals)"
+    )
+    run = cli("explain", "heidi@example.com")
+    assert run.exit_code == 0, run.stderr
+    plans = [line for line in run.lines if line.startswith("  plan: ")]
+    assert plans == [
+        "  plan: the plan removes it (prune is on), but the plan is refused by another "
+        f"target's rule: {rule} (apply changes nothing without --allow-unsafe; no --target "
+        "selects this room alone: another room has its name)"
+    ]
+    assert "--target 'room:web-releases'" not in cli("audit", "heidi@example.com").stdout
+    planned = cli("plan")
+    assert f"Error: refusing this plan: {rule}" in planned.lines
