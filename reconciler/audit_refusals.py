@@ -21,7 +21,7 @@ from reconciler.plan import SafetyViolation, TargetPlan
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.refused_adds import refused_add
 from reconciler.refused_elsewhere import elsewhere_note
-from reconciler.safety import refused_elsewhere, refusing
+from reconciler.safety import capped, refused_elsewhere, refusing
 from reconciler.target_select import alone_form
 
 
@@ -88,11 +88,13 @@ def _row(
 ) -> AuditRow:
     if r.changed is None:
         return r
-    rules = refusing(violations, r.changed)
+    mine = next((t for t in declared if t.key == r.changed), None)
+    own = mine is not None and capped({mine.key: mine.safety}, mine.key)  # (Q-HJ-7)
+    rules = refusing(violations, r.changed, own)
     if not rules:  # another target's own rule refuses the plan all the same (Q-HF-3)
-        changed = r.changed
-        form = next((alone_form(declared, t) for t in declared if t.key == changed), None)
-        elsewhere = elsewhere_note(refused_elsewhere(violations, changed), changed, form)
+        form = alone_form(declared, mine) if mine is not None else None
+        others = refused_elsewhere(violations, r.changed, own)
+        elsewhere = elsewhere_note(others, r.changed, form)
         return replace(r, note=f"{r.note}, {elsewhere}") if elsewhere else r
     said = "; ".join(v.message for v in rules)
     return replace(r, note=f"{r.note}, but the plan is refused: {said}")

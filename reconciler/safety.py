@@ -129,24 +129,40 @@ def _labels(targets: tuple[TargetPlan, ...]) -> Callable[[TargetPlan], str]:
     return label
 
 
-def refusing(violations: Iterable[SafetyViolation], key: TargetKey) -> tuple[SafetyViolation, ...]:
+def refusing(
+    violations: Iterable[SafetyViolation], key: TargetKey, capped: bool = False
+) -> tuple[SafetyViolation, ...]:
     """The rules of ``violations`` that refuse a plan changing the target ``key``: the
     plan-wide ones, and those of its own entry of the desired state (a channel's
     memberships and its moderators share one: ``declared``). What explain and audit say
-    of a change the plan makes there (QA-CJ Q-CJ-2)."""
+    of a change the plan makes there (QA-CJ Q-CJ-2). ``capped``: ``key`` has its own
+    ``max_removals``, so its removals are not in the plan-wide count, whose rule is then
+    the other targets' (``refused_elsewhere``: QA-HJ Q-HJ-7)."""
     mine = _entry(key)
-    return tuple(v for v in violations if v.target is None or _entry(v.target) == mine)
+    return tuple(
+        v
+        for v in violations
+        if (v.target is None and not (capped and v.rule == RULE_MAX_REMOVALS))
+        or (v.target is not None and _entry(v.target) == mine)
+    )
 
 
 def refused_elsewhere(
-    violations: Iterable[SafetyViolation], key: TargetKey
+    violations: Iterable[SafetyViolation], key: TargetKey, capped: bool = False
 ) -> tuple[SafetyViolation, ...]:
     """The rules of ``violations`` that ``refusing`` leaves out for ``key``: another
-    entry's own (its ``safety:``, its minimum). They refuse the whole plan all the same,
-    so apply changes nothing in ``key`` either; planned alone (``--target``) it is not
-    refused by them (QA-HF Q-HF-3)."""
-    mine = _entry(key)
-    return tuple(v for v in violations if v.target is not None and _entry(v.target) != mine)
+    entry's own (its ``safety:``, its minimum, settings.yaml's fraction broken there), and
+    with ``capped`` the plan-wide ``max_removals``, which counts only the other targets'
+    removals. They refuse the whole plan all the same, so apply changes nothing in ``key``
+    either; planned alone (``--target``) it is not refused by them (QA-HF Q-HF-3)."""
+    kept = set(refusing(violations, key, capped))
+    return tuple(v for v in violations if v not in kept)
+
+
+def capped(overrides: Overrides, key: TargetKey) -> bool:
+    """Whether ``key`` has its own ``max_removals`` (its ``safety:``): its removals leave
+    the plan-wide count."""
+    return RULE_MAX_REMOVALS in dict(overrides.get(key, ()))
 
 
 def _entry(key: TargetKey) -> Declared:

@@ -144,3 +144,40 @@ def test_a_room_of_another_account_sharing_the_name_is_named_by_its_scope_and_no
     assert "--target 'room:web-releases'" not in cli("audit", "heidi@example.com").stdout
     planned = cli("plan")
     assert f"Error: refusing this plan: {rule}" in planned.lines
+
+
+CAPPED = """
+    rooms:
+      incident-response:
+        prune: true
+        safety: {max_removals: 5}
+        administrators: [dave@example.com]
+        members: [alice@example.com, bob@example.com]
+      web-releases:
+        prune: true
+        administrators: [carol@example.com, frank@example.com]
+        members: []
+    """
+PLAN_WIDE = "Too many removals: 2 is over the limit of 1 (safety.max_removals)"
+
+
+def test_the_plan_wide_limit_is_the_other_targets_rule_for_a_target_with_its_own(
+    emulator: EmulatorServer, write_desired: Any, cli: Any
+) -> None:
+    # QA-HJ Q-HJ-7: incident-response's own max_removals takes its removals out of the
+    # plan-wide count: the 2 over the limit of 1 are web-releases'
+    emulator.reset(load_seed(DEMO_SEED))
+    settings = SETTINGS.rstrip(" ") + "    safety: {max_removals: 1}\n"
+    write_desired({"settings.yaml": settings, "a.yaml": CAPPED})
+    run = cli("explain", "heidi@example.com")
+    assert run.exit_code == 0, run.stderr
+    plans = [line for line in run.lines if line.startswith("  plan: ")]
+    assert plans == [
+        "  plan: the plan removes it (prune is on), but the plan is refused by another "
+        f"target's rule: {PLAN_WIDE} (apply changes nothing without --allow-unsafe; --target "
+        "'room:incident-response' applies this room alone)",
+        f"  plan: the plan removes it (prune is on), but the plan is refused: {PLAN_WIDE} "
+        "(apply changes nothing without --allow-unsafe)",
+    ]
+    alone = cli("plan", "--target", "room:incident-response")
+    assert alone.exit_code == 0, alone.stdout + alone.stderr  # indeed not refused alone
