@@ -73,7 +73,7 @@ def with_refusals(
 ) -> Audit:
     """``a`` with ``, but the plan is refused: RULE`` after the note of each row whose
     change a rule of ``violations`` refuses (``refusing``), or ``, but the plan is refused
-    by another target's rule: ...`` where only another target's does (Q-HF-3), with the
+    by a rule other targets break: ...`` where only such rules do (Q-HF-3), with the
     ``--target`` that selects the row's target alone among ``declared`` (the desired
     state's targets, as ``--target`` reads them)."""
     violations = tuple(violations)

@@ -122,7 +122,7 @@ def refused_by_old(room: str) -> str:
     """What a row whose change only room old's minimum refuses says after its note: apply
     refuses the plan as a whole, so it changes nothing there either (QA-HF Q-HF-3)."""
     return (
-        "but the plan is refused by another target's rule: [old] Would leave 0 administrators "
+        "but the plan is refused by a rule other targets break: [old] Would leave 0 administrators "
         "(now 1), fewer than the minimum of 1 (safety.min_administrators) (apply changes "
         f"nothing without --allow-unsafe; --target 'room:{room}' applies this room alone)"
     )

@@ -1,6 +1,6 @@
 """`explain` and `audit` of a member whose removal only another target's own `safety:`
 refuses: apply refuses the plan as a whole and changes nothing there either, so they say
-that the plan is refused by another target's rule, and how to apply this target alone;
+that the plan is refused by a rule other targets break, and how to apply this target alone;
 not "the plan removes it" (QA-HF Q-HF-3). The target's own and the plan-wide rules are
 said as before (QA-CJ Q-CJ-2)."""
 
@@ -38,7 +38,7 @@ OWN = (
     "(rooms.incident-response.safety.max_removals)"
 )
 ELSEWHERE = (
-    f"but the plan is refused by another target's rule: {OWN} (apply changes nothing "
+    f"but the plan is refused by a rule other targets break: {OWN} (apply changes nothing "
     "without --allow-unsafe; --target 'room:web-releases' applies this room alone)"
 )
 
@@ -137,8 +137,8 @@ def test_a_room_of_another_account_sharing_the_name_is_named_by_its_scope_and_no
     assert run.exit_code == 0, run.stderr
     plans = [line for line in run.lines if line.startswith("  plan: ")]
     assert plans == [
-        "  plan: the plan removes it (prune is on), but the plan is refused by another "
-        f"target's rule: {rule} (apply changes nothing without --allow-unsafe; no --target "
+        "  plan: the plan removes it (prune is on), but the plan is refused by a rule "
+        f"other targets break: {rule} (apply changes nothing without --allow-unsafe; no --target "
         "selects this room alone: another room has its name)"
     ]
     assert "--target 'room:web-releases'" not in cli("audit", "heidi@example.com").stdout
@@ -173,8 +173,8 @@ def test_the_plan_wide_limit_is_the_other_targets_rule_for_a_target_with_its_own
     assert run.exit_code == 0, run.stderr
     plans = [line for line in run.lines if line.startswith("  plan: ")]
     assert plans == [
-        "  plan: the plan removes it (prune is on), but the plan is refused by another "
-        f"target's rule: {PLAN_WIDE} (apply changes nothing without --allow-unsafe; --target "
+        "  plan: the plan removes it (prune is on), but the plan is refused by a rule "
+        f"other targets break: {PLAN_WIDE} (apply changes nothing without --allow-unsafe; --target "
         "'room:incident-response' applies this room alone)",
         f"  plan: the plan removes it (prune is on), but the plan is refused: {PLAN_WIDE} "
         "(apply changes nothing without --allow-unsafe)",
