@@ -16,12 +16,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from reconciler.audit import Audit, AuditRow, not_planned, noted, twins_declared
-from reconciler.desired.model import DesiredState
+from reconciler.desired.model import DesiredState, DesiredTarget
 from reconciler.plan import SafetyViolation, TargetPlan
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.refused_adds import refused_add
 from reconciler.refused_elsewhere import elsewhere_note
-from reconciler.safety import refused_elsewhere, refusing
+from reconciler.safety import capped, refused_elsewhere, refusing
+from reconciler.target_select import alone_form
 
 
 def changed_targets(audits: Iterable[Audit]) -> set[TargetKey]:
@@ -67,22 +68,33 @@ def with_unplanned(a: Audit, unplanned: Mapping[TargetKey, str]) -> Audit:
     return replace(a, rows=twins_declared(rows, unplanned))
 
 
-def with_refusals(a: Audit, violations: Iterable[SafetyViolation]) -> Audit:
+def with_refusals(
+    a: Audit, violations: Iterable[SafetyViolation], declared: Iterable[DesiredTarget]
+) -> Audit:
     """``a`` with ``, but the plan is refused: RULE`` after the note of each row whose
     change a rule of ``violations`` refuses (``refusing``), or ``, but the plan is refused
-    by another target's rule: ...`` where only another target's does (Q-HF-3)."""
+    by a rule other targets break: ...`` where only such rules do (Q-HF-3), with the
+    ``--target`` that selects the row's target alone among ``declared`` (the desired
+    state's targets, as ``--target`` reads them)."""
     violations = tuple(violations)
     if not violations:
         return a
-    return replace(a, rows=tuple(_row(r, violations) for r in a.rows))
+    targets = tuple(declared)
+    return replace(a, rows=tuple(_row(r, violations, targets) for r in a.rows))
 
 
-def _row(r: AuditRow, violations: tuple[SafetyViolation, ...]) -> AuditRow:
+def _row(
+    r: AuditRow, violations: tuple[SafetyViolation, ...], declared: tuple[DesiredTarget, ...]
+) -> AuditRow:
     if r.changed is None:
         return r
-    rules = refusing(violations, r.changed)
+    mine = next((t for t in declared if t.key == r.changed), None)
+    own = mine is not None and capped({mine.key: mine.safety}, mine.key)  # (Q-HJ-7)
+    rules = refusing(violations, r.changed, own)
     if not rules:  # another target's own rule refuses the plan all the same (Q-HF-3)
-        elsewhere = elsewhere_note(refused_elsewhere(violations, r.changed), r.changed)
+        form = alone_form(declared, mine) if mine is not None else None
+        others = refused_elsewhere(violations, r.changed, own)
+        elsewhere = elsewhere_note(others, r.changed, form)
         return replace(r, note=f"{r.note}, {elsewhere}") if elsewhere else r
     said = "; ".join(v.message for v in rules)
     return replace(r, note=f"{r.note}, but the plan is refused: {said}")

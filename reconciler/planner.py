@@ -73,13 +73,17 @@ def plan(
     live: LiveState,
     *,
     targets: Collection[str] | None = None,
+    keys: Collection[TargetKey] | None = None,
     now: datetime.datetime | None = None,
     matched: Mapping[TargetKey, Matched] = {},
 ) -> Plan:
     """The plan that makes ``live`` match ``desired``.
 
     ``targets``: names given with ``--target``; only those targets are planned, and a name
-    that no declared target has becomes an error in ``Plan.errors``.
+    that no declared target has, or that names targets of several kinds, becomes an error
+    in ``Plan.errors``. ``keys``: the targets the tool itself plans again (a saved plan's,
+    a confirmed plan's, a watch's meetings), exactly those: never by name, so never
+    refused as a name two kinds share (QA-HJ Q-HJ-1).
     ``now``: the moment ``until:`` is evaluated at (``governance.expiry``): expired paths
     are not declared (a member left without one is removed where pruning is on, and the
     change says why), and paths ending within ``expiry_warning_days`` are listed in
@@ -89,10 +93,15 @@ def plan(
         desired = as_of(desired, now)
     # members no longer protected: their protection's end is why they go (QA-K Q-K-1)
     ended_protection = lapsed(desired, now) if now is not None else {}
-    selected = select(desired.targets, targets)
+    if keys is not None:
+        wanted = set(keys)
+        selected = [t for t in desired.targets if t.key in wanted]
+    else:
+        selected = select(desired.targets, targets)
     selected_keys = {t.key for t in selected}
+    everything = targets is None and keys is None
     problems = [
-        p for p in live.problems if targets is None or p.target is None or p.target in selected_keys
+        p for p in live.problems if everything or p.target is None or p.target in selected_keys
     ]
     # one target declared twice (found by its resolved id): reported, neither planned; also
     # where the other entry is another shard's (``desired.elsewhere``)
@@ -100,7 +109,7 @@ def plan(
     twice = declared_twice(selected, ids, desired.elsewhere)
     problems += twice.values()
     notices = [
-        n for n in live.notices if targets is None or n.target is None or n.target in selected_keys
+        n for n in live.notices if everything or n.target is None or n.target in selected_keys
     ]
     reported = {p.target for p in (*problems, *live.notices) if p.target is not None}
     refused: dict[str, set[MemberRef]] = {}

@@ -21,7 +21,7 @@ declares (kinds sharing a section: a channel's memberships and its moderators) s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from reconciler import kinds
@@ -56,6 +56,7 @@ def check(
             capped.setdefault(declared(t), []).append(t)
     limit = removal_limit(safety, overrides)
     violations.extend(over_removal_limit(targets, limit))
+    label = _labels(targets)
 
     for t in targets:
         limits = own(t)
@@ -68,7 +69,7 @@ def check(
                 SafetyViolation(
                     RULE_MAX_REMOVALS,
                     t.key,
-                    f"[{t.key}] Too many removals: {together}{_paren(_demotions(group))} is "
+                    f"[{label(t)}] Too many removals: {together}{_paren(_demotions(group))} is "
                     f"over this {t.kind.words.entry_noun}'s limit of "
                     f"{target_safety.max_removals} "
                     f"({t.kind.section}.{t.key.name}.safety.{RULE_MAX_REMOVALS})",
@@ -87,7 +88,7 @@ def check(
                     # the kind named, as the plan's header names it: the settings-wide
                     # fraction's words do not, and a room and a channel may share a name
                     # (QA-HF Q-HF-2)
-                    f"[{t.kind.words.noun} {t.key}] Too many removals: {fraction:.2%} is over "
+                    f"[{t.kind.words.noun} {label(t)}] Too many removals: {fraction:.2%} is over "
                     f"{target_safety.max_removal_fraction:.2%} ({n}/{t.live_count}"
                     f"{_comma(_demotions([t]))}) "
                     f"({setting})",
@@ -104,7 +105,7 @@ def check(
                 SafetyViolation(
                     str(kind.minimum_setting),
                     t.key,
-                    f"[{t.key}] Would leave {after} {_elevated(kind, after)} (now {before}), "
+                    f"[{label(t)}] Would leave {after} {_elevated(kind, after)} (now {before}), "
                     f"fewer than the minimum of {minimum} "
                     f"({_where(t, str(kind.minimum_setting), limits)})",
                 )
@@ -112,24 +113,56 @@ def check(
     return tuple(violations)
 
 
-def refusing(violations: Iterable[SafetyViolation], key: TargetKey) -> tuple[SafetyViolation, ...]:
+def _labels(targets: tuple[TargetPlan, ...]) -> Callable[[TargetPlan], str]:
+    """A rule's ``[NAME]``: the target's name, and its scope where targets of its section
+    in several scopes share the name (two rooms ``web-releases`` of two accounts), so
+    that the rule of one is not read as the other's (QA-HJ Q-HJ-3)."""
+    scopes: dict[tuple[str, str], set[str]] = {}
+    for t in targets:
+        scopes.setdefault((t.kind.section, t.key.name), set()).add(t.key.scope)
+
+    def label(t: TargetPlan) -> str:
+        if len(scopes[(t.kind.section, t.key.name)]) < 2:
+            return str(t.key)
+        return f"{t.key} in {t.kind.words.scope} {t.key.scope}"
+
+    return label
+
+
+def refusing(
+    violations: Iterable[SafetyViolation], key: TargetKey, capped: bool = False
+) -> tuple[SafetyViolation, ...]:
     """The rules of ``violations`` that refuse a plan changing the target ``key``: the
     plan-wide ones, and those of its own entry of the desired state (a channel's
     memberships and its moderators share one: ``declared``). What explain and audit say
-    of a change the plan makes there (QA-CJ Q-CJ-2)."""
+    of a change the plan makes there (QA-CJ Q-CJ-2). ``capped``: ``key`` has its own
+    ``max_removals``, so its removals are not in the plan-wide count, whose rule is then
+    the other targets' (``refused_elsewhere``: QA-HJ Q-HJ-7)."""
     mine = _entry(key)
-    return tuple(v for v in violations if v.target is None or _entry(v.target) == mine)
+    return tuple(
+        v
+        for v in violations
+        if (v.target is None and not (capped and v.rule == RULE_MAX_REMOVALS))
+        or (v.target is not None and _entry(v.target) == mine)
+    )
 
 
 def refused_elsewhere(
-    violations: Iterable[SafetyViolation], key: TargetKey
+    violations: Iterable[SafetyViolation], key: TargetKey, capped: bool = False
 ) -> tuple[SafetyViolation, ...]:
     """The rules of ``violations`` that ``refusing`` leaves out for ``key``: another
-    entry's own (its ``safety:``, its minimum). They refuse the whole plan all the same,
-    so apply changes nothing in ``key`` either; planned alone (``--target``) it is not
-    refused by them (QA-HF Q-HF-3)."""
-    mine = _entry(key)
-    return tuple(v for v in violations if v.target is not None and _entry(v.target) != mine)
+    entry's own (its ``safety:``, its minimum, settings.yaml's fraction broken there), and
+    with ``capped`` the plan-wide ``max_removals``, which counts only the other targets'
+    removals. They refuse the whole plan all the same, so apply changes nothing in ``key``
+    either; planned alone (``--target``) it is not refused by them (QA-HF Q-HF-3)."""
+    kept = set(refusing(violations, key, capped))
+    return tuple(v for v in violations if v not in kept)
+
+
+def capped(overrides: Overrides, key: TargetKey) -> bool:
+    """Whether ``key`` has its own ``max_removals`` (its ``safety:``): its removals leave
+    the plan-wide count."""
+    return RULE_MAX_REMOVALS in dict(overrides.get(key, ()))
 
 
 def _entry(key: TargetKey) -> Declared:

@@ -29,7 +29,7 @@ from reconciler.put_back import NotPutBack, put_back
 from reconciler.refs import MemberRef, TargetKey
 from reconciler.render.safe import shown
 from reconciler.runner import Interrupted, interrupted_message
-from reconciler.target_select import unknown_target_errors
+from reconciler.target_select import select_any_kind, unknown_target_errors
 
 PUT_BACK = "nothing in Chime was changed, and the desired-state files are back as they were"
 
@@ -45,6 +45,17 @@ def declared_nouns(targets: Iterable[DesiredTarget]) -> str:
     return " or ".join(filter(None, [", ".join(nouns[:-1]), nouns[-1]]))
 
 
+def _plan(session: Session, names: Collection[str], hint: bool = True) -> Plan:
+    """The plan of the targets ``--room`` names, of any kind (README: a room, a channel
+    and a meeting of one name all; ``room:NAME`` one kind's), every target without it:
+    by their keys, so that a name several kinds share is not refused as an ambiguous
+    ``--target`` would be (QA-HJ Q-HJ-2); a name no target has is refused before."""
+    if not names:
+        return session.plan(hint=hint)
+    keys = {t.key for t in select_any_kind(session.desired.targets, names)}
+    return session.plan(keys=keys, hint=hint)
+
+
 def adopt(app: AppContext, targets: Collection[str]) -> None:
     """Plan; add each target's drift to the list of its role in the file declaring the
     target; check that the files load and that a new plan finds no drift there; else, or
@@ -55,7 +66,7 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
     unknown = unknown_target_errors(session.desired.targets, targets, "--room", noun)
     if unknown:
         raise UsageError("\n".join(unknown))
-    plan = session.plan(targets)
+    plan = _plan(session, targets)
     if plan.errors:  # a room not read: what Chime has there is unknown (as plan: exit 1)
         n = len(plan.errors)
         raise AdoptError(
@@ -94,7 +105,7 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
                 why = exc if isinstance(exc, atomic_file.LeadsOut) else exc.strerror or exc
                 raise WriteFailed(f"cannot write {shown(str(path))}: {why}") from None
         load_desired(app.desired_dir, app.now)
-        again = Session.open(app).plan(targets, hint=False)
+        again = _plan(Session.open(app), targets, hint=False)
         interrupt.raise_if_pressed()  # ... nor one swallowed while they are checked
     except BaseException as exc:  # Ctrl-C included: every file back as it was
         not_back = _restore(written, within)

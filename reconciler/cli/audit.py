@@ -372,7 +372,11 @@ def _refused(
     refused = refused_targets(mine.targets, live, plan)
     planned = {tp.key: tp for tp in plan.targets}
     return [
-        with_refusals(with_refused_adds(with_unplanned(a, refused), planned), plan.violations)
+        with_refusals(
+            with_refused_adds(with_unplanned(a, refused), planned),
+            plan.violations,
+            desired.targets,
+        )
         for a in audits
     ]
 

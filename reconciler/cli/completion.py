@@ -21,12 +21,14 @@ DEFAULT_DESIRED = "desired-state"
 
 
 def complete_targets(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[Any]:
-    """The declared target names (and ``id:``s) starting with ``incomplete``, from the
+    """The declared target names (and ``id:``s; ``KIND:NAME`` for a name several kinds
+    share, and any once ``KIND:`` is typed) starting with ``incomplete``, from the
     --desired directory given on the command line being completed (or its default). A
     directory that does not load completes nothing: completion never prints errors."""
     from reconciler.desired.loader import load_desired  # only when completing
     from reconciler.desired.meeting_spec import env_name
     from reconciler.errors import ReconcilerError
+    from reconciler.target_select import offered
 
     directory = _desired_dir(ctx)
     try:
@@ -36,8 +38,12 @@ def complete_targets(ctx: click.Context, _param: click.Parameter, incomplete: st
     # an id read from the environment (a meeting's ``${VARIABLE}``) is not offered: the
     # shell would expand it, and the target is completed by its name
     ids = {t.target_id for t in targets if t.target_id and env_name(t.target_id) is None}
-    names = sorted({t.key.name for t in targets} | ids)
-    return [CompletionItem(n) for n in names if n.startswith(incomplete)]
+    # a name several kinds share is offered as each kind's WORD:NAME, the value --target
+    # takes for it; every WORD:NAME once WORD: is typed (QA-HJ Q-HJ-5)
+    plain, forms = offered(targets)
+    declared = {t.key.name for t in targets} | ids
+    names = (declared & plain) | (plain & forms) | (forms if ":" in incomplete else set())
+    return [CompletionItem(n) for n in sorted(names) if n.startswith(incomplete)]
 
 
 def _desired_dir(ctx: click.Context) -> Path:

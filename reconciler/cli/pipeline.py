@@ -213,8 +213,13 @@ class Session:
         targets: Collection[str] | None = None,
         label: str = "Reading memberships",
         *,
+        keys: Collection[TargetKey] | None = None,
         hint: bool = True,
     ) -> Plan:
+        """The plan of the targets ``targets`` names (as typed with ``--target``: a name
+        that selects none, or targets of several kinds, is an error of the plan), or of
+        exactly the targets ``keys`` (the tool's own re-plans: never by name, QA-HJ
+        Q-HJ-1); of every declared target when neither is given."""
         # imported here, before the reads are awaited (module docstring); as the command
         # line's modules are (``collector.paused``)
         with collector.paused(freeze=True):
@@ -223,7 +228,7 @@ class Session:
             from reconciler.planner import plan as make_plan
             from reconciler.safety import removal_limit
 
-        scope = self.scope(targets)
+        scope = set(keys) if keys is not None else self.scope(targets)
         # what validate refuses (settings.yaml max_grant_days, require_reason, CODEOWNERS)
         # is an error of every plan, whichever command makes it: plan, apply, a watch's
         # rounds, a plan made again, import --adopt, demo (QA-FR Q-FR-1)
@@ -232,7 +237,12 @@ class Session:
         live = self.read(scope, label, planned=True)
         with timed("plan"):
             made = make_plan(
-                self.desired, live, targets=targets or None, now=self.app.now, matched=self.matched
+                self.desired,
+                live,
+                targets=targets or None,
+                keys=keys,
+                now=self.app.now,
+                matched=self.matched,
             )
         self.matched = {}
         if governance:  # in the planner's order, file and line, as merge-plans lists them

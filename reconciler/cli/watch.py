@@ -168,12 +168,12 @@ class Watch:
         sections = ", ".join(f"{k.section}: ..." for k in ending)
         raise UsageError(f"--watch needs at least one {_ending_nouns()} in scope ({sections})")
 
-    def _rescope(self) -> tuple[set[TargetKey], list[str]] | None:
-        """After the files changed: ``meeting_keys`` and ``scope`` as they are now; None
+    def _rescope(self) -> set[TargetKey] | None:
+        """After the files changed: ``meeting_keys`` as they are now; None
         (said, stamped) when they declare none in scope any more: the watch stops, exit 1,
         as for files that no longer load (Q-GI-2; not start-up's command-line refusal)."""
         try:
-            return self.meeting_keys(), self.scope()
+            return self.meeting_keys()
         except UsageError:
             where = shown(str(self.session.app.desired_dir))
             self.say(
@@ -199,12 +199,14 @@ class Watch:
             f"{'is' if len(elsewhere) == 1 else 'are'} in other shards): nothing to watch."
         )
 
-    def scope(self) -> list[str]:
-        """--target names, or the name of every target that ends (meetings): a watch
-        reconciles those only."""
+    def plan(self, keys: set[TargetKey]) -> Plan:
+        """A round's plan: of the --target names as typed (a name that selects none, or
+        targets of several kinds, is an error of it), or else of exactly the targets that
+        end (``keys``: meetings), never by name, which a room or a channel of that name
+        would share (QA-HJ Q-HJ-1): a watch reconciles those only."""
         if self.targets:
-            return list(self.targets)
-        return sorted(t.key.name for t in self.session.desired.targets if get(t.key.kind).ends)
+            return self.session.plan(list(self.targets))
+        return self.session.plan(keys=keys)
 
     def run(self, first_round: Callable[[Plan], bool]) -> int:
         """Rounds until every meeting ended or the deadline; ``first_round(plan)`` shows
@@ -249,7 +251,6 @@ class Watch:
 
     def _rounds(self, first_round: Callable[[Plan], bool]) -> int:
         keys = self.meeting_keys()
-        names = self.scope()
         if (idle := self.idle()) is not None:
             self.say(idle)
             if (said := self.report_idle()) is not None:
@@ -265,7 +266,7 @@ class Watch:
             if not first and self._refresh(at):  # the files as they are now
                 if (scoped := self._rescope()) is None:
                     return 1
-                keys, names = scoped
+                keys = scoped
                 if (idle := self.idle()) is not None:  # the files moved them elsewhere
                     self.say(idle)
                     if (said := self.report_idle()) is not None:  # stopped: "idle"
@@ -276,7 +277,7 @@ class Watch:
                 # round 1 reads as plain apply does: a Ctrl-C says that the reads stop and
                 # nothing will be applied (it said only the closing line)
                 with reading() if first else contextlib.nullcontext():
-                    plan = self.session.plan(names)
+                    plan = self.plan(keys)
             except AwsError as exc:
                 if first:
                     raise

@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BeforeValidator, Field
 
 from reconciler.channel_refs import parse_channel_member
 from reconciler.desired.arns import CHANNEL_ARN
-from reconciler.desired.given import Prune
+from reconciler.desired.given import Prune, given, no_null
 from reconciler.desired.member_entries import entry_present, entry_valid, member_list
 from reconciler.desired.owners import Owners
 from reconciler.desired.spec_base import Label, Strict, trimmed
@@ -46,13 +46,20 @@ class ChannelSpec(Strict):
     arn: Annotated[str, Field(pattern=CHANNEL_ARN), BeforeValidator(trimmed)] | None = Field(
         None, description="The channel's ARN: manage this channel whatever its name."
     )
-    app_instance: Label | None = Field(  # a label, read trimmed as ids are (QA-DB L-DB-3)
+    # a label, read trimmed as ids are (QA-DB L-DB-3); written empty, refused (Q-HJ-4)
+    app_instance: Annotated[
+        Label | None,
+        given("a label of settings.yaml's app_instances", "settings.yaml's only app instance"),
+    ] = Field(
         None,
         description="A label of settings.yaml's `app_instances` (optional when only one is "
         "defined).",
+        json_schema_extra=no_null,
     )
     prune: Prune = Field(
-        None, description="Remove members and moderators not declared here (default: settings)."
+        None,
+        description="Remove members and moderators not declared here (default: settings).",
+        json_schema_extra=no_null,
     )
     members: ChannelMemberList = Field(default_factory=list, description="DEFAULT members.")
     hidden: ChannelMemberList = Field(default_factory=list, description="HIDDEN members.")

@@ -1,7 +1,10 @@
 """A key that may be left out but, written, needs a value: ``prune:`` and ``safety:`` of a
-room, channel or meeting. Left out, settings.yaml's default applies; written with nothing
-after it (YAML null) it is refused at its line, as an empty ``members:`` is, not read as
-left out: a ``prune:`` meant as "off" would prune (QA-HF Q-HF-4)."""
+room, channel or meeting, the keys of that ``safety:`` (``max_removals:``, ...), a room's
+``account:``, a channel's ``app_instance:``. Left out, settings.yaml's default applies;
+written with nothing after it (YAML null) it is refused at its line, as an empty
+``members:`` is (and as settings.yaml refuses its own empty keys), not read as left out: a
+``prune:`` meant as "off" would prune (QA-HF Q-HF-4, QA-HJ Q-HJ-4). Their JSON Schema
+allows no null either, and shows no ``"default": null`` (``no_null``)."""
 
 from __future__ import annotations
 
@@ -21,6 +24,21 @@ def given(expected: str, left_out: str) -> BeforeValidator:
         return value
 
     return BeforeValidator(check)
+
+
+def no_null(schema: dict[str, Any]) -> None:
+    """A field's JSON Schema (in place) without the null its Python type allows: null is
+    refused (``given``), and left out is no value to show as ``"default"``."""
+    branches = schema.get("anyOf")
+    if isinstance(branches, list):
+        rest = [b for b in branches if b != {"type": "null"}]
+        del schema["anyOf"]
+        if len(rest) == 1:
+            schema.update(rest[0])
+        else:
+            schema["anyOf"] = rest
+    if "default" in schema and schema["default"] is None:
+        del schema["default"]
 
 
 # ``prune:`` of a target: true or false; left out, settings.yaml's ``prune`` (a default None)

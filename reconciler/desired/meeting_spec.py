@@ -43,7 +43,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from reconciler.capabilities import BUILTIN_PROFILES, Capabilities, problem
-from reconciler.desired.given import Prune
+from reconciler.desired.given import Prune, no_null
 from reconciler.desired.member_entries import GROUP_NAME_RE
 from reconciler.desired.messages import SETTINGS_DATA, describe
 from reconciler.desired.owners import Owners
@@ -301,7 +301,9 @@ class MeetingSpec(_Strict):
 
     meeting_id: MeetingId
     prune: Prune = Field(
-        None, description="Remove attendees not declared here (default: settings.yaml)."
+        None,
+        description="Remove attendees not declared here (default: settings.yaml).",
+        json_schema_extra=no_null,
     )
     attendees: dict[AttendeeRef, AttendeeValue] = Field(
         default_factory=dict,

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from reconciler import kinds
-from reconciler.desired.given import given
+from reconciler.desired.given import given, no_null
 from reconciler.desired.spec import GroupName, GroupValue
 from reconciler.desired.spec_base import Strict, TargetName
 from reconciler.desired.target_safety import target_safety_model
@@ -61,7 +61,12 @@ def _with_safety(spec: type[BaseModel], section_kinds: tuple[Kind, ...]) -> type
     # in the place of the spec's own ``safety`` (typed with the base, ``TargetSafetySpec``)
     # written with nothing after it, refused (QA-HF Q-HF-4): left out, settings.yaml's
     given_safety = Annotated[safety, given("a mapping", "settings.yaml's safety:")]  # type: ignore[valid-type]
-    replaced: dict[str, Any] = {"safety": (given_safety, Field(None, description=own.description))}
+    replaced: dict[str, Any] = {
+        "safety": (
+            given_safety,
+            Field(None, description=own.description, json_schema_extra=no_null),
+        )
+    }
     model: type[BaseModel] = create_model(
         spec.__name__, __base__=spec, __doc__=spec.__doc__, __module__=spec.__module__, **replaced
     )

@@ -27,7 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from reconciler.desired.app_instance_spec import AppInstanceSpec
-from reconciler.desired.given import Prune
+from reconciler.desired.given import Prune, given, no_null
 from reconciler.desired.grant_days import Days, days_form, either_form
 from reconciler.desired.meeting_spec import CustomProfiles
 from reconciler.desired.member_entries import (
@@ -148,11 +148,15 @@ class RoomSpec(Strict):
     """One room. The mapping key is its name in Chime; with `id:` the key is a label."""
 
     id: Id | None = Field(None, description="The room's id: manage this room whatever its name.")
-    account: Account | None = Field(
-        None, description="Chime account id (default: `account` in settings.yaml)."
+    account: Annotated[Account | None, given("an account id", "settings.yaml's account:")] = Field(
+        None,
+        description="Chime account id (default: `account` in settings.yaml).",
+        json_schema_extra=no_null,
     )
     prune: Prune = Field(
-        None, description="Remove members not declared here (default: settings.yaml)."
+        None,
+        description="Remove members not declared here (default: settings.yaml).",
+        json_schema_extra=no_null,
     )
     administrators: MemberList = Field(default_factory=list)
     members: MemberList = Field(default_factory=list)

@@ -14,10 +14,11 @@ refused at its line with the settings this one takes (``unknown_key_hint``, read
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from reconciler.desired.given import given, no_null
 from reconciler.desired.model import safety_settings
 from reconciler.desired.numbers import Count, Fraction
 from reconciler.desired.spec_base import doc_text
@@ -37,13 +38,20 @@ class TargetSafetySpec(BaseModel):
     # what a target of this section is called in messages, after its article
     a_noun: ClassVar[str] = "a target"
 
-    max_removals: Count | None = Field(
+    max_removals: Annotated[
+        Count | None, given("a whole number", "settings.yaml's safety.max_removals")
+    ] = Field(
         None,
         description="Most removals in this target; they then leave the plan-wide count.",
+        json_schema_extra=no_null,
     )
-    max_removal_fraction: Fraction | None = Field(
+    max_removal_fraction: Annotated[
+        Fraction | None,
+        given("a number from 0 to 1", "settings.yaml's safety.max_removal_fraction"),
+    ] = Field(
         None,
         description="Largest share of this target's members a plan may remove.",
+        json_schema_extra=no_null,
     )
 
     @classmethod
@@ -69,10 +77,14 @@ def _built(section_kinds: tuple[Kind, ...]) -> type[TargetSafetySpec]:
     noun = first.words.entry_noun
     minimums: dict[str, Any] = {
         k.minimum_setting: (
-            Count | None,
+            Annotated[
+                Count | None,
+                given("a whole number", f"settings.yaml's safety.{k.minimum_setting}"),
+            ],
             Field(
                 None,
                 description=f"Fewest {k.words.elevated[1]} a plan may leave in this {noun}.",
+                json_schema_extra=no_null,
             ),
         )
         for k in section_kinds

@@ -22,8 +22,8 @@ from reconciler.refused_adds import refused_add
 from reconciler.refused_elsewhere import elsewhere_note
 from reconciler.refused_targets import error_at
 from reconciler.render.twin_bots import twin_ids, with_id
-from reconciler.safety import refused_elsewhere, refusing
-from reconciler.target_select import select
+from reconciler.safety import capped, refused_elsewhere, refusing
+from reconciler.target_select import alone_form, select
 
 # the planner's order of live members with one ref (``planner._live_order``)
 _ID: Callable[[LiveMember], str] = attrgetter("member_id")
@@ -175,10 +175,12 @@ def _section(
     if one.outcome is Outcome.NOT_READ and refused:  # the plan's located reason (Q-EE-4)
         one = replace(one, detail=refused)
     if one.outcome in OUTCOMES.values():  # a change: is the plan refused for it?
-        one = replace(one, refused_by=refusing(plan.violations, t.key))
+        own = capped({t.key: t.safety}, t.key)  # outside the plan-wide count (Q-HJ-7)
+        one = replace(one, refused_by=refusing(plan.violations, t.key, own))
         if not one.refused_by:  # another target's own rule refuses the plan (Q-HF-3)
-            others = refused_elsewhere(plan.violations, t.key)
-            one = replace(one, refused_elsewhere=others, elsewhere=elsewhere_note(others, t.key))
+            others = refused_elsewhere(plan.violations, t.key, own)
+            note = elsewhere_note(others, t.key, alone_form(desired.targets, t))
+            one = replace(one, refused_elsewhere=others, elsewhere=note)
     if one.outcome is Outcome.ADD and tp is not None:  # does AWS refuse it? (Q-FO-4)
         one = replace(one, refused_add=refused_add(tp, its))
     if one.outcome is Outcome.PROTECTED and ending is not None:

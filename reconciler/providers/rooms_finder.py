@@ -163,7 +163,11 @@ def absences(
     Q-AX-4), else GetRoom a room declared by id the member is not in. ``listed``: an
     account's rooms by name, as listed once (None: listed here)."""
     listed = listed or _Listings(directory)
-    here = {(f.scope, f.target_id) for f in found} | {(f.scope, f.name) for f in found}
+    # by id for a room declared by id, by name for one declared by name: never a declared
+    # name against a found room's id (a room named room-leadership is not the room whose
+    # id that is: QA-HJ Q-HJ-8)
+    by_id = {(f.scope, f.target_id) for f in found}
+    by_name = {(f.scope, f.name) for f in found}
     accounts: dict[str, list[DesiredTarget]] = defaultdict(list)
     for t in declared:
         accounts[t.key.scope].append(t)
@@ -174,7 +178,11 @@ def absences(
             rooms = listed(account)
         ids = {i for named_ids in (rooms or {}).values() for i in named_ids}
         for t in targets:
-            there = (account, t.target_id or t.key.name) in here
+            there = (
+                (account, t.target_id) in by_id
+                if t.target_id is not None
+                else (account, t.key.name) in by_name
+            )
             if t.target_id is not None:
                 if there:
                     continue

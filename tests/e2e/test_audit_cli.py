@@ -122,7 +122,7 @@ def refused_by_old(room: str) -> str:
     """What a row whose change only room old's minimum refuses says after its note: apply
     refuses the plan as a whole, so it changes nothing there either (QA-HF Q-HF-3)."""
     return (
-        "but the plan is refused by another target's rule: [old] Would leave 0 administrators "
+        "but the plan is refused by a rule other targets break: [old] Would leave 0 administrators "
         "(now 1), fewer than the minimum of 1 (safety.min_administrators) (apply changes "
         f"nothing without --allow-unsafe; --target 'room:{room}' applies this room alone)"
     )
@@ -485,6 +485,26 @@ def test_audit_of_a_declared_room_chime_does_not_have_says_the_plan_reports_it(
     # listed again (the plan resolves e-mails), the names by the account's listing audit
     # made (Q-FT-5), and the rooms Chime has read in full
     assert emulator.calls() == {"ListUsers": 2, "ListRooms": 2, "ListRoomMemberships": 2 + 2}
+
+
+def test_audit_of_a_room_declared_by_a_name_that_is_another_rooms_id_says_the_plan_reports_it(
+    emulator: EmulatorServer, desired: Path
+) -> None:
+    """A room declared by the name r-ops, which is the id of room ops, not a name: the plan
+    fails on it (no Chime room named r-ops), so audit says so, not "plan adds it" (QA-HJ
+    Q-HJ-8)."""
+    emulator.reset(seed())
+    (desired / "rooms.yaml").write_text("rooms:\n  r-ops:\n    members: [bob@example.com]\n")
+    plan = CliRunner(env=ENV).invoke(
+        cli, ["--endpoint-url", emulator.url, "--desired", str(desired), "plan"]
+    )
+    assert plan.exit_code == 1
+    assert "no Chime room named r-ops" in plan.output
+    result = run(emulator, desired, "bob@example.com")
+    assert (result.exit_code, result.stderr) == (0, "")
+    row = next(line for line in result.stdout.splitlines() if line.startswith("r-ops "))
+    assert "declared, but Chime has no room of that name: plan reports it" in row
+    assert "plan adds it" not in result.stdout
 
 
 def test_audit_asks_getroom_for_rooms_declared_by_id_only_when_it_lists_none(

@@ -484,7 +484,7 @@ RETYPED = "plan changes the type to HIDDEN" + REFUSED.removeprefix(
 # the add in new: only ops's minimum refuses the plan, which apply refuses as a whole, so
 # it adds nothing in new either (QA-HF Q-HF-3)
 ADDED = (
-    "declared, not in Chime: plan adds it, but the plan is refused by another target's rule: "
+    "declared, not in Chime: plan adds it, but the plan is refused by a rule other targets break: "
     "[ops] Would leave 0 moderators (now 1), fewer than the minimum of 1 "
     "(safety.min_moderators) (apply changes nothing without --allow-unsafe; --target "
     "'channel:new' applies this channel alone)"

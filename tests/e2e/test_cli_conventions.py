@@ -251,7 +251,8 @@ def test_bash_words_split_at_equals_and_colons_are_joined_back(workdir: Path) ->
             "chime-reconciler plan --desired ds --target =",
             ["plain,ops", "plain,room:ops:1", "plain,web\\ releases", "plain,web-ops"],
         ),
-        ("chime-reconciler plan --desired ds --target room : o", ["plain,ops:1"]),
+        # room:ops (the room ops, kind-qualified: QA-HJ Q-HJ-5) and the id room:ops:1
+        ("chime-reconciler plan --desired ds --target room : o", ["plain,ops", "plain,ops:1"]),
         ("chime-reconciler plan --desired ds --target room : ops :", ["plain,1"]),
     ]:
         cword = len(words.split(" ")) - 1

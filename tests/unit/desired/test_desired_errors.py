@@ -314,6 +314,51 @@ def test_an_empty_prune_or_safety_is_refused_not_taken_for_the_settings_default(
     ]
 
 
+def test_an_empty_own_safety_key_account_or_app_instance_is_refused(tmp_path: Path) -> None:
+    """A target's own ``max_removals:`` (and the other safety keys), a room's ``account:``
+    and a channel's ``app_instance:`` written with nothing after them were read as left
+    out (settings.yaml's value), while settings.yaml refuses its own (QA-HJ Q-HJ-4)."""
+    (tmp_path / "settings.yaml").write_text(
+        "account: a\napp_instances:\n"
+        "  chat: {arn: 'arn:aws:chime:us-east-1:111122223333:app-instance/chat', "
+        "bearer: 'user:reconciler'}\n"
+    )
+    (tmp_path / "r.yaml").write_text(
+        "rooms:\n  ops:\n    account:\n    safety:\n      max_removals:\n"
+        "      min_administrators:\n    members: [a@example.com]\n"
+        "channels:\n  chat:\n    app_instance:\n    safety: {min_moderators: }\n"
+        "meetings:\n  bridge:\n    meeting_id: 6f1c2a9e-0000-4000-8000-000000000001\n"
+        "    safety: {max_removal_fraction: }\n"
+    )
+    whole = "expected a whole number, got nothing (leave the key out for settings.yaml's safety."
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/r.yaml:3: rooms.ops.account: expected an account id, got nothing (leave "
+        "the key out for settings.yaml's account:)",
+        f"{tmp_path}/r.yaml:5: rooms.ops.safety.max_removals: {whole}max_removals)",
+        f"{tmp_path}/r.yaml:6: rooms.ops.safety.min_administrators: {whole}min_administrators)",
+        f"{tmp_path}/r.yaml:10: channels.chat.app_instance: expected a label of settings.yaml's "
+        "app_instances, got nothing (leave the key out for settings.yaml's only app instance)",
+        f"{tmp_path}/r.yaml:11: channels.chat.safety.min_moderators: {whole}min_moderators)",
+        f"{tmp_path}/r.yaml:15: meetings.bridge.safety.max_removal_fraction: expected a number "
+        "from 0 to 1, got nothing (leave the key out for settings.yaml's "
+        "safety.max_removal_fraction)",
+    ]
+
+
+def test_the_schema_allows_no_null_where_null_is_refused() -> None:
+    from reconciler.desired.schema_export import json_schema
+
+    defs = json_schema("rooms")["$defs"]
+    fields = [
+        *(defs[f"{k}SafetySpec"]["properties"].values() for k in ("Room", "Channel", "Meeting")),
+        [defs["RoomSpec"]["properties"][f] for f in ("account", "prune", "safety")],
+        [defs["ChannelSpec"]["properties"][f] for f in ("app_instance", "prune", "safety")],
+        [defs["MeetingSpec"]["properties"][f] for f in ("prune", "safety")],
+    ]
+    for field in (f for group in fields for f in group):
+        assert "null" not in json.dumps(field), field
+
+
 def test_a_room_with_an_error_does_not_hide_errors_in_other_rooms(tmp_path: Path) -> None:
     (tmp_path / "r.yaml").write_text(
         "rooms:\n"
