@@ -10,8 +10,8 @@ from collections.abc import Iterable
 
 from reconciler import kinds
 from reconciler.plan import SafetyViolation
-from reconciler.quoted import named
 from reconciler.refs import TargetKey
+from reconciler.shell_word import typed
 from reconciler.target_select import qualified
 
 
@@ -24,5 +24,5 @@ def elsewhere_note(rules: Iterable[SafetyViolation], key: TargetKey) -> str:
     noun = kinds.get(key.kind).words.entry_noun
     return (
         f"but the plan is refused by another target's rule: {said} (apply changes nothing "
-        f"without --allow-unsafe; --target {named(qualified(key))} applies this {noun} alone)"
+        f"without --allow-unsafe; --target {typed(qualified(key))} applies this {noun} alone)"
     )
