@@ -25,7 +25,7 @@ from collections.abc import Collection, Iterable
 
 from reconciler import kinds
 from reconciler.desired.model import DesiredTarget
-from reconciler.prose import with_article
+from reconciler.prose import listed, with_article
 from reconciler.quoted import named
 from reconciler.refs import TargetKey
 from reconciler.shell_word import typed
@@ -117,7 +117,7 @@ def ambiguous_target_errors(
         forms = list(dict.fromkeys(qualified(t.key) for t in sorted(chosen, key=lambda t: t.key)))
         if len({word(t) for t in chosen}) < 2:
             continue
-        given = " or ".join(f"{option} {typed(form)}" for form in forms)
+        given = listed([f"{option} {typed(form)}" for form in forms], "or")
         messages.append(
             f"{option}: {named(name)} names {len(forms)} targets of different kinds; give "
             f"{given} (several {option} to select more than one)"
