@@ -25,9 +25,13 @@ def capitalized(phrase: str) -> str:
     return phrase[:1].upper() + phrase[1:]
 
 
-def listed(items: Sequence[str]) -> str:
-    """``items`` joined as prose: "rooms", "rooms and groups", "rooms, channels and groups"."""
-    return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else "".join(items)
+def listed(items: Sequence[str], conjunction: str = "and") -> str:
+    """``items`` joined as prose: "rooms", "rooms and groups", "rooms, channels and groups";
+    with ``conjunction="or"``, alternatives: "room:NAME, channel:NAME or meeting:NAME"
+    (one wording for every list of choices: REREAD-15)."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {conjunction} {items[-1]}"
 
 
 def listed_first(items: Sequence[str], most: int, total: int | None = None) -> str:

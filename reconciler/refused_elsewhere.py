@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 from reconciler import kinds
 from reconciler.plan import SafetyViolation
-from reconciler.quoted import named
 from reconciler.refs import TargetKey
+from reconciler.shell_word import typed
 
 
 def elsewhere_note(rules: Iterable[SafetyViolation], key: TargetKey, form: str | None) -> str:
@@ -27,7 +27,7 @@ def elsewhere_note(rules: Iterable[SafetyViolation], key: TargetKey, form: str |
         return ""
     noun = kinds.get(key.kind).words.entry_noun
     alone = (
-        f"--target {named(form)} applies this {noun} alone"
+        f"--target {typed(form)} applies this {noun} alone"
         if form is not None
         else f"no --target selects this {noun} alone: another {noun} has its name"
     )

@@ -25,9 +25,10 @@ from collections.abc import Collection, Iterable
 
 from reconciler import kinds
 from reconciler.desired.model import DesiredTarget
-from reconciler.prose import with_article
+from reconciler.prose import listed, with_article
 from reconciler.quoted import named
 from reconciler.refs import TargetKey
+from reconciler.shell_word import typed
 from reconciler.unicode_form import form_note, twin_in
 
 
@@ -169,7 +170,7 @@ def ambiguous_target_errors(
         found = sorted(chosen(declared, name), key=lambda t: t.key)
         entries = {(word(t), t.key.scope, t.key.name) for t in found}
         forms = _forms(declared, found, name)
-        given = " or ".join(f"{option} {named(form)}" for form in forms)
+        given = listed([f"{option} {typed(form)}" for form in forms], "or")
         instead = f"give {given}" if forms else "no value selects them apart"
         messages.append(
             f"{option}: {named(name)} names {len(entries)} targets of different kinds; "

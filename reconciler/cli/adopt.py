@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 import reconciler.kinds as kinds
-from reconciler import atomic_file, interrupt
+from reconciler import atomic_file, interrupt, prose
 from reconciler.adopt import BUG, Adopted, AdoptError, Adoption, adopt_file
 from reconciler.cli.context import AppContext
 from reconciler.cli.pipeline import Session
@@ -42,7 +42,7 @@ def declared_nouns(targets: Iterable[DesiredTarget]) -> str:
     nouns = list(dict.fromkeys(k.words.entry_noun for k in declared))
     if not nouns:
         return "target"
-    return " or ".join(filter(None, [", ".join(nouns[:-1]), nouns[-1]]))
+    return prose.listed(nouns, "or")
 
 
 def _plan(session: Session, names: Collection[str], hint: bool = True) -> Plan:

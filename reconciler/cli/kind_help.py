@@ -5,7 +5,7 @@ that a new kind is named with no help text edited."""
 from __future__ import annotations
 
 from reconciler import kinds, target_select
-from reconciler.prose import with_article
+from reconciler.prose import listed, with_article
 
 
 def section_keys() -> list[str]:
@@ -16,7 +16,7 @@ def section_keys() -> list[str]:
 def target_nouns() -> str:
     """What one target may be, one noun a section: "a room, channel or meeting"."""
     nouns = list(dict.fromkeys(ks[0].words.entry_noun for ks in kinds.sections().values()))
-    return with_article(" or ".join(filter(None, [", ".join(nouns[:-1]), nouns[-1]])))
+    return with_article(listed(nouns, "or"))
 
 
 def id_keys() -> list[str]:
@@ -29,4 +29,4 @@ def kind_examples() -> str:
     """The kind-qualified forms of ``--target``, one a kind's word: "room:NAME,
     channel:NAME or meeting:NAME" (``target_select.kind_words``)."""
     forms = [f"{word}:NAME" for word in target_select.kind_words()]
-    return " or ".join(filter(None, [", ".join(forms[:-1]), forms[-1]]))
+    return listed(forms, "or")

@@ -20,7 +20,7 @@ from reconciler.governance.grant import PROTECTION, Grant, Until, days_left
 from reconciler.governance.plan_json import instant
 from reconciler.plan import SafetyViolation
 from reconciler.prose import counted
-from reconciler.refs import Location
+from reconciler.refs import Location, TargetKey
 
 # a string, as the plan's and audit's format_version. "2": the key was ``version`` (the
 # number 1) before the outcomes ``refused`` and ``ended`` were added
@@ -252,12 +252,25 @@ def _target_json(t: TargetExplanation, now: dt.datetime) -> dict[str, Any]:
         "plan": {
             "outcome": t.outcome.value,
             "note": t.note,
-            "refused_by": [
-                {"rule": v.rule, "setting": v.setting, "message": v.message}
-                for v in (*t.refused_by, *t.refused_elsewhere)
+            "refused_by": [_rule_json(v) for v in t.refused_by],
+            # another target's rule, apart: a script tells "fix this entry or
+            # --allow-unsafe" from "--target applies this one alone" (REREAD-7)
+            "refused_elsewhere": [
+                _target_key_json(v.target) | _rule_json(v) for v in t.refused_elsewhere
             ],
         },
     }
+
+
+def _rule_json(v: SafetyViolation) -> dict[str, Any]:
+    return {"rule": v.rule, "setting": v.setting, "message": v.message}
+
+
+def _target_key_json(key: TargetKey | None) -> dict[str, Any]:
+    """Whose rule it is, as the JSON plan's ``safety.violations[]`` names it."""
+    if key is None:  # a plan-wide rule (not one refused_elsewhere keeps)
+        return {"kind": None, "scope": None, "name": None}
+    return {"kind": key.kind, "scope": key.scope, "name": key.name}
 
 
 def _or(value: Any, text: str | None) -> Any:

@@ -61,7 +61,21 @@ def test_explain_says_another_targets_rule_refuses_the_plan(refused: Any, cli: A
     ]
     doc = json.loads(cli("explain", "heidi@example.com", "--format", "json").stdout)
     web = next(t for t in doc["targets"] if t["name"] == "web-releases")
-    assert [r["message"] for r in web["plan"]["refused_by"]] == [OWN]
+    # its own rules apart from another target's, whose it is said (REREAD-7)
+    assert web["plan"]["refused_by"] == []
+    assert web["plan"]["refused_elsewhere"] == [
+        {
+            "kind": "room",
+            "scope": "11111111-2222-3333-4444-555555555555",
+            "name": "incident-response",
+            "rule": "max_removals",
+            "setting": "rooms.incident-response.safety.max_removals",
+            "message": OWN,
+        }
+    ]
+    own = next(t for t in doc["targets"] if t["name"] == "incident-response")
+    assert [r["message"] for r in own["plan"]["refused_by"]] == [OWN]
+    assert own["plan"]["refused_elsewhere"] == []
 
 
 def test_audit_says_so_and_apply_indeed_changes_nothing_there(refused: Any, cli: Any) -> None:

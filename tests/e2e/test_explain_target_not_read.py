@@ -72,6 +72,7 @@ def test_an_unset_variable_shows_no_id_and_the_plans_reason(
         "outcome": "not-read",
         "note": f"live state not read: {reason}",
         "refused_by": [],
+        "refused_elsewhere": [],
     }
 
 

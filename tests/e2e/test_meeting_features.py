@@ -312,6 +312,7 @@ def test_a_refused_attendee_is_neither_planned_nor_explained_as_planned(
         "content None -> audio Receive, video Receive, content Receive: meeting bridge: "
         f"p0@example.com: {why}",
         "refused_by": [],
+        "refused_elsewhere": [],
     }
     assert cli("apply", "--auto-approve").exit_code == 1
     assert emulator.meetings.attendees_of(MEETING) == {"p0@example.com": AUDIO_ONLY}

@@ -142,7 +142,7 @@ def test_explain_says_a_meeting_has_ended_not_that_it_was_not_read(
     assert (target["name"], target["live"], target["plan"]) == (
         "bridge",
         {"role": None, "read": True},
-        {"outcome": "ended", "note": ended, "refused_by": []},
+        {"outcome": "ended", "note": ended, "refused_by": [], "refused_elsewhere": []},
     )
 
 

@@ -40,7 +40,7 @@ SHARED = f"""
     """
 AMBIGUOUS = (
     "Error: --target: 'incident-chat' names 3 targets of different kinds; give --target "
-    "'channel:incident-chat' or --target 'meeting:incident-chat' or --target "
+    "'channel:incident-chat', --target 'meeting:incident-chat' or --target "
     "'room:incident-chat' (several --target to select more than one)"
 )
 

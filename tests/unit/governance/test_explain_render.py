@@ -177,6 +177,7 @@ def test_json_document() -> None:
         "outcome": "change",
         "note": "the plan changes its role Member -> Administrator",
         "refused_by": [],  # no safety rule refuses the plan there (QA-CJ Q-CJ-2)
+        "refused_elsewhere": [],  # nor another target's rule (REREAD-7)
     }
     assert doc["targets"][1]["declared"] is False
 
