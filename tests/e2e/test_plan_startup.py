@@ -72,6 +72,7 @@ LATER = (
     "reconciler.governance.expiry",
     "reconciler.full_swap",
     "reconciler.crowded",
+    "reconciler.target_select",
 )
 
 # the CLI as `python -m reconciler` runs it, writing the modules loaded when the first room
