@@ -62,7 +62,7 @@ def test_a_room_key_written_decomposed(ops: Any, cli: Cli) -> None:
     assert run.exit_code == 1
     note = ONLY_FORM.format("the file's decomposed (NFD), Chime's composed (NFC)")
     assert (
-        f"no Chime room named {NFD_ROOM} in account {ACCOUNT} "
+        f"no Chime room named '{NFD_ROOM}' in account {ACCOUNT} "
         f"(it differs from a room's name {note})" in run.stderr
     )
 
