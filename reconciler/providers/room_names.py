@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 
-from reconciler.name_hint import did_you_mean
 from reconciler.quoted import named
 
 
@@ -26,6 +25,8 @@ def no_room(accounts: Sequence[str], name: str, listed: Collection[str], what: s
     ``import --room`` its ids too, ``what="name or id"``) is ``name``: none has it, matched
     exactly, with the names that differ from it in case only, else the closest
     (``name_hint.did_you_mean``), as a channel's says (QA-HF Q-HF-5, QA REREAD 9)."""
+    from reconciler.name_hint import did_you_mean  # only for this error (perf-start)
+
     where = "account" if len(accounts) == 1 else "accounts"
     meant = did_you_mean(name, listed)
     return (

@@ -73,6 +73,7 @@ LATER = (
     "reconciler.full_swap",
     "reconciler.crowded",
     "reconciler.target_select",
+    "reconciler.name_hint",  # a missing room's "did you mean", when it is said
 )
 
 # the CLI as `python -m reconciler` runs it, writing the modules loaded when the first room
