@@ -4,7 +4,7 @@ that a new kind is named with no help text edited."""
 
 from __future__ import annotations
 
-from reconciler import kinds, target_select
+from reconciler import kinds
 from reconciler.prose import listed, with_article
 
 
@@ -27,6 +27,8 @@ def id_keys() -> list[str]:
 
 def kind_examples() -> str:
     """The kind-qualified forms of ``--target``, one a kind's word: "room:NAME,
-    channel:NAME or meeting:NAME" (``target_select.kind_words``)."""
-    forms = [f"{word}:NAME" for word in target_select.kind_words()]
-    return listed(forms, "or")
+    channel:NAME or meeting:NAME" (the words ``target_select`` reads them by, taken from
+    the registry here: the help is built at import, and ``target_select`` is loaded only
+    with the planner, after a plan's first call)."""
+    words = dict.fromkeys(k.words.entry_noun for k in kinds.all_kinds())
+    return listed([f"{word}:NAME" for word in words], "or")

@@ -40,7 +40,6 @@ interleave calls to different operations. Knobs (``FaultConfig``):
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import math
 import threading
@@ -183,8 +182,12 @@ def unknown_operation(name: str) -> str | None:
 
     if name in OPERATIONS:
         return None
-    hint = difflib.get_close_matches(name, OPERATIONS, n=1)
-    also = f" (did you mean {hint[0]}?)" if hint else ""
+    # the tool's one close-match rule (case folded: LISTROOMS is offered ListRooms),
+    # imported only here, for the error
+    from reconciler.target_select import close_match
+
+    hint = close_match(name, OPERATIONS)
+    also = f" (did you mean {named(hint)}?)" if hint else ""
     return f"the emulator has no operation {named(name)}{also}"
 
 

@@ -39,10 +39,10 @@ from reconciler.prose import counted
 from reconciler.providers.base import RoomsDirectory
 from reconciler.providers.chime_api import Room
 from reconciler.providers.room_bots import bot_ids, several_room_bots
+from reconciler.providers.room_names import no_room
 from reconciler.quoted import named
 from reconciler.refs import MemberKind
 from reconciler.render.safe import shown
-from reconciler.target_select import close_match
 from reconciler.unicode_form import form_note, twin_in
 
 
@@ -248,23 +248,25 @@ def _read(
 def _not_found(
     missing: Iterable[str], listed: Sequence[tuple[str, Room]], accounts: Sequence[str]
 ) -> str:
-    """The error for the names ``--room`` gave that no room ``listed`` has (by name or id):
-    each quoted, cut when longer than a name can be (a newline or comma in one is no other
-    value: Q-GK-1; a typo after character 80 is shown: QA-GV Q-GV-8), with the closest
-    name or id of a room read as plan's ``--target`` offers it (QA-LF Q-LF-3); for a name
-    that differs from a room's only in its Unicode form, that it does, not "did you mean"
-    what looks like the very name typed (QA-HE Q-HE-10, QA REREAD item 4)."""
+    """The error for the names ``--room`` gave that no room ``listed`` has (by name or id),
+    one line each, worded as the plan's (``room_names.no_room``: quoted and cut when longer
+    than a name can be, Q-GK-1, QA-GV Q-GV-8; the closest name or id of a room read, QA-LF
+    Q-LF-3, QA REREAD 9); for a name that differs from a room's only in its Unicode form,
+    that it does, not "did you mean" what looks like the very name typed (QA-HE Q-HE-10,
+    QA REREAD item 4)."""
     known = {r.name for _, r in listed} | {r.room_id for _, r in listed}
-    names = []
+    lines = []
     for name in sorted(missing):
         if (twin := twin_in(name, known)) is not None:
             note = form_note(name, twin, "typed", "Chime's")
-            names.append(f"{named(name)} (it differs from a room's name {note})")
-            continue
-        hint = close_match(name, known)
-        names.append(f"{named(name)} (did you mean {named(hint)}?)" if hint else named(name))
-    where = "account" if len(accounts) == 1 else "accounts"
-    return f"no Chime room named {', '.join(names)} in {where} {', '.join(accounts)}"
+            where = "account" if len(accounts) == 1 else "accounts"
+            lines.append(
+                f"no Chime room named {named(name)} in {where} {', '.join(accounts)} "
+                f"(it differs from a room's name {note})"
+            )
+        else:
+            lines.append(no_room(accounts, name, known, "name or id"))
+    return "\n".join(lines)
 
 
 def _with_twins(provider: RoomsDirectory, rooms: Sequence[ImportedRoom]) -> list[ImportedRoom]:

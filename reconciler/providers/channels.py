@@ -49,6 +49,7 @@ from reconciler.errors import FORBIDDEN_CODES, NOT_FOUND_CODES, AwsError, not_fo
 from reconciler.kinds import RoleValue
 from reconciler.kinds.channels import CHANNEL, CHANNEL_MODERATOR, DEFAULT, HIDDEN
 from reconciler.live import LiveMember, LiveProblem, LiveState, LiveTarget, Refusal, Unplanned
+from reconciler.name_hint import did_you_mean
 from reconciler.parallel import pmap
 from reconciler.providers import channel_bans
 from reconciler.providers.base import ItemError, ReadProgress, Steps
@@ -61,6 +62,7 @@ from reconciler.providers.channel_directory import (
 from reconciler.providers.channel_finder import channels_where
 from reconciler.providers.messaging_api import PAGE
 from reconciler.providers.target_gone import gone_on, unless_gone
+from reconciler.quoted import named
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
 from reconciler.unicode_form import form_note, twin_in
 from reconciler.whereabouts import Whereabouts
@@ -335,7 +337,8 @@ class _ChannelsBase:
     def _no_channel(self, key: TargetKey, listed: Collection[str]) -> str:
         """Why no channel of ``listed`` (the names ListChannels gave) is the one ``key``
         names: one the bearer may not see, when the PRIVATE listing was refused it;
-        otherwise none has the name, with the names that differ from it in case only."""
+        otherwise none has the name, with the names that differ from it in case only, else
+        the closest (``name_hint.did_you_mean``)."""
         if self.dir.private_refused(key.scope):
             return (
                 f"no channel named {key.name} in app instance {key.scope}, or none its "
@@ -346,15 +349,14 @@ class _ChannelsBase:
         if (twin := twin_in(key.name, listed)) is not None:  # QA-HE Q-HE-10, REREAD item 4
             note = form_note(key.name, twin, "the file's", "Chime's")
             return (
-                f"no channel named {key.name} in app instance {key.scope} (it differs from "
-                f"a channel's name {note})"
+                f"no channel named {named(key.name)} in app instance {key.scope} (it differs "
+                f"from a channel's name {note})"
             )
-        near = sorted(n for n in listed if n.casefold() == key.name.casefold())
-        meant = f": did you mean {' or '.join(near)}?" if near else ""
+        meant = did_you_mean(key.name, listed)  # as a room's (QA REREAD 9)
         return (
-            f"no channel named {key.name} in app instance {key.scope}: ListChannels lists "
-            f"none of that name, PUBLIC or PRIVATE (names are matched exactly, case "
-            f"included{meant})"
+            f"no channel named {named(key.name)} in app instance {key.scope}: ListChannels "
+            f"lists none of that name, PUBLIC or PRIVATE (names are matched exactly, case "
+            f"included{': ' + meant if meant else ''})"
         )
 
     def _resolve_members(

@@ -41,9 +41,9 @@ from reconciler.providers.read_ahead import Listing, RoomReadAhead
 from reconciler.providers.resolve import resolve_emails
 from reconciler.providers.retry import RetryPolicy
 from reconciler.providers.room_bots import bot_ids, several_room_bots
-from reconciler.providers.room_names import several_rooms_named
+from reconciler.providers.room_names import no_room, several_rooms_named
 from reconciler.providers.target_gone import gone_on
-from reconciler.quoted import named_bare
+from reconciler.quoted import named
 from reconciler.refs import Location, MemberKind, MemberRef, TargetKey
 from reconciler.unicode_form import form, form_note, twin_in
 
@@ -270,11 +270,11 @@ class RoomsProvider(ClientProvider[ChimeApi]):
                         # no "did you mean" a name that looks the same (QA-HE Q-HE-10)
                         note = form_note(t.key.name, twin, "the file's", "Chime's")
                         msg = (
-                            f"no Chime room named {t.key.name} in account {account} "
+                            f"no Chime room named {named(t.key.name)} in account {account} "
                             f"(it differs from a room's name {note})"
                         )
                     else:
-                        msg = _no_room(account, t.key.name, rooms)
+                        msg = no_room([account], t.key.name, rooms)
                     problems.append(_problem(t, t.location, msg))
                 else:
                     msg = several_rooms_named(account, t.key.name, [r.room_id for r in matches])
@@ -538,21 +538,3 @@ def _unambiguous(scoped: Mapping[tuple[str, MemberRef], str]) -> dict[MemberRef,
         if ids.setdefault(ref, mid) != mid:
             clashes.add(ref)
     return {ref: mid for ref, mid in ids.items() if ref not in clashes}
-
-
-def _no_room(account: str, name: str, listed: Collection[str]) -> str:
-    """Why no room of ``listed`` (the names ListRooms gave) is the one declared as
-    ``name``: none has it, matched exactly, with the names that differ from it in case
-    only, else the closest (``target_select.close_match``), as a channel's says (QA-HF
-    Q-HF-5)."""
-    near = sorted(n for n in listed if n.casefold() == name.casefold())
-    if not near:
-        from reconciler.target_select import close_match  # only for this error
-
-        hint = close_match(name, listed)
-        near = [hint] if hint else []
-    meant = f": did you mean {' or '.join(named_bare(n) for n in near)}?" if near else ""
-    return (
-        f"no Chime room named {name} in account {account}: ListRooms lists none of that name "
-        f"(names are matched exactly, case included{meant})"
-    )

@@ -12,7 +12,9 @@ off the annotations that follow (QA-HD Q-HD-1).
 
 - ``shown(text)``: every control, format and separator character (Unicode categories Cc,
   Cf, Zl, Zp, and lone surrogates) as a visible escape: ``\\x1b``, ``\\r``, ``\\u202e``;
-  and no workflow command (``inert``): ``##[`` as ``##\\[``, a leading ``::`` as ``:\\:``;
+  and no workflow command (``inert``): ``##[`` as ``##\\[``, a ``::`` that another ``::``
+  follows as ``:\\:`` (a renderer that wraps a name, at a space or inside a word, cannot
+  start a line with a command; ``[::1]`` and ``a::b`` are kept);
 - ``shown_values(value)``: the same for every string inside a plan, an audit, any frozen
   dataclass (enums and unchanged parts are kept as they are);
 - ``md_inline(text)`` and ``html_text(text)``: ``shown``, then escaped for Markdown inline
@@ -65,6 +67,9 @@ def controls_shown(text: str) -> str:
 
 LEGACY_COMMAND = "##["  # GitHub's runner reads ``##[cmd]`` anywhere in a log line
 COMMAND_START = "::"  # and ``::cmd::`` at a line's start, after white space
+# the first colon of each ``::`` that another ``::`` follows (the runner reads ``::cmd::``
+# only with its closing ``::``, looked for from the third character on)
+_OPENING_PAIR = re.compile(r":(?=:.*?::)", re.DOTALL)
 
 
 def starts_command(text: str) -> bool:
@@ -73,15 +78,18 @@ def starts_command(text: str) -> bool:
 
 
 def inert(text: str) -> str:
-    """``text`` that cannot form a GitHub workflow command in a log line: ``##[`` as
-    ``##\\[`` (no ``##[`` is left: each ``[`` after ``##`` gets the backslash) and a
-    ``::`` that starts it (after white space) as ``:\\:``, visible as the other escapes
-    are. Names from Chime reach the step logs (QA-HD Q-HD-1)."""
+    """``text`` that cannot form a GitHub workflow command in a log line, however a
+    renderer wraps it: ``##[`` as ``##\\[`` (no ``##[`` is left: each ``[`` after ``##``
+    gets the backslash) and each ``::`` that another ``::`` follows as ``:\\:``, visible as
+    the other escapes are. A line the runner reads as ``::cmd::`` starts with a ``::`` and
+    has another after it; every ``::`` left has none, so no piece of the text, cut at a
+    space or inside a word, starts a line with a command (not only a leading ``::``: QA
+    REREAD 10), and a name or URL with one ``::`` (``a::b``, ``[::1]``) is shown as it is.
+    Names from Chime reach the step logs (QA-HD Q-HD-1)."""
     if LEGACY_COMMAND in text:
         text = text.replace(LEGACY_COMMAND, "##\\[")
-    if starts_command(text):
-        at = len(text) - len(text.lstrip())
-        text = f"{text[:at]}:\\:{text[at + 2 :]}"
+    if COMMAND_START in text:
+        text = _OPENING_PAIR.sub(":\\\\", text)
     return text
 
 

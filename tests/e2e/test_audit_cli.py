@@ -468,7 +468,7 @@ def test_audit_of_a_declared_room_chime_does_not_have_says_the_plan_reports_it(
     )
     assert plan.exit_code == 1
     assert "no Chime room with id room-nope" in plan.output
-    assert "no Chime room named absent" in plan.output
+    assert "no Chime room named 'absent'" in plan.output
     emulator.reset_calls()
     result = run(emulator, desired, "bob@example.com")
     assert (result.exit_code, result.stderr) == (0, "")

@@ -324,10 +324,10 @@ def test_a_channel_name_no_listing_has_is_unknown_for_an_admin_bearer(
     assert run.exit_code == 1
     errors = [x for x in run.stdout.splitlines() if x.startswith("Error: ")]
     assert errors == [
-        f"Error: desired-state/chat.yaml:2: no channel named C00 in app instance {INSTANCE}: "
+        f"Error: desired-state/chat.yaml:2: no channel named 'C00' in app instance {INSTANCE}: "
         "ListChannels lists none of that name, PUBLIC or PRIVATE (names are matched exactly, "
-        "case included: did you mean c00?)",
-        f"Error: desired-state/chat.yaml:3: no channel named zz in app instance {INSTANCE}: "
+        "case included: did you mean 'c00'?)",
+        f"Error: desired-state/chat.yaml:3: no channel named 'zz' in app instance {INSTANCE}: "
         "ListChannels lists none of that name, PUBLIC or PRIVATE (names are matched exactly, "
         "case included)",
     ]

@@ -457,7 +457,7 @@ def test_a_refused_plan_as_a_document_is_not_said_to_have_errors(
         "Error: the plan has 1 error and is refused by 1 safety rule (above, and in the "
         "markdown output): apply applies it only with --allow-unsafe; exit 1.",
     ]
-    assert both.err_lines[0].startswith("desired-state/more.yaml:1: no Chime room named crowd2")
+    assert both.err_lines[0].startswith("desired-state/more.yaml:1: no Chime room named 'crowd2'")
     assert (
         "**Plan: 0 to add, 0 to change, 10 to remove, but 1 error below: apply refuses this "
         "plan.**" in both.stdout

@@ -354,7 +354,7 @@ def test_a_plan_error_stopping_apply_yml_is_an_annotation_on_its_line(
     annotations = [line for line in workflow.last.stdout.splitlines() if line.startswith("::error")]
     assert annotations == [
         "::error file=desired-state/extra.yaml,line=2::"
-        f"no Chime room named newroom in account {ACCOUNT}"
+        f"no Chime room named 'newroom' in account {ACCOUNT}"
         ": ListRooms lists none of that name (names are matched exactly, case included)",
         "::error::chime-reconciler apply exited 1",
     ]

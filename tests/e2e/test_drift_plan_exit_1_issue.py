@@ -390,7 +390,7 @@ def test_a_plan_error_beside_undeclared_members_says_drift_is_unknown_where_it_i
         f"to change in what it could plan; {UNKNOWN}.\nFix the errors in a pull request. "
         "Running the apply workflow does not resolve the undeclared members:"
     ) in body
-    assert f"no Chime room named newroom in account {ACCOUNT}" in body
+    assert f"no Chime room named 'newroom' in account {ACCOUNT}" in body
 
 
 def test_governance_errors_beside_undeclared_members_say_fix_them_and_keep_the_issue_open(
@@ -475,7 +475,7 @@ def test_a_plan_error_beside_a_safety_refusal_says_apply_refuses_until_both_are_
         "workflow to restore the desired state."
     ) in body
     assert "**This plan is refused by 1 safety rule**" in body
-    assert f"no Chime room named newroom in account {ACCOUNT}" in body
+    assert f"no Chime room named 'newroom' in account {ACCOUNT}" in body
 
 
 def test_undeclared_members_beside_errors_that_cut_the_plan_are_still_named(

@@ -120,7 +120,7 @@ def test_adopt_with_a_room_it_cannot_read_says_so_and_adopts_nothing(
     run = cli(*UNPACED, "import", "--adopt")  # releases has erin, whom no file declares there
     assert run.exit_code == 1
     assert run.stderr.splitlines()[-2:] == [
-        f"Error: desired-state/ghost.yaml:2: no Chime room named ghost in account {ACCOUNT}"
+        f"Error: desired-state/ghost.yaml:2: no Chime room named 'ghost' in account {ACCOUNT}"
         ": ListRooms lists none of that name (names are matched exactly, case included)",
         "Error: Nothing was adopted: the plan has 1 error (above); fix them and run import "
         "--adopt again.",

@@ -114,8 +114,9 @@ def test_import_room_naming_a_channel_says_rooms_only(demo: Path, cli: Any) -> N
         1,
         "",
         [
-            "Error: no Chime room named 'incident-chat' (did you mean 'incident-response'?) "
-            f"in account {ACCOUNT}: --room imports "
+            f"Error: no Chime room named 'incident-chat' in account {ACCOUNT}: ListRooms lists "
+            "none of that name or id (names and ids are matched exactly, case included: did "
+            "you mean 'incident-response'?): --room imports "
             "rooms only; the channels are imported by `import` without --room"
         ],
     )

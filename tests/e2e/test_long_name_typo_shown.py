@@ -56,8 +56,9 @@ def test_import_room_of_202_characters_not_in_chime_is_quoted_whole(
     run = cli("import", "--room", wanted)
     assert run.exit_code == 1
     assert run.err_lines[-1] == (
-        f"Error: no Chime room named {wanted!r} (did you mean {'r' * 200 + '-x'!r}?) in "
-        f"account {ACCOUNT}"
+        f"Error: no Chime room named {wanted!r} in account {ACCOUNT}: ListRooms lists none of "
+        "that name or id (names and ids are matched exactly, case included: did you mean "
+        f"{'r' * 200 + '-x'!r}?)"
     )
 
 

@@ -72,6 +72,8 @@ LATER = (
     "reconciler.governance.expiry",
     "reconciler.full_swap",
     "reconciler.crowded",
+    "reconciler.target_select",
+    "reconciler.name_hint",  # a missing room's "did you mean", when it is said
 )
 
 # the CLI as `python -m reconciler` runs it, writing the modules loaded when the first room

@@ -116,7 +116,7 @@ def test_a_name_no_room_has_is_not_read_ahead_and_reported_from_the_same_listing
     served(calls, {"ListRooms": 1, "ListRoomMemberships": 1})
     live = rooms.read(desired_rooms("missing", "r3"))
     assert [p.message for p in live.problems] == [
-        f"no Chime room named missing in account {ACCOUNT}"
+        f"no Chime room named 'missing' in account {ACCOUNT}"
         ": ListRooms lists none of that name (names are matched exactly, case included)"
     ]
     assert list(live.targets) == [key("r3")]

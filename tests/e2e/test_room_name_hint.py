@@ -36,9 +36,9 @@ def test_a_room_name_in_another_case_or_misspelt_is_offered_the_room(
     run = cli("plan")
     assert run.exit_code == 1
     assert [line for line in run.err_lines if "no Chime room" in line] == [
-        f"desired-state/a.yaml:2: no Chime room named leadership in account {ACCOUNT}: "
-        f"{EXACTLY}: did you mean Leadership?)",
-        f"desired-state/a.yaml:3: no Chime room named leadersihp in account {ACCOUNT}: "
-        f"{EXACTLY}: did you mean Leadership?)",
-        f"desired-state/a.yaml:4: no Chime room named qqqq in account {ACCOUNT}: {EXACTLY})",
+        f"desired-state/a.yaml:2: no Chime room named 'leadership' in account {ACCOUNT}: "
+        f"{EXACTLY}: did you mean 'Leadership'?)",
+        f"desired-state/a.yaml:3: no Chime room named 'leadersihp' in account {ACCOUNT}: "
+        f"{EXACTLY}: did you mean 'Leadership'?)",
+        f"desired-state/a.yaml:4: no Chime room named 'qqqq' in account {ACCOUNT}: {EXACTLY})",
     ]

@@ -267,7 +267,7 @@ def test_missing_and_ambiguous_rooms_are_reported_at_their_declaration(
     )
     live = provider(emulator).read(want)
     assert [str(p) for p in live.problems] == [
-        f"desired-state/rooms.yaml:5: no Chime room named nowhere in account {ACC}"
+        f"desired-state/rooms.yaml:5: no Chime room named 'nowhere' in account {ACC}"
         ": ListRooms lists none of that name (names are matched exactly, case included)",
         f"desired-state/rooms.yaml:9: 2 Chime rooms named twins in account {ACC} "
         "(id-x1, id-x2): give the room's id",

@@ -299,7 +299,8 @@ def test_help_names_every_faults_key_of_the_admin_api() -> None:
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("listrooms", "the emulator has no operation 'listrooms' (did you mean ListRooms?)"),
+        ("listrooms", "the emulator has no operation 'listrooms' (did you mean 'ListRooms'?)"),
+        ("LISTROOMS", "the emulator has no operation 'LISTROOMS' (did you mean 'ListRooms'?)"),
         ("", "give an operation name, such as ListRooms."),
         ("x" * 300, "the emulator has no operation '" + "x" * 80 + "'…(300 characters)"),
     ],

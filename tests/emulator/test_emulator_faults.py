@@ -189,7 +189,11 @@ def test_admin_api_is_never_faulted_or_counted(seeded: EmulatorServer, chime: An
         ({"operations": ["ListRooms", 3]}, "operations must be operation names, got 3"),
         (  # a typo would be a fault that never fires
             {"operations": ["listrooms"]},
-            "operations: the emulator has no operation 'listrooms' (did you mean ListRooms?)",
+            "operations: the emulator has no operation 'listrooms' (did you mean 'ListRooms'?)",
+        ),
+        (  # case folded, as every other "did you mean" (QA REREAD 14)
+            {"operations": ["getroom"]},
+            "operations: the emulator has no operation 'getroom' (did you mean 'GetRoom'?)",
         ),
         ({"operations": ["Bogus"]}, "operations: the emulator has no operation 'Bogus'"),
     ],

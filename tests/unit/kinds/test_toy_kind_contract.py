@@ -20,7 +20,7 @@ from toy_kind import READ, TOY, WRITE, Access, ToyKind, ToyProvider, ToySpec, to
 from reconciler import kinds
 from reconciler.applier import NoProviderError, apply
 from reconciler.channel_refs import parse_channel_member
-from reconciler.cli.kind_help import id_keys, section_keys, target_nouns
+from reconciler.cli.kind_help import id_keys, kind_examples, section_keys, target_nouns
 from reconciler.desired.loader import load_desired
 from reconciler.desired.member_entries import MemberList
 from reconciler.desired.model import DesiredState, Safety
@@ -556,6 +556,13 @@ def test_help_texts_list_every_registered_kind() -> None:
     assert id_keys() == ["id", "arn", "meeting_id"]  # the toy's key is a room's
     with kinds.registered(replace(TOY, words=replace(TOY.words, noun="ox", plural="oxen"))):
         assert target_nouns() == "a room, channel, meeting or ox"
+    # the forms --target's help offers are the words target_select reads (QA REREAD 11)
+    from reconciler import target_select
+
+    assert kind_examples() == "channel:NAME, meeting:NAME, room:NAME or toy:NAME"
+    assert [f"{w}:NAME" for w in target_select.kind_words()] == kind_examples().replace(
+        " or ", ", "
+    ).split(", ")
 
 
 # --- a kind whose target is its scope (QA-BG Q-BG-3) ---------------------------------------
