@@ -113,3 +113,30 @@ def test_validate_names_a_stale_codeowners_as_typed(ops: EmulatorServer, workdir
         "dépôt/.github/CODEOWNERS is out of date with the desired state's owners: "
         "run `chime-reconciler codeowners`"
     )
+
+
+ADOPT = ("--desired", "dé", "import", "--adopt")
+
+
+def test_adopt_says_nothing_on_stdout_it_cannot_say_whole(
+    emulator: EmulatorServer, workdir: Path
+) -> None:
+    """Q-HK-8: in an ASCII locale, a folder ``dé``: stdout kept ``Adopted 1 member into 1
+    file (1 to members):`` while the files were put back; now stdout has nothing, and the
+    error says nothing was adopted."""
+    emulator.reset(
+        seed_doc(users=("alice", "bob"), rooms={"ops": [("alice", "Member"), ("bob", "Member")]})
+    )
+    team = desired_in(workdir / "dé") / "team.yaml"
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHON"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "reconciler", "--endpoint-url", emulator.url, *ADOPT],
+        cwd=workdir,
+        env=kept | {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=SUBPROCESS_TIMEOUT,
+    )
+    assert (done.returncode, done.stdout) == (1, b"")
+    assert b"nothing was adopted; the files are back as they were" in done.stderr
+    assert team.read_text(encoding="utf-8") == ROOMS
