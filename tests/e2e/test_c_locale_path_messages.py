@@ -9,6 +9,7 @@ import os
 import shlex
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,43 @@ def test_adopt_says_nothing_on_stdout_it_cannot_say_whole(
     assert (done.returncode, done.stdout) == (1, b"")
     assert b"nothing was adopted; the files are back as they were" in done.stderr
     assert team.read_text(encoding="utf-8") == ROOMS
+
+
+def test_plan_says_its_errors_on_stderr_when_stdout_cannot_hold_them(
+    ops: EmulatorServer, workdir: Path
+) -> None:
+    """Q-HK-6: ``plan --target`` with a name typed decomposed (NFD), in an ASCII locale:
+    stdout cannot hold the error naming it, and stderr said only that the output could
+    not be written, not what was wrong; now it says the error too."""
+    desired_in(workdir / "ds", "rooms:\n  öps-räum:\n    members: [alice@example.com]\n")
+    typed = unicodedata.normalize("NFD", "öps-räum")
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHON"))}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reconciler",
+            "--endpoint-url",
+            ops.url,
+            "--desired",
+            "ds",
+            "plan",
+            "--target",
+            typed,
+        ],
+        cwd=workdir,
+        env=kept | {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=SUBPROCESS_TIMEOUT,
+        encoding="utf-8",
+        errors="backslashreplace",
+    )
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert "typed decomposed (NFD), declared composed (NFC)" in lines[0]
+    assert lines[1:] == [
+        "Error: the plan has 1 error (above); exit 1.",
+        "Error: the output could not be written (ascii cannot encode '\\u0308': "
+        "use PYTHONIOENCODING=utf-8).",
+    ]
