@@ -181,3 +181,37 @@ def test_plan_says_its_errors_on_stderr_when_stdout_cannot_hold_them(
         "Error: the output could not be written (ascii cannot encode '\\u0308': "
         "use PYTHONIOENCODING=utf-8).",
     ]
+
+
+@pytest.mark.parametrize("c_locale", [False, True], ids=["utf-8-locale", "c-locale"])
+def test_a_folder_not_utf8_is_named_as_typed_in_the_files_spelling(
+    ops: EmulatorServer, workdir: Path, c_locale: bool
+) -> None:
+    """Q-HK-7: ``--desired caf\\xe9`` was named absolute, where every other --desired
+    message names it as typed; a file ``caf\\xe9.yaml`` was ``caf\\udce9.yaml``."""
+    os.makedirs(os.fsencode(workdir) + b"/caf\xe9")
+    os.makedirs(os.fsencode(workdir) + b"/ds")
+    for folder in (b"caf\xe9", b"ds"):
+        with open(os.fsencode(workdir) + b"/" + folder + b"/settings.yaml", "w") as f:
+            f.write(SETTINGS)
+    with open(os.fsencode(workdir) + b"/ds/caf\xe9.yaml", "w") as f:
+        f.write(ROOMS)
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHON"))}
+    env = kept | ({"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"} if c_locale else {})
+    said = []
+    for folder in (b"caf\xe9", b"ds"):
+        done = subprocess.run(
+            [sys.executable, "-m", "reconciler", "--desired", folder, "validate"],
+            cwd=workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=SUBPROCESS_TIMEOUT,
+        )
+        assert done.returncode == 1
+        said.append(done.stderr.decode("utf-8").splitlines()[0])
+    assert said == [
+        "--desired caf\\xe9: the path of this folder is not valid UTF-8 text, so a plan could "
+        "not record where its files are: rename the folder whose name is not UTF-8",
+        "ds/caf\\xe9.yaml:1: the file or folder name is not valid UTF-8: rename it",
+    ]
