@@ -88,6 +88,9 @@ def _flows(ref: str) -> bool:
         return False
 
 
+BOM = "\ufeff"  # a byte order mark, as Windows editors begin a UTF-8 file
+
+
 def adopt_file(original: bytes, adoptions: Sequence[Adoption]) -> tuple[bytes, list[Adopted]]:
     """A file's bytes with every adoption (all of that file) made; its line endings (CRLF
     too) and encoding kept."""
@@ -97,7 +100,12 @@ def adopt_file(original: bytes, adoptions: Sequence[Adoption]) -> tuple[bytes, l
 
 def adopt_all(text: str, adoptions: Sequence[Adoption]) -> tuple[str, list[Adopted]]:
     """``text`` with every adoption (all of one file) made, bottom first so that the key
-    lines of the others stay where they were; and the line where each one's entries went."""
+    lines of the others stay where they were; and the line where each one's entries went.
+    A leading byte order mark is kept but edited around: libyaml skips it without counting
+    it, so every mark's index would be one short of the text's (QA-HK Q-HK-4)."""
+    if text.startswith(BOM):
+        body, adopted = adopt_all(text[len(BOM) :], adoptions)
+        return BOM + body, adopted
     made: list[tuple[Adoption, int]] = []  # (adoption, index of its first entry)
     for a in sorted(adoptions, key=lambda a: a.key_line, reverse=True):
         at, inserted, entry, key = _edit(text, a)

@@ -14,6 +14,7 @@ locale (in a UTF-8 one both return their argument). Bytes that are not UTF-8 (a 
 
 from __future__ import annotations
 
+import re
 import sys
 
 _ENCODING = sys.getfilesystemencoding()
@@ -62,3 +63,22 @@ def has_lone_surrogate(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+_ESCAPED_RUN = re.compile("[\udc80-\udcff]+")
+
+
+def message_text(message: str) -> str:
+    """``message`` (an error or a report line, which may name a path in the system's form
+    beside text) with each run of lone surrogates read as the UTF-8 it spells, so a path
+    is named as typed and as ``ls`` shows it, in any locale (QA-HK Q-HK-1, Q-HK-10); a run
+    that is not UTF-8 (a Latin-1 ``caf\\xe9``) is kept."""
+    return _ESCAPED_RUN.sub(_read_run, message) if not message.isascii() else message
+
+
+def _read_run(run: re.Match[str]) -> str:
+    raw = bytes(ord(c) - 0xDC00 for c in run.group())
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return run.group()

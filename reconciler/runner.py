@@ -35,6 +35,7 @@ import click
 from reconciler.early_stop import STOPPED_EARLY, serves
 from reconciler.errors import DesiredStateError, ReconcilerError
 from reconciler.interrupt import EXIT_INTERRUPTED, STARTING, raise_if_pressed, record_presses
+from reconciler.os_text import message_text
 from reconciler.prose import counted
 from reconciler.redact import redact
 
@@ -103,14 +104,16 @@ def report_error(exc: ReconcilerError) -> None:
     """The error on stderr: ``Error: ...`` lines, or the located lines `validate` prints."""
     from reconciler.render.safe import shown  # here: the renderers are not a plan's start
 
+    # a path in an error is named as typed, not in the system's form of it (a C locale's
+    # lone surrogates: ``n\udcc3\udcb6.json``), wherever the message was made (QA-HK Q-HK-1)
     if isinstance(exc, DesiredStateError):
         for problem in exc.problems:
-            click.echo(shown(str(problem)), err=True)
+            click.echo(shown(message_text(str(problem))), err=True)
         n = len(exc.problems) + len(exc.said)
         click.echo(f"Desired state is invalid: {counted(n, 'error')}.", err=True)
         return
     for line in str(exc).splitlines() or [type(exc).__name__]:
-        click.echo(f"Error: {shown(redact(line))}", err=True)
+        click.echo(f"Error: {shown(redact(message_text(line)))}", err=True)
 
 
 def report_bug(exc: BaseException, *, traceback_too: bool) -> None:

@@ -280,6 +280,9 @@ def _restore(written: dict[Path, bytes], within: atomic_file.Within) -> str:
 
 
 def _report(adopted: list[Adopted]) -> None:
+    """The report, in one write: where stdout's encoding cannot hold a line of it (a
+    folder ``dé`` in an ASCII locale), none is written, not a first line saying the files
+    changed that are then put back (QA-HK Q-HK-8)."""
     adoptions = [m.adoption for m in adopted]
     words: Counter[tuple[str, str]] = Counter()  # in the plan's order: the kinds'
     for a in adoptions:
@@ -287,12 +290,13 @@ def _report(adopted: list[Adopted]) -> None:
     files = sorted({a.file for a in adoptions})
     roles = Counter(a.list_key for a in adoptions for _ in a.refs)
     counts = ", ".join(f"{number(roles[k])} to {k}" for k in sorted(roles))
-    click.echo(f"Adopted {counted_words(words)} into {counted(len(files), 'file')} ({counts}):")
+    lines = [f"Adopted {counted_words(words)} into {counted(len(files), 'file')} ({counts}):"]
     for m in sorted(adopted, key=lambda m: (m.adoption.file, m.line, m.adoption.list_key)):
         a = m.adoption
         refs = ", ".join(listed(r) for r in a.refs)
-        click.echo(f"  {shown(a.file)}:{m.line}: {a.list_key} += {refs}")
-    click.echo(
+        lines.append(f"  {shown(a.file)}:{m.line}: {a.list_key} += {refs}")
+    lines.append(
         "Next: review the change (git diff), commit it and open a pull request; "
         "plan then finds no drift there."
     )
+    click.echo("\n".join(lines))

@@ -273,12 +273,20 @@ def git_add(root: Path, path: Path, shown_path: str) -> str:
     quoted for a shell: ``git add 'ds/my team.yaml'`` (QA-HE Q-HE-7)."""
     here, top = Path.cwd().resolve(), root.resolve()
     if here == top or top in here.parents:
-        return f"git add {shlex.quote(shown_path)}"
+        return f"git add {_pathspec(shown_path)}"
     try:
         inside = Path(os.path.abspath(path)).relative_to(top).as_posix()
     except ValueError:
         inside = path.resolve().relative_to(top).as_posix()
-    return f"git -C {shlex.quote(_shown(root))} add {shlex.quote(text_of(inside))}"
+    return f"git -C {shlex.quote(_shown(root))} add {_pathspec(text_of(inside))}"
+
+
+def _pathspec(path: str) -> str:
+    """``path`` as git add's argument, quoted for a shell; after ``--`` where it starts
+    with ``-``, which git would take for an option (``git add -x.yaml``: unknown switch
+    'x'; QA-HK Q-HK-3)."""
+    quoted = shlex.quote(path)
+    return f"-- {quoted}" if path.startswith("-") else quoted
 
 
 def unchecked(desired: DesiredState, desired_dir: Path) -> str | None:

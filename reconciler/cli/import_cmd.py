@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 import reconciler.kinds as kinds
-from reconciler import importers, path_checks
+from reconciler import importers, os_text, path_checks
 from reconciler.cli import import_governance
 from reconciler.cli.adopt import adopt
 from reconciler.cli.context import AppContext, pass_app
@@ -305,7 +305,8 @@ def _write_directory(
     expect = _expectation(out, chosen, made, declared, files)
     if expect is not None and judged.foreign:
         expect += ", and the CODEOWNERS error of the Note above"
-    named = shown(shlex.quote(str(out)))  # pasted, one argument (QA-FY Q-FY-13)
+    # pasted, one argument (QA-FY Q-FY-13), as typed: text, not the system's form of it
+    named = shown(shlex.quote(os_text.text_of(str(out))))  # (QA-HK Q-HK-10)
     if any(d.unplannable for d in done) or judged.found:
         what = "entries" if any(d.unplannable for d in done) else "problems"
         said.say(f"Next: fix the {what} named above, then: chime-reconciler --desired {named} plan")
@@ -353,6 +354,7 @@ class _Said:
         self.asking: list[str] = []  # lines lost that ask for a look or an action
 
     def say(self, line: str) -> None:
+        line = os_text.message_text(line)  # DIR named as typed, not in its OS form (QA-HK Q-HK-10)
         self.first = self.first or line
         if self.shown:
             self.shown = written_out(lambda: _say(line))

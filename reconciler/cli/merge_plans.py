@@ -75,6 +75,10 @@ def merge_plans(
             click.echo(note, err=True)
         click.echo(saved_note(out, merged, app, "merged plan", origin), err=True)
     ctx = click.get_current_context()
+    if shown.failure is not None:  # stdout lost its errors: said here (QA-HK Q-HK-6)
+        lost = problem_lines(merged, fmt, refused=True, noun="merged plan", in_output=False)
+        for line in lost:
+            click.echo(line, err=True)
     shown.end()  # a closed output: 141; one that could not be written (a full disk): 1
     if merged.errors or merged.violations:
         if fmt != "text" or not stdout_seen():  # the output holds them: stdout may be a file

@@ -94,6 +94,9 @@ def plan(
         save_plan(result, out, origin=app.origin())
         click.echo(saved_note(out, result, app, allow_unsafe=allow_unsafe), err=True)
     ctx = click.get_current_context()
+    if shown.failure is not None:  # stdout lost its errors: said here (QA-HK Q-HK-6)
+        for line in problem_lines(result, fmt, refused=refused, in_output=False):
+            click.echo(line, err=True)
     shown.end()  # a closed output: 141; one that could not be written (a full disk): 1
     # only now is it known that the output holds them and that the exit is 1 (Q-GK-4)
     if fmt != "text" or not stdout_seen():  # say so where a person looks (stdout: a file)

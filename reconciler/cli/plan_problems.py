@@ -16,8 +16,12 @@ from reconciler.render.safe import shown
 FIELDS = {"errors": "errors", "refusals": "safety.violations"}  # the JSON document's
 
 
-def problem_lines(plan: Plan, fmt: str, *, refused: bool, noun: str = "plan") -> list[str]:
-    """The lines for stderr; none when the plan has no error and is not ``refused``."""
+def problem_lines(
+    plan: Plan, fmt: str, *, refused: bool, noun: str = "plan", in_output: bool = True
+) -> list[str]:
+    """The lines for stderr; none when the plan has no error and is not ``refused``. Not
+    ``in_output``: stdout could not take the document (a name its encoding cannot hold, a
+    full disk), so these lines are the only place the errors are said (QA-HK Q-HK-6)."""
     lines = [shown(e) for e in plan.errors]
     refusals = plan.violations if refused else ()
     lines += [f"Error: refusing this plan: {shown(str(v))}" for v in refusals]
@@ -31,8 +35,8 @@ def problem_lines(plan: Plan, fmt: str, *, refused: bool, noun: str = "plan") ->
         fields.append(FIELDS["refusals"])
     if not parts:
         return []
-    where = f"above, and in the {fmt} output"
-    if fmt == "json":
+    where = f"above, and in the {fmt} output" if in_output else "above"
+    if fmt == "json" and in_output:
         where += f"'s {' and '.join(fields)}"
     how = f": {override()}" if refusals else ""  # as apply's closing line says it
     lines.append(f"Error: the {noun} {' and '.join(parts)} ({where}){how}; exit 1.")

@@ -60,10 +60,13 @@ def discover(directory: Path) -> tuple[list[SourceFile], list[Problem]]:
         return [], [_none_found(directory, exc.strerror or str(exc))]
     folder = os.path.abspath(directory)
     if has_lone_surrogate(text_of(folder)):  # a saved plan could not record its places
-        its_bytes = os.fsencode(folder).decode("utf-8", "backslashreplace")  # caf\xe9
+        # named as typed where the name not UTF-8 is in it, else the whole path; its
+        # bytes as ``ls -b`` shows them, as a file's name is (QA-HK Q-HK-7)
+        typed = str(directory)
+        named = byte_form(typed if has_lone_surrogate(text_of(typed)) else folder)
         from reconciler.render.safe import shown  # an error only (README "Start-up and exit")
 
-        return [], [Problem(None, f"--desired {shown(its_bytes)}: {FOLDER_NOT_UTF8}")]
+        return [], [Problem(None, f"--desired {shown(named)}: {FOLDER_NOT_UTF8}")]
     problems: list[Problem] = []
 
     def unreadable(exc: OSError) -> None:
@@ -115,8 +118,8 @@ def _read(directory: Path, relative: str) -> SourceFile:
     """``relative``: text (``os_text``); read at its path in the system's form."""
     path = directory / os_form(relative)
     display = _text(path)  # as typed and shown by ls, in any locale (Q-HE-2)
-    if not _is_utf8(relative):
-        return SourceFile(relative, display, None, NAME_NOT_UTF8)
+    if not _is_utf8(relative):  # its bytes as ``ls -b`` shows them: caf\xe9 (QA-HK Q-HK-7)
+        return SourceFile(relative, byte_form(display), None, NAME_NOT_UTF8)
     if not relative.endswith(SUFFIXES):  # rooms.YAML: its rooms would not be in force
         return SourceFile(relative, display, None, _not_lower_case(path, relative))
     try:
@@ -130,6 +133,12 @@ def _read(directory: Path, relative: str) -> SourceFile:
     except OSError as exc:  # NotRegularFile (a FIFO would block the read forever) too
         why = exc.strerror or type(exc).__name__
         return SourceFile(relative, display, None, CANNOT_READ + why)
+
+
+def byte_form(path: str) -> str:
+    """``path`` (text, with lone surrogates where its bytes are not UTF-8) with those bytes
+    as ``\\xe9``, as ``ls -b`` shows them: one spelling for a file and a folder."""
+    return os.fsencode(os_form(path)).decode("utf-8", "backslashreplace")
 
 
 def _text(path: Path) -> str:

@@ -335,8 +335,10 @@ HANGING = 2  # extra indent of a wrapped line's continuation
 
 def wrap_hanging(line: Text, width: int) -> list[Text]:
     """``line`` cut at spaces into pieces of at most ``width`` columns (a word longer than
-    that is cut where it must), each piece after the first indented two more than the
-    line; styles kept. Columns as the terminal shows them (``render.columns``)."""
+    that is cut after a ``-``, as the plan's header cuts an id (``value_lines``), so a
+    UUID's groups stay whole, else where it must: QA-HK Q-HK-5), each piece after the
+    first indented two more than the line; styles kept. Columns as the terminal shows
+    them (``render.columns``)."""
     plain = line.plain
     if cell_len(plain) <= width:
         return [line]
@@ -346,6 +348,8 @@ def wrap_hanging(line: Text, width: int) -> list[Text]:
     while cell_len(plain[start:]) > room:
         end = fitting_end(plain, start, room)
         cut = plain.rfind(" ", start + 1, end + 1)
+        if cut <= start:
+            cut = plain.rfind("-", start, end) + 1  # an id's groups whole: Q-HK-5
         if cut <= start:
             cut = end
         piece = line[start:cut]

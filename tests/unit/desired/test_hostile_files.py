@@ -106,7 +106,8 @@ def test_a_file_or_folder_name_that_is_not_utf8_is_a_located_error(ds: Path, whe
     path.write_text("rooms: {ops: {account: acc, members: [a@example.com]}}\n")
     result = validate(ds)
     assert result.exit_code == 1
-    shown = str(path).encode("unicode_escape").decode()  # as errors print it: escaped
+    # its bytes as `ls -b` shows them, compa\xf1ia, as the --desired folder's are (Q-HK-7)
+    shown = os.fsencode(path).decode("utf-8", "backslashreplace")
     assert result.stderr.splitlines() == [
         f"{shown}:1: the file or folder name is not valid UTF-8: rename it",
         "Desired state is invalid: 1 error.",

@@ -207,3 +207,33 @@ def test_validate_warns_when_git_cannot_tell_what_it_tracks(
         "Warning: owners: CODEOWNERS and the files with owners not checked to be tracked "
         "by git: git could not tell (no git command on PATH)\n"
     )
+
+
+@pytest.mark.parametrize("outside", [False, True])
+def test_the_hint_stages_a_file_whose_path_starts_with_a_dash(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, outside: bool
+) -> None:
+    """QA-HK Q-HK-3: from the desired-state folder the hint for `-x.yaml` was `git add
+    -x.yaml`, which git refuses (unknown switch 'x') and stages nothing; so was `git -C
+    REPO add -d/x.yaml` for a desired state in `REPO/-d`, from outside."""
+    ds = repo / ("-d" if outside else "desired-state")
+    ds.mkdir(exist_ok=True)
+    (ds / "settings.yaml").write_text("account: acct-1\n")
+    given = ["--desired", str(ds)]
+    run([*given, "codeowners"])
+    subprocess.run(["git", "add", "-A"], check=True)
+    (ds / ("x.yaml" if outside else "-x.yaml")).write_text(ROOMS.replace("ops", "scratch"))
+    run([*given, "codeowners"])
+    subprocess.run(["git", "add", ".github/CODEOWNERS"], check=True)
+    if outside:
+        monkeypatch.chdir(repo.parent)
+        args = ["--desired", f"{repo.name}/-d", "validate"]
+    else:
+        monkeypatch.chdir(ds)
+        args = ["--desired", ".", "validate"]
+    refused = run(args)
+    first = refused.stderr.splitlines()[0]
+    assert refused.exit_code == 1 and "the file is not tracked by git" in first, first
+    command = first.rsplit("; stage it (", 1)[1].removesuffix(")")
+    subprocess.run(["sh", "-c", command], check=True)  # as a user pastes it
+    assert run(args).exit_code == 0, run(args).stderr
