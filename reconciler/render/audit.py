@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -176,28 +175,28 @@ def _print_fitted_rows(
     # capabilities wrap at words
     roles = [r.role_text(x) or EMPTY for r in audit.rows for x in (r.live_role, r.declared_role)]
     widest = max(roles, key=cell_len) if not any(" " in role for role in roles) else None
-    rows: list[list[str]] = []
+    # cells as Text, never markup: rich's ``escape`` leaves ``\[Error]`` (a ``[`` not
+    # lowercase) to its parser, which reads ``\[`` as ``[``: a name's ``##\[Error]``
+    # (shown()'s escape) was printed as the workflow command ``##[Error]`` (QA-HM Q-HM-1)
+    rows: list[list[Text]] = []
     for r in audit.rows:
-        name = escape(r.name)
+        name = Text(r.name)
         if r.target_id:
-            name += f"\n[dim]{escape(target_id(r.target_id))}[/]"
-        style = STATUS_STYLES[r.status]
-        note = escape(r.note or EMPTY)
+            name.append("\n").append(target_id(r.target_id), style="dim")
         role_text = kinds.get(r.kind).role_text
         cells = [
             name,
-            escape(r.role_text(r.live_role) or EMPTY),
-            escape(r.role_text(r.declared_role) or EMPTY),
-            f"[{style}]{note}[/]" if style else note,
-            "\n".join(escape(p.describe(role_text)) for p in r.provenance) or EMPTY,
+            Text(r.role_text(r.live_role) or EMPTY),
+            Text(r.role_text(r.declared_role) or EMPTY),
+            Text(r.note or EMPTY, style=STATUS_STYLES[r.status]),
+            Text("\n".join(p.describe(role_text) for p in r.provenance) or EMPTY),
         ]
-        rows.append([*cells, escape(scope(r.scope))] if several else cells)
+        rows.append([*cells, Text(scope(r.scope))] if several else cells)
     if several:
         headers.append(audit.words.scope.upper())
     whole = [None, widest, widest, None, None, None][: len(headers)]
     if not table_fits(console.width, headers, whole):
-        texts = [[Text.from_markup(cell) for cell in row] for row in rows]
-        for line in block_lines(headers, texts, console.width):
+        for line in block_lines(headers, rows, console.width):
             console.print(line, highlight=False, soft_wrap=True)
         return
     table = Table(show_edge=False, header_style="bold")
