@@ -499,7 +499,7 @@ def test_audit_of_a_room_declared_by_a_name_that_is_another_rooms_id_says_the_pl
         cli, ["--endpoint-url", emulator.url, "--desired", str(desired), "plan"]
     )
     assert plan.exit_code == 1
-    assert "no Chime room named r-ops" in plan.output
+    assert "no Chime room named 'r-ops'" in plan.output
     result = run(emulator, desired, "bob@example.com")
     assert (result.exit_code, result.stderr) == (0, "")
     row = next(line for line in result.stdout.splitlines() if line.startswith("r-ops "))
