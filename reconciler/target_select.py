@@ -216,14 +216,20 @@ def unknown_target_errors(
     names: Iterable[str],
     option: str = "--target",
     noun: str = "target",
+    any_kind: bool = False,
 ) -> list[str]:
     """One message for each name that selects no declared target (``option``: as the user
-    typed it), with the closest value that selects targets of one kind (``offered``).
+    typed it), with the closest value that selects targets of one kind (``offered``); with
+    ``any_kind`` (import's ``--room``, where a value selects every kind it names:
+    ``select_any_kind``), the closest declared value, a name several kinds share as it is
+    (QA-HL Q-HL-4: its ``room:NAME`` narrowed the adoption to the room).
     When some target is declared by name only, it says that the id Chime gave one is not
     matched (the plan's header shows that id)."""
     declared = list(declared)
     known = set().union(*(matched_by(t) for t in declared))
     plain, forms = offered(declared)
+    if any_kind:
+        plain = known
     by_name_only = any(t.target_id is None for t in declared)
     messages = []
     for name in sorted(n for n in set(names) if not chosen(declared, n)):

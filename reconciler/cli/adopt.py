@@ -63,7 +63,7 @@ def adopt(app: AppContext, targets: Collection[str]) -> None:
     (it creates none: it edits only the files that declare the targets)."""
     session = Session.open(app)
     noun = declared_nouns(session.desired.targets)
-    unknown = unknown_target_errors(session.desired.targets, targets, "--room", noun)
+    unknown = unknown_target_errors(session.desired.targets, targets, "--room", noun, any_kind=True)
     if unknown:
         raise UsageError("\n".join(unknown))
     plan = _plan(session, targets)

@@ -38,6 +38,7 @@ from reconciler.kinds import Kind
 from reconciler.kinds.rooms import ROOM
 from reconciler.live import LiveState, merged
 from reconciler.member_argument import refuse_long_member, shown_member
+from reconciler.os_text import path_text
 from reconciler.path_checks import exists
 from reconciler.planner import plan as make_plan
 from reconciler.providers import open_providers
@@ -399,11 +400,11 @@ def _read_all(mine: DesiredState, opened: _Opened) -> LiveState:
 def _desired(app: AppContext) -> tuple[DesiredState | None, str]:
     directory = app.desired_dir
     if not exists(directory):
-        return None, f"not read ({directory}: no such directory); DECLARED is empty."
+        return None, f"not read ({path_text(directory)}: no such directory); DECLARED is empty."
     # an invalid desired state is an error (exit 1); expired entries are not declared
     desired = as_of(load_desired(directory, app.now), app.now)
     n = len(desired.files)
-    return desired, f"read from {directory} ({n} file{'' if n == 1 else 's'})."
+    return desired, f"read from {path_text(directory)} ({n} file{'' if n == 1 else 's'})."
 
 
 def _accounts(

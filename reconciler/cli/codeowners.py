@@ -20,7 +20,7 @@ from reconciler.errors import DesiredStateError, Problem, UsageError
 from reconciler.git_tracked import tracked, unanswered, untracked
 from reconciler.governance import codeowners
 from reconciler.governance.codeowners import MarkerError, Ownership
-from reconciler.os_text import text_of
+from reconciler.os_text import path_text, text_of
 from reconciler.prose import listed_first
 from reconciler.refs import Location
 from reconciler.regular_file import NotRegularFile, read_regular
@@ -66,7 +66,7 @@ def locate(desired_dir: Path, given: Path | None = None) -> Target:
         return Target(root or _root_of(given), given)
     if root is None:
         raise UsageError(
-            f"no git repository above {desired_dir} (no folder with .git): there is no "
+            f"no git repository above {path_text(desired_dir)} (no folder with .git): there is no "
             "CODEOWNERS that GitHub would read; give --file FILE (paths are then relative "
             "to its repository: the folder above .github/ or docs/, else its own folder) "
             "or --stdout (relative to the current directory)"
@@ -298,7 +298,8 @@ def unchecked(desired: DesiredState, desired_dir: Path) -> str | None:
         return None
     root = repository_root(desired_dir)
     if root is None:
-        return f"owners: not checked against CODEOWNERS: no git repository above {desired_dir}"
+        above = path_text(desired_dir)
+        return f"owners: not checked against CODEOWNERS: no git repository above {above}"
     why = unanswered(root)  # QA Q-FW-6: the tracking checks were skipped silently
     if why is None:
         return None

@@ -22,7 +22,8 @@ DEFAULT_DESIRED = "desired-state"
 
 def complete_targets(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[Any]:
     """The declared target names (and ``id:``s; ``KIND:NAME`` for a name several kinds
-    share, and any once ``KIND:`` is typed) starting with ``incomplete``, from the
+    share, and any once ``KIND:`` is typed) starting with ``incomplete`` (a shared name's
+    ``KIND:NAME`` where its NAME does: ``_completes``), from the
     --desired directory given on the command line being completed (or its default). A
     directory that does not load completes nothing: completion never prints errors."""
     from reconciler.desired.loader import load_desired  # only when completing
@@ -43,7 +44,16 @@ def complete_targets(ctx: click.Context, _param: click.Parameter, incomplete: st
     plain, forms = offered(targets)
     declared = {t.key.name for t in targets} | ids
     names = (declared & plain) | (plain & forms) | (forms if ":" in incomplete else set())
-    return [CompletionItem(n) for n in sorted(names) if n.startswith(incomplete)]
+    return [CompletionItem(n) for n in sorted(names) if _completes(n, incomplete, plain & forms)]
+
+
+def _completes(value: str, incomplete: str, shared: set[str]) -> bool:
+    """Whether ``value`` is offered for ``incomplete``: it starts so; or it is the
+    ``WORD:NAME`` of a name several kinds share (``shared``) whose NAME starts so, as the
+    start of that name is typed (``inc``: ``room:incident-chat``, ...: QA-HL Q-HL-1)."""
+    if value.startswith(incomplete):
+        return True
+    return value in shared and value.partition(":")[2].startswith(incomplete)
 
 
 def _desired_dir(ctx: click.Context) -> Path:

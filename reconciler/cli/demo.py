@@ -19,6 +19,7 @@ from reconciler.cli.system_path import SystemPath
 from reconciler.emulator.seed import load_seed
 from reconciler.emulator.server import EmulatorServer
 from reconciler.errors import UsageError
+from reconciler.os_text import path_text
 from reconciler.path_checks import is_dir
 from reconciler.render import render_plan
 from reconciler.runner import Interrupted, interrupted_message, on_interrupt
@@ -72,7 +73,7 @@ def demo(app: AppContext, seed_file: Path | None) -> None:
         raise refuse_for_apply(app.now, app.now_from_env is not None, datetime.now(UTC), demo=True)
     if not is_dir(app.desired_dir):
         raise UsageError(
-            f"demo plans the example desired state, and {app.desired_dir}/ is not a "
+            f"demo plans the example desired state, and {path_text(app.desired_dir)}/ is not a "
             "directory here: run it from the repository root, or give --desired DIR"
         )
     out = app.console()

@@ -43,8 +43,14 @@ class ChannelSpec(Strict):
     """One channel. The mapping key is its name (unique in its app instance); with `arn:`
     the key is a label."""
 
-    arn: Annotated[str, Field(pattern=CHANNEL_ARN), BeforeValidator(trimmed)] | None = Field(
-        None, description="The channel's ARN: manage this channel whatever its name."
+    # written empty, refused as an empty id: is (QA-HL Q-HL-3): not matched by name
+    arn: Annotated[
+        Annotated[str, Field(pattern=CHANNEL_ARN), BeforeValidator(trimmed)] | None,
+        given("a channel ARN", "a match by name"),
+    ] = Field(
+        None,
+        description="The channel's ARN: manage this channel whatever its name.",
+        json_schema_extra=no_null,
     )
     # a label, read trimmed as ids are (QA-DB L-DB-3); written empty, refused (Q-HJ-4)
     app_instance: Annotated[

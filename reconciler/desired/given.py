@@ -1,7 +1,8 @@
 """A key that may be left out but, written, needs a value: ``prune:`` and ``safety:`` of a
 room, channel or meeting, the keys of that ``safety:`` (``max_removals:``, ...), a room's
-``account:``, a channel's ``app_instance:``. Left out, settings.yaml's default applies;
-written with nothing after it (YAML null) it is refused at its line, as an empty
+``account:``, a channel's ``app_instance:``; a room's ``id:`` and a channel's ``arn:``
+(left out, the target is matched by its name: QA-HL Q-HL-3). Left out, settings.yaml's
+default applies; written with nothing after it (YAML null) it is refused at its line, as an empty
 ``members:`` is (and as settings.yaml refuses its own empty keys), not read as left out: a
 ``prune:`` meant as "off" would prune (QA-HF Q-HF-4, QA-HJ Q-HJ-4). Their JSON Schema
 allows no null either, and shows no ``"default": null`` (``no_null``)."""

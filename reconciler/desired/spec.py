@@ -147,7 +147,11 @@ GrantDays = Annotated[  # reconciler.desired.grant_days: one error in the projec
 class RoomSpec(Strict):
     """One room. The mapping key is its name in Chime; with `id:` the key is a label."""
 
-    id: Id | None = Field(None, description="The room's id: manage this room whatever its name.")
+    id: Annotated[Id | None, given("a room id", "a match by name")] = Field(
+        None,
+        description="The room's id: manage this room whatever its name.",
+        json_schema_extra=no_null,
+    )
     account: Annotated[Account | None, given("an account id", "settings.yaml's account:")] = Field(
         None,
         description="Chime account id (default: `account` in settings.yaml).",

@@ -40,3 +40,20 @@ def test_the_qualified_name_adopts_into_that_kind_alone(
     text = (workdir / "desired-state" / "a.yaml").read_text()
     assert "administrators: [breakglass@example.com, dave@example.com]" in text
     assert "moderators: [dave@example.com]\n" in text  # the channel's left as it was
+
+
+def test_a_misspelt_shared_name_is_offered_as_it_is(
+    shared: EmulatorServer, cli: Any, workdir: Path
+) -> None:
+    """QA-HL Q-HL-4: the hint was ``'room:incident-chat'`` (--target's, where a shared name
+    is refused), and following it adopted into the room alone, not the channel."""
+    text = (workdir / "desired-state" / "a.yaml").read_text()
+    misspelt = cli("import", "--adopt", "--room", "incident-caht")
+    assert misspelt.exit_code == 1
+    assert misspelt.err_lines[0].startswith(
+        "Error: --room: no room, channel or meeting named 'incident-caht' is declared "
+        "(did you mean 'incident-chat'?)"
+    )
+    assert (workdir / "desired-state" / "a.yaml").read_text() == text
+    qualified = cli("import", "--adopt", "--room", "room:incident-caht")
+    assert "(did you mean 'room:incident-chat'?)" in qualified.err_lines[0]

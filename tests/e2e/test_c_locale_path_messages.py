@@ -215,3 +215,32 @@ def test_a_folder_not_utf8_is_named_as_typed_in_the_files_spelling(
         "not record where its files are: rename the folder whose name is not UTF-8",
         "ds/caf\\xe9.yaml:1: the file or folder name is not valid UTF-8: rename it",
     ]
+
+
+def test_audit_codeowners_and_validate_name_the_desired_folder_as_typed(
+    ops: EmulatorServer, workdir: Path
+) -> None:
+    """QA-HL Q-HL-5: audit's header said ``read from d\\udcc3\\udca9p\\udcc3\\udcb4t``
+    (``not read (d\\udcc3\\udca9nada: ...``), and outside a git repository validate's and
+    codeowners' ``no git repository above`` the same."""
+    owned = "rooms:\n  ops:\n    owners: ['@alice']\n    members: [alice@example.com]\n"
+    desired_in(workdir / "dépôt", owned)
+    audit = run(ops, workdir, "--desired", "dépôt", "audit", "alice@example.com")
+    assert audit.returncode == 0, audit.stderr
+    assert "Desired state: read from dépôt (2 files)." in audit.stdout.splitlines()
+    missing = run(ops, workdir, "--desired", "dénada", "audit", "alice@example.com")
+    assert (
+        "Desired state: not read (dénada: no such directory); DECLARED is empty."
+        in missing.stdout.splitlines()
+    )
+    validated = run(ops, workdir, "--desired", "dépôt", "validate")
+    assert validated.stderr.splitlines() == [
+        "Warning: owners: not checked against CODEOWNERS: no git repository above dépôt"
+    ]
+    codeowners = run(ops, workdir, "--desired", "dépôt", "codeowners")
+    assert codeowners.stderr.startswith("Error: no git repository above dépôt (no folder")
+    demo = run(ops, workdir, "--desired", "dénada", "demo")
+    assert demo.stderr.splitlines() == [
+        "Error: demo plans the example desired state, and dénada/ is not a directory here: "
+        "run it from the repository root, or give --desired DIR"
+    ]

@@ -55,3 +55,13 @@ def test_completion_offers_the_qualified_forms(shared: EmulatorServer, workdir: 
     assert "incident-chat" not in every
     assert [w for w in every if ":" in w] == FORMS
     assert completed(workdir, "channel:") == ["channel:incident-chat"]
+
+
+def test_the_start_of_a_shared_name_completes_its_qualified_forms(
+    shared: EmulatorServer, workdir: Path
+) -> None:
+    """QA-HL Q-HL-1: ``--target inc<TAB>`` completed nothing, as no qualified form starts
+    with ``inc``."""
+    assert completed(workdir, "inc") == FORMS
+    assert completed(workdir, "incident-chat") == FORMS
+    assert not any(completed(workdir, "incx"))  # nothing (an empty line)

@@ -345,14 +345,35 @@ def test_an_empty_own_safety_key_account_or_app_instance_is_refused(tmp_path: Pa
     ]
 
 
+def test_an_empty_id_or_arn_is_refused_not_matched_by_name(tmp_path: Path) -> None:
+    """A room's ``id:`` and a channel's ``arn:`` written with nothing after them (meant to
+    be pasted later) were read as left out: the target of the key's name was managed,
+    while an empty ``meeting_id:`` and every other empty key are refused (QA-HL Q-HL-3)."""
+    (tmp_path / "settings.yaml").write_text(
+        "account: a\napp_instances:\n"
+        "  chat: {arn: 'arn:aws:chime:us-east-1:111122223333:app-instance/chat', "
+        "bearer: 'user:reconciler'}\n"
+    )
+    (tmp_path / "r.yaml").write_text(
+        "rooms:\n  web-releases:\n    id:\n    members: [a@example.com]\n"
+        "channels:\n  chat:\n    arn: ~\n    members: [a@example.com]\n"
+    )
+    assert problems_of(tmp_path) == [
+        f"{tmp_path}/r.yaml:3: rooms.web-releases.id: expected a room id, got nothing (leave "
+        "the key out for a match by name)",
+        f"{tmp_path}/r.yaml:7: channels.chat.arn: expected a channel ARN, got nothing (leave "
+        "the key out for a match by name)",
+    ]
+
+
 def test_the_schema_allows_no_null_where_null_is_refused() -> None:
     from reconciler.desired.schema_export import json_schema
 
     defs = json_schema("rooms")["$defs"]
     fields = [
         *(defs[f"{k}SafetySpec"]["properties"].values() for k in ("Room", "Channel", "Meeting")),
-        [defs["RoomSpec"]["properties"][f] for f in ("account", "prune", "safety")],
-        [defs["ChannelSpec"]["properties"][f] for f in ("app_instance", "prune", "safety")],
+        [defs["RoomSpec"]["properties"][f] for f in ("id", "account", "prune", "safety")],
+        [defs["ChannelSpec"]["properties"][f] for f in ("arn", "app_instance", "prune", "safety")],
         [defs["MeetingSpec"]["properties"][f] for f in ("prune", "safety")],
     ]
     for field in (f for group in fields for f in group):
