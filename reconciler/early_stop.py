@@ -47,14 +47,27 @@ def serves(argv: Sequence[str]) -> bool:
     return command_of(argv) == SERVER
 
 
+HEARD: list[int] = []  # the signals ``early`` took, before ``interrupt.record_presses``
+
+
+def early(signum: int, frame: object) -> None:
+    """``heard_from_the_start``'s handler: the signal recorded, then ``KeyboardInterrupt``.
+    Recorded because that ``KeyboardInterrupt`` may be swallowed on its way (raised in a
+    finalizer or a garbage-collector callback while the command line loads, Python prints
+    "Exception ignored" and goes on): ``interrupt.record_presses`` then counts it as a
+    press, and the emulator's ``raise_if_pressed`` before it listens stops it still."""
+    HEARD.append(signum)
+    raise KeyboardInterrupt
+
+
 def heard_from_the_start(argv: Sequence[str]) -> None:
     """For ``emulator`` (``argv``: the words after the program), SIGINT and SIGTERM stop
     it from the process's first line on: one started as a script's background job
     inherits SIGINT ignored (``cmd &``), and a ``kill -INT`` while it starts (its
     command line loading, its seed read) would otherwise be lost and leave it serving.
-    Each raises ``KeyboardInterrupt`` (Python's own handler, which
+    Each is recorded and raises ``KeyboardInterrupt`` (``early``, which
     ``interrupt.record_presses`` then takes over), which says ``STOPPED_EARLY`` and exits
     0 until the emulator listens (QA-FK Q-FK-10). Other commands are left as they are."""
     if serves(argv):
         for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, signal.default_int_handler)
+            signal.signal(signum, early)

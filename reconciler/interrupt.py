@@ -346,9 +346,13 @@ def record_presses() -> None:
     not Python's default handler (ignored: a shell's background job)."""
     if threading.current_thread() is not threading.main_thread():
         return
-    if signal.getsignal(signal.SIGINT) in (signal.default_int_handler, _recorded):
+    from reconciler import early_stop  # standard library only, loaded first
+
+    if signal.getsignal(signal.SIGINT) in (signal.default_int_handler, _recorded, early_stop.early):
         signal.signal(signal.SIGINT, _recorded)
     signal.signal(signal.SIGTERM, _recorded)
+    if early_stop.HEARD:  # one came while the command line loaded: its interrupt may be lost
+        PRESSED.set()
 
 
 @contextmanager
