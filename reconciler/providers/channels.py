@@ -341,7 +341,7 @@ class _ChannelsBase:
         the closest (``name_hint.did_you_mean``)."""
         if self.dir.private_refused(key.scope):
             return (
-                f"no channel named {key.name} in app instance {key.scope}, or none its "
+                f"no channel named {named(key.name)} in app instance {key.scope}, or none its "
                 f"bearer {self.dir.lister(key.scope)} may see: ListChannels shows "
                 "PRIVATE channels to AppInstanceAdmins only (every bearer must be one, "
                 "CreateAppInstanceAdmin)"

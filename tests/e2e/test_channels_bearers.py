@@ -300,7 +300,7 @@ def test_a_private_channel_hidden_from_a_bearer_that_is_not_an_admin_names_the_b
     assert run.exit_code == 1
     errors = [x for x in run.stdout.splitlines() if x.startswith("Error: ")]
     assert errors == [
-        f"Error: desired-state/chat.yaml:2: no channel named c00 in app instance {INSTANCE}, "
+        f"Error: desired-state/chat.yaml:2: no channel named 'c00' in app instance {INSTANCE}, "
         "or none its bearer user:r0 (desired-state/settings.yaml:4) may see: ListChannels shows "
         "PRIVATE channels to AppInstanceAdmins only (every bearer must be one, "
         "CreateAppInstanceAdmin)"

@@ -408,15 +408,18 @@ def test_a_refused_text_plan_through_a_pipe_is_said_once(crowd: None, cli: Any) 
 def test_a_refused_plan_its_output_not_written_claims_no_output(crowd: None, cli: Any) -> None:
     """QA-GK Q-GK-4: stdout on a full disk (`> /dev/full`) or closed: the plan's refusal
     was said "above, and in the text output; exit 1." though no output was written; now
-    only what happened is said (the exit is that of the output's fate)."""
+    only what happened is said (the exit is that of the output's fate). Since QA-HK Q-HK-6
+    the plan's errors, which the output would have held, are said on stderr first, and the
+    count line points at them there ("(above)"), never at an output not written."""
     with open("/dev/full", "w") as full, (cli.workdir / "err.txt").open("w") as err:
         code = plan_to(cli, full, err)
     assert code == 1
     said = (cli.workdir / "err.txt").read_text()
-    assert "in the text output" not in said and CROWD_REFUSAL not in said
-    assert said.splitlines() == [
-        "Error: the output could not be written (No space left on device)."
-    ]
+    assert "in the text output" not in said
+    lines = said.splitlines()
+    assert len(lines) == 3 and CROWD_REFUSAL in lines[0]
+    assert lines[1].startswith("Error: the plan is refused by 1 safety rule (above)")
+    assert lines[2] == "Error: the output could not be written (No space left on device)."
 
 
 def test_apply_of_a_refused_plan_into_a_file_says_why_on_stderr(crowd: None, cli: Any) -> None:
